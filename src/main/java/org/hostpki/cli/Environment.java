@@ -1,0 +1,35 @@
+package org.hostpki.cli;
+
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the CLI takes from the process it runs in: file system, working directory, environment
+ * variables and clock. Tests pass their own.
+ */
+public record Environment(
+    FileSystem fileSystem, Path workingDirectory, Map<String, String> variables, Clock clock) {
+
+  public Environment {
+    variables = Map.copyOf(variables);
+  }
+
+  public static Environment system() {
+    FileSystem fs = FileSystems.getDefault();
+    return new Environment(
+        fs, fs.getPath("").toAbsolutePath(), System.getenv(), Clock.systemUTC());
+  }
+
+  public Optional<String> variable(String name) {
+    return Optional.ofNullable(variables.get(name));
+  }
+
+  /** Resolves a path given on the command line against the working directory. */
+  public Path resolve(String argument) {
+    return workingDirectory.resolve(fileSystem.getPath(argument)).normalize();
+  }
+}

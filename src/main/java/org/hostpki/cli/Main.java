@@ -1,0 +1,23 @@
+package org.hostpki.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** The {@code hostpki} command's entry point. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = run(out, err, Environment.system(), args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Runs one command line and returns its exit code; what tests call. */
+  public static int run(PrintWriter out, PrintWriter err, Environment environment, String... args) {
+    return HostpkiCommand.commandLine(out, err, environment).execute(args);
+  }
+}

@@ -1,0 +1,49 @@
+package org.hostpki.model;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The internal root CA.
+ *
+ * @param subject the CA's name; empty means "named after the host" ({@code <hostname> hostpki CA})
+ * @param rotationOverlap with a value, a CA replacement is phased: the new CA is trusted first,
+ *     the server moves to it after this long
+ * @param policy what {@code hostpki sign} may issue for other hosts
+ */
+public record CaSpec(
+    Optional<Subject> subject,
+    KeySpec key,
+    Duration validity,
+    Duration renewBefore,
+    Optional<Duration> rotationOverlap,
+    Optional<SigningPolicy> policy) {
+
+  public static final Duration DEFAULT_VALIDITY = Duration.ofDays(3650);
+  public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofDays(90);
+
+  public CaSpec {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(validity, "validity");
+    Objects.requireNonNull(renewBefore, "renewBefore");
+    Objects.requireNonNull(rotationOverlap, "rotationOverlap");
+    Objects.requireNonNull(policy, "policy");
+  }
+
+  public static CaSpec defaults() {
+    return new CaSpec(
+        Optional.empty(),
+        KeySpec.defaultSpec(),
+        DEFAULT_VALIDITY,
+        DEFAULT_RENEW_BEFORE,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** The subject to use for a host: the given one, or one named after the host. */
+  public Subject effectiveSubject(HostIdentity host) {
+    return subject.orElseGet(() -> Subject.commonName(host.hostname() + " hostpki CA"));
+  }
+}

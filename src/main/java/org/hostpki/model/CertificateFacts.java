@@ -1,0 +1,67 @@
+package org.hostpki.model;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the planner needs to know of an X.509 certificate, read once by the pki package.
+ *
+ * @param fingerprint SHA-256 of the certificate's DER
+ * @param subject the subject's known attributes (others are ignored here but kept in subjectDn)
+ * @param subjectDn the subject as an RFC 4514 string
+ * @param issuerDn the issuer as an RFC 4514 string
+ * @param publicKey the certified key
+ * @param ca basicConstraints cA
+ * @param pathLength basicConstraints pathLenConstraint, when present
+ * @param extendedKeyUsages dotted OIDs of the EKU extension; empty when there is none
+ * @param subjectKeyId hex of the SKI extension
+ * @param authorityKeyId hex of the AKI keyIdentifier
+ * @param signatureAlgorithm the JCA-style name, e.g. {@code SHA256withECDSA}
+ */
+public record CertificateFacts(
+    Fingerprint fingerprint,
+    Subject subject,
+    String subjectDn,
+    String issuerDn,
+    BigInteger serialNumber,
+    Instant notBefore,
+    Instant notAfter,
+    List<String> dnsNames,
+    List<InetAddress> ipAddresses,
+    KeyFacts publicKey,
+    boolean ca,
+    Optional<Integer> pathLength,
+    List<String> extendedKeyUsages,
+    Optional<String> subjectKeyId,
+    Optional<String> authorityKeyId,
+    String signatureAlgorithm) {
+
+  public static final String EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+  public static final String EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+  public CertificateFacts {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(subjectDn, "subjectDn");
+    Objects.requireNonNull(issuerDn, "issuerDn");
+    Objects.requireNonNull(serialNumber, "serialNumber");
+    Objects.requireNonNull(notBefore, "notBefore");
+    Objects.requireNonNull(notAfter, "notAfter");
+    dnsNames = List.copyOf(dnsNames);
+    ipAddresses = List.copyOf(ipAddresses);
+    Objects.requireNonNull(publicKey, "publicKey");
+    Objects.requireNonNull(pathLength, "pathLength");
+    extendedKeyUsages = List.copyOf(extendedKeyUsages);
+    Objects.requireNonNull(subjectKeyId, "subjectKeyId");
+    Objects.requireNonNull(authorityKeyId, "authorityKeyId");
+    Objects.requireNonNull(signatureAlgorithm, "signatureAlgorithm");
+  }
+
+  public boolean isSelfIssued() {
+    return subjectDn.equals(issuerDn);
+  }
+}

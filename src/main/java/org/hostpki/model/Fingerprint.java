@@ -1,0 +1,53 @@
+package org.hostpki.model;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+
+/** A SHA-256 digest, of a certificate's DER or of a public key's SubjectPublicKeyInfo. */
+public record Fingerprint(String hex) implements Comparable<Fingerprint> {
+
+  public Fingerprint {
+    Objects.requireNonNull(hex, "hex");
+    if (!hex.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("not a lower-case SHA-256 hex digest: " + hex);
+    }
+  }
+
+  public static Fingerprint sha256(byte[] data) {
+    try {
+      return new Fingerprint(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** The form OpenSSL prints: {@code 3F:9A:...}, upper-case, colon-separated. */
+  public String colonHex() {
+    StringBuilder sb = new StringBuilder(95);
+    for (int i = 0; i < hex.length(); i += 2) {
+      if (i > 0) {
+        sb.append(':');
+      }
+      sb.append(hex, i, i + 2);
+    }
+    return sb.toString().toUpperCase(Locale.ROOT);
+  }
+
+  /** A short form for plans: {@code sha256:3f9a0c1d…}. */
+  public String shortForm() {
+    return "sha256:" + hex.substring(0, 16) + "…";
+  }
+
+  @Override
+  public int compareTo(Fingerprint other) {
+    return hex.compareTo(other.hex);
+  }
+
+  @Override
+  public String toString() {
+    return "sha256:" + hex;
+  }
+}

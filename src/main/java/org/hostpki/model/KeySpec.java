@@ -1,0 +1,75 @@
+package org.hostpki.model;
+
+import java.util.Objects;
+
+/** The kind of key pair to make: a closed set of algorithms and sizes that TLS clients accept. */
+public sealed interface KeySpec {
+
+  /** An elliptic-curve key on a NIST curve. */
+  record Ec(Curve curve) implements KeySpec {
+    public Ec {
+      Objects.requireNonNull(curve, "curve");
+    }
+
+    @Override
+    public String toString() {
+      return "EC " + curve.yamlName();
+    }
+  }
+
+  /** An RSA key; sizes below 2048 bits are refused by validation. */
+  record Rsa(int size) implements KeySpec {
+    public static final int MINIMUM_SIZE = 2048;
+
+    @Override
+    public String toString() {
+      return "RSA " + size;
+    }
+  }
+
+  /** An Ed25519 key. */
+  record Ed25519() implements KeySpec {
+    @Override
+    public String toString() {
+      return "Ed25519";
+    }
+  }
+
+  enum Curve {
+    P256("P-256", "secp256r1"),
+    P384("P-384", "secp384r1"),
+    P521("P-521", "secp521r1");
+
+    private final String yamlName;
+    private final String standardName;
+
+    Curve(String yamlName, String standardName) {
+      this.yamlName = yamlName;
+      this.standardName = standardName;
+    }
+
+    /** The name in desired-state files: {@code P-256}. */
+    public String yamlName() {
+      return yamlName;
+    }
+
+    /** The SEC 2 name: {@code secp256r1}. */
+    public String standardName() {
+      return standardName;
+    }
+
+    public static java.util.Optional<Curve> fromYamlName(String name) {
+      for (Curve c : values()) {
+        if (c.yamlName.equals(name)) {
+          return java.util.Optional.of(c);
+        }
+      }
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** The default for both CA and server keys: EC P-256. */
+  static KeySpec defaultSpec() {
+    return new Ec(Curve.P256);
+  }
+}

@@ -1,0 +1,75 @@
+package org.hostpki.model;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The facts read from a store directory. What is read back is the truth: there is no state file.
+ * A file that is absent is an empty optional; a file that is present but unreadable never gets
+ * this far (observing fails with a message naming it).
+ *
+ * @param exists whether the store has been written at least once
+ * @param serverSignedByCa server.crt's signature verifies with ca.crt's key and names it as issuer
+ * @param serverFullchain the certificates of server-fullchain.crt, in file order
+ * @param trusted the {@code trust/NAME.crt} entries by name
+ * @param trustBundle fingerprints of trust-bundle.crt's certificates, in file order
+ * @param hashedDirectory the {@code trust-hashed/} entries: file name to certificate fingerprint
+ * @param contentFingerprint a digest over every file's name and bytes, so a saved plan can tell
+ *     that the store changed under it
+ */
+public record ObservedStore(
+    boolean exists,
+    Optional<KeyFacts> caKey,
+    Optional<CertificateFacts> caCertificate,
+    Optional<KeyFacts> serverKey,
+    Optional<CertificateFacts> serverCertificate,
+    boolean serverSignedByCa,
+    Optional<List<CertificateFacts>> serverFullchain,
+    Optional<CsrFacts> serverCsr,
+    Optional<Pkcs12Facts> serverPkcs12,
+    Map<String, CertificateFacts> trusted,
+    Optional<List<Fingerprint>> trustBundle,
+    Optional<Pkcs12Facts> truststorePkcs12,
+    Optional<Map<String, Fingerprint>> hashedDirectory,
+    Fingerprint contentFingerprint) {
+
+  public ObservedStore {
+    Objects.requireNonNull(caKey, "caKey");
+    Objects.requireNonNull(caCertificate, "caCertificate");
+    Objects.requireNonNull(serverKey, "serverKey");
+    Objects.requireNonNull(serverCertificate, "serverCertificate");
+    serverFullchain = Objects.requireNonNull(serverFullchain, "serverFullchain").map(List::copyOf);
+    Objects.requireNonNull(serverCsr, "serverCsr");
+    Objects.requireNonNull(serverPkcs12, "serverPkcs12");
+    trusted = Collections.unmodifiableMap(new TreeMap<>(trusted));
+    trustBundle = Objects.requireNonNull(trustBundle, "trustBundle").map(List::copyOf);
+    Objects.requireNonNull(truststorePkcs12, "truststorePkcs12");
+    hashedDirectory =
+        Objects.requireNonNull(hashedDirectory, "hashedDirectory")
+            .map(m -> Collections.unmodifiableMap(new TreeMap<>(m)));
+    Objects.requireNonNull(contentFingerprint, "contentFingerprint");
+  }
+
+  /** A store directory that does not exist yet or holds nothing. */
+  public static ObservedStore empty() {
+    return new ObservedStore(
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Fingerprint.sha256(new byte[0]));
+  }
+}

@@ -1,0 +1,75 @@
+package org.hostpki.model;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The server certificate.
+ *
+ * @param subject the subject; a missing commonName is filled with the first DNS name
+ * @param dnsNames DNS SANs beyond the host identity, lower-case (wildcards allowed left-most)
+ * @param ipAddresses IP SANs beyond the host identity
+ * @param includeHostIdentity add the host's short name, FQDN and addresses as SANs
+ * @param clientAuth also put clientAuth in the extended key usage
+ * @param allowLongValidity permit a validity over 398 days (browsers refuse such certificates)
+ * @param external where the externally signed chain comes from; only with {@link Issuer#EXTERNAL}
+ */
+public record ServerSpec(
+    Issuer issuer,
+    Subject subject,
+    List<String> dnsNames,
+    List<InetAddress> ipAddresses,
+    boolean includeHostIdentity,
+    KeySpec key,
+    KeyRotation keyRotation,
+    Duration validity,
+    Duration renewBefore,
+    boolean clientAuth,
+    boolean allowLongValidity,
+    Optional<ExternalSpec> external) {
+
+  /** The CA/Browser Forum's limit, which browsers enforce. */
+  public static final Duration MAX_BROWSER_VALIDITY = Duration.ofDays(398);
+
+  public static final Duration DEFAULT_VALIDITY = Duration.ofDays(398);
+  public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofDays(30);
+
+  public ServerSpec {
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(subject, "subject");
+    dnsNames = List.copyOf(dnsNames);
+    ipAddresses = List.copyOf(ipAddresses);
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(keyRotation, "keyRotation");
+    Objects.requireNonNull(validity, "validity");
+    Objects.requireNonNull(renewBefore, "renewBefore");
+    Objects.requireNonNull(external, "external");
+  }
+
+  public static ServerSpec defaults() {
+    return new ServerSpec(
+        Issuer.INTERNAL,
+        Subject.empty(),
+        List.of(),
+        List.of(),
+        true,
+        KeySpec.defaultSpec(),
+        KeyRotation.ALWAYS,
+        DEFAULT_VALIDITY,
+        DEFAULT_RENEW_BEFORE,
+        false,
+        false,
+        Optional.empty());
+  }
+
+  /** Who signs the server certificate. */
+  public enum Issuer {
+    /** The store's own CA. */
+    INTERNAL,
+    /** An outside CA: hostpki writes a CSR and imports the signed chain. */
+    EXTERNAL
+  }
+}
