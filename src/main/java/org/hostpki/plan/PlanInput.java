@@ -1,0 +1,47 @@
+package org.hostpki.plan;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.ObservedStore;
+
+/**
+ * Everything the planner looks at, gathered at the edges beforehand.
+ *
+ * @param desiredTrust the declared trusted certificates, read from their sources, by name
+ * @param replace resources to re-issue with a new key although nothing drifted
+ * @param basis the digest of these inputs, carried into the plan for the stale check
+ */
+public record PlanInput(
+    DesiredState desired,
+    HostIdentity host,
+    SortedMap<String, CertificateFacts> desiredTrust,
+    ObservedStore observed,
+    Instant now,
+    Set<Replace> replace,
+    Fingerprint basis) {
+
+  public PlanInput {
+    Objects.requireNonNull(desired, "desired");
+    Objects.requireNonNull(host, "host");
+    desiredTrust = Collections.unmodifiableSortedMap(new TreeMap<>(desiredTrust));
+    Objects.requireNonNull(observed, "observed");
+    Objects.requireNonNull(now, "now");
+    replace = replace.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(replace));
+    Objects.requireNonNull(basis, "basis");
+  }
+
+  /** What {@code --replace} may name. */
+  public enum Replace {
+    CA,
+    SERVER
+  }
+}

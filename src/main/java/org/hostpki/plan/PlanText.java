@@ -1,0 +1,65 @@
+package org.hostpki.plan;
+
+/** The text plan a reviewer reads: one line per change, the reasons, a summary line. */
+public final class PlanText {
+  private final boolean color;
+
+  /** @param color mark actions with ANSI colours (only for a terminal) */
+  public PlanText(boolean color) {
+    this.color = color;
+  }
+
+  public String render(Plan plan) {
+    StringBuilder sb = new StringBuilder();
+    int addressWidth = plan.changes().stream().mapToInt(c -> c.address().length()).max().orElse(0);
+    for (Change c : plan.changes()) {
+      String marker = paint(c.action(), c.action().symbol());
+      sb.append(marker)
+          .append(' ')
+          .append(pad(c.address(), addressWidth))
+          .append("  ")
+          .append(paint(c.action(), pad(c.action().word(), 7)))
+          .append("  ")
+          .append(c.reasonText())
+          .append('\n');
+    }
+    for (Warning w : plan.warnings()) {
+      sb.append(color ? "\u001b[33mwarning:\u001b[0m " : "warning: ").append(w.message()).append('\n');
+    }
+    if (plan.isEmpty()) {
+      sb.append("No changes: the store matches the desired state (")
+          .append(plan.unchanged())
+          .append(" resources checked).\n");
+    } else {
+      sb.append("Plan: ")
+          .append(plan.count(Action.CREATE))
+          .append(" to create, ")
+          .append(plan.count(Action.REPLACE))
+          .append(" to replace, ")
+          .append(plan.count(Action.UPDATE))
+          .append(" to update, ")
+          .append(plan.count(Action.DELETE))
+          .append(" to delete, ")
+          .append(plan.unchanged())
+          .append(" unchanged.\n");
+    }
+    return sb.toString();
+  }
+
+  private String paint(Action action, String text) {
+    if (!color) {
+      return text;
+    }
+    String code =
+        switch (action) {
+          case CREATE -> "32";
+          case REPLACE, UPDATE -> "33";
+          case DELETE -> "31";
+        };
+    return "\u001b[" + code + "m" + text + "\u001b[0m";
+  }
+
+  private static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+}

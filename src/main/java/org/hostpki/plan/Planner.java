@@ -1,0 +1,665 @@
+package org.hostpki.plan;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.hostpki.model.CaSpec;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeyFacts;
+import org.hostpki.model.KeyRotation;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.Pkcs12Facts;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.Subject;
+
+/**
+ * Computes the minimal plan that makes a store match the desired state. Pure: the result depends
+ * only on the {@link PlanInput}; nothing that still matches is touched, and a replaced resource
+ * cascades to what is derived from it (CA → server → chain, PKCS#12 and bundle files).
+ */
+public final class Planner {
+
+  /** The alias of the internal CA in {@code truststore.p12}. */
+  public static final String CA_TRUST_ALIAS = "hostpki-ca";
+
+  /** The alias of the key entry in {@code server.p12}. */
+  public static final String SERVER_KEY_ALIAS = "server";
+
+  /** Trusted certificates expiring within this are warned about. */
+  public static final Duration TRUST_EXPIRY_WARNING = Duration.ofDays(30);
+
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  public Plan plan(PlanInput input) {
+    return new Run(input).plan();
+  }
+
+  /** The effective server certificate content: the desired names plus the host identity. */
+  public static ServerNames serverNames(ServerSpec server, HostIdentity host) {
+    LinkedHashSet<String> dns = new LinkedHashSet<>();
+    server.dnsNames().forEach(n -> dns.add(n.toLowerCase(Locale.ROOT)));
+    LinkedHashSet<InetAddress> ips = new LinkedHashSet<>(server.ipAddresses());
+    if (server.includeHostIdentity()) {
+      host.fqdn().ifPresent(dns::add);
+      dns.add(host.hostname());
+      ips.addAll(host.addresses());
+    }
+    Subject subject = server.subject();
+    if (subject.commonName().isEmpty() && !dns.isEmpty()) {
+      subject = subject.withCommonName(dns.iterator().next());
+    }
+    return new ServerNames(subject, List.copyOf(dns), List.copyOf(ips));
+  }
+
+  /** The subject and SANs a server certificate must have. */
+  public record ServerNames(Subject subject, List<String> dnsNames, List<InetAddress> ipAddresses) {}
+
+  /** One planning run; holds the input and the changes found so far. */
+  private static final class Run {
+    private final PlanInput in;
+    private final DesiredState desired;
+    private final ObservedStore observed;
+    private final Instant now;
+    private final List<Change> changes = new ArrayList<>();
+    private final List<Warning> warnings = new ArrayList<>();
+    private int unchanged;
+
+    Run(PlanInput in) {
+      this.in = in;
+      this.desired = in.desired();
+      this.observed = in.observed();
+      this.now = in.now();
+    }
+
+    Plan plan() {
+      boolean caChanges = planCa();
+      boolean serverChanges = planServer(caChanges);
+      planServerOutputs(caChanges, serverChanges);
+      boolean trustChanges = planTrust();
+      planTrustOutputs(caChanges, trustChanges);
+      return new Plan(changes, warnings, unchanged, in.basis());
+    }
+
+    // ---- CA ---------------------------------------------------------------------------------
+
+    private boolean planCa() {
+      CaSpec ca = desired.ca();
+      Subject subject = ca.effectiveSubject(in.host());
+      Optional<CertificateFacts> cert = observed.caCertificate();
+      Optional<KeyFacts> key = observed.caKey();
+      List<Reason> reasons = new ArrayList<>();
+      Action action = Action.REPLACE;
+      if (cert.isEmpty() && key.isEmpty()) {
+        action = Action.CREATE;
+        reasons.add(new Reason(ReasonCode.MISSING, "no CA in the store yet"));
+      } else if (cert.isEmpty()) {
+        reasons.add(new Reason(ReasonCode.MISSING, "ca.crt is missing"));
+      } else if (key.isEmpty()) {
+        reasons.add(new Reason(ReasonCode.MISSING, "ca.key is missing"));
+      } else {
+        CertificateFacts c = cert.get();
+        if (in.replace().contains(PlanInput.Replace.CA)) {
+          reasons.add(new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace ca)"));
+        }
+        keyReasons(c, key.get(), ca.key(), "ca", reasons);
+        if (ca.subject().isPresent() && !c.subject().equals(subject)) {
+          reasons.add(
+              new Reason(
+                  ReasonCode.SUBJECT_CHANGED,
+                  "subject changed: " + c.subject() + " → " + subject));
+        }
+        if (!c.ca()) {
+          reasons.add(new Reason(ReasonCode.PROFILE_CHANGED, "ca.crt is not a CA certificate"));
+        }
+        validityReasons(c, ca.renewBefore(), reasons);
+      }
+      if (reasons.isEmpty()) {
+        unchanged++;
+        return false;
+      }
+      // A replaced CA always gets a new key: a re-issued root with an old key but a new subject
+      // or validity confuses clients that cache issuers by key identifier.
+      SortedMap<String, String> after = new TreeMap<>();
+      after.put("subject", subject.toString());
+      after.put("key", ca.key().toString());
+      after.put("validity", days(ca.validity()));
+      changes.add(
+          new Change(
+              "ca",
+              action,
+              reasons,
+              new Intent.IssueCa(subject, ca.key(), ca.validity(), true),
+              cert.map(Run::certificateAttributes).orElseGet(TreeMap::new),
+              after));
+      return true;
+    }
+
+    // ---- server -----------------------------------------------------------------------------
+
+    private boolean planServer(boolean caChanges) {
+      ServerSpec server = desired.server();
+      ServerNames names = serverNames(server, in.host());
+      Optional<CertificateFacts> cert = observed.serverCertificate();
+      Optional<KeyFacts> key = observed.serverKey();
+      List<Reason> reasons = new ArrayList<>();
+      Action action = Action.REPLACE;
+      if (cert.isEmpty() && key.isEmpty()) {
+        action = Action.CREATE;
+        reasons.add(new Reason(ReasonCode.MISSING, "no server certificate in the store yet"));
+      } else if (cert.isEmpty()) {
+        reasons.add(new Reason(ReasonCode.MISSING, "server.crt is missing"));
+      } else if (key.isEmpty()) {
+        reasons.add(new Reason(ReasonCode.MISSING, "server.key is missing"));
+      } else {
+        CertificateFacts c = cert.get();
+        if (in.replace().contains(PlanInput.Replace.SERVER)) {
+          reasons.add(
+              new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace server)"));
+        }
+        if (caChanges) {
+          reasons.add(new Reason(ReasonCode.ISSUER_CHANGED, "the CA is being replaced"));
+        } else if (!observed.serverSignedByCa()) {
+          reasons.add(
+              new Reason(
+                  ReasonCode.ISSUER_CHANGED,
+                  "server.crt is not signed by the store's CA (issuer " + c.issuerDn() + ")"));
+        }
+        keyReasons(c, key.get(), server.key(), "server", reasons);
+        List<Reason> sanReasons = sanReasons(c, names, server);
+        reasons.addAll(sanReasons);
+        if (!c.subject().equals(names.subject())
+            && (sanReasons.isEmpty() || server.subject().commonName().isPresent())) {
+          reasons.add(
+              new Reason(
+                  ReasonCode.SUBJECT_CHANGED,
+                  "subject changed: " + c.subject() + " → " + names.subject()));
+        }
+        Set<String> wantedEku = new LinkedHashSet<>(List.of(CertificateFacts.EKU_SERVER_AUTH));
+        if (server.clientAuth()) {
+          wantedEku.add(CertificateFacts.EKU_CLIENT_AUTH);
+        }
+        if (!Set.copyOf(c.extendedKeyUsages()).equals(wantedEku)) {
+          reasons.add(
+              new Reason(
+                  ReasonCode.PROFILE_CHANGED,
+                  "extended key usage "
+                      + ekuNames(c.extendedKeyUsages())
+                      + " → "
+                      + ekuNames(List.copyOf(wantedEku))));
+        }
+        validityReasons(c, server.renewBefore(), reasons);
+      }
+      if (reasons.isEmpty()) {
+        unchanged++;
+        return false;
+      }
+      boolean keyUsable =
+          key.isPresent()
+              && key.get().spec().equals(Optional.of(server.key()))
+              && reasons.stream().noneMatch(r -> r.code() == ReasonCode.REPLACE_REQUESTED);
+      boolean newKey = !keyUsable || server.keyRotation() == KeyRotation.ALWAYS;
+      SortedMap<String, String> after = new TreeMap<>();
+      after.put("subject", names.subject().toString());
+      after.put("dnsNames", String.join(", ", names.dnsNames()));
+      after.put("ipAddresses", ips(names.ipAddresses()));
+      after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
+      after.put("validity", days(server.validity()));
+      changes.add(
+          new Change(
+              "server",
+              action,
+              reasons,
+              new Intent.IssueServer(
+                  names.subject(),
+                  names.dnsNames(),
+                  names.ipAddresses(),
+                  server.key(),
+                  server.validity(),
+                  server.clientAuth(),
+                  newKey),
+              cert.map(Run::certificateAttributes).orElseGet(TreeMap::new),
+              after));
+      return true;
+    }
+
+    private List<Reason> sanReasons(CertificateFacts cert, ServerNames names, ServerSpec server) {
+      Set<String> haveDns = lower(cert.dnsNames());
+      Set<String> wantDns = lower(names.dnsNames());
+      Set<InetAddress> haveIp = new LinkedHashSet<>(cert.ipAddresses());
+      Set<InetAddress> wantIp = new LinkedHashSet<>(names.ipAddresses());
+      if (haveDns.equals(wantDns) && haveIp.equals(wantIp)) {
+        return List.of();
+      }
+      Set<String> configuredDns = lower(server.dnsNames());
+      Set<InetAddress> configuredIp = new LinkedHashSet<>(server.ipAddresses());
+      boolean hostPart = server.includeHostIdentity();
+      List<String> hostWords = new ArrayList<>();
+      List<String> sanWords = new ArrayList<>();
+      for (String name : minus(haveDns, wantDns)) {
+        (hostPart ? hostWords : sanWords).add("name " + name + " removed");
+      }
+      for (String name : minus(wantDns, haveDns)) {
+        (configuredDns.contains(name) ? sanWords : hostWords).add("name " + name + " added");
+      }
+      for (InetAddress ip : minus(haveIp, wantIp)) {
+        (hostPart ? hostWords : sanWords).add("address " + IpAddresses.format(ip) + " removed");
+      }
+      for (InetAddress ip : minus(wantIp, haveIp)) {
+        (configuredIp.contains(ip) ? sanWords : hostWords)
+            .add("address " + IpAddresses.format(ip) + " added");
+      }
+      List<Reason> reasons = new ArrayList<>();
+      if (!hostWords.isEmpty()) {
+        reasons.add(
+            new Reason(
+                ReasonCode.HOST_IDENTITY_CHANGED,
+                "host identity changed: " + String.join(", ", hostWords)));
+      }
+      if (!sanWords.isEmpty()) {
+        reasons.add(
+            new Reason(ReasonCode.SAN_CHANGED, "SANs changed: " + String.join(", ", sanWords)));
+      }
+      return reasons;
+    }
+
+    // ---- server outputs ---------------------------------------------------------------------
+
+    private void planServerOutputs(boolean caChanges, boolean serverChanges) {
+      String cascade =
+          caChanges ? "the CA is being replaced" : "the server certificate is being replaced";
+      boolean upstream = caChanges || serverChanges;
+
+      Optional<List<Fingerprint>> expectedChain =
+          upstream ? Optional.empty() : fingerprints(observed.serverCertificate(), observed.caCertificate());
+      output(
+          Output.SERVER_FULLCHAIN,
+          true,
+          observed.serverFullchain().map(l -> l.stream().map(CertificateFacts::fingerprint).toList()),
+          expectedChain,
+          upstream ? Optional.of(cascade) : Optional.empty());
+
+      boolean wantP12 = desired.store().password().isPresent();
+      Optional<Pkcs12Facts> p12 = observed.serverPkcs12();
+      Optional<String> p12Problem = Optional.empty();
+      if (wantP12 && p12.isPresent() && !upstream) {
+        p12Problem = serverPkcs12Problem(p12.get(), expectedChain.orElse(List.of()));
+      }
+      outputOfFacts(Output.SERVER_PKCS12, wantP12, p12.isPresent(), upstream ? Optional.of(cascade) : p12Problem);
+    }
+
+    private Optional<String> serverPkcs12Problem(Pkcs12Facts p12, List<Fingerprint> expectedChain) {
+      if (p12.profile() != desired.store().pkcs12Profile()) {
+        return Optional.of(
+            "written with the "
+                + p12.profile().yamlName()
+                + " profile; "
+                + desired.store().pkcs12Profile().yamlName()
+                + " is wanted");
+      }
+      Optional<Pkcs12Facts.KeyEntry> entry = p12.keyEntry();
+      if (entry.isEmpty() || !entry.get().alias().equals(SERVER_KEY_ALIAS)) {
+        return Optional.of("has no key entry '" + SERVER_KEY_ALIAS + "'");
+      }
+      Optional<Fingerprint> keyFp = observed.serverKey().map(KeyFacts::publicKeyFingerprint);
+      if (!Optional.of(entry.get().publicKeyFingerprint()).equals(keyFp)) {
+        return Optional.of("holds a different key than server.key");
+      }
+      if (!entry.get().chain().equals(expectedChain)) {
+        return Optional.of("holds a different certificate chain than server-fullchain.crt");
+      }
+      return Optional.empty();
+    }
+
+    // ---- trust ------------------------------------------------------------------------------
+
+    private boolean planTrust() {
+      boolean any = false;
+      SortedMap<String, CertificateFacts> want = in.desiredTrust();
+      Map<String, CertificateFacts> have = observed.trusted();
+      for (Map.Entry<String, CertificateFacts> e : want.entrySet()) {
+        String name = e.getKey();
+        CertificateFacts c = e.getValue();
+        CertificateFacts old = have.get(name);
+        SortedMap<String, String> after = certificateAttributes(c);
+        if (old == null) {
+          changes.add(
+              new Change(
+                  "trust/" + name,
+                  Action.CREATE,
+                  List.of(new Reason(ReasonCode.TRUST_ADDED, fingerprintWords(c))),
+                  new Intent.PutTrusted(name, c.fingerprint()),
+                  new TreeMap<>(),
+                  after));
+          any = true;
+        } else if (!old.fingerprint().equals(c.fingerprint())) {
+          changes.add(
+              new Change(
+                  "trust/" + name,
+                  Action.REPLACE,
+                  List.of(
+                      new Reason(
+                          ReasonCode.TRUST_CHANGED,
+                          "certificate changed: "
+                              + old.fingerprint().colonHex().substring(0, 11)
+                              + "… → "
+                              + fingerprintWords(c))),
+                  new Intent.PutTrusted(name, c.fingerprint()),
+                  certificateAttributes(old),
+                  after));
+          any = true;
+        } else {
+          unchanged++;
+        }
+        trustWarnings(name, c);
+      }
+      for (Map.Entry<String, CertificateFacts> e : have.entrySet()) {
+        if (want.containsKey(e.getKey())) {
+          continue;
+        }
+        if (desired.trust().prune()) {
+          changes.add(
+              new Change(
+                  "trust/" + e.getKey(),
+                  Action.DELETE,
+                  List.of(new Reason(ReasonCode.TRUST_REMOVED, "no longer declared")),
+                  new Intent.RemoveTrusted(e.getKey()),
+                  certificateAttributes(e.getValue()),
+                  new TreeMap<>()));
+          any = true;
+        }
+      }
+      duplicateWarnings(want);
+      return any;
+    }
+
+    private void trustWarnings(String name, CertificateFacts c) {
+      if (!now.isBefore(c.notAfter())) {
+        warnings.add(
+            new Warning(
+                "trust-expired",
+                "trust/" + name,
+                "trusted certificate '" + name + "' expired on " + DATE.format(c.notAfter())));
+      } else if (!now.plus(TRUST_EXPIRY_WARNING).isBefore(c.notAfter())) {
+        warnings.add(
+            new Warning(
+                "trust-expiring",
+                "trust/" + name,
+                "trusted certificate '"
+                    + name
+                    + "' expires on "
+                    + DATE.format(c.notAfter())
+                    + " (in "
+                    + Duration.between(now, c.notAfter()).toDays()
+                    + " days)"));
+      }
+    }
+
+    private void duplicateWarnings(SortedMap<String, CertificateFacts> want) {
+      Map<Fingerprint, List<String>> byFingerprint = new TreeMap<>();
+      want.forEach(
+          (name, c) -> byFingerprint.computeIfAbsent(c.fingerprint(), f -> new ArrayList<>()).add(name));
+      byFingerprint.forEach(
+          (fp, names) -> {
+            if (names.size() > 1) {
+              warnings.add(
+                  new Warning(
+                      "trust-duplicate",
+                      "trust/" + names.get(0),
+                      "the same certificate is trusted under several names: "
+                          + String.join(", ", names)
+                          + " ("
+                          + fp.shortForm()
+                          + ")"));
+            }
+          });
+    }
+
+    private void planTrustOutputs(boolean caChanges, boolean trustChanges) {
+      Optional<String> cascade =
+          caChanges
+              ? Optional.of("the CA is being replaced")
+              : trustChanges ? Optional.of("the trusted certificates change") : Optional.empty();
+      Optional<List<Fingerprint>> expected = Optional.empty();
+      if (cascade.isEmpty() && observed.caCertificate().isPresent()) {
+        expected = Optional.of(expectedBundle());
+      }
+      output(Output.TRUST_BUNDLE, true, observed.trustBundle(), expected, cascade);
+
+      boolean wantP12 = desired.store().password().isPresent();
+      Optional<String> problem = cascade;
+      if (problem.isEmpty() && wantP12 && observed.truststorePkcs12().isPresent()) {
+        problem = truststoreProblem(observed.truststorePkcs12().get());
+      }
+      outputOfFacts(
+          Output.TRUSTSTORE_PKCS12, wantP12, observed.truststorePkcs12().isPresent(), problem);
+
+      boolean wantHashed = desired.trust().hashedDirectory();
+      Optional<String> hashedProblem = cascade;
+      if (hashedProblem.isEmpty() && wantHashed && observed.hashedDirectory().isPresent()) {
+        List<Fingerprint> have = observed.hashedDirectory().get().values().stream().sorted().toList();
+        List<Fingerprint> want = expectedBundle().stream().distinct().sorted().toList();
+        if (!have.equals(want)) {
+          hashedProblem = Optional.of("does not hold the trusted certificates");
+        }
+      }
+      outputOfFacts(
+          Output.TRUST_HASHED, wantHashed, observed.hashedDirectory().isPresent(), hashedProblem);
+    }
+
+    /**
+     * The bundle's certificates in its deterministic order: the internal CA first, then the
+     * trusted certificates by name (unmanaged ones too when pruning is off: they stay trusted).
+     */
+    private List<Fingerprint> expectedBundle() {
+      List<Fingerprint> fps = new ArrayList<>();
+      observed.caCertificate().ifPresent(c -> fps.add(c.fingerprint()));
+      trustedAfterApply().values().forEach(c -> fps.add(c.fingerprint()));
+      return fps;
+    }
+
+    private SortedMap<String, CertificateFacts> trustedAfterApply() {
+      SortedMap<String, CertificateFacts> all = new TreeMap<>();
+      if (!desired.trust().prune()) {
+        all.putAll(observed.trusted());
+      }
+      all.putAll(in.desiredTrust());
+      return all;
+    }
+
+    private Optional<String> truststoreProblem(Pkcs12Facts p12) {
+      if (p12.profile() != desired.store().pkcs12Profile()) {
+        return Optional.of(
+            "written with the "
+                + p12.profile().yamlName()
+                + " profile; "
+                + desired.store().pkcs12Profile().yamlName()
+                + " is wanted");
+      }
+      SortedMap<String, Fingerprint> want = new TreeMap<>();
+      observed.caCertificate().ifPresent(c -> want.put(CA_TRUST_ALIAS, c.fingerprint()));
+      trustedAfterApply().forEach((name, c) -> want.put(name, c.fingerprint()));
+      if (!p12.trustedEntries().equals(want) || p12.keyEntry().isPresent()) {
+        return Optional.of("does not hold exactly the trusted certificates");
+      }
+      return Optional.empty();
+    }
+
+    // ---- shared -----------------------------------------------------------------------------
+
+    /** Plans a derived file whose content is a list of certificates. */
+    private void output(
+        Output output,
+        boolean wanted,
+        Optional<List<Fingerprint>> have,
+        Optional<List<Fingerprint>> expected,
+        Optional<String> cascade) {
+      Optional<String> problem = cascade;
+      if (problem.isEmpty() && have.isPresent() && expected.isPresent() && !have.get().equals(expected.get())) {
+        problem = Optional.of("does not hold the current certificates");
+      }
+      outputOfFacts(output, wanted, have.isPresent(), problem);
+    }
+
+    /**
+     * Plans a derived file: create it when wanted and missing, update it when what it holds is
+     * out of date, delete it when no longer wanted.
+     */
+    private void outputOfFacts(Output output, boolean wanted, boolean present, Optional<String> problem) {
+      if (!wanted) {
+        if (present) {
+          changes.add(
+              new Change(
+                  output.address(),
+                  Action.DELETE,
+                  List.of(new Reason(ReasonCode.NOT_WANTED, notWantedWords(output))),
+                  new Intent.RemoveOutput(output)));
+        }
+        return;
+      }
+      if (!present) {
+        changes.add(
+            new Change(
+                output.address(),
+                Action.CREATE,
+                List.of(new Reason(ReasonCode.MISSING, output.fileName() + " is missing")),
+                new Intent.WriteOutput(output)));
+      } else if (problem.isPresent()) {
+        changes.add(
+            new Change(
+                output.address(),
+                Action.UPDATE,
+                List.of(new Reason(ReasonCode.OUT_OF_DATE, problem.get())),
+                new Intent.WriteOutput(output)));
+      } else {
+        unchanged++;
+      }
+    }
+
+    private static String notWantedWords(Output output) {
+      return switch (output) {
+        case SERVER_PKCS12, TRUSTSTORE_PKCS12 -> "no store.password is set";
+        case TRUST_HASHED -> "trust.hashedDirectory is off";
+        default -> "no longer wanted";
+      };
+    }
+
+    private void keyReasons(
+        CertificateFacts cert, KeyFacts key, KeySpec wanted, String name, List<Reason> reasons) {
+      if (!cert.publicKey().publicKeyFingerprint().equals(key.publicKeyFingerprint())) {
+        reasons.add(
+            new Reason(
+                ReasonCode.KEY_MISMATCH,
+                name
+                    + ".crt does not match "
+                    + name
+                    + ".key (certificate key "
+                    + cert.publicKey().publicKeyFingerprint().shortForm()
+                    + ", "
+                    + name
+                    + ".key "
+                    + key.publicKeyFingerprint().shortForm()
+                    + ")"));
+      }
+      Optional<KeySpec> have = key.spec();
+      if (!have.equals(Optional.of(wanted))) {
+        reasons.add(
+            new Reason(
+                ReasonCode.KEY_SPEC_CHANGED,
+                "key " + have.map(KeySpec::toString).orElse("of another kind") + " → " + wanted));
+      }
+    }
+
+    private void validityReasons(CertificateFacts c, Duration renewBefore, List<Reason> reasons) {
+      if (!now.isBefore(c.notAfter())) {
+        reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DATE.format(c.notAfter())));
+      } else if (now.isBefore(c.notBefore())) {
+        reasons.add(
+            new Reason(ReasonCode.NOT_YET_VALID, "not valid before " + DATE.format(c.notBefore())));
+      } else if (!now.plus(renewBefore).isBefore(c.notAfter())) {
+        reasons.add(
+            new Reason(
+                ReasonCode.EXPIRING,
+                "expires on "
+                    + DATE.format(c.notAfter())
+                    + " (in "
+                    + Duration.between(now, c.notAfter()).toDays()
+                    + " days), within renewBefore "
+                    + days(renewBefore)));
+      }
+    }
+
+    private static Optional<List<Fingerprint>> fingerprints(
+        Optional<CertificateFacts> leaf, Optional<CertificateFacts> ca) {
+      if (leaf.isEmpty() || ca.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(List.of(leaf.get().fingerprint(), ca.get().fingerprint()));
+    }
+
+    static SortedMap<String, String> certificateAttributes(CertificateFacts c) {
+      SortedMap<String, String> m = new TreeMap<>();
+      m.put("subject", c.subject().toString());
+      m.put("issuer", c.issuerDn());
+      if (!c.dnsNames().isEmpty()) {
+        m.put("dnsNames", String.join(", ", c.dnsNames()));
+      }
+      if (!c.ipAddresses().isEmpty()) {
+        m.put("ipAddresses", ips(c.ipAddresses()));
+      }
+      m.put("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
+      m.put("notAfter", DATE.format(c.notAfter()));
+      m.put("fingerprint", c.fingerprint().colonHex());
+      return m;
+    }
+
+    private static String fingerprintWords(CertificateFacts c) {
+      return "sha256 " + c.fingerprint().colonHex().substring(0, 11) + "… " + c.subject();
+    }
+
+    private static String ekuNames(List<String> oids) {
+      return oids.stream()
+          .map(
+              o ->
+                  o.equals(CertificateFacts.EKU_SERVER_AUTH)
+                      ? "serverAuth"
+                      : o.equals(CertificateFacts.EKU_CLIENT_AUTH) ? "clientAuth" : o)
+          .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String ips(List<InetAddress> addresses) {
+      return addresses.stream().map(IpAddresses::format).collect(Collectors.joining(", "));
+    }
+
+    private static String days(Duration d) {
+      return d.toDays() + "d";
+    }
+
+    private static Set<String> lower(List<String> names) {
+      return names.stream()
+          .map(n -> n.toLowerCase(Locale.ROOT))
+          .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    private static <T> List<T> minus(Set<T> a, Set<T> b) {
+      return a.stream().filter(x -> !b.contains(x)).toList();
+    }
+  }
+}

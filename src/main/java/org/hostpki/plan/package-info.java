@@ -1,0 +1,8 @@
+/**
+ * The planner and the plan value. {@link org.hostpki.plan.Planner#plan} is a pure function of the
+ * desired state, the observed store, the host identity and the current time: no I/O, no clock,
+ * deterministic order. The plan it returns is a value (as in Terraform): an ordered list of
+ * changes, each with an address, an action, reasons, and what is there before and wanted after.
+ * Apply does only what a plan says; renderers format a plan and never recompute it.
+ */
+package org.hostpki.plan;
