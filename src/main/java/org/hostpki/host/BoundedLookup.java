@@ -34,10 +34,10 @@ final class BoundedLookup {
               try {
                 Optional<String> name = lookup.canonicalName(hostname);
                 answer.complete(name == null ? Optional.empty() : name);
-              } catch (Exception noAnswer) {
+              } catch (Throwable noAnswer) {
+                // Even an Error: this thread ends here, and a trace on the user's terminal for a
+                // failed lookup of an optional domain would help nobody.
                 answer.complete(Optional.empty());
-              } finally {
-                answer.complete(Optional.empty()); // also on an Error; no-op when done
               }
             },
             "hostpki-canonical-name-lookup");
