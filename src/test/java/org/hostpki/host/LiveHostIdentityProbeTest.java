@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.hostpki.host.NetworkInterfaces.Nic;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
@@ -453,8 +454,8 @@ class LiveHostIdentityProbeTest {
   }
 
   static Nic nic(String name, boolean up, boolean loopback, String... addresses) {
-    return new Nic(
-        name, up, loopback, List.of(addresses).stream().map(LiveHostIdentityProbeTest::ip).toList());
+    List<InetAddress> parsed = Stream.of(addresses).map(LiveHostIdentityProbeTest::ip).toList();
+    return new Nic(name, up, loopback, parsed);
   }
 
   static InetAddress ip(String literal) {
