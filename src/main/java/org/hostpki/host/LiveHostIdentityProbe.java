@@ -146,7 +146,7 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
             + why
             + "; set "
             + yamlKey
-            + " in the desired state's host section to give it instead");
+            + " in the desired state to give it instead");
   }
 
   private static String cannotRead(Path file, IOException e) {
