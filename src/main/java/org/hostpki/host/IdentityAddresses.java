@@ -1,0 +1,70 @@
+package org.hostpki.host;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which interface addresses belong in the host identity: those a client elsewhere could connect to.
+ * Loopback, link-local, multicast and wildcard addresses are not, nor are the addresses of
+ * interfaces that are down, loopback interfaces, or interfaces the desired state ignores.
+ */
+final class IdentityAddresses {
+  private IdentityAddresses() {}
+
+  static List<InetAddress> select(List<NetworkInterfaces.Nic> nics, List<String> ignoreInterfaces) {
+    return nics.stream()
+        .filter(NetworkInterfaces.Nic::up)
+        .filter(nic -> !nic.loopback())
+        .filter(nic -> !isIgnored(nic.name(), ignoreInterfaces))
+        .flatMap(nic -> nic.addresses().stream())
+        .map(IdentityAddresses::usable)
+        .flatMap(Optional::stream)
+        .distinct()
+        .toList();
+  }
+
+  private static boolean isIgnored(String name, List<String> ignoreInterfaces) {
+    return ignoreInterfaces.stream().anyMatch(glob -> InterfaceGlob.matches(glob, name));
+  }
+
+  /**
+   * The address in the form a certificate carries it, when it is one a client could connect to.
+   * Re-creating it from its bytes drops the IPv6 zone id (a SAN has none) and any host name, and
+   * turns an IPv4-mapped IPv6 address into the IPv4 address it stands for.
+   */
+  static Optional<InetAddress> usable(InetAddress address) {
+    InetAddress plain;
+    try {
+      plain = InetAddress.getByAddress(address.getAddress());
+    } catch (UnknownHostException cannotHappenForFourOrSixteenBytes) {
+      return Optional.empty();
+    }
+    if (plain.isAnyLocalAddress()
+        || plain.isLoopbackAddress()
+        || plain.isLinkLocalAddress()
+        || plain.isMulticastAddress()) {
+      return Optional.empty();
+    }
+    if (plain instanceof Inet4Address && isThisNetworkOrBroadcast(plain.getAddress())) {
+      return Optional.empty();
+    }
+    // ::a.b.c.d (RFC 4291 deprecated IPv4-compatible) is never a reachable interface address.
+    if (plain instanceof Inet6Address v6 && v6.isIPv4CompatibleAddress()) {
+      return Optional.empty();
+    }
+    return Optional.of(plain);
+  }
+
+  /** 0.0.0.0/8 ("this network", RFC 1122) and the limited broadcast address. */
+  private static boolean isThisNetworkOrBroadcast(byte[] v4) {
+    boolean broadcast = true;
+    for (byte b : v4) {
+      broadcast &= b == (byte) 0xff;
+    }
+    return v4[0] == 0 || broadcast;
+  }
+}

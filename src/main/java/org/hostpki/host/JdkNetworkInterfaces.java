@@ -1,0 +1,51 @@
+package org.hostpki.host;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/** {@link NetworkInterfaces} from the JDK, without IPv6 temporary addresses. */
+final class JdkNetworkInterfaces implements NetworkInterfaces {
+  private final Path root;
+
+  JdkNetworkInterfaces(Path root) {
+    this.root = Objects.requireNonNull(root, "root");
+  }
+
+  @Override
+  public List<Nic> list() throws IOException {
+    Set<String> temporary = Ipv6TemporaryAddresses.read(root.resolve("proc/net/if_inet6"));
+    Enumeration<NetworkInterface> all = NetworkInterface.getNetworkInterfaces();
+    List<Nic> nics = new ArrayList<>();
+    if (all == null) {
+      return nics;
+    }
+    for (NetworkInterface nic : Collections.list(all)) {
+      boolean up;
+      boolean loopback;
+      try {
+        up = nic.isUp();
+        loopback = nic.isLoopback();
+      } catch (SocketException vanishedWhileListing) {
+        continue;
+      }
+      List<InetAddress> addresses = new ArrayList<>();
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (!temporary.contains(HexFormat.of().formatHex(address.getAddress()))) {
+          addresses.add(address);
+        }
+      }
+      nics.add(new Nic(nic.getName(), up, loopback, addresses));
+    }
+    return nics;
+  }
+}

@@ -1,0 +1,165 @@
+package org.hostpki.host;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.HostpkiException;
+
+/**
+ * The host identity of the machine this runs on (Linux).
+ *
+ * <ul>
+ *   <li>Host name: {@code <root>/proc/sys/kernel/hostname} up to the first dot, lower-case.
+ *   <li>Domain, first found: {@code host.domain}; the rest of a fully qualified host name; the
+ *       {@code domain} or first {@code search} entry of {@code <root>/etc/resolv.conf}; the
+ *       resolver's canonical name for the host name when it is {@code <hostname>.<domain>} (bounded
+ *       by a time limit, two seconds by default); else none.
+ *   <li>Addresses: those of interfaces that are up and not loopback nor ignored, without loopback,
+ *       link-local, multicast and wildcard addresses and without IPv6 zone ids.
+ * </ul>
+ */
+public final class LiveHostIdentityProbe implements HostIdentityProbe {
+
+  /** How long the canonical-name lookup may take before the domain counts as unknown. */
+  public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
+  private final Path root;
+  private final NetworkInterfaces interfaces;
+  private final BoundedLookup canonicalNames;
+
+  /**
+   * @param root the file-system root the host's files are read under, normally {@code /}
+   * @param interfaces the network interfaces
+   * @param canonicalNames the resolver's canonical-name lookup; may block, it is bounded here
+   * @param lookupTimeout how long {@code canonicalNames} may take
+   */
+  public LiveHostIdentityProbe(
+      Path root,
+      NetworkInterfaces interfaces,
+      CanonicalNameLookup canonicalNames,
+      Duration lookupTimeout) {
+    this.root = Objects.requireNonNull(root, "root");
+    this.interfaces = Objects.requireNonNull(interfaces, "interfaces");
+    this.canonicalNames = new BoundedLookup(canonicalNames, lookupTimeout);
+  }
+
+  /** With the {@link #DEFAULT_LOOKUP_TIMEOUT default} lookup time limit. */
+  public LiveHostIdentityProbe(
+      Path root, NetworkInterfaces interfaces, CanonicalNameLookup canonicalNames) {
+    this(root, interfaces, canonicalNames, DEFAULT_LOOKUP_TIMEOUT);
+  }
+
+  /** The probe of this machine: its root file system, its interfaces, its resolver. */
+  public static LiveHostIdentityProbe system() {
+    Path root = FileSystems.getDefault().getPath("/");
+    return new LiveHostIdentityProbe(
+        root, NetworkInterfaces.system(root), CanonicalNameLookup.system());
+  }
+
+  @Override
+  public HostIdentity identify(HostSpec spec) {
+    return SpecOverrides.identify(spec, new Detection());
+  }
+
+  /** Detection of each part, done only when the spec does not give that part. */
+  private final class Detection implements HostDetection {
+
+    @Override
+    public HostName hostname() {
+      Path file = root.resolve("proc/sys/kernel/hostname");
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw cannotDetect("the host name", cannotRead(file, e), "host.hostname");
+      }
+      if (text.isEmpty() || text.equals("(none)")) {
+        throw cannotDetect(
+            "the host name", "the kernel has none set (" + file + ")", "host.hostname");
+      }
+      return HostName.parse(text)
+          .orElseThrow(
+              () ->
+                  cannotDetect(
+                      "the host name",
+                      "the kernel host name '" + text + "' (" + file + ") is not a valid DNS name",
+                      "host.hostname"));
+    }
+
+    @Override
+    public Optional<String> domain(String shortName) {
+      return resolvConfDomain().or(() -> canonicalNameDomain(shortName));
+    }
+
+    @Override
+    public List<InetAddress> addresses(List<String> ignoreInterfaces) {
+      List<NetworkInterfaces.Nic> nics;
+      try {
+        nics = interfaces.list();
+      } catch (IOException | RuntimeException e) {
+        throw cannotDetect(
+            "the host's addresses",
+            "the network interfaces cannot be listed (" + describe(e) + ")",
+            "host.addresses");
+      }
+      return IdentityAddresses.select(nics, ignoreInterfaces);
+    }
+
+    private Optional<String> resolvConfDomain() {
+      Path file = root.resolve("etc/resolv.conf");
+      try {
+        return ResolvConf.domain(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (NoSuchFileException noDnsConfiguration) {
+        return Optional.empty();
+      } catch (IOException e) {
+        throw cannotDetect("the host's domain", cannotRead(file, e), "host.domain");
+      }
+    }
+
+    /** Only an answer of the form {@code <hostname>.<domain>} says something about this host. */
+    private Optional<String> canonicalNameDomain(String shortName) {
+      return canonicalNames
+          .canonicalName(shortName)
+          .map(DnsNames::normalize)
+          .filter(name -> name.startsWith(shortName + ".") && !name.startsWith("localhost"))
+          .map(name -> name.substring(shortName.length() + 1))
+          .filter(DnsNames::isDomain);
+    }
+  }
+
+  private static HostpkiException cannotDetect(String part, String why, String yamlKey) {
+    return new HostpkiException(
+        "could not detect "
+            + part
+            + ": "
+            + why
+            + "; set "
+            + yamlKey
+            + " in the desired state to give it instead");
+  }
+
+  private static String cannotRead(Path file, IOException e) {
+    return "cannot read " + file + " (" + describe(e) + ")";
+  }
+
+  private static String describe(Exception e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+}

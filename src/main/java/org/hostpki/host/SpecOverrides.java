@@ -1,0 +1,70 @@
+package org.hostpki.host;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.HostpkiException;
+
+/**
+ * Combines the desired state's {@code host:} section with detection: a given part wins and is not
+ * detected at all. Shared by the live probe and the fixed one, so both follow the same rules.
+ */
+final class SpecOverrides {
+  private SpecOverrides() {}
+
+  static HostIdentity identify(HostSpec spec, HostDetection detection) {
+    if (!spec.detect()) {
+      return givenOnly(spec);
+    }
+    HostName name =
+        spec.hostname().map(SpecOverrides::givenHostname).orElseGet(detection::hostname);
+    Optional<String> domain =
+        givenDomain(spec).or(name::domain).or(() -> detection.domain(name.shortName()));
+    List<InetAddress> addresses =
+        spec.addresses().orElseGet(() -> detection.addresses(spec.ignoreInterfaces()));
+    return new HostIdentity(name.shortName(), domain, addresses);
+  }
+
+  private static HostIdentity givenOnly(HostSpec spec) {
+    String hostname =
+        spec.hostname()
+            .orElseThrow(
+                () ->
+                    new HostpkiException(
+                        "host.detect is false, so the host name is not detected, but"
+                            + " host.hostname is not set: set host.hostname (and host.domain and"
+                            + " host.addresses as needed), or set host.detect: true"));
+    HostName name = givenHostname(hostname);
+    Optional<String> domain = givenDomain(spec).or(name::domain);
+    return new HostIdentity(name.shortName(), domain, spec.addresses().orElse(List.of()));
+  }
+
+  private static HostName givenHostname(String text) {
+    return HostName.parse(text)
+        .orElseThrow(
+            () ->
+                new HostpkiException(
+                    "host.hostname '"
+                        + text
+                        + "' is not a valid host name: use letters, digits and hyphens, e.g."
+                        + " 'portal' or 'portal.example.com'"));
+  }
+
+  private static Optional<String> givenDomain(HostSpec spec) {
+    return spec.domain()
+        .map(
+            text -> {
+              String domain = DnsNames.normalize(text);
+              if (!DnsNames.isDomain(domain)) {
+                throw new HostpkiException(
+                    "host.domain '"
+                        + text
+                        + "' is not a valid DNS domain: use dot-separated labels of letters,"
+                        + " digits and hyphens, e.g. 'example.com'");
+              }
+              return domain;
+            });
+  }
+}

@@ -1,0 +1,134 @@
+package org.hostpki.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hostpki.model.IpAddresses;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real probe on a real (if small) host: a child JVM in new UTS and network namespaces, with a
+ * host name and one interface holding one IPv4 and one IPv6 address. Needs root and util-linux's
+ * {@code unshare}; skipped, with the reason, where that is not possible.
+ */
+class LiveHostIdentityProbeNamespaceTest {
+  private static final long CHILD_TIMEOUT_SECONDS = 30;
+  private static final int SETUP_IMPOSSIBLE = 77;
+
+  /**
+   * Runs as {@code sh -c SETUP java ARGS...}. A dummy link is the simplest interface; kernels
+   * without the dummy module still have veth pairs (the peer only brings link-local addresses).
+   */
+  private static final String SETUP =
+      String.join(
+          "\n",
+          "hostname probe-test-host || exit 77",
+          "ip link set lo up || exit 77",
+          "if ip link add hp0 type dummy 2>/dev/null; then :",
+          "elif ip link add hp0 type veth peer name hp1 && ip link set hp1 up; then :",
+          "else echo 'neither a dummy nor a veth link can be created here' >&2; exit 77",
+          "fi",
+          "ip link set hp0 up || exit 77",
+          "ip addr add 192.0.2.77/24 dev hp0 || exit 77",
+          "ip addr add 2001:db8::77/64 dev hp0 nodad || exit 77",
+          "exec \"$0\" \"$@\"");
+
+  @TempDir Path dir;
+
+  @Test
+  void testIdentify_inFreshNamespacesFindsItsHostnameAndAddresses() throws Exception {
+    assumeNamespacesCanBeCreated();
+    List<String> command =
+        new ArrayList<>(List.of("unshare", "--uts", "--net", "--", "sh", "-c", SETUP));
+    command.addAll(childJvm());
+
+    Child child = run(command);
+
+    Assumptions.assumeTrue(
+        child.exitCode != SETUP_IMPOSSIBLE,
+        () -> skip("the namespace could not be set up: " + child.stderr.strip()));
+    assertThat(child.exitCode)
+        .as("probe exit code; stdout: %s; stderr: %s", child.stdout, child.stderr)
+        .isZero();
+    assertThat(child.values("hostname")).containsExactly("probe-test-host");
+    assertThat(child.values("address")).containsExactlyInAnyOrder("192.0.2.77", "2001:db8::77");
+    assertThat(child.values("address"))
+        .noneMatch(a -> IpAddresses.parse(a).orElseThrow().isLoopbackAddress());
+  }
+
+  private static List<String> childJvm() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return List.of(
+        java,
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-cp",
+        System.getProperty("java.class.path"),
+        ProbeMain.class.getName());
+  }
+
+  private void assumeNamespacesCanBeCreated() throws Exception {
+    Child probe;
+    try {
+      probe = run(List.of("unshare", "--uts", "--net", "true"));
+    } catch (IOException e) {
+      Assumptions.abort(skip("cannot run unshare (" + e.getMessage() + ")"));
+      return;
+    }
+    Assumptions.assumeTrue(
+        probe.exitCode == 0,
+        () -> skip("'unshare --uts --net' failed (not root?): " + probe.stderr.strip()));
+  }
+
+  private static String skip(String reason) {
+    String message = "LiveHostIdentityProbeNamespaceTest skipped: " + reason;
+    System.err.println(message);
+    return message;
+  }
+
+  /** Runs a command with a bounded wait; a child that hangs is killed by its process id. */
+  private Child run(List<String> command) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(dir, "stdout", ".txt");
+    Path err = Files.createTempFile(dir, "stderr", ".txt");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    process.getOutputStream().close();
+    try {
+      if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new AssertionError(
+            "child " + process.pid() + " still running after " + CHILD_TIMEOUT_SECONDS + " s");
+      }
+    } finally {
+      if (process.isAlive()) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+    return new Child(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private record Child(int exitCode, String stdout, String stderr) {
+    /** The values of the ProbeMain lines starting with {@code key }. */
+    List<String> values(String key) {
+      return stdout.lines()
+          .filter(line -> line.startsWith(key + " "))
+          .map(line -> line.substring(key.length() + 1))
+          .toList();
+    }
+  }
+}

@@ -1,0 +1,468 @@
+package org.hostpki.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.hostpki.host.NetworkInterfaces.Nic;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.IpAddresses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The live probe against a fake root file system, fake interfaces and a fake resolver. */
+class LiveHostIdentityProbeTest {
+  private static final Duration SHORT_LOOKUP_TIMEOUT = Duration.ofMillis(200);
+
+  private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
+  private final Path root = fs.getPath("/");
+  private final List<Nic> nics = new ArrayList<>();
+  private NetworkInterfaces interfaces = () -> nics;
+  private CanonicalNameLookup lookup = hostname -> Optional.empty();
+  private final AtomicInteger lookups = new AtomicInteger();
+
+  @BeforeEach
+  void aHostNamedPortal() throws IOException {
+    write("proc/sys/kernel/hostname", "portal\n");
+  }
+
+  @AfterEach
+  void closeFileSystem() throws IOException {
+    fs.close();
+  }
+
+  // --- host name
+
+  @Test
+  void testIdentify_hostnameIsTheKernelHostnameInLowerCase() throws IOException {
+    write("proc/sys/kernel/hostname", "Portal\n");
+
+    assertThat(identify(HostSpec.defaults()).hostname()).isEqualTo("portal");
+  }
+
+  @Test
+  void testIdentify_fullyQualifiedKernelHostnameIsSplitIntoNameAndDomain() throws IOException {
+    write("proc/sys/kernel/hostname", "portal.Corp.Example.com\n");
+    write("etc/resolv.conf", "search other.example\n");
+
+    HostIdentity identity = identify(HostSpec.defaults());
+
+    assertThat(identity.hostname()).isEqualTo("portal");
+    assertThat(identity.domain()).contains("corp.example.com");
+  }
+
+  @Test
+  void testIdentify_missingHostnameFileNamesTheFileAndHostHostname() throws IOException {
+    Files.delete(root.resolve("proc/sys/kernel/hostname"));
+
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("could not detect the host name")
+        .hasMessageContaining("/proc/sys/kernel/hostname")
+        .hasMessageContaining("no such file")
+        .hasMessageContaining("set host.hostname");
+  }
+
+  @Test
+  void testIdentify_unreadableHostnameFileNamesHostHostname() throws IOException {
+    Files.delete(root.resolve("proc/sys/kernel/hostname"));
+    Files.createDirectory(root.resolve("proc/sys/kernel/hostname"));
+
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("cannot read /proc/sys/kernel/hostname")
+        .hasMessageContaining("set host.hostname");
+  }
+
+  @Test
+  void testIdentify_emptyKernelHostnameIsAnError() throws IOException {
+    write("proc/sys/kernel/hostname", "\n");
+
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("the kernel has none set")
+        .hasMessageContaining("set host.hostname");
+  }
+
+  @Test
+  void testIdentify_kernelHostnameThatIsNoDnsNameIsAnError() throws IOException {
+    write("proc/sys/kernel/hostname", "web_01\n");
+
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("'web_01'")
+        .hasMessageContaining("not a valid DNS name")
+        .hasMessageContaining("set host.hostname");
+  }
+
+  @Test
+  void testIdentify_givenHostnameOverridesAndIsNotRead() throws IOException {
+    Files.delete(root.resolve("proc/sys/kernel/hostname"));
+
+    HostIdentity identity = identify(spec(true, "www", null, null));
+
+    assertThat(identity.hostname()).isEqualTo("www");
+  }
+
+  @Test
+  void testIdentify_givenFullyQualifiedHostnameGivesTheDomain() throws IOException {
+    write("etc/resolv.conf", "domain other.example\n");
+
+    HostIdentity identity = identify(spec(true, "www.example.com", null, null));
+
+    assertThat(identity.fqdn()).contains("www.example.com");
+  }
+
+  // --- domain
+
+  @Test
+  void testIdentify_domainFromResolvConfDomainLine() throws IOException {
+    write("etc/resolv.conf", "nameserver 192.0.2.53\ndomain Corp.Example.com.\n");
+
+    assertThat(identify(HostSpec.defaults()).domain()).contains("corp.example.com");
+  }
+
+  @Test
+  void testIdentify_domainFromFirstResolvConfSearchEntry() throws IOException {
+    write("etc/resolv.conf", "search corp.example.com example.com\nnameserver 192.0.2.53\n");
+
+    assertThat(identify(HostSpec.defaults()).domain()).contains("corp.example.com");
+  }
+
+  @Test
+  void testIdentify_lastDomainOrSearchLineWins() throws IOException {
+    write("etc/resolv.conf", "domain first.example\nsearch second.example third.example\n");
+
+    assertThat(identify(HostSpec.defaults()).domain()).contains("second.example");
+  }
+
+  @Test
+  void testIdentify_resolvConfCommentsAreIgnored() throws IOException {
+    write(
+        "etc/resolv.conf",
+        "# domain commented.example\ndomain real.example # the office\n; search other.example\n");
+
+    assertThat(identify(HostSpec.defaults()).domain()).contains("real.example");
+  }
+
+  @Test
+  void testIdentify_resolvConfWithoutDomainOrSearchFallsBackToCanonicalName() throws IOException {
+    write("etc/resolv.conf", "nameserver 192.0.2.53\noptions edns0\n");
+    lookup = hostname -> Optional.of(hostname + ".dns.example");
+
+    assertThat(identify(HostSpec.defaults()).domain()).contains("dns.example");
+  }
+
+  @Test
+  void testIdentify_resolvConfDomainIsUsedWithoutAskingTheResolver() throws IOException {
+    write("etc/resolv.conf", "search corp.example\n");
+    lookup = countingLookup(Optional.of("portal.dns.example"));
+
+    assertThat(identify(HostSpec.defaults()).domain()).contains("corp.example");
+    assertThat(lookups).hasValue(0);
+  }
+
+  @Test
+  void testIdentify_unreadableResolvConfNamesHostDomain() throws IOException {
+    Files.createDirectories(root.resolve("etc/resolv.conf"));
+
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("could not detect the host's domain")
+        .hasMessageContaining("/etc/resolv.conf")
+        .hasMessageContaining("set host.domain");
+  }
+
+  @Test
+  void testIdentify_domainFromCanonicalNameOfTheHostname() {
+    lookup = hostname -> Optional.of("Portal.DNS.example.");
+
+    assertThat(identify(HostSpec.defaults()).domain()).contains("dns.example");
+  }
+
+  @Test
+  void testIdentify_canonicalNameOfAnotherHostIsIgnored() {
+    lookup = hostname -> Optional.of("gateway.dns.example");
+
+    assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_canonicalNameWithoutDotIsIgnored() {
+    lookup = hostname -> Optional.of("portal");
+
+    assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_canonicalLocalhostNameIsIgnored() throws IOException {
+    write("proc/sys/kernel/hostname", "localhost\n");
+    lookup = hostname -> Optional.of("localhost.localdomain");
+
+    assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_failingCanonicalNameLookupMeansNoDomain() {
+    lookup =
+        hostname -> {
+          throw new UnknownHostException(hostname);
+        };
+
+    assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_canonicalNameLookupThatHangsMeansNoDomain() {
+    lookup =
+        hostname -> {
+          try {
+            Thread.sleep(Duration.ofMinutes(1).toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Optional.of(hostname + ".too-late.example");
+        };
+
+    HostIdentity identity = identify(HostSpec.defaults());
+
+    assertThat(identity.hostname()).isEqualTo("portal");
+    assertThat(identity.domain()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_noResolvConfAndNoCanonicalNameMeansNoDomain() {
+    assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_givenDomainOverridesEveryDetectedOne() throws IOException {
+    write("proc/sys/kernel/hostname", "portal.kernel.example\n");
+    write("etc/resolv.conf", "domain resolv.example\n");
+    lookup = countingLookup(Optional.of("portal.dns.example"));
+
+    HostIdentity identity = identify(spec(true, null, "Given.Example", null));
+
+    assertThat(identity.domain()).contains("given.example");
+    assertThat(lookups).hasValue(0);
+  }
+
+  // --- addresses
+
+  @Test
+  void testIdentify_addressesOfInterfacesThatAreUp() {
+    nics.add(nic("eth0", true, false, "192.0.2.10", "2001:db8::10"));
+    nics.add(nic("eth1", true, false, "198.51.100.7"));
+
+    assertThat(addresses(identify(HostSpec.defaults())))
+        .containsExactly("192.0.2.10", "198.51.100.7", "2001:db8::10");
+  }
+
+  @Test
+  void testIdentify_interfaceThatIsDownIsLeftOut() {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    nics.add(nic("eth1", false, false, "198.51.100.7"));
+
+    assertThat(addresses(identify(HostSpec.defaults()))).containsExactly("192.0.2.10");
+  }
+
+  @Test
+  void testIdentify_loopbackInterfaceIsLeftOut() {
+    nics.add(nic("lo", true, true, "127.0.0.1", "::1", "192.0.2.99"));
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+
+    assertThat(addresses(identify(HostSpec.defaults()))).containsExactly("192.0.2.10");
+  }
+
+  @Test
+  void testIdentify_loopbackLinkLocalMulticastAndWildcardAddressesAreLeftOut() throws IOException {
+    nics.add(
+        nic(
+            "eth0", true, false, "192.0.2.10", "127.0.1.1", "::1", "169.254.7.1", "fe80::1",
+            "febf::1", "224.0.0.251", "ff02::fb", "0.0.0.0", "::"));
+
+    assertThat(addresses(identify(HostSpec.defaults()))).containsExactly("192.0.2.10");
+  }
+
+  @Test
+  void testIdentify_zoneIdsAreStripped() throws IOException {
+    InetAddress scoped = Inet6Address.getByAddress(null, ip("2001:db8::10").getAddress(), 2);
+    nics.add(new Nic("eth0", true, false, List.of(scoped)));
+
+    List<InetAddress> addresses = identify(HostSpec.defaults()).addresses();
+
+    assertThat(addresses).hasSize(1);
+    assertThat(((Inet6Address) addresses.get(0)).getScopeId()).isZero();
+    assertThat(addresses.get(0).getHostAddress()).doesNotContain("%");
+  }
+
+  @Test
+  void testIdentify_ipv4MappedAddressIsTheIpv4Address() throws IOException {
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 10};
+    nics.add(new Nic("eth0", true, false, List.of(Inet6Address.getByAddress(null, mapped, -1))));
+
+    assertThat(identify(HostSpec.defaults()).addresses()).containsExactly(ip("192.0.2.10"));
+  }
+
+  @Test
+  void testIdentify_ignoredInterfaceByExactName() {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    nics.add(nic("docker0", true, false, "172.17.0.1"));
+
+    HostIdentity identity = identify(spec(true, null, null, null, "docker0"));
+
+    assertThat(addresses(identity)).containsExactly("192.0.2.10");
+  }
+
+  @Test
+  void testIdentify_ignoredInterfacesByStarGlob() {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    nics.add(nic("veth1a2b", true, false, "10.0.0.1"));
+    nics.add(nic("veth", true, false, "10.0.0.2"));
+
+    HostIdentity identity = identify(spec(true, null, null, null, "veth*"));
+
+    assertThat(addresses(identity)).containsExactly("192.0.2.10");
+  }
+
+  @Test
+  void testIdentify_ignoredInterfacesByQuestionMarkGlob() {
+    nics.add(nic("tap0", true, false, "10.0.0.1"));
+    nics.add(nic("tap10", true, false, "10.0.0.2"));
+
+    HostIdentity identity = identify(spec(true, null, null, null, "tap?"));
+
+    assertThat(addresses(identity)).containsExactly("10.0.0.2");
+  }
+
+  @Test
+  void testIdentify_interfacesThatCannotBeListedNameHostAddresses() {
+    interfaces =
+        () -> {
+          throw new SocketException("Protocol family unavailable");
+        };
+
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("could not detect the host's addresses")
+        .hasMessageContaining("Protocol family unavailable")
+        .hasMessageContaining("set host.addresses");
+  }
+
+  @Test
+  void testIdentify_givenAddressesOverrideAndInterfacesAreNotListed() {
+    interfaces =
+        () -> {
+          throw new SocketException("must not be asked");
+        };
+
+    HostIdentity identity = identify(spec(true, null, null, List.of("192.0.2.10")));
+
+    assertThat(addresses(identity)).containsExactly("192.0.2.10");
+  }
+
+  @Test
+  void testIdentify_givenEmptyAddressesMeanNone() {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+
+    HostIdentity identity = identify(spec(true, null, null, List.of()));
+
+    assertThat(identity.addresses()).isEmpty();
+  }
+
+  // --- detect: false
+
+  @Test
+  void testIdentify_withoutDetectionOnlyGivenPartsAreUsed() throws IOException {
+    write("etc/resolv.conf", "domain resolv.example\n");
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    lookup = countingLookup(Optional.of("www.dns.example"));
+
+    HostIdentity identity = identify(spec(false, "www", null, List.of("198.51.100.1")));
+
+    assertThat(identity.hostname()).isEqualTo("www");
+    assertThat(identity.domain()).isEmpty();
+    assertThat(addresses(identity)).containsExactly("198.51.100.1");
+    assertThat(lookups).hasValue(0);
+  }
+
+  @Test
+  void testIdentify_withoutDetectionAndWithoutAddressesThereAreNone() {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+
+    HostIdentity identity = identify(spec(false, "www", "example.com", null));
+
+    assertThat(identity.fqdn()).contains("www.example.com");
+    assertThat(identity.addresses()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_withoutDetectionAHostnameIsRequired() {
+    assertThatThrownBy(() -> identify(spec(false, null, "example.com", List.of("192.0.2.10"))))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("host.detect is false")
+        .hasMessageContaining("set host.hostname");
+  }
+
+  // --- helpers
+
+  private HostIdentity identify(HostSpec spec) {
+    return new LiveHostIdentityProbe(root, interfaces, lookup, SHORT_LOOKUP_TIMEOUT).identify(spec);
+  }
+
+  private CanonicalNameLookup countingLookup(Optional<String> answer) {
+    return hostname -> {
+      lookups.incrementAndGet();
+      return answer;
+    };
+  }
+
+  private void write(String relative, String text) throws IOException {
+    Path file = root.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  static HostSpec spec(
+      boolean detect, String hostname, String domain, List<String> addresses, String... ignore) {
+    return new HostSpec(
+        detect,
+        Optional.ofNullable(hostname),
+        Optional.ofNullable(domain),
+        Optional.ofNullable(addresses)
+            .map(list -> list.stream().map(LiveHostIdentityProbeTest::ip).toList()),
+        List.of(ignore));
+  }
+
+  static Nic nic(String name, boolean up, boolean loopback, String... addresses) {
+    List<InetAddress> parsed = Stream.of(addresses).map(LiveHostIdentityProbeTest::ip).toList();
+    return new Nic(name, up, loopback, parsed);
+  }
+
+  static InetAddress ip(String literal) {
+    return IpAddresses.parse(literal).orElseThrow();
+  }
+
+  static List<String> addresses(HostIdentity identity) {
+    return identity.addresses().stream().map(IpAddresses::format).toList();
+  }
+}
