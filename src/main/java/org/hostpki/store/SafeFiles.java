@@ -1,7 +1,6 @@
 package org.hostpki.store;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -16,6 +15,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -41,17 +41,18 @@ final class SafeFiles {
       ByteBuffer buffer = ByteBuffer.allocate((int) size);
       while (buffer.hasRemaining()) {
         if (channel.read(buffer) < 0) {
-          return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+          return Arrays.copyOf(buffer.array(), buffer.position()); // shrank while we read
         }
       }
-      // The size was a hint only: read whatever was appended since.
-      InputStream rest = Channels.newInputStream(channel);
-      byte[] more = rest.readAllBytes();
-      if (more.length == 0) {
+      // The size was a hint: one small read tells end of file from a file that grew.
+      ByteBuffer probe = ByteBuffer.allocate(1);
+      if (channel.read(probe) < 0) {
         return buffer.array();
       }
-      byte[] all = java.util.Arrays.copyOf(buffer.array(), buffer.capacity() + more.length);
-      System.arraycopy(more, 0, all, buffer.capacity(), more.length);
+      byte[] rest = Channels.newInputStream(channel).readAllBytes();
+      byte[] all = Arrays.copyOf(buffer.array(), buffer.capacity() + 1 + rest.length);
+      all[buffer.capacity()] = probe.get(0);
+      System.arraycopy(rest, 0, all, buffer.capacity() + 1, rest.length);
       return all;
     }
   }

@@ -52,6 +52,15 @@
  * is unchanged"; after it, as a {@link org.hostpki.store.StoreTidyUpException}: the new set is
  * in use, the tidying up is for the next write.
  *
+ * <h2>Modes</h2>
+ *
+ * Secret files (private keys, PKCS#12) are created 0600 by the creating call itself, never
+ * chmod-ed afterwards, so no moment exists in which others could open them. Public files are
+ * 0644 and directories 0755 exactly, whatever the umask (as the kubelet does): services running
+ * as other users must reach the certificates, and the keys inside are protected by their own
+ * mode, the layout openssl and nginx setups expect. A missing store directory is created 0755;
+ * missing parents as {@code mkdir -p} would, from the umask, since they are not the store's.
+ *
  * <h2>Reading</h2>
  *
  * {@link org.hostpki.store.StoreDirectory#read()} is read-only: it resolves {@code ..data} once

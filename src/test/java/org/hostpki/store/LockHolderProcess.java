@@ -16,15 +16,19 @@ public final class LockHolderProcess {
   public static void main(String[] args) throws IOException {
     Path store = Path.of(args[1]);
     if (args[0].equals("hold")) {
-      try (StoreLock lock = StoreLock.acquire(store, Duration.ZERO, "test holder")) {
+      StoreLock lock = StoreLock.acquire(store, Duration.ZERO, "test holder");
+      try {
         System.out.println("locked");
         System.out.flush();
         while (System.in.read() >= 0) {
           // until the test closes our stdin or kills us
         }
+      } finally {
+        lock.close();
       }
     } else {
-      try (StoreLock lock = StoreLock.acquire(store, Duration.ZERO, "test try")) {
+      try {
+        StoreLock.acquire(store, Duration.ZERO, "test try").close();
         System.out.println("acquired");
       } catch (HostpkiException e) {
         System.out.println("refused: " + e.getMessage());
