@@ -1,12 +1,32 @@
 package org.hostpki.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.config.LoadResult;
+import org.hostpki.config.Problem;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
-/** {@code hostpki validate FILE...}: placeholder, implemented by the config work. */
-@Command(name = "validate", description = "Check desired-state files; touches nothing else.")
+/**
+ * {@code hostpki validate FILE...}: checks desired-state files and reports every problem, one line
+ * each ({@code FILE:LINE:COLUMN: error: MESSAGE}) or as JSON. Reads only the given files: never a
+ * store, never the host.
+ */
+@Command(
+    name = "validate",
+    description = "Check desired-state files; touches nothing else.",
+    footer = {"", "Exit status: 0 all files valid (warnings allowed), 1 a file is invalid."})
 final class ValidateCommand implements Callable<Integer> {
   private final Environment environment;
 
@@ -14,11 +34,78 @@ final class ValidateCommand implements Callable<Integer> {
     this.environment = environment;
   }
 
-  @Parameters(arity = "1..*", paramLabel = "FILE")
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Desired-state files to check.")
   List<String> files;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text (one line per problem) or json (an array of problems on stdout).")
+  String output;
 
   @Override
   public Integer call() {
-    throw new UnsupportedOperationException("not yet");
+    if (!output.equals("text") && !output.equals("json")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--output must be text or json, not '" + output + "'");
+    }
+    DesiredStateLoader loader = new DesiredStateLoader();
+    List<Problem> problems = new ArrayList<>();
+    int invalid = 0;
+    long errors = 0;
+    long warnings = 0;
+    for (String file : files) {
+      LoadResult result = loader.load(environment.resolve(file));
+      // Show the path as typed, as compilers do, so the lines match what the user ran.
+      Path shown = environment.fileSystem().getPath(file);
+      result.problems().forEach(p -> problems.add(p.withFile(shown)));
+      invalid += result.hasErrors() ? 1 : 0;
+      errors += result.errorCount();
+      warnings += result.warningCount();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (output.equals("json")) {
+      out.println(toJson(problems));
+    } else {
+      problems.forEach(p -> out.println(p.format()));
+      spec.commandLine().getErr().println(summary(files.size(), invalid, errors, warnings));
+    }
+    out.flush();
+    return invalid == 0 ? ExitCodes.OK : ExitCodes.ERROR;
+  }
+
+  private static String summary(int files, int invalid, long errors, long warnings) {
+    String checked = plural(files, "file") + " checked: ";
+    String verdict =
+        invalid == 0
+            ? (files == 1 ? "valid" : "all valid")
+            : invalid + " invalid (" + plural(errors, "error") + ")";
+    return checked + verdict + ", " + plural(warnings, "warning");
+  }
+
+  private static String plural(long n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
+  }
+
+  private static String toJson(List<Problem> problems) {
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    ArrayNode array = json.arrayNode();
+    for (Problem p : problems) {
+      ObjectNode o = array.addObject();
+      o.put("file", p.file().toString());
+      if (p.line() > 0) {
+        o.put("line", p.line());
+        o.put("column", p.column());
+      } else {
+        o.putNull("line");
+        o.putNull("column");
+      }
+      o.put("severity", p.severity().label());
+      o.put("message", p.message());
+    }
+    return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(array);
   }
 }

@@ -1,0 +1,139 @@
+package org.hostpki.config;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Subject;
+
+/** The parts the CA and the server certificate share: subject, key and lifetime. */
+final class CertificateParts {
+  static final int DEFAULT_RSA_SIZE = 3072;
+
+  private static final Set<String> COUNTRIES =
+      new HashSet<>(Arrays.asList(Locale.getISOCountries()));
+
+  private final Fields fields;
+
+  CertificateParts(Fields fields) {
+    this.fields = fields;
+  }
+
+  /** The subject of a {@code subject} mapping; empty when there is none. */
+  Optional<Subject> subject(YamlNode.Mapping section) {
+    Optional<YamlNode.Mapping> m = section.mapping("subject");
+    if (m.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlNode.Mapping s = m.get();
+    fields.string(s, "country").ifPresent(this::checkCountry);
+    Subject subject =
+        new Subject(
+            text(s, "commonName"),
+            text(s, "organization"),
+            text(s, "organizationalUnit"),
+            text(s, "locality"),
+            text(s, "state"),
+            text(s, "country"),
+            text(s, "emailAddress"));
+    return subject.isEmpty() ? Optional.empty() : Optional.of(subject);
+  }
+
+  private Optional<String> text(YamlNode.Mapping m, String key) {
+    return fields.string(m, key).map(Fields.Given::value).filter(v -> !v.isEmpty());
+  }
+
+  private void checkCountry(Fields.Given<String> country) {
+    String code = country.value();
+    if (!code.matches("[A-Z]{2}") || COUNTRIES.contains(code)) {
+      return; // the schema reports the wrong shape
+    }
+    String hint = code.equals("UK") ? "; the United Kingdom is GB" : "";
+    fields.error(
+        country.node(),
+        country.node().displayName() + " '" + code + "' is not an ISO 3166-1 country code" + hint);
+  }
+
+  /** The key of a {@code key} mapping, EC P-256 when there is none. */
+  KeySpec key(YamlNode.Mapping section) {
+    Optional<YamlNode.Mapping> m = section.mapping("key");
+    if (m.isEmpty()) {
+      return new KeySpec.Ec(KeySpec.Curve.P256);
+    }
+    YamlNode.Mapping k = m.get();
+    String algorithm = fields.string(k, "algorithm").map(Fields.Given::value).orElse("EC");
+    switch (algorithm) {
+      case "RSA":
+        notFor(k, "curve", "applies only to EC keys; remove it, or set algorithm: EC");
+        return new KeySpec.Rsa(rsaSize(k));
+      case "Ed25519":
+        notFor(k, "curve", "does not apply to Ed25519 keys; remove it");
+        notFor(k, "size", "does not apply to Ed25519 keys; remove it");
+        return new KeySpec.Ed25519();
+      default:
+        notFor(k, "size", "applies only to RSA keys; remove it, or set algorithm: RSA");
+        KeySpec.Curve curve =
+            fields.string(k, "curve")
+                .flatMap(c -> KeySpec.Curve.fromYamlName(c.value()))
+                .orElse(KeySpec.Curve.P256);
+        return new KeySpec.Ec(curve);
+    }
+  }
+
+  private void notFor(YamlNode.Mapping key, String name, String why) {
+    if (Fields.has(key, name)) {
+      fields.problems().error(key.keyPosition(name), key.childPath(name) + " " + why);
+    }
+  }
+
+  private int rsaSize(YamlNode.Mapping key) {
+    return fields.integer(key, "size")
+        .map(Fields.Given::value)
+        .filter(v -> v.compareTo(BigInteger.valueOf(KeySpec.Rsa.MINIMUM_SIZE)) >= 0)
+        .filter(v -> v.bitLength() < 31)
+        .map(BigInteger::intValue)
+        .orElse(DEFAULT_RSA_SIZE);
+  }
+
+  /** A certificate's lifetime: the validity and the renewal margin, which must be shorter. */
+  record Lifetime(Duration validity, Duration renewBefore) {}
+
+  Lifetime lifetime(YamlNode.Mapping section, Duration defaultValidity, Duration defaultRenewBefore) {
+    var validity = fields.duration(section, "validity");
+    var renewBefore = fields.duration(section, "renewBefore");
+    Lifetime lifetime =
+        new Lifetime(
+            validity.map(Fields.Given::value).orElse(defaultValidity),
+            renewBefore.map(Fields.Given::value).orElse(defaultRenewBefore));
+    boolean usable =
+        !Fields.unusable(section, "validity", validity)
+            && !Fields.unusable(section, "renewBefore", renewBefore);
+    if (usable && lifetime.renewBefore().compareTo(lifetime.validity()) >= 0) {
+      String renewText = describe(renewBefore, lifetime.renewBefore());
+      String validityText = describe(validity, lifetime.validity());
+      if (renewBefore.isPresent()) {
+        fields.error(
+            renewBefore.get().node(),
+            section.childPath("renewBefore") + " (" + renewText + ") must be shorter than "
+                + section.childPath("validity") + " (" + validityText + ")");
+      } else {
+        fields.error(
+            validity.get().node(),
+            section.childPath("validity") + " (" + validityText + ") must be longer than "
+                + section.childPath("renewBefore") + " (" + renewText + ")");
+      }
+    }
+    return lifetime;
+  }
+
+  /** A duration as the user wrote it, or the default's short form. */
+  static String describe(Optional<Fields.Given<Duration>> given, Duration effective) {
+    return given
+        .map(g -> ((YamlNode.Scalar) g.node()).text())
+        .orElse(Durations.format(effective) + ", the default");
+  }
+}

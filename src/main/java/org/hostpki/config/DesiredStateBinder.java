@@ -1,0 +1,216 @@
+package org.hostpki.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.PasswordSource;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.SourcePosition;
+import org.hostpki.model.StoreSpec;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.model.TrustedCertificateSource;
+
+/**
+ * Builds the {@link DesiredState} from a schema-checked YAML tree, filling in defaults for what is
+ * absent and checking what the schema cannot: values that must parse, and rules across fields.
+ * Every problem is collected; the state built alongside is only used when there is no error.
+ */
+final class DesiredStateBinder {
+  private final Path source;
+  private final Fields fields;
+  private final SanChecks sans;
+
+  /**
+   * @param source the desired-state file, absolute
+   */
+  DesiredStateBinder(Path source, Problems problems) {
+    this.source = source;
+    this.fields = new Fields(problems, source.getParent());
+    this.sans = new SanChecks(fields);
+  }
+
+  DesiredState bind(YamlNode.Mapping root) {
+    return new DesiredState(
+        source,
+        store(section(root, "store")),
+        host(section(root, "host")),
+        new CaBinder(fields).bind(section(root, "ca")),
+        new ServerBinder(fields).bind(section(root, "server")),
+        trust(section(root, "trust")),
+        hooks(section(root, "hooks")));
+  }
+
+  /** A section, or an empty one (all defaults) when it is absent or not a mapping. */
+  private static YamlNode.Mapping section(YamlNode.Mapping root, String key) {
+    return root.mapping(key).orElseGet(() -> new YamlNode.Mapping(key, Position.NONE, Map.of()));
+  }
+
+  private StoreSpec store(YamlNode.Mapping store) {
+    Path path = fields.path(store, "path").orElse(fields.folder().resolve("pki"));
+    fields.string(store, "path")
+        .filter(p -> path.equals(fields.folder()))
+        .ifPresent(
+            p ->
+                fields.error(
+                    p.node(),
+                    "store.path '" + p.value() + "' is the folder of this file itself; give the store a"
+                        + " folder of its own, e.g. pki"));
+    Pkcs12Profile profile =
+        fields.string(store, "pkcs12Profile")
+            .map(p -> p.value().equals("legacy") ? Pkcs12Profile.LEGACY : Pkcs12Profile.MODERN)
+            .orElse(Pkcs12Profile.MODERN);
+    return new StoreSpec(path, store.mapping("password").flatMap(this::password), profile);
+  }
+
+  private Optional<PasswordSource> password(YamlNode.Mapping password) {
+    Optional<PasswordSource> env =
+        fields.string(password, "env").filter(e -> !e.value().isEmpty())
+            .map(e -> new PasswordSource.Env(e.value()));
+    return env.isPresent()
+        ? env
+        : fields.path(password, "file").map(PasswordSource.File::new);
+  }
+
+  private HostSpec host(YamlNode.Mapping host) {
+    boolean detect = fields.bool(host, "detect").orElse(true);
+    Optional<String> hostname = fields.string(host, "hostname").flatMap(this::hostname);
+    Optional<String> domain =
+        fields.string(host, "domain").flatMap(d -> checkedName(d, "host.domain"));
+    if (!detect && !Fields.has(host, "hostname")) {
+      host.scalar("detect")
+          .ifPresent(
+              node ->
+                  fields.error(
+                      node,
+                      "host.detect is false, so host.hostname is required: nothing else names the host"));
+    }
+    return new HostSpec(
+        detect,
+        hostname,
+        domain,
+        Fields.has(host, "addresses") ? Optional.of(sans.addresses(host, "addresses")) : Optional.empty(),
+        fields.strings(host, "ignoreInterfaces").stream().map(Fields.Given::value).toList());
+  }
+
+  private Optional<String> hostname(Fields.Given<String> name) {
+    String text = name.value();
+    int dot = text.indexOf('.');
+    if (dot > 0) {
+      fields.error(
+          name.node(),
+          "host.hostname '" + text + "' must be the short name alone; put the domain in host.domain: '"
+              + text.substring(dot + 1) + "'");
+      return Optional.empty();
+    }
+    Optional<String> problem = DnsNames.labelProblem(text);
+    if (problem.isPresent()) {
+      fields.error(name.node(), "host.hostname '" + text + "' " + problem.get());
+      return Optional.empty();
+    }
+    return Optional.of(DnsNames.normalize(text));
+  }
+
+  private Optional<String> checkedName(Fields.Given<String> name, String what) {
+    Optional<String> problem = DnsNames.problem(name.value(), false);
+    if (problem.isPresent()) {
+      fields.error(name.node(), what + " '" + name.value() + "' " + problem.get());
+      return Optional.empty();
+    }
+    return Optional.of(DnsNames.normalize(name.value()));
+  }
+
+  private TrustSpec trust(YamlNode.Mapping trust) {
+    TrustSpec defaults = TrustSpec.defaults();
+    List<TrustedCertificateSource> certificates = new ArrayList<>();
+    Map<String, Fields.Given<String>> names = new HashMap<>();
+    for (YamlNode item : trust.sequence("certificates").map(YamlNode.Sequence::items).orElse(List.of())) {
+      if (item instanceof YamlNode.Mapping entry) {
+        trustedCertificate(entry, names).ifPresent(certificates::add);
+      }
+    }
+    List<Path> directories = new ArrayList<>();
+    for (Fields.Given<String> text : fields.strings(trust, "directories")) {
+      fields.path(text).ifPresent(directories::add);
+    }
+    return new TrustSpec(
+        fields.bool(trust, "prune").orElse(defaults.prune()),
+        fields.bool(trust, "hashedDirectory").orElse(defaults.hashedDirectory()),
+        certificates,
+        directories);
+  }
+
+  private Optional<TrustedCertificateSource> trustedCertificate(
+      YamlNode.Mapping entry, Map<String, Fields.Given<String>> names) {
+    Optional<Fields.Given<String>> name =
+        fields.string(entry, "name").filter(n -> n.value().matches("[A-Za-z0-9._-]+"));
+    if (name.isEmpty()) {
+      return Optional.empty(); // reported by the schema check
+    }
+    // Names become file names; on a case-insensitive file system LDAP.crt and ldap.crt are one file.
+    Fields.Given<String> earlier = names.putIfAbsent(name.get().value().toLowerCase(Locale.ROOT), name.get());
+    if (earlier != null) {
+      String same = earlier.value().equals(name.get().value()) ? "" : " (names must differ in more than case)";
+      fields.error(
+          name.get().node(),
+          "the trusted certificate name '" + name.get().value() + "' is already used at "
+              + earlier.node().position() + same);
+      return Optional.empty();
+    }
+    if (Fields.has(entry, "pem") == Fields.has(entry, "file")) {
+      return Optional.empty(); // both or neither: reported by the schema check
+    }
+    Optional<TrustedCertificateSource.Content> content =
+        Fields.has(entry, "pem")
+            ? fields.string(entry, "pem").flatMap(this::inlinePem)
+            : fields.path(entry, "file").map(TrustedCertificateSource.Content.FromFile::new);
+    Position at = entry.position();
+    SourcePosition origin = new SourcePosition(fields.problems().file(), at.line(), at.column());
+    return content.map(c -> new TrustedCertificateSource(name.get().value(), c, origin));
+  }
+
+  private Optional<TrustedCertificateSource.Content> inlinePem(Fields.Given<String> pem) {
+    if (!pem.value().contains("-----BEGIN CERTIFICATE-----")
+        || !pem.value().contains("-----END CERTIFICATE-----")) {
+      fields.error(
+          pem.node(),
+          pem.node().displayName() + " is not a PEM certificate: it needs the lines -----BEGIN CERTIFICATE-----"
+              + " and -----END CERTIFICATE----- (write it as a block: pem: |)");
+      return Optional.empty();
+    }
+    return Optional.of(new TrustedCertificateSource.Content.Inline(pem.value()));
+  }
+
+  private HooksSpec hooks(YamlNode.Mapping hooks) {
+    List<List<String>> commands = new ArrayList<>();
+    for (YamlNode item : hooks.sequence("afterServerChange").map(YamlNode.Sequence::items).orElse(List.of())) {
+      if (!(item instanceof YamlNode.Sequence argv)) {
+        continue; // reported by the schema check
+      }
+      List<String> args = new ArrayList<>();
+      for (YamlNode arg : argv.items()) {
+        if (arg instanceof YamlNode.Scalar s && s.string().isPresent()) {
+          args.add(s.text());
+        }
+      }
+      if (args.isEmpty()) {
+        continue;
+      }
+      YamlNode program = argv.items().get(0);
+      if (args.get(0).strip().contains(" ")) {
+        fields.warning(
+            program,
+            program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
+                + " write each argument as its own item, e.g. [systemctl, reload, nginx]");
+      }
+      commands.add(args);
+    }
+    return new HooksSpec(commands);
+  }
+}

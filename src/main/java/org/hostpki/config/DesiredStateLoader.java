@@ -1,0 +1,72 @@
+package org.hostpki.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.hostpki.model.DesiredState;
+
+/**
+ * Reads a desired-state file: YAML with positions, then the JSON Schema, then the rules across
+ * fields, collecting every problem of the file at once. Never throws for bad input: a missing or
+ * unreadable file, bad YAML or an invalid desired state are all {@link Problem}s in the result.
+ *
+ * <p>The compiled schema is built on first use and kept, so one loader checks many files quickly.
+ * An instance is safe to use from several threads.
+ */
+public final class DesiredStateLoader {
+  private SchemaCheck schemaCheck;
+
+  public DesiredStateLoader() {}
+
+  /** Reads and checks {@code file}; relative paths inside it resolve against its folder. */
+  public LoadResult load(Path file) {
+    Problems problems = new Problems(file);
+    return FileText.read(file, problems)
+        .map(text -> check(file, text, problems))
+        .orElseGet(() -> result(file, Optional.empty(), problems));
+  }
+
+  /**
+   * Checks YAML text as if it had been read from {@code file} (which need not exist): problems
+   * name it, and relative paths resolve against its folder. For tests and inline desired states.
+   */
+  public LoadResult loadString(Path file, String yaml) {
+    Problems problems = new Problems(file);
+    return FileText.check(yaml, problems)
+        .map(text -> check(file, text, problems))
+        .orElseGet(() -> result(file, Optional.empty(), problems));
+  }
+
+  private LoadResult check(Path file, String text, Problems problems) {
+    Optional<YamlNode> root = new YamlReader(problems).read(text);
+    if (root.isEmpty()) {
+      if (!problems.hasErrors()) {
+        problems.fileError(
+            "the file is empty; a desired state needs at least 'apiVersion: hostpki/v1' and 'store: {path: ...}'");
+      }
+      return result(file, Optional.empty(), problems);
+    }
+    if (!(root.get() instanceof YamlNode.Mapping mapping)) {
+      problems.error(
+          root.get().position(),
+          "the top level must be a mapping with apiVersion and store, not " + root.get().describe());
+      return result(file, Optional.empty(), problems);
+    }
+    problems.nextPhase();
+    schemaCheck().check(mapping, problems);
+    problems.nextPhase();
+    DesiredState state = new DesiredStateBinder(file.toAbsolutePath(), problems).bind(mapping);
+    return result(file, Optional.of(state), problems);
+  }
+
+  private static LoadResult result(Path file, Optional<DesiredState> state, Problems problems) {
+    return new LoadResult(
+        file, problems.hasErrors() ? Optional.empty() : state, problems.sorted());
+  }
+
+  private synchronized SchemaCheck schemaCheck() {
+    if (schemaCheck == null) {
+      schemaCheck = SchemaCheck.load();
+    }
+    return schemaCheck;
+  }
+}

@@ -1,0 +1,115 @@
+package org.hostpki.config;
+
+import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Typed reading of desired-state values for the binders. A value of the wrong type has been
+ * reported by the schema check already, so here it reads as absent; what only a program can check
+ * (a duration that parses, a path the file system accepts) is reported here.
+ */
+final class Fields {
+  private final Problems problems;
+  private final Path folder;
+
+  /**
+   * @param folder the desired-state file's folder, against which relative paths resolve
+   */
+  Fields(Problems problems, Path folder) {
+    this.problems = problems;
+    this.folder = folder;
+  }
+
+  /** A value as given, with the node it came from (for messages about it). */
+  record Given<T>(T value, YamlNode node) {}
+
+  Problems problems() {
+    return problems;
+  }
+
+  Path folder() {
+    return folder;
+  }
+
+  void error(YamlNode node, String message) {
+    problems.error(node.position(), message);
+  }
+
+  void warning(YamlNode node, String message) {
+    problems.warning(node.position(), message);
+  }
+
+  static boolean has(YamlNode.Mapping m, String key) {
+    return m.get(key).isPresent();
+  }
+
+  Optional<Given<String>> string(YamlNode.Mapping m, String key) {
+    return m.scalar(key).flatMap(s -> s.string().map(v -> new Given<>(v, s)));
+  }
+
+  Optional<Boolean> bool(YamlNode.Mapping m, String key) {
+    return m.scalar(key).flatMap(YamlNode.Scalar::bool);
+  }
+
+  Optional<Given<BigInteger>> integer(YamlNode.Mapping m, String key) {
+    return m.scalar(key).flatMap(s -> s.integer().map(v -> new Given<>(v, s)));
+  }
+
+  /** The text items of a list; other items were reported by the schema check. */
+  List<Given<String>> strings(YamlNode.Mapping m, String key) {
+    List<Given<String>> out = new ArrayList<>();
+    m.sequence(key)
+        .ifPresent(
+            seq ->
+                seq.items().forEach(
+                    item -> {
+                      if (item instanceof YamlNode.Scalar s) {
+                        s.string().filter(t -> !t.isEmpty()).ifPresent(t -> out.add(new Given<>(t, s)));
+                      }
+                    }));
+    return out;
+  }
+
+  /** A positive duration; a text that is no duration, or zero, is reported. */
+  Optional<Given<Duration>> duration(YamlNode.Mapping m, String key) {
+    Optional<Given<String>> text = string(m, key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlNode node = text.get().node();
+    Optional<Duration> parsed = Durations.parse(text.get().value());
+    if (parsed.isEmpty()) {
+      error(node, node.displayName() + " '" + text.get().value() + "' is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)");
+      return Optional.empty();
+    }
+    if (parsed.get().isNegative() || parsed.get().isZero()) {
+      error(node, node.displayName() + " must be longer than zero");
+      return Optional.empty();
+    }
+    return Optional.of(new Given<>(parsed.get(), node));
+  }
+
+  /** Whether a key is set but its value could not be used (it was reported). */
+  static boolean unusable(YamlNode.Mapping m, String key, Optional<?> value) {
+    return has(m, key) && value.isEmpty();
+  }
+
+  /** A path from the file, resolved against the file's folder on the file's file system. */
+  Optional<Path> path(Given<String> text) {
+    try {
+      return Optional.of(folder.resolve(folder.getFileSystem().getPath(text.value())).normalize());
+    } catch (InvalidPathException e) {
+      error(text.node(), text.node().displayName() + " '" + text.value() + "' is not a valid path: " + e.getReason());
+      return Optional.empty();
+    }
+  }
+
+  Optional<Path> path(YamlNode.Mapping m, String key) {
+    return string(m, key).flatMap(this::path);
+  }
+}

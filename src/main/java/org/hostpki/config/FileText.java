@@ -1,0 +1,156 @@
+package org.hostpki.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+
+/**
+ * Reads a desired-state file as text and refuses what is not a small UTF-8 YAML text: files over
+ * 1 MiB (a desired state is a few kilobytes; anything larger is a mistake or an attack), binary
+ * data, other encodings and control characters.
+ */
+final class FileText {
+  /** 1 MiB. */
+  static final int LIMIT_BYTES = 1 << 20;
+
+  private FileText() {}
+
+  /** The file's text, or empty with the reason in {@code problems}. */
+  static Optional<String> read(Path file, Problems problems) {
+    if (Files.isDirectory(file)) {
+      problems.fileError("is a directory, not a desired-state file");
+      return Optional.empty();
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      // Read at most one byte past the limit: enough to refuse, never the whole of a huge file.
+      bytes = in.readNBytes(LIMIT_BYTES + 1);
+      if (bytes.length > LIMIT_BYTES) {
+        long size = sizeOf(file).orElse((long) bytes.length);
+        problems.fileError(tooLarge(size));
+        return Optional.empty();
+      }
+    } catch (NoSuchFileException e) {
+      problems.fileError("no such file");
+      return Optional.empty();
+    } catch (AccessDeniedException e) {
+      problems.fileError("cannot read the file: permission denied");
+      return Optional.empty();
+    } catch (IOException e) {
+      problems.fileError("cannot read the file: " + e.getMessage());
+      return Optional.empty();
+    }
+    return decode(bytes, problems);
+  }
+
+  /** Checks text given inline (not read from a file) the same way. */
+  static Optional<String> check(String text, Problems problems) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > LIMIT_BYTES) {
+      problems.fileError(tooLarge(bytes.length));
+      return Optional.empty();
+    }
+    return decode(bytes, problems);
+  }
+
+  private static String tooLarge(long size) {
+    return "file is " + size + " bytes; the limit is 1 MiB";
+  }
+
+  private static Optional<Long> sizeOf(Path file) {
+    try {
+      return Optional.of(Files.size(file));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> decode(byte[] bytes, Problems problems) {
+    int start = 0;
+    if (startsWith(bytes, 0xEF, 0xBB, 0xBF)) {
+      start = 3; // a UTF-8 byte order mark is harmless
+    } else if (startsWith(bytes, 0xFE, 0xFF) || startsWith(bytes, 0xFF, 0xFE)) {
+      problems.fileError("the file is UTF-16 text; save it as UTF-8");
+      return Optional.empty();
+    }
+    for (int i = start; i < bytes.length; i++) {
+      if (bytes[i] == 0) {
+        problems.fileError(
+            "the file holds binary data (a zero byte at offset " + i + "), not YAML text");
+        return Optional.empty();
+      }
+    }
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    var result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int offset = in.position();
+      out.flip();
+      problems.error(
+          positionAfter(out.toString()),
+          String.format(
+              "the file is not UTF-8 text (byte 0x%02x cannot start or continue a UTF-8 character); save it as UTF-8",
+              bytes[offset] & 0xff));
+      return Optional.empty();
+    }
+    out.flip();
+    String text = out.toString();
+    return checkCharacters(text, problems) ? Optional.of(text) : Optional.empty();
+  }
+
+  /** YAML allows only printable characters (and tab, line breaks); say where the first other is. */
+  private static boolean checkCharacters(String text, Problems problems) {
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      if (!StreamReader.isPrintable(cp)) {
+        problems.error(
+            positionAfter(text.substring(0, i)),
+            String.format(
+                "the control character U+%04X is not allowed in YAML text; remove it", cp));
+        return false;
+      }
+      i += Character.charCount(cp);
+    }
+    return true;
+  }
+
+  /** The position of the character following {@code prefix}. */
+  private static Position positionAfter(String prefix) {
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < prefix.length(); i++) {
+      if (prefix.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new Position(line, prefix.codePointCount(lineStart, prefix.length()) + 1);
+  }
+
+  private static boolean startsWith(byte[] bytes, int... prefix) {
+    if (bytes.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if ((bytes[i] & 0xff) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

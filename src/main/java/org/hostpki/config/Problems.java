@@ -1,0 +1,69 @@
+package org.hostpki.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Collects the problems of one file. Checks run in phases (YAML, schema, meaning); a node that
+ * already has an error from an earlier phase gets no second one from a later phase, so a user
+ * sees one clear message per mistake.
+ */
+final class Problems {
+  private final Path file;
+  private final List<Problem> found = new ArrayList<>();
+  private final Set<Position> flaggedEarlier = new HashSet<>();
+  private final Set<Position> flaggedNow = new HashSet<>();
+
+  Problems(Path file) {
+    this.file = file;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** Starts a later phase: its errors at places already flagged are dropped. */
+  void nextPhase() {
+    flaggedEarlier.addAll(flaggedNow);
+    flaggedNow.clear();
+  }
+
+  void error(Position at, String message) {
+    if (flaggedEarlier.contains(at) && at != Position.NONE) {
+      return;
+    }
+    flaggedNow.add(at);
+    add(at, Severity.ERROR, message);
+  }
+
+  void warning(Position at, String message) {
+    add(at, Severity.WARNING, message);
+  }
+
+  /** An error about the file as a whole (no line, no column). */
+  void fileError(String message) {
+    add(Position.NONE, Severity.ERROR, message);
+  }
+
+  private void add(Position at, Severity severity, String message) {
+    Problem problem = new Problem(file, at.line(), at.column(), severity, message);
+    if (!found.contains(problem)) {
+      found.add(problem);
+    }
+  }
+
+  boolean hasErrors() {
+    return found.stream().anyMatch(Problem::isError);
+  }
+
+  /** All problems in file order; problems at the same place keep the order they were found in. */
+  List<Problem> sorted() {
+    List<Problem> out = new ArrayList<>(found);
+    out.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    return out;
+  }
+}

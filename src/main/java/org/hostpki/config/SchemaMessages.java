@@ -1,0 +1,223 @@
+package org.hostpki.config;
+
+import com.networknt.schema.Error;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns the validator's schema errors into messages that name the YAML path, what is wrong and the
+ * fix. Messages for patterns and types are keyed by schema location, so a duration says how
+ * durations are written instead of printing a regular expression.
+ */
+final class SchemaMessages {
+
+  private static final String AFTER_SERVER_CHANGE = "/properties/hooks/properties/afterServerChange";
+
+  /** What a value of a shared definition looks like, for "must be ..." messages. */
+  private static final Map<String, String> NOUNS =
+      Map.of(
+          "/properties/store", "a mapping with the store's path, e.g. {path: pki}",
+          "/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D",
+          "/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]",
+          "/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}",
+          "/$defs/rsaSize", "a number of bits such as 3072",
+          "/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}",
+          "/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}",
+          "/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}");
+
+  /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
+  private static final Map<String, String> PATTERNS =
+      Map.of(
+          "/$defs/duration/pattern",
+          "is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)",
+          "/$defs/subject/properties/country/pattern",
+          "is not a country code; write the two upper-case letters of ISO 3166-1, e.g. US or DE",
+          "/$defs/subject/properties/emailAddress/pattern",
+          "is not an email address",
+          "/properties/store/properties/password/properties/env/pattern",
+          "is not an environment variable name (letters, digits and '_', not starting with a digit)",
+          "/$defs/trustedCertificate/properties/name/pattern",
+          "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)");
+
+  private final JsonNode schema;
+  private final YamlNode root;
+
+  SchemaMessages(JsonNode schema, YamlNode root) {
+    this.schema = schema;
+    this.root = root;
+  }
+
+  /** A message and where it points. */
+  record Located(Position at, String message) {}
+
+  Located translate(Error error) {
+    List<Object> segments = new ArrayList<>();
+    for (int i = 0; i < error.getInstanceLocation().getNameCount(); i++) {
+      segments.add(error.getInstanceLocation().getElement(i));
+    }
+    YamlNode node = root.find(segments).orElse(root);
+    String location = schemaLocation(error);
+    String keyword = error.getKeyword() == null ? "" : error.getKeyword();
+    switch (keyword) {
+      case "additionalProperties":
+        return unknownKey(node, error.getProperty(), parentOf(location));
+      case "required":
+        return new Located(node.position(), missing(node, error.getProperty()));
+      case "type":
+        return new Located(node.position(), wrongType(node, location));
+      case "const":
+        return new Located(
+            node.position(),
+            node.displayName() + " must be '" + schema.at(location).asString() + "', not "
+                + node.describe());
+      case "enum":
+        return new Located(node.position(), notAllowed(node, schema.at(location)));
+      case "pattern":
+        return new Located(node.position(), mismatch(node, location));
+      case "minLength":
+      case "minItems":
+      case "minProperties":
+        return new Located(node.position(), empty(node, location));
+      case "maxLength":
+        return new Located(
+            node.position(),
+            node.displayName() + " is " + text(node).length() + " characters long; the limit is "
+                + schema.at(location).asInt());
+      case "minimum":
+        return new Located(node.position(), tooSmall(node, location));
+      case "maximum":
+        return new Located(
+            node.position(),
+            node.displayName() + " is " + text(node) + "; the maximum is " + schema.at(location).asString());
+      case "oneOf":
+        return new Located(node.position(), oneOf(node, location, error));
+      default:
+        return new Located(node.position(), node.displayName() + ": " + error.getMessage());
+    }
+  }
+
+  private Located unknownKey(YamlNode node, String key, String objectLocation) {
+    List<String> allowed = new ArrayList<>(schema.at(objectLocation + "/properties").propertyNames());
+    Position at = node instanceof YamlNode.Mapping m ? m.keyPosition(key) : node.position();
+    String where = node.path().isEmpty() ? "at the top level" : "in " + node.path();
+    String hint =
+        Spelling.closest(key, allowed)
+            .map(s -> "; did you mean '" + s + "'?")
+            .orElse("; the keys here are: " + String.join(", ", allowed));
+    return new Located(at, "unknown key '" + key + "' " + where + hint);
+  }
+
+  private static String missing(YamlNode node, String key) {
+    if (node.path().isEmpty()) {
+      String example = key.equals("apiVersion") ? " (apiVersion: hostpki/v1)" : "";
+      return "missing required key '" + key + "'" + example;
+    }
+    return node.path() + " is missing the required key '" + key + "'";
+  }
+
+  private String wrongType(YamlNode node, String location) {
+    String expected = schema.at(location).asString();
+    String noun = NOUNS.getOrDefault(parentOf(location), typeNoun(expected));
+    if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.NULL) {
+      return node.displayName() + " is empty; it must be " + noun;
+    }
+    String message = node.displayName() + " must be " + noun + ", not " + node.describe();
+    if (expected.equals("string") && node instanceof YamlNode.Scalar s) {
+      return message + "; quote it if it is meant as text: \"" + s.text() + "\"";
+    }
+    if (location.startsWith("/$defs/argv") && node instanceof YamlNode.Scalar s) {
+      return node.displayName() + " must be a list of arguments, not " + node.describe()
+          + "; hooks run without a shell, so write [" + String.join(", ", s.text().strip().split("\\s+")) + "]";
+    }
+    if (location.equals(AFTER_SERVER_CHANGE + "/type") && node instanceof YamlNode.Scalar s) {
+      return node.displayName() + " must be a list of commands, each a list of arguments, not "
+          + node.describe() + "; write [[" + String.join(", ", s.text().strip().split("\\s+")) + "]]";
+    }
+    if (expected.equals("array") && node instanceof YamlNode.Scalar s) {
+      return message + "; write a list: [" + s.text() + "]";
+    }
+    return message;
+  }
+
+  private static String typeNoun(String jsonType) {
+    return switch (jsonType) {
+      case "object" -> "a mapping";
+      case "array" -> "a list";
+      case "string" -> "text";
+      case "boolean" -> "true or false";
+      case "integer" -> "a whole number";
+      default -> "a " + jsonType;
+    };
+  }
+
+  private static String notAllowed(YamlNode node, JsonNode values) {
+    List<String> allowed = new ArrayList<>();
+    values.values().forEach(v -> allowed.add(v.asString()));
+    String given = node instanceof YamlNode.Scalar s ? "'" + s.text() + "'" : node.describe();
+    String hint =
+        node instanceof YamlNode.Scalar s
+            ? Spelling.closest(s.text(), allowed).map(c -> "; did you mean '" + c + "'?").orElse("")
+            : "";
+    return node.displayName() + " " + given + " is not one of: " + String.join(", ", allowed) + hint;
+  }
+
+  private static String mismatch(YamlNode node, String location) {
+    String why = PATTERNS.get(location);
+    String given = "'" + YamlNode.Scalar.abbreviated(text(node)) + "'";
+    return why != null
+        ? node.displayName() + " " + given + " " + why
+        : node.displayName() + " " + given + " does not have the expected form";
+  }
+
+  private static String empty(YamlNode node, String location) {
+    if (location.startsWith("/$defs/argv")) {
+      return node.displayName() + " is an empty command; write the program and its arguments, e.g. [systemctl, reload, nginx]";
+    }
+    if (location.startsWith("/$defs/subject")) {
+      return node.displayName() + " is empty; give at least a commonName, or remove it";
+    }
+    return node.displayName() + " must not be empty";
+  }
+
+  private String tooSmall(YamlNode node, String location) {
+    String minimum = schema.at(location).asString();
+    if (location.startsWith("/$defs/rsaSize")) {
+      return "an RSA key of " + text(node) + " bits is too weak; use at least " + minimum
+          + " (3072 is the default)";
+    }
+    return node.displayName() + " is " + text(node) + "; the minimum is " + minimum;
+  }
+
+  /** Every oneOf here is "exactly one of these keys": say which ones. */
+  private String oneOf(YamlNode node, String location, Error error) {
+    List<String> keys = new ArrayList<>();
+    for (JsonNode branch : schema.at(location)) {
+      branch.path("required").values().forEach(k -> keys.add("'" + k.asString() + "'"));
+    }
+    String choice = String.join(" or ", keys);
+    boolean none = error.getArguments() != null
+        && error.getArguments().length > 0
+        && "0".equals(String.valueOf(error.getArguments()[0]));
+    return none
+        ? node.displayName() + " needs " + choice
+        : node.displayName() + " takes " + choice + ", not both";
+  }
+
+  private static String text(YamlNode node) {
+    return node instanceof YamlNode.Scalar s ? s.text() : node.describe();
+  }
+
+  /** The schema location as a JSON pointer into the schema document: {@code /$defs/x/type}. */
+  private static String schemaLocation(Error error) {
+    String s = error.getSchemaLocation().toString();
+    int hash = s.indexOf('#');
+    return hash < 0 ? "" : s.substring(hash + 1);
+  }
+
+  private static String parentOf(String pointer) {
+    int slash = pointer.lastIndexOf('/');
+    return slash <= 0 ? "" : pointer.substring(0, slash);
+  }
+}

@@ -1,0 +1,160 @@
+package org.hostpki.config;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.hostpki.model.ExternalSpec;
+import org.hostpki.model.KeyRotation;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.Subject;
+
+/** The {@code server} section: the server certificate, its key and where its chain comes from. */
+final class ServerBinder {
+  private final Fields fields;
+  private final CertificateParts parts;
+  private final SanChecks sans;
+
+  ServerBinder(Fields fields) {
+    this.fields = fields;
+    this.parts = new CertificateParts(fields);
+    this.sans = new SanChecks(fields);
+  }
+
+  ServerSpec bind(YamlNode.Mapping server) {
+    ServerSpec defaults = ServerSpec.defaults();
+    ServerSpec.Issuer issuer =
+        fields.string(server, "issuer")
+            .map(i -> i.value().equals("external") ? ServerSpec.Issuer.EXTERNAL : ServerSpec.Issuer.INTERNAL)
+            .orElse(defaults.issuer());
+    Subject subject = parts.subject(server).orElse(Subject.empty());
+    List<String> dnsNames = sans.dnsNames(server, "dnsNames", true);
+    List<InetAddress> ipAddresses = sans.addresses(server, "ipAddresses");
+    boolean includeHostIdentity = fields.bool(server, "includeHostIdentity").orElse(defaults.includeHostIdentity());
+    KeySpec key = parts.key(server);
+    boolean allowLongValidity = fields.bool(server, "allowLongValidity").orElse(defaults.allowLongValidity());
+    CertificateParts.Lifetime lifetime =
+        parts.lifetime(server, ServerSpec.DEFAULT_VALIDITY, ServerSpec.DEFAULT_RENEW_BEFORE);
+
+    checkValidity(server, lifetime, allowLongValidity);
+    checkHasNames(server, includeHostIdentity, dnsNames, ipAddresses);
+    warnOnCommonName(server, subject, includeHostIdentity, dnsNames);
+    warnOnEd25519(server, key);
+    return new ServerSpec(
+        issuer,
+        subject,
+        dnsNames,
+        ipAddresses,
+        includeHostIdentity,
+        key,
+        keyRotation(server),
+        lifetime.validity(),
+        lifetime.renewBefore(),
+        fields.bool(server, "clientAuth").orElse(defaults.clientAuth()),
+        allowLongValidity,
+        external(server, issuer));
+  }
+
+  private KeyRotation keyRotation(YamlNode.Mapping server) {
+    return server.mapping("key")
+        .flatMap(k -> fields.string(k, "rotation"))
+        .map(r -> r.value().equals("never") ? KeyRotation.NEVER : KeyRotation.ALWAYS)
+        .orElse(KeyRotation.ALWAYS);
+  }
+
+  private void checkValidity(
+      YamlNode.Mapping server, CertificateParts.Lifetime lifetime, boolean allowLongValidity) {
+    if (allowLongValidity || lifetime.validity().compareTo(ServerSpec.MAX_BROWSER_VALIDITY) <= 0) {
+      return;
+    }
+    server.scalar("validity")
+        .ifPresent(
+            v ->
+                fields.error(
+                    v,
+                    "server.validity (" + v.text() + ") is longer than 398 days, which browsers refuse;"
+                        + " shorten it, or set server.allowLongValidity: true for clients that are not browsers"));
+  }
+
+  /** A certificate needs at least one subject alternative name; clients ignore the CN. */
+  private void checkHasNames(
+      YamlNode.Mapping server, boolean includeHostIdentity, List<String> dns, List<InetAddress> ips) {
+    boolean namesGiven =
+        !dns.isEmpty() || !ips.isEmpty() || !fields.strings(server, "dnsNames").isEmpty()
+            || !fields.strings(server, "ipAddresses").isEmpty();
+    if (!includeHostIdentity && !namesGiven) {
+      server.scalar("includeHostIdentity")
+          .ifPresent(
+              node ->
+                  fields.error(
+                      node,
+                      "server.includeHostIdentity is false and server.dnsNames and server.ipAddresses are"
+                          + " empty, so the certificate would name nothing; list names, or include the host identity"));
+    }
+  }
+
+  private void warnOnCommonName(
+      YamlNode.Mapping server, Subject subject, boolean includeHostIdentity, List<String> dnsNames) {
+    if (includeHostIdentity || subject.commonName().isEmpty()) {
+      return;
+    }
+    String cn = subject.commonName().get();
+    if (DnsNames.problem(cn, true).isEmpty() && !dnsNames.contains(DnsNames.normalize(cn))) {
+      server.mapping("subject")
+          .flatMap(s -> s.scalar("commonName"))
+          .ifPresent(
+              node ->
+                  fields.warning(
+                      node,
+                      "server.subject.commonName '" + cn + "' is not in server.dnsNames; clients check only"
+                          + " the DNS names, so add it there"));
+    }
+  }
+
+  private void warnOnEd25519(YamlNode.Mapping server, KeySpec key) {
+    if (key instanceof KeySpec.Ed25519) {
+      server.mapping("key")
+          .flatMap(k -> k.scalar("algorithm"))
+          .ifPresent(
+              node ->
+                  fields.warning(
+                      node,
+                      "browsers do not accept Ed25519 server certificates; use EC or RSA if browsers connect"));
+    }
+  }
+
+  /** The external chain: required with issuer external, refused without it. */
+  private Optional<ExternalSpec> external(YamlNode.Mapping server, ServerSpec.Issuer issuer) {
+    Optional<YamlNode.Mapping> external = server.mapping("external");
+    if (issuer == ServerSpec.Issuer.INTERNAL) {
+      if (Fields.has(server, "external")) {
+        fields.problems().error(
+            server.keyPosition("external"),
+            "server.external applies only with server.issuer: external; remove it, or set the issuer");
+      }
+      return Optional.empty();
+    }
+    if (!Fields.has(server, "external")) {
+      server.scalar("issuer")
+          .ifPresent(
+              node ->
+                  fields.error(
+                      node,
+                      "server.issuer is external, so server.external.chain is required: the file the"
+                          + " CA-signed chain arrives in"));
+      return Optional.empty();
+    }
+    return external.flatMap(
+        e ->
+            fields.path(e, "chain")
+                .map(
+                    chain ->
+                        new ExternalSpec(
+                            chain,
+                            fields.string(e, "fallback")
+                                .map(f -> f.value().equals("internal")
+                                    ? ExternalSpec.Fallback.INTERNAL
+                                    : ExternalSpec.Fallback.NONE)
+                                .orElse(ExternalSpec.Fallback.NONE))));
+  }
+}

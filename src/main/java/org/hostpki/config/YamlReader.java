@@ -1,0 +1,249 @@
+package org.hostpki.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Parses YAML text into a {@link YamlNode} tree with positions, using the YAML 1.2 core schema (so
+ * {@code NO} is text, not false).
+ *
+ * <p>Refused with a problem at the place: syntax errors, a second document, aliases ({@code
+ * *name}: a desired-state file has no use for them, and refusing them outright rules out alias
+ * bombs whatever their shape; anchors alone are harmless and allowed), nesting deeper than {@value
+ * #MAX_DEPTH} levels, duplicate keys, keys that are not plain scalars and explicit tags other than
+ * the core schema's.
+ */
+final class YamlReader {
+  /** A desired state nests five levels at most; 64 leaves room and stops pathological input. */
+  static final int MAX_DEPTH = 64;
+
+  private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL);
+
+  private final Problems problems;
+
+  YamlReader(Problems problems) {
+    this.problems = problems;
+  }
+
+  /**
+   * The document's top-level node, or empty when the text cannot be read as YAML or holds no
+   * document (the reason is in the problems).
+   */
+  Optional<YamlNode> read(String text) {
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setSchema(new CoreSchema())
+            .setAllowNonScalarKeys(true) // refused below, with a position
+            .setAllowRecursiveKeys(false)
+            .setMaxAliasesForCollections(1)
+            .build();
+    Optional<Node> root;
+    try {
+      Parser parser = new GuardedParser(new ParserImpl(settings, new StreamReader(settings, text)));
+      root = new Composer(settings, parser).getSingleNode();
+    } catch (Refused e) {
+      problems.error(e.at, e.getMessage());
+      return Optional.empty();
+    } catch (MarkedYamlEngineException e) {
+      Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
+      problems.error(mark.map(YamlReader::position).orElse(Position.NONE), syntaxMessage(e));
+      return Optional.empty();
+    } catch (YamlEngineException e) {
+      problems.fileError("invalid YAML: " + e.getMessage());
+      return Optional.empty();
+    }
+    return root.map(node -> convert(node, ""));
+  }
+
+  private static String syntaxMessage(MarkedYamlEngineException e) {
+    String problem = e.getProblem() == null ? "" : e.getProblem();
+    if (problem.contains("(TAB)")) {
+      return "invalid YAML: a tab cannot indent YAML; indent with spaces";
+    }
+    if (problem.contains("found another document")) {
+      return "a desired-state file holds one YAML document; remove this second one";
+    }
+    StringBuilder message = new StringBuilder("invalid YAML: ").append(problem);
+    if (problem.equals("mapping values are not allowed here")) {
+      message.append(" (a value that contains ': ' needs quotes)");
+    }
+    if (e.getContext() != null && e.getContextMark().isPresent()) {
+      message
+          .append(" (")
+          .append(e.getContext())
+          .append(" that starts at ")
+          .append(position(e.getContextMark().get()))
+          .append(')');
+    }
+    return message.toString();
+  }
+
+  private YamlNode convert(Node node, String path) {
+    Position at = position(node);
+    if (node instanceof ScalarNode scalar) {
+      return scalar(scalar, path, at);
+    }
+    if (node instanceof SequenceNode sequence) {
+      checkTag(node, Tag.SEQ, at);
+      List<YamlNode> items = new ArrayList<>();
+      for (Node item : sequence.getValue()) {
+        items.add(convert(item, path + "[" + items.size() + "]"));
+      }
+      return new YamlNode.Sequence(path, at, items);
+    }
+    MappingNode mapping = (MappingNode) node;
+    checkTag(node, Tag.MAP, at);
+    Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      Position keyAt = position(tuple.getKeyNode());
+      if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+        problems.error(keyAt, "a key must be a plain name, not " + kind(tuple.getKeyNode()));
+        continue;
+      }
+      String key = keyNode.getValue();
+      YamlNode.Entry earlier = entries.get(key);
+      if (earlier != null) {
+        problems.error(
+            keyAt,
+            "duplicate key '" + key + "' in " + displayName(path) + "; it is already set at "
+                + earlier.keyPosition());
+        continue;
+      }
+      String childPath = path.isEmpty() ? key : path + "." + key;
+      entries.put(key, new YamlNode.Entry(key, keyAt, convert(tuple.getValueNode(), childPath)));
+    }
+    return new YamlNode.Mapping(path, at, entries);
+  }
+
+  private YamlNode scalar(ScalarNode node, String path, Position at) {
+    Tag tag = node.getTag();
+    YamlNode.Scalar.Kind kind;
+    if (tag.equals(Tag.INT)) {
+      kind = YamlNode.Scalar.Kind.INTEGER;
+    } else if (tag.equals(Tag.FLOAT)) {
+      kind = YamlNode.Scalar.Kind.FLOAT;
+    } else if (tag.equals(Tag.BOOL)) {
+      kind = YamlNode.Scalar.Kind.BOOLEAN;
+    } else if (tag.equals(Tag.NULL)) {
+      kind = YamlNode.Scalar.Kind.NULL;
+    } else {
+      kind = YamlNode.Scalar.Kind.STRING;
+      if (!SCALAR_TAGS.contains(tag)) {
+        unsupportedTag(tag, at);
+      }
+    }
+    return new YamlNode.Scalar(path, at, kind, node.getValue());
+  }
+
+  private void checkTag(Node node, Tag expected, Position at) {
+    if (!node.getTag().equals(expected)) {
+      unsupportedTag(node.getTag(), at);
+    }
+  }
+
+  private void unsupportedTag(Tag tag, Position at) {
+    String name = tag.getValue().startsWith(Tag.PREFIX)
+        ? "!!" + tag.getValue().substring(Tag.PREFIX.length())
+        : tag.getValue();
+    problems.error(
+        at, "the YAML tag '" + name + "' is not supported in a desired-state file; write a plain value");
+  }
+
+  private static String kind(Node node) {
+    return node instanceof SequenceNode ? "a list" : "a mapping";
+  }
+
+  private static String displayName(String path) {
+    return path.isEmpty() ? "the top level" : path;
+  }
+
+  private static Position position(Node node) {
+    return node.getStartMark().map(YamlReader::position).orElse(Position.NONE);
+  }
+
+  private static Position position(Mark mark) {
+    return new Position(mark.getLine() + 1, mark.getColumn() + 1);
+  }
+
+  /** Stops parsing at the first alias or at too deep a nesting. */
+  private static final class Refused extends RuntimeException {
+    private final Position at;
+
+    Refused(Event event, String message) {
+      super(message, null, false, false);
+      this.at = event.getStartMark().map(YamlReader::position).orElse(Position.NONE);
+    }
+  }
+
+  /** Watches the parser's events before the composer builds nodes from them. */
+  private static final class GuardedParser implements Parser {
+    private final Parser parser;
+    private int depth;
+
+    GuardedParser(Parser parser) {
+      this.parser = parser;
+    }
+
+    @Override
+    public boolean checkEvent(Event.ID id) {
+      return parser.checkEvent(id);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return parser.peekEvent();
+    }
+
+    @Override
+    public boolean hasNext() {
+      return parser.hasNext();
+    }
+
+    @Override
+    public Event next() {
+      Event event = parser.next();
+      switch (event.getEventId()) {
+        case Alias:
+          throw new Refused(
+              event,
+              "YAML aliases (*" + ((AliasEvent) event).getAlias().getValue()
+                  + ") are not allowed in a desired-state file; write the value out in full");
+        case MappingStart:
+        case SequenceStart:
+          if (++depth > MAX_DEPTH) {
+            throw new Refused(
+                event, "the YAML nests deeper than " + MAX_DEPTH + " levels; a desired state needs at most 5");
+          }
+          break;
+        case MappingEnd:
+        case SequenceEnd:
+          depth--;
+          break;
+        default:
+          break;
+      }
+      return event;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package org.hostpki.pki;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.Objects;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Subject;
+
+/**
+ * Issues certificates: a self-signed root CA, and server certificates signed by it. The profiles
+ * follow RFC 5280 and what browsers and {@code openssl verify -x509_strict} accept:
+ *
+ * <ul>
+ *   <li>v3, a random positive serial of at most 127 bits from the injected {@link SecureRandom};
+ *   <li>notBefore one hour before {@code now} (clients with a slow clock), notAfter {@code now}
+ *       plus the validity;
+ *   <li>SKI by RFC 5280 method 1, AKI naming the issuer's SKI;
+ *   <li>signed with the CA key's natural algorithm: SHA-256/384/512 with ECDSA for P-256/384/521,
+ *       SHA-256 with RSA, Ed25519.
+ * </ul>
+ */
+public final class CertificateIssuer {
+  /** How far notBefore is set back, for clients whose clock is a little behind. */
+  public static final Duration BACKDATE = Duration.ofHours(1);
+
+  private final SecureRandom random;
+
+  public CertificateIssuer(SecureRandom random) {
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * A self-signed root CA: basicConstraints critical CA:TRUE pathLen 0, keyUsage critical
+   * keyCertSign and cRLSign, SKI, AKI equal to the SKI.
+   *
+   * @throws IllegalArgumentException for an empty subject or a validity that is not positive
+   */
+  public Certificate selfSignedCa(Subject subject, KeyMaterial key, Instant now, Duration validity) {
+    Objects.requireNonNull(key, "key");
+    if (subject.isEmpty()) {
+      throw new IllegalArgumentException("a CA certificate needs a subject");
+    }
+    requirePositive(validity);
+    SubjectPublicKeyInfo publicKey = key.publicKey().info();
+    SubjectKeyIdentifier ski = ServerExtensions.keyIdentifier(publicKey);
+    X500Name name = Names.encode(subject);
+    X509v3CertificateBuilder builder = builder(name, name, publicKey, now, validity);
+    try {
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(Extension.subjectKeyIdentifier, false, ski);
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(ski.getKeyIdentifier()));
+    } catch (IOException e) {
+      throw new IllegalStateException("encoding CA extensions cannot fail", e);
+    }
+    return Certificate.of(builder.build(Signatures.signer(key, random)));
+  }
+
+  /** A server certificate for this host's own key; see {@link #server(ServerProfile, SubjectPublicKey, Certificate, KeyMaterial, Instant)}. */
+  public Certificate server(
+      ServerProfile profile, KeyMaterial subjectKey, Certificate caCert, KeyMaterial caKey,
+      Instant now) {
+    return server(profile, subjectKey.publicKey(), caCert, caKey, now);
+  }
+
+  /**
+   * A server certificate for any public key (this host's, or one from another host's request),
+   * signed by the CA: basicConstraints critical CA:FALSE, keyUsage critical digitalSignature
+   * (plus keyEncipherment for RSA), EKU serverAuth (plus clientAuth when asked), the SANs
+   * (critical when the subject is empty), SKI, and AKI naming the CA's SKI.
+   *
+   * @throws IllegalArgumentException when the CA key does not belong to the CA certificate, or
+   *     the CA certificate is not a CA
+   */
+  public Certificate server(
+      ServerProfile profile, SubjectPublicKey subjectKey, Certificate caCert, KeyMaterial caKey,
+      Instant now) {
+    Objects.requireNonNull(profile, "profile");
+    Objects.requireNonNull(subjectKey, "subjectKey");
+    CertificateFacts ca = caCert.facts();
+    if (!ca.ca()) {
+      throw new IllegalArgumentException("the issuing certificate is not a CA: " + ca.subjectDn());
+    }
+    if (!caKey.matches(caCert)) {
+      throw new IllegalArgumentException(
+          "the CA key does not belong to the CA certificate " + ca.subjectDn());
+    }
+    Subject subject = profile.effectiveSubject();
+    byte[] authorityKeyId =
+        ca.subjectKeyId().isPresent()
+            ? SubjectKeyIdentifier.fromExtensions(caCert.holder().getExtensions()).getKeyIdentifier()
+            : ServerExtensions.keyIdentifier(caCert.holder().getSubjectPublicKeyInfo()).getKeyIdentifier();
+    X509v3CertificateBuilder builder =
+        builder(caCert.holder().getSubject(), Names.encode(subject), subjectKey.info(), now,
+            profile.validity());
+    try {
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      builder.addExtension(ServerExtensions.serverKeyUsage(subjectKey));
+      builder.addExtension(ServerExtensions.serverExtendedKeyUsage(profile.clientAuth()));
+      builder.addExtension(
+          ServerExtensions.subjectAltName(profile.dnsNames(), profile.ipAddresses(), subject.isEmpty()));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, ServerExtensions.keyIdentifier(subjectKey.info()));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(authorityKeyId));
+    } catch (IOException e) {
+      throw new IllegalStateException("encoding server extensions cannot fail", e);
+    }
+    return Certificate.of(builder.build(Signatures.signer(caKey, random)));
+  }
+
+  private X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, SubjectPublicKeyInfo key, Instant now, Duration validity) {
+    Instant start = now.truncatedTo(ChronoUnit.SECONDS);
+    return new X509v3CertificateBuilder(
+        issuer,
+        serial(),
+        Date.from(start.minus(BACKDATE)),
+        Date.from(start.plus(validity)),
+        subject,
+        key);
+  }
+
+  /** 127 random bits, never zero: positive, and at most 16 bytes in DER. */
+  private BigInteger serial() {
+    BigInteger serial;
+    do {
+      serial = new BigInteger(127, random);
+    } while (serial.signum() == 0);
+    return serial;
+  }
+
+  private static void requirePositive(Duration validity) {
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("validity must be positive: " + validity);
+    }
+  }
+}

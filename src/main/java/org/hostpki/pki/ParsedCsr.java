@@ -1,0 +1,175 @@
+package org.hostpki.pki;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1IA5String;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.hostpki.model.CsrFacts;
+
+/**
+ * A PKCS#10 request that has been read: its facts, and the public key it asks to have certified
+ * (for {@link CertificateIssuer#server(ServerProfile, SubjectPublicKey, Certificate, KeyMaterial,
+ * java.time.Instant)}).
+ */
+public final class ParsedCsr {
+  static final String PEM_LABEL = "CERTIFICATE REQUEST";
+
+  private final byte[] der;
+  private final PKCS10CertificationRequest request;
+  private final Extensions requested; // null when there is no extensionRequest
+
+  private ParsedCsr(byte[] der, PKCS10CertificationRequest request, Extensions requested) {
+    this.der = der;
+    this.request = request;
+    this.requested = requested;
+  }
+
+  static ParsedCsr parse(byte[] data) throws InvalidMaterialException {
+    if (data.length == 0 || PemText.isBlank(data)) {
+      throw new InvalidMaterialException("is empty");
+    }
+    byte[] der;
+    String where = "";
+    if (PemText.hasBeginLine(data)) {
+      PemText.Block found = null;
+      for (PemText.Block block : PemText.blocks(data)) {
+        if (block.label().equals(PEM_LABEL) || block.label().equals("NEW " + PEM_LABEL)) {
+          if (found != null) {
+            throw new InvalidMaterialException(
+                "holds more than one certificate request (" + found.describe() + ", "
+                    + block.describe() + ")");
+          }
+          found = block;
+        } else if (block.isPrivateKey()) {
+          throw new InvalidMaterialException(
+              "contains a PRIVATE KEY, not a certificate request (" + block.describe() + ")");
+        } else {
+          throw new InvalidMaterialException(
+              block.describe() + " is a " + block.label() + ", not a CERTIFICATE REQUEST");
+        }
+      }
+      if (found == null) {
+        throw new InvalidMaterialException("holds no CERTIFICATE REQUEST block");
+      }
+      der = PemText.decode(data, found).content();
+      where = found.describe() + " ";
+    } else if ((data[0] & 0xff) == 0x30) {
+      der = data.clone();
+    } else {
+      throw new InvalidMaterialException(
+          "holds no certificate request: there is no -----BEGIN CERTIFICATE REQUEST----- line");
+    }
+    String shape = Der.shapeProblem(der);
+    if (shape != null) {
+      throw new InvalidMaterialException(where + "is not a valid certificate request: " + shape);
+    }
+    try {
+      PKCS10CertificationRequest request =
+          new PKCS10CertificationRequest(CertificationRequest.getInstance(Der.parse(der)));
+      Extensions requested = request.getRequestedExtensions();
+      if (requested != null) {
+        GeneralNames.fromExtensions(requested, Extension.subjectAlternativeName);
+        ExtendedKeyUsage.fromExtensions(requested);
+      }
+      return new ParsedCsr(der, request, requested);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidMaterialException(
+          where + "is not a valid certificate request: " + Der.reason(e), e);
+    }
+  }
+
+  /** What the request says, and whether its signature verifies with its own key. */
+  public CsrFacts facts() {
+    List<String> dnsNames = new ArrayList<>();
+    List<InetAddress> ips = new ArrayList<>();
+    GeneralNames names =
+        requested == null ? null : GeneralNames.fromExtensions(requested, Extension.subjectAlternativeName);
+    if (names != null) {
+      for (GeneralName name : names.getNames()) {
+        if (name.getTagNo() == GeneralName.dNSName) {
+          dnsNames.add(ASN1IA5String.getInstance(name.getName()).getString());
+        } else if (name.getTagNo() == GeneralName.iPAddress) {
+          byte[] octets = ASN1OctetString.getInstance(name.getName()).getOctets();
+          if (octets.length == 4 || octets.length == 16) {
+            try {
+              ips.add(InetAddress.getByAddress(octets));
+            } catch (UnknownHostException e) {
+              throw new IllegalStateException("4 or 16 bytes are an address", e);
+            }
+          }
+        }
+      }
+    }
+    return new CsrFacts(
+        Names.decode(request.getSubject()),
+        Names.rfc4514(request.getSubject()),
+        dnsNames,
+        ips,
+        publicKey().facts(),
+        signatureValid());
+  }
+
+  /** The public key the request asks to have certified. */
+  public SubjectPublicKey publicKey() {
+    return SubjectPublicKey.of(request.getSubjectPublicKeyInfo());
+  }
+
+  /** Whether the request's extended key usage includes clientAuth. */
+  public boolean requestsClientAuth() {
+    ExtendedKeyUsage usage = requested == null ? null : ExtendedKeyUsage.fromExtensions(requested);
+    return usage != null && usage.hasKeyPurposeId(KeyPurposeId.id_kp_clientAuth);
+  }
+
+  /** Whether the request is signed by the key it carries (proof of possession). */
+  public boolean signatureValid() {
+    Optional<ContentVerifierProvider> verifier =
+        Signatures.verifier(request.getSubjectPublicKeyInfo());
+    if (verifier.isEmpty()) {
+      return false;
+    }
+    try {
+      return request.isSignatureValid(verifier.get());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** The DER encoding (a copy). */
+  public byte[] der() {
+    return der.clone();
+  }
+
+  /** One PEM CERTIFICATE REQUEST block. */
+  public String pem() {
+    return PemText.encode(PEM_LABEL, der);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ParsedCsr other && Arrays.equals(der, other.der);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(der);
+  }
+
+  @Override
+  public String toString() {
+    return "ParsedCsr[" + Names.rfc4514(request.getSubject()) + "]";
+  }
+}

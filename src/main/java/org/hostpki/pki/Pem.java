@@ -1,0 +1,212 @@
+package org.hostpki.pki;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
+
+/**
+ * Reading certificates from whatever users hand over, and writing PEM bundles. Input is the
+ * whole file in memory: PEM with one or many CERTIFICATE blocks, one DER certificate, or a PKCS#7
+ * bundle ({@code .p7b}, PEM or DER), told apart by content, not by file name.
+ */
+public final class Pem {
+  private Pem() {}
+
+  /** How many certificates one input may hold unless the caller says otherwise. */
+  public static final int DEFAULT_MAX_CERTIFICATES = 10_000;
+
+  /** Reads the certificates in {@code data}, at most {@link #DEFAULT_MAX_CERTIFICATES}. */
+  public static List<Certificate> readCertificates(byte[] data) throws InvalidMaterialException {
+    return readCertificates(data, DEFAULT_MAX_CERTIFICATES);
+  }
+
+  /**
+   * Reads the certificates in {@code data}, in file order. Refuses, with a reason naming the
+   * block and line: empty input, input without a certificate, private keys, other PEM blocks,
+   * bad or truncated base64, binary garbage outside the blocks, and more than {@code
+   * maxCertificates} certificates. Text outside PEM blocks is ignored, as OpenSSL does.
+   */
+  public static List<Certificate> readCertificates(byte[] data, int maxCertificates)
+      throws InvalidMaterialException {
+    if (maxCertificates < 1) {
+      throw new IllegalArgumentException("maxCertificates must be positive: " + maxCertificates);
+    }
+    if (data.length == 0 || PemText.isBlank(data)) {
+      throw new InvalidMaterialException("is empty");
+    }
+    List<Certificate> certificates;
+    if (PemText.hasBeginLine(data)) {
+      certificates = fromPem(data, maxCertificates);
+    } else if ((data[0] & 0xff) == 0x30) {
+      certificates = fromDer(data, maxCertificates);
+    } else if (PemText.firstBinaryByte(data, 0, data.length) >= 0) {
+      throw new InvalidMaterialException(
+          "is neither PEM text nor a DER certificate (it does not start with a DER SEQUENCE)");
+    } else {
+      throw new InvalidMaterialException(
+          "holds no certificate: there is no -----BEGIN CERTIFICATE----- line");
+    }
+    if (certificates.isEmpty()) {
+      throw new InvalidMaterialException("holds no certificate (the PKCS#7 bundle is empty)");
+    }
+    return certificates;
+  }
+
+  /** The certificates as concatenated PEM blocks (64-column base64, LF line ends). */
+  public static String certificates(List<Certificate> certificates) {
+    StringBuilder sb = new StringBuilder(certificates.size() * 1200);
+    for (Certificate certificate : certificates) {
+      sb.append(certificate.pem());
+    }
+    return sb.toString();
+  }
+
+  private static List<Certificate> fromPem(byte[] data, int max) throws InvalidMaterialException {
+    List<PemText.Block> blocks = PemText.blocks(data);
+    List<Certificate> certificates = new ArrayList<>();
+    for (PemText.Block block : blocks) {
+      if (block.isPrivateKey()) {
+        throw new InvalidMaterialException(
+            "contains a PRIVATE KEY, not a certificate ("
+                + block.describe()
+                + "); keep private keys out of certificate files");
+      }
+    }
+    for (PemText.Block block : blocks) {
+      switch (block.label()) {
+        case "CERTIFICATE":
+        case "X509 CERTIFICATE":
+        case "TRUSTED CERTIFICATE":
+          checkLimit(certificates.size() + 1, max);
+          certificates.add(certificate(data, block));
+          break;
+        case "PKCS7":
+        case "PKCS #7 SIGNED DATA":
+        case "CMS":
+          byte[] content = PemText.decode(data, block).content();
+          String shape = Der.shapeProblem(content);
+          if (shape != null) {
+            throw new InvalidMaterialException(block.describe() + " is not valid PKCS#7: " + shape);
+          }
+          certificates.addAll(pkcs7(content, block.describe() + " ", max - certificates.size(), max));
+          break;
+        default:
+          throw new InvalidMaterialException(
+              block.describe() + " is a " + block.label() + ", not a CERTIFICATE");
+      }
+    }
+    if (certificates.isEmpty()) {
+      throw new InvalidMaterialException("holds no certificate: it has no CERTIFICATE block");
+    }
+    return certificates;
+  }
+
+  private static Certificate certificate(byte[] data, PemText.Block block)
+      throws InvalidMaterialException {
+    byte[] der = PemText.decode(data, block).content();
+    if (block.label().equals("TRUSTED CERTIFICATE")) {
+      // OpenSSL's form: the certificate followed by its trust settings; keep the certificate.
+      long length = Der.declaredLength(der, 0);
+      if (length > 0 && length < der.length) {
+        der = Arrays.copyOf(der, (int) length);
+      }
+    }
+    String shape = Der.shapeProblem(der);
+    if (shape != null) {
+      throw new InvalidMaterialException(
+          block.describe() + " is "
+              + (shape.startsWith("it is cut short") ? "truncated: " : "not a valid certificate: ")
+              + shape);
+    }
+    try {
+      return Certificate.fromDer(der);
+    } catch (InvalidMaterialException e) {
+      throw new InvalidMaterialException(block.describe() + " " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Certificate> fromDer(byte[] data, int max) throws InvalidMaterialException {
+    String shape = Der.shapeProblem(data);
+    if (shape != null) {
+      throw new InvalidMaterialException("is not a valid DER certificate: " + shape);
+    }
+    ASN1Primitive object;
+    try {
+      object = Der.parse(data);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidMaterialException("is not a valid DER certificate: " + Der.reason(e), e);
+    }
+    if (object instanceof ASN1Sequence sequence && sequence.size() >= 2) {
+      ASN1Encodable first = sequence.getObjectAt(0);
+      if (first instanceof ASN1ObjectIdentifier type) {
+        if (type.equals(CMSObjectIdentifiers.signedData)) {
+          return pkcs7(data, "", max, max);
+        }
+        throw new InvalidMaterialException(
+            "is a DER " + type.getId() + " structure, not a certificate or PKCS#7 bundle");
+      }
+      if (first instanceof ASN1Integer version) {
+        throw new InvalidMaterialException(
+            version.hasValue(3)
+                ? "is a PKCS#12 file, not a certificate"
+                : "contains a PRIVATE KEY, not a certificate (DER); keep private keys out of"
+                    + " certificate files");
+      }
+    }
+    return List.of(Certificate.fromDer(data));
+  }
+
+  private static List<Certificate> pkcs7(byte[] der, String where, int room, int max)
+      throws InvalidMaterialException {
+    ASN1Set set;
+    try {
+      ContentInfo info = ContentInfo.getInstance(Der.parse(der));
+      if (!info.getContentType().equals(CMSObjectIdentifiers.signedData)) {
+        throw new InvalidMaterialException(
+            where + "is PKCS#7 of type " + info.getContentType().getId() + ", not signed data");
+      }
+      set = SignedData.getInstance(info.getContent()).getCertificates();
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidMaterialException(where + "is not valid PKCS#7: " + Der.reason(e), e);
+    }
+    List<Certificate> certificates = new ArrayList<>();
+    if (set == null) {
+      return certificates;
+    }
+    for (int i = 0; i < set.size(); i++) {
+      ASN1Encodable element = set.getObjectAt(i);
+      if (!(element instanceof ASN1Sequence)) {
+        continue; // an attribute certificate or other choice: not an X.509 certificate
+      }
+      checkLimit(max - room + certificates.size() + 1, max);
+      try {
+        certificates.add(Certificate.fromDer(element.toASN1Primitive().getEncoded(ASN1Encoding.DER)));
+      } catch (IOException e) {
+        throw new InvalidMaterialException(where + "certificate " + (i + 1) + " in the PKCS#7 bundle"
+            + " cannot be encoded: " + Der.reason(e), e);
+      } catch (InvalidMaterialException e) {
+        throw new InvalidMaterialException(
+            where + "certificate " + (i + 1) + " in the PKCS#7 bundle " + e.getMessage(), e);
+      }
+    }
+    return certificates;
+  }
+
+  private static void checkLimit(int count, int max) throws InvalidMaterialException {
+    if (count > max) {
+      throw new InvalidMaterialException(
+          "holds more than " + max + " certificates, the limit for one file");
+    }
+  }
+}

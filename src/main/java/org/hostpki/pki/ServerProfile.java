@@ -1,0 +1,69 @@
+package org.hostpki.pki;
+
+import java.net.IDN;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.hostpki.model.Subject;
+
+/**
+ * What a server (TLS leaf) certificate says: a subject, the names it covers, how long it lasts,
+ * and whether it may also authenticate as a client. DNS names are stored lower-case in their ASCII
+ * (IDNA) form; duplicates are dropped, order kept.
+ *
+ * @param subject the subject; without a commonName, the first DNS name becomes it
+ * @param clientAuth also allow TLS client authentication (EKU clientAuth)
+ */
+public record ServerProfile(
+    Subject subject,
+    List<String> dnsNames,
+    List<InetAddress> ipAddresses,
+    Duration validity,
+    boolean clientAuth) {
+
+  /** The longest commonName X.509 allows (ub-common-name). */
+  static final int MAX_COMMON_NAME = 64;
+
+  public ServerProfile {
+    Objects.requireNonNull(subject, "subject");
+    dnsNames = canonicalDnsNames(dnsNames);
+    ipAddresses = List.copyOf(new LinkedHashSet<>(ipAddresses));
+    Objects.requireNonNull(validity, "validity");
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("validity must be positive: " + validity);
+    }
+    if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
+      throw new IllegalArgumentException("a server certificate needs a DNS name or an IP address");
+    }
+  }
+
+  /**
+   * The subject to encode: the given one, with the first DNS name as commonName when it has none
+   * (and the name fits in a commonName). May be empty; the SAN extension is then critical.
+   */
+  public Subject effectiveSubject() {
+    return effectiveSubject(subject, dnsNames);
+  }
+
+  static Subject effectiveSubject(Subject subject, List<String> dnsNames) {
+    if (subject.commonName().isPresent() || dnsNames.isEmpty()
+        || dnsNames.get(0).length() > MAX_COMMON_NAME) {
+      return subject;
+    }
+    return subject.withCommonName(dnsNames.get(0));
+  }
+
+  static List<String> canonicalDnsNames(List<String> names) {
+    LinkedHashSet<String> out = new LinkedHashSet<>();
+    for (String name : names) {
+      Objects.requireNonNull(name, "DNS name");
+      String ascii = name.chars().allMatch(c -> c < 0x80) ? name : IDN.toASCII(name);
+      out.add(ascii.toLowerCase(Locale.ROOT));
+    }
+    return List.copyOf(new ArrayList<>(out));
+  }
+}

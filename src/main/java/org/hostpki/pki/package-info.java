@@ -1,0 +1,23 @@
+/**
+ * Keys, certificates, certification requests, PEM and PKCS#12: the only package that touches
+ * BouncyCastle. Its types wrap encoded bytes and hand out {@link org.hostpki.model} facts, so no
+ * BouncyCastle type leaks to other packages.
+ *
+ * <p>Policy:
+ *
+ * <ul>
+ *   <li>BouncyCastle's lightweight API is used wherever it suffices. Where JCA is unavoidable
+ *       (PBES2 encryption in PKCS#12) a {@code BouncyCastleProvider} instance is created for the
+ *       operation and passed explicitly; nothing is installed with {@code Security.addProvider}.
+ *   <li>Randomness and time are always passed in ({@link java.security.SecureRandom}, {@link
+ *       java.time.Instant}); nothing here reads the clock.
+ *   <li>Input a user can get wrong (a file's bytes, a password) fails with a checked {@link
+ *       org.hostpki.pki.InvalidMaterialException} or {@link
+ *       org.hostpki.pki.WrongPasswordException} whose message says what is wrong without naming
+ *       the file: the caller knows the file and prefixes it. Programming errors (a null, a server
+ *       profile without names) are unchecked {@link java.lang.IllegalArgumentException}s.
+ *   <li>Callers read whole files into memory and hand over bytes; parsing never streams from
+ *       disk.
+ * </ul>
+ */
+package org.hostpki.pki;

@@ -1,0 +1,52 @@
+package org.hostpki.store;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One kept generation of the store, for history and rollback.
+ *
+ * @param name the directory name, e.g. {@code ..2026_03_01_12_00_00.000000000}
+ * @param current whether {@code ..data} points at it
+ * @param metadata the {@code .generation.json} the writer was given, when the generation has one
+ */
+public record Generation(String name, boolean current, Optional<byte[]> metadata) {
+
+  public Generation {
+    if (!GenerationNames.isGeneration(Objects.requireNonNull(name, "name"))) {
+      throw new IllegalArgumentException("not a generation name: " + name);
+    }
+    metadata = Objects.requireNonNull(metadata, "metadata").map(byte[]::clone);
+  }
+
+  /** When the generation was written (UTC, from its name). */
+  public Instant time() {
+    return GenerationNames.time(name);
+  }
+
+  @Override
+  public Optional<byte[]> metadata() {
+    return metadata.map(byte[]::clone);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Generation other
+        && name.equals(other.name)
+        && current == other.current
+        && metadata.isPresent() == other.metadata.isPresent()
+        && Arrays.equals(metadata.orElse(null), other.metadata.orElse(null));
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, current, metadata.map(Arrays::hashCode).orElse(0));
+  }
+
+  @Override
+  public String toString() {
+    return "Generation[" + name + (current ? ", current" : "") + "]";
+  }
+}

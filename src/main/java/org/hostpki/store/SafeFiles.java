@@ -1,0 +1,166 @@
+package org.hostpki.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * File operations for the store: none follows a symbolic link found inside the store, and
+ * writes reach the disk before anything points at them.
+ */
+final class SafeFiles {
+  private static final Set<OpenOption> READ_NO_FOLLOW =
+      Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+  private static final Set<OpenOption> CREATE_NEW_NO_FOLLOW =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+  private static final int MAX_FILE_SIZE = Integer.MAX_VALUE - 8;
+
+  private SafeFiles() {}
+
+  /** Reads a regular file into memory; fails on a symbolic link instead of following it. */
+  static byte[] readNoFollow(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, READ_NO_FOLLOW)) {
+      long size = channel.size();
+      if (size > MAX_FILE_SIZE) {
+        throw new IOException(file + ": too large for a store file (" + size + " bytes)");
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining()) {
+        if (channel.read(buffer) < 0) {
+          return Arrays.copyOf(buffer.array(), buffer.position()); // shrank while we read
+        }
+      }
+      // The size was a hint: one small read tells end of file from a file that grew.
+      ByteBuffer probe = ByteBuffer.allocate(1);
+      if (channel.read(probe) < 0) {
+        return buffer.array();
+      }
+      byte[] rest = Channels.newInputStream(channel).readAllBytes();
+      byte[] all = Arrays.copyOf(buffer.array(), buffer.capacity() + 1 + rest.length);
+      all[buffer.capacity()] = probe.get(0);
+      System.arraycopy(rest, 0, all, buffer.capacity() + 1, rest.length);
+      return all;
+    }
+  }
+
+  /**
+   * Creates a new file with the given mode from the first byte (O_CREAT|O_EXCL, so an existing
+   * file or planted link is an error, never followed) and writes it. Not synced: see {@link
+   * #sync(Path)}, which the writer calls for all files at the end, so that one journal commit can
+   * cover many files.
+   */
+  static void writeNew(Path file, byte[] content, Set<PosixFilePermission> mode)
+      throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(file, CREATE_NEW_NO_FOLLOW, FileModes.creationAttributes(file, mode))) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    }
+  }
+
+  /** fsync of a regular file written before. */
+  static void sync(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, READ_NO_FOLLOW)) {
+      channel.force(true);
+    }
+  }
+
+  /**
+   * fsync of a directory, so that the names created, renamed or removed in it are on disk. Some
+   * file systems cannot open a directory at all (Windows, in-memory ones); there the sync is
+   * skipped and durability is theirs to give.
+   */
+  static void syncDirectory(Path directory) throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(directory, StandardOpenOption.READ);
+    } catch (UnsupportedOperationException | IOException e) {
+      if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      throw e;
+    }
+    try (channel) {
+      channel.force(true);
+    }
+  }
+
+  /** Creates a directory with exactly this mode; fails if anything exists under the name. */
+  static void createDirectory(Path directory, Set<PosixFilePermission> mode) throws IOException {
+    Files.createDirectory(directory, FileModes.creationAttributes(directory, mode));
+    FileModes.setExactly(directory, mode);
+  }
+
+  /**
+   * Creates the store directory if missing: 0755, since services read certificates through it.
+   * Missing parents are made the way {@code mkdir -p} makes them (mode from the umask); they are
+   * not the store's to decide.
+   */
+  static void ensureStoreDirectory(Path store) throws IOException {
+    if (Files.isDirectory(store)) {
+      return;
+    }
+    Path parent = store.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try {
+      createDirectory(store, FileModes.DIRECTORY);
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(store)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Deletes a tree without following links in it: a link is removed, not its target. */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path directory, IOException e)
+              throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.deleteIfExists(directory);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

@@ -1,0 +1,189 @@
+package org.hostpki.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.model.HostpkiException;
+
+/**
+ * The exclusive lock that serialises writers of one store: an OS lock on {@code STORE/.lock},
+ * which the kernel releases when its holder exits or crashes — there is no pid file to go stale.
+ * The holder writes who it is into the file so that a refused caller can name it.
+ *
+ * <p>Within one JVM a second lock on the same store is refused like one from another process
+ * (see {@link HeldLocks} for why it never touches the file then).
+ */
+public final class StoreLock implements AutoCloseable {
+  static final String LOCK_FILE = ".lock";
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+  private static final Set<OpenOption> OPEN_OPTIONS =
+      Set.of(
+          StandardOpenOption.CREATE,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
+
+  private final Path storeDirectory;
+  private final Path lockFile;
+  private final FileChannel channel;
+  private final FileLock lock;
+  private boolean closed;
+
+  private StoreLock(Path storeDirectory, Path lockFile, FileChannel channel, FileLock lock) {
+    this.storeDirectory = storeDirectory;
+    this.lockFile = lockFile;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** {@link #acquire(Path, Duration, String, Clock)} with the system clock. */
+  public static StoreLock acquire(Path storeDirectory, Duration timeout, String holderDescription) {
+    return acquire(storeDirectory, timeout, holderDescription, Clock.systemUTC());
+  }
+
+  /**
+   * Takes the store's lock, creating the store directory if missing.
+   *
+   * @param timeout how long to wait for another holder; zero: fail at once
+   * @param holderDescription what the holder is doing, e.g. {@code hostpki apply}
+   * @param clock for the "since" a refused caller is told
+   * @throws HostpkiException when another holder keeps the lock past the timeout, naming it
+   */
+  public static StoreLock acquire(
+      Path storeDirectory, Duration timeout, String holderDescription, Clock clock) {
+    Objects.requireNonNull(storeDirectory, "storeDirectory");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("negative lock timeout: " + timeout);
+    }
+    LockHolder holder =
+        new LockHolder(ProcessHandle.current().pid(), clock.instant(), holderDescription);
+    Path lockFile;
+    try {
+      SafeFiles.ensureStoreDirectory(storeDirectory);
+      lockFile = storeDirectory.toRealPath().resolve(LOCK_FILE);
+    } catch (IOException e) {
+      throw new HostpkiException(
+          "cannot lock store " + storeDirectory + ": " + StoreDirectory.describe(e), e);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Optional<StoreLock> lock = tryAcquire(storeDirectory, lockFile, holder);
+      if (lock.isPresent()) {
+        return lock.get();
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        throw refused(storeDirectory, lockFile, timeout);
+      }
+      sleep(Math.min(remaining, POLL_INTERVAL.toNanos()), storeDirectory);
+    }
+  }
+
+  private static Optional<StoreLock> tryAcquire(
+      Path storeDirectory, Path lockFile, LockHolder holder) {
+    if (!HeldLocks.claim(lockFile, holder)) {
+      return Optional.empty();
+    }
+    FileChannel channel = null;
+    try {
+      channel =
+          FileChannel.open(
+              lockFile, OPEN_OPTIONS, FileModes.creationAttributes(lockFile, FileModes.PUBLIC));
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // locked in this JVM other than through StoreLock
+      }
+      if (lock == null) {
+        HeldLocks.release(lockFile);
+        channel.close();
+        return Optional.empty();
+      }
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(holder.toBytes()), 0);
+      return Optional.of(new StoreLock(storeDirectory, lockFile, channel, lock));
+    } catch (IOException e) {
+      HeldLocks.release(lockFile);
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw new HostpkiException(
+          "cannot lock store " + storeDirectory + ": " + StoreDirectory.describe(e), e);
+    }
+  }
+
+  private static HostpkiException refused(Path storeDirectory, Path lockFile, Duration timeout) {
+    Optional<LockHolder> holder = HeldLocks.holder(lockFile);
+    if (holder.isEmpty()) {
+      // Another process holds it: reading the file here releases no lock of ours.
+      try {
+        holder = LockHolder.parse(SafeFiles.readNoFollow(lockFile));
+      } catch (IOException e) {
+        holder = Optional.empty();
+      }
+    }
+    String who = holder.map(LockHolder::toString).orElse("another process");
+    String waited = timeout.isZero() ? "" : " (waited " + words(timeout) + ")";
+    return new HostpkiException(
+        "store " + storeDirectory + " is locked by " + who + waited
+            + "; wait for it or use --lock-timeout");
+  }
+
+  private static String words(Duration duration) {
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + "s"
+        : duration.toMillis() + "ms";
+  }
+
+  private static void sleep(long nanos, Path storeDirectory) {
+    try {
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HostpkiException(
+          "interrupted while waiting for the lock on store " + storeDirectory);
+    }
+  }
+
+  public Path storeDirectory() {
+    return storeDirectory;
+  }
+
+  /** Releases the lock. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      try {
+        channel.truncate(0); // so the file names no holder once there is none
+        lock.release();
+      } finally {
+        channel.close();
+        HeldLocks.release(lockFile);
+      }
+    } catch (IOException e) {
+      throw new HostpkiException(
+          "cannot release the lock on store " + storeDirectory + ": "
+              + StoreDirectory.describe(e), e);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package org.hostpki.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.Fingerprint;
+
+/**
+ * The bytes of every file of the current generation, as read by {@link StoreDirectory#read()}.
+ *
+ * <p>The byte arrays in {@link #files()} are the snapshot's own and shared, not copied (a store
+ * may hold 100,000 trusted certificates): do not modify them. {@link #file(String)} returns a
+ * copy. Two snapshots are equal when they have the same generation and content fingerprint.
+ *
+ * @param exists whether the store has been written (it has a {@code ..data} link)
+ * @param generation the generation read, e.g. {@code ..2026_03_01_12_00_00.000000000}
+ * @param files file name ({@code /}-separated: {@code trust/ldap.crt}) to content, sorted;
+ *     without the writer's {@code .generation.json}
+ * @param contentFingerprint SHA-256 over every name and content, see {@link #fingerprintOf}
+ */
+public record StoreSnapshot(
+    boolean exists,
+    Optional<String> generation,
+    SortedMap<String, byte[]> files,
+    Fingerprint contentFingerprint) {
+
+  public StoreSnapshot {
+    Objects.requireNonNull(generation, "generation");
+    if (exists != generation.isPresent()) {
+      throw new IllegalArgumentException("a snapshot has a generation exactly when it exists");
+    }
+    files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+    Objects.requireNonNull(contentFingerprint, "contentFingerprint");
+  }
+
+  /** A store that has never been written; its fingerprint is that of no files. */
+  public static StoreSnapshot empty() {
+    return new StoreSnapshot(
+        false, Optional.empty(), new TreeMap<>(), fingerprintOf(new TreeMap<>()));
+  }
+
+  static StoreSnapshot of(String generation, SortedMap<String, byte[]> files) {
+    return new StoreSnapshot(true, Optional.of(generation), files, fingerprintOf(files));
+  }
+
+  /** A copy of one file's content. */
+  public Optional<byte[]> file(String name) {
+    return Optional.ofNullable(files.get(name)).map(byte[]::clone);
+  }
+
+  /** The files below a directory, e.g. {@code under("trust")}: {@code trust/ldap.crt} … */
+  public SortedMap<String, byte[]> under(String directory) {
+    String prefix = directory + "/";
+    // '/' + 1 is '0': every name with the prefix sorts before prefix-without-slash + '0'.
+    return files.subMap(prefix, directory + (char) ('/' + 1));
+  }
+
+  /**
+   * The digest a saved plan compares: for each file in name order, the name's UTF-8 bytes, a NUL,
+   * the content's length as 8 bytes big-endian, then the content. With no files it is the SHA-256
+   * of nothing, as {@link org.hostpki.model.ObservedStore#empty()} has.
+   */
+  public static Fingerprint fingerprintOf(SortedMap<String, byte[]> files) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    ByteBuffer length = ByteBuffer.allocate(Long.BYTES);
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      digest.update(file.getKey().getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      length.clear();
+      length.putLong(file.getValue().length);
+      digest.update(length.array());
+      digest.update(file.getValue());
+    }
+    return new Fingerprint(HexFormat.of().formatHex(digest.digest()));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StoreSnapshot other
+        && exists == other.exists
+        && generation.equals(other.generation)
+        && contentFingerprint.equals(other.contentFingerprint);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(exists, generation, contentFingerprint);
+  }
+
+  @Override
+  public String toString() {
+    return "StoreSnapshot[" + generation.orElse("no generation") + ", " + files.size()
+        + " files, " + contentFingerprint + "]";
+  }
+}

@@ -1,0 +1,95 @@
+package org.hostpki.store;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.hostpki.model.HostpkiException;
+
+/**
+ * The names users and services open ({@code STORE/server.crt}, {@code STORE/trust}): one link per
+ * top-level entry of the current generation, always {@code NAME -> ..data/NAME}, so that the
+ * single rename of {@code ..data} switches them all at once.
+ */
+final class VisibleLinks {
+  private final Path store;
+
+  VisibleLinks(Path store) {
+    this.store = store;
+  }
+
+  /**
+   * Each of these names is absent or already the right link. Anything else there (a regular file,
+   * a link elsewhere such as {@code server.key -> /etc/shadow}) was not made by hostpki: it is
+   * neither read through nor replaced.
+   */
+  void requireNoForeignEntries(Set<String> topLevelNames) throws IOException {
+    for (String name : topLevelNames) {
+      Path visible = store.resolve(name);
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(visible, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        continue; // a write interrupted before making it; the next write does
+      }
+      Path expected = StoreNames.visibleLinkTarget(store.getFileSystem(), name);
+      if (attributes.isSymbolicLink()) {
+        Path target = Files.readSymbolicLink(visible);
+        if (!target.equals(expected)) {
+          throw foreign(visible, "a symbolic link to " + target, expected, "rm " + visible);
+        }
+      } else {
+        String kind = attributes.isDirectory() ? "a directory" : "a regular file";
+        throw foreign(visible, kind, expected, "move it out of " + store);
+      }
+    }
+  }
+
+  /** Makes the links that are missing (a first write, a new name, an interrupted write). */
+  void createMissing(Set<String> topLevelNames) throws IOException {
+    for (String name : topLevelNames) {
+      Path visible = store.resolve(name);
+      if (!Files.exists(visible, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createSymbolicLink(
+            visible, StoreNames.visibleLinkTarget(store.getFileSystem(), name));
+      }
+    }
+  }
+
+  /** Removes links through {@code ..data} to names the current generation no longer has. */
+  void removeStale(Set<String> topLevelNames) throws IOException {
+    List<Path> stale = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(store)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (!topLevelNames.contains(name) && isVisibleLink(entry, name)) {
+          stale.add(entry);
+        }
+      }
+    }
+    for (Path link : stale) {
+      Files.deleteIfExists(link);
+    }
+  }
+
+  private boolean isVisibleLink(Path entry, String name) throws IOException {
+    return Files.isSymbolicLink(entry)
+        && Files.readSymbolicLink(entry)
+            .equals(StoreNames.visibleLinkTarget(store.getFileSystem(), name));
+  }
+
+  private static HostpkiException foreign(
+      Path visible, String kind, Path expected, String remedy) {
+    return new HostpkiException(
+        "store entry " + visible + " is " + kind + ", but hostpki keeps a link to " + expected
+            + " there and will not read through or replace anything else. Remove it ("
+            + remedy + "); the next `hostpki apply` makes the link");
+  }
+}

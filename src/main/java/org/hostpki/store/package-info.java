@@ -1,0 +1,83 @@
+/**
+ * The store directory: reading it safely, writing it atomically, locking it. This package deals
+ * in bytes; what they mean is for the pki package and its callers.
+ *
+ * <h2>Layout</h2>
+ *
+ * <pre>
+ * STORE/
+ *   .lock                         the writers' lock ({@link org.hostpki.store.StoreLock})
+ *   ..2026_03_01_12_00_00.000000000/   a generation: a complete set, never changed once made
+ *     .generation.json            the writer's metadata (what changed, when)
+ *     ca.crt  ca.key  server.key  server.crt  ...  trust/NAME.crt  trust-hashed/...
+ *   ..2026_03_02_08_30_00.000000000/   an older generation, kept for history and rollback
+ *   ..data -&gt; ..2026_03_02_08_30_00.000000000     THE commit point
+ *   ca.crt -&gt; ..data/ca.crt       visible names: one link per top-level entry
+ *   trust  -&gt; ..data/trust
+ * </pre>
+ *
+ * As the kubelet's atomic writer does (kubernetes {@code pkg/volume/util/atomic_writer.go}), a
+ * write makes a complete new generation directory, points {@code ..data_tmp} at it and renames
+ * that over {@code ..data}: one {@code rename(2)}, so a reader that opens {@code
+ * STORE/server.crt} and {@code STORE/server.key} sees both old or both new, never one of each.
+ * Unlike the kubelet, every file and directory of the new generation is synced before the
+ * rename, the store directory after it, and writers hold a lock.
+ *
+ * <h2>A write, step by step, and what a crash at each step leaves</h2>
+ *
+ * <ol>
+ *   <li>Remove leftovers of an interrupted earlier write: a stale {@code ..data_tmp}, any {@code
+ *       ..NAME.partial} or {@code ..NAME.removing} directory. (Crash: more leftovers.)
+ *   <li>Write every file into {@code ..NAME.partial} (secret files created 0600, others 0644,
+ *       directories 0755; O_CREAT|O_EXCL without following links), sync all files and
+ *       directories. (Crash: a leftover; the old set is current.)
+ *   <li>Rename {@code ..NAME.partial} to {@code ..NAME}, sync the store directory. (Crash: a
+ *       complete generation that never became current; it stays in history like any other, a
+ *       valid set to roll to.)
+ *   <li>Link {@code ..data_tmp -> ..NAME}. (Crash: a stale link, a leftover.)
+ *   <li><b>Rename {@code ..data_tmp} over {@code ..data}: the commit.</b> Before it, readers see
+ *       the old set; after it, the new one. Nothing of the old generation is touched before it.
+ *   <li>Sync the store directory; make the missing visible links; remove visible links to names
+ *       the new set no longer has; sync again. (Crash: a visible link missing, or one left
+ *       dangling; {@link org.hostpki.store.StoreDirectory#read()} does not need them, the next
+ *       write repairs them.)
+ *   <li>Prune to the newest {@value org.hostpki.store.StoreDirectory#KEPT_GENERATIONS}
+ *       generations (and the current one): each is renamed to {@code ..NAME.removing} first, the
+ *       renames synced, then deleted, so no generation is ever half-deleted under its own name.
+ *       (Crash: a leftover.)
+ * </ol>
+ *
+ * So after a crash anywhere the store reads as exactly the old or the new set, and the next
+ * write converges. A failure (rather than a crash) before the commit is reported as "the store
+ * is unchanged"; after it, as a {@link org.hostpki.store.StoreTidyUpException}: the new set is
+ * in use, the tidying up is for the next write.
+ *
+ * <h2>Modes</h2>
+ *
+ * Secret files (private keys, PKCS#12) are created 0600 by the creating call itself, never
+ * chmod-ed afterwards, so no moment exists in which others could open them. Public files are
+ * 0644 and directories 0755 exactly, whatever the umask (as the kubelet does): services running
+ * as other users must reach the certificates, and the keys inside are protected by their own
+ * mode, the layout openssl and nginx setups expect. A missing store directory is created 0755;
+ * missing parents as {@code mkdir -p} would, from the umask, since they are not the store's.
+ *
+ * <h2>Reading</h2>
+ *
+ * {@link org.hostpki.store.StoreDirectory#read()} is read-only: it resolves {@code ..data} once
+ * and reads that generation's files directly, so it never depends on the visible links (a crash
+ * may have left one missing) and a concurrent commit cannot mix two sets into one snapshot. It
+ * refuses, with the fix in the message: a {@code ..data} that dangles or points outside the
+ * store's generations; a symbolic link or special file inside the generation; a visible name
+ * that exists but is not the link through {@code ..data} (say {@code server.key -> /etc/shadow},
+ * or a regular file); a store directory owned by another user than the process's (or root), or
+ * writable by group or others, as ssh's StrictModes refuses; a {@code *.key} or {@code *.p12}
+ * file that group or others may read. File systems without POSIX permissions skip the
+ * ownership and mode checks.
+ *
+ * <h2>Locking</h2>
+ *
+ * Writers (apply, rollback) hold a {@link org.hostpki.store.StoreLock}, an OS lock the kernel
+ * releases when its process dies; readers need none. A write also removes the leftovers of
+ * earlier writes, which is only safe because no other writer can be running.
+ */
+package org.hostpki.store;

@@ -1,0 +1,247 @@
+package org.hostpki.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.pki.TestPki.RANDOM;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.stream.Stream;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.KeySpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class KeyMaterialTest {
+  @TempDir Path dir;
+
+  static Stream<KeySpec> specs() {
+    return TestPki.ALL_SPECS.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void testGenerate_factsNameTheSpec(KeySpec spec) {
+    KeyMaterial key = TestPki.key(spec, "a");
+
+    assertThat(key.facts().spec()).contains(spec);
+    assertThat(key.facts().publicKeyFingerprint())
+        .isEqualTo(Fingerprint.sha256(key.publicKey().der()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void testPkcs8Pem_roundTripKeepsTheKey(KeySpec spec) throws Exception {
+    KeyMaterial key = TestPki.key(spec, "a");
+
+    KeyMaterial read = KeyMaterial.fromPem(key.pkcs8Pem());
+
+    assertThat(read.facts()).isEqualTo(key.facts());
+    assertThat(read.pkcs8Pem()).isEqualTo(key.pkcs8Pem());
+  }
+
+  @Test
+  void testPkcs8Pem_isUnencryptedPkcs8With64Columns() {
+    String pem = new String(TestPki.key(TestPki.RSA2048, "a").pkcs8Pem(), StandardCharsets.US_ASCII);
+
+    assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
+    assertThat(pem.lines().filter(l -> !l.startsWith("-----"))).allMatch(l -> l.length() <= 64);
+    assertThat(pem.lines().skip(1).findFirst().orElseThrow()).hasSize(64);
+  }
+
+  @Test
+  void testGenerate_twoKeysDiffer() {
+    KeyMaterial a = KeyMaterial.generate(TestPki.P256, RANDOM);
+    KeyMaterial b = KeyMaterial.generate(TestPki.P256, RANDOM);
+
+    assertThat(a.facts().publicKeyFingerprint()).isNotEqualTo(b.facts().publicKeyFingerprint());
+  }
+
+  @Test
+  void testGenerate_rsaBelow2048IsRefused() {
+    assertThatThrownBy(() -> KeyMaterial.generate(new KeySpec.Rsa(1024), RANDOM))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2048");
+  }
+
+  static Stream<Arguments> opensslKeys() {
+    return Stream.of(
+        Arguments.of("EC P-256 PKCS#8", TestPki.P256,
+            new String[] {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "k.pem"}),
+        Arguments.of("EC P-521 PKCS#8", TestPki.P521,
+            new String[] {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "k.pem"}),
+        Arguments.of("EC P-384 traditional with parameters", TestPki.P384,
+            new String[] {"ecparam", "-genkey", "-name", "secp384r1", "-out", "k.pem"}),
+        Arguments.of("RSA 2048 PKCS#8", TestPki.RSA2048,
+            new String[] {"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "k.pem"}),
+        Arguments.of("RSA 2048 traditional", TestPki.RSA2048,
+            new String[] {"genrsa", "-traditional", "-out", "k.pem", "2048"}),
+        Arguments.of("Ed25519 PKCS#8", TestPki.ED25519,
+            new String[] {"genpkey", "-algorithm", "ED25519", "-out", "k.pem"}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("opensslKeys")
+  void testFromPem_readsOpensslKeysAndDerivesTheirPublicKey(
+      String name, KeySpec spec, String[] generate) throws Exception {
+    OpenSsl.assumeAvailable();
+    byte[] pem = OpenSsl.runAndRead(dir, dir.resolve("k.pem"), generate);
+    byte[] publicDer =
+        OpenSsl.runAndRead(dir, dir.resolve("pub.der"),
+            "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der");
+
+    KeyMaterial key = KeyMaterial.fromPem(pem);
+
+    assertThat(key.facts().spec()).contains(spec);
+    assertThat(key.facts().publicKeyFingerprint()).isEqualTo(Fingerprint.sha256(publicDer));
+  }
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void testPkcs8Pem_opensslReadsIt(KeySpec spec) throws Exception {
+    OpenSsl.assumeAvailable();
+    KeyMaterial key = TestPki.key(spec, "a");
+    Files.write(dir.resolve("k.pem"), key.pkcs8Pem());
+
+    byte[] publicDer =
+        OpenSsl.runAndRead(dir, dir.resolve("pub.der"),
+            "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der");
+
+    assertThat(Fingerprint.sha256(publicDer)).isEqualTo(key.facts().publicKeyFingerprint());
+  }
+
+  @Test
+  void testFromPem_encryptedPkcs8IsRefused() throws Exception {
+    OpenSsl.assumeAvailable();
+    byte[] pem =
+        OpenSsl.runAndRead(dir, dir.resolve("k.pem"), "genpkey", "-algorithm", "EC",
+            "-pkeyopt", "ec_paramgen_curve:P-256", "-aes256", "-pass", "pass:secret", "-out", "k.pem");
+
+    assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("encrypted private key")
+        .hasMessageContaining("ENCRYPTED PRIVATE KEY");
+  }
+
+  @Test
+  void testFromPem_encryptedTraditionalKeyIsRefused() throws Exception {
+    OpenSsl.assumeAvailable();
+    OpenSsl.run(dir, "genrsa", "-traditional", "-out", "plain.pem", "2048").assertSuccess();
+    byte[] pem =
+        OpenSsl.runAndRead(dir, dir.resolve("k.pem"), "rsa", "-traditional", "-in", "plain.pem",
+            "-aes256", "-passout", "pass:secret", "-out", "k.pem");
+    assertThat(new String(pem, StandardCharsets.US_ASCII)).contains("Proc-Type: 4,ENCRYPTED");
+
+    assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("encrypted private key");
+  }
+
+  @Test
+  void testFromPem_certificateIsRefused() {
+    byte[] pem = TestPki.ca(TestPki.P256).pem().getBytes(StandardCharsets.US_ASCII);
+
+    assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("contains no private key")
+        .hasMessageContaining("a certificate, not a private key");
+  }
+
+  @Test
+  void testFromPem_keyFollowedByCertificateReadsTheKey() throws Exception {
+    KeyMaterial key = TestPki.key(TestPki.P256, "a");
+    byte[] combined =
+        (new String(key.pkcs8Pem(), StandardCharsets.US_ASCII) + TestPki.ca(TestPki.P256).pem())
+            .getBytes(StandardCharsets.US_ASCII);
+
+    assertThat(KeyMaterial.fromPem(combined).facts()).isEqualTo(key.facts());
+  }
+
+  @Test
+  void testFromPem_emptyIsRefused() {
+    assertThatThrownBy(() -> KeyMaterial.fromPem(" \n".getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessage("is empty");
+  }
+
+  @Test
+  void testFromPem_textWithoutBlockIsRefused() {
+    assertThatThrownBy(() -> KeyMaterial.fromPem("hello\n".getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("no PEM private key");
+  }
+
+  @Test
+  void testFromPem_binaryIsRefusedAsNotPem() {
+    byte[] der = TestPki.key(TestPki.P256, "a").pkcs8Der();
+
+    assertThatThrownBy(() -> KeyMaterial.fromPem(der))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("is not PEM");
+  }
+
+  @Test
+  void testFromPem_twoKeysAreRefused() {
+    String one = new String(TestPki.key(TestPki.P256, "a").pkcs8Pem(), StandardCharsets.US_ASCII);
+    String two = new String(TestPki.key(TestPki.P256, "b").pkcs8Pem(), StandardCharsets.US_ASCII);
+
+    assertThatThrownBy(() -> KeyMaterial.fromPem((one + two).getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("holds 2 private keys");
+  }
+
+  @Test
+  void testFromPem_garbageInsideTheBlockIsRefused() {
+    String pem = "-----BEGIN PRIVATE KEY-----\nAAAAAAAA\n-----END PRIVATE KEY-----\n";
+
+    assertThatThrownBy(() -> KeyMaterial.fromPem(pem.getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("block 1 (PRIVATE KEY, line 1)")
+        .hasMessageContaining("not a valid private key");
+  }
+
+  @Test
+  void testFromPem_openSshKeyIsRefusedWithAHint() {
+    String pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+
+    assertThatThrownBy(() -> KeyMaterial.fromPem(pem.getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("OpenSSH")
+        .hasMessageContaining("ssh-keygen");
+  }
+
+  @Test
+  void testFromPem_unsupportedAlgorithmIsRefused() throws Exception {
+    OpenSsl.assumeAvailable();
+    byte[] pem =
+        OpenSsl.runAndRead(dir, dir.resolve("k.pem"), "genpkey", "-algorithm", "X25519", "-out", "k.pem");
+
+    assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("EC P-256/P-384/P-521, RSA");
+  }
+
+  @Test
+  void testToString_showsNoKeyMaterial() {
+    KeyMaterial key = TestPki.key(TestPki.P256, "a");
+    String pkcs8 = Base64.getEncoder().encodeToString(key.pkcs8Der());
+
+    assertThat(key.toString())
+        .startsWith("KeyMaterial[EC P-256, public key sha256:")
+        .doesNotContain(pkcs8.substring(40, 60))
+        .doesNotContain(key.privateKey().toString());
+  }
+
+  @Test
+  void testMatches_trueForItsCertificateOnly() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+
+    assertThat(TestPki.key(TestPki.P256, "ca").matches(ca)).isTrue();
+    assertThat(TestPki.key(TestPki.P256, "other").matches(ca)).isFalse();
+  }
+}

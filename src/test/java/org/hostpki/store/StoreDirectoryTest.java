@@ -1,0 +1,498 @@
+package org.hostpki.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.store.StoreFiles.bytes;
+import static org.hostpki.store.StoreFiles.text;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.stream.Stream;
+import org.hostpki.model.HostpkiException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store engine on Jimfs: layout, generations, links, refusals. */
+class StoreDirectoryTest {
+  private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+  private FileSystem fs;
+  private Path store;
+  private TestClock clock;
+  private StoreDirectory directory;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    fs =
+        Jimfs.newFileSystem(
+            Configuration.unix().toBuilder()
+                .setAttributeViews("basic", "owner", "posix", "unix")
+                .build());
+    store = fs.getPath("/etc/hostpki/pki");
+    clock = new TestClock(T0);
+    directory = new StoreDirectory(store, clock, "user");
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    fs.close();
+  }
+
+  private String write(SortedMap<String, StoreFile> files) {
+    String generation = directory.write(files, bytes("{}"));
+    clock.advance(Duration.ofMinutes(1));
+    return generation;
+  }
+
+  private List<String> entries() throws IOException {
+    try (Stream<Path> list = Files.list(store)) {
+      return list.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private void chmod(Path path, String mode) throws IOException {
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+  }
+
+  @Test
+  void testRead_missingDirectoryIsEmpty() {
+    StoreSnapshot snapshot = directory.read();
+
+    assertThat(snapshot.exists()).isFalse();
+    assertThat(snapshot.files()).isEmpty();
+    assertThat(snapshot).isEqualTo(StoreSnapshot.empty());
+  }
+
+  @Test
+  void testRead_directoryWithoutDataLinkIsEmpty() throws IOException {
+    Files.createDirectories(store);
+
+    assertThat(directory.read().exists()).isFalse();
+  }
+
+  @Test
+  void testWrite_firstWriteCreatesStoreAndReadsBack() {
+    String generation = write(StoreFiles.typical("v1"));
+
+    StoreSnapshot snapshot = directory.read();
+    assertThat(generation).isEqualTo("..2026_03_01_12_00_00.000000000");
+    assertThat(snapshot.exists()).isTrue();
+    assertThat(snapshot.generation()).contains(generation);
+    assertThat(snapshot.files().keySet())
+        .containsExactly(
+            "ca.crt", "ca.key", "server-fullchain.crt", "server.crt", "server.key",
+            "trust-bundle.crt", "trust/ldap.crt");
+    assertThat(text(snapshot.file("server.key").orElseThrow())).isEqualTo("server key v1");
+    assertThat(snapshot.contentFingerprint())
+        .isEqualTo(StoreSnapshot.fingerprintOf(snapshot.files()));
+  }
+
+  @Test
+  void testWrite_visibleNamesAreLinksThroughData() throws IOException {
+    write(StoreFiles.typical("v1"));
+
+    assertThat(Files.readSymbolicLink(store.resolve("server.crt")))
+        .isEqualTo(fs.getPath("..data/server.crt"));
+    assertThat(Files.readSymbolicLink(store.resolve("trust")))
+        .isEqualTo(fs.getPath("..data/trust"));
+    assertThat(Files.readString(store.resolve("trust/ldap.crt"))).isEqualTo("ldap v1");
+    assertThat(Files.readString(store.resolve("server.key"))).isEqualTo("server key v1");
+  }
+
+  @Test
+  void testWrite_secondWriteReplacesTheSet() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    String second = write(StoreFiles.typical("v2"));
+
+    StoreSnapshot snapshot = directory.read();
+    assertThat(second).isGreaterThan(first);
+    assertThat(snapshot.generation()).contains(second);
+    assertThat(text(snapshot.file("ca.crt").orElseThrow())).isEqualTo("ca cert v2");
+    assertThat(Files.readString(store.resolve("ca.crt"))).isEqualTo("ca cert v2");
+    assertThat(Files.readSymbolicLink(store.resolve("..data"))).isEqualTo(fs.getPath(second));
+  }
+
+  @Test
+  void testWrite_oldGenerationIsKeptUnchanged() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    write(StoreFiles.typical("v2"));
+
+    assertThat(Files.readString(store.resolve(first).resolve("ca.crt"))).isEqualTo("ca cert v1");
+  }
+
+  @Test
+  void testWrite_removedFilesLoseTheirVisibleLinks() throws IOException {
+    write(StoreFiles.typical("v1"));
+    write(StoreFiles.set().with("ca.crt", "ca").with("ca.key", "key").build());
+
+    assertThat(entries()).doesNotContain("server.crt", "trust", "trust-bundle.crt");
+    assertThat(entries()).contains("ca.crt", "ca.key", "..data");
+    assertThat(directory.read().files().keySet()).containsExactly("ca.crt", "ca.key");
+  }
+
+  @Test
+  void testWrite_keepsTheLastFiveGenerations() {
+    List<String> written =
+        Stream.of("v1", "v2", "v3", "v4", "v5", "v6", "v7")
+            .map(v -> write(StoreFiles.typical(v)))
+            .toList();
+
+    List<Generation> generations = directory.generations();
+    assertThat(generations)
+        .extracting(Generation::name)
+        .containsExactly(written.get(6), written.get(5), written.get(4), written.get(3),
+            written.get(2));
+    assertThat(generations).extracting(Generation::current)
+        .containsExactly(true, false, false, false, false);
+  }
+
+  @Test
+  void testWrite_sameInstantStillGivesIncreasingNames() {
+    String first = directory.write(StoreFiles.typical("v1"), bytes("{}"));
+    String second = directory.write(StoreFiles.typical("v2"), bytes("{}"));
+
+    assertThat(second).isEqualTo("..2026_03_01_12_00_00.000000001");
+    assertThat(second).isGreaterThan(first);
+  }
+
+  @Test
+  void testWrite_clockSteppedBackStillGivesIncreasingNames() {
+    String first = write(StoreFiles.typical("v1"));
+    clock.set(T0.minus(Duration.ofDays(1)));
+
+    String second = write(StoreFiles.typical("v2"));
+
+    assertThat(second).isGreaterThan(first);
+    assertThat(directory.read().generation()).contains(second);
+  }
+
+  @Test
+  void testWrite_metadataIsStoredButNotContent() throws IOException {
+    String generation = directory.write(StoreFiles.typical("v1"), bytes("{\"why\":\"first\"}"));
+
+    assertThat(Files.readString(store.resolve(generation).resolve(".generation.json")))
+        .isEqualTo("{\"why\":\"first\"}");
+    assertThat(directory.read().files()).doesNotContainKey(".generation.json");
+    assertThat(directory.generations().get(0).metadata().map(StoreFiles::text))
+        .contains("{\"why\":\"first\"}");
+  }
+
+  @Test
+  void testWrite_secretFilesAre0600AndOthers0644() throws IOException {
+    String generation = write(StoreFiles.typical("v1"));
+    Path dir = store.resolve(generation);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.key"))))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.crt"))))
+        .isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("trust"))))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store)))
+        .isEqualTo("rwxr-xr-x");
+  }
+
+  @Test
+  void testWrite_privateKeyNameMustBeSecret() {
+    SortedMap<String, StoreFile> files = StoreFiles.set().build();
+    files.put("server.key", StoreFile.publicFile(bytes("key")));
+
+    assertThatThrownBy(() -> directory.write(files, bytes("{}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("server.key");
+  }
+
+  @Test
+  void testWrite_invalidNameIsRefusedBeforeAnythingIsWritten() {
+    SortedMap<String, StoreFile> files =
+        StoreFiles.set().with("ca.crt", "ca").with("trust/../../etc/passwd", "x").build();
+
+    assertThatThrownBy(() -> directory.write(files, bytes("{}")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("trust/../../etc/passwd");
+    assertThat(Files.exists(store)).isFalse();
+  }
+
+  @Test
+  void testWrite_regularFileAtAVisibleNameIsRefused() throws IOException {
+    Files.createDirectories(store);
+    Files.writeString(store.resolve("server.crt"), "an admin's own file");
+
+    assertThatThrownBy(() -> write(StoreFiles.typical("v1")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(store.resolve("server.crt") + " is a regular file")
+        .hasMessageContaining("move it out of " + store);
+    assertThat(Files.readString(store.resolve("server.crt"))).isEqualTo("an admin's own file");
+    assertThat(entries()).containsExactly("server.crt");
+  }
+
+  @Test
+  void testRead_visibleLinkElsewhereIsRefused() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("server.key"));
+    Files.createSymbolicLink(store.resolve("server.key"), fs.getPath("/etc/shadow"));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(store.resolve("server.key") + " is a symbolic link to /etc/shadow")
+        .hasMessageContaining("rm " + store.resolve("server.key"));
+  }
+
+  @Test
+  void testWrite_visibleLinkElsewhereIsRefusedAndKept() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("server.key"));
+    Files.createSymbolicLink(store.resolve("server.key"), fs.getPath("/etc/shadow"));
+
+    assertThatThrownBy(() -> write(StoreFiles.typical("v2")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("/etc/shadow");
+    assertThat(Files.readSymbolicLink(store.resolve("server.key")))
+        .isEqualTo(fs.getPath("/etc/shadow"));
+  }
+
+  @Test
+  void testRead_missingVisibleLinkIsFine() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("server.crt"));
+
+    assertThat(directory.read().files()).containsKey("server.crt");
+  }
+
+  @Test
+  void testWrite_repairsAMissingVisibleLink() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("server.crt"));
+
+    write(StoreFiles.typical("v2"));
+
+    assertThat(Files.readString(store.resolve("server.crt"))).isEqualTo("server cert v2");
+  }
+
+  @Test
+  void testRead_danglingDataLinkIsRefused() throws IOException {
+    String generation = write(StoreFiles.typical("v1"));
+    SafeFiles.deleteTree(store.resolve(generation));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(store.resolve("..data") + " points to " + generation)
+        .hasMessageContaining("does not exist")
+        .hasMessageContaining("hostpki rollback");
+  }
+
+  @Test
+  void testRead_dataLinkOutsideTheStoreIsRefused() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("..data"));
+    Files.createDirectories(fs.getPath("/elsewhere"));
+    Files.createSymbolicLink(store.resolve("..data"), fs.getPath("/elsewhere"));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("points to /elsewhere, not to a generation in the store")
+        .hasMessageContaining("remove " + store.resolve("..data"));
+  }
+
+  @Test
+  void testRead_dataThatIsADirectoryIsRefused() throws IOException {
+    Files.createDirectories(store.resolve("..data"));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("is not a symbolic link");
+  }
+
+  @Test
+  void testRead_symbolicLinkInsideTheGenerationIsRefused() throws IOException {
+    String generation = write(StoreFiles.typical("v1"));
+    Files.createSymbolicLink(
+        store.resolve(generation).resolve("trust/extra.crt"), fs.getPath("/etc/passwd"));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("trust/extra.crt is a symbolic link to /etc/passwd");
+  }
+
+  @Test
+  void testRead_groupWritableStoreIsRefused() throws IOException {
+    write(StoreFiles.typical("v1"));
+    chmod(store, "rwxrwxr-x");
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("mode 0775")
+        .hasMessageContaining("chmod go-w " + store);
+  }
+
+  @Test
+  void testRead_storeOwnedByAnotherUserIsRefused() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.setOwner(store, fs.getUserPrincipalLookupService().lookupPrincipalByName("mallory"));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("owned by mallory, but hostpki runs as user")
+        .hasMessageContaining("chown -R user " + store);
+  }
+
+  @Test
+  void testRead_storeOwnedByRootIsAccepted() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.setOwner(store, fs.getUserPrincipalLookupService().lookupPrincipalByName("root"));
+
+    assertThat(directory.read().exists()).isTrue();
+  }
+
+  @Test
+  void testRead_privateKeyReadableByOthersIsRefused() throws IOException {
+    String generation = write(StoreFiles.typical("v1"));
+    chmod(store.resolve(generation).resolve("server.key"), "rw-r--r--");
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("private key file " + store.resolve("server.key"))
+        .hasMessageContaining("mode 0644")
+        .hasMessageContaining("chmod 600 " + store.resolve("server.key"));
+  }
+
+  @Test
+  void testRead_withoutPosixViewSkipsPermissionChecks() throws IOException {
+    try (FileSystem plain = Jimfs.newFileSystem(Configuration.unix())) {
+      StoreDirectory plainStore =
+          new StoreDirectory(plain.getPath("/pki"), clock, "nobody-in-particular");
+
+      plainStore.write(StoreFiles.typical("v1"), bytes("{}"));
+
+      assertThat(plainStore.read().files()).hasSize(7);
+    }
+  }
+
+  @Test
+  void testRead_ignoresStaleDataTmpAndHalfWrittenGeneration() throws IOException {
+    String generation = write(StoreFiles.typical("v1"));
+    Path partial = store.resolve("..2026_03_01_13_00_00.000000000.partial");
+    Files.createDirectories(partial.resolve("trust"));
+    Files.writeString(partial.resolve("ca.crt"), "half");
+    Files.createSymbolicLink(store.resolve("..data_tmp"), partial.getFileName());
+
+    StoreSnapshot snapshot = directory.read();
+
+    assertThat(snapshot.generation()).contains(generation);
+    assertThat(text(snapshot.file("ca.crt").orElseThrow())).isEqualTo("ca cert v1");
+  }
+
+  @Test
+  void testWrite_cleansUpStaleDataTmpAndHalfWrittenGenerations() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Path partial = store.resolve("..2026_03_01_13_00_00.000000000.partial");
+    Files.createDirectories(partial.resolve("trust"));
+    Files.writeString(partial.resolve("ca.crt"), "half");
+    Files.createDirectories(store.resolve("..2026_03_01_11_00_00.000000000.removing"));
+    Files.createSymbolicLink(store.resolve("..data_tmp"), partial.getFileName());
+
+    String generation = write(StoreFiles.typical("v2"));
+
+    assertThat(entries()).noneMatch(name -> name.endsWith(".partial") || name.endsWith(".removing"));
+    assertThat(entries()).doesNotContain("..data_tmp");
+    assertThat(directory.read().generation()).contains(generation);
+  }
+
+  @Test
+  void testWrite_doesNotPruneTheGenerationsItIsToKeep() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    write(StoreFiles.typical("v2"));
+
+    assertThat(entries()).contains(first);
+  }
+
+  @Test
+  void testActivate_rollsBackToAnOlderGeneration() throws IOException {
+    String first = write(StoreFiles.set().with("ca.crt", "ca1").with("old.crt", "old").build());
+    String second = write(StoreFiles.set().with("ca.crt", "ca2").with("new.crt", "new").build());
+
+    directory.activate(first);
+
+    assertThat(directory.read().generation()).contains(first);
+    assertThat(Files.readString(store.resolve("ca.crt"))).isEqualTo("ca1");
+    assertThat(Files.readString(store.resolve("old.crt"))).isEqualTo("old");
+    assertThat(entries()).doesNotContain("new.crt");
+    assertThat(directory.generations())
+        .extracting(Generation::name, Generation::current)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(second, false),
+            org.assertj.core.groups.Tuple.tuple(first, true));
+  }
+
+  @Test
+  void testActivate_repairsADanglingDataLink() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    String second = write(StoreFiles.typical("v2"));
+    SafeFiles.deleteTree(store.resolve(second));
+
+    directory.activate(first);
+
+    assertThat(text(directory.read().file("ca.crt").orElseThrow())).isEqualTo("ca cert v1");
+  }
+
+  @Test
+  void testActivate_unknownGenerationIsRefused() {
+    write(StoreFiles.typical("v1"));
+
+    assertThatThrownBy(() -> directory.activate("..2020_01_01_00_00_00.000000000"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has no generation ..2020_01_01_00_00_00.000000000")
+        .hasMessageContaining("hostpki history");
+    assertThatThrownBy(() -> directory.activate("../../etc"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has no generation ../../etc");
+  }
+
+  @Test
+  void testWrite_afterRollbackIsNewest() {
+    String first = write(StoreFiles.typical("v1"));
+    write(StoreFiles.typical("v2"));
+    directory.activate(first);
+
+    String third = write(StoreFiles.typical("v3"));
+
+    assertThat(directory.generations().get(0).name()).isEqualTo(third);
+    assertThat(directory.generations().get(0).current()).isTrue();
+  }
+
+  @Test
+  void testGenerations_emptyWhenNeverWritten() {
+    assertThat(directory.generations()).isEmpty();
+  }
+
+  @Test
+  void testGenerations_timeComesFromTheName() {
+    write(StoreFiles.typical("v1"));
+
+    assertThat(directory.generations().get(0).time()).isEqualTo(T0);
+  }
+
+  @Test
+  void testWrite_leavesNoSymlinkFollowingGap() throws IOException {
+    write(StoreFiles.typical("v1"));
+
+    for (String name : entries()) {
+      Path entry = store.resolve(name);
+      if (Files.isSymbolicLink(entry) && !name.equals("..data")) {
+        assertThat(Files.readSymbolicLink(entry)).isEqualTo(fs.getPath("..data", name));
+      }
+    }
+    assertThat(Files.isDirectory(store.resolve("..data"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+  }
+}

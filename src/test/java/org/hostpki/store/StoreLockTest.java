@@ -1,0 +1,172 @@
+package org.hostpki.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.hostpki.model.HostpkiException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store lock on a real directory (Jimfs locks are fake), with a second real process. */
+class StoreLockTest {
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-01T12:00:00.750Z"), ZoneOffset.UTC);
+
+  @TempDir Path temp;
+
+  private final List<ChildJvm> children = new ArrayList<>();
+  private final List<StoreLock> locks = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    locks.forEach(StoreLock::close);
+    for (ChildJvm child : children) {
+      child.kill();
+    }
+  }
+
+  private Path store() {
+    return temp.resolve("pki");
+  }
+
+  private StoreLock hold(String description) {
+    StoreLock lock = StoreLock.acquire(store(), Duration.ZERO, description, CLOCK);
+    locks.add(lock);
+    return lock;
+  }
+
+  private ChildJvm child(String mode) throws IOException {
+    ChildJvm child = ChildJvm.start(mode, store());
+    children.add(child);
+    return child;
+  }
+
+  @Test
+  void testAcquire_createsStoreDirectoryAndLockFile() {
+    hold("hostpki apply");
+
+    assertThat(store()).isDirectory();
+    assertThat(store().resolve(".lock")).isRegularFile();
+  }
+
+  @Test
+  void testAcquire_secondInThisJvmIsRefusedNamingTheHolder() {
+    hold("hostpki apply");
+
+    assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "hostpki rollback"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "store " + store() + " is locked by pid " + ProcessHandle.current().pid()
+                + " (hostpki apply, since 2026-03-01T12:00:00Z); wait for it or use "
+                + "--lock-timeout");
+  }
+
+  @Test
+  void testAcquire_refusalInThisJvmKeepsTheOsLock() throws IOException {
+    hold("hostpki apply");
+    assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "again"))
+        .isInstanceOf(HostpkiException.class);
+
+    ChildJvm other = child("try");
+
+    assertThat(other.nextLine())
+        .startsWith("refused: store " + store() + " is locked by pid "
+            + ProcessHandle.current().pid() + " (hostpki apply, since");
+  }
+
+  @Test
+  void testAcquire_heldByAnotherProcessIsRefusedWithItsPid() throws IOException {
+    ChildJvm holder = child("hold");
+    assertThat(holder.nextLine()).isEqualTo("locked");
+
+    assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "hostpki apply"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(
+            "store " + store() + " is locked by pid " + holder.pid() + " (test holder, since ")
+        .hasMessageEndingWith("; wait for it or use --lock-timeout");
+  }
+
+  @Test
+  void testAcquire_lockOfAKilledHolderIsReleasedByTheKernel() throws Exception {
+    ChildJvm holder = child("hold");
+    assertThat(holder.nextLine()).isEqualTo("locked");
+
+    holder.kill();
+
+    assertThat(hold("hostpki apply")).isNotNull();
+  }
+
+  @Test
+  void testAcquire_waitsUntilTheHolderReleases() throws Exception {
+    StoreLock first = hold("hostpki apply");
+    CompletableFuture<StoreLock> second =
+        CompletableFuture.supplyAsync(
+            () -> StoreLock.acquire(store(), Duration.ofSeconds(60), "hostpki watch"));
+
+    first.close();
+
+    StoreLock acquired = second.get(60, TimeUnit.SECONDS);
+    locks.add(acquired);
+    assertThat(acquired.storeDirectory()).isEqualTo(store());
+  }
+
+  @Test
+  void testAcquire_givesUpAfterTheTimeout() {
+    hold("hostpki apply");
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ofMillis(300), "hostpki apply"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("(waited 300ms); wait for it or use --lock-timeout");
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+  }
+
+  @Test
+  void testClose_releasesTheLockForTheNextHolder() {
+    StoreLock first = StoreLock.acquire(store(), Duration.ZERO, "first", CLOCK);
+    first.close();
+
+    assertThat(hold("second")).isNotNull();
+  }
+
+  @Test
+  void testClose_twiceDoesNothing() {
+    StoreLock lock = StoreLock.acquire(store(), Duration.ZERO, "first", CLOCK);
+    lock.close();
+    lock.close();
+
+    assertThat(hold("second")).isNotNull();
+  }
+
+  @Test
+  void testClose_releasedLockIsFreeForAnotherProcess() throws IOException {
+    hold("first").close();
+
+    assertThat(child("try").nextLine()).isEqualTo("acquired");
+  }
+
+  @Test
+  void testAcquire_doesNotFollowALinkPlantedAsTheLockFile() throws IOException {
+    Files.createDirectories(store());
+    Path victim = temp.resolve("victim");
+    Files.writeString(victim, "precious");
+    Files.createSymbolicLink(store().resolve(".lock"), victim);
+
+    assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "hostpki apply"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("cannot lock store " + store());
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+  }
+}

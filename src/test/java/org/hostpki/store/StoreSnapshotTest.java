@@ -1,0 +1,72 @@
+package org.hostpki.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hostpki.store.StoreFiles.bytes;
+
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.ObservedStore;
+import org.junit.jupiter.api.Test;
+
+class StoreSnapshotTest {
+  private static final String GENERATION = "..2026_03_01_12_00_00.000000000";
+
+  private static SortedMap<String, byte[]> files(String... namesAndContents) {
+    SortedMap<String, byte[]> files = new TreeMap<>();
+    for (int i = 0; i < namesAndContents.length; i += 2) {
+      files.put(namesAndContents[i], bytes(namesAndContents[i + 1]));
+    }
+    return files;
+  }
+
+  @Test
+  void testEmpty_hasTheFingerprintOfAnEmptyObservedStore() {
+    assertThat(StoreSnapshot.empty().contentFingerprint())
+        .isEqualTo(ObservedStore.empty().contentFingerprint())
+        .isEqualTo(Fingerprint.sha256(new byte[0]));
+  }
+
+  @Test
+  void testFingerprintOf_dependsOnNamesAndContent() {
+    Fingerprint base = StoreSnapshot.fingerprintOf(files("a.crt", "x"));
+
+    assertThat(StoreSnapshot.fingerprintOf(files("a.crt", "x"))).isEqualTo(base);
+    assertThat(StoreSnapshot.fingerprintOf(files("b.crt", "x"))).isNotEqualTo(base);
+    assertThat(StoreSnapshot.fingerprintOf(files("a.crt", "y"))).isNotEqualTo(base);
+  }
+
+  @Test
+  void testFingerprintOf_boundaryBetweenNameAndContentMatters() {
+    assertThat(StoreSnapshot.fingerprintOf(files("ab", "c")))
+        .isNotEqualTo(StoreSnapshot.fingerprintOf(files("a", "bc")));
+  }
+
+  @Test
+  void testUnder_givesOneDirectory() {
+    StoreSnapshot snapshot =
+        StoreSnapshot.of(
+            GENERATION,
+            files("trust/a.crt", "a", "trust/b.crt", "b", "trust-bundle.crt", "ab", "t", "t"));
+
+    assertThat(snapshot.under("trust").keySet()).containsExactly("trust/a.crt", "trust/b.crt");
+  }
+
+  @Test
+  void testFile_returnsACopy() {
+    StoreSnapshot snapshot = StoreSnapshot.of(GENERATION, files("ca.crt", "ca"));
+
+    snapshot.file("ca.crt").orElseThrow()[0] = 'X';
+
+    assertThat(StoreFiles.text(snapshot.file("ca.crt").orElseThrow())).isEqualTo("ca");
+  }
+
+  @Test
+  void testEquals_byGenerationAndFingerprint() {
+    assertThat(StoreSnapshot.of(GENERATION, files("ca.crt", "ca")))
+        .isEqualTo(StoreSnapshot.of(GENERATION, files("ca.crt", "ca")))
+        .isNotEqualTo(StoreSnapshot.of(GENERATION, files("ca.crt", "other")));
+    assertThat(StoreSnapshot.empty().generation()).isEqualTo(Optional.empty());
+  }
+}
