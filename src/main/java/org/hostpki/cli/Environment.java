@@ -6,13 +6,20 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.host.LiveHostIdentityProbe;
 
 /**
  * What the CLI takes from the process it runs in: file system, working directory, environment
- * variables and clock. Tests pass their own.
+ * variables, clock, the live host identity and whether it talks to a terminal. Tests pass their own.
  */
 public record Environment(
-    FileSystem fileSystem, Path workingDirectory, Map<String, String> variables, Clock clock) {
+    FileSystem fileSystem,
+    Path workingDirectory,
+    Map<String, String> variables,
+    Clock clock,
+    HostIdentityProbe hostProbe,
+    boolean interactive) {
 
   public Environment {
     variables = Map.copyOf(variables);
@@ -21,7 +28,12 @@ public record Environment(
   public static Environment system() {
     FileSystem fs = FileSystems.getDefault();
     return new Environment(
-        fs, fs.getPath("").toAbsolutePath(), System.getenv(), Clock.systemUTC());
+        fs,
+        fs.getPath("").toAbsolutePath(),
+        System.getenv(),
+        Clock.systemUTC(),
+        LiveHostIdentityProbe.system(),
+        System.console() != null);
   }
 
   public Optional<String> variable(String name) {

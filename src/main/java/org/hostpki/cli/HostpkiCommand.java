@@ -12,7 +12,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = HostpkiCommand.Version.class,
     description = "Declarative reconciler for a host's TLS identity: internal CA, server certificate, trust store.",
-    subcommands = {ValidateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ValidateCommand.class,
+      PlanCommand.class,
+      ApplyCommand.class,
+      StatusCommand.class,
+      ExportCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class HostpkiCommand implements Runnable {
 
   @Option(names = "--debug", description = "Print stack traces of errors (for bug reports).", scope = CommandLine.ScopeType.INHERIT)

@@ -61,6 +61,11 @@ public final class JsonWriter {
     return raw(Boolean.toString(b));
   }
 
+  /** Embeds an already rendered JSON value (an object made by another renderer). */
+  public JsonWriter json(String renderedJson) {
+    return raw(renderedJson);
+  }
+
   /** A name and a string value. */
   public JsonWriter field(String name, String value) {
     return name(name).value(value);

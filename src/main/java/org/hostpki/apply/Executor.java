@@ -1,0 +1,170 @@
+package org.hostpki.apply;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.hostpki.pki.Pkcs12;
+import org.hostpki.pki.ServerProfile;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Intent;
+import org.hostpki.plan.Output;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.Planner;
+import org.hostpki.store.StoreFile;
+
+/**
+ * Turns a plan into the complete new set of store files. It does what the plan's intents say and
+ * nothing else: files no change names are carried over byte for byte.
+ */
+final class Executor {
+  private final SecureRandom random;
+  private final CertificateIssuer issuer;
+
+  Executor(SecureRandom random) {
+    this.random = random;
+    this.issuer = new CertificateIssuer(random);
+  }
+
+  SortedMap<String, StoreFile> execute(
+      Plan plan,
+      DesiredState desired,
+      StoreContents current,
+      SortedMap<String, Certificate> desiredTrust,
+      Optional<char[]> password,
+      Instant now) {
+    SortedMap<String, StoreFile> files = new TreeMap<>();
+    current.snapshot().files().forEach((name, bytes) -> {
+      if (!name.startsWith(".")) {
+        files.put(name, new StoreFile(bytes, isSecret(name)));
+      }
+    });
+    Optional<KeyMaterial> caKey = current.caKey();
+    Optional<Certificate> caCert = current.caCertificate();
+    Optional<KeyMaterial> serverKey = current.serverKey();
+    Optional<Certificate> serverCert = current.serverCertificate();
+    SortedMap<String, Certificate> trusted = new TreeMap<>(current.trusted());
+
+    for (Change change : plan.changes()) {
+      Intent intent = change.intent();
+      if (intent instanceof Intent.IssueCa ca) {
+        KeyMaterial key =
+            ca.newKey() || caKey.isEmpty() ? KeyMaterial.generate(ca.key(), random) : caKey.get();
+        Certificate cert = issuer.selfSignedCa(ca.subject(), key, now, ca.validity());
+        caKey = Optional.of(key);
+        caCert = Optional.of(cert);
+        files.put("ca.key", new StoreFile(key.pkcs8Pem(), true));
+        files.put("ca.crt", text(cert.pem()));
+      } else if (intent instanceof Intent.IssueServer s) {
+        KeyMaterial key =
+            s.newKey() || serverKey.isEmpty() ? KeyMaterial.generate(s.key(), random) : serverKey.get();
+        Certificate cert =
+            issuer.server(
+                new ServerProfile(
+                    s.subject(), s.dnsNames(), s.ipAddresses(), s.validity(), s.clientAuth()),
+                key.publicKey(),
+                caCert.orElseThrow(() -> missing("ca.crt", change)),
+                caKey.orElseThrow(() -> missing("ca.key", change)),
+                now);
+        serverKey = Optional.of(key);
+        serverCert = Optional.of(cert);
+        files.put("server.key", new StoreFile(key.pkcs8Pem(), true));
+        files.put("server.crt", text(cert.pem()));
+      } else if (intent instanceof Intent.PutTrusted t) {
+        Certificate cert = desiredTrust.get(t.name());
+        if (cert == null || !cert.fingerprint().equals(t.fingerprint())) {
+          throw new HostpkiException(
+              "trusted certificate '" + t.name() + "' changed while applying; run apply again");
+        }
+        trusted.put(t.name(), cert);
+        files.put(StoreObserver.TRUST_DIR + t.name() + ".crt", text(cert.pem()));
+      } else if (intent instanceof Intent.RemoveTrusted t) {
+        trusted.remove(t.name());
+        files.remove(StoreObserver.TRUST_DIR + t.name() + ".crt");
+      }
+    }
+
+    // Derived outputs last, from the certificates the store will hold.
+    for (Change change : plan.changes()) {
+      Intent intent = change.intent();
+      if (intent instanceof Intent.RemoveOutput r) {
+        remove(files, r.output());
+      } else if (intent instanceof Intent.WriteOutput w) {
+        remove(files, w.output());
+        Certificate ca = caCert.orElseThrow(() -> missing("ca.crt", change));
+        switch (w.output()) {
+          case SERVER_FULLCHAIN -> files.put(
+              w.output().fileName(),
+              text(Pem.certificates(List.of(serverCert.orElseThrow(() -> missing("server.crt", change)), ca))));
+          case SERVER_PKCS12 -> files.put(
+              w.output().fileName(),
+              new StoreFile(
+                  Pkcs12.keyStore(
+                      Planner.SERVER_KEY_ALIAS,
+                      serverKey.orElseThrow(() -> missing("server.key", change)),
+                      List.of(serverCert.orElseThrow(() -> missing("server.crt", change)), ca),
+                      password.orElseThrow(() -> missing("store.password", change)),
+                      desired.store().pkcs12Profile(),
+                      random),
+                  true));
+          case TRUST_BUNDLE -> files.put(w.output().fileName(), text(Pem.certificates(bundle(ca, trusted))));
+          case TRUSTSTORE_PKCS12 -> {
+            SortedMap<String, Certificate> entries = new TreeMap<>(trusted);
+            entries.put(Planner.CA_TRUST_ALIAS, ca);
+            files.put(
+                w.output().fileName(),
+                new StoreFile(
+                    Pkcs12.trustStore(
+                        entries,
+                        password.orElseThrow(() -> missing("store.password", change)),
+                        desired.store().pkcs12Profile(),
+                        random),
+                    true));
+          }
+          case TRUST_HASHED -> HashedDirectory.write(bundle(ca, trusted))
+              .forEach((name, pem) -> files.put(StoreObserver.HASHED_DIR + name, text(pem)));
+        }
+      }
+    }
+    return files;
+  }
+
+  private static List<Certificate> bundle(Certificate ca, SortedMap<String, Certificate> trusted) {
+    List<Certificate> all = new ArrayList<>();
+    all.add(ca);
+    all.addAll(trusted.values());
+    return all;
+  }
+
+  private static void remove(SortedMap<String, StoreFile> files, Output output) {
+    if (output == Output.TRUST_HASHED) {
+      files.keySet().removeIf(n -> n.startsWith(StoreObserver.HASHED_DIR));
+    } else {
+      files.remove(output.fileName());
+    }
+  }
+
+  static boolean isSecret(String name) {
+    return name.endsWith(".key") || name.endsWith(".p12");
+  }
+
+  private static StoreFile text(String pem) {
+    return new StoreFile(pem.getBytes(StandardCharsets.US_ASCII), false);
+  }
+
+  private static IllegalStateException missing(String what, Change change) {
+    return new IllegalStateException("plan step " + change.address() + " needs " + what);
+  }
+
+}

@@ -1,0 +1,171 @@
+package org.hostpki.apply;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.PasswordSource;
+import org.hostpki.pki.Certificate;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.PlanJson;
+import org.hostpki.plan.Planner;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreFile;
+import org.hostpki.store.StoreLock;
+
+/**
+ * The reconcile sequence around the pure planner: observe the store, the host and the declared
+ * inputs; plan; and for apply, lock, write the new set atomically, observe again and check that
+ * nothing is left to do, then run the hooks.
+ */
+public final class Reconciler {
+  private final HostIdentityProbe hostProbe;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Secrets secrets;
+  private final Planner planner = new Planner();
+  private final StoreObserver observer = new StoreObserver();
+  private final TrustInputs trustInputs = new TrustInputs();
+  private final Hooks hooks;
+
+  public Reconciler(
+      HostIdentityProbe hostProbe, Clock clock, SecureRandom random, Secrets secrets, Hooks hooks) {
+    this.hostProbe = hostProbe;
+    this.clock = clock;
+    this.random = random;
+    this.secrets = secrets;
+    this.hooks = hooks;
+  }
+
+  /** Everything one planning pass looked at and decided. */
+  public record Observation(
+      DesiredState desired,
+      HostIdentity host,
+      StoreContents store,
+      SortedMap<String, Certificate> desiredTrust,
+      Optional<char[]> password,
+      Instant now,
+      Plan plan) {}
+
+  /** Observes and plans; changes nothing. */
+  public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace) {
+    Instant now = clock.instant();
+    HostIdentity host = hostProbe.identify(desired.host());
+    Optional<char[]> password = secrets.password(desired.store().password());
+    String passwordSource =
+        desired.store().password().map(PasswordSource::describe).orElse("no password");
+    StoreContents store =
+        observer.observe(
+            directory(desired).read(), desired.store().path(), password, passwordSource);
+    SortedMap<String, Certificate> trust = trustInputs.read(desired.trust());
+    SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
+    trust.forEach((n, c) -> trustFacts.put(n, c.facts()));
+    Fingerprint basis = basis(desired, host, store, trustFacts, replace);
+    Plan plan =
+        planner.plan(new PlanInput(desired, host, trustFacts, store.facts(), now, replace, basis));
+    return new Observation(desired, host, store, trust, password, now, plan);
+  }
+
+  /** What an apply did. */
+  public record Result(Plan plan, Optional<String> generation, Optional<HooksFailure> hookFailure) {}
+
+  /** A hook that failed after the store was written. */
+  public record HooksFailure(String message) {}
+
+  /**
+   * Applies the desired state.
+   *
+   * @param savedPlan a plan saved by {@code plan --out}: applied only if it is still current
+   */
+  public Result apply(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      Optional<SavedPlan> savedPlan,
+      Duration lockTimeout) {
+    try (StoreLock lock =
+        StoreLock.acquire(
+            desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
+      Observation before = plan(desired, replace);
+      Plan plan = before.plan();
+      savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
+      if (plan.isEmpty()) {
+        return new Result(plan, Optional.empty(), Optional.empty());
+      }
+      SortedMap<String, StoreFile> files =
+          new Executor(random)
+              .execute(plan, desired, before.store(), before.desiredTrust(), before.password(), before.now());
+      String generation =
+          directory(desired).write(files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8));
+      checkConverged(desired, before);
+      Optional<HooksFailure> failure = Optional.empty();
+      if (plan.changesServer()) {
+        failure = hooks.afterServerChange(desired.hooks().afterServerChange());
+      }
+      return new Result(plan, Optional.of(generation), failure);
+    }
+  }
+
+  private void checkConverged(DesiredState desired, Observation before) {
+    String passwordSource =
+        desired.store().password().map(PasswordSource::describe).orElse("no password");
+    StoreContents after =
+        observer.observe(
+            directory(desired).read(), desired.store().path(), before.password(), passwordSource);
+    SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
+    before.desiredTrust().forEach((n, c) -> trustFacts.put(n, c.facts()));
+    Plan again =
+        planner.plan(
+            new PlanInput(
+                desired, before.host(), trustFacts, after.facts(), before.now(), Set.of(),
+                before.plan().basis()));
+    if (!again.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      for (Change c : again.changes()) {
+        sb.append("\n  ").append(c.address()).append(": ").append(c.reasonText());
+      }
+      throw new HostpkiException(
+          "the store was written but did not converge; still to do:" + sb
+              + "\nThis is a bug in hostpki: please report it with the plan above");
+    }
+  }
+
+  private StoreDirectory directory(DesiredState desired) {
+    return new StoreDirectory(desired.store().path(), clock);
+  }
+
+  private static String metadata(Plan plan, Instant now) {
+    return "{\"time\":\"" + now + "\",\"plan\":" + PlanJson.render(plan) + "}";
+  }
+
+  /**
+   * The digest of everything a plan depends on. Two observations with the same basis give the
+   * same plan (up to the clock).
+   */
+  static Fingerprint basis(
+      DesiredState desired,
+      HostIdentity host,
+      StoreContents store,
+      SortedMap<String, CertificateFacts> trust,
+      Set<PlanInput.Replace> replace) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
+    sb.append("host ").append(host).append('\n');
+    sb.append("desired ").append(desired).append('\n');
+    trust.forEach((n, c) -> sb.append("trust ").append(n).append(' ').append(c.fingerprint().hex()).append('\n'));
+    sb.append("replace ").append(new java.util.TreeSet<>(replace));
+    return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,62 @@
+package org.hostpki.apply;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Plan;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A plan saved by {@code plan --out}. Apply accepts it only while it is current: same basis (the
+ * store, host identity, desired state and declared inputs it was made from) and the same changes.
+ */
+public record SavedPlan(Path file, String basis, List<String> changes) {
+
+  public static SavedPlan read(Path file) {
+    JsonNode root;
+    try {
+      root = JsonMapper.builder().build().readTree(Files.readString(file));
+    } catch (IOException e) {
+      throw new HostpkiException("cannot read saved plan " + file + ": " + e.getMessage());
+    } catch (JacksonException e) {
+      throw new HostpkiException(file + ": not a hostpki plan (invalid JSON: " + e.getOriginalMessage() + ")");
+    }
+    if (root == null || !root.isObject() || !Plan.FORMAT_VERSION.equals(text(root, "format_version")) || text(root, "basis").isEmpty()) {
+      throw new HostpkiException(
+          file + ": not a hostpki plan of format version " + Plan.FORMAT_VERSION + "; make it with 'hostpki plan --out'");
+    }
+    List<String> changes = new ArrayList<>();
+    for (JsonNode c : root.path("changes")) {
+      changes.add(text(c, "address") + " " + text(c, "action"));
+    }
+    return new SavedPlan(file, text(root, "basis"), changes);
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || !v.isString() ? "" : v.asString();
+  }
+
+  /** Refuses with a clear message when the plan computed now is not the saved one. */
+  void checkCurrent(Plan now) {
+    List<String> current = now.changes().stream().map(SavedPlan::line).toList();
+    if (!basis.equals(now.basis().hex()) || !changes.equals(current)) {
+      throw new HostpkiException(
+          "the saved plan "
+              + file
+              + " is stale: the store, the host identity, the desired state or a trusted"
+              + " certificate changed since it was made; nothing was applied. Run 'hostpki plan"
+              + " --out' again and review the new plan");
+    }
+  }
+
+  private static String line(Change c) {
+    return c.address() + " " + c.action().word();
+  }
+}

@@ -1,0 +1,28 @@
+package org.hostpki.apply;
+
+import java.util.Collections;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.store.StoreSnapshot;
+
+/**
+ * A store as read: the planner's facts, and the parsed keys and certificates that executing a
+ * plan reuses (a kept key, the CA that signs a new server certificate, unchanged trust entries).
+ */
+public record StoreContents(
+    ObservedStore facts,
+    StoreSnapshot snapshot,
+    Optional<KeyMaterial> caKey,
+    Optional<Certificate> caCertificate,
+    Optional<KeyMaterial> serverKey,
+    Optional<Certificate> serverCertificate,
+    SortedMap<String, Certificate> trusted) {
+
+  public StoreContents {
+    trusted = Collections.unmodifiableSortedMap(new TreeMap<>(trusted));
+  }
+}

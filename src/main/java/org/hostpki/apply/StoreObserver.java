@@ -1,0 +1,148 @@
+package org.hostpki.apply;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.Pkcs12Facts;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.hostpki.pki.Pkcs12;
+import org.hostpki.pki.WrongPasswordException;
+import org.hostpki.store.StoreSnapshot;
+
+/**
+ * Reads a store directory into facts, read-only. Any file that is present but cannot be parsed
+ * stops observing with a message naming it: a plan built on a misread store could destroy keys.
+ */
+public final class StoreObserver {
+  public static final String TRUST_DIR = "trust/";
+  public static final String HASHED_DIR = "trust-hashed/";
+
+  /**
+   * @param passwordSource where the password came from, for messages (never the password)
+   */
+  public StoreContents observe(
+      StoreSnapshot snapshot, Path storePath, Optional<char[]> password, String passwordSource) {
+    Reader r = new Reader(snapshot, storePath, passwordSource);
+    Optional<KeyMaterial> caKey = r.file("ca.key").map(b -> r.key("ca.key", b));
+    Optional<Certificate> caCert = r.file("ca.crt").map(b -> r.single("ca.crt", b));
+    Optional<KeyMaterial> serverKey = r.file("server.key").map(b -> r.key("server.key", b));
+    Optional<Certificate> serverCert = r.file("server.crt").map(b -> r.single("server.crt", b));
+    Optional<List<CertificateFacts>> fullchain =
+        r.file("server-fullchain.crt").map(b -> facts(r.certificates("server-fullchain.crt", b)));
+    SortedMap<String, Certificate> trusted = new TreeMap<>();
+    Map<String, Fingerprint> hashed = new TreeMap<>();
+    for (Map.Entry<String, byte[]> e : snapshot.files().entrySet()) {
+      String name = e.getKey();
+      if (name.startsWith(TRUST_DIR) && name.endsWith(".crt")) {
+        trusted.put(
+            name.substring(TRUST_DIR.length(), name.length() - 4), r.single(name, e.getValue()));
+      } else if (name.startsWith(HASHED_DIR)) {
+        hashed.put(name.substring(HASHED_DIR.length()), r.single(name, e.getValue()).fingerprint());
+      }
+    }
+    Optional<List<Fingerprint>> bundle =
+        r.file("trust-bundle.crt")
+            .map(b -> r.certificates("trust-bundle.crt", b).stream().map(Certificate::fingerprint).toList());
+    Optional<Pkcs12Facts> serverP12 = r.file("server.p12").map(b -> r.pkcs12("server.p12", b, password));
+    Optional<Pkcs12Facts> truststore =
+        r.file("truststore.p12").map(b -> r.pkcs12("truststore.p12", b, password));
+    boolean signedByCa =
+        serverCert.isPresent() && caCert.isPresent() && serverCert.get().isSignedBy(caCert.get());
+    SortedMap<String, CertificateFacts> trustedFacts = new TreeMap<>();
+    trusted.forEach((n, c) -> trustedFacts.put(n, c.facts()));
+    ObservedStore facts =
+        new ObservedStore(
+            snapshot.exists(),
+            caKey.map(KeyMaterial::facts),
+            caCert.map(Certificate::facts),
+            serverKey.map(KeyMaterial::facts),
+            serverCert.map(Certificate::facts),
+            signedByCa,
+            fullchain,
+            Optional.empty(),
+            serverP12,
+            trustedFacts,
+            bundle,
+            truststore,
+            hashed.isEmpty() ? Optional.empty() : Optional.of(hashed),
+            snapshot.contentFingerprint());
+    return new StoreContents(facts, snapshot, caKey, caCert, serverKey, serverCert, trusted);
+  }
+
+  private static List<CertificateFacts> facts(List<Certificate> certificates) {
+    List<CertificateFacts> out = new ArrayList<>();
+    certificates.forEach(c -> out.add(c.facts()));
+    return out;
+  }
+
+  /** Parses store files, naming the file in every error. */
+  private record Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
+    Optional<byte[]> file(String name) {
+      return snapshot.file(name);
+    }
+
+    private HostpkiException corrupt(String name, String reason) {
+      return new HostpkiException(
+          storePath.resolve(name)
+              + ": "
+              + reason
+              + "; the store is damaged: restore the file, run 'hostpki rollback', or delete it"
+              + " so that apply makes it anew");
+    }
+
+    KeyMaterial key(String name, byte[] content) {
+      try {
+        return KeyMaterial.fromPem(content);
+      } catch (InvalidMaterialException e) {
+        throw corrupt(name, e.getMessage());
+      }
+    }
+
+    List<Certificate> certificates(String name, byte[] content) {
+      try {
+        return Pem.readCertificates(content);
+      } catch (InvalidMaterialException e) {
+        throw corrupt(name, e.getMessage());
+      }
+    }
+
+    Certificate single(String name, byte[] content) {
+      List<Certificate> certs = certificates(name, content);
+      if (certs.size() != 1) {
+        throw corrupt(name, "holds " + certs.size() + " certificates; exactly one is expected");
+      }
+      return certs.get(0);
+    }
+
+    Pkcs12Facts pkcs12(String name, byte[] content, Optional<char[]> password) {
+      if (password.isEmpty()) {
+        // Without a configured password the file cannot be opened; it is only known to be there,
+        // which is all the planner needs to remove it.
+        return new Pkcs12Facts(Optional.empty(), Map.of(), Pkcs12Profile.MODERN);
+      }
+      try {
+        return Pkcs12.read(content, password.get());
+      } catch (WrongPasswordException e) {
+        throw new HostpkiException(
+            storePath.resolve(name)
+                + ": cannot be opened with the store password (from "
+                + passwordSource
+                + "); check that it is the password the store was written with");
+      } catch (InvalidMaterialException e) {
+        throw corrupt(name, e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package org.hostpki.apply;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.model.TrustedCertificateSource;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+
+/**
+ * Reads the declared trusted certificates from their sources. A file holding several
+ * certificates yields the names {@code NAME}, {@code NAME-2}, {@code NAME-3} … in file order; a
+ * file that is not a certificate is an error naming it, never skipped.
+ */
+public final class TrustInputs {
+  /** File name endings read from trust directories. */
+  public static final List<String> EXTENSIONS = List.of(".pem", ".crt", ".cer");
+
+  /** The declared certificates by name. */
+  public SortedMap<String, Certificate> read(TrustSpec trust) {
+    SortedMap<String, Certificate> out = new TreeMap<>();
+    Map<String, String> origins = new HashMap<>();
+    for (TrustedCertificateSource source : trust.certificates()) {
+      List<Certificate> certs;
+      String origin = source.origin().toString();
+      if (source.content() instanceof TrustedCertificateSource.Content.FromFile f) {
+        certs = parse(f.file().toString(), readFile(f.file(), origin));
+        origin = origin + " (" + f.file() + ")";
+      } else {
+        String pem = ((TrustedCertificateSource.Content.Inline) source.content()).pem();
+        certs = parse(origin + " (inline pem)", pem.getBytes(StandardCharsets.UTF_8));
+      }
+      add(out, origins, source.name(), certs, origin);
+    }
+    for (Path dir : trust.directories()) {
+      for (Path file : listCertificateFiles(dir)) {
+        String fileName = file.getFileName().toString();
+        String name = fileName.substring(0, fileName.lastIndexOf('.'));
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+          throw new HostpkiException(
+              file
+                  + ": the name '"
+                  + name
+                  + "' (from the file name) may only hold letters, digits, '.', '_' and '-';"
+                  + " rename the file");
+        }
+        add(out, origins, name, parse(file.toString(), readFile(file, file.toString())), file.toString());
+      }
+    }
+    return out;
+  }
+
+  private static void add(
+      SortedMap<String, Certificate> out,
+      Map<String, String> origins,
+      String name,
+      List<Certificate> certs,
+      String origin) {
+    for (int i = 0; i < certs.size(); i++) {
+      String entry = i == 0 ? name : name + "-" + (i + 1);
+      String clash = origins.putIfAbsent(entry, origin);
+      if (clash != null) {
+        throw new HostpkiException(
+            "trusted certificate name '"
+                + entry
+                + "' is declared twice: by "
+                + clash
+                + " and by "
+                + origin
+                + "; rename one of them");
+      }
+      out.put(entry, certs.get(i));
+    }
+  }
+
+  private static List<Path> listCertificateFiles(Path dir) {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path p : stream) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (EXTENSIONS.stream().anyMatch(n::endsWith) && !n.startsWith(".")) {
+          files.add(p);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw new HostpkiException(
+          "trust directory " + dir + " does not exist; create it or remove it from trust.directories");
+    } catch (IOException e) {
+      throw new HostpkiException("trust directory " + dir + " cannot be read: " + e.getMessage());
+    }
+    Collections.sort(files);
+    return files;
+  }
+
+  private static byte[] readFile(Path file, String origin) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new HostpkiException(origin + ": trusted certificate file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new HostpkiException(origin + ": cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static List<Certificate> parse(String what, byte[] content) {
+    try {
+      return Pem.readCertificates(content);
+    } catch (InvalidMaterialException e) {
+      throw new HostpkiException(what + ": not a usable certificate: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package org.hostpki.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificationRequest;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreSnapshot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "export",
+    description = "Write a certificate, chain, CSR or the trust bundle from the store, as PEM or DER.",
+    footer = {
+      "",
+      "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle.",
+      "",
+      "Examples:",
+      "  hostpki export -f host.yaml ca-cert -o portal-ca.crt          # import into a browser",
+      "  hostpki export -f host.yaml server-cert --der -o portal.der",
+      "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com"
+    })
+final class ExportCommand extends StoreCommand implements Callable<Integer> {
+
+  enum What {
+    CA_CERT("ca-cert", "ca.crt"),
+    SERVER_CERT("server-cert", "server.crt"),
+    SERVER_CHAIN("server-chain", "server-fullchain.crt"),
+    CSR("csr", "server.csr"),
+    TRUST_BUNDLE("trust-bundle", "trust-bundle.crt");
+
+    final String word;
+    final String file;
+
+    What(String word, String file) {
+      this.word = word;
+      this.file = file;
+    }
+
+    static What parse(String s) {
+      for (What w : values()) {
+        if (w.word.equals(s)) {
+          return w;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "'" + s + "' cannot be exported; use ca-cert, server-cert, server-chain, csr or trust-bundle");
+    }
+  }
+
+  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle")
+  What what;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "Write to this file instead of standard output.")
+  String target;
+
+  @Option(names = "--der", description = "DER instead of PEM (one certificate, or the CSR).")
+  boolean der;
+
+  ExportCommand(Environment environment) {
+    super(environment);
+  }
+
+  static final class WhatConverter implements picocli.CommandLine.ITypeConverter<What> {
+    @Override
+    public What convert(String value) {
+      return What.parse(value);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    DesiredState desired = desiredState();
+    Path store = desired.store().path();
+    StoreSnapshot snapshot = new StoreDirectory(store, environment.clock()).read();
+    byte[] content =
+        snapshot
+            .file(what.file)
+            .orElseThrow(
+                () ->
+                    new HostpkiException(
+                        store.resolve(what.file)
+                            + " does not exist"
+                            + (what == What.CSR
+                                ? "; a CSR is written only with server.issuer: external"
+                                : "; run 'hostpki apply -f " + file + "' first")));
+    byte[] result = der ? toDer(store.resolve(what.file), content) : content;
+    if (target == null) {
+      if (der && environment.interactive()) {
+        throw new HostpkiException("refusing to write DER (binary) to a terminal; use -o FILE");
+      }
+      try {
+        System.out.flush();
+        out().flush();
+        if (der) {
+          System.out.write(result);
+        } else {
+          out().print(new String(result, StandardCharsets.US_ASCII));
+        }
+        out().flush();
+        System.out.flush();
+      } catch (IOException e) {
+        throw new HostpkiException("cannot write to standard output: " + e.getMessage());
+      }
+    } else {
+      Path out = environment.resolve(target);
+      try {
+        Files.write(out, result);
+      } catch (IOException e) {
+        throw new HostpkiException("cannot write " + out + ": " + e.getMessage());
+      }
+      err().println("Wrote " + what.word + " to " + out + (der ? " (DER)" : " (PEM)"));
+    }
+    return ExitCodes.OK;
+  }
+
+  private byte[] toDer(Path source, byte[] pem) {
+    try {
+      if (what == What.CSR) {
+        return CertificationRequest.parse(pem).der();
+      }
+      List<Certificate> certs = Pem.readCertificates(pem);
+      if (certs.size() != 1) {
+        throw new HostpkiException(
+            "--der writes exactly one certificate, and "
+                + source
+                + " holds "
+                + certs.size()
+                + "; export ca-cert or server-cert, or leave out --der for PEM");
+      }
+      return certs.get(0).der();
+    } catch (InvalidMaterialException e) {
+      throw new HostpkiException(source + ": " + e.getMessage());
+    }
+  }
+}

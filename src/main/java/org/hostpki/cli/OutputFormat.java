@@ -1,0 +1,7 @@
+package org.hostpki.cli;
+
+/** {@code --output}: what reporting commands print. */
+public enum OutputFormat {
+  text,
+  json
+}

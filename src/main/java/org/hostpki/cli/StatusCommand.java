@@ -1,0 +1,180 @@
+package org.hostpki.cli;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.JsonWriter;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.Warning;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "status",
+    description = "Show what is in the store now: subjects, SANs, keys, fingerprints, expiry, drift.",
+    footer = {"", "Example:", "  hostpki status -f /etc/hostpki/host.yaml --output json"})
+final class StatusCommand extends StoreCommand implements Callable<Integer> {
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  StatusCommand(Environment environment) {
+    super(environment);
+  }
+
+  @Override
+  public Integer call() {
+    Reconciler.Observation o =
+        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class));
+    ObservedStore s = o.store().facts();
+    List<String> unmanaged = new ArrayList<>();
+    for (String name : s.trusted().keySet()) {
+      if (!o.desiredTrust().containsKey(name)) {
+        unmanaged.add(name);
+      }
+    }
+    if (output == OutputFormat.json) {
+      printJson(o, s, unmanaged);
+    } else {
+      printText(o, s, unmanaged);
+    }
+    return ExitCodes.OK;
+  }
+
+  private void printText(Reconciler.Observation o, ObservedStore s, List<String> unmanaged) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Store    ").append(o.desired().store().path());
+    o.store().snapshot().generation().ifPresent(g -> sb.append(" (generation ").append(g).append(')'));
+    if (!s.exists()) {
+      sb.append(" — empty: run 'hostpki apply -f ").append(file).append("'");
+    }
+    sb.append('\n');
+    sb.append("Host     ").append(o.host()).append('\n');
+    s.caCertificate().ifPresent(c -> certificateText(sb, "CA", c, o.now()));
+    s.serverCertificate().ifPresent(c -> certificateText(sb, "Server", c, o.now()));
+    sb.append("Trust    ").append(s.trusted().size()).append(" trusted certificate(s)");
+    if (!unmanaged.isEmpty()) {
+      sb.append(", unmanaged (kept, prune is off): ").append(String.join(", ", unmanaged));
+    }
+    sb.append('\n');
+    Plan plan = o.plan();
+    if (plan.isEmpty()) {
+      sb.append("Drift    none: the store matches the desired state\n");
+    } else {
+      sb.append("Drift    ").append(plan.changes().size()).append(" change(s) pending; 'hostpki plan' shows them:\n");
+      for (Change c : plan.changes()) {
+        sb.append("         ").append(c.address()).append(": ").append(c.reasonText()).append('\n');
+      }
+    }
+    for (Warning w : plan.warnings()) {
+      sb.append("warning: ").append(w.message()).append('\n');
+    }
+    out().print(sb);
+    out().flush();
+  }
+
+  private static void certificateText(StringBuilder sb, String label, CertificateFacts c, Instant now) {
+    String pad = "         ";
+    sb.append(String.format("%-9s", label)).append(c.subjectDn()).append('\n');
+    if (!c.dnsNames().isEmpty() || !c.ipAddresses().isEmpty()) {
+      sb.append(pad).append("SANs ").append(sans(c)).append('\n');
+    }
+    sb.append(pad)
+        .append("key ")
+        .append(c.publicKey().spec().map(KeySpec::toString).orElse("other"))
+        .append(", issuer ")
+        .append(c.issuerDn())
+        .append('\n');
+    sb.append(pad).append("sha256 ").append(c.fingerprint().colonHex()).append('\n');
+    sb.append(pad)
+        .append("not after ")
+        .append(DATE.format(c.notAfter()))
+        .append(" (")
+        .append(daysLeft(c, now))
+        .append(")\n");
+  }
+
+  private static String daysLeft(CertificateFacts c, Instant now) {
+    long days = Duration.between(now, c.notAfter()).toDays();
+    return now.isBefore(c.notAfter()) ? days + " days left" : "EXPIRED";
+  }
+
+  private static String sans(CertificateFacts c) {
+    List<String> all = new ArrayList<>(c.dnsNames());
+    for (InetAddress ip : c.ipAddresses()) {
+      all.add(IpAddresses.format(ip));
+    }
+    return String.join(", ", all);
+  }
+
+  private void printJson(Reconciler.Observation o, ObservedStore s, List<String> unmanaged) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("store", o.desired().store().path().toString());
+    w.field("exists", s.exists());
+    o.store().snapshot().generation().ifPresent(g -> w.field("generation", g));
+    w.field("host", o.host().toString());
+    certificateJson(w, "ca", s.caCertificate(), o.now());
+    certificateJson(w, "server", s.serverCertificate(), o.now());
+    w.name("trusted").beginArray();
+    for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
+      w.beginObject()
+          .field("name", e.getKey())
+          .field("subject", e.getValue().subjectDn())
+          .field("sha256", e.getValue().fingerprint().hex())
+          .field("notAfter", e.getValue().notAfter().toString())
+          .field("managed", !unmanaged.contains(e.getKey()))
+          .endObject();
+    }
+    w.endArray();
+    w.name("drift").beginArray();
+    for (Change c : o.plan().changes()) {
+      w.beginObject().field("address", c.address()).field("action", c.action().word()).field("reason", c.reasonText()).endObject();
+    }
+    w.endArray();
+    w.name("warnings").beginArray();
+    for (Warning warning : o.plan().warnings()) {
+      w.value(warning.message());
+    }
+    w.endArray();
+    out().println(w.endObject());
+    out().flush();
+  }
+
+  private static void certificateJson(JsonWriter w, String name, Optional<CertificateFacts> cert, Instant now) {
+    w.name(name);
+    if (cert.isEmpty()) {
+      w.value((String) null);
+      return;
+    }
+    CertificateFacts c = cert.get();
+    w.beginObject();
+    w.field("subject", c.subjectDn());
+    w.field("issuer", c.issuerDn());
+    w.name("dnsNames").beginArray();
+    c.dnsNames().forEach(w::value);
+    w.endArray();
+    w.name("ipAddresses").beginArray();
+    c.ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
+    w.endArray();
+    w.field("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
+    w.field("sha256", c.fingerprint().hex());
+    w.field("notBefore", c.notBefore().toString());
+    w.field("notAfter", c.notAfter().toString());
+    w.field("daysLeft", Duration.between(now, c.notAfter()).toDays());
+    w.endObject();
+  }
+}

@@ -1,0 +1,80 @@
+package org.hostpki.cli;
+
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.apply.Secrets;
+import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.config.LoadResult;
+import org.hostpki.config.Problem;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** What every command that works on one desired state's store shares: {@code -f}, output, colour. */
+abstract class StoreCommand {
+  final Environment environment;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The desired-state YAML file.")
+  String file;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Option(names = "--no-color", description = "No ANSI colours (also: NO_COLOR set).")
+  boolean noColor;
+
+  StoreCommand(Environment environment) {
+    this.environment = environment;
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  boolean color() {
+    return !noColor
+        && environment.variable("NO_COLOR").isEmpty()
+        && output == OutputFormat.text
+        && environment.interactive();
+  }
+
+  /** Loads and validates the desired state; invalid input stops here with every problem printed. */
+  DesiredState desiredState() {
+    LoadResult result = new DesiredStateLoader().load(environment.resolve(file));
+    for (Problem p : result.problems()) {
+      err().println(p.format());
+    }
+    return result
+        .desiredState()
+        .orElseThrow(
+            () ->
+                new HostpkiException(
+                    environment.resolve(file) + " is not a valid desired state (see above); nothing was changed"));
+  }
+
+  Reconciler reconciler() {
+    return new Reconciler(
+        environment.hostProbe(),
+        environment.clock(),
+        new SecureRandom(),
+        new Secrets(environment.variables()),
+        new Hooks(err()));
+  }
+}
