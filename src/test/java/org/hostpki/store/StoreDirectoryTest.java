@@ -410,6 +410,42 @@ class StoreDirectoryTest {
   }
 
   @Test
+  void testRead_completeGenerationNeverCommittedIsIgnored() throws IOException {
+    String committed = write(StoreFiles.typical("v1"));
+    // a crash after the generation's rename, before the rename of ..data
+    Path orphan = store.resolve("..2026_03_01_13_00_00.000000000");
+    Files.createDirectories(orphan);
+    Files.writeString(orphan.resolve("ca.crt"), "never committed");
+
+    assertThat(directory.read().generation()).contains(committed);
+    assertThat(text(directory.read().file("ca.crt").orElseThrow())).isEqualTo("ca cert v1");
+  }
+
+  @Test
+  void testWrite_convergesAfterAnUncommittedGeneration() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.createDirectories(store.resolve("..2026_03_01_13_00_00.000000000"));
+    clock.set(T0.plus(Duration.ofHours(2)));
+
+    String generation = write(StoreFiles.typical("v2"));
+
+    assertThat(directory.read().generation()).contains(generation);
+    assertThat(Files.readString(store.resolve("ca.crt"))).isEqualTo("ca cert v2");
+  }
+
+  @Test
+  void testWrite_dataTmpThatIsNotALinkIsRefusedAndKept() throws IOException {
+    String generation = write(StoreFiles.typical("v1"));
+    Files.createDirectories(store.resolve("..data_tmp"));
+
+    assertThatThrownBy(() -> write(StoreFiles.typical("v2")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("..data_tmp is not a symbolic link");
+    assertThat(directory.read().generation()).contains(generation);
+    assertThat(store.resolve("..data_tmp")).isDirectory();
+  }
+
+  @Test
   void testWrite_doesNotPruneTheGenerationsItIsToKeep() throws IOException {
     String first = write(StoreFiles.typical("v1"));
     write(StoreFiles.typical("v2"));
