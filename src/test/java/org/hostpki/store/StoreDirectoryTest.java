@@ -82,6 +82,18 @@ class StoreDirectoryTest {
   }
 
   @Test
+  void testRead_fileInPlaceOfTheStoreIsRefused() throws IOException {
+    Files.createDirectories(store.getParent());
+    Files.writeString(store, "not a directory");
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "store " + store + " is not a directory; store.path must name a directory "
+                + "(hostpki creates it when missing)");
+  }
+
+  @Test
   void testWrite_firstWriteCreatesStoreAndReadsBack() {
     String generation = write(StoreFiles.typical("v1"));
 
@@ -404,7 +416,8 @@ class StoreDirectoryTest {
 
     String generation = write(StoreFiles.typical("v2"));
 
-    assertThat(entries()).noneMatch(name -> name.endsWith(".partial") || name.endsWith(".removing"));
+    assertThat(entries())
+        .noneMatch(name -> name.endsWith(".partial") || name.endsWith(".removing"));
     assertThat(entries()).doesNotContain("..data_tmp");
     assertThat(directory.read().generation()).contains(generation);
   }
