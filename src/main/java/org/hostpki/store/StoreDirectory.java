@@ -2,11 +2,8 @@ package org.hostpki.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -34,14 +31,12 @@ public final class StoreDirectory {
   /** How many generations are kept, the current one among them, for history and rollback. */
   public static final int KEPT_GENERATIONS = 5;
 
-  static final String DATA_LINK = "..data";
-  static final String DATA_TMP_LINK = "..data_tmp";
-
   private final Path directory;
   private final Clock clock;
   private final StoreSafety safety;
   private final GenerationReader reader;
   private final VisibleLinks links;
+  private final DataLink dataLink;
 
   /** A store checked against the user this JVM runs as ({@code user.name}). */
   public StoreDirectory(Path directory, Clock clock) {
@@ -59,6 +54,7 @@ public final class StoreDirectory {
     this.safety = new StoreSafety(Objects.requireNonNull(userName, "userName"));
     this.reader = new GenerationReader(directory, safety);
     this.links = new VisibleLinks(directory);
+    this.dataLink = new DataLink(directory);
   }
 
   public Path directory() {
@@ -74,13 +70,12 @@ public final class StoreDirectory {
    * @throws HostpkiException when the store is unsafe or broken, with the fix in the message
    */
   public StoreSnapshot read() {
-    if (!Files.exists(directory)) {
+    if (!storeExists()) {
       return StoreSnapshot.empty();
     }
-    requireDirectory();
     try {
       safety.checkStoreDirectory(directory);
-      Optional<String> current = currentGeneration();
+      Optional<String> current = dataLink.currentGeneration();
       if (current.isEmpty()) {
         return StoreSnapshot.empty();
       }
@@ -88,7 +83,7 @@ public final class StoreDirectory {
       links.requireNoForeignEntries(StoreNames.topLevelNames(content.files().keySet()));
       return StoreSnapshot.of(current.get(), content.files());
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
-      throw new HostpkiException("cannot read store " + directory + ": " + describe(e), e);
+      throw readFailure(e);
     }
   }
 
@@ -115,30 +110,28 @@ public final class StoreDirectory {
     String name;
     try {
       SafeFiles.ensureStoreDirectory(directory);
-      requireDirectory();
+      storeExists();
       safety.checkStoreDirectory(directory);
-      requireReplaceableDataLink();
+      dataLink.requireLinkOrAbsent();
       links.requireNoForeignEntries(visible);
       removeLeftovers();
       name = GenerationNames.next(clock.instant(), generationNames().stream().findFirst());
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
-      throw new HostpkiException(
-          "cannot write store " + directory + ": " + describe(e) + ". The store is unchanged", e);
+      throw writeFailure(e);
     }
     commitNewGeneration(name, files, generationMetadata);
-    tidyUp(name, visible, true);
+    tidyUp(name, visible, true, "run `hostpki apply` again to finish");
     return name;
   }
 
   /** The kept generations, newest first. */
   public List<Generation> generations() {
-    if (!Files.exists(directory)) {
+    if (!storeExists()) {
       return List.of();
     }
-    requireDirectory();
     try {
       safety.checkStoreDirectory(directory);
-      Optional<String> current = dataLinkTarget();
+      Optional<String> current = dataLink.target();
       List<Generation> generations = new ArrayList<>();
       for (String name : generationNames()) {
         generations.add(
@@ -146,7 +139,7 @@ public final class StoreDirectory {
       }
       return generations;
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
-      throw new HostpkiException("cannot read store " + directory + ": " + describe(e), e);
+      throw readFailure(e);
     }
   }
 
@@ -161,7 +154,7 @@ public final class StoreDirectory {
   public void activate(String generation) {
     Path path = directory.resolve(generation);
     if (!GenerationNames.isGeneration(generation)
-        || !Files.isDirectory(directory)
+        || !storeExists()
         || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new HostpkiException(
           "store " + directory + " has no generation " + generation
@@ -171,16 +164,17 @@ public final class StoreDirectory {
     try {
       safety.checkStoreDirectory(directory);
       visible = StoreNames.topLevelNames(reader.read(path).files().keySet());
-      requireReplaceableDataLink();
+      dataLink.requireLinkOrAbsent();
       links.requireNoForeignEntries(visible);
-      pointDataLinkAt(generation);
+      dataLink.pointAt(generation);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw new HostpkiException(
           "cannot activate generation " + generation + " of store " + directory + ": "
-              + describe(e) + ". The store is unchanged",
+              + IoFailures.describe(e) + ". The store is unchanged",
           e);
     }
-    tidyUp(generation, visible, false);
+    tidyUp(
+        generation, visible, false, "run `hostpki rollback --to " + generation + "` again");
   }
 
   private void commitNewGeneration(
@@ -193,37 +187,15 @@ public final class StoreDirectory {
       complete = true;
       // The generation's name must be on disk before a link to it can be.
       SafeFiles.syncDirectory(directory);
-      pointDataLinkAt(name);
+      dataLink.pointAt(name);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       discardQuietly(complete ? name : null, partial);
-      throw new HostpkiException(
-          "cannot write store " + directory + ": " + describe(e) + ". The store is unchanged", e);
+      throw writeFailure(e);
     }
   }
 
-  /** The commit point: one rename of a new link over {@code ..data}. */
-  private void pointDataLinkAt(String generation) throws IOException {
-    Path dataTmp = directory.resolve(DATA_TMP_LINK);
-    removeStaleDataTmp();
-    Files.createSymbolicLink(dataTmp, directory.getFileSystem().getPath(generation));
-    try {
-      // rename(2) replaces the old link; Jimfs needs REPLACE_EXISTING to do the same.
-      Files.move(
-          dataTmp,
-          directory.resolve(DATA_LINK),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      try {
-        Files.deleteIfExists(dataTmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  private void tidyUp(String generation, SortedSet<String> visible, boolean prune) {
+  private void tidyUp(
+      String generation, SortedSet<String> visible, boolean prune, String howToFinish) {
     try {
       SafeFiles.syncDirectory(directory);
       links.createMissing(visible);
@@ -235,8 +207,8 @@ public final class StoreDirectory {
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw new StoreTidyUpException(
           "store " + directory + ": generation " + generation
-              + " is committed and in use, but tidying up after it failed: " + describe(e)
-              + ". Fix that and run `hostpki apply` again to finish",
+              + " is committed and in use, but tidying up after it failed: "
+              + IoFailures.describe(e) + ". Fix that and " + howToFinish,
           generation,
           e);
     }
@@ -264,7 +236,7 @@ public final class StoreDirectory {
 
   /** Removes what an interrupted write or prune left behind. Needs the lock. */
   private void removeLeftovers() throws IOException {
-    removeStaleDataTmp();
+    dataLink.removeStaleTmp();
     List<Path> leftovers = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
@@ -275,17 +247,6 @@ public final class StoreDirectory {
     }
     for (Path leftover : leftovers) {
       SafeFiles.deleteTree(leftover);
-    }
-  }
-
-  private void removeStaleDataTmp() throws IOException {
-    Path dataTmp = directory.resolve(DATA_TMP_LINK);
-    if (Files.isSymbolicLink(dataTmp)) {
-      Files.delete(dataTmp);
-    } else if (Files.exists(dataTmp, LinkOption.NOFOLLOW_LINKS)) {
-      throw new HostpkiException(
-          "store entry " + dataTmp + " is not a symbolic link; hostpki did not make it and will "
-              + "not remove it. Move it out of " + directory);
     }
   }
 
@@ -303,59 +264,6 @@ public final class StoreDirectory {
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       // left for the next write's removeLeftovers()
     }
-  }
-
-  /**
-   * The generation {@code ..data} names, checked: a link to a generation directory in the store.
-   * Empty when there is no {@code ..data}: a store never written.
-   */
-  private Optional<String> currentGeneration() throws IOException {
-    Path data = directory.resolve(DATA_LINK);
-    if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    requireReplaceableDataLink();
-    Path target = Files.readSymbolicLink(data);
-    String name = target.toString();
-    if (target.isAbsolute() || target.getNameCount() != 1 || !GenerationNames.isGeneration(name)) {
-      throw brokenDataLink(data, "points to " + target + ", not to a generation in the store");
-    }
-    BasicFileAttributes attributes;
-    try {
-      attributes =
-          Files.readAttributes(
-              directory.resolve(name), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      throw brokenDataLink(data, "points to " + name + ", which does not exist (deleted by hand?)");
-    }
-    if (!attributes.isDirectory()) {
-      throw brokenDataLink(data, "points to " + name + ", which is not a directory");
-    }
-    return Optional.of(name);
-  }
-
-  /** What {@code ..data} points at, unchecked; for history and for replacing it. */
-  private Optional<String> dataLinkTarget() throws IOException {
-    Path data = directory.resolve(DATA_LINK);
-    return Files.isSymbolicLink(data)
-        ? Optional.of(Files.readSymbolicLink(data).toString())
-        : Optional.empty();
-  }
-
-  private void requireReplaceableDataLink() {
-    Path data = directory.resolve(DATA_LINK);
-    if (Files.exists(data, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(data)) {
-      throw new HostpkiException(
-          "store entry " + data + " is not a symbolic link; hostpki did not make it and will "
-              + "neither read through nor replace it. Move it out of " + directory);
-    }
-  }
-
-  private HostpkiException brokenDataLink(Path data, String problem) {
-    return new HostpkiException(
-        "store " + directory + " is broken: " + data + " " + problem + ". Run `hostpki rollback` "
-            + "to activate a kept generation (`hostpki history` lists them), or remove " + data
-            + " so that the next `hostpki apply` writes a complete new set");
   }
 
   /** Generation directories in the store, newest first. */
@@ -382,34 +290,36 @@ public final class StoreDirectory {
     return Optional.of(SafeFiles.readNoFollow(file));
   }
 
-  private void requireDirectory() {
-    if (!Files.isDirectory(directory)) {
+  /**
+   * Whether the store directory exists; a file in its place is an error, and so is not being
+   * able to tell (a store that cannot be looked at is not an empty one).
+   */
+  private boolean storeExists() {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(directory, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw readFailure(e);
+    }
+    if (!attributes.isDirectory()) {
       throw new HostpkiException(
           "store " + directory + " is not a directory; store.path must name a directory "
               + "(hostpki creates it when missing)");
     }
+    return true;
   }
 
-  /** The cause of an I/O failure in words, naming the file. */
-  static String describe(Exception e) {
-    if (e instanceof UncheckedIOException u) {
-      return describe(u.getCause());
-    }
-    if (e instanceof DirectoryIteratorException d) {
-      return describe(d.getCause());
-    }
-    if (e instanceof AccessDeniedException a) {
-      return "permission denied on " + a.getFile() + " (run hostpki as the store's owner)";
-    }
-    if (e instanceof NoSuchFileException n) {
-      return n.getFile() + " disappeared (was the store changed at the same time?)";
-    }
-    if (e instanceof FileAlreadyExistsException f) {
-      return f.getFile() + " already exists";
-    }
-    if (e instanceof FileSystemException f) {
-      return f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason());
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  private HostpkiException readFailure(Exception e) {
+    return new HostpkiException(
+        "cannot read store " + directory + ": " + IoFailures.describe(e), e);
+  }
+
+  private HostpkiException writeFailure(Exception e) {
+    return new HostpkiException(
+        "cannot write store " + directory + ": " + IoFailures.describe(e)
+            + ". The store is unchanged",
+        e);
   }
 }

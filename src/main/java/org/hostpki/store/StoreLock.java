@@ -74,7 +74,7 @@ public final class StoreLock implements AutoCloseable {
       lockFile = storeDirectory.toRealPath().resolve(LOCK_FILE);
     } catch (IOException e) {
       throw new HostpkiException(
-          "cannot lock store " + storeDirectory + ": " + StoreDirectory.describe(e), e);
+          "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e), e);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -124,7 +124,7 @@ public final class StoreLock implements AutoCloseable {
         }
       }
       throw new HostpkiException(
-          "cannot lock store " + storeDirectory + ": " + StoreDirectory.describe(e), e);
+          "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e), e);
     }
   }
 
@@ -183,7 +183,7 @@ public final class StoreLock implements AutoCloseable {
     } catch (IOException e) {
       throw new HostpkiException(
           "cannot release the lock on store " + storeDirectory + ": "
-              + StoreDirectory.describe(e), e);
+              + IoFailures.describe(e), e);
     }
   }
 }

@@ -100,7 +100,7 @@ final class StoreNames {
 
   /** The target every visible link has: {@code ..data/NAME}. */
   static Path visibleLinkTarget(FileSystem fileSystem, String topLevelName) {
-    return fileSystem.getPath(StoreDirectory.DATA_LINK, topLevelName);
+    return fileSystem.getPath(DataLink.NAME, topLevelName);
   }
 
   private static HostpkiException invalid(String name, String why) {

@@ -82,6 +82,18 @@ class StoreDirectoryTest {
   }
 
   @Test
+  void testRead_fileInPlaceOfTheStoreIsRefused() throws IOException {
+    Files.createDirectories(store.getParent());
+    Files.writeString(store, "not a directory");
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "store " + store + " is not a directory; store.path must name a directory "
+                + "(hostpki creates it when missing)");
+  }
+
+  @Test
   void testWrite_firstWriteCreatesStoreAndReadsBack() {
     String generation = write(StoreFiles.typical("v1"));
 
@@ -404,9 +416,46 @@ class StoreDirectoryTest {
 
     String generation = write(StoreFiles.typical("v2"));
 
-    assertThat(entries()).noneMatch(name -> name.endsWith(".partial") || name.endsWith(".removing"));
+    assertThat(entries())
+        .noneMatch(name -> name.endsWith(".partial") || name.endsWith(".removing"));
     assertThat(entries()).doesNotContain("..data_tmp");
     assertThat(directory.read().generation()).contains(generation);
+  }
+
+  @Test
+  void testRead_completeGenerationNeverCommittedIsIgnored() throws IOException {
+    String committed = write(StoreFiles.typical("v1"));
+    // a crash after the generation's rename, before the rename of ..data
+    Path orphan = store.resolve("..2026_03_01_13_00_00.000000000");
+    Files.createDirectories(orphan);
+    Files.writeString(orphan.resolve("ca.crt"), "never committed");
+
+    assertThat(directory.read().generation()).contains(committed);
+    assertThat(text(directory.read().file("ca.crt").orElseThrow())).isEqualTo("ca cert v1");
+  }
+
+  @Test
+  void testWrite_convergesAfterAnUncommittedGeneration() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.createDirectories(store.resolve("..2026_03_01_13_00_00.000000000"));
+    clock.set(T0.plus(Duration.ofHours(2)));
+
+    String generation = write(StoreFiles.typical("v2"));
+
+    assertThat(directory.read().generation()).contains(generation);
+    assertThat(Files.readString(store.resolve("ca.crt"))).isEqualTo("ca cert v2");
+  }
+
+  @Test
+  void testWrite_dataTmpThatIsNotALinkIsRefusedAndKept() throws IOException {
+    String generation = write(StoreFiles.typical("v1"));
+    Files.createDirectories(store.resolve("..data_tmp"));
+
+    assertThatThrownBy(() -> write(StoreFiles.typical("v2")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("..data_tmp is not a symbolic link");
+    assertThat(directory.read().generation()).contains(generation);
+    assertThat(store.resolve("..data_tmp")).isDirectory();
   }
 
   @Test

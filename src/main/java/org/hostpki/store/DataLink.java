@@ -1,0 +1,112 @@
+package org.hostpki.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import org.hostpki.model.HostpkiException;
+
+/**
+ * The {@code ..data} link, the store's single commit point, and {@code ..data_tmp}, the link
+ * renamed over it.
+ */
+final class DataLink {
+  static final String NAME = "..data";
+  static final String TMP_NAME = "..data_tmp";
+
+  private final Path store;
+  private final Path data;
+  private final Path dataTmp;
+
+  DataLink(Path store) {
+    this.store = store;
+    this.data = store.resolve(NAME);
+    this.dataTmp = store.resolve(TMP_NAME);
+  }
+
+  /**
+   * The current generation, checked: {@code ..data} must link to a generation directory in the
+   * store. Empty when there is no {@code ..data}: a store never written.
+   */
+  Optional<String> currentGeneration() throws IOException {
+    if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    requireLinkOrAbsent();
+    Path target = Files.readSymbolicLink(data);
+    String name = target.toString();
+    if (target.isAbsolute() || target.getNameCount() != 1 || !GenerationNames.isGeneration(name)) {
+      throw broken("points to " + target + ", not to a generation in the store");
+    }
+    BasicFileAttributes attributes;
+    try {
+      attributes =
+          Files.readAttributes(
+              store.resolve(name), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw broken("points to " + name + ", which does not exist (deleted by hand?)");
+    }
+    if (!attributes.isDirectory()) {
+      throw broken("points to " + name + ", which is not a directory");
+    }
+    return Optional.of(name);
+  }
+
+  /** What {@code ..data} points at, unchecked: for history, which must work on a broken store. */
+  Optional<String> target() throws IOException {
+    return Files.isSymbolicLink(data)
+        ? Optional.of(Files.readSymbolicLink(data).toString())
+        : Optional.empty();
+  }
+
+  /** A {@code ..data} that is not a link was not made by hostpki: never replaced. */
+  void requireLinkOrAbsent() {
+    if (Files.exists(data, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(data)) {
+      throw notALink(data, "neither read through nor replace it");
+    }
+  }
+
+  /** The commit: one rename of a new link over {@code ..data}. Needs the lock. */
+  void pointAt(String generation) throws IOException {
+    removeStaleTmp();
+    Files.createSymbolicLink(dataTmp, store.getFileSystem().getPath(generation));
+    try {
+      // rename(2) replaces the old link; Jimfs needs REPLACE_EXISTING to do the same.
+      Files.move(
+          dataTmp, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(dataTmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** Removes a {@code ..data_tmp} that an interrupted commit left. Needs the lock. */
+  void removeStaleTmp() throws IOException {
+    if (Files.isSymbolicLink(dataTmp)) {
+      Files.delete(dataTmp);
+    } else if (Files.exists(dataTmp, LinkOption.NOFOLLOW_LINKS)) {
+      throw notALink(dataTmp, "not remove it");
+    }
+  }
+
+  private HostpkiException notALink(Path entry, String refusal) {
+    return new HostpkiException(
+        "store entry " + entry + " is not a symbolic link; hostpki did not make it and will "
+            + refusal + ". Move it out of " + store);
+  }
+
+  private HostpkiException broken(String problem) {
+    return new HostpkiException(
+        "store " + store + " is broken: " + data + " " + problem + ". Run `hostpki rollback` "
+            + "to activate a kept generation (`hostpki history` lists them), or remove " + data
+            + " so that the next `hostpki apply` writes a complete new set");
+  }
+}
