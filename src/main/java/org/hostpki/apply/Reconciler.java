@@ -5,6 +5,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -25,6 +27,7 @@ import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreTidyUpException;
 
 /**
  * The reconcile sequence around the pure planner: observe the store, the host and the declared
@@ -79,8 +82,17 @@ public final class Reconciler {
     return new Observation(desired, host, store, trust, password, now, plan);
   }
 
-  /** What an apply did. */
-  public record Result(Plan plan, Optional<String> generation, Optional<HooksFailure> hookFailure) {}
+  /**
+   * What an apply did.
+   *
+   * @param notices things that went wrong after the new store was committed, for the log
+   */
+  public record Result(
+      Plan plan, Optional<String> generation, Optional<HooksFailure> hookFailure, List<String> notices) {
+    public Result {
+      notices = List.copyOf(notices);
+    }
+  }
 
   /** A hook that failed after the store was written. */
   public record HooksFailure(String message) {}
@@ -102,19 +114,27 @@ public final class Reconciler {
       Plan plan = before.plan();
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       if (plan.isEmpty()) {
-        return new Result(plan, Optional.empty(), Optional.empty());
+        return new Result(plan, Optional.empty(), Optional.empty(), List.of());
       }
       SortedMap<String, StoreFile> files =
           new Executor(random)
               .execute(plan, desired, before.store(), before.desiredTrust(), before.password(), before.now());
-      String generation =
-          directory(desired).write(files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8));
+      List<String> notices = new ArrayList<>();
+      String generation;
+      try {
+        generation =
+            directory(desired).write(files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8));
+      } catch (StoreTidyUpException e) {
+        // Committed: the new set is live. Only the tidying up failed; the next apply finishes it.
+        generation = e.generation();
+        notices.add(e.getMessage());
+      }
       checkConverged(desired, before);
       Optional<HooksFailure> failure = Optional.empty();
       if (plan.changesServer()) {
         failure = hooks.afterServerChange(desired.hooks().afterServerChange());
       }
-      return new Result(plan, Optional.of(generation), failure);
+      return new Result(plan, Optional.of(generation), failure, notices);
     }
   }
 

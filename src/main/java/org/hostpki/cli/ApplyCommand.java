@@ -71,6 +71,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p)));
     Reconciler.Result result = reconciler.apply(desired, replacements, saved, lockTimeout);
     printPlan(result.plan(), !result.plan().isEmpty(), result.generation(), desired);
+    result.notices().forEach(n -> err().println("warning: " + n));
     if (result.hookFailure().isPresent()) {
       throw new HostpkiException(
           result.hookFailure().get().message() + "; the store was updated (generation " + result.generation().orElse("?") + ")");
