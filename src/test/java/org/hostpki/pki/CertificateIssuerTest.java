@@ -86,7 +86,8 @@ class CertificateIssuerTest {
   @Test
   void testSelfSignedCa_validityFromAnHourBeforeNow() {
     Certificate ca =
-        issuer.selfSignedCa(FULL_SUBJECT, TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(3650));
+        issuer.selfSignedCa(
+            FULL_SUBJECT, TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(3650));
 
     assertThat(ca.facts().notBefore()).isEqualTo(NOW.minus(Duration.ofHours(1)));
     assertThat(ca.facts().notAfter()).isEqualTo(NOW.plus(Duration.ofDays(3650)));
@@ -95,19 +96,27 @@ class CertificateIssuerTest {
   @Test
   void testSelfSignedCa_subjectEncodingAndOrder() {
     Certificate ca =
-        issuer.selfSignedCa(FULL_SUBJECT, TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(30));
+        issuer.selfSignedCa(
+            FULL_SUBJECT, TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(30));
 
     RDN[] rdns = ca.holder().getSubject().getRDNs();
     assertThat(Stream.of(rdns).map(r -> r.getFirst().getType()))
-        .containsExactly(BCStyle.C, BCStyle.ST, BCStyle.L, BCStyle.O, BCStyle.OU, BCStyle.CN,
+        .containsExactly(
+            BCStyle.C,
+            BCStyle.ST,
+            BCStyle.L,
+            BCStyle.O,
+            BCStyle.OU,
+            BCStyle.CN,
             BCStyle.EmailAddress);
     assertThat(rdns[0].getFirst().getValue()).isInstanceOf(DERPrintableString.class);
     assertThat(rdns[1].getFirst().getValue()).isInstanceOf(DERUTF8String.class);
     assertThat(rdns[5].getFirst().getValue()).isInstanceOf(DERUTF8String.class);
     assertThat(rdns[6].getFirst().getValue()).isInstanceOf(DERIA5String.class);
     assertThat(ca.facts().subjectDn())
-        .isEqualTo("emailAddress=pki@example.com,CN=Example CA,OU=Platform,O=Example Corp,"
-            + "L=München,ST=Bayern,C=DE");
+        .isEqualTo(
+            "emailAddress=pki@example.com,CN=Example CA,OU=Platform,O=Example Corp,"
+                + "L=München,ST=Bayern,C=DE");
   }
 
   static Stream<Arguments> signatureAlgorithms() {
@@ -129,8 +138,9 @@ class CertificateIssuerTest {
   @Test
   void testSelfSignedCa_emptySubjectIsRefused() {
     assertThatThrownBy(
-            () -> issuer.selfSignedCa(Subject.empty(), TestPki.key(TestPki.P256, "ca"), NOW,
-                Duration.ofDays(1)))
+            () ->
+                issuer.selfSignedCa(
+                    Subject.empty(), TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("subject");
   }
@@ -139,8 +149,10 @@ class CertificateIssuerTest {
   void testSelfSignedCa_serialsDiffer() {
     KeyMaterial key = TestPki.key(TestPki.P256, "ca");
 
-    BigInteger a = issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(1)).facts().serialNumber();
-    BigInteger b = issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(1)).facts().serialNumber();
+    BigInteger a =
+        issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(1)).facts().serialNumber();
+    BigInteger b =
+        issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(1)).facts().serialNumber();
 
     assertThat(a).isNotEqualTo(b);
   }
@@ -171,15 +183,16 @@ class CertificateIssuerTest {
     assertThat(facts.pathLength()).isEmpty();
     assertThat(holder.getExtension(Extension.basicConstraints).isCritical()).isTrue();
     assertThat(holder.getExtension(Extension.keyUsage).isCritical()).isTrue();
-    int usage = KeyUsage.digitalSignature | (spec instanceof KeySpec.Rsa ? KeyUsage.keyEncipherment : 0);
+    int usage =
+        KeyUsage.digitalSignature | (spec instanceof KeySpec.Rsa ? KeyUsage.keyEncipherment : 0);
     assertThat(KeyUsage.fromExtensions(holder.getExtensions())).isEqualTo(new KeyUsage(usage));
     assertThat(facts.extendedKeyUsages()).containsExactly(CertificateFacts.EKU_SERVER_AUTH);
     assertThat(holder.getExtension(Extension.extendedKeyUsage).isCritical()).isFalse();
     assertThat(facts.dnsNames()).containsExactly("portal.example.com", "portal");
     assertThat(facts.ipAddresses()).containsExactly(ip("192.0.2.10"), ip("2001:db8::10"));
     assertThat(holder.getExtension(Extension.subjectAlternativeName).isCritical()).isFalse();
-    assertThat(facts.subject()).isEqualTo(
-        TestPki.subject("portal.example.com", "Example Corp", null));
+    assertThat(facts.subject())
+        .isEqualTo(TestPki.subject("portal.example.com", "Example Corp", null));
     assertThat(facts.subjectKeyId()).contains(method1KeyId(key));
     assertThat(facts.authorityKeyId()).isEqualTo(ca.facts().subjectKeyId());
     assertThat(facts.issuerDn()).isEqualTo(ca.facts().subjectDn());
@@ -192,11 +205,16 @@ class CertificateIssuerTest {
   @Test
   void testServer_clientAuthAddsTheEku() {
     ServerProfile profile =
-        new ServerProfile(Subject.empty(), List.of("a.example"), List.of(), Duration.ofDays(1), true);
+        new ServerProfile(
+            Subject.empty(), List.of("a.example"), List.of(), Duration.ofDays(1), true);
 
     Certificate server =
-        issuer.server(profile, TestPki.key(TestPki.P256, "server"), TestPki.ca(TestPki.P256),
-            TestPki.key(TestPki.P256, "ca"), NOW);
+        issuer.server(
+            profile,
+            TestPki.key(TestPki.P256, "server"),
+            TestPki.ca(TestPki.P256),
+            TestPki.key(TestPki.P256, "ca"),
+            NOW);
 
     assertThat(server.facts().extendedKeyUsages())
         .containsExactly(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
@@ -205,12 +223,20 @@ class CertificateIssuerTest {
   @Test
   void testServer_givenCommonNameIsKept() {
     ServerProfile profile =
-        new ServerProfile(Subject.commonName("Portal"), List.of("a.example"), List.of(),
-            Duration.ofDays(1), false);
+        new ServerProfile(
+            Subject.commonName("Portal"),
+            List.of("a.example"),
+            List.of(),
+            Duration.ofDays(1),
+            false);
 
     Certificate server =
-        issuer.server(profile, TestPki.key(TestPki.P256, "server"), TestPki.ca(TestPki.P256),
-            TestPki.key(TestPki.P256, "ca"), NOW);
+        issuer.server(
+            profile,
+            TestPki.key(TestPki.P256, "server"),
+            TestPki.ca(TestPki.P256),
+            TestPki.key(TestPki.P256, "ca"),
+            NOW);
 
     assertThat(server.facts().subjectDn()).isEqualTo("CN=Portal");
   }
@@ -218,14 +244,20 @@ class CertificateIssuerTest {
   @Test
   void testServer_withoutNameOrCommonNameHasEmptySubjectAndCriticalSan() {
     ServerProfile profile =
-        new ServerProfile(Subject.empty(), List.of(), List.of(ip("192.0.2.7")), Duration.ofDays(1), false);
+        new ServerProfile(
+            Subject.empty(), List.of(), List.of(ip("192.0.2.7")), Duration.ofDays(1), false);
 
     Certificate server =
-        issuer.server(profile, TestPki.key(TestPki.P256, "server"), TestPki.ca(TestPki.P256),
-            TestPki.key(TestPki.P256, "ca"), NOW);
+        issuer.server(
+            profile,
+            TestPki.key(TestPki.P256, "server"),
+            TestPki.ca(TestPki.P256),
+            TestPki.key(TestPki.P256, "ca"),
+            NOW);
 
     assertThat(server.facts().subjectDn()).isEmpty();
-    assertThat(server.holder().getExtension(Extension.subjectAlternativeName).isCritical()).isTrue();
+    assertThat(server.holder().getExtension(Extension.subjectAlternativeName).isCritical())
+        .isTrue();
   }
 
   @Test
@@ -241,14 +273,21 @@ class CertificateIssuerTest {
     KeyMaterial otherHost = TestPki.key(TestPki.P256, "other-host");
     ParsedCsr csr =
         CertificationRequest.parse(
-            CertificationRequest.create(Subject.empty(), List.of("other.example"), List.of(), false,
-                otherHost));
+            CertificationRequest.create(
+                Subject.empty(), List.of("other.example"), List.of(), false, otherHost));
 
     Certificate server =
         issuer.server(
-            new ServerProfile(csr.facts().subject(), csr.facts().dnsNames(), csr.facts().ipAddresses(),
-                Duration.ofDays(90), csr.requestsClientAuth()),
-            csr.publicKey(), TestPki.ca(TestPki.P256), TestPki.key(TestPki.P256, "ca"), NOW);
+            new ServerProfile(
+                csr.facts().subject(),
+                csr.facts().dnsNames(),
+                csr.facts().ipAddresses(),
+                Duration.ofDays(90),
+                csr.requestsClientAuth()),
+            csr.publicKey(),
+            TestPki.ca(TestPki.P256),
+            TestPki.key(TestPki.P256, "ca"),
+            NOW);
 
     assertThat(otherHost.matches(server)).isTrue();
     assertThat(server.facts().dnsNames()).containsExactly("other.example");
@@ -259,8 +298,13 @@ class CertificateIssuerTest {
     Certificate ca = TestPki.ca(TestPki.P256);
 
     assertThatThrownBy(
-            () -> issuer.server(TestPki.profile("a.example"), TestPki.key(TestPki.P256, "server"), ca,
-                TestPki.key(TestPki.P256, "not-the-ca"), NOW))
+            () ->
+                issuer.server(
+                    TestPki.profile("a.example"),
+                    TestPki.key(TestPki.P256, "server"),
+                    ca,
+                    TestPki.key(TestPki.P256, "not-the-ca"),
+                    NOW))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not belong");
   }
@@ -271,8 +315,13 @@ class CertificateIssuerTest {
     Certificate leaf = TestPki.server(TestPki.P256, ca, TestPki.P256);
 
     assertThatThrownBy(
-            () -> issuer.server(TestPki.profile("a.example"), TestPki.key(TestPki.P256, "x"), leaf,
-                TestPki.key(TestPki.P256, "server"), NOW))
+            () ->
+                issuer.server(
+                    TestPki.profile("a.example"),
+                    TestPki.key(TestPki.P256, "x"),
+                    leaf,
+                    TestPki.key(TestPki.P256, "server"),
+                    NOW))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a CA");
   }
@@ -289,8 +338,17 @@ class CertificateIssuerTest {
     Files.writeString(dir.resolve("server.pem"), server.pem());
 
     OpenSsl.Result result =
-        OpenSsl.run(dir, "verify", "-x509_strict", "-purpose", "sslserver",
-            "-attime", Long.toString(NOW.getEpochSecond()), "-CAfile", "ca.pem", "server.pem");
+        OpenSsl.run(
+            dir,
+            "verify",
+            "-x509_strict",
+            "-purpose",
+            "sslserver",
+            "-attime",
+            Long.toString(NOW.getEpochSecond()),
+            "-CAfile",
+            "ca.pem",
+            "server.pem");
 
     assertThat(result.output()).contains("server.pem: OK");
     result.assertSuccess();
@@ -304,8 +362,17 @@ class CertificateIssuerTest {
     Files.writeString(dir.resolve("ca.pem"), ca.pem());
     Files.writeString(dir.resolve("server.pem"), server.pem());
 
-    OpenSsl.run(dir, "verify", "-x509_strict", "-purpose", "sslserver",
-            "-attime", Long.toString(NOW.getEpochSecond()), "-CAfile", "ca.pem", "server.pem")
+    OpenSsl.run(
+            dir,
+            "verify",
+            "-x509_strict",
+            "-purpose",
+            "sslserver",
+            "-attime",
+            Long.toString(NOW.getEpochSecond()),
+            "-CAfile",
+            "ca.pem",
+            "server.pem")
         .assertSuccess();
   }
 
@@ -319,8 +386,17 @@ class CertificateIssuerTest {
     Instant later = NOW.plus(Duration.ofDays(399));
 
     OpenSsl.Result result =
-        OpenSsl.run(dir, "verify", "-x509_strict", "-purpose", "sslserver",
-            "-attime", Long.toString(later.getEpochSecond()), "-CAfile", "ca.pem", "server.pem");
+        OpenSsl.run(
+            dir,
+            "verify",
+            "-x509_strict",
+            "-purpose",
+            "sslserver",
+            "-attime",
+            Long.toString(later.getEpochSecond()),
+            "-CAfile",
+            "ca.pem",
+            "server.pem");
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.output()).contains("expired");

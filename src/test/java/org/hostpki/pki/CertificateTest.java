@@ -52,7 +52,9 @@ class CertificateTest {
 
     String pem = ca.pem();
 
-    assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----\n").endsWith("-----END CERTIFICATE-----\n");
+    assertThat(pem)
+        .startsWith("-----BEGIN CERTIFICATE-----\n")
+        .endsWith("-----END CERTIFICATE-----\n");
     assertThat(Pem.readCertificates(pem.getBytes(StandardCharsets.US_ASCII))).containsExactly(ca);
   }
 
@@ -114,8 +116,11 @@ class CertificateTest {
     Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
     Certificate impostor =
         new CertificateIssuer(TestPki.RANDOM)
-            .selfSignedCa(TestPki.subject("Test CA EC P-256", "Example Corp", "US"),
-                TestPki.key(TestPki.P256, "impostor"), TestPki.NOW, Duration.ofDays(1));
+            .selfSignedCa(
+                TestPki.subject("Test CA EC P-256", "Example Corp", "US"),
+                TestPki.key(TestPki.P256, "impostor"),
+                TestPki.NOW,
+                Duration.ofDays(1));
 
     assertThat(impostor.facts().subjectDn()).isEqualTo(ca.facts().subjectDn());
     assertThat(server.isSignedBy(impostor)).isFalse();
@@ -140,22 +145,62 @@ class CertificateTest {
   @Test
   void testFacts_ofAnOpensslMadeCertificate() throws Exception {
     OpenSsl.assumeAvailable();
-    OpenSsl.run(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384",
-            "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "30", "-sha384", "-utf8",
-            "-set_serial", "0x1234abcd",
-            "-subj", "/C=DE/ST=Bayern/L=München/O=Ex Corp/OU=Ops/CN=host.example/emailAddress=ops@example.com",
-            "-addext", "subjectAltName=DNS:host.example,DNS:*.host.example,IP:192.0.2.1,IP:2001:db8::1",
-            "-addext", "extendedKeyUsage=serverAuth,clientAuth",
-            "-addext", "basicConstraints=critical,CA:TRUE,pathlen:2")
+    OpenSsl.run(
+            dir,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "30",
+            "-sha384",
+            "-utf8",
+            "-set_serial",
+            "0x1234abcd",
+            "-subj",
+            "/C=DE/ST=Bayern/L=München/O=Ex"
+                + " Corp/OU=Ops/CN=host.example/emailAddress=ops@example.com",
+            "-addext",
+            "subjectAltName=DNS:host.example,DNS:*.host.example,IP:192.0.2.1,IP:2001:db8::1",
+            "-addext",
+            "extendedKeyUsage=serverAuth,clientAuth",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE,pathlen:2")
         .assertSuccess();
     String printed =
-        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-fingerprint", "-sha256", "-startdate",
-                "-enddate", "-ext", "subjectKeyIdentifier")
+        OpenSsl.run(
+                dir,
+                "x509",
+                "-in",
+                "c.pem",
+                "-noout",
+                "-fingerprint",
+                "-sha256",
+                "-startdate",
+                "-enddate",
+                "-ext",
+                "subjectKeyIdentifier")
             .assertSuccess()
             .output();
     byte[] publicDer =
-        OpenSsl.runAndRead(dir, dir.resolve("pub.der"),
-            "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("pub.der"),
+            "pkey",
+            "-in",
+            "k.pem",
+            "-pubout",
+            "-outform",
+            "DER",
+            "-out",
+            "pub.der");
 
     CertificateFacts facts =
         Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0).facts();
@@ -163,16 +208,24 @@ class CertificateTest {
     assertThat(facts.fingerprint().colonHex()).isEqualTo(find(printed, "Fingerprint=(\\S+)"));
     assertThat(facts.serialNumber()).isEqualTo(new BigInteger("1234abcd", 16));
     assertThat(facts.subject())
-        .isEqualTo(new Subject(Optional.of("host.example"), Optional.of("Ex Corp"),
-            Optional.of("Ops"), Optional.of("München"), Optional.of("Bayern"), Optional.of("DE"),
-            Optional.of("ops@example.com")));
+        .isEqualTo(
+            new Subject(
+                Optional.of("host.example"),
+                Optional.of("Ex Corp"),
+                Optional.of("Ops"),
+                Optional.of("München"),
+                Optional.of("Bayern"),
+                Optional.of("DE"),
+                Optional.of("ops@example.com")));
     assertThat(facts.subjectDn())
-        .isEqualTo("emailAddress=ops@example.com,CN=host.example,OU=Ops,O=Ex Corp,L=München,"
-            + "ST=Bayern,C=DE");
+        .isEqualTo(
+            "emailAddress=ops@example.com,CN=host.example,OU=Ops,O=Ex Corp,L=München,"
+                + "ST=Bayern,C=DE");
     assertThat(facts.issuerDn()).isEqualTo(facts.subjectDn());
     assertThat(facts.notBefore()).isEqualTo(opensslDate(find(printed, "notBefore=(.+)")));
     assertThat(facts.notAfter()).isEqualTo(opensslDate(find(printed, "notAfter=(.+)")));
-    assertThat(Duration.between(facts.notBefore(), facts.notAfter())).isEqualTo(Duration.ofDays(30));
+    assertThat(Duration.between(facts.notBefore(), facts.notAfter()))
+        .isEqualTo(Duration.ofDays(30));
     assertThat(facts.dnsNames()).containsExactly("host.example", "*.host.example");
     assertThat(facts.ipAddresses()).containsExactly(ip("192.0.2.1"), ip("2001:db8::1"));
     assertThat(facts.publicKey().spec()).contains(TestPki.P384);
@@ -182,11 +235,13 @@ class CertificateTest {
     assertThat(facts.extendedKeyUsages())
         .containsExactly(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
     assertThat(facts.subjectKeyId())
-        .contains(find(printed, "Identifier: *\\n\\s*(\\S+)").replace(":", "").toLowerCase(Locale.ROOT));
+        .contains(
+            find(printed, "Identifier: *\\n\\s*(\\S+)").replace(":", "").toLowerCase(Locale.ROOT));
     assertThat(facts.authorityKeyId()).isEqualTo(facts.subjectKeyId());
     assertThat(facts.signatureAlgorithm()).isEqualTo("SHA384withECDSA");
-    assertThat(KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("k.pem")))
-            .matches(Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0)))
+    assertThat(
+            KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("k.pem")))
+                .matches(Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0)))
         .isTrue();
   }
 
@@ -194,8 +249,23 @@ class CertificateTest {
   void testFacts_ofAnOpensslRsaCertificateWithoutExtensions() throws Exception {
     OpenSsl.assumeAvailable();
     Files.writeString(dir.resolve("empty.cnf"), "[req]\ndistinguished_name=dn\n[dn]\n");
-    OpenSsl.run(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem",
-            "-out", "c.pem", "-days", "1", "-subj", "/CN=legacy", "-config", "empty.cnf")
+    OpenSsl.run(
+            dir,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=legacy",
+            "-config",
+            "empty.cnf")
         .assertSuccess();
 
     CertificateFacts facts =
@@ -214,8 +284,9 @@ class CertificateTest {
   @Test
   void testFacts_ofAnOpensslEd25519Certificate() throws Exception {
     OpenSsl.assumeAvailable();
-    OpenSsl.run(dir, "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "k.pem",
-            "-out", "c.pem", "-days", "1", "-subj", "/CN=ed")
+    OpenSsl.run(
+            dir, "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "k.pem", "-out",
+            "c.pem", "-days", "1", "-subj", "/CN=ed")
         .assertSuccess();
 
     Certificate certificate = Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0);

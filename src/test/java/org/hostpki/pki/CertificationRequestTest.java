@@ -41,7 +41,8 @@ class CertificationRequestTest {
   void testCreate_readsBackWithItsFacts(KeySpec spec) throws Exception {
     CsrFacts facts = CertificationRequest.read(request(spec, false));
 
-    assertThat(facts.subject()).isEqualTo(TestPki.subject("portal.example.com", "Example Corp", "US"));
+    assertThat(facts.subject())
+        .isEqualTo(TestPki.subject("portal.example.com", "Example Corp", "US"));
     assertThat(facts.subjectDn()).isEqualTo("CN=portal.example.com,O=Example Corp,C=US");
     assertThat(facts.dnsNames()).containsExactly("portal.example.com", "portal");
     assertThat(facts.ipAddresses()).containsExactly(ip("192.0.2.10"), ip("2001:db8::10"));
@@ -74,28 +75,41 @@ class CertificationRequestTest {
 
   @Test
   void testCreate_clientAuthIsRequested() throws Exception {
-    assertThat(CertificationRequest.parse(request(TestPki.P256, true)).requestsClientAuth()).isTrue();
+    assertThat(CertificationRequest.parse(request(TestPki.P256, true)).requestsClientAuth())
+        .isTrue();
   }
 
   @Test
   void testCreate_withoutNamesIsRefused() {
     assertThatThrownBy(
-            () -> CertificationRequest.create(Subject.commonName("x"), List.of(), List.of(), false,
-                TestPki.key(TestPki.P256, "server")))
+            () ->
+                CertificationRequest.create(
+                    Subject.commonName("x"),
+                    List.of(),
+                    List.of(),
+                    false,
+                    TestPki.key(TestPki.P256, "server")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void testCreate_ipOnlyHasEmptySubjectAndCriticalSan() throws Exception {
     byte[] pem =
-        CertificationRequest.create(Subject.empty(), List.of(), List.of(ip("192.0.2.10")), false,
+        CertificationRequest.create(
+            Subject.empty(),
+            List.of(),
+            List.of(ip("192.0.2.10")),
+            false,
             TestPki.key(TestPki.P256, "server"));
 
     ParsedCsr csr = CertificationRequest.parse(pem);
 
     assertThat(csr.facts().subjectDn()).isEmpty();
-    assertThat(new PKCS10CertificationRequest(csr.der()).getRequestedExtensions()
-            .getExtension(Extension.subjectAlternativeName).isCritical())
+    assertThat(
+            new PKCS10CertificationRequest(csr.der())
+                .getRequestedExtensions()
+                .getExtension(Extension.subjectAlternativeName)
+                .isCritical())
         .isTrue();
   }
 
@@ -113,7 +127,8 @@ class CertificationRequestTest {
   void testParse_publicKeyIsTheRequestersKey() throws Exception {
     ParsedCsr csr = CertificationRequest.parse(request(TestPki.ED25519, false));
 
-    assertThat(csr.publicKey().sameKey(TestPki.key(TestPki.ED25519, "server").publicKey())).isTrue();
+    assertThat(csr.publicKey().sameKey(TestPki.key(TestPki.ED25519, "server").publicKey()))
+        .isTrue();
   }
 
   @Test
@@ -131,7 +146,8 @@ class CertificationRequestTest {
 
   @Test
   void testParse_garbageIsRefused() {
-    assertThatThrownBy(() -> CertificationRequest.parse("hello".getBytes(StandardCharsets.US_ASCII)))
+    assertThatThrownBy(
+            () -> CertificationRequest.parse("hello".getBytes(StandardCharsets.US_ASCII)))
         .isInstanceOf(InvalidMaterialException.class)
         .hasMessageContaining("no certificate request");
     assertThatThrownBy(() -> CertificationRequest.parse(new byte[0]))
@@ -179,7 +195,9 @@ class CertificationRequestTest {
         .contains("verify OK")
         .contains("Requested Extensions:")
         .contains("X509v3 Subject Alternative Name")
-        .contains("DNS:portal.example.com, DNS:portal, IP Address:192.0.2.10, IP Address:2001:DB8:0:0:0:0:0:10")
+        .contains(
+            "DNS:portal.example.com, DNS:portal, IP Address:192.0.2.10, IP"
+                + " Address:2001:DB8:0:0:0:0:0:10")
         .contains("TLS Web Server Authentication, TLS Web Client Authentication")
         .contains("Subject: C = US, O = Example Corp, CN = portal.example.com");
   }
@@ -187,9 +205,23 @@ class CertificationRequestTest {
   @Test
   void testParse_readsAnOpensslMadeRequest() throws Exception {
     OpenSsl.assumeAvailable();
-    OpenSsl.run(dir, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384",
-            "-nodes", "-keyout", "k.pem", "-out", "r.csr", "-subj", "/O=Other/CN=other.example",
-            "-addext", "subjectAltName=DNS:other.example,IP:198.51.100.4")
+    OpenSsl.run(
+            dir,
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "r.csr",
+            "-subj",
+            "/O=Other/CN=other.example",
+            "-addext",
+            "subjectAltName=DNS:other.example,IP:198.51.100.4")
         .assertSuccess();
 
     ParsedCsr csr = CertificationRequest.parse(Files.readAllBytes(dir.resolve("r.csr")));
@@ -199,8 +231,9 @@ class CertificationRequestTest {
     assertThat(csr.facts().ipAddresses()).containsExactly(ip("198.51.100.4"));
     assertThat(csr.facts().publicKey().spec()).contains(TestPki.P384);
     assertThat(csr.facts().signatureValid()).isTrue();
-    assertThat(csr.publicKey().sameKey(
-            KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("k.pem"))).publicKey()))
+    assertThat(
+            csr.publicKey()
+                .sameKey(KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("k.pem"))).publicKey()))
         .isTrue();
   }
 

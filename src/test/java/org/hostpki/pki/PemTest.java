@@ -70,11 +70,27 @@ class PemTest {
     OpenSsl.assumeAvailable();
     Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(server, ca)));
     byte[] p7Pem =
-        OpenSsl.runAndRead(dir, dir.resolve("chain.p7b"),
-            "crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-out", "chain.p7b");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("chain.p7b"),
+            "crl2pkcs7",
+            "-nocrl",
+            "-certfile",
+            "chain.pem",
+            "-out",
+            "chain.p7b");
     byte[] p7Der =
-        OpenSsl.runAndRead(dir, dir.resolve("chain.p7b.der"),
-            "crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-outform", "DER", "-out", "chain.p7b.der");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("chain.p7b.der"),
+            "crl2pkcs7",
+            "-nocrl",
+            "-certfile",
+            "chain.pem",
+            "-outform",
+            "DER",
+            "-out",
+            "chain.p7b.der");
 
     assertThat(Pem.readCertificates(p7Pem)).containsExactlyInAnyOrder(server, ca);
     assertThat(Pem.readCertificates(p7Der)).containsExactlyInAnyOrder(server, ca);
@@ -96,9 +112,19 @@ class PemTest {
     OpenSsl.assumeAvailable();
     Files.writeString(dir.resolve("ca.pem"), ca.pem());
     byte[] trusted =
-        OpenSsl.runAndRead(dir, dir.resolve("trusted.pem"), "x509", "-in", "ca.pem", "-trustout",
-            "-addtrust", "serverAuth", "-out", "trusted.pem");
-    assertThat(new String(trusted, StandardCharsets.US_ASCII)).contains("BEGIN TRUSTED CERTIFICATE");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("trusted.pem"),
+            "x509",
+            "-in",
+            "ca.pem",
+            "-trustout",
+            "-addtrust",
+            "serverAuth",
+            "-out",
+            "trusted.pem");
+    assertThat(new String(trusted, StandardCharsets.US_ASCII))
+        .contains("BEGIN TRUSTED CERTIFICATE");
 
     assertThat(Pem.readCertificates(trusted)).containsExactly(ca);
   }
@@ -153,8 +179,12 @@ class PemTest {
   @Test
   void testReadCertificates_otherBlockIsRefused() {
     byte[] csr =
-        CertificationRequest.create(TestPki.subject("x", null, null), List.of("x.example"), List.of(),
-            false, TestPki.key(TestPki.P256, "a"));
+        CertificationRequest.create(
+            TestPki.subject("x", null, null),
+            List.of("x.example"),
+            List.of(),
+            false,
+            TestPki.key(TestPki.P256, "a"));
 
     assertThatThrownBy(() -> Pem.readCertificates(csr))
         .isInstanceOf(InvalidMaterialException.class)
@@ -171,8 +201,12 @@ class PemTest {
 
     assertThatThrownBy(() -> Pem.readCertificates(bytes(text)))
         .isInstanceOf(InvalidMaterialException.class)
-        .hasMessage("block 2 (CERTIFICATE, line " + (serverLines + 1) + ") has invalid base64 at line "
-            + (serverLines + 3) + ": unexpected character '!'");
+        .hasMessage(
+            "block 2 (CERTIFICATE, line "
+                + (serverLines + 1)
+                + ") has invalid base64 at line "
+                + (serverLines + 3)
+                + ": unexpected character '!'");
   }
 
   @Test
@@ -220,7 +254,8 @@ class PemTest {
 
   @Test
   void testReadCertificates_binaryGarbageAfterTheLastBlockIsRefused() {
-    byte[] data = concat(bytes(server.pem() + ca.pem()), new byte[] {0x00, 0x13, (byte) 0xff, 0x02});
+    byte[] data =
+        concat(bytes(server.pem() + ca.pem()), new byte[] {0x00, 0x13, (byte) 0xff, 0x02});
 
     assertThatThrownBy(() -> Pem.readCertificates(data))
         .isInstanceOf(InvalidMaterialException.class)
@@ -247,8 +282,11 @@ class PemTest {
   @Test
   void testReadCertificates_pkcs12IsRefused() {
     byte[] p12 =
-        Pkcs12.trustStore(new java.util.TreeMap<>(java.util.Map.of("ca", ca)), "pw".toCharArray(),
-            org.hostpki.model.Pkcs12Profile.MODERN, TestPki.RANDOM);
+        Pkcs12.trustStore(
+            new java.util.TreeMap<>(java.util.Map.of("ca", ca)),
+            "pw".toCharArray(),
+            org.hostpki.model.Pkcs12Profile.MODERN,
+            TestPki.RANDOM);
 
     assertThatThrownBy(() -> Pem.readCertificates(p12))
         .isInstanceOf(InvalidMaterialException.class)
@@ -305,8 +343,12 @@ class PemTest {
         OpenSsl.run(dir, "crl2pkcs7", "-nocrl", "-certfile", "chain.pem").assertSuccess().output();
     Files.writeString(dir.resolve("out.p7b"), out);
 
-    assertThat(OpenSsl.run(dir, "pkcs7", "-in", "out.p7b", "-print_certs", "-noout")
-            .assertSuccess().output())
-        .contains("subject=CN = portal.example.com", "subject=C = US, O = Example Corp, CN = Test CA EC P-256");
+    assertThat(
+            OpenSsl.run(dir, "pkcs7", "-in", "out.p7b", "-print_certs", "-noout")
+                .assertSuccess()
+                .output())
+        .contains(
+            "subject=CN = portal.example.com",
+            "subject=C = US, O = Example Corp, CN = Test CA EC P-256");
   }
 }

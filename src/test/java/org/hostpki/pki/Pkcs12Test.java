@@ -63,11 +63,14 @@ class Pkcs12Test {
 
     assertThat(facts.profile()).isEqualTo(profile);
     assertThat(facts.trustedEntries()).isEmpty();
-    assertThat(facts.keyEntry()).hasValueSatisfying(entry -> {
-      assertThat(entry.alias()).isEqualTo("server");
-      assertThat(entry.publicKeyFingerprint()).isEqualTo(serverKey.facts().publicKeyFingerprint());
-      assertThat(entry.chain()).containsExactly(server.fingerprint(), ca.fingerprint());
-    });
+    assertThat(facts.keyEntry())
+        .hasValueSatisfying(
+            entry -> {
+              assertThat(entry.alias()).isEqualTo("server");
+              assertThat(entry.publicKeyFingerprint())
+                  .isEqualTo(serverKey.facts().publicKeyFingerprint());
+              assertThat(entry.chain()).containsExactly(server.fingerprint(), ca.fingerprint());
+            });
   }
 
   @ParameterizedTest
@@ -90,8 +93,13 @@ class Pkcs12Test {
       Certificate specCa = TestPki.ca(spec);
       Certificate leaf = TestPki.server(spec, specCa, spec);
       byte[] p12 =
-          Pkcs12.keyStore("server", TestPki.key(spec, "server"), List.of(leaf, specCa), PASSWORD,
-              Pkcs12Profile.MODERN, RANDOM);
+          Pkcs12.keyStore(
+              "server",
+              TestPki.key(spec, "server"),
+              List.of(leaf, specCa),
+              PASSWORD,
+              Pkcs12Profile.MODERN,
+              RANDOM);
 
       assertThat(Pkcs12.read(p12, PASSWORD).keyEntry().orElseThrow().publicKeyFingerprint())
           .as("%s", spec)
@@ -151,8 +159,9 @@ class Pkcs12Test {
   @Test
   void testKeyStore_chainMustCertifyTheKey() {
     assertThatThrownBy(
-            () -> Pkcs12.keyStore("server", serverKey, List.of(ca), PASSWORD, Pkcs12Profile.MODERN,
-                RANDOM))
+            () ->
+                Pkcs12.keyStore(
+                    "server", serverKey, List.of(ca), PASSWORD, Pkcs12Profile.MODERN, RANDOM))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -213,7 +222,8 @@ class Pkcs12Test {
         .containsExactlyInAnyOrder("ldap", "bmc-01", "internal-ca");
     for (Map.Entry<String, Certificate> entry : trusted().entrySet()) {
       assertThat(store.isCertificateEntry(entry.getKey())).as(entry.getKey()).isTrue();
-      assertThat(store.getCertificate(entry.getKey()).getEncoded()).isEqualTo(entry.getValue().der());
+      assertThat(store.getCertificate(entry.getKey()).getEncoded())
+          .isEqualTo(entry.getValue().der());
     }
   }
 
@@ -221,15 +231,19 @@ class Pkcs12Test {
   void testRead_jdkWrittenKeyStore() throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
-    java.security.cert.CertificateFactory factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    java.security.cert.CertificateFactory factory =
+        java.security.cert.CertificateFactory.getInstance("X.509");
     java.security.cert.Certificate jdkServer =
         factory.generateCertificate(new ByteArrayInputStream(server.der()));
-    java.security.cert.Certificate jdkCa = factory.generateCertificate(new ByteArrayInputStream(ca.der()));
+    java.security.cert.Certificate jdkCa =
+        factory.generateCertificate(new ByteArrayInputStream(ca.der()));
     PrivateKey key =
         java.security.KeyFactory.getInstance("EC")
             .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(serverKey.pkcs8Der()));
-    store.setKeyEntry("server", key, PASSWORD, new java.security.cert.Certificate[] {jdkServer, jdkCa});
-    store.setCertificateEntry("ldap", factory.generateCertificate(new ByteArrayInputStream(ldap.der())));
+    store.setKeyEntry(
+        "server", key, PASSWORD, new java.security.cert.Certificate[] {jdkServer, jdkCa});
+    store.setCertificateEntry(
+        "ldap", factory.generateCertificate(new ByteArrayInputStream(ldap.der())));
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     store.store(out, PASSWORD);
 
@@ -250,19 +264,38 @@ class Pkcs12Test {
     Files.write(dir.resolve("server.p12"), keyStore(profile));
 
     String info =
-        OpenSsl.run(dir, "pkcs12", "-in", "server.p12", "-info", "-nokeys",
-                "-passin", "pass:correct horse")
+        OpenSsl.run(
+                dir,
+                "pkcs12",
+                "-in",
+                "server.p12",
+                "-info",
+                "-nokeys",
+                "-passin",
+                "pass:correct horse")
             .assertSuccess()
             .output();
     byte[] keyPem =
-        OpenSsl.runAndRead(dir, dir.resolve("key.pem"), "pkcs12", "-in", "server.p12", "-nocerts",
-            "-nodes", "-passin", "pass:correct horse", "-out", "key.pem");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("key.pem"),
+            "pkcs12",
+            "-in",
+            "server.p12",
+            "-nocerts",
+            "-nodes",
+            "-passin",
+            "pass:correct horse",
+            "-out",
+            "key.pem");
 
     if (profile == Pkcs12Profile.MODERN) {
-      assertThat(info).contains("PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256")
+      assertThat(info)
+          .contains("PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256")
           .contains("MAC: sha256, Iteration 10000");
     } else {
-      assertThat(info).contains("pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048")
+      assertThat(info)
+          .contains("pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048")
           .contains("MAC: sha1, Iteration 2048");
     }
     assertThat(info).contains("friendlyName: server").contains("subject=CN = portal.example.com");
@@ -276,8 +309,15 @@ class Pkcs12Test {
     Files.write(dir.resolve("truststore.p12"), trustStore(profile));
 
     String info =
-        OpenSsl.run(dir, "pkcs12", "-in", "truststore.p12", "-info", "-nokeys",
-                "-passin", "pass:correct horse")
+        OpenSsl.run(
+                dir,
+                "pkcs12",
+                "-in",
+                "truststore.p12",
+                "-info",
+                "-nokeys",
+                "-passin",
+                "pass:correct horse")
             .assertSuccess()
             .output();
 
@@ -291,12 +331,41 @@ class Pkcs12Test {
     OpenSsl.assumeAvailable();
     Files.write(dir.resolve("key.pem"), serverKey.pkcs8Pem());
     Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(server, ca)));
-    OpenSsl.run(dir, "pkcs12", "-export", "-inkey", "key.pem", "-in", "chain.pem", "-name", "web",
-            "-passout", "pass:correct horse", "-out", "modern.p12")
+    OpenSsl.run(
+            dir,
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "key.pem",
+            "-in",
+            "chain.pem",
+            "-name",
+            "web",
+            "-passout",
+            "pass:correct horse",
+            "-out",
+            "modern.p12")
         .assertSuccess();
-    OpenSsl.run(dir, "pkcs12", "-export", "-inkey", "key.pem", "-in", "chain.pem", "-name", "web",
-            "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1",
-            "-passout", "pass:correct horse", "-out", "legacy.p12")
+    OpenSsl.run(
+            dir,
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "key.pem",
+            "-in",
+            "chain.pem",
+            "-name",
+            "web",
+            "-keypbe",
+            "PBE-SHA1-3DES",
+            "-certpbe",
+            "PBE-SHA1-3DES",
+            "-macalg",
+            "sha1",
+            "-passout",
+            "pass:correct horse",
+            "-out",
+            "legacy.p12")
         .assertSuccess();
 
     Pkcs12Facts modern = Pkcs12.read(Files.readAllBytes(dir.resolve("modern.p12")), PASSWORD);

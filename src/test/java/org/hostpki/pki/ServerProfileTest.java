@@ -16,7 +16,8 @@ class ServerProfileTest {
 
   @Test
   void testDnsNames_lowerCasedInAsciiFormWithoutDuplicates() {
-    ServerProfile profile = profile(Subject.empty(), "Portal.Example.COM", "portal.example.com", "bücher.example");
+    ServerProfile profile =
+        profile(Subject.empty(), "Portal.Example.COM", "portal.example.com", "bücher.example");
 
     assertThat(profile.dnsNames()).containsExactly("portal.example.com", "xn--bcher-kva.example");
   }
@@ -24,8 +25,12 @@ class ServerProfileTest {
   @Test
   void testIpAddresses_withoutDuplicates() {
     ServerProfile profile =
-        new ServerProfile(Subject.empty(), List.of(), List.of(ip("192.0.2.1"), ip("192.0.2.1")),
-            Duration.ofDays(1), false);
+        new ServerProfile(
+            Subject.empty(),
+            List.of(),
+            List.of(ip("192.0.2.1"), ip("192.0.2.1")),
+            Duration.ofDays(1),
+            false);
 
     assertThat(profile.ipAddresses()).containsExactly(ip("192.0.2.1"));
   }
@@ -38,9 +43,18 @@ class ServerProfileTest {
   }
 
   @Test
+  void testConstructor_blankDnsNameIsRefused() {
+    assertThatThrownBy(() -> profile(Subject.empty(), "a.example", " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a DNS name");
+  }
+
+  @Test
   void testConstructor_needsAPositiveValidity() {
     assertThatThrownBy(
-            () -> new ServerProfile(Subject.empty(), List.of("a.example"), List.of(), Duration.ZERO, false))
+            () ->
+                new ServerProfile(
+                    Subject.empty(), List.of("a.example"), List.of(), Duration.ZERO, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("validity");
   }

@@ -27,11 +27,21 @@ class SubjectHashTest {
         Subject.commonName("EXAMPLE ca"),
         Subject.commonName("  Example    CA  "),
         Subject.commonName("Tab\tand\nnewline"),
-        new Subject(Optional.of("Portal CA"), Optional.of("Example Corp"), Optional.of("Ops Team"),
-            Optional.of("Springfield"), Optional.of("Oregon"), Optional.of("US"),
+        new Subject(
+            Optional.of("Portal CA"),
+            Optional.of("Example Corp"),
+            Optional.of("Ops Team"),
+            Optional.of("Springfield"),
+            Optional.of("Oregon"),
+            Optional.of("US"),
             Optional.of("PKI@Example.com")),
-        new Subject(Optional.of("Größe Zertifizierungsstelle"), Optional.of("Bücher GmbH"),
-            Optional.empty(), Optional.of("München"), Optional.empty(), Optional.of("DE"),
+        new Subject(
+            Optional.of("Größe Zertifizierungsstelle"),
+            Optional.of("Bücher GmbH"),
+            Optional.empty(),
+            Optional.of("München"),
+            Optional.empty(),
+            Optional.of("DE"),
             Optional.empty()),
         Subject.commonName("日本語 の CA"));
   }
@@ -42,11 +52,15 @@ class SubjectHashTest {
     OpenSsl.assumeAvailable();
     Certificate certificate =
         new CertificateIssuer(TestPki.RANDOM)
-            .selfSignedCa(subject, TestPki.key(TestPki.P256, "ca"), TestPki.NOW, Duration.ofDays(1));
+            .selfSignedCa(
+                subject, TestPki.key(TestPki.P256, "ca"), TestPki.NOW, Duration.ofDays(1));
     Files.writeString(dir.resolve("c.pem"), certificate.pem());
 
     String expected =
-        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash").assertSuccess().output().trim();
+        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash")
+            .assertSuccess()
+            .output()
+            .trim();
 
     assertThat(SubjectHash.opensslSubjectHash(certificate)).isEqualTo(expected);
   }
@@ -59,14 +73,33 @@ class SubjectHashTest {
         "/DC=com/DC=example/CN=ldap",
         "/serialNumber=12345/CN=device"
       })
-  void testOpensslSubjectHash_matchesOpensslForOpensslCertificates(String subject) throws Exception {
+  void testOpensslSubjectHash_matchesOpensslForOpensslCertificates(String subject)
+      throws Exception {
     OpenSsl.assumeAvailable();
-    OpenSsl.run(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "1", "-multivalue-rdn",
-            "-subj", subject)
+    OpenSsl.run(
+            dir,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "1",
+            "-multivalue-rdn",
+            "-subj",
+            subject)
         .assertSuccess();
     String expected =
-        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash").assertSuccess().output().trim();
+        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash")
+            .assertSuccess()
+            .output()
+            .trim();
 
     Certificate certificate = Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0);
 
@@ -78,13 +111,39 @@ class SubjectHashTest {
     OpenSsl.assumeAvailable();
     Files.writeString(
         dir.resolve("req.cnf"),
-        "[req]\ndistinguished_name=dn\nstring_mask=default\nprompt=no\n[dn]\nC=US\nO=Printable Org\n"
-            + "OU=Ünïcode  T61\nCN=日本 BMP\n");
-    OpenSsl.run(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "1", "-utf8", "-config", "req.cnf")
+        "[req]\n"
+            + "distinguished_name=dn\n"
+            + "string_mask=default\n"
+            + "prompt=no\n"
+            + "[dn]\n"
+            + "C=US\n"
+            + "O=Printable Org\n"
+            + "OU=Ünïcode  T61\n"
+            + "CN=日本 BMP\n");
+    OpenSsl.run(
+            dir,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "1",
+            "-utf8",
+            "-config",
+            "req.cnf")
         .assertSuccess();
     String expected =
-        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash").assertSuccess().output().trim();
+        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash")
+            .assertSuccess()
+            .output()
+            .trim();
 
     Certificate certificate = Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0);
     RDN[] rdns = certificate.holder().getSubject().getRDNs();

@@ -45,7 +45,8 @@ class SubjectPublicKeyTest {
     byte[] compressed =
         curve.getCurve().decodePoint(info.getPublicKeyData().getBytes()).getEncoded(true);
     SubjectPublicKey other =
-        SubjectPublicKey.fromDer(new SubjectPublicKeyInfo(info.getAlgorithm(), compressed).getEncoded());
+        SubjectPublicKey.fromDer(
+            new SubjectPublicKeyInfo(info.getAlgorithm(), compressed).getEncoded());
 
     assertThat(other).isNotEqualTo(key);
     assertThat(other.sameKey(key)).isTrue();
@@ -73,13 +74,23 @@ class SubjectPublicKeyTest {
     OpenSsl.assumeAvailable();
     OpenSsl.run(dir, "genpkey", "-algorithm", "X25519", "-out", "k.pem").assertSuccess();
     byte[] der =
-        OpenSsl.runAndRead(dir, dir.resolve("pub.der"),
-            "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("pub.der"),
+            "pkey",
+            "-in",
+            "k.pem",
+            "-pubout",
+            "-outform",
+            "DER",
+            "-out",
+            "pub.der");
 
     SubjectPublicKey key = SubjectPublicKey.fromDer(der);
 
     assertThat(key.spec()).isEmpty();
-    assertThat(key.facts().publicKeyFingerprint()).isEqualTo(Fingerprint.sha256(Files.readAllBytes(dir.resolve("pub.der"))));
+    assertThat(key.facts().publicKeyFingerprint())
+        .isEqualTo(Fingerprint.sha256(Files.readAllBytes(dir.resolve("pub.der"))));
   }
 
   @Test
