@@ -134,7 +134,9 @@ public final class CertificateIssuer {
           CertificateExtensions.subjectAltName(
               profile.dnsNames(), profile.ipAddresses(), subject.isEmpty()));
       builder.addExtension(
-          Extension.subjectKeyIdentifier, false, CertificateExtensions.keyIdentifier(subjectKey.info()));
+          Extension.subjectKeyIdentifier,
+          false,
+          CertificateExtensions.keyIdentifier(subjectKey.info()));
       builder.addExtension(
           Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(authorityKeyId));
     } catch (IOException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hostpki.pki.TestPki.RANDOM;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -15,14 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class Pkcs12Test {
   private static final char[] PASSWORD = "correct horse".toCharArray();
@@ -87,24 +91,25 @@ class Pkcs12Test {
             Map.entry("ldap", ldap.fingerprint()));
   }
 
-  @Test
-  void testKeyStore_eachKeySpecRoundTrips() throws Exception {
-    for (KeySpec spec : List.of(TestPki.P384, TestPki.P521, TestPki.RSA2048, TestPki.ED25519)) {
-      Certificate specCa = TestPki.ca(spec);
-      Certificate leaf = TestPki.server(spec, specCa, spec);
-      byte[] p12 =
-          Pkcs12.keyStore(
-              "server",
-              TestPki.key(spec, "server"),
-              List.of(leaf, specCa),
-              PASSWORD,
-              Pkcs12Profile.MODERN,
-              RANDOM);
+  static Stream<KeySpec> specs() {
+    return TestPki.ALL_SPECS.stream();
+  }
 
-      assertThat(Pkcs12.read(p12, PASSWORD).keyEntry().orElseThrow().publicKeyFingerprint())
-          .as("%s", spec)
-          .isEqualTo(TestPki.key(spec, "server").facts().publicKeyFingerprint());
-    }
+  @ParameterizedTest
+  @MethodSource("specs")
+  void testKeyStore_eachKeySpecRoundTripsAndJdkReadsTheKey(KeySpec spec) throws Exception {
+    Certificate specCa = TestPki.ca(spec);
+    Certificate leaf = TestPki.server(spec, specCa, spec);
+    KeyMaterial key = TestPki.key(spec, "server");
+    byte[] p12 =
+        Pkcs12.keyStore(
+            "server", key, List.of(leaf, specCa), PASSWORD, Pkcs12Profile.MODERN, RANDOM);
+
+    assertThat(Pkcs12.read(p12, PASSWORD).keyEntry().orElseThrow().publicKeyFingerprint())
+        .isEqualTo(key.facts().publicKeyFingerprint());
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(new ByteArrayInputStream(p12), PASSWORD);
+    assertThat(store.getKey("server", PASSWORD).getEncoded()).isEqualTo(key.pkcs8Der());
   }
 
   @ParameterizedTest
@@ -253,6 +258,35 @@ class Pkcs12Test {
     assertThat(facts.keyEntry().orElseThrow().chain())
         .containsExactly(server.fingerprint(), ca.fingerprint());
     assertThat(facts.trustedEntries()).containsExactly(Map.entry("ldap", ldap.fingerprint()));
+  }
+
+  @Test
+  void testTrustStore_keytoolListsTrustedCertEntries() throws Exception {
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    Assumptions.assumeTrue(Files.isExecutable(keytool), "no keytool in java.home: test skipped");
+    Files.write(dir.resolve("truststore.p12"), trustStore(Pkcs12Profile.MODERN));
+
+    Process process =
+        new ProcessBuilder(
+                keytool.toString(),
+                "-J-Duser.language=en",
+                "-J-Duser.country=US",
+                "-list",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                dir.resolve("truststore.p12").toString(),
+                "-storepass",
+                new String(PASSWORD))
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).as(output).isZero();
+    assertThat(output)
+        .contains("Your keystore contains 3 entries")
+        .contains("ldap,", "bmc-01,", "internal-ca,")
+        .containsPattern("(?s)(trustedCertEntry.*){3}");
   }
 
   // --- interop: OpenSSL ---

@@ -155,6 +155,33 @@ class SubjectHashTest {
   }
 
   @Test
+  void testOpensslSubjectHash_matchesOpensslForAnEmptySubject() throws Exception {
+    OpenSsl.assumeAvailable();
+    Certificate certificate =
+        new CertificateIssuer(TestPki.RANDOM)
+            .server(
+                new ServerProfile(
+                    Subject.empty(),
+                    java.util.List.of(),
+                    java.util.List.of(TestPki.ip("192.0.2.1")),
+                    Duration.ofDays(1),
+                    false),
+                TestPki.key(TestPki.P256, "server"),
+                TestPki.ca(TestPki.P256),
+                TestPki.key(TestPki.P256, "ca"),
+                TestPki.NOW);
+    Files.writeString(dir.resolve("c.pem"), certificate.pem());
+
+    String expected =
+        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash")
+            .assertSuccess()
+            .output()
+            .trim();
+
+    assertThat(SubjectHash.opensslSubjectHash(certificate)).isEqualTo(expected);
+  }
+
+  @Test
   void testOpensslSubjectHash_ignoresCaseAndSpacing() {
     Certificate a = ca(Subject.commonName("Example CA"));
     Certificate b = ca(Subject.commonName("  EXAMPLE   ca "));
