@@ -28,24 +28,26 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "fetch-cert",
-    mixinStandardHelpOptions = true,
     description = {
       "Show the certificate chain a TLS server presents, leaf first, to confirm a device's"
           + " certificate before you trust it.",
-      "Nothing is trusted and nothing is sent: compare the SHA-256 fingerprint with the one the"
+      "Nothing is trusted and no data is sent: compare the SHA-256 fingerprint with the one the"
           + " device's console, label or owner gives you."
     },
     footer = {
       "",
       "Examples:",
       "  hostpki fetch-cert bmc-01.example.com",
-      "  hostpki fetch-cert 192.0.2.20:8443 --servername bmc-01.example.com -o trusted.d/bmc-01.pem",
+      "  hostpki fetch-cert 192.0.2.20:8443 --servername bmc-01.example.com -o bmc.pem",
       "  hostpki fetch-cert [2001:db8::20]:636 --chain -o ldap-chain.pem --output json"
     })
 final class FetchCertCommand implements Callable<Integer> {
   private final Environment environment;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Parameters(
       index = "0",

@@ -5,6 +5,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * What a TLS server presented, as it presented it: nothing here is verified or trusted.
@@ -43,7 +44,7 @@ public record PresentedChain(
 
   /** Each certificate described for display, leaf first. */
   public List<PresentedCertificate> described() {
-    return java.util.stream.IntStream.range(0, certificates.size())
+    return IntStream.range(0, certificates.size())
         .mapToObj(i -> PresentedCertificate.of(i, certificates.get(i)))
         .toList();
   }
