@@ -1,7 +1,6 @@
 package org.hostpki.pki;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -97,8 +96,8 @@ public final class Certificate {
 
   /**
    * Whether {@code issuer} issued this certificate: this certificate's issuer name matches the
-   * issuer's subject (RFC 5280 name comparison) and the signature verifies with the issuer's key.
-   * A mismatch of any kind is false, never an exception.
+   * issuer's subject (RFC 5280 name comparison) and the signature verifies with the issuer's key. A
+   * mismatch of any kind is false, never an exception.
    */
   public boolean isSignedBy(Certificate issuer) {
     return holder.getIssuer().equals(issuer.holder.getSubject())
@@ -124,7 +123,8 @@ public final class Certificate {
         if (name.getTagNo() == GeneralName.dNSName) {
           dnsNames.add(ASN1IA5String.getInstance(name.getName()).getString());
         } else if (name.getTagNo() == GeneralName.iPAddress) {
-          ipAddress(ASN1OctetString.getInstance(name.getName()).getOctets()).ifPresent(ipAddresses::add);
+          ipAddress(ASN1OctetString.getInstance(name.getName()).getOctets())
+              .ifPresent(ipAddresses::add);
         }
       }
     }
@@ -132,7 +132,7 @@ public final class Certificate {
     Optional<Integer> pathLength =
         Optional.ofNullable(parsed.basicConstraints)
             .map(BasicConstraints::getPathLenConstraint)
-            .map(BigInteger::intValueExact);
+            .map(n -> n.bitLength() < 31 ? n.intValue() : Integer.MAX_VALUE);
     List<String> ekus = new ArrayList<>();
     if (parsed.extendedKeyUsage != null) {
       for (KeyPurposeId usage : parsed.extendedKeyUsage.getUsages()) {
@@ -143,7 +143,7 @@ public final class Certificate {
         Optional.ofNullable(parsed.subjectKeyId).map(s -> hex(s.getKeyIdentifier()));
     Optional<String> aki =
         Optional.ofNullable(parsed.authorityKeyId)
-            .map(AuthorityKeyIdentifier::getKeyIdentifier)
+            .map(AuthorityKeyIdentifier::getKeyIdentifierOctets)
             .map(Certificate::hex);
     return new CertificateFacts(
         fingerprint(),

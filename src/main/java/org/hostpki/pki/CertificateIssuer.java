@@ -48,14 +48,15 @@ public final class CertificateIssuer {
    *
    * @throws IllegalArgumentException for an empty subject or a validity that is not positive
    */
-  public Certificate selfSignedCa(Subject subject, KeyMaterial key, Instant now, Duration validity) {
+  public Certificate selfSignedCa(
+      Subject subject, KeyMaterial key, Instant now, Duration validity) {
     Objects.requireNonNull(key, "key");
     if (subject.isEmpty()) {
       throw new IllegalArgumentException("a CA certificate needs a subject");
     }
     requirePositive(validity);
     SubjectPublicKeyInfo publicKey = key.publicKey().info();
-    SubjectKeyIdentifier ski = ServerExtensions.keyIdentifier(publicKey);
+    SubjectKeyIdentifier ski = CertificateExtensions.keyIdentifier(publicKey);
     X500Name name = Names.encode(subject);
     X509v3CertificateBuilder builder = builder(name, name, publicKey, now, validity);
     try {
@@ -64,31 +65,42 @@ public final class CertificateIssuer {
           Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       builder.addExtension(Extension.subjectKeyIdentifier, false, ski);
       builder.addExtension(
-          Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(ski.getKeyIdentifier()));
+          Extension.authorityKeyIdentifier,
+          false,
+          new AuthorityKeyIdentifier(ski.getKeyIdentifier()));
     } catch (IOException e) {
       throw new IllegalStateException("encoding CA extensions cannot fail", e);
     }
     return Certificate.of(builder.build(Signatures.signer(key, random)));
   }
 
-  /** A server certificate for this host's own key; see {@link #server(ServerProfile, SubjectPublicKey, Certificate, KeyMaterial, Instant)}. */
+  /**
+   * A server certificate for this host's own key; see {@link #server(ServerProfile,
+   * SubjectPublicKey, Certificate, KeyMaterial, Instant)}.
+   */
   public Certificate server(
-      ServerProfile profile, KeyMaterial subjectKey, Certificate caCert, KeyMaterial caKey,
+      ServerProfile profile,
+      KeyMaterial subjectKey,
+      Certificate caCert,
+      KeyMaterial caKey,
       Instant now) {
     return server(profile, subjectKey.publicKey(), caCert, caKey, now);
   }
 
   /**
    * A server certificate for any public key (this host's, or one from another host's request),
-   * signed by the CA: basicConstraints critical CA:FALSE, keyUsage critical digitalSignature
-   * (plus keyEncipherment for RSA), EKU serverAuth (plus clientAuth when asked), the SANs
-   * (critical when the subject is empty), SKI, and AKI naming the CA's SKI.
+   * signed by the CA: basicConstraints critical CA:FALSE, keyUsage critical digitalSignature (plus
+   * keyEncipherment for RSA), EKU serverAuth (plus clientAuth when asked), the SANs (critical when
+   * the subject is empty), SKI, and AKI naming the CA's SKI.
    *
-   * @throws IllegalArgumentException when the CA key does not belong to the CA certificate, or
-   *     the CA certificate is not a CA
+   * @throws IllegalArgumentException when the CA key does not belong to the CA certificate, or the
+   *     CA certificate is not a CA
    */
   public Certificate server(
-      ServerProfile profile, SubjectPublicKey subjectKey, Certificate caCert, KeyMaterial caKey,
+      ServerProfile profile,
+      SubjectPublicKey subjectKey,
+      Certificate caCert,
+      KeyMaterial caKey,
       Instant now) {
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(subjectKey, "subjectKey");
@@ -103,19 +115,28 @@ public final class CertificateIssuer {
     Subject subject = profile.effectiveSubject();
     byte[] authorityKeyId =
         ca.subjectKeyId().isPresent()
-            ? SubjectKeyIdentifier.fromExtensions(caCert.holder().getExtensions()).getKeyIdentifier()
-            : ServerExtensions.keyIdentifier(caCert.holder().getSubjectPublicKeyInfo()).getKeyIdentifier();
+            ? SubjectKeyIdentifier.fromExtensions(caCert.holder().getExtensions())
+                .getKeyIdentifier()
+            : CertificateExtensions.keyIdentifier(caCert.holder().getSubjectPublicKeyInfo())
+                .getKeyIdentifier();
     X509v3CertificateBuilder builder =
-        builder(caCert.holder().getSubject(), Names.encode(subject), subjectKey.info(), now,
+        builder(
+            caCert.holder().getSubject(),
+            Names.encode(subject),
+            subjectKey.info(),
+            now,
             profile.validity());
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(ServerExtensions.serverKeyUsage(subjectKey));
-      builder.addExtension(ServerExtensions.serverExtendedKeyUsage(profile.clientAuth()));
+      builder.addExtension(CertificateExtensions.serverKeyUsage(subjectKey));
+      builder.addExtension(CertificateExtensions.serverExtendedKeyUsage(profile.clientAuth()));
       builder.addExtension(
-          ServerExtensions.subjectAltName(profile.dnsNames(), profile.ipAddresses(), subject.isEmpty()));
+          CertificateExtensions.subjectAltName(
+              profile.dnsNames(), profile.ipAddresses(), subject.isEmpty()));
       builder.addExtension(
-          Extension.subjectKeyIdentifier, false, ServerExtensions.keyIdentifier(subjectKey.info()));
+          Extension.subjectKeyIdentifier,
+          false,
+          CertificateExtensions.keyIdentifier(subjectKey.info()));
       builder.addExtension(
           Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(authorityKeyId));
     } catch (IOException e) {

@@ -16,17 +16,17 @@ import org.hostpki.model.CsrFacts;
 import org.hostpki.model.Subject;
 
 /**
- * PKCS#10 certification requests: writing one for this host's key (for an external CA), and
- * reading one (from an external CA's point of view, for {@code hostpki sign}).
+ * PKCS#10 certification requests: writing one for this host's key (for an external CA), and reading
+ * one (from an external CA's point of view, for {@code hostpki sign}).
  */
 public final class CertificationRequest {
   private CertificationRequest() {}
 
   /**
-   * A request signed by {@code key}, as PEM ({@code CERTIFICATE REQUEST}), with an
-   * extensionRequest for the SANs, keyUsage and extended key usage a server certificate needs.
-   * The subject gets the first DNS name as commonName when it has none, as server certificates
-   * do ({@link ServerProfile#effectiveSubject()}).
+   * A request signed by {@code key}, as PEM ({@code CERTIFICATE REQUEST}), with an extensionRequest
+   * for the SANs, keyUsage and extended key usage a server certificate needs. The subject gets the
+   * first DNS name as commonName when it has none, as server certificates do ({@link
+   * ServerProfile#effectiveSubject()}).
    *
    * @throws IllegalArgumentException when there is neither a DNS name nor an IP address
    */
@@ -41,7 +41,9 @@ public final class CertificationRequest {
     return create(subject, dnsNames, ipAddresses, clientAuth, key, new SecureRandom());
   }
 
-  /** As {@link #create(Subject, List, List, boolean, KeyMaterial)}, with the signing nonce's source. */
+  /**
+   * As {@link #create(Subject, List, List, boolean, KeyMaterial)}, with the signing nonce's source.
+   */
   public static byte[] create(
       Subject subject,
       List<String> dnsNames,
@@ -62,9 +64,9 @@ public final class CertificationRequest {
       requested =
           new Extensions(
               new Extension[] {
-                ServerExtensions.subjectAltName(names, ips, effective.isEmpty()),
-                ServerExtensions.serverKeyUsage(key.publicKey()),
-                ServerExtensions.serverExtendedKeyUsage(clientAuth)
+                CertificateExtensions.subjectAltName(names, ips, effective.isEmpty()),
+                CertificateExtensions.serverKeyUsage(key.publicKey()),
+                CertificateExtensions.serverExtendedKeyUsage(clientAuth)
               });
     } catch (IOException e) {
       throw new IllegalStateException("encoding request extensions cannot fail", e);

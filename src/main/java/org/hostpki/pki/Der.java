@@ -62,8 +62,11 @@ final class Der {
           + " are present";
     }
     if (declared < data.length) {
-      return "it has " + (data.length - declared) + " bytes of trailing data after its "
-          + declared + "-byte DER structure";
+      return "it has "
+          + (data.length - declared)
+          + " bytes of trailing data after its "
+          + declared
+          + "-byte DER structure";
     }
     return null;
   }

@@ -2,8 +2,8 @@ package org.hostpki.pki;
 
 /**
  * Bytes that are not the key, certificate, request or PKCS#12 file they were meant to be. The
- * message is the reason only ("contains a PRIVATE KEY, not a certificate"); the caller prefixes
- * it with the file name, which it knows and this package does not.
+ * message is the reason only ("contains a PRIVATE KEY, not a certificate"); the caller prefixes it
+ * with the file name, which it knows and this package does not.
  */
 public final class InvalidMaterialException extends Exception {
   public InvalidMaterialException(String reason) {

@@ -18,6 +18,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
@@ -39,15 +40,14 @@ import org.bouncycastle.crypto.params.RSAPrivateCrtKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
-import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
 
 /**
- * A private key together with its public key: EC on a named curve, RSA, or Ed25519. The public
- * key is always derived from the private one, never trusted from a file. {@link #toString()} shows
- * the kind and the public key's fingerprint only.
+ * A private key together with its public key: EC on a named curve, RSA, or Ed25519. The public key
+ * is always derived from the private one, never trusted from a file. {@link #toString()} shows the
+ * kind and the public key's fingerprint only.
  */
 public final class KeyMaterial {
   private static final BigInteger RSA_PUBLIC_EXPONENT = BigInteger.valueOf(65537);
@@ -57,7 +57,9 @@ public final class KeyMaterial {
   private final SubjectPublicKey publicKey;
 
   private KeyMaterial(
-      PrivateKeyInfo privateKeyInfo, AsymmetricKeyParameter privateKey, SubjectPublicKey publicKey) {
+      PrivateKeyInfo privateKeyInfo,
+      AsymmetricKeyParameter privateKey,
+      SubjectPublicKey publicKey) {
     this.privateKeyInfo = privateKeyInfo;
     this.privateKey = privateKey;
     this.publicKey = publicKey;
@@ -70,11 +72,13 @@ public final class KeyMaterial {
     AsymmetricCipherKeyPair pair;
     if (spec instanceof KeySpec.Ec ec) {
       ECKeyPairGenerator generator = new ECKeyPairGenerator();
-      generator.init(new ECKeyGenerationParameters(namedCurve(SubjectPublicKey.oidOf(ec.curve())), random));
+      generator.init(
+          new ECKeyGenerationParameters(namedCurve(SubjectPublicKey.oidOf(ec.curve())), random));
       pair = generator.generateKeyPair();
     } else if (spec instanceof KeySpec.Rsa rsa) {
       if (rsa.size() < KeySpec.Rsa.MINIMUM_SIZE) {
-        throw new IllegalArgumentException("RSA keys must have at least 2048 bits, not " + rsa.size());
+        throw new IllegalArgumentException(
+            "RSA keys must have at least 2048 bits, not " + rsa.size());
       }
       RSAKeyPairGenerator generator = new RSAKeyPairGenerator();
       generator.init(new RSAKeyGenerationParameters(RSA_PUBLIC_EXPONENT, random, rsa.size(), 100));
@@ -109,9 +113,10 @@ public final class KeyMaterial {
                   + " convert with openssl pkey -inform DER -in KEY -out KEY.pem"
               : "holds no PEM private key: no -----BEGIN PRIVATE KEY----- line");
     }
+    List<PemText.Block> blocks = PemText.blocks(pem);
     List<PemText.Block> keys = new ArrayList<>();
     PemText.Block ecParameters = null;
-    for (PemText.Block block : PemText.blocks(pem)) {
+    for (PemText.Block block : blocks) {
       switch (block.label()) {
         case "PRIVATE KEY":
         case "RSA PRIVATE KEY":
@@ -142,15 +147,20 @@ public final class KeyMaterial {
     if (keys.isEmpty()) {
       throw new InvalidMaterialException(
           "contains no private key; found "
-              + describeLabels(PemText.blocks(pem))
-              + (PemText.blocks(pem).stream().anyMatch(b -> b.label().endsWith("CERTIFICATE"))
+              + describeLabels(blocks)
+              + (blocks.stream().anyMatch(b -> b.label().endsWith("CERTIFICATE"))
                   ? " (a certificate, not a private key)"
                   : ""));
     }
     if (keys.size() > 1) {
       throw new InvalidMaterialException(
-          "holds " + keys.size() + " private keys (" + keys.get(0).describe() + ", "
-              + keys.get(1).describe() + "); expected exactly one");
+          "holds "
+              + keys.size()
+              + " private keys ("
+              + keys.get(0).describe()
+              + ", "
+              + keys.get(1).describe()
+              + "); expected exactly one");
     }
     PemText.Block block = keys.get(0);
     PemText.Decoded decoded = PemText.decode(pem, block);
@@ -159,11 +169,16 @@ public final class KeyMaterial {
     }
     String shape = Der.shapeProblem(decoded.content());
     if (shape != null) {
-      throw new InvalidMaterialException(block.describe() + " is not a valid private key: " + shape);
+      throw new InvalidMaterialException(
+          block.describe() + " is not a valid private key: " + shape);
     }
     PrivateKeyInfo info;
     try {
-      info = toPkcs8(block.label(), decoded.content(), ecParameters == null ? null : PemText.decode(pem, ecParameters).content());
+      info =
+          toPkcs8(
+              block.label(),
+              decoded.content(),
+              ecParameters == null ? null : PemText.decode(pem, ecParameters).content());
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException(
           block.describe() + " is not a valid private key: " + Der.reason(e), e);
@@ -208,14 +223,19 @@ public final class KeyMaterial {
       key = PrivateKeyFactory.createKey(info);
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException(
-          where + "is not a private key hostpki can use: " + Der.reason(e)
-              + " (supported: EC P-256/P-384/P-521, RSA, Ed25519)", e);
+          where
+              + "is not a private key hostpki can use: "
+              + Der.reason(e)
+              + " (supported: EC P-256/P-384/P-521, RSA, Ed25519)",
+          e);
     }
     if (!(key instanceof ECPrivateKeyParameters
         || key instanceof RSAPrivateCrtKeyParameters
         || key instanceof Ed25519PrivateKeyParameters)) {
       throw new InvalidMaterialException(
-          where + "holds a key of algorithm " + info.getPrivateKeyAlgorithm().getAlgorithm().getId()
+          where
+              + "holds a key of algorithm "
+              + info.getPrivateKeyAlgorithm().getAlgorithm().getId()
               + "; hostpki uses EC P-256/P-384/P-521, RSA and Ed25519 keys");
     }
     if (key instanceof ECPrivateKeyParameters ec) {
@@ -260,7 +280,8 @@ public final class KeyMaterial {
     throw new IllegalArgumentException("unsupported key " + privateKey.getClass().getSimpleName());
   }
 
-  private static PrivateKeyInfo privateKeyInfo(AsymmetricKeyParameter privateKey) throws IOException {
+  private static PrivateKeyInfo privateKeyInfo(AsymmetricKeyParameter privateKey)
+      throws IOException {
     if (privateKey instanceof Ed25519PrivateKeyParameters ed) {
       // PKCS#8 v1 without the public key, as OpenSSL writes it: older JDKs refuse v2.
       return new PrivateKeyInfo(
@@ -330,9 +351,26 @@ public final class KeyMaterial {
     return privateKey;
   }
 
+  /**
+   * Equal when they are the same key pair, whatever file form they were read from. The public key
+   * decides: it is derived from the private key and encoded the same way every time.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KeyMaterial other && publicKey.equals(other.publicKey);
+  }
+
+  @Override
+  public int hashCode() {
+    return publicKey.hashCode();
+  }
+
   @Override
   public String toString() {
-    return "KeyMaterial[" + publicKey.spec().map(Object::toString).orElse("other")
-        + ", public key " + publicKey.fingerprint() + "]";
+    return "KeyMaterial["
+        + publicKey.spec().map(Object::toString).orElse("other")
+        + ", public key "
+        + publicKey.fingerprint()
+        + "]";
   }
 }

@@ -50,8 +50,11 @@ public final class ParsedCsr {
         if (block.label().equals(PEM_LABEL) || block.label().equals("NEW " + PEM_LABEL)) {
           if (found != null) {
             throw new InvalidMaterialException(
-                "holds more than one certificate request (" + found.describe() + ", "
-                    + block.describe() + ")");
+                "holds more than one certificate request ("
+                    + found.describe()
+                    + ", "
+                    + block.describe()
+                    + ")");
           }
           found = block;
         } else if (block.isPrivateKey()) {
@@ -97,7 +100,9 @@ public final class ParsedCsr {
     List<String> dnsNames = new ArrayList<>();
     List<InetAddress> ips = new ArrayList<>();
     GeneralNames names =
-        requested == null ? null : GeneralNames.fromExtensions(requested, Extension.subjectAlternativeName);
+        requested == null
+            ? null
+            : GeneralNames.fromExtensions(requested, Extension.subjectAlternativeName);
     if (names != null) {
       for (GeneralName name : names.getNames()) {
         if (name.getTagNo() == GeneralName.dNSName) {

@@ -16,9 +16,9 @@ import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.SignedData;
 
 /**
- * Reading certificates from whatever users hand over, and writing PEM bundles. Input is the
- * whole file in memory: PEM with one or many CERTIFICATE blocks, one DER certificate, or a PKCS#7
- * bundle ({@code .p7b}, PEM or DER), told apart by content, not by file name.
+ * Reading certificates from whatever users hand over, and writing PEM bundles. Input is the whole
+ * file in memory: PEM with one or many CERTIFICATE blocks, one DER certificate, or a PKCS#7 bundle
+ * ({@code .p7b}, PEM or DER), told apart by content, not by file name.
  */
 public final class Pem {
   private Pem() {}
@@ -32,10 +32,10 @@ public final class Pem {
   }
 
   /**
-   * Reads the certificates in {@code data}, in file order. Refuses, with a reason naming the
-   * block and line: empty input, input without a certificate, private keys, other PEM blocks,
-   * bad or truncated base64, binary garbage outside the blocks, and more than {@code
-   * maxCertificates} certificates. Text outside PEM blocks is ignored, as OpenSSL does.
+   * Reads the certificates in {@code data}, in file order. Refuses, with a reason naming the block
+   * and line: empty input, input without a certificate, private keys, other PEM blocks, bad or
+   * truncated base64, binary garbage outside the blocks, and more than {@code maxCertificates}
+   * certificates. Text outside PEM blocks is ignored, as OpenSSL does.
    */
   public static List<Certificate> readCertificates(byte[] data, int maxCertificates)
       throws InvalidMaterialException {
@@ -99,7 +99,8 @@ public final class Pem {
           if (shape != null) {
             throw new InvalidMaterialException(block.describe() + " is not valid PKCS#7: " + shape);
           }
-          certificates.addAll(pkcs7(content, block.describe() + " ", max - certificates.size(), max));
+          certificates.addAll(
+              pkcs7(content, block.describe() + " ", max - certificates.size(), max));
           break;
         default:
           throw new InvalidMaterialException(
@@ -125,7 +126,8 @@ public final class Pem {
     String shape = Der.shapeProblem(der);
     if (shape != null) {
       throw new InvalidMaterialException(
-          block.describe() + " is "
+          block.describe()
+              + " is "
               + (shape.startsWith("it is cut short") ? "truncated: " : "not a valid certificate: ")
               + shape);
     }
@@ -191,10 +193,17 @@ public final class Pem {
       }
       checkLimit(max - room + certificates.size() + 1, max);
       try {
-        certificates.add(Certificate.fromDer(element.toASN1Primitive().getEncoded(ASN1Encoding.DER)));
+        certificates.add(
+            Certificate.fromDer(element.toASN1Primitive().getEncoded(ASN1Encoding.DER)));
       } catch (IOException e) {
-        throw new InvalidMaterialException(where + "certificate " + (i + 1) + " in the PKCS#7 bundle"
-            + " cannot be encoded: " + Der.reason(e), e);
+        throw new InvalidMaterialException(
+            where
+                + "certificate "
+                + (i + 1)
+                + " in the PKCS#7 bundle"
+                + " cannot be encoded: "
+                + Der.reason(e),
+            e);
       } catch (InvalidMaterialException e) {
         throw new InvalidMaterialException(
             where + "certificate " + (i + 1) + " in the PKCS#7 bundle " + e.getMessage(), e);

@@ -10,10 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The blocks of a PEM text (RFC 7468), found in one pass over the bytes and decoded on demand.
- * Text outside blocks is ignored, as OpenSSL does (files often carry {@code subject=} lines or
- * "Bag Attributes"), but binary bytes outside blocks are refused: they mean a corrupt file or the
- * wrong file, not a comment.
+ * The blocks of a PEM text (RFC 7468), found in one pass over the bytes and decoded on demand. Text
+ * outside blocks is ignored, as OpenSSL does (files often carry {@code subject=} lines or "Bag
+ * Attributes"), but binary bytes outside blocks are refused: they mean a corrupt file or the wrong
+ * file, not a comment.
  */
 final class PemText {
   private PemText() {}
@@ -166,7 +166,9 @@ final class PemText {
                     + " has invalid base64 at line "
                     + line
                     + ": "
-                    + (padding && isBase64(b) ? "data after '=' padding" : "unexpected " + show(b)));
+                    + (padding && isBase64(b)
+                        ? "data after '=' padding"
+                        : "unexpected " + show(b)));
           }
           base64[length++] = b;
         }
@@ -187,7 +189,8 @@ final class PemText {
     try {
       return new Decoded(headers, Base64.getDecoder().decode(Arrays.copyOf(base64, length)));
     } catch (IllegalArgumentException e) {
-      throw new InvalidMaterialException(block.describe() + " has invalid base64: " + e.getMessage());
+      throw new InvalidMaterialException(
+          block.describe() + " has invalid base64: " + e.getMessage());
     }
   }
 
@@ -207,7 +210,8 @@ final class PemText {
   static int firstBinaryByte(byte[] data, int from, int to) {
     for (int i = from; i < to; i++) {
       int b = data[i] & 0xff;
-      if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != 0x0b && b != 0x0c) || b == 0x7f) {
+      if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != 0x0b && b != 0x0c)
+          || b == 0x7f) {
         return i;
       }
     }
@@ -230,11 +234,15 @@ final class PemText {
 
   private static String boundaryLabel(byte[] data, int s, int e, byte[] prefix) {
     int length = e - s;
-    if (length < prefix.length + DASHES.length || !regionMatches(data, s, prefix)
+    if (length < prefix.length + DASHES.length
+        || !regionMatches(data, s, prefix)
         || !regionMatches(data, e - DASHES.length, DASHES)) {
       return null;
     }
-    return new String(data, s + prefix.length, length - prefix.length - DASHES.length,
+    return new String(
+        data,
+        s + prefix.length,
+        length - prefix.length - DASHES.length,
         StandardCharsets.ISO_8859_1);
   }
 
@@ -268,7 +276,10 @@ final class PemText {
   }
 
   private static boolean isBase64(byte b) {
-    return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '+'
+    return (b >= 'A' && b <= 'Z')
+        || (b >= 'a' && b <= 'z')
+        || (b >= '0' && b <= '9')
+        || b == '+'
         || b == '/';
   }
 

@@ -72,12 +72,12 @@ import org.hostpki.model.Pkcs12Profile;
  *   <li>{@link Pkcs12Profile#MODERN}: PBES2 with PBKDF2-HMAC-SHA256 ({@value #MODERN_ITERATIONS}
  *       iterations) and AES-256-CBC for key and certificates; MAC HMAC-SHA256. The defaults of
  *       OpenSSL 3 and Java 8u301+.
- *   <li>{@link Pkcs12Profile#LEGACY}: pbeWithSHAAnd3-KeyTripleDES-CBC ({@value
- *       #LEGACY_ITERATIONS} iterations) for both; MAC HMAC-SHA1. For older Java and OpenSSL 1.0.
+ *   <li>{@link Pkcs12Profile#LEGACY}: pbeWithSHAAnd3-KeyTripleDES-CBC ({@value #LEGACY_ITERATIONS}
+ *       iterations) for both; MAC HMAC-SHA1. For older Java and OpenSSL 1.0.
  * </ul>
  *
- * <p>Trusted certificates carry the friendlyName (the alias) and the attribute the JDK uses to
- * mark a trustedCertEntry (Oracle's 2.16.840.1.113894.746875.1.1 = anyExtendedKeyUsage). The JDK
+ * <p>Trusted certificates carry the friendlyName (the alias) and the attribute the JDK uses to mark
+ * a trustedCertEntry (Oracle's 2.16.840.1.113894.746875.1.1 = anyExtendedKeyUsage). The JDK
  * compares aliases ignoring case, so aliases differing only in case are refused.
  *
  * <p>JCA is needed for PBES2 only; each call creates its own {@link BouncyCastleProvider} and
@@ -100,8 +100,7 @@ public final class Pkcs12 {
       new ASN1ObjectIdentifier("2.16.840.1.113894.746875.1.1");
 
   /**
-   * A key store with one private key entry: the key, and its chain leaf first, under {@code
-   * alias}.
+   * A key store with one private key entry: the key, and its chain leaf first, under {@code alias}.
    *
    * @throws IllegalArgumentException when the chain is empty or its leaf does not certify the key
    */
@@ -125,13 +124,16 @@ public final class Pkcs12 {
     DEROctetString localKeyId = new DEROctetString(sha1(chain.get(0).derUnsafe()));
     PKCS12SafeBag[] certificates = new PKCS12SafeBag[chain.size()];
     certificates[0] =
-        certificateBag(chain.get(0), friendlyName(alias), new Attribute(
-            PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DERSet(localKeyId)));
+        certificateBag(
+            chain.get(0),
+            friendlyName(alias),
+            new Attribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DERSet(localKeyId)));
     for (int i = 1; i < chain.size(); i++) {
       certificates[i] = certificateBag(chain.get(i));
     }
     PKCS12SafeBag keyBag =
-        new PKCS12SafeBagBuilder(key.privateKeyInfo(), encryptor(profile, password, random, provider))
+        new PKCS12SafeBagBuilder(
+                key.privateKeyInfo(), encryptor(profile, password, random, provider))
             .addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString(alias))
             .addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, localKeyId)
             .build();
@@ -217,15 +219,15 @@ public final class Pkcs12 {
     for (ContentInfo content : contents) {
       try {
         if (content.getContentType().equals(PKCSObjectIdentifiers.encryptedData)) {
-          encryptions.add(
-              EncryptedData.getInstance(content.getContent()).getEncryptionAlgorithm());
+          encryptions.add(EncryptedData.getInstance(content.getContent()).getEncryptionAlgorithm());
           checkIterations(encryptions.get(encryptions.size() - 1));
           bags.addAll(Arrays.asList(new PKCS12SafeBagFactory(content, decryptor).getSafeBags()));
         } else if (content.getContentType().equals(PKCSObjectIdentifiers.data)) {
           bags.addAll(Arrays.asList(new PKCS12SafeBagFactory(content).getSafeBags()));
         } else {
           throw new InvalidMaterialException(
-              "holds content of type " + content.getContentType().getId()
+              "holds content of type "
+                  + content.getContentType().getId()
                   + " (public-key encrypted PKCS#12 is not supported)");
         }
       } catch (PKCSException e) {
@@ -261,8 +263,10 @@ public final class Pkcs12 {
           }
           byte[] der = ASN1OctetString.getInstance(certBag.getCertValue()).getOctets();
           if (attributes.trusted && attributes.localKeyId == null) {
-            String alias = attributes.friendlyName != null
-                ? attributes.friendlyName : Fingerprint.sha256(der).hex();
+            String alias =
+                attributes.friendlyName != null
+                    ? attributes.friendlyName
+                    : Fingerprint.sha256(der).hex();
             trusted.put(alias, Fingerprint.sha256(der));
           } else {
             others.add(new CertificateBag(der, attributes.localKeyId));
@@ -290,7 +294,8 @@ public final class Pkcs12 {
       keyEntry =
           Optional.of(
               new Pkcs12Facts.KeyEntry(
-                  keyAlias == null ? "" : keyAlias, key.facts().publicKeyFingerprint(),
+                  keyAlias == null ? "" : keyAlias,
+                  key.facts().publicKeyFingerprint(),
                   chain(key, keyId, others)));
     }
     return new Pkcs12Facts(keyEntry, trusted, profileOf(encryptions, pfx));
@@ -360,12 +365,15 @@ public final class Pkcs12 {
     boolean valid;
     try {
       valid =
-          pfx.isMacValid(new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE),
-              password);
+          pfx.isMacValid(
+              new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE), password);
     } catch (PKCSException | RuntimeException e) {
       throw new InvalidMaterialException(
-          "has a MAC hostpki cannot check (" + pfx.getMacAlgorithmID().getAlgorithm().getId()
-              + "): " + Der.reason(e), e);
+          "has a MAC hostpki cannot check ("
+              + pfx.getMacAlgorithmID().getAlgorithm().getId()
+              + "): "
+              + Der.reason(e),
+          e);
     }
     if (!valid) {
       throw new WrongPasswordException(
@@ -375,7 +383,8 @@ public final class Pkcs12 {
     return true;
   }
 
-  private static void checkIterations(AlgorithmIdentifier encryption) throws InvalidMaterialException {
+  private static void checkIterations(AlgorithmIdentifier encryption)
+      throws InvalidMaterialException {
     ASN1Encodable parameters = encryption.getParameters();
     BigInteger iterations = null;
     try {
@@ -389,7 +398,8 @@ public final class Pkcs12 {
                   .getIterationCount();
         }
       } else if (parameters != null) {
-        iterations = org.bouncycastle.asn1.pkcs.PKCS12PBEParams.getInstance(parameters).getIterations();
+        iterations =
+            org.bouncycastle.asn1.pkcs.PKCS12PBEParams.getInstance(parameters).getIterations();
       }
     } catch (RuntimeException e) {
       throw new InvalidMaterialException(
@@ -397,7 +407,9 @@ public final class Pkcs12 {
     }
     if (iterations != null && iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0) {
       throw new InvalidMaterialException(
-          "asks for " + iterations + " key derivation iterations, more than the limit of "
+          "asks for "
+              + iterations
+              + " key derivation iterations, more than the limit of "
               + MAX_ITERATIONS);
     }
   }
@@ -427,7 +439,8 @@ public final class Pkcs12 {
               NISTObjectIdentifiers.id_aes256_CBC);
     } else {
       builder =
-          new JcePKCSPBEOutputEncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)
+          new JcePKCSPBEOutputEncryptorBuilder(
+                  PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)
               .setIterationCount(LEGACY_ITERATIONS);
     }
     try {
@@ -440,7 +453,8 @@ public final class Pkcs12 {
   private static PKCS12MacCalculatorBuilder mac(Pkcs12Profile profile) {
     if (profile == Pkcs12Profile.MODERN) {
       return new BcPKCS12MacCalculatorBuilder(
-              new SHA256Digest(), new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE))
+              new SHA256Digest(),
+              new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE))
           .setIterationCount(MODERN_ITERATIONS);
     }
     return new BcPKCS12MacCalculatorBuilder().setIterationCount(LEGACY_ITERATIONS);
@@ -449,7 +463,8 @@ public final class Pkcs12 {
   private static PKCS12SafeBag certificateBag(Certificate certificate, Attribute... attributes) {
     // Built from the DER directly: no re-encoding of the certificate, which matters at 100,000.
     CertBag bag =
-        new CertBag(PKCSObjectIdentifiers.x509Certificate, new DEROctetString(certificate.derUnsafe()));
+        new CertBag(
+            PKCSObjectIdentifiers.x509Certificate, new DEROctetString(certificate.derUnsafe()));
     SafeBag safeBag =
         attributes.length == 0
             ? new SafeBag(PKCSObjectIdentifiers.certBag, bag)
@@ -458,7 +473,8 @@ public final class Pkcs12 {
   }
 
   private static Attribute friendlyName(String alias) {
-    return new Attribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERSet(new DERBMPString(alias)));
+    return new Attribute(
+        PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERSet(new DERBMPString(alias)));
   }
 
   private static void requireAlias(String alias) {
@@ -489,7 +505,8 @@ public final class Pkcs12 {
           continue;
         }
         ASN1Encodable value = attribute.getAttrValues().getObjectAt(0);
-        if (type.equals(PKCSObjectIdentifiers.pkcs_9_at_friendlyName) && value instanceof ASN1String s) {
+        if (type.equals(PKCSObjectIdentifiers.pkcs_9_at_friendlyName)
+            && value instanceof ASN1String s) {
           friendlyName = s.getString();
         } else if (type.equals(PKCSObjectIdentifiers.pkcs_9_at_localKeyId)
             && value instanceof ASN1OctetString octets) {

@@ -11,8 +11,8 @@ import java.util.Objects;
 import org.hostpki.model.Subject;
 
 /**
- * What a server (TLS leaf) certificate says: a subject, the names it covers, how long it lasts,
- * and whether it may also authenticate as a client. DNS names are stored lower-case in their ASCII
+ * What a server (TLS leaf) certificate says: a subject, the names it covers, how long it lasts, and
+ * whether it may also authenticate as a client. DNS names are stored lower-case in their ASCII
  * (IDNA) form; duplicates are dropped, order kept.
  *
  * @param subject the subject; without a commonName, the first DNS name becomes it
@@ -50,7 +50,8 @@ public record ServerProfile(
   }
 
   static Subject effectiveSubject(Subject subject, List<String> dnsNames) {
-    if (subject.commonName().isPresent() || dnsNames.isEmpty()
+    if (subject.commonName().isPresent()
+        || dnsNames.isEmpty()
         || dnsNames.get(0).length() > MAX_COMMON_NAME) {
       return subject;
     }
@@ -61,6 +62,9 @@ public record ServerProfile(
     LinkedHashSet<String> out = new LinkedHashSet<>();
     for (String name : names) {
       Objects.requireNonNull(name, "DNS name");
+      if (name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("not a DNS name: '" + name + "'");
+      }
       String ascii = name.chars().allMatch(c -> c < 0x80) ? name : IDN.toASCII(name);
       out.add(ascii.toLowerCase(Locale.ROOT));
     }

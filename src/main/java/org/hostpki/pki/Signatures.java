@@ -81,7 +81,8 @@ final class Signatures {
     if (privateKey instanceof Ed25519PrivateKeyParameters) {
       return "Ed25519";
     }
-    throw new IllegalArgumentException("cannot sign with a " + privateKey.getClass().getSimpleName());
+    throw new IllegalArgumentException(
+        "cannot sign with a " + privateKey.getClass().getSimpleName());
   }
 
   /** A signer for the key, drawing any per-signature randomness (ECDSA's k) from {@code random}. */
@@ -90,7 +91,8 @@ final class Signatures {
     String name = algorithmFor(privateKey);
     BcContentSignerBuilder builder;
     if (name.equals("Ed25519")) {
-      builder = new BcEdECContentSignerBuilder(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519));
+      builder =
+          new BcEdECContentSignerBuilder(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519));
     } else {
       AlgorithmIdentifier signature = new DefaultSignatureAlgorithmIdentifierFinder().find(name);
       AlgorithmIdentifier digest = new DefaultDigestAlgorithmIdentifierFinder().find(signature);

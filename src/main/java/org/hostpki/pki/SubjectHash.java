@@ -42,7 +42,8 @@ public final class SubjectHash {
       for (RDN rdn : certificate.holder().getSubject().getRDNs()) {
         ASN1EncodableVector entries = new ASN1EncodableVector();
         for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
-          entries.add(new DERSequence(new ASN1Encodable[] {atv.getType(), canonical(atv.getValue())}));
+          entries.add(
+              new DERSequence(new ASN1Encodable[] {atv.getType(), canonical(atv.getValue())}));
         }
         canonical.write(new DERSet(entries).getEncoded(ASN1Encoding.DER)); // DER sorts the SET
       }
@@ -113,7 +114,9 @@ public final class SubjectHash {
       StringBuilder sb = new StringBuilder(octets.length / 4);
       for (int i = 0; i + 3 < octets.length; i += 4) {
         int codePoint =
-            (octets[i] & 0xff) << 24 | (octets[i + 1] & 0xff) << 16 | (octets[i + 2] & 0xff) << 8
+            (octets[i] & 0xff) << 24
+                | (octets[i + 1] & 0xff) << 16
+                | (octets[i + 2] & 0xff) << 8
                 | (octets[i + 3] & 0xff);
         if (!Character.isValidCodePoint(codePoint)) {
           return null; // OpenSSL fails to canonicalise it too; keep the value as it is

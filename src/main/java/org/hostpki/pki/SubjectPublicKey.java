@@ -155,7 +155,10 @@ public final class SubjectPublicKey {
 
   @Override
   public String toString() {
-    return "SubjectPublicKey[" + spec().map(Object::toString).orElse("other") + ", "
-        + fingerprint() + "]";
+    return "SubjectPublicKey["
+        + spec().map(Object::toString).orElse("other")
+        + ", "
+        + fingerprint()
+        + "]";
   }
 }

@@ -12,12 +12,11 @@
  *   <li>Randomness and time are always passed in ({@link java.security.SecureRandom}, {@link
  *       java.time.Instant}); nothing here reads the clock.
  *   <li>Input a user can get wrong (a file's bytes, a password) fails with a checked {@link
- *       org.hostpki.pki.InvalidMaterialException} or {@link
- *       org.hostpki.pki.WrongPasswordException} whose message says what is wrong without naming
- *       the file: the caller knows the file and prefixes it. Programming errors (a null, a server
- *       profile without names) are unchecked {@link java.lang.IllegalArgumentException}s.
- *   <li>Callers read whole files into memory and hand over bytes; parsing never streams from
- *       disk.
+ *       org.hostpki.pki.InvalidMaterialException} or {@link org.hostpki.pki.WrongPasswordException}
+ *       whose message says what is wrong without naming the file: the caller knows the file and
+ *       prefixes it. Programming errors (a null, a server profile without names) are unchecked
+ *       {@link java.lang.IllegalArgumentException}s.
+ *   <li>Callers read whole files into memory and hand over bytes; parsing never streams from disk.
  * </ul>
  */
 package org.hostpki.pki;

@@ -47,9 +47,12 @@ class KeyMaterialTest {
 
   @Test
   void testPkcs8Pem_isUnencryptedPkcs8With64Columns() {
-    String pem = new String(TestPki.key(TestPki.RSA2048, "a").pkcs8Pem(), StandardCharsets.US_ASCII);
+    String pem =
+        new String(TestPki.key(TestPki.RSA2048, "a").pkcs8Pem(), StandardCharsets.US_ASCII);
 
-    assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
+    assertThat(pem)
+        .startsWith("-----BEGIN PRIVATE KEY-----\n")
+        .endsWith("-----END PRIVATE KEY-----\n");
     assertThat(pem.lines().filter(l -> !l.startsWith("-----"))).allMatch(l -> l.length() <= 64);
     assertThat(pem.lines().skip(1).findFirst().orElseThrow()).hasSize(64);
   }
@@ -71,17 +74,35 @@ class KeyMaterialTest {
 
   static Stream<Arguments> opensslKeys() {
     return Stream.of(
-        Arguments.of("EC P-256 PKCS#8", TestPki.P256,
-            new String[] {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "k.pem"}),
-        Arguments.of("EC P-521 PKCS#8", TestPki.P521,
-            new String[] {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "k.pem"}),
-        Arguments.of("EC P-384 traditional with parameters", TestPki.P384,
+        Arguments.of(
+            "EC P-256 PKCS#8",
+            TestPki.P256,
+            new String[] {
+              "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "k.pem"
+            }),
+        Arguments.of(
+            "EC P-521 PKCS#8",
+            TestPki.P521,
+            new String[] {
+              "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "k.pem"
+            }),
+        Arguments.of(
+            "EC P-384 traditional with parameters",
+            TestPki.P384,
             new String[] {"ecparam", "-genkey", "-name", "secp384r1", "-out", "k.pem"}),
-        Arguments.of("RSA 2048 PKCS#8", TestPki.RSA2048,
-            new String[] {"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "k.pem"}),
-        Arguments.of("RSA 2048 traditional", TestPki.RSA2048,
+        Arguments.of(
+            "RSA 2048 PKCS#8",
+            TestPki.RSA2048,
+            new String[] {
+              "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "k.pem"
+            }),
+        Arguments.of(
+            "RSA 2048 traditional",
+            TestPki.RSA2048,
             new String[] {"genrsa", "-traditional", "-out", "k.pem", "2048"}),
-        Arguments.of("Ed25519 PKCS#8", TestPki.ED25519,
+        Arguments.of(
+            "Ed25519 PKCS#8",
+            TestPki.ED25519,
             new String[] {"genpkey", "-algorithm", "ED25519", "-out", "k.pem"}));
   }
 
@@ -92,8 +113,17 @@ class KeyMaterialTest {
     OpenSsl.assumeAvailable();
     byte[] pem = OpenSsl.runAndRead(dir, dir.resolve("k.pem"), generate);
     byte[] publicDer =
-        OpenSsl.runAndRead(dir, dir.resolve("pub.der"),
-            "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("pub.der"),
+            "pkey",
+            "-in",
+            "k.pem",
+            "-pubout",
+            "-outform",
+            "DER",
+            "-out",
+            "pub.der");
 
     KeyMaterial key = KeyMaterial.fromPem(pem);
 
@@ -109,8 +139,17 @@ class KeyMaterialTest {
     Files.write(dir.resolve("k.pem"), key.pkcs8Pem());
 
     byte[] publicDer =
-        OpenSsl.runAndRead(dir, dir.resolve("pub.der"),
-            "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("pub.der"),
+            "pkey",
+            "-in",
+            "k.pem",
+            "-pubout",
+            "-outform",
+            "DER",
+            "-out",
+            "pub.der");
 
     assertThat(Fingerprint.sha256(publicDer)).isEqualTo(key.facts().publicKeyFingerprint());
   }
@@ -119,8 +158,19 @@ class KeyMaterialTest {
   void testFromPem_encryptedPkcs8IsRefused() throws Exception {
     OpenSsl.assumeAvailable();
     byte[] pem =
-        OpenSsl.runAndRead(dir, dir.resolve("k.pem"), "genpkey", "-algorithm", "EC",
-            "-pkeyopt", "ec_paramgen_curve:P-256", "-aes256", "-pass", "pass:secret", "-out", "k.pem");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("k.pem"),
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-aes256",
+            "-pass",
+            "pass:secret",
+            "-out",
+            "k.pem");
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
         .isInstanceOf(InvalidMaterialException.class)
@@ -133,8 +183,18 @@ class KeyMaterialTest {
     OpenSsl.assumeAvailable();
     OpenSsl.run(dir, "genrsa", "-traditional", "-out", "plain.pem", "2048").assertSuccess();
     byte[] pem =
-        OpenSsl.runAndRead(dir, dir.resolve("k.pem"), "rsa", "-traditional", "-in", "plain.pem",
-            "-aes256", "-passout", "pass:secret", "-out", "k.pem");
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("k.pem"),
+            "rsa",
+            "-traditional",
+            "-in",
+            "plain.pem",
+            "-aes256",
+            "-passout",
+            "pass:secret",
+            "-out",
+            "k.pem");
     assertThat(new String(pem, StandardCharsets.US_ASCII)).contains("Proc-Type: 4,ENCRYPTED");
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
@@ -207,7 +267,10 @@ class KeyMaterialTest {
 
   @Test
   void testFromPem_openSshKeyIsRefusedWithAHint() {
-    String pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+            + "b3BlbnNzaC1rZXktdjEAAAAA\n"
+            + "-----END OPENSSH PRIVATE KEY-----\n";
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(pem.getBytes(StandardCharsets.US_ASCII)))
         .isInstanceOf(InvalidMaterialException.class)
@@ -219,11 +282,27 @@ class KeyMaterialTest {
   void testFromPem_unsupportedAlgorithmIsRefused() throws Exception {
     OpenSsl.assumeAvailable();
     byte[] pem =
-        OpenSsl.runAndRead(dir, dir.resolve("k.pem"), "genpkey", "-algorithm", "X25519", "-out", "k.pem");
+        OpenSsl.runAndRead(
+            dir, dir.resolve("k.pem"), "genpkey", "-algorithm", "X25519", "-out", "k.pem");
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
         .isInstanceOf(InvalidMaterialException.class)
         .hasMessageContaining("EC P-256/P-384/P-521, RSA");
+  }
+
+  @Test
+  void testEquals_sameKeyFromAnotherFileForm() throws Exception {
+    OpenSsl.assumeAvailable();
+    OpenSsl.run(dir, "ecparam", "-genkey", "-name", "prime256v1", "-out", "traditional.pem")
+        .assertSuccess();
+    OpenSsl.run(dir, "pkey", "-in", "traditional.pem", "-out", "pkcs8.pem").assertSuccess();
+
+    KeyMaterial traditional =
+        KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("traditional.pem")));
+    KeyMaterial pkcs8 = KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("pkcs8.pem")));
+
+    assertThat(traditional).isEqualTo(pkcs8).hasSameHashCodeAs(pkcs8);
+    assertThat(traditional).isNotEqualTo(TestPki.key(TestPki.P256, "a"));
   }
 
   @Test

@@ -42,8 +42,13 @@ final class TestPki {
 
   static Subject subject(String cn, String o, String c) {
     return new Subject(
-        Optional.ofNullable(cn), Optional.ofNullable(o), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.ofNullable(c), Optional.empty());
+        Optional.ofNullable(cn),
+        Optional.ofNullable(o),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.ofNullable(c),
+        Optional.empty());
   }
 
   static InetAddress ip(String text) {
@@ -52,7 +57,10 @@ final class TestPki {
 
   static Certificate ca(KeySpec spec) {
     return new CertificateIssuer(RANDOM)
-        .selfSignedCa(subject("Test CA " + spec, "Example Corp", "US"), key(spec, "ca"), NOW,
+        .selfSignedCa(
+            subject("Test CA " + spec, "Example Corp", "US"),
+            key(spec, "ca"),
+            NOW,
             Duration.ofDays(3650));
   }
 
@@ -63,7 +71,11 @@ final class TestPki {
 
   static Certificate server(KeySpec caSpec, Certificate ca, KeySpec serverSpec) {
     return new CertificateIssuer(RANDOM)
-        .server(profile("portal.example.com", "portal"), key(serverSpec, "server"), ca,
-            key(caSpec, "ca"), NOW);
+        .server(
+            profile("portal.example.com", "portal"),
+            key(serverSpec, "server"),
+            ca,
+            key(caSpec, "ca"),
+            NOW);
   }
 }

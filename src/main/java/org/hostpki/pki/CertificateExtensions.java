@@ -16,9 +16,9 @@ import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
 
-/** The extensions of a server certificate or request, built the same way for both. */
-final class ServerExtensions {
-  private ServerExtensions() {}
+/** Extensions of the certificates and requests hostpki makes, built one way for all of them. */
+final class CertificateExtensions {
+  private CertificateExtensions() {}
 
   /** dNSName entries, then iPAddress entries; critical when the subject is empty (RFC 5280). */
   static Extension subjectAltName(List<String> dnsNames, List<InetAddress> ips, boolean critical)

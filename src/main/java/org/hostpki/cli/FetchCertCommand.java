@@ -1,0 +1,182 @@
+package org.hostpki.cli;
+
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hostpki.remote.AddressResolver;
+import org.hostpki.remote.ChainJson;
+import org.hostpki.remote.ChainText;
+import org.hostpki.remote.Endpoint;
+import org.hostpki.remote.PemCertificates;
+import org.hostpki.remote.PresentedChain;
+import org.hostpki.remote.TlsCertificateFetcher;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hostpki fetch-cert HOST[:PORT]}: shows the chain a device presents so the operator can
+ * confirm it before trusting it, and with {@code -o} saves it as PEM for a trust directory.
+ */
+@Command(
+    name = "fetch-cert",
+    description = {
+      "Show the certificate chain a TLS server presents, leaf first, to confirm a device's"
+          + " certificate before you trust it.",
+      "Nothing is trusted and no data is sent: compare the SHA-256 fingerprint with the one the"
+          + " device's console, label or owner gives you."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki fetch-cert bmc-01.example.com",
+      "  hostpki fetch-cert 192.0.2.20:8443 --servername bmc-01.example.com -o bmc.pem",
+      "  hostpki fetch-cert [2001:db8::20]:636 --chain -o ldap-chain.pem --output json"
+    })
+final class FetchCertCommand implements Callable<Integer> {
+  private final Environment environment;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "HOST[:PORT]",
+      converter = EndpointConverter.class,
+      description = "A host name, an IPv4 address or an IPv6 address in brackets ([::1]:8443); port 443 by default.")
+  Endpoint endpoint;
+
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "FILE",
+      description = "Also write the leaf certificate as PEM to FILE (replacing it), ready for a trust directory.")
+  String out;
+
+  @Option(names = "--chain", description = "With -o: write every presented certificate, leaf first, not only the leaf.")
+  boolean chain;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = TimeoutConverter.class,
+      description = "Limit for each of name lookup, connect and handshake: 10s, 1500ms, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(
+      names = "--servername",
+      paramLabel = "NAME",
+      description = "The name to send as SNI (default: HOST when it is a name; none for an address).")
+  String serverName;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  enum Format {
+    text,
+    json
+  }
+
+  FetchCertCommand(Environment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    Endpoint target = endpoint;
+    if (serverName != null) {
+      try {
+        target = endpoint.withServerName(serverName);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--servername: " + e.getMessage());
+      }
+    }
+    if (chain && out == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--chain chooses what -o writes: give -o FILE as well");
+    }
+    TlsCertificateFetcher fetcher = new TlsCertificateFetcher(timeout, AddressResolver.system(), new SecureRandom());
+    PresentedChain presented = fetcher.fetch(target);
+
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    presented.handshakeProblem()
+        .ifPresent(p -> stderr.println("warning: the TLS handshake with " + presented.endpoint() + " did not complete: " + p));
+    String report =
+        format == Format.json
+            ? ChainJson.render(presented, environment.clock().instant())
+            : ChainText.render(presented, environment.clock().instant());
+    stdout.print(report);
+    stdout.flush();
+    if (out != null) {
+      List<X509Certificate> written = chain ? presented.certificates() : List.of(presented.leaf());
+      PemCertificates.write(environment.resolve(out), written);
+      String what =
+          !chain
+              ? "the leaf certificate"
+              : written.size() == 1
+                  ? "the only certificate presented (the leaf)"
+                  : "all " + written.size() + " certificates, leaf first,";
+      stderr.println("wrote " + what + " as PEM to " + out);
+    }
+    stderr.flush();
+    return ExitCodes.OK;
+  }
+
+  /** HOST[:PORT] syntax errors are usage errors (exit 64), reported before any connection. */
+  static final class EndpointConverter implements CommandLine.ITypeConverter<Endpoint> {
+    @Override
+    public Endpoint convert(String value) {
+      try {
+        return Endpoint.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** {@code 10s}, {@code 1500ms}, {@code 2m}, or ISO-8601 {@code PT10S}; positive. */
+  static final class TimeoutConverter implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    @Override
+    public Duration convert(String value) {
+      Duration d;
+      Matcher m = SHORT.matcher(value.strip().toLowerCase(Locale.ROOT));
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        d = switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          default -> Duration.ofMinutes(n);
+        };
+      } else {
+        try {
+          d = Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+          throw new CommandLine.TypeConversionException(
+              "'" + value + "' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S");
+        }
+      }
+      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is out of range: a timeout is more than 0 and at most 1h");
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package org.hostpki.remote;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.security.auth.x500.X500Principal;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.IpAddresses;
+
+/**
+ * What an operator checks of one presented certificate before trusting it, read with the JDK's
+ * own X.509 parser.
+ *
+ * @param position 0 for the leaf, then each certificate in the order the server sent them
+ * @param subject the subject in OpenSSL's one-line order: {@code C=US, O=Example Corp, CN=x}
+ * @param issuer the issuer, in the same form
+ * @param alternativeNames the subjectAltName entries in certificate order
+ * @param ca whether basicConstraints says cA
+ * @param selfSigned whether the issuer is the subject and the certificate's own key verifies it
+ * @param fingerprint SHA-256 of the DER, as {@code openssl x509 -fingerprint -sha256} shows it
+ *     with {@link Fingerprint#colonHex()}
+ */
+public record PresentedCertificate(
+    int position,
+    String subject,
+    String issuer,
+    Instant notBefore,
+    Instant notAfter,
+    List<AlternativeName> alternativeNames,
+    KeyDescription key,
+    boolean ca,
+    boolean selfSigned,
+    Fingerprint fingerprint) {
+
+  private static final Map<String, String> KEYWORDS = Map.of("1.2.840.113549.1.9.1", "emailAddress");
+
+  public PresentedCertificate {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(notBefore, "notBefore");
+    Objects.requireNonNull(notAfter, "notAfter");
+    alternativeNames = List.copyOf(alternativeNames);
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(fingerprint, "fingerprint");
+  }
+
+  public static PresentedCertificate of(int position, X509Certificate certificate) {
+    return new PresentedCertificate(
+        position,
+        oneLine(certificate.getSubjectX500Principal()),
+        oneLine(certificate.getIssuerX500Principal()),
+        certificate.getNotBefore().toInstant(),
+        certificate.getNotAfter().toInstant(),
+        alternativeNames(certificate),
+        KeyDescription.of(certificate.getPublicKey()),
+        certificate.getBasicConstraints() >= 0,
+        selfSigned(certificate),
+        fingerprint(certificate));
+  }
+
+  public Validity validityAt(Instant now) {
+    return Validity.at(now, notBefore, notAfter);
+  }
+
+  /** {@code leaf}, {@code CA} or {@code certificate}: what this position in a chain is. */
+  public String role() {
+    if (position == 0) {
+      return "leaf";
+    }
+    return ca ? "CA" : "certificate";
+  }
+
+  /**
+   * The RDNs most significant first, as OpenSSL prints them; values keep RFC 4514 escaping, so a
+   * comma inside a value cannot be mistaken for a separator.
+   */
+  static String oneLine(X500Principal name) {
+    String rfc4514 = name.getName(X500Principal.RFC2253, KEYWORDS);
+    try {
+      // LdapName lists RDNs from the right of the string, i.e. in DER order (C before CN).
+      return new LdapName(rfc4514).getRdns().stream().map(Rdn::toString).collect(Collectors.joining(", "));
+    } catch (InvalidNameException e) {
+      return rfc4514;
+    }
+  }
+
+  private static List<AlternativeName> alternativeNames(X509Certificate certificate) {
+    Collection<List<?>> entries;
+    try {
+      entries = certificate.getSubjectAlternativeNames();
+    } catch (CertificateParsingException e) {
+      return List.of(new AlternativeName("unreadable", String.valueOf(e.getMessage())));
+    }
+    if (entries == null) {
+      return List.of();
+    }
+    List<AlternativeName> names = new ArrayList<>();
+    for (List<?> entry : entries) {
+      int tag = (Integer) entry.get(0);
+      Object value = entry.get(1);
+      names.add(new AlternativeName(type(tag), text(tag, value)));
+    }
+    return names;
+  }
+
+  private static String type(int tag) {
+    return switch (tag) {
+      case 0 -> "otherName";
+      case 1 -> "email";
+      case 2 -> "DNS";
+      case 3 -> "x400Address";
+      case 4 -> "dirName";
+      case 5 -> "ediPartyName";
+      case 6 -> "URI";
+      case 7 -> "IP";
+      case 8 -> "RID";
+      default -> "tag" + tag;
+    };
+  }
+
+  private static String text(int tag, Object value) {
+    if (tag == 7 && value instanceof String ip) {
+      // The JDK writes IPv6 uncompressed; the canonical form matches what users configure.
+      return IpAddresses.parse(ip).map(IpAddresses::format).orElse(ip);
+    }
+    if (value instanceof byte[] der) {
+      return "<" + der.length + " bytes>";
+    }
+    return String.valueOf(value);
+  }
+
+  private static boolean selfSigned(X509Certificate certificate) {
+    if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+      return false;
+    }
+    try {
+      certificate.verify(certificate.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException | RuntimeException notItsOwnSignature) {
+      return false;
+    }
+  }
+
+  private static Fingerprint fingerprint(X509Certificate certificate) {
+    try {
+      return Fingerprint.sha256(certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("a parsed certificate has its encoding", e);
+    }
+  }
+}

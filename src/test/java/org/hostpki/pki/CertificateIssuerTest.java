@@ -1,0 +1,417 @@
+package org.hostpki.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.pki.TestPki.NOW;
+import static org.hostpki.pki.TestPki.RANDOM;
+import static org.hostpki.pki.TestPki.ip;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERIA5String;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Subject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CertificateIssuerTest {
+  @TempDir Path dir;
+
+  private final CertificateIssuer issuer = new CertificateIssuer(RANDOM);
+
+  static Stream<KeySpec> specs() {
+    return TestPki.ALL_SPECS.stream();
+  }
+
+  private static final Subject FULL_SUBJECT =
+      new Subject(
+          Optional.of("Example CA"),
+          Optional.of("Example Corp"),
+          Optional.of("Platform"),
+          Optional.of("München"),
+          Optional.of("Bayern"),
+          Optional.of("DE"),
+          Optional.of("pki@example.com"));
+
+  // --- CA profile ---
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void testSelfSignedCa_hasTheCaProfile(KeySpec spec) {
+    KeyMaterial key = TestPki.key(spec, "ca");
+
+    Certificate ca = issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(3650));
+
+    CertificateFacts facts = ca.facts();
+    X509CertificateHolder holder = ca.holder();
+    assertThat(holder.getVersionNumber()).isEqualTo(3);
+    assertThat(facts.serialNumber()).isPositive();
+    assertThat(facts.serialNumber().bitLength()).isLessThanOrEqualTo(127);
+    assertThat(facts.ca()).isTrue();
+    assertThat(facts.pathLength()).contains(0);
+    assertThat(holder.getExtension(Extension.basicConstraints).isCritical()).isTrue();
+    assertThat(holder.getExtension(Extension.keyUsage).isCritical()).isTrue();
+    assertThat(KeyUsage.fromExtensions(holder.getExtensions()))
+        .isEqualTo(new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    assertThat(holder.getExtension(Extension.extendedKeyUsage)).isNull();
+    assertThat(facts.subjectKeyId()).contains(method1KeyId(key));
+    assertThat(facts.authorityKeyId()).isEqualTo(facts.subjectKeyId());
+    assertThat(facts.subject()).isEqualTo(FULL_SUBJECT);
+    assertThat(facts.isSelfIssued()).isTrue();
+    assertThat(facts.publicKey()).isEqualTo(key.facts());
+    assertThat(ca.isSignedBy(ca)).isTrue();
+  }
+
+  @Test
+  void testSelfSignedCa_validityFromAnHourBeforeNow() {
+    Certificate ca =
+        issuer.selfSignedCa(
+            FULL_SUBJECT, TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(3650));
+
+    assertThat(ca.facts().notBefore()).isEqualTo(NOW.minus(Duration.ofHours(1)));
+    assertThat(ca.facts().notAfter()).isEqualTo(NOW.plus(Duration.ofDays(3650)));
+  }
+
+  @Test
+  void testSelfSignedCa_subjectEncodingAndOrder() {
+    Certificate ca =
+        issuer.selfSignedCa(
+            FULL_SUBJECT, TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(30));
+
+    RDN[] rdns = ca.holder().getSubject().getRDNs();
+    assertThat(Stream.of(rdns).map(r -> r.getFirst().getType()))
+        .containsExactly(
+            BCStyle.C,
+            BCStyle.ST,
+            BCStyle.L,
+            BCStyle.O,
+            BCStyle.OU,
+            BCStyle.CN,
+            BCStyle.EmailAddress);
+    assertThat(rdns[0].getFirst().getValue()).isInstanceOf(DERPrintableString.class);
+    assertThat(rdns[1].getFirst().getValue()).isInstanceOf(DERUTF8String.class);
+    assertThat(rdns[5].getFirst().getValue()).isInstanceOf(DERUTF8String.class);
+    assertThat(rdns[6].getFirst().getValue()).isInstanceOf(DERIA5String.class);
+    assertThat(ca.facts().subjectDn())
+        .isEqualTo(
+            "emailAddress=pki@example.com,CN=Example CA,OU=Platform,O=Example Corp,"
+                + "L=München,ST=Bayern,C=DE");
+  }
+
+  static Stream<Arguments> signatureAlgorithms() {
+    return Stream.of(
+        Arguments.of(TestPki.P256, "SHA256withECDSA"),
+        Arguments.of(TestPki.P384, "SHA384withECDSA"),
+        Arguments.of(TestPki.P521, "SHA512withECDSA"),
+        Arguments.of(TestPki.RSA2048, "SHA256withRSA"),
+        Arguments.of(TestPki.RSA3072, "SHA256withRSA"),
+        Arguments.of(TestPki.ED25519, "Ed25519"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("signatureAlgorithms")
+  void testSelfSignedCa_signatureAlgorithmFollowsTheKey(KeySpec spec, String algorithm) {
+    assertThat(TestPki.ca(spec).facts().signatureAlgorithm()).isEqualTo(algorithm);
+  }
+
+  @Test
+  void testSelfSignedCa_emptySubjectIsRefused() {
+    assertThatThrownBy(
+            () ->
+                issuer.selfSignedCa(
+                    Subject.empty(), TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("subject");
+  }
+
+  @Test
+  void testSelfSignedCa_serialsDiffer() {
+    KeyMaterial key = TestPki.key(TestPki.P256, "ca");
+
+    BigInteger a =
+        issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(1)).facts().serialNumber();
+    BigInteger b =
+        issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(1)).facts().serialNumber();
+
+    assertThat(a).isNotEqualTo(b);
+  }
+
+  // --- server profile ---
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void testServer_hasTheServerProfile(KeySpec spec) {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    KeyMaterial key = TestPki.key(spec, "server");
+    ServerProfile profile =
+        new ServerProfile(
+            TestPki.subject(null, "Example Corp", null),
+            List.of("portal.example.com", "portal"),
+            List.of(ip("192.0.2.10"), ip("2001:db8::10")),
+            Duration.ofDays(398),
+            false);
+
+    Certificate server = issuer.server(profile, key, ca, TestPki.key(TestPki.P256, "ca"), NOW);
+
+    CertificateFacts facts = server.facts();
+    X509CertificateHolder holder = server.holder();
+    assertThat(holder.getVersionNumber()).isEqualTo(3);
+    assertThat(facts.serialNumber()).isPositive();
+    assertThat(facts.serialNumber().bitLength()).isLessThanOrEqualTo(127);
+    assertThat(facts.ca()).isFalse();
+    assertThat(facts.pathLength()).isEmpty();
+    assertThat(holder.getExtension(Extension.basicConstraints).isCritical()).isTrue();
+    assertThat(holder.getExtension(Extension.keyUsage).isCritical()).isTrue();
+    int usage =
+        KeyUsage.digitalSignature | (spec instanceof KeySpec.Rsa ? KeyUsage.keyEncipherment : 0);
+    assertThat(KeyUsage.fromExtensions(holder.getExtensions())).isEqualTo(new KeyUsage(usage));
+    assertThat(facts.extendedKeyUsages()).containsExactly(CertificateFacts.EKU_SERVER_AUTH);
+    assertThat(holder.getExtension(Extension.extendedKeyUsage).isCritical()).isFalse();
+    assertThat(facts.dnsNames()).containsExactly("portal.example.com", "portal");
+    assertThat(facts.ipAddresses()).containsExactly(ip("192.0.2.10"), ip("2001:db8::10"));
+    assertThat(holder.getExtension(Extension.subjectAlternativeName).isCritical()).isFalse();
+    assertThat(facts.subject())
+        .isEqualTo(TestPki.subject("portal.example.com", "Example Corp", null));
+    assertThat(facts.subjectKeyId()).contains(method1KeyId(key));
+    assertThat(facts.authorityKeyId()).isEqualTo(ca.facts().subjectKeyId());
+    assertThat(facts.issuerDn()).isEqualTo(ca.facts().subjectDn());
+    assertThat(facts.publicKey()).isEqualTo(key.facts());
+    assertThat(facts.notBefore()).isEqualTo(NOW.minus(Duration.ofHours(1)));
+    assertThat(facts.notAfter()).isEqualTo(NOW.plus(Duration.ofDays(398)));
+    assertThat(server.isSignedBy(ca)).isTrue();
+  }
+
+  @Test
+  void testServer_clientAuthAddsTheEku() {
+    ServerProfile profile =
+        new ServerProfile(
+            Subject.empty(), List.of("a.example"), List.of(), Duration.ofDays(1), true);
+
+    Certificate server =
+        issuer.server(
+            profile,
+            TestPki.key(TestPki.P256, "server"),
+            TestPki.ca(TestPki.P256),
+            TestPki.key(TestPki.P256, "ca"),
+            NOW);
+
+    assertThat(server.facts().extendedKeyUsages())
+        .containsExactly(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
+  }
+
+  @Test
+  void testServer_givenCommonNameIsKept() {
+    ServerProfile profile =
+        new ServerProfile(
+            Subject.commonName("Portal"),
+            List.of("a.example"),
+            List.of(),
+            Duration.ofDays(1),
+            false);
+
+    Certificate server =
+        issuer.server(
+            profile,
+            TestPki.key(TestPki.P256, "server"),
+            TestPki.ca(TestPki.P256),
+            TestPki.key(TestPki.P256, "ca"),
+            NOW);
+
+    assertThat(server.facts().subjectDn()).isEqualTo("CN=Portal");
+  }
+
+  @Test
+  void testServer_withoutNameOrCommonNameHasEmptySubjectAndCriticalSan() {
+    ServerProfile profile =
+        new ServerProfile(
+            Subject.empty(), List.of(), List.of(ip("192.0.2.7")), Duration.ofDays(1), false);
+
+    Certificate server =
+        issuer.server(
+            profile,
+            TestPki.key(TestPki.P256, "server"),
+            TestPki.ca(TestPki.P256),
+            TestPki.key(TestPki.P256, "ca"),
+            NOW);
+
+    assertThat(server.facts().subjectDn()).isEmpty();
+    assertThat(server.holder().getExtension(Extension.subjectAlternativeName).isCritical())
+        .isTrue();
+  }
+
+  @Test
+  void testServer_signatureAlgorithmFollowsTheCaKey() {
+    Certificate server = TestPki.server(TestPki.P384, TestPki.ca(TestPki.P384), TestPki.P256);
+
+    assertThat(server.facts().signatureAlgorithm()).isEqualTo("SHA384withECDSA");
+    assertThat(server.facts().publicKey().spec()).contains(TestPki.P256);
+  }
+
+  @Test
+  void testServer_certifiesARequestsPublicKey() throws Exception {
+    KeyMaterial otherHost = TestPki.key(TestPki.P256, "other-host");
+    ParsedCsr csr =
+        CertificationRequest.parse(
+            CertificationRequest.create(
+                Subject.empty(), List.of("other.example"), List.of(), false, otherHost));
+
+    Certificate server =
+        issuer.server(
+            new ServerProfile(
+                csr.facts().subject(),
+                csr.facts().dnsNames(),
+                csr.facts().ipAddresses(),
+                Duration.ofDays(90),
+                csr.requestsClientAuth()),
+            csr.publicKey(),
+            TestPki.ca(TestPki.P256),
+            TestPki.key(TestPki.P256, "ca"),
+            NOW);
+
+    assertThat(otherHost.matches(server)).isTrue();
+    assertThat(server.facts().dnsNames()).containsExactly("other.example");
+  }
+
+  @Test
+  void testServer_caKeyMustBelongToTheCaCertificate() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+
+    assertThatThrownBy(
+            () ->
+                issuer.server(
+                    TestPki.profile("a.example"),
+                    TestPki.key(TestPki.P256, "server"),
+                    ca,
+                    TestPki.key(TestPki.P256, "not-the-ca"),
+                    NOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not belong");
+  }
+
+  @Test
+  void testServer_issuerMustBeACa() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate leaf = TestPki.server(TestPki.P256, ca, TestPki.P256);
+
+    assertThatThrownBy(
+            () ->
+                issuer.server(
+                    TestPki.profile("a.example"),
+                    TestPki.key(TestPki.P256, "x"),
+                    leaf,
+                    TestPki.key(TestPki.P256, "server"),
+                    NOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a CA");
+  }
+
+  // --- interop ---
+
+  @ParameterizedTest
+  @MethodSource("specs")
+  void testServer_opensslVerifiesStrictlyForSslServer(KeySpec spec) throws IOException {
+    OpenSsl.assumeAvailable();
+    Certificate ca = TestPki.ca(spec);
+    Certificate server = TestPki.server(spec, ca, spec);
+    Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    Files.writeString(dir.resolve("server.pem"), server.pem());
+
+    OpenSsl.Result result =
+        OpenSsl.run(
+            dir,
+            "verify",
+            "-x509_strict",
+            "-purpose",
+            "sslserver",
+            "-attime",
+            Long.toString(NOW.getEpochSecond()),
+            "-CAfile",
+            "ca.pem",
+            "server.pem");
+
+    assertThat(result.output()).contains("server.pem: OK");
+    result.assertSuccess();
+  }
+
+  @Test
+  void testServer_opensslVerifiesAcrossKeyKinds() throws IOException {
+    OpenSsl.assumeAvailable();
+    Certificate ca = TestPki.ca(TestPki.RSA2048);
+    Certificate server = TestPki.server(TestPki.RSA2048, ca, TestPki.P256);
+    Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    Files.writeString(dir.resolve("server.pem"), server.pem());
+
+    OpenSsl.run(
+            dir,
+            "verify",
+            "-x509_strict",
+            "-purpose",
+            "sslserver",
+            "-attime",
+            Long.toString(NOW.getEpochSecond()),
+            "-CAfile",
+            "ca.pem",
+            "server.pem")
+        .assertSuccess();
+  }
+
+  @Test
+  void testServer_opensslRefusesItAfterExpiry() throws IOException {
+    OpenSsl.assumeAvailable();
+    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    Files.writeString(dir.resolve("server.pem"), server.pem());
+    Instant later = NOW.plus(Duration.ofDays(399));
+
+    OpenSsl.Result result =
+        OpenSsl.run(
+            dir,
+            "verify",
+            "-x509_strict",
+            "-purpose",
+            "sslserver",
+            "-attime",
+            Long.toString(later.getEpochSecond()),
+            "-CAfile",
+            "ca.pem",
+            "server.pem");
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.output()).contains("expired");
+  }
+
+  private static String method1KeyId(KeyMaterial key) {
+    try {
+      byte[] bits =
+          org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                  ASN1Primitive.fromByteArray(key.publicKey().der()))
+              .getPublicKeyData()
+              .getBytes();
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bits));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,311 @@
+package org.hostpki.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.pki.TestPki.ip;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.Subject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CertificateTest {
+  @TempDir Path dir;
+
+  @Test
+  void testFromDer_roundTripsTheExactBytes() throws Exception {
+    Certificate ca = TestPki.ca(TestPki.P256);
+
+    Certificate read = Certificate.fromDer(ca.der());
+
+    assertThat(read).isEqualTo(ca).hasSameHashCodeAs(ca);
+    assertThat(read.der()).isEqualTo(ca.der());
+    assertThat(read.facts()).isEqualTo(ca.facts());
+  }
+
+  @Test
+  void testDer_returnsACopy() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    byte[] der = ca.der();
+    der[10] ^= 1;
+
+    assertThat(ca.der()).isNotEqualTo(der);
+  }
+
+  @Test
+  void testPem_isOneCertificateBlock() throws Exception {
+    Certificate ca = TestPki.ca(TestPki.P256);
+
+    String pem = ca.pem();
+
+    assertThat(pem)
+        .startsWith("-----BEGIN CERTIFICATE-----\n")
+        .endsWith("-----END CERTIFICATE-----\n");
+    assertThat(Pem.readCertificates(pem.getBytes(StandardCharsets.US_ASCII))).containsExactly(ca);
+  }
+
+  @Test
+  void testFingerprint_isSha256OfDer() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+
+    assertThat(ca.fingerprint()).isEqualTo(Fingerprint.sha256(ca.der()));
+    assertThat(ca.facts().fingerprint()).isEqualTo(ca.fingerprint());
+  }
+
+  @Test
+  void testFromDer_truncatedIsRefused() {
+    byte[] der = TestPki.ca(TestPki.P256).der();
+
+    assertThatThrownBy(() -> Certificate.fromDer(Arrays.copyOf(der, der.length - 10)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("cut short");
+  }
+
+  @Test
+  void testFromDer_trailingDataIsRefused() {
+    byte[] der = TestPki.ca(TestPki.P256).der();
+
+    assertThatThrownBy(() -> Certificate.fromDer(Arrays.copyOf(der, der.length + 3)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("3 bytes of trailing data");
+  }
+
+  @Test
+  void testFromDer_otherDerIsRefused() {
+    byte[] key = TestPki.key(TestPki.P256, "a").pkcs8Der();
+
+    assertThatThrownBy(() -> Certificate.fromDer(key))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageStartingWith("is not a valid X.509 certificate");
+  }
+
+  @Test
+  void testFromDer_emptyIsRefused() {
+    assertThatThrownBy(() -> Certificate.fromDer(new byte[0]))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("empty");
+  }
+
+  @Test
+  void testIsSignedBy_trueForTheIssuerOnly() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+
+    assertThat(server.isSignedBy(ca)).isTrue();
+    assertThat(ca.isSignedBy(server)).isFalse();
+    assertThat(server.isSignedBy(server)).isFalse();
+  }
+
+  @Test
+  void testIsSignedBy_falseForSameNameOtherKey() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate impostor =
+        new CertificateIssuer(TestPki.RANDOM)
+            .selfSignedCa(
+                TestPki.subject("Test CA EC P-256", "Example Corp", "US"),
+                TestPki.key(TestPki.P256, "impostor"),
+                TestPki.NOW,
+                Duration.ofDays(1));
+
+    assertThat(impostor.facts().subjectDn()).isEqualTo(ca.facts().subjectDn());
+    assertThat(server.isSignedBy(impostor)).isFalse();
+  }
+
+  @Test
+  void testIsSignedBy_falseForAnotherKeyKind() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate rsaCa = TestPki.ca(TestPki.RSA2048);
+
+    assertThat(server.isSignedBy(rsaCa)).isFalse();
+  }
+
+  @Test
+  void testToString_namesSubjectAndFingerprint() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+
+    assertThat(ca.toString()).contains("CN=Test CA EC P-256").contains(ca.fingerprint().hex());
+  }
+
+  @Test
+  void testFacts_ofAnOpensslMadeCertificate() throws Exception {
+    OpenSsl.assumeAvailable();
+    OpenSsl.run(
+            dir,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "30",
+            "-sha384",
+            "-utf8",
+            "-set_serial",
+            "0x1234abcd",
+            "-subj",
+            "/C=DE/ST=Bayern/L=München/O=Ex"
+                + " Corp/OU=Ops/CN=host.example/emailAddress=ops@example.com",
+            "-addext",
+            "subjectAltName=DNS:host.example,DNS:*.host.example,IP:192.0.2.1,IP:2001:db8::1",
+            "-addext",
+            "extendedKeyUsage=serverAuth,clientAuth",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE,pathlen:2")
+        .assertSuccess();
+    String printed =
+        OpenSsl.run(
+                dir,
+                "x509",
+                "-in",
+                "c.pem",
+                "-noout",
+                "-fingerprint",
+                "-sha256",
+                "-startdate",
+                "-enddate",
+                "-ext",
+                "subjectKeyIdentifier")
+            .assertSuccess()
+            .output();
+    byte[] publicDer =
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("pub.der"),
+            "pkey",
+            "-in",
+            "k.pem",
+            "-pubout",
+            "-outform",
+            "DER",
+            "-out",
+            "pub.der");
+
+    CertificateFacts facts =
+        Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0).facts();
+
+    assertThat(facts.fingerprint().colonHex()).isEqualTo(find(printed, "Fingerprint=(\\S+)"));
+    assertThat(facts.serialNumber()).isEqualTo(new BigInteger("1234abcd", 16));
+    assertThat(facts.subject())
+        .isEqualTo(
+            new Subject(
+                Optional.of("host.example"),
+                Optional.of("Ex Corp"),
+                Optional.of("Ops"),
+                Optional.of("München"),
+                Optional.of("Bayern"),
+                Optional.of("DE"),
+                Optional.of("ops@example.com")));
+    assertThat(facts.subjectDn())
+        .isEqualTo(
+            "emailAddress=ops@example.com,CN=host.example,OU=Ops,O=Ex Corp,L=München,"
+                + "ST=Bayern,C=DE");
+    assertThat(facts.issuerDn()).isEqualTo(facts.subjectDn());
+    assertThat(facts.notBefore()).isEqualTo(opensslDate(find(printed, "notBefore=(.+)")));
+    assertThat(facts.notAfter()).isEqualTo(opensslDate(find(printed, "notAfter=(.+)")));
+    assertThat(Duration.between(facts.notBefore(), facts.notAfter()))
+        .isEqualTo(Duration.ofDays(30));
+    assertThat(facts.dnsNames()).containsExactly("host.example", "*.host.example");
+    assertThat(facts.ipAddresses()).containsExactly(ip("192.0.2.1"), ip("2001:db8::1"));
+    assertThat(facts.publicKey().spec()).contains(TestPki.P384);
+    assertThat(facts.publicKey().publicKeyFingerprint()).isEqualTo(Fingerprint.sha256(publicDer));
+    assertThat(facts.ca()).isTrue();
+    assertThat(facts.pathLength()).contains(2);
+    assertThat(facts.extendedKeyUsages())
+        .containsExactly(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
+    assertThat(facts.subjectKeyId())
+        .contains(
+            find(printed, "Identifier: *\\n\\s*(\\S+)").replace(":", "").toLowerCase(Locale.ROOT));
+    assertThat(facts.authorityKeyId()).isEqualTo(facts.subjectKeyId());
+    assertThat(facts.signatureAlgorithm()).isEqualTo("SHA384withECDSA");
+    assertThat(
+            KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("k.pem")))
+                .matches(Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0)))
+        .isTrue();
+  }
+
+  @Test
+  void testFacts_ofAnOpensslRsaCertificateWithoutExtensions() throws Exception {
+    OpenSsl.assumeAvailable();
+    Files.writeString(dir.resolve("empty.cnf"), "[req]\ndistinguished_name=dn\n[dn]\n");
+    OpenSsl.run(
+            dir,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=legacy",
+            "-config",
+            "empty.cnf")
+        .assertSuccess();
+
+    CertificateFacts facts =
+        Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0).facts();
+
+    assertThat(facts.publicKey().spec()).contains(TestPki.RSA2048);
+    assertThat(facts.signatureAlgorithm()).isEqualTo("SHA256withRSA");
+    assertThat(facts.ca()).isFalse();
+    assertThat(facts.pathLength()).isEmpty();
+    assertThat(facts.extendedKeyUsages()).isEmpty();
+    assertThat(facts.dnsNames()).isEmpty();
+    assertThat(facts.subjectKeyId()).isEmpty();
+    assertThat(facts.authorityKeyId()).isEmpty();
+  }
+
+  @Test
+  void testFacts_ofAnOpensslEd25519Certificate() throws Exception {
+    OpenSsl.assumeAvailable();
+    OpenSsl.run(
+            dir, "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "k.pem", "-out",
+            "c.pem", "-days", "1", "-subj", "/CN=ed")
+        .assertSuccess();
+
+    Certificate certificate = Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0);
+
+    assertThat(certificate.facts().publicKey().spec()).contains(TestPki.ED25519);
+    assertThat(certificate.facts().signatureAlgorithm()).isEqualTo("Ed25519");
+    assertThat(certificate.isSignedBy(certificate)).isTrue();
+  }
+
+  private static String find(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertThat(m.find()).as("%s in%n%s", regex, text).isTrue();
+    return m.group(1).trim();
+  }
+
+  private static Instant opensslDate(String text) {
+    return ZonedDateTime.parse(
+            text.replaceAll(" +", " "),
+            DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy z", Locale.ROOT))
+        .toInstant();
+  }
+}

@@ -1,0 +1,354 @@
+package org.hostpki.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PemTest {
+  @TempDir Path dir;
+
+  static Certificate ca;
+  static Certificate server;
+  static Certificate other;
+
+  @BeforeAll
+  static void certificates() {
+    ca = TestPki.ca(TestPki.P256);
+    server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    other = TestPki.ca(TestPki.P384);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void testReadCertificates_onePemBlock() throws Exception {
+    assertThat(Pem.readCertificates(bytes(ca.pem()))).containsExactly(ca);
+  }
+
+  @Test
+  void testReadCertificates_manyBlocksInFileOrder() throws Exception {
+    assertThat(Pem.readCertificates(bytes(server.pem() + ca.pem() + other.pem())))
+        .containsExactly(server, ca, other);
+  }
+
+  @Test
+  void testReadCertificates_textOutsideBlocksIsIgnored() throws Exception {
+    String text =
+        "subject=CN = portal\nissuer=CN = Test CA\n"
+            + server.pem()
+            + "\n# the CA, München\r\n"
+            + ca.pem().replace("\n", "\r\n")
+            + "trailing words\n";
+
+    assertThat(Pem.readCertificates(bytes(text))).containsExactly(server, ca);
+  }
+
+  @Test
+  void testReadCertificates_singleDerCertificate() throws Exception {
+    assertThat(Pem.readCertificates(ca.der())).containsExactly(ca);
+  }
+
+  @Test
+  void testReadCertificates_pkcs7InPemAndDer() throws Exception {
+    OpenSsl.assumeAvailable();
+    Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(server, ca)));
+    byte[] p7Pem =
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("chain.p7b"),
+            "crl2pkcs7",
+            "-nocrl",
+            "-certfile",
+            "chain.pem",
+            "-out",
+            "chain.p7b");
+    byte[] p7Der =
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("chain.p7b.der"),
+            "crl2pkcs7",
+            "-nocrl",
+            "-certfile",
+            "chain.pem",
+            "-outform",
+            "DER",
+            "-out",
+            "chain.p7b.der");
+
+    assertThat(Pem.readCertificates(p7Pem)).containsExactlyInAnyOrder(server, ca);
+    assertThat(Pem.readCertificates(p7Der)).containsExactlyInAnyOrder(server, ca);
+  }
+
+  @Test
+  void testReadCertificates_emptyPkcs7HasNoCertificate() throws Exception {
+    OpenSsl.assumeAvailable();
+    byte[] p7 =
+        OpenSsl.runAndRead(dir, dir.resolve("none.p7b"), "crl2pkcs7", "-nocrl", "-out", "none.p7b");
+
+    assertThatThrownBy(() -> Pem.readCertificates(p7))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("holds no certificate");
+  }
+
+  @Test
+  void testReadCertificates_trustedCertificateFormKeepsTheCertificate() throws Exception {
+    OpenSsl.assumeAvailable();
+    Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    byte[] trusted =
+        OpenSsl.runAndRead(
+            dir,
+            dir.resolve("trusted.pem"),
+            "x509",
+            "-in",
+            "ca.pem",
+            "-trustout",
+            "-addtrust",
+            "serverAuth",
+            "-out",
+            "trusted.pem");
+    assertThat(new String(trusted, StandardCharsets.US_ASCII))
+        .contains("BEGIN TRUSTED CERTIFICATE");
+
+    assertThat(Pem.readCertificates(trusted)).containsExactly(ca);
+  }
+
+  @Test
+  void testReadCertificates_emptyIsRefused() {
+    assertThatThrownBy(() -> Pem.readCertificates(new byte[0]))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessage("is empty");
+    assertThatThrownBy(() -> Pem.readCertificates(bytes("\n  \n")))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessage("is empty");
+  }
+
+  @Test
+  void testReadCertificates_textWithoutBlocksIsRefused() {
+    assertThatThrownBy(() -> Pem.readCertificates(bytes("not a certificate\n")))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("holds no certificate")
+        .hasMessageContaining("-----BEGIN CERTIFICATE-----");
+  }
+
+  @Test
+  void testReadCertificates_privateKeyIsRefused() {
+    byte[] key = TestPki.key(TestPki.P256, "a").pkcs8Pem();
+
+    assertThatThrownBy(() -> Pem.readCertificates(key))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("contains a PRIVATE KEY, not a certificate")
+        .hasMessageContaining("block 1 (PRIVATE KEY, line 1)");
+  }
+
+  @Test
+  void testReadCertificates_privateKeyNextToCertificatesIsRefused() {
+    byte[] data = concat(bytes(ca.pem()), TestPki.key(TestPki.P256, "a").pkcs8Pem());
+
+    assertThatThrownBy(() -> Pem.readCertificates(data))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("contains a PRIVATE KEY, not a certificate")
+        .hasMessageContaining("block 2");
+  }
+
+  @Test
+  void testReadCertificates_derPrivateKeyIsRefused() {
+    byte[] der = TestPki.key(TestPki.P256, "a").pkcs8Der();
+
+    assertThatThrownBy(() -> Pem.readCertificates(der))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("contains a PRIVATE KEY, not a certificate");
+  }
+
+  @Test
+  void testReadCertificates_otherBlockIsRefused() {
+    byte[] csr =
+        CertificationRequest.create(
+            TestPki.subject("x", null, null),
+            List.of("x.example"),
+            List.of(),
+            false,
+            TestPki.key(TestPki.P256, "a"));
+
+    assertThatThrownBy(() -> Pem.readCertificates(csr))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("is a CERTIFICATE REQUEST, not a CERTIFICATE");
+  }
+
+  @Test
+  void testReadCertificates_badBase64NamesBlockAndLine() {
+    String second = ca.pem();
+    int thirdLine = second.indexOf('\n', second.indexOf('\n') + 1) + 1;
+    String broken = second.substring(0, thirdLine + 5) + "!" + second.substring(thirdLine + 6);
+    String text = server.pem() + broken;
+    int serverLines = (int) server.pem().lines().count();
+
+    assertThatThrownBy(() -> Pem.readCertificates(bytes(text)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessage(
+            "block 2 (CERTIFICATE, line "
+                + (serverLines + 1)
+                + ") has invalid base64 at line "
+                + (serverLines + 3)
+                + ": unexpected character '!'");
+  }
+
+  @Test
+  void testReadCertificates_missingEndLineIsTruncated() {
+    String pem = ca.pem();
+    String cut = pem.substring(0, pem.length() / 2);
+
+    assertThatThrownBy(() -> Pem.readCertificates(bytes(server.pem() + cut)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("block 2 (CERTIFICATE")
+        .hasMessageContaining("is truncated")
+        .hasMessageContaining("-----END CERTIFICATE----- line is missing");
+  }
+
+  @Test
+  void testReadCertificates_shortenedBodyIsTruncated() {
+    List<String> lines = new ArrayList<>(ca.pem().lines().toList());
+    lines.remove(lines.size() - 3); // drop one 64-character line: base64 stays well-formed
+
+    assertThatThrownBy(() -> Pem.readCertificates(bytes(String.join("\n", lines) + "\n")))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("block 1 (CERTIFICATE, line 1) is truncated")
+        .hasMessageContaining("cut short");
+  }
+
+  @Test
+  void testReadCertificates_oddBase64LengthIsTruncated() {
+    List<String> lines = new ArrayList<>(ca.pem().lines().toList());
+    String last = lines.get(lines.size() - 2);
+    lines.set(lines.size() - 2, last.substring(0, last.length() - 1));
+
+    assertThatThrownBy(() -> Pem.readCertificates(bytes(String.join("\n", lines) + "\n")))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("is truncated");
+  }
+
+  @Test
+  void testReadCertificates_mismatchedEndLineIsRefused() {
+    String pem = ca.pem().replace("-----END CERTIFICATE-----", "-----END X509 CRL-----");
+
+    assertThatThrownBy(() -> Pem.readCertificates(bytes(pem)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("ends with -----END X509 CRL-----");
+  }
+
+  @Test
+  void testReadCertificates_binaryGarbageAfterTheLastBlockIsRefused() {
+    byte[] data =
+        concat(bytes(server.pem() + ca.pem()), new byte[] {0x00, 0x13, (byte) 0xff, 0x02});
+
+    assertThatThrownBy(() -> Pem.readCertificates(data))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("binary data after block 2")
+        .hasMessageContaining("garbage");
+  }
+
+  @Test
+  void testReadCertificates_binaryFileIsRefused() {
+    assertThatThrownBy(() -> Pem.readCertificates(new byte[] {0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01}))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("neither PEM text nor a DER certificate");
+  }
+
+  @Test
+  void testReadCertificates_truncatedDerIsRefused() {
+    byte[] der = ca.der();
+
+    assertThatThrownBy(() -> Pem.readCertificates(Arrays.copyOf(der, der.length - 1)))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("cut short");
+  }
+
+  @Test
+  void testReadCertificates_pkcs12IsRefused() {
+    byte[] p12 =
+        Pkcs12.trustStore(
+            new java.util.TreeMap<>(java.util.Map.of("ca", ca)),
+            "pw".toCharArray(),
+            org.hostpki.model.Pkcs12Profile.MODERN,
+            TestPki.RANDOM);
+
+    assertThatThrownBy(() -> Pem.readCertificates(p12))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("PKCS#12");
+  }
+
+  @Test
+  void testReadCertificates_moreThanTheLimitIsRefused() {
+    byte[] three = bytes(server.pem() + ca.pem() + other.pem());
+
+    assertThatThrownBy(() -> Pem.readCertificates(three, 2))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("more than 2 certificates");
+  }
+
+  @Test
+  void testReadCertificates_exactlyTheLimitIsRead() throws Exception {
+    assertThat(Pem.readCertificates(bytes(server.pem() + ca.pem()), 2)).hasSize(2);
+  }
+
+  @Test
+  void testReadCertificates_defaultLimitIsTenThousand() {
+    String pem = ca.pem();
+    byte[] many = bytes(pem.repeat(Pem.DEFAULT_MAX_CERTIFICATES + 1));
+
+    assertThatThrownBy(() -> Pem.readCertificates(many))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("more than 10000 certificates");
+  }
+
+  @Test
+  void testReadCertificates_tenThousandBlocksAreRead() throws Exception {
+    byte[] many = bytes(ca.pem().repeat(Pem.DEFAULT_MAX_CERTIFICATES));
+
+    assertThat(Pem.readCertificates(many)).hasSize(Pem.DEFAULT_MAX_CERTIFICATES);
+  }
+
+  @Test
+  void testCertificates_concatenatesPemBlocks() throws Exception {
+    String pem = Pem.certificates(List.of(server, ca));
+
+    assertThat(pem).isEqualTo(server.pem() + ca.pem());
+    assertThat(pem.lines().filter(l -> !l.startsWith("-----"))).allMatch(l -> l.length() <= 64);
+    assertThat(pem).doesNotContain("\r");
+    assertThat(Pem.readCertificates(bytes(pem))).containsExactly(server, ca);
+  }
+
+  @Test
+  void testCertificates_opensslReadsTheBundle() throws Exception {
+    OpenSsl.assumeAvailable();
+    Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(server, ca)));
+
+    String out =
+        OpenSsl.run(dir, "crl2pkcs7", "-nocrl", "-certfile", "chain.pem").assertSuccess().output();
+    Files.writeString(dir.resolve("out.p7b"), out);
+
+    assertThat(
+            OpenSsl.run(dir, "pkcs7", "-in", "out.p7b", "-print_certs", "-noout")
+                .assertSuccess()
+                .output())
+        .contains(
+            "subject=CN = portal.example.com",
+            "subject=C = US, O = Example Corp, CN = Test CA EC P-256");
+  }
+}
