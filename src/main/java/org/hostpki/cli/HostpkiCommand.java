@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
       ApplyCommand.class,
       StatusCommand.class,
       ExportCommand.class,
+      FetchCertCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HostpkiCommand implements Runnable {

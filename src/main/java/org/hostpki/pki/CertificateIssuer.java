@@ -25,8 +25,8 @@ import org.hostpki.model.Subject;
  *
  * <ul>
  *   <li>v3, a random positive serial of at most 127 bits from the injected {@link SecureRandom};
- *   <li>notBefore one hour before {@code now} (clients with a slow clock), notAfter {@code now}
- *       plus the validity;
+ *   <li>notBefore one hour before {@code now} (clients with a slow clock), notAfter notBefore plus
+ *       the validity, so the whole span is exactly the validity;
  *   <li>SKI by RFC 5280 method 1, AKI naming the issuer's SKI;
  *   <li>signed with the CA key's natural algorithm: SHA-256/384/512 with ECDSA for P-256/384/521,
  *       SHA-256 with RSA, Ed25519.
@@ -152,7 +152,8 @@ public final class CertificateIssuer {
         issuer,
         serial(),
         Date.from(start.minus(BACKDATE)),
-        Date.from(start.plus(validity)),
+        // The whole span is the validity: browsers measure notAfter - notBefore (398 days).
+        Date.from(start.minus(BACKDATE).plus(validity)),
         subject,
         key);
   }
