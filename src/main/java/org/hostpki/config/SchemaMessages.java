@@ -184,8 +184,8 @@ final class SchemaMessages {
   private String tooSmall(YamlNode node, String location) {
     String minimum = schema.at(location).asString();
     if (location.startsWith("/$defs/rsaSize")) {
-      return "an RSA key of " + text(node) + " bits is too weak; use at least " + minimum
-          + " (3072 is the default)";
+      return node.displayName() + " " + text(node) + " is too small for an RSA key; use at least "
+          + minimum + " bits (3072 is the default)";
     }
     return node.displayName() + " is " + text(node) + "; the minimum is " + minimum;
   }

@@ -38,7 +38,9 @@ final class ServerBinder {
 
     checkValidity(server, lifetime, allowLongValidity);
     checkHasNames(server, includeHostIdentity, dnsNames, ipAddresses);
-    warnOnCommonName(server, subject, includeHostIdentity, dnsNames);
+    if (!dnsNames.isEmpty() || !ipAddresses.isEmpty()) {
+      warnOnCommonName(server, subject, includeHostIdentity, dnsNames);
+    }
     warnOnEd25519(server, key);
     return new ServerSpec(
         issuer,
