@@ -138,6 +138,14 @@ class ValidateCommandTest {
   }
 
   @Test
+  void testValidate_helpPrintsUsage() {
+    int code = run("validate", "--help");
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("Usage: hostpki validate").contains("--output=FORMAT");
+  }
+
+  @Test
   void testValidate_touchesNoStore() {
     run("validate", "good.yaml");
 
