@@ -124,6 +124,13 @@ final class SchemaMessages {
       return node.displayName() + " is empty; it must be " + noun;
     }
     String message = node.displayName() + " must be " + noun + ", not " + node.describe();
+    if (location.startsWith("/$defs/duration") && node instanceof YamlNode.Scalar s
+        && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
+      return message + "; did you mean " + s.text() + "d?";
+    }
+    if (expected.equals("integer") && node instanceof YamlNode.Scalar s && s.text().matches("[0-9]+")) {
+      return message + "; write it without quotes: " + s.text();
+    }
     if (expected.equals("string") && node instanceof YamlNode.Scalar s) {
       return message + "; quote it if it is meant as text: \"" + s.text() + "\"";
     }

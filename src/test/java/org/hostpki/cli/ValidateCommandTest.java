@@ -58,7 +58,7 @@ class ValidateCommandTest {
     assertThat(out.toString().lines())
         .containsExactly(
             "bad.yaml:5:13: error: ca.validity must be a duration such as 90d, 12h, 30m, 45s or P90D,"
-                + " not the number 3650; quote it if it is meant as text: \"3650\"",
+                + " not the number 3650; did you mean 3650d?",
             "bad.yaml:7:11: error: server.issuer 'externl' is not one of: internal, external;"
                 + " did you mean 'external'?",
             "bad.yaml:8:14: error: server.dnsNames[0] 'portal..example.com' has an empty label"
