@@ -25,6 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Command(
     name = "validate",
+    mixinStandardHelpOptions = true,
+    versionProvider = HostpkiCommand.Version.class,
     description = "Check desired-state files; touches nothing else.",
     footer = {"", "Exit status: 0 all files valid (warnings allowed), 1 a file is invalid."})
 final class ValidateCommand implements Callable<Integer> {

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +67,9 @@ final class CertificateParts {
     }
     YamlNode.Mapping k = m.get();
     String algorithm = fields.string(k, "algorithm").map(Fields.Given::value).orElse("EC");
+    if (!List.of("EC", "RSA", "Ed25519").contains(algorithm)) {
+      return new KeySpec.Ec(KeySpec.Curve.P256); // reported by the schema check; no guessing after it
+    }
     switch (algorithm) {
       case "RSA":
         notFor(k, "curve", "applies only to EC keys; remove it, or set algorithm: EC");

@@ -187,6 +187,13 @@ final class DesiredStateBinder {
     return Optional.of(new TrustedCertificateSource.Content.Inline(pem.value()));
   }
 
+  /** {@code ["systemctl reload", nginx]} as it was probably meant: {@code [systemctl, reload, nginx]}. */
+  private static String splitCommand(List<String> args) {
+    List<String> words = new ArrayList<>();
+    args.forEach(a -> words.addAll(List.of(a.strip().split("\\s+"))));
+    return "[" + String.join(", ", words) + "]";
+  }
+
   private HooksSpec hooks(YamlNode.Mapping hooks) {
     List<List<String>> commands = new ArrayList<>();
     for (YamlNode item : hooks.sequence("afterServerChange").map(YamlNode.Sequence::items).orElse(List.of())) {
@@ -207,7 +214,7 @@ final class DesiredStateBinder {
         fields.warning(
             program,
             program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
-                + " write each argument as its own item, e.g. [systemctl, reload, nginx]");
+                + " write each argument as its own item: " + splitCommand(args));
       }
       commands.add(args);
     }

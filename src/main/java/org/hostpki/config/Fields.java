@@ -101,6 +101,12 @@ final class Fields {
 
   /** A path from the file, resolved against the file's folder on the file's file system. */
   Optional<Path> path(Given<String> text) {
+    if (text.value().equals("~") || text.value().startsWith("~/")) {
+      warning(
+          text.node(),
+          text.node().displayName() + " '" + text.value() + "' starts with '~', which is not expanded"
+              + " (no shell is involved), so it names a folder '~' next to this file; write the full path");
+    }
     try {
       return Optional.of(folder.resolve(folder.getFileSystem().getPath(text.value())).normalize());
     } catch (InvalidPathException e) {

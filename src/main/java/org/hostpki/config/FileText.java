@@ -36,7 +36,8 @@ final class FileText {
       // Read at most one byte past the limit: enough to refuse, never the whole of a huge file.
       bytes = in.readNBytes(LIMIT_BYTES + 1);
       if (bytes.length > LIMIT_BYTES) {
-        long size = sizeOf(file).orElse((long) bytes.length);
+        // Devices and pipes report size 0; what was read is then the better number.
+        long size = Math.max(sizeOf(file).orElse(0L), bytes.length);
         problems.fileError(tooLarge(size));
         return Optional.empty();
       }

@@ -33,7 +33,7 @@ final class Problems {
   }
 
   void error(Position at, String message) {
-    if (flaggedEarlier.contains(at) && at != Position.NONE) {
+    if (flaggedEarlier.contains(at) && !at.equals(Position.NONE)) {
       return;
     }
     flaggedNow.add(at);

@@ -57,6 +57,10 @@ final class SchemaCheck {
       if (error.getEvaluationPath().toString().contains("/oneOf/")) {
         continue;
       }
+      // An empty text fails its pattern too; "must not be empty" is the message that helps.
+      if ("pattern".equals(error.getKeyword()) && error.getInstanceNode().asString().isEmpty()) {
+        continue;
+      }
       SchemaMessages.Located located = messages.translate(error);
       problems.error(located.at(), located.message());
     }

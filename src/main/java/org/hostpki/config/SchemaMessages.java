@@ -124,6 +124,13 @@ final class SchemaMessages {
       return node.displayName() + " is empty; it must be " + noun;
     }
     String message = node.displayName() + " must be " + noun + ", not " + node.describe();
+    if (location.startsWith("/$defs/duration") && node instanceof YamlNode.Scalar s
+        && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
+      return message + "; did you mean " + s.text() + "d?";
+    }
+    if (expected.equals("integer") && node instanceof YamlNode.Scalar s && s.text().matches("[0-9]+")) {
+      return message + "; write it without quotes: " + s.text();
+    }
     if (expected.equals("string") && node instanceof YamlNode.Scalar s) {
       return message + "; quote it if it is meant as text: \"" + s.text() + "\"";
     }
@@ -184,8 +191,8 @@ final class SchemaMessages {
   private String tooSmall(YamlNode node, String location) {
     String minimum = schema.at(location).asString();
     if (location.startsWith("/$defs/rsaSize")) {
-      return "an RSA key of " + text(node) + " bits is too weak; use at least " + minimum
-          + " (3072 is the default)";
+      return node.displayName() + " " + text(node) + " is too small for an RSA key; use at least "
+          + minimum + " bits (3072 is the default)";
     }
     return node.displayName() + " is " + text(node) + "; the minimum is " + minimum;
   }

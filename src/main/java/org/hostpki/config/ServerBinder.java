@@ -23,10 +23,9 @@ final class ServerBinder {
 
   ServerSpec bind(YamlNode.Mapping server) {
     ServerSpec defaults = ServerSpec.defaults();
-    ServerSpec.Issuer issuer =
-        fields.string(server, "issuer")
-            .map(i -> i.value().equals("external") ? ServerSpec.Issuer.EXTERNAL : ServerSpec.Issuer.INTERNAL)
-            .orElse(defaults.issuer());
+    Optional<ServerSpec.Issuer> givenIssuer =
+        fields.string(server, "issuer").flatMap(i -> issuer(i.value()));
+    ServerSpec.Issuer issuer = givenIssuer.orElse(defaults.issuer());
     Subject subject = parts.subject(server).orElse(Subject.empty());
     List<String> dnsNames = sans.dnsNames(server, "dnsNames", true);
     List<InetAddress> ipAddresses = sans.addresses(server, "ipAddresses");
@@ -38,7 +37,9 @@ final class ServerBinder {
 
     checkValidity(server, lifetime, allowLongValidity);
     checkHasNames(server, includeHostIdentity, dnsNames, ipAddresses);
-    warnOnCommonName(server, subject, includeHostIdentity, dnsNames);
+    if (!dnsNames.isEmpty() || !ipAddresses.isEmpty()) {
+      warnOnCommonName(server, subject, includeHostIdentity, dnsNames);
+    }
     warnOnEd25519(server, key);
     return new ServerSpec(
         issuer,
@@ -52,7 +53,15 @@ final class ServerBinder {
         lifetime.renewBefore(),
         fields.bool(server, "clientAuth").orElse(defaults.clientAuth()),
         allowLongValidity,
-        external(server, issuer));
+        Fields.unusable(server, "issuer", givenIssuer) ? Optional.empty() : external(server, issuer));
+  }
+
+  private static Optional<ServerSpec.Issuer> issuer(String text) {
+    return switch (text) {
+      case "internal" -> Optional.of(ServerSpec.Issuer.INTERNAL);
+      case "external" -> Optional.of(ServerSpec.Issuer.EXTERNAL);
+      default -> Optional.empty(); // reported by the schema check
+    };
   }
 
   private KeyRotation keyRotation(YamlNode.Mapping server) {

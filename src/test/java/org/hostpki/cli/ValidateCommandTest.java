@@ -1,0 +1,154 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class ValidateCommandTest {
+  private static final String VALID = "apiVersion: hostpki/v1\nstore:\n  path: pki\n";
+  private static final String THREE_ERRORS =
+      "apiVersion: hostpki/v1\nstore:\n  path: pki\nca:\n  validity: 3650\n"
+          + "server:\n  issuer: externl\n  dnsNames: [portal..example.com]\n";
+
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void writeFiles() throws IOException {
+    Files.writeString(dir.resolve("good.yaml"), VALID);
+    Files.writeString(dir.resolve("bad.yaml"), THREE_ERRORS);
+    Files.writeString(
+        dir.resolve("odd.yaml"), VALID + "server:\n  key: {algorithm: Ed25519}\n");
+  }
+
+  private int run(String... args) {
+    Environment environment =
+        new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC());
+    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), environment, args);
+  }
+
+  @Test
+  void testValidate_validFileExitsZeroAndPrintsNoProblems() {
+    int code = run("validate", "good.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).isEqualTo("1 file checked: valid, 0 warnings\n");
+  }
+
+  @Test
+  void testValidate_invalidFilePrintsEachProblemAndExitsOne() {
+    int code = run("validate", "good.yaml", "bad.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.ERROR);
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "bad.yaml:5:13: error: ca.validity must be a duration such as 90d, 12h, 30m, 45s or P90D,"
+                + " not the number 3650; did you mean 3650d?",
+            "bad.yaml:7:11: error: server.issuer 'externl' is not one of: internal, external;"
+                + " did you mean 'external'?",
+            "bad.yaml:8:14: error: server.dnsNames[0] 'portal..example.com' has an empty label"
+                + " (a leading dot or two dots in a row)");
+    assertThat(err.toString()).isEqualTo("2 files checked: 1 invalid (3 errors), 0 warnings\n");
+  }
+
+  @Test
+  void testValidate_warningsAloneExitZero() {
+    int code = run("validate", "odd.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).startsWith("odd.yaml:5:20: warning: browsers do not accept Ed25519");
+    assertThat(err.toString()).isEqualTo("1 file checked: valid, 1 warning\n");
+  }
+
+  @Test
+  void testValidate_missingFileIsInvalid() {
+    int code = run("validate", "nowhere.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.ERROR);
+    assertThat(out.toString()).isEqualTo("nowhere.yaml: error: no such file\n");
+  }
+
+  @Test
+  void testValidate_pathIsShownAsTyped() throws IOException {
+    Files.createDirectories(dir.resolve("sub"));
+    Files.writeString(dir.resolve("sub/host.yaml"), "apiVersion: hostpki/v2\nstore: {path: pki}\n");
+
+    run("validate", "sub/host.yaml");
+
+    assertThat(out.toString())
+        .isEqualTo("sub/host.yaml:1:13: error: apiVersion must be 'hostpki/v1', not the text 'hostpki/v2'\n");
+  }
+
+  @Test
+  void testValidate_jsonOutputIsOnlyAnArrayOfProblems() {
+    int code = run("validate", "--output", "json", "bad.yaml", "odd.yaml", "nowhere.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.ERROR);
+    JsonNode problems = JsonMapper.builder().build().readTree(out.toString());
+    assertThat(problems.isArray()).isTrue();
+    assertThat(problems.size()).isEqualTo(5);
+    JsonNode first = problems.get(0);
+    assertThat(first.get("file").asString()).isEqualTo("bad.yaml");
+    assertThat(first.get("line").asInt()).isEqualTo(5);
+    assertThat(first.get("column").asInt()).isEqualTo(13);
+    assertThat(first.get("severity").asString()).isEqualTo("error");
+    assertThat(first.get("message").asString()).startsWith("ca.validity must be a duration");
+    assertThat(problems.get(3).get("severity").asString()).isEqualTo("warning");
+    JsonNode missing = problems.get(4);
+    assertThat(missing.get("file").asString()).isEqualTo("nowhere.yaml");
+    assertThat(missing.get("line").isNull()).isTrue();
+    assertThat(missing.get("column").isNull()).isTrue();
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void testValidate_jsonOutputOfValidFilesIsAnEmptyArray() {
+    int code = run("validate", "--output", "json", "good.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(JsonMapper.builder().build().readTree(out.toString()).isEmpty()).isTrue();
+  }
+
+  @Test
+  void testValidate_unknownOutputFormatIsAUsageError() {
+    int code = run("validate", "--output", "yaml", "good.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--output must be text or json, not 'yaml'");
+  }
+
+  @Test
+  void testValidate_withoutFilesIsAUsageError() {
+    assertThat(run("validate")).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void testValidate_helpPrintsUsage() {
+    int code = run("validate", "--help");
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("Usage: hostpki validate").contains("--output=FORMAT");
+  }
+
+  @Test
+  void testValidate_touchesNoStore() {
+    run("validate", "good.yaml");
+
+    assertThat(dir.resolve("pki")).doesNotExist();
+  }
+}

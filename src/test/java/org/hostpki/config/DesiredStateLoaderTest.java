@@ -1,0 +1,373 @@
+package org.hostpki.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.hostpki.model.CaSpec;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalSpec;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.IpNetwork;
+import org.hostpki.model.KeyRotation;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.PasswordSource;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.SourcePosition;
+import org.hostpki.model.Subject;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.model.TrustedCertificateSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DesiredStateLoaderTest {
+  private static final String MINIMAL = "apiVersion: hostpki/v1\nstore:\n  path: pki\n";
+
+  private final DesiredStateLoader loader = new DesiredStateLoader();
+  private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
+  private final Path file = fs.getPath("/etc/hostpki/host.yaml");
+
+  // --- the corpus: each NAME.yaml next to NAME.expected, the exact lines `hostpki validate` prints
+
+  static Stream<Path> invalidFiles() throws IOException {
+    return corpus("invalid");
+  }
+
+  static Stream<Path> filesWithWarnings() throws IOException {
+    return corpus("warnings");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidFiles")
+  void testLoad_invalidFileGivesExactlyTheExpectedProblems(Path yaml) throws IOException {
+    LoadResult result = loader.load(yaml);
+
+    assertThat(result.hasErrors()).isTrue();
+    assertThat(result.desiredState()).isEmpty();
+    assertThat(formatted(result)).containsExactlyElementsOf(expected(yaml));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("filesWithWarnings")
+  void testLoad_suspiciousFileIsValidWithTheExpectedWarnings(Path yaml) throws IOException {
+    LoadResult result = loader.load(yaml);
+
+    assertThat(result.hasErrors()).isFalse();
+    assertThat(result.desiredState()).isPresent();
+    assertThat(result.problems()).isNotEmpty().allMatch(p -> p.severity() == Severity.WARNING);
+    assertThat(formatted(result)).containsExactlyElementsOf(expected(yaml));
+  }
+
+  @Test
+  void testLoad_corpusCoversAtLeastFortyFiveInvalidFiles() throws IOException {
+    assertThat(invalidFiles().count()).isGreaterThanOrEqualTo(45);
+  }
+
+  @Test
+  void testLoad_everyExampleIsValid() throws IOException {
+    Path examples = projectDir().resolve("examples");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(examples)) {
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+
+    assertThat(files).extracting(p -> p.getFileName().toString())
+        .contains("quickstart.yaml", "external-ca.yaml", "trust-store.yaml");
+    for (Path example : files) {
+      LoadResult result = loader.load(example);
+      assertThat(result.problems()).as(example.toString()).isEmpty();
+      assertThat(Files.readString(example))
+          .startsWith("# yaml-language-server: $schema=../schema/hostpki-v1.schema.json\n");
+    }
+  }
+
+  @Test
+  void testLoad_quickstartStoreIsExamplesPki() {
+    Path quickstart = projectDir().resolve("examples/quickstart.yaml");
+
+    DesiredState state = loader.load(quickstart).desiredState().orElseThrow();
+
+    assertThat(state.store().path()).isEqualTo(quickstart.toAbsolutePath().getParent().resolve("pki"));
+  }
+
+  // --- files that cannot be read
+
+  @Test
+  void testLoad_fileOverOneMebibyteIsRefusedUnread(@TempDir Path dir) throws IOException {
+    Path big = dir.resolve("big.yaml");
+    byte[] content = (MINIMAL + "#".repeat(FileText.LIMIT_BYTES)).getBytes(StandardCharsets.UTF_8);
+    Files.write(big, content);
+
+    LoadResult result = loader.load(big);
+
+    assertThat(result.problems())
+        .extracting(Problem::format)
+        .containsExactly(big + ": error: file is " + content.length + " bytes; the limit is 1 MiB");
+  }
+
+  @Test
+  void testLoad_fileOfExactlyOneMebibyteIsRead() throws IOException {
+    // Many short comment lines: snakeyaml-engine is slow on one megabyte-long line.
+    String line = "#".repeat(63) + "\n";
+    int room = FileText.LIMIT_BYTES - MINIMAL.length();
+    String padding = line.repeat(room / line.length()) + "#".repeat(room % line.length());
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, MINIMAL + padding);
+
+    assertThat(loader.load(file).problems()).isEmpty();
+  }
+
+  @Test
+  void testLoadString_textOverOneMebibyteIsRefused() {
+    String yaml = MINIMAL + "#".repeat(FileText.LIMIT_BYTES);
+
+    assertThat(loader.loadString(file, yaml).problems())
+        .extracting(Problem::message)
+        .containsExactly("file is " + yaml.length() + " bytes; the limit is 1 MiB");
+  }
+
+  @Test
+  void testLoad_missingFileIsAProblem() {
+    LoadResult result = loader.load(file);
+
+    assertThat(result.problems()).extracting(Problem::format)
+        .containsExactly("/etc/hostpki/host.yaml: error: no such file");
+  }
+
+  @Test
+  void testLoad_directoryIsAProblem() throws IOException {
+    Files.createDirectories(file);
+
+    assertThat(loader.load(file).problems()).extracting(Problem::format)
+        .containsExactly("/etc/hostpki/host.yaml: error: is a directory, not a desired-state file");
+  }
+
+  @Test
+  void testLoad_unreadableFileIsAProblem(@TempDir Path dir) throws IOException {
+    Path locked = dir.resolve("locked.yaml");
+    Files.writeString(locked, MINIMAL);
+    boolean madeUnreadable = locked.toFile().setReadable(false, false);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        madeUnreadable && !Files.isReadable(locked), "runs as a user who can read anything (root)");
+
+    assertThat(loader.load(locked).problems()).extracting(Problem::message)
+        .containsExactly("cannot read the file: permission denied");
+  }
+
+  @Test
+  void testLoad_byteOrderMarkIsIgnored() throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, ("\uFEFF" + MINIMAL).getBytes(StandardCharsets.UTF_8));
+
+    assertThat(loader.load(file).problems()).isEmpty();
+  }
+
+  // --- what a valid file gives
+
+  @Test
+  void testLoadString_minimalFileGivesTheDefaults() {
+    DesiredState state = loader.loadString(file, MINIMAL).desiredState().orElseThrow();
+
+    assertThat(state.source()).isEqualTo(file);
+    assertThat(state.store().path()).isEqualTo(fs.getPath("/etc/hostpki/pki"));
+    assertThat(state.store().password()).isEmpty();
+    assertThat(state.store().pkcs12Profile()).isEqualTo(Pkcs12Profile.MODERN);
+    assertThat(state.host()).isEqualTo(HostSpec.defaults());
+    assertThat(state.ca()).isEqualTo(CaSpec.defaults());
+    assertThat(state.server()).isEqualTo(ServerSpec.defaults());
+    assertThat(state.trust()).isEqualTo(TrustSpec.defaults());
+    assertThat(state.hooks()).isEqualTo(HooksSpec.none());
+  }
+
+  @Test
+  void testLoadString_relativePathsResolveAgainstTheFilesFolder() {
+    String yaml =
+        "apiVersion: hostpki/v1\n"
+            + "store:\n  path: ../pki\n  password: {file: secrets/p12}\n"
+            + "server:\n  issuer: external\n  external: {chain: incoming/chain.pem}\n"
+            + "trust:\n  certificates: [{name: ldap, file: /opt/ca/ldap.pem}]\n  directories: [trusted.d]\n";
+
+    DesiredState state = loader.loadString(file, yaml).desiredState().orElseThrow();
+
+    assertThat(state.store().path()).isEqualTo(fs.getPath("/etc/pki"));
+    assertThat(state.store().password())
+        .contains(new PasswordSource.File(fs.getPath("/etc/hostpki/secrets/p12")));
+    assertThat(state.server().external().orElseThrow().chain())
+        .isEqualTo(fs.getPath("/etc/hostpki/incoming/chain.pem"));
+    assertThat(state.trust().certificates().get(0).content())
+        .isEqualTo(new TrustedCertificateSource.Content.FromFile(fs.getPath("/opt/ca/ldap.pem")));
+    assertThat(state.trust().directories()).containsExactly(fs.getPath("/etc/hostpki/trusted.d"));
+  }
+
+  @Test
+  void testLoadString_everySectionIsRead() throws Exception {
+    String yaml =
+        "apiVersion: hostpki/v1\n"
+            + "store: {path: pki, password: {env: P12_PASSWORD}, pkcs12Profile: legacy}\n"
+            + "host:\n"
+            + "  detect: false\n  hostname: Portal\n  domain: Example.com\n"
+            + "  addresses: [192.0.2.10, \"2001:db8::10\"]\n  ignoreInterfaces: [docker0]\n"
+            + "ca:\n"
+            + "  subject: {commonName: Example CA, organization: Example Corp, country: US}\n"
+            + "  key: {algorithm: RSA, size: 4096}\n"
+            + "  validity: 1825d\n  renewBefore: PT4320H\n  rotation: {overlap: 7d}\n"
+            + "  policy: {allowedDomains: [\"*.Example.com\"], allowedNetworks: [192.0.2.0/24], maxValidity: 90d}\n"
+            + "server:\n"
+            + "  subject: {commonName: portal.example.com}\n"
+            + "  dnsNames: [Portal.example.com, \"*.apps.example.com\"]\n  ipAddresses: [192.0.2.10]\n"
+            + "  includeHostIdentity: false\n"
+            + "  key: {algorithm: EC, curve: P-384, rotation: never}\n"
+            + "  validity: 825d\n  renewBefore: 12h\n  clientAuth: true\n  allowLongValidity: true\n"
+            + "trust:\n  prune: false\n  hashedDirectory: true\n"
+            + "  certificates:\n    - name: bmc-01\n      pem: |\n"
+            + "        -----BEGIN CERTIFICATE-----\n        MIIB\n        -----END CERTIFICATE-----\n"
+            + "hooks:\n  afterServerChange: [[systemctl, reload, nginx], [/usr/local/bin/notify]]\n";
+
+    LoadResult result = loader.loadString(file, yaml);
+
+    assertThat(result.problems()).isEmpty();
+    DesiredState state = result.desiredState().orElseThrow();
+    assertThat(state.store().password()).contains(new PasswordSource.Env("P12_PASSWORD"));
+    assertThat(state.store().pkcs12Profile()).isEqualTo(Pkcs12Profile.LEGACY);
+    assertThat(state.host())
+        .isEqualTo(
+            new HostSpec(
+                false,
+                Optional.of("portal"),
+                Optional.of("example.com"),
+                Optional.of(List.of(InetAddress.getByName("192.0.2.10"), InetAddress.getByName("2001:db8::10"))),
+                List.of("docker0")));
+    assertThat(state.ca().subject().orElseThrow().toString()).isEqualTo("C=US, O=Example Corp, CN=Example CA");
+    assertThat(state.ca().key()).isEqualTo(new KeySpec.Rsa(4096));
+    assertThat(state.ca().validity()).isEqualTo(Duration.ofDays(1825));
+    assertThat(state.ca().renewBefore()).isEqualTo(Duration.ofDays(180));
+    assertThat(state.ca().rotationOverlap()).contains(Duration.ofDays(7));
+    assertThat(state.ca().policy().orElseThrow().allowedDomains()).containsExactly("*.example.com");
+    assertThat(state.ca().policy().orElseThrow().allowedNetworks())
+        .containsExactly(IpNetwork.parse("192.0.2.0/24").orElseThrow());
+    assertThat(state.ca().policy().orElseThrow().maxValidity()).contains(Duration.ofDays(90));
+    ServerSpec server = state.server();
+    assertThat(server.issuer()).isEqualTo(ServerSpec.Issuer.INTERNAL);
+    assertThat(server.subject()).isEqualTo(Subject.commonName("portal.example.com"));
+    assertThat(server.dnsNames()).containsExactly("portal.example.com", "*.apps.example.com");
+    assertThat(server.ipAddresses()).containsExactly(InetAddress.getByName("192.0.2.10"));
+    assertThat(server.includeHostIdentity()).isFalse();
+    assertThat(server.key()).isEqualTo(new KeySpec.Ec(KeySpec.Curve.P384));
+    assertThat(server.keyRotation()).isEqualTo(KeyRotation.NEVER);
+    assertThat(server.validity()).isEqualTo(Duration.ofDays(825));
+    assertThat(server.renewBefore()).isEqualTo(Duration.ofHours(12));
+    assertThat(server.clientAuth()).isTrue();
+    assertThat(server.allowLongValidity()).isTrue();
+    assertThat(state.trust().prune()).isFalse();
+    assertThat(state.trust().hashedDirectory()).isTrue();
+    assertThat(state.trust().certificates())
+        .containsExactly(
+            new TrustedCertificateSource(
+                "bmc-01",
+                new TrustedCertificateSource.Content.Inline(
+                    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
+                new SourcePosition(file, 30, 7)));
+    assertThat(state.hooks().afterServerChange())
+        .containsExactly(List.of("systemctl", "reload", "nginx"), List.of("/usr/local/bin/notify"));
+  }
+
+  @Test
+  void testLoadString_externalIssuerReadsTheChainAndFallback() {
+    String yaml =
+        MINIMAL + "server:\n  issuer: external\n  external: {chain: chain.pem, fallback: internal}\n";
+
+    ServerSpec server = loader.loadString(file, yaml).desiredState().orElseThrow().server();
+
+    assertThat(server.issuer()).isEqualTo(ServerSpec.Issuer.EXTERNAL);
+    assertThat(server.external())
+        .contains(new ExternalSpec(fs.getPath("/etc/hostpki/chain.pem"), ExternalSpec.Fallback.INTERNAL));
+  }
+
+  @Test
+  void testLoadString_rsaWithoutSizeIs3072Bits() {
+    String yaml = MINIMAL + "ca:\n  key: {algorithm: RSA}\n";
+
+    assertThat(loader.loadString(file, yaml).desiredState().orElseThrow().ca().key())
+        .isEqualTo(new KeySpec.Rsa(3072));
+  }
+
+  @Test
+  void testLoadString_yaml12KeepsNorwayACountry() {
+    String yaml = MINIMAL + "ca:\n  subject: {commonName: Oslo CA, country: NO, organization: yes}\n";
+
+    Subject subject = loader.loadString(file, yaml).desiredState().orElseThrow().ca().subject().orElseThrow();
+
+    assertThat(subject.country()).contains("NO");
+    assertThat(subject.organization()).contains("yes");
+  }
+
+  @Test
+  void testLoadString_jsonIsYamlToo() {
+    String json = "{\"apiVersion\": \"hostpki/v1\", \"store\": {\"path\": \"pki\"}}";
+
+    assertThat(loader.loadString(file, json).desiredState()).isPresent();
+  }
+
+  @Test
+  void testLoadString_warningsKeepTheDesiredState() {
+    String yaml = MINIMAL + "server:\n  key: {algorithm: Ed25519}\n";
+
+    LoadResult result = loader.loadString(file, yaml);
+
+    assertThat(result.hasErrors()).isFalse();
+    assertThat(result.warningCount()).isEqualTo(1);
+    assertThat(result.desiredState()).isPresent();
+  }
+
+  @Test
+  void testLoadString_oneLoaderChecksManyFiles() {
+    assertThat(loader.loadString(file, "apiVersion: x\n").hasErrors()).isTrue();
+    assertThat(loader.loadString(file, MINIMAL).hasErrors()).isFalse();
+  }
+
+  // --- helpers
+
+  private static Stream<Path> corpus(String folder) throws IOException {
+    Path dir = resource("/config/" + folder);
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  private static List<String> formatted(LoadResult result) {
+    Path name = result.file().getFileName();
+    return result.problems().stream().map(p -> p.withFile(name).format()).toList();
+  }
+
+  private static List<String> expected(Path yaml) throws IOException {
+    Path expected = yaml.resolveSibling(yaml.getFileName().toString().replaceAll("\\.yaml$", ".expected"));
+    return Files.readAllLines(expected, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+  }
+
+  private static Path resource(String name) {
+    try {
+      return Path.of(DesiredStateLoaderTest.class.getResource(name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Path projectDir() {
+    return Path.of(System.getProperty("hostpki.projectDir", "."));
+  }
+}

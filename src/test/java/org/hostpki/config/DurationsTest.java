@@ -1,0 +1,46 @@
+package org.hostpki.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DurationsTest {
+
+  @Test
+  void testParse_shortFormsOfEachUnit() {
+    assertThat(Durations.parse("90d")).contains(Duration.ofDays(90));
+    assertThat(Durations.parse("12h")).contains(Duration.ofHours(12));
+    assertThat(Durations.parse("30m")).contains(Duration.ofMinutes(30));
+    assertThat(Durations.parse("45s")).contains(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void testParse_isoForms() {
+    assertThat(Durations.parse("P90D")).contains(Duration.ofDays(90));
+    assertThat(Durations.parse("PT12H")).contains(Duration.ofHours(12));
+    assertThat(Durations.parse("P1DT1H30M")).contains(Duration.ofMinutes(24 * 60 + 90));
+  }
+
+  @Test
+  void testParse_textThatIsNoDurationIsEmpty() {
+    assertThat(Durations.parse("90")).isEmpty();
+    assertThat(Durations.parse("10y")).isEmpty();
+    assertThat(Durations.parse("P")).isEmpty();
+    assertThat(Durations.parse("PT")).isEmpty();
+  }
+
+  @Test
+  void testParse_tooLargeToHoldIsEmpty() {
+    assertThat(Durations.parse("99999999999999999999d")).isEmpty();
+    assertThat(Durations.parse("9999999999999999d")).isEmpty();
+  }
+
+  @Test
+  void testFormat_usesTheLargestWholeUnit() {
+    assertThat(Durations.format(Duration.ofDays(398))).isEqualTo("398d");
+    assertThat(Durations.format(Duration.ofHours(36))).isEqualTo("36h");
+    assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
+    assertThat(Durations.format(Duration.ofSeconds(45))).isEqualTo("45s");
+  }
+}
