@@ -25,6 +25,11 @@ public record Environment(
     variables = Map.copyOf(variables);
   }
 
+  /** An environment with the real host identity that is not a terminal (for tests and scripts). */
+  public Environment(FileSystem fileSystem, Path workingDirectory, Map<String, String> variables, Clock clock) {
+    this(fileSystem, workingDirectory, variables, clock, LiveHostIdentityProbe.system(), false);
+  }
+
   public static Environment system() {
     FileSystem fs = FileSystems.getDefault();
     return new Environment(
