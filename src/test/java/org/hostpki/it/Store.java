@@ -24,6 +24,10 @@ record Store(Path directory) {
     return directory.resolve("ca.crt");
   }
 
+  Path caKey() {
+    return directory.resolve("ca.key");
+  }
+
   Path serverCertificate() {
     return directory.resolve("server.crt");
   }

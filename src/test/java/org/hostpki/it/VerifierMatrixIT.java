@@ -22,9 +22,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every store of the key-algorithm matrix ({@link StoreCase}), made by the built CLI, read and
- * verified by OpenSSL, GnuTLS, NSS, keytool and the JDK's KeyStore. Each trust check has a twin
- * that must fail: another CA, or a name the certificate does not carry.
+ * Every store of the key-algorithm matrix ({@link StoreCase}), made by the built CLI, verified by
+ * OpenSSL, GnuTLS and NSS, and its PKCS#12 files read by OpenSSL, GnuTLS, NSS, keytool and the
+ * JDK's KeyStore. Each check has a twin that must fail: another CA, a name the certificate does not
+ * carry, a wrong password.
+ *
+ * <p>One instance for the whole class, so each row's store is made once (the CLI's JVM start and
+ * RSA key generation are the slow part) and every test of that row reads it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VerifierMatrixIT {
@@ -53,14 +57,17 @@ class VerifierMatrixIT {
 
   @ParameterizedTest
   @EnumSource(StoreCase.class)
-  void testServerKey_isThePrivateKeyOfServerCertificate(StoreCase row) {
+  void testKeyFiles_arePkcs8KeysOfTheirCertificates(StoreCase row) {
     Store store = store(row);
 
-    String fromKey = openssl("pkey", "-in", store.serverKey().toString(), "-pubout").stdout();
-    String fromCertificate =
-        openssl("x509", "-in", store.serverCertificate().toString(), "-noout", "-pubkey").stdout();
-
-    assertThat(fromKey).startsWith("-----BEGIN PUBLIC KEY-----").isEqualTo(fromCertificate);
+    assertThat(Store.read(store.serverKey())).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Store.read(store.caKey())).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(publicKeyOfKey(store.serverKey()))
+        .startsWith("-----BEGIN PUBLIC KEY-----")
+        .isEqualTo(publicKeyOfCertificate(store.serverCertificate()));
+    assertThat(publicKeyOfKey(store.caKey()))
+        .startsWith("-----BEGIN PUBLIC KEY-----")
+        .isEqualTo(publicKeyOfCertificate(store.caCertificate()));
   }
 
   @ParameterizedTest
@@ -211,8 +218,7 @@ class VerifierMatrixIT {
     assertThat(certificates).contains("friendlyName: server");
     assertThat(Store.pemCertificates(certificates))
         .containsExactly(Store.read(store.serverCertificate()), Store.read(store.caCertificate()));
-    assertThat(openssl("pkey", "-in", key.toString(), "-pubout").stdout())
-        .isEqualTo(openssl("pkey", "-in", store.serverKey().toString(), "-pubout").stdout());
+    assertThat(publicKeyOfKey(key)).isEqualTo(publicKeyOfKey(store.serverKey()));
   }
 
   @ParameterizedTest
@@ -427,6 +433,14 @@ class VerifierMatrixIT {
 
   private static ProcessResult openssl(String... arguments) {
     return Command.of(Tools.OPENSSL.require(), arguments).run().assertSucceeded();
+  }
+
+  private static String publicKeyOfKey(Path key) {
+    return openssl("pkey", "-in", key.toString(), "-pubout").stdout();
+  }
+
+  private static String publicKeyOfCertificate(Path certificate) {
+    return openssl("x509", "-in", certificate.toString(), "-noout", "-pubkey").stdout();
   }
 
   private static String x509Text(Path certificate) {
