@@ -1,0 +1,93 @@
+package org.hostpki.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code openssl s_server -www} serving a store's certificate on a loopback address: the leaf from
+ * {@code server.crt}, its key from {@code server.key}, and the rest of
+ * {@code server-fullchain.crt} as the chain (s_server sends only the first certificate of its
+ * {@code -cert} file, so the chain has to go separately). Each request gets a status page.
+ */
+final class OpenSslServer implements AutoCloseable {
+  /** A line of the page {@code s_server -www} sends, to tell it from an error page. */
+  static final String PAGE_MARKER = "Ciphers supported in s_server binary";
+
+  private static final Duration STARTUP = Duration.ofSeconds(20);
+  private static final int ATTEMPTS = 3;
+
+  private final RunningProcess process;
+  private final InetAddress address;
+  private final int port;
+
+  private OpenSslServer(RunningProcess process, InetAddress address, int port) {
+    this.process = process;
+    this.address = address;
+    this.port = port;
+  }
+
+  /**
+   * Starts the server on a free port of the address and waits until it listens.
+   *
+   * @param scratch a directory for the chain file
+   */
+  static OpenSslServer start(Store store, InetAddress address, Path scratch) {
+    String openssl = Tools.OPENSSL.require();
+    Path chain = store.writeChainAfterLeaf(scratch.resolve("chain-after-leaf.pem"));
+    AssertionError lastFailure = null;
+    // A free port found by binding and closing can be taken by someone else before s_server binds.
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      int port = freePort(address);
+      String accept = hostForUrl(address) + ":" + port;
+      RunningProcess process =
+          Command.of(
+                  openssl, "s_server", "-accept", accept, "-www",
+                  "-cert", store.serverCertificate().toString(),
+                  "-key", store.serverKey().toString(),
+                  "-cert_chain", chain.toString())
+              .start();
+      try {
+        process.awaitListening(new InetSocketAddress(address, port), STARTUP);
+        return new OpenSslServer(process, address, port);
+      } catch (AssertionError e) {
+        process.close();
+        lastFailure = e;
+      }
+    }
+    throw lastFailure;
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** The address as it goes into a URL or {@code -connect}: IPv6 in brackets. */
+  String hostForUrl() {
+    return hostForUrl(address);
+  }
+
+  private static String hostForUrl(InetAddress address) {
+    return address.getAddress().length == 16
+        ? "[" + address.getHostAddress() + "]"
+        : address.getHostAddress();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  /** A port nobody listens on at the moment: bind to port 0, note the port, close. */
+  static int freePort(InetAddress address) {
+    try (ServerSocket socket = new ServerSocket(0, 1, address)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + address, e);
+    }
+  }
+}
