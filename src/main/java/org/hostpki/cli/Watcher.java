@@ -5,13 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
@@ -199,10 +200,22 @@ final class Watcher {
     lastError = Optional.of(oneLine);
   }
 
+  /** The changes with their reasons; the output files that follow them only by name. */
   private static String summary(Plan plan) {
-    return plan.changes().stream()
-        .map(Watcher::describe)
-        .collect(Collectors.joining("; "));
+    List<String> parts = new ArrayList<>();
+    List<String> outputs = new ArrayList<>();
+    for (Change c : plan.changes()) {
+      boolean follows = c.address().startsWith("output/") && c.reasons().stream().allMatch(r -> r.code() == ReasonCode.OUT_OF_DATE);
+      if (follows) {
+        outputs.add(c.address());
+      } else {
+        parts.add(describe(c));
+      }
+    }
+    if (!outputs.isEmpty()) {
+      parts.add(String.join(", ", outputs) + (outputs.size() == 1 ? " follows" : " follow"));
+    }
+    return String.join("; ", parts);
   }
 
   private static String describe(Change c) {

@@ -144,9 +144,9 @@ class WatcherTest {
             "08:00:00 started", "08:00:30 drift seen", "08:02:30 applied", "08:03:30 stopped");
     assertThat(log.toString())
         .contains(
-            "drift seen: server replace (host identity changed: address 192.0.2.10 removed,"
-                + " address 192.0.2.11 added)",
-            "applying if it persists until 2026-11-27T08:02:30Z");
+            "08:00:30Z drift seen: server replace (host identity changed: address 192.0.2.10"
+                + " removed, address 192.0.2.11 added); output/server-fullchain.crt follows;"
+                + " applying if it persists until 2026-11-27T08:02:30Z\n");
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
