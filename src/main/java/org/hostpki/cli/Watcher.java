@@ -148,7 +148,7 @@ final class Watcher {
     Plan plan = reconciler.plan(state, EnumSet.noneOf(PlanInput.Replace.class)).plan();
     if (plan.isEmpty()) {
       if (pending.isPresent()) {
-        log("drift gone", "the store matches the desired state again; nothing applied");
+        log(now, "drift gone", "the store matches the desired state again; nothing applied");
         pending = Optional.empty();
       }
       return;
@@ -158,7 +158,7 @@ final class Watcher {
       String event = pending.isEmpty() ? "drift seen" : "drift changed";
       pending = Optional.of(new Pending(plan.basis(), now));
       String when = atOnce ? "applying now" : "applying if it persists until " + time(now.plus(settings.debounce()));
-      log(event, summary(plan) + "; " + when);
+      log(now, event, summary(plan) + "; " + when);
       if (!atOnce) {
         return;
       }
@@ -223,7 +223,12 @@ final class Watcher {
   }
 
   private void log(String event, String detail) {
-    log.println(time(clock.instant()) + " " + event + (detail.isEmpty() ? "" : ": " + detail));
+    log(clock.instant(), event, detail);
+  }
+
+  /** Logs an observation with the time it was made, which the debounce deadline counts from. */
+  private void log(Instant at, String event, String detail) {
+    log.println(time(at) + " " + event + (detail.isEmpty() ? "" : ": " + detail));
     log.flush();
   }
 
