@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
       "",
       "Examples:",
       "  hostpki validate /etc/hostpki/host.yaml",
-      "  hostpki validate hosts/*.yaml --output github   # annotations in a GitHub Actions job",
+      "  hostpki validate --output github hosts/*.yaml   # in a GitHub Actions job",
       "",
       "Exit status: 0 all files valid (warnings allowed), 1 a file is invalid, 64 usage error."
     })
