@@ -159,13 +159,11 @@ final class Watcher {
       pending = Optional.of(new Pending(plan.basis(), now));
       String when = atOnce ? "applying now" : "applying if it persists until " + time(now.plus(settings.debounce()));
       log(now, event, summary(plan) + "; " + when);
-      if (!atOnce) {
-        return;
-      }
-    } else if (now.isBefore(pending.get().since().plus(settings.debounce()))) {
-      return;
     }
-    apply(state);
+    // A failed apply leaves the drift pending: the next observation tries again.
+    if (atOnce || !now.isBefore(pending.get().since().plus(settings.debounce()))) {
+      apply(state);
+    }
   }
 
   private void apply(DesiredState state) {

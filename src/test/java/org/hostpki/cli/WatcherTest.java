@@ -29,6 +29,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.store.StoreLock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,6 +185,19 @@ class WatcherTest {
     assertThat(events()).contains("08:00:30 drift seen", "08:00:30 applied");
     assertThat(log.toString()).contains("expires on", "; applying now");
     assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  @Test
+  void testRun_applyThatFailsIsTriedAgainAtTheNextObservation() throws IOException {
+    applyNow();
+    clock.advance(Duration.ofDays(380));
+    StoreLock held = StoreLock.acquire(dir.resolve("pki"), Duration.ZERO, "test holder");
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(held::close);
+
+    watcher(sleeper).run();
+
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 drift seen", "08:00:00 error", "08:00:30 applied", "08:00:30 stopped");
+    assertThat(log.toString()).contains("test holder");
   }
 
   @Test
