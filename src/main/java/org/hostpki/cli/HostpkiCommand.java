@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
       StatusCommand.class,
       ExportCommand.class,
       FetchCertCommand.class,
+      WatchCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HostpkiCommand implements Runnable {

@@ -28,7 +28,14 @@ import tools.jackson.databind.node.ObjectNode;
     mixinStandardHelpOptions = true,
     versionProvider = HostpkiCommand.Version.class,
     description = "Check desired-state files; touches nothing else.",
-    footer = {"", "Exit status: 0 all files valid (warnings allowed), 1 a file is invalid."})
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki validate /etc/hostpki/host.yaml",
+      "  hostpki validate --output github hosts/*.yaml   # in a GitHub Actions job",
+      "",
+      "Exit status: 0 all files valid (warnings allowed), 1 a file is invalid, 64 usage error."
+    })
 final class ValidateCommand implements Callable<Integer> {
   private final Environment environment;
 
@@ -45,14 +52,24 @@ final class ValidateCommand implements Callable<Integer> {
       names = "--output",
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text (one line per problem) or json (an array of problems on stdout).")
+      completionCandidates = Formats.class,
+      description =
+          "text (one line per problem), json (an array of problems on stdout) or github"
+              + " (GitHub Actions workflow commands: ::error file=F,line=L,col=C::MESSAGE).")
   String output;
+
+  /** What {@code --output} takes, for shell completion. */
+  static final class Formats extends ArrayList<String> {
+    Formats() {
+      super(List.of("text", "json", "github"));
+    }
+  }
 
   @Override
   public Integer call() {
-    if (!output.equals("text") && !output.equals("json")) {
+    if (!output.equals("text") && !output.equals("json") && !output.equals("github")) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--output must be text or json, not '" + output + "'");
+          spec.commandLine(), "--output must be text, json or github, not '" + output + "'");
     }
     DesiredStateLoader loader = new DesiredStateLoader();
     List<Problem> problems = new ArrayList<>();
@@ -71,6 +88,9 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (output.equals("json")) {
       out.println(toJson(problems));
+    } else if (output.equals("github")) {
+      problems.forEach(p -> out.println(GithubAnnotation.of(p)));
+      spec.commandLine().getErr().println(summary(files.size(), invalid, errors, warnings));
     } else {
       problems.forEach(p -> out.println(p.format()));
       spec.commandLine().getErr().println(summary(files.size(), invalid, errors, warnings));

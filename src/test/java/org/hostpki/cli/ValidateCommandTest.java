@@ -129,7 +129,7 @@ class ValidateCommandTest {
     int code = run("validate", "--output", "yaml", "good.yaml");
 
     assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--output must be text or json, not 'yaml'");
+    assertThat(err.toString()).contains("--output must be text, json or github, not 'yaml'");
   }
 
   @Test
@@ -150,5 +150,41 @@ class ValidateCommandTest {
     run("validate", "good.yaml");
 
     assertThat(dir.resolve("pki")).doesNotExist();
+  }
+
+  @Test
+  void testValidate_githubOutputIsOneWorkflowCommandPerProblem() {
+    int code = run("validate", "--output", "github", "bad.yaml", "odd.yaml", "nowhere.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.ERROR);
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "::error file=bad.yaml,line=5,col=13::ca.validity must be a duration such as 90d, 12h,"
+                + " 30m, 45s or P90D, not the number 3650; did you mean 3650d?",
+            "::error file=bad.yaml,line=7,col=11::server.issuer 'externl' is not one of: internal,"
+                + " external; did you mean 'external'?",
+            "::error file=bad.yaml,line=8,col=14::server.dnsNames[0] 'portal..example.com' has an"
+                + " empty label (a leading dot or two dots in a row)",
+            "::warning file=odd.yaml,line=5,col=20::browsers do not accept Ed25519 server"
+                + " certificates; use EC or RSA if browsers connect",
+            "::error file=nowhere.yaml::no such file");
+    assertThat(err.toString()).isEqualTo("3 files checked: 2 invalid (4 errors), 1 warning\n");
+  }
+
+  @Test
+  void testValidate_githubOutputOfValidFilesIsEmpty() {
+    int code = run("validate", "--output", "github", "good.yaml");
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void testValidate_githubOutputEscapesTheFileName() throws IOException {
+    Files.writeString(dir.resolve("a,b:c%.yaml"), "apiVersion: hostpki/v2\nstore: {path: pki}\n");
+
+    run("validate", "--output", "github", "a,b:c%.yaml");
+
+    assertThat(out.toString()).startsWith("::error file=a%2Cb%3Ac%25.yaml,line=1,col=13::apiVersion must be");
   }
 }

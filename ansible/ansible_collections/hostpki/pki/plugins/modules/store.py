@@ -1,0 +1,391 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright (c) hostpki contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: store
+short_description: Make a host's TLS store match a hostpki desired state
+version_added: 0.1.0
+description:
+  - Runs C(hostpki apply) on the target to make its store (internal CA, server certificate,
+    trust store) match a desired state, and reports the plan it applied.
+  - The desired state is either a file on the target (C(config)) or given inline (C(desired)).
+  - Idempotent by design - a second run of the same desired state changes nothing and reports
+    C(changed=false). A changed host identity (name, domain, addresses), an expiring certificate
+    or an edited desired state each show up as a planned change with its reasons.
+  - In check mode the module runs C(hostpki apply --check) and changes nothing; C(changed) then
+    says whether changes are pending. With C(--diff) each planned change is shown as a
+    before/after of its attributes (subject, SANs, key, expiry), never key material.
+requirements:
+  - hostpki (and Java 17) on the target; see C(executable).
+options:
+  config:
+    description:
+      - Path on the target of a desired-state YAML file.
+      - Relative store, trust and chain paths in the file resolve against the file's folder,
+        as with the C(hostpki) command.
+      - A relative C(config) resolves against C(chdir) when given. Use an absolute path.
+      - Mutually exclusive with C(desired); one of them is required.
+    type: path
+  desired:
+    description:
+      - The desired state itself, as a mapping with the same keys as a desired-state file
+        (C(apiVersion), C(store), C(host), C(ca), C(server), C(trust), C(hooks)).
+      - The module writes it to a temporary file on the target for C(hostpki) and removes it
+        afterwards. Problems in it are reported as C(desired:LINE:COLUMN) (of that file, written
+        as indented JSON) with the key they concern, for example C(ca.key.curve).
+      - Relative paths in it (C(store.path), C(store.password.file), C(trust.certificates[].file),
+        C(trust.directories), C(server.external.chain)) resolve against C(chdir). Without
+        C(chdir) they must be absolute, and a relative one is an error.
+      - Mutually exclusive with C(config); one of them is required.
+    type: dict
+  chdir:
+    description:
+      - Directory on the target that C(hostpki) runs in.
+      - With C(desired), the temporary desired-state file is written here (as a hidden file,
+        removed afterwards) so that relative paths in C(desired) resolve against it.
+      - With C(config), a relative C(config) path resolves against it.
+    type: path
+  executable:
+    description:
+      - The C(hostpki) launcher on the target.
+      - A bare name is looked up on C(PATH), then in C(/opt/hostpki/bin) (where the release
+        tarball is usually unpacked).
+    type: str
+    default: hostpki
+  replace:
+    description:
+      - Re-issue these with a new key even without drift (C(hostpki apply --replace)), for example
+        after a suspected key compromise. A replaced CA also re-issues the server certificate.
+      - Not idempotent - every run with C(replace) set changes the store.
+    type: list
+    elements: str
+    choices: [ca, server]
+    default: []
+  lock_timeout:
+    description:
+      - How long to wait for another C(hostpki apply) on the same store (for example a systemd
+        timer run) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)). C(0s) fails at once.
+    type: str
+    default: 30s
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: posix
+notes:
+  - The PKCS#12 password is never a module parameter. Declare where C(hostpki) finds it in the
+    desired state (C(store.password.env) or C(store.password.file)) and set the variable with the
+    task's C(environment) keyword, for example from Ansible Vault.
+  - C(hostpki) exit codes map as follows. C(0) ok or changed, C(2) changes pending in check mode,
+    C(1) an error - the module fails with the error lines of C(hostpki) as C(msg), and nothing in
+    the store changed (unless a C(hooks.afterServerChange) command failed after the change; then
+    C(changed) is true and C(plan) says what changed).
+author:
+  - hostpki contributors
+"""
+
+EXAMPLES = r"""
+- name: Keep the portal's certificates right (desired state installed as a file)
+  hostpki.pki.store:
+    config: /etc/hostpki/host.yaml
+    executable: /opt/hostpki/bin/hostpki
+  environment:
+    HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
+
+- name: The same, with the desired state written inline from host variables
+  hostpki.pki.store:
+    desired:
+      apiVersion: hostpki/v1
+      store:
+        path: /var/lib/hostpki
+        password: {env: HOSTPKI_PASSWORD}
+      host:
+        detect: false
+        hostname: "{{ inventory_hostname_short }}"
+        domain: example.com
+        addresses: "{{ ansible_facts.all_ipv4_addresses }}"
+      ca:
+        subject: {commonName: Example Portal CA, organization: Example Corp, country: US}
+  environment:
+    HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
+  register: pki
+
+- name: Reload nginx only when the server certificate changed
+  ansible.builtin.service:
+    name: nginx
+    state: reloaded
+  when: pki.plan.changes | selectattr('address', 'equalto', 'server') | list | length > 0
+
+- name: Inline desired state with paths relative to a directory
+  hostpki.pki.store:
+    chdir: /etc/hostpki
+    desired:
+      apiVersion: hostpki/v1
+      store: {path: pki}          # /etc/hostpki/pki
+      trust:
+        directories: [trusted.d]  # /etc/hostpki/trusted.d
+
+- name: Re-key the server now (suspected key compromise)
+  hostpki.pki.store:
+    config: /etc/hostpki/host.yaml
+    replace: [server]
+"""
+
+RETURN = r"""
+changed:
+  description: Whether the store changed (in check mode - whether changes are pending).
+  returned: always
+  type: bool
+  sample: true
+plan:
+  description:
+    - The plan that was applied (in check mode - that would be applied), in the JSON form of
+      C(hostpki plan --output json) (format version 1, described by C(schema/plan.schema.json)).
+    - C(changes) lists each change with its C(address), C(action), C(reasons) and the resource's
+      C(before) and C(after) attributes; C(summary) counts them.
+  returned: when hostpki produced a plan
+  type: dict
+  sample:
+    format_version: "1"
+    basis: 612894f0984a167d0512a0919ebb3490786cc5430bcae29204d4b1b49a0a2382
+    changes:
+      - address: server
+        action: replace
+        reasons:
+          - code: host-identity-changed
+            message: "host identity changed: address 192.0.2.1 removed, address 192.0.2.9 added"
+        before: {subject: CN=h1.example.test, ipAddresses: 192.0.2.1, notAfter: "2027-12-30 06:40 UTC"}
+        after: {subject: CN=h1.example.test, ipAddresses: 192.0.2.9, validity: 398d}
+    warnings: []
+    summary: {create: 0, replace: 1, update: 0, delete: 0, unchanged: 2}
+    changes_pending: true
+warnings:
+  description:
+    - The plan's warnings (for example a trusted certificate close to its expiry), one string
+      each - the subject (C(trust/ldap)), a colon and the message. They are also shown as
+      Ansible warnings.
+    - The structured form (code, subject, message) is in C(plan.warnings).
+  returned: when the plan has warnings (Ansible drops an empty list)
+  type: list
+  elements: str
+  sample: ["trust/ldap: trusted certificate 'ldap' expires on 2026-12-01 (in 4 days)"]
+generation:
+  description: The store generation the apply wrote (the directory the store's C(..data) link points to).
+  returned: when the store changed
+  type: str
+  sample: "..2026_11_27_08_00_00.000000001"
+msg:
+  description: On failure, the error lines C(hostpki) printed.
+  returned: failure
+  type: str
+  sample: "/etc/hostpki/host.yaml:4:31: error: ca.key.curve 'P-257' is not one of: P-256, P-384, P-521; did you mean 'P-256'?"
+rc:
+  description: The exit code of C(hostpki).
+  returned: failure
+  type: int
+  sample: 1
+stderr:
+  description: Everything C(hostpki) printed on standard error (errors, warnings, hook output).
+  returned: failure
+  type: str
+"""
+
+import json
+import os
+import re
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+# Where the release tarball is usually unpacked (and the example systemd units point).
+DEFAULT_DIRS = ["/opt/hostpki/bin"]
+
+# "FILE:LINE:COL: error: ..." (validation) and "error: ..." (everything else).
+ERROR_LINE = re.compile(r"^(error: |.*:\d+:\d+: error: )")
+
+
+def find_executable(module):
+    name = module.params["executable"]
+    if "/" in name:
+        if not os.access(name, os.X_OK):
+            module.fail_json(msg="hostpki executable %s does not exist or is not executable on the target" % name)
+        return name
+    found = module.get_bin_path(name, required=False, opt_dirs=DEFAULT_DIRS)
+    if not found:
+        module.fail_json(
+            msg="hostpki executable '%s' not found on PATH or in %s on the target; install hostpki"
+            " there or set executable to its path" % (name, ", ".join(DEFAULT_DIRS)))
+    return found
+
+
+def relative_paths(desired):
+    """The paths in an inline desired state that would resolve against its temporary file."""
+    found = []
+
+    def check(where, value):
+        if isinstance(value, str) and value and not os.path.isabs(value):
+            found.append("%s (%s)" % (where, value))
+
+    store = desired.get("store")
+    if isinstance(store, dict):
+        check("store.path", store.get("path"))
+        password = store.get("password")
+        if isinstance(password, dict):
+            check("store.password.file", password.get("file"))
+    trust = desired.get("trust")
+    if isinstance(trust, dict):
+        for i, entry in enumerate(trust.get("certificates") or []):
+            if isinstance(entry, dict):
+                check("trust.certificates[%d].file" % i, entry.get("file"))
+        for i, directory in enumerate(trust.get("directories") or []):
+            check("trust.directories[%d]" % i, directory)
+    server = desired.get("server")
+    if isinstance(server, dict) and isinstance(server.get("external"), dict):
+        check("server.external.chain", server["external"].get("chain"))
+    return found
+
+
+def write_desired(desired, directory):
+    """Writes the inline desired state where hostpki can read it; JSON is YAML too."""
+    fd, path = tempfile.mkstemp(prefix=".hostpki-desired-", suffix=".json", dir=directory)
+    with os.fdopen(fd, "w") as f:
+        json.dump(desired, f, indent=2)
+        f.write("\n")
+    return path
+
+
+def error_lines(stderr):
+    """hostpki's error lines (and their indented continuations), without warnings or hook output."""
+    kept = []
+    keeping = False
+    for line in stderr.splitlines():
+        if ERROR_LINE.match(line):
+            kept.append(line)
+            keeping = True
+        elif keeping and line.startswith((" ", "\t")):
+            kept.append(line)
+        else:
+            keeping = False
+    return "\n".join(kept) if kept else stderr.strip()
+
+
+def attribute_text(attributes):
+    return "".join("%s: %s\n" % (k, attributes[k]) for k in sorted(attributes))
+
+
+def plan_diff(plan):
+    """Ansible's diff format: one before/after pair per planned change."""
+    diffs = []
+    for change in plan.get("changes", []):
+        action = change["action"]
+        reasons = "; ".join(r["message"] for r in change["reasons"])
+        before = "" if action == "create" else attribute_text(change.get("before", {}))
+        after = "" if action == "delete" else "# %s: %s\n%s" % (action, reasons, attribute_text(change.get("after", {})))
+        diffs.append({
+            "before_header": change["address"],
+            "after_header": "%s (%s)" % (change["address"], action),
+            "before": before,
+            "after": after,
+        })
+    return diffs
+
+
+def plan_warnings(plan):
+    return ["%s: %s" % (w["subject"], w["message"]) for w in plan.get("warnings", [])]
+
+
+def parse_output(stdout):
+    try:
+        parsed = json.loads(stdout)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) and isinstance(parsed.get("plan"), dict) else None
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            config=dict(type="path"),
+            desired=dict(type="dict"),
+            chdir=dict(type="path"),
+            executable=dict(type="str", default="hostpki"),
+            replace=dict(type="list", elements="str", choices=["ca", "server"], default=[]),
+            lock_timeout=dict(type="str", default="30s"),
+        ),
+        mutually_exclusive=[("config", "desired")],
+        required_one_of=[("config", "desired")],
+        supports_check_mode=True,
+    )
+    params = module.params
+    chdir = params["chdir"]
+    if chdir is not None and not os.path.isdir(chdir):
+        module.fail_json(msg="chdir %s is not a directory on the target" % chdir)
+    hostpki = find_executable(module)
+
+    temporary = None
+    try:
+        if params["desired"] is not None:
+            relative = relative_paths(params["desired"])
+            if relative and chdir is None:
+                module.fail_json(
+                    msg="desired: relative paths need chdir, the directory they are relative to;"
+                    " set chdir or make them absolute: " + ", ".join(relative))
+            temporary = write_desired(params["desired"], chdir or module.tmpdir)
+            config = temporary
+        else:
+            config = params["config"]
+
+        command = [hostpki, "apply", "-f", config, "--output", "json", "--lock-timeout", params["lock_timeout"]]
+        if module.check_mode:
+            command.append("--check")
+        for target in params["replace"]:
+            command += ["--replace", target]
+        rc, stdout, stderr = module.run_command(command, cwd=chdir, environ_update={"NO_COLOR": "1"})
+    finally:
+        if temporary is not None:
+            os.unlink(temporary)
+
+    if temporary is not None:
+        # Name the inline desired state in messages, not a temporary file that is gone.
+        stdout = stdout.replace(temporary, "desired")
+        stderr = stderr.replace(temporary, "desired")
+
+    output = parse_output(stdout)
+    result = dict(changed=False, warnings=[])
+    if output is not None:
+        plan = output["plan"]
+        result["plan"] = plan
+        result["warnings"] = plan_warnings(plan)
+        result["changed"] = bool(plan.get("changes")) if module.check_mode else bool(output.get("changed"))
+        if output.get("generation"):
+            result["generation"] = output["generation"]
+        if module._diff and result["changed"]:
+            result["diff"] = plan_diff(plan)
+
+    if rc in (0, 2) and output is not None:
+        module.exit_json(**result)
+    if rc == 1:
+        module.fail_json(msg=error_lines(stderr), rc=rc, stderr=stderr, **result)
+    module.fail_json(
+        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
+        % (rc, stderr.strip() or stdout.strip()),
+        rc=rc, stderr=stderr, **result)
+
+
+if __name__ == "__main__":
+    main()

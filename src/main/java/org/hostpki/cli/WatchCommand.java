@@ -1,0 +1,166 @@
+package org.hostpki.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.apply.Secrets;
+import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.config.LoadResult;
+import org.hostpki.config.Problem;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hostpki watch -f FILE}: stays running and re-applies the desired state when the host
+ * identity, the clock or the file drifts from the store. See {@link Watcher} for the rules.
+ */
+@Command(
+    name = "watch",
+    description = {
+      "Keep watching: re-read the desired state, the host identity and the clock every interval,"
+          + " and apply when drift persists for the debounce time.",
+      "A plan caused only by time or by missing files (expiring, expired, missing) is applied at"
+          + " once; any other drift (a changed host name or address, an edited file, a new trusted"
+          + " certificate) must be seen unchanged for --debounce first, so a flapping DHCP lease does"
+          + " not re-key the host.",
+      "Logs one timestamped line per event to standard error. Errors are logged and watching goes"
+          + " on. SIGTERM (systemctl stop) finishes an apply in progress, then exits 0."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki watch -f /etc/hostpki/host.yaml",
+      "  hostpki watch -f host.yaml --interval 10s --debounce 5m",
+      "",
+      "As a service: examples/systemd/hostpki-watch.service.",
+      "Exit codes: 0 stopped by SIGTERM, 1 the desired state is invalid at start, 64 usage error."
+    })
+final class WatchCommand implements Callable<Integer> {
+  private final Environment environment;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The desired-state YAML file; re-read every interval.")
+  String file;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "How often to look (default: ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @Option(
+      names = "--debounce",
+      paramLabel = "DURATION",
+      defaultValue = "2m",
+      converter = DurationConverter.class,
+      description = "How long drift must persist, unchanged, before it is applied (default: ${DEFAULT-VALUE}).")
+  Duration debounce;
+
+  @Option(
+      names = "--lock-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "How long an apply waits for another one to finish (default: ${DEFAULT-VALUE}).")
+  Duration lockTimeout;
+
+  WatchCommand(Environment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (interval.isZero() || interval.isNegative()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be longer than 0s");
+    }
+    if (debounce.isNegative()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--debounce must not be negative");
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    Path path = environment.resolve(file);
+    DesiredStateLoader loader = new DesiredStateLoader();
+    // A mistake in the file at start is for the person starting the watch: every problem, exit 1.
+    LoadResult first = loader.load(path);
+    first.problems().forEach(p -> err.println(p.format()));
+    if (first.desiredState().isEmpty()) {
+      throw new HostpkiException(path + " is not a valid desired state (see above); not watching");
+    }
+    Reconciler reconciler =
+        new Reconciler(
+            environment.hostProbe(),
+            environment.clock(),
+            new SecureRandom(),
+            new Secrets(environment.variables()),
+            new Hooks(err));
+    Watcher watcher =
+        new Watcher(
+            () -> reload(loader, path),
+            reconciler,
+            environment.clock(),
+            Watcher.Sleeper.REAL,
+            err,
+            new Watcher.Settings(interval, debounce, lockTimeout),
+            path.toString());
+    Thread onTerm = new Thread(() -> stopOnSignal(watcher, err), "hostpki-watch-stop");
+    Runtime.getRuntime().addShutdownHook(onTerm);
+    try {
+      watcher.run();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onTerm);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it exits once run() has returned.
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * On SIGTERM the JVM runs this hook: let the loop finish what it is doing, then exit 0 — a stop
+   * asked for is a clean end, not a failure (the JVM would otherwise exit 143).
+   */
+  private static void stopOnSignal(Watcher watcher, PrintWriter err) {
+    watcher.stop();
+    try {
+      watcher.awaitFinished(Duration.ofMinutes(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    err.flush();
+    Runtime.getRuntime().halt(ExitCodes.OK);
+  }
+
+  /** The file as it is now; later mistakes are logged by the watcher, which keeps going. */
+  private static DesiredState reload(DesiredStateLoader loader, Path path) {
+    LoadResult result = loader.load(path);
+    return result
+        .desiredState()
+        .orElseThrow(
+            () ->
+                new HostpkiException(
+                    path
+                        + " is not a valid desired state, nothing applied: "
+                        + result.problems().stream()
+                            .filter(Problem::isError)
+                            .map(Problem::format)
+                            .collect(Collectors.joining("; "))));
+  }
+}

@@ -1,0 +1,253 @@
+package org.hostpki.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.Reason;
+import org.hostpki.plan.ReasonCode;
+
+/**
+ * The loop behind {@code hostpki watch}: every interval it reads the desired state, the host
+ * identity and the clock, and plans. A plan is applied once the same plan (the same basis: store,
+ * host identity, desired state, trusted inputs) has been seen for the whole debounce time, so a
+ * DHCP lease that flaps for a minute does not re-key the host. A plan caused only by time or by
+ * missing files applies at once: waiting cannot make it go away.
+ *
+ * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, error,
+ * stopped). An error is logged and watching goes on; the same error again is not repeated.
+ */
+final class Watcher {
+
+  /** Waits between observations; a test moves its clock instead. */
+  interface Sleeper {
+    /** Waits {@code duration}; returns true early when {@code stopRequested} is counted down. */
+    boolean sleep(Duration duration, CountDownLatch stopRequested) throws InterruptedException;
+
+    Sleeper REAL = (duration, stop) -> stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * @param lockTimeout how long an apply waits for another one (a timer run, Ansible) to finish
+   */
+  record Settings(Duration interval, Duration debounce, Duration lockTimeout) {}
+
+  /** Reasons that time or a lost file cause, and what follows from them: no flap to wait out. */
+  private static final Set<ReasonCode> AT_ONCE =
+      EnumSet.of(
+          ReasonCode.MISSING,
+          ReasonCode.EXPIRING,
+          ReasonCode.EXPIRED,
+          ReasonCode.NOT_YET_VALID,
+          ReasonCode.KEY_MISMATCH,
+          ReasonCode.ISSUER_CHANGED,
+          ReasonCode.OUT_OF_DATE);
+
+  private final Supplier<DesiredState> desired;
+  private final Reconciler reconciler;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final PrintWriter log;
+  private final Settings settings;
+  private final String what;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  /** The drift being waited out: the basis of its plan and when it was first seen. */
+  private record Pending(Fingerprint basis, Instant since) {}
+
+  private Optional<Pending> pending = Optional.empty();
+  private Optional<String> lastError = Optional.empty();
+
+  /**
+   * @param desired reads the desired state afresh; throws {@link HostpkiException} when invalid
+   * @param what what is watched, for the log (the file)
+   */
+  Watcher(
+      Supplier<DesiredState> desired,
+      Reconciler reconciler,
+      Clock clock,
+      Sleeper sleeper,
+      PrintWriter log,
+      Settings settings,
+      String what) {
+    this.desired = desired;
+    this.reconciler = reconciler;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.log = log;
+    this.settings = settings;
+    this.what = what;
+  }
+
+  /** Watches until {@link #stop()}; an apply in progress is finished first. */
+  void run() {
+    log(
+        "started",
+        "watching "
+            + what
+            + " every "
+            + words(settings.interval())
+            + ", applying drift that persists for "
+            + words(settings.debounce()));
+    try {
+      while (true) {
+        observe();
+        if (stopRequested.getCount() == 0 || sleeper.sleep(settings.interval(), stopRequested)) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      log("stopped", "");
+      finished.countDown();
+    }
+  }
+
+  /** Asks the loop to end after the current observation (and apply, if one is running). */
+  void stop() {
+    stopRequested.countDown();
+  }
+
+  /** Waits until {@link #run()} has returned; false when it did not within {@code timeout}. */
+  boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One observation: plan, and apply when the drift is due. */
+  void observe() {
+    try {
+      planAndMaybeApply(clock.instant());
+      lastError = Optional.empty();
+    } catch (HostpkiException e) {
+      error(e.getMessage());
+    } catch (RuntimeException e) {
+      error("internal error: " + e + " (please report it)");
+    }
+  }
+
+  private void planAndMaybeApply(Instant now) {
+    DesiredState state = desired.get();
+    Plan plan = reconciler.plan(state, EnumSet.noneOf(PlanInput.Replace.class)).plan();
+    if (plan.isEmpty()) {
+      if (pending.isPresent()) {
+        log(now, "drift gone", "the store matches the desired state again; nothing applied");
+        pending = Optional.empty();
+      }
+      return;
+    }
+    boolean atOnce = dueAtOnce(plan) || settings.debounce().isZero();
+    if (pending.isEmpty() || !pending.get().basis().equals(plan.basis())) {
+      String event = pending.isEmpty() ? "drift seen" : "drift changed";
+      pending = Optional.of(new Pending(plan.basis(), now));
+      String when = atOnce ? "applying now" : "applying if it persists until " + time(now.plus(settings.debounce()));
+      log(now, event, summary(plan) + "; " + when);
+    }
+    // A failed apply leaves the drift pending: the next observation tries again.
+    if (atOnce || !now.isBefore(pending.get().since().plus(settings.debounce()))) {
+      apply(state);
+    }
+  }
+
+  private void apply(DesiredState state) {
+    Reconciler.Result result =
+        reconciler.apply(
+            state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout());
+    pending = Optional.empty();
+    if (result.plan().isEmpty()) {
+      log("drift gone", "nothing left to apply (another run applied it)");
+      return;
+    }
+    log("applied", summary(result.plan()) + "; store is at generation " + result.generation().orElse("?"));
+    result.notices().forEach(n -> log("warning", n));
+    result
+        .hookFailure()
+        .ifPresent(
+            f -> error(f.message() + "; the store was updated (generation " + result.generation().orElse("?") + ")"));
+  }
+
+  static boolean dueAtOnce(Plan plan) {
+    return plan.changes().stream()
+        .flatMap(c -> c.reasons().stream())
+        .map(Reason::code)
+        .allMatch(AT_ONCE::contains);
+  }
+
+  private void error(String message) {
+    String oneLine = message.replace('\n', ' ');
+    if (lastError.filter(oneLine::equals).isEmpty()) {
+      log("error", oneLine);
+    }
+    lastError = Optional.of(oneLine);
+  }
+
+  /** The changes with their reasons; the output files that follow them only by name. */
+  private static String summary(Plan plan) {
+    List<String> parts = new ArrayList<>();
+    List<String> outputs = new ArrayList<>();
+    for (Change c : plan.changes()) {
+      boolean follows = c.address().startsWith("output/") && c.reasons().stream().allMatch(r -> r.code() == ReasonCode.OUT_OF_DATE);
+      if (follows) {
+        outputs.add(c.address());
+      } else {
+        parts.add(describe(c));
+      }
+    }
+    if (!outputs.isEmpty()) {
+      parts.add(String.join(", ", outputs) + (outputs.size() == 1 ? " follows" : " follow"));
+    }
+    return String.join("; ", parts);
+  }
+
+  private static String describe(Change c) {
+    return c.address() + " " + c.action().word() + " (" + c.reasonText() + ")";
+  }
+
+  private void log(String event, String detail) {
+    log(clock.instant(), event, detail);
+  }
+
+  /** Logs an observation with the time it was made, which the debounce deadline counts from. */
+  private void log(Instant at, String event, String detail) {
+    log.println(time(at) + " " + event + (detail.isEmpty() ? "" : ": " + detail));
+    log.flush();
+  }
+
+  private static String time(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String words(Duration d) {
+    if (d.isZero()) {
+      return "0s";
+    }
+    long s = d.toSeconds();
+    if (s % 86400 == 0) {
+      return s / 86400 + "d";
+    }
+    if (s % 3600 == 0) {
+      return s / 3600 + "h";
+    }
+    if (s % 60 == 0) {
+      return s / 60 + "m";
+    }
+    return s > 0 ? s + "s" : d.toMillis() + "ms";
+  }
+}

@@ -1,0 +1,58 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What every command's help and the version option promise. */
+class UsageHelpTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    Environment environment = new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC());
+    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), environment, args);
+  }
+
+  @Test
+  void testUsage_everyCommandShowsAnExample() {
+    CommandLine root =
+        HostpkiCommand.commandLine(
+            new PrintWriter(out), new PrintWriter(err),
+            new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
+
+    root.getSubcommands().forEach(
+        (name, command) -> {
+          if (!name.equals("help")) {
+            assertThat(command.getUsageMessage()).as(name).containsPattern("Examples?:\\n.*hostpki " + name);
+          }
+        });
+  }
+
+  @Test
+  void testVersion_printsTheProgramAndItsVersion() {
+    int code = run("--version");
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    // "development" when run from classes; the packaged jar's manifest gives the release.
+    assertThat(out.toString()).matches("hostpki (development|\\d+\\.\\d+\\.\\d+.*)\\n");
+  }
+
+  @Test
+  void testHelp_ofWatchCompletionAndValidateExitsZero() {
+    for (String command : new String[] {"watch", "completion", "validate"}) {
+      assertThat(run(command, "--help")).as(command).isEqualTo(ExitCodes.OK);
+      assertThat(out.toString()).contains("Usage: hostpki " + command);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class WatchCommandTest {
+  @TempDir Path dir;
+
+  private CliRun hostpki(String... args) {
+    return CliRun.run(dir, Clock.systemUTC(), Map.of(), args);
+  }
+
+  private void writeDesired(String extra) throws IOException {
+    Files.writeString(
+        dir.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "host: {detect: false, hostname: portal, domain: example.com, addresses: [192.0.2.10]}\n"
+            + extra);
+  }
+
+  @Test
+  void testWatch_invalidFileAtStartIsAnError() throws IOException {
+    writeDesired("ca: {key: {algorithm: EC, curve: P-257}}\n");
+
+    CliRun run = hostpki("watch", "-f", "host.yaml");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err).contains("host.yaml:4:", "P-257", "not a valid desired state (see above); not watching");
+    assertThat(dir.resolve("pki")).doesNotExist();
+  }
+
+  @Test
+  void testWatch_zeroIntervalIsAUsageError() throws IOException {
+    writeDesired("");
+
+    CliRun run = hostpki("watch", "-f", "host.yaml", "--interval", "0s");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err).contains("--interval must be longer than 0s");
+  }
+
+  @Test
+  void testWatch_malformedDurationIsAUsageError() {
+    CliRun run = hostpki("watch", "-f", "host.yaml", "--debounce", "soon");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err).contains("'soon' is not a duration");
+  }
+
+  /**
+   * In a JVM of its own: SIGTERM while a hook of the first apply runs lets the apply finish, logs
+   * it, and exits 0.
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void testWatch_sigtermFinishesTheApplyInProgressThenExitsZero() throws Exception {
+    writeDesired("hooks: {afterServerChange: [[sleep, '2']]}\n");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process watch =
+        new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "watch", "-f", "host.yaml", "--interval", "1s")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader output =
+        new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = output.readLine()) != null) {
+        lines.add(line);
+        if (line.startsWith("hook: running sleep 2")) {
+          watch.toHandle().destroy(); // SIGTERM; Process.destroy() would close our end of the pipe
+        }
+      }
+    } finally {
+      watch.destroyForcibly();
+    }
+
+    assertThat(watch.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(watch.exitValue()).as(String.join("\n", lines)).isZero();
+    assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
+        .containsExactly("started", "drift seen", "applied", "stopped");
+    assertThat(dir.resolve("pki/server.crt")).exists();
+  }
+
+  /** "2026-11-27T08:00:00Z drift seen: ..." gives "drift seen"; other lines "". */
+  private static String event(String line) {
+    if (!line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ .*")) {
+      return "";
+    }
+    String rest = line.substring(21);
+    int colon = rest.indexOf(':');
+    return colon < 0 ? rest : rest.substring(0, colon);
+  }
+}

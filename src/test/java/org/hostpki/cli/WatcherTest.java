@@ -1,0 +1,290 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.apply.Secrets;
+import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.store.StoreLock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watch loop on a real store, with a host probe, a clock and a sleeper the test drives. */
+class WatcherTest {
+  private static final Instant START = Instant.parse("2026-11-27T08:00:00Z");
+  private static final Duration INTERVAL = Duration.ofSeconds(30);
+  private static final Duration DEBOUNCE = Duration.ofMinutes(2);
+
+  @TempDir Path dir;
+
+  private final MovableClock clock = new MovableClock(START);
+  private final StringWriter log = new StringWriter();
+  private HostIdentity identity = identity("192.0.2.10");
+  private Reconciler reconciler;
+  private DesiredState desired;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\n");
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    reconciler =
+        new Reconciler(
+            spec -> identity,
+            clock,
+            new SecureRandom(),
+            new Secrets(Map.of()),
+            new Hooks(new PrintWriter(log, true)));
+  }
+
+  private static HostIdentity identity(String address) {
+    try {
+      return new HostIdentity("portal", Optional.of("example.com"), List.of(InetAddress.getByName(address)));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private void applyNow() {
+    reconciler.apply(desired, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), Duration.ZERO);
+  }
+
+  private Watcher watcher(Supplier<DesiredState> source, ScriptedSleeper sleeper) {
+    return new Watcher(
+        source,
+        reconciler,
+        clock,
+        sleeper,
+        new PrintWriter(log, true),
+        new Watcher.Settings(INTERVAL, DEBOUNCE, Duration.ZERO),
+        "host.yaml");
+  }
+
+  private Watcher watcher(ScriptedSleeper sleeper) {
+    return watcher(() -> desired, sleeper);
+  }
+
+  /** The log without the hooks' lines, each as "HH:MM:SS event". */
+  private List<String> events() {
+    return log.toString()
+        .lines()
+        .map(l -> l.substring(11, 19) + " " + l.substring(21, l.indexOf(':', 20) < 0 ? l.length() : l.indexOf(':', 20)))
+        .toList();
+  }
+
+  private byte[] serverCertificate() throws IOException {
+    return Files.readAllBytes(dir.resolve("pki/server.crt"));
+  }
+
+  @Test
+  void testRun_emptyStoreIsAppliedAtOnce() {
+    watcher(new ScriptedSleeper(clock)).run();
+
+    assertThat(events())
+        .containsExactly("08:00:00 started", "08:00:00 drift seen", "08:00:00 applied", "08:00:00 stopped");
+    assertThat(log.toString()).contains("drift seen: ca create (no CA in the store yet);", "; applying now");
+    assertThat(dir.resolve("pki/server.crt")).exists();
+  }
+
+  @Test
+  void testRun_flappingAddressIsNeverApplied() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int i = 0; i < 10; i++) {
+      String address = i % 4 < 2 ? "192.0.2.99" : "192.0.2.10";
+      sleeper.then(() -> identity = identity(address));
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .noneMatch(e -> e.endsWith("applied"))
+        .contains("08:00:30 drift seen", "08:01:30 drift gone", "08:02:30 drift seen", "08:03:30 drift gone");
+    assertThat(serverCertificate()).isEqualTo(before);
+  }
+
+  @Test
+  void testRun_driftThatPersistsForTheDebounceIsApplied() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> identity = identity("192.0.2.11"));
+    for (int i = 0; i < 6; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 drift seen", "08:02:30 applied", "08:03:30 stopped");
+    assertThat(log.toString())
+        .contains(
+            "08:00:30Z drift seen: server replace (host identity changed: address 192.0.2.10"
+                + " removed, address 192.0.2.11 added); output/server-fullchain.crt follows;"
+                + " applying if it persists until 2026-11-27T08:02:30Z\n");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  @Test
+  void testRun_driftThatChangesStartsTheDebounceAgain() {
+    applyNow();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.11"))
+            .then(() -> {})
+            .then(() -> identity = identity("192.0.2.12"));
+    for (int i = 0; i < 4; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started",
+            "08:00:30 drift seen",
+            "08:01:30 drift changed",
+            "08:03:30 applied",
+            "08:03:30 stopped");
+  }
+
+  @Test
+  void testRun_expiringCertificateIsAppliedAtOnce() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> clock.advance(Duration.ofDays(380)));
+
+    watcher(sleeper).run();
+
+    assertThat(events()).contains("08:00:30 drift seen", "08:00:30 applied");
+    assertThat(log.toString()).contains("expires on", "; applying now");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  @Test
+  void testRun_applyThatFailsIsTriedAgainAtTheNextObservation() throws IOException {
+    applyNow();
+    clock.advance(Duration.ofDays(380));
+    StoreLock held = StoreLock.acquire(dir.resolve("pki"), Duration.ZERO, "test holder");
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(held::close);
+
+    watcher(sleeper).run();
+
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 drift seen", "08:00:00 error", "08:00:30 applied", "08:00:30 stopped");
+    assertThat(log.toString()).contains("test holder");
+  }
+
+  @Test
+  void testRun_errorsAreLoggedOnceAndWatchingGoesOn() {
+    Deque<Supplier<DesiredState>> sources = new ArrayDeque<>();
+    Supplier<DesiredState> broken =
+        () -> {
+          throw new HostpkiException("host.yaml:3:5: error: something is wrong");
+        };
+    sources.add(broken);
+    sources.add(broken);
+    sources.add(() -> desired);
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {}).then(() -> {});
+
+    watcher(() -> sources.remove().get(), sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started",
+            "08:00:00 error",
+            "08:01:00 drift seen",
+            "08:01:00 applied",
+            "08:01:00 stopped");
+    assertThat(log.toString()).contains("error: host.yaml:3:5: error: something is wrong");
+  }
+
+  @Test
+  void testRun_stopEndsTheLoopAfterTheCurrentObservation() throws InterruptedException {
+    applyNow();
+    Watcher watcher = watcher(new ScriptedSleeper(clock).then(() -> {}).then(() -> {}));
+    watcher.stop();
+
+    watcher.run();
+
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 stopped");
+    assertThat(watcher.awaitFinished(Duration.ZERO)).isTrue();
+  }
+
+  /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
+  private static final class ScriptedSleeper implements Watcher.Sleeper {
+    private final MovableClock clock;
+    private final Deque<Runnable> steps = new ArrayDeque<>();
+
+    ScriptedSleeper(MovableClock clock) {
+      this.clock = clock;
+    }
+
+    ScriptedSleeper then(Runnable step) {
+      steps.add(step);
+      return this;
+    }
+
+    @Override
+    public boolean sleep(Duration duration, java.util.concurrent.CountDownLatch stopRequested) {
+      if (steps.isEmpty() || stopRequested.getCount() == 0) {
+        return true;
+      }
+      clock.advance(duration);
+      steps.remove().run();
+      return false;
+    }
+  }
+
+  private static final class MovableClock extends Clock {
+    private Instant now;
+
+    MovableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package org.hostpki.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The collection's module {@code hostpki.pki.store} driven by the real {@code ansible-playbook}
+ * over three local hosts, each with its own identity and store, running this checkout's
+ * {@code bin/hostpki} (the packaged jar). Needs Debian's ansible-core; skipped without it,
+ * except in CI.
+ */
+class AnsiblePlaybookIT {
+  private static final List<String> HOSTS = List.of("h1", "h2", "h3");
+
+  @TempDir static Path dir;
+  private static Map<String, String> env;
+  private static JsonNode firstRun;
+  private static JsonNode secondRun;
+
+  @BeforeAll
+  static void runTheSitePlaybookTwice() throws Exception {
+    Tools.require("ansible-playbook", "ansible-core");
+    Tools.requirePackagedJar();
+    copyResources();
+    Files.copy(Tools.projectDir().resolve("examples/trusted/ldap-ca.pem"), dir.resolve("ldap-ca.pem"));
+    Files.createDirectories(dir.resolve("h3"));
+    env = new HashMap<>();
+    env.put("ANSIBLE_COLLECTIONS_PATH", Tools.projectDir().resolve("ansible").toString());
+    env.put("ANSIBLE_STDOUT_CALLBACK", "json");
+    env.put("ANSIBLE_NOCOLOR", "1");
+    env.put("ANSIBLE_LOCAL_TEMP", dir.resolve(".ansible/local").toString());
+    env.put("ANSIBLE_REMOTE_TEMP", dir.resolve(".ansible/remote").toString());
+    env.put("ANSIBLE_FORKS", "3");
+    env.put("LC_ALL", "C.UTF-8"); // ansible refuses a non-UTF-8 locale
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+
+    firstRun = playbook("site.yml");
+    secondRun = playbook("site.yml");
+  }
+
+  private static void copyResources() throws IOException {
+    Path source = Tools.projectDir().resolve("src/test/resources/ansible");
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path p : files.toList()) {
+        Path target = dir.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  /** Runs a playbook with the json callback and returns its report. */
+  private static JsonNode playbook(String playbook, String... options) throws Exception {
+    List<String> command = new ArrayList<>(List.of("ansible-playbook", "-i", "inventory.ini", playbook));
+    command.add("-e");
+    command.add("hostpki=" + Tools.projectDir().resolve("bin/hostpki"));
+    command.addAll(List.of(options));
+    Tools.Run run = Tools.run(dir, env, command);
+    assertThat(run.out()).as(run.toString()).startsWith("{");
+    JsonNode report = JsonMapper.builder().build().readTree(run.out());
+    return report;
+  }
+
+  private static JsonNode stats(JsonNode report, String host) {
+    return report.path("stats").path(host);
+  }
+
+  /** The result of the play's task number {@code task} on {@code host}. */
+  private static JsonNode result(JsonNode report, int task, String host) {
+    return report.path("plays").path(0).path("tasks").path(task).path("hosts").path(host);
+  }
+
+  private static SortedMap<String, String> storeContents() throws IOException {
+    SortedMap<String, String> files = new TreeMap<>();
+    for (Path store : List.of(dir.resolve("h1/pki"), dir.resolve("h2/pki"), dir.resolve("h3/pki"))) {
+      try (Stream<Path> walk = Files.walk(store)) {
+        for (Path p : walk.toList()) {
+          if (Files.isSymbolicLink(p)) {
+            files.put(p.toString(), "-> " + Files.readSymbolicLink(p));
+          } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            files.put(p.toString(), new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+          }
+        }
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void testFirstRun_changesEveryHostsStore() {
+    for (String host : HOSTS) {
+      assertThat(stats(firstRun, host).path("changed").asInt()).as(host + "\n" + firstRun).isEqualTo(1);
+      assertThat(stats(firstRun, host).path("failures").asInt()).as(host).isZero();
+      assertThat(result(firstRun, 0, host).path("plan").path("summary").path("create").asInt()).as(host).isPositive();
+    }
+    assertThat(dir.resolve("h1/pki/server.crt")).isRegularFile();
+    assertThat(dir.resolve("h2/pki/server.crt")).isRegularFile();
+    assertThat(dir.resolve("h3/pki/server.crt")).as("relative to chdir").isRegularFile();
+  }
+
+  @Test
+  void testFirstRun_eachHostGetsItsOwnIdentity() {
+    for (String host : HOSTS) {
+      JsonNode server = null;
+      for (JsonNode change : result(firstRun, 0, host).path("plan").path("changes")) {
+        if (change.path("address").asString().equals("server")) {
+          server = change;
+        }
+      }
+      assertThat(server).as(host).isNotNull();
+      assertThat(server.path("after").path("subject").asString()).isEqualTo("CN=" + host + ".example.test");
+    }
+    assertThat(result(firstRun, 0, "h3").path("plan").toString()).contains("2001:db8::3");
+  }
+
+  @Test
+  void testSecondRun_changesNothing() {
+    for (String host : HOSTS) {
+      assertThat(stats(secondRun, host).path("changed").asInt()).as(host + "\n" + secondRun).isZero();
+      assertThat(stats(secondRun, host).path("ok").asInt()).as(host).isEqualTo(1);
+      assertThat(result(secondRun, 0, host).path("plan").path("changes").size()).as(host).isZero();
+    }
+  }
+
+  @Test
+  void testWarnings_ofThePlanAreAnsibleWarnings() {
+    JsonNode h1 = result(firstRun, 0, "h1");
+
+    assertThat(h1.path("warnings").toString())
+        .contains("trust/ldap: the same certificate is trusted under several names: ldap, ldap-again");
+    assertThat(h1.path("plan").path("warnings").path(0).path("code").asString()).isEqualTo("trust-duplicate");
+    assertThat(result(firstRun, 0, "h2").has("warnings")).isFalse();
+  }
+
+  @Test
+  void testCheckDiff_afterAnEditShowsThePlanAndChangesNothing() throws Exception {
+    Path vars = dir.resolve("host_vars/h2.yml");
+    Files.writeString(vars, Files.readString(vars).replace("addresses: [192.0.2.2]", "addresses: [192.0.2.22]"));
+    SortedMap<String, String> before = storeContents();
+
+    JsonNode check = playbook("site.yml", "--check", "--diff");
+
+    assertThat(storeContents()).isEqualTo(before);
+    assertThat(stats(check, "h1").path("changed").asInt()).isZero();
+    assertThat(stats(check, "h3").path("changed").asInt()).isZero();
+    JsonNode h2 = result(check, 0, "h2");
+    assertThat(h2.path("changed").asBoolean()).as(h2.toString()).isTrue();
+    assertThat(h2.path("plan").path("changes").path(0).path("address").asString()).isEqualTo("server");
+    assertThat(h2.path("plan").path("changes").path(0).path("reasons").path(0).path("code").asString())
+        .isEqualTo("host-identity-changed");
+    JsonNode diff = h2.path("diff").path(0);
+    assertThat(diff.path("before_header").asString()).isEqualTo("server");
+    assertThat(diff.path("after_header").asString()).isEqualTo("server (replace)");
+    assertThat(diff.path("before").asString()).contains("ipAddresses: 192.0.2.2\n", "subject: CN=h2.example.test\n");
+    assertThat(diff.path("after").asString())
+        .startsWith("# replace: host identity changed: address 192.0.2.2 removed, address 192.0.2.22 added\n")
+        .contains("ipAddresses: 192.0.2.22\n");
+  }
+
+  @Test
+  void testFailures_reportHostpkisErrorLines() throws Exception {
+    JsonNode report = playbook("failures.yml");
+
+    JsonNode invalidFile = result(report, 0, "h1");
+    assertThat(invalidFile.path("failed").asBoolean()).as(invalidFile.toString()).isTrue();
+    assertThat(invalidFile.path("rc").asInt()).isEqualTo(1);
+    assertThat(invalidFile.path("msg").asString())
+        .startsWith(dir.resolve("bad.yaml") + ":4:")
+        .contains("error: ca.key.curve 'P-257' is not one of: P-256, P-384, P-521")
+        .contains("is not a valid desired state (see above); nothing was changed");
+
+    JsonNode relative = result(report, 1, "h1");
+    assertThat(relative.path("failed").asBoolean()).isTrue();
+    assertThat(relative.path("msg").asString())
+        .isEqualTo(
+            "desired: relative paths need chdir, the directory they are relative to; set chdir or"
+                + " make them absolute: store.path (pki)");
+
+    JsonNode invalidInline = result(report, 2, "h1");
+    assertThat(invalidInline.path("failed").asBoolean()).isTrue();
+    assertThat(invalidInline.path("msg").asString())
+        .startsWith("desired:")
+        .contains("apiVersion must be 'hostpki/v1'")
+        .doesNotContain(".hostpki-desired-");
+    assertThat(stats(report, "h1").path("ignored").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void testAnsibleDoc_rendersTheModuleDocumentation() throws Exception {
+    Tools.Run doc = Tools.run(dir, env, "ansible-doc", "-t", "module", "hostpki.pki.store");
+
+    assertThat(doc.exitCode()).as(doc.toString()).isZero();
+    assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
+    assertThat(doc.out())
+        .contains("HOSTPKI.PKI.STORE", "- config", "- desired", "- executable", "- replace", "- lock_timeout")
+        .contains("EXAMPLES:", "RETURN VALUES:", "- plan", "- warnings");
+  }
+}
