@@ -12,6 +12,17 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = HostpkiCommand.Version.class,
     description = "Declarative reconciler for a host's TLS identity: internal CA, server certificate, trust store.",
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki validate host.yaml",
+      "  hostpki plan -f host.yaml",
+      "  hostpki apply -f host.yaml",
+      "  hostpki status -f host.yaml --output json",
+      "",
+      "Exit codes: 0 success, 1 error (nothing changed), 2 changes pending",
+      "            (plan --detailed-exitcode, apply --check), 64 usage error."
+    },
     subcommands = {
       ValidateCommand.class,
       PlanCommand.class,

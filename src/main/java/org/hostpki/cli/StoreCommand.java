@@ -36,6 +36,9 @@ abstract class StoreCommand {
   @Option(names = "--no-color", description = "No ANSI colours (also: NO_COLOR set).")
   boolean noColor;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   StoreCommand(Environment environment) {
     this.environment = environment;
   }
