@@ -97,7 +97,7 @@ final class ChainBuilder {
         break;
       }
       if (issuer == null) {
-        if (current == chain.get(0) || !remaining.isEmpty()) {
+        if (current == chain.get(0)) {
           problems.add(
               "missing intermediate: no certificate for issuer '"
                   + facts.issuerDn()
@@ -113,10 +113,22 @@ final class ChainBuilder {
       current = issuer;
     }
     if (!explained) {
+      Certificate top = chain.get(chain.size() - 1);
+      String end =
+          rootIncluded
+              ? ""
+              : " (the chain ends at "
+                  + places.describe(top)
+                  + ", issued by '"
+                  + top.facts().issuerDn()
+                  + "')";
       for (Certificate extra : remaining) {
         problems.add(
             places.describe(extra)
-                + " is not part of the chain from the leaf to its root; remove it from the file");
+                + " is not part of the chain from the leaf"
+                + end
+                + "; remove it from the file"
+                + (rootIncluded ? "" : ", or add the missing certificates between them"));
       }
     }
     return new Built(chain, rootIncluded, problems);

@@ -110,7 +110,10 @@ final class ExternalIssuer {
     Set<Fingerprint> recorded =
         record.map(r -> r.stream().map(CertificateFacts::fingerprint).collect(Collectors.toSet()))
             .orElse(Set.of());
-    boolean fresh = !(file instanceof ExternalChainFile.Absent) && !file.certificates().equals(recorded);
+    // A file with no readable certificate is never "the one imported before".
+    boolean fresh =
+        !(file instanceof ExternalChainFile.Absent)
+            && (file.certificates().isEmpty() || !file.certificates().equals(recorded));
     if (fresh) {
       Optional<Decision> imported = importFresh(file, keyChange);
       if (imported.isPresent()) {
