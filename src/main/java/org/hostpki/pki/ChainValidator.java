@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.SanCoverage;
 
@@ -198,7 +199,7 @@ public final class ChainValidator {
 
   private static String sans(CertificateFacts f) {
     List<String> all = new ArrayList<>(f.dnsNames());
-    f.ipAddresses().forEach(ip -> all.add(org.hostpki.model.IpAddresses.format(ip)));
+    f.ipAddresses().forEach(ip -> all.add(IpAddresses.format(ip)));
     return all.isEmpty() ? "no SANs" : String.join(", ", all);
   }
 }

@@ -92,6 +92,8 @@ public final class Planner {
     private int unchanged;
     /** When an imported chain is served and stays: what server-fullchain.crt must hold. */
     private Optional<List<Fingerprint>> servedChain = Optional.empty();
+    /** The server will serve an imported chain, which does not depend on the internal CA. */
+    private boolean servesImported;
     /** Why this plan makes a new server key (external issuer), for the CSR. */
     private Optional<Reason> keyChange = Optional.empty();
 
@@ -180,6 +182,10 @@ public final class Planner {
       keyChange = outcome.keyChange().stream().findFirst();
       ExternalIssuer.Decision decision = outcome.decision();
       Optional<CertificateFacts> cert = observed.serverCertificate();
+      servesImported =
+          decision instanceof ExternalIssuer.Decision.KeepRecord
+              || decision instanceof ExternalIssuer.Decision.Import
+              || decision instanceof ExternalIssuer.Decision.InstallRecord;
       if (decision instanceof ExternalIssuer.Decision.KeepRecord keep) {
         servedChain = Optional.of(fingerprintsOf(ExternalChainFile.servedChain(keep.chain())));
         unchanged++;
@@ -506,8 +512,8 @@ public final class Planner {
     // ---- server outputs ---------------------------------------------------------------------
 
     private void planServerOutputs(boolean caChanges, boolean serverChanges) {
-      // An imported chain that stays does not depend on the internal CA.
-      boolean caCascades = caChanges && servedChain.isEmpty();
+      // An imported chain does not depend on the internal CA.
+      boolean caCascades = caChanges && !servesImported;
       String cascade =
           caCascades ? "the CA is being replaced" : "the server certificate is being replaced";
       boolean upstream = caCascades || serverChanges;
