@@ -13,6 +13,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
@@ -42,6 +43,7 @@ final class Executor {
       DesiredState desired,
       StoreContents current,
       SortedMap<String, Certificate> desiredTrust,
+      List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now) {
     SortedMap<String, StoreFile> files = new TreeMap<>();
@@ -54,6 +56,8 @@ final class Executor {
     Optional<Certificate> caCert = current.caCertificate();
     Optional<KeyMaterial> serverKey = current.serverKey();
     Optional<Certificate> serverCert = current.serverCertificate();
+    // The issuers a server sends after its leaf: empty means the internal CA.
+    Optional<List<Certificate>> externalIssuers = servedIssuers(serverCert, current.externalChain());
     SortedMap<String, Certificate> trusted = new TreeMap<>(current.trusted());
 
     for (Change change : plan.changes()) {
@@ -79,8 +83,37 @@ final class Executor {
                 now);
         serverKey = Optional.of(key);
         serverCert = Optional.of(cert);
+        externalIssuers = Optional.empty();
         files.put("server.key", new StoreFile(key.pkcs8Pem(), true));
         files.put("server.crt", text(cert.pem()));
+      } else if (intent instanceof Intent.InstallExternalChain install) {
+        List<Certificate> chain =
+            install.source() == Intent.ChainSource.FILE
+                ? externalChainFile
+                : current.externalChain().orElse(List.of());
+        if (!chain.stream().map(Certificate::fingerprint).toList().equals(install.chain())) {
+          throw new HostpkiException(
+              "the external chain changed while applying; nothing was changed: run apply again");
+        }
+        Certificate leaf = chain.get(0);
+        if (serverKey.isEmpty() || !serverKey.get().matches(leaf)) {
+          throw new IllegalStateException("plan step " + change.address() + " needs the leaf's key");
+        }
+        serverCert = Optional.of(leaf);
+        externalIssuers = Optional.of(issuersOf(chain));
+        files.put("server.crt", text(leaf.pem()));
+        files.put(Planner.EXTERNAL_CHAIN_FILE, text(Pem.certificates(chain)));
+      } else if (intent instanceof Intent.WriteCsr csr) {
+        KeyMaterial key = serverKey.orElseThrow(() -> missing("server.key", change));
+        files.put(
+            Planner.CSR_ADDRESS,
+            new StoreFile(
+                CertificationRequest.create(
+                    csr.subject(), csr.dnsNames(), csr.ipAddresses(), csr.clientAuth(), key, random),
+                false));
+      } else if (intent instanceof Intent.RemoveCsr) {
+        files.remove(Planner.CSR_ADDRESS);
+        files.remove(Planner.EXTERNAL_CHAIN_FILE);
       } else if (intent instanceof Intent.PutTrusted t) {
         Certificate cert = desiredTrust.get(t.name());
         if (cert == null || !cert.fingerprint().equals(t.fingerprint())) {
@@ -103,17 +136,18 @@ final class Executor {
       } else if (intent instanceof Intent.WriteOutput w) {
         remove(files, w.output());
         Certificate ca = caCert.orElseThrow(() -> missing("ca.crt", change));
+        List<Certificate> serverChain = new ArrayList<>();
+        serverChain.add(serverCert.orElseThrow(() -> missing("server.crt", change)));
+        serverChain.addAll(externalIssuers.orElse(List.of(ca)));
         switch (w.output()) {
-          case SERVER_FULLCHAIN -> files.put(
-              w.output().fileName(),
-              text(Pem.certificates(List.of(serverCert.orElseThrow(() -> missing("server.crt", change)), ca))));
+          case SERVER_FULLCHAIN -> files.put(w.output().fileName(), text(Pem.certificates(serverChain)));
           case SERVER_PKCS12 -> files.put(
               w.output().fileName(),
               new StoreFile(
                   Pkcs12.keyStore(
                       Planner.SERVER_KEY_ALIAS,
                       serverKey.orElseThrow(() -> missing("server.key", change)),
-                      List.of(serverCert.orElseThrow(() -> missing("server.crt", change)), ca),
+                      serverChain,
                       password.orElseThrow(() -> missing("store.password", change)),
                       desired.store().pkcs12Profile(),
                       random),
@@ -138,6 +172,27 @@ final class Executor {
       }
     }
     return files;
+  }
+
+  /**
+   * The issuers the current server certificate is sent with, when it is the imported external
+   * leaf; empty when it is an internal one (sent with the internal CA).
+   */
+  private static Optional<List<Certificate>> servedIssuers(
+      Optional<Certificate> serverCert, Optional<List<Certificate>> externalChain) {
+    if (serverCert.isPresent()
+        && externalChain.isPresent()
+        && !externalChain.get().isEmpty()
+        && externalChain.get().get(0).equals(serverCert.get())) {
+      return Optional.of(issuersOf(externalChain.get()));
+    }
+    return Optional.empty();
+  }
+
+  /** The intermediates of a chain (leaf first): what follows the leaf, without a root. */
+  private static List<Certificate> issuersOf(List<Certificate> chain) {
+    boolean root = chain.size() > 1 && chain.get(chain.size() - 1).facts().isSelfIssued();
+    return List.copyOf(chain.subList(1, root ? chain.size() - 1 : chain.size()));
   }
 
   private static List<Certificate> bundle(Certificate ca, SortedMap<String, Certificate> trusted) {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
@@ -23,6 +24,7 @@ import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
+import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
@@ -42,6 +44,7 @@ public final class Reconciler {
   private final Planner planner = new Planner();
   private final StoreObserver observer = new StoreObserver();
   private final TrustInputs trustInputs = new TrustInputs();
+  private final ExternalChainInput externalChainInput = new ExternalChainInput();
   private final Hooks hooks;
 
   public Reconciler(
@@ -53,7 +56,14 @@ public final class Reconciler {
     this.hooks = hooks;
   }
 
-  /** Everything one planning pass looked at and decided. */
+  /**
+   * Everything one planning pass looked at and decided.
+   *
+   * @param externalChainFile what {@code server.external.chain} holds, checked; empty with an
+   *     internal issuer
+   * @param externalChain the certificates of that file when it is a valid chain, leaf first, for
+   *     apply to import
+   */
   public record Observation(
       DesiredState desired,
       HostIdentity host,
@@ -61,7 +71,13 @@ public final class Reconciler {
       SortedMap<String, Certificate> desiredTrust,
       Optional<char[]> password,
       Instant now,
-      Plan plan) {}
+      Plan plan,
+      Optional<ExternalChainFile> externalChainFile,
+      List<Certificate> externalChain) {
+    public Observation {
+      externalChain = List.copyOf(externalChain);
+    }
+  }
 
   /** Observes and plans; changes nothing. */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace) {
@@ -76,10 +92,14 @@ public final class Reconciler {
     SortedMap<String, Certificate> trust = trustInputs.read(desired.trust());
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     trust.forEach((n, c) -> trustFacts.put(n, c.facts()));
-    Fingerprint basis = basis(desired, host, store, trustFacts, replace);
+    ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
+    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external);
     Plan plan =
-        planner.plan(new PlanInput(desired, host, trustFacts, store.facts(), now, replace, basis));
-    return new Observation(desired, host, store, trust, password, now, plan);
+        planner.plan(
+            new PlanInput(
+                desired, host, trustFacts, store.facts(), now, replace, basis, external.facts()));
+    return new Observation(
+        desired, host, store, trust, password, now, plan, external.facts(), external.chain());
   }
 
   /**
@@ -112,13 +132,24 @@ public final class Reconciler {
             desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
       Observation before = plan(desired, replace);
       Plan plan = before.plan();
+      if (plan.isRefused()) {
+        throw new HostpkiException(
+            String.join("\n", plan.refusals().stream().map(Refusal::describe).toList()));
+      }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       if (plan.isEmpty()) {
         return new Result(plan, Optional.empty(), Optional.empty(), List.of());
       }
       SortedMap<String, StoreFile> files =
           new Executor(random)
-              .execute(plan, desired, before.store(), before.desiredTrust(), before.password(), before.now());
+              .execute(
+                  plan,
+                  desired,
+                  before.store(),
+                  before.desiredTrust(),
+                  before.externalChain(),
+                  before.password(),
+                  before.now());
       List<String> notices = new ArrayList<>();
       String generation;
       try {
@@ -150,7 +181,7 @@ public final class Reconciler {
         planner.plan(
             new PlanInput(
                 desired, before.host(), trustFacts, after.facts(), before.now(), Set.of(),
-                before.plan().basis()));
+                before.plan().basis(), before.externalChainFile()));
     if (!again.isEmpty()) {
       StringBuilder sb = new StringBuilder();
       for (Change c : again.changes()) {
@@ -179,13 +210,15 @@ public final class Reconciler {
       HostIdentity host,
       StoreContents store,
       SortedMap<String, CertificateFacts> trust,
-      Set<PlanInput.Replace> replace) {
+      Set<PlanInput.Replace> replace,
+      ExternalChainInput.Read external) {
     StringBuilder sb = new StringBuilder();
     sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
     sb.append("host ").append(host).append('\n');
     sb.append("desired ").append(desired).append('\n');
     trust.forEach((n, c) -> sb.append("trust ").append(n).append(' ').append(c.fingerprint().hex()).append('\n'));
-    sb.append("replace ").append(new java.util.TreeSet<>(replace));
+    sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
+    sb.append("external-chain ").append(external.basisWords());
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,6 +1,7 @@
 package org.hostpki.apply;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -12,6 +13,8 @@ import org.hostpki.store.StoreSnapshot;
 /**
  * A store as read: the planner's facts, and the parsed keys and certificates that executing a
  * plan reuses (a kept key, the CA that signs a new server certificate, unchanged trust entries).
+ *
+ * @param externalChain {@code external-chain.crt}: the chain imported last, leaf first
  */
 public record StoreContents(
     ObservedStore facts,
@@ -20,9 +23,11 @@ public record StoreContents(
     Optional<Certificate> caCertificate,
     Optional<KeyMaterial> serverKey,
     Optional<Certificate> serverCertificate,
-    SortedMap<String, Certificate> trusted) {
+    SortedMap<String, Certificate> trusted,
+    Optional<List<Certificate>> externalChain) {
 
   public StoreContents {
     trusted = Collections.unmodifiableSortedMap(new TreeMap<>(trusted));
+    externalChain = externalChain.map(List::copyOf);
   }
 }

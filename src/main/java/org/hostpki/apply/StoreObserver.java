@@ -8,17 +8,20 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CsrFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.pki.WrongPasswordException;
+import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreSnapshot;
 
 /**
@@ -41,6 +44,9 @@ public final class StoreObserver {
     Optional<Certificate> serverCert = r.file("server.crt").map(b -> r.single("server.crt", b));
     Optional<List<CertificateFacts>> fullchain =
         r.file("server-fullchain.crt").map(b -> facts(r.certificates("server-fullchain.crt", b)));
+    Optional<CsrFacts> csr = r.file(Planner.CSR_ADDRESS).map(b -> r.csr(Planner.CSR_ADDRESS, b));
+    Optional<List<Certificate>> externalChain =
+        r.file(Planner.EXTERNAL_CHAIN_FILE).map(b -> r.certificates(Planner.EXTERNAL_CHAIN_FILE, b));
     SortedMap<String, Certificate> trusted = new TreeMap<>();
     Map<String, Fingerprint> hashed = new TreeMap<>();
     for (Map.Entry<String, byte[]> e : snapshot.files().entrySet()) {
@@ -71,14 +77,16 @@ public final class StoreObserver {
             serverCert.map(Certificate::facts),
             signedByCa,
             fullchain,
-            Optional.empty(),
+            csr,
             serverP12,
             trustedFacts,
             bundle,
             truststore,
             hashed.isEmpty() ? Optional.empty() : Optional.of(hashed),
+            externalChain.map(StoreObserver::facts),
             snapshot.contentFingerprint());
-    return new StoreContents(facts, snapshot, caKey, caCert, serverKey, serverCert, trusted);
+    return new StoreContents(
+        facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain);
   }
 
   private static List<CertificateFacts> facts(List<Certificate> certificates) {
@@ -113,6 +121,14 @@ public final class StoreObserver {
     List<Certificate> certificates(String name, byte[] content) {
       try {
         return Pem.readCertificates(content);
+      } catch (InvalidMaterialException e) {
+        throw corrupt(name, e.getMessage());
+      }
+    }
+
+    CsrFacts csr(String name, byte[] content) {
+      try {
+        return CertificationRequest.read(content);
       } catch (InvalidMaterialException e) {
         throw corrupt(name, e.getMessage());
       }

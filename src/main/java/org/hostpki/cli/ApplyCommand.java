@@ -66,6 +66,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     if (check) {
       Plan plan = reconciler.plan(desired, replacements).plan();
       printPlan(plan, false, Optional.empty(), desired);
+      if (plan.isRefused()) {
+        return ExitCodes.ERROR;
+      }
       return plan.isEmpty() ? ExitCodes.OK : ExitCodes.CHANGES_PENDING;
     }
     Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p)));

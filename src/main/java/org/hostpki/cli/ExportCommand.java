@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
+import org.hostpki.pki.Pkcs7;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
 import picocli.CommandLine.Command;
@@ -24,10 +26,13 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle.",
+      "With --der: one certificate (ca-cert, server-cert) or the CSR as DER; a chain or bundle",
+      "(server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import.",
       "",
       "Examples:",
       "  hostpki export -f host.yaml ca-cert -o portal-ca.crt          # import into a browser",
       "  hostpki export -f host.yaml server-cert --der -o portal.der",
+      "  hostpki export -f host.yaml trust-bundle --der -o bundle.p7b",
       "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com"
     })
 final class ExportCommand extends StoreCommand implements Callable<Integer> {
@@ -64,7 +69,9 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "Write to this file instead of standard output.")
   String target;
 
-  @Option(names = "--der", description = "DER instead of PEM (one certificate, or the CSR).")
+  @Option(
+      names = "--der",
+      description = "DER instead of PEM: one certificate or the CSR; a chain or bundle as PKCS#7 (.p7b).")
   boolean der;
 
   ExportCommand(Environment environment) {
@@ -83,6 +90,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     DesiredState desired = desiredState();
     Path store = desired.store().path();
     StoreSnapshot snapshot = new StoreDirectory(store, environment.clock()).read();
+    boolean external = desired.server().issuer() == ServerSpec.Issuer.EXTERNAL;
     byte[] content =
         snapshot
             .file(what.file)
@@ -91,7 +99,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                     new HostpkiException(
                         store.resolve(what.file)
                             + " does not exist"
-                            + (what == What.CSR
+                            + (what == What.CSR && !external
                                 ? "; a CSR is written only with server.issuer: external"
                                 : "; run 'hostpki apply -f " + file + "' first")));
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
@@ -119,9 +127,20 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new HostpkiException("cannot write " + out + ": " + e.getMessage());
       }
-      err().println("Wrote " + what.word + " to " + out + (der ? " (DER)" : " (PEM)"));
+      err().println("Wrote " + what.word + " to " + out + " (" + form() + ")");
     }
     return ExitCodes.OK;
+  }
+
+  private String form() {
+    if (!der) {
+      return "PEM";
+    }
+    return chainLike() ? "PKCS#7 DER" : "DER";
+  }
+
+  private boolean chainLike() {
+    return what == What.SERVER_CHAIN || what == What.TRUST_BUNDLE;
   }
 
   private byte[] toDer(Path source, byte[] pem) {
@@ -130,13 +149,13 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
         return CertificationRequest.parse(pem).der();
       }
       List<Certificate> certs = Pem.readCertificates(pem);
+      if (chainLike()) {
+        // DER holds one certificate; a chain or bundle goes into a degenerate PKCS#7 (.p7b).
+        return Pkcs7.certificatesOnly(certs);
+      }
       if (certs.size() != 1) {
         throw new HostpkiException(
-            "--der writes exactly one certificate, and "
-                + source
-                + " holds "
-                + certs.size()
-                + "; export ca-cert or server-cert, or leave out --der for PEM");
+            source + " holds " + certs.size() + " certificates; exactly one is expected");
       }
       return certs.get(0).der();
     } catch (InvalidMaterialException e) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
       "  hostpki plan -f /etc/hostpki/host.yaml",
       "  hostpki plan -f host.yaml --out plan.json && hostpki apply -f host.yaml --plan plan.json",
       "",
-      "Exit codes: 0 success (also with changes pending), 1 error,",
+      "Exit codes: 0 success (also with changes pending), 1 error (also: apply would refuse the plan),",
       "            2 changes pending (only with --detailed-exitcode), 64 usage error."
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
@@ -53,6 +53,9 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
         reconciler().plan(desiredState(), replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace));
     Plan plan = observation.plan();
     print(plan);
+    if (plan.isRefused()) {
+      return ExitCodes.ERROR; // apply would refuse it: not worth saving
+    }
     if (out != null) {
       Path target = environment.resolve(out);
       try {

@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,13 +15,17 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Warning;
 import picocli.CommandLine.Command;
 
@@ -66,6 +71,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     sb.append("Host     ").append(o.host()).append('\n');
     s.caCertificate().ifPresent(c -> certificateText(sb, "CA", c, o.now()));
     s.serverCertificate().ifPresent(c -> certificateText(sb, "Server", c, o.now()));
+    externalText(sb, o, s);
     sb.append("Trust    ").append(s.trusted().size()).append(" trusted certificate(s)");
     if (!unmanaged.isEmpty()) {
       sb.append(", unmanaged (kept, prune is off): ").append(String.join(", ", unmanaged));
@@ -83,8 +89,70 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (Warning w : plan.warnings()) {
       sb.append("warning: ").append(w.message()).append('\n');
     }
+    for (Refusal r : plan.refusals()) {
+      sb.append("error: ").append(r.describe()).append('\n');
+    }
     out().print(sb);
     out().flush();
+  }
+
+  /** The external issuer's state: where the chain goes, what is served, the request. */
+  private static void externalText(StringBuilder sb, Reconciler.Observation o, ObservedStore s) {
+    if (o.desired().server().issuer() != ServerSpec.Issuer.EXTERNAL) {
+      return;
+    }
+    String pad = "         ";
+    Path chain = o.desired().server().external().map(ExternalSpec::chain).orElseThrow();
+    sb.append("Issuer   external; chain file ").append(chain);
+    o.externalChainFile().ifPresent(f -> sb.append(" (").append(fileState(f)).append(')'));
+    sb.append('\n');
+    sb.append(pad).append("serving ");
+    if (servingImported(s)) {
+      List<CertificateFacts> record = s.externalChain().orElseThrow();
+      sb.append("the imported chain: ")
+          .append(String.join(" <- ", record.stream().map(CertificateFacts::subjectDn).toList()))
+          .append('\n');
+    } else if (s.serverCertificate().isPresent()) {
+      sb.append("a certificate from the internal CA until a signed chain is imported\n");
+    } else {
+      sb.append("nothing yet: run 'hostpki apply'\n");
+    }
+    s.serverCsr()
+        .ifPresent(
+            csr -> {
+              List<String> sans = new ArrayList<>(csr.dnsNames());
+              csr.ipAddresses().forEach(ip -> sans.add(IpAddresses.format(ip)));
+              sb.append(pad)
+                  .append("request ")
+                  .append(o.desired().store().path().resolve("server.csr"))
+                  .append(": ")
+                  .append(csr.subjectDn())
+                  .append("; SANs ")
+                  .append(String.join(", ", sans))
+                  .append('\n');
+            });
+  }
+
+  private static boolean servingImported(ObservedStore s) {
+    return s.serverCertificate().isPresent()
+        && s.externalChain().isPresent()
+        && s.externalChain().get().get(0).fingerprint().equals(s.serverCertificate().get().fingerprint());
+  }
+
+  private static String fileState(ExternalChainFile f) {
+    if (f instanceof ExternalChainFile.Absent) {
+      return "not there yet";
+    }
+    if (f instanceof ExternalChainFile.Valid) {
+      return "a valid chain";
+    }
+    return "refused, see the error below";
+  }
+
+  private static String fileStateWord(ExternalChainFile f) {
+    return f instanceof ExternalChainFile.Absent
+        ? "absent"
+        : f instanceof ExternalChainFile.Valid ? "valid" : "refused";
   }
 
   private static void certificateText(StringBuilder sb, String label, CertificateFacts c, Instant now) {
@@ -150,8 +218,57 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       w.value(warning.message());
     }
     w.endArray();
+    w.name("errors").beginArray();
+    for (Refusal refusal : o.plan().refusals()) {
+      w.value(refusal.describe());
+    }
+    w.endArray();
+    externalJson(w, o, s);
     out().println(w.endObject());
     out().flush();
+  }
+
+  private static void externalJson(JsonWriter w, Reconciler.Observation o, ObservedStore s) {
+    w.name("external");
+    if (o.desired().server().issuer() != ServerSpec.Issuer.EXTERNAL) {
+      w.value((String) null);
+      return;
+    }
+    w.beginObject();
+    w.field("chainFile", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
+    w.field("chainFileState", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
+    w.field("serving", servingImported(s) ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
+    w.name("imported");
+    if (s.externalChain().isPresent()) {
+      w.beginArray();
+      for (CertificateFacts c : s.externalChain().get()) {
+        w.beginObject()
+            .field("subject", c.subjectDn())
+            .field("issuer", c.issuerDn())
+            .field("sha256", c.fingerprint().hex())
+            .field("notAfter", c.notAfter().toString())
+            .endObject();
+      }
+      w.endArray();
+    } else {
+      w.value((String) null);
+    }
+    w.name("csr");
+    if (s.serverCsr().isPresent()) {
+      w.beginObject();
+      w.field("file", o.desired().store().path().resolve("server.csr").toString());
+      w.field("subject", s.serverCsr().get().subjectDn());
+      w.name("dnsNames").beginArray();
+      s.serverCsr().get().dnsNames().forEach(w::value);
+      w.endArray();
+      w.name("ipAddresses").beginArray();
+      s.serverCsr().get().ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
+      w.endArray();
+      w.endObject();
+    } else {
+      w.value((String) null);
+    }
+    w.endObject();
   }
 
   private static void certificateJson(JsonWriter w, String name, Optional<CertificateFacts> cert, Instant now) {

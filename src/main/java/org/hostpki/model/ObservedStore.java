@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param trusted the {@code trust/NAME.crt} entries by name
  * @param trustBundle fingerprints of trust-bundle.crt's certificates, in file order
  * @param hashedDirectory the {@code trust-hashed/} entries: file name to certificate fingerprint
+ * @param externalChain the chain last imported from {@code server.external.chain}, as recorded in
+ *     {@code external-chain.crt}: leaf first, the root last when the file held it
  * @param contentFingerprint a digest over every file's name and bytes, so a saved plan can tell
  *     that the store changed under it
  */
@@ -35,6 +37,7 @@ public record ObservedStore(
     Optional<List<Fingerprint>> trustBundle,
     Optional<Pkcs12Facts> truststorePkcs12,
     Optional<Map<String, Fingerprint>> hashedDirectory,
+    Optional<List<CertificateFacts>> externalChain,
     Fingerprint contentFingerprint) {
 
   public ObservedStore {
@@ -51,7 +54,30 @@ public record ObservedStore(
     hashedDirectory =
         Objects.requireNonNull(hashedDirectory, "hashedDirectory")
             .map(m -> Collections.unmodifiableMap(new TreeMap<>(m)));
+    externalChain = Objects.requireNonNull(externalChain, "externalChain").map(List::copyOf);
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
+  }
+
+  /** A store without an imported external chain (the form before external issuers existed). */
+  public ObservedStore(
+      boolean exists,
+      Optional<KeyFacts> caKey,
+      Optional<CertificateFacts> caCertificate,
+      Optional<KeyFacts> serverKey,
+      Optional<CertificateFacts> serverCertificate,
+      boolean serverSignedByCa,
+      Optional<List<CertificateFacts>> serverFullchain,
+      Optional<CsrFacts> serverCsr,
+      Optional<Pkcs12Facts> serverPkcs12,
+      Map<String, CertificateFacts> trusted,
+      Optional<List<Fingerprint>> trustBundle,
+      Optional<Pkcs12Facts> truststorePkcs12,
+      Optional<Map<String, Fingerprint>> hashedDirectory,
+      Fingerprint contentFingerprint) {
+    this(
+        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa,
+        serverFullchain, serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12,
+        hashedDirectory, Optional.empty(), contentFingerprint);
   }
 
   /** A store directory that does not exist yet or holds nothing. */
@@ -67,6 +93,7 @@ public record ObservedStore(
         Optional.empty(),
         Optional.empty(),
         Map.of(),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),

@@ -48,6 +48,44 @@ public sealed interface Intent {
     }
   }
 
+  /**
+   * Serve an externally signed chain: {@code server.crt} becomes its leaf (for the kept {@code
+   * server.key}), {@code external-chain.crt} records the whole chain, and the server outputs
+   * (through their own changes) hold the leaf and the intermediates.
+   *
+   * @param source where the chain comes from
+   * @param chain the fingerprints of the chain as planned, leaf first: apply checks that it is
+   *     still exactly this chain
+   */
+  record InstallExternalChain(ChainSource source, List<Fingerprint> chain) implements Intent {
+    public InstallExternalChain {
+      Objects.requireNonNull(source, "source");
+      chain = List.copyOf(chain);
+    }
+  }
+
+  /** Where an installed external chain comes from. */
+  enum ChainSource {
+    /** The file at {@code server.external.chain}, just checked. */
+    FILE,
+    /** {@code external-chain.crt}: the chain imported earlier, serving again. */
+    RECORD
+  }
+
+  /** Write {@code server.csr} for the store's server key (after this plan's key change, if any). */
+  record WriteCsr(
+      Subject subject, List<String> dnsNames, List<InetAddress> ipAddresses, boolean clientAuth)
+      implements Intent {
+    public WriteCsr {
+      Objects.requireNonNull(subject, "subject");
+      dnsNames = List.copyOf(dnsNames);
+      ipAddresses = List.copyOf(ipAddresses);
+    }
+  }
+
+  /** Remove {@code server.csr} and {@code external-chain.crt}: the issuer is internal again. */
+  record RemoveCsr() implements Intent {}
+
   /** Write a derived file anew from the certificates the store will hold. */
   record WriteOutput(Output output) implements Intent {}
 

@@ -4,11 +4,13 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
@@ -19,6 +21,8 @@ import org.hostpki.model.ObservedStore;
  * @param desiredTrust the declared trusted certificates, read from their sources, by name
  * @param replace resources to re-issue with a new key although nothing drifted
  * @param basis the digest of these inputs, carried into the plan for the stale check
+ * @param externalChain what {@code server.external.chain} holds, checked; empty with an internal
+ *     issuer (and taken as "no file yet" when the desired state wants an external one)
  */
 public record PlanInput(
     DesiredState desired,
@@ -27,7 +31,8 @@ public record PlanInput(
     ObservedStore observed,
     Instant now,
     Set<Replace> replace,
-    Fingerprint basis) {
+    Fingerprint basis,
+    Optional<ExternalChainFile> externalChain) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -37,6 +42,19 @@ public record PlanInput(
     Objects.requireNonNull(now, "now");
     replace = replace.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(replace));
     Objects.requireNonNull(basis, "basis");
+    Objects.requireNonNull(externalChain, "externalChain");
+  }
+
+  /** Input without an external chain file. */
+  public PlanInput(
+      DesiredState desired,
+      HostIdentity host,
+      SortedMap<String, CertificateFacts> desiredTrust,
+      ObservedStore observed,
+      Instant now,
+      Set<Replace> replace,
+      Fingerprint basis) {
+    this(desired, host, desiredTrust, observed, now, replace, basis, Optional.empty());
   }
 
   /** What {@code --replace} may name. */

@@ -37,6 +37,18 @@ public final class PlanJson {
           .endObject();
     }
     w.endArray();
+    w.name("errors").beginArray();
+    for (Refusal refusal : plan.refusals()) {
+      w.beginObject()
+          .field("code", refusal.code())
+          .field("subject", refusal.subject())
+          .field("message", refusal.message());
+      w.name("problems").beginArray();
+      refusal.problems().forEach(w::value);
+      w.endArray();
+      w.endObject();
+    }
+    w.endArray();
     w.name("summary").beginObject();
     w.field("create", plan.count(Action.CREATE));
     w.field("replace", plan.count(Action.REPLACE));

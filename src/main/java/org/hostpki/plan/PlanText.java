@@ -26,7 +26,14 @@ public final class PlanText {
     for (Warning w : plan.warnings()) {
       sb.append(color ? "\u001b[33mwarning:\u001b[0m " : "warning: ").append(w.message()).append('\n');
     }
-    if (plan.isEmpty()) {
+    for (Refusal r : plan.refusals()) {
+      sb.append(color ? "\u001b[31merror:\u001b[0m " : "error: ").append(r.describe()).append('\n');
+    }
+    if (plan.isEmpty() && plan.isRefused()) {
+      sb.append("No other changes (")
+          .append(plan.unchanged())
+          .append(" resources checked).\n");
+    } else if (plan.isEmpty()) {
       sb.append("No changes: the store matches the desired state (")
           .append(plan.unchanged())
           .append(" resources checked).\n");
@@ -42,6 +49,13 @@ public final class PlanText {
           .append(" to delete, ")
           .append(plan.unchanged())
           .append(" unchanged.\n");
+    }
+    if (plan.isRefused()) {
+      sb.append("Refused: apply changes nothing until the error")
+          .append(plan.refusals().size() > 1 ? "s" : "")
+          .append(" above ")
+          .append(plan.refusals().size() > 1 ? "are" : "is")
+          .append(" fixed.\n");
     }
     return sb.toString();
   }

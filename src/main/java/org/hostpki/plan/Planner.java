@@ -17,7 +17,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.IpAddresses;
@@ -41,6 +43,12 @@ public final class Planner {
 
   /** The alias of the key entry in {@code server.p12}. */
   public static final String SERVER_KEY_ALIAS = "server";
+
+  /** The plan address of the certificate request. */
+  public static final String CSR_ADDRESS = "server.csr";
+
+  /** The store file recording the chain last imported from {@code server.external.chain}. */
+  public static final String EXTERNAL_CHAIN_FILE = "external-chain.crt";
 
   /** Trusted certificates expiring within this are warned about. */
   public static final Duration TRUST_EXPIRY_WARNING = Duration.ofDays(30);
@@ -80,7 +88,14 @@ public final class Planner {
     private final Instant now;
     private final List<Change> changes = new ArrayList<>();
     private final List<Warning> warnings = new ArrayList<>();
+    private final List<Refusal> refusals = new ArrayList<>();
     private int unchanged;
+    /** When an imported chain is served and stays: what server-fullchain.crt must hold. */
+    private Optional<List<Fingerprint>> servedChain = Optional.empty();
+    /** The server will serve an imported chain, which does not depend on the internal CA. */
+    private boolean servesImported;
+    /** Why this plan makes a new server key (external issuer), for the CSR. */
+    private Optional<Reason> keyChange = Optional.empty();
 
     Run(PlanInput in) {
       this.in = in;
@@ -92,10 +107,11 @@ public final class Planner {
     Plan plan() {
       boolean caChanges = planCa();
       boolean serverChanges = planServer(caChanges);
+      planCsr();
       planServerOutputs(caChanges, serverChanges);
       boolean trustChanges = planTrust();
       planTrustOutputs(caChanges, trustChanges);
-      return new Plan(changes, warnings, unchanged, in.basis());
+      return new Plan(changes, warnings, refusals, unchanged, in.basis());
     }
 
     // ---- CA ---------------------------------------------------------------------------------
@@ -156,6 +172,74 @@ public final class Planner {
 
     private boolean planServer(boolean caChanges) {
       ServerSpec server = desired.server();
+      if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
+        return planInternalServer(caChanges, false);
+      }
+      ServerNames names = serverNames(server, in.host());
+      ExternalIssuer.Outcome outcome = ExternalIssuer.decide(in, names);
+      warnings.addAll(outcome.warnings());
+      refusals.addAll(outcome.refusals());
+      keyChange = outcome.keyChange().stream().findFirst();
+      ExternalIssuer.Decision decision = outcome.decision();
+      Optional<CertificateFacts> cert = observed.serverCertificate();
+      servesImported =
+          decision instanceof ExternalIssuer.Decision.KeepRecord
+              || decision instanceof ExternalIssuer.Decision.Import
+              || decision instanceof ExternalIssuer.Decision.InstallRecord;
+      if (decision instanceof ExternalIssuer.Decision.KeepRecord keep) {
+        servedChain = Optional.of(fingerprintsOf(ExternalChainFile.servedChain(keep.chain())));
+        unchanged++;
+        return false;
+      }
+      if (decision instanceof ExternalIssuer.Decision.Import imported) {
+        ExternalChainFile.Valid chain = imported.chain();
+        CertificateFacts leaf = chain.leaf();
+        changes.add(
+            new Change(
+                "server",
+                cert.isEmpty() ? Action.CREATE : Action.REPLACE,
+                List.of(
+                    new Reason(
+                        ReasonCode.CHAIN_IMPORTED,
+                        "import the chain from "
+                            + chain.path()
+                            + ": "
+                            + leaf.subjectDn()
+                            + ", issued by "
+                            + leaf.issuerDn()
+                            + ", valid until "
+                            + DATE.format(leaf.notAfter()))),
+                new Intent.InstallExternalChain(Intent.ChainSource.FILE, fingerprintsOf(chain.chain())),
+                cert.map(Run::certificateAttributes).orElseGet(TreeMap::new),
+                externalAttributes(chain.chain())));
+        return true;
+      }
+      if (decision instanceof ExternalIssuer.Decision.InstallRecord install) {
+        changes.add(
+            new Change(
+                "server",
+                cert.isEmpty() ? Action.CREATE : Action.REPLACE,
+                List.of(install.reason()),
+                new Intent.InstallExternalChain(Intent.ChainSource.RECORD, fingerprintsOf(install.chain())),
+                cert.map(Run::certificateAttributes).orElseGet(TreeMap::new),
+                externalAttributes(install.chain())));
+        return true;
+      }
+      if (decision instanceof ExternalIssuer.Decision.FallBack fallBack) {
+        issueInternal(Action.REPLACE, fallBack.reasons(), names, keyChange.isPresent());
+        return true;
+      }
+      return planInternalServer(caChanges, true);
+    }
+
+    /**
+     * Plans an internal server certificate: re-issued when anything about it drifted.
+     *
+     * @param awaitingChain the issuer is external and this certificate serves until a chain
+     *     arrives: the key is kept (the CSR is for it) unless it must change
+     */
+    private boolean planInternalServer(boolean caChanges, boolean awaitingChain) {
+      ServerSpec server = desired.server();
       ServerNames names = serverNames(server, in.host());
       Optional<CertificateFacts> cert = observed.serverCertificate();
       Optional<KeyFacts> key = observed.serverKey();
@@ -176,14 +260,26 @@ public final class Planner {
         }
         if (caChanges) {
           reasons.add(new Reason(ReasonCode.ISSUER_CHANGED, "the CA is being replaced"));
+        } else if (!observed.serverSignedByCa() && !awaitingChain && isImported(c)) {
+          reasons.add(
+              new Reason(
+                  ReasonCode.ISSUER_CHANGED,
+                  "server.issuer is internal: re-issuing from the store's CA instead of the"
+                      + " imported certificate (issuer "
+                      + c.issuerDn()
+                      + ")"));
         } else if (!observed.serverSignedByCa()) {
           reasons.add(
               new Reason(
                   ReasonCode.ISSUER_CHANGED,
                   "server.crt is not signed by the store's CA (issuer " + c.issuerDn() + ")"));
         }
+        if (isImported(c) && !awaitingChain) {
+          // Only the issuer matters: an external CA's profile, names and key are not ours to judge.
+          return finishInternal(action, reasons, names, key, awaitingChain);
+        }
         keyReasons(c, key.get(), server.key(), "server", reasons);
-        List<Reason> sanReasons = sanReasons(c, names, server);
+        List<Reason> sanReasons = sanReasons(c.dnsNames(), c.ipAddresses(), names, server);
         reasons.addAll(sanReasons);
         if (!c.subject().equals(names.subject())
             && (sanReasons.isEmpty() || server.subject().commonName().isPresent())) {
@@ -207,6 +303,16 @@ public final class Planner {
         }
         validityReasons(c, server.renewBefore(), reasons);
       }
+      return finishInternal(action, reasons, names, key, awaitingChain);
+    }
+
+    private boolean finishInternal(
+        Action action,
+        List<Reason> reasons,
+        ServerNames names,
+        Optional<KeyFacts> key,
+        boolean awaitingChain) {
+      ServerSpec server = desired.server();
       if (reasons.isEmpty()) {
         unchanged++;
         return false;
@@ -215,13 +321,34 @@ public final class Planner {
           key.isPresent()
               && key.get().spec().equals(Optional.of(server.key()))
               && reasons.stream().noneMatch(r -> r.code() == ReasonCode.REPLACE_REQUESTED);
-      boolean newKey = !keyUsable || server.keyRotation() == KeyRotation.ALWAYS;
+      boolean newKey = !keyUsable || (!awaitingChain && server.keyRotation() == KeyRotation.ALWAYS);
+      if (awaitingChain) {
+        reasons.add(
+            new Reason(
+                ReasonCode.CHAIN_AWAITED,
+                "issued by the internal CA until a signed chain arrives at "
+                    + server.external().orElseThrow().chain()));
+      }
+      issueInternal(action, reasons, names, newKey);
+      return true;
+    }
+
+    /** Whether the certificate is the leaf of the chain imported last. */
+    private boolean isImported(CertificateFacts cert) {
+      return observed.externalChain()
+          .map(chain -> chain.get(0).fingerprint().equals(cert.fingerprint()))
+          .orElse(false);
+    }
+
+    private void issueInternal(Action action, List<Reason> reasons, ServerNames names, boolean newKey) {
+      ServerSpec server = desired.server();
       SortedMap<String, String> after = new TreeMap<>();
       after.put("subject", names.subject().toString());
       after.put("dnsNames", String.join(", ", names.dnsNames()));
       after.put("ipAddresses", ips(names.ipAddresses()));
       after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
       after.put("validity", days(server.validity()));
+      after.put("issuer", "the internal CA");
       changes.add(
           new Change(
               "server",
@@ -235,15 +362,117 @@ public final class Planner {
                   server.validity(),
                   server.clientAuth(),
                   newKey),
-              cert.map(Run::certificateAttributes).orElseGet(TreeMap::new),
+              observed.serverCertificate().map(Run::certificateAttributes).orElseGet(TreeMap::new),
               after));
-      return true;
     }
 
-    private List<Reason> sanReasons(CertificateFacts cert, ServerNames names, ServerSpec server) {
-      Set<String> haveDns = lower(cert.dnsNames());
+    private static SortedMap<String, String> externalAttributes(List<CertificateFacts> chain) {
+      SortedMap<String, String> after = certificateAttributes(chain.get(0));
+      after.put(
+          "chain",
+          chain.stream().map(CertificateFacts::subjectDn).collect(Collectors.joining(" → ")));
+      return after;
+    }
+
+    private static List<Fingerprint> fingerprintsOf(List<CertificateFacts> certificates) {
+      return certificates.stream().map(CertificateFacts::fingerprint).toList();
+    }
+
+    // ---- server.csr -------------------------------------------------------------------------
+
+    /** The request for an external CA: kept matching the key and names, removed when internal. */
+    private void planCsr() {
+      ServerSpec server = desired.server();
+      Optional<CsrFacts> csr = observed.serverCsr();
+      if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
+        List<String> present = new ArrayList<>();
+        csr.ifPresent(c -> present.add("server.csr"));
+        observed.externalChain().ifPresent(c -> present.add(EXTERNAL_CHAIN_FILE));
+        if (!present.isEmpty()) {
+          changes.add(
+              new Change(
+                  CSR_ADDRESS,
+                  Action.DELETE,
+                  List.of(
+                      new Reason(
+                          ReasonCode.NOT_WANTED,
+                          "server.issuer is internal: "
+                              + String.join(" and ", present)
+                              + (present.size() == 1 ? " is" : " are")
+                              + " no longer needed")),
+                  new Intent.RemoveCsr(),
+                  csr.map(Run::csrAttributes).orElseGet(TreeMap::new),
+                  new TreeMap<>()));
+        }
+        return;
+      }
+      ServerNames names = serverNames(server, in.host());
+      SortedMap<String, String> after = new TreeMap<>();
+      after.put("subject", names.subject().toString());
+      after.put("dnsNames", String.join(", ", names.dnsNames()));
+      after.put("ipAddresses", ips(names.ipAddresses()));
+      Intent.WriteCsr write =
+          new Intent.WriteCsr(names.subject(), names.dnsNames(), names.ipAddresses(), server.clientAuth());
+      if (csr.isEmpty()) {
+        changes.add(
+            new Change(
+                CSR_ADDRESS,
+                Action.CREATE,
+                List.of(
+                    new Reason(
+                        ReasonCode.MISSING,
+                        "no certificate request yet: written for your CA to sign")),
+                write,
+                new TreeMap<>(),
+                after));
+        return;
+      }
+      CsrFacts c = csr.get();
+      List<Reason> reasons = new ArrayList<>();
+      Optional<KeyFacts> key = observed.serverKey();
+      if (keyChange.isPresent()) {
+        reasons.add(new Reason(keyChange.get().code(), "server.key is being replaced"));
+      } else if (key.isPresent()
+          && !c.publicKey().publicKeyFingerprint().equals(key.get().publicKeyFingerprint())) {
+        reasons.add(
+            new Reason(
+                ReasonCode.KEY_MISMATCH,
+                "server.csr is for another key (request key "
+                    + c.publicKey().publicKeyFingerprint().shortForm()
+                    + ", server.key "
+                    + key.get().publicKeyFingerprint().shortForm()
+                    + ")"));
+      }
+      if (!c.signatureValid()) {
+        reasons.add(new Reason(ReasonCode.OUT_OF_DATE, "the request's signature does not verify"));
+      }
+      reasons.addAll(sanReasons(c.dnsNames(), c.ipAddresses(), names, server));
+      if (!c.subject().equals(names.subject())) {
+        reasons.add(
+            new Reason(
+                ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subject() + " → " + names.subject()));
+      }
+      if (reasons.isEmpty()) {
+        unchanged++;
+        return;
+      }
+      changes.add(new Change(CSR_ADDRESS, Action.UPDATE, reasons, write, csrAttributes(c), after));
+    }
+
+    private static SortedMap<String, String> csrAttributes(CsrFacts c) {
+      SortedMap<String, String> m = new TreeMap<>();
+      m.put("subject", c.subject().toString());
+      m.put("dnsNames", String.join(", ", c.dnsNames()));
+      m.put("ipAddresses", ips(c.ipAddresses()));
+      m.put("key", c.publicKey().publicKeyFingerprint().shortForm());
+      return m;
+    }
+
+    private List<Reason> sanReasons(
+        List<String> haveNames, List<InetAddress> haveAddresses, ServerNames names, ServerSpec server) {
+      Set<String> haveDns = lower(haveNames);
       Set<String> wantDns = lower(names.dnsNames());
-      Set<InetAddress> haveIp = new LinkedHashSet<>(cert.ipAddresses());
+      Set<InetAddress> haveIp = new LinkedHashSet<>(haveAddresses);
       Set<InetAddress> wantIp = new LinkedHashSet<>(names.ipAddresses());
       if (haveDns.equals(wantDns) && haveIp.equals(wantIp)) {
         return List.of();
@@ -283,12 +512,18 @@ public final class Planner {
     // ---- server outputs ---------------------------------------------------------------------
 
     private void planServerOutputs(boolean caChanges, boolean serverChanges) {
+      // An imported chain does not depend on the internal CA.
+      boolean caCascades = caChanges && !servesImported;
       String cascade =
-          caChanges ? "the CA is being replaced" : "the server certificate is being replaced";
-      boolean upstream = caChanges || serverChanges;
+          caCascades ? "the CA is being replaced" : "the server certificate is being replaced";
+      boolean upstream = caCascades || serverChanges;
 
       Optional<List<Fingerprint>> expectedChain =
-          upstream ? Optional.empty() : fingerprints(observed.serverCertificate(), observed.caCertificate());
+          upstream
+              ? Optional.empty()
+              : servedChain.isPresent()
+                  ? servedChain
+                  : fingerprints(observed.serverCertificate(), observed.caCertificate());
       output(
           Output.SERVER_FULLCHAIN,
           true,

@@ -15,7 +15,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostIdentity;
@@ -142,6 +145,8 @@ final class Fixtures {
     List<Fingerprint> bundle;
     Pkcs12Facts truststore;
     Map<String, Fingerprint> hashed;
+    CsrFacts csr;
+    List<CertificateFacts> externalChain;
 
     ObservedStore observed() {
       return new ObservedStore(
@@ -152,18 +157,22 @@ final class Fixtures {
           Optional.ofNullable(serverCert),
           serverSignedByCa,
           Optional.ofNullable(fullchain),
-          Optional.empty(),
+          Optional.ofNullable(csr),
           Optional.ofNullable(serverP12),
           trusted,
           Optional.ofNullable(bundle),
           Optional.ofNullable(truststore),
           Optional.ofNullable(hashed),
+          Optional.ofNullable(externalChain),
           fp("content"));
     }
 
     /** Rewrites the derived outputs to match the certificates, as apply would. */
     Store deriveOutputs(DesiredState d) {
-      fullchain = List.of(serverCert, caCert);
+      boolean imported =
+          externalChain != null && externalChain.get(0).fingerprint().equals(serverCert.fingerprint());
+      fullchain =
+          imported ? ExternalChainFile.servedChain(externalChain) : List.of(serverCert, caCert);
       serverP12 =
           d.store().password().isPresent()
               ? new Pkcs12Facts(
@@ -171,7 +180,7 @@ final class Fixtures {
                       new Pkcs12Facts.KeyEntry(
                           Planner.SERVER_KEY_ALIAS,
                           serverKey.publicKeyFingerprint(),
-                          List.of(serverCert.fingerprint(), caCert.fingerprint()))),
+                          fullchain.stream().map(CertificateFacts::fingerprint).toList())),
                   Map.of(),
                   d.store().pkcs12Profile())
               : null;
@@ -223,6 +232,120 @@ final class Fixtures {
                 ? List.of(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH)
                 : List.of(CertificateFacts.EKU_SERVER_AUTH));
     return s.deriveOutputs(d);
+  }
+
+  // ---- external issuer --------------------------------------------------------------------
+
+  static final Path CHAIN_FILE = Path.of("/etc/hostpki/incoming/portal-chain.pem");
+  static final String ISSUING_CA = "CN=Example Issuing CA 2";
+  static final String ROOT_CA = "CN=Example Root CA";
+
+  /** The default desired state with {@code issuer: external} and the given fallback. */
+  static DesiredState external(ExternalSpec.Fallback fallback) {
+    return withExternal(desired(), fallback);
+  }
+
+  static DesiredState withExternal(DesiredState d, ExternalSpec.Fallback fallback) {
+    ServerSpec s = d.server();
+    return withServer(
+        d,
+        new ServerSpec(
+            ServerSpec.Issuer.EXTERNAL, s.subject(), s.dnsNames(), s.ipAddresses(),
+            s.includeHostIdentity(), s.key(), s.keyRotation(), s.validity(), s.renewBefore(),
+            s.clientAuth(), s.allowLongValidity(),
+            Optional.of(new ExternalSpec(CHAIN_FILE, fallback))));
+  }
+
+  /** A request for the store's key and the desired names, as apply writes it. */
+  static CsrFacts csr(DesiredState d, HostIdentity host, KeyFacts key) {
+    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    return new CsrFacts(
+        names.subject(), names.subject().toString(), names.dnsNames(), names.ipAddresses(), key, true);
+  }
+
+  /** An external store waiting for its chain: internal certificate and a CSR. */
+  static Store waiting(DesiredState d, HostIdentity host) {
+    Store s = converged(d, host);
+    s.csr = csr(d, host, s.serverKey);
+    return s;
+  }
+
+  /**
+   * A chain an outside CA signed for the key and names: leaf, intermediate and (optionally) root.
+   *
+   * @param seed makes the leaf's fingerprint distinct
+   */
+  static List<CertificateFacts> externalChain(
+      String seed, KeyFacts key, List<String> dns, List<InetAddress> ips, Instant notAfter, boolean withRoot) {
+    List<CertificateFacts> chain = new ArrayList<>();
+    chain.add(
+        new CertificateFacts(
+            fp("external-leaf:" + seed),
+            Subject.commonName(dns.get(0)),
+            "CN=" + dns.get(0),
+            ISSUING_CA,
+            BigInteger.TEN,
+            NOW.minus(Duration.ofDays(1)),
+            notAfter,
+            dns,
+            ips,
+            key,
+            false,
+            Optional.empty(),
+            List.of(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH),
+            Optional.empty(),
+            Optional.empty(),
+            "SHA256withECDSA"));
+    chain.add(caFacts("intermediate", ISSUING_CA, ROOT_CA));
+    if (withRoot) {
+      chain.add(caFacts("root", ROOT_CA, ROOT_CA));
+    }
+    return chain;
+  }
+
+  private static CertificateFacts caFacts(String seed, String subject, String issuer) {
+    return new CertificateFacts(
+        fp("external-ca:" + seed),
+        Subject.commonName(subject.substring(3)),
+        subject,
+        issuer,
+        BigInteger.TWO,
+        NOW.minus(Duration.ofDays(1000)),
+        NOW.plus(Duration.ofDays(3000)),
+        List.of(),
+        List.of(),
+        key(KeySpec.defaultSpec(), "external-ca:" + seed),
+        true,
+        Optional.of(0),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        "SHA384withECDSA");
+  }
+
+  /** A chain for the store's key covering the desired names, valid 90 days. */
+  static List<CertificateFacts> externalChain(String seed, DesiredState d, HostIdentity host, Store s, boolean withRoot) {
+    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    return externalChain(
+        seed, s.serverKey, names.dnsNames(), names.ipAddresses(), NOW.plus(Duration.ofDays(90)), withRoot);
+  }
+
+  /** A store that imported {@code chain} and serves it. */
+  static Store imported(DesiredState d, HostIdentity host, List<CertificateFacts> chain) {
+    Store s = waiting(d, host);
+    s.externalChain = chain;
+    s.serverCert = chain.get(0);
+    s.serverSignedByCa = false;
+    return s.deriveOutputs(d);
+  }
+
+  static ExternalChainFile.Valid validFile(List<CertificateFacts> chain) {
+    return new ExternalChainFile.Valid(CHAIN_FILE, fp("file:" + chain.get(0).fingerprint()), chain);
+  }
+
+  static PlanInput input(
+      DesiredState d, HostIdentity host, ObservedStore observed, Instant now, ExternalChainFile file) {
+    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.of(file));
   }
 
   static PlanInput input(DesiredState d, HostIdentity host, ObservedStore observed, Instant now) {

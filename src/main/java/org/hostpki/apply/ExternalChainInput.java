@@ -1,0 +1,120 @@
+package org.hostpki.apply;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.ExternalSpec;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.ChainValidator;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.hostpki.plan.Planner;
+
+/**
+ * Reads the file at {@code server.external.chain} and checks it ({@link ChainValidator}) for the
+ * store's current server key, the desired names and the plan's time, so the planner gets facts and
+ * never touches a file. A file that is there but cannot be read at all (permissions, a directory)
+ * is an error; one that is not a usable chain is a refused chain, which the planner reports.
+ */
+final class ExternalChainInput {
+  /** More certificates than this in one chain file is a mistake (a whole CA bundle). */
+  static final int MAX_CERTIFICATES = 20;
+
+  /**
+   * What was read.
+   *
+   * @param facts empty with an internal issuer
+   * @param chain the checked chain, leaf first, when it is valid; otherwise empty
+   */
+  record Read(Optional<ExternalChainFile> facts, List<Certificate> chain) {
+    Read {
+      chain = List.copyOf(chain);
+    }
+
+    static Read none() {
+      return new Read(Optional.empty(), List.of());
+    }
+
+    /** The file's content digest, for the plan's basis. */
+    String basisWords() {
+      return facts.map(
+              f ->
+                  f instanceof ExternalChainFile.Valid v
+                      ? v.content().hex()
+                      : f instanceof ExternalChainFile.Refused r ? r.content().hex() : "absent")
+          .orElse("none");
+    }
+  }
+
+  Read read(DesiredState desired, HostIdentity host, Optional<KeyMaterial> serverKey, Instant now) {
+    ServerSpec server = desired.server();
+    if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
+      return Read.none();
+    }
+    ExternalSpec external = server.external().get();
+    Path path = external.chain();
+    byte[] content;
+    try {
+      content = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      return new Read(Optional.of(new ExternalChainFile.Absent(path)), List.of());
+    } catch (IOException e) {
+      throw new HostpkiException(
+          "server.external.chain: cannot read "
+              + path
+              + ": "
+              + e.getMessage()
+              + "; make it a readable file (or remove it to keep waiting for the chain)");
+    }
+    Fingerprint digest = Fingerprint.sha256(content);
+    List<Certificate> certificates;
+    try {
+      certificates = Pem.readCertificates(content, MAX_CERTIFICATES);
+    } catch (InvalidMaterialException e) {
+      return refused(path, digest, List.of(), List.of("it is not a certificate chain: it " + e.getMessage()));
+    }
+    if (serverKey.isEmpty()) {
+      return refused(
+          path,
+          digest,
+          certificates,
+          List.of(
+              "there is no server.key in the store yet, so this chain cannot be for it; move the"
+                  + " file away, apply (which makes the key and server.csr), and have server.csr"
+                  + " signed"));
+    }
+    Planner.ServerNames names = Planner.serverNames(server, host);
+    ChainValidator.Result result =
+        ChainValidator.check(
+            certificates, serverKey.get().publicKey(), names.dnsNames(), names.ipAddresses(), now);
+    if (!result.accepted()) {
+      return refused(path, digest, certificates, result.problems());
+    }
+    return new Read(
+        Optional.of(
+            new ExternalChainFile.Valid(
+                path, digest, result.chain().stream().map(Certificate::facts).toList())),
+        result.chain());
+  }
+
+  private static Read refused(
+      Path path, Fingerprint digest, List<Certificate> certificates, List<String> problems) {
+    Set<Fingerprint> fingerprints = new LinkedHashSet<>();
+    certificates.forEach(c -> fingerprints.add(c.fingerprint()));
+    return new Read(
+        Optional.of(new ExternalChainFile.Refused(path, digest, fingerprints, problems)), List.of());
+  }
+}

@@ -1,0 +1,205 @@
+package org.hostpki.pki;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.SanCoverage;
+
+/**
+ * Checks an externally signed chain before it is imported, the way a strict TLS client would, and
+ * says exactly what is wrong. Pure: the time is a parameter.
+ *
+ * <p>The rules:
+ *
+ * <ul>
+ *   <li>the file is one unbroken chain ({@link ChainBuilder}): the leaf is for {@code server.key},
+ *       every certificate is signed by the next, the leaf's issuer is in the file, nothing else is;
+ *   <li>every certificate is valid at {@code now};
+ *   <li>no signature is made with SHA-1 or MD5 (a root's signature on itself is not checked by
+ *       clients, so it is exempt); no RSA key is shorter than 2048 bits;
+ *   <li>every issuer is a CA (basicConstraints cA), may sign certificates (keyUsage keyCertSign,
+ *       when keyUsage is present), and has no more intermediates below it than its
+ *       pathLenConstraint allows; an issuer whose extended key usage excludes serverAuth is refused,
+ *       as browsers refuse it;
+ *   <li>the leaf's extended key usage includes serverAuth. A leaf without the extension is
+ *       accepted: RFC 5280 reads that as "any purpose", and browsers and OpenSSL accept it;
+ *   <li>the leaf's SANs cover every desired name (a wildcard covers one left-most label).
+ * </ul>
+ */
+public final class ChainValidator {
+  /** The shortest RSA key accepted anywhere in the chain. */
+  public static final int MINIMUM_RSA_BITS = 2048;
+
+  private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private ChainValidator() {}
+
+  /**
+   * The result of a check.
+   *
+   * @param chain leaf first, each issuer after what it issued; empty when no leaf was found
+   * @param problems empty when the chain can be imported
+   */
+  public record Result(List<Certificate> chain, List<String> problems) {
+    public Result {
+      chain = List.copyOf(chain);
+      problems = List.copyOf(problems);
+    }
+
+    public boolean accepted() {
+      return problems.isEmpty();
+    }
+
+    /** What a server sends: the leaf and the intermediates, without the root. */
+    public List<Certificate> servedChain() {
+      return rootIncluded() ? List.copyOf(chain.subList(0, chain.size() - 1)) : chain;
+    }
+
+    /** The chain ends in a root (a self-issued certificate after the leaf). */
+    public boolean rootIncluded() {
+      return chain.size() > 1 && chain.get(chain.size() - 1).facts().isSelfIssued();
+    }
+  }
+
+  /**
+   * Checks the certificates of a chain file (in file order) for the server key and the names the
+   * server must answer to.
+   */
+  public static Result check(
+      List<Certificate> certificates,
+      SubjectPublicKey serverKey,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      Instant now) {
+    Objects.requireNonNull(serverKey, "serverKey");
+    Objects.requireNonNull(now, "now");
+    if (certificates.isEmpty()) {
+      return new Result(List.of(), List.of("the file holds no certificate"));
+    }
+    ChainBuilder.Built built = ChainBuilder.build(certificates, serverKey);
+    Map<Certificate, Integer> positions = new LinkedHashMap<>();
+    for (int i = 0; i < certificates.size(); i++) {
+      positions.putIfAbsent(certificates.get(i), i + 1);
+    }
+    ChainBuilder.Places places = new ChainBuilder.Places(positions, certificates.size());
+    List<String> problems = new ArrayList<>(built.problems());
+    List<Certificate> chain = built.chain();
+    for (int i = 0; i < chain.size(); i++) {
+      Certificate c = chain.get(i);
+      boolean root = built.rootIncluded() && i == chain.size() - 1;
+      certificateProblems(c, places.describe(c), root, now, problems);
+      if (i > 0) {
+        issuerProblems(c, places.describe(c), i - 1, problems);
+      }
+    }
+    if (!chain.isEmpty()) {
+      leafProblems(chain.get(0), places.describe(chain.get(0)), dnsNames, ipAddresses, problems);
+    }
+    return new Result(chain, problems);
+  }
+
+  private static void certificateProblems(
+      Certificate c, String name, boolean root, Instant now, List<String> problems) {
+    CertificateFacts f = c.facts();
+    if (!now.isBefore(f.notAfter())) {
+      problems.add(name + " expired on " + DATE.format(f.notAfter()));
+    } else if (now.isBefore(f.notBefore())) {
+      problems.add(name + " is not valid before " + DATE.format(f.notBefore()));
+    }
+    String algorithm = f.signatureAlgorithm().toUpperCase(Locale.ROOT);
+    if (!root && (algorithm.contains("SHA1") || algorithm.contains("MD5") || algorithm.contains("MD2"))) {
+      problems.add(
+          name
+              + " is signed with "
+              + f.signatureAlgorithm()
+              + "; SHA-1 and MD5 signatures are broken and refused: ask the CA to sign with SHA-256");
+    }
+    Optional<KeySpec> spec = f.publicKey().spec();
+    if (spec.isPresent() && spec.get() instanceof KeySpec.Rsa rsa && rsa.size() < MINIMUM_RSA_BITS) {
+      problems.add(
+          name + " has an RSA key of " + rsa.size() + " bits; at least " + MINIMUM_RSA_BITS + " are required");
+    }
+  }
+
+  /**
+   * @param below how many intermediate CA certificates are between this issuer and the leaf
+   */
+  private static void issuerProblems(Certificate c, String name, int below, List<String> problems) {
+    CertificateFacts f = c.facts();
+    if (!f.ca()) {
+      problems.add(
+          name + " issued a certificate of the chain but is not a CA certificate (basicConstraints cA is not set)");
+      return;
+    }
+    KeyUsage usage = KeyUsage.fromExtensions(c.holder().getExtensions());
+    if (usage != null && !usage.hasUsages(KeyUsage.keyCertSign)) {
+      problems.add(name + " may not sign certificates: its keyUsage lacks keyCertSign");
+    }
+    if (f.pathLength().isPresent() && below > f.pathLength().get()) {
+      problems.add(
+          name
+              + " allows "
+              + f.pathLength().get()
+              + " intermediate CA certificate(s) below it (pathLenConstraint) but the chain has "
+              + below);
+    }
+    List<String> ekus = f.extendedKeyUsages();
+    if (!ekus.isEmpty()
+        && !ekus.contains(CertificateFacts.EKU_SERVER_AUTH)
+        && !ekus.contains(ANY_EXTENDED_KEY_USAGE)) {
+      problems.add(
+          name
+              + " restricts what it issues to extended key usages without serverAuth ("
+              + String.join(", ", ekus)
+              + "); browsers refuse server certificates below it");
+    }
+  }
+
+  private static void leafProblems(
+      Certificate leaf,
+      String name,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      List<String> problems) {
+    CertificateFacts f = leaf.facts();
+    List<String> ekus = f.extendedKeyUsages();
+    if (!ekus.isEmpty() && !ekus.contains(CertificateFacts.EKU_SERVER_AUTH)) {
+      problems.add(
+          name
+              + " (the leaf) is not for TLS servers: its extended key usage ("
+              + String.join(", ", ekus)
+              + ") lacks serverAuth");
+    }
+    List<String> uncovered =
+        SanCoverage.uncovered(f.dnsNames(), f.ipAddresses(), dnsNames, ipAddresses);
+    if (!uncovered.isEmpty()) {
+      problems.add(
+          "SAN does not cover: "
+              + String.join(", ", uncovered)
+              + " (the leaf has: "
+              + sans(f)
+              + "); have the current server.csr signed with all its names");
+    }
+  }
+
+  private static String sans(CertificateFacts f) {
+    List<String> all = new ArrayList<>(f.dnsNames());
+    f.ipAddresses().forEach(ip -> all.add(IpAddresses.format(ip)));
+    return all.isEmpty() ? "no SANs" : String.join(", ", all);
+  }
+}

@@ -1,0 +1,356 @@
+package org.hostpki.plan;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.ExternalSpec;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeyFacts;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.SanCoverage;
+import org.hostpki.model.ServerSpec;
+
+/**
+ * Decides what the server serves when its certificate comes from an outside CA ({@code
+ * server.issuer: external}). Pure, like the planner. The rules, in order:
+ *
+ * <ol>
+ *   <li>A chain file whose certificates differ from the chain imported last ({@code
+ *       external-chain.crt}) is new: it is imported when it passed every check and the key is
+ *       kept; otherwise the plan is refused. A file already imported is never imported twice, so
+ *       a stale file left in place after a drift or a key change does not block anything.
+ *   <li>When the key must change (missing, key spec changed, {@code --replace server}), an
+ *       imported certificate cannot be kept (server.crt and server.key must match): the server
+ *       gets an internal certificate for the new key, and the new CSR goes out.
+ *   <li>When the imported chain still fits (the key, every desired name, valid now), it is served
+ *       — installed again when something else is served (the identity drifted back).
+ *   <li>When it no longer fits but is served: kept with {@code fallback: none} (a warning says
+ *       why), replaced by an internal certificate for the same key with {@code fallback:
+ *       internal}.
+ *   <li>Otherwise the server has an internal certificate, checked like any internal one, until a
+ *       chain arrives.
+ * </ol>
+ *
+ * The key is never rotated here on its own: the CSR is for the current key, and a new key would
+ * orphan the chain the CA is about to sign.
+ */
+final class ExternalIssuer {
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /** What to serve. */
+  sealed interface Decision {
+    /** Import the new chain file. */
+    record Import(ExternalChainFile.Valid chain) implements Decision {}
+
+    /** Serve the recorded chain again; {@code reason} says why it is installed now. */
+    record InstallRecord(List<CertificateFacts> chain, Reason reason) implements Decision {}
+
+    /** The recorded chain is served and stays. */
+    record KeepRecord(List<CertificateFacts> chain) implements Decision {}
+
+    /** Leave the served imported certificate for an internal one, for these reasons. */
+    record FallBack(List<Reason> reasons) implements Decision {}
+
+    /** An internal certificate, checked like any internal one. */
+    record Internal() implements Decision {}
+  }
+
+  /**
+   * @param keyChange why the server key must change; empty when it is kept
+   */
+  record Outcome(
+      Decision decision, List<Reason> keyChange, List<Warning> warnings, List<Refusal> refusals) {}
+
+  private final PlanInput in;
+  private final ObservedStore observed;
+  private final ServerSpec server;
+  private final ExternalSpec external;
+  private final Planner.ServerNames names;
+  private final Instant now;
+  private final List<Warning> warnings = new ArrayList<>();
+  private final List<Refusal> refusals = new ArrayList<>();
+
+  private ExternalIssuer(PlanInput in, Planner.ServerNames names) {
+    this.in = in;
+    this.observed = in.observed();
+    this.server = in.desired().server();
+    this.external = server.external().orElseThrow();
+    this.names = names;
+    this.now = in.now();
+  }
+
+  static Outcome decide(PlanInput in, Planner.ServerNames names) {
+    return new ExternalIssuer(in, names).decide();
+  }
+
+  private Outcome decide() {
+    List<Reason> keyChange = keyChange();
+    Decision decision = decide(keyChange);
+    return new Outcome(decision, keyChange, warnings, refusals);
+  }
+
+  private Decision decide(List<Reason> keyChange) {
+    ExternalChainFile file =
+        in.externalChain().orElseGet(() -> new ExternalChainFile.Absent(external.chain()));
+    Optional<List<CertificateFacts>> record = observed.externalChain();
+    Set<Fingerprint> recorded =
+        record.map(r -> r.stream().map(CertificateFacts::fingerprint).collect(Collectors.toSet()))
+            .orElse(Set.of());
+    // A file with no readable certificate is never "the one imported before".
+    boolean fresh =
+        !(file instanceof ExternalChainFile.Absent)
+            && (file.certificates().isEmpty() || !file.certificates().equals(recorded));
+    if (fresh) {
+      Optional<Decision> imported = importFresh(file, keyChange);
+      if (imported.isPresent()) {
+        return imported.get();
+      }
+    }
+
+    Optional<CertificateFacts> served = observed.serverCertificate();
+    boolean servingRecord =
+        served.isPresent()
+            && record.isPresent()
+            && served.get().fingerprint().equals(record.get().get(0).fingerprint());
+    if (!keyChange.isEmpty()) {
+      awaited("");
+      if (servingRecord) {
+        List<Reason> reasons = new ArrayList<>(keyChange);
+        reasons.add(
+            new Reason(
+                ReasonCode.ISSUER_CHANGED,
+                "the imported certificate is for the old key: serving a certificate from the"
+                    + " internal CA for the new key until a chain for it arrives"));
+        return new Decision.FallBack(reasons);
+      }
+      return new Decision.Internal();
+    }
+
+    KeyFacts key = observed.serverKey().orElseThrow(); // present: a missing key is a key change
+    if (record.isPresent() && record.get().get(0).publicKey().publicKeyFingerprint().equals(key.publicKeyFingerprint())) {
+      CertificateFacts leaf = record.get().get(0);
+      List<String> uncovered = uncovered(leaf);
+      boolean valid = !now.isBefore(leaf.notBefore()) && now.isBefore(leaf.notAfter());
+      if (uncovered.isEmpty() && valid) {
+        expiring(leaf);
+        if (servingRecord) {
+          return new Decision.KeepRecord(record.get());
+        }
+        return new Decision.InstallRecord(
+            record.get(),
+            served.isEmpty()
+                ? new Reason(ReasonCode.MISSING, "server.crt is missing: serving the imported chain again")
+                : new Reason(
+                    ReasonCode.CHAIN_IMPORTED,
+                    "the chain imported earlier covers the desired names again: serving it"
+                        + " instead of the internal certificate"));
+      }
+      String what = notFittingWords(leaf, uncovered, valid);
+      if (servingRecord) {
+        List<Reason> reasons = new ArrayList<>(coverageReasons(uncovered));
+        if (!valid) {
+          reasons.add(validityReason(leaf));
+        }
+        if (external.fallback() == ExternalSpec.Fallback.NONE) {
+          awaited(
+              what
+                  + "; it is still served (server.external.fallback: none) until a new chain"
+                  + " arrives. ");
+          return new Decision.KeepRecord(record.get());
+        }
+        reasons.add(
+            new Reason(
+                ReasonCode.ISSUER_CHANGED,
+                "falling back to a certificate from the internal CA (server.external.fallback:"
+                    + " internal) until a new chain arrives"));
+        awaited(what + "; serving a certificate from the internal CA meanwhile. ");
+        return new Decision.FallBack(reasons);
+      }
+      awaited(what + "; serving a certificate from the internal CA meanwhile. ");
+      return new Decision.Internal();
+    }
+    awaited("");
+    return new Decision.Internal();
+  }
+
+  /** The decision for a chain file not imported before, or empty (with a refusal) when it cannot be. */
+  private Optional<Decision> importFresh(ExternalChainFile file, List<Reason> keyChange) {
+    if (file instanceof ExternalChainFile.Refused refused) {
+      refuse(refused.path(), refused.problems());
+      return Optional.empty();
+    }
+    ExternalChainFile.Valid valid = (ExternalChainFile.Valid) file;
+    if (!keyChange.isEmpty()) {
+      refuse(
+          valid.path(),
+          List.of(
+              "it is for the current server.key, which this plan replaces ("
+                  + keyChange.stream().map(Reason::message).collect(Collectors.joining("; "))
+                  + "); remove the file, apply, and have the new server.csr signed"));
+      return Optional.empty();
+    }
+    Fingerprint leafKey = valid.leaf().publicKey().publicKeyFingerprint();
+    Fingerprint serverKey = observed.serverKey().orElseThrow().publicKeyFingerprint();
+    if (!leafKey.equals(serverKey)) {
+      refuse(
+          valid.path(),
+          List.of(
+              "leaf does not match server.key (leaf key "
+                  + leafKey.shortForm()
+                  + ", server.key "
+                  + serverKey.shortForm()
+                  + ")"));
+      return Optional.empty();
+    }
+    expiring(valid.leaf());
+    return Optional.of(new Decision.Import(valid));
+  }
+
+  /** Why the key must change: it is missing, of another kind than wanted, or to be replaced. */
+  private List<Reason> keyChange() {
+    Optional<KeyFacts> key = observed.serverKey();
+    if (key.isEmpty()) {
+      return List.of(
+          new Reason(
+              ReasonCode.MISSING,
+              observed.serverCertificate().isEmpty()
+                  ? "no server certificate in the store yet"
+                  : "server.key is missing"));
+    }
+    List<Reason> reasons = new ArrayList<>();
+    if (in.replace().contains(PlanInput.Replace.SERVER)) {
+      reasons.add(new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace server)"));
+    }
+    if (!key.get().spec().equals(Optional.of(server.key()))) {
+      reasons.add(
+          new Reason(
+              ReasonCode.KEY_SPEC_CHANGED,
+              "key "
+                  + key.get().spec().map(KeySpec::toString).orElse("of another kind")
+                  + " → "
+                  + server.key()));
+    }
+    return reasons;
+  }
+
+  private List<String> uncovered(CertificateFacts leaf) {
+    return SanCoverage.uncovered(
+        leaf.dnsNames(), leaf.ipAddresses(), names.dnsNames(), names.ipAddresses());
+  }
+
+  /** host-identity-changed for names from the live identity, san-changed for configured ones. */
+  private List<Reason> coverageReasons(List<String> uncovered) {
+    Set<String> configured =
+        server.dnsNames().stream()
+            .map(n -> n.toLowerCase(Locale.ROOT))
+            .collect(Collectors.toCollection(HashSet::new));
+    server.ipAddresses().forEach(ip -> configured.add(IpAddresses.format(ip)));
+    List<String> host = uncovered.stream().filter(n -> !configured.contains(n)).toList();
+    List<String> sans = uncovered.stream().filter(configured::contains).toList();
+    List<Reason> reasons = new ArrayList<>();
+    if (!host.isEmpty()) {
+      reasons.add(
+          new Reason(
+              ReasonCode.HOST_IDENTITY_CHANGED,
+              "host identity changed: the imported certificate does not cover " + String.join(", ", host)));
+    }
+    if (!sans.isEmpty()) {
+      reasons.add(
+          new Reason(
+              ReasonCode.SAN_CHANGED,
+              "SANs changed: the imported certificate does not cover " + String.join(", ", sans)));
+    }
+    return reasons;
+  }
+
+  private Reason validityReason(CertificateFacts leaf) {
+    return now.isBefore(leaf.notBefore())
+        ? new Reason(
+            ReasonCode.NOT_YET_VALID,
+            "the imported certificate is not valid before " + DATE.format(leaf.notBefore()))
+        : new Reason(
+            ReasonCode.EXPIRED, "the imported certificate expired on " + DATE.format(leaf.notAfter()));
+  }
+
+  private String notFittingWords(CertificateFacts leaf, List<String> uncovered, boolean valid) {
+    List<String> parts = new ArrayList<>();
+    if (!uncovered.isEmpty()) {
+      parts.add("no longer covers " + String.join(", ", uncovered));
+    }
+    if (!valid) {
+      parts.add(
+          now.isBefore(leaf.notBefore())
+              ? "is not valid before " + DATE.format(leaf.notBefore())
+              : "expired on " + DATE.format(leaf.notAfter()));
+    }
+    return "the imported certificate " + String.join(" and ", parts);
+  }
+
+  private void expiring(CertificateFacts leaf) {
+    if (now.plus(server.renewBefore()).isBefore(leaf.notAfter())) {
+      return;
+    }
+    warnings.add(
+        new Warning(
+            "external-expiring",
+            "server",
+            "the imported server certificate expires on "
+                + DATE.format(leaf.notAfter())
+                + " (in "
+                + Duration.between(now, leaf.notAfter()).toDays()
+                + " days, within renewBefore "
+                + server.renewBefore().toDays()
+                + "d): have "
+                + csrPath()
+                + " signed again and put the new chain at "
+                + external.chain()));
+  }
+
+  /** The informational line that a chain is awaited: a warning, so a waiting store converges. */
+  private void awaited(String situation) {
+    warnings.add(
+        new Warning(
+            ReasonCode.CHAIN_AWAITED.code(),
+            "server",
+            situation
+                + "Waiting for a signed chain at "
+                + external.chain()
+                + ": have "
+                + csrPath()
+                + " signed by your CA ('hostpki export -f "
+                + in.desired().source()
+                + " csr' prints it) and put the full chain there; the next apply imports it"
+                + (situation.isEmpty()
+                    ? ". Until then the server certificate comes from the internal CA"
+                    : "")));
+  }
+
+  private void refuse(Path file, List<String> problems) {
+    refusals.add(
+        new Refusal(
+            "chain-refused",
+            "server",
+            "cannot import the chain in "
+                + file
+                + "; nothing was changed. Fix or replace the file (or remove it to keep waiting):",
+            problems));
+  }
+
+  private Path csrPath() {
+    return in.desired().store().path().resolve("server.csr");
+  }
+}

@@ -1,0 +1,143 @@
+package org.hostpki.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.hostpki.model.CaSpec;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.ExternalSpec;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreSpec;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.ExternalCa;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ExternalChainInputTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+  private static final ExternalCa CA = ExternalCa.create(NOW);
+  private static final KeyMaterial KEY = KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom());
+
+  private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
+  private final Path chain = fs.getPath("/etc/hostpki/incoming/chain.pem");
+  private final HostIdentity host =
+      new HostIdentity("portal", Optional.of("example.com"), List.of(IpAddresses.parse("192.0.2.10").orElseThrow()));
+  private final ExternalChainInput input = new ExternalChainInput();
+
+  @AfterEach
+  void close() throws IOException {
+    fs.close();
+  }
+
+  private DesiredState desired(ServerSpec.Issuer issuer) {
+    ServerSpec d = ServerSpec.defaults();
+    return new DesiredState(
+        fs.getPath("/etc/hostpki/host.yaml"),
+        new StoreSpec(fs.getPath("/var/lib/hostpki"), Optional.empty(), Pkcs12Profile.MODERN),
+        HostSpec.defaults(),
+        CaSpec.defaults(),
+        new ServerSpec(
+            issuer, d.subject(), d.dnsNames(), d.ipAddresses(), true, d.key(), d.keyRotation(),
+            d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
+            issuer == ServerSpec.Issuer.EXTERNAL
+                ? Optional.of(new ExternalSpec(chain, ExternalSpec.Fallback.NONE))
+                : Optional.empty()),
+        TrustSpec.defaults(),
+        HooksSpec.none());
+  }
+
+  private ExternalChainInput.Read read(Optional<KeyMaterial> key) {
+    return input.read(desired(ServerSpec.Issuer.EXTERNAL), host, key, NOW);
+  }
+
+  private void write(byte[] content) throws IOException {
+    Files.createDirectories(chain.getParent());
+    Files.write(chain, content);
+  }
+
+  private Certificate leaf() {
+    return CA.leaf(KEY.publicKey(), List.of("portal.example.com", "portal"), host.addresses())
+        .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)))
+        .build();
+  }
+
+  @Test
+  void testRead_internalIssuerReadsNothing() {
+    assertThat(input.read(desired(ServerSpec.Issuer.INTERNAL), host, Optional.of(KEY), NOW).facts()).isEmpty();
+  }
+
+  @Test
+  void testRead_missingFileIsAbsent() {
+    assertThat(read(Optional.of(KEY)).facts()).contains(new ExternalChainFile.Absent(chain));
+  }
+
+  @Test
+  void testRead_validChainIsOrderedWithTheFilesDigest() throws IOException {
+    Certificate leaf = leaf();
+    byte[] content = Pem.certificates(List.of(CA.intermediate(), leaf)).getBytes(StandardCharsets.US_ASCII);
+    write(content);
+
+    ExternalChainInput.Read read = read(Optional.of(KEY));
+
+    ExternalChainFile.Valid valid = (ExternalChainFile.Valid) read.facts().orElseThrow();
+    assertThat(valid.content()).isEqualTo(Fingerprint.sha256(content));
+    assertThat(valid.chain()).containsExactly(leaf.facts(), CA.intermediate().facts());
+    assertThat(read.chain()).containsExactly(leaf, CA.intermediate());
+  }
+
+  @Test
+  void testRead_textThatIsNoCertificateIsRefused() throws IOException {
+    write("hello\n".getBytes(StandardCharsets.US_ASCII));
+
+    ExternalChainFile.Refused refused = (ExternalChainFile.Refused) read(Optional.of(KEY)).facts().orElseThrow();
+
+    assertThat(refused.certificates()).isEmpty();
+    assertThat(refused.problems())
+        .containsExactly(
+            "it is not a certificate chain: it holds no certificate: there is no -----BEGIN"
+                + " CERTIFICATE----- line");
+  }
+
+  @Test
+  void testRead_chainBeforeAnyServerKeyIsRefused() throws IOException {
+    write(Pem.certificates(List.of(leaf(), CA.intermediate())).getBytes(StandardCharsets.US_ASCII));
+
+    ExternalChainFile.Refused refused = (ExternalChainFile.Refused) read(Optional.empty()).facts().orElseThrow();
+
+    assertThat(refused.certificates()).hasSize(2);
+    assertThat(refused.problems()).singleElement().asString().contains("there is no server.key in the store yet");
+  }
+
+  @Test
+  void testRead_directoryInsteadOfAFileIsAnError() throws IOException {
+    Files.createDirectories(chain);
+
+    assertThatThrownBy(() -> read(Optional.of(KEY)))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("server.external.chain: cannot read " + chain);
+  }
+}

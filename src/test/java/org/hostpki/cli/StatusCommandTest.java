@@ -1,0 +1,106 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.ExternalCa;
+import org.hostpki.pki.Pem;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code hostpki status} for an external issuer: waiting, imported, refused. */
+class StatusCommandTest {
+  private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "pw");
+  private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+  private static final ExternalCa CA = ExternalCa.create(NOW);
+
+  @TempDir Path dir;
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  @BeforeEach
+  void setUp() throws IOException {
+    ExternalSetup.write(dir, "192.0.2.10", "none");
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+  }
+
+  private CliRun hostpki(String... args) {
+    return CliRun.run(dir, clock, ENV, args);
+  }
+
+  private void deliver(Certificate... chain) throws IOException {
+    Path file = dir.resolve(ExternalSetup.CHAIN);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, Pem.certificates(List.of(chain)), StandardCharsets.US_ASCII);
+  }
+
+  private Certificate signed() throws IOException {
+    return CA.sign(Files.readAllBytes(dir.resolve("pki/server.csr")), NOW.minus(Duration.ofMinutes(1)), Duration.ofDays(90));
+  }
+
+  @Test
+  void testStatus_waitingSaysWhereTheChainGoesAndShowsTheRequest() {
+    CliRun run = hostpki("status", "-f", "host.yaml");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out)
+        .contains(
+            "Issuer   external; chain file " + dir.resolve(ExternalSetup.CHAIN) + " (not there yet)",
+            "serving a certificate from the internal CA until a signed chain is imported",
+            "request " + dir.resolve("pki/server.csr") + ": CN=portal.example.com,O=Example Corp",
+            "warning: Waiting for a signed chain at " + dir.resolve(ExternalSetup.CHAIN));
+  }
+
+  @Test
+  void testStatus_importedChainIsShownLeafToRoot() throws IOException {
+    deliver(signed(), CA.intermediate(), CA.root());
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+
+    CliRun run = hostpki("status", "-f", "host.yaml");
+
+    assertThat(run.out)
+        .contains(
+            "(a valid chain)",
+            "serving the imported chain: CN=portal.example.com <- CN=Example Issuing CA 2 <- CN=Example Root CA")
+        .doesNotContain("warning:");
+  }
+
+  @Test
+  void testStatus_refusedChainIsAnErrorLineButStatusSucceeds() throws IOException {
+    deliver(signed());
+
+    CliRun run = hostpki("status", "-f", "host.yaml");
+
+    assertThat(run.exitCode).isZero();
+    assertThat(run.out)
+        .contains("(refused, see the error below)", "error: cannot import the chain in", "  - missing intermediate");
+  }
+
+  @Test
+  void testStatus_jsonDescribesTheExternalIssuer() throws IOException {
+    deliver(signed(), CA.intermediate());
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+
+    CliRun run = hostpki("status", "-f", "host.yaml", "--output", "json");
+
+    JsonNode json = JsonMapper.builder().build().readTree(run.out);
+    JsonNode external = json.get("external");
+    assertThat(external.get("chainFileState").asString()).isEqualTo("valid");
+    assertThat(external.get("serving").asString()).isEqualTo("external");
+    assertThat(external.get("imported")).hasSize(2);
+    assertThat(external.get("csr").get("dnsNames").toString()).contains("www.portal.example.com");
+    assertThat(json.get("errors")).isEmpty();
+  }
+}

@@ -1,0 +1,393 @@
+package org.hostpki.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hostpki.pki.TestPki.NOW;
+import static org.hostpki.pki.TestPki.ip;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.hostpki.model.KeySpec;
+import org.junit.jupiter.api.Test;
+
+class ChainValidatorTest {
+  private static final ExternalCa CA = ExternalCa.create(NOW);
+  private static final KeyMaterial SERVER_KEY = TestPki.key(TestPki.P256, "server");
+  private static final List<String> DNS = List.of("portal.example.com", "portal");
+  private static final List<InetAddress> IPS = List.of(ip("192.0.2.10"));
+  private static final Instant START = NOW.minus(Duration.ofDays(1));
+  private static final Instant END = NOW.plus(Duration.ofDays(90));
+
+  private static Certificate leaf() {
+    return CA.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).build();
+  }
+
+  private static ChainValidator.Result check(Certificate... certificates) {
+    return ChainValidator.check(List.of(certificates), SERVER_KEY.publicKey(), DNS, IPS, NOW);
+  }
+
+  /** An intermediate like the CA's, built another way (same name and key unless changed). */
+  private static TestCertificateBuilder intermediate() {
+    return TestCertificateBuilder.certificate(ExternalCa.INTERMEDIATE_NAME)
+        .key(CA.intermediateKey())
+        .issuedBy(CA.root(), CA.rootKey())
+        .ca(0)
+        .validity(START, END);
+  }
+
+  @Test
+  void testCheck_leafThenIntermediateIsAccepted() {
+    Certificate leaf = leaf();
+
+    ChainValidator.Result result = check(leaf, CA.intermediate());
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.chain()).containsExactly(leaf, CA.intermediate());
+    assertThat(result.rootIncluded()).isFalse();
+    assertThat(result.servedChain()).containsExactly(leaf, CA.intermediate());
+  }
+
+  @Test
+  void testCheck_shuffledChainWithRootIsOrderedLeafToRoot() {
+    Certificate leaf = leaf();
+
+    ChainValidator.Result result = check(CA.root(), leaf, CA.intermediate());
+
+    assertThat(result.accepted()).as(result.problems().toString()).isTrue();
+    assertThat(result.chain()).containsExactly(leaf, CA.intermediate(), CA.root());
+    assertThat(result.rootIncluded()).isTrue();
+    assertThat(result.servedChain()).containsExactly(leaf, CA.intermediate());
+  }
+
+  @Test
+  void testCheck_repeatedCertificateIsHarmless() {
+    assertThat(check(leaf(), CA.intermediate(), CA.intermediate()).problems()).isEmpty();
+  }
+
+  @Test
+  void testCheck_leafForAnotherKeyNamesBothKeys() {
+    KeyMaterial other = TestPki.key(TestPki.P256, "other");
+    Certificate foreign = CA.leaf(other.publicKey(), DNS, IPS).validity(START, END).build();
+
+    ChainValidator.Result result = check(foreign, CA.intermediate());
+
+    assertThat(result.problems())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "leaf does not match server.key (leaf key "
+                + other.publicKey().fingerprint().shortForm()
+                + ", server.key "
+                + SERVER_KEY.publicKey().fingerprint().shortForm()
+                + ")");
+    assertThat(result.chain()).isEmpty();
+  }
+
+  @Test
+  void testCheck_onlyCaCertificatesHasNoLeaf() {
+    assertThat(check(CA.intermediate(), CA.root()).problems())
+        .singleElement()
+        .asString()
+        .contains("holds no leaf certificate, only CA certificates");
+  }
+
+  @Test
+  void testCheck_leafAndRootWithoutIntermediateIsMissingIntermediate() {
+    assertThat(check(leaf(), CA.root()).problems())
+        .singleElement()
+        .asString()
+        .startsWith("missing intermediate: no certificate for issuer 'CN=Example Issuing CA 2'");
+  }
+
+  @Test
+  void testCheck_leafAloneIsMissingItsIssuer() {
+    assertThat(check(leaf()).problems())
+        .singleElement()
+        .asString()
+        .contains("missing intermediate", "CN=Example Issuing CA 2", "the certificate (CN=portal.example.com)");
+  }
+
+  @Test
+  void testCheck_unrelatedCertificateIsRefusedByPlace() {
+    KeyMaterial otherKey = TestPki.key(TestPki.P256, "other-root");
+    Certificate other =
+        TestCertificateBuilder.certificate("Other Root").selfSigned(otherKey).ca(null).validity(START, END).build();
+
+    assertThat(check(leaf(), CA.intermediate(), other).problems())
+        .containsExactly(
+            "certificate 3 of 3 (CN=Other Root) is not part of the chain from the leaf (the chain"
+                + " ends at certificate 2 of 3 (CN=Example Issuing CA 2), issued by 'CN=Example"
+                + " Root CA'); remove it from the file, or add the missing certificates between them");
+  }
+
+  @Test
+  void testCheck_certificateBesideACompleteChainIsRefused() {
+    KeyMaterial otherKey = TestPki.key(TestPki.P256, "other-root");
+    Certificate other =
+        TestCertificateBuilder.certificate("Other Root").selfSigned(otherKey).ca(null).validity(START, END).build();
+
+    assertThat(check(other, leaf(), CA.intermediate(), CA.root()).problems())
+        .containsExactly(
+            "certificate 1 of 4 (CN=Other Root) is not part of the chain from the leaf; remove it from the file");
+  }
+
+  @Test
+  void testCheck_issuerOfTheRightNameButAnotherKeyIsABadSignature() {
+    KeyMaterial impostorKey = TestPki.key(TestPki.P256, "impostor");
+    Certificate impostor = intermediate().key(impostorKey).build();
+
+    assertThat(check(leaf(), impostor).problems())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "certificate 1 of 2 (CN=portal.example.com) is not signed by certificate 2 of 2"
+                + " (CN=Example Issuing CA 2): the signature does not verify with its key, although"
+                + " the names match");
+  }
+
+  @Test
+  void testCheck_expiredIntermediateSaysWhen() {
+    Certificate expired =
+        intermediate().validity(NOW.minus(Duration.ofDays(400)), Instant.parse("2025-12-31T00:00:00Z")).build();
+
+    assertThat(check(leaf(), expired).problems())
+        .containsExactly("certificate 2 of 2 (CN=Example Issuing CA 2) expired on 2025-12-31 00:00 UTC");
+  }
+
+  @Test
+  void testCheck_leafNotYetValidSaysFromWhen() {
+    Certificate future =
+        CA.leaf(SERVER_KEY.publicKey(), DNS, IPS)
+            .validity(Instant.parse("2026-02-01T00:00:00Z"), NOW.plus(Duration.ofDays(90)))
+            .build();
+
+    assertThat(check(future, CA.intermediate()).problems())
+        .containsExactly(
+            "certificate 1 of 2 (CN=portal.example.com) is not valid before 2026-02-01 00:00 UTC");
+  }
+
+  @Test
+  void testCheck_sha1SignatureIsRefused() {
+    Certificate sha1 =
+        CA.leaf(SERVER_KEY.publicKey(), DNS, IPS)
+            .validity(START, END)
+            .signatureAlgorithm("SHA1withECDSA")
+            .build();
+
+    assertThat(check(sha1, CA.intermediate()).problems())
+        .singleElement()
+        .asString()
+        .contains("certificate 1 of 2 (CN=portal.example.com) is signed with SHA1withECDSA", "SHA-1");
+  }
+
+  @Test
+  void testCheck_sha1SelfSignatureOfTheRootIsAccepted() {
+    KeyMaterial rsaRoot = TestPki.key(TestPki.RSA2048, "old-root");
+    Certificate root =
+        TestCertificateBuilder.certificate("Old Root")
+            .selfSigned(rsaRoot)
+            .ca(1)
+            .validity(START, END)
+            .signatureAlgorithm("SHA1withRSA")
+            .build();
+    Certificate issuing =
+        TestCertificateBuilder.certificate("Old Issuing")
+            .key(CA.intermediateKey())
+            .issuedBy(root, rsaRoot)
+            .ca(0)
+            .validity(START, END)
+            .build();
+    Certificate leaf =
+        TestCertificateBuilder.certificate("portal.example.com")
+            .key(SERVER_KEY)
+            .issuedBy(issuing, CA.intermediateKey())
+            .serverAuth()
+            .dnsNames(DNS)
+            .ipAddresses(IPS)
+            .validity(START, END)
+            .build();
+
+    assertThat(check(leaf, issuing, root).problems()).isEmpty();
+  }
+
+  @Test
+  void testCheck_shortRsaKeyIsRefused() {
+    KeyMaterial weak = TestCertificateBuilder.shortRsaKey(1024);
+    Certificate issuing = intermediate().key(weak).build();
+    Certificate leaf =
+        TestCertificateBuilder.certificate("portal.example.com")
+            .key(SERVER_KEY)
+            .issuedBy(issuing, weak)
+            .serverAuth()
+            .dnsNames(DNS)
+            .ipAddresses(IPS)
+            .validity(START, END)
+            .build();
+
+    assertThat(check(leaf, issuing).problems())
+        .containsExactly(
+            "certificate 2 of 2 (CN=Example Issuing CA 2) has an RSA key of 1024 bits; at least 2048 are required");
+  }
+
+  @Test
+  void testCheck_issuerWithoutCaFlagIsRefused() {
+    Certificate notCa = intermediate().noBasicConstraints().keyUsage(KeyUsage.keyCertSign).build();
+    Certificate leaf = signedBy(notCa);
+
+    assertThat(check(leaf, notCa).problems())
+        .containsExactly(
+            "certificate 2 of 2 (CN=Example Issuing CA 2) issued a certificate of the chain but is"
+                + " not a CA certificate (basicConstraints cA is not set)");
+  }
+
+  @Test
+  void testCheck_issuerWithoutKeyCertSignIsRefused() {
+    Certificate noSign = intermediate().keyUsage(KeyUsage.digitalSignature | KeyUsage.cRLSign).build();
+
+    assertThat(check(signedBy(noSign), noSign).problems())
+        .containsExactly(
+            "certificate 2 of 2 (CN=Example Issuing CA 2) may not sign certificates: its keyUsage lacks keyCertSign");
+  }
+
+  @Test
+  void testCheck_pathLengthExceededIsRefused() {
+    KeyMaterial strictKey = TestPki.key(TestPki.P384, "strict-root");
+    Certificate strictRoot =
+        TestCertificateBuilder.certificate("Strict Root").selfSigned(strictKey).ca(0).validity(START, END).build();
+    Certificate issuing = intermediate().issuedBy(strictRoot, strictKey).build();
+    Certificate leaf = signedBy(issuing);
+
+    assertThat(check(leaf, issuing, strictRoot).problems())
+        .containsExactly(
+            "certificate 3 of 3 (CN=Strict Root) allows 0 intermediate CA certificate(s) below it"
+                + " (pathLenConstraint) but the chain has 1");
+  }
+
+  @Test
+  void testCheck_leafWithoutServerAuthIsRefused() {
+    Certificate clientOnly =
+        CA.leaf(SERVER_KEY.publicKey(), DNS, IPS)
+            .validity(START, END)
+            .extendedKeyUsage(KeyPurposeId.id_kp_clientAuth)
+            .build();
+
+    assertThat(check(clientOnly, CA.intermediate()).problems())
+        .containsExactly(
+            "certificate 1 of 2 (CN=portal.example.com) (the leaf) is not for TLS servers: its"
+                + " extended key usage (1.3.6.1.5.5.7.3.2) lacks serverAuth");
+  }
+
+  @Test
+  void testCheck_leafWithoutExtendedKeyUsageIsAccepted() {
+    Certificate anyPurpose =
+        CA.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).extendedKeyUsage().build();
+
+    assertThat(check(anyPurpose, CA.intermediate()).problems()).isEmpty();
+  }
+
+  @Test
+  void testCheck_intermediateRestrictedToClientAuthIsRefused() {
+    Certificate clientCa = intermediate().extendedKeyUsage(KeyPurposeId.id_kp_clientAuth).build();
+
+    assertThat(check(signedBy(clientCa), clientCa).problems())
+        .singleElement()
+        .asString()
+        .contains("certificate 2 of 2 (CN=Example Issuing CA 2) restricts what it issues", "without serverAuth");
+  }
+
+  @Test
+  void testCheck_uncoveredNamesAreListed() {
+    Certificate narrow =
+        CA.leaf(SERVER_KEY.publicKey(), List.of("portal.example.com"), List.of()).validity(START, END).build();
+
+    assertThat(check(narrow, CA.intermediate()).problems())
+        .containsExactly(
+            "SAN does not cover: portal, 192.0.2.10 (the leaf has: portal.example.com); have the"
+                + " current server.csr signed with all its names");
+  }
+
+  @Test
+  void testCheck_wildcardCoversOneLabel() {
+    Certificate wildcard =
+        CA.leaf(SERVER_KEY.publicKey(), List.of("*.example.com"), List.of()).validity(START, END).build();
+    List<Certificate> chain = List.of(wildcard, CA.intermediate());
+
+    assertThat(
+            ChainValidator.check(chain, SERVER_KEY.publicKey(), List.of("portal.example.com"), List.of(), NOW)
+                .problems())
+        .isEmpty();
+    assertThat(
+            ChainValidator.check(chain, SERVER_KEY.publicKey(), List.of("a.portal.example.com"), List.of(), NOW)
+                .problems())
+        .singleElement()
+        .asString()
+        .startsWith("SAN does not cover: a.portal.example.com");
+  }
+
+  @Test
+  void testCheck_selfSignedLeafIsRefused() {
+    Certificate self =
+        TestCertificateBuilder.certificate("portal.example.com")
+            .selfSigned(SERVER_KEY)
+            .serverAuth()
+            .dnsNames(DNS)
+            .ipAddresses(IPS)
+            .validity(START, END)
+            .build();
+
+    assertThat(check(self).problems())
+        .singleElement()
+        .asString()
+        .contains("the certificate (CN=portal.example.com) is self-signed");
+  }
+
+  @Test
+  void testCheck_twoLeavesForTheKeyAreRefused() {
+    assertThat(check(leaf(), leaf(), CA.intermediate()).problems())
+        .singleElement()
+        .asString()
+        .startsWith("the file holds 2 certificates for server.key");
+  }
+
+  @Test
+  void testCheck_everyProblemIsReportedAtOnce() {
+    Certificate bad =
+        CA.leaf(SERVER_KEY.publicKey(), List.of("portal.example.com"), List.of())
+            .validity(NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(1)))
+            .build();
+
+    assertThat(check(bad, CA.intermediate()).problems())
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).contains("expired on"))
+        .anySatisfy(p -> assertThat(p).startsWith("SAN does not cover: portal, 192.0.2.10"));
+  }
+
+  @Test
+  void testCheck_noCertificatesIsAProblem() {
+    assertThat(ChainValidator.check(List.of(), SERVER_KEY.publicKey(), DNS, IPS, NOW).problems())
+        .containsExactly("the file holds no certificate");
+  }
+
+  @Test
+  void testCheck_rsaServerKeyChainIsAccepted() {
+    KeyMaterial rsa = TestPki.key(new KeySpec.Rsa(2048), "server");
+    Certificate leaf = CA.leaf(rsa.publicKey(), DNS, IPS).validity(START, END).build();
+
+    assertThat(ChainValidator.check(List.of(leaf, CA.intermediate()), rsa.publicKey(), DNS, IPS, NOW).problems())
+        .isEmpty();
+  }
+
+  private static Certificate signedBy(Certificate issuing) {
+    return TestCertificateBuilder.certificate("portal.example.com")
+        .key(SERVER_KEY)
+        .issuedBy(issuing, CA.intermediateKey())
+        .serverAuth()
+        .dnsNames(DNS)
+        .ipAddresses(IPS)
+        .validity(START, END)
+        .build();
+  }
+}

@@ -1,0 +1,41 @@
+package org.hostpki.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.pki.TestPki.NOW;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Pkcs7Test {
+  private static final ExternalCa CA = ExternalCa.create(NOW);
+
+  @TempDir Path dir;
+
+  @Test
+  void testCertificatesOnly_readsBackAsTheSameCertificates() throws Exception {
+    byte[] p7b = Pkcs7.certificatesOnly(List.of(CA.intermediate(), CA.root()));
+
+    assertThat(Pem.readCertificates(p7b)).containsExactlyInAnyOrder(CA.intermediate(), CA.root());
+  }
+
+  @Test
+  void testCertificatesOnly_opensslPrintsEveryCertificate() throws Exception {
+    OpenSsl.assumeAvailable();
+    Files.write(dir.resolve("chain.p7b"), Pkcs7.certificatesOnly(List.of(CA.intermediate(), CA.root())));
+
+    OpenSsl.Result result =
+        OpenSsl.run(dir, "pkcs7", "-inform", "DER", "-in", "chain.p7b", "-print_certs", "-noout").assertSuccess();
+
+    assertThat(result.output()).contains("subject=CN = Example Issuing CA 2", "subject=CN = Example Root CA");
+  }
+
+  @Test
+  void testCertificatesOnly_needsACertificate() {
+    assertThatThrownBy(() -> Pkcs7.certificatesOnly(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

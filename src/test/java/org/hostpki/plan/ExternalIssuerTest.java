@@ -1,0 +1,441 @@
+package org.hostpki.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hostpki.plan.Fixtures.CHAIN_FILE;
+import static org.hostpki.plan.Fixtures.NOW;
+import static org.hostpki.plan.Fixtures.external;
+import static org.hostpki.plan.Fixtures.externalChain;
+import static org.hostpki.plan.Fixtures.host;
+import static org.hostpki.plan.Fixtures.imported;
+import static org.hostpki.plan.Fixtures.input;
+import static org.hostpki.plan.Fixtures.ip;
+import static org.hostpki.plan.Fixtures.validFile;
+import static org.hostpki.plan.Fixtures.waiting;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.ExternalSpec.Fallback;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.Subject;
+import org.junit.jupiter.api.Test;
+
+/** The planner with {@code server.issuer: external}: CSR, import, drift, fallback, refusals. */
+class ExternalIssuerTest {
+  private final Planner planner = new Planner();
+  private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
+  private final HostIdentity moved = host("portal", "example.com", "192.0.2.11");
+  private final ExternalChainFile absent = new ExternalChainFile.Absent(CHAIN_FILE);
+
+  private Plan plan(DesiredState d, HostIdentity host, ObservedStore observed, ExternalChainFile file) {
+    return planner.plan(input(d, host, observed, NOW, file));
+  }
+
+  private static List<String> addresses(Plan plan) {
+    return plan.changes().stream().map(Change::address).toList();
+  }
+
+  private static Change change(Plan plan, String address) {
+    return plan.changes().stream()
+        .filter(c -> c.address().equals(address))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no change for " + address + " in " + addresses(plan)));
+  }
+
+  private static List<ReasonCode> codes(Change c) {
+    return c.reasons().stream().map(Reason::code).toList();
+  }
+
+  private static List<String> warningCodes(Plan plan) {
+    return plan.warnings().stream().map(Warning::code).toList();
+  }
+
+  @Test
+  void testPlan_emptyStoreIssuesInternallyAndWritesTheCsr() {
+    Plan plan = plan(external(Fallback.NONE), portal, ObservedStore.empty(), absent);
+
+    assertThat(addresses(plan))
+        .containsExactly(
+            "ca", "server", "server.csr", "output/server-fullchain.crt", "output/server.p12",
+            "output/trust-bundle.crt", "output/truststore.p12");
+    Change server = change(plan, "server");
+    assertThat(codes(server)).containsExactly(ReasonCode.MISSING, ReasonCode.CHAIN_AWAITED);
+    assertThat(server.intent()).isInstanceOf(Intent.IssueServer.class);
+    Intent.WriteCsr csr = (Intent.WriteCsr) change(plan, "server.csr").intent();
+    assertThat(csr.dnsNames()).containsExactly("portal.example.com", "portal");
+    assertThat(csr.ipAddresses()).containsExactly(ip("192.0.2.10"));
+    assertThat(warningCodes(plan)).containsExactly("chain-awaited");
+  }
+
+  @Test
+  void testPlan_waitingStoreHasNoChangesButSaysWhereTheChainGoes() {
+    DesiredState d = external(Fallback.NONE);
+
+    Plan plan = plan(d, portal, waiting(d, portal).observed(), absent);
+
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.unchanged()).isEqualTo(7);
+    assertThat(plan.warnings())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.code()).isEqualTo("chain-awaited");
+              assertThat(w.message())
+                  .contains(
+                      "Waiting for a signed chain at " + CHAIN_FILE,
+                      "/var/lib/hostpki/server.csr",
+                      "hostpki export -f /etc/hostpki/host.yaml csr");
+            });
+  }
+
+  @Test
+  void testPlan_validChainFileIsImported() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    List<CertificateFacts> chain = externalChain("a", d, portal, s, true);
+
+    Plan plan = plan(d, portal, s.observed(), validFile(chain));
+
+    assertThat(addresses(plan))
+        .containsExactly("server", "output/server-fullchain.crt", "output/server.p12");
+    Change server = change(plan, "server");
+    assertThat(server.action()).isEqualTo(Action.REPLACE);
+    assertThat(codes(server)).containsExactly(ReasonCode.CHAIN_IMPORTED);
+    assertThat(server.reasonText())
+        .contains("import the chain from " + CHAIN_FILE, "issued by CN=Example Issuing CA 2");
+    assertThat(server.intent())
+        .isEqualTo(
+            new Intent.InstallExternalChain(
+                Intent.ChainSource.FILE, chain.stream().map(CertificateFacts::fingerprint).toList()));
+    assertThat(server.after()).containsEntry(
+        "chain", "CN=portal.example.com → CN=Example Issuing CA 2 → CN=Example Root CA");
+    assertThat(plan.warnings()).isEmpty();
+  }
+
+  @Test
+  void testPlan_importedStoreWithTheFileStillThereHasNoChanges() {
+    DesiredState d = external(Fallback.NONE);
+    List<CertificateFacts> chain = externalChain("a", d, portal, waiting(d, portal), true);
+    Fixtures.Store s = imported(d, portal, chain);
+
+    Plan plan = plan(d, portal, s.observed(), validFile(List.of(chain.get(2), chain.get(0), chain.get(1))));
+
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.warnings()).isEmpty();
+  }
+
+  @Test
+  void testPlan_importedStoreKeepsTheServedChainWithoutTheRoot() {
+    DesiredState d = external(Fallback.NONE);
+    List<CertificateFacts> chain = externalChain("a", d, portal, waiting(d, portal), true);
+    Fixtures.Store s = imported(d, portal, chain);
+    s.fullchain = chain; // the root too: not what servers send
+
+    Plan plan = plan(d, portal, s.observed(), absent);
+
+    assertThat(addresses(plan)).containsExactly("output/server-fullchain.crt");
+  }
+
+  @Test
+  void testPlan_refusedFileIsAnErrorAndPlansNoImport() {
+    DesiredState d = external(Fallback.NONE);
+    ExternalChainFile refused =
+        new ExternalChainFile.Refused(
+            CHAIN_FILE, Fixtures.fp("bad"), Set.of(Fixtures.fp("x")), List.of("SAN does not cover: portal"));
+
+    Plan plan = plan(d, portal, waiting(d, portal).observed(), refused);
+
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.isRefused()).isTrue();
+    Refusal refusal = plan.refusals().get(0);
+    assertThat(refusal.code()).isEqualTo("chain-refused");
+    assertThat(refusal.message()).contains("cannot import the chain in " + CHAIN_FILE, "nothing was changed");
+    assertThat(refusal.problems()).containsExactly("SAN does not cover: portal");
+  }
+
+  @Test
+  void testPlan_staleFileThatWasImportedBeforeIsNotRefused() {
+    DesiredState d = external(Fallback.INTERNAL);
+    List<CertificateFacts> chain = externalChain("a", d, portal, waiting(d, portal), false);
+    Fixtures.Store s = imported(d, portal, chain);
+    ExternalChainFile stale =
+        new ExternalChainFile.Refused(
+            CHAIN_FILE,
+            Fixtures.fp("old"),
+            Set.of(chain.get(0).fingerprint(), chain.get(1).fingerprint()),
+            List.of("SAN does not cover: 192.0.2.11"));
+
+    Plan plan = plan(d, moved, s.observed(), stale);
+
+    assertThat(plan.isRefused()).isFalse();
+  }
+
+  @Test
+  void testPlan_driftWithFallbackNoneKeepsServingAndUpdatesTheCsr() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), false));
+
+    Plan plan = plan(d, moved, s.observed(), absent);
+
+    assertThat(addresses(plan)).containsExactly("server.csr");
+    Change csr = change(plan, "server.csr");
+    assertThat(csr.action()).isEqualTo(Action.UPDATE);
+    assertThat(codes(csr)).containsExactly(ReasonCode.HOST_IDENTITY_CHANGED);
+    assertThat(csr.reasonText())
+        .isEqualTo("host identity changed: address 192.0.2.10 removed, address 192.0.2.11 added");
+    assertThat(plan.warnings())
+        .singleElement()
+        .extracting(Warning::message)
+        .asString()
+        .contains("no longer covers 192.0.2.11", "still served (server.external.fallback: none)");
+  }
+
+  @Test
+  void testPlan_driftWithFallbackInternalIssuesInternallyForTheSameKey() {
+    DesiredState d = external(Fallback.INTERNAL);
+    Fixtures.Store s = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), false));
+
+    Plan plan = plan(d, moved, s.observed(), absent);
+
+    assertThat(addresses(plan))
+        .containsExactly("server", "server.csr", "output/server-fullchain.crt", "output/server.p12");
+    Change server = change(plan, "server");
+    assertThat(codes(server))
+        .containsExactly(ReasonCode.HOST_IDENTITY_CHANGED, ReasonCode.ISSUER_CHANGED);
+    assertThat(server.reasonText())
+        .contains("does not cover 192.0.2.11", "server.external.fallback: internal");
+    assertThat(((Intent.IssueServer) server.intent()).newKey()).isFalse();
+    assertThat(warningCodes(plan)).containsExactly("chain-awaited");
+  }
+
+  @Test
+  void testPlan_afterFallingBackNothingMoreChanges() {
+    DesiredState d = external(Fallback.INTERNAL);
+    List<CertificateFacts> chain = externalChain("a", d, portal, waiting(d, portal), false);
+    Fixtures.Store s = waiting(d, moved); // internal certificate and CSR for the new identity
+    s.externalChain = chain;
+
+    Plan plan = plan(d, moved, s.observed(), validFile(chain));
+
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.isRefused()).isFalse();
+    assertThat(warningCodes(plan)).containsExactly("chain-awaited");
+  }
+
+  @Test
+  void testPlan_identityBackToTheImportedNamesServesTheRecordAgain() {
+    DesiredState d = external(Fallback.INTERNAL);
+    List<CertificateFacts> chain = externalChain("a", d, portal, waiting(d, portal), false);
+    Fixtures.Store s = waiting(d, moved);
+    s.externalChain = chain;
+    s.serverKey = chain.get(0).publicKey();
+    s.csr = Fixtures.csr(d, moved, s.serverKey);
+
+    Plan plan = plan(d, portal, s.observed(), absent);
+
+    Change server = change(plan, "server");
+    assertThat(server.intent())
+        .isEqualTo(
+            new Intent.InstallExternalChain(
+                Intent.ChainSource.RECORD, chain.stream().map(CertificateFacts::fingerprint).toList()));
+    assertThat(codes(server)).containsExactly(ReasonCode.CHAIN_IMPORTED);
+    assertThat(codes(change(plan, "server.csr"))).containsExactly(ReasonCode.HOST_IDENTITY_CHANGED);
+  }
+
+  @Test
+  void testPlan_expiringImportedCertificateIsAWarningWithTheDate() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store base = waiting(d, portal);
+    Planner.ServerNames names = Planner.serverNames(d.server(), portal);
+    List<CertificateFacts> chain =
+        externalChain(
+            "soon", base.serverKey, names.dnsNames(), names.ipAddresses(),
+            Instant.parse("2026-06-21T12:00:00Z"), false);
+
+    Plan plan = plan(d, portal, imported(d, portal, chain).observed(), absent);
+
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.warnings())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.code()).isEqualTo("external-expiring");
+              assertThat(w.message())
+                  .contains("expires on 2026-06-21 12:00 UTC (in 20 days, within renewBefore 30d)",
+                      "signed again");
+            });
+  }
+
+  @Test
+  void testPlan_expiredImportedCertificateFallsBackWithFallbackInternal() {
+    DesiredState d = external(Fallback.INTERNAL);
+    Fixtures.Store s = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), false));
+
+    Plan plan = planner.plan(input(d, portal, s.observed(), NOW.plus(Duration.ofDays(91)), absent));
+
+    assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.EXPIRED, ReasonCode.ISSUER_CHANGED);
+  }
+
+  @Test
+  void testPlan_expiredImportedCertificateIsKeptWithFallbackNone() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), false));
+
+    Plan plan = planner.plan(input(d, portal, s.observed(), NOW.plus(Duration.ofDays(91)), absent));
+
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.warnings()).extracting(Warning::message).anySatisfy(m -> assertThat(m).contains("expired on"));
+  }
+
+  @Test
+  void testPlan_keySpecChangeReplacesTheImportedCertificateAndTheCsr() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), false));
+    ServerSpec old = d.server();
+    DesiredState rsa =
+        Fixtures.withServer(
+            d,
+            new ServerSpec(
+                old.issuer(), old.subject(), old.dnsNames(), old.ipAddresses(), old.includeHostIdentity(),
+                new KeySpec.Rsa(3072), old.keyRotation(), old.validity(), old.renewBefore(),
+                old.clientAuth(), old.allowLongValidity(), old.external()));
+
+    Plan plan = plan(rsa, portal, s.observed(), absent);
+
+    Change server = change(plan, "server");
+    assertThat(codes(server)).containsExactly(ReasonCode.KEY_SPEC_CHANGED, ReasonCode.ISSUER_CHANGED);
+    assertThat(((Intent.IssueServer) server.intent()).newKey()).isTrue();
+    Change csr = change(plan, "server.csr");
+    assertThat(codes(csr)).containsExactly(ReasonCode.KEY_SPEC_CHANGED);
+    assertThat(csr.reasonText()).isEqualTo("server.key is being replaced");
+  }
+
+  @Test
+  void testPlan_newChainWhileTheKeyIsReplacedIsRefused() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    List<CertificateFacts> chain = externalChain("a", d, portal, s, false);
+
+    Plan plan =
+        planner.plan(
+            new PlanInput(
+                d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(PlanInput.Replace.SERVER),
+                Fixtures.fp("b"), Optional.of(validFile(chain))));
+
+    assertThat(plan.refusals())
+        .singleElement()
+        .extracting(Refusal::problems)
+        .asList()
+        .singleElement()
+        .asString()
+        .contains("which this plan replaces", "--replace server");
+  }
+
+  @Test
+  void testPlan_internalFallbackRenewalKeepsTheKeyTheCsrIsFor() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+
+    Plan plan = planner.plan(input(d, portal, s.observed(), NOW.plus(Duration.ofDays(370)), absent));
+
+    Change server = change(plan, "server");
+    assertThat(codes(server)).containsExactly(ReasonCode.EXPIRING, ReasonCode.CHAIN_AWAITED);
+    assertThat(((Intent.IssueServer) server.intent()).newKey()).isFalse();
+    assertThat(addresses(plan)).doesNotContain("server.csr");
+  }
+
+  @Test
+  void testPlan_caReplacementLeavesAnImportedChainAlone() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), false));
+
+    Plan plan = planner.plan(input(d, portal, s.observed(), NOW.plus(Duration.ofDays(3651)), absent));
+
+    assertThat(addresses(plan))
+        .containsExactly("ca", "output/trust-bundle.crt", "output/truststore.p12");
+  }
+
+  @Test
+  void testPlan_switchingBackToInternalReissuesAndRemovesTheCsr() {
+    DesiredState ext = external(Fallback.NONE);
+    Fixtures.Store s = imported(ext, portal, externalChain("a", ext, portal, waiting(ext, portal), false));
+
+    Plan plan = plan(Fixtures.desired(), portal, s.observed(), absent);
+
+    Change server = change(plan, "server");
+    assertThat(codes(server)).containsExactly(ReasonCode.ISSUER_CHANGED);
+    assertThat(server.reasonText()).startsWith("server.issuer is internal: re-issuing from the store's CA");
+    Change csr = change(plan, "server.csr");
+    assertThat(csr.action()).isEqualTo(Action.DELETE);
+    assertThat(csr.intent()).isEqualTo(new Intent.RemoveCsr());
+    assertThat(csr.reasonText())
+        .isEqualTo("server.issuer is internal: server.csr and external-chain.crt are no longer needed");
+  }
+
+  @Test
+  void testPlan_configuredNameAddedIsSanChangedOnTheCsr() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    ServerSpec old = d.server();
+    DesiredState more =
+        Fixtures.withServer(
+            d,
+            new ServerSpec(
+                old.issuer(), old.subject(), List.of("www.example.com"), old.ipAddresses(),
+                old.includeHostIdentity(), old.key(), old.keyRotation(), old.validity(),
+                old.renewBefore(), old.clientAuth(), old.allowLongValidity(), old.external()));
+
+    Change csr = change(plan(more, portal, s.observed(), absent), "server.csr");
+
+    assertThat(codes(csr)).contains(ReasonCode.SAN_CHANGED);
+    assertThat(csr.reasonText()).contains("name www.example.com added");
+  }
+
+  @Test
+  void testPlan_csrForAnotherKeyIsKeyMismatch() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    s.csr = Fixtures.csr(d, portal, Fixtures.key(KeySpec.defaultSpec(), "other"));
+
+    Change csr = change(plan(d, portal, s.observed(), absent), "server.csr");
+
+    assertThat(codes(csr)).containsExactly(ReasonCode.KEY_MISMATCH);
+    assertThat(csr.reasonText()).startsWith("server.csr is for another key");
+  }
+
+  @Test
+  void testPlan_csrSubjectChangeIsSubjectChanged() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    ServerSpec old = d.server();
+    DesiredState named =
+        Fixtures.withServer(
+            d,
+            new ServerSpec(
+                old.issuer(), Subject.commonName("portal.example.com").withCommonName("Portal"),
+                old.dnsNames(), old.ipAddresses(), old.includeHostIdentity(), old.key(),
+                old.keyRotation(), old.validity(), old.renewBefore(), old.clientAuth(),
+                old.allowLongValidity(), old.external()));
+
+    Plan plan = plan(named, portal, s.observed(), absent);
+
+    assertThat(codes(change(plan, "server.csr"))).containsExactly(ReasonCode.SUBJECT_CHANGED);
+  }
+
+  @Test
+  void testPlan_isDeterministic() {
+    DesiredState d = external(Fallback.INTERNAL);
+    ObservedStore store = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), true)).observed();
+
+    assertThat(plan(d, moved, store, absent)).isEqualTo(plan(d, moved, store, absent));
+  }
+}

@@ -1,0 +1,127 @@
+package org.hostpki.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hostpki.plan.Fixtures.CHAIN_FILE;
+import static org.hostpki.plan.Fixtures.NOW;
+import static org.hostpki.plan.Fixtures.host;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.ExternalSpec.Fallback;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.ObservedStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Real plans, rendered as JSON, against schema/plan.schema.json (the published contract). */
+class PlanJsonTest {
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static Schema schema;
+
+  private final Planner planner = new Planner();
+  private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
+
+  @BeforeAll
+  static void loadSchema() throws Exception {
+    try (InputStream in = PlanJsonTest.class.getResourceAsStream("/schema/plan.schema.json")) {
+      assertThat(in).as("schema/plan.schema.json on the class path").isNotNull();
+      schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(MAPPER.readTree(in));
+    }
+  }
+
+  private static JsonNode validJson(Plan plan) {
+    JsonNode json = MAPPER.readTree(PlanJson.render(plan));
+    List<Error> errors = schema.validate(json);
+    assertThat(errors).as(json.toString()).isEmpty();
+    return json;
+  }
+
+  @Test
+  void testRender_freshInternalStoreMatchesTheSchema() {
+    JsonNode json = validJson(planner.plan(Fixtures.input(Fixtures.desired(), portal, ObservedStore.empty(), NOW)));
+
+    assertThat(json.get("changes")).hasSize(6);
+    assertThat(json.get("changes_pending").asBoolean()).isTrue();
+  }
+
+  @Test
+  void testRender_freshExternalStoreWithAwaitedChainMatchesTheSchema() {
+    Plan plan =
+        planner.plan(
+            Fixtures.input(
+                Fixtures.external(Fallback.NONE), portal, ObservedStore.empty(), NOW,
+                new ExternalChainFile.Absent(CHAIN_FILE)));
+
+    JsonNode json = validJson(plan);
+
+    assertThat(json.get("changes").findValuesAsString("address")).contains("server.csr");
+    assertThat(json.get("warnings").get(0).get("code").asString()).isEqualTo("chain-awaited");
+  }
+
+  @Test
+  void testRender_importMatchesTheSchema() {
+    var d = Fixtures.external(Fallback.NONE);
+    Fixtures.Store s = Fixtures.waiting(d, portal);
+    List<CertificateFacts> chain = Fixtures.externalChain("a", d, portal, s, true);
+
+    JsonNode json =
+        validJson(planner.plan(Fixtures.input(d, portal, s.observed(), NOW, Fixtures.validFile(chain))));
+
+    assertThat(json.get("changes").get(0).get("reasons").get(0).get("code").asString())
+        .isEqualTo("chain-imported");
+  }
+
+  @Test
+  void testRender_refusalIsAnErrorWithItsProblems() {
+    var d = Fixtures.external(Fallback.NONE);
+    ExternalChainFile refused =
+        new ExternalChainFile.Refused(
+            CHAIN_FILE, Fixtures.fp("bad"), Set.of(), List.of("leaf does not match server.key (…)", "SAN does not cover: portal"));
+
+    JsonNode json =
+        validJson(planner.plan(Fixtures.input(d, portal, Fixtures.waiting(d, portal).observed(), NOW, refused)));
+
+    JsonNode error = json.get("errors").get(0);
+    assertThat(error.get("code").asString()).isEqualTo("chain-refused");
+    assertThat(error.get("problems")).hasSize(2);
+    assertThat(json.get("changes_pending").asBoolean()).isFalse();
+  }
+
+  @Test
+  void testRender_trustChangesAndWarningsMatchTheSchema() {
+    var d = Fixtures.desired();
+    Fixtures.Store s = Fixtures.converged(d, portal);
+    s.trusted.put("gone", Fixtures.trusted("gone", NOW.plus(Duration.ofDays(400))));
+    SortedMap<String, CertificateFacts> want = new TreeMap<>();
+    want.put("soon", Fixtures.trusted("soon", NOW.plus(Duration.ofDays(10))));
+
+    JsonNode json = validJson(planner.plan(Fixtures.input(d, portal, want, s.observed(), NOW)));
+
+    assertThat(json.get("changes").findValuesAsString("action")).contains("create", "delete", "update");
+    assertThat(json.get("warnings")).isNotEmpty();
+  }
+
+  @Test
+  void testRender_driftAfterImportMatchesTheSchema() {
+    var d = Fixtures.external(Fallback.INTERNAL);
+    List<CertificateFacts> chain = Fixtures.externalChain("a", d, portal, Fixtures.waiting(d, portal), false);
+
+    validJson(
+        planner.plan(
+            Fixtures.input(
+                d, host("portal2", "example.com", "192.0.2.11"), Fixtures.imported(d, portal, chain).observed(),
+                NOW, new ExternalChainFile.Absent(CHAIN_FILE))));
+  }
+}

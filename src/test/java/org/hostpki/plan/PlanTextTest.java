@@ -1,0 +1,57 @@
+package org.hostpki.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlanTextTest {
+  private static final Refusal REFUSAL =
+      new Refusal(
+          "chain-refused",
+          "server",
+          "cannot import the chain in /in/chain.pem; nothing was changed.",
+          List.of("SAN does not cover: portal", "certificate 2 of 2 (CN=CA) expired on 2026-01-01 00:00 UTC"));
+
+  private static Change csrCreate() {
+    return new Change(
+        "server.csr", Action.CREATE, List.of(new Reason(ReasonCode.MISSING, "no request yet")), new Intent.RemoveCsr());
+  }
+
+  @Test
+  void testRender_refusalIsAnErrorWithOneLinePerProblem() {
+    Plan plan = new Plan(List.of(), List.of(), List.of(REFUSAL), 7, Fixtures.fp("b"));
+
+    String text = new PlanText(false).render(plan);
+
+    assertThat(text)
+        .isEqualTo(
+            "error: cannot import the chain in /in/chain.pem; nothing was changed.\n"
+                + "  - SAN does not cover: portal\n"
+                + "  - certificate 2 of 2 (CN=CA) expired on 2026-01-01 00:00 UTC\n"
+                + "No other changes (7 resources checked).\n"
+                + "Refused: apply changes nothing until the error above is fixed.\n");
+  }
+
+  @Test
+  void testRender_warningsComeBeforeTheSummary() {
+    Plan plan =
+        new Plan(
+            List.of(csrCreate()),
+            List.of(new Warning("chain-awaited", "server", "Waiting for a signed chain at /in/chain.pem")),
+            3,
+            Fixtures.fp("b"));
+
+    assertThat(new PlanText(false).render(plan))
+        .isEqualTo(
+            "+ server.csr  create   no request yet\n"
+                + "warning: Waiting for a signed chain at /in/chain.pem\n"
+                + "Plan: 1 to create, 0 to replace, 0 to update, 0 to delete, 3 unchanged.\n");
+  }
+
+  @Test
+  void testRender_emptyPlanSaysNoChanges() {
+    assertThat(new PlanText(false).render(new Plan(List.of(), List.of(), 6, Fixtures.fp("b"))))
+        .isEqualTo("No changes: the store matches the desired state (6 resources checked).\n");
+  }
+}
