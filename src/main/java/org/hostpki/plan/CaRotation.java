@@ -31,7 +31,7 @@ import org.hostpki.model.Subject;
  *   <li>a new CA is made as {@code ca-next} and joins the trusted certificates ({@code
  *       trust-bundle.crt}, {@code truststore.p12}, {@code trust-hashed/}); {@code ca.crt} keeps
  *       signing and the server keeps its certificate. When the new CA was made is its notBefore
- *       plus {@link #BACKDATE}.
+ *       plus the issuer's backdating ({@link RotationSchedule#madeAt}).
  *   <li>from made + O, the next apply promotes it: {@code ca-next} becomes {@code ca}, the server
  *       is issued again by it, and the old CA stays trusted as {@code ca-previous} (without its
  *       key: it signs nothing any more), for the certificates it signed for other hosts.
@@ -46,12 +46,6 @@ import org.hostpki.model.Subject;
  * pending {@code ca-next} (its key was in the same store) is dropped as well.
  */
 final class CaRotation {
-  /**
-   * How far the issuer sets a certificate's notBefore back from the time it is made (the pki
-   * package's {@code CertificateIssuer.BACKDATE}; a test keeps the two equal).
-   */
-  static final Duration BACKDATE = Duration.ofHours(1);
-
   /** Reasons a phased rotation may wait out: the current CA still signs correctly meanwhile. */
   private static final Set<ReasonCode> PHASED =
       EnumSet.of(ReasonCode.EXPIRING, ReasonCode.SUBJECT_CHANGED, ReasonCode.KEY_SPEC_CHANGED);
@@ -112,11 +106,6 @@ final class CaRotation {
     observed.caNextCertificate().ifPresent(c -> cas.put(Planner.CA_NEXT_TRUST_ALIAS, c));
     observed.caPreviousCertificate().ifPresent(c -> cas.put(Planner.CA_PREVIOUS_TRUST_ALIAS, c));
     return cas;
-  }
-
-  /** When a CA certificate was made. */
-  static Instant madeAt(CertificateFacts certificate) {
-    return certificate.notBefore().plus(BACKDATE);
   }
 
   private Outcome decide() {
@@ -216,7 +205,7 @@ final class CaRotation {
 
   /** When the server moves to {@code ca-next}: one overlap after it was made. */
   private Instant moveAt(CertificateFacts next) {
-    return madeAt(next).plus(overlap.orElse(Duration.ZERO));
+    return RotationSchedule.madeAt(next).plus(overlap.orElse(Duration.ZERO));
   }
 
   // ---- the phases ---------------------------------------------------------------------------
@@ -269,7 +258,7 @@ final class CaRotation {
                 + " ("
                 + Planner.CA_NEXT_CERT_FILE
                 + ") was made on "
-                + Planner.DATE.format(madeAt(next))
+                + Planner.DATE.format(RotationSchedule.madeAt(next))
                 + " and is trusted; the server moves to it on "
                 + Planner.DATE.format(moveAt(next))
                 + " (overlap "
@@ -286,7 +275,7 @@ final class CaRotation {
    */
   private void promote(List<Reason> reasons, CertificateFacts next, boolean atOnce) {
     List<Reason> all = new ArrayList<>(reasons);
-    String made = Planner.DATE.format(madeAt(next));
+    String made = Planner.DATE.format(RotationSchedule.madeAt(next));
     String move = Planner.DATE.format(moveAt(next));
     if (overlap.isEmpty()) {
       all.add(
@@ -325,7 +314,7 @@ final class CaRotation {
             Planner.certificateAttributes(next)));
     signerChanges = true;
     cascade("the CA is being replaced");
-    retire(madeAt(next));
+    retire(RotationSchedule.madeAt(next));
   }
 
   /**
@@ -470,7 +459,8 @@ final class CaRotation {
                   + ": the previous CA leaves the trusted certificates"));
       return;
     }
-    Instant until = current.map(c -> madeAt(c).plus(overlap.get().multipliedBy(2))).orElse(now);
+    Instant until =
+        current.map(c -> RotationSchedule.madeAt(c).plus(overlap.get().multipliedBy(2))).orElse(now);
     if (!now.isBefore(until)) {
       dropPrevious(
           new Reason(
@@ -490,7 +480,8 @@ final class CaRotation {
                 + " ("
                 + Planner.CA_PREVIOUS_CERT_FILE
                 + ") stays trusted until "
-                + Planner.DATE.format(earlier(until, p.notAfter()))
+                + Planner.DATE.format(
+                    RotationSchedule.of(ca, observed).previousTrustedUntil().orElse(until))
                 + " for the certificates it signed for other hosts; the first apply from then on"
                 + " removes it"));
   }

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DesiredState;

@@ -22,7 +22,6 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Subject;
-import org.hostpki.pki.CertificateIssuer;
 import org.junit.jupiter.api.Test;
 
 /** Phased CA rotation ({@code ca.rotation.overlap}) through the planner, phase by phase. */
@@ -415,8 +414,4 @@ class CaRotationTest {
         .containsExactly("~ca", "+ca-previous", "~output/trust-bundle.crt", "~output/truststore.p12");
   }
 
-  @Test
-  void testBackdate_isTheIssuers() {
-    assertThat(CaRotation.BACKDATE).isEqualTo(CertificateIssuer.BACKDATE);
-  }
 }
