@@ -54,6 +54,9 @@ final class Executor {
     });
     Optional<KeyMaterial> caKey = current.caKey();
     Optional<Certificate> caCert = current.caCertificate();
+    Optional<KeyMaterial> caNextKey = current.caNextKey();
+    Optional<Certificate> caNextCert = current.caNextCertificate();
+    Optional<Certificate> caPreviousCert = current.caPreviousCertificate();
     Optional<KeyMaterial> serverKey = current.serverKey();
     Optional<Certificate> serverCert = current.serverCertificate();
     // The issuers a server sends after its leaf: empty means the internal CA.
@@ -70,6 +73,43 @@ final class Executor {
         caCert = Optional.of(cert);
         files.put("ca.key", new StoreFile(key.pkcs8Pem(), true));
         files.put("ca.crt", text(cert.pem()));
+      } else if (intent instanceof Intent.IssueNextCa next) {
+        KeyMaterial key = KeyMaterial.generate(next.key(), random);
+        Certificate cert = issuer.selfSignedCa(next.subject(), key, now, next.validity());
+        caNextKey = Optional.of(key);
+        caNextCert = Optional.of(cert);
+        files.put(Planner.CA_NEXT_KEY_FILE, new StoreFile(key.pkcs8Pem(), true));
+        files.put(Planner.CA_NEXT_CERT_FILE, text(cert.pem()));
+      } else if (intent instanceof Intent.PromoteNextCa promote) {
+        Certificate cert = caNextCert.orElseThrow(() -> missing(Planner.CA_NEXT_CERT_FILE, change));
+        KeyMaterial key = caNextKey.orElseThrow(() -> missing(Planner.CA_NEXT_KEY_FILE, change));
+        if (!cert.fingerprint().equals(promote.next()) || !key.matches(cert)) {
+          throw new IllegalStateException(
+              "plan step " + change.address() + " needs the planned " + Planner.CA_NEXT_CERT_FILE);
+        }
+        // Moved byte for byte: the new CA is the certificate clients already trust.
+        files.put("ca.key", files.remove(Planner.CA_NEXT_KEY_FILE));
+        files.put("ca.crt", files.remove(Planner.CA_NEXT_CERT_FILE));
+        caKey = caNextKey;
+        caCert = caNextCert;
+        caNextKey = Optional.empty();
+        caNextCert = Optional.empty();
+      } else if (intent instanceof Intent.KeepPreviousCa keep) {
+        // The CA as read before this plan, whatever this plan makes the CA.
+        Certificate old = current.caCertificate().orElseThrow(() -> missing("ca.crt", change));
+        if (!old.fingerprint().equals(keep.retired())) {
+          throw new IllegalStateException("plan step " + change.address() + " needs the planned ca.crt");
+        }
+        caPreviousCert = Optional.of(old);
+        files.put(Planner.CA_PREVIOUS_CERT_FILE, text(old.pem()));
+      } else if (intent instanceof Intent.RemoveNextCa) {
+        caNextKey = Optional.empty();
+        caNextCert = Optional.empty();
+        files.remove(Planner.CA_NEXT_KEY_FILE);
+        files.remove(Planner.CA_NEXT_CERT_FILE);
+      } else if (intent instanceof Intent.RemovePreviousCa) {
+        caPreviousCert = Optional.empty();
+        files.remove(Planner.CA_PREVIOUS_CERT_FILE);
       } else if (intent instanceof Intent.IssueServer s) {
         KeyMaterial key =
             s.newKey() || serverKey.isEmpty() ? KeyMaterial.generate(s.key(), random) : serverKey.get();
@@ -129,6 +169,9 @@ final class Executor {
     }
 
     // Derived outputs last, from the certificates the store will hold.
+    SortedMap<String, Certificate> trustedCas = new TreeMap<>();
+    caNextCert.ifPresent(c -> trustedCas.put(Planner.CA_NEXT_TRUST_ALIAS, c));
+    caPreviousCert.ifPresent(c -> trustedCas.put(Planner.CA_PREVIOUS_TRUST_ALIAS, c));
     for (Change change : plan.changes()) {
       Intent intent = change.intent();
       if (intent instanceof Intent.RemoveOutput r) {
@@ -152,9 +195,11 @@ final class Executor {
                       desired.store().pkcs12Profile(),
                       random),
                   true));
-          case TRUST_BUNDLE -> files.put(w.output().fileName(), text(Pem.certificates(bundle(ca, trusted))));
+          case TRUST_BUNDLE -> files.put(
+              w.output().fileName(), text(Pem.certificates(bundle(ca, caNextCert, caPreviousCert, trusted))));
           case TRUSTSTORE_PKCS12 -> {
             SortedMap<String, Certificate> entries = new TreeMap<>(trusted);
+            entries.putAll(trustedCas);
             entries.put(Planner.CA_TRUST_ALIAS, ca);
             files.put(
                 w.output().fileName(),
@@ -166,7 +211,7 @@ final class Executor {
                         random),
                     true));
           }
-          case TRUST_HASHED -> HashedDirectory.write(bundle(ca, trusted))
+          case TRUST_HASHED -> HashedDirectory.write(bundle(ca, caNextCert, caPreviousCert, trusted))
               .forEach((name, pem) -> files.put(StoreObserver.HASHED_DIR + name, text(pem)));
         }
       }
@@ -195,9 +240,19 @@ final class Executor {
     return List.copyOf(chain.subList(1, root ? chain.size() - 1 : chain.size()));
   }
 
-  private static List<Certificate> bundle(Certificate ca, SortedMap<String, Certificate> trusted) {
+  /**
+   * The trust bundle's order: the internal CA, the CA a rotation moves to, the one it moved away
+   * from, then the trusted certificates by name.
+   */
+  private static List<Certificate> bundle(
+      Certificate ca,
+      Optional<Certificate> next,
+      Optional<Certificate> previous,
+      SortedMap<String, Certificate> trusted) {
     List<Certificate> all = new ArrayList<>();
     all.add(ca);
+    next.ifPresent(all::add);
+    previous.ifPresent(all::add);
     all.addAll(trusted.values());
     return all;
   }

@@ -15,6 +15,9 @@ import org.hostpki.store.StoreSnapshot;
  * plan reuses (a kept key, the CA that signs a new server certificate, unchanged trust entries).
  *
  * @param externalChain {@code external-chain.crt}: the chain imported last, leaf first
+ * @param caNextKey {@code ca-next.key}: the key of the CA a rotation moves to
+ * @param caNextCertificate {@code ca-next.crt}: the CA a rotation moves to
+ * @param caPreviousCertificate {@code ca-previous.crt}: the CA a rotation moved away from
  */
 public record StoreContents(
     ObservedStore facts,
@@ -24,7 +27,10 @@ public record StoreContents(
     Optional<KeyMaterial> serverKey,
     Optional<Certificate> serverCertificate,
     SortedMap<String, Certificate> trusted,
-    Optional<List<Certificate>> externalChain) {
+    Optional<List<Certificate>> externalChain,
+    Optional<KeyMaterial> caNextKey,
+    Optional<Certificate> caNextCertificate,
+    Optional<Certificate> caPreviousCertificate) {
 
   public StoreContents {
     trusted = Collections.unmodifiableSortedMap(new TreeMap<>(trusted));

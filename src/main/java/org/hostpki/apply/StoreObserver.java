@@ -47,6 +47,12 @@ public final class StoreObserver {
     Optional<CsrFacts> csr = r.file(Planner.CSR_ADDRESS).map(b -> r.csr(Planner.CSR_ADDRESS, b));
     Optional<List<Certificate>> externalChain =
         r.file(Planner.EXTERNAL_CHAIN_FILE).map(b -> r.certificates(Planner.EXTERNAL_CHAIN_FILE, b));
+    Optional<KeyMaterial> caNextKey =
+        r.file(Planner.CA_NEXT_KEY_FILE).map(b -> r.key(Planner.CA_NEXT_KEY_FILE, b));
+    Optional<Certificate> caNextCert =
+        r.file(Planner.CA_NEXT_CERT_FILE).map(b -> r.single(Planner.CA_NEXT_CERT_FILE, b));
+    Optional<Certificate> caPreviousCert =
+        r.file(Planner.CA_PREVIOUS_CERT_FILE).map(b -> r.single(Planner.CA_PREVIOUS_CERT_FILE, b));
     SortedMap<String, Certificate> trusted = new TreeMap<>();
     Map<String, Fingerprint> hashed = new TreeMap<>();
     for (Map.Entry<String, byte[]> e : snapshot.files().entrySet()) {
@@ -84,9 +90,13 @@ public final class StoreObserver {
             truststore,
             hashed.isEmpty() ? Optional.empty() : Optional.of(hashed),
             externalChain.map(StoreObserver::facts),
+            caNextKey.map(KeyMaterial::facts),
+            caNextCert.map(Certificate::facts),
+            caPreviousCert.map(Certificate::facts),
             snapshot.contentFingerprint());
     return new StoreContents(
-        facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain);
+        facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
+        caNextCert, caPreviousCert);
   }
 
   private static List<CertificateFacts> facts(List<Certificate> certificates) {

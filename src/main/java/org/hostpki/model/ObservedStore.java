@@ -20,6 +20,11 @@ import java.util.TreeMap;
  * @param hashedDirectory the {@code trust-hashed/} entries: file name to certificate fingerprint
  * @param externalChain the chain last imported from {@code server.external.chain}, as recorded in
  *     {@code external-chain.crt}: leaf first, the root last when the file held it
+ * @param caNextKey {@code ca-next.key}: the key of the CA a phased rotation moves to
+ * @param caNextCertificate {@code ca-next.crt}: the CA a phased rotation moves to, trusted but not
+ *     yet signing; its notBefore tells when the rotation started
+ * @param caPreviousCertificate {@code ca-previous.crt}: the CA a rotation moved away from, still
+ *     trusted for a while (no key: it signs nothing any more)
  * @param contentFingerprint a digest over every file's name and bytes, so a saved plan can tell
  *     that the store changed under it
  */
@@ -38,6 +43,9 @@ public record ObservedStore(
     Optional<Pkcs12Facts> truststorePkcs12,
     Optional<Map<String, Fingerprint>> hashedDirectory,
     Optional<List<CertificateFacts>> externalChain,
+    Optional<KeyFacts> caNextKey,
+    Optional<CertificateFacts> caNextCertificate,
+    Optional<CertificateFacts> caPreviousCertificate,
     Fingerprint contentFingerprint) {
 
   public ObservedStore {
@@ -55,7 +63,34 @@ public record ObservedStore(
         Objects.requireNonNull(hashedDirectory, "hashedDirectory")
             .map(m -> Collections.unmodifiableMap(new TreeMap<>(m)));
     externalChain = Objects.requireNonNull(externalChain, "externalChain").map(List::copyOf);
+    Objects.requireNonNull(caNextKey, "caNextKey");
+    Objects.requireNonNull(caNextCertificate, "caNextCertificate");
+    Objects.requireNonNull(caPreviousCertificate, "caPreviousCertificate");
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
+  }
+
+  /** A store without a CA rotation in progress (the form before phased rotation existed). */
+  public ObservedStore(
+      boolean exists,
+      Optional<KeyFacts> caKey,
+      Optional<CertificateFacts> caCertificate,
+      Optional<KeyFacts> serverKey,
+      Optional<CertificateFacts> serverCertificate,
+      boolean serverSignedByCa,
+      Optional<List<CertificateFacts>> serverFullchain,
+      Optional<CsrFacts> serverCsr,
+      Optional<Pkcs12Facts> serverPkcs12,
+      Map<String, CertificateFacts> trusted,
+      Optional<List<Fingerprint>> trustBundle,
+      Optional<Pkcs12Facts> truststorePkcs12,
+      Optional<Map<String, Fingerprint>> hashedDirectory,
+      Optional<List<CertificateFacts>> externalChain,
+      Fingerprint contentFingerprint) {
+    this(
+        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa,
+        serverFullchain, serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12,
+        hashedDirectory, externalChain, Optional.empty(), Optional.empty(), Optional.empty(),
+        contentFingerprint);
   }
 
   /** A store without an imported external chain (the form before external issuers existed). */

@@ -26,6 +26,48 @@ public sealed interface Intent {
   }
 
   /**
+   * Issue the CA a phased rotation moves to ({@code ca-next.crt}, {@code ca-next.key}), always
+   * with a new key: trusted from now on, it signs only once it is promoted.
+   */
+  record IssueNextCa(Subject subject, KeySpec key, Duration validity) implements Intent {
+    public IssueNextCa {
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(validity, "validity");
+    }
+  }
+
+  /**
+   * Make the store's {@code ca-next.crt} and {@code ca-next.key} the CA ({@code ca.crt}, {@code
+   * ca.key}), byte for byte; the {@code ca-next} files go.
+   *
+   * @param next the fingerprint of {@code ca-next.crt} as planned: apply checks it is still that
+   */
+  record PromoteNextCa(Fingerprint next) implements Intent {
+    public PromoteNextCa {
+      Objects.requireNonNull(next, "next");
+    }
+  }
+
+  /**
+   * Keep the store's current {@code ca.crt} (as read before this plan) trusted as {@code
+   * ca-previous.crt}, without its key.
+   *
+   * @param retired the fingerprint of that {@code ca.crt}
+   */
+  record KeepPreviousCa(Fingerprint retired) implements Intent {
+    public KeepPreviousCa {
+      Objects.requireNonNull(retired, "retired");
+    }
+  }
+
+  /** Remove {@code ca-next.crt} and {@code ca-next.key}: the rotation they were made for is off. */
+  record RemoveNextCa() implements Intent {}
+
+  /** Remove {@code ca-previous.crt}: the old CA leaves the trusted certificates. */
+  record RemovePreviousCa() implements Intent {}
+
+  /**
    * Issue the server certificate from the internal CA.
    *
    * @param newKey make a new key pair; otherwise keep the store's {@code server.key}

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DesiredState;
@@ -41,6 +40,21 @@ public final class Planner {
   /** The alias of the internal CA in {@code truststore.p12}. */
   public static final String CA_TRUST_ALIAS = "hostpki-ca";
 
+  /** The alias of the CA a rotation moves to ({@code ca-next.crt}) in {@code truststore.p12}. */
+  public static final String CA_NEXT_TRUST_ALIAS = "hostpki-ca-next";
+
+  /** The alias of the CA a rotation moved away from ({@code ca-previous.crt}) in {@code truststore.p12}. */
+  public static final String CA_PREVIOUS_TRUST_ALIAS = "hostpki-ca-previous";
+
+  /** The store file of the CA a rotation moves to, trusted before it signs. */
+  public static final String CA_NEXT_CERT_FILE = "ca-next.crt";
+
+  /** The key of {@link #CA_NEXT_CERT_FILE}. */
+  public static final String CA_NEXT_KEY_FILE = "ca-next.key";
+
+  /** The store file of the CA a rotation moved away from, trusted for one more overlap. */
+  public static final String CA_PREVIOUS_CERT_FILE = "ca-previous.crt";
+
   /** The alias of the key entry in {@code server.p12}. */
   public static final String SERVER_KEY_ALIAS = "server";
 
@@ -53,7 +67,7 @@ public final class Planner {
   /** Trusted certificates expiring within this are warned about. */
   public static final Duration TRUST_EXPIRY_WARNING = Duration.ofDays(30);
 
-  private static final DateTimeFormatter DATE =
+  static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   public Plan plan(PlanInput input) {
@@ -105,67 +119,16 @@ public final class Planner {
     }
 
     Plan plan() {
-      boolean caChanges = planCa();
-      boolean serverChanges = planServer(caChanges);
+      CaRotation.Outcome ca = CaRotation.decide(in);
+      changes.addAll(ca.changes());
+      warnings.addAll(ca.warnings());
+      unchanged += ca.unchanged();
+      boolean serverChanges = planServer(ca.signerChanges());
       planCsr();
-      planServerOutputs(caChanges, serverChanges);
+      planServerOutputs(ca.signerChanges(), serverChanges);
       boolean trustChanges = planTrust();
-      planTrustOutputs(caChanges, trustChanges);
+      planTrustOutputs(ca.bundleCascade(), trustChanges);
       return new Plan(changes, warnings, refusals, unchanged, in.basis());
-    }
-
-    // ---- CA ---------------------------------------------------------------------------------
-
-    private boolean planCa() {
-      CaSpec ca = desired.ca();
-      Subject subject = ca.effectiveSubject(in.host());
-      Optional<CertificateFacts> cert = observed.caCertificate();
-      Optional<KeyFacts> key = observed.caKey();
-      List<Reason> reasons = new ArrayList<>();
-      Action action = Action.REPLACE;
-      if (cert.isEmpty() && key.isEmpty()) {
-        action = Action.CREATE;
-        reasons.add(new Reason(ReasonCode.MISSING, "no CA in the store yet"));
-      } else if (cert.isEmpty()) {
-        reasons.add(new Reason(ReasonCode.MISSING, "ca.crt is missing"));
-      } else if (key.isEmpty()) {
-        reasons.add(new Reason(ReasonCode.MISSING, "ca.key is missing"));
-      } else {
-        CertificateFacts c = cert.get();
-        if (in.replace().contains(PlanInput.Replace.CA)) {
-          reasons.add(new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace ca)"));
-        }
-        keyReasons(c, key.get(), ca.key(), "ca", reasons);
-        if (ca.subject().isPresent() && !c.subject().equals(subject)) {
-          reasons.add(
-              new Reason(
-                  ReasonCode.SUBJECT_CHANGED,
-                  "subject changed: " + c.subject() + " → " + subject));
-        }
-        if (!c.ca()) {
-          reasons.add(new Reason(ReasonCode.PROFILE_CHANGED, "ca.crt is not a CA certificate"));
-        }
-        validityReasons(c, ca.renewBefore(), reasons);
-      }
-      if (reasons.isEmpty()) {
-        unchanged++;
-        return false;
-      }
-      // A replaced CA always gets a new key: a re-issued root with an old key but a new subject
-      // or validity confuses clients that cache issuers by key identifier.
-      SortedMap<String, String> after = new TreeMap<>();
-      after.put("subject", subject.toString());
-      after.put("key", ca.key().toString());
-      after.put("validity", days(ca.validity()));
-      changes.add(
-          new Change(
-              "ca",
-              action,
-              reasons,
-              new Intent.IssueCa(subject, ca.key(), ca.validity(), true),
-              cert.map(Run::certificateAttributes).orElseGet(TreeMap::new),
-              after));
-      return true;
     }
 
     // ---- server -----------------------------------------------------------------------------
@@ -210,7 +173,7 @@ public final class Planner {
                             + ", valid until "
                             + DATE.format(leaf.notAfter()))),
                 new Intent.InstallExternalChain(Intent.ChainSource.FILE, fingerprintsOf(chain.chain())),
-                cert.map(Run::certificateAttributes).orElseGet(TreeMap::new),
+                cert.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
                 externalAttributes(chain.chain())));
         return true;
       }
@@ -221,7 +184,7 @@ public final class Planner {
                 cert.isEmpty() ? Action.CREATE : Action.REPLACE,
                 List.of(install.reason()),
                 new Intent.InstallExternalChain(Intent.ChainSource.RECORD, fingerprintsOf(install.chain())),
-                cert.map(Run::certificateAttributes).orElseGet(TreeMap::new),
+                cert.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
                 externalAttributes(install.chain())));
         return true;
       }
@@ -301,7 +264,7 @@ public final class Planner {
                       + " → "
                       + ekuNames(List.copyOf(wantedEku))));
         }
-        validityReasons(c, server.renewBefore(), reasons);
+        validityReasons(c, server.renewBefore(), now, reasons);
       }
       return finishInternal(action, reasons, names, key, awaitingChain);
     }
@@ -362,7 +325,7 @@ public final class Planner {
                   server.validity(),
                   server.clientAuth(),
                   newKey),
-              observed.serverCertificate().map(Run::certificateAttributes).orElseGet(TreeMap::new),
+              observed.serverCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
               after));
     }
 
@@ -667,10 +630,10 @@ public final class Planner {
           });
     }
 
-    private void planTrustOutputs(boolean caChanges, boolean trustChanges) {
+    private void planTrustOutputs(Optional<String> caCascade, boolean trustChanges) {
       Optional<String> cascade =
-          caChanges
-              ? Optional.of("the CA is being replaced")
+          caCascade.isPresent()
+              ? caCascade
               : trustChanges ? Optional.of("the trusted certificates change") : Optional.empty();
       Optional<List<Fingerprint>> expected = Optional.empty();
       if (cascade.isEmpty() && observed.caCertificate().isPresent()) {
@@ -700,12 +663,13 @@ public final class Planner {
     }
 
     /**
-     * The bundle's certificates in its deterministic order: the internal CA first, then the
-     * trusted certificates by name (unmanaged ones too when pruning is off: they stay trusted).
+     * The bundle's certificates in its deterministic order: the internal CAs first ({@code ca.crt},
+     * then {@code ca-next.crt} and {@code ca-previous.crt} during a rotation), then the trusted
+     * certificates by name (unmanaged ones too when pruning is off: they stay trusted).
      */
     private List<Fingerprint> expectedBundle() {
       List<Fingerprint> fps = new ArrayList<>();
-      observed.caCertificate().ifPresent(c -> fps.add(c.fingerprint()));
+      CaRotation.trustedCas(observed).values().forEach(c -> fps.add(c.fingerprint()));
       trustedAfterApply().values().forEach(c -> fps.add(c.fingerprint()));
       return fps;
     }
@@ -729,8 +693,9 @@ public final class Planner {
                 + " is wanted");
       }
       SortedMap<String, Fingerprint> want = new TreeMap<>();
-      observed.caCertificate().ifPresent(c -> want.put(CA_TRUST_ALIAS, c.fingerprint()));
       trustedAfterApply().forEach((name, c) -> want.put(name, c.fingerprint()));
+      // The internal CAs' aliases win over a trusted certificate of the same name, as apply writes.
+      CaRotation.trustedCas(observed).forEach((alias, c) -> want.put(alias, c.fingerprint()));
       if (!p12.trustedEntries().equals(want) || p12.keyEntry().isPresent()) {
         return Optional.of("does not hold exactly the trusted certificates");
       }
@@ -796,73 +761,12 @@ public final class Planner {
       };
     }
 
-    private void keyReasons(
-        CertificateFacts cert, KeyFacts key, KeySpec wanted, String name, List<Reason> reasons) {
-      if (!cert.publicKey().publicKeyFingerprint().equals(key.publicKeyFingerprint())) {
-        reasons.add(
-            new Reason(
-                ReasonCode.KEY_MISMATCH,
-                name
-                    + ".crt does not match "
-                    + name
-                    + ".key (certificate key "
-                    + cert.publicKey().publicKeyFingerprint().shortForm()
-                    + ", "
-                    + name
-                    + ".key "
-                    + key.publicKeyFingerprint().shortForm()
-                    + ")"));
-      }
-      Optional<KeySpec> have = key.spec();
-      if (!have.equals(Optional.of(wanted))) {
-        reasons.add(
-            new Reason(
-                ReasonCode.KEY_SPEC_CHANGED,
-                "key " + have.map(KeySpec::toString).orElse("of another kind") + " → " + wanted));
-      }
-    }
-
-    private void validityReasons(CertificateFacts c, Duration renewBefore, List<Reason> reasons) {
-      if (!now.isBefore(c.notAfter())) {
-        reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DATE.format(c.notAfter())));
-      } else if (now.isBefore(c.notBefore())) {
-        reasons.add(
-            new Reason(ReasonCode.NOT_YET_VALID, "not valid before " + DATE.format(c.notBefore())));
-      } else if (!now.plus(renewBefore).isBefore(c.notAfter())) {
-        reasons.add(
-            new Reason(
-                ReasonCode.EXPIRING,
-                "expires on "
-                    + DATE.format(c.notAfter())
-                    + " (in "
-                    + Duration.between(now, c.notAfter()).toDays()
-                    + " days), within renewBefore "
-                    + days(renewBefore)));
-      }
-    }
-
     private static Optional<List<Fingerprint>> fingerprints(
         Optional<CertificateFacts> leaf, Optional<CertificateFacts> ca) {
       if (leaf.isEmpty() || ca.isEmpty()) {
         return Optional.empty();
       }
       return Optional.of(List.of(leaf.get().fingerprint(), ca.get().fingerprint()));
-    }
-
-    static SortedMap<String, String> certificateAttributes(CertificateFacts c) {
-      SortedMap<String, String> m = new TreeMap<>();
-      m.put("subject", c.subject().toString());
-      m.put("issuer", c.issuerDn());
-      if (!c.dnsNames().isEmpty()) {
-        m.put("dnsNames", String.join(", ", c.dnsNames()));
-      }
-      if (!c.ipAddresses().isEmpty()) {
-        m.put("ipAddresses", ips(c.ipAddresses()));
-      }
-      m.put("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
-      m.put("notAfter", DATE.format(c.notAfter()));
-      m.put("fingerprint", c.fingerprint().colonHex());
-      return m;
     }
 
     private static String fingerprintWords(CertificateFacts c) {
@@ -879,14 +783,6 @@ public final class Planner {
           .collect(Collectors.joining(", ", "[", "]"));
     }
 
-    private static String ips(List<InetAddress> addresses) {
-      return addresses.stream().map(IpAddresses::format).collect(Collectors.joining(", "));
-    }
-
-    private static String days(Duration d) {
-      return d.toDays() + "d";
-    }
-
     private static Set<String> lower(List<String> names) {
       return names.stream()
           .map(n -> n.toLowerCase(Locale.ROOT))
@@ -896,5 +792,77 @@ public final class Planner {
     private static <T> List<T> minus(Set<T> a, Set<T> b) {
       return a.stream().filter(x -> !b.contains(x)).toList();
     }
+  }
+
+  // ---- shared by the planning classes ------------------------------------------------------
+
+  static void keyReasons(
+      CertificateFacts cert, KeyFacts key, KeySpec wanted, String name, List<Reason> reasons) {
+    if (!cert.publicKey().publicKeyFingerprint().equals(key.publicKeyFingerprint())) {
+      reasons.add(
+          new Reason(
+              ReasonCode.KEY_MISMATCH,
+              name
+                  + ".crt does not match "
+                  + name
+                  + ".key (certificate key "
+                  + cert.publicKey().publicKeyFingerprint().shortForm()
+                  + ", "
+                  + name
+                  + ".key "
+                  + key.publicKeyFingerprint().shortForm()
+                  + ")"));
+    }
+    Optional<KeySpec> have = key.spec();
+    if (!have.equals(Optional.of(wanted))) {
+      reasons.add(
+          new Reason(
+              ReasonCode.KEY_SPEC_CHANGED,
+              "key " + have.map(KeySpec::toString).orElse("of another kind") + " → " + wanted));
+    }
+  }
+
+  static void validityReasons(
+      CertificateFacts c, Duration renewBefore, Instant now, List<Reason> reasons) {
+    if (!now.isBefore(c.notAfter())) {
+      reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DATE.format(c.notAfter())));
+    } else if (now.isBefore(c.notBefore())) {
+      reasons.add(
+          new Reason(ReasonCode.NOT_YET_VALID, "not valid before " + DATE.format(c.notBefore())));
+    } else if (!now.plus(renewBefore).isBefore(c.notAfter())) {
+      reasons.add(
+          new Reason(
+              ReasonCode.EXPIRING,
+              "expires on "
+                  + DATE.format(c.notAfter())
+                  + " (in "
+                  + Duration.between(now, c.notAfter()).toDays()
+                  + " days), within renewBefore "
+                  + days(renewBefore)));
+    }
+  }
+
+  static SortedMap<String, String> certificateAttributes(CertificateFacts c) {
+    SortedMap<String, String> m = new TreeMap<>();
+    m.put("subject", c.subject().toString());
+    m.put("issuer", c.issuerDn());
+    if (!c.dnsNames().isEmpty()) {
+      m.put("dnsNames", String.join(", ", c.dnsNames()));
+    }
+    if (!c.ipAddresses().isEmpty()) {
+      m.put("ipAddresses", ips(c.ipAddresses()));
+    }
+    m.put("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
+    m.put("notAfter", DATE.format(c.notAfter()));
+    m.put("fingerprint", c.fingerprint().colonHex());
+    return m;
+  }
+
+  private static String ips(List<InetAddress> addresses) {
+    return addresses.stream().map(IpAddresses::format).collect(Collectors.joining(", "));
+  }
+
+  static String days(Duration d) {
+    return d.toDays() + "d";
   }
 }

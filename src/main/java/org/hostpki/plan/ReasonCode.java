@@ -20,7 +20,9 @@ public enum ReasonCode {
   CHAIN_AWAITED("chain-awaited"),
   TRUST_ADDED("trust-added"),
   TRUST_CHANGED("trust-changed"),
-  TRUST_REMOVED("trust-removed");
+  TRUST_REMOVED("trust-removed"),
+  /** A step of a phased CA rotation ({@code ca.rotation.overlap}), or why there is none. */
+  CA_ROTATION("ca-rotation");
 
   private final String code;
 

@@ -4,5 +4,9 @@
  * deterministic order. The plan it returns is a value (as in Terraform): an ordered list of
  * changes, each with an address, an action, reasons, and what is there before and wanted after.
  * Apply does only what a plan says; renderers format a plan and never recompute it.
+ *
+ * <p>Time-driven steps need no state file either: a phased CA rotation ({@link
+ * org.hostpki.plan.CaRotation}) reads its phase and dates from {@code ca-next.crt} and {@code
+ * ca-previous.crt} in the store ({@link org.hostpki.plan.RotationSchedule}).
  */
 package org.hostpki.plan;

@@ -147,6 +147,9 @@ final class Fixtures {
     Map<String, Fingerprint> hashed;
     CsrFacts csr;
     List<CertificateFacts> externalChain;
+    KeyFacts caNextKey;
+    CertificateFacts caNextCert;
+    CertificateFacts caPreviousCert;
 
     ObservedStore observed() {
       return new ObservedStore(
@@ -164,6 +167,9 @@ final class Fixtures {
           Optional.ofNullable(truststore),
           Optional.ofNullable(hashed),
           Optional.ofNullable(externalChain),
+          Optional.ofNullable(caNextKey),
+          Optional.ofNullable(caNextCert),
+          Optional.ofNullable(caPreviousCert),
           fp("content"));
     }
 
@@ -186,10 +192,22 @@ final class Fixtures {
               : null;
       bundle = new ArrayList<>();
       bundle.add(caCert.fingerprint());
+      if (caNextCert != null) {
+        bundle.add(caNextCert.fingerprint());
+      }
+      if (caPreviousCert != null) {
+        bundle.add(caPreviousCert.fingerprint());
+      }
       trusted.values().forEach(c -> bundle.add(c.fingerprint()));
       SortedMap<String, Fingerprint> entries = new TreeMap<>();
-      entries.put(Planner.CA_TRUST_ALIAS, caCert.fingerprint());
       trusted.forEach((n, c) -> entries.put(n, c.fingerprint()));
+      entries.put(Planner.CA_TRUST_ALIAS, caCert.fingerprint());
+      if (caNextCert != null) {
+        entries.put(Planner.CA_NEXT_TRUST_ALIAS, caNextCert.fingerprint());
+      }
+      if (caPreviousCert != null) {
+        entries.put(Planner.CA_PREVIOUS_TRUST_ALIAS, caPreviousCert.fingerprint());
+      }
       truststore =
           d.store().password().isPresent()
               ? new Pkcs12Facts(Optional.empty(), entries, d.store().pkcs12Profile())
@@ -201,36 +219,63 @@ final class Fixtures {
   /** A store exactly as applying {@code d} for {@code host} at {@link #NOW} leaves it. */
   static Store converged(DesiredState d, HostIdentity host) {
     Store s = new Store();
-    Subject caSubject = d.ca().effectiveSubject(host);
     s.caKey = key(d.ca().key(), "ca");
-    s.caCert =
-        cert(
-            "ca",
-            caSubject,
-            caSubject.toString(),
-            List.of(),
-            List.of(),
-            s.caKey,
-            true,
-            NOW.minus(Duration.ofHours(1)),
-            NOW.plus(d.ca().validity()),
-            List.of());
-    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    s.caCert = caCert("ca", d.ca().effectiveSubject(host), s.caKey, NOW, d.ca().validity());
     s.serverKey = key(d.server().key(), "server");
-    s.serverCert =
-        cert(
-            "server",
-            names.subject(),
-            caSubject.toString(),
-            names.dnsNames(),
-            names.ipAddresses(),
-            s.serverKey,
-            false,
-            NOW.minus(Duration.ofHours(1)),
-            NOW.plus(d.server().validity()),
-            d.server().clientAuth()
-                ? List.of(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH)
-                : List.of(CertificateFacts.EKU_SERVER_AUTH));
+    s.serverCert = serverCert("server", d, host, s.caCert, s.serverKey, NOW);
+    return s.deriveOutputs(d);
+  }
+
+  /** A CA certificate made at {@code made}, as apply issues it: notBefore one hour earlier. */
+  static CertificateFacts caCert(String seed, Subject subject, KeyFacts key, Instant made, Duration validity) {
+    Instant notBefore = made.minus(Duration.ofHours(1));
+    return cert(
+        seed, subject, subject.toString(), List.of(), List.of(), key, true, notBefore,
+        notBefore.plus(validity), List.of());
+  }
+
+  /** A server certificate for the desired names, issued by {@code ca} at {@code made}. */
+  static CertificateFacts serverCert(
+      String seed, DesiredState d, HostIdentity host, CertificateFacts ca, KeyFacts key, Instant made) {
+    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    Instant notBefore = made.minus(Duration.ofHours(1));
+    return cert(
+        seed,
+        names.subject(),
+        ca.subjectDn(),
+        names.dnsNames(),
+        names.ipAddresses(),
+        key,
+        false,
+        notBefore,
+        notBefore.plus(d.server().validity()),
+        d.server().clientAuth()
+            ? List.of(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH)
+            : List.of(CertificateFacts.EKU_SERVER_AUTH));
+  }
+
+  // ---- CA rotation ------------------------------------------------------------------------
+
+  /** Phase 1 applied at {@code made}: a new CA for the desired state in ca-next, trusted. */
+  static Store rotating(Store s, DesiredState d, HostIdentity host, Instant made) {
+    s.caNextKey = key(d.ca().key(), "ca-next@" + made);
+    s.caNextCert = caCert("ca-next@" + made, d.ca().effectiveSubject(host), s.caNextKey, made, d.ca().validity());
+    return s.deriveOutputs(d);
+  }
+
+  /**
+   * Phase 2 applied at {@code at}: ca-next is the CA, the old CA is ca-previous, and the server is
+   * issued by the new CA.
+   */
+  static Store moved(Store s, DesiredState d, HostIdentity host, Instant at) {
+    s.caPreviousCert = s.caCert;
+    s.caKey = s.caNextKey;
+    s.caCert = s.caNextCert;
+    s.caNextKey = null;
+    s.caNextCert = null;
+    s.serverKey = key(d.server().key(), "server@" + at);
+    s.serverCert = serverCert("server@" + at, d, host, s.caCert, s.serverKey, at);
+    s.serverSignedByCa = true;
     return s.deriveOutputs(d);
   }
 

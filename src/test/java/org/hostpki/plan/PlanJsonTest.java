@@ -12,9 +12,11 @@ import com.networknt.schema.SpecificationVersion;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec.Fallback;
@@ -123,5 +125,33 @@ class PlanJsonTest {
             Fixtures.input(
                 d, host("portal2", "example.com", "192.0.2.11"), Fixtures.imported(d, portal, chain).observed(),
                 NOW, new ExternalChainFile.Absent(CHAIN_FILE))));
+  }
+
+  @Test
+  void testRender_caRotationPhasesMatchTheSchema() {
+    var d = Fixtures.desired();
+    var ca = d.ca();
+    var rotating =
+        Fixtures.withCa(
+            d,
+            new CaSpec(
+                ca.subject(), ca.key(), ca.validity(), ca.renewBefore(),
+                Optional.of(Duration.ofDays(7)), ca.policy()));
+    var t1 = NOW.plus(Duration.ofDays(3600));
+    Fixtures.Store s = Fixtures.converged(rotating, portal);
+    s.serverCert = Fixtures.serverCert("renewed", rotating, portal, s.caCert, s.serverKey, t1);
+    s.deriveOutputs(rotating);
+
+    JsonNode phase1 = validJson(planner.plan(Fixtures.input(rotating, portal, s.observed(), t1)));
+    Fixtures.rotating(s, rotating, portal, t1);
+    JsonNode phase2 =
+        validJson(planner.plan(Fixtures.input(rotating, portal, s.observed(), t1.plus(Duration.ofDays(7)))));
+    Fixtures.moved(s, rotating, portal, t1.plus(Duration.ofDays(7)));
+    JsonNode phase3 =
+        validJson(planner.plan(Fixtures.input(rotating, portal, s.observed(), t1.plus(Duration.ofDays(14)))));
+
+    assertThat(phase1.get("changes").findValuesAsString("address")).contains("ca-next");
+    assertThat(phase2.get("changes").findValuesAsString("code")).contains("ca-rotation");
+    assertThat(phase3.get("changes").get(0).get("address").asString()).isEqualTo("ca-previous");
   }
 }

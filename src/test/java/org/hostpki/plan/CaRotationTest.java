@@ -1,0 +1,417 @@
+package org.hostpki.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hostpki.plan.Fixtures.NOW;
+import static org.hostpki.plan.Fixtures.converged;
+import static org.hostpki.plan.Fixtures.desired;
+import static org.hostpki.plan.Fixtures.host;
+import static org.hostpki.plan.Fixtures.input;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.hostpki.model.CaSpec;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.ExternalSpec;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.Subject;
+import org.junit.jupiter.api.Test;
+
+/** Phased CA rotation ({@code ca.rotation.overlap}) through the planner, phase by phase. */
+class CaRotationTest {
+  private static final Duration OVERLAP = Duration.ofDays(7);
+  /** 50 days before the CA made at NOW expires: within its renewBefore of 90 days. */
+  private static final Instant T1 = NOW.plus(Duration.ofDays(3600));
+  private static final Instant MOVE = T1.plus(OVERLAP);
+  private static final Instant RETIRE = MOVE.plus(OVERLAP);
+
+  private final Planner planner = new Planner();
+  private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
+
+  private static DesiredState overlap(Optional<Duration> overlap) {
+    return withCa(desired(), Optional.empty(), KeySpec.defaultSpec(), overlap);
+  }
+
+  private static DesiredState rotating() {
+    return overlap(Optional.of(OVERLAP));
+  }
+
+  private static DesiredState withCa(
+      DesiredState d, Optional<Subject> subject, KeySpec key, Optional<Duration> overlap) {
+    CaSpec ca = d.ca();
+    return Fixtures.withCa(
+        d, new CaSpec(subject, key, ca.validity(), ca.renewBefore(), overlap, ca.policy()));
+  }
+
+  private Plan plan(DesiredState d, ObservedStore observed, Instant now) {
+    return planner.plan(input(d, portal, observed, now));
+  }
+
+  private static List<String> addresses(Plan plan) {
+    return plan.changes().stream().map(c -> c.action().symbol() + c.address()).toList();
+  }
+
+  private static Change change(Plan plan, String address) {
+    return plan.changes().stream()
+        .filter(c -> c.address().equals(address))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no change for " + address + " in " + addresses(plan)));
+  }
+
+  private static List<ReasonCode> codes(Change c) {
+    return c.reasons().stream().map(Reason::code).toList();
+  }
+
+  private static List<String> warnings(Plan plan) {
+    return plan.warnings().stream().map(Warning::message).toList();
+  }
+
+  /** The store converged at NOW, its server certificate renewed since, seen at T1. */
+  private Fixtures.Store beforeT1(DesiredState d) {
+    Fixtures.Store s = converged(d, portal);
+    s.serverCert =
+        Fixtures.serverCert("server@T1", d, portal, s.caCert, s.serverKey, T1.minus(Duration.ofDays(30)));
+    return s.deriveOutputs(d);
+  }
+
+  /** The store after phase 1 at T1. */
+  private Fixtures.Store afterPhase1(DesiredState d) {
+    return Fixtures.rotating(beforeT1(d), d, portal, T1);
+  }
+
+  /** The store after phase 2 at MOVE. */
+  private Fixtures.Store afterPhase2(DesiredState d) {
+    return Fixtures.moved(afterPhase1(d), d, portal, MOVE);
+  }
+
+  // ---- phase 1 --------------------------------------------------------------------------------
+
+  @Test
+  void testPlan_expiringCaWithOverlapMakesANewTrustedCaAndKeepsTheServer() {
+    DesiredState d = rotating();
+
+    Plan plan = plan(d, beforeT1(d).observed(), T1);
+
+    assertThat(addresses(plan))
+        .containsExactly("+ca-next", "~output/trust-bundle.crt", "~output/truststore.p12");
+    Change next = change(plan, "ca-next");
+    assertThat(codes(next)).containsExactly(ReasonCode.EXPIRING, ReasonCode.CA_ROTATION);
+    assertThat(next.reasonText())
+        .startsWith("ca.crt: expires on")
+        .contains("the server moves to it on 2036-04-16 12:00 UTC (overlap 7d)");
+    assertThat(next.intent())
+        .isEqualTo(new Intent.IssueNextCa(Subject.commonName("portal hostpki CA"), KeySpec.defaultSpec(), d.ca().validity()));
+    assertThat(change(plan, "output/trust-bundle.crt").reasonText())
+        .isEqualTo("the new CA joins the trusted certificates");
+  }
+
+  @Test
+  void testPlan_caSubjectChangeWithOverlapStartsARotation() {
+    DesiredState d = rotating();
+    DesiredState named =
+        withCa(d, Optional.of(Subject.commonName("Example Portal CA")), KeySpec.defaultSpec(), Optional.of(OVERLAP));
+
+    Plan plan = plan(named, converged(d, portal).observed(), NOW);
+
+    assertThat(addresses(plan))
+        .containsExactly("+ca-next", "~output/trust-bundle.crt", "~output/truststore.p12");
+    Change next = change(plan, "ca-next");
+    assertThat(codes(next)).containsExactly(ReasonCode.SUBJECT_CHANGED, ReasonCode.CA_ROTATION);
+    assertThat(((Intent.IssueNextCa) next.intent()).subject()).isEqualTo(Subject.commonName("Example Portal CA"));
+  }
+
+  @Test
+  void testPlan_caKeySpecChangeWithOverlapStartsARotationWithTheNewKey() {
+    DesiredState d = rotating();
+    DesiredState rsa = withCa(d, Optional.empty(), new KeySpec.Rsa(3072), Optional.of(OVERLAP));
+
+    Plan plan = plan(rsa, converged(d, portal).observed(), NOW);
+
+    Change next = change(plan, "ca-next");
+    assertThat(codes(next)).containsExactly(ReasonCode.KEY_SPEC_CHANGED, ReasonCode.CA_ROTATION);
+    assertThat(next.reasonText()).startsWith("ca.crt: key EC P-256 → RSA 3072");
+    assertThat(((Intent.IssueNextCa) next.intent()).key()).isEqualTo(new KeySpec.Rsa(3072));
+    assertThat(addresses(plan)).doesNotContain("~ca", "~server");
+  }
+
+  @Test
+  void testPlan_afterPhase1NothingIsLeftAndAWarningSaysWhenTheServerMoves() {
+    DesiredState d = rotating();
+
+    Plan plan = plan(d, afterPhase1(d).observed(), T1);
+
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.warnings()).extracting(Warning::code).containsExactly("ca-rotation");
+    assertThat(warnings(plan).get(0))
+        .contains(
+            "was made on 2036-04-09 12:00 UTC",
+            "the server moves to it on 2036-04-16 12:00 UTC (overlap 7d)",
+            "the first apply from then on does it",
+            "It replaces ca.crt: expires on");
+  }
+
+  @Test
+  void testPlan_oneSecondBeforeTheOverlapEndsTheServerStays() {
+    DesiredState d = rotating();
+
+    Plan plan = plan(d, afterPhase1(d).observed(), MOVE.minusSeconds(1));
+
+    assertThat(plan.changes()).isEmpty();
+  }
+
+  // ---- phase 2 --------------------------------------------------------------------------------
+
+  @Test
+  void testPlan_whenTheOverlapEndsTheNewCaTakesOverAndTheOldStaysTrusted() {
+    DesiredState d = rotating();
+    Fixtures.Store s = afterPhase1(d);
+
+    Plan plan = plan(d, s.observed(), MOVE);
+
+    assertThat(addresses(plan))
+        .containsExactly(
+            "~ca",
+            "+ca-previous",
+            "~server",
+            "~output/server-fullchain.crt",
+            "~output/server.p12",
+            "~output/trust-bundle.crt",
+            "~output/truststore.p12");
+    Change ca = change(plan, "ca");
+    assertThat(ca.intent()).isEqualTo(new Intent.PromoteNextCa(s.caNextCert.fingerprint()));
+    assertThat(codes(ca)).containsExactly(ReasonCode.EXPIRING, ReasonCode.CA_ROTATION);
+    assertThat(ca.reasonText())
+        .contains("the overlap of 7d since the new CA was made on 2036-04-09 12:00 UTC ended on 2036-04-16 12:00 UTC");
+    Change previous = change(plan, "ca-previous");
+    assertThat(previous.intent()).isEqualTo(new Intent.KeepPreviousCa(s.caCert.fingerprint()));
+    assertThat(previous.reasonText()).contains("stays trusted until 2036-04-23 12:00 UTC");
+    assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.ISSUER_CHANGED);
+  }
+
+  @Test
+  void testPlan_afterPhase2NothingIsLeftAndAWarningSaysWhenTheOldCaLeaves() {
+    DesiredState d = rotating();
+
+    Plan plan = plan(d, afterPhase2(d).observed(), MOVE);
+
+    assertThat(plan.changes()).isEmpty();
+    assertThat(warnings(plan))
+        .singleElement()
+        .asString()
+        .contains("the previous CA", "stays trusted until 2036-04-23 12:00 UTC", "the first apply from then on removes it");
+  }
+
+  @Test
+  void testPlan_aLateMoveDoesNotKeepTheOldCaPastItsOverlap() {
+    DesiredState d = rotating();
+
+    Plan plan = plan(d, afterPhase1(d).observed(), RETIRE);
+
+    assertThat(addresses(plan)).contains("~ca", "~server").doesNotContain("+ca-previous");
+    assertThat(warnings(plan)).anySatisfy(w -> assertThat(w).contains("does not stay trusted"));
+  }
+
+  // ---- phase 3 --------------------------------------------------------------------------------
+
+  @Test
+  void testPlan_oneSecondBeforeTheSecondOverlapEndsTheOldCaStays() {
+    DesiredState d = rotating();
+
+    assertThat(plan(d, afterPhase2(d).observed(), RETIRE.minusSeconds(1)).changes()).isEmpty();
+  }
+
+  @Test
+  void testPlan_whenTheSecondOverlapEndsTheOldCaLeavesTheBundle() {
+    DesiredState d = rotating();
+
+    Plan plan = plan(d, afterPhase2(d).observed(), RETIRE);
+
+    assertThat(addresses(plan))
+        .containsExactly("-ca-previous", "~output/trust-bundle.crt", "~output/truststore.p12");
+    assertThat(codes(change(plan, "ca-previous"))).containsExactly(ReasonCode.CA_ROTATION);
+    assertThat(change(plan, "output/trust-bundle.crt").reasonText())
+        .isEqualTo("the previous CA leaves the trusted certificates");
+  }
+
+  @Test
+  void testPlan_anExpiredPreviousCaLeavesAtOnce() {
+    DesiredState d = rotating();
+    Fixtures.Store s = afterPhase2(d);
+    CertificateFacts old = s.caPreviousCert;
+    s.caPreviousCert =
+        Fixtures.cert(
+            "short-lived", old.subject(), old.issuerDn(), List.of(), List.of(), old.publicKey(), true,
+            old.notBefore(), MOVE.plus(Duration.ofDays(2)), List.of());
+    s.deriveOutputs(d);
+
+    Plan plan = plan(d, s.observed(), MOVE.plus(Duration.ofDays(2)));
+
+    assertThat(codes(change(plan, "ca-previous"))).containsExactly(ReasonCode.EXPIRED);
+    assertThat(change(plan, "ca-previous").action()).isEqualTo(Action.DELETE);
+  }
+
+  // ---- at once ----------------------------------------------------------------------------------
+
+  @Test
+  void testPlan_withoutOverlapAnExpiringCaIsReplacedAtOnce() {
+    DesiredState d = overlap(Optional.empty());
+
+    Plan plan = plan(d, beforeT1(d).observed(), T1);
+
+    assertThat(addresses(plan)).startsWith("~ca", "~server").doesNotContain("+ca-next", "+ca-previous");
+    assertThat(change(plan, "ca").intent()).isInstanceOf(Intent.IssueCa.class);
+    assertThat(codes(change(plan, "ca"))).containsExactly(ReasonCode.EXPIRING);
+  }
+
+  @Test
+  void testPlan_anExpiredCaIsReplacedAtOnceDespiteTheOverlapAndSaysSo() {
+    DesiredState d = rotating();
+    Instant expired = NOW.plus(Duration.ofDays(3651));
+
+    Plan plan = plan(d, converged(d, portal).observed(), expired);
+
+    Change ca = change(plan, "ca");
+    assertThat(ca.intent()).isInstanceOf(Intent.IssueCa.class);
+    assertThat(codes(ca)).containsExactly(ReasonCode.EXPIRED, ReasonCode.CA_ROTATION);
+    assertThat(ca.reasonText()).contains("at once, without the overlap of 7d: the current CA cannot be used any longer");
+    assertThat(addresses(plan)).contains("~server").doesNotContain("+ca-next", "+ca-previous");
+  }
+
+  @Test
+  void testPlan_anExpiredCaWithATrustedNextCaHandsOverAtOnce() {
+    DesiredState d = rotating();
+    Fixtures.Store s = converged(d, portal);
+    Instant expiry = s.caCert.notAfter();
+    Fixtures.rotating(s, d, portal, expiry.minus(Duration.ofDays(3)));
+
+    Plan plan = plan(d, s.observed(), expiry);
+
+    Change ca = change(plan, "ca");
+    assertThat(ca.intent()).isEqualTo(new Intent.PromoteNextCa(s.caNextCert.fingerprint()));
+    assertThat(codes(ca)).containsExactly(ReasonCode.EXPIRED, ReasonCode.CA_ROTATION);
+    assertThat(ca.reasonText()).contains("takes over at once, before its overlap ends on");
+    assertThat(addresses(plan)).contains("~server").doesNotContain("+ca-previous");
+  }
+
+  @Test
+  void testPlan_aLostCaKeyIsReplacedAtOnceAndTheOldCertificateStaysTrusted() {
+    DesiredState d = rotating();
+    Fixtures.Store s = converged(d, portal);
+    s.caKey = null;
+
+    Plan plan = plan(d, s.observed(), NOW);
+
+    assertThat(change(plan, "ca").intent()).isInstanceOf(Intent.IssueCa.class);
+    assertThat(change(plan, "ca-previous").intent()).isEqualTo(new Intent.KeepPreviousCa(s.caCert.fingerprint()));
+    assertThat(change(plan, "ca-previous").reasonText()).contains("stays trusted until 2026-06-15 12:00 UTC");
+  }
+
+  @Test
+  void testPlan_replaceCaIsImmediateAndNoOldCaStaysTrusted() {
+    DesiredState d = rotating();
+    Fixtures.Store s = Fixtures.rotating(afterPhase2(d), d, portal, MOVE.plus(Duration.ofDays(1)));
+
+    Plan plan =
+        planner.plan(
+            new PlanInput(d, portal, new TreeMap<>(), s.observed(), MOVE.plus(Duration.ofDays(1)),
+                Set.of(PlanInput.Replace.CA), Fixtures.fp("b")));
+
+    assertThat(addresses(plan)).startsWith("~ca", "-ca-next", "-ca-previous", "~server");
+    Change ca = change(plan, "ca");
+    assertThat(ca.intent()).isInstanceOf(Intent.IssueCa.class);
+    assertThat(ca.reasonText()).contains("suspected key compromise, which must not wait; no old CA stays trusted");
+    assertThat(codes(change(plan, "ca-next"))).containsExactly(ReasonCode.REPLACE_REQUESTED);
+    assertThat(codes(change(plan, "ca-previous"))).containsExactly(ReasonCode.REPLACE_REQUESTED);
+  }
+
+  // ---- a rotation that changes course -----------------------------------------------------------
+
+  @Test
+  void testPlan_aDesiredStateChangeDuringTheOverlapMakesTheNextCaAgain() {
+    DesiredState d = rotating();
+    Fixtures.Store s = afterPhase1(d);
+    DesiredState named =
+        withCa(d, Optional.of(Subject.commonName("Example Portal CA")), KeySpec.defaultSpec(), Optional.of(OVERLAP));
+
+    Plan plan = plan(named, s.observed(), T1.plus(Duration.ofDays(3)));
+
+    Change next = change(plan, "ca-next");
+    assertThat(next.action()).isEqualTo(Action.REPLACE);
+    assertThat(next.reasonText())
+        .contains("ca-next.crt: subject changed", "the overlap starts again", "the server moves to it on 2036-04-19 12:00 UTC");
+    assertThat(addresses(plan)).doesNotContain("~ca", "~server");
+  }
+
+  @Test
+  void testPlan_aRotationNoLongerNeededDropsTheNextCa() {
+    DesiredState d = rotating();
+    Fixtures.Store s = Fixtures.rotating(converged(d, portal), d, portal, NOW);
+
+    Plan plan = plan(d, s.observed(), NOW);
+
+    assertThat(addresses(plan))
+        .containsExactly("-ca-next", "~output/trust-bundle.crt", "~output/truststore.p12");
+    assertThat(codes(change(plan, "ca-next"))).containsExactly(ReasonCode.NOT_WANTED);
+  }
+
+  @Test
+  void testPlan_overlapRemovedDuringARotationHandsOverAtOnce() {
+    DesiredState d = rotating();
+    Fixtures.Store s = afterPhase1(d);
+
+    Plan plan = plan(overlap(Optional.empty()), s.observed(), T1.plus(Duration.ofDays(1)));
+
+    Change ca = change(plan, "ca");
+    assertThat(ca.intent()).isEqualTo(new Intent.PromoteNextCa(s.caNextCert.fingerprint()));
+    assertThat(ca.reasonText()).contains("ca.rotation.overlap is not set");
+    assertThat(addresses(plan)).doesNotContain("+ca-previous");
+  }
+
+  @Test
+  void testPlan_overlapRemovedAfterTheMoveDropsThePreviousCa() {
+    DesiredState d = rotating();
+
+    Plan plan = plan(overlap(Optional.empty()), afterPhase2(d).observed(), MOVE);
+
+    assertThat(addresses(plan))
+        .containsExactly("-ca-previous", "~output/trust-bundle.crt", "~output/truststore.p12");
+  }
+
+  @Test
+  void testPlan_aNextCaWithoutItsKeyIsMadeAgain() {
+    DesiredState d = rotating();
+    Fixtures.Store s = afterPhase1(d);
+    s.caNextKey = null;
+
+    Plan plan = plan(d, s.observed(), MOVE);
+
+    Change next = change(plan, "ca-next");
+    assertThat(next.action()).isEqualTo(Action.REPLACE);
+    assertThat(next.reasonText()).contains("ca-next.key is missing", "the overlap starts again");
+    assertThat(addresses(plan)).doesNotContain("~ca", "~server");
+  }
+
+  // ---- external issuer --------------------------------------------------------------------------
+
+  @Test
+  void testPlan_anImportedServerChainIsNotTouchedWhenTheCaMoves() {
+    DesiredState d =
+        Fixtures.withExternal(rotating(), ExternalSpec.Fallback.NONE);
+    List<CertificateFacts> chain = Fixtures.externalChain("a", d, portal, Fixtures.waiting(d, portal), false);
+    Fixtures.Store s = Fixtures.rotating(Fixtures.imported(d, portal, chain), d, portal, T1);
+
+    Plan plan =
+        planner.plan(input(d, portal, s.observed(), MOVE, new ExternalChainFile.Absent(Fixtures.CHAIN_FILE)));
+
+    assertThat(addresses(plan))
+        .containsExactly("~ca", "+ca-previous", "~output/trust-bundle.crt", "~output/truststore.p12");
+  }
+
+}
