@@ -57,7 +57,9 @@ final class Watcher {
           ReasonCode.NOT_YET_VALID,
           ReasonCode.KEY_MISMATCH,
           ReasonCode.ISSUER_CHANGED,
-          ReasonCode.OUT_OF_DATE);
+          ReasonCode.OUT_OF_DATE,
+          // Rotation phases are due by the clock, not by a flapping host identity.
+          ReasonCode.CA_ROTATION);
 
   private final Supplier<DesiredState> desired;
   private final Reconciler reconciler;
