@@ -166,8 +166,19 @@ public final class StoreDirectory {
       visible = StoreNames.topLevelNames(reader.read(path).files().keySet());
       dataLink.requireLinkOrAbsent();
       links.requireNoForeignEntries(visible);
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw new HostpkiException(
+          "cannot activate generation " + generation + " of store " + directory + ": "
+              + IoFailures.describe(e) + ". The store is unchanged",
+          e);
+    }
+    List<Path> newLinks = new ArrayList<>();
+    try {
+      links.createMissing(visible, newLinks);
+      SafeFiles.syncDirectory(directory);
       dataLink.pointAt(generation);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      removeQuietly(newLinks);
       throw new HostpkiException(
           "cannot activate generation " + generation + " of store " + directory + ": "
               + IoFailures.describe(e) + ". The store is unchanged",
@@ -181,14 +192,17 @@ public final class StoreDirectory {
       String name, SortedMap<String, StoreFile> files, byte[] metadata) {
     Path partial = directory.resolve(name + GenerationNames.PARTIAL_SUFFIX);
     boolean complete = false;
+    List<Path> newLinks = new ArrayList<>();
     try {
       GenerationWriter.write(partial, files, metadata);
       Files.move(partial, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
       complete = true;
-      // The generation's name must be on disk before a link to it can be.
+      links.createMissing(StoreNames.topLevelNames(files.keySet()), newLinks);
+      // The generation's name and the links must be on disk before ..data can point at them.
       SafeFiles.syncDirectory(directory);
       dataLink.pointAt(name);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      removeQuietly(newLinks);
       discardQuietly(complete ? name : null, partial);
       throw writeFailure(e);
     }
@@ -198,7 +212,7 @@ public final class StoreDirectory {
       String generation, SortedSet<String> visible, boolean prune, String howToFinish) {
     try {
       SafeFiles.syncDirectory(directory);
-      links.createMissing(visible);
+      links.createMissing(visible, new ArrayList<>()); // one removed by hand since the commit
       links.removeStale(visible);
       SafeFiles.syncDirectory(directory);
       if (prune) {
@@ -247,6 +261,20 @@ public final class StoreDirectory {
     }
     for (Path leftover : leftovers) {
       SafeFiles.deleteTree(leftover);
+    }
+  }
+
+  /**
+   * Removes the visible links a failed commit made, best effort: they dangle (to a reader the same
+   * as absent), and the next write's tidy-up removes any that stay.
+   */
+  private static void removeQuietly(List<Path> newLinks) {
+    for (Path link : newLinks) {
+      try {
+        Files.deleteIfExists(link);
+      } catch (IOException | UncheckedIOException e) {
+        // left for the next write
+      }
     }
   }
 
