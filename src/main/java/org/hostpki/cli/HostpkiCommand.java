@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
       ApplyCommand.class,
       StatusCommand.class,
       ExportCommand.class,
+      HistoryCommand.class,
+      RollbackCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HostpkiCommand implements Runnable {

@@ -144,6 +144,53 @@ public final class StoreDirectory {
   }
 
   /**
+   * One file of a kept generation, read-only and without following links: for history and
+   * rollback to tell generations apart (the server certificate of each, say) without reading
+   * whole sets. Works whichever generation is current, and on a store whose {@code ..data} is
+   * broken.
+   *
+   * @param name a store file name, {@code /}-separated ({@code server.crt}, {@code trust/x.crt})
+   * @return empty when the generation has no such file
+   * @throws HostpkiException when there is no such generation, or the file is unsafe or unreadable
+   */
+  public Optional<byte[]> generationFile(String generation, String name) {
+    StoreNames.requireValid(name);
+    Path path = directory.resolve(generation);
+    if (!GenerationNames.isGeneration(generation)
+        || !storeExists()
+        || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw noSuchGeneration(generation);
+    }
+    try {
+      safety.checkStoreDirectory(directory);
+      Path file = StoreNames.resolve(path, name);
+      for (Path parent = file.getParent(); !parent.equals(path); parent = parent.getParent()) {
+        if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+          return Optional.empty(); // missing, or a link hostpki never makes: not followed
+        }
+      }
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+      if (!attributes.isRegularFile()) {
+        throw new HostpkiException(
+            "store file " + file + " is not a regular file; hostpki never writes anything else "
+                + "inside a generation, so the generation was altered by hand");
+      }
+      if (StoreSafety.isPrivateKeyName(name)) {
+        safety.checkPrivateKeyFile(file, StoreNames.resolve(directory, name));
+      }
+      return Optional.of(SafeFiles.readNoFollow(file));
+    } catch (IOException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+  }
+
+  /**
    * Points {@code ..data} at a kept generation (rollback, or forward again) in one rename, then
    * fixes the visible links. Works on a store whose {@code ..data} is broken: that is its repair.
    *
@@ -156,9 +203,7 @@ public final class StoreDirectory {
     if (!GenerationNames.isGeneration(generation)
         || !storeExists()
         || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw new HostpkiException(
-          "store " + directory + " has no generation " + generation
-              + "; `hostpki history` lists the kept ones");
+      throw noSuchGeneration(generation);
     }
     SortedSet<String> visible;
     try {
@@ -337,6 +382,12 @@ public final class StoreDirectory {
               + "(hostpki creates it when missing)");
     }
     return true;
+  }
+
+  private HostpkiException noSuchGeneration(String generation) {
+    return new HostpkiException(
+        "store " + directory + " has no generation " + generation
+            + "; `hostpki history` lists the kept ones");
   }
 
   private HostpkiException readFailure(Exception e) {
