@@ -122,12 +122,13 @@ final class CrashEnumerator {
 
   /**
    * Which set a failure at operation {@code k} must leave: one commit point, nothing between. An
-   * apply that reports success despite an error (it coped, as {@code mkdir -p} does with a
-   * missing parent) must have made the new set.
+   * I/O error the apply sees must leave what it reports: a failed apply (exit 1) has changed
+   * nothing, a successful one (it coped, as {@code mkdir -p} does with a missing parent; or the
+   * error came after the commit, in the tidy-up) has made the new set.
    */
   Outcome expected(int k, FailureMode mode, boolean applySucceeded) {
-    if (mode == FailureMode.ERROR && applySucceeded) {
-      return Outcome.NEW;
+    if (mode == FailureMode.ERROR) {
+      return applySucceeded ? Outcome.NEW : Outcome.OLD;
     }
     int last =
         mode == FailureMode.POWER_CUT_LOSING_UNSYNCED
