@@ -104,7 +104,8 @@ record GenerationSummary(
     List<RecordedChange> recorded = new ArrayList<>();
     for (JsonNode change : changes) {
       recorded.add(
-          new RecordedChange(change.path("address").asString(""), change.path("action").asString("")));
+          new RecordedChange(
+              change.path("address").asString(""), change.path("action").asString("")));
     }
     return Optional.of(recorded);
   }

@@ -81,23 +81,26 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
           "store " + store.directory() + " has no generations to roll back to; 'hostpki apply -f "
               + file + "' writes the first");
     }
-    Switch done;
+    Optional<Switch> switched;
     StoreLock lock =
         StoreLock.acquire(
             store.directory(), lockTimeout,
             "hostpki rollback, pid " + ProcessHandle.current().pid(), environment.clock());
     try {
-      done = switchGeneration(store, desired);
+      switched = switchGeneration(store, desired);
     } finally {
       lock.close();
     }
-    if (done == null) {
+    if (switched.isEmpty()) {
       return ExitCodes.OK;
     }
+    Switch done = switched.get();
     Optional<Plan> next = Optional.empty();
     Optional<String> unknown = Optional.empty();
     try {
-      next = Optional.of(reconciler().plan(desired, EnumSet.noneOf(PlanInput.Replace.class)).plan());
+      next =
+          Optional.of(
+              reconciler().plan(desired, EnumSet.noneOf(PlanInput.Replace.class)).plan());
     } catch (HostpkiException e) {
       unknown = Optional.of(e.getMessage());
     }
@@ -114,8 +117,8 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** Under the lock: choose, switch, run the hooks. Null when there is nothing to switch. */
-  private Switch switchGeneration(StoreDirectory store, DesiredState desired) {
+  /** Under the lock: choose, switch, run the hooks. Empty when the target is already current. */
+  private Optional<Switch> switchGeneration(StoreDirectory store, DesiredState desired) {
     List<GenerationSummary> generations = GenerationSummary.of(store);
     Optional<GenerationSummary> current =
         generations.stream().filter(GenerationSummary::current).findFirst();
@@ -129,7 +132,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         out().println("Generation " + target.name() + " is already current; nothing to do.");
       }
       out().flush();
-      return null;
+      return Optional.empty();
     }
     boolean serverChanged =
         current.isEmpty() || !current.get().server().equals(target.server());
@@ -143,7 +146,8 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     List<List<String>> hooks =
         serverChanged ? desired.hooks().afterServerChange() : List.of();
     Optional<Reconciler.HooksFailure> failure = new Hooks(err()).afterServerChange(hooks);
-    return new Switch(current, target, serverChanged, hooks.size(), warning, failure);
+    return Optional.of(
+        new Switch(current, target, serverChanged, hooks.size(), warning, failure));
   }
 
   private GenerationSummary target(

@@ -96,8 +96,9 @@ class ApplyKillIT {
       assertThat(apply.exitCode()).as("%s: the following apply\n%s", where, apply).isZero();
       assertVisibleLinks(store, where);
     }
-    System.out.println("ApplyKillIT: an apply took " + applyMillis + " ms; " + runs + " kills: " + old + " left the old set, "
-        + (runs - old) + " a new one; " + leftovers + " left an interrupted write behind");
+    System.out.println("ApplyKillIT: an apply took " + applyMillis + " ms; " + runs + " kills: "
+        + old + " left the old set, " + (runs - old) + " a new one; " + leftovers
+        + " left an interrupted write behind");
   }
 
   private void writeDesired(int variant) throws IOException {

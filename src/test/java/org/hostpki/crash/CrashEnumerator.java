@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,8 +84,9 @@ final class CrashEnumerator {
         assertThat(plan(store).isEmpty())
             .as("%s: converged after a power cut that follows the apply", scenario.name())
             .isTrue();
-        assertThat(storeAt(store).read().files()).as("%s: the apply changes the store",
-            scenario.name()).isNotEqualTo(old.files());
+        assertThat(sameFiles(storeAt(store).read().files(), old.files()))
+            .as("%s: the apply changes the store", scenario.name())
+            .isFalse();
         cleanRun = recorder.operations();
         assertThat(recorder.count()).isEqualTo(cleanRun.size());
       } catch (IOException e) {

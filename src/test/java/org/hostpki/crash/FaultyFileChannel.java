@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.hostpki.crash.FileOperation.Kind;
 
-/** A channel on a file of a {@link FaultyFileSystem}: writes, truncations and syncs are operations. */
+/** A channel on a file of a {@link FaultyFileSystem}: writes, truncations, syncs are operations. */
 final class FaultyFileChannel extends FileChannel {
   private final FaultInjector injector;
   private final Path raw;

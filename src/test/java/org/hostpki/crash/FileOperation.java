@@ -28,11 +28,6 @@ record FileOperation(int index, Kind kind, Path path, Path target) {
     SET_ATTRIBUTE
   }
 
-  /** Whether the operation names {@code path} itself, as source, target or operand. */
-  boolean touches(Path p) {
-    return path.equals(p) || (target != null && target.equals(p) && kind == Kind.MOVE);
-  }
-
   @Override
   public String toString() {
     return "#" + index + " " + kind + " " + path + (target == null ? "" : " -> " + target);
