@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.store.StoreDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "history",
@@ -27,9 +26,6 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
   static final DateTimeFormatter WRITTEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
 
   HistoryCommand(Environment environment) {
     super(environment);

@@ -41,9 +41,6 @@ import picocli.CommandLine.Option;
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
   @Option(
       names = "--to",
       paramLabel = "GENERATION",

@@ -170,9 +170,10 @@ class HistoryCommandTest {
     assertThat(run.out).contains("server   unreadable: ");
   }
 
+  /** ({@code hostpki history --help} prints the same, through the store commands' help option.) */
   @Test
   void testHelp_showsAnExample() {
-    CliRun run = hostpki("history", "--help");
+    CliRun run = hostpki("help", "history");
 
     assertThat(run.exitCode).isZero();
     assertThat(run.out).contains("Examples:", "hostpki history -f /etc/hostpki/host.yaml");

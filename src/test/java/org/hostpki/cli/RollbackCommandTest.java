@@ -278,9 +278,10 @@ class RollbackCommandTest {
         .isEqualTo("server");
   }
 
+  /** ({@code hostpki rollback --help} prints the same, through the store commands' help option.) */
   @Test
   void testHelp_showsAnExample() {
-    CliRun run = hostpki("rollback", "--help");
+    CliRun run = hostpki("help", "rollback");
 
     assertThat(run.exitCode).isZero();
     assertThat(run.out).contains("Examples:", "hostpki rollback -f /etc/hostpki/host.yaml");
