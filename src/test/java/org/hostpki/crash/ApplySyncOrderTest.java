@@ -40,15 +40,18 @@ import org.hostpki.pki.KeyMaterial;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreLock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The syncs of an apply, read from the sequence of operations it makes: every file and directory
  * of the new generation reaches the disk before the commit, the commit itself right after it.
  * The store's set has a trust directory with enough certificates for the writer's parallel sync.
+ * One apply for the class: the tests only read the operations it made.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApplySyncOrderTest {
   private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
   private static final int TRUSTED = 70;
@@ -58,7 +61,7 @@ class ApplySyncOrderTest {
   private List<FileOperation> operations;
   private Path generation;
 
-  @BeforeEach
+  @BeforeAll
   void applyToAFreshStore() throws IOException {
     Path trusted = disk.getPath("/etc/hostpki/trusted.d");
     Files.createDirectories(trusted);
@@ -78,7 +81,7 @@ class ApplySyncOrderTest {
     generation = store.resolve("..data").toRealPath();
   }
 
-  @AfterEach
+  @AfterAll
   void close() throws IOException {
     disk.close();
   }
@@ -109,7 +112,15 @@ class ApplySyncOrderTest {
   }
 
   private int commit() {
-    return first(op -> op.kind() == Kind.MOVE && op.target().equals(store.resolve("..data")));
+    return commit(operations);
+  }
+
+  private int commit(List<FileOperation> sequence) {
+    return sequence.stream()
+        .filter(op -> op.kind() == Kind.MOVE && op.target().equals(store.resolve("..data")))
+        .mapToInt(FileOperation::index)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no commit in " + sequence));
   }
 
   private int first(Predicate<FileOperation> matching) {
@@ -131,7 +142,11 @@ class ApplySyncOrderTest {
 
   /** The first sync of {@code path} after operation {@code after}, or none. */
   private Optional<Integer> syncOf(Path path, int after) {
-    return operations.stream()
+    return syncOf(operations, path, after);
+  }
+
+  private static Optional<Integer> syncOf(List<FileOperation> sequence, Path path, int after) {
+    return sequence.stream()
         .filter(op -> op.index() > after && op.kind() == Kind.FORCE && op.path().equals(path))
         .map(FileOperation::index)
         .findFirst();
@@ -191,8 +206,10 @@ class ApplySyncOrderTest {
     assertThat(syncOf(disk.getPath("/"), created)).isPresent();
   }
 
+  /** It changes the store; the other tests read only the operations recorded before. */
   @Test
   void testActivate_syncsTheStoreDirectoryBeforeAndRightAfterTheCommit() throws IOException {
+    Path before = generation;
     reconciler().apply(desired(store, disk.getPath("/etc/hostpki/trusted.d")),
         Set.of(PlanInput.Replace.SERVER), Optional.empty(), Duration.ZERO);
     FaultInjector recorder = FaultInjector.recording();
@@ -200,14 +217,15 @@ class ApplySyncOrderTest {
     StoreLock lock = StoreLock.acquire(faultyStore, Duration.ZERO, "test");
     try {
       new StoreDirectory(faultyStore, Clock.fixed(T0, ZoneOffset.UTC))
-          .activate(generation.getFileName().toString());
+          .activate(before.getFileName().toString());
     } finally {
       lock.close();
     }
-    operations = recorder.operations();
+    List<FileOperation> rollback = recorder.operations();
 
-    int commit = commit();
-    assertThat(syncOf(store, 0)).hasValueSatisfying(sync -> assertThat(sync).isLessThan(commit));
-    assertThat(syncOf(store, commit)).hasValue(commit + 1);
+    int commit = commit(rollback);
+    assertThat(syncOf(rollback, store, 0))
+        .hasValueSatisfying(sync -> assertThat(sync).isLessThan(commit));
+    assertThat(syncOf(rollback, store, commit)).hasValue(commit + 1);
   }
 }
