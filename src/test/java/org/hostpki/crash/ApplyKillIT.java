@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the tidy-up, and after the end. After each kill the store must read as the set before or a
  * converged new one, and a following apply in this JVM must converge.
  *
+ * <p>The store has no password, so no PKCS#12 files: to the writer they are secret files like the
+ * keys, and making and reading them would add little here but time.
+ *
  * <p>The delays come from a seeded random; the seed is printed, and {@code
  * -Dhostpki.crash.seed=N} repeats a run's delays (the moments they hit depend on the machine).
  * At least {@value #MIN_RUNS} runs; more, up to {@value #MAX_RUNS}, while the total stays under
@@ -44,7 +47,7 @@ class ApplyKillIT {
   static final int BUDGET_SECONDS = 60;
   private static final long DEFAULT_SEED = 20261127L;
   private static final int TRUSTED = 300;
-  private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "kill-test-pw");
+  private static final Map<String, String> ENV = Map.of();
 
   @TempDir Path dir;
 
@@ -83,17 +86,15 @@ class ApplyKillIT {
       SortedMap<String, byte[]> after = readable(store, where);
       boolean isOld = sameFiles(before, after);
       old += isOld ? 1 : 0;
-      if (!isOld) {
-        HostpkiProcess.Result plan =
-            HostpkiProcess.runHere(dir, ENV, "plan", "-f", "host.yaml", "--detailed-exitcode");
-        assertThat(plan.exitCode())
-            .as("%s: MIXED STATE: neither the set before nor a converged new one:\n%s", where,
-                plan)
-            .isZero();
-      }
       // Exit 0 means converged: apply checks what it wrote and fails when anything is left to do.
       HostpkiProcess.Result apply = HostpkiProcess.runHere(dir, ENV, "apply", "-f", "host.yaml");
       assertThat(apply.exitCode()).as("%s: the following apply\n%s", where, apply).isZero();
+      if (!isOld) {
+        assertThat(apply.out())
+            .as("%s: MIXED STATE: neither the set before nor a converged new one:\n%s", where,
+                apply)
+            .contains("No changes");
+      }
       assertVisibleLinks(store, where);
     }
     System.out.println("ApplyKillIT: an apply took " + applyMillis + " ms; " + runs + " kills: "
@@ -109,7 +110,6 @@ class ApplyKillIT {
             "apiVersion: hostpki/v1",
             "store:",
             "  path: pki",
-            "  password: {env: HOSTPKI_PASSWORD}",
             "host:",
             "  detect: false",
             "  hostname: portal",
