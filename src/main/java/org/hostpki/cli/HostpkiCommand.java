@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
       ApplyCommand.class,
       StatusCommand.class,
       ExportCommand.class,
+      HistoryCommand.class,
+      RollbackCommand.class,
       FetchCertCommand.class,
       WatchCommand.class,
       CompletionCommand.class,

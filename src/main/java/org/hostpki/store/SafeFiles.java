@@ -117,6 +117,10 @@ final class SafeFiles {
       return;
     }
     Path parent = store.toAbsolutePath().getParent();
+    Path existing = parent;
+    while (existing != null && !Files.isDirectory(existing)) {
+      existing = existing.getParent();
+    }
     if (parent != null) {
       Files.createDirectories(parent);
     }
@@ -125,6 +129,13 @@ final class SafeFiles {
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(store)) {
         throw e;
+      }
+    }
+    // Each new directory's name must be on disk, or a power cut takes the whole store with it.
+    for (Path d = parent; d != null; d = d.getParent()) {
+      syncDirectory(d);
+      if (d.equals(existing)) {
+        break;
       }
     }
   }

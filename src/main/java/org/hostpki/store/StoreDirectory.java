@@ -144,6 +144,53 @@ public final class StoreDirectory {
   }
 
   /**
+   * One file of a kept generation, read-only and without following links: for history and
+   * rollback to tell generations apart (the server certificate of each, say) without reading
+   * whole sets. Works whichever generation is current, and on a store whose {@code ..data} is
+   * broken.
+   *
+   * @param name a store file name, {@code /}-separated ({@code server.crt}, {@code trust/x.crt})
+   * @return empty when the generation has no such file
+   * @throws HostpkiException when there is no such generation, or the file is unsafe or unreadable
+   */
+  public Optional<byte[]> generationFile(String generation, String name) {
+    StoreNames.requireValid(name);
+    Path path = directory.resolve(generation);
+    if (!GenerationNames.isGeneration(generation)
+        || !storeExists()
+        || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw noSuchGeneration(generation);
+    }
+    try {
+      safety.checkStoreDirectory(directory);
+      Path file = StoreNames.resolve(path, name);
+      for (Path parent = file.getParent(); !parent.equals(path); parent = parent.getParent()) {
+        if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+          return Optional.empty(); // missing, or a link hostpki never makes: not followed
+        }
+      }
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+      if (!attributes.isRegularFile()) {
+        throw new HostpkiException(
+            "store file " + file + " is not a regular file; hostpki never writes anything else "
+                + "inside a generation, so the generation was altered by hand");
+      }
+      if (StoreSafety.isPrivateKeyName(name)) {
+        safety.checkPrivateKeyFile(file, StoreNames.resolve(directory, name));
+      }
+      return Optional.of(SafeFiles.readNoFollow(file));
+    } catch (IOException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+  }
+
+  /**
    * Points {@code ..data} at a kept generation (rollback, or forward again) in one rename, then
    * fixes the visible links. Works on a store whose {@code ..data} is broken: that is its repair.
    *
@@ -156,9 +203,7 @@ public final class StoreDirectory {
     if (!GenerationNames.isGeneration(generation)
         || !storeExists()
         || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw new HostpkiException(
-          "store " + directory + " has no generation " + generation
-              + "; `hostpki history` lists the kept ones");
+      throw noSuchGeneration(generation);
     }
     SortedSet<String> visible;
     try {
@@ -166,8 +211,19 @@ public final class StoreDirectory {
       visible = StoreNames.topLevelNames(reader.read(path).files().keySet());
       dataLink.requireLinkOrAbsent();
       links.requireNoForeignEntries(visible);
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw new HostpkiException(
+          "cannot activate generation " + generation + " of store " + directory + ": "
+              + IoFailures.describe(e) + ". The store is unchanged",
+          e);
+    }
+    List<Path> newLinks = new ArrayList<>();
+    try {
+      links.createMissing(visible, newLinks);
+      SafeFiles.syncDirectory(directory);
       dataLink.pointAt(generation);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      removeQuietly(newLinks);
       throw new HostpkiException(
           "cannot activate generation " + generation + " of store " + directory + ": "
               + IoFailures.describe(e) + ". The store is unchanged",
@@ -181,14 +237,17 @@ public final class StoreDirectory {
       String name, SortedMap<String, StoreFile> files, byte[] metadata) {
     Path partial = directory.resolve(name + GenerationNames.PARTIAL_SUFFIX);
     boolean complete = false;
+    List<Path> newLinks = new ArrayList<>();
     try {
       GenerationWriter.write(partial, files, metadata);
       Files.move(partial, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
       complete = true;
-      // The generation's name must be on disk before a link to it can be.
+      links.createMissing(StoreNames.topLevelNames(files.keySet()), newLinks);
+      // The generation's name and the links must be on disk before ..data can point at them.
       SafeFiles.syncDirectory(directory);
       dataLink.pointAt(name);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      removeQuietly(newLinks);
       discardQuietly(complete ? name : null, partial);
       throw writeFailure(e);
     }
@@ -198,7 +257,7 @@ public final class StoreDirectory {
       String generation, SortedSet<String> visible, boolean prune, String howToFinish) {
     try {
       SafeFiles.syncDirectory(directory);
-      links.createMissing(visible);
+      links.createMissing(visible, new ArrayList<>()); // one removed by hand since the commit
       links.removeStale(visible);
       SafeFiles.syncDirectory(directory);
       if (prune) {
@@ -247,6 +306,20 @@ public final class StoreDirectory {
     }
     for (Path leftover : leftovers) {
       SafeFiles.deleteTree(leftover);
+    }
+  }
+
+  /**
+   * Removes the visible links a failed commit made, best effort: they dangle (to a reader the same
+   * as absent), and the next write's tidy-up removes any that stay.
+   */
+  private static void removeQuietly(List<Path> newLinks) {
+    for (Path link : newLinks) {
+      try {
+        Files.deleteIfExists(link);
+      } catch (IOException | UncheckedIOException e) {
+        // left for the next write
+      }
     }
   }
 
@@ -309,6 +382,12 @@ public final class StoreDirectory {
               + "(hostpki creates it when missing)");
     }
     return true;
+  }
+
+  private HostpkiException noSuchGeneration(String generation) {
+    return new HostpkiException(
+        "store " + directory + " has no generation " + generation
+            + "; `hostpki history` lists the kept ones");
   }
 
   private HostpkiException readFailure(Exception e) {

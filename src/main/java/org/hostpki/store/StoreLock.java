@@ -165,7 +165,11 @@ public final class StoreLock implements AutoCloseable {
     return storeDirectory;
   }
 
-  /** Releases the lock. Idempotent. */
+  /**
+   * Releases the lock. Idempotent. Emptying the lock file (so that it names no holder once there
+   * is none) is best effort: failing at it must not turn a finished apply into a failed one, and
+   * the next holder writes its own name anyway.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -173,12 +177,19 @@ public final class StoreLock implements AutoCloseable {
     }
     closed = true;
     try {
+      channel.truncate(0);
+    } catch (IOException e) {
+      // the text left names a process that no longer holds the lock; nothing depends on it
+    }
+    try {
       try {
-        channel.truncate(0); // so the file names no holder once there is none
         lock.release();
       } finally {
-        channel.close();
-        HeldLocks.release(lockFile);
+        try {
+          channel.close(); // releases the lock too, should release() have failed
+        } finally {
+          HeldLocks.release(lockFile);
+        }
       }
     } catch (IOException e) {
       throw new HostpkiException(

@@ -52,13 +52,20 @@ final class VisibleLinks {
     }
   }
 
-  /** Makes the links that are missing (a first write, a new name, an interrupted write). */
-  void createMissing(Set<String> topLevelNames) throws IOException {
+  /**
+   * Makes the links that are missing (a first write, a new name, an interrupted write). Made
+   * before the commit, a link to a name the current set lacks dangles until the commit: to a
+   * reader that is the same as no link.
+   *
+   * @param created receives each link made, as it is made
+   */
+  void createMissing(Set<String> topLevelNames, List<Path> created) throws IOException {
     for (String name : topLevelNames) {
       Path visible = store.resolve(name);
       if (!Files.exists(visible, LinkOption.NOFOLLOW_LINKS)) {
         Files.createSymbolicLink(
             visible, StoreNames.visibleLinkTarget(store.getFileSystem(), name));
+        created.add(visible);
       }
     }
   }

@@ -31,16 +31,18 @@
  *   <li>Write every file into {@code ..NAME.partial} (secret files created 0600, others 0644,
  *       directories 0755; O_CREAT|O_EXCL without following links), sync all files and
  *       directories. (Crash: a leftover; the old set is current.)
- *   <li>Rename {@code ..NAME.partial} to {@code ..NAME}, sync the store directory. (Crash: a
- *       complete generation that never became current; it stays in history like any other, a
- *       valid set to roll to.)
+ *   <li>Rename {@code ..NAME.partial} to {@code ..NAME}; make the visible links the new set
+ *       needs and the store lacks; sync the store directory. Made now, a link for a name the old
+ *       set lacks dangles until the commit, which to a reader is the same as no link; made after
+ *       the commit, a crash could leave the new set without it, and no later apply that finds
+ *       nothing to do would notice. (Crash: a complete generation that never became current; it
+ *       stays in history like any other, a valid set to roll to; perhaps a dangling link.)
  *   <li>Link {@code ..data_tmp -> ..NAME}. (Crash: a stale link, a leftover.)
  *   <li><b>Rename {@code ..data_tmp} over {@code ..data}: the commit.</b> Before it, readers see
  *       the old set; after it, the new one. Nothing of the old generation is touched before it.
- *   <li>Sync the store directory; make the missing visible links; remove visible links to names
- *       the new set no longer has; sync again. (Crash: a visible link missing, or one left
- *       dangling; {@link org.hostpki.store.StoreDirectory#read()} does not need them, the next
- *       write repairs them.)
+ *   <li>Sync the store directory; remove visible links to names the new set no longer has; sync
+ *       again. (Crash: such a link left dangling, to a reader the same as absent; the next write
+ *       removes it.)
  *   <li>Prune to the newest {@value org.hostpki.store.StoreDirectory#KEPT_GENERATIONS}
  *       generations (and the current one): each is renamed to {@code ..NAME.removing} first, the
  *       renames synced, then deleted, so no generation is ever half-deleted under its own name.
@@ -59,13 +61,14 @@
  * 0644 and directories 0755 exactly, whatever the umask (as the kubelet does): services running
  * as other users must reach the certificates, and the keys inside are protected by their own
  * mode, the layout openssl and nginx setups expect. A missing store directory is created 0755;
- * missing parents as {@code mkdir -p} would, from the umask, since they are not the store's.
+ * missing parents as {@code mkdir -p} would, from the umask, since they are not the store's. The
+ * directories holding each new one are synced, so that a power cut cannot lose the store's name.
  *
  * <h2>Reading</h2>
  *
  * {@link org.hostpki.store.StoreDirectory#read()} is read-only: it resolves {@code ..data} once
- * and reads that generation's files directly, so it never depends on the visible links (a crash
- * may have left one missing) and a concurrent commit cannot mix two sets into one snapshot. It
+ * and reads that generation's files directly, so it never depends on the visible links (one may
+ * have been removed by hand) and a concurrent commit cannot mix two sets into one snapshot. It
  * refuses, with the fix in the message: a {@code ..data} that dangles or points outside the
  * store's generations; a symbolic link or special file inside the generation; a visible name
  * that exists but is not the link through {@code ..data} (say {@code server.key -> /etc/shadow},

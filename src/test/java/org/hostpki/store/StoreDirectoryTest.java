@@ -521,6 +521,50 @@ class StoreDirectoryTest {
   }
 
   @Test
+  void testGenerationFile_readsAnOlderGenerationWithoutActivatingIt() {
+    String first = write(StoreFiles.typical("v1"));
+    String second = write(StoreFiles.typical("v2"));
+
+    assertThat(directory.generationFile(first, "server.crt").map(StoreFiles::text))
+        .contains("server cert v1");
+    assertThat(directory.generationFile(first, "trust/ldap.crt").map(StoreFiles::text))
+        .contains("ldap v1");
+    assertThat(directory.read().generation()).contains(second);
+  }
+
+  @Test
+  void testGenerationFile_missingFileIsEmpty() {
+    String first = write(StoreFiles.typical("v1"));
+
+    assertThat(directory.generationFile(first, "server.csr")).isEmpty();
+    assertThat(directory.generationFile(first, "trust-hashed/abcd.0")).isEmpty();
+  }
+
+  @Test
+  void testGenerationFile_unknownGenerationIsRefused() {
+    write(StoreFiles.typical("v1"));
+
+    assertThatThrownBy(() -> directory.generationFile("..2020_01_01_00_00_00.000000000", "ca.crt"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has no generation ..2020_01_01_00_00_00.000000000");
+    assertThatThrownBy(() -> directory.generationFile("..data", "ca.crt"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has no generation ..data");
+  }
+
+  @Test
+  void testGenerationFile_symbolicLinkInsideTheGenerationIsRefused() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    Path planted = store.resolve(first).resolve("server.crt");
+    Files.delete(planted);
+    Files.createSymbolicLink(planted, fs.getPath("/etc/passwd"));
+
+    assertThatThrownBy(() -> directory.generationFile(first, "server.crt"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("is not a regular file");
+  }
+
+  @Test
   void testGenerations_emptyWhenNeverWritten() {
     assertThat(directory.generations()).isEmpty();
   }

@@ -1,0 +1,152 @@
+package org.hostpki.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+import org.hostpki.plan.Action;
+import org.hostpki.store.Generation;
+import org.hostpki.store.StoreDirectory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What {@code history} and {@code rollback} tell about one kept generation: when it was written,
+ * what the apply that wrote it changed (from the plan in its {@code .generation.json}) and which
+ * server certificate it holds.
+ *
+ * @param changes the changes of the plan that wrote it; empty when it recorded none that can be
+ *     read (a generation written by hand or by an older hostpki)
+ * @param server the server certificate's SHA-256 fingerprint; empty when there is none
+ * @param serverProblem why the server certificate could not be read, if it could not
+ */
+record GenerationSummary(
+    String name,
+    Instant time,
+    boolean current,
+    Optional<List<RecordedChange>> changes,
+    Optional<Fingerprint> server,
+    Optional<String> serverProblem) {
+
+  /** More trusted-certificate changes than this are counted rather than listed. */
+  private static final int TRUST_CHANGES_LISTED = 3;
+
+  private static final String TRUST_PREFIX = "trust/";
+
+  /** One change as recorded: address and action word. */
+  record RecordedChange(String address, String action) {
+    String symbol() {
+      try {
+        return Action.valueOf(action.toUpperCase(Locale.ROOT)).symbol();
+      } catch (IllegalArgumentException e) {
+        return "?";
+      }
+    }
+  }
+
+  static List<GenerationSummary> of(StoreDirectory store) {
+    List<GenerationSummary> summaries = new ArrayList<>();
+    for (Generation generation : store.generations()) {
+      summaries.add(of(store, generation));
+    }
+    return summaries;
+  }
+
+  static GenerationSummary of(StoreDirectory store, Generation generation) {
+    Optional<Fingerprint> server = Optional.empty();
+    Optional<String> problem = Optional.empty();
+    try {
+      server = serverFingerprint(store.generationFile(generation.name(), "server.crt"));
+    } catch (HostpkiException | InvalidMaterialException e) {
+      problem = Optional.of(e.getMessage());
+    }
+    return new GenerationSummary(
+        generation.name(),
+        generation.time(),
+        generation.current(),
+        generation.metadata().flatMap(GenerationSummary::recordedChanges),
+        server,
+        problem);
+  }
+
+  private static Optional<Fingerprint> serverFingerprint(Optional<byte[]> pem)
+      throws InvalidMaterialException {
+    if (pem.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Certificate> certificates = Pem.readCertificates(pem.get());
+    if (certificates.isEmpty()) {
+      throw new InvalidMaterialException("server.crt holds no certificate");
+    }
+    return Optional.of(certificates.get(0).fingerprint());
+  }
+
+  /** The changes of the plan in a generation's metadata ({@code {"time":…,"plan":{…}}}). */
+  private static Optional<List<RecordedChange>> recordedChanges(byte[] metadata) {
+    JsonNode root;
+    try {
+      root = JsonMapper.builder().build().readTree(new String(metadata, StandardCharsets.UTF_8));
+    } catch (JacksonException e) {
+      return Optional.empty();
+    }
+    JsonNode changes = root == null ? null : root.path("plan").get("changes");
+    if (changes == null || !changes.isArray()) {
+      return Optional.empty();
+    }
+    List<RecordedChange> recorded = new ArrayList<>();
+    for (JsonNode change : changes) {
+      recorded.add(
+          new RecordedChange(
+              change.path("address").asString(""), change.path("action").asString("")));
+    }
+    return Optional.of(recorded);
+  }
+
+  /**
+   * The changes on one line, as the plan marks them: {@code ~server ~output/server.p12}. Many
+   * trusted-certificate changes are counted: {@code trust/*: +10 ~10 -10}.
+   */
+  String changesText() {
+    if (changes.isEmpty()) {
+      return "(not recorded)";
+    }
+    List<String> words = new ArrayList<>();
+    List<RecordedChange> trust = new ArrayList<>();
+    for (RecordedChange change : changes.get()) {
+      if (change.address().startsWith(TRUST_PREFIX)) {
+        trust.add(change);
+      } else {
+        words.add(change.symbol() + change.address());
+      }
+    }
+    if (trust.size() <= TRUST_CHANGES_LISTED) {
+      trust.forEach(c -> words.add(c.symbol() + c.address()));
+    } else {
+      StringBuilder counts = new StringBuilder(TRUST_PREFIX + "*:");
+      for (String symbol : new String[] {"+", "~", "-"}) {
+        long n = trust.stream().filter(c -> c.symbol().equals(symbol)).count();
+        if (n > 0) {
+          counts.append(' ').append(symbol).append(n);
+        }
+      }
+      words.add(counts.toString());
+    }
+    return words.isEmpty() ? "(nothing)" : String.join(" ", words);
+  }
+
+  /** The server certificate as a line of text: its fingerprint, or why there is none. */
+  String serverText() {
+    if (server.isPresent()) {
+      return "sha256 " + server.get().colonHex();
+    }
+    return serverProblem.map(p -> "unreadable: " + p).orElse("none");
+  }
+}

@@ -1,0 +1,248 @@
+package org.hostpki.cli;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.plan.JsonWriter;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.PlanJson;
+import org.hostpki.plan.PlanText;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreTidyUpException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "rollback",
+    description =
+        "Make a kept generation of the store current again, in one atomic switch, and run the"
+            + " afterServerChange hooks when the server certificate changes.",
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki rollback -f /etc/hostpki/host.yaml     # back to the generation before",
+      "  hostpki rollback -f host.yaml --to ..2026_03_01_12_00_00.000000000",
+      "",
+      "'hostpki history' lists the kept generations. The next 'hostpki apply' makes the store",
+      "match the desired state again, re-issuing what the rollback undid, unless the desired",
+      "state is changed first; rollback says which changes that apply would make.",
+      "",
+      "Exit codes: 0 success, 1 error (no such generation, store locked, a hook failed after",
+      "            the switch), 64 usage error."
+    })
+final class RollbackCommand extends StoreCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--to",
+      paramLabel = "GENERATION",
+      description = "The generation to make current (default: the one before the current).")
+  String to;
+
+  @Option(
+      names = "--lock-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      description = "Wait this long for an apply to finish (e.g. 30s); default: fail at once.")
+  Duration lockTimeout;
+
+  RollbackCommand(Environment environment) {
+    super(environment);
+  }
+
+  /** What the rollback did. */
+  private record Switch(
+      Optional<GenerationSummary> from,
+      GenerationSummary to,
+      boolean serverChanged,
+      int hooksRun,
+      Optional<String> tidyUpWarning,
+      Optional<Reconciler.HooksFailure> hookFailure) {}
+
+  @Override
+  public Integer call() {
+    DesiredState desired = desiredState();
+    StoreDirectory store = new StoreDirectory(desired.store().path(), environment.clock());
+    if (store.generations().isEmpty()) {
+      // Checked before locking, which would create the store directory.
+      throw new HostpkiException(
+          "store " + store.directory() + " has no generations to roll back to; 'hostpki apply -f "
+              + file + "' writes the first");
+    }
+    Optional<Switch> switched;
+    StoreLock lock =
+        StoreLock.acquire(
+            store.directory(), lockTimeout,
+            "hostpki rollback, pid " + ProcessHandle.current().pid(), environment.clock());
+    try {
+      switched = switchGeneration(store, desired);
+    } finally {
+      lock.close();
+    }
+    if (switched.isEmpty()) {
+      return ExitCodes.OK;
+    }
+    Switch done = switched.get();
+    Optional<Plan> next = Optional.empty();
+    Optional<String> unknown = Optional.empty();
+    try {
+      next =
+          Optional.of(
+              reconciler().plan(desired, EnumSet.noneOf(PlanInput.Replace.class)).plan());
+    } catch (HostpkiException e) {
+      unknown = Optional.of(e.getMessage());
+    }
+    if (output == OutputFormat.json) {
+      printJson(store, done, next, unknown);
+    } else {
+      printText(store, done, next, unknown);
+    }
+    if (done.hookFailure().isPresent()) {
+      throw new HostpkiException(
+          done.hookFailure().get().message() + "; the store was rolled back to generation "
+              + done.to().name());
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Under the lock: choose, switch, run the hooks. Empty when the target is already current. */
+  private Optional<Switch> switchGeneration(StoreDirectory store, DesiredState desired) {
+    List<GenerationSummary> generations = GenerationSummary.of(store);
+    Optional<GenerationSummary> current =
+        generations.stream().filter(GenerationSummary::current).findFirst();
+    GenerationSummary target = target(store, generations, current);
+    if (current.isPresent() && current.get().name().equals(target.name())) {
+      if (output == OutputFormat.json) {
+        out().println(new JsonWriter().beginObject().field("rolledBack", false)
+            .field("store", store.directory().toString()).field("generation", target.name())
+            .endObject());
+      } else {
+        out().println("Generation " + target.name() + " is already current; nothing to do.");
+      }
+      out().flush();
+      return Optional.empty();
+    }
+    boolean serverChanged =
+        current.isEmpty() || !current.get().server().equals(target.server());
+    Optional<String> warning = Optional.empty();
+    try {
+      store.activate(target.name());
+    } catch (StoreTidyUpException e) {
+      warning = Optional.of(e.getMessage()); // switched; only the tidy-up failed
+    }
+    // As apply does: the hooks run under the lock, so no apply can change the set under them.
+    List<List<String>> hooks =
+        serverChanged ? desired.hooks().afterServerChange() : List.of();
+    Optional<Reconciler.HooksFailure> failure = new Hooks(err()).afterServerChange(hooks);
+    return Optional.of(
+        new Switch(current, target, serverChanged, hooks.size(), warning, failure));
+  }
+
+  private GenerationSummary target(
+      StoreDirectory store,
+      List<GenerationSummary> generations,
+      Optional<GenerationSummary> current) {
+    if (to != null) {
+      String name = to.startsWith("..") ? to : ".." + to;
+      return generations.stream()
+          .filter(g -> g.name().equals(name))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new HostpkiException(
+                      "store " + store.directory() + " keeps no generation " + to
+                          + "; the kept ones, newest first: " + names(generations)));
+    }
+    if (current.isEmpty()) {
+      return generations.get(0); // ..data is broken: the newest kept set is the repair
+    }
+    int index = generations.indexOf(current.get());
+    if (index == generations.size() - 1) {
+      throw new HostpkiException(
+          "generation " + current.get().name() + " of store " + store.directory()
+              + " is the oldest kept one: there is none before it to roll back to. The kept"
+              + " ones, newest first: " + names(generations) + "; use --to to choose one");
+    }
+    return generations.get(index + 1);
+  }
+
+  private static String names(List<GenerationSummary> generations) {
+    return generations.stream()
+        .map(g -> g.name() + (g.current() ? " (current)" : ""))
+        .collect(Collectors.joining(", "));
+  }
+
+  private void printText(
+      StoreDirectory store, Switch done, Optional<Plan> next, Optional<String> unknown) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Rolled back store ").append(store.directory()).append(' ')
+        .append(done.from().map(f -> "from generation " + f.name() + " ")
+            .orElse("(no generation was current) "))
+        .append("to generation ").append(done.to().name()).append(", written ")
+        .append(HistoryCommand.WRITTEN.format(done.to().time())).append(".\n");
+    if (done.serverChanged()) {
+      sb.append("The server certificate changed: ")
+          .append(done.from().map(GenerationSummary::serverText).orElse("none")).append(" -> ")
+          .append(done.to().serverText()).append(".\n");
+      if (done.hooksRun() == 0) {
+        sb.append("No afterServerChange hooks are configured.\n");
+      } else {
+        sb.append("Ran ").append(done.hooksRun())
+            .append(done.hooksRun() == 1 ? " afterServerChange hook" : " afterServerChange hooks")
+            .append(done.hookFailure().isPresent() ? "; one failed (see below).\n" : ".\n");
+      }
+    } else {
+      sb.append("The server certificate is the same (").append(done.to().serverText())
+          .append("); no hooks ran.\n");
+    }
+    done.tidyUpWarning().ifPresent(w -> sb.append("warning: ").append(w).append('\n'));
+    if (next.isPresent() && next.get().isEmpty()) {
+      sb.append("The store matches the desired state: the next 'hostpki apply' changes nothing.\n");
+    } else if (next.isPresent()) {
+      sb.append("\nThe store no longer matches the desired state. Unless the desired state is")
+          .append(" changed first, the next 'hostpki apply -f ").append(file)
+          .append("' will re-apply it and make these changes:\n\n")
+          .append(new PlanText(color()).render(next.get()));
+    } else {
+      sb.append("Cannot tell what the next 'hostpki apply' would do: ").append(unknown.get())
+          .append('\n');
+    }
+    out().print(sb);
+    out().flush();
+  }
+
+  private void printJson(
+      StoreDirectory store, Switch done, Optional<Plan> next, Optional<String> unknown) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("rolledBack", true);
+    w.field("store", store.directory().toString());
+    w.name("from").value(done.from().map(GenerationSummary::name).orElse(null));
+    w.field("to", done.to().name());
+    w.field("serverChanged", done.serverChanged());
+    w.field("hooksRun", done.hooksRun());
+    w.name("serverSha256").value(done.to().server().map(f -> f.colonHex()).orElse(null));
+    w.name("hookFailure").value(done.hookFailure().map(Reconciler.HooksFailure::message)
+        .orElse(null));
+    w.name("warnings").beginArray();
+    done.tidyUpWarning().ifPresent(w::value);
+    unknown.ifPresent(u -> w.value("cannot tell what the next apply would do: " + u));
+    w.endArray();
+    w.name("nextApply");
+    if (next.isPresent()) {
+      w.json(PlanJson.render(next.get()));
+    } else {
+      w.value((String) null);
+    }
+    out().println(w.endObject());
+    out().flush();
+  }
+}

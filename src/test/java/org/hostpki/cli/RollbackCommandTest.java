@@ -1,0 +1,289 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Subject;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.store.StoreLock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code hostpki rollback} on real temporary directories. */
+class RollbackCommandTest {
+  private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "s3cret-pw");
+  private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
+  private static final String FIRST = "..2026_11_27_08_00_00.000000000";
+  private static final String SECOND = "..2026_11_27_09_00_00.000000000";
+
+  @TempDir Path dir;
+  private Path store;
+  private Path hookLog;
+  private Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+
+  @BeforeEach
+  void setUp() throws IOException {
+    store = dir.resolve("pki");
+    hookLog = dir.resolve("hook.log");
+    writeDesired("portal", "", "echo reload >> " + hookLog);
+  }
+
+  private void writeDesired(String hostname, String trust, String hook) throws IOException {
+    Files.writeString(
+        dir.resolve("host.yaml"),
+        String.join(
+            "\n",
+            "apiVersion: hostpki/v1",
+            "store:",
+            "  path: pki",
+            "  password: {env: HOSTPKI_PASSWORD}",
+            "host:",
+            "  detect: false",
+            "  hostname: " + hostname,
+            "  domain: example.com",
+            "  addresses: [192.0.2.10]",
+            trust,
+            "hooks:",
+            "  afterServerChange: [[sh, -c, \"" + hook + "\"]]",
+            ""));
+  }
+
+  private CliRun hostpki(String... args) {
+    return CliRun.run(dir, clock, ENV, args);
+  }
+
+  /** Applies, then moves the clock on an hour: generations FIRST, SECOND … */
+  private void apply() {
+    CliRun run = hostpki("apply", "-f", "host.yaml");
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    clock = Clock.offset(clock, Duration.ofHours(1));
+  }
+
+  /** Two generations with different server certificates (the host was renamed); hook log reset. */
+  private void applyTwiceRenamingTheHost() throws IOException {
+    apply();
+    writeDesired("portal2", "", "echo reload >> " + hookLog);
+    apply();
+    Files.deleteIfExists(hookLog);
+  }
+
+  private String current() throws IOException {
+    return store.resolve("..data").toRealPath().getFileName().toString();
+  }
+
+  private byte[] serverCertificateOf(String generation) throws IOException {
+    return Files.readAllBytes(store.resolve(generation).resolve("server.crt"));
+  }
+
+  private List<String> hookRuns() throws IOException {
+    return Files.exists(hookLog) ? Files.readAllLines(hookLog) : List.of();
+  }
+
+  @Test
+  void testRollback_goesBackToThePreviousGenerationAndRunsTheHooks() throws IOException {
+    applyTwiceRenamingTheHost();
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(current()).isEqualTo(FIRST);
+    assertThat(Files.readAllBytes(store.resolve("server.crt")))
+        .isEqualTo(serverCertificateOf(FIRST));
+    assertThat(hookRuns()).containsExactly("reload");
+    assertThat(run.out)
+        .contains(
+            "Rolled back store " + store + " from generation " + SECOND + " to generation "
+                + FIRST + ", written 2026-11-27 08:00:00 UTC.",
+            "The server certificate changed: sha256 ",
+            "Ran 1 afterServerChange hook.");
+  }
+
+  @Test
+  void testRollback_saysWhatTheNextApplyWouldRedo() throws IOException {
+    applyTwiceRenamingTheHost();
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml");
+
+    assertThat(run.out)
+        .contains(
+            "Unless the desired state is changed first, the next 'hostpki apply -f host.yaml'"
+                + " will re-apply it and make these changes:",
+            "~ server",
+            "name portal2.example.com added",
+            "Plan: 0 to create, 1 to replace");
+  }
+
+  @Test
+  void testRollback_thenApplyReappliesTheDesiredState() throws IOException {
+    applyTwiceRenamingTheHost();
+    assertThat(hostpki("rollback", "-f", "host.yaml").exitCode).isZero();
+
+    apply();
+
+    assertThat(current()).isEqualTo("..2026_11_27_10_00_00.000000000");
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isZero();
+  }
+
+  @Test
+  void testRollback_toANamedGenerationGoesForwardAgainAndSaysNothingIsLeftToDo()
+      throws IOException {
+    applyTwiceRenamingTheHost();
+    assertThat(hostpki("rollback", "-f", "host.yaml").exitCode).isZero();
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml", "--to", SECOND);
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(current()).isEqualTo(SECOND);
+    assertThat(run.out)
+        .contains("The store matches the desired state: the next 'hostpki apply' changes nothing.");
+  }
+
+  @Test
+  void testRollback_acceptsTheGenerationNameWithoutItsLeadingDots() throws IOException {
+    applyTwiceRenamingTheHost();
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml", "--to", FIRST.substring(2));
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(current()).isEqualTo(FIRST);
+  }
+
+  @Test
+  void testRollback_sameServerCertificateRunsNoHooks() throws Exception {
+    apply();
+    Path trusted = Files.createDirectories(dir.resolve("trusted.d"));
+    SecureRandom random = new SecureRandom();
+    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), random);
+    Files.writeString(
+        trusted.resolve("ldap.pem"),
+        new CertificateIssuer(random)
+            .selfSignedCa(Subject.commonName("LDAP CA"), key, T0, Duration.ofDays(30)).pem());
+    writeDesired("portal", "trust: {directories: [trusted.d]}", "echo reload >> " + hookLog);
+    apply();
+    Files.deleteIfExists(hookLog);
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(current()).isEqualTo(FIRST);
+    assertThat(run.out).contains("The server certificate is the same", "no hooks ran");
+    assertThat(hookRuns()).isEmpty();
+    assertThat(store.resolve("trust")).doesNotExist();
+  }
+
+  @Test
+  void testRollback_unknownGenerationIsAnErrorListingTheKeptOnes() throws IOException {
+    applyTwiceRenamingTheHost();
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml", "--to", "..2020_01_01_00_00_00.000000000");
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.err)
+        .contains(
+            "keeps no generation ..2020_01_01_00_00_00.000000000",
+            "the kept ones, newest first: " + SECOND + " (current), " + FIRST);
+    assertThat(current()).isEqualTo(SECOND);
+    assertThat(hookRuns()).isEmpty();
+  }
+
+  @Test
+  void testRollback_oldestGenerationHasNoneBeforeIt() throws IOException {
+    apply();
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml");
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.err).contains("is the oldest kept one: there is none before it");
+    assertThat(current()).isEqualTo(FIRST);
+  }
+
+  @Test
+  void testRollback_storeNeverWrittenIsAnErrorAndCreatesNothing() {
+    CliRun run = hostpki("rollback", "-f", "host.yaml");
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.err).contains("has no generations to roll back to");
+    assertThat(store).doesNotExist();
+  }
+
+  @Test
+  void testRollback_currentGenerationAsTargetDoesNothing() throws IOException {
+    applyTwiceRenamingTheHost();
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml", "--to", SECOND);
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out).contains("Generation " + SECOND + " is already current; nothing to do.");
+    assertThat(hookRuns()).isEmpty();
+  }
+
+  @Test
+  void testRollback_lockedStoreIsRefusedAndUnchanged() throws IOException {
+    applyTwiceRenamingTheHost();
+    StoreLock held = StoreLock.acquire(store, Duration.ZERO, "hostpki apply (test)");
+    CliRun run;
+    try {
+      run = hostpki("rollback", "-f", "host.yaml");
+    } finally {
+      held.close();
+    }
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.err).contains("is locked by", "hostpki apply (test)");
+    assertThat(current()).isEqualTo(SECOND);
+  }
+
+  @Test
+  void testRollback_failingHookIsAnErrorAfterTheSwitch() throws IOException {
+    applyTwiceRenamingTheHost();
+    writeDesired("portal2", "", "exit 3");
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml");
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.err).contains("exited with status 3", "the store was rolled back to generation "
+        + FIRST);
+    assertThat(current()).isEqualTo(FIRST);
+  }
+
+  @Test
+  void testRollback_jsonReportsTheSwitchAndTheNextApplysPlan() throws Exception {
+    applyTwiceRenamingTheHost();
+
+    CliRun run = hostpki("rollback", "-f", "host.yaml", "--output", "json");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    JsonNode root = JsonMapper.builder().build().readTree(run.out);
+    assertThat(root.get("rolledBack").asBoolean()).isTrue();
+    assertThat(root.get("from").asString()).isEqualTo(SECOND);
+    assertThat(root.get("to").asString()).isEqualTo(FIRST);
+    assertThat(root.get("serverChanged").asBoolean()).isTrue();
+    assertThat(root.get("hooksRun").asInt()).isEqualTo(1);
+    assertThat(root.get("nextApply").get("changes_pending").asBoolean()).isTrue();
+    assertThat(root.get("nextApply").get("changes").get(0).get("address").asString())
+        .isEqualTo("server");
+  }
+
+  /** ({@code hostpki rollback --help} prints the same, through the store commands' help option.) */
+  @Test
+  void testHelp_showsAnExample() {
+    CliRun run = hostpki("help", "rollback");
+
+    assertThat(run.exitCode).isZero();
+    assertThat(run.out).contains("Examples:", "hostpki rollback -f /etc/hostpki/host.yaml");
+  }
+}

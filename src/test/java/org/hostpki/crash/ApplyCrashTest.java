@@ -1,0 +1,249 @@
+package org.hostpki.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.hostpki.model.CaSpec;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.PasswordSource;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreSpec;
+import org.hostpki.model.Subject;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.store.StoreDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Crash safety of apply, proven by enumeration: for each scenario the apply is run once cleanly
+ * to number its mutating file-system operations (1 to N), then again from a fresh copy of the old
+ * store with operation k failing, for each k, in each {@link FailureMode}: an I/O error the code
+ * sees, a power cut that keeps everything done so far, and a power cut that loses everything not
+ * synced. After each run the store must read as exactly the old set or a converged new one —
+ * the old one exactly up to the rename over {@code ..data} (with the lossy power cut: up to the
+ * sync of the store directory after it), the new one after — and a following apply must succeed.
+ * See {@link CrashEnumerator} for the checks and {@link WriteBackCache} for the power-cut model.
+ *
+ * <p>The small scenarios enumerate every operation. The trust scenario (1,000 trusted
+ * certificates, some changed, added and removed) makes over 3,000 operations, most of them
+ * writing and syncing one trusted certificate after another; it enumerates every operation of the
+ * critical window in every mode — from {@value #WINDOW_MARGIN} operations before the first one on
+ * {@code ..data_tmp} to the end, which covers the last file syncs, the directory syncs, the rename
+ * of the generation, the links, the commit and the tidy-up — and elsewhere a deterministic sample
+ * of {@value #SAMPLES} evenly spaced operations, each in one mode, the modes taken in turn.
+ */
+class ApplyCrashTest {
+  private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
+  private static final int TRUSTED = 1000;
+  private static final int TRUST_CHANGES = 10;
+  static final int WINDOW_MARGIN = 16;
+  static final int SAMPLES = 9;
+
+  /** Self-signed certificates to trust: 1,000 and some spare for changes and additions. */
+  private static List<Certificate> certificates;
+
+  private final FileSystem inputs = Disks.newDisk();
+  private final Path oldStore = inputs.getPath("/var/lib/hostpki");
+
+  @BeforeAll
+  static void makeCertificates() {
+    SecureRandom random = new SecureRandom();
+    // One key for all: only the certificates' subjects and fingerprints matter here.
+    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), random);
+    CertificateIssuer issuer = new CertificateIssuer(random);
+    certificates = new ArrayList<>();
+    for (int i = 0; i < TRUSTED + 2 * TRUST_CHANGES; i++) {
+      certificates.add(
+          issuer.selfSignedCa(Subject.commonName("Trusted " + i), key, T0, Duration.ofDays(800)));
+    }
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    inputs.close();
+  }
+
+  @Test
+  void testApply_freshStoreIsEmptyOrCompleteAfterAFailureAtAnyOperation() {
+    HostIdentity host = identity("portal", "192.0.2.10");
+
+    CrashEnumerator enumerator =
+        new CrashEnumerator(
+            new CrashScenario("fresh store", oldStore,
+                store -> desired(store, false, CaSpec.defaults(), TrustSpec.defaults()),
+                host, Set.of(), T0));
+
+    assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
+        .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  @Test
+  void testApply_serverReissueAndPruneAreOldOrNewAfterAFailureAtAnyOperation() {
+    // A full history, so that the apply also prunes the oldest generation.
+    for (int i = 1; i <= StoreDirectory.KEPT_GENERATIONS; i++) {
+      applyOld(desired(oldStore, false, CaSpec.defaults(), TrustSpec.defaults()),
+          identity("portal", "192.0.2." + i), T0.plus(Duration.ofDays(i)));
+    }
+    HostIdentity moved = identity("portal", "192.0.2.99");
+
+    CrashEnumerator enumerator =
+        new CrashEnumerator(
+            new CrashScenario("server re-issue (host identity changed)", oldStore,
+                store -> desired(store, false, CaSpec.defaults(), TrustSpec.defaults()),
+                moved, Set.of(), T0.plus(Duration.ofDays(10))));
+
+    assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
+        .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  @Test
+  void testApply_caReplacementIsOldOrNewAfterAFailureAtAnyOperation() {
+    HostIdentity host = identity("portal", "192.0.2.10");
+    applyOld(desired(oldStore, false, CaSpec.defaults(), TrustSpec.defaults()), host, T0);
+    CaSpec renamed =
+        new CaSpec(
+            Optional.of(Subject.commonName("Example Portal CA")),
+            KeySpec.defaultSpec(),
+            CaSpec.DEFAULT_VALIDITY,
+            CaSpec.DEFAULT_RENEW_BEFORE,
+            Optional.empty(),
+            Optional.empty());
+
+    CrashEnumerator enumerator =
+        new CrashEnumerator(
+            new CrashScenario("CA replaced (subject changed)", oldStore,
+                store -> desired(store, false, renamed, TrustSpec.defaults()),
+                host, Set.of(), T0.plus(Duration.ofDays(1))));
+
+    assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
+        .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  @Test
+  void testApply_thousandTrustChangesAreOldOrNewAfterAFailureInTheCommitWindow()
+      throws IOException {
+    HostIdentity host = identity("portal", "192.0.2.10");
+    // Before: c0000 … c0999. After: c0000 … c0009 removed, c0010 … c0019 changed, c1000 …
+    // c1009 added: still 1,000 entries.
+    Path before = trustDirectory("trusted-before", 0, TRUSTED, 0, 0);
+    Path after =
+        trustDirectory("trusted-after", TRUST_CHANGES, TRUSTED + TRUST_CHANGES, TRUST_CHANGES,
+            2 * TRUST_CHANGES);
+    applyOld(desired(oldStore, false, CaSpec.defaults(), trust(before)), host, T0);
+
+    CrashEnumerator enumerator =
+        new CrashEnumerator(
+            new CrashScenario("1,000 trusted certificates changed", oldStore,
+                store -> desired(store, false, CaSpec.defaults(), trust(after)),
+                host, Set.of(), T0.plus(Duration.ofDays(1))));
+    int n = enumerator.cleanRun().size();
+    int windowStart = firstOperationOnDataTmp(enumerator) - WINDOW_MARGIN;
+    Map<FailureMode, SortedSet<Integer>> operations = new EnumMap<>(FailureMode.class);
+    for (FailureMode mode : FailureMode.values()) {
+      operations.put(mode, new TreeSet<>());
+      IntStream.rangeClosed(windowStart, n).forEach(operations.get(mode)::add);
+    }
+    for (int i = 0; i < SAMPLES; i++) {
+      int k = 1 + i * (windowStart - 1) / SAMPLES;
+      operations.get(FailureMode.values()[i % 3]).add(k);
+    }
+
+    assertThat(n).isGreaterThan(3 * TRUSTED);
+    assertThat(enumerator.crashAtEach(operations))
+        .isEqualTo(3 * (n - windowStart + 1) + SAMPLES);
+  }
+
+  private static Map<FailureMode, List<Integer>> everyOperationInEveryMode(
+      CrashEnumerator enumerator) {
+    List<Integer> all =
+        IntStream.rangeClosed(1, enumerator.cleanRun().size()).boxed().toList();
+    Map<FailureMode, List<Integer>> operations = new EnumMap<>(FailureMode.class);
+    for (FailureMode mode : FailureMode.values()) {
+      operations.put(mode, all);
+    }
+    return operations;
+  }
+
+  private static int firstOperationOnDataTmp(CrashEnumerator enumerator) {
+    return enumerator.cleanRun().stream()
+        .filter(op -> op.path().getFileName().toString().equals("..data_tmp"))
+        .mapToInt(FileOperation::index)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static void applyOld(DesiredState desired, HostIdentity host, Instant at) {
+    CrashScenario.reconciler(host, at)
+        .apply(desired, Set.of(), Optional.empty(), Duration.ZERO);
+  }
+
+  private static HostIdentity identity(String name, String... addresses) {
+    return new HostIdentity(
+        name,
+        Optional.of("example.com"),
+        List.of(addresses).stream().map(a -> IpAddresses.parse(a).orElseThrow()).toList());
+  }
+
+  /** @param pkcs12 with a store password, so that the store also has its PKCS#12 files */
+  private DesiredState desired(Path store, boolean pkcs12, CaSpec ca, TrustSpec trust) {
+    return new DesiredState(
+        inputs.getPath("/etc/hostpki/host.yaml"),
+        new StoreSpec(
+            store,
+            pkcs12
+                ? Optional.of(new PasswordSource.Env(CrashScenario.PASSWORD_VARIABLE))
+                : Optional.empty(),
+            Pkcs12Profile.LEGACY),
+        HostSpec.defaults(),
+        ca,
+        ServerSpec.defaults(),
+        trust,
+        HooksSpec.none());
+  }
+
+  /**
+   * A trust directory with {@code cFROM.pem} … {@code cTO-1.pem}; those from {@code changedFrom}
+   * to {@code changedTo} hold a different certificate than the same name elsewhere.
+   */
+  private Path trustDirectory(String name, int from, int to, int changedFrom, int changedTo)
+      throws IOException {
+    Path dir = inputs.getPath("/etc/hostpki", name);
+    Files.createDirectories(dir);
+    for (int i = from; i < to; i++) {
+      boolean changed = i >= changedFrom && i < changedTo;
+      Certificate certificate =
+          certificates.get(changed ? TRUSTED + TRUST_CHANGES + (i - changedFrom) : i);
+      Files.writeString(dir.resolve(String.format("c%04d.pem", i)), certificate.pem());
+    }
+    return dir;
+  }
+
+  private static TrustSpec trust(Path directory) {
+    return new TrustSpec(true, false, List.of(), List.of(directory));
+  }
+}

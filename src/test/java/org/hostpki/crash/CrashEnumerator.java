@@ -1,0 +1,305 @@
+package org.hostpki.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.model.DesiredState;
+import org.hostpki.plan.Plan;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreSnapshot;
+
+/**
+ * Interrupts one apply at a chosen file-system operation, on a fresh copy of the old store, and
+ * checks what is left on the underlying file system:
+ *
+ * <ol>
+ *   <li>the store reads ({@link StoreDirectory#read()} succeeds);
+ *   <li>it is exactly the old set (every file byte for byte) or a new one: a complete set the
+ *       planner finds converged for the desired state (new keys are random, so "new" cannot be
+ *       compared byte for byte); anything else is a mixed state and fails the test;
+ *   <li>a following apply without failures succeeds (apply itself checks that what it wrote is
+ *       converged), and every visible name of the current set is the link through {@code
+ *       ..data}.
+ * </ol>
+ */
+final class CrashEnumerator {
+  /** Which set the store read as after the interruption. */
+  enum Outcome {
+    OLD,
+    NEW
+  }
+
+  /** Runs at a time: each has its own disks, so they are independent. */
+  private static final int PARALLEL_RUNS = 2;
+
+  private final CrashScenario scenario;
+  private final StoreSnapshot old;
+  private final String storePath;
+  private volatile List<FileOperation> cleanRun;
+
+  CrashEnumerator(CrashScenario scenario) {
+    this.scenario = scenario;
+    this.storePath = scenario.oldStore().toString();
+    this.old = storeAt(scenario.oldStore()).read();
+  }
+
+  /**
+   * Applies without failure on a copy of the old store, checks that it converges, and returns the
+   * operations it made: the ones to fail in turn.
+   */
+  synchronized List<FileOperation> cleanRun() {
+    if (cleanRun == null) {
+      try (FileSystem disk = Disks.newDisk()) {
+        FaultInjector recorder = FaultInjector.recording();
+        Path faultyStore = copyOfOldStore(disk, recorder);
+        scenario.reconciler().apply(desired(faultyStore), scenario.replace(), Optional.empty(),
+            Duration.ZERO);
+        Path store = disk.getPath(storePath);
+        assertThat(plan(store).isEmpty()).as("%s: a clean apply converges", scenario.name())
+            .isTrue();
+        // What apply reported done must survive a power cut that loses everything not synced.
+        recorder.cutPower();
+        assertThat(plan(store).isEmpty())
+            .as("%s: converged after a power cut that follows the apply", scenario.name())
+            .isTrue();
+        assertThat(sameFiles(storeAt(store).read().files(), old.files()))
+            .as("%s: the apply changes the store", scenario.name())
+            .isFalse();
+        cleanRun = recorder.operations();
+        assertThat(recorder.count()).isEqualTo(cleanRun.size());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return cleanRun;
+  }
+
+  /** The number of the commit: the rename of {@code ..data_tmp} over {@code ..data}. */
+  int commitOperation() {
+    return cleanRun().stream()
+        .filter(op -> op.kind() == FileOperation.Kind.MOVE
+            && op.target().getFileName().toString().equals("..data"))
+        .mapToInt(FileOperation::index)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(scenario.name() + ": no rename over ..data"));
+  }
+
+  /**
+   * The number of the first sync of the store directory after the commit: from then on the new
+   * set survives a power cut that loses what is not synced.
+   */
+  int durableCommitOperation() {
+    int commit = commitOperation();
+    return cleanRun().stream()
+        .filter(op -> op.index() > commit && op.kind() == FileOperation.Kind.FORCE
+            && op.path().toString().equals(storePath))
+        .mapToInt(FileOperation::index)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(scenario.name() + ": no sync after the commit"));
+  }
+
+  /**
+   * Which set a failure at operation {@code k} must leave: one commit point, nothing between. An
+   * I/O error the apply sees must leave what it reports: a failed apply (exit 1) has changed
+   * nothing, a successful one (it coped, as {@code mkdir -p} does with a missing parent; or the
+   * error came after the commit, in the tidy-up) has made the new set.
+   */
+  Outcome expected(int k, FailureMode mode, boolean applySucceeded) {
+    if (mode == FailureMode.ERROR) {
+      return applySucceeded ? Outcome.NEW : Outcome.OLD;
+    }
+    int last =
+        mode == FailureMode.POWER_CUT_LOSING_UNSYNCED
+            ? durableCommitOperation()
+            : commitOperation();
+    return k <= last ? Outcome.OLD : Outcome.NEW;
+  }
+
+  /**
+   * Interrupts the apply at each of the given operations in each given mode, two runs at a time,
+   * and checks each outcome against {@link #expected}.
+   *
+   * @return how many runs were made
+   */
+  int crashAtEach(Map<FailureMode, ? extends Collection<Integer>> operations) {
+    cleanRun();
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_RUNS);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      operations.forEach(
+          (mode, ks) -> {
+            for (int k : ks) {
+              runs.add(
+                  pool.submit(
+                      () -> {
+                        Run run = crashAt(k, mode);
+                        assertThat(run.outcome())
+                            .as("%s: %s at %s%s", scenario.name(), mode, cleanRun.get(k - 1),
+                                run.failure().map(f -> " (apply said: " + f + ")")
+                                    .orElse(" (apply reported success)"))
+                            .isEqualTo(expected(k, mode, run.failure().isEmpty()));
+                      }));
+            }
+          });
+      for (Future<?> run : runs) {
+        await(run);
+      }
+      return runs.size();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void await(Future<?> run) {
+    try {
+      run.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * What one interrupted apply left.
+   *
+   * @param failure what the interrupted apply reported, if it failed
+   */
+  record Run(Outcome outcome, Optional<String> failure) {}
+
+  /** Runs the apply with operation {@code k} failing as {@code mode} says, and checks the store. */
+  Run crashAt(int k, FailureMode mode) {
+    try (FileSystem disk = Disks.newDisk()) {
+      FaultInjector injector = FaultInjector.failingAt(k, mode);
+      Path faultyStore = copyOfOldStore(disk, injector);
+      RuntimeException failure = null;
+      try {
+        scenario.reconciler().apply(desired(faultyStore), scenario.replace(), Optional.empty(),
+            Duration.ZERO);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      String where = where(k, mode, failure);
+      assertThat(injector.fired()).as("%s: the failure was reached", where).isTrue();
+      return new Run(
+          check(disk.getPath(storePath), where),
+          Optional.ofNullable(failure).map(RuntimeException::getMessage));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Outcome check(Path store, String where) {
+    StoreSnapshot after;
+    try {
+      after = storeAt(store).read();
+    } catch (RuntimeException e) {
+      throw new AssertionError(where + ": the store does not read: " + e.getMessage(), e);
+    }
+    boolean isOld = sameFiles(after.files(), old.files());
+    // The following apply plans from what the crash left (an empty plan: a converged new set),
+    // and itself refuses to return unless the store it wrote is converged.
+    Reconciler.Result following;
+    try {
+      following =
+          scenario.reconciler().apply(desired(store), Set.of(), Optional.empty(), Duration.ZERO);
+    } catch (RuntimeException e) {
+      throw new AssertionError(where + ": the following apply fails: " + e.getMessage(), e);
+    }
+    if (!isOld && !following.plan().isEmpty()) {
+      fail("%s: MIXED STATE: the store is neither the old set nor a converged new one; still"
+          + " to do: %s", where, describe(following.plan()));
+    }
+    assertVisibleLinks(store, where);
+    return isOld ? Outcome.OLD : Outcome.NEW;
+  }
+
+  /** Every top-level name of the current set is there for services to open, through ..data. */
+  private void assertVisibleLinks(Path store, String where) {
+    StoreSnapshot current = storeAt(store).read();
+    for (String name : current.files().keySet()) {
+      String top = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
+      Path visible = store.resolve(top);
+      try {
+        assertThat(Files.isSymbolicLink(visible)).as("%s: %s is a link", where, visible).isTrue();
+        assertThat(Files.readSymbolicLink(visible).toString())
+            .as("%s: %s", where, visible).isEqualTo("..data/" + top);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      assertThat(Files.exists(store.resolve(name))).as("%s: %s resolves", where, name).isTrue();
+    }
+  }
+
+  private String where(int k, FailureMode mode, RuntimeException failure) {
+    String operation =
+        cleanRun != null && k <= cleanRun.size() ? cleanRun.get(k - 1).toString() : "#" + k;
+    return scenario.name() + ", " + mode + " at " + operation
+        + (failure == null ? " (the apply reported success)" : " (the apply said: "
+            + failure.getMessage() + ")");
+  }
+
+  private Path copyOfOldStore(FileSystem disk, FaultInjector injector) throws IOException {
+    TreeCopy.copy(scenario.oldStore(), disk.getPath(storePath));
+    return new FaultyFileSystem(disk, injector).getPath(storePath);
+  }
+
+  private DesiredState desired(Path store) {
+    return scenario.desired().apply(store);
+  }
+
+  private Plan plan(Path store) {
+    return scenario.reconciler().plan(desired(store), Set.of()).plan();
+  }
+
+  private StoreDirectory storeAt(Path store) {
+    return new StoreDirectory(store, Clock.fixed(scenario.now(), ZoneOffset.UTC));
+  }
+
+  private static boolean sameFiles(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, byte[]> e : a.entrySet()) {
+      if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String describe(Plan plan) {
+    return plan.changes().stream()
+        .map(c -> c.address() + " " + c.action().word() + " (" + c.reasonText() + ")")
+        .collect(Collectors.joining("; "));
+  }
+}
