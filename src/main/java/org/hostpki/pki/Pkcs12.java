@@ -80,11 +80,20 @@ import org.hostpki.model.Pkcs12Profile;
  * a trustedCertEntry (Oracle's 2.16.840.1.113894.746875.1.1 = anyExtendedKeyUsage). The JDK
  * compares aliases ignoring case, so aliases differing only in case are refused.
  *
- * <p>JCA is needed for PBES2 only; each call creates its own {@link BouncyCastleProvider} and
- * passes it explicitly.
+ * <p>JCA is needed for PBES2 only; one {@link BouncyCastleProvider} instance, made on first use
+ * and never registered with {@code Security}, is passed explicitly.
  */
 public final class Pkcs12 {
   private Pkcs12() {}
+
+  /**
+   * The provider for PBES2, made once: building one costs tens of milliseconds, and a trust store
+   * of many entries or a test that enumerates crashes would pay that on every read and write. It
+   * is never changed after construction.
+   */
+  private static final class JcaProvider {
+    static final Provider INSTANCE = new BouncyCastleProvider();
+  }
 
   /** PBKDF2 and MAC iterations of the modern profile: the JDK's default. */
   public static final int MODERN_ITERATIONS = 10_000;
@@ -119,7 +128,7 @@ public final class Pkcs12 {
     if (!key.matches(chain.get(0))) {
       throw new IllegalArgumentException("the chain's first certificate does not certify the key");
     }
-    Provider provider = new BouncyCastleProvider();
+    Provider provider = JcaProvider.INSTANCE;
     // OpenSSL's choice of localKeyId: SHA-1 of the leaf certificate.
     DEROctetString localKeyId = new DEROctetString(sha1(chain.get(0).derUnsafe()));
     PKCS12SafeBag[] certificates = new PKCS12SafeBag[chain.size()];
@@ -172,7 +181,7 @@ public final class Pkcs12 {
       }
       bags[i++] = certificateBag(entry.getValue(), friendlyName(entry.getKey()), trusted);
     }
-    Provider provider = new BouncyCastleProvider();
+    Provider provider = JcaProvider.INSTANCE;
     try {
       return new PKCS12PfxPduBuilder()
           .addEncryptedData(encryptor(profile, password, random, provider), bags)
@@ -211,7 +220,7 @@ public final class Pkcs12 {
       throw new InvalidMaterialException("is not a PKCS#12 file: " + Der.reason(e), e);
     }
     boolean macChecked = checkMac(pfx, password);
-    Provider provider = new BouncyCastleProvider();
+    Provider provider = JcaProvider.INSTANCE;
     InputDecryptorProvider decryptor =
         new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(provider).build(password);
     List<AlgorithmIdentifier> encryptions = new ArrayList<>();

@@ -7,8 +7,8 @@
  *
  * <ul>
  *   <li>BouncyCastle's lightweight API is used wherever it suffices. Where JCA is unavoidable
- *       (PBES2 encryption in PKCS#12) a {@code BouncyCastleProvider} instance is created for the
- *       operation and passed explicitly; nothing is installed with {@code Security.addProvider}.
+ *       (PBES2 encryption in PKCS#12) one {@code BouncyCastleProvider} instance, made on first use,
+ *       is passed explicitly; nothing is installed with {@code Security.addProvider}.
  *   <li>Randomness and time are always passed in ({@link java.security.SecureRandom}, {@link
  *       java.time.Instant}); nothing here reads the clock.
  *   <li>Input a user can get wrong (a file's bytes, a password) fails with a checked {@link
