@@ -21,7 +21,7 @@ set -euo pipefail
 
 summary=""
 if [ "${1:-}" = "-o" ]; then
-  summary=$2
+  summary=$(realpath -m -- "$2")
   shift 2
 fi
 sizes=("$@")
