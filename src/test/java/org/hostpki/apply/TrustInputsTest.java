@@ -1,0 +1,295 @@
+package org.hostpki.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.SourcePosition;
+import org.hostpki.model.Subject;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.model.TrustedCertificateSource;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.CertificationRequest;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** Reading the declared trusted certificates from files, inline PEM and directories, on Jimfs. */
+class TrustInputsTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final KeyMaterial KEY = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
+
+  private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
+  private final Path etc = fs.getPath("/etc/hostpki");
+  private final Path yaml = etc.resolve("host.yaml");
+  private final TrustInputs inputs = new TrustInputs();
+
+  @AfterEach
+  void close() throws IOException {
+    fs.close();
+  }
+
+  private static Certificate root(String cn) {
+    return new CertificateIssuer(RANDOM).selfSignedCa(Subject.commonName(cn), KEY, NOW, Duration.ofDays(400));
+  }
+
+  private Path write(String name, byte[] content) throws IOException {
+    Path file = etc.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.write(file, content);
+    return file;
+  }
+
+  private Path writePem(String name, Certificate... certificates) throws IOException {
+    return write(name, Pem.certificates(List.of(certificates)).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private TrustedCertificateSource fromFile(String name, Path file, int line) {
+    return new TrustedCertificateSource(
+        name, new TrustedCertificateSource.Content.FromFile(file), new SourcePosition(yaml, line, 7));
+  }
+
+  private TrustedCertificateSource inline(String name, String pem, int line) {
+    return new TrustedCertificateSource(
+        name, new TrustedCertificateSource.Content.Inline(pem), new SourcePosition(yaml, line, 7));
+  }
+
+  private static TrustSpec spec(List<TrustedCertificateSource> certificates, Path... directories) {
+    return new TrustSpec(true, false, certificates, List.of(directories));
+  }
+
+  private SortedMap<String, Certificate> read(List<TrustedCertificateSource> certificates, Path... directories) {
+    return inputs.read(spec(certificates, directories));
+  }
+
+  @Test
+  void testRead_inlinePemIsTrustedUnderItsName() {
+    Certificate switchCa = root("Switch CA");
+
+    SortedMap<String, Certificate> read = read(List.of(inline("switch", switchCa.pem(), 4)));
+
+    assertThat(read).containsExactly(Map.entry("switch", switchCa));
+  }
+
+  @Test
+  void testRead_fileWithSeveralCertificatesGivesNameThenName2Name3InFileOrder() throws IOException {
+    Certificate a = root("A");
+    Certificate b = root("B");
+    Certificate c = root("C");
+    Path file = writePem("trusted/chain.pem", a, b, c);
+
+    SortedMap<String, Certificate> read = read(List.of(fromFile("partner", file, 4)));
+
+    assertThat(read.keySet()).containsExactly("partner", "partner-2", "partner-3");
+    assertThat(read.values()).containsExactly(a, b, c);
+  }
+
+  @Test
+  void testRead_derFileIsReadByContent() throws IOException {
+    Certificate bmc = root("BMC");
+    Path file = write("trusted/bmc.pem", bmc.der());
+
+    assertThat(read(List.of(fromFile("bmc", file, 4)))).containsEntry("bmc", bmc);
+  }
+
+  @Test
+  void testRead_directoryTakesPemCrtAndCerFilesInAnyCaseAndSkipsTheRest() throws IOException {
+    Certificate a = root("A");
+    Certificate b = root("B");
+    Certificate c = root("C");
+    Certificate d = root("D");
+    writePem("trusted.d/a.pem", a);
+    write("trusted.d/b.crt", b.der());
+    writePem("trusted.d/c.cer", c);
+    writePem("trusted.d/d.PEM", d);
+    writePem("trusted.d/.hidden.pem", root("Hidden"));
+    writePem("trusted.d/notes.txt", root("Text"));
+    writePem("trusted.d/old.pem.bak", root("Backup"));
+
+    SortedMap<String, Certificate> read = read(List.of(), etc.resolve("trusted.d"));
+
+    assertThat(read.keySet()).containsExactly("a", "b", "c", "d");
+    assertThat(read.values()).containsExactly(a, b, c, d);
+  }
+
+  @Test
+  void testRead_directoryEntryNameDropsOnlyTheLastExtension() throws IOException {
+    writePem("trusted.d/ldap.example.com.pem", root("LDAP"));
+
+    assertThat(read(List.of(), etc.resolve("trusted.d")).keySet()).containsExactly("ldap.example.com");
+  }
+
+  @Test
+  void testRead_directoryFileWithSeveralCertificatesGivesNumberedNames() throws IOException {
+    writePem("trusted.d/bundle.crt", root("One"), root("Two"));
+
+    assertThat(read(List.of(), etc.resolve("trusted.d")).keySet()).containsExactly("bundle", "bundle-2");
+  }
+
+  @Test
+  void testRead_fileNameThatIsNoValidEntryNameIsAnErrorNamingTheFile() throws IOException {
+    Path file = writePem("trusted.d/my ca.pem", root("Spaced"));
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("trusted.d")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("rename the file");
+  }
+
+  @Test
+  void testRead_privateKeyInADirectoryIsAnErrorNamingTheFile() throws IOException {
+    writePem("trusted.d/good.pem", root("Good"));
+    Path key = write("trusted.d/server.pem", KEY.pkcs8Pem());
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("trusted.d")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(key.toString())
+        .hasMessageContaining("PRIVATE KEY");
+  }
+
+  @Test
+  void testRead_emptyFileIsAnErrorNamingTheFile() throws IOException {
+    Path empty = write("trusted.d/empty.crt", new byte[0]);
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("trusted.d")))
+        .hasMessageContaining(empty.toString())
+        .hasMessageContaining("empty");
+  }
+
+  @Test
+  void testRead_garbageIsAnErrorNamingTheFile() throws IOException {
+    Path garbage = write("trusted.d/garbage.cer", new byte[] {0x01, 0x02, (byte) 0xfe, 0x00});
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("trusted.d")))
+        .hasMessageContaining(garbage.toString())
+        .hasMessageContaining("neither PEM text nor a DER certificate");
+  }
+
+  @Test
+  void testRead_certificateRequestIsAnErrorNamingTheFile() throws IOException {
+    byte[] csr =
+        CertificationRequest.create(Subject.commonName("x.example.com"), List.of("x.example.com"), List.of(), false, KEY);
+    Path file = write("trusted/request.pem", csr);
+
+    assertThatThrownBy(() -> read(List.of(fromFile("request", file, 9))))
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("CERTIFICATE REQUEST, not a CERTIFICATE");
+  }
+
+  @Test
+  void testRead_inlinePemWithAKeyIsAnErrorNamingTheDeclaration() {
+    String pem = root("Inline").pem() + new String(KEY.pkcs8Pem(), StandardCharsets.US_ASCII);
+
+    assertThatThrownBy(() -> read(List.of(inline("switch", pem, 12))))
+        .hasMessageContaining(yaml + ":12:7 (inline pem)")
+        .hasMessageContaining("PRIVATE KEY");
+  }
+
+  @Test
+  void testRead_missingFileNamesTheDeclarationAndTheFile() {
+    Path missing = etc.resolve("trusted/missing.pem");
+
+    assertThatThrownBy(() -> read(List.of(fromFile("ldap", missing, 5))))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(yaml + ":5:7")
+        .hasMessageContaining(missing + " does not exist");
+  }
+
+  @Test
+  void testRead_missingDirectoryIsAnErrorWithTheFix() {
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("nowhere.d")))
+        .hasMessageContaining(etc.resolve("nowhere.d") + " does not exist")
+        .hasMessageContaining("trust.directories");
+  }
+
+  @Test
+  void testRead_nameClashBetweenADeclaredFileAndADirectoryNamesBothPlaces() throws IOException {
+    Path declared = writePem("trusted/partner.pem", root("One"));
+    Path inDirectory = writePem("trusted.d/partner.crt", root("Two"));
+
+    assertThatThrownBy(() -> read(List.of(fromFile("partner", declared, 6)), etc.resolve("trusted.d")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("'partner' is declared twice")
+        .hasMessageContaining(yaml + ":6:7 (" + declared + ")")
+        .hasMessageContaining(inDirectory.toString());
+  }
+
+  @Test
+  void testRead_sameNameUnderTwoExtensionsInOneDirectoryNamesBothFiles() throws IOException {
+    Path pem = writePem("trusted.d/ldap.pem", root("One"));
+    Path crt = writePem("trusted.d/ldap.crt", root("Two"));
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("trusted.d")))
+        .hasMessageContaining(pem.toString())
+        .hasMessageContaining(crt.toString());
+  }
+
+  @Test
+  void testRead_numberedNameOfASecondCertificateClashingWithADeclaredNameNamesBoth() throws IOException {
+    Path two = writePem("trusted/two.pem", root("One"), root("Two"));
+    Path other = writePem("trusted/other.pem", root("Other"));
+
+    assertThatThrownBy(() -> read(List.of(fromFile("a", two, 3), fromFile("a-2", other, 4))))
+        .hasMessageContaining("'a-2' is declared twice")
+        .hasMessageContaining(yaml + ":3:7")
+        .hasMessageContaining(yaml + ":4:7");
+  }
+
+  @Test
+  void testRead_namesAreSortedWhateverTheDeclarationOrder() throws IOException {
+    Path zulu = writePem("trusted/zulu.pem", root("Zulu"));
+    writePem("trusted.d/mike.pem", root("Mike"));
+
+    SortedMap<String, Certificate> read =
+        read(List.of(fromFile("zulu", zulu, 3), inline("alpha", root("Alpha").pem(), 4)), etc.resolve("trusted.d"));
+
+    assertThat(read.keySet()).containsExactly("alpha", "mike", "zulu");
+  }
+
+  @Test
+  @Disabled(
+      "bug: TrustInputs.add detects only exact name clashes; 'LDAP' (trusted.d/LDAP.pem) and"
+          + " 'ldap' (trusted.d/ldap.pem) both pass and later break Pkcs12.trustStore with an"
+          + " IllegalArgumentException (internal error). Key the origins map by the lower-cased name")
+  void testRead_namesDifferingOnlyInCaseAreAClashNamingBothFiles() throws IOException {
+    Path upper = writePem("trusted.d/LDAP.pem", root("Upper"));
+    Path lower = writePem("trusted.d/ldap.pem", root("Lower"));
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("trusted.d")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(upper.toString())
+        .hasMessageContaining(lower.toString());
+  }
+
+  @Test
+  @Disabled(
+      "bug: the name 'hostpki-ca' is the internal CA's alias in truststore.p12, but TrustInputs"
+          + " accepts it for a trusted certificate; apply then commits a store that does not"
+          + " converge. Refuse it (ignoring case) naming the file or declaration")
+  void testRead_theInternalCaAliasIsAReservedName() throws IOException {
+    Path file = writePem("trusted.d/HOSTPKI-CA.pem", root("Foreign"));
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("trusted.d")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("reserved");
+  }
+}
