@@ -130,7 +130,9 @@ public final class StoreObserver {
 
     List<Certificate> certificates(String name, byte[] content) {
       try {
-        return Pem.readCertificates(content);
+        // The store's own files: the bundle holds every trusted certificate, beyond the limit
+        // that guards against hostile input files.
+        return Pem.readCertificates(content, Integer.MAX_VALUE);
       } catch (InvalidMaterialException e) {
         throw corrupt(name, e.getMessage());
       }

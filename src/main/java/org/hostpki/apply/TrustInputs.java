@@ -30,6 +30,13 @@ public final class TrustInputs {
   /** File name endings read from trust directories. */
   public static final List<String> EXTENSIONS = List.of(".pem", ".crt", ".cer");
 
+  /** The truststore.p12 aliases of the internal CAs, which no trusted certificate may take. */
+  static final java.util.Set<String> RESERVED_NAMES =
+      java.util.Set.of(
+          org.hostpki.plan.Planner.CA_TRUST_ALIAS,
+          org.hostpki.plan.Planner.CA_NEXT_TRUST_ALIAS,
+          org.hostpki.plan.Planner.CA_PREVIOUS_TRUST_ALIAS);
+
   /** The declared certificates by name. */
   public SortedMap<String, Certificate> read(TrustSpec trust) {
     SortedMap<String, Certificate> out = new TreeMap<>();
@@ -72,7 +79,16 @@ public final class TrustInputs {
       String origin) {
     for (int i = 0; i < certs.size(); i++) {
       String entry = i == 0 ? name : name + "-" + (i + 1);
-      String clash = origins.putIfAbsent(entry, origin);
+      if (RESERVED_NAMES.contains(entry.toLowerCase(Locale.ROOT))) {
+        throw new HostpkiException(
+            origin
+                + ": the name '"
+                + entry
+                + "' is reserved for the internal CA in truststore.p12; choose another name"
+                + " (or rename the file)");
+      }
+      // PKCS#12 aliases (and case-insensitive file systems) do not tell case apart.
+      String clash = origins.putIfAbsent(entry.toLowerCase(Locale.ROOT), origin);
       if (clash != null) {
         throw new HostpkiException(
             "trusted certificate name '"

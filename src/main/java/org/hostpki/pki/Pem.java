@@ -138,6 +138,18 @@ public final class Pem {
     }
   }
 
+  /**
+   * PKCS#10's CertificationRequestInfo: SEQUENCE { INTEGER 0, Name, SubjectPublicKeyInfo, [0]
+   * attributes }. A certificate's TBSCertificate has six or more elements.
+   */
+  private static boolean isCertificationRequestInfo(ASN1Encodable element) {
+    return element instanceof ASN1Sequence info
+        && info.size() == 4
+        && info.getObjectAt(0) instanceof ASN1Integer version
+        && version.hasValue(0)
+        && info.getObjectAt(3) instanceof org.bouncycastle.asn1.ASN1TaggedObject;
+  }
+
   private static List<Certificate> fromDer(byte[] data, int max) throws InvalidMaterialException {
     String shape = Der.shapeProblem(data);
     if (shape != null) {
@@ -157,6 +169,11 @@ public final class Pem {
         }
         throw new InvalidMaterialException(
             "is a DER " + type.getId() + " structure, not a certificate or PKCS#7 bundle");
+      }
+      if (isCertificationRequestInfo(first)) {
+        throw new InvalidMaterialException(
+            "is a certificate request (CSR), not a certificate; have it signed, then use the"
+                + " certificate");
       }
       if (first instanceof ASN1Integer version) {
         throw new InvalidMaterialException(

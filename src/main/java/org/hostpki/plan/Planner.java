@@ -582,6 +582,9 @@ public final class Planner {
                   certificateAttributes(e.getValue()),
                   new TreeMap<>()));
           any = true;
+        } else {
+          // Kept because pruning is off: still trusted, so its expiry matters just the same.
+          trustWarnings(e.getKey(), e.getValue());
         }
       }
       duplicateWarnings(want);

@@ -28,7 +28,6 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Reading the declared trusted certificates from files, inline PEM and directories, on Jimfs. */
@@ -265,10 +264,6 @@ class TrustInputsTest {
   }
 
   @Test
-  @Disabled(
-      "bug: TrustInputs.add detects only exact name clashes; 'LDAP' (trusted.d/LDAP.pem) and"
-          + " 'ldap' (trusted.d/ldap.pem) both pass and later break Pkcs12.trustStore with an"
-          + " IllegalArgumentException (internal error). Key the origins map by the lower-cased name")
   void testRead_namesDifferingOnlyInCaseAreAClashNamingBothFiles() throws IOException {
     Path upper = writePem("trusted.d/LDAP.pem", root("Upper"));
     Path lower = writePem("trusted.d/ldap.pem", root("Lower"));
@@ -280,10 +275,6 @@ class TrustInputsTest {
   }
 
   @Test
-  @Disabled(
-      "bug: the name 'hostpki-ca' is the internal CA's alias in truststore.p12, but TrustInputs"
-          + " accepts it for a trusted certificate; apply then commits a store that does not"
-          + " converge. Refuse it (ignoring case) naming the file or declaration")
   void testRead_theInternalCaAliasIsAReservedName() throws IOException {
     Path file = writePem("trusted.d/HOSTPKI-CA.pem", root("Foreign"));
 

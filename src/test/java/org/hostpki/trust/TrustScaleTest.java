@@ -13,7 +13,6 @@ import org.hostpki.apply.StoreObserver;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreSnapshot;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,17 +23,6 @@ import org.junit.jupiter.api.Test;
 class TrustScaleTest {
 
   @Test
-  @Disabled(
-      "bug: with 10,000 or more trusted certificates the store cannot be read back:"
-          + " StoreObserver reads trust-bundle.crt with Pem.readCertificates(content), whose"
-          + " default limit is 10,000 certificates per file, and the bundle holds N + 1 (the"
-          + " internal CA). Through the CLI: the first apply commits the new generation, then"
-          + " checkConverged fails with 'trust-bundle.crt: holds more than 10000 certificates ..."
-          + " the store is damaged' (exit 1 although the store changed), and every later plan,"
-          + " apply and status fails the same way. Fix: read the store's own bundle without the"
-          + " per-file input limit, e.g. Pem.readCertificates(content, Integer.MAX_VALUE) in"
-          + " StoreObserver for trust-bundle.crt (or compare the bundle by the fingerprints of its"
-          + " DER blocks without parsing them)")
   void testObserve_bundleOfMoreThanTenThousandCertificatesIsReadable() {
     Certificate one = root("Many Times Root");
     int count = Pem.DEFAULT_MAX_CERTIFICATES + 1;

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.hostpki.pki.Certificate;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -139,11 +138,6 @@ class TrustWarningsTest {
   }
 
   @Test
-  @Disabled(
-      "missing behaviour: with prune: false, an unmanaged entry (kept in trust/, the bundle and"
-          + " truststore.p12) that expires gets no warning: Planner.planTrust calls trustWarnings"
-          + " only for the declared certificates. Fix: also call it for observed entries that are"
-          + " kept because pruning is off (trustedAfterApply())")
   void testPlan_expiringUnmanagedEntryKeptWithPruneOffIsWarnedAbout() throws IOException {
     ws.desired("prune: false", "directories: [trusted.d]");
     trust("soon", expiringAt("Soon", NOW.plus(Duration.ofDays(100))));
