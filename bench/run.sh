@@ -81,7 +81,9 @@ m2=${M2_REPO:-$HOME/.m2/repository}/org/bouncycastle
 signed=$(ls "$m2"/bcprov-jdk18on/*/bcprov-jdk18on-1.87.jar "$m2"/bcpkix-jdk18on/*/bcpkix-jdk18on-1.87.jar \
   "$m2"/bcutil-jdk18on/*/bcutil-jdk18on-1.87.jar | paste -sd: -)
 javac -d classes -cp "$bc" "$here/Hello.java" "$here/BcFloor.java"
-java -XX:ArchiveClassesAtExit="$work/floor.jsa" -Xlog:disable -cp "classes:$bc" BcFloor >/dev/null
+# CDS archives classes from jars only, not from directories.
+jar cf floor.jar -C classes .
+java -XX:ArchiveClassesAtExit="$work/floor.jsa" -Xlog:disable -cp "$work/floor.jar:$bc" BcFloor >/dev/null
 jvm="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
 
 # Prime the stores the converged runs use.
@@ -101,10 +103,10 @@ rss() { # peak RSS in KB of one run of a shell command line
 
 echo "bench: floors" >&2
 hf floor-version "$runs" -n "java -version" "java -version"
-hf floor-hello "$runs" -n "Hello (default CDS)" "$jvm -cp $work/classes Hello"
-hf floor-bc-signed "$runs" -n "BC EC self-sign, signed jars" "$jvm -cp $work/classes:$signed BcFloor"
+hf floor-hello "$runs" -n "Hello (default CDS)" "$jvm -cp $work/floor.jar Hello"
+hf floor-bc-signed "$runs" -n "BC EC self-sign, signed jars" "$jvm -cp $work/floor.jar:$signed BcFloor"
 hf floor-bc-cds "$runs" -n "BC EC self-sign, unsigned + AppCDS" \
-  "$jvm -XX:SharedArchiveFile=$work/floor.jsa -cp $work/classes:$bc BcFloor"
+  "$jvm -XX:SharedArchiveFile=$work/floor.jsa -cp $work/floor.jar:$bc BcFloor"
 
 echo "bench: hostpki" >&2
 hf plan "$runs" -n "hostpki plan (converged)" "$hostpki plan -f $work/small.yaml"
@@ -140,9 +142,9 @@ hf keytool100 "$ansible_runs" -n "keytool -importcert x 100" "sh $work/keytool10
 echo "bench: peak RSS" >&2
 {
   echo "floor-version $(rss 'java -version')"
-  echo "floor-hello $(rss "$jvm -cp $work/classes Hello")"
-  echo "floor-bc-signed $(rss "$jvm -cp $work/classes:$signed BcFloor")"
-  echo "floor-bc-cds $(rss "$jvm -XX:SharedArchiveFile=$work/floor.jsa -cp $work/classes:$bc BcFloor")"
+  echo "floor-hello $(rss "$jvm -cp $work/floor.jar Hello")"
+  echo "floor-bc-signed $(rss "$jvm -cp $work/floor.jar:$signed BcFloor")"
+  echo "floor-bc-cds $(rss "$jvm -XX:SharedArchiveFile=$work/floor.jsa -cp $work/floor.jar:$bc BcFloor")"
   echo "plan $(rss "$hostpki plan -f $work/small.yaml")"
   echo "plan-nocds $(rss "HOSTPKI_CDS=off $hostpki plan -f $work/small.yaml")"
   echo "apply-converged $(rss "$hostpki apply -f $work/small.yaml")"
