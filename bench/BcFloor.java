@@ -1,0 +1,29 @@
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The floor for a JVM that touches BouncyCastle (bench/run.sh): an EC P-256 key and a
+ * self-signed certificate, what the smallest hostpki run that writes anything does.
+ */
+public final class BcFloor {
+  public static void main(String[] args) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair keys = generator.generateKeyPair();
+    X500Name name = new X500Name("CN=floor");
+    Instant now = Instant.now();
+    X509CertificateHolder cert =
+        new JcaX509v3CertificateBuilder(
+                name, BigInteger.ONE, Date.from(now), Date.from(now.plusSeconds(86400)), name, keys.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+    System.out.println(cert.getSubject());
+  }
+}
