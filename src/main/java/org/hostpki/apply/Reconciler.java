@@ -46,14 +46,26 @@ public final class Reconciler {
   private final TrustInputs trustInputs = new TrustInputs();
   private final ExternalChainInput externalChainInput = new ExternalChainInput();
   private final Hooks hooks;
+  private final Progress progress;
 
   public Reconciler(
       HostIdentityProbe hostProbe, Clock clock, SecureRandom random, Secrets secrets, Hooks hooks) {
+    this(hostProbe, clock, random, secrets, hooks, Progress.NONE);
+  }
+
+  public Reconciler(
+      HostIdentityProbe hostProbe,
+      Clock clock,
+      SecureRandom random,
+      Secrets secrets,
+      Hooks hooks,
+      Progress progress) {
     this.hostProbe = hostProbe;
     this.clock = clock;
     this.random = random;
     this.secrets = secrets;
     this.hooks = hooks;
+    this.progress = progress;
   }
 
   /**
@@ -86,10 +98,13 @@ public final class Reconciler {
     Optional<char[]> password = secrets.password(desired.store().password());
     String passwordSource =
         desired.store().password().map(PasswordSource::describe).orElse("no password");
+    progress.step("reading the store " + desired.store().path());
     StoreContents store =
         observer.observe(
             directory(desired).read(), desired.store().path(), password, passwordSource);
+    progress.step("reading the declared trusted certificates");
     SortedMap<String, Certificate> trust = trustInputs.read(desired.trust());
+    progress.step("planning (" + trust.size() + " trusted certificates declared)");
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     trust.forEach((n, c) -> trustFacts.put(n, c.facts()));
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
@@ -140,6 +155,7 @@ public final class Reconciler {
       if (plan.isEmpty()) {
         return new Result(plan, Optional.empty(), Optional.empty(), List.of());
       }
+      progress.step("making " + plan.changes().size() + " change(s)");
       SortedMap<String, StoreFile> files =
           new Executor(random)
               .execute(
@@ -152,6 +168,7 @@ public final class Reconciler {
                   before.now());
       List<String> notices = new ArrayList<>();
       String generation;
+      progress.step("writing a new generation of " + files.size() + " files");
       try {
         generation =
             directory(desired).write(files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8));
@@ -160,6 +177,7 @@ public final class Reconciler {
         generation = e.generation();
         notices.add(e.getMessage());
       }
+      progress.step("checking the written store");
       checkConverged(desired, before);
       Optional<HooksFailure> failure = Optional.empty();
       if (plan.changesServer()) {

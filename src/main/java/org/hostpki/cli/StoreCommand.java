@@ -3,6 +3,7 @@ package org.hostpki.cli;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
 import org.hostpki.config.DesiredStateLoader;
@@ -78,6 +79,20 @@ abstract class StoreCommand {
         environment.clock(),
         new SecureRandom(),
         new Secrets(environment.variables()),
-        new Hooks(err()));
+        new Hooks(err()),
+        progress());
+  }
+
+  /** Steps of long work on standard error, only for a person at a terminal. */
+  Progress progress() {
+    if (!environment.interactive()) {
+      return Progress.NONE;
+    }
+    long start = System.nanoTime();
+    PrintWriter err = err();
+    return step -> {
+      err.printf("hostpki: %s (%.1f s)%n", step, (System.nanoTime() - start) / 1e9);
+      err.flush();
+    };
   }
 }

@@ -263,4 +263,16 @@ class ApplyCommandTest {
       assertThat(run.out + run.err).doesNotContain("PRIVATE KEY", "s3cret-pw");
     }
   }
+
+  @Test
+  void testApply_showsProgressOnlyOnATerminal() {
+    CliRun onTerminal = CliRun.runOnTerminal(dir, clock, Map.of("HOSTPKI_PASSWORD", "s3cret-pw", "NO_COLOR", "1"), "apply", "-f", "host.yaml");
+    assertThat(onTerminal.exitCode).as(onTerminal.toString()).isZero();
+    assertThat(onTerminal.err)
+        .contains("hostpki: reading the store", "hostpki: writing a new generation of", "hostpki: checking the written store");
+
+    CliRun scripted = hostpki("apply", "-f", "host.yaml", "--replace", "server");
+    assertThat(scripted.exitCode).isZero();
+    assertThat(scripted.err).doesNotContain("hostpki: reading");
+  }
 }

@@ -27,12 +27,27 @@ final class CliRun {
 
   static CliRun run(
       Path workingDirectory, Clock clock, Map<String, String> env, HostIdentityProbe probe, String... args) {
+    return run(workingDirectory, clock, env, probe, false, args);
+  }
+
+  /** As on a terminal: progress and colour may be shown. */
+  static CliRun runOnTerminal(Path workingDirectory, Clock clock, Map<String, String> env, String... args) {
+    return run(workingDirectory, clock, env, LiveHostIdentityProbe.system(), true, args);
+  }
+
+  private static CliRun run(
+      Path workingDirectory,
+      Clock clock,
+      Map<String, String> env,
+      HostIdentityProbe probe,
+      boolean terminal,
+      String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Map<String, String> variables = new HashMap<>(env);
     Environment environment =
         new Environment(
-            workingDirectory.getFileSystem(), workingDirectory, variables, clock, probe, false);
+            workingDirectory.getFileSystem(), workingDirectory, variables, clock, probe, terminal);
     int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), environment, args);
     return new CliRun(code, out.toString(), err.toString());
   }
