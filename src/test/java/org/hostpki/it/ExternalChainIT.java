@@ -99,7 +99,7 @@ class ExternalChainIT {
   @Test
   void testOpensslVerify_acceptsDnsNamesAndAddressUnderOutsideRoot() {
     for (String name : List.of(FQDN, HOSTNAME, ADDRESS)) {
-      ProcessResult verify = Verifiers.openssl(store, externalCa.root(), name, root);
+      ProcessResult verify = Verifiers.openssl(store, externalCa.rootCertificate(), name, root);
 
       assertThat(verify.assertSucceeded().stdout()).as("openssl verify for %s", name)
           .contains(": OK");
@@ -111,7 +111,7 @@ class ExternalChainIT {
     ProcessResult verify =
         openssl(
             "verify", "-x509_strict", "-purpose", "sslserver", "-verify_hostname", FQDN,
-            "-CAfile", externalCa.root().toString(), store.serverCertificate().toString());
+            "-CAfile", externalCa.rootCertificate().toString(), store.serverCertificate().toString());
 
     assertThat(verify.assertFailed().output()).contains("unable to get local issuer certificate");
   }
@@ -128,7 +128,7 @@ class ExternalChainIT {
   @Test
   void testCerttoolVerify_acceptsFullchainForDnsNameAndAddress() {
     for (String name : List.of(FQDN, ADDRESS)) {
-      ProcessResult verify = Verifiers.certtool(store, externalCa.root(), name);
+      ProcessResult verify = Verifiers.certtool(store, externalCa.rootCertificate(), name);
 
       assertThat(verify.assertSucceeded().stdout())
           .as("certtool --verify for %s", name)
@@ -140,7 +140,7 @@ class ExternalChainIT {
   void testNssCertutil_validatesServerUnderOutsideRoot() {
     NssDatabase database =
         NssDatabase.create(root.resolve("nss"))
-            .trustCa("outside-root", externalCa.root())
+            .trustCa("outside-root", externalCa.rootCertificate())
             .add("outside-intermediate", externalCa.intermediate())
             .add("server", store.serverCertificate());
 
@@ -197,7 +197,7 @@ class ExternalChainIT {
   @Test
   void testCurl_fetchesPageTrustingOnlyOutsideRoot() throws IOException {
     try (OpenSslServer server = startServer()) {
-      ProcessResult curl = curl(server, externalCa.root());
+      ProcessResult curl = curl(server, externalCa.rootCertificate());
 
       assertThat(curl.assertSucceeded().stdout()).contains(OpenSslServer.PAGE_MARKER);
     }
@@ -281,7 +281,8 @@ class ExternalChainIT {
    * An outside CA made with the {@code openssl} command line: a self-signed root and an issuing
    * intermediate under it (CA:TRUE, pathlen:0, keyCertSign) that signs server requests.
    */
-  private record ExternalCa(Path directory, Path root, Path intermediate, Path intermediateKey) {
+  private record ExternalCa(
+      Path directory, Path rootCertificate, Path intermediate, Path intermediateKey) {
     static ExternalCa create(Path directory) {
       try {
         Files.createDirectories(directory);
@@ -289,13 +290,13 @@ class ExternalChainIT {
         throw new UncheckedIOException(e);
       }
       Path rootKey = directory.resolve("root.key");
-      Path root = directory.resolve("root.pem");
+      Path rootCertificate = directory.resolve("root.pem");
       openssl(
               "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
               "-days", "90", "-subj", "/O=hostpki tests/CN=External Test Root CA",
               "-addext", "basicConstraints=critical,CA:TRUE",
               "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-              "-keyout", rootKey.toString(), "-out", root.toString())
+              "-keyout", rootKey.toString(), "-out", rootCertificate.toString())
           .assertSucceeded();
 
       Path intermediateKey = directory.resolve("intermediate.key");
@@ -315,11 +316,11 @@ class ExternalChainIT {
                   + "authorityKeyIdentifier=keyid:always\n");
       openssl(
               "x509", "-req", "-in", intermediateRequest.toString(),
-              "-CA", root.toString(), "-CAkey", rootKey.toString(), "-set_serial", "2",
+              "-CA", rootCertificate.toString(), "-CAkey", rootKey.toString(), "-set_serial", "2",
               "-days", "90", "-sha256", "-extfile", extensions.toString(),
               "-out", intermediate.toString())
           .assertSucceeded();
-      return new ExternalCa(directory, root, intermediate, intermediateKey);
+      return new ExternalCa(directory, rootCertificate, intermediate, intermediateKey);
     }
 
     /** Signs a request with the intermediate, keeping its SANs, for TLS server use. */
