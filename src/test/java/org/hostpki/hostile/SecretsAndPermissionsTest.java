@@ -188,8 +188,8 @@ class SecretsAndPermissionsTest {
     apply("password file is a FIFO", w -> {
               passwordFile(w, "rw-------");
               Files.delete(w.dir.resolve("p12.pass"));
-              CorruptStoreCorpusTest.mkfifo(w.dir.resolve("p12.pass"));
-              CorruptStoreCorpusTest.chmod(w.dir.resolve("p12.pass"), "rw-------");
+              Damage.mkfifo(w.dir.resolve("p12.pass"));
+              Damage.chmod(w.dir.resolve("p12.pass"), "rw-------");
             },
             "{dir}/p12.pass", "not a regular file")
         .withEnvironment(Map.of())
@@ -258,7 +258,7 @@ class SecretsAndPermissionsTest {
   private static void passwordFile(Workspace w, String mode) throws IOException {
     Path file = w.dir.resolve("p12.pass");
     Files.writeString(file, GoodStore.PASSWORD + "\n");
-    CorruptStoreCorpusTest.chmod(file, mode);
+    Damage.chmod(file, mode);
     w.editYaml("password: {env: HOSTPKI_PASSWORD}", "password: {file: p12.pass}");
   }
 }

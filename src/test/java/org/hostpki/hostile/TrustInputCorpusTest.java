@@ -41,11 +41,11 @@ class TrustInputCorpusTest {
 
   static Stream<HostileCase> badTrustInputs() {
     return Stream.of(
-        apply("truncated", w -> keepFirst(ldap(w), 300),
+        apply("truncated", w -> Damage.truncate(ldap(w), 300),
             LDAP + "block 1 (CERTIFICATE, line 1) is truncated: the -----END CERTIFICATE----- line is missing"),
         apply("base64 cut short", w -> Files.writeString(ldap(w), cutBase64(pem())),
             LDAP + "block 1 (CERTIFICATE, line 1) is truncated: its base64 text is cut short"),
-        apply("bad base64", w -> CorruptStoreCorpusTest.replaceInFile(ldap(w), 70, (byte) '*'),
+        apply("bad base64", w -> Damage.replaceByte(ldap(w), 70, (byte) '*'),
             LDAP + "block 1 (CERTIFICATE, line 1) has invalid base64 at line 2: unexpected character '*'"),
         apply("a private key", w -> Files.write(ldap(w), key().pkcs8Pem()),
             LDAP + "contains a PRIVATE KEY, not a certificate (block 1 (PRIVATE KEY, line 1));"
@@ -57,7 +57,7 @@ class TrustInputCorpusTest {
         apply("an encrypted private key", w -> Files.writeString(ldap(w),
                 "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n"),
             LDAP + "contains a PRIVATE KEY"),
-        apply("binary garbage appended", w -> CorruptStoreCorpusTest.append(ldap(w), new byte[] {0x00, 0x7f, 0x01}),
+        apply("binary garbage appended", w -> Damage.append(ldap(w), new byte[] {0x00, 0x7f, 0x01}),
             LDAP + "holds binary data after block 1 (CERTIFICATE, line 1)", "garbage appended"),
         apply("empty", w -> Files.write(ldap(w), new byte[0]), LDAP + "is empty"),
         apply("only blank lines", w -> Files.writeString(ldap(w), "\n \n\t\n"), LDAP + "is empty"),
@@ -100,14 +100,14 @@ class TrustInputCorpusTest {
             "{dir}/host.yaml is not a valid desired state (see above); nothing was changed"),
         apply("inline PEM with bad base64", w -> w.editYaml("pem: \"-----BEGIN CERTIFICATE-----\\nMII", "pem: \"-----BEGIN CERTIFICATE-----\\n#II"),
             "{dir}/host.yaml:11:7 (inline pem): not a usable certificate: ", "has invalid base64 at line 2"),
-        apply("directory missing", w -> CorruptStoreCorpusTest.deleteTree(w.dir.resolve("trusted.d")),
+        apply("directory missing", w -> Damage.deleteTree(w.dir.resolve("trusted.d")),
             "trust directory {dir}/trusted.d does not exist; create it or remove it from trust.directories"),
         apply("directory is a file", w -> {
-              CorruptStoreCorpusTest.deleteTree(w.dir.resolve("trusted.d"));
+              Damage.deleteTree(w.dir.resolve("trusted.d"));
               Files.writeString(w.dir.resolve("trusted.d"), "not a directory");
             },
             "trust directory {dir}/trusted.d cannot be read"),
-        apply("truncated file in the directory", w -> keepFirst(web(w), 200), WEB + "block 1 (CERTIFICATE, line 1) is truncated"),
+        apply("truncated file in the directory", w -> Damage.truncate(web(w), 200), WEB + "block 1 (CERTIFICATE, line 1) is truncated"),
         apply("private key in the directory", w -> Files.write(w.dir.resolve("trusted.d/server.crt"), key().pkcs8Pem()),
             "{dir}/trusted.d/server.crt: not a usable certificate: contains a PRIVATE KEY"),
         apply("file name that is no name", w -> Files.writeString(w.dir.resolve("trusted.d/web page.pem"), pem()),
@@ -154,7 +154,7 @@ class TrustInputCorpusTest {
   void testTrustFileThatIsAFifo_isRefused() throws Exception {
     apply("FIFO", w -> {
           Files.delete(ldap(w));
-          CorruptStoreCorpusTest.mkfifo(ldap(w));
+          Damage.mkfifo(ldap(w));
         },
         "{dir}/trusted/ldap.pem", "not a regular file")
         .check(workspace());
@@ -166,7 +166,7 @@ class TrustInputCorpusTest {
           + " listed file with Files.readAllBytes); whoever can write the directory can stop every"
           + " apply. Refuse anything but a regular file")
   void testFifoInTrustDirectory_isRefused() throws Exception {
-    apply("FIFO in the directory", w -> CorruptStoreCorpusTest.mkfifo(w.dir.resolve("trusted.d/pipe.pem")),
+    apply("FIFO in the directory", w -> Damage.mkfifo(w.dir.resolve("trusted.d/pipe.pem")),
         "{dir}/trusted.d/pipe.pem", "not a regular file")
         .check(workspace());
   }
@@ -207,15 +207,10 @@ class TrustInputCorpusTest {
     return pem.substring(0, end - 3) + pem.substring(end);
   }
 
-  private static void keepFirst(Path file, int bytes) throws IOException {
-    CorruptStoreCorpusTest.truncate(file, bytes);
-  }
-
   static byte[] resource(String name) throws IOException {
     try (InputStream in = TrustInputCorpusTest.class.getResourceAsStream("/fuzz/" + name)) {
       assertThat(in).as(name).isNotNull();
       return in.readAllBytes();
     }
   }
-
 }

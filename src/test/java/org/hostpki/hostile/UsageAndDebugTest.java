@@ -64,7 +64,7 @@ class UsageAndDebugTest {
 
   @Test
   void testError_withoutDebugShowsNoStackTrace() throws Exception {
-    CorruptStoreCorpusTest.chmod(workspace.store, "rwxrwxrwx");
+    Damage.chmod(workspace.store, "rwxrwxrwx");
 
     CliResult result = workspace.hostpki("apply", "-f", "host.yaml");
 
@@ -75,7 +75,7 @@ class UsageAndDebugTest {
 
   @Test
   void testDebugBeforeTheCommand_printsTheStackTrace() throws Exception {
-    CorruptStoreCorpusTest.chmod(workspace.store, "rwxrwxrwx");
+    Damage.chmod(workspace.store, "rwxrwxrwx");
 
     CliResult result = workspace.hostpki("--debug", "apply", "-f", "host.yaml");
 
@@ -87,7 +87,7 @@ class UsageAndDebugTest {
 
   @Test
   void testDebugAfterTheCommand_printsTheStackTrace() throws Exception {
-    CorruptStoreCorpusTest.chmod(workspace.store, "rwxrwxrwx");
+    Damage.chmod(workspace.store, "rwxrwxrwx");
 
     CliResult result = workspace.hostpki("apply", "--debug", "-f", "host.yaml");
 

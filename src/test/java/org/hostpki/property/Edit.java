@@ -11,9 +11,24 @@ import org.hostpki.pki.Certificate;
 /**
  * One change to the {@link World}, with concrete values, so that a failing sequence can be
  * replayed and shrunk. An edit that would make the desired state invalid (a server certificate
- * without names) leaves the world as it is.
+ * without names) leaves the world as it is. Its {@link Reach} says what it may cause to be
+ * re-issued: nothing else may change.
  */
-record Edit(String description, Consumer<World> change) {
+record Edit(String description, Reach reach, Consumer<World> change) {
+
+  /** What an edit may re-issue. */
+  enum Reach {
+    /** Only derived files: PKCS#12, trust entries and bundles. */
+    OUTPUTS,
+    /** The server certificate and key too, never the CA. */
+    SERVER,
+    /** Anything, the CA included. */
+    CA
+  }
+
+  Edit(String description, Consumer<World> change) {
+    this(description, Reach.SERVER, change);
+  }
 
   void applyTo(World world) {
     change.accept(world);
@@ -75,11 +90,11 @@ record Edit(String description, Consumer<World> change) {
       }
       case 5: {
         KeySpec key = pick(random, CA_KEYS);
-        return new Edit("CA key " + key, w -> w.caKey = key);
+        return new Edit("CA key " + key, Reach.CA, w -> w.caKey = key);
       }
       case 6: {
         Optional<String> name = random.nextBoolean() ? Optional.empty() : Optional.of("CA " + random.nextInt(3));
-        return new Edit("CA subject " + name.orElse("(named after the host)"), w -> w.caName = name);
+        return new Edit("CA subject " + name.orElse("(named after the host)"), Reach.CA, w -> w.caName = name);
       }
       case 7:
         return new Edit("toggle clientAuth", w -> w.clientAuth = !w.clientAuth);
@@ -90,16 +105,16 @@ record Edit(String description, Consumer<World> change) {
       case 9: {
         int index = random.nextInt(pool.size());
         String name = "t" + random.nextInt(3);
-        return new Edit("trust " + name + " = pool[" + index + "]", w -> w.trust.put(name, pool.get(index)));
+        return new Edit("trust " + name + " = pool[" + index + "]", Reach.OUTPUTS, w -> w.trust.put(name, pool.get(index)));
       }
       case 10: {
         String name = "t" + random.nextInt(3);
-        return new Edit("untrust " + name, w -> w.trust.remove(name));
+        return new Edit("untrust " + name, Reach.OUTPUTS, w -> w.trust.remove(name));
       }
       case 11:
         return random.nextBoolean()
-            ? new Edit("toggle prune", w -> w.prune = !w.prune)
-            : new Edit("toggle password", w -> w.password = !w.password);
+            ? new Edit("toggle prune", Reach.OUTPUTS, w -> w.prune = !w.prune)
+            : new Edit("toggle password", Reach.OUTPUTS, w -> w.password = !w.password);
       case 12: {
         int what = random.nextInt(3);
         if (what == 0) {
@@ -122,7 +137,7 @@ record Edit(String description, Consumer<World> change) {
         return guarded("toggle includeHostIdentity", w -> w.includeHostIdentity = !w.includeHostIdentity);
       default: {
         Duration step = pick(random, CLOCK_STEPS);
-        return new Edit("clock +" + step, w -> w.now = w.now.plus(step));
+        return new Edit("clock +" + step, Reach.CA, w -> w.now = w.now.plus(step));
       }
     }
   }
@@ -131,6 +146,7 @@ record Edit(String description, Consumer<World> change) {
   private static Edit guarded(String description, Consumer<World> change) {
     return new Edit(
         description,
+        Reach.SERVER,
         w -> {
           World probe = copyOf(w);
           change.accept(probe);

@@ -45,7 +45,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the real {@link Reconciler} on Jimfs. After every apply the store must be converged and valid:
  * a second apply changes nothing, the server certificate names every name and address the world
  * asks for (worked out here, independently of the planner), chains to the CA, and every key
- * matches its certificate. The final store of each sequence is also checked by {@code openssl
+ * matches its certificate, and nothing was re-issued that the edit had no reason to touch (a new
+ * address never replaces the CA; a trust entry never the server certificate). The final store of each sequence is also checked by {@code openssl
  * verify}.
  *
  * <p>Seeded, so a failure replays; a failing sequence is shrunk (edits dropped while it still
@@ -131,9 +132,19 @@ class ReconcilerPropertyTest {
       try {
         check(world, fs, store, "initial state");
         for (Edit edit : edits) {
+          byte[] caKey = Files.readAllBytes(store.resolve("ca.key"));
+          byte[] serverKey = Files.readAllBytes(store.resolve("server.key"));
+          byte[] serverCertificate = Files.readAllBytes(store.resolve("server.crt"));
           edit.applyTo(world);
           done.add(edit.description());
           check(world, fs, store, String.join(", ", done));
+          if (edit.reach() != Edit.Reach.CA) {
+            assertThat(Files.readAllBytes(store.resolve("ca.key"))).as("the CA key after " + edit).isEqualTo(caKey);
+          }
+          if (edit.reach() == Edit.Reach.OUTPUTS) {
+            assertThat(Files.readAllBytes(store.resolve("server.key"))).as("server.key after " + edit).isEqualTo(serverKey);
+            assertThat(Files.readAllBytes(store.resolve("server.crt"))).as("server.crt after " + edit).isEqualTo(serverCertificate);
+          }
         }
         if (verifyWithOpenssl) {
           opensslVerify(store);
