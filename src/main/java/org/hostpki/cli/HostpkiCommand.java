@@ -57,7 +57,7 @@ public final class HostpkiCommand implements Runnable {
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
-          boolean debug = parseResult.hasMatchedOption("--debug");
+          boolean debug = debugRequested(parseResult);
           if (ex instanceof HostpkiException) {
             e.println("error: " + ex.getMessage());
           } else {
@@ -70,6 +70,20 @@ public final class HostpkiCommand implements Runnable {
           return ExitCodes.ERROR;
         });
     return cl;
+  }
+
+  /**
+   * Whether {@code --debug} was given anywhere on the line: {@code hostpki --debug apply} matches
+   * it on the top-level command, {@code hostpki apply --debug} (an inherited option) on the
+   * subcommand.
+   */
+  private static boolean debugRequested(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void setExitCodes(CommandLine cl) {

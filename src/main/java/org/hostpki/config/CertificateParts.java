@@ -106,6 +106,12 @@ final class CertificateParts {
   /** A certificate's lifetime: the validity and the renewal margin, which must be shorter. */
   record Lifetime(Duration validity, Duration renewBefore) {}
 
+  /**
+   * 100 years: more than any certificate needs, and far from the year 9999, past which a
+   * certificate cannot state its expiry (GeneralizedTime has four digits for the year).
+   */
+  static final Duration MAX_VALIDITY = Duration.ofDays(36_500);
+
   Lifetime lifetime(YamlNode.Mapping section, Duration defaultValidity, Duration defaultRenewBefore) {
     var validity = fields.duration(section, "validity");
     var renewBefore = fields.duration(section, "renewBefore");
@@ -116,6 +122,13 @@ final class CertificateParts {
     boolean usable =
         !Fields.unusable(section, "validity", validity)
             && !Fields.unusable(section, "renewBefore", renewBefore);
+    if (validity.isPresent() && lifetime.validity().compareTo(MAX_VALIDITY) > 0) {
+      fields.error(
+          validity.get().node(),
+          section.childPath("validity") + " (" + describe(validity, lifetime.validity())
+              + ") is longer than 100 years (36500d), more than any certificate needs; shorten it");
+      usable = false;
+    }
     if (usable && lifetime.renewBefore().compareTo(lifetime.validity()) >= 0) {
       String renewText = describe(renewBefore, lifetime.renewBefore());
       String validityText = describe(validity, lifetime.validity());

@@ -83,6 +83,10 @@ final class FileText {
     } else if (startsWith(bytes, 0xFE, 0xFF) || startsWith(bytes, 0xFF, 0xFE)) {
       problems.fileError("the file is UTF-16 text; save it as UTF-8");
       return Optional.empty();
+    } else if (looksLikeUtf16(bytes)) {
+      problems.fileError(
+          "the file is UTF-16 text (without a byte order mark), not UTF-8; save it as UTF-8");
+      return Optional.empty();
     }
     for (int i = start; i < bytes.length; i++) {
       if (bytes[i] == 0) {
@@ -141,6 +145,24 @@ final class FileText {
       }
     }
     return new Position(line, prefix.codePointCount(lineStart, prefix.length()) + 1);
+  }
+
+  /**
+   * ASCII text in UTF-16 without a byte order mark: in its first characters every other byte is
+   * zero, the bytes between are not. Said so, rather than "binary data".
+   */
+  private static boolean looksLikeUtf16(byte[] bytes) {
+    int length = Math.min(bytes.length, 64) & ~1;
+    if (length < 4) {
+      return false;
+    }
+    boolean littleEndian = true;
+    boolean bigEndian = true;
+    for (int i = 0; i < length; i += 2) {
+      littleEndian &= bytes[i] != 0 && bytes[i + 1] == 0;
+      bigEndian &= bytes[i] == 0 && bytes[i + 1] != 0;
+    }
+    return littleEndian || bigEndian;
   }
 
   private static boolean startsWith(byte[] bytes, int... prefix) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -14,7 +15,8 @@ import java.util.Set;
  */
 final class Problems {
   private final Path file;
-  private final List<Problem> found = new ArrayList<>();
+  // A set, in the order found: a file with 50,000 unknown keys must not take quadratic time.
+  private final Set<Problem> found = new LinkedHashSet<>();
   private final Set<Position> flaggedEarlier = new HashSet<>();
   private final Set<Position> flaggedNow = new HashSet<>();
 
@@ -50,10 +52,7 @@ final class Problems {
   }
 
   private void add(Position at, Severity severity, String message) {
-    Problem problem = new Problem(file, at.line(), at.column(), severity, message);
-    if (!found.contains(problem)) {
-      found.add(problem);
-    }
+    found.add(new Problem(file, at.line(), at.column(), severity, message));
   }
 
   boolean hasErrors() {

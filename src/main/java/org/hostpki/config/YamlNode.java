@@ -187,7 +187,15 @@ sealed interface YamlNode {
       if (t.equals(".nan")) {
         return json.numberNode(Double.NaN);
       }
-      return json.numberNode(new BigDecimal(text.startsWith("+") ? text.substring(1) : text));
+      BigDecimal value = new BigDecimal(text.startsWith("+") ? text.substring(1) : text);
+      if (value.abs().compareTo(LONG_RANGE) >= 0) {
+        // The schema validator compares a decimal with an integer bound through a long, and throws
+        // for one beyond that range; no setting can use such a number, so it counts as infinite.
+        return json.numberNode(value.signum() < 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+      }
+      return json.numberNode(value);
     }
+
+    private static final BigDecimal LONG_RANGE = new BigDecimal(BigInteger.ONE.shiftLeft(63));
   }
 }

@@ -50,6 +50,10 @@ public final class Certificate {
           new X509CertificateHolder(
               org.bouncycastle.asn1.x509.Certificate.getInstance(Der.parse(der)));
       readExtensions(holder.getExtensions());
+      // The names' strings are decoded lazily by facts(); a bad one (say, invalid UTF-8) must be
+      // refused here, as a parse error, not later as an unchecked exception.
+      Names.decode(holder.getSubject());
+      Names.decode(holder.getIssuer());
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException("is not a valid X.509 certificate: " + Der.reason(e), e);
     }

@@ -88,6 +88,8 @@ public final class ParsedCsr {
         GeneralNames.fromExtensions(requested, Extension.subjectAlternativeName);
         ExtendedKeyUsage.fromExtensions(requested);
       }
+      // facts() decodes the subject's strings; a bad one (invalid UTF-8) is a parse error here.
+      Names.decode(request.getSubject());
       return new ParsedCsr(der, request, requested);
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException(

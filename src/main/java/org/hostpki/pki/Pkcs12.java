@@ -263,8 +263,8 @@ public final class Pkcs12 {
     for (PKCS12SafeBag bag : bags) {
       SafeBag safeBag = bag.toASN1Structure();
       ASN1ObjectIdentifier type = safeBag.getBagId();
-      Attributes attributes = Attributes.of(bag.getAttributes());
       try {
+        Attributes attributes = Attributes.of(bag.getAttributes());
         if (type.equals(PKCSObjectIdentifiers.certBag)) {
           CertBag certBag = CertBag.getInstance(safeBag.getBagValue());
           if (!certBag.getCertId().equals(PKCSObjectIdentifiers.x509Certificate)) {

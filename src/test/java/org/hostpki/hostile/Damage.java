@@ -1,0 +1,54 @@
+package org.hostpki.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** The ways the hostile cases damage files: cut them short, append to them, change modes. */
+final class Damage {
+  private Damage() {}
+
+  /** Keeps the first {@code length} bytes. */
+  static void truncate(Path file, int length) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(bytes, Math.min(length, bytes.length)));
+  }
+
+  static void append(Path file, byte[] tail) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    byte[] all = Arrays.copyOf(bytes, bytes.length + tail.length);
+    System.arraycopy(tail, 0, all, bytes.length, tail.length);
+    Files.write(file, all);
+  }
+
+  static void replaceByte(Path file, int offset, byte b) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[offset] = b;
+    Files.write(file, bytes);
+  }
+
+  /** {@code chmod}, with the mode as {@code ls} shows it: {@code rwxr-xr-x}. */
+  static void chmod(Path path, String mode) throws IOException {
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+  }
+
+  /** A named pipe: opening it for reading blocks until a writer comes. */
+  static void mkfifo(Path path) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("mkfifo", "-m", "644", path.toString()).inheritIO().start();
+    assertThat(p.waitFor()).isZero();
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package org.hostpki.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hostpki.hostile.HostileCase.apply;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Command lines that are wrong (exit 64, the usage), and {@code --debug}: the only way to see a
+ * stack trace, wherever it is written on the line.
+ */
+class UsageAndDebugTest {
+  @TempDir static Path templateDir;
+  @TempDir Path dir;
+  private Workspace workspace;
+
+  @BeforeAll
+  static void makeGoodStore() throws IOException {
+    GoodStore.build(templateDir);
+  }
+
+  @BeforeEach
+  void copy() {
+    workspace = Workspace.copyOf(templateDir, dir, GoodStore.CLOCK, GoodStore.PROBE);
+  }
+
+  static Stream<HostileCase> usageErrors() {
+    return Stream.of(
+        usage("unknown option", "Unknown option: '--bogus'", "Usage: hostpki apply").withArgs("apply", "-f", "host.yaml", "--bogus"),
+        usage("no desired-state file", "Missing required option: '--file=FILE'").withArgs("apply"),
+        usage("-f without a value", "Missing required parameter for option '--file' (FILE)").withArgs("apply", "-f"),
+        usage("unknown command", "Unmatched argument at index 0: 'deploy'").withArgs("deploy"),
+        usage("no command", "Missing required subcommand", "Usage: hostpki").withArgs(),
+        usage("unknown output format", "Invalid value for option '--output'", "'xml'").withArgs("plan", "-f", "host.yaml", "--output", "xml"),
+        usage("validate with an unknown output format", "--output must be text or json, not 'xml'").withArgs("validate", "host.yaml", "--output", "xml"),
+        usage("validate without a file", "Missing required parameter: 'FILE'").withArgs("validate"),
+        usage("a lock timeout that is no duration", "'forever' is not a duration").withArgs("apply", "-f", "host.yaml", "--lock-timeout", "forever"),
+        usage("replace something unknown", "'everything' cannot be replaced; use ca or server").withArgs("apply", "-f", "host.yaml", "--replace", "everything"),
+        usage("export something unknown", "'keys' cannot be exported; use ca-cert, server-cert, server-chain, csr or trust-bundle")
+            .withArgs("export", "-f", "host.yaml", "keys"),
+        usage("export without WHAT", "Missing required parameter: 'WHAT'").withArgs("export", "-f", "host.yaml"),
+        usage("a password on the command line", "Unknown options: '--password'").withArgs("apply", "-f", "host.yaml", "--password", "pw"),
+        usage("a stray argument", "Unmatched argument at index 3: 'extra'").withArgs("status", "-f", "host.yaml", "extra"),
+        usage("plan --out without a file", "Missing required parameter for option '--out'").withArgs("plan", "-f", "host.yaml", "--out"));
+  }
+
+  private static HostileCase usage(String name, String... messages) {
+    return apply(name, w -> {}, messages).withExitCode(64);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("usageErrors")
+  void testUsageError_exits64WithTheUsageAndChangesNothing(HostileCase hostile) throws Exception {
+    hostile.check(workspace);
+  }
+
+  @Test
+  void testError_withoutDebugShowsNoStackTrace() throws Exception {
+    Damage.chmod(workspace.store, "rwxrwxrwx");
+
+    CliResult result = workspace.hostpki("apply", "-f", "host.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).startsWith("error: store directory ");
+    result.assertNoStackTrace();
+  }
+
+  @Test
+  void testDebugBeforeTheCommand_printsTheStackTrace() throws Exception {
+    Damage.chmod(workspace.store, "rwxrwxrwx");
+
+    CliResult result = workspace.hostpki("--debug", "apply", "-f", "host.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err())
+        .startsWith("error: store directory ")
+        .contains("org.hostpki.model.HostpkiException", "\tat org.hostpki.");
+  }
+
+  @Test
+  void testDebugAfterTheCommand_printsTheStackTrace() throws Exception {
+    Damage.chmod(workspace.store, "rwxrwxrwx");
+
+    CliResult result = workspace.hostpki("apply", "--debug", "-f", "host.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains("org.hostpki.model.HostpkiException", "\tat org.hostpki.");
+  }
+
+  @Test
+  void testDebugOnASuccessfulRun_printsNothingExtra() {
+    CliResult result = workspace.hostpki("plan", "--debug", "-f", "host.yaml");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    result.assertNoStackTrace();
+  }
+}
