@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       ApplyCommand.class,
       StatusCommand.class,
       ExportCommand.class,
+      SignCommand.class,
       FetchCertCommand.class,
       WatchCommand.class,
       CompletionCommand.class,
