@@ -151,7 +151,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
       signed.notes().forEach(w::value);
       w.endArray();
       out().println(w.endObject());
-    } else if (target == null) {
+    } else if (target == null && !check) {
       out().print(signed.chainPem());
     }
     out().flush();

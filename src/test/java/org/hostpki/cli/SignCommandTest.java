@@ -167,6 +167,7 @@ class SignCommandTest {
     CliRun done = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check");
     assertThat(done.exitCode).as(done.toString()).isZero();
     assertThat(done.err).startsWith("already issued: serial ");
+    assertThat(done.out).as("--check prints the chain only in JSON").isEmpty();
   }
 
   @Test
