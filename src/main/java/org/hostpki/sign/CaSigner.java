@@ -228,8 +228,8 @@ public final class CaSigner {
 
   private static HostpkiException damaged(Path file, String reason) {
     return new HostpkiException(
-        file + ": " + reason + "; the CA store is damaged: restore the file or run 'hostpki"
-            + " rollback'; nothing was signed");
+        file + ": " + reason + "; the CA store is damaged: restore the file (from a backup or an"
+            + " older generation of the store); nothing was signed");
   }
 
   /** Commits the current files byte for byte plus the new record; returns the generation. */

@@ -55,8 +55,8 @@ public final class IssuedCertificates {
 
   private static HostpkiException corrupt(Path file, String reason) {
     return new HostpkiException(
-        file + ": " + reason + "; the record of issued certificates is damaged: restore the file,"
-            + " run 'hostpki rollback', or delete it (that host then gets a new certificate)");
+        file + ": " + reason + "; the record of issued certificates is damaged: restore the file"
+            + " or delete it (that host then gets a new certificate at its next sign)");
   }
 
   /**

@@ -66,8 +66,8 @@ class IssuedCertificatesTest {
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith(host.store().resolve("issued/0A.crt") + ": holds no certificate")
         .hasMessageEndingWith(
-            "the record of issued certificates is damaged: restore the file, run 'hostpki rollback',"
-                + " or delete it (that host then gets a new certificate)");
+            "the record of issued certificates is damaged: restore the file or delete it (that host"
+                + " then gets a new certificate at its next sign)");
   }
 
   @Test
