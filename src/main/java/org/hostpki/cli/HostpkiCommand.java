@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       ExportCommand.class,
       HistoryCommand.class,
       RollbackCommand.class,
+      SignCommand.class,
       FetchCertCommand.class,
       WatchCommand.class,
       CompletionCommand.class,

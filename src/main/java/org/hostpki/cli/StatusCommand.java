@@ -27,6 +27,8 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Warning;
+import org.hostpki.sign.IssuedCertificate;
+import org.hostpki.sign.IssuedCertificates;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -52,15 +54,18 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         unmanaged.add(name);
       }
     }
+    List<IssuedCertificate> issued =
+        IssuedCertificates.read(o.store().snapshot(), o.desired().store().path());
     if (output == OutputFormat.json) {
-      printJson(o, s, unmanaged);
+      printJson(o, s, unmanaged, issued);
     } else {
-      printText(o, s, unmanaged);
+      printText(o, s, unmanaged, issued);
     }
     return ExitCodes.OK;
   }
 
-  private void printText(Reconciler.Observation o, ObservedStore s, List<String> unmanaged) {
+  private void printText(
+      Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
     StringBuilder sb = new StringBuilder();
     sb.append("Store    ").append(o.desired().store().path());
     o.store().snapshot().generation().ifPresent(g -> sb.append(" (generation ").append(g).append(')'));
@@ -77,6 +82,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       sb.append(", unmanaged (kept, prune is off): ").append(String.join(", ", unmanaged));
     }
     sb.append('\n');
+    issuedText(sb, issued, o.now());
     Plan plan = o.plan();
     if (plan.isEmpty()) {
       sb.append("Drift    none: the store matches the desired state\n");
@@ -94,6 +100,20 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     out().print(sb);
     out().flush();
+  }
+
+  /** What {@code hostpki sign} issued with this CA; nothing on a host that signs for none. */
+  private static void issuedText(StringBuilder sb, List<IssuedCertificate> issued, Instant now) {
+    if (issued.isEmpty()) {
+      return;
+    }
+    sb.append("Issued   ").append(issued.size()).append(" certificate(s) signed for other hosts (hostpki sign):\n");
+    for (IssuedCertificate i : issued) {
+      CertificateFacts c = i.facts();
+      sb.append("         serial ").append(i.serial()).append(' ').append(c.subjectDn()).append('\n');
+      sb.append("           SANs ").append(sans(c)).append("; not after ").append(DATE.format(c.notAfter()))
+          .append(" (").append(daysLeft(c, now)).append(")\n");
+    }
   }
 
   /** The external issuer's state: where the chain goes, what is served, the request. */
@@ -189,7 +209,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     return String.join(", ", all);
   }
 
-  private void printJson(Reconciler.Observation o, ObservedStore s, List<String> unmanaged) {
+  private void printJson(
+      Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
     JsonWriter w = new JsonWriter().beginObject();
     w.field("store", o.desired().store().path().toString());
     w.field("exists", s.exists());
@@ -224,6 +245,13 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     w.endArray();
     externalJson(w, o, s);
+    w.name("issued").beginArray();
+    for (IssuedCertificate i : issued) {
+      w.beginObject();
+      SignCommand.issuedJson(w, i, o.now());
+      w.endObject();
+    }
+    w.endArray();
     out().println(w.endObject());
     out().flush();
   }

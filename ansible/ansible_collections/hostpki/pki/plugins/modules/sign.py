@@ -1,0 +1,277 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright (c) hostpki contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: sign
+short_description: Sign another host's certificate request with a hostpki CA host's internal CA
+version_added: 0.1.0
+description:
+  - Runs C(hostpki sign) on the CA host - usually with C(delegate_to) - to sign a member host's
+    certificate request (its C(server.csr)) with the internal CA of the CA host's store, and
+    returns the chain (the new certificate, then the CA certificate) for the member to import
+    as its C(server.external.chain).
+  - The request is checked against the CA host's C(ca.policy) (C(allowedDomains),
+    C(allowedNetworks), C(maxValidity)); a request asking for anything outside it fails the task
+    with the offending names. Without C(ca.policy) nothing is signed (default deny).
+  - Idempotent - every issued certificate is recorded in the CA store as C(issued/SERIAL.crt),
+    and a request signed before (same key, subject and SANs) gets the recorded certificate again
+    while it is valid for longer than the CA host's C(server.renewBefore). C(changed) is true only
+    when a new certificate was issued.
+  - In check mode nothing is signed (C(hostpki sign --check)); C(changed) says whether a new
+    certificate would be issued, and a recorded one is returned as usual.
+requirements:
+  - hostpki (and Java 17) on the CA host; see C(executable).
+options:
+  config:
+    description:
+      - Path on the CA host of its desired-state file. Its C(store.path) holds the CA, its
+        C(ca.policy) limits what is signed, and its C(server.validity) and C(server.renewBefore)
+        are the defaults for the signed certificates.
+      - The CA must exist - run M(hostpki.pki.store) (or C(hostpki apply)) with it first.
+    type: path
+    required: true
+  csr:
+    description:
+      - The certificate request to sign, as PEM text (C(-----BEGIN CERTIFICATE REQUEST-----)),
+        for example the C(server.csr) of a member's store read with M(ansible.builtin.slurp).
+    type: str
+    required: true
+  executable:
+    description:
+      - The C(hostpki) launcher on the CA host.
+      - A bare name is looked up on C(PATH), then in C(/opt/hostpki/bin).
+    type: str
+    default: hostpki
+  validity:
+    description:
+      - How long the certificate lasts, as C(90d), C(12h) or ISO-8601 (C(P90D)). At most the
+        CA host's C(ca.policy.maxValidity).
+      - Default - the CA host's C(server.validity), at most C(ca.policy.maxValidity).
+    type: str
+  lock_timeout:
+    description:
+      - How long to wait for another writer of the CA store (another sign, an apply), as C(30s)
+        or C(2m). Signs for several hosts at once take turns.
+    type: str
+    default: 30s
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: posix
+notes:
+  - The request's key must be RSA of 2048 bits or more, EC on P-256, P-384 or P-521, or Ed25519,
+    and its signature must verify; other requests fail the task.
+  - C(hostpki) exit codes map as follows. C(0) signed or already issued, C(2) a certificate would
+    be issued (check mode), C(1) refused or an error - the module fails with the error lines of
+    C(hostpki) as C(msg), and nothing was signed.
+seealso:
+  - module: hostpki.pki.store
+author:
+  - hostpki contributors
+"""
+
+EXAMPLES = r"""
+- name: Read the member's certificate request
+  ansible.builtin.slurp:
+    src: /var/lib/hostpki/pki/server.csr
+  register: request
+
+- name: Have the CA host sign it
+  hostpki.pki.sign:
+    config: /etc/hostpki/ca.yaml
+    csr: "{{ request.content | b64decode }}"
+    executable: /opt/hostpki/bin/hostpki
+  delegate_to: "{{ groups['ca'][0] }}"
+  register: signed
+
+- name: Hand the chain to the member, whose next apply imports it
+  ansible.builtin.copy:
+    content: "{{ signed.chain }}"
+    dest: /etc/hostpki/incoming/chain.pem
+    mode: "0644"
+"""
+
+RETURN = r"""
+changed:
+  description: Whether a new certificate was issued (in check mode - would be issued).
+  returned: always
+  type: bool
+  sample: true
+chain:
+  description: The certificate, then the CA certificate that signed it, as PEM.
+  returned: when a certificate was issued or handed out again (not for a check-mode run that would issue one)
+  type: str
+  sample: "-----BEGIN CERTIFICATE-----\nMIIB2j...\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n...\n"
+serial:
+  description: The certificate's serial number in upper-case hex; the CA store records it as C(issued/SERIAL.crt).
+  returned: when C(chain) is
+  type: str
+  sample: 736CA667D18618D506D8ABFA86AD497D
+not_after:
+  description: When the certificate expires (ISO-8601, UTC).
+  returned: when C(chain) is
+  type: str
+  sample: "2027-02-25T07:33:37Z"
+subject:
+  description: The certificate's subject (RFC 4514), or in check mode the subject it would get.
+  returned: success
+  type: str
+  sample: CN=m1.fleet.test
+dns_names:
+  description: The certificate's DNS name SANs.
+  returned: success
+  type: list
+  elements: str
+  sample: [m1.fleet.test, m1]
+ip_addresses:
+  description: The certificate's IP address SANs.
+  returned: success
+  type: list
+  elements: str
+  sample: [192.0.2.11]
+generation:
+  description: The CA store generation that recorded the new certificate.
+  returned: when a new certificate was issued
+  type: str
+  sample: "..2026_11_27_08_33_37.141214827"
+msg:
+  description: On failure, the error lines C(hostpki) printed, for example the SANs the policy refuses.
+  returned: failure
+  type: str
+  sample: "refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.corp.example]"
+rc:
+  description: The exit code of C(hostpki).
+  returned: failure
+  type: int
+  sample: 1
+stderr:
+  description: Everything C(hostpki) printed on standard error.
+  returned: failure
+  type: str
+"""
+
+import json
+import os
+import re
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+# Where the release tarball is usually unpacked (and the example systemd units point).
+DEFAULT_DIRS = ["/opt/hostpki/bin"]
+
+# "error: ..." lines (and their indented continuations) are what hostpki says went wrong.
+ERROR_LINE = re.compile(r"^(error: |.*:\d+:\d+: error: )")
+
+
+def find_executable(module):
+    name = module.params["executable"]
+    if "/" in name:
+        if not os.access(name, os.X_OK):
+            module.fail_json(msg="hostpki executable %s does not exist or is not executable on the CA host" % name)
+        return name
+    found = module.get_bin_path(name, required=False, opt_dirs=DEFAULT_DIRS)
+    if not found:
+        module.fail_json(
+            msg="hostpki executable '%s' not found on PATH or in %s on the CA host; install hostpki"
+            " there or set executable to its path" % (name, ", ".join(DEFAULT_DIRS)))
+    return found
+
+
+def error_lines(stderr):
+    kept = []
+    keeping = False
+    for line in stderr.splitlines():
+        if ERROR_LINE.match(line):
+            kept.append(line[len("error: "):] if line.startswith("error: ") else line)
+            keeping = True
+        elif keeping and line.startswith((" ", "\t")):
+            kept.append(line)
+        else:
+            keeping = False
+    return "\n".join(kept) if kept else stderr.strip()
+
+
+def parse_output(stdout):
+    try:
+        parsed = json.loads(stdout)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) and "changed" in parsed else None
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            config=dict(type="path", required=True),
+            csr=dict(type="str", required=True),
+            executable=dict(type="str", default="hostpki"),
+            validity=dict(type="str"),
+            lock_timeout=dict(type="str", default="30s"),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    if "BEGIN" not in params["csr"]:
+        module.fail_json(
+            msg="csr must be a PEM certificate request (-----BEGIN CERTIFICATE REQUEST-----); read a"
+            " file with slurp and pass \"{{ result.content | b64decode }}\"")
+    hostpki = find_executable(module)
+
+    fd, request = tempfile.mkstemp(prefix="hostpki-request-", suffix=".csr", dir=module.tmpdir)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(params["csr"])
+        command = [hostpki, "sign", "-f", params["config"], "--csr", request, "--output", "json",
+                   "--lock-timeout", params["lock_timeout"]]
+        if params["validity"]:
+            command += ["--validity", params["validity"]]
+        if module.check_mode:
+            command.append("--check")
+        rc, stdout, stderr = module.run_command(command, environ_update={"NO_COLOR": "1"})
+    finally:
+        os.unlink(request)
+    # Name the request by what it is, not by a temporary file that is gone.
+    stderr = stderr.replace(request, "the request (csr)")
+
+    output = parse_output(stdout)
+    if rc in (0, 2) and output is not None:
+        result = dict(
+            changed=bool(output.get("changed")),
+            subject=output.get("subject"),
+            dns_names=output.get("dnsNames", []),
+            ip_addresses=output.get("ipAddresses", []),
+        )
+        if output.get("chain"):
+            result.update(chain=output["chain"], serial=output["serial"], not_after=output["notAfter"])
+        if output.get("generation"):
+            result["generation"] = output["generation"]
+        for note in output.get("notes", []):
+            module.warn(note)
+        module.exit_json(**result)
+    if rc == 1:
+        module.fail_json(msg=error_lines(stderr), rc=rc, stderr=stderr)
+    module.fail_json(
+        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
+        % (rc, stderr.strip() or stdout.strip()),
+        rc=rc, stderr=stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+package org.hostpki.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.plan.JsonWriter;
+import org.hostpki.sign.CaSigner;
+import org.hostpki.sign.IssuedCertificate;
+import org.hostpki.sign.SignRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "sign",
+    description = {
+      "On the CA host: sign another host's certificate request with this store's CA, within",
+      "ca.policy, and record it as issued/SERIAL.crt. A request signed before (same key, subject",
+      "and SANs) gets the recorded certificate again while it is valid beyond server.renewBefore."
+    },
+    footer = {
+      "",
+      "The chain (the new certificate, then the CA) goes to standard output or -o. The validity is",
+      "--validity or else this host's server.validity, at most ca.policy.maxValidity.",
+      "",
+      "Examples:",
+      "  hostpki sign -f /etc/hostpki/ca.yaml --csr portal.csr -o portal-chain.pem",
+      "  hostpki sign -f ca.yaml --csr db.csr --validity 30d --output json",
+      "  hostpki sign -f ca.yaml --csr db.csr --check   # exit 2: it would sign; 0: already issued",
+      "",
+      "Exit codes: 0 signed or already issued, 1 refused or error (nothing signed),",
+      "            2 it would sign (only with --check), 64 usage error."
+    })
+final class SignCommand extends StoreCommand implements Callable<Integer> {
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  @Option(names = "--csr", required = true, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
+  String csr;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "CHAIN", description = "Write the chain (PEM) to this file instead of standard output.")
+  String target;
+
+  @Option(
+      names = "--validity",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long the certificate lasts (e.g. 90d); default: server.validity, at most ca.policy.maxValidity.")
+  Duration validity;
+
+  @Option(names = "--check", description = "Sign nothing: exit 2 when a new certificate would be issued, 0 when one is already.")
+  boolean check;
+
+  @Option(
+      names = "--lock-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      description = "Wait this long for another writer of the CA store (e.g. 30s); default: fail at once.")
+  Duration lockTimeout;
+
+  SignCommand(Environment environment) {
+    super(environment);
+  }
+
+  @Override
+  public Integer call() {
+    DesiredState caHost = desiredState();
+    SignRequest request = SignRequest.read(environment.resolve(csr), readRequest());
+    CaSigner signer = new CaSigner(environment.clock(), new SecureRandom());
+    Optional<Duration> asked = Optional.ofNullable(validity);
+    if (check) {
+      CaSigner.Preview preview = signer.check(caHost, request, asked);
+      if (preview.wouldIssue()) {
+        printWouldIssue(request, preview);
+        return ExitCodes.CHANGES_PENDING;
+      }
+      print(preview.existing().get(), request);
+      return ExitCodes.OK;
+    }
+    CaSigner.Signed signed = signer.sign(caHost, request, asked, lockTimeout);
+    if (target != null) {
+      writeChain(signed);
+    }
+    print(signed, request);
+    return ExitCodes.OK;
+  }
+
+  private byte[] readRequest() {
+    Path file = environment.resolve(csr);
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new HostpkiException(file + " does not exist; --csr names the host's certificate request (its server.csr)");
+    } catch (IOException e) {
+      throw new HostpkiException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  private void writeChain(CaSigner.Signed signed) {
+    Path out = environment.resolve(target);
+    try {
+      Files.writeString(out, signed.chainPem(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new HostpkiException(
+          "cannot write " + out + ": " + e.getMessage() + "; the certificate is recorded as "
+              + signed.issued().fileName() + ": run the same sign again to get it");
+    }
+  }
+
+  private void print(CaSigner.Signed signed, SignRequest request) {
+    Instant now = environment.clock().instant();
+    CertificateFacts facts = signed.issued().facts();
+    signed.notes().forEach(n -> err().println("note: " + n));
+    if (signed.changed()) {
+      err().println(
+          "Signed serial " + signed.issued().serial() + " for " + facts.subjectDn() + " (SANs "
+              + String.join(", ", request.sanWords()) + "), not after " + DATE.format(facts.notAfter())
+              + "; recorded as " + signed.issued().fileName() + " (generation "
+              + signed.generation().orElse("?") + ")");
+    } else {
+      err().println(
+          "already issued: serial " + signed.issued().serial() + " for " + facts.subjectDn()
+              + ", not after " + DATE.format(facts.notAfter()) + " (" + daysLeft(facts, now)
+              + " days left); nothing was signed");
+    }
+    if (target != null && !check) {
+      err().println("Wrote the chain to " + environment.resolve(target));
+    }
+    if (output == OutputFormat.json) {
+      JsonWriter w = new JsonWriter().beginObject();
+      w.field("changed", signed.changed());
+      w.field("check", check);
+      issuedJson(w, signed.issued(), now);
+      w.field("chain", signed.chainPem());
+      signed.generation().ifPresent(g -> w.field("generation", g));
+      w.name("notes").beginArray();
+      signed.notes().forEach(w::value);
+      w.endArray();
+      out().println(w.endObject());
+    } else if (target == null && !check) {
+      out().print(signed.chainPem());
+    }
+    out().flush();
+    err().flush();
+  }
+
+  private void printWouldIssue(SignRequest request, CaSigner.Preview preview) {
+    String sans = String.join(", ", request.sanWords());
+    err().println(
+        "would sign " + request.issuedSubject() + " (SANs " + sans + ") for "
+            + preview.validity().words() + "; nothing was signed (--check)");
+    preview.validity().note().ifPresent(n -> err().println("note: " + n));
+    if (output == OutputFormat.json) {
+      JsonWriter w = new JsonWriter().beginObject();
+      w.field("changed", true);
+      w.field("check", true);
+      w.field("subject", request.issuedSubject().toString());
+      w.name("dnsNames").beginArray();
+      request.dnsNames().forEach(w::value);
+      w.endArray();
+      w.name("ipAddresses").beginArray();
+      request.ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
+      w.endArray();
+      w.field("validity", preview.validity().words());
+      out().println(w.endObject());
+    }
+    out().flush();
+    err().flush();
+  }
+
+  /** The fields of one issued certificate, shared with {@code status}. */
+  static void issuedJson(JsonWriter w, IssuedCertificate issued, Instant now) {
+    CertificateFacts c = issued.facts();
+    w.field("serial", issued.serial());
+    w.field("file", issued.fileName());
+    w.field("subject", c.subjectDn());
+    w.name("dnsNames").beginArray();
+    c.dnsNames().forEach(w::value);
+    w.endArray();
+    w.name("ipAddresses").beginArray();
+    c.ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
+    w.endArray();
+    w.field("sha256", c.fingerprint().hex());
+    w.field("notBefore", c.notBefore().toString());
+    w.field("notAfter", c.notAfter().toString());
+    w.field("daysLeft", daysLeft(c, now));
+  }
+
+  static long daysLeft(CertificateFacts c, Instant now) {
+    return Duration.between(now, c.notAfter()).toDays();
+  }
+}

@@ -1,0 +1,42 @@
+package org.hostpki.sign;
+
+import java.math.BigInteger;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.pki.Certificate;
+
+/**
+ * A certificate the CA host signed for another host, as recorded in its store.
+ *
+ * @param serial the serial number in upper-case hex, an even number of digits, as {@code openssl
+ *     x509 -serial} prints it
+ */
+public record IssuedCertificate(String serial, Certificate certificate) {
+  /** The store directory of the record. */
+  public static final String DIRECTORY = "issued/";
+
+  public IssuedCertificate {
+    Objects.requireNonNull(serial, "serial");
+    Objects.requireNonNull(certificate, "certificate");
+  }
+
+  public static IssuedCertificate of(Certificate certificate) {
+    return new IssuedCertificate(serialHex(certificate.facts().serialNumber()), certificate);
+  }
+
+  /** {@code issued/SERIAL.crt}: its name in the store. */
+  public String fileName() {
+    return DIRECTORY + serial + ".crt";
+  }
+
+  public CertificateFacts facts() {
+    return certificate.facts();
+  }
+
+  static String serialHex(BigInteger serial) {
+    byte[] bytes = serial.toByteArray();
+    int start = bytes.length > 1 && bytes[0] == 0 ? 1 : 0; // the sign byte of a positive number
+    return HexFormat.of().withUpperCase().formatHex(bytes, start, bytes.length);
+  }
+}

@@ -1,0 +1,90 @@
+package org.hostpki.sign;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+import org.hostpki.store.StoreSnapshot;
+
+/** The {@code issued/} record of a CA host's store: reading it, and finding what can be reused. */
+public final class IssuedCertificates {
+  private IssuedCertificates() {}
+
+  /**
+   * Every recorded certificate, oldest first (by notBefore, then serial).
+   *
+   * @param storePath the store directory, for messages
+   * @throws HostpkiException naming a record file that is not one certificate
+   */
+  public static List<IssuedCertificate> read(StoreSnapshot snapshot, Path storePath) {
+    List<IssuedCertificate> issued = new ArrayList<>();
+    String directory = IssuedCertificate.DIRECTORY.substring(0, IssuedCertificate.DIRECTORY.length() - 1);
+    for (Map.Entry<String, byte[]> file : snapshot.under(directory).entrySet()) {
+      if (file.getKey().endsWith(".crt")) {
+        issued.add(IssuedCertificate.of(single(storePath.resolve(file.getKey()), file.getValue())));
+      }
+    }
+    issued.sort(
+        Comparator.comparing((IssuedCertificate i) -> i.facts().notBefore())
+            .thenComparing(IssuedCertificate::serial));
+    return issued;
+  }
+
+  private static Certificate single(Path file, byte[] content) {
+    try {
+      List<Certificate> certificates = Pem.readCertificates(content);
+      if (certificates.size() == 1) {
+        return certificates.get(0);
+      }
+      throw corrupt(file, "holds " + certificates.size() + " certificates; exactly one is expected");
+    } catch (InvalidMaterialException e) {
+      throw corrupt(file, e.getMessage());
+    }
+  }
+
+  private static HostpkiException corrupt(Path file, String reason) {
+    return new HostpkiException(
+        file + ": " + reason + "; the record of issued certificates is damaged: restore the file"
+            + " or delete it (that host then gets a new certificate at its next sign)");
+  }
+
+  /**
+   * The recorded certificate to hand out again instead of signing the request anew: signed by
+   * this CA, for the same key, subject, SANs and client use, valid now and for longer than {@code
+   * renewBefore}; the one lasting longest when several do.
+   */
+  public static Optional<IssuedCertificate> reusable(
+      List<IssuedCertificate> issued,
+      SignRequest request,
+      Certificate ca,
+      Instant now,
+      Duration renewBefore) {
+    return issued.stream()
+        .filter(i -> fits(i.certificate(), request, ca, now, renewBefore))
+        .max(Comparator.comparing((IssuedCertificate i) -> i.facts().notAfter()));
+  }
+
+  private static boolean fits(
+      Certificate certificate, SignRequest request, Certificate ca, Instant now, Duration renewBefore) {
+    CertificateFacts facts = certificate.facts();
+    return !now.isBefore(facts.notBefore())
+        && now.plus(renewBefore).isBefore(facts.notAfter())
+        && certificate.publicKey().sameKey(request.publicKey())
+        && facts.subject().equals(request.issuedSubject())
+        && new HashSet<>(facts.dnsNames()).equals(new HashSet<>(request.dnsNames()))
+        && new HashSet<InetAddress>(facts.ipAddresses()).equals(new HashSet<>(request.ipAddresses()))
+        && facts.extendedKeyUsages().contains(CertificateFacts.EKU_CLIENT_AUTH) == request.clientAuth()
+        && certificate.isSignedBy(ca);
+  }
+}

@@ -1,0 +1,86 @@
+package org.hostpki.sign;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.SigningPolicy;
+import org.hostpki.pki.CertificateIssuer;
+
+/**
+ * How long a signed certificate lasts: the asked validity or the CA host's {@code server.validity},
+ * no longer than {@code ca.policy.maxValidity} (or the browsers' 398 days without one, unless
+ * {@code server.allowLongValidity}), and never past the CA certificate's own end.
+ *
+ * @param validity the whole span, notBefore to notAfter
+ * @param note why it is shorter than asked, for the user; empty when it is not
+ */
+public record IssuedValidity(Duration validity, Optional<String> note) {
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /**
+   * @param asked {@code --validity}, when given
+   * @param caServer the CA host's server section: its validity is the default
+   * @param now when the certificate is issued
+   * @param caNotAfter when the signing CA certificate ends; after {@code now}
+   */
+  public static IssuedValidity choose(
+      Optional<Duration> asked,
+      ServerSpec caServer,
+      Optional<SigningPolicy> policy,
+      Instant now,
+      Instant caNotAfter) {
+    Duration validity = asked.orElse(caServer.validity());
+    Optional<String> note = Optional.empty();
+    Optional<Duration> max = policy.flatMap(SigningPolicy::maxValidity);
+    if (max.isPresent() && validity.compareTo(max.get()) > 0) {
+      // The CA host's own server.validity above maxValidity is the normal case, not news.
+      note = asked.map(a -> "validity " + words(a) + " shortened to ca.policy.maxValidity " + words(max.get()));
+      validity = max.get();
+    } else if (max.isEmpty()
+        && !caServer.allowLongValidity()
+        && validity.compareTo(ServerSpec.MAX_BROWSER_VALIDITY) > 0) {
+      note =
+          Optional.of(
+              "validity " + words(validity) + " shortened to the browsers' limit of "
+                  + words(ServerSpec.MAX_BROWSER_VALIDITY)
+                  + " (set ca.policy.maxValidity, and server.allowLongValidity, for more)");
+      validity = ServerSpec.MAX_BROWSER_VALIDITY;
+    }
+    // CertificateIssuer starts the certificate BACKDATE before now, to the second.
+    Instant notBefore = now.truncatedTo(ChronoUnit.SECONDS).minus(CertificateIssuer.BACKDATE);
+    if (notBefore.plus(validity).isAfter(caNotAfter)) {
+      validity = Duration.between(notBefore, caNotAfter);
+      note =
+          Optional.of(
+              "validity shortened to end with the CA certificate on " + DATE.format(caNotAfter)
+                  + " (a certificate cannot outlive the CA that signed it)");
+    }
+    return new IssuedValidity(validity, note);
+  }
+
+  /** The validity in the short form desired states use: {@code 90d}. */
+  public String words() {
+    return words(validity);
+  }
+
+  /** {@code 90d}, {@code 36h}, {@code 90m} or seconds: the short form desired states use. */
+  static String words(Duration d) {
+    long s = d.getSeconds();
+    if (s != 0 && s % 86400 == 0) {
+      return s / 86400 + "d";
+    }
+    if (s != 0 && s % 3600 == 0) {
+      return s / 3600 + "h";
+    }
+    if (s != 0 && s % 60 == 0) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+}

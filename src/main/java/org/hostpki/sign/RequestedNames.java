@@ -1,0 +1,54 @@
+package org.hostpki.sign;
+
+import java.util.Optional;
+
+/**
+ * Checks the DNS names a request asks for before any policy sees them: a name that is not a
+ * host name (an empty label, a stray '*', a trailing dot) could slip past a suffix match.
+ */
+final class RequestedNames {
+  private static final int MAX_LENGTH = 253;
+  private static final int MAX_LABEL = 63;
+
+  private RequestedNames() {}
+
+  /** What is wrong with the name, as a phrase following it, or empty when it is a valid SAN. */
+  static Optional<String> problem(String name) {
+    if (name.isEmpty()) {
+      return Optional.of("is empty");
+    }
+    if (name.endsWith(".")) {
+      return Optional.of("ends with a dot");
+    }
+    if (name.length() > MAX_LENGTH) {
+      return Optional.of("is longer than " + MAX_LENGTH + " characters");
+    }
+    String[] labels = name.split("\\.", -1);
+    for (int i = 0; i < labels.length; i++) {
+      String label = labels[i];
+      if (i == 0 && label.equals("*")) {
+        if (labels.length < 3) {
+          return Optional.of("is a wildcard of a top-level domain");
+        }
+        continue;
+      }
+      if (label.isEmpty()) {
+        return Optional.of("has an empty label");
+      }
+      if (label.length() > MAX_LABEL) {
+        return Optional.of("has a label longer than " + MAX_LABEL + " characters");
+      }
+      for (int c = 0; c < label.length(); c++) {
+        char ch = label.charAt(c);
+        boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-';
+        if (!ok) {
+          return Optional.of("has the character '" + ch + "'; a DNS label holds letters, digits and '-'");
+        }
+      }
+      if (label.startsWith("-") || label.endsWith("-")) {
+        return Optional.of("has a label that starts or ends with '-'");
+      }
+    }
+    return Optional.empty();
+  }
+}

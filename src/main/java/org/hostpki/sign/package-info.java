@@ -1,0 +1,41 @@
+/**
+ * {@code hostpki sign}: the CA host certifies another host's request with its internal CA, within
+ * the limits of {@code ca.policy}, and records what it issued in its own store.
+ *
+ * <h2>The signing policy</h2>
+ *
+ * Default deny, as Vault's PKI roles and cert-manager's approver-policy do: a desired state without
+ * {@code ca.policy} signs nothing, and every name and address a request asks for must be allowed.
+ *
+ * <ul>
+ *   <li>{@code allowedDomains}: an exact name ({@code portal.corp.example}) allows that name only.
+ *       {@code *.corp.example} allows every name <em>below</em> corp.example, at any depth
+ *       ({@code db.corp.example}, {@code a.b.corp.example}) and wildcard names below it ({@code
+ *       *.corp.example}, {@code *.lab.corp.example}) — Vault's {@code allow_subdomains}, not TLS's
+ *       one-label wildcard match. It does not allow {@code corp.example} itself: list that
+ *       separately. Names compare case-insensitively.
+ *   <li>{@code allowedNetworks}: every IP address SAN must lie in one of them.
+ *   <li>the subject's commonName, when it is not one of the SANs, must be allowed like one (a DNS
+ *       name by allowedDomains, an address by allowedNetworks): old clients still read it.
+ *   <li>{@code maxValidity}: the issued validity is the asked one ({@code --validity}) or else
+ *       the CA host's {@code server.validity}, shortened to maxValidity. Without maxValidity the
+ *       limit is the browsers' 398 days (unless the CA host sets {@code
+ *       server.allowLongValidity}). A certificate never outlives the CA that signs it.
+ * </ul>
+ *
+ * A request must also prove possession of its key (its signature verifies) and carry a key
+ * hostpki would make itself: RSA of 2048 bits or more, EC on P-256, P-384 or P-521, or Ed25519.
+ * Only DNS name and IP address SANs are certified; the subject's C, ST, L, O, OU, CN and
+ * emailAddress are copied.
+ *
+ * <h2>The record</h2>
+ *
+ * Every issued certificate is kept in the CA host's store as {@code issued/SERIAL.crt} (serial in
+ * upper-case hex, as {@code openssl x509 -serial} prints it), committed as a new store generation
+ * under the store's lock like any apply. Apply carries these files over untouched. Signing the
+ * same request again (same key, same subject and SANs, same CA) returns the recorded certificate
+ * for as long as it is valid beyond the CA host's {@code server.renewBefore}: that is what makes
+ * {@code hostpki sign} idempotent, and a fleet playbook report {@code changed} only when a host
+ * really got a new certificate.
+ */
+package org.hostpki.sign;

@@ -1,0 +1,274 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Subject;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificationRequest;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code hostpki sign} on a CA host, and the record {@code hostpki status} lists. */
+class SignCommandTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String CA_YAML =
+      "apiVersion: hostpki/v1\n"
+          + "store: {path: pki}\n"
+          + "host: {detect: false, hostname: ca1, domain: fleet.test, addresses: [192.0.2.1]}\n"
+          + "ca:\n"
+          + "  subject: {commonName: Fleet CA}\n"
+          + "  policy: {allowedDomains: [\"*.fleet.test\", m1], allowedNetworks: [192.0.2.0/24], maxValidity: 90d}\n";
+
+  @TempDir Path dir;
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  private final KeyMaterial memberKey = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML);
+    request("m1.csr", List.of("m1.fleet.test", "m1"), "192.0.2.11");
+  }
+
+  private CliRun hostpki(String... args) {
+    return CliRun.run(dir, clock, Map.of(), args);
+  }
+
+  private void applied() {
+    CliRun apply = hostpki("apply", "-f", "ca.yaml");
+    assertThat(apply.exitCode).as(apply.toString()).isZero();
+  }
+
+  private void request(String file, List<String> names, String... addresses) throws IOException {
+    List<InetAddress> ips = Stream.of(addresses).map(SignCommandTest::ip).toList();
+    Files.write(dir.resolve(file), CertificationRequest.create(Subject.empty(), names, ips, false, memberKey, RANDOM));
+  }
+
+  private static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(literal, e);
+    }
+  }
+
+  private List<Path> issuedFiles() throws IOException {
+    Path issued = dir.resolve("pki/issued");
+    if (!Files.isDirectory(issued)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(issued)) {
+      return files.toList();
+    }
+  }
+
+  private static JsonNode json(String text) {
+    return JsonMapper.builder().build().readTree(text);
+  }
+
+  @Test
+  void testSign_printsTheChainAndRecordsTheCertificate() throws Exception {
+    applied();
+
+    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    List<Certificate> chain = Pem.readCertificates(run.out.getBytes(StandardCharsets.US_ASCII));
+    assertThat(chain).hasSize(2);
+    assertThat(chain.get(1).der()).isEqualTo(Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/ca.crt"))).get(0).der());
+    assertThat(chain.get(0).facts().dnsNames()).containsExactly("m1.fleet.test", "m1");
+    String serial = chain.get(0).facts().serialNumber().toString(16).toUpperCase();
+    assertThat(issuedFiles()).singleElement().satisfies(f -> assertThat(f.getFileName().toString()).endsWith(serial + ".crt"));
+    assertThat(run.err)
+        .startsWith("Signed serial ")
+        .contains(" for CN=m1.fleet.test (SANs m1.fleet.test, m1, 192.0.2.11), not after 2027-02-25 07:00 UTC; recorded as issued/");
+  }
+
+  @Test
+  void testSign_theSameRequestAgainIsAlreadyIssued() throws Exception {
+    applied();
+    CliRun first = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+
+    CliRun again = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+
+    assertThat(again.exitCode).as(again.toString()).isZero();
+    assertThat(again.out).isEqualTo(first.out);
+    assertThat(again.err).startsWith("already issued: serial ").contains("(89 days left); nothing was signed");
+    assertThat(issuedFiles()).hasSize(1);
+  }
+
+  @Test
+  void testSign_jsonSaysWhetherItChangedAndCarriesTheChain() {
+    applied();
+
+    JsonNode first = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out);
+    JsonNode again = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out);
+
+    assertThat(first.path("changed").asBoolean()).isTrue();
+    assertThat(first.path("notAfter").asString()).isEqualTo("2027-02-25T07:00:00Z");
+    assertThat(first.path("chain").asString()).startsWith("-----BEGIN CERTIFICATE-----").contains("-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----");
+    assertThat(first.path("file").asString()).isEqualTo("issued/" + first.path("serial").asString() + ".crt");
+    assertThat(first.path("generation").asString()).startsWith("..");
+    assertThat(again.path("changed").asBoolean()).isFalse();
+    assertThat(again.path("serial").asString()).isEqualTo(first.path("serial").asString());
+    assertThat(again.has("generation")).isFalse();
+  }
+
+  @Test
+  void testSign_outWritesTheChainFile() throws Exception {
+    applied();
+
+    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out).isEmpty();
+    assertThat(run.err).contains("Wrote the chain to " + dir.resolve("m1-chain.pem"));
+    assertThat(Pem.readCertificates(Files.readAllBytes(dir.resolve("m1-chain.pem")))).hasSize(2);
+  }
+
+  @Test
+  void testSign_aDerRequestIsSignedToo() throws Exception {
+    applied();
+    Files.write(dir.resolve("m1.der"), CertificationRequest.parse(Files.readAllBytes(dir.resolve("m1.csr"))).der());
+
+    assertThat(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.der").exitCode).isZero();
+  }
+
+  @Test
+  void testCheck_exitsTwoWhenItWouldSignAndZeroOnceSigned() throws Exception {
+    applied();
+
+    CliRun would = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check", "--output", "json");
+    assertThat(would.exitCode).as(would.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(issuedFiles()).isEmpty();
+    assertThat(json(would.out).path("changed").asBoolean()).isTrue();
+    assertThat(json(would.out).path("validity").asString()).isEqualTo("90d");
+    assertThat(would.err).startsWith("would sign CN=m1.fleet.test (SANs m1.fleet.test, m1, 192.0.2.11) for 90d; nothing was signed (--check)");
+
+    hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliRun done = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check");
+    assertThat(done.exitCode).as(done.toString()).isZero();
+    assertThat(done.err).startsWith("already issued: serial ");
+    assertThat(done.out).as("--check prints the chain only in JSON").isEmpty();
+  }
+
+  @Test
+  void testSign_aRequestOutsideThePolicyIsRefused() throws Exception {
+    applied();
+    request("db.csr", List.of("db.other.example"), "10.0.0.5");
+
+    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "db.csr");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out).isEmpty();
+    assertThat(run.err)
+        .isEqualTo(
+            "error: refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.fleet.test, m1]\n"
+                + "  refused: iPAddress 10.0.0.5 is outside ca.policy.allowedNetworks [192.0.2.0/24]\n"
+                + "  nothing was signed for " + dir.resolve("db.csr") + " (CN=db.other.example); to allow it,"
+                + " extend ca.policy in " + dir.resolve("ca.yaml") + "\n");
+    assertThat(issuedFiles()).isEmpty();
+  }
+
+  @Test
+  void testSign_aRequestWithABadSignatureIsRefused() throws Exception {
+    applied();
+    byte[] der = CertificationRequest.parse(Files.readAllBytes(dir.resolve("m1.csr"))).der();
+    der[der.length - 1] ^= 0x01;
+    Files.write(dir.resolve("forged.der"), der);
+
+    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "forged.der");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err).startsWith("error: " + dir.resolve("forged.der") + ": the request's signature does not verify");
+    assertThat(issuedFiles()).isEmpty();
+  }
+
+  @Test
+  void testSign_beforeTheCaExistsTellsToApplyFirst() {
+    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err)
+        .isEqualTo(
+            "error: store " + dir.resolve("pki") + " holds no CA yet (no ca.crt); run hostpki apply -f "
+                + dir.resolve("ca.yaml") + " first, then sign\n");
+  }
+
+  @Test
+  void testSign_aMissingRequestFileIsNamed() {
+    applied();
+
+    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "nothing.csr");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err).isEqualTo("error: " + dir.resolve("nothing.csr") + " does not exist; --csr names the host's certificate request (its server.csr)\n");
+  }
+
+  @Test
+  void testSign_withoutCsrIsAUsageError() {
+    assertThat(hostpki("sign", "-f", "ca.yaml").exitCode).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void testApply_keepsTheIssuedRecords() throws Exception {
+    applied();
+    hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    List<Path> issued = issuedFiles();
+    byte[] record = Files.readAllBytes(issued.get(0));
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.replace("addresses: [192.0.2.1]", "addresses: [192.0.2.2]"));
+
+    CliRun apply = hostpki("apply", "-f", "ca.yaml");
+
+    assertThat(apply.out).contains("~ server");
+    assertThat(issuedFiles()).isEqualTo(issued);
+    assertThat(Files.readAllBytes(issued.get(0))).isEqualTo(record);
+  }
+
+  @Test
+  void testStatus_listsTheIssuedCertificates() throws Exception {
+    applied();
+    JsonNode signed = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out);
+
+    CliRun text = hostpki("status", "-f", "ca.yaml");
+    JsonNode json = json(hostpki("status", "-f", "ca.yaml", "--output", "json").out).path("issued");
+
+    assertThat(text.out)
+        .contains(
+            "Issued   1 certificate(s) signed for other hosts (hostpki sign):\n"
+                + "         serial " + signed.path("serial").asString() + " CN=m1.fleet.test\n"
+                + "           SANs m1.fleet.test, m1, 192.0.2.11; not after 2027-02-25 (89 days left)\n");
+    assertThat(json.size()).isEqualTo(1);
+    assertThat(json.path(0).path("serial").asString()).isEqualTo(signed.path("serial").asString());
+    assertThat(json.path(0).path("subject").asString()).isEqualTo("CN=m1.fleet.test");
+    assertThat(json.path(0).path("ipAddresses").path(0).asString()).isEqualTo("192.0.2.11");
+    assertThat(json.path(0).path("notAfter").asString()).isEqualTo("2027-02-25T07:00:00Z");
+    assertThat(json.path(0).path("daysLeft").asInt()).isEqualTo(89);
+  }
+
+  @Test
+  void testStatus_aHostThatSignedNothingShowsNoIssuedSection() {
+    applied();
+
+    assertThat(hostpki("status", "-f", "ca.yaml").out).doesNotContain("Issued");
+    assertThat(json(hostpki("status", "-f", "ca.yaml", "--output", "json").out).path("issued").size()).isZero();
+  }
+}

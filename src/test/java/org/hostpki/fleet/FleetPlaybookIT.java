@@ -1,0 +1,297 @@
+package org.hostpki.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The fleet playbook ({@code ansible/playbooks/fleet.yml}) driven by the real {@code
+ * ansible-playbook} over one CA host and three members on this machine, each with its own
+ * identity and directory, running this checkout's {@code bin/hostpki}: three runs (the first
+ * round, a second that changes nothing, one after a member's address changed), then a live TLS
+ * handshake between two members. Needs Debian's ansible-core and openssl; skipped without them,
+ * except in CI.
+ */
+class FleetPlaybookIT {
+  private static final List<String> MEMBERS = List.of("m1", "m2", "m3");
+  private static final List<String> HOSTS = List.of("ca1", "m1", "m2", "m3");
+
+  @TempDir static Path dir;
+  private static Map<String, String> env;
+  private static JsonNode firstRun;
+  private static JsonNode secondRun;
+  private static JsonNode addressRun;
+  private static Map<String, byte[]> serverCertsBefore;
+  private static Map<String, byte[]> serverCertsAfter;
+  private static Set<String> issuedBefore;
+  private static Set<String> issuedAfter;
+
+  @BeforeAll
+  static void runTheFleetPlaybookThreeTimes() throws Exception {
+    Programs.require("ansible-playbook", "ansible-core");
+    Programs.require("openssl", "openssl");
+    Programs.requirePackagedJar();
+    copyResources();
+    env = new HashMap<>();
+    env.put("ANSIBLE_COLLECTIONS_PATH", Programs.projectDir().resolve("ansible").toString());
+    env.put("ANSIBLE_STDOUT_CALLBACK", "json");
+    env.put("ANSIBLE_NOCOLOR", "1");
+    env.put("ANSIBLE_LOCAL_TEMP", dir.resolve(".ansible/local").toString());
+    env.put("ANSIBLE_REMOTE_TEMP", dir.resolve(".ansible/remote").toString());
+    env.put("ANSIBLE_FORKS", "4");
+    env.put("LC_ALL", "C.UTF-8"); // ansible refuses a non-UTF-8 locale
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+
+    firstRun = playbook(fleetPlaybook());
+    secondRun = playbook(fleetPlaybook());
+    serverCertsBefore = serverCertificates();
+    issuedBefore = issued();
+    Path vars = dir.resolve("host_vars/m2.yml");
+    Files.writeString(vars, Files.readString(vars).replace("addresses: [192.0.2.12]", "addresses: [192.0.2.22]"));
+    addressRun = playbook(fleetPlaybook());
+    serverCertsAfter = serverCertificates();
+    issuedAfter = issued();
+  }
+
+  private static String fleetPlaybook() {
+    return Programs.projectDir().resolve("ansible/playbooks/fleet.yml").toString();
+  }
+
+  private static void copyResources() throws IOException {
+    Path source = Programs.projectDir().resolve("src/test/resources/fleet");
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path p : files.toList()) {
+        Path target = dir.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  /** Runs a playbook with the json callback and returns its report. */
+  private static JsonNode playbook(String playbook, String... options) throws Exception {
+    List<String> command = new ArrayList<>(List.of("ansible-playbook", "-i", "inventory.ini", playbook));
+    command.add("-e");
+    command.add("hostpki=" + Programs.projectDir().resolve("bin/hostpki"));
+    command.addAll(List.of(options));
+    Programs.Run run = Programs.run(dir, env, command);
+    assertThat(run.out()).as(run.toString()).startsWith("{");
+    return JsonMapper.builder().build().readTree(run.out());
+  }
+
+  private static JsonNode stats(JsonNode report, String host) {
+    return report.path("stats").path(host);
+  }
+
+  /** The result on {@code host} of the task named {@code task}, in whichever play ran it. */
+  private static JsonNode result(JsonNode report, String task, String host) {
+    for (JsonNode play : report.path("plays")) {
+      for (JsonNode t : play.path("tasks")) {
+        if (t.path("task").path("name").asString().equals(task) && t.path("hosts").has(host)) {
+          return t.path("hosts").path(host);
+        }
+      }
+    }
+    throw new AssertionError("no task '" + task + "' ran on " + host + " in\n" + report);
+  }
+
+  private static Map<String, byte[]> serverCertificates() throws IOException {
+    Map<String, byte[]> certs = new TreeMap<>();
+    for (String member : MEMBERS) {
+      certs.put(member, Files.readAllBytes(dir.resolve(member + "/pki/server.crt")));
+    }
+    return certs;
+  }
+
+  private static Set<String> issued() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("ca1/pki/issued"))) {
+      return new TreeSet<>(files.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  private static Programs.Run openssl(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    return Programs.run(dir, Map.of(), command);
+  }
+
+  private static X509Certificate certificate(byte[] pem) throws CertificateException {
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
+  }
+
+  @Test
+  void testFirstRun_everyMemberServesACertificateSignedByTheFleetCa() throws Exception {
+    for (String host : HOSTS) {
+      assertThat(stats(firstRun, host).path("failures").asInt()).as(host + "\n" + firstRun).isZero();
+      assertThat(stats(firstRun, host).path("changed").asInt()).as(host).isPositive();
+    }
+    for (String member : MEMBERS) {
+      Programs.Run verify =
+          openssl(
+              "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca1/pki/ca.crt",
+              member + "/pki/server.crt");
+      assertThat(verify.exitCode()).as(verify.toString()).isZero();
+      assertThat(verify.out()).isEqualTo(member + "/pki/server.crt: OK\n");
+      JsonNode signed = result(firstRun, "The CA host signs it (or hands out the certificate signed for it before)", member);
+      assertThat(signed.path("changed").asBoolean()).as(signed.toString()).isTrue();
+      assertThat(signed.path("subject").asString()).isEqualTo("CN=" + member + ".fleet.test");
+      assertThat(dir.resolve("ca1/pki/issued/" + signed.path("serial").asString() + ".crt")).isRegularFile();
+    }
+    assertThat(issuedBefore).hasSize(3);
+  }
+
+  @Test
+  void testFirstRun_membersTrustTheFleetCa() throws Exception {
+    byte[] ca = Files.readAllBytes(dir.resolve("ca1/pki/ca.crt"));
+    for (String member : MEMBERS) {
+      assertThat(dir.resolve(member + "/pki/trust/fleet-ca.crt")).hasBinaryContent(ca);
+      assertThat(Files.readString(dir.resolve(member + "/pki/trust-bundle.crt"))).contains(new String(ca, "US-ASCII"));
+    }
+  }
+
+  @Test
+  void testFirstRun_theCertificateCarriesTheMembersIdentityWithinTheMaxValidity() throws Exception {
+    X509Certificate m3 = certificate(serverCertsBefore.get("m3"));
+
+    assertThat(m3.getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()).toList())
+        .containsExactlyInAnyOrder("m3.fleet.test", "m3", "192.0.2.13", "2001:db8:0:0:0:0:0:13");
+    long days = (m3.getNotAfter().getTime() - m3.getNotBefore().getTime()) / 86_400_000L;
+    assertThat(days).as("ca.policy.maxValidity").isEqualTo(90);
+  }
+
+  @Test
+  void testSecondRun_changesNothing() {
+    for (String host : HOSTS) {
+      assertThat(stats(secondRun, host).path("changed").asInt()).as(host + "\n" + secondRun).isZero();
+      assertThat(stats(secondRun, host).path("failures").asInt()).as(host).isZero();
+    }
+    for (String member : MEMBERS) {
+      JsonNode signed = result(secondRun, "The CA host signs it (or hands out the certificate signed for it before)", member);
+      assertThat(signed.path("changed").asBoolean()).isFalse();
+      assertThat(signed.path("serial").asString())
+          .isEqualTo(result(firstRun, "The CA host signs it (or hands out the certificate signed for it before)", member).path("serial").asString());
+    }
+  }
+
+  @Test
+  void testAddressChange_onlyThatMemberGetsANewCertificate() throws Exception {
+    assertThat(stats(addressRun, "m2").path("changed").asInt()).as(addressRun.toString()).isPositive();
+    for (String host : List.of("ca1", "m1", "m3")) {
+      assertThat(stats(addressRun, host).path("changed").asInt()).as(host + "\n" + addressRun).isZero();
+    }
+    assertThat(serverCertsAfter.get("m1")).isEqualTo(serverCertsBefore.get("m1"));
+    assertThat(serverCertsAfter.get("m3")).isEqualTo(serverCertsBefore.get("m3"));
+    assertThat(serverCertsAfter.get("m2")).isNotEqualTo(serverCertsBefore.get("m2"));
+    assertThat(certificate(serverCertsAfter.get("m2")).getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()))
+        .contains("192.0.2.22")
+        .doesNotContain("192.0.2.12");
+  }
+
+  @Test
+  void testAddressChange_theCaStoreGainsExactlyOneIssuedCertificate() {
+    Set<String> added = new TreeSet<>(issuedAfter);
+    added.removeAll(issuedBefore);
+
+    assertThat(issuedAfter).containsAll(issuedBefore);
+    assertThat(added).hasSize(1);
+    String serial = result(addressRun, "The CA host signs it (or hands out the certificate signed for it before)", "m2").path("serial").asString();
+    assertThat(added).containsExactly(serial + ".crt");
+  }
+
+  @Test
+  void testLiveTls_member2VerifiesMember1WithItsTrustBundle() throws Exception {
+    try (TlsServer server = TlsServer.start(dir.resolve("m1/pki"))) {
+      Programs.Run ok = sClient(server.port(), "m1.fleet.test", "m2/pki/trust-bundle.crt");
+      Programs.Run wrongName = sClient(server.port(), "m3.fleet.test", "m2/pki/trust-bundle.crt");
+      Programs.Run ownCaOnly = sClient(server.port(), "m1.fleet.test", "m2/pki/ca.crt");
+
+      assertThat(ok.exitCode()).as(ok.toString()).isZero();
+      assertThat(ok.out()).contains("Verify return code: 0 (ok)", "Verified peername: m1.fleet.test");
+      assertThat(wrongName.exitCode()).as("another member's name: " + wrongName).isNotZero();
+      assertThat(ownCaOnly.exitCode()).as("without the fleet CA: " + ownCaOnly).isNotZero();
+    }
+  }
+
+  private static Programs.Run sClient(int port, String name, String caFile) throws Exception {
+    return openssl(
+        "s_client", "-connect", "127.0.0.1:" + port, "-servername", name,
+        "-verify_return_error", "-verify_hostname", name, "-CAfile", caFile);
+  }
+
+  @Test
+  void testCaStatus_listsTheIssuedCertificates() throws Exception {
+    Programs.Run status =
+        Programs.run(
+            dir, Map.of("JAVA_HOME", System.getProperty("java.home")),
+            Programs.projectDir().resolve("bin/hostpki").toString(), "status", "-f", "ca1/host.yaml",
+            "--output", "json");
+
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    JsonNode issued = JsonMapper.builder().build().readTree(status.out()).path("issued");
+    assertThat(issued.size()).isEqualTo(issuedAfter.size());
+    List<String> subjects = new ArrayList<>();
+    issued.forEach(i -> subjects.add(i.path("subject").asString()));
+    assertThat(subjects).containsOnly("CN=m1.fleet.test", "CN=m2.fleet.test", "CN=m3.fleet.test");
+  }
+
+  @Test
+  void testSignModule_refusalCheckModeAndDocumentation() throws Exception {
+    openssl(
+        "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "outside.key", "-out", "outside.csr", "-subj", "/CN=db.other.example",
+        "-addext", "subjectAltName=DNS:db.other.example");
+    openssl(
+        "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "inside.key", "-out", "inside.csr", "-subj", "/CN=m9.fleet.test",
+        "-addext", "subjectAltName=DNS:m9.fleet.test");
+    Set<String> before = issued();
+
+    JsonNode report =
+        playbook(
+            "sign-cases.yml", "-e", "outside_csr=" + dir.resolve("outside.csr"),
+            "-e", "inside_csr=" + dir.resolve("inside.csr"));
+
+    JsonNode refused = result(report, "A request for a name outside the policy", "ca1");
+    assertThat(refused.path("failed").asBoolean()).as(refused.toString()).isTrue();
+    assertThat(refused.path("msg").asString())
+        .startsWith("refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.fleet.test, m1, m2, m3]")
+        .contains("nothing was signed");
+    JsonNode wouldSign = result(report, "A new request, in check mode", "ca1");
+    assertThat(wouldSign.path("changed").asBoolean()).as(wouldSign.toString()).isTrue();
+    assertThat(wouldSign.has("chain")).isFalse();
+    JsonNode signedBefore = result(report, "m1's request again, in check mode", "ca1");
+    assertThat(signedBefore.path("changed").asBoolean()).as(signedBefore.toString()).isFalse();
+    assertThat(signedBefore.path("chain").asString()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(issued()).as("nothing signed").isEqualTo(before);
+
+    Programs.Run doc = Programs.run(dir, env, "ansible-doc", "-t", "module", "hostpki.pki.sign");
+    assertThat(doc.exitCode()).as(doc.toString()).isZero();
+    assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
+    assertThat(doc.out())
+        .contains("HOSTPKI.PKI.SIGN", "= config", "= csr", "- executable", "- validity", "- lock_timeout")
+        .contains("EXAMPLES:", "RETURN VALUES:", "- chain", "- serial", "- not_after");
+  }
+}

@@ -1,0 +1,303 @@
+package org.hostpki.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.sign.Requests.ip;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.Subject;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaSignerTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+  private static final Duration NO_WAIT = Duration.ZERO;
+
+  @TempDir Path dir;
+
+  private static CaSigner signer(Instant now) {
+    return new CaSigner(Clock.fixed(now, ZoneOffset.UTC), Requests.RANDOM);
+  }
+
+  private SignRequest request(KeyMaterial key, List<String> names, String... addresses) {
+    return SignRequest.read(
+        dir.resolve("m1.csr"),
+        Requests.pem(key, names, Arrays.stream(addresses).map(Requests::ip).toList()));
+  }
+
+  private SignRequest m1(KeyMaterial key) {
+    return request(key, List.of("m1.fleet.test", "m1"), "192.0.2.11");
+  }
+
+  private StoreSnapshot read(CaHost host) {
+    return new StoreDirectory(host.store(), Clock.fixed(NOW, ZoneOffset.UTC)).read();
+  }
+
+  @Test
+  void testSign_issuesAServerCertificateFromTheCa() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+
+    assertThat(signed.changed()).isTrue();
+    assertThat(signed.chain()).hasSize(2);
+    assertThat(signed.chain().get(1)).isEqualTo(host.ca);
+    Certificate leaf = signed.chain().get(0);
+    assertThat(leaf.isSignedBy(host.ca)).isTrue();
+    CertificateFacts facts = leaf.facts();
+    assertThat(facts.subjectDn()).isEqualTo("CN=m1.fleet.test");
+    assertThat(facts.dnsNames()).containsExactly("m1.fleet.test", "m1");
+    assertThat(facts.ipAddresses()).containsExactly(ip("192.0.2.11"));
+    assertThat(facts.ca()).isFalse();
+    assertThat(facts.extendedKeyUsages()).containsExactly(CertificateFacts.EKU_SERVER_AUTH);
+    assertThat(facts.subjectKeyId()).isPresent();
+    assertThat(facts.authorityKeyId()).isEqualTo(host.ca.facts().subjectKeyId());
+    assertThat(Duration.between(facts.notBefore(), facts.notAfter())).as("ca.policy.maxValidity").isEqualTo(Duration.ofDays(90));
+  }
+
+  @Test
+  void testSign_clientAuthWhenTheRequestAsksForIt() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    SignRequest request =
+        SignRequest.read(
+            dir.resolve("m1.csr"),
+            Requests.pem(Requests.ecKey(), Subject.empty(), List.of("m1.fleet.test"), List.of(), true));
+
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, request, Optional.empty(), NO_WAIT);
+
+    assertThat(signed.issued().facts().extendedKeyUsages())
+        .containsExactly(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
+  }
+
+  @Test
+  void testSign_theAskedValidityIsUsed() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.of(Duration.ofDays(7)), NO_WAIT);
+
+    CertificateFacts facts = signed.issued().facts();
+    assertThat(Duration.between(facts.notBefore(), facts.notAfter())).isEqualTo(Duration.ofDays(7));
+    assertThat(signed.notes()).isEmpty();
+  }
+
+  @Test
+  void testSign_recordsTheCertificateAsIssuedSerialInANewGeneration() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    String before = read(host).generation().orElseThrow();
+
+    CaSigner.Signed signed = signer(NOW.plusSeconds(60)).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+
+    StoreSnapshot after = read(host);
+    assertThat(after.generation()).isNotEqualTo(Optional.of(before)).isEqualTo(signed.generation());
+    assertThat(signed.issued().fileName()).isEqualTo("issued/" + signed.issued().serial() + ".crt");
+    assertThat(new String(after.file(signed.issued().fileName()).orElseThrow(), StandardCharsets.US_ASCII))
+        .isEqualTo(signed.issued().certificate().pem());
+    assertThat(host.store().resolve(signed.issued().fileName())).isRegularFile();
+  }
+
+  @Test
+  void testSign_carriesOverEveryOtherFileByteForByteAndKeysStaySecret() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    SortedMap<String, byte[]> before = read(host).files();
+
+    CaSigner.Signed signed = signer(NOW.plusSeconds(60)).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+
+    SortedMap<String, byte[]> after = read(host).files();
+    assertThat(after.keySet()).containsAll(before.keySet()).contains(signed.issued().fileName()).hasSize(before.size() + 1);
+    before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(host.store().resolve("ca.key")))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(host.store().resolve("server.key")))).isEqualTo("rw-------");
+  }
+
+  @Test
+  void testSign_theSameRequestAgainHandsOutTheRecordedCertificate() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+    int generations = new StoreDirectory(host.store(), Clock.systemUTC()).generations().size();
+
+    CaSigner.Signed again = signer(NOW.plus(Duration.ofDays(10))).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+
+    assertThat(again.changed()).isFalse();
+    assertThat(again.issued()).isEqualTo(first.issued());
+    assertThat(again.chainPem()).isEqualTo(first.chainPem());
+    assertThat(again.generation()).isEmpty();
+    assertThat(new StoreDirectory(host.store(), Clock.systemUTC()).generations()).hasSize(generations);
+  }
+
+  @Test
+  void testSign_aNewRequestForTheSameKeyAndSansIsHandedTheRecordedCertificate() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+
+    // The same names in another order, in a request made anew.
+    SignRequest reordered =
+        SignRequest.read(
+            dir.resolve("m1.csr"),
+            Requests.pem(key, Subject.commonName("m1.fleet.test"), List.of("m1", "m1.fleet.test"),
+                List.of(ip("192.0.2.11")), false));
+    CaSigner.Signed again = signer(NOW).sign(host.desired, reordered, Optional.empty(), NO_WAIT);
+
+    assertThat(again.changed()).isFalse();
+    assertThat(again.issued().serial()).isEqualTo(first.issued().serial());
+  }
+
+  @Test
+  void testSign_otherSansGetANewCertificate() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+
+    CaSigner.Signed moved =
+        signer(NOW).sign(host.desired, request(key, List.of("m1.fleet.test", "m1"), "192.0.2.21"), Optional.empty(), NO_WAIT);
+
+    assertThat(moved.changed()).isTrue();
+    assertThat(moved.issued().serial()).isNotEqualTo(first.issued().serial());
+    assertThat(IssuedCertificates.read(read(host), host.store())).hasSize(2);
+  }
+
+  @Test
+  void testSign_anotherKeyGetsANewCertificate() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+
+    assertThat(signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT).changed()).isTrue();
+  }
+
+  @Test
+  void testSign_withinTheCaHostsRenewBeforeANewCertificateIsIssued() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+    Instant renewal = first.issued().facts().notAfter().minus(Duration.ofDays(30)); // server.renewBefore
+
+    assertThat(signer(renewal.minusSeconds(1)).sign(host.desired, m1(key), Optional.empty(), NO_WAIT).changed()).isFalse();
+    assertThat(signer(renewal).sign(host.desired, m1(key), Optional.empty(), NO_WAIT).changed()).isTrue();
+  }
+
+  @Test
+  void testSign_afterTheCaWasReplacedANewCertificateIsIssued() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+    host.caReplaced(NOW.plusSeconds(60));
+
+    CaSigner.Signed signed = signer(NOW.plusSeconds(120)).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+
+    assertThat(signed.changed()).isTrue();
+    assertThat(signed.issued().serial()).isNotEqualTo(first.issued().serial());
+    assertThat(signed.issued().certificate().isSignedBy(host.ca)).isTrue();
+    assertThat(signed.chain().get(1)).isEqualTo(host.ca);
+  }
+
+  @Test
+  void testSign_withoutACaTellsToApplyFirstAndMakesNoStore() {
+    CaHost host = CaHost.withPolicy(dir);
+
+    assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "store " + host.store() + " holds no CA yet (no ca.crt); run hostpki apply -f "
+                + dir.resolve("ca.yaml") + " first, then sign");
+    assertThat(host.store()).doesNotExist();
+  }
+
+  @Test
+  void testSign_withoutAPolicyNothingIsSigned() {
+    CaHost host = CaHost.withCa(dir, "").applied(NOW);
+    String generation = read(host).generation().orElseThrow();
+
+    assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(
+            "refused: " + dir.resolve("ca.yaml") + " has no ca.policy, and hostpki sign issues nothing"
+                + " without one (default deny); nothing was signed for " + dir.resolve("m1.csr"))
+        .hasMessageContaining("policy: {allowedDomains: [\"*.corp.example\"]");
+    assertThat(read(host).generation()).contains(generation);
+  }
+
+  @Test
+  void testSign_aRequestOutsideThePolicyIsRefusedNamingEveryOffendingSan() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    String generation = read(host).generation().orElseThrow();
+    SignRequest outside = request(Requests.ecKey(), List.of("db.other.example", "m1.fleet.test"), "10.0.0.5");
+
+    assertThatThrownBy(() -> signer(NOW).sign(host.desired, outside, Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.fleet.test, m1]\n"
+                + "  refused: iPAddress 10.0.0.5 is outside ca.policy.allowedNetworks [192.0.2.0/24]\n"
+                + "  nothing was signed for " + dir.resolve("m1.csr") + " (CN=db.other.example); to allow it,"
+                + " extend ca.policy in " + dir.resolve("ca.yaml"));
+    assertThat(read(host).generation()).contains(generation);
+  }
+
+  @Test
+  void testSign_anExpiredCaSignsNothing() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    Instant later = host.ca.facts().notAfter().plusSeconds(1);
+
+    assertThatThrownBy(() -> signer(later).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(host.store().resolve("ca.crt") + ": the CA certificate expired on ")
+        .hasMessageContaining("run hostpki apply -f " + dir.resolve("ca.yaml") + " to renew it");
+  }
+
+  @Test
+  void testSign_whileAnotherWriterHoldsTheLockNothingIsSigned() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+
+    try (StoreLock held = StoreLock.acquire(host.store(), Duration.ZERO, "hostpki apply, pid 1")) {
+      assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessageContaining("is locked by")
+          .hasMessageContaining("hostpki apply, pid 1");
+    }
+    assertThat(IssuedCertificates.read(read(host), host.store())).isEmpty();
+  }
+
+  @Test
+  void testCheck_saysItWouldIssueAndWritesNothing() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    String generation = read(host).generation().orElseThrow();
+
+    CaSigner.Preview preview = signer(NOW).check(host.desired, m1(Requests.ecKey()), Optional.empty());
+
+    assertThat(preview.wouldIssue()).isTrue();
+    assertThat(preview.validity().validity()).isEqualTo(Duration.ofDays(90));
+    assertThat(read(host).generation()).contains(generation);
+  }
+
+  @Test
+  void testCheck_findsTheRecordedCertificate() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+
+    CaSigner.Preview preview = signer(NOW).check(host.desired, m1(key), Optional.empty());
+
+    assertThat(preview.wouldIssue()).isFalse();
+    assertThat(preview.existing().orElseThrow().issued()).isEqualTo(signed.issued());
+    assertThat(Pem.certificates(preview.existing().get().chain())).isEqualTo(signed.chainPem());
+  }
+}

@@ -1,0 +1,105 @@
+package org.hostpki.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreFile;
+import org.hostpki.store.StoreSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IssuedCertificatesTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+
+  @TempDir Path dir;
+
+  private StoreSnapshot read(CaHost host) {
+    return new StoreDirectory(host.store(), Clock.fixed(NOW, ZoneOffset.UTC)).read();
+  }
+
+  private CaSigner.Signed sign(CaHost host, Instant at, KeyMaterial key) {
+    return new CaSigner(Clock.fixed(at, ZoneOffset.UTC), Requests.RANDOM)
+        .sign(host.desired, SignRequest.read(dir.resolve("m1.csr"), Requests.pem(key, List.of("m1.fleet.test"), List.of())),
+            Optional.empty(), Duration.ZERO);
+  }
+
+  @Test
+  void testRead_aStoreWithoutRecordsHasNone() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+
+    assertThat(IssuedCertificates.read(read(host), host.store())).isEmpty();
+  }
+
+  @Test
+  void testRead_recordsComeOldestFirst() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    CaSigner.Signed first = sign(host, NOW.plus(Duration.ofDays(2)), Requests.ecKey());
+    CaSigner.Signed second = sign(host, NOW.plus(Duration.ofDays(1)), Requests.ecKey());
+
+    assertThat(IssuedCertificates.read(read(host), host.store()))
+        .containsExactly(second.issued(), first.issued());
+  }
+
+  @Test
+  void testRead_aDamagedRecordIsNamed() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    SortedMap<String, StoreFile> files = new TreeMap<>();
+    read(host).files().forEach((n, b) -> files.put(n, new StoreFile(b, n.endsWith(".key"))));
+    files.put("issued/0A.crt", StoreFile.publicFile("not a certificate\n".getBytes(StandardCharsets.US_ASCII)));
+    new StoreDirectory(host.store(), Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC)).write(files, new byte[0]);
+
+    assertThatThrownBy(() -> IssuedCertificates.read(read(host), host.store()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(host.store().resolve("issued/0A.crt") + ": holds no certificate")
+        .hasMessageEndingWith(
+            "the record of issued certificates is damaged: restore the file or delete it (that host"
+                + " then gets a new certificate at its next sign)");
+  }
+
+  @Test
+  void testReusable_notBeforeItsStartNorAfterRenewBefore() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed signed = sign(host, NOW, key);
+    List<IssuedCertificate> issued = IssuedCertificates.read(read(host), host.store());
+    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), Requests.pem(key, List.of("m1.fleet.test"), List.of()));
+    Duration renewBefore = Duration.ofDays(30);
+    Instant start = signed.issued().facts().notBefore();
+    Instant end = signed.issued().facts().notAfter();
+
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, start.minusSeconds(1), renewBefore)).isEmpty();
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, start, renewBefore)).contains(signed.issued());
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, end.minus(renewBefore), renewBefore)).isEmpty();
+  }
+
+  @Test
+  void testReusable_theLongestLastingOfSeveral() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    SignRequest request =
+        SignRequest.read(dir.resolve("m1.csr"), Requests.pem(Requests.ecKey(), List.of("m1.fleet.test"), List.of()));
+    CertificateIssuer issuer = new CertificateIssuer(Requests.RANDOM);
+    IssuedCertificate shorter =
+        IssuedCertificate.of(issuer.server(request.profile(Duration.ofDays(60)), request.publicKey(), host.ca, host.caKey, NOW));
+    IssuedCertificate longer =
+        IssuedCertificate.of(issuer.server(request.profile(Duration.ofDays(80)), request.publicKey(), host.ca, host.caKey, NOW));
+
+    assertThat(IssuedCertificates.reusable(List.of(shorter, longer), request, host.ca, NOW, Duration.ofDays(1)))
+        .contains(longer);
+    assertThat(IssuedCertificates.reusable(List.of(longer, shorter), request, host.ca, NOW, Duration.ofDays(1)))
+        .contains(longer);
+  }
+}

@@ -1,0 +1,113 @@
+package org.hostpki.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hostpki.sign.Requests.ip;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.hostpki.model.IpNetwork;
+import org.hostpki.model.SigningPolicy;
+import org.hostpki.model.Subject;
+import org.junit.jupiter.api.Test;
+
+class PolicyCheckTest {
+  private static final SigningPolicy POLICY =
+      new SigningPolicy(
+          List.of("*.corp.example", "m1"),
+          List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow(), IpNetwork.parse("2001:db8::/32").orElseThrow()),
+          Optional.of(Duration.ofDays(90)));
+
+  private static List<String> messages(Subject subject, List<String> dns, List<InetAddress> ips) {
+    return PolicyCheck.violations(POLICY, subject, dns, ips).stream().map(PolicyViolation::message).toList();
+  }
+
+  @Test
+  void testViolations_namesAndAddressesInsideThePolicyPass() {
+    assertThat(
+            messages(
+                Subject.commonName("db.corp.example"),
+                List.of("db.corp.example", "m1", "*.lab.corp.example"),
+                List.of(ip("192.0.2.7"), ip("2001:db8::7"))))
+        .isEmpty();
+  }
+
+  @Test
+  void testViolations_aNameOutsideAllowedDomainsIsNamed() {
+    assertThat(messages(Subject.empty(), List.of("db.corp.example", "db.other.example"), List.of()))
+        .containsExactly(
+            "refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.corp.example, m1]");
+  }
+
+  @Test
+  void testViolations_theBaseDomainIsOutsideItsWildcard() {
+    assertThat(messages(Subject.empty(), List.of("corp.example"), List.of()))
+        .containsExactly("refused: dNSName corp.example is outside ca.policy.allowedDomains [*.corp.example, m1]");
+  }
+
+  @Test
+  void testViolations_anAddressOutsideAllowedNetworksIsNamed() {
+    assertThat(messages(Subject.empty(), List.of("db.corp.example"), List.of(ip("192.0.2.7"), ip("10.0.0.5"))))
+        .containsExactly(
+            "refused: iPAddress 10.0.0.5 is outside ca.policy.allowedNetworks [192.0.2.0/24, 2001:db8::/32]");
+  }
+
+  @Test
+  void testViolations_anIpv6AddressOutsideIsNamedInItsCanonicalForm() {
+    assertThat(messages(Subject.empty(), List.of(), List.of(ip("2001:0db9:0:0:0:0:0:1"))))
+        .containsExactly(
+            "refused: iPAddress 2001:db9::1 is outside ca.policy.allowedNetworks [192.0.2.0/24, 2001:db8::/32]");
+  }
+
+  @Test
+  void testViolations_everyOffendingSanIsReported() {
+    assertThat(
+            messages(
+                Subject.empty(),
+                List.of("a.other.example", "db.corp.example", "b.other.example"),
+                List.of(ip("10.0.0.5"))))
+        .containsExactly(
+            "refused: dNSName a.other.example is outside ca.policy.allowedDomains [*.corp.example, m1]",
+            "refused: dNSName b.other.example is outside ca.policy.allowedDomains [*.corp.example, m1]",
+            "refused: iPAddress 10.0.0.5 is outside ca.policy.allowedNetworks [192.0.2.0/24, 2001:db8::/32]");
+  }
+
+  @Test
+  void testViolations_withoutAllowedNetworksNoAddressIsAllowed() {
+    SigningPolicy namesOnly = new SigningPolicy(List.of("*.corp.example"), List.of(), Optional.empty());
+
+    assertThat(PolicyCheck.violations(namesOnly, Subject.empty(), List.of("db.corp.example"), List.of(ip("192.0.2.7"))))
+        .extracting(PolicyViolation::message)
+        .containsExactly("refused: iPAddress 192.0.2.7 is outside ca.policy.allowedNetworks []");
+  }
+
+  @Test
+  void testViolations_aCommonNameThatIsNoSanMustBeAllowedToo() {
+    assertThat(messages(Subject.commonName("www.other.example"), List.of("db.corp.example"), List.of()))
+        .containsExactly(
+            "refused: subject commonName www.other.example is outside ca.policy.allowedDomains [*.corp.example, m1]");
+  }
+
+  @Test
+  void testViolations_aCommonNameThatIsNoNameAtAllIsRefused() {
+    assertThat(messages(Subject.commonName("Portal Server"), List.of("db.corp.example"), List.of()))
+        .containsExactly(
+            "refused: subject commonName Portal Server is outside ca.policy.allowedDomains [*.corp.example, m1]");
+  }
+
+  @Test
+  void testViolations_aCommonNameAddressIsCheckedAgainstAllowedNetworks() {
+    assertThat(messages(Subject.commonName("192.0.2.9"), List.of("db.corp.example"), List.of())).isEmpty();
+    assertThat(messages(Subject.commonName("10.0.0.9"), List.of("db.corp.example"), List.of()))
+        .containsExactly(
+            "refused: subject commonName 10.0.0.9 is outside ca.policy.allowedNetworks [192.0.2.0/24, 2001:db8::/32]");
+  }
+
+  @Test
+  void testViolations_aCommonNameThatIsARefusedSanIsReportedOnce() {
+    assertThat(messages(Subject.commonName("db.other.example"), List.of("db.other.example"), List.of()))
+        .containsExactly(
+            "refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.corp.example, m1]");
+  }
+}
