@@ -3,7 +3,6 @@ package org.hostpki.apply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -40,7 +39,9 @@ public final class Secrets {
     Path file = ((PasswordSource.File) source.get()).path();
     try {
       PosixFileAttributeView view =
-          Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+          // The file the link points at is what others could read (Kubernetes mounts secrets
+          // as links to 0600 files); a link's own mode is always 0777.
+          Files.getFileAttributeView(file, PosixFileAttributeView.class);
       if (view != null) {
         Set<PosixFilePermission> perms = view.readAttributes().permissions();
         if (perms.contains(PosixFilePermission.OTHERS_READ)
@@ -51,6 +52,15 @@ public final class Secrets {
                   + " is readable or writable by other users; run: chmod o-rwx "
                   + file);
         }
+      }
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new HostpkiException(
+            "store.password.file " + file + " is not a regular file (a directory, device or pipe)");
+      }
+      if (Files.exists(file) && Files.size(file) > 64 * 1024) {
+        throw new HostpkiException(
+            "store.password.file " + file + " is " + Files.size(file) + " bytes; a password file"
+                + " holds one password");
       }
       String value = Files.readString(file, StandardCharsets.UTF_8);
       value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)

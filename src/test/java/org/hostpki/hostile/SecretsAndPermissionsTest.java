@@ -20,7 +20,6 @@ import java.util.SortedMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,11 +164,6 @@ class SecretsAndPermissionsTest {
   }
 
   @Test
-  @Disabled(
-      "bug: a password file that is a symbolic link to a 0600 file (the way Kubernetes mounts"
-          + " secrets: p12.pass -> ..data/p12.pass) is refused as 'readable or writable by other"
-          + " users; run: chmod o-rwx': apply.Secrets reads the permissions of the link itself"
-          + " (always 0777) with NOFOLLOW_LINKS; it should check the file the link points to")
   void testPasswordFileThatIsALinkToAPrivateFile_opensTheStore() throws Exception {
     passwordFile(workspace, "rw-------");
     Files.move(workspace.dir.resolve("p12.pass"), workspace.dir.resolve("p12.pass.real"));
@@ -181,9 +175,6 @@ class SecretsAndPermissionsTest {
   }
 
   @Test
-  @Disabled(
-      "bug: a password file that is a FIFO hangs every command that needs the password"
-          + " (apply.Secrets reads it with Files.readString); refuse anything but a regular file")
   void testPasswordFileThatIsAFifo_isRefused() throws Exception {
     apply("password file is a FIFO", w -> {
               passwordFile(w, "rw-------");
