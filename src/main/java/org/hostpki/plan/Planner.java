@@ -119,6 +119,7 @@ public final class Planner {
     }
 
     Plan plan() {
+      refuseDamagedCa();
       CaRotation.Outcome ca = CaRotation.decide(in);
       changes.addAll(ca.changes());
       warnings.addAll(ca.warnings());
@@ -129,6 +130,47 @@ public final class Planner {
       boolean trustChanges = planTrust();
       planTrustOutputs(ca.bundleCascade(), trustChanges);
       return new Plan(changes, warnings, refusals, unchanged, in.basis());
+    }
+
+    /**
+     * A ca.crt that does not belong to ca.key (or is no CA at all: say, swapped with server.crt)
+     * is a damaged store, not drift: "repairing" it would throw away the CA key that every
+     * client trusts. Only an explicit --replace ca makes a new CA from such a store.
+     */
+    private void refuseDamagedCa() {
+      if (in.replace().contains(PlanInput.Replace.CA)
+          || observed.caCertificate().isEmpty()
+          || observed.caKey().isEmpty()) {
+        return;
+      }
+      CertificateFacts ca = observed.caCertificate().get();
+      List<String> problems = new ArrayList<>();
+      if (!ca.publicKey().publicKeyFingerprint().equals(observed.caKey().get().publicKeyFingerprint())) {
+        problems.add(
+            in.desired().store().path().resolve("ca.crt")
+                + " does not match ca.key (certificate key "
+                + ca.publicKey().publicKeyFingerprint().shortForm()
+                + ", ca.key "
+                + observed.caKey().get().publicKeyFingerprint().shortForm()
+                + ")");
+      }
+      if (!ca.ca()) {
+        problems.add(
+            in.desired().store().path().resolve("ca.crt")
+                + " ("
+                + ca.subjectDn()
+                + ") is not a CA certificate");
+      }
+      if (!problems.isEmpty()) {
+        refusals.add(
+            new Refusal(
+                "store-damaged",
+                "ca",
+                "the store's CA is damaged; nothing was changed. Restore it with 'hostpki rollback',"
+                    + " or make a new CA with 'hostpki apply --replace ca' (clients must then trust"
+                    + " the new CA):",
+                problems));
+      }
     }
 
     // ---- server -----------------------------------------------------------------------------

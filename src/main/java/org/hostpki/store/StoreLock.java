@@ -66,6 +66,13 @@ public final class StoreLock implements AutoCloseable {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative lock timeout: " + timeout);
     }
+    if (java.nio.file.Files.exists(storeDirectory)
+        && !java.nio.file.Files.isDirectory(storeDirectory)) {
+      throw new HostpkiException(
+          "store "
+              + storeDirectory
+              + " is not a directory; point store.path at a directory (it is made if missing)");
+    }
     LockHolder holder =
         new LockHolder(ProcessHandle.current().pid(), clock.instant(), holderDescription);
     Path lockFile;

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -178,11 +177,6 @@ class CorruptStoreCorpusTest {
   }
 
   @Test
-  @Disabled(
-      "bug: apply on a store path that is a regular file says 'cannot lock store STORE: STORE"
-          + " already exists' (StoreLock.acquire runs SafeFiles.ensureStoreDirectory before any"
-          + " check); plan and status say it right: 'store STORE is not a directory; store.path"
-          + " must name a directory'")
   void testApplyOnAStorePathThatIsAFile_saysItIsNotADirectory() throws Exception {
     apply("store path is a regular file", w -> {
           Damage.deleteTree(w.store);
@@ -193,11 +187,6 @@ class CorruptStoreCorpusTest {
   }
 
   @Test
-  @Disabled(
-      "bug: ca.crt and server.crt swapped by hand is a corrupt store (CONTRACT §1: exit 1, nothing"
-          + " changed), but the planner treats the mismatch as drift and apply replaces the CA with"
-          + " a new key (ca.key is discarded, every client's trust in the old CA is lost) instead of"
-          + " refusing: 'ca.crt does not match ca.key; ... ca.crt is not a CA certificate'")
   void testSwappedCaAndServerCertificates_isRefusedNotRepairedWithANewCa() throws Exception {
     apply("ca.crt and server.crt swapped", w -> swap(w, "ca.crt", "server.crt"),
             "{store}/ca.crt", "does not match ca.key")
