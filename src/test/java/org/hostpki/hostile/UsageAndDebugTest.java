@@ -40,7 +40,7 @@ class UsageAndDebugTest {
         usage("unknown command", "Unmatched argument at index 0: 'deploy'").withArgs("deploy"),
         usage("no command", "Missing required subcommand", "Usage: hostpki").withArgs(),
         usage("unknown output format", "Invalid value for option '--output'", "'xml'").withArgs("plan", "-f", "host.yaml", "--output", "xml"),
-        usage("validate with an unknown output format", "--output must be text or json, not 'xml'").withArgs("validate", "host.yaml", "--output", "xml"),
+        usage("validate with an unknown output format", "--output must be text, json or github, not 'xml'").withArgs("validate", "host.yaml", "--output", "xml"),
         usage("validate without a file", "Missing required parameter: 'FILE'").withArgs("validate"),
         usage("a lock timeout that is no duration", "'forever' is not a duration").withArgs("apply", "-f", "host.yaml", "--lock-timeout", "forever"),
         usage("replace something unknown", "'everything' cannot be replaced; use ca or server").withArgs("apply", "-f", "host.yaml", "--replace", "everything"),
