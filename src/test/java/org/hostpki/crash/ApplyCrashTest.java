@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HooksSpec;
+import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.IpAddresses;
@@ -33,7 +34,9 @@ import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.ExternalCa;
 import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,6 +181,37 @@ class ApplyCrashTest {
         .isEqualTo(3 * (n - windowStart + 1) + SAMPLES);
   }
 
+  @Test
+  void testApply_externalChainImportIsOldOrNewAfterAFailureAtAnyOperation() throws IOException {
+    HostIdentity host = identity("portal", "192.0.2.10");
+    Path chain = inputs.getPath("/etc/hostpki/incoming/chain.pem");
+    // Before: waiting for a chain, serving an internal certificate for the key of server.csr.
+    applyOld(desired(oldStore, false, CaSpec.defaults(), TrustSpec.defaults(), external(chain)), host, T0);
+    ExternalCa outside = ExternalCa.create(T0);
+    Certificate leaf =
+        outside.sign(Files.readAllBytes(oldStore.resolve("server.csr")), T0, Duration.ofDays(90));
+    Files.createDirectories(chain.getParent());
+    Files.writeString(chain, Pem.certificates(List.of(outside.intermediate(), leaf, outside.root())));
+
+    CrashEnumerator enumerator =
+        new CrashEnumerator(
+            new CrashScenario("external chain imported", oldStore,
+                store -> desired(store, false, CaSpec.defaults(), TrustSpec.defaults(), external(chain)),
+                host, Set.of(), T0.plus(Duration.ofDays(1))));
+
+    assertThat(enumerator.cleanRun()).as("the import writes a new generation").isNotEmpty();
+    assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
+        .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  private static ServerSpec external(Path chain) {
+    ServerSpec d = ServerSpec.defaults();
+    return new ServerSpec(
+        ServerSpec.Issuer.EXTERNAL, d.subject(), List.of("portal.example.com"), d.ipAddresses(),
+        true, d.key(), d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(),
+        d.allowLongValidity(), Optional.of(new ExternalSpec(chain, ExternalSpec.Fallback.NONE)));
+  }
+
   private static Map<FailureMode, List<Integer>> everyOperationInEveryMode(
       CrashEnumerator enumerator) {
     List<Integer> all =
@@ -211,6 +245,11 @@ class ApplyCrashTest {
 
   /** @param pkcs12 with a store password, so that the store also has its PKCS#12 files */
   private DesiredState desired(Path store, boolean pkcs12, CaSpec ca, TrustSpec trust) {
+    return desired(store, pkcs12, ca, trust, ServerSpec.defaults());
+  }
+
+  private DesiredState desired(
+      Path store, boolean pkcs12, CaSpec ca, TrustSpec trust, ServerSpec server) {
     return new DesiredState(
         inputs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(
@@ -221,7 +260,7 @@ class ApplyCrashTest {
             Pkcs12Profile.LEGACY),
         HostSpec.defaults(),
         ca,
-        ServerSpec.defaults(),
+        server,
         trust,
         HooksSpec.none());
   }
