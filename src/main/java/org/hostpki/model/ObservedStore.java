@@ -69,52 +69,6 @@ public record ObservedStore(
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
   }
 
-  /** A store without a CA rotation in progress (the form before phased rotation existed). */
-  public ObservedStore(
-      boolean exists,
-      Optional<KeyFacts> caKey,
-      Optional<CertificateFacts> caCertificate,
-      Optional<KeyFacts> serverKey,
-      Optional<CertificateFacts> serverCertificate,
-      boolean serverSignedByCa,
-      Optional<List<CertificateFacts>> serverFullchain,
-      Optional<CsrFacts> serverCsr,
-      Optional<Pkcs12Facts> serverPkcs12,
-      Map<String, CertificateFacts> trusted,
-      Optional<List<Fingerprint>> trustBundle,
-      Optional<Pkcs12Facts> truststorePkcs12,
-      Optional<Map<String, Fingerprint>> hashedDirectory,
-      Optional<List<CertificateFacts>> externalChain,
-      Fingerprint contentFingerprint) {
-    this(
-        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa,
-        serverFullchain, serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12,
-        hashedDirectory, externalChain, Optional.empty(), Optional.empty(), Optional.empty(),
-        contentFingerprint);
-  }
-
-  /** A store without an imported external chain (the form before external issuers existed). */
-  public ObservedStore(
-      boolean exists,
-      Optional<KeyFacts> caKey,
-      Optional<CertificateFacts> caCertificate,
-      Optional<KeyFacts> serverKey,
-      Optional<CertificateFacts> serverCertificate,
-      boolean serverSignedByCa,
-      Optional<List<CertificateFacts>> serverFullchain,
-      Optional<CsrFacts> serverCsr,
-      Optional<Pkcs12Facts> serverPkcs12,
-      Map<String, CertificateFacts> trusted,
-      Optional<List<Fingerprint>> trustBundle,
-      Optional<Pkcs12Facts> truststorePkcs12,
-      Optional<Map<String, Fingerprint>> hashedDirectory,
-      Fingerprint contentFingerprint) {
-    this(
-        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa,
-        serverFullchain, serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12,
-        hashedDirectory, Optional.empty(), contentFingerprint);
-  }
-
   /** A store directory that does not exist yet or holds nothing. */
   public static ObservedStore empty() {
     return new ObservedStore(
@@ -128,6 +82,9 @@ public record ObservedStore(
         Optional.empty(),
         Optional.empty(),
         Map.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
