@@ -168,44 +168,14 @@ stderr:
 
 import json
 import os
-import re
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-
-# Where the release tarball is usually unpacked (and the example systemd units point).
-DEFAULT_DIRS = ["/opt/hostpki/bin"]
-
-# "error: ..." lines (and their indented continuations) are what hostpki says went wrong.
-ERROR_LINE = re.compile(r"^(error: |.*:\d+:\d+: error: )")
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, find_executable
 
 
-def find_executable(module):
-    name = module.params["executable"]
-    if "/" in name:
-        if not os.access(name, os.X_OK):
-            module.fail_json(msg="hostpki executable %s does not exist or is not executable on the CA host" % name)
-        return name
-    found = module.get_bin_path(name, required=False, opt_dirs=DEFAULT_DIRS)
-    if not found:
-        module.fail_json(
-            msg="hostpki executable '%s' not found on PATH or in %s on the CA host; install hostpki"
-            " there or set executable to its path" % (name, ", ".join(DEFAULT_DIRS)))
-    return found
 
 
-def error_lines(stderr):
-    kept = []
-    keeping = False
-    for line in stderr.splitlines():
-        if ERROR_LINE.match(line):
-            kept.append(line[len("error: "):] if line.startswith("error: ") else line)
-            keeping = True
-        elif keeping and line.startswith((" ", "\t")):
-            kept.append(line)
-        else:
-            keeping = False
-    return "\n".join(kept) if kept else stderr.strip()
 
 
 def parse_output(stdout):
@@ -232,7 +202,7 @@ def main():
         module.fail_json(
             msg="csr must be a PEM certificate request (-----BEGIN CERTIFICATE REQUEST-----); read a"
             " file with slurp and pass \"{{ result.content | b64decode }}\"")
-    hostpki = find_executable(module)
+    hostpki = find_executable(module, "CA host")
 
     fd, request = tempfile.mkstemp(prefix="hostpki-request-", suffix=".csr", dir=module.tmpdir)
     try:
@@ -266,7 +236,7 @@ def main():
             module.warn(note)
         module.exit_json(**result)
     if rc == 1:
-        module.fail_json(msg=error_lines(stderr), rc=rc, stderr=stderr)
+        module.fail_json(msg=error_lines(stderr, strip_prefix=True), rc=rc, stderr=stderr)
     module.fail_json(
         msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
         % (rc, stderr.strip() or stdout.strip()),

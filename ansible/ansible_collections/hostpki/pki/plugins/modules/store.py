@@ -207,30 +207,13 @@ stderr:
 
 import json
 import os
-import re
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-
-# Where the release tarball is usually unpacked (and the example systemd units point).
-DEFAULT_DIRS = ["/opt/hostpki/bin"]
-
-# "FILE:LINE:COL: error: ..." (validation) and "error: ..." (everything else).
-ERROR_LINE = re.compile(r"^(error: |.*:\d+:\d+: error: )")
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, find_executable
 
 
-def find_executable(module):
-    name = module.params["executable"]
-    if "/" in name:
-        if not os.access(name, os.X_OK):
-            module.fail_json(msg="hostpki executable %s does not exist or is not executable on the target" % name)
-        return name
-    found = module.get_bin_path(name, required=False, opt_dirs=DEFAULT_DIRS)
-    if not found:
-        module.fail_json(
-            msg="hostpki executable '%s' not found on PATH or in %s on the target; install hostpki"
-            " there or set executable to its path" % (name, ", ".join(DEFAULT_DIRS)))
-    return found
+
 
 
 def relative_paths(desired):
@@ -268,20 +251,6 @@ def write_desired(desired, directory):
         f.write("\n")
     return path
 
-
-def error_lines(stderr):
-    """hostpki's error lines (and their indented continuations), without warnings or hook output."""
-    kept = []
-    keeping = False
-    for line in stderr.splitlines():
-        if ERROR_LINE.match(line):
-            kept.append(line)
-            keeping = True
-        elif keeping and line.startswith((" ", "\t")):
-            kept.append(line)
-        else:
-            keeping = False
-    return "\n".join(kept) if kept else stderr.strip()
 
 
 def attribute_text(attributes):
@@ -335,7 +304,7 @@ def main():
     chdir = params["chdir"]
     if chdir is not None and not os.path.isdir(chdir):
         module.fail_json(msg="chdir %s is not a directory on the target" % chdir)
-    hostpki = find_executable(module)
+    hostpki = find_executable(module, "target")
 
     temporary = None
     try:
