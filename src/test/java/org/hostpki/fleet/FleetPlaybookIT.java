@@ -1,5 +1,6 @@
 package org.hostpki.fleet;
 
+import org.hostpki.ops.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -47,12 +48,12 @@ class FleetPlaybookIT {
 
   @BeforeAll
   static void runTheFleetPlaybookThreeTimes() throws Exception {
-    Programs.require("ansible-playbook", "ansible-core");
-    Programs.require("openssl", "openssl");
-    Programs.requirePackagedJar();
+    Tools.require("ansible-playbook", "ansible-core");
+    Tools.require("openssl", "openssl");
+    Tools.requirePackagedJar();
     copyResources();
     env = new HashMap<>();
-    env.put("ANSIBLE_COLLECTIONS_PATH", Programs.projectDir().resolve("ansible").toString());
+    env.put("ANSIBLE_COLLECTIONS_PATH", Tools.projectDir().resolve("ansible").toString());
     env.put("ANSIBLE_STDOUT_CALLBACK", "json");
     env.put("ANSIBLE_NOCOLOR", "1");
     env.put("ANSIBLE_LOCAL_TEMP", dir.resolve(".ansible/local").toString());
@@ -73,11 +74,11 @@ class FleetPlaybookIT {
   }
 
   private static String fleetPlaybook() {
-    return Programs.projectDir().resolve("ansible/playbooks/fleet.yml").toString();
+    return Tools.projectDir().resolve("ansible/playbooks/fleet.yml").toString();
   }
 
   private static void copyResources() throws IOException {
-    Path source = Programs.projectDir().resolve("src/test/resources/fleet");
+    Path source = Tools.projectDir().resolve("src/test/resources/fleet");
     try (Stream<Path> files = Files.walk(source)) {
       for (Path p : files.toList()) {
         Path target = dir.resolve(source.relativize(p).toString());
@@ -94,9 +95,9 @@ class FleetPlaybookIT {
   private static JsonNode playbook(String playbook, String... options) throws Exception {
     List<String> command = new ArrayList<>(List.of("ansible-playbook", "-i", "inventory.ini", playbook));
     command.add("-e");
-    command.add("hostpki=" + Programs.projectDir().resolve("bin/hostpki"));
+    command.add("hostpki=" + Tools.projectDir().resolve("bin/hostpki"));
     command.addAll(List.of(options));
-    Programs.Run run = Programs.run(dir, env, command);
+    Tools.Run run = Tools.run(dir, env, command);
     assertThat(run.out()).as(run.toString()).startsWith("{");
     return JsonMapper.builder().build().readTree(run.out());
   }
@@ -131,10 +132,10 @@ class FleetPlaybookIT {
     }
   }
 
-  private static Programs.Run openssl(String... args) throws Exception {
+  private static Tools.Run openssl(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("openssl"));
     command.addAll(List.of(args));
-    return Programs.run(dir, Map.of(), command);
+    return Tools.run(dir, Map.of(), command);
   }
 
   private static X509Certificate certificate(byte[] pem) throws CertificateException {
@@ -149,7 +150,7 @@ class FleetPlaybookIT {
       assertThat(stats(firstRun, host).path("changed").asInt()).as(host).isPositive();
     }
     for (String member : MEMBERS) {
-      Programs.Run verify =
+      Tools.Run verify =
           openssl(
               "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca1/pki/ca.crt",
               member + "/pki/server.crt");
@@ -224,9 +225,9 @@ class FleetPlaybookIT {
   @Test
   void testLiveTls_member2VerifiesMember1WithItsTrustBundle() throws Exception {
     try (TlsServer server = TlsServer.start(dir.resolve("m1/pki"))) {
-      Programs.Run ok = sClient(server.port(), "m1.fleet.test", "m2/pki/trust-bundle.crt");
-      Programs.Run wrongName = sClient(server.port(), "m3.fleet.test", "m2/pki/trust-bundle.crt");
-      Programs.Run ownCaOnly = sClient(server.port(), "m1.fleet.test", "m2/pki/ca.crt");
+      Tools.Run ok = sClient(server.port(), "m1.fleet.test", "m2/pki/trust-bundle.crt");
+      Tools.Run wrongName = sClient(server.port(), "m3.fleet.test", "m2/pki/trust-bundle.crt");
+      Tools.Run ownCaOnly = sClient(server.port(), "m1.fleet.test", "m2/pki/ca.crt");
 
       assertThat(ok.exitCode()).as(ok.toString()).isZero();
       assertThat(ok.out()).contains("Verify return code: 0 (ok)", "Verified peername: m1.fleet.test");
@@ -235,7 +236,7 @@ class FleetPlaybookIT {
     }
   }
 
-  private static Programs.Run sClient(int port, String name, String caFile) throws Exception {
+  private static Tools.Run sClient(int port, String name, String caFile) throws Exception {
     return openssl(
         "s_client", "-connect", "127.0.0.1:" + port, "-servername", name,
         "-verify_return_error", "-verify_hostname", name, "-CAfile", caFile);
@@ -243,10 +244,10 @@ class FleetPlaybookIT {
 
   @Test
   void testCaStatus_listsTheIssuedCertificates() throws Exception {
-    Programs.Run status =
-        Programs.run(
+    Tools.Run status =
+        Tools.run(
             dir, Map.of("JAVA_HOME", System.getProperty("java.home")),
-            Programs.projectDir().resolve("bin/hostpki").toString(), "status", "-f", "ca1/host.yaml",
+            Tools.projectDir().resolve("bin/hostpki").toString(), "status", "-f", "ca1/host.yaml",
             "--output", "json");
 
     assertThat(status.exitCode()).as(status.toString()).isZero();
@@ -287,7 +288,7 @@ class FleetPlaybookIT {
     assertThat(signedBefore.path("chain").asString()).startsWith("-----BEGIN CERTIFICATE-----");
     assertThat(issued()).as("nothing signed").isEqualTo(before);
 
-    Programs.Run doc = Programs.run(dir, env, "ansible-doc", "-t", "module", "hostpki.pki.sign");
+    Tools.Run doc = Tools.run(dir, env, "ansible-doc", "-t", "module", "hostpki.pki.sign");
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
     assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
     assertThat(doc.out())

@@ -15,23 +15,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
-/** Runs the outside programs these tests drive (ansible-playbook, systemd-analyze, tar, bin/hostpki). */
-final class Tools {
+/**
+ * Runs the outside programs the operations and fleet tests drive (ansible-playbook, openssl,
+ * systemd-analyze, tar, bin/hostpki).
+ */
+public final class Tools {
   private Tools() {}
 
   /** What a program printed and how it ended. */
-  record Run(List<String> command, int exitCode, String out, String err) {
+  public record Run(List<String> command, int exitCode, String out, String err) {
     @Override
     public String toString() {
       return String.join(" ", command) + "\nexit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
     }
   }
 
-  static Path projectDir() {
+  public static Path projectDir() {
     return Path.of(System.getProperty("hostpki.projectDir", "")).toAbsolutePath();
   }
 
-  static Optional<Path> onPath(String program) {
+  public static Optional<Path> onPath(String program) {
     return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
         .map(d -> Path.of(d, program))
         .filter(Files::isExecutable)
@@ -42,7 +45,7 @@ final class Tools {
    * The program, or the test is skipped with the reason printed; in CI (CI=true) a missing
    * program fails the test instead, so a CI image without it cannot pass silently.
    */
-  static Path require(String program, String debianPackage) {
+  public static Path require(String program, String debianPackage) {
     Optional<Path> found = onPath(program);
     if (found.isEmpty()) {
       String reason = program + " is not installed (Debian: apt-get install " + debianPackage + ")";
@@ -56,7 +59,7 @@ final class Tools {
   }
 
   /** Runs a program to its end (a guard of ten minutes stops a hung one). */
-  static Run run(Path workingDirectory, Map<String, String> environment, List<String> command)
+  public static Run run(Path workingDirectory, Map<String, String> environment, List<String> command)
       throws IOException, InterruptedException {
     Path out = Files.createTempFile("hostpki-test", ".out");
     Path err = Files.createTempFile("hostpki-test", ".err");
@@ -84,13 +87,13 @@ final class Tools {
     }
   }
 
-  static Run run(Path workingDirectory, Map<String, String> environment, String... command)
+  public static Run run(Path workingDirectory, Map<String, String> environment, String... command)
       throws IOException, InterruptedException {
     return run(workingDirectory, environment, List.of(command));
   }
 
   /** The jar that `mvn package` made: the ITs run after it. */
-  static void requirePackagedJar() throws IOException {
+  public static void requirePackagedJar() throws IOException {
     try (Stream<Path> files = Files.list(projectDir().resolve("target"))) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .as("run after 'mvn package' (failsafe does)")
