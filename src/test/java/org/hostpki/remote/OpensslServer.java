@@ -8,14 +8,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.hostpki.model.IpAddresses;
 
 /**
- * A real {@code openssl s_server} on a loopback address, presenting a leaf and its CA; stopped by
- * its process on close.
+ * A real {@code openssl s_server -www} on a loopback address, presenting a leaf with or without
+ * the certificates of its chain; closing stops the process by its PID.
  */
 public final class OpensslServer implements AutoCloseable {
   private final Process process;
@@ -27,15 +29,27 @@ public final class OpensslServer implements AutoCloseable {
     this.port = port;
   }
 
+  /** Presents {@code certificate} and the certificates of {@code chain} after it. */
   public static OpensslServer start(InetAddress address, Path certificate, Path key, Path chain) {
+    return start(address, certificate, key, Optional.of(chain));
+  }
+
+  /** Presents only {@code certificate}: a client must find its issuer by itself. */
+  public static OpensslServer start(InetAddress address, Path certificate, Path key) {
+    return start(address, certificate, key, Optional.empty());
+  }
+
+  private static OpensslServer start(
+      InetAddress address, Path certificate, Path key, Optional<Path> chain) {
     int port = freePort(address);
     String host = address instanceof java.net.Inet6Address ? "[" + IpAddresses.format(address) + "]" : IpAddresses.format(address);
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    "openssl", "s_server", "-accept", host + ":" + port, "-cert", certificate.toString(),
-                    "-key", key.toString(), "-cert_chain", chain.toString(), "-www"))
-            .redirectErrorStream(true);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "openssl", "s_server", "-accept", host + ":" + port, "-cert", certificate.toString(),
+                "-key", key.toString(), "-www"));
+    chain.ifPresent(c -> command.addAll(List.of("-cert_chain", c.toString())));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Process process;
     try {
       process = builder.start();
@@ -49,6 +63,10 @@ public final class OpensslServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   /** s_server prints ACCEPT once it listens; its output is drained until it exits. */
@@ -95,10 +113,11 @@ public final class OpensslServer implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        process.waitFor(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();

@@ -5,6 +5,7 @@ import static org.hostpki.trust.TrustCertificates.root;
 import static org.hostpki.trust.TrustCertificates.writePem;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
+import org.hostpki.remote.OpensslServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,8 +113,9 @@ class HashedDirectoryOpensslTest {
   @Test
   void testApply_opensslClientVerifiesTheServerWithTheHashedDirectory() throws Exception {
     Path emptyCaPath = Files.createDirectories(dir.resolve("empty"));
-    try (LoopbackOpensslServer server =
-        LoopbackOpensslServer.start(ws.store.resolve("server.crt"), ws.store.resolve("server.key"))) {
+    try (OpensslServer server =
+        OpensslServer.start(
+            InetAddress.getLoopbackAddress(), ws.store.resolve("server.crt"), ws.store.resolve("server.key"))) {
       Commands.Result verified = sClient(server, ws.store.resolve("trust-hashed"));
       Commands.Result unverified = sClient(server, emptyCaPath);
 
@@ -122,7 +125,7 @@ class HashedDirectoryOpensslTest {
     }
   }
 
-  private Commands.Result sClient(LoopbackOpensslServer server, Path caPath) throws IOException {
+  private Commands.Result sClient(OpensslServer server, Path caPath) throws IOException {
     return Commands.run(
         dir,
         "openssl", "s_client", "-connect", "127.0.0.1:" + server.port(), "-CApath", caPath.toString(),
@@ -133,8 +136,9 @@ class HashedDirectoryOpensslTest {
   void testApply_curlVerifiesTheServerWithTheHashedDirectory() throws Exception {
     Commands.assumeAvailable("curl", "--version");
     Path emptyCaPath = Files.createDirectories(dir.resolve("empty"));
-    try (LoopbackOpensslServer server =
-        LoopbackOpensslServer.start(ws.store.resolve("server.crt"), ws.store.resolve("server.key"))) {
+    try (OpensslServer server =
+        OpensslServer.start(
+            InetAddress.getLoopbackAddress(), ws.store.resolve("server.crt"), ws.store.resolve("server.key"))) {
       Commands.Result verified = curl(server, ws.store.resolve("trust-hashed"));
       Commands.Result unverified = curl(server, emptyCaPath);
 
@@ -143,7 +147,7 @@ class HashedDirectoryOpensslTest {
     }
   }
 
-  private Commands.Result curl(LoopbackOpensslServer server, Path caPath) throws IOException {
+  private Commands.Result curl(OpensslServer server, Path caPath) throws IOException {
     return Commands.run(
         dir,
         "curl", "--silent", "--show-error", "--output", "/dev/null", "--max-time", "20",
