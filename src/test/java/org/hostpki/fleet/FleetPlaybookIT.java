@@ -1,5 +1,6 @@
 package org.hostpki.fleet;
 
+import org.hostpki.ops.Ansible;
 import org.hostpki.ops.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +37,7 @@ class FleetPlaybookIT {
   private static final List<String> HOSTS = List.of("ca1", "m1", "m2", "m3");
 
   @TempDir static Path dir;
-  private static Map<String, String> env;
+  private static Ansible ansible;
   private static JsonNode firstRun;
   private static JsonNode secondRun;
   private static JsonNode addressRun;
@@ -51,59 +51,22 @@ class FleetPlaybookIT {
     Tools.require("ansible-playbook", "ansible-core");
     Tools.require("openssl", "openssl");
     Tools.requirePackagedJar();
-    copyResources();
-    env = new HashMap<>();
-    env.put("ANSIBLE_COLLECTIONS_PATH", Tools.projectDir().resolve("ansible").toString());
-    env.put("ANSIBLE_STDOUT_CALLBACK", "json");
-    env.put("ANSIBLE_NOCOLOR", "1");
-    env.put("ANSIBLE_LOCAL_TEMP", dir.resolve(".ansible/local").toString());
-    env.put("ANSIBLE_REMOTE_TEMP", dir.resolve(".ansible/remote").toString());
-    env.put("ANSIBLE_FORKS", "4");
-    env.put("LC_ALL", "C.UTF-8"); // ansible refuses a non-UTF-8 locale
-    env.put("JAVA_HOME", System.getProperty("java.home"));
+    ansible = new Ansible(dir, 4);
+    ansible.copyResources("fleet");
 
-    firstRun = playbook(fleetPlaybook());
-    secondRun = playbook(fleetPlaybook());
+    firstRun = ansible.playbook(fleetPlaybook());
+    secondRun = ansible.playbook(fleetPlaybook());
     serverCertsBefore = serverCertificates();
     issuedBefore = issued();
     Path vars = dir.resolve("host_vars/m2.yml");
     Files.writeString(vars, Files.readString(vars).replace("addresses: [192.0.2.12]", "addresses: [192.0.2.22]"));
-    addressRun = playbook(fleetPlaybook());
+    addressRun = ansible.playbook(fleetPlaybook());
     serverCertsAfter = serverCertificates();
     issuedAfter = issued();
   }
 
   private static String fleetPlaybook() {
     return Tools.projectDir().resolve("ansible/playbooks/fleet.yml").toString();
-  }
-
-  private static void copyResources() throws IOException {
-    Path source = Tools.projectDir().resolve("src/test/resources/fleet");
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path p : files.toList()) {
-        Path target = dir.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  /** Runs a playbook with the json callback and returns its report. */
-  private static JsonNode playbook(String playbook, String... options) throws Exception {
-    List<String> command = new ArrayList<>(List.of("ansible-playbook", "-i", "inventory.ini", playbook));
-    command.add("-e");
-    command.add("hostpki=" + Tools.projectDir().resolve("bin/hostpki"));
-    command.addAll(List.of(options));
-    Tools.Run run = Tools.run(dir, env, command);
-    assertThat(run.out()).as(run.toString()).startsWith("{");
-    return JsonMapper.builder().build().readTree(run.out());
-  }
-
-  private static JsonNode stats(JsonNode report, String host) {
-    return report.path("stats").path(host);
   }
 
   /** The result on {@code host} of the task named {@code task}, in whichever play ran it. */
@@ -146,8 +109,8 @@ class FleetPlaybookIT {
   @Test
   void testFirstRun_everyMemberServesACertificateSignedByTheFleetCa() throws Exception {
     for (String host : HOSTS) {
-      assertThat(stats(firstRun, host).path("failures").asInt()).as(host + "\n" + firstRun).isZero();
-      assertThat(stats(firstRun, host).path("changed").asInt()).as(host).isPositive();
+      assertThat(Ansible.stats(firstRun, host).path("failures").asInt()).as(host + "\n" + firstRun).isZero();
+      assertThat(Ansible.stats(firstRun, host).path("changed").asInt()).as(host).isPositive();
     }
     for (String member : MEMBERS) {
       Tools.Run verify =
@@ -186,8 +149,8 @@ class FleetPlaybookIT {
   @Test
   void testSecondRun_changesNothing() {
     for (String host : HOSTS) {
-      assertThat(stats(secondRun, host).path("changed").asInt()).as(host + "\n" + secondRun).isZero();
-      assertThat(stats(secondRun, host).path("failures").asInt()).as(host).isZero();
+      assertThat(Ansible.stats(secondRun, host).path("changed").asInt()).as(host + "\n" + secondRun).isZero();
+      assertThat(Ansible.stats(secondRun, host).path("failures").asInt()).as(host).isZero();
     }
     for (String member : MEMBERS) {
       JsonNode signed = result(secondRun, "The CA host signs it (or hands out the certificate signed for it before)", member);
@@ -199,9 +162,9 @@ class FleetPlaybookIT {
 
   @Test
   void testAddressChange_onlyThatMemberGetsANewCertificate() throws Exception {
-    assertThat(stats(addressRun, "m2").path("changed").asInt()).as(addressRun.toString()).isPositive();
+    assertThat(Ansible.stats(addressRun, "m2").path("changed").asInt()).as(addressRun.toString()).isPositive();
     for (String host : List.of("ca1", "m1", "m3")) {
-      assertThat(stats(addressRun, host).path("changed").asInt()).as(host + "\n" + addressRun).isZero();
+      assertThat(Ansible.stats(addressRun, host).path("changed").asInt()).as(host + "\n" + addressRun).isZero();
     }
     assertThat(serverCertsAfter.get("m1")).isEqualTo(serverCertsBefore.get("m1"));
     assertThat(serverCertsAfter.get("m3")).isEqualTo(serverCertsBefore.get("m3"));
@@ -271,7 +234,7 @@ class FleetPlaybookIT {
     Set<String> before = issued();
 
     JsonNode report =
-        playbook(
+        ansible.playbook(
             "sign-cases.yml", "-e", "outside_csr=" + dir.resolve("outside.csr"),
             "-e", "inside_csr=" + dir.resolve("inside.csr"));
 
@@ -288,7 +251,7 @@ class FleetPlaybookIT {
     assertThat(signedBefore.path("chain").asString()).startsWith("-----BEGIN CERTIFICATE-----");
     assertThat(issued()).as("nothing signed").isEqualTo(before);
 
-    Tools.Run doc = Tools.run(dir, env, "ansible-doc", "-t", "module", "hostpki.pki.sign");
+    Tools.Run doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.sign");
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
     assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
     assertThat(doc.out())

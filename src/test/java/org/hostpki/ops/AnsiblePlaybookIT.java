@@ -7,10 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The collection's module {@code hostpki.pki.store} driven by the real {@code ansible-playbook}
@@ -30,7 +26,7 @@ class AnsiblePlaybookIT {
   private static final List<String> HOSTS = List.of("h1", "h2", "h3");
 
   @TempDir static Path dir;
-  private static Map<String, String> env;
+  private static Ansible ansible;
   private static JsonNode firstRun;
   private static JsonNode secondRun;
 
@@ -38,51 +34,13 @@ class AnsiblePlaybookIT {
   static void runTheSitePlaybookTwice() throws Exception {
     Tools.require("ansible-playbook", "ansible-core");
     Tools.requirePackagedJar();
-    copyResources();
+    ansible = new Ansible(dir, 3);
+    ansible.copyResources("ansible");
     Files.copy(Tools.projectDir().resolve("examples/trusted/ldap-ca.pem"), dir.resolve("ldap-ca.pem"));
     Files.createDirectories(dir.resolve("h3"));
-    env = new HashMap<>();
-    env.put("ANSIBLE_COLLECTIONS_PATH", Tools.projectDir().resolve("ansible").toString());
-    env.put("ANSIBLE_STDOUT_CALLBACK", "json");
-    env.put("ANSIBLE_NOCOLOR", "1");
-    env.put("ANSIBLE_LOCAL_TEMP", dir.resolve(".ansible/local").toString());
-    env.put("ANSIBLE_REMOTE_TEMP", dir.resolve(".ansible/remote").toString());
-    env.put("ANSIBLE_FORKS", "3");
-    env.put("LC_ALL", "C.UTF-8"); // ansible refuses a non-UTF-8 locale
-    env.put("JAVA_HOME", System.getProperty("java.home"));
 
-    firstRun = playbook("site.yml");
-    secondRun = playbook("site.yml");
-  }
-
-  private static void copyResources() throws IOException {
-    Path source = Tools.projectDir().resolve("src/test/resources/ansible");
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path p : files.toList()) {
-        Path target = dir.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  /** Runs a playbook with the json callback and returns its report. */
-  private static JsonNode playbook(String playbook, String... options) throws Exception {
-    List<String> command = new ArrayList<>(List.of("ansible-playbook", "-i", "inventory.ini", playbook));
-    command.add("-e");
-    command.add("hostpki=" + Tools.projectDir().resolve("bin/hostpki"));
-    command.addAll(List.of(options));
-    Tools.Run run = Tools.run(dir, env, command);
-    assertThat(run.out()).as(run.toString()).startsWith("{");
-    JsonNode report = JsonMapper.builder().build().readTree(run.out());
-    return report;
-  }
-
-  private static JsonNode stats(JsonNode report, String host) {
-    return report.path("stats").path(host);
+    firstRun = ansible.playbook("site.yml");
+    secondRun = ansible.playbook("site.yml");
   }
 
   /** The result of the play's task number {@code task} on {@code host}. */
@@ -109,8 +67,8 @@ class AnsiblePlaybookIT {
   @Test
   void testFirstRun_changesEveryHostsStore() {
     for (String host : HOSTS) {
-      assertThat(stats(firstRun, host).path("changed").asInt()).as(host + "\n" + firstRun).isEqualTo(1);
-      assertThat(stats(firstRun, host).path("failures").asInt()).as(host).isZero();
+      assertThat(Ansible.stats(firstRun, host).path("changed").asInt()).as(host + "\n" + firstRun).isEqualTo(1);
+      assertThat(Ansible.stats(firstRun, host).path("failures").asInt()).as(host).isZero();
       assertThat(result(firstRun, 0, host).path("plan").path("summary").path("create").asInt()).as(host).isPositive();
     }
     assertThat(dir.resolve("h1/pki/server.crt")).isRegularFile();
@@ -136,8 +94,8 @@ class AnsiblePlaybookIT {
   @Test
   void testSecondRun_changesNothing() {
     for (String host : HOSTS) {
-      assertThat(stats(secondRun, host).path("changed").asInt()).as(host + "\n" + secondRun).isZero();
-      assertThat(stats(secondRun, host).path("ok").asInt()).as(host).isEqualTo(1);
+      assertThat(Ansible.stats(secondRun, host).path("changed").asInt()).as(host + "\n" + secondRun).isZero();
+      assertThat(Ansible.stats(secondRun, host).path("ok").asInt()).as(host).isEqualTo(1);
       assertThat(result(secondRun, 0, host).path("plan").path("changes").size()).as(host).isZero();
     }
   }
@@ -158,11 +116,11 @@ class AnsiblePlaybookIT {
     Files.writeString(vars, Files.readString(vars).replace("addresses: [192.0.2.2]", "addresses: [192.0.2.22]"));
     SortedMap<String, String> before = storeContents();
 
-    JsonNode check = playbook("site.yml", "--check", "--diff");
+    JsonNode check = ansible.playbook("site.yml", "--check", "--diff");
 
     assertThat(storeContents()).isEqualTo(before);
-    assertThat(stats(check, "h1").path("changed").asInt()).isZero();
-    assertThat(stats(check, "h3").path("changed").asInt()).isZero();
+    assertThat(Ansible.stats(check, "h1").path("changed").asInt()).isZero();
+    assertThat(Ansible.stats(check, "h3").path("changed").asInt()).isZero();
     JsonNode h2 = result(check, 0, "h2");
     assertThat(h2.path("changed").asBoolean()).as(h2.toString()).isTrue();
     assertThat(h2.path("plan").path("changes").path(0).path("address").asString()).isEqualTo("server");
@@ -179,7 +137,7 @@ class AnsiblePlaybookIT {
 
   @Test
   void testFailures_reportHostpkisErrorLines() throws Exception {
-    JsonNode report = playbook("failures.yml");
+    JsonNode report = ansible.playbook("failures.yml");
 
     JsonNode invalidFile = result(report, 0, "h1");
     assertThat(invalidFile.path("failed").asBoolean()).as(invalidFile.toString()).isTrue();
@@ -202,12 +160,12 @@ class AnsiblePlaybookIT {
         .startsWith("desired:")
         .contains("apiVersion must be 'hostpki/v1'")
         .doesNotContain(".hostpki-desired-");
-    assertThat(stats(report, "h1").path("ignored").asInt()).isEqualTo(3);
+    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(3);
   }
 
   @Test
   void testAnsibleDoc_rendersTheModuleDocumentation() throws Exception {
-    Tools.Run doc = Tools.run(dir, env, "ansible-doc", "-t", "module", "hostpki.pki.store");
+    Tools.Run doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.store");
 
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
     assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
