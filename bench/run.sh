@@ -84,6 +84,7 @@ javac -d classes -cp "$bc" "$here/Hello.java" "$here/BcFloor.java"
 # CDS archives classes from jars only, not from directories.
 jar cf floor.jar -C classes .
 java -XX:ArchiveClassesAtExit="$work/floor.jsa" -Xlog:disable -cp "$work/floor.jar:$bc" BcFloor >/dev/null
+java -XX:ArchiveClassesAtExit="$work/floor-jca.jsa" -Xlog:disable -cp "$work/floor.jar:$bc" BcFloor provider >/dev/null
 jvm="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
 
 # Prime the stores the converged runs use.
@@ -105,7 +106,9 @@ echo "bench: floors" >&2
 hf floor-version "$runs" -n "java -version" "java -version"
 hf floor-hello "$runs" -n "Hello (default CDS)" "$jvm -cp $work/floor.jar Hello"
 hf floor-bc-signed "$runs" -n "BC EC self-sign, signed jars" "$jvm -cp $work/floor.jar:$signed BcFloor"
-hf floor-bc-cds "$runs" -n "BC EC self-sign, unsigned + AppCDS" \
+hf floor-bc-jca "$runs" -n "BC provider, EC self-sign, unsigned + AppCDS (issue's BC + AppCDS)" \
+  "java -XX:SharedArchiveFile=$work/floor-jca.jsa -Xshare:auto -cp $work/floor.jar:$bc BcFloor provider"
+hf floor-bc-cds "$runs" -n "BC EC self-sign, no provider, C1, SerialGC, unsigned + AppCDS" \
   "$jvm -XX:SharedArchiveFile=$work/floor.jsa -cp $work/floor.jar:$bc BcFloor"
 
 echo "bench: hostpki" >&2
@@ -144,6 +147,7 @@ echo "bench: peak RSS" >&2
   echo "floor-version $(rss 'java -version')"
   echo "floor-hello $(rss "$jvm -cp $work/floor.jar Hello")"
   echo "floor-bc-signed $(rss "$jvm -cp $work/floor.jar:$signed BcFloor")"
+  echo "floor-bc-jca $(rss "java -XX:SharedArchiveFile=$work/floor-jca.jsa -Xshare:auto -cp $work/floor.jar:$bc BcFloor provider")"
   echo "floor-bc-cds $(rss "$jvm -XX:SharedArchiveFile=$work/floor.jsa -cp $work/floor.jar:$bc BcFloor")"
   echo "plan $(rss "$hostpki plan -f $work/small.yaml")"
   echo "plan-nocds $(rss "HOSTPKI_CDS=off $hostpki plan -f $work/small.yaml")"
@@ -163,7 +167,7 @@ rss = dict(line.split(None, 1) for line in open(os.path.join(work, "rss.txt")) i
 def res(name):
     r = json.load(open(os.path.join(work, name + ".json")))["results"][0]
     return r
-rows = ["floor-version", "floor-hello", "floor-bc-signed", "floor-bc-cds", "plan", "plan-nocds",
+rows = ["floor-version", "floor-hello", "floor-bc-signed", "floor-bc-jca", "floor-bc-cds", "plan", "plan-nocds",
         "plan-tiered", "apply-converged", "rsa-c1", "rsa-tiered", "apply-empty", "ansible-first", "ansible-converged", "ansible-check",
         "keytool100"]
 r = {n: res(n) for n in rows}
@@ -190,10 +194,12 @@ lines.append("")
 lines.append("Targets of issue 10 (medians of this run):\n")
 lines.append("| target | measured | met |")
 lines.append("|---|---:|---|")
-t1 = ratio("plan", "floor-bc-cds")
+t1 = ratio("plan", "floor-bc-jca")
+t1lean = ratio("plan", "floor-bc-cds")
 t2 = ratio("ansible-converged", "plan")
 t3 = ratio("ansible-first", "apply-empty")
-lines.append("| converged `plan` <= 2x the BC + AppCDS floor | %.2fx | %s |" % (t1, "yes" if t1 <= 2 else "no"))
+lines.append("| converged `plan` <= 2x the BC + AppCDS floor (`floor-bc-jca`) | %.2fx | %s |" % (t1, "yes" if t1 <= 2 else "no"))
+lines.append("| (stricter) converged `plan` <= 2x the leanest BC floor (`floor-bc-cds`) | %.2fx | %s |" % (t1lean, "yes" if t1lean <= 2 else "no"))
 lines.append("| converged `plan` >= 20x faster than Ansible's converged run | %.1fx | %s |" % (t2, "yes" if t2 >= 20 else "no"))
 lines.append("| `apply` from empty >= 20x faster than Ansible's first run | %.1fx | %s |" % (t3, "yes" if t3 >= 20 else "no"))
 lines.append("")
