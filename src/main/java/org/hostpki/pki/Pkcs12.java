@@ -310,6 +310,36 @@ public final class Pkcs12 {
     return new Pkcs12Facts(keyEntry, trusted, profileOf(encryptions, pfx));
   }
 
+  /**
+   * The facts {@link #read} returns for the bytes {@link #keyStore} makes from these arguments,
+   * computed from the arguments, without a key derivation or a decryption.
+   */
+  public static Pkcs12Facts keyStoreFacts(
+      String alias, KeyMaterial key, List<Certificate> chain, Pkcs12Profile profile) {
+    requireAlias(alias);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a key entry needs its certificate chain");
+    }
+    // The file holds the chain in this order; the leaf is the one bag with the key's localKeyId.
+    return new Pkcs12Facts(
+        Optional.of(
+            new Pkcs12Facts.KeyEntry(
+                alias, key.facts().publicKeyFingerprint(), walk(chain.get(0), chain))),
+        Map.of(),
+        profile);
+  }
+
+  /**
+   * The facts {@link #read} returns for the bytes {@link #trustStore} makes from these arguments,
+   * computed from the arguments, without a key derivation or a decryption.
+   */
+  public static Pkcs12Facts trustStoreFacts(
+      SortedMap<String, Certificate> entries, Pkcs12Profile profile) {
+    Map<String, Fingerprint> trusted = new LinkedHashMap<>();
+    entries.forEach((alias, certificate) -> trusted.put(alias, certificate.fingerprint()));
+    return new Pkcs12Facts(Optional.empty(), trusted, profile);
+  }
+
   /** The key's chain, leaf first: the leaf by localKeyId (or public key), then its issuers. */
   private static List<Fingerprint> chain(KeyMaterial key, byte[] keyId, List<CertificateBag> bags)
       throws InvalidMaterialException {
@@ -330,6 +360,11 @@ public final class Pkcs12 {
     if (leaf == null) {
       leaf = certificates.stream().filter(key::matches).findFirst().orElse(null);
     }
+    return walk(leaf, certificates);
+  }
+
+  /** From the leaf up through the certificates, by issuer name, to a self-issued one or a gap. */
+  private static List<Fingerprint> walk(Certificate leaf, List<Certificate> certificates) {
     List<Fingerprint> chain = new ArrayList<>();
     Certificate current = leaf;
     while (current != null && chain.size() <= certificates.size()) {
