@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.CertificationRequest;
@@ -170,6 +172,7 @@ final class Executor {
 
     // Derived outputs last, from the certificates the store will hold.
     SortedMap<String, Certificate> trustedCas = new TreeMap<>();
+    Map<String, Pkcs12Facts> written = new TreeMap<>();
     caNextCert.ifPresent(c -> trustedCas.put(Planner.CA_NEXT_TRUST_ALIAS, c));
     caPreviousCert.ifPresent(c -> trustedCas.put(Planner.CA_PREVIOUS_TRUST_ALIAS, c));
     for (Change change : plan.changes()) {
@@ -184,17 +187,22 @@ final class Executor {
         serverChain.addAll(externalIssuers.orElse(List.of(ca)));
         switch (w.output()) {
           case SERVER_FULLCHAIN -> files.put(w.output().fileName(), text(Pem.certificates(serverChain)));
-          case SERVER_PKCS12 -> files.put(
-              w.output().fileName(),
-              new StoreFile(
-                  Pkcs12.keyStore(
-                      Planner.SERVER_KEY_ALIAS,
-                      serverKey.orElseThrow(() -> missing("server.key", change)),
-                      serverChain,
-                      password.orElseThrow(() -> missing("store.password", change)),
-                      desired.store().pkcs12Profile(),
-                      random),
-                  true));
+          case SERVER_PKCS12 -> {
+            KeyMaterial key = serverKey.orElseThrow(() -> missing("server.key", change));
+            byte[] p12 =
+                Pkcs12.keyStore(
+                    Planner.SERVER_KEY_ALIAS,
+                    key,
+                    serverChain,
+                    password.orElseThrow(() -> missing("store.password", change)),
+                    desired.store().pkcs12Profile(),
+                    random);
+            files.put(w.output().fileName(), new StoreFile(p12, true));
+            written.put(
+                w.output().fileName(),
+                Pkcs12.keyStoreFacts(
+                    Planner.SERVER_KEY_ALIAS, key, serverChain, desired.store().pkcs12Profile()));
+          }
           case TRUST_BUNDLE -> files.put(
               w.output().fileName(), text(Pem.certificates(bundle(ca, caNextCert, caPreviousCert, trusted))));
           case TRUSTSTORE_PKCS12 -> {
@@ -210,13 +218,56 @@ final class Executor {
                         desired.store().pkcs12Profile(),
                         random),
                     true));
+            written.put(
+                w.output().fileName(),
+                Pkcs12.trustStoreFacts(entries, desired.store().pkcs12Profile()));
           }
           case TRUST_HASHED -> HashedDirectory.write(bundle(ca, caNextCert, caPreviousCert, trusted))
               .forEach((name, pem) -> files.put(StoreObserver.HASHED_DIR + name, text(pem)));
         }
       }
     }
+    pkcs12Record(files, written, current, password)
+        .ifPresent(r -> files.put(Pkcs12Record.FILE_NAME, r));
     return files;
+  }
+
+  /**
+   * The record of what the set's PKCS#12 files hold, so that observing them need not decode them:
+   * facts of a file written here come from what it was built from; a file carried over byte for
+   * byte has the facts observed before, read from those bytes with this same password. Empty
+   * without a password (no file can be described) or without PKCS#12 files.
+   */
+  private Optional<StoreFile> pkcs12Record(
+      SortedMap<String, StoreFile> files,
+      Map<String, Pkcs12Facts> written,
+      StoreContents current,
+      Optional<char[]> password) {
+    if (password.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Pkcs12Record.Entry> entries = new TreeMap<>();
+    for (String name : Pkcs12Record.FILES) {
+      StoreFile file = files.get(name);
+      if (file == null) {
+        continue;
+      }
+      byte[] content = file.content();
+      Optional<Pkcs12Facts> facts = Optional.ofNullable(written.get(name));
+      if (facts.isEmpty()
+          && Arrays.equals(content, current.snapshot().files().get(name))) {
+        facts =
+            name.equals(Output.SERVER_PKCS12.fileName())
+                ? current.facts().serverPkcs12()
+                : current.facts().truststorePkcs12();
+      }
+      facts.ifPresent(
+          f -> entries.put(name, Pkcs12Record.Entry.of(content, password.get(), f, random)));
+    }
+    if (entries.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new StoreFile(new Pkcs12Record(entries).format(), true));
   }
 
   /**

@@ -67,9 +67,11 @@ public final class StoreObserver {
     Optional<List<Fingerprint>> bundle =
         r.file("trust-bundle.crt")
             .map(b -> r.certificates("trust-bundle.crt", b).stream().map(Certificate::fingerprint).toList());
-    Optional<Pkcs12Facts> serverP12 = r.file("server.p12").map(b -> r.pkcs12("server.p12", b, password));
+    Optional<Pkcs12Record> p12Record = pkcs12Record(snapshot, password);
+    Optional<Pkcs12Facts> serverP12 =
+        r.file("server.p12").map(b -> r.pkcs12("server.p12", b, password, p12Record));
     Optional<Pkcs12Facts> truststore =
-        r.file("truststore.p12").map(b -> r.pkcs12("truststore.p12", b, password));
+        r.file("truststore.p12").map(b -> r.pkcs12("truststore.p12", b, password, p12Record));
     boolean signedByCa =
         serverCert.isPresent() && caCert.isPresent() && serverCert.get().isSignedBy(caCert.get());
     SortedMap<String, CertificateFacts> trustedFacts = new TreeMap<>();
@@ -97,6 +99,19 @@ public final class StoreObserver {
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
         caNextCert, caPreviousCert);
+  }
+
+  /**
+   * The record of what the PKCS#12 files hold, when there is a password to check it against and
+   * it is one hostpki writes; anything else is as if there were none: the files are decoded.
+   */
+  private static Optional<Pkcs12Record> pkcs12Record(
+      StoreSnapshot snapshot, Optional<char[]> password) {
+    if (password.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] content = snapshot.files().get(Pkcs12Record.FILE_NAME);
+    return content == null ? Optional.empty() : Pkcs12Record.parse(content);
   }
 
   private static List<CertificateFacts> facts(List<Certificate> certificates) {
@@ -154,11 +169,18 @@ public final class StoreObserver {
       return certs.get(0);
     }
 
-    Pkcs12Facts pkcs12(String name, byte[] content, Optional<char[]> password) {
+    Pkcs12Facts pkcs12(
+        String name, byte[] content, Optional<char[]> password, Optional<Pkcs12Record> record) {
       if (password.isEmpty()) {
         // Without a configured password the file cannot be opened; it is only known to be there,
         // which is all the planner needs to remove it.
         return new Pkcs12Facts(Optional.empty(), Map.of(), Pkcs12Profile.MODERN);
+      }
+      // The record stands in for decoding only for exactly these bytes and this password.
+      Optional<Pkcs12Facts> recorded =
+          record.flatMap(rec -> rec.factsOf(name, content, password.get()));
+      if (recorded.isPresent()) {
+        return recorded.get();
       }
       try {
         return Pkcs12.read(content, password.get());

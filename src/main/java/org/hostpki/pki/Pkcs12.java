@@ -39,10 +39,8 @@ import org.bouncycastle.asn1.pkcs.SafeBag;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.util.PBKDF2Config;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.InputDecryptorProvider;
-import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.operator.bc.BcDefaultDigestProvider;
 import org.bouncycastle.pkcs.PKCS12MacCalculatorBuilder;
@@ -55,8 +53,6 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.bc.BcPKCS12MacCalculatorBuilder;
 import org.bouncycastle.pkcs.bc.BcPKCS12MacCalculatorBuilderProvider;
-import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
-import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
@@ -80,16 +76,17 @@ import org.hostpki.model.Pkcs12Profile;
  * a trustedCertEntry (Oracle's 2.16.840.1.113894.746875.1.1 = anyExtendedKeyUsage). The JDK
  * compares aliases ignoring case, so aliases differing only in case are refused.
  *
- * <p>JCA is needed for PBES2 only; one {@link BouncyCastleProvider} instance, made on first use
- * and never registered with {@code Security}, is passed explicitly.
+ * <p>Encryption and decryption in both profiles use BouncyCastle's lightweight API ({@link
+ * PasswordEncryption}), as the MAC does: no JCA provider. Only a file in another scheme (written
+ * by other tools) is decrypted through one {@link BouncyCastleProvider} instance, made on first
+ * such use and never registered with {@code Security}, passed explicitly.
  */
 public final class Pkcs12 {
   private Pkcs12() {}
 
   /**
-   * The provider for PBES2, made once: building one costs tens of milliseconds, and a trust store
-   * of many entries or a test that enumerates crashes would pay that on every read and write. It
-   * is never changed after construction.
+   * The provider for schemes hostpki does not write, made once: building one costs over 100 ms of
+   * CPU on a cold start. It is never changed after construction.
    */
   private static final class JcaProvider {
     static final Provider INSTANCE = new BouncyCastleProvider();
@@ -128,7 +125,6 @@ public final class Pkcs12 {
     if (!key.matches(chain.get(0))) {
       throw new IllegalArgumentException("the chain's first certificate does not certify the key");
     }
-    Provider provider = JcaProvider.INSTANCE;
     // OpenSSL's choice of localKeyId: SHA-1 of the leaf certificate.
     DEROctetString localKeyId = new DEROctetString(sha1(chain.get(0).derUnsafe()));
     PKCS12SafeBag[] certificates = new PKCS12SafeBag[chain.size()];
@@ -142,13 +138,13 @@ public final class Pkcs12 {
     }
     PKCS12SafeBag keyBag =
         new PKCS12SafeBagBuilder(
-                key.privateKeyInfo(), encryptor(profile, password, random, provider))
+                key.privateKeyInfo(), encryptor(profile, password, random))
             .addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString(alias))
             .addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, localKeyId)
             .build();
     try {
       return new PKCS12PfxPduBuilder()
-          .addEncryptedData(encryptor(profile, password, random, provider), certificates)
+          .addEncryptedData(encryptor(profile, password, random), certificates)
           .addData(keyBag)
           .build(mac(profile), password)
           .getEncoded(ASN1Encoding.DL);
@@ -181,10 +177,9 @@ public final class Pkcs12 {
       }
       bags[i++] = certificateBag(entry.getValue(), friendlyName(entry.getKey()), trusted);
     }
-    Provider provider = JcaProvider.INSTANCE;
     try {
       return new PKCS12PfxPduBuilder()
-          .addEncryptedData(encryptor(profile, password, random, provider), bags)
+          .addEncryptedData(encryptor(profile, password, random), bags)
           .build(mac(profile), password)
           .getEncoded(ASN1Encoding.DL);
     } catch (IOException | PKCSException e) {
@@ -220,9 +215,8 @@ public final class Pkcs12 {
       throw new InvalidMaterialException("is not a PKCS#12 file: " + Der.reason(e), e);
     }
     boolean macChecked = checkMac(pfx, password);
-    Provider provider = JcaProvider.INSTANCE;
     InputDecryptorProvider decryptor =
-        new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(provider).build(password);
+        PasswordEncryption.decryptor(password, () -> JcaProvider.INSTANCE);
     List<AlgorithmIdentifier> encryptions = new ArrayList<>();
     List<PKCS12SafeBag> bags = new ArrayList<>();
     for (ContentInfo content : contents) {
@@ -310,6 +304,36 @@ public final class Pkcs12 {
     return new Pkcs12Facts(keyEntry, trusted, profileOf(encryptions, pfx));
   }
 
+  /**
+   * The facts {@link #read} returns for the bytes {@link #keyStore} makes from these arguments,
+   * computed from the arguments, without a key derivation or a decryption.
+   */
+  public static Pkcs12Facts keyStoreFacts(
+      String alias, KeyMaterial key, List<Certificate> chain, Pkcs12Profile profile) {
+    requireAlias(alias);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a key entry needs its certificate chain");
+    }
+    // The file holds the chain in this order; the leaf is the one bag with the key's localKeyId.
+    return new Pkcs12Facts(
+        Optional.of(
+            new Pkcs12Facts.KeyEntry(
+                alias, key.facts().publicKeyFingerprint(), walk(chain.get(0), chain))),
+        Map.of(),
+        profile);
+  }
+
+  /**
+   * The facts {@link #read} returns for the bytes {@link #trustStore} makes from these arguments,
+   * computed from the arguments, without a key derivation or a decryption.
+   */
+  public static Pkcs12Facts trustStoreFacts(
+      SortedMap<String, Certificate> entries, Pkcs12Profile profile) {
+    Map<String, Fingerprint> trusted = new LinkedHashMap<>();
+    entries.forEach((alias, certificate) -> trusted.put(alias, certificate.fingerprint()));
+    return new Pkcs12Facts(Optional.empty(), trusted, profile);
+  }
+
   /** The key's chain, leaf first: the leaf by localKeyId (or public key), then its issuers. */
   private static List<Fingerprint> chain(KeyMaterial key, byte[] keyId, List<CertificateBag> bags)
       throws InvalidMaterialException {
@@ -330,6 +354,11 @@ public final class Pkcs12 {
     if (leaf == null) {
       leaf = certificates.stream().filter(key::matches).findFirst().orElse(null);
     }
+    return walk(leaf, certificates);
+  }
+
+  /** From the leaf up through the certificates, by issuer name, to a self-issued one or a gap. */
+  private static List<Fingerprint> walk(Certificate leaf, List<Certificate> certificates) {
     List<Fingerprint> chain = new ArrayList<>();
     Certificate current = leaf;
     while (current != null && chain.size() <= certificates.size()) {
@@ -435,28 +464,12 @@ public final class Pkcs12 {
   }
 
   private static OutputEncryptor encryptor(
-      Pkcs12Profile profile, char[] password, SecureRandom random, Provider provider) {
-    JcePKCSPBEOutputEncryptorBuilder builder;
-    if (profile == Pkcs12Profile.MODERN) {
-      builder =
-          new JcePKCSPBEOutputEncryptorBuilder(
-              new PBKDF2Config.Builder()
-                  .withPRF(PBKDF2Config.PRF_SHA256)
-                  .withIterationCount(MODERN_ITERATIONS)
-                  .withSaltLength(16)
-                  .build(),
-              NISTObjectIdentifiers.id_aes256_CBC);
-    } else {
-      builder =
-          new JcePKCSPBEOutputEncryptorBuilder(
-                  PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)
-              .setIterationCount(LEGACY_ITERATIONS);
-    }
-    try {
-      return builder.setProvider(provider).setRandom(random).build(password);
-    } catch (OperatorCreationException e) {
-      throw new IllegalStateException("no PKCS#12 encryptor for " + profile, e);
-    }
+      Pkcs12Profile profile, char[] password, SecureRandom random) {
+    return PasswordEncryption.encryptor(
+        profile,
+        password,
+        profile == Pkcs12Profile.MODERN ? MODERN_ITERATIONS : LEGACY_ITERATIONS,
+        random);
   }
 
   private static PKCS12MacCalculatorBuilder mac(Pkcs12Profile profile) {

@@ -264,7 +264,8 @@ public final class CaSigner {
 
   /** The store's rule: private keys and PKCS#12 files are written 0600. */
   private static boolean isSecret(String name) {
-    return name.endsWith(".key") || name.endsWith(".p12");
+    // A dot-file in a set is apply's record of the PKCS#12 files, as private as they are.
+    return name.endsWith(".key") || name.endsWith(".p12") || name.startsWith(".");
   }
 
   private static String jsonString(String s) {

@@ -11,11 +11,18 @@ import org.hostpki.model.HostpkiException;
 /**
  * The names of files in a store set: relative, {@code /}-separated ({@code ca.crt},
  * {@code trust/ldap.crt}). Top-level names starting with a dot are reserved for the store's own
- * machinery ({@code ..data}, the generations, {@code .lock}, {@code .generation.json}).
+ * machinery ({@code ..data}, the generations, {@code .lock}, {@code .generation.json}), except
+ * the few {@link #CONTENT_DOT_FILES}.
  */
 final class StoreNames {
   /** The writer's metadata file at the top of every generation; not part of the content. */
   static final String METADATA = ".generation.json";
+
+  /**
+   * Dot-files that are part of a set's content, written and read like any file but listed by no
+   * command: the record of what the PKCS#12 files hold ({@code apply.Pkcs12Record}).
+   */
+  static final Set<String> CONTENT_DOT_FILES = Set.of(".pkcs12-facts");
 
   private static final int MAX_SEGMENT_LENGTH = 255;
 
@@ -44,7 +51,7 @@ final class StoreNames {
         throw invalid(name, "a segment is longer than " + MAX_SEGMENT_LENGTH + " characters");
       }
     }
-    if (segments[0].startsWith(".")) {
+    if (segments[0].startsWith(".") && !CONTENT_DOT_FILES.contains(name)) {
       throw invalid(name, "names starting with '.' are reserved for the store itself");
     }
   }

@@ -414,4 +414,36 @@ class Pkcs12Test {
       assertThat(facts.trustedEntries()).isEmpty();
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Pkcs12Profile.class)
+  void testKeyStoreFacts_equalWhatReadingTheKeyStoreGives(Pkcs12Profile profile)
+      throws Exception {
+    Pkcs12Facts computed =
+        Pkcs12.keyStoreFacts("server", serverKey, List.of(server, ca), profile);
+
+    assertThat(computed).isEqualTo(Pkcs12.read(keyStore(profile), PASSWORD));
+  }
+
+  @Test
+  void testKeyStoreFacts_chainIsWalkedByIssuerAsReadingDoes() throws Exception {
+    // ldap did not issue the leaf: reading stops the chain at the leaf, and so must the facts.
+    List<Certificate> chain = List.of(server, ldap);
+    byte[] file =
+        Pkcs12.keyStore("server", serverKey, chain, PASSWORD, Pkcs12Profile.MODERN, RANDOM);
+
+    Pkcs12Facts computed = Pkcs12.keyStoreFacts("server", serverKey, chain, Pkcs12Profile.MODERN);
+
+    assertThat(computed).isEqualTo(Pkcs12.read(file, PASSWORD));
+    assertThat(computed.keyEntry().orElseThrow().chain()).containsExactly(server.fingerprint());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Pkcs12Profile.class)
+  void testTrustStoreFacts_equalWhatReadingTheTrustStoreGives(Pkcs12Profile profile)
+      throws Exception {
+    Pkcs12Facts computed = Pkcs12.trustStoreFacts(trusted(), profile);
+
+    assertThat(computed).isEqualTo(Pkcs12.read(trustStore(profile), PASSWORD));
+  }
 }
