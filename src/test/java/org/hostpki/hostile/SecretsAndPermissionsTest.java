@@ -55,7 +55,8 @@ class SecretsAndPermissionsTest {
         String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           assertThat(mode).as(name).isEqualTo("rwxr-xr-x");
-        } else if (name.endsWith(".key") || name.endsWith(".p12")) {
+        } else if (name.endsWith(".key") || name.endsWith(".p12") || name.equals(".pkcs12-facts")) {
+          // .pkcs12-facts holds a salted hash of the store password.
           assertThat(mode).as(name).isEqualTo("rw-------");
           seen.add(name);
         } else {
@@ -63,7 +64,8 @@ class SecretsAndPermissionsTest {
         }
       }
     }
-    assertThat(seen).containsExactlyInAnyOrder("ca.key", "server.key", "server.p12", "truststore.p12");
+    assertThat(seen).containsExactlyInAnyOrder(
+        "ca.key", "server.key", "server.p12", "truststore.p12", ".pkcs12-facts");
   }
 
   @Test
