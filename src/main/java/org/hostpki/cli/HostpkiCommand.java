@@ -76,9 +76,13 @@ public final class HostpkiCommand implements Runnable {
    * that runs a subcommand), only that subcommand is registered: parsing and every message then
    * are the same as with the whole tree, since picocli looks at a subcommand's siblings only when
    * parsing the top-level command's own arguments. Everything else (no arguments, help, version,
-   * an unknown name and its "did you mean", completion) gets the whole tree.
+   * an unknown name and its "did you mean", completion) gets the whole tree, except a lone
+   * {@code --version}, which needs none of it.
    */
   static CommandLine commandLineFor(PrintWriter out, PrintWriter err, Environment environment, String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return commandLine(out, err, environment, List.of());
+    }
     int first = args.length > 0 && "--debug".equals(args[0]) ? 1 : 0;
     if (first < args.length && !NEED_EVERY_SUBCOMMAND.contains(args[first])) {
       for (Subcommand s : SUBCOMMANDS) {

@@ -83,12 +83,25 @@ class HostpkiCommandTest {
   }
 
   @Test
+  void testCommandLineFor_buildsNoSubcommandForALoneVersionOption() {
+    assertThat(builtFor("--version").getSubcommands()).isEmpty();
+    assertThat(builtFor("-V").getSubcommands()).isEmpty();
+  }
+
+  @Test
+  void testCommandLineFor_versionIsTheWholeTreesVersion() {
+    assertSameAsWholeTree(List.of(new String[] {"--version"}, new String[] {"-V"}));
+    assertThat(forTheLine("--version").out()).startsWith("hostpki ");
+  }
+
+  @Test
   void testCommandLineFor_buildsTheWholeTreeWhenTheLineDoesNotStartWithARunnableSubcommand() {
     List<String> every = wholeTreeNames();
     String[][] lines = {
-      {}, {"--help"}, {"-h", "plan"}, {"--version"}, {"-V", "plan"}, {"--debug"}, {"--debug", "--debug", "plan"},
-      {"help"}, {"help", "plan"}, {"completion", "bash"}, {"--debug", "completion", "bash"}, {"nosuch"}, {"pla"},
-      {"Plan"}, {"@args.txt"}, {"--", "plan"}, {"--debug=true", "plan"},
+      {}, {"--help"}, {"-h", "plan"}, {"--version", "plan"}, {"-V", "-V"}, {"--debug", "--version"},
+      {"--debug"}, {"--debug", "--debug", "plan"}, {"help"}, {"help", "plan"}, {"completion", "bash"},
+      {"--debug", "completion", "bash"}, {"nosuch"}, {"pla"}, {"Plan"}, {"@args.txt"}, {"--", "plan"},
+      {"--debug=true", "plan"},
     };
     for (String[] line : lines) {
       assertThat(builtFor(line).getSubcommands().keySet()).as(String.join(" ", line)).containsExactlyElementsOf(every);
