@@ -71,13 +71,15 @@ public final class HostpkiCommand implements Runnable {
   /**
    * Builds the command line for running {@code args}. picocli inspects every option, parameter and
    * converter of every registered command by reflection when it builds the tree, a good part of a
-   * converged run's start-up; a run uses one subcommand. So when the line starts with a
-   * subcommand's name (after an optional {@code --debug}, the top-level command's only option
-   * that runs a subcommand), only that subcommand is registered: parsing and every message then
-   * are the same as with the whole tree, since picocli looks at a subcommand's siblings only when
-   * parsing the top-level command's own arguments. Everything else (no arguments, help, version,
-   * an unknown name and its "did you mean", completion) gets the whole tree, except a lone
-   * {@code --version}, which needs none of it.
+   * converged run's start-up; a run uses one subcommand. So when the line starts with the name of
+   * a subcommand that runs by itself (after at most one {@code --debug}), only that subcommand is
+   * registered. picocli looks at a subcommand's siblings only while parsing the top-level
+   * command's own arguments, so parsing, help and every message are the same as with the whole
+   * tree (HostpkiCommandTest compares them). Everything else gets the whole tree: no arguments,
+   * {@code -h}, an unknown name with its "did you mean", {@code help} and {@code completion}
+   * (they read the whole tree), other top-level options; except a lone {@code --version}, which
+   * needs no subcommand. A name not in {@link #SUBCOMMANDS} (an alias, say) also gets the whole
+   * tree: slower, never different.
    */
   static CommandLine commandLineFor(PrintWriter out, PrintWriter err, Environment environment, String... args) {
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
