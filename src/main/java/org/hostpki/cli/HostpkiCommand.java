@@ -1,12 +1,18 @@
 package org.hostpki.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The top-level {@code hostpki} command: only subcommands and global options. */
+/**
+ * The top-level {@code hostpki} command: only subcommands and global options. The subcommands are
+ * registered here in code, not in the annotation, so that a run can build just the one it runs
+ * (see {@link #commandLineFor}).
+ */
 @Command(
     name = "hostpki",
     mixinStandardHelpOptions = true,
@@ -22,20 +28,6 @@ import picocli.CommandLine.Option;
       "",
       "Exit codes: 0 success, 1 error (nothing changed), 2 changes pending",
       "            (plan --detailed-exitcode, apply --check), 64 usage error."
-    },
-    subcommands = {
-      ValidateCommand.class,
-      PlanCommand.class,
-      ApplyCommand.class,
-      StatusCommand.class,
-      ExportCommand.class,
-      HistoryCommand.class,
-      RollbackCommand.class,
-      SignCommand.class,
-      FetchCertCommand.class,
-      WatchCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
     })
 public final class HostpkiCommand implements Runnable {
 
@@ -49,9 +41,67 @@ public final class HostpkiCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
   }
 
-  /** Builds the command line with our exit codes, error handling and streams. */
+  /** A subcommand: the name it is called by (its {@code @Command} name) and its class. */
+  private record Subcommand(String name, Class<?> type) {}
+
+  /** Every subcommand, in the order {@code hostpki --help} lists them. */
+  private static final List<Subcommand> SUBCOMMANDS =
+      List.of(
+          new Subcommand("validate", ValidateCommand.class),
+          new Subcommand("plan", PlanCommand.class),
+          new Subcommand("apply", ApplyCommand.class),
+          new Subcommand("status", StatusCommand.class),
+          new Subcommand("export", ExportCommand.class),
+          new Subcommand("history", HistoryCommand.class),
+          new Subcommand("rollback", RollbackCommand.class),
+          new Subcommand("sign", SignCommand.class),
+          new Subcommand("fetch-cert", FetchCertCommand.class),
+          new Subcommand("watch", WatchCommand.class),
+          new Subcommand("completion", CompletionCommand.class),
+          new Subcommand("help", CommandLine.HelpCommand.class));
+
+  /** Subcommands that read the whole tree (the completion script, help on another command). */
+  private static final Set<String> NEED_EVERY_SUBCOMMAND = Set.of("completion", "help");
+
+  /** Builds the command line with every subcommand, our exit codes, error handling and streams. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Environment environment) {
+    return commandLine(out, err, environment, SUBCOMMANDS);
+  }
+
+  /**
+   * Builds the command line for running {@code args}. picocli inspects every option, parameter and
+   * converter of every registered command by reflection when it builds the tree, a good part of a
+   * converged run's start-up; a run uses one subcommand. So when the line starts with the name of
+   * a subcommand that runs by itself (after at most one {@code --debug}), only that subcommand is
+   * registered. picocli looks at a subcommand's siblings only while parsing the top-level
+   * command's own arguments, so parsing, help and every message are the same as with the whole
+   * tree (HostpkiCommandTest compares them). Everything else gets the whole tree: no arguments,
+   * {@code -h}, an unknown name with its "did you mean", {@code help} and {@code completion}
+   * (they read the whole tree), other top-level options; except a lone {@code --version}, which
+   * needs no subcommand. A name not in {@link #SUBCOMMANDS} (an alias, say) also gets the whole
+   * tree: slower, never different.
+   */
+  static CommandLine commandLineFor(PrintWriter out, PrintWriter err, Environment environment, String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return commandLine(out, err, environment, List.of());
+    }
+    int first = args.length > 0 && "--debug".equals(args[0]) ? 1 : 0;
+    if (first < args.length && !NEED_EVERY_SUBCOMMAND.contains(args[first])) {
+      for (Subcommand s : SUBCOMMANDS) {
+        if (s.name().equals(args[first])) {
+          return commandLine(out, err, environment, List.of(s));
+        }
+      }
+    }
+    return commandLine(out, err, environment);
+  }
+
+  private static CommandLine commandLine(
+      PrintWriter out, PrintWriter err, Environment environment, List<Subcommand> subcommands) {
     CommandLine cl = new CommandLine(new HostpkiCommand(), new Factory(environment));
+    for (Subcommand s : subcommands) {
+      cl.addSubcommand(s.name(), s.type());
+    }
     cl.setOut(out);
     cl.setErr(err);
     setExitCodes(cl);

@@ -18,6 +18,6 @@ public final class Main {
 
   /** Runs one command line and returns its exit code; what tests call. */
   public static int run(PrintWriter out, PrintWriter err, Environment environment, String... args) {
-    return HostpkiCommand.commandLine(out, err, environment).execute(args);
+    return HostpkiCommand.commandLineFor(out, err, environment, args).execute(args);
   }
 }
