@@ -12,17 +12,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
@@ -36,9 +38,10 @@ import org.hostpki.store.StoreSnapshot;
  *
  * <ol>
  *   <li>the store reads ({@link StoreDirectory#read()} succeeds);
- *   <li>it is exactly the old set (every file byte for byte) or a new one: a complete set the
- *       planner finds converged for the desired state (new keys are random, so "new" cannot be
- *       compared byte for byte); anything else is a mixed state and fails the test;
+ *   <li>it is exactly the old set (the same SHA-256 over every name and content: every file byte
+ *       for byte) or a new one: a complete set the planner finds converged for the desired state
+ *       (new keys are random, so "new" cannot be compared byte for byte); anything else is a
+ *       mixed state and fails the test;
  *   <li>a following apply without failures succeeds (apply itself checks that what it wrote is
  *       converged), and every visible name of the current set is the link through {@code
  *       ..data}.
@@ -51,11 +54,15 @@ final class CrashEnumerator {
     NEW
   }
 
-  /** Runs at a time: each has its own disks, so they are independent. */
-  private static final int PARALLEL_RUNS = 2;
+  /** Runs at a time, one a core (at least two): each has its own disk, so they are independent. */
+  private static final int PARALLEL_RUNS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  /** Failed runs to report before the rest are skipped. */
+  private static final int REPORTED_FAILURES = 5;
 
   private final CrashScenario scenario;
   private final StoreSnapshot old;
+  private final TreeCopy oldTree;
   private final String storePath;
   private volatile List<FileOperation> cleanRun;
 
@@ -63,6 +70,11 @@ final class CrashEnumerator {
     this.scenario = scenario;
     this.storePath = scenario.oldStore().toString();
     this.old = storeAt(scenario.oldStore()).read();
+    try {
+      this.oldTree = TreeCopy.of(scenario.oldStore());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -84,7 +96,7 @@ final class CrashEnumerator {
         assertThat(plan(store).isEmpty())
             .as("%s: converged after a power cut that follows the apply", scenario.name())
             .isTrue();
-        assertThat(sameFiles(storeAt(store).read().files(), old.files()))
+        assertThat(storeAt(store).read().contentFingerprint().equals(old.contentFingerprint()))
             .as("%s: the apply changes the store", scenario.name())
             .isFalse();
         cleanRun = recorder.operations();
@@ -138,33 +150,50 @@ final class CrashEnumerator {
   }
 
   /**
-   * Interrupts the apply at each of the given operations in each given mode, two runs at a time,
-   * and checks each outcome against {@link #expected}.
+   * Interrupts the apply at each of the given operations in each given mode, one run a core, and
+   * checks each outcome against {@link #expected}. Every run has its own disk and its own
+   * injector, so the result does not depend on the order the runs take; after a failure the runs
+   * not yet started are skipped, and the failures found are reported in order of mode and
+   * operation, each naming both.
    *
    * @return how many runs were made
    */
   int crashAtEach(Map<FailureMode, ? extends Collection<Integer>> operations) {
     cleanRun();
+    List<FailureMode> modes = new ArrayList<>(operations.keySet());
+    modes.sort(Comparator.naturalOrder());
+    AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_RUNS);
     try {
-      List<Future<?>> runs = new ArrayList<>();
-      operations.forEach(
-          (mode, ks) -> {
-            for (int k : ks) {
-              runs.add(
-                  pool.submit(
-                      () -> {
-                        Run run = crashAt(k, mode);
-                        assertThat(run.outcome())
-                            .as("%s: %s at %s%s", scenario.name(), mode, cleanRun.get(k - 1),
-                                run.failure().map(f -> " (apply said: " + f + ")")
-                                    .orElse(" (apply reported success)"))
-                            .isEqualTo(expected(k, mode, run.failure().isEmpty()));
-                      }));
-            }
-          });
-      for (Future<?> run : runs) {
-        await(run);
+      List<Future<Optional<AssertionError>>> runs = new ArrayList<>();
+      for (FailureMode mode : modes) {
+        for (int k : new TreeSet<>(operations.get(mode))) {
+          runs.add(
+              pool.submit(
+                  () -> {
+                    if (failed.get()) {
+                      return Optional.empty();
+                    }
+                    try {
+                      checkRun(k, mode);
+                      return Optional.empty();
+                    } catch (AssertionError | RuntimeException e) {
+                      failed.set(true);
+                      return Optional.of(
+                          new AssertionError(
+                              scenario.name() + ", " + mode + " at operation #" + k + ": "
+                                  + e.getMessage(),
+                              e));
+                    }
+                  }));
+        }
+      }
+      List<AssertionError> failures = new ArrayList<>();
+      for (Future<Optional<AssertionError>> run : runs) {
+        await(run).ifPresent(failures::add);
+      }
+      if (!failures.isEmpty()) {
+        throw report(failures);
       }
       return runs.size();
     } finally {
@@ -172,9 +201,28 @@ final class CrashEnumerator {
     }
   }
 
-  private static void await(Future<?> run) {
+  private void checkRun(int k, FailureMode mode) {
+    Run run = crashAt(k, mode);
+    assertThat(run.outcome())
+        .as("%s: %s at %s%s", scenario.name(), mode, cleanRun.get(k - 1),
+            run.failure().map(f -> " (apply said: " + f + ")")
+                .orElse(" (apply reported success)"))
+        .isEqualTo(expected(k, mode, run.failure().isEmpty()));
+  }
+
+  private static AssertionError report(List<AssertionError> failures) {
+    AssertionError first = failures.get(0);
+    AssertionError error =
+        new AssertionError(
+            failures.size() + " failed run(s) (later runs skipped); the first: "
+                + first.getMessage(), first);
+    failures.stream().skip(1).limit(REPORTED_FAILURES - 1).forEach(error::addSuppressed);
+    return error;
+  }
+
+  private static <T> T await(Future<T> run) {
     try {
-      run.get();
+      return run.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Error error) {
         throw error;
@@ -225,7 +273,9 @@ final class CrashEnumerator {
     } catch (RuntimeException e) {
       throw new AssertionError(where + ": the store does not read: " + e.getMessage(), e);
     }
-    boolean isOld = sameFiles(after.files(), old.files());
+    // The snapshot's SHA-256 over every name and content, computed as it is read: equal exactly
+    // when every file is the old one byte for byte.
+    boolean isOld = after.contentFingerprint().equals(old.contentFingerprint());
     // The following apply plans from what the crash left (an empty plan: a converged new set),
     // and itself refuses to return unless the store it wrote is converged.
     Reconciler.Result following;
@@ -239,13 +289,14 @@ final class CrashEnumerator {
       fail("%s: MIXED STATE: the store is neither the old set nor a converged new one; still"
           + " to do: %s", where, describe(following.plan()));
     }
-    assertVisibleLinks(store, where);
+    // An apply with nothing to do writes no generation: the current set is still the one read.
+    assertVisibleLinks(
+        store, following.generation().isPresent() ? storeAt(store).read() : after, where);
     return isOld ? Outcome.OLD : Outcome.NEW;
   }
 
   /** Every top-level name of the current set is there for services to open, through ..data. */
-  private void assertVisibleLinks(Path store, String where) {
-    StoreSnapshot current = storeAt(store).read();
+  private void assertVisibleLinks(Path store, StoreSnapshot current, String where) {
     for (String name : current.files().keySet()) {
       String top = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
       Path visible = store.resolve(top);
@@ -269,7 +320,7 @@ final class CrashEnumerator {
   }
 
   private Path copyOfOldStore(FileSystem disk, FaultInjector injector) throws IOException {
-    TreeCopy.copy(scenario.oldStore(), disk.getPath(storePath));
+    oldTree.copyTo(disk.getPath(storePath));
     return new FaultyFileSystem(disk, injector).getPath(storePath);
   }
 
@@ -283,18 +334,6 @@ final class CrashEnumerator {
 
   private StoreDirectory storeAt(Path store) {
     return new StoreDirectory(store, Clock.fixed(scenario.now(), ZoneOffset.UTC));
-  }
-
-  private static boolean sameFiles(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b) {
-    if (!a.keySet().equals(b.keySet())) {
-      return false;
-    }
-    for (Map.Entry<String, byte[]> e : a.entrySet()) {
-      if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String describe(Plan plan) {
