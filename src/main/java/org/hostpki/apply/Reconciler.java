@@ -171,7 +171,11 @@ public final class Reconciler {
       progress.step("writing a new generation of " + files.size() + " files");
       try {
         generation =
-            directory(desired).write(files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8));
+            directory(desired)
+                .write(
+                    files,
+                    metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
+                    before.store().snapshot());
       } catch (StoreTidyUpException e) {
         // Committed: the new set is live. Only the tidying up failed; the next apply finishes it.
         generation = e.generation();
