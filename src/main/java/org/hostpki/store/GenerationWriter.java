@@ -45,6 +45,7 @@ import java.util.concurrent.Future;
 final class GenerationWriter {
   private static final int SYNC_THREADS = 8;
   private static final int PARALLEL_SYNC_THRESHOLD = 64;
+  private static final String UNIX_IDS = "unix:uid,gid";
 
   /**
    * The live generation a new one may carry files over from.
@@ -63,6 +64,7 @@ final class GenerationWriter {
   private Boolean umaskNarrowsPublicMode;
   /** The owner and group a new file gets: the new generation directory's; posix only. */
   private PosixFileAttributes newDirectory;
+  private Map<String, Object> newDirectoryIds;
 
   private GenerationWriter(Path directory, Optional<Live> live) {
     this.directory = directory;
@@ -136,14 +138,31 @@ final class GenerationWriter {
     }
     PosixFileAttributes attributes =
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return attributes.isRegularFile()
+        && attributes.size() == size
+        && attributes.permissions().equals(secret ? FileModes.SECRET : FileModes.PUBLIC)
+        && ownedAsNew(file, attributes);
+  }
+
+  /**
+   * Whether the file has the owner and group a file created in the new generation gets: those of
+   * the new generation directory (a new file's group is its directory's when the directory is
+   * set-group-ID, else the process's, as the directory's own was). Compared by number where the
+   * file system has them: the owner and group names cost a user database lookup each.
+   */
+  private boolean ownedAsNew(Path file, PosixFileAttributes attributes) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      if (newDirectoryIds == null) {
+        newDirectoryIds = Files.readAttributes(directory, UNIX_IDS, LinkOption.NOFOLLOW_LINKS);
+      }
+      return Files.readAttributes(file, UNIX_IDS, LinkOption.NOFOLLOW_LINKS)
+          .equals(newDirectoryIds);
+    }
     if (newDirectory == null) {
       newDirectory =
           Files.readAttributes(directory, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     }
-    return attributes.isRegularFile()
-        && attributes.size() == size
-        && attributes.permissions().equals(secret ? FileModes.SECRET : FileModes.PUBLIC)
-        && attributes.owner().equals(newDirectory.owner())
+    return attributes.owner().equals(newDirectory.owner())
         && attributes.group().equals(newDirectory.group());
   }
 

@@ -627,4 +627,19 @@ class StoreDirectoryTest {
     assertThat(text(directory.read().file("server.crt").orElseThrow()))
         .isEqualTo("server cert v2");
   }
+
+  @Test
+  void testWrite_writesAFileWhoseLiveCopyHasAnotherOwner() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    Path live = store.resolve(first).resolve("trust/ldap.crt");
+    Files.setOwner(live, fs.getUserPrincipalLookupService().lookupPrincipalByName("other"));
+
+    String second = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
+
+    Path written = store.resolve(second).resolve("trust/ldap.crt");
+    assertThat(Files.isSameFile(live, written)).isFalse();
+    assertThat(Files.getOwner(written, LinkOption.NOFOLLOW_LINKS).getName()).isNotEqualTo("other");
+    assertThat(Files.isSameFile(store.resolve(first).resolve("ca.crt"),
+        store.resolve(second).resolve("ca.crt"))).isTrue();
+  }
 }
