@@ -20,7 +20,6 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.pki.Certificate;
-import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -171,14 +170,18 @@ public final class Reconciler {
       progress.step("writing a new generation of " + files.size() + " files");
       try {
         generation =
-            directory(desired).write(files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8));
+            directory(desired)
+                .write(
+                    files,
+                    metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
+                    before.store().snapshot());
       } catch (StoreTidyUpException e) {
         // Committed: the new set is live. Only the tidying up failed; the next apply finishes it.
         generation = e.generation();
         notices.add(e.getMessage());
       }
       progress.step("checking the written store");
-      checkConverged(desired, before);
+      checkConverged(desired, before, files);
       Optional<HooksFailure> failure = Optional.empty();
       if (plan.changesServer()) {
         failure = hooks.afterServerChange(desired.hooks().afterServerChange());
@@ -187,28 +190,19 @@ public final class Reconciler {
     }
   }
 
-  private void checkConverged(DesiredState desired, Observation before) {
+  /**
+   * Reads the new store back from disk and plans again on it: it must hold exactly the set
+   * written, and nothing may be left to do. Only the files the write changed are parsed again,
+   * see {@link ConvergenceCheck}.
+   */
+  private void checkConverged(
+      DesiredState desired, Observation before, SortedMap<String, StoreFile> written) {
     String passwordSource =
         desired.store().password().map(PasswordSource::describe).orElse("no password");
-    StoreContents after =
-        observer.observe(
-            directory(desired).read(), desired.store().path(), before.password(), passwordSource);
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     before.desiredTrust().forEach((n, c) -> trustFacts.put(n, c.facts()));
-    Plan again =
-        planner.plan(
-            new PlanInput(
-                desired, before.host(), trustFacts, after.facts(), before.now(), Set.of(),
-                before.plan().basis(), before.externalChainFile()));
-    if (!again.isEmpty()) {
-      StringBuilder sb = new StringBuilder();
-      for (Change c : again.changes()) {
-        sb.append("\n  ").append(c.address()).append(": ").append(c.reasonText());
-      }
-      throw new HostpkiException(
-          "the store was written but did not converge; still to do:" + sb
-              + "\nThis is a bug in hostpki: please report it with the plan above");
-    }
+    new ConvergenceCheck(planner, observer)
+        .check(before, directory(desired).read(), written, trustFacts, passwordSource);
   }
 
   private StoreDirectory directory(DesiredState desired) {

@@ -99,7 +99,21 @@ public final class StoreDirectory {
    * @throws HostpkiException when the store is unsafe or the write failed; the store is unchanged
    */
   public String write(SortedMap<String, StoreFile> files, byte[] generationMetadata) {
+    return write(files, generationMetadata, StoreSnapshot.empty());
+  }
+
+  /**
+   * As {@link #write(SortedMap, byte[])}, carrying over unchanged files: a file of the new set
+   * with exactly the bytes {@code live} has under its name is hard-linked from the live
+   * generation instead of written again, when {@code live} is still the current generation and
+   * the file system allows. The result is the same new generation as a full write's.
+   *
+   * @param live the store as read under the same lock, by {@link #read()}
+   */
+  public String write(
+      SortedMap<String, StoreFile> files, byte[] generationMetadata, StoreSnapshot live) {
     Objects.requireNonNull(generationMetadata, "generationMetadata");
+    Objects.requireNonNull(live, "live");
     StoreNames.requireValidSet(files.keySet());
     for (Map.Entry<String, StoreFile> file : files.entrySet()) {
       if (StoreSafety.isPrivateKeyName(file.getKey()) && !file.getValue().secret()) {
@@ -108,6 +122,7 @@ public final class StoreDirectory {
     }
     SortedSet<String> visible = StoreNames.topLevelNames(files.keySet());
     String name;
+    Optional<GenerationWriter.Live> carried;
     try {
       SafeFiles.ensureStoreDirectory(directory);
       storeExists();
@@ -116,10 +131,11 @@ public final class StoreDirectory {
       links.requireNoForeignEntries(visible);
       removeLeftovers();
       name = GenerationNames.next(clock.instant(), generationNames().stream().findFirst());
+      carried = carriedFrom(live);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw writeFailure(e);
     }
-    commitNewGeneration(name, files, generationMetadata);
+    commitNewGeneration(name, files, generationMetadata, carried);
     tidyUp(name, visible, true, "run `hostpki apply` again to finish");
     return name;
   }
@@ -233,13 +249,26 @@ public final class StoreDirectory {
         generation, visible, false, "run `hostpki rollback --to " + generation + "` again");
   }
 
+  /** Files are carried over only from the generation they were read from, still current. */
+  private Optional<GenerationWriter.Live> carriedFrom(StoreSnapshot live) throws IOException {
+    if (live.generation().isEmpty()
+        || !dataLink.currentGeneration().equals(live.generation())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new GenerationWriter.Live(directory.resolve(live.generation().get()), live.files()));
+  }
+
   private void commitNewGeneration(
-      String name, SortedMap<String, StoreFile> files, byte[] metadata) {
+      String name,
+      SortedMap<String, StoreFile> files,
+      byte[] metadata,
+      Optional<GenerationWriter.Live> carried) {
     Path partial = directory.resolve(name + GenerationNames.PARTIAL_SUFFIX);
     boolean complete = false;
     List<Path> newLinks = new ArrayList<>();
     try {
-      GenerationWriter.write(partial, files, metadata);
+      GenerationWriter.write(partial, files, metadata, carried);
       Files.move(partial, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
       complete = true;
       links.createMissing(StoreNames.topLevelNames(files.keySet()), newLinks);

@@ -30,7 +30,10 @@
  *       ..NAME.partial} or {@code ..NAME.removing} directory. (Crash: more leftovers.)
  *   <li>Write every file into {@code ..NAME.partial} (secret files created 0600, others 0644,
  *       directories 0755; O_CREAT|O_EXCL without following links), sync all files and
- *       directories. (Crash: a leftover; the old set is current.)
+ *       directories. A file with exactly the bytes the live generation has under its name is not
+ *       written but hard-linked to the live generation's file, already on disk, when the link is
+ *       exactly the file writing would make (mode, owner); generations never change a file, and
+ *       deleting an old one only removes its names. (Crash: a leftover; the old set is current.)
  *   <li>Rename {@code ..NAME.partial} to {@code ..NAME}; make the visible links the new set
  *       needs and the store lacks; sync the store directory. Made now, a link for a name the old
  *       set lacks dangles until the commit, which to a reader is the same as no link; made after

@@ -282,4 +282,31 @@ class ReconcilerTest {
         .isInstanceOf(HostpkiException.class)
         .hasMessageContaining("/var/lib/hostpki/ca.crt");
   }
+
+  @Test
+  void testApply_aStoreChangedBehindTheLockBeforeTheCheckIsAnError() {
+    Progress tampering =
+        step -> {
+          if (step.startsWith("checking the written store")) {
+            try {
+              Files.writeString(store.resolve("ca.crt"), "not what was written");
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        };
+    Reconciler reconciler =
+        new Reconciler(
+            spec -> host,
+            Clock.fixed(now, ZoneOffset.UTC),
+            new SecureRandom(),
+            new Secrets(Map.of("PW", "pw")),
+            new Hooks(new PrintWriter(log, true)),
+            tampering);
+
+    assertThatThrownBy(
+            () -> reconciler.apply(desired(), Set.of(), Optional.empty(), Duration.ZERO))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("does not read back as written: ca.crt differ");
+  }
 }

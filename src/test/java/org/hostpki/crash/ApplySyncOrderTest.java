@@ -228,4 +228,36 @@ class ApplySyncOrderTest {
         .hasValueSatisfying(sync -> assertThat(sync).isLessThan(commit));
     assertThat(syncOf(rollback, store, commit)).hasValue(commit + 1);
   }
+
+  /**
+   * It changes the store; the other tests read only the operations recorded before. A new server
+   * certificate leaves the trusted certificates unchanged: they are linked, not written, and each
+   * link's directory is synced after it and before the generation is renamed into place.
+   */
+  @Test
+  void testApply_linksUnchangedFilesAndSyncsTheirDirectoriesBeforeTheRename() throws IOException {
+    FaultInjector recorder = FaultInjector.recording();
+    Path faultyStore = new FaultyFileSystem(disk, recorder).getPath(store.toString());
+    reconciler().apply(desired(faultyStore, disk.getPath("/etc/hostpki/trusted.d")),
+        Set.of(PlanInput.Replace.SERVER), Optional.empty(), Duration.ZERO);
+    List<FileOperation> sequence = recorder.operations();
+    Path partial =
+        store.resolve(store.resolve("..data").toRealPath().getFileName() + ".partial");
+    int rename = sequence.stream()
+        .filter(op -> op.kind() == Kind.MOVE && op.path().equals(partial))
+        .mapToInt(FileOperation::index).findFirst().orElseThrow();
+    List<FileOperation> links = sequence.stream()
+        .filter(op -> op.kind() == Kind.CREATE_LINK && op.path().startsWith(partial))
+        .toList();
+
+    assertThat(links).extracting(op -> op.path().getParent())
+        .contains(partial.resolve("trust"), partial.resolve("trust-hashed"));
+    assertThat(links).hasSizeGreaterThanOrEqualTo(2 * TRUSTED);
+    for (Path directory : links.stream().map(op -> op.path().getParent()).distinct().toList()) {
+      int lastLink = links.stream().filter(op -> op.path().getParent().equals(directory))
+          .mapToInt(FileOperation::index).max().orElseThrow();
+      assertThat(syncOf(sequence, directory, lastLink)).as(directory.toString())
+          .hasValueSatisfying(sync -> assertThat(sync).isLessThan(rename));
+    }
+  }
 }

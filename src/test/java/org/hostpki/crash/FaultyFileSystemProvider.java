@@ -199,7 +199,7 @@ final class FaultyFileSystemProvider extends FileSystemProvider {
         rawExisting,
         () -> {
           delegate.createLink(raw, rawExisting);
-          injector.cache().created(injector.currentIndex(), raw);
+          injector.cache().linked(injector.currentIndex(), raw);
           return null;
         });
   }

@@ -185,4 +185,98 @@ class FaultyFileSystemTest {
 
     assertThat(dir.resolve("a")).doesNotExist(); // its name was never synced into /d
   }
+
+  @Test
+  void testOperations_countAHardLinkAsOneOperationWithItsTarget() throws IOException {
+    Files.createDirectory(dir);
+    Files.writeString(dir.resolve("a"), "a");
+    FaultInjector recorder = FaultInjector.recording();
+    Path d = on(recorder, dir);
+
+    Files.createLink(d.resolve("b"), d.resolve("a"));
+
+    assertThat(recorder.operations())
+        .containsExactly(new FileOperation(1, Kind.CREATE_LINK, dir.resolve("b"), dir.resolve("a")));
+  }
+
+  @Test
+  void testPowerCutLosingUnsynced_keepsALinkWhoseDirectoryWasSynced() throws IOException {
+    Files.createDirectories(dir.resolve("old"));
+    Files.createDirectories(dir.resolve("new"));
+    Files.writeString(dir.resolve("old/f"), "synced before");
+    FaultInjector injector = FaultInjector.recording();
+    Path d = on(injector, dir);
+    Files.createLink(d.resolve("new/f"), d.resolve("old/f"));
+    sync(d.resolve("new"));
+
+    injector.cutPower();
+
+    assertThat(read(dir.resolve("new/f"))).isEqualTo("synced before");
+    assertThat(Files.isSameFile(dir.resolve("new/f"), dir.resolve("old/f"))).isTrue();
+  }
+
+  @Test
+  void testPowerCutLosingUnsynced_losesALinkNameNotSyncedButNotItsFile() throws IOException {
+    Files.createDirectories(dir.resolve("old"));
+    Files.createDirectories(dir.resolve("new"));
+    Files.writeString(dir.resolve("old/f"), "synced before");
+    FaultInjector injector = FaultInjector.recording();
+    Path d = on(injector, dir);
+    Files.createLink(d.resolve("new/f"), d.resolve("old/f"));
+    sync(d.resolve("old"));
+
+    injector.cutPower();
+
+    assertThat(dir.resolve("new/f")).doesNotExist();
+    assertThat(read(dir.resolve("old/f"))).isEqualTo("synced before");
+  }
+
+  @Test
+  void testPowerCutLosingUnsynced_linksShareContentSyncedThroughEitherName() throws IOException {
+    Files.createDirectory(dir);
+    FaultInjector injector = FaultInjector.recording();
+    Path d = on(injector, dir);
+    Files.writeString(d.resolve("a"), "written in the test");
+    Files.createLink(d.resolve("b"), d.resolve("a"));
+    sync(d.resolve("b"));
+    sync(d);
+
+    injector.cutPower();
+
+    assertThat(read(dir.resolve("a"))).isEqualTo("written in the test");
+    assertThat(read(dir.resolve("b"))).isEqualTo("written in the test");
+  }
+
+  @Test
+  void testPowerCutLosingUnsynced_anUnsyncedWriteThroughALinkIsLostUnderEveryName()
+      throws IOException {
+    Files.createDirectory(dir);
+    Files.writeString(dir.resolve("a"), "before the test");
+    FaultInjector injector = FaultInjector.recording();
+    Path d = on(injector, dir);
+    Files.createLink(d.resolve("b"), d.resolve("a"));
+    sync(d);
+    Files.writeString(d.resolve("b"), "rewritten, not synced");
+
+    injector.cutPower();
+
+    assertThat(read(dir.resolve("a"))).isEqualTo("before the test");
+    assertThat(read(dir.resolve("b"))).isEqualTo("before the test");
+  }
+
+  @Test
+  void testPowerCutLosingUnsynced_putsBackAnUnsyncedRemovalOfALinkAsTheSameFile()
+      throws IOException {
+    Files.createDirectory(dir);
+    Files.writeString(dir.resolve("a"), "shared");
+    Files.createLink(dir.resolve("b"), dir.resolve("a"));
+    FaultInjector injector = FaultInjector.recording();
+    Path d = on(injector, dir);
+    Files.delete(d.resolve("b"));
+
+    injector.cutPower();
+
+    assertThat(read(dir.resolve("b"))).isEqualTo("shared");
+    assertThat(Files.isSameFile(dir.resolve("a"), dir.resolve("b"))).isTrue();
+  }
 }

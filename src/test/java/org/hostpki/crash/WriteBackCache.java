@@ -31,7 +31,10 @@ import java.util.Set;
  *   <li>a file's content, and a file's or directory's mode, only if that file or directory was
  *       synced after the change; a file created and never synced is empty after the cut (ext4's
  *       delayed allocation does exactly that);
- *   <li>whatever existed before the test began is on disk.
+ *   <li>whatever existed before the test began is on disk;
+ *   <li>a hard link is a name like any other, and shares its file's content: content synced
+ *       through any name is on disk for all of them, whether the name itself survives depends
+ *       only on its own directory's sync, and undoing a link removes that name alone.
  * </ul>
  *
  * At the cut every change that is not on disk is undone, newest first. That is the worst single
@@ -49,6 +52,8 @@ final class WriteBackCache {
   private final Set<Object> createdDuringTest = new HashSet<>();
   private final Set<Object> unsyncedContent = new HashSet<>();
   private final FileSystem disk;
+  /** During a revert, the names each regular file had when it began: to restore a hard link. */
+  private Map<Object, List<Path>> namesByKey;
 
   private WriteBackCache(FileSystem disk, boolean enabled) {
     this.disk = disk;
@@ -85,6 +90,16 @@ final class WriteBackCache {
   void created(int index, Path raw) throws IOException {
     if (enabled) {
       createdDuringTest.add(keyOf(raw));
+      journal.add(new Created(index, raw, parentKey(raw)));
+    }
+  }
+
+  /**
+   * After a hard link was made: a new name, not a new file. The file may be older than the test,
+   * so its content from before the test is still what a cut goes back to.
+   */
+  void linked(int index, Path raw) throws IOException {
+    if (enabled) {
       journal.add(new Created(index, raw, parentKey(raw)));
     }
   }
@@ -138,6 +153,7 @@ final class WriteBackCache {
     if (!enabled) {
       return;
     }
+    namesByKey = null;
     for (int i = journal.size() - 1; i >= 0; i--) {
       Change change = journal.get(i);
       if (!change.durable()) {
@@ -189,7 +205,46 @@ final class WriteBackCache {
         unsyncedContent.contains(key)
             ? durableContent.getOrDefault(key, EMPTY)
             : Files.readAllBytes(raw);
-    return new RegularFile(content, mode(raw));
+    return new RegularFile(key, content, mode(raw));
+  }
+
+  /**
+   * Puts a removed entry back. A regular file that still has another name is linked to it again,
+   * as the disk would show it; when none is found (a rename undone since moved it) it is put back
+   * as a copy of the content it had on disk, which no reader can tell apart.
+   */
+  private void restore(Entry entry, Path at) throws IOException {
+    if (entry instanceof RegularFile file) {
+      for (Path name : namesOf(file.key())) {
+        if (exists(name) && file.key().equals(keyOf(name))) {
+          Files.createLink(at, name);
+          namesOf(file.key()).add(at);
+          return;
+        }
+      }
+    }
+    entry.restore(at);
+  }
+
+  private List<Path> namesOf(Object key) throws IOException {
+    if (namesByKey == null) {
+      Map<Object, List<Path>> names = new HashMap<>();
+      for (Path root : disk.getRootDirectories()) {
+        Files.walkFileTree(
+            root,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                  names.computeIfAbsent(attributes.fileKey(), k -> new ArrayList<>()).add(file);
+                }
+                return FileVisitResult.CONTINUE;
+              }
+            });
+      }
+      namesByKey = names;
+    }
+    return namesByKey.computeIfAbsent(key, k -> new ArrayList<>());
   }
 
   private static Set<PosixFilePermission> mode(Path raw) throws IOException {
@@ -224,7 +279,8 @@ final class WriteBackCache {
     void restore(Path at) throws IOException;
   }
 
-  private record RegularFile(byte[] content, Set<PosixFilePermission> mode) implements Entry {
+  private record RegularFile(Object key, byte[] content, Set<PosixFilePermission> mode)
+      implements Entry {
     @Override
     public void restore(Path at) throws IOException {
       Files.createFile(at, PosixFilePermissions.asFileAttribute(mode));
@@ -304,7 +360,7 @@ final class WriteBackCache {
     void undo(int journalIndex) throws IOException {
       Path p = now(path, journalIndex);
       if (!exists(p) && exists(p.getParent())) {
-        entry.restore(p);
+        restore(entry, p);
       }
     }
   }
@@ -339,7 +395,7 @@ final class WriteBackCache {
         Files.move(to, from);
       }
       if (replaced != null && !exists(to)) {
-        replaced.restore(to);
+        restore(replaced, to);
       }
     }
   }

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import org.hostpki.model.HostpkiException;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,5 +132,101 @@ class StoreDirectoryOnDiskTest {
     assertThat(elsewhere).isEmptyDirectory();
     assertThat(StoreFiles.text(directory.read().file("ca.crt").orElseThrow()))
         .isEqualTo("ca cert v2");
+  }
+
+  private Object inode(Path file) throws IOException {
+    return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        .fileKey();
+  }
+
+  private static SortedMap<String, StoreFile> typicalWithNewServerCertificate() {
+    SortedMap<String, StoreFile> files = StoreFiles.typical("v1");
+    files.put("server.crt", StoreFile.publicFile(bytes("server cert v2")));
+    return files;
+  }
+
+  @Test
+  void testWrite_linksTheLiveGenerationsFilesWithTheSameBytes() throws IOException {
+    Path first = store.resolve(directory.write(StoreFiles.typical("v1"), bytes("{}")));
+
+    Path second =
+        store.resolve(
+            directory.write(typicalWithNewServerCertificate(), bytes("{}"), directory.read()));
+
+    assertThat(inode(second.resolve("ca.key"))).isEqualTo(inode(first.resolve("ca.key")));
+    assertThat(inode(second.resolve("trust/ldap.crt")))
+        .isEqualTo(inode(first.resolve("trust/ldap.crt")));
+    assertThat(inode(second.resolve("server.crt"))).isNotEqualTo(inode(first.resolve("server.crt")));
+    assertThat(inode(second.resolve(".generation.json")))
+        .isNotEqualTo(inode(first.resolve(".generation.json")));
+    assertThat(mode(second.resolve("ca.key"))).isEqualTo("rw-------");
+    assertThat(mode(second.resolve("trust/ldap.crt"))).isEqualTo("rw-r--r--");
+  }
+
+  @Test
+  void testWrite_withLinksReadsBackAsAFullWriteDoes() {
+    directory.write(StoreFiles.typical("v1"), bytes("{}"));
+    directory.write(typicalWithNewServerCertificate(), bytes("{}"), directory.read());
+    StoreSnapshot linked = directory.read();
+    StoreDirectory other =
+        new StoreDirectory(
+            temp.resolve("other"), new TestClock(Instant.parse("2026-03-01T12:00:00Z")));
+    other.write(typicalWithNewServerCertificate(), bytes("{}"));
+
+    assertThat(linked.contentFingerprint()).isEqualTo(other.read().contentFingerprint());
+  }
+
+  @Test
+  void testWrite_writesAFileWhoseLiveCopyHasAnotherMode() throws IOException {
+    Path first = store.resolve(directory.write(StoreFiles.typical("v1"), bytes("{}")));
+    StoreSnapshot live = directory.read();
+    Files.setPosixFilePermissions(
+        first.resolve("trust/ldap.crt"), PosixFilePermissions.fromString("rw-rw-r--"));
+
+    Path second = store.resolve(directory.write(typicalWithNewServerCertificate(), bytes("{}"), live));
+
+    assertThat(inode(second.resolve("trust/ldap.crt")))
+        .isNotEqualTo(inode(first.resolve("trust/ldap.crt")));
+    assertThat(mode(second.resolve("trust/ldap.crt"))).isEqualTo("rw-r--r--");
+    assertThat(mode(first.resolve("trust/ldap.crt"))).isEqualTo("rw-rw-r--");
+  }
+
+  @Test
+  void testWrite_linksNothingFromASnapshotThatIsNoLongerLive() throws IOException {
+    directory.write(StoreFiles.typical("v1"), bytes("{}"));
+    StoreSnapshot stale = directory.read();
+    Path second = store.resolve(directory.write(StoreFiles.typical("v1"), bytes("{}")));
+
+    Path third = store.resolve(directory.write(StoreFiles.typical("v1"), bytes("{}"), stale));
+
+    assertThat(inode(third.resolve("ca.key"))).isNotEqualTo(inode(second.resolve("ca.key")));
+    assertThat(directory.read().file("ca.key")).hasValue(bytes("ca key v1"));
+  }
+
+  @Test
+  void testWrite_pruningOldGenerationsKeepsTheFilesTheLiveOneShares() {
+    directory.write(StoreFiles.typical("v1"), bytes("{}"));
+    for (int i = 0; i < StoreDirectory.KEPT_GENERATIONS + 2; i++) {
+      directory.write(StoreFiles.typical("v1"), bytes("{" + i + "}"), directory.read());
+    }
+
+    assertThat(directory.generations()).hasSize(StoreDirectory.KEPT_GENERATIONS);
+    assertThat(directory.read().files())
+        .hasSize(7)
+        .allSatisfy(
+            (name, content) ->
+                assertThat(content)
+                    .isEqualTo(StoreFiles.typical("v1").get(name).content()));
+  }
+
+  @Test
+  void testActivate_anOlderGenerationSharingFilesReadsAsWritten() {
+    String first = directory.write(StoreFiles.typical("v1"), bytes("{}"));
+    directory.write(typicalWithNewServerCertificate(), bytes("{}"), directory.read());
+
+    directory.activate(first);
+
+    assertThat(directory.read().file("server.crt")).hasValue(bytes("server cert v1"));
+    assertThat(directory.read().file("trust/ldap.crt")).hasValue(bytes("ldap v1"));
   }
 }

@@ -6,6 +6,7 @@ import static org.hostpki.store.StoreFiles.bytes;
 import static org.hostpki.store.StoreFiles.text;
 
 import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Feature;
 import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
 import java.nio.file.FileSystem;
@@ -587,5 +588,58 @@ class StoreDirectoryTest {
       }
     }
     assertThat(Files.isDirectory(store.resolve("..data"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+  }
+
+  @Test
+  void testWrite_onAFileSystemWithoutHardLinksWritesEveryFile() throws IOException {
+    try (FileSystem noLinks =
+        Jimfs.newFileSystem(
+            Configuration.unix().toBuilder()
+                .setAttributeViews("basic", "owner", "posix", "unix")
+                .setSupportedFeatures(
+                    Feature.SYMBOLIC_LINKS, Feature.SECURE_DIRECTORY_STREAM, Feature.FILE_CHANNEL)
+                .build())) {
+      StoreDirectory plain = new StoreDirectory(noLinks.getPath("/pki"), clock, "user");
+      plain.write(StoreFiles.typical("v1"), bytes("{}"));
+      clock.advance(Duration.ofMinutes(1));
+      SortedMap<String, StoreFile> next = StoreFiles.typical("v1");
+      next.put("server.crt", StoreFile.publicFile(bytes("server cert v2")));
+
+      plain.write(next, bytes("{}"), plain.read());
+
+      assertThat(text(plain.read().file("trust/ldap.crt").orElseThrow())).isEqualTo("ldap v1");
+      assertThat(text(plain.read().file("server.crt").orElseThrow())).isEqualTo("server cert v2");
+      assertThat(plain.generations()).hasSize(2);
+    }
+  }
+
+  @Test
+  void testWrite_linksOnJimfsReadBackAsWritten() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    SortedMap<String, StoreFile> next = StoreFiles.typical("v1");
+    next.put("server.crt", StoreFile.publicFile(bytes("server cert v2")));
+
+    String second = directory.write(next, bytes("{}"), directory.read());
+
+    assertThat(Files.isSameFile(store.resolve(first).resolve("ca.key"),
+        store.resolve(second).resolve("ca.key"))).isTrue();
+    assertThat(text(directory.read().file("ca.key").orElseThrow())).isEqualTo("ca key v1");
+    assertThat(text(directory.read().file("server.crt").orElseThrow()))
+        .isEqualTo("server cert v2");
+  }
+
+  @Test
+  void testWrite_writesAFileWhoseLiveCopyHasAnotherOwner() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    Path live = store.resolve(first).resolve("trust/ldap.crt");
+    Files.setOwner(live, fs.getUserPrincipalLookupService().lookupPrincipalByName("other"));
+
+    String second = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
+
+    Path written = store.resolve(second).resolve("trust/ldap.crt");
+    assertThat(Files.isSameFile(live, written)).isFalse();
+    assertThat(Files.getOwner(written, LinkOption.NOFOLLOW_LINKS).getName()).isNotEqualTo("other");
+    assertThat(Files.isSameFile(store.resolve(first).resolve("ca.crt"),
+        store.resolve(second).resolve("ca.crt"))).isTrue();
   }
 }
