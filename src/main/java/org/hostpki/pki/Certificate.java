@@ -32,6 +32,7 @@ public final class Certificate {
   private final byte[] der;
   private final X509CertificateHolder holder;
   private volatile CertificateFacts facts; // a pure function of der, computed once when asked
+  private volatile Fingerprint fingerprint; // likewise: a large trust store asks many times
 
   private Certificate(byte[] der, X509CertificateHolder holder) {
     this.der = der;
@@ -40,6 +41,14 @@ public final class Certificate {
 
   /** Reads one DER certificate; the bytes must be exactly one certificate. */
   public static Certificate fromDer(byte[] der) throws InvalidMaterialException {
+    return fromOwnedDer(der.clone());
+  }
+
+  /**
+   * Like {@link #fromDer}, for an array nobody else holds (a block just decoded): kept as is, not
+   * copied, so a large trust store keeps each certificate's bytes once.
+   */
+  static Certificate fromOwnedDer(byte[] der) throws InvalidMaterialException {
     String problem = Der.shapeProblem(der);
     if (problem != null) {
       throw new InvalidMaterialException("is not a valid X.509 certificate: " + problem);
@@ -57,7 +66,7 @@ public final class Certificate {
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException("is not a valid X.509 certificate: " + Der.reason(e), e);
     }
-    return new Certificate(der.clone(), holder);
+    return new Certificate(der, holder);
   }
 
   static Certificate of(X509CertificateHolder holder) {
@@ -80,7 +89,18 @@ public final class Certificate {
 
   /** SHA-256 of the DER. */
   public Fingerprint fingerprint() {
-    return Fingerprint.sha256(der);
+    Fingerprint result = fingerprint;
+    if (result == null) {
+      // Racing threads compute the same value; either write is fine.
+      result = Fingerprint.sha256(der);
+      fingerprint = result;
+    }
+    return result;
+  }
+
+  /** Whether this certificate's DER is exactly {@code der}. */
+  boolean hasDer(byte[] der) {
+    return Arrays.equals(this.der, der);
   }
 
   /** The certified public key. */
