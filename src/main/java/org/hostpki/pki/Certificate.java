@@ -30,13 +30,16 @@ import org.hostpki.model.Fingerprint;
  */
 public final class Certificate {
   private final byte[] der;
-  private final X509CertificateHolder holder;
+  // The parsed form, kept only until the facts are worked out: BouncyCastle's ASN.1 tree is many
+  // times the size of the DER, and a trust store may hold 100,000 certificates for a whole run.
+  // The few places that need it later parse the DER again (it parsed once, so it parses again).
+  private volatile X509CertificateHolder parsed;
   private volatile CertificateFacts facts; // a pure function of der, computed once when asked
   private volatile Fingerprint fingerprint; // likewise: a large trust store asks many times
 
   private Certificate(byte[] der, X509CertificateHolder holder) {
     this.der = der;
-    this.holder = holder;
+    this.parsed = holder;
   }
 
   /** Reads one DER certificate; the bytes must be exactly one certificate. */
@@ -105,15 +108,16 @@ public final class Certificate {
 
   /** The certified public key. */
   public SubjectPublicKey publicKey() {
-    return SubjectPublicKey.of(holder.getSubjectPublicKeyInfo());
+    return SubjectPublicKey.of(holder().getSubjectPublicKeyInfo());
   }
 
   /** Everything the planner reads from a certificate. */
   public CertificateFacts facts() {
     CertificateFacts result = facts;
     if (result == null) {
-      result = computeFacts();
+      result = computeFacts(holder(), fingerprint());
       facts = result;
+      parsed = null; // everything the planner reads is in the facts now
     }
     return result;
   }
@@ -124,12 +128,24 @@ public final class Certificate {
    * mismatch of any kind is false, never an exception.
    */
   public boolean isSignedBy(Certificate issuer) {
-    return holder.getIssuer().equals(issuer.holder.getSubject())
-        && Signatures.verifies(holder, issuer.holder.getSubjectPublicKeyInfo());
+    X509CertificateHolder holder = holder();
+    X509CertificateHolder issuerHolder = issuer.holder();
+    return holder.getIssuer().equals(issuerHolder.getSubject())
+        && Signatures.verifies(holder, issuerHolder.getSubjectPublicKeyInfo());
   }
 
+  /** The parsed certificate: kept from reading while the facts are not worked out, else parsed anew. */
   X509CertificateHolder holder() {
-    return holder;
+    X509CertificateHolder holder = parsed;
+    if (holder != null) {
+      return holder;
+    }
+    try {
+      return new X509CertificateHolder(
+          org.bouncycastle.asn1.x509.Certificate.getInstance(Der.parse(der)));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("a certificate that parsed once cannot fail to parse", e);
+    }
   }
 
   /** The raw DER without copying, for hashing and encoding inside this package. */
@@ -137,7 +153,7 @@ public final class Certificate {
     return der;
   }
 
-  private CertificateFacts computeFacts() {
+  private static CertificateFacts computeFacts(X509CertificateHolder holder, Fingerprint fingerprint) {
     Extensions extensions = holder.getExtensions();
     ParsedExtensions parsed = readExtensions(extensions);
     List<String> dnsNames = new ArrayList<>();
@@ -170,7 +186,7 @@ public final class Certificate {
             .map(AuthorityKeyIdentifier::getKeyIdentifierOctets)
             .map(Certificate::hex);
     return new CertificateFacts(
-        fingerprint(),
+        fingerprint,
         Names.decode(holder.getSubject()),
         Names.rfc4514(holder.getSubject()),
         Names.rfc4514(holder.getIssuer()),
@@ -179,7 +195,7 @@ public final class Certificate {
         holder.getNotAfter().toInstant(),
         dnsNames,
         ipAddresses,
-        publicKey().facts(),
+        SubjectPublicKey.of(holder.getSubjectPublicKeyInfo()).facts(),
         ca,
         pathLength,
         ekus,
@@ -235,6 +251,6 @@ public final class Certificate {
 
   @Override
   public String toString() {
-    return "Certificate[" + Names.rfc4514(holder.getSubject()) + ", " + fingerprint() + "]";
+    return "Certificate[" + Names.rfc4514(holder().getSubject()) + ", " + fingerprint() + "]";
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -95,13 +96,15 @@ public final class Pem {
                 + "); keep private keys out of certificate files");
       }
     }
-    for (PemText.Block block : blocks) {
+    Object[] ahead = decodeAhead(data, blocks, max, pool);
+    for (int i = 0; i < blocks.size(); i++) {
+      PemText.Block block = blocks.get(i);
       switch (block.label()) {
         case "CERTIFICATE":
         case "X509 CERTIFICATE":
         case "TRUSTED CERTIFICATE":
           checkLimit(certificates.size() + 1, max);
-          certificates.add(certificate(data, block, pool));
+          certificates.add(ahead[i] == null ? certificate(data, block, pool) : taken(ahead[i]));
           break;
         case "PKCS7":
         case "PKCS #7 SIGNED DATA":
@@ -123,6 +126,55 @@ public final class Pem {
       throw new InvalidMaterialException("holds no certificate: it has no CERTIFICATE block");
     }
     return certificates;
+  }
+
+  /** From this many blocks on (a store's bundle holds every trusted certificate), decode ahead. */
+  private static final int DECODE_AHEAD_BLOCKS = 64;
+
+  /**
+   * The certificate blocks of a large file decoded on every core: for block i, its certificate
+   * or the exception decoding it threw; null where the caller decodes it itself. The caller still
+   * meets the blocks, their errors and the limit in file order, as without this.
+   */
+  private static Object[] decodeAhead(
+      byte[] data, List<PemText.Block> blocks, int max, CertificatePool pool) {
+    Object[] ahead = new Object[blocks.size()];
+    if (blocks.size() < DECODE_AHEAD_BLOCKS) {
+      return ahead;
+    }
+    // Only the first max blocks: a hostile file's blocks beyond the limit are never decoded.
+    // Each index is written by one task; the stream's end makes the writes visible here.
+    IntStream.range(0, Math.min(blocks.size(), max))
+        .parallel()
+        .forEach(
+            i -> {
+              PemText.Block block = blocks.get(i);
+              switch (block.label()) {
+                case "CERTIFICATE":
+                case "X509 CERTIFICATE":
+                case "TRUSTED CERTIFICATE":
+                  try {
+                    ahead[i] = certificate(data, block, pool);
+                  } catch (InvalidMaterialException | RuntimeException e) {
+                    ahead[i] = e;
+                  }
+                  break;
+                default:
+                  break;
+              }
+            });
+    return ahead;
+  }
+
+  /** A block decoded ahead: its certificate, or the exception that decoding it threw. */
+  private static Certificate taken(Object decoded) throws InvalidMaterialException {
+    if (decoded instanceof InvalidMaterialException e) {
+      throw e;
+    }
+    if (decoded instanceof RuntimeException e) {
+      throw e;
+    }
+    return (Certificate) decoded;
   }
 
   private static Certificate certificate(byte[] data, PemText.Block block, CertificatePool pool)
