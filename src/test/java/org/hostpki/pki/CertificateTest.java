@@ -308,4 +308,26 @@ class CertificateTest {
             DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy z", Locale.ROOT))
         .toInstant();
   }
+
+  @Test
+  void testFingerprint_isWorkedOutOnce() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+
+    assertThat(ca.fingerprint()).isSameAs(ca.fingerprint()).isEqualTo(Fingerprint.sha256(ca.der()));
+  }
+
+  @Test
+  void testFacts_everythingStillWorksOnceTheParsedFormIsDropped() throws Exception {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate read = Certificate.fromDer(server.der());
+    Certificate fresh = Certificate.fromDer(server.der());
+
+    CertificateFacts facts = read.facts(); // drops the parsed form
+
+    assertThat(facts).isEqualTo(fresh.facts()).isSameAs(read.facts());
+    assertThat(read.isSignedBy(ca)).isTrue();
+    assertThat(read.publicKey().facts()).isEqualTo(fresh.publicKey().facts());
+    assertThat(read.toString()).isEqualTo(Certificate.fromDer(server.der()).toString());
+  }
 }
