@@ -3,13 +3,21 @@ package org.hostpki.pki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.BERTags;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -19,6 +27,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
@@ -185,14 +194,20 @@ public final class Certificate {
         Optional.ofNullable(parsed.authorityKeyId)
             .map(AuthorityKeyIdentifier::getKeyIdentifierOctets)
             .map(Certificate::hex);
+    String subjectDn = Names.rfc4514(holder.getSubject());
+    // A self-issued certificate (most trusted ones: roots) names itself twice in the same bytes.
+    String issuerDn =
+        Arrays.equals(encoded(holder.getSubject()), encoded(holder.getIssuer()))
+            ? subjectDn
+            : Names.rfc4514(holder.getIssuer());
     return new CertificateFacts(
         fingerprint,
         Names.decode(holder.getSubject()),
-        Names.rfc4514(holder.getSubject()),
-        Names.rfc4514(holder.getIssuer()),
+        subjectDn,
+        issuerDn,
         holder.getSerialNumber(),
-        holder.getNotBefore().toInstant(),
-        holder.getNotAfter().toInstant(),
+        instant(holder.toASN1Structure().getStartDate()),
+        instant(holder.toASN1Structure().getEndDate()),
         dnsNames,
         ipAddresses,
         SubjectPublicKey.of(holder.getSubjectPublicKeyInfo()).facts(),
@@ -202,6 +217,69 @@ public final class Certificate {
         ski,
         aki,
         Signatures.algorithmName(holder.getSignatureAlgorithm()));
+  }
+
+  private static byte[] encoded(X500Name name) {
+    try {
+      return name.getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      return null; // compares unequal to the other name: each is printed on its own
+    }
+  }
+
+  /**
+   * A validity date. The forms RFC 5280 prescribes (UTCTime {@code YYMMDDHHMMSSZ}, years 1950 to
+   * 2049; GeneralizedTime {@code YYYYMMDDHHMMSSZ}) are read here: BouncyCastle reads dates with
+   * a new SimpleDateFormat each time, a fifth of the cost of a certificate's facts. Any other form,
+   * or a field out of range, is left to BouncyCastle as before.
+   */
+  static Instant instant(Time time) {
+    ASN1Primitive value = time.toASN1Primitive();
+    try {
+      byte[] der = value.getEncoded(ASN1Encoding.DER);
+      if (der.length == 15 && der[0] == BERTags.UTC_TIME && der[1] == 13 && der[14] == 'Z') {
+        int yy = digits(der, 2, 2);
+        if (yy >= 0) {
+          return instant(yy < 50 ? 2000 + yy : 1900 + yy, der, 4, time);
+        }
+      } else if (der.length == 17
+          && der[0] == BERTags.GENERALIZED_TIME
+          && der[1] == 15
+          && der[16] == 'Z') {
+        int year = digits(der, 2, 4);
+        if (year >= 0) {
+          return instant(year, der, 6, time);
+        }
+      }
+    } catch (IOException | DateTimeException e) {
+      // not a form read here: BouncyCastle's reading below decides
+    }
+    return time.getDate().toInstant();
+  }
+
+  /** The date from year and the digits MMDDHHMMSS at {@code at}. */
+  private static Instant instant(int year, byte[] der, int at, Time time) {
+    int month = digits(der, at, 2);
+    int day = digits(der, at + 2, 2);
+    int hour = digits(der, at + 4, 2);
+    int minute = digits(der, at + 6, 2);
+    int second = digits(der, at + 8, 2);
+    if (month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+      return time.getDate().toInstant();
+    }
+    return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+  }
+
+  /** The decimal number of {@code count} ASCII digits at {@code at}; -1 if one is not a digit. */
+  private static int digits(byte[] der, int at, int count) {
+    int n = 0;
+    for (int i = at; i < at + count; i++) {
+      if (der[i] < '0' || der[i] > '9') {
+        return -1;
+      }
+      n = n * 10 + (der[i] - '0');
+    }
+    return n;
   }
 
   /** The extensions hostpki reads, parsed; throws on a malformed one so parsing catches it. */
