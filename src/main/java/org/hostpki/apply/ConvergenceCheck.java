@@ -3,16 +3,16 @@ package org.hostpki.apply;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
-import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
-import org.hostpki.model.Pkcs12Facts;
+import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
@@ -25,18 +25,11 @@ import org.hostpki.store.StoreSnapshot;
  * planning again on it must find nothing to do. Anything else is a bug in hostpki (the executor
  * wrote what the planner does not accept) or a store changed behind the lock's back.
  *
- * <p>Observing the read-back store parses only what the write changed. A file whose bytes are
- * those the observation before the write parsed under the same name has the same facts — facts
- * are a function of the bytes alone — so they are taken over instead of parsed again: the trusted
- * certificates ({@code trust/}, {@code trust-hashed/}), the bundle and the PKCS#12 trust store,
- * which make nearly all the parsing of a large trust store. Every other file is parsed again,
- * and so is every changed file, by the same {@link StoreObserver}.
+ * <p>Observing the read-back store does not parse again the trusted certificates already parsed
+ * before the write (found by their exact DER), which make nearly all the parsing of a large
+ * trust store; everything else is observed again by the same {@link StoreObserver}.
  */
 final class ConvergenceCheck {
-  static final String TRUST_BUNDLE = "trust-bundle.crt";
-  static final String TRUSTSTORE = "truststore.p12";
-  private static final String CRT = ".crt";
-
   private final Planner planner;
   private final StoreObserver observer;
 
@@ -60,7 +53,9 @@ final class ConvergenceCheck {
     Path storePath = before.desired().store().path();
     requireReadBackAsWritten(storePath, readBack, written);
     ObservedStore after =
-        observeReusing(readBack, before.store(), storePath, before.password(), passwordSource);
+        observeReusing(
+            readBack, before.store(), before.desiredTrust().values(), storePath, before.password(),
+            passwordSource);
     Plan again =
         planner.plan(
             new PlanInput(
@@ -102,88 +97,21 @@ final class ConvergenceCheck {
   }
 
   /**
-   * The facts of {@code readBack}, exactly as {@link StoreObserver#observe} gives them, parsing
-   * only the files whose bytes differ from those {@code before} was observed from.
+   * The facts of {@code readBack}, exactly as {@link StoreObserver#observe} gives them, without
+   * parsing again a certificate {@code before} or the declared trust already parsed: the store
+   * just written holds them byte for byte (see {@link StoreObserver#observe(StoreSnapshot, Path,
+   * Optional, String, Collection)}). The PKCS#12 files are not decoded again when their record
+   * proves their facts.
    */
   ObservedStore observeReusing(
       StoreSnapshot readBack,
       StoreContents before,
+      Collection<Certificate> declared,
       Path storePath,
       Optional<char[]> password,
       String passwordSource) {
-    ObservedStore old = before.facts();
-    SortedMap<String, byte[]> toParse = new TreeMap<>();
-    SortedMap<String, CertificateFacts> trusted = new TreeMap<>();
-    SortedMap<String, Fingerprint> hashed = new TreeMap<>();
-    boolean bundleKept = false;
-    boolean truststoreKept = false;
-    for (Map.Entry<String, byte[]> file : readBack.files().entrySet()) {
-      String name = file.getKey();
-      byte[] previous = before.snapshot().files().get(name);
-      if (previous == null || !Arrays.equals(previous, file.getValue())) {
-        toParse.put(name, file.getValue());
-      } else if (isTrusted(name) && old.trusted().containsKey(trustedKey(name))) {
-        trusted.put(trustedKey(name), old.trusted().get(trustedKey(name)));
-      } else if (isHashed(name)
-          && old.hashedDirectory().map(h -> h.containsKey(hashedKey(name))).orElse(false)) {
-        hashed.put(hashedKey(name), old.hashedDirectory().get().get(hashedKey(name)));
-      } else if (name.equals(TRUST_BUNDLE) && old.trustBundle().isPresent()) {
-        bundleKept = true;
-      } else if (name.equals(TRUSTSTORE) && old.truststorePkcs12().isPresent()) {
-        truststoreKept = true;
-      } else {
-        toParse.put(name, file.getValue());
-      }
-    }
-    ObservedStore parsed =
-        observer
-            .observe(
-                new StoreSnapshot(
-                    readBack.exists(), readBack.generation(), toParse,
-                    readBack.contentFingerprint()),
-                storePath,
-                password,
-                passwordSource)
-            .facts();
-    trusted.putAll(parsed.trusted());
-    parsed.hashedDirectory().ifPresent(hashed::putAll);
-    Optional<List<Fingerprint>> bundle = bundleKept ? old.trustBundle() : parsed.trustBundle();
-    Optional<Pkcs12Facts> truststore =
-        truststoreKept ? old.truststorePkcs12() : parsed.truststorePkcs12();
-    return new ObservedStore(
-        parsed.exists(),
-        parsed.caKey(),
-        parsed.caCertificate(),
-        parsed.serverKey(),
-        parsed.serverCertificate(),
-        parsed.serverSignedByCa(),
-        parsed.serverFullchain(),
-        parsed.serverCsr(),
-        parsed.serverPkcs12(),
-        trusted,
-        bundle,
-        truststore,
-        hashed.isEmpty() ? Optional.empty() : Optional.of(hashed),
-        parsed.externalChain(),
-        parsed.caNextKey(),
-        parsed.caNextCertificate(),
-        parsed.caPreviousCertificate(),
-        parsed.contentFingerprint());
-  }
-
-  private static boolean isTrusted(String name) {
-    return name.startsWith(StoreObserver.TRUST_DIR) && name.endsWith(CRT);
-  }
-
-  private static String trustedKey(String name) {
-    return name.substring(StoreObserver.TRUST_DIR.length(), name.length() - CRT.length());
-  }
-
-  private static boolean isHashed(String name) {
-    return name.startsWith(StoreObserver.HASHED_DIR);
-  }
-
-  private static String hashedKey(String name) {
-    return name.substring(StoreObserver.HASHED_DIR.length());
+    List<Certificate> known = new ArrayList<>(before.trusted().values());
+    known.addAll(declared);
+    return observer.observe(readBack, storePath, password, passwordSource, known).facts();
   }
 }

@@ -102,7 +102,9 @@ public final class Reconciler {
         observer.observe(
             directory(desired).read(), desired.store().path(), password, passwordSource);
     progress.step("reading the declared trusted certificates");
-    SortedMap<String, Certificate> trust = trustInputs.read(desired.trust());
+    // A declared certificate already in the store is not parsed a second time.
+    SortedMap<String, Certificate> trust =
+        trustInputs.read(desired.trust(), store.trusted().values());
     progress.step("planning (" + trust.size() + " trusted certificates declared)");
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     trust.forEach((n, c) -> trustFacts.put(n, c.facts()));

@@ -2,6 +2,7 @@ package org.hostpki.apply;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificatePool;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
@@ -37,7 +39,23 @@ public final class StoreObserver {
    */
   public StoreContents observe(
       StoreSnapshot snapshot, Path storePath, Optional<char[]> password, String passwordSource) {
+    return observe(snapshot, storePath, password, passwordSource, List.of());
+  }
+
+  /**
+   * Like {@link #observe(StoreSnapshot, Path, Optional, String)}, with the same result, but the
+   * store's trust files that hold one of {@code known} (byte for byte the same DER) take it
+   * instead of parsing it again: for observing again a store just written from them.
+   */
+  public StoreContents observe(
+      StoreSnapshot snapshot,
+      Path storePath,
+      Optional<char[]> password,
+      String passwordSource,
+      Collection<Certificate> known) {
     Reader r = new Reader(snapshot, storePath, passwordSource);
+    // The trusted certificates, found again by their DER in the bundle and trust-hashed/.
+    CertificatePool pool = new CertificatePool(known);
     Optional<KeyMaterial> caKey = r.file("ca.key").map(b -> r.key("ca.key", b));
     Optional<Certificate> caCert = r.file("ca.crt").map(b -> r.single("ca.crt", b));
     Optional<KeyMaterial> serverKey = r.file("server.key").map(b -> r.key("server.key", b));
@@ -53,20 +71,16 @@ public final class StoreObserver {
         r.file(Planner.CA_NEXT_CERT_FILE).map(b -> r.single(Planner.CA_NEXT_CERT_FILE, b));
     Optional<Certificate> caPreviousCert =
         r.file(Planner.CA_PREVIOUS_CERT_FILE).map(b -> r.single(Planner.CA_PREVIOUS_CERT_FILE, b));
-    SortedMap<String, Certificate> trusted = new TreeMap<>();
-    Map<String, Fingerprint> hashed = new TreeMap<>();
-    for (Map.Entry<String, byte[]> e : snapshot.files().entrySet()) {
-      String name = e.getKey();
-      if (name.startsWith(TRUST_DIR) && name.endsWith(".crt")) {
-        trusted.put(
-            name.substring(TRUST_DIR.length(), name.length() - 4), r.single(name, e.getValue()));
-      } else if (name.startsWith(HASHED_DIR)) {
-        hashed.put(name.substring(HASHED_DIR.length()), r.single(name, e.getValue()).fingerprint());
-      }
-    }
+    // The bundle starts with the internal CAs: known too, they are not parsed again there.
+    caCert.ifPresent(pool::add);
+    caNextCert.ifPresent(pool::add);
+    caPreviousCert.ifPresent(pool::add);
+    TrustFiles trustFiles = TrustFiles.read(snapshot, r, pool);
+    SortedMap<String, Certificate> trusted = trustFiles.trusted();
+    Map<String, Fingerprint> hashed = trustFiles.hashed();
     Optional<List<Fingerprint>> bundle =
         r.file("trust-bundle.crt")
-            .map(b -> r.certificates("trust-bundle.crt", b).stream().map(Certificate::fingerprint).toList());
+            .map(b -> r.certificates("trust-bundle.crt", b, pool).stream().map(Certificate::fingerprint).toList());
     Optional<Pkcs12Record> p12Record = pkcs12Record(snapshot, password);
     Optional<Pkcs12Facts> serverP12 =
         r.file("server.p12").map(b -> r.pkcs12("server.p12", b, password, p12Record));
@@ -74,8 +88,7 @@ public final class StoreObserver {
         r.file("truststore.p12").map(b -> r.pkcs12("truststore.p12", b, password, p12Record));
     boolean signedByCa =
         serverCert.isPresent() && caCert.isPresent() && serverCert.get().isSignedBy(caCert.get());
-    SortedMap<String, CertificateFacts> trustedFacts = new TreeMap<>();
-    trusted.forEach((n, c) -> trustedFacts.put(n, c.facts()));
+    SortedMap<String, CertificateFacts> trustedFacts = trustFiles.trustedFacts();
     ObservedStore facts =
         new ObservedStore(
             snapshot.exists(),
@@ -121,7 +134,7 @@ public final class StoreObserver {
   }
 
   /** Parses store files, naming the file in every error. */
-  private record Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
+  record Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
     Optional<byte[]> file(String name) {
       return snapshot.file(name);
     }
@@ -144,10 +157,15 @@ public final class StoreObserver {
     }
 
     List<Certificate> certificates(String name, byte[] content) {
+      return certificates(name, content, new CertificatePool());
+    }
+
+    /** Reads a store file of certificates, taking the ones {@code pool} knows from there. */
+    List<Certificate> certificates(String name, byte[] content, CertificatePool pool) {
       try {
         // The store's own files: the bundle holds every trusted certificate, beyond the limit
         // that guards against hostile input files.
-        return Pem.readCertificates(content, Integer.MAX_VALUE);
+        return Pem.readCertificates(content, Integer.MAX_VALUE, pool);
       } catch (InvalidMaterialException e) {
         throw corrupt(name, e.getMessage());
       }
@@ -162,7 +180,11 @@ public final class StoreObserver {
     }
 
     Certificate single(String name, byte[] content) {
-      List<Certificate> certs = certificates(name, content);
+      return single(name, content, new CertificatePool());
+    }
+
+    Certificate single(String name, byte[] content, CertificatePool pool) {
+      List<Certificate> certs = certificates(name, content, pool);
       if (certs.size() != 1) {
         throw corrupt(name, "holds " + certs.size() + " certificates; exactly one is expected");
       }

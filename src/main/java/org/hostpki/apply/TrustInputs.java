@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
 import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificatePool;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 
@@ -39,22 +41,44 @@ public final class TrustInputs {
 
   /** The declared certificates by name. */
   public SortedMap<String, Certificate> read(TrustSpec trust) {
+    return read(trust, List.of());
+  }
+
+  /**
+   * Like {@link #read(TrustSpec)}, with the same result and errors, but a declared certificate
+   * that is byte for byte (in DER) one of {@code known} — typically the store's {@code trust/}
+   * entries — is taken from there instead of being parsed again. The files of a trust directory
+   * are read and decoded on every core.
+   */
+  public SortedMap<String, Certificate> read(TrustSpec trust, Collection<Certificate> known) {
+    CertificatePool pool = new CertificatePool(known);
     SortedMap<String, Certificate> out = new TreeMap<>();
     Map<String, String> origins = new HashMap<>();
     for (TrustedCertificateSource source : trust.certificates()) {
       List<Certificate> certs;
       String origin = source.origin().toString();
       if (source.content() instanceof TrustedCertificateSource.Content.FromFile f) {
-        certs = parse(f.file().toString(), readFile(f.file(), origin));
+        certs = parse(f.file().toString(), readFile(f.file(), origin), pool);
         origin = origin + " (" + f.file() + ")";
       } else {
         String pem = ((TrustedCertificateSource.Content.Inline) source.content()).pem();
-        certs = parse(origin + " (inline pem)", pem.getBytes(StandardCharsets.UTF_8));
+        certs = parse(origin + " (inline pem)", pem.getBytes(StandardCharsets.UTF_8), pool);
       }
       add(out, origins, source.name(), certs, origin);
     }
     for (Path dir : trust.directories()) {
-      for (Path file : listCertificateFiles(dir)) {
+      List<Path> files = listCertificateFiles(dir);
+      // Read and decoded on every core; the errors are then met in file order, as one by one.
+      List<Outcome<List<Certificate>>> read =
+          Parallel.map(
+              files,
+              file -> {
+                List<Certificate> certs = parse(file.toString(), readFile(file, file.toString()), pool);
+                certs.forEach(Certificate::facts); // the planner asks for them next
+                return certs;
+              });
+      for (int i = 0; i < files.size(); i++) {
+        Path file = files.get(i);
         String fileName = file.getFileName().toString();
         String name = fileName.substring(0, fileName.lastIndexOf('.'));
         if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -65,7 +89,7 @@ public final class TrustInputs {
                   + "' (from the file name) may only hold letters, digits, '.', '_' and '-';"
                   + " rename the file");
         }
-        add(out, origins, name, parse(file.toString(), readFile(file, file.toString())), file.toString());
+        add(out, origins, name, read.get(i).get(), file.toString());
       }
     }
     return out;
@@ -146,9 +170,9 @@ public final class TrustInputs {
     }
   }
 
-  private static List<Certificate> parse(String what, byte[] content) {
+  private static List<Certificate> parse(String what, byte[] content, CertificatePool pool) {
     try {
-      return Pem.readCertificates(content);
+      return Pem.readCertificates(content, Pem.DEFAULT_MAX_CERTIFICATES, pool);
     } catch (InvalidMaterialException e) {
       throw new HostpkiException(what + ": not a usable certificate: " + e.getMessage());
     }

@@ -11,9 +11,24 @@ public record Fingerprint(String hex) implements Comparable<Fingerprint> {
 
   public Fingerprint {
     Objects.requireNonNull(hex, "hex");
-    if (!hex.matches("[0-9a-f]{64}")) {
+    if (!isLowerHex64(hex)) {
       throw new IllegalArgumentException("not a lower-case SHA-256 hex digest: " + hex);
     }
+  }
+
+  // Not a regular expression: String.matches compiles one per call, and a plan over a large
+  // trust store makes tens of thousands of fingerprints.
+  private static boolean isLowerHex64(String hex) {
+    if (hex.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = hex.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static Fingerprint sha256(byte[] data) {

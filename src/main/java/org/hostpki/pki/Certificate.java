@@ -3,13 +3,21 @@ package org.hostpki.pki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.BERTags;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -19,6 +27,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
@@ -30,16 +39,28 @@ import org.hostpki.model.Fingerprint;
  */
 public final class Certificate {
   private final byte[] der;
-  private final X509CertificateHolder holder;
+  // The parsed form, kept only until the facts are worked out: BouncyCastle's ASN.1 tree is many
+  // times the size of the DER, and a trust store may hold 100,000 certificates for a whole run.
+  // The few places that need it later parse the DER again (it parsed once, so it parses again).
+  private volatile X509CertificateHolder parsed;
   private volatile CertificateFacts facts; // a pure function of der, computed once when asked
+  private volatile Fingerprint fingerprint; // likewise: a large trust store asks many times
 
   private Certificate(byte[] der, X509CertificateHolder holder) {
     this.der = der;
-    this.holder = holder;
+    this.parsed = holder;
   }
 
   /** Reads one DER certificate; the bytes must be exactly one certificate. */
   public static Certificate fromDer(byte[] der) throws InvalidMaterialException {
+    return fromOwnedDer(der.clone());
+  }
+
+  /**
+   * Like {@link #fromDer}, for an array nobody else holds (a block just decoded): kept as is, not
+   * copied, so a large trust store keeps each certificate's bytes once.
+   */
+  static Certificate fromOwnedDer(byte[] der) throws InvalidMaterialException {
     String problem = Der.shapeProblem(der);
     if (problem != null) {
       throw new InvalidMaterialException("is not a valid X.509 certificate: " + problem);
@@ -57,7 +78,7 @@ public final class Certificate {
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException("is not a valid X.509 certificate: " + Der.reason(e), e);
     }
-    return new Certificate(der.clone(), holder);
+    return new Certificate(der, holder);
   }
 
   static Certificate of(X509CertificateHolder holder) {
@@ -80,20 +101,32 @@ public final class Certificate {
 
   /** SHA-256 of the DER. */
   public Fingerprint fingerprint() {
-    return Fingerprint.sha256(der);
+    Fingerprint result = fingerprint;
+    if (result == null) {
+      // Racing threads compute the same value; either write is fine.
+      result = Fingerprint.sha256(der);
+      fingerprint = result;
+    }
+    return result;
+  }
+
+  /** Whether this certificate's DER is exactly {@code der}. */
+  boolean hasDer(byte[] der) {
+    return Arrays.equals(this.der, der);
   }
 
   /** The certified public key. */
   public SubjectPublicKey publicKey() {
-    return SubjectPublicKey.of(holder.getSubjectPublicKeyInfo());
+    return SubjectPublicKey.of(holder().getSubjectPublicKeyInfo());
   }
 
   /** Everything the planner reads from a certificate. */
   public CertificateFacts facts() {
     CertificateFacts result = facts;
     if (result == null) {
-      result = computeFacts();
+      result = computeFacts(holder(), fingerprint());
       facts = result;
+      parsed = null; // everything the planner reads is in the facts now
     }
     return result;
   }
@@ -104,12 +137,24 @@ public final class Certificate {
    * mismatch of any kind is false, never an exception.
    */
   public boolean isSignedBy(Certificate issuer) {
-    return holder.getIssuer().equals(issuer.holder.getSubject())
-        && Signatures.verifies(holder, issuer.holder.getSubjectPublicKeyInfo());
+    X509CertificateHolder holder = holder();
+    X509CertificateHolder issuerHolder = issuer.holder();
+    return holder.getIssuer().equals(issuerHolder.getSubject())
+        && Signatures.verifies(holder, issuerHolder.getSubjectPublicKeyInfo());
   }
 
+  /** The parsed certificate: kept from reading while the facts are not worked out, else parsed anew. */
   X509CertificateHolder holder() {
-    return holder;
+    X509CertificateHolder holder = parsed;
+    if (holder != null) {
+      return holder;
+    }
+    try {
+      return new X509CertificateHolder(
+          org.bouncycastle.asn1.x509.Certificate.getInstance(Der.parse(der)));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("a certificate that parsed once cannot fail to parse", e);
+    }
   }
 
   /** The raw DER without copying, for hashing and encoding inside this package. */
@@ -117,7 +162,7 @@ public final class Certificate {
     return der;
   }
 
-  private CertificateFacts computeFacts() {
+  private static CertificateFacts computeFacts(X509CertificateHolder holder, Fingerprint fingerprint) {
     Extensions extensions = holder.getExtensions();
     ParsedExtensions parsed = readExtensions(extensions);
     List<String> dnsNames = new ArrayList<>();
@@ -149,23 +194,92 @@ public final class Certificate {
         Optional.ofNullable(parsed.authorityKeyId)
             .map(AuthorityKeyIdentifier::getKeyIdentifierOctets)
             .map(Certificate::hex);
+    String subjectDn = Names.rfc4514(holder.getSubject());
+    // A self-issued certificate (most trusted ones: roots) names itself twice in the same bytes.
+    String issuerDn =
+        Arrays.equals(encoded(holder.getSubject()), encoded(holder.getIssuer()))
+            ? subjectDn
+            : Names.rfc4514(holder.getIssuer());
     return new CertificateFacts(
-        fingerprint(),
+        fingerprint,
         Names.decode(holder.getSubject()),
-        Names.rfc4514(holder.getSubject()),
-        Names.rfc4514(holder.getIssuer()),
+        subjectDn,
+        issuerDn,
         holder.getSerialNumber(),
-        holder.getNotBefore().toInstant(),
-        holder.getNotAfter().toInstant(),
+        instant(holder.toASN1Structure().getStartDate()),
+        instant(holder.toASN1Structure().getEndDate()),
         dnsNames,
         ipAddresses,
-        publicKey().facts(),
+        SubjectPublicKey.of(holder.getSubjectPublicKeyInfo()).facts(),
         ca,
         pathLength,
         ekus,
         ski,
         aki,
         Signatures.algorithmName(holder.getSignatureAlgorithm()));
+  }
+
+  private static byte[] encoded(X500Name name) {
+    try {
+      return name.getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      return null; // compares unequal to the other name: each is printed on its own
+    }
+  }
+
+  /**
+   * A validity date. The forms RFC 5280 prescribes (UTCTime {@code YYMMDDHHMMSSZ}, years 1950 to
+   * 2049; GeneralizedTime {@code YYYYMMDDHHMMSSZ}) are read here: BouncyCastle reads dates with
+   * a new SimpleDateFormat each time, a fifth of the cost of a certificate's facts. Any other form,
+   * or a field out of range, is left to BouncyCastle as before.
+   */
+  static Instant instant(Time time) {
+    ASN1Primitive value = time.toASN1Primitive();
+    try {
+      byte[] der = value.getEncoded(ASN1Encoding.DER);
+      if (der.length == 15 && der[0] == BERTags.UTC_TIME && der[1] == 13 && der[14] == 'Z') {
+        int yy = digits(der, 2, 2);
+        if (yy >= 0) {
+          return instant(yy < 50 ? 2000 + yy : 1900 + yy, der, 4, time);
+        }
+      } else if (der.length == 17
+          && der[0] == BERTags.GENERALIZED_TIME
+          && der[1] == 15
+          && der[16] == 'Z') {
+        int year = digits(der, 2, 4);
+        if (year >= 0) {
+          return instant(year, der, 6, time);
+        }
+      }
+    } catch (IOException | DateTimeException e) {
+      // not a form read here: BouncyCastle's reading below decides
+    }
+    return time.getDate().toInstant();
+  }
+
+  /** The date from year and the digits MMDDHHMMSS at {@code at}. */
+  private static Instant instant(int year, byte[] der, int at, Time time) {
+    int month = digits(der, at, 2);
+    int day = digits(der, at + 2, 2);
+    int hour = digits(der, at + 4, 2);
+    int minute = digits(der, at + 6, 2);
+    int second = digits(der, at + 8, 2);
+    if (month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+      return time.getDate().toInstant();
+    }
+    return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+  }
+
+  /** The decimal number of {@code count} ASCII digits at {@code at}; -1 if one is not a digit. */
+  private static int digits(byte[] der, int at, int count) {
+    int n = 0;
+    for (int i = at; i < at + count; i++) {
+      if (der[i] < '0' || der[i] > '9') {
+        return -1;
+      }
+      n = n * 10 + (der[i] - '0');
+    }
+    return n;
   }
 
   /** The extensions hostpki reads, parsed; throws on a malformed one so parsing catches it. */
@@ -215,6 +329,6 @@ public final class Certificate {
 
   @Override
   public String toString() {
-    return "Certificate[" + Names.rfc4514(holder.getSubject()) + ", " + fingerprint() + "]";
+    return "Certificate[" + Names.rfc4514(holder().getSubject()) + ", " + fingerprint() + "]";
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -39,6 +40,17 @@ public final class Pem {
    */
   public static List<Certificate> readCertificates(byte[] data, int maxCertificates)
       throws InvalidMaterialException {
+    return readCertificates(data, maxCertificates, new CertificatePool());
+  }
+
+  /**
+   * Like {@link #readCertificates(byte[], int)}, and the same result, but a certificate whose DER
+   * is already in {@code pool} is taken from there instead of being parsed again; the ones parsed
+   * are added to it. The checks of the file itself (its PEM blocks, base64, DER shape) are made
+   * every time.
+   */
+  public static List<Certificate> readCertificates(
+      byte[] data, int maxCertificates, CertificatePool pool) throws InvalidMaterialException {
     if (maxCertificates < 1) {
       throw new IllegalArgumentException("maxCertificates must be positive: " + maxCertificates);
     }
@@ -47,9 +59,9 @@ public final class Pem {
     }
     List<Certificate> certificates;
     if (PemText.hasBeginLine(data)) {
-      certificates = fromPem(data, maxCertificates);
+      certificates = fromPem(data, maxCertificates, pool);
     } else if ((data[0] & 0xff) == 0x30) {
-      certificates = fromDer(data, maxCertificates);
+      certificates = fromDer(data, maxCertificates, pool);
     } else if (PemText.firstBinaryByte(data, 0, data.length) >= 0) {
       throw new InvalidMaterialException(
           "is neither PEM text nor a DER certificate (it does not start with a DER SEQUENCE)");
@@ -72,7 +84,8 @@ public final class Pem {
     return sb.toString();
   }
 
-  private static List<Certificate> fromPem(byte[] data, int max) throws InvalidMaterialException {
+  private static List<Certificate> fromPem(byte[] data, int max, CertificatePool pool)
+      throws InvalidMaterialException {
     List<PemText.Block> blocks = PemText.blocks(data);
     List<Certificate> certificates = new ArrayList<>();
     for (PemText.Block block : blocks) {
@@ -83,13 +96,15 @@ public final class Pem {
                 + "); keep private keys out of certificate files");
       }
     }
-    for (PemText.Block block : blocks) {
+    Object[] ahead = decodeAhead(data, blocks, max, pool);
+    for (int i = 0; i < blocks.size(); i++) {
+      PemText.Block block = blocks.get(i);
       switch (block.label()) {
         case "CERTIFICATE":
         case "X509 CERTIFICATE":
         case "TRUSTED CERTIFICATE":
           checkLimit(certificates.size() + 1, max);
-          certificates.add(certificate(data, block));
+          certificates.add(ahead[i] == null ? certificate(data, block, pool) : taken(ahead[i]));
           break;
         case "PKCS7":
         case "PKCS #7 SIGNED DATA":
@@ -100,7 +115,7 @@ public final class Pem {
             throw new InvalidMaterialException(block.describe() + " is not valid PKCS#7: " + shape);
           }
           certificates.addAll(
-              pkcs7(content, block.describe() + " ", max - certificates.size(), max));
+              pkcs7(content, block.describe() + " ", max - certificates.size(), max, pool));
           break;
         default:
           throw new InvalidMaterialException(
@@ -113,7 +128,56 @@ public final class Pem {
     return certificates;
   }
 
-  private static Certificate certificate(byte[] data, PemText.Block block)
+  /** From this many blocks on (a store's bundle holds every trusted certificate), decode ahead. */
+  private static final int DECODE_AHEAD_BLOCKS = 64;
+
+  /**
+   * The certificate blocks of a large file decoded on every core: for block i, its certificate
+   * or the exception decoding it threw; null where the caller decodes it itself. The caller still
+   * meets the blocks, their errors and the limit in file order, as without this.
+   */
+  private static Object[] decodeAhead(
+      byte[] data, List<PemText.Block> blocks, int max, CertificatePool pool) {
+    Object[] ahead = new Object[blocks.size()];
+    if (blocks.size() < DECODE_AHEAD_BLOCKS) {
+      return ahead;
+    }
+    // Only the first max blocks: a hostile file's blocks beyond the limit are never decoded.
+    // Each index is written by one task; the stream's end makes the writes visible here.
+    IntStream.range(0, Math.min(blocks.size(), max))
+        .parallel()
+        .forEach(
+            i -> {
+              PemText.Block block = blocks.get(i);
+              switch (block.label()) {
+                case "CERTIFICATE":
+                case "X509 CERTIFICATE":
+                case "TRUSTED CERTIFICATE":
+                  try {
+                    ahead[i] = certificate(data, block, pool);
+                  } catch (InvalidMaterialException | RuntimeException e) {
+                    ahead[i] = e;
+                  }
+                  break;
+                default:
+                  break;
+              }
+            });
+    return ahead;
+  }
+
+  /** A block decoded ahead: its certificate, or the exception that decoding it threw. */
+  private static Certificate taken(Object decoded) throws InvalidMaterialException {
+    if (decoded instanceof InvalidMaterialException e) {
+      throw e;
+    }
+    if (decoded instanceof RuntimeException e) {
+      throw e;
+    }
+    return (Certificate) decoded;
+  }
+
+  private static Certificate certificate(byte[] data, PemText.Block block, CertificatePool pool)
       throws InvalidMaterialException {
     byte[] der = PemText.decode(data, block).content();
     if (block.label().equals("TRUSTED CERTIFICATE")) {
@@ -132,7 +196,7 @@ public final class Pem {
               + shape);
     }
     try {
-      return Certificate.fromDer(der);
+      return pool.read(der); // der was just decoded: nobody else holds it
     } catch (InvalidMaterialException e) {
       throw new InvalidMaterialException(block.describe() + " " + e.getMessage(), e);
     }
@@ -150,7 +214,8 @@ public final class Pem {
         && info.getObjectAt(3) instanceof org.bouncycastle.asn1.ASN1TaggedObject;
   }
 
-  private static List<Certificate> fromDer(byte[] data, int max) throws InvalidMaterialException {
+  private static List<Certificate> fromDer(byte[] data, int max, CertificatePool pool)
+      throws InvalidMaterialException {
     String shape = Der.shapeProblem(data);
     if (shape != null) {
       throw new InvalidMaterialException("is not a valid DER certificate: " + shape);
@@ -165,7 +230,7 @@ public final class Pem {
       ASN1Encodable first = sequence.getObjectAt(0);
       if (first instanceof ASN1ObjectIdentifier type) {
         if (type.equals(CMSObjectIdentifiers.signedData)) {
-          return pkcs7(data, "", max, max);
+          return pkcs7(data, "", max, max, pool);
         }
         throw new InvalidMaterialException(
             "is a DER " + type.getId() + " structure, not a certificate or PKCS#7 bundle");
@@ -183,10 +248,11 @@ public final class Pem {
                     + " certificate files");
       }
     }
-    return List.of(Certificate.fromDer(data));
+    return List.of(pool.read(data.clone())); // the caller's array stays the caller's
   }
 
-  private static List<Certificate> pkcs7(byte[] der, String where, int room, int max)
+  private static List<Certificate> pkcs7(
+      byte[] der, String where, int room, int max, CertificatePool pool)
       throws InvalidMaterialException {
     ASN1Set set;
     try {
@@ -211,7 +277,7 @@ public final class Pem {
       checkLimit(max - room + certificates.size() + 1, max);
       try {
         certificates.add(
-            Certificate.fromDer(element.toASN1Primitive().getEncoded(ASN1Encoding.DER)));
+            pool.read(element.toASN1Primitive().getEncoded(ASN1Encoding.DER)));
       } catch (IOException e) {
         throw new InvalidMaterialException(
             where

@@ -49,6 +49,20 @@ final class PemText {
     }
   }
 
+  // What each byte is inside a block's base64 text; the table is filled once and never changed.
+  private static final byte OTHER = 0;
+  private static final byte BASE64 = 1;
+  private static final byte SPACE = 2;
+  private static final byte PAD = 3;
+  private static final byte[] KIND = new byte[256];
+
+  static {
+    for (int b = 0; b < 256; b++) {
+      byte value = (byte) b;
+      KIND[b] = isSpace(value) ? SPACE : value == '=' ? PAD : isBase64(value) ? BASE64 : OTHER;
+    }
+  }
+
   /** Whether the data has a BEGIN line anywhere, i.e. is meant to be PEM. */
   static boolean hasBeginLine(byte[] data) {
     return indexOf(data, BEGIN, 0) >= 0;
@@ -155,12 +169,14 @@ final class PemText {
         inHeaders = false;
         for (int i = pos; i < lineEnd; i++) {
           byte b = data[i];
-          if (isSpace(b)) {
+          // One table look-up per character: a trust store's files hold millions of them.
+          byte kind = KIND[b & 0xff];
+          if (kind == SPACE) {
             continue;
           }
-          if (b == '=') {
+          if (kind == PAD) {
             padding = true;
-          } else if (padding || !isBase64(b)) {
+          } else if (padding || kind != BASE64) {
             throw new InvalidMaterialException(
                 block.describe()
                     + " has invalid base64 at line "

@@ -131,7 +131,8 @@ class ConvergenceCheckTest {
 
   private ObservedStore reusingObservation(StoreSnapshot snapshot, Reconciler.Observation before) {
     return check.observeReusing(
-        snapshot, before.store(), store, Optional.of("pw".toCharArray()), PASSWORD_SOURCE);
+        snapshot, before.store(), before.desiredTrust().values(), store,
+        Optional.of("pw".toCharArray()), PASSWORD_SOURCE);
   }
 
   private static SortedMap<String, StoreFile> asWritten(StoreSnapshot snapshot) {

@@ -283,4 +283,51 @@ class TrustInputsTest {
         .hasMessageContaining(file.toString())
         .hasMessageContaining("reserved");
   }
+
+  private List<Certificate> manyFiles(int count) throws IOException {
+    List<Certificate> out = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Certificate c = root("Many " + i);
+      writePem(String.format("many.d/c%03d.pem", i), c);
+      out.add(c);
+    }
+    return out;
+  }
+
+  @Test
+  void testRead_withKnownCertificatesGivesTheSameResultAndReusesThem() throws IOException {
+    List<Certificate> many = manyFiles(80);
+    TrustSpec spec = spec(List.of(), etc.resolve("many.d"));
+
+    SortedMap<String, Certificate> plain = inputs.read(spec);
+    SortedMap<String, Certificate> reusing = inputs.read(spec, many.subList(0, 40));
+
+    assertThat(reusing).isEqualTo(plain).hasSize(80);
+    assertThat(reusing.get("c007")).isSameAs(many.get(7));
+    assertThat(reusing.values().stream().map(Certificate::facts).toList())
+        .isEqualTo(plain.values().stream().map(Certificate::facts).toList());
+  }
+
+  @Test
+  void testRead_manyFilesFirstUnusableFileInNameOrderIsTheError() throws IOException {
+    manyFiles(80);
+    write("many.d/c030.pem", "not a certificate".getBytes(StandardCharsets.US_ASCII));
+    write("many.d/c060.pem", new byte[] {0x30, 0x03, 0x02, 0x01, 0x00});
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("many.d")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(etc.resolve("many.d/c030.pem") + ": not a usable certificate: ");
+  }
+
+  @Test
+  void testRead_manyFilesBadNameBeforeAnUnusableFileIsTheError() throws IOException {
+    manyFiles(80);
+    writePem("many.d/c020 copy.pem", root("Copy"));
+    write("many.d/c060.pem", "not a certificate".getBytes(StandardCharsets.US_ASCII));
+
+    assertThatThrownBy(() -> read(List.of(), etc.resolve("many.d")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("c020 copy")
+        .hasMessageContaining("rename the file");
+  }
 }

@@ -308,4 +308,55 @@ class CertificateTest {
             DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy z", Locale.ROOT))
         .toInstant();
   }
+
+  @Test
+  void testFingerprint_isWorkedOutOnce() {
+    Certificate ca = TestPki.ca(TestPki.P256);
+
+    assertThat(ca.fingerprint()).isSameAs(ca.fingerprint()).isEqualTo(Fingerprint.sha256(ca.der()));
+  }
+
+  @Test
+  void testFacts_everythingStillWorksOnceTheParsedFormIsDropped() throws Exception {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate read = Certificate.fromDer(server.der());
+    Certificate fresh = Certificate.fromDer(server.der());
+
+    CertificateFacts facts = read.facts(); // drops the parsed form
+
+    assertThat(facts).isEqualTo(fresh.facts()).isSameAs(read.facts());
+    assertThat(read.isSignedBy(ca)).isTrue();
+    assertThat(read.publicKey().facts()).isEqualTo(fresh.publicKey().facts());
+    assertThat(read.toString()).isEqualTo(Certificate.fromDer(server.der()).toString());
+  }
+
+  @Test
+  void testInstant_readsValidityDatesAsBouncyCastleDoes() {
+    java.util.List<org.bouncycastle.asn1.x509.Time> times =
+        java.util.List.of(
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1UTCTime("500101000000Z")),
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1UTCTime("491231235959Z")),
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1UTCTime("260229120000Z")),
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1UTCTime("240229120000Z")),
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1UTCTime("2602281200+0130")),
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1GeneralizedTime("20500101000000Z")),
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1GeneralizedTime("99991231235959Z")),
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1GeneralizedTime("20260315101112.345Z")),
+            new org.bouncycastle.asn1.x509.Time(new org.bouncycastle.asn1.ASN1GeneralizedTime("20260315101112+0200")));
+
+    for (org.bouncycastle.asn1.x509.Time time : times) {
+      assertThat(Certificate.instant(time)).as(time.getTime()).isEqualTo(time.getDate().toInstant());
+    }
+  }
+
+  @Test
+  void testFacts_selfIssuedAndIssuedCertificatesNameTheirIssuer() throws Exception {
+    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+
+    assertThat(ca.facts().issuerDn()).isEqualTo(ca.facts().subjectDn());
+    assertThat(server.facts().issuerDn()).isEqualTo(ca.facts().subjectDn());
+    assertThat(server.facts().subjectDn()).isNotEqualTo(ca.facts().subjectDn());
+  }
 }

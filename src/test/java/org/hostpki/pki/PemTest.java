@@ -351,4 +351,60 @@ class PemTest {
             "subject=CN = portal.example.com",
             "subject=C = US, O = Example Corp, CN = Test CA EC P-256");
   }
+
+  /** A bundle of {@code count} distinct certificates, as a store's trust-bundle.crt is. */
+  private static List<Certificate> distinct(int count) {
+    List<Certificate> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(
+          new CertificateIssuer(TestPki.RANDOM)
+              .selfSignedCa(
+                  TestPki.subject("Bundle CA " + i, "Example Corp", "US"),
+                  TestPki.key(TestPki.P256, "bundle"),
+                  TestPki.NOW,
+                  java.time.Duration.ofDays(365)));
+    }
+    return out;
+  }
+
+  @Test
+  void testReadCertificates_withAPoolGivesWhatParsingGives() throws Exception {
+    List<Certificate> bundle = distinct(100);
+    byte[] pem = bytes(Pem.certificates(bundle));
+    CertificatePool pool = new CertificatePool(bundle.subList(0, 50));
+
+    List<Certificate> pooled = Pem.readCertificates(pem, Integer.MAX_VALUE, pool);
+    List<Certificate> parsed = Pem.readCertificates(pem, Integer.MAX_VALUE);
+
+    assertThat(pooled).isEqualTo(parsed).isEqualTo(bundle);
+    assertThat(pooled.stream().map(Certificate::facts).toList())
+        .isEqualTo(parsed.stream().map(Certificate::facts).toList());
+    assertThat(pooled.get(10)).isSameAs(bundle.get(10));
+    assertThat(pool.size()).isEqualTo(100);
+  }
+
+  @Test
+  void testReadCertificates_largeBundleReportsTheFirstDamagedBlockInFileOrder() {
+    List<Certificate> bundle = distinct(100);
+    String[] blocks = Pem.certificates(bundle).split("(?<=-----END CERTIFICATE-----\n)");
+    blocks[69] = blocks[69].replace("-----BEGIN CERTIFICATE-----\nMI", "-----BEGIN CERTIFICATE-----\nM!");
+    blocks[89] = blocks[89].substring(0, 40) + "\n-----END CERTIFICATE-----\n";
+    byte[] pem = bytes(String.join("", blocks));
+    int line = 1 + (int) String.join("", Arrays.copyOf(blocks, 69)).chars().filter(c -> c == '\n').count();
+
+    assertThatThrownBy(() -> Pem.readCertificates(pem, Integer.MAX_VALUE, new CertificatePool()))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessage(
+            "block 70 (CERTIFICATE, line " + line + ") has invalid base64 at line " + (line + 1)
+                + ": unexpected character '!'");
+  }
+
+  @Test
+  void testReadCertificates_largeBundleOverTheLimitIsRefused() {
+    byte[] pem = bytes(Pem.certificates(distinct(100)));
+
+    assertThatThrownBy(() -> Pem.readCertificates(pem, 80))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessage("holds more than 80 certificates, the limit for one file");
+  }
 }

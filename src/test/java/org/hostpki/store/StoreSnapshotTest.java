@@ -3,6 +3,7 @@ package org.hostpki.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hostpki.store.StoreFiles.bytes;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -68,5 +69,35 @@ class StoreSnapshotTest {
         .isEqualTo(StoreSnapshot.of(GENERATION, files("ca.crt", "ca")))
         .isNotEqualTo(StoreSnapshot.of(GENERATION, files("ca.crt", "other")));
     assertThat(StoreSnapshot.empty().generation()).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void testFingerprintOf_manyFilesIsTheDigestOfNamesLengthsAndContentDigests() throws Exception {
+    SortedMap<String, byte[]> many = new java.util.TreeMap<>();
+    for (int i = 0; i < 1000; i++) {
+      many.put(String.format("trust/c%04d.crt", i), ("certificate " + i).repeat(i % 7 + 1).getBytes(StandardCharsets.UTF_8));
+    }
+    java.security.MessageDigest outer = java.security.MessageDigest.getInstance("SHA-256");
+    for (var e : many.entrySet()) {
+      outer.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+      outer.update((byte) 0);
+      outer.update(java.nio.ByteBuffer.allocate(8).putLong(e.getValue().length).array());
+      outer.update(java.security.MessageDigest.getInstance("SHA-256").digest(e.getValue()));
+    }
+
+    assertThat(StoreSnapshot.fingerprintOf(many))
+        .isEqualTo(new Fingerprint(java.util.HexFormat.of().formatHex(outer.digest())));
+  }
+
+  @Test
+  void testFingerprintOf_oneChangedFileAmongManyChangesIt() {
+    SortedMap<String, byte[]> many = new java.util.TreeMap<>();
+    for (int i = 0; i < 1000; i++) {
+      many.put(String.format("trust/c%04d.crt", i), ("certificate " + i).getBytes(StandardCharsets.UTF_8));
+    }
+    Fingerprint before = StoreSnapshot.fingerprintOf(many);
+    many.put("trust/c0500.crt", "certificate 501".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(StoreSnapshot.fingerprintOf(many)).isNotEqualTo(before);
   }
 }
