@@ -7,6 +7,8 @@
 #   apply-empty   `hostpki apply` from an empty store
 #   plan          `hostpki plan` on the converged store
 #   apply-one     `hostpki apply` after one certificate file changed
+#   bare-p12      the anchor: bench/BareTruststore.java, a bare Java program that loads the
+#                 store's truststore.p12 and fingerprints every entry (the launcher's JVM flags)
 # and, at N = KEYTOOL_N, the same trust store made the usual way: one
 # `keytool -importcert` per certificate.
 #
@@ -61,6 +63,14 @@ failures=$work/failures.tsv
 : >"$raw"
 : >"$failures"
 export HOSTPKI_PASSWORD=bench-pw
+
+# The anchor of the converged plan: a bare Java program loading truststore.p12 and
+# fingerprinting every entry, run with the launcher's JVM flags.
+mkdir -p "$work/bare"
+javac -d "$work/bare" bench/BareTruststore.java
+bare() { # TRUSTSTORE
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$work/bare" BareTruststore "$1"
+}
 
 generate() { # DIR PREFIX COUNT
   java -cp "target/classes:target/lib/*" bench/GenerateTrust.java "$1" "$2" "$3"
@@ -135,6 +145,10 @@ bench_hostpki() { # N
   for r in $(seq 1 "$runs"); do
     measure "$n" plan "$r" bin/hostpki plan -f "$d/bench.yaml" || break
     expect_output "No changes"
+  done
+  for r in $(seq 1 "$runs"); do
+    measure "$n" bare-p12 "$r" bare "$d/store/truststore.p12" || break
+    expect_output "$n entries fingerprinted"
   done
   for r in $(seq 1 "$big_runs"); do
     cp "$work/spares/spare-$(printf '%06d' "$r").pem" "$d/trusted.d/cert-000001.pem"
@@ -211,6 +225,16 @@ report() {
   echo
   awk -F'\t' '{ printf "FAILED: N=%s %s run %s: %s\n", $1, $2, $3, $4 }' "$failures"
   awk -F'\t' '$2 == "generate" { printf "Generating %s certificates took %s s.\n", $1, $4 }' "$raw"
+  echo
+  # The issue's target: a converged plan within 2x the bare program on the same truststore.p12.
+  for n in $(awk -F'\t' '$2 == "plan" { print $1 }' "$raw" | sort -un); do
+    plan=$(awk -F'\t' -v n="$n" '$1 == n && $2 == "plan" { print $4 }' "$raw" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    anchor=$(awk -F'\t' -v n="$n" '$1 == n && $2 == "bare-p12" { print $4 }' "$raw" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    if [ -n "$anchor" ]; then
+      awk -v n="$n" -v p="$plan" -v b="$anchor" 'BEGIN {
+        printf "N=%s: converged plan %.2f s / bare KeyStore.load + fingerprints %.2f s = %.2fx (target <= 2x: %s)\n", n, p, b, p / b, (p / b <= 2 ? "met" : "missed") }'
+    fi
+  done
 }
 report | tee "$work/summary.md"
 if [ -n "$summary" ]; then
