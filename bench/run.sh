@@ -1,14 +1,16 @@
 #!/bin/sh
 # Start-up and converged runs: hostpki next to its anchors (Ansible with community.crypto,
 # keytool, bare JVMs) on the same job in one run, so the ratios hold on a noisy machine.
-# Writes bench/RESULTS-runs.md. Usage: bench/run.sh [RUNS]   (RUNS: hostpki runs per job, 10)
-# Ansible and keytool jobs run ANSIBLE_RUNS times (2): each takes seconds to a minute.
+# Writes bench/RESULTS.md. Usage: bench/run.sh [RUNS]   (RUNS: hostpki runs per job, 10)
+# Ansible and keytool jobs run ANSIBLE_RUNS times (2): each takes seconds to a minute. Then the
+# trust store at scale: bench/trust-scale.sh at TRUST_SIZES (default "1000 10000 100000";
+# empty skips it), its table appended. The whole run takes about half an hour on 2 cores.
 set -eu
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd -P)
 top=$(dirname -- "$here")
 runs=${1:-10}
 ansible_runs=${ANSIBLE_RUNS:-2}
-out=$here/RESULTS-runs.md
+out=$here/RESULTS.md
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need hyperfine || ! need ansible-playbook; then
@@ -213,3 +215,21 @@ lines.append("Other ratios: AppCDS + unsigned jars vs. `HOSTPKI_CDS=off` for `pl
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF
+
+# --- the trust store at scale, with its own anchors (a bare KeyStore.load, keytool) ---------
+trust_sizes=${TRUST_SIZES-1000 10000 100000}
+if [ -n "$trust_sizes" ]; then
+  echo "bench: trust store at scale ($trust_sizes)" >&2
+  # shellcheck disable=SC2086 # the sizes are words
+  bash "$here/trust-scale.sh" -o "$work/trust.md" $trust_sizes >&2
+  {
+    echo
+    echo "## Trust store at scale"
+    echo
+    echo "Made by \`bench/trust-scale.sh\` in the same run (wall and CPU from \`/usr/bin/time -v\`;"
+    echo "\`bare-p12\` is bench/BareTruststore.java: the JDK's KeyStore.load of the store's"
+    echo "truststore.p12 and a SHA-256 of every entry, with the launcher's JVM flags)."
+    echo
+    cat "$work/trust.md"
+  } >> "$out"
+fi
