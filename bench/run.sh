@@ -175,6 +175,8 @@ rows = ["floor-version", "floor-hello", "floor-bc-signed", "floor-bc-jca", "floo
 r = {n: res(n) for n in rows}
 med = {n: r[n]["median"] for n in rows}
 lines = []
+lines.append("# Benchmark results\n")
+lines.append("Written by `bench/run.sh`; the analysis is in `bench/NOTES.md`.\n")
 lines.append("## Start-up and converged runs\n")
 lines.append("Made by `bench/run.sh` on %s UTC. Machine: %s CPUs (`nproc`), %s, %s; load average "
              "at the end: %s. %s. hostpki runs per job: %s; Ansible and keytool runs: %s. "
