@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.Change;
@@ -105,9 +106,9 @@ final class Watcher {
         "watching "
             + what
             + " every "
-            + words(settings.interval())
+            + DurationText.of(settings.interval())
             + ", applying drift that persists for "
-            + words(settings.debounce()));
+            + DurationText.of(settings.debounce()));
     try {
       while (true) {
         observe();
@@ -234,22 +235,5 @@ final class Watcher {
 
   private static String time(Instant instant) {
     return instant.truncatedTo(ChronoUnit.SECONDS).toString();
-  }
-
-  private static String words(Duration d) {
-    if (d.isZero()) {
-      return "0s";
-    }
-    long s = d.toSeconds();
-    if (s % 86400 == 0) {
-      return s / 86400 + "d";
-    }
-    if (s % 3600 == 0) {
-      return s / 3600 + "h";
-    }
-    if (s % 60 == 0) {
-      return s / 60 + "m";
-    }
-    return s > 0 ? s + "s" : d.toMillis() + "ms";
   }
 }

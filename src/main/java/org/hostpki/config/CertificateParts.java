@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 
@@ -151,6 +152,6 @@ final class CertificateParts {
   static String describe(Optional<Fields.Given<Duration>> given, Duration effective) {
     return given
         .map(g -> ((YamlNode.Scalar) g.node()).text())
-        .orElse(Durations.format(effective) + ", the default");
+        .orElse(DurationText.of(effective) + ", the default");
   }
 }

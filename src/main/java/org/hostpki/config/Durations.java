@@ -32,19 +32,4 @@ final class Durations {
       return Optional.empty();
     }
   }
-
-  /** The short form in the largest whole unit: {@code 398d}, {@code 36h}, {@code 90m}, {@code 45s}. */
-  static String format(Duration d) {
-    long s = d.getSeconds();
-    if (s != 0 && s % 86400 == 0) {
-      return s / 86400 + "d";
-    }
-    if (s != 0 && s % 3600 == 0) {
-      return s / 3600 + "h";
-    }
-    if (s != 0 && s % 60 == 0) {
-      return s / 60 + "m";
-    }
-    return s + "s";
-  }
 }

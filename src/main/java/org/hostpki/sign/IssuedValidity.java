@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.pki.CertificateIssuer;
@@ -40,15 +41,15 @@ public record IssuedValidity(Duration validity, Optional<String> note) {
     Optional<Duration> max = policy.flatMap(SigningPolicy::maxValidity);
     if (max.isPresent() && validity.compareTo(max.get()) > 0) {
       // The CA host's own server.validity above maxValidity is the normal case, not news.
-      note = asked.map(a -> "validity " + words(a) + " shortened to ca.policy.maxValidity " + words(max.get()));
+      note = asked.map(a -> "validity " + DurationText.of(a) + " shortened to ca.policy.maxValidity " + DurationText.of(max.get()));
       validity = max.get();
     } else if (max.isEmpty()
         && !caServer.allowLongValidity()
         && validity.compareTo(ServerSpec.MAX_BROWSER_VALIDITY) > 0) {
       note =
           Optional.of(
-              "validity " + words(validity) + " shortened to the browsers' limit of "
-                  + words(ServerSpec.MAX_BROWSER_VALIDITY)
+              "validity " + DurationText.of(validity) + " shortened to the browsers' limit of "
+                  + DurationText.of(ServerSpec.MAX_BROWSER_VALIDITY)
                   + " (set ca.policy.maxValidity, and server.allowLongValidity, for more)");
       validity = ServerSpec.MAX_BROWSER_VALIDITY;
     }
@@ -66,21 +67,6 @@ public record IssuedValidity(Duration validity, Optional<String> note) {
 
   /** The validity in the short form desired states use: {@code 90d}. */
   public String words() {
-    return words(validity);
-  }
-
-  /** {@code 90d}, {@code 36h}, {@code 90m} or seconds: the short form desired states use. */
-  static String words(Duration d) {
-    long s = d.getSeconds();
-    if (s != 0 && s % 86400 == 0) {
-      return s / 86400 + "d";
-    }
-    if (s != 0 && s % 3600 == 0) {
-      return s / 3600 + "h";
-    }
-    if (s != 0 && s % 60 == 0) {
-      return s / 60 + "m";
-    }
-    return s + "s";
+    return DurationText.of(validity);
   }
 }

@@ -35,12 +35,4 @@ class DurationsTest {
     assertThat(Durations.parse("99999999999999999999d")).isEmpty();
     assertThat(Durations.parse("9999999999999999d")).isEmpty();
   }
-
-  @Test
-  void testFormat_usesTheLargestWholeUnit() {
-    assertThat(Durations.format(Duration.ofDays(398))).isEqualTo("398d");
-    assertThat(Durations.format(Duration.ofHours(36))).isEqualTo("36h");
-    assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
-    assertThat(Durations.format(Duration.ofSeconds(45))).isEqualTo("45s");
-  }
 }
