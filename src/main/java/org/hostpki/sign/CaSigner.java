@@ -232,7 +232,10 @@ public final class CaSigner {
             + " older generation of the store); nothing was signed");
   }
 
-  /** Commits the current files byte for byte plus the new record; returns the generation. */
+  /**
+   * Commits the current files byte for byte plus the new record; returns the generation. The
+   * current files are carried over from the live generation by hard link, as apply does.
+   */
   private static String record(
       StoreDirectory directory,
       StoreSnapshot snapshot,
@@ -254,7 +257,7 @@ public final class CaSigner {
                 + jsonString(request.source().toString()) + "}}")
             .getBytes(StandardCharsets.UTF_8);
     try {
-      return directory.write(files, metadata);
+      return directory.write(files, metadata, snapshot);
     } catch (StoreTidyUpException e) {
       // Committed: the record is there. Only the tidying up failed; the next write finishes it.
       notes.add(e.getMessage());
