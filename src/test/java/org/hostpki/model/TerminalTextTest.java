@@ -1,0 +1,42 @@
+package org.hostpki.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TerminalTextTest {
+  @Test
+  void escape_keepsPlainTextAndNonAsciiLettersAndBackslashes() {
+    assertThat(TerminalText.escape("CN=Grüße\\, GmbH")).isEqualTo("CN=Grüße\\, GmbH");
+  }
+
+  @Test
+  void escape_showsLineBreaksTabsAndEscapeSequences() {
+    assertThat(TerminalText.escape("Good CA\nPlan: 0 to create\r\t\u001b[1A\u001b[2K"))
+        .isEqualTo("Good CA\\nPlan: 0 to create\\r\\t\\x1b[1A\\x1b[2K");
+  }
+
+  @Test
+  void escape_showsNulDelAndC1Controls() {
+    assertThat(TerminalText.escape("x\u0000.evil\u007f\u0085\u009b")).isEqualTo("x\\x00.evil\\x7f\\x85\\x9b");
+  }
+
+  @Test
+  void escape_showsSeparatorsAndBidiOverrides() {
+    assertThat(TerminalText.escape("a\u2028b\u2029c\u202ad\u202ee\u2066f\u2069"))
+        .isEqualTo("a\\u2028b\\u2029c\\u202ad\\u202ee\\u2066f\\u2069");
+  }
+
+  @Test
+  void escapeKeepingLines_keepsNewlinesOnly() {
+    assertThat(TerminalText.escapeKeepingLines("ok\nbad\r\u001b[31m\n"))
+        .isEqualTo("ok\nbad\\r\\x1b[31m\n");
+  }
+
+  @Test
+  void hasUnsafe_findsAnyEscapedCharacter() {
+    assertThat(TerminalText.hasUnsafe("portal.example.com")).isFalse();
+    assertThat(TerminalText.hasUnsafe("x\u0000y")).isTrue();
+    assertThat(TerminalText.hasUnsafe("x\u202ey")).isTrue();
+  }
+}
