@@ -30,11 +30,15 @@ class PresentedCertificateTest {
   }
 
   @Test
-  void testOf_subjectAndIssuerInOpensslOrderWithEscapedCommas() {
+  void testOf_subjectAndIssuerAsRfc4514WithEscapedCommas() {
     PresentedCertificate c = PresentedCertificate.of(0, leaf.load());
 
-    assertThat(c.subject()).isEqualTo("C=US, O=Example\\, Inc., CN=device.test, emailAddress=ops@example.com");
-    assertThat(c.issuer()).isEqualTo("C=US, O=Example Corp, CN=Test Device CA");
+    assertThat(c.subject()).isEqualTo("emailAddress=ops@example.com,CN=device.test,O=Example\\, Inc.,C=US");
+    assertThat(c.issuer()).isEqualTo("CN=Test Device CA,O=Example Corp,C=US");
+    // as OpenSSL prints it in its RFC 2253 form
+    assertThat(Commands.run(null, "openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in",
+            leaf.certificate().toString()).strip())
+        .isEqualTo("subject=" + c.subject());
   }
 
   @Test
