@@ -14,13 +14,12 @@ import org.hostpki.model.TerminalText;
  * an error quoting one of them — can forge what a person reads.
  *
  * <ul>
- *   <li>{@link #println(String)} prints one line: a line break inside the text is shown as {@code
+ *   <li>{@code println} prints one line: a line break inside the text is shown as {@code
  *       \n}, like every other control ({@link TerminalText#escape}). A new message cannot start a
  *       forged line, whatever it quotes.
  *   <li>{@link #print(TerminalLines, boolean)} prints text built line by line by a renderer, in
  *       colour when asked: the only way a colour reaches the terminal.
- *   <li>Everything else — {@code print}, {@code write}, {@code printf}, {@code println(Object)},
- *       picocli's help and messages, a JSON
+ *   <li>Everything else — {@code print}, {@code write}, {@code printf}, picocli's help, a JSON
  *       document, a PEM file, a hook's relayed output — keeps its line breaks but never a raw ESC,
  *       NUL, carriage return, DEL, C1 control, line separator or bidi override: each is escaped on
  *       its way out ({@link TerminalText#escapeKeepingLines}).
@@ -43,6 +42,12 @@ final class TerminalWriter extends PrintWriter {
   @Override
   public void println(String line) {
     super.println(TerminalText.escape(line));
+  }
+
+  /** Prints {@code line} as one line, as {@link #println(String)} does (picocli's messages). */
+  @Override
+  public void println(Object line) {
+    println(String.valueOf(line));
   }
 
   /** Prints the lines a renderer built; with {@code colour}, hostpki's marks are coloured. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DistinguishedName;
@@ -53,10 +54,8 @@ public record SignRequest(
     List<PolicyViolation> problems) {
 
   /** The extended key usages a certificate hostpki signs may have, by OID. */
-  private static final Map<String, String> ISSUED_USAGES =
-      Map.of(
-          CertificateFacts.EKU_SERVER_AUTH, "serverAuth",
-          CertificateFacts.EKU_CLIENT_AUTH, "clientAuth");
+  private static final Set<String> ISSUED_USAGES =
+      Set.of(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
 
   /** Names of other usages a request may ask for, for messages. */
   private static final Map<String, String> OTHER_USAGES =
@@ -110,7 +109,8 @@ public record SignRequest(
     for (String name : facts.dnsNames()) {
       Optional<String> problem = RequestedNames.problem(name);
       if (problem.isPresent()) {
-        problems.add(new PolicyViolation("dNSName '" + TerminalText.escape(name) + "'", problem.get(), false));
+        problems.add(
+            new PolicyViolation("dNSName '" + TerminalText.escape(name) + "'", problem.get(), false));
         continue;
       }
       String lower = name.toLowerCase(Locale.ROOT);
@@ -126,7 +126,7 @@ public record SignRequest(
               false));
     }
     for (String usage : csr.extendedKeyUsages()) {
-      if (!ISSUED_USAGES.containsKey(usage)) {
+      if (!ISSUED_USAGES.contains(usage)) {
         problems.add(
             new PolicyViolation(
                 "extendedKeyUsage " + OTHER_USAGES.getOrDefault(usage, usage),

@@ -29,14 +29,14 @@ class TerminalWriterTest {
   }
 
   @Test
-  void testPrintObjectAndPrintfAndWrite_areEscapedToo() {
-    out.println((Object) "a\u001bb");
+  void testPrintlnOfAnObjectIsOneLine_printfAndWriteAreEscapedToo() {
+    out.println((Object) "a\u001bb\nc");
     out.printf("%s%n", "c\u001bd");
     out.write("e\u001bf\n");
     out.write('\u001b');
     out.flush();
 
-    assertThat(sink.toString()).isEqualTo("a\\x1bb\nc\\x1bd\ne\\x1bf\n\\x1b");
+    assertThat(sink.toString()).isEqualTo("a\\x1bb\\nc\nc\\x1bd\ne\\x1bf\n\\x1b");
   }
 
   @Test
