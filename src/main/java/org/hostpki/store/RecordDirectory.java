@@ -77,7 +77,7 @@ public final class RecordDirectory {
       return Optional.of(SafeFiles.readNoFollow(path));
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (IOException e) {
       if (Files.isSymbolicLink(path)) {
         throw new HostpkiException(
             path + " is a symbolic link; hostpki does not read records through links. Remove it"
