@@ -53,6 +53,11 @@ class AcmeIssuerPebbleTest {
     pebble = Pebble.start(pebbleDir);
   }
 
+  /** For {@link AcmeBench}: the helpers below against a pebble it started. */
+  static void useForBench(Pebble running) {
+    pebble = running;
+  }
+
   @AfterAll
   static void stopPebble() {
     if (pebble != null) {
