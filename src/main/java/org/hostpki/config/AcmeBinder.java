@@ -12,6 +12,7 @@ import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ListenAddress;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.TerminalText;
 
 /**
  * {@code server.acme}: the ACME CA and how this host proves control of its names. Checks what the
@@ -87,13 +88,14 @@ final class AcmeBinder {
   /** An absolute https URL with a host: ACME runs over TLS (RFC 8555 section 6.1). */
   private Optional<URI> directory(Fields.Given<String> text) {
     String value = text.value();
+    String shown = TerminalText.escape(value);
     URI uri;
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
       fields.error(
           text.node(),
-          WHERE + ".directory '" + value + "' is not a URL (" + e.getReason()
+          WHERE + ".directory '" + shown + "' is not a URL (" + TerminalText.escape(e.getReason())
               + "); write the CA's directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory");
       return Optional.empty();
     }
@@ -101,18 +103,18 @@ final class AcmeBinder {
     if (!scheme.equals("https")) {
       String fix =
           scheme.equals("http")
-              ? "; write https://" + value.substring(value.indexOf("://") + 3)
+              ? "; write https://" + shown.substring(shown.indexOf("://") + 3)
               : "; write the CA's directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory";
       fields.error(
           text.node(),
-          WHERE + ".directory '" + value + "' must be an https URL: ACME runs over TLS, and hostpki"
+          WHERE + ".directory '" + shown + "' must be an https URL: ACME runs over TLS, and hostpki"
               + " always verifies the server (a private CA's trust goes in " + WHERE + ".caBundle)" + fix);
       return Optional.empty();
     }
     if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
       fields.error(
           text.node(),
-          WHERE + ".directory '" + value + "' must be https://HOST[:PORT]/PATH, without a user name"
+          WHERE + ".directory '" + shown + "' must be https://HOST[:PORT]/PATH, without a user name"
               + " or a #fragment");
       return Optional.empty();
     }
@@ -124,26 +126,27 @@ final class AcmeBinder {
     List<URI> out = new ArrayList<>();
     for (Fields.Given<String> text : fields.strings(acme, "contact")) {
       String value = text.value();
+      String shown = TerminalText.escape(value);
       String name = text.node().displayName();
       if (!value.toLowerCase(Locale.ROOT).startsWith("mailto:")) {
-        String fix = value.contains("@") && !value.contains(":") ? ": write mailto:" + value : "";
+        String fix = value.contains("@") && !value.contains(":") ? ": write mailto:" + shown : "";
         fields.error(
             text.node(),
-            name + " '" + value + "' must be a mailto: URI, the contact every ACME CA accepts" + fix);
+            name + " '" + shown + "' must be a mailto: URI, the contact every ACME CA accepts" + fix);
         continue;
       }
       String address = value.substring("mailto:".length());
-      if (!address.matches("[^@\\s,?]+@[^@\\s,?]+")) {
+      if (!address.matches("[A-Za-z0-9.!#$%&'*+/=^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")) {
         fields.error(
             text.node(),
-            name + " '" + value + "' must name one email address, e.g. mailto:ops@example.com"
+            name + " '" + shown + "' must name one email address, e.g. mailto:ops@example.com"
                 + " (list several addresses as several entries)");
         continue;
       }
       try {
         out.add(new URI("mailto", address, null));
       } catch (URISyntaxException e) {
-        fields.error(text.node(), name + " '" + value + "' is not a valid mailto: URI (" + e.getReason() + ")");
+        fields.error(text.node(), name + " '" + shown + "' is not a valid mailto: URI");
       }
     }
     return out;
@@ -238,7 +241,7 @@ final class AcmeBinder {
     if (parsed.isEmpty()) {
       fields.error(
           text.get().node(),
-          text.get().node().displayName() + " '" + text.get().value() + "' is not ADDRESS:PORT with an IP"
+          text.get().node().displayName() + " '" + TerminalText.escape(text.get().value()) + "' is not ADDRESS:PORT with an IP"
               + " address and a port from 1 to 65535; e.g. 0.0.0.0:80, [::]:80, or :80 for every address");
     }
     return parsed;
@@ -253,7 +256,7 @@ final class AcmeBinder {
       if (name.value().startsWith("*.")) {
         fields.error(
             name.node(),
-            name.node().displayName() + " '" + name.value() + "' is a wildcard, which an ACME CA"
+            name.node().displayName() + " '" + TerminalText.escape(name.value()) + "' is a wildcard, which an ACME CA"
                 + " validates only by dns-01, not " + challenge.type() + "; set " + WHERE
                 + ".challenge: dns-01 with a dns01.hook, or list the names");
       }
