@@ -54,10 +54,12 @@ public final class AcmeBench {
 
   private static List<String> command(String client, Pebble pebble, Path work, String name, boolean renew) {
     if (client.equals("lego")) {
-      return List.of("env", "LEGO_CA_CERTIFICATES=" + pebble.caBundle(), "lego", "--server", pebble.directory().toString(),
-          "--accept-tos", "--email", "ops@example.test", "--path", work.toString(), "--key-type", "ec256",
-          "--domains", name, "--http", "--http.port", "127.0.0.1:" + pebble.httpPort, renew ? "renew" : "run",
-          renew ? "--days=10000" : "--no-bundle");
+      List<String> lego = new java.util.ArrayList<>(List.of("env", "LEGO_CA_CERTIFICATES=" + pebble.caBundle(), "lego",
+          "--server", pebble.directory().toString(), "--accept-tos", "--email", "ops@example.test", "--path",
+          work.toString(), "--key-type", "ec256", "--domains", name, "--http", "--http.port",
+          "127.0.0.1:" + pebble.httpPort));
+      lego.addAll(renew ? List.of("renew", "--days", "100000", "--no-random-sleep") : List.of("run"));
+      return lego;
     }
     return List.of("env", "REQUESTS_CA_BUNDLE=" + pebble.caBundle(), "certbot", "certonly", "--standalone",
         "--non-interactive", "--agree-tos", "-m", "ops@example.test", "--server", pebble.directory().toString(),
@@ -68,11 +70,13 @@ public final class AcmeBench {
 
   private static long time(List<String> command) throws Exception {
     long t0 = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Path log = Files.createTempFile("hostpki-acme-bench", ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new IllegalStateException("failed: " + String.join(" ", command));
+      throw new IllegalStateException("failed: " + String.join(" ", command) + "\n" + Files.readString(log));
     }
+    Files.delete(log);
     return (System.nanoTime() - t0) / 1_000_000;
   }
 
