@@ -68,10 +68,10 @@ class TerminalTextCorpusTest {
   /** What outside text holds. */
   enum Payload {
     LINE_BREAK("\n" + FORGED),
-    ESCAPE("\u001b[1A\u001b[2K"),
+    ESCAPE("\u001b[1A\u001b[2K\r"),
     NUL("x\u0000y"),
-    BIDI("\u202egnp.exe"),
-    C1("\u009b2K\u0085");
+    BIDI("\u202egnp.exe\u2066"),
+    C1("\u009b2K\u0085\u007f\u2028");
 
     final String text;
 
