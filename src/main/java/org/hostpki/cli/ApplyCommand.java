@@ -24,11 +24,14 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  hostpki apply -f /etc/hostpki/host.yaml",
-      "  hostpki apply -f host.yaml --check         # dry run: exit 2 when changes are pending",
-      "  hostpki apply -f host.yaml --replace server   # new key and certificate now",
+      "  hostpki apply -f host.yaml --check           # dry run: exit 2 if changes",
+      "  hostpki apply -f host.yaml --replace server  # new key and certificate now",
       "",
-      "Exit codes: 0 success, 1 error (nothing changed; or a hook failed after the change),",
-      "            2 changes pending (only with --check), 64 usage error."
+      "Exit codes:",
+      "  0   success",
+      "  1   error: nothing changed; or a hook failed after the change",
+      "  2   changes pending (only with --check)",
+      "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
 

@@ -25,12 +25,10 @@ import picocli.CommandLine.Parameters;
     description = "Write a certificate, chain, CSR or the trust bundle from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle.",
-      "With --der: one certificate (ca-cert, server-cert) or the CSR as DER; a chain or bundle",
-      "(server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import.",
+      "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle. With --der: one certificate (ca-cert, server-cert) or the CSR as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import.",
       "",
       "Examples:",
-      "  hostpki export -f host.yaml ca-cert -o portal-ca.crt          # import into a browser",
+      "  hostpki export -f host.yaml ca-cert -o portal-ca.crt   # for browsers",
       "  hostpki export -f host.yaml server-cert --der -o portal.der",
       "  hostpki export -f host.yaml trust-bundle --der -o bundle.p7b",
       "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com"

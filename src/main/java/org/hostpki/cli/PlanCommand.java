@@ -23,10 +23,14 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  hostpki plan -f /etc/hostpki/host.yaml",
-      "  hostpki plan -f host.yaml --out plan.json && hostpki apply -f host.yaml --plan plan.json",
+      "  hostpki plan -f host.yaml --out plan.json     # then:",
+      "  hostpki apply -f host.yaml --plan plan.json",
       "",
-      "Exit codes: 0 success (also with changes pending), 1 error (also: apply would refuse the plan),",
-      "            2 changes pending (only with --detailed-exitcode), 64 usage error."
+      "Exit codes:",
+      "  0   success, also with changes pending",
+      "  1   error; also when apply would refuse the plan",
+      "  2   changes pending (only with --detailed-exitcode)",
+      "  64  usage error"
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
 

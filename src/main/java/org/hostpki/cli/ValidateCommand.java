@@ -32,9 +32,12 @@ import tools.jackson.databind.node.ObjectNode;
       "",
       "Examples:",
       "  hostpki validate /etc/hostpki/host.yaml",
-      "  hostpki validate --output github hosts/*.yaml   # in a GitHub Actions job",
+      "  hostpki validate --output github hosts/*.yaml   # in GitHub Actions",
       "",
-      "Exit status: 0 all files valid (warnings allowed), 1 a file is invalid, 64 usage error."
+      "Exit codes:",
+      "  0   all files valid (warnings allowed)",
+      "  1   a file is invalid",
+      "  64  usage error"
     })
 final class ValidateCommand implements Callable<Integer> {
   private final Environment environment;
