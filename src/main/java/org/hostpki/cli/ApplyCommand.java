@@ -38,13 +38,14 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Only show the plan; exit 2 when changes are pending.")
   boolean check;
 
-  @Option(names = "--plan", paramLabel = "PLAN.json", description = "Apply this saved plan, refused if stale.")
+  @Option(names = "--plan", completionCandidates = Completion.Files.class, paramLabel = "PLAN.json", description = "Apply this saved plan, refused if stale.")
   String savedPlan;
 
   @Option(
       names = "--replace",
       paramLabel = "ca|server",
       converter = ReplaceConverter.class,
+      completionCandidates = ReplaceConverter.Candidates.class,
       description = "Re-issue with a new key even without drift.")
   List<PlanInput.Replace> replace = List.of();
 

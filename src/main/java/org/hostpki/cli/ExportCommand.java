@@ -61,10 +61,10 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
   }
 
-  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle")
+  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle")
   What what;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "Write to this file instead of standard output.")
+  @Option(names = {"-o", "--out"}, completionCandidates = Completion.Files.class, paramLabel = "OUT", description = "Write to this file instead of standard output.")
   String target;
 
   @Option(
@@ -74,6 +74,15 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   ExportCommand(Environment environment) {
     super(environment);
+  }
+
+  /** What WHAT takes, for shell completion. */
+  static final class Whats extends java.util.ArrayList<String> {
+    Whats() {
+      for (What w : What.values()) {
+        add(w.word);
+      }
+    }
   }
 
   static final class WhatConverter implements picocli.CommandLine.ITypeConverter<What> {

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
-  @Option(names = "--out", paramLabel = "PLAN.json", description = "Also save the plan as JSON, for 'apply --plan'.")
+  @Option(names = "--out", completionCandidates = Completion.Files.class, paramLabel = "PLAN.json", description = "Also save the plan as JSON, for 'apply --plan'.")
   String out;
 
   @Option(names = "--detailed-exitcode", description = "Exit 2 when changes are pending.")
@@ -44,6 +44,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
       names = "--replace",
       paramLabel = "ca|server",
       converter = ReplaceConverter.class,
+      completionCandidates = ReplaceConverter.Candidates.class,
       description = "Re-issue with a new key even without drift (e.g. a suspected key compromise).")
   List<PlanInput.Replace> replace = List.of();
 

@@ -51,10 +51,10 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  @Option(names = "--csr", required = true, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
+  @Option(names = "--csr", required = true, completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
   String csr;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "CHAIN", description = "Write the chain (PEM) to this file instead of standard output.")
+  @Option(names = {"-o", "--out"}, completionCandidates = Completion.Files.class, paramLabel = "CHAIN", description = "Write the chain (PEM) to this file instead of standard output.")
   String target;
 
   @Option(

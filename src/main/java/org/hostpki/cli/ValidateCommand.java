@@ -48,7 +48,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Desired-state files to check.")
+  @Parameters(arity = "1..*", completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "Desired-state files to check.")
   List<String> files;
 
   @Option(

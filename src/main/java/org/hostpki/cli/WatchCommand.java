@@ -58,6 +58,7 @@ final class WatchCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--file"},
       required = true,
+      completionCandidates = Completion.Files.class,
       paramLabel = "FILE",
       description = "The desired-state YAML file; re-read every interval.")
   String file;
