@@ -30,6 +30,9 @@ class DebianPackageIT {
         mkdir -p "$scratch/$d.upper" "$scratch/$d.work"
         mount -t overlay overlay -o "lowerdir=/$d,upperdir=$scratch/$d.upper,workdir=$scratch/$d.work" "/$d" || exit 91
       done
+      # man-db's trigger rebuilds the whole manual index on every install and removal: the
+      # slowest part, and man -w needs no index (Debian: removing auto-update turns it off)
+      rm -f /var/lib/man-db/auto-update
       check() { name=$1; shift; echo "== $name"; "$@" 2>&1; echo "rc=$?"; }
       check install dpkg -i "$deb"
       check archive test -s /usr/share/hostpki/lib/hostpki.jsa
