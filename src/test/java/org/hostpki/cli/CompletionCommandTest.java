@@ -3,18 +3,14 @@ package org.hostpki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -27,28 +23,25 @@ class CompletionCommandTest {
   @TempDir Path dir;
 
   private Path script(String shell) throws IOException {
-    CliRun run = CliRun.run(dir, Clock.systemUTC(), Map.of(), "completion", shell);
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    Path file = dir.resolve("hostpki." + shell);
-    Files.writeString(file, run.out);
-    return file;
+    return Programs.completionScript(dir, shell);
   }
 
   private static boolean onPath(String program) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    return Programs.onPath(program);
   }
 
   private static String shell(String... command) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
-    return output;
+    return Programs.run(List.of(command));
+  }
+
+  private Completion.Tree tree(CommandLine root) {
+    return Completion.of(root.getCommandSpec());
+  }
+
+  private CommandLine root() {
+    return HostpkiCommand.commandLine(
+        new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
   }
 
   /** Completes the words the way bash does on TAB and prints the candidates in brackets. */
@@ -110,11 +103,8 @@ class CompletionCommandTest {
   /** Every word a script offers, for an option or a parameter, is one the command accepts. */
   @Test
   void testCompletion_everyOfferedWordIsAccepted() {
-    CommandLine root =
-        HostpkiCommand.commandLine(
-            new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-            new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
-    Completion.Tree tree = Completion.of(root.getCommandSpec());
+    CommandLine root = root();
+    Completion.Tree tree = tree(root);
     int offered = 0;
     for (Completion.Command command : tree.commands()) {
       for (Completion.Option option : command.options()) {
@@ -150,11 +140,8 @@ class CompletionCommandTest {
 
   @Test
   void testCompletion_fileOptionsCompleteFileNames() {
-    CommandLine root =
-        HostpkiCommand.commandLine(
-            new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-            new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
-    Completion.Tree tree = Completion.of(root.getCommandSpec());
+    CommandLine root = root();
+    Completion.Tree tree = tree(root);
     for (Completion.Command command : tree.commands()) {
       for (Completion.Option option : command.options()) {
         if (option.takesValue()

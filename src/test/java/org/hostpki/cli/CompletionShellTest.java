@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.hostpki.ops.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,11 +38,7 @@ class CompletionShellTest {
   }
 
   private Path script(String shell) throws Exception {
-    CliRun run = CliRun.run(dir, Clock.systemUTC(), Map.of(), "completion", shell);
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    Path file = dir.resolve("hostpki." + shell);
-    Files.writeString(file, run.out);
-    return file;
+    return Programs.completionScript(dir, shell);
   }
 
   private void start(List<String> command) throws Exception {

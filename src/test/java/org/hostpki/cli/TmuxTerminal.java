@@ -1,11 +1,8 @@
 package org.hostpki.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,18 +34,7 @@ final class TmuxTerminal implements AutoCloseable {
   private String tmux(List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("tmux", "-S", socket.toString()));
     command.addAll(args);
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("tmux " + args + " did not finish");
-    }
-    assertThat(p.exitValue()).as("tmux " + args + ": " + output).isZero();
-    return output;
+    return Programs.run(command);
   }
 
   /** Types text literally (no key names). */
