@@ -149,8 +149,7 @@ public final class Reconciler {
       Observation before = plan(desired, replace);
       Plan plan = before.plan();
       if (plan.isRefused()) {
-        throw new HostpkiException(
-            String.join("\n", plan.refusals().stream().map(Refusal::describe).toList()));
+        throw refused(plan.refusals());
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       if (plan.isEmpty()) {
@@ -234,5 +233,17 @@ public final class Reconciler {
     sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
     sb.append("external-chain ").append(external.basisWords());
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The refusals as one error: the first's message, then every problem and further refusal. */
+  private static HostpkiException refused(List<Refusal> refusals) {
+    List<String> details = new ArrayList<>();
+    for (int i = 0; i < refusals.size(); i++) {
+      if (i > 0) {
+        details.add(refusals.get(i).message());
+      }
+      refusals.get(i).problems().forEach(p -> details.add("- " + p));
+    }
+    return new HostpkiException(refusals.get(0).message(), details);
   }
 }

@@ -95,7 +95,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       w.name("plan").json(PlanJson.render(plan));
       out().println(w.endObject());
     } else {
-      out().print(new PlanText(color()).render(plan));
+      out().print(new PlanText(color()).lines(plan), color());
       if (applied) {
         out().println(
             "Applied: store " + desired.store().path() + " is now at generation " + generation.orElse("?") + ".");

@@ -103,27 +103,34 @@ public final class HostpkiCommand implements Runnable {
     return commandLine(out, err, environment);
   }
 
+  /**
+   * Every command prints through a {@link TerminalWriter}, which lets no control character from
+   * outside reach the terminal. picocli's own colours would be escaped by it, so its help is plain.
+   */
   private static CommandLine commandLine(
       PrintWriter out, PrintWriter err, Environment environment, List<Subcommand> subcommands) {
     CommandLine cl = new CommandLine(new HostpkiCommand(), new Factory(environment));
     for (Subcommand s : subcommands) {
       cl.addSubcommand(s.name(), s.type());
     }
-    cl.setOut(out);
-    cl.setErr(err);
+    cl.setOut(TerminalWriter.of(out));
+    cl.setErr(TerminalWriter.of(err));
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     setHelpWidth(cl, environment);
     setExitCodes(cl);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
           boolean debug = debugRequested(parseResult);
-          if (ex instanceof HostpkiException) {
-            e.println("error: " + ex.getMessage());
+          if (ex instanceof HostpkiException h) {
+            // One line each: a line break in what a message quotes is shown, not obeyed.
+            e.println("error: " + h.headline());
+            h.details().forEach(d -> e.println("  " + d));
           } else {
             e.println("error: internal error: " + ex + " (run with --debug for details and report it)");
           }
           if (debug) {
-            ex.printStackTrace(e);
+            TerminalWriter.of(e).printStackTraceOf(ex);
           }
           e.flush();
           return ExitCodes.ERROR;

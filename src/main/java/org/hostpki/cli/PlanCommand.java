@@ -79,7 +79,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
     if (output == OutputFormat.json) {
       out().println(PlanJson.render(plan));
     } else {
-      out().print(new PlanText(color()).render(plan));
+      out().print(new PlanText(color()).lines(plan), color());
     }
     out().flush();
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.config.LoadResult;
 import org.hostpki.config.Problem;
+import org.hostpki.model.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,7 +91,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.equals("json")) {
-      out.println(toJson(problems));
+      out.print(toJson(problems) + "\n"); // a document of many lines: print, not println
     } else if (output.equals("github")) {
       problems.forEach(p -> out.println(GithubAnnotation.of(p)));
       spec.commandLine().getErr().println(summary(files.size(), invalid, errors, warnings));
@@ -131,6 +132,7 @@ final class ValidateCommand implements Callable<Integer> {
       o.put("severity", p.severity().label());
       o.put("message", p.message());
     }
-    return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(array);
+    return TerminalText.escapeJson(
+        JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(array));
   }
 }

@@ -4,6 +4,7 @@ import com.networknt.schema.Error;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.model.TerminalText;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,6 +45,9 @@ final class SchemaMessages {
           "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)",
           "/$defs/listenAddress/pattern",
           "is not ADDRESS:PORT; write an IP address and a port (0.0.0.0:80, [::]:80), or :80 for every address");
+
+  /** The pattern of names and subject attributes: one line of plain text. */
+  static final String ONE_LINE = "/$defs/oneLine/pattern";
 
   private final JsonNode schema;
   private final YamlNode root;
@@ -175,11 +179,37 @@ final class SchemaMessages {
   }
 
   private static String mismatch(YamlNode node, String location) {
+    if (location.equals(ONE_LINE)) {
+      return notOneLine(node);
+    }
     String why = PATTERNS.get(location);
     String given = "'" + YamlNode.Scalar.abbreviated(text(node)) + "'";
     return why != null
         ? node.displayName() + " " + given + " " + why
         : node.displayName() + " " + given + " does not have the expected form";
+  }
+
+  /**
+   * Which character a name or subject attribute must not hold, and where: a NUL or a line break
+   * there would end up in a certificate, and a line break or an escape sequence in every log and
+   * terminal that shows it.
+   */
+  private static String notOneLine(YamlNode node) {
+    String text = text(node);
+    int at = 0;
+    while (at < text.length() && !TerminalText.isUnsafe(text.charAt(at))) {
+      at++;
+    }
+    char c = at < text.length() ? text.charAt(at) : 0;
+    String kind =
+        c >= 0x2028 && c <= 0x2029
+            ? "a line separator"
+            : c >= 0x202a ? "a bidirectional override" : "a control character";
+    return String.format(
+        "%s '%s' holds U+%04X, %s, at character %d; names and subject attributes are one line of"
+            + " plain text (they end up in certificates, logs and terminals): remove it",
+        node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), (int) c, kind,
+        at + 1);
   }
 
   private static String empty(YamlNode node, String location) {
