@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.PasswordSource;
 
 /**
  * Typed reading of desired-state values for the binders. A value of the wrong type has been
@@ -117,5 +118,12 @@ final class Fields {
 
   Optional<Path> path(YamlNode.Mapping m, String key) {
     return string(m, key).flatMap(this::path);
+  }
+
+  /** A password's source, {@code {env: VARIABLE}} or {@code {file: path}}. */
+  Optional<PasswordSource> secret(YamlNode.Mapping secret) {
+    Optional<PasswordSource> env =
+        string(secret, "env").filter(e -> !e.value().isEmpty()).map(e -> new PasswordSource.Env(e.value()));
+    return env.isPresent() ? env : path(secret, "file").map(PasswordSource.File::new);
   }
 }

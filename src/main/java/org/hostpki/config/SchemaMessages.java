@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 final class SchemaMessages {
 
   private static final String AFTER_SERVER_CHANGE = "/properties/hooks/properties/afterServerChange";
+  private static final String JAVA = "/properties/trust/properties/install/properties/java";
 
   /** What a value of a shared definition looks like, for "must be ..." messages. */
   private static final Map<String, String> NOUNS =
@@ -25,7 +26,8 @@ final class SchemaMessages {
           "/$defs/rsaSize", "a number of bits such as 3072",
           "/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}",
           "/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}",
-          "/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}");
+          "/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}",
+          JAVA, "true, false, the path of a cacerts file, or a list of such paths");
 
   /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
   private static final Map<String, String> PATTERNS =
@@ -37,6 +39,8 @@ final class SchemaMessages {
           "/$defs/subject/properties/emailAddress/pattern",
           "is not an email address",
           "/properties/store/properties/password/properties/env/pattern",
+          "is not an environment variable name (letters, digits and '_', not starting with a digit)",
+          "/$defs/secret/properties/env/pattern",
           "is not an environment variable name (letters, digits and '_', not starting with a digit)",
           "/$defs/trustedCertificate/properties/name/pattern",
           "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)");
@@ -93,6 +97,8 @@ final class SchemaMessages {
             node.displayName() + " is " + text(node) + "; the maximum is " + schema.at(location).asString());
       case "oneOf":
         return new Located(node.position(), oneOf(node, location, error));
+      case "uniqueItems":
+        return new Located(node.position(), repeated(node));
       default:
         return new Located(node.position(), node.displayName() + ": " + error.getMessage());
     }
@@ -118,7 +124,8 @@ final class SchemaMessages {
   }
 
   private String wrongType(YamlNode node, String location) {
-    String expected = schema.at(location).asString();
+    JsonNode type = schema.at(location);
+    String expected = type.isString() ? type.asString() : "";
     String noun = NOUNS.getOrDefault(parentOf(location), typeNoun(expected));
     if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.NULL) {
       return node.displayName() + " is empty; it must be " + noun;
@@ -210,6 +217,21 @@ final class SchemaMessages {
     return none
         ? node.displayName() + " needs " + choice
         : node.displayName() + " takes " + choice + ", not both";
+  }
+
+  /** The first item a list holds twice, at that item. */
+  private static String repeated(YamlNode node) {
+    if (node instanceof YamlNode.Sequence list) {
+      List<String> seen = new ArrayList<>();
+      for (YamlNode item : list.items()) {
+        String value = text(item);
+        if (seen.contains(value)) {
+          return node.displayName() + " lists '" + YamlNode.Scalar.abbreviated(value) + "' twice; give each once";
+        }
+        seen.add(value);
+      }
+    }
+    return node.displayName() + " lists an item twice; give each once";
   }
 
   private static String text(YamlNode node) {

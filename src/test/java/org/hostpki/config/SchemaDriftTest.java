@@ -45,7 +45,9 @@ class SchemaDriftTest {
           Map.entry("server.external.fallback", external()),
           Map.entry("trust.certificates[].name", trustEntry()),
           Map.entry("trust.certificates[].file", trustEntry()),
-          Map.entry("trust.certificates[].pem", trustEntry()));
+          Map.entry("trust.certificates[].pem", trustEntry()),
+          // before: the running Java's cacerts; after: a listed one instead
+          Map.entry("trust.install.java", Map.of("trust.install.java", true)));
 
   /** Settings that must change together with a property, applied after it. */
   private static final Map<String, Map<String, Object>> ALSO =
@@ -59,6 +61,7 @@ class SchemaDriftTest {
       Set.of(
           "DesiredState.source",
           "TrustedCertificateSource.origin",
+          "InstallSpec.origin",
           "SourcePosition",
           "SourcePosition.file",
           "SourcePosition.line",
@@ -240,6 +243,9 @@ class SchemaDriftTest {
   private static JsonNode toJson(Object value) {
     if (value instanceof String s) {
       return JSON.stringNode(s);
+    }
+    if (value instanceof Boolean b) {
+      return JSON.booleanNode(b);
     }
     if (value instanceof List<?> list) {
       ArrayNode array = JSON.arrayNode();
