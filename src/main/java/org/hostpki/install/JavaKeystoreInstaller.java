@@ -127,9 +127,9 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
   private InstallException rollBack(Path file, JavaKeystoreFile.Loaded before, String failure) {
     try {
       InstallFiles.replace(file, before.bytes(), InstallFiles.PUBLIC);
-      return new InstallException(target(), failure + "; the previous file was put back", true, null);
+      return new InstallException(target(), failure + "\n  The previous file was put back.", true, null);
     } catch (IOException e) {
-      return new InstallException(target(), failure + "; putting the previous file back failed too: " + e.getMessage(), false, e);
+      return new InstallException(target(), failure + "\n  Putting the previous file back failed too: " + e.getMessage(), false, e);
     }
   }
 }

@@ -226,9 +226,9 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       problems.add(e.getMessage());
     }
     return problems.isEmpty()
-        ? new InstallException(target(), failure + "; the database was put back as it was", true, null)
+        ? new InstallException(target(), failure + "\n  The database was put back as it was.", true, null)
         : new InstallException(
-            target(), failure + "; putting the database back failed too: " + String.join("; ", problems), false, null);
+            target(), failure + "\n  Putting the database back failed too: " + String.join("; ", problems), false, null);
   }
 
   private void tryRun(List<String> problems, String... arguments) throws IOException {

@@ -188,11 +188,11 @@ public final class SystemTrustInstaller implements TrustInstaller {
         }
       }
       refresh(true, added, new ArrayList<>());
-      return new InstallException(target(), failure + "; the system store was put back as it was", true, null);
+      return new InstallException(target(), failure + "\n  The system store was put back as it was.", true, null);
     } catch (IOException | StepFailed e) {
       return new InstallException(
           target(),
-          failure + "; putting the system store back failed too: " + e.getMessage() + "; the files in "
+          failure + "\n  Putting the system store back failed too: " + e.getMessage() + "; the files in "
               + layout.anchors() + " are as before: once the cause is fixed, run " + layout.family().tool()
               + (layout.family() == SystemTrustLayout.Family.DEBIAN ? " --fresh" : " extract"),
           false,
