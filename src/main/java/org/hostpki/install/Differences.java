@@ -28,13 +28,13 @@ final class Differences {
     observed.damaged().stream().filter(n -> !wanted.containsKey(n)).forEach(n -> extra.add(InstallEntryNames.MARK + n));
     List<String> parts = new ArrayList<>();
     if (!missing.isEmpty()) {
-      parts.add("missing " + String.join(", ", missing));
+      parts.add("missing: " + String.join(", ", missing));
     }
     if (!different.isEmpty()) {
-      parts.add("not as installed " + String.join(", ", different));
+      parts.add("not as it should be: " + String.join(", ", different));
     }
     if (!extra.isEmpty()) {
-      parts.add("still there " + String.join(", ", extra));
+      parts.add("left over: " + String.join(", ", extra));
     }
     return String.join("; ", parts);
   }

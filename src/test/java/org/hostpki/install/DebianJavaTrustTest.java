@@ -102,7 +102,7 @@ class DebianJavaTrustTest {
 
     assertThatThrownBy(() -> installer().apply(desired("ca", ca)))
         .isInstanceOf(InstallException.class)
-        .hasMessageContaining("the system store does not hold what it should: not as installed hostpki-ca")
+        .hasMessageContaining("the system store does not hold what it should: not as it should be: hostpki-ca")
         .hasMessageContaining("The system store was put back as it was.");
     assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(before);
   }

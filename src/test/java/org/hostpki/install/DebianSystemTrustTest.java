@@ -140,7 +140,7 @@ class DebianSystemTrustTest {
 
     assertThatThrownBy(() -> lazy.apply(desired("ca", ca, "trust-ldap", next)))
         .isInstanceOf(InstallException.class)
-        .hasMessageContaining("update-ca-certificates ran, but the system store does not hold what it should: not as installed hostpki-trust-ldap")
+        .hasMessageContaining("update-ca-certificates ran, but the system store does not hold what it should: not as it should be: hostpki-trust-ldap")
         .hasMessageContaining("0 added, 0 removed")
         .hasMessageContaining("The system store was put back as it was.");
     assertThat(tree.snapshot("")).isEqualTo(before);

@@ -84,7 +84,7 @@ class NssDatabaseInstallerTest {
 
     assertThatThrownBy(() -> installer().apply(desired("ca", ca)))
         .isInstanceOf(InstallException.class)
-        .hasMessageContaining("install/nss:" + db + ": after certutil, the database does not hold what it should: missing hostpki-ca")
+        .hasMessageContaining("install/nss:" + db + ": after certutil, the database does not hold what it should: missing: hostpki-ca")
         .hasMessageContaining("NSS keeps a certificate it already holds under the nickname it has")
         .hasMessageContaining("The database was put back as it was.");
     assertThat(listing()).isEqualTo(before); // the foreign entry's trust too
