@@ -91,6 +91,7 @@ class TrustInstallIT {
 
   @Test
   void testSystemAndJavaOnDebian_clientsTrustTheSiteAfterInstallAndRefuseItAfterUninstall() {
+    requireDebianWithCaCertificatesJava();
     TrustNamespace ns = TrustNamespace.copyOfThisMachine(dir, true);
     assertRefused(ns, "before any install");
 
@@ -161,6 +162,7 @@ class TrustInstallIT {
    */
   @Test
   void testMkcert_sameInstallButJavaStillTrustsItsCaAfterUninstall() throws IOException {
+    requireDebianWithCaCertificatesJava();
     String mkcert = Tools.MKCERT.require();
     TrustNamespace ns = TrustNamespace.copyOfThisMachine(dir, true);
     Path caroot = Files.createDirectories(dir.resolve("mkcert"));
@@ -189,6 +191,15 @@ class TrustInstallIT {
           .as("mkcert's uninstall leaves its CA in Java's cacerts (debian:mkcert_development_ca_*.pem)")
           .contains("status 200");
       assertThat(dir.resolve("etc-ssl-certs")).isDirectoryContaining("glob:**/mkcert_development_CA_*.pem");
+    }
+  }
+
+  private static void requireDebianWithCaCertificatesJava() {
+    if (!Files.isExecutable(Path.of("/usr/sbin/update-ca-certificates"))) {
+      Tools.unavailable("update-ca-certificates is not installed (Debian package ca-certificates)");
+    }
+    if (!Files.isExecutable(Path.of("/etc/ca-certificates/update.d/jks-keystore"))) {
+      Tools.unavailable("Debian's jks-keystore hook is not installed (Debian package ca-certificates-java)");
     }
   }
 
