@@ -202,36 +202,10 @@ final class DesiredStateBinder {
     return Optional.of(new TrustedCertificateSource.Content.Inline(pem.value()));
   }
 
-  /** {@code ["systemctl reload", nginx]} as it was probably meant: {@code [systemctl, reload, nginx]}. */
-  private static String splitCommand(List<String> args) {
-    List<String> words = new ArrayList<>();
-    args.forEach(a -> words.addAll(List.of(a.strip().split("\\s+"))));
-    return "[" + String.join(", ", words) + "]";
-  }
-
   private HooksSpec hooks(YamlNode.Mapping hooks) {
     List<List<String>> commands = new ArrayList<>();
     for (YamlNode item : hooks.sequence("afterServerChange").map(YamlNode.Sequence::items).orElse(List.of())) {
-      if (!(item instanceof YamlNode.Sequence argv)) {
-        continue; // reported by the schema check
-      }
-      List<String> args = new ArrayList<>();
-      for (YamlNode arg : argv.items()) {
-        if (arg instanceof YamlNode.Scalar s && s.string().isPresent()) {
-          args.add(s.text());
-        }
-      }
-      if (args.isEmpty()) {
-        continue;
-      }
-      YamlNode program = argv.items().get(0);
-      if (args.get(0).strip().contains(" ")) {
-        fields.warning(
-            program,
-            program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
-                + " write each argument as its own item: " + splitCommand(args));
-      }
-      commands.add(args);
+      fields.argv(item).ifPresent(commands::add);
     }
     return new HooksSpec(commands);
   }

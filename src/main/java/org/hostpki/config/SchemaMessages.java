@@ -18,16 +18,18 @@ final class SchemaMessages {
 
   /** What a value of a shared definition looks like, for "must be ..." messages. */
   private static final Map<String, String> NOUNS =
-      Map.of(
-          "/properties/store", "a mapping with the store's path, e.g. {path: pki}",
-          "/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D",
-          "/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]",
-          "/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}",
-          "/$defs/rsaSize", "a number of bits such as 3072",
-          "/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}",
-          "/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}",
-          "/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}",
-          JAVA, "true, false, the path of a cacerts file, or a list of such paths");
+      Map.ofEntries(
+          Map.entry("/properties/store", "a mapping with the store's path, e.g. {path: pki}"),
+          Map.entry("/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D"),
+          Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]"),
+          Map.entry("/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}"),
+          Map.entry("/$defs/rsaSize", "a number of bits such as 3072"),
+          Map.entry("/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}"),
+          Map.entry("/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}"),
+          Map.entry("/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}"),
+          Map.entry("/$defs/secret", "a mapping {env: VARIABLE} or {file: path}"),
+          Map.entry("/$defs/listenAddress", "an address and port such as 0.0.0.0:80 or :80"),
+          Map.entry(JAVA, "true, false, the path of a cacerts file, or a list of such paths"));
 
   /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
   private static final Map<String, String> PATTERNS =
@@ -38,12 +40,12 @@ final class SchemaMessages {
           "is not a country code; write the two upper-case letters of ISO 3166-1, e.g. US or DE",
           "/$defs/subject/properties/emailAddress/pattern",
           "is not an email address",
-          "/properties/store/properties/password/properties/env/pattern",
-          "is not an environment variable name (letters, digits and '_', not starting with a digit)",
           "/$defs/secret/properties/env/pattern",
           "is not an environment variable name (letters, digits and '_', not starting with a digit)",
           "/$defs/trustedCertificate/properties/name/pattern",
-          "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)");
+          "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)",
+          "/$defs/listenAddress/pattern",
+          "is not ADDRESS:PORT; write an IP address and a port (0.0.0.0:80, [::]:80), or :80 for every address");
 
   private final JsonNode schema;
   private final YamlNode root;

@@ -5,11 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
@@ -18,6 +16,7 @@ import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.store.RecordDirectory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,10 +25,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The install record as a file: {@value #NAME} in the store directory, beside the generations and
- * not in one, because it records what is outside the store — a rollback of the store's files does
- * not undo an install, so it must not roll the record back either. Written whole and renamed into
- * place, mode 0600 (it names the password's source, never the password).
+ * The install record as a file: {@code STORE/.install/record.json}, a record beside the
+ * generations ({@link RecordDirectory}) and not in one, because it records what is outside the
+ * store: a rollback of the store's files does not undo an install, so it must not roll the record
+ * back either. Replaced whole in one rename, mode 0600 in a 0700 folder (it names the password's
+ * source, never the password).
  *
  * <pre>
  * {"format_version": "1",
@@ -41,29 +41,28 @@ import tools.jackson.databind.node.ObjectNode;
  * </pre>
  */
 public final class InstallRecordFile {
-  public static final String NAME = ".installed.json";
-  public static final String FORMAT_VERSION = "1";
+  /** The record's folder in the store. */
+  public static final String FOLDER = ".install";
 
-  private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
-  private static final int MAX_BYTES = 4 << 20;
+  public static final String FILE = "record.json";
+  public static final String FORMAT_VERSION = "1";
 
   private InstallRecordFile() {}
 
   /** The record in {@code store}; empty when there is none yet. */
   public static InstallRecord read(Path store) {
-    Path file = store.resolve(NAME);
-    byte[] bytes;
+    Path file = store.resolve(FOLDER).resolve(FILE);
+    Optional<byte[]> bytes;
     try {
-      Optional<byte[]> read = InstallFiles.read(file, MAX_BYTES, false);
-      if (read.isEmpty()) {
-        return InstallRecord.empty();
-      }
-      bytes = read.get();
+      bytes = folder(store).read(FILE);
     } catch (IOException e) {
       throw new HostpkiException("cannot read the install record " + file + ": " + e.getMessage());
     }
+    if (bytes.isEmpty()) {
+      return InstallRecord.empty();
+    }
     try {
-      return parse(JsonMapper.builder().build().readTree(new String(bytes, StandardCharsets.UTF_8)), store.getFileSystem());
+      return parse(JsonMapper.builder().build().readTree(new String(bytes.get(), StandardCharsets.UTF_8)), store.getFileSystem());
     } catch (JacksonException | IllegalArgumentException e) {
       throw new HostpkiException(
           file + " is not a hostpki install record (" + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage())
@@ -74,12 +73,15 @@ public final class InstallRecordFile {
 
   /** Replaces the record in {@code store} in one rename. */
   public static void write(Path store, InstallRecord record) {
-    Path file = store.resolve(NAME);
     try {
-      InstallFiles.replace(file, render(record).getBytes(StandardCharsets.UTF_8), MODE);
+      folder(store).replace(FILE, render(record).getBytes(StandardCharsets.UTF_8), true);
     } catch (IOException e) {
-      throw new HostpkiException("cannot write the install record " + file + ": " + e.getMessage());
+      throw new HostpkiException("cannot write the install record " + store.resolve(FOLDER).resolve(FILE) + ": " + e.getMessage());
     }
+  }
+
+  private static RecordDirectory folder(Path store) {
+    return RecordDirectory.in(store, new SecureRandom(), FOLDER);
   }
 
   static String render(InstallRecord record) {

@@ -45,12 +45,14 @@ class InstallRecordFileTest {
   }
 
   @Test
-  void testWrite_isPrivateAndLeavesNoTemporaryFile() throws IOException {
+  void testWrite_isPrivateBesideTheGenerationsAndLeavesNoTemporaryFile() throws IOException {
     InstallRecordFile.write(store, record);
     InstallRecordFile.write(store, InstallRecord.empty());
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(".installed.json")))).isEqualTo("rw-------");
-    assertThat(store.toFile().list()).containsExactly(".installed.json");
+    Path file = store.resolve(".install/record.json");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+    assertThat(file.getParent().toFile().list()).containsExactly("record.json");
     assertThat(InstallRecordFile.read(store)).isEqualTo(InstallRecord.empty());
   }
 
@@ -69,20 +71,22 @@ class InstallRecordFileTest {
 
   @Test
   void testRead_aDamagedRecordIsAnErrorThatSaysWhatItIsFor() throws IOException {
-    Files.writeString(store.resolve(".installed.json"), "{\"format_version\":\"1\",\"targets\":[{\"target\":\"floppy:/a\",\"entries\":[]}]}");
+    Files.createDirectories(store.resolve(".install"));
+    Files.writeString(store.resolve(".install/record.json"), "{\"format_version\":\"1\",\"targets\":[{\"target\":\"floppy:/a\",\"entries\":[]}]}");
 
     assertThatThrownBy(() -> InstallRecordFile.read(store))
         .isInstanceOf(HostpkiException.class)
-        .hasMessageStartingWith(store.resolve(".installed.json") + " is not a hostpki install record (unknown target 'floppy:/a')")
+        .hasMessageStartingWith(store.resolve(".install/record.json") + " is not a hostpki install record (unknown target 'floppy:/a')")
         .hasMessageContaining("so that a target no longer named is cleaned up");
   }
 
   @Test
-  void testRead_refusesAFifoInsteadOfBlocking() throws Exception {
-    Process mkfifo = new ProcessBuilder("mkfifo", store.resolve(".installed.json").toString()).start();
-    assertThat(mkfifo.waitFor()).isZero();
+  void testRead_aRecordThatIsALinkIsRefused() throws IOException {
+    Files.createDirectories(store.resolve(".install"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createSymbolicLink(store.resolve(".install/record.json"), Files.writeString(store.resolve("elsewhere"), "{}"));
 
     assertThatThrownBy(() -> InstallRecordFile.read(store))
-        .hasMessageContaining("is not a regular file (a device, pipe or socket)");
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("is a symbolic link; hostpki does not read records through links");
   }
 }
