@@ -52,6 +52,17 @@
  *       never followed; a pipe or device there is never opened.
  * </ul>
  *
+ * <h2>Compared with mkcert -install</h2>
+ *
+ * The same places, mostly the same tools ({@code TrustInstallIT} runs both in the same kind of
+ * namespace). What differs: mkcert's uninstall on Debian runs {@code update-ca-certificates}
+ * without {@code --fresh}, so dangling links stay in {@code /etc/ssl/certs} and Java keeps
+ * trusting the removed CA ({@code debian:mkcert_development_ca_*.pem} stays in cacerts); hostpki
+ * removes both. mkcert checks nothing after the tools ran and puts nothing back when one fails;
+ * it writes Java's cacerts with keytool when the system tool has not already taken the CA up, in
+ * place; it names NSS entries by serial, which a rotated CA's same subject makes ambiguous; it too
+ * installs only into NSS databases that exist.
+ *
  * <h2>For the plan (the integration round)</h2>
  *
  * The pure planner compares, per target, the desired entries (by name, {@link
