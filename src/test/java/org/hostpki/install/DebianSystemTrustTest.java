@@ -175,15 +175,11 @@ class DebianSystemTrustTest {
         .hasMessageContaining("desired as ca and as trust-copy");
   }
 
-  private static String keyOf(String path) {
-    return path;
-  }
-
   private static Map<String, String> subtree(Map<String, String> snapshot, String prefix) {
     Map<String, String> out = new TreeMap<>();
     snapshot.forEach((k, v) -> {
       if (k.startsWith(prefix)) {
-        out.put(keyOf(k.substring(prefix.length())), v);
+        out.put(k.substring(prefix.length()), v);
       }
     });
     return out;
