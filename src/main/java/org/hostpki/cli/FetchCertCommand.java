@@ -52,6 +52,7 @@ final class FetchCertCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "HOST[:PORT]",
+      completionCandidates = Completion.Hosts.class,
       converter = EndpointConverter.class,
       description = "A host name, an IPv4 address or an IPv6 address in brackets ([::1]:8443); port 443 by default.")
   Endpoint endpoint;
@@ -59,6 +60,7 @@ final class FetchCertCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--out"},
       paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
       description = "Also write the leaf certificate as PEM to FILE (replacing it), ready for a trust directory.")
   String out;
 
