@@ -138,6 +138,6 @@ class ExternalChainInputTest {
 
     assertThatThrownBy(() -> read(Optional.of(KEY)))
         .isInstanceOf(HostpkiException.class)
-        .hasMessageContaining("server.external.chain: cannot read " + chain);
+        .hasMessageContaining("server.external.chain: " + chain + " is a directory, not a regular file");
   }
 }

@@ -61,8 +61,8 @@ class DesiredStateCorpusTest {
   static Stream<HostileCase> hostileFiles() {
     return Stream.of(
         other("ten megabytes", w -> Files.write(w.dir.resolve("other.yaml"), big(10 << 20)),
-            "{dir}/other.yaml: error: file is 10485760 bytes; the limit is 1 MiB"),
-        apply("an endless device", w -> {}, "/dev/zero: error: file is 1048577 bytes; the limit is 1 MiB")
+            "{dir}/other.yaml: error: is 10485760 bytes, over the 1 MiB limit for a desired-state file"),
+        apply("an endless device", w -> {}, "/dev/zero: error: is a character device, not a regular file; save the desired state to a file and name that")
             .withArgs("apply", "-f", "/dev/zero"),
         other("UTF-16 without a byte order mark", w -> Files.write(w.dir.resolve("other.yaml"),
                 GoodStore.YAML_HEAD.getBytes(StandardCharsets.UTF_16LE)),
