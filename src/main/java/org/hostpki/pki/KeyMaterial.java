@@ -106,6 +106,7 @@ public final class KeyMaterial {
     if (pem.length == 0 || PemText.isBlank(pem)) {
       throw new InvalidMaterialException("is empty");
     }
+    PemText.refuseUtf16(pem);
     if (!PemText.hasBeginLine(pem)) {
       throw new InvalidMaterialException(
           PemText.firstBinaryByte(pem, 0, pem.length) >= 0
