@@ -88,9 +88,9 @@ final class SchemaMessages {
       case "minimum":
         return new Located(node.position(), tooSmall(node, location));
       case "maximum":
-        return new Located(
-            node.position(),
-            node.displayName() + " is " + text(node) + "; the maximum is " + schema.at(location).asString());
+        return new Located(node.position(), tooLarge(node, location));
+      case "multipleOf":
+        return new Located(node.position(), notAMultiple(node, location));
       case "oneOf":
         return new Located(node.position(), oneOf(node, location, error));
       default:
@@ -195,6 +195,24 @@ final class SchemaMessages {
           + minimum + " bits (3072 is the default)";
     }
     return node.displayName() + " is " + text(node) + "; the minimum is " + minimum;
+  }
+
+  private String tooLarge(YamlNode node, String location) {
+    String maximum = schema.at(location).asString();
+    if (location.startsWith("/$defs/rsaSize")) {
+      return node.displayName() + " " + text(node) + " is too large for an RSA key; use at most "
+          + maximum + " bits (3072 is the default; 4096 is the usual large size)";
+    }
+    return node.displayName() + " is " + text(node) + "; the maximum is " + maximum;
+  }
+
+  private String notAMultiple(YamlNode node, String location) {
+    String step = schema.at(location).asString();
+    if (location.startsWith("/$defs/rsaSize")) {
+      return node.displayName() + " " + text(node) + " is not an RSA key size hostpki can make: use a"
+          + " multiple of " + step + " bits, such as 2048, 3072 (the default) or 4096";
+    }
+    return node.displayName() + " is " + text(node) + "; it must be a multiple of " + step;
   }
 
   /** Every oneOf here is "exactly one of these keys": say which ones. */
