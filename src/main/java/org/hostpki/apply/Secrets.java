@@ -72,6 +72,9 @@ public final class Secrets {
         requirePrivate(file, Files.readAttributes(file, PosixFileAttributes.class));
       }
       String value = UTF_8.newDecoder().decode(ByteBuffer.wrap(InputFiles.read(file, InputKind.PASSWORD))).toString();
+      if (value.startsWith("\uFEFF")) {
+        value = value.substring(1); // a byte order mark, as Windows editors save: not the password's
+      }
       value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
           : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
       if (value.isEmpty()) {
@@ -95,9 +98,10 @@ public final class Secrets {
     String owner = attributes.owner().getName();
     if (!owner.equals(userName) && !owner.equals(ROOT)) {
       throw new HostpkiException(
-          "store.password.file " + file + " is owned by " + owner + ", not by " + userName
-              + " (who runs hostpki) or root; another user could change the password hostpki"
-              + " uses. Run: chown " + userName + " " + file);
+          "store.password.file " + file + " is owned by " + owner + ", not by the user running"
+              + " hostpki (" + userName + ")" + (userName.equals(ROOT) ? "" : " or root")
+              + "; that user could change the password hostpki uses. Run: chown " + userName + " "
+              + file);
     }
     Set<PosixFilePermission> perms = attributes.permissions();
     if (perms.contains(PosixFilePermission.OTHERS_READ)

@@ -78,7 +78,8 @@ public final class TrustInputs {
           Parallel.map(
               files,
               file -> {
-                List<Certificate> certs = parse(file.toString(), readFile(file, file.toString()), pool);
+                List<Certificate> certs =
+                    parse(file.toString(), readFile(file, "trust directory " + dir), pool);
                 certs.forEach(Certificate::facts); // the planner asks for them next
                 return certs;
               });

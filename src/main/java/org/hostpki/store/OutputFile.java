@@ -114,7 +114,7 @@ public final class OutputFile {
 
   private Destination destination() {
     Path file = target;
-    String via = "";
+    String what = "it is";
     refuseSystemFiles();
     refuseUnlessRegular(target);
     if (Files.isSymbolicLink(target)) {
@@ -128,13 +128,13 @@ public final class OutputFile {
                     : ", which cannot be followed: " + FileReasons.cause(e))
                 + "; remove the link, or name the file itself");
       }
-      via = " (" + target + " is a symbolic link to " + file + ")";
+      what = "it is a symbolic link to " + file + ", which is";
     }
     Path directory = realDirectory(file);
     Optional<Path> store = enclosingStore(directory);
     if (store.isPresent()) {
       throw refused(
-          "it is inside the hostpki store " + store.get() + via + ", whose files only hostpki"
+          what + " inside the hostpki store " + store.get() + ", whose files only hostpki"
               + " apply writes; writing there would damage the store and its kept generations."
               + " Choose a path outside the store");
     }

@@ -111,10 +111,10 @@ class OutputFileTest {
     assertThatThrownBy(() -> OutputFile.at(target))
         .isInstanceOf(HostpkiException.class)
         .hasMessage(
-            "cannot write " + target + ": it is inside the hostpki store " + store + " ("
-                + target + " is a symbolic link to " + store.resolve(generation).resolve("ca.key")
-                + "), whose files only hostpki apply writes; writing there would damage the store"
-                + " and its kept generations. Choose a path outside the store");
+            "cannot write " + target + ": it is a symbolic link to "
+                + store.resolve(generation).resolve("ca.key") + ", which is inside the hostpki store "
+                + store + ", whose files only hostpki apply writes; writing there would damage the"
+                + " store and its kept generations. Choose a path outside the store");
   }
 
   @Test
@@ -139,7 +139,7 @@ class OutputFileTest {
   void testAt_directoryLinkedIntoTheStoreIsRefused() throws IOException {
     Path link = Files.createSymbolicLink(dir.resolve("certs"), store);
 
-    assertThatThrownBy(() -> OutputFile.at(link.resolve("ca.crt")))
+    assertThatThrownBy(() -> OutputFile.at(link.resolve("new.crt")))
         .hasMessageContaining("it is inside the hostpki store " + store);
   }
 
