@@ -130,14 +130,10 @@ public final class OutputFile {
       }
       what = "it is a symbolic link to " + file + ", which is";
     }
+    // The store check comes first: advice to create a missing folder must never lead into one.
+    refuseInsideAStore(nearestExisting(file.getParent()), what);
     Path directory = realDirectory(file);
-    Optional<Path> store = enclosingStore(directory);
-    if (store.isPresent()) {
-      throw refused(
-          what + " inside the hostpki store " + store.get() + ", whose files only hostpki"
-              + " apply writes; writing there would damage the store and its kept generations."
-              + " Choose a path outside the store");
-    }
+    refuseInsideAStore(Optional.of(directory), what);
     Path destination = directory.resolve(file.getFileName().toString());
     if (!Files.exists(destination)) {
       return new Destination(directory, destination, Optional.empty());
@@ -216,6 +212,30 @@ public final class OutputFile {
     } catch (IOException e) {
       throw refused("its directory " + parent + " cannot be resolved: " + FileReasons.cause(e));
     }
+  }
+
+  private void refuseInsideAStore(Optional<Path> directory, String what) {
+    Optional<Path> store = directory.flatMap(OutputFile::enclosingStore);
+    if (store.isPresent()) {
+      throw refused(
+          what + " inside the hostpki store " + store.get() + ", whose files only hostpki"
+              + " apply writes; writing there would damage the store and its kept generations."
+              + " Choose a path outside the store");
+    }
+  }
+
+  /** The real path of the nearest folder at or above {@code path} that exists. */
+  private static Optional<Path> nearestExisting(Path path) {
+    for (Path p = path; p != null; p = p.getParent()) {
+      if (Files.isDirectory(p)) {
+        try {
+          return Optional.of(p.toRealPath());
+        } catch (IOException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -106,6 +106,8 @@ class OutputPathCorpusTest {
               "pki/{generation}/ca.key", "{store}"),
           new Into("a new name in the store", w -> {}, "pki/out.pem", "{store}"),
           new Into("a new name in a store subdirectory", w -> {}, "pki/trust/out.pem", "{store}"),
+          new Into("a folder in the store that does not exist (never: create it first)", w -> {},
+              "pki/trust-hashed/out.pem", "{store}"),
           new Into("a link outside that points at a store file",
               w -> Files.createSymbolicLink(w.dir.resolve("out.pem"), Path.of("pki/ca.key")), "out.pem", "{store}"),
           new Into("a file in a directory linked to the store",

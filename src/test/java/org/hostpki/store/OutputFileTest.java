@@ -136,6 +136,15 @@ class OutputFileTest {
   }
 
   @Test
+  void testAt_missingFolderInsideTheStoreIsRefusedAsInsideNotAsMissing() {
+    Path target = store.resolve("trust-hashed/new.crt");
+
+    assertThatThrownBy(() -> OutputFile.at(target))
+        .hasMessageContaining("it is inside the hostpki store " + store)
+        .hasMessageNotContaining("mkdir");
+  }
+
+  @Test
   void testAt_directoryLinkedIntoTheStoreIsRefused() throws IOException {
     Path link = Files.createSymbolicLink(dir.resolve("certs"), store);
 
