@@ -86,11 +86,9 @@ final class SchemaMessages {
             node.displayName() + " is " + text(node).length() + " characters long; the limit is "
                 + schema.at(location).asInt());
       case "minimum":
-        return new Located(node.position(), tooSmall(node, location));
       case "maximum":
-        return new Located(node.position(), tooLarge(node, location));
       case "multipleOf":
-        return new Located(node.position(), notAMultiple(node, location));
+        return new Located(node.position(), outOfBounds(node, location, keyword));
       case "oneOf":
         return new Located(node.position(), oneOf(node, location, error));
       default:
@@ -188,31 +186,26 @@ final class SchemaMessages {
     return node.displayName() + " must not be empty";
   }
 
-  private String tooSmall(YamlNode node, String location) {
-    String minimum = schema.at(location).asString();
+  /** A number beyond a bound; an RSA size in the words of key sizes. */
+  private String outOfBounds(YamlNode node, String location, String keyword) {
+    String bound = schema.at(location).asString();
     if (location.startsWith("/$defs/rsaSize")) {
-      return node.displayName() + " " + text(node) + " is too small for an RSA key; use at least "
-          + minimum + " bits (3072 is the default)";
+      return node.displayName() + " " + text(node)
+          + switch (keyword) {
+            case "minimum" -> " is too small for an RSA key; use at least " + bound
+                + " bits (3072 is the default)";
+            case "maximum" -> " is too large for an RSA key; use at most " + bound
+                + " bits (3072 is the default; 4096 is the usual large size)";
+            default -> " is not an RSA key size hostpki can make: use a multiple of " + bound
+                + " bits, such as 2048, 3072 (the default) or 4096";
+          };
     }
-    return node.displayName() + " is " + text(node) + "; the minimum is " + minimum;
-  }
-
-  private String tooLarge(YamlNode node, String location) {
-    String maximum = schema.at(location).asString();
-    if (location.startsWith("/$defs/rsaSize")) {
-      return node.displayName() + " " + text(node) + " is too large for an RSA key; use at most "
-          + maximum + " bits (3072 is the default; 4096 is the usual large size)";
-    }
-    return node.displayName() + " is " + text(node) + "; the maximum is " + maximum;
-  }
-
-  private String notAMultiple(YamlNode node, String location) {
-    String step = schema.at(location).asString();
-    if (location.startsWith("/$defs/rsaSize")) {
-      return node.displayName() + " " + text(node) + " is not an RSA key size hostpki can make: use a"
-          + " multiple of " + step + " bits, such as 2048, 3072 (the default) or 4096";
-    }
-    return node.displayName() + " is " + text(node) + "; it must be a multiple of " + step;
+    return node.displayName() + " is " + text(node)
+        + switch (keyword) {
+          case "minimum" -> "; the minimum is " + bound;
+          case "maximum" -> "; the maximum is " + bound;
+          default -> "; it must be a multiple of " + bound;
+        };
   }
 
   /** Every oneOf here is "exactly one of these keys": say which ones. */
