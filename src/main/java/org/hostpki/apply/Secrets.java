@@ -61,7 +61,7 @@ public final class Secrets {
   /**
    * The password in a file that only its owner — this user or root — may read or write. Checked
    * in this order, each before the file is opened: that it is a regular file (a FIFO such as
-   * {@code /dev/stdin} would block, and the mode of a device is not the file's to fix), its
+   * {@code /dev/stdin} would block, and advice to chmod a device would break the system), its
    * owner, its mode.
    */
   private char[] fromFile(Path file) {
@@ -71,7 +71,8 @@ public final class Secrets {
       if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         requirePrivate(file, Files.readAttributes(file, PosixFileAttributes.class));
       }
-      String value = UTF_8.newDecoder().decode(ByteBuffer.wrap(InputFiles.read(file, InputKind.PASSWORD))).toString();
+      byte[] bytes = InputFiles.read(file, InputKind.PASSWORD);
+      String value = UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
       if (value.startsWith("\uFEFF")) {
         value = value.substring(1); // a byte order mark, as Windows editors save: not the password's
       }
@@ -100,7 +101,7 @@ public final class Secrets {
       throw new HostpkiException(
           "store.password.file " + file + " is owned by " + owner + ", not by the user running"
               + " hostpki (" + userName + ")" + (userName.equals(ROOT) ? "" : " or root")
-              + "; that user could change the password hostpki uses. Run: chown " + userName + " "
+              + "; its owner could change the password hostpki uses. Run: chown " + userName + " "
               + file);
     }
     Set<PosixFilePermission> perms = attributes.permissions();

@@ -2,6 +2,7 @@ package org.hostpki.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -165,7 +166,7 @@ class InputPathCorpusTest {
               Damage.chown(w.dir.resolve("p12.pass"), FOREIGN_UID);
             },
             "store.password.file {dir}/p12.pass is owned by " + FOREIGN_UID + ", not by the user running"
-                + " hostpki (root); that user could change the password hostpki uses. Run: chown root {dir}/p12.pass")
+                + " hostpki (root); its owner could change the password hostpki uses. Run: chown root {dir}/p12.pass")
             .withEnvironment(Map.of()),
         HostileCase.apply("the password file behind a link owned by another user", w -> {
               passwordFile(w);
@@ -200,6 +201,23 @@ class InputPathCorpusTest {
   @MethodSource("foreignOwners")
   void testForeignOwner_refusedOnlyForSecrets(HostileCase hostile) throws Exception {
     hostile.check(workspace());
+  }
+
+  /** Found: with {@code password: {file: /dev/stdin}} the fix offered was "chmod o-rwx /dev/stdin". */
+  @Test
+  void testPasswordFileDevStdin_isRefusedAsNoRegularFileNeverChmodded() throws Exception {
+    Path stdin = Path.of("/dev/stdin");
+    assumeFalse(Files.isRegularFile(stdin), "this JVM's standard input is a regular file");
+    Workspace w = workspace();
+    w.editYaml("password: {env: HOSTPKI_PASSWORD}", "password: {file: /dev/stdin}");
+
+    CliResult result =
+        assertTimeoutPreemptively(BLOCKED, () -> w.hostpki(Map.of(), List.of("apply", "-f", "host.yaml")));
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+    assertThat(result.err())
+        .contains("store.password.file /dev/stdin is a ", ", not a regular file; a password file must be a regular file")
+        .doesNotContain("chmod");
   }
 
   /** Found: a FIFO as server.external.chain hung plan and apply with the store lock held. */
