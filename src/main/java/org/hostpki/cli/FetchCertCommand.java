@@ -55,6 +55,7 @@ final class FetchCertCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "HOST[:PORT]",
+      completionCandidates = Completion.Hosts.class,
       converter = EndpointConverter.class,
       description = "A host name, an IPv4 address or an IPv6 address in brackets ([::1]:8443); port 443 by default.")
   Endpoint endpoint;
@@ -62,6 +63,7 @@ final class FetchCertCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--out"},
       paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
       description = "Also write the leaf certificate as PEM to FILE (a new file renamed into place; never inside a store), ready for a trust directory; - writes it to standard output and the report to standard error.")
   String out;
 

@@ -22,15 +22,20 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  hostpki plan -f /etc/hostpki/host.yaml",
-      "  hostpki plan -f host.yaml --out plan.json && hostpki apply -f host.yaml --plan plan.json",
+      "  hostpki plan -f host.yaml --out plan.json     # then:",
+      "  hostpki apply -f host.yaml --plan plan.json",
       "",
-      "Exit codes: 0 success (also with changes pending), 1 error (also: apply would refuse the plan),",
-      "            2 changes pending (only with --detailed-exitcode), 64 usage error."
+      "Exit codes:",
+      "  0   success, also with changes pending",
+      "  1   error; also when apply would refuse the plan",
+      "  2   changes pending (only with --detailed-exitcode)",
+      "  64  usage error"
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
+      completionCandidates = Completion.Files.class,
       paramLabel = "PLAN.json",
       description = "Also save the plan as JSON, for 'apply --plan' (a new file renamed into place; never inside a store); - writes it to standard output and the report to standard error.")
   String out;
@@ -42,6 +47,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
       names = "--replace",
       paramLabel = "ca|server",
       converter = ReplaceConverter.class,
+      completionCandidates = ReplaceConverter.Candidates.class,
       description = "Re-issue with a new key even without drift (e.g. a suspected key compromise).")
   List<PlanInput.Replace> replace = List.of();
 

@@ -29,15 +29,15 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
-      "  hostpki rollback -f /etc/hostpki/host.yaml     # back to the generation before",
+      "  hostpki rollback -f /etc/hostpki/host.yaml   # to the generation before",
       "  hostpki rollback -f host.yaml --to ..2026_03_01_12_00_00.000000000",
       "",
-      "'hostpki history' lists the kept generations. The next 'hostpki apply' makes the store",
-      "match the desired state again, re-issuing what the rollback undid, unless the desired",
-      "state is changed first; rollback says which changes that apply would make.",
+      "'hostpki history' lists the kept generations. The next 'hostpki apply' makes the store match the desired state again, re-issuing what the rollback undid, unless the desired state is changed first; rollback says which changes that apply would make.",
       "",
-      "Exit codes: 0 success, 1 error (no such generation, store locked, a hook failed after",
-      "            the switch), 64 usage error."
+      "Exit codes:",
+      "  0   success",
+      "  1   error: no such generation, the store is locked, or a hook failed after the switch",
+      "  64  usage error"
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
 

@@ -23,6 +23,7 @@ abstract class StoreCommand {
   @Option(
       names = {"-f", "--file"},
       required = true,
+      completionCandidates = Completion.Files.class,
       paramLabel = "FILE",
       description = "The desired-state YAML file.")
   String file;

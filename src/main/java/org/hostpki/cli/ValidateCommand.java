@@ -32,9 +32,12 @@ import tools.jackson.databind.node.ObjectNode;
       "",
       "Examples:",
       "  hostpki validate /etc/hostpki/host.yaml",
-      "  hostpki validate --output github hosts/*.yaml   # in a GitHub Actions job",
+      "  hostpki validate --output github hosts/*.yaml   # in GitHub Actions",
       "",
-      "Exit status: 0 all files valid (warnings allowed), 1 a file is invalid, 64 usage error."
+      "Exit codes:",
+      "  0   all files valid (warnings allowed)",
+      "  1   a file is invalid",
+      "  64  usage error"
     })
 final class ValidateCommand implements Callable<Integer> {
   private final Environment environment;
@@ -45,7 +48,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Desired-state files to check.")
+  @Parameters(arity = "1..*", completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "Desired-state files to check.")
   List<String> files;
 
   @Option(
