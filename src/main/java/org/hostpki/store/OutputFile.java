@@ -49,6 +49,7 @@ public final class OutputFile {
   private static final Set<OpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String STANDARD_OUTPUT = "For standard output, give - as the file name";
 
   private final Path target;
 
@@ -82,9 +83,9 @@ public final class OutputFile {
   public void write(byte[] content) {
     Destination destination = destination();
     Path directory = destination.directory();
+    String name = destination.file().getFileName().toString();
     Path temporary =
-        directory.resolve(
-            "." + destination.file().getFileName() + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp");
+        directory.resolve("." + name + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp");
     try {
       try (FileChannel channel =
           FileChannel.open(
@@ -162,7 +163,7 @@ public final class OutputFile {
         if (root != null && name.startsWith(root.resolve(system))) {
           throw refused(
               "hostpki writes a new file and renames it into place, which is not possible under "
-                  + root.resolve(system) + ". For standard output, use -o -");
+                  + root.resolve(system) + ". " + STANDARD_OUTPUT);
         }
       }
     }
@@ -173,10 +174,8 @@ public final class OutputFile {
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(path, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      return;
     } catch (IOException e) {
-      return; // a link that loops, a file in place of a directory: said more precisely below
+      return; // nothing there, a link that loops, a file in place of a folder: said below if wrong
     }
     if (attributes.isDirectory()) {
       throw refused("it is a directory; name a file (in it, say)");
@@ -184,7 +183,7 @@ public final class OutputFile {
     if (!attributes.isRegularFile()) {
       throw refused(
           "it is " + FileReasons.kindOf(path, attributes) + ", not a regular file; hostpki replaces"
-              + " files and never writes into a device or pipe. For standard output, use -o -");
+              + " files and never writes into a device or pipe. " + STANDARD_OUTPUT);
     }
   }
 

@@ -92,7 +92,7 @@ class DesiredStateCorpusTest {
         other("a validity of 2^63 seconds", w -> text(w, GoodStore.YAML_HEAD + "server: {validity: 9223372036854775807s}\n"),
             "{dir}/other.yaml:8:20: error: server.validity (9223372036854775807s) is longer than 100 years"),
         other("an RSA key of 2^64 bits", w -> text(w, GoodStore.YAML_HEAD.replace("country: US}", "country: US}\n  key: {algorithm: RSA, size: 18446744073709551616}")),
-            "{dir}/other.yaml:8:31: error: ca.key.size is 18446744073709551616; the maximum is 16384"),
+            "{dir}/other.yaml:8:31: error: ca.key.size 18446744073709551616 is too large for an RSA key; use at most 16384 bits"),
         other("a number beyond any integer", w -> text(w, GoodStore.YAML_HEAD.replace("country: US}", "country: US}\n  key: {algorithm: RSA, size: 1e300}")),
             "{dir}/other.yaml:8:31: error: ca.key.size must be a number of bits such as 3072, not the number 1e300"),
         other("a negative RSA size", w -> text(w, GoodStore.YAML_HEAD + "server: {key: {algorithm: RSA, size: -2048}}\n"),

@@ -203,7 +203,7 @@ class OutputFileTest {
     assertThatThrownBy(() -> OutputFile.at(fifo))
         .hasMessage(
             "cannot write " + fifo + ": it is a FIFO (named pipe), not a regular file; hostpki"
-                + " replaces files and never writes into a device or pipe. For standard output, use -o -");
+                + " replaces files and never writes into a device or pipe. For standard output, give - as the file name");
   }
 
   @Test
@@ -220,7 +220,7 @@ class OutputFileTest {
 
     for (Path target : new Path[] {Path.of("/dev/stdout"), Path.of("/proc/self/fd/1"), link}) {
       assertThatThrownBy(() -> OutputFile.at(target))
-          .hasMessageEndingWith(". For standard output, use -o -");
+          .hasMessageEndingWith(". For standard output, give - as the file name");
     }
     assertThat(Files.isSymbolicLink(link)).isTrue();
   }
