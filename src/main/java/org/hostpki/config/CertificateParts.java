@@ -98,9 +98,9 @@ final class CertificateParts {
   private int rsaSize(YamlNode.Mapping key) {
     return fields.integer(key, "size")
         .map(Fields.Given::value)
-        .filter(v -> v.compareTo(BigInteger.valueOf(KeySpec.Rsa.MINIMUM_SIZE)) >= 0)
         .filter(v -> v.bitLength() < 31)
         .map(BigInteger::intValue)
+        .filter(v -> new KeySpec.Rsa(v).canBeMade())
         .orElse(DEFAULT_RSA_SIZE);
   }
 

@@ -3,6 +3,7 @@ package org.hostpki.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,6 +42,31 @@ final class Damage {
   /** A named pipe: opening it for reading blocks until a writer comes. */
   static void mkfifo(Path path) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("mkfifo", "-m", "644", path.toString()).inheritIO().start();
+    assertThat(p.waitFor()).isZero();
+  }
+
+  /** A UTF-8 byte order mark before the content, as Windows editors save text. */
+  static void prependBom(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    byte[] all = new byte[bytes.length + 3];
+    all[0] = (byte) 0xEF;
+    all[1] = (byte) 0xBB;
+    all[2] = (byte) 0xBF;
+    System.arraycopy(bytes, 0, all, 3, bytes.length);
+    Files.write(file, all);
+  }
+
+  /** A sparse file of {@code size} zero bytes: huge, yet nothing on disk. */
+  static void sparse(Path file, long size) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(size);
+    }
+  }
+
+  /** {@code chown -h UID:UID}: an owner no user on this machine has (the tests run as root). */
+  static void chown(Path path, int uid) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("chown", "-h", uid + ":" + uid, path.toString()).inheritIO().start();
     assertThat(p.waitFor()).isZero();
   }
 
