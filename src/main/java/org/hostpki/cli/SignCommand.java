@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.plan.JsonWriter;
@@ -134,8 +135,9 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     } else {
       err().println(
           "already issued: serial " + signed.issued().serial() + " for " + facts.subjectDn()
-              + ", not after " + DATE.format(facts.notAfter()) + " (" + daysLeft(facts, now)
-              + " days left); nothing was signed");
+              + ", not after " + DATE.format(facts.notAfter()) + " ("
+              + DurationText.left(Duration.between(now, facts.notAfter()))
+              + " left); nothing was signed");
     }
     if (target != null && !check) {
       err().println("Wrote the chain to " + environment.resolve(target));

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
@@ -197,8 +198,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {
-    long days = Duration.between(now, c.notAfter()).toDays();
-    return now.isBefore(c.notAfter()) ? days + " days left" : "EXPIRED";
+    return now.isBefore(c.notAfter())
+        ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
+        : "EXPIRED";
   }
 
   private static String sans(CertificateFacts c) {

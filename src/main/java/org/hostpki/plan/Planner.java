@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
@@ -352,7 +353,7 @@ public final class Planner {
       after.put("dnsNames", String.join(", ", names.dnsNames()));
       after.put("ipAddresses", ips(names.ipAddresses()));
       after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
-      after.put("validity", days(server.validity()));
+      after.put("validity", DurationText.of(server.validity()));
       after.put("issuer", "the internal CA");
       changes.add(
           new Change(
@@ -650,8 +651,8 @@ public final class Planner {
                     + "' expires on "
                     + DATE.format(c.notAfter())
                     + " (in "
-                    + Duration.between(now, c.notAfter()).toDays()
-                    + " days)"));
+                    + DurationText.left(Duration.between(now, c.notAfter()))
+                    + ")"));
       }
     }
 
@@ -881,9 +882,9 @@ public final class Planner {
               "expires on "
                   + DATE.format(c.notAfter())
                   + " (in "
-                  + Duration.between(now, c.notAfter()).toDays()
-                  + " days), within renewBefore "
-                  + days(renewBefore)));
+                  + DurationText.left(Duration.between(now, c.notAfter()))
+                  + "), within renewBefore "
+                  + DurationText.of(renewBefore)));
     }
   }
 
@@ -905,9 +906,5 @@ public final class Planner {
 
   private static String ips(List<InetAddress> addresses) {
     return addresses.stream().map(IpAddresses::format).collect(Collectors.joining(", "));
-  }
-
-  static String days(Duration d) {
-    return d.toDays() + "d";
   }
 }
