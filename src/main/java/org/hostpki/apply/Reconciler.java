@@ -98,9 +98,9 @@ public final class Reconciler {
     String passwordSource =
         desired.store().password().map(PasswordSource::describe).orElse("no password");
     progress.step("reading the store " + desired.store().path());
+    StoreDirectory directory = directory(desired);
     StoreContents store =
-        observer.observe(
-            directory(desired).read(), desired.store().path(), password, passwordSource);
+        observer.observe(directory.read(), desired.store().path(), password, passwordSource);
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -113,7 +113,8 @@ public final class Reconciler {
     Plan plan =
         planner.plan(
             new PlanInput(
-                desired, host, trustFacts, store.facts(), now, replace, basis, external.facts()));
+                desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
+                directory.lastWritten()));
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain());
   }
@@ -208,7 +209,7 @@ public final class Reconciler {
   }
 
   private StoreDirectory directory(DesiredState desired) {
-    return new StoreDirectory(desired.store().path(), clock);
+    return StoreDirectory.of(desired, clock);
   }
 
   private static String metadata(Plan plan, Instant now) {

@@ -85,7 +85,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     sb.append('\n');
     issuedText(sb, issued, o.now());
     Plan plan = o.plan();
-    if (plan.isEmpty()) {
+    if (plan.isEmpty() && plan.isRefused()) {
+      sb.append("Drift    none found, but apply refuses to run until the error below is fixed\n");
+    } else if (plan.isEmpty()) {
       sb.append("Drift    none: the store matches the desired state\n");
     } else {
       sb.append("Drift    ").append(plan.changes().size()).append(" change(s) pending; 'hostpki plan' shows them:\n");

@@ -23,6 +23,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Reason;
 import org.hostpki.plan.ReasonCode;
+import org.hostpki.plan.Refusal;
 
 /**
  * The loop behind {@code hostpki watch}: every interval it reads the desired state, the host
@@ -149,6 +150,13 @@ final class Watcher {
   private void planAndMaybeApply(Instant now) {
     DesiredState state = desired.get();
     Plan plan = reconciler.plan(state, EnumSet.noneOf(PlanInput.Replace.class)).plan();
+    if (plan.isRefused()) {
+      // Apply would refuse it (a clock that is behind, a chain that cannot be imported): said
+      // once, and nothing is applied until it is fixed.
+      pending = Optional.empty();
+      throw new HostpkiException(
+          String.join("\n", plan.refusals().stream().map(Refusal::describe).toList()));
+    }
     if (plan.isEmpty()) {
       if (pending.isPresent()) {
         log(now, "drift gone", "the store matches the desired state again; nothing applied");

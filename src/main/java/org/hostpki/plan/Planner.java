@@ -120,6 +120,7 @@ public final class Planner {
     }
 
     Plan plan() {
+      refusals.addAll(ClockCheck.refusals(in));
       refuseDamagedCa();
       CaRotation.Outcome ca = CaRotation.decide(in);
       changes.addAll(ca.changes());
@@ -870,12 +871,12 @@ public final class Planner {
 
   static void validityReasons(
       CertificateFacts c, Duration renewBefore, Instant now, List<Reason> reasons) {
+    // A certificate not valid yet is no reason to replace it: the clock is behind, and ClockCheck
+    // refuses the plan.
     if (!now.isBefore(c.notAfter())) {
       reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DATE.format(c.notAfter())));
-    } else if (now.isBefore(c.notBefore())) {
-      reasons.add(
-          new Reason(ReasonCode.NOT_YET_VALID, "not valid before " + DATE.format(c.notBefore())));
-    } else if (!now.plus(renewBefore).isBefore(c.notAfter())) {
+    } else if (!now.isBefore(c.notBefore())
+        && !now.plus(renewBefore).isBefore(c.notAfter())) {
       reasons.add(
           new Reason(
               ReasonCode.EXPIRING,

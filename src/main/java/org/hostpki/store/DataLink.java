@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -21,11 +22,14 @@ final class DataLink {
   private final Path store;
   private final Path data;
   private final Path dataTmp;
+  private final Supplier<String> restoreAdvice;
 
-  DataLink(Path store) {
+  /** @param restoreAdvice how to make a kept generation current again, for messages */
+  DataLink(Path store, Supplier<String> restoreAdvice) {
     this.store = store;
     this.data = store.resolve(NAME);
     this.dataTmp = store.resolve(TMP_NAME);
+    this.restoreAdvice = restoreAdvice;
   }
 
   /**
@@ -63,10 +67,26 @@ final class DataLink {
         : Optional.empty();
   }
 
-  /** A {@code ..data} that is not a link was not made by hostpki: never replaced. */
-  void requireLinkOrAbsent() {
-    if (Files.exists(data, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(data)) {
-      throw notALink(data, "neither read through nor replace it");
+  /**
+   * A {@code ..data} that is not a link was not made by hostpki: never replaced. A directory
+   * there is what {@code cp -rL} or a backup that follows links makes of a store.
+   */
+  void requireLinkOrAbsent() throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(data, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (!attributes.isSymbolicLink()) {
+      throw new HostpkiException(
+          "store entry " + data + " is " + EntryKinds.describe(data, attributes)
+              + ", not the link to the current generation hostpki keeps there: the store was"
+              + " altered by hand, or copied with a tool that follows links (cp -rL, some"
+              + " backups), which also turns the visible names (ca.crt, server.key, ...) into"
+              + " copies. hostpki neither reads through it nor replaces it. Move " + data
+              + " and every other copy that stands where a link belongs out of " + store
+              + "; the kept generations are intact. " + restoreAdvice.get());
     }
   }
 
@@ -105,8 +125,6 @@ final class DataLink {
 
   private HostpkiException broken(String problem) {
     return new HostpkiException(
-        "store " + store + " is broken: " + data + " " + problem + ". Run `hostpki rollback` "
-            + "to activate a kept generation (`hostpki history` lists them), or remove " + data
-            + " so that the next `hostpki apply` writes a complete new set");
+        "store " + store + " is broken: " + data + " " + problem + ". " + restoreAdvice.get());
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -33,6 +35,7 @@ public final class StoreDirectory {
 
   private final Path directory;
   private final Clock clock;
+  private final Optional<Path> desiredStateFile;
   private final StoreSafety safety;
   private final GenerationReader reader;
   private final VisibleLinks links;
@@ -40,7 +43,13 @@ public final class StoreDirectory {
 
   /** A store checked against the user this JVM runs as ({@code user.name}). */
   public StoreDirectory(Path directory, Clock clock) {
-    this(directory, clock, System.getProperty("user.name"));
+    this(directory, clock, System.getProperty("user.name"), Optional.empty());
+  }
+
+  /** The store of a desired state; the commands its messages suggest name the file. */
+  public static StoreDirectory of(DesiredState desired, Clock clock) {
+    return new StoreDirectory(
+        desired.store().path(), clock, System.getProperty("user.name"), Optional.of(desired.source()));
   }
 
   /**
@@ -49,12 +58,22 @@ public final class StoreDirectory {
    * @param userName the user the process runs as: the store must be owned by them or by root
    */
   public StoreDirectory(Path directory, Clock clock, String userName) {
+    this(directory, clock, userName, Optional.empty());
+  }
+
+  /**
+   * @param desiredStateFile the desired-state file of this store, for the {@code -f FILE} of the
+   *     commands that messages suggest ({@code hostpki rollback -f FILE --to GENERATION})
+   */
+  public StoreDirectory(
+      Path directory, Clock clock, String userName, Optional<Path> desiredStateFile) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.desiredStateFile = Objects.requireNonNull(desiredStateFile, "desiredStateFile");
     this.safety = new StoreSafety(Objects.requireNonNull(userName, "userName"));
-    this.reader = new GenerationReader(directory, safety);
+    this.reader = new GenerationReader(directory, safety, this::restoreOtherThan);
     this.links = new VisibleLinks(directory);
-    this.dataLink = new DataLink(directory);
+    this.dataLink = new DataLink(directory, this::restoreNewest);
   }
 
   public Path directory() {
@@ -63,7 +82,9 @@ public final class StoreDirectory {
 
   /**
    * Reads the current generation whole, through {@code ..data}; never writes. A store that does
-   * not exist or was never written is an empty snapshot. Leftovers of an interrupted write are
+   * not exist or was never written is an empty snapshot; one that keeps generations but has no
+   * {@code ..data} (removed by hand, or by a copy that dropped links) is not empty, and is refused
+   * with the rollback that restores it. Leftovers of an interrupted write are
    * ignored, and so is a visible link that is missing; a visible name that is anything but the
    * right link is refused.
    *
@@ -77,6 +98,10 @@ public final class StoreDirectory {
       safety.checkStoreDirectory(directory);
       Optional<String> current = dataLink.currentGeneration();
       if (current.isEmpty()) {
+        List<String> kept = generationNames();
+        if (!kept.isEmpty()) {
+          throw notEmpty(kept);
+        }
         return StoreSnapshot.empty();
       }
       GenerationReader.Content content = reader.read(directory.resolve(current.get()));
@@ -140,6 +165,21 @@ public final class StoreDirectory {
     return name;
   }
 
+  /**
+   * When the newest kept generation was written (from its name), whichever is current; empty for
+   * a store never written. Lists the store directory, nothing more.
+   */
+  public Optional<Instant> lastWritten() {
+    if (!storeExists()) {
+      return Optional.empty();
+    }
+    try {
+      return generationNames().stream().findFirst().map(GenerationNames::time);
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw readFailure(e);
+    }
+  }
+
   /** The kept generations, newest first. */
   public List<Generation> generations() {
     if (!storeExists()) {
@@ -193,12 +233,10 @@ public final class StoreDirectory {
         return Optional.empty();
       }
       if (!attributes.isRegularFile()) {
-        throw new HostpkiException(
-            "store file " + file + " is not a regular file; hostpki never writes anything else "
-                + "inside a generation, so the generation was altered by hand");
+        throw reader.alteredByHand(path, file, EntryKinds.describe(file, attributes));
       }
-      if (StoreSafety.isPrivateKeyName(name)) {
-        safety.checkPrivateKeyFile(file, StoreNames.resolve(directory, name));
+      if (StoreSafety.isSecretName(name)) {
+        safety.checkSecretFile(file, StoreNames.resolve(directory, name), safety.owners());
       }
       return Optional.of(SafeFiles.readNoFollow(file));
     } catch (IOException | UncheckedIOException e) {
@@ -411,6 +449,64 @@ public final class StoreDirectory {
               + "(hostpki creates it when missing)");
     }
     return true;
+  }
+
+  /** A store whose {@code ..data} is gone keeps generations: it is not empty. */
+  private HostpkiException notEmpty(List<String> kept) {
+    String newest = kept.get(0);
+    return new HostpkiException(
+        "store " + directory + " has no " + DataLink.NAME + " link to its current generation, but"
+            + " keeps " + kept.size() + (kept.size() == 1 ? " generation" : " generations")
+            + ", the newest " + newest + " (written " + GenerationNames.time(newest)
+            + "): it is not empty, and hostpki will not make a new CA over it. " + DataLink.NAME
+            + " was removed by hand, or by a copy or backup that dropped links. "
+            + restoreNewest());
+  }
+
+  /** How to make the newest kept generation current: for a missing or broken {@code ..data}. */
+  private String restoreNewest() {
+    Optional<String> newest = keptQuietly().stream().findFirst();
+    if (newest.isEmpty()) {
+      return "No generation is kept to restore; remove " + directory.resolve(DataLink.NAME)
+          + ", and the next `hostpki apply` writes a complete new set (a new CA)";
+    }
+    return "Make the newest kept generation current again with: " + rollbackCommand(newest.get())
+        + " (`" + command("history") + "` lists the kept ones)";
+  }
+
+  /** How to leave a generation altered by hand: make the newest other kept one current. */
+  private String restoreOtherThan(String damaged) {
+    Optional<String> other = keptQuietly().stream().filter(g -> !g.equals(damaged)).findFirst();
+    if (other.isEmpty()) {
+      return "No other generation is kept to go back to: move the entry out of " + directory
+          + "/" + damaged + ", and the next `hostpki apply` makes that file anew (a new key, if it"
+          + " held one)";
+    }
+    return "Make a kept generation current instead with: " + rollbackCommand(other.get())
+        + " (`" + command("history") + "` lists the kept ones)";
+  }
+
+  private String rollbackCommand(String generation) {
+    return command("rollback") + " --to " + generation;
+  }
+
+  /** {@code hostpki VERB -f FILE}, with the file when this store knows it. */
+  private String command(String verb) {
+    return "hostpki " + verb + desiredStateFile.map(f -> " -f " + shellWord(f.toString())).orElse("");
+  }
+
+  /** A word as a shell reads it back: quoted when it holds anything beyond the plain. */
+  private static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /** The kept generations for advice; none when the store cannot even be listed. */
+  private List<String> keptQuietly() {
+    try {
+      return storeExists() ? generationNames() : List.of();
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
   }
 
   private HostpkiException noSuchGeneration(String generation) {
