@@ -185,6 +185,7 @@ public final class Reconciler {
       }
       progress.step("checking the written store");
       checkConverged(desired, before, files);
+      removeOutdatedRecords(desired, notices);
       Optional<HooksFailure> failure = Optional.empty();
       if (plan.changesServer()) {
         failure = hooks.afterServerChange(desired.hooks().afterServerChange());
@@ -206,6 +207,19 @@ public final class Reconciler {
     before.desiredTrust().forEach((n, c) -> trustFacts.put(n, c.facts()));
     new ConvergenceCheck(planner, observer)
         .check(before, directory(desired).read(), written, trustFacts, passwordSource);
+  }
+
+  /**
+   * The new set has a current record of what its PKCS#12 files hold; records of hostpki 0.1.0
+   * in the older generations keep a fast check of the password, and go too (a rollback to one of
+   * those generations decodes its PKCS#12 files instead).
+   */
+  private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
+    try {
+      directory(desired).removeFromKeptGenerations(Pkcs12Record.FILE_NAME, Pkcs12Record::isOutdated);
+    } catch (HostpkiException e) {
+      notices.add(e.getMessage() + "; the next apply that writes the store tries again");
+    }
   }
 
   private StoreDirectory directory(DesiredState desired) {

@@ -27,6 +27,9 @@ import java.util.TreeMap;
  *     trusted for a while (no key: it signs nothing any more)
  * @param contentFingerprint a digest over every file's name and bytes, so a saved plan can tell
  *     that the store changed under it
+ * @param outdatedPkcs12Record the record of what the PKCS#12 files hold ({@code .pkcs12-facts})
+ *     is of a format that keeps a fast check of the store password (hostpki 0.1.0): the next
+ *     apply rewrites it
  */
 public record ObservedStore(
     boolean exists,
@@ -46,7 +49,8 @@ public record ObservedStore(
     Optional<KeyFacts> caNextKey,
     Optional<CertificateFacts> caNextCertificate,
     Optional<CertificateFacts> caPreviousCertificate,
-    Fingerprint contentFingerprint) {
+    Fingerprint contentFingerprint,
+    boolean outdatedPkcs12Record) {
 
   public ObservedStore {
     Objects.requireNonNull(caKey, "caKey");
@@ -67,6 +71,33 @@ public record ObservedStore(
     Objects.requireNonNull(caNextCertificate, "caNextCertificate");
     Objects.requireNonNull(caPreviousCertificate, "caPreviousCertificate");
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
+  }
+
+  /** The facts of a store whose PKCS#12 record, if any, is current. */
+  public ObservedStore(
+      boolean exists,
+      Optional<KeyFacts> caKey,
+      Optional<CertificateFacts> caCertificate,
+      Optional<KeyFacts> serverKey,
+      Optional<CertificateFacts> serverCertificate,
+      boolean serverSignedByCa,
+      Optional<List<CertificateFacts>> serverFullchain,
+      Optional<CsrFacts> serverCsr,
+      Optional<Pkcs12Facts> serverPkcs12,
+      Map<String, CertificateFacts> trusted,
+      Optional<List<Fingerprint>> trustBundle,
+      Optional<Pkcs12Facts> truststorePkcs12,
+      Optional<Map<String, Fingerprint>> hashedDirectory,
+      Optional<List<CertificateFacts>> externalChain,
+      Optional<KeyFacts> caNextKey,
+      Optional<CertificateFacts> caNextCertificate,
+      Optional<CertificateFacts> caPreviousCertificate,
+      Fingerprint contentFingerprint) {
+    this(
+        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa,
+        serverFullchain, serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12,
+        hashedDirectory, externalChain, caNextKey, caNextCertificate, caPreviousCertificate,
+        contentFingerprint, false);
   }
 
   /** A store directory that does not exist yet or holds nothing. */

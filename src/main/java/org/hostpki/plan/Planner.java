@@ -65,6 +65,9 @@ public final class Planner {
   /** The store file recording the chain last imported from {@code server.external.chain}. */
   public static final String EXTERNAL_CHAIN_FILE = "external-chain.crt";
 
+  /** The plan address of the record of what the PKCS#12 files hold. */
+  public static final String PKCS12_RECORD_ADDRESS = "output/.pkcs12-facts";
+
   /** Trusted certificates expiring within this are warned about. */
   public static final Duration TRUST_EXPIRY_WARNING = Duration.ofDays(30);
 
@@ -131,6 +134,7 @@ public final class Planner {
       planServerOutputs(ca.signerChanges(), serverChanges);
       boolean trustChanges = planTrust();
       planTrustOutputs(ca.bundleCascade(), trustChanges);
+      planPkcs12Record();
       return new Plan(changes, warnings, refusals, unchanged, in.basis());
     }
 
@@ -747,6 +751,27 @@ public final class Planner {
         return Optional.of("does not hold exactly the trusted certificates");
       }
       return Optional.empty();
+    }
+
+    /**
+     * A record of hostpki 0.1.0 keeps a salted SHA-256 of the store password, a test of a guess
+     * far faster than the PKCS#12 files' own key derivation: it is rewritten without it.
+     */
+    private void planPkcs12Record() {
+      if (!observed.outdatedPkcs12Record() || desired.store().password().isEmpty()) {
+        return;
+      }
+      changes.add(
+          new Change(
+              PKCS12_RECORD_ADDRESS,
+              Action.UPDATE,
+              List.of(
+                  new Reason(
+                      ReasonCode.OUT_OF_DATE,
+                      "the record of what the PKCS#12 files hold (written by hostpki 0.1.0) keeps a"
+                          + " salted SHA-256 of the store password, which tests a guess far faster"
+                          + " than the files do: rewritten without it")),
+              new Intent.RewritePkcs12Record()));
     }
 
     // ---- shared -----------------------------------------------------------------------------

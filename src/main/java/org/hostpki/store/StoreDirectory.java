@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 
@@ -285,6 +286,53 @@ public final class StoreDirectory {
     }
     tidyUp(
         generation, visible, false, "run `hostpki rollback --to " + generation + "` again");
+  }
+
+  /**
+   * Removes one file from the kept generations other than the current one, where {@code doomed}
+   * says so: for a file of an older release that must not outlive its replacement (a record
+   * keeping too fast a check of the password), and that a rollback can do without. Generations
+   * are otherwise never changed, and this only removes a name. Needs the lock.
+   *
+   * @param name a dot-file of the set ({@link StoreNames#CONTENT_DOT_FILES}), never content a
+   *     rollback needs
+   * @return the generations it was removed from
+   * @throws HostpkiException when a generation cannot be read or changed; the current set is
+   *     unaffected either way
+   */
+  public List<String> removeFromKeptGenerations(String name, Predicate<byte[]> doomed) {
+    if (!StoreNames.CONTENT_DOT_FILES.contains(name)) {
+      throw new IllegalArgumentException("not a file a rollback can do without: " + name);
+    }
+    List<String> removed = new ArrayList<>();
+    if (!storeExists()) {
+      return removed;
+    }
+    try {
+      safety.checkStoreDirectory(directory);
+      Optional<String> current = dataLink.target();
+      for (String generation : generationNames()) {
+        Path file = directory.resolve(generation).resolve(name);
+        if (current.equals(Optional.of(generation))
+            || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+            || !doomed.test(SafeFiles.readNoFollow(file))) {
+          continue;
+        }
+        Files.delete(file);
+        SafeFiles.syncDirectory(file.getParent());
+        removed.add(generation);
+      }
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw new HostpkiException(
+          "cannot remove " + name + " from the older generations of store " + directory + ": "
+              + IoFailures.describe(e) + removedSoFar(removed),
+          e);
+    }
+    return removed;
+  }
+
+  private static String removedSoFar(List<String> removed) {
+    return removed.isEmpty() ? "" : " (removed from " + String.join(", ", removed) + ")";
   }
 
   /** Files are carried over only from the generation they were read from, still current. */
