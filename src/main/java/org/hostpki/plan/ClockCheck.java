@@ -94,7 +94,8 @@ final class ClockCheck {
     if (held.isEmpty()
         || lastWritten.isEmpty()
         || !now.isAfter(lastWritten.get().plus(FAR_AHEAD))
-        || held.stream().anyMatch(h -> h.replaced() || now.isBefore(h.facts().notAfter()))) {
+        || held.stream().allMatch(Held::replaced)
+        || held.stream().anyMatch(h -> now.isBefore(h.facts().notAfter()))) {
       return Optional.empty();
     }
     Held last = held.get(0);

@@ -113,6 +113,13 @@ class ClockCheckTest {
   }
 
   @Test
+  void testReplaceServer_doesNotLiftTheFarAheadRefusalWhileTheCaExpiredToo() {
+    Plan plan = plan(NOW.plus(Duration.ofDays(20 * 365)), EnumSet.of(PlanInput.Replace.SERVER), Optional.of(NOW));
+
+    assertThat(codes(plan)).containsExactly("clock-ahead");
+  }
+
+  @Test
   void testEverythingExpiredSoonAfterTheLastWrite_isAHostLeftAloneNotAClock() {
     // The CA expires ten years after NOW; the store was last written nine and a half years in.
     Instant now = NOW.plus(Duration.ofDays(3651));
