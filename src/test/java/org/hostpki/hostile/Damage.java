@@ -44,6 +44,29 @@ final class Damage {
     assertThat(p.waitFor()).isZero();
   }
 
+  /** A Unix domain socket, as a daemon leaves one: the file stays after the socket is closed. */
+  static void socket(Path path) throws IOException {
+    try (java.nio.channels.ServerSocketChannel server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(path));
+    }
+  }
+
+  /** A character device with the numbers of {@code /dev/null} (needs root, as the tests run). */
+  static void characterDevice(Path path) throws IOException, InterruptedException {
+    run("mknod", path.toString(), "c", "1", "3");
+  }
+
+  /** {@code chown UID PATH}, not following a link: to a user that has no account. */
+  static void chown(Path path, int uid) throws IOException, InterruptedException {
+    run("chown", "-h", Integer.toString(uid), path.toString());
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+  }
+
   static void deleteTree(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
