@@ -232,7 +232,7 @@ final class CaRotation {
     SortedMap<String, String> after = new TreeMap<>();
     after.put("subject", subject.toString());
     after.put("key", ca.key().toString());
-    after.put("validity", DurationText.of(ca.validity()));
+    after.put("validity", DurationText.exact(ca.validity()));
     after.put("serverMovesOn", Planner.DATE.format(move));
     changes.add(
         new Change(
@@ -341,7 +341,7 @@ final class CaRotation {
     SortedMap<String, String> after = new TreeMap<>();
     after.put("subject", subject.toString());
     after.put("key", ca.key().toString());
-    after.put("validity", DurationText.of(ca.validity()));
+    after.put("validity", DurationText.exact(ca.validity()));
     changes.add(
         new Change(
             "ca",

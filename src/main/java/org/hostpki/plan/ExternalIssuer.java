@@ -314,7 +314,7 @@ final class ExternalIssuer {
                 + " (in "
                 + DurationText.left(Duration.between(now, leaf.notAfter()))
                 + ", within renewBefore "
-                + DurationText.of(server.renewBefore())
+                + DurationText.exact(server.renewBefore())
                 + "): have "
                 + csrPath()
                 + " signed again and put the new chain at "

@@ -358,7 +358,7 @@ public final class Planner {
       after.put("dnsNames", String.join(", ", names.dnsNames()));
       after.put("ipAddresses", ips(names.ipAddresses()));
       after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
-      after.put("validity", DurationText.of(server.validity()));
+      after.put("validity", DurationText.exact(server.validity()));
       after.put("issuer", "the internal CA");
       changes.add(
           new Change(
@@ -910,7 +910,7 @@ public final class Planner {
                   + " (in "
                   + DurationText.left(Duration.between(now, c.notAfter()))
                   + "), within renewBefore "
-                  + DurationText.of(renewBefore)));
+                  + DurationText.exact(renewBefore)));
     }
   }
 

@@ -112,9 +112,11 @@ final class StoreSafety {
     if (!owners.contains(owner)) {
       throw new HostpkiException(
           (key ? "private key file " : "store file ") + visible + " is owned by " + owner
-              + ", not by " + ownerWords(owners) + ": that user can "
-              + (key ? "read the key, and could have replaced it" : "change what hostpki reads")
-              + ". If that is not your doing, consider the key" + (key ? "" : "s") + " exposed;"
+              + ", not by " + ownerWords(owners) + ": that user "
+              + (key
+                  ? "can read the key, and could have replaced it. If that is not your doing,"
+                      + " consider the key exposed;"
+                  : "could have changed what hostpki reads there;")
               + " take the file back with: chown " + userName + " " + visible);
     }
     Set<PosixFilePermission> mode = attributes.permissions();
