@@ -90,10 +90,25 @@ final class DataLink {
     }
   }
 
-  /** The commit: one rename of a new link over {@code ..data}. Needs the lock. */
+  /** Points {@code ..data} at a generation in one rename: {@link #prepare}, then {@link #commit}. */
   void pointAt(String generation) throws IOException {
+    prepare(generation);
+    commit();
+  }
+
+  /**
+   * Links {@code ..data_tmp} to the generation about to be committed. A new generation's writer
+   * does this before the generation has its name, so that a complete generation that never
+   * became current always shows, by this link, that its commit was interrupted (see {@link
+   * #interruptedCommit}). Needs the lock.
+   */
+  void prepare(String generation) throws IOException {
     removeStaleTmp();
     Files.createSymbolicLink(dataTmp, store.getFileSystem().getPath(generation));
+  }
+
+  /** The commit: the rename of {@code ..data_tmp} over {@code ..data}. Needs the lock. */
+  void commit() throws IOException {
     try {
       // rename(2) replaces the old link; Jimfs needs REPLACE_EXISTING to do the same.
       Files.move(
@@ -106,6 +121,37 @@ final class DataLink {
       }
       throw e;
     }
+  }
+
+  /** Removes {@code ..data_tmp} after a failed write, best effort: a leftover otherwise. */
+  void discardQuietly() {
+    try {
+      if (Files.isSymbolicLink(dataTmp)) {
+        Files.delete(dataTmp);
+      }
+    } catch (IOException e) {
+      // left for the next write
+    }
+  }
+
+  /**
+   * The generation a store's first write was committing when it was interrupted: with no {@code
+   * ..data}, a {@code ..data_tmp} that links to a complete generation. That generation never
+   * became current (it stays in history like any other); the store was never written.
+   */
+  Optional<String> interruptedCommit() throws IOException {
+    if (Files.exists(data, LinkOption.NOFOLLOW_LINKS) || !Files.isSymbolicLink(dataTmp)) {
+      return Optional.empty();
+    }
+    Path target = Files.readSymbolicLink(dataTmp);
+    String name = target.toString();
+    if (target.isAbsolute()
+        || target.getNameCount() != 1
+        || !GenerationNames.isGeneration(name)
+        || !Files.isDirectory(store.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    return Optional.of(name);
   }
 
   /** Removes a {@code ..data_tmp} that an interrupted commit left. Needs the lock. */

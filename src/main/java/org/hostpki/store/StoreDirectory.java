@@ -105,7 +105,7 @@ public final class StoreDirectory {
       safety.checkStoreDirectory(directory);
       Optional<String> current = dataLink.currentGeneration();
       if (current.isEmpty()) {
-        List<String> kept = generationNames();
+        List<String> kept = committedOnce();
         if (!kept.isEmpty()) {
           throw notEmpty(kept);
         }
@@ -361,15 +361,19 @@ public final class StoreDirectory {
     List<Path> newLinks = new ArrayList<>();
     try {
       GenerationWriter.write(partial, files, metadata, carried);
+      // Before the generation has its name: a complete generation without ..data always shows
+      // that its commit was interrupted, and is never taken for a store whose ..data was lost.
+      dataLink.prepare(name);
       Files.move(partial, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
       complete = true;
       links.createMissing(StoreNames.topLevelNames(files.keySet()), newLinks);
       // The generation's name and the links must be on disk before ..data can point at them.
       SafeFiles.syncDirectory(directory);
-      dataLink.pointAt(name);
+      dataLink.commit();
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       removeQuietly(newLinks);
       discardQuietly(complete ? name : null, partial);
+      dataLink.discardQuietly();
       throw writeFailure(e);
     }
   }
@@ -517,6 +521,16 @@ public final class StoreDirectory {
             + restoreNewest());
   }
 
+  /**
+   * The kept generations, newest first, without one whose commit, the store's first, was
+   * interrupted: that store was never written.
+   */
+  private List<String> committedOnce() throws IOException {
+    List<String> kept = new ArrayList<>(generationNames());
+    dataLink.interruptedCommit().ifPresent(kept::remove);
+    return kept;
+  }
+
   /** How to make the newest kept generation current: for a missing or broken {@code ..data}. */
   private String restoreNewest() {
     Optional<String> newest = keptQuietly().stream().findFirst();
@@ -557,7 +571,7 @@ public final class StoreDirectory {
   /** The kept generations for advice; none when the store cannot even be listed. */
   private List<String> keptQuietly() {
     try {
-      return storeExists() ? generationNames() : List.of();
+      return storeExists() ? committedOnce() : List.of();
     } catch (IOException | RuntimeException e) {
       return List.of();
     }

@@ -333,6 +333,25 @@ class StoreDirectoryTest {
   }
 
   @Test
+  void testRead_aFirstWriteInterruptedBeforeItsCommitLeavesAStoreNeverWritten() throws IOException {
+    // What a crash between naming the first generation and renaming ..data_tmp leaves.
+    String interrupted = write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("..data"));
+    Files.createSymbolicLink(store.resolve("..data_tmp"), fs.getPath(interrupted));
+
+    assertThat(directory.read()).isEqualTo(StoreSnapshot.empty());
+
+    clock.advance(Duration.ofMinutes(1));
+    String written = directory.write(StoreFiles.typical("v2"), bytes("{}"));
+    assertThat(directory.read().generation()).contains(written);
+    assertThat(Files.exists(store.resolve("..data_tmp"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    Files.delete(store.resolve("..data"));
+    assertThatThrownBy(directory::read)
+        .hasMessageContaining("keeps 2 generations, the newest " + written)
+        .hasMessageContaining("hostpki rollback --to " + written);
+  }
+
+  @Test
   void testRead_missingDataLinkNamesTheDesiredStateFileInTheRollbackCommand() throws IOException {
     String newest = write(StoreFiles.typical("v1"));
     Files.delete(store.resolve("..data"));
