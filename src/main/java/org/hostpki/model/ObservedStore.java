@@ -73,33 +73,6 @@ public record ObservedStore(
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
   }
 
-  /** The facts of a store whose PKCS#12 record, if any, is current. */
-  public ObservedStore(
-      boolean exists,
-      Optional<KeyFacts> caKey,
-      Optional<CertificateFacts> caCertificate,
-      Optional<KeyFacts> serverKey,
-      Optional<CertificateFacts> serverCertificate,
-      boolean serverSignedByCa,
-      Optional<List<CertificateFacts>> serverFullchain,
-      Optional<CsrFacts> serverCsr,
-      Optional<Pkcs12Facts> serverPkcs12,
-      Map<String, CertificateFacts> trusted,
-      Optional<List<Fingerprint>> trustBundle,
-      Optional<Pkcs12Facts> truststorePkcs12,
-      Optional<Map<String, Fingerprint>> hashedDirectory,
-      Optional<List<CertificateFacts>> externalChain,
-      Optional<KeyFacts> caNextKey,
-      Optional<CertificateFacts> caNextCertificate,
-      Optional<CertificateFacts> caPreviousCertificate,
-      Fingerprint contentFingerprint) {
-    this(
-        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa,
-        serverFullchain, serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12,
-        hashedDirectory, externalChain, caNextKey, caNextCertificate, caPreviousCertificate,
-        contentFingerprint, false);
-  }
-
   /** A store directory that does not exist yet or holds nothing. */
   public static ObservedStore empty() {
     return new ObservedStore(
@@ -120,6 +93,7 @@ public record ObservedStore(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Fingerprint.sha256(new byte[0]));
+        Fingerprint.sha256(new byte[0]),
+        false);
   }
 }

@@ -23,6 +23,7 @@ import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pkcs12;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class Pkcs12RecordTest {
@@ -156,24 +157,16 @@ class Pkcs12RecordTest {
     assertThat(record().opensWith(Map.of("server.p12", SERVER_P12), PASSWORD, Set.of())).isFalse();
   }
 
-  @Test
-  void testOpensWith_asksTheMacOfAFileItDescribes() {
-    byte[] p12 = keyStore(Pkcs12Profile.MODERN);
+  @ParameterizedTest
+  @EnumSource(Pkcs12Profile.class)
+  void testOpensWith_asksTheMacOfAFileItDescribes(Pkcs12Profile profile) {
+    byte[] p12 = keyStore(profile);
     Pkcs12Record real = new Pkcs12Record(Map.of("server.p12", Pkcs12Record.Entry.of(p12, SERVER_FACTS)));
 
     assertThat(real.opensWith(Map.of("server.p12", p12), PASSWORD, Set.of())).isTrue();
     assertThat(real.opensWith(Map.of("server.p12", p12), "Correct horse".toCharArray(), Set.of())).isFalse();
     // A file it does not describe (other bytes) cannot vouch for the password.
     assertThat(record().opensWith(Map.of("server.p12", p12), PASSWORD, Set.of())).isFalse();
-  }
-
-  @Test
-  void testOpensWith_worksForTheLegacyProfileToo() {
-    byte[] p12 = keyStore(Pkcs12Profile.LEGACY);
-    Pkcs12Record real = new Pkcs12Record(Map.of("truststore.p12", Pkcs12Record.Entry.of(p12, TRUSTSTORE_FACTS)));
-
-    assertThat(real.opensWith(Map.of("truststore.p12", p12), PASSWORD, Set.of())).isTrue();
-    assertThat(real.opensWith(Map.of("truststore.p12", p12), "wrong".toCharArray(), Set.of())).isFalse();
   }
 
   private static byte[] keyStore(Pkcs12Profile profile) {

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -25,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * newest generation and the exact rollback that restores it, and changes nothing.
  */
 class MissingDataLinkCorpusTest {
-  private static final String NEWEST = "..2026_11_27_08_01_00.000000000";
-  private static final String OLDER = "..2026_11_27_08_00_00.000000000";
+  private static final String NEWEST = GoodStore.SECOND_GENERATION;
+  private static final String OLDER = GoodStore.FIRST_GENERATION;
   private static final String NOT_EMPTY =
       "store {store} has no ..data link to its current generation, but keeps 2 generations, the"
           + " newest " + NEWEST;
@@ -39,11 +37,7 @@ class MissingDataLinkCorpusTest {
 
   @BeforeAll
   static void makeGoodStoreWithTwoGenerations() throws IOException {
-    GoodStore.build(templateDir);
-    Workspace later =
-        new Workspace(templateDir, Clock.offset(GoodStore.CLOCK, Duration.ofMinutes(1)), GoodStore.PROBE);
-    CliResult replaced = later.hostpki("apply", "-f", "host.yaml", "--replace", "server");
-    assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+    GoodStore.buildWithTwoGenerations(templateDir);
   }
 
   private Workspace workspace() {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,7 @@ class StoreEntryKindCorpusTest {
   /** No account has it on the machines the tests run on. */
   private static final int FOREIGN_UID = 1234;
 
-  private static final String FIRST = "..2026_11_27_08_00_00.000000000";
+  private static final String FIRST = GoodStore.FIRST_GENERATION;
   private static final String ROLLBACK = "hostpki rollback -f {dir}/host.yaml --to " + FIRST;
 
   private static final List<String> STORE_FILES =
@@ -40,14 +38,9 @@ class StoreEntryKindCorpusTest {
   @TempDir static Path templateDir;
   @TempDir Path dir;
 
-  /** The good store, then its server re-issued a minute later: two generations to go back to. */
   @BeforeAll
   static void makeGoodStoreWithTwoGenerations() throws IOException {
-    GoodStore.build(templateDir);
-    Workspace later =
-        new Workspace(templateDir, Clock.offset(GoodStore.CLOCK, Duration.ofMinutes(1)), GoodStore.PROBE);
-    CliResult replaced = later.hostpki("apply", "-f", "host.yaml", "--replace", "server");
-    assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+    GoodStore.buildWithTwoGenerations(templateDir);
   }
 
   private Workspace workspace() {

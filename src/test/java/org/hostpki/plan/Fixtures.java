@@ -171,7 +171,8 @@ final class Fixtures {
           Optional.ofNullable(caNextKey),
           Optional.ofNullable(caNextCert),
           Optional.ofNullable(caPreviousCert),
-          fp("content"));
+          fp("content"),
+          false);
     }
 
     /** Rewrites the derived outputs to match the certificates, as apply would. */
