@@ -255,7 +255,7 @@ class DesiredStateLoaderTest {
                 Optional.of("example.com"),
                 Optional.of(List.of(InetAddress.getByName("192.0.2.10"), InetAddress.getByName("2001:db8::10"))),
                 List.of("docker0")));
-    assertThat(state.ca().subject().orElseThrow().toString()).isEqualTo("C=US, O=Example Corp, CN=Example CA");
+    assertThat(state.ca().subject().orElseThrow().toString()).isEqualTo("CN=Example CA,O=Example Corp,C=US");
     assertThat(state.ca().key()).isEqualTo(new KeySpec.Rsa(4096));
     assertThat(state.ca().validity()).isEqualTo(Duration.ofDays(1825));
     assertThat(state.ca().renewBefore()).isEqualTo(Duration.ofDays(180));
