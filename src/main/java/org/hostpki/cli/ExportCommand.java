@@ -102,7 +102,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     Optional<OutputFile> outputFile = OutputOption.file(environment, target);
     DesiredState desired = desiredState();
     Path store = desired.store().path();
-    StoreSnapshot snapshot = new StoreDirectory(store, environment.clock()).read();
+    StoreSnapshot snapshot = StoreDirectory.of(desired, environment.clock()).read();
     boolean external = desired.server().issuer() == ServerSpec.Issuer.EXTERNAL;
     byte[] content =
         snapshot

@@ -17,6 +17,7 @@ import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.plan.JsonWriter;
@@ -145,8 +146,9 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     } else {
       err().println(
           "already issued: serial " + signed.issued().serial() + " for " + facts.subjectDn()
-              + ", not after " + DATE.format(facts.notAfter()) + " (" + daysLeft(facts, now)
-              + " days left); nothing was signed");
+              + ", not after " + DATE.format(facts.notAfter()) + " ("
+              + DurationText.left(Duration.between(now, facts.notAfter()))
+              + " left); nothing was signed");
     }
     if (chainFile.isPresent() && !check) {
       err().println("Wrote the chain to " + chainFile.get().path());

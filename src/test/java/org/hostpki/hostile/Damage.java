@@ -63,11 +63,27 @@ final class Damage {
     }
   }
 
-  /** {@code chown -h UID:UID}: an owner no user on this machine has (the tests run as root). */
+  /** A Unix domain socket, as a daemon leaves one: the file stays after the socket is closed. */
+  static void socket(Path path) throws IOException {
+    try (java.nio.channels.ServerSocketChannel server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(path));
+    }
+  }
+
+  /** A character device with the numbers of {@code /dev/null} (needs root, as the tests run). */
+  static void characterDevice(Path path) throws IOException, InterruptedException {
+    run("mknod", path.toString(), "c", "1", "3");
+  }
+
+  /** {@code chown UID PATH}, not following a link: to a user that has no account. */
   static void chown(Path path, int uid) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("chown", "-h", uid + ":" + uid, path.toString()).inheritIO().start();
-    assertThat(p.waitFor()).isZero();
+    run("chown", "-h", Integer.toString(uid), path.toString());
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
   }
 
   static void deleteTree(Path root) throws IOException {

@@ -66,7 +66,7 @@ class InputPathCorpusTest {
             }
             make.breakIn(w);
           },
-          args, environment, 1, List.of(refusal + " " + reason));
+          args, environment, 1, List.of(refusal + " " + reason), false);
     }
   }
 

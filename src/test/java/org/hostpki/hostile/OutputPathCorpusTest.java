@@ -140,7 +140,8 @@ class OutputPathCorpusTest {
             List.of(
                 "cannot write {dir}/" + target + ": it is ",
                 " inside the hostpki store " + into.store() + ", whose files only hostpki apply writes",
-                "Choose a path outside the store"))
+                "Choose a path outside the store"),
+            false)
         .check(w);
   }
 
