@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
       "  hostpki status -f host.yaml --output json",
       "",
       "Exit codes: 0 success, 1 error (nothing changed), 2 changes pending",
-      "            (plan --detailed-exitcode, apply --check), 64 usage error."
+      "            (plan --detailed-exitcode, apply --check), 3 the store is at the desired",
+      "            state but a hook failed (apply, rollback; retried by the next run),",
+      "            64 usage error."
     })
 public final class HostpkiCommand implements Runnable {
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "  hostpki plan -f host.yaml --out plan.json && hostpki apply -f host.yaml --plan plan.json",
       "",
       "Exit codes: 0 success (also with changes pending), 1 error (also: apply would refuse the plan),",
-      "            2 changes pending (only with --detailed-exitcode), 64 usage error."
+      "            2 changes or hooks pending (only with --detailed-exitcode), 64 usage error."
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
@@ -67,7 +67,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
         out().println("Saved the plan to " + target + "; apply it with: hostpki apply -f " + file + " --plan " + out);
       }
     }
-    return detailedExitCode && !plan.isEmpty() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+    return detailedExitCode && plan.hasWork(false) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }
 
   void print(Plan plan) {

@@ -1,20 +1,27 @@
 package org.hostpki.cli;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Hooks;
-import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
+import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreTidyUpException;
@@ -32,12 +39,15 @@ import picocli.CommandLine.Option;
       "  hostpki rollback -f /etc/hostpki/host.yaml     # back to the generation before",
       "  hostpki rollback -f host.yaml --to ..2026_03_01_12_00_00.000000000",
       "",
-      "'hostpki history' lists the kept generations. The next 'hostpki apply' makes the store",
-      "match the desired state again, re-issuing what the rollback undid, unless the desired",
-      "state is changed first; rollback says which changes that apply would make.",
+      "'hostpki history' lists the kept generations. A rollback holds: unattended runs",
+      "('hostpki watch', 'apply --unattended' from the timer) leave the store as it is. The next",
+      "plain 'hostpki apply' by a person releases the hold and makes the store match the desired",
+      "state again, re-issuing what the rollback undid, unless the desired state is changed",
+      "first; rollback says which changes that apply would make.",
       "",
-      "Exit codes: 0 success, 1 error (no such generation, store locked, a hook failed after",
-      "            the switch), 64 usage error."
+      "Exit codes: 0 success, 1 error (no such generation, store locked; nothing changed),",
+      "            3 rolled back, but a hook failed (recorded; the next apply or watch tick",
+      "            retries it), 64 usage error."
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
 
@@ -66,7 +76,13 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
       boolean serverChanged,
       int hooksRun,
       Optional<String> tidyUpWarning,
-      Optional<Reconciler.HooksFailure> hookFailure) {}
+      HookLedger.Attempt hooks,
+      RollbackHold hold,
+      List<String> notices) {
+    Optional<String> hookFailure() {
+      return hooks.failure();
+    }
+  }
 
   @Override
   public Integer call() {
@@ -104,12 +120,16 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     if (output == OutputFormat.json) {
       printJson(store, done, next, unknown);
     } else {
-      printText(store, done, next, unknown);
+      printText(store, desired, done, next, unknown);
     }
+    done.notices().forEach(n -> err().println("warning: " + n));
     if (done.hookFailure().isPresent()) {
-      throw new HostpkiException(
-          done.hookFailure().get().message() + "; the store was rolled back to generation "
-              + done.to().name());
+      err().println(
+          "error: " + done.hookFailure().get() + "; the store was rolled back to generation "
+              + done.to().name() + ". The hook is recorded as pending: the next apply or watch"
+              + " tick runs it again");
+      err().flush();
+      return ExitCodes.HOOK_FAILED;
     }
     return ExitCodes.OK;
   }
@@ -133,18 +153,37 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     }
     boolean serverChanged =
         current.isEmpty() || !current.get().server().equals(target.server());
+    Instant now = environment.clock().instant();
+    // The hooks the switch makes due, and those still pending from the generation it leaves,
+    // are recorded in the target with the hold before the switch: a crash never loses them.
+    HookLedger leaving = HookLedger.read(store, current.map(GenerationSummary::name));
+    List<PendingHook> fresh =
+        serverChanged && !desired.hooks().commands(HooksSpec.AFTER_SERVER_CHANGE).isEmpty()
+            ? List.of(PendingHook.due(HooksSpec.AFTER_SERVER_CHANGE, now, List.of("server")))
+            : List.of();
+    List<PendingHook> due = HookLedger.merge(leaving.pending(desired.hooks()), fresh);
+    RollbackHold hold = new RollbackHold(now, current.map(GenerationSummary::name), target.name());
     Optional<String> warning = Optional.empty();
     try {
-      store.activate(target.name());
+      store.activate(
+          target.name(),
+          Map.of(
+              GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due),
+              GenerationRecord.HOLD, HookLedger.holdRecord(hold)));
     } catch (StoreTidyUpException e) {
       warning = Optional.of(e.getMessage()); // switched; only the tidy-up failed
     }
     // As apply does: the hooks run under the lock, so no apply can change the set under them.
-    List<List<String>> hooks =
-        serverChanged ? desired.hooks().afterServerChange() : List.of();
-    Optional<Reconciler.HooksFailure> failure = new Hooks(err()).afterServerChange(hooks);
+    List<String> notices = new ArrayList<>();
+    HookLedger.Attempt attempt =
+        HookLedger.fresh(due)
+            .attempt(
+                new Hooks(err(), environment.variables()), desired, store, target.name(), due, now,
+                notices);
+    int commands =
+        due.stream().mapToInt(h -> desired.hooks().commands(h.hook()).size()).sum();
     return Optional.of(
-        new Switch(current, target, serverChanged, hooks.size(), warning, failure));
+        new Switch(current, target, serverChanged, commands, warning, attempt, hold, notices));
   }
 
   private GenerationSummary target(
@@ -182,7 +221,11 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private void printText(
-      StoreDirectory store, Switch done, Optional<Plan> next, Optional<String> unknown) {
+      StoreDirectory store,
+      DesiredState desired,
+      Switch done,
+      Optional<Plan> next,
+      Optional<String> unknown) {
     StringBuilder sb = new StringBuilder();
     sb.append("Rolled back store ").append(store.directory()).append(' ')
         .append(done.from().map(f -> "from generation " + f.name() + " ")
@@ -193,24 +236,30 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
       sb.append("The server certificate changed: ")
           .append(done.from().map(GenerationSummary::serverText).orElse("none")).append(" -> ")
           .append(done.to().serverText()).append(".\n");
-      if (done.hooksRun() == 0) {
-        sb.append("No afterServerChange hooks are configured.\n");
-      } else {
-        sb.append("Ran ").append(done.hooksRun())
-            .append(done.hooksRun() == 1 ? " afterServerChange hook" : " afterServerChange hooks")
-            .append(done.hookFailure().isPresent() ? "; one failed (see below).\n" : ".\n");
-      }
     } else {
       sb.append("The server certificate is the same (").append(done.to().serverText())
-          .append("); no hooks ran.\n");
+          .append(done.hooksRun() == 0 ? "); no hooks ran.\n" : ").\n");
+    }
+    if (done.hooksRun() > 0) {
+      List<String> ran = new ArrayList<>();
+      for (PendingHook h : done.hooks().attempted()) {
+        int n = desired.hooks().commands(h.hook()).size();
+        ran.add(n + " " + h.hook() + (n == 1 ? " hook" : " hooks"));
+      }
+      sb.append("Ran ").append(String.join(", ", ran))
+          .append(done.hookFailure().isPresent() ? "; one failed (see below).\n" : ".\n");
+    } else if (done.serverChanged()) {
+      sb.append("No afterServerChange hooks are configured.\n");
     }
     done.tidyUpWarning().ifPresent(w -> sb.append("warning: ").append(w).append('\n'));
     if (next.isPresent() && next.get().isEmpty()) {
       sb.append("The store matches the desired state: the next 'hostpki apply' changes nothing.\n");
     } else if (next.isPresent()) {
-      sb.append("\nThe store no longer matches the desired state. Unless the desired state is")
-          .append(" changed first, the next 'hostpki apply -f ").append(file)
-          .append("' will re-apply it and make these changes:\n\n")
+      sb.append("\nHeld: until a person runs 'hostpki apply -f ").append(file).append("', unattended")
+          .append(" runs ('hostpki watch', 'apply --unattended' from the timer) leave the store at")
+          .append(" this generation. The store no longer matches the desired state: unless the")
+          .append(" desired state is changed first, that apply releases the hold and makes these")
+          .append(" changes:\n\n")
           .append(new PlanText(color()).render(next.get()));
     } else {
       sb.append("Cannot tell what the next 'hostpki apply' would do: ").append(unknown.get())
@@ -230,10 +279,11 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     w.field("serverChanged", done.serverChanged());
     w.field("hooksRun", done.hooksRun());
     w.name("serverSha256").value(done.to().server().map(f -> f.colonHex()).orElse(null));
-    w.name("hookFailure").value(done.hookFailure().map(Reconciler.HooksFailure::message)
-        .orElse(null));
+    w.name("hookFailure").value(done.hookFailure().orElse(null));
+    PlanJson.hold(w.name("hold"), Optional.of(done.hold()));
     w.name("warnings").beginArray();
     done.tidyUpWarning().ifPresent(w::value);
+    done.notices().forEach(w::value);
     unknown.ifPresent(u -> w.value("cannot tell what the next apply would do: " + u));
     w.endArray();
     w.name("nextApply");

@@ -20,11 +20,14 @@ import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.PlanJson;
+import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
@@ -92,6 +95,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         sb.append("         ").append(c.address()).append(": ").append(c.reasonText()).append('\n');
       }
     }
+    for (PendingHook h : plan.pendingHooks()) {
+      sb.append("Hooks    ! ").append(PlanText.pendingLine(h)).append("; the next apply runs them\n");
+    }
+    plan.hold().ifPresent(h -> sb.append("Hold     ! ").append(PlanText.holdLine(h)).append('\n'));
     for (Warning w : plan.warnings()) {
       sb.append("warning: ").append(w.message()).append('\n');
     }
@@ -234,6 +241,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       w.beginObject().field("address", c.address()).field("action", c.action().word()).field("reason", c.reasonText()).endObject();
     }
     w.endArray();
+    w.name("hooks_pending").beginArray();
+    o.plan().pendingHooks().forEach(h -> PlanJson.pendingHook(w, h));
+    w.endArray();
+    PlanJson.hold(w.name("hold"), o.plan().hold());
     w.name("warnings").beginArray();
     for (Warning warning : o.plan().warnings()) {
       w.value(warning.message());

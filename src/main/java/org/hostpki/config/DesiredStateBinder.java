@@ -216,8 +216,28 @@ final class DesiredStateBinder {
             program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
                 + " write each argument as its own item: " + splitCommand(args));
       }
+      args.set(0, program(args.get(0)));
       commands.add(args);
     }
-    return new HooksSpec(commands);
+    return new HooksSpec(
+        commands,
+        fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT));
+  }
+
+  /**
+   * A program named by a path relative to this file's folder ({@code ./reload.sh}, {@code
+   * bin/reload}) resolves against it, as every relative path in the file does, not against the
+   * working directory (under systemd, {@code /}); a bare name ({@code systemctl}) is looked up on
+   * PATH when the hook runs.
+   */
+  private String program(String program) {
+    if (program.indexOf('/') < 0) {
+      return program;
+    }
+    try {
+      return fields.folder().resolve(program).normalize().toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      return program; // not a path this file system takes: starting it fails with the reason
+    }
   }
 }

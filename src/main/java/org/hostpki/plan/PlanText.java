@@ -1,7 +1,21 @@
 package org.hostpki.plan;
 
-/** The text plan a reviewer reads: one line per change, the reasons, a summary line. */
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
+import org.hostpki.model.TerminalText;
+
+/**
+ * The text plan a reviewer reads: one line per change, the reasons, what the store records beside
+ * its content (pending hooks, a rollback's hold) as {@code !} lines, a summary line.
+ */
 public final class PlanText {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
   private final boolean color;
 
   /** @param color mark actions with ANSI colours (only for a terminal) */
@@ -23,6 +37,10 @@ public final class PlanText {
           .append(c.reasonText())
           .append('\n');
     }
+    for (PendingHook h : plan.pendingHooks()) {
+      sb.append(paintNotice("!")).append(' ').append(pendingLine(h)).append('\n');
+    }
+    plan.hold().ifPresent(h -> sb.append(paintNotice("!")).append(' ').append(holdLine(h)).append('\n'));
     for (Warning w : plan.warnings()) {
       sb.append(color ? "\u001b[33mwarning:\u001b[0m " : "warning: ").append(w.message()).append('\n');
     }
@@ -36,7 +54,8 @@ public final class PlanText {
     } else if (plan.isEmpty()) {
       sb.append("No changes: the store matches the desired state (")
           .append(plan.unchanged())
-          .append(" resources checked).\n");
+          .append(" resources checked)")
+          .append(plan.hasPendingHooks() ? ", but hooks are pending: the next apply runs them.\n" : ".\n");
     } else {
       sb.append("Plan: ")
           .append(plan.count(Action.CREATE))
@@ -58,6 +77,26 @@ public final class PlanText {
           .append(" fixed.\n");
     }
     return sb.toString();
+  }
+
+  /** {@code hooks pending since T: LAST ERROR}, the line {@code plan} and {@code status} show. */
+  public static String pendingLine(PendingHook hook) {
+    return "hooks pending since " + time(hook.since()) + ": " + TerminalText.escape(hook.lastError());
+  }
+
+  /** What a rollback's hold means, in one line. */
+  public static String holdLine(RollbackHold hold) {
+    return "held by rollback at " + time(hold.at()) + " (generation " + hold.to() + "): unattended"
+        + " runs (watch, apply --unattended) leave the store as it is; run `hostpki apply` to"
+        + " release it";
+  }
+
+  public static String time(Instant instant) {
+    return TIME.format(instant);
+  }
+
+  private String paintNotice(String text) {
+    return color ? "\u001b[33m" + text + "\u001b[0m" : text;
   }
 
   private String paint(Action action, String text) {

@@ -112,7 +112,21 @@ public final class StoreDirectory {
    */
   public String write(
       SortedMap<String, StoreFile> files, byte[] generationMetadata, StoreSnapshot live) {
+    return write(files, generationMetadata, live, Map.of());
+  }
+
+  /**
+   * As {@link #write(SortedMap, byte[], StoreSnapshot)}, with records about the new generation
+   * (the hooks it makes due) written into it before its commit: a reader that sees the new set
+   * sees them too.
+   */
+  public String write(
+      SortedMap<String, StoreFile> files,
+      byte[] generationMetadata,
+      StoreSnapshot live,
+      Map<GenerationRecord, byte[]> records) {
     Objects.requireNonNull(generationMetadata, "generationMetadata");
+    Objects.requireNonNull(records, "records");
     Objects.requireNonNull(live, "live");
     StoreNames.requireValidSet(files.keySet());
     for (Map.Entry<String, StoreFile> file : files.entrySet()) {
@@ -135,7 +149,7 @@ public final class StoreDirectory {
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw writeFailure(e);
     }
-    commitNewGeneration(name, files, generationMetadata, carried);
+    commitNewGeneration(name, files, generationMetadata, records, carried);
     tidyUp(name, visible, true, "run `hostpki apply` again to finish");
     return name;
   }
@@ -215,6 +229,17 @@ public final class StoreDirectory {
    *     failed; the store is unchanged
    */
   public void activate(String generation) {
+    activate(generation, Map.of());
+  }
+
+  /**
+   * As {@link #activate(String)}, first replacing the records of the generation with these (each
+   * written by a rename, synced; a record not given is removed), so that they are in place when
+   * it becomes current: a rollback's hold and the hooks the switch makes due, never what the
+   * generation recorded while it was current before. A crash before the switch leaves them on a
+   * generation that is not current, where nothing reads them.
+   */
+  public void activate(String generation, Map<GenerationRecord, byte[]> records) {
     Path path = directory.resolve(generation);
     if (!GenerationNames.isGeneration(generation)
         || !storeExists()
@@ -235,6 +260,13 @@ public final class StoreDirectory {
     }
     List<Path> newLinks = new ArrayList<>();
     try {
+      for (GenerationRecord record : GenerationRecord.values()) {
+        if (records.containsKey(record)) {
+          replaceRecord(path, record, records.get(record));
+        } else if (Files.deleteIfExists(path.resolve(record.fileName()))) {
+          SafeFiles.syncDirectory(path);
+        }
+      }
       links.createMissing(visible, newLinks);
       SafeFiles.syncDirectory(directory);
       dataLink.pointAt(generation);
@@ -247,6 +279,87 @@ public final class StoreDirectory {
     }
     tidyUp(
         generation, visible, false, "run `hostpki rollback --to " + generation + "` again");
+  }
+
+  /**
+   * A record of a kept generation, read without following links.
+   *
+   * @return empty when the generation has none
+   * @throws HostpkiException when there is no such generation, or the record is not a regular file
+   */
+  public Optional<byte[]> record(String generation, GenerationRecord record) {
+    Path file = existingGeneration(generation).resolve(record.fileName());
+    try {
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+      if (!attributes.isRegularFile()) {
+        throw new HostpkiException(
+            "store file " + file + " is not a regular file; hostpki never writes anything else "
+                + "inside a generation, so the generation was altered by hand. Remove it");
+      }
+      return Optional.of(SafeFiles.readNoFollow(file));
+    } catch (IOException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+  }
+
+  /**
+   * Replaces a record of a kept generation as a whole: a new file written and synced beside it,
+   * renamed over it, the directory synced. A reader sees the old record or the new one; no file
+   * is ever changed in place (the files of a generation may be hard links shared with others;
+   * records never are). Needs the lock.
+   */
+  public void putRecord(String generation, GenerationRecord record, byte[] content) {
+    Path path = existingGeneration(generation);
+    try {
+      replaceRecord(path, record, content);
+    } catch (IOException | UncheckedIOException e) {
+      throw new HostpkiException(
+          "cannot write " + path.resolve(record.fileName()) + ": " + IoFailures.describe(e), e);
+    }
+  }
+
+  /** Removes a record of a kept generation, synced. Needs the lock. */
+  public void removeRecord(String generation, GenerationRecord record) {
+    Path path = existingGeneration(generation);
+    try {
+      if (Files.deleteIfExists(path.resolve(record.fileName()))) {
+        SafeFiles.syncDirectory(path);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new HostpkiException(
+          "cannot remove " + path.resolve(record.fileName()) + ": " + IoFailures.describe(e), e);
+    }
+  }
+
+  private static void replaceRecord(Path generation, GenerationRecord record, byte[] content)
+      throws IOException {
+    Path temporary = generation.resolve(record.fileName() + GenerationRecord.TEMPORARY_SUFFIX);
+    Files.deleteIfExists(temporary); // an interrupted earlier write; we hold the lock
+    SafeFiles.writeNew(temporary, content, FileModes.PUBLIC);
+    FileModes.setExactly(temporary, FileModes.PUBLIC);
+    SafeFiles.sync(temporary);
+    Files.move(
+        temporary,
+        generation.resolve(record.fileName()),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    SafeFiles.syncDirectory(generation);
+  }
+
+  private Path existingGeneration(String generation) {
+    Path path = directory.resolve(generation);
+    if (!GenerationNames.isGeneration(generation)
+        || !storeExists()
+        || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw noSuchGeneration(generation);
+    }
+    return path;
   }
 
   /** Files are carried over only from the generation they were read from, still current. */
@@ -263,12 +376,13 @@ public final class StoreDirectory {
       String name,
       SortedMap<String, StoreFile> files,
       byte[] metadata,
+      Map<GenerationRecord, byte[]> records,
       Optional<GenerationWriter.Live> carried) {
     Path partial = directory.resolve(name + GenerationNames.PARTIAL_SUFFIX);
     boolean complete = false;
     List<Path> newLinks = new ArrayList<>();
     try {
-      GenerationWriter.write(partial, files, metadata, carried);
+      GenerationWriter.write(partial, files, metadata, records, carried);
       Files.move(partial, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
       complete = true;
       links.createMissing(StoreNames.topLevelNames(files.keySet()), newLinks);
