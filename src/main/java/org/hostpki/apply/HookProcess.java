@@ -88,8 +88,8 @@ final class HookProcess {
         int stopped = stop(process, setsid.isPresent());
         return Optional.of(
             "did not finish within " + DurationText.of(command.timeout()) + " (hooks.timeout): "
-                + "stopped it" + (stopped > 1 ? " and the " + (stopped - 1) + " other process(es) it started" : "")
-                + " (SIGTERM, then SIGKILL after " + DurationText.of(GRACE) + ")");
+                + "stopped it" + (stopped > 1 ? " and the " + (stopped - 1) + " process(es) it started" : "")
+                + " (SIGTERM; SIGKILL to any still running " + DurationText.of(GRACE) + " later)");
       }
     } catch (InterruptedException e) {
       relay.finish(Duration.ZERO);

@@ -96,9 +96,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       }
     }
     for (PendingHook h : plan.pendingHooks()) {
-      sb.append("Hooks    ! ").append(PlanText.pendingLine(h)).append("; the next apply runs them\n");
+      sb.append("! ").append(PlanText.pendingLine(h)).append('\n');
     }
-    plan.hold().ifPresent(h -> sb.append("Hold     ! ").append(PlanText.holdLine(h)).append('\n'));
+    plan.hold().ifPresent(h -> sb.append("! ").append(PlanText.holdLine(h)).append('\n'));
     for (Warning w : plan.warnings()) {
       sb.append("warning: ").append(w.message()).append('\n');
     }
