@@ -50,9 +50,16 @@ final class HookProcess {
   private static final Path PROC = Path.of("/proc");
 
   private final PrintWriter log;
+  private final Duration grace;
 
   HookProcess(PrintWriter log) {
+    this(log, GRACE);
+  }
+
+  /** @param grace how long processes get between SIGTERM and SIGKILL (tests shorten it) */
+  HookProcess(PrintWriter log, Duration grace) {
     this.log = log;
+    this.grace = grace;
   }
 
   /**
@@ -89,7 +96,7 @@ final class HookProcess {
         return Optional.of(
             "did not finish within " + DurationText.of(command.timeout()) + " (hooks.timeout): "
                 + "stopped it" + (stopped > 1 ? " and the " + (stopped - 1) + " process(es) it started" : "")
-                + " (SIGTERM; SIGKILL to any still running " + DurationText.of(GRACE) + " later)");
+                + " (SIGTERM; SIGKILL to any still running " + DurationText.of(grace) + " later)");
       }
     } catch (InterruptedException e) {
       relay.finish(Duration.ZERO);
@@ -136,10 +143,10 @@ final class HookProcess {
    * Stops the hook and everything it started: SIGTERM to every process of its session, SIGKILL to
    * those still running after the grace period. Returns how many processes there were.
    */
-  private static int stop(Process process, boolean ownSession) {
+  private int stop(Process process, boolean ownSession) {
     List<ProcessHandle> members = members(process, ownSession);
     members.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + GRACE.toNanos();
+    long deadline = System.nanoTime() + grace.toNanos();
     while (System.nanoTime() < deadline && members.stream().anyMatch(HookProcess::running)) {
       sleep(50);
     }
@@ -148,7 +155,7 @@ final class HookProcess {
     members.stream().filter(m -> !left.contains(m)).forEach(left::add);
     left.stream().filter(HookProcess::running).forEach(ProcessHandle::destroyForcibly);
     try {
-      process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

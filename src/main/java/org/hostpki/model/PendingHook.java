@@ -43,6 +43,7 @@ public record PendingHook(
   public String lastError() {
     return lastFailure
         .map(Failure::message)
-        .orElse("not run yet (hostpki stopped after writing the store, before the hook ran)");
+        .orElse("no run of it ended (hostpki was stopped after writing the store, before the hook"
+            + " ran or while it ran)");
   }
 }
