@@ -20,7 +20,7 @@ final class SchemaMessages {
       Map.of(
           "/properties/store", "a mapping with the store's path, e.g. {path: pki}",
           "/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D",
-          "/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]",
+          "/$defs/argv", "a command as a list of arguments, e.g. [systemctl, try-reload-or-restart, nginx]",
           "/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}",
           "/$defs/rsaSize", "a number of bits such as 3072",
           "/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}",
@@ -180,7 +180,7 @@ final class SchemaMessages {
 
   private static String empty(YamlNode node, String location) {
     if (location.startsWith("/$defs/argv")) {
-      return node.displayName() + " is an empty command; write the program and its arguments, e.g. [systemctl, reload, nginx]";
+      return node.displayName() + " is an empty command; write the program and its arguments, e.g. [systemctl, try-reload-or-restart, nginx]";
     }
     if (location.startsWith("/$defs/subject")) {
       return node.displayName() + " is empty; give at least a commonName, or remove it";
