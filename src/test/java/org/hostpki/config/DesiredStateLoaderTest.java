@@ -236,7 +236,8 @@ class DesiredStateLoaderTest {
             + "trust:\n  prune: false\n  hashedDirectory: true\n"
             + "  certificates:\n    - name: bmc-01\n      pem: |\n"
             + "        -----BEGIN CERTIFICATE-----\n        MIIB\n        -----END CERTIFICATE-----\n"
-            + "hooks:\n  afterServerChange: [[systemctl, reload, nginx], [/usr/local/bin/notify]]\n";
+            + "hooks:\n  afterServerChange: [[systemctl, reload, nginx], [/usr/local/bin/notify]]\n"
+            + "  timeout: 90s\n";
 
     LoadResult result = loader.loadString(file, yaml);
 
@@ -284,6 +285,49 @@ class DesiredStateLoaderTest {
                 new SourcePosition(file, 30, 7)));
     assertThat(state.hooks().afterServerChange())
         .containsExactly(List.of("systemctl", "reload", "nginx"), List.of("/usr/local/bin/notify"));
+    assertThat(state.hooks().timeout()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void testLoadString_hooksTimeoutDefaultsToFiveMinutes() {
+    DesiredState state =
+        loader.loadString(file, MINIMAL + "hooks: {afterServerChange: [[\"true\"]]}\n").desiredState()
+            .orElseThrow();
+
+    assertThat(state.hooks().timeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(state.declaresPrograms()).isTrue();
+    assertThat(loader.loadString(file, MINIMAL).desiredState().orElseThrow().declaresPrograms()).isFalse();
+  }
+
+  @Test
+  void testLoadString_hooksTimeoutMustBeADuration() {
+    LoadResult result = loader.loadString(file, MINIMAL + "hooks: {timeout: soon}\n");
+
+    assertThat(result.problems()).extracting(Problem::format).singleElement().asString()
+        .contains("hooks.timeout", "soon");
+  }
+
+  /**
+   * A program named by a relative path resolves against the file's folder, as every relative
+   * path in it does; under systemd the working directory is /. A bare name stays for PATH.
+   */
+  @Test
+  void testLoadString_relativeHookProgramsResolveAgainstTheFilesFolder() {
+    DesiredState state =
+        loader
+            .loadString(file, MINIMAL + "hooks:\n  afterServerChange:\n"
+                + "    - [./reload.sh, ./not-an-argument]\n    - [bin/notify]\n    - [../shared/x]\n"
+                + "    - [systemctl, try-reload-or-restart, nginx]\n    - [/usr/bin/true]\n")
+            .desiredState()
+            .orElseThrow();
+
+    assertThat(state.hooks().afterServerChange())
+        .containsExactly(
+            List.of("/etc/hostpki/reload.sh", "./not-an-argument"),
+            List.of("/etc/hostpki/bin/notify"),
+            List.of("/etc/shared/x"),
+            List.of("systemctl", "try-reload-or-restart", "nginx"),
+            List.of("/usr/bin/true"));
   }
 
   @Test
