@@ -106,13 +106,29 @@ public final class StoreDirectory {
    * As {@link #write(SortedMap, byte[])}, carrying over unchanged files: a file of the new set
    * with exactly the bytes {@code live} has under its name is hard-linked from the live
    * generation instead of written again, when {@code live} is still the current generation and
-   * the file system allows. The result is the same new generation as a full write's.
+   * the file system allows. The result is the same new generation as a full write's. The live
+   * generation's {@link GenerationRecord records} are kept: copied into the new one.
    *
    * @param live the store as read under the same lock, by {@link #read()}
    */
   public String write(
       SortedMap<String, StoreFile> files, byte[] generationMetadata, StoreSnapshot live) {
-    return write(files, generationMetadata, live, Map.of());
+    return write(files, generationMetadata, live, recordsOf(live));
+  }
+
+  /**
+   * The records of the live generation, for a writer that changes the set without dealing in
+   * them ({@code sign} adding an issued certificate): the new generation keeps them as they are —
+   * the hooks still pending, a rollback's hold — each a copy written with it, never a link.
+   */
+  private Map<GenerationRecord, byte[]> recordsOf(StoreSnapshot live) {
+    Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
+    if (live.generation().isPresent()) {
+      for (GenerationRecord record : GenerationRecord.values()) {
+        record(live.generation().get(), record).ifPresent(bytes -> records.put(record, bytes));
+      }
+    }
+    return records;
   }
 
   /**
