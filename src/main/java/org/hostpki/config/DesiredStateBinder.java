@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostSpec;
-import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreSpec;
@@ -66,16 +65,7 @@ final class DesiredStateBinder {
         fields.string(store, "pkcs12Profile")
             .map(p -> p.value().equals("legacy") ? Pkcs12Profile.LEGACY : Pkcs12Profile.MODERN)
             .orElse(Pkcs12Profile.MODERN);
-    return new StoreSpec(path, store.mapping("password").flatMap(this::password), profile);
-  }
-
-  private Optional<PasswordSource> password(YamlNode.Mapping password) {
-    Optional<PasswordSource> env =
-        fields.string(password, "env").filter(e -> !e.value().isEmpty())
-            .map(e -> new PasswordSource.Env(e.value()));
-    return env.isPresent()
-        ? env
-        : fields.path(password, "file").map(PasswordSource.File::new);
+    return new StoreSpec(path, store.mapping("password").flatMap(fields::secret), profile);
   }
 
   private HostSpec host(YamlNode.Mapping host) {
@@ -187,57 +177,13 @@ final class DesiredStateBinder {
     return Optional.of(new TrustedCertificateSource.Content.Inline(pem.value()));
   }
 
-  /** {@code ["systemctl reload", nginx]} as it was probably meant: {@code [systemctl, reload, nginx]}. */
-  private static String splitCommand(List<String> args) {
-    List<String> words = new ArrayList<>();
-    args.forEach(a -> words.addAll(List.of(a.strip().split("\\s+"))));
-    return "[" + String.join(", ", words) + "]";
-  }
-
   private HooksSpec hooks(YamlNode.Mapping hooks) {
     List<List<String>> commands = new ArrayList<>();
     for (YamlNode item : hooks.sequence("afterServerChange").map(YamlNode.Sequence::items).orElse(List.of())) {
-      if (!(item instanceof YamlNode.Sequence argv)) {
-        continue; // reported by the schema check
-      }
-      List<String> args = new ArrayList<>();
-      for (YamlNode arg : argv.items()) {
-        if (arg instanceof YamlNode.Scalar s && s.string().isPresent()) {
-          args.add(s.text());
-        }
-      }
-      if (args.isEmpty()) {
-        continue;
-      }
-      YamlNode program = argv.items().get(0);
-      if (args.get(0).strip().contains(" ")) {
-        fields.warning(
-            program,
-            program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
-                + " write each argument as its own item: " + splitCommand(args));
-      }
-      args.set(0, program(args.get(0)));
-      commands.add(args);
+      fields.argv(item).ifPresent(commands::add);
     }
     return new HooksSpec(
         commands,
         fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT));
-  }
-
-  /**
-   * A program named by a path relative to this file's folder ({@code ./reload.sh}, {@code
-   * bin/reload}) resolves against it, as every relative path in the file does, not against the
-   * working directory (under systemd, {@code /}); a bare name ({@code systemctl}) is looked up on
-   * PATH when the hook runs.
-   */
-  private String program(String program) {
-    if (program.indexOf('/') < 0) {
-      return program;
-    }
-    try {
-      return fields.folder().resolve(program).normalize().toString();
-    } catch (java.nio.file.InvalidPathException e) {
-      return program; // not a path this file system takes: starting it fails with the reason
-    }
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.PasswordSource;
 
 /**
  * Typed reading of desired-state values for the binders. A value of the wrong type has been
@@ -117,5 +118,61 @@ final class Fields {
 
   Optional<Path> path(YamlNode.Mapping m, String key) {
     return string(m, key).flatMap(this::path);
+  }
+
+  /** A secret's source, {env: VARIABLE} or {file: path}; both or neither was reported by the schema. */
+  Optional<PasswordSource> secret(YamlNode.Mapping secret) {
+    Optional<PasswordSource> env =
+        string(secret, "env").filter(e -> !e.value().isEmpty()).map(e -> new PasswordSource.Env(e.value()));
+    return env.isPresent() ? env : path(secret, "file").map(PasswordSource.File::new);
+  }
+
+  /**
+   * A command, run without a shell: its text arguments. A program with a space in it is warned
+   * about, since it was probably meant as several arguments. A program named by a path relative
+   * to this file's folder ({@code ./reload.sh}, {@code bin/reload}) resolves against it, as every
+   * relative path in the file does, not against the working directory (under systemd, {@code
+   * /}); a bare name ({@code systemctl}) is looked up on PATH when the command runs.
+   */
+  Optional<List<String>> argv(YamlNode node) {
+    if (!(node instanceof YamlNode.Sequence argv)) {
+      return Optional.empty(); // reported by the schema check
+    }
+    List<String> args = new ArrayList<>();
+    for (YamlNode arg : argv.items()) {
+      if (arg instanceof YamlNode.Scalar s && s.string().isPresent()) {
+        args.add(s.text());
+      }
+    }
+    if (args.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlNode program = argv.items().get(0);
+    if (args.get(0).strip().contains(" ")) {
+      warning(
+          program,
+          program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
+              + " write each argument as its own item: " + splitCommand(args));
+    }
+    args.set(0, program(args.get(0)));
+    return Optional.of(args);
+  }
+
+  private String program(String program) {
+    if (program.indexOf('/') < 0) {
+      return program;
+    }
+    try {
+      return folder.resolve(program).normalize().toString();
+    } catch (InvalidPathException e) {
+      return program; // not a path this file system takes: starting it fails with the reason
+    }
+  }
+
+  /** {@code ["systemctl reload", nginx]} as it was probably meant: {@code [systemctl, reload, nginx]}. */
+  private static String splitCommand(List<String> args) {
+    List<String> words = new ArrayList<>();
+    args.forEach(a -> words.addAll(List.of(a.strip().split("\\s+"))));
+    return "[" + String.join(", ", words) + "]";
   }
 }

@@ -87,6 +87,10 @@ final class SchemaCheck {
       if ("pattern".equals(error.getKeyword()) && error.getInstanceNode().asString().isEmpty()) {
         continue;
       }
+      // A value that is not a mapping fails "one of these keys" too; its type is what is wrong.
+      if ("oneOf".equals(error.getKeyword()) && !error.getInstanceNode().isObject()) {
+        continue;
+      }
       SchemaMessages.Located located = messages.translate(error);
       problems.error(located.at(), located.message());
     }

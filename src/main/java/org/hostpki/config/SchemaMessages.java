@@ -25,7 +25,9 @@ final class SchemaMessages {
           "/$defs/rsaSize", "a number of bits such as 3072",
           "/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}",
           "/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}",
-          "/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}");
+          "/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}",
+          "/$defs/secret", "a mapping {env: VARIABLE} or {file: path}",
+          "/$defs/listenAddress", "an address and port such as 0.0.0.0:80 or :80");
 
   /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
   private static final Map<String, String> PATTERNS =
@@ -36,10 +38,12 @@ final class SchemaMessages {
           "is not a country code; write the two upper-case letters of ISO 3166-1, e.g. US or DE",
           "/$defs/subject/properties/emailAddress/pattern",
           "is not an email address",
-          "/properties/store/properties/password/properties/env/pattern",
+          "/$defs/secret/properties/env/pattern",
           "is not an environment variable name (letters, digits and '_', not starting with a digit)",
           "/$defs/trustedCertificate/properties/name/pattern",
-          "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)");
+          "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)",
+          "/$defs/listenAddress/pattern",
+          "is not ADDRESS:PORT; write an IP address and a port (0.0.0.0:80, [::]:80), or :80 for every address");
 
   private final JsonNode schema;
   private final YamlNode root;

@@ -52,7 +52,7 @@ public final class StrictModes {
     List<String> problems = new ArrayList<>();
     problem(desired.source(), desired.source() + " declares programs to run (hooks)")
         .ifPresent(problems::add);
-    for (String program : new LinkedHashSet<>(desired.hooks().programs())) {
+    for (String program : new LinkedHashSet<>(desired.programs().stream().map(c -> c.get(0)).toList())) {
       if (program.startsWith("/")) {
         problem(desired.source().getFileSystem().getPath(program), programWhat(program))
             .ifPresent(problems::add);

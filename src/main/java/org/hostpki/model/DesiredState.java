@@ -40,16 +40,37 @@ public record DesiredState(
    * Every section that names a program to run must be counted here.
    */
   public boolean declaresPrograms() {
-    return hooks.declaresPrograms();
+    return !programs().isEmpty();
   }
 
   /**
-   * Every secret source the desired state names (the store password; every secret added later
-   * belongs here too): programs hostpki starts never see an environment variable named by one.
+   * Every command the file declares, of every kind of hook: the hooks run after a change, and the
+   * ACME dns-01 hook.
+   */
+  public List<List<String>> programs() {
+    List<List<String>> programs = new ArrayList<>(hooks.afterServerChange());
+    server
+        .acme()
+        .map(AcmeSpec::challenge)
+        .filter(AcmeChallenge.Dns01Hook.class::isInstance)
+        .map(c -> ((AcmeChallenge.Dns01Hook) c).hook())
+        .ifPresent(programs::add);
+    return programs;
+  }
+
+  /**
+   * Every secret source the desired state names — the store password, the ACME external account
+   * binding's HMAC key; every secret added later belongs here too: programs hostpki starts never
+   * see an environment variable named by one.
    */
   public List<PasswordSource> secretSources() {
     List<PasswordSource> sources = new ArrayList<>();
     store.password().ifPresent(sources::add);
+    server
+        .acme()
+        .flatMap(AcmeSpec::externalAccountBinding)
+        .map(AcmeSpec.ExternalAccountBinding::hmacKey)
+        .ifPresent(sources::add);
     return sources;
   }
 

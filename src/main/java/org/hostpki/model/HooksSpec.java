@@ -46,13 +46,4 @@ public record HooksSpec(List<List<String>> afterServerChange, Duration timeout) 
     return hook.equals(AFTER_SERVER_CHANGE) ? afterServerChange : List.of();
   }
 
-  /** Whether any hook declares a program to run. */
-  public boolean declaresPrograms() {
-    return !afterServerChange.isEmpty();
-  }
-
-  /** Every program named, each the first item of a command, in the order declared. */
-  public List<String> programs() {
-    return afterServerChange.stream().map(c -> c.get(0)).toList();
-  }
 }

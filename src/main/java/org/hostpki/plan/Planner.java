@@ -119,6 +119,9 @@ public final class Planner {
     }
 
     Plan plan() {
+      if (desired.server().issuer() == ServerSpec.Issuer.ACME) {
+        return refuseAcme();
+      }
       refuseDamagedCa();
       CaRotation.Outcome ca = CaRotation.decide(in);
       changes.addAll(ca.changes());
@@ -130,6 +133,22 @@ public final class Planner {
       boolean trustChanges = planTrust();
       planTrustOutputs(ca.bundleCascade(), trustChanges);
       return new Plan(changes, warnings, refusals, unchanged, in.basis());
+    }
+
+    /**
+     * ACME ordering is not wired into apply in this build: planning the server as if it were
+     * internal would serve a certificate the user did not ask for, so nothing is planned.
+     */
+    private Plan refuseAcme() {
+      refusals.add(
+          new Refusal(
+              "issuer-not-supported",
+              "server",
+              "server.issuer: acme is not yet supported by this build: plan and apply refuse it and"
+                  + " change nothing ('hostpki validate' accepts the file, so it can be prepared);"
+                  + " use server.issuer: internal or external until ACME ordering is released",
+              List.of()));
+      return new Plan(changes, warnings, refusals, 0, in.basis());
     }
 
     /**

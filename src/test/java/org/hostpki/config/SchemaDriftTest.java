@@ -45,7 +45,30 @@ class SchemaDriftTest {
           Map.entry("server.external.fallback", external()),
           Map.entry("trust.certificates[].name", trustEntry()),
           Map.entry("trust.certificates[].file", trustEntry()),
-          Map.entry("trust.certificates[].pem", trustEntry()));
+          Map.entry("trust.certificates[].pem", trustEntry()),
+          Map.entry("server.acme.directory", acme()),
+          Map.entry("server.acme.caBundle", acme()),
+          Map.entry("server.acme.contact", acme()),
+          Map.entry("server.acme.termsOfServiceAgreed", acme()),
+          Map.entry("server.acme.externalAccountBinding.keyId", acme("server.acme.externalAccountBinding",
+              Map.of("keyId", "kid-0", "hmacKey", Map.of("env", "EAB")))),
+          Map.entry("server.acme.externalAccountBinding.hmacKey.env", acme("server.acme.externalAccountBinding",
+              Map.of("keyId", "kid-0", "hmacKey", Map.of("env", "EAB")))),
+          Map.entry("server.acme.externalAccountBinding.hmacKey.file", acme("server.acme.externalAccountBinding",
+              Map.of("keyId", "kid-0", "hmacKey", Map.of("file", "eab.key")))),
+          Map.entry("server.acme.profile", acme()),
+          Map.entry("server.acme.challenge", acme()),
+          Map.entry("server.acme.http01.listen", acme()),
+          Map.entry("server.acme.http01.webroot", acme()),
+          Map.entry("server.acme.tlsAlpn01.listen", acme("server.acme.challenge", "tls-alpn-01")),
+          Map.entry("server.acme.dns01.hook", acme("server.acme.challenge", "dns-01",
+              "server.acme.dns01", Map.of("hook", List.of("/bin/before")))),
+          Map.entry("server.acme.dns01.timeout", acme("server.acme.challenge", "dns-01",
+              "server.acme.dns01", Map.of("hook", List.of("/bin/before")))),
+          Map.entry("server.acme.includeAddresses", acme()),
+          Map.entry("server.acme.identifiers", acme()),
+          Map.entry("server.acme.preferredChain", acme()),
+          Map.entry("server.acme.timeout", acme()));
 
   /** Settings that must change together with a property, applied after it. */
   private static final Map<String, Map<String, Object>> ALSO =
@@ -200,6 +223,16 @@ class SchemaDriftTest {
 
   private static Map<String, Object> external() {
     return Map.of("server.issuer", "external", "server.external.chain", "before.pem");
+  }
+
+  private static Map<String, Object> acme(Object... more) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("server.issuer", "acme");
+    out.put("server.acme.directory", "https://acme.example.com/before");
+    for (int i = 0; i < more.length; i += 2) {
+      out.put((String) more[i], more[i + 1]);
+    }
+    return out;
   }
 
   private static Map<String, Object> trustEntry() {

@@ -41,7 +41,8 @@ class DesiredStateTest {
     Set<String> found = new TreeSet<>();
     walk(DesiredState.class, "desired", found, new HashSet<>());
 
-    assertThat(found).containsExactly("desired.store.password");
+    assertThat(found)
+        .containsExactly("desired.server.acme.externalAccountBinding.hmacKey", "desired.store.password");
     assertThat(with(Optional.of(new PasswordSource.Env("X")), HooksSpec.none()).secretSources())
         .containsExactly(new PasswordSource.Env("X"));
   }
