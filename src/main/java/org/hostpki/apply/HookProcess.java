@@ -146,20 +146,26 @@ final class HookProcess {
   private int stop(Process process, boolean ownSession) {
     List<ProcessHandle> members = members(process, ownSession);
     members.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + grace.toNanos();
-    while (System.nanoTime() < deadline && members.stream().anyMatch(HookProcess::running)) {
-      sleep(50);
-    }
+    awaitGone(members, grace);
     // Anything started since the SIGTERM belongs to the session too.
     List<ProcessHandle> left = new ArrayList<>(members(process, ownSession));
     members.stream().filter(m -> !left.contains(m)).forEach(left::add);
     left.stream().filter(HookProcess::running).forEach(ProcessHandle::destroyForcibly);
+    // A signal is delivered after kill(2) returns: wait until they are gone for the caller.
+    awaitGone(left, grace);
     try {
       process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return members.size();
+  }
+
+  private static void awaitGone(List<ProcessHandle> processes, Duration atMost) {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (System.nanoTime() < deadline && processes.stream().anyMatch(HookProcess::running)) {
+      sleep(20);
+    }
   }
 
   /**

@@ -201,12 +201,7 @@ public final class StoreDirectory {
    */
   public Optional<byte[]> generationFile(String generation, String name) {
     StoreNames.requireValid(name);
-    Path path = directory.resolve(generation);
-    if (!GenerationNames.isGeneration(generation)
-        || !storeExists()
-        || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw noSuchGeneration(generation);
-    }
+    Path path = existingGeneration(generation);
     try {
       safety.checkStoreDirectory(directory);
       Path file = StoreNames.resolve(path, name);
@@ -215,17 +210,8 @@ public final class StoreDirectory {
           return Optional.empty(); // missing, or a link hostpki never makes: not followed
         }
       }
-      BasicFileAttributes attributes;
-      try {
-        attributes =
-            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
+      if (!isRegularFileIfThere(file)) {
         return Optional.empty();
-      }
-      if (!attributes.isRegularFile()) {
-        throw new HostpkiException(
-            "store file " + file + " is not a regular file; hostpki never writes anything else "
-                + "inside a generation, so the generation was altered by hand");
       }
       if (StoreSafety.isPrivateKeyName(name)) {
         safety.checkPrivateKeyFile(file, StoreNames.resolve(directory, name));
@@ -306,22 +292,31 @@ public final class StoreDirectory {
   public Optional<byte[]> record(String generation, GenerationRecord record) {
     Path file = existingGeneration(generation).resolve(record.fileName());
     try {
-      BasicFileAttributes attributes;
-      try {
-        attributes =
-            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
-        return Optional.empty();
-      }
-      if (!attributes.isRegularFile()) {
-        throw new HostpkiException(
-            "store file " + file + " is not a regular file; hostpki never writes anything else "
-                + "inside a generation, so the generation was altered by hand. Remove it");
-      }
-      return Optional.of(SafeFiles.readNoFollow(file));
+      return isRegularFileIfThere(file)
+          ? Optional.of(SafeFiles.readNoFollow(file))
+          : Optional.empty();
     } catch (IOException | UncheckedIOException e) {
       throw readFailure(e);
     }
+  }
+
+  /**
+   * False when nothing is there; true for a regular file; anything else (a link, a FIFO, a
+   * directory) is refused: hostpki writes nothing else inside a generation.
+   */
+  private static boolean isRegularFileIfThere(Path file) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    if (!attributes.isRegularFile()) {
+      throw new HostpkiException(
+          "store file " + file + " is not a regular file; hostpki never writes anything else "
+              + "inside a generation, so the generation was altered by hand");
+    }
+    return true;
   }
 
   /**
