@@ -25,29 +25,34 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  hostpki apply -f /etc/hostpki/host.yaml",
-      "  hostpki apply -f host.yaml --check         # dry run: exit 2 when changes are pending",
-      "  hostpki apply -f host.yaml --replace server   # new key and certificate now",
-      "  hostpki apply -f /etc/hostpki/host.yaml --unattended   # from a timer or scheduler",
+      "  hostpki apply -f host.yaml --check           # dry run: exit 2 if changes or hooks pending",
+      "  hostpki apply -f host.yaml --replace server  # new key and certificate now",
+      "  hostpki apply -f /etc/hostpki/host.yaml --unattended  # from a timer or scheduler",
       "",
       "Hooks that did not finish successfully before (a failure, a timeout, hostpki killed after",
       "writing the store) are run first, whatever else is to do, until they succeed.",
       "",
-      "Exit codes: 0 success, 1 error (nothing on disk changed), 2 changes or hooks pending",
-      "            (only with --check), 3 the store is at the desired state but a hook failed",
-      "            (recorded; the next apply or watch tick retries it), 64 usage error."
+      "Exit codes:",
+      "  0   success",
+      "  1   error: nothing on disk changed",
+      "  2   changes or hooks pending (only with --check)",
+      "  3   the store is at the desired state, but a hook failed: it is recorded,",
+      "      and the next apply or watch tick runs it again",
+      "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
 
   @Option(names = "--check", description = "Only show the plan; exit 2 when changes are pending.")
   boolean check;
 
-  @Option(names = "--plan", paramLabel = "PLAN.json", description = "Apply this saved plan, refused if stale.")
+  @Option(names = "--plan", completionCandidates = Completion.Files.class, paramLabel = "PLAN.json", description = "Apply this saved plan, refused if stale.")
   String savedPlan;
 
   @Option(
       names = "--replace",
       paramLabel = "ca|server",
       converter = ReplaceConverter.class,
+      completionCandidates = ReplaceConverter.Candidates.class,
       description = "Re-issue with a new key even without drift.")
   List<PlanInput.Replace> replace = List.of();
 
@@ -110,7 +115,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       w.name("plan").json(PlanJson.render(plan));
       out().println(w.endObject());
     } else {
-      out().print(new PlanText(color()).render(plan));
+      out().print(new PlanText(color()).lines(plan), color());
       if (unattended && plan.hold().isPresent() && !plan.isEmpty()) {
         out().println("An unattended apply leaves these changes: the store is held by a rollback.");
       }
@@ -138,7 +143,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       out().flush();
       return;
     }
-    out().print(new PlanText(color()).render(plan));
+    out().print(new PlanText(color()).lines(plan), color());
     result.released().ifPresent(h -> out().println(
         "Released the hold of the rollback at " + PlanText.time(h.at()) + "."));
     if (result.heldBy().isPresent() && !plan.isEmpty()) {

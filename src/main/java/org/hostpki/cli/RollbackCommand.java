@@ -16,6 +16,7 @@ import org.hostpki.model.HooksSpec;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
@@ -36,18 +37,17 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
-      "  hostpki rollback -f /etc/hostpki/host.yaml     # back to the generation before",
+      "  hostpki rollback -f /etc/hostpki/host.yaml   # to the generation before",
       "  hostpki rollback -f host.yaml --to ..2026_03_01_12_00_00.000000000",
       "",
-      "'hostpki history' lists the kept generations. A rollback holds: unattended runs",
-      "('hostpki watch', 'apply --unattended' from the timer) leave the store as it is. The next",
-      "plain 'hostpki apply' by a person releases the hold and makes the store match the desired",
-      "state again, re-issuing what the rollback undid, unless the desired state is changed",
-      "first; rollback says which changes that apply would make.",
+      "'hostpki history' lists the kept generations. A rollback holds: unattended runs ('hostpki watch', 'apply --unattended' from the timer) leave the store as it is. The next plain 'hostpki apply' by a person releases the hold and makes the store match the desired state again, re-issuing what the rollback undid, unless the desired state is changed first; rollback says which changes that apply would make.",
       "",
-      "Exit codes: 0 success, 1 error (no such generation, store locked; nothing changed),",
-      "            3 rolled back, but a hook failed (recorded; the next apply or watch tick",
-      "            retries it), 64 usage error."
+      "Exit codes:",
+      "  0   success",
+      "  1   error: no such generation, the store is locked; nothing changed",
+      "  3   rolled back, but a hook failed: it is recorded, and the next apply or watch",
+      "      tick runs it again",
+      "  64  usage error"
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
 
@@ -226,19 +226,19 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
       Switch done,
       Optional<Plan> next,
       Optional<String> unknown) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("Rolled back store ").append(store.directory()).append(' ')
-        .append(done.from().map(f -> "from generation " + f.name() + " ")
+    TerminalLines text = new TerminalLines();
+    text.add("Rolled back store ").add(store.directory()).add(' ')
+        .add(done.from().map(f -> "from generation " + f.name() + " ")
             .orElse("(no generation was current) "))
-        .append("to generation ").append(done.to().name()).append(", written ")
-        .append(HistoryCommand.WRITTEN.format(done.to().time())).append(".\n");
+        .add("to generation ").add(done.to().name()).add(", written ")
+        .add(HistoryCommand.WRITTEN.format(done.to().time())).add(".").end();
     if (done.serverChanged()) {
-      sb.append("The server certificate changed: ")
-          .append(done.from().map(GenerationSummary::serverText).orElse("none")).append(" -> ")
-          .append(done.to().serverText()).append(".\n");
+      text.add("The server certificate changed: ")
+          .add(done.from().map(GenerationSummary::serverText).orElse("none")).add(" -> ")
+          .add(done.to().serverText()).add(".").end();
     } else {
-      sb.append("The server certificate is the same (").append(done.to().serverText())
-          .append(done.hooksRun() == 0 ? "); no hooks ran.\n" : ").\n");
+      text.add("The server certificate is the same (").add(done.to().serverText())
+          .add(done.hooksRun() == 0 ? "); no hooks ran." : ").").end();
     }
     if (done.hooksRun() > 0) {
       List<String> ran = new ArrayList<>();
@@ -246,26 +246,26 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         int n = desired.hooks().commands(h.hook()).size();
         ran.add(n + " " + h.hook() + (n == 1 ? " hook" : " hooks"));
       }
-      sb.append("Ran ").append(String.join(", ", ran))
-          .append(done.hookFailure().isPresent() ? "; one failed (see below).\n" : ".\n");
+      text.add("Ran ").add(String.join(", ", ran))
+          .add(done.hookFailure().isPresent() ? "; one failed (see below)." : ".").end();
     } else if (done.serverChanged()) {
-      sb.append("No afterServerChange hooks are configured.\n");
+      text.add("No afterServerChange hooks are configured.").end();
     }
-    done.tidyUpWarning().ifPresent(w -> sb.append("warning: ").append(w).append('\n'));
+    done.tidyUpWarning().ifPresent(w -> text.add("warning: ").add(w).end());
     if (next.isPresent() && next.get().isEmpty()) {
-      sb.append("The store matches the desired state: the next 'hostpki apply' changes nothing.\n");
+      text.add("The store matches the desired state: the next 'hostpki apply' changes nothing.").end();
     } else if (next.isPresent()) {
-      sb.append("\nHeld: until a person runs 'hostpki apply -f ").append(file).append("', unattended")
-          .append(" runs ('hostpki watch', 'apply --unattended' from the timer) leave the store at")
-          .append(" this generation. The store no longer matches the desired state: unless the")
-          .append(" desired state is changed first, that apply releases the hold and makes these")
-          .append(" changes:\n\n")
-          .append(new PlanText(color()).render(next.get()));
+      text.end().add("Held: until a person runs 'hostpki apply -f ").add(file).add("', unattended")
+          .add(" runs ('hostpki watch', 'apply --unattended' from the timer) leave the store at")
+          .add(" this generation. The store no longer matches the desired state: unless the")
+          .add(" desired state is changed first, that apply releases the hold and makes these")
+          .add(" changes:").end().end()
+          .append(new PlanText(color()).lines(next.get()));
     } else {
-      sb.append("Cannot tell what the next 'hostpki apply' would do: ").append(unknown.get())
-          .append('\n');
+      text.add("Cannot tell what the next 'hostpki apply' would do: ").add(unknown.get())
+          .end();
     }
-    out().print(sb);
+    out().print(text, color());
     out().flush();
   }
 

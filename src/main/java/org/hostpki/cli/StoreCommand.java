@@ -25,6 +25,7 @@ abstract class StoreCommand {
   @Option(
       names = {"-f", "--file"},
       required = true,
+      completionCandidates = Completion.Files.class,
       paramLabel = "FILE",
       description = "The desired-state YAML file.")
   String file;
@@ -46,12 +47,12 @@ abstract class StoreCommand {
     this.environment = environment;
   }
 
-  PrintWriter out() {
-    return spec.commandLine().getOut();
+  TerminalWriter out() {
+    return TerminalWriter.of(spec.commandLine().getOut());
   }
 
-  PrintWriter err() {
-    return spec.commandLine().getErr();
+  TerminalWriter err() {
+    return TerminalWriter.of(spec.commandLine().getErr());
   }
 
   boolean color() {
@@ -88,7 +89,8 @@ abstract class StoreCommand {
   static void requireSafeToRun(DesiredState desired, String consequence) {
     List<String> problems = StrictModes.forThisProcess().problems(desired);
     if (!problems.isEmpty()) {
-      throw new HostpkiException(String.join("\n  ", problems) + "; " + consequence);
+      throw new HostpkiException(
+          problems.get(0) + "; " + consequence, problems.subList(1, problems.size()));
     }
   }
 
@@ -110,7 +112,7 @@ abstract class StoreCommand {
     long start = System.nanoTime();
     PrintWriter err = err();
     return step -> {
-      err.printf("hostpki: %s (%.1f s)%n", step, (System.nanoTime() - start) / 1e9);
+      err.println(String.format("hostpki: %s (%.1f s)", step, (System.nanoTime() - start) / 1e9));
       err.flush();
     };
   }

@@ -13,6 +13,7 @@ import org.hostpki.model.HostSpec;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreSpec;
+import org.hostpki.model.TrustFilters;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
 
@@ -129,11 +130,35 @@ final class DesiredStateBinder {
     for (Fields.Given<String> text : fields.strings(trust, "directories")) {
       fields.path(text).ifPresent(directories::add);
     }
+    notYetSupported(trust);
     return new TrustSpec(
         fields.bool(trust, "prune").orElse(defaults.prune()),
         fields.bool(trust, "hashedDirectory").orElse(defaults.hashedDirectory()),
         certificates,
-        directories);
+        directories,
+        fields.bool(trust, "includeSystemRoots").orElse(defaults.includeSystemRoots()),
+        new TrustFilters(
+            fields.bool(trust, "excludeExpired").orElse(defaults.filters().excludeExpired()),
+            fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
+        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))));
+  }
+
+  /**
+   * Settings this build reads and checks but cannot carry out yet: validate accepts them with a
+   * warning, and plan and apply refuse the desired state (see {@code Reconciler}) rather than
+   * silently leave them out.
+   */
+  private void notYetSupported(YamlNode.Mapping trust) {
+    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly")) {
+      trust.get(key)
+          .filter(v -> !(v instanceof YamlNode.Scalar s && s.bool().equals(Optional.of(false))))
+          .ifPresent(
+              v ->
+                  fields.problems().warning(
+                      trust.keyPosition(key),
+                      "trust." + key + " is not yet supported by this build: validate accepts it,"
+                          + " but plan and apply refuse a desired state that uses it"));
+    }
   }
 
   private Optional<TrustedCertificateSource> trustedCertificate(

@@ -4,6 +4,7 @@ import com.networknt.schema.Error;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.model.TerminalText;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,20 +15,22 @@ import tools.jackson.databind.JsonNode;
 final class SchemaMessages {
 
   private static final String AFTER_SERVER_CHANGE = "/properties/hooks/properties/afterServerChange";
+  private static final String JAVA = "/properties/trust/properties/install/properties/java";
 
   /** What a value of a shared definition looks like, for "must be ..." messages. */
   private static final Map<String, String> NOUNS =
-      Map.of(
-          "/properties/store", "a mapping with the store's path, e.g. {path: pki}",
-          "/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D",
-          "/$defs/argv", "a command as a list of arguments, e.g. [systemctl, try-reload-or-restart, nginx]",
-          "/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}",
-          "/$defs/rsaSize", "a number of bits such as 3072",
-          "/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}",
-          "/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}",
-          "/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}",
-          "/$defs/secret", "a mapping {env: VARIABLE} or {file: path}",
-          "/$defs/listenAddress", "an address and port such as 0.0.0.0:80 or :80");
+      Map.ofEntries(
+          Map.entry("/properties/store", "a mapping with the store's path, e.g. {path: pki}"),
+          Map.entry("/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D"),
+          Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, try-reload-or-restart, nginx]"),
+          Map.entry("/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}"),
+          Map.entry("/$defs/rsaSize", "a number of bits such as 3072"),
+          Map.entry("/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}"),
+          Map.entry("/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}"),
+          Map.entry("/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}"),
+          Map.entry("/$defs/secret", "a mapping {env: VARIABLE} or {file: path}"),
+          Map.entry("/$defs/listenAddress", "an address and port such as 0.0.0.0:80 or :80"),
+          Map.entry(JAVA, "true, false, the path of a cacerts file, or a list of such paths"));
 
   /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
   private static final Map<String, String> PATTERNS =
@@ -44,6 +47,9 @@ final class SchemaMessages {
           "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)",
           "/$defs/listenAddress/pattern",
           "is not ADDRESS:PORT; write an IP address and a port (0.0.0.0:80, [::]:80), or :80 for every address");
+
+  /** The pattern of names and subject attributes: one line of plain text. */
+  static final String ONE_LINE = "/$defs/oneLine/pattern";
 
   private final JsonNode schema;
   private final YamlNode root;
@@ -97,6 +103,8 @@ final class SchemaMessages {
             node.displayName() + " is " + text(node) + "; the maximum is " + schema.at(location).asString());
       case "oneOf":
         return new Located(node.position(), oneOf(node, location, error));
+      case "uniqueItems":
+        return new Located(node.position(), repeated(node));
       default:
         return new Located(node.position(), node.displayName() + ": " + error.getMessage());
     }
@@ -122,7 +130,8 @@ final class SchemaMessages {
   }
 
   private String wrongType(YamlNode node, String location) {
-    String expected = schema.at(location).asString();
+    JsonNode type = schema.at(location);
+    String expected = type.isString() ? type.asString() : "";
     String noun = NOUNS.getOrDefault(parentOf(location), typeNoun(expected));
     if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.NULL) {
       return node.displayName() + " is empty; it must be " + noun;
@@ -175,11 +184,37 @@ final class SchemaMessages {
   }
 
   private static String mismatch(YamlNode node, String location) {
+    if (location.equals(ONE_LINE)) {
+      return notOneLine(node);
+    }
     String why = PATTERNS.get(location);
     String given = "'" + YamlNode.Scalar.abbreviated(text(node)) + "'";
     return why != null
         ? node.displayName() + " " + given + " " + why
         : node.displayName() + " " + given + " does not have the expected form";
+  }
+
+  /**
+   * Which character a name or subject attribute must not hold, and where: a NUL or a line break
+   * there would end up in a certificate, and a line break or an escape sequence in every log and
+   * terminal that shows it.
+   */
+  private static String notOneLine(YamlNode node) {
+    String text = text(node);
+    int at = 0;
+    while (at < text.length() && !TerminalText.isUnsafe(text.charAt(at))) {
+      at++;
+    }
+    char c = at < text.length() ? text.charAt(at) : 0;
+    String kind =
+        c >= 0x2028 && c <= 0x2029
+            ? "a line separator"
+            : c >= 0x202a ? "a bidirectional override" : "a control character";
+    return String.format(
+        "%s '%s' holds U+%04X, %s, at character %d; names and subject attributes are one line of"
+            + " plain text (they end up in certificates, logs and terminals): remove it",
+        node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), (int) c, kind,
+        at + 1);
   }
 
   private static String empty(YamlNode node, String location) {
@@ -214,6 +249,21 @@ final class SchemaMessages {
     return none
         ? node.displayName() + " needs " + choice
         : node.displayName() + " takes " + choice + ", not both";
+  }
+
+  /** The first item a list holds twice, at that item. */
+  private static String repeated(YamlNode node) {
+    if (node instanceof YamlNode.Sequence list) {
+      List<String> seen = new ArrayList<>();
+      for (YamlNode item : list.items()) {
+        String value = text(item);
+        if (seen.contains(value)) {
+          return node.displayName() + " lists '" + YamlNode.Scalar.abbreviated(value) + "' twice; give each once";
+        }
+        seen.add(value);
+      }
+    }
+    return node.displayName() + " lists an item twice; give each once";
   }
 
   private static String text(YamlNode node) {

@@ -60,7 +60,7 @@ public record DesiredState(
 
   /**
    * Every secret source the desired state names — the store password, the ACME external account
-   * binding's HMAC key; every secret added later belongs here too: programs hostpki starts never
+   * binding's HMAC key, the Java trust stores' password; every secret added later belongs here too: programs hostpki starts never
    * see an environment variable named by one.
    */
   public List<PasswordSource> secretSources() {
@@ -71,6 +71,7 @@ public record DesiredState(
         .flatMap(AcmeSpec::externalAccountBinding)
         .map(AcmeSpec.ExternalAccountBinding::hmacKey)
         .ifPresent(sources::add);
+    trust.install().flatMap(InstallSpec::javaPassword).ifPresent(sources::add);
     return sources;
   }
 

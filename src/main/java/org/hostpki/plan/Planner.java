@@ -84,11 +84,7 @@ public final class Planner {
       dns.add(host.hostname());
       ips.addAll(host.addresses());
     }
-    Subject subject = server.subject();
-    if (subject.commonName().isEmpty() && !dns.isEmpty()) {
-      subject = subject.withCommonName(dns.iterator().next());
-    }
-    return new ServerNames(subject, List.copyOf(dns), List.copyOf(ips));
+    return new ServerNames(server.subject().withCommonNameFrom(dns), List.copyOf(dns), List.copyOf(ips));
   }
 
   /** The subject and SANs a server certificate must have. */
@@ -310,7 +306,7 @@ public final class Planner {
           reasons.add(
               new Reason(
                   ReasonCode.SUBJECT_CHANGED,
-                  "subject changed: " + c.subject() + " → " + names.subject()));
+                  "subject changed: " + c.subjectDn() + " → " + names.subject()));
         }
         Set<String> wantedEku = new LinkedHashSet<>(List.of(CertificateFacts.EKU_SERVER_AUTH));
         if (server.clientAuth()) {
@@ -474,7 +470,7 @@ public final class Planner {
       if (!c.subject().equals(names.subject())) {
         reasons.add(
             new Reason(
-                ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subject() + " → " + names.subject()));
+                ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subjectDn() + " → " + names.subject()));
       }
       if (reasons.isEmpty()) {
         unchanged++;
@@ -485,7 +481,7 @@ public final class Planner {
 
     private static SortedMap<String, String> csrAttributes(CsrFacts c) {
       SortedMap<String, String> m = new TreeMap<>();
-      m.put("subject", c.subject().toString());
+      m.put("subject", c.subjectDn());
       m.put("dnsNames", String.join(", ", c.dnsNames()));
       m.put("ipAddresses", ips(c.ipAddresses()));
       m.put("key", c.publicKey().publicKeyFingerprint().shortForm());
@@ -834,7 +830,7 @@ public final class Planner {
     }
 
     private static String fingerprintWords(CertificateFacts c) {
-      return "sha256 " + c.fingerprint().colonHex().substring(0, 11) + "… " + c.subject();
+      return "sha256 " + c.fingerprint().colonHex().substring(0, 11) + "… " + c.subjectDn();
     }
 
     private static String ekuNames(List<String> oids) {
@@ -908,7 +904,7 @@ public final class Planner {
 
   static SortedMap<String, String> certificateAttributes(CertificateFacts c) {
     SortedMap<String, String> m = new TreeMap<>();
-    m.put("subject", c.subject().toString());
+    m.put("subject", c.subjectDn());
     m.put("issuer", c.issuerDn());
     if (!c.dnsNames().isEmpty()) {
       m.put("dnsNames", String.join(", ", c.dnsNames()));

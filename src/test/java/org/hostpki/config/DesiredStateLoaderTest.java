@@ -256,7 +256,7 @@ class DesiredStateLoaderTest {
                 Optional.of("example.com"),
                 Optional.of(List.of(InetAddress.getByName("192.0.2.10"), InetAddress.getByName("2001:db8::10"))),
                 List.of("docker0")));
-    assertThat(state.ca().subject().orElseThrow().toString()).isEqualTo("C=US, O=Example Corp, CN=Example CA");
+    assertThat(state.ca().subject().orElseThrow().toString()).isEqualTo("CN=Example CA,O=Example Corp,C=US");
     assertThat(state.ca().key()).isEqualTo(new KeySpec.Rsa(4096));
     assertThat(state.ca().validity()).isEqualTo(Duration.ofDays(1825));
     assertThat(state.ca().renewBefore()).isEqualTo(Duration.ofDays(180));
@@ -392,6 +392,17 @@ class DesiredStateLoaderTest {
     assertThat(state.declaresPrograms()).isTrue();
     assertThat(state.programs()).containsExactly(List.of("/etc/hostpki/dns-txt.sh", "--zone", "example.com"));
     assertThat(state.secretVariables()).containsExactly("EAB_HMAC");
+  }
+
+  @Test
+  void testLoadString_everyEnvSecretIsASecretVariable() {
+    String yaml =
+        "apiVersion: hostpki/v1\nstore: {path: pki, password: {env: P12_PW}}\n"
+            + "trust:\n  install: {java: [jre/cacerts], javaPassword: {env: CACERTS_PW}}\n";
+
+    DesiredState state = loader.loadString(file, yaml).desiredState().orElseThrow();
+
+    assertThat(state.secretVariables()).containsExactly("P12_PW", "CACERTS_PW");
   }
 
   @Test

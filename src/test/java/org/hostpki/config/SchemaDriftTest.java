@@ -46,6 +46,8 @@ class SchemaDriftTest {
           Map.entry("trust.certificates[].name", trustEntry()),
           Map.entry("trust.certificates[].file", trustEntry()),
           Map.entry("trust.certificates[].pem", trustEntry()),
+          // before: the running Java's cacerts; after: a listed one instead
+          Map.entry("trust.install.java", Map.of("trust.install.java", true)),
           Map.entry("server.acme.directory", acme()),
           Map.entry("server.acme.caBundle", acme()),
           Map.entry("server.acme.contact", acme()),
@@ -82,6 +84,7 @@ class SchemaDriftTest {
       Set.of(
           "DesiredState.source",
           "TrustedCertificateSource.origin",
+          "InstallSpec.origin",
           "SourcePosition",
           "SourcePosition.file",
           "SourcePosition.line",
@@ -273,6 +276,9 @@ class SchemaDriftTest {
   private static JsonNode toJson(Object value) {
     if (value instanceof String s) {
       return JSON.stringNode(s);
+    }
+    if (value instanceof Boolean b) {
+      return JSON.booleanNode(b);
     }
     if (value instanceof List<?> list) {
       ArrayNode array = JSON.arrayNode();

@@ -42,7 +42,9 @@ class DesiredStateTest {
     walk(DesiredState.class, "desired", found, new HashSet<>());
 
     assertThat(found)
-        .containsExactly("desired.server.acme.externalAccountBinding.hmacKey", "desired.store.password");
+        .containsExactly(
+            "desired.server.acme.externalAccountBinding.hmacKey", "desired.store.password",
+            "desired.trust.install.javaPassword");
     assertThat(with(Optional.of(new PasswordSource.Env("X")), HooksSpec.none()).secretSources())
         .containsExactly(new PasswordSource.Env("X"));
   }
