@@ -25,19 +25,17 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  hostpki apply -f /etc/hostpki/host.yaml",
-      "  hostpki apply -f host.yaml --check           # dry run: exit 2 if changes or hooks pending",
+      "  hostpki apply -f host.yaml --check           # dry run: exit 2 if pending",
       "  hostpki apply -f host.yaml --replace server  # new key and certificate now",
-      "  hostpki apply -f /etc/hostpki/host.yaml --unattended  # from a timer or scheduler",
+      "  hostpki apply -f host.yaml --unattended      # from a timer or scheduler",
       "",
-      "Hooks that did not finish successfully before (a failure, a timeout, hostpki killed after",
-      "writing the store) are run first, whatever else is to do, until they succeed.",
+      "Hooks that did not finish successfully before (a failure, a timeout, hostpki killed after writing the store) are run first, whatever else is to do, until they succeed.",
       "",
       "Exit codes:",
       "  0   success",
       "  1   error: nothing on disk changed",
       "  2   changes or hooks pending (only with --check)",
-      "  3   the store is at the desired state, but a hook failed: it is recorded,",
-      "      and the next apply or watch tick runs it again",
+      "  3   the store is at the desired state, but a hook failed (recorded; the next run retries it)",
       "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
@@ -59,9 +57,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
   @Option(
       names = "--unattended",
       description =
-          "For runs no person started (timers, schedulers): honour a rollback's hold — run only"
-              + " pending hooks and leave the store as the rollback left it. Without it, the"
-              + " apply releases the hold.")
+          "For runs no person started (timers, schedulers): honour a rollback's hold, that is,"
+              + " run only pending hooks and leave the store as the rollback left it. Without it,"
+              + " the apply releases the hold.")
   boolean unattended;
 
   @Option(

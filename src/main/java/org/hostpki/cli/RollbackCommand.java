@@ -45,8 +45,7 @@ import picocli.CommandLine.Option;
       "Exit codes:",
       "  0   success",
       "  1   error: no such generation, the store is locked; nothing changed",
-      "  3   rolled back, but a hook failed: it is recorded, and the next apply or watch",
-      "      tick runs it again",
+      "  3   rolled back, but a hook failed (recorded; the next apply or watch tick retries it)",
       "  64  usage error"
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
