@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.Pkcs12Facts;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.CertificationRequest;
@@ -24,7 +26,6 @@ import org.hostpki.plan.Change;
 import org.hostpki.plan.Intent;
 import org.hostpki.plan.Output;
 import org.hostpki.plan.Plan;
-import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreFile;
 
 /**
@@ -49,9 +50,11 @@ final class Executor {
       Optional<char[]> password,
       Instant now) {
     SortedMap<String, StoreFile> files = new TreeMap<>();
+    StoreLayout layout = StoreLayout.of(desired);
     current.snapshot().files().forEach((name, bytes) -> {
-      if (!name.startsWith(".")) {
-        files.put(name, new StoreFile(bytes, isSecret(name)));
+      // The record of the PKCS#12 files is made anew below, from the set this makes.
+      if (!name.equals(StoreLayout.PKCS12_RECORD)) {
+        files.put(name, new StoreFile(bytes, layout.kindOf(name)));
       }
     });
     Optional<KeyMaterial> caKey = current.caKey();
@@ -73,45 +76,45 @@ final class Executor {
         Certificate cert = issuer.selfSignedCa(ca.subject(), key, now, ca.validity());
         caKey = Optional.of(key);
         caCert = Optional.of(cert);
-        files.put("ca.key", new StoreFile(key.pkcs8Pem(), true));
-        files.put("ca.crt", text(cert.pem()));
+        files.put(StoreLayout.CA_KEY, key(key));
+        files.put(StoreLayout.CA_CERT, certificates(cert.pem()));
       } else if (intent instanceof Intent.IssueNextCa next) {
         KeyMaterial key = KeyMaterial.generate(next.key(), random);
         Certificate cert = issuer.selfSignedCa(next.subject(), key, now, next.validity());
         caNextKey = Optional.of(key);
         caNextCert = Optional.of(cert);
-        files.put(Planner.CA_NEXT_KEY_FILE, new StoreFile(key.pkcs8Pem(), true));
-        files.put(Planner.CA_NEXT_CERT_FILE, text(cert.pem()));
+        files.put(StoreLayout.CA_NEXT_KEY, key(key));
+        files.put(StoreLayout.CA_NEXT_CERT, certificates(cert.pem()));
       } else if (intent instanceof Intent.PromoteNextCa promote) {
-        Certificate cert = caNextCert.orElseThrow(() -> missing(Planner.CA_NEXT_CERT_FILE, change));
-        KeyMaterial key = caNextKey.orElseThrow(() -> missing(Planner.CA_NEXT_KEY_FILE, change));
+        Certificate cert = caNextCert.orElseThrow(() -> missing(StoreLayout.CA_NEXT_CERT, change));
+        KeyMaterial key = caNextKey.orElseThrow(() -> missing(StoreLayout.CA_NEXT_KEY, change));
         if (!cert.fingerprint().equals(promote.next()) || !key.matches(cert)) {
           throw new IllegalStateException(
-              "plan step " + change.address() + " needs the planned " + Planner.CA_NEXT_CERT_FILE);
+              "plan step " + change.address() + " needs the planned " + StoreLayout.CA_NEXT_CERT);
         }
         // Moved byte for byte: the new CA is the certificate clients already trust.
-        files.put("ca.key", files.remove(Planner.CA_NEXT_KEY_FILE));
-        files.put("ca.crt", files.remove(Planner.CA_NEXT_CERT_FILE));
+        files.put(StoreLayout.CA_KEY, files.remove(StoreLayout.CA_NEXT_KEY));
+        files.put(StoreLayout.CA_CERT, files.remove(StoreLayout.CA_NEXT_CERT));
         caKey = caNextKey;
         caCert = caNextCert;
         caNextKey = Optional.empty();
         caNextCert = Optional.empty();
       } else if (intent instanceof Intent.KeepPreviousCa keep) {
         // The CA as read before this plan, whatever this plan makes the CA.
-        Certificate old = current.caCertificate().orElseThrow(() -> missing("ca.crt", change));
+        Certificate old = current.caCertificate().orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
         if (!old.fingerprint().equals(keep.retired())) {
-          throw new IllegalStateException("plan step " + change.address() + " needs the planned ca.crt");
+          throw new IllegalStateException("plan step " + change.address() + " needs the planned " + StoreLayout.CA_CERT);
         }
         caPreviousCert = Optional.of(old);
-        files.put(Planner.CA_PREVIOUS_CERT_FILE, text(old.pem()));
+        files.put(StoreLayout.CA_PREVIOUS_CERT, certificates(old.pem()));
       } else if (intent instanceof Intent.RemoveNextCa) {
         caNextKey = Optional.empty();
         caNextCert = Optional.empty();
-        files.remove(Planner.CA_NEXT_KEY_FILE);
-        files.remove(Planner.CA_NEXT_CERT_FILE);
+        files.remove(StoreLayout.CA_NEXT_KEY);
+        files.remove(StoreLayout.CA_NEXT_CERT);
       } else if (intent instanceof Intent.RemovePreviousCa) {
         caPreviousCert = Optional.empty();
-        files.remove(Planner.CA_PREVIOUS_CERT_FILE);
+        files.remove(StoreLayout.CA_PREVIOUS_CERT);
       } else if (intent instanceof Intent.IssueServer s) {
         KeyMaterial key =
             s.newKey() || serverKey.isEmpty() ? KeyMaterial.generate(s.key(), random) : serverKey.get();
@@ -120,14 +123,14 @@ final class Executor {
                 new ServerProfile(
                     s.subject(), s.dnsNames(), s.ipAddresses(), s.validity(), s.clientAuth()),
                 key.publicKey(),
-                caCert.orElseThrow(() -> missing("ca.crt", change)),
-                caKey.orElseThrow(() -> missing("ca.key", change)),
+                caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change)),
+                caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change)),
                 now);
         serverKey = Optional.of(key);
         serverCert = Optional.of(cert);
         externalIssuers = Optional.empty();
-        files.put("server.key", new StoreFile(key.pkcs8Pem(), true));
-        files.put("server.crt", text(cert.pem()));
+        files.put(StoreLayout.SERVER_KEY, key(key));
+        files.put(StoreLayout.SERVER_CERT, certificates(cert.pem()));
       } else if (intent instanceof Intent.InstallExternalChain install) {
         List<Certificate> chain =
             install.source() == Intent.ChainSource.FILE
@@ -143,19 +146,19 @@ final class Executor {
         }
         serverCert = Optional.of(leaf);
         externalIssuers = Optional.of(issuersOf(chain));
-        files.put("server.crt", text(leaf.pem()));
-        files.put(Planner.EXTERNAL_CHAIN_FILE, text(Pem.certificates(chain)));
+        files.put(StoreLayout.SERVER_CERT, certificates(leaf.pem()));
+        files.put(StoreLayout.EXTERNAL_CHAIN, certificates(Pem.certificates(chain)));
       } else if (intent instanceof Intent.WriteCsr csr) {
-        KeyMaterial key = serverKey.orElseThrow(() -> missing("server.key", change));
+        KeyMaterial key = serverKey.orElseThrow(() -> missing(StoreLayout.SERVER_KEY, change));
         files.put(
-            Planner.CSR_ADDRESS,
+            StoreLayout.SERVER_CSR,
             new StoreFile(
                 CertificationRequest.create(
                     csr.subject(), csr.dnsNames(), csr.ipAddresses(), csr.clientAuth(), key, random),
-                false));
+                FileKind.REQUEST));
       } else if (intent instanceof Intent.RemoveCsr) {
-        files.remove(Planner.CSR_ADDRESS);
-        files.remove(Planner.EXTERNAL_CHAIN_FILE);
+        files.remove(StoreLayout.SERVER_CSR);
+        files.remove(StoreLayout.EXTERNAL_CHAIN);
       } else if (intent instanceof Intent.PutTrusted t) {
         Certificate cert = desiredTrust.get(t.name());
         if (cert == null || !cert.fingerprint().equals(t.fingerprint())) {
@@ -163,52 +166,52 @@ final class Executor {
               "trusted certificate '" + t.name() + "' changed while applying; run apply again");
         }
         trusted.put(t.name(), cert);
-        files.put(StoreObserver.TRUST_DIR + t.name() + ".crt", text(cert.pem()));
+        files.put(StoreLayout.trustFile(t.name()), certificates(cert.pem()));
       } else if (intent instanceof Intent.RemoveTrusted t) {
         trusted.remove(t.name());
-        files.remove(StoreObserver.TRUST_DIR + t.name() + ".crt");
+        files.remove(StoreLayout.trustFile(t.name()));
       }
     }
 
     // Derived outputs last, from the certificates the store will hold.
     SortedMap<String, Certificate> trustedCas = new TreeMap<>();
     Map<String, Pkcs12Facts> written = new TreeMap<>();
-    caNextCert.ifPresent(c -> trustedCas.put(Planner.CA_NEXT_TRUST_ALIAS, c));
-    caPreviousCert.ifPresent(c -> trustedCas.put(Planner.CA_PREVIOUS_TRUST_ALIAS, c));
+    caNextCert.ifPresent(c -> trustedCas.put(StoreLayout.CA_NEXT_ALIAS, c));
+    caPreviousCert.ifPresent(c -> trustedCas.put(StoreLayout.CA_PREVIOUS_ALIAS, c));
     for (Change change : plan.changes()) {
       Intent intent = change.intent();
       if (intent instanceof Intent.RemoveOutput r) {
         remove(files, r.output());
       } else if (intent instanceof Intent.WriteOutput w) {
         remove(files, w.output());
-        Certificate ca = caCert.orElseThrow(() -> missing("ca.crt", change));
+        Certificate ca = caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
         List<Certificate> serverChain = new ArrayList<>();
-        serverChain.add(serverCert.orElseThrow(() -> missing("server.crt", change)));
+        serverChain.add(serverCert.orElseThrow(() -> missing(StoreLayout.SERVER_CERT, change)));
         serverChain.addAll(externalIssuers.orElse(List.of(ca)));
         switch (w.output()) {
-          case SERVER_FULLCHAIN -> files.put(w.output().fileName(), text(Pem.certificates(serverChain)));
+          case SERVER_FULLCHAIN -> files.put(w.output().fileName(), certificates(Pem.certificates(serverChain)));
           case SERVER_PKCS12 -> {
-            KeyMaterial key = serverKey.orElseThrow(() -> missing("server.key", change));
+            KeyMaterial key = serverKey.orElseThrow(() -> missing(StoreLayout.SERVER_KEY, change));
             byte[] p12 =
                 Pkcs12.keyStore(
-                    Planner.SERVER_KEY_ALIAS,
+                    StoreLayout.SERVER_KEY_ALIAS,
                     key,
                     serverChain,
                     password.orElseThrow(() -> missing("store.password", change)),
                     desired.store().pkcs12Profile(),
                     random);
-            files.put(w.output().fileName(), new StoreFile(p12, true));
+            files.put(w.output().fileName(), new StoreFile(p12, FileKind.KEYSTORE));
             written.put(
                 w.output().fileName(),
                 Pkcs12.keyStoreFacts(
-                    Planner.SERVER_KEY_ALIAS, key, serverChain, desired.store().pkcs12Profile()));
+                    StoreLayout.SERVER_KEY_ALIAS, key, serverChain, desired.store().pkcs12Profile()));
           }
           case TRUST_BUNDLE -> files.put(
-              w.output().fileName(), text(Pem.certificates(bundle(ca, caNextCert, caPreviousCert, trusted))));
+              w.output().fileName(), certificates(Pem.certificates(bundle(ca, caNextCert, caPreviousCert, trusted))));
           case TRUSTSTORE_PKCS12 -> {
             SortedMap<String, Certificate> entries = new TreeMap<>(trusted);
             entries.putAll(trustedCas);
-            entries.put(Planner.CA_TRUST_ALIAS, ca);
+            entries.put(StoreLayout.CA_ALIAS, ca);
             files.put(
                 w.output().fileName(),
                 new StoreFile(
@@ -217,18 +220,18 @@ final class Executor {
                         password.orElseThrow(() -> missing("store.password", change)),
                         desired.store().pkcs12Profile(),
                         random),
-                    true));
+                    FileKind.KEYSTORE));
             written.put(
                 w.output().fileName(),
                 Pkcs12.trustStoreFacts(entries, desired.store().pkcs12Profile()));
           }
           case TRUST_HASHED -> HashedDirectory.write(bundle(ca, caNextCert, caPreviousCert, trusted))
-              .forEach((name, pem) -> files.put(StoreObserver.HASHED_DIR + name, text(pem)));
+              .forEach((name, pem) -> files.put(StoreLayout.hashedFile(name), certificates(pem)));
         }
       }
     }
     pkcs12Record(files, written, current, password)
-        .ifPresent(r -> files.put(Pkcs12Record.FILE_NAME, r));
+        .ifPresent(r -> files.put(StoreLayout.PKCS12_RECORD, r));
     return files;
   }
 
@@ -247,7 +250,7 @@ final class Executor {
       return Optional.empty();
     }
     Map<String, Pkcs12Record.Entry> entries = new TreeMap<>();
-    for (String name : Pkcs12Record.FILES) {
+    for (String name : StoreLayout.PKCS12_FILES) {
       StoreFile file = files.get(name);
       if (file == null) {
         continue;
@@ -257,7 +260,7 @@ final class Executor {
       if (facts.isEmpty()
           && Arrays.equals(content, current.snapshot().files().get(name))) {
         facts =
-            name.equals(Output.SERVER_PKCS12.fileName())
+            name.equals(StoreLayout.SERVER_PKCS12)
                 ? current.facts().serverPkcs12()
                 : current.facts().truststorePkcs12();
       }
@@ -266,7 +269,7 @@ final class Executor {
     if (entries.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new StoreFile(new Pkcs12Record(entries).format(), true));
+    return Optional.of(new StoreFile(new Pkcs12Record(entries).format(), FileKind.KEYSTORE_RECORD));
   }
 
   /**
@@ -309,18 +312,18 @@ final class Executor {
 
   private static void remove(SortedMap<String, StoreFile> files, Output output) {
     if (output == Output.TRUST_HASHED) {
-      files.keySet().removeIf(n -> n.startsWith(StoreObserver.HASHED_DIR));
+      files.keySet().removeIf(n -> StoreLayout.hashedName(n).isPresent());
     } else {
       files.remove(output.fileName());
     }
   }
 
-  static boolean isSecret(String name) {
-    return name.endsWith(".key") || name.endsWith(".p12");
+  private static StoreFile certificates(String pem) {
+    return new StoreFile(pem.getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES);
   }
 
-  private static StoreFile text(String pem) {
-    return new StoreFile(pem.getBytes(StandardCharsets.US_ASCII), false);
+  private static StoreFile key(KeyMaterial key) {
+    return new StoreFile(key.pkcs8Pem(), FileKind.PRIVATE_KEY);
   }
 
   private static IllegalStateException missing(String what, Change change) {

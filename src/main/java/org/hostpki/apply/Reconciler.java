@@ -23,13 +23,14 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
-import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Planner;
+import org.hostpki.plan.Refusal;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
@@ -315,7 +316,7 @@ public final class Reconciler {
    */
   private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
     try {
-      directory(desired).removeFromKeptGenerations(Pkcs12Record.FILE_NAME, Pkcs12Record::isOutdated);
+      directory(desired).removeFromKeptGenerations(StoreLayout.PKCS12_RECORD, Pkcs12Record::isOutdated);
     } catch (HostpkiException e) {
       notices.add(e.getMessage() + "; the next apply that writes the store tries again");
     }

@@ -23,6 +23,7 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.JsonWriter;
@@ -156,7 +157,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
               csr.ipAddresses().forEach(ip -> sans.add(IpAddresses.format(ip)));
               text.add(pad)
                   .add("request ")
-                  .add(o.desired().store().path().resolve("server.csr"))
+                  .add(o.desired().store().path().resolve(StoreLayout.SERVER_CSR))
                   .add(": ")
                   .add(csr.subjectDn())
                   .add("; SANs ")
@@ -301,7 +302,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.name("csr");
     if (s.serverCsr().isPresent()) {
       w.beginObject();
-      w.field("file", o.desired().store().path().resolve("server.csr").toString());
+      w.field("file", o.desired().store().path().resolve(StoreLayout.SERVER_CSR).toString());
       w.field("subject", s.serverCsr().get().subjectDn());
       w.name("dnsNames").beginArray();
       s.serverCsr().get().dnsNames().forEach(w::value);

@@ -17,6 +17,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Subject;
 
 /**
@@ -103,9 +104,9 @@ final class CaRotation {
    */
   static LinkedHashMap<String, CertificateFacts> trustedCas(ObservedStore observed) {
     LinkedHashMap<String, CertificateFacts> cas = new LinkedHashMap<>();
-    observed.caCertificate().ifPresent(c -> cas.put(Planner.CA_TRUST_ALIAS, c));
-    observed.caNextCertificate().ifPresent(c -> cas.put(Planner.CA_NEXT_TRUST_ALIAS, c));
-    observed.caPreviousCertificate().ifPresent(c -> cas.put(Planner.CA_PREVIOUS_TRUST_ALIAS, c));
+    observed.caCertificate().ifPresent(c -> cas.put(StoreLayout.CA_ALIAS, c));
+    observed.caNextCertificate().ifPresent(c -> cas.put(StoreLayout.CA_NEXT_ALIAS, c));
+    observed.caPreviousCertificate().ifPresent(c -> cas.put(StoreLayout.CA_PREVIOUS_ALIAS, c));
     return cas;
   }
 
@@ -176,9 +177,9 @@ final class CaRotation {
       return problems;
     }
     if (cert.isEmpty()) {
-      problems.add(new Reason(ReasonCode.MISSING, Planner.CA_NEXT_CERT_FILE + " is missing"));
+      problems.add(new Reason(ReasonCode.MISSING, StoreLayout.CA_NEXT_CERT + " is missing"));
     } else if (key.isEmpty()) {
-      problems.add(new Reason(ReasonCode.MISSING, Planner.CA_NEXT_KEY_FILE + " is missing"));
+      problems.add(new Reason(ReasonCode.MISSING, StoreLayout.CA_NEXT_KEY + " is missing"));
     } else {
       CertificateFacts c = cert.get();
       List<Reason> found = new ArrayList<>();
@@ -191,7 +192,7 @@ final class CaRotation {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
       }
       Planner.validityReasons(c, ca.renewBefore(), now, found);
-      found.forEach(r -> problems.add(named(Planner.CA_NEXT_CERT_FILE, r)));
+      found.forEach(r -> problems.add(named(StoreLayout.CA_NEXT_CERT, r)));
     }
     return problems;
   }
@@ -216,7 +217,7 @@ final class CaRotation {
     Duration o = overlap.orElseThrow();
     boolean again = nextPresent();
     List<Reason> all = new ArrayList<>();
-    reasons.forEach(r -> all.add(named("ca.crt", r)));
+    reasons.forEach(r -> all.add(named(StoreLayout.CA_CERT, r)));
     all.addAll(nextProblems());
     Instant move = now.plus(o);
     all.add(
@@ -257,7 +258,7 @@ final class CaRotation {
             "CA rotation: the new CA "
                 + next.subjectDn()
                 + " ("
-                + Planner.CA_NEXT_CERT_FILE
+                + StoreLayout.CA_NEXT_CERT
                 + ") was made on "
                 + Planner.DATE.format(RotationSchedule.madeAt(next))
                 + " and is trusted; the server moves to it on "
@@ -479,7 +480,7 @@ final class CaRotation {
             "CA rotation: the previous CA "
                 + p.subjectDn()
                 + " ("
-                + Planner.CA_PREVIOUS_CERT_FILE
+                + StoreLayout.CA_PREVIOUS_CERT
                 + ") stays trusted until "
                 + Planner.DATE.format(
                     RotationSchedule.of(ca, observed).previousTrustedUntil().orElse(until))

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.StoreLayout;
 
 /**
  * Whether the clock fits the store's certificates, before anything is re-issued on its word. A
@@ -45,12 +46,12 @@ final class ClockCheck {
     boolean server = ca || in.replace().contains(PlanInput.Replace.SERVER);
     ObservedStore observed = in.observed();
     List<Held> held = new ArrayList<>();
-    observed.caCertificate().ifPresent(c -> held.add(new Held("ca.crt", c, ca)));
-    observed.caNextCertificate().ifPresent(c -> held.add(new Held(Planner.CA_NEXT_CERT_FILE, c, ca)));
+    observed.caCertificate().ifPresent(c -> held.add(new Held(StoreLayout.CA_CERT, c, ca)));
+    observed.caNextCertificate().ifPresent(c -> held.add(new Held(StoreLayout.CA_NEXT_CERT, c, ca)));
     observed
         .caPreviousCertificate()
-        .ifPresent(c -> held.add(new Held(Planner.CA_PREVIOUS_CERT_FILE, c, ca)));
-    observed.serverCertificate().ifPresent(c -> held.add(new Held("server.crt", c, server)));
+        .ifPresent(c -> held.add(new Held(StoreLayout.CA_PREVIOUS_CERT, c, ca)));
+    observed.serverCertificate().ifPresent(c -> held.add(new Held(StoreLayout.SERVER_CERT, c, server)));
     List<Refusal> refusals = new ArrayList<>();
     behind(held, in.now()).ifPresent(refusals::add);
     if (refusals.isEmpty()) {
@@ -74,7 +75,7 @@ final class ClockCheck {
           .append(i == 0 ? " is valid from " : " from ")
           .append(TIME.format(h.facts().notBefore()));
     }
-    boolean caToo = early.stream().anyMatch(h -> !h.file().equals("server.crt"));
+    boolean caToo = early.stream().anyMatch(h -> !h.file().equals(StoreLayout.SERVER_CERT));
     sb.append(", now is ")
         .append(TIME.format(now))
         .append(". Nothing was changed: a certificate is valid from the moment it was made, so")

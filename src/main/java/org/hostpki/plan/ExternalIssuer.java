@@ -23,6 +23,7 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.SanCoverage;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 
 /**
  * Decides what the server serves when its certificate comes from an outside CA ({@code
@@ -352,6 +353,6 @@ final class ExternalIssuer {
   }
 
   private Path csrPath() {
-    return in.desired().store().path().resolve("server.csr");
+    return in.desired().store().path().resolve(StoreLayout.SERVER_CSR);
   }
 }

@@ -29,6 +29,7 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Subject;
 
 /**
@@ -37,36 +38,6 @@ import org.hostpki.model.Subject;
  * cascades to what is derived from it (CA → server → chain, PKCS#12 and bundle files).
  */
 public final class Planner {
-
-  /** The alias of the internal CA in {@code truststore.p12}. */
-  public static final String CA_TRUST_ALIAS = "hostpki-ca";
-
-  /** The alias of the CA a rotation moves to ({@code ca-next.crt}) in {@code truststore.p12}. */
-  public static final String CA_NEXT_TRUST_ALIAS = "hostpki-ca-next";
-
-  /** The alias of the CA a rotation moved away from ({@code ca-previous.crt}) in {@code truststore.p12}. */
-  public static final String CA_PREVIOUS_TRUST_ALIAS = "hostpki-ca-previous";
-
-  /** The store file of the CA a rotation moves to, trusted before it signs. */
-  public static final String CA_NEXT_CERT_FILE = "ca-next.crt";
-
-  /** The key of {@link #CA_NEXT_CERT_FILE}. */
-  public static final String CA_NEXT_KEY_FILE = "ca-next.key";
-
-  /** The store file of the CA a rotation moved away from, trusted for one more overlap. */
-  public static final String CA_PREVIOUS_CERT_FILE = "ca-previous.crt";
-
-  /** The alias of the key entry in {@code server.p12}. */
-  public static final String SERVER_KEY_ALIAS = "server";
-
-  /** The plan address of the certificate request. */
-  public static final String CSR_ADDRESS = "server.csr";
-
-  /** The store file recording the chain last imported from {@code server.external.chain}. */
-  public static final String EXTERNAL_CHAIN_FILE = "external-chain.crt";
-
-  /** The plan address of the record of what the PKCS#12 files hold. */
-  public static final String PKCS12_RECORD_ADDRESS = "output/.pkcs12-facts";
 
   /** Trusted certificates expiring within this are warned about. */
   public static final Duration TRUST_EXPIRY_WARNING = Duration.ofDays(30);
@@ -168,7 +139,7 @@ public final class Planner {
       List<String> problems = new ArrayList<>();
       if (!ca.publicKey().publicKeyFingerprint().equals(observed.caKey().get().publicKeyFingerprint())) {
         problems.add(
-            in.desired().store().path().resolve("ca.crt")
+            in.desired().store().path().resolve(StoreLayout.CA_CERT)
                 + " does not match ca.key (certificate key "
                 + ca.publicKey().publicKeyFingerprint().shortForm()
                 + ", ca.key "
@@ -177,7 +148,7 @@ public final class Planner {
       }
       if (!ca.ca()) {
         problems.add(
-            in.desired().store().path().resolve("ca.crt")
+            in.desired().store().path().resolve(StoreLayout.CA_CERT)
                 + " ("
                 + ca.subjectDn()
                 + ") is not a CA certificate");
@@ -412,12 +383,12 @@ public final class Planner {
       Optional<CsrFacts> csr = observed.serverCsr();
       if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
         List<String> present = new ArrayList<>();
-        csr.ifPresent(c -> present.add("server.csr"));
-        observed.externalChain().ifPresent(c -> present.add(EXTERNAL_CHAIN_FILE));
+        csr.ifPresent(c -> present.add(StoreLayout.SERVER_CSR));
+        observed.externalChain().ifPresent(c -> present.add(StoreLayout.EXTERNAL_CHAIN));
         if (!present.isEmpty()) {
           changes.add(
               new Change(
-                  CSR_ADDRESS,
+                  Address.SERVER_CSR,
                   Action.DELETE,
                   List.of(
                       new Reason(
@@ -442,7 +413,7 @@ public final class Planner {
       if (csr.isEmpty()) {
         changes.add(
             new Change(
-                CSR_ADDRESS,
+                Address.SERVER_CSR,
                 Action.CREATE,
                 List.of(
                     new Reason(
@@ -482,7 +453,7 @@ public final class Planner {
         unchanged++;
         return;
       }
-      changes.add(new Change(CSR_ADDRESS, Action.UPDATE, reasons, write, csrAttributes(c), after));
+      changes.add(new Change(Address.SERVER_CSR, Action.UPDATE, reasons, write, csrAttributes(c), after));
     }
 
     private static SortedMap<String, String> csrAttributes(CsrFacts c) {
@@ -576,8 +547,8 @@ public final class Planner {
                 + " is wanted");
       }
       Optional<Pkcs12Facts.KeyEntry> entry = p12.keyEntry();
-      if (entry.isEmpty() || !entry.get().alias().equals(SERVER_KEY_ALIAS)) {
-        return Optional.of("has no key entry '" + SERVER_KEY_ALIAS + "'");
+      if (entry.isEmpty() || !entry.get().alias().equals(StoreLayout.SERVER_KEY_ALIAS)) {
+        return Optional.of("has no key entry '" + StoreLayout.SERVER_KEY_ALIAS + "'");
       }
       Optional<Fingerprint> keyFp = observed.serverKey().map(KeyFacts::publicKeyFingerprint);
       if (!Optional.of(entry.get().publicKeyFingerprint()).equals(keyFp)) {
@@ -603,7 +574,7 @@ public final class Planner {
         if (old == null) {
           changes.add(
               new Change(
-                  "trust/" + name,
+                  Address.trust(name),
                   Action.CREATE,
                   List.of(new Reason(ReasonCode.TRUST_ADDED, fingerprintWords(c))),
                   new Intent.PutTrusted(name, c.fingerprint()),
@@ -613,7 +584,7 @@ public final class Planner {
         } else if (!old.fingerprint().equals(c.fingerprint())) {
           changes.add(
               new Change(
-                  "trust/" + name,
+                  Address.trust(name),
                   Action.REPLACE,
                   List.of(
                       new Reason(
@@ -638,7 +609,7 @@ public final class Planner {
         if (desired.trust().prune()) {
           changes.add(
               new Change(
-                  "trust/" + e.getKey(),
+                  Address.trust(e.getKey()),
                   Action.DELETE,
                   List.of(new Reason(ReasonCode.TRUST_REMOVED, "no longer declared")),
                   new Intent.RemoveTrusted(e.getKey()),
@@ -659,13 +630,13 @@ public final class Planner {
         warnings.add(
             new Warning(
                 "trust-expired",
-                "trust/" + name,
+                Address.trust(name),
                 "trusted certificate '" + name + "' expired on " + DATE.format(c.notAfter())));
       } else if (!now.plus(TRUST_EXPIRY_WARNING).isBefore(c.notAfter())) {
         warnings.add(
             new Warning(
                 "trust-expiring",
-                "trust/" + name,
+                Address.trust(name),
                 "trusted certificate '"
                     + name
                     + "' expires on "
@@ -686,7 +657,7 @@ public final class Planner {
               warnings.add(
                   new Warning(
                       "trust-duplicate",
-                      "trust/" + names.get(0),
+                      Address.trust(names.get(0)),
                       "the same certificate is trusted under several names: "
                           + String.join(", ", names)
                           + " ("
@@ -778,7 +749,7 @@ public final class Planner {
       }
       changes.add(
           new Change(
-              PKCS12_RECORD_ADDRESS,
+              Address.PKCS12_RECORD,
               Action.UPDATE,
               List.of(
                   new Reason(

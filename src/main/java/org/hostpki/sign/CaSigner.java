@@ -16,8 +16,10 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.SigningPolicy;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.InvalidMaterialException;
@@ -193,11 +195,11 @@ public final class CaSigner {
   /** The store's CA, usable for signing now. */
   private static Ca readCa(DesiredState caHost, StoreSnapshot snapshot, Instant now) {
     Path store = caHost.store().path();
-    Optional<byte[]> certFile = snapshot.file("ca.crt");
-    Optional<byte[]> keyFile = snapshot.file("ca.key");
+    Optional<byte[]> certFile = snapshot.file(StoreLayout.CA_CERT);
+    Optional<byte[]> keyFile = snapshot.file(StoreLayout.CA_KEY);
     if (certFile.isEmpty() || keyFile.isEmpty()) {
       throw new HostpkiException(
-          "store " + store + " holds no CA yet (no " + (certFile.isEmpty() ? "ca.crt" : "ca.key")
+          "store " + store + " holds no CA yet (no " + (certFile.isEmpty() ? StoreLayout.CA_CERT : StoreLayout.CA_KEY)
               + "); run hostpki apply -f " + caHost.source() + " first, then sign");
     }
     Certificate cert;
@@ -260,10 +262,12 @@ public final class CaSigner {
       throw new IllegalStateException("serial " + issued.serial() + " is already recorded");
     }
     SortedMap<String, StoreFile> files = new TreeMap<>();
-    snapshot.files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, isSecret(name))));
+    StoreLayout layout = StoreLayout.standard();
+    snapshot.files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, layout.kindOf(name))));
     files.put(
         issued.fileName(),
-        StoreFile.publicFile(issued.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
+        new StoreFile(
+            issued.certificate().pem().getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
     byte[] metadata =
         ("{\"time\":\"" + now + "\",\"sign\":{\"serial\":\"" + issued.serial() + "\",\"subject\":"
                 + jsonString(issued.facts().subjectDn()) + ",\"request\":"
@@ -276,12 +280,6 @@ public final class CaSigner {
       notes.add(e.getMessage());
       return e.generation();
     }
-  }
-
-  /** The store's rule: private keys and PKCS#12 files are written 0600. */
-  private static boolean isSecret(String name) {
-    // A dot-file in a set is apply's record of the PKCS#12 files, as private as they are.
-    return name.endsWith(".key") || name.endsWith(".p12") || name.startsWith(".");
   }
 
   private static String jsonString(String s) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -29,8 +30,7 @@ public final class IssuedCertificates {
    */
   public static List<IssuedCertificate> read(StoreSnapshot snapshot, Path storePath) {
     List<IssuedCertificate> issued = new ArrayList<>();
-    String directory = IssuedCertificate.DIRECTORY.substring(0, IssuedCertificate.DIRECTORY.length() - 1);
-    for (Map.Entry<String, byte[]> file : snapshot.under(directory).entrySet()) {
+    for (Map.Entry<String, byte[]> file : snapshot.under(StoreLayout.ISSUED_DIRECTORY).entrySet()) {
       if (file.getKey().endsWith(".crt")) {
         issued.add(IssuedCertificate.of(single(storePath.resolve(file.getKey()), file.getValue())));
       }

@@ -10,6 +10,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The record of the PKCS#12 files that executing a plan writes with them. */
 class ExecutorTest {
-  private static final String RECORD = Pkcs12Record.FILE_NAME;
+  private static final String RECORD = StoreLayout.PKCS12_RECORD;
   private static final char[] PASSWORD = Pkcs12Stores.PASSWORD.toCharArray();
 
   private final Pkcs12Stores stores = new Pkcs12Stores();
@@ -34,7 +35,7 @@ class ExecutorTest {
   /** Asserts the snapshot's record describes each PKCS#12 file as decoding it does. */
   private static void assertRecordDescribesBothFiles(StoreSnapshot snapshot) throws Exception {
     Pkcs12Record record = Pkcs12Record.parse(snapshot.files().get(RECORD)).orElseThrow();
-    for (String name : Pkcs12Record.FILES) {
+    for (String name : StoreLayout.PKCS12_FILES) {
       byte[] file = snapshot.files().get(name);
       assertThat(record.factsOf(name, file)).contains(Pkcs12.read(file, PASSWORD));
       assertThat(record.opensWith(snapshot.files(), PASSWORD, java.util.Set.of())).isTrue();

@@ -32,6 +32,7 @@ import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
@@ -186,7 +187,7 @@ final class Fixtures {
               ? new Pkcs12Facts(
                   Optional.of(
                       new Pkcs12Facts.KeyEntry(
-                          Planner.SERVER_KEY_ALIAS,
+                          StoreLayout.SERVER_KEY_ALIAS,
                           serverKey.publicKeyFingerprint(),
                           fullchain.stream().map(CertificateFacts::fingerprint).toList())),
                   Map.of(),
@@ -203,12 +204,12 @@ final class Fixtures {
       trusted.values().forEach(c -> bundle.add(c.fingerprint()));
       SortedMap<String, Fingerprint> entries = new TreeMap<>();
       trusted.forEach((n, c) -> entries.put(n, c.fingerprint()));
-      entries.put(Planner.CA_TRUST_ALIAS, caCert.fingerprint());
+      entries.put(StoreLayout.CA_ALIAS, caCert.fingerprint());
       if (caNextCert != null) {
-        entries.put(Planner.CA_NEXT_TRUST_ALIAS, caNextCert.fingerprint());
+        entries.put(StoreLayout.CA_NEXT_ALIAS, caNextCert.fingerprint());
       }
       if (caPreviousCert != null) {
-        entries.put(Planner.CA_PREVIOUS_TRUST_ALIAS, caPreviousCert.fingerprint());
+        entries.put(StoreLayout.CA_PREVIOUS_ALIAS, caPreviousCert.fingerprint());
       }
       truststore =
           d.store().password().isPresent()
