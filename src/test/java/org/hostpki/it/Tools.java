@@ -26,6 +26,7 @@ final class Tools {
   static final Tool KEYTOOL = new Tool("keytool", "a JDK");
   static final Tool CHROMIUM = new Tool("chromium", "chromium");
   static final Tool MKCERT = new Tool("mkcert", "mkcert");
+  static final Tool HAPROXY = new Tool("haproxy", "haproxy");
 
   private Tools() {}
 

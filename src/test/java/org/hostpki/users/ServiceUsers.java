@@ -129,8 +129,11 @@ public final class ServiceUsers {
     return group;
   }
 
-  /** Runs the command in a new mount namespace over the copies, as root. */
-  public Result run(List<String> command) {
+  /**
+   * The command line that runs {@code command} in a new mount namespace over the copies, for a
+   * test that starts it its own way (a server left running, stopped by its process id).
+   */
+  public List<String> inNamespace(List<String> command) {
     List<String> all =
         new ArrayList<>(
             List.of(
@@ -138,7 +141,20 @@ public final class ServiceUsers {
                 "mount --bind \"$1\" /etc/passwd && mount --bind \"$2\" /etc/group && shift 2 && exec \"$@\"",
                 "sh", passwd.toString(), group.toString()));
     all.addAll(command);
-    return exec(all);
+    return all;
+  }
+
+  /** The command line of {@code command} run as {@code user} (see {@link #runAs}), for {@link #inNamespace}. */
+  public static List<String> asUser(String user, List<String> command) {
+    List<String> all =
+        new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
+    all.addAll(command);
+    return all;
+  }
+
+  /** Runs the command in a new mount namespace over the copies, as root. */
+  public Result run(List<String> command) {
+    return exec(inNamespace(command));
   }
 
   public Result run(String... command) {
@@ -147,10 +163,7 @@ public final class ServiceUsers {
 
   /** Runs the command as {@code user}, with the user's primary and supplementary groups. */
   public Result runAs(String user, List<String> command) {
-    List<String> all =
-        new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
-    all.addAll(command);
-    return run(all);
+    return run(asUser(user, command));
   }
 
   public Result runAs(String user, String... command) {
