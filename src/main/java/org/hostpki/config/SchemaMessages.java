@@ -32,6 +32,7 @@ final class SchemaMessages {
           Map.entry("/$defs/secret", "a mapping {env: VARIABLE} or {file: path}"),
           Map.entry("/$defs/listenAddress", "an address and port such as 0.0.0.0:80 or :80"),
           Map.entry("/$defs/fileMode", "a mode in quotes such as \"0640\""),
+          Map.entry("/$defs/fileName", "a file name such as haproxy.pem"),
           Map.entry("/$defs/account", "a user or group name such as postgres, or its number in quotes"),
           Map.entry("/$defs/access", "a mapping such as {group: ssl-cert}"),
           Map.entry("/$defs/output", "a mapping such as {format: combined-pem, file: haproxy.pem}"),
@@ -40,6 +41,9 @@ final class SchemaMessages {
   /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
   private static final Map<String, String> PATTERNS =
       Map.of(
+          "/$defs/fileName/pattern",
+          "is not a plain file name at the top of the store: use letters, digits, '.', '_', '-' and '+'"
+              + " (no folders, not starting with '.'), e.g. haproxy.pem",
           "/$defs/fileMode/pattern",
           "is not a file mode; write three octal digits as chmod takes them, in quotes, e.g. \"0640\"",
           "/$defs/account/pattern",
@@ -209,7 +213,7 @@ final class SchemaMessages {
       return notOneLine(node);
     }
     String why = PATTERNS.get(location);
-    String given = "'" + YamlNode.Scalar.abbreviated(text(node)) + "'";
+    String given = "'" + TerminalText.escape(YamlNode.Scalar.abbreviated(text(node))) + "'";
     return why != null
         ? node.displayName() + " " + given + " " + why
         : node.displayName() + " " + given + " does not have the expected form";
