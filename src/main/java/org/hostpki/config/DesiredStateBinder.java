@@ -270,7 +270,8 @@ final class DesiredStateBinder {
         commands(hooks, "afterServerChange"),
         commands(hooks, "afterTrustChange"),
         commands(hooks, "afterCaChange"),
-        commands(hooks, "beforeChange"));
+        commands(hooks, "beforeChange"),
+        fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT));
   }
 
   private List<List<String>> commands(YamlNode.Mapping hooks, String key) {

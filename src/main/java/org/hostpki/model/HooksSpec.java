@@ -1,37 +1,78 @@
 package org.hostpki.model;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Commands run around a change, each an argv list (no shell). A hook runs once for the generation
- * it belongs to; outputs have their own ({@link OutputSpec#afterChange()}).
+ * Programs the desired state asks hostpki to run around a change, each an argv list (no shell),
+ * and how long one may take. Outputs have their own ({@link OutputSpec#afterChange()}).
+ *
+ * <p>A hook that runs after the store changed is an obligation recorded with the generation it
+ * belongs to, by its {@linkplain #AFTER_SERVER_CHANGE name}, until it has run successfully: every
+ * kind of hook that follows a change is named here and listed by {@link #commands(String)}, so
+ * that recording, retrying and reporting never need to know which kinds exist.
  *
  * @param afterServerChange run when the server certificate or key changed
  * @param afterTrustChange run when the trusted certificates (trust/, trust-bundle.crt,
  *     truststore.p12) changed
  * @param afterCaChange run when the CA changed: a new CA, a rotation step
  * @param beforeChange run before a new generation is written; a failure aborts the apply with
- *     nothing changed
+ *     nothing changed (no obligation: it runs before anything it could be owed for)
+ * @param timeout how long one command may run before its whole process group is stopped and the
+ *     hook counts as failed
  */
 public record HooksSpec(
     List<List<String>> afterServerChange,
     List<List<String>> afterTrustChange,
     List<List<String>> afterCaChange,
-    List<List<String>> beforeChange) {
+    List<List<String>> beforeChange,
+    Duration timeout) {
+  /** The hook run after the server certificate or key changed. */
+  public static final String AFTER_SERVER_CHANGE = "afterServerChange";
+
+  /** The hook run after the trusted certificates changed. */
+  public static final String AFTER_TRUST_CHANGE = "afterTrustChange";
+
+  /** The hook run after the CA changed. */
+  public static final String AFTER_CA_CHANGE = "afterCaChange";
+
+  /** {@code hooks.timeout} when the desired state does not set it. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
   public HooksSpec {
     afterServerChange = copy(afterServerChange);
     afterTrustChange = copy(afterTrustChange);
     afterCaChange = copy(afterCaChange);
     beforeChange = copy(beforeChange);
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("a hook timeout must be positive: " + timeout);
+    }
   }
 
-  /** Only {@code afterServerChange}. */
+  /** Only {@code afterServerChange}, with this timeout. */
+  public HooksSpec(List<List<String>> afterServerChange, Duration timeout) {
+    this(afterServerChange, List.of(), List.of(), List.of(), timeout);
+  }
+
+  /** Only {@code afterServerChange}, with the default timeout. */
   public HooksSpec(List<List<String>> afterServerChange) {
-    this(afterServerChange, List.of(), List.of(), List.of());
+    this(afterServerChange, DEFAULT_TIMEOUT);
   }
 
   public static HooksSpec none() {
     return new HooksSpec(List.of());
+  }
+
+  /** The commands of the after-change hook of this name; none for a name the desired state does not use. */
+  public List<List<String>> commands(String hook) {
+    return switch (hook) {
+      case AFTER_SERVER_CHANGE -> afterServerChange;
+      case AFTER_TRUST_CHANGE -> afterTrustChange;
+      case AFTER_CA_CHANGE -> afterCaChange;
+      default -> List.of();
+    };
   }
 
   private static List<List<String>> copy(List<List<String>> commands) {
