@@ -30,17 +30,18 @@ import org.hostpki.model.FileMode;
  *
  * <p>A file is created (O_CREAT|O_EXCL, never following a link) with the declared mode's owner bits
  * alone ({@code 0600} or {@code 0400}: no one but this process can open it), and this process keeps
- * it open for writing; then its group and owner are set, then its exact mode (whatever the umask);
+ * it open for writing; then it gets its exact mode (whatever the umask), then its group and owner;
  * only then is the content written, through the descriptor opened at creation. At every step the
- * mode is within the declared one, and whoever besides this process may open the file may do so
- * as declared: a crash leaves an empty file, or one with exactly the declared access. Java has no
+ * mode is within the declared one: a crash leaves an empty file, or one with exactly the declared
+ * access. The mode is set while this process still owns the file, so the only capability root
+ * needs is CAP_CHOWN (chmod on a file another user owns would need CAP_FOWNER too). Java has no
  * {@code fchown}/{@code fchmod}, so owner and mode are set by path without following links; that
  * is as good as on the descriptor because the file lies in a directory only this process can write
  * (a generation being written, {@code ..NAME.partial}), where no one can swap the name for another
  * file.
  *
- * <p>A directory is made the same way: {@code mkdir} with the owner bits, group and owner, exact
- * mode. A generation directory {@code 0750} with a declared group is traversable by the group's
+ * <p>A directory is made the same way: {@code mkdir} with the owner bits, exact mode, group and
+ * owner. A generation directory {@code 0750} with a declared group is traversable by the group's
  * members and no one else; {@code ..data} is a link, and what a link points into decides.
  *
  * <p>Owners and groups are looked up in the user database of the file's file system (on Linux,
@@ -127,7 +128,7 @@ final class OwnedFiles {
         && attributes.permissions().equals(permissions(access.mode()));
   }
 
-  /** Group, then owner, then the exact mode: the mode is last so it is never widened for someone else. */
+  /** The exact mode, while this process owns the file, then group and owner. */
   private static void setAccess(Path path, FileAccess access) throws IOException {
     PosixFileAttributeView view =
         Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
@@ -136,6 +137,7 @@ final class OwnedFiles {
         access.group().isPresent() ? Optional.of(lookupGroup(accounts, access.group().get(), path)) : Optional.empty();
     Optional<UserPrincipal> owner =
         access.owner().isPresent() ? Optional.of(lookupUser(accounts, access.owner().get(), path)) : Optional.empty();
+    view.setPermissions(permissions(access.mode()));
     try {
       if (group.isPresent()) {
         view.setGroup(group.get());
@@ -150,7 +152,6 @@ final class OwnedFiles {
               + " (" + reason(e) + "); handing files to another user takes root, a group root or"
               + " membership of that group");
     }
-    view.setPermissions(permissions(access.mode()));
   }
 
   private static UserPrincipal lookupUser(UserPrincipalLookupService accounts, String name, Path path)

@@ -85,7 +85,7 @@
  *
  * <p>Files for other services ({@code store.access}, {@code outputs:} in the desired state) get the
  * owner, group and mode declared for them from creation: {@link org.hostpki.store.OwnedFiles}
- * creates a file with the declared mode's owner bits, sets group and owner, then the exact mode,
+ * creates a file with the declared mode's owner bits, sets the exact mode, then group and owner,
  * and only then writes the content, so no moment exists in which a key is readable by more than
  * the declaration allows; a generation directory can be made the same way, {@code 0750} with a
  * group, so that only that group's members traverse it (and {@code ..data}, a link into it). The

@@ -79,6 +79,20 @@ class OwnedFilesUsersTest {
   }
 
   @Test
+  void testCreate_capChownIsTheOnlyCapabilityRootNeeds() throws IOException {
+    Path target = Files.createDirectory(dir.resolve("chown-only")).resolve("pg.key");
+    List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set=-all,+chown", "--"));
+    command.addAll(childJvm("file", target.toString(), "0400", "postgres", "postgres"));
+
+    ServiceUsers.Result result = users.run(command);
+
+    assertThat(result.output()).isEqualTo("ok\n");
+    assertThat(users.run("stat", "-c", "%a %U:%G", target.toString()).assertSucceeded().output())
+        .isEqualTo("400 postgres:postgres\n");
+    assertThat(names(users.readableBy("postgres", List.of(target)))).containsExactly("pg.key");
+  }
+
+  @Test
   void testCreate_withoutCapChownTheRefusalNamesTheFixAndLeavesNoFile() throws IOException {
     Path target = Files.createDirectory(dir.resolve("no-chown")).resolve("pg.key");
     List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set=-chown", "--inh-caps=-chown", "--"));
@@ -94,7 +108,7 @@ class OwnedFilesUsersTest {
   }
 
   @Test
-  void testCreate_ownerAndModeAreSetBeforeTheFirstByteIsWritten() throws IOException {
+  void testCreate_modeThenOwnerAreSetBeforeTheFirstByteIsWritten() throws IOException {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed (Debian package strace)");
     Path target = Files.createDirectory(dir.resolve("traced")).resolve("haproxy.pem");
     Path log = dir.resolve("strace.log");
@@ -111,7 +125,7 @@ class OwnedFilesUsersTest {
     int chmodded = index(calls, l -> l.contains("fchmod(") && l.contains("0640"));
     int written = index(calls, l -> l.contains("write(") && l.contains("\"content of "));
     assertThat(calls.get(created)).as("created with the owner's bits only").endsWith(", 0600) = " + fd(calls.get(created)));
-    assertThat(List.of(created, chowned, chmodded, written)).as(String.join("\n", calls)).isSorted().doesNotHaveDuplicates();
+    assertThat(List.of(created, chmodded, chowned, written)).as(String.join("\n", calls)).isSorted().doesNotHaveDuplicates();
     assertThat(calls.get(written)).as("written through the descriptor made at creation")
         .contains(" write(" + fd(calls.get(created)) + ", ");
   }
