@@ -1,10 +1,15 @@
 package org.hostpki.model;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The store's files: their names, the aliases inside its PKCS#12 files, and what each file holds
@@ -38,6 +43,9 @@ public final class StoreLayout {
   public static final String SERVER_PKCS12 = "server.p12";
   /** The chain imported last from {@code server.external.chain}, leaf first. */
   public static final String EXTERNAL_CHAIN = "external-chain.crt";
+
+  /** A fleet CA's revocation list. */
+  public static final String CA_CRL = "ca.crl";
 
   public static final String TRUST_BUNDLE = "trust-bundle.crt";
   public static final String TRUSTSTORE_PKCS12 = "truststore.p12";
@@ -75,6 +83,21 @@ public final class StoreLayout {
   /** The aliases of the internal CAs, which no trusted certificate may take. */
   public static final Set<String> CA_ALIASES = Set.of(CA_ALIAS, CA_NEXT_ALIAS, CA_PREVIOUS_ALIAS);
 
+  /**
+   * The files and folders of a store's content that are hostpki's own, each at the top of a
+   * generation: every name any kind of store may hold. A declared output must not take one of
+   * them, now or when a store grows into a feature (a CA rotation, an external issuer, a fleet
+   * CA), so the list holds all of them, not only those a given desired state writes.
+   */
+  public static final SortedSet<String> OWN_NAMES =
+      Collections.unmodifiableSortedSet(
+          new TreeSet<>(
+              List.of(
+                  CA_CERT, CA_KEY, CA_NEXT_CERT, CA_NEXT_KEY, CA_PREVIOUS_CERT, CA_CRL,
+                  SERVER_KEY, SERVER_CERT, SERVER_FULLCHAIN, SERVER_CSR, SERVER_PKCS12,
+                  EXTERNAL_CHAIN, TRUST_DIRECTORY, TRUST_BUNDLE, TRUSTSTORE_PKCS12,
+                  HASHED_DIRECTORY, ISSUED_DIRECTORY)));
+
   private static final String TRUST_PREFIX = TRUST_DIRECTORY + "/";
   private static final String TRUST_SUFFIX = ".crt";
 
@@ -85,6 +108,7 @@ public final class StoreLayout {
           Map.entry(CA_NEXT_CERT, FileKind.CERTIFICATES),
           Map.entry(CA_NEXT_KEY, FileKind.PRIVATE_KEY),
           Map.entry(CA_PREVIOUS_CERT, FileKind.CERTIFICATES),
+          Map.entry(CA_CRL, FileKind.CERTIFICATES),
           Map.entry(SERVER_KEY, FileKind.PRIVATE_KEY),
           Map.entry(SERVER_CERT, FileKind.CERTIFICATES),
           Map.entry(SERVER_FULLCHAIN, FileKind.CERTIFICATES),
@@ -109,22 +133,39 @@ public final class StoreLayout {
   }
 
   /**
-   * The layout of a desired state's store: the store's own files, and those the desired state
-   * declares besides (none yet).
+   * The layout of a desired state's store: the store's own files, and the outputs it declares, each
+   * file by what it holds ({@link OutputSpec#holdsPrivateKey}): a key, a combined PEM, a PKCS#12 or
+   * JKS file holds the private key whatever its name, a DER certificate does not.
    */
   public static StoreLayout of(DesiredState desired) {
-    return STANDARD;
+    StoreLayout layout = STANDARD;
+    for (OutputSpec output : desired.outputs()) {
+      for (String name : output.fileNames()) {
+        layout = layout.with(name, outputKind(output, name));
+      }
+    }
+    return layout;
+  }
+
+  private static FileKind outputKind(OutputSpec output, String name) {
+    if (!output.holdsPrivateKey(name)) {
+      return FileKind.CERTIFICATES;
+    }
+    boolean keyStore =
+        (output.format() instanceof OutputFormat.Pkcs12 p && p.passwordProtected())
+            || output.format() instanceof OutputFormat.Jks;
+    return keyStore ? FileKind.KEYSTORE : FileKind.PRIVATE_KEY;
   }
 
   /**
    * This layout and a file at the top of the set that holds {@code kind} (an output a desired state
    * declares).
    *
-   * @throws IllegalArgumentException when the name is one of the store's own, or not a top-level
-   *     name
+   * @throws IllegalArgumentException when the name cannot be an output's ({@link
+   *     #outputNameProblem})
    */
   public StoreLayout with(String name, FileKind kind) {
-    if (FILES.containsKey(name) || name.contains("/") || DIRECTORIES.contains(name)) {
+    if (outputNameProblem(name).isPresent()) {
       throw new IllegalArgumentException("not a name a store file can be declared under: " + name);
     }
     Map<String, FileKind> more = new HashMap<>(files);
@@ -143,6 +184,41 @@ public final class StoreLayout {
       return FileKind.CERTIFICATES; // trust/, trust-hashed/ and issued/ hold certificates only
     }
     return FileKind.UNKNOWN;
+  }
+
+  /**
+   * Why {@code name} cannot be the name of an output at the top of the store, or empty when it
+   * can: a plain file name (no folder), not one of hostpki's own names (compared ignoring case, as
+   * a case-insensitive file system would), not starting with a dot (the generations, {@code
+   * ..data}, {@code .lock} and hostpki's records).
+   */
+  public static Optional<String> outputNameProblem(String name) {
+    if (name.isEmpty()) {
+      return Optional.of("is empty");
+    }
+    if (name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
+      return Optional.of(
+          "is not a plain file name: outputs are written at the top of the store, so"
+              + " give a name without folders, e.g. haproxy.pem");
+    }
+    if (name.startsWith(".")) {
+      return Optional.of(
+          "starts with '.', which the store keeps for its generations, ..data, .lock"
+              + " and its records");
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
+      return Optional.of("is longer than a file name may be (255 bytes)");
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String own : OWN_NAMES) {
+      if (own.equals(lower)) {
+        return Optional.of(
+            own.equals(name)
+                ? "is one of the store's own files"
+                : "is the store's own " + own + " on a file system that ignores case");
+      }
+    }
+    return Optional.empty();
   }
 
   /** {@code trust/NAME.crt}. */

@@ -3,6 +3,9 @@ package org.hostpki.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.hostpki.plan.Output;
 import org.junit.jupiter.api.Test;
 
 class StoreLayoutTest {
@@ -70,5 +73,53 @@ class StoreLayoutTest {
     assertThat(StoreLayout.trustName("trust/ldap.pem")).isEmpty();
     assertThat(StoreLayout.trustName("ca.crt")).isEmpty();
     assertThat(StoreLayout.hashedName(StoreLayout.hashedFile("1a2b3c4d.0"))).contains("1a2b3c4d.0");
+  }
+
+  @Test
+  void testOwnNames_holdEveryNameTheWritersUse() {
+    List<String> written =
+        new ArrayList<>(
+            List.of(
+                StoreLayout.CA_CERT, StoreLayout.CA_KEY, StoreLayout.SERVER_KEY,
+                StoreLayout.SERVER_CERT, StoreLayout.SERVER_CSR));
+    for (Output output : Output.values()) {
+      written.add(output.fileName());
+    }
+    written.addAll(
+        List.of(
+            StoreLayout.CA_NEXT_CERT,
+            StoreLayout.CA_NEXT_KEY,
+            StoreLayout.CA_PREVIOUS_CERT,
+            StoreLayout.EXTERNAL_CHAIN,
+            top(StoreLayout.trustFile("x")),
+            top(StoreLayout.hashedFile("x")),
+            StoreLayout.ISSUED_DIRECTORY));
+
+    assertThat(StoreLayout.OWN_NAMES).containsAll(written);
+  }
+
+  @Test
+  void testOutputNameProblem_acceptsPlainNames() {
+    for (String name : List.of("haproxy.pem", "server.jks", "pg.key", "app.p12", "ca.der", "haproxy.pem.key", "a")) {
+      assertThat(StoreLayout.outputNameProblem(name)).as(name).isEmpty();
+    }
+  }
+
+  @Test
+  void testOutputNameProblem_refusesTheStoresOwnNamesInAnyCase() {
+    assertThat(StoreLayout.outputNameProblem("server.key")).contains("is one of the store's own files");
+    assertThat(StoreLayout.outputNameProblem("Trust")).contains("is the store's own trust on a file system that ignores case");
+    assertThat(StoreLayout.outputNameProblem("TRUSTSTORE.P12")).isPresent();
+  }
+
+  @Test
+  void testOutputNameProblem_refusesFoldersDotFilesAndOverlongNames() {
+    for (String name : List.of("", ".", "..", "../x.pem", "a/b.pem", "a\\b.pem", "..data", ".lock", ".pkcs12-facts", "x".repeat(256))) {
+      assertThat(StoreLayout.outputNameProblem(name)).as(name).isPresent();
+    }
+  }
+
+  private static String top(String name) {
+    return name.substring(0, name.indexOf('/'));
   }
 }
