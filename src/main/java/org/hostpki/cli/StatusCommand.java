@@ -4,17 +4,15 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
@@ -42,9 +40,6 @@ import picocli.CommandLine.Command;
     description = "Show what is in the store now: subjects, SANs, keys, fingerprints, expiry, drift.",
     footer = {"", "Example:", "  hostpki status -f /etc/hostpki/host.yaml --output json"})
 final class StatusCommand extends StoreCommand implements Callable<Integer> {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   StatusCommand(Environment environment) {
     super(environment);
   }
@@ -124,7 +119,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (IssuedCertificate i : issued) {
       CertificateFacts c = i.facts();
       text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn()).end();
-      text.add("           SANs ").add(sans(c)).add("; not after ").add(DATE.format(c.notAfter()))
+      text.add("           SANs ").add(sans(c)).add("; not after ").add(DateText.day(c.notAfter()))
           .add(" (").add(daysLeft(c, now)).add(")").end();
     }
   }
@@ -203,7 +198,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     text.add(pad).add("sha256 ").add(c.fingerprint().colonHex()).end();
     text.add(pad)
         .add("not after ")
-        .add(DATE.format(c.notAfter()))
+        .add(DateText.day(c.notAfter()))
         .add(" (")
         .add(daysLeft(c, now))
         .add(")").end();

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
@@ -225,16 +226,16 @@ final class CaRotation {
             ReasonCode.CA_ROTATION,
             "a new CA is made now and trusted next to the current one, which keeps signing; the"
                 + " server moves to it on "
-                + Planner.DATE.format(move)
+                + DateText.of(move)
                 + " (overlap "
-                + span(o)
+                + DurationText.of(o)
                 + ")"
                 + (again ? "; the overlap starts again" : "")));
     SortedMap<String, String> after = new TreeMap<>();
     after.put("subject", subject.toString());
     after.put("key", ca.key().toString());
     after.put("validity", DurationText.exact(ca.validity()));
-    after.put("serverMovesOn", Planner.DATE.format(move));
+    after.put("serverMovesOn", DateText.of(move));
     changes.add(
         new Change(
             "ca-next",
@@ -260,11 +261,11 @@ final class CaRotation {
                 + " ("
                 + StoreLayout.CA_NEXT_CERT
                 + ") was made on "
-                + Planner.DATE.format(RotationSchedule.madeAt(next))
+                + DateText.of(RotationSchedule.madeAt(next))
                 + " and is trusted; the server moves to it on "
-                + Planner.DATE.format(moveAt(next))
+                + DateText.of(moveAt(next))
                 + " (overlap "
-                + span(overlap.orElseThrow())
+                + DurationText.of(overlap.orElseThrow())
                 + "): the first apply from then on does it. It replaces ca.crt: "
                 + reasons.stream().map(Reason::message).collect(Collectors.joining("; "))));
     planPrevious();
@@ -277,8 +278,8 @@ final class CaRotation {
    */
   private void promote(List<Reason> reasons, CertificateFacts next, boolean atOnce) {
     List<Reason> all = new ArrayList<>(reasons);
-    String made = Planner.DATE.format(RotationSchedule.madeAt(next));
-    String move = Planner.DATE.format(moveAt(next));
+    String made = DateText.of(RotationSchedule.madeAt(next));
+    String move = DateText.of(moveAt(next));
     if (overlap.isEmpty()) {
       all.add(
           new Reason(
@@ -299,7 +300,7 @@ final class CaRotation {
           new Reason(
               ReasonCode.CA_ROTATION,
               "the overlap of "
-                  + span(overlap.get())
+                  + DurationText.of(overlap.get())
                   + " since the new CA was made on "
                   + made
                   + " ended on "
@@ -331,7 +332,7 @@ final class CaRotation {
           new Reason(
               ReasonCode.CA_ROTATION,
               "at once, without the overlap of "
-                  + span(overlap.get())
+                  + DurationText.of(overlap.get())
                   + (compromise
                       ? ": --replace ca is for a suspected key compromise, which must not wait; no"
                           + " old CA stays trusted"
@@ -395,7 +396,7 @@ final class CaRotation {
       Instant until = earlier(old.notAfter(), successorMade.plus(overlap.get().multipliedBy(2)));
       if (now.isBefore(until)) {
         SortedMap<String, String> after = Planner.certificateAttributes(old);
-        after.put("trustedUntil", Planner.DATE.format(until));
+        after.put("trustedUntil", DateText.of(until));
         changes.add(
             new Change(
                 "ca-previous",
@@ -406,7 +407,7 @@ final class CaRotation {
                         "the old CA "
                             + old.subjectDn()
                             + " stays trusted until "
-                            + Planner.DATE.format(until)
+                            + DateText.of(until)
                             + " for the certificates it signed for other hosts"
                             + previous
                                 .map(p -> "; the CA retired before (" + p.subjectDn() + ") leaves")
@@ -423,7 +424,7 @@ final class CaRotation {
               "the old CA "
                   + old.subjectDn()
                   + " does not stay trusted: its overlap after the move ended on "
-                  + Planner.DATE.format(until)
+                  + DateText.of(until)
                   + " (no apply ran between the move date and then)"));
     }
     if (previous.isPresent()) {
@@ -457,7 +458,7 @@ final class CaRotation {
           new Reason(
               ReasonCode.EXPIRED,
               "expired on "
-                  + Planner.DATE.format(p.notAfter())
+                  + DateText.of(p.notAfter())
                   + ": the previous CA leaves the trusted certificates"));
       return;
     }
@@ -468,7 +469,7 @@ final class CaRotation {
           new Reason(
               ReasonCode.CA_ROTATION,
               "the overlap after the move to the new CA ended on "
-                  + Planner.DATE.format(until)
+                  + DateText.of(until)
                   + ": the previous CA leaves the trusted certificates"));
       return;
     }
@@ -482,7 +483,7 @@ final class CaRotation {
                 + " ("
                 + StoreLayout.CA_PREVIOUS_CERT
                 + ") stays trusted until "
-                + Planner.DATE.format(
+                + DateText.of(
                     RotationSchedule.of(ca, observed).previousTrustedUntil().orElse(until))
                 + " for the certificates it signed for other hosts; the first apply from then on"
                 + " removes it"));
@@ -545,20 +546,5 @@ final class CaRotation {
 
   private static Instant earlier(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
-  }
-
-  /** A duration as configured: {@code 7d}, {@code 12h}, {@code 30m}. */
-  static String span(Duration d) {
-    long s = d.toSeconds();
-    if (s % 86_400 == 0) {
-      return s / 86_400 + "d";
-    }
-    if (s % 3_600 == 0) {
-      return s / 3_600 + "h";
-    }
-    if (s % 60 == 0) {
-      return s / 60 + "m";
-    }
-    return s + "s";
   }
 }

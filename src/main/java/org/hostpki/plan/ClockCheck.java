@@ -2,13 +2,11 @@ package org.hostpki.plan;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.StoreLayout;
 
@@ -30,10 +28,6 @@ final class ClockCheck {
    * one that is far ahead rather than for a host left alone that long.
    */
   static final Duration FAR_AHEAD = Duration.ofDays(365);
-
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
 
   /** A certificate of the store, and whether a {@code --replace} of the plan replaces it. */
   private record Held(String file, CertificateFacts facts, boolean replaced) {}
@@ -73,11 +67,11 @@ final class ClockCheck {
       sb.append(i == 0 ? "" : i == early.size() - 1 ? " and " : ", ")
           .append(h.file())
           .append(i == 0 ? " is valid from " : " from ")
-          .append(TIME.format(h.facts().notBefore()));
+          .append(DateText.precise(h.facts().notBefore()));
     }
     boolean caToo = early.stream().anyMatch(h -> !h.file().equals(StoreLayout.SERVER_CERT));
     sb.append(", now is ")
-        .append(TIME.format(now))
+        .append(DateText.precise(now))
         .append(". Nothing was changed: a certificate is valid from the moment it was made, so")
         .append(" replacing it would throw away a good one. Set the clock right (NTP,")
         .append(" timedatectl) and run again; if the clock is right, ")
@@ -107,13 +101,13 @@ final class ClockCheck {
     }
     String message =
         "the clock may be far ahead: now is "
-            + TIME.format(now)
+            + DateText.precise(now)
             + ", every certificate in the store has expired (the last, "
             + last.file()
             + ", on "
-            + TIME.format(last.facts().notAfter())
+            + DateText.precise(last.facts().notAfter())
             + ") and the store was last written on "
-            + TIME.format(lastWritten.get())
+            + DateText.precise(lastWritten.get())
             + ", "
             + Duration.between(lastWritten.get(), now).toDays()
             + " days before. Nothing was changed. If the clock is wrong, set it right (NTP,"

@@ -3,8 +3,6 @@ package org.hostpki.plan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
@@ -50,9 +49,6 @@ import org.hostpki.model.StoreLayout;
  * orphan the chain the CA is about to sign.
  */
 final class ExternalIssuer {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   /** What to serve. */
   sealed interface Decision {
     /** Import the new chain file. */
@@ -283,9 +279,9 @@ final class ExternalIssuer {
     return now.isBefore(leaf.notBefore())
         ? new Reason(
             ReasonCode.NOT_YET_VALID,
-            "the imported certificate is not valid before " + DATE.format(leaf.notBefore()))
+            "the imported certificate is not valid before " + DateText.of(leaf.notBefore()))
         : new Reason(
-            ReasonCode.EXPIRED, "the imported certificate expired on " + DATE.format(leaf.notAfter()));
+            ReasonCode.EXPIRED, "the imported certificate expired on " + DateText.of(leaf.notAfter()));
   }
 
   private String notFittingWords(CertificateFacts leaf, List<String> uncovered, boolean valid) {
@@ -296,8 +292,8 @@ final class ExternalIssuer {
     if (!valid) {
       parts.add(
           now.isBefore(leaf.notBefore())
-              ? "is not valid before " + DATE.format(leaf.notBefore())
-              : "expired on " + DATE.format(leaf.notAfter()));
+              ? "is not valid before " + DateText.of(leaf.notBefore())
+              : "expired on " + DateText.of(leaf.notAfter()));
     }
     return "the imported certificate " + String.join(" and ", parts);
   }
@@ -311,7 +307,7 @@ final class ExternalIssuer {
             "external-expiring",
             "server",
             "the imported server certificate expires on "
-                + DATE.format(leaf.notAfter())
+                + DateText.of(leaf.notAfter())
                 + " (in "
                 + DurationText.left(Duration.between(now, leaf.notAfter()))
                 + ", within renewBefore "

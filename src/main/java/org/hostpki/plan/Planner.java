@@ -3,8 +3,6 @@ package org.hostpki.plan;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +15,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
@@ -41,9 +40,6 @@ public final class Planner {
 
   /** Trusted certificates expiring within this are warned about. */
   public static final Duration TRUST_EXPIRY_WARNING = Duration.ofDays(30);
-
-  static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   public Plan plan(PlanInput input) {
     return new Run(input).plan();
@@ -205,7 +201,7 @@ public final class Planner {
                             + ", issued by "
                             + leaf.issuerDn()
                             + ", valid until "
-                            + DATE.format(leaf.notAfter()))),
+                            + DateText.of(leaf.notAfter()))),
                 new Intent.InstallExternalChain(Intent.ChainSource.FILE, fingerprintsOf(chain.chain())),
                 cert.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
                 externalAttributes(chain.chain())));
@@ -590,8 +586,8 @@ public final class Planner {
                       new Reason(
                           ReasonCode.TRUST_CHANGED,
                           "certificate changed: "
-                              + old.fingerprint().colonHex().substring(0, 11)
-                              + "… → "
+                              + old.fingerprint().abbreviatedColonHex()
+                              + " → "
                               + fingerprintWords(c))),
                   new Intent.PutTrusted(name, c.fingerprint()),
                   certificateAttributes(old),
@@ -631,7 +627,7 @@ public final class Planner {
             new Warning(
                 "trust-expired",
                 Address.trust(name),
-                "trusted certificate '" + name + "' expired on " + DATE.format(c.notAfter())));
+                "trusted certificate '" + name + "' expired on " + DateText.of(c.notAfter())));
       } else if (!now.plus(TRUST_EXPIRY_WARNING).isBefore(c.notAfter())) {
         warnings.add(
             new Warning(
@@ -640,7 +636,7 @@ public final class Planner {
                 "trusted certificate '"
                     + name
                     + "' expires on "
-                    + DATE.format(c.notAfter())
+                    + DateText.of(c.notAfter())
                     + " (in "
                     + DurationText.left(Duration.between(now, c.notAfter()))
                     + ")"));
@@ -828,7 +824,7 @@ public final class Planner {
     }
 
     private static String fingerprintWords(CertificateFacts c) {
-      return "sha256 " + c.fingerprint().colonHex().substring(0, 11) + "… " + c.subjectDn();
+      return "sha256 " + c.fingerprint().abbreviatedColonHex() + " " + c.subjectDn();
     }
 
     private static String ekuNames(List<String> oids) {
@@ -885,14 +881,14 @@ public final class Planner {
     // A certificate not valid yet is no reason to replace it: the clock is behind, and ClockCheck
     // refuses the plan.
     if (!now.isBefore(c.notAfter())) {
-      reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DATE.format(c.notAfter())));
+      reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DateText.of(c.notAfter())));
     } else if (!now.isBefore(c.notBefore())
         && !now.plus(renewBefore).isBefore(c.notAfter())) {
       reasons.add(
           new Reason(
               ReasonCode.EXPIRING,
               "expires on "
-                  + DATE.format(c.notAfter())
+                  + DateText.of(c.notAfter())
                   + " (in "
                   + DurationText.left(Duration.between(now, c.notAfter()))
                   + "), within renewBefore "
@@ -911,7 +907,7 @@ public final class Planner {
       m.put("ipAddresses", ips(c.ipAddresses()));
     }
     m.put("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
-    m.put("notAfter", DATE.format(c.notAfter()));
+    m.put("notAfter", DateText.of(c.notAfter()));
     m.put("fingerprint", c.fingerprint().colonHex());
     return m;
   }

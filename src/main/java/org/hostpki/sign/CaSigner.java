@@ -6,15 +6,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
@@ -38,9 +36,6 @@ import org.hostpki.store.StoreTidyUpException;
  * generation, under the store's lock.
  */
 public final class CaSigner {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   private final Clock clock;
   private final SecureRandom random;
 
@@ -223,13 +218,13 @@ public final class CaSigner {
     if (!now.isBefore(cert.facts().notAfter())) {
       throw new HostpkiException(
           store.resolve("ca.crt") + ": the CA certificate expired on "
-              + DATE.format(cert.facts().notAfter()) + "; nothing was signed: run hostpki apply -f "
+              + DateText.of(cert.facts().notAfter()) + "; nothing was signed: run hostpki apply -f "
               + caHost.source() + " to renew it, and give the hosts the new CA certificate to trust");
     }
     if (now.isBefore(cert.facts().notBefore())) {
       throw new HostpkiException(
           store.resolve("ca.crt") + ": the CA certificate is valid only from "
-              + DATE.format(cert.facts().notBefore()) + "; check this host's clock");
+              + DateText.of(cert.facts().notBefore()) + "; check this host's clock");
     }
     return new Ca(cert, key);
   }

@@ -12,18 +12,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.function.Predicate;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
@@ -36,9 +34,6 @@ import org.hostpki.model.StoreLayout;
  * <p>Writes and rollbacks must be made under a {@link StoreLock}; reads need none.
  */
 public final class StoreDirectory {
-  private static final DateTimeFormatter WRITTEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   /** How many generations are kept, the current one among them, for history and rollback. */
   public static final int KEPT_GENERATIONS = 5;
 
@@ -663,7 +658,7 @@ public final class StoreDirectory {
     return new HostpkiException(
         "store " + directory + " has no " + DataLink.NAME + " link to its current generation, but"
             + " keeps " + kept.size() + (kept.size() == 1 ? " generation" : " generations")
-            + ", the newest " + newest + " (written " + WRITTEN.format(GenerationNames.time(newest))
+            + ", the newest " + newest + " (written " + DateText.precise(GenerationNames.time(newest))
             + "): it is not empty, and hostpki will not make a new CA over it. " + DataLink.NAME
             + " was removed by hand, or by a copy or backup that dropped links. "
             + restoreNewest());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CaSpec;
@@ -428,6 +429,30 @@ class PlannerTest {
     assertThat(change(plan, "trust/gone").action()).isEqualTo(Action.DELETE);
     assertThat(addresses(plan)).doesNotContain("trust/keep", "server", "ca");
     assertThat(addresses(plan)).contains("output/trust-bundle.crt", "output/truststore.p12");
+  }
+
+  @Test
+  void testPlan_trustReasonsShowTheCertificatesFingerprintAsOpensslPrintsIt() {
+    DesiredState d = desired();
+    Fixtures.Store s = converged(d, portal);
+    CertificateFacts old = Fixtures.trusted("old", NOW.plus(Duration.ofDays(400)));
+    s.trusted.put("change", old);
+    s.deriveOutputs(d);
+    CertificateFacts ldap = Fixtures.trusted("ldap", NOW.plus(Duration.ofDays(400)));
+    CertificateFacts fresh = Fixtures.trusted("new", NOW.plus(Duration.ofDays(400)));
+    SortedMap<String, CertificateFacts> want = new TreeMap<>(Map.of("ldap", ldap, "change", fresh));
+
+    Plan plan = planner.plan(input(d, portal, want, s.observed(), NOW));
+
+    assertThat(change(plan, "trust/ldap").reasonText())
+        .isEqualTo("sha256 " + ldap.fingerprint().colonHex().substring(0, 11) + "… CN=ldap");
+    assertThat(change(plan, "trust/change").reasonText())
+        .isEqualTo(
+            "certificate changed: "
+                + old.fingerprint().colonHex().substring(0, 11)
+                + "… → sha256 "
+                + fresh.fingerprint().colonHex().substring(0, 11)
+                + "… CN=new");
   }
 
   @Test
