@@ -4,11 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -49,10 +47,6 @@ import org.hostpki.model.Subject;
  * pending {@code ca-next} (its key was in the same store) is dropped as well.
  */
 final class CaRotation {
-  /** Reasons a phased rotation may wait out: the current CA still signs correctly meanwhile. */
-  private static final Set<ReasonCode> PHASED =
-      EnumSet.of(ReasonCode.EXPIRING, ReasonCode.SUBJECT_CHANGED, ReasonCode.KEY_SPEC_CHANGED);
-
   private static final List<String> ORDER = List.of("ca", "ca-next", "ca-previous");
 
   /**
@@ -121,7 +115,7 @@ final class CaRotation {
       replaceAtOnce(reasons, true);
     } else {
       boolean phased =
-          overlap.isPresent() && reasons.stream().allMatch(r -> PHASED.contains(r.code()));
+          overlap.isPresent() && reasons.stream().allMatch(r -> r.code().waitsForOverlap());
       Optional<CertificateFacts> next = usableNext();
       if (!phased) {
         if (next.isPresent()) {
@@ -254,7 +248,7 @@ final class CaRotation {
     unchanged += 2;
     warnings.add(
         new Warning(
-            ReasonCode.CA_ROTATION.code(),
+            WarningCode.CA_ROTATION,
             "ca-next",
             "CA rotation: the new CA "
                 + next.subjectDn()
@@ -419,7 +413,7 @@ final class CaRotation {
       }
       warnings.add(
           new Warning(
-              ReasonCode.CA_ROTATION.code(),
+              WarningCode.CA_ROTATION,
               "ca-previous",
               "the old CA "
                   + old.subjectDn()
@@ -476,7 +470,7 @@ final class CaRotation {
     unchanged++;
     warnings.add(
         new Warning(
-            ReasonCode.CA_ROTATION.code(),
+            WarningCode.CA_ROTATION,
             "ca-previous",
             "CA rotation: the previous CA "
                 + p.subjectDn()

@@ -81,7 +81,7 @@ final class ClockCheck {
         .append(" with --replace ")
         .append(caToo ? "ca" : "server");
     return Optional.of(
-        new Refusal("clock-behind", caToo ? "ca" : "server", sb.toString(), List.of()));
+        new Refusal(RefusalCode.CLOCK_BEHIND, caToo ? "ca" : "server", sb.toString(), List.of()));
   }
 
   private static Optional<Refusal> farAhead(
@@ -114,6 +114,6 @@ final class ClockCheck {
             + " timedatectl) and run again; if it is right, the store was left alone that long:"
             + " re-issue "
             + (hasCa ? "everything with --replace ca" : "the server certificate with --replace server");
-    return Optional.of(new Refusal("clock-ahead", hasCa ? "ca" : "server", message, List.of()));
+    return Optional.of(new Refusal(RefusalCode.CLOCK_AHEAD, hasCa ? "ca" : "server", message, List.of()));
   }
 }

@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -16,11 +14,9 @@ import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.Fingerprint;
-import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
-import org.hostpki.model.SanCoverage;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
 
@@ -77,21 +73,21 @@ final class ExternalIssuer {
   private final ObservedStore observed;
   private final ServerSpec server;
   private final ExternalSpec external;
-  private final Planner.ServerNames names;
+  private final NameChanges nameChanges;
   private final Instant now;
   private final List<Warning> warnings = new ArrayList<>();
   private final List<Refusal> refusals = new ArrayList<>();
 
-  private ExternalIssuer(PlanInput in, Planner.ServerNames names) {
+  private ExternalIssuer(PlanInput in, ServerNames names) {
     this.in = in;
     this.observed = in.observed();
     this.server = in.desired().server();
     this.external = server.external().orElseThrow();
-    this.names = names;
+    this.nameChanges = new NameChanges(server, names);
     this.now = in.now();
   }
 
-  static Outcome decide(PlanInput in, Planner.ServerNames names) {
+  static Outcome decide(PlanInput in, ServerNames names) {
     return new ExternalIssuer(in, names).decide();
   }
 
@@ -141,7 +137,7 @@ final class ExternalIssuer {
     KeyFacts key = observed.serverKey().orElseThrow(); // present: a missing key is a key change
     if (record.isPresent() && record.get().get(0).publicKey().publicKeyFingerprint().equals(key.publicKeyFingerprint())) {
       CertificateFacts leaf = record.get().get(0);
-      List<String> uncovered = uncovered(leaf);
+      NameChanges.Uncovered uncovered = nameChanges.uncovered(leaf);
       boolean valid = !now.isBefore(leaf.notBefore()) && now.isBefore(leaf.notAfter());
       if (uncovered.isEmpty() && valid) {
         expiring(leaf);
@@ -159,7 +155,7 @@ final class ExternalIssuer {
       }
       String what = notFittingWords(leaf, uncovered, valid);
       if (servingRecord) {
-        List<Reason> reasons = new ArrayList<>(coverageReasons(uncovered));
+        List<Reason> reasons = new ArrayList<>(nameChanges.reasons(uncovered));
         if (!valid) {
           reasons.add(validityReason(leaf));
         }
@@ -245,35 +241,6 @@ final class ExternalIssuer {
     return reasons;
   }
 
-  private List<String> uncovered(CertificateFacts leaf) {
-    return SanCoverage.uncovered(
-        leaf.dnsNames(), leaf.ipAddresses(), names.dnsNames(), names.ipAddresses());
-  }
-
-  /** host-identity-changed for names from the live identity, san-changed for configured ones. */
-  private List<Reason> coverageReasons(List<String> uncovered) {
-    Set<String> configured =
-        server.dnsNames().stream()
-            .map(n -> n.toLowerCase(Locale.ROOT))
-            .collect(Collectors.toCollection(HashSet::new));
-    server.ipAddresses().forEach(ip -> configured.add(IpAddresses.format(ip)));
-    List<String> host = uncovered.stream().filter(n -> !configured.contains(n)).toList();
-    List<String> sans = uncovered.stream().filter(configured::contains).toList();
-    List<Reason> reasons = new ArrayList<>();
-    if (!host.isEmpty()) {
-      reasons.add(
-          new Reason(
-              ReasonCode.HOST_IDENTITY_CHANGED,
-              "host identity changed: the imported certificate does not cover " + String.join(", ", host)));
-    }
-    if (!sans.isEmpty()) {
-      reasons.add(
-          new Reason(
-              ReasonCode.SAN_CHANGED,
-              "SANs changed: the imported certificate does not cover " + String.join(", ", sans)));
-    }
-    return reasons;
-  }
 
   private Reason validityReason(CertificateFacts leaf) {
     return now.isBefore(leaf.notBefore())
@@ -284,10 +251,11 @@ final class ExternalIssuer {
             ReasonCode.EXPIRED, "the imported certificate expired on " + DateText.of(leaf.notAfter()));
   }
 
-  private String notFittingWords(CertificateFacts leaf, List<String> uncovered, boolean valid) {
+  private String notFittingWords(
+      CertificateFacts leaf, NameChanges.Uncovered uncovered, boolean valid) {
     List<String> parts = new ArrayList<>();
     if (!uncovered.isEmpty()) {
-      parts.add("no longer covers " + String.join(", ", uncovered));
+      parts.add("no longer covers " + uncovered.words());
     }
     if (!valid) {
       parts.add(
@@ -304,7 +272,7 @@ final class ExternalIssuer {
     }
     warnings.add(
         new Warning(
-            "external-expiring",
+            WarningCode.EXTERNAL_EXPIRING,
             "server",
             "the imported server certificate expires on "
                 + DateText.of(leaf.notAfter())
@@ -322,7 +290,7 @@ final class ExternalIssuer {
   private void awaited(String situation) {
     warnings.add(
         new Warning(
-            ReasonCode.CHAIN_AWAITED.code(),
+            WarningCode.CHAIN_AWAITED,
             "server",
             situation
                 + "Waiting for a signed chain at "
@@ -340,7 +308,7 @@ final class ExternalIssuer {
   private void refuse(Path file, List<String> problems) {
     refusals.add(
         new Refusal(
-            "chain-refused",
+            RefusalCode.CHAIN_REFUSED,
             "server",
             "cannot import the chain in "
                 + file

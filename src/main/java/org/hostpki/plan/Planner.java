@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +19,6 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
-import org.hostpki.model.HostIdentity;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeyRotation;
@@ -29,7 +27,6 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
-import org.hostpki.model.Subject;
 
 /**
  * Computes the minimal plan that makes a store match the desired state. Pure: the result depends
@@ -44,22 +41,6 @@ public final class Planner {
   public Plan plan(PlanInput input) {
     return new Run(input).plan();
   }
-
-  /** The effective server certificate content: the desired names plus the host identity. */
-  public static ServerNames serverNames(ServerSpec server, HostIdentity host) {
-    LinkedHashSet<String> dns = new LinkedHashSet<>();
-    server.dnsNames().forEach(n -> dns.add(n.toLowerCase(Locale.ROOT)));
-    LinkedHashSet<InetAddress> ips = new LinkedHashSet<>(server.ipAddresses());
-    if (server.includeHostIdentity()) {
-      host.fqdn().ifPresent(dns::add);
-      dns.add(host.hostname());
-      ips.addAll(host.addresses());
-    }
-    return new ServerNames(server.subject().withCommonNameFrom(dns), List.copyOf(dns), List.copyOf(ips));
-  }
-
-  /** The subject and SANs a server certificate must have. */
-  public record ServerNames(Subject subject, List<String> dnsNames, List<InetAddress> ipAddresses) {}
 
   /** One planning run; holds the input and the changes found so far. */
   private static final class Run {
@@ -111,7 +92,7 @@ public final class Planner {
     private Plan refuseAcme() {
       refusals.add(
           new Refusal(
-              "issuer-not-supported",
+              RefusalCode.ISSUER_NOT_SUPPORTED,
               "server",
               "server.issuer: acme is not yet supported by this build: plan and apply refuse it and"
                   + " change nothing ('hostpki validate' accepts the file, so it can be prepared);"
@@ -152,7 +133,7 @@ public final class Planner {
       if (!problems.isEmpty()) {
         refusals.add(
             new Refusal(
-                "store-damaged",
+                RefusalCode.STORE_DAMAGED,
                 "ca",
                 "the store's CA is damaged; nothing was changed. Restore it with 'hostpki rollback',"
                     + " or make a new CA with 'hostpki apply --replace ca' (clients must then trust"
@@ -168,7 +149,7 @@ public final class Planner {
       if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
         return planInternalServer(caChanges, false);
       }
-      ServerNames names = serverNames(server, in.host());
+      ServerNames names = ServerNames.of(server, in.host());
       ExternalIssuer.Outcome outcome = ExternalIssuer.decide(in, names);
       warnings.addAll(outcome.warnings());
       refusals.addAll(outcome.refusals());
@@ -233,7 +214,7 @@ public final class Planner {
      */
     private boolean planInternalServer(boolean caChanges, boolean awaitingChain) {
       ServerSpec server = desired.server();
-      ServerNames names = serverNames(server, in.host());
+      ServerNames names = ServerNames.of(server, in.host());
       Optional<CertificateFacts> cert = observed.serverCertificate();
       Optional<KeyFacts> key = observed.serverKey();
       List<Reason> reasons = new ArrayList<>();
@@ -272,7 +253,7 @@ public final class Planner {
           return finishInternal(action, reasons, names, key, awaitingChain);
         }
         keyReasons(c, key.get(), server.key(), "server", reasons);
-        List<Reason> sanReasons = sanReasons(c.dnsNames(), c.ipAddresses(), names, server);
+        List<Reason> sanReasons = new NameChanges(server, names).exact(c.dnsNames(), c.ipAddresses());
         reasons.addAll(sanReasons);
         if (!c.subject().equals(names.subject())
             && (sanReasons.isEmpty() || server.subject().commonName().isPresent())) {
@@ -399,7 +380,7 @@ public final class Planner {
         }
         return;
       }
-      ServerNames names = serverNames(server, in.host());
+      ServerNames names = ServerNames.of(server, in.host());
       SortedMap<String, String> after = new TreeMap<>();
       after.put("subject", names.subject().toString());
       after.put("dnsNames", String.join(", ", names.dnsNames()));
@@ -439,7 +420,7 @@ public final class Planner {
       if (!c.signatureValid()) {
         reasons.add(new Reason(ReasonCode.OUT_OF_DATE, "the request's signature does not verify"));
       }
-      reasons.addAll(sanReasons(c.dnsNames(), c.ipAddresses(), names, server));
+      reasons.addAll(new NameChanges(server, names).exact(c.dnsNames(), c.ipAddresses()));
       if (!c.subject().equals(names.subject())) {
         reasons.add(
             new Reason(
@@ -459,47 +440,6 @@ public final class Planner {
       m.put("ipAddresses", ips(c.ipAddresses()));
       m.put("key", c.publicKey().publicKeyFingerprint().shortForm());
       return m;
-    }
-
-    private List<Reason> sanReasons(
-        List<String> haveNames, List<InetAddress> haveAddresses, ServerNames names, ServerSpec server) {
-      Set<String> haveDns = lower(haveNames);
-      Set<String> wantDns = lower(names.dnsNames());
-      Set<InetAddress> haveIp = new LinkedHashSet<>(haveAddresses);
-      Set<InetAddress> wantIp = new LinkedHashSet<>(names.ipAddresses());
-      if (haveDns.equals(wantDns) && haveIp.equals(wantIp)) {
-        return List.of();
-      }
-      Set<String> configuredDns = lower(server.dnsNames());
-      Set<InetAddress> configuredIp = new LinkedHashSet<>(server.ipAddresses());
-      boolean hostPart = server.includeHostIdentity();
-      List<String> hostWords = new ArrayList<>();
-      List<String> sanWords = new ArrayList<>();
-      for (String name : minus(haveDns, wantDns)) {
-        (hostPart ? hostWords : sanWords).add("name " + name + " removed");
-      }
-      for (String name : minus(wantDns, haveDns)) {
-        (configuredDns.contains(name) ? sanWords : hostWords).add("name " + name + " added");
-      }
-      for (InetAddress ip : minus(haveIp, wantIp)) {
-        (hostPart ? hostWords : sanWords).add("address " + IpAddresses.format(ip) + " removed");
-      }
-      for (InetAddress ip : minus(wantIp, haveIp)) {
-        (configuredIp.contains(ip) ? sanWords : hostWords)
-            .add("address " + IpAddresses.format(ip) + " added");
-      }
-      List<Reason> reasons = new ArrayList<>();
-      if (!hostWords.isEmpty()) {
-        reasons.add(
-            new Reason(
-                ReasonCode.HOST_IDENTITY_CHANGED,
-                "host identity changed: " + String.join(", ", hostWords)));
-      }
-      if (!sanWords.isEmpty()) {
-        reasons.add(
-            new Reason(ReasonCode.SAN_CHANGED, "SANs changed: " + String.join(", ", sanWords)));
-      }
-      return reasons;
     }
 
     // ---- server outputs ---------------------------------------------------------------------
@@ -625,13 +565,13 @@ public final class Planner {
       if (!now.isBefore(c.notAfter())) {
         warnings.add(
             new Warning(
-                "trust-expired",
+                WarningCode.TRUST_EXPIRED,
                 Address.trust(name),
                 "trusted certificate '" + name + "' expired on " + DateText.of(c.notAfter())));
       } else if (!now.plus(TRUST_EXPIRY_WARNING).isBefore(c.notAfter())) {
         warnings.add(
             new Warning(
-                "trust-expiring",
+                WarningCode.TRUST_EXPIRING,
                 Address.trust(name),
                 "trusted certificate '"
                     + name
@@ -652,7 +592,7 @@ public final class Planner {
             if (names.size() > 1) {
               warnings.add(
                   new Warning(
-                      "trust-duplicate",
+                      WarningCode.TRUST_DUPLICATE,
                       Address.trust(names.get(0)),
                       "the same certificate is trusted under several names: "
                           + String.join(", ", names)
@@ -837,15 +777,6 @@ public final class Planner {
           .collect(Collectors.joining(", ", "[", "]"));
     }
 
-    private static Set<String> lower(List<String> names) {
-      return names.stream()
-          .map(n -> n.toLowerCase(Locale.ROOT))
-          .collect(Collectors.toCollection(LinkedHashSet::new));
-    }
-
-    private static <T> List<T> minus(Set<T> a, Set<T> b) {
-      return a.stream().filter(x -> !b.contains(x)).toList();
-    }
   }
 
   // ---- shared by the planning classes ------------------------------------------------------

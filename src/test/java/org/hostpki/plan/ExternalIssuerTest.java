@@ -255,7 +255,7 @@ class ExternalIssuerTest {
   void testPlan_expiringImportedCertificateIsAWarningWithTheDate() {
     DesiredState d = external(Fallback.NONE);
     Fixtures.Store base = waiting(d, portal);
-    Planner.ServerNames names = Planner.serverNames(d.server(), portal);
+    ServerNames names = ServerNames.of(d.server(), portal);
     List<CertificateFacts> chain =
         externalChain(
             "soon", base.serverKey, names.dnsNames(), names.ipAddresses(),

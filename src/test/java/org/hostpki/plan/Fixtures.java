@@ -240,7 +240,7 @@ final class Fixtures {
   /** A server certificate for the desired names, issued by {@code ca} at {@code made}. */
   static CertificateFacts serverCert(
       String seed, DesiredState d, HostIdentity host, CertificateFacts ca, KeyFacts key, Instant made) {
-    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    ServerNames names = ServerNames.of(d.server(), host);
     Instant notBefore = made.minus(Backdate.of(d.server().validity()));
     return cert(
         seed,
@@ -306,7 +306,7 @@ final class Fixtures {
 
   /** A request for the store's key and the desired names, as apply writes it. */
   static CsrFacts csr(DesiredState d, HostIdentity host, KeyFacts key) {
-    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    ServerNames names = ServerNames.of(d.server(), host);
     return new CsrFacts(
         names.subject(), names.subject().toString(), names.dnsNames(), names.ipAddresses(), key, true);
   }
@@ -373,7 +373,7 @@ final class Fixtures {
 
   /** A chain for the store's key covering the desired names, valid 90 days. */
   static List<CertificateFacts> externalChain(String seed, DesiredState d, HostIdentity host, Store s, boolean withRoot) {
-    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    ServerNames names = ServerNames.of(d.server(), host);
     return externalChain(
         seed, s.serverKey, names.dnsNames(), names.ipAddresses(), NOW.plus(Duration.ofDays(90)), withRoot);
   }
