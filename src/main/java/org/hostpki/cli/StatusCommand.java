@@ -205,7 +205,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {
-    return now.isBefore(c.notAfter())
+    return !c.isExpiredAt(now)
         ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
         : "EXPIRED";
   }

@@ -112,9 +112,9 @@ public final class ChainValidator {
   private static void certificateProblems(
       Certificate c, String name, boolean root, Instant now, List<String> problems) {
     CertificateFacts f = c.facts();
-    if (!now.isBefore(f.notAfter())) {
+    if (f.isExpiredAt(now)) {
       problems.add(name + " expired on " + DateText.of(f.notAfter()));
-    } else if (now.isBefore(f.notBefore())) {
+    } else if (f.isNotYetValidAt(now)) {
       problems.add(name + " is not valid before " + DateText.of(f.notBefore()));
     }
     String algorithm = f.signatureAlgorithm().toUpperCase(Locale.ROOT);

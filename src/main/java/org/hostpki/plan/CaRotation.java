@@ -32,7 +32,7 @@ import org.hostpki.model.Subject;
  *   <li>a new CA is made as {@code ca-next} and joins the trusted certificates ({@code
  *       trust-bundle.crt}, {@code truststore.p12}, {@code trust-hashed/}); {@code ca.crt} keeps
  *       signing and the server keeps its certificate. When the new CA was made is its notBefore
- *       plus the issuer's backdating ({@link RotationSchedule#madeAt}).
+ *       plus the issuer's backdating ({@link CertificateFacts#madeAt}).
  *   <li>from made + O, the next apply promotes it: {@code ca-next} becomes {@code ca}, the server
  *       is issued again by it, and the old CA stays trusted as {@code ca-previous} (without its
  *       key: it signs nothing any more), for the certificates it signed for other hosts.
@@ -47,24 +47,17 @@ import org.hostpki.model.Subject;
  * pending {@code ca-next} (its key was in the same store) is dropped as well.
  */
 final class CaRotation {
-  private static final List<String> ORDER = List.of("ca", "ca-next", "ca-previous");
+  private static final List<String> ORDER = List.of(Address.CA, Address.CA_NEXT, Address.CA_PREVIOUS);
 
   /**
-   * What the planner needs to go on.
+   * What the parts planned after the CA need to know of it.
    *
-   * @param unchanged how many of {@code ca}, {@code ca-next}, {@code ca-previous} were checked and
-   *     stay as they are
    * @param signerChanges {@code ca.crt} changes: the server certificate must be issued by the new
    *     one
    * @param bundleCascade why the trust outputs must be written again, when the internal CAs they
    *     hold change
    */
-  record Outcome(
-      List<Change> changes,
-      List<Warning> warnings,
-      int unchanged,
-      boolean signerChanges,
-      Optional<String> bundleCascade) {}
+  record Outcome(boolean signerChanges, Optional<String> bundleCascade) {}
 
   private final PlanInput in;
   private final CaSpec ca;
@@ -73,14 +66,14 @@ final class CaRotation {
   private final Optional<CertificateFacts> current;
   private final Instant now;
   private final Optional<Duration> overlap;
+  private final PlanDraft draft;
   private final List<Change> changes = new ArrayList<>();
-  private final List<Warning> warnings = new ArrayList<>();
-  private int unchanged;
   private boolean signerChanges;
   private Optional<String> bundleCascade = Optional.empty();
 
-  private CaRotation(PlanInput in) {
+  private CaRotation(PlanInput in, PlanDraft draft) {
     this.in = in;
+    this.draft = draft;
     this.ca = in.desired().ca();
     this.subject = ca.effectiveSubject(in.host());
     this.observed = in.observed();
@@ -89,8 +82,9 @@ final class CaRotation {
     this.overlap = ca.rotationOverlap();
   }
 
-  static Outcome decide(PlanInput in) {
-    return new CaRotation(in).decide();
+  /** Plans {@code ca}, {@code ca-next} and {@code ca-previous} into {@code draft}. */
+  static Outcome decide(PlanInput in, PlanDraft draft) {
+    return new CaRotation(in, draft).decide();
   }
 
   /**
@@ -108,7 +102,7 @@ final class CaRotation {
   private Outcome decide() {
     List<Reason> reasons = currentReasons();
     if (reasons.isEmpty()) {
-      unchanged++;
+      draft.unchanged();
       abandonNext();
       planPrevious();
     } else if (in.replace().contains(PlanInput.Replace.CA)) {
@@ -132,7 +126,8 @@ final class CaRotation {
       }
     }
     changes.sort(Comparator.comparingInt(c -> ORDER.indexOf(c.address())));
-    return new Outcome(changes, warnings, unchanged, signerChanges, bundleCascade);
+    changes.forEach(draft::add);
+    return new Outcome(signerChanges, bundleCascade);
   }
 
   /** Why {@code ca.crt} must be replaced; empty when it stays. */
@@ -150,15 +145,12 @@ final class CaRotation {
       if (in.replace().contains(PlanInput.Replace.CA)) {
         reasons.add(new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace ca)"));
       }
-      Planner.keyReasons(c, key.get(), ca.key(), "ca", reasons);
-      if (ca.subject().isPresent() && !c.subject().equals(subject)) {
-        reasons.add(
-            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subjectDn() + " → " + subject));
-      }
+      CertificateChecks.keyReasons(c, key.get(), ca.key(), "ca", reasons);
+      subjectReason(c).ifPresent(reasons::add);
       if (!c.ca()) {
         reasons.add(new Reason(ReasonCode.PROFILE_CHANGED, "ca.crt is not a CA certificate"));
       }
-      Planner.validityReasons(c, ca.renewBefore(), now, reasons);
+      CertificateChecks.validityReasons(c, ca.renewBefore(), now, reasons);
     }
     return reasons;
   }
@@ -178,18 +170,22 @@ final class CaRotation {
     } else {
       CertificateFacts c = cert.get();
       List<Reason> found = new ArrayList<>();
-      Planner.keyReasons(c, key.get(), ca.key(), "ca-next", found);
-      if (ca.subject().isPresent() && !c.subject().equals(subject)) {
-        found.add(
-            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subjectDn() + " → " + subject));
-      }
+      CertificateChecks.keyReasons(c, key.get(), ca.key(), "ca-next", found);
+      subjectReason(c).ifPresent(found::add);
       if (!c.ca()) {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
       }
-      Planner.validityReasons(c, ca.renewBefore(), now, found);
+      CertificateChecks.validityReasons(c, ca.renewBefore(), now, found);
       found.forEach(r -> problems.add(named(StoreLayout.CA_NEXT_CERT, r)));
     }
     return problems;
+  }
+
+  /** A subject change counts only when the desired state names one: the default follows the host. */
+  private Optional<Reason> subjectReason(CertificateFacts c) {
+    return ca.subject().isPresent()
+        ? CertificateChecks.subjectReason(c.subject(), c.subjectDn(), subject)
+        : Optional.empty();
   }
 
   private Optional<CertificateFacts> usableNext() {
@@ -202,7 +198,7 @@ final class CaRotation {
 
   /** When the server moves to {@code ca-next}: one overlap after it was made. */
   private Instant moveAt(CertificateFacts next) {
-    return RotationSchedule.madeAt(next).plus(overlap.orElse(Duration.ZERO));
+    return next.madeAt().plus(overlap.orElse(Duration.ZERO));
   }
 
   // ---- the phases ---------------------------------------------------------------------------
@@ -232,30 +228,31 @@ final class CaRotation {
     after.put("serverMovesOn", DateText.of(move));
     changes.add(
         new Change(
-            "ca-next",
+            Address.CA_NEXT,
             again ? Action.REPLACE : Action.CREATE,
             all,
             new Intent.IssueNextCa(subject, ca.key(), ca.validity()),
-            observed.caNextCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            observed.caNextCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
             after));
-    unchanged++; // ca.crt keeps signing until the move
+    draft.unchanged(); // ca.crt keeps signing until the move
     cascade(again ? "the new CA is made again" : "the new CA joins the trusted certificates");
     planPrevious();
   }
 
   /** Between phase 1 and 2: nothing to do but say when the server moves. */
   private void awaitMove(List<Reason> reasons, CertificateFacts next) {
-    unchanged += 2;
-    warnings.add(
+    draft.unchanged(); // ca.crt keeps signing
+    draft.unchanged(); // ca-next.crt stays trusted
+    draft.warn(
         new Warning(
             WarningCode.CA_ROTATION,
-            "ca-next",
+            Address.CA_NEXT,
             "CA rotation: the new CA "
                 + next.subjectDn()
                 + " ("
                 + StoreLayout.CA_NEXT_CERT
                 + ") was made on "
-                + DateText.of(RotationSchedule.madeAt(next))
+                + DateText.of(next.madeAt())
                 + " and is trusted; the server moves to it on "
                 + DateText.of(moveAt(next))
                 + " (overlap "
@@ -272,7 +269,7 @@ final class CaRotation {
    */
   private void promote(List<Reason> reasons, CertificateFacts next, boolean atOnce) {
     List<Reason> all = new ArrayList<>(reasons);
-    String made = DateText.of(RotationSchedule.madeAt(next));
+    String made = DateText.of(next.madeAt());
     String move = DateText.of(moveAt(next));
     if (overlap.isEmpty()) {
       all.add(
@@ -303,15 +300,15 @@ final class CaRotation {
     }
     changes.add(
         new Change(
-            "ca",
+            Address.CA,
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
             new Intent.PromoteNextCa(next.fingerprint()),
-            current.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
-            Planner.certificateAttributes(next)));
+            current.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
+            PlanWords.certificateAttributes(next)));
     signerChanges = true;
     cascade("the CA is being replaced");
-    retire(RotationSchedule.madeAt(next));
+    retire(next.madeAt());
   }
 
   /**
@@ -340,11 +337,11 @@ final class CaRotation {
     after.put("validity", DurationText.exact(ca.validity()));
     changes.add(
         new Change(
-            "ca",
+            Address.CA,
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
             new Intent.IssueCa(subject, ca.key(), ca.validity(), true),
-            current.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            current.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
             after));
     signerChanges = true;
     cascade("the CA is being replaced");
@@ -384,16 +381,15 @@ final class CaRotation {
     if (overlap.isPresent()
         && current.isPresent()
         && current.get().ca()
-        && !now.isBefore(current.get().notBefore())
-        && now.isBefore(current.get().notAfter())) {
+        && current.get().isValidAt(now)) {
       CertificateFacts old = current.get();
       Instant until = earlier(old.notAfter(), successorMade.plus(overlap.get().multipliedBy(2)));
       if (now.isBefore(until)) {
-        SortedMap<String, String> after = Planner.certificateAttributes(old);
+        SortedMap<String, String> after = PlanWords.certificateAttributes(old);
         after.put("trustedUntil", DateText.of(until));
         changes.add(
             new Change(
-                "ca-previous",
+                Address.CA_PREVIOUS,
                 previous.isPresent() ? Action.REPLACE : Action.CREATE,
                 List.of(
                     new Reason(
@@ -407,14 +403,14 @@ final class CaRotation {
                                 .map(p -> "; the CA retired before (" + p.subjectDn() + ") leaves")
                                 .orElse(""))),
                 new Intent.KeepPreviousCa(old.fingerprint()),
-                previous.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+                previous.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
                 after));
         return;
       }
-      warnings.add(
+      draft.warn(
           new Warning(
               WarningCode.CA_ROTATION,
-              "ca-previous",
+              Address.CA_PREVIOUS,
               "the old CA "
                   + old.subjectDn()
                   + " does not stay trusted: its overlap after the move ended on "
@@ -447,7 +443,7 @@ final class CaRotation {
               "ca.rotation.overlap is not set: the previous CA leaves the trusted certificates"));
       return;
     }
-    if (!now.isBefore(p.notAfter())) {
+    if (p.isExpiredAt(now)) {
       dropPrevious(
           new Reason(
               ReasonCode.EXPIRED,
@@ -457,7 +453,7 @@ final class CaRotation {
       return;
     }
     Instant until =
-        current.map(c -> RotationSchedule.madeAt(c).plus(overlap.get().multipliedBy(2))).orElse(now);
+        current.map(c -> c.madeAt().plus(overlap.get().multipliedBy(2))).orElse(now);
     if (!now.isBefore(until)) {
       dropPrevious(
           new Reason(
@@ -467,11 +463,11 @@ final class CaRotation {
                   + ": the previous CA leaves the trusted certificates"));
       return;
     }
-    unchanged++;
-    warnings.add(
+    draft.unchanged();
+    draft.warn(
         new Warning(
             WarningCode.CA_ROTATION,
-            "ca-previous",
+            Address.CA_PREVIOUS,
             "CA rotation: the previous CA "
                 + p.subjectDn()
                 + " ("
@@ -500,11 +496,11 @@ final class CaRotation {
   private void dropNext(Reason reason) {
     changes.add(
         new Change(
-            "ca-next",
+            Address.CA_NEXT,
             Action.DELETE,
             List.of(reason),
             new Intent.RemoveNextCa(),
-            observed.caNextCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            observed.caNextCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
             new TreeMap<>()));
     if (observed.caNextCertificate().isPresent()) {
       cascade("the new CA leaves the trusted certificates");
@@ -514,11 +510,11 @@ final class CaRotation {
   private void dropPrevious(Reason reason) {
     changes.add(
         new Change(
-            "ca-previous",
+            Address.CA_PREVIOUS,
             Action.DELETE,
             List.of(reason),
             new Intent.RemovePreviousCa(),
-            observed.caPreviousCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            observed.caPreviousCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
             new TreeMap<>()));
     cascade("the previous CA leaves the trusted certificates");
   }

@@ -57,7 +57,7 @@ final class ClockCheck {
 
   private static Optional<Refusal> behind(List<Held> held, Instant now) {
     List<Held> early =
-        held.stream().filter(h -> !h.replaced() && now.isBefore(h.facts().notBefore())).toList();
+        held.stream().filter(h -> !h.replaced() && h.facts().isNotYetValidAt(now)).toList();
     if (early.isEmpty()) {
       return Optional.empty();
     }
@@ -90,7 +90,7 @@ final class ClockCheck {
         || lastWritten.isEmpty()
         || !now.isAfter(lastWritten.get().plus(FAR_AHEAD))
         || held.stream().allMatch(Held::replaced)
-        || held.stream().anyMatch(h -> now.isBefore(h.facts().notAfter()))) {
+        || held.stream().anyMatch(h -> !h.facts().isExpiredAt(now))) {
       return Optional.empty();
     }
     Held last = held.get(0);

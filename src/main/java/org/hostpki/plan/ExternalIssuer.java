@@ -15,7 +15,6 @@ import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
-import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
@@ -116,10 +115,7 @@ final class ExternalIssuer {
     }
 
     Optional<CertificateFacts> served = observed.serverCertificate();
-    boolean servingRecord =
-        served.isPresent()
-            && record.isPresent()
-            && served.get().fingerprint().equals(record.get().get(0).fingerprint());
+    boolean servingRecord = observed.servesImportedChain();
     if (!keyChange.isEmpty()) {
       awaited("");
       if (servingRecord) {
@@ -138,7 +134,7 @@ final class ExternalIssuer {
     if (record.isPresent() && record.get().get(0).publicKey().publicKeyFingerprint().equals(key.publicKeyFingerprint())) {
       CertificateFacts leaf = record.get().get(0);
       NameChanges.Uncovered uncovered = nameChanges.uncovered(leaf);
-      boolean valid = !now.isBefore(leaf.notBefore()) && now.isBefore(leaf.notAfter());
+      boolean valid = leaf.isValidAt(now);
       if (uncovered.isEmpty() && valid) {
         expiring(leaf);
         if (servingRecord) {
@@ -203,11 +199,8 @@ final class ExternalIssuer {
       refuse(
           valid.path(),
           List.of(
-              "leaf does not match server.key (leaf key "
-                  + leafKey.shortForm()
-                  + ", server.key "
-                  + serverKey.shortForm()
-                  + ")"));
+              "leaf does not match server.key "
+                  + PlanWords.keys("leaf key", leafKey, StoreLayout.SERVER_KEY, serverKey)));
       return Optional.empty();
     }
     expiring(valid.leaf());
@@ -229,21 +222,12 @@ final class ExternalIssuer {
     if (in.replace().contains(PlanInput.Replace.SERVER)) {
       reasons.add(new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace server)"));
     }
-    if (!key.get().spec().equals(Optional.of(server.key()))) {
-      reasons.add(
-          new Reason(
-              ReasonCode.KEY_SPEC_CHANGED,
-              "key "
-                  + key.get().spec().map(KeySpec::toString).orElse("of another kind")
-                  + " → "
-                  + server.key()));
-    }
+    CertificateChecks.keySpecReason(key.get(), server.key()).ifPresent(reasons::add);
     return reasons;
   }
 
-
   private Reason validityReason(CertificateFacts leaf) {
-    return now.isBefore(leaf.notBefore())
+    return leaf.isNotYetValidAt(now)
         ? new Reason(
             ReasonCode.NOT_YET_VALID,
             "the imported certificate is not valid before " + DateText.of(leaf.notBefore()))
@@ -259,7 +243,7 @@ final class ExternalIssuer {
     }
     if (!valid) {
       parts.add(
-          now.isBefore(leaf.notBefore())
+          leaf.isNotYetValidAt(now)
               ? "is not valid before " + DateText.of(leaf.notBefore())
               : "expired on " + DateText.of(leaf.notAfter()));
     }
@@ -267,13 +251,13 @@ final class ExternalIssuer {
   }
 
   private void expiring(CertificateFacts leaf) {
-    if (now.plus(server.renewBefore()).isBefore(leaf.notAfter())) {
+    if (!leaf.expiresWithin(server.renewBefore(), now)) {
       return;
     }
     warnings.add(
         new Warning(
             WarningCode.EXTERNAL_EXPIRING,
-            "server",
+            Address.SERVER,
             "the imported server certificate expires on "
                 + DateText.of(leaf.notAfter())
                 + " (in "
@@ -291,7 +275,7 @@ final class ExternalIssuer {
     warnings.add(
         new Warning(
             WarningCode.CHAIN_AWAITED,
-            "server",
+            Address.SERVER,
             situation
                 + "Waiting for a signed chain at "
                 + external.chain()
@@ -309,7 +293,7 @@ final class ExternalIssuer {
     refusals.add(
         new Refusal(
             RefusalCode.CHAIN_REFUSED,
-            "server",
+            Address.SERVER,
             "cannot import the chain in "
                 + file
                 + "; nothing was changed. Fix or replace the file (or remove it to keep waiting):",

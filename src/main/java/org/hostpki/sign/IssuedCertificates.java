@@ -78,8 +78,8 @@ public final class IssuedCertificates {
   private static boolean fits(
       Certificate certificate, SignRequest request, Certificate ca, Instant now, Duration renewBefore) {
     CertificateFacts facts = certificate.facts();
-    return !now.isBefore(facts.notBefore())
-        && now.plus(renewBefore).isBefore(facts.notAfter())
+    return !facts.isNotYetValidAt(now)
+        && !facts.expiresWithin(renewBefore, now)
         && certificate.publicKey().sameKey(request.publicKey())
         && facts.subject().equals(request.issuedSubject())
         && new HashSet<>(facts.dnsNames()).equals(new HashSet<>(request.dnsNames()))

@@ -178,8 +178,7 @@ final class Fixtures {
 
     /** Rewrites the derived outputs to match the certificates, as apply would. */
     Store deriveOutputs(DesiredState d) {
-      boolean imported =
-          externalChain != null && externalChain.get(0).fingerprint().equals(serverCert.fingerprint());
+      boolean imported = observed().servesImportedChain();
       fullchain =
           imported ? ExternalChainFile.servedChain(externalChain) : List.of(serverCert, caCert);
       serverP12 =
