@@ -120,6 +120,8 @@ final class ExternalIssuer {
       awaited("");
       if (servingRecord) {
         List<Reason> reasons = new ArrayList<>(keyChange);
+        // The new certificate also covers what the imported one does not: say so too.
+        reasons.addAll(nameChanges.reasons(nameChanges.uncovered(served.orElseThrow())));
         reasons.add(
             new Reason(
                 ReasonCode.ISSUER_CHANGED,

@@ -144,9 +144,12 @@ final class ServerPlan {
         reasons.add(
             new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace server)"));
       }
+      // Every reason that applies, not only the first: a replaced CA or a switch of issuer does
+      // not hide the names and key the new certificate changes too.
       if (caChanges) {
         reasons.add(new Reason(ReasonCode.ISSUER_CHANGED, "the CA is being replaced"));
-      } else if (!observed.serverSignedByCa() && !awaitingChain && imported) {
+      }
+      if (imported && !awaitingChain) {
         reasons.add(
             new Reason(
                 ReasonCode.ISSUER_CHANGED,
@@ -154,19 +157,29 @@ final class ServerPlan {
                     + " imported certificate (issuer "
                     + c.issuerDn()
                     + ")"));
-      } else if (!observed.serverSignedByCa()) {
-        reasons.add(
-            new Reason(
-                ReasonCode.ISSUER_CHANGED,
-                "server.crt is not signed by the store's CA (issuer " + c.issuerDn() + ")"));
+        importedDriftReasons(c, key.get(), reasons);
+      } else {
+        if (!caChanges && !observed.serverSignedByCa()) {
+          reasons.add(
+              new Reason(
+                  ReasonCode.ISSUER_CHANGED,
+                  "server.crt is not signed by the store's CA (issuer " + c.issuerDn() + ")"));
+        }
+        driftReasons(c, key.get(), reasons);
       }
-      if (imported && !awaitingChain) {
-        // Only the issuer matters: an external CA's profile, names and key are not ours to judge.
-        return reissue(action, reasons, key, awaitingChain);
-      }
-      driftReasons(c, key.get(), reasons);
     }
     return reissue(action, reasons, key, awaitingChain);
+  }
+
+  /**
+   * What the internal certificate replacing an imported one changes besides its issuer: the key
+   * when its kind is no longer wanted, and the names the imported one does not cover. An outside
+   * CA's profile, subject and extra names are its own, no reason to report.
+   */
+  private void importedDriftReasons(CertificateFacts c, KeyFacts key, List<Reason> reasons) {
+    CertificateChecks.keySpecReason(key, server.key()).ifPresent(reasons::add);
+    NameChanges changes = new NameChanges(server, names);
+    reasons.addAll(changes.reasons(changes.uncovered(c)));
   }
 
   /** How a certificate for this key differs from the one the internal CA would issue now. */
