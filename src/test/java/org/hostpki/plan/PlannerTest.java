@@ -191,6 +191,32 @@ class PlannerTest {
   }
 
   @Test
+  void testPlan_aReplacedCaDoesNotHideTheServersOwnReasons() {
+    DesiredState d = desired();
+    ObservedStore store = converged(d, portal).observed();
+    CaSpec ca = d.ca();
+    DesiredState edited =
+        Fixtures.withCa(
+            d,
+            new CaSpec(
+                Optional.of(Subject.commonName("Example Portal CA")), ca.key(), ca.validity(),
+                ca.renewBefore(), ca.rotationOverlap(), ca.policy()));
+
+    Plan plan = plan(edited, host("portal2", "example.com", "192.0.2.10", "192.0.2.11"), store);
+
+    Change server = change(plan, "server");
+    assertThat(codes(server))
+        .containsExactly(ReasonCode.ISSUER_CHANGED, ReasonCode.HOST_IDENTITY_CHANGED);
+    assertThat(server.reasonText())
+        .startsWith("the CA is being replaced")
+        .contains("name portal2.example.com added", "address 192.0.2.11 added");
+    assertThat(PlanJson.render(plan))
+        .contains("\"code\":\"issuer-changed\",\"message\":\"the CA is being replaced\"")
+        .contains("\"code\":\"host-identity-changed\"");
+    assertThat(new PlanText(false).render(plan)).contains("address 192.0.2.11 added");
+  }
+
+  @Test
   void testPlan_caValidityChangeAloneDoesNotReissue() {
     DesiredState d = desired();
     ObservedStore store = converged(d, portal).observed();
