@@ -135,7 +135,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     o.externalChainFile().ifPresent(f -> text.add(" (").add(fileState(f)).add(')'));
     text.end();
     text.add(pad).add("serving ");
-    if (servingImported(s)) {
+    if (s.servesImportedChain()) {
       List<CertificateFacts> record = s.externalChain().orElseThrow();
       text.add("the imported chain: ")
           .add(String.join(" <- ", record.stream().map(CertificateFacts::subjectDn).toList()))
@@ -161,11 +161,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
             });
   }
 
-  private static boolean servingImported(ObservedStore s) {
-    return s.serverCertificate().isPresent()
-        && s.externalChain().isPresent()
-        && s.externalChain().get().get(0).fingerprint().equals(s.serverCertificate().get().fingerprint());
-  }
 
   private static String fileState(ExternalChainFile f) {
     if (f instanceof ExternalChainFile.Absent) {
@@ -278,7 +273,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.beginObject();
     w.field("chainFile", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
     w.field("chainFileState", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
-    w.field("serving", servingImported(s) ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
+    w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {
       w.beginArray();

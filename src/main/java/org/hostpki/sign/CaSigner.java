@@ -215,13 +215,13 @@ public final class CaSigner {
     if (!key.matches(cert)) {
       throw damaged(store.resolve("ca.key"), "is not the key of ca.crt");
     }
-    if (!now.isBefore(cert.facts().notAfter())) {
+    if (cert.facts().isExpiredAt(now)) {
       throw new HostpkiException(
           store.resolve("ca.crt") + ": the CA certificate expired on "
               + DateText.of(cert.facts().notAfter()) + "; nothing was signed: run hostpki apply -f "
               + caHost.source() + " to renew it, and give the hosts the new CA certificate to trust");
     }
-    if (now.isBefore(cert.facts().notBefore())) {
+    if (cert.facts().isNotYetValidAt(now)) {
       throw new HostpkiException(
           store.resolve("ca.crt") + ": the CA certificate is valid only from "
               + DateText.of(cert.facts().notBefore()) + "; check this host's clock");
