@@ -93,7 +93,7 @@ public final class Reconciler {
 
   /** Observes and plans; changes nothing. */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace) {
-    refuseNotYetSupported(desired.trust(), desired);
+    refuseNotYetSupported(desired);
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
     Optional<char[]> password = secrets.password(desired.store().password());
@@ -122,10 +122,11 @@ public final class Reconciler {
 
   /**
    * Settings this build reads but cannot carry out yet (the installers exist in {@code
-   * org.hostpki.install}, the plan does not use them yet): refused, rather than silently left
-   * out.
+   * org.hostpki.install}, CRLs and name constraints in {@code org.hostpki.pki}; the plan does not
+   * use them yet): refused, rather than silently left out.
    */
-  private static void refuseNotYetSupported(TrustSpec trust, DesiredState desired) {
+  private static void refuseNotYetSupported(DesiredState desired) {
+    TrustSpec trust = desired.trust();
     List<String> keys = new ArrayList<>();
     trust.install().ifPresent(i -> keys.add("trust.install"));
     if (trust.includeSystemRoots()) {
@@ -136,6 +137,12 @@ public final class Reconciler {
     }
     if (trust.filters().caOnly()) {
       keys.add("trust.caOnly");
+    }
+    if (!trust.crls().isEmpty()) {
+      keys.add("trust.crls");
+    }
+    if (desired.ca().nameConstraints().filter(c -> !c.isEmpty()).isPresent()) {
+      keys.add("ca.nameConstraints");
     }
     if (!keys.isEmpty()) {
       String where =
@@ -174,7 +181,7 @@ public final class Reconciler {
       Set<PlanInput.Replace> replace,
       Optional<SavedPlan> savedPlan,
       Duration lockTimeout) {
-    refuseNotYetSupported(desired.trust(), desired); // before the lock, which makes the store folder
+    refuseNotYetSupported(desired); // before the lock, which makes the store folder
     try (StoreLock lock =
         StoreLock.acquire(
             desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {

@@ -130,6 +130,10 @@ final class DesiredStateBinder {
     for (Fields.Given<String> text : fields.strings(trust, "directories")) {
       fields.path(text).ifPresent(directories::add);
     }
+    List<Path> crls = new ArrayList<>();
+    for (Fields.Given<String> text : fields.strings(trust, "crls")) {
+      fields.path(text).ifPresent(crls::add);
+    }
     notYetSupported(trust);
     return new TrustSpec(
         fields.bool(trust, "prune").orElse(defaults.prune()),
@@ -140,7 +144,8 @@ final class DesiredStateBinder {
         new TrustFilters(
             fields.bool(trust, "excludeExpired").orElse(defaults.filters().excludeExpired()),
             fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
-        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))));
+        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))),
+        crls);
   }
 
   /**
@@ -149,9 +154,10 @@ final class DesiredStateBinder {
    * silently leave them out.
    */
   private void notYetSupported(YamlNode.Mapping trust) {
-    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly")) {
+    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly", "crls")) {
       trust.get(key)
           .filter(v -> !(v instanceof YamlNode.Scalar s && s.bool().equals(Optional.of(false))))
+          .filter(v -> !(v instanceof YamlNode.Sequence list && list.items().isEmpty()))
           .ifPresent(
               v ->
                   fields.problems().warning(
