@@ -77,8 +77,8 @@ final class CaBinder {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       fields.error(
           text.node(),
-          "ca.crl.url '" + shown + "' must be an http:// URL (https:// works with clients that can"
-              + " fetch it)" + example);
+          "ca.crl.url '" + shown + "' must be an http:// (or https://) URL: clients fetch CRLs"
+              + " over HTTP" + example);
       return Optional.empty();
     }
     if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null
@@ -98,7 +98,15 @@ final class CaBinder {
     if (value.isEmpty()) {
       return Optional.empty();
     }
-    if (value.get() instanceof YamlNode.Scalar s && s.bool().equals(Optional.of(false))) {
+    if (value.get() instanceof YamlNode.Scalar s && s.bool().isPresent()) {
+      if (s.bool().get()) {
+        fields.error(
+            s,
+            "ca.nameConstraints: true says nothing about which names: write false for none, or the"
+                + " constraints, e.g. {permitted: {dnsDomains: [corp.example], ipRanges: [192.0.2.0/24]}};"
+                + " leave the key out to derive them from ca.policy");
+        return Optional.empty();
+      }
       return Optional.of(NameConstraints.NONE); // what apply makes today: no obstacle
     }
     if (!(value.get() instanceof YamlNode.Mapping m)) {
