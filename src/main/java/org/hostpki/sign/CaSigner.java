@@ -175,8 +175,7 @@ public final class CaSigner {
                 + CaStore.date(entry.get().revocationDate()),
             List.of(
                 "nothing was signed for " + request.source() + "; make a new key on the host and a new"
-                    + " request for it (with hostpki: apply with server.key.rotation: always, or"
-                    + " delete server.key from its store)"));
+                    + " request for it (hostpki apply --replace server on that host does both)"));
       }
     }
     List<IssuedCertificate> valid =
