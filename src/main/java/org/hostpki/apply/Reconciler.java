@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -19,6 +21,8 @@ import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Plan;
@@ -26,6 +30,7 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Planner;
+import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreLock;
@@ -100,9 +105,9 @@ public final class Reconciler {
     String passwordSource =
         desired.store().password().map(PasswordSource::describe).orElse("no password");
     progress.step("reading the store " + desired.store().path());
+    StoreDirectory directory = directory(desired);
     StoreContents store =
-        observer.observe(
-            directory(desired).read(), desired.store().path(), password, passwordSource);
+        observer.observe(directory.read(), desired.store().path(), password, passwordSource);
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -112,10 +117,14 @@ public final class Reconciler {
     trust.forEach((n, c) -> trustFacts.put(n, c.facts()));
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
     Fingerprint basis = basis(desired, host, store, trustFacts, replace, external);
+    HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
     Plan plan =
-        planner.plan(
-            new PlanInput(
-                desired, host, trustFacts, store.facts(), now, replace, basis, external.facts()));
+        planner
+            .plan(
+                new PlanInput(
+                    desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
+                    directory.lastWritten()))
+            .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain());
   }
@@ -159,12 +168,31 @@ public final class Reconciler {
   /**
    * What an apply did.
    *
+   * @param plan the plan it made, with the hooks pending and the hold it found
+   * @param generation the generation it wrote; empty when it wrote none
+   * @param hooks the hooks it ran (pending ones, and those its own write made due) and how they
+   *     ended
+   * @param heldBy the hold it honoured (an unattended run on a held store): nothing was written
+   * @param released the hold it released (a person's run on a held store)
    * @param notices things that went wrong after the new store was committed, for the log
    */
   public record Result(
-      Plan plan, Optional<String> generation, Optional<HooksFailure> hookFailure, List<String> notices) {
+      Plan plan,
+      Optional<String> generation,
+      HookLedger.Attempt hooks,
+      Optional<RollbackHold> heldBy,
+      Optional<RollbackHold> released,
+      List<String> notices) {
     public Result {
+      Objects.requireNonNull(hooks, "hooks");
+      Objects.requireNonNull(heldBy, "heldBy");
+      Objects.requireNonNull(released, "released");
       notices = List.copyOf(notices);
+    }
+
+    /** A hook that failed: the store is as it should be, the hook is pending. */
+    public Optional<HooksFailure> hookFailure() {
+      return hooks.failure().map(HooksFailure::new);
     }
   }
 
@@ -172,7 +200,7 @@ public final class Reconciler {
   public record HooksFailure(String message) {}
 
   /**
-   * Applies the desired state.
+   * Applies the desired state, as a person does: a rollback's hold is released.
    *
    * @param savedPlan a plan saved by {@code plan --out}: applied only if it is still current
    */
@@ -181,6 +209,23 @@ public final class Reconciler {
       Set<PlanInput.Replace> replace,
       Optional<SavedPlan> savedPlan,
       Duration lockTimeout) {
+    return apply(desired, replace, savedPlan, lockTimeout, false);
+  }
+
+  /**
+   * Applies the desired state; first, or instead when nothing else is to do, runs the hooks an
+   * earlier write left pending.
+   *
+   * @param unattended a run no person started ({@code watch}, the timer's {@code apply
+   *     --unattended}): it honours a rollback's hold, changing nothing but pending hooks; a
+   *     person's run releases the hold
+   */
+  public Result apply(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      Optional<SavedPlan> savedPlan,
+      Duration lockTimeout,
+      boolean unattended) {
     refuseNotYetSupported(desired); // before the lock, which makes the store folder
     try (StoreLock lock =
         StoreLock.acquire(
@@ -191,8 +236,24 @@ public final class Reconciler {
         throw refused(plan.refusals());
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
-      if (plan.isEmpty()) {
-        return new Result(plan, Optional.empty(), Optional.empty(), List.of());
+      StoreDirectory directory = directory(desired);
+      Optional<String> current = before.store().snapshot().generation();
+      HookLedger ledger = HookLedger.read(directory, current);
+      boolean held = plan.hold().isPresent() && unattended;
+      if (plan.isEmpty() || held) {
+        Optional<RollbackHold> released = Optional.empty();
+        if (plan.hold().isPresent() && !unattended) {
+          directory.removeRecord(current.orElseThrow(), GenerationRecord.HOLD);
+          released = plan.hold();
+        }
+        List<String> notices = new ArrayList<>();
+        HookLedger.Attempt hooksRun =
+            current.isEmpty()
+                ? HookLedger.Attempt.none()
+                : ledger.attempt(
+                    hooks, desired, directory, current.get(), plan.pendingHooks(), before.now(), notices);
+        return new Result(
+            plan, Optional.empty(), hooksRun, held ? plan.hold() : Optional.empty(), released, notices);
       }
       progress.step("making " + plan.changes().size() + " change(s)");
       SortedMap<String, StoreFile> files =
@@ -206,15 +267,22 @@ public final class Reconciler {
                   before.password(),
                   before.now());
       List<String> notices = new ArrayList<>();
+      // Hooks still pending from the generation before are carried into the new one, and the
+      // record goes into it before its commit: a crash at any point never loses one.
+      List<PendingHook> due =
+          HookLedger.merge(
+              plan.pendingHooks(), HookLedger.dueAfter(plan, desired.hooks(), before.now()));
+      Map<GenerationRecord, byte[]> records =
+          due.isEmpty() ? Map.of() : Map.of(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
       String generation;
       progress.step("writing a new generation of " + files.size() + " files");
       try {
         generation =
-            directory(desired)
-                .write(
-                    files,
-                    metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
-                    before.store().snapshot());
+            directory.write(
+                files,
+                metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
+                before.store().snapshot(),
+                records);
       } catch (StoreTidyUpException e) {
         // Committed: the new set is live. Only the tidying up failed; the next apply finishes it.
         generation = e.generation();
@@ -222,11 +290,13 @@ public final class Reconciler {
       }
       progress.step("checking the written store");
       checkConverged(desired, before, files);
-      Optional<HooksFailure> failure = Optional.empty();
-      if (plan.changesServer()) {
-        failure = hooks.afterServerChange(desired.hooks().afterServerChange());
-      }
-      return new Result(plan, Optional.of(generation), failure, notices);
+      removeOutdatedRecords(desired, notices);
+      HookLedger.Attempt hooksRun =
+          HookLedger.fresh(due)
+              .attempt(hooks, desired, directory, generation, due, before.now(), notices);
+      // A new generation has no hold: a person's apply over a held store released it.
+      return new Result(
+          plan, Optional.of(generation), hooksRun, Optional.empty(), plan.hold(), notices);
     }
   }
 
@@ -245,8 +315,21 @@ public final class Reconciler {
         .check(before, directory(desired).read(), written, trustFacts, passwordSource);
   }
 
+  /**
+   * The new set has a current record of what its PKCS#12 files hold; records of hostpki 0.1.0
+   * in the older generations keep a fast check of the password, and go too (a rollback to one of
+   * those generations decodes its PKCS#12 files instead).
+   */
+  private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
+    try {
+      directory(desired).removeFromKeptGenerations(Pkcs12Record.FILE_NAME, Pkcs12Record::isOutdated);
+    } catch (HostpkiException e) {
+      notices.add(e.getMessage() + "; the next apply that writes the store tries again");
+    }
+  }
+
   private StoreDirectory directory(DesiredState desired) {
-    return new StoreDirectory(desired.store().path(), clock);
+    return StoreDirectory.of(desired, clock);
   }
 
   private static String metadata(Plan plan, Instant now) {

@@ -1,18 +1,16 @@
 package org.hostpki.cli;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
-import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
+import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,12 +27,16 @@ import picocli.CommandLine.Option;
       "Exit codes:",
       "  0   success, also with changes pending",
       "  1   error; also when apply would refuse the plan",
-      "  2   changes pending (only with --detailed-exitcode)",
+      "  2   changes or hooks pending (only with --detailed-exitcode)",
       "  64  usage error"
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
-  @Option(names = "--out", completionCandidates = Completion.Files.class, paramLabel = "PLAN.json", description = "Also save the plan as JSON, for 'apply --plan'.")
+  @Option(
+      names = "--out",
+      completionCandidates = Completion.Files.class,
+      paramLabel = "PLAN.json",
+      description = "Also save the plan as JSON, for 'apply --plan' (a new file renamed into place; never inside a store); - writes it to standard output and the report to standard error.")
   String out;
 
   @Option(names = "--detailed-exitcode", description = "Exit 2 when changes are pending.")
@@ -54,33 +56,42 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Optional<OutputFile> saveTo = OutputOption.file(environment, out);
+    boolean toStandardOutput = OutputOption.STANDARD_OUTPUT.equals(out);
     Reconciler.Observation observation =
         reconciler().plan(desiredState(), replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace));
     Plan plan = observation.plan();
-    print(plan);
-    if (plan.isRefused()) {
+    if (!toStandardOutput) {
+      print(plan, out());
+    } else if (output == OutputFormat.text) {
+      print(plan, err()); // standard output carries the saved plan alone
+    }
+    if (plan.isRefused() && !(toStandardOutput && output == OutputFormat.json)) {
       return ExitCodes.ERROR; // apply would refuse it: not worth saving
     }
-    if (out != null) {
-      Path target = environment.resolve(out);
-      try {
-        Files.writeString(target, PlanJson.render(plan) + "\n", StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new HostpkiException("cannot write the plan to " + target + ": " + e.getMessage());
-      }
-      if (output == OutputFormat.text) {
-        out().println("Saved the plan to " + target + "; apply it with: hostpki apply -f " + file + " --plan " + out);
+    if (toStandardOutput) {
+      out().println(PlanJson.render(plan));
+      out().flush();
+      if (plan.isRefused()) {
+        return ExitCodes.ERROR;
       }
     }
-    return detailedExitCode && !plan.isEmpty() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+    if (saveTo.isPresent()) {
+      saveTo.get().write((PlanJson.render(plan) + "\n").getBytes(StandardCharsets.UTF_8));
+      if (output == OutputFormat.text) {
+        out().println(
+            "Saved the plan to " + saveTo.get().path() + "; apply it with: hostpki apply -f " + file + " --plan " + out);
+      }
+    }
+    return detailedExitCode && plan.hasWork(false) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }
 
-  void print(Plan plan) {
+  private void print(Plan plan, TerminalWriter to) {
     if (output == OutputFormat.json) {
-      out().println(PlanJson.render(plan));
+      to.println(PlanJson.render(plan));
     } else {
-      out().print(new PlanText(color()).lines(plan), color());
+      to.print(new PlanText(color()).lines(plan), color());
     }
-    out().flush();
+    to.flush();
   }
 }

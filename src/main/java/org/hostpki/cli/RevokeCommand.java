@@ -2,7 +2,6 @@ package org.hostpki.cli;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -12,6 +11,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
@@ -149,11 +151,11 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
     Path file = environment.resolve(which.cert);
     byte[] content;
     try {
-      content = Files.readAllBytes(file);
+      content = InputFiles.read(file, InputKind.CHAIN);
     } catch (NoSuchFileException e) {
       throw new HostpkiException(file + " does not exist; --cert names the certificate to revoke");
     } catch (IOException e) {
-      throw new HostpkiException("cannot read " + file + ": " + e.getMessage());
+      throw new HostpkiException("--cert " + file + " " + FileReasons.of(e) + "; --cert names the certificate to revoke");
     }
     try {
       List<Certificate> certificates = Pem.readCertificates(content);

@@ -15,17 +15,21 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.PlanJson;
+import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
@@ -92,7 +96,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     issuedText(text, issued, revoked, o.now());
     revoked.text(text);
     Plan plan = o.plan();
-    if (plan.isEmpty()) {
+    if (plan.isEmpty() && plan.isRefused()) {
+      text.add("Drift    none found, but apply refuses to run until the error below is fixed").end();
+    } else if (plan.isEmpty()) {
       text.add("Drift    none: the store matches the desired state").end();
     } else {
       text.add("Drift    ").add(plan.changes().size()).add(" change(s) pending; 'hostpki plan' shows them:").end();
@@ -100,6 +106,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         text.add("         ").add(c.address()).add(": ").add(c.reasonText()).end();
       }
     }
+    for (PendingHook h : plan.pendingHooks()) {
+      text.line("! " + PlanText.pendingLine(h));
+    }
+    plan.hold().ifPresent(h -> text.line("! " + PlanText.holdLine(h)));
     for (Warning w : plan.warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
@@ -212,8 +222,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {
-    long days = Duration.between(now, c.notAfter()).toDays();
-    return now.isBefore(c.notAfter()) ? days + " days left" : "EXPIRED";
+    return now.isBefore(c.notAfter())
+        ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
+        : "EXPIRED";
   }
 
   private static String sans(CertificateFacts c) {
@@ -253,6 +264,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       w.beginObject().field("address", c.address()).field("action", c.action().word()).field("reason", c.reasonText()).endObject();
     }
     w.endArray();
+    w.name("hooks_pending").beginArray();
+    o.plan().pendingHooks().forEach(h -> PlanJson.pendingHook(w, h));
+    w.endArray();
+    PlanJson.hold(w.name("hold"), o.plan().hold());
     w.name("warnings").beginArray();
     for (Warning warning : o.plan().warnings()) {
       w.value(warning.message());

@@ -22,7 +22,7 @@ final class SchemaMessages {
       Map.ofEntries(
           Map.entry("/properties/store", "a mapping with the store's path, e.g. {path: pki}"),
           Map.entry("/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D"),
-          Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]"),
+          Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, try-reload-or-restart, nginx]"),
           Map.entry("/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}"),
           Map.entry("/$defs/rsaSize", "a number of bits such as 3072"),
           Map.entry("/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}"),
@@ -96,11 +96,9 @@ final class SchemaMessages {
             node.displayName() + " is " + text(node).length() + " characters long; the limit is "
                 + schema.at(location).asInt());
       case "minimum":
-        return new Located(node.position(), tooSmall(node, location));
       case "maximum":
-        return new Located(
-            node.position(),
-            node.displayName() + " is " + text(node) + "; the maximum is " + schema.at(location).asString());
+      case "multipleOf":
+        return new Located(node.position(), outOfBounds(node, location, keyword));
       case "oneOf":
         return new Located(node.position(), oneOf(node, location, error));
       case "uniqueItems":
@@ -219,7 +217,7 @@ final class SchemaMessages {
 
   private static String empty(YamlNode node, String location) {
     if (location.startsWith("/$defs/argv")) {
-      return node.displayName() + " is an empty command; write the program and its arguments, e.g. [systemctl, reload, nginx]";
+      return node.displayName() + " is an empty command; write the program and its arguments, e.g. [systemctl, try-reload-or-restart, nginx]";
     }
     if (location.startsWith("/$defs/subject")) {
       return node.displayName() + " is empty; give at least a commonName, or remove it";
@@ -227,13 +225,26 @@ final class SchemaMessages {
     return node.displayName() + " must not be empty";
   }
 
-  private String tooSmall(YamlNode node, String location) {
-    String minimum = schema.at(location).asString();
+  /** A number beyond a bound; an RSA size in the words of key sizes. */
+  private String outOfBounds(YamlNode node, String location, String keyword) {
+    String bound = schema.at(location).asString();
     if (location.startsWith("/$defs/rsaSize")) {
-      return node.displayName() + " " + text(node) + " is too small for an RSA key; use at least "
-          + minimum + " bits (3072 is the default)";
+      return node.displayName() + " " + text(node)
+          + switch (keyword) {
+            case "minimum" -> " is too small for an RSA key; use at least " + bound
+                + " bits (3072 is the default)";
+            case "maximum" -> " is too large for an RSA key; use at most " + bound
+                + " bits (3072 is the default; 4096 is the usual large size)";
+            default -> " is not an RSA key size hostpki can make: use a multiple of " + bound
+                + " bits, such as 2048, 3072 (the default) or 4096";
+          };
     }
-    return node.displayName() + " is " + text(node) + "; the minimum is " + minimum;
+    return node.displayName() + " is " + text(node)
+        + switch (keyword) {
+          case "minimum" -> "; the minimum is " + bound;
+          case "maximum" -> "; the maximum is " + bound;
+          default -> "; it must be a multiple of " + bound;
+        };
   }
 
   /** Every oneOf here is "exactly one of these keys": say which ones. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.Fingerprint;
@@ -311,10 +312,10 @@ final class ExternalIssuer {
             "the imported server certificate expires on "
                 + DATE.format(leaf.notAfter())
                 + " (in "
-                + Duration.between(now, leaf.notAfter()).toDays()
-                + " days, within renewBefore "
-                + server.renewBefore().toDays()
-                + "d): have "
+                + DurationText.left(Duration.between(now, leaf.notAfter()))
+                + ", within renewBefore "
+                + DurationText.exact(server.renewBefore())
+                + "): have "
                 + csrPath()
                 + " signed again and put the new chain at "
                 + external.chain()));

@@ -42,7 +42,7 @@ final class CaStore {
   CaStore(DesiredState caHost, Clock clock) {
     this.caHost = caHost;
     this.clock = clock;
-    this.directory = new StoreDirectory(caHost.store().path(), clock);
+    this.directory = StoreDirectory.of(caHost, clock);
   }
 
   /** The CA certificate and its key, checked to be usable for signing now. */
