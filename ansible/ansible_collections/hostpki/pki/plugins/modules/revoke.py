@@ -183,23 +183,28 @@ stderr:
   type: str
 """
 
-import json
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, find_executable
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import find_executable, finish, run_with_file
 
 REASONS = ["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation",
            "privilegeWithdrawn"]
 
 
-def parse_output(stdout):
-    try:
-        parsed = json.loads(stdout)
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, dict) and "changed" in parsed else None
+def result_of(output):
+    result = dict(
+        changed=bool(output.get("changed")),
+        already_revoked=bool(output.get("alreadyRevoked")),
+        serial=output.get("serial"),
+        subject=output.get("subject"),
+        reason=output.get("reason"),
+        revocation_date=output.get("revocationDate"),
+    )
+    crl = output.get("crl")
+    if output.get("crlPem") and isinstance(crl, dict):
+        result.update(crl=output["crlPem"], crl_number=crl.get("number"), next_update=crl.get("nextUpdate"))
+    if output.get("generation"):
+        result["generation"] = output["generation"]
+    return result
 
 
 def main():
@@ -227,46 +232,11 @@ def main():
                "--lock-timeout", params["lock_timeout"]]
     if module.check_mode:
         command.append("--check")
-    certificate = None
-    try:
-        if params["cert"] is not None:
-            fd, certificate = tempfile.mkstemp(prefix="hostpki-revoke-", suffix=".crt", dir=module.tmpdir)
-            with os.fdopen(fd, "w") as f:
-                f.write(params["cert"])
-            command += ["--cert", certificate]
-        else:
-            command += ["--serial", params["serial"]]
-        rc, stdout, stderr = module.run_command(command, environ_update={"NO_COLOR": "1"})
-    finally:
-        if certificate:
-            os.unlink(certificate)
-    if certificate:
-        stderr = stderr.replace(certificate, "the certificate (cert)")
-
-    output = parse_output(stdout)
-    if rc in (0, 2) and output is not None:
-        result = dict(
-            changed=bool(output.get("changed")),
-            already_revoked=bool(output.get("alreadyRevoked")),
-            serial=output.get("serial"),
-            subject=output.get("subject"),
-            reason=output.get("reason"),
-            revocation_date=output.get("revocationDate"),
-        )
-        crl = output.get("crl")
-        if output.get("crlPem") and isinstance(crl, dict):
-            result.update(crl=output["crlPem"], crl_number=crl.get("number"), next_update=crl.get("nextUpdate"))
-        if output.get("generation"):
-            result["generation"] = output["generation"]
-        for note in output.get("notes", []):
-            module.warn(note)
-        module.exit_json(**result)
-    if rc == 1:
-        module.fail_json(msg=error_lines(stderr, strip_prefix=True), rc=rc, stderr=stderr)
-    module.fail_json(
-        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
-        % (rc, stderr.strip() or stdout.strip()),
-        rc=rc, stderr=stderr)
+    if params["cert"] is not None:
+        rc, stdout, stderr = run_with_file(module, command, "--cert", params["cert"], ".crt", "the certificate (cert)")
+    else:
+        rc, stdout, stderr = module.run_command(command + ["--serial", params["serial"]], environ_update={"NO_COLOR": "1"})
+    finish(module, rc, stdout, stderr, result_of)
 
 
 if __name__ == "__main__":

@@ -184,24 +184,22 @@ stderr:
   type: str
 """
 
-import json
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, find_executable
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import find_executable, finish, run_with_file
 
 
-
-
-
-
-def parse_output(stdout):
-    try:
-        parsed = json.loads(stdout)
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, dict) and "changed" in parsed else None
+def result_of(output):
+    result = dict(
+        changed=bool(output.get("changed")),
+        subject=output.get("subject"),
+        dns_names=output.get("dnsNames", []),
+        ip_addresses=output.get("ipAddresses", []),
+    )
+    if output.get("chain"):
+        result.update(chain=output["chain"], serial=output["serial"], not_after=output["notAfter"])
+    if output.get("generation"):
+        result["generation"] = output["generation"]
+    return result
 
 
 def main():
@@ -222,43 +220,13 @@ def main():
             " file with slurp and pass \"{{ result.content | b64decode }}\"")
     hostpki = find_executable(module, "CA host")
 
-    fd, request = tempfile.mkstemp(prefix="hostpki-request-", suffix=".csr", dir=module.tmpdir)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(params["csr"])
-        command = [hostpki, "sign", "-f", params["config"], "--csr", request, "--output", "json",
-                   "--lock-timeout", params["lock_timeout"]]
-        if params["validity"]:
-            command += ["--validity", params["validity"]]
-        if module.check_mode:
-            command.append("--check")
-        rc, stdout, stderr = module.run_command(command, environ_update={"NO_COLOR": "1"})
-    finally:
-        os.unlink(request)
-    # Name the request by what it is, not by a temporary file that is gone.
-    stderr = stderr.replace(request, "the request (csr)")
-
-    output = parse_output(stdout)
-    if rc in (0, 2) and output is not None:
-        result = dict(
-            changed=bool(output.get("changed")),
-            subject=output.get("subject"),
-            dns_names=output.get("dnsNames", []),
-            ip_addresses=output.get("ipAddresses", []),
-        )
-        if output.get("chain"):
-            result.update(chain=output["chain"], serial=output["serial"], not_after=output["notAfter"])
-        if output.get("generation"):
-            result["generation"] = output["generation"]
-        for note in output.get("notes", []):
-            module.warn(note)
-        module.exit_json(**result)
-    if rc == 1:
-        module.fail_json(msg=error_lines(stderr, strip_prefix=True), rc=rc, stderr=stderr)
-    module.fail_json(
-        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
-        % (rc, stderr.strip() or stdout.strip()),
-        rc=rc, stderr=stderr)
+    command = [hostpki, "sign", "-f", params["config"], "--output", "json", "--lock-timeout", params["lock_timeout"]]
+    if params["validity"]:
+        command += ["--validity", params["validity"]]
+    if module.check_mode:
+        command.append("--check")
+    rc, stdout, stderr = run_with_file(module, command, "--csr", params["csr"], ".csr", "the request (csr)")
+    finish(module, rc, stdout, stderr, result_of)
 
 
 if __name__ == "__main__":

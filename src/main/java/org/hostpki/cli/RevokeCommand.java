@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.hostpki.sign.CaRevoker;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -91,13 +91,7 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Change nothing: exit 2 when a new CRL would be written, 0 when not.")
   boolean check;
 
-  @Option(
-      names = "--lock-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "0s",
-      converter = DurationConverter.class,
-      description = "Wait this long for another writer of the CA store (e.g. 30s); default: fail at once.")
-  Duration lockTimeout;
+  @Mixin CaStoreLockTimeout lockTimeout;
 
   RevokeCommand(Environment environment) {
     super(environment);
@@ -144,7 +138,7 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
             : new CaRevoker.Target.Given(environment.resolve(which.cert), readCertificate());
     CaRevoker revoker = new CaRevoker(environment.clock(), new SecureRandom());
     CaRevoker.Revoked revoked =
-        check ? revoker.check(caHost, target, reason) : revoker.revoke(caHost, target, reason, lockTimeout);
+        check ? revoker.check(caHost, target, reason) : revoker.revoke(caHost, target, reason, lockTimeout.value);
     print(revoked);
     return check && revoked.changed() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }
