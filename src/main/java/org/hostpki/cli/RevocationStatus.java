@@ -6,18 +6,22 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.TerminalLines;
+import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.Revocations;
+import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
 
 /**
@@ -81,6 +85,39 @@ final class RevocationStatus {
     return crl.issuerDn().equals(ca.subjectDn())
         && (crl.authorityKeyId().isEmpty() || ca.subjectKeyId().isEmpty()
             || crl.authorityKeyId().equals(ca.subjectKeyId()));
+  }
+
+  /**
+   * What a switch from one kept generation to another takes back of a fleet CA's revocations: the
+   * serials the CRL of {@code from} lists and that of {@code to} does not; empty when none (or a
+   * CRL cannot be read: the switch itself does not depend on it).
+   */
+  static Optional<String> droppedBy(StoreDirectory store, String from, String to) {
+    try {
+      Set<BigInteger> kept = new HashSet<>(serials(store.generationFile(to, Revocations.FILE)));
+      List<String> dropped =
+          serials(store.generationFile(from, Revocations.FILE)).stream()
+              .filter(s -> !kept.contains(s))
+              .map(IssuedCertificate::serialHex)
+              .toList();
+      if (dropped.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "generation " + to + " was written before the revocation of " + dropped.size()
+              + " certificate(s) its ca.crl does not list: " + String.join(", ", dropped)
+              + "; they count as valid again: revoke them again with hostpki revoke (--cert FILE"
+              + " where the rollback took their issued/ record too), and publish the CRL");
+    } catch (HostpkiException | InvalidMaterialException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<BigInteger> serials(Optional<byte[]> crl) throws InvalidMaterialException {
+    if (crl.isEmpty()) {
+      return List.of();
+    }
+    return RevocationList.parse(crl.get()).facts().revoked().stream().map(RevokedCertificate::serial).toList();
   }
 
   List<String> warnings() {

@@ -254,4 +254,18 @@ class RevokeCommandTest {
     assertThat(dir.resolve("pki/ca.crl")).hasBinaryContent(crl);
     assertThat(new String(crl, StandardCharsets.US_ASCII)).startsWith("-----BEGIN X509 CRL-----");
   }
+
+  @Test
+  void testRollback_pastARevocationWarnsThatItIsTakenBack() {
+    String beforeRevocation = generation();
+    hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+
+    CliRun rollback = hostpki(NOW.plusSeconds(120), "rollback", "-f", "ca.yaml", "--to", beforeRevocation);
+
+    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    assertThat(rollback.err)
+        .contains(
+            "warning: generation " + beforeRevocation + " was written before the revocation of 1 certificate(s)"
+                + " its ca.crl does not list: " + serial + "; they count as valid again");
+  }
 }
