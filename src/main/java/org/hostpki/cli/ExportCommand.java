@@ -78,7 +78,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--der",
-      description = "DER instead of PEM: one certificate or the CSR; a chain or bundle as PKCS#7 (.p7b).")
+      description = "DER instead of PEM: one certificate, the CSR or the CRL; a chain or bundle as PKCS#7 (.p7b).")
   boolean der;
 
   ExportCommand(Environment environment) {
