@@ -92,7 +92,11 @@ final class CaBinder {
     return Optional.of(uri);
   }
 
-  /** {@code false}: none; a mapping: the declared ones; absent: empty (the default applies). */
+  /**
+   * {@code false}: none; a mapping: the declared ones; absent: empty (the default applies). Plan
+   * and apply refuse declared ones until apply carries them into the CA ({@code
+   * DesiredStateBinder} records that); sign honours them already.
+   */
   private Optional<NameConstraints> nameConstraints(YamlNode.Mapping ca) {
     Optional<YamlNode> value = ca.get("nameConstraints");
     if (value.isEmpty()) {
@@ -112,10 +116,6 @@ final class CaBinder {
     if (!(value.get() instanceof YamlNode.Mapping m)) {
       return Optional.empty(); // reported by the schema check
     }
-    fields.problems().warning(
-        ca.keyPosition("nameConstraints"),
-        "ca.nameConstraints is not yet supported by this build: validate accepts it (and sign"
-            + " honours it), but plan and apply refuse a desired state that declares it");
     YamlNode.Mapping none = new YamlNode.Mapping("", Position.NONE, java.util.Map.of());
     YamlNode.Mapping permitted = m.mapping("permitted").orElse(none);
     YamlNode.Mapping excluded = m.mapping("excluded").orElse(none);

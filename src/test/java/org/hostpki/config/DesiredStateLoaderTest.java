@@ -364,8 +364,8 @@ class DesiredStateLoaderTest {
     assertThat(result.problems())
         .extracting(Problem::message)
         .containsExactlyInAnyOrder(
-            "ca.nameConstraints is not yet supported by this build: validate accepts it (and sign honours"
-                + " it), but plan and apply refuse a desired state that declares it",
+            "ca.nameConstraints is not yet supported by this build: validate accepts it, but plan and"
+                + " apply refuse a desired state that uses it",
             "trust.crls is not yet supported by this build: validate accepts it, but plan and apply refuse"
                 + " a desired state that uses it");
   }
