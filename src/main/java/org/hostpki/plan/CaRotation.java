@@ -56,8 +56,10 @@ final class CaRotation {
    *     one
    * @param bundleCascade why the trust outputs must be written again, when the internal CAs they
    *     hold change
+   * @param trustedCas the internal CAs trusted after apply, by alias, in bundle order
    */
-  record Outcome(boolean signerChanges, Optional<String> bundleCascade) {}
+  record Outcome(
+      boolean signerChanges, Optional<String> bundleCascade, LinkedHashMap<String, Held> trustedCas) {}
 
   private final PlanInput in;
   private final CaSpec ca;
@@ -127,7 +129,37 @@ final class CaRotation {
     }
     changes.sort(Comparator.comparingInt(c -> ORDER.indexOf(c.address())));
     changes.forEach(draft::add);
-    return new Outcome(signerChanges, bundleCascade);
+    return new Outcome(signerChanges, bundleCascade, trustedAfterApply());
+  }
+
+  /**
+   * The internal CAs trusted after apply, by their {@code truststore.p12} alias, in bundle order:
+   * what the store holds, as this plan's changes leave it.
+   */
+  private LinkedHashMap<String, Held> trustedAfterApply() {
+    boolean next = observed.caNextCertificate().isPresent();
+    boolean previous = observed.caPreviousCertificate().isPresent();
+    for (Change c : changes) {
+      Intent intent = c.intent();
+      if (intent instanceof Intent.IssueNextCa) {
+        next = true;
+      } else if (intent instanceof Intent.PromoteNextCa || intent instanceof Intent.RemoveNextCa) {
+        next = false;
+      } else if (intent instanceof Intent.KeepPreviousCa) {
+        previous = true;
+      } else if (intent instanceof Intent.RemovePreviousCa) {
+        previous = false;
+      }
+    }
+    LinkedHashMap<String, Held> cas = new LinkedHashMap<>();
+    cas.put(StoreLayout.CA_ALIAS, Held.Stored.CA);
+    if (next) {
+      cas.put(StoreLayout.CA_NEXT_ALIAS, Held.Stored.CA_NEXT);
+    }
+    if (previous) {
+      cas.put(StoreLayout.CA_PREVIOUS_ALIAS, Held.Stored.CA_PREVIOUS);
+    }
+    return cas;
   }
 
   /** Why {@code ca.crt} must be replaced; empty when it stays. */

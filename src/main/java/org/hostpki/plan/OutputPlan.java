@@ -1,6 +1,7 @@
 package org.hostpki.plan;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -43,15 +44,11 @@ final class OutputPlan {
         caCascades ? "the CA is being replaced" : "the server certificate is being replaced";
     boolean upstream = caCascades || server.changes();
 
-    Optional<List<Fingerprint>> expectedChain =
-        upstream
-            ? Optional.empty()
-            : server.servedChain().isPresent()
-                ? server.servedChain().map(ServerPlan::fingerprints)
-                : fingerprints(observed.serverCertificate(), observed.caCertificate());
+    List<Held> chain = serverChain(server);
+    Optional<List<Fingerprint>> expectedChain = upstream ? Optional.empty() : observed(chain);
     certificates(
         Output.SERVER_FULLCHAIN,
-        true,
+        new Content(chain, new TreeMap<>()),
         observed.serverFullchain().map(ServerPlan::fingerprints),
         expectedChain,
         upstream ? Optional.of(cascade) : Optional.empty());
@@ -64,9 +61,25 @@ final class OutputPlan {
     }
     file(
         Output.SERVER_PKCS12,
-        wantP12,
+        Optional.of(new Content(chain, new TreeMap<>())).filter(c -> wantP12),
         p12.isPresent(),
         upstream ? Optional.of(cascade) : p12Problem);
+  }
+
+  /**
+   * What {@code server-fullchain.crt} and {@code server.p12} hold after apply, leaf first: the
+   * intermediates of the imported chain the server serves (never its root), or the internal CA.
+   */
+  private static List<Held> serverChain(ServerPlan.Outcome server) {
+    List<Held> chain = new ArrayList<>();
+    chain.add(Held.Stored.SERVER);
+    if (server.servedChain().isPresent()) {
+      List<CertificateFacts> served = server.servedChain().get();
+      served.subList(1, served.size()).forEach(c -> chain.add(new Held.Issuer(c.fingerprint())));
+    } else {
+      chain.add(Held.Stored.CA);
+    }
+    return chain;
   }
 
   /**
@@ -75,34 +88,47 @@ final class OutputPlan {
    * @param caCascade why the internal CAs among the trusted certificates change, when they do
    * @param trustChanges the declared trusted certificates change
    */
-  void trust(Optional<String> caCascade, boolean trustChanges) {
+  void trust(
+      Optional<String> caCascade, LinkedHashMap<String, Held> trustedCas, boolean trustChanges) {
     Optional<String> cascade =
         caCascade.isPresent()
             ? caCascade
             : trustChanges ? Optional.of("the trusted certificates change") : Optional.empty();
+    List<Held> bundle = bundle(trustedCas);
     Optional<List<Fingerprint>> expected = Optional.empty();
     if (cascade.isEmpty() && observed.caCertificate().isPresent()) {
-      expected = Optional.of(bundle());
+      expected = observed(bundle);
     }
-    certificates(Output.TRUST_BUNDLE, true, observed.trustBundle(), expected, cascade);
+    certificates(
+        Output.TRUST_BUNDLE, new Content(bundle, new TreeMap<>()), observed.trustBundle(), expected, cascade);
 
     boolean wantP12 = desired.store().password().isPresent();
+    SortedMap<String, Held> aliases = aliases(trustedCas);
     Optional<String> problem = cascade;
     if (problem.isEmpty() && wantP12 && observed.truststorePkcs12().isPresent()) {
-      problem = trustStoreProblem(observed.truststorePkcs12().get());
+      problem = trustStoreProblem(observed.truststorePkcs12().get(), aliases);
     }
-    file(Output.TRUSTSTORE_PKCS12, wantP12, observed.truststorePkcs12().isPresent(), problem);
+    file(
+        Output.TRUSTSTORE_PKCS12,
+        Optional.of(new Content(List.of(), aliases)).filter(c -> wantP12),
+        observed.truststorePkcs12().isPresent(),
+        problem);
 
     boolean wantHashed = desired.trust().hashedDirectory();
     Optional<String> hashedProblem = cascade;
     if (hashedProblem.isEmpty() && wantHashed && observed.hashedDirectory().isPresent()) {
       List<Fingerprint> have = observed.hashedDirectory().get().values().stream().sorted().toList();
-      List<Fingerprint> want = bundle().stream().distinct().sorted().toList();
+      List<Fingerprint> want =
+          observed(bundle).orElse(List.of()).stream().distinct().sorted().toList();
       if (!have.equals(want)) {
         hashedProblem = Optional.of("does not hold the trusted certificates");
       }
     }
-    file(Output.TRUST_HASHED, wantHashed, observed.hashedDirectory().isPresent(), hashedProblem);
+    file(
+        Output.TRUST_HASHED,
+        Optional.of(new Content(bundle, new TreeMap<>())).filter(c -> wantHashed),
+        observed.hashedDirectory().isPresent(),
+        hashedProblem);
   }
 
   /**
@@ -150,22 +176,61 @@ final class OutputPlan {
    * then {@code ca-next.crt} and {@code ca-previous.crt} during a rotation), then the trusted
    * certificates by name (unmanaged ones too when pruning is off: they stay trusted).
    */
-  private List<Fingerprint> bundle() {
-    List<Fingerprint> fps = new ArrayList<>();
-    CaRotation.trustedCas(observed).values().forEach(c -> fps.add(c.fingerprint()));
-    TrustPlan.afterApply(in).values().forEach(c -> fps.add(c.fingerprint()));
-    return fps;
+  private List<Held> bundle(LinkedHashMap<String, Held> trustedCas) {
+    List<Held> all = new ArrayList<>(trustedCas.values());
+    TrustPlan.afterApply(in).keySet().forEach(name -> all.add(new Held.Trusted(name)));
+    return all;
   }
 
-  private Optional<String> trustStoreProblem(Pkcs12Facts p12) {
+  /**
+   * The entries of {@code truststore.p12}: the trusted certificates by name, and the internal
+   * CAs by their aliases, which win over a trusted certificate of the same name.
+   */
+  private SortedMap<String, Held> aliases(LinkedHashMap<String, Held> trustedCas) {
+    SortedMap<String, Held> entries = new TreeMap<>();
+    TrustPlan.afterApply(in).keySet().forEach(name -> entries.put(name, new Held.Trusted(name)));
+    entries.putAll(trustedCas);
+    return entries;
+  }
+
+  /** What the store holds now of each certificate; empty when it lacks one. */
+  private Optional<List<Fingerprint>> observed(List<Held> held) {
+    List<Fingerprint> fps = new ArrayList<>();
+    for (Held h : held) {
+      Optional<Fingerprint> fp = observed(h);
+      if (fp.isEmpty()) {
+        return Optional.empty();
+      }
+      fps.add(fp.get());
+    }
+    return Optional.of(fps);
+  }
+
+  private Optional<Fingerprint> observed(Held held) {
+    if (held instanceof Held.Issuer issuer) {
+      return Optional.of(issuer.fingerprint());
+    }
+    if (held instanceof Held.Trusted trusted) {
+      return Optional.ofNullable(TrustPlan.afterApply(in).get(trusted.name()))
+          .map(CertificateFacts::fingerprint);
+    }
+    Optional<CertificateFacts> c =
+        switch ((Held.Stored) held) {
+          case CA -> observed.caCertificate();
+          case CA_NEXT -> observed.caNextCertificate();
+          case CA_PREVIOUS -> observed.caPreviousCertificate();
+          case SERVER -> observed.serverCertificate();
+        };
+    return c.map(CertificateFacts::fingerprint);
+  }
+
+  private Optional<String> trustStoreProblem(Pkcs12Facts p12, SortedMap<String, Held> aliases) {
     Optional<String> profile = profileProblem(p12);
     if (profile.isPresent()) {
       return profile;
     }
     SortedMap<String, Fingerprint> want = new TreeMap<>();
-    TrustPlan.afterApply(in).forEach((name, c) -> want.put(name, c.fingerprint()));
-    // The internal CAs' aliases win over a trusted certificate of the same name, as apply writes.
-    CaRotation.trustedCas(observed).forEach((alias, c) -> want.put(alias, c.fingerprint()));
+    aliases.forEach((alias, h) -> observed(h).ifPresent(fp -> want.put(alias, fp)));
     if (!p12.trustedEntries().equals(want) || p12.keyEntry().isPresent()) {
       return Optional.of("does not hold exactly the trusted certificates");
     }
@@ -184,10 +249,13 @@ final class OutputPlan {
             + " is wanted");
   }
 
-  /** Plans a derived file whose content is a list of certificates. */
+  /** What a derived file holds after apply, as {@link Intent.WriteOutput} carries it. */
+  private record Content(List<Held> certificates, SortedMap<String, Held> aliases) {}
+
+  /** Plans a derived file whose content is a list of certificates; always wanted. */
   private void certificates(
       Output output,
-      boolean wanted,
+      Content content,
       Optional<List<Fingerprint>> have,
       Optional<List<Fingerprint>> expected,
       Optional<String> cascade) {
@@ -198,15 +266,18 @@ final class OutputPlan {
         && !have.get().equals(expected.get())) {
       problem = Optional.of("does not hold the current certificates");
     }
-    file(output, wanted, have.isPresent(), problem);
+    file(output, Optional.of(content), have.isPresent(), problem);
   }
 
   /**
    * Plans a derived file: create it when wanted and missing, update it when what it holds is out
    * of date, delete it when no longer wanted.
+   *
+   * @param wanted what it holds when it is wanted; empty when it is not
    */
-  private void file(Output output, boolean wanted, boolean present, Optional<String> problem) {
-    if (!wanted) {
+  private void file(
+      Output output, Optional<Content> wanted, boolean present, Optional<String> problem) {
+    if (wanted.isEmpty()) {
       if (present) {
         draft.add(
             new Change(
@@ -217,20 +288,22 @@ final class OutputPlan {
       }
       return;
     }
+    Intent write =
+        new Intent.WriteOutput(output, wanted.get().certificates(), wanted.get().aliases());
     if (!present) {
       draft.add(
           new Change(
               output.address(),
               Action.CREATE,
               List.of(new Reason(ReasonCode.MISSING, output.fileName() + " is missing")),
-              new Intent.WriteOutput(output)));
+              write));
     } else if (problem.isPresent()) {
       draft.add(
           new Change(
               output.address(),
               Action.UPDATE,
               List.of(new Reason(ReasonCode.OUT_OF_DATE, problem.get())),
-              new Intent.WriteOutput(output)));
+              write));
     } else {
       draft.unchanged();
     }
@@ -244,11 +317,4 @@ final class OutputPlan {
     };
   }
 
-  private static Optional<List<Fingerprint>> fingerprints(
-      Optional<CertificateFacts> leaf, Optional<CertificateFacts> ca) {
-    if (leaf.isEmpty() || ca.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(List.of(leaf.get().fingerprint(), ca.get().fingerprint()));
-  }
 }

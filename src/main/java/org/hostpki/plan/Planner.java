@@ -40,7 +40,7 @@ public final class Planner {
     OutputPlan outputs = new OutputPlan(in, draft);
     outputs.server(ca.signerChanges(), server);
     boolean trustChanges = TrustPlan.plan(in, draft);
-    outputs.trust(ca.bundleCascade(), trustChanges);
+    outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges);
     outputs.pkcs12Record();
     return draft.plan(in.basis());
   }
