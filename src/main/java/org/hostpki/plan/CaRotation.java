@@ -89,18 +89,6 @@ final class CaRotation {
     return new CaRotation(in, draft).decide();
   }
 
-  /**
-   * The internal CAs among the trusted certificates, by their {@code truststore.p12} alias, in
-   * bundle order: {@code ca.crt}, {@code ca-next.crt}, {@code ca-previous.crt}.
-   */
-  static LinkedHashMap<String, CertificateFacts> trustedCas(ObservedStore observed) {
-    LinkedHashMap<String, CertificateFacts> cas = new LinkedHashMap<>();
-    observed.caCertificate().ifPresent(c -> cas.put(StoreLayout.CA_ALIAS, c));
-    observed.caNextCertificate().ifPresent(c -> cas.put(StoreLayout.CA_NEXT_ALIAS, c));
-    observed.caPreviousCertificate().ifPresent(c -> cas.put(StoreLayout.CA_PREVIOUS_ALIAS, c));
-    return cas;
-  }
-
   private Outcome decide() {
     List<Reason> reasons = currentReasons();
     if (reasons.isEmpty()) {
