@@ -44,15 +44,21 @@ final class Executor {
     this.issuer = new CertificateIssuer(random);
   }
 
+  /**
+   * @param carried the current set's files as the store envelope carries them over ({@link
+   *     org.hostpki.store.StoreCommit#carriedOver()})
+   */
   SortedMap<String, StoreFile> execute(
       Plan plan,
       DesiredState desired,
+      SortedMap<String, StoreFile> carried,
       StoreContents current,
       SortedMap<String, Certificate> desiredTrust,
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now) {
-    return new Run(desired, current, desiredTrust, externalChainFile, password, now).execute(plan);
+    return new Run(desired, carried, current, desiredTrust, externalChainFile, password, now)
+        .execute(plan);
   }
 
   /** One execution: what it is given, and the draft it changes. */
@@ -67,6 +73,7 @@ final class Executor {
 
     Run(
         DesiredState desired,
+        SortedMap<String, StoreFile> carried,
         StoreContents current,
         SortedMap<String, Certificate> desiredTrust,
         List<Certificate> externalChainFile,
@@ -78,7 +85,7 @@ final class Executor {
       this.externalChainFile = externalChainFile;
       this.password = password;
       this.now = now;
-      this.next = new NextSet(current, StoreLayout.of(desired));
+      this.next = new NextSet(carried, current);
     }
 
     SortedMap<String, StoreFile> execute(Plan plan) {

@@ -36,14 +36,15 @@ final class NextSet {
   /** What the PKCS#12 files written in this run hold, by file name. */
   final Map<String, Pkcs12Facts> written = new TreeMap<>();
 
-  /** The current set, every file carried over byte for byte. */
-  NextSet(StoreContents current, StoreLayout layout) {
-    current.snapshot().files().forEach((name, bytes) -> {
-      // The record of the PKCS#12 files is made anew, from the set this becomes.
-      if (!name.equals(StoreLayout.PKCS12_RECORD)) {
-        files.put(name, new StoreFile(bytes, layout.kindOf(name)));
-      }
-    });
+  /**
+   * The current set, every file carried over byte for byte.
+   *
+   * @param carried the current set's files, each with what it holds
+   */
+  NextSet(SortedMap<String, StoreFile> carried, StoreContents current) {
+    files.putAll(carried);
+    // The record of the PKCS#12 files is made anew, from the set this becomes.
+    files.remove(StoreLayout.PKCS12_RECORD);
     caKey = current.caKey();
     caCert = current.caCertificate();
     caNextKey = current.caNextKey();

@@ -34,8 +34,8 @@ import org.hostpki.plan.Refusal;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
-import org.hostpki.store.StoreLock;
-import org.hostpki.store.StoreTidyUpException;
+import org.hostpki.store.StoreCommit;
+import org.hostpki.store.StoreSnapshot;
 
 /**
  * The reconcile sequence around the pure planner: observe the store, the host and the declared
@@ -99,6 +99,12 @@ public final class Reconciler {
 
   /** Observes and plans; changes nothing. */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace) {
+    return plan(desired, replace, Optional.empty());
+  }
+
+  /** @param live the store as read under the lock; empty: read it now */
+  private Observation plan(
+      DesiredState desired, Set<PlanInput.Replace> replace, Optional<StoreSnapshot> live) {
     refuseNotYetSupported(desired);
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
@@ -108,7 +114,8 @@ public final class Reconciler {
     progress.step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
     StoreContents store =
-        observer.observe(directory.read(), desired.store().path(), password, passwordSource);
+        observer.observe(
+            live.orElseGet(directory::read), desired.store().path(), password, passwordSource);
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -211,10 +218,9 @@ public final class Reconciler {
       Duration lockTimeout,
       boolean unattended) {
     refuseNotYetSupported(desired); // before the lock, which makes the store folder
-    try (StoreLock lock =
-        StoreLock.acquire(
-            desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
-      Observation before = plan(desired, replace);
+    try (StoreCommit envelope =
+        StoreCommit.begin(directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
+      Observation before = plan(desired, replace, Optional.of(envelope.live()));
       Plan plan = before.plan();
       if (plan.isRefused()) {
         throw refused(plan.refusals());
@@ -245,6 +251,7 @@ public final class Reconciler {
               .execute(
                   plan,
                   desired,
+                  envelope.carriedOver(),
                   before.store(),
                   before.desiredTrust(),
                   before.externalChain(),
@@ -258,20 +265,10 @@ public final class Reconciler {
               plan.pendingHooks(), HookLedger.dueAfter(plan, desired.hooks(), before.now()));
       Map<GenerationRecord, byte[]> records =
           due.isEmpty() ? Map.of() : Map.of(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
-      String generation;
       progress.step("writing a new generation of " + files.size() + " files");
-      try {
-        generation =
-            directory.write(
-                files,
-                metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
-                before.store().snapshot(),
-                records);
-      } catch (StoreTidyUpException e) {
-        // Committed: the new set is live. Only the tidying up failed; the next apply finishes it.
-        generation = e.generation();
-        notices.add(e.getMessage());
-      }
+      String generation =
+          envelope.commit(
+              files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
       progress.step("checking the written store");
       checkConverged(desired, before, files);
       removeOutdatedRecords(desired, notices);

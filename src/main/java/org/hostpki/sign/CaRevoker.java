@@ -30,7 +30,7 @@ import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.store.Generation;
-import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
 /**
@@ -110,9 +110,9 @@ public final class CaRevoker {
       DesiredState caHost, Target target, RevocationReason reason, Duration lockTimeout) {
     CaStore store = new CaStore(caHost, clock);
     decide(caHost, store, store.read(), target, reason, clock.instant()); // refusals need no lock
-    try (StoreLock lock = store.lock(lockTimeout, CaStore.Command.REVOKE)) {
+    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.REVOKE)) {
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      StoreSnapshot snapshot = store.read();
+      StoreSnapshot snapshot = envelope.live();
       Decision decision = decide(caHost, store, snapshot, target, reason, now);
       if (!decision.writes()) {
         return decision.result(Optional.empty(), Optional.empty());
@@ -132,7 +132,7 @@ public final class CaRevoker {
       decision.record().ifPresent(
           r -> added.put(r.fileName(), r.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
       List<String> notes = new ArrayList<>(decision.notes());
-      String generation = store.commit(snapshot, added, metadata(decision, crl, now), notes);
+      String generation = store.commit(envelope, added, metadata(decision, crl, now), notes);
       return new Revoked(
           true, decision.alreadyRevoked(), decision.serial(), decision.subject(), decision.entry(),
           Optional.of(crl), Optional.of(generation), notes);

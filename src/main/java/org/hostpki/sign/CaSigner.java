@@ -24,7 +24,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.plan.JsonWriter;
-import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
 /**
@@ -96,9 +96,9 @@ public final class CaSigner {
     CaStore store = new CaStore(caHost, clock);
     // Before the lock, which makes the store directory: a refusal needs no lock and writes nothing.
     checkPolicy(caHost, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
-    try (StoreLock lock = store.lock(lockTimeout, CaStore.Command.SIGN)) {
+    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN)) {
       Instant now = clock.instant();
-      StoreSnapshot snapshot = store.read();
+      StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
       SigningPolicy policy = checkPolicy(caHost, request, ca); // the CA may have changed meanwhile
       Optional<IssuedCertificate> existing = reusable(caHost, snapshot, request, ca, now);
@@ -133,7 +133,7 @@ public final class CaSigner {
               .toString();
       String generation =
           store.commit(
-              snapshot,
+              envelope,
               Map.of(issued.fileName(), issued.certificate().pem().getBytes(StandardCharsets.US_ASCII)),
               metadata,
               notes);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
@@ -21,15 +20,14 @@ import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
-import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
-import org.hostpki.store.StoreTidyUpException;
 
 /**
  * The CA host's store as {@code sign} and {@code revoke} use it: the CA read and checked for
  * signing, the lock, and the commit of a new generation that carries every current file over
- * byte for byte and adds the command's records. One envelope for both commands (apply has its
- * own, in {@code Reconciler}).
+ * byte for byte and adds the command's records, in the envelope every writer shares ({@link
+ * StoreCommit}: lock, read, carry over, commit, tidy-up notices).
  */
 final class CaStore {
   private final DesiredState caHost;
@@ -71,32 +69,25 @@ final class CaStore {
     return directory.read();
   }
 
-  /** The store's lock; see {@link StoreLock#acquire}. Makes the store directory: check the CA first. */
-  StoreLock lock(Duration timeout, Command command) {
-    return StoreLock.acquire(
-        path(), timeout, "hostpki " + command.verb + ", pid " + ProcessHandle.current().pid(), clock);
+  /**
+   * The store's lock and the live set read under it, the envelope apply writes in too. Makes the
+   * store directory: check the CA first.
+   */
+  StoreCommit begin(Duration timeout, Command command) {
+    return StoreCommit.begin(directory, timeout, command.verb, clock);
   }
 
   /**
-   * Commits the current files byte for byte plus {@code added} (certificates or a CRL, new or replacing
-   * one of the same name); returns the generation. The current files are carried over from the
-   * live generation by hard link, as apply does.
+   * Commits the live files byte for byte plus {@code added} (certificates or a CRL, new or
+   * replacing one of the same name); returns the generation.
    *
    * @param notes gets the tidy-up problem when the commit succeeded but tidying up after it failed
    */
   String commit(
-      StoreSnapshot snapshot, Map<String, byte[]> added, String metadata, List<String> notes) {
-    SortedMap<String, StoreFile> files = new TreeMap<>();
-    StoreLayout layout = StoreLayout.of(caHost);
-    snapshot.files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, layout.kindOf(name))));
+      StoreCommit envelope, Map<String, byte[]> added, String metadata, List<String> notes) {
+    SortedMap<String, StoreFile> files = envelope.carriedOver();
     added.forEach((name, bytes) -> files.put(name, new StoreFile(bytes, FileKind.CERTIFICATES)));
-    try {
-      return directory.write(files, metadata.getBytes(StandardCharsets.UTF_8), snapshot);
-    } catch (StoreTidyUpException e) {
-      // Committed: the records are there. Only the tidying up failed; the next write finishes it.
-      notes.add(e.getMessage());
-      return e.generation();
-    }
+    return envelope.commit(files, metadata.getBytes(StandardCharsets.UTF_8), notes);
   }
 
   /** The store's CA, usable for signing now. */

@@ -107,6 +107,16 @@ public final class StoreDirectory {
   }
 
   /**
+   * The files of {@code snapshot}, each with what this store's layout says it holds: the start of
+   * a writer's next set, carried over byte for byte.
+   */
+  public SortedMap<String, StoreFile> carriedOver(StoreSnapshot snapshot) {
+    SortedMap<String, StoreFile> files = new java.util.TreeMap<>();
+    snapshot.files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, layout.kindOf(name))));
+    return files;
+  }
+
+  /**
    * Reads the current generation whole, through {@code ..data}; never writes. A store that does
    * not exist or was never written is an empty snapshot; one that keeps generations but has no
    * {@code ..data} (removed by hand, or by a copy that dropped links) is not empty, and is refused

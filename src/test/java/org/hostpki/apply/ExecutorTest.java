@@ -141,9 +141,12 @@ class ExecutorTest {
             0,
             Fingerprint.sha256(new byte[0]));
 
+    SortedMap<String, StoreFile> carried = new TreeMap<>();
+    seen.store().snapshot().files()
+        .forEach((n, b) -> carried.put(n, new StoreFile(b, StoreLayout.standard().kindOf(n))));
     SortedMap<String, StoreFile> files =
         new Executor(new SecureRandom())
-            .execute(plan, desired, seen.store(), seen.desiredTrust(), seen.externalChain(), seen.password(), seen.now());
+            .execute(plan, desired, carried, seen.store(), seen.desiredTrust(), seen.externalChain(), seen.password(), seen.now());
 
     assertThat(new String(files.get(StoreLayout.TRUST_BUNDLE).content(), StandardCharsets.US_ASCII))
         .isEqualTo(Pem.certificates(List.of(ldap, ca)));
