@@ -136,8 +136,37 @@ public final class StoreObserver {
     return out;
   }
 
-  /** Parses store files, naming the file in every error. */
-  record Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
+  /**
+   * The CA of a store as {@code sign} and {@code revoke} read it: {@code ca.crt} (exactly one
+   * certificate) and {@code ca.key}, each parsed as observing the store parses it.
+   *
+   * @param damaged what an error says after the file and what is wrong with it: how to repair
+   *     the store, and that nothing was done
+   * @throws HostpkiException when a file is there but cannot be read as what it must hold
+   */
+  public StoreCa ca(StoreSnapshot snapshot, Path storePath, String damaged) {
+    Reader r = new Reader(snapshot, storePath, "", damaged);
+    Optional<Certificate> certificate = r.single(StoreLayout.CA_CERT);
+    return new StoreCa(certificate, r.key(StoreLayout.CA_KEY));
+  }
+
+  /** {@code ca.crt} and {@code ca.key}, when there. */
+  public record StoreCa(Optional<Certificate> certificate, Optional<KeyMaterial> key) {}
+
+  /**
+   * Parses store files, naming the file in every error.
+   *
+   * @param damaged what an error says after the file and what is wrong with it
+   */
+  record Reader(StoreSnapshot snapshot, Path storePath, String passwordSource, String damaged) {
+    private static final String REPAIR =
+        "the store is damaged: restore the file, run 'hostpki rollback', or delete it so that"
+            + " apply makes it anew";
+
+    Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
+      this(snapshot, storePath, passwordSource, REPAIR);
+    }
+
     Optional<byte[]> file(String name) {
       return snapshot.file(name);
     }
@@ -170,11 +199,7 @@ public final class StoreObserver {
 
     private HostpkiException corrupt(String name, String reason) {
       return new HostpkiException(
-          storePath.resolve(name)
-              + ": "
-              + reason
-              + "; the store is damaged: restore the file, run 'hostpki rollback', or delete it"
-              + " so that apply makes it anew");
+storePath.resolve(name) + ": " + reason + "; " + damaged);
     }
 
     KeyMaterial key(String name, byte[] content) {

@@ -14,10 +14,9 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.apply.StoreObserver;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
-import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreCommit;
@@ -100,18 +99,10 @@ final class CaStore {
           "store " + store + " holds no CA yet (no " + (certFile.isEmpty() ? StoreLayout.CA_CERT : StoreLayout.CA_KEY)
               + "); run hostpki apply -f " + caHost.source() + " first, then " + command.verb);
     }
-    Certificate cert;
-    KeyMaterial key;
-    try {
-      cert = single(store.resolve(StoreLayout.CA_CERT), Pem.readCertificates(certFile.get()), command);
-    } catch (InvalidMaterialException e) {
-      throw damaged(store.resolve(StoreLayout.CA_CERT), e.getMessage(), command);
-    }
-    try {
-      key = KeyMaterial.fromPem(keyFile.get());
-    } catch (InvalidMaterialException e) {
-      throw damaged(store.resolve(StoreLayout.CA_KEY), e.getMessage(), command);
-    }
+    // Parsed as apply's observer parses them, with this command's advice in its errors.
+    StoreObserver.StoreCa read = new StoreObserver().ca(snapshot, store, repair(command));
+    Certificate cert = read.certificate().orElseThrow();
+    KeyMaterial key = read.key().orElseThrow();
     if (!cert.facts().ca()) {
       throw damaged(store.resolve(StoreLayout.CA_CERT), "is not a CA certificate (basicConstraints cA is not set)", command);
     }
@@ -132,16 +123,12 @@ final class CaStore {
     return new SigningCa(cert, key);
   }
 
-  private static Certificate single(Path file, List<Certificate> certificates, Command command) {
-    if (certificates.size() != 1) {
-      throw damaged(file, "holds " + certificates.size() + " certificates; exactly one is expected", command);
-    }
-    return certificates.get(0);
+  private static HostpkiException damaged(Path file, String reason, Command command) {
+    return new HostpkiException(file + ": " + reason + "; " + repair(command));
   }
 
-  private static HostpkiException damaged(Path file, String reason, Command command) {
-    return new HostpkiException(
-        file + ": " + reason + "; the CA store is damaged: restore the file (from a backup or an"
-            + " older generation of the store); nothing was " + command.done);
+  private static String repair(Command command) {
+    return "the CA store is damaged: restore the file (from a backup or an older generation of the"
+        + " store); nothing was " + command.done;
   }
 }
