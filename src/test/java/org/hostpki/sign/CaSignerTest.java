@@ -109,7 +109,7 @@ class CaSignerTest {
   @Test
   void testSign_readsTheCaAsTheObserverDoesAndSaysHowToRepairTheCaStore() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    SortedMap<String, org.hostpki.store.StoreFile> files = new TreeMap<>();
+    SortedMap<String, StoreFile> files = new TreeMap<>();
     read(host).files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, StoreLayout.standard().kindOf(name))));
     files.put("ca.key", new StoreFile("not a key\n".getBytes(StandardCharsets.US_ASCII), FileKind.PRIVATE_KEY));
     new StoreDirectory(host.store(), Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC)).write(files, "{}".getBytes(StandardCharsets.US_ASCII));
