@@ -57,36 +57,23 @@ final class Executor {
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now) {
-    return new Run(desired, carried, current, desiredTrust, externalChainFile, password, now)
+    return new Run(
+            random, issuer, desired, current, desiredTrust, externalChainFile, password, now,
+            new NextSet(carried, current))
         .execute(plan);
   }
 
-  /** One execution: what it is given, and the draft it changes. */
-  private final class Run {
-    private final DesiredState desired;
-    private final StoreContents current;
-    private final SortedMap<String, Certificate> desiredTrust;
-    private final List<Certificate> externalChainFile;
-    private final Optional<char[]> password;
-    private final Instant now;
-    private final NextSet next;
-
-    Run(
-        DesiredState desired,
-        SortedMap<String, StoreFile> carried,
-        StoreContents current,
-        SortedMap<String, Certificate> desiredTrust,
-        List<Certificate> externalChainFile,
-        Optional<char[]> password,
-        Instant now) {
-      this.desired = desired;
-      this.current = current;
-      this.desiredTrust = desiredTrust;
-      this.externalChainFile = externalChainFile;
-      this.password = password;
-      this.now = now;
-      this.next = new NextSet(carried, current);
-    }
+  /** One execution: what it is given, and the draft of the next set it changes. */
+  private record Run(
+      SecureRandom random,
+      CertificateIssuer issuer,
+      DesiredState desired,
+      StoreContents current,
+      SortedMap<String, Certificate> desiredTrust,
+      List<Certificate> externalChainFile,
+      Optional<char[]> password,
+      Instant now,
+      NextSet next) {
 
     SortedMap<String, StoreFile> execute(Plan plan) {
       for (Change change : plan.changes()) {
@@ -312,7 +299,7 @@ final class Executor {
    * byte has the facts observed before, read from those bytes with this same password. Empty
    * without a password (no file can be described) or without PKCS#12 files.
    */
-  private Optional<StoreFile> pkcs12Record(
+  private static Optional<StoreFile> pkcs12Record(
       SortedMap<String, StoreFile> files,
       Map<String, Pkcs12Facts> written,
       StoreContents current,

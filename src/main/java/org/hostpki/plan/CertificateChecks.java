@@ -96,9 +96,7 @@ final class CertificateChecks {
           new Reason(
               ReasonCode.EXPIRING,
               "expires on "
-                  + DateText.of(c.notAfter())
-                  + " (in "
-                  + DurationText.left(Duration.between(now, c.notAfter()))
+                  + PlanWords.due(c.notAfter(), now)
                   + "), within renewBefore "
                   + DurationText.exact(renewBefore)));
     }

@@ -261,9 +261,7 @@ final class ExternalIssuer {
             WarningCode.EXTERNAL_EXPIRING,
             Address.SERVER,
             "the imported server certificate expires on "
-                + DateText.of(leaf.notAfter())
-                + " (in "
-                + DurationText.left(Duration.between(now, leaf.notAfter()))
+                + PlanWords.due(leaf.notAfter(), now)
                 + ", within renewBefore "
                 + DurationText.exact(server.renewBefore())
                 + "): have "
