@@ -45,6 +45,10 @@ import org.hostpki.model.Subject;
  * yet valid, not a CA) — a new CA already trusted as {@code ca-next} then takes over — and for
  * {@code --replace ca}, which is for a suspected key compromise: then no old CA stays trusted and a
  * pending {@code ca-next} (its key was in the same store) is dropped as well.
+ *
+ * <p>Over 400 lines on purpose: the phases of one rotation (start, wait, move, retire, abandon)
+ * decide together what {@code ca}, {@code ca-next} and {@code ca-previous} become, and split
+ * apart each would need the others' state.
  */
 final class CaRotation {
   private static final List<String> ORDER = List.of(Address.CA, Address.CA_NEXT, Address.CA_PREVIOUS);

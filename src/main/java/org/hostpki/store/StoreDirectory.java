@@ -32,6 +32,10 @@ import org.hostpki.model.StoreLayout;
  * rollback. See the package documentation for the layout and why each step is safe.
  *
  * <p>Writes and rollbacks must be made under a {@link StoreLock}; reads need none.
+ *
+ * <p>Over 400 lines on purpose: write, rollback, pruning and leftover removal are one protocol
+ * over the same directory entries (see the package documentation's crash table); the steps that
+ * stand alone (reading a generation, writing one, links, records) are classes of their own.
  */
 public final class StoreDirectory {
   /** How many generations are kept, the current one among them, for history and rollback. */

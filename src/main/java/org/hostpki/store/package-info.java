@@ -58,7 +58,10 @@
  * So after a crash anywhere the store reads as exactly the old or the new set, and the next
  * write converges. A failure (rather than a crash) before the commit is reported as "the store
  * is unchanged"; after it, as a {@link org.hostpki.store.StoreTidyUpException}: the new set is
- * in use, the tidying up is for the next write.
+ * in use, the tidying up is for the next write. Every writer ({@code apply}, {@code sign},
+ * {@code revoke}) goes through one envelope, {@link org.hostpki.store.StoreCommit}: the lock, the
+ * live set read under it, its files carried over with what each holds ({@link
+ * org.hostpki.model.StoreLayout}), the commit, and such a tidy-up failure turned into a notice.
  *
  * <h2>Records</h2>
  *
