@@ -63,7 +63,7 @@ final class ConvergenceCheck {
         planner.plan(
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
-                before.plan().basis(), before.externalChainFile()));
+                before.plan().basis(), before.externalChainFile(), Optional.empty()));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {

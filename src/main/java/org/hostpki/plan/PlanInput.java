@@ -49,31 +49,6 @@ public record PlanInput(
     Objects.requireNonNull(lastWritten, "lastWritten");
   }
 
-  /** Input without knowing when the store was last written. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis,
-      Optional<ExternalChainFile> externalChain) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, Optional.empty());
-  }
-
-  /** Input without an external chain file. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, Optional.empty(), Optional.empty());
-  }
-
   /** What {@code --replace} may name. */
   public enum Replace {
     CA,

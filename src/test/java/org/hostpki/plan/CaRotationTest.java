@@ -356,7 +356,7 @@ class CaRotationTest {
     Plan plan =
         planner.plan(
             new PlanInput(d, portal, new TreeMap<>(), s.observed(), MOVE.plus(Duration.ofDays(1)),
-                Set.of(PlanInput.Replace.CA), Fixtures.fp("b")));
+                Set.of(PlanInput.Replace.CA), Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
     assertThat(addresses(plan)).startsWith("~ca", "-ca-next", "-ca-previous", "~server");
     Change ca = change(plan, "ca");

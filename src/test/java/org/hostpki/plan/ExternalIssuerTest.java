@@ -329,7 +329,7 @@ class ExternalIssuerTest {
         planner.plan(
             new PlanInput(
                 d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(PlanInput.Replace.SERVER),
-                Fixtures.fp("b"), Optional.of(validFile(chain))));
+                Fixtures.fp("b"), Optional.of(validFile(chain)), Optional.empty()));
 
     assertThat(plan.refusals())
         .singleElement()

@@ -392,11 +392,11 @@ final class Fixtures {
 
   static PlanInput input(
       DesiredState d, HostIdentity host, ObservedStore observed, Instant now, ExternalChainFile file) {
-    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.of(file));
+    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.of(file), Optional.empty());
   }
 
   static PlanInput input(DesiredState d, HostIdentity host, ObservedStore observed, Instant now) {
-    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"));
+    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.empty(), Optional.empty());
   }
 
   static PlanInput input(
@@ -405,6 +405,6 @@ final class Fixtures {
       SortedMap<String, CertificateFacts> trust,
       ObservedStore observed,
       Instant now) {
-    return new PlanInput(d, host, trust, observed, now, Set.of(), fp("basis"));
+    return new PlanInput(d, host, trust, observed, now, Set.of(), fp("basis"), Optional.empty(), Optional.empty());
   }
 }

@@ -412,7 +412,7 @@ class PlannerTest {
         planner.plan(
             new PlanInput(
                 d, portal, new TreeMap<>(), store, NOW, Set.of(PlanInput.Replace.SERVER),
-                Fixtures.fp("b")));
+                Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
     Change server = change(plan, "server");
     assertThat(codes(server)).containsExactly(ReasonCode.REPLACE_REQUESTED);
@@ -429,7 +429,7 @@ class PlannerTest {
         planner.plan(
             new PlanInput(
                 d, portal, new TreeMap<>(), store, NOW, Set.of(PlanInput.Replace.CA),
-                Fixtures.fp("b")));
+                Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
     assertThat(codes(change(plan, "ca"))).containsExactly(ReasonCode.REPLACE_REQUESTED);
     assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.ISSUER_CHANGED);
