@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CaSpec;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.IpNetwork;
 import org.hostpki.model.SigningPolicy;
@@ -45,17 +47,28 @@ final class CaBinder {
     }
     Optional<Fields.Given<Duration>> overlap = fields.duration(rotation.get(), "overlap");
     overlap
-        .filter(o -> o.value().compareTo(lifetime.renewBefore()) >= 0)
+        .filter(o -> o.value().compareTo(lifetime.renewalPeriod()) >= 0)
         .ifPresent(
             o ->
                 fields.error(
                     o.node(),
                     "ca.rotation.overlap (" + ((YamlNode.Scalar) o.node()).text()
                         + ") must be shorter than ca.renewBefore ("
-                        + CertificateParts.describe(fields.duration(ca, "renewBefore"), lifetime.renewBefore())
+                        + renewBeforeWords(ca, lifetime)
                         + "): the server moves to the new CA only after the overlap, and the old CA"
                         + " must still be valid then"));
     return overlap.map(Fields.Given::value);
+  }
+
+  /** {@code 90d, the default}; {@code 20% of 3650d: 730d}. */
+  private String renewBeforeWords(YamlNode.Mapping ca, CertificateParts.Lifetime lifetime) {
+    String given =
+        CertificateParts.describe(
+            ca.scalar("renewBefore").map(node -> new Fields.Given<>(node.text(), node)),
+            lifetime.renewBefore());
+    return lifetime.renewBefore() instanceof RenewBefore.OfLifetime
+        ? given + " of " + DurationText.of(lifetime.validity()) + ": " + DurationText.of(lifetime.renewalPeriod())
+        : given;
   }
 
   private SigningPolicy policy(YamlNode.Mapping policy) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.Subject;
 
 /** The parts the CA and the server certificate share: subject, key and lifetime. */
@@ -105,7 +106,12 @@ final class CertificateParts {
   }
 
   /** A certificate's lifetime: the validity and the renewal margin, which must be shorter. */
-  record Lifetime(Duration validity, Duration renewBefore) {}
+  record Lifetime(Duration validity, RenewBefore renewBefore) {
+    /** How long before expiry a certificate of the desired validity is renewed. */
+    Duration renewalPeriod() {
+      return renewBefore.period(validity);
+    }
+  }
 
   /**
    * 100 years: more than any certificate needs, and far from the year 9999, past which a
@@ -113,9 +119,9 @@ final class CertificateParts {
    */
   static final Duration MAX_VALIDITY = Duration.ofDays(36_500);
 
-  Lifetime lifetime(YamlNode.Mapping section, Duration defaultValidity, Duration defaultRenewBefore) {
+  Lifetime lifetime(YamlNode.Mapping section, Duration defaultValidity, RenewBefore defaultRenewBefore) {
     var validity = fields.duration(section, "validity");
-    var renewBefore = fields.duration(section, "renewBefore");
+    var renewBefore = fields.renewBefore(section, "renewBefore");
     Lifetime lifetime =
         new Lifetime(
             validity.map(Fields.Given::value).orElse(defaultValidity),
@@ -130,7 +136,7 @@ final class CertificateParts {
               + ") is longer than 100 years (36500d), more than any certificate needs; shorten it");
       usable = false;
     }
-    if (usable && lifetime.renewBefore().compareTo(lifetime.validity()) >= 0) {
+    if (usable && lifetime.renewalPeriod().compareTo(lifetime.validity()) >= 0) {
       String renewText = describe(renewBefore, lifetime.renewBefore());
       String validityText = describe(validity, lifetime.validity());
       if (renewBefore.isPresent()) {
@@ -150,8 +156,17 @@ final class CertificateParts {
 
   /** A duration as the user wrote it, or the default's short form. */
   static String describe(Optional<Fields.Given<Duration>> given, Duration effective) {
+    return describe(given, DurationText.of(effective));
+  }
+
+  /** A renewBefore as the user wrote it, or the default's. */
+  static String describe(Optional<? extends Fields.Given<?>> given, RenewBefore effective) {
+    return describe(given, effective.text());
+  }
+
+  private static String describe(Optional<? extends Fields.Given<?>> given, String effective) {
     return given
         .map(g -> ((YamlNode.Scalar) g.node()).text())
-        .orElse(DurationText.of(effective) + ", the default");
+        .orElse(effective + ", the default");
   }
 }

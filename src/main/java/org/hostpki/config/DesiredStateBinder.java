@@ -37,14 +37,17 @@ final class DesiredStateBinder {
   }
 
   DesiredState bind(YamlNode.Mapping root) {
+    StoreSpec store = store(section(root, "store"));
     return new DesiredState(
         source,
-        store(section(root, "store")),
+        store,
         host(section(root, "host")),
         new CaBinder(fields).bind(section(root, "ca")),
         new ServerBinder(fields).bind(section(root, "server")),
         trust(section(root, "trust")),
-        hooks(section(root, "hooks")));
+        hooks(section(root, "hooks")),
+        new RenewalBinder(fields).bind(section(root, "renewal")),
+        new MetricsBinder(fields).bind(section(root, "metrics"), store.path()));
   }
 
   /** A section, or an empty one (all defaults) when it is absent or not a mapping. */

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.Percentage;
+import org.hostpki.model.RenewBefore;
 
 /**
  * Typed reading of desired-state values for the binders. A value of the wrong type has been
@@ -92,6 +94,42 @@ final class Fields {
       return Optional.empty();
     }
     return Optional.of(new Given<>(parsed.get(), node));
+  }
+
+  /**
+   * A renewal threshold: a positive duration, or a percentage of the lifetime above 0% and below
+   * 100%; anything else is reported.
+   */
+  Optional<Given<RenewBefore>> renewBefore(YamlNode.Mapping m, String key) {
+    Optional<Given<String>> text = string(m, key);
+    if (text.isEmpty() || !text.get().value().endsWith("%")) {
+      return duration(m, key).map(d -> new Given<>(RenewBefore.of(d.value()), d.node()));
+    }
+    YamlNode node = text.get().node();
+    Optional<Percentage> share = Percentage.parse(text.get().value());
+    if (share.isEmpty() || share.get().isZero() || share.get().compareTo(Percentage.of(100)) >= 0) {
+      error(node, node.displayName() + " '" + text.get().value() + "' must be a share of the"
+          + " certificate's lifetime above 0% and below 100%, e.g. 33% (renew when two thirds of it"
+          + " have passed)");
+      return Optional.empty();
+    }
+    return Optional.of(new Given<>(RenewBefore.of(share.get()), node));
+  }
+
+  /** A percentage from 0% to {@code maximum}; anything else is reported. */
+  Optional<Given<Percentage>> percentage(YamlNode.Mapping m, String key, Percentage maximum, String example) {
+    Optional<Given<String>> text = string(m, key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlNode node = text.get().node();
+    Optional<Percentage> share = Percentage.parse(text.get().value());
+    if (share.isEmpty() || share.get().compareTo(maximum) > 0) {
+      error(node, node.displayName() + " '" + text.get().value() + "' must be a percentage from 0% to "
+          + maximum + ", e.g. " + example);
+      return Optional.empty();
+    }
+    return Optional.of(new Given<>(share.get(), node));
   }
 
   /** Whether a key is set but its value could not be used (it was reported). */

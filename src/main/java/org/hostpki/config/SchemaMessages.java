@@ -20,6 +20,8 @@ final class SchemaMessages {
       Map.of(
           "/properties/store", "a mapping with the store's path, e.g. {path: pki}",
           "/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D",
+          "/$defs/renewBefore", "a duration such as 30d or 12h, or a share of the lifetime such as 33%",
+          "/properties/renewal/properties/jitter", "a percentage such as 10%",
           "/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]",
           "/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}",
           "/$defs/rsaSize", "a number of bits such as 3072",
@@ -32,6 +34,15 @@ final class SchemaMessages {
       Map.of(
           "/$defs/duration/pattern",
           "is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)",
+          "/$defs/renewBefore/pattern",
+          "is neither a duration nor a share of the lifetime; write a whole number and a unit (30d, 12h, 30m)"
+              + " or a percentage (33%)",
+          "/properties/renewal/properties/jitter/pattern",
+          "is not a percentage; write a number and '%', e.g. 10%",
+          "/$defs/window/properties/start/pattern",
+          "is not a time of day; write HH:MM on the 24-hour clock, e.g. 02:00 (quoted: \"02:00\")",
+          "/$defs/window/properties/end/pattern",
+          "is not a time of day; write HH:MM on the 24-hour clock, e.g. 05:00, or 24:00 for midnight",
           "/$defs/subject/properties/country/pattern",
           "is not a country code; write the two upper-case letters of ISO 3166-1, e.g. US or DE",
           "/$defs/subject/properties/emailAddress/pattern",
@@ -124,9 +135,13 @@ final class SchemaMessages {
       return node.displayName() + " is empty; it must be " + noun;
     }
     String message = node.displayName() + " must be " + noun + ", not " + node.describe();
-    if (location.startsWith("/$defs/duration") && node instanceof YamlNode.Scalar s
+    if ((location.startsWith("/$defs/duration") || location.startsWith("/$defs/renewBefore"))
+        && node instanceof YamlNode.Scalar s
         && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
       return message + "; did you mean " + s.text() + "d?";
+    }
+    if (location.startsWith("/properties/renewal/properties/jitter") && node instanceof YamlNode.Scalar) {
+      return message + "; write it with a percent sign";
     }
     if (expected.equals("integer") && node instanceof YamlNode.Scalar s && s.text().matches("[0-9]+")) {
       return message + "; write it without quotes: " + s.text();

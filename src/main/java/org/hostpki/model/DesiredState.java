@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What a desired-state file says should be: one store, the host identity to certify, the internal
- * CA, the server certificate, the trust store and hooks. Every section has defaults (see the
+ * CA, the server certificate, the trust store, hooks, renewal timing and monitoring. Every section
+ * has defaults (see the
  * {@code defaults()} factories), so a file with only {@code apiVersion} and {@code store.path}
  * describes a working host.
  *
@@ -18,7 +19,9 @@ public record DesiredState(
     CaSpec ca,
     ServerSpec server,
     TrustSpec trust,
-    HooksSpec hooks) {
+    HooksSpec hooks,
+    RenewalSpec renewal,
+    MetricsSpec metrics) {
 
   public static final String API_VERSION = "hostpki/v1";
 
@@ -30,5 +33,19 @@ public record DesiredState(
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(hooks, "hooks");
+    Objects.requireNonNull(renewal, "renewal");
+    Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** A desired state with the default renewal timing and no monitoring output. */
+  public DesiredState(
+      Path source,
+      StoreSpec store,
+      HostSpec host,
+      CaSpec ca,
+      ServerSpec server,
+      TrustSpec trust,
+      HooksSpec hooks) {
+    this(source, store, host, ca, server, trust, hooks, RenewalSpec.defaults(), MetricsSpec.none());
   }
 }

@@ -22,6 +22,7 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.SanCoverage;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.renewal.Renewal;
 
 /**
  * Decides what the server serves when its certificate comes from an outside CA ({@code
@@ -301,20 +302,20 @@ final class ExternalIssuer {
   }
 
   private void expiring(CertificateFacts leaf) {
-    if (now.plus(server.renewBefore()).isBefore(leaf.notAfter())) {
+    Renewal renewal =
+        Renewals.imported(server.renewBefore(), in.desired(), in.host(), leaf).at(now, false);
+    if (!renewal.due()) {
       return;
     }
     warnings.add(
         new Warning(
             "external-expiring",
             "server",
-            "the imported server certificate expires on "
-                + DATE.format(leaf.notAfter())
-                + " (in "
-                + Duration.between(now, leaf.notAfter()).toDays()
-                + " days, within renewBefore "
-                + server.renewBefore().toDays()
-                + "d): have "
+            "the imported server certificate "
+                + Renewals.expiresWords(leaf, now)
+                + "; "
+                + renewal.reasonWords()
+                + ": have "
                 + csrPath()
                 + " signed again and put the new chain at "
                 + external.chain()));

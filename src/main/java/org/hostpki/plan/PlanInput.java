@@ -23,6 +23,8 @@ import org.hostpki.model.ObservedStore;
  * @param basis the digest of these inputs, carried into the plan for the stale check
  * @param externalChain what {@code server.external.chain} holds, checked; empty with an internal
  *     issuer (and taken as "no file yet" when the desired state wants an external one)
+ * @param unattended no person runs this (a timer, {@code watch}): a due renewal waits for a
+ *     maintenance window; a person's apply renews at once
  */
 public record PlanInput(
     DesiredState desired,
@@ -32,7 +34,8 @@ public record PlanInput(
     Instant now,
     Set<Replace> replace,
     Fingerprint basis,
-    Optional<ExternalChainFile> externalChain) {
+    Optional<ExternalChainFile> externalChain,
+    boolean unattended) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -45,6 +48,19 @@ public record PlanInput(
     Objects.requireNonNull(externalChain, "externalChain");
   }
 
+  /** Input for a person's run. */
+  public PlanInput(
+      DesiredState desired,
+      HostIdentity host,
+      SortedMap<String, CertificateFacts> desiredTrust,
+      ObservedStore observed,
+      Instant now,
+      Set<Replace> replace,
+      Fingerprint basis,
+      Optional<ExternalChainFile> externalChain) {
+    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, false);
+  }
+
   /** Input without an external chain file. */
   public PlanInput(
       DesiredState desired,
@@ -54,7 +70,7 @@ public record PlanInput(
       Instant now,
       Set<Replace> replace,
       Fingerprint basis) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, Optional.empty());
+    this(desired, host, desiredTrust, observed, now, replace, basis, Optional.empty(), false);
   }
 
   /** What {@code --replace} may name. */

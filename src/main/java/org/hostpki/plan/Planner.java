@@ -29,6 +29,8 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
+import org.hostpki.renewal.Renewal;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * Computes the minimal plan that makes a store match the desired state. Pure: the result depends
@@ -265,7 +267,7 @@ public final class Planner {
         }
         if (caChanges) {
           reasons.add(new Reason(ReasonCode.ISSUER_CHANGED, "the CA is being replaced"));
-        } else if (!observed.serverSignedByCa() && !awaitingChain && isImported(c)) {
+        } else if (!observed.serverSignedByCa() && !awaitingChain && Renewals.isImported(observed, c)) {
           reasons.add(
               new Reason(
                   ReasonCode.ISSUER_CHANGED,
@@ -279,7 +281,7 @@ public final class Planner {
                   ReasonCode.ISSUER_CHANGED,
                   "server.crt is not signed by the store's CA (issuer " + c.issuerDn() + ")"));
         }
-        if (isImported(c) && !awaitingChain) {
+        if (Renewals.isImported(observed, c) && !awaitingChain) {
           // Only the issuer matters: an external CA's profile, names and key are not ours to judge.
           return finishInternal(action, reasons, names, key, awaitingChain);
         }
@@ -306,7 +308,16 @@ public final class Planner {
                       + " → "
                       + ekuNames(List.copyOf(wantedEku))));
         }
-        validityReasons(c, server.renewBefore(), now, reasons);
+        validityReasons(
+            c,
+            Renewals.isImported(observed, c)
+                ? Renewals.imported(server.renewBefore(), desired, in.host(), c)
+                : Renewals.issuedHere(server.renewBefore(), desired, in.host(), c),
+            now,
+            in.unattended(),
+            "server",
+            reasons,
+            warnings);
       }
       return finishInternal(action, reasons, names, key, awaitingChain);
     }
@@ -338,12 +349,6 @@ public final class Planner {
       return true;
     }
 
-    /** Whether the certificate is the leaf of the chain imported last. */
-    private boolean isImported(CertificateFacts cert) {
-      return observed.externalChain()
-          .map(chain -> chain.get(0).fingerprint().equals(cert.fingerprint()))
-          .orElse(false);
-    }
 
     private void issueInternal(Action action, List<Reason> reasons, ServerNames names, boolean newKey) {
       ServerSpec server = desired.server();
@@ -867,23 +872,47 @@ public final class Planner {
     }
   }
 
+  /**
+   * Why a certificate must be replaced for its dates: expired, not valid yet, or due for renewal
+   * by {@code schedule}. A renewal an unattended run waits for is a warning, not a change.
+   *
+   * @param subject what the certificate is, for warnings: {@code server}, {@code ca}
+   */
   static void validityReasons(
-      CertificateFacts c, Duration renewBefore, Instant now, List<Reason> reasons) {
+      CertificateFacts c,
+      RenewalSchedule schedule,
+      Instant now,
+      boolean unattended,
+      String subject,
+      List<Reason> reasons,
+      List<Warning> warnings) {
     if (!now.isBefore(c.notAfter())) {
       reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DATE.format(c.notAfter())));
-    } else if (now.isBefore(c.notBefore())) {
+      return;
+    }
+    if (now.isBefore(c.notBefore())) {
       reasons.add(
           new Reason(ReasonCode.NOT_YET_VALID, "not valid before " + DATE.format(c.notBefore())));
-    } else if (!now.plus(renewBefore).isBefore(c.notAfter())) {
+      return;
+    }
+    Renewal renewal = schedule.at(now, unattended);
+    if (renewal.due()) {
       reasons.add(
           new Reason(
-              ReasonCode.EXPIRING,
-              "expires on "
-                  + DATE.format(c.notAfter())
-                  + " (in "
-                  + Duration.between(now, c.notAfter()).toDays()
-                  + " days), within renewBefore "
-                  + days(renewBefore)));
+              ReasonCode.EXPIRING, Renewals.expiresWords(c, now) + "; " + renewal.reasonWords()));
+      if (renewal.cause() == Renewal.Cause.SAFETY_MARGIN) {
+        warnings.add(
+            new Warning(
+                "renewal-safety-margin",
+                subject,
+                subject + ": renewing outside the window, " + renewal.note().orElse("")));
+      }
+    } else if (renewal.state() == Renewal.State.WAITING) {
+      warnings.add(
+          new Warning(
+              "renewal-waiting",
+              subject,
+              subject + ": " + renewal.waitingWords() + "; a plain 'hostpki apply' renews it now"));
     }
   }
 

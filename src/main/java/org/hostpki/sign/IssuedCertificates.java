@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
@@ -61,25 +62,27 @@ public final class IssuedCertificates {
 
   /**
    * The recorded certificate to hand out again instead of signing the request anew: signed by
-   * this CA, for the same key, subject, SANs and client use, valid now and for longer than {@code
-   * renewBefore}; the one lasting longest when several do.
+   * this CA, for the same key, subject, SANs and client use, valid now and not yet within {@code
+   * renewBefore} of its expiry (a percentage of that certificate's lifetime); the one lasting
+   * longest when several do.
    */
   public static Optional<IssuedCertificate> reusable(
       List<IssuedCertificate> issued,
       SignRequest request,
       Certificate ca,
       Instant now,
-      Duration renewBefore) {
+      RenewBefore renewBefore) {
     return issued.stream()
         .filter(i -> fits(i.certificate(), request, ca, now, renewBefore))
         .max(Comparator.comparing((IssuedCertificate i) -> i.facts().notAfter()));
   }
 
   private static boolean fits(
-      Certificate certificate, SignRequest request, Certificate ca, Instant now, Duration renewBefore) {
+      Certificate certificate, SignRequest request, Certificate ca, Instant now, RenewBefore renewBefore) {
     CertificateFacts facts = certificate.facts();
+    Duration lifetime = Duration.between(facts.notBefore(), facts.notAfter());
     return !now.isBefore(facts.notBefore())
-        && now.plus(renewBefore).isBefore(facts.notAfter())
+        && now.plus(renewBefore.period(lifetime)).isBefore(facts.notAfter())
         && certificate.publicKey().sameKey(request.publicKey())
         && facts.subject().equals(request.issuedSubject())
         && new HashSet<>(facts.dnsNames()).equals(new HashSet<>(request.dnsNames()))

@@ -45,7 +45,11 @@ class SchemaDriftTest {
           Map.entry("server.external.fallback", external()),
           Map.entry("trust.certificates[].name", trustEntry()),
           Map.entry("trust.certificates[].file", trustEntry()),
-          Map.entry("trust.certificates[].pem", trustEntry()));
+          Map.entry("trust.certificates[].pem", trustEntry()),
+          Map.entry("renewal.windows[].days", window()),
+          Map.entry("renewal.windows[].start", window()),
+          Map.entry("renewal.windows[].end", window()),
+          Map.entry("renewal.windows[].timeZone", window()));
 
   /** Settings that must change together with a property, applied after it. */
   private static final Map<String, Map<String, Object>> ALSO =
@@ -200,6 +204,10 @@ class SchemaDriftTest {
 
   private static Map<String, Object> external() {
     return Map.of("server.issuer", "external", "server.external.chain", "before.pem");
+  }
+
+  private static Map<String, Object> window() {
+    return Map.of("renewal.windows", List.of(Map.of("start", "01:00", "end", "04:00")));
   }
 
   private static Map<String, Object> trustEntry() {
