@@ -42,9 +42,10 @@ final class ConvergenceCheck {
    * @param readBack the store as read from disk after the write
    * @param written the set that was written
    * @param trustFacts the declared trusted certificates, as the plan before the write had them
+   * @return the facts of the store read back
    * @throws HostpkiException when the store reads back otherwise, or is not converged
    */
-  void check(
+  ObservedStore check(
       Reconciler.Observation before,
       StoreSnapshot readBack,
       SortedMap<String, StoreFile> written,
@@ -56,11 +57,13 @@ final class ConvergenceCheck {
         observeReusing(
             readBack, before.store(), before.desiredTrust().values(), storePath, before.password(),
             passwordSource);
+    // As a run without a person: what it leaves is a subset of what a person's apply does, so an
+    // apply of either kind must leave it nothing.
     Plan again =
         planner.plan(
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
-                before.plan().basis(), before.externalChainFile()));
+                before.plan().basis(), before.externalChainFile(), true));
     if (!again.isEmpty()) {
       StringBuilder sb = new StringBuilder();
       for (Change c : again.changes()) {
@@ -70,6 +73,7 @@ final class ConvergenceCheck {
           "the store was written but did not converge; still to do:" + sb
               + "\nThis is a bug in hostpki: please report it with the plan above");
     }
+    return after;
   }
 
   private static void requireReadBackAsWritten(

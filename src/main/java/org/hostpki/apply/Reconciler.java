@@ -18,6 +18,7 @@ import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Plan;
@@ -90,8 +91,18 @@ public final class Reconciler {
     }
   }
 
-  /** Observes and plans; changes nothing. */
+  /** Observes and plans as for a person's apply; changes nothing. */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace) {
+    return plan(desired, replace, false);
+  }
+
+  /**
+   * Observes and plans; changes nothing.
+   *
+   * @param unattended plan as a run without a person would: a renewal due outside the
+   *     maintenance windows waits (a warning), instead of being a change
+   */
+  public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace, boolean unattended) {
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
     Optional<char[]> password = secrets.password(desired.store().password());
@@ -113,7 +124,8 @@ public final class Reconciler {
     Plan plan =
         planner.plan(
             new PlanInput(
-                desired, host, trustFacts, store.facts(), now, replace, basis, external.facts()));
+                desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
+                unattended));
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain());
   }
@@ -122,9 +134,18 @@ public final class Reconciler {
    * What an apply did.
    *
    * @param notices things that went wrong after the new store was committed, for the log
+   * @param observed the store as it is after the apply (as it was, when nothing changed)
+   * @param host the host identity the apply planned for
+   * @param now the time the apply planned with
    */
   public record Result(
-      Plan plan, Optional<String> generation, Optional<HooksFailure> hookFailure, List<String> notices) {
+      Plan plan,
+      Optional<String> generation,
+      Optional<HooksFailure> hookFailure,
+      List<String> notices,
+      ObservedStore observed,
+      HostIdentity host,
+      Instant now) {
     public Result {
       notices = List.copyOf(notices);
     }
@@ -134,7 +155,7 @@ public final class Reconciler {
   public record HooksFailure(String message) {}
 
   /**
-   * Applies the desired state.
+   * Applies the desired state, as a person's apply: a due renewal does not wait for a window.
    *
    * @param savedPlan a plan saved by {@code plan --out}: applied only if it is still current
    */
@@ -143,10 +164,26 @@ public final class Reconciler {
       Set<PlanInput.Replace> replace,
       Optional<SavedPlan> savedPlan,
       Duration lockTimeout) {
+    return apply(desired, replace, savedPlan, lockTimeout, false);
+  }
+
+  /**
+   * Applies the desired state.
+   *
+   * @param savedPlan a plan saved by {@code plan --out}: applied only if it is still current
+   * @param unattended no person runs this (a timer, {@code watch}): a due renewal waits for the
+   *     maintenance windows
+   */
+  public Result apply(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      Optional<SavedPlan> savedPlan,
+      Duration lockTimeout,
+      boolean unattended) {
     try (StoreLock lock =
         StoreLock.acquire(
             desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
-      Observation before = plan(desired, replace);
+      Observation before = plan(desired, replace, unattended);
       Plan plan = before.plan();
       if (plan.isRefused()) {
         throw new HostpkiException(
@@ -154,7 +191,8 @@ public final class Reconciler {
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       if (plan.isEmpty()) {
-        return new Result(plan, Optional.empty(), Optional.empty(), List.of());
+        return new Result(
+            plan, Optional.empty(), Optional.empty(), List.of(), before.store().facts(), before.host(), before.now());
       }
       progress.step("making " + plan.changes().size() + " change(s)");
       SortedMap<String, StoreFile> files =
@@ -183,12 +221,12 @@ public final class Reconciler {
         notices.add(e.getMessage());
       }
       progress.step("checking the written store");
-      checkConverged(desired, before, files);
+      ObservedStore after = checkConverged(desired, before, files);
       Optional<HooksFailure> failure = Optional.empty();
       if (plan.changesServer()) {
         failure = hooks.afterServerChange(desired.hooks().afterServerChange());
       }
-      return new Result(plan, Optional.of(generation), failure, notices);
+      return new Result(plan, Optional.of(generation), failure, notices, after, before.host(), before.now());
     }
   }
 
@@ -196,14 +234,16 @@ public final class Reconciler {
    * Reads the new store back from disk and plans again on it: it must hold exactly the set
    * written, and nothing may be left to do. Only the files the write changed are parsed again,
    * see {@link ConvergenceCheck}.
+   *
+   * @return the new store's facts
    */
-  private void checkConverged(
+  private ObservedStore checkConverged(
       DesiredState desired, Observation before, SortedMap<String, StoreFile> written) {
     String passwordSource =
         desired.store().password().map(PasswordSource::describe).orElse("no password");
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     before.desiredTrust().forEach((n, c) -> trustFacts.put(n, c.facts()));
-    new ConvergenceCheck(planner, observer)
+    return new ConvergenceCheck(planner, observer)
         .check(before, directory(desired).read(), written, trustFacts, passwordSource);
   }
 

@@ -72,7 +72,16 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       return plan.isEmpty() ? ExitCodes.OK : ExitCodes.CHANGES_PENDING;
     }
     Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p)));
-    Reconciler.Result result = reconciler.apply(desired, replacements, saved, lockTimeout);
+    MetricsRecorder metrics = new MetricsRecorder(w -> err().println("warning: " + w));
+    Reconciler.Result result;
+    try {
+      // A saved plan is applied as 'plan' showed it: renewals waiting for a window stay waiting.
+      result = reconciler.apply(desired, replacements, saved, lockTimeout, saved.isPresent());
+    } catch (RuntimeException e) {
+      metrics.failed(desired, reconciler, environment.clock().instant());
+      throw e;
+    }
+    metrics.applied(desired, result);
     printPlan(result.plan(), !result.plan().isEmpty(), result.generation(), desired);
     result.notices().forEach(n -> err().println("warning: " + n));
     if (result.hookFailure().isPresent()) {

@@ -49,8 +49,13 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // What the timer and watch would do: a renewal waiting for a window is not a pending change.
     Reconciler.Observation observation =
-        reconciler().plan(desiredState(), replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace));
+        reconciler()
+            .plan(
+                desiredState(),
+                replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace),
+                true);
     Plan plan = observation.plan();
     print(plan);
     if (plan.isRefused()) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
@@ -26,8 +27,10 @@ import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Refusal;
+import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
+import org.hostpki.renewal.Renewal;
 import org.hostpki.sign.IssuedCertificates;
 import picocli.CommandLine.Command;
 
@@ -45,9 +48,11 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // As the timer and watch see it, like 'plan': a renewal waiting for a window is no drift.
     Reconciler.Observation o =
-        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class));
+        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class), true);
     ObservedStore s = o.store().facts();
+    SortedMap<String, Renewal> renewals = Renewals.of(o.desired(), o.host(), s, o.now(), true);
     List<String> unmanaged = new ArrayList<>();
     for (String name : s.trusted().keySet()) {
       if (!o.desiredTrust().containsKey(name)) {
@@ -57,15 +62,19 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     List<IssuedCertificate> issued =
         IssuedCertificates.read(o.store().snapshot(), o.desired().store().path());
     if (output == OutputFormat.json) {
-      printJson(o, s, unmanaged, issued);
+      printJson(o, s, renewals, unmanaged, issued);
     } else {
-      printText(o, s, unmanaged, issued);
+      printText(o, s, renewals, unmanaged, issued);
     }
     return ExitCodes.OK;
   }
 
   private void printText(
-      Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
+      Reconciler.Observation o,
+      ObservedStore s,
+      SortedMap<String, Renewal> renewals,
+      List<String> unmanaged,
+      List<IssuedCertificate> issued) {
     StringBuilder sb = new StringBuilder();
     sb.append("Store    ").append(o.desired().store().path());
     o.store().snapshot().generation().ifPresent(g -> sb.append(" (generation ").append(g).append(')'));
@@ -74,8 +83,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     sb.append('\n');
     sb.append("Host     ").append(o.host()).append('\n');
-    s.caCertificate().ifPresent(c -> certificateText(sb, "CA", c, o.now()));
-    s.serverCertificate().ifPresent(c -> certificateText(sb, "Server", c, o.now()));
+    s.caCertificate().ifPresent(c -> certificateText(sb, "CA", c, renewals.get("ca"), o.now()));
+    s.serverCertificate().ifPresent(c -> certificateText(sb, "Server", c, renewals.get("server"), o.now()));
     externalText(sb, o, s);
     sb.append("Trust    ").append(s.trusted().size()).append(" trusted certificate(s)");
     if (!unmanaged.isEmpty()) {
@@ -175,7 +184,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         : f instanceof ExternalChainFile.Valid ? "valid" : "refused";
   }
 
-  private static void certificateText(StringBuilder sb, String label, CertificateFacts c, Instant now) {
+  private static void certificateText(
+      StringBuilder sb, String label, CertificateFacts c, Renewal renewal, Instant now) {
     String pad = "         ";
     sb.append(String.format("%-9s", label)).append(c.subjectDn()).append('\n');
     if (!c.dnsNames().isEmpty() || !c.ipAddresses().isEmpty()) {
@@ -194,6 +204,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         .append(" (")
         .append(daysLeft(c, now))
         .append(")\n");
+    sb.append(pad).append("renewal ").append(renewal.summary(now)).append('\n');
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {
@@ -210,14 +221,18 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private void printJson(
-      Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
+      Reconciler.Observation o,
+      ObservedStore s,
+      SortedMap<String, Renewal> renewals,
+      List<String> unmanaged,
+      List<IssuedCertificate> issued) {
     JsonWriter w = new JsonWriter().beginObject();
     w.field("store", o.desired().store().path().toString());
     w.field("exists", s.exists());
     o.store().snapshot().generation().ifPresent(g -> w.field("generation", g));
     w.field("host", o.host().toString());
-    certificateJson(w, "ca", s.caCertificate(), o.now());
-    certificateJson(w, "server", s.serverCertificate(), o.now());
+    certificateJson(w, "ca", s.caCertificate(), Optional.ofNullable(renewals.get("ca")), o.now());
+    certificateJson(w, "server", s.serverCertificate(), Optional.ofNullable(renewals.get("server")), o.now());
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
       w.beginObject()
@@ -299,7 +314,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.endObject();
   }
 
-  private static void certificateJson(JsonWriter w, String name, Optional<CertificateFacts> cert, Instant now) {
+  private static void certificateJson(
+      JsonWriter w, String name, Optional<CertificateFacts> cert, Optional<Renewal> renewal, Instant now) {
     w.name(name);
     if (cert.isEmpty()) {
       w.value((String) null);
@@ -320,6 +336,23 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.field("notBefore", c.notBefore().toString());
     w.field("notAfter", c.notAfter().toString());
     w.field("daysLeft", Duration.between(now, c.notAfter()).toDays());
+    renewal.ifPresent(r -> renewalJson(w, r, now));
+    w.endObject();
+  }
+
+  /**
+   * When the certificate is renewed and why: {@code at} (RFC 3339), {@code state} (scheduled,
+   * due, waiting), {@code cause} (threshold, window, catch-up, safety-margin, suggested-window),
+   * {@code dueAt}, {@code window} (or null) and the words of the text output.
+   */
+  private static void renewalJson(JsonWriter w, Renewal r, Instant now) {
+    w.name("renewal").beginObject();
+    w.field("at", r.at().toString());
+    w.field("state", r.state().name().toLowerCase(Locale.ROOT));
+    w.field("cause", r.cause().code());
+    w.field("dueAt", r.dueAt().toString());
+    w.field("window", r.waitingFor().orElse(null));
+    w.field("summary", r.summary(now));
     w.endObject();
   }
 }

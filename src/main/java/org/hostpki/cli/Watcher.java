@@ -23,6 +23,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Reason;
 import org.hostpki.plan.ReasonCode;
+import org.hostpki.plan.Warning;
 
 /**
  * The loop behind {@code hostpki watch}: every interval it reads the desired state, the host
@@ -77,6 +78,8 @@ final class Watcher {
 
   private Optional<Pending> pending = Optional.empty();
   private Optional<String> lastError = Optional.empty();
+  private List<String> loggedWaits = List.of();
+  private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
 
   /**
    * @param desired reads the desired state afresh; throws {@link HostpkiException} when invalid
@@ -148,12 +151,21 @@ final class Watcher {
 
   private void planAndMaybeApply(Instant now) {
     DesiredState state = desired.get();
-    Plan plan = reconciler.plan(state, EnumSet.noneOf(PlanInput.Replace.class)).plan();
+    Reconciler.Observation observation;
+    try {
+      observation = reconciler.plan(state, EnumSet.noneOf(PlanInput.Replace.class), true);
+    } catch (RuntimeException e) {
+      metrics.failed(state, reconciler, now);
+      throw e;
+    }
+    Plan plan = observation.plan();
+    logWaits(now, plan);
     if (plan.isEmpty()) {
       if (pending.isPresent()) {
         log(now, "drift gone", "the store matches the desired state again; nothing applied");
         pending = Optional.empty();
       }
+      metrics.observed(state, observation);
       return;
     }
     boolean atOnce = dueAtOnce(plan) || settings.debounce().isZero();
@@ -165,14 +177,38 @@ final class Watcher {
     }
     // A failed apply leaves the drift pending: the next observation tries again.
     if (atOnce || !now.isBefore(pending.get().since().plus(settings.debounce()))) {
-      apply(state);
+      apply(state, now);
+    } else {
+      metrics.observed(state, observation);
     }
   }
 
-  private void apply(DesiredState state) {
-    Reconciler.Result result =
-        reconciler.apply(
-            state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout());
+  /** A renewal waiting for a window is logged once, when the wait begins. */
+  private void logWaits(Instant now, Plan plan) {
+    List<String> waits =
+        plan.warnings().stream()
+            .filter(w -> w.code().equals("renewal-waiting"))
+            .map(Warning::message)
+            .toList();
+    for (String wait : waits) {
+      if (!loggedWaits.contains(wait)) {
+        log(now, "renewal waiting", wait);
+      }
+    }
+    loggedWaits = waits;
+  }
+
+  private void apply(DesiredState state, Instant now) {
+    Reconciler.Result result;
+    try {
+      result =
+          reconciler.apply(
+              state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout(), true);
+    } catch (RuntimeException e) {
+      metrics.failed(state, reconciler, now);
+      throw e;
+    }
+    metrics.applied(state, result);
     pending = Optional.empty();
     if (result.plan().isEmpty()) {
       log("drift gone", "nothing left to apply (another run applied it)");

@@ -122,11 +122,15 @@ public record Renewal(
     switch (state) {
       case SCHEDULED -> {
         sb.append(DATE.format(at)).append(" (in ").append(DurationText.words(Duration.between(now, at))).append(')');
+        if (cause == Cause.WINDOW) {
+          waitingFor.ifPresent(w -> sb.append(", in ").append(w));
+        } else if (cause == Cause.SAFETY_MARGIN) {
+          sb.append(", at the safety margin");
+        }
         if (cause == Cause.WINDOW || cause == Cause.SAFETY_MARGIN) {
-          sb.append(", due ").append(DATE.format(dueAt));
+          sb.append("; due ").append(DATE.format(dueAt));
         }
         sb.append(": ").append(rule);
-        waitingFor.filter(w -> cause == Cause.WINDOW).ifPresent(w -> sb.append("; then ").append(w));
       }
       case DUE -> {
         sb.append("due since ").append(DATE.format(dueAt)).append(": ").append(rule);

@@ -20,6 +20,9 @@ public final class RenewalPolicy {
   /** No wait for a window goes closer to expiry than this, however short renewBefore is. */
   public static final Duration MINIMUM_MARGIN = Duration.ofHours(1);
 
+  /** The least time before expiry a renewal is due, however small a share renewBefore is. */
+  static final Duration MINIMUM_PERIOD = Duration.ofMinutes(1);
+
   /** A renewal overdue by this long waits for the host's catch-up hour (unattended runs). */
   public static final Duration CATCH_UP_AFTER = Duration.ofHours(24);
 
@@ -65,6 +68,9 @@ public final class RenewalPolicy {
     SpreadHash hash = SpreadHash.of(cert.serialNumber(), host);
 
     Duration period = lifetime.isNegative() ? Duration.ZERO : renewBefore.period(lifetime);
+    if (period.compareTo(MINIMUM_PERIOD) < 0) {
+      period = MINIMUM_PERIOD; // a share of a short lifetime may round to nothing: never at expiry
+    }
     boolean longerThanLifetime = period.compareTo(lifetime) >= 0 && lifetime.compareTo(Duration.ZERO) > 0;
     if (longerThanLifetime) {
       period = lifetime.dividedBy(3);

@@ -138,10 +138,10 @@ public final class RenewalSchedule {
     List<MaintenanceWindow> allowed = catchingUp ? List.of(catchUpSlot) : windows;
     double share = catchingUp ? 0 : windowShare;
     Renewal.Cause cause = catchingUp ? Renewal.Cause.CATCH_UP : Renewal.Cause.WINDOW;
-    String waitWords = catchingUp ? catchUpWords(now) : windowWords(allowed);
+    String waitWords = catchingUp ? catchUpWords() : windowWords(allowed);
     Optional<WindowCalendar.Opening> opening = WindowCalendar.firstAllowed(allowed, share, now);
     if (opening.isPresent() && opening.get().from().equals(now)) {
-      String where = catchingUp ? catchUpWords(now) : "the window " + opening.get().window();
+      String where = catchingUp ? catchUpWords() : "the window " + opening.get().window();
       return new Renewal(
           Renewal.State.DUE, now, dueAt, notAfter, cause, words, Optional.of(where), Optional.empty());
     }
@@ -194,7 +194,7 @@ public final class RenewalSchedule {
           Renewal.Cause.SAFETY_MARGIN,
           words,
           Optional.of(windowWords(windows)),
-          Optional.of("it does not open between due time and " + marginWords()));
+          Optional.of(windowWords(windows) + " does not open between then and " + marginWords()));
     }
     return new Renewal(
         Renewal.State.SCHEDULED,
@@ -207,21 +207,15 @@ public final class RenewalSchedule {
         Optional.empty());
   }
 
-  /** {@code the safety margin, 2026-12-01 08:00 UTC (33 days before expiry)}. */
+  /** {@code the safety margin (33 days before expiry)}. */
   private String marginWords() {
-    return "the safety margin, "
-        + Renewal.DATE.format(latest)
-        + " ("
-        + DurationText.words(Duration.between(latest, notAfter))
-        + " before expiry)";
+    return "the safety margin (" + DurationText.words(Duration.between(latest, notAfter)) + " before expiry)";
   }
 
-  private String catchUpWords(Instant now) {
+  private String catchUpWords() {
     return "this host's catch-up hour "
         + catchUpSlot.toString().substring("daily ".length())
-        + " (overdue by "
-        + DurationText.words(Duration.between(dueAt, now))
-        + ")";
+        + " (the renewal is more than a day overdue)";
   }
 
   private static String windowWords(List<MaintenanceWindow> windows) {

@@ -9,9 +9,10 @@ import java.util.Optional;
 import org.hostpki.model.MaintenanceWindow;
 
 /**
- * The openings of maintenance windows on the calendar, in their own time zones. A window that
- * starts in a daylight-saving gap starts when the clock resumes (02:30 on the spring-forward
- * night is 03:00); one whose end falls before its start that night does not open at all.
+ * The openings of maintenance windows on the calendar, in their own time zones. A time that falls
+ * in a daylight-saving gap moves on by the gap (02:30 on the spring-forward night is 03:30); a
+ * window whose end then falls at or before its start does not open that night. On the night the
+ * clocks go back, a window lasts an hour longer.
  */
 final class WindowCalendar {
   /** Every window opens at least once a week; a day more covers one that started yesterday. */

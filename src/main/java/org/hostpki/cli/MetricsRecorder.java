@@ -1,0 +1,85 @@
+package org.hostpki.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.metrics.RunOutcome;
+import org.hostpki.metrics.StoreMetrics;
+import org.hostpki.metrics.StoreState;
+import org.hostpki.metrics.Textfile;
+import org.hostpki.model.DesiredState;
+import org.hostpki.plan.PlanInput;
+
+/**
+ * Writes {@code metrics.textfile} after every apply and every {@code watch} observation, whatever
+ * their result. A file that cannot be written is a warning, never a failed run: monitoring sees it
+ * by the file's age ({@code node_textfile_mtime_seconds}).
+ */
+final class MetricsRecorder {
+  private final Consumer<String> warn;
+
+  /**
+   * @param warn where a failure to write goes: standard error, or the watch log
+   */
+  MetricsRecorder(Consumer<String> warn) {
+    this.warn = warn;
+  }
+
+  /** After an apply that ran to its end (a failed hook included). */
+  void applied(DesiredState desired, Reconciler.Result result) {
+    write(
+        desired,
+        Optional.of(new StoreState(result.observed(), result.host(), result.now(), 0)),
+        new RunOutcome(
+            result.now(),
+            result.hookFailure().isEmpty(),
+            result.plan().changes().size(),
+            result.hookFailure().isPresent() ? 1 : 0));
+  }
+
+  /** After an observation that applied nothing ({@code watch}): the drift it saw. */
+  void observed(DesiredState desired, Reconciler.Observation o) {
+    write(
+        desired,
+        Optional.of(new StoreState(o.store().facts(), o.host(), o.now(), o.plan().changes().size())),
+        new RunOutcome(o.now(), true, 0, 0));
+  }
+
+  /**
+   * After a run that failed: the store is as it was, so it is read again for what it holds (when
+   * it cannot be, only the run's result is written).
+   */
+  void failed(DesiredState desired, Reconciler reconciler, Instant at) {
+    if (desired.metrics().textfile().isEmpty()) {
+      return;
+    }
+    Optional<StoreState> state;
+    try {
+      Reconciler.Observation o = reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true);
+      state = Optional.of(new StoreState(o.store().facts(), o.host(), o.now(), o.plan().changes().size()));
+    } catch (RuntimeException e) { // reported by the run itself; here it only leaves out the store
+      state = Optional.empty();
+    }
+    write(desired, state, new RunOutcome(at, false, 0, 0));
+  }
+
+  private void write(DesiredState desired, Optional<StoreState> state, RunOutcome run) {
+    Optional<Path> file = desired.metrics().textfile();
+    if (file.isEmpty()) {
+      return;
+    }
+    try {
+      Textfile.write(file.get(), StoreMetrics.render(desired, state, run));
+    } catch (IOException e) {
+      warn.accept("cannot write the metrics file " + file.get() + ": " + describe(e));
+    }
+  }
+
+  private static String describe(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}
