@@ -237,6 +237,38 @@ class WatcherTest {
   }
 
   /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
+  @Test
+  void testRun_aDueRenewalWaitsForTheWindowAndIsAppliedInIt() throws IOException {
+    Path yaml = dir.resolve("host.yaml");
+    // a 6-day certificate is due on Tuesday between 02:44 and 07:29 (jitter), before the window
+    Files.writeString(
+        yaml,
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\n"
+            + "renewal:\n  windows: [{start: \"12:00\", end: \"15:00\"}]\n");
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int hour = 0; hour < 5 * 24; hour++) {
+      sleeper.then(() -> {});
+    }
+
+    new Watcher(
+            () -> desired, reconciler, clock, sleeper, new PrintWriter(log, true),
+            new Watcher.Settings(Duration.ofHours(1), DEBOUNCE, Duration.ZERO), "host.yaml")
+        .run();
+
+    List<String> waits = log.toString().lines().filter(l -> l.contains(" renewal waiting: ")).toList();
+    List<String> applied = log.toString().lines().filter(l -> l.contains(" applied: ")).toList();
+    assertThat(waits).singleElement().asString()
+        .contains("server: renewal due since 2026-12-01 0", "waiting for the window daily 12:00–15:00 UTC until 2026-12-01 1");
+    assertThat(applied).singleElement().asString()
+        .startsWith("2026-12-01T1")
+        .contains("server replace (expires on 2026-12-03 07:00 UTC (in 4", " h); renewal due since ",
+            "; in the window daily 12:00–15:00 UTC)");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
   private static final class ScriptedSleeper implements Watcher.Sleeper {
     private final MovableClock clock;
     private final Deque<Runnable> steps = new ArrayDeque<>();
