@@ -94,7 +94,8 @@ class StoreMetricsTest {
         empty.contentFingerprint());
   }
 
-  private static String render(String storePath, boolean perTrust, int trusted) {
+  /** The metrics of a store with a CA, an old CA, a server certificate and {@code trusted} entries. */
+  static String render(String storePath, boolean perTrust, int trusted) {
     return StoreMetrics.render(
         desired(storePath, perTrust),
         Optional.of(new StoreState(store(trusted), HOST, NOW, 2)),
