@@ -19,9 +19,21 @@ description:
     certificate request (its C(server.csr)) with the internal CA of the CA host's store, and
     returns the chain (the new certificate, then the CA certificate) for the member to import
     as its C(server.external.chain).
-  - The request is checked against the CA host's C(ca.policy) (C(allowedDomains),
-    C(allowedNetworks), C(maxValidity)); a request asking for anything outside it fails the task
-    with the offending names. Without C(ca.policy) nothing is signed (default deny).
+  - The whole request is checked against the CA host's C(ca.policy) (C(allowedDomains),
+    C(allowedNetworks), C(allowedSubjectAttributes), C(maxValidity)) and against what hostpki
+    never issues. A request that asks for anything outside them fails the task, with everything
+    refused listed in C(msg) - nothing is dropped silently. Without C(ca.policy) nothing is
+    signed (default deny).
+  - Refused whatever the policy - a name or subject attribute holding a control character (a line
+    break, ESC, NUL, a bidi override), a commonName longer than 64 characters, a subject attribute
+    other than commonName, organization, organizationalUnit, locality, state, country and
+    emailAddress (or one that appears twice), a subjectAltName other than a DNS name or an IP
+    address (email, URI, otherName ...), and an extended key usage other than serverAuth and
+    clientAuth.
+  - Refused unless the policy allows it - a DNS name outside C(allowedDomains), an address outside
+    C(allowedNetworks), and a subject attribute besides commonName that
+    C(allowedSubjectAttributes) does not list (by default none, so a request with an
+    organization fails until the CA host allows it).
   - Idempotent - every issued certificate is recorded in the CA store as C(issued/SERIAL.crt),
     and a request signed before (same key, subject and SANs) gets the recorded certificate again
     while it is valid for longer than the CA host's C(server.renewBefore). C(changed) is true only

@@ -43,7 +43,8 @@ options:
         afterwards. Problems in it are reported as C(desired:LINE:COLUMN) (of that file, written
         as indented JSON) with the key they concern, for example C(ca.key.curve).
       - Relative paths in it (C(store.path), C(store.password.file), C(trust.certificates[].file),
-        C(trust.directories), C(server.external.chain)) resolve against C(chdir). Without
+        C(trust.directories), C(trust.install.java), C(trust.install.javaPassword.file),
+        C(trust.install.nss), C(server.external.chain)) resolve against C(chdir). Without
         C(chdir) they must be absolute, and a relative one is an error.
       - Mutually exclusive with C(config); one of them is required.
     type: dict
@@ -237,6 +238,20 @@ def relative_paths(desired):
                 check("trust.certificates[%d].file" % i, entry.get("file"))
         for i, directory in enumerate(trust.get("directories") or []):
             check("trust.directories[%d]" % i, directory)
+        install = trust.get("install")
+        if isinstance(install, dict):
+            java = install.get("java")
+            if isinstance(java, str):
+                check("trust.install.java", java)
+            elif isinstance(java, list):
+                for i, keystore in enumerate(java):
+                    check("trust.install.java[%d]" % i, keystore)
+            password = install.get("javaPassword")
+            if isinstance(password, dict):
+                check("trust.install.javaPassword.file", password.get("file"))
+            for i, database in enumerate(install.get("nss") or []):
+                if isinstance(database, str):
+                    check("trust.install.nss[%d]" % i, database[4:] if database.startswith("sql:") else database)
     server = desired.get("server")
     if isinstance(server, dict) and isinstance(server.get("external"), dict):
         check("server.external.chain", server["external"].get("chain"))

@@ -65,13 +65,12 @@ final class ConvergenceCheck {
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
                 before.plan().basis(), before.externalChainFile(), true));
     if (!again.isEmpty()) {
-      StringBuilder sb = new StringBuilder();
+      List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {
-        sb.append("\n  ").append(c.address()).append(": ").append(c.reasonText());
+        details.add(c.address() + ": " + c.reasonText());
       }
-      throw new HostpkiException(
-          "the store was written but did not converge; still to do:" + sb
-              + "\nThis is a bug in hostpki: please report it with the plan above");
+      details.add("This is a bug in hostpki: please report it with the plan above");
+      throw new HostpkiException("the store was written but did not converge; still to do:", details);
     }
     return after;
   }

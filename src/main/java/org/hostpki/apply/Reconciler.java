@@ -20,6 +20,7 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
@@ -103,6 +104,7 @@ public final class Reconciler {
    *     maintenance windows waits (a warning), instead of being a change
    */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace, boolean unattended) {
+    refuseNotYetSupported(desired.trust(), desired);
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
     Optional<char[]> password = secrets.password(desired.store().password());
@@ -128,6 +130,35 @@ public final class Reconciler {
                 unattended));
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain());
+  }
+
+  /**
+   * Settings this build reads but cannot carry out yet (the installers exist in {@code
+   * org.hostpki.install}, the plan does not use them yet): refused, rather than silently left
+   * out.
+   */
+  private static void refuseNotYetSupported(TrustSpec trust, DesiredState desired) {
+    List<String> keys = new ArrayList<>();
+    trust.install().ifPresent(i -> keys.add("trust.install"));
+    if (trust.includeSystemRoots()) {
+      keys.add("trust.includeSystemRoots");
+    }
+    if (trust.filters().excludeExpired()) {
+      keys.add("trust.excludeExpired");
+    }
+    if (trust.filters().caOnly()) {
+      keys.add("trust.caOnly");
+    }
+    if (!keys.isEmpty()) {
+      String where =
+          trust.install().map(i -> i.origin().toString()).orElse(desired.source().toString());
+      throw new HostpkiException(
+          where + ": " + String.join(", ", keys) + (keys.size() == 1 ? " is" : " are")
+              + " not yet supported by this build: validate accepts "
+              + (keys.size() == 1 ? "it" : "them") + ", but plan and apply cannot carry "
+              + (keys.size() == 1 ? "it" : "them") + " out yet; remove "
+              + (keys.size() == 1 ? "it" : "them") + " to plan or apply this desired state");
+    }
   }
 
   /**
@@ -180,14 +211,14 @@ public final class Reconciler {
       Optional<SavedPlan> savedPlan,
       Duration lockTimeout,
       boolean unattended) {
+    refuseNotYetSupported(desired.trust(), desired); // before the lock, which makes the store folder
     try (StoreLock lock =
         StoreLock.acquire(
             desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
       Observation before = plan(desired, replace, unattended);
       Plan plan = before.plan();
       if (plan.isRefused()) {
-        throw new HostpkiException(
-            String.join("\n", plan.refusals().stream().map(Refusal::describe).toList()));
+        throw refused(plan.refusals());
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       if (plan.isEmpty()) {
@@ -274,5 +305,17 @@ public final class Reconciler {
     sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
     sb.append("external-chain ").append(external.basisWords());
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The refusals as one error: the first's message, then every problem and further refusal. */
+  private static HostpkiException refused(List<Refusal> refusals) {
+    List<String> details = new ArrayList<>();
+    for (int i = 0; i < refusals.size(); i++) {
+      if (i > 0) {
+        details.add(refusals.get(i).message());
+      }
+      refusals.get(i).problems().forEach(p -> details.add("- " + p));
+    }
+    return new HostpkiException(refusals.get(0).message(), details);
   }
 }

@@ -24,24 +24,28 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  hostpki apply -f /etc/hostpki/host.yaml",
-      "  hostpki apply -f host.yaml --check         # dry run: exit 2 when changes are pending",
-      "  hostpki apply -f host.yaml --replace server   # new key and certificate now",
+      "  hostpki apply -f host.yaml --check           # dry run: exit 2 if changes",
+      "  hostpki apply -f host.yaml --replace server  # new key and certificate now",
       "",
-      "Exit codes: 0 success, 1 error (nothing changed; or a hook failed after the change),",
-      "            2 changes pending (only with --check), 64 usage error."
+      "Exit codes:",
+      "  0   success",
+      "  1   error: nothing changed; or a hook failed after the change",
+      "  2   changes pending (only with --check)",
+      "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
 
   @Option(names = "--check", description = "Only show the plan; exit 2 when changes are pending.")
   boolean check;
 
-  @Option(names = "--plan", paramLabel = "PLAN.json", description = "Apply this saved plan, refused if stale.")
+  @Option(names = "--plan", completionCandidates = Completion.Files.class, paramLabel = "PLAN.json", description = "Apply this saved plan, refused if stale.")
   String savedPlan;
 
   @Option(
       names = "--replace",
       paramLabel = "ca|server",
       converter = ReplaceConverter.class,
+      completionCandidates = ReplaceConverter.Candidates.class,
       description = "Re-issue with a new key even without drift.")
   List<PlanInput.Replace> replace = List.of();
 
@@ -100,7 +104,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       w.name("plan").json(PlanJson.render(plan));
       out().println(w.endObject());
     } else {
-      out().print(new PlanText(color()).render(plan));
+      out().print(new PlanText(color()).lines(plan), color());
       if (applied) {
         out().println(
             "Applied: store " + desired.store().path() + " is now at generation " + generation.orElse("?") + ".");

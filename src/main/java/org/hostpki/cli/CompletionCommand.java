@@ -2,33 +2,35 @@ package org.hostpki.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code hostpki completion bash|zsh}: prints a shell completion script for every command and
- * option. picocli writes a bash script; zsh runs the same script through its bash compatibility
- * layer ({@code bashcompinit}), which the script switches on by itself when sourced by zsh.
+ * {@code hostpki completion bash|zsh|fish}: prints a completion script for every command, option
+ * and value, native to the shell (see {@link CompletionScripts}), written from the command
+ * definitions: it offers exactly the words the commands accept, and file names where they take
+ * files.
  */
 @Command(
     name = "completion",
-    description = "Print a completion script for bash or zsh: commands, options and their values.",
+    description = "Print a completion script for bash, zsh or fish: commands, options and their values.",
     footer = {
       "",
       "Examples:",
-      "  source <(hostpki completion bash)                 # this bash session",
+      "  source <(hostpki completion bash)              # this bash session",
       "  hostpki completion bash > /etc/bash_completion.d/hostpki",
-      "  source <(hostpki completion zsh)                  # in ~/.zshrc",
+      "  source <(hostpki completion zsh)               # in ~/.zshrc",
+      "  hostpki completion fish > ~/.config/fish/completions/hostpki.fish",
       "",
-      "In zsh the script loads compinit and bashcompinit if they are not loaded yet."
+      "Sourced in zsh, the script loads compinit if it is not loaded yet. The .deb package installs all three."
     })
 final class CompletionCommand implements Callable<Integer> {
   enum Shell {
     bash,
-    zsh
+    zsh,
+    fish
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -36,16 +38,19 @@ final class CompletionCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
-  @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh.")
+  @Parameters(index = "0", paramLabel = "SHELL", description = "bash, zsh or fish.")
   Shell shell;
 
   @Override
   public Integer call() {
-    String script = AutoComplete.bash("hostpki", spec.root().commandLine());
+    Completion.Tree tree = Completion.of(spec.root());
+    String script =
+        switch (shell) {
+          case bash -> CompletionScripts.bash(tree);
+          case zsh -> CompletionScripts.zsh(tree);
+          case fish -> CompletionScripts.fish(tree);
+        };
     PrintWriter out = spec.commandLine().getOut();
-    if (shell == Shell.zsh) {
-      out.println("# hostpki completion for zsh, through bash completion (bashcompinit).");
-    }
     out.print(script);
     out.flush();
     return ExitCodes.OK;

@@ -25,12 +25,10 @@ import picocli.CommandLine.Parameters;
     description = "Write a certificate, chain, CSR or the trust bundle from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle.",
-      "With --der: one certificate (ca-cert, server-cert) or the CSR as DER; a chain or bundle",
-      "(server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import.",
+      "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle. With --der: one certificate (ca-cert, server-cert) or the CSR as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import.",
       "",
       "Examples:",
-      "  hostpki export -f host.yaml ca-cert -o portal-ca.crt          # import into a browser",
+      "  hostpki export -f host.yaml ca-cert -o portal-ca.crt   # for browsers",
       "  hostpki export -f host.yaml server-cert --der -o portal.der",
       "  hostpki export -f host.yaml trust-bundle --der -o bundle.p7b",
       "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com"
@@ -63,10 +61,10 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
   }
 
-  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle")
+  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle")
   What what;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "OUT", description = "Write to this file instead of standard output.")
+  @Option(names = {"-o", "--out"}, completionCandidates = Completion.Files.class, paramLabel = "OUT", description = "Write to this file instead of standard output.")
   String target;
 
   @Option(
@@ -76,6 +74,15 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   ExportCommand(Environment environment) {
     super(environment);
+  }
+
+  /** What WHAT takes, for shell completion. */
+  static final class Whats extends java.util.ArrayList<String> {
+    Whats() {
+      for (What w : What.values()) {
+        add(w.word);
+      }
+    }
   }
 
   static final class WhatConverter implements picocli.CommandLine.ITypeConverter<What> {

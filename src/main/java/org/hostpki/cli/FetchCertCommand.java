@@ -1,6 +1,5 @@
 package org.hostpki.cli;
 
-import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -52,6 +51,7 @@ final class FetchCertCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "HOST[:PORT]",
+      completionCandidates = Completion.Hosts.class,
       converter = EndpointConverter.class,
       description = "A host name, an IPv4 address or an IPv6 address in brackets ([::1]:8443); port 443 by default.")
   Endpoint endpoint;
@@ -59,6 +59,7 @@ final class FetchCertCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--out"},
       paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
       description = "Also write the leaf certificate as PEM to FILE (replacing it), ready for a trust directory.")
   String out;
 
@@ -112,15 +113,15 @@ final class FetchCertCommand implements Callable<Integer> {
     TlsCertificateFetcher fetcher = new TlsCertificateFetcher(timeout, AddressResolver.system(), new SecureRandom());
     PresentedChain presented = fetcher.fetch(target);
 
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter stderr = spec.commandLine().getErr();
+    TerminalWriter stdout = TerminalWriter.of(spec.commandLine().getOut());
+    TerminalWriter stderr = TerminalWriter.of(spec.commandLine().getErr());
     presented.handshakeProblem()
         .ifPresent(p -> stderr.println("warning: the TLS handshake with " + presented.endpoint() + " did not complete: " + p));
-    String report =
-        format == Format.json
-            ? ChainJson.render(presented, environment.clock().instant())
-            : ChainText.render(presented, environment.clock().instant());
-    stdout.print(report);
+    if (format == Format.json) {
+      stdout.print(ChainJson.render(presented, environment.clock().instant()));
+    } else {
+      stdout.print(ChainText.lines(presented, environment.clock().instant()), false);
+    }
     stdout.flush();
     if (out != null) {
       List<X509Certificate> written = chain ? presented.certificates() : List.of(presented.leaf());

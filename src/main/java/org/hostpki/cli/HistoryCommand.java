@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.store.StoreDirectory;
 import picocli.CommandLine.Command;
@@ -45,30 +46,30 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private void printText(StoreDirectory store, List<GenerationSummary> generations) {
-    StringBuilder sb = new StringBuilder();
+    TerminalLines text = new TerminalLines();
     if (generations.isEmpty()) {
-      sb.append("Store ").append(store.directory()).append(" has no generations yet: run")
-          .append(" 'hostpki apply -f ").append(file).append("' to write the first.\n");
+      text.add("Store ").add(store.directory()).add(" has no generations yet: run")
+          .add(" 'hostpki apply -f ").add(file).add("' to write the first.").end();
     } else {
-      sb.append("Store ").append(store.directory()).append(" keeps ").append(generations.size())
-          .append(generations.size() == 1 ? " generation" : " generations")
-          .append(", newest first:\n\n");
+      text.add("Store ").add(store.directory()).add(" keeps ").add(generations.size())
+          .add(generations.size() == 1 ? " generation" : " generations")
+          .add(", newest first:").end().end();
       for (GenerationSummary g : generations) {
-        sb.append(g.current() ? "* " : "  ").append(g.name()).append("  written ")
-            .append(WRITTEN.format(g.time())).append(g.current() ? "  (current)" : "")
-            .append('\n');
-        sb.append("    changed  ").append(g.changesText()).append('\n');
-        sb.append("    server   ").append(g.serverText()).append('\n');
+        text.add(g.current() ? "* " : "  ").add(g.name()).add("  written ")
+            .add(WRITTEN.format(g.time())).add(g.current() ? "  (current)" : "")
+            .end();
+        text.add("    changed  ").add(g.changesText()).end();
+        text.add("    server   ").add(g.serverText()).end();
       }
       if (generations.stream().noneMatch(GenerationSummary::current)) {
-        sb.append("\nNo generation is current (..data is missing or broken): 'hostpki rollback -f ")
-            .append(file).append("' activates the newest.\n");
+        text.end().add("No generation is current (..data is missing or broken): 'hostpki rollback -f ")
+            .add(file).add("' activates the newest.").end();
       } else if (generations.size() > 1) {
-        sb.append("\n* current. 'hostpki rollback -f ").append(file)
-            .append(" [--to GENERATION]' activates another (default: the one before).\n");
+        text.end().add("* current. 'hostpki rollback -f ").add(file)
+            .add(" [--to GENERATION]' activates another (default: the one before).").end();
       }
     }
-    out().print(sb);
+    out().print(text, color());
     out().flush();
   }
 

@@ -2,6 +2,7 @@ package org.hostpki.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
@@ -26,8 +27,13 @@ import picocli.CommandLine.Option;
       "  hostpki apply -f host.yaml",
       "  hostpki status -f host.yaml --output json",
       "",
-      "Exit codes: 0 success, 1 error (nothing changed), 2 changes pending",
-      "            (plan --detailed-exitcode, apply --check), 64 usage error."
+      "Exit codes:",
+      "  0   success",
+      "  1   error (nothing changed)",
+      "  2   changes pending (plan --detailed-exitcode, apply --check)",
+      "  64  usage error",
+      "",
+      "'hostpki COMMAND --help' shows a command's options and what it exits with."
     })
 public final class HostpkiCommand implements Runnable {
 
@@ -57,6 +63,7 @@ public final class HostpkiCommand implements Runnable {
           new Subcommand("sign", SignCommand.class),
           new Subcommand("fetch-cert", FetchCertCommand.class),
           new Subcommand("watch", WatchCommand.class),
+          new Subcommand("version", VersionCommand.class),
           new Subcommand("completion", CompletionCommand.class),
           new Subcommand("help", CommandLine.HelpCommand.class));
 
@@ -96,26 +103,34 @@ public final class HostpkiCommand implements Runnable {
     return commandLine(out, err, environment);
   }
 
+  /**
+   * Every command prints through a {@link TerminalWriter}, which lets no control character from
+   * outside reach the terminal. picocli's own colours would be escaped by it, so its help is plain.
+   */
   private static CommandLine commandLine(
       PrintWriter out, PrintWriter err, Environment environment, List<Subcommand> subcommands) {
     CommandLine cl = new CommandLine(new HostpkiCommand(), new Factory(environment));
     for (Subcommand s : subcommands) {
       cl.addSubcommand(s.name(), s.type());
     }
-    cl.setOut(out);
-    cl.setErr(err);
+    cl.setOut(TerminalWriter.of(out));
+    cl.setErr(TerminalWriter.of(err));
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    setHelpWidth(cl, environment);
     setExitCodes(cl);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
           boolean debug = debugRequested(parseResult);
-          if (ex instanceof HostpkiException) {
-            e.println("error: " + ex.getMessage());
+          if (ex instanceof HostpkiException h) {
+            // One line each: a line break in what a message quotes is shown, not obeyed.
+            e.println("error: " + h.headline());
+            h.details().forEach(d -> e.println("  " + d));
           } else {
             e.println("error: internal error: " + ex + " (run with --debug for details and report it)");
           }
           if (debug) {
-            ex.printStackTrace(e);
+            TerminalWriter.of(e).printStackTraceOf(ex);
           }
           e.flush();
           return ExitCodes.ERROR;
@@ -135,6 +150,32 @@ public final class HostpkiCommand implements Runnable {
       }
     }
     return false;
+  }
+
+  /**
+   * Help is wrapped by picocli alone (the texts hold whole paragraphs), at the terminal's width:
+   * {@code COLUMNS} when it is set (a shell sets it but seldom exports it), else what the terminal
+   * says (picocli asks {@code stty} only when it prints help), else 80.
+   */
+  private static void setHelpWidth(CommandLine cl, Environment environment) {
+    Optional<Integer> columns = environment.variable("COLUMNS").flatMap(HostpkiCommand::positiveNumber);
+    if (columns.isPresent()) {
+      cl.setUsageHelpWidth(Math.max(columns.get(), MINIMUM_HELP_WIDTH));
+    } else {
+      cl.setUsageHelpAutoWidth(true);
+    }
+  }
+
+  /** picocli's own minimum: narrower terminals get lines that the terminal wraps. */
+  private static final int MINIMUM_HELP_WIDTH = 55;
+
+  private static Optional<Integer> positiveNumber(String text) {
+    try {
+      int n = Integer.parseInt(text.strip());
+      return n > 0 ? Optional.of(n) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   private static void setExitCodes(CommandLine cl) {
@@ -163,8 +204,8 @@ public final class HostpkiCommand implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = HostpkiCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"hostpki " + (v == null ? "development" : v)};
+      // picocli formats each line (String.format): a '%' in a path must stay a '%'
+      return VersionReport.ofThisProcess().text().replace("%", "%%").split("\n");
     }
   }
 }

@@ -23,14 +23,18 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  hostpki plan -f /etc/hostpki/host.yaml",
-      "  hostpki plan -f host.yaml --out plan.json && hostpki apply -f host.yaml --plan plan.json",
+      "  hostpki plan -f host.yaml --out plan.json     # then:",
+      "  hostpki apply -f host.yaml --plan plan.json",
       "",
-      "Exit codes: 0 success (also with changes pending), 1 error (also: apply would refuse the plan),",
-      "            2 changes pending (only with --detailed-exitcode), 64 usage error."
+      "Exit codes:",
+      "  0   success, also with changes pending",
+      "  1   error; also when apply would refuse the plan",
+      "  2   changes pending (only with --detailed-exitcode)",
+      "  64  usage error"
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
-  @Option(names = "--out", paramLabel = "PLAN.json", description = "Also save the plan as JSON, for 'apply --plan'.")
+  @Option(names = "--out", completionCandidates = Completion.Files.class, paramLabel = "PLAN.json", description = "Also save the plan as JSON, for 'apply --plan'.")
   String out;
 
   @Option(names = "--detailed-exitcode", description = "Exit 2 when changes are pending.")
@@ -40,6 +44,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
       names = "--replace",
       paramLabel = "ca|server",
       converter = ReplaceConverter.class,
+      completionCandidates = ReplaceConverter.Candidates.class,
       description = "Re-issue with a new key even without drift (e.g. a suspected key compromise).")
   List<PlanInput.Replace> replace = List.of();
 
@@ -79,7 +84,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
     if (output == OutputFormat.json) {
       out().println(PlanJson.render(plan));
     } else {
-      out().print(new PlanText(color()).render(plan));
+      out().print(new PlanText(color()).lines(plan), color());
     }
     out().flush();
   }

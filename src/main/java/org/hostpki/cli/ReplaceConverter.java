@@ -6,6 +6,13 @@ import picocli.CommandLine;
 
 /** {@code --replace ca|server}. */
 final class ReplaceConverter implements CommandLine.ITypeConverter<PlanInput.Replace> {
+  /** What {@code --replace} takes, as the converter takes it, for shell completion. */
+  static final class Candidates extends java.util.ArrayList<String> {
+    Candidates() {
+      super(Completion.lowercase(PlanInput.Replace.values()));
+    }
+  }
+
   @Override
   public PlanInput.Replace convert(String value) {
     try {

@@ -10,6 +10,7 @@ import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
@@ -29,15 +30,15 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
-      "  hostpki rollback -f /etc/hostpki/host.yaml     # back to the generation before",
+      "  hostpki rollback -f /etc/hostpki/host.yaml   # to the generation before",
       "  hostpki rollback -f host.yaml --to ..2026_03_01_12_00_00.000000000",
       "",
-      "'hostpki history' lists the kept generations. The next 'hostpki apply' makes the store",
-      "match the desired state again, re-issuing what the rollback undid, unless the desired",
-      "state is changed first; rollback says which changes that apply would make.",
+      "'hostpki history' lists the kept generations. The next 'hostpki apply' makes the store match the desired state again, re-issuing what the rollback undid, unless the desired state is changed first; rollback says which changes that apply would make.",
       "",
-      "Exit codes: 0 success, 1 error (no such generation, store locked, a hook failed after",
-      "            the switch), 64 usage error."
+      "Exit codes:",
+      "  0   success",
+      "  1   error: no such generation, the store is locked, or a hook failed after the switch",
+      "  64  usage error"
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
 
@@ -183,40 +184,40 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
 
   private void printText(
       StoreDirectory store, Switch done, Optional<Plan> next, Optional<String> unknown) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("Rolled back store ").append(store.directory()).append(' ')
-        .append(done.from().map(f -> "from generation " + f.name() + " ")
+    TerminalLines text = new TerminalLines();
+    text.add("Rolled back store ").add(store.directory()).add(' ')
+        .add(done.from().map(f -> "from generation " + f.name() + " ")
             .orElse("(no generation was current) "))
-        .append("to generation ").append(done.to().name()).append(", written ")
-        .append(HistoryCommand.WRITTEN.format(done.to().time())).append(".\n");
+        .add("to generation ").add(done.to().name()).add(", written ")
+        .add(HistoryCommand.WRITTEN.format(done.to().time())).add(".").end();
     if (done.serverChanged()) {
-      sb.append("The server certificate changed: ")
-          .append(done.from().map(GenerationSummary::serverText).orElse("none")).append(" -> ")
-          .append(done.to().serverText()).append(".\n");
+      text.add("The server certificate changed: ")
+          .add(done.from().map(GenerationSummary::serverText).orElse("none")).add(" -> ")
+          .add(done.to().serverText()).add(".").end();
       if (done.hooksRun() == 0) {
-        sb.append("No afterServerChange hooks are configured.\n");
+        text.add("No afterServerChange hooks are configured.").end();
       } else {
-        sb.append("Ran ").append(done.hooksRun())
-            .append(done.hooksRun() == 1 ? " afterServerChange hook" : " afterServerChange hooks")
-            .append(done.hookFailure().isPresent() ? "; one failed (see below).\n" : ".\n");
+        text.add("Ran ").add(done.hooksRun())
+            .add(done.hooksRun() == 1 ? " afterServerChange hook" : " afterServerChange hooks")
+            .add(done.hookFailure().isPresent() ? "; one failed (see below)." : ".").end();
       }
     } else {
-      sb.append("The server certificate is the same (").append(done.to().serverText())
-          .append("); no hooks ran.\n");
+      text.add("The server certificate is the same (").add(done.to().serverText())
+          .add("); no hooks ran.").end();
     }
-    done.tidyUpWarning().ifPresent(w -> sb.append("warning: ").append(w).append('\n'));
+    done.tidyUpWarning().ifPresent(w -> text.add("warning: ").add(w).end());
     if (next.isPresent() && next.get().isEmpty()) {
-      sb.append("The store matches the desired state: the next 'hostpki apply' changes nothing.\n");
+      text.add("The store matches the desired state: the next 'hostpki apply' changes nothing.").end();
     } else if (next.isPresent()) {
-      sb.append("\nThe store no longer matches the desired state. Unless the desired state is")
-          .append(" changed first, the next 'hostpki apply -f ").append(file)
-          .append("' will re-apply it and make these changes:\n\n")
-          .append(new PlanText(color()).render(next.get()));
+      text.end().add("The store no longer matches the desired state. Unless the desired state is")
+          .add(" changed first, the next 'hostpki apply -f ").add(file)
+          .add("' will re-apply it and make these changes:").end().end()
+          .append(new PlanText(color()).lines(next.get()));
     } else {
-      sb.append("Cannot tell what the next 'hostpki apply' would do: ").append(unknown.get())
-          .append('\n');
+      text.add("Cannot tell what the next 'hostpki apply' would do: ").add(unknown.get())
+          .end();
     }
-    out().print(sb);
+    out().print(text, color());
     out().flush();
   }
 

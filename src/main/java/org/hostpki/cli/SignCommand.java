@@ -27,31 +27,34 @@ import picocli.CommandLine.Option;
 @Command(
     name = "sign",
     description = {
-      "On the CA host: sign another host's certificate request with this store's CA, within",
-      "ca.policy, and record it as issued/SERIAL.crt. A request signed before (same key, subject",
-      "and SANs) gets the recorded certificate again while it is valid beyond server.renewBefore."
+      "On the CA host: sign another host's certificate request with this store's CA, within"
+          + " ca.policy, and record it as issued/SERIAL.crt.",
+      "A request signed before (same key, subject and SANs) gets the recorded certificate again"
+          + " while it is valid beyond server.renewBefore."
     },
     footer = {
       "",
-      "The chain (the new certificate, then the CA) goes to standard output or -o. The validity is",
-      "--validity or else this host's server.validity, at most ca.policy.maxValidity.",
+      "The chain (the new certificate, then the CA) goes to standard output or -o. The validity is --validity or else this host's server.validity, at most ca.policy.maxValidity.",
       "",
       "Examples:",
       "  hostpki sign -f /etc/hostpki/ca.yaml --csr portal.csr -o portal-chain.pem",
       "  hostpki sign -f ca.yaml --csr db.csr --validity 30d --output json",
-      "  hostpki sign -f ca.yaml --csr db.csr --check   # exit 2: it would sign; 0: already issued",
+      "  hostpki sign -f ca.yaml --csr db.csr --check   # exit 2: it would sign",
       "",
-      "Exit codes: 0 signed or already issued, 1 refused or error (nothing signed),",
-      "            2 it would sign (only with --check), 64 usage error."
+      "Exit codes:",
+      "  0   signed, or already issued (also with --check)",
+      "  1   refused or error (nothing signed)",
+      "  2   it would sign (only with --check)",
+      "  64  usage error"
     })
 final class SignCommand extends StoreCommand implements Callable<Integer> {
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  @Option(names = "--csr", required = true, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
+  @Option(names = "--csr", required = true, completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
   String csr;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "CHAIN", description = "Write the chain (PEM) to this file instead of standard output.")
+  @Option(names = {"-o", "--out"}, completionCandidates = Completion.Files.class, paramLabel = "CHAIN", description = "Write the chain (PEM) to this file instead of standard output.")
   String target;
 
   @Option(

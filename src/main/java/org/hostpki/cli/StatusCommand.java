@@ -22,6 +22,7 @@ import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
@@ -75,90 +76,91 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
       List<IssuedCertificate> issued) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("Store    ").append(o.desired().store().path());
-    o.store().snapshot().generation().ifPresent(g -> sb.append(" (generation ").append(g).append(')'));
+    TerminalLines text = new TerminalLines();
+    text.add("Store    ").add(o.desired().store().path());
+    o.store().snapshot().generation().ifPresent(g -> text.add(" (generation ").add(g).add(')'));
     if (!s.exists()) {
-      sb.append(" — empty: run 'hostpki apply -f ").append(file).append("'");
+      text.add(" — empty: run 'hostpki apply -f ").add(file).add("'");
     }
-    sb.append('\n');
-    sb.append("Host     ").append(o.host()).append('\n');
-    s.caCertificate().ifPresent(c -> certificateText(sb, "CA", c, renewals.get("ca"), o.now()));
-    s.serverCertificate().ifPresent(c -> certificateText(sb, "Server", c, renewals.get("server"), o.now()));
-    externalText(sb, o, s);
-    sb.append("Trust    ").append(s.trusted().size()).append(" trusted certificate(s)");
+    text.end();
+    text.add("Host     ").add(o.host()).end();
+    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, renewals.get("ca"), o.now()));
+    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, renewals.get("server"), o.now()));
+    externalText(text, o, s);
+    text.add("Trust    ").add(s.trusted().size()).add(" trusted certificate(s)");
     if (!unmanaged.isEmpty()) {
-      sb.append(", unmanaged (kept, prune is off): ").append(String.join(", ", unmanaged));
+      text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", unmanaged));
     }
-    sb.append('\n');
-    issuedText(sb, issued, o.now());
+    text.end();
+    issuedText(text, issued, o.now());
     Plan plan = o.plan();
     if (plan.isEmpty()) {
-      sb.append("Drift    none: the store matches the desired state\n");
+      text.add("Drift    none: the store matches the desired state").end();
     } else {
-      sb.append("Drift    ").append(plan.changes().size()).append(" change(s) pending; 'hostpki plan' shows them:\n");
+      text.add("Drift    ").add(plan.changes().size()).add(" change(s) pending; 'hostpki plan' shows them:").end();
       for (Change c : plan.changes()) {
-        sb.append("         ").append(c.address()).append(": ").append(c.reasonText()).append('\n');
+        text.add("         ").add(c.address()).add(": ").add(c.reasonText()).end();
       }
     }
     for (Warning w : plan.warnings()) {
-      sb.append("warning: ").append(w.message()).append('\n');
+      text.add("warning: ").add(w.message()).end();
     }
     for (Refusal r : plan.refusals()) {
-      sb.append("error: ").append(r.describe()).append('\n');
+      text.line("error: " + r.message());
+      r.problems().forEach(p -> text.line("  - " + p));
     }
-    out().print(sb);
+    out().print(text, false);
     out().flush();
   }
 
   /** What {@code hostpki sign} issued with this CA; nothing on a host that signs for none. */
-  private static void issuedText(StringBuilder sb, List<IssuedCertificate> issued, Instant now) {
+  private static void issuedText(TerminalLines text, List<IssuedCertificate> issued, Instant now) {
     if (issued.isEmpty()) {
       return;
     }
-    sb.append("Issued   ").append(issued.size()).append(" certificate(s) signed for other hosts (hostpki sign):\n");
+    text.add("Issued   ").add(issued.size()).add(" certificate(s) signed for other hosts (hostpki sign):").end();
     for (IssuedCertificate i : issued) {
       CertificateFacts c = i.facts();
-      sb.append("         serial ").append(i.serial()).append(' ').append(c.subjectDn()).append('\n');
-      sb.append("           SANs ").append(sans(c)).append("; not after ").append(DATE.format(c.notAfter()))
-          .append(" (").append(daysLeft(c, now)).append(")\n");
+      text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn()).end();
+      text.add("           SANs ").add(sans(c)).add("; not after ").add(DATE.format(c.notAfter()))
+          .add(" (").add(daysLeft(c, now)).add(")").end();
     }
   }
 
   /** The external issuer's state: where the chain goes, what is served, the request. */
-  private static void externalText(StringBuilder sb, Reconciler.Observation o, ObservedStore s) {
+  private static void externalText(TerminalLines text, Reconciler.Observation o, ObservedStore s) {
     if (o.desired().server().issuer() != ServerSpec.Issuer.EXTERNAL) {
       return;
     }
     String pad = "         ";
     Path chain = o.desired().server().external().map(ExternalSpec::chain).orElseThrow();
-    sb.append("Issuer   external; chain file ").append(chain);
-    o.externalChainFile().ifPresent(f -> sb.append(" (").append(fileState(f)).append(')'));
-    sb.append('\n');
-    sb.append(pad).append("serving ");
+    text.add("Issuer   external; chain file ").add(chain);
+    o.externalChainFile().ifPresent(f -> text.add(" (").add(fileState(f)).add(')'));
+    text.end();
+    text.add(pad).add("serving ");
     if (servingImported(s)) {
       List<CertificateFacts> record = s.externalChain().orElseThrow();
-      sb.append("the imported chain: ")
-          .append(String.join(" <- ", record.stream().map(CertificateFacts::subjectDn).toList()))
-          .append('\n');
+      text.add("the imported chain: ")
+          .add(String.join(" <- ", record.stream().map(CertificateFacts::subjectDn).toList()))
+          .end();
     } else if (s.serverCertificate().isPresent()) {
-      sb.append("a certificate from the internal CA until a signed chain is imported\n");
+      text.add("a certificate from the internal CA until a signed chain is imported").end();
     } else {
-      sb.append("nothing yet: run 'hostpki apply'\n");
+      text.add("nothing yet: run 'hostpki apply'").end();
     }
     s.serverCsr()
         .ifPresent(
             csr -> {
               List<String> sans = new ArrayList<>(csr.dnsNames());
               csr.ipAddresses().forEach(ip -> sans.add(IpAddresses.format(ip)));
-              sb.append(pad)
-                  .append("request ")
-                  .append(o.desired().store().path().resolve("server.csr"))
-                  .append(": ")
-                  .append(csr.subjectDn())
-                  .append("; SANs ")
-                  .append(String.join(", ", sans))
-                  .append('\n');
+              text.add(pad)
+                  .add("request ")
+                  .add(o.desired().store().path().resolve("server.csr"))
+                  .add(": ")
+                  .add(csr.subjectDn())
+                  .add("; SANs ")
+                  .add(String.join(", ", sans))
+                  .end();
             });
   }
 
@@ -185,26 +187,26 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private static void certificateText(
-      StringBuilder sb, String label, CertificateFacts c, Renewal renewal, Instant now) {
+      TerminalLines text, String label, CertificateFacts c, Renewal renewal, Instant now) {
     String pad = "         ";
-    sb.append(String.format("%-9s", label)).append(c.subjectDn()).append('\n');
+    text.add(String.format("%-9s", label)).add(c.subjectDn()).end();
     if (!c.dnsNames().isEmpty() || !c.ipAddresses().isEmpty()) {
-      sb.append(pad).append("SANs ").append(sans(c)).append('\n');
+      text.add(pad).add("SANs ").add(sans(c)).end();
     }
-    sb.append(pad)
-        .append("key ")
-        .append(c.publicKey().spec().map(KeySpec::toString).orElse("other"))
-        .append(", issuer ")
-        .append(c.issuerDn())
-        .append('\n');
-    sb.append(pad).append("sha256 ").append(c.fingerprint().colonHex()).append('\n');
-    sb.append(pad)
-        .append("not after ")
-        .append(DATE.format(c.notAfter()))
-        .append(" (")
-        .append(daysLeft(c, now))
-        .append(")\n");
-    sb.append(pad).append("renewal ").append(renewal.summary(now)).append('\n');
+    text.add(pad)
+        .add("key ")
+        .add(c.publicKey().spec().map(KeySpec::toString).orElse("other"))
+        .add(", issuer ")
+        .add(c.issuerDn())
+        .end();
+    text.add(pad).add("sha256 ").add(c.fingerprint().colonHex()).end();
+    text.add(pad)
+        .add("not after ")
+        .add(DATE.format(c.notAfter()))
+        .add(" (")
+        .add(daysLeft(c, now))
+        .add(")").end();
+    text.add(pad).add("renewal ").add(renewal.summary(now)).end();
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {

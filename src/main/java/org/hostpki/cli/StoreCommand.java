@@ -23,6 +23,7 @@ abstract class StoreCommand {
   @Option(
       names = {"-f", "--file"},
       required = true,
+      completionCandidates = Completion.Files.class,
       paramLabel = "FILE",
       description = "The desired-state YAML file.")
   String file;
@@ -44,12 +45,12 @@ abstract class StoreCommand {
     this.environment = environment;
   }
 
-  PrintWriter out() {
-    return spec.commandLine().getOut();
+  TerminalWriter out() {
+    return TerminalWriter.of(spec.commandLine().getOut());
   }
 
-  PrintWriter err() {
-    return spec.commandLine().getErr();
+  TerminalWriter err() {
+    return TerminalWriter.of(spec.commandLine().getErr());
   }
 
   boolean color() {
@@ -91,7 +92,7 @@ abstract class StoreCommand {
     long start = System.nanoTime();
     PrintWriter err = err();
     return step -> {
-      err.printf("hostpki: %s (%.1f s)%n", step, (System.nanoTime() - start) / 1e9);
+      err.println(String.format("hostpki: %s (%.1f s)", step, (System.nanoTime() - start) / 1e9));
       err.flush();
     };
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.config.LoadResult;
 import org.hostpki.config.Problem;
+import org.hostpki.model.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,9 +33,12 @@ import tools.jackson.databind.node.ObjectNode;
       "",
       "Examples:",
       "  hostpki validate /etc/hostpki/host.yaml",
-      "  hostpki validate --output github hosts/*.yaml   # in a GitHub Actions job",
+      "  hostpki validate --output github hosts/*.yaml   # in GitHub Actions",
       "",
-      "Exit status: 0 all files valid (warnings allowed), 1 a file is invalid, 64 usage error."
+      "Exit codes:",
+      "  0   all files valid (warnings allowed)",
+      "  1   a file is invalid",
+      "  64  usage error"
     })
 final class ValidateCommand implements Callable<Integer> {
   private final Environment environment;
@@ -45,7 +49,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Desired-state files to check.")
+  @Parameters(arity = "1..*", completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "Desired-state files to check.")
   List<String> files;
 
   @Option(
@@ -87,7 +91,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.equals("json")) {
-      out.println(toJson(problems));
+      out.print(toJson(problems) + "\n"); // a document of many lines: print, not println
     } else if (output.equals("github")) {
       problems.forEach(p -> out.println(GithubAnnotation.of(p)));
       spec.commandLine().getErr().println(summary(files.size(), invalid, errors, warnings));
@@ -128,6 +132,7 @@ final class ValidateCommand implements Callable<Integer> {
       o.put("severity", p.severity().label());
       o.put("message", p.message());
     }
-    return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(array);
+    return TerminalText.escapeJson(
+        JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(array));
   }
 }

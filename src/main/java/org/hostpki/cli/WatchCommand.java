@@ -41,7 +41,11 @@ import picocli.CommandLine.Option;
       "  hostpki watch -f host.yaml --interval 10s --debounce 5m",
       "",
       "As a service: examples/systemd/hostpki-watch.service.",
-      "Exit codes: 0 stopped by SIGTERM, 1 the desired state is invalid at start, 64 usage error."
+      "",
+      "Exit codes:",
+      "  0   stopped by SIGTERM",
+      "  1   the desired state is invalid at start",
+      "  64  usage error"
     })
 final class WatchCommand implements Callable<Integer> {
   private final Environment environment;
@@ -54,6 +58,7 @@ final class WatchCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--file"},
       required = true,
+      completionCandidates = Completion.Files.class,
       paramLabel = "FILE",
       description = "The desired-state YAML file; re-read every interval.")
   String file;

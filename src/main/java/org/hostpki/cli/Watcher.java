@@ -97,7 +97,7 @@ final class Watcher {
     this.reconciler = reconciler;
     this.clock = clock;
     this.sleeper = sleeper;
-    this.log = log;
+    this.log = TerminalWriter.of(log); // a log line quotes subjects, names, messages: one line each
     this.settings = settings;
     this.what = what;
   }

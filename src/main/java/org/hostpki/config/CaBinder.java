@@ -3,14 +3,17 @@ package org.hostpki.config;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.RenewBefore;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.IpNetwork;
 import org.hostpki.model.SigningPolicy;
+import org.hostpki.model.SubjectAttribute;
 
 /** The {@code ca} section: the internal root CA and what it may sign for other hosts. */
 final class CaBinder {
@@ -86,8 +89,12 @@ final class CaBinder {
       warnOnHostBits(text, network.get());
       networks.add(network.get());
     }
+    Set<SubjectAttribute> attributes = EnumSet.noneOf(SubjectAttribute.class);
+    for (Fields.Given<String> name : fields.strings(policy, "allowedSubjectAttributes")) {
+      SubjectAttribute.byYamlName(name.value()).ifPresent(attributes::add); // others: the schema
+    }
     return new SigningPolicy(
-        domains, networks, fields.duration(policy, "maxValidity").map(Fields.Given::value));
+        domains, networks, fields.duration(policy, "maxValidity").map(Fields.Given::value), attributes);
   }
 
   /** {@code 192.0.2.1/24} works but is usually a typo for the network {@code 192.0.2.0/24}. */

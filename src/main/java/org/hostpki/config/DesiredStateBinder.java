@@ -10,10 +10,10 @@ import java.util.Optional;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostSpec;
-import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreSpec;
+import org.hostpki.model.TrustFilters;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
 
@@ -69,16 +69,7 @@ final class DesiredStateBinder {
         fields.string(store, "pkcs12Profile")
             .map(p -> p.value().equals("legacy") ? Pkcs12Profile.LEGACY : Pkcs12Profile.MODERN)
             .orElse(Pkcs12Profile.MODERN);
-    return new StoreSpec(path, store.mapping("password").flatMap(this::password), profile);
-  }
-
-  private Optional<PasswordSource> password(YamlNode.Mapping password) {
-    Optional<PasswordSource> env =
-        fields.string(password, "env").filter(e -> !e.value().isEmpty())
-            .map(e -> new PasswordSource.Env(e.value()));
-    return env.isPresent()
-        ? env
-        : fields.path(password, "file").map(PasswordSource.File::new);
+    return new StoreSpec(path, store.mapping("password").flatMap(fields::secret), profile);
   }
 
   private HostSpec host(YamlNode.Mapping host) {
@@ -142,11 +133,35 @@ final class DesiredStateBinder {
     for (Fields.Given<String> text : fields.strings(trust, "directories")) {
       fields.path(text).ifPresent(directories::add);
     }
+    notYetSupported(trust);
     return new TrustSpec(
         fields.bool(trust, "prune").orElse(defaults.prune()),
         fields.bool(trust, "hashedDirectory").orElse(defaults.hashedDirectory()),
         certificates,
-        directories);
+        directories,
+        fields.bool(trust, "includeSystemRoots").orElse(defaults.includeSystemRoots()),
+        new TrustFilters(
+            fields.bool(trust, "excludeExpired").orElse(defaults.filters().excludeExpired()),
+            fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
+        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))));
+  }
+
+  /**
+   * Settings this build reads and checks but cannot carry out yet: validate accepts them with a
+   * warning, and plan and apply refuse the desired state (see {@code Reconciler}) rather than
+   * silently leave them out.
+   */
+  private void notYetSupported(YamlNode.Mapping trust) {
+    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly")) {
+      trust.get(key)
+          .filter(v -> !(v instanceof YamlNode.Scalar s && s.bool().equals(Optional.of(false))))
+          .ifPresent(
+              v ->
+                  fields.problems().warning(
+                      trust.keyPosition(key),
+                      "trust." + key + " is not yet supported by this build: validate accepts it,"
+                          + " but plan and apply refuse a desired state that uses it"));
+    }
   }
 
   private Optional<TrustedCertificateSource> trustedCertificate(
@@ -190,36 +205,10 @@ final class DesiredStateBinder {
     return Optional.of(new TrustedCertificateSource.Content.Inline(pem.value()));
   }
 
-  /** {@code ["systemctl reload", nginx]} as it was probably meant: {@code [systemctl, reload, nginx]}. */
-  private static String splitCommand(List<String> args) {
-    List<String> words = new ArrayList<>();
-    args.forEach(a -> words.addAll(List.of(a.strip().split("\\s+"))));
-    return "[" + String.join(", ", words) + "]";
-  }
-
   private HooksSpec hooks(YamlNode.Mapping hooks) {
     List<List<String>> commands = new ArrayList<>();
     for (YamlNode item : hooks.sequence("afterServerChange").map(YamlNode.Sequence::items).orElse(List.of())) {
-      if (!(item instanceof YamlNode.Sequence argv)) {
-        continue; // reported by the schema check
-      }
-      List<String> args = new ArrayList<>();
-      for (YamlNode arg : argv.items()) {
-        if (arg instanceof YamlNode.Scalar s && s.string().isPresent()) {
-          args.add(s.text());
-        }
-      }
-      if (args.isEmpty()) {
-        continue;
-      }
-      YamlNode program = argv.items().get(0);
-      if (args.get(0).strip().contains(" ")) {
-        fields.warning(
-            program,
-            program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
-                + " write each argument as its own item: " + splitCommand(args));
-      }
-      commands.add(args);
+      fields.argv(item).ifPresent(commands::add);
     }
     return new HooksSpec(commands);
   }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
 
@@ -155,5 +156,46 @@ final class Fields {
 
   Optional<Path> path(YamlNode.Mapping m, String key) {
     return string(m, key).flatMap(this::path);
+  }
+
+  /** A secret's source, {env: VARIABLE} or {file: path}; both or neither was reported by the schema. */
+  Optional<PasswordSource> secret(YamlNode.Mapping secret) {
+    Optional<PasswordSource> env =
+        string(secret, "env").filter(e -> !e.value().isEmpty()).map(e -> new PasswordSource.Env(e.value()));
+    return env.isPresent() ? env : path(secret, "file").map(PasswordSource.File::new);
+  }
+
+  /**
+   * A command, run without a shell: its text arguments. A program with a space in it is warned
+   * about, since it was probably meant as several arguments.
+   */
+  Optional<List<String>> argv(YamlNode node) {
+    if (!(node instanceof YamlNode.Sequence argv)) {
+      return Optional.empty(); // reported by the schema check
+    }
+    List<String> args = new ArrayList<>();
+    for (YamlNode arg : argv.items()) {
+      if (arg instanceof YamlNode.Scalar s && s.string().isPresent()) {
+        args.add(s.text());
+      }
+    }
+    if (args.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlNode program = argv.items().get(0);
+    if (args.get(0).strip().contains(" ")) {
+      warning(
+          program,
+          program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
+              + " write each argument as its own item: " + splitCommand(args));
+    }
+    return Optional.of(args);
+  }
+
+  /** {@code ["systemctl reload", nginx]} as it was probably meant: {@code [systemctl, reload, nginx]}. */
+  private static String splitCommand(List<String> args) {
+    List<String> words = new ArrayList<>();
+    args.forEach(a -> words.addAll(List.of(a.strip().split("\\s+"))));
+    return "[" + String.join(", ", words) + "]";
   }
 }

@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -78,6 +80,12 @@ final class SchemaCheck {
   void check(YamlNode root, Problems problems) {
     SchemaMessages messages = new SchemaMessages(schemaJson, root);
     List<Error> errors = new ArrayList<>(schema.validate(root.toJson(JsonNodeFactory.instance)));
+    Set<String> notOneLine = new HashSet<>();
+    for (Error error : errors) {
+      if (isOneLineError(error)) {
+        notOneLine.add(error.getInstanceLocation().toString());
+      }
+    }
     for (Error error : errors) {
       // A failed oneOf reports each branch's own errors too; its own message says it all.
       if (error.getEvaluationPath().toString().contains("/oneOf/")) {
@@ -87,8 +95,23 @@ final class SchemaCheck {
       if ("pattern".equals(error.getKeyword()) && error.getInstanceNode().asString().isEmpty()) {
         continue;
       }
+      // A control character fails the value's own pattern too (an e-mail address): say the first.
+      if ("pattern".equals(error.getKeyword())
+          && !isOneLineError(error)
+          && notOneLine.contains(error.getInstanceLocation().toString())) {
+        continue;
+      }
+      // A value that is not a mapping fails "one of these keys" too; its type is what is wrong.
+      if ("oneOf".equals(error.getKeyword()) && !error.getInstanceNode().isObject()) {
+        continue;
+      }
       SchemaMessages.Located located = messages.translate(error);
       problems.error(located.at(), located.message());
     }
+  }
+
+  private static boolean isOneLineError(Error error) {
+    return "pattern".equals(error.getKeyword())
+        && error.getSchemaLocation().toString().endsWith(SchemaMessages.ONE_LINE);
   }
 }

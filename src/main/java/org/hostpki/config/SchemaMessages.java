@@ -4,6 +4,7 @@ import com.networknt.schema.Error;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.model.TerminalText;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,43 +15,62 @@ import tools.jackson.databind.JsonNode;
 final class SchemaMessages {
 
   private static final String AFTER_SERVER_CHANGE = "/properties/hooks/properties/afterServerChange";
+  private static final String JAVA = "/properties/trust/properties/install/properties/java";
 
   /** What a value of a shared definition looks like, for "must be ..." messages. */
   private static final Map<String, String> NOUNS =
-      Map.of(
-          "/properties/store", "a mapping with the store's path, e.g. {path: pki}",
-          "/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D",
-          "/$defs/renewBefore", "a duration such as 30d or 12h, or a share of the lifetime such as 33%",
-          "/properties/renewal/properties/jitter", "a percentage such as 10%",
-          "/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]",
-          "/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}",
-          "/$defs/rsaSize", "a number of bits such as 3072",
-          "/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}",
-          "/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}",
-          "/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}");
+      Map.ofEntries(
+          Map.entry("/properties/store", "a mapping with the store's path, e.g. {path: pki}"),
+          Map.entry("/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D"),
+          Map.entry("/$defs/renewBefore", "a duration such as 30d or 12h, or a share of the lifetime such as 33%"),
+          Map.entry("/properties/renewal/properties/jitter", "a percentage such as 10%"),
+          Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]"),
+          Map.entry("/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}"),
+          Map.entry("/$defs/rsaSize", "a number of bits such as 3072"),
+          Map.entry("/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}"),
+          Map.entry("/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}"),
+          Map.entry("/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}"),
+          Map.entry("/$defs/secret", "a mapping {env: VARIABLE} or {file: path}"),
+          Map.entry("/$defs/listenAddress", "an address and port such as 0.0.0.0:80 or :80"),
+          Map.entry(JAVA, "true, false, the path of a cacerts file, or a list of such paths"));
 
   /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
   private static final Map<String, String> PATTERNS =
-      Map.of(
-          "/$defs/duration/pattern",
-          "is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)",
-          "/$defs/renewBefore/pattern",
-          "is neither a duration nor a share of the lifetime; write a whole number and a unit (30d, 12h, 30m)"
-              + " or a percentage (33%)",
-          "/properties/renewal/properties/jitter/pattern",
-          "is not a percentage; write a number and '%', e.g. 10%",
-          "/$defs/window/properties/start/pattern",
-          "is not a time of day; write HH:MM on the 24-hour clock, e.g. 02:00 (quoted: \"02:00\")",
-          "/$defs/window/properties/end/pattern",
-          "is not a time of day; write HH:MM on the 24-hour clock, e.g. 05:00, or 24:00 for midnight",
-          "/$defs/subject/properties/country/pattern",
-          "is not a country code; write the two upper-case letters of ISO 3166-1, e.g. US or DE",
-          "/$defs/subject/properties/emailAddress/pattern",
-          "is not an email address",
-          "/properties/store/properties/password/properties/env/pattern",
-          "is not an environment variable name (letters, digits and '_', not starting with a digit)",
-          "/$defs/trustedCertificate/properties/name/pattern",
-          "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)");
+      Map.ofEntries(
+          Map.entry(
+              "/$defs/duration/pattern",
+              "is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)"),
+          Map.entry(
+              "/$defs/renewBefore/pattern",
+              "is neither a duration nor a share of the lifetime; write a whole number and a unit (30d, 12h, 30m)"
+                  + " or a percentage (33%)"),
+          Map.entry(
+              "/properties/renewal/properties/jitter/pattern",
+              "is not a percentage; write a number and '%', e.g. 10%"),
+          Map.entry(
+              "/$defs/window/properties/start/pattern",
+              "is not a time of day; write HH:MM on the 24-hour clock, e.g. 02:00 (quoted: \"02:00\")"),
+          Map.entry(
+              "/$defs/window/properties/end/pattern",
+              "is not a time of day; write HH:MM on the 24-hour clock, e.g. 05:00, or 24:00 for midnight"),
+          Map.entry(
+              "/$defs/subject/properties/country/pattern",
+              "is not a country code; write the two upper-case letters of ISO 3166-1, e.g. US or DE"),
+          Map.entry(
+              "/$defs/subject/properties/emailAddress/pattern",
+              "is not an email address"),
+          Map.entry(
+              "/$defs/secret/properties/env/pattern",
+              "is not an environment variable name (letters, digits and '_', not starting with a digit)"),
+          Map.entry(
+              "/$defs/trustedCertificate/properties/name/pattern",
+              "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)"),
+          Map.entry(
+              "/$defs/listenAddress/pattern",
+              "is not ADDRESS:PORT; write an IP address and a port (0.0.0.0:80, [::]:80), or :80 for every address"));
+
+  /** The pattern of names and subject attributes: one line of plain text. */
+  static final String ONE_LINE = "/$defs/oneLine/pattern";
 
   private final JsonNode schema;
   private final YamlNode root;
@@ -104,6 +124,8 @@ final class SchemaMessages {
             node.displayName() + " is " + text(node) + "; the maximum is " + schema.at(location).asString());
       case "oneOf":
         return new Located(node.position(), oneOf(node, location, error));
+      case "uniqueItems":
+        return new Located(node.position(), repeated(node));
       default:
         return new Located(node.position(), node.displayName() + ": " + error.getMessage());
     }
@@ -129,7 +151,8 @@ final class SchemaMessages {
   }
 
   private String wrongType(YamlNode node, String location) {
-    String expected = schema.at(location).asString();
+    JsonNode type = schema.at(location);
+    String expected = type.isString() ? type.asString() : "";
     String noun = NOUNS.getOrDefault(parentOf(location), typeNoun(expected));
     if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.NULL) {
       return node.displayName() + " is empty; it must be " + noun;
@@ -186,11 +209,37 @@ final class SchemaMessages {
   }
 
   private static String mismatch(YamlNode node, String location) {
+    if (location.equals(ONE_LINE)) {
+      return notOneLine(node);
+    }
     String why = PATTERNS.get(location);
     String given = "'" + YamlNode.Scalar.abbreviated(text(node)) + "'";
     return why != null
         ? node.displayName() + " " + given + " " + why
         : node.displayName() + " " + given + " does not have the expected form";
+  }
+
+  /**
+   * Which character a name or subject attribute must not hold, and where: a NUL or a line break
+   * there would end up in a certificate, and a line break or an escape sequence in every log and
+   * terminal that shows it.
+   */
+  private static String notOneLine(YamlNode node) {
+    String text = text(node);
+    int at = 0;
+    while (at < text.length() && !TerminalText.isUnsafe(text.charAt(at))) {
+      at++;
+    }
+    char c = at < text.length() ? text.charAt(at) : 0;
+    String kind =
+        c >= 0x2028 && c <= 0x2029
+            ? "a line separator"
+            : c >= 0x202a ? "a bidirectional override" : "a control character";
+    return String.format(
+        "%s '%s' holds U+%04X, %s, at character %d; names and subject attributes are one line of"
+            + " plain text (they end up in certificates, logs and terminals): remove it",
+        node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), (int) c, kind,
+        at + 1);
   }
 
   private static String empty(YamlNode node, String location) {
@@ -225,6 +274,21 @@ final class SchemaMessages {
     return none
         ? node.displayName() + " needs " + choice
         : node.displayName() + " takes " + choice + ", not both";
+  }
+
+  /** The first item a list holds twice, at that item. */
+  private static String repeated(YamlNode node) {
+    if (node instanceof YamlNode.Sequence list) {
+      List<String> seen = new ArrayList<>();
+      for (YamlNode item : list.items()) {
+        String value = text(item);
+        if (seen.contains(value)) {
+          return node.displayName() + " lists '" + YamlNode.Scalar.abbreviated(value) + "' twice; give each once";
+        }
+        seen.add(value);
+      }
+    }
+    return node.displayName() + " lists an item twice; give each once";
   }
 
   private static String text(YamlNode node) {

@@ -3,6 +3,7 @@ package org.hostpki.config;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.KeyRotation;
 import org.hostpki.model.KeySpec;
@@ -41,6 +42,13 @@ final class ServerBinder {
       warnOnCommonName(server, subject, includeHostIdentity, dnsNames);
     }
     warnOnEd25519(server, key);
+    boolean issuerUsable = !Fields.unusable(server, "issuer", givenIssuer);
+    AcmeBinder acmeBinder = new AcmeBinder(fields);
+    Optional<AcmeSpec> acme =
+        acmeBinder.bind(server, issuer, issuerUsable, fields.strings(server, "dnsNames"));
+    if (issuer == ServerSpec.Issuer.ACME) {
+      acmeBinder.warnOnKey(server, key);
+    }
     return new ServerSpec(
         issuer,
         subject,
@@ -53,13 +61,15 @@ final class ServerBinder {
         lifetime.renewBefore(),
         fields.bool(server, "clientAuth").orElse(defaults.clientAuth()),
         allowLongValidity,
-        Fields.unusable(server, "issuer", givenIssuer) ? Optional.empty() : external(server, issuer));
+        issuerUsable ? external(server, issuer) : Optional.empty(),
+        acme);
   }
 
   private static Optional<ServerSpec.Issuer> issuer(String text) {
     return switch (text) {
       case "internal" -> Optional.of(ServerSpec.Issuer.INTERNAL);
       case "external" -> Optional.of(ServerSpec.Issuer.EXTERNAL);
+      case "acme" -> Optional.of(ServerSpec.Issuer.ACME);
       default -> Optional.empty(); // reported by the schema check
     };
   }
@@ -135,7 +145,7 @@ final class ServerBinder {
   /** The external chain: required with issuer external, refused without it. */
   private Optional<ExternalSpec> external(YamlNode.Mapping server, ServerSpec.Issuer issuer) {
     Optional<YamlNode.Mapping> external = server.mapping("external");
-    if (issuer == ServerSpec.Issuer.INTERNAL) {
+    if (issuer != ServerSpec.Issuer.EXTERNAL) {
       if (Fields.has(server, "external")) {
         fields.problems().error(
             server.keyPosition("external"),

@@ -57,8 +57,18 @@ public record CaSpec(
         Optional.empty());
   }
 
-  /** The subject to use for a host: the given one, or one named after the host. */
+  /**
+   * The subject to use for a host: the given one, or one named after the host, {@code <hostname>
+   * hostpki CA}, with the host name shortened to keep the commonName within 64 characters.
+   */
   public Subject effectiveSubject(HostIdentity host) {
-    return subject.orElseGet(() -> Subject.commonName(host.hostname() + " hostpki CA"));
+    return subject.orElseGet(() -> Subject.commonName(defaultCommonName(host.hostname())));
+  }
+
+  private static final String DEFAULT_NAME_SUFFIX = " hostpki CA";
+
+  static String defaultCommonName(String hostname) {
+    int room = Subject.MAX_COMMON_NAME - DEFAULT_NAME_SUFFIX.length();
+    return (hostname.length() > room ? hostname.substring(0, room) : hostname) + DEFAULT_NAME_SUFFIX;
   }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param clientAuth also put clientAuth in the extended key usage
  * @param allowLongValidity permit a validity over 398 days (browsers refuse such certificates)
  * @param external where the externally signed chain comes from; only with {@link Issuer#EXTERNAL}
+ * @param acme the ACME CA and how to order from it; only with {@link Issuer#ACME}
  */
 public record ServerSpec(
     Issuer issuer,
@@ -29,7 +30,8 @@ public record ServerSpec(
     RenewBefore renewBefore,
     boolean clientAuth,
     boolean allowLongValidity,
-    Optional<ExternalSpec> external) {
+    Optional<ExternalSpec> external,
+    Optional<AcmeSpec> acme) {
 
   /** The CA/Browser Forum's limit, which browsers enforce. */
   public static final Duration MAX_BROWSER_VALIDITY = Duration.ofDays(398);
@@ -52,9 +54,29 @@ public record ServerSpec(
     Objects.requireNonNull(validity, "validity");
     Objects.requireNonNull(renewBefore, "renewBefore");
     Objects.requireNonNull(external, "external");
+    Objects.requireNonNull(acme, "acme");
   }
 
-  /** A server certificate renewed a fixed time before its expiry. */
+  /** A server certificate from the internal CA or an external chain: no ACME settings. */
+  public ServerSpec(
+      Issuer issuer,
+      Subject subject,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      boolean includeHostIdentity,
+      KeySpec key,
+      KeyRotation keyRotation,
+      Duration validity,
+      RenewBefore renewBefore,
+      boolean clientAuth,
+      boolean allowLongValidity,
+      Optional<ExternalSpec> external) {
+    this(
+        issuer, subject, dnsNames, ipAddresses, includeHostIdentity, key, keyRotation, validity,
+        renewBefore, clientAuth, allowLongValidity, external, Optional.empty());
+  }
+
+  /** A server certificate without ACME settings, renewed a fixed time before its expiry. */
   public ServerSpec(
       Issuer issuer,
       Subject subject,
@@ -104,6 +126,8 @@ public record ServerSpec(
     /** The store's own CA. */
     INTERNAL,
     /** An outside CA: hostpki writes a CSR and imports the signed chain. */
-    EXTERNAL
+    EXTERNAL,
+    /** An ACME CA (RFC 8555): hostpki orders the certificate itself. */
+    ACME
   }
 }

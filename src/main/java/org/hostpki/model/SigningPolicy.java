@@ -1,9 +1,12 @@
 package org.hostpki.model;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the CA host's {@code hostpki sign} may issue.
@@ -11,12 +14,32 @@ import java.util.Optional;
  * @param allowedDomains DNS name patterns; {@code *.corp.example} allows any name below it
  * @param allowedNetworks the networks IP SANs must fall in
  * @param maxValidity the longest validity it issues
+ * @param allowedSubjectAttributes the subject attributes a request may carry besides commonName,
+ *     which always may; a request with another is refused
  */
 public record SigningPolicy(
-    List<String> allowedDomains, List<IpNetwork> allowedNetworks, Optional<Duration> maxValidity) {
+    List<String> allowedDomains,
+    List<IpNetwork> allowedNetworks,
+    Optional<Duration> maxValidity,
+    Set<SubjectAttribute> allowedSubjectAttributes) {
   public SigningPolicy {
     allowedDomains = List.copyOf(allowedDomains);
     allowedNetworks = List.copyOf(allowedNetworks);
     Objects.requireNonNull(maxValidity, "maxValidity");
+    EnumSet<SubjectAttribute> allowed = EnumSet.noneOf(SubjectAttribute.class);
+    allowed.addAll(allowedSubjectAttributes);
+    allowed.remove(SubjectAttribute.COMMON_NAME);
+    allowedSubjectAttributes = Collections.unmodifiableSet(allowed);
+  }
+
+  /** A policy that allows no subject attribute besides commonName (the default). */
+  public SigningPolicy(
+      List<String> allowedDomains, List<IpNetwork> allowedNetworks, Optional<Duration> maxValidity) {
+    this(allowedDomains, allowedNetworks, maxValidity, Set.of());
+  }
+
+  /** Whether a request may carry this attribute in its subject. */
+  public boolean allows(SubjectAttribute attribute) {
+    return attribute == SubjectAttribute.COMMON_NAME || allowedSubjectAttributes.contains(attribute);
   }
 }

@@ -1,6 +1,7 @@
 package org.hostpki.model;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,9 @@ public record Subject(
     Optional<String> country,
     Optional<String> emailAddress) {
 
+  /** The longest commonName X.509 allows (RFC 5280's ub-common-name), in characters. */
+  public static final int MAX_COMMON_NAME = 64;
+
   public static Subject empty() {
     return new Subject(
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -31,6 +35,23 @@ public record Subject(
   public Subject withCommonName(String cn) {
     return new Subject(
         Optional.of(cn), organization, organizationalUnit, locality, state, country, emailAddress);
+  }
+
+  /**
+   * This subject, or when it has no commonName, this subject with the first of {@code dnsNames}
+   * that fits in a commonName (at most {@value #MAX_COMMON_NAME} characters). When none fits the
+   * subject stays without one: the SANs carry the names, and with an empty subject the SAN
+   * extension is critical (RFC 5280 4.2.1.6).
+   */
+  public Subject withCommonNameFrom(Collection<String> dnsNames) {
+    if (commonName.isPresent()) {
+      return this;
+    }
+    return dnsNames.stream()
+        .filter(n -> n.length() <= MAX_COMMON_NAME)
+        .findFirst()
+        .map(this::withCommonName)
+        .orElse(this);
   }
 
   public boolean isEmpty() {
@@ -53,16 +74,15 @@ public record Subject(
     return out;
   }
 
-  /** The name in the OpenSSL one-line form users know: {@code C=US, O=Example Corp, CN=x}. */
+  /**
+   * The name as every output shows names, RFC 4514 text ({@link DistinguishedName}): {@code
+   * CN=x,O=Example Corp,C=US}.
+   */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
-    for (Rdn rdn : rdns()) {
-      if (sb.length() > 0) {
-        sb.append(", ");
-      }
-      sb.append(rdn.type()).append('=').append(rdn.value());
-    }
-    return sb.toString();
+    return DistinguishedName.format(
+        rdns().stream()
+            .map(r -> List.of(new DistinguishedName.Attribute(r.type(), r.value(), false)))
+            .toList());
   }
 }

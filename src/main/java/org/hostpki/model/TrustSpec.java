@@ -2,25 +2,45 @@ package org.hostpki.model;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The certificates the host trusts for its outgoing connections.
+ * The certificates the host trusts for its outgoing connections, and where else they go.
  *
  * @param prune remove trusted certificates from the store that are no longer declared
  * @param hashedDirectory also write {@code trust-hashed/} with OpenSSL subject-hash names
  * @param certificates certificates declared one by one
  * @param directories folders (resolved) whose {@code *.pem}, {@code *.crt}, {@code *.cer} files
  *     are trusted
+ * @param includeSystemRoots also trust the operating system's public roots (its CA bundle)
+ * @param filters what is left out of every source
+ * @param install where the host's clients should find hostpki's certificates; empty when {@code
+ *     trust.install} is absent
  */
 public record TrustSpec(
     boolean prune,
     boolean hashedDirectory,
     List<TrustedCertificateSource> certificates,
-    List<Path> directories) {
+    List<Path> directories,
+    boolean includeSystemRoots,
+    TrustFilters filters,
+    Optional<InstallSpec> install) {
 
   public TrustSpec {
     certificates = List.copyOf(certificates);
     directories = List.copyOf(directories);
+    Objects.requireNonNull(filters, "filters");
+    Objects.requireNonNull(install, "install");
+  }
+
+  /** The trust store alone: no system roots, no filters, nothing installed elsewhere. */
+  public TrustSpec(
+      boolean prune,
+      boolean hashedDirectory,
+      List<TrustedCertificateSource> certificates,
+      List<Path> directories) {
+    this(prune, hashedDirectory, certificates, directories, false, TrustFilters.NONE, Optional.empty());
   }
 
   public static TrustSpec defaults() {

@@ -1,13 +1,17 @@
 package org.hostpki.pki;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1BitString;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.ASN1UniversalString;
 import org.bouncycastle.asn1.DERIA5String;
 import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.DERUTF8String;
@@ -15,7 +19,7 @@ import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.RFC4519Style;
+import org.hostpki.model.DistinguishedName;
 import org.hostpki.model.Subject;
 
 /** Between the model's {@link Subject} and X.500 names as certificates encode them. */
@@ -33,12 +37,6 @@ final class Names {
     TYPES.put("CN", BCStyle.CN);
     TYPES.put("emailAddress", BCStyle.EmailAddress);
   }
-
-  /** Keywords RFC 4514 leaves to OIDs but people read by name. */
-  private static final Map<String, String> EXTRA_KEYWORDS =
-      Map.of(
-          BCStyle.EmailAddress.getId(), "emailAddress",
-          BCStyle.SERIALNUMBER.getId(), "serialNumber");
 
   /**
    * Encodes a subject in {@link Subject#rdns()} order, one attribute per RDN: UTF8String values,
@@ -85,14 +83,44 @@ final class Names {
         Optional.ofNullable(found.get(BCStyle.EmailAddress)));
   }
 
-  /** The RFC 4514 string: last RDN first, {@code CN=x,O=y,C=US}. */
+  /**
+   * The name as every output shows names ({@link DistinguishedName}): RFC 4514, last RDN first,
+   * {@code CN=x,O=y,C=US}, escaped so that it is one line that cannot move a cursor.
+   */
   static String rfc4514(X500Name name) {
+    return DistinguishedName.format(attributes(name));
+  }
+
+  /** The name's RDNs in encoding order, each with its attributes as names show them. */
+  static List<List<DistinguishedName.Attribute>> attributes(X500Name name) {
+    List<List<DistinguishedName.Attribute>> rdns = new ArrayList<>();
+    for (RDN rdn : name.getRDNs()) {
+      List<DistinguishedName.Attribute> attributes = new ArrayList<>();
+      for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+        attributes.add(
+            DistinguishedName.Attribute.of(
+                atv.getType().getId(), text(atv.getValue()), der(atv.getValue())));
+      }
+      rdns.add(attributes);
+    }
+    return rdns;
+  }
+
+  /** The value as text when it is a string type; null otherwise (then it is shown as hex). */
+  private static String text(ASN1Encodable value) {
+    if (value instanceof ASN1String s
+        && !(value instanceof ASN1BitString)
+        && !(value instanceof ASN1UniversalString)) {
+      return s.getString(); // their getString() is "#hex", not text
+    }
+    return null;
+  }
+
+  private static byte[] der(ASN1Encodable value) {
     try {
-      return new X500Principal(name.getEncoded(ASN1Encoding.DER))
-          .getName(X500Principal.RFC2253, EXTRA_KEYWORDS);
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      // a name the JDK refuses to parse; BouncyCastle prints anything
-      return RFC4519Style.INSTANCE.toString(name);
+      return value.toASN1Primitive().getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      throw new IllegalStateException("a decoded value encodes", e);
     }
   }
 }

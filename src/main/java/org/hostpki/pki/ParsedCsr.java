@@ -8,8 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1IA5String;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -19,6 +22,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.hostpki.model.CsrFacts;
+import org.hostpki.model.DistinguishedName;
 
 /**
  * A PKCS#10 request that has been read: its facts, and the public key it asks to have certified
@@ -88,9 +92,14 @@ public final class ParsedCsr {
         GeneralNames.fromExtensions(requested, Extension.subjectAlternativeName);
         ExtendedKeyUsage.fromExtensions(requested);
       }
-      // facts() decodes the subject's strings; a bad one (invalid UTF-8) is a parse error here.
+      // facts() decodes the subject's strings; a bad one (invalid UTF-8) is a parse error here,
+      // and so is a malformed name of another kind.
       Names.decode(request.getSubject());
-      return new ParsedCsr(der, request, requested);
+      ParsedCsr parsed = new ParsedCsr(der, request, requested);
+      parsed.subjectAttributes();
+      parsed.otherAlternativeNames();
+      parsed.extendedKeyUsages();
+      return parsed;
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException(
           where + "is not a valid certificate request: " + Der.reason(e), e);
@@ -128,6 +137,58 @@ public final class ParsedCsr {
         ips,
         publicKey().facts(),
         signatureValid());
+  }
+
+  /** Every attribute of the subject, in encoding order, typed by keyword as names show them. */
+  public List<DistinguishedName.Attribute> subjectAttributes() {
+    return Names.attributes(request.getSubject()).stream().flatMap(List::stream).toList();
+  }
+
+  /**
+   * The subjectAltName entries that are neither a DNS name nor an IP address, in OpenSSL's words:
+   * {@code email:x}, {@code URI:x}, {@code otherName:1.3.6.1.4.1.311.20.2.3}, {@code dirName:CN=x},
+   * {@code RID:1.2.3}, {@code IP:<5 bytes>}; values as they are (they may hold anything).
+   */
+  public List<String> otherAlternativeNames() {
+    GeneralNames names =
+        requested == null
+            ? null
+            : GeneralNames.fromExtensions(requested, Extension.subjectAlternativeName);
+    List<String> other = new ArrayList<>();
+    if (names == null) {
+      return other;
+    }
+    for (GeneralName name : names.getNames()) {
+      switch (name.getTagNo()) {
+        case GeneralName.dNSName -> {}
+        case GeneralName.iPAddress -> {
+          int length = ASN1OctetString.getInstance(name.getName()).getOctets().length;
+          if (length != 4 && length != 16) {
+            other.add("IP:<" + length + " bytes>");
+          }
+        }
+        case GeneralName.rfc822Name -> other.add("email:" + ASN1IA5String.getInstance(name.getName()).getString());
+        case GeneralName.uniformResourceIdentifier ->
+            other.add("URI:" + ASN1IA5String.getInstance(name.getName()).getString());
+        case GeneralName.otherName ->
+            other.add("otherName:" + ASN1ObjectIdentifier.getInstance(ASN1Sequence.getInstance(name.getName()).getObjectAt(0)).getId());
+        case GeneralName.directoryName -> other.add("dirName:" + Names.rfc4514(X500Name.getInstance(name.getName())));
+        case GeneralName.registeredID -> other.add("RID:" + ASN1ObjectIdentifier.getInstance(name.getName()).getId());
+        case GeneralName.x400Address -> other.add("x400Address");
+        case GeneralName.ediPartyName -> other.add("ediPartyName");
+        default -> other.add("tag " + name.getTagNo());
+      }
+    }
+    return other;
+  }
+
+  /** The extended key usages the request asks for, as dotted OIDs; empty when it asks for none. */
+  public List<String> extendedKeyUsages() {
+    ExtendedKeyUsage usage = requested == null ? null : ExtendedKeyUsage.fromExtensions(requested);
+    if (usage == null) {
+      return List.of();
+    }
+    return Arrays.stream(usage.getUsages()).map(KeyPurposeId::getId).toList();
   }
 
   /** The public key the request asks to have certified. */

@@ -482,7 +482,7 @@ public final class Pkcs12 {
     return new BcPKCS12MacCalculatorBuilder().setIterationCount(LEGACY_ITERATIONS);
   }
 
-  private static PKCS12SafeBag certificateBag(Certificate certificate, Attribute... attributes) {
+  static PKCS12SafeBag certificateBag(Certificate certificate, Attribute... attributes) {
     // Built from the DER directly: no re-encoding of the certificate, which matters at 100,000.
     CertBag bag =
         new CertBag(
@@ -494,7 +494,7 @@ public final class Pkcs12 {
     return new PKCS12SafeBag(safeBag);
   }
 
-  private static Attribute friendlyName(String alias) {
+  static Attribute friendlyName(String alias) {
     return new Attribute(
         PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERSet(new DERBMPString(alias)));
   }

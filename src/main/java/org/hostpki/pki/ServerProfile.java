@@ -25,9 +25,6 @@ public record ServerProfile(
     Duration validity,
     boolean clientAuth) {
 
-  /** The longest commonName X.509 allows (ub-common-name). */
-  static final int MAX_COMMON_NAME = 64;
-
   public ServerProfile {
     Objects.requireNonNull(subject, "subject");
     dnsNames = canonicalDnsNames(dnsNames);
@@ -42,20 +39,15 @@ public record ServerProfile(
   }
 
   /**
-   * The subject to encode: the given one, with the first DNS name as commonName when it has none
-   * (and the name fits in a commonName). May be empty; the SAN extension is then critical.
+   * The subject to encode: the given one, with the first DNS name that fits in a commonName when it
+   * has none ({@link Subject#withCommonNameFrom}). May be empty; the SAN extension is then critical.
    */
   public Subject effectiveSubject() {
     return effectiveSubject(subject, dnsNames);
   }
 
   static Subject effectiveSubject(Subject subject, List<String> dnsNames) {
-    if (subject.commonName().isPresent()
-        || dnsNames.isEmpty()
-        || dnsNames.get(0).length() > MAX_COMMON_NAME) {
-      return subject;
-    }
-    return subject.withCommonName(dnsNames.get(0));
+    return subject.withCommonNameFrom(dnsNames);
   }
 
   static List<String> canonicalDnsNames(List<String> names) {

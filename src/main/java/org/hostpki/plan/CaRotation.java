@@ -156,7 +156,7 @@ final class CaRotation {
       Planner.keyReasons(c, key.get(), ca.key(), "ca", reasons);
       if (ca.subject().isPresent() && !c.subject().equals(subject)) {
         reasons.add(
-            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subject() + " → " + subject));
+            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subjectDn() + " → " + subject));
       }
       if (!c.ca()) {
         reasons.add(new Reason(ReasonCode.PROFILE_CHANGED, "ca.crt is not a CA certificate"));
@@ -193,7 +193,7 @@ final class CaRotation {
       Planner.keyReasons(c, key.get(), ca.key(), "ca-next", found);
       if (ca.subject().isPresent() && !c.subject().equals(subject)) {
         found.add(
-            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subject() + " → " + subject));
+            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subjectDn() + " → " + subject));
       }
       if (!c.ca()) {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
@@ -270,7 +270,7 @@ final class CaRotation {
             ReasonCode.CA_ROTATION.code(),
             "ca-next",
             "CA rotation: the new CA "
-                + next.subject()
+                + next.subjectDn()
                 + " ("
                 + Planner.CA_NEXT_CERT_FILE
                 + ") was made on "
@@ -418,12 +418,12 @@ final class CaRotation {
                     new Reason(
                         ReasonCode.CA_ROTATION,
                         "the old CA "
-                            + old.subject()
+                            + old.subjectDn()
                             + " stays trusted until "
                             + Planner.DATE.format(until)
                             + " for the certificates it signed for other hosts"
                             + previous
-                                .map(p -> "; the CA retired before (" + p.subject() + ") leaves")
+                                .map(p -> "; the CA retired before (" + p.subjectDn() + ") leaves")
                                 .orElse(""))),
                 new Intent.KeepPreviousCa(old.fingerprint()),
                 previous.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
@@ -435,7 +435,7 @@ final class CaRotation {
               ReasonCode.CA_ROTATION.code(),
               "ca-previous",
               "the old CA "
-                  + old.subject()
+                  + old.subjectDn()
                   + " does not stay trusted: its overlap after the move ended on "
                   + Planner.DATE.format(until)
                   + " (no apply ran between the move date and then)"));
@@ -492,7 +492,7 @@ final class CaRotation {
             ReasonCode.CA_ROTATION.code(),
             "ca-previous",
             "CA rotation: the previous CA "
-                + p.subject()
+                + p.subjectDn()
                 + " ("
                 + Planner.CA_PREVIOUS_CERT_FILE
                 + ") stays trusted until "

@@ -2,6 +2,7 @@ package org.hostpki.plan;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.hostpki.model.TerminalText;
 
 /**
  * A small streaming JSON writer: enough for plans and reports, and far cheaper to start than a
@@ -115,7 +116,7 @@ public final class JsonWriter {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+          if (TerminalText.isUnsafe(c)) { // controls, DEL, C1, separators, bidi overrides
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);

@@ -1,76 +1,68 @@
 package org.hostpki.plan;
 
+import org.hostpki.model.TerminalLines;
+import org.hostpki.model.TerminalLines.Colour;
+
 /** The text plan a reviewer reads: one line per change, the reasons, a summary line. */
 public final class PlanText {
   private final boolean color;
 
-  /** @param color mark actions with ANSI colours (only for a terminal) */
+  /** @param color {@link #render} marks actions with ANSI colours (only for a terminal) */
   public PlanText(boolean color) {
     this.color = color;
   }
 
+  /** The plan as text, with ANSI colours when this renderer was made for a terminal. */
   public String render(Plan plan) {
-    StringBuilder sb = new StringBuilder();
-    int addressWidth = plan.changes().stream().mapToInt(c -> c.address().length()).max().orElse(0);
-    for (Change c : plan.changes()) {
-      String marker = paint(c.action(), c.action().symbol());
-      sb.append(marker)
-          .append(' ')
-          .append(pad(c.address(), addressWidth))
-          .append("  ")
-          .append(paint(c.action(), pad(c.action().word(), 7)))
-          .append("  ")
-          .append(c.reasonText())
-          .append('\n');
-    }
-    for (Warning w : plan.warnings()) {
-      sb.append(color ? "\u001b[33mwarning:\u001b[0m " : "warning: ").append(w.message()).append('\n');
-    }
-    for (Refusal r : plan.refusals()) {
-      sb.append(color ? "\u001b[31merror:\u001b[0m " : "error: ").append(r.describe()).append('\n');
-    }
-    if (plan.isEmpty() && plan.isRefused()) {
-      sb.append("No other changes (")
-          .append(plan.unchanged())
-          .append(" resources checked).\n");
-    } else if (plan.isEmpty()) {
-      sb.append("No changes: the store matches the desired state (")
-          .append(plan.unchanged())
-          .append(" resources checked).\n");
-    } else {
-      sb.append("Plan: ")
-          .append(plan.count(Action.CREATE))
-          .append(" to create, ")
-          .append(plan.count(Action.REPLACE))
-          .append(" to replace, ")
-          .append(plan.count(Action.UPDATE))
-          .append(" to update, ")
-          .append(plan.count(Action.DELETE))
-          .append(" to delete, ")
-          .append(plan.unchanged())
-          .append(" unchanged.\n");
-    }
-    if (plan.isRefused()) {
-      sb.append("Refused: apply changes nothing until the error")
-          .append(plan.refusals().size() > 1 ? "s" : "")
-          .append(" above ")
-          .append(plan.refusals().size() > 1 ? "are" : "is")
-          .append(" fixed.\n");
-    }
-    return sb.toString();
+    return lines(plan).text(color);
   }
 
-  private String paint(Action action, String text) {
-    if (!color) {
-      return text;
+  /**
+   * The plan line by line: every reason, warning and error is one line, so what they quote (a
+   * certificate's subject, a file name) cannot add a line of its own.
+   */
+  public TerminalLines lines(Plan plan) {
+    TerminalLines out = new TerminalLines();
+    int addressWidth = plan.changes().stream().mapToInt(c -> c.address().length()).max().orElse(0);
+    for (Change c : plan.changes()) {
+      out.add(colour(c.action()), c.action().symbol())
+          .add(" " + pad(c.address(), addressWidth) + "  ")
+          .add(colour(c.action()), pad(c.action().word(), 7))
+          .add("  " + c.reasonText())
+          .end();
     }
-    String code =
-        switch (action) {
-          case CREATE -> "32";
-          case REPLACE, UPDATE -> "33";
-          case DELETE -> "31";
-        };
-    return "\u001b[" + code + "m" + text + "\u001b[0m";
+    for (Warning w : plan.warnings()) {
+      out.add(Colour.YELLOW, "warning:").add(" " + w.message()).end();
+    }
+    for (Refusal r : plan.refusals()) {
+      out.add(Colour.RED, "error:").add(" " + r.message()).end();
+      r.problems().forEach(p -> out.line("  - " + p));
+    }
+    if (plan.isEmpty() && plan.isRefused()) {
+      out.line("No other changes (" + plan.unchanged() + " resources checked).");
+    } else if (plan.isEmpty()) {
+      out.line("No changes: the store matches the desired state (" + plan.unchanged() + " resources checked).");
+    } else {
+      out.line(
+          "Plan: " + plan.count(Action.CREATE) + " to create, " + plan.count(Action.REPLACE)
+              + " to replace, " + plan.count(Action.UPDATE) + " to update, "
+              + plan.count(Action.DELETE) + " to delete, " + plan.unchanged() + " unchanged.");
+    }
+    if (plan.isRefused()) {
+      boolean many = plan.refusals().size() > 1;
+      out.line(
+          "Refused: apply changes nothing until the error" + (many ? "s" : "") + " above "
+              + (many ? "are" : "is") + " fixed.");
+    }
+    return out;
+  }
+
+  private static Colour colour(Action action) {
+    return switch (action) {
+      case CREATE -> Colour.GREEN;
+      case REPLACE, UPDATE -> Colour.YELLOW;
+      case DELETE -> Colour.RED;
+    };
   }
 
   private static String pad(String s, int width) {

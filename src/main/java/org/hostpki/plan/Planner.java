@@ -86,11 +86,7 @@ public final class Planner {
       dns.add(host.hostname());
       ips.addAll(host.addresses());
     }
-    Subject subject = server.subject();
-    if (subject.commonName().isEmpty() && !dns.isEmpty()) {
-      subject = subject.withCommonName(dns.iterator().next());
-    }
-    return new ServerNames(subject, List.copyOf(dns), List.copyOf(ips));
+    return new ServerNames(server.subject().withCommonNameFrom(dns), List.copyOf(dns), List.copyOf(ips));
   }
 
   /** The subject and SANs a server certificate must have. */
@@ -121,6 +117,9 @@ public final class Planner {
     }
 
     Plan plan() {
+      if (desired.server().issuer() == ServerSpec.Issuer.ACME) {
+        return refuseAcme();
+      }
       refuseDamagedCa();
       CaRotation.Outcome ca = CaRotation.decide(in);
       changes.addAll(ca.changes());
@@ -132,6 +131,22 @@ public final class Planner {
       boolean trustChanges = planTrust();
       planTrustOutputs(ca.bundleCascade(), trustChanges);
       return new Plan(changes, warnings, refusals, unchanged, in.basis());
+    }
+
+    /**
+     * ACME ordering is not wired into apply in this build: planning the server as if it were
+     * internal would serve a certificate the user did not ask for, so nothing is planned.
+     */
+    private Plan refuseAcme() {
+      refusals.add(
+          new Refusal(
+              "issuer-not-supported",
+              "server",
+              "server.issuer: acme is not yet supported by this build: plan and apply refuse it and"
+                  + " change nothing ('hostpki validate' accepts the file, so it can be prepared);"
+                  + " use server.issuer: internal or external until ACME ordering is released",
+              List.of()));
+      return new Plan(changes, warnings, refusals, 0, in.basis());
     }
 
     /**
@@ -293,7 +308,7 @@ public final class Planner {
           reasons.add(
               new Reason(
                   ReasonCode.SUBJECT_CHANGED,
-                  "subject changed: " + c.subject() + " → " + names.subject()));
+                  "subject changed: " + c.subjectDn() + " → " + names.subject()));
         }
         Set<String> wantedEku = new LinkedHashSet<>(List.of(CertificateFacts.EKU_SERVER_AUTH));
         if (server.clientAuth()) {
@@ -460,7 +475,7 @@ public final class Planner {
       if (!c.subject().equals(names.subject())) {
         reasons.add(
             new Reason(
-                ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subject() + " → " + names.subject()));
+                ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subjectDn() + " → " + names.subject()));
       }
       if (reasons.isEmpty()) {
         unchanged++;
@@ -471,7 +486,7 @@ public final class Planner {
 
     private static SortedMap<String, String> csrAttributes(CsrFacts c) {
       SortedMap<String, String> m = new TreeMap<>();
-      m.put("subject", c.subject().toString());
+      m.put("subject", c.subjectDn());
       m.put("dnsNames", String.join(", ", c.dnsNames()));
       m.put("ipAddresses", ips(c.ipAddresses()));
       m.put("key", c.publicKey().publicKeyFingerprint().shortForm());
@@ -820,7 +835,7 @@ public final class Planner {
     }
 
     private static String fingerprintWords(CertificateFacts c) {
-      return "sha256 " + c.fingerprint().colonHex().substring(0, 11) + "… " + c.subject();
+      return "sha256 " + c.fingerprint().colonHex().substring(0, 11) + "… " + c.subjectDn();
     }
 
     private static String ekuNames(List<String> oids) {
@@ -918,7 +933,7 @@ public final class Planner {
 
   static SortedMap<String, String> certificateAttributes(CertificateFacts c) {
     SortedMap<String, String> m = new TreeMap<>();
-    m.put("subject", c.subject().toString());
+    m.put("subject", c.subjectDn());
     m.put("issuer", c.issuerDn());
     if (!c.dnsNames().isEmpty()) {
       m.put("dnsNames", String.join(", ", c.dnsNames()));

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hostpki.model.IpAddresses;
+import org.hostpki.model.TerminalText;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +42,9 @@ public final class ChainJson {
       certificates.add(certificate(c, now, PemCertificates.encode(chain.certificates().get(c.position()))));
     }
     root.put("certificates", certificates);
-    return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root)
+    // Jackson leaves DEL, C1 controls, separators and bidi overrides raw: escape them too.
+    return TerminalText.escapeJson(
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root))
         + "\n";
   }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.hostpki.model.IpAddresses;
+import org.hostpki.model.TerminalLines;
 
 /** The presented chain as an operator reads it on a terminal. Formats only; decides nothing. */
 public final class ChainText {
@@ -13,16 +14,25 @@ public final class ChainText {
    * @param now the moment validity is judged against (the injected clock's)
    */
   public static String render(PresentedChain chain, Instant now) {
-    StringBuilder out = new StringBuilder();
-    out.append(header(chain)).append('\n');
+    return lines(chain, now).text(false);
+  }
+
+  /**
+   * The chain line by line: each field is one line, so what the device put in its certificate (a
+   * subject holding a line break or an escape sequence) is shown, never obeyed.
+   *
+   * @param now the moment validity is judged against (the injected clock's)
+   */
+  public static TerminalLines lines(PresentedChain chain, Instant now) {
+    TerminalLines out = new TerminalLines();
+    out.line(header(chain));
     chain.handshakeProblem()
         .ifPresent(
             p ->
-                out.append("The handshake did not complete: ")
-                    .append(p)
-                    .append(".\nThe certificates below arrived before it failed.\n"));
+                out.line("The handshake did not complete: " + p + ".")
+                    .line("The certificates below arrived before it failed."));
     for (PresentedCertificate c : chain.described()) {
-      out.append('\n').append('[').append(c.position()).append("] ").append(c.role()).append('\n');
+      out.end().line("[" + c.position() + "] " + c.role());
       line(out, "subject", c.subject());
       line(out, "issuer", c.issuer());
       line(out, "not before", c.notBefore().toString());
@@ -32,10 +42,10 @@ public final class ChainText {
       line(out, "self-signed", c.selfSigned() ? "yes" : "no");
       line(out, "SHA-256", c.fingerprint().colonHex());
     }
-    out.append(
-        "\nNothing was trusted. Before you trust this device, compare the leaf's SHA-256 with the"
-            + " one its console, label or owner gives you.\n");
-    return out.toString();
+    return out.end()
+        .line(
+            "Nothing was trusted. Before you trust this device, compare the leaf's SHA-256 with the"
+                + " one its console, label or owner gives you.");
   }
 
   private static String header(PresentedChain chain) {
@@ -59,7 +69,7 @@ public final class ChainText {
         : names.stream().map(AlternativeName::toString).collect(Collectors.joining(", "));
   }
 
-  private static void line(StringBuilder out, String label, String value) {
-    out.append("    ").append(String.format("%-12s", label)).append(' ').append(value).append('\n');
+  private static void line(TerminalLines out, String label, String value) {
+    out.line("    " + String.format("%-12s", label) + " " + value);
   }
 }

@@ -8,22 +8,25 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import javax.naming.InvalidNameException;
+import javax.naming.NamingEnumeration;
+import javax.naming.NamingException;
+import javax.naming.directory.Attribute;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
+import org.hostpki.model.DistinguishedName;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.IpAddresses;
+import org.hostpki.model.TerminalText;
 
 /**
  * What an operator checks of one presented certificate before trusting it, read with the JDK's
  * own X.509 parser.
  *
  * @param position 0 for the leaf, then each certificate in the order the server sent them
- * @param subject the subject in OpenSSL's one-line order: {@code C=US, O=Example Corp, CN=x}
+ * @param subject the subject as every output shows names ({@link DistinguishedName}): {@code
+ *     CN=x,O=Example Corp,C=US}
  * @param issuer the issuer, in the same form
  * @param alternativeNames the subjectAltName entries in certificate order
  * @param ca whether basicConstraints says cA
@@ -43,8 +46,6 @@ public record PresentedCertificate(
     boolean selfSigned,
     Fingerprint fingerprint) {
 
-  private static final Map<String, String> KEYWORDS = Map.of("1.2.840.113549.1.9.1", "emailAddress");
-
   public PresentedCertificate {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(issuer, "issuer");
@@ -58,8 +59,8 @@ public record PresentedCertificate(
   public static PresentedCertificate of(int position, X509Certificate certificate) {
     return new PresentedCertificate(
         position,
-        oneLine(certificate.getSubjectX500Principal()),
-        oneLine(certificate.getIssuerX500Principal()),
+        text(certificate.getSubjectX500Principal()),
+        text(certificate.getIssuerX500Principal()),
         certificate.getNotBefore().toInstant(),
         certificate.getNotAfter().toInstant(),
         alternativeNames(certificate),
@@ -82,17 +83,35 @@ public record PresentedCertificate(
   }
 
   /**
-   * The RDNs most significant first, as OpenSSL prints them; values keep RFC 4514 escaping, so a
-   * comma inside a value cannot be mistaken for a separator.
+   * The name as text ({@link DistinguishedName}), its RDNs read with the JDK: the RFC 2253 form
+   * it prints, parsed back into attributes (the JDK leaves control characters raw in it).
    */
-  static String oneLine(X500Principal name) {
-    String rfc4514 = name.getName(X500Principal.RFC2253, KEYWORDS);
+  static String text(X500Principal name) {
+    String rfc2253 = name.getName(X500Principal.RFC2253, DistinguishedName.KEYWORDS);
     try {
+      List<List<DistinguishedName.Attribute>> rdns = new ArrayList<>();
       // LdapName lists RDNs from the right of the string, i.e. in DER order (C before CN).
-      return new LdapName(rfc4514).getRdns().stream().map(Rdn::toString).collect(Collectors.joining(", "));
-    } catch (InvalidNameException e) {
-      return rfc4514;
+      for (Rdn rdn : new LdapName(rfc2253).getRdns()) {
+        List<DistinguishedName.Attribute> attributes = new ArrayList<>();
+        NamingEnumeration<? extends Attribute> all = rdn.toAttributes().getAll();
+        while (all.hasMore()) {
+          Attribute attribute = all.next();
+          for (int i = 0; i < attribute.size(); i++) {
+            attributes.add(attribute(attribute.getID(), attribute.get(i)));
+          }
+        }
+        rdns.add(attributes);
+      }
+      return DistinguishedName.format(rdns);
+    } catch (NamingException e) {
+      return TerminalText.escape(rfc2253);
     }
+  }
+
+  private static DistinguishedName.Attribute attribute(String type, Object value) {
+    return value instanceof byte[] der
+        ? DistinguishedName.Attribute.encoded(type, der)
+        : new DistinguishedName.Attribute(type, String.valueOf(value), false);
   }
 
   private static List<AlternativeName> alternativeNames(X509Certificate certificate) {

@@ -151,28 +151,41 @@ public final class CaSigner {
       throw new HostpkiException(
           "refused: " + caHost.source() + " has no ca.policy, and hostpki sign issues nothing"
               + " without one (default deny); nothing was signed for " + request.source()
-              + ". Declare what this CA may sign, e.g.\n"
-              + "  ca:\n"
-              + "    policy: {allowedDomains: [\"*.corp.example\"], allowedNetworks: [192.0.2.0/24],"
-              + " maxValidity: 90d}");
+              + ". Declare what this CA may sign, e.g.",
+          List.of(
+              "ca:",
+              "  policy: {allowedDomains: [\"*.corp.example\"], allowedNetworks: [192.0.2.0/24],"
+                  + " maxValidity: 90d}"));
     }
-    List<PolicyViolation> violations =
-        PolicyCheck.violations(
-            policy.get(), request.subject(), request.dnsNames(), request.ipAddresses());
+    List<PolicyViolation> violations = new ArrayList<>(request.problems());
+    violations.addAll(PolicyCheck.violations(policy.get(), request));
     if (!violations.isEmpty()) {
-      StringBuilder sb = new StringBuilder();
-      for (PolicyViolation v : violations) {
-        sb.append(sb.length() == 0 ? "" : "\n  ").append(v.message());
-      }
-      sb.append("\n  nothing was signed for ")
-          .append(request.source())
-          .append(" (")
-          .append(request.subjectDn().isEmpty() ? "empty subject" : request.subjectDn())
-          .append("); to allow it, extend ca.policy in ")
-          .append(caHost.source());
-      throw new HostpkiException(sb.toString());
+      throw refused(caHost, request, violations);
     }
     return policy.get();
+  }
+
+  /**
+   * Everything refused, in one error: a line for each, then what was not signed and what would
+   * help — a new request for what hostpki never issues, a broader ca.policy for the rest.
+   */
+  private static HostpkiException refused(
+      DesiredState caHost, SignRequest request, List<PolicyViolation> violations) {
+    List<String> details = new ArrayList<>();
+    violations.stream().skip(1).forEach(v -> details.add(v.message()));
+    boolean byPolicy = violations.stream().anyMatch(PolicyViolation::policy);
+    boolean byRequest = violations.stream().anyMatch(v -> !v.policy());
+    String help =
+        byRequest && byPolicy
+            ? "; make a new request on the host without what hostpki never issues, and extend"
+                + " ca.policy in " + caHost.source() + " to allow the rest"
+            : byRequest
+                ? "; make a new request on the host without it"
+                : "; to allow it, extend ca.policy in " + caHost.source();
+    details.add(
+        "nothing was signed for " + request.source() + " ("
+            + (request.subjectDn().isEmpty() ? "empty subject" : request.subjectDn()) + ")" + help);
+    return new HostpkiException(violations.get(0).message(), details);
   }
 
   private record Ca(Certificate certificate, KeyMaterial key) {}

@@ -1,6 +1,7 @@
 package org.hostpki.sign;
 
 import java.util.Optional;
+import org.hostpki.model.TerminalText;
 
 /**
  * Checks the DNS names a request asks for before any policy sees them: a name that is not a
@@ -42,7 +43,9 @@ final class RequestedNames {
         char ch = label.charAt(c);
         boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-';
         if (!ok) {
-          return Optional.of("has the character '" + ch + "'; a DNS label holds letters, digits and '-'");
+          return Optional.of(
+              "has the character '" + TerminalText.escape(String.valueOf(ch))
+                  + "'; a DNS label holds letters, digits and '-'");
         }
       }
       if (label.startsWith("-") || label.endsWith("-")) {

@@ -4,14 +4,22 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
+import org.hostpki.model.DistinguishedName;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
+import org.hostpki.model.SubjectAttribute;
+import org.hostpki.model.TerminalText;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.ParsedCsr;
 import org.hostpki.pki.CertificationRequest;
@@ -21,30 +29,55 @@ import org.hostpki.pki.SubjectPublicKey;
 /**
  * Another host's certification request, read and checked for what holds whatever the policy: it
  * parses, proves possession of its key, has a key hostpki would make, and asks for at least one
- * well-formed DNS name or IP address.
+ * DNS name or IP address. What it asks for beyond that which hostpki never issues — a name or
+ * subject attribute holding a control character, an invalid DNS name, a commonName over 64
+ * characters, a subject attribute hostpki does not copy, a kind of SAN other than DNS name and IP
+ * address, an extended key usage other than serverAuth and clientAuth — is listed in {@link
+ * #problems()}, so that {@code sign} can refuse it together with what the policy refuses, in one
+ * message, instead of dropping it silently.
  *
  * @param source the file it came from, for messages
- * @param dnsNames the requested DNS names, lower-case, without repeats
+ * @param subject the subject's attributes hostpki copies (the first of each kind)
+ * @param subjectAttributes every attribute of the subject, as requested
+ * @param dnsNames the requested DNS names that are valid, lower-case, without repeats
+ * @param problems what the request asks for that hostpki never issues
  */
 public record SignRequest(
     Path source,
     Subject subject,
     String subjectDn,
+    List<DistinguishedName.Attribute> subjectAttributes,
     List<String> dnsNames,
     List<InetAddress> ipAddresses,
     boolean clientAuth,
-    SubjectPublicKey publicKey) {
+    SubjectPublicKey publicKey,
+    List<PolicyViolation> problems) {
+
+  /** The extended key usages a certificate hostpki signs may have, by OID. */
+  private static final Set<String> ISSUED_USAGES =
+      Set.of(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
+
+  /** Names of other usages a request may ask for, for messages. */
+  private static final Map<String, String> OTHER_USAGES =
+      Map.of(
+          "1.3.6.1.5.5.7.3.3", "codeSigning",
+          "1.3.6.1.5.5.7.3.4", "emailProtection",
+          "1.3.6.1.5.5.7.3.8", "timeStamping",
+          "1.3.6.1.5.5.7.3.9", "OCSPSigning",
+          "2.5.29.37.0", "anyExtendedKeyUsage");
 
   public SignRequest {
+    subjectAttributes = List.copyOf(subjectAttributes);
     dnsNames = List.copyOf(dnsNames);
     ipAddresses = List.copyOf(ipAddresses);
+    problems = List.copyOf(problems);
   }
 
   /**
    * Reads a request (PEM or DER).
    *
    * @throws HostpkiException naming the file and what is wrong, when it cannot be signed whatever
-   *     the policy
+   *     the policy and nothing else in it needs looking at
    */
   public static SignRequest read(Path source, byte[] content) {
     ParsedCsr csr;
@@ -71,32 +104,108 @@ public record SignRequest(
                       + " Ed25519 key");
             });
     CsrFacts facts = csr.facts();
+    List<PolicyViolation> problems = new ArrayList<>(subjectProblems(csr.subjectAttributes()));
     List<String> names = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
     for (String name : facts.dnsNames()) {
       Optional<String> problem = RequestedNames.problem(name);
       if (problem.isPresent()) {
-        problems.add("dNSName '" + name + "' " + problem.get());
+        problems.add(
+            new PolicyViolation("dNSName '" + TerminalText.escape(name) + "'", problem.get(), false));
+        continue;
       }
       String lower = name.toLowerCase(Locale.ROOT);
       if (!names.contains(lower)) {
         names.add(lower);
       }
     }
-    if (!problems.isEmpty()) {
-      throw new HostpkiException(
-          source + ": " + String.join("; ", problems) + "; nothing was signed: a certificate"
-              + " names hosts by valid DNS names");
+    for (String other : csr.otherAlternativeNames()) {
+      problems.add(
+          new PolicyViolation(
+              "subjectAltName " + TerminalText.escape(other),
+              "is a kind of name hostpki does not certify: only DNS names and IP addresses",
+              false));
+    }
+    for (String usage : csr.extendedKeyUsages()) {
+      if (!ISSUED_USAGES.contains(usage)) {
+        problems.add(
+            new PolicyViolation(
+                "extendedKeyUsage " + OTHER_USAGES.getOrDefault(usage, usage),
+                "is not a usage hostpki issues: its certificates are for serverAuth, and clientAuth"
+                    + " when the request asks for it",
+                false));
+      }
     }
     List<InetAddress> addresses = facts.ipAddresses().stream().distinct().toList();
-    if (names.isEmpty() && addresses.isEmpty()) {
+    if (facts.dnsNames().isEmpty() && addresses.isEmpty()) {
       throw new HostpkiException(
           source + ": the request (" + facts.subjectDn() + ") asks for no DNS name or IP address"
               + " (no subjectAltName); nothing was signed: hostpki certifies the names a request"
               + " lists as SANs (openssl req ... -addext subjectAltName=DNS:host.example)");
     }
     return new SignRequest(
-        source, facts.subject(), facts.subjectDn(), names, addresses, csr.requestsClientAuth(), key);
+        source, facts.subject(), facts.subjectDn(), csr.subjectAttributes(), names, addresses,
+        csr.requestsClientAuth(), key, problems);
+  }
+
+  /**
+   * What is wrong with the subject whatever the policy: a value holding a control character, an
+   * attribute hostpki does not copy or one that appears twice, a commonName too long.
+   */
+  private static List<PolicyViolation> subjectProblems(List<DistinguishedName.Attribute> attributes) {
+    List<PolicyViolation> problems = new ArrayList<>();
+    Map<SubjectAttribute, Integer> counts = new EnumMap<>(SubjectAttribute.class);
+    for (DistinguishedName.Attribute a : attributes) {
+      Optional<SubjectAttribute> known = a.der() ? Optional.empty() : SubjectAttribute.byKeyword(a.type());
+      if (known.isEmpty()) {
+        problems.add(
+            new PolicyViolation(
+                "subject attribute " + a.type() + (a.der() ? "=" + a.value() : ""),
+                "is not one hostpki certifies: it copies only the text of "
+                    + String.join(", ", Arrays.stream(SubjectAttribute.values()).map(SubjectAttribute::yamlName).toList()),
+                false));
+        continue;
+      }
+      String what = "subject " + known.get().yamlName() + " '" + TerminalText.escape(a.value()) + "'";
+      counts.merge(known.get(), 1, Integer::sum);
+      int unsafe = firstUnsafe(a.value());
+      if (unsafe >= 0) {
+        problems.add(
+            new PolicyViolation(
+                what,
+                String.format(
+                    "holds U+%04X, a control or formatting character; a name is one line of plain text",
+                    (int) a.value().charAt(unsafe)),
+                false));
+      }
+      if (known.get() == SubjectAttribute.COMMON_NAME && a.value().length() > Subject.MAX_COMMON_NAME) {
+        problems.add(
+            new PolicyViolation(
+                what,
+                "is " + a.value().length() + " characters long; a commonName has at most "
+                    + Subject.MAX_COMMON_NAME + " (RFC 5280): leave it out, the SANs carry the names",
+                false));
+      }
+    }
+    counts.forEach(
+        (attribute, count) -> {
+          if (count > 1) {
+            problems.add(
+                new PolicyViolation(
+                    "subject " + attribute.yamlName(),
+                    "appears " + count + " times; a certificate hostpki signs has one of each",
+                    false));
+          }
+        });
+    return problems;
+  }
+
+  private static int firstUnsafe(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (TerminalText.isUnsafe(text.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Why hostpki would not certify this key, or empty. */

@@ -21,12 +21,19 @@
  *       the CA host's {@code server.validity}, shortened to maxValidity. Without maxValidity the
  *       limit is the browsers' 398 days (unless the CA host sets {@code
  *       server.allowLongValidity}). A certificate never outlives the CA that signs it.
+ *   <li>{@code allowedSubjectAttributes}: the subject attributes a request may carry besides its
+ *       commonName (organization, organizationalUnit, locality, state, country, emailAddress);
+ *       by default none.
  * </ul>
  *
  * A request must also prove possession of its key (its signature verifies) and carry a key
  * hostpki would make itself: RSA of 2048 bits or more, EC on P-256, P-384 or P-521, or Ed25519.
- * Only DNS name and IP address SANs are certified; the subject's C, ST, L, O, OU, CN and
- * emailAddress are copied.
+ * The whole request is checked, and what a certificate would carry is exactly what was asked for
+ * or nothing is signed: whatever the policy, a name or subject attribute holding a control
+ * character, a commonName over 64 characters, a subject attribute other than those above (or one
+ * that appears twice), a SAN other than a DNS name or IP address, and an extended key usage other
+ * than serverAuth and clientAuth are refused ({@link SignRequest#problems()}), together with what
+ * the policy refuses, in one message.
  *
  * <h2>The record</h2>
  *

@@ -105,9 +105,9 @@ class FetchCertCommandTest {
       assertThat(r.code()).isEqualTo(ExitCodes.OK);
       assertThat(r.out())
           .startsWith("127.0.0.1:" + server.port() + " presented 2 certificates, leaf first (TLSv1.")
-          .contains("[0] leaf\n    subject      CN=device.test\n    issuer       O=Example Corp, CN=Test Device CA\n")
+          .contains("[0] leaf\n    subject      CN=device.test\n    issuer       CN=Test Device CA,O=Example Corp\n")
           .contains("    SHA-256      " + TestCertificates.opensslFingerprint(leaf.certificate()) + "\n")
-          .contains("[1] CA\n    subject      O=Example Corp, CN=Test Device CA\n")
+          .contains("[1] CA\n    subject      CN=Test Device CA,O=Example Corp\n")
           .contains("    SHA-256      " + TestCertificates.opensslFingerprint(ca.certificate()) + "\n")
           .contains(" (29 days left)\n");
       assertThat(r.err()).isEmpty();

@@ -80,6 +80,26 @@ class HostIdentityNamespaceTest {
         .doesNotContain("~ ca");
   }
 
+  @Test
+  void testAHostileKernelHostName_isRefusedAndShownEscaped() throws Exception {
+    assumeNamespacesCanBeCreated();
+    // sethostname(2) takes any bytes; hostname(1) and /proc stop at some of them.
+    String setName =
+        "python3 -c 'import socket, sys; socket.sethostname(sys.argv[1])'"
+            + " \"$(printf 'evil\\033[1A\\033[2K\\nPlan: 0 to create\\342\\200\\256x')\" || exit 77\n"
+            + "exec \"$0\" \"$@\"";
+
+    Child plan = hostpki(setName, "plan", "-f", "host.yaml");
+
+    assertThat(plan.exitCode).as(plan.toString()).isEqualTo(1);
+    assertThat(plan.stderr)
+        .isEqualTo(
+            "error: could not detect the host name: the kernel host name"
+                + " 'evil\\x1b[1A\\x1b[2K\\nPlan: 0 to create\\u202ex' (/proc/sys/kernel/hostname) is not a"
+                + " valid DNS name; set host.hostname in the desired state to give it instead\n");
+    assertThat(plan.stdout).isEmpty();
+  }
+
   private Child hostpki(String setup, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("unshare", "--uts", "--net", "--", "sh", "-c", setup));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -59,7 +59,7 @@ class ValidateCommandTest {
         .containsExactly(
             "bad.yaml:5:13: error: ca.validity must be a duration such as 90d, 12h, 30m, 45s or P90D,"
                 + " not the number 3650; did you mean 3650d?",
-            "bad.yaml:7:11: error: server.issuer 'externl' is not one of: internal, external;"
+            "bad.yaml:7:11: error: server.issuer 'externl' is not one of: internal, external, acme;"
                 + " did you mean 'external'?",
             "bad.yaml:8:14: error: server.dnsNames[0] 'portal..example.com' has an empty label"
                 + " (a leading dot or two dots in a row)");
@@ -162,7 +162,7 @@ class ValidateCommandTest {
             "::error file=bad.yaml,line=5,col=13::ca.validity must be a duration such as 90d, 12h,"
                 + " 30m, 45s or P90D, not the number 3650; did you mean 3650d?",
             "::error file=bad.yaml,line=7,col=11::server.issuer 'externl' is not one of: internal,"
-                + " external; did you mean 'external'?",
+                + " external, acme; did you mean 'external'?",
             "::error file=bad.yaml,line=8,col=14::server.dnsNames[0] 'portal..example.com' has an"
                 + " empty label (a leading dot or two dots in a row)",
             "::warning file=odd.yaml,line=5,col=20::browsers do not accept Ed25519 server"

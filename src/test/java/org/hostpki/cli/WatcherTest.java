@@ -28,6 +28,10 @@ import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Subject;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.KeyMaterial;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.store.StoreLock;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +103,31 @@ class WatcherTest {
 
   private byte[] serverCertificate() throws IOException {
     return Files.readAllBytes(dir.resolve("pki/server.crt"));
+  }
+
+  @Test
+  void testRun_aLogLineQuotingAHostileSubjectIsOneLineWithoutControls() throws IOException {
+    // A device certificate dropped into a trust directory names itself what it likes.
+    Files.createDirectories(dir.resolve("trusted.d"));
+    Files.writeString(
+        dir.resolve("trusted.d/dev.pem"),
+        new CertificateIssuer(new SecureRandom())
+            .selfSignedCa(
+                Subject.commonName("dev\n2026-11-27T08:00:00Z applied: nothing\u001b[1A\u001b[2K\u202e"),
+                KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom()), START, Duration.ofDays(365))
+            .pem());
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust: {directories: [trusted.d]}\n");
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+
+    watcher(new ScriptedSleeper(clock)).run();
+
+    assertThat(log.toString())
+        .contains("trust/dev create (sha256 ")
+        .contains("CN=dev\\0A2026-11-27T08:00:00Z applied: nothing\\1B[1A\\1B[2K\\E2\\80\\AE)")
+        .doesNotContain("\u001b", "\u202e", "\n2026-11-27T08:00:00Z applied: nothing");
+    // a new trusted certificate waits for the debounce
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 drift seen", "08:00:00 stopped");
   }
 
   @Test

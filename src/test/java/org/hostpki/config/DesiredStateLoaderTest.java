@@ -19,6 +19,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.hostpki.model.AcmeChallenge;
+import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.MaintenanceWindow;
 import org.hostpki.model.MetricsSpec;
@@ -32,6 +34,7 @@ import org.hostpki.model.HostSpec;
 import org.hostpki.model.IpNetwork;
 import org.hostpki.model.KeyRotation;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.ListenAddress;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
@@ -264,7 +267,7 @@ class DesiredStateLoaderTest {
                 Optional.of("example.com"),
                 Optional.of(List.of(InetAddress.getByName("192.0.2.10"), InetAddress.getByName("2001:db8::10"))),
                 List.of("docker0")));
-    assertThat(state.ca().subject().orElseThrow().toString()).isEqualTo("C=US, O=Example Corp, CN=Example CA");
+    assertThat(state.ca().subject().orElseThrow().toString()).isEqualTo("CN=Example CA,O=Example Corp,C=US");
     assertThat(state.ca().key()).isEqualTo(new KeySpec.Rsa(4096));
     assertThat(state.ca().validity()).isEqualTo(Duration.ofDays(1825));
     assertThat(state.ca().renewBefore()).isEqualTo(RenewBefore.of(Duration.ofDays(180)));
@@ -353,6 +356,80 @@ class DesiredStateLoaderTest {
         .containsExactly(
             "host.yaml:4:21: warning: metrics.textfile '/var/lib/node-exporter/hostpki.txt' does not"
                 + " end in .prom, so node_exporter's textfile collector will not read it");
+  }
+
+  @Test
+  void testLoadString_acmeIssuerReadsEverySetting() {
+    String yaml =
+        MINIMAL
+            + "server:\n  issuer: acme\n  dnsNames: [portal.example.com, \"*.example.com\"]\n  acme:\n"
+            + "    directory: https://acme.example.com/dir\n"
+            + "    caBundle: acme-ca.pem\n"
+            + "    contact: [mailto:ops@example.com]\n"
+            + "    termsOfServiceAgreed: true\n"
+            + "    externalAccountBinding: {keyId: kid-1, hmacKey: {file: eab.key}}\n"
+            + "    profile: shortlived\n"
+            + "    challenge: dns-01\n"
+            + "    dns01: {hook: [/usr/local/bin/dns-txt, --zone, example.com], timeout: 30s}\n"
+            + "    includeAddresses: true\n"
+            + "    identifiers: all\n"
+            + "    preferredChain: ISRG Root X1\n"
+            + "    timeout: 10m\n";
+
+    ServerSpec server = loader.loadString(file, yaml).desiredState().orElseThrow().server();
+
+    assertThat(server.issuer()).isEqualTo(ServerSpec.Issuer.ACME);
+    assertThat(server.acme())
+        .contains(
+            new AcmeSpec(
+                java.net.URI.create("https://acme.example.com/dir"),
+                Optional.of(fs.getPath("/etc/hostpki/acme-ca.pem")),
+                List.of(java.net.URI.create("mailto:ops@example.com")),
+                true,
+                Optional.of(
+                    new AcmeSpec.ExternalAccountBinding(
+                        "kid-1", new PasswordSource.File(fs.getPath("/etc/hostpki/eab.key")))),
+                Optional.of("shortlived"),
+                new AcmeChallenge.Dns01Hook(
+                    List.of("/usr/local/bin/dns-txt", "--zone", "example.com"), Duration.ofSeconds(30)),
+                true,
+                AcmeSpec.IdentifierScope.ALL,
+                Optional.of("ISRG Root X1"),
+                Duration.ofMinutes(10)));
+    assertThat(server.external()).isEmpty();
+  }
+
+  @Test
+  void testLoadString_acmeDefaultsToHttp01OnPort80AndPublicIdentifiers() {
+    String yaml = MINIMAL + "server:\n  issuer: acme\n  acme: {directory: \"https://acme.example.com/dir\"}\n";
+
+    AcmeSpec acme = loader.loadString(file, yaml).desiredState().orElseThrow().server().acme().orElseThrow();
+
+    assertThat(acme.challenge()).isEqualTo(new AcmeChallenge.Http01Listener(ListenAddress.anyAddress(80)));
+    assertThat(acme.identifiers()).isEqualTo(AcmeSpec.IdentifierScope.PUBLIC);
+    assertThat(acme.includeAddresses()).isFalse();
+    assertThat(acme.termsOfServiceAgreed()).isFalse();
+    assertThat(acme.timeout()).isEqualTo(AcmeSpec.DEFAULT_TIMEOUT);
+  }
+
+  @Test
+  void testLoadString_acmeListenersAndWebroot() {
+    String base = MINIMAL + "server:\n  issuer: acme\n  acme:\n    directory: https://acme.example.com/dir\n";
+
+    assertThat(acmeChallenge(base + "    tlsAlpn01: {listen: \"[::1]:8443\"}\n    challenge: tls-alpn-01\n"))
+        .isEqualTo(new AcmeChallenge.TlsAlpn01Listener(ListenAddress.parse("[::1]:8443").orElseThrow()));
+    assertThat(acmeChallenge(base + "    challenge: tls-alpn-01\n"))
+        .isEqualTo(new AcmeChallenge.TlsAlpn01Listener(ListenAddress.anyAddress(443)));
+    assertThat(acmeChallenge(base + "    http01: {webroot: www}\n"))
+        .isEqualTo(new AcmeChallenge.Http01Webroot(fs.getPath("/etc/hostpki/www")));
+    assertThat(acmeChallenge(base + "    http01: {listen: \"127.0.0.1:5002\"}\n"))
+        .isEqualTo(new AcmeChallenge.Http01Listener(ListenAddress.parse("127.0.0.1:5002").orElseThrow()));
+  }
+
+  private AcmeChallenge acmeChallenge(String yaml) {
+    LoadResult result = loader.loadString(file, yaml);
+    assertThat(result.problems()).isEmpty();
+    return result.desiredState().orElseThrow().server().acme().orElseThrow().challenge();
   }
 
   @Test

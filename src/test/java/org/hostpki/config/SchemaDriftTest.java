@@ -49,7 +49,32 @@ class SchemaDriftTest {
           Map.entry("renewal.windows[].days", window()),
           Map.entry("renewal.windows[].start", window()),
           Map.entry("renewal.windows[].end", window()),
-          Map.entry("renewal.windows[].timeZone", window()));
+          Map.entry("renewal.windows[].timeZone", window()),
+          // before: the running Java's cacerts; after: a listed one instead
+          Map.entry("trust.install.java", Map.of("trust.install.java", true)),
+          Map.entry("server.acme.directory", acme()),
+          Map.entry("server.acme.caBundle", acme()),
+          Map.entry("server.acme.contact", acme()),
+          Map.entry("server.acme.termsOfServiceAgreed", acme()),
+          Map.entry("server.acme.externalAccountBinding.keyId", acme("server.acme.externalAccountBinding",
+              Map.of("keyId", "kid-0", "hmacKey", Map.of("env", "EAB")))),
+          Map.entry("server.acme.externalAccountBinding.hmacKey.env", acme("server.acme.externalAccountBinding",
+              Map.of("keyId", "kid-0", "hmacKey", Map.of("env", "EAB")))),
+          Map.entry("server.acme.externalAccountBinding.hmacKey.file", acme("server.acme.externalAccountBinding",
+              Map.of("keyId", "kid-0", "hmacKey", Map.of("file", "eab.key")))),
+          Map.entry("server.acme.profile", acme()),
+          Map.entry("server.acme.challenge", acme()),
+          Map.entry("server.acme.http01.listen", acme()),
+          Map.entry("server.acme.http01.webroot", acme()),
+          Map.entry("server.acme.tlsAlpn01.listen", acme("server.acme.challenge", "tls-alpn-01")),
+          Map.entry("server.acme.dns01.hook", acme("server.acme.challenge", "dns-01",
+              "server.acme.dns01", Map.of("hook", List.of("/bin/before")))),
+          Map.entry("server.acme.dns01.timeout", acme("server.acme.challenge", "dns-01",
+              "server.acme.dns01", Map.of("hook", List.of("/bin/before")))),
+          Map.entry("server.acme.includeAddresses", acme()),
+          Map.entry("server.acme.identifiers", acme()),
+          Map.entry("server.acme.preferredChain", acme()),
+          Map.entry("server.acme.timeout", acme()));
 
   /** Settings that must change together with a property, applied after it. */
   private static final Map<String, Map<String, Object>> ALSO =
@@ -63,6 +88,7 @@ class SchemaDriftTest {
       Set.of(
           "DesiredState.source",
           "TrustedCertificateSource.origin",
+          "InstallSpec.origin",
           "SourcePosition",
           "SourcePosition.file",
           "SourcePosition.line",
@@ -210,6 +236,16 @@ class SchemaDriftTest {
     return Map.of("renewal.windows", List.of(Map.of("start", "01:00", "end", "04:00")));
   }
 
+  private static Map<String, Object> acme(Object... more) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("server.issuer", "acme");
+    out.put("server.acme.directory", "https://acme.example.com/before");
+    for (int i = 0; i < more.length; i += 2) {
+      out.put((String) more[i], more[i + 1]);
+    }
+    return out;
+  }
+
   private static Map<String, Object> trustEntry() {
     return Map.of("trust.certificates", List.of(Map.of("name", "before", "file", "before.pem")));
   }
@@ -248,6 +284,9 @@ class SchemaDriftTest {
   private static JsonNode toJson(Object value) {
     if (value instanceof String s) {
       return JSON.stringNode(s);
+    }
+    if (value instanceof Boolean b) {
+      return JSON.booleanNode(b);
     }
     if (value instanceof List<?> list) {
       ArrayNode array = JSON.arrayNode();

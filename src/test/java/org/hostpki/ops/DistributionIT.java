@@ -7,12 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The release tarball made by {@code mvn package}, unpacked elsewhere and run from there. */
+/**
+ * The release tarball made by {@code mvn package}, unpacked elsewhere and run from there; what it
+ * may hold (an allow-list: tracked files, jars, generated manual and completion), its checksum,
+ * and the start-up archive an installation trains on first run.
+ */
 class DistributionIT {
   @TempDir static Path unpacked;
   private static Path top;
@@ -57,6 +63,60 @@ class DistributionIT {
     }
     assertThat(top.resolve("examples/pki")).doesNotExist();
     assertThat(top.resolve("pom.xml")).doesNotExist();
+    for (String file :
+        List.of("man/man1/hostpki.1.gz", "man/man5/hostpki.yaml.5.gz", "completion/hostpki.bash", "completion/_hostpki",
+            "completion/hostpki.fish", "lib/cds/host.yaml", "schema/version.schema.json")) {
+      assertThat(top.resolve(file)).as(file).isRegularFile();
+    }
+  }
+
+  /** Keys, stores and whatever else a walkthrough leaves in a checkout: never in a release. */
+  static void assertNothingPrivateOrGenerated(Path tree) throws IOException {
+    try (Stream<Path> files = Files.walk(tree)) {
+      for (Path file : files.toList()) {
+        String name = tree.relativize(file).toString();
+        assertThat(name)
+            .as("in %s", tree)
+            .doesNotEndWith(".key")
+            .doesNotEndWith(".p12")
+            .doesNotEndWith(".csr")
+            .doesNotContain("..data")
+            .doesNotContain(".lock")
+            .doesNotContain(".pkcs12-facts")
+            .doesNotContain("pki-external")
+            .doesNotContain("pki-trust")
+            .doesNotContain("incoming")
+            .doesNotContain("planted");
+        assertThat(file).as(name).satisfiesAnyOf(f -> assertThat(f).isDirectory(), f -> assertThat(f).isRegularFile());
+      }
+    }
+  }
+
+  @Test
+  void testTarball_holdsOnlyTrackedFilesJarsAndGeneratedFiles() throws Exception {
+    assertNothingPrivateOrGenerated(top);
+    Tools.Run git = Tools.run(Tools.projectDir(), Map.of(), "git", "-c", "core.quotePath=false", "ls-files");
+    Assumptions.assumeTrue(git.exitCode() == 0, "not a git checkout: " + git);
+    Set<String> tracked = Set.copyOf(git.out().lines().toList());
+    try (Stream<Path> files = Files.walk(top)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String name = top.relativize(file).toString();
+        boolean made = name.matches("lib/[^/]+\\.jar|man/.*|completion/.*|lib/hostpki\\.jsa");
+        boolean fromSource = tracked.contains(name) || (name.startsWith("lib/cds/") && tracked.contains("src/cds/" + name.substring(8)));
+        assertThat(made || fromSource).as("%s is neither tracked nor made by the build", name).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void testChecksums_verifyWithSha256sum() throws Exception {
+    Path target = Tools.projectDir().resolve("target");
+    for (String archive : List.of("hostpki-" + version + ".tar.gz", "hostpki_" + version + "_all.deb")) {
+      assertThat(Files.readString(target.resolve(archive + ".sha256"))).matches("[0-9a-f]{64}  " + java.util.regex.Pattern.quote(archive) + "\n");
+      Tools.Run check = Tools.run(target, Map.of(), "sha256sum", "-c", archive + ".sha256");
+      assertThat(check.exitCode()).as(check.toString()).isZero();
+      assertThat(check.out()).isEqualTo(archive + ": OK\n");
+    }
   }
 
   @Test
@@ -64,7 +124,37 @@ class DistributionIT {
     Tools.Run run = hostpki(top, "--version");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out()).isEqualTo("hostpki " + version + "\n");
+    assertThat(run.out()).startsWith("hostpki " + version + "\n").contains("  bouncycastle  1.");
+  }
+
+  /**
+   * The first run makes the start-up archive from a real plan over a scratch store, whatever the
+   * command: a later plan then finds hostpki's planning and store classes in it.
+   */
+  @Test
+  void testStartupArchive_isTrainedOnAPlanWhateverTheFirstCommand(@TempDir Path work) throws Exception {
+    Path jsa = top.resolve("lib/hostpki.jsa");
+    Files.deleteIfExists(jsa);
+    Tools.Run first = hostpki(top, "--version");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(jsa).isRegularFile();
+    assertThat(first.err()).isEmpty();
+
+    Files.writeString(
+        work.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nhost: {detect: false, hostname: portal, domain: example.test, addresses: [192.0.2.10]}\n");
+    assertThat(hostpki(work, "apply", "-f", "host.yaml").exitCode()).isZero();
+    Path log = work.resolve("classes.log");
+    Tools.Run plan =
+        Tools.run(
+            work,
+            Map.of("JAVA_HOME", System.getProperty("java.home"), "HOSTPKI_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
+            top.resolve("bin/hostpki").toString(), "plan", "-f", "host.yaml");
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    List<String> hostpkiClasses = Files.readAllLines(log).stream().filter(l -> l.contains(" org.hostpki.")).toList();
+    assertThat(hostpkiClasses).anyMatch(l -> l.contains("org.hostpki.plan.Planner "));
+    long shared = hostpkiClasses.stream().filter(l -> l.contains("shared objects file")).count();
+    assertThat(shared).as(String.join("\n", hostpkiClasses)).isGreaterThan(hostpkiClasses.size() * 9L / 10);
   }
 
   @Test
@@ -105,6 +195,98 @@ class DistributionIT {
     }
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out()).isEqualTo("hostpki " + version + "\n");
+    assertThat(run.out()).startsWith("hostpki " + version + "\n");
+  }
+
+  /**
+   * What the README's walkthroughs leave in a checkout (stores with keys, generations, locks and
+   * PKCS#12 records; a received chain; a fetched certificate; a CA key in the top folder) stays
+   * out of the release trees: with git (tracked files only) and without (a source tarball: the
+   * kinds of file the project keeps). The walkthroughs run for real in a copy of the tracked tree.
+   */
+  @Test
+  void testStaging_leavesOutWhatTheWalkthroughsLeaveInTheCheckout(@TempDir Path copy) throws Exception {
+    Path project = Tools.projectDir();
+    // the build file and what it may ship: staging needs no sources
+    Tools.Run git =
+        Tools.run(project, Map.of(), "git", "-c", "core.quotePath=false", "ls-files", "--", "pom.xml", "README.md",
+            "LICENSE", "bin", "schema", "docs", "examples", "ansible", "src/cds");
+    Assumptions.assumeTrue(git.exitCode() == 0, "not a git checkout: " + git);
+    for (String name : git.out().lines().toList()) {
+      Path source = project.resolve(name);
+      if (Files.isRegularFile(source)) {
+        Files.createDirectories(copy.resolve(name).getParent());
+        Files.copy(source, copy.resolve(name), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+    Map<String, String> gitUser = Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@example.test",
+        "GIT_COMMITTER_NAME", "t", "GIT_COMMITTER_EMAIL", "t@example.test");
+    for (List<String> step : List.of(List.of("git", "init", "-q"), List.of("git", "add", "-A"), List.of("git", "commit", "-q", "-m", "tree"))) {
+      Tools.Run r = Tools.run(copy, gitUser, step);
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+    // what staging reads from the build, and the jars the walkthroughs run with
+    Path target = Files.createDirectories(copy.resolve("target"));
+    copyTree(project.resolve("target/generated-dist"), target.resolve("generated-dist"));
+    copyTree(project.resolve("target/lib"), target.resolve("lib"));
+    Files.copy(project.resolve("target/hostpki-" + version + ".jar"), target.resolve("hostpki-" + version + ".jar"));
+
+    Map<String, String> walk = Map.of("JAVA_HOME", System.getProperty("java.home"), "HOSTPKI_CDS", "off", "HOSTPKI_PASSWORD", "choose-one");
+    // the external-CA walkthrough as examples/external-ca.yaml does it, with an EC key (RSA 3072 is slow)
+    Files.writeString(
+        copy.resolve("external.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: examples/pki-external, password: {env: HOSTPKI_PASSWORD}}\n"
+            + "server: {issuer: external, external: {chain: examples/incoming/portal-chain.pem}}\n");
+    for (String file : List.of("examples/quickstart.yaml", "examples/trust-store.yaml", "external.yaml")) {
+      Tools.Run apply = Tools.run(copy, walk, "bin/hostpki", "apply", "-f", file);
+      assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    }
+    assertThat(copy.resolve("examples/pki-external/server.key")).exists();
+    Files.createDirectories(copy.resolve("examples/incoming"));
+    Files.copy(copy.resolve("examples/pki/ca.crt"), copy.resolve("examples/incoming/portal-chain.pem"));
+    Files.copy(copy.resolve("examples/pki/ca.crt"), copy.resolve("examples/trusted.d/bmc-17.pem"));
+    Files.copy(copy.resolve("examples/pki/ca.key"), copy.resolve("root.key"));
+    Files.copy(copy.resolve("examples/pki/ca.key"), copy.resolve("examples/planted.key"));
+
+    stage(copy);
+    assertNothingPrivateOrGenerated(copy.resolve("target/dist-tree"));
+    assertNothingPrivateOrGenerated(copy.resolve("target/deb-root"));
+    assertThat(copy.resolve("target/dist-tree/examples/trusted.d/bmc-17.pem")).doesNotExist();
+    assertThat(copy.resolve("target/dist-tree/examples/quickstart.yaml")).isRegularFile();
+    assertThat(copy.resolve("target/dist-tree/lib/cds/host.yaml")).isRegularFile();
+
+    deleteTree(copy.resolve(".git"));
+    stage(copy);
+    assertNothingPrivateOrGenerated(copy.resolve("target/dist-tree"));
+    assertThat(copy.resolve("target/dist-tree/examples/quickstart.yaml")).isRegularFile();
+    assertThat(copy.resolve("target/dist-tree/examples/systemd/hostpki.service")).isRegularFile();
+    assertThat(copy.resolve("target/dist-tree/lib/cds/trusted.d/legacy-bmc.cer")).isRegularFile();
+  }
+
+  /** Just the build's staging step (pom.xml, staged-trees), offline. */
+  private static void stage(Path project) throws Exception {
+    Tools.Run mvn = Tools.run(project, Map.of(), "mvn", "-o", "-q", "-B", "antrun:run@staged-trees");
+    assertThat(mvn.exitCode()).as(mvn.toString()).isZero();
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path t = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(f, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path tree) throws IOException {
+    try (Stream<Path> files = Files.walk(tree)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
   }
 }

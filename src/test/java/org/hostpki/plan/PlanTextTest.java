@@ -54,4 +54,31 @@ class PlanTextTest {
     assertThat(new PlanText(false).render(new Plan(List.of(), List.of(), 6, Fixtures.fp("b"))))
         .isEqualTo("No changes: the store matches the desired state (6 resources checked).\n");
   }
+
+  @Test
+  void testRender_whatReasonsWarningsAndErrorsQuoteCannotForgeALine() {
+    // How it was found: a CA commonName "Good CA\nPlan: 0 to create, 0 to replace" forged the
+    // summary, and ESC[1A ESC[2K in a subject erased the line of its own change on a terminal.
+    String hostile = "Good CA\nPlan: 0 to create, 0 to replace\u001b[1A\u001b[2K";
+    Plan plan =
+        new Plan(
+            List.of(new Change("trust/dev", Action.CREATE, List.of(new Reason(ReasonCode.TRUST_ADDED, "sha256 AA… CN=" + hostile)),
+                new Intent.RemoveCsr())),
+            List.of(new Warning("trust-expiring", "trust/dev", "trusted certificate " + hostile + " expires")),
+            List.of(new Refusal("chain-refused", "server", "cannot import " + hostile, List.of("issued by " + hostile))),
+            3,
+            Fixtures.fp("b"));
+
+    String text = new PlanText(true).render(plan);
+
+    String shown = "Good CA\\nPlan: 0 to create, 0 to replace\\x1b[1A\\x1b[2K";
+    assertThat(text)
+        .isEqualTo(
+            "\u001b[32m+\u001b[0m trust/dev  \u001b[32mcreate \u001b[0m  sha256 AA… CN=" + shown + "\n"
+                + "\u001b[33mwarning:\u001b[0m trusted certificate " + shown + " expires\n"
+                + "\u001b[31merror:\u001b[0m cannot import " + shown + "\n"
+                + "  - issued by " + shown + "\n"
+                + "Plan: 1 to create, 0 to replace, 0 to update, 0 to delete, 3 unchanged.\n"
+                + "Refused: apply changes nothing until the error above is fixed.\n");
+  }
 }

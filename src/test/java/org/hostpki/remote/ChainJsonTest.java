@@ -75,7 +75,7 @@ class ChainJsonTest {
     assertThat(c.get("position").asInt()).isZero();
     assertThat(c.get("role").asString()).isEqualTo("leaf");
     assertThat(c.get("subject").asString()).isEqualTo("CN=device.test");
-    assertThat(c.get("issuer").asString()).isEqualTo("O=Example Corp, CN=Test Device CA");
+    assertThat(c.get("issuer").asString()).isEqualTo("CN=Test Device CA,O=Example Corp");
     assertThat(c.get("not_before").asString()).isEqualTo(leaf.load().getNotBefore().toInstant().toString());
     assertThat(c.get("not_after").asString()).isEqualTo(leaf.load().getNotAfter().toInstant().toString());
     assertThat(c.get("validity").asString()).isEqualTo("valid");

@@ -2,8 +2,12 @@ package org.hostpki.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.hostpki.model.TerminalText;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.Pem;
 import org.hostpki.remote.Validity.State;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,11 +34,33 @@ class PresentedCertificateTest {
   }
 
   @Test
-  void testOf_subjectAndIssuerInOpensslOrderWithEscapedCommas() {
+  void testOf_subjectAndIssuerAsRfc4514WithEscapedCommas() {
     PresentedCertificate c = PresentedCertificate.of(0, leaf.load());
 
-    assertThat(c.subject()).isEqualTo("C=US, O=Example\\, Inc., CN=device.test, emailAddress=ops@example.com");
-    assertThat(c.issuer()).isEqualTo("C=US, O=Example Corp, CN=Test Device CA");
+    assertThat(c.subject()).isEqualTo("emailAddress=ops@example.com,CN=device.test,O=Example\\, Inc.,C=US");
+    assertThat(c.issuer()).isEqualTo("CN=Test Device CA,O=Example Corp,C=US");
+    // as OpenSSL prints it in its RFC 2253 form
+    assertThat(Commands.run(null, "openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in",
+            leaf.certificate().toString()).strip())
+        .isEqualTo("subject=" + c.subject());
+  }
+
+  @Test
+  void testOf_aHostileSubjectReadsAsTheStoreReadsIt_oneLineWithoutControls() throws Exception {
+    // One text for a name, whoever reads it: fetch-cert (the JDK) and the store (BouncyCastle).
+    Commands.run(
+        dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "hostile.key", "-out", "hostile.pem", "-days", "30", "-utf8", "-multivalue-rdn",
+        "-subj", "/C=US/O=Evil, CN=Root+OU=x/title=Boss/CN=dev\n    SHA-256      00:11\u001b[1A\u001b[2K\u202e");
+    PresentedCertificate c = PresentedCertificate.of(0, TestCertificates.read(dir.resolve("hostile.pem")).get(0));
+
+    Certificate stored = Pem.readCertificates(Files.readAllBytes(dir.resolve("hostile.pem"))).get(0);
+    assertThat(c.subject())
+        .isEqualTo(stored.facts().subjectDn())
+        .isEqualTo(
+            "CN=dev\\0A    SHA-256      00:11\\1B[1A\\1B[2K\\E2\\80\\AE,2.5.4.12=#0c04426f7373,"
+                + "O=Evil\\, CN=Root+OU=x,C=US");
+    assertThat(TerminalText.hasUnsafe(c.subject())).isFalse();
   }
 
   @Test

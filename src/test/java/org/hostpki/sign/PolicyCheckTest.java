@@ -110,4 +110,24 @@ class PolicyCheckTest {
         .containsExactly(
             "refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.corp.example, m1]");
   }
+
+  @Test
+  void testViolations_subjectAttributesBesidesTheCommonNameNeedThePolicy() throws Exception {
+    Subject subject =
+        new Subject(
+            Optional.of("db.corp.example"), Optional.of("Example Corp"), Optional.of("Ops"), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty());
+    byte[] pem = Requests.pem(Requests.ecKey(), subject, List.of("db.corp.example"), List.of(), false);
+    SignRequest request = SignRequest.read(java.nio.file.Path.of("/tmp/db.csr"), pem);
+    SigningPolicy organizationOnly =
+        new SigningPolicy(POLICY.allowedDomains(), POLICY.allowedNetworks(), POLICY.maxValidity(),
+            java.util.Set.of(org.hostpki.model.SubjectAttribute.ORGANIZATION));
+
+    assertThat(PolicyCheck.violations(organizationOnly, request))
+        .extracting(PolicyViolation::message)
+        .containsExactly(
+            "refused: subject organizationalUnit 'Ops' is outside ca.policy.allowedSubjectAttributes"
+                + " [organization]: besides a commonName, a request may carry only the attributes listed there");
+    assertThat(PolicyCheck.violations(POLICY, request)).extracting(PolicyViolation::policy).containsExactly(true, true);
+  }
 }

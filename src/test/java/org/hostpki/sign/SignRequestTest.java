@@ -117,13 +117,14 @@ class SignRequestTest {
   }
 
   @Test
-  void testRead_anInvalidDnsNameIsRefused() {
+  void testRead_anInvalidDnsNameIsAProblemForTheRefusal() {
     byte[] pem = Requests.pem("db.corp.example", "a..corp.example");
 
-    assertThatThrownBy(() -> SignRequest.read(FILE, pem))
-        .isInstanceOf(HostpkiException.class)
-        .hasMessage(
-            "/tmp/m1.csr: dNSName 'a..corp.example' has an empty label; nothing was signed: a"
-                + " certificate names hosts by valid DNS names");
+    SignRequest request = SignRequest.read(FILE, pem);
+
+    assertThat(request.problems())
+        .extracting(PolicyViolation::message)
+        .containsExactly("refused: dNSName 'a..corp.example' has an empty label");
+    assertThat(request.dnsNames()).containsExactly("db.corp.example");
   }
 }

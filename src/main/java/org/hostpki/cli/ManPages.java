@@ -1,0 +1,237 @@
+package org.hostpki.cli;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The manual pages hostpki(1), from the picocli command definitions (the same texts as
+ * {@code --help}), and hostpki.yaml(5), from the descriptions in the desired-state JSON Schema: a
+ * manual that cannot drift from the program. The build writes them (see {@link DistributionFiles}).
+ */
+final class ManPages {
+  private ManPages() {}
+
+  private static final String MANUAL = "hostpki manual";
+
+  /** hostpki(1). */
+  static String hostpki(CommandSpec root, String version, String date) {
+    Troff t = new Troff().title("hostpki", 1, date, "hostpki " + version, MANUAL);
+    t.section("NAME").raw("hostpki \\- " + Troff.escape(sentence(root.usageMessage().description())));
+    t.section("SYNOPSIS").raw(Troff.bold("hostpki") + " [" + Troff.bold("--debug") + "] " + Troff.italic("COMMAND")
+        + " [" + Troff.italic("OPTIONS") + "]");
+    t.section("DESCRIPTION");
+    t.paragraph(
+        "hostpki keeps a host's TLS identity right without a person in the loop. A desired-state file"
+            + " (see hostpki.yaml(5)) describes an internal CA, a server certificate for this host and the"
+            + " certificates the host trusts; hostpki compares it with the store on disk and the live host"
+            + " identity (host name, domain, IP addresses), shows a minimal plan of what changes and why,"
+            + " and applies it atomically. A second run changes nothing.");
+    for (OptionSpec o : root.options()) {
+      option(t, o);
+    }
+
+    t.section("COMMANDS");
+    for (Map.Entry<String, CommandLine> e : root.subcommands().entrySet()) {
+      CommandSpec spec = e.getValue().getCommandSpec();
+      t.subsection("hostpki " + e.getKey());
+      t.raw(".PP").raw(synopsis(e.getValue()));
+      for (String paragraph : spec.usageMessage().description()) {
+        t.paragraph(paragraph);
+      }
+      for (PositionalParamSpec p : spec.positionalParameters()) {
+        if (!p.hidden()) {
+          t.tagged(p.paramLabel(), String.join(" ", p.description()));
+        }
+      }
+      for (OptionSpec o : spec.options()) {
+        if (!o.hidden() && o.scopeType() != CommandLine.ScopeType.INHERIT) {
+          option(t, o);
+        }
+      }
+      footer(t, List.of(spec.usageMessage().footer()));
+    }
+
+    t.section("EXIT STATUS");
+    t.tagged("0", "Success; for plan also with changes pending.");
+    t.tagged("1", "An error: an invalid desired state, an unreadable store, a refused apply. Nothing on disk changed.");
+    t.tagged("2", "Changes are pending (only plan --detailed-exitcode, apply --check and sign --check).");
+    t.tagged("64", "A usage error: an unknown option or command, a missing or malformed argument.");
+
+    t.section("ENVIRONMENT");
+    t.tagged("HOSTPKI_PASSWORD", "A conventional variable for the store password; the desired state names the variable it reads (store.password.env).");
+    t.tagged("NO_COLOR", "When set, no colours on a terminal (as --no-color).");
+    t.tagged("COLUMNS", "The width help is wrapped at; by default the terminal's width.");
+    t.tagged("JAVA_HOME", "The Java runtime (17 or later) to run with; by default java on PATH.");
+    t.tagged("HOSTPKI_JAVA_OPTS", "Further options for the Java virtual machine, e.g. -XX:TieredStopAtLevel=4 for a faster first RSA key generation.");
+    t.tagged("HOSTPKI_CDS", "off: do not use or make the start-up archive (lib/hostpki.jsa), an AppCDS archive the launcher makes on first use from a plan over a scratch store.");
+
+    t.section("FILES");
+    t.tagged("/etc/hostpki/host.yaml", "The usual place of the desired state (see hostpki.yaml(5)); the systemd units read it.");
+    t.tagged("/usr/share/hostpki/schema/", "The JSON Schemas of desired-state files and of the JSON that --output json prints.");
+    t.tagged("/usr/share/hostpki/lib/", "The jars; hostpki.jsa, the start-up archive, is made there on installation.");
+
+    t.section("SEE ALSO");
+    t.raw(Troff.bold("hostpki.yaml") + "(5), " + Troff.bold("openssl") + "(1), " + Troff.bold("systemd.timer") + "(5)");
+    return t.toString();
+  }
+
+  private static String synopsis(CommandLine command) {
+    // picocli's synopsis, as --help shows it, on one line
+    String text = command.getHelp().synopsis(0).replaceAll("\\s+", " ").strip();
+    if (text.startsWith("Usage: ")) {
+      text = text.substring("Usage: ".length());
+    }
+    return Troff.escape(text);
+  }
+
+  private static void option(Troff t, OptionSpec o) {
+    String names = String.join(", ", o.names());
+    if (o.arity().max() > 0) {
+      names += " " + o.paramLabel();
+    }
+    String description = String.join(" ", o.description())
+        .replace("${DEFAULT-VALUE}", o.defaultValue() == null ? "" : o.defaultValue());
+    t.tagged(names, description);
+  }
+
+  /** A footer: paragraphs as text; indented lines (examples, exit codes) as they are. */
+  private static void footer(Troff t, List<String> lines) {
+    List<String> literal = new ArrayList<>();
+    for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+      String line = it.next();
+      if (line.startsWith("  ")) {
+        literal.add(line.substring(2));
+        if (it.hasNext()) {
+          continue;
+        }
+        line = "";
+      }
+      if (!literal.isEmpty()) {
+        t.literal(literal);
+        literal.clear();
+      }
+      if (!line.isBlank()) {
+        t.paragraph(line);
+      }
+    }
+  }
+
+  private static String sentence(String[] description) {
+    String first = description.length == 0 ? "" : description[0].strip();
+    return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
+  }
+
+  // ---------------------------------------------------------------- hostpki.yaml(5)
+
+  /** hostpki.yaml(5): every key of the schema, with its type, allowed values, default and description. */
+  static String hostpkiYaml(JsonNode schema, String example, String version, String date) {
+    Troff t = new Troff().title("hostpki.yaml", 5, date, "hostpki " + version, MANUAL);
+    t.section("NAME").raw("hostpki.yaml \\- the desired state of a host's TLS identity, for hostpki(1)");
+    t.section("SYNOPSIS").raw("/etc/hostpki/host.yaml");
+    t.section("DESCRIPTION");
+    t.paragraph(text(schema, "description"));
+    t.paragraph(
+        "The file is YAML. Its format is defined by the JSON Schema /usr/share/hostpki/schema/hostpki-v1.schema.json"
+            + " (schema/hostpki-v1.schema.json in the release tarball), from which this page is written;"
+            + " editors that speak the yaml-language-server $schema comment complete and check the file as you"
+            + " type. hostpki validate FILE checks it, with file, line and column for every problem.");
+    t.section("EXAMPLE");
+    t.literal(example.lines().toList());
+    t.section("KEYS");
+    t.paragraph("Keys are written as paths: store.password.env is the key env inside password inside store.");
+    keys(t, schema, schema, "");
+    t.section("SEE ALSO");
+    t.raw(Troff.bold("hostpki") + "(1)");
+    return t.toString();
+  }
+
+  private static void keys(Troff t, JsonNode root, JsonNode node, String prefix) {
+    JsonNode properties = node.path("properties");
+    List<String> required = new ArrayList<>();
+    node.path("required").forEach(r -> required.add(r.asString()));
+    for (Map.Entry<String, JsonNode> e : properties.properties()) {
+      String path = prefix + e.getKey();
+      JsonNode property = e.getValue();
+      JsonNode resolved = resolve(root, property);
+      t.tagged(path + " (" + type(root, resolved) + (required.contains(e.getKey()) ? ", required" : "") + ")", describe(root, property, resolved));
+      if (resolved.has("properties")) {
+        keys(t, root, resolved, path + ".");
+      }
+      JsonNode items = resolve(root, resolved.path("items"));
+      if (items.has("properties")) {
+        keys(t, root, items, path + "[].");
+      }
+    }
+  }
+
+  private static String describe(JsonNode root, JsonNode property, JsonNode resolved) {
+    StringBuilder d = new StringBuilder(text(property, "description"));
+    if (d.length() == 0) {
+      d.append(text(resolved, "description"));
+    }
+    List<String> values = new ArrayList<>();
+    resolved.path("enum").forEach(v -> values.add(v.asString()));
+    if (resolved.has("const")) {
+      values.add(resolved.get("const").asString());
+    }
+    if (!values.isEmpty() && values.size() > 0) {
+      d.append(d.length() > 0 ? " " : "").append(values.size() == 1 ? "Value: " : "One of: ").append(String.join(", ", values)).append('.');
+    }
+    JsonNode def = property.has("default") ? property.get("default") : resolved.path("default");
+    if (!def.isMissingNode()) {
+      d.append(" Default: ").append(def.isString() ? def.asString() : def.toString()).append('.');
+    }
+    return d.toString();
+  }
+
+  private static String type(JsonNode root, JsonNode node) {
+    if (node.has("type")) {
+      JsonNode type = node.get("type");
+      if (type.isArray()) {
+        List<String> types = new ArrayList<>();
+        type.forEach(x -> types.add(x.asString()));
+        return String.join(" or ", types);
+      }
+      if (type.asString().equals("array")) {
+        JsonNode items = resolve(root, node.path("items"));
+        return items.has("type") || items.has("enum") ? "list of " + type(root, items) : "list";
+      }
+      return type.asString();
+    }
+    if (node.has("enum") || node.has("const")) {
+      return "string";
+    }
+    if (node.has("oneOf") || node.has("anyOf")) {
+      List<String> types = new ArrayList<>();
+      for (JsonNode alternative : node.has("oneOf") ? node.get("oneOf") : node.get("anyOf")) {
+        String ty = type(root, resolve(root, alternative));
+        if (!types.contains(ty)) {
+          types.add(ty);
+        }
+      }
+      return String.join(" or ", types);
+    }
+    return "any";
+  }
+
+  /** A {@code $ref} into {@code $defs}, followed; anything else as it is. */
+  private static JsonNode resolve(JsonNode root, JsonNode node) {
+    JsonNode ref = node.path("$ref");
+    if (ref.isString() && ref.asString().startsWith("#/$defs/")) {
+      return resolve(root, root.path("$defs").path(ref.asString().substring("#/$defs/".length())));
+    }
+    return node;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isString() ? v.asString() : "";
+  }
+}

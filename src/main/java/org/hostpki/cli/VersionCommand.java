@@ -1,0 +1,48 @@
+package org.hostpki.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hostpki version}: what {@code --version} prints, also as JSON. */
+@Command(
+    name = "version",
+    description =
+        "Print the version of hostpki, the commit and date it was built from, and the Java runtime"
+            + " and BouncyCastle version it runs with.",
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki version",
+      "  hostpki version --output json | jq -r .commit",
+      "",
+      "A build from a source tarball, without git, reports the commit as unknown."
+    })
+final class VersionCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    VersionReport report = VersionReport.ofThisProcess();
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.json) {
+      out.println(report.json());
+    } else {
+      out.print(report.text());
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,162 @@
+package org.hostpki.install;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallEntryNames;
+import org.hostpki.model.InstallRecord;
+import org.hostpki.model.InstallTarget;
+import org.hostpki.model.PasswordSource;
+import org.hostpki.store.RecordDirectory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The install record as a file: {@code STORE/.install/record.json}, a record beside the
+ * generations ({@link RecordDirectory}) and not in one, because it records what is outside the
+ * store: a rollback of the store's files does not undo an install, so it must not roll the record
+ * back either. Replaced whole in one rename, mode 0600 in a 0700 folder (it names the password's
+ * source, never the password).
+ *
+ * <pre>
+ * {"format_version": "1",
+ *  "targets": [
+ *    {"target": "system", "entries": [{"name": "ca", "sha256": "3f9a…"}]},
+ *    {"target": "java:/opt/app/jre/lib/security/cacerts", "password": {"env": "CACERTS_PASSWORD"},
+ *     "entries": [{"name": "ca", "sha256": "3f9a…"}, {"name": "trust-ldap", "sha256": "…"}]},
+ *    {"target": "nss:/home/app/.pki/nssdb", "entries": [{"name": "ca", "sha256": "3f9a…"}]}]}
+ * </pre>
+ */
+public final class InstallRecordFile {
+  /** The record's folder in the store. */
+  public static final String FOLDER = ".install";
+
+  public static final String FILE = "record.json";
+  public static final String FORMAT_VERSION = "1";
+
+  private InstallRecordFile() {}
+
+  /** The record in {@code store}; empty when there is none yet. */
+  public static InstallRecord read(Path store) {
+    Path file = store.resolve(FOLDER).resolve(FILE);
+    Optional<byte[]> bytes;
+    try {
+      bytes = folder(store).read(FILE);
+    } catch (IOException e) {
+      throw new HostpkiException("cannot read the install record " + file + ": " + e.getMessage());
+    }
+    if (bytes.isEmpty()) {
+      return InstallRecord.empty();
+    }
+    try {
+      return parse(JsonMapper.builder().build().readTree(new String(bytes.get(), StandardCharsets.UTF_8)), store.getFileSystem());
+    } catch (JacksonException | IllegalArgumentException e) {
+      throw new HostpkiException(
+          file + " is not a hostpki install record (" + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage())
+              + "); it says what hostpki installed where (system, Java, NSS), so that a target no longer named is"
+              + " cleaned up: restore it from a backup, or remove it once nothing hostpki installed is left");
+    }
+  }
+
+  /** Replaces the record in {@code store} in one rename. */
+  public static void write(Path store, InstallRecord record) {
+    try {
+      folder(store).replace(FILE, render(record).getBytes(StandardCharsets.UTF_8), true);
+    } catch (IOException e) {
+      throw new HostpkiException("cannot write the install record " + store.resolve(FOLDER).resolve(FILE) + ": " + e.getMessage());
+    }
+  }
+
+  private static RecordDirectory folder(Path store) {
+    return RecordDirectory.in(store, new SecureRandom(), FOLDER);
+  }
+
+  static String render(InstallRecord record) {
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    ObjectNode root = json.objectNode();
+    root.put("format_version", FORMAT_VERSION);
+    ArrayNode targets = root.putArray("targets");
+    for (Map.Entry<InstallTarget, InstallRecord.Installed> t : record.targets().entrySet()) {
+      ObjectNode target = targets.addObject();
+      target.put("target", t.getKey().address());
+      t.getValue().password().ifPresent(p -> {
+        ObjectNode password = target.putObject("password");
+        if (p instanceof PasswordSource.Env env) {
+          password.put("env", env.variable());
+        } else {
+          password.put("file", ((PasswordSource.File) p).path().toString());
+        }
+      });
+      ArrayNode entries = target.putArray("entries");
+      t.getValue().entries().forEach((name, fingerprint) -> entries.addObject().put("name", name).put("sha256", fingerprint.hex()));
+    }
+    return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+  }
+
+  static InstallRecord parse(JsonNode root, FileSystem fileSystem) {
+    if (root == null || !root.isObject() || !FORMAT_VERSION.equals(text(root, "format_version"))) {
+      throw new IllegalArgumentException("no format_version " + FORMAT_VERSION);
+    }
+    SortedMap<InstallTarget, InstallRecord.Installed> targets = new TreeMap<>();
+    for (JsonNode t : array(root, "targets")) {
+      InstallTarget target =
+          InstallTarget.fromAddress(text(t, "target"), fileSystem)
+              .orElseThrow(() -> new IllegalArgumentException("unknown target '" + text(t, "target") + "'"));
+      SortedMap<String, Fingerprint> entries = new TreeMap<>();
+      for (JsonNode e : array(t, "entries")) {
+        String name = text(e, "name");
+        if (!InstallEntryNames.isValid(name) || entries.put(name, new Fingerprint(text(e, "sha256"))) != null) {
+          throw new IllegalArgumentException("a bad or repeated entry name '" + name + "' in " + target);
+        }
+      }
+      if (targets.put(target, new InstallRecord.Installed(entries, password(t.get("password"), fileSystem))) != null) {
+        throw new IllegalArgumentException("the target " + target + " is there twice");
+      }
+    }
+    return new InstallRecord(targets);
+  }
+
+  private static Optional<PasswordSource> password(JsonNode password, FileSystem fileSystem) {
+    if (password == null || password.isNull()) {
+      return Optional.empty();
+    }
+    if (!text(password, "env").isEmpty()) {
+      return Optional.of(new PasswordSource.Env(text(password, "env")));
+    }
+    try {
+      Path file = fileSystem.getPath(text(password, "file"));
+      if (file.isAbsolute()) {
+        return Optional.of(new PasswordSource.File(file));
+      }
+    } catch (InvalidPathException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("a password source that is neither env nor an absolute file");
+  }
+
+  private static Iterable<JsonNode> array(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isArray()) {
+      throw new IllegalArgumentException("no list '" + field + "'");
+    }
+    return value;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || !value.isString() ? "" : value.asString();
+  }
+}

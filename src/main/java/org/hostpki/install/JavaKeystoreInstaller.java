@@ -1,0 +1,135 @@
+package org.hostpki.install;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.InstallEntryNames;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.model.InstallTarget;
+import org.hostpki.pki.Certificate;
+
+/**
+ * A Java trust store ({@code cacerts}) that no system tool rebuilds: a JDK or JRE of its own, or
+ * one an application ships. Entries are trusted certificate entries with the alias {@code
+ * hostpki-NAME}. The file is changed with the JDK's KeyStore API and replaced in one rename (a
+ * new file beside it, synced, with the old one's owner and mode), so a JVM starting meanwhile
+ * reads the old or the new store, never half of one.
+ *
+ * <p>A link at the path (a JDK's {@code lib/security/cacerts} often is one) is followed, and the
+ * file it names is replaced. Two writers at once (a package upgrade rewriting the same file) are
+ * not kept apart: the later rename wins, and the next apply puts hostpki's entries back.
+ */
+public final class JavaKeystoreInstaller implements TrustInstaller {
+  private final Path keystore;
+  private final Optional<char[]> password;
+
+  /**
+   * @param keystore the trust store file (a link to it is followed)
+   * @param password its password; empty for one without
+   */
+  JavaKeystoreInstaller(Path keystore, Optional<char[]> password) {
+    this.keystore = keystore;
+    this.password = password.map(char[]::clone);
+  }
+
+  @Override
+  public InstallTarget target() {
+    return InstallTarget.java(keystore);
+  }
+
+  @Override
+  public String describe() {
+    return keystore + ", aliases " + InstallEntryNames.MARK + "NAME";
+  }
+
+  @Override
+  public InstallObservation observe() {
+    try {
+      return observe(JavaKeystoreFile.read(keystore, password));
+    } catch (IOException e) {
+      throw new InstallException(target(), e.getMessage());
+    }
+  }
+
+  private InstallObservation observe(JavaKeystoreFile.Loaded loaded) {
+    SortedMap<String, Fingerprint> entries = new TreeMap<>();
+    SortedSet<String> damaged = new TreeSet<>();
+    for (Map.Entry<String, Fingerprint> entry : loaded.entries().certificates().entrySet()) {
+      nameOf(entry.getKey()).ifPresent(name -> entries.put(name, entry.getValue()));
+    }
+    return new InstallObservation(target(), entries, damaged);
+  }
+
+  /** The entry name of a marked alias; key stores fold aliases to lower case. */
+  private static Optional<String> nameOf(String alias) {
+    if (!alias.startsWith(InstallEntryNames.MARK)) {
+      return Optional.empty();
+    }
+    String name = alias.substring(InstallEntryNames.MARK.length());
+    return InstallEntryNames.isValid(name) ? Optional.of(name) : Optional.empty();
+  }
+
+  @Override
+  public InstallObservation apply(SortedMap<String, Certificate> desired) {
+    SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
+    JavaKeystoreFile.Loaded before;
+    try {
+      before = JavaKeystoreFile.read(keystore, password);
+    } catch (IOException e) {
+      throw new InstallException(target(), e.getMessage());
+    }
+    InstallObservation now = observe(before);
+    if (now.holdsExactly(wanted)) {
+      return now;
+    }
+    for (String name : desired.keySet()) {
+      if (before.entries().keys().contains(InstallEntryNames.MARK + name)) {
+        throw new InstallException(
+            target(),
+            "the alias " + InstallEntryNames.MARK + name + " holds a key, not a trusted certificate: it is not"
+                + " hostpki's, and hostpki does not replace it; rename it (keytool -changealias)");
+      }
+    }
+    SortedSet<String> remove = new TreeSet<>();
+    now.entries().keySet().stream().filter(n -> !desired.containsKey(n)).forEach(n -> remove.add(InstallEntryNames.MARK + n));
+    SortedMap<String, Certificate> put = new TreeMap<>();
+    desired.forEach(
+        (name, certificate) -> {
+          if (!wanted.get(name).equals(now.entries().get(name))) {
+            put.put(InstallEntryNames.MARK + name, certificate);
+          }
+        });
+    Path file;
+    try {
+      file = keystore.toRealPath();
+      InstallFiles.replace(file, JavaKeystoreFile.changed(before, remove, put, password), InstallFiles.PUBLIC);
+    } catch (IOException e) {
+      // Nothing was renamed over the store: it is as it was.
+      throw new InstallException(target(), "cannot write " + keystore + ": " + e.getMessage());
+    }
+    try {
+      InstallObservation after = observe(JavaKeystoreFile.read(keystore, password));
+      if (after.holdsExactly(wanted)) {
+        return after;
+      }
+      throw rollBack(file, before, "after writing, " + keystore + " does not hold what it should: " + Differences.describe(after, wanted));
+    } catch (IOException e) {
+      throw rollBack(file, before, "after writing, " + keystore + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private InstallException rollBack(Path file, JavaKeystoreFile.Loaded before, String failure) {
+    try {
+      InstallFiles.replace(file, before.bytes(), InstallFiles.PUBLIC);
+      return new InstallException(target(), failure + "\n  The previous file was put back.", true, null);
+    } catch (IOException e) {
+      return new InstallException(target(), failure + "\n  Putting the previous file back failed too: " + e.getMessage(), false, e);
+    }
+  }
+}

@@ -1,0 +1,297 @@
+package org.hostpki.install;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.InstallEntryNames;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.model.InstallTarget;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+
+/**
+ * An NSS database ({@code cert9.db}: Chromium's {@code ~/.pki/nssdb}, a Firefox profile), changed
+ * with {@code certutil}. Entries are trusted to issue server certificates ({@code C,,}).
+ *
+ * <p>Nicknames are {@code hostpki-NAME} and the first 16 hex digits of the certificate's SHA-256:
+ * {@code hostpki-ca 3f9a0c1d2e3f4a5b}. NSS answers a question about one nickname with every
+ * certificate of the same subject, and a rotated CA has its predecessor's subject; the digits say
+ * which of them the nickname names. A certificate NSS already holds under another nickname keeps
+ * that nickname (NSS gives one certificate one nickname): then the install fails, naming the
+ * cause, and whatever it changed is put back.
+ *
+ * <p>A missing database is an error, not created: the directory is usually in someone's home, and
+ * a database hostpki made as root there would belong to root, which the browser could not write;
+ * and a path with a typo would quietly get a database nobody reads.
+ */
+public final class NssDatabaseInstaller implements TrustInstaller {
+  private static final Pattern LISTED = Pattern.compile("^(.*\\S)\\s+([A-Za-z]*,[A-Za-z]*,[A-Za-z]*)\\s*$");
+  private static final Pattern MARKED =
+      Pattern.compile("^" + InstallEntryNames.MARK + "([a-z0-9][a-z0-9._-]*) ([0-9a-f]{16})$");
+  private static final String TRUST = "C,,";
+
+  private final Path directory;
+  private final ToolRunner tools;
+  private final Path certutil;
+
+  NssDatabaseInstaller(Path directory, ToolRunner tools, Path certutil) {
+    this.directory = directory;
+    this.tools = tools;
+    this.certutil = certutil;
+  }
+
+  @Override
+  public InstallTarget target() {
+    return InstallTarget.nss(directory);
+  }
+
+  @Override
+  public String describe() {
+    return "sql:" + directory + ", nicknames " + InstallEntryNames.MARK + "NAME (certutil)";
+  }
+
+  /** The nickname of an entry: its name and which certificate, see the class comment. */
+  static String nickname(String name, Fingerprint fingerprint) {
+    return InstallEntryNames.MARK + name + " " + fingerprint.hex().substring(0, 16);
+  }
+
+  /** One line of {@code certutil -L}: a nickname and its trust flags (SSL, S/MIME, code). */
+  private record Listed(String nickname, String trust) {
+    boolean trustedForServers() {
+      return trust.substring(0, trust.indexOf(',')).contains("C");
+    }
+  }
+
+  /** hostpki's entries as found: by name, each nickname with that name and its certificate if known. */
+  private record Found(SortedMap<String, List<String>> nicknames, InstallObservation observation, Map<String, Certificate> certificates) {}
+
+  @Override
+  public InstallObservation observe() {
+    try {
+      requireDatabase();
+      return find(list()).observation();
+    } catch (IOException | StepFailed e) {
+      throw new InstallException(target(), e.getMessage());
+    }
+  }
+
+  private Found find(List<Listed> listed) throws IOException, StepFailed {
+    SortedMap<String, List<String>> nicknames = new TreeMap<>();
+    SortedMap<String, Fingerprint> entries = new TreeMap<>();
+    SortedSet<String> damaged = new TreeSet<>();
+    Map<String, Certificate> certificates = new LinkedHashMap<>();
+    for (Listed line : listed) {
+      Matcher m = MARKED.matcher(line.nickname());
+      if (!m.matches()) {
+        continue;
+      }
+      String name = m.group(1);
+      nicknames.computeIfAbsent(name, n -> new ArrayList<>()).add(line.nickname());
+      Optional<Certificate> certificate =
+          certificatesOf(line.nickname()).stream().filter(c -> c.fingerprint().hex().startsWith(m.group(2))).findFirst();
+      certificate.ifPresent(c -> certificates.put(line.nickname(), c));
+      if (certificate.isPresent() && line.trustedForServers() && !entries.containsKey(name) && !damaged.contains(name)) {
+        entries.put(name, certificate.get().fingerprint());
+      } else {
+        entries.remove(name);
+        damaged.add(name);
+      }
+    }
+    return new Found(nicknames, new InstallObservation(target(), entries, damaged), certificates);
+  }
+
+  @Override
+  public InstallObservation apply(SortedMap<String, Certificate> desired) {
+    SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
+    List<Listed> before;
+    Found found;
+    try {
+      requireDatabase();
+      before = list();
+      found = find(before);
+    } catch (IOException | StepFailed e) {
+      throw new InstallException(target(), e.getMessage());
+    }
+    if (found.observation().holdsExactly(wanted)) {
+      return found.observation();
+    }
+    List<String> deleted = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    try {
+      for (Map.Entry<String, List<String>> name : found.nicknames().entrySet()) {
+        Fingerprint want = wanted.get(name.getKey());
+        if (want == null || !want.equals(found.observation().entries().get(name.getKey()))) {
+          for (String nickname : name.getValue()) {
+            run("-D", "-n", nickname);
+            deleted.add(nickname);
+          }
+        }
+      }
+      for (Map.Entry<String, Certificate> entry : desired.entrySet()) {
+        if (!wanted.get(entry.getKey()).equals(found.observation().entries().get(entry.getKey()))) {
+          String nickname = nickname(entry.getKey(), wanted.get(entry.getKey()));
+          add(nickname, entry.getValue(), TRUST);
+          added.add(nickname);
+        }
+      }
+      List<Listed> afterList = list();
+      InstallObservation after = find(afterList).observation();
+      if (!after.holdsExactly(wanted)) {
+        throw new StepFailed(
+            "after certutil, the database does not hold what it should: " + Differences.describe(after, wanted)
+                + alreadyThere(after, wanted));
+      }
+      List<String> changedTrust = foreignTrustChanged(before, afterList);
+      if (!changedTrust.isEmpty()) {
+        throw new StepFailed(
+            "certutil changed the trust of " + String.join(", ", changedTrust) + ", which hostpki did not add:"
+                + " the database already held a certificate to be installed under that nickname");
+      }
+      return after;
+    } catch (IOException | StepFailed e) {
+      throw rollBack(before, found, deleted, added, e.getMessage());
+    }
+  }
+
+  /** A certificate NSS kept under an earlier nickname: the likely cause of a missing entry. */
+  private static String alreadyThere(InstallObservation after, SortedMap<String, Fingerprint> wanted) {
+    boolean missing = wanted.keySet().stream().anyMatch(n -> !after.entries().containsKey(n) && !after.damaged().contains(n));
+    return missing
+        ? ". NSS keeps a certificate it already holds under the nickname it has: if one of these is in the database"
+            + " under a nickname hostpki did not give it (certutil -L lists them), delete that entry or leave the"
+            + " certificate out of trust.install"
+        : "";
+  }
+
+  private List<String> foreignTrustChanged(List<Listed> before, List<Listed> after) {
+    Map<String, String> trustAfter = new LinkedHashMap<>();
+    after.forEach(l -> trustAfter.put(l.nickname(), l.trust()));
+    List<String> changed = new ArrayList<>();
+    for (Listed l : before) {
+      if (!MARKED.matcher(l.nickname()).matches() && trustAfter.containsKey(l.nickname()) && !l.trust().equals(trustAfter.get(l.nickname()))) {
+        changed.add("'" + l.nickname() + "'");
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Undoes this call: removes what it added, adds back what it deleted (the certificates were read
+   * before), and gives foreign entries their trust flags back.
+   */
+  private InstallException rollBack(List<Listed> before, Found found, List<String> deleted, List<String> added, String failure) {
+    List<String> problems = new ArrayList<>();
+    try {
+      List<Listed> now = list();
+      for (String nickname : added) {
+        if (now.stream().anyMatch(l -> l.nickname().equals(nickname))) {
+          tryRun(problems, "-D", "-n", nickname);
+        }
+      }
+      Map<String, String> trustBefore = new LinkedHashMap<>();
+      before.forEach(l -> trustBefore.put(l.nickname(), l.trust()));
+      for (String nickname : deleted) {
+        Certificate certificate = found.certificates().get(nickname);
+        if (certificate == null) {
+          problems.add("the damaged entry '" + nickname + "' cannot be put back (its certificate was unreadable)");
+        } else {
+          try {
+            add(nickname, certificate, trustBefore.get(nickname));
+          } catch (StepFailed e) {
+            problems.add(e.getMessage());
+          }
+        }
+      }
+      for (Listed l : list()) {
+        String old = trustBefore.get(l.nickname());
+        if (old != null && !old.equals(l.trust()) && !MARKED.matcher(l.nickname()).matches()) {
+          tryRun(problems, "-M", "-n", l.nickname(), "-t", old);
+        }
+      }
+    } catch (IOException | StepFailed e) {
+      problems.add(e.getMessage());
+    }
+    return problems.isEmpty()
+        ? new InstallException(target(), failure + "\n  The database was put back as it was.", true, null)
+        : new InstallException(
+            target(), failure + "\n  Putting the database back failed too: " + String.join("; ", problems), false, null);
+  }
+
+  private void tryRun(List<String> problems, String... arguments) throws IOException {
+    try {
+      run(arguments);
+    } catch (StepFailed e) {
+      problems.add(e.getMessage());
+    }
+  }
+
+  private void add(String nickname, Certificate certificate, String trust) throws IOException, StepFailed {
+    Path pem = Files.createTempFile("hostpki-nss", ".pem");
+    try {
+      Files.writeString(pem, certificate.pem(), StandardCharsets.US_ASCII);
+      run("-A", "-n", nickname, "-t", trust, "-i", pem.toString());
+    } finally {
+      Files.deleteIfExists(pem);
+    }
+  }
+
+  private List<Listed> list() throws IOException, StepFailed {
+    List<Listed> out = new ArrayList<>();
+    for (String line : run("-L").stdout().split("\n")) {
+      Matcher m = LISTED.matcher(line);
+      if (m.matches() && !line.startsWith(" ")) {
+        out.add(new Listed(m.group(1), m.group(2)));
+      }
+    }
+    return out;
+  }
+
+  /** Every certificate with the nickname's subject (what certutil answers). */
+  private List<Certificate> certificatesOf(String nickname) throws IOException, StepFailed {
+    String pem = run("-L", "-n", nickname, "-a").stdout();
+    try {
+      return pem.isBlank() ? List.of() : Pem.readCertificates(pem.getBytes(StandardCharsets.US_ASCII));
+    } catch (InvalidMaterialException e) {
+      throw new StepFailed("certutil -L -n '" + nickname + "' -a printed no readable certificate: " + e.getMessage());
+    }
+  }
+
+  private ToolRunner.Result run(String... arguments) throws IOException, StepFailed {
+    List<String> command = new ArrayList<>(List.of(certutil.toString(), "-d", "sql:" + directory));
+    command.addAll(List.of(arguments));
+    ToolRunner.Result result = tools.run(command, "");
+    if (!result.succeeded()) {
+      throw new StepFailed(result.failure());
+    }
+    return result;
+  }
+
+  private void requireDatabase() throws StepFailed {
+    if (Files.isRegularFile(directory.resolve("cert9.db"))) {
+      return;
+    }
+    if (Files.exists(directory.resolve("cert8.db"))) {
+      throw new StepFailed(
+          directory + " holds only a legacy cert8.db (dbm:) database; hostpki installs into sql: databases"
+              + " (cert9.db): open it once with a current browser, which converts it");
+    }
+    throw new StepFailed(
+        "there is no NSS database in " + directory + " (no cert9.db). hostpki does not make one in someone's"
+            + " profile: start the browser once as that user, or create it as that user: certutil -d sql:"
+            + directory + " -N --empty-password");
+  }
+}

@@ -1,0 +1,287 @@
+package org.hostpki.install;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.InstallEntryNames;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.model.InstallTarget;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+
+/**
+ * The operating system's trust store: one file per entry in the family's anchors directory, taken
+ * up by the family's tool. Where that tool also rebuilds Java's {@code cacerts} (see {@link
+ * SystemTrustLayout#javaKeystore()}), Java is part of this target: an entry counts as installed
+ * only when the bundle, and that {@code cacerts}, hold it.
+ *
+ * <p>On Debian, {@code update-ca-certificates} tells ca-certificates-java only about links it
+ * adds: a removed or rewritten file is taken up only with {@code --fresh}, and even then Java
+ * hears of no removal. So after a removal this installer also hands the removed names to the
+ * {@code jks-keystore} hook itself, as ca-certificates would for a removed system CA.
+ */
+public final class SystemTrustInstaller implements TrustInstaller {
+  /** Far more than any system bundle; a bound on what a bad file can make us read. */
+  private static final int MAX_BUNDLE_BYTES = 64 << 20;
+
+  private static final int MAX_ANCHOR_BYTES = 1 << 20;
+
+  private final SystemTrustLayout layout;
+  private final ToolRunner tools;
+  private final Path tool;
+
+  SystemTrustInstaller(SystemTrustLayout layout, ToolRunner tools, Path tool) {
+    this.layout = layout;
+    this.tools = tools;
+    this.tool = tool;
+  }
+
+  public SystemTrustLayout layout() {
+    return layout;
+  }
+
+  @Override
+  public InstallTarget target() {
+    return InstallTarget.system();
+  }
+
+  @Override
+  public String describe() {
+    return layout.describe();
+  }
+
+  @Override
+  public InstallObservation observe() {
+    try {
+      return observe(anchorFiles());
+    } catch (IOException e) {
+      throw new InstallException(target(), "cannot read the system trust store: " + e.getMessage());
+    }
+  }
+
+  private InstallObservation observe(SortedMap<String, Optional<byte[]>> files) throws IOException {
+    Set<Fingerprint> bundle = bundleFingerprints(layout.bundle());
+    Optional<JavaKeystoreFile.Entries> java = javaEntries();
+    SortedMap<String, Fingerprint> entries = new TreeMap<>();
+    SortedSet<String> damaged = new TreeSet<>();
+    for (Map.Entry<String, Optional<byte[]>> file : files.entrySet()) {
+      String name = file.getKey();
+      Optional<Fingerprint> fingerprint = file.getValue().flatMap(SystemTrustInstaller::singleCertificate);
+      if (fingerprint.isPresent() && bundle.contains(fingerprint.get()) && linked(name) && inJava(java, name, fingerprint.get())) {
+        entries.put(name, fingerprint.get());
+      } else {
+        damaged.add(name);
+      }
+    }
+    // Debian's gap: a Java entry whose file is gone stays in cacerts until someone removes it.
+    java.ifPresent(j -> staleJavaNames(j, files.keySet()).forEach(damaged::add));
+    return new InstallObservation(target(), entries, damaged);
+  }
+
+  private boolean linked(String name) {
+    return layout.family() != SystemTrustLayout.Family.DEBIAN || Files.exists(layout.debianLink(name));
+  }
+
+  private boolean inJava(Optional<JavaKeystoreFile.Entries> java, String name, Fingerprint fingerprint) {
+    if (java.isEmpty()) {
+      return true;
+    }
+    if (layout.family() == SystemTrustLayout.Family.DEBIAN) {
+      return fingerprint.equals(java.get().certificates().get(SystemTrustLayout.debianJavaAlias(name)));
+    }
+    return java.get().certificates().containsValue(fingerprint); // p11-kit picks its own aliases
+  }
+
+  private List<String> staleJavaNames(JavaKeystoreFile.Entries java, Set<String> files) {
+    List<String> stale = new ArrayList<>();
+    if (layout.family() != SystemTrustLayout.Family.DEBIAN) {
+      return stale;
+    }
+    String prefix = "debian:" + InstallEntryNames.MARK;
+    for (String alias : java.certificates().keySet()) {
+      if (alias.startsWith(prefix) && alias.endsWith(".pem")) {
+        String name = alias.substring(prefix.length(), alias.length() - ".pem".length());
+        if (InstallEntryNames.isValid(name) && !files.contains(name)) {
+          stale.add(name);
+        }
+      }
+    }
+    return stale;
+  }
+
+  private Optional<JavaKeystoreFile.Entries> javaEntries() throws IOException {
+    if (layout.javaKeystore().isEmpty()) {
+      return Optional.empty();
+    }
+    // Read without the password: a JKS file's certificates are not encrypted, and the password
+    // ca-certificates-java uses is in a file of its own (/etc/default/cacerts).
+    return Optional.of(JavaKeystoreFile.read(layout.javaKeystore().get(), Optional.empty()).entries());
+  }
+
+  @Override
+  public InstallObservation apply(SortedMap<String, Certificate> desired) {
+    SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
+    SortedMap<String, Optional<byte[]>> before;
+    InstallObservation now;
+    try {
+      before = anchorFiles();
+      now = observe(before);
+    } catch (IOException e) {
+      throw new InstallException(target(), "cannot read the system trust store: " + e.getMessage());
+    }
+    if (now.holdsExactly(wanted)) {
+      return now;
+    }
+    Set<String> removed = new TreeSet<>(now.damaged());
+    removed.addAll(now.entries().keySet());
+    removed.removeAll(desired.keySet());
+    boolean rewrites = desired.keySet().stream().anyMatch(n -> before.containsKey(n) && !wanted.get(n).equals(now.entries().get(n)));
+    boolean fresh = !removed.isEmpty() || rewrites || !now.damaged().isEmpty();
+    List<String> log = new ArrayList<>();
+    try {
+      for (Map.Entry<String, Certificate> entry : desired.entrySet()) {
+        if (!wanted.get(entry.getKey()).equals(now.entries().get(entry.getKey()))) {
+          InstallFiles.replace(anchor(entry.getKey()), entry.getValue().pem().getBytes(StandardCharsets.US_ASCII), InstallFiles.PUBLIC);
+        }
+      }
+      for (String name : removed) {
+        InstallFiles.delete(anchor(name));
+      }
+      refresh(fresh, removed, log);
+      InstallObservation after = observe(anchorFiles());
+      if (!after.holdsExactly(wanted)) {
+        throw new StepFailed(
+            layout.family().tool() + " ran, but the system store does not hold what it should: "
+                + Differences.describe(after, wanted) + toolOutput(log));
+      }
+      return after;
+    } catch (IOException | StepFailed e) {
+      throw rollBack(before, desired.keySet(), e.getMessage());
+    }
+  }
+
+  /** Puts the anchor files back as they were and runs the tool again. */
+  private InstallException rollBack(SortedMap<String, Optional<byte[]>> before, Set<String> desiredNames, String failure) {
+    try {
+      Set<String> added = new TreeSet<>(desiredNames);
+      added.removeAll(before.keySet());
+      for (String name : added) {
+        InstallFiles.delete(anchor(name));
+      }
+      for (Map.Entry<String, Optional<byte[]>> file : before.entrySet()) {
+        if (file.getValue().isPresent()) {
+          InstallFiles.replace(anchor(file.getKey()), file.getValue().get(), InstallFiles.PUBLIC);
+        }
+      }
+      refresh(true, added, new ArrayList<>());
+      return new InstallException(target(), failure + "\n  The system store was put back as it was.", true, null);
+    } catch (IOException | StepFailed e) {
+      return new InstallException(
+          target(),
+          failure + "\n  Putting the system store back failed too: " + e.getMessage() + "; the files in "
+              + layout.anchors() + " are as before: once the cause is fixed, run " + layout.family().tool()
+              + (layout.family() == SystemTrustLayout.Family.DEBIAN ? " --fresh" : " extract"),
+          false,
+          null);
+    }
+  }
+
+  /** Runs the family's tool, and on Debian tells Java of removed entries. */
+  private void refresh(boolean fresh, Set<String> removed, List<String> log) throws IOException, StepFailed {
+    ToolRunner.Result result = tools.run(layout.refreshCommand(tool, fresh), "");
+    log.add(result.output());
+    if (!result.succeeded()) {
+      throw new StepFailed(result.failure());
+    }
+    if (layout.family() == SystemTrustLayout.Family.DEBIAN && layout.javaKeystore().isPresent() && !removed.isEmpty()) {
+      StringBuilder lines = new StringBuilder();
+      removed.forEach(n -> lines.append('-').append(layout.debianLink(n)).append('\n'));
+      ToolRunner.Result hook = tools.run(List.of(layout.debianJavaHook().toString()), lines.toString());
+      log.add(hook.output());
+      if (!hook.succeeded()) {
+        throw new StepFailed(hook.failure());
+      }
+    }
+  }
+
+  private static String toolOutput(List<String> log) {
+    return log.isEmpty() ? "" : "; what the tools printed:" + String.join("", log);
+  }
+
+  private Path anchor(String name) {
+    return layout.anchors().resolve(layout.fileName(name));
+  }
+
+  /**
+   * hostpki's files in the anchors directory, by entry name: their bytes, or empty for a marked
+   * name that is not a readable regular file. Names that are not valid entry names are not
+   * hostpki's and are left out.
+   */
+  private SortedMap<String, Optional<byte[]>> anchorFiles() throws IOException {
+    SortedMap<String, Optional<byte[]>> files = new TreeMap<>();
+    if (!Files.isDirectory(layout.anchors())) {
+      throw new IOException(layout.anchors() + " is not a directory");
+    }
+    try (DirectoryStream<Path> dir =
+        Files.newDirectoryStream(layout.anchors(), InstallEntryNames.MARK + "*" + layout.suffix())) {
+      for (Path file : dir) {
+        String fileName = file.getFileName().toString();
+        String name =
+            fileName.substring(InstallEntryNames.MARK.length(), fileName.length() - layout.suffix().length());
+        if (!InstallEntryNames.isValid(name)) {
+          continue;
+        }
+        Optional<byte[]> bytes;
+        try {
+          bytes = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+              ? InstallFiles.read(file, MAX_ANCHOR_BYTES, false)
+              : Optional.empty();
+        } catch (IOException e) {
+          bytes = Optional.empty();
+        }
+        files.put(name, bytes);
+      }
+    }
+    return files;
+  }
+
+  private static Optional<Fingerprint> singleCertificate(byte[] bytes) {
+    try {
+      List<Certificate> certificates = Pem.readCertificates(bytes, 2);
+      return certificates.size() == 1 ? Optional.of(certificates.get(0).fingerprint()) : Optional.empty();
+    } catch (InvalidMaterialException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The fingerprints of a PEM bundle; none when it does not exist. */
+  static Set<Fingerprint> bundleFingerprints(Path bundle) throws IOException {
+    Optional<byte[]> bytes = InstallFiles.read(bundle, MAX_BUNDLE_BYTES, true);
+    Set<Fingerprint> out = new java.util.HashSet<>();
+    if (bytes.isEmpty() || bytes.get().length == 0) {
+      return out;
+    }
+    try {
+      for (Certificate c : Pem.readCertificates(bytes.get(), 100_000)) {
+        out.add(c.fingerprint());
+      }
+    } catch (InvalidMaterialException e) {
+      throw new IOException(bundle + " " + e.getMessage());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,148 @@
+package org.hostpki.install;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.hostpki.model.TerminalText;
+
+/**
+ * Runs the platform's own tools ({@code update-ca-certificates}, {@code update-ca-trust}, {@code
+ * certutil}): never through a shell, bounded in time, with the output captured for messages.
+ *
+ * <p>Output goes to temporary files, not pipes: a tool's helper that lingers (a dpkg trigger's
+ * JVM) cannot hold a pipe open and outlive the timeout. On timeout the tool and everything it
+ * started are killed.
+ */
+public final class ToolRunner {
+  /** Long enough for update-ca-certificates with ca-certificates-java on a slow host. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
+
+  /** Where system tools live even when PATH (a cron job's, a unit's) leaves them out. */
+  private static final List<String> SYSTEM_DIRECTORIES =
+      List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
+
+  /** More output than any of these tools prints is cut: it only goes into a message. */
+  private static final int MAX_OUTPUT = 64 * 1024;
+
+  private final List<Path> searchPath;
+  private final Duration timeout;
+
+  /**
+   * @param searchPath the directories searched for a tool, in order
+   */
+  public ToolRunner(List<Path> searchPath, Duration timeout) {
+    this.searchPath = List.copyOf(searchPath);
+    this.timeout = timeout;
+  }
+
+  /** The process's PATH, then the usual system directories. */
+  public static ToolRunner system(Map<String, String> environment) {
+    Set<Path> dirs = new LinkedHashSet<>();
+    for (String d : environment.getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!d.isEmpty()) {
+        dirs.add(Path.of(d));
+      }
+    }
+    SYSTEM_DIRECTORIES.forEach(d -> dirs.add(Path.of(d)));
+    return new ToolRunner(new ArrayList<>(dirs), DEFAULT_TIMEOUT);
+  }
+
+  /** The first executable file of that name on the search path. */
+  public Optional<Path> find(String name) {
+    for (Path dir : searchPath) {
+      Path candidate = dir.resolve(name);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** What a tool did: its exit code and what it printed. */
+  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public boolean succeeded() {
+      return exitCode == 0;
+    }
+
+    /**
+     * The tool's own words for a message: what it printed on stderr and stdout, escaped for a
+     * terminal, each line indented.
+     */
+    public String output() {
+      String text = (stderr.strip() + "\n" + stdout.strip()).strip();
+      if (text.isEmpty()) {
+        return "(it printed nothing)";
+      }
+      return "\n    " + TerminalText.escapeKeepingLines(text).replace("\n", "\n    ");
+    }
+
+    /** {@code update-ca-certificates --fresh exited with code 1: ...} */
+    public String failure() {
+      String name = Path.of(command.get(0)).getFileName() + (command.size() > 1 ? " " + String.join(" ", command.subList(1, command.size())) : "");
+      return TerminalText.escape(name) + " exited with code " + exitCode + ":" + output();
+    }
+  }
+
+  /**
+   * Runs the command to its end (or the timeout) with {@code stdin} as its input.
+   *
+   * @throws IOException when it cannot be started, or did not end in time (then it was killed)
+   */
+  public Result run(List<String> command, String stdin) throws IOException {
+    Path out = Files.createTempFile("hostpki-tool", ".out");
+    Path err = Files.createTempFile("hostpki-tool", ".err");
+    Path in = Files.createTempFile("hostpki-tool", ".in");
+    try {
+      Files.writeString(in, stdin, StandardCharsets.UTF_8);
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectInput(in.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
+      // Messages in one language, the one this code and its users' searches know.
+      builder.environment().put("LC_ALL", "C");
+      builder.environment().remove("LANGUAGE");
+      Process process = builder.start();
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly();
+          process.waitFor(5, TimeUnit.SECONDS);
+          throw new IOException(
+              String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s and was stopped");
+        }
+      } catch (InterruptedException e) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while running " + String.join(" ", command), e);
+      }
+      return new Result(List.copyOf(command), process.exitValue(), read(out), read(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+      Files.deleteIfExists(in);
+    }
+  }
+
+  private static String read(Path file) throws IOException {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_OUTPUT);
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    long more = Files.size(file) - bytes.length;
+    return more > 0 ? text + "\n[... " + more + " more bytes]" : text;
+  }
+}

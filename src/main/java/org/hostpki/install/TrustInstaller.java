@@ -1,0 +1,42 @@
+package org.hostpki.install;
+
+import java.util.SortedMap;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.model.InstallTarget;
+import org.hostpki.pki.Certificate;
+
+/**
+ * One install target, read and changed with the platform's own tool. Only entries marked as
+ * hostpki's ({@link org.hostpki.model.InstallEntryNames#MARK}) are ever read into an observation
+ * or changed; everything else in the target stays as it is.
+ */
+public sealed interface TrustInstaller
+    permits SystemTrustInstaller, JavaKeystoreInstaller, NssDatabaseInstaller {
+
+  InstallTarget target();
+
+  /** Where the entries go, in words for a plan: {@code /usr/local/share/ca-certificates/hostpki-NAME.crt, then update-ca-certificates}. */
+  String describe();
+
+  /**
+   * hostpki's entries in the target now. Reads only; a target that does not exist yet (no
+   * {@code cacerts} file, say) is an error, not an empty observation, except where noted.
+   *
+   * @throws InstallException when the target cannot be read
+   */
+  InstallObservation observe();
+
+  /**
+   * Makes hostpki's entries in the target exactly {@code desired}: adds what is missing, replaces
+   * what differs or is damaged, removes marked entries not desired, then checks by observing
+   * again. On any failure it puts back what this call changed and throws; the exception says
+   * whether that worked ({@link InstallException#rolledBack()}).
+   *
+   * @param desired by entry name ({@link org.hostpki.model.InstallEntryNames}), each certificate
+   *     once
+   * @return the observation after the change, equal to {@code desired}
+   * @throws InstallException with the tool's own message when a step fails
+   * @throws IllegalArgumentException for an invalid name or a certificate given twice
+   */
+  InstallObservation apply(SortedMap<String, Certificate> desired);
+}

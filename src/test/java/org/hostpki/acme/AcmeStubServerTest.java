@@ -1,0 +1,263 @@
+package org.hostpki.acme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.hostpki.model.AcmeChallenge;
+import org.hostpki.model.AcmeSpec;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.ListenAddress;
+import org.hostpki.model.Subject;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.JcaKeys;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.ServerProfile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What Debian's pebble 2.4.0 cannot show: ACME Renewal Information (RFC 9773), profiles and
+ * rate-limit problems, against a small ACME server stub (JDK HttpsServer) that answers just the
+ * requests these need, as Let's Encrypt does.
+ */
+class AcmeStubServerTest {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @TempDir Path dir;
+  @TempDir Path store;
+
+  private HttpsServer server;
+  private String base;
+  private final List<String> orderClaims = new CopyOnWriteArrayList<>();
+  private final AtomicLong nonce = new AtomicLong();
+  private volatile Duration ariDelay = Duration.ZERO;
+  private Certificate ca;
+  private KeyMaterial caKey;
+
+  @BeforeEach
+  void startStub() throws Exception {
+    caKey = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
+    CertificateIssuer issuer = new CertificateIssuer(RANDOM);
+    ca = issuer.selfSignedCa(Subject.commonName("stub CA"), caKey, Instant.now(), Duration.ofDays(1));
+    KeyMaterial tlsKey = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
+    Certificate tls =
+        issuer.server(new ServerProfile(Subject.empty(), List.of(), List.of(InetAddress.getLoopbackAddress()),
+            Duration.ofDays(1), false), tlsKey, ca, caKey, Instant.now());
+    Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("tls", JcaKeys.keyPair(tlsKey).getPrivate(), new char[0],
+        new java.security.cert.Certificate[] {JcaKeys.x509(tls)});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(kmf.getKeyManagers(), null, RANDOM);
+    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+    server.setHttpsConfigurator(new HttpsConfigurator(ssl));
+    base = "https://127.0.0.1:" + server.getAddress().getPort();
+    server.createContext("/", this::handle);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
+  }
+
+  @AfterEach
+  void stopStub() {
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      exchange.getResponseHeaders().set("Replay-Nonce", "bm9uY2U" + nonce.incrementAndGet());
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      switch (path) {
+        case "/dir" -> json(exchange, 200,
+            "{\"newNonce\":\"" + base + "/nonce\",\"newAccount\":\"" + base + "/account\",\"newOrder\":\"" + base
+                + "/order\",\"revokeCert\":\"" + base + "/revoke\",\"renewalInfo\":\"" + base + "/ari/\","
+                + "\"meta\":{\"profiles\":{\"classic\":\"the 90-day profile\",\"shortlived\":\"6-day certificates\"}}}");
+        case "/nonce" -> {
+          exchange.sendResponseHeaders(200, -1);
+        }
+        case "/account" -> {
+          exchange.getResponseHeaders().set("Location", base + "/account/1");
+          json(exchange, 201, "{\"status\":\"valid\"}");
+        }
+        case "/order" -> {
+          orderClaims.add(payload(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          exchange.getResponseHeaders().set("Retry-After", "7200");
+          exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+          byte[] body = ("{\"type\":\"urn:ietf:params:acme:error:rateLimited\",\"detail\":\"too many new orders"
+              + " (300) recently\",\"subproblems\":[{\"type\":\"urn:ietf:params:acme:error:rateLimited\","
+              + "\"detail\":\"too many certificates for this name\",\"identifier\":{\"type\":\"dns\",\"value\":"
+              + "\"stub.example.com\"}}]}").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(429, body.length);
+          exchange.getResponseBody().write(body);
+        }
+        default -> {
+          if (path.startsWith("/ari/")) {
+            try {
+              Thread.sleep(ariDelay.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            exchange.getResponseHeaders().set("Retry-After", "21600");
+            json(exchange, 200,
+                "{\"suggestedWindow\":{\"start\":\"2026-06-20T00:00:00Z\",\"end\":\"2026-06-22T00:00:00Z\"},"
+                    + "\"explanationURL\":\"https://ca.example/incident-42\"}");
+          } else {
+            exchange.sendResponseHeaders(404, -1);
+          }
+        }
+      }
+    }
+  }
+
+  private static void json(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  /** The JWS body's payload, decoded. */
+  private static String payload(String jws) {
+    int start = jws.indexOf("\"payload\":\"") + "\"payload\":\"".length();
+    String encoded = jws.substring(start, jws.indexOf('"', start));
+    return new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
+  }
+
+  // ---- tests -----------------------------------------------------------------------------------
+
+  @Test
+  void testOrder_sendsTheProfileAndReplacesOnTheNewOrder() throws Exception {
+    Certificate current = currentCertificate();
+
+    assertThatThrownBy(() -> issuer(Optional.of("shortlived")).order(request(Optional.of(current))))
+        .isInstanceOf(AcmeFailure.class);
+
+    assertThat(orderClaims).singleElement().asString()
+        .contains("\"profile\":\"shortlived\"")
+        .contains("\"replaces\":\"" + AcmeIssuer.renewalIdentifier(current) + "\"")
+        .contains("{\"type\":\"dns\",\"value\":\"stub.example.com\"}");
+  }
+
+  @Test
+  void testOrder_profileTheDirectoryDoesNotListIsRefusedBeforeOrdering() {
+    assertThatThrownBy(() -> issuer(Optional.of("tlsserver")).order(request(Optional.empty())))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.CONFIGURATION);
+          assertThat(f.getMessage()).isEqualTo(
+              "server.acme.profile tlsserver is not offered by the CA at " + base + "/dir; it offers: classic (the"
+                  + " 90-day profile), shortlived (6-day certificates)");
+        });
+    assertThat(orderClaims).isEmpty();
+  }
+
+  @Test
+  void testOrder_rateLimitCarriesTheProblemWithSubproblemsAndRetryAfterAndBacksOffUntilThen() {
+    AcmeIssuer issuer = issuer(Optional.empty());
+
+    assertThatThrownBy(() -> issuer.order(request(Optional.empty())))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.RATE_LIMITED);
+          assertThat(f.retryAfter()).isPresent();
+          assertThat(f.problem().orElseThrow().subproblems()).singleElement()
+              .satisfies(p -> assertThat(p.identifier()).contains("dns:stub.example.com"));
+          assertThat(f.getMessage()).startsWith(
+              "creating the order: the CA's rate limit was reached: rateLimited: too many new orders (300) recently"
+                  + " (dns:stub.example.com: rateLimited: too many certificates for this name); it may be tried"
+                  + " again after ");
+        });
+    AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+    assertThat(failure.kind()).isEqualTo(AcmeFailure.Kind.RATE_LIMITED);
+    assertThat(failure.problemType()).contains("urn:ietf:params:acme:error:rateLimited");
+    assertThat(failure.nextAttempt()).isEqualTo(failure.retryAfter().orElseThrow());
+    assertThat(Duration.between(failure.at(), failure.nextAttempt())).isBetween(Duration.ofMinutes(110), Duration.ofMinutes(130));
+  }
+
+  @Test
+  void testOrder_failuresInARowCount() {
+    AcmeIssuer issuer = issuer(Optional.empty());
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> issuer.order(request(Optional.empty()))).isInstanceOf(AcmeFailure.class);
+    }
+
+    assertThat(issuer.accountState().failure().orElseThrow().inARow()).isEqualTo(2);
+  }
+
+  @Test
+  void testRenewalInfo_givesTheSuggestedWindowExplanationAndRetryAfter() throws Exception {
+    Optional<RenewalWindow> window = issuer(Optional.empty()).renewalInfo(currentCertificate(), Duration.ofSeconds(5));
+
+    assertThat(window).hasValueSatisfying(w -> {
+      assertThat(w.start()).isEqualTo(Instant.parse("2026-06-20T00:00:00Z"));
+      assertThat(w.end()).isEqualTo(Instant.parse("2026-06-22T00:00:00Z"));
+      assertThat(w.explanation()).contains("https://ca.example/incident-42");
+      assertThat(w.retryAfter()).isPresent();
+    });
+  }
+
+  @Test
+  void testRenewalInfo_aSlowCaIsGivenUpOnAtTheBound() throws Exception {
+    ariDelay = Duration.ofSeconds(3);
+    Certificate current = currentCertificate();
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> issuer(Optional.empty()).renewalInfo(current, Duration.ofMillis(500)))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.UNREACHABLE);
+          assertThat(f.getMessage()).contains("did not answer within 500 ms");
+        });
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  private Certificate currentCertificate() {
+    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
+    return new CertificateIssuer(RANDOM).server(
+        new ServerProfile(Subject.empty(), List.of("stub.example.com"), List.of(), Duration.ofDays(6), false), key, ca,
+        caKey, Instant.now());
+  }
+
+  private AcmeIssuer issuer(Optional<String> profile) {
+    AcmeSpec spec =
+        new AcmeSpec(
+            URI.create(base + "/dir"), Optional.of(dir.resolve("ca.pem")), List.of(), true, Optional.empty(), profile,
+            new AcmeChallenge.Http01Listener(ListenAddress.anyAddress(80)), false, AcmeSpec.IdentifierScope.PUBLIC,
+            Optional.empty(), Duration.ofSeconds(20));
+    return new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM, Map.of());
+  }
+
+  private static OrderRequest request(Optional<Certificate> replaces) {
+    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
+    return new OrderRequest(
+        List.of("stub.example.com"), List.of(),
+        org.hostpki.pki.CertificationRequest.create(Subject.empty(), List.of("stub.example.com"), List.of(), false, key),
+        replaces);
+  }
+}

@@ -1,0 +1,91 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.hostpki.ops.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The manual pages the build writes: complete, and clean troff. */
+class ManPagesTest {
+  @TempDir Path dir;
+
+  private String page(String name) throws Exception {
+    DistributionFiles.write(dir, Files.readString(Tools.projectDir().resolve("examples/quickstart.yaml")));
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(name)))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static CommandLine root() {
+    return HostpkiCommand.commandLine(
+        new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        new Environment(FileSystems.getDefault(), Path.of("."), Map.of(), Clock.systemUTC()));
+  }
+
+  /** groff's warnings (all of them) for a page; empty when it is clean. */
+  private static String groffWarnings(String page) throws Exception {
+    assumeTrue(
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, "groff"))),
+        "groff is not installed");
+    Process p = new ProcessBuilder("groff", "-man", "-Tutf8", "-wall", "-z").redirectErrorStream(true).start();
+    try (var in = new ByteArrayInputStream(page.getBytes(StandardCharsets.UTF_8)); var out = p.getOutputStream()) {
+      in.transferTo(out);
+    }
+    String warnings = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return warnings;
+  }
+
+  @Test
+  void testHostpki1_describesEveryCommandAndOption() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+
+    root().getSubcommands().forEach(
+        (name, command) -> {
+          assertThat(page).contains(".SS \"hostpki " + Troff.escape(name) + "\"");
+          for (CommandLine.Model.OptionSpec o : command.getCommandSpec().options()) {
+            assertThat(page).as("hostpki %s %s", name, o.longestName()).contains(Troff.escape(o.longestName()));
+          }
+        });
+    assertThat(page).contains(".SH \"EXIT STATUS\"", ".SH \"SEE ALSO\"", "Sign nothing: exit 2 when a new certificate would be issued");
+    assertThat(groffWarnings(page)).isEmpty();
+  }
+
+  @Test
+  void testHostpkiYaml5_describesEveryKeyOfTheSchema() throws Exception {
+    String page = page("man/man5/hostpki.yaml.5.gz");
+    JsonNode schema = JsonMapper.builder().build().readTree(Files.readString(Tools.projectDir().resolve("schema/hostpki-v1.schema.json")));
+
+    List<String> keys = new ArrayList<>();
+    schema.path("properties").properties().forEach(e -> keys.add(e.getKey()));
+    schema.path("properties").properties().forEach(
+        e -> e.getValue().path("properties").properties().forEach(f -> keys.add(e.getKey() + "." + f.getKey())));
+    assertThat(keys).contains("store.path", "server.dnsNames", "trust.directories");
+    for (String key : keys) {
+      assertThat(page).as(key).contains("\\fB" + Troff.escape(key) + " (");
+    }
+    assertThat(page).contains("ca.subject.commonName", "One of: EC, RSA, Ed25519");
+    assertThat(groffWarnings(page)).isEmpty();
+  }
+}

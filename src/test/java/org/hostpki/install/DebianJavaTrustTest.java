@@ -1,0 +1,128 @@
+package org.hostpki.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.install.DebianSystemTrustTest.desired;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.pki.Certificate;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On Debian with ca-certificates-java, Java's cacerts is part of the system target. The jks-keystore
+ * hook is a stand-in here that records what update-ca-certificates and hostpki hand it and puts a
+ * prepared cacerts in place, as ca-certificates-java would write it (the namespace test runs the
+ * real one, with dpkg's trigger).
+ */
+class DebianJavaTrustTest {
+  private static final Path TOOL = Path.of("/usr/sbin/update-ca-certificates");
+
+  @TempDir Path root;
+  private HostTree tree;
+  private Path hookInput;
+  private Path cacerts;
+  private final Certificate ca = TestCas.ca("hostpki Test CA");
+
+  @BeforeEach
+  void setUp() throws IOException, GeneralSecurityException {
+    Assumptions.assumeTrue(Files.isExecutable(TOOL), "update-ca-certificates is not installed");
+    tree = HostTree.debian(root);
+    hookInput = root.resolve("hook-input");
+    cacerts = tree.path("etc/ssl/certs/java/cacerts");
+    Files.createDirectories(cacerts.getParent());
+    writeJks(cacerts, Map.of("debian:distribution_root.pem", tree.distributionRoot));
+    tree.write("etc/default/cacerts", "# defaults for ca-certificates-java\ncacerts_updates=yes\n");
+    tree.script(
+        SystemTrustLayout.JAVA_HOOK,
+        "cat >> " + hookInput + "\nif [ -f " + root.resolve("next-cacerts") + " ]; then mv " + root.resolve("next-cacerts") + " " + cacerts + "; fi\n");
+  }
+
+  private SystemTrustInstaller installer() {
+    InstallTargets.Resolution resolution =
+        new InstallTargets(new TrustHost(root, root.resolve("jdk"), ToolRunner.system(System.getenv())))
+            .resolve(InstallSpecs.system(), Optional.empty());
+    return (SystemTrustInstaller) resolution.installers().get(0);
+  }
+
+  @Test
+  void testDetect_javaIsPartOfTheSystemTarget() {
+    assertThat(installer().layout().javaKeystore()).contains(cacerts);
+    assertThat(installer().describe()).endsWith("(also Java's " + cacerts + ", which update-ca-certificates rebuilds)");
+  }
+
+  @Test
+  void testDetect_cacertsUpdatesOffMakesJavaATargetOfItsOwn() throws IOException {
+    tree.write("etc/default/cacerts", "cacerts_updates=no\n");
+
+    assertThat(installer().layout().javaKeystore()).isEmpty();
+  }
+
+  @Test
+  void testApply_installedOnlyWhenJavasCacertsHoldsItToo() throws Exception {
+    writeJks(root.resolve("next-cacerts"), Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-ca.pem", ca));
+
+    InstallObservation after = installer().apply(desired("ca", ca));
+
+    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
+    assertThat(HostTree.lines(hookInput)).contains("+" + tree.path("etc/ssl/certs/hostpki-ca.pem"));
+  }
+
+  @Test
+  void testApply_removalIsHandedToTheJavaHookWhichUpdateCaCertificatesNeverDoes() throws Exception {
+    writeJks(root.resolve("next-cacerts"), Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-ca.pem", ca));
+    installer().apply(desired("ca", ca));
+    Files.delete(hookInput);
+    writeJks(root.resolve("next-cacerts"), Map.of("debian:distribution_root.pem", tree.distributionRoot));
+
+    InstallObservation after = installer().apply(new TreeMap<>());
+
+    assertThat(after.entries()).isEmpty();
+    assertThat(after.damaged()).isEmpty();
+    // --fresh hands the hook every link again (+), and only hostpki says what went (-).
+    assertThat(HostTree.lines(hookInput)).contains("-" + tree.path("etc/ssl/certs/hostpki-ca.pem"));
+  }
+
+  @Test
+  void testApply_hookThatLeavesCacertsAloneFailsAndIsRolledBack() throws IOException {
+    Map<String, String> before = tree.snapshot("usr/local/share/ca-certificates");
+
+    assertThatThrownBy(() -> installer().apply(desired("ca", ca)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("the system store does not hold what it should: not as it should be: hostpki-ca")
+        .hasMessageContaining("The system store was put back as it was.");
+    assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(before);
+  }
+
+  @Test
+  void testObserve_aJavaEntryWhoseFileIsGoneIsDamaged() throws Exception {
+    writeJks(cacerts, Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-old.pem", ca));
+
+    assertThat(installer().observe().damaged()).containsExactly("old");
+  }
+
+  static void writeJks(Path file, Map<String, Certificate> entries) throws IOException, GeneralSecurityException {
+    KeyStore jks = KeyStore.getInstance("JKS");
+    jks.load(null, null);
+    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+    for (Map.Entry<String, Certificate> e : entries.entrySet()) {
+      jks.setCertificateEntry(e.getKey(), x509.generateCertificate(new ByteArrayInputStream(e.getValue().der())));
+    }
+    try (OutputStream out = Files.newOutputStream(file)) {
+      jks.store(out, "changeit".toCharArray());
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package org.hostpki.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.pki.Certificate;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Debian system store with the real {@code update-ca-certificates}, pointed at a test's root
+ * with its own directory options: files in /usr/local/share/ca-certificates, links and the bundle
+ * in /etc/ssl/certs. (The namespace test in {@code org.hostpki.it} runs it on the real paths.)
+ */
+class DebianSystemTrustTest {
+  private static final Path TOOL = Path.of("/usr/sbin/update-ca-certificates");
+
+  @TempDir Path root;
+  private HostTree tree;
+  private final Certificate ca = TestCas.ca("hostpki Test CA");
+  private final Certificate next = TestCas.ca("hostpki Test CA");
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Assumptions.assumeTrue(Files.isExecutable(TOOL), "update-ca-certificates is not installed (Debian package ca-certificates)");
+    tree = HostTree.debian(root);
+  }
+
+  private SystemTrustInstaller installer() {
+    return installer(ToolRunner.system(System.getenv()));
+  }
+
+  private SystemTrustInstaller installer(ToolRunner tools) {
+    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tools.find("update-ca-certificates").orElseThrow());
+  }
+
+  @Test
+  void testApply_writesTheFileAndTheBundleAndTheLinkHoldIt() throws IOException {
+    InstallObservation after = installer().apply(desired("ca", ca));
+
+    Path file = tree.path("usr/local/share/ca-certificates/hostpki-ca.crt");
+    assertThat(Files.readString(file)).isEqualTo(ca.pem());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt")))
+        .contains(ca.fingerprint(), tree.distributionRoot.fingerprint(), tree.foreignLocalCa.fingerprint());
+    assertThat(Files.readSymbolicLink(tree.path("etc/ssl/certs/hostpki-ca.pem"))).isEqualTo(file);
+    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
+    assertThat(installer().observe()).isEqualTo(after);
+  }
+
+  @Test
+  void testApply_neverTouchesWhatOthersPutThere() throws IOException {
+    installer().apply(desired("ca", ca));
+    Map<String, String> foreign = Map.of("someone.crt", tree.foreignLocalCa.pem());
+
+    installer().apply(new TreeMap<>());
+
+    assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(foreign);
+    assertThat(tree.snapshot("usr/share/ca-certificates")).containsOnlyKeys("mozilla/Distribution_Root.crt");
+    assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt")))
+        .containsExactlyInAnyOrder(tree.distributionRoot.fingerprint(), tree.foreignLocalCa.fingerprint());
+  }
+
+  @Test
+  void testApply_replacingTheCaLeavesOnlyTheNewOneInTheBundle() throws IOException {
+    installer().apply(desired("ca", ca));
+
+    installer().apply(desired("ca", next));
+
+    Set<Fingerprint> bundle = SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt"));
+    assertThat(bundle).contains(next.fingerprint()).doesNotContain(ca.fingerprint());
+    assertThat(installer().observe().entries()).containsExactly(Map.entry("ca", next.fingerprint()));
+  }
+
+  @Test
+  void testApply_removingAnEntryRemovesItsLinkAndBundleEntry() throws IOException {
+    installer().apply(desired("ca", ca, "ca-next", next));
+
+    InstallObservation after = installer().apply(desired("ca", next));
+
+    assertThat(tree.path("usr/local/share/ca-certificates/hostpki-ca-next.crt")).doesNotExist();
+    assertThat(Files.exists(tree.path("etc/ssl/certs/hostpki-ca-next.pem"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt")))
+        .doesNotContain(ca.fingerprint());
+    assertThat(after.entries()).containsExactly(Map.entry("ca", next.fingerprint()));
+  }
+
+  @Test
+  void testApply_whatIsAlreadyThereRunsNoTool() throws IOException {
+    installer().apply(desired("ca", ca));
+    Path calls = root.resolve("calls");
+    Path standIn = tree.script("stand-in/update-ca-certificates", "echo \"$*\" >> " + calls + "\nexit 1\n");
+
+    InstallObservation again = installer(new ToolRunner(List.of(standIn.getParent()), ToolRunner.DEFAULT_TIMEOUT)).apply(desired("ca", ca));
+
+    assertThat(again.entries()).containsOnlyKeys("ca");
+    assertThat(calls).doesNotExist();
+  }
+
+  @Test
+  void testApply_aFailingToolLeavesTheStoreAsItWasWithTheToolsMessage() throws IOException {
+    installer().apply(desired("ca", ca));
+    Path standIn = tree.script("stand-in/update-ca-certificates", "echo 'E: cannot rehash: disk full' >&2\nexit 3\n");
+    Map<String, String> before = tree.snapshot("");
+    SystemTrustInstaller failing = installer(new ToolRunner(List.of(standIn.getParent()), ToolRunner.DEFAULT_TIMEOUT));
+
+    assertThatThrownBy(() -> failing.apply(desired("ca", ca, "trust-ldap", next)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("install/system: ")
+        .hasMessageContaining("update-ca-certificates")
+        .hasMessageContaining("exited with code 3:")
+        .hasMessageContaining("E: cannot rehash: disk full")
+        .hasMessageContaining("Putting the system store back failed too")
+        .satisfies(e -> assertThat(((InstallException) e).rolledBack()).isFalse());
+    // The files are as they were; the tool (failing here too) is what could not run again.
+    assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(subtree(before, "usr/local/share/ca-certificates/"));
+  }
+
+  @Test
+  void testApply_failedCheckAfterTheToolIsRolledBack() throws IOException {
+    installer().apply(desired("ca", ca));
+    // A tool that succeeds but takes nothing up: the bundle stays as it is.
+    Path standIn = tree.script("stand-in/update-ca-certificates", "echo 'Updating certificates... 0 added, 0 removed; done.'\n");
+    Map<String, String> before = tree.snapshot("");
+    SystemTrustInstaller lazy = installer(new ToolRunner(List.of(standIn.getParent()), ToolRunner.DEFAULT_TIMEOUT));
+
+    assertThatThrownBy(() -> lazy.apply(desired("ca", ca, "trust-ldap", next)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("update-ca-certificates ran, but the system store does not hold what it should: not as it should be: hostpki-trust-ldap")
+        .hasMessageContaining("0 added, 0 removed")
+        .hasMessageContaining("The system store was put back as it was.");
+    assertThat(tree.snapshot("")).isEqualTo(before);
+  }
+
+  @Test
+  void testObserve_aFileTheToolHasNotTakenUpIsDamaged() throws IOException {
+    tree.write("usr/local/share/ca-certificates/hostpki-ca.crt", ca.pem());
+    tree.write("usr/local/share/ca-certificates/hostpki-garbage.crt", "not a certificate");
+    tree.write("usr/local/share/ca-certificates/hostpki-Upper.crt", ca.pem());
+
+    InstallObservation observed = installer().observe();
+
+    assertThat(observed.entries()).isEmpty();
+    assertThat(observed.damaged()).containsExactly("ca", "garbage"); // hostpki-Upper is no name hostpki gives
+  }
+
+  @Test
+  void testApply_repairsDamagedEntriesAndRemovesUnwantedOnes() throws IOException {
+    tree.write("usr/local/share/ca-certificates/hostpki-garbage.crt", "not a certificate");
+
+    InstallObservation after = installer().apply(desired("ca", ca));
+
+    assertThat(after.damaged()).isEmpty();
+    assertThat(tree.path("usr/local/share/ca-certificates/hostpki-garbage.crt")).doesNotExist();
+  }
+
+  @Test
+  void testApply_sameCertificateUnderTwoNamesIsACallersMistake() {
+    assertThatThrownBy(() -> installer().apply(desired("ca", ca, "trust-copy", ca)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("desired as ca and as trust-copy");
+  }
+
+  private static Map<String, String> subtree(Map<String, String> snapshot, String prefix) {
+    Map<String, String> out = new TreeMap<>();
+    snapshot.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        out.put(k.substring(prefix.length()), v);
+      }
+    });
+    return out;
+  }
+
+  static SortedMap<String, Certificate> desired(Object... namesAndCertificates) {
+    SortedMap<String, Certificate> out = new TreeMap<>();
+    for (int i = 0; i < namesAndCertificates.length; i += 2) {
+      out.put((String) namesAndCertificates[i], (Certificate) namesAndCertificates[i + 1]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,92 @@
+package org.hostpki.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallRecord;
+import org.hostpki.model.InstallTarget;
+import org.hostpki.model.PasswordSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The install record beside the store's generations. */
+class InstallRecordFileTest {
+  private static final Fingerprint A = new Fingerprint("a".repeat(64));
+  private static final Fingerprint B = new Fingerprint("b".repeat(64));
+
+  @TempDir Path store;
+
+  private final InstallRecord record =
+      InstallRecord.empty()
+          .with(InstallTarget.system(), new TreeMap<>(Map.of("ca", A)), Optional.empty())
+          .with(
+              InstallTarget.java(Path.of("/opt/app/jre/lib/security/cacerts")),
+              new TreeMap<>(Map.of("ca", A, "trust-ldap", B)),
+              Optional.of(new PasswordSource.Env("CACERTS_PASSWORD")))
+          .with(
+              InstallTarget.nss(Path.of("/home/app/.pki/nssdb")),
+              new TreeMap<>(Map.of("ca", A)),
+              Optional.of(new PasswordSource.File(Path.of("/etc/hostpki/nss.pass"))));
+
+  @Test
+  void testWriteThenRead_givesTheSameRecord() {
+    InstallRecordFile.write(store, record);
+
+    assertThat(InstallRecordFile.read(store)).isEqualTo(record);
+  }
+
+  @Test
+  void testWrite_isPrivateBesideTheGenerationsAndLeavesNoTemporaryFile() throws IOException {
+    InstallRecordFile.write(store, record);
+    InstallRecordFile.write(store, InstallRecord.empty());
+
+    Path file = store.resolve(".install/record.json");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+    assertThat(file.getParent().toFile().list()).containsExactly("record.json");
+    assertThat(InstallRecordFile.read(store)).isEqualTo(InstallRecord.empty());
+  }
+
+  @Test
+  void testRender_isTheDocumentedFormat() {
+    assertThat(InstallRecordFile.render(InstallRecord.empty().with(InstallTarget.system(), new TreeMap<>(Map.of("ca", A)), Optional.empty())))
+        .isEqualTo(
+            "{\n  \"format_version\" : \"1\",\n  \"targets\" : [ {\n    \"target\" : \"system\",\n    \"entries\" : [ {\n"
+                + "      \"name\" : \"ca\",\n      \"sha256\" : \"" + A.hex() + "\"\n    } ]\n  } ]\n}\n");
+  }
+
+  @Test
+  void testRead_noFileIsAnEmptyRecord() {
+    assertThat(InstallRecordFile.read(store)).isEqualTo(InstallRecord.empty());
+  }
+
+  @Test
+  void testRead_aDamagedRecordIsAnErrorThatSaysWhatItIsFor() throws IOException {
+    Files.createDirectories(store.resolve(".install"));
+    Files.writeString(store.resolve(".install/record.json"), "{\"format_version\":\"1\",\"targets\":[{\"target\":\"floppy:/a\",\"entries\":[]}]}");
+
+    assertThatThrownBy(() -> InstallRecordFile.read(store))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(store.resolve(".install/record.json") + " is not a hostpki install record (unknown target 'floppy:/a')")
+        .hasMessageContaining("so that a target no longer named is cleaned up");
+  }
+
+  @Test
+  void testRead_aRecordThatIsALinkIsRefused() throws IOException {
+    Files.createDirectories(store.resolve(".install"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createSymbolicLink(store.resolve(".install/record.json"), Files.writeString(store.resolve("elsewhere"), "{}"));
+
+    assertThatThrownBy(() -> InstallRecordFile.read(store))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("is a symbolic link; hostpki does not read records through links");
+  }
+}

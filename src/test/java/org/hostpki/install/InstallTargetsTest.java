@@ -1,0 +1,134 @@
+package org.hostpki.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.hostpki.model.InstallTarget;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** From {@code trust.install} to this host's installers, and what cannot be resolved, in words. */
+class InstallTargetsTest {
+  @TempDir Path root;
+  private Path tools;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    tools = Files.createDirectories(root.resolve("tools"));
+  }
+
+  private InstallTargets.Resolution resolve(boolean system, boolean runningJava, List<Path> java, List<Path> nss) {
+    return new InstallTargets(new TrustHost(root, root.resolve("usr/lib/jvm/java-17"), new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)))
+        .resolve(InstallSpecs.of(system, runningJava, java, nss), Optional.empty());
+  }
+
+  private void tool(String name) throws IOException {
+    Path file = Files.writeString(tools.resolve(name), "#!/bin/sh\nexit 0\n");
+    file.toFile().setExecutable(true);
+  }
+
+  /** A Debian host whose JDK's cacerts links to the cacerts ca-certificates-java keeps. */
+  private void debianWithJava(boolean javaUpdates) throws Exception {
+    HostTree tree = HostTree.debian(root);
+    Path cacerts = tree.path("etc/ssl/certs/java/cacerts");
+    Files.createDirectories(cacerts.getParent());
+    DebianJavaTrustTest.writeJks(cacerts, java.util.Map.of());
+    tree.script(SystemTrustLayout.JAVA_HOOK, "exit 0\n");
+    tree.write("etc/default/cacerts", "cacerts_updates=" + (javaUpdates ? "yes" : "no") + "\n");
+    Path link = tree.path("usr/lib/jvm/java-17/lib/security/cacerts");
+    Files.createDirectories(link.getParent());
+    Files.createSymbolicLink(link, cacerts);
+    tool("update-ca-certificates");
+  }
+
+  @Test
+  void testResolve_debianJavaIsOneTargetWithTheSystem() throws Exception {
+    debianWithJava(true);
+
+    InstallTargets.Resolution resolution = resolve(true, true, List.of(), List.of());
+
+    assertThat(resolution.problems()).isEmpty();
+    assertThat(resolution.installers()).extracting(TrustInstaller::target).containsExactly(InstallTarget.system());
+    assertThat(resolution.notes())
+        .containsExactly(
+            "Java's " + root.resolve("etc/ssl/certs/java/cacerts") + " is rebuilt by update-ca-certificates from the"
+                + " system store (ca-certificates-java), so it is installed through install/system, as one target");
+  }
+
+  @Test
+  void testResolve_debianJavaWithoutSystemIsAProblemNamingTheFix() throws Exception {
+    debianWithJava(true);
+
+    InstallTargets.Resolution resolution = resolve(false, true, List.of(), List.of());
+
+    assertThat(resolution.installers()).isEmpty();
+    assertThat(resolution.problems()).singleElement().asString()
+        .contains("is rebuilt by update-ca-certificates from the system store")
+        .endsWith("set trust.install.system: true, which installs into it too");
+  }
+
+  @Test
+  void testResolve_debianJavaWithUpdatesOffIsATargetOfItsOwn() throws Exception {
+    debianWithJava(false);
+
+    InstallTargets.Resolution resolution = resolve(true, true, List.of(), List.of());
+
+    assertThat(resolution.installers()).extracting(TrustInstaller::target)
+        .containsExactly(InstallTarget.system(), InstallTarget.java(root.resolve("etc/ssl/certs/java/cacerts")));
+  }
+
+  @Test
+  void testResolve_theRunningJavaNamedAgainByPathIsOneTarget() throws Exception {
+    debianWithJava(false);
+
+    InstallTargets.Resolution resolution =
+        resolve(false, true, List.of(Path.of("/usr/lib/jvm/java-17/lib/security/cacerts"), Path.of("/etc/ssl/certs/java/cacerts")), List.of());
+
+    assertThat(resolution.installers()).extracting(TrustInstaller::target)
+        .containsExactly(InstallTarget.java(root.resolve("etc/ssl/certs/java/cacerts")));
+  }
+
+  @Test
+  void testResolve_unknownSystemSaysWhatWasLookedFor() {
+    InstallTargets.Resolution resolution = resolve(true, false, List.of(), List.of());
+
+    assertThat(resolution.problems()).singleElement().asString()
+        .startsWith("trust.install.system: hostpki does not know this system's trust store: it has neither ")
+        .contains("etc/pki/ca-trust/source/anchors (Fedora/RHEL)");
+  }
+
+  @Test
+  void testResolve_fedoraWithoutItsToolSaysWhichPackage() throws IOException {
+    HostTree.fedora(root);
+
+    assertThat(resolve(true, false, List.of(), List.of()).problems())
+        .containsExactly("trust.install.system: this is a Fedora/RHEL system, but update-ca-trust is not installed (package ca-certificates)");
+  }
+
+  @Test
+  void testResolve_missingJavaStoreAndMissingCertutil() {
+    InstallTargets.Resolution resolution =
+        resolve(false, false, List.of(Path.of("/opt/app/jre/lib/security/cacerts")), List.of(Path.of("/home/app/.pki/nssdb")));
+
+    assertThat(resolution.installers()).isEmpty();
+    assertThat(resolution.problems())
+        .containsExactly(
+            "trust.install.java: there is no trust store at " + root.resolve("opt/app/jre/lib/security/cacerts"),
+            "trust.install.nss: certutil is not installed (Debian/Ubuntu: apt install libnss3-tools; Fedora/RHEL: dnf install nss-tools)");
+  }
+
+  @Test
+  void testForRecorded_aTargetThatIsGoneNeedsNoCleaning() throws IOException {
+    tool("certutil");
+    InstallTargets targets = new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)));
+
+    assertThat(targets.forRecorded(InstallTarget.java(root.resolve("gone/cacerts")), Optional.empty())).isEmpty();
+    assertThat(targets.forRecorded(InstallTarget.nss(root.resolve("gone/nssdb")), Optional.empty())).isEmpty();
+    assertThat(targets.forRecorded(InstallTarget.system(), Optional.empty())).isEmpty();
+  }
+}

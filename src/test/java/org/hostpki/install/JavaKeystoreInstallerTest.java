@@ -1,0 +1,183 @@
+package org.hostpki.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.install.DebianSystemTrustTest.desired;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.UnprotectedTrustStore;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pkcs12;
+import org.hostpki.pki.TestCertificateBuilder;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Pkcs12Profile;
+import java.security.SecureRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A Java trust store of its own: JKS, PKCS#12 with a password, PKCS#12 without one (JDK 18+). */
+class JavaKeystoreInstallerTest {
+  private static final char[] CHANGEIT = "changeit".toCharArray();
+
+  @TempDir Path dir;
+  private final Certificate foreign = TestCas.ca("Foreign Root");
+  private final Certificate ca = TestCas.ca("hostpki Test CA");
+  private final Certificate next = TestCas.ca("hostpki Test CA");
+
+  private JavaKeystoreInstaller installer(Path file) {
+    return new JavaKeystoreInstaller(file, Optional.of(CHANGEIT));
+  }
+
+  @Test
+  void testApply_jksGetsTheAliasAndKeepsItsOtherEntriesFormAndMode() throws Exception {
+    Path cacerts = store("JKS", "cacerts", Map.of("foreignroot", foreign));
+    Files.setPosixFilePermissions(cacerts, PosixFilePermissions.fromString("rw-r-----"));
+
+    InstallObservation after = installer(cacerts).apply(desired("ca", ca));
+
+    KeyStore read = load("JKS", cacerts, CHANGEIT);
+    assertThat(Collections.list(read.aliases())).containsExactlyInAnyOrder("foreignroot", "hostpki-ca");
+    assertThat(read.isCertificateEntry("hostpki-ca")).isTrue();
+    assertThat(Fingerprint.sha256(read.getCertificate("foreignroot").getEncoded())).isEqualTo(foreign.fingerprint());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cacerts))).isEqualTo("rw-r-----");
+    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
+    assertThat(dir.toFile().list()).containsExactly("cacerts"); // no temporary file left
+  }
+
+  @Test
+  void testApply_rotationReplacesAndRemovesOnlyHostpkiAliases() throws Exception {
+    Path cacerts = store("JKS", "cacerts", Map.of("foreignroot", foreign, "hostpkiish", foreign));
+    installer(cacerts).apply(desired("ca", ca, "ca-next", next));
+
+    installer(cacerts).apply(desired("ca", next, "ca-previous", ca));
+    InstallObservation end = installer(cacerts).apply(new TreeMap<>());
+
+    assertThat(end.entries()).isEmpty();
+    assertThat(Collections.list(load("JKS", cacerts, CHANGEIT).aliases())).containsExactlyInAnyOrder("foreignroot", "hostpkiish");
+  }
+
+  @Test
+  void testApply_pkcs12WithAPasswordStaysSo() throws Exception {
+    Path cacerts = store("PKCS12", "cacerts.p12", Map.of("foreignroot", foreign));
+
+    installer(cacerts).apply(desired("ca", ca));
+
+    byte[] bytes = Files.readAllBytes(cacerts);
+    assertThat(UnprotectedTrustStore.isUnprotected(bytes)).isFalse();
+    assertThat(Collections.list(load("PKCS12", cacerts, CHANGEIT).aliases())).containsExactlyInAnyOrder("foreignroot", "hostpki-ca");
+  }
+
+  @Test
+  void testApply_pkcs12WithoutAPasswordStaysWithoutOne() throws Exception {
+    Path cacerts = dir.resolve("cacerts");
+    Files.write(cacerts, UnprotectedTrustStore.write(new TreeMap<>(Map.of("digicertglobalrootca [jdk]", foreign))));
+
+    installer(cacerts).apply(desired("ca", ca));
+
+    assertThat(UnprotectedTrustStore.isUnprotected(Files.readAllBytes(cacerts))).isTrue();
+    KeyStore read = load("PKCS12", cacerts, null); // how JDK 18+ reads its cacerts: no password
+    assertThat(Collections.list(read.aliases())).containsExactlyInAnyOrder("digicertglobalrootca [jdk]", "hostpki-ca");
+    assertThat(read.isCertificateEntry("hostpki-ca")).isTrue();
+  }
+
+  @Test
+  void testApply_followsALinkAndReplacesTheFileItNames() throws Exception {
+    Path real = store("JKS", "real-cacerts", Map.of("foreignroot", foreign));
+    Path link = Files.createSymbolicLink(dir.resolve("cacerts"), real);
+
+    installer(link).apply(desired("ca", ca));
+
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Collections.list(load("JKS", real, CHANGEIT).aliases())).contains("hostpki-ca");
+  }
+
+  @Test
+  void testApply_whatIsAlreadyThereRewritesNothing() throws Exception {
+    Path cacerts = store("JKS", "cacerts", Map.of("foreignroot", foreign));
+    installer(cacerts).apply(desired("ca", ca));
+    Object inode = Files.getAttribute(cacerts, "unix:ino");
+
+    installer(cacerts).apply(desired("ca", ca));
+
+    assertThat(Files.getAttribute(cacerts, "unix:ino")).isEqualTo(inode);
+  }
+
+  @Test
+  void testObserve_wrongPasswordSaysWhereToSetIt() throws Exception {
+    Path cacerts = store("PKCS12", "cacerts", Map.of("foreignroot", foreign));
+
+    assertThatThrownBy(() -> new JavaKeystoreInstaller(cacerts, Optional.of("wrong".toCharArray())).observe())
+        .isInstanceOf(InstallException.class)
+        .hasMessage("install/java:" + cacerts + ": " + cacerts + ": the password is wrong (Java's default is changeit;"
+            + " give the right one in trust.install.javaPassword)");
+  }
+
+  @Test
+  void testObserve_missingFileIsAnError() {
+    assertThatThrownBy(() -> installer(dir.resolve("nothing")).observe())
+        .isInstanceOf(InstallException.class)
+        .hasMessageEndingWith(dir.resolve("nothing") + " does not exist");
+  }
+
+  @Test
+  void testObserve_notAKeyStoreIsAnError() throws IOException {
+    Path garbage = Files.writeString(dir.resolve("cacerts"), "not a key store");
+
+    assertThatThrownBy(() -> installer(garbage).observe())
+        .hasMessageEndingWith(garbage + " is neither a JKS nor a PKCS#12 key store");
+  }
+
+  @Test
+  void testApply_aKeyUnderAHostpkiAliasIsNeverReplaced() throws Exception {
+    SecureRandom random = new SecureRandom();
+    KeyMaterial key = KeyMaterial.generate(new KeySpec.Ec(KeySpec.Curve.P256), random);
+    Certificate owner = TestCertificateBuilder.certificate("Key Owner").selfSigned(key).build();
+    Path p12 = Files.write(dir.resolve("keys.p12"), Pkcs12.keyStore("hostpki-ca", key, List.of(owner), CHANGEIT, Pkcs12Profile.MODERN, random));
+    byte[] before = Files.readAllBytes(p12);
+
+    assertThatThrownBy(() -> installer(p12).apply(desired("ca", ca)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("the alias hostpki-ca holds a key, not a trusted certificate");
+    assertThat(Files.readAllBytes(p12)).isEqualTo(before);
+    assertThat(installer(p12).observe().entries()).isEmpty();
+  }
+
+  private Path store(String type, String name, Map<String, Certificate> entries) throws IOException, GeneralSecurityException {
+    KeyStore keyStore = KeyStore.getInstance(type);
+    keyStore.load(null, null);
+    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+    for (Map.Entry<String, Certificate> e : entries.entrySet()) {
+      keyStore.setCertificateEntry(e.getKey(), x509.generateCertificate(new ByteArrayInputStream(e.getValue().der())));
+    }
+    Path file = dir.resolve(name);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      keyStore.store(out, CHANGEIT);
+    }
+    return file;
+  }
+
+  private static KeyStore load(String type, Path file, char[] password) throws IOException, GeneralSecurityException {
+    KeyStore keyStore = KeyStore.getInstance(type);
+    try (InputStream in = Files.newInputStream(file)) {
+      keyStore.load(in, password);
+    }
+    return keyStore;
+  }
+}

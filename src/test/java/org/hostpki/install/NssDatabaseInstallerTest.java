@@ -1,0 +1,124 @@
+package org.hostpki.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.install.DebianSystemTrustTest.desired;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.pki.Certificate;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An NSS database changed with the real certutil. */
+class NssDatabaseInstallerTest {
+  @TempDir Path dir;
+  private Path db;
+  private ToolRunner tools;
+  private Path certutil;
+  private final Certificate foreign = TestCas.ca("Foreign Root");
+  private final Certificate ca = TestCas.ca("hostpki Test CA");
+  private final Certificate next = TestCas.ca("hostpki Test CA"); // a rotated CA keeps the subject
+
+  @BeforeEach
+  void setUp() throws IOException {
+    tools = ToolRunner.system(System.getenv());
+    certutil = tools.find("certutil").orElse(null);
+    Assumptions.assumeTrue(certutil != null, "certutil is not installed (Debian package libnss3-tools)");
+    db = Files.createDirectories(dir.resolve("nssdb"));
+    certutil("-N", "--empty-password");
+    Path pem = Files.writeString(dir.resolve("foreign.pem"), foreign.pem());
+    certutil("-A", "-n", "Foreign Root", "-t", "CT,C,C", "-i", pem.toString());
+  }
+
+  private NssDatabaseInstaller installer() {
+    return new NssDatabaseInstaller(db, tools, certutil);
+  }
+
+  @Test
+  void testApply_addsATrustedEntryNamedByNameAndFingerprint() throws IOException {
+    InstallObservation after = installer().apply(desired("ca", ca));
+
+    assertThat(listing())
+        .containsExactlyInAnyOrder("Foreign Root|CT,C,C", NssDatabaseInstaller.nickname("ca", ca.fingerprint()) + "|C,,");
+    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
+    assertThat(installer().observe()).isEqualTo(after);
+  }
+
+  @Test
+  void testApply_rotationWithTheSameSubjectTellsTheCertificatesApart() throws IOException {
+    installer().apply(desired("ca", ca, "ca-next", next));
+    assertThat(installer().observe().entries())
+        .containsExactly(Map.entry("ca", ca.fingerprint()), Map.entry("ca-next", next.fingerprint()));
+
+    InstallObservation moved = installer().apply(desired("ca", next, "ca-previous", ca));
+
+    assertThat(moved.entries()).containsExactly(Map.entry("ca", next.fingerprint()), Map.entry("ca-previous", ca.fingerprint()));
+    InstallObservation done = installer().apply(new TreeMap<>());
+    assertThat(done.entries()).isEmpty();
+    assertThat(listing()).containsExactly("Foreign Root|CT,C,C");
+  }
+
+  @Test
+  void testObserve_anEntryWithoutServerTrustIsDamagedAndApplyRepairsIt() throws IOException {
+    installer().apply(desired("ca", ca));
+    certutil("-M", "-n", NssDatabaseInstaller.nickname("ca", ca.fingerprint()), "-t", ",,");
+
+    assertThat(installer().observe().damaged()).containsExactly("ca");
+    assertThat(installer().apply(desired("ca", ca)).entries()).containsOnlyKeys("ca");
+  }
+
+  @Test
+  void testApply_aCertificateAlreadyThereUnderAnotherNicknameFailsAndIsPutBack() throws IOException {
+    Path pem = Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    certutil("-A", "-n", "Example Portal CA", "-t", ",,", "-i", pem.toString());
+    List<String> before = listing();
+
+    assertThatThrownBy(() -> installer().apply(desired("ca", ca)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("install/nss:" + db + ": after certutil, the database does not hold what it should: missing: hostpki-ca")
+        .hasMessageContaining("NSS keeps a certificate it already holds under the nickname it has")
+        .hasMessageContaining("The database was put back as it was.");
+    assertThat(listing()).isEqualTo(before); // the foreign entry's trust too
+  }
+
+  @Test
+  void testObserve_missingDatabaseNamesTheFix() {
+    Path none = dir.resolve("home/app/.pki/nssdb");
+
+    assertThatThrownBy(() -> new NssDatabaseInstaller(none, tools, certutil).observe())
+        .isInstanceOf(InstallException.class)
+        .hasMessage(
+            "install/nss:" + none + ": there is no NSS database in " + none + " (no cert9.db). hostpki does not make"
+                + " one in someone's profile: start the browser once as that user, or create it as that user:"
+                + " certutil -d sql:" + none + " -N --empty-password");
+  }
+
+  /** {@code certutil -L} as "nickname|trust" lines. */
+  private List<String> listing() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String line : certutil("-L").stdout().split("\n")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*\\S)\\s+(\\S*,\\S*,\\S*)\\s*$").matcher(line);
+      if (m.matches() && !line.startsWith(" ")) {
+        out.add(m.group(1) + "|" + m.group(2));
+      }
+    }
+    return out;
+  }
+
+  private ToolRunner.Result certutil(String... arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(certutil.toString(), "-d", "sql:" + db));
+    command.addAll(List.of(arguments));
+    ToolRunner.Result result = tools.run(command, "");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    return result;
+  }
+}

@@ -1,0 +1,104 @@
+package org.hostpki.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/hostpki in a checkout without a jar builds it first: one line on stderr says so, Maven's
+ * own output appears only when the build fails, and Maven runs without its stray colour resets.
+ * Maven and Java are stand-ins that record how they were called (the real first build is what
+ * {@code mvn package} itself exercises).
+ */
+class LauncherFirstBuildTest {
+  @TempDir Path top;
+  private Path tools;
+  private Map<String, String> env;
+
+  private static void script(Path file, String text) throws Exception {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @BeforeEach
+  void checkout() throws Exception {
+    Files.copy(Tools.projectDir().resolve("bin/hostpki"), Files.createDirectories(top.resolve("bin")).resolve("hostpki"));
+    Files.writeString(top.resolve("pom.xml"), "<project/>\n");
+    tools = Files.createDirectories(top.resolve("tools"));
+    // A Java that says how it was started.
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"java $*\"\n");
+    env = Map.of(
+        "PATH", tools + ":/usr/bin:/bin",
+        "JAVA_HOME", tools.resolve("jdk").toString(),
+        "HOSTPKI_CDS", "off",
+        "MAVEN_OPTS", "-Xmx1g");
+  }
+
+  /** A Maven that chatters on both streams, as Maven 3.8 does with -q, then builds or fails. */
+  private void maven(boolean succeeds) throws Exception {
+    script(
+        tools.resolve("mvn"),
+        "#!/bin/sh\n"
+            + "echo \"$MAVEN_OPTS\" > '" + tools.resolve("maven-opts") + "'\n"
+            + "echo \"$*\" > '" + tools.resolve("maven-args") + "'\n"
+            + "printf '\\033[0m\\033[0m'\n"
+            + "printf '\\033[0m[WARNING] some plugin warning\\n' >&2\n"
+            + (succeeds
+                ? "mkdir -p target && : > target/hostpki-0.1.0.jar\n"
+                : "echo '[ERROR] COMPILATION ERROR: Foo.java:[3,1] class, interface or enum expected' >&2\nexit 1\n"));
+  }
+
+  private Tools.Run launch(String... args) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(top.resolve("bin/hostpki").toString());
+    command.addAll(java.util.List.of(args));
+    return Tools.run(top, env, command);
+  }
+
+  @Test
+  void testFirstUse_saysItBuildsAndShowsNothingOfMaven() throws Exception {
+    maven(true);
+
+    Tools.Run run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err()).isEqualTo("hostpki: building with Maven (first use, about a minute) ...\n");
+    assertThat(run.out()).startsWith("java ").endsWith(" -jar " + top.resolve("target/hostpki-0.1.0.jar") + " --version\n");
+    assertThat(Files.readString(tools.resolve("maven-opts"))).isEqualTo("-Xmx1g -Djansi.noreset=true\n");
+    assertThat(Files.readString(tools.resolve("maven-args"))).contains("-B", "-q", "-Dstyle.color=never", "package");
+  }
+
+  @Test
+  void testFirstUse_whenTheBuildFailsShowsMavensOutputAndWhatToDo() throws Exception {
+    maven(false);
+
+    Tools.Run run = launch("plan", "-f", "host.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).as("java never ran").isEmpty();
+    assertThat(run.err())
+        .startsWith("hostpki: building with Maven (first use, about a minute) ...\n")
+        .contains("[ERROR] COMPILATION ERROR: Foo.java:[3,1]")
+        .endsWith("hostpki: the build failed (Maven's messages above); 'mvn -B package' in " + top + " shows more\n");
+  }
+
+  @Test
+  void testLaterUse_doesNotBuild() throws Exception {
+    maven(false);
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+
+    Tools.Run run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(tools.resolve("maven-args")).doesNotExist();
+  }
+}

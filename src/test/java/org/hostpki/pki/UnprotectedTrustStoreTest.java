@@ -1,0 +1,63 @@
+package org.hostpki.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.Pkcs12Profile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** PKCS#12 trust stores without a password: the form of JDK 18+'s own cacerts. */
+class UnprotectedTrustStoreTest {
+  @TempDir Path dir;
+
+  private final Certificate root = TestPki.ca(TestPki.P256);
+
+  @Test
+  void testWrite_theJdkReadsItWithoutAPasswordAsTrustedEntries() throws Exception {
+    byte[] store = UnprotectedTrustStore.write(new TreeMap<>(Map.of("Some Root [jdk]", root)));
+
+    KeyStore read = KeyStore.getInstance("PKCS12");
+    read.load(new ByteArrayInputStream(store), null);
+
+    assertThat(Collections.list(read.aliases())).containsExactly("some root [jdk]");
+    assertThat(read.isCertificateEntry("some root [jdk]")).isTrue();
+    assertThat(Fingerprint.sha256(read.getCertificate("some root [jdk]").getEncoded())).isEqualTo(root.fingerprint());
+    assertThat(UnprotectedTrustStore.isUnprotected(store)).isTrue();
+  }
+
+  @Test
+  void testIsUnprotected_aStoreKeytoolWritesWithoutProtection() throws Exception {
+    Path pem = Files.writeString(dir.resolve("root.pem"), root.pem());
+    Path p12 = dir.resolve("cacerts");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE", "-J-Dkeystore.pkcs12.macAlgorithm=NONE",
+                "-importcert", "-noprompt", "-storetype", "pkcs12", "-keystore", p12.toString(),
+                "-storepass", "changeit", "-alias", "root", "-file", pem.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+
+    assertThat(UnprotectedTrustStore.isUnprotected(Files.readAllBytes(p12))).isTrue();
+  }
+
+  @Test
+  void testIsUnprotected_notForAPasswordProtectedStore() {
+    byte[] protectedStore =
+        Pkcs12.trustStore(new TreeMap<>(Map.of("root", root)), "secret".toCharArray(), Pkcs12Profile.MODERN, TestPki.RANDOM);
+
+    assertThat(UnprotectedTrustStore.isUnprotected(protectedStore)).isFalse();
+    assertThat(UnprotectedTrustStore.isUnprotected("garbage".getBytes())).isFalse();
+  }
+}
