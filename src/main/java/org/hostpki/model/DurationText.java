@@ -2,11 +2,7 @@ package org.hostpki.model;
 
 import java.time.Duration;
 
-/**
- * Durations in words: the short form desired states use ({@code 398d}, {@code 36h}, {@code 90m}),
- * and the form messages use for how long is left or how far apart ({@code 131 days}, {@code 5 h
- * 20 min}).
- */
+/** Durations in the short form desired states use: {@code 398d}, {@code 36h}, {@code 90m}. */
 public final class DurationText {
   private DurationText() {}
 
@@ -32,25 +28,36 @@ public final class DurationText {
   }
 
   /**
-   * How long, for messages: whole days from two days on ({@code 2 days}, {@code 131 days}), hours
-   * and minutes below that ({@code 47 h 59 min}, {@code 5 h}, {@code 20 min}), and {@code less
-   * than a minute}. Rounded down: "expires in 23 h 59 min" is never later than it says. A negative
-   * duration is described by its length.
+   * The duration in days, hours, minutes and seconds, leaving out the parts that are zero: {@code
+   * 39d 23h}, {@code 23h 30m}, {@code 1m 15s}; {@code 0s} when zero. Parts of a second are dropped.
    */
-  public static String words(Duration d) {
-    Duration length = d.abs();
-    long minutes = length.toMinutes();
-    if (length.compareTo(Duration.ofDays(2)) >= 0) {
-      return length.toDays() + " days";
+  public static String exact(Duration d) {
+    long s = d.getSeconds();
+    StringBuilder sb = new StringBuilder();
+    long[] sizes = {86400, 3600, 60, 1};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      long amount = s / sizes[i];
+      s %= sizes[i];
+      if (amount != 0) {
+        sb.append(sb.length() == 0 ? "" : " ").append(amount).append(units[i]);
+      }
     }
-    if (minutes == 0) {
+    return sb.length() == 0 ? "0s" : sb.toString();
+  }
+
+  /**
+   * The time left until a certificate expires, as messages say it: {@code 41 days} from two days
+   * on, below that hours and minutes ({@code 23h 5m}, {@code 47m}), so that a short-lived
+   * certificate never reads "0 days"; {@code less than a minute} at the end.
+   */
+  public static String left(Duration d) {
+    if (d.compareTo(Duration.ofDays(2)) >= 0) {
+      return d.toDays() + " days";
+    }
+    if (d.compareTo(Duration.ofMinutes(1)) < 0) {
       return "less than a minute";
     }
-    long hours = minutes / 60;
-    long rest = minutes % 60;
-    if (hours == 0) {
-      return rest + " min";
-    }
-    return rest == 0 ? hours + " h" : hours + " h " + rest + " min";
+    return exact(Duration.ofMinutes(d.toMinutes()));
   }
 }

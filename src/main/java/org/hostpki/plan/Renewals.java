@@ -73,7 +73,7 @@ public final class Renewals {
     return "expires on "
         + Planner.DATE.format(c.notAfter())
         + " (in "
-        + DurationText.words(java.time.Duration.between(now, c.notAfter()))
+        + DurationText.left(java.time.Duration.between(now, c.notAfter()))
         + ")";
   }
 }

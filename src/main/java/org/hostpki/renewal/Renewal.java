@@ -121,7 +121,7 @@ public record Renewal(
     StringBuilder sb = new StringBuilder();
     switch (state) {
       case SCHEDULED -> {
-        sb.append(DATE.format(at)).append(" (in ").append(DurationText.words(Duration.between(now, at))).append(')');
+        sb.append(DATE.format(at)).append(" (in ").append(DurationText.left(Duration.between(now, at))).append(')');
         if (cause == Cause.WINDOW) {
           waitingFor.ifPresent(w -> sb.append(", in ").append(w));
         } else if (cause == Cause.SAFETY_MARGIN) {
@@ -148,7 +148,7 @@ public record Renewal(
           .append(" until ")
           .append(DATE.format(at))
           .append(" (in ")
-          .append(DurationText.words(Duration.between(now, at)))
+          .append(DurationText.left(Duration.between(now, at)))
           .append(')');
       default -> throw new IllegalStateException(state.toString());
     }

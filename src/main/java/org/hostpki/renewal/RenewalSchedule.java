@@ -47,23 +47,23 @@ public final class RenewalSchedule {
             "renewBefore "
                 + renewBefore.text()
                 + ", not shorter than its lifetime of "
-                + DurationText.words(lifetime)
+                + DurationText.left(lifetime)
                 + ", so a third of it = "
-                + DurationText.words(period);
+                + DurationText.left(period);
       } else if (renewBefore instanceof RenewBefore.OfLifetime) {
         threshold =
             "renewBefore "
                 + renewBefore.text()
                 + " of "
-                + DurationText.words(lifetime)
+                + DurationText.left(lifetime)
                 + " = "
-                + DurationText.words(period);
+                + DurationText.left(period);
       } else {
         threshold = "renewBefore " + renewBefore.text();
       }
       return jitter.isZero()
           ? threshold
-          : threshold + ", " + DurationText.words(jitter) + " earlier by jitter";
+          : threshold + ", " + DurationText.left(jitter) + " earlier by jitter";
     }
   }
 
@@ -209,7 +209,7 @@ public final class RenewalSchedule {
 
   /** {@code the safety margin (33 days before expiry)}. */
   private String marginWords() {
-    return "the safety margin (" + DurationText.words(Duration.between(latest, notAfter)) + " before expiry)";
+    return "the safety margin (" + DurationText.left(Duration.between(latest, notAfter)) + " before expiry)";
   }
 
   private String catchUpWords() {

@@ -293,7 +293,7 @@ class WatcherTest {
         .contains("server: renewal due since 2026-12-01 0", "waiting for the window daily 12:00–15:00 UTC until 2026-12-01 1");
     assertThat(applied).singleElement().asString()
         .startsWith("2026-12-01T1")
-        .contains("server replace (expires on 2026-12-03 07:00 UTC (in 4", " h); renewal due since ",
+        .contains("server replace (expires on 2026-12-03 07:00 UTC (in 1d 1", "); renewal due since ",
             "; in the window daily 12:00–15:00 UTC)");
     assertThat(serverCertificate()).isNotEqualTo(before);
   }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The README's alert rules, {@code examples/prometheus/hostpki.rules.yml}, checked by promtool. */
 class AlertRulesTest {
-  private static final Path RULES = Path.of("examples/prometheus/hostpki.rules.yml");
+  private static final Path RULES =
+      Path.of(System.getProperty("hostpki.projectDir", ".")).resolve("examples/prometheus/hostpki.rules.yml").toAbsolutePath();
 
   @TempDir Path dir;
 

@@ -24,4 +24,22 @@ class DurationTextTest {
     assertThat(DurationText.of(Duration.ofMillis(250))).isEqualTo("250ms");
     assertThat(DurationText.of(Duration.ofMillis(1500))).isEqualTo("1500ms");
   }
+
+  @Test
+  void testExact_namesEveryPartThatIsNotZero() {
+    assertThat(DurationText.exact(Duration.ofDays(39).plusHours(23))).isEqualTo("39d 23h");
+    assertThat(DurationText.exact(Duration.ofMinutes(58).plusSeconds(45))).isEqualTo("58m 45s");
+    assertThat(DurationText.exact(Duration.ofDays(1).plusSeconds(1))).isEqualTo("1d 1s");
+    assertThat(DurationText.exact(Duration.ZERO)).isEqualTo("0s");
+  }
+
+  @Test
+  void testLeft_countsDaysFromTwoDaysOnAndHoursAndMinutesBelow() {
+    assertThat(DurationText.left(Duration.ofDays(41).plusHours(5))).isEqualTo("41 days");
+    assertThat(DurationText.left(Duration.ofDays(2))).isEqualTo("2 days");
+    assertThat(DurationText.left(Duration.ofDays(2).minusSeconds(1))).isEqualTo("1d 23h 59m");
+    assertThat(DurationText.left(Duration.ofHours(22).plusMinutes(59).plusSeconds(59))).isEqualTo("22h 59m");
+    assertThat(DurationText.left(Duration.ofMinutes(47))).isEqualTo("47m");
+    assertThat(DurationText.left(Duration.ofSeconds(59))).isEqualTo("less than a minute");
+  }
 }

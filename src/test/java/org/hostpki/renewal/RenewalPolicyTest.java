@@ -222,7 +222,7 @@ class RenewalPolicyTest {
     assertThat(atMargin.due()).isTrue();
     assertThat(atMargin.cause()).isEqualTo(Renewal.Cause.SAFETY_MARGIN);
     assertThat(atMargin.note())
-        .contains("not waiting for the window Sat, Sun 02:00–05:00 UTC: the safety margin (12 h before expiry) is reached");
+        .contains("not waiting for the window Sat, Sun 02:00–05:00 UTC: the safety margin (12h before expiry) is reached");
   }
 
   @Test
@@ -304,8 +304,8 @@ class RenewalPolicyTest {
     CertificateFacts c = Certificates.issued(SERIAL, T0, Duration.ofHours(36));
     RenewalSchedule s = schedule(THIRD, NO_JITTER, c);
 
-    assertThat(s.at(T0, false).rule()).isEqualTo("renewBefore 33% of 36 h = 11 h 52 min");
-    assertThat(s.at(T0, false).summary(T0)).startsWith("2026-11-28 07:07 UTC (in 23 h 7 min): ");
+    assertThat(s.at(T0, false).rule()).isEqualTo("renewBefore 33% of 1d 12h = 11h 52m");
+    assertThat(s.at(T0, false).summary(T0)).startsWith("2026-11-28 07:07 UTC (in 23h 7m): ");
   }
 
   @Test

@@ -36,7 +36,7 @@ import org.hostpki.model.RenewalSpec;
  * it runs exactly when the policy says something happens, which is when a real timer would first
  * see it.
  */
-class RenewalProperties {
+class RenewalPropertyTest {
   private static final Instant EARLIEST = Instant.parse("2020-01-01T00:00:00Z");
   private static final List<ZoneId> ZONES =
       List.of(
