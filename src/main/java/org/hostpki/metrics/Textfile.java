@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +30,7 @@ import java.util.Set;
  */
 public final class Textfile {
   private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Duration STALE = Duration.ofMinutes(10);
 
   private Textfile() {}
 
@@ -40,8 +45,10 @@ public final class Textfile {
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(target.toString(), null, "it is a directory");
     }
-    Path temporary = folder.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-    Files.deleteIfExists(temporary); // left by a killed earlier run of this same process id
+    refuseInsideAStore(target, folder);
+    String prefix = "." + target.getFileName() + ".";
+    Path temporary = folder.resolve(prefix + ProcessHandle.current().pid() + ".tmp");
+    removeLeftovers(folder, prefix);
     try {
       try (FileChannel out = FileChannel.open(temporary, options(), attributes(folder))) {
         if (posix(folder)) {
@@ -57,6 +64,43 @@ public final class Textfile {
     } finally {
       Files.deleteIfExists(temporary);
     }
+  }
+
+  /**
+   * A folder inside a hostpki store (through a link, too) holds only what hostpki writes there:
+   * a metrics file in it would be an unknown name the next apply refuses.
+   */
+  private static void refuseInsideAStore(Path target, Path folder) throws IOException {
+    for (Path dir = folder.toRealPath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("..data"), LinkOption.NOFOLLOW_LINKS)
+          || Files.exists(dir.resolve(".lock"), LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException(
+            target + " is inside the hostpki store " + dir + "; write metrics to node_exporter's textfile folder");
+      }
+    }
+  }
+
+  /**
+   * Temporary files of killed runs: gone once they are older than any write takes (a younger one
+   * may be another process's write in progress, say watch's next to a timer's apply).
+   */
+  private static void removeLeftovers(Path folder, String prefix) throws IOException {
+    Instant stale = Instant.now().minus(STALE); // the kernel's clock, which set the files' times
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(folder, p -> isLeftover(p, prefix))) {
+      for (Path p : leftovers) {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.lastModifiedTime().toInstant().isBefore(stale)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static boolean isLeftover(Path p, String prefix) {
+    String name = p.getFileName().toString();
+    return name.startsWith(prefix)
+        && name.endsWith(".tmp")
+        && name.substring(prefix.length(), name.length() - ".tmp".length()).matches("[0-9]+");
   }
 
   private static Set<StandardOpenOption> options() {

@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +40,21 @@ class TextfileTest {
   }
 
   @Test
+  void testWrite_removesTheTemporaryFilesOfKilledRunsOnceTheyAreStale() throws IOException {
+    Path stale = Files.writeString(dir.resolve(".hostpki.prom.4242.tmp"), "half");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    Path inProgress = Files.writeString(dir.resolve(".hostpki.prom.4343.tmp"), "another writer's");
+    Path unrelated = Files.writeString(dir.resolve(".other.prom.4242.tmp"), "not ours");
+    Files.setLastModifiedTime(unrelated, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+
+    Textfile.write(dir.resolve("hostpki.prom"), "metrics\n");
+
+    assertThat(stale).doesNotExist();
+    assertThat(inProgress).exists();
+    assertThat(unrelated).exists();
+  }
+
+  @Test
   void testWrite_replacesALinkInsteadOfWritingThroughIt() throws IOException {
     Path elsewhere = dir.resolve("elsewhere.txt");
     Files.writeString(elsewhere, "precious\n");
@@ -61,6 +79,22 @@ class TextfileTest {
 
     assertThat(Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)).isTrue();
     assertThat(target).hasContent("metrics");
+  }
+
+  @Test
+  void testWrite_aFolderInsideAStoreIsRefusedAlsoThroughALink() throws IOException {
+    Path store = Files.createDirectory(dir.resolve("pki"));
+    Files.createDirectory(store.resolve("..2026_12_01_00_00_00.000000000"));
+    Files.createSymbolicLink(store.resolve("..data"), store.resolve("..2026_12_01_00_00_00.000000000"));
+    Path link = Files.createSymbolicLink(dir.resolve("metrics"), store.resolve("..data"));
+
+    assertThatThrownBy(() -> Textfile.write(link.resolve("hostpki.prom"), "x\n"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is inside the hostpki store " + store.toRealPath());
+    assertThat(store.resolve("..data/hostpki.prom")).doesNotExist();
+    try (var files = Files.list(store.resolve("..data"))) {
+      assertThat(files).isEmpty();
+    }
   }
 
   @Test
