@@ -36,7 +36,8 @@ description:
     organization fails until the CA host allows it).
   - Idempotent - every issued certificate is recorded in the CA store as C(issued/SERIAL.crt),
     and a request signed before (same key, subject and SANs) gets the recorded certificate again
-    while it is valid for longer than the CA host's C(server.renewBefore). C(changed) is true only
+    until it is within the CA host's C(server.renewBefore) (a share of its lifetime by default, 33%),
+    widened by C(renewal.jitter), of its end. C(changed) is true only
     when a new certificate was issued.
   - In check mode nothing is signed (C(hostpki sign --check)); C(changed) says whether a new
     certificate would be issued, and a recorded one is returned as usual.

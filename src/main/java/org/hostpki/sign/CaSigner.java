@@ -110,7 +110,7 @@ public final class CaSigner {
       Optional<IssuedCertificate> existing =
           IssuedCertificates.reusable(
               IssuedCertificates.read(snapshot, caHost.store().path()),
-              request, ca.certificate(), now, caHost.server().renewBefore());
+              request, ca.certificate(), now, caHost.server().renewBefore(), caHost.renewal().jitter());
       if (existing.isPresent()) {
         return new Signed(false, existing.get(), ca.certificate(), Optional.empty(), List.of());
       }
@@ -137,7 +137,7 @@ public final class CaSigner {
     Optional<Signed> existing =
         IssuedCertificates.reusable(
                 IssuedCertificates.read(snapshot, caHost.store().path()),
-                request, ca.certificate(), now, caHost.server().renewBefore())
+                request, ca.certificate(), now, caHost.server().renewBefore(), caHost.renewal().jitter())
             .map(i -> new Signed(false, i, ca.certificate(), Optional.empty(), List.of()));
     return new Preview(
         existing,

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.pki.Certificate;
@@ -63,26 +64,33 @@ public final class IssuedCertificates {
   /**
    * The recorded certificate to hand out again instead of signing the request anew: signed by
    * this CA, for the same key, subject, SANs and client use, valid now and not yet within {@code
-   * renewBefore} of its expiry (a percentage of that certificate's lifetime); the one lasting
-   * longest when several do.
+   * renewBefore} (of that certificate's lifetime, when a share) and the largest {@code jitter} of
+   * its expiry — a member whose jitter makes it due early gets a new certificate, not the one it
+   * asks to replace; the one lasting longest when several do.
    */
   public static Optional<IssuedCertificate> reusable(
       List<IssuedCertificate> issued,
       SignRequest request,
       Certificate ca,
       Instant now,
-      RenewBefore renewBefore) {
+      RenewBefore renewBefore,
+      Percentage jitter) {
     return issued.stream()
-        .filter(i -> fits(i.certificate(), request, ca, now, renewBefore))
+        .filter(i -> fits(i.certificate(), request, ca, now, renewBefore, jitter))
         .max(Comparator.comparing((IssuedCertificate i) -> i.facts().notAfter()));
   }
 
   private static boolean fits(
-      Certificate certificate, SignRequest request, Certificate ca, Instant now, RenewBefore renewBefore) {
+      Certificate certificate,
+      SignRequest request,
+      Certificate ca,
+      Instant now,
+      RenewBefore renewBefore,
+      Percentage jitter) {
     CertificateFacts facts = certificate.facts();
-    Duration lifetime = Duration.between(facts.notBefore(), facts.notAfter());
+    Duration period = renewBefore.period(Duration.between(facts.notBefore(), facts.notAfter()));
     return !now.isBefore(facts.notBefore())
-        && now.plus(renewBefore.period(lifetime)).isBefore(facts.notAfter())
+        && now.plus(period).plus(jitter.of(period)).isBefore(facts.notAfter())
         && certificate.publicKey().sameKey(request.publicKey())
         && facts.subject().equals(request.issuedSubject())
         && new HashSet<>(facts.dnsNames()).equals(new HashSet<>(request.dnsNames()))
