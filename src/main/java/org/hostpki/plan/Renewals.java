@@ -52,9 +52,12 @@ public final class Renewals {
         .ifPresent(
             c -> {
               RenewBefore rb = desired.server().renewBefore();
-              RenewalSchedule schedule =
-                  isImported(observed, c) ? imported(rb, desired, host, c) : issuedHere(rb, desired, host, c);
-              all.put("server", schedule.at(now, unattended));
+              // An imported certificate is renewed by whoever signs the next chain: no window applies.
+              all.put(
+                  "server",
+                  isImported(observed, c)
+                      ? imported(rb, desired, host, c).at(now, false)
+                      : issuedHere(rb, desired, host, c).at(now, unattended));
             });
     return all;
   }

@@ -115,7 +115,7 @@ public record Renewal(
 
   /**
    * One line for {@code status}: {@code 2027-09-14 10:12 UTC (in 282 days): renewBefore 33% …},
-   * {@code due since …}, {@code due since …, waiting for … until …}.
+   * {@code due since …: renewBefore …}, {@code due since …: …; waiting for … until …}.
    */
   public String summary(Instant now) {
     StringBuilder sb = new StringBuilder();
@@ -137,7 +137,6 @@ public record Renewal(
         if (cause == Cause.WINDOW || cause == Cause.CATCH_UP) {
           waitingFor.ifPresent(w -> sb.append("; in ").append(w));
         }
-        sb.append("; the next apply renews it");
       }
       case WAITING -> sb.append("due since ")
           .append(DATE.format(dueAt))

@@ -252,17 +252,21 @@ class ExternalIssuerTest {
     assertThat(codes(change(plan, "server.csr"))).containsExactly(ReasonCode.HOST_IDENTITY_CHANGED);
   }
 
-  @Test
-  void testPlan_expiringImportedCertificateIsAWarningWithTheDate() {
-    DesiredState d = external(Fallback.NONE);
+  /** A store serving an imported chain valid from a day before NOW to 2026-06-21 12:00 UTC. */
+  private ObservedStore importedTwentyOneDays(DesiredState d) {
     Fixtures.Store base = waiting(d, portal);
     Planner.ServerNames names = Planner.serverNames(d.server(), portal);
     List<CertificateFacts> chain =
         externalChain(
             "soon", base.serverKey, names.dnsNames(), names.ipAddresses(),
             Instant.parse("2026-06-21T12:00:00Z"), false);
+    return imported(d, portal, chain).observed();
+  }
 
-    ObservedStore store = imported(d, portal, chain).observed();
+  @Test
+  void testPlan_expiringImportedCertificateIsAWarningWithTheDate() {
+    DesiredState d = external(Fallback.NONE);
+    ObservedStore store = importedTwentyOneDays(d);
 
     // 21 days from notBefore to notAfter: due a third of that, 7 days, before expiry, or a little earlier
     assertThat(planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(12)), absent)).warnings()).isEmpty();
@@ -284,13 +288,7 @@ class ExternalIssuerTest {
   void testPlan_aFixedRenewBeforeLongerThanAnImportedLifetimeCountsAsAThird() {
     DesiredState d = external(Fallback.NONE);
     d = Fixtures.withServer(d, Fixtures.withRenewBefore(d.server(), RenewBefore.of(Duration.ofDays(30))));
-    Fixtures.Store base = waiting(d, portal);
-    Planner.ServerNames names = Planner.serverNames(d.server(), portal);
-    List<CertificateFacts> chain =
-        externalChain(
-            "soon", base.serverKey, names.dnsNames(), names.ipAddresses(),
-            Instant.parse("2026-06-21T12:00:00Z"), false);
-    ObservedStore store = imported(d, portal, chain).observed();
+    ObservedStore store = importedTwentyOneDays(d);
 
     // a fixed 30 days would make this 21-day certificate due from the day it was issued
     assertThat(planner.plan(input(d, portal, store, NOW, absent)).warnings()).isEmpty();

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
@@ -46,6 +47,9 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.Pem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Short- and long-lived server certificates over their whole lives through the real engine on
@@ -168,36 +172,21 @@ class RenewalLifetimeTest {
     }
   }
 
-  @Test
-  void testSixDayCertificates_renewedAtTwoThirdsOfTheirLifeOverThreeLives() throws Exception {
-    Duration validity = Duration.ofDays(6);
-    Duration step = Duration.ofHours(2);
-    Duration span = Duration.ofDays(18);
-
-    List<Reissue> reissues = live(desired(validity, ServerSpec.DEFAULT_RENEW_BEFORE, RenewalSpec.defaults()), step, span, true);
-
-    assertCount(reissues, validity, step, span);
-    assertThat(reissues).hasSize(4);
+  /**
+   * Lifetimes with the timer steps they are run at: a 398-day certificate daily, as a cron job
+   * would (a renewal is then never a day overdue, and never waits for a catch-up hour).
+   */
+  static Stream<Arguments> lifetimes() {
+    return Stream.of(
+        Arguments.of(Duration.ofDays(6), Duration.ofHours(2)),
+        Arguments.of(Duration.ofDays(45), Duration.ofHours(12)),
+        Arguments.of(Duration.ofDays(398), Duration.ofHours(23)));
   }
 
-  @Test
-  void testFortyFiveDayCertificates_renewedAtTwoThirdsOfTheirLifeOverThreeLives() throws Exception {
-    Duration validity = Duration.ofDays(45);
-    Duration step = Duration.ofHours(12);
-    Duration span = Duration.ofDays(135);
-
-    List<Reissue> reissues = live(desired(validity, ServerSpec.DEFAULT_RENEW_BEFORE, RenewalSpec.defaults()), step, span, true);
-
-    assertCount(reissues, validity, step, span);
-    assertThat(reissues).hasSize(4);
-  }
-
-  @Test
-  void testThreeHundredNinetyEightDayCertificates_renewedAtTwoThirdsOfTheirLifeOverThreeLives() throws Exception {
-    Duration validity = Duration.ofDays(398);
-    // daily, as a cron job: a renewal is never a day overdue, so it never waits for a catch-up hour
-    Duration step = Duration.ofHours(23);
-    Duration span = Duration.ofDays(3 * 398);
+  @ParameterizedTest(name = "{0} certificates, a run every {1}")
+  @MethodSource("lifetimes")
+  void testCertificates_renewedAtTwoThirdsOfTheirLifeOverThreeLives(Duration validity, Duration step) throws Exception {
+    Duration span = validity.multipliedBy(3);
 
     List<Reissue> reissues = live(desired(validity, ServerSpec.DEFAULT_RENEW_BEFORE, RenewalSpec.defaults()), step, span, true);
 
