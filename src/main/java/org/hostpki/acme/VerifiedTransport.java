@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.JcaKeys;
@@ -62,7 +65,8 @@ final class VerifiedTransport extends AbstractAcmeProvider {
   private static List<Certificate> readBundle(Path file) throws AcmeFailure {
     String where = "server.acme.caBundle " + file;
     try {
-      List<Certificate> certificates = Pem.readCertificates(Files.readAllBytes(file));
+      List<Certificate> certificates =
+          Pem.readCertificates(InputFiles.read(file, InputKind.TRUSTED_CERTIFICATES));
       if (certificates.isEmpty()) {
         throw new AcmeFailure(AcmeFailure.Kind.CONFIGURATION, where + " holds no certificate");
       }
@@ -70,7 +74,7 @@ final class VerifiedTransport extends AbstractAcmeProvider {
     } catch (NoSuchFileException e) {
       throw new AcmeFailure(AcmeFailure.Kind.CONFIGURATION, where + " does not exist");
     } catch (IOException e) {
-      throw new AcmeFailure(AcmeFailure.Kind.CONFIGURATION, where + " cannot be read: " + e.getMessage());
+      throw new AcmeFailure(AcmeFailure.Kind.CONFIGURATION, where + " " + FileReasons.of(e));
     } catch (InvalidMaterialException e) {
       throw new AcmeFailure(AcmeFailure.Kind.CONFIGURATION, where + " " + e.getMessage());
     }

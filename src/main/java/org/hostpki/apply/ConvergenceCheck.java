@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.pki.Certificate;
@@ -56,14 +59,14 @@ final class ConvergenceCheck {
     ObservedStore after =
         observeReusing(
             readBack, before.store(), before.desiredTrust().values(), storePath, before.password(),
-            passwordSource);
+            passwordSource, openedWithThePassword(written));
     // As a run without a person: what it leaves is a subset of what a person's apply does, so an
     // apply of either kind must leave it nothing.
     Plan again =
         planner.plan(
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
-                before.plan().basis(), before.externalChainFile(), true));
+                before.plan().basis(), before.externalChainFile(), Optional.empty(), true));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {
@@ -73,6 +76,22 @@ final class ConvergenceCheck {
       throw new HostpkiException("the store was written but did not converge; still to do:", details);
     }
     return after;
+  }
+
+  /**
+   * The digests of the PKCS#12 files of a set just written: each was made with the store password
+   * or carried over from a store that was observed with it (a file the password does not open
+   * stops observing), so the read-back need not derive a key to know it.
+   */
+  private static Set<Fingerprint> openedWithThePassword(SortedMap<String, StoreFile> written) {
+    Set<Fingerprint> opened = new HashSet<>();
+    for (String name : Pkcs12Record.FILES) {
+      StoreFile file = written.get(name);
+      if (file != null) {
+        opened.add(Fingerprint.sha256(file.content()));
+      }
+    }
+    return opened;
   }
 
   private static void requireReadBackAsWritten(
@@ -103,8 +122,8 @@ final class ConvergenceCheck {
    * The facts of {@code readBack}, exactly as {@link StoreObserver#observe} gives them, without
    * parsing again a certificate {@code before} or the declared trust already parsed: the store
    * just written holds them byte for byte (see {@link StoreObserver#observe(StoreSnapshot, Path,
-   * Optional, String, Collection)}). The PKCS#12 files are not decoded again when their record
-   * proves their facts.
+   * Optional, String, Collection, Set)}). The PKCS#12 files are not decoded again when their
+   * record proves their facts, and the password is not checked again on a file in {@code opened}.
    */
   ObservedStore observeReusing(
       StoreSnapshot readBack,
@@ -112,9 +131,10 @@ final class ConvergenceCheck {
       Collection<Certificate> declared,
       Path storePath,
       Optional<char[]> password,
-      String passwordSource) {
+      String passwordSource,
+      Set<Fingerprint> opened) {
     List<Certificate> known = new ArrayList<>(before.trusted().values());
     known.addAll(declared);
-    return observer.observe(readBack, storePath, password, passwordSource, known).facts();
+    return observer.observe(readBack, storePath, password, passwordSource, known, opened).facts();
   }
 }

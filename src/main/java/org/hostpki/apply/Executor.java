@@ -261,8 +261,7 @@ final class Executor {
                 ? current.facts().serverPkcs12()
                 : current.facts().truststorePkcs12();
       }
-      facts.ifPresent(
-          f -> entries.put(name, Pkcs12Record.Entry.of(content, password.get(), f, random)));
+      facts.ifPresent(f -> entries.put(name, Pkcs12Record.Entry.of(content, f)));
     }
     if (entries.isEmpty()) {
       return Optional.empty();

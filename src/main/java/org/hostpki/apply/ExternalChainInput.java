@@ -1,7 +1,6 @@
 package org.hostpki.apply;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,6 +8,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
@@ -26,8 +28,8 @@ import org.hostpki.plan.Planner;
 /**
  * Reads the file at {@code server.external.chain} and checks it ({@link ChainValidator}) for the
  * store's current server key, the desired names and the plan's time, so the planner gets facts and
- * never touches a file. A file that is there but cannot be read at all (permissions, a directory)
- * is an error; one that is not a usable chain is a refused chain, which the planner reports.
+ * never touches a file. A file that is there but cannot be read at all (permissions, not a
+ * regular file, over {@link InputKind#CHAIN}'s limit) is an error; one that is not a usable chain is a refused chain, which the planner reports.
  */
 final class ExternalChainInput {
   /** More certificates than this in one chain file is a mistake (a whole CA bundle). */
@@ -68,16 +70,16 @@ final class ExternalChainInput {
     Path path = external.chain();
     byte[] content;
     try {
-      content = Files.readAllBytes(path);
+      content = InputFiles.read(path, InputKind.CHAIN);
     } catch (NoSuchFileException e) {
       return new Read(Optional.of(new ExternalChainFile.Absent(path)), List.of());
     } catch (IOException e) {
       throw new HostpkiException(
-          "server.external.chain: cannot read "
+          "server.external.chain: "
               + path
-              + ": "
-              + e.getMessage()
-              + "; make it a readable file (or remove it to keep waiting for the chain)");
+              + " "
+              + FileReasons.of(e)
+              + "; make it a readable regular file (or remove it to keep waiting for the chain)");
     }
     Fingerprint digest = Fingerprint.sha256(content);
     List<Certificate> certificates;

@@ -1,48 +1,51 @@
 package org.hostpki.apply;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.pki.Pkcs12;
 
 /**
  * What each PKCS#12 file of a store set holds, written by hostpki next to the files (in the same
  * generation, so committed with them) so that observing a converged store need not decode them:
- * opening one costs two PBKDF2 runs of 10,000 iterations, and a large trust store a second more.
+ * decoding one costs two or three PBKDF2 runs of 10,000 iterations, and a large trust store a
+ * second more.
  *
  * <p>An entry is used only when the file's bytes hash to the recorded digest and the configured
- * password matches the recorded salted hash; anything else (a hand-replaced file, a changed
- * password, no record, a record this version did not write) falls back to decoding the file.
+ * password is the one the files were written with. The record holds nothing derived from the
+ * password: the password is checked against the MAC of a file it describes ({@link
+ * Pkcs12#opensWith}), the file's own key derivation, which is the cheapest test of a password the
+ * PKCS#12 files allow anyway, so the record gives no one a faster way to test guesses. That is
+ * one derivation per observation, and none for a file this run has already opened or written
+ * with the password. Anything else (a hand-replaced file, a changed password, no record, a record
+ * this version did not write) falls back to decoding the files.
  *
- * <p>The salted password hash leaks nothing the store does not already give away: the record is
- * mode 0600 like {@code server.key}, which holds the private key in clear in the same directory.
- * The salt is fresh per entry, so equal passwords do not give equal hashes across stores.
+ * <p>Version 1 (hostpki 0.1.0) also kept a salted SHA-256 of the password per file, a test of a
+ * guess thousands of times faster than the PKCS#12 files' own. Such a record is still read (its
+ * password lines are ignored: the MAC is checked as for version 2), {@link #isOutdated} says so,
+ * and the next apply rewrites it.
  *
  * <p>Format (UTF-8, one item a line, {@code \n} endings), canonical: a record is accepted only if
  * writing it back gives the same bytes, so any unexpected byte rejects it.
  *
  * <pre>
- * hostpki pkcs12-facts 1
+ * hostpki pkcs12-facts 2
  * file server.p12
  * sha256 HEX                    (of the file's bytes)
- * password-salt HEX             (16 bytes)
- * password-sha256 HEX           (SHA-256 of salt || password as UTF-8)
  * profile MODERN|LEGACY
  * key "ALIAS" FINGERPRINT        (optional: the key entry and its public key)
  * chain FINGERPRINT              (zero or more, leaf first, only after key)
@@ -51,17 +54,20 @@ import org.hostpki.model.Pkcs12Profile;
  * </pre>
  *
  * Files appear at most once each, in name order; aliases are percent-encoded UTF-8 (every byte
- * outside {@code A-Z a-z 0-9 . _ -}).
+ * outside {@code A-Z a-z 0-9 . _ -}). Version 1 has {@code password-salt HEX} (16 bytes) and
+ * {@code password-sha256 HEX} (32 bytes) after each {@code sha256} line.
  */
 final class Pkcs12Record {
   /** The record's store file name: a dot-file, so no plan, status or export lists it. */
   static final String FILE_NAME = ".pkcs12-facts";
 
-  /** The PKCS#12 files a record may describe. */
+  /** The PKCS#12 files a record may describe, in the order the password is checked on them. */
   static final List<String> FILES = List.of("server.p12", "truststore.p12");
 
-  private static final String HEADER = "hostpki pkcs12-facts 1";
-  private static final int SALT_LENGTH = 16;
+  private static final String HEADER = "hostpki pkcs12-facts 2";
+  private static final String HEADER_V1 = "hostpki pkcs12-facts 1";
+  private static final int V1_SALT_LENGTH = 16;
+  private static final int V1_HASH_LENGTH = 32;
   private static final HexFormat HEX = HexFormat.of();
 
   private final SortedMap<String, Entry> entries;
@@ -70,29 +76,21 @@ final class Pkcs12Record {
    * One file's entry.
    *
    * @param digest SHA-256 of the file's exact bytes
-   * @param salt random bytes hashed before the password
-   * @param passwordHash SHA-256 of salt and password (UTF-8)
-   * @param facts what the file holds, read with that password
+   * @param facts what the file holds, read with the store password
    */
-  record Entry(Fingerprint digest, byte[] salt, byte[] passwordHash, Pkcs12Facts facts) {
+  record Entry(Fingerprint digest, Pkcs12Facts facts) {
     Entry {
-      Objects.requireNonNull(digest, "digest");
-      salt = salt.clone();
-      passwordHash = passwordHash.clone();
-      Objects.requireNonNull(facts, "facts");
+      java.util.Objects.requireNonNull(digest, "digest");
+      java.util.Objects.requireNonNull(facts, "facts");
     }
 
-    /** An entry for a file just written, or just read, with this password. */
-    static Entry of(byte[] content, char[] password, Pkcs12Facts facts, SecureRandom random) {
-      byte[] salt = new byte[SALT_LENGTH];
-      random.nextBytes(salt);
-      return new Entry(Fingerprint.sha256(content), salt, saltedHash(salt, password), facts);
+    /** An entry for a file just written, or just read, with the store password. */
+    static Entry of(byte[] content, Pkcs12Facts facts) {
+      return new Entry(Fingerprint.sha256(content), facts);
     }
 
-    boolean describes(byte[] content, char[] password) {
-      // The cheap comparison first: a password hash is only computed for the right file.
-      return digest.equals(Fingerprint.sha256(content))
-          && MessageDigest.isEqual(passwordHash, saltedHash(salt, password));
+    boolean describes(byte[] content) {
+      return digest.equals(Fingerprint.sha256(content));
     }
   }
 
@@ -105,18 +103,56 @@ final class Pkcs12Record {
     this.entries = new TreeMap<>(entries);
   }
 
-  /** The facts of a file, when this record describes exactly these bytes with this password. */
-  Optional<Pkcs12Facts> factsOf(String name, byte[] content, char[] password) {
+  /** The facts of a file, when this record describes exactly these bytes. */
+  Optional<Pkcs12Facts> factsOf(String name, byte[] content) {
     Entry entry = entries.get(name);
-    if (entry == null || !entry.describes(content, password)) {
+    if (entry == null || !entry.describes(content)) {
       return Optional.empty();
     }
     return Optional.of(entry.facts());
   }
 
-  /** A record as written by {@link #format()}; empty for anything else. */
+  /**
+   * Whether {@code password} opens the files this record describes: the first described file of
+   * {@code files} (as the store holds them) whose digest is among {@code opened} (opened or
+   * written with this password already) answers at once, else its MAC answers. False when no
+   * described file can tell.
+   */
+  boolean opensWith(Map<String, byte[]> files, char[] password, Set<Fingerprint> opened) {
+    List<byte[]> described = new ArrayList<>();
+    for (String name : FILES) {
+      byte[] content = files.get(name);
+      Entry entry = entries.get(name);
+      if (content != null && entry != null && entry.describes(content)) {
+        if (opened.contains(entry.digest())) {
+          return true;
+        }
+        described.add(content);
+      }
+    }
+    for (byte[] content : described) {
+      Optional<Boolean> opens = Pkcs12.opensWith(content, password);
+      if (opens.isPresent()) {
+        return opens.get();
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether these bytes are a record of a format that keeps a fast check of the password
+   * (version 1), which the next apply replaces.
+   */
+  static boolean isOutdated(byte[] content) {
+    byte[] header = (HEADER_V1 + "\n").getBytes(StandardCharsets.US_ASCII);
+    return content.length >= header.length
+        && Arrays.equals(Arrays.copyOf(content, header.length), header);
+  }
+
+  /** A record as written by {@link #format()}, or by version 1; empty for anything else. */
   static Optional<Pkcs12Record> parse(byte[] content) {
     Pkcs12Record record;
+    byte[] canonical = content;
     try {
       String text =
           StandardCharsets.UTF_8
@@ -125,12 +161,41 @@ final class Pkcs12Record {
               .onUnmappableCharacter(CodingErrorAction.REPORT)
               .decode(ByteBuffer.wrap(content))
               .toString();
+      if (text.startsWith(HEADER_V1 + "\n")) {
+        text = withoutV1PasswordLines(text);
+        canonical = text.getBytes(StandardCharsets.UTF_8);
+      }
       record = new Parser(text.split("\n", -1)).record();
     } catch (CharacterCodingException | RuntimeException e) {
       return Optional.empty();
     }
     // Canonical or nothing: whatever the parser let through that it would not write is refused.
-    return Arrays.equals(record.format(), content) ? Optional.of(record) : Optional.empty();
+    return Arrays.equals(record.format(), canonical) ? Optional.of(record) : Optional.empty();
+  }
+
+  /**
+   * A version 1 record as version 2 would write it: the header changed and each entry's two
+   * password lines, checked for their shape, left out.
+   */
+  private static String withoutV1PasswordLines(String text) {
+    String[] lines = text.split("\n", -1);
+    StringBuilder sb = new StringBuilder(HEADER);
+    for (int i = 1; i < lines.length; i++) {
+      String line = lines[i];
+      String before = lines[i - 1];
+      if (line.startsWith("password-salt ")) {
+        Parser.expect(before.startsWith("sha256 "));
+        Parser.expect(HEX.parseHex(line.substring(14)).length == V1_SALT_LENGTH);
+      } else if (line.startsWith("password-sha256 ")) {
+        Parser.expect(before.startsWith("password-salt "));
+        Parser.expect(HEX.parseHex(line.substring(16)).length == V1_HASH_LENGTH);
+      } else {
+        // Each entry had both lines, right after its digest.
+        Parser.expect(!before.startsWith("sha256 ") && !before.startsWith("password-salt "));
+        sb.append('\n').append(line);
+      }
+    }
+    return sb.toString();
   }
 
   byte[] format() {
@@ -139,8 +204,6 @@ final class Pkcs12Record {
         (name, entry) -> {
           sb.append("file ").append(name).append('\n');
           sb.append("sha256 ").append(entry.digest().hex()).append('\n');
-          sb.append("password-salt ").append(HEX.formatHex(entry.salt())).append('\n');
-          sb.append("password-sha256 ").append(HEX.formatHex(entry.passwordHash())).append('\n');
           Pkcs12Facts facts = entry.facts();
           sb.append("profile ").append(facts.profile().name()).append('\n');
           facts
@@ -166,33 +229,6 @@ final class Pkcs12Record {
           sb.append("end\n");
         });
     return sb.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] saltedHash(byte[] salt, char[] password) {
-    ByteBuffer encoded;
-    try {
-      encoded =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPLACE)
-              .onUnmappableCharacter(CodingErrorAction.REPLACE)
-              .encode(CharBuffer.wrap(password));
-    } catch (CharacterCodingException e) {
-      throw new IllegalStateException("replacing encoder failed", e);
-    }
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(salt);
-      digest.update(encoded.duplicate());
-      return digest.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    } finally {
-      // The password's bytes do not outlive the hash.
-      if (encoded.hasArray()) {
-        Arrays.fill(encoded.array(), (byte) 0);
-      }
-    }
   }
 
   private static String quote(String alias) {
@@ -225,26 +261,23 @@ final class Pkcs12Record {
         String name = value("file");
         expect(FILES.contains(name) && !entries.containsKey(name));
         Fingerprint digest = new Fingerprint(value("sha256"));
-        byte[] salt = HEX.parseHex(value("password-salt"));
-        byte[] hash = HEX.parseHex(value("password-sha256"));
-        expect(salt.length == SALT_LENGTH && hash.length == 32);
         Pkcs12Profile profile = Pkcs12Profile.valueOf(value("profile"));
         Optional<Pkcs12Facts.KeyEntry> key = Optional.empty();
         if (lines[next].startsWith("key ")) {
           String[] parts = fields(value("key"), 2);
-          List<Fingerprint> chain = new java.util.ArrayList<>();
+          List<Fingerprint> chain = new ArrayList<>();
           while (lines[next].startsWith("chain ")) {
             chain.add(new Fingerprint(value("chain")));
           }
-          key = Optional.of(new Pkcs12Facts.KeyEntry(unquote(parts[0]), fingerprint(parts[1]), chain));
+          key = Optional.of(new Pkcs12Facts.KeyEntry(unquote(parts[0]), new Fingerprint(parts[1]), chain));
         }
         Map<String, Fingerprint> trusted = new LinkedHashMap<>();
         while (lines[next].startsWith("trusted ")) {
           String[] parts = fields(value("trusted"), 2);
-          expect(trusted.put(unquote(parts[0]), fingerprint(parts[1])) == null);
+          expect(trusted.put(unquote(parts[0]), new Fingerprint(parts[1])) == null);
         }
         expect(line().equals("end"));
-        entries.put(name, new Entry(digest, salt, hash, new Pkcs12Facts(key, trusted, profile)));
+        entries.put(name, new Entry(digest, new Pkcs12Facts(key, trusted, profile)));
       }
       expect(next == lines.length - 1 && lines[next].isEmpty());
       return new Pkcs12Record(entries);
@@ -266,10 +299,6 @@ final class Pkcs12Record {
       return parts;
     }
 
-    private static Fingerprint fingerprint(String hex) {
-      return new Fingerprint(hex);
-    }
-
     private static String unquote(String quoted) {
       expect(quoted.length() >= 2 && quoted.startsWith("\"") && quoted.endsWith("\""));
       String inner = quoted.substring(1, quoted.length() - 1);
@@ -288,7 +317,7 @@ final class Pkcs12Record {
       return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    private static void expect(boolean condition) {
+    static void expect(boolean condition) {
       if (!condition) {
         throw new IllegalArgumentException("not a record hostpki writes");
       }

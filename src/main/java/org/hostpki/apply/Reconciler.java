@@ -111,9 +111,9 @@ public final class Reconciler {
     String passwordSource =
         desired.store().password().map(PasswordSource::describe).orElse("no password");
     progress.step("reading the store " + desired.store().path());
+    StoreDirectory directory = directory(desired);
     StoreContents store =
-        observer.observe(
-            directory(desired).read(), desired.store().path(), password, passwordSource);
+        observer.observe(directory.read(), desired.store().path(), password, passwordSource);
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -127,7 +127,7 @@ public final class Reconciler {
         planner.plan(
             new PlanInput(
                 desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                unattended));
+                directory.lastWritten(), unattended));
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain());
   }
@@ -253,6 +253,7 @@ public final class Reconciler {
       }
       progress.step("checking the written store");
       ObservedStore after = checkConverged(desired, before, files);
+      removeOutdatedRecords(desired, notices);
       Optional<HooksFailure> failure = Optional.empty();
       if (plan.changesServer()) {
         failure = hooks.afterServerChange(desired.hooks().afterServerChange());
@@ -278,8 +279,21 @@ public final class Reconciler {
         .check(before, directory(desired).read(), written, trustFacts, passwordSource);
   }
 
+  /**
+   * The new set has a current record of what its PKCS#12 files hold; records of hostpki 0.1.0
+   * in the older generations keep a fast check of the password, and go too (a rollback to one of
+   * those generations decodes its PKCS#12 files instead).
+   */
+  private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
+    try {
+      directory(desired).removeFromKeptGenerations(Pkcs12Record.FILE_NAME, Pkcs12Record::isOutdated);
+    } catch (HostpkiException e) {
+      notices.add(e.getMessage() + "; the next apply that writes the store tries again");
+    }
+  }
+
   private StoreDirectory directory(DesiredState desired) {
-    return new StoreDirectory(desired.store().path(), clock);
+    return StoreDirectory.of(desired, clock);
   }
 
   private static String metadata(Plan plan, Instant now) {

@@ -1,10 +1,12 @@
 package org.hostpki.apply;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
@@ -21,9 +23,10 @@ public record SavedPlan(Path file, String basis, List<String> changes) {
   public static SavedPlan read(Path file) {
     JsonNode root;
     try {
-      root = JsonMapper.builder().build().readTree(Files.readString(file));
+      root = JsonMapper.builder().build().readTree(InputFiles.read(file, InputKind.SAVED_PLAN));
     } catch (IOException e) {
-      throw new HostpkiException("cannot read saved plan " + file + ": " + e.getMessage());
+      throw new HostpkiException(
+          "saved plan " + file + " " + FileReasons.of(e) + "; give the file 'hostpki plan --out' wrote");
     } catch (JacksonException e) {
       throw new HostpkiException(file + ": not a hostpki plan (invalid JSON: " + e.getOriginalMessage() + ")");
     }

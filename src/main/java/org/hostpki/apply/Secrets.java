@@ -1,23 +1,42 @@
 package org.hostpki.apply;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
+import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
 
 /** Resolves the store password from where the desired state says it is. */
 public final class Secrets {
-  private final Map<String, String> environment;
+  private static final String ROOT = "root";
 
+  private final Map<String, String> environment;
+  private final String userName;
+
+  /** Secrets for a process running as the JVM's user ({@code user.name}). */
   public Secrets(Map<String, String> environment) {
+    this(environment, System.getProperty("user.name"));
+  }
+
+  /**
+   * @param userName the user running hostpki: a password file must be theirs or root's
+   */
+  public Secrets(Map<String, String> environment, String userName) {
     this.environment = Map.copyOf(environment);
+    this.userName = userName;
   }
 
   /** The password, or empty when none is configured. Never logs or echoes the value. */
@@ -36,45 +55,61 @@ public final class Secrets {
       }
       return Optional.of(value.toCharArray());
     }
-    Path file = ((PasswordSource.File) source.get()).path();
+    return Optional.of(fromFile(((PasswordSource.File) source.get()).path()));
+  }
+
+  /**
+   * The password in a file that only its owner — this user or root — may read or write. Checked
+   * in this order, each before the file is opened: that it is a regular file (a FIFO such as
+   * {@code /dev/stdin} would block, and advice to chmod a device would break the system), its
+   * owner, its mode.
+   */
+  private char[] fromFile(Path file) {
+    String name = "store.password.file " + file;
     try {
-      PosixFileAttributeView view =
-          // The file the link points at is what others could read (Kubernetes mounts secrets
-          // as links to 0600 files); a link's own mode is always 0777.
-          Files.getFileAttributeView(file, PosixFileAttributeView.class);
-      if (view != null) {
-        Set<PosixFilePermission> perms = view.readAttributes().permissions();
-        if (perms.contains(PosixFilePermission.OTHERS_READ)
-            || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-          throw new HostpkiException(
-              "store.password.file "
-                  + file
-                  + " is readable or writable by other users; run: chmod o-rwx "
-                  + file);
-        }
+      InputFiles.requireRegular(file, InputKind.PASSWORD);
+      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        requirePrivate(file, Files.readAttributes(file, PosixFileAttributes.class));
       }
-      if (Files.exists(file) && !Files.isRegularFile(file)) {
-        throw new HostpkiException(
-            "store.password.file " + file + " is not a regular file (a directory, device or pipe)");
+      byte[] bytes = InputFiles.read(file, InputKind.PASSWORD);
+      String value = UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      if (value.startsWith("\uFEFF")) {
+        value = value.substring(1); // a byte order mark, as Windows editors save: not the password's
       }
-      if (Files.exists(file) && Files.size(file) > 64 * 1024) {
-        throw new HostpkiException(
-            "store.password.file " + file + " is " + Files.size(file) + " bytes; a password file"
-                + " holds one password");
-      }
-      String value = Files.readString(file, StandardCharsets.UTF_8);
       value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
           : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
       if (value.isEmpty()) {
-        throw new HostpkiException("store.password.file " + file + " is empty");
+        throw new HostpkiException(name + " is empty");
       }
-      return Optional.of(value.toCharArray());
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new HostpkiException("store.password.file " + file + " does not exist");
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new HostpkiException("store.password.file " + file + " is not UTF-8 text");
+      return value.toCharArray();
+    } catch (NotARegularFileException e) {
+      throw new HostpkiException(
+          name + " " + e.getReason() + "; a password file must be a regular file that holds the"
+              + " password (or use store.password.env)");
+    } catch (CharacterCodingException e) {
+      throw new HostpkiException(name + " is not UTF-8 text");
     } catch (IOException e) {
-      throw new HostpkiException("store.password.file " + file + " cannot be read: " + e.getMessage());
+      throw new HostpkiException(name + " " + FileReasons.of(e));
+    }
+  }
+
+  private void requirePrivate(Path file, PosixFileAttributes attributes) {
+    // The file a link points at is what others could read (Kubernetes mounts secrets as links
+    // to 0600 files); a link's own mode is always 0777. So these are the target's.
+    String owner = attributes.owner().getName();
+    if (!owner.equals(userName) && !owner.equals(ROOT)) {
+      throw new HostpkiException(
+          "store.password.file " + file + " is owned by " + owner + ", not by the user running"
+              + " hostpki (" + userName + ")" + (userName.equals(ROOT) ? "" : " or root")
+              + "; its owner could change the password hostpki uses. Run: chown " + userName + " "
+              + file);
+    }
+    Set<PosixFilePermission> perms = attributes.permissions();
+    if (perms.contains(PosixFilePermission.OTHERS_READ)
+        || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new HostpkiException(
+          "store.password.file " + file + " is readable or writable by other users; run: chmod o-rwx "
+              + file);
     }
   }
 }

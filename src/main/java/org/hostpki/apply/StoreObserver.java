@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
@@ -39,20 +40,23 @@ public final class StoreObserver {
    */
   public StoreContents observe(
       StoreSnapshot snapshot, Path storePath, Optional<char[]> password, String passwordSource) {
-    return observe(snapshot, storePath, password, passwordSource, List.of());
+    return observe(snapshot, storePath, password, passwordSource, List.of(), Set.of());
   }
 
   /**
    * Like {@link #observe(StoreSnapshot, Path, Optional, String)}, with the same result, but the
    * store's trust files that hold one of {@code known} (byte for byte the same DER) take it
-   * instead of parsing it again: for observing again a store just written from them.
+   * instead of parsing it again, and a PKCS#12 file whose digest is among {@code opened} is known
+   * to open with the password without a key derivation: for observing again a store just written
+   * from them.
    */
   public StoreContents observe(
       StoreSnapshot snapshot,
       Path storePath,
       Optional<char[]> password,
       String passwordSource,
-      Collection<Certificate> known) {
+      Collection<Certificate> known,
+      Set<Fingerprint> opened) {
     Reader r = new Reader(snapshot, storePath, passwordSource);
     // The trusted certificates, found again by their DER in the bundle and trust-hashed/.
     CertificatePool pool = new CertificatePool(known);
@@ -81,7 +85,7 @@ public final class StoreObserver {
     Optional<List<Fingerprint>> bundle =
         r.file("trust-bundle.crt")
             .map(b -> r.certificates("trust-bundle.crt", b, pool).stream().map(Certificate::fingerprint).toList());
-    Optional<Pkcs12Record> p12Record = pkcs12Record(snapshot, password);
+    Optional<Pkcs12Record> p12Record = pkcs12Record(snapshot, password, opened);
     Optional<Pkcs12Facts> serverP12 =
         r.file("server.p12").map(b -> r.pkcs12("server.p12", b, password, p12Record));
     Optional<Pkcs12Facts> truststore =
@@ -108,23 +112,28 @@ public final class StoreObserver {
             caNextKey.map(KeyMaterial::facts),
             caNextCert.map(Certificate::facts),
             caPreviousCert.map(Certificate::facts),
-            snapshot.contentFingerprint());
+            snapshot.contentFingerprint(),
+            snapshot.file(Pkcs12Record.FILE_NAME).map(Pkcs12Record::isOutdated).orElse(false));
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
         caNextCert, caPreviousCert);
   }
 
   /**
-   * The record of what the PKCS#12 files hold, when there is a password to check it against and
-   * it is one hostpki writes; anything else is as if there were none: the files are decoded.
+   * The record of what the PKCS#12 files hold, when there is a password, the record is one
+   * hostpki writes and the password opens the files it describes; anything else is as if there
+   * were none: the files are decoded.
    */
   private static Optional<Pkcs12Record> pkcs12Record(
-      StoreSnapshot snapshot, Optional<char[]> password) {
+      StoreSnapshot snapshot, Optional<char[]> password, Set<Fingerprint> opened) {
     if (password.isEmpty()) {
       return Optional.empty();
     }
     byte[] content = snapshot.files().get(Pkcs12Record.FILE_NAME);
-    return content == null ? Optional.empty() : Pkcs12Record.parse(content);
+    return content == null
+        ? Optional.empty()
+        : Pkcs12Record.parse(content)
+            .filter(r -> r.opensWith(snapshot.files(), password.get(), opened));
   }
 
   private static List<CertificateFacts> facts(List<Certificate> certificates) {
@@ -198,9 +207,8 @@ public final class StoreObserver {
         // which is all the planner needs to remove it.
         return new Pkcs12Facts(Optional.empty(), Map.of(), Pkcs12Profile.MODERN);
       }
-      // The record stands in for decoding only for exactly these bytes and this password.
-      Optional<Pkcs12Facts> recorded =
-          record.flatMap(rec -> rec.factsOf(name, content, password.get()));
+      // The record, checked against the password, stands in for decoding only for these bytes.
+      Optional<Pkcs12Facts> recorded = record.flatMap(rec -> rec.factsOf(name, content));
       if (recorded.isPresent()) {
         return recorded.get();
       }

@@ -15,6 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.FileTooLargeException;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
+import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
@@ -73,7 +78,8 @@ public final class TrustInputs {
           Parallel.map(
               files,
               file -> {
-                List<Certificate> certs = parse(file.toString(), readFile(file, file.toString()), pool);
+                List<Certificate> certs =
+                    parse(file.toString(), readFile(file, "trust directory " + dir), pool);
                 certs.forEach(Certificate::facts); // the planner asks for them next
                 return certs;
               });
@@ -146,27 +152,16 @@ public final class TrustInputs {
     return files;
   }
 
-  /** Far beyond any certificate file; a bound so that a link to an endless device cannot hang us. */
-  static final long MAX_FILE_BYTES = 64L << 20;
-
   private static byte[] readFile(Path file, String origin) {
     try {
-      // Only regular files: a FIFO would block forever, /dev/zero would never end.
-      if (Files.exists(file) && !Files.isRegularFile(file)) {
-        throw new HostpkiException(
-            origin + ": " + file + " is not a regular file (a directory, device or pipe); point at"
-                + " a certificate file");
-      }
-      if (Files.exists(file) && Files.size(file) > MAX_FILE_BYTES) {
-        throw new HostpkiException(
-            origin + ": " + file + " is " + Files.size(file) + " bytes; a trusted certificate file"
-                + " may hold at most " + MAX_FILE_BYTES + " bytes");
-      }
-      return Files.readAllBytes(file);
+      return InputFiles.read(file, InputKind.TRUSTED_CERTIFICATES);
     } catch (NoSuchFileException e) {
       throw new HostpkiException(origin + ": trusted certificate file " + file + " does not exist");
+    } catch (NotARegularFileException | FileTooLargeException e) {
+      throw new HostpkiException(
+          origin + ": " + file + " " + e.getReason() + "; point at a certificate file");
     } catch (IOException e) {
-      throw new HostpkiException(origin + ": cannot read " + file + ": " + e.getMessage());
+      throw new HostpkiException(origin + ": cannot read " + file + ": " + FileReasons.cause(e));
     }
   }
 

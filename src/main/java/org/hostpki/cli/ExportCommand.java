@@ -2,9 +2,9 @@ package org.hostpki.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
@@ -14,6 +14,7 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs7;
+import org.hostpki.store.OutputFile;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
 import picocli.CommandLine.Command;
@@ -64,7 +65,11 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle")
   What what;
 
-  @Option(names = {"-o", "--out"}, completionCandidates = Completion.Files.class, paramLabel = "OUT", description = "Write to this file instead of standard output.")
+  @Option(
+      names = {"-o", "--out"},
+      completionCandidates = Completion.Files.class,
+      paramLabel = "OUT",
+      description = "Write to this file (a new file renamed into place; never inside a store) instead of standard output; - is standard output.")
   String target;
 
   @Option(
@@ -94,9 +99,10 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Optional<OutputFile> outputFile = OutputOption.file(environment, target);
     DesiredState desired = desiredState();
     Path store = desired.store().path();
-    StoreSnapshot snapshot = new StoreDirectory(store, environment.clock()).read();
+    StoreSnapshot snapshot = StoreDirectory.of(desired, environment.clock()).read();
     boolean external = desired.server().issuer() == ServerSpec.Issuer.EXTERNAL;
     byte[] content =
         snapshot
@@ -110,7 +116,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                                 ? "; a CSR is written only with server.issuer: external"
                                 : "; run 'hostpki apply -f " + file + "' first")));
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
-    if (target == null) {
+    if (outputFile.isEmpty()) {
       if (der && environment.interactive()) {
         throw new HostpkiException("refusing to write DER (binary) to a terminal; use -o FILE");
       }
@@ -128,13 +134,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
         throw new HostpkiException("cannot write to standard output: " + e.getMessage());
       }
     } else {
-      Path out = environment.resolve(target);
-      try {
-        Files.write(out, result);
-      } catch (IOException e) {
-        throw new HostpkiException("cannot write " + out + ": " + e.getMessage());
-      }
-      err().println("Wrote " + what.word + " to " + out + " (" + form() + ")");
+      outputFile.get().write(result);
+      err().println("Wrote " + what.word + " to " + outputFile.get().path() + " (" + form() + ")");
     }
     return ExitCodes.OK;
   }

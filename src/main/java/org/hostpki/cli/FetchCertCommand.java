@@ -1,11 +1,13 @@
 package org.hostpki.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,6 +18,7 @@ import org.hostpki.remote.Endpoint;
 import org.hostpki.remote.PemCertificates;
 import org.hostpki.remote.PresentedChain;
 import org.hostpki.remote.TlsCertificateFetcher;
+import org.hostpki.store.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +63,7 @@ final class FetchCertCommand implements Callable<Integer> {
       names = {"-o", "--out"},
       paramLabel = "FILE",
       completionCandidates = Completion.Files.class,
-      description = "Also write the leaf certificate as PEM to FILE (replacing it), ready for a trust directory.")
+      description = "Also write the leaf certificate as PEM to FILE (a new file renamed into place; never inside a store), ready for a trust directory; - writes it to standard output and the report to standard error.")
   String out;
 
   @Option(names = "--chain", description = "With -o: write every presented certificate, leaf first, not only the leaf.")
@@ -110,29 +113,39 @@ final class FetchCertCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--chain chooses what -o writes: give -o FILE as well");
     }
+    Optional<OutputFile> file = OutputOption.file(environment, out);
+    boolean pemToStandardOutput = OutputOption.STANDARD_OUTPUT.equals(out);
     TlsCertificateFetcher fetcher = new TlsCertificateFetcher(timeout, AddressResolver.system(), new SecureRandom());
     PresentedChain presented = fetcher.fetch(target);
 
     TerminalWriter stdout = TerminalWriter.of(spec.commandLine().getOut());
     TerminalWriter stderr = TerminalWriter.of(spec.commandLine().getErr());
+    TerminalWriter reportTo = pemToStandardOutput ? stderr : stdout;
     presented.handshakeProblem()
         .ifPresent(p -> stderr.println("warning: the TLS handshake with " + presented.endpoint() + " did not complete: " + p));
     if (format == Format.json) {
-      stdout.print(ChainJson.render(presented, environment.clock().instant()));
+      reportTo.print(ChainJson.render(presented, environment.clock().instant()));
     } else {
-      stdout.print(ChainText.lines(presented, environment.clock().instant()), false);
+      reportTo.print(ChainText.lines(presented, environment.clock().instant()), false);
     }
-    stdout.flush();
+    reportTo.flush();
     if (out != null) {
       List<X509Certificate> written = chain ? presented.certificates() : List.of(presented.leaf());
-      PemCertificates.write(environment.resolve(out), written);
+      String pem = PemCertificates.encode(written);
+      if (file.isPresent()) {
+        file.get().write(pem.getBytes(StandardCharsets.US_ASCII));
+      } else {
+        stdout.print(pem);
+        stdout.flush();
+      }
       String what =
           !chain
               ? "the leaf certificate"
               : written.size() == 1
                   ? "the only certificate presented (the leaf)"
                   : "all " + written.size() + " certificates, leaf first,";
-      stderr.println("wrote " + what + " as PEM to " + out);
+      stderr.println(
+          "wrote " + what + " as PEM to " + (file.isPresent() ? out : "standard output"));
     }
     stderr.flush();
     return ExitCodes.OK;

@@ -35,7 +35,7 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StoreDirectory store =
-        new StoreDirectory(desiredState().store().path(), environment.clock());
+        StoreDirectory.of(desiredState(), environment.clock());
     List<GenerationSummary> generations = GenerationSummary.of(store);
     if (output == OutputFormat.json) {
       printJson(store, generations);

@@ -41,12 +41,16 @@ final class MetricsRecorder {
             result.hookFailure().isPresent() ? 1 : 0));
   }
 
-  /** After an observation that applied nothing ({@code watch}): the drift it saw. */
-  void observed(DesiredState desired, Reconciler.Observation o) {
+  /**
+   * After an observation that applied nothing ({@code watch}): the drift it saw.
+   *
+   * @param success false when the plan is one apply would refuse
+   */
+  void observed(DesiredState desired, Reconciler.Observation o, boolean success) {
     write(
         desired,
         Optional.of(new StoreState(o.store().facts(), o.host(), o.now(), o.plan().changes().size())),
-        new RunOutcome(o.now(), true, 0, 0));
+        new RunOutcome(o.now(), success, 0, 0));
   }
 
   /**

@@ -1,18 +1,16 @@
 package org.hostpki.cli;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
-import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
+import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +32,11 @@ import picocli.CommandLine.Option;
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
-  @Option(names = "--out", completionCandidates = Completion.Files.class, paramLabel = "PLAN.json", description = "Also save the plan as JSON, for 'apply --plan'.")
+  @Option(
+      names = "--out",
+      completionCandidates = Completion.Files.class,
+      paramLabel = "PLAN.json",
+      description = "Also save the plan as JSON, for 'apply --plan' (a new file renamed into place; never inside a store); - writes it to standard output and the report to standard error.")
   String out;
 
   @Option(names = "--detailed-exitcode", description = "Exit 2 when changes are pending.")
@@ -54,6 +56,8 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Optional<OutputFile> saveTo = OutputOption.file(environment, out);
+    boolean toStandardOutput = OutputOption.STANDARD_OUTPUT.equals(out);
     // What the timer and watch would do: a renewal waiting for a window is not a pending change.
     Reconciler.Observation observation =
         reconciler()
@@ -62,30 +66,37 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
                 replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace),
                 true);
     Plan plan = observation.plan();
-    print(plan);
-    if (plan.isRefused()) {
+    if (!toStandardOutput) {
+      print(plan, out());
+    } else if (output == OutputFormat.text) {
+      print(plan, err()); // standard output carries the saved plan alone
+    }
+    if (plan.isRefused() && !(toStandardOutput && output == OutputFormat.json)) {
       return ExitCodes.ERROR; // apply would refuse it: not worth saving
     }
-    if (out != null) {
-      Path target = environment.resolve(out);
-      try {
-        Files.writeString(target, PlanJson.render(plan) + "\n", StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new HostpkiException("cannot write the plan to " + target + ": " + e.getMessage());
+    if (toStandardOutput) {
+      out().println(PlanJson.render(plan));
+      out().flush();
+      if (plan.isRefused()) {
+        return ExitCodes.ERROR;
       }
+    }
+    if (saveTo.isPresent()) {
+      saveTo.get().write((PlanJson.render(plan) + "\n").getBytes(StandardCharsets.UTF_8));
       if (output == OutputFormat.text) {
-        out().println("Saved the plan to " + target + "; apply it with: hostpki apply -f " + file + " --plan " + out);
+        out().println(
+            "Saved the plan to " + saveTo.get().path() + "; apply it with: hostpki apply -f " + file + " --plan " + out);
       }
     }
     return detailedExitCode && !plan.isEmpty() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }
 
-  void print(Plan plan) {
+  private void print(Plan plan, TerminalWriter to) {
     if (output == OutputFormat.json) {
-      out().println(PlanJson.render(plan));
+      to.println(PlanJson.render(plan));
     } else {
-      out().print(new PlanText(color()).lines(plan), color());
+      to.print(new PlanText(color()).lines(plan), color());
     }
-    out().flush();
+    to.flush();
   }
 }

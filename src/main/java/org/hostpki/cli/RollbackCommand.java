@@ -72,7 +72,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DesiredState desired = desiredState();
-    StoreDirectory store = new StoreDirectory(desired.store().path(), environment.clock());
+    StoreDirectory store = StoreDirectory.of(desired, environment.clock());
     if (store.generations().isEmpty()) {
       // Checked before locking, which would create the store directory.
       throw new HostpkiException(

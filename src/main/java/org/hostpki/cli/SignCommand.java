@@ -2,7 +2,6 @@ package org.hostpki.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -13,14 +12,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.sign.CaSigner;
 import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.SignRequest;
+import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,8 +58,15 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = "--csr", required = true, completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
   String csr;
 
-  @Option(names = {"-o", "--out"}, completionCandidates = Completion.Files.class, paramLabel = "CHAIN", description = "Write the chain (PEM) to this file instead of standard output.")
+  @Option(
+      names = {"-o", "--out"},
+      completionCandidates = Completion.Files.class,
+      paramLabel = "CHAIN",
+      description = "Write the chain (PEM) to this file (a new file renamed into place; never inside a store) instead of standard output; - is standard output.")
   String target;
+
+  /** Where -o writes: empty for standard output. */
+  private Optional<OutputFile> chainFile = Optional.empty();
 
   @Option(
       names = "--validity",
@@ -81,6 +92,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    chainFile = OutputOption.file(environment, target);
     DesiredState caHost = desiredState();
     SignRequest request = SignRequest.read(environment.resolve(csr), readRequest());
     CaSigner signer = new CaSigner(environment.clock(), new SecureRandom());
@@ -95,9 +107,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     CaSigner.Signed signed = signer.sign(caHost, request, asked, lockTimeout);
-    if (target != null) {
-      writeChain(signed);
-    }
+    chainFile.ifPresent(f -> writeChain(f, signed));
     print(signed, request);
     return ExitCodes.OK;
   }
@@ -105,22 +115,21 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   private byte[] readRequest() {
     Path file = environment.resolve(csr);
     try {
-      return Files.readAllBytes(file);
+      return InputFiles.read(file, InputKind.CERTIFICATE_REQUEST);
     } catch (NoSuchFileException e) {
       throw new HostpkiException(file + " does not exist; --csr names the host's certificate request (its server.csr)");
     } catch (IOException e) {
-      throw new HostpkiException("cannot read " + file + ": " + e.getMessage());
+      throw new HostpkiException("--csr " + file + " " + FileReasons.of(e) + "; --csr names the host's certificate request (its server.csr)");
     }
   }
 
-  private void writeChain(CaSigner.Signed signed) {
-    Path out = environment.resolve(target);
+  private static void writeChain(OutputFile file, CaSigner.Signed signed) {
     try {
-      Files.writeString(out, signed.chainPem(), StandardCharsets.US_ASCII);
-    } catch (IOException e) {
+      file.write(signed.chainPem().getBytes(StandardCharsets.US_ASCII));
+    } catch (HostpkiException e) {
       throw new HostpkiException(
-          "cannot write " + out + ": " + e.getMessage() + "; the certificate is recorded as "
-              + signed.issued().fileName() + ": run the same sign again to get it");
+          e.getMessage() + "; the certificate is recorded as " + signed.issued().fileName()
+              + ": run the same sign again to get it", e);
     }
   }
 
@@ -137,11 +146,12 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     } else {
       err().println(
           "already issued: serial " + signed.issued().serial() + " for " + facts.subjectDn()
-              + ", not after " + DATE.format(facts.notAfter()) + " (" + daysLeft(facts, now)
-              + " days left); nothing was signed");
+              + ", not after " + DATE.format(facts.notAfter()) + " ("
+              + DurationText.left(Duration.between(now, facts.notAfter()))
+              + " left); nothing was signed");
     }
-    if (target != null && !check) {
-      err().println("Wrote the chain to " + environment.resolve(target));
+    if (chainFile.isPresent() && !check) {
+      err().println("Wrote the chain to " + chainFile.get().path());
     }
     if (output == OutputFormat.json) {
       JsonWriter w = new JsonWriter().beginObject();
@@ -154,7 +164,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
       signed.notes().forEach(w::value);
       w.endArray();
       out().println(w.endObject());
-    } else if (target == null && !check) {
+    } else if (chainFile.isEmpty() && !check) {
       out().print(signed.chainPem());
     }
     out().flush();

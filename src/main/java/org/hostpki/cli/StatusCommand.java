@@ -16,6 +16,7 @@ import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
@@ -94,7 +95,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     text.end();
     issuedText(text, issued, o.now());
     Plan plan = o.plan();
-    if (plan.isEmpty()) {
+    if (plan.isEmpty() && plan.isRefused()) {
+      text.add("Drift    none found, but apply refuses to run until the error below is fixed").end();
+    } else if (plan.isEmpty()) {
       text.add("Drift    none: the store matches the desired state").end();
     } else {
       text.add("Drift    ").add(plan.changes().size()).add(" change(s) pending; 'hostpki plan' shows them:").end();
@@ -210,8 +213,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {
-    long days = Duration.between(now, c.notAfter()).toDays();
-    return now.isBefore(c.notAfter()) ? days + " days left" : "EXPIRED";
+    return now.isBefore(c.notAfter())
+        ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
+        : "EXPIRED";
   }
 
   private static String sans(CertificateFacts c) {

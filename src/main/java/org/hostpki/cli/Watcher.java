@@ -23,6 +23,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Reason;
 import org.hostpki.plan.ReasonCode;
+import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Warning;
 
 /**
@@ -140,8 +141,9 @@ final class Watcher {
   /** One observation: plan, and apply when the drift is due. */
   void observe() {
     try {
-      planAndMaybeApply(clock.instant());
-      lastError = Optional.empty();
+      if (planAndMaybeApply(clock.instant())) {
+        lastError = Optional.empty();
+      }
     } catch (HostpkiException e) {
       error(e.getMessage());
     } catch (RuntimeException e) {
@@ -149,7 +151,8 @@ final class Watcher {
     }
   }
 
-  private void planAndMaybeApply(Instant now) {
+  /** Whether the observation went without an error. */
+  private boolean planAndMaybeApply(Instant now) {
     DesiredState state = desired.get();
     Reconciler.Observation observation;
     try {
@@ -159,14 +162,24 @@ final class Watcher {
       throw e;
     }
     Plan plan = observation.plan();
+    if (plan.isRefused()) {
+      // Apply would refuse it (a clock that is behind, a chain that cannot be imported): said
+      // once, although its words change with the clock, and nothing is applied until it is fixed.
+      pending = Optional.empty();
+      metrics.observed(state, observation, false);
+      error(
+          String.join("\n", plan.refusals().stream().map(Refusal::describe).toList()),
+          "refused: " + plan.refusals().stream().map(r -> r.code() + " " + r.subject()).toList());
+      return false;
+    }
     logWaits(now, plan);
     if (plan.isEmpty()) {
       if (pending.isPresent()) {
         log(now, "drift gone", "the store matches the desired state again; nothing applied");
         pending = Optional.empty();
       }
-      metrics.observed(state, observation);
-      return;
+      metrics.observed(state, observation, true);
+      return true;
     }
     boolean atOnce = dueAtOnce(plan) || settings.debounce().isZero();
     if (pending.isEmpty() || !pending.get().basis().equals(plan.basis())) {
@@ -179,8 +192,9 @@ final class Watcher {
     if (atOnce || !now.isBefore(pending.get().since().plus(settings.debounce()))) {
       apply(state, now);
     } else {
-      metrics.observed(state, observation);
+      metrics.observed(state, observation, true);
     }
+    return true;
   }
 
   /** A renewal waiting for a window is logged once, when the wait begins. */
@@ -230,11 +244,15 @@ final class Watcher {
   }
 
   private void error(String message) {
-    String oneLine = message.replace('\n', ' ');
-    if (lastError.filter(oneLine::equals).isEmpty()) {
-      log("error", oneLine);
+    error(message, message.replace('\n', ' '));
+  }
+
+  /** Logs the error unless the one logged last had the same {@code key}. */
+  private void error(String message, String key) {
+    if (lastError.filter(key::equals).isEmpty()) {
+      log("error", message.replace('\n', ' '));
     }
-    lastError = Optional.of(oneLine);
+    lastError = Optional.of(key);
   }
 
   /** The changes with their reasons; the output files that follow them only by name. */

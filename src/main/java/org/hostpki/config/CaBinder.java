@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.CaSpec;
-import org.hostpki.model.DurationText;
-import org.hostpki.model.RenewBefore;
+
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.IpNetwork;
 import org.hostpki.model.SigningPolicy;
@@ -57,21 +56,11 @@ final class CaBinder {
                     o.node(),
                     "ca.rotation.overlap (" + ((YamlNode.Scalar) o.node()).text()
                         + ") must be shorter than ca.renewBefore ("
-                        + renewBeforeWords(ca, lifetime)
+                        + CertificateParts.describe(
+                            ca.scalar("renewBefore").map(node -> new Fields.Given<>(node.text(), node)), lifetime)
                         + "): the server moves to the new CA only after the overlap, and the old CA"
                         + " must still be valid then"));
     return overlap.map(Fields.Given::value);
-  }
-
-  /** {@code 90d, the default}; {@code 20% of 3650d: 730d}. */
-  private String renewBeforeWords(YamlNode.Mapping ca, CertificateParts.Lifetime lifetime) {
-    String given =
-        CertificateParts.describe(
-            ca.scalar("renewBefore").map(node -> new Fields.Given<>(node.text(), node)),
-            lifetime.renewBefore());
-    return lifetime.renewBefore() instanceof RenewBefore.OfLifetime
-        ? given + " of " + DurationText.of(lifetime.validity()) + ": " + DurationText.of(lifetime.renewalPeriod())
-        : given;
   }
 
   private SigningPolicy policy(YamlNode.Mapping policy) {

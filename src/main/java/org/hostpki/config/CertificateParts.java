@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.RenewBefore;
@@ -99,9 +100,9 @@ final class CertificateParts {
   private int rsaSize(YamlNode.Mapping key) {
     return fields.integer(key, "size")
         .map(Fields.Given::value)
-        .filter(v -> v.compareTo(BigInteger.valueOf(KeySpec.Rsa.MINIMUM_SIZE)) >= 0)
         .filter(v -> v.bitLength() < 31)
         .map(BigInteger::intValue)
+        .filter(v -> new KeySpec.Rsa(v).canBeMade())
         .orElse(DEFAULT_RSA_SIZE);
   }
 
@@ -150,8 +151,31 @@ final class CertificateParts {
             section.childPath("validity") + " (" + validityText + ") must be longer than "
                 + section.childPath("renewBefore") + " (" + renewText + ")");
       }
+    } else if (usable && leavesNoTime(lifetime)) {
+      Duration usableFor = Backdate.usable(lifetime.validity());
+      fields.error(
+          renewBefore.<YamlNode>map(Fields.Given::node).or(() -> validity.map(Fields.Given::node)).orElseThrow(),
+          section.childPath("renewBefore") + " (" + describe(renewBefore, lifetime)
+              + ") leaves no time: a new certificate is valid for " + DurationText.exact(usableFor)
+              + " once made (" + section.childPath("validity") + " "
+              + describe(validity, lifetime.validity()) + " less the "
+              + DurationText.exact(Backdate.of(lifetime.validity()))
+              + " its start is set back for slow clocks), so it would be renewed at once; make"
+              + " renewBefore at least " + DurationText.exact(MIN_TIME_LEFT) + " shorter than "
+              + DurationText.exact(usableFor));
     }
     return lifetime;
+  }
+
+  /**
+   * How long a new certificate must stay clear of its renewBefore, at least: one that falls due
+   * sooner would be renewed by every timer run or watch tick.
+   */
+  static final Duration MIN_TIME_LEFT = Duration.ofMinutes(1);
+
+  /** A new certificate would be due for renewal (almost) as soon as it is made. */
+  private static boolean leavesNoTime(Lifetime lifetime) {
+    return lifetime.renewalPeriod().plus(MIN_TIME_LEFT).compareTo(Backdate.usable(lifetime.validity())) > 0;
   }
 
   /** A duration as the user wrote it, or the default's short form. */
@@ -162,6 +186,17 @@ final class CertificateParts {
   /** A renewBefore as the user wrote it, or the default's. */
   static String describe(Optional<? extends Fields.Given<?>> given, RenewBefore effective) {
     return describe(given, effective.text());
+  }
+
+  /**
+   * A renewBefore as the user wrote it, or the default's, and for a share what it comes to for
+   * the validity: {@code 99% of 1h: 59m 24s}.
+   */
+  static String describe(Optional<? extends Fields.Given<?>> given, Lifetime lifetime) {
+    String text = describe(given, lifetime.renewBefore());
+    return lifetime.renewBefore() instanceof RenewBefore.OfLifetime
+        ? text + " of " + DurationText.of(lifetime.validity()) + ": " + DurationText.exact(lifetime.renewalPeriod())
+        : text;
   }
 
   private static String describe(Optional<? extends Fields.Given<?>> given, String effective) {

@@ -1,54 +1,51 @@
 package org.hostpki.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.FileTooLargeException;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
+import org.hostpki.files.NotARegularFileException;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
- * Reads a desired-state file as text and refuses what is not a small UTF-8 YAML text: files over
- * 1 MiB (a desired state is a few kilobytes; anything larger is a mistake or an attack), binary
- * data, other encodings and control characters.
+ * Reads a desired-state file as text and refuses what is not a small UTF-8 YAML text: anything
+ * but a regular file, files over {@link InputKind#DESIRED_STATE}'s limit (a desired state is a few
+ * kilobytes; anything larger is a mistake or an attack), binary data, other encodings and control
+ * characters.
  */
 final class FileText {
-  /** 1 MiB. */
-  static final int LIMIT_BYTES = 1 << 20;
+  static final int LIMIT_BYTES = Math.toIntExact(InputKind.DESIRED_STATE.limit());
 
   private FileText() {}
 
   /** The file's text, or empty with the reason in {@code problems}. */
   static Optional<String> read(Path file, Problems problems) {
-    if (Files.isDirectory(file)) {
-      problems.fileError("is a directory, not a desired-state file");
-      return Optional.empty();
-    }
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      // Read at most one byte past the limit: enough to refuse, never the whole of a huge file.
-      bytes = in.readNBytes(LIMIT_BYTES + 1);
-      if (bytes.length > LIMIT_BYTES) {
-        // Devices and pipes report size 0; what was read is then the better number.
-        long size = Math.max(sizeOf(file).orElse(0L), bytes.length);
-        problems.fileError(tooLarge(size));
-        return Optional.empty();
-      }
+    try {
+      bytes = InputFiles.read(file, InputKind.DESIRED_STATE);
     } catch (NoSuchFileException e) {
       problems.fileError("no such file");
       return Optional.empty();
-    } catch (AccessDeniedException e) {
-      problems.fileError("cannot read the file: permission denied");
+    } catch (NotARegularFileException e) {
+      problems.fileError(
+          e.type().equals("a directory")
+              ? "is a directory, not a desired-state file"
+              : e.getReason() + "; save the desired state to a file and name that");
+      return Optional.empty();
+    } catch (FileTooLargeException e) {
+      problems.fileError(e.getReason());
       return Optional.empty();
     } catch (IOException e) {
-      problems.fileError("cannot read the file: " + e.getMessage());
+      problems.fileError("cannot read the file: " + FileReasons.cause(e));
       return Optional.empty();
     }
     return decode(bytes, problems);
@@ -65,15 +62,8 @@ final class FileText {
   }
 
   private static String tooLarge(long size) {
-    return "file is " + size + " bytes; the limit is 1 MiB";
-  }
-
-  private static Optional<Long> sizeOf(Path file) {
-    try {
-      return Optional.of(Files.size(file));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return "is " + size + " bytes, over the " + InputKind.DESIRED_STATE.limitWords()
+        + " limit for " + InputKind.DESIRED_STATE.words();
   }
 
   private static Optional<String> decode(byte[] bytes, Problems problems) {

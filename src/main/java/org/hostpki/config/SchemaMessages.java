@@ -117,11 +117,9 @@ final class SchemaMessages {
             node.displayName() + " is " + text(node).length() + " characters long; the limit is "
                 + schema.at(location).asInt());
       case "minimum":
-        return new Located(node.position(), tooSmall(node, location));
       case "maximum":
-        return new Located(
-            node.position(),
-            node.displayName() + " is " + text(node) + "; the maximum is " + schema.at(location).asString());
+      case "multipleOf":
+        return new Located(node.position(), outOfBounds(node, location, keyword));
       case "oneOf":
         return new Located(node.position(), oneOf(node, location, error));
       case "uniqueItems":
@@ -252,13 +250,26 @@ final class SchemaMessages {
     return node.displayName() + " must not be empty";
   }
 
-  private String tooSmall(YamlNode node, String location) {
-    String minimum = schema.at(location).asString();
+  /** A number beyond a bound; an RSA size in the words of key sizes. */
+  private String outOfBounds(YamlNode node, String location, String keyword) {
+    String bound = schema.at(location).asString();
     if (location.startsWith("/$defs/rsaSize")) {
-      return node.displayName() + " " + text(node) + " is too small for an RSA key; use at least "
-          + minimum + " bits (3072 is the default)";
+      return node.displayName() + " " + text(node)
+          + switch (keyword) {
+            case "minimum" -> " is too small for an RSA key; use at least " + bound
+                + " bits (3072 is the default)";
+            case "maximum" -> " is too large for an RSA key; use at most " + bound
+                + " bits (3072 is the default; 4096 is the usual large size)";
+            default -> " is not an RSA key size hostpki can make: use a multiple of " + bound
+                + " bits, such as 2048, 3072 (the default) or 4096";
+          };
     }
-    return node.displayName() + " is " + text(node) + "; the minimum is " + minimum;
+    return node.displayName() + " is " + text(node)
+        + switch (keyword) {
+          case "minimum" -> "; the minimum is " + bound;
+          case "maximum" -> "; the maximum is " + bound;
+          default -> "; it must be a multiple of " + bound;
+        };
   }
 
   /** Every oneOf here is "exactly one of these keys": say which ones. */

@@ -1,8 +1,6 @@
 package org.hostpki.host;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Locale;
@@ -25,7 +23,7 @@ final class Ipv6TemporaryAddresses {
   static Set<String> read(Path ifInet6) {
     String text;
     try {
-      text = Files.readString(ifInet6, StandardCharsets.US_ASCII);
+      text = HostFiles.text(ifInet6);
     } catch (IOException | SecurityException noSuchInformation) {
       return Set.of();
     }

@@ -2,19 +2,21 @@ package org.hostpki.host;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.FileTooLargeException;
+import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.TerminalText;
 
 /**
  * The host identity of the machine this runs on (Linux).
@@ -80,7 +82,7 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
       Path file = root.resolve("proc/sys/kernel/hostname");
       String text;
       try {
-        text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        text = HostFiles.text(file).strip();
       } catch (IOException e) {
         throw cannotDetect("the host name", cannotRead(file, e), "host.hostname");
       }
@@ -93,7 +95,7 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
               () ->
                   cannotDetect(
                       "the host name",
-                      "the kernel host name '" + text + "' (" + file + ") is not a valid DNS name",
+                      "the kernel host name '" + TerminalText.escape(text) + "' (" + file + ") is not a valid DNS name",
                       "host.hostname"));
     }
 
@@ -119,7 +121,7 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
     private Optional<String> resolvConfDomain() {
       Path file = root.resolve("etc/resolv.conf");
       try {
-        return ResolvConf.domain(Files.readString(file, StandardCharsets.UTF_8));
+        return ResolvConf.domain(HostFiles.text(file));
       } catch (NoSuchFileException noDnsConfiguration) {
         return Optional.empty();
       } catch (IOException e) {
@@ -157,8 +159,11 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
     if (e instanceof NoSuchFileException) {
       return "no such file";
     }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
+    if (e instanceof NotARegularFileException || e instanceof FileTooLargeException) {
+      return "it " + ((FileSystemException) e).getReason();
+    }
+    if (e instanceof FileSystemException f) {
+      return FileReasons.cause(f);
     }
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }

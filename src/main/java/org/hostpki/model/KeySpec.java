@@ -17,9 +17,20 @@ public sealed interface KeySpec {
     }
   }
 
-  /** An RSA key; sizes below 2048 bits are refused by validation. */
+  /**
+   * An RSA key. Validation allows only sizes hostpki can make: at least 2048 bits, in whole bytes.
+   * (An odd size cannot be made at all: the key generator looks for two primes of half the size
+   * whose product has the full size, and gives up after minutes; keys seen in certificates and
+   * requests may have any size.)
+   */
   record Rsa(int size) implements KeySpec {
     public static final int MINIMUM_SIZE = 2048;
+    public static final int SIZE_STEP = 8;
+
+    /** Whether a key of this size can be made: what validation lets through. */
+    public boolean canBeMade() {
+      return size >= MINIMUM_SIZE && size % SIZE_STEP == 0;
+    }
 
     @Override
     public String toString() {

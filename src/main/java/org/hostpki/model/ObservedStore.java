@@ -27,6 +27,9 @@ import java.util.TreeMap;
  *     trusted for a while (no key: it signs nothing any more)
  * @param contentFingerprint a digest over every file's name and bytes, so a saved plan can tell
  *     that the store changed under it
+ * @param outdatedPkcs12Record the record of what the PKCS#12 files hold ({@code .pkcs12-facts})
+ *     is of a format that keeps a fast check of the store password (hostpki 0.1.0): the next
+ *     apply rewrites it
  */
 public record ObservedStore(
     boolean exists,
@@ -46,7 +49,8 @@ public record ObservedStore(
     Optional<KeyFacts> caNextKey,
     Optional<CertificateFacts> caNextCertificate,
     Optional<CertificateFacts> caPreviousCertificate,
-    Fingerprint contentFingerprint) {
+    Fingerprint contentFingerprint,
+    boolean outdatedPkcs12Record) {
 
   public ObservedStore {
     Objects.requireNonNull(caKey, "caKey");
@@ -89,6 +93,7 @@ public record ObservedStore(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Fingerprint.sha256(new byte[0]));
+        Fingerprint.sha256(new byte[0]),
+        false);
   }
 }

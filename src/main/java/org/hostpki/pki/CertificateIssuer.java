@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Subject;
 
@@ -25,17 +26,15 @@ import org.hostpki.model.Subject;
  *
  * <ul>
  *   <li>v3, a random positive serial of at most 127 bits from the injected {@link SecureRandom};
- *   <li>notBefore one hour before {@code now} (clients with a slow clock), notAfter notBefore plus
- *       the validity, so the whole span is exactly the validity;
+ *   <li>notBefore set back from {@code now} for clients with a slow clock, by {@link Backdate}
+ *       (an hour, less for certificates shorter than two days), notAfter notBefore plus the
+ *       validity, so the whole span is exactly the validity;
  *   <li>SKI by RFC 5280 method 1, AKI naming the issuer's SKI;
  *   <li>signed with the CA key's natural algorithm: SHA-256/384/512 with ECDSA for P-256/384/521,
  *       SHA-256 with RSA, Ed25519.
  * </ul>
  */
 public final class CertificateIssuer {
-  /** How far notBefore is set back, for clients whose clock is a little behind. */
-  public static final Duration BACKDATE = Duration.ofHours(1);
-
   private final SecureRandom random;
 
   public CertificateIssuer(SecureRandom random) {
@@ -147,13 +146,13 @@ public final class CertificateIssuer {
 
   private X509v3CertificateBuilder builder(
       X500Name issuer, X500Name subject, SubjectPublicKeyInfo key, Instant now, Duration validity) {
-    Instant start = now.truncatedTo(ChronoUnit.SECONDS);
+    Instant notBefore = now.truncatedTo(ChronoUnit.SECONDS).minus(Backdate.of(validity));
     return new X509v3CertificateBuilder(
         issuer,
         serial(),
-        Date.from(start.minus(BACKDATE)),
+        Date.from(notBefore),
         // The whole span is the validity: browsers measure notAfter - notBefore (398 days).
-        Date.from(start.minus(BACKDATE).plus(validity)),
+        Date.from(notBefore.plus(validity)),
         subject,
         key);
   }

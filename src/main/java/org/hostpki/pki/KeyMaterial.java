@@ -76,9 +76,10 @@ public final class KeyMaterial {
           new ECKeyGenerationParameters(namedCurve(SubjectPublicKey.oidOf(ec.curve())), random));
       pair = generator.generateKeyPair();
     } else if (spec instanceof KeySpec.Rsa rsa) {
-      if (rsa.size() < KeySpec.Rsa.MINIMUM_SIZE) {
+      if (!rsa.canBeMade()) {
         throw new IllegalArgumentException(
-            "RSA keys must have at least 2048 bits, not " + rsa.size());
+            "RSA keys must have at least " + KeySpec.Rsa.MINIMUM_SIZE + " bits, in a multiple of "
+                + KeySpec.Rsa.SIZE_STEP + ", not " + rsa.size());
       }
       RSAKeyPairGenerator generator = new RSAKeyPairGenerator();
       generator.init(new RSAKeyGenerationParameters(RSA_PUBLIC_EXPONENT, random, rsa.size(), 100));
@@ -106,6 +107,7 @@ public final class KeyMaterial {
     if (pem.length == 0 || PemText.isBlank(pem)) {
       throw new InvalidMaterialException("is empty");
     }
+    PemText.refuseUtf16(pem);
     if (!PemText.hasBeginLine(pem)) {
       throw new InvalidMaterialException(
           PemText.firstBinaryByte(pem, 0, pem.length) >= 0

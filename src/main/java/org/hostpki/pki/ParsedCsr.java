@@ -46,6 +46,7 @@ public final class ParsedCsr {
     if (data.length == 0 || PemText.isBlank(data)) {
       throw new InvalidMaterialException("is empty");
     }
+    PemText.refuseUtf16(data);
     byte[] der;
     String where = "";
     if (PemText.hasBeginLine(data)) {

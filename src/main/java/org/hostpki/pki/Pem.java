@@ -57,6 +57,7 @@ public final class Pem {
     if (data.length == 0 || PemText.isBlank(data)) {
       throw new InvalidMaterialException("is empty");
     }
+    PemText.refuseUtf16(data);
     List<Certificate> certificates;
     if (PemText.hasBeginLine(data)) {
       certificates = fromPem(data, maxCertificates, pool);

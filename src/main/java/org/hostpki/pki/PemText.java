@@ -21,6 +21,8 @@ final class PemText {
   private static final byte[] BEGIN = "-----BEGIN ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "-----END ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DASHES = "-----".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UTF16LE_BEGIN = "-----BEGIN ".getBytes(StandardCharsets.UTF_16LE);
+  private static final byte[] UTF16BE_BEGIN = "-----BEGIN ".getBytes(StandardCharsets.UTF_16BE);
 
   /**
    * One block, not yet decoded.
@@ -69,12 +71,36 @@ final class PemText {
   }
 
   static boolean isBlank(byte[] data) {
-    for (byte b : data) {
-      if (!isSpace(b) && b != '\n') {
+    for (int i = textStart(data); i < data.length; i++) {
+      if (!isSpace(data[i]) && data[i] != '\n') {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Where the text starts: after a UTF-8 byte order mark, which Windows editors write and OpenSSL
+   * skips, so a PEM file saved by Notepad reads as it does there.
+   */
+  private static int textStart(byte[] data) {
+    return data.length >= 3
+            && (data[0] & 0xff) == 0xEF
+            && (data[1] & 0xff) == 0xBB
+            && (data[2] & 0xff) == 0xBF
+        ? 3
+        : 0;
+  }
+
+  /**
+   * Refuses PEM text saved as UTF-16 (Windows "Unicode"), which no PEM reader takes, with the fix;
+   * without this check it would read as binary garbage.
+   */
+  static void refuseUtf16(byte[] data) throws InvalidMaterialException {
+    if (indexOf(data, UTF16LE_BEGIN, 0) >= 0 || indexOf(data, UTF16BE_BEGIN, 0) >= 0) {
+      throw new InvalidMaterialException(
+          "is UTF-16 text; PEM is ASCII text: save the file as UTF-8 or ASCII");
+    }
   }
 
   /** Finds the blocks; refuses unbalanced BEGIN/END lines and binary data outside blocks. */
@@ -84,7 +110,7 @@ final class PemText {
     int openLine = 0;
     int bodyStart = 0;
     int line = 0;
-    int pos = 0;
+    int pos = textStart(data);
     while (pos < data.length) {
       int newline = indexOf(data, (byte) '\n', pos);
       int lineEnd = newline < 0 ? data.length : newline;

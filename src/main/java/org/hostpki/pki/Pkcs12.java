@@ -242,6 +242,26 @@ public final class Pkcs12 {
     return facts(bags, encryptions, pfx, decryptor, macChecked);
   }
 
+  /**
+   * Whether {@code password} is this file's password, by its MAC alone: one key derivation with
+   * the file's own parameters, the cheapest test of a password the file allows, and so no
+   * cheaper for anyone who holds the file. Empty when the MAC cannot tell: the file has none, or
+   * is not one hostpki can read (decoding it says why).
+   */
+  public static Optional<Boolean> opensWith(byte[] data, char[] password) {
+    if (data.length == 0 || Der.shapeProblem(data) != null) {
+      return Optional.empty();
+    }
+    try {
+      PKCS12PfxPdu pfx = new PKCS12PfxPdu(data);
+      return pfx.hasMac() ? Optional.of(checkMac(pfx, password)) : Optional.empty();
+    } catch (WrongPasswordException e) {
+      return Optional.of(false);
+    } catch (IOException | InvalidMaterialException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   private static Pkcs12Facts facts(
       List<PKCS12SafeBag> bags,
       List<AlgorithmIdentifier> encryptions,

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Subject;
@@ -247,7 +248,7 @@ final class CaRotation {
     SortedMap<String, String> after = new TreeMap<>();
     after.put("subject", subject.toString());
     after.put("key", ca.key().toString());
-    after.put("validity", Planner.days(ca.validity()));
+    after.put("validity", DurationText.exact(ca.validity()));
     after.put("serverMovesOn", Planner.DATE.format(move));
     changes.add(
         new Change(
@@ -356,7 +357,7 @@ final class CaRotation {
     SortedMap<String, String> after = new TreeMap<>();
     after.put("subject", subject.toString());
     after.put("key", ca.key().toString());
-    after.put("validity", Planner.days(ca.validity()));
+    after.put("validity", DurationText.exact(ca.validity()));
     changes.add(
         new Change(
             "ca",

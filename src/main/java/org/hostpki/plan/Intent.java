@@ -139,4 +139,10 @@ public sealed interface Intent {
 
   /** Remove {@code trust/NAME.crt}. */
   record RemoveTrusted(String name) implements Intent {}
+
+  /**
+   * Rewrite the record of what the PKCS#12 files hold ({@code .pkcs12-facts}) in the current
+   * format; apply writes it with every new set anyway, so this only makes a set be written.
+   */
+  record RewritePkcs12Record() implements Intent {}
 }

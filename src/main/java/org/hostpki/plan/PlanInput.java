@@ -23,6 +23,8 @@ import org.hostpki.model.ObservedStore;
  * @param basis the digest of these inputs, carried into the plan for the stale check
  * @param externalChain what {@code server.external.chain} holds, checked; empty with an internal
  *     issuer (and taken as "no file yet" when the desired state wants an external one)
+ * @param lastWritten when the newest kept generation of the store was written; empty for a store
+ *     never written (a clock years past it and past every certificate is taken as far ahead)
  * @param unattended no person runs this (a timer, {@code watch}): a due renewal waits for a
  *     maintenance window; a person's apply renews at once
  */
@@ -35,6 +37,7 @@ public record PlanInput(
     Set<Replace> replace,
     Fingerprint basis,
     Optional<ExternalChainFile> externalChain,
+    Optional<Instant> lastWritten,
     boolean unattended) {
 
   public PlanInput {
@@ -46,6 +49,20 @@ public record PlanInput(
     replace = replace.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(replace));
     Objects.requireNonNull(basis, "basis");
     Objects.requireNonNull(externalChain, "externalChain");
+    Objects.requireNonNull(lastWritten, "lastWritten");
+  }
+
+  /** Input without knowing when the store was last written. */
+  public PlanInput(
+      DesiredState desired,
+      HostIdentity host,
+      SortedMap<String, CertificateFacts> desiredTrust,
+      ObservedStore observed,
+      Instant now,
+      Set<Replace> replace,
+      Fingerprint basis,
+      Optional<ExternalChainFile> externalChain) {
+    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, Optional.empty(), false);
   }
 
   /** Input for a person's run. */
@@ -57,8 +74,9 @@ public record PlanInput(
       Instant now,
       Set<Replace> replace,
       Fingerprint basis,
-      Optional<ExternalChainFile> externalChain) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, false);
+      Optional<ExternalChainFile> externalChain,
+      Optional<Instant> lastWritten) {
+    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false);
   }
 
   /** Input without an external chain file. */
@@ -70,7 +88,7 @@ public record PlanInput(
       Instant now,
       Set<Replace> replace,
       Fingerprint basis) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, Optional.empty(), false);
+    this(desired, host, desiredTrust, observed, now, replace, basis, Optional.empty(), Optional.empty(), false);
   }
 
   /** What {@code --replace} may name. */

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
@@ -65,6 +66,9 @@ public final class Planner {
 
   /** The store file recording the chain last imported from {@code server.external.chain}. */
   public static final String EXTERNAL_CHAIN_FILE = "external-chain.crt";
+
+  /** The plan address of the record of what the PKCS#12 files hold. */
+  public static final String PKCS12_RECORD_ADDRESS = "output/.pkcs12-facts";
 
   /** Trusted certificates expiring within this are warned about. */
   public static final Duration TRUST_EXPIRY_WARNING = Duration.ofDays(30);
@@ -120,6 +124,7 @@ public final class Planner {
       if (desired.server().issuer() == ServerSpec.Issuer.ACME) {
         return refuseAcme();
       }
+      refusals.addAll(ClockCheck.refusals(in));
       refuseDamagedCa();
       CaRotation.Outcome ca = CaRotation.decide(in);
       changes.addAll(ca.changes());
@@ -130,6 +135,7 @@ public final class Planner {
       planServerOutputs(ca.signerChanges(), serverChanges);
       boolean trustChanges = planTrust();
       planTrustOutputs(ca.bundleCascade(), trustChanges);
+      planPkcs12Record();
       return new Plan(changes, warnings, refusals, unchanged, in.basis());
     }
 
@@ -372,7 +378,7 @@ public final class Planner {
       after.put("dnsNames", String.join(", ", names.dnsNames()));
       after.put("ipAddresses", ips(names.ipAddresses()));
       after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
-      after.put("validity", days(server.validity()));
+      after.put("validity", DurationText.exact(server.validity()));
       after.put("issuer", "the internal CA");
       changes.add(
           new Change(
@@ -670,8 +676,8 @@ public final class Planner {
                     + "' expires on "
                     + DATE.format(c.notAfter())
                     + " (in "
-                    + Duration.between(now, c.notAfter()).toDays()
-                    + " days)"));
+                    + DurationText.left(Duration.between(now, c.notAfter()))
+                    + ")"));
       }
     }
 
@@ -765,6 +771,27 @@ public final class Planner {
         return Optional.of("does not hold exactly the trusted certificates");
       }
       return Optional.empty();
+    }
+
+    /**
+     * A record of hostpki 0.1.0 keeps a salted SHA-256 of the store password, a test of a guess
+     * far faster than the PKCS#12 files' own key derivation: it is rewritten without it.
+     */
+    private void planPkcs12Record() {
+      if (!observed.outdatedPkcs12Record() || desired.store().password().isEmpty()) {
+        return;
+      }
+      changes.add(
+          new Change(
+              PKCS12_RECORD_ADDRESS,
+              Action.UPDATE,
+              List.of(
+                  new Reason(
+                      ReasonCode.OUT_OF_DATE,
+                      "the record of what the PKCS#12 files hold (written by hostpki 0.1.0) keeps a"
+                          + " salted SHA-256 of the store password, which tests a guess far faster"
+                          + " than the files do: rewritten without it")),
+              new Intent.RewritePkcs12Record()));
     }
 
     // ---- shared -----------------------------------------------------------------------------
@@ -888,7 +915,7 @@ public final class Planner {
   }
 
   /**
-   * Why a certificate must be replaced for its dates: expired, not valid yet, or due for renewal
+   * Why a certificate must be replaced for its dates: expired, or due for renewal
    * by {@code schedule}. A renewal an unattended run waits for is a warning, not a change.
    *
    * @param subject what the certificate is, for warnings: {@code server}, {@code ca}
@@ -906,9 +933,7 @@ public final class Planner {
       return;
     }
     if (now.isBefore(c.notBefore())) {
-      reasons.add(
-          new Reason(ReasonCode.NOT_YET_VALID, "not valid before " + DATE.format(c.notBefore())));
-      return;
+      return; // no reason to replace it: the clock is behind, and ClockCheck refuses the plan
     }
     Renewal renewal = schedule.at(now, unattended);
     if (renewal.due()) {
@@ -949,9 +974,5 @@ public final class Planner {
 
   private static String ips(List<InetAddress> addresses) {
     return addresses.stream().map(IpAddresses::format).collect(Collectors.joining(", "));
-  }
-
-  static String days(Duration d) {
-    return d.toDays() + "d";
   }
 }

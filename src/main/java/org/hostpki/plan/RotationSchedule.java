@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.ObservedStore;
@@ -23,12 +24,6 @@ public record RotationSchedule(
     Optional<Instant> nextMadeAt,
     Optional<Instant> serverMovesOn,
     Optional<Instant> previousTrustedUntil) {
-
-  /**
-   * How far the issuer sets a certificate's notBefore back from the time it is made (the pki
-   * package's {@code CertificateIssuer.BACKDATE}; a test keeps the two equal).
-   */
-  static final Duration BACKDATE = Duration.ofHours(1);
 
   public RotationSchedule {
     Objects.requireNonNull(nextMadeAt, "nextMadeAt");
@@ -52,8 +47,12 @@ public record RotationSchedule(
     return new RotationSchedule(made, moves, until);
   }
 
-  /** When a CA certificate was made: its notBefore plus the issuer's backdating. */
+  /**
+   * When a CA certificate was made: its notBefore plus the issuer's set-back for its validity
+   * (its whole span), see {@link Backdate}.
+   */
   public static Instant madeAt(CertificateFacts certificate) {
-    return certificate.notBefore().plus(BACKDATE);
+    Duration validity = Duration.between(certificate.notBefore(), certificate.notAfter());
+    return certificate.notBefore().plus(Backdate.of(validity));
   }
 }

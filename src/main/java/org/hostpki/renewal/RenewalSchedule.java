@@ -61,7 +61,8 @@ public final class RenewalSchedule {
       } else {
         threshold = "renewBefore " + renewBefore.text();
       }
-      return jitter.isZero()
+      // Less than a minute of jitter (a short certificate close to its threshold) is not worth saying.
+      return jitter.compareTo(Duration.ofMinutes(1)) < 0
           ? threshold
           : threshold + ", " + DurationText.left(jitter) + " earlier by jitter";
     }

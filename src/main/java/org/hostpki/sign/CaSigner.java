@@ -98,7 +98,7 @@ public final class CaSigner {
    */
   public Signed sign(
       DesiredState caHost, SignRequest request, Optional<Duration> validity, Duration lockTimeout) {
-    StoreDirectory directory = new StoreDirectory(caHost.store().path(), clock);
+    StoreDirectory directory = StoreDirectory.of(caHost, clock);
     readCa(caHost, directory.read(), clock.instant()); // before the lock, which makes the store directory
     SigningPolicy policy = checkPolicy(caHost, request);
     try (StoreLock lock =
@@ -131,7 +131,7 @@ public final class CaSigner {
   /** Checks the request and looks for a recorded certificate; writes nothing, takes no lock. */
   public Preview check(DesiredState caHost, SignRequest request, Optional<Duration> validity) {
     Instant now = clock.instant();
-    StoreSnapshot snapshot = new StoreDirectory(caHost.store().path(), clock).read();
+    StoreSnapshot snapshot = StoreDirectory.of(caHost, clock).read();
     Ca ca = readCa(caHost, snapshot, now);
     SigningPolicy policy = checkPolicy(caHost, request);
     Optional<Signed> existing =

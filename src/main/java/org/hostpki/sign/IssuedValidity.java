@@ -7,10 +7,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SigningPolicy;
-import org.hostpki.pki.CertificateIssuer;
 
 /**
  * How long a signed certificate lasts: the asked validity or the CA host's {@code server.validity},
@@ -53,10 +53,10 @@ public record IssuedValidity(Duration validity, Optional<String> note) {
                   + " (set ca.policy.maxValidity, and server.allowLongValidity, for more)");
       validity = ServerSpec.MAX_BROWSER_VALIDITY;
     }
-    // CertificateIssuer starts the certificate BACKDATE before now, to the second.
-    Instant notBefore = now.truncatedTo(ChronoUnit.SECONDS).minus(CertificateIssuer.BACKDATE);
-    if (notBefore.plus(validity).isAfter(caNotAfter)) {
-      validity = Duration.between(notBefore, caNotAfter);
+    // CertificateIssuer starts the certificate Backdate.of(validity) before now, to the second.
+    Instant start = now.truncatedTo(ChronoUnit.SECONDS);
+    if (start.plus(Backdate.usable(validity)).isAfter(caNotAfter)) {
+      validity = Backdate.longestUsableWithin(Duration.between(start, caNotAfter));
       note =
           Optional.of(
               "validity shortened to end with the CA certificate on " + DATE.format(caNotAfter)

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -21,11 +22,14 @@ final class DataLink {
   private final Path store;
   private final Path data;
   private final Path dataTmp;
+  private final Supplier<String> restoreAdvice;
 
-  DataLink(Path store) {
+  /** @param restoreAdvice how to make a kept generation current again, for messages */
+  DataLink(Path store, Supplier<String> restoreAdvice) {
     this.store = store;
     this.data = store.resolve(NAME);
     this.dataTmp = store.resolve(TMP_NAME);
+    this.restoreAdvice = restoreAdvice;
   }
 
   /**
@@ -63,17 +67,48 @@ final class DataLink {
         : Optional.empty();
   }
 
-  /** A {@code ..data} that is not a link was not made by hostpki: never replaced. */
-  void requireLinkOrAbsent() {
-    if (Files.exists(data, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(data)) {
-      throw notALink(data, "neither read through nor replace it");
+  /**
+   * A {@code ..data} that is not a link was not made by hostpki: never replaced. A directory
+   * there is what {@code cp -rL} or a backup that follows links makes of a store.
+   */
+  void requireLinkOrAbsent() throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(data, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (!attributes.isSymbolicLink()) {
+      throw new HostpkiException(
+          "store entry " + data + " is " + EntryKinds.describe(data, attributes)
+              + ", not the link to the current generation hostpki keeps there: the store was"
+              + " altered by hand, or copied with a tool that follows links (cp -rL, some"
+              + " backups), which also turns the visible names (ca.crt, server.key, ...) into"
+              + " copies. hostpki neither reads through it nor replaces it. Move " + data
+              + " and every other copy that stands where a link belongs out of " + store
+              + "; the kept generations are intact. " + restoreAdvice.get());
     }
   }
 
-  /** The commit: one rename of a new link over {@code ..data}. Needs the lock. */
+  /** Points {@code ..data} at a generation in one rename: {@link #prepare}, then {@link #commit}. */
   void pointAt(String generation) throws IOException {
+    prepare(generation);
+    commit();
+  }
+
+  /**
+   * Links {@code ..data_tmp} to the generation about to be committed. A new generation's writer
+   * does this before the generation has its name, so that a complete generation that never
+   * became current always shows, by this link, that its commit was interrupted (see {@link
+   * #interruptedCommit}). Needs the lock.
+   */
+  void prepare(String generation) throws IOException {
     removeStaleTmp();
     Files.createSymbolicLink(dataTmp, store.getFileSystem().getPath(generation));
+  }
+
+  /** The commit: the rename of {@code ..data_tmp} over {@code ..data}. Needs the lock. */
+  void commit() throws IOException {
     try {
       // rename(2) replaces the old link; Jimfs needs REPLACE_EXISTING to do the same.
       Files.move(
@@ -86,6 +121,37 @@ final class DataLink {
       }
       throw e;
     }
+  }
+
+  /** Removes {@code ..data_tmp} after a failed write, best effort: a leftover otherwise. */
+  void discardQuietly() {
+    try {
+      if (Files.isSymbolicLink(dataTmp)) {
+        Files.delete(dataTmp);
+      }
+    } catch (IOException e) {
+      // left for the next write
+    }
+  }
+
+  /**
+   * The generation a store's first write was committing when it was interrupted: with no {@code
+   * ..data}, a {@code ..data_tmp} that links to a complete generation. That generation never
+   * became current (it stays in history like any other); the store was never written.
+   */
+  Optional<String> interruptedCommit() throws IOException {
+    if (Files.exists(data, LinkOption.NOFOLLOW_LINKS) || !Files.isSymbolicLink(dataTmp)) {
+      return Optional.empty();
+    }
+    Path target = Files.readSymbolicLink(dataTmp);
+    String name = target.toString();
+    if (target.isAbsolute()
+        || target.getNameCount() != 1
+        || !GenerationNames.isGeneration(name)
+        || !Files.isDirectory(store.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    return Optional.of(name);
   }
 
   /** Removes a {@code ..data_tmp} that an interrupted commit left. Needs the lock. */
@@ -105,8 +171,6 @@ final class DataLink {
 
   private HostpkiException broken(String problem) {
     return new HostpkiException(
-        "store " + store + " is broken: " + data + " " + problem + ". Run `hostpki rollback` "
-            + "to activate a kept generation (`hostpki history` lists them), or remove " + data
-            + " so that the next `hostpki apply` writes a complete new set");
+        "store " + store + " is broken: " + data + " " + problem + ". " + restoreAdvice.get());
   }
 }

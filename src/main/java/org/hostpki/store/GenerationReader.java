@@ -9,11 +9,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.hostpki.model.HostpkiException;
 
 /**
  * Reads one generation directory into memory, refusing what hostpki never writes there: symbolic
- * links, special files, directories others can write, private keys others can read.
+ * links, FIFOs, sockets and devices, directories where files belong, directories others can
+ * write, secret files of another owner, private keys others can read.
  *
  * <p>One walk, one lstat per entry (which the walk needs anyway, and which keeps a FIFO from
  * blocking the read), then each file is opened without following links and read whole.
@@ -25,10 +27,15 @@ final class GenerationReader {
 
   private final Path store;
   private final StoreSafety safety;
+  private final Function<String, String> restoreAdvice;
 
-  GenerationReader(Path store, StoreSafety safety) {
+  /**
+   * @param restoreAdvice for a damaged generation (by name): how to make another one current
+   */
+  GenerationReader(Path store, StoreSafety safety, Function<String, String> restoreAdvice) {
     this.store = store;
     this.safety = safety;
+    this.restoreAdvice = restoreAdvice;
   }
 
   Content read(Path generation) throws IOException {
@@ -40,6 +47,12 @@ final class GenerationReader {
           @Override
           public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes)
               throws IOException {
+            if (!directory.equals(generation)
+                && !StoreNames.DIRECTORIES.contains(StoreNames.nameOf(generation, directory))) {
+              // A directory where a file belongs (ca.key/, trust/ldap.crt/): never read as
+              // "no such file", which would make a new key.
+              throw alteredByHand(generation, directory, "a directory");
+            }
             safety.checkGenerationDirectory(directory);
             return FileVisitResult.CONTINUE;
           }
@@ -49,17 +62,18 @@ final class GenerationReader {
               throws IOException {
             String name = StoreNames.nameOf(generation, file);
             if (attributes.isSymbolicLink()) {
-              throw foreign(file, "a symbolic link to " + Files.readSymbolicLink(file));
+              throw alteredByHand(
+                  generation, file, "a symbolic link to " + Files.readSymbolicLink(file));
             }
             if (!attributes.isRegularFile()) {
-              throw foreign(file, "not a regular file (a device, pipe or socket)");
+              throw alteredByHand(generation, file, EntryKinds.describe(file, attributes));
             }
             if (name.equals(StoreNames.METADATA)) {
               metadata[0] = SafeFiles.readNoFollow(file);
               return FileVisitResult.CONTINUE;
             }
-            if (StoreSafety.isPrivateKeyName(name)) {
-              safety.checkPrivateKeyFile(file, StoreNames.resolve(store, name));
+            if (StoreSafety.isSecretName(name)) {
+              safety.checkSecretFile(file, StoreNames.resolve(store, name), safety.owners());
             }
             files.put(name, SafeFiles.readNoFollow(file));
             return FileVisitResult.CONTINUE;
@@ -68,10 +82,15 @@ final class GenerationReader {
     return new Content(files, Optional.ofNullable(metadata[0]));
   }
 
-  private static HostpkiException foreign(Path file, String what) {
+  /**
+   * The one refusal for anything but a regular file where a store file belongs, in a generation
+   * (which hostpki never changes once made): never "missing", which would make it anew.
+   */
+  HostpkiException alteredByHand(Path generation, Path entry, String kind) {
     return new HostpkiException(
-        "store file " + file + " is " + what + "; hostpki never writes that inside a generation, "
-            + "so the generation was altered by hand. Activate another generation with "
-            + "`hostpki rollback`, or remove the entry and run `hostpki apply`");
+        "store file " + entry + " is " + kind + ", but hostpki writes only regular files there"
+            + " and never changes a generation once made: generation "
+            + generation.getFileName() + " was altered by hand. "
+            + restoreAdvice.apply(generation.getFileName().toString()));
   }
 }

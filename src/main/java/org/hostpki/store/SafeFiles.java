@@ -2,7 +2,6 @@ package org.hostpki.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
@@ -15,8 +14,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Arrays;
 import java.util.Set;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
 
 /**
  * File operations for the store: none follows a symbolic link found inside the store, and
@@ -27,34 +27,15 @@ final class SafeFiles {
       Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
   private static final Set<OpenOption> CREATE_NEW_NO_FOLLOW =
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-  private static final int MAX_FILE_SIZE = Integer.MAX_VALUE - 8;
 
   private SafeFiles() {}
 
-  /** Reads a regular file into memory; fails on a symbolic link instead of following it. */
+  /**
+   * Reads a regular file into memory, up to {@link InputKind#STORE_FILE}'s limit; fails on a
+   * symbolic link instead of following it, and on a FIFO or device before opening it.
+   */
   static byte[] readNoFollow(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, READ_NO_FOLLOW)) {
-      long size = channel.size();
-      if (size > MAX_FILE_SIZE) {
-        throw new IOException(file + ": too large for a store file (" + size + " bytes)");
-      }
-      ByteBuffer buffer = ByteBuffer.allocate((int) size);
-      while (buffer.hasRemaining()) {
-        if (channel.read(buffer) < 0) {
-          return Arrays.copyOf(buffer.array(), buffer.position()); // shrank while we read
-        }
-      }
-      // The size was a hint: one small read tells end of file from a file that grew.
-      ByteBuffer probe = ByteBuffer.allocate(1);
-      if (channel.read(probe) < 0) {
-        return buffer.array();
-      }
-      byte[] rest = Channels.newInputStream(channel).readAllBytes();
-      byte[] all = Arrays.copyOf(buffer.array(), buffer.capacity() + 1 + rest.length);
-      all[buffer.capacity()] = probe.get(0);
-      System.arraycopy(rest, 0, all, buffer.capacity() + 1, rest.length);
-      return all;
-    }
+    return InputFiles.readNoFollow(file, InputKind.STORE_FILE);
   }
 
   /**

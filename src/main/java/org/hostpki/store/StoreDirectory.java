@@ -11,14 +11,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.function.Predicate;
+import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -28,11 +34,15 @@ import org.hostpki.model.HostpkiException;
  * <p>Writes and rollbacks must be made under a {@link StoreLock}; reads need none.
  */
 public final class StoreDirectory {
+  private static final DateTimeFormatter WRITTEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
   /** How many generations are kept, the current one among them, for history and rollback. */
   public static final int KEPT_GENERATIONS = 5;
 
   private final Path directory;
   private final Clock clock;
+  private final Optional<Path> desiredStateFile;
   private final StoreSafety safety;
   private final GenerationReader reader;
   private final VisibleLinks links;
@@ -40,7 +50,13 @@ public final class StoreDirectory {
 
   /** A store checked against the user this JVM runs as ({@code user.name}). */
   public StoreDirectory(Path directory, Clock clock) {
-    this(directory, clock, System.getProperty("user.name"));
+    this(directory, clock, System.getProperty("user.name"), Optional.empty());
+  }
+
+  /** The store of a desired state; the commands its messages suggest name the file. */
+  public static StoreDirectory of(DesiredState desired, Clock clock) {
+    return new StoreDirectory(
+        desired.store().path(), clock, System.getProperty("user.name"), Optional.of(desired.source()));
   }
 
   /**
@@ -49,12 +65,22 @@ public final class StoreDirectory {
    * @param userName the user the process runs as: the store must be owned by them or by root
    */
   public StoreDirectory(Path directory, Clock clock, String userName) {
+    this(directory, clock, userName, Optional.empty());
+  }
+
+  /**
+   * @param desiredStateFile the desired-state file of this store, for the {@code -f FILE} of the
+   *     commands that messages suggest ({@code hostpki rollback -f FILE --to GENERATION})
+   */
+  public StoreDirectory(
+      Path directory, Clock clock, String userName, Optional<Path> desiredStateFile) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.desiredStateFile = Objects.requireNonNull(desiredStateFile, "desiredStateFile");
     this.safety = new StoreSafety(Objects.requireNonNull(userName, "userName"));
-    this.reader = new GenerationReader(directory, safety);
+    this.reader = new GenerationReader(directory, safety, this::restoreOtherThan);
     this.links = new VisibleLinks(directory);
-    this.dataLink = new DataLink(directory);
+    this.dataLink = new DataLink(directory, this::restoreNewest);
   }
 
   public Path directory() {
@@ -63,7 +89,9 @@ public final class StoreDirectory {
 
   /**
    * Reads the current generation whole, through {@code ..data}; never writes. A store that does
-   * not exist or was never written is an empty snapshot. Leftovers of an interrupted write are
+   * not exist or was never written is an empty snapshot; one that keeps generations but has no
+   * {@code ..data} (removed by hand, or by a copy that dropped links) is not empty, and is refused
+   * with the rollback that restores it. Leftovers of an interrupted write are
    * ignored, and so is a visible link that is missing; a visible name that is anything but the
    * right link is refused.
    *
@@ -77,6 +105,10 @@ public final class StoreDirectory {
       safety.checkStoreDirectory(directory);
       Optional<String> current = dataLink.currentGeneration();
       if (current.isEmpty()) {
+        List<String> kept = committedOnce();
+        if (!kept.isEmpty()) {
+          throw notEmpty(kept);
+        }
         return StoreSnapshot.empty();
       }
       GenerationReader.Content content = reader.read(directory.resolve(current.get()));
@@ -140,6 +172,21 @@ public final class StoreDirectory {
     return name;
   }
 
+  /**
+   * When the newest kept generation was written (from its name), whichever is current; empty for
+   * a store never written. Lists the store directory, nothing more.
+   */
+  public Optional<Instant> lastWritten() {
+    if (!storeExists()) {
+      return Optional.empty();
+    }
+    try {
+      return generationNames().stream().findFirst().map(GenerationNames::time);
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw readFailure(e);
+    }
+  }
+
   /** The kept generations, newest first. */
   public List<Generation> generations() {
     if (!storeExists()) {
@@ -193,12 +240,10 @@ public final class StoreDirectory {
         return Optional.empty();
       }
       if (!attributes.isRegularFile()) {
-        throw new HostpkiException(
-            "store file " + file + " is not a regular file; hostpki never writes anything else "
-                + "inside a generation, so the generation was altered by hand");
+        throw reader.alteredByHand(path, file, EntryKinds.describe(file, attributes));
       }
-      if (StoreSafety.isPrivateKeyName(name)) {
-        safety.checkPrivateKeyFile(file, StoreNames.resolve(directory, name));
+      if (StoreSafety.isSecretName(name)) {
+        safety.checkSecretFile(file, StoreNames.resolve(directory, name), safety.owners());
       }
       return Optional.of(SafeFiles.readNoFollow(file));
     } catch (IOException | UncheckedIOException e) {
@@ -249,6 +294,53 @@ public final class StoreDirectory {
         generation, visible, false, "run `hostpki rollback --to " + generation + "` again");
   }
 
+  /**
+   * Removes one file from the kept generations other than the current one, where {@code doomed}
+   * says so: for a file of an older release that must not outlive its replacement (a record
+   * keeping too fast a check of the password), and that a rollback can do without. Generations
+   * are otherwise never changed, and this only removes a name. Needs the lock.
+   *
+   * @param name a dot-file of the set ({@link StoreNames#CONTENT_DOT_FILES}), never content a
+   *     rollback needs
+   * @return the generations it was removed from
+   * @throws HostpkiException when a generation cannot be read or changed; the current set is
+   *     unaffected either way
+   */
+  public List<String> removeFromKeptGenerations(String name, Predicate<byte[]> doomed) {
+    if (!StoreNames.CONTENT_DOT_FILES.contains(name)) {
+      throw new IllegalArgumentException("not a file a rollback can do without: " + name);
+    }
+    List<String> removed = new ArrayList<>();
+    if (!storeExists()) {
+      return removed;
+    }
+    try {
+      safety.checkStoreDirectory(directory);
+      Optional<String> current = dataLink.target();
+      for (String generation : generationNames()) {
+        Path file = directory.resolve(generation).resolve(name);
+        if (current.equals(Optional.of(generation))
+            || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+            || !doomed.test(SafeFiles.readNoFollow(file))) {
+          continue;
+        }
+        Files.delete(file);
+        SafeFiles.syncDirectory(file.getParent());
+        removed.add(generation);
+      }
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw new HostpkiException(
+          "cannot remove " + name + " from the older generations of store " + directory + ": "
+              + IoFailures.describe(e) + removedSoFar(removed),
+          e);
+    }
+    return removed;
+  }
+
+  private static String removedSoFar(List<String> removed) {
+    return removed.isEmpty() ? "" : " (removed from " + String.join(", ", removed) + ")";
+  }
+
   /** Files are carried over only from the generation they were read from, still current. */
   private Optional<GenerationWriter.Live> carriedFrom(StoreSnapshot live) throws IOException {
     if (live.generation().isEmpty()
@@ -269,15 +361,19 @@ public final class StoreDirectory {
     List<Path> newLinks = new ArrayList<>();
     try {
       GenerationWriter.write(partial, files, metadata, carried);
+      // Before the generation has its name: a complete generation without ..data always shows
+      // that its commit was interrupted, and is never taken for a store whose ..data was lost.
+      dataLink.prepare(name);
       Files.move(partial, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
       complete = true;
       links.createMissing(StoreNames.topLevelNames(files.keySet()), newLinks);
       // The generation's name and the links must be on disk before ..data can point at them.
       SafeFiles.syncDirectory(directory);
-      dataLink.pointAt(name);
+      dataLink.commit();
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       removeQuietly(newLinks);
       discardQuietly(complete ? name : null, partial);
+      dataLink.discardQuietly();
       throw writeFailure(e);
     }
   }
@@ -411,6 +507,74 @@ public final class StoreDirectory {
               + "(hostpki creates it when missing)");
     }
     return true;
+  }
+
+  /** A store whose {@code ..data} is gone keeps generations: it is not empty. */
+  private HostpkiException notEmpty(List<String> kept) {
+    String newest = kept.get(0);
+    return new HostpkiException(
+        "store " + directory + " has no " + DataLink.NAME + " link to its current generation, but"
+            + " keeps " + kept.size() + (kept.size() == 1 ? " generation" : " generations")
+            + ", the newest " + newest + " (written " + WRITTEN.format(GenerationNames.time(newest))
+            + "): it is not empty, and hostpki will not make a new CA over it. " + DataLink.NAME
+            + " was removed by hand, or by a copy or backup that dropped links. "
+            + restoreNewest());
+  }
+
+  /**
+   * The kept generations, newest first, without one whose commit, the store's first, was
+   * interrupted: that store was never written.
+   */
+  private List<String> committedOnce() throws IOException {
+    List<String> kept = new ArrayList<>(generationNames());
+    dataLink.interruptedCommit().ifPresent(kept::remove);
+    return kept;
+  }
+
+  /** How to make the newest kept generation current: for a missing or broken {@code ..data}. */
+  private String restoreNewest() {
+    Optional<String> newest = keptQuietly().stream().findFirst();
+    if (newest.isEmpty()) {
+      return "No generation is kept to restore; remove " + directory.resolve(DataLink.NAME)
+          + ", and the next `hostpki apply` writes a complete new set (a new CA)";
+    }
+    return "Make the newest kept generation current again with: " + rollbackCommand(newest.get())
+        + " (`" + command("history") + "` lists the kept ones)";
+  }
+
+  /** How to leave a generation altered by hand: make the newest other kept one current. */
+  private String restoreOtherThan(String damaged) {
+    Optional<String> other = keptQuietly().stream().filter(g -> !g.equals(damaged)).findFirst();
+    if (other.isEmpty()) {
+      return "No other generation is kept to go back to: move the entry out of " + directory
+          + "/" + damaged + ", and the next `hostpki apply` makes that file anew (a new key, if it"
+          + " held one)";
+    }
+    return "Make a kept generation current instead with: " + rollbackCommand(other.get())
+        + " (`" + command("history") + "` lists the kept ones)";
+  }
+
+  private String rollbackCommand(String generation) {
+    return command("rollback") + " --to " + generation;
+  }
+
+  /** {@code hostpki VERB -f FILE}, with the file when this store knows it. */
+  private String command(String verb) {
+    return "hostpki " + verb + desiredStateFile.map(f -> " -f " + shellWord(f.toString())).orElse("");
+  }
+
+  /** A word as a shell reads it back: quoted when it holds anything beyond the plain. */
+  private static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /** The kept generations for advice; none when the store cannot even be listed. */
+  private List<String> keptQuietly() {
+    try {
+      return storeExists() ? committedOnce() : List.of();
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
   }
 
   private HostpkiException noSuchGeneration(String generation) {

@@ -24,6 +24,13 @@ final class StoreNames {
    */
   static final Set<String> CONTENT_DOT_FILES = Set.of(".pkcs12-facts");
 
+  /**
+   * The only directories a set has, at its top: the trusted certificates, their OpenSSL-hashed
+   * names and a fleet CA's records. Anything else that is a directory in a generation ({@code
+   * ca.key/}, {@code trust/ldap.crt/}) was made by hand where a file belongs.
+   */
+  static final Set<String> DIRECTORIES = Set.of("trust", "trust-hashed", "issued");
+
   private static final int MAX_SEGMENT_LENGTH = 255;
 
   private StoreNames() {}
@@ -56,11 +63,18 @@ final class StoreNames {
     }
   }
 
-  /** Checks every name, and that no name is both a file and the directory of another. */
+  /**
+   * Checks every name, that no name is both a file and the directory of another, and that files
+   * lie only at the top or directly in one of the {@link #DIRECTORIES}.
+   */
   static void requireValidSet(Collection<String> names) {
     Set<String> all = new TreeSet<>(names);
     for (String name : all) {
       requireValid(name);
+      String[] segments = name.split("/", -1);
+      if (segments.length > 2 || (segments.length == 2 && !DIRECTORIES.contains(segments[0]))) {
+        throw invalid(name, "files lie only at the top or directly in one of " + new TreeSet<>(DIRECTORIES));
+      }
       for (int slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
         String directory = name.substring(0, slash);
         if (all.contains(directory)) {

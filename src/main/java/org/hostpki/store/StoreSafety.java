@@ -29,15 +29,34 @@ final class StoreSafety {
           PosixFilePermission.OTHERS_EXECUTE);
 
   private final String userName;
+  private final Set<String> owners;
 
   /** @param userName the user this process runs as; the store must be theirs (or root's) */
   StoreSafety(String userName) {
     this.userName = userName;
+    this.owners = Set.copyOf(java.util.List.of(userName, ROOT));
   }
 
   /** File names that hold private keys and must be readable by their owner only. */
   static boolean isPrivateKeyName(String name) {
     return name.endsWith(".key") || name.endsWith(".p12");
+  }
+
+  /**
+   * Store files whose owner must be one hostpki accepts, as the store directory's must: the
+   * private keys, and the record of what the PKCS#12 files hold, which hostpki takes on trust.
+   */
+  static boolean isSecretName(String name) {
+    return isPrivateKeyName(name) || StoreNames.CONTENT_DOT_FILES.contains(name);
+  }
+
+  /**
+   * Who may own the store's directories and secret files: the user hostpki runs as, and root.
+   * The checks take the set as a parameter, so that a file may one day be handed to the service
+   * that reads it (an output the desired state declares for {@code postgres}, say).
+   */
+  Set<String> owners() {
+    return owners;
   }
 
   /** The store directory is owned by this user or root, and only its owner can write it. */
@@ -56,36 +75,65 @@ final class StoreSafety {
     requireNotWritableByOthers(store, attributes.permissions(), "store directory " + store);
   }
 
-  /** A directory inside a generation is writable by its owner only. */
+  /** A directory inside a generation has an accepted owner and is writable by that owner only. */
   void checkGenerationDirectory(Path directory) throws IOException {
     if (FileModes.hasPosix(directory)) {
-      Set<PosixFilePermission> mode =
-          Files.readAttributes(directory, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-              .permissions();
-      requireNotWritableByOthers(directory, mode, "store directory " + directory);
+      PosixFileAttributes attributes =
+          Files.readAttributes(directory, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      String owner = attributes.owner().getName();
+      if (!owners.contains(owner)) {
+        throw new HostpkiException(
+            "store directory " + directory + " is owned by " + owner + ", not by " + ownerWords(owners)
+                + ": that user could plant links and keys in it. If that is not your doing,"
+                + " consider the keys in it exposed; take it back with: chown -R " + userName + " "
+                + directory);
+      }
+      requireNotWritableByOthers(directory, attributes.permissions(), "store directory " + directory);
     }
   }
 
   /**
-   * A private-key file is for its owner alone.
+   * A secret file (see {@link #isSecretName}) has an accepted owner, and a private key is for
+   * that owner alone.
    *
    * @param file the file in its generation
    * @param visible the name users know it by ({@code STORE/server.key}), for the message; chmod
-   *     follows the link to the file
+   *     and chown follow the link to the file
+   * @param owners who may own it
    */
-  void checkPrivateKeyFile(Path file, Path visible) throws IOException {
+  void checkSecretFile(Path file, Path visible, Set<String> owners) throws IOException {
     if (!FileModes.hasPosix(file)) {
       return;
     }
-    Set<PosixFilePermission> mode =
-        Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-            .permissions();
-    if (!disjoint(mode, GROUP_OR_OTHERS_ANY)) {
+    PosixFileAttributes attributes =
+        Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    String owner = attributes.owner().getName();
+    boolean key = isPrivateKeyName(file.getFileName().toString());
+    if (!owners.contains(owner)) {
+      throw new HostpkiException(
+          (key ? "private key file " : "store file ") + visible + " is owned by " + owner
+              + ", not by " + ownerWords(owners) + ": that user "
+              + (key
+                  ? "can read the key, and could have replaced it. If that is not your doing,"
+                      + " consider the key exposed;"
+                  : "could have changed what hostpki reads there;")
+              + " take the file back with: chown " + userName + " " + visible);
+    }
+    Set<PosixFilePermission> mode = attributes.permissions();
+    if (key && !disjoint(mode, GROUP_OR_OTHERS_ANY)) {
       throw new HostpkiException(
           "private key file " + visible + " has mode " + FileModes.octal(mode)
               + ": group or others may use it. Restrict it: chmod 600 " + visible
               + " (and consider the key exposed)");
     }
+  }
+
+  /** {@code root}, or {@code alice or root}: who may own a store entry. */
+  private String ownerWords(Set<String> accepted) {
+    if (accepted.equals(owners)) {
+      return userName.equals(ROOT) ? ROOT + " (who runs hostpki)" : userName + " (who runs hostpki) or " + ROOT;
+    }
+    return String.join(" or ", new java.util.TreeSet<>(accepted));
   }
 
   private static void requireNotWritableByOthers(

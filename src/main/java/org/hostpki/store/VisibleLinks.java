@@ -46,8 +46,8 @@ final class VisibleLinks {
           throw foreign(visible, "a symbolic link to " + target, expected, "rm " + visible);
         }
       } else {
-        String kind = attributes.isDirectory() ? "a directory" : "a regular file";
-        throw foreign(visible, kind, expected, "move it out of " + store);
+        throw foreign(
+            visible, EntryKinds.describe(visible, attributes), expected, "move it out of " + store);
       }
     }
   }
@@ -96,7 +96,8 @@ final class VisibleLinks {
       Path visible, String kind, Path expected, String remedy) {
     return new HostpkiException(
         "store entry " + visible + " is " + kind + ", but hostpki keeps a link to " + expected
-            + " there and will not read through or replace anything else. Remove it ("
-            + remedy + "); the next `hostpki apply` makes the link");
+            + " there: the store was altered by hand, and hostpki will not read through or"
+            + " replace anything else. Remove it (" + remedy + "); the generation still holds"
+            + " the file, and the next `hostpki apply` makes the link");
   }
 }

@@ -34,13 +34,15 @@
  *       written but hard-linked to the live generation's file, already on disk, when the link is
  *       exactly the file writing would make (mode, owner); generations never change a file, and
  *       deleting an old one only removes its names. (Crash: a leftover; the old set is current.)
+ *   <li>Link {@code ..data_tmp -> ..NAME}, dangling for now. (Crash: a stale link, a leftover.)
  *   <li>Rename {@code ..NAME.partial} to {@code ..NAME}; make the visible links the new set
  *       needs and the store lacks; sync the store directory. Made now, a link for a name the old
  *       set lacks dangles until the commit, which to a reader is the same as no link; made after
  *       the commit, a crash could leave the new set without it, and no later apply that finds
  *       nothing to do would notice. (Crash: a complete generation that never became current; it
- *       stays in history like any other, a valid set to roll to; perhaps a dangling link.)
- *   <li>Link {@code ..data_tmp -> ..NAME}. (Crash: a stale link, a leftover.)
+ *       stays in history like any other, a valid set to roll to; perhaps a dangling link. In a
+ *       store's first write, {@code ..data_tmp} pointing at it is what tells this apart from a
+ *       store whose {@code ..data} was lost: the store was never written.)
  *   <li><b>Rename {@code ..data_tmp} over {@code ..data}: the commit.</b> Before it, readers see
  *       the old set; after it, the new one. Nothing of the old generation is touched before it.
  *   <li>Sync the store directory; remove visible links to names the new set no longer has; sync
@@ -72,13 +74,18 @@
  * {@link org.hostpki.store.StoreDirectory#read()} is read-only: it resolves {@code ..data} once
  * and reads that generation's files directly, so it never depends on the visible links (one may
  * have been removed by hand) and a concurrent commit cannot mix two sets into one snapshot. It
- * refuses, with the fix in the message: a {@code ..data} that dangles or points outside the
- * store's generations; a symbolic link or special file inside the generation; a visible name
- * that exists but is not the link through {@code ..data} (say {@code server.key -> /etc/shadow},
- * or a regular file); a store directory owned by another user than the process's (or root), or
- * writable by group or others, as ssh's StrictModes refuses; a {@code *.key} or {@code *.p12}
- * file that group or others may read. File systems without POSIX permissions skip the
- * ownership and mode checks.
+ * refuses, with the fix in the message (most often the exact {@code hostpki rollback} that
+ * restores a kept generation): a store that keeps generations but has no {@code ..data} (removed
+ * by hand, by a backup that drops dangling links, or turned into a directory by {@code cp -rL}),
+ * which is never an empty store; a {@code ..data} that dangles or points outside the store's
+ * generations; a symbolic link, FIFO, socket, device, or a directory where a file belongs inside
+ * the generation ("altered by hand", never "missing", which would make a new key); a visible
+ * name that exists but is not the link through {@code ..data} (say {@code server.key ->
+ * /etc/shadow}, a regular file or a FIFO); a store directory owned by another user than the
+ * process's (or root), or writable by group or others, as ssh's StrictModes refuses; a
+ * generation directory, private key or {@code .pkcs12-facts} of another owner; a {@code *.key}
+ * or {@code *.p12} file that group or others may read. File systems without POSIX permissions
+ * skip the ownership and mode checks.
  *
  * <h2>Locking</h2>
  *

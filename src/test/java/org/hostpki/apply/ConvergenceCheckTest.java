@@ -132,7 +132,7 @@ class ConvergenceCheckTest {
   private ObservedStore reusingObservation(StoreSnapshot snapshot, Reconciler.Observation before) {
     return check.observeReusing(
         snapshot, before.store(), before.desiredTrust().values(), store,
-        Optional.of("pw".toCharArray()), PASSWORD_SOURCE);
+        Optional.of("pw".toCharArray()), PASSWORD_SOURCE, java.util.Set.of());
   }
 
   private static SortedMap<String, StoreFile> asWritten(StoreSnapshot snapshot) {

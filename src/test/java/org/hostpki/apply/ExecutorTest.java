@@ -36,7 +36,8 @@ class ExecutorTest {
     Pkcs12Record record = Pkcs12Record.parse(snapshot.files().get(RECORD)).orElseThrow();
     for (String name : Pkcs12Record.FILES) {
       byte[] file = snapshot.files().get(name);
-      assertThat(record.factsOf(name, file, PASSWORD)).contains(Pkcs12.read(file, PASSWORD));
+      assertThat(record.factsOf(name, file)).contains(Pkcs12.read(file, PASSWORD));
+      assertThat(record.opensWith(snapshot.files(), PASSWORD, java.util.Set.of())).isTrue();
     }
   }
 

@@ -110,6 +110,20 @@ class ExternalChainInputTest {
   }
 
   @Test
+  void testRead_chainSavedWithAByteOrderMarkIsValid() throws IOException {
+    Certificate leaf = leaf();
+    byte[] pem = Pem.certificates(List.of(leaf, CA.intermediate())).getBytes(StandardCharsets.US_ASCII);
+    byte[] content = new byte[pem.length + 3];
+    content[0] = (byte) 0xEF;
+    content[1] = (byte) 0xBB;
+    content[2] = (byte) 0xBF;
+    System.arraycopy(pem, 0, content, 3, pem.length);
+    write(content);
+
+    assertThat(read(Optional.of(KEY)).chain()).containsExactly(leaf, CA.intermediate());
+  }
+
+  @Test
   void testRead_textThatIsNoCertificateIsRefused() throws IOException {
     write("hello\n".getBytes(StandardCharsets.US_ASCII));
 
@@ -138,6 +152,6 @@ class ExternalChainInputTest {
 
     assertThatThrownBy(() -> read(Optional.of(KEY)))
         .isInstanceOf(HostpkiException.class)
-        .hasMessageContaining("server.external.chain: cannot read " + chain);
+        .hasMessageContaining("server.external.chain: " + chain + " is a directory, not a regular file");
   }
 }

@@ -53,13 +53,11 @@ class StoreObserverTest {
     return Pkcs12.read(snapshot.files().get(name), Pkcs12Stores.PASSWORD.toCharArray());
   }
 
-  /** A record of both files with these facts, recorded with this password. */
-  private static byte[] record(StoreSnapshot snapshot, Pkcs12Facts facts, String password) {
+  /** A record of both files with these facts. */
+  private static byte[] record(StoreSnapshot snapshot, Pkcs12Facts facts) {
     Map<String, Pkcs12Record.Entry> entries = new TreeMap<>();
     for (String name : Pkcs12Record.FILES) {
-      entries.put(
-          name,
-          Pkcs12Record.Entry.of(snapshot.files().get(name), password.toCharArray(), facts, RANDOM));
+      entries.put(name, Pkcs12Record.Entry.of(snapshot.files().get(name), facts));
     }
     return new Pkcs12Record(entries).format();
   }
@@ -95,7 +93,7 @@ class StoreObserverTest {
   void testObserve_aRecordThatMatchesStandsInForDecoding() throws IOException {
     // Facts no decoding gives: seeing them proves the files were not decoded.
     StoreSnapshot snapshot = applied(Pkcs12Profile.MODERN);
-    byte[] forged = record(snapshot, FORGED, Pkcs12Stores.PASSWORD);
+    byte[] forged = record(snapshot, FORGED);
 
     ObservedStore observed = observe(Pkcs12Stores.with(snapshot, RECORD, forged));
 
@@ -104,14 +102,62 @@ class StoreObserverTest {
   }
 
   @Test
-  void testObserve_recordOfAnotherPasswordIsNotUsed() throws Exception {
+  void testObserve_theRecordHoldsNothingDerivedFromThePassword() throws IOException {
     StoreSnapshot snapshot = applied(Pkcs12Profile.MODERN);
-    byte[] forged = record(snapshot, FORGED, "an earlier password");
 
-    ObservedStore observed = observe(Pkcs12Stores.with(snapshot, RECORD, forged));
+    String record = new String(snapshot.files().get(RECORD), StandardCharsets.UTF_8);
 
-    assertThat(observed.serverPkcs12()).contains(decoded(snapshot, "server.p12"));
-    assertThat(observed.truststorePkcs12()).contains(decoded(snapshot, "truststore.p12"));
+    assertThat(record).startsWith("hostpki pkcs12-facts 2\n").doesNotContain("password", "salt");
+    assertThat(record.lines().filter(l -> l.startsWith("sha256 ")).toList()).hasSize(2);
+  }
+
+  @Test
+  void testObserve_theRecordIsUsedOnlyWhenThePasswordOpensTheFilesItDescribes() throws Exception {
+    StoreSnapshot snapshot = applied(Pkcs12Profile.MODERN);
+    StoreSnapshot forged = Pkcs12Stores.with(snapshot, RECORD, record(snapshot, FORGED));
+
+    // The MAC of server.p12 refuses the password: the files are decoded, which fails as ever.
+    assertThatThrownBy(() -> observe(forged, "an earlier password"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("server.p12: cannot be opened with the store password");
+  }
+
+  @Test
+  void testObserve_aFileOpenedWithThePasswordInThisRunIsNotCheckedAgain() throws Exception {
+    StoreSnapshot snapshot = applied(Pkcs12Profile.MODERN);
+    StoreSnapshot forged = Pkcs12Stores.with(snapshot, RECORD, record(snapshot, FORGED));
+
+    // Told that server.p12 opens with it, no MAC is computed: even a wrong password passes.
+    ObservedStore observed =
+        new StoreObserver()
+            .observe(
+                forged,
+                stores.store,
+                Optional.of("not checked".toCharArray()),
+                "environment variable PW",
+                List.of(),
+                java.util.Set.of(Fingerprint.sha256(snapshot.files().get("server.p12"))))
+            .facts();
+
+    assertThat(observed.serverPkcs12()).contains(FORGED);
+  }
+
+  @Test
+  void testObserve_aVersion1RecordIsReadAndMarkedOutdated() throws Exception {
+    StoreSnapshot snapshot = applied(Pkcs12Profile.MODERN);
+    String v2 = new String(record(snapshot, FORGED), StandardCharsets.UTF_8);
+    String v1 =
+        v2.replace("hostpki pkcs12-facts 2\n", "hostpki pkcs12-facts 1\n")
+            .replaceAll(
+                "(sha256 [0-9a-f]{64}\n)",
+                "$1password-salt " + "ab".repeat(16) + "\npassword-sha256 " + "cd".repeat(32) + "\n");
+
+    ObservedStore observed =
+        observe(Pkcs12Stores.with(snapshot, RECORD, v1.getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(observed.serverPkcs12()).contains(FORGED);
+    assertThat(observed.outdatedPkcs12Record()).isTrue();
+    assertThat(observe(snapshot).outdatedPkcs12Record()).isFalse();
   }
 
   @Test
@@ -168,7 +214,7 @@ class StoreObserverTest {
   @Test
   void testObserve_garbledRecordIsIgnored() throws Exception {
     StoreSnapshot snapshot = applied(Pkcs12Profile.MODERN);
-    byte[] garbled = "hostpki pkcs12-facts 1\nfile server.p12\n".getBytes(StandardCharsets.UTF_8);
+    byte[] garbled = "hostpki pkcs12-facts 2\nfile server.p12\n".getBytes(StandardCharsets.UTF_8);
 
     ObservedStore observed = observe(Pkcs12Stores.with(snapshot, RECORD, garbled));
 

@@ -152,7 +152,8 @@ class FetchCertCommandTest {
       assertThat(r.err())
           .isEqualTo(
               "error: cannot write " + workingDirectory.resolve("trusted.d/device.pem") + ": the directory "
-                  + workingDirectory.resolve("trusted.d") + " does not exist; create it first\n");
+                  + workingDirectory.resolve("trusted.d") + " does not exist; create it first (mkdir -p "
+                  + workingDirectory.resolve("trusted.d") + ")\n");
     }
   }
 

@@ -265,7 +265,6 @@ class WatcherTest {
     assertThat(watcher.awaitFinished(Duration.ZERO)).isTrue();
   }
 
-  /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
   @Test
   void testRun_aDueRenewalWaitsForTheWindowAndIsAppliedInIt() throws IOException {
     Path yaml = dir.resolve("host.yaml");
@@ -298,6 +297,44 @@ class WatcherTest {
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
+  @Test
+  void testRun_clockSteppedBackADay_replacesNothingAndSaysWhy() throws IOException {
+    applyNow();
+    byte[] ca = Files.readAllBytes(dir.resolve("pki/ca.crt"));
+    byte[] server = serverCertificate();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock).then(() -> clock.advance(Duration.ofDays(-1))).then(() -> {});
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly("08:00:00 started", "08:00:30 error", "08:01:00 stopped");
+    assertThat(log.toString())
+        .contains("error: the clock is behind: ca.crt is valid from 2026-11-27 07:00:00 UTC")
+        .contains("now is 2026-11-26 08:00:30 UTC");
+    assertThat(Files.readAllBytes(dir.resolve("pki/ca.crt"))).isEqualTo(ca);
+    assertThat(serverCertificate()).isEqualTo(server);
+  }
+
+  @Test
+  void testRun_dataLinkRemoved_makesNoNewCa() throws IOException {
+    applyNow();
+    Path store = dir.resolve("pki");
+    String generation = Files.readSymbolicLink(store.resolve("..data")).toString();
+    Files.delete(store.resolve("..data"));
+
+    watcher(new ScriptedSleeper(clock)).run();
+
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 error", "08:00:00 stopped");
+    assertThat(log.toString())
+        .contains("has no ..data link to its current generation, but keeps 1 generation, the newest " + generation)
+        .contains("hostpki rollback -f " + dir.resolve("host.yaml") + " --to " + generation);
+    try (var entries = Files.list(store)) {
+      assertThat(entries.filter(p -> p.getFileName().toString().startsWith("..2")).count()).isEqualTo(1);
+    }
+  }
+
+  /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
   private static final class ScriptedSleeper implements Watcher.Sleeper {
     private final MovableClock clock;
     private final Deque<Runnable> steps = new ArrayDeque<>();

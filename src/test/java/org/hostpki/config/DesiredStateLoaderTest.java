@@ -129,7 +129,7 @@ class DesiredStateLoaderTest {
 
     assertThat(result.problems())
         .extracting(Problem::format)
-        .containsExactly(big + ": error: file is " + content.length + " bytes; the limit is 1 MiB");
+        .containsExactly(big + ": error: is " + content.length + " bytes, over the 1 MiB limit for a desired-state file");
   }
 
   @Test
@@ -150,7 +150,7 @@ class DesiredStateLoaderTest {
 
     assertThat(loader.loadString(file, yaml).problems())
         .extracting(Problem::message)
-        .containsExactly("file is " + yaml.length() + " bytes; the limit is 1 MiB");
+        .containsExactly("is " + yaml.length() + " bytes, over the 1 MiB limit for a desired-state file");
   }
 
   @Test

@@ -185,11 +185,19 @@ class ApplySyncOrderTest {
     int lastLink = last(op -> op.kind() == Kind.CREATE_SYMBOLIC_LINK
         && store.equals(op.path().getParent())
         && !op.path().getFileName().toString().startsWith(".."));
-    int dataTmp = first(op -> op.path().equals(store.resolve("..data_tmp")));
 
-    assertThat(lastLink).isGreaterThan(rename).isLessThan(dataTmp);
+    assertThat(lastLink).isGreaterThan(rename).isLessThan(commit());
     assertThat(syncOf(store, lastLink)).hasValueSatisfying(
-        sync -> assertThat(sync).isLessThan(dataTmp));
+        sync -> assertThat(sync).isLessThan(commit()));
+  }
+
+  @Test
+  void testApply_linksDataTmpBeforeTheGenerationHasItsName() {
+    // So a complete generation without ..data always shows its commit was interrupted.
+    int dataTmp = first(op -> op.kind() == Kind.CREATE_SYMBOLIC_LINK
+        && op.path().equals(store.resolve("..data_tmp")));
+
+    assertThat(dataTmp).isLessThan(first(op -> op.kind() == Kind.MOVE && op.path().equals(partial())));
   }
 
   @Test

@@ -64,6 +64,34 @@ class LiveHostIdentityProbeNamespaceTest {
         .noneMatch(a -> IpAddresses.parse(a).orElseThrow().isLoopbackAddress());
   }
 
+  /**
+   * Found: one Latin-1 byte in the real /etc/resolv.conf stopped every run. Here a private mount
+   * namespace puts such a file over /etc/resolv.conf for the child alone.
+   */
+  @Test
+  void testIdentify_resolvConfWithALatin1CommentStillNamesTheDomain() throws Exception {
+    assumeNamespacesCanBeCreated();
+    Path resolvConf = dir.resolve("resolv.conf");
+    Files.write(
+        resolvConf,
+        "# B\u00fcro M\u00fcnchen\nsearch office.example\nnameserver 192.0.2.53\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "unshare", "--uts", "--net", "--mount", "--", "sh", "-c",
+                "mount --bind \"$HOSTPKI_RESOLV_CONF\" /etc/resolv.conf || exit 77\n" + SETUP));
+    command.addAll(childJvm());
+
+    Child child = run(command, resolvConf);
+
+    Assumptions.assumeTrue(
+        child.exitCode != SETUP_IMPOSSIBLE,
+        () -> skip("the namespace could not be set up: " + child.stderr.strip()));
+    assertThat(child.exitCode).as("stdout: %s; stderr: %s", child.stdout, child.stderr).isZero();
+    assertThat(child.values("domain")).containsExactly("office.example");
+  }
+
   private static List<String> childJvm() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return List.of(
@@ -96,13 +124,19 @@ class LiveHostIdentityProbeNamespaceTest {
 
   /** Runs a command with a bounded wait; a child that hangs is killed by its process id. */
   private Child run(List<String> command) throws IOException, InterruptedException {
+    return run(command, null);
+  }
+
+  /** With {@code HOSTPKI_RESOLV_CONF} naming a file for the child's setup, when not null. */
+  private Child run(List<String> command, Path resolvConf) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "stdout", ".txt");
     Path err = Files.createTempFile(dir, "stderr", ".txt");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    if (resolvConf != null) {
+      builder.environment().put("HOSTPKI_RESOLV_CONF", resolvConf.toString());
+    }
+    Process process = builder.start();
     process.getOutputStream().close();
     try {
       if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

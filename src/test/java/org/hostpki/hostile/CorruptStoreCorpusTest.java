@@ -80,12 +80,13 @@ class CorruptStoreCorpusTest {
         apply("..data points outside the store", w -> relink(w, "..data", "/etc"),
             "{store}/..data points to /etc, not to a generation in the store"),
         apply("generation directory deleted by hand", w -> Damage.deleteTree(w.generation()),
-            "which does not exist (deleted by hand?)", "hostpki rollback"),
+            "which does not exist (deleted by hand?)", "No generation is kept to restore"),
         apply("..data is a directory", w -> {
               Files.delete(w.store.resolve("..data"));
               Files.createDirectory(w.store.resolve("..data"));
             },
-            "store entry {store}/..data is not a symbolic link", "Move it out of {store}"),
+            "store entry {store}/..data is a directory, not the link to the current generation",
+            "cp -rL", "hostpki rollback -f {dir}/host.yaml --to .."),
         apply("server.key replaced by a link to /etc/shadow", w -> relink(w, "server.key", "/etc/shadow"),
             "store entry {store}/server.key is a symbolic link to /etc/shadow", "rm {store}/server.key"),
         apply("ca.crt replaced by a regular file", w -> {
@@ -98,9 +99,9 @@ class CorruptStoreCorpusTest {
               Files.createSymbolicLink(w.inGeneration("server.key"), Path.of("/etc/shadow"));
             },
             "store file {store}/{generation}/server.key is a symbolic link to /etc/shadow",
-            "the generation was altered by hand"),
+            "was altered by hand"),
         apply("FIFO inside the generation", w -> Damage.mkfifo(w.inGeneration("trust/pipe.crt")),
-            "store file {store}/{generation}/trust/pipe.crt is not a regular file (a device, pipe or socket)"),
+            "store file {store}/{generation}/trust/pipe.crt is a FIFO (named pipe), but hostpki writes only regular files there"),
         apply("plan: store path is a regular file", w -> {
               Damage.deleteTree(w.store);
               Files.writeString(w.store, "not a directory\n");
@@ -134,7 +135,7 @@ class CorruptStoreCorpusTest {
                 "{store}/ca.crt is a symbolic link to /etc/shadow")
             .withArgs("export", "-f", "host.yaml", "ca-cert"),
         apply("apply --check on a FIFO in the generation", w -> Damage.mkfifo(w.inGeneration("pipe.crt")),
-                "{store}/{generation}/pipe.crt is not a regular file")
+                "{store}/{generation}/pipe.crt is a FIFO (named pipe)")
             .withArgs("apply", "-f", "host.yaml", "--check"));
   }
 

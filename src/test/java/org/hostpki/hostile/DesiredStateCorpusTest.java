@@ -61,8 +61,8 @@ class DesiredStateCorpusTest {
   static Stream<HostileCase> hostileFiles() {
     return Stream.of(
         other("ten megabytes", w -> Files.write(w.dir.resolve("other.yaml"), big(10 << 20)),
-            "{dir}/other.yaml: error: file is 10485760 bytes; the limit is 1 MiB"),
-        apply("an endless device", w -> {}, "/dev/zero: error: file is 1048577 bytes; the limit is 1 MiB")
+            "{dir}/other.yaml: error: is 10485760 bytes, over the 1 MiB limit for a desired-state file"),
+        apply("an endless device", w -> {}, "/dev/zero: error: is a character device, not a regular file; save the desired state to a file and name that")
             .withArgs("apply", "-f", "/dev/zero"),
         other("UTF-16 without a byte order mark", w -> Files.write(w.dir.resolve("other.yaml"),
                 GoodStore.YAML_HEAD.getBytes(StandardCharsets.UTF_16LE)),
@@ -92,7 +92,7 @@ class DesiredStateCorpusTest {
         other("a validity of 2^63 seconds", w -> text(w, GoodStore.YAML_HEAD + "server: {validity: 9223372036854775807s}\n"),
             "{dir}/other.yaml:8:20: error: server.validity (9223372036854775807s) is longer than 100 years"),
         other("an RSA key of 2^64 bits", w -> text(w, GoodStore.YAML_HEAD.replace("country: US}", "country: US}\n  key: {algorithm: RSA, size: 18446744073709551616}")),
-            "{dir}/other.yaml:8:31: error: ca.key.size is 18446744073709551616; the maximum is 16384"),
+            "{dir}/other.yaml:8:31: error: ca.key.size 18446744073709551616 is too large for an RSA key; use at most 16384 bits"),
         other("a number beyond any integer", w -> text(w, GoodStore.YAML_HEAD.replace("country: US}", "country: US}\n  key: {algorithm: RSA, size: 1e300}")),
             "{dir}/other.yaml:8:31: error: ca.key.size must be a number of bits such as 3072, not the number 1e300"),
         other("a negative RSA size", w -> text(w, GoodStore.YAML_HEAD + "server: {key: {algorithm: RSA, size: -2048}}\n"),

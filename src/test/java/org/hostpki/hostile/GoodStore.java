@@ -71,6 +71,23 @@ final class GoodStore {
             "");
   }
 
+  /** The names of the two generations of {@link #buildWithTwoGenerations}, older first. */
+  static final String FIRST_GENERATION = "..2026_11_27_08_00_00.000000000";
+
+  static final String SECOND_GENERATION = "..2026_11_27_08_01_00.000000000";
+
+  /**
+   * The template, then its server re-issued a minute later: a store with a generation to go back
+   * to; returns {@code dir}.
+   */
+  static Path buildWithTwoGenerations(Path dir) throws IOException {
+    build(dir);
+    Workspace later = new Workspace(dir, Clock.offset(CLOCK, Duration.ofMinutes(1)), PROBE);
+    CliResult replaced = later.hostpki("apply", "-f", "host.yaml", "--replace", "server");
+    assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+    return dir;
+  }
+
   /** Writes the template into {@code dir} and applies it; returns {@code dir}. */
   static Path build(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("trusted"));

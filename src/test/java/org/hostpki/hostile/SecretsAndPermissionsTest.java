@@ -56,7 +56,7 @@ class SecretsAndPermissionsTest {
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           assertThat(mode).as(name).isEqualTo("rwxr-xr-x");
         } else if (name.endsWith(".key") || name.endsWith(".p12") || name.equals(".pkcs12-facts")) {
-          // .pkcs12-facts holds a salted hash of the store password.
+          // .pkcs12-facts says what the PKCS#12 files hold: for their owner alone, like them.
           assertThat(mode).as(name).isEqualTo("rw-------");
           seen.add(name);
         } else {

@@ -87,7 +87,7 @@ class TrustInputCorpusTest {
               Files.delete(ldap(w));
               Files.createDirectory(ldap(w));
             },
-            "{dir}/host.yaml:10:7: {dir}/trusted/ldap.pem is not a regular file (a directory, device or pipe)"),
+            "{dir}/host.yaml:10:7: {dir}/trusted/ldap.pem is a directory, not a regular file; point at a certificate file"),
         apply("file is a link to itself", w -> {
               Files.delete(ldap(w));
               Files.createSymbolicLink(ldap(w), ldap(w).getFileName());

@@ -25,7 +25,22 @@ final class Hostpki {
 
   /** Runs {@code hostpki ARGS} in the directory; the store password is in the environment. */
   static ProcessResult run(Path directory, String... args) {
-    List<String> command = new ArrayList<>();
+    return command(List.of(), directory, args).run();
+  }
+
+  /**
+   * {@code hostpki ARGS} under the real {@code faketime}: libfaketime moves the clock of the whole
+   * JVM, as a wrong system clock would.
+   *
+   * @param fakeTime libfaketime's advanced format: {@code -1d}, {@code +7300d}, {@code @2001-01-01
+   *     00:00:00}
+   */
+  static Command underFakeTime(String fakeTime, Path directory, String... args) {
+    return command(List.of("faketime", "-f", fakeTime), directory, args);
+  }
+
+  private static Command command(List<String> prefix, Path directory, String... args) {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-jar", jar().toString()));
     command.addAll(List.of(args));
@@ -33,8 +48,7 @@ final class Hostpki {
         .in(directory)
         .env(PASSWORD_VARIABLE, PASSWORD)
         .env("NO_COLOR", "1")
-        .timeout(TIMEOUT)
-        .run();
+        .timeout(TIMEOUT);
   }
 
   /** Writes the desired-state file, applies it and returns the store it describes. */

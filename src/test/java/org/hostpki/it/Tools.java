@@ -25,6 +25,7 @@ final class Tools {
   static final Tool CURL = new Tool("curl", "curl");
   static final Tool KEYTOOL = new Tool("keytool", "a JDK");
   static final Tool CHROMIUM = new Tool("chromium", "chromium");
+  static final Tool FAKETIME = new Tool("faketime", "faketime");
   static final Tool MKCERT = new Tool("mkcert", "mkcert");
 
   private Tools() {}

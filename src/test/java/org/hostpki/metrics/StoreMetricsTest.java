@@ -91,7 +91,8 @@ class StoreMetricsTest {
         empty.caNextKey(),
         empty.caNextCertificate(),
         Optional.of(cert("old ca", 3, NOW.minus(Duration.ofDays(3000)), Duration.ofDays(3650))),
-        empty.contentFingerprint());
+        empty.contentFingerprint(),
+        false);
   }
 
   /** The metrics of a store with a CA, an old CA, a server certificate and {@code trusted} entries. */

@@ -51,6 +51,19 @@ class CertificationRequestTest {
   }
 
   @Test
+  void testParse_requestWithAUtf8ByteOrderMark() throws Exception {
+    KeyMaterial key = TestPki.key(TestPki.P256, "bom");
+    byte[] pem = CertificationRequest.create(Subject.empty(), List.of("m1.example.com"), List.of(), false, key, new java.security.SecureRandom());
+    byte[] withBom = new byte[pem.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(pem, 0, withBom, 3, pem.length);
+
+    assertThat(CertificationRequest.parse(withBom).der()).isEqualTo(CertificationRequest.parse(pem).der());
+  }
+
+  @Test
   void testCreate_isPemCertificateRequest() {
     String pem = new String(request(TestPki.P256, false), StandardCharsets.US_ASCII);
 

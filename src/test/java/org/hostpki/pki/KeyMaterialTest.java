@@ -2,6 +2,7 @@ package org.hostpki.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.hostpki.pki.TestPki.RANDOM;
 
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,25 @@ class KeyMaterialTest {
     assertThatThrownBy(() -> KeyMaterial.generate(new KeySpec.Rsa(1024), RANDOM))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("2048");
+  }
+
+  /** Found: validate let 2049 through, and the generator gave up minutes later. Now at once. */
+  @Test
+  void testGenerate_rsaSizeOfAnOddBitCountIsRefusedAtOnce() {
+    assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(5),
+        () ->
+            assertThatThrownBy(() -> KeyMaterial.generate(new KeySpec.Rsa(2049), RANDOM))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("RSA keys must have at least 2048 bits, in a multiple of 8, not 2049"));
+  }
+
+  /** Every size validation lets through can be made, the unusual ones too. */
+  @Test
+  void testGenerate_rsaSizeInWholeBytesBesidesTheUsualOnes() {
+    KeyMaterial key = KeyMaterial.generate(new KeySpec.Rsa(2056), RANDOM);
+
+    assertThat(key.facts().spec()).contains(new KeySpec.Rsa(2056));
   }
 
   static Stream<Arguments> opensslKeys() {

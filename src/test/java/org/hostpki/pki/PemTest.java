@@ -60,6 +60,31 @@ class PemTest {
     assertThat(Pem.readCertificates(bytes(text))).containsExactly(server, ca);
   }
 
+  /** Found: a PEM saved by a Windows editor was "END CERTIFICATE without a matching BEGIN line". */
+  @Test
+  void testReadCertificates_utf8ByteOrderMarkIsSkippedAsOpenSslDoes() throws Exception {
+    OpenSsl.assumeAvailable();
+    byte[] withBom = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, bytes(server.pem() + ca.pem()));
+    Files.write(dir.resolve("bom.pem"), withBom);
+    OpenSsl.run(dir, "x509", "-in", "bom.pem", "-noout").assertSuccess();
+
+    assertThat(Pem.readCertificates(withBom)).containsExactly(server, ca);
+  }
+
+  @Test
+  void testReadCertificates_byteOrderMarkAloneIsEmpty() {
+    assertThatThrownBy(() -> Pem.readCertificates(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '\n'}))
+        .hasMessage("is empty");
+  }
+
+  @Test
+  void testReadCertificates_utf16TextIsNamed() {
+    for (java.nio.charset.Charset utf16 : List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE)) {
+      assertThatThrownBy(() -> Pem.readCertificates(ca.pem().getBytes(utf16)))
+          .hasMessage("is UTF-16 text; PEM is ASCII text: save the file as UTF-8 or ASCII");
+    }
+  }
+
   @Test
   void testReadCertificates_singleDerCertificate() throws Exception {
     assertThat(Pem.readCertificates(ca.der())).containsExactly(ca);

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
@@ -183,7 +184,8 @@ final class Fixtures {
           Optional.ofNullable(caNextKey),
           Optional.ofNullable(caNextCert),
           Optional.ofNullable(caPreviousCert),
-          fp("content"));
+          fp("content"),
+          false);
     }
 
     /** Rewrites the derived outputs to match the certificates, as apply would. */
@@ -239,9 +241,9 @@ final class Fixtures {
     return s.deriveOutputs(d);
   }
 
-  /** A CA certificate made at {@code made}, as apply issues it: notBefore one hour earlier. */
+  /** A CA certificate made at {@code made}, as apply issues it: notBefore set back by {@link Backdate}. */
   static CertificateFacts caCert(String seed, Subject subject, KeyFacts key, Instant made, Duration validity) {
-    Instant notBefore = made.minus(Duration.ofHours(1));
+    Instant notBefore = made.minus(Backdate.of(validity));
     return cert(
         seed, subject, subject.toString(), List.of(), List.of(), key, true, notBefore,
         notBefore.plus(validity), List.of());
@@ -251,7 +253,7 @@ final class Fixtures {
   static CertificateFacts serverCert(
       String seed, DesiredState d, HostIdentity host, CertificateFacts ca, KeyFacts key, Instant made) {
     Planner.ServerNames names = Planner.serverNames(d.server(), host);
-    Instant notBefore = made.minus(Duration.ofHours(1));
+    Instant notBefore = made.minus(Backdate.of(d.server().validity()));
     return cert(
         seed,
         names.subject(),

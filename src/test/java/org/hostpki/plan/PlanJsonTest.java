@@ -102,6 +102,22 @@ class PlanJsonTest {
   }
 
   @Test
+  void testRender_clockRefusalsMatchTheSchema() {
+    var d = Fixtures.desired();
+    ObservedStore store = Fixtures.converged(d, portal).observed();
+
+    JsonNode behind = validJson(planner.plan(Fixtures.input(d, portal, store, NOW.minus(java.time.Duration.ofDays(1)))));
+    JsonNode ahead =
+        validJson(
+            planner.plan(
+                new PlanInput(d, portal, new java.util.TreeMap<>(), store, NOW.plus(java.time.Duration.ofDays(7300)),
+                    Set.of(), Fixtures.fp("basis"), java.util.Optional.empty(), java.util.Optional.of(NOW))));
+
+    assertThat(behind.get("errors").get(0).get("code").asString()).isEqualTo("clock-behind");
+    assertThat(ahead.get("errors").get(0).get("code").asString()).isEqualTo("clock-ahead");
+  }
+
+  @Test
   void testRender_trustChangesAndWarningsMatchTheSchema() {
     var d = Fixtures.desired();
     Fixtures.Store s = Fixtures.converged(d, portal);

@@ -242,13 +242,14 @@ class PlannerTest {
   }
 
   @Test
-  void testPlan_notYetValidServerIsReplaced() {
+  void testPlan_notYetValidServerIsRefusedNotReplaced() {
     DesiredState d = desired();
     ObservedStore store = converged(d, portal).observed();
 
     Plan plan = planner.plan(input(d, portal, store, NOW.minus(Duration.ofDays(2))));
 
-    assertThat(codes(change(plan, "server"))).contains(ReasonCode.NOT_YET_VALID);
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.refusals()).extracting(Refusal::code).containsExactly("clock-behind");
   }
 
   @Test

@@ -6,13 +6,19 @@ import static org.hostpki.plan.Fixtures.converged;
 import static org.hostpki.plan.Fixtures.desired;
 import static org.hostpki.plan.Fixtures.host;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostIdentity;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Subject;
+import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.KeyMaterial;
 import org.junit.jupiter.api.Test;
 
 class RotationScheduleTest {
@@ -67,7 +73,18 @@ class RotationScheduleTest {
   }
 
   @Test
-  void testBackdate_isTheIssuers() {
-    assertThat(RotationSchedule.BACKDATE).isEqualTo(CertificateIssuer.BACKDATE);
+  void testMadeAt_isNotBeforePlusTheIssuersSetBack() {
+    Instant made = Instant.parse("2026-06-01T12:00:00Z");
+    for (Duration validity : List.of(Duration.ofDays(3650), Duration.ofDays(40), Duration.ofHours(24), Duration.ofHours(1))) {
+      Certificate ca =
+          new CertificateIssuer(new SecureRandom())
+              .selfSignedCa(
+                  Subject.commonName("Made CA"),
+                  KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom()),
+                  made,
+                  validity);
+
+      assertThat(RotationSchedule.madeAt(ca.facts())).as(validity.toString()).isEqualTo(made);
+    }
   }
 }

@@ -1,18 +1,12 @@
 package org.hostpki.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
-import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import org.hostpki.model.HostpkiException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,56 +41,5 @@ class PemCertificatesTest {
     Files.writeString(file, PemCertificates.encode(List.of(device, other)));
 
     assertThat(TestCertificates.read(file)).containsExactly(device, other);
-  }
-
-  @Test
-  void testWrite_writesTheCertificatesReadableByAll() throws IOException {
-    Path file = dir.resolve("device.pem");
-
-    PemCertificates.write(file, List.of(device));
-
-    assertThat(Files.readString(file)).isEqualTo(PemCertificates.encode(device));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
-  }
-
-  @Test
-  void testWrite_replacesAnExistingFileAndLeavesNoTemporaryFile() throws IOException {
-    Path file = dir.resolve("device.pem");
-    Files.writeString(file, "old");
-
-    PemCertificates.write(file, List.of(other));
-
-    assertThat(Files.readString(file)).isEqualTo(PemCertificates.encode(other));
-    try (var files = Files.list(dir)) {
-      assertThat(files).containsExactly(file);
-    }
-  }
-
-  @Test
-  void testWrite_missingDirectoryIsAnErrorNamingIt() {
-    Path file = dir.resolve("trusted.d").resolve("device.pem");
-
-    assertThatThrownBy(() -> PemCertificates.write(file, List.of(device)))
-        .isInstanceOf(HostpkiException.class)
-        .hasMessage("cannot write " + file + ": the directory " + dir.resolve("trusted.d") + " does not exist; create it first");
-  }
-
-  @Test
-  void testWrite_directoryAsTargetIsAnError() {
-    assertThatThrownBy(() -> PemCertificates.write(dir, List.of(device)))
-        .isInstanceOf(HostpkiException.class)
-        .hasMessageContaining("it is a directory");
-  }
-
-  @Test
-  void testWrite_worksOnAnyFileSystem() throws IOException {
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
-      Path file = fs.getPath("/trusted.d/device.pem");
-      Files.createDirectories(file.getParent());
-
-      PemCertificates.write(file, List.of(device));
-
-      assertThat(Files.readString(file)).isEqualTo(PemCertificates.encode(device));
-    }
   }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
@@ -15,15 +16,17 @@ import org.hostpki.model.Subject;
 
 /** Certificate facts with just the dates and serial a renewal policy reads. */
 final class Certificates {
-  /** The issuer's back-dating, as the planner assumes it. */
-  static final Duration BACKDATE = Duration.ofHours(1);
-
   private Certificates() {}
 
   /** A certificate issued at {@code issued} for {@code validity}, back-dated as hostpki does. */
   static CertificateFacts issued(BigInteger serial, Instant issued, Duration validity) {
-    Instant notBefore = issued.minus(BACKDATE);
+    Instant notBefore = issued.minus(Backdate.of(validity));
     return facts(serial, notBefore, notBefore.plus(validity));
+  }
+
+  /** When hostpki made a certificate it issued: its notBefore plus the back-dating. */
+  static Instant madeAt(CertificateFacts c) {
+    return c.notBefore().plus(Backdate.of(Duration.between(c.notBefore(), c.notAfter())));
   }
 
   static CertificateFacts facts(BigInteger serial, Instant notBefore, Instant notAfter) {

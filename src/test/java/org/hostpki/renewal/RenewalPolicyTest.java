@@ -33,7 +33,7 @@ class RenewalPolicyTest {
   }
 
   private static RenewalSchedule schedule(RenewBefore renewBefore, RenewalSpec renewal, CertificateFacts c) {
-    return policy(renewBefore, renewal).schedule(c, c.notBefore().plus(Certificates.BACKDATE));
+    return policy(renewBefore, renewal).schedule(c, Certificates.madeAt(c));
   }
 
   private static final RenewBefore THIRD = RenewBefore.of(Percentage.of(33));
@@ -122,7 +122,7 @@ class RenewalPolicyTest {
     assertThat(schedule(THIRD, RenewalSpec.defaults(), other).dueAt()).isNotEqualTo(here);
     assertThat(
             new RenewalPolicy(THIRD, RenewalSpec.defaults(), Certificates.host("web2"))
-                .schedule(c, c.notBefore().plus(Certificates.BACKDATE))
+                .schedule(c, Certificates.madeAt(c))
                 .dueAt())
         .isNotEqualTo(here);
   }
@@ -305,7 +305,7 @@ class RenewalPolicyTest {
     RenewalSchedule s = schedule(THIRD, NO_JITTER, c);
 
     assertThat(s.at(T0, false).rule()).isEqualTo("renewBefore 33% of 1d 12h = 11h 52m");
-    assertThat(s.at(T0, false).summary(T0)).startsWith("2026-11-28 07:07 UTC (in 23h 7m): ");
+    assertThat(s.at(T0, false).summary(T0)).startsWith("2026-11-28 07:22 UTC (in 23h 22m): ");
   }
 
   @Test

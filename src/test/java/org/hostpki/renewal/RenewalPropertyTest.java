@@ -23,6 +23,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.statistics.Statistics;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.MaintenanceWindow;
 import org.hostpki.model.Percentage;
@@ -53,10 +54,9 @@ class RenewalPropertyTest {
       Instant issued,
       boolean unattended) {
 
-    /** How far the issuer back-dates: an hour, less for short certificates. */
+    /** How far the issuer back-dates: an hour, a 48th of a certificate shorter than two days. */
     Duration backdate() {
-      Duration tenth = lifetime.dividedBy(10);
-      return tenth.compareTo(Certificates.BACKDATE) < 0 ? tenth : Certificates.BACKDATE;
+      return Backdate.of(lifetime);
     }
 
     CertificateFacts certificate() {
@@ -73,7 +73,10 @@ class RenewalPropertyTest {
           .schedule(c, c.notBefore().plus(backdate()));
     }
 
-    /** Whether the threshold leaves time after issue, as validation makes sure for what hostpki issues. */
+    /**
+     * Whether the threshold leaves a minute after issue, as validation makes sure for what hostpki
+     * issues (CertificateParts' "leaves no time" rule).
+     */
     boolean leavesTime() {
       Duration period = renewBefore.period(lifetime);
       if (period.compareTo(RenewalPolicy.MINIMUM_PERIOD) < 0) {
@@ -82,7 +85,7 @@ class RenewalPropertyTest {
       if (period.compareTo(lifetime) >= 0) {
         period = lifetime.dividedBy(3);
       }
-      return lifetime.minus(period).compareTo(backdate().plusMinutes(1)) > 0;
+      return period.plusMinutes(1).compareTo(Backdate.usable(lifetime)) <= 0;
     }
   }
 

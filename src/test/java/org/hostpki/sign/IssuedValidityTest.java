@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SigningPolicy;
-import org.hostpki.pki.CertificateIssuer;
 import org.junit.jupiter.api.Test;
 
 class IssuedValidityTest {
@@ -70,7 +70,7 @@ class IssuedValidityTest {
 
     IssuedValidity v = IssuedValidity.choose(Optional.empty(), SERVER, maxValidity(Duration.ofDays(90)), NOW, caEnd);
 
-    assertThat(NOW.minus(CertificateIssuer.BACKDATE).plus(v.validity())).isEqualTo(caEnd);
+    assertThat(NOW.minus(Backdate.of(v.validity())).plus(v.validity())).isEqualTo(caEnd);
     assertThat(v.note().orElseThrow())
         .isEqualTo("validity shortened to end with the CA certificate on 2026-12-07 08:00 UTC (a certificate cannot outlive the CA that signed it)");
   }

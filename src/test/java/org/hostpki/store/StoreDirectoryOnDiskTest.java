@@ -116,7 +116,7 @@ class StoreDirectoryOnDiskTest {
 
     assertThatThrownBy(directory::read)
         .isInstanceOf(HostpkiException.class)
-        .hasMessageContaining("pipe.crt is not a regular file");
+        .hasMessageContaining("pipe.crt is a FIFO (named pipe), but hostpki writes only regular files there");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.stream.Stream;
 import org.hostpki.model.HostpkiException;
@@ -302,7 +303,78 @@ class StoreDirectoryTest {
         .isInstanceOf(HostpkiException.class)
         .hasMessageContaining(store.resolve("..data") + " points to " + generation)
         .hasMessageContaining("does not exist")
-        .hasMessageContaining("hostpki rollback");
+        .hasMessageContaining("No generation is kept to restore; remove " + store.resolve("..data"));
+  }
+
+  @Test
+  void testRead_danglingDataLinkNamesTheNewestKeptGenerationToRollBackTo() throws IOException {
+    String kept = write(StoreFiles.typical("v1"));
+    String gone = write(StoreFiles.typical("v2"));
+    SafeFiles.deleteTree(store.resolve(gone));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(store.resolve("..data") + " points to " + gone)
+        .hasMessageContaining("hostpki rollback --to " + kept)
+        .hasMessageNotContaining("next `hostpki apply` writes");
+  }
+
+  @Test
+  void testRead_missingDataLinkWithKeptGenerationsIsNotAnEmptyStore() throws IOException {
+    write(StoreFiles.typical("v1"));
+    String newest = write(StoreFiles.typical("v2"));
+    Files.delete(store.resolve("..data"));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has no ..data link to its current generation, but keeps 2 generations, the newest " + newest)
+        .hasMessageContaining("it is not empty, and hostpki will not make a new CA over it")
+        .hasMessageContaining("hostpki rollback --to " + newest);
+  }
+
+  @Test
+  void testRead_aFirstWriteInterruptedBeforeItsCommitLeavesAStoreNeverWritten() throws IOException {
+    // What a crash between naming the first generation and renaming ..data_tmp leaves.
+    String interrupted = write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("..data"));
+    Files.createSymbolicLink(store.resolve("..data_tmp"), fs.getPath(interrupted));
+
+    assertThat(directory.read()).isEqualTo(StoreSnapshot.empty());
+
+    clock.advance(Duration.ofMinutes(1));
+    String written = directory.write(StoreFiles.typical("v2"), bytes("{}"));
+    assertThat(directory.read().generation()).contains(written);
+    assertThat(Files.exists(store.resolve("..data_tmp"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    Files.delete(store.resolve("..data"));
+    assertThatThrownBy(directory::read)
+        .hasMessageContaining("keeps 2 generations, the newest " + written)
+        .hasMessageContaining("hostpki rollback --to " + written);
+  }
+
+  @Test
+  void testRead_missingDataLinkNamesTheDesiredStateFileInTheRollbackCommand() throws IOException {
+    String newest = write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("..data"));
+    StoreDirectory described =
+        new StoreDirectory(store, clock, "user", Optional.of(fs.getPath("/etc/hostpki/my host.yaml")));
+
+    assertThatThrownBy(described::read)
+        .hasMessageContaining("hostpki rollback -f '/etc/hostpki/my host.yaml' --to " + newest)
+        .hasMessageContaining("`hostpki history -f '/etc/hostpki/my host.yaml'` lists the kept ones");
+  }
+
+  @Test
+  void testRead_directoryWhereAFileBelongsIsAlteredByHandNotMissing() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    String second = write(StoreFiles.typical("v2"));
+    Files.delete(store.resolve(second).resolve("server.key"));
+    Files.createDirectory(store.resolve(second).resolve("server.key"));
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("store file " + store.resolve(second).resolve("server.key") + " is a directory")
+        .hasMessageContaining("generation " + second + " was altered by hand")
+        .hasMessageContaining("hostpki rollback --to " + first);
   }
 
   @Test
@@ -315,7 +387,7 @@ class StoreDirectoryTest {
     assertThatThrownBy(directory::read)
         .isInstanceOf(HostpkiException.class)
         .hasMessageContaining("points to /elsewhere, not to a generation in the store")
-        .hasMessageContaining("remove " + store.resolve("..data"));
+        .hasMessageContaining("Make the newest kept generation current again with: hostpki rollback --to ..");
   }
 
   @Test
@@ -324,7 +396,8 @@ class StoreDirectoryTest {
 
     assertThatThrownBy(directory::read)
         .isInstanceOf(HostpkiException.class)
-        .hasMessageContaining("is not a symbolic link");
+        .hasMessageContaining(store.resolve("..data") + " is a directory, not the link to the current generation")
+        .hasMessageContaining("cp -rL");
   }
 
   @Test
@@ -562,7 +635,8 @@ class StoreDirectoryTest {
 
     assertThatThrownBy(() -> directory.generationFile(first, "server.crt"))
         .isInstanceOf(HostpkiException.class)
-        .hasMessageContaining("is not a regular file");
+        .hasMessageContaining("server.crt is a symbolic link, but hostpki writes only regular files there")
+        .hasMessageContaining("altered by hand");
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.Certificate;
+import org.hostpki.model.Backdate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
@@ -46,7 +47,7 @@ final class TrustCertificates {
         .selfSignedCa(
             Subject.commonName(commonName),
             KEY,
-            notAfter.minus(validity).plus(CertificateIssuer.BACKDATE),
+            notAfter.minus(validity).plus(Backdate.of(validity)),
             validity);
   }
 

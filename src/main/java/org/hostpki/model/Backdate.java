@@ -1,0 +1,51 @@
+package org.hostpki.model;
+
+import java.time.Duration;
+
+/**
+ * How far a new certificate's notBefore is set back from the moment it is made, for clients whose
+ * clock is a little behind: one hour, but at most a 48th of the validity, so that a short-lived
+ * certificate is not spent before it is made (set back a whole hour, a one-hour certificate would
+ * expire at birth). The whole span from notBefore to notAfter is the validity, so the set-back
+ * counts against it: a new certificate is {@link #usable usable} for the validity less the
+ * set-back.
+ *
+ * <p>The one rule for everything that depends on it: the issuer, the planner (when a CA was made,
+ * for the rotation schedule), signing (a certificate that must end with its CA) and validation (a
+ * renewBefore that leaves no time).
+ */
+public final class Backdate {
+  /** The set-back of a certificate valid for two days or more. */
+  public static final Duration MAX = Duration.ofHours(1);
+
+  /** A shorter certificate is set back by this share of its validity. */
+  private static final int SHARE = 48;
+
+  private Backdate() {}
+
+  /** How far notBefore is set back for a certificate of this validity, in whole seconds. */
+  public static Duration of(Duration validity) {
+    Duration share = Duration.ofSeconds(validity.dividedBy(SHARE).getSeconds());
+    return share.compareTo(MAX) < 0 ? share : MAX;
+  }
+
+  /** How long a certificate of this validity is valid from the moment it is made. */
+  public static Duration usable(Duration validity) {
+    return validity.minus(of(validity));
+  }
+
+  /**
+   * The longest validity whose usable part fits in {@code span}: for a certificate made now that
+   * must end no later than {@code span} from now (with its CA, say).
+   */
+  public static Duration longestUsableWithin(Duration span) {
+    Duration validity =
+        span.compareTo(MAX.multipliedBy(SHARE - 1)) >= 0
+            ? span.plus(MAX)
+            : Duration.ofSeconds(span.multipliedBy(SHARE).dividedBy(SHARE - 1).getSeconds());
+    while (usable(validity).compareTo(span) > 0) {
+      validity = validity.minusSeconds(1);
+    }
+    return validity;
+  }
+}

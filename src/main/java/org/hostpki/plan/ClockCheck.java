@@ -1,0 +1,124 @@
+package org.hostpki.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.ObservedStore;
+
+/**
+ * Whether the clock fits the store's certificates, before anything is re-issued on its word. A
+ * certificate that hostpki made is valid from the moment it was made, so one that is not valid
+ * yet means the clock is behind (a dead RTC battery, a VM restored from a snapshot, NTP not yet
+ * synchronised); and a store whose every certificate expired long after it was last written
+ * hints at a clock far ahead. Replacing the certificates would throw away good ones that every
+ * client trusts, so the plan is refused instead, with the way out either way: set the clock
+ * right, or, if it is right, ask for the replacement with {@code --replace}.
+ *
+ * <p>Pure, like the planner: the certificates, {@code now} and when the store was last written
+ * are its inputs.
+ */
+final class ClockCheck {
+  /**
+   * How long after the store was last written a clock past every certificate's end is taken for
+   * one that is far ahead rather than for a host left alone that long.
+   */
+  static final Duration FAR_AHEAD = Duration.ofDays(365);
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  /** A certificate of the store, and whether a {@code --replace} of the plan replaces it. */
+  private record Held(String file, CertificateFacts facts, boolean replaced) {}
+
+  private ClockCheck() {}
+
+  /** The refusals the clock calls for: none when it fits the store. */
+  static List<Refusal> refusals(PlanInput in) {
+    boolean ca = in.replace().contains(PlanInput.Replace.CA);
+    boolean server = ca || in.replace().contains(PlanInput.Replace.SERVER);
+    ObservedStore observed = in.observed();
+    List<Held> held = new ArrayList<>();
+    observed.caCertificate().ifPresent(c -> held.add(new Held("ca.crt", c, ca)));
+    observed.caNextCertificate().ifPresent(c -> held.add(new Held(Planner.CA_NEXT_CERT_FILE, c, ca)));
+    observed
+        .caPreviousCertificate()
+        .ifPresent(c -> held.add(new Held(Planner.CA_PREVIOUS_CERT_FILE, c, ca)));
+    observed.serverCertificate().ifPresent(c -> held.add(new Held("server.crt", c, server)));
+    List<Refusal> refusals = new ArrayList<>();
+    behind(held, in.now()).ifPresent(refusals::add);
+    if (refusals.isEmpty()) {
+      farAhead(held, in.now(), in.lastWritten(), observed.caCertificate().isPresent())
+          .ifPresent(refusals::add);
+    }
+    return refusals;
+  }
+
+  private static Optional<Refusal> behind(List<Held> held, Instant now) {
+    List<Held> early =
+        held.stream().filter(h -> !h.replaced() && now.isBefore(h.facts().notBefore())).toList();
+    if (early.isEmpty()) {
+      return Optional.empty();
+    }
+    StringBuilder sb = new StringBuilder("the clock is behind: ");
+    for (int i = 0; i < early.size(); i++) {
+      Held h = early.get(i);
+      sb.append(i == 0 ? "" : i == early.size() - 1 ? " and " : ", ")
+          .append(h.file())
+          .append(i == 0 ? " is valid from " : " from ")
+          .append(TIME.format(h.facts().notBefore()));
+    }
+    boolean caToo = early.stream().anyMatch(h -> !h.file().equals("server.crt"));
+    sb.append(", now is ")
+        .append(TIME.format(now))
+        .append(". Nothing was changed: a certificate is valid from the moment it was made, so")
+        .append(" replacing it would throw away a good one. Set the clock right (NTP,")
+        .append(" timedatectl) and run again; if the clock is right, ")
+        .append(early.size() == 1 ? "the certificate was" : "the certificates were")
+        .append(" made by a clock that ran ahead: replace ")
+        .append(early.size() == 1 ? "it" : "them")
+        .append(" with --replace ")
+        .append(caToo ? "ca" : "server");
+    return Optional.of(
+        new Refusal("clock-behind", caToo ? "ca" : "server", sb.toString(), List.of()));
+  }
+
+  private static Optional<Refusal> farAhead(
+      List<Held> held, Instant now, Optional<Instant> lastWritten, boolean hasCa) {
+    if (held.isEmpty()
+        || lastWritten.isEmpty()
+        || !now.isAfter(lastWritten.get().plus(FAR_AHEAD))
+        || held.stream().allMatch(Held::replaced)
+        || held.stream().anyMatch(h -> now.isBefore(h.facts().notAfter()))) {
+      return Optional.empty();
+    }
+    Held last = held.get(0);
+    for (Held h : held) {
+      if (h.facts().notAfter().isAfter(last.facts().notAfter())) {
+        last = h;
+      }
+    }
+    String message =
+        "the clock may be far ahead: now is "
+            + TIME.format(now)
+            + ", every certificate in the store has expired (the last, "
+            + last.file()
+            + ", on "
+            + TIME.format(last.facts().notAfter())
+            + ") and the store was last written on "
+            + TIME.format(lastWritten.get())
+            + ", "
+            + Duration.between(lastWritten.get(), now).toDays()
+            + " days before. Nothing was changed. If the clock is wrong, set it right (NTP,"
+            + " timedatectl) and run again; if it is right, the store was left alone that long:"
+            + " re-issue "
+            + (hasCa ? "everything with --replace ca" : "the server certificate with --replace server");
+    return Optional.of(new Refusal("clock-ahead", hasCa ? "ca" : "server", message, List.of()));
+  }
+}

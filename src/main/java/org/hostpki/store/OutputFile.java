@@ -1,0 +1,339 @@
+package org.hostpki.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.files.FileReasons;
+import org.hostpki.model.HostpkiException;
+
+/**
+ * A file the user names for hostpki to write ({@code export -o}, {@code plan --out}, {@code sign
+ * -o}, {@code fetch-cert -o}), written the one safe way: the content goes into a new file beside
+ * the target, is synced, and is renamed over the target, so a reader sees the old file or the new
+ * one, and an existing file is never opened for writing. That matters for a store: its files are
+ * hard links shared by every kept generation, so writing through one would change them all.
+ *
+ * <p>A symbolic link as the target is followed to the file it names, which is then replaced (the
+ * link stays). Refused, before anything is written: a target that lands — through links, in the
+ * real path of its directory — anywhere inside a hostpki store (a directory holding {@code ..data},
+ * or {@code .lock} beside a generation; any store, not only the one configured); a directory; a
+ * FIFO, device or socket (nothing to replace; {@code -o -} is standard output); a link that
+ * dangles; a directory that does not exist; a name under {@code /dev} or {@code /proc} ({@code
+ * /dev/stdout} names this process's own output).
+ *
+ * <p>A replaced file keeps its mode, owner and group (the owner and group where this process may
+ * set them); a new one is 0644: what hostpki writes here — certificates, requests, plans — is
+ * public.
+ */
+public final class OutputFile {
+  private static final Set<PosixFilePermission> PUBLIC = FileModes.PUBLIC;
+  private static final Set<OpenOption> CREATE_NEW =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String STANDARD_OUTPUT = "For standard output, give - as the file name";
+
+  private final Path target;
+
+  private OutputFile(Path target) {
+    this.target = target;
+  }
+
+  /**
+   * The output file at {@code target}, checked now so that a command refuses before it does its
+   * work (signs a request, contacts a server); {@link #write} checks again.
+   *
+   * @throws HostpkiException when hostpki must not or cannot write there, with the fix
+   */
+  public static OutputFile at(Path target) {
+    OutputFile file = new OutputFile(target.toAbsolutePath().normalize());
+    file.destination();
+    return file;
+  }
+
+  /** The path as the user named it. */
+  public Path path() {
+    return target;
+  }
+
+  /**
+   * Replaces the file with {@code content}: a new file in the same directory, synced, renamed
+   * into place, and the directory synced.
+   *
+   * @throws HostpkiException naming the file and what is wrong; the old file is then unchanged
+   */
+  public void write(byte[] content) {
+    Destination destination = destination();
+    Path directory = destination.directory();
+    String name = destination.file().getFileName().toString();
+    Path temporary =
+        directory.resolve("." + name + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp");
+    try {
+      try (FileChannel channel =
+          FileChannel.open(
+              temporary, CREATE_NEW, FileModes.creationAttributes(temporary, FileModes.SECRET))) {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      takeOver(temporary, destination.replaced());
+      Files.move(temporary, destination.file(), StandardCopyOption.ATOMIC_MOVE);
+      SafeFiles.syncDirectory(directory);
+    } catch (IOException e) {
+      throw new HostpkiException("cannot write " + target + ": " + writeFailure(e, directory), e);
+    } finally {
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException ignored) {
+        // a hidden leftover .tmp file is harmless; the error that matters was raised
+      }
+    }
+  }
+
+  /** Where the content goes, and the file it replaces. */
+  private record Destination(Path directory, Path file, Optional<PosixFileAttributes> replaced) {}
+
+  private Destination destination() {
+    Path file = target;
+    String what = "it is";
+    refuseSystemFiles();
+    refuseUnlessRegular(target);
+    if (Files.isSymbolicLink(target)) {
+      try {
+        file = target.toRealPath();
+      } catch (IOException e) {
+        throw refused(
+            "it is a symbolic link to " + linkText(target)
+                + (e instanceof NoSuchFileException
+                    ? ", which does not exist"
+                    : ", which cannot be followed: " + FileReasons.cause(e))
+                + "; remove the link, or name the file itself");
+      }
+      what = "it is a symbolic link to " + file + ", which is";
+    }
+    // The store check comes first: advice to create a missing folder must never lead into one.
+    refuseInsideAStore(nearestExisting(file.getParent()), what);
+    Path directory = realDirectory(file);
+    refuseInsideAStore(Optional.of(directory), what);
+    Path destination = directory.resolve(file.getFileName().toString());
+    if (!Files.exists(destination)) {
+      return new Destination(directory, destination, Optional.empty());
+    }
+    refuseUnlessRegular(destination);
+    return new Destination(directory, destination, posixAttributes(destination));
+  }
+
+  /**
+   * Refuses names under {@code /dev} and {@code /proc}: {@code /dev/stdout} and {@code
+   * /proc/self/fd/1} name this process's streams, which may be a terminal, a pipe or a file the
+   * shell opened — nothing to rename a new file over.
+   */
+  private void refuseSystemFiles() {
+    List<Path> names = new ArrayList<>(List.of(target));
+    if (Files.isSymbolicLink(target)) {
+      try {
+        names.add(target.resolveSibling(Files.readSymbolicLink(target)).normalize());
+      } catch (IOException e) {
+        // said below, when the link is followed
+      }
+    }
+    Path root = target.getRoot();
+    for (Path name : names) {
+      for (String system : List.of("dev", "proc")) {
+        if (root != null && name.startsWith(root.resolve(system))) {
+          throw refused(
+              "hostpki writes a new file and renames it into place, which is not possible under "
+                  + root.resolve(system) + ". " + STANDARD_OUTPUT);
+        }
+      }
+    }
+  }
+
+  /** Refuses a directory, FIFO, device or socket (following links); no file at all is fine. */
+  private void refuseUnlessRegular(Path path) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (IOException e) {
+      return; // nothing there, a link that loops, a file in place of a folder: said below if wrong
+    }
+    if (attributes.isDirectory()) {
+      throw refused("it is a directory; name a file (in it, say)");
+    }
+    if (!attributes.isRegularFile()) {
+      throw refused(
+          "it is " + FileReasons.kindOf(path, attributes) + ", not a regular file; hostpki replaces"
+              + " files and never writes into a device or pipe. " + STANDARD_OUTPUT);
+    }
+  }
+
+  /** The real path of the file's directory, or why there is none. */
+  private Path realDirectory(Path file) {
+    Path parent = file.getParent();
+    if (parent == null) {
+      throw refused("it is the root directory; name a file");
+    }
+    Path existing = parent;
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !existing.equals(parent) && !Files.isDirectory(existing)) {
+      throw refused(existing + " is not a directory");
+    }
+    if (!Files.isDirectory(parent)) {
+      throw refused(
+          Files.exists(parent, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(parent)
+              ? parent + " is not a directory"
+              : "the directory " + parent + " does not exist; create it first (mkdir -p " + parent + ")");
+    }
+    try {
+      return parent.toRealPath();
+    } catch (IOException e) {
+      throw refused("its directory " + parent + " cannot be resolved: " + FileReasons.cause(e));
+    }
+  }
+
+  private void refuseInsideAStore(Optional<Path> directory, String what) {
+    Optional<Path> store = directory.flatMap(OutputFile::enclosingStore);
+    if (store.isPresent()) {
+      throw refused(
+          what + " inside the hostpki store " + store.get() + ", whose files only hostpki"
+              + " apply writes; writing there would damage the store and its kept generations."
+              + " Choose a path outside the store");
+    }
+  }
+
+  /** The real path of the nearest folder at or above {@code path} that exists. */
+  private static Optional<Path> nearestExisting(Path path) {
+    for (Path p = path; p != null; p = p.getParent()) {
+      if (Files.isDirectory(p)) {
+        try {
+          return Optional.of(p.toRealPath());
+        } catch (IOException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The hostpki store {@code directory} is in, if any: the nearest directory at or above it that
+   * holds {@code ..data}, or {@code .lock} beside a generation (a store whose {@code ..data} was
+   * lost still holds its generations).
+   */
+  static Optional<Path> enclosingStore(Path directory) {
+    for (Path d = directory; d != null; d = d.getParent()) {
+      if (isStore(d)) {
+        return Optional.of(d);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isStore(Path directory) {
+    if (Files.exists(directory.resolve(DataLink.NAME), LinkOption.NOFOLLOW_LINKS)) {
+      return true;
+    }
+    if (!Files.exists(directory.resolve(StoreLock.LOCK_FILE), LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "..*")) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (GenerationNames.isGeneration(name) || GenerationNames.isLeftover(name)) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      return true; // a .lock in a directory that cannot be listed: rather refuse than write there
+    }
+    return false;
+  }
+
+  /** The replaced file's mode, and its owner and group where this process may set them. */
+  private static void takeOver(Path temporary, Optional<PosixFileAttributes> replaced)
+      throws IOException {
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    if (view == null) {
+      return;
+    }
+    if (replaced.isEmpty()) {
+      view.setPermissions(PUBLIC);
+      return;
+    }
+    PosixFileAttributes old = replaced.get();
+    PosixFileAttributes now = view.readAttributes();
+    try {
+      if (!now.group().equals(old.group())) {
+        view.setGroup(old.group());
+      }
+      if (!now.owner().equals(old.owner())) {
+        view.setOwner(old.owner());
+      }
+    } catch (IOException notPermitted) {
+      // Only root may give a file away: the new file is then this user's, as cp's would be.
+    }
+    view.setPermissions(old.permissions());
+  }
+
+  private static Optional<PosixFileAttributes> posixAttributes(Path file) {
+    try {
+      return FileModes.hasPosix(file)
+          ? Optional.of(Files.readAttributes(file, PosixFileAttributes.class))
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String writeFailure(IOException e, Path directory) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied: a new file cannot be created in " + directory
+          + " (the file is replaced by a new one, so the directory must be writable)";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "the directory " + directory + " disappeared while it was written";
+    }
+    return FileReasons.cause(e);
+  }
+
+  private HostpkiException refused(String why) {
+    return new HostpkiException("cannot write " + target + ": " + why);
+  }
+
+  private static String linkText(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "a target that cannot be read";
+    }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[6];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+}

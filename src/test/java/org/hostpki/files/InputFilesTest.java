@@ -1,0 +1,148 @@
+package org.hostpki.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one reader of outside files, on real files, FIFOs and devices. */
+class InputFilesTest {
+  /** Far above what any refusal takes: only a blocked read fails it. */
+  private static final Duration BLOCKED = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+
+  @Test
+  void testRead_regularFileWhole() throws IOException {
+    Path file = Files.writeString(dir.resolve("a.pem"), "content");
+
+    assertThat(InputFiles.read(file, InputKind.CHAIN)).isEqualTo(bytes("content"));
+  }
+
+  @Test
+  void testRead_fileOfExactlyTheLimit() throws IOException {
+    byte[] content = new byte[(int) InputKind.PASSWORD.limit()];
+    Arrays.fill(content, (byte) 'x');
+    Path file = Files.write(dir.resolve("p"), content);
+
+    assertThat(InputFiles.read(file, InputKind.PASSWORD)).isEqualTo(content);
+  }
+
+  @Test
+  void testRead_fileOneByteOverTheLimitNamesItAndTheLimit() throws IOException {
+    Path file = Files.write(dir.resolve("p"), new byte[(int) InputKind.PASSWORD.limit() + 1]);
+
+    assertThatThrownBy(() -> InputFiles.read(file, InputKind.PASSWORD))
+        .isInstanceOf(FileTooLargeException.class)
+        .hasMessage(file + ": is 65537 bytes, over the 64 KiB limit for a password file");
+  }
+
+  @Test
+  void testRead_hugeSparseFileIsRefusedWithoutReadingIt() throws IOException {
+    Path file = dir.resolve("huge.json");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(8L << 30);
+    }
+
+    assertThatThrownBy(() -> InputFiles.read(file, InputKind.SAVED_PLAN))
+        .isInstanceOf(FileTooLargeException.class)
+        .hasMessageContaining("is 8589934592 bytes, over the 256 MiB limit for a saved plan");
+  }
+
+  @Test
+  void testRead_fifoIsRefusedWithoutBlocking() throws Exception {
+    Path fifo = dir.resolve("chain.pem");
+    run("mkfifo", fifo.toString());
+
+    assertTimeoutPreemptively(
+        BLOCKED,
+        () ->
+            assertThatThrownBy(() -> InputFiles.read(fifo, InputKind.CHAIN))
+                .isInstanceOf(NotARegularFileException.class)
+                .hasMessage(fifo + ": is a FIFO (named pipe), not a regular file"));
+  }
+
+  @Test
+  void testRead_linkToAnEndlessDeviceIsRefused() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("zero.pem"), Path.of("/dev/zero"));
+
+    assertTimeoutPreemptively(
+        BLOCKED,
+        () ->
+            assertThatThrownBy(() -> InputFiles.read(link, InputKind.TRUSTED_CERTIFICATES))
+                .isInstanceOf(NotARegularFileException.class)
+                .hasMessage(link + ": is a character device, not a regular file"));
+  }
+
+  @Test
+  void testRead_directoryIsRefused() {
+    assertThatThrownBy(() -> InputFiles.read(dir, InputKind.DESIRED_STATE))
+        .isInstanceOf(NotARegularFileException.class)
+        .hasMessage(dir + ": is a directory, not a regular file");
+  }
+
+  @Test
+  void testRead_missingFileIsNoSuchFile() {
+    assertThatThrownBy(() -> InputFiles.read(dir.resolve("gone"), InputKind.CHAIN))
+        .isInstanceOf(NoSuchFileException.class);
+  }
+
+  @Test
+  void testRead_procFileThatReportsNoSizeIsReadWhole() throws IOException {
+    Path mounts = Path.of("/proc/self/mounts");
+    assertThat(Files.size(mounts)).isZero();
+
+    String text = new String(InputFiles.read(mounts, InputKind.HOST_FILE), StandardCharsets.ISO_8859_1);
+
+    assertThat(text).contains(" / ").endsWith("\n");
+  }
+
+  @Test
+  void testReadNoFollow_symbolicLinkIsRefused() throws IOException {
+    Path real = Files.writeString(dir.resolve("real"), "x");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+
+    assertThatThrownBy(() -> InputFiles.readNoFollow(link, InputKind.STORE_FILE))
+        .isInstanceOf(NotARegularFileException.class)
+        .hasMessage(link + ": is a symbolic link, not a regular file");
+  }
+
+  @Test
+  void testLimits_areNamedInWords() {
+    assertThat(InputKind.DESIRED_STATE.limitWords()).isEqualTo("1 MiB");
+    assertThat(InputKind.PASSWORD.limitWords()).isEqualTo("64 KiB");
+    assertThat(InputKind.STORE_FILE.limitWords()).isEqualTo("1 GiB");
+  }
+
+  @Test
+  void testReasons_sayWhatIsWrongWithoutRepeatingThePath() {
+    assertThat(FileReasons.of(new NoSuchFileException("/x/y"))).isEqualTo("does not exist");
+    assertThat(FileReasons.of(new java.nio.file.AccessDeniedException("/x/y")))
+        .isEqualTo("cannot be read: permission denied");
+    assertThat(FileReasons.cause(new java.nio.file.FileSystemException("/x/y", null, "Read-only file system")))
+        .isEqualTo("the file system is read-only");
+    assertThat(FileReasons.cause(new java.nio.file.FileSystemException("/x/y", null, "Not a directory")))
+        .isEqualTo("a part of the path is not a directory");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+  }
+}

@@ -1,0 +1,275 @@
+package org.hostpki.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.hostpki.store.StoreFiles.bytes;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.hostpki.model.HostpkiException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files the user names for output, on the real file system: replaced, never written through. */
+class OutputFileTest {
+  private static final byte[] CONTENT = bytes("-----BEGIN CERTIFICATE-----\nnew\n");
+
+  @TempDir Path dir;
+  private Path store;
+  private String generation;
+
+  @BeforeEach
+  void makeStore() {
+    store = dir.resolve("pki");
+    generation =
+        new StoreDirectory(store, new TestClock(Instant.parse("2026-03-01T12:00:00Z")))
+            .write(StoreFiles.typical("v1"), bytes("{}"));
+  }
+
+  @Test
+  void testWrite_newFileIsCompleteAndReadableByAll() throws IOException {
+    Path file = dir.resolve("ca.crt");
+
+    OutputFile.at(file).write(CONTENT);
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(CONTENT);
+    assertThat(mode(file)).isEqualTo("rw-r--r--");
+  }
+
+  @Test
+  void testWrite_replacesAFileLeavingNoTemporaryFile() throws IOException {
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Path file = Files.writeString(out.resolve("ca.crt"), "old");
+
+    OutputFile.at(file).write(CONTENT);
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(CONTENT);
+    try (var files = Files.list(out)) {
+      assertThat(files).containsExactly(file);
+    }
+  }
+
+  @Test
+  void testWrite_replacedFileKeepsItsMode() throws IOException {
+    Path file = Files.writeString(dir.resolve("mine.pem"), "old");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+
+    OutputFile.at(file).write(CONTENT);
+
+    assertThat(mode(file)).isEqualTo("rw-r-----");
+  }
+
+  @Test
+  void testWrite_replacedFileKeepsItsOwner() throws Exception {
+    Path file = Files.writeString(dir.resolve("theirs.pem"), "old");
+    chown("4242:4243", file);
+
+    OutputFile.at(file).write(CONTENT);
+
+    assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(4242);
+    assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(4243);
+  }
+
+  @Test
+  void testWrite_hardLinkToAStoreFileGetsANewFileAndTheStoreKeepsItsKey() throws IOException {
+    Path key = store.resolve(generation).resolve("ca.key");
+    Path link = Files.createLink(dir.resolve("ca.key"), key);
+
+    OutputFile.at(link).write(CONTENT);
+
+    assertThat(Files.readAllBytes(link)).isEqualTo(CONTENT);
+    assertThat(Files.readString(key)).isEqualTo("ca key v1");
+    assertThat(Files.readString(store.resolve("ca.key"))).isEqualTo("ca key v1");
+  }
+
+  @Test
+  void testWrite_symbolicLinkReplacesTheFileItNamesAndStays() throws IOException {
+    Path real = Files.writeString(Files.createDirectory(dir.resolve("certs")).resolve("ca.crt"), "old");
+    Path link = Files.createSymbolicLink(dir.resolve("ca.crt"), Path.of("certs/ca.crt"));
+
+    OutputFile.at(link).write(CONTENT);
+
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readAllBytes(real)).isEqualTo(CONTENT);
+  }
+
+  @Test
+  void testAt_visibleStoreNameIsRefused() {
+    Path target = store.resolve("ca.key");
+
+    assertThatThrownBy(() -> OutputFile.at(target))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "cannot write " + target + ": it is a symbolic link to "
+                + store.resolve(generation).resolve("ca.key") + ", which is inside the hostpki store "
+                + store + ", whose files only hostpki apply writes; writing there would damage the"
+                + " store and its kept generations. Choose a path outside the store");
+  }
+
+  @Test
+  void testAt_fileInAGenerationIsRefused() {
+    assertThatThrownBy(() -> OutputFile.at(store.resolve(generation).resolve("ca.key")))
+        .hasMessageContaining("it is inside the hostpki store " + store + ", whose files");
+  }
+
+  @Test
+  void testAt_newFileInAStoreSubdirectoryIsRefused() {
+    assertThatThrownBy(() -> OutputFile.at(store.resolve("trust").resolve("new.crt")))
+        .hasMessageContaining("it is inside the hostpki store " + store);
+  }
+
+  @Test
+  void testAt_newFileInTheStoreIsRefused() {
+    assertThatThrownBy(() -> OutputFile.at(store.resolve("plan.json")))
+        .hasMessageContaining("it is inside the hostpki store " + store);
+  }
+
+  @Test
+  void testAt_missingFolderInsideTheStoreIsRefusedAsInsideNotAsMissing() {
+    Path target = store.resolve("trust-hashed/new.crt");
+
+    assertThatThrownBy(() -> OutputFile.at(target))
+        .hasMessageContaining("it is inside the hostpki store " + store)
+        .hasMessageNotContaining("mkdir");
+  }
+
+  @Test
+  void testAt_directoryLinkedIntoTheStoreIsRefused() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("certs"), store);
+
+    assertThatThrownBy(() -> OutputFile.at(link.resolve("new.crt")))
+        .hasMessageContaining("it is inside the hostpki store " + store);
+  }
+
+  @Test
+  void testAt_storeThatLostItsDataLinkIsStillAStore() throws IOException {
+    Files.writeString(store.resolve(".lock"), ""); // as every apply leaves it
+    Files.delete(store.resolve("..data"));
+
+    assertThatThrownBy(() -> OutputFile.at(store.resolve(generation).resolve("ca.key")))
+        .hasMessageContaining("it is inside the hostpki store " + store);
+  }
+
+  @Test
+  void testAt_lockFileWithoutGenerationsIsNoStore() throws IOException {
+    Path app = Files.createDirectory(dir.resolve("app"));
+    Files.writeString(app.resolve(".lock"), "");
+
+    OutputFile.at(app.resolve("ca.crt")).write(CONTENT);
+
+    assertThat(app.resolve("ca.crt")).exists();
+  }
+
+  @Test
+  void testAt_missingDirectorySaysSo() {
+    Path target = dir.resolve("missing/ca.crt");
+
+    assertThatThrownBy(() -> OutputFile.at(target))
+        .hasMessage(
+            "cannot write " + target + ": the directory " + dir.resolve("missing")
+                + " does not exist; create it first (mkdir -p " + dir.resolve("missing") + ")");
+  }
+
+  @Test
+  void testAt_fileInPlaceOfTheDirectorySaysSo() throws IOException {
+    Path file = Files.writeString(dir.resolve("host.yaml"), "x");
+
+    assertThatThrownBy(() -> OutputFile.at(file.resolve("sub/ca.crt")))
+        .hasMessage("cannot write " + file.resolve("sub/ca.crt") + ": " + file + " is not a directory");
+  }
+
+  @Test
+  void testAt_directoryIsRefused() {
+    assertThatThrownBy(() -> OutputFile.at(dir))
+        .hasMessage("cannot write " + dir + ": it is a directory; name a file (in it, say)");
+  }
+
+  @Test
+  void testAt_fifoIsRefusedPointingAtStandardOutput() throws Exception {
+    Path fifo = dir.resolve("pipe");
+    run("mkfifo", fifo.toString());
+
+    assertThatThrownBy(() -> OutputFile.at(fifo))
+        .hasMessage(
+            "cannot write " + fifo + ": it is a FIFO (named pipe), not a regular file; hostpki"
+                + " replaces files and never writes into a device or pipe. For standard output, give - as the file name");
+  }
+
+  @Test
+  void testAt_deviceIsRefused() throws Exception {
+    Path device = dir.resolve("null");
+    run("mknod", device.toString(), "c", "1", "3");
+
+    assertThatThrownBy(() -> OutputFile.at(device)).hasMessageContaining("it is a character device, not a regular file");
+  }
+
+  @Test
+  void testAt_standardOutputByNameIsRefusedPointingAtTheDash() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("out.pem"), Path.of("/dev/stdout"));
+
+    for (Path target : new Path[] {Path.of("/dev/stdout"), Path.of("/proc/self/fd/1"), link}) {
+      assertThatThrownBy(() -> OutputFile.at(target))
+          .hasMessageEndingWith(". For standard output, give - as the file name");
+    }
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+  }
+
+  @Test
+  void testAt_danglingLinkIsRefused() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("gone.pem"), Path.of("nowhere/gone.pem"));
+
+    assertThatThrownBy(() -> OutputFile.at(link))
+        .hasMessageStartingWith(
+            "cannot write " + link + ": it is a symbolic link to nowhere/gone.pem, which does not exist");
+  }
+
+  @Test
+  void testWrite_directoryWithoutWriteAccessSaysPermissionDenied() {
+    Path sys = Path.of("/sys");
+    assumeThat(Files.isDirectory(sys.resolve("kernel"))).isTrue();
+    Path target = sys.resolve("hostpki-test.crt");
+
+    assertThatThrownBy(() -> OutputFile.at(target).write(CONTENT))
+        .hasMessage(
+            "cannot write " + target + ": permission denied: a new file cannot be created in /sys"
+                + " (the file is replaced by a new one, so the directory must be writable)");
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
+  void testWrite_worksOnAnyFileSystem() throws IOException {
+    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
+      Path file = fs.getPath("/trusted.d/device.pem");
+      Files.createDirectories(file.getParent());
+
+      OutputFile.at(file).write(CONTENT);
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(CONTENT);
+    }
+  }
+
+  private static String mode(Path file) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static void chown(String owner, Path file) throws Exception {
+    run("chown", owner, file.toString());
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+  }
+}
