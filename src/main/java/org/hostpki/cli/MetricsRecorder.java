@@ -1,6 +1,6 @@
 package org.hostpki.cli;
 
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -10,9 +10,10 @@ import org.hostpki.apply.Reconciler;
 import org.hostpki.metrics.RunOutcome;
 import org.hostpki.metrics.StoreMetrics;
 import org.hostpki.metrics.StoreState;
-import org.hostpki.metrics.Textfile;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.store.OutputFile;
 
 /**
  * Writes {@code metrics.textfile} after every apply and every {@code watch} observation, whatever
@@ -77,13 +78,10 @@ final class MetricsRecorder {
       return;
     }
     try {
-      Textfile.write(file.get(), StoreMetrics.render(desired, state, run));
-    } catch (IOException e) {
-      warn.accept("cannot write the metrics file " + file.get() + ": " + describe(e));
+      // Written as every output file is: a new file renamed into place, never into a store.
+      OutputFile.at(file.get()).write(StoreMetrics.render(desired, state, run).getBytes(StandardCharsets.UTF_8));
+    } catch (HostpkiException e) {
+      warn.accept("the metrics file was not written: " + e.getMessage());
     }
-  }
-
-  private static String describe(IOException e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -165,7 +165,23 @@ class RenewalCommandsTest {
 
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(run.err)
-        .contains("warning: cannot write the metrics file " + dir.resolve("gone/hostpki.prom") + ": ")
+        .contains("warning: the metrics file was not written: ")
+        .contains(dir.resolve("gone/hostpki.prom").toString())
         .contains("does not exist");
+  }
+
+  @Test
+  void testMetrics_neverWrittenIntoAStoreThroughALink() throws IOException {
+    Files.createSymbolicLink(dir.resolve("into-the-store"), dir.resolve("pki/..data"));
+    Files.writeString(
+        dir.resolve("host.yaml"),
+        Files.readString(dir.resolve("host.yaml")).replace("metrics/hostpki.prom", "into-the-store/hostpki.prom"));
+
+    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.err).contains("warning: the metrics file was not written: ").contains("hostpki store");
+    assertThat(dir.resolve("pki/..data/hostpki.prom")).doesNotExist();
+    assertThat(hostpki(DUE_BEFORE_THE_WINDOW, "status", "-f", "host.yaml").exitCode).isZero();
   }
 }
