@@ -370,7 +370,6 @@ public final class Planner {
       return true;
     }
 
-
     private void issueInternal(Action action, List<Reason> reasons, ServerNames names, boolean newKey) {
       ServerSpec server = desired.server();
       SortedMap<String, String> after = new TreeMap<>();
@@ -915,8 +914,8 @@ public final class Planner {
   }
 
   /**
-   * Why a certificate must be replaced for its dates: expired, or due for renewal
-   * by {@code schedule}. A renewal an unattended run waits for is a warning, not a change.
+   * Why a certificate must be replaced for its dates: expired, or due for renewal by {@code
+   * schedule}. A renewal an unattended run waits for is a warning, not a change.
    *
    * @param subject what the certificate is, for warnings: {@code server}, {@code ca}
    */
@@ -945,7 +944,7 @@ public final class Planner {
             new Warning(
                 "renewal-safety-margin",
                 subject,
-                subject + ": renewing outside the window, " + renewal.note().orElse("")));
+                subject + ": " + renewal.note().orElse("renewing at the safety margin")));
       }
     } else if (renewal.state() == Renewal.State.WAITING) {
       warnings.add(
