@@ -77,6 +77,15 @@ options:
         timer run) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)). C(0s) fails at once.
     type: str
     default: 30s
+  unattended:
+    description:
+      - Set it for scheduled runs that no person started (an AWX/Tower schedule, a cron'd
+        playbook) - C(hostpki apply --unattended). A store that C(hostpki rollback) put back is
+        then left as it is (hooks still pending run), and C(plan.hold) says so.
+      - Without it the run counts as a person's, and releases a rollback's hold, as a plain
+        C(hostpki apply) does.
+    type: bool
+    default: false
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -92,10 +101,15 @@ notes:
   - The PKCS#12 password is never a module parameter. Declare where C(hostpki) finds it in the
     desired state (C(store.password.env) or C(store.password.file)) and set the variable with the
     task's C(environment) keyword, for example from Ansible Vault.
-  - C(hostpki) exit codes map as follows. C(0) ok or changed, C(2) changes pending in check mode,
-    C(1) an error - the module fails with the error lines of C(hostpki) as C(msg), and nothing in
-    the store changed (unless a C(hooks.afterServerChange) command failed after the change; then
-    C(changed) is true and C(plan) says what changed).
+  - C(hostpki) exit codes map as follows. C(0) ok or changed, C(2) changes or hooks pending in
+    check mode, C(1) an error - the module fails with the error lines of C(hostpki) as C(msg), and
+    nothing in the store changed. C(3) the store was brought to the desired state but a hook
+    (C(hooks.afterServerChange)) failed - the module fails with the hook's error as C(msg), with
+    C(changed=true) and C(plan) saying what changed. The hook is recorded as pending and the next
+    run (of this module, the timer or C(hostpki watch)) runs it again until it succeeds.
+  - Hooks in the desired state run as the user running C(hostpki) on the target. Use one that
+    succeeds while the service is not running yet, for example
+    C([systemctl, try-reload-or-restart, nginx]); C(reload) fails on a fresh host.
 author:
   - hostpki contributors
 """
@@ -141,6 +155,11 @@ EXAMPLES = r"""
       trust:
         directories: [trusted.d]  # /etc/hostpki/trusted.d
 
+- name: Scheduled run (an AWX schedule) that leaves a rolled-back store alone
+  hostpki.pki.store:
+    config: /etc/hostpki/host.yaml
+    unattended: true
+
 - name: Re-key the server now (suspected key compromise)
   hostpki.pki.store:
     config: /etc/hostpki/host.yaml
@@ -149,7 +168,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 changed:
-  description: Whether the store changed (in check mode - whether changes are pending).
+  description:
+    - Whether the store changed or a pending hook ran (in check mode - whether changes or hooks
+      are pending).
   returned: always
   type: bool
   sample: true
@@ -190,6 +211,19 @@ generation:
   returned: when the store changed
   type: str
   sample: "..2026_11_27_08_00_00.000000001"
+hooks_ran:
+  description: The hooks that ran successfully (pending ones, and those the change made due).
+  returned: when hostpki applied
+  type: list
+  elements: str
+  sample: [afterServerChange]
+held_by_rollback:
+  description:
+    - With C(unattended), the time of the C(hostpki rollback) whose hold kept the store as it is
+      (nothing in C(plan.changes) was applied); null otherwise.
+  returned: when hostpki applied
+  type: str
+  sample: "2026-11-27T10:00:00Z"
 msg:
   description: On failure, the error lines C(hostpki) printed.
   returned: failure
@@ -310,6 +344,7 @@ def main():
             executable=dict(type="str", default="hostpki"),
             replace=dict(type="list", elements="str", choices=["ca", "server"], default=[]),
             lock_timeout=dict(type="str", default="30s"),
+            unattended=dict(type="bool", default=False),
         ),
         mutually_exclusive=[("config", "desired")],
         required_one_of=[("config", "desired")],
@@ -337,6 +372,8 @@ def main():
         command = [hostpki, "apply", "-f", config, "--output", "json", "--lock-timeout", params["lock_timeout"]]
         if module.check_mode:
             command.append("--check")
+        if params["unattended"]:
+            command.append("--unattended")
         for target in params["replace"]:
             command += ["--replace", target]
         rc, stdout, stderr = module.run_command(command, cwd=chdir, environ_update={"NO_COLOR": "1"})
@@ -355,14 +392,20 @@ def main():
         plan = output["plan"]
         result["plan"] = plan
         result["warnings"] = plan_warnings(plan)
-        result["changed"] = bool(plan.get("changes")) if module.check_mode else bool(output.get("changed"))
+        result["changed"] = (rc == 2) if module.check_mode else bool(output.get("changed"))
         if output.get("generation"):
             result["generation"] = output["generation"]
+        if not module.check_mode:
+            result["hooks_ran"] = output.get("hooks_ran", [])
+            result["held_by_rollback"] = output.get("held_by_rollback")
         if module._diff and result["changed"]:
             result["diff"] = plan_diff(plan)
 
     if rc in (0, 2) and output is not None:
         module.exit_json(**result)
+    if rc == 3 and output is not None:
+        # The store changed (or already matched); a hook failed and is pending.
+        module.fail_json(msg=output.get("hook_error") or error_lines(stderr), rc=rc, stderr=stderr, **result)
     if rc == 1:
         module.fail_json(msg=error_lines(stderr), rc=rc, stderr=stderr, **result)
     module.fail_json(

@@ -1,71 +1,206 @@
 package org.hostpki.apply;
 
-import java.io.IOException;
+import java.io.File;
 import java.io.PrintWriter;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import org.hostpki.config.StrictModes;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.TerminalText;
 
 /**
- * Runs the desired state's hook commands: argv lists, no shell, output passed through to our
- * standard error so it lands in the same log.
+ * Runs the desired state's hooks: argv lists, no shell, each command in turn (a failed one does
+ * not stop the next), in the folder of the desired-state file, with an environment made for it:
+ *
+ * <ul>
+ *   <li>hostpki's own environment, less every variable a secret is read from ({@link
+ *       DesiredState#secretVariables()}: the store password, and any secret added later), with
+ *       systemd's default PATH when it has none;
+ *   <li>{@code HOSTPKI_STORE} (the store directory), {@code HOSTPKI_GENERATION} (the generation
+ *       now current), {@code HOSTPKI_CHANGED} (the addresses whose change made the hook due,
+ *       comma-separated: {@code server,output/server.p12}) and {@code HOSTPKI_HOOK} (its name).
+ * </ul>
+ *
+ * A program named by a path must be owned by root or the user running hostpki and writable by its
+ * owner alone, as the desired-state file itself ({@link StrictModes}); a bare name is looked up on
+ * the hook's PATH. How one command runs — its own process group, the timeout, the output — is
+ * {@link HookProcess}'s.
  */
 public class Hooks {
-  /** A hook that runs longer than this is stopped and counts as failed. */
-  static final long TIMEOUT_SECONDS = 300;
+  /** One command to run. */
+  public record Command(
+      String hook,
+      List<String> argv,
+      Map<String, String> environment,
+      Optional<File> directory,
+      Duration timeout) {
+    public Command {
+      argv = List.copyOf(argv);
+      environment = Map.copyOf(environment);
+      Objects.requireNonNull(directory, "directory");
+      Objects.requireNonNull(timeout, "timeout");
+    }
+  }
+
+  /** Runs one command to its end; tests record instead. */
+  @FunctionalInterface
+  public interface Runner {
+    /** @return empty on success, else what went wrong in words (the command is named by the caller) */
+    Optional<String> run(Command command);
+  }
+
+  /**
+   * What running the due hooks did.
+   *
+   * @param succeeded the hooks whose every command exited 0
+   * @param failures the others, each with its first failure in words
+   */
+  public record Outcome(List<String> succeeded, Map<String, String> failures) {
+    public Outcome {
+      succeeded = List.copyOf(succeeded);
+      failures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+    }
+
+    public static Outcome none() {
+      return new Outcome(List.of(), Map.of());
+    }
+
+    public Optional<String> firstFailure() {
+      return failures.values().stream().findFirst();
+    }
+  }
+
+  /** PATH for hooks when hostpki has none (systemd's default). */
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final PrintWriter log;
+  private final Map<String, String> variables;
+  private final Runner runner;
+  private final StrictModes strictModes = StrictModes.forThisProcess();
 
+  /** Hooks that inherit this process's environment (less the secrets). */
   public Hooks(PrintWriter log) {
+    this(log, System.getenv());
+  }
+
+  /** @param variables the environment hostpki runs in, which hooks get less the secrets */
+  public Hooks(PrintWriter log, Map<String, String> variables) {
+    this(log, variables, null);
+  }
+
+  /** @param runner runs each command; null for real processes ({@link HookProcess}) */
+  public Hooks(PrintWriter log, Map<String, String> variables, Runner runner) {
     this.log = log;
+    this.variables = Map.copyOf(variables);
+    this.runner = runner != null ? runner : new HookProcess(log)::run;
   }
 
-  /** Runs each command in turn; returns the first failure (later hooks still run). */
-  public Optional<Reconciler.HooksFailure> afterServerChange(List<List<String>> commands) {
-    Optional<Reconciler.HooksFailure> failure = Optional.empty();
-    for (List<String> argv : commands) {
-      Optional<String> problem = run(argv);
-      if (problem.isPresent() && failure.isEmpty()) {
-        failure = Optional.of(new Reconciler.HooksFailure(problem.get()));
+  /**
+   * Runs every command of each due hook that the desired state declares.
+   *
+   * @param store the store directory, for {@code HOSTPKI_STORE}
+   * @param generation the generation now current, for {@code HOSTPKI_GENERATION}
+   */
+  public Outcome run(DesiredState desired, List<PendingHook> due, Path store, String generation) {
+    List<String> succeeded = new ArrayList<>();
+    Map<String, String> failures = new LinkedHashMap<>();
+    for (PendingHook hook : due) {
+      Optional<String> failure = Optional.empty();
+      for (List<String> argv : desired.hooks().commands(hook.hook())) {
+        Optional<String> problem = runOne(desired, hook, argv, store, generation);
+        if (problem.isPresent() && failure.isEmpty()) {
+          failure = problem;
+        }
+      }
+      if (failure.isPresent()) {
+        failures.put(hook.hook(), failure.get());
+      } else {
+        succeeded.add(hook.hook());
       }
     }
-    return failure;
+    return new Outcome(succeeded, failures);
   }
 
-  private Optional<String> run(List<String> argv) {
-    log.println("hook: running " + String.join(" ", argv));
+  private Optional<String> runOne(
+      DesiredState desired, PendingHook hook, List<String> argv, Path store, String generation) {
+    String shown = hook.hook() + " hook " + TerminalText.escape(argv.toString());
+    log.println("hook: running " + TerminalText.escape(String.join(" ", argv)));
     log.flush();
-    Process p;
-    try {
-      p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    } catch (IOException e) {
-      return Optional.of("hook " + argv + " could not be started: " + e.getMessage());
+    Map<String, String> environment = environment(desired, hook, store, generation);
+    Optional<String> refused = refusal(argv.get(0), environment);
+    if (refused.isPresent()) {
+      return Optional.of(shown + " " + refused.get());
     }
-    try {
-      p.getInputStream().transferTo(new java.io.OutputStream() {
-        @Override
-        public void write(int b) {
-          log.write(b);
-        }
+    Optional<String> problem =
+        runner.run(
+            new Hooks.Command(
+                hook.hook(), argv, environment, directory(desired), desired.hooks().timeout()));
+    return problem.map(p -> shown + " " + p);
+  }
 
-        @Override
-        public void write(byte[] b, int off, int len) {
-          log.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
-        }
-      });
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return Optional.of("hook " + argv + " did not finish within " + TIMEOUT_SECONDS + " s and was stopped");
-      }
-    } catch (IOException e) {
-      // Output lost; the exit status still decides.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      return Optional.of("interrupted while hook " + argv + " ran");
+  /** Why the program must not be started, if it must not: missing, or others could change it. */
+  private Optional<String> refusal(String program, Map<String, String> environment) {
+    if (program.indexOf('/') < 0) {
+      return onPath(program, environment.getOrDefault("PATH", ""))
+          ? Optional.empty()
+          : Optional.of(
+              "was not started: there is no program '" + TerminalText.escape(program)
+                  + "' on PATH (" + TerminalText.escape(environment.getOrDefault("PATH", "")) + ")");
     }
-    log.flush();
-    int code = p.exitValue();
-    return code == 0 ? Optional.empty() : Optional.of("hook " + argv + " exited with status " + code);
+    Path path = Path.of(program);
+    if (!Files.exists(path)) {
+      return Optional.of("was not started: " + TerminalText.escape(program) + " does not exist");
+    }
+    if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+      return Optional.of(
+          "was not started: " + TerminalText.escape(program) + " is not an executable file;"
+              + " chmod +x it, or name the interpreter first ([sh, " + TerminalText.escape(program) + "])");
+    }
+    return strictModes
+        .problem(path, strictModes.programWhat(program))
+        .map(p -> "was not started: " + TerminalText.escape(p));
+  }
+
+  private static boolean onPath(String program, String path) {
+    for (String folder : path.split(":")) {
+      Path candidate = Path.of(folder.isEmpty() ? "." : folder).resolve(program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<String, String> environment(
+      DesiredState desired, PendingHook hook, Path store, String generation) {
+    Map<String, String> environment = new HashMap<>(variables);
+    desired.secretVariables().forEach(environment::remove);
+    environment.putIfAbsent("PATH", DEFAULT_PATH);
+    environment.put("HOSTPKI_STORE", store.toAbsolutePath().toString());
+    environment.put("HOSTPKI_GENERATION", generation);
+    environment.put("HOSTPKI_CHANGED", String.join(",", hook.changed()));
+    environment.put("HOSTPKI_HOOK", hook.hook());
+    return environment;
+  }
+
+  /** The desired state's folder, where hooks run; not on a file system processes cannot see. */
+  private static Optional<File> directory(DesiredState desired) {
+    Path folder = desired.source().getParent();
+    if (folder == null
+        || folder.getFileSystem() != FileSystems.getDefault()
+        || !Files.isDirectory(folder)) {
+      return Optional.empty();
+    }
+    return Optional.of(folder.toFile());
   }
 }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -20,6 +22,8 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Plan;
@@ -27,6 +31,7 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Planner;
+import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreLock;
@@ -123,11 +128,14 @@ public final class Reconciler {
     trust.forEach((n, c) -> trustFacts.put(n, c.facts()));
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
     Fingerprint basis = basis(desired, host, store, trustFacts, replace, external);
+    HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
     Plan plan =
-        planner.plan(
-            new PlanInput(
-                desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                directory.lastWritten(), unattended));
+        planner
+            .plan(
+                new PlanInput(
+                    desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
+                    directory.lastWritten(), unattended))
+            .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain());
   }
@@ -164,6 +172,12 @@ public final class Reconciler {
   /**
    * What an apply did.
    *
+   * @param plan the plan it made, with the hooks pending and the hold it found
+   * @param generation the generation it wrote; empty when it wrote none
+   * @param hooks the hooks it ran (pending ones, and those its own write made due) and how they
+   *     ended
+   * @param heldBy the hold it honoured (an unattended run on a held store): nothing was written
+   * @param released the hold it released (a person's run on a held store)
    * @param notices things that went wrong after the new store was committed, for the log
    * @param observed the store as it is after the apply (as it was, when nothing changed)
    * @param host the host identity the apply planned for
@@ -172,13 +186,23 @@ public final class Reconciler {
   public record Result(
       Plan plan,
       Optional<String> generation,
-      Optional<HooksFailure> hookFailure,
+      HookLedger.Attempt hooks,
+      Optional<RollbackHold> heldBy,
+      Optional<RollbackHold> released,
       List<String> notices,
       ObservedStore observed,
       HostIdentity host,
       Instant now) {
     public Result {
+      Objects.requireNonNull(hooks, "hooks");
+      Objects.requireNonNull(heldBy, "heldBy");
+      Objects.requireNonNull(released, "released");
       notices = List.copyOf(notices);
+    }
+
+    /** A hook that failed: the store is as it should be, the hook is pending. */
+    public Optional<HooksFailure> hookFailure() {
+      return hooks.failure().map(HooksFailure::new);
     }
   }
 
@@ -186,7 +210,8 @@ public final class Reconciler {
   public record HooksFailure(String message) {}
 
   /**
-   * Applies the desired state, as a person's apply: a due renewal does not wait for a window.
+   * Applies the desired state, as a person does: a rollback's hold is released, and a due
+   * renewal does not wait for a window.
    *
    * @param savedPlan a plan saved by {@code plan --out}: applied only if it is still current
    */
@@ -199,11 +224,15 @@ public final class Reconciler {
   }
 
   /**
-   * Applies the desired state.
+   * Applies the desired state; first, or instead when nothing else is to do, runs the hooks an
+   * earlier write left pending.
    *
    * @param savedPlan a plan saved by {@code plan --out}: applied only if it is still current
-   * @param unattended no person runs this (a timer, {@code watch}): a due renewal waits for the
-   *     maintenance windows
+   * @param unattended a run no person started ({@code watch}, the timer's {@code apply
+   *     --unattended}): it honours a rollback's hold, changing nothing but pending hooks, and a
+   *     due renewal waits for the maintenance windows; a person's run releases the hold. A saved
+   *     plan is applied as {@code plan} made it, with renewals waiting for a window still waiting
+   *     (or it would be stale), whoever applies it
    */
   public Result apply(
       DesiredState desired,
@@ -215,15 +244,38 @@ public final class Reconciler {
     try (StoreLock lock =
         StoreLock.acquire(
             desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
-      Observation before = plan(desired, replace, unattended);
+      Observation before = plan(desired, replace, unattended || savedPlan.isPresent());
       Plan plan = before.plan();
       if (plan.isRefused()) {
         throw refused(plan.refusals());
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
-      if (plan.isEmpty()) {
+      StoreDirectory directory = directory(desired);
+      Optional<String> current = before.store().snapshot().generation();
+      HookLedger ledger = HookLedger.read(directory, current);
+      boolean held = plan.hold().isPresent() && unattended;
+      if (plan.isEmpty() || held) {
+        Optional<RollbackHold> released = Optional.empty();
+        if (plan.hold().isPresent() && !unattended) {
+          directory.removeRecord(current.orElseThrow(), GenerationRecord.HOLD);
+          released = plan.hold();
+        }
+        List<String> notices = new ArrayList<>();
+        HookLedger.Attempt hooksRun =
+            current.isEmpty()
+                ? HookLedger.Attempt.none()
+                : ledger.attempt(
+                    hooks, desired, directory, current.get(), plan.pendingHooks(), before.now(), notices);
         return new Result(
-            plan, Optional.empty(), Optional.empty(), List.of(), before.store().facts(), before.host(), before.now());
+            plan,
+            Optional.empty(),
+            hooksRun,
+            held ? plan.hold() : Optional.empty(),
+            released,
+            notices,
+            before.store().facts(),
+            before.host(),
+            before.now());
       }
       progress.step("making " + plan.changes().size() + " change(s)");
       SortedMap<String, StoreFile> files =
@@ -237,15 +289,22 @@ public final class Reconciler {
                   before.password(),
                   before.now());
       List<String> notices = new ArrayList<>();
+      // Hooks still pending from the generation before are carried into the new one, and the
+      // record goes into it before its commit: a crash at any point never loses one.
+      List<PendingHook> due =
+          HookLedger.merge(
+              plan.pendingHooks(), HookLedger.dueAfter(plan, desired.hooks(), before.now()));
+      Map<GenerationRecord, byte[]> records =
+          due.isEmpty() ? Map.of() : Map.of(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
       String generation;
       progress.step("writing a new generation of " + files.size() + " files");
       try {
         generation =
-            directory(desired)
-                .write(
-                    files,
-                    metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
-                    before.store().snapshot());
+            directory.write(
+                files,
+                metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
+                before.store().snapshot(),
+                records);
       } catch (StoreTidyUpException e) {
         // Committed: the new set is live. Only the tidying up failed; the next apply finishes it.
         generation = e.generation();
@@ -254,11 +313,20 @@ public final class Reconciler {
       progress.step("checking the written store");
       ObservedStore after = checkConverged(desired, before, files);
       removeOutdatedRecords(desired, notices);
-      Optional<HooksFailure> failure = Optional.empty();
-      if (plan.changesServer()) {
-        failure = hooks.afterServerChange(desired.hooks().afterServerChange());
-      }
-      return new Result(plan, Optional.of(generation), failure, notices, after, before.host(), before.now());
+      HookLedger.Attempt hooksRun =
+          HookLedger.fresh(due)
+              .attempt(hooks, desired, directory, generation, due, before.now(), notices);
+      // A new generation has no hold: a person's apply over a held store released it.
+      return new Result(
+          plan,
+          Optional.of(generation),
+          hooksRun,
+          Optional.empty(),
+          plan.hold(),
+          notices,
+          after,
+          before.host(),
+          before.now());
     }
   }
 

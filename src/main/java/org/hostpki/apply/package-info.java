@@ -2,5 +2,13 @@
  * The edges around the pure planner: observing a store and the declared inputs (reading and
  * parsing files), executing a plan into a new set of store files, and the apply sequence (lock,
  * observe, plan, write atomically, observe again, run hooks).
+ *
+ * <p>Hooks are obligations ({@link org.hostpki.apply.HookLedger}): the hooks a write makes due are
+ * recorded inside the new generation before its commit, together with those still pending from
+ * the generation before; they count as done only once a separate record, written after they ran
+ * successfully, says so. Until then every apply runs them (first, or alone when nothing else is
+ * to do), {@code plan} and {@code status} show them, and a failed one makes apply exit 3. How a
+ * hook runs — its environment, its own process group, its timeout, its output — is {@link
+ * org.hostpki.apply.Hooks} and {@link org.hostpki.apply.HookProcess}.
  */
 package org.hostpki.apply;

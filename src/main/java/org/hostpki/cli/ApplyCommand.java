@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.SavedPlan;
 import org.hostpki.model.DesiredState;
@@ -24,13 +25,17 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  hostpki apply -f /etc/hostpki/host.yaml",
-      "  hostpki apply -f host.yaml --check           # dry run: exit 2 if changes",
+      "  hostpki apply -f host.yaml --check           # dry run: exit 2 if pending",
       "  hostpki apply -f host.yaml --replace server  # new key and certificate now",
+      "  hostpki apply -f host.yaml --unattended      # from a timer or scheduler",
+      "",
+      "Hooks that did not finish successfully before (a failure, a timeout, hostpki killed after writing the store) are run first, whatever else is to do, until they succeed.",
       "",
       "Exit codes:",
       "  0   success",
-      "  1   error: nothing changed; or a hook failed after the change",
-      "  2   changes pending (only with --check)",
+      "  1   error: nothing on disk changed",
+      "  2   changes or hooks pending (only with --check)",
+      "  3   the store is at the desired state, but a hook failed (recorded; the next run retries it)",
       "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
@@ -48,6 +53,14 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       completionCandidates = ReplaceConverter.Candidates.class,
       description = "Re-issue with a new key even without drift.")
   List<PlanInput.Replace> replace = List.of();
+
+  @Option(
+      names = "--unattended",
+      description =
+          "For runs no person started (timers, schedulers): honour a rollback's hold, that is,"
+              + " run only pending hooks and leave the store as the rollback left it. Without it,"
+              + " the apply releases the hold.")
+  boolean unattended;
 
   @Option(
       names = "--lock-timeout",
@@ -68,47 +81,86 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
         replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace);
     Reconciler reconciler = reconciler();
     if (check) {
-      Plan plan = reconciler.plan(desired, replacements).plan();
-      printPlan(plan, false, Optional.empty(), desired);
+      Plan plan = reconciler.plan(desired, replacements, unattended).plan();
+      printCheck(plan);
       if (plan.isRefused()) {
         return ExitCodes.ERROR;
       }
-      return plan.isEmpty() ? ExitCodes.OK : ExitCodes.CHANGES_PENDING;
+      return plan.hasWork(unattended) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
     }
     Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p)));
     MetricsRecorder metrics = new MetricsRecorder(w -> err().println("warning: " + w));
     Reconciler.Result result;
     try {
-      // A saved plan is applied as 'plan' showed it: renewals waiting for a window stay waiting.
-      result = reconciler.apply(desired, replacements, saved, lockTimeout, saved.isPresent());
+      result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended);
     } catch (RuntimeException e) {
       metrics.failed(desired, reconciler, environment.clock().instant());
       throw e;
     }
     metrics.applied(desired, result);
-    printPlan(result.plan(), !result.plan().isEmpty(), result.generation(), desired);
+    printResult(result, desired);
     result.notices().forEach(n -> err().println("warning: " + n));
     if (result.hookFailure().isPresent()) {
-      throw new HostpkiException(
-          result.hookFailure().get().message() + "; the store was updated (generation " + result.generation().orElse("?") + ")");
+      String store =
+          result.generation().map(g -> "the store is now at generation " + g).orElse("the store did not change")
+              + (result.heldBy().isPresent() ? ", held by a rollback" : " and matches the desired state");
+      err().println(
+          "error: " + result.hookFailure().get().message() + "; " + store + ". The hook is recorded"
+              + " as pending: the next apply, watch tick or timer run runs it again");
+      err().flush();
+      return ExitCodes.HOOK_FAILED;
     }
     return ExitCodes.OK;
   }
 
-  private void printPlan(Plan plan, boolean applied, Optional<String> generation, DesiredState desired) {
+  private void printCheck(Plan plan) {
     if (output == OutputFormat.json) {
       JsonWriter w = new JsonWriter().beginObject();
-      w.field("changed", applied);
-      w.field("check", check);
-      generation.ifPresent(g -> w.field("generation", g));
+      w.field("changed", false);
+      w.field("check", true);
       w.name("plan").json(PlanJson.render(plan));
       out().println(w.endObject());
     } else {
       out().print(new PlanText(color()).lines(plan), color());
-      if (applied) {
-        out().println(
-            "Applied: store " + desired.store().path() + " is now at generation " + generation.orElse("?") + ".");
+      if (unattended && plan.hold().isPresent() && !plan.isEmpty()) {
+        out().println("An unattended apply leaves these changes: the store is held by a rollback.");
       }
+    }
+    out().flush();
+  }
+
+  private void printResult(Reconciler.Result result, DesiredState desired) {
+    Plan plan = result.plan();
+    HookLedger.Attempt hooks = result.hooks();
+    boolean changed = result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent();
+    if (output == OutputFormat.json) {
+      JsonWriter w = new JsonWriter().beginObject();
+      w.field("changed", changed);
+      w.field("check", false);
+      result.generation().ifPresent(g -> w.field("generation", g));
+      w.name("plan").json(PlanJson.render(plan));
+      w.name("hooks_ran").beginArray();
+      hooks.outcome().succeeded().forEach(w::value);
+      w.endArray();
+      w.name("hook_error").value(result.hookFailure().map(Reconciler.HooksFailure::message).orElse(null));
+      w.name("held_by_rollback").value(result.heldBy().map(h -> h.at().toString()).orElse(null));
+      w.name("released_hold").value(result.released().map(h -> h.at().toString()).orElse(null));
+      out().println(w.endObject());
+      out().flush();
+      return;
+    }
+    out().print(new PlanText(color()).lines(plan), color());
+    result.released().ifPresent(h -> out().println(
+        "Released the hold of the rollback at " + PlanText.time(h.at()) + "."));
+    if (result.heldBy().isPresent() && !plan.isEmpty()) {
+      out().println(
+          "Held by rollback at " + PlanText.time(result.heldBy().get().at()) + "; run `hostpki apply -f "
+              + file + "` to release it. Nothing above was applied.");
+    }
+    result.generation().ifPresent(g -> out().println(
+        "Applied: store " + desired.store().path() + " is now at generation " + g + "."));
+    if (!hooks.outcome().succeeded().isEmpty()) {
+      out().println("Ran the hooks: " + String.join(", ", hooks.outcome().succeeded()) + ".");
     }
     out().flush();
   }

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
       "Exit codes:",
       "  0   success",
       "  1   error (nothing changed)",
-      "  2   changes pending (plan --detailed-exitcode, apply --check)",
+      "  2   changes or hooks pending (plan --detailed-exitcode, apply --check)",
+      "  3   the store is at the desired state, but a hook failed (recorded; the next run retries it)",
       "  64  usage error",
       "",
       "'hostpki COMMAND --help' shows a command's options and what it exits with."

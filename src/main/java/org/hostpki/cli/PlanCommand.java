@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
       "Exit codes:",
       "  0   success, also with changes pending",
       "  1   error; also when apply would refuse the plan",
-      "  2   changes pending (only with --detailed-exitcode)",
+      "  2   changes or hooks pending (only with --detailed-exitcode)",
       "  64  usage error"
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
@@ -88,7 +88,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
             "Saved the plan to " + saveTo.get().path() + "; apply it with: hostpki apply -f " + file + " --plan " + out);
       }
     }
-    return detailedExitCode && !plan.isEmpty() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+    return detailedExitCode && plan.hasWork(false) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }
 
   private void print(Plan plan, TerminalWriter to) {

@@ -1,14 +1,20 @@
 package org.hostpki.cli;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Hooks;
-import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.JsonWriter;
@@ -16,6 +22,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
+import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreTidyUpException;
@@ -33,11 +40,12 @@ import picocli.CommandLine.Option;
       "  hostpki rollback -f /etc/hostpki/host.yaml   # to the generation before",
       "  hostpki rollback -f host.yaml --to ..2026_03_01_12_00_00.000000000",
       "",
-      "'hostpki history' lists the kept generations. The next 'hostpki apply' makes the store match the desired state again, re-issuing what the rollback undid, unless the desired state is changed first; rollback says which changes that apply would make.",
+      "'hostpki history' lists the kept generations. A rollback holds: unattended runs ('hostpki watch', 'apply --unattended' from the timer) leave the store as it is. The next plain 'hostpki apply' by a person releases the hold and makes the store match the desired state again, re-issuing what the rollback undid, unless the desired state is changed first; rollback says which changes that apply would make.",
       "",
       "Exit codes:",
       "  0   success",
-      "  1   error: no such generation, the store is locked, or a hook failed after the switch",
+      "  1   error: no such generation, the store is locked; nothing changed",
+      "  3   rolled back, but a hook failed (recorded; the next apply or watch tick retries it)",
       "  64  usage error"
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
@@ -67,7 +75,13 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
       boolean serverChanged,
       int hooksRun,
       Optional<String> tidyUpWarning,
-      Optional<Reconciler.HooksFailure> hookFailure) {}
+      HookLedger.Attempt hooks,
+      RollbackHold hold,
+      List<String> notices) {
+    Optional<String> hookFailure() {
+      return hooks.failure();
+    }
+  }
 
   @Override
   public Integer call() {
@@ -105,12 +119,16 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     if (output == OutputFormat.json) {
       printJson(store, done, next, unknown);
     } else {
-      printText(store, done, next, unknown);
+      printText(store, desired, done, next, unknown);
     }
+    done.notices().forEach(n -> err().println("warning: " + n));
     if (done.hookFailure().isPresent()) {
-      throw new HostpkiException(
-          done.hookFailure().get().message() + "; the store was rolled back to generation "
-              + done.to().name());
+      err().println(
+          "error: " + done.hookFailure().get() + "; the store was rolled back to generation "
+              + done.to().name() + ". The hook is recorded as pending: the next apply or watch"
+              + " tick runs it again");
+      err().flush();
+      return ExitCodes.HOOK_FAILED;
     }
     return ExitCodes.OK;
   }
@@ -134,18 +152,37 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     }
     boolean serverChanged =
         current.isEmpty() || !current.get().server().equals(target.server());
+    Instant now = environment.clock().instant();
+    // The hooks the switch makes due, and those still pending from the generation it leaves,
+    // are recorded in the target with the hold before the switch: a crash never loses them.
+    HookLedger leaving = HookLedger.read(store, current.map(GenerationSummary::name));
+    List<PendingHook> fresh =
+        serverChanged && !desired.hooks().commands(HooksSpec.AFTER_SERVER_CHANGE).isEmpty()
+            ? List.of(PendingHook.due(HooksSpec.AFTER_SERVER_CHANGE, now, List.of("server")))
+            : List.of();
+    List<PendingHook> due = HookLedger.merge(leaving.pending(desired.hooks()), fresh);
+    RollbackHold hold = new RollbackHold(now, current.map(GenerationSummary::name), target.name());
     Optional<String> warning = Optional.empty();
     try {
-      store.activate(target.name());
+      store.activate(
+          target.name(),
+          Map.of(
+              GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due),
+              GenerationRecord.HOLD, HookLedger.holdRecord(hold)));
     } catch (StoreTidyUpException e) {
       warning = Optional.of(e.getMessage()); // switched; only the tidy-up failed
     }
     // As apply does: the hooks run under the lock, so no apply can change the set under them.
-    List<List<String>> hooks =
-        serverChanged ? desired.hooks().afterServerChange() : List.of();
-    Optional<Reconciler.HooksFailure> failure = new Hooks(err()).afterServerChange(hooks);
+    List<String> notices = new ArrayList<>();
+    HookLedger.Attempt attempt =
+        HookLedger.fresh(due)
+            .attempt(
+                new Hooks(err(), environment.variables()), desired, store, target.name(), due, now,
+                notices);
+    int commands =
+        due.stream().mapToInt(h -> desired.hooks().commands(h.hook()).size()).sum();
     return Optional.of(
-        new Switch(current, target, serverChanged, hooks.size(), warning, failure));
+        new Switch(current, target, serverChanged, commands, warning, attempt, hold, notices));
   }
 
   private GenerationSummary target(
@@ -183,7 +220,11 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private void printText(
-      StoreDirectory store, Switch done, Optional<Plan> next, Optional<String> unknown) {
+      StoreDirectory store,
+      DesiredState desired,
+      Switch done,
+      Optional<Plan> next,
+      Optional<String> unknown) {
     TerminalLines text = new TerminalLines();
     text.add("Rolled back store ").add(store.directory()).add(' ')
         .add(done.from().map(f -> "from generation " + f.name() + " ")
@@ -194,24 +235,30 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
       text.add("The server certificate changed: ")
           .add(done.from().map(GenerationSummary::serverText).orElse("none")).add(" -> ")
           .add(done.to().serverText()).add(".").end();
-      if (done.hooksRun() == 0) {
-        text.add("No afterServerChange hooks are configured.").end();
-      } else {
-        text.add("Ran ").add(done.hooksRun())
-            .add(done.hooksRun() == 1 ? " afterServerChange hook" : " afterServerChange hooks")
-            .add(done.hookFailure().isPresent() ? "; one failed (see below)." : ".").end();
-      }
     } else {
       text.add("The server certificate is the same (").add(done.to().serverText())
-          .add("); no hooks ran.").end();
+          .add(done.hooksRun() == 0 ? "); no hooks ran." : ").").end();
+    }
+    if (done.hooksRun() > 0) {
+      List<String> ran = new ArrayList<>();
+      for (PendingHook h : done.hooks().attempted()) {
+        int n = desired.hooks().commands(h.hook()).size();
+        ran.add(n + " " + h.hook() + (n == 1 ? " hook" : " hooks"));
+      }
+      text.add("Ran ").add(String.join(", ", ran))
+          .add(done.hookFailure().isPresent() ? "; one failed (see below)." : ".").end();
+    } else if (done.serverChanged()) {
+      text.add("No afterServerChange hooks are configured.").end();
     }
     done.tidyUpWarning().ifPresent(w -> text.add("warning: ").add(w).end());
     if (next.isPresent() && next.get().isEmpty()) {
       text.add("The store matches the desired state: the next 'hostpki apply' changes nothing.").end();
     } else if (next.isPresent()) {
-      text.end().add("The store no longer matches the desired state. Unless the desired state is")
-          .add(" changed first, the next 'hostpki apply -f ").add(file)
-          .add("' will re-apply it and make these changes:").end().end()
+      text.end().add("Held: until a person runs 'hostpki apply -f ").add(file).add("', unattended")
+          .add(" runs ('hostpki watch', 'apply --unattended' from the timer) leave the store at")
+          .add(" this generation. The store no longer matches the desired state: unless the")
+          .add(" desired state is changed first, that apply releases the hold and makes these")
+          .add(" changes:").end().end()
           .append(new PlanText(color()).lines(next.get()));
     } else {
       text.add("Cannot tell what the next 'hostpki apply' would do: ").add(unknown.get())
@@ -231,10 +278,11 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     w.field("serverChanged", done.serverChanged());
     w.field("hooksRun", done.hooksRun());
     w.name("serverSha256").value(done.to().server().map(f -> f.colonHex()).orElse(null));
-    w.name("hookFailure").value(done.hookFailure().map(Reconciler.HooksFailure::message)
-        .orElse(null));
+    w.name("hookFailure").value(done.hookFailure().orElse(null));
+    PlanJson.hold(w.name("hold"), Optional.of(done.hold()));
     w.name("warnings").beginArray();
     done.tidyUpWarning().ifPresent(w::value);
+    done.notices().forEach(w::value);
     unknown.ifPresent(u -> w.value("cannot tell what the next apply would do: " + u));
     w.endArray();
     w.name("nextApply");

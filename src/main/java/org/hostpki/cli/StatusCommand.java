@@ -22,12 +22,15 @@ import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.PlanJson;
+import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
@@ -105,6 +108,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         text.add("         ").add(c.address()).add(": ").add(c.reasonText()).end();
       }
     }
+    for (PendingHook h : plan.pendingHooks()) {
+      text.line("! " + PlanText.pendingLine(h));
+    }
+    plan.hold().ifPresent(h -> text.line("! " + PlanText.holdLine(h)));
     for (Warning w : plan.warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
@@ -255,6 +262,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       w.beginObject().field("address", c.address()).field("action", c.action().word()).field("reason", c.reasonText()).endObject();
     }
     w.endArray();
+    w.name("hooks_pending").beginArray();
+    o.plan().pendingHooks().forEach(h -> PlanJson.pendingHook(w, h));
+    w.endArray();
+    PlanJson.hold(w.name("hold"), o.plan().hold());
     w.name("warnings").beginArray();
     for (Warning warning : o.plan().warnings()) {
       w.value(warning.message());

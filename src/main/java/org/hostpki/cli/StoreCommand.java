@@ -2,6 +2,7 @@ package org.hostpki.cli;
 
 import java.io.PrintWriter;
 import java.security.SecureRandom;
+import java.util.List;
 import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
@@ -9,6 +10,7 @@ import org.hostpki.apply.Secrets;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.config.LoadResult;
 import org.hostpki.config.Problem;
+import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine.Option;
@@ -60,18 +62,36 @@ abstract class StoreCommand {
         && environment.interactive();
   }
 
-  /** Loads and validates the desired state; invalid input stops here with every problem printed. */
+  /**
+   * Loads and validates the desired state; invalid input stops here with every problem printed,
+   * and so does a file that declares programs to run but that others could have written.
+   */
   DesiredState desiredState() {
     LoadResult result = new DesiredStateLoader().load(environment.resolve(file));
     for (Problem p : result.problems()) {
       err().println(p.format());
     }
-    return result
-        .desiredState()
-        .orElseThrow(
-            () ->
-                new HostpkiException(
-                    environment.resolve(file) + " is not a valid desired state (see above); nothing was changed"));
+    DesiredState desired =
+        result
+            .desiredState()
+            .orElseThrow(
+                () ->
+                    new HostpkiException(
+                        environment.resolve(file) + " is not a valid desired state (see above); nothing was changed"));
+    requireSafeToRun(desired, "nothing was changed");
+    return desired;
+  }
+
+  /**
+   * Refuses a desired state that declares programs to run (hooks) when anyone but its owner —
+   * root or the user running hostpki — could have written it or the programs it names.
+   */
+  static void requireSafeToRun(DesiredState desired, String consequence) {
+    List<String> problems = StrictModes.forThisProcess().problems(desired);
+    if (!problems.isEmpty()) {
+      throw new HostpkiException(
+          problems.get(0) + "; " + consequence, problems.subList(1, problems.size()));
+    }
   }
 
   Reconciler reconciler() {
@@ -80,7 +100,7 @@ abstract class StoreCommand {
         environment.clock(),
         new SecureRandom(),
         new Secrets(environment.variables()),
-        new Hooks(err()),
+        new Hooks(err(), environment.variables()),
         progress());
   }
 

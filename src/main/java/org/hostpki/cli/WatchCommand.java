@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
           + " once; any other drift (a changed host name or address, an edited file, a new trusted"
           + " certificate) must be seen unchanged for --debounce first, so a flapping DHCP lease does"
           + " not re-key the host.",
+      "Hooks that did not finish successfully are run again (at once, then backing off up to"
+          + " 15 minutes while they keep failing). A store held by 'hostpki rollback' is left as"
+          + " it is until a person's 'hostpki apply' releases it.",
       "Logs one timestamped line per event to standard error. Errors are logged and watching goes"
           + " on. SIGTERM (systemctl stop) finishes an apply in progress, then exits 0."
     },
@@ -108,13 +111,14 @@ final class WatchCommand implements Callable<Integer> {
     if (first.desiredState().isEmpty()) {
       throw new HostpkiException(path + " is not a valid desired state (see above); not watching");
     }
+    StoreCommand.requireSafeToRun(first.desiredState().get(), "not watching");
     Reconciler reconciler =
         new Reconciler(
             environment.hostProbe(),
             environment.clock(),
             new SecureRandom(),
             new Secrets(environment.variables()),
-            new Hooks(err));
+            new Hooks(err, environment.variables()));
     Watcher watcher =
         new Watcher(
             () -> reload(loader, path),
@@ -156,16 +160,19 @@ final class WatchCommand implements Callable<Integer> {
   /** The file as it is now; later mistakes are logged by the watcher, which keeps going. */
   private static DesiredState reload(DesiredStateLoader loader, Path path) {
     LoadResult result = loader.load(path);
-    return result
-        .desiredState()
-        .orElseThrow(
-            () ->
-                new HostpkiException(
-                    path
-                        + " is not a valid desired state, nothing applied: "
-                        + result.problems().stream()
-                            .filter(Problem::isError)
-                            .map(Problem::format)
-                            .collect(Collectors.joining("; "))));
+    DesiredState desired =
+        result
+            .desiredState()
+            .orElseThrow(
+                () ->
+                    new HostpkiException(
+                        path
+                            + " is not a valid desired state, nothing applied: "
+                            + result.problems().stream()
+                                .filter(Problem::isError)
+                                .map(Problem::format)
+                                .collect(Collectors.joining("; "))));
+    StoreCommand.requireSafeToRun(desired, "nothing applied");
+    return desired;
   }
 }

@@ -18,9 +18,11 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RollbackHold;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Reason;
 import org.hostpki.plan.ReasonCode;
 import org.hostpki.plan.Refusal;
@@ -33,8 +35,15 @@ import org.hostpki.plan.Warning;
  * DHCP lease that flaps for a minute does not re-key the host. A plan caused only by time or by
  * missing files applies at once: waiting cannot make it go away.
  *
- * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, error,
- * stopped). An error is logged and watching goes on; the same error again is not repeated.
+ * <p>Hooks an earlier write left pending (failed, timed out, or hostpki was killed before they
+ * ran) are run at once, and while they keep failing again after a growing pause: the interval,
+ * then twice that, up to {@link #MAX_HOOK_BACKOFF}, so that a hook that hangs until its timeout
+ * does not hold the store lock most of the time. Applies are unattended: a store held by a
+ * rollback is left as it is (pending hooks still run) until a person's apply releases it.
+ *
+ * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
+ * held, hold released, error, stopped). An error is logged and watching goes on; the same error
+ * again is not repeated.
  */
 final class Watcher {
 
@@ -77,10 +86,17 @@ final class Watcher {
   /** The drift being waited out: the basis of its plan and when it was first seen. */
   private record Pending(Fingerprint basis, Instant since) {}
 
+  /** The longest pause between two runs of hooks that keep failing. */
+  static final Duration MAX_HOOK_BACKOFF = Duration.ofMinutes(15);
+
   private Optional<Pending> pending = Optional.empty();
   private Optional<String> lastError = Optional.empty();
   private List<String> loggedWaits = List.of();
   private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
+  private Optional<RollbackHold> hold = Optional.empty();
+  /** Failed runs of pending hooks in a row, and when they may run next. */
+  private int hookFailures;
+  private Instant hooksDueAt = Instant.MIN;
 
   /**
    * @param desired reads the desired state afresh; throws {@link HostpkiException} when invalid
@@ -173,12 +189,22 @@ final class Watcher {
       return false;
     }
     logWaits(now, plan);
-    if (plan.isEmpty()) {
+    noticeHold(now, plan.hold());
+    if (plan.isEmpty() || plan.hold().isPresent()) {
       if (pending.isPresent()) {
-        log(now, "drift gone", "the store matches the desired state again; nothing applied");
+        log(now, "drift gone", plan.isEmpty()
+            ? "the store matches the desired state again; nothing applied"
+            : "the store is held by a rollback; nothing applied");
         pending = Optional.empty();
       }
-      metrics.observed(state, observation, true);
+      if (plan.hasPendingHooks() && !now.isBefore(hooksDueAt)) {
+        if (hookFailures == 0) {
+          plan.pendingHooks().forEach(h -> log(now, "hooks pending", PlanText.pendingLine(h) + "; running them now"));
+        }
+        apply(state, now);
+      } else {
+        metrics.observed(state, observation, true);
+      }
       return true;
     }
     boolean atOnce = dueAtOnce(plan) || settings.debounce().isZero();
@@ -223,17 +249,51 @@ final class Watcher {
       throw e;
     }
     metrics.applied(state, result);
+    boolean hadDrift = pending.isPresent();
     pending = Optional.empty();
-    if (result.plan().isEmpty()) {
+    noticeHold(clock.instant(), result.heldBy().or(() -> result.plan().hold()));
+    if (result.generation().isPresent()) {
+      log("applied", summary(result.plan()) + "; store is at generation " + result.generation().get());
+    } else if (hadDrift && result.heldBy().isEmpty()) {
       log("drift gone", "nothing left to apply (another run applied it)");
+    }
+    result.notices().forEach(n -> log("warning", n));
+    if (!result.hooks().outcome().succeeded().isEmpty()) {
+      log("hooks ran", String.join(", ", result.hooks().outcome().succeeded()));
+    }
+    if (result.hookFailure().isPresent()) {
+      hookFailures++;
+      Duration pause = backoff(hookFailures);
+      hooksDueAt = clock.instant().plus(pause);
+      error(result.hookFailure().get().message() + "; recorded as pending, trying again in "
+          + DurationText.of(pause) + " or at the next change");
+    } else if (!result.hooks().attempted().isEmpty()) {
+      hookFailures = 0;
+      hooksDueAt = Instant.MIN;
+    }
+  }
+
+  /** The pause after {@code failures} failed runs of pending hooks in a row. */
+  Duration backoff(int failures) {
+    Duration pause = settings.interval();
+    for (int i = 1; i < failures && pause.compareTo(MAX_HOOK_BACKOFF) < 0; i++) {
+      pause = pause.multipliedBy(2);
+    }
+    return pause.compareTo(MAX_HOOK_BACKOFF) > 0 ? MAX_HOOK_BACKOFF : pause;
+  }
+
+  /** Logs a rollback's hold when one appears, and its release. */
+  private void noticeHold(Instant now, Optional<RollbackHold> seen) {
+    if (seen.equals(hold)) {
       return;
     }
-    log("applied", summary(result.plan()) + "; store is at generation " + result.generation().orElse("?"));
-    result.notices().forEach(n -> log("warning", n));
-    result
-        .hookFailure()
-        .ifPresent(
-            f -> error(f.message() + "; the store was updated (generation " + result.generation().orElse("?") + ")"));
+    if (seen.isPresent()) {
+      log(now, "held", PlanText.holdLine(seen.get()) + "; not applying drift until then");
+    } else {
+      log(now, "hold released", "the hold of the rollback at " + PlanText.time(hold.get().at())
+          + " was released; applying drift again");
+    }
+    hold = seen;
   }
 
   static boolean dueAtOnce(Plan plan) {

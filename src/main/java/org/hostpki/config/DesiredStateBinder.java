@@ -210,6 +210,8 @@ final class DesiredStateBinder {
     for (YamlNode item : hooks.sequence("afterServerChange").map(YamlNode.Sequence::items).orElse(List.of())) {
       fields.argv(item).ifPresent(commands::add);
     }
-    return new HooksSpec(commands);
+    return new HooksSpec(
+        commands,
+        fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT));
   }
 }

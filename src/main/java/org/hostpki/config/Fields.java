@@ -167,7 +167,10 @@ final class Fields {
 
   /**
    * A command, run without a shell: its text arguments. A program with a space in it is warned
-   * about, since it was probably meant as several arguments.
+   * about, since it was probably meant as several arguments. A program named by a path relative
+   * to this file's folder ({@code ./reload.sh}, {@code bin/reload}) resolves against it, as every
+   * relative path in the file does, not against the working directory (under systemd, {@code
+   * /}); a bare name ({@code systemctl}) is looked up on PATH when the command runs.
    */
   Optional<List<String>> argv(YamlNode node) {
     if (!(node instanceof YamlNode.Sequence argv)) {
@@ -189,7 +192,19 @@ final class Fields {
           program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
               + " write each argument as its own item: " + splitCommand(args));
     }
+    args.set(0, program(args.get(0)));
     return Optional.of(args);
+  }
+
+  private String program(String program) {
+    if (program.indexOf('/') < 0) {
+      return program;
+    }
+    try {
+      return folder.resolve(program).normalize().toString();
+    } catch (InvalidPathException e) {
+      return program; // not a path this file system takes: starting it fails with the reason
+    }
   }
 
   /** {@code ["systemctl reload", nginx]} as it was probably meant: {@code [systemctl, reload, nginx]}. */

@@ -24,7 +24,7 @@ final class SchemaMessages {
           Map.entry("/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D"),
           Map.entry("/$defs/renewBefore", "a duration such as 30d or 12h, or a share of the lifetime such as 33%"),
           Map.entry("/properties/renewal/properties/jitter", "a percentage such as 10%"),
-          Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, reload, nginx]"),
+          Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, try-reload-or-restart, nginx]"),
           Map.entry("/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}"),
           Map.entry("/$defs/rsaSize", "a number of bits such as 3072"),
           Map.entry("/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}"),
@@ -242,7 +242,7 @@ final class SchemaMessages {
 
   private static String empty(YamlNode node, String location) {
     if (location.startsWith("/$defs/argv")) {
-      return node.displayName() + " is an empty command; write the program and its arguments, e.g. [systemctl, reload, nginx]";
+      return node.displayName() + " is an empty command; write the program and its arguments, e.g. [systemctl, try-reload-or-restart, nginx]";
     }
     if (location.startsWith("/$defs/subject")) {
       return node.displayName() + " is empty; give at least a commonName, or remove it";

@@ -1,6 +1,8 @@
 package org.hostpki.model;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -47,5 +49,54 @@ public record DesiredState(
       TrustSpec trust,
       HooksSpec hooks) {
     this(source, store, host, ca, server, trust, hooks, RenewalSpec.defaults(), MetricsSpec.none());
+  }
+
+  /**
+   * Whether this file makes hostpki run programs (any kind of hook): such a file is only acted on
+   * when no one but its owner, who must be root or the user running hostpki, could have written it.
+   * Every section that names a program to run must be counted here.
+   */
+  public boolean declaresPrograms() {
+    return !programs().isEmpty();
+  }
+
+  /**
+   * Every command the file declares, of every kind of hook: the hooks run after a change, and the
+   * ACME dns-01 hook.
+   */
+  public List<List<String>> programs() {
+    List<List<String>> programs = new ArrayList<>(hooks.afterServerChange());
+    server
+        .acme()
+        .map(AcmeSpec::challenge)
+        .filter(AcmeChallenge.Dns01Hook.class::isInstance)
+        .map(c -> ((AcmeChallenge.Dns01Hook) c).hook())
+        .ifPresent(programs::add);
+    return programs;
+  }
+
+  /**
+   * Every secret source the desired state names — the store password, the ACME external account
+   * binding's HMAC key, the Java trust stores' password; every secret added later belongs here too: programs hostpki starts never
+   * see an environment variable named by one.
+   */
+  public List<PasswordSource> secretSources() {
+    List<PasswordSource> sources = new ArrayList<>();
+    store.password().ifPresent(sources::add);
+    server
+        .acme()
+        .flatMap(AcmeSpec::externalAccountBinding)
+        .map(AcmeSpec.ExternalAccountBinding::hmacKey)
+        .ifPresent(sources::add);
+    trust.install().flatMap(InstallSpec::javaPassword).ifPresent(sources::add);
+    return sources;
+  }
+
+  /** The names of the environment variables that hold secrets ({@code {env: NAME}} sources). */
+  public List<String> secretVariables() {
+    return secretSources().stream()
+        .filter(PasswordSource.Env.class::isInstance)
+        .map(s -> ((PasswordSource.Env) s).variable())
+        .toList();
   }
 }

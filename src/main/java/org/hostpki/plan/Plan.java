@@ -2,24 +2,33 @@ package org.hostpki.plan;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.hostpki.model.Fingerprint;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 
 /**
  * A plan: the ordered changes that make the store match the desired state, with warnings, and
- * the refusals that keep it from being applied.
+ * the refusals that keep it from being applied; and what the store records beside its content:
+ * hooks still due from an earlier write, and a rollback's hold.
  *
  * @param refusals when not empty, apply changes nothing and fails; {@code plan} shows them as
  *     errors
  * @param unchanged how many resources were checked and already match
  * @param basis a digest of everything the plan was computed from (store content, host identity,
  *     desired state, trusted inputs); a saved plan whose basis no longer matches is stale
+ * @param pendingHooks hooks that an earlier write (or rollback) made due and that have not run
+ *     successfully yet: the next apply runs them, whatever else it does
+ * @param hold a rollback's hold: unattended runs leave the store as it is while it lasts
  */
 public record Plan(
     List<Change> changes,
     List<Warning> warnings,
     List<Refusal> refusals,
     int unchanged,
-    Fingerprint basis) {
+    Fingerprint basis,
+    List<PendingHook> pendingHooks,
+    Optional<RollbackHold> hold) {
 
   /** The version of the JSON plan format; bumped on incompatible change. */
   public static final String FORMAT_VERSION = "1";
@@ -29,6 +38,18 @@ public record Plan(
     warnings = List.copyOf(warnings);
     refusals = List.copyOf(refusals);
     Objects.requireNonNull(basis, "basis");
+    pendingHooks = List.copyOf(pendingHooks);
+    Objects.requireNonNull(hold, "hold");
+  }
+
+  /** A plan of changes, with nothing recorded beside the store's content. */
+  public Plan(
+      List<Change> changes,
+      List<Warning> warnings,
+      List<Refusal> refusals,
+      int unchanged,
+      Fingerprint basis) {
+    this(changes, warnings, refusals, unchanged, basis, List.of(), Optional.empty());
   }
 
   /** A plan nothing refuses. */
@@ -36,13 +57,35 @@ public record Plan(
     this(changes, warnings, List.of(), unchanged, basis);
   }
 
+  /** The same changes, with what the store records about hooks and holds. */
+  public Plan withRecords(List<PendingHook> pendingHooks, Optional<RollbackHold> hold) {
+    return new Plan(changes, warnings, refusals, unchanged, basis, pendingHooks, hold);
+  }
+
   /** Whether apply must refuse this plan. */
   public boolean isRefused() {
     return !refusals.isEmpty();
   }
 
+  /** Whether the store matches the desired state (hooks may still be pending). */
   public boolean isEmpty() {
     return changes.isEmpty();
+  }
+
+  /** Whether an earlier write left hooks that have not run successfully. */
+  public boolean hasPendingHooks() {
+    return !pendingHooks.isEmpty();
+  }
+
+  /**
+   * Whether an apply would do anything — change the store or run pending hooks: what {@code plan
+   * --detailed-exitcode} and {@code apply --check} exit 2 for.
+   *
+   * @param unattended for an unattended run, which leaves a held store as it is
+   */
+  public boolean hasWork(boolean unattended) {
+    boolean changesApply = !isEmpty() && !(unattended && hold.isPresent());
+    return changesApply || hasPendingHooks();
   }
 
   public long count(Action action) {

@@ -1,6 +1,9 @@
 package org.hostpki.plan;
 
 import java.util.Map;
+import java.util.Optional;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 
 /**
  * The JSON form of a plan (described by {@code schema/plan.schema.json}): a versioned contract
@@ -56,8 +59,40 @@ public final class PlanJson {
     w.field("delete", plan.count(Action.DELETE));
     w.field("unchanged", plan.unchanged());
     w.endObject();
-    w.field("changes_pending", !plan.isEmpty());
+    w.name("hooks_pending").beginArray();
+    for (PendingHook h : plan.pendingHooks()) {
+      pendingHook(w, h);
+    }
+    w.endArray();
+    hold(w.name("hold"), plan.hold());
+    w.field("changes_pending", plan.hasWork(false));
     return w.endObject().toString();
+  }
+
+  /** A rollback's hold as the plan, {@code status} and {@code rollback} show it; null without one. */
+  public static void hold(JsonWriter w, Optional<RollbackHold> hold) {
+    if (hold.isEmpty()) {
+      w.value((String) null);
+      return;
+    }
+    w.beginObject()
+        .field("at", hold.get().at().toString())
+        .name("from").value(hold.get().from().orElse(null))
+        .field("to", hold.get().to())
+        .endObject();
+  }
+
+  /** One pending hook as the plan and {@code status} show it. */
+  public static void pendingHook(JsonWriter w, PendingHook h) {
+    w.beginObject();
+    w.field("hook", h.hook());
+    w.field("since", h.since().toString());
+    w.name("changed").beginArray();
+    h.changed().forEach(w::value);
+    w.endArray();
+    w.name("last_attempt").value(h.lastFailure().map(f -> f.at().toString()).orElse(null));
+    w.name("last_error").value(h.lastFailure().map(PendingHook.Failure::message).orElse(null));
+    w.endObject();
   }
 
   private static void attributes(JsonWriter w, String name, Map<String, String> values) {

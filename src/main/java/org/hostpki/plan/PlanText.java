@@ -1,10 +1,22 @@
 package org.hostpki.plan;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.model.TerminalLines.Colour;
 
-/** The text plan a reviewer reads: one line per change, the reasons, a summary line. */
+/**
+ * The text plan a reviewer reads: one line per change, the reasons, what the store records beside
+ * its content (pending hooks, a rollback's hold) as {@code !} lines, a summary line.
+ */
 public final class PlanText {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
   private final boolean color;
 
   /** @param color {@link #render} marks actions with ANSI colours (only for a terminal) */
@@ -31,6 +43,10 @@ public final class PlanText {
           .add("  " + c.reasonText())
           .end();
     }
+    for (PendingHook h : plan.pendingHooks()) {
+      out.add(Colour.YELLOW, "!").add(" " + pendingLine(h)).end();
+    }
+    plan.hold().ifPresent(h -> out.add(Colour.YELLOW, "!").add(" " + holdLine(h)).end());
     for (Warning w : plan.warnings()) {
       out.add(Colour.YELLOW, "warning:").add(" " + w.message()).end();
     }
@@ -41,7 +57,8 @@ public final class PlanText {
     if (plan.isEmpty() && plan.isRefused()) {
       out.line("No other changes (" + plan.unchanged() + " resources checked).");
     } else if (plan.isEmpty()) {
-      out.line("No changes: the store matches the desired state (" + plan.unchanged() + " resources checked).");
+      out.line("No changes: the store matches the desired state (" + plan.unchanged() + " resources checked)"
+          + (plan.hasPendingHooks() ? ", but hooks are pending: the next apply runs them." : "."));
     } else {
       out.line(
           "Plan: " + plan.count(Action.CREATE) + " to create, " + plan.count(Action.REPLACE)
@@ -55,6 +72,22 @@ public final class PlanText {
               + (many ? "are" : "is") + " fixed.");
     }
     return out;
+  }
+
+  /** {@code hooks pending since T: LAST ERROR}, the line {@code plan} and {@code status} show. */
+  public static String pendingLine(PendingHook hook) {
+    return "hooks pending since " + time(hook.since()) + ": " + hook.lastError();
+  }
+
+  /** What a rollback's hold means, in one line. */
+  public static String holdLine(RollbackHold hold) {
+    return "held by rollback at " + time(hold.at()) + " (generation " + hold.to() + "): unattended"
+        + " runs (watch, apply --unattended) leave the store as it is; run `hostpki apply` to"
+        + " release it";
+  }
+
+  public static String time(Instant instant) {
+    return TIME.format(instant);
   }
 
   private static Colour colour(Action action) {

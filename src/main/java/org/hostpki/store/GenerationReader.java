@@ -72,6 +72,9 @@ final class GenerationReader {
               metadata[0] = SafeFiles.readNoFollow(file);
               return FileVisitResult.CONTINUE;
             }
+            if (GenerationRecord.isRecordFile(name)) {
+              return FileVisitResult.CONTINUE; // about the set, not of it: see StoreDirectory#record
+            }
             if (StoreSafety.isSecretName(name)) {
               safety.checkSecretFile(file, StoreNames.resolve(store, name), safety.owners());
             }

@@ -73,22 +73,30 @@ final class GenerationWriter {
 
   static void write(Path directory, SortedMap<String, StoreFile> files, byte[] metadata)
       throws IOException {
-    write(directory, files, metadata, Optional.empty());
+    write(directory, files, metadata, Map.of(), Optional.empty());
   }
 
   /**
+   * @param records written into the new generation like its metadata: never linked from the live
+   *     one, whose records are about the live one
    * @param live the live generation: files of the new set with exactly its bytes are linked
    * @return how many files were carried over by a link rather than written
    */
   static int write(
-      Path directory, SortedMap<String, StoreFile> files, byte[] metadata, Optional<Live> live)
+      Path directory,
+      SortedMap<String, StoreFile> files,
+      byte[] metadata,
+      Map<GenerationRecord, byte[]> records,
+      Optional<Live> live)
       throws IOException {
     GenerationWriter writer = new GenerationWriter(directory, live);
-    writer.writeAll(files, metadata);
+    writer.writeAll(files, metadata, records);
     return writer.linked.size();
   }
 
-  private void writeAll(SortedMap<String, StoreFile> files, byte[] metadata) throws IOException {
+  private void writeAll(
+      SortedMap<String, StoreFile> files, byte[] metadata, Map<GenerationRecord, byte[]> records)
+      throws IOException {
     SafeFiles.createDirectory(directory, FileModes.DIRECTORY);
     directories.add(directory);
     for (Map.Entry<String, StoreFile> entry : files.entrySet()) {
@@ -101,6 +109,9 @@ final class GenerationWriter {
       }
     }
     writeFile(directory.resolve(StoreNames.METADATA), metadata, false);
+    for (Map.Entry<GenerationRecord, byte[]> record : records.entrySet()) {
+      writeFile(directory.resolve(record.getKey().fileName()), record.getValue(), false);
+    }
     syncAll(written); // not the linked files: see the class comment
     for (Path d : directories) {
       SafeFiles.syncDirectory(d);

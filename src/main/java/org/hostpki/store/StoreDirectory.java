@@ -138,13 +138,43 @@ public final class StoreDirectory {
    * As {@link #write(SortedMap, byte[])}, carrying over unchanged files: a file of the new set
    * with exactly the bytes {@code live} has under its name is hard-linked from the live
    * generation instead of written again, when {@code live} is still the current generation and
-   * the file system allows. The result is the same new generation as a full write's.
+   * the file system allows. The result is the same new generation as a full write's. The live
+   * generation's {@link GenerationRecord records} are kept: copied into the new one.
    *
    * @param live the store as read under the same lock, by {@link #read()}
    */
   public String write(
       SortedMap<String, StoreFile> files, byte[] generationMetadata, StoreSnapshot live) {
+    return write(files, generationMetadata, live, recordsOf(live));
+  }
+
+  /**
+   * The records of the live generation, for a writer that changes the set without dealing in
+   * them ({@code sign} adding an issued certificate): the new generation keeps them as they are —
+   * the hooks still pending, a rollback's hold — each a copy written with it, never a link.
+   */
+  private Map<GenerationRecord, byte[]> recordsOf(StoreSnapshot live) {
+    Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
+    if (live.generation().isPresent()) {
+      for (GenerationRecord record : GenerationRecord.values()) {
+        record(live.generation().get(), record).ifPresent(bytes -> records.put(record, bytes));
+      }
+    }
+    return records;
+  }
+
+  /**
+   * As {@link #write(SortedMap, byte[], StoreSnapshot)}, with records about the new generation
+   * (the hooks it makes due) written into it before its commit: a reader that sees the new set
+   * sees them too.
+   */
+  public String write(
+      SortedMap<String, StoreFile> files,
+      byte[] generationMetadata,
+      StoreSnapshot live,
+      Map<GenerationRecord, byte[]> records) {
     Objects.requireNonNull(generationMetadata, "generationMetadata");
+    Objects.requireNonNull(records, "records");
     Objects.requireNonNull(live, "live");
     StoreNames.requireValidSet(files.keySet());
     for (Map.Entry<String, StoreFile> file : files.entrySet()) {
@@ -167,7 +197,7 @@ public final class StoreDirectory {
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw writeFailure(e);
     }
-    commitNewGeneration(name, files, generationMetadata, carried);
+    commitNewGeneration(name, files, generationMetadata, records, carried);
     tidyUp(name, visible, true, "run `hostpki apply` again to finish");
     return name;
   }
@@ -218,12 +248,7 @@ public final class StoreDirectory {
    */
   public Optional<byte[]> generationFile(String generation, String name) {
     StoreNames.requireValid(name);
-    Path path = directory.resolve(generation);
-    if (!GenerationNames.isGeneration(generation)
-        || !storeExists()
-        || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw noSuchGeneration(generation);
-    }
+    Path path = existingGeneration(generation);
     try {
       safety.checkStoreDirectory(directory);
       Path file = StoreNames.resolve(path, name);
@@ -232,15 +257,8 @@ public final class StoreDirectory {
           return Optional.empty(); // missing, or a link hostpki never makes: not followed
         }
       }
-      BasicFileAttributes attributes;
-      try {
-        attributes =
-            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
+      if (!isRegularFileIfThere(path, file)) {
         return Optional.empty();
-      }
-      if (!attributes.isRegularFile()) {
-        throw reader.alteredByHand(path, file, EntryKinds.describe(file, attributes));
       }
       if (StoreSafety.isSecretName(name)) {
         safety.checkSecretFile(file, StoreNames.resolve(directory, name), safety.owners());
@@ -260,6 +278,17 @@ public final class StoreDirectory {
    *     failed; the store is unchanged
    */
   public void activate(String generation) {
+    activate(generation, Map.of());
+  }
+
+  /**
+   * As {@link #activate(String)}, first replacing the records of the generation with these (each
+   * written by a rename, synced; a record not given is removed), so that they are in place when
+   * it becomes current: a rollback's hold and the hooks the switch makes due, never what the
+   * generation recorded while it was current before. A crash before the switch leaves them on a
+   * generation that is not current, where nothing reads them.
+   */
+  public void activate(String generation, Map<GenerationRecord, byte[]> records) {
     Path path = directory.resolve(generation);
     if (!GenerationNames.isGeneration(generation)
         || !storeExists()
@@ -280,6 +309,13 @@ public final class StoreDirectory {
     }
     List<Path> newLinks = new ArrayList<>();
     try {
+      for (GenerationRecord record : GenerationRecord.values()) {
+        if (records.containsKey(record)) {
+          replaceRecord(path, record, records.get(record));
+        } else if (Files.deleteIfExists(path.resolve(record.fileName()))) {
+          SafeFiles.syncDirectory(path);
+        }
+      }
       links.createMissing(visible, newLinks);
       SafeFiles.syncDirectory(directory);
       dataLink.pointAt(generation);
@@ -341,6 +377,95 @@ public final class StoreDirectory {
     return removed.isEmpty() ? "" : " (removed from " + String.join(", ", removed) + ")";
   }
 
+  /**
+   * A record of a kept generation, read without following links.
+   *
+   * @return empty when the generation has none
+   * @throws HostpkiException when there is no such generation, or the record is not a regular file
+   */
+  public Optional<byte[]> record(String generation, GenerationRecord record) {
+    Path path = existingGeneration(generation);
+    Path file = path.resolve(record.fileName());
+    try {
+      return isRegularFileIfThere(path, file)
+          ? Optional.of(SafeFiles.readNoFollow(file))
+          : Optional.empty();
+    } catch (IOException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+  }
+
+  /**
+   * False when nothing is there; true for a regular file; anything else (a link, a FIFO, a
+   * directory) is refused as altered by hand: hostpki writes nothing else inside a generation.
+   */
+  private boolean isRegularFileIfThere(Path generation, Path file) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    if (!attributes.isRegularFile()) {
+      throw reader.alteredByHand(generation, file, EntryKinds.describe(file, attributes));
+    }
+    return true;
+  }
+
+  /**
+   * Replaces a record of a kept generation as a whole: a new file written and synced beside it,
+   * renamed over it, the directory synced. A reader sees the old record or the new one; no file
+   * is ever changed in place (the files of a generation may be hard links shared with others;
+   * records never are). Needs the lock.
+   */
+  public void putRecord(String generation, GenerationRecord record, byte[] content) {
+    Path path = existingGeneration(generation);
+    try {
+      replaceRecord(path, record, content);
+    } catch (IOException | UncheckedIOException e) {
+      throw new HostpkiException(
+          "cannot write " + path.resolve(record.fileName()) + ": " + IoFailures.describe(e), e);
+    }
+  }
+
+  /** Removes a record of a kept generation, synced. Needs the lock. */
+  public void removeRecord(String generation, GenerationRecord record) {
+    Path path = existingGeneration(generation);
+    try {
+      if (Files.deleteIfExists(path.resolve(record.fileName()))) {
+        SafeFiles.syncDirectory(path);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new HostpkiException(
+          "cannot remove " + path.resolve(record.fileName()) + ": " + IoFailures.describe(e), e);
+    }
+  }
+
+  private static void replaceRecord(Path generation, GenerationRecord record, byte[] content)
+      throws IOException {
+    Path temporary = generation.resolve(record.fileName() + GenerationRecord.TEMPORARY_SUFFIX);
+    Files.deleteIfExists(temporary); // an interrupted earlier write; we hold the lock
+    SafeFiles.writeNew(temporary, content, FileModes.PUBLIC);
+    FileModes.setExactly(temporary, FileModes.PUBLIC);
+    SafeFiles.sync(temporary);
+    Files.move(
+        temporary,
+        generation.resolve(record.fileName()),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    SafeFiles.syncDirectory(generation);
+  }
+
+  private Path existingGeneration(String generation) {
+    Path path = directory.resolve(generation);
+    if (!GenerationNames.isGeneration(generation)
+        || !storeExists()
+        || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw noSuchGeneration(generation);
+    }
+    return path;
+  }
+
   /** Files are carried over only from the generation they were read from, still current. */
   private Optional<GenerationWriter.Live> carriedFrom(StoreSnapshot live) throws IOException {
     if (live.generation().isEmpty()
@@ -355,12 +480,13 @@ public final class StoreDirectory {
       String name,
       SortedMap<String, StoreFile> files,
       byte[] metadata,
+      Map<GenerationRecord, byte[]> records,
       Optional<GenerationWriter.Live> carried) {
     Path partial = directory.resolve(name + GenerationNames.PARTIAL_SUFFIX);
     boolean complete = false;
     List<Path> newLinks = new ArrayList<>();
     try {
-      GenerationWriter.write(partial, files, metadata, carried);
+      GenerationWriter.write(partial, files, metadata, records, carried);
       // Before the generation has its name: a complete generation without ..data always shows
       // that its commit was interrupted, and is never taken for a store whose ..data was lost.
       dataLink.prepare(name);

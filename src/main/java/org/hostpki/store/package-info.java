@@ -9,6 +9,7 @@
  *   .lock                         the writers' lock ({@link org.hostpki.store.StoreLock})
  *   ..2026_03_01_12_00_00.000000000/   a generation: a complete set, never changed once made
  *     .generation.json            the writer's metadata (what changed, when)
+ *     .hooks-due.json  .hooks-done.json  .hold.json   records about the set, see below
  *     ca.crt  ca.key  server.key  server.crt  ...  trust/NAME.crt  trust-hashed/...
  *   ..2026_03_02_08_30_00.000000000/   an older generation, kept for history and rollback
  *   ..data -&gt; ..2026_03_02_08_30_00.000000000     THE commit point
@@ -58,6 +59,19 @@
  * write converges. A failure (rather than a crash) before the commit is reported as "the store
  * is unchanged"; after it, as a {@link org.hostpki.store.StoreTidyUpException}: the new set is
  * in use, the tidying up is for the next write.
+ *
+ * <h2>Records</h2>
+ *
+ * A generation's files never change once it is made: they may be hard links shared with other
+ * generations. Beside them, a generation holds {@link org.hostpki.store.GenerationRecord records}
+ * about it, which are not part of the set (not read as content, not in its fingerprint, never
+ * carried over by a link): the hooks it made due, written inside it with the set before the
+ * commit; which of them have run, written after each attempt; a rollback's hold. A record is
+ * only ever replaced as a whole — a new file written and synced beside it ({@code NAME.tmp}),
+ * renamed over it, the directory synced — or removed; never edited in place. {@link
+ * org.hostpki.store.StoreDirectory#activate(String, java.util.Map)} replaces every record of the
+ * generation it switches to before the switch, so that what it recorded while it was current
+ * before never counts again.
  *
  * <h2>Modes</h2>
  *

@@ -120,8 +120,10 @@ class RollbackCommandTest {
 
     assertThat(run.out)
         .contains(
-            "Unless the desired state is changed first, the next 'hostpki apply -f host.yaml'"
-                + " will re-apply it and make these changes:",
+            "Held: until a person runs 'hostpki apply -f host.yaml', unattended runs",
+            "unless the desired state is changed first, that apply releases the hold and makes"
+                + " these changes:",
+            "! held by rollback at 2026-11-27 10:00 UTC",
             "~ server",
             "name portal2.example.com added",
             "Plan: 0 to create, 1 to replace");
@@ -254,9 +256,9 @@ class RollbackCommandTest {
 
     CliRun run = hostpki("rollback", "-f", "host.yaml");
 
-    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.exitCode).as(run.toString()).isEqualTo(3);
     assertThat(run.err).contains("exited with status 3", "the store was rolled back to generation "
-        + FIRST);
+        + FIRST, "recorded as pending");
     assertThat(current()).isEqualTo(FIRST);
   }
 

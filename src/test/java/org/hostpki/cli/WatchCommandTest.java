@@ -94,7 +94,7 @@ class WatchCommandTest {
     assertThat(watch.waitFor(1, TimeUnit.MINUTES)).isTrue();
     assertThat(watch.exitValue()).as(String.join("\n", lines)).isZero();
     assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
-        .containsExactly("started", "drift seen", "applied", "stopped");
+        .containsExactly("started", "drift seen", "applied", "hooks ran", "stopped");
     assertThat(dir.resolve("pki/server.crt")).exists();
   }
 

@@ -97,6 +97,7 @@ class WatcherTest {
   private List<String> events() {
     return log.toString()
         .lines()
+        .filter(l -> !l.startsWith("hook"))
         .map(l -> l.substring(11, 19) + " " + l.substring(21, l.indexOf(':', 20) < 0 ? l.length() : l.indexOf(':', 20)))
         .toList();
   }
@@ -265,6 +266,115 @@ class WatcherTest {
     assertThat(watcher.awaitFinished(Duration.ZERO)).isTrue();
   }
 
+  /** The desired state with a hook that succeeds once the file {@code ok} exists. */
+  private DesiredState withHook() throws IOException {
+    Path yaml = dir.resolve("hooked.yaml");
+    Files.writeString(
+        yaml,
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nhooks:\n  timeout: 2s\n"
+            + "  afterServerChange: [[sh, -c, 'echo ran >> runs.log; test -e ok']]\n");
+    return new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+  }
+
+  private long hookRuns() throws IOException {
+    Path runs = dir.resolve("runs.log");
+    return Files.exists(runs) ? Files.readAllLines(runs).size() : 0;
+  }
+
+  @Test
+  void testRun_failingHookIsRetriedBackingOffUntilItSucceeds() throws IOException {
+    desired = withHook();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int i = 0; i < 4; i++) {
+      sleeper.then(() -> {});
+    }
+    sleeper.then(() -> Files.writeString(dir.resolve("ok"), ""));
+    for (int i = 0; i < 3; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    // Failures 1, 2, 3 pause 30 s, 1 min, 2 min: tries at 08:00:00, 08:00:30, 08:01:30, 08:03:30.
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started",
+            "08:00:00 drift seen",
+            "08:00:00 applied",
+            "08:00:00 error",
+            "08:00:30 error",
+            "08:01:30 error",
+            "08:03:30 hooks ran",
+            "08:04:00 stopped");
+    assertThat(hookRuns()).isEqualTo(4);
+    assertThat(log.toString())
+        .contains("exited with status 1; recorded as pending, trying again in 30s",
+            "trying again in 1m", "trying again in 2m");
+    assertThat(reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class)).plan().hasPendingHooks())
+        .isFalse();
+  }
+
+  @Test
+  void testBackoff_doublesFromTheIntervalUpToAQuarterOfAnHour() {
+    Watcher watcher = watcher(new ScriptedSleeper(clock));
+
+    assertThat(List.of(1, 2, 3, 5, 6, 30).stream().map(watcher::backoff).toList())
+        .containsExactly(
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+            Duration.ofMinutes(8), Duration.ofMinutes(15), Duration.ofMinutes(15));
+  }
+
+  @Test
+  void testRun_hookThatAnEarlierRunLeftPendingIsRunAtOnce() throws IOException {
+    desired = withHook();
+    applyNow(); // the hook fails: pending
+    assertThat(hookRuns()).isEqualTo(1);
+    Files.writeString(dir.resolve("ok"), "");
+    log.getBuffer().setLength(0);
+
+    watcher(new ScriptedSleeper(clock).then(() -> {})).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:00 hooks pending", "08:00:00 hooks ran", "08:00:30 stopped");
+    assertThat(log.toString()).contains("hooks pending: hooks pending since 2026-11-27 08:00 UTC:"
+        + " afterServerChange hook [sh, -c, echo ran >> runs.log; test -e ok] exited with status 1;"
+        + " running them now");
+    assertThat(hookRuns()).isEqualTo(2);
+  }
+
+  @Test
+  void testRun_rollbackHoldIsHonouredUntilAPersonsApplyReleasesIt() throws IOException {
+    Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\n");
+    applyNow();
+    byte[] first = serverCertificate();
+    identity = identity("192.0.2.11");
+    clock.advance(Duration.ofMinutes(1));
+    applyNow();
+    CliRun rollback =
+        CliRun.run(dir, clock, Map.of(), spec -> identity, "rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    assertThat(serverCertificate()).isEqualTo(first);
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int i = 0; i < 8; i++) {
+      sleeper.then(() -> {}); // four minutes: twice the debounce
+    }
+    sleeper.then(
+        () -> reconciler.apply(desired, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(),
+            Duration.ZERO)); // a person's apply
+    sleeper.then(() -> {});
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:01:00 started", "08:01:00 held", "08:05:30 hold released", "08:06:00 stopped");
+    assertThat(log.toString())
+        .contains("held: held by rollback at 2026-11-27 08:01 UTC (generation ..2026_11_27_08_00_00"
+            + ".000000000): unattended runs (watch, apply --unattended) leave the store as it is;"
+            + " run `hostpki apply` to release it; not applying drift until then");
+  }
+
   @Test
   void testRun_aDueRenewalWaitsForTheWindowAndIsAppliedInIt() throws IOException {
     Path yaml = dir.resolve("host.yaml");
@@ -343,9 +453,20 @@ class WatcherTest {
       this.clock = clock;
     }
 
-    ScriptedSleeper then(Runnable step) {
-      steps.add(step);
+    ScriptedSleeper then(Step step) {
+      steps.add(() -> {
+        try {
+          step.run();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
       return this;
+    }
+
+    /** A step, which may write files. */
+    interface Step {
+      void run() throws IOException;
     }
 
     @Override

@@ -249,6 +249,7 @@ class DesiredStateLoaderTest {
             + "  certificates:\n    - name: bmc-01\n      pem: |\n"
             + "        -----BEGIN CERTIFICATE-----\n        MIIB\n        -----END CERTIFICATE-----\n"
             + "hooks:\n  afterServerChange: [[systemctl, reload, nginx], [/usr/local/bin/notify]]\n"
+            + "  timeout: 90s\n"
             + "renewal:\n  jitter: 12.5%\n"
             + "  windows: [{days: [Sat, Sun], start: \"02:00\", end: \"05:00\", timeZone: Europe/Berlin}]\n"
             + "metrics: {textfile: /var/lib/node-exporter/hostpki.prom, trustCertificates: true}\n";
@@ -299,6 +300,7 @@ class DesiredStateLoaderTest {
                 new SourcePosition(file, 30, 7)));
     assertThat(state.hooks().afterServerChange())
         .containsExactly(List.of("systemctl", "reload", "nginx"), List.of("/usr/local/bin/notify"));
+    assertThat(state.hooks().timeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(state.renewal())
         .isEqualTo(
             new RenewalSpec(
@@ -359,6 +361,48 @@ class DesiredStateLoaderTest {
   }
 
   @Test
+  void testLoadString_hooksTimeoutDefaultsToFiveMinutes() {
+    DesiredState state =
+        loader.loadString(file, MINIMAL + "hooks: {afterServerChange: [[\"true\"]]}\n").desiredState()
+            .orElseThrow();
+
+    assertThat(state.hooks().timeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(state.declaresPrograms()).isTrue();
+    assertThat(loader.loadString(file, MINIMAL).desiredState().orElseThrow().declaresPrograms()).isFalse();
+  }
+
+  @Test
+  void testLoadString_hooksTimeoutMustBeADuration() {
+    LoadResult result = loader.loadString(file, MINIMAL + "hooks: {timeout: soon}\n");
+
+    assertThat(result.problems()).extracting(Problem::format).singleElement().asString()
+        .contains("hooks.timeout", "soon");
+  }
+
+  /**
+   * A program named by a relative path resolves against the file's folder, as every relative
+   * path in it does; under systemd the working directory is /. A bare name stays for PATH.
+   */
+  @Test
+  void testLoadString_relativeHookProgramsResolveAgainstTheFilesFolder() {
+    DesiredState state =
+        loader
+            .loadString(file, MINIMAL + "hooks:\n  afterServerChange:\n"
+                + "    - [./reload.sh, ./not-an-argument]\n    - [bin/notify]\n    - [../shared/x]\n"
+                + "    - [systemctl, try-reload-or-restart, nginx]\n    - [/usr/bin/true]\n")
+            .desiredState()
+            .orElseThrow();
+
+    assertThat(state.hooks().afterServerChange())
+        .containsExactly(
+            List.of("/etc/hostpki/reload.sh", "./not-an-argument"),
+            List.of("/etc/hostpki/bin/notify"),
+            List.of("/etc/shared/x"),
+            List.of("systemctl", "try-reload-or-restart", "nginx"),
+            List.of("/usr/bin/true"));
+  }
+
+  @Test
   void testLoadString_acmeIssuerReadsEverySetting() {
     String yaml =
         MINIMAL
@@ -397,6 +441,37 @@ class DesiredStateLoaderTest {
                 Optional.of("ISRG Root X1"),
                 Duration.ofMinutes(10)));
     assertThat(server.external()).isEmpty();
+  }
+
+  /**
+   * The ACME dns-01 hook is a program the file makes hostpki run, like the other hooks: it counts
+   * for the file's strict-modes check, and a relative program resolves against the file's folder.
+   * The external account binding's HMAC key is a secret no program started may see.
+   */
+  @Test
+  void testLoadString_acmeDns01HookIsAProgramAndTheEabKeyASecret() {
+    String yaml =
+        MINIMAL
+            + "server:\n  issuer: acme\n  acme:\n    directory: https://acme.example.com/dir\n"
+            + "    externalAccountBinding: {keyId: kid-1, hmacKey: {env: EAB_HMAC}}\n"
+            + "    challenge: dns-01\n    dns01: {hook: [./dns-txt.sh, --zone, example.com]}\n";
+
+    DesiredState state = loader.loadString(file, yaml).desiredState().orElseThrow();
+
+    assertThat(state.declaresPrograms()).isTrue();
+    assertThat(state.programs()).containsExactly(List.of("/etc/hostpki/dns-txt.sh", "--zone", "example.com"));
+    assertThat(state.secretVariables()).containsExactly("EAB_HMAC");
+  }
+
+  @Test
+  void testLoadString_everyEnvSecretIsASecretVariable() {
+    String yaml =
+        "apiVersion: hostpki/v1\nstore: {path: pki, password: {env: P12_PW}}\n"
+            + "trust:\n  install: {java: [jre/cacerts], javaPassword: {env: CACERTS_PW}}\n";
+
+    DesiredState state = loader.loadString(file, yaml).desiredState().orElseThrow();
+
+    assertThat(state.secretVariables()).containsExactly("P12_PW", "CACERTS_PW");
   }
 
   @Test

@@ -21,7 +21,6 @@ import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.DesiredState;
-import org.hostpki.model.HooksSpec;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
@@ -310,7 +309,7 @@ class ApplyCrashTest {
         ca,
         server,
         trust,
-        HooksSpec.none());
+        CrashScenario.HOOKS);
   }
 
   /**

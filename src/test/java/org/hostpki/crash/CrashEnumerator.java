@@ -26,8 +26,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.PendingHook;
 import org.hostpki.plan.Plan;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
@@ -44,7 +47,10 @@ import org.hostpki.store.StoreSnapshot;
  *       mixed state and fails the test;
  *   <li>a following apply without failures succeeds (apply itself checks that what it wrote is
  *       converged), and every visible name of the current set is the link through {@code
- *       ..data}.
+ *       ..data};
+ *   <li>no hook obligation is lost: when the apply makes a hook due (its clean run runs one) and
+ *       the interrupted run left the new set without having run it, the store records it as
+ *       pending; after the following apply it has run at least once and nothing is pending.
  * </ol>
  */
 final class CrashEnumerator {
@@ -65,6 +71,8 @@ final class CrashEnumerator {
   private final TreeCopy oldTree;
   private final String storePath;
   private volatile List<FileOperation> cleanRun;
+  /** Whether the apply makes a hook due: its clean run ran one. */
+  private volatile boolean hooksDue;
 
   CrashEnumerator(CrashScenario scenario) {
     this.scenario = scenario;
@@ -86,9 +94,13 @@ final class CrashEnumerator {
       try (FileSystem disk = Disks.newDisk()) {
         FaultInjector recorder = FaultInjector.recording();
         Path faultyStore = copyOfOldStore(disk, recorder);
-        scenario.reconciler().apply(desired(faultyStore), scenario.replace(), Optional.empty(),
+        CrashScenario.HookRecorder hooks = new CrashScenario.HookRecorder();
+        scenario.reconciler(hooks).apply(desired(faultyStore), scenario.replace(), Optional.empty(),
             Duration.ZERO);
         Path store = disk.getPath(storePath);
+        hooksDue = hooks.runs() > 0;
+        assertThat(pending(store)).as("%s: the hooks of a clean apply are done", scenario.name())
+            .isEmpty();
         assertThat(plan(store).isEmpty()).as("%s: a clean apply converges", scenario.name())
             .isTrue();
         // What apply reported done must survive a power cut that loses everything not synced.
@@ -250,8 +262,9 @@ final class CrashEnumerator {
       FaultInjector injector = FaultInjector.failingAt(k, mode);
       Path faultyStore = copyOfOldStore(disk, injector);
       RuntimeException failure = null;
+      CrashScenario.HookRecorder hooks = new CrashScenario.HookRecorder();
       try {
-        scenario.reconciler().apply(desired(faultyStore), scenario.replace(), Optional.empty(),
+        scenario.reconciler(hooks).apply(desired(faultyStore), scenario.replace(), Optional.empty(),
             Duration.ZERO);
       } catch (RuntimeException e) {
         failure = e;
@@ -259,14 +272,17 @@ final class CrashEnumerator {
       String where = where(k, mode, failure);
       assertThat(injector.fired()).as("%s: the failure was reached", where).isTrue();
       return new Run(
-          check(disk.getPath(storePath), where),
+          check(disk.getPath(storePath), where, hooks.runs()),
           Optional.ofNullable(failure).map(RuntimeException::getMessage));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private Outcome check(Path store, String where) {
+  /**
+   * @param hookRuns how many hook commands the interrupted apply ran (each after the commit)
+   */
+  private Outcome check(Path store, String where, int hookRuns) {
     StoreSnapshot after;
     try {
       after = storeAt(store).read();
@@ -276,14 +292,30 @@ final class CrashEnumerator {
     // The snapshot's SHA-256 over every name and content, computed as it is read: equal exactly
     // when every file is the old one byte for byte.
     boolean isOld = after.contentFingerprint().equals(old.contentFingerprint());
+    if (!isOld && hooksDue && hookRuns == 0) {
+      assertThat(pending(store))
+          .as("%s: the new set is current and its hook never ran: it must be recorded as pending",
+              where)
+          .extracting(PendingHook::hook)
+          .contains(HooksSpec.AFTER_SERVER_CHANGE);
+    }
     // The following apply plans from what the crash left (an empty plan: a converged new set),
     // and itself refuses to return unless the store it wrote is converged.
     Reconciler.Result following;
+    CrashScenario.HookRecorder followingHooks = new CrashScenario.HookRecorder();
     try {
       following =
-          scenario.reconciler().apply(desired(store), Set.of(), Optional.empty(), Duration.ZERO);
+          scenario.reconciler(followingHooks)
+              .apply(desired(store), Set.of(), Optional.empty(), Duration.ZERO);
     } catch (RuntimeException e) {
       throw new AssertionError(where + ": the following apply fails: " + e.getMessage(), e);
+    }
+    assertThat(pending(store)).as("%s: hooks pending after the following apply", where).isEmpty();
+    if (hooksDue) {
+      assertThat(hookRuns + followingHooks.runs())
+          .as("%s: the hook ran for the new set, in the interrupted apply or the following one",
+              where)
+          .isPositive();
     }
     if (!isOld && !following.plan().isEmpty()) {
       fail("%s: MIXED STATE: the store is neither the old set nor a converged new one; still"
@@ -330,6 +362,13 @@ final class CrashEnumerator {
 
   private Plan plan(Path store) {
     return scenario.reconciler().plan(desired(store), Set.of()).plan();
+  }
+
+  /** The hooks the current generation of the store records as pending. */
+  private List<PendingHook> pending(Path store) {
+    StoreDirectory directory = storeAt(store);
+    return HookLedger.read(directory, directory.read().generation())
+        .pending(desired(store).hooks());
   }
 
   private StoreDirectory storeAt(Path store) {

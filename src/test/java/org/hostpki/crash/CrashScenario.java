@@ -7,13 +7,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.plan.PlanInput;
 
@@ -37,16 +41,43 @@ record CrashScenario(
 
   static final String PASSWORD_VARIABLE = "HOSTPKI_PASSWORD";
 
+  /** The hook every scenario declares: run by a {@link HookRecorder}, never as a process. */
+  static final HooksSpec HOOKS = new HooksSpec(List.of(List.of("true", "reload-the-server")));
+
   Reconciler reconciler() {
-    return reconciler(host, now);
+    return reconciler(new HookRecorder());
+  }
+
+  /** A reconciler whose hooks the recorder runs (and counts). */
+  Reconciler reconciler(HookRecorder hooks) {
+    return reconciler(host, now, hooks);
   }
 
   static Reconciler reconciler(HostIdentity host, Instant now) {
+    return reconciler(host, now, new HookRecorder());
+  }
+
+  private static Reconciler reconciler(HostIdentity host, Instant now, HookRecorder hooks) {
     return new Reconciler(
         spec -> host,
         Clock.fixed(now, ZoneOffset.UTC),
         new SecureRandom(),
         new Secrets(Map.of(PASSWORD_VARIABLE, "crash-test-pw")),
-        new Hooks(new PrintWriter(Writer.nullWriter())));
+        new Hooks(new PrintWriter(Writer.nullWriter()), Map.of(), hooks));
+  }
+
+  /** Runs no process: counts the hook commands it is asked to run, each a success. */
+  static final class HookRecorder implements Hooks.Runner {
+    private final AtomicInteger runs = new AtomicInteger();
+
+    @Override
+    public Optional<String> run(Hooks.Command command) {
+      runs.incrementAndGet();
+      return Optional.empty();
+    }
+
+    int runs() {
+      return runs.get();
+    }
   }
 }

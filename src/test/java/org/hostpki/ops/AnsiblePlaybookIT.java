@@ -164,13 +164,36 @@ class AnsiblePlaybookIT {
   }
 
   @Test
+  void testFailedHook_failsTheTaskAsChangedAndTheNextRunRetriesIt() throws Exception {
+    JsonNode report = ansible.playbook("hooks.yml");
+
+    JsonNode failed = result(report, 0, "h1");
+    assertThat(failed.path("failed").asBoolean()).as(failed.toString()).isTrue();
+    assertThat(failed.path("changed").asBoolean()).as("the store was written").isTrue();
+    assertThat(failed.path("rc").asInt()).isEqualTo(3);
+    assertThat(failed.path("msg").asString()).contains("afterServerChange hook [sh, -c,", "exited with status 1");
+    assertThat(failed.path("plan").path("changes")).isNotEmpty();
+
+    JsonNode retried = result(report, 2, "h1");
+    assertThat(retried.path("failed").asBoolean()).as(retried.toString()).isFalse();
+    assertThat(retried.path("changed").asBoolean()).as("the pending hook ran").isTrue();
+    assertThat(retried.path("hooks_ran").get(0).asString()).isEqualTo("afterServerChange");
+    assertThat(retried.path("plan").path("changes")).isEmpty();
+
+    JsonNode converged = result(report, 3, "h1");
+    assertThat(converged.path("changed").asBoolean()).as(converged.toString()).isFalse();
+    assertThat(Files.readAllLines(dir.resolve("h1/hook-runs"))).hasSize(2);
+  }
+
+  @Test
   void testAnsibleDoc_rendersTheModuleDocumentation() throws Exception {
     Tools.Run doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.store");
 
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
     assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
     assertThat(doc.out())
-        .contains("HOSTPKI.PKI.STORE", "- config", "- desired", "- executable", "- replace", "- lock_timeout")
+        .contains("HOSTPKI.PKI.STORE", "- config", "- desired", "- executable", "- replace", "- lock_timeout",
+            "- unattended")
         .contains("EXAMPLES:", "RETURN VALUES:", "- plan", "- warnings");
   }
 }

@@ -84,6 +84,75 @@ class SystemdUnitsTest {
         .contains("OnBootSec=2min", "OnUnitActiveSec=15min", "RandomizedDelaySec=5min");
   }
 
+  /** The directives of a unit file (KEY=VALUE lines, comments left out), by key. */
+  private static Map<String, List<String>> directives(String unit) throws IOException {
+    Map<String, List<String>> directives = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(examples().resolve(unit))) {
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("#") || l.startsWith(";") || l.startsWith("[") || !l.contains("=")) {
+        continue;
+      }
+      directives.computeIfAbsent(l.substring(0, l.indexOf('=')).strip(), k -> new ArrayList<>())
+          .add(l.substring(l.indexOf('=') + 1).strip());
+    }
+    return directives;
+  }
+
+  /**
+   * ProtectHostname=yes gives a service a private copy of the hostname taken at its start
+   * (systemd.exec(5)): hostpki-watch.service never saw the host renamed, the one change it watches
+   * for. Neither service may set it again, nor anything else that hides the host's UTS name.
+   */
+  @Test
+  void testServices_seeTheHostsRealHostname() throws IOException {
+    for (String unit : List.of("hostpki.service", "hostpki-watch.service")) {
+      Map<String, List<String>> d = directives(unit);
+      assertThat(d.getOrDefault("ProtectHostname", List.of()))
+          .as("%s: ProtectHostname= (a private hostname)", unit)
+          .allMatch(v -> v.equals("no") || v.equals("false"));
+      assertThat(d).as(unit).doesNotContainKeys("PrivateHostname");
+      // The rest of the hardening stays.
+      assertThat(d).as(unit).containsKeys("ProtectSystem", "NoNewPrivileges", "SystemCallFilter",
+          "ProtectKernelTunables", "ProtectClock", "CapabilityBoundingSet");
+    }
+  }
+
+  /** The timer's runs are unattended: they honour a rollback's hold. */
+  @Test
+  void testTimerService_appliesUnattendedAndCountsAFailedHookAsAFailure() throws IOException {
+    Map<String, List<String>> d = directives("hostpki.service");
+
+    assertThat(d.get("ExecStart")).singleElement().asString().contains(" apply ", " --unattended");
+    // Exit 3 (a hook failed, retried by the next run) leaves the unit failed, for alerting.
+    assertThat(d).doesNotContainKey("SuccessExitStatus");
+    assertThat(directives("hostpki-watch.service").get("ExecStart")).singleElement().asString()
+        .contains(" watch ");
+  }
+
+  /**
+   * The shipped examples never suggest a hook that fails on a fresh host: `systemctl reload`
+   * fails while the service is not running yet; try-reload-or-restart does not.
+   */
+  @Test
+  void testExamplesAndDocs_useAHookThatSucceedsWhileTheServiceIsDown() throws IOException {
+    Path top = Tools.projectDir();
+    List<Path> files = new ArrayList<>(List.of(top.resolve("README.md"), top.resolve("docs/guide.md"),
+        top.resolve("ansible/ansible_collections/hostpki/pki/plugins/modules/store.py"),
+        top.resolve("ansible/README.md"), top.resolve("schema/hostpki-v1.schema.json")));
+    try (var examples = Files.walk(top.resolve("examples"))) {
+      examples.filter(Files::isRegularFile)
+          .filter(p -> p.toString().matches(".*\\.(md|yaml|yml|service|timer)$"))
+          .forEach(files::add);
+    }
+    for (Path file : files) {
+      String text = Files.readString(file);
+      assertThat(text).as(file.toString())
+          .doesNotContain("[systemctl, reload,", "systemctl reload nginx", "\"systemctl\", \"reload\"");
+    }
+    assertThat(Files.readString(examples().resolve("host.yaml")))
+        .contains("- [systemctl, try-reload-or-restart, nginx]");
+  }
+
   @Test
   void testExampleDesiredState_isValid() {
     LoadResult result = new DesiredStateLoader().load(examples().resolve("host.yaml"));

@@ -22,6 +22,8 @@ import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec.Fallback;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -56,6 +58,29 @@ class PlanJsonTest {
 
     assertThat(json.get("changes")).hasSize(6);
     assertThat(json.get("changes_pending").asBoolean()).isTrue();
+  }
+
+  @Test
+  void testRender_pendingHooksAndAHoldMatchTheSchemaAndArePendingWork() {
+    Plan converged = planner.plan(Fixtures.input(Fixtures.desired(), portal,
+        Fixtures.converged(Fixtures.desired(), portal).observed(), NOW));
+    PendingHook failed =
+        new PendingHook("afterServerChange", NOW, List.of("server", "output/server.p12"),
+            Optional.of(new PendingHook.Failure(NOW.plusSeconds(5), "afterServerChange hook [x] exited with status 1")));
+    PendingHook neverRan = PendingHook.due("afterServerChange", NOW, List.of("server"));
+    RollbackHold hold = new RollbackHold(NOW, Optional.of("..2026_11_27_09_00_00.000000000"),
+        "..2026_11_27_08_00_00.000000000");
+
+    JsonNode json = validJson(converged.withRecords(List.of(failed), Optional.of(hold)));
+    JsonNode never = validJson(converged.withRecords(List.of(neverRan), Optional.empty()));
+
+    assertThat(json.get("changes")).isEmpty();
+    assertThat(json.get("changes_pending").asBoolean()).as("a pending hook is pending work").isTrue();
+    assertThat(json.get("hooks_pending").get(0).get("last_error").asString()).endsWith("status 1");
+    assertThat(json.get("hold").get("to").asString()).isEqualTo("..2026_11_27_08_00_00.000000000");
+    assertThat(never.get("hooks_pending").get(0).get("last_error").isNull()).isTrue();
+    assertThat(validJson(converged).get("hold").isNull()).isTrue();
+    assertThat(validJson(converged).get("changes_pending").asBoolean()).isFalse();
   }
 
   @Test

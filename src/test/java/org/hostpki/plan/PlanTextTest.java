@@ -2,7 +2,11 @@ package org.hostpki.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.RollbackHold;
 import org.junit.jupiter.api.Test;
 
 class PlanTextTest {
@@ -47,6 +51,25 @@ class PlanTextTest {
             "+ server.csr  create   no request yet\n"
                 + "warning: Waiting for a signed chain at /in/chain.pem\n"
                 + "Plan: 1 to create, 0 to replace, 0 to update, 0 to delete, 3 unchanged.\n");
+  }
+
+  @Test
+  void testRender_pendingHooksAndAHoldAreBangLinesBeforeTheSummary() {
+    Instant t = Instant.parse("2026-11-27T08:00:00Z");
+    PendingHook hook =
+        new PendingHook("afterServerChange", t, List.of("server"),
+            Optional.of(new PendingHook.Failure(t, "afterServerChange hook [x] said \u001b[2Kok\nforged")));
+    Plan plan =
+        new Plan(List.of(), List.of(), 6, Fixtures.fp("b"))
+            .withRecords(List.of(hook), Optional.of(new RollbackHold(t, Optional.empty(), "..G")));
+
+    assertThat(new PlanText(false).render(plan))
+        .isEqualTo(
+            "! hooks pending since 2026-11-27 08:00 UTC: afterServerChange hook [x] said \\x1b[2Kok\\nforged\n"
+                + "! held by rollback at 2026-11-27 08:00 UTC (generation ..G): unattended runs (watch,"
+                + " apply --unattended) leave the store as it is; run `hostpki apply` to release it\n"
+                + "No changes: the store matches the desired state (6 resources checked), but hooks are"
+                + " pending: the next apply runs them.\n");
   }
 
   @Test

@@ -1,0 +1,317 @@
+package org.hostpki.apply;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.TerminalText;
+
+/**
+ * Runs one hook command as a process of its own, so that a hook can neither hold hostpki (and the
+ * store lock it holds) longer than its timeout nor leave anything running when it is stopped:
+ *
+ * <ul>
+ *   <li>It starts in a session and process group of its own, through {@code setsid} (Java 17
+ *       cannot make one), so that everything it starts can be found and stopped together.
+ *   <li>Its output (standard output and error, one pipe) is read by a thread of its own and
+ *       relayed to the log line by line, escaped (a hook's output is text from outside) and capped
+ *       at {@value #OUTPUT_LIMIT} bytes; the log says when it was cut. Waiting is for the process,
+ *       never for the pipe: a program the hook started in the background that keeps the pipe open
+ *       does not delay anything, and its later output is read and dropped, so it never blocks.
+ *   <li>When the hook itself exits, it is done; programs it started in the background keep
+ *       running (a hook may well start a daemon).
+ *   <li>At the timeout, every process of its session gets SIGTERM, and those still running
+ *       {@link #GRACE} later SIGKILL; that counts as a failure.
+ * </ul>
+ */
+final class HookProcess {
+  /** Bytes of a hook's output relayed to the log; the rest is counted and dropped. */
+  static final int OUTPUT_LIMIT = 64 * 1024;
+
+  /** How long processes get between SIGTERM and SIGKILL. */
+  static final Duration GRACE = Duration.ofSeconds(5);
+
+  /** How long output already written may take to arrive once the hook has exited. */
+  private static final Duration DRAIN = Duration.ofMillis(300);
+
+  private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+  private static final Path PROC = Path.of("/proc");
+
+  private final PrintWriter log;
+  private final Duration grace;
+
+  HookProcess(PrintWriter log) {
+    this(log, GRACE);
+  }
+
+  /** @param grace how long processes get between SIGTERM and SIGKILL (tests shorten it) */
+  HookProcess(PrintWriter log, Duration grace) {
+    this.log = log;
+    this.grace = grace;
+  }
+
+  /**
+   * Runs the command to its end or its timeout.
+   *
+   * @return empty when it exited 0; else what went wrong, in words (the command already named)
+   */
+  Optional<String> run(Hooks.Command command) {
+    List<String> argv = new ArrayList<>();
+    Optional<Path> setsid = setsid();
+    setsid.ifPresent(s -> argv.add(s.toString()));
+    argv.addAll(command.argv());
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().clear();
+    builder.environment().putAll(command.environment());
+    command.directory().ifPresent(builder::directory);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      return Optional.of("could not be started: " + TerminalText.escape(String.valueOf(e.getMessage())));
+    }
+    Relay relay = new Relay(process.getInputStream(), log);
+    Thread reader = new Thread(relay, "hostpki-hook-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        relay.finish(Duration.ZERO);
+        int stopped = stop(process, setsid.isPresent());
+        return Optional.of(
+            "did not finish within " + DurationText.of(command.timeout()) + " (hooks.timeout): "
+                + "stopped it" + (stopped > 1 ? " and the " + (stopped - 1) + " process(es) it started" : "")
+                + " (SIGTERM; SIGKILL to any still running " + DurationText.of(grace) + " later)");
+      }
+    } catch (InterruptedException e) {
+      relay.finish(Duration.ZERO);
+      stop(process, setsid.isPresent());
+      Thread.currentThread().interrupt();
+      return Optional.of("was stopped: hostpki was interrupted while it ran");
+    }
+    relay.finish(DRAIN);
+    return describe(process.exitValue());
+  }
+
+  private static Optional<String> describe(int status) {
+    if (status == 0) {
+      return Optional.empty();
+    }
+    // Java reports a process ended by signal N as status 128 + N, as shells do.
+    if (status > 128 && status < 128 + 65) {
+      return Optional.of(
+          "ended with status " + status + " (killed by signal " + (status - 128)
+              + signalName(status - 128) + ", or exited " + status + ")");
+    }
+    return Optional.of("exited with status " + status);
+  }
+
+  private static String signalName(int signal) {
+    return switch (signal) {
+      case 1 -> ", SIGHUP";
+      case 2 -> ", SIGINT";
+      case 6 -> ", SIGABRT";
+      case 9 -> ", SIGKILL";
+      case 11 -> ", SIGSEGV";
+      case 13 -> ", SIGPIPE";
+      case 15 -> ", SIGTERM";
+      default -> "";
+    };
+  }
+
+  /** {@code setsid} where the system has it; without it, hooks run in hostpki's own group. */
+  static Optional<Path> setsid() {
+    return SETSID.stream().filter(Files::isExecutable).findFirst();
+  }
+
+  /**
+   * Stops the hook and everything it started: SIGTERM to every process of its session, SIGKILL to
+   * those still running after the grace period. Returns how many processes there were.
+   */
+  private int stop(Process process, boolean ownSession) {
+    List<ProcessHandle> members = members(process, ownSession);
+    members.forEach(ProcessHandle::destroy);
+    awaitGone(members, grace);
+    // Anything started since the SIGTERM belongs to the session too.
+    List<ProcessHandle> left = new ArrayList<>(members(process, ownSession));
+    members.stream().filter(m -> !left.contains(m)).forEach(left::add);
+    left.stream().filter(HookProcess::running).forEach(ProcessHandle::destroyForcibly);
+    // A signal is delivered after kill(2) returns: wait until they are gone for the caller.
+    awaitGone(left, grace);
+    try {
+      process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return members.size();
+  }
+
+  private static void awaitGone(List<ProcessHandle> processes, Duration atMost) {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (System.nanoTime() < deadline && processes.stream().anyMatch(HookProcess::running)) {
+      sleep(20);
+    }
+  }
+
+  /**
+   * The processes of the hook's session (its id is the hook's pid, as setsid made it), found in
+   * {@code /proc}; without {@code setsid} or {@code /proc}, the hook and its descendants.
+   */
+  static List<ProcessHandle> members(Process process, boolean ownSession) {
+    List<ProcessHandle> members = new ArrayList<>();
+    if (ownSession && Files.isDirectory(PROC)) {
+      long session = process.pid();
+      try (Stream<Path> entries = Files.list(PROC)) {
+        for (Path entry : entries.toList()) {
+          String name = entry.getFileName().toString();
+          if (name.chars().allMatch(Character::isDigit) && sessionOf(entry) == session) {
+            ProcessHandle.of(Long.parseLong(name)).ifPresent(members::add);
+          }
+        }
+      } catch (IOException e) {
+        // fall back below
+      }
+    }
+    if (members.isEmpty()) {
+      members.add(process.toHandle());
+      process.descendants().forEach(members::add);
+    }
+    return members;
+  }
+
+  /** The session id in {@code /proc/PID/stat}, or -1 when the process is gone. */
+  private static long sessionOf(Path procEntry) {
+    try {
+      String stat = Files.readString(procEntry.resolve("stat"), StandardCharsets.ISO_8859_1);
+      // pid (comm) state ppid pgrp session ...; comm may hold spaces and parentheses.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[3]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Running, not a zombie waiting for a parent that does not reap it. */
+  private static boolean running(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(PROC.resolve(Long.toString(p.pid())).resolve("stat"), StandardCharsets.ISO_8859_1);
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return p.isAlive();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Reads the hook's output to its end and relays it, line by line and escaped, until {@link
+   * #finish}: from then on, what still comes is read and dropped, so that a program the hook left
+   * running never blocks on a full pipe.
+   */
+  private static final class Relay implements Runnable {
+    private static final String PREFIX = "hook output: ";
+
+    private final InputStream in;
+    private final PrintWriter log;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private boolean relaying = true;
+    private long relayed;
+    private long dropped;
+
+    Relay(InputStream in, PrintWriter log) {
+      this.in = in;
+      this.log = log;
+    }
+
+    @Override
+    public void run() {
+      byte[] buffer = new byte[8192];
+      try {
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          accept(buffer, n);
+        }
+      } catch (IOException e) {
+        // the pipe was closed under us: the end
+      } finally {
+        ended.countDown();
+      }
+    }
+
+    private synchronized void accept(byte[] buffer, int n) {
+      if (!relaying) {
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        byte b = buffer[i];
+        if (relayed >= OUTPUT_LIMIT) {
+          dropped++;
+        } else if (b == '\n') {
+          relayed++;
+          emitLine();
+        } else {
+          relayed++;
+          line.write(b);
+        }
+      }
+    }
+
+    /** Waits up to {@code drain} for the end of the output, relays what came, stops relaying. */
+    void finish(Duration drain) {
+      try {
+        ended.await(drain.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      synchronized (this) {
+        if (!relaying) {
+          return;
+        }
+        if (line.size() > 0) {
+          emitLine();
+        }
+        if (dropped > 0) {
+          log.println(
+              "hook: output cut after " + OUTPUT_LIMIT + " bytes; " + dropped + " more bytes not shown");
+        }
+        relaying = false;
+        log.flush();
+      }
+    }
+
+    private void emitLine() {
+      String text = line.toString(StandardCharsets.UTF_8);
+      line.reset();
+      if (text.endsWith("\r")) {
+        text = text.substring(0, text.length() - 1);
+      }
+      log.println(PREFIX + TerminalText.escape(text));
+      log.flush();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package org.hostpki.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.model.DesiredState;
+
+/**
+ * Who could have written a file that makes hostpki run programs, checked as sshd's StrictModes
+ * checks {@code authorized_keys}: hooks run as the user running hostpki — root under the shipped
+ * units — so a desired state that declares them, and every hook program named by a path, must be
+ * owned by that user or root and writable by its owner alone; and so must every folder above it,
+ * since whoever can write a folder can put another file in its place. A folder that others may
+ * write but that has the sticky bit ({@code /tmp}) lets no one else rename or remove what it
+ * holds, so it passes when its owner is root or that user.
+ *
+ * <p>Both the path as given and the path its links lead to are checked. File systems without
+ * POSIX permissions skip the checks.
+ */
+public final class StrictModes {
+  private static final String ROOT = "root";
+
+  private final String userName;
+
+  /** @param userName the user hostpki runs as ({@code user.name}) */
+  public StrictModes(String userName) {
+    this.userName = userName;
+  }
+
+  /** Checks against the user this JVM runs as. */
+  public static StrictModes forThisProcess() {
+    return new StrictModes(System.getProperty("user.name"));
+  }
+
+  /**
+   * What is wrong with a desired state that declares programs to run: its file, each folder above
+   * it, and each hook program named by a path (bare names are found on PATH when the hook runs).
+   * Empty for a file that declares none.
+   */
+  public List<String> problems(DesiredState desired) {
+    if (!desired.declaresPrograms()) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    problem(desired.source(), desired.source() + " declares programs to run (hooks)")
+        .ifPresent(problems::add);
+    for (String program : new LinkedHashSet<>(desired.programs().stream().map(c -> c.get(0)).toList())) {
+      if (program.startsWith("/")) {
+        problem(desired.source().getFileSystem().getPath(program), programWhat(program))
+            .ifPresent(problems::add);
+      }
+    }
+    return problems;
+  }
+
+  /** How {@link #problem} messages about a hook program begin. */
+  public String programWhat(String program) {
+    return "hook program " + program + " runs as " + userName;
+  }
+
+  /**
+   * What is wrong with a file whose content decides what runs as this user, for a message that
+   * begins with {@code what}; empty when only its owner could have written it and every folder
+   * above it, or when it does not exist (whoever reads it reports that).
+   */
+  public Optional<String> problem(Path file, String what) {
+    if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Optional.empty();
+    }
+    try {
+      Path real = file.toRealPath();
+      Optional<String> fileProblem = check(real, what, file);
+      if (fileProblem.isPresent()) {
+        return fileProblem;
+      }
+      Set<Path> folders = new LinkedHashSet<>();
+      for (Path p = file.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
+        folders.add(p);
+      }
+      for (Path p = real.getParent(); p != null; p = p.getParent()) {
+        folders.add(p);
+      }
+      for (Path folder : folders) {
+        Optional<String> folderProblem = check(folder, what, file);
+        if (folderProblem.isPresent()) {
+          return folderProblem;
+        }
+      }
+      return Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(what + ", but who may write " + file + " cannot be checked: " + e);
+    }
+  }
+
+  private Optional<String> check(Path path, String what, Path file) throws IOException {
+    PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
+    boolean folder = a.isDirectory();
+    String name = folder ? "its folder " + path : path.equals(file) ? "it" : path.toString();
+    String owner = a.owner().getName();
+    if (!owner.equals(userName) && !owner.equals(ROOT)) {
+      return Optional.of(
+          what + ", but " + name + " is owned by " + owner + ", not by " + userName
+              + (userName.equals(ROOT) ? "" : " or root") + ": " + owner + " could make hostpki run"
+              + " any command as " + userName + ". Fix it: chown " + userName + " " + path
+              + (folder ? " (or move " + file.getFileName() + " to a folder of " + userName + "'s)" : ""));
+    }
+    Set<PosixFilePermission> mode = a.permissions();
+    boolean groupOrOthersWrite =
+        mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE);
+    if (groupOrOthersWrite && !(folder && sticky(path))) {
+      return Optional.of(
+          what + ", but " + name + " has mode " + octal(mode) + ": "
+              + (mode.contains(PosixFilePermission.OTHERS_WRITE) ? "every user" : "its group")
+              + " can " + (folder ? "put another file in its place" : "change it")
+              + " and make hostpki run any command as " + userName + ". Fix it: chmod go-w " + path);
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a folder has the sticky bit (S_ISVTX), which NIO's permissions leave out. */
+  private static boolean sticky(Path folder) throws IOException {
+    if (!folder.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return false;
+    }
+    Object mode = Files.getAttribute(folder, "unix:mode");
+    return mode instanceof Integer bits && (bits & 01000) != 0;
+  }
+
+  private static String octal(Set<PosixFilePermission> mode) {
+    int bits = 0;
+    for (PosixFilePermission p : mode) {
+      bits |= 1 << (8 - p.ordinal());
+    }
+    return String.format("0%03o", bits);
+  }
+}
