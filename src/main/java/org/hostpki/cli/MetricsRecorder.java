@@ -1,12 +1,17 @@
 package org.hostpki.cli;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.hostpki.apply.Reconciler;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
 import org.hostpki.metrics.RunOutcome;
 import org.hostpki.metrics.StoreMetrics;
 import org.hostpki.metrics.StoreState;
@@ -16,9 +21,10 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.store.OutputFile;
 
 /**
- * Writes {@code metrics.textfile} after every apply and every {@code watch} observation, whatever
- * their result. A file that cannot be written is a warning, never a failed run: monitoring sees it
- * by the file's age ({@code node_textfile_mtime_seconds}).
+ * Writes {@code metrics.textfile} after every apply, every {@code watch} observation and every
+ * {@code check}, whatever their result. A file that cannot be written is a warning, never a failed
+ * run: monitoring sees it by the file's age ({@code node_textfile_mtime_seconds}). Pending hooks
+ * are counted from the store's records, which outlive the run that failed them.
  */
 final class MetricsRecorder {
   private final Consumer<String> warn;
@@ -34,12 +40,10 @@ final class MetricsRecorder {
   void applied(DesiredState desired, Reconciler.Result result) {
     write(
         desired,
-        Optional.of(new StoreState(result.observed(), result.host(), result.now(), 0)),
-        new RunOutcome(
-            result.now(),
-            result.hookFailure().isEmpty(),
-            result.plan().changes().size(),
-            result.hookFailure().isPresent() ? 1 : 0));
+        Optional.of(
+            new StoreState(result.observed(), result.host(), result.now(), 0, result.pendingAfter().size())),
+        Optional.of(
+            new RunOutcome(result.now(), result.hookFailure().isEmpty(), result.plan().changes().size())));
   }
 
   /**
@@ -48,10 +52,18 @@ final class MetricsRecorder {
    * @param success false when the plan is one apply would refuse
    */
   void observed(DesiredState desired, Reconciler.Observation o, boolean success) {
-    write(
-        desired,
-        Optional.of(new StoreState(o.store().facts(), o.host(), o.now(), o.plan().changes().size())),
-        new RunOutcome(o.now(), success, 0, 0));
+    write(desired, Optional.of(state(o)), Optional.of(new RunOutcome(o.now(), success, 0)));
+  }
+
+  /**
+   * After {@code check}, which applies nothing: the store as it saw it, and the last apply's
+   * outcome as the file says it (a check is no apply, and must not hide a failing one).
+   */
+  void checked(DesiredState desired, Reconciler.Observation o) {
+    if (desired.metrics().textfile().isEmpty()) {
+      return;
+    }
+    write(desired, Optional.of(state(o)), lastRun(desired, desired.metrics().textfile().get()));
   }
 
   /**
@@ -64,15 +76,33 @@ final class MetricsRecorder {
     }
     Optional<StoreState> state;
     try {
-      Reconciler.Observation o = reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true);
-      state = Optional.of(new StoreState(o.store().facts(), o.host(), o.now(), o.plan().changes().size()));
+      state = Optional.of(state(reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true)));
     } catch (RuntimeException e) { // reported by the run itself; here it only leaves out the store
       state = Optional.empty();
     }
-    write(desired, state, new RunOutcome(at, false, 0, 0));
+    write(desired, state, Optional.of(new RunOutcome(at, false, 0)));
   }
 
-  private void write(DesiredState desired, Optional<StoreState> state, RunOutcome run) {
+  private static StoreState state(Reconciler.Observation o) {
+    return new StoreState(
+        o.store().facts(), o.host(), o.now(), o.plan().changes().size(), o.plan().pendingHooks().size());
+  }
+
+  /** The last run the metrics file records; empty when there is none, or it cannot be read. */
+  private Optional<RunOutcome> lastRun(DesiredState desired, Path file) {
+    try {
+      String text = new String(InputFiles.read(file, InputKind.METRICS_FILE), StandardCharsets.UTF_8);
+      return StoreMetrics.lastRun(text, desired);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      warn.accept("the metrics file " + file + " could not be read (" + FileReasons.of(e)
+          + "); the last apply's outcome is left out of it until the next apply");
+      return Optional.empty();
+    }
+  }
+
+  private void write(DesiredState desired, Optional<StoreState> state, Optional<RunOutcome> run) {
     Optional<Path> file = desired.metrics().textfile();
     if (file.isEmpty()) {
       return;

@@ -13,11 +13,13 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
@@ -186,6 +188,18 @@ final class Watcher {
       error(
           String.join("\n", plan.refusals().stream().map(Refusal::describe).toList()),
           "refused: " + plan.refusals().stream().map(r -> r.code() + " " + r.subject()).toList());
+      // A refused renewal leaves certificates expiring: their onExpiring hooks still run.
+      boolean expiringPending = plan.pendingHooks().stream().anyMatch(h -> h.expiring().isPresent());
+      if (!observation.arising().isEmpty() || (expiringPending && !now.isBefore(hooksDueAt))) {
+        // Only onExpiring runs on a refused plan: hooks after a change wait for it to be fixed.
+        logArising(now, observation);
+        try {
+          reconciler.apply(
+              state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout(), true);
+        } catch (Reconciler.Refused refused) {
+          hooksRan(refused.hooks());
+        }
+      }
       return false;
     }
     logWaits(now, plan);
@@ -197,10 +211,13 @@ final class Watcher {
             : "the store is held by a rollback; nothing applied");
         pending = Optional.empty();
       }
-      if (plan.hasPendingHooks() && !now.isBefore(hooksDueAt)) {
+      if (!observation.arising().isEmpty() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
         if (hookFailures == 0) {
-          plan.pendingHooks().forEach(h -> log(now, "hooks pending", PlanText.pendingLine(h) + "; running them now"));
+          plan.pendingHooks().stream()
+              .filter(h -> !observation.arising().contains(h))
+              .forEach(h -> log(now, "hooks pending", PlanText.pendingLine(h) + "; running them now"));
         }
+        logArising(now, observation);
         apply(state, now);
       } else {
         metrics.observed(state, observation, true);
@@ -258,18 +275,32 @@ final class Watcher {
       log("drift gone", "nothing left to apply (another run applied it)");
     }
     result.notices().forEach(n -> log("warning", n));
-    if (!result.hooks().outcome().succeeded().isEmpty()) {
-      log("hooks ran", String.join(", ", result.hooks().outcome().succeeded()));
+    hooksRan(result.hooks());
+  }
+
+  /** Logs the hooks an apply ran; a failure backs the next attempt off. */
+  private void hooksRan(HookLedger.Attempt hooks) {
+    if (!hooks.ran().isEmpty()) {
+      log("hooks ran", String.join(", ", hooks.ran().stream().map(PendingHook::label).toList()));
     }
-    if (result.hookFailure().isPresent()) {
+    if (hooks.failure().isPresent()) {
       hookFailures++;
       Duration pause = backoff(hookFailures);
       hooksDueAt = clock.instant().plus(pause);
-      error(result.hookFailure().get().message() + "; recorded as pending, trying again in "
+      error(hooks.failure().get() + "; recorded as pending, trying again in "
           + DurationText.of(pause) + " or at the next change");
-    } else if (!result.hooks().attempted().isEmpty()) {
+    } else if (!hooks.attempted().isEmpty()) {
       hookFailures = 0;
       hooksDueAt = Instant.MIN;
+    }
+  }
+
+  /** Logs each certificate that became expiring with nothing to renew it. */
+  private void logArising(Instant now, Reconciler.Observation observation) {
+    for (PendingHook h : observation.arising()) {
+      PendingHook.Expiring e = h.expiring().orElseThrow();
+      log(now, "expiring", e.certificate() + " expires " + PlanText.time(e.notAfter()) + ", within "
+          + e.within() + ", and nothing renews it in time: " + e.reason() + "; running " + h.label());
     }
   }
 

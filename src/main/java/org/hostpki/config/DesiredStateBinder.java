@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.Pkcs12Profile;
@@ -206,12 +207,40 @@ final class DesiredStateBinder {
   }
 
   private HooksSpec hooks(YamlNode.Mapping hooks) {
-    List<List<String>> commands = new ArrayList<>();
-    for (YamlNode item : hooks.sequence("afterServerChange").map(YamlNode.Sequence::items).orElse(List.of())) {
-      fields.argv(item).ifPresent(commands::add);
+    List<ExpiryThreshold> within = new ArrayList<>();
+    for (YamlNode item : hooks.sequence("onExpiringWithin").map(YamlNode.Sequence::items).orElse(List.of())) {
+      if (item instanceof YamlNode.Scalar s) {
+        Optional<String> text = s.string();
+        Optional<ExpiryThreshold> threshold =
+            text.equals(Optional.of(ExpiryThreshold.DUE.code()))
+                ? Optional.of(ExpiryThreshold.DUE)
+                : text.equals(Optional.of(ExpiryThreshold.SAFETY_MARGIN.code()))
+                    ? Optional.of(ExpiryThreshold.SAFETY_MARGIN)
+                    : fields
+                        .beforeExpiry(s, "10% (when a tenth of its lifetime is left)")
+                        .map(g -> ExpiryThreshold.of(g.value()));
+        threshold.filter(t -> !within.contains(t)).ifPresent(within::add);
+      }
+    }
+    List<List<String>> onExpiring = commands(hooks, "onExpiring");
+    if (onExpiring.isEmpty() && Fields.has(hooks, "onExpiringWithin")) {
+      fields.warning(
+          hooks.get("onExpiringWithin").orElseThrow(),
+          hooks.childPath("onExpiringWithin") + " has no effect without " + hooks.childPath("onExpiring")
+              + ", the commands to run");
     }
     return new HooksSpec(
-        commands,
-        fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT));
+        commands(hooks, "afterServerChange"),
+        fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT),
+        onExpiring,
+        within.isEmpty() ? HooksSpec.DEFAULT_EXPIRING_WITHIN : within);
+  }
+
+  private List<List<String>> commands(YamlNode.Mapping hooks, String key) {
+    List<List<String>> commands = new ArrayList<>();
+    for (YamlNode item : hooks.sequence(key).map(YamlNode.Sequence::items).orElse(List.of())) {
+      fields.argv(item).ifPresent(commands::add);
+    }
+    return commands;
   }
 }

@@ -14,7 +14,9 @@ import tools.jackson.databind.JsonNode;
  */
 final class SchemaMessages {
 
-  private static final String AFTER_SERVER_CHANGE = "/properties/hooks/properties/afterServerChange";
+  /** The hooks that are lists of commands. */
+  private static final List<String> COMMAND_LISTS =
+      List.of("/properties/hooks/properties/afterServerChange/type", "/properties/hooks/properties/onExpiring/type");
   private static final String JAVA = "/properties/trust/properties/install/properties/java";
 
   /** What a value of a shared definition looks like, for "must be ..." messages. */
@@ -24,6 +26,7 @@ final class SchemaMessages {
           Map.entry("/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D"),
           Map.entry("/$defs/renewBefore", "a duration such as 30d or 12h, or a share of the lifetime such as 33%"),
           Map.entry("/properties/renewal/properties/jitter", "a percentage such as 10%"),
+          Map.entry("/$defs/expiryThreshold", "a duration such as 14d, a share of the lifetime such as 10%, due or margin"),
           Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, try-reload-or-restart, nginx]"),
           Map.entry("/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}"),
           Map.entry("/$defs/rsaSize", "a number of bits such as 3072"),
@@ -44,6 +47,10 @@ final class SchemaMessages {
               "/$defs/renewBefore/pattern",
               "is neither a duration nor a share of the lifetime; write a whole number and a unit (30d, 12h, 30m)"
                   + " or a percentage (33%)"),
+          Map.entry(
+              "/$defs/expiryThreshold/pattern",
+              "is not a threshold; write a duration (14d, 36h), a share of the lifetime (10%), due (when"
+                  + " its renewal falls due) or margin (its safety margin)"),
           Map.entry(
               "/properties/renewal/properties/jitter/pattern",
               "is not a percentage; write a number and '%', e.g. 10%"),
@@ -174,7 +181,7 @@ final class SchemaMessages {
       return node.displayName() + " must be a list of arguments, not " + node.describe()
           + "; hooks run without a shell, so write [" + String.join(", ", s.text().strip().split("\\s+")) + "]";
     }
-    if (location.equals(AFTER_SERVER_CHANGE + "/type") && node instanceof YamlNode.Scalar s) {
+    if (COMMAND_LISTS.contains(location) && node instanceof YamlNode.Scalar s) {
       return node.displayName() + " must be a list of commands, each a list of arguments, not "
           + node.describe() + "; write [[" + String.join(", ", s.text().strip().split("\\s+")) + "]]";
     }

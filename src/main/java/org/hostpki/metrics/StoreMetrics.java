@@ -24,31 +24,69 @@ public final class StoreMetrics {
   /**
    * @param state the store as the run left it; empty when it could not be read (the run's result
    *     is written all the same)
+   * @param lastRun the last apply or {@code watch} observation; empty when none is known ({@code
+   *     check} on a host whose file has none)
    */
-  public static String render(DesiredState desired, Optional<StoreState> state, RunOutcome run) {
+  public static String render(DesiredState desired, Optional<StoreState> state, Optional<RunOutcome> lastRun) {
     String store = desired.store().path().toString();
     Families f = new Families();
     state.ifPresent(s -> certificates(f, desired, s, store));
-
-    f.sample("hostpki_last_apply_timestamp_seconds",
-        "When hostpki last applied this store (an apply, or an observation of hostpki watch).",
-        labels("store", store), seconds(run.at()));
-    f.sample("hostpki_last_apply_success",
-        "Whether that run ended without an error: 1 yes, 0 no.",
-        labels("store", store), run.success() ? 1 : 0);
-    f.sample("hostpki_last_apply_changes",
-        "How many changes that run made.",
-        labels("store", store), run.changes());
-    f.sample("hostpki_hooks_pending",
-        "Hooks that failed after a change and are still to be run.",
-        labels("store", store), run.hooksPending());
+    lastRun.ifPresent(run -> {
+      f.sample(LAST_RUN_TIME,
+          "When hostpki last applied this store (an apply, or an observation of hostpki watch).",
+          labels("store", store), seconds(run.at()));
+      f.sample(LAST_RUN_SUCCESS,
+          "Whether that run ended without an error: 1 yes, 0 no.",
+          labels("store", store), run.success() ? 1 : 0);
+      f.sample(LAST_RUN_CHANGES,
+          "How many changes that run made.",
+          labels("store", store), run.changes());
+    });
     state.ifPresent(s -> {
+      f.sample("hostpki_hooks_pending",
+          "Hooks the store records as due and not yet run successfully (the next run retries them).",
+          labels("store", store), s.hooksPending());
       f.sample("hostpki_drifted_resources",
           "Resources that do not match the desired state after the run (0 when converged).",
           labels("store", store), s.drifted());
       trust(f, desired, s.observed(), store);
     });
     return f.text();
+  }
+
+  private static final String LAST_RUN_TIME = "hostpki_last_apply_timestamp_seconds";
+  private static final String LAST_RUN_SUCCESS = "hostpki_last_apply_success";
+  private static final String LAST_RUN_CHANGES = "hostpki_last_apply_changes";
+
+  /**
+   * The last run as a metrics file written by {@link #render} says it, for this store; empty when
+   * the text does not say it whole (no file yet, another program's file).
+   */
+  public static Optional<RunOutcome> lastRun(String text, DesiredState desired) {
+    String labels = labels("store", desired.store().path().toString());
+    Optional<Long> at = sample(text, LAST_RUN_TIME + labels);
+    Optional<Long> success = sample(text, LAST_RUN_SUCCESS + labels);
+    Optional<Long> changes = sample(text, LAST_RUN_CHANGES + labels);
+    if (at.isEmpty() || success.isEmpty() || changes.isEmpty()
+        || changes.get() < 0 || changes.get() > Integer.MAX_VALUE) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RunOutcome(Instant.ofEpochSecond(at.get()), success.get() == 1, changes.get().intValue()));
+  }
+
+  /** The value of the sample line that starts with {@code series} and a space. */
+  private static Optional<Long> sample(String text, String series) {
+    for (String line : text.split("\n", -1)) {
+      if (line.startsWith(series + " ")) {
+        try {
+          return Optional.of(Long.parseLong(line.substring(series.length() + 1).strip()));
+        } catch (NumberFormatException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static void certificates(Families f, DesiredState desired, StoreState s, String store) {

@@ -13,8 +13,10 @@ import org.hostpki.model.ObservedStore;
  * @param now the run's time
  * @param drifted how many resources do not match the desired state: none after a successful
  *     apply; the plan's changes after a failed one, or while {@code watch} waits out a drift
+ * @param hooksPending the hooks the store records as due and not yet run successfully (a failed
+ *     hook, one hostpki was stopped before, an {@code onExpiring} obligation)
  */
-public record StoreState(ObservedStore observed, HostIdentity host, Instant now, int drifted) {
+public record StoreState(ObservedStore observed, HostIdentity host, Instant now, int drifted, int hooksPending) {
   public StoreState {
     Objects.requireNonNull(observed, "observed");
     Objects.requireNonNull(host, "host");

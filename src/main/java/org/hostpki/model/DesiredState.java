@@ -61,11 +61,12 @@ public record DesiredState(
   }
 
   /**
-   * Every command the file declares, of every kind of hook: the hooks run after a change, and the
-   * ACME dns-01 hook.
+   * Every command the file declares, of every kind of hook: the hooks run after a change, those run
+   * on an expiring certificate, and the ACME dns-01 hook.
    */
   public List<List<String>> programs() {
     List<List<String>> programs = new ArrayList<>(hooks.afterServerChange());
+    programs.addAll(hooks.onExpiring());
     server
         .acme()
         .map(AcmeSpec::challenge)

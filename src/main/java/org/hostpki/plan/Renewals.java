@@ -36,6 +36,45 @@ public final class Renewals {
   }
 
   /**
+   * A store certificate with a renewal rule, and its schedule.
+   *
+   * @param address {@code ca}, {@code ca-next} or {@code server}
+   * @param imported made by another CA and imported from {@code server.external.chain}: whoever
+   *     signs the next chain renews it, and no window applies
+   */
+  public record Scheduled(String address, CertificateFacts facts, RenewalSchedule schedule, boolean imported) {
+    /** Its renewal at {@code now}; a window applies only to unattended runs, and only to {@code ca} and {@code server}. */
+    public Renewal at(Instant now, boolean unattended) {
+      return schedule.at(now, unattended && !imported && !address.equals("ca-next"));
+    }
+  }
+
+  /** The store's certificates that have a renewal rule, by plan address. */
+  public static SortedMap<String, Scheduled> scheduled(
+      DesiredState desired, HostIdentity host, ObservedStore observed) {
+    SortedMap<String, Scheduled> all = new TreeMap<>();
+    RenewBefore ca = desired.ca().renewBefore();
+    observed.caCertificate()
+        .ifPresent(c -> all.put("ca", new Scheduled("ca", c, issuedHere(ca, desired, host, c), false)));
+    observed.caNextCertificate()
+        .ifPresent(c -> all.put("ca-next", new Scheduled("ca-next", c, issuedHere(ca, desired, host, c), false)));
+    observed.serverCertificate()
+        .ifPresent(
+            c -> {
+              RenewBefore rb = desired.server().renewBefore();
+              boolean imported = isImported(observed, c);
+              all.put(
+                  "server",
+                  new Scheduled(
+                      "server",
+                      c,
+                      imported ? imported(rb, desired, host, c) : issuedHere(rb, desired, host, c),
+                      imported));
+            });
+    return all;
+  }
+
+  /**
    * The renewal of each certificate in the store at {@code now}, by plan address: {@code ca},
    * {@code ca-next}, {@code server}.
    *
@@ -44,21 +83,7 @@ public final class Renewals {
   public static SortedMap<String, Renewal> of(
       DesiredState desired, HostIdentity host, ObservedStore observed, Instant now, boolean unattended) {
     SortedMap<String, Renewal> all = new TreeMap<>();
-    observed.caCertificate()
-        .ifPresent(c -> all.put("ca", issuedHere(desired.ca().renewBefore(), desired, host, c).at(now, unattended)));
-    observed.caNextCertificate()
-        .ifPresent(c -> all.put("ca-next", issuedHere(desired.ca().renewBefore(), desired, host, c).at(now, false)));
-    observed.serverCertificate()
-        .ifPresent(
-            c -> {
-              RenewBefore rb = desired.server().renewBefore();
-              // An imported certificate is renewed by whoever signs the next chain: no window applies.
-              all.put(
-                  "server",
-                  isImported(observed, c)
-                      ? imported(rb, desired, host, c).at(now, false)
-                      : issuedHere(rb, desired, host, c).at(now, unattended));
-            });
+    scheduled(desired, host, observed).forEach((address, s) -> all.put(address, s.at(now, unattended)));
     return all;
   }
 

@@ -99,8 +99,8 @@ class StoreMetricsTest {
   static String render(String storePath, boolean perTrust, int trusted) {
     return StoreMetrics.render(
         desired(storePath, perTrust),
-        Optional.of(new StoreState(store(trusted), HOST, NOW, 2)),
-        new RunOutcome(NOW, true, 3, 0));
+        Optional.of(new StoreState(store(trusted), HOST, NOW, 2, 1)),
+        Optional.of(new RunOutcome(NOW, true, 3)));
   }
 
   @Test
@@ -119,7 +119,7 @@ class StoreMetricsTest {
             "hostpki_last_apply_timestamp_seconds{store=\"/var/lib/hostpki\"} " + NOW.getEpochSecond(),
             "hostpki_last_apply_success{store=\"/var/lib/hostpki\"} 1",
             "hostpki_last_apply_changes{store=\"/var/lib/hostpki\"} 3",
-            "hostpki_hooks_pending{store=\"/var/lib/hostpki\"} 0",
+            "hostpki_hooks_pending{store=\"/var/lib/hostpki\"} 1",
             "hostpki_drifted_resources{store=\"/var/lib/hostpki\"} 2",
             "hostpki_trust_certificates{store=\"/var/lib/hostpki\"} 0")
         .doesNotContain("certificate=\"ca-previous\"} 0\nhostpki_certificate_next_renewal")
@@ -154,11 +154,34 @@ class StoreMetricsTest {
   @Test
   void testRender_aRunThatCouldNotReadTheStoreStillSaysSo() {
     String text =
-        StoreMetrics.render(desired("/var/lib/hostpki", false), Optional.empty(), new RunOutcome(NOW, false, 0, 0));
+        StoreMetrics.render(desired("/var/lib/hostpki", false), Optional.empty(), Optional.of(new RunOutcome(NOW, false, 0)));
 
     assertThat(text)
         .contains("hostpki_last_apply_success{store=\"/var/lib/hostpki\"} 0")
-        .doesNotContain("hostpki_certificate_", "hostpki_drifted_resources", "hostpki_trust_");
+        .doesNotContain("hostpki_certificate_", "hostpki_drifted_resources", "hostpki_trust_", "hostpki_hooks_pending");
+  }
+
+  @Test
+  void testLastRun_readsBackWhatRenderWroteForTheSameStoreOnly() {
+    String hostile = "/srv/pki \"quoted\" \\ and\nnewline";
+    String text = render(hostile, false, 0);
+
+    assertThat(StoreMetrics.lastRun(text, desired(hostile, false))).contains(new RunOutcome(NOW, true, 3));
+    assertThat(StoreMetrics.lastRun(text, desired("/srv/pki", false))).isEmpty();
+    assertThat(StoreMetrics.lastRun("# another program's file\nfoo 1\n", desired(hostile, false))).isEmpty();
+  }
+
+  @Test
+  void testRender_aCheckBeforeAnyApplyHasNoLastRunAndPassesPromtool() throws Exception {
+    String text =
+        StoreMetrics.render(
+            desired("/var/lib/hostpki", false),
+            Optional.of(new StoreState(store(0), HOST, NOW, 0, 0)),
+            Optional.empty());
+
+    assertThat(text).doesNotContain("hostpki_last_apply_").contains("hostpki_hooks_pending{store=\"/var/lib/hostpki\"} 0");
+    Promtool.Result result = Promtool.run(text, "check", "metrics");
+    assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
   @Test
@@ -179,7 +202,7 @@ class StoreMetricsTest {
   @Test
   void testRender_aFailedRunPassesPromtoolsCheck() throws Exception {
     String text =
-        StoreMetrics.render(desired("/var/lib/hostpki", false), Optional.empty(), new RunOutcome(NOW, false, 0, 1));
+        StoreMetrics.render(desired("/var/lib/hostpki", false), Optional.empty(), Optional.of(new RunOutcome(NOW, false, 0)));
 
     Promtool.Result result = Promtool.run(text, "check", "metrics");
 
