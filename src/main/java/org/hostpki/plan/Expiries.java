@@ -108,14 +108,14 @@ public final class Expiries {
       Renewal renewal = s.at(now, true);
       Duration margin = Duration.between(s.schedule().latest(), s.facts().notAfter());
       Optional<String> unhandled;
-      if (s.imported()) {
+      if (blocked.isPresent()) {
+        unhandled = blocked;
+      } else if (s.imported()) {
         unhandled =
             Optional.of(
                 "it was imported from another CA, which must sign its successor: no newer chain has"
                     + " been imported from "
                     + desired.server().external().map(e -> e.chain().toString()).orElse("server.external.chain"));
-      } else if (blocked.isPresent()) {
-        unhandled = blocked;
       } else if (!now.isBefore(s.schedule().latest())) {
         unhandled =
             Optional.of(

@@ -85,6 +85,22 @@ class RenewalCommandsTest {
   }
 
   @Test
+  void testApply_anUnattendedApplyAndItsCheckWaitForTheWindow() throws IOException {
+    byte[] before = serverCertificate();
+
+    CliRun check = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--check", "--unattended");
+    CliRun apply = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--unattended");
+    CliRun inWindow = hostpki(DUE_BEFORE_THE_WINDOW.plusSeconds(4 * 3600 + 1800), "apply", "-f", "host.yaml", "--unattended");
+
+    assertThat(check.exitCode).as(check.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(check.out).contains("waiting for the window daily 12:00–15:00 UTC until 2026-12-01 1", "No changes");
+    assertThat(apply.exitCode).as(apply.toString()).isZero();
+    assertThat(apply.out).contains("No changes");
+    assertThat(inWindow.out).contains("~ server ", "; in the window daily 12:00–15:00 UTC");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  @Test
   void testApply_aSavedPlanIsAppliedAsPlanShowedItWaiting() throws IOException {
     byte[] before = serverCertificate();
     assertThat(hostpki(DUE_BEFORE_THE_WINDOW, "plan", "-f", "host.yaml", "--out", "plan.json").exitCode).isZero();

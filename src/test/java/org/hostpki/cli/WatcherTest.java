@@ -376,6 +376,38 @@ class WatcherTest {
   }
 
   @Test
+  void testRun_aRenewalAHoldKeepsBackRunsOnExpiringOnceAndIsLogged() throws IOException {
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(
+        yaml,
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\nhooks:\n  timeout: 5s\n"
+            + "  onExpiring: [[sh, -c, 'echo \"$HOSTPKI_CERTIFICATE $HOSTPKI_WITHIN\" >> expiring.log']]\n");
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    applyNow();
+    identity = identity("192.0.2.11");
+    clock.advance(Duration.ofMinutes(1));
+    applyNow();
+    CliRun rollback = CliRun.run(dir, clock, Map.of(), spec -> identity, "rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    // The held certificate fell due on day 4; a day later it waits for the catch-up hour as well.
+    clock.advance(Duration.ofDays(5));
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {}).then(() -> {});
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:01:00 started", "08:01:00 renewal waiting", "08:01:00 held", "08:01:00 expiring",
+            "08:01:00 hooks ran", "08:02:00 stopped");
+    assertThat(log.toString())
+        .contains("expiring: server expires 2026-12-03 0", ", within due, and nothing renews it in time: the"
+            + " store is held by the rollback at 2026-11-27 08:01 UTC: unattended runs leave it as it is"
+            + " until a person runs hostpki apply; running onExpiring (server, within due)")
+        .contains("hooks ran: onExpiring (server, within due)");
+    assertThat(Files.readAllLines(dir.resolve("expiring.log"))).containsExactly("server due");
+  }
+
+  @Test
   void testRun_aDueRenewalWaitsForTheWindowAndIsAppliedInIt() throws IOException {
     Path yaml = dir.resolve("host.yaml");
     // a 6-day certificate is due on Tuesday between 02:44 and 07:29 (jitter), before the window

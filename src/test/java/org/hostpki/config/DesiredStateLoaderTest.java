@@ -28,6 +28,7 @@ import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
 import org.hostpki.model.RenewalSpec;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostSpec;
@@ -358,6 +359,38 @@ class DesiredStateLoaderTest {
         .containsExactly(
             "host.yaml:4:21: warning: metrics.textfile '/var/lib/node-exporter/hostpki.txt' does not"
                 + " end in .prom, so node_exporter's textfile collector will not read it");
+  }
+
+  @Test
+  void testLoadString_onExpiringRunsAtItsThresholdsOrWhenTheRenewalFallsDue() {
+    DesiredState given =
+        loader.loadString(file, MINIMAL + "hooks:\n  onExpiring: [[notify-ops, expiring]]\n"
+                + "  onExpiringWithin: [14d, 10%, margin, due, 14d]\n")
+            .desiredState()
+            .orElseThrow();
+    DesiredState defaulted =
+        loader.loadString(file, MINIMAL + "hooks: {onExpiring: [[notify-ops]]}\n").desiredState().orElseThrow();
+
+    assertThat(given.hooks().onExpiring()).containsExactly(List.of("notify-ops", "expiring"));
+    assertThat(given.hooks().onExpiringWithin())
+        .containsExactly(
+            ExpiryThreshold.of(RenewBefore.of(Duration.ofDays(14))),
+            ExpiryThreshold.of(RenewBefore.of(Percentage.of(10))),
+            ExpiryThreshold.SAFETY_MARGIN,
+            ExpiryThreshold.DUE);
+    assertThat(defaulted.hooks().onExpiringWithin()).containsExactly(ExpiryThreshold.DUE);
+    assertThat(defaulted.declaresPrograms()).as("onExpiring runs programs too").isTrue();
+  }
+
+  @Test
+  void testLoadString_onExpiringWithinWithoutOnExpiringIsAWarning() {
+    LoadResult result = loader.loadString(file, MINIMAL + "hooks:\n  onExpiringWithin: [7d]\n");
+
+    assertThat(result.hasErrors()).isFalse();
+    assertThat(formatted(result))
+        .containsExactly(
+            "host.yaml:5:21: warning: hooks.onExpiringWithin has no effect without hooks.onExpiring,"
+                + " the commands to run");
   }
 
   @Test
