@@ -45,6 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HookLedger {
   private static final String FORMAT_VERSION = "1";
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** The certificates an {@code onExpiring} obligation can be about. */
+  private static final Set<String> EXPIRING_CERTIFICATES = Set.of("ca", "ca-next", "server");
 
   private final List<PendingHook> due;
   private final Set<String> done;
@@ -81,13 +83,18 @@ public final class HookLedger {
           Optional<PendingHook.Expiring> expiring = Optional.empty();
           JsonNode e = h.path("expiring");
           if (e.isObject()) {
+            String certificate = text(e, "certificate");
+            String within = text(e, "within");
+            if (!EXPIRING_CERTIFICATES.contains(certificate) || !within.matches("[0-9A-Za-z.%]{1,32}")) {
+              throw new IllegalArgumentException("expiring: " + certificate + " " + within);
+            }
             expiring =
                 Optional.of(
                     new PendingHook.Expiring(
-                        text(e, "certificate"),
+                        certificate,
                         new Fingerprint(text(e, "fingerprint")),
                         instant(e, "not_after"),
-                        text(e, "within"),
+                        within,
                         text(e, "reason")));
           }
           due.add(new PendingHook(text(h, "hook"), instant(h, "since"), changed, Optional.empty(), expiring));

@@ -33,7 +33,7 @@ import org.hostpki.model.TerminalText;
  *   <li>for {@code onExpiring}, the certificate it is about: {@code HOSTPKI_CERTIFICATE} ({@code
  *       ca}, {@code ca-next}, {@code server}), {@code HOSTPKI_FINGERPRINT} (its SHA-256, lowercase
  *       hex), {@code HOSTPKI_NOT_AFTER} (RFC 3339, UTC), {@code HOSTPKI_WITHIN} (the threshold
- *       crossed: {@code 7d}, {@code 10%}, {@code safety-margin}) and {@code HOSTPKI_REASON} (why
+ *       crossed: {@code 7d}, {@code 10%}, {@code due}, {@code margin}) and {@code HOSTPKI_REASON} (why
  *       nothing renews it, in words).
  * </ul>
  *

@@ -41,7 +41,7 @@ public record PendingHook(
    *
    * @param certificate its address in the store: {@code ca}, {@code ca-next}, {@code server}
    * @param within the threshold's {@linkplain ExpiryThreshold#code() code}: {@code 7d}, {@code
-   *     safety-margin}
+   *     10%}, {@code due}, {@code margin}
    * @param reason why nothing renews it, in words: the hook's {@code HOSTPKI_REASON}
    */
   public record Expiring(
