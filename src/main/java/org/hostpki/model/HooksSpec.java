@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Programs the desired state asks hostpki to run, each an argv list (no shell), and how long one
- * may take.
+ * Programs the desired state asks hostpki to run around a change or when a certificate nears its
+ * expiry, each an argv list (no shell), and how long one may take. Outputs have their own ({@link OutputSpec#afterChange()}).
  *
  * <p>A hook is an obligation recorded with the generation it belongs to, by its {@linkplain
  * #AFTER_SERVER_CHANGE name}, until it has run successfully: every kind of hook is named here and
@@ -14,6 +14,11 @@ import java.util.Objects;
  * which kinds exist.
  *
  * @param afterServerChange run when the server certificate or key changed
+ * @param afterTrustChange run when the trusted certificates (trust/, trust-bundle.crt,
+ *     truststore.p12) changed
+ * @param afterCaChange run when the CA changed: a new CA, a rotation step
+ * @param beforeChange run before a new generation is written; a failure aborts the apply with
+ *     nothing changed (no obligation: it runs before anything it could be owed for)
  * @param timeout how long one command may run before its whole process group is stopped and the
  *     hook counts as failed
  * @param onExpiring run once per certificate and threshold when a store certificate comes within
@@ -24,11 +29,20 @@ import java.util.Objects;
  */
 public record HooksSpec(
     List<List<String>> afterServerChange,
+    List<List<String>> afterTrustChange,
+    List<List<String>> afterCaChange,
+    List<List<String>> beforeChange,
     Duration timeout,
     List<List<String>> onExpiring,
     List<ExpiryThreshold> onExpiringWithin) {
   /** The hook run after the server certificate or key changed. */
   public static final String AFTER_SERVER_CHANGE = "afterServerChange";
+
+  /** The hook run after the trusted certificates changed. */
+  public static final String AFTER_TRUST_CHANGE = "afterTrustChange";
+
+  /** The hook run after the CA changed. */
+  public static final String AFTER_CA_CHANGE = "afterCaChange";
 
   /** The hook run when a certificate that nothing renews in time nears its expiry. */
   public static final String ON_EXPIRING = "onExpiring";
@@ -40,24 +54,46 @@ public record HooksSpec(
   public static final List<ExpiryThreshold> DEFAULT_EXPIRING_WITHIN = List.of(ExpiryThreshold.DUE);
 
   public HooksSpec {
-    afterServerChange = afterServerChange.stream().map(List::copyOf).toList();
+    afterServerChange = copy(afterServerChange);
+    afterTrustChange = copy(afterTrustChange);
+    afterCaChange = copy(afterCaChange);
+    beforeChange = copy(beforeChange);
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("a hook timeout must be positive: " + timeout);
     }
-    onExpiring = onExpiring.stream().map(List::copyOf).toList();
+    onExpiring = copy(onExpiring);
     onExpiringWithin = List.copyOf(onExpiringWithin);
     if (onExpiringWithin.isEmpty()) {
       throw new IllegalArgumentException("onExpiring needs at least one threshold");
     }
   }
 
-  /** Hooks after a change, with a timeout; no {@code onExpiring}. */
-  public HooksSpec(List<List<String>> afterServerChange, Duration timeout) {
-    this(afterServerChange, timeout, List.of(), DEFAULT_EXPIRING_WITHIN);
+  /** The hooks around a change, with a timeout; no {@code onExpiring}. */
+  public HooksSpec(
+      List<List<String>> afterServerChange,
+      List<List<String>> afterTrustChange,
+      List<List<String>> afterCaChange,
+      List<List<String>> beforeChange,
+      Duration timeout) {
+    this(afterServerChange, afterTrustChange, afterCaChange, beforeChange, timeout, List.of(), DEFAULT_EXPIRING_WITHIN);
   }
 
-  /** Commands with the default timeout. */
+  /** Only {@code afterServerChange} and {@code onExpiring}, with a timeout. */
+  public HooksSpec(
+      List<List<String>> afterServerChange,
+      Duration timeout,
+      List<List<String>> onExpiring,
+      List<ExpiryThreshold> onExpiringWithin) {
+    this(afterServerChange, List.of(), List.of(), List.of(), timeout, onExpiring, onExpiringWithin);
+  }
+
+  /** Only {@code afterServerChange}, with this timeout. */
+  public HooksSpec(List<List<String>> afterServerChange, Duration timeout) {
+    this(afterServerChange, List.of(), List.of(), List.of(), timeout);
+  }
+
+  /** Only {@code afterServerChange}, with the default timeout. */
   public HooksSpec(List<List<String>> afterServerChange) {
     this(afterServerChange, DEFAULT_TIMEOUT);
   }
@@ -70,8 +106,14 @@ public record HooksSpec(
   public List<List<String>> commands(String hook) {
     return switch (hook) {
       case AFTER_SERVER_CHANGE -> afterServerChange;
+      case AFTER_TRUST_CHANGE -> afterTrustChange;
+      case AFTER_CA_CHANGE -> afterCaChange;
       case ON_EXPIRING -> onExpiring;
       default -> List.of();
     };
+  }
+
+  private static List<List<String>> copy(List<List<String>> commands) {
+    return commands.stream().map(List::copyOf).toList();
   }
 }

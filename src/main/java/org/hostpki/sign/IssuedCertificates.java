@@ -10,10 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.KeyPurpose;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -63,10 +65,11 @@ public final class IssuedCertificates {
 
   /**
    * The recorded certificate to hand out again instead of signing the request anew: signed by
-   * this CA, for the same key, subject, SANs and client use, valid now and not yet within {@code
-   * renewBefore} (of that certificate's lifetime, when a share) and the largest {@code jitter} of
-   * its expiry — a member whose jitter makes it due early gets a new certificate, not the one it
-   * asks to replace; the one lasting longest when several do.
+   * this CA, for the same key, subject, SANs and client use, for the same extended key usages,
+   * valid now and not yet within {@code renewBefore} (of that certificate's lifetime, when a share)
+   * and the largest {@code jitter} of its expiry — a member whose jitter makes it due early gets a
+   * new certificate, not the one it asks to replace; the one lasting longest when several do. The
+   * caller leaves out revoked certificates.
    */
   public static Optional<IssuedCertificate> reusable(
       List<IssuedCertificate> issued,
@@ -78,6 +81,12 @@ public final class IssuedCertificates {
     return issued.stream()
         .filter(i -> fits(i.certificate(), request, ca, now, renewBefore, jitter))
         .max(Comparator.comparing((IssuedCertificate i) -> i.facts().notAfter()));
+  }
+
+  private static Set<String> oids(Set<KeyPurpose> usages) {
+    Set<String> oids = new HashSet<>();
+    usages.forEach(u -> oids.add(u.oid()));
+    return oids;
   }
 
   private static boolean fits(
@@ -95,7 +104,7 @@ public final class IssuedCertificates {
         && facts.subject().equals(request.issuedSubject())
         && new HashSet<>(facts.dnsNames()).equals(new HashSet<>(request.dnsNames()))
         && new HashSet<InetAddress>(facts.ipAddresses()).equals(new HashSet<>(request.ipAddresses()))
-        && facts.extendedKeyUsages().contains(CertificateFacts.EKU_CLIENT_AUTH) == request.clientAuth()
+        && new HashSet<>(facts.extendedKeyUsages()).equals(oids(request.usages()))
         && certificate.isSignedBy(ca);
   }
 }
