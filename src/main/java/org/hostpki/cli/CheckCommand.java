@@ -49,15 +49,15 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       converter = ThresholdConverter.class,
       description =
           "WARNING when a certificate nothing renews in time is this close to its expiry: a time"
-              + " (14d), a share of its lifetime (10%), due (from when its renewal falls due), or"
-              + " its safety margin or a share of it (margin, 50%margin). Default: due.")
+              + " (14d), a share of its lifetime (10%%), due (from when its renewal falls due), or"
+              + " its safety margin or a share of it (margin, 50%%margin). Default: due.")
   ExpiryThreshold warning = Verdict.Thresholds.DEFAULTS.warning();
 
   @Option(
       names = "--critical",
       paramLabel = "WHEN",
       converter = ThresholdConverter.class,
-      description = "CRITICAL from this close to its expiry; the same forms. Default: 50%margin.")
+      description = "CRITICAL from this close to its expiry; the same forms. Default: 50%%margin.")
   ExpiryThreshold critical = Verdict.Thresholds.DEFAULTS.critical();
 
   @Option(
