@@ -85,8 +85,10 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       new MetricsRecorder(w -> err().println("warning: " + w)).checked(desired, o);
     } catch (HostpkiException e) {
       verdict = Verdict.unknown(e.headline(), environment.clock().instant(), thresholds);
-      err().println("error: " + e.headline());
-      e.details().forEach(d -> err().println("  " + d));
+      if (!(e instanceof InvalidFile)) { // its problems are on standard error already
+        err().println("error: " + e.headline());
+        e.details().forEach(d -> err().println("  " + d));
+      }
       err().flush();
     }
     int exitCode = nagios ? verdict.status().nagiosCode() : exitCode(verdict.outcome());
@@ -115,12 +117,19 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     return result
         .desiredState()
         .orElseThrow(
-            () -> new HostpkiException(
+            () -> new InvalidFile(
                 result.problems().stream()
                     .filter(Problem::isError)
                     .findFirst()
                     .map(Problem::format)
                     .orElse(environment.resolve(file) + " is not a valid desired state")));
+  }
+
+  /** A desired state that could not be read; its problems have been printed. */
+  private static final class InvalidFile extends HostpkiException {
+    InvalidFile(String message) {
+      super(message);
+    }
   }
 
   private static int exitCode(Verdict.Outcome outcome) {

@@ -111,7 +111,9 @@ final class MetricsRecorder {
       // Written as every output file is: a new file renamed into place, never into a store.
       OutputFile.at(file.get()).write(StoreMetrics.render(desired, state, run).getBytes(StandardCharsets.UTF_8));
     } catch (HostpkiException e) {
-      warn.accept("the metrics file was not written: " + e.getMessage());
+      // metrics.textfile is a file, never standard output: OutputFile's hint for -o does not apply.
+      warn.accept(
+          "the metrics file was not written: " + e.getMessage().replace(" " + OutputFile.STANDARD_OUTPUT, ""));
     }
   }
 }

@@ -18,6 +18,14 @@ final class MetricsBinder {
    */
   MetricsSpec bind(YamlNode.Mapping metrics, Path store) {
     Optional<Fields.Given<String>> text = fields.string(metrics, "textfile");
+    if (text.isPresent() && text.get().value().equals("-")) {
+      // Not standard output, as for export -o: it would mix with what the command prints.
+      fields.error(
+          text.get().node(),
+          text.get().node().displayName() + " '-' would be a file named '-' in this file's folder;"
+              + " give the metrics file's path, e.g. /var/lib/prometheus/node-exporter/hostpki.prom");
+      return new MetricsSpec(Optional.empty(), fields.bool(metrics, "trustCertificates").orElse(false));
+    }
     Optional<Path> textfile = text.flatMap(fields::path);
     if (textfile.isPresent()) {
       YamlNode node = text.get().node();

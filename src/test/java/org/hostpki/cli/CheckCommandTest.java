@@ -244,7 +244,8 @@ class CheckCommandTest {
 
     assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.ERROR);
     assertThat(run.out).startsWith("UNKNOWN: cannot check: " + dir.resolve("host.yaml") + ":1:13: error: apiVersion");
-    assertThat(run.err).contains(":1:13: error: apiVersion");
+    assertThat(run.err).contains(":1:13: error: apiVersion").doesNotContain("error: " + dir.resolve("host.yaml"));
+    assertThat(run.err.lines().filter(l -> l.contains(":1:13: error: apiVersion"))).hasSize(1);
     assertThat(nagios.exitCode).isEqualTo(Status.UNKNOWN);
     assertThat(json.get("status").asString()).isEqualTo("unknown");
     assertThat(json.get("plan").isNull()).isTrue();

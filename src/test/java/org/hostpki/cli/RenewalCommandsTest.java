@@ -200,4 +200,19 @@ class RenewalCommandsTest {
     assertThat(dir.resolve("pki/..data/hostpki.prom")).doesNotExist();
     assertThat(hostpki(DUE_BEFORE_THE_WINDOW, "status", "-f", "host.yaml").exitCode).isZero();
   }
+
+  @Test
+  void testMetrics_aFifoInItsPlaceIsAWarningAndNeverBlocks() throws IOException, InterruptedException {
+    Files.createDirectories(dir.resolve("metrics"));
+    Files.deleteIfExists(dir.resolve("metrics/hostpki.prom"));
+    assertThat(new ProcessBuilder("mkfifo", dir.resolve("metrics/hostpki.prom").toString()).start().waitFor()).isZero();
+
+    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.err)
+        .contains("warning: the metrics file was not written: ")
+        .contains("FIFO (named pipe), not a regular file")
+        .doesNotContain("give - as the file name");
+  }
 }

@@ -365,6 +365,17 @@ class DesiredStateLoaderTest {
   }
 
   @Test
+  void testLoadString_aTextfileNamedDashIsAnErrorNotStandardOutput() {
+    LoadResult result = loader.loadString(file, MINIMAL + "metrics: {textfile: \"-\"}\n");
+
+    assertThat(result.hasErrors()).isTrue();
+    assertThat(formatted(result))
+        .containsExactly(
+            "host.yaml:4:21: error: metrics.textfile '-' would be a file named '-' in this file's folder;"
+                + " give the metrics file's path, e.g. /var/lib/prometheus/node-exporter/hostpki.prom");
+  }
+
+  @Test
   void testLoadString_onExpiringRunsAtItsThresholdsOrWhenTheRenewalFallsDue() {
     DesiredState given =
         loader.loadString(file, MINIMAL + "hooks:\n  onExpiring: [[notify-ops, expiring]]\n"
