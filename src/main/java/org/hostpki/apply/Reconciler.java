@@ -195,6 +195,24 @@ public final class Reconciler {
   }
 
   /**
+   * Adds the {@code onExpiring} obligations arising at the observation's time for {@code store} to
+   * {@code generation}'s due record (those not recorded before). Needs the store lock.
+   */
+  private static HookLedger recordArising(
+      HookLedger ledger,
+      StoreDirectory directory,
+      String generation,
+      DesiredState desired,
+      Observation before,
+      ObservedStore store,
+      Optional<String> blocked) {
+    return ledger.record(
+        directory,
+        generation,
+        arising(desired, before.host(), store, before.now(), blocked, List.of(), ledger.recordedKeys()));
+  }
+
+  /**
    * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()}: the
    * installers of {@code trust.install}, the encoders and file access of {@code outputs} exist, the
    * plan does not use them yet): refused, rather than silently left out.
@@ -330,17 +348,9 @@ public final class Reconciler {
         HookLedger.Attempt hooksRun = HookLedger.Attempt.none();
         if (current.isPresent()) {
           ledger =
-              ledger.record(
-                  directory,
-                  current.get(),
-                  arising(
-                      desired,
-                      before.host(),
-                      before.store().facts(),
-                      before.now(),
-                      Expiries.blocked(plan, unattended),
-                      List.of(),
-                      ledger.recordedKeys()));
+              recordArising(
+                  ledger, directory, current.get(), desired, before, before.store().facts(),
+                  Expiries.blocked(plan, unattended));
           hooksRun =
               ledger.attempt(
                   hooks, desired, directory, current.get(), ledger.pending(desired.hooks()), before.now(), notices);
@@ -403,12 +413,7 @@ public final class Reconciler {
       ObservedStore after = checkConverged(desired, before, files);
       removeOutdatedRecords(desired, notices);
       HookLedger written = HookLedger.fresh(due, expiring.done());
-      written =
-          written.record(
-              directory,
-              generation,
-              arising(
-                  desired, before.host(), after, before.now(), Optional.empty(), List.of(), written.recordedKeys()));
+      written = recordArising(written, directory, generation, desired, before, after, Optional.empty());
       HookLedger.Attempt hooksRun =
           written.attempt(
               hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
@@ -441,17 +446,9 @@ public final class Reconciler {
       return new Refused(refusal, HookLedger.Attempt.none());
     }
     HookLedger recorded =
-        ledger.record(
-            directory,
-            current.get(),
-            arising(
-                desired,
-                before.host(),
-                before.store().facts(),
-                before.now(),
-                Expiries.blocked(before.plan(), true),
-                List.of(),
-                ledger.recordedKeys()));
+        recordArising(
+            ledger, directory, current.get(), desired, before, before.store().facts(),
+            Expiries.blocked(before.plan(), true));
     List<PendingHook> expiring =
         recorded.pending(desired.hooks()).stream().filter(h -> h.expiring().isPresent()).toList();
     List<String> notices = new ArrayList<>();

@@ -414,7 +414,9 @@ class WatcherTest {
     Files.writeString(
         yaml,
         "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\n"
-            + "renewal:\n  windows: [{start: \"12:00\", end: \"15:00\"}]\n");
+            + "renewal:\n  windows: [{start: \"12:00\", end: \"15:00\"}]\n"
+            + "metrics: {textfile: metrics/hostpki.prom}\n");
+    Files.createDirectories(dir.resolve("metrics"));
     desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
     applyNow();
     byte[] before = serverCertificate();
@@ -437,6 +439,12 @@ class WatcherTest {
         .contains("server replace (expires on 2026-12-03 07:00 UTC (in 1d 1", "); renewal due since ",
             "; in the window daily 12:00–15:00 UTC)");
     assertThat(serverCertificate()).isNotEqualTo(before);
+    // every tick rewrites the metrics file: the last one, after the renewal, with nothing due
+    String store = dir.resolve("pki").toString();
+    assertThat(Files.readString(dir.resolve("metrics/hostpki.prom")))
+        .contains("hostpki_last_apply_timestamp_seconds{store=\"" + store + "\"} " + clock.instant().getEpochSecond() + "\n")
+        .contains("hostpki_certificate_renewal_due{store=\"" + store + "\",certificate=\"server\"} 0\n")
+        .contains("hostpki_last_apply_success{store=\"" + store + "\"} 1\n");
   }
 
   @Test
