@@ -174,7 +174,18 @@ final class CaRotation {
       if (!c.ca()) {
         reasons.add(new Reason(ReasonCode.PROFILE_CHANGED, "ca.crt is not a CA certificate"));
       }
-      CertificateChecks.validityReasons(c, ca.renewBefore(), now, reasons);
+      // A rotation under way goes on outside windows: only its start waits for one.
+      boolean unattended = in.unattended() && observed.caNextCertificate().isEmpty();
+      List<Warning> warnings = new ArrayList<>();
+      CertificateChecks.validityReasons(
+          c,
+          Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c),
+          now,
+          unattended,
+          Address.CA,
+          reasons,
+          warnings);
+      warnings.forEach(draft::warn);
     }
     return reasons;
   }
@@ -199,7 +210,14 @@ final class CaRotation {
       if (!c.ca()) {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
       }
-      CertificateChecks.validityReasons(c, ca.renewBefore(), now, found);
+      CertificateChecks.validityReasons(
+          c,
+          Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c),
+          now,
+          false,
+          Address.CA_NEXT,
+          found,
+          new ArrayList<>());
       found.forEach(r -> problems.add(named(StoreLayout.CA_NEXT_CERT, r)));
     }
     return problems;

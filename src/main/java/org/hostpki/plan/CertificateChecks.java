@@ -13,6 +13,8 @@ import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
+import org.hostpki.renewal.Renewal;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * The drift checks every planned certificate shares, CA or server, internal or awaiting a chain:
@@ -83,22 +85,46 @@ final class CertificateChecks {
   }
 
   /**
-   * Why a certificate must be replaced for its dates: expired, or expiring within {@code
-   * renewBefore}. A certificate not valid yet is no reason to replace it: the clock is behind, and
-   * {@link ClockCheck} refuses the plan.
+   * Why a certificate must be replaced for its dates: expired, or due for renewal by {@code
+   * schedule}. A certificate not valid yet is no reason to replace it: the clock is behind, and
+   * {@link ClockCheck} refuses the plan. A renewal an unattended run waits for is a warning, not a
+   * change.
+   *
+   * @param subject what the certificate is, for warnings: {@code server}, {@code ca}
    */
   static void validityReasons(
-      CertificateFacts c, Duration renewBefore, Instant now, List<Reason> reasons) {
+      CertificateFacts c,
+      RenewalSchedule schedule,
+      Instant now,
+      boolean unattended,
+      String subject,
+      List<Reason> reasons,
+      List<Warning> warnings) {
     if (c.isExpiredAt(now)) {
       reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DateText.of(c.notAfter())));
-    } else if (!c.isNotYetValidAt(now) && c.expiresWithin(renewBefore, now)) {
+      return;
+    }
+    if (c.isNotYetValidAt(now)) {
+      return;
+    }
+    Renewal renewal = schedule.at(now, unattended);
+    if (renewal.due()) {
       reasons.add(
           new Reason(
-              ReasonCode.EXPIRING,
-              "expires on "
-                  + PlanWords.due(c.notAfter(), now)
-                  + "), within renewBefore "
-                  + DurationText.exact(renewBefore)));
+              ReasonCode.EXPIRING, Renewals.expiresWords(c, now) + "; " + renewal.reasonWords()));
+      if (renewal.cause() == Renewal.Cause.SAFETY_MARGIN) {
+        warnings.add(
+            new Warning(
+                WarningCode.RENEWAL_SAFETY_MARGIN,
+                subject,
+                subject + ": " + renewal.note().orElse("renewing at the safety margin")));
+      }
+    } else if (renewal.state() == Renewal.State.WAITING) {
+      warnings.add(
+          new Warning(
+              WarningCode.RENEWAL_WAITING,
+              subject,
+              subject + ": " + renewal.waitingWords() + "; a plain 'hostpki apply' renews it now"));
     }
   }
 }

@@ -18,6 +18,7 @@ import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.renewal.Renewal;
 
 /**
  * Decides what the server serves when its certificate comes from an outside CA ({@code
@@ -253,18 +254,20 @@ final class ExternalIssuer {
   }
 
   private void expiring(CertificateFacts leaf) {
-    if (!leaf.expiresWithin(server.renewBefore(), now)) {
+    Renewal renewal =
+        Renewals.imported(server.renewBefore(), in.desired(), in.host(), leaf).at(now, false);
+    if (!renewal.due()) {
       return;
     }
     warnings.add(
         new Warning(
             WarningCode.EXTERNAL_EXPIRING,
             Address.SERVER,
-            "the imported server certificate expires on "
-                + PlanWords.due(leaf.notAfter(), now)
-                + ", within renewBefore "
-                + DurationText.exact(server.renewBefore())
-                + "): have "
+            "the imported server certificate "
+                + Renewals.expiresWords(leaf, now)
+                + "; "
+                + renewal.reasonWords()
+                + ": have "
                 + csrPath()
                 + " signed again and put the new chain at "
                 + external.chain()));

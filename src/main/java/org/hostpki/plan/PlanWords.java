@@ -1,8 +1,6 @@
 package org.hostpki.plan;
 
 import java.net.InetAddress;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -10,7 +8,6 @@ import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DateText;
-import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
@@ -93,13 +90,5 @@ final class PlanWords {
    */
   static String keys(String first, Fingerprint a, String second, Fingerprint b) {
     return "(" + first + " " + a.shortForm() + ", " + second + " " + b.shortForm() + ")";
-  }
-
-  /**
-   * {@code 2036-12-03 00:21 UTC (in 49d}: when something is due and how long until then, the
-   * parenthesis left open for what follows.
-   */
-  static String due(Instant at, Instant now) {
-    return DateText.of(at) + " (in " + DurationText.left(Duration.between(now, at));
   }
 }

@@ -193,7 +193,18 @@ final class ServerPlan {
           .ifPresent(reasons::add);
     }
     CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
-    CertificateChecks.validityReasons(c, server.renewBefore(), in.now(), reasons);
+    List<Warning> warnings = new ArrayList<>();
+    CertificateChecks.validityReasons(
+        c,
+        observed.isImportedLeaf(c)
+            ? Renewals.imported(server.renewBefore(), in.desired(), in.host(), c)
+            : Renewals.issuedHere(server.renewBefore(), in.desired(), in.host(), c),
+        in.now(),
+        in.unattended(),
+        Address.SERVER,
+        reasons,
+        warnings);
+    warnings.forEach(draft::warn);
   }
 
   private boolean reissue(

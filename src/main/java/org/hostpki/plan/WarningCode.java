@@ -16,7 +16,11 @@ public enum WarningCode {
   /** An external issuer's signed chain has not arrived yet. */
   CHAIN_AWAITED("chain-awaited"),
   /** The imported server certificate is due for renewal by the outside CA. */
-  EXTERNAL_EXPIRING("external-expiring");
+  EXTERNAL_EXPIRING("external-expiring"),
+  /** A renewal went ahead outside the maintenance windows: the safety margin was reached. */
+  RENEWAL_SAFETY_MARGIN("renewal-safety-margin"),
+  /** A due renewal waits for a maintenance window (unattended runs only). */
+  RENEWAL_WAITING("renewal-waiting");
 
   private final String code;
 
