@@ -44,6 +44,10 @@ import org.hostpki.store.StoreSnapshot;
  * The reconcile sequence around the pure planner: observe the store, the host and the declared
  * inputs; plan; and for apply, lock, write the new set atomically, observe again and check that
  * nothing is left to do, then run the hooks.
+ *
+ * <p>Over 400 lines, to be split next: the renewal work (onExpiring obligations, the refused-run
+ * hook attempts) landed here beside the apply sequence; the envelope, the executor and the
+ * convergence check already live apart.
  */
 public final class Reconciler {
   private final HostIdentityProbe hostProbe;
