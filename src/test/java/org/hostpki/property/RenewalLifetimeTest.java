@@ -102,7 +102,7 @@ class RenewalLifetimeTest {
         CaSpec.defaults(),
         new ServerSpec(
             d.issuer(), d.subject(), d.dnsNames(), d.ipAddresses(), d.includeHostIdentity(), d.key(),
-            d.keyRotation(), validity, renewBefore, d.clientAuth(), d.allowLongValidity(), d.external()),
+            d.keyRotation(), validity, renewBefore, d.clientAuth(), d.allowLongValidity(), d.external(), Optional.empty()),
         TrustSpec.defaults(),
         HooksSpec.none(),
         renewal,
