@@ -92,7 +92,7 @@ final class Fixtures {
 
   static DesiredState withRenewal(DesiredState d, RenewalSpec renewal) {
     return new DesiredState(
-        d.source(), d.store(), d.host(), d.ca(), d.server(), d.trust(), d.hooks(), renewal, d.metrics());
+        d.source(), d.store(), d.host(), d.ca(), d.server(), d.trust(), d.hooks(), renewal, d.metrics(), List.of(), List.of());
   }
 
   static Fingerprint fp(String seed) {

@@ -106,7 +106,7 @@ class RenewalLifetimeTest {
         TrustSpec.defaults(),
         HooksSpec.none(),
         renewal,
-        MetricsSpec.none());
+        MetricsSpec.none(), List.of(), List.of());
   }
 
   /** One re-issue: when it happened, and the certificate it replaced. */
