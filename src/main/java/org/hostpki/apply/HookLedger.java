@@ -14,7 +14,7 @@ import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;

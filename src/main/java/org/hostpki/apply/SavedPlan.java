@@ -30,9 +30,17 @@ public record SavedPlan(Path file, String basis, List<String> changes) {
     } catch (JacksonException e) {
       throw new HostpkiException(file + ": not a hostpki plan (invalid JSON: " + e.getOriginalMessage() + ")");
     }
-    if (root == null || !root.isObject() || !Plan.FORMAT_VERSION.equals(text(root, "format_version")) || text(root, "basis").isEmpty()) {
+    if (root == null || !root.isObject() || !root.has("format_version") || text(root, "basis").isEmpty()) {
       throw new HostpkiException(
           file + ": not a hostpki plan of format version " + Plan.FORMAT_VERSION + "; make it with 'hostpki plan --out'");
+    }
+    String version = root.get("format_version").isValueNode() ? root.get("format_version").asString() : "?";
+    if (!Plan.FORMAT_VERSION.equals(version)) {
+      throw new HostpkiException(
+          "saved plan " + file + " is in plan format " + version + (version.compareTo(Plan.FORMAT_VERSION) < 0
+              ? ", written by an older hostpki" : ", written by a newer hostpki")
+              + "; this hostpki applies format " + Plan.FORMAT_VERSION + " only, and nothing was applied."
+              + " Make the plan again with 'hostpki plan --out', review it, and apply that");
     }
     List<String> changes = new ArrayList<>();
     for (JsonNode c : root.path("changes")) {

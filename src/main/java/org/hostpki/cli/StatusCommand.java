@@ -14,7 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
+import org.hostpki.json.CertificateJson;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CsrFacts;
+import org.hostpki.model.HostIdentity;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
@@ -25,7 +29,6 @@ import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
-import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -222,121 +225,106 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     return String.join(", ", all);
   }
 
+  /** The format of the JSON document, described by schema/status.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
   private void printJson(
       Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
+    Path store = o.desired().store().path();
+    Instant now = o.now();
     JsonWriter w = new JsonWriter().beginObject();
-    w.field("store", o.desired().store().path().toString());
+    w.field("format_version", FORMAT_VERSION);
+    w.field("store", store.toString());
     w.field("exists", s.exists());
-    o.store().snapshot().generation().ifPresent(g -> w.field("generation", g));
-    w.field("host", o.host().toString());
-    certificateJson(w, "ca", s.caCertificate(), o.now());
-    certificateJson(w, "server", s.serverCertificate(), o.now());
+    w.field("generation", o.store().snapshot().generation());
+    host(w.name("host"), o.host());
+    w.name("files").beginArray();
+    for (String name : o.store().snapshot().files().keySet()) {
+      if (name.indexOf('/') < 0 && !name.startsWith(".")) {
+        w.beginObject().field("name", name).field("path", store.resolve(name).toString()).endObject();
+      }
+    }
+    w.endArray();
+    storeCertificate(w.name("ca"), s.caCertificate(), store, "ca.crt", now);
+    storeCertificate(w.name("server"), s.serverCertificate(), store, "server.crt", now);
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
-      w.beginObject()
-          .field("name", e.getKey())
-          .field("subject", e.getValue().subjectDn())
-          .field("sha256", e.getValue().fingerprint().hex())
-          .field("notAfter", e.getValue().notAfter().toString())
-          .field("managed", !unmanaged.contains(e.getKey()))
-          .endObject();
-    }
-    w.endArray();
-    w.name("drift").beginArray();
-    for (Change c : o.plan().changes()) {
-      w.beginObject().field("address", c.address()).field("action", c.action().word()).field("reason", c.reasonText()).endObject();
-    }
-    w.endArray();
-    w.name("hooks_pending").beginArray();
-    o.plan().pendingHooks().forEach(h -> PlanJson.pendingHook(w, h));
-    w.endArray();
-    PlanJson.hold(w.name("hold"), o.plan().hold());
-    w.name("warnings").beginArray();
-    for (Warning warning : o.plan().warnings()) {
-      w.value(warning.message());
-    }
-    w.endArray();
-    w.name("errors").beginArray();
-    for (Refusal refusal : o.plan().refusals()) {
-      w.value(refusal.describe());
-    }
-    w.endArray();
-    externalJson(w, o, s);
-    w.name("issued").beginArray();
-    for (IssuedCertificate i : issued) {
       w.beginObject();
-      SignCommand.issuedJson(w, i, o.now());
+      w.field("name", e.getKey());
+      w.field("managed", !unmanaged.contains(e.getKey()));
+      w.field("file", store.resolve("trust").resolve(e.getKey() + ".crt").toString());
+      CertificateJson.members(w, e.getValue(), now);
       w.endObject();
     }
     w.endArray();
-    out().println(w.endObject());
+    w.name("drift").beginArray();
+    o.plan().changes().forEach(c -> PlanJson.change(w, c, false));
+    w.endArray();
+    PlanJson.pendingHooks(w.name("hooks_pending"), o.plan().pendingHooks());
+    PlanJson.hold(w.name("hold"), o.plan().hold());
+    PlanJson.warnings(w.name("warnings"), o.plan().warnings());
+    PlanJson.refusals(w.name("errors"), o.plan().refusals());
+    externalJson(w, o, s);
+    w.name("issued").beginArray();
+    for (IssuedCertificate i : issued) {
+      SignCommand.issuedJson(w, i, store, now);
+    }
+    w.endArray();
+    out().print(w.endObject().line());
     out().flush();
+  }
+
+  /** The live host identity: its names and addresses, each in a field of its own. */
+  static void host(JsonWriter w, HostIdentity host) {
+    w.beginObject()
+        .field("hostname", host.hostname())
+        .field("domain", host.domain())
+        .field("fqdn", host.fqdn())
+        .field("addresses", IpAddresses.format(host.addresses()))
+        .endObject();
   }
 
   private static void externalJson(JsonWriter w, Reconciler.Observation o, ObservedStore s) {
     w.name("external");
     if (o.desired().server().issuer() != ServerSpec.Issuer.EXTERNAL) {
-      w.value((String) null);
+      w.nullValue();
       return;
     }
     w.beginObject();
-    w.field("chainFile", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
-    w.field("chainFileState", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
+    w.field("chain_file", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
+    w.field("chain_file_state", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
     w.field("serving", servingImported(s) ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {
       w.beginArray();
-      for (CertificateFacts c : s.externalChain().get()) {
-        w.beginObject()
-            .field("subject", c.subjectDn())
-            .field("issuer", c.issuerDn())
-            .field("sha256", c.fingerprint().hex())
-            .field("notAfter", c.notAfter().toString())
-            .endObject();
-      }
+      s.externalChain().get().forEach(c -> CertificateJson.write(w, c, o.now()));
       w.endArray();
     } else {
-      w.value((String) null);
+      w.nullValue();
     }
     w.name("csr");
     if (s.serverCsr().isPresent()) {
+      CsrFacts csr = s.serverCsr().get();
       w.beginObject();
       w.field("file", o.desired().store().path().resolve("server.csr").toString());
-      w.field("subject", s.serverCsr().get().subjectDn());
-      w.name("dnsNames").beginArray();
-      s.serverCsr().get().dnsNames().forEach(w::value);
-      w.endArray();
-      w.name("ipAddresses").beginArray();
-      s.serverCsr().get().ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
-      w.endArray();
+      CertificateJson.requestMembers(w, csr);
       w.endObject();
     } else {
-      w.value((String) null);
+      w.nullValue();
     }
     w.endObject();
   }
 
-  private static void certificateJson(JsonWriter w, String name, Optional<CertificateFacts> cert, Instant now) {
-    w.name(name);
+  /** A certificate of the store with the path of its file; null when there is none. */
+  private static void storeCertificate(
+      JsonWriter w, Optional<CertificateFacts> cert, Path store, String file, Instant now) {
     if (cert.isEmpty()) {
-      w.value((String) null);
+      w.nullValue();
       return;
     }
-    CertificateFacts c = cert.get();
     w.beginObject();
-    w.field("subject", c.subjectDn());
-    w.field("issuer", c.issuerDn());
-    w.name("dnsNames").beginArray();
-    c.dnsNames().forEach(w::value);
-    w.endArray();
-    w.name("ipAddresses").beginArray();
-    c.ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
-    w.endArray();
-    w.field("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
-    w.field("sha256", c.fingerprint().hex());
-    w.field("notBefore", c.notBefore().toString());
-    w.field("notAfter", c.notAfter().toString());
-    w.field("daysLeft", Duration.between(now, c.notAfter()).toDays());
+    w.field("file", store.resolve(file).toString());
+    CertificateJson.members(w, cert.get(), now);
     w.endObject();
   }
 }

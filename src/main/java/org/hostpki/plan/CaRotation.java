@@ -229,18 +229,19 @@ final class CaRotation {
                 + span(o)
                 + ")"
                 + (again ? "; the overlap starts again" : "")));
-    SortedMap<String, String> after = new TreeMap<>();
-    after.put("subject", subject.toString());
-    after.put("key", ca.key().toString());
-    after.put("validity", DurationText.exact(ca.validity()));
-    after.put("serverMovesOn", Planner.DATE.format(move));
+    Attributes after =
+        Attributes.none()
+            .with("subject", subject.toString())
+            .with("key", ca.key().toString())
+            .with("validity", ca.validity())
+            .with("server_moves_on", move);
     changes.add(
         new Change(
             "ca-next",
             again ? Action.REPLACE : Action.CREATE,
             all,
             new Intent.IssueNextCa(subject, ca.key(), ca.validity()),
-            observed.caNextCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            observed.caNextCertificate().map(Attributes::of).orElseGet(Attributes::none),
             after));
     unchanged++; // ca.crt keeps signing until the move
     cascade(again ? "the new CA is made again" : "the new CA joins the trusted certificates");
@@ -311,8 +312,8 @@ final class CaRotation {
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
             new Intent.PromoteNextCa(next.fingerprint()),
-            current.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
-            Planner.certificateAttributes(next)));
+            current.map(Attributes::of).orElseGet(Attributes::none),
+            Attributes.of(next)));
     signerChanges = true;
     cascade("the CA is being replaced");
     retire(RotationSchedule.madeAt(next));
@@ -338,17 +339,18 @@ final class CaRotation {
     }
     // A replaced CA always gets a new key: a re-issued root with an old key but a new subject
     // or validity confuses clients that cache issuers by key identifier.
-    SortedMap<String, String> after = new TreeMap<>();
-    after.put("subject", subject.toString());
-    after.put("key", ca.key().toString());
-    after.put("validity", DurationText.exact(ca.validity()));
+    Attributes after =
+        Attributes.none()
+            .with("subject", subject.toString())
+            .with("key", ca.key().toString())
+            .with("validity", ca.validity());
     changes.add(
         new Change(
             "ca",
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
             new Intent.IssueCa(subject, ca.key(), ca.validity(), true),
-            current.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            current.map(Attributes::of).orElseGet(Attributes::none),
             after));
     signerChanges = true;
     cascade("the CA is being replaced");
@@ -393,8 +395,7 @@ final class CaRotation {
       CertificateFacts old = current.get();
       Instant until = earlier(old.notAfter(), successorMade.plus(overlap.get().multipliedBy(2)));
       if (now.isBefore(until)) {
-        SortedMap<String, String> after = Planner.certificateAttributes(old);
-        after.put("trustedUntil", Planner.DATE.format(until));
+        Attributes after = Attributes.of(old).with("trusted_until", until);
         changes.add(
             new Change(
                 "ca-previous",
@@ -411,7 +412,7 @@ final class CaRotation {
                                 .map(p -> "; the CA retired before (" + p.subjectDn() + ") leaves")
                                 .orElse(""))),
                 new Intent.KeepPreviousCa(old.fingerprint()),
-                previous.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+                previous.map(Attributes::of).orElseGet(Attributes::none),
                 after));
         return;
       }
@@ -508,8 +509,8 @@ final class CaRotation {
             Action.DELETE,
             List.of(reason),
             new Intent.RemoveNextCa(),
-            observed.caNextCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
-            new TreeMap<>()));
+            observed.caNextCertificate().map(Attributes::of).orElseGet(Attributes::none),
+            Attributes.none()));
     if (observed.caNextCertificate().isPresent()) {
       cascade("the new CA leaves the trusted certificates");
     }
@@ -522,8 +523,8 @@ final class CaRotation {
             Action.DELETE,
             List.of(reason),
             new Intent.RemovePreviousCa(),
-            observed.caPreviousCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
-            new TreeMap<>()));
+            observed.caPreviousCertificate().map(Attributes::of).orElseGet(Attributes::none),
+            Attributes.none()));
     cascade("the previous CA leaves the trusted certificates");
   }
 

@@ -236,7 +236,7 @@ public final class Planner {
                             + ", valid until "
                             + DATE.format(leaf.notAfter()))),
                 new Intent.InstallExternalChain(Intent.ChainSource.FILE, fingerprintsOf(chain.chain())),
-                cert.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+                cert.map(Attributes::of).orElseGet(Attributes::none),
                 externalAttributes(chain.chain())));
         return true;
       }
@@ -247,7 +247,7 @@ public final class Planner {
                 cert.isEmpty() ? Action.CREATE : Action.REPLACE,
                 List.of(install.reason()),
                 new Intent.InstallExternalChain(Intent.ChainSource.RECORD, fingerprintsOf(install.chain())),
-                cert.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+                cert.map(Attributes::of).orElseGet(Attributes::none),
                 externalAttributes(install.chain())));
         return true;
       }
@@ -368,13 +368,15 @@ public final class Planner {
 
     private void issueInternal(Action action, List<Reason> reasons, ServerNames names, boolean newKey) {
       ServerSpec server = desired.server();
-      SortedMap<String, String> after = new TreeMap<>();
-      after.put("subject", names.subject().toString());
-      after.put("dnsNames", String.join(", ", names.dnsNames()));
-      after.put("ipAddresses", ips(names.ipAddresses()));
-      after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
-      after.put("validity", DurationText.exact(server.validity()));
-      after.put("issuer", "the internal CA");
+      Attributes after =
+          Attributes.none()
+              .with("subject", names.subject().toString())
+              .with("dns_names", names.dnsNames())
+              .with("ip_addresses", IpAddresses.format(names.ipAddresses()))
+              .with("key", server.key().toString())
+              .with("new_key", newKey)
+              .with("validity", server.validity())
+              .with("issuer", "the internal CA");
       changes.add(
           new Change(
               "server",
@@ -388,16 +390,13 @@ public final class Planner {
                   server.validity(),
                   server.clientAuth(),
                   newKey),
-              observed.serverCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+              observed.serverCertificate().map(Attributes::of).orElseGet(Attributes::none),
               after));
     }
 
-    private static SortedMap<String, String> externalAttributes(List<CertificateFacts> chain) {
-      SortedMap<String, String> after = certificateAttributes(chain.get(0));
-      after.put(
-          "chain",
-          chain.stream().map(CertificateFacts::subjectDn).collect(Collectors.joining(" → ")));
-      return after;
+    private static Attributes externalAttributes(List<CertificateFacts> chain) {
+      return Attributes.of(chain.get(0))
+          .with("chain", chain.stream().map(CertificateFacts::subjectDn).toList());
     }
 
     private static List<Fingerprint> fingerprintsOf(List<CertificateFacts> certificates) {
@@ -427,16 +426,17 @@ public final class Planner {
                               + (present.size() == 1 ? " is" : " are")
                               + " no longer needed")),
                   new Intent.RemoveCsr(),
-                  csr.map(Run::csrAttributes).orElseGet(TreeMap::new),
-                  new TreeMap<>()));
+                  csr.map(Attributes::of).orElseGet(Attributes::none),
+                  Attributes.none()));
         }
         return;
       }
       ServerNames names = serverNames(server, in.host());
-      SortedMap<String, String> after = new TreeMap<>();
-      after.put("subject", names.subject().toString());
-      after.put("dnsNames", String.join(", ", names.dnsNames()));
-      after.put("ipAddresses", ips(names.ipAddresses()));
+      Attributes after =
+          Attributes.none()
+              .with("subject", names.subject().toString())
+              .with("dns_names", names.dnsNames())
+              .with("ip_addresses", IpAddresses.format(names.ipAddresses()));
       Intent.WriteCsr write =
           new Intent.WriteCsr(names.subject(), names.dnsNames(), names.ipAddresses(), server.clientAuth());
       if (csr.isEmpty()) {
@@ -449,7 +449,7 @@ public final class Planner {
                         ReasonCode.MISSING,
                         "no certificate request yet: written for your CA to sign")),
                 write,
-                new TreeMap<>(),
+                Attributes.none(),
                 after));
         return;
       }
@@ -482,16 +482,7 @@ public final class Planner {
         unchanged++;
         return;
       }
-      changes.add(new Change(CSR_ADDRESS, Action.UPDATE, reasons, write, csrAttributes(c), after));
-    }
-
-    private static SortedMap<String, String> csrAttributes(CsrFacts c) {
-      SortedMap<String, String> m = new TreeMap<>();
-      m.put("subject", c.subjectDn());
-      m.put("dnsNames", String.join(", ", c.dnsNames()));
-      m.put("ipAddresses", ips(c.ipAddresses()));
-      m.put("key", c.publicKey().publicKeyFingerprint().shortForm());
-      return m;
+      changes.add(new Change(CSR_ADDRESS, Action.UPDATE, reasons, write, Attributes.of(c), after));
     }
 
     private List<Reason> sanReasons(
@@ -599,7 +590,7 @@ public final class Planner {
         String name = e.getKey();
         CertificateFacts c = e.getValue();
         CertificateFacts old = have.get(name);
-        SortedMap<String, String> after = certificateAttributes(c);
+        Attributes after = Attributes.of(c);
         if (old == null) {
           changes.add(
               new Change(
@@ -607,7 +598,7 @@ public final class Planner {
                   Action.CREATE,
                   List.of(new Reason(ReasonCode.TRUST_ADDED, fingerprintWords(c))),
                   new Intent.PutTrusted(name, c.fingerprint()),
-                  new TreeMap<>(),
+                  Attributes.none(),
                   after));
           any = true;
         } else if (!old.fingerprint().equals(c.fingerprint())) {
@@ -623,7 +614,7 @@ public final class Planner {
                               + "… → "
                               + fingerprintWords(c))),
                   new Intent.PutTrusted(name, c.fingerprint()),
-                  certificateAttributes(old),
+                  Attributes.of(old),
                   after));
           any = true;
         } else {
@@ -642,8 +633,8 @@ public final class Planner {
                   Action.DELETE,
                   List.of(new Reason(ReasonCode.TRUST_REMOVED, "no longer declared")),
                   new Intent.RemoveTrusted(e.getKey()),
-                  certificateAttributes(e.getValue()),
-                  new TreeMap<>()));
+                  Attributes.of(e.getValue()),
+                  Attributes.none()));
           any = true;
         } else {
           // Kept because pruning is off: still trusted, so its expiry matters just the same.
@@ -927,25 +918,5 @@ public final class Planner {
                   + "), within renewBefore "
                   + DurationText.exact(renewBefore)));
     }
-  }
-
-  static SortedMap<String, String> certificateAttributes(CertificateFacts c) {
-    SortedMap<String, String> m = new TreeMap<>();
-    m.put("subject", c.subjectDn());
-    m.put("issuer", c.issuerDn());
-    if (!c.dnsNames().isEmpty()) {
-      m.put("dnsNames", String.join(", ", c.dnsNames()));
-    }
-    if (!c.ipAddresses().isEmpty()) {
-      m.put("ipAddresses", ips(c.ipAddresses()));
-    }
-    m.put("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
-    m.put("notAfter", DATE.format(c.notAfter()));
-    m.put("fingerprint", c.fingerprint().colonHex());
-    return m;
-  }
-
-  private static String ips(List<InetAddress> addresses) {
-    return addresses.stream().map(IpAddresses::format).collect(Collectors.joining(", "));
   }
 }

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.SigningPolicy;
@@ -265,9 +266,17 @@ public final class CaSigner {
         issued.fileName(),
         StoreFile.publicFile(issued.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
     byte[] metadata =
-        ("{\"time\":\"" + now + "\",\"sign\":{\"serial\":\"" + issued.serial() + "\",\"subject\":"
-                + jsonString(issued.facts().subjectDn()) + ",\"request\":"
-                + jsonString(request.source().toString()) + "}}")
+        new JsonWriter()
+            .beginObject()
+            .field("time", now)
+            .name("sign")
+            .beginObject()
+            .field("serial", issued.serial())
+            .field("subject", issued.facts().subjectDn())
+            .field("request", request.source().toString())
+            .endObject()
+            .endObject()
+            .toString()
             .getBytes(StandardCharsets.UTF_8);
     try {
       return directory.write(files, metadata, snapshot);
@@ -282,19 +291,5 @@ public final class CaSigner {
   private static boolean isSecret(String name) {
     // A dot-file in a set is apply's record of the PKCS#12 files, as private as they are.
     return name.endsWith(".key") || name.endsWith(".p12") || name.startsWith(".");
-  }
-
-  private static String jsonString(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
   }
 }

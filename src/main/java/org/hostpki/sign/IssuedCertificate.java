@@ -1,7 +1,5 @@
 package org.hostpki.sign;
 
-import java.math.BigInteger;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.pki.Certificate;
@@ -22,7 +20,7 @@ public record IssuedCertificate(String serial, Certificate certificate) {
   }
 
   public static IssuedCertificate of(Certificate certificate) {
-    return new IssuedCertificate(serialHex(certificate.facts().serialNumber()), certificate);
+    return new IssuedCertificate(certificate.facts().serialHex(), certificate);
   }
 
   /** {@code issued/SERIAL.crt}: its name in the store. */
@@ -32,11 +30,5 @@ public record IssuedCertificate(String serial, Certificate certificate) {
 
   public CertificateFacts facts() {
     return certificate.facts();
-  }
-
-  static String serialHex(BigInteger serial) {
-    byte[] bytes = serial.toByteArray();
-    int start = bytes.length > 1 && bytes[0] == 0 ? 1 : 0; // the sign byte of a positive number
-    return HexFormat.of().withUpperCase().formatHex(bytes, start, bytes.length);
   }
 }
