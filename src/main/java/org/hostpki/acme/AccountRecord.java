@@ -14,15 +14,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.KeySpec;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.RecordDirectory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The ACME record of one CA directory in a store: {@code STORE/.acme/HOST-HASH/} holding the
@@ -39,7 +38,6 @@ public final class AccountRecord {
   public static final String STATE_FILE = "account.json";
   static final String FORMAT_VERSION = "1";
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final RecordDirectory directory;
   private final String directoryUrl;
@@ -108,8 +106,8 @@ public final class AccountRecord {
       return AccountState.fresh(directoryUrl);
     }
     try {
-      return parse(JSON.readTree(new String(bytes.get(), StandardCharsets.UTF_8)));
-    } catch (JacksonException | IllegalArgumentException | DateTimeParseException | NullPointerException e) {
+      return parse(JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
       throw new HostpkiException(
           path().resolve(STATE_FILE) + " is damaged (" + e.getMessage().lines().findFirst().orElse("")
               + "); remove it: the account key stays, and the next order finds the account again");

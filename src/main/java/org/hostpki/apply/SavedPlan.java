@@ -1,18 +1,18 @@
 package org.hostpki.apply;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
+import org.hostpki.json.JsonReader;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A plan saved by {@code plan --out}. Apply accepts it only while it is current: same basis (the
@@ -23,12 +23,12 @@ public record SavedPlan(Path file, String basis, List<String> changes) {
   public static SavedPlan read(Path file) {
     JsonNode root;
     try {
-      root = JsonMapper.builder().build().readTree(InputFiles.read(file, InputKind.SAVED_PLAN));
+      root = JsonReader.parse(new String(InputFiles.read(file, InputKind.SAVED_PLAN), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new HostpkiException(
           "saved plan " + file + " " + FileReasons.of(e) + "; give the file 'hostpki plan --out' wrote");
-    } catch (JacksonException e) {
-      throw new HostpkiException(file + ": not a hostpki plan (invalid JSON: " + e.getOriginalMessage() + ")");
+    } catch (JsonReader.MalformedJsonException e) {
+      throw new HostpkiException(file + ": not a hostpki plan (" + e.getMessage() + ")");
     }
     if (root == null || !root.isObject() || !root.has("format_version") || text(root, "basis").isEmpty()) {
       throw new HostpkiException(

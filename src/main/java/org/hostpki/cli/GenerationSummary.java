@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.hostpki.json.JsonReader;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.pki.Certificate;
@@ -14,9 +15,7 @@ import org.hostpki.pki.Pem;
 import org.hostpki.plan.Action;
 import org.hostpki.store.Generation;
 import org.hostpki.store.StoreDirectory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@code history} and {@code rollback} tell about one kept generation: when it was written,
@@ -93,8 +92,8 @@ record GenerationSummary(
   private static Optional<List<RecordedChange>> recordedChanges(byte[] metadata) {
     JsonNode root;
     try {
-      root = JsonMapper.builder().build().readTree(new String(metadata, StandardCharsets.UTF_8));
-    } catch (JacksonException e) {
+      root = JsonReader.parse(new String(metadata, StandardCharsets.UTF_8));
+    } catch (JsonReader.MalformedJsonException e) {
       return Optional.empty();
     }
     JsonNode changes = root == null ? null : root.path("plan").get("changes");

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
@@ -18,9 +19,7 @@ import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.store.RecordDirectory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The install record as a file: {@code STORE/.install/record.json}, a record beside the
@@ -60,10 +59,10 @@ public final class InstallRecordFile {
       return InstallRecord.empty();
     }
     try {
-      return parse(JsonMapper.builder().build().readTree(new String(bytes.get(), StandardCharsets.UTF_8)), store.getFileSystem());
-    } catch (JacksonException | IllegalArgumentException e) {
+      return parse(JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8)), store.getFileSystem());
+    } catch (IllegalArgumentException e) {
       throw new HostpkiException(
-          file + " is not a hostpki install record (" + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage())
+          file + " is not a hostpki install record (" + e.getMessage()
               + "); it says what hostpki installed where (system, Java, NSS), so that a target no longer named is"
               + " cleaned up: restore it from a backup, or remove it once nothing hostpki installed is left");
     }

@@ -1,4 +1,4 @@
-package org.hostpki.config;
+package org.hostpki.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,14 +13,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
-class SchemaJsonTest {
+class JsonReaderTest {
   private static final JsonMapper JACKSON = JsonMapper.builder().build();
 
   @Test
   void testParse_bundledSchemaIsTheTreeJacksonReads() throws IOException {
     String schema = bundledSchema();
 
-    JsonNode ours = SchemaJson.parse(schema, "schema");
+    JsonNode ours = JsonReader.parse(schema);
 
     JsonNode jackson = JACKSON.readTree(schema);
     assertThat(ours).isEqualTo(jackson);
@@ -37,7 +37,7 @@ class SchemaJsonTest {
             + " \"escapes\": \"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9\\uD83D\\uDE00 é\","
             + " \"twice\": 1, \"twice\": 2 }\n";
 
-    JsonNode ours = SchemaJson.parse(json, "sample");
+    JsonNode ours = JsonReader.parse(json);
 
     JsonNode jackson = JACKSON.readTree(json.substring(1));
     assertThat(ours).isEqualTo(jackson);
@@ -53,7 +53,7 @@ class SchemaJsonTest {
     texts.addAll(List.of("", "hostpki/v1", "é\u2028\u2029", "\uD83D\uDE00", "^[A-Z]{2}$", "a\\.b"));
 
     for (String text : texts) {
-      assertThat(new SchemaJson.SchemaString(text).toString())
+      assertThat(new JsonReader.Text(text).toString())
           .as("text %s", JsonNodeFactory.instance.stringNode(text))
           .isEqualTo(JsonNodeFactory.instance.stringNode(text).toString());
     }
@@ -62,9 +62,9 @@ class SchemaJsonTest {
   @Test
   void testParse_textsOfTheSchemaQuoteThemselvesAsJacksonDoes() throws IOException {
     List<JsonNode> texts = new ArrayList<>();
-    collectTexts(SchemaJson.parse(bundledSchema(), "schema"), texts);
+    collectTexts(JsonReader.parse(bundledSchema()), texts);
 
-    assertThat(texts).isNotEmpty().allMatch(SchemaJson.SchemaString.class::isInstance);
+    assertThat(texts).isNotEmpty().allMatch(JsonReader.Text.class::isInstance);
     for (JsonNode text : texts) {
       assertThat(text.toString())
           .isEqualTo(JsonNodeFactory.instance.stringNode(text.stringValue()).toString());
@@ -72,19 +72,18 @@ class SchemaJsonTest {
   }
 
   @Test
-  void testParse_invalidJsonIsAPackagingBugNamingTheDocument() {
+  void testParse_invalidJsonSaysWhereAndWhat() {
     for (String json : List.of("{\"a\": }", "{\"a\": 1", "[1, 2] x", "{\"a\": 01}", "\"tab\there\"",
         "{\"a\": tru}", "{a: 1}", "[1,]", "\"\\x\"", "", "-", "1.", "1e")) {
-      assertThatThrownBy(() -> SchemaJson.parse(json, "/schema/x.json"))
+      assertThatThrownBy(() -> JsonReader.parse(json))
           .as(json)
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageStartingWith("the JSON Schema /schema/x.json is not valid JSON at character ")
-          .hasMessageEndingWith("(a packaging bug)");
+          .isInstanceOf(JsonReader.MalformedJsonException.class)
+          .hasMessageStartingWith("not valid JSON at character ");
     }
   }
 
   private static String bundledSchema() throws IOException {
-    try (InputStream in = SchemaJsonTest.class.getResourceAsStream(SchemaCheck.RESOURCE)) {
+    try (InputStream in = JsonReaderTest.class.getResourceAsStream("/schema/hostpki-v1.schema.json")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -99,7 +98,7 @@ class SchemaJsonTest {
   /** Equal trees can still differ in node classes Jackson counts as equal; these must not. */
   private static void assertSameNodeClasses(JsonNode ours, JsonNode jackson) {
     if (jackson.isString()) {
-      assertThat(ours).isInstanceOf(SchemaJson.SchemaString.class);
+      assertThat(ours).isInstanceOf(JsonReader.Text.class);
     } else {
       assertThat(ours.getClass()).isEqualTo(jackson.getClass());
     }

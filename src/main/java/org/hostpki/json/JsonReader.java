@@ -1,4 +1,4 @@
-package org.hostpki.config;
+package org.hostpki.json;
 
 import java.math.BigInteger;
 import tools.jackson.databind.JsonNode;
@@ -8,33 +8,45 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * Reads the bundled JSON Schema into the tree Jackson's {@code readTree} would give (the same node
- * types: int, long or big integer by size, double for decimals), without Jackson's ObjectMapper.
+ * Reads a JSON document into the tree Jackson's {@code readTree} would give (the same node types:
+ * int, long or big integer by size, double for decimals), without Jackson's ObjectMapper: how
+ * hostpki reads the bundled JSON Schema, a saved plan and the store's JSON records.
  *
- * <p>Why: building an ObjectMapper costs a cold start tens of milliseconds (hundreds of classes),
- * more than the rest of a schema check. The validator only needs the tree. Its texts are {@link
- * SchemaString}s, whose {@code toString()} quotes them directly: the validator calls it for every
- * {@code enum} and {@code const} value while compiling, and a plain node's {@code toString()} builds
- * Jackson's default ObjectMapper to do it.
+ * <p>Why: building an ObjectMapper costs a cold start tens of milliseconds (some 400 classes), more
+ * than the rest of a converged run's JSON work. Everything here only needs the tree. Its texts are
+ * {@link Text}s, whose {@code toString()} quotes them directly: the schema validator calls it for
+ * every {@code enum} and {@code const} value while compiling, and a plain node's {@code
+ * toString()} builds Jackson's default ObjectMapper to do it.
  *
- * <p>Strict JSON (RFC 8259) only, as Jackson reads it by default; this reads our own schema, so
- * anything else is a packaging bug and an {@link IllegalStateException}.
+ * <p>Strict JSON (RFC 8259) only, as Jackson reads it by default; anything else is a {@link
+ * MalformedJsonException} saying where and what.
  */
-final class SchemaJson {
+public final class JsonReader {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final String text;
-  private final String name;
   private int at;
 
-  private SchemaJson(String text, String name) {
+  private JsonReader(String text) {
     this.text = text;
-    this.name = name;
   }
 
-  /** The tree of a JSON document; {@code name} says which document in an error. */
-  static JsonNode parse(String text, String name) {
-    SchemaJson reader = new SchemaJson(text, name);
+  /** A document that is not JSON: where, and what is wrong there. */
+  public static final class MalformedJsonException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    MalformedJsonException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The tree of a JSON document (a byte order mark before it is skipped).
+   *
+   * @throws MalformedJsonException when it is not one strict JSON document
+   */
+  public static JsonNode parse(String text) {
+    JsonReader reader = new JsonReader(text);
     if (text.startsWith("\uFEFF")) {
       reader.at = 1;
     }
@@ -46,11 +58,11 @@ final class SchemaJson {
     return root;
   }
 
-  /** A schema text whose {@code toString()} is its JSON form, as Jackson writes it. */
-  static final class SchemaString extends StringNode {
+  /** A text whose {@code toString()} is its JSON form, as Jackson writes it. */
+  public static final class Text extends StringNode {
     private static final long serialVersionUID = 1L;
 
-    SchemaString(String value) {
+    Text(String value) {
       super(value);
     }
 
@@ -100,7 +112,7 @@ final class SchemaJson {
       case '[':
         return array(depth);
       case '"':
-        return new SchemaString(string());
+        return new Text(string());
       case 't':
         literal("true");
         return NODES.booleanNode(true);
@@ -294,9 +306,7 @@ final class SchemaJson {
     }
   }
 
-  private IllegalStateException invalid(String what) {
-    return new IllegalStateException(
-        "the JSON Schema " + name + " is not valid JSON at character " + at + ": " + what
-            + " (a packaging bug)");
+  private MalformedJsonException invalid(String what) {
+    return new MalformedJsonException("not valid JSON at character " + at + ": " + what);
   }
 }
