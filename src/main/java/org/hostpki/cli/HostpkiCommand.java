@@ -63,6 +63,7 @@ public final class HostpkiCommand implements Runnable {
           new Subcommand("rollback", RollbackCommand.class),
           new Subcommand("sign", SignCommand.class),
           new Subcommand("fetch-cert", FetchCertCommand.class),
+          new Subcommand("inspect", InspectCommand.class),
           new Subcommand("watch", WatchCommand.class),
           new Subcommand("version", VersionCommand.class),
           new Subcommand("completion", CompletionCommand.class),

@@ -1,15 +1,10 @@
 package org.hostpki.cli;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -19,11 +14,9 @@ import org.hostpki.json.JsonWriter;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.HostIdentity;
-import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
@@ -44,9 +37,6 @@ import picocli.CommandLine.Command;
     description = "Show what is in the store now: subjects, SANs, keys, fingerprints, expiry, drift.",
     footer = {"", "Example:", "  hostpki status -f /etc/hostpki/host.yaml --output json"})
 final class StatusCommand extends StoreCommand implements Callable<Integer> {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   StatusCommand(Environment environment) {
     super(environment);
   }
@@ -82,8 +72,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     text.end();
     text.add("Host     ").add(o.host()).end();
-    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, o.now()));
-    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, o.now()));
+    s.caCertificate().ifPresent(c -> CertificateText.lines(text, "CA", c, o.now()));
+    s.serverCertificate().ifPresent(c -> CertificateText.lines(text, "Server", c, o.now()));
     externalText(text, o, s);
     text.add("Trust    ").add(s.trusted().size()).add(" trusted certificate(s)");
     if (!unmanaged.isEmpty()) {
@@ -126,8 +116,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (IssuedCertificate i : issued) {
       CertificateFacts c = i.facts();
       text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn()).end();
-      text.add("           SANs ").add(sans(c)).add("; not after ").add(DATE.format(c.notAfter()))
-          .add(" (").add(daysLeft(c, now)).add(")").end();
+      text.add("           SANs ").add(CertificateText.sans(c)).add("; not after ")
+          .add(CertificateText.DATE.format(c.notAfter())).add(" (").add(CertificateText.left(c, now)).add(")").end();
     }
   }
 
@@ -188,41 +178,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     return f instanceof ExternalChainFile.Absent
         ? "absent"
         : f instanceof ExternalChainFile.Valid ? "valid" : "refused";
-  }
-
-  private static void certificateText(TerminalLines text, String label, CertificateFacts c, Instant now) {
-    String pad = "         ";
-    text.add(String.format("%-9s", label)).add(c.subjectDn()).end();
-    if (!c.dnsNames().isEmpty() || !c.ipAddresses().isEmpty()) {
-      text.add(pad).add("SANs ").add(sans(c)).end();
-    }
-    text.add(pad)
-        .add("key ")
-        .add(c.publicKey().spec().map(KeySpec::toString).orElse("other"))
-        .add(", issuer ")
-        .add(c.issuerDn())
-        .end();
-    text.add(pad).add("sha256 ").add(c.fingerprint().colonHex()).end();
-    text.add(pad)
-        .add("not after ")
-        .add(DATE.format(c.notAfter()))
-        .add(" (")
-        .add(daysLeft(c, now))
-        .add(")").end();
-  }
-
-  private static String daysLeft(CertificateFacts c, Instant now) {
-    return now.isBefore(c.notAfter())
-        ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
-        : "EXPIRED";
-  }
-
-  private static String sans(CertificateFacts c) {
-    List<String> all = new ArrayList<>(c.dnsNames());
-    for (InetAddress ip : c.ipAddresses()) {
-      all.add(IpAddresses.format(ip));
-    }
-    return String.join(", ", all);
   }
 
   /** The format of the JSON document, described by schema/status.schema.json. */

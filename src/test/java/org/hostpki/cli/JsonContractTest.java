@@ -259,6 +259,51 @@ class JsonContractTest {
   }
 
   @Test
+  void testExport_describesWhatItWroteAndCarriesThePemWithoutAFile() throws Exception {
+    json(0, "apply.schema.json", "apply", "-f", "host.yaml");
+
+    JsonNode chain = json(0, "export.schema.json", "export", "-f", "host.yaml", "server-chain");
+    assertThat(chain.get("file").isNull()).isTrue();
+    assertThat(chain.get("certificates")).hasSize(2);
+    assertThat(chain.get("certificates").get(0).get("sha256").asString()).isEqualTo(fingerprintOf(dir.resolve("pki/server.crt")));
+    assertThat(chain.get("pem").asString()).isEqualTo(Files.readString(dir.resolve("pki/server-fullchain.crt")));
+
+    JsonNode bundle = json(0, "export.schema.json", "export", "-f", "host.yaml", "trust-bundle", "--der", "-o", "bundle.p7b");
+    assertThat(bundle.get("encoding").asString()).isEqualTo("pkcs7");
+    assertThat(bundle.get("file").asString()).isEqualTo(dir.resolve("bundle.p7b").toString());
+    assertThat(bundle.get("pem").isNull()).isTrue();
+    assertThat(Pem.readCertificates(Files.readAllBytes(dir.resolve("bundle.p7b")))).hasSize(2);
+
+    CliRun binary = hostpki("export", "-f", "host.yaml", "ca-cert", "--der", "--output", "json");
+    assertThat(binary.exitCode).isEqualTo(64);
+    assertThat(binary.err).contains("--der with --output json needs -o FILE");
+  }
+
+  @Test
+  void testEveryCommandThatPrintsJson_hasASchemaAndEverySchemaACommand() throws IOException {
+    Path schemas = org.hostpki.ops.Tools.projectDir().resolve("schema");
+    List<String> commands = new ArrayList<>();
+    HostpkiCommand.commandLine(
+            new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter()),
+            new Environment(dir.getFileSystem(), dir, Map.of(), clock))
+        .getSubcommands()
+        .forEach((name, sub) -> {
+          if (sub.getCommandSpec().findOption("--output") != null) {
+            commands.add(name);
+            assertThat(schemas.resolve(name + ".schema.json")).as(name).isRegularFile();
+          }
+        });
+    List<String> documents;
+    try (var files = Files.list(schemas)) {
+      documents = files.map(f -> f.getFileName().toString())
+          .filter(n -> !List.of("common.schema.json", "error.schema.json", "hostpki-v1.schema.json").contains(n))
+          .map(n -> n.substring(0, n.length() - ".schema.json".length()))
+          .toList();
+    }
+    assertThat(commands).containsExactlyInAnyOrderElementsOf(documents).contains("inspect", "export");
+  }
+
+  @Test
   void testValidate_isOneDocumentWithEveryDiagnostic() throws Exception {
     Files.writeString(dir.resolve("bad.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\nca: {key: {algorithm: EC, curve: P-257}}\n");
 
