@@ -54,16 +54,22 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     List<IssuedCertificate> issued =
         IssuedCertificates.read(o.store().snapshot(), o.desired().store().path());
+    RevocationStatus revoked =
+        RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
     if (output == OutputFormat.json) {
-      printJson(o, s, unmanaged, issued);
+      printJson(o, s, unmanaged, issued, revoked);
     } else {
-      printText(o, s, unmanaged, issued);
+      printText(o, s, unmanaged, issued, revoked);
     }
     return ExitCodes.OK;
   }
 
   private void printText(
-      Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
+      Reconciler.Observation o,
+      ObservedStore s,
+      List<String> unmanaged,
+      List<IssuedCertificate> issued,
+      RevocationStatus revoked) {
     TerminalLines text = new TerminalLines();
     text.add("Store    ").add(o.desired().store().path());
     o.store().snapshot().generation().ifPresent(g -> text.add(" (generation ").add(g).add(')'));
@@ -80,7 +86,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", unmanaged));
     }
     text.end();
-    issuedText(text, issued, o.now());
+    issuedText(text, issued, revoked, o.now());
+    revoked.text(text);
     Plan plan = o.plan();
     if (plan.isEmpty() && plan.isRefused()) {
       text.add("Drift    none found, but apply refuses to run until the error below is fixed").end();
@@ -99,6 +106,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (Warning w : plan.warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
+    for (Warning w : revoked.warnings()) {
+      text.add("warning: ").add(w.message()).end();
+    }
     for (Refusal r : plan.refusals()) {
       text.line("error: " + r.message());
       r.problems().forEach(p -> text.line("  - " + p));
@@ -108,14 +118,17 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   /** What {@code hostpki sign} issued with this CA; nothing on a host that signs for none. */
-  private static void issuedText(TerminalLines text, List<IssuedCertificate> issued, Instant now) {
+  private static void issuedText(
+      TerminalLines text, List<IssuedCertificate> issued, RevocationStatus revoked, Instant now) {
     if (issued.isEmpty()) {
       return;
     }
     text.add("Issued   ").add(issued.size()).add(" certificate(s) signed for other hosts (hostpki sign):").end();
     for (IssuedCertificate i : issued) {
       CertificateFacts c = i.facts();
-      text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn()).end();
+      text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn());
+      revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(CertificateText.DATE.format(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
+      text.end();
       text.add("           SANs ").add(CertificateText.sans(c)).add("; not after ")
           .add(CertificateText.DATE.format(c.notAfter())).add(" (").add(CertificateText.left(c, now)).add(")").end();
     }
@@ -184,7 +197,11 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   static final String FORMAT_VERSION = "1";
 
   private void printJson(
-      Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
+      Reconciler.Observation o,
+      ObservedStore s,
+      List<String> unmanaged,
+      List<IssuedCertificate> issued,
+      RevocationStatus revoked) {
     Path store = o.desired().store().path();
     Instant now = o.now();
     JsonWriter w = new JsonWriter().beginObject();
@@ -217,14 +234,21 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.endArray();
     PlanJson.pendingHooks(w.name("hooks_pending"), o.plan().pendingHooks());
     PlanJson.hold(w.name("hold"), o.plan().hold());
-    PlanJson.warnings(w.name("warnings"), o.plan().warnings());
+    List<Warning> warnings = new ArrayList<>(o.plan().warnings());
+    warnings.addAll(revoked.warnings());
+    PlanJson.warnings(w.name("warnings"), warnings);
     PlanJson.refusals(w.name("errors"), o.plan().refusals());
     externalJson(w, o, s);
     w.name("issued").beginArray();
     for (IssuedCertificate i : issued) {
-      SignCommand.issuedJson(w, i, store, now);
+      w.beginObject();
+      SignCommand.issuedMembers(w, i, store, now);
+      w.name("revoked");
+      revoked.entry(i).ifPresentOrElse(e -> RevocationStatus.entryJson(w, e), w::nullValue);
+      w.endObject();
     }
     w.endArray();
+    revoked.json(w);
     out().print(w.endObject().line());
     out().flush();
   }

@@ -49,6 +49,9 @@ final class DesiredStateBinder {
     StoreSpec store = store(section(root, "store"));
     HostSpec host = host(section(root, "host"));
     CaSpec ca = new CaBinder(fields).bind(section(root, "ca"));
+    // Declared constraints (a mapping; false, no constraints, is what apply makes anyway).
+    section(root, "ca").mapping("nameConstraints")
+        .ifPresent(m -> notYetSupported(section(root, "ca"), "nameConstraints", "ca"));
     ServerSpec server = new ServerBinder(fields).bind(section(root, "server"));
     TrustSpec trust = trust(section(root, "trust"));
     List<OutputSpec> outputs = outputs(root, store, server);
@@ -177,6 +180,10 @@ final class DesiredStateBinder {
     for (Fields.Given<String> text : fields.strings(trust, "directories")) {
       fields.path(text).ifPresent(directories::add);
     }
+    List<Path> crls = new ArrayList<>();
+    for (Fields.Given<String> text : fields.strings(trust, "crls")) {
+      fields.path(text).ifPresent(crls::add);
+    }
     notYetSupported(trust);
     return new TrustSpec(
         fields.bool(trust, "prune").orElse(defaults.prune()),
@@ -187,11 +194,12 @@ final class DesiredStateBinder {
         new TrustFilters(
             fields.bool(trust, "excludeExpired").orElse(defaults.filters().excludeExpired()),
             fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
-        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))));
+        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))),
+        crls);
   }
 
   private void notYetSupported(YamlNode.Mapping trust) {
-    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly")) {
+    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly", "crls")) {
       notYetSupported(trust, key, "trust");
     }
   }

@@ -256,6 +256,27 @@ class JsonContractTest {
 
     JsonNode issued = json(0, "status.schema.json", "status", "-f", "host.yaml").get("issued");
     assertThat(issued.get(0).get("serial")).isEqualTo(certificate.get("serial"));
+    assertThat(issued.get(0).get("revoked").isNull()).isTrue();
+
+    String serial = certificate.get("serial").asString();
+    JsonNode wouldRevoke = json(2, "revoke.schema.json", "revoke", "-f", "host.yaml", "--serial", serial, "--check");
+    assertThat(wouldRevoke.get("crl").isNull()).isTrue();
+    assertThat(wouldRevoke.get("generation").isNull()).isTrue();
+    JsonNode revoked = json(0, "revoke.schema.json", "revoke", "-f", "host.yaml", "--serial", serial, "--reason", "superseded");
+    assertThat(revoked.get("crl").get("entries").asInt()).isEqualTo(1);
+    assertThat(revoked.get("crl").get("next_update").asString()).isEqualTo("2026-12-04T08:00:00Z");
+
+    JsonNode status = json(0, "status.schema.json", "status", "-f", "host.yaml");
+    assertThat(status.get("issued").get(0).get("revoked").get("reason").asString()).isEqualTo("superseded");
+    assertThat(status.get("crl")).isEqualTo(revoked.get("crl"));
+    assertThat(status.get("revoked").get(0).get("serial").asString()).isEqualTo(serial);
+    JsonNode crl = json(0, "export.schema.json", "export", "-f", "host.yaml", "crl");
+    assertThat(crl.get("crl")).isEqualTo(revoked.get("crl"));
+    assertThat(crl.get("pem").asString()).isEqualTo(revoked.get("crl_pem").asString());
+
+    later(Duration.ofDays(8));
+    JsonNode expired = json(0, "status.schema.json", "status", "-f", "host.yaml");
+    assertThat(expired.get("warnings").findValuesAsString("code")).contains("crl-expired");
   }
 
   @Test
