@@ -27,7 +27,7 @@ import org.hostpki.model.TerminalLines;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Material;
-import org.hostpki.pki.Pkcs12Contents;
+import org.hostpki.pki.KeyStoreContents;
 import org.hostpki.pki.WrongPasswordException;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -36,16 +36,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code hostpki inspect FILE}: what a certificate, chain, certificate request or PKCS#12 file on
+ * {@code hostpki inspect FILE}: what a certificate, chain, certificate request or key store (PKCS#12, JKS) on
  * disk holds, shown as {@code status} shows a store entry. Reads the one file and nothing else; a
  * private key is never shown.
  */
 @Command(
     name = "inspect",
     description = {
-      "Show what a certificate file, chain, certificate request or PKCS#12 file holds.",
+      "Show what a certificate file, chain, certificate request or key store (PKCS#12, JKS) holds.",
       "Each certificate as 'hostpki status' shows a store entry (subject, SANs, key, issuer, SHA-256, expiry), with its serial, start, CA flag and extended key usages. A private key is counted, never shown.",
-      "PEM, DER and PKCS#7 (.p7b) are read, told apart by content. A PKCS#12 file opens with its password, from --password-env or --password-file: never on the command line, where other users see it."
+      "PEM, DER and PKCS#7 (.p7b) are read, told apart by content. A key store opens with its password, from --password-env or --password-file: never on the command line, where other users see it."
     },
     footer = {
       "",
@@ -71,25 +71,25 @@ final class InspectCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "FILE",
       completionCandidates = Completion.Files.class,
-      description = "The file: certificates (PEM, DER, PKCS#7), a certificate request, or PKCS#12.")
+      description = "The file: certificates (PEM, DER, PKCS#7), a certificate request, or a key store (PKCS#12, JKS).")
   String file;
 
   @ArgGroup(exclusive = true)
   PasswordOption password;
 
-  /** Where a PKCS#12 file's password is: one of the two. */
+  /** Where a key store's password is: one of the two. */
   static final class PasswordOption {
     @Option(
         names = "--password-env",
         paramLabel = "VAR",
-        description = "The environment variable holding the PKCS#12 password.")
+        description = "The environment variable holding the key store's password.")
     String variable;
 
     @Option(
         names = "--password-file",
         paramLabel = "FILE",
         completionCandidates = Completion.Files.class,
-        description = "A file holding the PKCS#12 password (its first line; readable only by its owner).")
+        description = "A file holding the key store's password (its first line; readable only by its owner).")
     String file;
   }
 
@@ -174,13 +174,14 @@ final class InspectCommand implements Callable<Integer> {
     } else if (material instanceof Material.Request r) {
       text.add("File     ").add(path).add(": a certificate request, ").add(formWords(r.form())).end();
       request(text, r.request());
-    } else if (material instanceof Material.Pkcs12File p) {
-      Pkcs12Contents contents = p.contents();
-      text.add("File     ").add(path).add(": PKCS#12 (").add(contents.profile().name().toLowerCase(Locale.ROOT))
-          .add(" profile), ").add(count(contents.keys().size(), "private key")).add(", ")
+    } else if (material instanceof Material.KeyStoreFile k) {
+      KeyStoreContents contents = k.contents();
+      text.add("File     ").add(path).add(": ").add(formWords(k.form()))
+          .add(contents.profile().map(p -> " (" + p.name().toLowerCase(Locale.ROOT) + " profile)").orElse(""))
+          .add(", ").add(count(contents.keys().size(), "private key")).add(", ")
           .add(count(contents.certificates().size(), "other certificate")).end();
       int number = 1;
-      for (Pkcs12Contents.KeyEntry key : contents.keys()) {
+      for (KeyStoreContents.KeyEntry key : contents.keys()) {
         text.add("Key      ").add(alias(key.alias())).add(": ").add(keyWords(key.key())).add(", public key sha256 ")
             .add(key.key().publicKeyFingerprint().colonHex()).end();
         if (key.chain().isEmpty()) {
@@ -188,7 +189,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         number = certificates(text, key.chain(), number, now);
       }
-      for (Pkcs12Contents.CertificateEntry entry : contents.certificates()) {
+      for (KeyStoreContents.CertificateEntry entry : contents.certificates()) {
         text.add(entry.trusted() ? "Trusted  " : "Other    ").add(alias(entry.alias()))
             .add(entry.trusted() ? " (a trusted certificate entry for Java)" : "").end();
         number = certificates(text, List.of(entry.certificate()), number, now);
@@ -233,6 +234,7 @@ final class InspectCommand implements Callable<Integer> {
       case DER -> "DER";
       case PKCS7 -> "PKCS#7";
       case PKCS12 -> "PKCS#12";
+      case JKS -> "Java KeyStore (JKS)";
     };
   }
 
@@ -254,7 +256,7 @@ final class InspectCommand implements Callable<Integer> {
       w.endArray();
       w.field("private_keys", c.privateKeys());
       w.name("request").nullValue();
-      w.name("pkcs12").nullValue();
+      w.name("keystore").nullValue();
     } else if (material instanceof Material.Request r) {
       w.field("kind", "certificate_request");
       w.field("encoding", r.form().word());
@@ -263,18 +265,18 @@ final class InspectCommand implements Callable<Integer> {
       w.name("request").beginObject();
       CertificateJson.requestMembers(w, r.request());
       w.endObject();
-      w.name("pkcs12").nullValue();
-    } else if (material instanceof Material.Pkcs12File p) {
-      Pkcs12Contents contents = p.contents();
-      w.field("kind", "pkcs12");
-      w.field("encoding", Material.Form.PKCS12.word());
+      w.name("keystore").nullValue();
+    } else if (material instanceof Material.KeyStoreFile k) {
+      KeyStoreContents contents = k.contents();
+      w.field("kind", "keystore");
+      w.field("encoding", k.form().word());
       w.field("certificates", List.of());
       w.field("private_keys", contents.keys().size());
       w.name("request").nullValue();
-      w.name("pkcs12").beginObject();
-      w.field("profile", contents.profile().name().toLowerCase(Locale.ROOT));
+      w.name("keystore").beginObject();
+      w.field("profile", contents.profile().map(p -> p.name().toLowerCase(Locale.ROOT)));
       w.name("keys").beginArray();
-      for (Pkcs12Contents.KeyEntry key : contents.keys()) {
+      for (KeyStoreContents.KeyEntry key : contents.keys()) {
         w.beginObject();
         w.field("alias", key.alias());
         CertificateJson.key(w.name("key"), CertificateJson.Key.of(key.key()));
@@ -285,7 +287,7 @@ final class InspectCommand implements Callable<Integer> {
       }
       w.endArray();
       w.name("certificates").beginArray();
-      for (Pkcs12Contents.CertificateEntry entry : contents.certificates()) {
+      for (KeyStoreContents.CertificateEntry entry : contents.certificates()) {
         w.beginObject();
         w.field("alias", entry.alias());
         w.field("trusted", entry.trusted());

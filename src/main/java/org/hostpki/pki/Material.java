@@ -13,7 +13,7 @@ import org.hostpki.model.CsrFacts;
 /**
  * Whatever certificate material a user hands {@code hostpki inspect}, told apart by its content,
  * never by its file name: certificates (one or many, PEM or DER, or a PKCS#7 bundle), a
- * certificate request (PEM or DER), or a PKCS#12 file. A private key is never decoded: in a PEM
+ * certificate request (PEM or DER), or a key store (PKCS#12, JKS). A private key is never decoded: in a PEM
  * file beside certificates (a combined PEM, as HAProxy takes it) it is only counted; a file of
  * nothing but keys is refused.
  */
@@ -33,15 +33,16 @@ public sealed interface Material {
   /** One certificate request. */
   record Request(CsrFacts request, Form form) implements Material {}
 
-  /** A PKCS#12 file, opened with its password. */
-  record Pkcs12File(Pkcs12Contents contents) implements Material {}
+  /** A key store, PKCS#12 or JKS, opened with its password. */
+  record KeyStoreFile(KeyStoreContents contents, Form form) implements Material {}
 
   /** How the material was encoded. */
   enum Form {
     PEM("pem"),
     DER("der"),
     PKCS7("pkcs7"),
-    PKCS12("pkcs12");
+    PKCS12("pkcs12"),
+    JKS("jks");
 
     private final String word;
 
@@ -55,12 +56,12 @@ public sealed interface Material {
     }
   }
 
-  /** A PKCS#12 file that was given no password to open it with. */
+  /** A key store that was given no password to open it with. */
   final class PasswordNeededException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    PasswordNeededException() {
-      super("is a PKCS#12 file, which opens only with its password");
+    PasswordNeededException(String what) {
+      super("is " + what + ", which opens only with its password");
     }
   }
 
@@ -68,8 +69,8 @@ public sealed interface Material {
    * Reads {@code data}.
    *
    * @param password for a PKCS#12 file
-   * @throws PasswordNeededException when it is a PKCS#12 file and no password was given
-   * @throws WrongPasswordException when a PKCS#12 file does not open with the password
+   * @throws PasswordNeededException when it is a key store (PKCS#12, JKS) and no password was given
+   * @throws WrongPasswordException when a key store does not open with the password
    * @throws InvalidMaterialException when it is none of the above, or damaged; the message
    *     completes "FILE ..."
    */
@@ -77,6 +78,18 @@ public sealed interface Material {
       throws InvalidMaterialException, WrongPasswordException, PasswordNeededException {
     if (data.length == 0 || PemText.isBlank(data)) {
       throw new InvalidMaterialException("is empty");
+    }
+    if (JavaKeyStore.isJks(data)) {
+      if (password.isEmpty()) {
+        throw new PasswordNeededException("a Java KeyStore (JKS)");
+      }
+      return new KeyStoreFile(JavaKeyStore.contents(data, password.get()), Form.JKS);
+    }
+    if (data.length >= 4 && (data[0] & 0xff) == 0xce && (data[1] & 0xff) == 0xce && (data[2] & 0xff) == 0xce
+        && (data[3] & 0xff) == 0xce) {
+      throw new InvalidMaterialException(
+          "is a JCEKS key store, which hostpki does not read; convert it with keytool -importkeystore"
+              + " -srcstoretype JCEKS -deststoretype PKCS12, then inspect the PKCS#12 file");
     }
     PemText.refuseUtf16(data);
     if (PemText.hasBeginLine(data)) {
@@ -104,9 +117,9 @@ public sealed interface Material {
     switch (derKind(data)) {
       case PKCS12:
         if (password.isEmpty()) {
-          throw new PasswordNeededException();
+          throw new PasswordNeededException("a PKCS#12 file");
         }
-        return new Pkcs12File(Pkcs12Contents.read(data, password.get()));
+        return new KeyStoreFile(KeyStoreContents.read(data, password.get()), Form.PKCS12);
       case PKCS7:
         return new Certificates(Pem.readCertificates(data), Form.PKCS7, 0);
       default:

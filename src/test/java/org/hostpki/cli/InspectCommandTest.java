@@ -52,6 +52,13 @@ class InspectCommandTest {
     Commands.run(
         dir, keytool, "-importcert", "-noprompt", "-alias", "device-ca", "-file", "ca.pem",
         "-storetype", "PKCS12", "-keystore", "trust.p12", "-storepass", TestCertificates.PASSWORD);
+    Commands.run(
+        dir, keytool, "-importkeystore", "-noprompt", "-srckeystore", "leaf.p12", "-srcstoretype", "PKCS12",
+        "-srcstorepass", TestCertificates.PASSWORD, "-destkeystore", "leaf.jks", "-deststoretype", "JKS",
+        "-deststorepass", TestCertificates.PASSWORD);
+    Commands.run(
+        dir, keytool, "-importcert", "-noprompt", "-alias", "device-ca", "-file", "ca.pem",
+        "-storetype", "JKS", "-keystore", "leaf.jks", "-storepass", TestCertificates.PASSWORD);
   }
 
   private static void openssl(String... args) {
@@ -142,27 +149,64 @@ class InspectCommandTest {
     JsonNode fromEnv = json("leaf.p12", "--password-env", "P12_PASSWORD");
     JsonNode fromFile = json("leaf.p12", "--password-file", "password");
 
-    assertThat(fromEnv.get("pkcs12")).isEqualTo(fromFile.get("pkcs12"));
-    JsonNode key = fromEnv.get("pkcs12").get("keys").get(0);
+    assertThat(fromEnv.get("keystore")).isEqualTo(fromFile.get("keystore"));
+    JsonNode key = fromEnv.get("keystore").get("keys").get(0);
     assertThat(key.get("alias").asString()).isEqualTo("server");
     assertThat(key.get("key").get("description").asString()).isEqualTo("EC P-256");
     assertThat(key.get("chain").valueStream().map(c -> c.get("sha256").asString()))
         .containsExactly(sha256(leaf.certificate()), sha256(ca.certificate()));
     assertThat(fromEnv.get("private_keys").asInt()).isEqualTo(1);
-    assertThat(fromEnv.get("pkcs12").get("profile").asString()).isEqualTo("modern");
+    assertThat(fromEnv.get("keystore").get("profile").asString()).isEqualTo("modern");
     assertThat(inspect("leaf.p12", "--password-env", "P12_PASSWORD").out)
         .contains("Key      alias 'server': EC P-256, public key sha256 ", "Cert 1   CN=device.test", "Cert 2   CN=Test Device CA");
   }
 
   @Test
   void testPkcs12_aJavaTrustStoreShowsItsTrustedEntries() {
-    JsonNode trust = json("trust.p12", "--password-env", "P12_PASSWORD").get("pkcs12");
+    JsonNode trust = json("trust.p12", "--password-env", "P12_PASSWORD").get("keystore");
 
     assertThat(trust.get("keys")).isEmpty();
     JsonNode entry = trust.get("certificates").get(0);
     assertThat(entry.get("alias").asString()).isEqualTo("device-ca");
     assertThat(entry.get("trusted").asBoolean()).isTrue();
     assertThat(entry.get("sha256").asString()).isEqualTo(sha256(ca.certificate()));
+  }
+
+  @Test
+  void testJks_showsItsKeyAndTrustedEntriesAsKeytoolListsThem() {
+    JsonNode jks = json("leaf.jks", "--password-file", "password");
+    CliRun text = inspect("leaf.jks", "--password-env", "P12_PASSWORD");
+    CliRun none = inspect("leaf.jks");
+    CliRun wrong = CliRun.run(dir, clock, Map.of("P12_PASSWORD", "nope"), "inspect", "leaf.jks", "--password-env", "P12_PASSWORD");
+
+    assertThat(jks.get("encoding").asString()).isEqualTo("jks");
+    JsonNode store = jks.get("keystore");
+    assertThat(store.get("profile").isNull()).isTrue();
+    assertThat(store.get("keys").get(0).get("alias").asString()).isEqualTo("server");
+    assertThat(store.get("keys").get(0).get("chain").valueStream().map(c -> c.get("sha256").asString()))
+        .containsExactly(sha256(leaf.certificate()), sha256(ca.certificate()));
+    assertThat(store.get("certificates").get(0).get("alias").asString()).isEqualTo("device-ca");
+    assertThat(store.get("certificates").get(0).get("trusted").asBoolean()).isTrue();
+    assertThat(text.out).startsWith("File     " + dir.resolve("leaf.jks") + ": Java KeyStore (JKS), 1 private key, 1 other certificate\n");
+    assertThat(none.err).isEqualTo("error: " + dir.resolve("leaf.jks") + " is a Java KeyStore (JKS), which opens only with"
+        + " its password: give it with --password-env VAR or --password-file FILE\n");
+    assertThat(wrong.exitCode).isEqualTo(1);
+    assertThat(wrong.err).contains("cannot be opened with this password").doesNotContain("nope");
+  }
+
+  @Test
+  void testJks_cutShortOrJceksIsOneClearError() throws IOException {
+    byte[] jks = Files.readAllBytes(dir.resolve("leaf.jks"));
+    Files.write(dir.resolve("cut.jks"), java.util.Arrays.copyOf(jks, 100));
+    Files.write(dir.resolve("store.jceks"), new byte[] {(byte) 0xce, (byte) 0xce, (byte) 0xce, (byte) 0xce, 0, 0, 0, 2});
+
+    CliRun cut = inspect("cut.jks", "--password-file", "password");
+    CliRun jceks = inspect("store.jceks");
+
+    assertThat(cut.exitCode).isEqualTo(1);
+    assertThat(cut.err).isEqualTo("error: " + dir.resolve("cut.jks") + " is not a valid JKS file: it is cut short\n");
+    assertThat(jceks.exitCode).isEqualTo(1);
+    assertThat(jceks.err).contains("is a JCEKS key store, which hostpki does not read; convert it with keytool -importkeystore");
   }
 
   @Test

@@ -20,17 +20,20 @@ import org.hostpki.model.KeyFacts;
 import org.hostpki.model.Pkcs12Profile;
 
 /**
- * Everything a PKCS#12 file holds, as {@code openssl pkcs12 -info} lists it, for {@code hostpki
- * inspect}: each private key (only its public facts) with its certificate chain, and every other
- * certificate with its alias and whether it is a JDK trusted certificate entry. Read with its
- * password, through the same checks as the store's own files ({@link Pkcs12#read}).
+ * Everything a key store (PKCS#12 or JKS) holds, as {@code openssl pkcs12 -info} and {@code keytool
+ * -list} list it, for {@code hostpki inspect}: each private key (only its public facts) with its
+ * certificate chain, and every other certificate with its alias and whether it is a JDK trusted
+ * certificate entry. Read with its password, through the same checks as the store's own files
+ * ({@link Pkcs12#read}, {@link JavaKeyStore#read}).
  *
- * @param keys the private key entries, in file order
- * @param certificates the certificates that are in no key's chain, in file order
+ * @param keys the private key entries, in file order (JKS: by alias)
+ * @param certificates the certificates that are in no key's chain, in file order (JKS: by alias)
+ * @param profile a PKCS#12 file's profile; empty for JKS
  */
-public record Pkcs12Contents(List<KeyEntry> keys, List<CertificateEntry> certificates, Pkcs12Profile profile) {
+public record KeyStoreContents(
+    List<KeyEntry> keys, List<CertificateEntry> certificates, Optional<Pkcs12Profile> profile) {
 
-  public Pkcs12Contents {
+  public KeyStoreContents {
     keys = List.copyOf(keys);
     certificates = List.copyOf(certificates);
     Objects.requireNonNull(profile, "profile");
@@ -67,12 +70,12 @@ public record Pkcs12Contents(List<KeyEntry> keys, List<CertificateEntry> certifi
   }
 
   /**
-   * Reads the file.
+   * Reads a PKCS#12 file.
    *
    * @throws WrongPasswordException when the MAC (or, without one, the decryption) fails
    * @throws InvalidMaterialException when the bytes are not a PKCS#12 file hostpki can read
    */
-  public static Pkcs12Contents read(byte[] data, char[] password)
+  public static KeyStoreContents read(byte[] data, char[] password)
       throws InvalidMaterialException, WrongPasswordException {
     Pkcs12.Opened opened = Pkcs12.open(data, password);
     record Key(Optional<String> alias, byte[] localKeyId, KeyMaterial key) {}
@@ -132,8 +135,8 @@ public record Pkcs12Contents(List<KeyEntry> keys, List<CertificateEntry> certifi
         others.add(new CertificateEntry(bag.alias(), bag.trusted(), bag.certificate()));
       }
     }
-    return new Pkcs12Contents(
-        keyEntries, others, Pkcs12.profileOf(opened.encryptions(), opened.pfx()));
+    return new KeyStoreContents(
+        keyEntries, others, Optional.of(Pkcs12.profileOf(opened.encryptions(), opened.pfx())));
   }
 
   private static Certificate certificate(byte[] der) throws InvalidMaterialException {
