@@ -11,6 +11,7 @@ import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.SavedPlan;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.plan.Plan;
@@ -83,7 +84,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
         replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace);
     Reconciler reconciler = reconciler();
     if (check) {
-      Plan plan = reconciler.plan(desired, replacements).plan();
+      Plan plan = reconciler.plan(desired, replacements, unattended).plan();
       printCheck(plan);
       if (plan.isRefused()) {
         return ExitCodes.ERROR;
@@ -91,7 +92,15 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       return plan.hasWork(unattended) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
     }
     Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p)));
-    Reconciler.Result result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended);
+    MetricsRecorder metrics = new MetricsRecorder(w -> err().println("warning: " + w));
+    Reconciler.Result result;
+    try {
+      result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended);
+    } catch (RuntimeException e) {
+      metrics.failed(desired, reconciler, environment.clock().instant());
+      throw e;
+    }
+    metrics.applied(desired, result);
     printResult(result, desired);
     result.notices().forEach(n -> err().println("warning: " + n));
     if (result.hookFailure().isPresent()) {
@@ -128,7 +137,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     boolean changed = result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent();
     if (output == OutputFormat.json) {
       out().print(
-          json(changed, false, result.generation(), plan, hooks.outcome().succeeded(),
+          json(changed, false, result.generation(), plan, hooks.ran().stream().map(PendingHook::label).toList(),
                   result.hookFailure().map(Reconciler.HooksFailure::message),
                   result.heldBy().map(RollbackHold::at), result.released().map(RollbackHold::at),
                   result.notices())
@@ -146,8 +155,8 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     result.generation().ifPresent(g -> out().println(
         "Applied: store " + desired.store().path() + " is now at generation " + g + "."));
-    if (!hooks.outcome().succeeded().isEmpty()) {
-      out().println("Ran the hooks: " + String.join(", ", hooks.outcome().succeeded()) + ".");
+    if (!hooks.ran().isEmpty()) {
+      out().println("Ran the hooks: " + String.join(", ", hooks.ran().stream().map(PendingHook::label).toList()) + ".");
     }
     out().flush();
   }

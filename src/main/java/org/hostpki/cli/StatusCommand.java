@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
+import org.hostpki.check.VerdictJson;
 import org.hostpki.json.CertificateJson;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.CertificateFacts;
@@ -27,8 +30,10 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
+import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
+import org.hostpki.renewal.Renewal;
 import org.hostpki.sign.IssuedCertificates;
 import picocli.CommandLine.Command;
 
@@ -43,9 +48,11 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // As the timer and watch see it, like 'plan': a renewal waiting for a window is no drift.
     Reconciler.Observation o =
-        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class));
+        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class), true);
     ObservedStore s = o.store().facts();
+    SortedMap<String, Renewal> renewals = Renewals.of(o.desired(), o.host(), s, o.now(), true);
     List<String> unmanaged = new ArrayList<>();
     for (String name : s.trusted().keySet()) {
       if (!o.desiredTrust().containsKey(name)) {
@@ -57,9 +64,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     RevocationStatus revoked =
         RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
     if (output == OutputFormat.json) {
-      printJson(o, s, unmanaged, issued, revoked);
+      printJson(o, s, renewals, unmanaged, issued, revoked);
     } else {
-      printText(o, s, unmanaged, issued, revoked);
+      printText(o, s, renewals, unmanaged, issued, revoked);
     }
     return ExitCodes.OK;
   }
@@ -67,6 +74,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   private void printText(
       Reconciler.Observation o,
       ObservedStore s,
+      SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
       List<IssuedCertificate> issued,
       RevocationStatus revoked) {
@@ -78,8 +86,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     text.end();
     text.add("Host     ").add(o.host()).end();
-    s.caCertificate().ifPresent(c -> CertificateText.lines(text, "CA", c, o.now()));
-    s.serverCertificate().ifPresent(c -> CertificateText.lines(text, "Server", c, o.now()));
+    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, renewals.get("ca"), o.now()));
+    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, renewals.get("server"), o.now()));
     externalText(text, o, s);
     text.add("Trust    ").add(s.trusted().size()).add(" trusted certificate(s)");
     if (!unmanaged.isEmpty()) {
@@ -196,9 +204,19 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   /** The format of the JSON document, described by schema/status.schema.json. */
   static final String FORMAT_VERSION = "1";
 
+  /** A certificate of the store as {@code inspect} shows one, then when it is renewed. */
+  private static void certificateText(
+      TerminalLines text, String label, CertificateFacts c, Renewal renewal, Instant now) {
+    CertificateText.lines(text, label, c, now);
+    if (renewal != null) {
+      text.add(CertificateText.PAD).add("renewal ").add(renewal.summary(now)).end();
+    }
+  }
+
   private void printJson(
       Reconciler.Observation o,
       ObservedStore s,
+      SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
       List<IssuedCertificate> issued,
       RevocationStatus revoked) {
@@ -217,8 +235,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       }
     }
     w.endArray();
-    storeCertificate(w.name("ca"), s.caCertificate(), store, "ca.crt", now);
-    storeCertificate(w.name("server"), s.serverCertificate(), store, "server.crt", now);
+    storeCertificate(w.name("ca"), s.caCertificate(), store, "ca.crt", Optional.ofNullable(renewals.get("ca")), now);
+    storeCertificate(
+        w.name("server"), s.serverCertificate(), store, "server.crt", Optional.ofNullable(renewals.get("server")), now);
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
       w.beginObject();
@@ -294,9 +313,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.endObject();
   }
 
-  /** A certificate of the store with the path of its file; null when there is none. */
+  /** A certificate of the store with the path of its file and its renewal; null when there is none. */
   private static void storeCertificate(
-      JsonWriter w, Optional<CertificateFacts> cert, Path store, String file, Instant now) {
+      JsonWriter w, Optional<CertificateFacts> cert, Path store, String file, Optional<Renewal> renewal, Instant now) {
     if (cert.isEmpty()) {
       w.nullValue();
       return;
@@ -304,6 +323,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.beginObject();
     w.field("file", store.resolve(file).toString());
     CertificateJson.members(w, cert.get(), now);
+    w.name("renewal");
+    renewal.ifPresentOrElse(r -> VerdictJson.renewal(w, r, now), w::nullValue);
     w.endObject();
   }
 }

@@ -115,6 +115,19 @@ public final class PlanJson {
       w.field("changed", h.changed());
       w.name("last_attempt").value(h.lastFailure().map(PendingHook.Failure::at).orElse(null));
       w.field("last_error", h.lastFailure().map(PendingHook.Failure::message));
+      w.name("expiring");
+      if (h.expiring().isEmpty()) {
+        w.nullValue();
+      } else {
+        PendingHook.Expiring e = h.expiring().get();
+        w.beginObject()
+            .field("certificate", e.certificate())
+            .field("sha256", e.fingerprint())
+            .field("not_after", e.notAfter())
+            .field("within", e.within())
+            .field("reason", e.reason())
+            .endObject();
+      }
       w.endObject();
     }
     w.endArray();
