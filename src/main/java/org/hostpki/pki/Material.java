@@ -70,6 +70,7 @@ public sealed interface Material {
    *
    * @param password for a PKCS#12 file
    * @throws PasswordNeededException when it is a key store (PKCS#12, JKS) and no password was given
+   *     (a PKCS#12 file written without one opens without one)
    * @throws WrongPasswordException when a key store does not open with the password
    * @throws InvalidMaterialException when it is none of the above, or damaged; the message
    *     completes "FILE ..."
@@ -117,7 +118,13 @@ public sealed interface Material {
     switch (derKind(data)) {
       case PKCS12:
         if (password.isEmpty()) {
-          throw new PasswordNeededException("a PKCS#12 file");
+          // One written without a password (no MAC, nothing encrypted) opens as it is, as
+          // openssl pkcs12 -passin pass: and keytool with an empty password open it.
+          try {
+            return new KeyStoreFile(KeyStoreContents.read(data, new char[0]), Form.PKCS12);
+          } catch (WrongPasswordException protectedByOne) {
+            throw new PasswordNeededException("a PKCS#12 file");
+          }
         }
         return new KeyStoreFile(KeyStoreContents.read(data, password.get()), Form.PKCS12);
       case PKCS7:

@@ -45,6 +45,8 @@ class InspectCommandTest {
     openssl("crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-outform", "DER", "-out", "chain.p7b");
     openssl("crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-out", "chain.p7b.pem");
     openssl("req", "-in", "leaf.csr", "-outform", "DER", "-out", "leaf.csr.der");
+    openssl("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-passout", "pass:", "-keypbe", "NONE",
+        "-certpbe", "NONE", "-nomac", "-out", "open.p12");
     Files.writeString(dir.resolve("combined.pem"), Files.readString(leaf.key()) + Files.readString(leaf.certificate()));
     Files.writeString(dir.resolve("password"), TestCertificates.PASSWORD + "\n");
     Files.setPosixFilePermissions(dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
@@ -159,6 +161,15 @@ class InspectCommandTest {
     assertThat(fromEnv.get("keystore").get("profile").asString()).isEqualTo("modern");
     assertThat(inspect("leaf.p12", "--password-env", "P12_PASSWORD").out)
         .contains("Key      alias 'server': EC P-256, public key sha256 ", "Cert 1   CN=device.test", "Cert 2   CN=Test Device CA");
+  }
+
+  @Test
+  void testPkcs12_writtenWithoutAPasswordOpensWithoutOne() {
+    JsonNode open = json("open.p12");
+
+    assertThat(open.get("keystore").get("keys").get(0).get("chain").get(0).get("sha256").asString())
+        .isEqualTo(sha256(leaf.certificate()));
+    assertThat(inspect("open.p12").out).contains(": PKCS#12 (", "1 private key");
   }
 
   @Test
