@@ -177,7 +177,8 @@ final class InspectCommand implements Callable<Integer> {
     } else if (material instanceof Material.KeyStoreFile k) {
       KeyStoreContents contents = k.contents();
       text.add("File     ").add(path).add(": ").add(formWords(k.form()))
-          .add(contents.profile().map(p -> " (" + p.name().toLowerCase(Locale.ROOT) + " profile)").orElse(""))
+          .add(contents.profile().map(p -> " (" + p.name().toLowerCase(Locale.ROOT) + " profile)")
+              .orElse(k.form() == Material.Form.PKCS12 ? " without a password" : ""))
           .add(", ").add(count(contents.keys().size(), "private key")).add(", ")
           .add(count(contents.certificates().size(), "other certificate")).end();
       int number = 1;

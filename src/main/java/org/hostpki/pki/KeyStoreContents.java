@@ -28,7 +28,8 @@ import org.hostpki.model.Pkcs12Profile;
  *
  * @param keys the private key entries, in file order (JKS: by alias)
  * @param certificates the certificates that are in no key's chain, in file order (JKS: by alias)
- * @param profile a PKCS#12 file's profile; empty for JKS
+ * @param profile a PKCS#12 file's profile; empty for JKS and for PKCS#12 without a password (no
+ *     MAC, nothing encrypted)
  */
 public record KeyStoreContents(
     List<KeyEntry> keys, List<CertificateEntry> certificates, Optional<Pkcs12Profile> profile) {
@@ -135,8 +136,10 @@ public record KeyStoreContents(
         others.add(new CertificateEntry(bag.alias(), bag.trusted(), bag.certificate()));
       }
     }
+    boolean unprotected = opened.encryptions().isEmpty() && !opened.pfx().hasMac();
     return new KeyStoreContents(
-        keyEntries, others, Optional.of(Pkcs12.profileOf(opened.encryptions(), opened.pfx())));
+        keyEntries, others,
+        unprotected ? Optional.empty() : Optional.of(Pkcs12.profileOf(opened.encryptions(), opened.pfx())));
   }
 
   private static Certificate certificate(byte[] der) throws InvalidMaterialException {

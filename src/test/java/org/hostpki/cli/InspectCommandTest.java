@@ -169,7 +169,8 @@ class InspectCommandTest {
 
     assertThat(open.get("keystore").get("keys").get(0).get("chain").get(0).get("sha256").asString())
         .isEqualTo(sha256(leaf.certificate()));
-    assertThat(inspect("open.p12").out).contains(": PKCS#12 (", "1 private key");
+    assertThat(open.get("keystore").get("profile").isNull()).isTrue();
+    assertThat(inspect("open.p12").out).contains(": PKCS#12 without a password, 1 private key");
   }
 
   @Test
