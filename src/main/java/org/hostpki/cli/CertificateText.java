@@ -3,12 +3,10 @@ package org.hostpki.cli;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
@@ -20,8 +18,6 @@ import org.hostpki.model.TerminalLines;
  */
 final class CertificateText {
   static final String PAD = "         ";
-  static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private CertificateText() {}
 
@@ -39,7 +35,7 @@ final class CertificateText {
     text.add(PAD).add("sha256 ").add(c.fingerprint().colonHex()).end();
     text.add(PAD)
         .add("not after ")
-        .add(DATE.format(c.notAfter()))
+        .add(DateText.day(c.notAfter()))
         .add(" (")
         .add(left(c, now))
         .add(")")
@@ -53,7 +49,7 @@ final class CertificateText {
    */
   static void detailedLines(TerminalLines text, String label, CertificateFacts c, Instant now) {
     lines(text, label, c, now);
-    text.add(PAD).add("serial ").add(c.serialHex()).add(", not before ").add(DATE.format(c.notBefore()));
+    text.add(PAD).add("serial ").add(c.serialHex()).add(", not before ").add(DateText.day(c.notBefore()));
     if (c.ca()) {
       text.add(", a CA").add(c.pathLength().map(n -> " (path length " + n + ")").orElse(""));
     }
@@ -79,10 +75,10 @@ final class CertificateText {
 
   /** {@code 41 days left}, {@code 23h 5m left}, {@code not yet valid} or {@code EXPIRED}. */
   static String left(CertificateFacts c, Instant now) {
-    if (now.isBefore(c.notBefore())) {
-      return "not yet valid: from " + DATE.format(c.notBefore());
+    if (c.isNotYetValidAt(now)) {
+      return "not yet valid: from " + DateText.day(c.notBefore());
     }
-    return now.isBefore(c.notAfter())
+    return !c.isExpiredAt(now)
         ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
         : "EXPIRED";
   }

@@ -3,14 +3,12 @@ package org.hostpki.cli;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.DateText;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.HostpkiException;
@@ -19,7 +17,6 @@ import org.hostpki.model.TerminalLines;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.json.JsonWriter;
-import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.Revocations;
 import org.hostpki.store.StoreDirectory;
@@ -31,14 +28,20 @@ import org.hostpki.store.StoreSnapshot;
  * its next update, one from a CA replaced since, one that cannot be read.
  */
 final class RevocationStatus {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  /**
+   * What needs doing about the CRL, as status's warnings show it (not a plan's: apply does not
+   * renew a CRL).
+   *
+   * @param code crl-other-ca, crl-expired, crl-due or crl-unreadable
+   * @param subject the file, {@code ca.crl}
+   */
+  record CrlWarning(String code, String subject, String message) {}
 
   private final Optional<CrlFacts> crl;
   private final List<IssuedCertificate> issued;
-  private final List<Warning> warnings;
+  private final List<CrlWarning> warnings;
 
-  private RevocationStatus(Optional<CrlFacts> crl, List<IssuedCertificate> issued, List<Warning> warnings) {
+  private RevocationStatus(Optional<CrlFacts> crl, List<IssuedCertificate> issued, List<CrlWarning> warnings) {
     this.crl = crl;
     this.issued = issued;
     this.warnings = List.copyOf(warnings);
@@ -55,27 +58,27 @@ final class RevocationStatus {
       revocations = Revocations.read(snapshot, store);
     } catch (HostpkiException e) {
       return new RevocationStatus(
-          Optional.empty(), issued, List.of(new Warning("crl-unreadable", Revocations.FILE, e.getMessage())));
+          Optional.empty(), issued, List.of(new CrlWarning("crl-unreadable", Revocations.FILE, e.getMessage())));
     }
     if (revocations.crl().isEmpty()) {
       return new RevocationStatus(Optional.empty(), issued, List.of());
     }
     RevocationList list = revocations.crl().get();
     CrlFacts facts = list.facts();
-    List<Warning> warnings = new ArrayList<>();
+    List<CrlWarning> warnings = new ArrayList<>();
     Path file = store.resolve(Revocations.FILE);
     if (ca.isPresent() && !issuedBy(facts, ca.get())) {
-      warnings.add(new Warning("crl-other-ca", Revocations.FILE,
+      warnings.add(new CrlWarning("crl-other-ca", Revocations.FILE,
           file + " is the CRL of another CA (" + facts.issuerDn() + "): the CA was replaced since;"
               + " the next hostpki revoke writes this CA's"));
     } else if (facts.nextUpdate().isPresent() && !now.isBefore(facts.nextUpdate().get())) {
-      warnings.add(new Warning("crl-expired", Revocations.FILE,
-          file + " is past its next update (" + DATE.format(facts.nextUpdate().get()) + "): clients"
+      warnings.add(new CrlWarning("crl-expired", Revocations.FILE,
+          file + " is past its next update (" + DateText.of(facts.nextUpdate().get()) + "): clients"
               + " that check it refuse every certificate of this CA. This build renews it with"
               + " hostpki revoke: revoke a listed serial again, for its reason, then publish it"));
     } else if (facts.renewalTime().filter(t -> !now.isBefore(t)).isPresent()) {
-      warnings.add(new Warning("crl-due", Revocations.FILE,
-          file + " is due for renewal: its next update is " + DATE.format(facts.nextUpdate().orElseThrow())
+      warnings.add(new CrlWarning("crl-due", Revocations.FILE,
+          file + " is due for renewal: its next update is " + DateText.of(facts.nextUpdate().orElseThrow())
               + ". This build renews it with hostpki revoke: revoke a listed serial again, for its"
               + " reason, then publish it"));
     }
@@ -122,7 +125,7 @@ final class RevocationStatus {
     return RevocationList.parse(crl.get()).facts().revoked().stream().map(RevokedCertificate::serial).toList();
   }
 
-  List<Warning> warnings() {
+  List<CrlWarning> warnings() {
     return warnings;
   }
 
@@ -143,11 +146,11 @@ final class RevocationStatus {
     CrlFacts c = crl.get();
     text.add("Revoked  ").add(c.revoked().size()).add(" certificate(s) on ca.crl (number ")
         .add(c.number().map(BigInteger::toString).orElse("none")).add(", next update ")
-        .add(c.nextUpdate().map(DATE::format).orElse("none")).add("):").end();
+        .add(c.nextUpdate().map(DateText::of).orElse("none")).add("):").end();
     for (RevokedCertificate e : c.revoked()) {
       text.add("         serial ").add(CertificateFacts.serialHex(e.serial())).add(' ')
           .add(issued(e.serial()).map(i -> i.facts().subjectDn()).orElse("(not in issued/)"))
-          .add(" revoked ").add(DATE.format(e.revocationDate())).add(" (").add(e.reason().word()).add(')')
+          .add(" revoked ").add(DateText.of(e.revocationDate())).add(" (").add(e.reason().word()).add(')')
           .end();
     }
   }

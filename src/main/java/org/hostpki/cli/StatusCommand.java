@@ -17,12 +17,14 @@ import org.hostpki.json.JsonWriter;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.HostIdentity;
+import org.hostpki.model.DateText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
@@ -114,7 +116,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (Warning w : plan.warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
-    for (Warning w : revoked.warnings()) {
+    for (RevocationStatus.CrlWarning w : revoked.warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
     for (Refusal r : plan.refusals()) {
@@ -135,10 +137,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (IssuedCertificate i : issued) {
       CertificateFacts c = i.facts();
       text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn());
-      revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(CertificateText.DATE.format(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
+      revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(DateText.day(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
       text.end();
       text.add("           SANs ").add(CertificateText.sans(c)).add("; not after ")
-          .add(CertificateText.DATE.format(c.notAfter())).add(" (").add(CertificateText.left(c, now)).add(")").end();
+          .add(DateText.day(c.notAfter())).add(" (").add(CertificateText.left(c, now)).add(")").end();
     }
   }
 
@@ -153,7 +155,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     o.externalChainFile().ifPresent(f -> text.add(" (").add(fileState(f)).add(')'));
     text.end();
     text.add(pad).add("serving ");
-    if (servingImported(s)) {
+    if (s.servesImportedChain()) {
       List<CertificateFacts> record = s.externalChain().orElseThrow();
       text.add("the imported chain: ")
           .add(String.join(" <- ", record.stream().map(CertificateFacts::subjectDn).toList()))
@@ -170,7 +172,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
               csr.ipAddresses().forEach(ip -> sans.add(IpAddresses.format(ip)));
               text.add(pad)
                   .add("request ")
-                  .add(o.desired().store().path().resolve("server.csr"))
+                  .add(o.desired().store().path().resolve(StoreLayout.SERVER_CSR))
                   .add(": ")
                   .add(csr.subjectDn())
                   .add("; SANs ")
@@ -179,11 +181,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
             });
   }
 
-  private static boolean servingImported(ObservedStore s) {
-    return s.serverCertificate().isPresent()
-        && s.externalChain().isPresent()
-        && s.externalChain().get().get(0).fingerprint().equals(s.serverCertificate().get().fingerprint());
-  }
 
   private static String fileState(ExternalChainFile f) {
     if (f instanceof ExternalChainFile.Absent) {
@@ -235,15 +232,15 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       }
     }
     w.endArray();
-    storeCertificate(w.name("ca"), s.caCertificate(), store, "ca.crt", Optional.ofNullable(renewals.get("ca")), now);
+    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(renewals.get("ca")), now);
     storeCertificate(
-        w.name("server"), s.serverCertificate(), store, "server.crt", Optional.ofNullable(renewals.get("server")), now);
+        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(renewals.get("server")), now);
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
       w.beginObject();
       w.field("name", e.getKey());
       w.field("managed", !unmanaged.contains(e.getKey()));
-      w.field("file", store.resolve("trust").resolve(e.getKey() + ".crt").toString());
+      w.field("file", store.resolve(StoreLayout.trustFile(e.getKey())).toString());
       CertificateJson.members(w, e.getValue(), now);
       w.endObject();
     }
@@ -253,9 +250,16 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.endArray();
     PlanJson.pendingHooks(w.name("hooks_pending"), o.plan().pendingHooks());
     PlanJson.hold(w.name("hold"), o.plan().hold());
-    List<Warning> warnings = new ArrayList<>(o.plan().warnings());
-    warnings.addAll(revoked.warnings());
-    PlanJson.warnings(w.name("warnings"), warnings);
+    w.name("warnings").beginArray();
+    for (Warning warning : o.plan().warnings()) {
+      w.beginObject().field("code", warning.code()).field("subject", warning.subject())
+          .field("message", warning.message()).endObject();
+    }
+    for (RevocationStatus.CrlWarning warning : revoked.warnings()) {
+      w.beginObject().field("code", warning.code()).field("subject", warning.subject())
+          .field("message", warning.message()).endObject();
+    }
+    w.endArray();
     PlanJson.refusals(w.name("errors"), o.plan().refusals());
     externalJson(w, o, s);
     w.name("issued").beginArray();
@@ -291,7 +295,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.beginObject();
     w.field("chain_file", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
     w.field("chain_file_state", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
-    w.field("serving", servingImported(s) ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
+    w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {
       w.beginArray();
@@ -304,7 +308,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     if (s.serverCsr().isPresent()) {
       CsrFacts csr = s.serverCsr().get();
       w.beginObject();
-      w.field("file", o.desired().store().path().resolve("server.csr").toString());
+      w.field("file", o.desired().store().path().resolve(StoreLayout.SERVER_CSR).toString());
       CertificateJson.requestMembers(w, csr);
       w.endObject();
     } else {

@@ -2,6 +2,7 @@ package org.hostpki.sign;
 
 import java.util.Objects;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 
 /**
@@ -11,9 +12,6 @@ import org.hostpki.pki.Certificate;
  *     x509 -serial} prints it
  */
 public record IssuedCertificate(String serial, Certificate certificate) {
-  /** The store directory of the record. */
-  public static final String DIRECTORY = "issued/";
-
   public IssuedCertificate {
     Objects.requireNonNull(serial, "serial");
     Objects.requireNonNull(certificate, "certificate");
@@ -25,7 +23,7 @@ public record IssuedCertificate(String serial, Certificate certificate) {
 
   /** {@code issued/SERIAL.crt}: its name in the store. */
   public String fileName() {
-    return DIRECTORY + serial + ".crt";
+    return StoreLayout.ISSUED_DIRECTORY + "/" + serial + ".crt";
   }
 
   public CertificateFacts facts() {

@@ -103,10 +103,10 @@ class InspectCommandTest {
                 + "         SANs device.test, 192.0.2.7, 2001:db8::7\n"
                 + "         key EC P-256, issuer CN=Test Device CA,O=Example Corp\n"
                 + "         sha256 " + TestCertificates.opensslFingerprint(leaf.certificate()) + "\n"
-                + "         not after " + CertificateText.DATE.format(leaf.load().getNotAfter().toInstant())
+                + "         not after " + org.hostpki.model.DateText.day(leaf.load().getNotAfter().toInstant())
                 + " (29 days left)\n"
                 + "         serial " + CertificateFacts.serialHex(leaf.load().getSerialNumber())
-                + ", not before " + CertificateText.DATE.format(leaf.load().getNotBefore().toInstant())
+                + ", not before " + org.hostpki.model.DateText.day(leaf.load().getNotBefore().toInstant())
                 + ", for serverAuth\n");
     assertThat(run.err).isEmpty();
   }
@@ -311,7 +311,7 @@ class InspectCommandTest {
   void testNotYetValid_saysSoInsteadOfDaysLeft() {
     CliRun early = CliRun.run(dir, Clock.offset(clock, Duration.ofDays(-1)), Map.of(), "inspect", "leaf.pem");
 
-    assertThat(early.out).contains("(not yet valid: from " + CertificateText.DATE.format(leaf.load().getNotBefore().toInstant()) + ")");
+    assertThat(early.out).contains("(not yet valid: from " + org.hostpki.model.DateText.day(leaf.load().getNotBefore().toInstant()) + ")");
     assertThat(early.out).doesNotContain("days left");
   }
 
