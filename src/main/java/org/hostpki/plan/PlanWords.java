@@ -2,15 +2,11 @@ package org.hostpki.plan;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
-import org.hostpki.model.DateText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.model.KeySpec;
 
 /**
  * How the planner words what it found for reviewers: the before and after attributes of a change,

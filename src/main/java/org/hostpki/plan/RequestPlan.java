@@ -3,8 +3,6 @@ package org.hostpki.plan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
