@@ -25,6 +25,8 @@ import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -220,6 +222,7 @@ public final class Reconciler {
       Duration lockTimeout,
       boolean unattended) {
     refuseNotYetSupported(desired.trust(), desired); // before the lock, which makes the store folder
+    progress.step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreLock lock =
         StoreLock.acquire(
             desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
@@ -240,15 +243,17 @@ public final class Reconciler {
           released = plan.hold();
         }
         List<String> notices = new ArrayList<>();
+        Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
+        progress.committed(
+            new Result(plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, notices));
         HookLedger.Attempt hooksRun =
             current.isEmpty()
                 ? HookLedger.Attempt.none()
                 : ledger.attempt(
                     hooks, desired, directory, current.get(), plan.pendingHooks(), before.now(), notices);
-        return new Result(
-            plan, Optional.empty(), hooksRun, held ? plan.hold() : Optional.empty(), released, notices);
+        return new Result(plan, Optional.empty(), hooksRun, heldBy, released, notices);
       }
-      progress.step("making " + plan.changes().size() + " change(s)");
+      progress.step(makingStep(plan));
       SortedMap<String, StoreFile> files =
           new Executor(random)
               .execute(
@@ -284,6 +289,10 @@ public final class Reconciler {
       progress.step("checking the written store");
       checkConverged(desired, before, files);
       removeOutdatedRecords(desired, notices);
+      progress.committed(
+          new Result(
+              plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
+              notices));
       HookLedger.Attempt hooksRun =
           HookLedger.fresh(due)
               .attempt(hooks, desired, directory, generation, due, before.now(), notices);
@@ -291,6 +300,31 @@ public final class Reconciler {
       return new Result(
           plan, Optional.of(generation), hooksRun, Optional.empty(), plan.hold(), notices);
     }
+  }
+
+  /**
+   * The step that executes {@code plan}, naming what takes time: new keys (an RSA 4096 key takes
+   * seconds), e.g. "generating keys: the CA's RSA 4096, the server's RSA 4096".
+   */
+  static String makingStep(Plan plan) {
+    List<String> keys = new ArrayList<>();
+    for (Change c : plan.changes()) {
+      if (c.intent() instanceof Intent.IssueCa ca && ca.newKey()) {
+        keys.add("the CA's " + ca.key());
+      } else if (c.intent() instanceof Intent.IssueNextCa next) {
+        keys.add("the next CA's " + next.key());
+      } else if (c.intent() instanceof Intent.IssueServer server && server.newKey()) {
+        keys.add("the server's " + server.key());
+      }
+    }
+    if (keys.size() == 1) {
+      return "generating " + keys.get(0) + " key";
+    }
+    if (keys.size() > 1) {
+      return "generating keys: " + String.join(", ", keys);
+    }
+    int n = plan.changes().size();
+    return "making " + n + (n == 1 ? " change" : " changes");
   }
 
   /**

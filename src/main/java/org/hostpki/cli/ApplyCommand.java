@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.HookLedger;
+import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.SavedPlan;
 import org.hostpki.model.DesiredState;
@@ -16,6 +17,7 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -39,6 +41,16 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = DesiredStateFile.HELP)
+  void fileArgument(String value) {
+    fileArgument = value;
+  }
 
   @Option(names = "--check", description = "Only show the plan; exit 2 when changes are pending.")
   boolean check;
@@ -70,13 +82,42 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       description = "Wait this long for another apply to finish (e.g. 30s); default: fail at once.")
   Duration lockTimeout;
 
+  /** Whether the apply's report up to its hooks is printed: as they were about to run. */
+  private boolean reportedBeforeHooks;
+
+  private DesiredState desired;
+
   ApplyCommand(Environment environment) {
     super(environment);
   }
 
+  /**
+   * The terminal's progress, and the report of what was applied as soon as it is done, before
+   * the hooks run: the hooks' output (on standard error) then follows the plan (on standard
+   * output) in a log that takes both, as journald does.
+   */
+  @Override
+  Progress progress() {
+    Progress terminal = super.progress();
+    return new Progress() {
+      @Override
+      public void step(String description) {
+        terminal.step(description);
+      }
+
+      @Override
+      public void committed(Reconciler.Result beforeHooks) {
+        if (output == OutputFormat.text) {
+          printApplied(beforeHooks);
+          reportedBeforeHooks = true;
+        }
+      }
+    };
+  }
+
   @Override
   public Integer call() {
-    DesiredState desired = desiredState();
+    desired = desiredState();
     EnumSet<PlanInput.Replace> replacements =
         replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace);
     Reconciler reconciler = reconciler();
@@ -90,7 +131,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p)));
     Reconciler.Result result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended);
-    printResult(result, desired);
+    printResult(result);
     result.notices().forEach(n -> err().println("warning: " + n));
     if (result.hookFailure().isPresent()) {
       String store =
@@ -121,7 +162,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     out().flush();
   }
 
-  private void printResult(Reconciler.Result result, DesiredState desired) {
+  private void printResult(Reconciler.Result result) {
     Plan plan = result.plan();
     HookLedger.Attempt hooks = result.hooks();
     boolean changed = result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent();
@@ -141,6 +182,18 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       out().flush();
       return;
     }
+    if (!reportedBeforeHooks) {
+      printApplied(result);
+    }
+    if (!hooks.outcome().succeeded().isEmpty()) {
+      out().println("Ran the hooks: " + String.join(", ", hooks.outcome().succeeded()) + ".");
+    }
+    out().flush();
+  }
+
+  /** The text report up to the hooks: the plan, a hold released or honoured, the generation. */
+  private void printApplied(Reconciler.Result result) {
+    Plan plan = result.plan();
     out().print(new PlanText(color()).lines(plan), color());
     result.released().ifPresent(h -> out().println(
         "Released the hold of the rollback at " + PlanText.time(h.at()) + "."));
@@ -151,9 +204,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     result.generation().ifPresent(g -> out().println(
         "Applied: store " + desired.store().path() + " is now at generation " + g + "."));
-    if (!hooks.outcome().succeeded().isEmpty()) {
-      out().println("Ran the hooks: " + String.join(", ", hooks.outcome().succeeded()) + ".");
-    }
     out().flush();
   }
+
 }

@@ -36,6 +36,16 @@ import picocli.CommandLine.Parameters;
     })
 final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = DesiredStateFile.HELP)
+  void fileArgument(String value) {
+    fileArgument = value;
+  }
+
   enum What {
     CA_CERT("ca-cert", "ca.crt"),
     SERVER_CERT("server-cert", "server.crt"),

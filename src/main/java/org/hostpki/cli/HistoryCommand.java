@@ -9,6 +9,7 @@ import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.store.StoreDirectory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 @Command(
     name = "history",
@@ -24,6 +25,16 @@ import picocli.CommandLine.Command;
       "'hostpki rollback' activates a kept generation again."
     })
 final class HistoryCommand extends StoreCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = DesiredStateFile.HELP)
+  void fileArgument(String value) {
+    fileArgument = value;
+  }
   static final DateTimeFormatter WRITTEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);

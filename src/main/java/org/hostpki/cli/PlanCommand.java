@@ -12,6 +12,7 @@ import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -31,6 +32,16 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = DesiredStateFile.HELP)
+  void fileArgument(String value) {
+    fileArgument = value;
+  }
 
   @Option(
       names = "--out",

@@ -27,6 +27,7 @@ import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreTidyUpException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -49,6 +50,16 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = DesiredStateFile.HELP)
+  void fileArgument(String value) {
+    fileArgument = value;
+  }
 
   @Option(
       names = "--to",

@@ -26,6 +26,7 @@ import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.SignRequest;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -52,6 +53,16 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class SignCommand extends StoreCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = DesiredStateFile.HELP)
+  void fileArgument(String value) {
+    fileArgument = value;
+  }
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 

@@ -35,12 +35,28 @@ import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.IssuedCertificates;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 @Command(
     name = "status",
     description = "Show what is in the store now: subjects, SANs, keys, fingerprints, expiry, drift.",
-    footer = {"", "Example:", "  hostpki status -f /etc/hostpki/host.yaml --output json"})
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki status                       # $HOSTPKI_CONFIG, else /etc/hostpki/host.yaml",
+      "  hostpki status host.yaml --output json"
+    })
 final class StatusCommand extends StoreCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = DesiredStateFile.HELP)
+  void fileArgument(String value) {
+    fileArgument = value;
+  }
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
