@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
+      "  hostpki init -o host.yaml",
       "  hostpki validate host.yaml",
       "  hostpki plan -f host.yaml",
       "  hostpki apply -f host.yaml",
@@ -68,6 +69,7 @@ public final class HostpkiCommand implements Runnable {
   /** Every subcommand, in the order {@code hostpki --help} lists them. */
   private static final List<Subcommand> SUBCOMMANDS =
       List.of(
+          new Subcommand("init", InitCommand.class),
           new Subcommand("validate", ValidateCommand.class),
           new Subcommand("plan", PlanCommand.class),
           new Subcommand("apply", ApplyCommand.class),

@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Examples:",
-      "  hostpki status                       # $HOSTPKI_CONFIG, else /etc/hostpki/host.yaml",
+      "  hostpki status              # $HOSTPKI_CONFIG, else /etc/hostpki/host.yaml",
       "  hostpki status host.yaml --output json"
     })
 final class StatusCommand extends StoreCommand implements Callable<Integer> {

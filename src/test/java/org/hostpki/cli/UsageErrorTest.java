@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A usage error is one line saying what is wrong and one saying where the usage is; exit 64. */
 class UsageErrorTest {
   private static final List<String> COMMANDS =
-      List.of("validate", "plan", "apply", "status", "export", "history", "rollback", "sign", "fetch-cert", "watch",
+      List.of("init", "validate", "plan", "apply", "status", "export", "history", "rollback", "sign", "fetch-cert", "watch",
           "version", "completion");
 
   @TempDir Path dir;
@@ -29,7 +29,7 @@ class UsageErrorTest {
       List<String> line = new ArrayList<>(List.of(command));
       line.addAll(
           Map.<String, List<String>>of("export", List.of("ca-cert"), "fetch-cert", List.of("device.test"), "completion", List.of("bash"),
-                  "sign", List.of("--csr", "x.csr"), "version", List.<String>of())
+                  "sign", List.of("--csr", "x.csr"), "version", List.<String>of(), "init", List.<String>of())
               .getOrDefault(command, List.of("x.yaml")));
       line.add("--frobnicate");
       CliRun run = hostpki(line.toArray(String[]::new));
@@ -70,7 +70,7 @@ class UsageErrorTest {
 
     assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err.lines()).hasSize(2);
-    assertThat(run.err).startsWith("error: no command given: validate, plan, apply, status,");
+    assertThat(run.err).startsWith("error: no command given: init, validate, plan, apply, status,");
   }
 
   @Test
