@@ -374,7 +374,7 @@ public final class Planner {
       after.put("ipAddresses", ips(names.ipAddresses()));
       after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
       after.put("validity", DurationText.exact(server.validity()));
-      after.put("issuer", "the internal CA");
+      after.put("issuer", issuingCa());
       changes.add(
           new Change(
               "server",
@@ -390,6 +390,19 @@ public final class Planner {
                   newKey),
               observed.serverCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
               after));
+    }
+
+    /**
+     * The subject of the CA that signs an internal server certificate: the new CA's when this
+     * plan replaces it, else the store's — so a diff shows an issuer only when it changes.
+     */
+    private String issuingCa() {
+      return changes.stream()
+          .filter(c -> c.address().equals("ca") && c.after().containsKey("subject"))
+          .map(c -> c.after().get("subject"))
+          .findFirst()
+          .or(() -> observed.caCertificate().map(CertificateFacts::subjectDn))
+          .orElse("the internal CA");
     }
 
     private static SortedMap<String, String> externalAttributes(List<CertificateFacts> chain) {

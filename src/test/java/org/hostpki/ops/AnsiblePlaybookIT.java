@@ -133,6 +133,8 @@ class AnsiblePlaybookIT {
     assertThat(diff.path("after").asString())
         .startsWith("# replace: host identity changed: address 192.0.2.2 removed, address 192.0.2.22 added\n")
         .contains("ipAddresses: 192.0.2.22\n");
+    String issuer = diff.path("before").asString().lines().filter(l -> l.startsWith("issuer: ")).findFirst().orElseThrow();
+    assertThat(diff.path("after").asString()).as("the same CA: no issuer change in the diff").contains(issuer + "\n");
   }
 
   @Test
