@@ -22,7 +22,7 @@ final class DocOutput {
           new Rule(Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?Z"), "TIME"),
           new Rule(Pattern.compile("\\d{4}-\\d\\d-\\d\\d( \\d\\d:\\d\\d(:\\d\\d)?( UTC)?)?"), "DATE"),
           new Rule(Pattern.compile("\\b(?:[0-9A-F]{2}:){3,}[0-9A-F]{2}\\b"), "FINGERPRINT"),
-          new Rule(Pattern.compile("\\b[0-9A-Fa-f]{16,}\\b"), "HEX"),
+          new Rule(Pattern.compile("\\b[0-9A-Fa-f]{16,}(-dirty)?\\b"), "HEX"),
           new Rule(Pattern.compile("\\b\\d+ (days?|hours?|minutes?|seconds?|h|min|s|ms)\\b"), "N $1"),
           new Rule(Pattern.compile("\\b\\d+(\\.\\d+)? s\\b"), "N s"));
 
