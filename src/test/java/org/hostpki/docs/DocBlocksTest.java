@@ -84,14 +84,16 @@ class DocBlocksTest {
             + "         not after 2036-11-24 (3649 days left)\n"
             + "+ trust/bmc-01  create   sha256 50:AC:7D:15… CN=bmc\n"
             + "Signed serial 142517D9F5E1D2D020831BD6DF32EB4D, not after 2027-02-25 07:51 UTC\n"
-            + "2026-11-27T08:02:13Z started\n";
+            + "2026-11-27T08:02:13Z started\n"
+            + "  commit        6f1d0c2e8a4b9c7d5e3f1a2b4c6d8e0f1a3b5c7d\n";
     String printed =
         "Applied: store /var/lib/hostpki/pki is now at generation ..2026_12_06_10_00_00.000000001.\n"
             + "         sha256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\n"
             + "         not after 2036-12-03 (3650 days left)\n"
             + "+ trust/bmc-01  create   sha256 12:34:56:78… CN=bmc\n"
             + "Signed serial 0A1B2C3D4E5F60718293A4B5C6D7E8F9, not after 2027-03-06 10:00 UTC\n"
-            + "2026-12-06T10:00:00Z started\n";
+            + "2026-12-06T10:00:00Z started\n"
+            + "  commit        4044bec0d7edecda0abab5e116e7082d48fa9111-dirty\n";
 
     assertThat(DocOutput.difference(shown, printed)).isEmpty();
     assertThat(DocOutput.difference("Plan: 0 to create, 4 unchanged.\n", "Plan: 0 to create, 5 unchanged.\n")).isPresent();
