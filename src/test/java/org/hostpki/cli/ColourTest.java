@@ -32,7 +32,7 @@ class ColourTest {
         new String[][] {
           {"plan", "missing.yaml"}, {"apply", "missing.yaml"}, {"status", "missing.yaml"},
           {"history", "missing.yaml"}, {"export", "ca-cert", "missing.yaml"}, {"rollback", "missing.yaml"},
-          {"sign", "missing.yaml", "--csr", "x.csr"}, {"watch", "missing.yaml"}, {"validate", "missing.yaml"},
+          {"sign", "missing.yaml", "--csr", "x.csr"}, {"revoke", "missing.yaml", "--serial", "01"}, {"watch", "missing.yaml"}, {"validate", "missing.yaml"},
           {"apply", "--no-such-option"}, {"fetch-cert", "[::1"}
         }) {
       CliRun run = onTerminal(Map.of(), line);

@@ -6,16 +6,20 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hostpki.host.LiveHostIdentityProbe;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Every command that takes {@code -f FILE} also takes FILE as an argument, and without either
@@ -55,6 +59,28 @@ class DesiredStateFileTest {
     assertThat(rollback.err).contains("is the oldest kept one");
     CliRun sign = hostpki(Map.of(), "sign", "host.yaml", "--csr", "missing.csr");
     assertThat(sign.err).contains("missing.csr does not exist");
+    CliRun revoke = hostpki(Map.of(), "revoke", "host.yaml", "--serial", "01");
+    assertThat(revoke.exitCode).as(revoke.toString()).isEqualTo(ExitCodes.ERROR);
+  }
+
+  @Test
+  void testEveryCommandWithMinusF_takesTheFileAsAnArgumentToo() {
+    CommandLine hostpki =
+        HostpkiCommand.commandLineFor(
+            new PrintWriter(Writer.nullWriter()),
+            new PrintWriter(Writer.nullWriter()),
+            new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
+    List<String> withMinusF = new ArrayList<>();
+    for (Map.Entry<String, CommandLine> c : hostpki.getSubcommands().entrySet()) {
+      CommandLine.Model.CommandSpec spec = c.getValue().getCommandSpec();
+      if (spec.findOption("-f") != null) {
+        withMinusF.add(c.getKey());
+        assertThat(spec.positionalParameters())
+            .as(c.getKey() + " takes -f FILE, so FILE as an argument too")
+            .anyMatch(p -> p.paramLabel().equals("FILE"));
+      }
+    }
+    assertThat(withMinusF).contains("plan", "apply", "status", "export", "history", "rollback", "sign", "revoke", "watch");
   }
 
   @Test

@@ -2,24 +2,43 @@ package org.hostpki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** A usage error is one line saying what is wrong and one saying where the usage is; exit 64. */
 class UsageErrorTest {
   private static final List<String> COMMANDS =
-      List.of("init", "validate", "plan", "apply", "status", "export", "history", "rollback", "sign", "fetch-cert", "watch",
-          "version", "completion");
+      List.of("init", "validate", "plan", "apply", "status", "export", "history", "rollback", "sign", "revoke", "fetch-cert",
+          "watch", "version", "completion");
 
   @TempDir Path dir;
 
   private CliRun hostpki(String... args) {
     return CliRun.run(dir, Clock.systemUTC(), Map.of(), args);
+  }
+
+  @Test
+  void testCommands_areEveryCommand() {
+    CommandLine hostpki =
+        HostpkiCommand.commandLineFor(
+            new PrintWriter(Writer.nullWriter()),
+            new PrintWriter(Writer.nullWriter()),
+            new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
+    Set<String> every = new TreeSet<>(hostpki.getSubcommands().keySet());
+    every.remove("help");
+
+    assertThat(new TreeSet<>(COMMANDS)).as("a new command is checked here too").isEqualTo(every);
   }
 
   @Test
@@ -29,7 +48,8 @@ class UsageErrorTest {
       List<String> line = new ArrayList<>(List.of(command));
       line.addAll(
           Map.<String, List<String>>of("export", List.of("ca-cert"), "fetch-cert", List.of("device.test"), "completion", List.of("bash"),
-                  "sign", List.of("--csr", "x.csr"), "version", List.<String>of(), "init", List.<String>of())
+                  "sign", List.of("--csr", "x.csr"), "revoke", List.of("--serial", "01"), "version", List.<String>of(),
+                  "init", List.<String>of())
               .getOrDefault(command, List.of("x.yaml")));
       line.add("--frobnicate");
       CliRun run = hostpki(line.toArray(String[]::new));

@@ -27,6 +27,7 @@ final class Tools {
   static final Tool CHROMIUM = new Tool("chromium", "chromium");
   static final Tool FAKETIME = new Tool("faketime", "faketime");
   static final Tool MKCERT = new Tool("mkcert", "mkcert");
+  static final Tool HAPROXY = new Tool("haproxy", "haproxy");
 
   private Tools() {}
 

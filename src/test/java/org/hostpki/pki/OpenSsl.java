@@ -53,6 +53,11 @@ final class OpenSsl {
     List<String> command = new ArrayList<>();
     command.add("openssl");
     command.addAll(args);
+    return exec(dir, command);
+  }
+
+  /** Runs any command in {@code dir}, bounded, and returns what it printed (also for keytool). */
+  static Result exec(Path dir, List<String> command) throws IOException {
     Process process =
         new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     process.getOutputStream().close();
@@ -60,7 +65,7 @@ final class OpenSsl {
     try {
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("openssl " + args + " did not finish");
+        throw new AssertionError(command + " did not finish");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
