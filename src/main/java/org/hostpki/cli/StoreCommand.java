@@ -74,9 +74,7 @@ abstract class StoreCommand {
    * which file it is when it was not named.
    */
   DesiredState desiredState() {
-    DesiredStateFile chosen = DesiredStateFile.choose(spec, environment, fileOption, fileArgument);
-    file = chosen.file();
-    chosen.note().ifPresent(n -> err().println(n));
+    chooseFile();
     LoadResult result = new DesiredStateLoader().load(environment.resolve(file));
     for (Problem p : result.problems()) {
       err().println(p.format());
@@ -90,6 +88,17 @@ abstract class StoreCommand {
                         environment.resolve(file) + " is not a valid desired state (see above); nothing was changed"));
     requireSafeToRun(desired, "nothing was changed");
     return desired;
+  }
+
+  /**
+   * Sets {@link #file}: the desired-state file named (FILE or {@code -f}), else the default, which
+   * it says on standard error; none at all is a usage error.
+   */
+  String chooseFile() {
+    DesiredStateFile chosen = DesiredStateFile.choose(spec, environment, fileOption, fileArgument);
+    file = chosen.file();
+    chosen.note().ifPresent(n -> err().println(n));
+    return file;
   }
 
   /**

@@ -150,8 +150,8 @@ public final class DocHostpkiServer {
    * The {@code hostpki} a session finds first on PATH. It runs the command in the server when the
    * hostpki it stands for exists — the checkout's or an installed launcher, found as a reader's
    * shell would find it — and the command is not {@code version} (which shows the installation:
-   * the launcher runs for real then) and not under {@code faketime} (whose clock is the process's);
-   * else it runs that launcher. Without one it fails as a shell does: {@code command not found}.
+   * the launcher runs for real then), not {@code watch} (which would hold the server) and not under
+   * {@code faketime} (whose clock is the process's); else it runs that launcher. Without one it fails as a shell does: {@code command not found}.
    */
   static final String CLIENT =
       """
@@ -177,7 +177,7 @@ public final class DocHostpkiServer {
       sock = os.environ.get('DOC_HOSTPKI_SOCKET')
       words = [a for a in args if not a.startswith('-')]
       if (not launcher or not sock or 'FAKETIME' in os.environ or '--version' in args
-              or (words[:1] == ['version'])):
+              or words[:1] in (['version'], ['watch'])):
           os.execv(real, [real] + args)
       fields = [os.getcwd(), str(len(args))] + args + ['%s=%s' % kv for kv in os.environ.items()
                                                       if kv[0] != 'DOC_HOSTPKI_SOCKET']

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,9 @@ import org.hostpki.docs.DocBlocks.Skip;
 import org.hostpki.docs.DocBlocks.Step;
 import org.hostpki.docs.DocBlocks.WriteFile;
 import org.hostpki.ops.Tools;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -63,6 +66,20 @@ class DocsIT {
 
   static Stream<String> documents() {
     return DOCUMENTS.stream();
+  }
+
+  private static Duration cpuAtStart = Duration.ZERO;
+
+  @BeforeAll
+  static void noteCpu() {
+    cpuAtStart = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  @AfterAll
+  static void reportCpu() {
+    ProcessHandle.current().info().totalCpuDuration().ifPresent(
+        d -> System.out.printf(
+            "DocsIT: %.1f s CPU in the test's JVM (besides the sandboxes)%n", d.minus(cpuAtStart).toMillis() / 1000.0));
   }
 
   @AfterEach
