@@ -17,7 +17,7 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -42,15 +42,7 @@ import picocli.CommandLine.Option;
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "FILE",
-      completionCandidates = Completion.Files.class,
-      description = DesiredStateFile.HELP)
-  void fileArgument(String value) {
-    fileArgument = value;
-  }
+  @Mixin FileArgument argument;
 
   @Option(names = "--check", description = "Only show the plan; exit 2 when changes are pending.")
   boolean check;

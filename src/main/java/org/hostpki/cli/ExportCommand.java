@@ -45,7 +45,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       paramLabel = "FILE",
       completionCandidates = Completion.Files.class,
       description = DesiredStateFile.HELP)
-  void fileArgument(String value) {
+  @Override
+  public void fileArgument(String value) {
     fileArgument = value;
   }
 

@@ -12,7 +12,7 @@ import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -33,15 +33,7 @@ import picocli.CommandLine.Option;
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "FILE",
-      completionCandidates = Completion.Files.class,
-      description = DesiredStateFile.HELP)
-  void fileArgument(String value) {
-    fileArgument = value;
-  }
+  @Mixin FileArgument argument;
 
   @Option(
       names = "--out",

@@ -27,7 +27,7 @@ import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreTidyUpException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -51,15 +51,7 @@ import picocli.CommandLine.Option;
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "FILE",
-      completionCandidates = Completion.Files.class,
-      description = DesiredStateFile.HELP)
-  void fileArgument(String value) {
-    fileArgument = value;
-  }
+  @Mixin FileArgument argument;
 
   @Option(
       names = "--to",

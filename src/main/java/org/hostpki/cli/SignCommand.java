@@ -28,7 +28,6 @@ import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(
     name = "sign",
@@ -55,15 +54,7 @@ import picocli.CommandLine.Parameters;
     })
 final class SignCommand extends StoreCommand implements Callable<Integer> {
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "FILE",
-      completionCandidates = Completion.Files.class,
-      description = DesiredStateFile.HELP)
-  void fileArgument(String value) {
-    fileArgument = value;
-  }
+  @Mixin FileArgument argument;
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * ({@code -f FILE}, or FILE as an argument, or the default: {@link DesiredStateFile}), output,
  * colour, progress.
  */
-abstract class StoreCommand {
+abstract class StoreCommand implements FileArgument.Taker {
   final Environment environment;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -33,10 +33,15 @@ abstract class StoreCommand {
   String fileOption;
 
   /**
-   * The FILE argument. Each command declares it at its place among its arguments (export takes
-   * WHAT first), with {@code @Parameters} on a setter of this field.
+   * The FILE argument. Each command declares it at its place among its arguments: a {@link
+   * FileArgument} mixin first, or (export, which takes WHAT first) its own {@code @Parameters}.
    */
   String fileArgument;
+
+  @Override
+  public void fileArgument(String value) {
+    fileArgument = value;
+  }
 
   /** The desired-state file as given or found; set by {@link #desiredState()}. */
   String file;

@@ -18,8 +18,8 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code hostpki watch -f FILE}: stays running and re-applies the desired state when the host
@@ -53,7 +53,7 @@ import picocli.CommandLine.Parameters;
       "  1   the desired state is invalid at start",
       "  64  usage error"
     })
-final class WatchCommand implements Callable<Integer> {
+final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
   private final Environment environment;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -68,13 +68,15 @@ final class WatchCommand implements Callable<Integer> {
       description = DesiredStateFile.HELP + " Re-read every interval.")
   String fileOption;
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "FILE",
-      completionCandidates = Completion.Files.class,
-      description = DesiredStateFile.HELP)
+  @Mixin FileArgument argument;
+
+  /** The FILE argument (through {@link FileArgument}). */
   String fileArgument;
+
+  @Override
+  public void fileArgument(String value) {
+    fileArgument = value;
+  }
 
   @Option(
       names = "--interval",
