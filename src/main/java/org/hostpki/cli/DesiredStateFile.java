@@ -31,6 +31,12 @@ record DesiredStateFile(String file, Optional<String> from) {
           spec.commandLine(),
           "two desired-state files given, -f " + option + " and " + argument + ": give one");
     }
+    if ((option != null && option.isBlank()) || (argument != null && argument.isBlank())) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "the desired-state file name is empty (" + (option != null ? "-f ''" : "FILE ''")
+              + "): name a file, or leave it out for the default");
+    }
     if (option != null || argument != null) {
       return new DesiredStateFile(option != null ? option : argument, Optional.empty());
     }

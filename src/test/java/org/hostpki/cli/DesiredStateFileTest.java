@@ -94,6 +94,16 @@ class DesiredStateFileTest {
   }
 
   @Test
+  void testAnEmptyFileName_isAUsageError_notTheWorkingDirectory() {
+    for (String[] line : new String[][] {{"status", ""}, {"plan", "-f", ""}, {"export", "ca-cert", " "}}) {
+      CliRun run = hostpki(Map.of(), line);
+
+      assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err.lines().findFirst().orElseThrow()).startsWith("error: the desired-state file name is empty");
+    }
+  }
+
+  @Test
   void testHostpkiConfig_isUsedWithoutAFile_andSaidSo() {
     for (String command : List.of("plan", "status", "apply", "history", "validate")) {
       CliRun run = hostpki(Map.of("HOSTPKI_CONFIG", "host.yaml"), command);
