@@ -131,6 +131,9 @@ class DocsIT {
       check(document, steps.get(n), Optional.ofNullable(printed.get(n))).ifPresent(failures::add);
     }
     assertThat(failures).as(document + " does not run as written").isEmpty();
+    assertThat(Files.readAllLines(work.resolve("keys-left")))
+        .as(document + " leaves private keys outside a store (play a CA in a mktemp folder, and remove it)")
+        .isEmpty();
   }
 
   /** What a block printed, and its exit code. */
@@ -342,6 +345,12 @@ class DocsIT {
         PATH="$work/shim:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \\
         DOC_WORK="$work" DOC_OUT="$scratch/out" DOC_SHIM="$work/shim" DOC_HOSTPKI_SOCKET="$scratch/hostpki.sock" bash --noprofile --norc "$work/session.sh" || rc=$?
       kill "$server" && wait "$server" || true
+      # private keys the walkthroughs left where a reader keeps things: outside a hostpki store
+      # (a folder with ..data, or a generation in one), in the checkout or under /etc
+      find /home/op/hostpki /etc/hostpki -name '*.key' 2>/dev/null | while read -r key; do
+        dir=$(dirname -- "$key")
+        [ -e "$dir/..data" ] || [ -e "$(dirname -- "$dir")/..data" ] || printf '%s\n' "$key"
+      done > "$work/keys-left"
       times > "$work/cpu"
       exit "$rc"
       """;
