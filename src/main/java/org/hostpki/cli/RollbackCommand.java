@@ -163,7 +163,11 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         serverChanged && !desired.hooks().commands(HooksSpec.AFTER_SERVER_CHANGE).isEmpty()
             ? List.of(PendingHook.due(HooksSpec.AFTER_SERVER_CHANGE, now, List.of("server")))
             : List.of();
-    List<PendingHook> due = HookLedger.merge(leaving.pending(desired.hooks()), fresh);
+    // onExpiring obligations are about the leaving generation's certificates: the next apply
+    // works out those of the target afresh.
+    List<PendingHook> carried =
+        leaving.pending(desired.hooks()).stream().filter(h -> h.expiring().isEmpty()).toList();
+    List<PendingHook> due = HookLedger.merge(carried, fresh);
     RollbackHold hold = new RollbackHold(now, current.map(GenerationSummary::name), target.name());
     Optional<String> warning = Optional.empty();
     try {

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
       "On the CA host: sign another host's certificate request with this store's CA, within"
           + " ca.policy, and record it as issued/SERIAL.crt.",
       "A request signed before (same key, subject and SANs) gets the recorded certificate again"
-          + " while it is valid beyond server.renewBefore."
+          + " until it is within server.renewBefore (plus renewal.jitter) of its end."
     },
     footer = {
       "",

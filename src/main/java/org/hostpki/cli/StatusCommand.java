@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
@@ -31,8 +32,10 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
+import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
+import org.hostpki.renewal.Renewal;
 import org.hostpki.sign.IssuedCertificates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,9 +61,11 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // As the timer and watch see it, like 'plan': a renewal waiting for a window is no drift.
     Reconciler.Observation o =
-        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class));
+        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class), true);
     ObservedStore s = o.store().facts();
+    SortedMap<String, Renewal> renewals = Renewals.of(o.desired(), o.host(), s, o.now(), true);
     List<String> unmanaged = new ArrayList<>();
     for (String name : s.trusted().keySet()) {
       if (!o.desiredTrust().containsKey(name)) {
@@ -72,9 +77,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     RevocationStatus revoked =
         RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
     if (output == OutputFormat.json) {
-      printJson(o, s, unmanaged, issued, revoked);
+      printJson(o, s, renewals, unmanaged, issued, revoked);
     } else {
-      printText(o, s, unmanaged, issued, revoked);
+      printText(o, s, renewals, unmanaged, issued, revoked);
     }
     return ExitCodes.OK;
   }
@@ -82,6 +87,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   private void printText(
       Reconciler.Observation o,
       ObservedStore s,
+      SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
       List<IssuedCertificate> issued,
       RevocationStatus revoked) {
@@ -93,8 +99,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     text.end();
     text.add("Host     ").add(o.host()).end();
-    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, o.now()));
-    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, o.now()));
+    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, renewals.get("ca"), o.now()));
+    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, renewals.get("server"), o.now()));
     externalText(text, o, s);
     text.add("Trust    ").add(s.trusted().size()).add(" trusted certificate(s)");
     if (!unmanaged.isEmpty()) {
@@ -208,7 +214,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         : f instanceof ExternalChainFile.Valid ? "valid" : "refused";
   }
 
-  private static void certificateText(TerminalLines text, String label, CertificateFacts c, Instant now) {
+  private static void certificateText(
+      TerminalLines text, String label, CertificateFacts c, Renewal renewal, Instant now) {
     String pad = "         ";
     text.add(String.format("%-9s", label)).add(c.subjectDn()).end();
     if (!c.dnsNames().isEmpty() || !c.ipAddresses().isEmpty()) {
@@ -227,6 +234,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         .add(" (")
         .add(daysLeft(c, now))
         .add(")").end();
+    text.add(pad).add("renewal ").add(renewal.summary(now)).end();
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {
@@ -246,6 +254,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   private void printJson(
       Reconciler.Observation o,
       ObservedStore s,
+      SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
       List<IssuedCertificate> issued,
       RevocationStatus revoked) {
@@ -254,8 +263,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.field("exists", s.exists());
     o.store().snapshot().generation().ifPresent(g -> w.field("generation", g));
     w.field("host", o.host().toString());
-    certificateJson(w, "ca", s.caCertificate(), o.now());
-    certificateJson(w, "server", s.serverCertificate(), o.now());
+    certificateJson(w, "ca", s.caCertificate(), Optional.ofNullable(renewals.get("ca")), o.now());
+    certificateJson(w, "server", s.serverCertificate(), Optional.ofNullable(renewals.get("server")), o.now());
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
       w.beginObject()
@@ -345,7 +354,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.endObject();
   }
 
-  private static void certificateJson(JsonWriter w, String name, Optional<CertificateFacts> cert, Instant now) {
+  private static void certificateJson(
+      JsonWriter w, String name, Optional<CertificateFacts> cert, Optional<Renewal> renewal, Instant now) {
     w.name(name);
     if (cert.isEmpty()) {
       w.value((String) null);
@@ -366,6 +376,23 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.field("notBefore", c.notBefore().toString());
     w.field("notAfter", c.notAfter().toString());
     w.field("daysLeft", Duration.between(now, c.notAfter()).toDays());
+    renewal.ifPresent(r -> renewalJson(w, r, now));
+    w.endObject();
+  }
+
+  /**
+   * When the certificate is renewed and why: {@code at} (RFC 3339), {@code state} (scheduled,
+   * due, waiting), {@code cause} (threshold, window, catch-up, safety-margin, suggested-window),
+   * {@code dueAt}, {@code window} (or null) and the words of the text output.
+   */
+  private static void renewalJson(JsonWriter w, Renewal r, Instant now) {
+    w.name("renewal").beginObject();
+    w.field("at", r.at().toString());
+    w.field("state", r.state().name().toLowerCase(Locale.ROOT));
+    w.field("cause", r.cause().code());
+    w.field("dueAt", r.dueAt().toString());
+    w.field("window", r.waitingFor().orElse(null));
+    w.field("summary", r.summary(now));
     w.endObject();
   }
 }

@@ -193,14 +193,15 @@ final class CaBinder {
     }
     Optional<Fields.Given<Duration>> overlap = fields.duration(rotation.get(), "overlap");
     overlap
-        .filter(o -> o.value().compareTo(lifetime.renewBefore()) >= 0)
+        .filter(o -> o.value().compareTo(lifetime.renewalPeriod()) >= 0)
         .ifPresent(
             o ->
                 fields.error(
                     o.node(),
                     "ca.rotation.overlap (" + ((YamlNode.Scalar) o.node()).text()
                         + ") must be shorter than ca.renewBefore ("
-                        + CertificateParts.describe(fields.duration(ca, "renewBefore"), lifetime.renewBefore())
+                        + CertificateParts.describe(
+                            ca.scalar("renewBefore").map(node -> new Fields.Given<>(node.text(), node)), lifetime)
                         + "): the server moves to the new CA only after the overlap, and the old CA"
                         + " must still be valid then"));
     return overlap.map(Fields.Given::value);

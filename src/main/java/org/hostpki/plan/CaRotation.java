@@ -162,7 +162,16 @@ final class CaRotation {
       if (!c.ca()) {
         reasons.add(new Reason(ReasonCode.PROFILE_CHANGED, "ca.crt is not a CA certificate"));
       }
-      Planner.validityReasons(c, ca.renewBefore(), now, reasons);
+      // A rotation under way goes on outside windows: only its start waits for one.
+      boolean unattended = in.unattended() && observed.caNextCertificate().isEmpty();
+      Planner.validityReasons(
+          c,
+          Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c),
+          now,
+          unattended,
+          "ca",
+          reasons,
+          warnings);
     }
     return reasons;
   }
@@ -190,7 +199,14 @@ final class CaRotation {
       if (!c.ca()) {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
       }
-      Planner.validityReasons(c, ca.renewBefore(), now, found);
+      Planner.validityReasons(
+          c,
+          Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c),
+          now,
+          false,
+          "ca-next",
+          found,
+          new ArrayList<>());
       found.forEach(r -> problems.add(named(Planner.CA_NEXT_CERT_FILE, r)));
     }
     return problems;

@@ -23,6 +23,7 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.SanCoverage;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.renewal.Renewal;
 
 /**
  * Decides what the server serves when its certificate comes from an outside CA ({@code
@@ -302,20 +303,20 @@ final class ExternalIssuer {
   }
 
   private void expiring(CertificateFacts leaf) {
-    if (now.plus(server.renewBefore()).isBefore(leaf.notAfter())) {
+    Renewal renewal =
+        Renewals.imported(server.renewBefore(), in.desired(), in.host(), leaf).at(now, false);
+    if (!renewal.due()) {
       return;
     }
     warnings.add(
         new Warning(
             "external-expiring",
             "server",
-            "the imported server certificate expires on "
-                + DATE.format(leaf.notAfter())
-                + " (in "
-                + DurationText.left(Duration.between(now, leaf.notAfter()))
-                + ", within renewBefore "
-                + DurationText.exact(server.renewBefore())
-                + "): have "
+            "the imported server certificate "
+                + Renewals.expiresWords(leaf, now)
+                + "; "
+                + renewal.reasonWords()
+                + ": have "
                 + csrPath()
                 + " signed again and put the new chain at "
                 + external.chain()));

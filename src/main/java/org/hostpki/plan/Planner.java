@@ -30,6 +30,8 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
+import org.hostpki.renewal.Renewal;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * Computes the minimal plan that makes a store match the desired state. Pure: the result depends
@@ -286,7 +288,7 @@ public final class Planner {
         }
         if (caChanges) {
           reasons.add(new Reason(ReasonCode.ISSUER_CHANGED, "the CA is being replaced"));
-        } else if (!observed.serverSignedByCa() && !awaitingChain && isImported(c)) {
+        } else if (!observed.serverSignedByCa() && !awaitingChain && Renewals.isImported(observed, c)) {
           reasons.add(
               new Reason(
                   ReasonCode.ISSUER_CHANGED,
@@ -300,7 +302,7 @@ public final class Planner {
                   ReasonCode.ISSUER_CHANGED,
                   "server.crt is not signed by the store's CA (issuer " + c.issuerDn() + ")"));
         }
-        if (isImported(c) && !awaitingChain) {
+        if (Renewals.isImported(observed, c) && !awaitingChain) {
           // Only the issuer matters: an external CA's profile, names and key are not ours to judge.
           return finishInternal(action, reasons, names, key, awaitingChain);
         }
@@ -327,7 +329,16 @@ public final class Planner {
                       + " → "
                       + ekuNames(List.copyOf(wantedEku))));
         }
-        validityReasons(c, server.renewBefore(), now, reasons);
+        validityReasons(
+            c,
+            Renewals.isImported(observed, c)
+                ? Renewals.imported(server.renewBefore(), desired, in.host(), c)
+                : Renewals.issuedHere(server.renewBefore(), desired, in.host(), c),
+            now,
+            in.unattended(),
+            "server",
+            reasons,
+            warnings);
       }
       return finishInternal(action, reasons, names, key, awaitingChain);
     }
@@ -357,13 +368,6 @@ public final class Planner {
       }
       issueInternal(action, reasons, names, newKey);
       return true;
-    }
-
-    /** Whether the certificate is the leaf of the chain imported last. */
-    private boolean isImported(CertificateFacts cert) {
-      return observed.externalChain()
-          .map(chain -> chain.get(0).fingerprint().equals(cert.fingerprint()))
-          .orElse(false);
     }
 
     private void issueInternal(Action action, List<Reason> reasons, ServerNames names, boolean newKey) {
@@ -922,23 +926,45 @@ public final class Planner {
     }
   }
 
+  /**
+   * Why a certificate must be replaced for its dates: expired, or due for renewal by {@code
+   * schedule}. A renewal an unattended run waits for is a warning, not a change.
+   *
+   * @param subject what the certificate is, for warnings: {@code server}, {@code ca}
+   */
   static void validityReasons(
-      CertificateFacts c, Duration renewBefore, Instant now, List<Reason> reasons) {
-    // A certificate not valid yet is no reason to replace it: the clock is behind, and ClockCheck
-    // refuses the plan.
+      CertificateFacts c,
+      RenewalSchedule schedule,
+      Instant now,
+      boolean unattended,
+      String subject,
+      List<Reason> reasons,
+      List<Warning> warnings) {
     if (!now.isBefore(c.notAfter())) {
       reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DATE.format(c.notAfter())));
-    } else if (!now.isBefore(c.notBefore())
-        && !now.plus(renewBefore).isBefore(c.notAfter())) {
+      return;
+    }
+    if (now.isBefore(c.notBefore())) {
+      return; // no reason to replace it: the clock is behind, and ClockCheck refuses the plan
+    }
+    Renewal renewal = schedule.at(now, unattended);
+    if (renewal.due()) {
       reasons.add(
           new Reason(
-              ReasonCode.EXPIRING,
-              "expires on "
-                  + DATE.format(c.notAfter())
-                  + " (in "
-                  + DurationText.left(Duration.between(now, c.notAfter()))
-                  + "), within renewBefore "
-                  + DurationText.exact(renewBefore)));
+              ReasonCode.EXPIRING, Renewals.expiresWords(c, now) + "; " + renewal.reasonWords()));
+      if (renewal.cause() == Renewal.Cause.SAFETY_MARGIN) {
+        warnings.add(
+            new Warning(
+                "renewal-safety-margin",
+                subject,
+                subject + ": " + renewal.note().orElse("renewing at the safety margin")));
+      }
+    } else if (renewal.state() == Renewal.State.WAITING) {
+      warnings.add(
+          new Warning(
+              "renewal-waiting",
+              subject,
+              subject + ": " + renewal.waitingWords() + "; a plain 'hostpki apply' renews it now"));
     }
   }
 

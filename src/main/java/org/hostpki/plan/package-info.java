@@ -7,6 +7,10 @@
  *
  * <p>Time-driven steps need no state file either: a phased CA rotation ({@link
  * org.hostpki.plan.CaRotation}) reads its phase and dates from {@code ca-next.crt} and {@code
- * ca-previous.crt} in the store ({@link org.hostpki.plan.RotationSchedule}).
+ * ca-previous.crt} in the store ({@link org.hostpki.plan.RotationSchedule}). When a certificate
+ * is due for renewal is the renewal package's rule ({@link org.hostpki.renewal}); {@link
+ * org.hostpki.plan.Renewals} says which rule applies to which store certificate, for the planner,
+ * {@code status} and the metrics alike. Whether a person runs the plan is an input too ({@link
+ * org.hostpki.plan.PlanInput#unattended}): an unattended run waits for maintenance windows.
  */
 package org.hostpki.plan;

@@ -180,7 +180,8 @@ public final class CaSigner {
     }
     List<IssuedCertificate> valid =
         issued.stream().filter(i -> revocations.entry(i.facts().serialNumber()).isEmpty()).toList();
-    return IssuedCertificates.reusable(valid, request, ca.certificate(), now, caHost.server().renewBefore());
+    return IssuedCertificates.reusable(
+        valid, request, ca.certificate(), now, caHost.server().renewBefore(), caHost.renewal().jitter());
   }
 
   private static SigningPolicy checkPolicy(DesiredState caHost, SignRequest request, CaStore.SigningCa ca) {

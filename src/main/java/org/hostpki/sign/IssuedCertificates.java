@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Percentage;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.KeyPurpose;
 import org.hostpki.pki.Certificate;
@@ -63,8 +65,10 @@ public final class IssuedCertificates {
 
   /**
    * The recorded certificate to hand out again instead of signing the request anew: signed by
-   * this CA, for the same key, subject, SANs and client use, valid now and for longer than {@code
-   * renewBefore}, for the same extended key usages; the one lasting longest when several do. The
+   * this CA, for the same key, subject, SANs and client use, for the same extended key usages,
+   * valid now and not yet within {@code renewBefore} (of that certificate's lifetime, when a share)
+   * and the largest {@code jitter} of its expiry — a member whose jitter makes it due early gets a
+   * new certificate, not the one it asks to replace; the one lasting longest when several do. The
    * caller leaves out revoked certificates.
    */
   public static Optional<IssuedCertificate> reusable(
@@ -72,9 +76,10 @@ public final class IssuedCertificates {
       SignRequest request,
       Certificate ca,
       Instant now,
-      Duration renewBefore) {
+      RenewBefore renewBefore,
+      Percentage jitter) {
     return issued.stream()
-        .filter(i -> fits(i.certificate(), request, ca, now, renewBefore))
+        .filter(i -> fits(i.certificate(), request, ca, now, renewBefore, jitter))
         .max(Comparator.comparing((IssuedCertificate i) -> i.facts().notAfter()));
   }
 
@@ -85,10 +90,16 @@ public final class IssuedCertificates {
   }
 
   private static boolean fits(
-      Certificate certificate, SignRequest request, Certificate ca, Instant now, Duration renewBefore) {
+      Certificate certificate,
+      SignRequest request,
+      Certificate ca,
+      Instant now,
+      RenewBefore renewBefore,
+      Percentage jitter) {
     CertificateFacts facts = certificate.facts();
+    Duration period = renewBefore.period(Duration.between(facts.notBefore(), facts.notAfter()));
     return !now.isBefore(facts.notBefore())
-        && now.plus(renewBefore).isBefore(facts.notAfter())
+        && now.plus(period).plus(jitter.of(period)).isBefore(facts.notAfter())
         && certificate.publicKey().sameKey(request.publicKey())
         && facts.subject().equals(request.issuedSubject())
         && new HashSet<>(facts.dnsNames()).equals(new HashSet<>(request.dnsNames()))

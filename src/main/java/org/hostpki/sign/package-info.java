@@ -47,9 +47,10 @@
  * upper-case hex, as {@code openssl x509 -serial} prints it), committed as a new store generation
  * under the store's lock like any apply. Apply carries these files over untouched. Signing the
  * same request again (same key, same subject and SANs, same CA) returns the recorded certificate
- * for as long as it is valid beyond the CA host's {@code server.renewBefore} and not revoked:
- * that is what makes {@code hostpki sign} idempotent, and a fleet playbook report {@code changed}
- * only when a host really got a new certificate.
+ * until it is within the CA host's {@code server.renewBefore}, widened by its {@code
+ * renewal.jitter}, of its end (the latest a member with the same settings is due), and while it is
+ * not revoked: that is what makes {@code hostpki sign} idempotent, and a fleet playbook report
+ * {@code changed} only when a host really got a new certificate.
  *
  * <h2>Revocation</h2>
  *

@@ -30,7 +30,7 @@ class ColourTest {
   void testErrors_areRedOnATerminalInEveryCommand() {
     for (String[] line :
         new String[][] {
-          {"plan", "missing.yaml"}, {"apply", "missing.yaml"}, {"status", "missing.yaml"},
+          {"plan", "missing.yaml"}, {"apply", "missing.yaml"}, {"status", "missing.yaml"}, {"check", "missing.yaml"},
           {"history", "missing.yaml"}, {"export", "ca-cert", "missing.yaml"}, {"rollback", "missing.yaml"},
           {"sign", "missing.yaml", "--csr", "x.csr"}, {"revoke", "missing.yaml", "--serial", "01"}, {"watch", "missing.yaml"}, {"validate", "missing.yaml"},
           {"apply", "--no-such-option"}, {"fetch-cert", "[::1"}

@@ -47,7 +47,7 @@ class DesiredStateFileTest {
     for (String[] line :
         new String[][] {
           {"plan", "host.yaml"}, {"plan", "--detailed-exitcode", "host.yaml"}, {"apply", "host.yaml", "--check"},
-          {"status", "host.yaml"}, {"history", "host.yaml"}, {"export", "ca-cert", "host.yaml"},
+          {"status", "host.yaml"}, {"check", "host.yaml"}, {"history", "host.yaml"}, {"export", "ca-cert", "host.yaml"},
           {"export", "ca-cert", "-f", "host.yaml"}, {"validate", "host.yaml"}
         }) {
       CliRun run = hostpki(Map.of(), line);
@@ -80,7 +80,8 @@ class DesiredStateFileTest {
             .anyMatch(p -> p.paramLabel().equals("FILE"));
       }
     }
-    assertThat(withMinusF).contains("plan", "apply", "status", "export", "history", "rollback", "sign", "revoke", "watch");
+    assertThat(withMinusF)
+        .contains("plan", "apply", "status", "check", "export", "history", "rollback", "sign", "revoke", "watch");
   }
 
   @Test

@@ -19,7 +19,7 @@ import picocli.CommandLine;
 /** A usage error is one line saying what is wrong and one saying where the usage is; exit 64. */
 class UsageErrorTest {
   private static final List<String> COMMANDS =
-      List.of("init", "validate", "plan", "apply", "status", "export", "history", "rollback", "sign", "revoke", "fetch-cert",
+      List.of("init", "validate", "plan", "apply", "status", "check", "export", "history", "rollback", "sign", "revoke", "fetch-cert",
           "watch", "version", "completion");
 
   @TempDir Path dir;

@@ -25,6 +25,7 @@ import org.hostpki.model.ExternalSpec.Fallback;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
@@ -251,17 +252,25 @@ class ExternalIssuerTest {
     assertThat(codes(change(plan, "server.csr"))).containsExactly(ReasonCode.HOST_IDENTITY_CHANGED);
   }
 
-  @Test
-  void testPlan_expiringImportedCertificateIsAWarningWithTheDate() {
-    DesiredState d = external(Fallback.NONE);
+  /** A store serving an imported chain valid from a day before NOW to 2026-06-21 12:00 UTC. */
+  private ObservedStore importedTwentyOneDays(DesiredState d) {
     Fixtures.Store base = waiting(d, portal);
     Planner.ServerNames names = Planner.serverNames(d.server(), portal);
     List<CertificateFacts> chain =
         externalChain(
             "soon", base.serverKey, names.dnsNames(), names.ipAddresses(),
             Instant.parse("2026-06-21T12:00:00Z"), false);
+    return imported(d, portal, chain).observed();
+  }
 
-    Plan plan = plan(d, portal, imported(d, portal, chain).observed(), absent);
+  @Test
+  void testPlan_expiringImportedCertificateIsAWarningWithTheDate() {
+    DesiredState d = external(Fallback.NONE);
+    ObservedStore store = importedTwentyOneDays(d);
+
+    // 21 days from notBefore to notAfter: due a third of that, 7 days, before expiry, or a little earlier
+    assertThat(planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(12)), absent)).warnings()).isEmpty();
+    Plan plan = planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(15)), absent));
 
     assertThat(plan.changes()).isEmpty();
     assertThat(plan.warnings())
@@ -270,9 +279,24 @@ class ExternalIssuerTest {
             w -> {
               assertThat(w.code()).isEqualTo("external-expiring");
               assertThat(w.message())
-                  .contains("expires on 2026-06-21 12:00 UTC (in 20 days, within renewBefore 30d)",
-                      "signed again");
+                  .contains("expires on 2026-06-21 12:00 UTC (in 5 days); renewal due since ",
+                      ": renewBefore 33% of 21 days = 6 days", "signed again");
             });
+  }
+
+  @Test
+  void testPlan_aFixedRenewBeforeLongerThanAnImportedLifetimeCountsAsAThird() {
+    DesiredState d = external(Fallback.NONE);
+    d = Fixtures.withServer(d, Fixtures.withRenewBefore(d.server(), RenewBefore.of(Duration.ofDays(30))));
+    ObservedStore store = importedTwentyOneDays(d);
+
+    // a fixed 30 days would make this 21-day certificate due from the day it was issued
+    assertThat(planner.plan(input(d, portal, store, NOW, absent)).warnings()).isEmpty();
+    assertThat(planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(15)), absent)).warnings())
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.message())
+                .contains("renewBefore 30d, not shorter than its lifetime of 21 days, so a third of it = 7 days"));
   }
 
   @Test

@@ -29,6 +29,8 @@ import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.RenewBefore;
+import org.hostpki.model.RenewalSpec;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
@@ -79,6 +81,17 @@ final class Fixtures {
 
   static DesiredState withStore(DesiredState d, StoreSpec s) {
     return new DesiredState(d.source(), s, d.host(), d.ca(), d.server(), d.trust(), d.hooks());
+  }
+
+  static ServerSpec withRenewBefore(ServerSpec s, RenewBefore renewBefore) {
+    return new ServerSpec(
+        s.issuer(), s.subject(), s.dnsNames(), s.ipAddresses(), s.includeHostIdentity(), s.key(),
+        s.keyRotation(), s.validity(), renewBefore, s.clientAuth(), s.allowLongValidity(), s.external());
+  }
+
+  static DesiredState withRenewal(DesiredState d, RenewalSpec renewal) {
+    return new DesiredState(
+        d.source(), d.store(), d.host(), d.ca(), d.server(), d.trust(), d.hooks(), renewal, d.metrics());
   }
 
   static Fingerprint fp(String seed) {

@@ -246,12 +246,15 @@ class PlannerTest {
   void testPlan_serverExpiringIsReplaced() {
     DesiredState d = desired();
     ObservedStore store = converged(d, portal).observed();
-    // 398-day certificate, renewBefore 30d: at day 370 it is within the window.
-    Plan plan = planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(370))));
+    // 398-day certificate, renewBefore 33% (131 days, less up to 13 days of jitter): due at day 267.
+    Plan plan = planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(267))));
 
     Change server = change(plan, "server");
     assertThat(codes(server)).containsExactly(ReasonCode.EXPIRING);
-    assertThat(server.reasonText()).contains("within renewBefore 30d");
+    assertThat(server.reasonText())
+        .startsWith("expires on ")
+        .contains("(in 130 days); renewal due since ", ": renewBefore 33% of 398 days = 131 days, ")
+        .endsWith(" earlier by jitter");
     assertThat(addresses(plan)).doesNotContain("ca");
   }
 
