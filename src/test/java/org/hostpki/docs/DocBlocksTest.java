@@ -101,6 +101,14 @@ class DocBlocksTest {
   }
 
   @Test
+  void testOutput_durationsBelowTwoDaysAreDurationsToo() {
+    assertThat(DocOutput.difference("renewal (in 12 days), 4 days earlier by jitter\n", "renewal (in 12 days), 14h 11m earlier by jitter\n"))
+        .isEmpty();
+    assertThat(DocOutput.difference("expires in 10h 10m\n", "expires in 59m 24s\n")).isEmpty();
+    assertThat(DocOutput.difference("expires in 10h 10m\n", "expires in 10 h 10 ms\n")).isPresent();
+  }
+
+  @Test
   void testOutput_threeDotsStandForAnyLines() {
     assertThat(DocOutput.difference("first\n...\nlast\n", "first\na\nb\nlast\n")).isEmpty();
     assertThat(DocOutput.difference("first\n...\nlast\n", "first\nlast\n")).isEmpty();
