@@ -49,7 +49,8 @@ record DesiredStateFile(String file, Optional<String> from) {
     }
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "no desired-state file: name one (" + spec.qualifiedName() + " FILE, or -f FILE), set "
+        "no desired-state file: name one (" + spec.qualifiedName() + " FILE"
+            + (spec.findOption("-f") != null ? ", or -f FILE" : "") + "), set "
             + VARIABLE + ", or write " + DEFAULT + " ('hostpki init -o " + DEFAULT
             + "' starts one)");
   }
