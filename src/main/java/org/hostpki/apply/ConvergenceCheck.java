@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
@@ -85,7 +85,7 @@ final class ConvergenceCheck {
    */
   private static Set<Fingerprint> openedWithThePassword(SortedMap<String, StoreFile> written) {
     Set<Fingerprint> opened = new HashSet<>();
-    for (String name : Pkcs12Record.FILES) {
+    for (String name : StoreLayout.PKCS12_FILES) {
       StoreFile file = written.get(name);
       if (file != null) {
         opened.add(Fingerprint.sha256(file.content()));

@@ -41,6 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * then run like any other. It is about one certificate, once per threshold, so a new generation
  * that still holds that certificate carries it, done or not, with its done mark: the hook does not
  * run again for it. One whose certificate the new generation no longer holds (renewed) is dropped.
+ *
+ * <p>Just over 400 lines on purpose: reading, merging, carrying and attempting the recorded
+ * obligations are one record format and must change together.
  */
 public final class HookLedger {
   private static final String FORMAT_VERSION = "1";

@@ -24,6 +24,7 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Change;
@@ -32,18 +33,22 @@ import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
-import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Planner;
+import org.hostpki.plan.Refusal;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
-import org.hostpki.store.StoreLock;
-import org.hostpki.store.StoreTidyUpException;
+import org.hostpki.store.StoreCommit;
+import org.hostpki.store.StoreSnapshot;
 
 /**
  * The reconcile sequence around the pure planner: observe the store, the host and the declared
  * inputs; plan; and for apply, lock, write the new set atomically, observe again and check that
  * nothing is left to do, then run the hooks.
+ *
+ * <p>Over 400 lines, to be split next: the renewal work (onExpiring obligations, the refused-run
+ * hook attempts) landed here beside the apply sequence; the envelope, the executor and the
+ * convergence check already live apart.
  */
 public final class Reconciler {
   private final HostIdentityProbe hostProbe;
@@ -119,6 +124,15 @@ public final class Reconciler {
    *     maintenance windows waits (a warning), instead of being a change
    */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace, boolean unattended) {
+    return plan(desired, replace, unattended, Optional.empty());
+  }
+
+  /** @param live the store as read under the lock; empty: read it now */
+  private Observation plan(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      boolean unattended,
+      Optional<StoreSnapshot> live) {
     refuseNotYetSupported(desired);
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
@@ -128,7 +142,8 @@ public final class Reconciler {
     progress.step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
     StoreContents store =
-        observer.observe(directory.read(), desired.store().path(), password, passwordSource);
+        observer.observe(
+            live.orElseGet(directory::read), desired.store().path(), password, passwordSource);
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -327,10 +342,10 @@ public final class Reconciler {
       boolean unattended) {
     refuseNotYetSupported(desired); // before the lock, which makes the store folder
     progress.step("locking the store " + desired.store().path()); // shows while another holds it
-    try (StoreLock lock =
-        StoreLock.acquire(
-            desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
-      Observation before = plan(desired, replace, unattended || savedPlan.isPresent());
+    try (StoreCommit envelope =
+        StoreCommit.begin(directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
+      Observation before =
+          plan(desired, replace, unattended || savedPlan.isPresent(), Optional.of(envelope.live()));
       Plan plan = before.plan();
       StoreDirectory directory = directory(desired);
       Optional<String> current = before.store().snapshot().generation();
@@ -380,6 +395,7 @@ public final class Reconciler {
               .execute(
                   plan,
                   desired,
+                  envelope.carriedOver(),
                   before.store(),
                   before.desiredTrust(),
                   before.externalChain(),
@@ -402,20 +418,10 @@ public final class Reconciler {
       if (!expiring.done().isEmpty()) {
         records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
       }
-      String generation;
       progress.step("writing a new generation of " + files.size() + " files");
-      try {
-        generation =
-            directory.write(
-                files,
-                metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
-                before.store().snapshot(),
-                records);
-      } catch (StoreTidyUpException e) {
-        // Committed: the new set is live. Only the tidying up failed; the next apply finishes it.
-        generation = e.generation();
-        notices.add(e.getMessage());
-      }
+      String generation =
+          envelope.commit(
+              files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
       progress.step("checking the written store");
       ObservedStore after = checkConverged(desired, before, files);
       removeOutdatedRecords(desired, notices);
@@ -534,7 +540,7 @@ public final class Reconciler {
    */
   private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
     try {
-      directory(desired).removeFromKeptGenerations(Pkcs12Record.FILE_NAME, Pkcs12Record::isOutdated);
+      directory(desired).removeFromKeptGenerations(StoreLayout.PKCS12_RECORD, Pkcs12Record::isOutdated);
     } catch (HostpkiException e) {
       notices.add(e.getMessage() + "; the next apply that writes the store tries again");
     }

@@ -4,8 +4,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
@@ -24,6 +23,7 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.JsonWriter;
@@ -52,8 +52,6 @@ import picocli.CommandLine.Mixin;
 final class StatusCommand extends StoreCommand implements Callable<Integer> {
 
   @Mixin FileArgument argument;
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   StatusCommand(Environment environment) {
     super(environment);
@@ -148,9 +146,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (IssuedCertificate i : issued) {
       CertificateFacts c = i.facts();
       text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn());
-      revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(DATE.format(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
+      revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(DateText.day(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
       text.end();
-      text.add("           SANs ").add(sans(c)).add("; not after ").add(DATE.format(c.notAfter()))
+      text.add("           SANs ").add(sans(c)).add("; not after ").add(DateText.day(c.notAfter()))
           .add(" (").add(daysLeft(c, now)).add(")").end();
     }
   }
@@ -166,7 +164,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     o.externalChainFile().ifPresent(f -> text.add(" (").add(fileState(f)).add(')'));
     text.end();
     text.add(pad).add("serving ");
-    if (servingImported(s)) {
+    if (s.servesImportedChain()) {
       List<CertificateFacts> record = s.externalChain().orElseThrow();
       text.add("the imported chain: ")
           .add(String.join(" <- ", record.stream().map(CertificateFacts::subjectDn).toList()))
@@ -183,7 +181,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
               csr.ipAddresses().forEach(ip -> sans.add(IpAddresses.format(ip)));
               text.add(pad)
                   .add("request ")
-                  .add(o.desired().store().path().resolve("server.csr"))
+                  .add(o.desired().store().path().resolve(StoreLayout.SERVER_CSR))
                   .add(": ")
                   .add(csr.subjectDn())
                   .add("; SANs ")
@@ -192,11 +190,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
             });
   }
 
-  private static boolean servingImported(ObservedStore s) {
-    return s.serverCertificate().isPresent()
-        && s.externalChain().isPresent()
-        && s.externalChain().get().get(0).fingerprint().equals(s.serverCertificate().get().fingerprint());
-  }
 
   private static String fileState(ExternalChainFile f) {
     if (f instanceof ExternalChainFile.Absent) {
@@ -230,7 +223,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     text.add(pad).add("sha256 ").add(c.fingerprint().colonHex()).end();
     text.add(pad)
         .add("not after ")
-        .add(DATE.format(c.notAfter()))
+        .add(DateText.day(c.notAfter()))
         .add(" (")
         .add(daysLeft(c, now))
         .add(")").end();
@@ -238,7 +231,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {
-    return now.isBefore(c.notAfter())
+    return !c.isExpiredAt(now)
         ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
         : "EXPIRED";
   }
@@ -320,7 +313,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.beginObject();
     w.field("chainFile", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
     w.field("chainFileState", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
-    w.field("serving", servingImported(s) ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
+    w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {
       w.beginArray();
@@ -339,7 +332,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.name("csr");
     if (s.serverCsr().isPresent()) {
       w.beginObject();
-      w.field("file", o.desired().store().path().resolve("server.csr").toString());
+      w.field("file", o.desired().store().path().resolve(StoreLayout.SERVER_CSR).toString());
       w.field("subject", s.serverCsr().get().subjectDn());
       w.name("dnsNames").beginArray();
       s.serverCsr().get().dnsNames().forEach(w::value);

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -63,18 +62,6 @@ final class Watcher {
   record Settings(Duration interval, Duration debounce, Duration lockTimeout) {}
 
   /** Reasons that time or a lost file cause, and what follows from them: no flap to wait out. */
-  private static final Set<ReasonCode> AT_ONCE =
-      EnumSet.of(
-          ReasonCode.MISSING,
-          ReasonCode.EXPIRING,
-          ReasonCode.EXPIRED,
-          ReasonCode.NOT_YET_VALID,
-          ReasonCode.KEY_MISMATCH,
-          ReasonCode.ISSUER_CHANGED,
-          ReasonCode.OUT_OF_DATE,
-          // Rotation phases are due by the clock, not by a flapping host identity.
-          ReasonCode.CA_ROTATION);
-
   private final Supplier<DesiredState> desired;
   private final Reconciler reconciler;
   private final Clock clock;
@@ -347,7 +334,7 @@ final class Watcher {
     return plan.changes().stream()
         .flatMap(c -> c.reasons().stream())
         .map(Reason::code)
-        .allMatch(AT_ONCE::contains);
+        .allMatch(ReasonCode::appliesAtOnce);
   }
 
   private void error(String message) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.IpAddresses;
@@ -141,12 +142,12 @@ final class CaBinder {
         fields.error(text.node(), name + " is an IP address, not a DNS domain; list it under ipRanges");
         continue;
       }
-      Optional<String> problem = DnsNames.problem(value, false);
+      Optional<String> problem = DnsName.problem(value, false);
       if (problem.isPresent()) {
         fields.error(text.node(), name + " " + problem.get());
         continue;
       }
-      out.add(DnsNames.normalize(value));
+      out.add(DnsName.lowerCase(value));
     }
     return out;
   }

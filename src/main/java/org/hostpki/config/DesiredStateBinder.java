@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.hostpki.model.AccessSpec;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostSpec;
@@ -156,21 +157,21 @@ final class DesiredStateBinder {
               + text.substring(dot + 1) + "'");
       return Optional.empty();
     }
-    Optional<String> problem = DnsNames.labelProblem(text);
+    Optional<String> problem = DnsName.labelProblem(text);
     if (problem.isPresent()) {
       fields.error(name.node(), "host.hostname '" + text + "' " + problem.get());
       return Optional.empty();
     }
-    return Optional.of(DnsNames.normalize(text));
+    return Optional.of(DnsName.lowerCase(text));
   }
 
   private Optional<String> checkedName(Fields.Given<String> name, String what) {
-    Optional<String> problem = DnsNames.problem(name.value(), false);
+    Optional<String> problem = DnsName.problem(name.value(), false);
     if (problem.isPresent()) {
       fields.error(name.node(), what + " '" + name.value() + "' " + problem.get());
       return Optional.empty();
     }
-    return Optional.of(DnsNames.normalize(name.value()));
+    return Optional.of(DnsName.lowerCase(name.value()));
   }
 
   private TrustSpec trust(YamlNode.Mapping trust) {

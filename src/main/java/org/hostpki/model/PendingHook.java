@@ -1,10 +1,7 @@
 package org.hostpki.model;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -55,8 +52,6 @@ public record PendingHook(
     }
   }
 
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   public PendingHook {
     Objects.requireNonNull(hook, "hook");
@@ -109,7 +104,7 @@ public record PendingHook(
     }
     return expiring.isPresent()
         ? "no run of " + label() + " ended yet: " + expiring.get().certificate() + " expires on "
-            + TIME.format(expiring.get().notAfter()) + " and nothing renews it in time ("
+            + DateText.of(expiring.get().notAfter()) + " and nothing renews it in time ("
             + expiring.get().reason() + ")"
         : "no run of it ended (hostpki was stopped after writing the store, before the hook"
             + " ran or while it ran)";

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.hostpki.model.DateText;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
@@ -120,7 +121,7 @@ public final class Expiries {
         unhandled =
             Optional.of(
                 "its renewal has been due since "
-                    + Planner.DATE.format(renewal.dueAt())
+                    + DateText.of(renewal.dueAt())
                     + " and it was not renewed by its safety margin ("
                     + DurationText.left(margin)
                     + " before expiry): apply fails, or nothing runs it");

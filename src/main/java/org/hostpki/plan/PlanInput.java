@@ -52,19 +52,6 @@ public record PlanInput(
     Objects.requireNonNull(lastWritten, "lastWritten");
   }
 
-  /** Input without knowing when the store was last written. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis,
-      Optional<ExternalChainFile> externalChain) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, Optional.empty(), false);
-  }
-
   /** Input for a person's run. */
   public PlanInput(
       DesiredState desired,
@@ -77,18 +64,6 @@ public record PlanInput(
       Optional<ExternalChainFile> externalChain,
       Optional<Instant> lastWritten) {
     this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false);
-  }
-
-  /** Input without an external chain file. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, Optional.empty(), Optional.empty(), false);
   }
 
   /** What {@code --replace} may name. */

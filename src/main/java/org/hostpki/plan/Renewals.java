@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.HostIdentity;
@@ -26,7 +27,7 @@ public final class Renewals {
   /** The schedule of a certificate this host's CA made (the CA itself, or the server's). */
   static RenewalSchedule issuedHere(
       RenewBefore renewBefore, DesiredState desired, HostIdentity host, CertificateFacts c) {
-    return new RenewalPolicy(renewBefore, desired.renewal(), host).schedule(c, RotationSchedule.madeAt(c));
+    return new RenewalPolicy(renewBefore, desired.renewal(), host).schedule(c, c.madeAt());
   }
 
   /** The schedule of a certificate another CA made: when it was made is its notBefore. */
@@ -62,7 +63,7 @@ public final class Renewals {
         .ifPresent(
             c -> {
               RenewBefore rb = desired.server().renewBefore();
-              boolean imported = isImported(observed, c);
+              boolean imported = observed.isImportedLeaf(c);
               all.put(
                   "server",
                   new Scheduled(
@@ -87,19 +88,10 @@ public final class Renewals {
     return all;
   }
 
-  /** Whether the certificate is the leaf of the chain imported last. */
-  static boolean isImported(ObservedStore observed, CertificateFacts cert) {
-    return observed.externalChain()
-        .map(List::stream)
-        .flatMap(chain -> chain.findFirst())
-        .map(leaf -> leaf.fingerprint().equals(cert.fingerprint()))
-        .orElse(false);
-  }
-
   /** {@code expires on 2027-12-30 08:00 UTC (in 131 days)}: hours and minutes below two days. */
   static String expiresWords(CertificateFacts c, Instant now) {
     return "expires on "
-        + Planner.DATE.format(c.notAfter())
+        + DateText.of(c.notAfter())
         + " (in "
         + DurationText.left(java.time.Duration.between(now, c.notAfter()))
         + ")";

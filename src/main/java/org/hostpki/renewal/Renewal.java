@@ -2,11 +2,9 @@ package org.hostpki.renewal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 
 /**
@@ -32,8 +30,6 @@ public record Renewal(
     Optional<String> waitingFor,
     Optional<String> note) {
 
-  static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   public Renewal {
     Objects.requireNonNull(state, "state");
@@ -92,7 +88,7 @@ public record Renewal(
    * renewBefore 33% of 398 days = 131 days, …; in the window Sat 02:00–05:00 UTC}.
    */
   public String reasonWords() {
-    StringBuilder sb = new StringBuilder("renewal due since ").append(DATE.format(dueAt));
+    StringBuilder sb = new StringBuilder("renewal due since ").append(DateText.of(dueAt));
     sb.append(": ").append(rule);
     if (cause == Cause.WINDOW || cause == Cause.CATCH_UP) {
       waitingFor.ifPresent(w -> sb.append("; in ").append(w));
@@ -106,9 +102,9 @@ public record Renewal(
    * Sat 02:00–05:00 UTC until 2026-12-12 01:17 UTC}.
    */
   public String waitingWords() {
-    StringBuilder sb = new StringBuilder("renewal due since ").append(DATE.format(dueAt));
+    StringBuilder sb = new StringBuilder("renewal due since ").append(DateText.of(dueAt));
     sb.append(" (").append(rule).append("); waiting for ");
-    sb.append(waitingFor.orElse("a window")).append(" until ").append(DATE.format(at));
+    sb.append(waitingFor.orElse("a window")).append(" until ").append(DateText.of(at));
     note.ifPresent(n -> sb.append("; ").append(n));
     return sb.toString();
   }
@@ -121,31 +117,31 @@ public record Renewal(
     StringBuilder sb = new StringBuilder();
     switch (state) {
       case SCHEDULED -> {
-        sb.append(DATE.format(at)).append(" (in ").append(DurationText.left(Duration.between(now, at))).append(')');
+        sb.append(DateText.of(at)).append(" (in ").append(DurationText.left(Duration.between(now, at))).append(')');
         if (cause == Cause.WINDOW) {
           waitingFor.ifPresent(w -> sb.append(", in ").append(w));
         } else if (cause == Cause.SAFETY_MARGIN) {
           sb.append(", at the safety margin");
         }
         if (cause == Cause.WINDOW || cause == Cause.SAFETY_MARGIN) {
-          sb.append("; due ").append(DATE.format(dueAt));
+          sb.append("; due ").append(DateText.of(dueAt));
         }
         sb.append(": ").append(rule);
       }
       case DUE -> {
-        sb.append("due since ").append(DATE.format(dueAt)).append(": ").append(rule);
+        sb.append("due since ").append(DateText.of(dueAt)).append(": ").append(rule);
         if (cause == Cause.WINDOW || cause == Cause.CATCH_UP) {
           waitingFor.ifPresent(w -> sb.append("; in ").append(w));
         }
       }
       case WAITING -> sb.append("due since ")
-          .append(DATE.format(dueAt))
+          .append(DateText.of(dueAt))
           .append(": ")
           .append(rule)
           .append("; waiting for ")
           .append(waitingFor.orElse("a window"))
           .append(" until ")
-          .append(DATE.format(at))
+          .append(DateText.of(at))
           .append(" (in ")
           .append(DurationText.left(Duration.between(now, at)))
           .append(')');

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.MaintenanceWindow;
 import org.hostpki.model.RenewBefore;
@@ -37,9 +38,9 @@ public final class RenewalSchedule {
     String words() {
       if (suggested.isPresent()) {
         return "inside the renewal window its CA suggests, "
-            + Renewal.DATE.format(suggested.get().start())
+            + DateText.of(suggested.get().start())
             + " to "
-            + Renewal.DATE.format(suggested.get().end());
+            + DateText.of(suggested.get().end());
       }
       String threshold;
       if (longerThanLifetime) {

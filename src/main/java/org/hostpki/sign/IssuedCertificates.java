@@ -15,6 +15,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.KeyPurpose;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
@@ -33,8 +34,7 @@ public final class IssuedCertificates {
    */
   public static List<IssuedCertificate> read(StoreSnapshot snapshot, Path storePath) {
     List<IssuedCertificate> issued = new ArrayList<>();
-    String directory = IssuedCertificate.DIRECTORY.substring(0, IssuedCertificate.DIRECTORY.length() - 1);
-    for (Map.Entry<String, byte[]> file : snapshot.under(directory).entrySet()) {
+    for (Map.Entry<String, byte[]> file : snapshot.under(StoreLayout.ISSUED_DIRECTORY).entrySet()) {
       if (file.getKey().endsWith(".crt")) {
         issued.add(IssuedCertificate.of(single(storePath.resolve(file.getKey()), file.getValue())));
       }
@@ -98,7 +98,7 @@ public final class IssuedCertificates {
       Percentage jitter) {
     CertificateFacts facts = certificate.facts();
     Duration period = renewBefore.period(Duration.between(facts.notBefore(), facts.notAfter()));
-    return !now.isBefore(facts.notBefore())
+    return !facts.isNotYetValidAt(now)
         && now.plus(period).plus(jitter.of(period)).isBefore(facts.notAfter())
         && certificate.publicKey().sameKey(request.publicKey())
         && facts.subject().equals(request.issuedSubject())

@@ -57,8 +57,10 @@
  * {@link org.hostpki.sign.CaRevoker} ({@code hostpki revoke}) records a revocation in the store's
  * CRL, {@code ca.crl}, which is the one record of what was revoked ({@link
  * org.hostpki.sign.Revocations}); it is written in a new generation with any {@code issued/}
- * record it adds, through the same envelope as sign ({@code CaStore}: the CA read and checked,
- * the lock, every other file carried over byte for byte). A request for a key whose certificate
+ * record it adds, through the same envelope as sign ({@code CaStore}: the CA read through apply's
+ * {@link org.hostpki.apply.StoreObserver} and checked, then {@link org.hostpki.store.StoreCommit},
+ * the envelope apply writes in too: the lock, every other file carried over byte for byte, the
+ * commit and its tidy-up notices). A request for a key whose certificate
  * was revoked for keyCompromise is refused.
  */
 package org.hostpki.sign;

@@ -58,7 +58,7 @@ class HookLedgerTest {
   void setUp() {
     store = new StoreDirectory(temp.resolve("pki"), Clock.fixed(NOW, ZoneOffset.UTC));
     TreeMap<String, StoreFile> files = new TreeMap<>();
-    files.put("server.crt", StoreFile.publicFile("cert".getBytes(StandardCharsets.US_ASCII)));
+    files.put("server.crt", new StoreFile("cert".getBytes(StandardCharsets.US_ASCII), org.hostpki.model.FileKind.CERTIFICATES));
     generation = store.write(files, "{}".getBytes(StandardCharsets.US_ASCII));
   }
 

@@ -65,7 +65,7 @@ class ExpiriesTest {
   void testStandings_anImportedCertificateIsLeftToTheCaThatSignsItsSuccessor() {
     DesiredState d = external(Fallback.NONE);
     Fixtures.Store base = waiting(d, portal);
-    Planner.ServerNames names = Planner.serverNames(d.server(), portal);
+    ServerNames names = ServerNames.of(d.server(), portal);
     List<CertificateFacts> chain =
         externalChain("soon", base.serverKey, names.dnsNames(), names.ipAddresses(),
             NOW.plus(Duration.ofDays(20)), false);

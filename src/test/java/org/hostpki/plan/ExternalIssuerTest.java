@@ -255,7 +255,7 @@ class ExternalIssuerTest {
   /** A store serving an imported chain valid from a day before NOW to 2026-06-21 12:00 UTC. */
   private ObservedStore importedTwentyOneDays(DesiredState d) {
     Fixtures.Store base = waiting(d, portal);
-    Planner.ServerNames names = Planner.serverNames(d.server(), portal);
+    ServerNames names = ServerNames.of(d.server(), portal);
     List<CertificateFacts> chain =
         externalChain(
             "soon", base.serverKey, names.dnsNames(), names.ipAddresses(),
@@ -353,7 +353,7 @@ class ExternalIssuerTest {
         planner.plan(
             new PlanInput(
                 d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(PlanInput.Replace.SERVER),
-                Fixtures.fp("b"), Optional.of(validFile(chain))));
+                Fixtures.fp("b"), Optional.of(validFile(chain)), Optional.empty()));
 
     assertThat(plan.refusals())
         .singleElement()
@@ -403,6 +403,68 @@ class ExternalIssuerTest {
     assertThat(csr.intent()).isEqualTo(new Intent.RemoveCsr());
     assertThat(csr.reasonText())
         .isEqualTo("server.issuer is internal: server.csr and external-chain.crt are no longer needed");
+  }
+
+  @Test
+  void testPlan_switchingBackToInternalAlsoSaysWhatTheNewCertificateCoversBesides() {
+    DesiredState ext = external(Fallback.NONE);
+    Fixtures.Store s = imported(ext, portal, externalChain("a", ext, portal, waiting(ext, portal), false));
+
+    Plan plan = plan(Fixtures.desired(), moved, s.observed(), absent);
+
+    Change server = change(plan, "server");
+    assertThat(codes(server))
+        .containsExactly(ReasonCode.ISSUER_CHANGED, ReasonCode.HOST_IDENTITY_CHANGED);
+    assertThat(server.reasons().get(1).message())
+        .isEqualTo("host identity changed: the imported certificate does not cover 192.0.2.11");
+  }
+
+  @Test
+  void testPlan_aReplacedCaDoesNotHideTheIssuerSwitchNorTheNewAddress() {
+    DesiredState ext = external(Fallback.NONE);
+    Fixtures.Store s = imported(ext, portal, externalChain("a", ext, portal, waiting(ext, portal), false));
+    DesiredState internal = Fixtures.desired();
+    org.hostpki.model.CaSpec ca = internal.ca();
+    DesiredState renamedCa =
+        Fixtures.withCa(
+            internal,
+            new org.hostpki.model.CaSpec(
+                Optional.of(org.hostpki.model.Subject.commonName("Example Portal CA")), ca.key(),
+                ca.validity(), ca.renewBefore(), ca.rotationOverlap(), ca.policy()));
+
+    Plan plan = plan(renamedCa, moved, s.observed(), absent);
+
+    Change server = change(plan, "server");
+    assertThat(server.reasons())
+        .extracting(Reason::message)
+        .containsExactly(
+            "the CA is being replaced",
+            "server.issuer is internal: re-issuing from the store's CA instead of the imported"
+                + " certificate (issuer " + Fixtures.ISSUING_CA + ")",
+            "host identity changed: the imported certificate does not cover 192.0.2.11");
+    assertThat(PlanJson.render(plan))
+        .contains("\"code\":\"issuer-changed\",\"message\":\"the CA is being replaced\"")
+        .contains("\"code\":\"host-identity-changed\"");
+  }
+
+  @Test
+  void testPlan_aKeyChangeFallbackAlsoNamesWhatTheImportedCertificateDoesNotCover() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), false));
+    ServerSpec old = d.server();
+    DesiredState rsa =
+        Fixtures.withServer(
+            d,
+            new ServerSpec(
+                old.issuer(), old.subject(), old.dnsNames(), old.ipAddresses(), old.includeHostIdentity(),
+                new KeySpec.Rsa(3072), old.keyRotation(), old.validity(), old.renewBefore(),
+                old.clientAuth(), old.allowLongValidity(), old.external()));
+
+    Plan plan = plan(rsa, moved, s.observed(), absent);
+
+    assertThat(codes(change(plan, "server")))
+        .containsExactly(
+            ReasonCode.KEY_SPEC_CHANGED, ReasonCode.HOST_IDENTITY_CHANGED, ReasonCode.ISSUER_CHANGED);
   }
 
   @Test

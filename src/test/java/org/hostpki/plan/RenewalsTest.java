@@ -37,7 +37,7 @@ class RenewalsTest {
   void testOf_anImportedCertificateNeverWaitsForAWindow() {
     DesiredState d = Fixtures.withRenewal(external(Fallback.NONE), laterWindow);
     Fixtures.Store base = waiting(d, portal);
-    Planner.ServerNames names = Planner.serverNames(d.server(), portal);
+    ServerNames names = ServerNames.of(d.server(), portal);
     List<CertificateFacts> chain =
         externalChain("soon", base.serverKey, names.dnsNames(), names.ipAddresses(),
             Instant.parse("2026-06-21T12:00:00Z"), false);

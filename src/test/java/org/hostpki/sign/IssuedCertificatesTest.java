@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.StoreDirectory;
@@ -60,8 +62,8 @@ class IssuedCertificatesTest {
   void testRead_aDamagedRecordIsNamed() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     SortedMap<String, StoreFile> files = new TreeMap<>();
-    read(host).files().forEach((n, b) -> files.put(n, new StoreFile(b, n.endsWith(".key"))));
-    files.put("issued/0A.crt", StoreFile.publicFile("not a certificate\n".getBytes(StandardCharsets.US_ASCII)));
+    read(host).files().forEach((n, b) -> files.put(n, new StoreFile(b, StoreLayout.standard().kindOf(n))));
+    files.put("issued/0A.crt", new StoreFile("not a certificate\n".getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
     new StoreDirectory(host.store(), Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC)).write(files, new byte[0]);
 
     assertThatThrownBy(() -> IssuedCertificates.read(read(host), host.store()))
