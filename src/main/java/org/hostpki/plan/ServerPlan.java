@@ -232,7 +232,7 @@ final class ServerPlan {
             .with("key", server.key().toString())
             .with("new_key", newKey)
             .with("validity", server.validity())
-            .with("issuer", "the internal CA");
+            .with("issuer", issuingCa());
     draft.add(
         new Change(
             Address.SERVER,
@@ -248,6 +248,17 @@ final class ServerPlan {
                 newKey),
             before(),
             after));
+  }
+
+  /**
+   * The subject of the CA that signs an internal server certificate: the new CA's when this plan
+   * replaces it, else the store's — so a diff shows an issuer only when it changes.
+   */
+  private String issuingCa() {
+    return draft.change(Address.CA)
+        .flatMap(c -> c.after().text("subject"))
+        .or(() -> observed.caCertificate().map(CertificateFacts::subjectDn))
+        .orElse("the internal CA");
   }
 
   private Attributes before() {
