@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 
 /**
  * A store with {@code server.issuer: external}, its request signed by an outside CA that the real
@@ -40,7 +42,7 @@ class ExternalChainIT {
 
   @BeforeAll
   static void makeStoreAndImportExternalChain() {
-    Tools.OPENSSL.require();
+    Tool.OPENSSL.require();
     directory = root.resolve("ext");
     desiredState = writeDesiredState(directory);
     store = new Store(directory.resolve("pki"));
@@ -176,8 +178,7 @@ class ExternalChainIT {
   @Test
   void testKeytool_listsServerEntryWithChainOfTwo() {
     String listing =
-        Command.of(
-                Tools.KEYTOOL.require(), "-list", "-v", "-storetype", "PKCS12",
+        Tool.KEYTOOL.command("-list", "-v", "-storetype", "PKCS12",
                 "-storepass", Hostpki.PASSWORD, "-keystore", store.serverPkcs12().toString())
             .env("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
             .run()
@@ -224,8 +225,7 @@ class ExternalChainIT {
   /** {@code curl https://ext.hostpki.test:PORT/} with the name resolved to the server. */
   private static ProcessResult curl(OpenSslServer server, Path trustedCa) {
     String resolve = FQDN + ":" + server.port() + ":" + ADDRESS;
-    return Command.of(
-            Tools.CURL.require(), "--silent", "--show-error", "--max-time", "20",
+    return Tool.CURL.command("--silent", "--show-error", "--max-time", "20",
             "--noproxy", "*", "--cacert", trustedCa.toString(), "--resolve", resolve,
             "https://" + FQDN + ":" + server.port() + "/")
         .run();
@@ -236,7 +236,7 @@ class ExternalChainIT {
   }
 
   private static ProcessResult openssl(String... arguments) {
-    return Command.of(Tools.OPENSSL.require(), arguments).run();
+    return Tool.OPENSSL.command(arguments).run();
   }
 
   private static String publicKey(Path key) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A child process to run: the command line, its working directory, extra environment variables,
@@ -25,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Command {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+  /** For builds, playbooks and package installs: only ever a guard against a hang. */
+  public static final Duration LONG_GUARD = Duration.ofMinutes(10);
 
   private final List<String> arguments;
   private final Path directory;
