@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.hostpki.testkit.Tool;
 
 /**
  * Completion as a person meets it: the script from {@code hostpki completion SHELL} loaded into a
@@ -38,7 +38,7 @@ class CompletionShellTest {
   }
 
   private Path script(String shell) throws Exception {
-    return Programs.completionScript(dir, shell);
+    return CompletionCommandTest.completionScript(dir, shell);
   }
 
   private void start(List<String> command) throws Exception {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,20 +24,20 @@ class NotYetSupportedTest {
   void testValidate_acceptsTrustInstallWithAWarning() throws IOException {
     write("trust:\n  install: {system: true}\n");
 
-    CliRun run = run("validate", "host.yaml");
+    CliResult run = run("validate", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.err + run.out).contains("host.yaml:5:3: warning: trust.install is not yet supported by this build");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err() + run.out()).contains("host.yaml:5:3: warning: trust.install is not yet supported by this build");
   }
 
   @Test
   void testPlan_refusesTrustInstallNamingWhereItIs() throws IOException {
     write("trust:\n  install: {system: true, nss: [sql:/home/app/.pki/nssdb]}\n");
 
-    CliRun run = run("plan", "-f", "host.yaml");
+    CliResult run = run("plan", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err())
         .contains(
             "error: " + dir.resolve("host.yaml") + ":5:3: trust.install is not yet supported by this build:"
                 + " validate accepts it, but plan and apply cannot carry it out yet; remove it to plan or"
@@ -48,10 +48,10 @@ class NotYetSupportedTest {
   void testApply_refusesSystemRootsAndFiltersAndWritesNothing() throws IOException {
     write("trust:\n  includeSystemRoots: true\n  excludeExpired: true\n  caOnly: true\n");
 
-    CliRun run = run("apply", "-f", "host.yaml");
+    CliResult run = run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err())
         .contains(
             "trust.includeSystemRoots, trust.excludeExpired, trust.caOnly are not yet supported by this build");
     assertThat(dir.resolve("pki")).doesNotExist();
@@ -61,16 +61,16 @@ class NotYetSupportedTest {
   void testApply_settingsLeftAtFalseAreNoObstacle() throws IOException {
     write("trust: {includeSystemRoots: false, excludeExpired: false, caOnly: false}\n");
 
-    CliRun run = run("apply", "-f", "host.yaml");
+    CliResult run = run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
   }
 
   private void write(String trust) throws IOException {
     Files.writeString(dir.resolve("host.yaml"), HEAD + trust);
   }
 
-  private CliRun run(String... args) {
-    return CliRun.run(dir, Clock.systemUTC(), Map.of(), args);
+  private CliResult run(String... args) {
+    return Cli.in(dir).run(args);
   }
 }
