@@ -17,10 +17,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.ExternalCa;
 import org.hostpki.pki.Pem;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApplyExternalIssuerTest {
   private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "pw");
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
-  private static final ExternalCa CA = ExternalCa.create(NOW);
+  private static final TestCa CA = TestCa.create(NOW);
 
   @TempDir Path dir;
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);

@@ -9,11 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.TestCa;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.hostpki.testkit.ProcessResult;
-import org.hostpki.testkit.Tool;
 
 /**
  * A store with {@code server.issuer: external}, its request signed by an outside CA that the real
@@ -34,7 +35,7 @@ class ExternalChainIT {
   private static Path directory;
   private static Path desiredState;
   private static Store store;
-  private static ExternalCa externalCa;
+  private static TestCa externalCa;
   /** What apply printed when the chain arrived. */
   private static ProcessResult importApply;
   /** The issuer of the server certificate before the import: the store's internal CA. */
@@ -51,7 +52,7 @@ class ExternalChainIT {
     issuerBeforeImport =
         Store.readCertificate(store.serverCertificate()).getIssuerX500Principal().getName();
 
-    externalCa = ExternalCa.create(root.resolve("outside-ca"));
+    externalCa = TestCa.create(root.resolve("outside-ca"));
     Path leaf = externalCa.sign(store.directory().resolve("server.csr"));
     // The intermediate first, then the leaf, and no root: hostpki must put them in order.
     write(
@@ -281,9 +282,9 @@ class ExternalChainIT {
    * An outside CA made with the {@code openssl} command line: a self-signed root and an issuing
    * intermediate under it (CA:TRUE, pathlen:0, keyCertSign) that signs server requests.
    */
-  private record ExternalCa(
+  private record TestCa(
       Path directory, Path rootCertificate, Path intermediate, Path intermediateKey) {
-    static ExternalCa create(Path directory) {
+    static TestCa create(Path directory) {
       try {
         Files.createDirectories(directory);
       } catch (IOException e) {
@@ -320,7 +321,7 @@ class ExternalChainIT {
               "-days", "90", "-sha256", "-extfile", extensions.toString(),
               "-out", intermediate.toString())
           .assertSucceeded();
-      return new ExternalCa(directory, rootCertificate, intermediate, intermediateKey);
+      return new TestCa(directory, rootCertificate, intermediate, intermediateKey);
     }
 
     /** Signs a request with the intermediate, keeping its SANs, for TLS server use. */

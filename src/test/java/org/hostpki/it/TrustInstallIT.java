@@ -20,16 +20,16 @@ import java.util.stream.Stream;
 import org.hostpki.model.KeySpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
-import org.hostpki.pki.TestCertificateBuilder;
+import org.hostpki.testkit.CertificateBuilder;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Namespace;
+import org.hostpki.testkit.Prerequisites;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.hostpki.testkit.Command;
-import org.hostpki.testkit.ProcessResult;
-import org.hostpki.testkit.Tool;
-import org.hostpki.testkit.Namespace;
-import org.hostpki.testkit.Prerequisites;
 
 /**
  * Installing trust where the host's clients look, with the real tools, checked by the real
@@ -69,10 +69,10 @@ class TrustInstallIT {
     KeyMaterial leafKey = KeyMaterial.generate(new KeySpec.Ec(KeySpec.Curve.P256), new java.security.SecureRandom());
     Instant now = Instant.now();
     Certificate ca =
-        TestCertificateBuilder.certificate("hostpki Install Test CA").selfSigned(caKey).ca(null)
+        CertificateBuilder.certificate("hostpki Install Test CA").selfSigned(caKey).ca(null)
             .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7))).build();
     Certificate leaf =
-        TestCertificateBuilder.certificate("127.0.0.1").key(leafKey).issuedBy(ca, caKey).serverAuth()
+        CertificateBuilder.certificate("127.0.0.1").key(leafKey).issuedBy(ca, caKey).serverAuth()
             .ipAddresses(List.of(LOOPBACK)).validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7))).build();
     caPem = Files.writeString(site.resolve("ca.pem"), ca.pem());
     leafPem = Files.writeString(site.resolve("server.crt"), leaf.pem());

@@ -9,9 +9,10 @@ import java.security.KeyStore;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UnprotectedTrustStoreTest {
   @TempDir Path dir;
 
-  private final Certificate root = TestPki.ca(TestPki.P256);
+  private final Certificate root = TestPki.ca(TestKeys.P256);
 
   @Test
   void testWrite_theJdkReadsItWithoutAPasswordAsTrustedEntries() throws Exception {
@@ -38,16 +39,12 @@ class UnprotectedTrustStoreTest {
   void testIsUnprotected_aStoreKeytoolWritesWithoutProtection() throws Exception {
     Path pem = Files.writeString(dir.resolve("root.pem"), root.pem());
     Path p12 = dir.resolve("cacerts");
-    Process keytool =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE", "-J-Dkeystore.pkcs12.macAlgorithm=NONE",
-                "-importcert", "-noprompt", "-storetype", "pkcs12", "-keystore", p12.toString(),
-                "-storepass", "changeit", "-alias", "root", "-file", pem.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+    Tool.KEYTOOL.command(
+            "-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE", "-J-Dkeystore.pkcs12.macAlgorithm=NONE",
+            "-importcert", "-noprompt", "-storetype", "pkcs12", "-keystore", p12.toString(),
+            "-storepass", "changeit", "-alias", "root", "-file", pem.toString())
+        .run()
+        .assertSucceeded();
 
     assertThat(UnprotectedTrustStore.isUnprotected(Files.readAllBytes(p12))).isTrue();
   }
@@ -55,7 +52,7 @@ class UnprotectedTrustStoreTest {
   @Test
   void testIsUnprotected_notForAPasswordProtectedStore() {
     byte[] protectedStore =
-        Pkcs12.trustStore(new TreeMap<>(Map.of("root", root)), "secret".toCharArray(), Pkcs12Profile.MODERN, TestPki.RANDOM);
+        Pkcs12.trustStore(new TreeMap<>(Map.of("root", root)), "secret".toCharArray(), Pkcs12Profile.MODERN, TestKeys.RANDOM);
 
     assertThat(UnprotectedTrustStore.isUnprotected(protectedStore)).isFalse();
     assertThat(UnprotectedTrustStore.isUnprotected("garbage".getBytes())).isFalse();

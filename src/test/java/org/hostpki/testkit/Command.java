@@ -109,6 +109,16 @@ public final class Command {
     }
   }
 
+  /** Runs the command, which must succeed, and returns what it wrote to {@code file}. */
+  public byte[] runAndRead(Path file) {
+    run().assertSucceeded();
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Starts the command and leaves it running; close the result (try-with-resources) to stop it. */
   public RunningProcess start() {
     Path stdout = temporaryFile("stdout");
