@@ -21,27 +21,27 @@ import org.junit.platform.launcher.TestPlan;
  * way it inflates wall time: for each test class, the CPU this JVM used and the CPU of the child
  * processes it waited for (tools, JVMs of hostpki), from the class's start to its end. Written as
  * a table to the file the system property {@code hostpki.cpuReport} names (the pom names {@code
- * target/surefire-cpu.tsv} and {@code target/failsafe-cpu.tsv}); without it, nothing is recorded.
+ * target/surefire-cpu-N.tsv} and {@code target/failsafe-cpu-N.tsv}, N the number of the forked
+ * JVM); without it, nothing is recorded. {@code bench/test-cpu} adds the forks' tables up.
  *
- * <p>Classes that run at the same time (JUnit's parallel execution) each count the CPU of all of
+ * <p>Surefire hands a JVM of several forks one class at a time, each its own test plan: the rows
+ * are kept for the whole JVM, and the file is rewritten after each plan. The total line is the
+ * JVM's own since it started (start-up and class loading included) and its reaped children's.
+ * Classes that run at the same time (JUnit's parallel execution) each count the CPU of all of
  * them while they overlap; the total line is exact.
  */
 public final class CpuTimeListener implements TestExecutionListener {
   private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
 
+  /** The rows of every plan this JVM ran (one listener instance a plan is possible). */
+  private static final List<String> ROWS = new ArrayList<>();
+
   private final Path report;
   private final Map<String, long[]> started = new ConcurrentHashMap<>();
-  private final List<String> rows = new ArrayList<>();
-  private long[] planStart;
 
   public CpuTimeListener() {
     String file = System.getProperty("hostpki.cpuReport", "");
     this.report = file.isEmpty() ? null : Path.of(file);
-  }
-
-  @Override
-  public void testPlanExecutionStarted(TestPlan testPlan) {
-    planStart = now();
   }
 
   @Override
@@ -56,29 +56,32 @@ public final class CpuTimeListener implements TestExecutionListener {
     long[] start = report == null || !isClass(test) ? null : started.remove(test.getUniqueId());
     if (start != null) {
       String name = ((ClassSource) test.getSource().orElseThrow()).getClassName();
-      synchronized (rows) {
-        rows.add(row(name, start, now()));
+      synchronized (ROWS) {
+        ROWS.add(row(name, start, now()));
       }
     }
   }
 
   @Override
   public void testPlanExecutionFinished(TestPlan testPlan) {
-    if (report == null || planStart == null) {
+    if (report == null) {
       return;
     }
     List<String> lines = new ArrayList<>();
     lines.add("# class\twall s\tthis JVM cpu s\tchild processes cpu s\ttotal cpu s");
-    synchronized (rows) {
-      rows.sort((a, b) -> Double.compare(total(b), total(a)));
-      lines.addAll(rows);
-    }
-    lines.add(row("TOTAL (test plan)", planStart, now()));
-    try {
-      Files.createDirectories(report.toAbsolutePath().getParent());
-      Files.write(report, lines, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    synchronized (ROWS) {
+      ROWS.sort((a, b) -> Double.compare(total(b), total(a)));
+      lines.addAll(ROWS);
+      long jvmStart =
+          System.nanoTime()
+              - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+      lines.add(row("TOTAL (this JVM)", new long[] {jvmStart, 0, 0}, now()));
+      try {
+        Files.createDirectories(report.toAbsolutePath().getParent());
+        Files.write(report, lines, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
