@@ -11,7 +11,10 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.Extension;
 import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class AcmeValidationCertificateTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final byte[] DIGEST = new byte[32];

@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class CertificatePoolTest {
   private static final Certificate CA = TestPki.ca(TestKeys.P256);
 

@@ -15,7 +15,10 @@ import org.hostpki.testkit.CertificateBuilder;
 import org.hostpki.testkit.TestCa;
 import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class ChainValidatorTest {
   private static final TestCa CA = TestCa.create(NOW);
   private static final KeyMaterial SERVER_KEY = TestKeys.key(TestKeys.P256, "server");

@@ -12,7 +12,10 @@ import org.hostpki.testkit.TestCa;
 import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class Pkcs7Test {
   private static final TestCa CA = TestCa.create(NOW);
 

@@ -14,7 +14,10 @@ import org.hostpki.testkit.TestKeys;
 import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class SubjectPublicKeyTest {
   @TempDir Path dir;
 

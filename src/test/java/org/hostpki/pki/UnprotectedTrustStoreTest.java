@@ -15,8 +15,11 @@ import org.hostpki.testkit.TestKeys;
 import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** PKCS#12 trust stores without a password: the form of JDK 18+'s own cacerts. */
+@Execution(ExecutionMode.CONCURRENT)
 class UnprotectedTrustStoreTest {
   @TempDir Path dir;
 

@@ -23,8 +23,11 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Phased CA rotation ({@code ca.rotation.overlap}) through the planner, phase by phase. */
+@Execution(ExecutionMode.CONCURRENT)
 class CaRotationTest {
   private static final Duration OVERLAP = Duration.ofDays(7);
   /** 50 days before the CA made at NOW expires: within its renewBefore of 90 days. */

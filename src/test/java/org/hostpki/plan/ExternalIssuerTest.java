@@ -28,8 +28,11 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** The planner with {@code server.issuer: external}: CSR, import, drift, fallback, refusals. */
+@Execution(ExecutionMode.CONCURRENT)
 class ExternalIssuerTest {
   private final Planner planner = new Planner();
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");

@@ -29,7 +29,10 @@ import org.hostpki.model.TrustSpec;
 import org.hostpki.model.AcmeChallenge;
 import org.hostpki.model.AcmeSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class PlannerTest {
   private final Planner planner = new Planner();
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
