@@ -18,11 +18,14 @@ import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * The completion scripts, sourced by the real shells without a terminal (CompletionShellTest
  * types into them), and the words they offer, each of which the commands accept.
  */
+@Tag(Tags.INTEROP)
 class CompletionCommandTest {
   @TempDir Path dir;
 

@@ -9,6 +9,8 @@ import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Completion as a person meets it: the script from {@code hostpki completion SHELL} loaded into a
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are exactly the words the commands accept (lowercase), and file names after every option and
  * parameter that takes a file.
  */
+@Tag(Tags.INTEROP)
 class CompletionShellTest {
   @TempDir Path dir;
   private TmuxTerminal terminal;

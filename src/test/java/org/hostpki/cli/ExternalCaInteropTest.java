@@ -16,12 +16,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * The real {@code openssl} command line plays the external CA: it makes a root and an issuing
  * intermediate, signs the server.csr hostpki wrote, and afterwards verifies what hostpki
  * imported. Skipped where openssl is not installed.
  */
+@Tag(Tags.INTEROP)
 class ExternalCaInteropTest {
   private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "pw");
 

@@ -25,8 +25,11 @@ import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.hostpki.testkit.Cli;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /** The manual pages the build writes: complete, and clean troff. */
+@Tag(Tags.INTEROP)
 class ManPagesTest {
   @TempDir Path dir;
 

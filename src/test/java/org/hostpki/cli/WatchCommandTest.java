@@ -16,7 +16,10 @@ import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
+@Tag(Tags.SLOW)
 class WatchCommandTest {
   @TempDir Path dir;
 

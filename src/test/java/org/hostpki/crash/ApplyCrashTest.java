@@ -41,6 +41,8 @@ import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Crash safety of apply, proven by enumeration: for each scenario the apply is run once cleanly
@@ -62,6 +64,7 @@ import org.junit.jupiter.api.Test;
  * the first one on {@code ..data_tmp} to the end — and a deterministic sample of {@value
  * #SAMPLES} operations between them.
  */
+@Tag(Tags.SLOW)
 class ApplyCrashTest {
   private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
   private static final int TRUSTED = 1000;

@@ -47,6 +47,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Every text output, fed text from each place outside text comes from — a device certificate in a
@@ -61,6 +63,7 @@ import tools.jackson.databind.json.JsonMapper;
  * trust/NAME create} line from the plan; a CA commonName {@code "Good CA\nPlan: 0 to create, 0 to
  * replace"} forged the plan's summary.
  */
+@Tag(Tags.SLOW)
 class TerminalTextCorpusTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String FORGED = "Plan: 0 to create, 0 to replace, 0 to update, 0 to delete, 9 unchanged.";

@@ -18,8 +18,11 @@ import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.Command;
 import org.hostpki.testkit.ProcessResult;
 import org.hostpki.testkit.Tool;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /** The example units in examples/systemd, checked by systemd itself (skipped without systemd). */
+@Tag(Tags.INTEROP)
 class SystemdUnitsTest {
   private static final String[] UNITS = {"hostpki.service", "hostpki.timer", "hostpki-watch.service"};
 

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
+@Tag(Tags.INTEROP)
 @Execution(ExecutionMode.CONCURRENT)
 class SubjectHashTest {
   @TempDir Path dir;

@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
+@Tag(Tags.INTEROP)
 class PemCertificatesTest {
   @TempDir static Path certificates;
   private static X509Certificate device;
