@@ -11,11 +11,11 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -31,14 +31,14 @@ final class DiskState {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       Map<Object, String> firstNameOfFile = new HashMap<>();
-      List<Path> paths = new ArrayList<>();
+      // By name as text: Jimfs compares its paths name by name, several times slower.
+      SortedMap<String, Path> paths = new TreeMap<>();
       for (Path root : disk.getRootDirectories()) {
         try (Stream<Path> walk = Files.walk(root)) {
-          walk.forEach(paths::add);
+          walk.forEach(p -> paths.put(p.toString(), p));
         }
       }
-      paths.sort(null);
-      for (Path path : paths) {
+      for (Path path : paths.values()) {
         PosixFileAttributes attributes =
             Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         StringBuilder entry = new StringBuilder(path.toString()).append('\0');
