@@ -7,8 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import re
+import tempfile
 
 # Where the release tarball is usually unpacked (and the example systemd units point).
 DEFAULT_DIRS = ["/opt/hostpki/bin"]
@@ -45,3 +47,36 @@ def error_lines(stderr, strip_prefix=False):
         else:
             keeping = False
     return "\n".join(kept) if kept else stderr.strip()
+
+
+def run_with_file(module, command, option, content, suffix, shown):
+    """Runs `command` with `option FILE` added, FILE a temporary file holding `content`; its name in
+    hostpki's messages is replaced by `shown`. Returns (rc, stdout, stderr)."""
+    fd, path = tempfile.mkstemp(prefix="hostpki-", suffix=suffix, dir=module.tmpdir)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(content)
+        rc, stdout, stderr = module.run_command(command + [option, path], environ_update={"NO_COLOR": "1"})
+    finally:
+        os.unlink(path)
+    # Name the input by what it is, not by a temporary file that is gone.
+    return rc, stdout, stderr.replace(path, shown)
+
+
+def finish(module, rc, stdout, stderr, result_of):
+    """Exits with result_of(the JSON object hostpki printed) for exit code 0 or 2, its notes as
+    warnings; fails with hostpki's error lines otherwise."""
+    try:
+        output = json.loads(stdout)
+    except ValueError:
+        output = None
+    if rc in (0, 2) and isinstance(output, dict) and "changed" in output:
+        for note in output.get("notes", []):
+            module.warn(note)
+        module.exit_json(**result_of(output))
+    if rc == 1:
+        module.fail_json(msg=error_lines(stderr, strip_prefix=True), rc=rc, stderr=stderr)
+    module.fail_json(
+        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
+        % (rc, stderr.strip() or stdout.strip()),
+        rc=rc, stderr=stderr)

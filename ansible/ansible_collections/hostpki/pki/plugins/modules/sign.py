@@ -20,24 +20,29 @@ description:
     returns the chain (the new certificate, then the CA certificate) for the member to import
     as its C(server.external.chain).
   - The whole request is checked against the CA host's C(ca.policy) (C(allowedDomains),
-    C(allowedNetworks), C(allowedSubjectAttributes), C(maxValidity)) and against what hostpki
-    never issues. A request that asks for anything outside them fails the task, with everything
+    C(allowedNetworks), C(allowedSubjectAttributes), C(allowedExtendedKeyUsages), C(maxValidity)),
+    the CA certificate's name constraints, and against what hostpki never issues. A request that asks for anything outside them fails the task, with everything
     refused listed in C(msg) - nothing is dropped silently. Without C(ca.policy) nothing is
     signed (default deny).
   - Refused whatever the policy - a name or subject attribute holding a control character (a line
     break, ESC, NUL, a bidi override), a commonName longer than 64 characters, a subject attribute
     other than commonName, organization, organizationalUnit, locality, state, country and
     emailAddress (or one that appears twice), a subjectAltName other than a DNS name or an IP
-    address (email, URI, otherName ...), and an extended key usage other than serverAuth and
-    clientAuth.
+    address (email, URI, otherName ...), an extended key usage other than serverAuth and
+    clientAuth, a commonName that is not one of the request's own DNS names or addresses, a name
+    outside the CA certificate's name constraints (or C(ca.nameConstraints)), and a key whose
+    certificate was revoked for keyCompromise (M(hostpki.pki.revoke)).
   - Refused unless the policy allows it - a DNS name outside C(allowedDomains), an address outside
     C(allowedNetworks), and a subject attribute besides commonName that
     C(allowedSubjectAttributes) does not list (by default none, so a request with an
-    organization fails until the CA host allows it).
+    organization fails until the CA host allows it), and an extended key usage outside
+    C(allowedExtendedKeyUsages) (by default serverAuth and clientAuth). The certificate gets the
+    usages the request asks for, serverAuth when it names none, and a CRL Distribution Point when
+    the CA host sets C(ca.crl.url).
   - Idempotent - every issued certificate is recorded in the CA store as C(issued/SERIAL.crt),
     and a request signed before (same key, subject and SANs) gets the recorded certificate again
-    while it is valid for longer than the CA host's C(server.renewBefore). C(changed) is true only
-    when a new certificate was issued.
+    while it is valid for longer than the CA host's C(server.renewBefore) and not revoked.
+    C(changed) is true only when a new certificate was issued.
   - In check mode nothing is signed (C(hostpki sign --check)); C(changed) says whether a new
     certificate would be issued, and a recorded one is returned as usual.
 requirements:
@@ -94,6 +99,7 @@ notes:
     C(hostpki) as C(msg), and nothing was signed.
 seealso:
   - module: hostpki.pki.store
+  - module: hostpki.pki.revoke
 author:
   - hostpki contributors
 """
@@ -178,24 +184,22 @@ stderr:
   type: str
 """
 
-import json
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, find_executable
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import find_executable, finish, run_with_file
 
 
-
-
-
-
-def parse_output(stdout):
-    try:
-        parsed = json.loads(stdout)
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, dict) and "changed" in parsed else None
+def result_of(output):
+    result = dict(
+        changed=bool(output.get("changed")),
+        subject=output.get("subject"),
+        dns_names=output.get("dnsNames", []),
+        ip_addresses=output.get("ipAddresses", []),
+    )
+    if output.get("chain"):
+        result.update(chain=output["chain"], serial=output["serial"], not_after=output["notAfter"])
+    if output.get("generation"):
+        result["generation"] = output["generation"]
+    return result
 
 
 def main():
@@ -216,43 +220,13 @@ def main():
             " file with slurp and pass \"{{ result.content | b64decode }}\"")
     hostpki = find_executable(module, "CA host")
 
-    fd, request = tempfile.mkstemp(prefix="hostpki-request-", suffix=".csr", dir=module.tmpdir)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(params["csr"])
-        command = [hostpki, "sign", "-f", params["config"], "--csr", request, "--output", "json",
-                   "--lock-timeout", params["lock_timeout"]]
-        if params["validity"]:
-            command += ["--validity", params["validity"]]
-        if module.check_mode:
-            command.append("--check")
-        rc, stdout, stderr = module.run_command(command, environ_update={"NO_COLOR": "1"})
-    finally:
-        os.unlink(request)
-    # Name the request by what it is, not by a temporary file that is gone.
-    stderr = stderr.replace(request, "the request (csr)")
-
-    output = parse_output(stdout)
-    if rc in (0, 2) and output is not None:
-        result = dict(
-            changed=bool(output.get("changed")),
-            subject=output.get("subject"),
-            dns_names=output.get("dnsNames", []),
-            ip_addresses=output.get("ipAddresses", []),
-        )
-        if output.get("chain"):
-            result.update(chain=output["chain"], serial=output["serial"], not_after=output["notAfter"])
-        if output.get("generation"):
-            result["generation"] = output["generation"]
-        for note in output.get("notes", []):
-            module.warn(note)
-        module.exit_json(**result)
-    if rc == 1:
-        module.fail_json(msg=error_lines(stderr, strip_prefix=True), rc=rc, stderr=stderr)
-    module.fail_json(
-        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
-        % (rc, stderr.strip() or stdout.strip()),
-        rc=rc, stderr=stderr)
+    command = [hostpki, "sign", "-f", params["config"], "--output", "json", "--lock-timeout", params["lock_timeout"]]
+    if params["validity"]:
+        command += ["--validity", params["validity"]]
+    if module.check_mode:
+        command.append("--check")
+    rc, stdout, stderr = run_with_file(module, command, "--csr", params["csr"], ".csr", "the request (csr)")
+    finish(module, rc, stdout, stderr, result_of)
 
 
 if __name__ == "__main__":

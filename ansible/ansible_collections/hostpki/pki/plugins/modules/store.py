@@ -38,14 +38,16 @@ options:
   desired:
     description:
       - The desired state itself, as a mapping with the same keys as a desired-state file
-        (C(apiVersion), C(store), C(host), C(ca), C(server), C(trust), C(hooks)).
+        (C(apiVersion), C(store), C(host), C(ca), C(server), C(trust), C(outputs), C(hooks)).
       - The module writes it to a temporary file on the target for C(hostpki) and removes it
         afterwards. Problems in it are reported as C(desired:LINE:COLUMN) (of that file, written
         as indented JSON) with the key they concern, for example C(ca.key.curve).
-      - Relative paths in it (C(store.path), C(store.password.file), C(trust.certificates[].file),
-        C(trust.directories), C(trust.install.java), C(trust.install.javaPassword.file),
-        C(trust.install.nss), C(server.external.chain)) resolve against C(chdir). Without
-        C(chdir) they must be absolute, and a relative one is an error.
+      - Relative paths in it (C(store.path), C(store.password.file),
+        C(store.previousPassword.file), C(trust.certificates[].file), C(trust.directories),
+        C(trust.install.java), C(trust.install.javaPassword.file), C(trust.install.nss),
+        C(server.external.chain)) resolve against C(chdir). Without C(chdir) they must be
+        absolute, and a relative one is an error. (C(outputs[].file) names a file in the store,
+        not a path.)
       - Mutually exclusive with C(config); one of them is required.
     type: dict
   chdir:
@@ -265,6 +267,9 @@ def relative_paths(desired):
         password = store.get("password")
         if isinstance(password, dict):
             check("store.password.file", password.get("file"))
+        previous = store.get("previousPassword")
+        if isinstance(previous, dict):
+            check("store.previousPassword.file", previous.get("file"))
     trust = desired.get("trust")
     if isinstance(trust, dict):
         for i, entry in enumerate(trust.get("certificates") or []):

@@ -23,7 +23,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
-import org.hostpki.model.TrustSpec;
+import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
@@ -98,7 +98,7 @@ public final class Reconciler {
 
   /** Observes and plans; changes nothing. */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace) {
-    refuseNotYetSupported(desired.trust(), desired);
+    refuseNotYetSupported(desired);
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
     Optional<char[]> password = secrets.password(desired.store().password());
@@ -130,32 +130,22 @@ public final class Reconciler {
   }
 
   /**
-   * Settings this build reads but cannot carry out yet (the installers exist in {@code
-   * org.hostpki.install}, the plan does not use them yet): refused, rather than silently left
-   * out.
+   * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()}: the
+   * installers of {@code trust.install}, the encoders and file access of {@code outputs} exist, the
+   * plan does not use them yet): refused, rather than silently left out.
    */
-  private static void refuseNotYetSupported(TrustSpec trust, DesiredState desired) {
-    List<String> keys = new ArrayList<>();
-    trust.install().ifPresent(i -> keys.add("trust.install"));
-    if (trust.includeSystemRoots()) {
-      keys.add("trust.includeSystemRoots");
+  private static void refuseNotYetSupported(DesiredState desired) {
+    List<UnsupportedSetting> settings = desired.notYetSupported();
+    if (settings.isEmpty()) {
+      return;
     }
-    if (trust.filters().excludeExpired()) {
-      keys.add("trust.excludeExpired");
-    }
-    if (trust.filters().caOnly()) {
-      keys.add("trust.caOnly");
-    }
-    if (!keys.isEmpty()) {
-      String where =
-          trust.install().map(i -> i.origin().toString()).orElse(desired.source().toString());
-      throw new HostpkiException(
-          where + ": " + String.join(", ", keys) + (keys.size() == 1 ? " is" : " are")
-              + " not yet supported by this build: validate accepts "
-              + (keys.size() == 1 ? "it" : "them") + ", but plan and apply cannot carry "
-              + (keys.size() == 1 ? "it" : "them") + " out yet; remove "
-              + (keys.size() == 1 ? "it" : "them") + " to plan or apply this desired state");
-    }
+    List<String> keys = settings.stream().map(UnsupportedSetting::key).toList();
+    boolean one = keys.size() == 1;
+    throw new HostpkiException(
+        settings.get(0).position() + ": " + String.join(", ", keys) + (one ? " is" : " are")
+            + " not yet supported by this build: validate accepts " + (one ? "it" : "them")
+            + ", but plan and apply cannot carry " + (one ? "it" : "them") + " out yet; remove "
+            + (one ? "it" : "them") + " to plan or apply this desired state");
   }
 
   /**
@@ -219,7 +209,7 @@ public final class Reconciler {
       Optional<SavedPlan> savedPlan,
       Duration lockTimeout,
       boolean unattended) {
-    refuseNotYetSupported(desired.trust(), desired); // before the lock, which makes the store folder
+    refuseNotYetSupported(desired); // before the lock, which makes the store folder
     try (StoreLock lock =
         StoreLock.acquire(
             desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {

@@ -14,6 +14,8 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs7;
+import org.hostpki.pki.RevocationList;
+import org.hostpki.sign.Revocations;
 import org.hostpki.store.OutputFile;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
@@ -23,15 +25,16 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "export",
-    description = "Write a certificate, chain, CSR or the trust bundle from the store, as PEM or DER.",
+    description = "Write a certificate, chain, CSR, the trust bundle or the CRL from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle. With --der: one certificate (ca-cert, server-cert) or the CSR as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import.",
+      "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle, crl. With --der: one certificate (ca-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
       "",
       "Examples:",
       "  hostpki export -f host.yaml ca-cert -o portal-ca.crt   # for browsers",
       "  hostpki export -f host.yaml server-cert --der -o portal.der",
       "  hostpki export -f host.yaml trust-bundle --der -o bundle.p7b",
+      "  hostpki export -f ca.yaml crl --der -o /var/www/pki/fleet.crl",
       "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com"
     })
 final class ExportCommand extends StoreCommand implements Callable<Integer> {
@@ -41,7 +44,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     SERVER_CERT("server-cert", "server.crt"),
     SERVER_CHAIN("server-chain", "server-fullchain.crt"),
     CSR("csr", "server.csr"),
-    TRUST_BUNDLE("trust-bundle", "trust-bundle.crt");
+    TRUST_BUNDLE("trust-bundle", "trust-bundle.crt"),
+    CRL("crl", Revocations.FILE);
 
     final String word;
     final String file;
@@ -58,11 +62,11 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
         }
       }
       throw new picocli.CommandLine.TypeConversionException(
-          "'" + s + "' cannot be exported; use ca-cert, server-cert, server-chain, csr or trust-bundle");
+          "'" + s + "' cannot be exported; use ca-cert, server-cert, server-chain, csr, trust-bundle or crl");
     }
   }
 
-  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle")
+  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle | crl")
   What what;
 
   @Option(
@@ -74,7 +78,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--der",
-      description = "DER instead of PEM: one certificate or the CSR; a chain or bundle as PKCS#7 (.p7b).")
+      description = "DER instead of PEM: one certificate, the CSR or the CRL; a chain or bundle as PKCS#7 (.p7b).")
   boolean der;
 
   ExportCommand(Environment environment) {
@@ -112,9 +116,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                     new HostpkiException(
                         store.resolve(what.file)
                             + " does not exist"
-                            + (what == What.CSR && !external
-                                ? "; a CSR is written only with server.issuer: external"
-                                : "; run 'hostpki apply -f " + file + "' first")));
+                            + missingHelp(external)));
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
     if (outputFile.isEmpty()) {
       if (der && environment.interactive()) {
@@ -140,6 +142,17 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  private String missingHelp(boolean external) {
+    if (what == What.CSR && !external) {
+      return "; a CSR is written only with server.issuer: external";
+    }
+    if (what == What.CRL) {
+      return ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"
+          + " store's CA yet";
+    }
+    return "; run 'hostpki apply -f " + file + "' first";
+  }
+
   private String form() {
     if (!der) {
       return "PEM";
@@ -155,6 +168,9 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     try {
       if (what == What.CSR) {
         return CertificationRequest.parse(pem).der();
+      }
+      if (what == What.CRL) {
+        return RevocationList.parse(pem).der();
       }
       List<Certificate> certs = Pem.readCertificates(pem);
       if (chainLike()) {

@@ -97,7 +97,14 @@ record GenerationSummary(
     } catch (JacksonException e) {
       return Optional.empty();
     }
-    JsonNode changes = root == null ? null : root.path("plan").get("changes");
+    if (root == null) {
+      return Optional.empty();
+    }
+    Optional<List<RecordedChange>> fleet = fleetCaChanges(root);
+    if (fleet.isPresent()) {
+      return fleet;
+    }
+    JsonNode changes = root.path("plan").get("changes");
     if (changes == null || !changes.isArray()) {
       return Optional.empty();
     }
@@ -108,6 +115,32 @@ record GenerationSummary(
               change.path("address").asString(""), change.path("action").asString("")));
     }
     return Optional.of(recorded);
+  }
+
+  /**
+   * What a fleet CA's sign or revoke recorded ({@code {"sign":{"serial":…}}}, {@code
+   * {"revoke":{"serial":…,"crlNumber":…}}}, {@code {"crl":{"crlNumber":…}}} for a renewed CRL), as
+   * changes: {@code +issued/SERIAL}, {@code +revoked/SERIAL ~ca.crl}.
+   */
+  private static Optional<List<RecordedChange>> fleetCaChanges(JsonNode root) {
+    JsonNode sign = root.get("sign");
+    if (sign != null && sign.has("serial")) {
+      return Optional.of(List.of(new RecordedChange("issued/" + sign.path("serial").asString(""), "create")));
+    }
+    JsonNode revoke = root.has("revoke") ? root.get("revoke") : root.get("crl");
+    if (revoke == null || !revoke.has("crlNumber")) {
+      return Optional.empty();
+    }
+    List<RecordedChange> changes = new ArrayList<>();
+    if (revoke.has("recorded")) {
+      changes.add(new RecordedChange(revoke.path("recorded").asString("").replaceFirst("\\.crt$", ""), "create"));
+    }
+    if (revoke.has("serial")) {
+      changes.add(new RecordedChange("revoked/" + revoke.path("serial").asString(""), "create"));
+    }
+    boolean first = revoke.path("crlNumber").asString("").equals("1");
+    changes.add(new RecordedChange("ca.crl", first ? "create" : "update"));
+    return Optional.of(changes);
   }
 
   /**

@@ -62,6 +62,7 @@ public final class HostpkiCommand implements Runnable {
           new Subcommand("history", HistoryCommand.class),
           new Subcommand("rollback", RollbackCommand.class),
           new Subcommand("sign", SignCommand.class),
+          new Subcommand("revoke", RevokeCommand.class),
           new Subcommand("fetch-cert", FetchCertCommand.class),
           new Subcommand("watch", WatchCommand.class),
           new Subcommand("version", VersionCommand.class),

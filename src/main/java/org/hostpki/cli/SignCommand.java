@@ -26,6 +26,7 @@ import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.SignRequest;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -78,13 +79,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Sign nothing: exit 2 when a new certificate would be issued, 0 when one is already.")
   boolean check;
 
-  @Option(
-      names = "--lock-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "0s",
-      converter = DurationConverter.class,
-      description = "Wait this long for another writer of the CA store (e.g. 30s); default: fail at once.")
-  Duration lockTimeout;
+  @Mixin CaStoreLockTimeout lockTimeout;
 
   SignCommand(Environment environment) {
     super(environment);
@@ -106,7 +101,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
       print(preview.existing().get(), request);
       return ExitCodes.OK;
     }
-    CaSigner.Signed signed = signer.sign(caHost, request, asked, lockTimeout);
+    CaSigner.Signed signed = signer.sign(caHost, request, asked, lockTimeout.value);
     chainFile.ifPresent(f -> writeChain(f, signed));
     print(signed, request);
     return ExitCodes.OK;

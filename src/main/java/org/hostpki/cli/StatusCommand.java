@@ -61,16 +61,22 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     List<IssuedCertificate> issued =
         IssuedCertificates.read(o.store().snapshot(), o.desired().store().path());
+    RevocationStatus revoked =
+        RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
     if (output == OutputFormat.json) {
-      printJson(o, s, unmanaged, issued);
+      printJson(o, s, unmanaged, issued, revoked);
     } else {
-      printText(o, s, unmanaged, issued);
+      printText(o, s, unmanaged, issued, revoked);
     }
     return ExitCodes.OK;
   }
 
   private void printText(
-      Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
+      Reconciler.Observation o,
+      ObservedStore s,
+      List<String> unmanaged,
+      List<IssuedCertificate> issued,
+      RevocationStatus revoked) {
     TerminalLines text = new TerminalLines();
     text.add("Store    ").add(o.desired().store().path());
     o.store().snapshot().generation().ifPresent(g -> text.add(" (generation ").add(g).add(')'));
@@ -87,7 +93,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", unmanaged));
     }
     text.end();
-    issuedText(text, issued, o.now());
+    issuedText(text, issued, revoked, o.now());
+    revoked.text(text);
     Plan plan = o.plan();
     if (plan.isEmpty() && plan.isRefused()) {
       text.add("Drift    none found, but apply refuses to run until the error below is fixed").end();
@@ -106,6 +113,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (Warning w : plan.warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
+    for (String w : revoked.warnings()) {
+      text.add("warning: ").add(w).end();
+    }
     for (Refusal r : plan.refusals()) {
       text.line("error: " + r.message());
       r.problems().forEach(p -> text.line("  - " + p));
@@ -115,14 +125,17 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   /** What {@code hostpki sign} issued with this CA; nothing on a host that signs for none. */
-  private static void issuedText(TerminalLines text, List<IssuedCertificate> issued, Instant now) {
+  private static void issuedText(
+      TerminalLines text, List<IssuedCertificate> issued, RevocationStatus revoked, Instant now) {
     if (issued.isEmpty()) {
       return;
     }
     text.add("Issued   ").add(issued.size()).add(" certificate(s) signed for other hosts (hostpki sign):").end();
     for (IssuedCertificate i : issued) {
       CertificateFacts c = i.facts();
-      text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn()).end();
+      text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn());
+      revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(DATE.format(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
+      text.end();
       text.add("           SANs ").add(sans(c)).add("; not after ").add(DATE.format(c.notAfter()))
           .add(" (").add(daysLeft(c, now)).add(")").end();
     }
@@ -223,7 +236,11 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private void printJson(
-      Reconciler.Observation o, ObservedStore s, List<String> unmanaged, List<IssuedCertificate> issued) {
+      Reconciler.Observation o,
+      ObservedStore s,
+      List<String> unmanaged,
+      List<IssuedCertificate> issued,
+      RevocationStatus revoked) {
     JsonWriter w = new JsonWriter().beginObject();
     w.field("store", o.desired().store().path().toString());
     w.field("exists", s.exists());
@@ -255,6 +272,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (Warning warning : o.plan().warnings()) {
       w.value(warning.message());
     }
+    revoked.warnings().forEach(w::value);
     w.endArray();
     w.name("errors").beginArray();
     for (Refusal refusal : o.plan().refusals()) {
@@ -266,9 +284,12 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (IssuedCertificate i : issued) {
       w.beginObject();
       SignCommand.issuedJson(w, i, o.now());
+      w.name("revoked");
+      revoked.entry(i).ifPresentOrElse(e -> RevocationStatus.entryJson(w, e), () -> w.value((String) null));
       w.endObject();
     }
     w.endArray();
+    revoked.json(w);
     out().println(w.endObject());
     out().flush();
   }

@@ -1,17 +1,24 @@
 package org.hostpki.config;
 
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.CaSpec;
+import org.hostpki.model.CrlSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.IpNetwork;
+import org.hostpki.model.KeyPurpose;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.model.SubjectAttribute;
+import org.hostpki.model.TerminalText;
 
 /** The {@code ca} section: the internal root CA and what it may sign for other hosts. */
 final class CaBinder {
@@ -28,13 +35,151 @@ final class CaBinder {
   CaSpec bind(YamlNode.Mapping ca) {
     CertificateParts.Lifetime lifetime =
         parts.lifetime(ca, CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE);
+    Optional<SigningPolicy> policy = ca.mapping("policy").map(this::policy);
+    Optional<NameConstraints> constraints = nameConstraints(ca);
+    if (policy.isPresent() && constraints.isPresent()) {
+      warnWhereThePolicyReachesBeyond(ca, policy.get(), constraints.get());
+    }
     return new CaSpec(
         parts.subject(ca),
         parts.key(ca),
         lifetime.validity(),
         lifetime.renewBefore(),
         overlap(ca, lifetime),
-        ca.mapping("policy").map(this::policy));
+        policy,
+        ca.mapping("crl").map(this::crl),
+        constraints);
+  }
+
+  private CrlSpec crl(YamlNode.Mapping crl) {
+    return new CrlSpec(
+        fields.duration(crl, "validity").map(Fields.Given::value).orElse(CrlSpec.DEFAULT_VALIDITY),
+        fields.string(crl, "url").flatMap(this::distributionPoint));
+  }
+
+  /**
+   * An absolute http or https URL with a host, in ASCII: it goes into certificates as an
+   * IA5String, and clients fetch CRLs over plain http (a CRL is signed, and fetching it over TLS
+   * would need revocation checking of its own).
+   */
+  private Optional<URI> distributionPoint(Fields.Given<String> text) {
+    String value = text.value();
+    String shown = TerminalText.escape(value);
+    String example = "; write the URL the CRL is published at, e.g. http://pki.corp.example/fleet.crl";
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      fields.error(text.node(), "ca.crl.url '" + shown + "' is not a URL (" + TerminalText.escape(e.getReason()) + ")" + example);
+      return Optional.empty();
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      fields.error(
+          text.node(),
+          "ca.crl.url '" + shown + "' must be an http:// (or https://) URL: clients fetch CRLs"
+              + " over HTTP" + example);
+      return Optional.empty();
+    }
+    if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null
+        || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      fields.error(
+          text.node(),
+          "ca.crl.url '" + shown + "' must be http://HOST[:PORT]/PATH in ASCII, without a user name or a"
+              + " #fragment (write a non-ASCII host name in its xn-- form)" + example);
+      return Optional.empty();
+    }
+    return Optional.of(uri);
+  }
+
+  /**
+   * {@code false}: none; a mapping: the declared ones; absent: empty (the default applies). Plan
+   * and apply refuse declared ones until apply carries them into the CA ({@code
+   * DesiredStateBinder} records that); sign honours them already.
+   */
+  private Optional<NameConstraints> nameConstraints(YamlNode.Mapping ca) {
+    Optional<YamlNode> value = ca.get("nameConstraints");
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (value.get() instanceof YamlNode.Scalar s && s.bool().isPresent()) {
+      if (s.bool().get()) {
+        fields.error(
+            s,
+            "ca.nameConstraints: true says nothing about which names: write false for none, or the"
+                + " constraints, e.g. {permitted: {dnsDomains: [corp.example], ipRanges: [192.0.2.0/24]}};"
+                + " leave the key out to derive them from ca.policy");
+        return Optional.empty();
+      }
+      return Optional.of(NameConstraints.NONE); // what apply makes today: no obstacle
+    }
+    if (!(value.get() instanceof YamlNode.Mapping m)) {
+      return Optional.empty(); // reported by the schema check
+    }
+    YamlNode.Mapping none = new YamlNode.Mapping("", Position.NONE, java.util.Map.of());
+    YamlNode.Mapping permitted = m.mapping("permitted").orElse(none);
+    YamlNode.Mapping excluded = m.mapping("excluded").orElse(none);
+    return Optional.of(
+        new NameConstraints(
+            domains(permitted), ranges(permitted), domains(excluded), ranges(excluded)));
+  }
+
+  private List<String> domains(YamlNode.Mapping subtrees) {
+    List<String> out = new ArrayList<>();
+    for (Fields.Given<String> text : fields.strings(subtrees, "dnsDomains")) {
+      String value = text.value();
+      String name = text.node().displayName() + " '" + TerminalText.escape(value) + "'";
+      if (value.startsWith("*.") || value.startsWith(".")) {
+        String bare = value.substring(value.indexOf('.') + 1);
+        fields.error(
+            text.node(),
+            name + " is a domain pattern; a name constraint is a domain, which covers the name and"
+                + " every name below it: write " + TerminalText.escape(bare));
+        continue;
+      }
+      if (IpAddresses.parse(value).isPresent()) {
+        fields.error(text.node(), name + " is an IP address, not a DNS domain; list it under ipRanges");
+        continue;
+      }
+      Optional<String> problem = DnsNames.problem(value, false);
+      if (problem.isPresent()) {
+        fields.error(text.node(), name + " " + problem.get());
+        continue;
+      }
+      out.add(DnsNames.normalize(value));
+    }
+    return out;
+  }
+
+  private List<IpNetwork> ranges(YamlNode.Mapping subtrees) {
+    return networks(subtrees, "ipRanges");
+  }
+
+  /**
+   * Declared constraints narrower than the policy are allowed (sign refuses what either refuses),
+   * but probably not meant.
+   */
+  private void warnWhereThePolicyReachesBeyond(
+      YamlNode.Mapping ca, SigningPolicy policy, NameConstraints constraints) {
+    YamlNode.Mapping policyNode = ca.mapping("policy").orElseThrow();
+    List<String> beyond = new ArrayList<>();
+    for (String pattern : policy.allowedDomains()) {
+      String base = pattern.startsWith("*.") ? "x" + pattern.substring(1) : pattern;
+      if (constraints.dnsNameRefusal(base).isPresent()) {
+        beyond.add(pattern);
+      }
+    }
+    for (IpNetwork network : policy.allowedNetworks()) {
+      if (constraints.addressRefusal(network.address()).isPresent()) {
+        beyond.add(network.toString());
+      }
+    }
+    if (!beyond.isEmpty()) {
+      fields.warning(
+          policyNode,
+          "ca.policy allows " + beyond + ", which ca.nameConstraints (" + constraints + ") do not:"
+              + " hostpki sign refuses such requests; narrow the policy or widen the constraints");
+    }
   }
 
   /**
@@ -63,25 +208,49 @@ final class CaBinder {
 
   private SigningPolicy policy(YamlNode.Mapping policy) {
     List<String> domains = sans.dnsNames(policy, "allowedDomains", true);
+    List<IpNetwork> networks = networks(policy, "allowedNetworks");
+    Set<SubjectAttribute> attributes = EnumSet.noneOf(SubjectAttribute.class);
+    for (Fields.Given<String> name : fields.strings(policy, "allowedSubjectAttributes")) {
+      SubjectAttribute.byYamlName(name.value()).ifPresent(attributes::add); // others: the schema
+    }
+    Set<KeyPurpose> usages = EnumSet.allOf(KeyPurpose.class);
+    if (Fields.has(policy, "allowedExtendedKeyUsages")) {
+      usages.clear();
+      for (Fields.Given<String> name : fields.strings(policy, "allowedExtendedKeyUsages")) {
+        KeyPurpose.byYamlName(name.value()).ifPresent(usages::add); // others: the schema
+      }
+      policy.sequence("allowedExtendedKeyUsages")
+          .filter(list -> list.items().isEmpty())
+          .ifPresent(
+              list ->
+                  fields.warning(
+                      list,
+                      "ca.policy.allowedExtendedKeyUsages is empty: hostpki sign refuses every request"
+                          + " (a certificate needs serverAuth or clientAuth)"));
+    }
+    return new SigningPolicy(
+        domains,
+        networks,
+        fields.duration(policy, "maxValidity").map(Fields.Given::value),
+        attributes,
+        usages);
+  }
+
+  private List<IpNetwork> networks(YamlNode.Mapping m, String key) {
     List<IpNetwork> networks = new ArrayList<>();
-    for (Fields.Given<String> text : fields.strings(policy, "allowedNetworks")) {
+    for (Fields.Given<String> text : fields.strings(m, key)) {
       Optional<IpNetwork> network = IpNetwork.parse(text.value());
       if (network.isEmpty()) {
         fields.error(
             text.node(),
-            text.node().displayName() + " '" + text.value()
+            text.node().displayName() + " '" + TerminalText.escape(text.value())
                 + "' is not a network; write an address and a prefix length, e.g. 192.0.2.0/24");
         continue;
       }
       warnOnHostBits(text, network.get());
       networks.add(network.get());
     }
-    Set<SubjectAttribute> attributes = EnumSet.noneOf(SubjectAttribute.class);
-    for (Fields.Given<String> name : fields.strings(policy, "allowedSubjectAttributes")) {
-      SubjectAttribute.byYamlName(name.value()).ifPresent(attributes::add); // others: the schema
-    }
-    return new SigningPolicy(
-        domains, networks, fields.duration(policy, "maxValidity").map(Fields.Given::value), attributes);
+    return networks;
   }
 
   /** {@code 192.0.2.1/24} works but is usually a typo for the network {@code 192.0.2.0/24}. */

@@ -7,15 +7,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.hostpki.model.AccessSpec;
+import org.hostpki.model.CaSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostSpec;
+import org.hostpki.model.OutputSpec;
+import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.TrustFilters;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
+import org.hostpki.model.UnsupportedSetting;
 
 /**
  * Builds the {@link DesiredState} from a schema-checked YAML tree, filling in defaults for what is
@@ -26,6 +32,8 @@ final class DesiredStateBinder {
   private final Path source;
   private final Fields fields;
   private final SanChecks sans;
+  private final AccessBinder access;
+  private final List<UnsupportedSetting> notYetSupported = new ArrayList<>();
 
   /**
    * @param source the desired-state file, absolute
@@ -34,17 +42,24 @@ final class DesiredStateBinder {
     this.source = source;
     this.fields = new Fields(problems, source.getParent());
     this.sans = new SanChecks(fields);
+    this.access = new AccessBinder(fields);
   }
 
   DesiredState bind(YamlNode.Mapping root) {
-    return new DesiredState(
-        source,
-        store(section(root, "store")),
-        host(section(root, "host")),
-        new CaBinder(fields).bind(section(root, "ca")),
-        new ServerBinder(fields).bind(section(root, "server")),
-        trust(section(root, "trust")),
-        hooks(section(root, "hooks")));
+    StoreSpec store = store(section(root, "store"));
+    HostSpec host = host(section(root, "host"));
+    CaSpec ca = new CaBinder(fields).bind(section(root, "ca"));
+    // Declared constraints (a mapping; false, no constraints, is what apply makes anyway).
+    section(root, "ca").mapping("nameConstraints")
+        .ifPresent(m -> notYetSupported(section(root, "ca"), "nameConstraints", "ca"));
+    ServerSpec server = new ServerBinder(fields).bind(section(root, "server"));
+    TrustSpec trust = trust(section(root, "trust"));
+    List<OutputSpec> outputs = outputs(root, store, server);
+    HooksSpec hooks = hooks(section(root, "hooks"));
+    notYetSupported.sort(
+        java.util.Comparator.comparingInt((UnsupportedSetting s) -> s.position().line())
+            .thenComparingInt(s -> s.position().column()));
+    return new DesiredState(source, store, host, ca, server, trust, hooks, outputs, notYetSupported);
   }
 
   /** A section, or an empty one (all defaults) when it is absent or not a mapping. */
@@ -66,7 +81,42 @@ final class DesiredStateBinder {
         fields.string(store, "pkcs12Profile")
             .map(p -> p.value().equals("legacy") ? Pkcs12Profile.LEGACY : Pkcs12Profile.MODERN)
             .orElse(Pkcs12Profile.MODERN);
-    return new StoreSpec(path, store.mapping("password").flatMap(fields::secret), profile);
+    Optional<PasswordSource> password = store.mapping("password").flatMap(fields::secret);
+    Optional<PasswordSource> previous = store.mapping("previousPassword").flatMap(fields::secret);
+    previous.ifPresent(p -> previousPassword(store, password, p));
+    AccessSpec declared =
+        store.mapping("access")
+            .map(a -> access.bind(a, "files that hold the private key", AccessSpec.KEY_LIMIT))
+            .orElse(AccessSpec.NONE);
+    notYetSupported(store, "access", "store");
+    notYetSupported(store, "previousPassword", "store");
+    return new StoreSpec(path, password, profile, previous, declared);
+  }
+
+  /** Only while changing the password: a new one must be given, and another one. */
+  private void previousPassword(
+      YamlNode.Mapping store, Optional<PasswordSource> password, PasswordSource previous) {
+    YamlNode node = store.get("previousPassword").orElseThrow();
+    if (password.isEmpty()) {
+      fields.error(
+          node,
+          "store.previousPassword is the password being replaced, but store.password, the new one, is"
+              + " not set; set store.password, or remove store.previousPassword");
+    } else if (password.get().equals(previous)) {
+      fields.error(
+          node,
+          "store.previousPassword names the same " + previous.describe() + " as store.password: it"
+              + " must be where the old password is; remove it once the password has changed");
+    }
+  }
+
+  private List<OutputSpec> outputs(YamlNode.Mapping root, StoreSpec store, ServerSpec server) {
+    Optional<YamlNode.Sequence> outputs = root.sequence("outputs");
+    if (outputs.isEmpty()) {
+      return List.of();
+    }
+    notYetSupported(root, "outputs", "");
+    return new OutputsBinder(fields, access, store, server).bind(outputs.get());
   }
 
   private HostSpec host(YamlNode.Mapping host) {
@@ -130,6 +180,10 @@ final class DesiredStateBinder {
     for (Fields.Given<String> text : fields.strings(trust, "directories")) {
       fields.path(text).ifPresent(directories::add);
     }
+    List<Path> crls = new ArrayList<>();
+    for (Fields.Given<String> text : fields.strings(trust, "crls")) {
+      fields.path(text).ifPresent(crls::add);
+    }
     notYetSupported(trust);
     return new TrustSpec(
         fields.bool(trust, "prune").orElse(defaults.prune()),
@@ -140,25 +194,39 @@ final class DesiredStateBinder {
         new TrustFilters(
             fields.bool(trust, "excludeExpired").orElse(defaults.filters().excludeExpired()),
             fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
-        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))));
+        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))),
+        crls);
+  }
+
+  private void notYetSupported(YamlNode.Mapping trust) {
+    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly", "crls")) {
+      notYetSupported(trust, key, "trust");
+    }
   }
 
   /**
-   * Settings this build reads and checks but cannot carry out yet: validate accepts them with a
-   * warning, and plan and apply refuse the desired state (see {@code Reconciler}) rather than
-   * silently leave them out.
+   * A setting this build reads and checks but cannot carry out yet, when it is used (set to
+   * anything but false or an empty list): validate accepts it with a warning, and plan and apply
+   * refuse the desired state ({@link DesiredState#notYetSupported()}) rather than silently leave
+   * it out. Every such setting goes through here.
+   *
+   * @param section the mapping the key is in; {@code path} its dotted path, empty at the top
    */
-  private void notYetSupported(YamlNode.Mapping trust) {
-    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly")) {
-      trust.get(key)
-          .filter(v -> !(v instanceof YamlNode.Scalar s && s.bool().equals(Optional.of(false))))
-          .ifPresent(
-              v ->
-                  fields.problems().warning(
-                      trust.keyPosition(key),
-                      "trust." + key + " is not yet supported by this build: validate accepts it,"
-                          + " but plan and apply refuse a desired state that uses it"));
+  private void notYetSupported(YamlNode.Mapping section, String key, String path) {
+    Optional<YamlNode> value =
+        section.get(key)
+            .filter(v -> !(v instanceof YamlNode.Scalar s && s.bool().equals(Optional.of(false))))
+            .filter(v -> !(v instanceof YamlNode.Sequence list && list.items().isEmpty()));
+    if (value.isEmpty()) {
+      return;
     }
+    String name = path.isEmpty() ? key : path + "." + key;
+    Position at = section.keyPosition(key);
+    fields.problems().warning(
+        at,
+        name + " is not yet supported by this build: validate accepts it, but plan and apply refuse a"
+            + " desired state that uses it");
+    notYetSupported.add(new UnsupportedSetting(name, new SourcePosition(fields.problems().file(), at.line(), at.column())));
   }
 
   private Optional<TrustedCertificateSource> trustedCertificate(
@@ -203,12 +271,22 @@ final class DesiredStateBinder {
   }
 
   private HooksSpec hooks(YamlNode.Mapping hooks) {
-    List<List<String>> commands = new ArrayList<>();
-    for (YamlNode item : hooks.sequence("afterServerChange").map(YamlNode.Sequence::items).orElse(List.of())) {
-      fields.argv(item).ifPresent(commands::add);
+    for (String key : List.of("afterTrustChange", "afterCaChange", "beforeChange")) {
+      notYetSupported(hooks, key, "hooks");
     }
     return new HooksSpec(
-        commands,
+        commands(hooks, "afterServerChange"),
+        commands(hooks, "afterTrustChange"),
+        commands(hooks, "afterCaChange"),
+        commands(hooks, "beforeChange"),
         fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT));
+  }
+
+  private List<List<String>> commands(YamlNode.Mapping hooks, String key) {
+    List<List<String>> commands = new ArrayList<>();
+    for (YamlNode item : hooks.sequence(key).map(YamlNode.Sequence::items).orElse(List.of())) {
+      fields.argv(item).ifPresent(commands::add);
+    }
+    return commands;
   }
 }

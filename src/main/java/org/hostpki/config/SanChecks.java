@@ -75,6 +75,9 @@ final class SanChecks {
   }
 
   private static String addressesKeyFor(YamlNode.Mapping m) {
+    if (m.path().startsWith("ca.nameConstraints")) {
+      return m.childPath("ipRanges");
+    }
     return m.path().startsWith("ca.policy") ? m.childPath("allowedNetworks") : m.childPath("ipAddresses");
   }
 }

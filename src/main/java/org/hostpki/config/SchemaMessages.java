@@ -16,6 +16,7 @@ final class SchemaMessages {
 
   private static final String AFTER_SERVER_CHANGE = "/properties/hooks/properties/afterServerChange";
   private static final String JAVA = "/properties/trust/properties/install/properties/java";
+  private static final String OUTPUT_PASSWORD = "/$defs/output/properties/password/const";
 
   /** What a value of a shared definition looks like, for "must be ..." messages. */
   private static final Map<String, String> NOUNS =
@@ -30,11 +31,23 @@ final class SchemaMessages {
           Map.entry("/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}"),
           Map.entry("/$defs/secret", "a mapping {env: VARIABLE} or {file: path}"),
           Map.entry("/$defs/listenAddress", "an address and port such as 0.0.0.0:80 or :80"),
+          Map.entry("/$defs/fileMode", "a mode in quotes such as \"0640\""),
+          Map.entry("/$defs/fileName", "a file name such as haproxy.pem"),
+          Map.entry("/$defs/account", "a user or group name such as postgres, or its number in quotes"),
+          Map.entry("/$defs/access", "a mapping such as {group: ssl-cert}"),
+          Map.entry("/$defs/output", "a mapping such as {format: combined-pem, file: haproxy.pem}"),
           Map.entry(JAVA, "true, false, the path of a cacerts file, or a list of such paths"));
 
   /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
   private static final Map<String, String> PATTERNS =
       Map.of(
+          "/$defs/fileName/pattern",
+          "is not a plain file name at the top of the store: use letters, digits, '.', '_', '-' and '+'"
+              + " (no folders, not starting with '.'), e.g. haproxy.pem",
+          "/$defs/fileMode/pattern",
+          "is not a file mode; write three octal digits as chmod takes them, in quotes, e.g. \"0640\"",
+          "/$defs/account/pattern",
+          "is not a user or group name (letters, digits, '_', '.' and '-') or number",
           "/$defs/duration/pattern",
           "is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)",
           "/$defs/subject/properties/country/pattern",
@@ -78,6 +91,12 @@ final class SchemaMessages {
       case "type":
         return new Located(node.position(), wrongType(node, location));
       case "const":
+        if (location.equals(OUTPUT_PASSWORD)) {
+          return new Located(
+              node.position(),
+              node.displayName() + " takes only none, for a file without a password; leave it out and"
+                  + " the file is protected with store.password");
+        }
         return new Located(
             node.position(),
             node.displayName() + " must be '" + schema.at(location).asString() + "', not "
@@ -135,6 +154,12 @@ final class SchemaMessages {
       return node.displayName() + " is empty; it must be " + noun;
     }
     String message = node.displayName() + " must be " + noun + ", not " + node.describe();
+    if (location.startsWith("/$defs/fileMode") && node instanceof YamlNode.Scalar s
+        && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
+      // YAML 1.2 reads an unquoted 0640 as the decimal 640; Ansible's YAML 1.1 as octal.
+      return node.displayName() + " must be a mode in quotes, \"" + s.text() + "\", not the number "
+          + s.text() + ": unquoted, YAML reads it as a decimal or octal number depending on its version";
+    }
     if (location.startsWith("/$defs/duration") && node instanceof YamlNode.Scalar s
         && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
       return message + "; did you mean " + s.text() + "d?";
@@ -186,7 +211,7 @@ final class SchemaMessages {
       return notOneLine(node);
     }
     String why = PATTERNS.get(location);
-    String given = "'" + YamlNode.Scalar.abbreviated(text(node)) + "'";
+    String given = "'" + TerminalText.escape(YamlNode.Scalar.abbreviated(text(node))) + "'";
     return why != null
         ? node.displayName() + " " + given + " " + why
         : node.displayName() + " " + given + " does not have the expected form";

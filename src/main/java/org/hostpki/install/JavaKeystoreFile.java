@@ -20,7 +20,7 @@ import java.util.TreeSet;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
-import org.hostpki.pki.UnprotectedTrustStore;
+import org.hostpki.pki.UnprotectedPkcs12;
 
 /**
  * A Java key store file ({@code cacerts}) read with the JDK's KeyStore API, and written back in the
@@ -99,7 +99,7 @@ final class JavaKeystoreFile {
       return Format.JKS;
     }
     if (bytes.length > 0 && (bytes[0] & 0xff) == 0x30) {
-      return UnprotectedTrustStore.isUnprotected(bytes) ? Format.PKCS12_WITHOUT_PASSWORD : Format.PKCS12;
+      return UnprotectedPkcs12.isUnprotected(bytes) ? Format.PKCS12_WITHOUT_PASSWORD : Format.PKCS12;
     }
     throw new IOException(file + " is neither a JKS nor a PKCS#12 key store");
   }
@@ -165,6 +165,6 @@ final class JavaKeystoreFile {
         throw new CertificateException("the entry '" + alias + "' " + e.getMessage());
       }
     }
-    return UnprotectedTrustStore.write(entries);
+    return UnprotectedPkcs12.trustStore(entries);
   }
 }

@@ -11,6 +11,10 @@ import java.util.Optional;
  * @param rotationOverlap with a value, a CA replacement is phased: the new CA is trusted first,
  *     the server moves to it after this long
  * @param policy what {@code hostpki sign} may issue for other hosts
+ * @param crl the CRL this CA publishes ({@code hostpki revoke}); empty when {@code ca.crl} is not
+ *     declared (revoke then uses {@link CrlSpec#defaults()})
+ * @param nameConstraints {@code ca.nameConstraints} as declared ({@link NameConstraints#NONE} for
+ *     {@code false}); empty when not declared, see {@link #nameConstraintsForNewCa()}
  */
 public record CaSpec(
     Optional<Subject> subject,
@@ -18,7 +22,9 @@ public record CaSpec(
     Duration validity,
     Duration renewBefore,
     Optional<Duration> rotationOverlap,
-    Optional<SigningPolicy> policy) {
+    Optional<SigningPolicy> policy,
+    Optional<CrlSpec> crl,
+    Optional<NameConstraints> nameConstraints) {
 
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(3650);
   public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofDays(90);
@@ -30,6 +36,41 @@ public record CaSpec(
     Objects.requireNonNull(renewBefore, "renewBefore");
     Objects.requireNonNull(rotationOverlap, "rotationOverlap");
     Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(crl, "crl");
+    Objects.requireNonNull(nameConstraints, "nameConstraints");
+  }
+
+  /** A CA without {@code ca.crl} and {@code ca.nameConstraints}. */
+  public CaSpec(
+      Optional<Subject> subject,
+      KeySpec key,
+      Duration validity,
+      Duration renewBefore,
+      Optional<Duration> rotationOverlap,
+      Optional<SigningPolicy> policy) {
+    this(subject, key, validity, renewBefore, rotationOverlap, policy, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The name constraints a CA certificate made from now on carries: the declared ones, or when
+   * none are declared those that fence in {@code ca.policy} ({@link
+   * NameConstraints#fromPolicy}); none without either, or with {@code nameConstraints: false}.
+   *
+   * <p>Only a CA that is being made anyway (the first, an expired one, a rotation, {@code
+   * --replace ca}) gets them: an existing CA is never re-issued for this default, so which CA
+   * was "created after the default came" needs no record. Declared constraints that differ from
+   * the CA certificate's are a change of the CA, made through the rotation.
+   */
+  public Optional<NameConstraints> nameConstraintsForNewCa() {
+    if (nameConstraints.isPresent()) {
+      return nameConstraints.filter(c -> !c.isEmpty());
+    }
+    return policy.map(NameConstraints::fromPolicy).filter(c -> !c.isEmpty());
+  }
+
+  /** The CRL settings revoke uses: {@code ca.crl}, or the defaults. */
+  public CrlSpec crlOrDefaults() {
+    return crl.orElseGet(CrlSpec::defaults);
   }
 
   public static CaSpec defaults() {

@@ -7,11 +7,14 @@ import java.util.Objects;
 
 /**
  * What a desired-state file says should be: one store, the host identity to certify, the internal
- * CA, the server certificate, the trust store and hooks. Every section has defaults (see the
- * {@code defaults()} factories), so a file with only {@code apiVersion} and {@code store.path}
- * describes a working host.
+ * CA, the server certificate, the trust store, hooks and the extra files services read. Every
+ * section has defaults (see the {@code defaults()} factories), so a file with only {@code
+ * apiVersion} and {@code store.path} describes a working host.
  *
  * @param source the desired-state file this was read from (absolute), for messages
+ * @param outputs the extra files, in the order declared
+ * @param notYetSupported the settings used that this build cannot carry out yet: plan and apply
+ *     refuse the desired state while there is one
  */
 public record DesiredState(
     Path source,
@@ -20,7 +23,9 @@ public record DesiredState(
     CaSpec ca,
     ServerSpec server,
     TrustSpec trust,
-    HooksSpec hooks) {
+    HooksSpec hooks,
+    List<OutputSpec> outputs,
+    List<UnsupportedSetting> notYetSupported) {
 
   public static final String API_VERSION = "hostpki/v1";
 
@@ -32,6 +37,20 @@ public record DesiredState(
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(hooks, "hooks");
+    outputs = List.copyOf(outputs);
+    notYetSupported = List.copyOf(notYetSupported);
+  }
+
+  /** A desired state without outputs, all of whose settings this build carries out. */
+  public DesiredState(
+      Path source,
+      StoreSpec store,
+      HostSpec host,
+      CaSpec ca,
+      ServerSpec server,
+      TrustSpec trust,
+      HooksSpec hooks) {
+    this(source, store, host, ca, server, trust, hooks, List.of(), List.of());
   }
 
   /**
@@ -44,11 +63,15 @@ public record DesiredState(
   }
 
   /**
-   * Every command the file declares, of every kind of hook: the hooks run after a change, and the
-   * ACME dns-01 hook.
+   * Every command the file declares, of every kind of hook: the hooks run around a change, each
+   * output's, and the ACME dns-01 hook.
    */
   public List<List<String>> programs() {
     List<List<String>> programs = new ArrayList<>(hooks.afterServerChange());
+    programs.addAll(hooks.afterTrustChange());
+    programs.addAll(hooks.afterCaChange());
+    programs.addAll(hooks.beforeChange());
+    outputs.forEach(o -> programs.addAll(o.afterChange()));
     server
         .acme()
         .map(AcmeSpec::challenge)
@@ -59,13 +82,15 @@ public record DesiredState(
   }
 
   /**
-   * Every secret source the desired state names — the store password, the ACME external account
-   * binding's HMAC key, the Java trust stores' password; every secret added later belongs here too: programs hostpki starts never
-   * see an environment variable named by one.
+   * Every secret source the desired state names — the store password and the one it replaces,
+   * the ACME external account binding's HMAC key, the Java trust stores' password; every secret
+   * added later belongs here too: programs hostpki starts never see an environment variable named
+   * by one.
    */
   public List<PasswordSource> secretSources() {
     List<PasswordSource> sources = new ArrayList<>();
     store.password().ifPresent(sources::add);
+    store.previousPassword().ifPresent(sources::add);
     server
         .acme()
         .flatMap(AcmeSpec::externalAccountBinding)

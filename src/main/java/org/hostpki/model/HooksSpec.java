@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Programs the desired state asks hostpki to run, each an argv list (no shell), and how long one
- * may take.
+ * Programs the desired state asks hostpki to run around a change, each an argv list (no shell),
+ * and how long one may take. Outputs have their own ({@link OutputSpec#afterChange()}).
  *
  * <p>A hook that runs after the store changed is an obligation recorded with the generation it
  * belongs to, by its {@linkplain #AFTER_SERVER_CHANGE name}, until it has run successfully: every
@@ -14,25 +14,49 @@ import java.util.Objects;
  * that recording, retrying and reporting never need to know which kinds exist.
  *
  * @param afterServerChange run when the server certificate or key changed
+ * @param afterTrustChange run when the trusted certificates (trust/, trust-bundle.crt,
+ *     truststore.p12) changed
+ * @param afterCaChange run when the CA changed: a new CA, a rotation step
+ * @param beforeChange run before a new generation is written; a failure aborts the apply with
+ *     nothing changed (no obligation: it runs before anything it could be owed for)
  * @param timeout how long one command may run before its whole process group is stopped and the
  *     hook counts as failed
  */
-public record HooksSpec(List<List<String>> afterServerChange, Duration timeout) {
+public record HooksSpec(
+    List<List<String>> afterServerChange,
+    List<List<String>> afterTrustChange,
+    List<List<String>> afterCaChange,
+    List<List<String>> beforeChange,
+    Duration timeout) {
   /** The hook run after the server certificate or key changed. */
   public static final String AFTER_SERVER_CHANGE = "afterServerChange";
+
+  /** The hook run after the trusted certificates changed. */
+  public static final String AFTER_TRUST_CHANGE = "afterTrustChange";
+
+  /** The hook run after the CA changed. */
+  public static final String AFTER_CA_CHANGE = "afterCaChange";
 
   /** {@code hooks.timeout} when the desired state does not set it. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
   public HooksSpec {
-    afterServerChange = afterServerChange.stream().map(List::copyOf).toList();
+    afterServerChange = copy(afterServerChange);
+    afterTrustChange = copy(afterTrustChange);
+    afterCaChange = copy(afterCaChange);
+    beforeChange = copy(beforeChange);
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("a hook timeout must be positive: " + timeout);
     }
   }
 
-  /** Commands with the default timeout. */
+  /** Only {@code afterServerChange}, with this timeout. */
+  public HooksSpec(List<List<String>> afterServerChange, Duration timeout) {
+    this(afterServerChange, List.of(), List.of(), List.of(), timeout);
+  }
+
+  /** Only {@code afterServerChange}, with the default timeout. */
   public HooksSpec(List<List<String>> afterServerChange) {
     this(afterServerChange, DEFAULT_TIMEOUT);
   }
@@ -41,9 +65,17 @@ public record HooksSpec(List<List<String>> afterServerChange, Duration timeout) 
     return new HooksSpec(List.of());
   }
 
-  /** The commands of the hook of this name; none for a name the desired state does not use. */
+  /** The commands of the after-change hook of this name; none for a name the desired state does not use. */
   public List<List<String>> commands(String hook) {
-    return hook.equals(AFTER_SERVER_CHANGE) ? afterServerChange : List.of();
+    return switch (hook) {
+      case AFTER_SERVER_CHANGE -> afterServerChange;
+      case AFTER_TRUST_CHANGE -> afterTrustChange;
+      case AFTER_CA_CHANGE -> afterCaChange;
+      default -> List.of();
+    };
   }
 
+  private static List<List<String>> copy(List<List<String>> commands) {
+    return commands.stream().map(List::copyOf).toList();
+  }
 }

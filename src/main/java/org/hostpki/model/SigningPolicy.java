@@ -16,12 +16,15 @@ import java.util.Set;
  * @param maxValidity the longest validity it issues
  * @param allowedSubjectAttributes the subject attributes a request may carry besides commonName,
  *     which always may; a request with another is refused
+ * @param allowedExtendedKeyUsages the extended key usages a certificate it signs may have
+ *     (serverAuth and clientAuth by default)
  */
 public record SigningPolicy(
     List<String> allowedDomains,
     List<IpNetwork> allowedNetworks,
     Optional<Duration> maxValidity,
-    Set<SubjectAttribute> allowedSubjectAttributes) {
+    Set<SubjectAttribute> allowedSubjectAttributes,
+    Set<KeyPurpose> allowedExtendedKeyUsages) {
   public SigningPolicy {
     allowedDomains = List.copyOf(allowedDomains);
     allowedNetworks = List.copyOf(allowedNetworks);
@@ -30,6 +33,18 @@ public record SigningPolicy(
     allowed.addAll(allowedSubjectAttributes);
     allowed.remove(SubjectAttribute.COMMON_NAME);
     allowedSubjectAttributes = Collections.unmodifiableSet(allowed);
+    EnumSet<KeyPurpose> usages = EnumSet.noneOf(KeyPurpose.class);
+    usages.addAll(allowedExtendedKeyUsages);
+    allowedExtendedKeyUsages = Collections.unmodifiableSet(usages);
+  }
+
+  /** A policy that allows every extended key usage hostpki issues (the default). */
+  public SigningPolicy(
+      List<String> allowedDomains,
+      List<IpNetwork> allowedNetworks,
+      Optional<Duration> maxValidity,
+      Set<SubjectAttribute> allowedSubjectAttributes) {
+    this(allowedDomains, allowedNetworks, maxValidity, allowedSubjectAttributes, EnumSet.allOf(KeyPurpose.class));
   }
 
   /** A policy that allows no subject attribute besides commonName (the default). */

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param filters what is left out of every source
  * @param install where the host's clients should find hostpki's certificates; empty when {@code
  *     trust.install} is absent
+ * @param crls {@code trust.crls}: CRL files and folders of them (resolved)
  */
 public record TrustSpec(
     boolean prune,
@@ -25,13 +26,27 @@ public record TrustSpec(
     List<Path> directories,
     boolean includeSystemRoots,
     TrustFilters filters,
-    Optional<InstallSpec> install) {
+    Optional<InstallSpec> install,
+    List<Path> crls) {
 
   public TrustSpec {
     certificates = List.copyOf(certificates);
     directories = List.copyOf(directories);
     Objects.requireNonNull(filters, "filters");
     Objects.requireNonNull(install, "install");
+    crls = List.copyOf(crls);
+  }
+
+  /** Without {@code trust.crls}. */
+  public TrustSpec(
+      boolean prune,
+      boolean hashedDirectory,
+      List<TrustedCertificateSource> certificates,
+      List<Path> directories,
+      boolean includeSystemRoots,
+      TrustFilters filters,
+      Optional<InstallSpec> install) {
+    this(prune, hashedDirectory, certificates, directories, includeSystemRoots, filters, install, List.of());
   }
 
   /** The trust store alone: no system roots, no filters, nothing installed elsewhere. */

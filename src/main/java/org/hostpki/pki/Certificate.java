@@ -20,6 +20,7 @@ import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -30,6 +31,7 @@ import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Fingerprint;
 
 /**
@@ -141,6 +143,43 @@ public final class Certificate {
     X509CertificateHolder issuerHolder = issuer.holder();
     return holder.getIssuer().equals(issuerHolder.getSubject())
         && Signatures.verifies(holder, issuerHolder.getSubjectPublicKeyInfo());
+  }
+
+  /**
+   * The name constraints of a CA certificate, for DNS names and IP addresses (see {@link
+   * CertificateExtensions#nameConstraints(org.bouncycastle.asn1.x509.NameConstraints)}); empty
+   * when it has none.
+   *
+   * @throws InvalidMaterialException when the extension is malformed
+   */
+  public Optional<NameConstraints> nameConstraints() throws InvalidMaterialException {
+    try {
+      Extensions extensions = holder().getExtensions();
+      Extension extension = extensions == null ? null : extensions.getExtension(Extension.nameConstraints);
+      if (extension == null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          CertificateExtensions.nameConstraints(
+              org.bouncycastle.asn1.x509.NameConstraints.getInstance(extension.getParsedValue())));
+    } catch (RuntimeException e) {
+      throw new InvalidMaterialException("has a malformed nameConstraints extension: " + Der.reason(e), e);
+    }
+  }
+
+  /**
+   * The URLs of its CRL Distribution Points; empty when it names none.
+   *
+   * @throws InvalidMaterialException when the extension is malformed
+   */
+  public List<String> crlDistributionPoints() throws InvalidMaterialException {
+    try {
+      Extensions extensions = holder().getExtensions();
+      CRLDistPoint points = extensions == null ? null : CRLDistPoint.fromExtensions(extensions);
+      return points == null ? List.of() : CertificateExtensions.crlDistributionPoints(points);
+    } catch (RuntimeException e) {
+      throw new InvalidMaterialException("has a malformed cRLDistributionPoints extension: " + Der.reason(e), e);
+    }
   }
 
   /** The parsed certificate: kept from reading while the facts are not worked out, else parsed anew. */

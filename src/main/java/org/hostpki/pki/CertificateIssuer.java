@@ -2,12 +2,14 @@ package org.hostpki.pki;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.Objects;
+import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -18,6 +20,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Subject;
 
 /**
@@ -49,6 +52,19 @@ public final class CertificateIssuer {
    */
   public Certificate selfSignedCa(
       Subject subject, KeyMaterial key, Instant now, Duration validity) {
+    return selfSignedCa(subject, key, now, validity, Optional.empty());
+  }
+
+  /**
+   * A self-signed root CA as {@link #selfSignedCa(Subject, KeyMaterial, Instant, Duration)}, with
+   * name constraints (critical, RFC 5280 4.2.1.10) when given and not empty.
+   */
+  public Certificate selfSignedCa(
+      Subject subject,
+      KeyMaterial key,
+      Instant now,
+      Duration validity,
+      Optional<NameConstraints> nameConstraints) {
     Objects.requireNonNull(key, "key");
     if (subject.isEmpty()) {
       throw new IllegalArgumentException("a CA certificate needs a subject");
@@ -67,6 +83,9 @@ public final class CertificateIssuer {
           Extension.authorityKeyIdentifier,
           false,
           new AuthorityKeyIdentifier(ski.getKeyIdentifier()));
+      if (nameConstraints.isPresent() && !nameConstraints.get().isEmpty()) {
+        builder.addExtension(CertificateExtensions.nameConstraints(nameConstraints.get()));
+      }
     } catch (IOException e) {
       throw new IllegalStateException("encoding CA extensions cannot fail", e);
     }
@@ -89,7 +108,7 @@ public final class CertificateIssuer {
   /**
    * A server certificate for any public key (this host's, or one from another host's request),
    * signed by the CA: basicConstraints critical CA:FALSE, keyUsage critical digitalSignature (plus
-   * keyEncipherment for RSA), EKU serverAuth (plus clientAuth when asked), the SANs (critical when
+   * keyEncipherment for RSA), EKU as the profile says (serverAuth, clientAuth), the SANs (critical when
    * the subject is empty), SKI, and AKI naming the CA's SKI.
    *
    * @throws IllegalArgumentException when the CA key does not belong to the CA certificate, or the
@@ -101,6 +120,21 @@ public final class CertificateIssuer {
       Certificate caCert,
       KeyMaterial caKey,
       Instant now) {
+    return server(profile, subjectKey, caCert, caKey, now, Optional.empty());
+  }
+
+  /**
+   * A server certificate as {@link #server(ServerProfile, SubjectPublicKey, Certificate,
+   * KeyMaterial, Instant)}, naming where the CA publishes its CRL (a CRL Distribution Point with
+   * the URL as its full name) when {@code crlUrl} is given.
+   */
+  public Certificate server(
+      ServerProfile profile,
+      SubjectPublicKey subjectKey,
+      Certificate caCert,
+      KeyMaterial caKey,
+      Instant now,
+      Optional<URI> crlUrl) {
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(subjectKey, "subjectKey");
     CertificateFacts ca = caCert.facts();
@@ -128,7 +162,7 @@ public final class CertificateIssuer {
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(CertificateExtensions.serverKeyUsage(subjectKey));
-      builder.addExtension(CertificateExtensions.serverExtendedKeyUsage(profile.clientAuth()));
+      builder.addExtension(CertificateExtensions.extendedKeyUsage(profile.usages()));
       builder.addExtension(
           CertificateExtensions.subjectAltName(
               profile.dnsNames(), profile.ipAddresses(), subject.isEmpty()));
@@ -138,6 +172,9 @@ public final class CertificateIssuer {
           CertificateExtensions.keyIdentifier(subjectKey.info()));
       builder.addExtension(
           Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(authorityKeyId));
+      if (crlUrl.isPresent()) {
+        builder.addExtension(CertificateExtensions.crlDistributionPoints(crlUrl.get()));
+      }
     } catch (IOException e) {
       throw new IllegalStateException("encoding server extensions cannot fail", e);
     }

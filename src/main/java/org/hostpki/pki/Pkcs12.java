@@ -92,6 +92,11 @@ public final class Pkcs12 {
     static final Provider INSTANCE = new BouncyCastleProvider();
   }
 
+  /** The provider for schemes hostpki does not write (made on first use), for other readers here. */
+  static Provider jcaProvider() {
+    return JcaProvider.INSTANCE;
+  }
+
   /** PBKDF2 and MAC iterations of the modern profile: the JDK's default. */
   public static final int MODERN_ITERATIONS = 10_000;
 
@@ -117,25 +122,9 @@ public final class Pkcs12 {
       char[] password,
       Pkcs12Profile profile,
       SecureRandom random) {
-    Objects.requireNonNull(key, "key");
-    requireAlias(alias);
-    if (chain.isEmpty()) {
-      throw new IllegalArgumentException("a key entry needs its certificate chain");
-    }
-    if (!key.matches(chain.get(0))) {
-      throw new IllegalArgumentException("the chain's first certificate does not certify the key");
-    }
-    // OpenSSL's choice of localKeyId: SHA-1 of the leaf certificate.
-    DEROctetString localKeyId = new DEROctetString(sha1(chain.get(0).derUnsafe()));
-    PKCS12SafeBag[] certificates = new PKCS12SafeBag[chain.size()];
-    certificates[0] =
-        certificateBag(
-            chain.get(0),
-            friendlyName(alias),
-            new Attribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DERSet(localKeyId)));
-    for (int i = 1; i < chain.size(); i++) {
-      certificates[i] = certificateBag(chain.get(i));
-    }
+    requireKeyEntry(alias, key, chain);
+    DEROctetString localKeyId = localKeyId(chain.get(0));
+    PKCS12SafeBag[] certificates = certificateBags(alias, chain, localKeyId);
     PKCS12SafeBag keyBag =
         new PKCS12SafeBagBuilder(
                 key.privateKeyInfo(), encryptor(profile, password, random))
@@ -151,6 +140,36 @@ public final class Pkcs12 {
     } catch (IOException | PKCSException e) {
       throw new IllegalStateException("building a PKCS#12 file failed: " + e.getMessage(), e);
     }
+  }
+
+  static void requireKeyEntry(String alias, KeyMaterial key, List<Certificate> chain) {
+    Objects.requireNonNull(key, "key");
+    requireAlias(alias);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a key entry needs its certificate chain");
+    }
+    if (!key.matches(chain.get(0))) {
+      throw new IllegalArgumentException("the chain's first certificate does not certify the key");
+    }
+  }
+
+  /** OpenSSL's choice of localKeyId, which links the key to its certificate: SHA-1 of the leaf. */
+  static DEROctetString localKeyId(Certificate leaf) {
+    return new DEROctetString(sha1(leaf.derUnsafe()));
+  }
+
+  /** A key entry's chain: the leaf with the alias and the key's localKeyId, then the rest. */
+  static PKCS12SafeBag[] certificateBags(String alias, List<Certificate> chain, DEROctetString localKeyId) {
+    PKCS12SafeBag[] certificates = new PKCS12SafeBag[chain.size()];
+    certificates[0] =
+        certificateBag(
+            chain.get(0),
+            friendlyName(alias),
+            new Attribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DERSet(localKeyId)));
+    for (int i = 1; i < chain.size(); i++) {
+      certificates[i] = certificateBag(chain.get(i));
+    }
+    return certificates;
   }
 
   /**
@@ -441,7 +460,8 @@ public final class Pkcs12 {
     return true;
   }
 
-  private static void checkIterations(AlgorithmIdentifier encryption)
+  /** Refuses an encryption that asks for more than {@link #MAX_ITERATIONS} key derivations. */
+  static void checkIterations(AlgorithmIdentifier encryption)
       throws InvalidMaterialException {
     ASN1Encodable parameters = encryption.getParameters();
     BigInteger iterations = null;

@@ -4,10 +4,14 @@ import java.net.IDN;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import org.hostpki.model.KeyPurpose;
 import org.hostpki.model.Subject;
 
 /**
@@ -16,14 +20,14 @@ import org.hostpki.model.Subject;
  * (IDNA) form; duplicates are dropped, order kept.
  *
  * @param subject the subject; without a commonName, the first DNS name becomes it
- * @param clientAuth also allow TLS client authentication (EKU clientAuth)
+ * @param usages the extended key usages: TLS server and/or client authentication; not empty
  */
 public record ServerProfile(
     Subject subject,
     List<String> dnsNames,
     List<InetAddress> ipAddresses,
     Duration validity,
-    boolean clientAuth) {
+    Set<KeyPurpose> usages) {
 
   public ServerProfile {
     Objects.requireNonNull(subject, "subject");
@@ -36,6 +40,33 @@ public record ServerProfile(
     if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
       throw new IllegalArgumentException("a server certificate needs a DNS name or an IP address");
     }
+    if (usages.isEmpty()) {
+      throw new IllegalArgumentException("a certificate needs an extended key usage");
+    }
+    usages = Collections.unmodifiableSet(EnumSet.copyOf(usages));
+  }
+
+  /**
+   * A certificate for a TLS server (EKU serverAuth), and when {@code clientAuth} also for a TLS
+   * client.
+   */
+  public ServerProfile(
+      Subject subject,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      Duration validity,
+      boolean clientAuth) {
+    this(
+        subject,
+        dnsNames,
+        ipAddresses,
+        validity,
+        clientAuth ? EnumSet.allOf(KeyPurpose.class) : EnumSet.of(KeyPurpose.SERVER_AUTH));
+  }
+
+  /** Whether the certificate may also authenticate a TLS client. */
+  public boolean clientAuth() {
+    return usages.contains(KeyPurpose.CLIENT_AUTH);
   }
 
   /**

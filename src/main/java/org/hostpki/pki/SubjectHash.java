@@ -21,10 +21,13 @@ import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
 
 /**
  * The name OpenSSL looks a CA up by in a {@code -CApath} directory ({@code HASH.0}): what {@code
- * openssl x509 -noout -subject_hash} prints, OpenSSL's {@code X509_NAME_hash_ex}.
+ * openssl x509 -noout -subject_hash} prints, OpenSSL's {@code X509_NAME_hash_ex}; and the name it
+ * looks a CA's CRL up by there ({@code HASH.r0}), the same hash of the CRL's issuer, which {@code
+ * openssl crl -noout -hash} prints.
  */
 public final class SubjectHash {
   private SubjectHash() {}
@@ -37,9 +40,22 @@ public final class SubjectHash {
    * one space; the outer SEQUENCE header is left out.
    */
   public static String opensslSubjectHash(Certificate certificate) {
+    return hash(certificate.holder().getSubject());
+  }
+
+  /**
+   * The 8 hex digits OpenSSL names a CRL by in a hashed directory, {@code HASH.r0}: the hash of
+   * its issuer, computed as for a certificate's subject, so it equals the issuing CA's {@link
+   * #opensslSubjectHash}.
+   */
+  public static String opensslIssuerHash(RevocationList crl) {
+    return hash(crl.holder().getIssuer());
+  }
+
+  private static String hash(X500Name name) {
     ByteArrayOutputStream canonical = new ByteArrayOutputStream();
     try {
-      for (RDN rdn : certificate.holder().getSubject().getRDNs()) {
+      for (RDN rdn : name.getRDNs()) {
         ASN1EncodableVector entries = new ASN1EncodableVector();
         for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
           entries.add(

@@ -3,6 +3,13 @@
  * BouncyCastle. Its types wrap encoded bytes and hand out {@link org.hostpki.model} facts, so no
  * BouncyCastle type leaks to other packages.
  *
+ * <p>The files services read besides the store's own ({@code outputs:}) are encoded by {@link
+ * org.hostpki.pki.OutputEncoder} — {@link org.hostpki.pki.CombinedPem}, {@link
+ * org.hostpki.pki.PrivateKeyPem} (PKCS#8, PKCS#1, SEC 1, encrypted PKCS#8), {@link
+ * org.hostpki.pki.Pkcs12} and {@link org.hostpki.pki.UnprotectedPkcs12}, {@link
+ * org.hostpki.pki.JavaKeyStore}, DER — and read back into comparable {@link
+ * org.hostpki.model.OutputFacts} by {@link org.hostpki.pki.OutputReader}.
+ *
  * <p>Policy:
  *
  * <ul>

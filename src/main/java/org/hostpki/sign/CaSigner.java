@@ -1,33 +1,29 @@
 package org.hostpki.sign;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.NameConstraints;
+import org.hostpki.model.RevocationReason;
+import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.InvalidMaterialException;
-import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
-import org.hostpki.store.StoreDirectory;
-import org.hostpki.store.StoreFile;
+import org.hostpki.plan.JsonWriter;
 import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreSnapshot;
-import org.hostpki.store.StoreTidyUpException;
 
 /**
  * Signs another host's request with the CA host's internal CA: checks it against {@code
@@ -36,9 +32,6 @@ import org.hostpki.store.StoreTidyUpException;
  * generation, under the store's lock.
  */
 public final class CaSigner {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   private final Clock clock;
   private final SecureRandom random;
 
@@ -98,19 +91,15 @@ public final class CaSigner {
    */
   public Signed sign(
       DesiredState caHost, SignRequest request, Optional<Duration> validity, Duration lockTimeout) {
-    StoreDirectory directory = StoreDirectory.of(caHost, clock);
-    readCa(caHost, directory.read(), clock.instant()); // before the lock, which makes the store directory
-    SigningPolicy policy = checkPolicy(caHost, request);
-    try (StoreLock lock =
-        StoreLock.acquire(
-            caHost.store().path(), lockTimeout, "hostpki sign, pid " + ProcessHandle.current().pid(), clock)) {
+    CaStore store = new CaStore(caHost, clock);
+    // Before the lock, which makes the store directory: a refusal needs no lock and writes nothing.
+    checkPolicy(caHost, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
+    try (StoreLock lock = store.lock(lockTimeout, CaStore.Command.SIGN)) {
       Instant now = clock.instant();
-      StoreSnapshot snapshot = directory.read();
-      Ca ca = readCa(caHost, snapshot, now);
-      Optional<IssuedCertificate> existing =
-          IssuedCertificates.reusable(
-              IssuedCertificates.read(snapshot, caHost.store().path()),
-              request, ca.certificate(), now, caHost.server().renewBefore());
+      StoreSnapshot snapshot = store.read();
+      CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
+      SigningPolicy policy = checkPolicy(caHost, request, ca); // the CA may have changed meanwhile
+      Optional<IssuedCertificate> existing = reusable(caHost, snapshot, request, ca, now);
       if (existing.isPresent()) {
         return new Signed(false, existing.get(), ca.certificate(), Optional.empty(), List.of());
       }
@@ -120,10 +109,32 @@ public final class CaSigner {
       IssuedCertificate issued =
           IssuedCertificate.of(
               new CertificateIssuer(random)
-                  .server(request.profile(chosen.validity()), request.publicKey(), ca.certificate(), ca.key(), now));
+                  .server(
+                      request.profile(chosen.validity()), request.publicKey(), ca.certificate(), ca.key(),
+                      now, caHost.ca().crl().flatMap(CrlSpec::url)));
+      if (snapshot.files().containsKey(issued.fileName())) {
+        throw new IllegalStateException("serial " + issued.serial() + " is already recorded");
+      }
       List<String> notes = new ArrayList<>();
       chosen.note().ifPresent(notes::add);
-      String generation = record(directory, snapshot, issued, request, now, notes);
+      String metadata =
+          new JsonWriter()
+              .beginObject()
+              .field("time", now.toString())
+              .name("sign")
+              .beginObject()
+              .field("serial", issued.serial())
+              .field("subject", issued.facts().subjectDn())
+              .field("request", request.source().toString())
+              .endObject()
+              .endObject()
+              .toString();
+      String generation =
+          store.commit(
+              snapshot,
+              Map.of(issued.fileName(), issued.certificate().pem().getBytes(StandardCharsets.US_ASCII)),
+              metadata,
+              notes);
       return new Signed(true, issued, ca.certificate(), Optional.of(generation), notes);
     }
   }
@@ -131,13 +142,12 @@ public final class CaSigner {
   /** Checks the request and looks for a recorded certificate; writes nothing, takes no lock. */
   public Preview check(DesiredState caHost, SignRequest request, Optional<Duration> validity) {
     Instant now = clock.instant();
-    StoreSnapshot snapshot = StoreDirectory.of(caHost, clock).read();
-    Ca ca = readCa(caHost, snapshot, now);
-    SigningPolicy policy = checkPolicy(caHost, request);
+    CaStore store = new CaStore(caHost, clock);
+    StoreSnapshot snapshot = store.read();
+    CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
+    SigningPolicy policy = checkPolicy(caHost, request, ca);
     Optional<Signed> existing =
-        IssuedCertificates.reusable(
-                IssuedCertificates.read(snapshot, caHost.store().path()),
-                request, ca.certificate(), now, caHost.server().renewBefore())
+        reusable(caHost, snapshot, request, ca, now)
             .map(i -> new Signed(false, i, ca.certificate(), Optional.empty(), List.of()));
     return new Preview(
         existing,
@@ -145,7 +155,35 @@ public final class CaSigner {
             validity, caHost.server(), Optional.of(policy), now, ca.certificate().facts().notAfter()));
   }
 
-  private static SigningPolicy checkPolicy(DesiredState caHost, SignRequest request) {
+  /**
+   * The recorded certificate to hand out again, if any; refuses a request for a key whose
+   * certificate was revoked for keyCompromise (as Let's Encrypt blocks such keys), since a new
+   * certificate for it would be as compromised.
+   */
+  private static Optional<IssuedCertificate> reusable(
+      DesiredState caHost, StoreSnapshot snapshot, SignRequest request, CaStore.SigningCa ca, Instant now) {
+    List<IssuedCertificate> issued = IssuedCertificates.read(snapshot, caHost.store().path());
+    Revocations revocations = Revocations.read(snapshot, caHost.store().path());
+    for (IssuedCertificate i : issued) {
+      Optional<RevokedCertificate> entry = revocations.entry(i.facts().serialNumber());
+      if (entry.isPresent()
+          && entry.get().reason() == RevocationReason.KEY_COMPROMISE
+          && i.certificate().publicKey().sameKey(request.publicKey())) {
+        throw new HostpkiException(
+            "refused: the request's key is the key of certificate " + i.serial() + " ("
+                + i.facts().subjectDn() + "), revoked for keyCompromise on "
+                + CaStore.date(entry.get().revocationDate()),
+            List.of(
+                "nothing was signed for " + request.source() + "; make a new key on the host and a new"
+                    + " request for it (hostpki apply --replace server on that host does both)"));
+      }
+    }
+    List<IssuedCertificate> valid =
+        issued.stream().filter(i -> revocations.entry(i.facts().serialNumber()).isEmpty()).toList();
+    return IssuedCertificates.reusable(valid, request, ca.certificate(), now, caHost.server().renewBefore());
+  }
+
+  private static SigningPolicy checkPolicy(DesiredState caHost, SignRequest request, CaStore.SigningCa ca) {
     Optional<SigningPolicy> policy = caHost.ca().policy();
     if (policy.isEmpty()) {
       throw new HostpkiException(
@@ -159,10 +197,32 @@ public final class CaSigner {
     }
     List<PolicyViolation> violations = new ArrayList<>(request.problems());
     violations.addAll(PolicyCheck.violations(policy.get(), request));
+    Optional<NameConstraints> inCertificate = nameConstraints(caHost, ca.certificate());
+    inCertificate.ifPresent(
+        c -> violations.addAll(PolicyCheck.violations(c, "the CA certificate's name constraints", request)));
+    caHost.ca().nameConstraints()
+        .filter(declared -> !declared.isEmpty() && !inCertificate.equals(Optional.of(declared)))
+        .ifPresent(declared -> violations.addAll(PolicyCheck.violations(declared, "ca.nameConstraints", request)));
     if (!violations.isEmpty()) {
-      throw refused(caHost, request, violations);
+      throw refused(caHost, request, distinct(violations));
     }
     return policy.get();
+  }
+
+  /** A name refused by policy and by constraints alike is listed once per reason, not twice per name. */
+  private static List<PolicyViolation> distinct(List<PolicyViolation> violations) {
+    return violations.stream().distinct().toList();
+  }
+
+  private static Optional<NameConstraints> nameConstraints(DesiredState caHost, Certificate ca) {
+    try {
+      return ca.nameConstraints();
+    } catch (InvalidMaterialException e) {
+      throw new HostpkiException(
+          caHost.store().path().resolve("ca.crt") + ": " + e.getMessage() + "; the CA store is"
+              + " damaged: restore the file (from a backup or an older generation of the store);"
+              + " nothing was signed");
+    }
   }
 
   /**
@@ -186,115 +246,5 @@ public final class CaSigner {
         "nothing was signed for " + request.source() + " ("
             + (request.subjectDn().isEmpty() ? "empty subject" : request.subjectDn()) + ")" + help);
     return new HostpkiException(violations.get(0).message(), details);
-  }
-
-  private record Ca(Certificate certificate, KeyMaterial key) {}
-
-  /** The store's CA, usable for signing now. */
-  private static Ca readCa(DesiredState caHost, StoreSnapshot snapshot, Instant now) {
-    Path store = caHost.store().path();
-    Optional<byte[]> certFile = snapshot.file("ca.crt");
-    Optional<byte[]> keyFile = snapshot.file("ca.key");
-    if (certFile.isEmpty() || keyFile.isEmpty()) {
-      throw new HostpkiException(
-          "store " + store + " holds no CA yet (no " + (certFile.isEmpty() ? "ca.crt" : "ca.key")
-              + "); run hostpki apply -f " + caHost.source() + " first, then sign");
-    }
-    Certificate cert;
-    KeyMaterial key;
-    try {
-      cert = single(store.resolve("ca.crt"), Pem.readCertificates(certFile.get()));
-    } catch (InvalidMaterialException e) {
-      throw damaged(store.resolve("ca.crt"), e.getMessage());
-    }
-    try {
-      key = KeyMaterial.fromPem(keyFile.get());
-    } catch (InvalidMaterialException e) {
-      throw damaged(store.resolve("ca.key"), e.getMessage());
-    }
-    if (!cert.facts().ca()) {
-      throw damaged(store.resolve("ca.crt"), "is not a CA certificate (basicConstraints cA is not set)");
-    }
-    if (!key.matches(cert)) {
-      throw damaged(store.resolve("ca.key"), "is not the key of ca.crt");
-    }
-    if (!now.isBefore(cert.facts().notAfter())) {
-      throw new HostpkiException(
-          store.resolve("ca.crt") + ": the CA certificate expired on "
-              + DATE.format(cert.facts().notAfter()) + "; nothing was signed: run hostpki apply -f "
-              + caHost.source() + " to renew it, and give the hosts the new CA certificate to trust");
-    }
-    if (now.isBefore(cert.facts().notBefore())) {
-      throw new HostpkiException(
-          store.resolve("ca.crt") + ": the CA certificate is valid only from "
-              + DATE.format(cert.facts().notBefore()) + "; check this host's clock");
-    }
-    return new Ca(cert, key);
-  }
-
-  private static Certificate single(Path file, List<Certificate> certificates) {
-    if (certificates.size() != 1) {
-      throw damaged(file, "holds " + certificates.size() + " certificates; exactly one is expected");
-    }
-    return certificates.get(0);
-  }
-
-  private static HostpkiException damaged(Path file, String reason) {
-    return new HostpkiException(
-        file + ": " + reason + "; the CA store is damaged: restore the file (from a backup or an"
-            + " older generation of the store); nothing was signed");
-  }
-
-  /**
-   * Commits the current files byte for byte plus the new record; returns the generation. The
-   * current files are carried over from the live generation by hard link, as apply does.
-   */
-  private static String record(
-      StoreDirectory directory,
-      StoreSnapshot snapshot,
-      IssuedCertificate issued,
-      SignRequest request,
-      Instant now,
-      List<String> notes) {
-    if (snapshot.files().containsKey(issued.fileName())) {
-      throw new IllegalStateException("serial " + issued.serial() + " is already recorded");
-    }
-    SortedMap<String, StoreFile> files = new TreeMap<>();
-    snapshot.files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, isSecret(name))));
-    files.put(
-        issued.fileName(),
-        StoreFile.publicFile(issued.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
-    byte[] metadata =
-        ("{\"time\":\"" + now + "\",\"sign\":{\"serial\":\"" + issued.serial() + "\",\"subject\":"
-                + jsonString(issued.facts().subjectDn()) + ",\"request\":"
-                + jsonString(request.source().toString()) + "}}")
-            .getBytes(StandardCharsets.UTF_8);
-    try {
-      return directory.write(files, metadata, snapshot);
-    } catch (StoreTidyUpException e) {
-      // Committed: the record is there. Only the tidying up failed; the next write finishes it.
-      notes.add(e.getMessage());
-      return e.generation();
-    }
-  }
-
-  /** The store's rule: private keys and PKCS#12 files are written 0600. */
-  private static boolean isSecret(String name) {
-    // A dot-file in a set is apply's record of the PKCS#12 files, as private as they are.
-    return name.endsWith(".key") || name.endsWith(".p12") || name.startsWith(".");
-  }
-
-  private static String jsonString(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
   }
 }

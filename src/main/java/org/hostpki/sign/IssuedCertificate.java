@@ -34,7 +34,8 @@ public record IssuedCertificate(String serial, Certificate certificate) {
     return certificate.facts();
   }
 
-  static String serialHex(BigInteger serial) {
+  /** A serial number as {@code openssl x509 -serial} prints it: upper-case hex, whole bytes. */
+  public static String serialHex(BigInteger serial) {
     byte[] bytes = serial.toByteArray();
     int start = bytes.length > 1 && bytes[0] == 0 ? 1 : 0; // the sign byte of a positive number
     return HexFormat.of().withUpperCase().formatHex(bytes, start, bytes.length);

@@ -10,8 +10,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.KeyPurpose;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -62,7 +64,8 @@ public final class IssuedCertificates {
   /**
    * The recorded certificate to hand out again instead of signing the request anew: signed by
    * this CA, for the same key, subject, SANs and client use, valid now and for longer than {@code
-   * renewBefore}; the one lasting longest when several do.
+   * renewBefore}, for the same extended key usages; the one lasting longest when several do. The
+   * caller leaves out revoked certificates.
    */
   public static Optional<IssuedCertificate> reusable(
       List<IssuedCertificate> issued,
@@ -75,6 +78,12 @@ public final class IssuedCertificates {
         .max(Comparator.comparing((IssuedCertificate i) -> i.facts().notAfter()));
   }
 
+  private static Set<String> oids(Set<KeyPurpose> usages) {
+    Set<String> oids = new HashSet<>();
+    usages.forEach(u -> oids.add(u.oid()));
+    return oids;
+  }
+
   private static boolean fits(
       Certificate certificate, SignRequest request, Certificate ca, Instant now, Duration renewBefore) {
     CertificateFacts facts = certificate.facts();
@@ -84,7 +93,7 @@ public final class IssuedCertificates {
         && facts.subject().equals(request.issuedSubject())
         && new HashSet<>(facts.dnsNames()).equals(new HashSet<>(request.dnsNames()))
         && new HashSet<InetAddress>(facts.ipAddresses()).equals(new HashSet<>(request.ipAddresses()))
-        && facts.extendedKeyUsages().contains(CertificateFacts.EKU_CLIENT_AUTH) == request.clientAuth()
+        && new HashSet<>(facts.extendedKeyUsages()).equals(oids(request.usages()))
         && certificate.isSignedBy(ca);
   }
 }

@@ -10,20 +10,23 @@ import java.util.Set;
 import org.hostpki.model.DistinguishedName;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.IpNetwork;
+import org.hostpki.model.KeyPurpose;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.model.Subject;
 import org.hostpki.model.SubjectAttribute;
 import org.hostpki.model.TerminalText;
 
 /**
- * Whether {@code ca.policy} allows what a request asks for. Pure; every violation is reported, not
- * just the first, so one look at the refusal shows everything to fix. The rules are in the
- * package documentation.
+ * Whether {@code ca.policy} and the CA's name constraints allow what a request asks for. Pure;
+ * every violation is reported, not just the first, so one look at the refusal shows everything to
+ * fix. The rules are in the package documentation.
  */
 public final class PolicyCheck {
   static final String DOMAINS = "ca.policy.allowedDomains";
   static final String NETWORKS = "ca.policy.allowedNetworks";
   static final String ATTRIBUTES = "ca.policy.allowedSubjectAttributes";
+  static final String USAGES = "ca.policy.allowedExtendedKeyUsages";
 
   private PolicyCheck() {}
 
@@ -37,12 +40,12 @@ public final class PolicyCheck {
     List<PolicyViolation> violations = new ArrayList<>();
     List<DomainPattern> patterns = policy.allowedDomains().stream().map(DomainPattern::new).toList();
     for (String name : dnsNames) {
-      if (!allowedName(patterns, name)) {
+      if (patterns.stream().noneMatch(p -> p.allows(name))) {
         violations.add(new PolicyViolation("dNSName " + name, "is outside " + domainsRule(policy), true));
       }
     }
     for (InetAddress address : ipAddresses) {
-      if (!allowedAddress(policy, address)) {
+      if (policy.allowedNetworks().stream().noneMatch(n -> n.contains(address))) {
         violations.add(
             new PolicyViolation(
                 "iPAddress " + IpAddresses.format(address), "is outside " + networksRule(policy), true));
@@ -51,13 +54,22 @@ public final class PolicyCheck {
     subject.commonName()
         .filter(cn -> !TerminalText.hasUnsafe(cn)) // refused whatever the policy (SignRequest)
         .filter(cn -> !isOneOf(cn, dnsNames, ipAddresses))
-        .ifPresent(cn -> commonName(policy, patterns, cn).ifPresent(violations::add));
+        .ifPresent(
+            cn ->
+                violations.add(
+                    new PolicyViolation(
+                        "subject commonName " + cn,
+                        "is not one of the request's subjectAltNames " + sans(dnsNames, ipAddresses)
+                            + ": a commonName must repeat one of them, or be left out (the first DNS"
+                            + " name then fills it)",
+                        false)));
     return violations;
   }
 
   /**
-   * The violations of a request: its names and addresses, and the subject attributes besides
-   * commonName that {@code ca.policy.allowedSubjectAttributes} does not list.
+   * The violations of a request: its names and addresses, the subject attributes besides
+   * commonName that {@code ca.policy.allowedSubjectAttributes} does not list, and the extended key
+   * usages {@code ca.policy.allowedExtendedKeyUsages} does not list.
    */
   public static List<PolicyViolation> violations(SigningPolicy policy, SignRequest request) {
     List<PolicyViolation> violations =
@@ -74,23 +86,40 @@ public final class PolicyCheck {
                 true));
       }
     }
+    for (KeyPurpose usage : request.usages()) {
+      if (!policy.allowedExtendedKeyUsages().contains(usage)) {
+        violations.add(
+            new PolicyViolation(
+                "extendedKeyUsage " + usage
+                    + (request.requestedUsages().isEmpty() ? " (the request names none, and gets it)" : ""),
+                "is outside " + USAGES + " " + policy.allowedExtendedKeyUsages(),
+                true));
+      }
+    }
     return violations;
   }
 
-  private static Optional<PolicyViolation> commonName(
-      SigningPolicy policy, List<DomainPattern> patterns, String cn) {
-    Optional<InetAddress> address = IpAddresses.parse(cn);
-    if (address.isPresent()) {
-      return allowedAddress(policy, address.get())
-          ? Optional.empty()
-          : Optional.of(
-              new PolicyViolation("subject commonName " + cn, "is outside " + networksRule(policy), true));
+  /**
+   * What name constraints do not allow of a request's SANs.
+   *
+   * @param whose whose constraints they are, for the message: {@code the CA certificate's name
+   *     constraints}, {@code ca.nameConstraints}
+   */
+  public static List<PolicyViolation> violations(
+      NameConstraints constraints, String whose, SignRequest request) {
+    List<PolicyViolation> violations = new ArrayList<>();
+    for (String name : request.dnsNames()) {
+      constraints.dnsNameRefusal(name)
+          .ifPresent(r -> violations.add(new PolicyViolation("dNSName " + name, r.reason(whose), false)));
     }
-    if (RequestedNames.problem(cn).isEmpty() && allowedName(patterns, cn)) {
-      return Optional.empty();
+    for (InetAddress address : request.ipAddresses()) {
+      constraints.addressRefusal(address)
+          .ifPresent(
+              r ->
+                  violations.add(
+                      new PolicyViolation("iPAddress " + IpAddresses.format(address), r.reason(whose), false)));
     }
-    return Optional.of(
-        new PolicyViolation("subject commonName " + cn, "is outside " + domainsRule(policy), true));
+    return violations;
   }
 
   private static boolean isOneOf(String cn, List<String> dnsNames, List<InetAddress> ipAddresses) {
@@ -101,12 +130,10 @@ public final class PolicyCheck {
     return IpAddresses.parse(cn).map(ipAddresses::contains).orElse(false);
   }
 
-  private static boolean allowedName(List<DomainPattern> patterns, String name) {
-    return patterns.stream().anyMatch(p -> p.allows(name));
-  }
-
-  private static boolean allowedAddress(SigningPolicy policy, InetAddress address) {
-    return policy.allowedNetworks().stream().anyMatch(n -> n.contains(address));
+  private static String sans(List<String> dnsNames, List<InetAddress> ipAddresses) {
+    List<String> words = new ArrayList<>(dnsNames);
+    ipAddresses.forEach(ip -> words.add(IpAddresses.format(ip)));
+    return words.toString();
   }
 
   private static String domainsRule(SigningPolicy policy) {

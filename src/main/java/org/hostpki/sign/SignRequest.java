@@ -5,17 +5,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DistinguishedName;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeyPurpose;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.SubjectAttribute;
@@ -40,6 +42,8 @@ import org.hostpki.pki.SubjectPublicKey;
  * @param subject the subject's attributes hostpki copies (the first of each kind)
  * @param subjectAttributes every attribute of the subject, as requested
  * @param dnsNames the requested DNS names that are valid, lower-case, without repeats
+ * @param requestedUsages the extended key usages it asks for that hostpki issues; empty when it
+ *     asks for none
  * @param problems what the request asks for that hostpki never issues
  */
 public record SignRequest(
@@ -49,13 +53,9 @@ public record SignRequest(
     List<DistinguishedName.Attribute> subjectAttributes,
     List<String> dnsNames,
     List<InetAddress> ipAddresses,
-    boolean clientAuth,
+    Set<KeyPurpose> requestedUsages,
     SubjectPublicKey publicKey,
     List<PolicyViolation> problems) {
-
-  /** The extended key usages a certificate hostpki signs may have, by OID. */
-  private static final Set<String> ISSUED_USAGES =
-      Set.of(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
 
   /** Names of other usages a request may ask for, for messages. */
   private static final Map<String, String> OTHER_USAGES =
@@ -70,6 +70,7 @@ public record SignRequest(
     subjectAttributes = List.copyOf(subjectAttributes);
     dnsNames = List.copyOf(dnsNames);
     ipAddresses = List.copyOf(ipAddresses);
+    requestedUsages = requestedUsages.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(requestedUsages));
     problems = List.copyOf(problems);
   }
 
@@ -125,13 +126,16 @@ public record SignRequest(
               "is a kind of name hostpki does not certify: only DNS names and IP addresses",
               false));
     }
+    Set<KeyPurpose> usages = EnumSet.noneOf(KeyPurpose.class);
     for (String usage : csr.extendedKeyUsages()) {
-      if (!ISSUED_USAGES.contains(usage)) {
+      Optional<KeyPurpose> known = KeyPurpose.byOid(usage);
+      if (known.isPresent()) {
+        usages.add(known.get());
+      } else {
         problems.add(
             new PolicyViolation(
                 "extendedKeyUsage " + OTHER_USAGES.getOrDefault(usage, usage),
-                "is not a usage hostpki issues: its certificates are for serverAuth, and clientAuth"
-                    + " when the request asks for it",
+                "is not a usage hostpki issues: its certificates are for serverAuth and clientAuth",
                 false));
       }
     }
@@ -144,7 +148,7 @@ public record SignRequest(
     }
     return new SignRequest(
         source, facts.subject(), facts.subjectDn(), csr.subjectAttributes(), names, addresses,
-        csr.requestsClientAuth(), key, problems);
+        usages, key, problems);
   }
 
   /**
@@ -224,9 +228,17 @@ public record SignRequest(
     return Optional.empty();
   }
 
+  /**
+   * The extended key usages a certificate for this request gets: those it asks for, and
+   * serverAuth when it names none (a certificate for a server is what hostpki signs by default).
+   */
+  public Set<KeyPurpose> usages() {
+    return requestedUsages.isEmpty() ? Set.of(KeyPurpose.SERVER_AUTH) : requestedUsages;
+  }
+
   /** What a certificate for this request says, lasting {@code validity}. */
   public ServerProfile profile(Duration validity) {
-    return new ServerProfile(subject, dnsNames, ipAddresses, validity, clientAuth);
+    return new ServerProfile(subject, dnsNames, ipAddresses, validity, usages());
   }
 
   /** The subject a certificate for this request gets (the first DNS name when it has no CN). */

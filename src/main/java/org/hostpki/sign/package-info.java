@@ -15,8 +15,8 @@
  *       one-label wildcard match. It does not allow {@code corp.example} itself: list that
  *       separately. Names compare case-insensitively.
  *   <li>{@code allowedNetworks}: every IP address SAN must lie in one of them.
- *   <li>the subject's commonName, when it is not one of the SANs, must be allowed like one (a DNS
- *       name by allowedDomains, an address by allowedNetworks): old clients still read it.
+ *   <li>the subject's commonName must be one of the request's own SANs (or be left out: the first
+ *       DNS name then fills it); no setting widens this.
  *   <li>{@code maxValidity}: the issued validity is the asked one ({@code --validity}) or else
  *       the CA host's {@code server.validity}, shortened to maxValidity. Without maxValidity the
  *       limit is the browsers' 398 days (unless the CA host sets {@code
@@ -24,7 +24,13 @@
  *   <li>{@code allowedSubjectAttributes}: the subject attributes a request may carry besides its
  *       commonName (organization, organizationalUnit, locality, state, country, emailAddress);
  *       by default none.
+ *   <li>{@code allowedExtendedKeyUsages}: serverAuth and clientAuth by default. A certificate gets
+ *       the usages its request asks for, serverAuth when it names none.
  * </ul>
+ *
+ * Beyond the policy, the CA certificate's name constraints (and declared {@code
+ * ca.nameConstraints}) must allow every DNS name and address: what they forbid, every client
+ * refuses, so it is not signed.
  *
  * A request must also prove possession of its key (its signature verifies) and carry a key
  * hostpki would make itself: RSA of 2048 bits or more, EC on P-256, P-384 or P-521, or Ed25519.
@@ -41,8 +47,17 @@
  * upper-case hex, as {@code openssl x509 -serial} prints it), committed as a new store generation
  * under the store's lock like any apply. Apply carries these files over untouched. Signing the
  * same request again (same key, same subject and SANs, same CA) returns the recorded certificate
- * for as long as it is valid beyond the CA host's {@code server.renewBefore}: that is what makes
- * {@code hostpki sign} idempotent, and a fleet playbook report {@code changed} only when a host
- * really got a new certificate.
+ * for as long as it is valid beyond the CA host's {@code server.renewBefore} and not revoked:
+ * that is what makes {@code hostpki sign} idempotent, and a fleet playbook report {@code changed}
+ * only when a host really got a new certificate.
+ *
+ * <h2>Revocation</h2>
+ *
+ * {@link org.hostpki.sign.CaRevoker} ({@code hostpki revoke}) records a revocation in the store's
+ * CRL, {@code ca.crl}, which is the one record of what was revoked ({@link
+ * org.hostpki.sign.Revocations}); it is written in a new generation with any {@code issued/}
+ * record it adds, through the same envelope as sign ({@code CaStore}: the CA read and checked,
+ * the lock, every other file carried over byte for byte). A request for a key whose certificate
+ * was revoked for keyCompromise is refused.
  */
 package org.hostpki.sign;

@@ -83,6 +83,14 @@
  * missing parents as {@code mkdir -p} would, from the umask, since they are not the store's. The
  * directories holding each new one are synced, so that a power cut cannot lose the store's name.
  *
+ * <p>Files for other services ({@code store.access}, {@code outputs:} in the desired state) get the
+ * owner, group and mode declared for them from creation: {@link org.hostpki.store.OwnedFiles}
+ * creates a file with the declared mode's owner bits, sets the exact mode, then group and owner,
+ * and only then writes the content, so no moment exists in which a key is readable by more than
+ * the declaration allows; a generation directory can be made the same way, {@code 0750} with a
+ * group, so that only that group's members traverse it (and {@code ..data}, a link into it). The
+ * writer does not use it yet: the plan does not carry outputs out in this build.
+ *
  * <h2>Reading</h2>
  *
  * {@link org.hostpki.store.StoreDirectory#read()} is read-only: it resolves {@code ..data} once

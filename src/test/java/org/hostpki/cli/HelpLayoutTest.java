@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpLayoutTest {
   private static final List<String> COMMANDS =
       List.of("", "validate", "plan", "apply", "status", "export", "history", "rollback", "sign",
-          "fetch-cert", "watch", "completion", "version");
+          "revoke", "fetch-cert", "watch", "completion", "version");
 
   @TempDir Path dir;
 

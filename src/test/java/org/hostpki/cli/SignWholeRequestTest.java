@@ -154,7 +154,7 @@ class SignWholeRequestTest {
             "  refused: subjectAltName URI:https://m1.fleet.test/ is a kind of name hostpki does not"
                 + " certify: only DNS names and IP addresses",
             "  refused: extendedKeyUsage codeSigning is not a usage hostpki issues: its certificates are"
-                + " for serverAuth, and clientAuth when the request asks for it",
+                + " for serverAuth and clientAuth",
             "  refused: dNSName db.other.test is outside ca.policy.allowedDomains [*.fleet.test]",
             "  refused: subject organization 'Example Corp' is outside ca.policy.allowedSubjectAttributes"
                 + " []: besides a commonName, a request may carry only the attributes listed there",

@@ -73,11 +73,33 @@ class SchemaDriftTest {
           Map.entry("server.acme.includeAddresses", acme()),
           Map.entry("server.acme.identifiers", acme()),
           Map.entry("server.acme.preferredChain", acme()),
-          Map.entry("server.acme.timeout", acme()));
+          Map.entry("server.acme.timeout", acme()),
+          Map.entry("store.previousPassword.env", Map.of("store.password", Map.of("env", "NEW_PASSWORD"))),
+          Map.entry("store.previousPassword.file", Map.of("store.password", Map.of("env", "NEW_PASSWORD"))),
+          Map.entry("outputs[].format", output("der", "out.der")),
+          Map.entry("outputs[].file", output("der", "before.der")),
+          Map.entry("outputs[].owner", output("key", "out.key")),
+          Map.entry("outputs[].group", output("key", "out.key")),
+          Map.entry("outputs[].mode", output("key", "out.key")),
+          Map.entry("outputs[].afterChange", output("key", "out.key")),
+          Map.entry("outputs[].keyFile", output("combined-pem", "out.pem")),
+          Map.entry("outputs[].encoding", output("key", "out.key", "server.key.algorithm", "RSA")),
+          Map.entry("outputs[].encrypted", output("key", "out.key")),
+          // both formats with an alias: a PKCS#12 file and a JKS file (the JKS alias set by ALSO)
+          Map.entry("outputs[].alias", Map.of(
+              "store.password", Map.of("env", "HOSTPKI_PASSWORD"),
+              "outputs", List.of(Map.of("format", "pkcs12", "file", "out.p12"), Map.of("format", "jks", "file", "out.jks")))),
+          Map.entry("outputs[].password", output("pkcs12", "out.p12")),
+          Map.entry("outputs[].profile", output("pkcs12", "out.p12")),
+          Map.entry("outputs[].certificate", output("der", "out.der")));
 
   /** Settings that must change together with a property, applied after it. */
   private static final Map<String, Map<String, Object>> ALSO =
       Map.of(
+          "outputs[].alias",
+          Map.of("outputs", List.of(
+              Map.of("format", "pkcs12", "file", "out.p12", "alias", "portal"),
+              Map.of("format", "jks", "file", "out.jks", "alias", "portal"))),
           "server.issuer", Map.of("server.external.chain", "incoming/chain.pem"),
           "trust.certificates[].pem",
           Map.of("trust.certificates", List.of(Map.of("name", "before", "pem", PEM))));
@@ -88,6 +110,11 @@ class SchemaDriftTest {
           "DesiredState.source",
           "TrustedCertificateSource.origin",
           "InstallSpec.origin",
+          "OutputSpec.origin",
+          "DesiredState.notYetSupported",
+          "UnsupportedSetting",
+          "UnsupportedSetting.key",
+          "UnsupportedSetting.position",
           "SourcePosition",
           "SourcePosition.file",
           "SourcePosition.line",
@@ -235,6 +262,17 @@ class SchemaDriftTest {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("server.issuer", "acme");
     out.put("server.acme.directory", "https://acme.example.com/before");
+    for (int i = 0; i < more.length; i += 2) {
+      out.put((String) more[i], more[i + 1]);
+    }
+    return out;
+  }
+
+  /** One output of this format, with a store password for the formats that need one. */
+  private static Map<String, Object> output(String format, String file, Object... more) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("store.password", Map.of("env", "HOSTPKI_PASSWORD"));
+    out.put("outputs", List.of(Map.of("format", format, "file", file)));
     for (int i = 0; i < more.length; i += 2) {
       out.put((String) more[i], more[i + 1]);
     }

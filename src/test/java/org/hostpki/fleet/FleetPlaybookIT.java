@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -31,9 +32,10 @@ import org.hostpki.testkit.Tool;
  * The fleet playbook ({@code ansible/playbooks/fleet.yml}) driven by the real {@code
  * ansible-playbook} over one CA host and three members on this machine, each with its own
  * identity and directory, running this checkout's {@code bin/hostpki}: three runs (the first
- * round, a second that changes nothing, one after a member's address changed), then a live TLS
- * handshake between two members. Needs Debian's ansible-core and openssl; skipped without them,
- * except in CI.
+ * round, a second that changes nothing, one after a member's address changed and another member
+ * was lost: taken out of the members and its certificate revoked), then a live TLS handshake
+ * between two members. Needs Debian's ansible-core and openssl; skipped without them, except in
+ * CI.
  */
 class FleetPlaybookIT {
   private static final List<String> MEMBERS = List.of("m1", "m2", "m3");
@@ -48,6 +50,9 @@ class FleetPlaybookIT {
   private static Map<String, byte[]> serverCertsAfter;
   private static Set<String> issuedBefore;
   private static Set<String> issuedAfter;
+  private static String lostSerial;
+  private static final String SIGN_TASK = "The CA host signs it (or hands out the certificate signed for it before)";
+  private static final String REVOKE_TASK = "Revoke the certificates of lost hosts (hostpki revoke; the CRL is ca.crl)";
 
   @BeforeAll
   static void runTheFleetPlaybookThreeTimes() throws Exception {
@@ -63,6 +68,12 @@ class FleetPlaybookIT {
     issuedBefore = issued();
     Path vars = dir.resolve("host_vars/m2.yml");
     Files.writeString(vars, Files.readString(vars).replace("addresses: [192.0.2.12]", "addresses: [192.0.2.22]"));
+    lostSerial = result(firstRun, SIGN_TASK, "m3").path("serial").asString();
+    Path inventory = dir.resolve("inventory.ini");
+    Files.writeString(inventory, Files.readString(inventory).replace("m2\nm3\n", "m2\n\n[lost]\nm3\n"));
+    Files.writeString(
+        dir.resolve("host_vars/ca1.yml"),
+        "hostpki_revoked: [{serial: " + lostSerial + ", reason: keyCompromise}]\n", StandardOpenOption.APPEND);
     addressRun = ansible.playbook(fleetPlaybook());
     serverCertsAfter = serverCertificates();
     issuedAfter = issued();
@@ -122,7 +133,7 @@ class FleetPlaybookIT {
               member + "/pki/server.crt");
       assertThat(verify.exitCode()).as(verify.toString()).isZero();
       assertThat(verify.stdout()).isEqualTo(member + "/pki/server.crt: OK\n");
-      JsonNode signed = result(firstRun, "The CA host signs it (or hands out the certificate signed for it before)", member);
+      JsonNode signed = result(firstRun, SIGN_TASK, member);
       assertThat(signed.path("changed").asBoolean()).as(signed.toString()).isTrue();
       assertThat(signed.path("subject").asString()).isEqualTo("CN=" + member + ".fleet.test");
       assertThat(dir.resolve("ca1/pki/issued/" + signed.path("serial").asString() + ".crt")).isRegularFile();
@@ -166,15 +177,35 @@ class FleetPlaybookIT {
   @Test
   void testAddressChange_onlyThatMemberGetsANewCertificate() throws Exception {
     assertThat(Ansible.stats(addressRun, "m2").path("changed").asInt()).as(addressRun.toString()).isPositive();
-    for (String host : List.of("ca1", "m1", "m3")) {
-      assertThat(Ansible.stats(addressRun, host).path("changed").asInt()).as(host + "\n" + addressRun).isZero();
-    }
+    assertThat(Ansible.stats(addressRun, "m1").path("changed").asInt()).as("m1\n" + addressRun).isZero();
+    assertThat(addressRun.path("stats").has("m3")).as("m3 is no member any more").isFalse();
     assertThat(serverCertsAfter.get("m1")).isEqualTo(serverCertsBefore.get("m1"));
     assertThat(serverCertsAfter.get("m3")).isEqualTo(serverCertsBefore.get("m3"));
     assertThat(serverCertsAfter.get("m2")).isNotEqualTo(serverCertsBefore.get("m2"));
     assertThat(certificate(serverCertsAfter.get("m2")).getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()))
         .contains("192.0.2.22")
         .doesNotContain("192.0.2.12");
+  }
+
+  @Test
+  void testLostHost_itsCertificateIsRevokedAndTheCrlRefusesItOnly() throws Exception {
+    JsonNode revoke = result(addressRun, REVOKE_TASK, "ca1").path("results").get(0);
+    assertThat(revoke.path("changed").asBoolean()).as(revoke.toString()).isTrue();
+    assertThat(revoke.path("serial").asString()).isEqualTo(lostSerial);
+    assertThat(revoke.path("subject").asString()).isEqualTo("CN=m3.fleet.test");
+    assertThat(revoke.path("reason").asString()).isEqualTo("keyCompromise");
+    assertThat(revoke.path("crl").asString()).isEqualTo(Files.readString(dir.resolve("ca1/pki/ca.crl")));
+    assertThat(revoke.path("crl_number").asString()).isEqualTo("1");
+    for (String member : MEMBERS) {
+      ProcessResult verify =
+          openssl("verify", "-crl_check", "-CRLfile", "ca1/pki/ca.crl", "-CAfile", "ca1/pki/ca.crt", member + "/pki/server.crt");
+      if (member.equals("m3")) {
+        assertThat(verify.exitCode()).as(verify.toString()).isNotZero();
+        assertThat(verify.stdout() + verify.stderr()).contains("certificate revoked");
+      } else {
+        assertThat(verify.exitCode()).as(member + ": " + verify).isZero();
+      }
+    }
   }
 
   @Test
@@ -219,6 +250,41 @@ class FleetPlaybookIT {
     List<String> subjects = new ArrayList<>();
     issued.forEach(i -> subjects.add(i.path("subject").asString()));
     assertThat(subjects).containsOnly("CN=m1.fleet.test", "CN=m2.fleet.test", "CN=m3.fleet.test");
+    JsonNode revoked = JsonMapper.builder().build().readTree(status.stdout()).path("revoked");
+    assertThat(revoked.size()).isEqualTo(1);
+    assertThat(revoked.get(0).path("serial").asString()).isEqualTo(lostSerial);
+    assertThat(revoked.get(0).path("subject").asString()).isEqualTo("CN=m3.fleet.test");
+  }
+
+  @Test
+  void testRevokeModule_repeatAnotherReasonAnUnknownSerialCheckModeAndDocumentation() throws Exception {
+    byte[] crl = Files.readAllBytes(dir.resolve("ca1/pki/ca.crl"));
+
+    JsonNode report = ansible.playbook("revoke-cases.yml", "-e", "revoked_serial=" + lostSerial);
+
+    JsonNode again = result(report, "m3's certificate again, for the same reason", "ca1");
+    assertThat(again.path("failed").asBoolean()).as(again.toString()).isFalse();
+    assertThat(again.path("changed").asBoolean()).isFalse();
+    assertThat(again.path("already_revoked").asBoolean()).isTrue();
+    JsonNode otherReason = result(report, "m3's certificate again, for another reason", "ca1");
+    assertThat(otherReason.path("failed").asBoolean()).as(otherReason.toString()).isTrue();
+    assertThat(otherReason.path("msg").asString())
+        .startsWith("serial " + lostSerial + " (CN=m3.fleet.test) was revoked on ")
+        .contains("for keyCompromise; revoking it again for superseded is refused");
+    JsonNode unknown = result(report, "A serial this CA never issued", "ca1");
+    assertThat(unknown.path("failed").asBoolean()).isTrue();
+    assertThat(unknown.path("msg").asString()).startsWith("serial 0BADC0DE is not a certificate this CA issued");
+    JsonNode check = result(report, "m1's certificate, in check mode", "ca1");
+    assertThat(check.path("changed").asBoolean()).as(check.toString()).isTrue();
+    assertThat(check.path("subject").asString()).isEqualTo("CN=m1.fleet.test");
+    assertThat(dir.resolve("ca1/pki/ca.crl")).as("nothing written").hasBinaryContent(crl);
+
+    ProcessResult doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.revoke");
+    assertThat(doc.exitCode()).as(doc.toString()).isZero();
+    assertThat(doc.stderr()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
+    assertThat(doc.stdout())
+        .contains("HOSTPKI.PKI.REVOKE", "= config", "- serial", "- cert", "- reason", "- lock_timeout")
+        .contains("EXAMPLES:", "RETURN VALUES:", "- crl", "- next_update");
   }
 
   @Test
@@ -241,7 +307,7 @@ class FleetPlaybookIT {
     JsonNode refused = result(report, "A request for a name outside the policy", "ca1");
     assertThat(refused.path("failed").asBoolean()).as(refused.toString()).isTrue();
     assertThat(refused.path("msg").asString())
-        .startsWith("refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.fleet.test, m1, m2, m3]")
+        .startsWith("refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.fleet.test, m1, m2]")
         .contains("nothing was signed");
     JsonNode wouldSign = result(report, "A new request, in check mode", "ca1");
     assertThat(wouldSign.path("changed").asBoolean()).as(wouldSign.toString()).isTrue();

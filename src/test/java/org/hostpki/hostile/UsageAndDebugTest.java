@@ -47,7 +47,7 @@ class UsageAndDebugTest {
         usage("validate without a file", "Missing required parameter: 'FILE'").withArgs("validate"),
         usage("a lock timeout that is no duration", "'forever' is not a duration").withArgs("apply", "-f", "host.yaml", "--lock-timeout", "forever"),
         usage("replace something unknown", "'everything' cannot be replaced; use ca or server").withArgs("apply", "-f", "host.yaml", "--replace", "everything"),
-        usage("export something unknown", "'keys' cannot be exported; use ca-cert, server-cert, server-chain, csr or trust-bundle")
+        usage("export something unknown", "'keys' cannot be exported; use ca-cert, server-cert, server-chain, csr, trust-bundle or crl")
             .withArgs("export", "-f", "host.yaml", "keys"),
         usage("export without WHAT", "Missing required parameter: 'WHAT'").withArgs("export", "-f", "host.yaml"),
         usage("a password on the command line", "Unknown options: '--password'").withArgs("apply", "-f", "host.yaml", "--password", "pw"),

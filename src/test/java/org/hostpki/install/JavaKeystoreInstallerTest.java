@@ -27,7 +27,7 @@ import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pkcs12;
-import org.hostpki.pki.UnprotectedTrustStore;
+import org.hostpki.pki.UnprotectedPkcs12;
 import org.hostpki.testkit.CertificateBuilder;
 import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.Test;
@@ -81,18 +81,18 @@ class JavaKeystoreInstallerTest {
     installer(cacerts).apply(desired("ca", ca));
 
     byte[] bytes = Files.readAllBytes(cacerts);
-    assertThat(UnprotectedTrustStore.isUnprotected(bytes)).isFalse();
+    assertThat(UnprotectedPkcs12.isUnprotected(bytes)).isFalse();
     assertThat(Collections.list(load("PKCS12", cacerts, CHANGEIT).aliases())).containsExactlyInAnyOrder("foreignroot", "hostpki-ca");
   }
 
   @Test
   void testApply_pkcs12WithoutAPasswordStaysWithoutOne() throws Exception {
     Path cacerts = dir.resolve("cacerts");
-    Files.write(cacerts, UnprotectedTrustStore.write(new TreeMap<>(Map.of("digicertglobalrootca [jdk]", foreign))));
+    Files.write(cacerts, UnprotectedPkcs12.trustStore(new TreeMap<>(Map.of("digicertglobalrootca [jdk]", foreign))));
 
     installer(cacerts).apply(desired("ca", ca));
 
-    assertThat(UnprotectedTrustStore.isUnprotected(Files.readAllBytes(cacerts))).isTrue();
+    assertThat(UnprotectedPkcs12.isUnprotected(Files.readAllBytes(cacerts))).isTrue();
     KeyStore read = load("PKCS12", cacerts, null); // how JDK 18+ reads its cacerts: no password
     assertThat(Collections.list(read.aliases())).containsExactlyInAnyOrder("digicertglobalrootca [jdk]", "hostpki-ca");
     assertThat(read.isCertificateEntry("hostpki-ca")).isTrue();

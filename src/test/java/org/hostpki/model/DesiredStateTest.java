@@ -47,9 +47,41 @@ class DesiredStateTest {
     assertThat(found)
         .containsExactly(
             "desired.server.acme.externalAccountBinding.hmacKey", "desired.store.password",
-            "desired.trust.install.javaPassword");
+            "desired.store.previousPassword", "desired.trust.install.javaPassword");
     assertThat(with(Optional.of(new PasswordSource.Env("X")), HooksSpec.none()).secretSources())
         .containsExactly(new PasswordSource.Env("X"));
+  }
+
+  @Test
+  void testSecretSources_holdThePasswordBeingReplaced() {
+    DesiredState changing =
+        new DesiredState(
+            Path.of("/etc/hostpki/host.yaml"),
+            new StoreSpec(Path.of("/var/lib/hostpki"), Optional.of(new PasswordSource.Env("NEW")), Pkcs12Profile.MODERN,
+                Optional.of(new PasswordSource.File(Path.of("/etc/hostpki/old"))), AccessSpec.NONE),
+            HostSpec.defaults(), CaSpec.defaults(), ServerSpec.defaults(), TrustSpec.defaults(), HooksSpec.none());
+
+    assertThat(changing.secretSources())
+        .containsExactly(new PasswordSource.Env("NEW"), new PasswordSource.File(Path.of("/etc/hostpki/old")));
+  }
+
+  @Test
+  void testPrograms_everyKindOfHookAndEveryOutputsOwn() {
+    HooksSpec hooks =
+        new HooksSpec(List.of(List.of("a")), List.of(List.of("b")), List.of(List.of("c")), List.of(List.of("d")),
+            HooksSpec.DEFAULT_TIMEOUT);
+    OutputSpec output =
+        new OutputSpec("haproxy.pem", new OutputFormat.CombinedPem(Optional.empty()), AccessSpec.NONE,
+            List.of(List.of("e")), new SourcePosition(Path.of("host.yaml"), 1, 1));
+    DesiredState desired = with(Optional.empty(), hooks);
+    DesiredState withOutput =
+        new DesiredState(desired.source(), desired.store(), desired.host(), desired.ca(), desired.server(),
+            desired.trust(), hooks, List.of(output), List.of());
+
+    assertThat(withOutput.programs()).containsExactly(List.of("a"), List.of("b"), List.of("c"), List.of("d"), List.of("e"));
+    assertThat(new DesiredState(desired.source(), desired.store(), desired.host(), desired.ca(), desired.server(),
+            desired.trust(), HooksSpec.none(), List.of(output), List.of()).declaresPrograms())
+        .isTrue();
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.hostpki.testkit.TestKeys.RANDOM;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERIA5String;
@@ -27,7 +29,10 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.IpNetwork;
+import org.hostpki.model.KeyPurpose;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Subject;
 import org.hostpki.testkit.ProcessResult;
 import org.hostpki.testkit.TestKeys;
@@ -224,6 +229,82 @@ class CertificateIssuerTest {
 
     assertThat(server.facts().extendedKeyUsages())
         .containsExactly(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
+  }
+
+  @Test
+  void testServer_theUsagesAreThoseOfTheProfileServerAuthFirst() {
+    ServerProfile clientOnly =
+        new ServerProfile(
+            Subject.empty(), List.of("a.example"), List.of(), Duration.ofDays(1), Set.of(KeyPurpose.CLIENT_AUTH));
+    ServerProfile both =
+        new ServerProfile(
+            Subject.empty(), List.of("a.example"), List.of(), Duration.ofDays(1),
+            Set.of(KeyPurpose.CLIENT_AUTH, KeyPurpose.SERVER_AUTH));
+
+    assertThat(serverFor(clientOnly).facts().extendedKeyUsages()).containsExactly(CertificateFacts.EKU_CLIENT_AUTH);
+    assertThat(serverFor(both).facts().extendedKeyUsages())
+        .containsExactly(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH);
+  }
+
+  @Test
+  void testServer_aCrlUrlBecomesTheDistributionPoint() throws Exception {
+    Certificate server =
+        issuer.server(
+            TestPki.profile("a.example"), TestKeys.key(TestKeys.P256, "server").publicKey(), TestPki.ca(TestKeys.P256),
+            TestKeys.key(TestKeys.P256, "ca"), NOW, Optional.of(URI.create("http://pki.example/fleet.crl")));
+
+    assertThat(server.crlDistributionPoints()).containsExactly("http://pki.example/fleet.crl");
+    assertThat(server.holder().getExtension(Extension.cRLDistributionPoints).isCritical()).isFalse();
+    assertThat(serverFor(TestPki.profile("a.example")).crlDistributionPoints()).as("without a URL, none").isEmpty();
+  }
+
+  @Test
+  void testSelfSignedCa_nameConstraintsAreCriticalAndReadBack() throws Exception {
+    NameConstraints constraints =
+        new NameConstraints(
+            List.of("corp.example", "web1"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()),
+            List.of("lab.corp.example"),
+            List.of(IpNetwork.parse("0.0.0.0/0").orElseThrow(), IpNetwork.parse("2001:db8::/32").orElseThrow()));
+
+    Certificate ca =
+        issuer.selfSignedCa(
+            Subject.commonName("Constrained CA"), TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(10),
+            Optional.of(constraints));
+
+    assertThat(ca.nameConstraints()).contains(constraints);
+    assertThat(ca.holder().getExtension(Extension.nameConstraints).isCritical()).isTrue();
+    assertThat(TestPki.ca(TestKeys.P256).nameConstraints()).as("none asked, none there").isEmpty();
+    assertThat(
+            issuer.selfSignedCa(
+                    Subject.commonName("CA"), TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(10),
+                    Optional.of(NameConstraints.NONE))
+                .nameConstraints())
+        .as("empty constraints are no extension")
+        .isEmpty();
+  }
+
+  @Test
+  void testSelfSignedCa_opensslPrintsTheNameConstraints() throws Exception {
+    Tool.OPENSSL.require();
+    Certificate ca =
+        issuer.selfSignedCa(
+            Subject.commonName("Constrained CA"), TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(10),
+            Optional.of(
+                new NameConstraints(
+                    List.of("corp.example"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), List.of(),
+                    List.of(IpNetwork.parse("::/0").orElseThrow()))));
+    Files.writeString(dir.resolve("ca.pem"), ca.pem());
+
+    String text = Tool.OPENSSL.command("x509", "-in", "ca.pem", "-noout", "-ext", "nameConstraints").in(dir).run().assertSucceeded().output();
+
+    assertThat(text)
+        .contains("X509v3 Name Constraints: critical", "Permitted:", "DNS:corp.example",
+            "IP:192.0.2.0/255.255.255.0", "Excluded:", "IP:0:0:0:0:0:0:0:0/0:0:0:0:0:0:0:0");
+  }
+
+  private Certificate serverFor(ServerProfile profile) {
+    return issuer.server(
+        profile, TestKeys.key(TestKeys.P256, "server"), TestPki.ca(TestKeys.P256), TestKeys.key(TestKeys.P256, "ca"), NOW);
   }
 
   @Test

@@ -6,11 +6,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
@@ -61,6 +63,17 @@ final class CaHost {
     SortedMap<String, StoreFile> files = new TreeMap<>();
     files.put("server.key", StoreFile.secretFile(KeyMaterial.generate(KeySpec.defaultSpec(), Requests.RANDOM).pkcs8Pem()));
     files.put("trust/ldap.crt", StoreFile.publicFile(newCa(now).pem().getBytes(StandardCharsets.US_ASCII)));
+    write(files, now);
+    return this;
+  }
+
+  /** As {@link #applied}, with a CA certificate that carries these name constraints. */
+  CaHost appliedWithConstraints(Instant now, NameConstraints constraints) {
+    SortedMap<String, StoreFile> files = new TreeMap<>();
+    caKey = KeyMaterial.generate(KeySpec.defaultSpec(), Requests.RANDOM);
+    ca =
+        new CertificateIssuer(Requests.RANDOM)
+            .selfSignedCa(Subject.commonName("Fleet CA"), caKey, now, Duration.ofDays(3650), Optional.of(constraints));
     write(files, now);
     return this;
   }

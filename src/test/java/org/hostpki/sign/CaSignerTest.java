@@ -18,6 +18,9 @@ import java.util.Optional;
 import java.util.SortedMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.IpNetwork;
+import org.hostpki.model.NameConstraints;
+import org.hostpki.model.RevocationReason;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
@@ -299,5 +302,112 @@ class CaSignerTest {
     assertThat(preview.wouldIssue()).isFalse();
     assertThat(preview.existing().orElseThrow().issued()).isEqualTo(signed.issued());
     assertThat(Pem.certificates(preview.existing().get().chain())).isEqualTo(signed.chainPem());
+  }
+
+  @Test
+  void testSign_aRevokedCertificateIsNeverHandedOutAgain() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+    revoke(host, first, RevocationReason.SUPERSEDED);
+
+    CaSigner.Signed again = signer(NOW.plusSeconds(120)).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+
+    assertThat(again.changed()).isTrue();
+    assertThat(again.issued().serial()).isNotEqualTo(first.issued().serial());
+  }
+
+  @Test
+  void testSign_aKeyRevokedForKeyCompromiseIsRefusedAndNothingIsWritten() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
+    revoke(host, first, RevocationReason.KEY_COMPROMISE);
+    String generation = read(host).generation().orElseThrow();
+
+    assertThatThrownBy(() -> signer(NOW.plusSeconds(120)).sign(host.desired, m1(key), Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .extracting(e -> ((HostpkiException) e).headline())
+        .isEqualTo(
+            "refused: the request's key is the key of certificate " + first.issued().serial()
+                + " (CN=m1.fleet.test), revoked for keyCompromise on 2026-11-27 08:01 UTC");
+    assertThatThrownBy(() -> signer(NOW.plusSeconds(120)).check(host.desired, m1(key), Optional.empty()))
+        .hasMessageContaining("revoked for keyCompromise");
+    assertThat(read(host).generation()).contains(generation);
+    assertThat(signer(NOW.plusSeconds(120)).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT).changed())
+        .as("a new key is signed")
+        .isTrue();
+  }
+
+  @Test
+  void testSign_theCrlUrlBecomesTheDistributionPoint() throws Exception {
+    CaHost host = CaHost.withCa(dir, CaHost.POLICY + "  crl: {url: \"http://pki.fleet.test/fleet.crl\"}\n").applied(NOW);
+
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+
+    assertThat(signed.issued().certificate().crlDistributionPoints()).containsExactly("http://pki.fleet.test/fleet.crl");
+  }
+
+  @Test
+  void testSign_whatTheCaCertificatesNameConstraintsForbidIsRefusedLikeThePolicy() {
+    CaHost host =
+        CaHost.withCa(dir, "  policy: {allowedDomains: [\"*.fleet.test\", m1], allowedNetworks: [0.0.0.0/0]}\n")
+            .appliedWithConstraints(
+                NOW,
+                new NameConstraints(
+                    List.of("fleet.test"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), List.of(), List.of()));
+    String generation = read(host).generation().orElseThrow();
+
+    assertThatThrownBy(
+            () -> signer(NOW).sign(host.desired, request(Requests.ecKey(), List.of("m1.fleet.test", "m1"), "10.0.0.1"), Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .satisfies(
+            e ->
+                assertThat(((HostpkiException) e).headline())
+                    .isEqualTo(
+                        "refused: dNSName m1 is outside the CA certificate's name constraints (permitted"
+                            + " dnsDomains [fleet.test])"))
+        .satisfies(
+            e ->
+                assertThat(((HostpkiException) e).details())
+                    .containsExactly(
+                        "refused: iPAddress 10.0.0.1 is outside the CA certificate's name constraints"
+                            + " (permitted ipRanges [192.0.2.0/24])",
+                        "nothing was signed for " + dir.resolve("m1.csr") + " (CN=m1.fleet.test); make a new"
+                            + " request on the host without it"));
+    assertThat(read(host).generation()).contains(generation);
+    assertThat(
+            signer(NOW).sign(host.desired, request(Requests.ecKey(), List.of("m1.fleet.test"), "192.0.2.11"), Optional.empty(), NO_WAIT)
+                .changed())
+        .as("within the constraints")
+        .isTrue();
+  }
+
+  @Test
+  void testSign_declaredNameConstraintsAreHonouredToo() {
+    CaHost host =
+        CaHost.withCa(dir, CaHost.POLICY + "  nameConstraints: {excluded: {dnsDomains: [lab.fleet.test]}}\n").applied(NOW);
+
+    assertThatThrownBy(
+            () -> signer(NOW).sign(host.desired, request(Requests.ecKey(), List.of("db.lab.fleet.test")), Optional.empty(), NO_WAIT))
+        .hasMessageStartingWith(
+            "refused: dNSName db.lab.fleet.test is excluded by ca.nameConstraints (excluded dnsDomains"
+                + " [lab.fleet.test])\n");
+  }
+
+  @Test
+  void testSign_aRequestForClientAuthOnlyGetsClientAuthOnly() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    byte[] pem =
+        Requests.jcaWithUsages(List.of("m1.fleet.test"), org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth);
+
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, SignRequest.read(dir.resolve("c.csr"), pem), Optional.empty(), NO_WAIT);
+
+    assertThat(signed.issued().facts().extendedKeyUsages()).containsExactly(CertificateFacts.EKU_CLIENT_AUTH);
+  }
+
+  private void revoke(CaHost host, CaSigner.Signed signed, RevocationReason reason) {
+    new CaRevoker(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), Requests.RANDOM)
+        .revoke(host.desired, new CaRevoker.Target.Serial(signed.issued().facts().serialNumber()), reason, NO_WAIT);
   }
 }

@@ -1,13 +1,18 @@
 package org.hostpki.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.hostpki.sign.Requests.ip;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.model.IpNetwork;
+import org.hostpki.model.KeyPurpose;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
@@ -83,25 +88,43 @@ class PolicyCheckTest {
   }
 
   @Test
-  void testViolations_aCommonNameThatIsNoSanMustBeAllowedToo() {
-    assertThat(messages(Subject.commonName("www.other.example"), List.of("db.corp.example"), List.of()))
+  void testViolations_aCommonNameThatIsNoSanIsRefusedEvenWhenThePolicyWouldAllowIt() {
+    assertThat(messages(Subject.commonName("www.corp.example"), List.of("db.corp.example"), List.of()))
         .containsExactly(
-            "refused: subject commonName www.other.example is outside ca.policy.allowedDomains [*.corp.example, m1]");
+            "refused: subject commonName www.corp.example is not one of the request's subjectAltNames"
+                + " [db.corp.example]: a commonName must repeat one of them, or be left out (the first DNS"
+                + " name then fills it)");
   }
 
   @Test
   void testViolations_aCommonNameThatIsNoNameAtAllIsRefused() {
     assertThat(messages(Subject.commonName("Portal Server"), List.of("db.corp.example"), List.of()))
-        .containsExactly(
-            "refused: subject commonName Portal Server is outside ca.policy.allowedDomains [*.corp.example, m1]");
+        .singleElement()
+        .asString()
+        .startsWith("refused: subject commonName Portal Server is not one of the request's subjectAltNames");
   }
 
   @Test
-  void testViolations_aCommonNameAddressIsCheckedAgainstAllowedNetworks() {
-    assertThat(messages(Subject.commonName("192.0.2.9"), List.of("db.corp.example"), List.of())).isEmpty();
-    assertThat(messages(Subject.commonName("10.0.0.9"), List.of("db.corp.example"), List.of()))
-        .containsExactly(
-            "refused: subject commonName 10.0.0.9 is outside ca.policy.allowedNetworks [192.0.2.0/24, 2001:db8::/32]");
+  void testViolations_aCommonNameAddressMustBeAnAddressSan() {
+    assertThat(messages(Subject.commonName("192.0.2.9"), List.of("db.corp.example"), List.of(ip("192.0.2.9"))))
+        .isEmpty();
+    assertThat(messages(Subject.commonName("192.0.2.9"), List.of("db.corp.example"), List.of()))
+        .singleElement()
+        .asString()
+        .startsWith("refused: subject commonName 192.0.2.9 is not one of the request's subjectAltNames [db.corp.example]");
+  }
+
+  @Test
+  void testViolations_theCommonNameComparesWithTheSansIgnoringCase() {
+    assertThat(messages(Subject.commonName("DB.Corp.Example"), List.of("db.corp.example"), List.of())).isEmpty();
+  }
+
+  @Test
+  void testViolations_aCommonNameOutsideThePolicyIsNoPolicyMatter() {
+    List<PolicyViolation> violations =
+        PolicyCheck.violations(POLICY, Subject.commonName("www.other.example"), List.of("db.corp.example"), List.of());
+
+    assertThat(violations).extracting(PolicyViolation::policy).containsExactly(false);
   }
 
   @Test
@@ -129,5 +152,69 @@ class PolicyCheckTest {
             "refused: subject organizationalUnit 'Ops' is outside ca.policy.allowedSubjectAttributes"
                 + " [organization]: besides a commonName, a request may carry only the attributes listed there");
     assertThat(PolicyCheck.violations(POLICY, request)).extracting(PolicyViolation::policy).containsExactly(true, true);
+  }
+
+  @Test
+  void testViolations_aRequestedUsageOutsideTheAllowListIsRefused() throws Exception {
+    SigningPolicy serverOnly = withUsages(Set.of(KeyPurpose.SERVER_AUTH));
+    SignRequest request = request(true);
+
+    assertThat(PolicyCheck.violations(serverOnly, request))
+        .extracting(PolicyViolation::message, PolicyViolation::policy)
+        .containsExactly(
+            tuple(
+                "refused: extendedKeyUsage clientAuth is outside ca.policy.allowedExtendedKeyUsages [serverAuth]",
+                true));
+    assertThat(PolicyCheck.violations(POLICY, request)).as("both allowed by default").isEmpty();
+  }
+
+  @Test
+  void testViolations_aRequestWithoutUsagesGetsServerAuthWhichTheAllowListMustHold() throws Exception {
+    SignRequest request = SignRequest.read(Path.of("/tmp/db.csr"), Requests.jca("EC", 256, "SHA256withECDSA", "db.corp.example", "db.corp.example"));
+
+    assertThat(request.usages()).containsExactly(KeyPurpose.SERVER_AUTH);
+    assertThat(PolicyCheck.violations(withUsages(Set.of(KeyPurpose.CLIENT_AUTH)), request))
+        .extracting(PolicyViolation::message)
+        .containsExactly(
+            "refused: extendedKeyUsage serverAuth (the request names none, and gets it) is outside"
+                + " ca.policy.allowedExtendedKeyUsages [clientAuth]");
+  }
+
+  @Test
+  void testViolations_namesOutsideNameConstraintsAreRefusedNamingTheSubtrees() throws Exception {
+    NameConstraints constraints =
+        new NameConstraints(
+            List.of("corp.example"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()),
+            List.of("lab.corp.example"), List.of());
+    byte[] pem =
+        Requests.pem(
+            Requests.ecKey(), List.of("db.corp.example", "x.lab.corp.example", "db.other.example"),
+            List.of(ip("192.0.2.7"), ip("10.0.0.7")));
+    SignRequest request = SignRequest.read(Path.of("/tmp/db.csr"), pem);
+
+    assertThat(PolicyCheck.violations(constraints, "the CA certificate's name constraints", request))
+        .extracting(PolicyViolation::message, PolicyViolation::policy)
+        .containsExactly(
+            tuple(
+                "refused: dNSName x.lab.corp.example is excluded by the CA certificate's name constraints"
+                    + " (excluded dnsDomains [lab.corp.example])",
+                false),
+            tuple(
+                "refused: dNSName db.other.example is outside the CA certificate's name constraints"
+                    + " (permitted dnsDomains [corp.example])",
+                false),
+            tuple(
+                "refused: iPAddress 10.0.0.7 is outside the CA certificate's name constraints"
+                    + " (permitted ipRanges [192.0.2.0/24])",
+                false));
+  }
+
+  private static SigningPolicy withUsages(Set<KeyPurpose> usages) {
+    return new SigningPolicy(POLICY.allowedDomains(), POLICY.allowedNetworks(), POLICY.maxValidity(), Set.of(), usages);
+  }
+
+  private static SignRequest request(boolean clientAuth) {
+    byte[] pem = Requests.pem(Requests.ecKey(), Subject.empty(), List.of("db.corp.example"), List.of(), clientAuth);
+    return SignRequest.read(Path.of("/tmp/db.csr"), pem);
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.KeyPurpose;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.KeyMaterial;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class SignRequestTest {
     assertThat(request.subjectDn()).isEqualTo("CN=m1.fleet.test,O=Example Corp");
     assertThat(request.dnsNames()).containsExactly("m1.fleet.test", "m1");
     assertThat(request.ipAddresses()).containsExactly(ip("192.0.2.11"));
-    assertThat(request.clientAuth()).isTrue();
+    assertThat(request.usages()).containsExactly(KeyPurpose.SERVER_AUTH, KeyPurpose.CLIENT_AUTH);
     assertThat(request.publicKey().sameKey(key.publicKey())).isTrue();
     assertThat(request.sanWords()).containsExactly("m1.fleet.test", "m1", "192.0.2.11");
   }

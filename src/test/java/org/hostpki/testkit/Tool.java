@@ -23,6 +23,7 @@ public record Tool(String executable, String debianPackage) {
   public static final Tool CHROMIUM = new Tool("chromium", "chromium");
   public static final Tool FAKETIME = new Tool("faketime", "faketime");
   public static final Tool MKCERT = new Tool("mkcert", "mkcert");
+  public static final Tool HAPROXY = new Tool("haproxy", "haproxy");
   public static final Tool UNSHARE = new Tool("unshare", "util-linux");
   public static final Tool IP = new Tool("ip", "iproute2");
   public static final Tool BASH = new Tool("bash", "bash");

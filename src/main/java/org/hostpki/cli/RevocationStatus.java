@@ -1,0 +1,175 @@
+package org.hostpki.cli;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CrlFacts;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RevokedCertificate;
+import org.hostpki.model.TerminalLines;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.RevocationList;
+import org.hostpki.plan.JsonWriter;
+import org.hostpki.sign.IssuedCertificate;
+import org.hostpki.sign.Revocations;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreSnapshot;
+
+/**
+ * What {@code status} says about a CA store's revocations: the CRL ({@code ca.crl}), what it lists
+ * (with the subjects the {@code issued/} record knows), and what needs doing: a CRL past or near
+ * its next update, one from a CA replaced since, one that cannot be read.
+ */
+final class RevocationStatus {
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private final Optional<CrlFacts> crl;
+  private final List<IssuedCertificate> issued;
+  private final List<String> warnings;
+
+  private RevocationStatus(Optional<CrlFacts> crl, List<IssuedCertificate> issued, List<String> warnings) {
+    this.crl = crl;
+    this.issued = issued;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  static RevocationStatus of(
+      StoreSnapshot snapshot,
+      Path store,
+      List<IssuedCertificate> issued,
+      Optional<CertificateFacts> ca,
+      Instant now) {
+    Revocations revocations;
+    try {
+      revocations = Revocations.read(snapshot, store);
+    } catch (HostpkiException e) {
+      return new RevocationStatus(Optional.empty(), issued, List.of(e.getMessage()));
+    }
+    if (revocations.crl().isEmpty()) {
+      return new RevocationStatus(Optional.empty(), issued, List.of());
+    }
+    RevocationList list = revocations.crl().get();
+    CrlFacts facts = list.facts();
+    List<String> warnings = new ArrayList<>();
+    Path file = store.resolve(Revocations.FILE);
+    if (ca.isPresent() && !issuedBy(facts, ca.get())) {
+      warnings.add(
+          file + " is the CRL of another CA (" + facts.issuerDn() + "): the CA was replaced since;"
+              + " the next hostpki revoke writes this CA's");
+    } else if (facts.nextUpdate().isPresent() && !now.isBefore(facts.nextUpdate().get())) {
+      warnings.add(
+          file + " is past its next update (" + DATE.format(facts.nextUpdate().get()) + "): clients"
+              + " that check it refuse every certificate of this CA. This build renews it with"
+              + " hostpki revoke: revoke a listed serial again, for its reason, then publish it");
+    } else if (facts.renewalTime().filter(t -> !now.isBefore(t)).isPresent()) {
+      warnings.add(
+          file + " is due for renewal: its next update is " + DATE.format(facts.nextUpdate().orElseThrow())
+              + ". This build renews it with hostpki revoke: revoke a listed serial again, for its"
+              + " reason, then publish it");
+    }
+    return new RevocationStatus(Optional.of(facts), issued, warnings);
+  }
+
+  /** By name and key identifier: a replaced CA often keeps its name, never its key. */
+  private static boolean issuedBy(CrlFacts crl, CertificateFacts ca) {
+    return crl.issuerDn().equals(ca.subjectDn())
+        && (crl.authorityKeyId().isEmpty() || ca.subjectKeyId().isEmpty()
+            || crl.authorityKeyId().equals(ca.subjectKeyId()));
+  }
+
+  /**
+   * What a switch from one kept generation to another takes back of a fleet CA's revocations: the
+   * serials the CRL of {@code from} lists and that of {@code to} does not; empty when none (or a
+   * CRL cannot be read: the switch itself does not depend on it).
+   */
+  static Optional<String> droppedBy(StoreDirectory store, String from, String to) {
+    try {
+      Set<BigInteger> kept = new HashSet<>(serials(store.generationFile(to, Revocations.FILE)));
+      List<String> dropped =
+          serials(store.generationFile(from, Revocations.FILE)).stream()
+              .filter(s -> !kept.contains(s))
+              .map(IssuedCertificate::serialHex)
+              .toList();
+      if (dropped.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "generation " + to + " was written before the revocation of " + dropped.size()
+              + " certificate(s) its ca.crl does not list: " + String.join(", ", dropped)
+              + "; they count as valid again: revoke them again with hostpki revoke (--cert FILE"
+              + " where the rollback took their issued/ record too), and publish the CRL");
+    } catch (HostpkiException | InvalidMaterialException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<BigInteger> serials(Optional<byte[]> crl) throws InvalidMaterialException {
+    if (crl.isEmpty()) {
+      return List.of();
+    }
+    return RevocationList.parse(crl.get()).facts().revoked().stream().map(RevokedCertificate::serial).toList();
+  }
+
+  List<String> warnings() {
+    return warnings;
+  }
+
+  /** The CRL entry of an issued certificate, when it is revoked. */
+  Optional<RevokedCertificate> entry(IssuedCertificate certificate) {
+    return crl.flatMap(c -> c.entry(certificate.facts().serialNumber()));
+  }
+
+  private Optional<IssuedCertificate> issued(BigInteger serial) {
+    return issued.stream().filter(i -> i.facts().serialNumber().equals(serial)).findFirst();
+  }
+
+  /** The CRL and what it lists; nothing on a store without one. */
+  void text(TerminalLines text) {
+    if (crl.isEmpty()) {
+      return;
+    }
+    CrlFacts c = crl.get();
+    text.add("Revoked  ").add(c.revoked().size()).add(" certificate(s) on ca.crl (number ")
+        .add(c.number().map(BigInteger::toString).orElse("none")).add(", next update ")
+        .add(c.nextUpdate().map(DATE::format).orElse("none")).add("):").end();
+    for (RevokedCertificate e : c.revoked()) {
+      text.add("         serial ").add(IssuedCertificate.serialHex(e.serial())).add(' ')
+          .add(issued(e.serial()).map(i -> i.facts().subjectDn()).orElse("(not in issued/)"))
+          .add(" revoked ").add(DATE.format(e.revocationDate())).add(" (").add(e.reason().word()).add(')')
+          .end();
+    }
+  }
+
+  void json(JsonWriter w) {
+    w.name("crl");
+    if (crl.isEmpty()) {
+      w.value((String) null);
+    } else {
+      RevokeCommand.crlJson(w, crl.get());
+    }
+    w.name("revoked").beginArray();
+    for (RevokedCertificate e : crl.map(CrlFacts::revoked).orElse(List.of())) {
+      w.beginObject();
+      w.field("serial", IssuedCertificate.serialHex(e.serial()));
+      w.name("subject").value(issued(e.serial()).map(i -> i.facts().subjectDn()).orElse(null));
+      w.field("revocationDate", e.revocationDate().toString());
+      w.field("reason", e.reason().word());
+      w.endObject();
+    }
+    w.endArray();
+  }
+
+  static void entryJson(JsonWriter w, RevokedCertificate e) {
+    w.beginObject().field("revocationDate", e.revocationDate().toString()).field("reason", e.reason().word()).endObject();
+  }
+}

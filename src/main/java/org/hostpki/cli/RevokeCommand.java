@@ -1,0 +1,231 @@
+package org.hostpki.cli;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
+import org.hostpki.model.CrlFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RevocationReason;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+import org.hostpki.plan.JsonWriter;
+import org.hostpki.sign.CaRevoker;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "revoke",
+    description = {
+      "On the CA host: revoke a certificate this CA issued, and write the new CRL to the store as"
+          + " ca.crl (hostpki export crl publishes it).",
+      "Revoking a certificate again for the same reason changes nothing (a CRL due for renewal is"
+          + " renewed); for another reason it is refused."
+    },
+    footer = {
+      "",
+      "REASON is one of: unspecified (the default: the CRL entry names no reason), keyCompromise,"
+          + " affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn.",
+      "The CRL is valid for ca.crl.validity (default 7d). Clients that check revocation refuse every"
+          + " certificate of the CA once the CRL they hold is past its next update: publish each new one.",
+      "",
+      "Examples:",
+      "  hostpki revoke -f ca.yaml --serial 0A1B2C3D4E5F --reason keyCompromise",
+      "  hostpki revoke -f ca.yaml --cert web3-chain.pem --reason superseded",
+      "  hostpki export -f ca.yaml crl --der -o /var/www/pki/fleet.crl",
+      "",
+      "hostpki status lists the serials of the certificates the CA issued, and the revoked ones.",
+      "",
+      "Exit codes:",
+      "  0   revoked, or revoked before for the same reason (also with --check)",
+      "  1   refused or error (nothing changed)",
+      "  2   it would write a new CRL (only with --check)",
+      "  64  usage error"
+    })
+final class RevokeCommand extends StoreCommand implements Callable<Integer> {
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Which which;
+
+  static final class Which {
+    @Option(
+        names = "--serial",
+        paramLabel = "SERIAL",
+        converter = SerialConverter.class,
+        description = "The serial number in hex, as hostpki status and openssl x509 -serial print it (colons allowed).")
+    BigInteger serial;
+
+    @Option(
+        names = "--cert",
+        paramLabel = "FILE",
+        completionCandidates = Completion.Files.class,
+        description = "The certificate (PEM or DER; of a chain, the first) this CA issued.")
+    String cert;
+  }
+
+  @Option(
+      names = "--reason",
+      paramLabel = "REASON",
+      defaultValue = "unspecified",
+      converter = ReasonConverter.class,
+      completionCandidates = Reasons.class,
+      description = "Why: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  RevocationReason reason;
+
+  @Option(names = "--check", description = "Change nothing: exit 2 when a new CRL would be written, 0 when not.")
+  boolean check;
+
+  @Mixin CaStoreLockTimeout lockTimeout;
+
+  RevokeCommand(Environment environment) {
+    super(environment);
+  }
+
+  /** The reasons {@code --reason} takes, for help and shell completion. */
+  static final class Reasons extends java.util.ArrayList<String> {
+    Reasons() {
+      addAll(RevocationReason.revocableWords());
+    }
+  }
+
+  static final class ReasonConverter implements CommandLine.ITypeConverter<RevocationReason> {
+    @Override
+    public RevocationReason convert(String value) {
+      return RevocationReason.byWord(value)
+          .filter(RevocationReason::revocable)
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "'" + value + "' is not a reason hostpki revokes for; use one of "
+                          + String.join(", ", RevocationReason.revocableWords())));
+    }
+  }
+
+  static final class SerialConverter implements CommandLine.ITypeConverter<BigInteger> {
+    @Override
+    public BigInteger convert(String value) {
+      return CaRevoker.parseSerial(value)
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "'" + value + "' is not a serial number: write it in hex, as hostpki status"
+                          + " prints it (e.g. 142517D9F5E1D2D020831BD6DF32EB4D)"));
+    }
+  }
+
+  @Override
+  public Integer call() {
+    DesiredState caHost = desiredState();
+    CaRevoker.Target target =
+        which.serial != null
+            ? new CaRevoker.Target.Serial(which.serial)
+            : new CaRevoker.Target.Given(environment.resolve(which.cert), readCertificate());
+    CaRevoker revoker = new CaRevoker(environment.clock(), new SecureRandom());
+    CaRevoker.Revoked revoked =
+        check ? revoker.check(caHost, target, reason) : revoker.revoke(caHost, target, reason, lockTimeout.value);
+    print(revoked);
+    return check && revoked.changed() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+  }
+
+  private Certificate readCertificate() {
+    Path file = environment.resolve(which.cert);
+    byte[] content;
+    try {
+      content = InputFiles.read(file, InputKind.CHAIN);
+    } catch (NoSuchFileException e) {
+      throw new HostpkiException(file + " does not exist; --cert names the certificate to revoke");
+    } catch (IOException e) {
+      throw new HostpkiException("--cert " + file + " " + FileReasons.of(e) + "; --cert names the certificate to revoke");
+    }
+    try {
+      List<Certificate> certificates = Pem.readCertificates(content);
+      if (certificates.isEmpty()) {
+        throw new HostpkiException(file + " holds no certificate; --cert names the certificate to revoke");
+      }
+      return certificates.get(0);
+    } catch (InvalidMaterialException e) {
+      throw new HostpkiException(file + ": " + e.getMessage() + "; --cert names the certificate to revoke (PEM or DER)");
+    }
+  }
+
+  private void print(CaRevoker.Revoked revoked) {
+    revoked.notes().forEach(n -> err().println("note: " + n));
+    String who = "serial " + revoked.serial() + revoked.subject().map(s -> " (" + s + ")").orElse("");
+    String reasonText = revoked.entry().reason().word();
+    if (check) {
+      err().println(
+          (revoked.alreadyRevoked()
+                  ? "already revoked: " + who + " on " + DATE.format(revoked.entry().revocationDate())
+                      + " for " + reasonText + (revoked.changed() ? "; the CRL is due and would be renewed" : "")
+                  : "would revoke " + who + " for " + reasonText)
+              + "; nothing was changed (--check)");
+    } else if (!revoked.changed()) {
+      err().println(
+          "already revoked: " + who + " on " + DATE.format(revoked.entry().revocationDate()) + " for "
+              + reasonText + "; nothing was changed");
+    } else {
+      CrlFacts crl = revoked.crl().orElseThrow().facts();
+      err().println(
+          (revoked.crlRenewed()
+                  ? "already revoked: " + who + " for " + reasonText + "; renewed the CRL"
+                  : "Revoked " + who + " for " + reasonText)
+              + ": ca.crl number " + crl.number().map(BigInteger::toString).orElse("?") + " lists "
+              + crl.revoked().size() + " certificate(s), next update "
+              + crl.nextUpdate().map(DATE::format).orElse("none") + " (generation "
+              + revoked.generation().orElse("?") + "); publish it: hostpki export -f " + file
+              + " crl --der -o FILE");
+    }
+    if (output == OutputFormat.json) {
+      JsonWriter w = new JsonWriter().beginObject();
+      w.field("changed", revoked.changed());
+      w.field("check", check);
+      w.field("alreadyRevoked", revoked.alreadyRevoked());
+      w.field("serial", revoked.serial());
+      w.name("subject").value(revoked.subject().orElse(null));
+      w.field("reason", reasonText);
+      w.field("revocationDate", revoked.entry().revocationDate().toString());
+      w.name("crl");
+      if (revoked.crl().isEmpty()) {
+        w.value((String) null);
+      } else {
+        crlJson(w, revoked.crl().get().facts());
+      }
+      w.name("crlPem").value(revoked.crl().map(c -> c.pem()).orElse(null));
+      revoked.generation().ifPresent(g -> w.field("generation", g));
+      w.name("notes").beginArray();
+      revoked.notes().forEach(w::value);
+      w.endArray();
+      out().println(w.endObject());
+    }
+    out().flush();
+    err().flush();
+  }
+
+  /** A CRL's facts, shared with {@code status}. */
+  static void crlJson(JsonWriter w, CrlFacts crl) {
+    w.beginObject();
+    w.name("number").value(crl.number().map(BigInteger::toString).orElse(null));
+    w.field("issuer", crl.issuerDn());
+    w.field("thisUpdate", crl.thisUpdate().toString());
+    w.name("nextUpdate").value(crl.nextUpdate().map(Object::toString).orElse(null));
+    w.field("revoked", crl.revoked().size());
+    w.field("sha256", crl.fingerprint().hex());
+    w.endObject();
+  }
+}

@@ -1,0 +1,369 @@
+package org.hostpki.sign;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.hostpki.model.CrlSpec;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RevocationReason;
+import org.hostpki.model.RevokedCertificate;
+import org.hostpki.model.TerminalText;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+import org.hostpki.pki.RevocationList;
+import org.hostpki.plan.JsonWriter;
+import org.hostpki.store.Generation;
+import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreSnapshot;
+
+/**
+ * Revokes a certificate the CA host issued: records it in the store's CRL ({@code ca.crl}),
+ * written in a new store generation under the store's lock, with the {@code issued/} records.
+ *
+ * <p>Each CRL gets the next CRL number (one more than any CRL of the kept generations, so a
+ * rollback never makes a number repeat), thisUpdate now, nextUpdate {@code ca.crl.validity}
+ * later, and the revocations of this CA, oldest first; entries stay after the certificates
+ * expire (RFC 5280 allows dropping them; a fleet's CRL stays small and the record whole).
+ *
+ * <p>Revoking what was revoked before, for the same reason, changes nothing (so automation can
+ * repeat it) unless the CRL is due for renewal (a third of its validity left, or past it): then
+ * a new CRL with the same entries is written. For another reason it is refused: a revocation is
+ * final, and its reason is not rewritten.
+ */
+public final class CaRevoker {
+  private final Clock clock;
+  private final SecureRandom random;
+
+  public CaRevoker(Clock clock, SecureRandom random) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /** Which certificate to revoke. */
+  public sealed interface Target {
+    /** A serial number, of a certificate recorded in {@code issued/}. */
+    record Serial(BigInteger serial) implements Target {}
+
+    /**
+     * A certificate from a file, which this CA must have signed; one missing from {@code
+     * issued/} (its record lost to a rollback, say) is recorded there too.
+     */
+    record Given(Path file, Certificate certificate) implements Target {}
+  }
+
+  /**
+   * What a revoke did, or with {@link #check} would do.
+   *
+   * @param changed a new CRL was (or would be) written
+   * @param alreadyRevoked the certificate was revoked before, for the same reason
+   * @param serial upper-case hex, as {@code openssl x509 -serial} prints it
+   * @param subject the revoked certificate's subject, when it is known
+   * @param entry the CRL entry
+   * @param crl the CRL now in the store; with check, the current one
+   * @param generation the store generation written
+   * @param notes what the user should know: the certificate expired already, a record added
+   */
+  public record Revoked(
+      boolean changed,
+      boolean alreadyRevoked,
+      String serial,
+      Optional<String> subject,
+      RevokedCertificate entry,
+      Optional<RevocationList> crl,
+      Optional<String> generation,
+      List<String> notes) {
+    public Revoked {
+      notes = List.copyOf(notes);
+    }
+
+    /** Only the CRL was renewed: the certificate had been revoked before. */
+    public boolean crlRenewed() {
+      return changed && alreadyRevoked;
+    }
+  }
+
+  /**
+   * Revokes the certificate and writes the new CRL.
+   *
+   * @param lockTimeout how long to wait for another writer of the CA store
+   * @throws HostpkiException for an unknown serial, a certificate this CA did not issue, one
+   *     revoked before for another reason, a missing or unusable CA; nothing was changed then
+   */
+  public Revoked revoke(
+      DesiredState caHost, Target target, RevocationReason reason, Duration lockTimeout) {
+    CaStore store = new CaStore(caHost, clock);
+    decide(caHost, store, store.read(), target, reason, clock.instant()); // refusals need no lock
+    try (StoreLock lock = store.lock(lockTimeout, CaStore.Command.REVOKE)) {
+      Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      StoreSnapshot snapshot = store.read();
+      Decision decision = decide(caHost, store, snapshot, target, reason, now);
+      if (!decision.writes()) {
+        return decision.result(Optional.empty(), Optional.empty());
+      }
+      CrlSpec settings = caHost.ca().crlOrDefaults();
+      RevocationList crl =
+          RevocationList.issue(
+              decision.ca().certificate(),
+              decision.ca().key(),
+              nextNumber(store, snapshot),
+              now,
+              now.plus(settings.validity()),
+              decision.entries(),
+              random);
+      Map<String, byte[]> added = new LinkedHashMap<>();
+      added.put(Revocations.FILE, crl.pem().getBytes(StandardCharsets.US_ASCII));
+      decision.record().ifPresent(
+          r -> added.put(r.fileName(), r.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
+      List<String> notes = new ArrayList<>(decision.notes());
+      String generation = store.commit(snapshot, added, metadata(decision, crl, now), notes);
+      return new Revoked(
+          true, decision.alreadyRevoked(), decision.serial(), decision.subject(), decision.entry(),
+          Optional.of(crl), Optional.of(generation), notes);
+    }
+  }
+
+  /** What a revoke would do; writes nothing, takes no lock. */
+  public Revoked check(DesiredState caHost, Target target, RevocationReason reason) {
+    CaStore store = new CaStore(caHost, clock);
+    StoreSnapshot snapshot = store.read();
+    Decision decision =
+        decide(caHost, store, snapshot, target, reason, clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    return decision.result(decision.current(), Optional.empty());
+  }
+
+  /**
+   * What to write.
+   *
+   * @param entries the entries of the new CRL
+   * @param current the store's CRL when it is this CA's
+   * @param record a certificate to add to {@code issued/}
+   */
+  private record Decision(
+      CaStore.SigningCa ca,
+      String serial,
+      Optional<String> subject,
+      RevokedCertificate entry,
+      boolean alreadyRevoked,
+      boolean writes,
+      List<RevokedCertificate> entries,
+      Optional<RevocationList> current,
+      Optional<IssuedCertificate> record,
+      List<String> notes) {
+
+    Revoked result(Optional<RevocationList> crl, Optional<String> generation) {
+      return new Revoked(writes, alreadyRevoked, serial, subject, entry, crl.or(() -> current), generation, notes);
+    }
+  }
+
+  private Decision decide(
+      DesiredState caHost,
+      CaStore store,
+      StoreSnapshot snapshot,
+      Target target,
+      RevocationReason reason,
+      Instant now) {
+    if (!reason.revocable()) {
+      throw new IllegalArgumentException("not a reason hostpki revokes for: " + reason);
+    }
+    CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.REVOKE);
+    List<IssuedCertificate> issued = IssuedCertificates.read(snapshot, store.path());
+    Optional<IssuedCertificate> record = Optional.empty();
+    IssuedCertificate revoking;
+    List<String> notes = new ArrayList<>();
+    if (target instanceof Target.Given given) {
+      revoking = given(caHost, snapshot, ca, issued, given);
+      if (issued.stream().noneMatch(i -> i.serial().equals(revoking.serial()))) {
+        record = Optional.of(revoking);
+        notes.add(
+            "the certificate was not in the record of issued certificates; it is recorded now as "
+                + revoking.fileName());
+      }
+    } else {
+      BigInteger serial = ((Target.Serial) target).serial();
+      revoking = recorded(caHost, ca, issued, serial);
+    }
+    if (!now.isBefore(revoking.facts().notAfter())) {
+      notes.add(
+          "the certificate expired on " + CaStore.date(revoking.facts().notAfter())
+              + ": clients refuse it anyway; it is on the CRL all the same");
+    }
+    Revocations revocations = Revocations.read(snapshot, store.path());
+    Optional<RevocationList> current = revocations.crl().filter(c -> c.isSignedBy(ca.certificate()));
+    if (revocations.crl().isPresent() && current.isEmpty()) {
+      notes.add(
+          store.path().resolve(Revocations.FILE) + " was issued by another CA ("
+              + revocations.crl().get().facts().issuerDn() + ", replaced since); the new CRL lists only"
+              + " what this CA revoked");
+    }
+    List<RevokedCertificate> entries =
+        new ArrayList<>(current.map(c -> c.facts().revoked()).orElse(List.of()));
+    BigInteger serial = revoking.facts().serialNumber();
+    Optional<RevokedCertificate> before = entries.stream().filter(e -> e.serial().equals(serial)).findFirst();
+    Optional<String> subject = Optional.of(revoking.facts().subjectDn());
+    if (before.isPresent()) {
+      if (before.get().reason() != reason) {
+        throw new HostpkiException(
+            "serial " + revoking.serial() + " (" + revoking.facts().subjectDn() + ") was revoked on "
+                + CaStore.date(before.get().revocationDate()) + " for " + before.get().reason()
+                + "; revoking it again for " + reason + " is refused: a revocation is final and"
+                + " hostpki does not rewrite its reason. Nothing was changed");
+      }
+      boolean due = current.flatMap(c -> c.facts().renewalTime()).map(t -> !now.isBefore(t)).orElse(false);
+      return new Decision(
+          ca, revoking.serial(), subject, before.get(), true, due || record.isPresent(), entries, current,
+          record, notes);
+    }
+    RevokedCertificate entry = new RevokedCertificate(serial, now, reason);
+    entries.add(entry);
+    entries.sort(
+        Comparator.comparing(RevokedCertificate::revocationDate).thenComparing(RevokedCertificate::serial));
+    return new Decision(ca, revoking.serial(), subject, entry, false, true, entries, current, record, notes);
+  }
+
+  /** The recorded certificate with this serial; refuses a serial the record does not know. */
+  private static IssuedCertificate recorded(
+      DesiredState caHost, CaStore.SigningCa ca, List<IssuedCertificate> issued, BigInteger serial) {
+    String hex = IssuedCertificate.serialHex(serial);
+    if (ca.certificate().facts().serialNumber().equals(serial)) {
+      throw refusedCaItself(hex);
+    }
+    return issued.stream()
+        .filter(i -> i.facts().serialNumber().equals(serial))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new HostpkiException(
+                    "serial " + hex + " is not a certificate this CA issued: there is no "
+                        + IssuedCertificate.DIRECTORY + hex + ".crt in " + caHost.store().path()
+                        + " (hostpki status -f " + caHost.source() + " lists the issued"
+                        + " certificates); nothing was revoked. A certificate this CA signed that"
+                        + " is missing from the record can be given with --cert FILE"));
+  }
+
+  /** A certificate from a file: this CA's, and not the CA itself or this host's own. */
+  private static IssuedCertificate given(
+      DesiredState caHost,
+      StoreSnapshot snapshot,
+      CaStore.SigningCa ca,
+      List<IssuedCertificate> issued,
+      Target.Given given) {
+    Certificate certificate = given.certificate();
+    String shown = given.file() + " (" + TerminalText.escape(certificate.facts().subjectDn()) + ")";
+    if (certificate.equals(ca.certificate())) {
+      throw refusedCaItself(IssuedCertificate.of(certificate).serial());
+    }
+    if (!certificate.isSignedBy(ca.certificate())) {
+      throw new HostpkiException(
+          shown + " was not issued by this CA (" + ca.certificate().facts().subjectDn() + "): its"
+              + " issuer is " + TerminalText.escape(certificate.facts().issuerDn()) + "; nothing was"
+              + " revoked. hostpki revokes only what the CA of " + caHost.store().path() + " signed");
+    }
+    if (snapshot.file("server.crt").map(CaRevoker::first).filter(certificate::equals).isPresent()) {
+      throw new HostpkiException(
+          shown + " is this CA host's own server certificate, which apply keeps serving; nothing was"
+              + " revoked. Give the host a new one first (hostpki apply -f " + caHost.source()
+              + " --replace server), then revoke the old one from a copy");
+    }
+    IssuedCertificate revoking = IssuedCertificate.of(certificate);
+    for (IssuedCertificate i : issued) {
+      if (i.serial().equals(revoking.serial()) && !i.certificate().equals(certificate)) {
+        throw new HostpkiException(
+            shown + " has serial " + revoking.serial() + ", but " + i.fileName() + " records another"
+                + " certificate with it; nothing was revoked: check which file is the right one");
+      }
+    }
+    return revoking;
+  }
+
+  private static Certificate first(byte[] pem) {
+    try {
+      List<Certificate> certificates = Pem.readCertificates(pem);
+      return certificates.isEmpty() ? null : certificates.get(0);
+    } catch (InvalidMaterialException e) {
+      return null;
+    }
+  }
+
+  private static HostpkiException refusedCaItself(String serial) {
+    return new HostpkiException(
+        "serial " + serial + " is the CA certificate itself; nothing was revoked. A CA does not"
+            + " revoke itself: to stop trusting it, replace it (hostpki apply --replace ca) and"
+            + " remove it from the hosts' trust stores");
+  }
+
+  /**
+   * One more than the highest CRL number in the kept generations (the live one among them), so
+   * that numbers keep rising after a rollback; 1 for the first CRL.
+   */
+  private static BigInteger nextNumber(CaStore store, StoreSnapshot snapshot) {
+    BigInteger highest = number(snapshot.file(Revocations.FILE)).orElse(BigInteger.ZERO);
+    for (Generation generation : store.directory().generations()) {
+      Optional<BigInteger> number = number(store.directory().generationFile(generation.name(), Revocations.FILE));
+      if (number.isPresent() && number.get().compareTo(highest) > 0) {
+        highest = number.get();
+      }
+    }
+    return highest.add(BigInteger.ONE);
+  }
+
+  private static Optional<BigInteger> number(Optional<byte[]> crl) {
+    if (crl.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return RevocationList.parse(crl.get()).facts().number();
+    } catch (InvalidMaterialException e) {
+      return Optional.empty(); // an old generation's damaged CRL: the others decide
+    }
+  }
+
+  private static String metadata(Decision decision, RevocationList crl, Instant now) {
+    JsonWriter w = new JsonWriter().beginObject().field("time", now.toString());
+    if (decision.alreadyRevoked()) {
+      w.name("crl").beginObject();
+    } else {
+      w.name("revoke").beginObject();
+      w.field("serial", decision.serial());
+      decision.subject().ifPresent(s -> w.field("subject", s));
+      w.field("reason", decision.entry().reason().word());
+    }
+    w.field("crlNumber", crl.facts().number().orElseThrow().toString());
+    decision.record().ifPresent(r -> w.field("recorded", r.fileName()));
+    return w.endObject().endObject().toString();
+  }
+
+  /**
+   * A serial number as people copy it: hex digits, upper or lower case, optionally with {@code
+   * 0x}, with colons between bytes ({@code openssl x509 -text}) or after {@code serial=} ({@code
+   * openssl x509 -serial}).
+   */
+  public static Optional<BigInteger> parseSerial(String text) {
+    String s = text.strip();
+    if (s.toLowerCase(Locale.ROOT).startsWith("serial=")) {
+      s = s.substring("serial=".length());
+    }
+    if (s.toLowerCase(Locale.ROOT).startsWith("0x")) {
+      s = s.substring(2);
+    }
+    s = s.replace(":", "");
+    if (s.isEmpty() || s.length() > 42 || !s.matches("[0-9A-Fa-f]+")) {
+      return Optional.empty(); // RFC 5280: at most 20 octets
+    }
+    return Optional.of(new BigInteger(s, 16));
+  }
+}

@@ -1,0 +1,151 @@
+package org.hostpki.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hostpki.model.AccessSpec;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.OutputFormat;
+import org.hostpki.model.OutputSpec;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.SourcePosition;
+import org.hostpki.model.Subject;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.OutputEncoder;
+import org.hostpki.pki.ServerProfile;
+import org.hostpki.users.ServiceUsers;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.RunningProcess;
+
+/**
+ * HAProxy, as its own user in the group the key file is given to, loads the combined PEM output
+ * (and the chain file with its {@code .key} side file) and serves it on loopback, as {@code openssl
+ * s_client} checks; a user outside the group cannot load it.
+ */
+class ServiceOutputsIT {
+  private static final Duration STARTUP = Duration.ofSeconds(10);
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  @TempDir static Path dir;
+
+  private static ServiceUsers users;
+  private static Certificate ca;
+  private static Certificate server;
+  private static OutputEncoder.Material material;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    String reason = ServiceUsers.unavailableReason();
+    Assumptions.assumeTrue(reason == null, () -> "ServiceOutputsIT skipped: " + reason);
+    users = ServiceUsers.copyOfThisMachine(dir.resolve("etc")).group("ssl-cert").user("haproxy", "ssl-cert").user("stranger");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    SecureRandom random = new SecureRandom();
+    Instant now = Instant.now();
+    KeyMaterial caKey = KeyMaterial.generate(KeySpec.defaultSpec(), random);
+    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), random);
+    CertificateIssuer issuer = new CertificateIssuer(random);
+    ca = issuer.selfSignedCa(Subject.commonName("Service Outputs Test CA"), caKey, now, Duration.ofDays(30));
+    server =
+        issuer.server(
+            new ServerProfile(Subject.empty(), List.of("portal.example.com"), List.of(LOOPBACK), Duration.ofDays(7), false),
+            key, ca, caKey, now);
+    material = new OutputEncoder.Material(key, List.of(server, ca), ca);
+    Files.writeString(dir.resolve("ca.pem"), ca.pem());
+  }
+
+  @Test
+  void testHaproxy_servesTheCombinedPemItsGroupMayRead() throws IOException {
+    Path pem = write(output("haproxy.pem", Optional.empty()), "0640", "ssl-cert");
+
+    assertLoadsAndServes(pem, pem);
+  }
+
+  @Test
+  void testHaproxy_loadsTheKeyFromTheSideFileBesideTheChain() throws IOException {
+    Path pem = write(output("site.pem", Optional.of("site.pem.key")), "0640", "ssl-cert");
+
+    assertThat(Files.readString(pem)).doesNotContain("PRIVATE KEY");
+    assertLoadsAndServes(pem, pem.resolveSibling("site.pem.key"));
+  }
+
+  /** A user outside the group cannot load the key file; haproxy, in it, serves the chain. */
+  private void assertLoadsAndServes(Path pem, Path keyBearing) throws IOException {
+    int port = OpenSslServer.freePort(LOOPBACK);
+    Path config = config(pem, port);
+
+    ServiceUsers.Result stranger = users.runAs("stranger", Tool.HAPROXY.require().toString(), "-c", "-f", config.toString());
+    assertThat(stranger.exitCode()).as(stranger.output()).isNotZero();
+    assertThat(stranger.output()).contains("'" + keyBearing + "'").containsAnyOf("cannot open the file", "cannot be read");
+
+    try (RunningProcess haproxy =
+        Command.of(users.inNamespace(ServiceUsers.asUser("haproxy", List.of(Tool.HAPROXY.require().toString(), "-db", "-f", config.toString()))))
+            .start()
+            .awaitListening(new InetSocketAddress(LOOPBACK, port), STARTUP)) {
+      ProcessResult client =
+          Command.of(
+                  Tool.OPENSSL.require().toString(), "s_client", "-connect", "127.0.0.1:" + port, "-servername", "portal.example.com",
+                  "-verify_return_error", "-verify_hostname", "portal.example.com", "-CAfile", dir.resolve("ca.pem").toString(),
+                  "-showcerts")
+              .run();
+
+      assertThat(client.assertSucceeded().output()).contains("Verify return code: 0 (ok)").contains(server.pem().strip());
+    }
+  }
+
+  /** The output's files in a folder of their own, the key-bearing ones {@code mode root:group}. */
+  private static Path write(OutputSpec spec, String mode, String group) throws IOException {
+    Path folder = Files.createDirectories(dir.resolve(spec.file() + ".d"));
+    for (Map.Entry<String, byte[]> file : OutputEncoder.encode(spec, material, Optional.empty(), Pkcs12Profile.MODERN, new SecureRandom()).entrySet()) {
+      Path path = Files.write(folder.resolve(file.getKey()), file.getValue());
+      if (spec.holdsPrivateKey(file.getKey())) {
+        users.run("chgrp", group, path.toString()).assertSucceeded();
+        users.run("chmod", mode, path.toString()).assertSucceeded();
+      } else {
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
+    return folder.resolve(spec.file());
+  }
+
+  private static Path config(Path pem, int port) throws IOException {
+    return Files.writeString(
+        pem.resolveSibling("haproxy.cfg"),
+        String.join(
+            "\n",
+            "global",
+            "  ssl-load-extra-files key",
+            "defaults",
+            "  mode http",
+            "  timeout connect 5s",
+            "  timeout client 5s",
+            "  timeout server 5s",
+            "frontend tls",
+            "  bind 127.0.0.1:" + port + " ssl crt " + pem,
+            "  http-request return status 200 content-type text/plain string ok",
+            ""));
+  }
+
+  private static OutputSpec output(String file, Optional<String> keyFile) {
+    return new OutputSpec(
+        file, new OutputFormat.CombinedPem(keyFile), AccessSpec.NONE, List.of(), new SourcePosition(Path.of("host.yaml"), 1, 1));
+  }
+}

@@ -1,0 +1,293 @@
+package org.hostpki.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.hostpki.model.CrlFacts;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RevocationReason;
+import org.hostpki.model.RevokedCertificate;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.RevocationList;
+import org.hostpki.pki.ServerProfile;
+import org.hostpki.model.Subject;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaRevokerTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+  private static final Duration NO_WAIT = Duration.ZERO;
+
+  @TempDir Path dir;
+
+  private static CaRevoker revoker(Instant now) {
+    return new CaRevoker(Clock.fixed(now, ZoneOffset.UTC), Requests.RANDOM);
+  }
+
+  private IssuedCertificate signed(CaHost host, String name) {
+    SignRequest request =
+        SignRequest.read(dir.resolve(name + ".csr"), Requests.pem(Requests.ecKey(), List.of(name + ".fleet.test"), List.of()));
+    return new CaSigner(Clock.fixed(NOW, ZoneOffset.UTC), Requests.RANDOM)
+        .sign(host.desired, request, Optional.empty(), NO_WAIT)
+        .issued();
+  }
+
+  private static CaRevoker.Target serial(IssuedCertificate issued) {
+    return new CaRevoker.Target.Serial(issued.facts().serialNumber());
+  }
+
+  private StoreSnapshot read(CaHost host) {
+    return new StoreDirectory(host.store(), Clock.systemUTC()).read();
+  }
+
+  private CrlFacts crl(CaHost host) throws Exception {
+    return RevocationList.parse(read(host).file(Revocations.FILE).orElseThrow()).facts();
+  }
+
+  @Test
+  void testRevoke_writesTheFirstCrlWithTheEntryInANewGeneration() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    SortedMap<String, byte[]> before = read(host).files();
+    Instant at = NOW.plusSeconds(90);
+
+    CaRevoker.Revoked revoked = revoker(at).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(revoked.changed()).isTrue();
+    assertThat(revoked.alreadyRevoked()).isFalse();
+    assertThat(revoked.serial()).isEqualTo(m1.serial());
+    assertThat(revoked.subject()).contains("CN=m1.fleet.test");
+    assertThat(read(host).generation()).isEqualTo(revoked.generation());
+    CrlFacts crl = crl(host);
+    assertThat(crl.number()).contains(BigInteger.ONE);
+    assertThat(crl.thisUpdate()).isEqualTo(at);
+    assertThat(crl.nextUpdate()).contains(at.plus(Duration.ofDays(7)));
+    assertThat(crl.revoked())
+        .containsExactly(new RevokedCertificate(m1.facts().serialNumber(), at, RevocationReason.KEY_COMPROMISE));
+    assertThat(RevocationList.parse(read(host).file(Revocations.FILE).orElseThrow()).isSignedBy(host.ca)).isTrue();
+    SortedMap<String, byte[]> after = read(host).files();
+    before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
+    assertThat(after.keySet()).hasSize(before.size() + 1).contains(Revocations.FILE);
+  }
+
+  @Test
+  void testRevoke_eachCrlGetsTheNextNumberAndKeepsTheEarlierEntries() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    IssuedCertificate m2 = signed(host, "m2");
+    revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(m1), RevocationReason.SUPERSEDED, NO_WAIT);
+
+    revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m2), RevocationReason.UNSPECIFIED, NO_WAIT);
+
+    CrlFacts crl = crl(host);
+    assertThat(crl.number()).contains(BigInteger.TWO);
+    assertThat(crl.revoked())
+        .extracting(RevokedCertificate::serial, RevokedCertificate::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(m1.facts().serialNumber(), RevocationReason.SUPERSEDED),
+            org.assertj.core.groups.Tuple.tuple(m2.facts().serialNumber(), RevocationReason.UNSPECIFIED));
+  }
+
+  @Test
+  void testRevoke_theSameRevocationAgainChangesNothing() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+    String generation = read(host).generation().orElseThrow();
+
+    CaRevoker.Revoked again =
+        revoker(NOW.plus(Duration.ofDays(2))).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(again.changed()).isFalse();
+    assertThat(again.alreadyRevoked()).isTrue();
+    assertThat(again.entry().revocationDate()).isEqualTo(NOW.plusSeconds(60));
+    assertThat(again.generation()).isEmpty();
+    assertThat(read(host).generation()).contains(generation);
+  }
+
+  @Test
+  void testRevoke_theSameRevocationAgainRenewsACrlDueForRenewal() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+    Instant due = NOW.plusSeconds(60).plus(Duration.ofDays(5)); // 2 of 7 days left: less than a third
+
+    CaRevoker.Revoked again = revoker(due).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(again.crlRenewed()).isTrue();
+    CrlFacts crl = crl(host);
+    assertThat(crl.number()).contains(BigInteger.TWO);
+    assertThat(crl.thisUpdate()).isEqualTo(due);
+    assertThat(crl.revoked()).singleElement().extracting(RevokedCertificate::revocationDate).isEqualTo(NOW.plusSeconds(60));
+  }
+
+  @Test
+  void testRevoke_anotherReasonForARevokedCertificateIsRefused() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(m1), RevocationReason.SUPERSEDED, NO_WAIT);
+    String generation = read(host).generation().orElseThrow();
+
+    assertThatThrownBy(
+            () -> revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "serial " + m1.serial() + " (CN=m1.fleet.test) was revoked on 2026-11-27 08:01 UTC for superseded;"
+                + " revoking it again for keyCompromise is refused: a revocation is final and hostpki does not"
+                + " rewrite its reason. Nothing was changed");
+    assertThat(read(host).generation()).contains(generation);
+  }
+
+  @Test
+  void testRevoke_anUnknownSerialIsAClearErrorAndWritesNothing() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    signed(host, "m1");
+    String generation = read(host).generation().orElseThrow();
+
+    assertThatThrownBy(
+            () -> revoker(NOW).revoke(host.desired, new CaRevoker.Target.Serial(BigInteger.valueOf(0xABCD)), RevocationReason.UNSPECIFIED, NO_WAIT))
+        .hasMessageStartingWith(
+            "serial ABCD is not a certificate this CA issued: there is no issued/ABCD.crt in " + host.store())
+        .hasMessageContaining("--cert FILE");
+    assertThat(read(host).generation()).contains(generation);
+  }
+
+  @Test
+  void testRevoke_theCaItselfIsRefused() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+
+    assertThatThrownBy(
+            () -> revoker(NOW).revoke(host.desired, new CaRevoker.Target.Given(dir.resolve("ca.crt"), host.ca), RevocationReason.UNSPECIFIED, NO_WAIT))
+        .hasMessageContaining("is the CA certificate itself");
+    assertThatThrownBy(
+            () -> revoker(NOW).revoke(host.desired, new CaRevoker.Target.Serial(host.ca.facts().serialNumber()), RevocationReason.UNSPECIFIED, NO_WAIT))
+        .hasMessageContaining("is the CA certificate itself");
+  }
+
+  @Test
+  void testRevoke_aCertificateOfAnotherCaIsRefused() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    Certificate foreign = foreignLeaf();
+
+    assertThatThrownBy(
+            () -> revoker(NOW).revoke(host.desired, new CaRevoker.Target.Given(dir.resolve("x.pem"), foreign), RevocationReason.UNSPECIFIED, NO_WAIT))
+        .hasMessage(
+            dir.resolve("x.pem") + " (CN=x.fleet.test) was not issued by this CA (CN=Fleet CA): its issuer is"
+                + " CN=Other CA; nothing was revoked. hostpki revokes only what the CA of " + host.store() + " signed");
+  }
+
+  @Test
+  void testRevoke_aCertificateOfThisCaMissingFromTheRecordIsRecordedAndRevoked() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    Certificate unrecorded =
+        new CertificateIssuer(Requests.RANDOM)
+            .server(
+                new ServerProfile(Subject.empty(), List.of("lost.fleet.test"), List.of(), Duration.ofDays(30), false),
+                Requests.ecKey(), host.ca, host.caKey, NOW);
+    IssuedCertificate record = IssuedCertificate.of(unrecorded);
+
+    CaRevoker.Revoked revoked =
+        revoker(NOW.plusSeconds(60))
+            .revoke(host.desired, new CaRevoker.Target.Given(dir.resolve("lost.pem"), unrecorded), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(revoked.notes()).singleElement().asString().contains("it is recorded now as " + record.fileName());
+    assertThat(read(host).file(record.fileName())).isPresent();
+    assertThat(crl(host).entry(unrecorded.facts().serialNumber())).isPresent();
+  }
+
+  @Test
+  void testRevoke_aCrlOfAReplacedCaIsNotCarriedIntoTheNewCasCrlButNumbersKeepRising() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    revoker(NOW.plusSeconds(30)).revoke(host.desired, serial(signed(host, "m1")), RevocationReason.SUPERSEDED, NO_WAIT);
+    host.caReplaced(NOW.plusSeconds(60));
+    IssuedCertificate m2 = signed(host, "m2");
+
+    CaRevoker.Revoked revoked =
+        revoker(NOW.plusSeconds(90)).revoke(host.desired, serial(m2), RevocationReason.SUPERSEDED, NO_WAIT);
+
+    assertThat(revoked.notes()).anySatisfy(n -> assertThat(n).contains("was issued by another CA"));
+    CrlFacts crl = crl(host);
+    assertThat(crl.revoked()).extracting(RevokedCertificate::serial).containsExactly(m2.facts().serialNumber());
+    assertThat(crl.number()).contains(BigInteger.TWO);
+  }
+
+  @Test
+  void testRevoke_afterARollbackTheNumberStillRises() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    IssuedCertificate m2 = signed(host, "m2");
+    StoreDirectory store = new StoreDirectory(host.store(), Clock.systemUTC());
+    String beforeRevocations = store.read().generation().orElseThrow();
+    revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(m1), RevocationReason.SUPERSEDED, NO_WAIT);
+    revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m2), RevocationReason.SUPERSEDED, NO_WAIT);
+    store.activate(beforeRevocations);
+
+    revoker(NOW.plusSeconds(180)).revoke(host.desired, serial(m2), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(crl(host).number()).as("never a number published before with other content").contains(BigInteger.valueOf(3));
+  }
+
+  @Test
+  void testCheck_saysWhatWouldHappenAndWritesNothing() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    String generation = read(host).generation().orElseThrow();
+
+    CaRevoker.Revoked wouldRevoke = revoker(NOW).check(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE);
+
+    assertThat(wouldRevoke.changed()).isTrue();
+    assertThat(wouldRevoke.alreadyRevoked()).isFalse();
+    assertThat(wouldRevoke.crl()).isEmpty();
+    assertThat(read(host).generation()).contains(generation);
+    revoker(NOW).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+    CaRevoker.Revoked done = revoker(NOW).check(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE);
+    assertThat(done.changed()).isFalse();
+    assertThat(done.crl()).isPresent();
+  }
+
+  @Test
+  void testRevoke_withoutACaTellsToApplyFirst() {
+    CaHost host = CaHost.withPolicy(dir);
+
+    assertThatThrownBy(
+            () -> revoker(NOW).revoke(host.desired, new CaRevoker.Target.Serial(BigInteger.ONE), RevocationReason.UNSPECIFIED, NO_WAIT))
+        .hasMessage(
+            "store " + host.store() + " holds no CA yet (no ca.crt); run hostpki apply -f " + host.desired.source()
+                + " first, then revoke");
+    assertThat(host.store()).doesNotExist();
+  }
+
+  @Test
+  void testParseSerial_acceptsTheFormsPeopleCopy() {
+    BigInteger expected = new BigInteger("0A1B2C", 16);
+    for (String form : List.of("0A1B2C", "a1b2c", "0x0a1b2c", "0a:1b:2c", "serial=0A1B2C", " 0A1B2C\n")) {
+      assertThat(CaRevoker.parseSerial(form)).as(form).contains(expected);
+    }
+    for (String bad : List.of("", "xyz", "12-34", "0x", "1".repeat(43))) {
+      assertThat(CaRevoker.parseSerial(bad)).as(bad).isEmpty();
+    }
+  }
+
+  private static Certificate foreignLeaf() {
+    KeyMaterial otherKey = Requests.ecKey();
+    Certificate other =
+        new CertificateIssuer(Requests.RANDOM).selfSignedCa(Subject.commonName("Other CA"), otherKey, NOW, Duration.ofDays(30));
+    return new CertificateIssuer(Requests.RANDOM)
+        .server(
+            new ServerProfile(Subject.empty(), List.of("x.fleet.test"), List.of(), Duration.ofDays(30), false),
+            Requests.ecKey(), other, otherKey, NOW);
+  }
+}
