@@ -7,6 +7,9 @@ import static org.hostpki.plan.Fixtures.desired;
 import static org.hostpki.plan.Fixtures.host;
 import static org.hostpki.plan.Fixtures.input;
 import static org.hostpki.plan.Fixtures.ip;
+import static org.hostpki.testkit.PlanAssert.addresses;
+import static org.hostpki.testkit.PlanAssert.change;
+import static org.hostpki.testkit.PlanAssert.codes;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,21 +42,6 @@ class PlannerTest {
 
   private Plan plan(DesiredState d, HostIdentity host, ObservedStore observed) {
     return planner.plan(input(d, host, observed, NOW));
-  }
-
-  private static List<String> addresses(Plan plan) {
-    return plan.changes().stream().map(Change::address).toList();
-  }
-
-  private static Change change(Plan plan, String address) {
-    return plan.changes().stream()
-        .filter(c -> c.address().equals(address))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no change for " + address + " in " + addresses(plan)));
-  }
-
-  private static List<ReasonCode> codes(Change c) {
-    return c.reasons().stream().map(Reason::code).toList();
   }
 
   @Test
