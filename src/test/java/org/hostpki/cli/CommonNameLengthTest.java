@@ -9,12 +9,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.hostpki.remote.Commands;
-import org.hostpki.remote.TestCertificates;
+import org.hostpki.testkit.ToolCertificates;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Tool;
 
 /**
  * Never a commonName over 64 characters (RFC 5280's ub-common-name): a host whose FQDN is 253
@@ -34,7 +35,7 @@ class CommonNameLengthTest {
 
   @BeforeAll
   static void needsOpenssl() {
-    TestCertificates.assumeOpenssl();
+    Tool.OPENSSL.require();
   }
 
   private CliResult apply(String yaml) throws IOException {

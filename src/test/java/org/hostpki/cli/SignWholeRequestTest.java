@@ -22,12 +22,13 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.remote.Commands;
-import org.hostpki.remote.TestCertificates;
+import org.hostpki.testkit.ToolCertificates;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Tool;
 
 /**
  * {@code hostpki sign} checks the whole request, not only its names: what a certificate would carry
@@ -69,7 +70,7 @@ class SignWholeRequestTest {
 
   /** A request made by openssl, as another tool on a member would make it. */
   private Path opensslRequest(String subject, String... extensions) {
-    TestCertificates.assumeOpenssl();
+    Tool.OPENSSL.require();
     List<String> command =
         new ArrayList<>(
             List.of("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",

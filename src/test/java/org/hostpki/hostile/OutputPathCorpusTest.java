@@ -18,7 +18,7 @@ import org.hostpki.model.Subject;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.remote.LoopbackTlsServer;
-import org.hostpki.remote.TestCertificates;
+import org.hostpki.testkit.ToolCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +63,7 @@ class OutputPathCorpusTest {
     device =
         LoopbackTlsServer.start(
             InetAddress.getLoopbackAddress(),
-            TestCertificates.keytoolSelfSigned(certificates, "device", "CN=device.test", "dns:device.test").keyStore());
+            ToolCertificates.keytoolSelfSigned(certificates, "device", "CN=device.test", "dns:device.test").keyStore());
   }
 
   @AfterAll

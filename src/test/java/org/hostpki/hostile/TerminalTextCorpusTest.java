@@ -39,7 +39,7 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.TerminalText;
 import org.hostpki.remote.OpensslServer;
-import org.hostpki.remote.TestCertificates;
+import org.hostpki.testkit.ToolCertificates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +49,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Tag;
 import org.hostpki.testkit.Tags;
+import org.hostpki.testkit.Tool;
 
 /**
  * Every text output, fed text from each place outside text comes from — a device certificate in a
@@ -274,7 +275,7 @@ class TerminalTextCorpusTest {
   @ParameterizedTest(name = "a TLS server's certificate holding {0}: fetch-cert as text and JSON")
   @EnumSource(Payload.class)
   void testFetchCert(Payload payload) throws Exception {
-    TestCertificates.assumeOpenssl();
+    Tool.OPENSSL.require();
     Workspace w = workspace();
     Issued device =
         selfSigned(
