@@ -41,8 +41,9 @@ description:
     the CA host sets C(ca.crl.url).
   - Idempotent - every issued certificate is recorded in the CA store as C(issued/SERIAL.crt),
     and a request signed before (same key, subject and SANs) gets the recorded certificate again
-    while it is valid for longer than the CA host's C(server.renewBefore) and not revoked.
-    C(changed) is true only when a new certificate was issued.
+    until it is within the CA host's C(server.renewBefore) (a share of its lifetime by default, 33%),
+    widened by C(renewal.jitter), of its end, and while it is not revoked. C(changed) is true only
+    when a new certificate was issued.
   - In check mode nothing is signed (C(hostpki sign --check)); C(changed) says whether a new
     certificate would be issued, and a recorded one is returned as usual.
 requirements:

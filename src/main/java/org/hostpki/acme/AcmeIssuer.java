@@ -59,6 +59,10 @@ import org.shredzone.acme4j.toolbox.AcmeUtils;
  * The ACME edge: orders a certificate, asks for renewal information, revokes. One instance serves
  * one apply for one store and one CA directory; the caller holds the store's lock. See the package
  * documentation for the policy.
+ *
+ * <p>Over 400 lines on purpose: one order's steps (account, order, challenges, finalize,
+ * download, chain choice) share its nonce, account and retry state; the parts that stand alone
+ * (challenge responders, back-off, problems) are classes of their own.
  */
 public final class AcmeIssuer {
   /** One HTTP request to the CA may take at most this long. */

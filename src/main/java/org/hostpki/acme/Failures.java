@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import org.hostpki.model.DateText;
 import org.hostpki.model.TerminalText;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.exception.AcmeException;
@@ -64,7 +65,7 @@ final class Failures {
       return new AcmeFailure(
           AcmeFailure.Kind.RATE_LIMITED,
           doing + ": the CA's rate limit was reached: " + p.describe()
-              + r.getRetryAfter().map(at -> "; it may be tried again after " + Times.format(at)).orElse(""),
+              + r.getRetryAfter().map(at -> "; it may be tried again after " + DateText.precise(at)).orElse(""),
           Optional.of(p), r.getRetryAfter(), t);
     }
     if (t instanceof AcmeUserActionRequiredException u) {

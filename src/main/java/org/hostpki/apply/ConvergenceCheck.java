@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
@@ -45,9 +45,10 @@ final class ConvergenceCheck {
    * @param readBack the store as read from disk after the write
    * @param written the set that was written
    * @param trustFacts the declared trusted certificates, as the plan before the write had them
+   * @return the facts of the store read back
    * @throws HostpkiException when the store reads back otherwise, or is not converged
    */
-  void check(
+  ObservedStore check(
       Reconciler.Observation before,
       StoreSnapshot readBack,
       SortedMap<String, StoreFile> written,
@@ -59,11 +60,13 @@ final class ConvergenceCheck {
         observeReusing(
             readBack, before.store(), before.desiredTrust().values(), storePath, before.password(),
             passwordSource, openedWithThePassword(written));
+    // As a run without a person: what it leaves is a subset of what a person's apply does, so an
+    // apply of either kind must leave it nothing.
     Plan again =
         planner.plan(
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
-                before.plan().basis(), before.externalChainFile()));
+                before.plan().basis(), before.externalChainFile(), Optional.empty(), true));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {
@@ -72,6 +75,7 @@ final class ConvergenceCheck {
       details.add("This is a bug in hostpki: please report it with the plan above");
       throw new HostpkiException("the store was written but did not converge; still to do:", details);
     }
+    return after;
   }
 
   /**
@@ -81,7 +85,7 @@ final class ConvergenceCheck {
    */
   private static Set<Fingerprint> openedWithThePassword(SortedMap<String, StoreFile> written) {
     Set<Fingerprint> opened = new HashSet<>();
-    for (String name : Pkcs12Record.FILES) {
+    for (String name : StoreLayout.PKCS12_FILES) {
       StoreFile file = written.get(name);
       if (file != null) {
         opened.add(Fingerprint.sha256(file.content()));

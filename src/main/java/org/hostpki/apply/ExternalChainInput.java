@@ -1,5 +1,6 @@
 package org.hostpki.apply;
 
+import org.hostpki.plan.ServerNames;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ final class ExternalChainInput {
                   + " file away, apply (which makes the key and server.csr), and have server.csr"
                   + " signed"));
     }
-    Planner.ServerNames names = Planner.serverNames(server, host);
+    ServerNames names = ServerNames.of(server, host);
     ChainValidator.Result result =
         ChainValidator.check(
             certificates, serverKey.get().publicKey(), names.dnsNames(), names.ipAddresses(), now);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
@@ -29,15 +30,26 @@ import tools.jackson.databind.json.JsonMapper;
  * .hooks-done.json}, replaced as a whole after each attempt), and a rollback's hold ({@code
  * .hold.json}). A hook is pending while it is due and not done.
  *
- * <p>Obligations are by hook name, so every kind of hook fits: a new generation carries the
- * pending ones of the one before it into its own due record, merged with what its own changes
- * make due, each keeping the time it first became due. The done record is never carried: a new
- * generation starts with none, and a rollback replaces every record of the generation it
- * activates.
+ * <p>Obligations are by {@linkplain PendingHook#key() key}, so every kind of hook fits: a new
+ * generation carries the pending ones of the one before it into its own due record, merged with
+ * what its own changes make due, each keeping the time it first became due. The done record is
+ * not carried, a new generation starts with none, and a rollback replaces every record of the
+ * generation it activates — with one exception:
+ *
+ * <p>{@code onExpiring} obligations arise without a write: a certificate nothing renews nears its
+ * expiry. One is added to the current generation's due record (replaced as a whole, by a rename),
+ * then run like any other. It is about one certificate, once per threshold, so a new generation
+ * that still holds that certificate carries it, done or not, with its done mark: the hook does not
+ * run again for it. One whose certificate the new generation no longer holds (renewed) is dropped.
+ *
+ * <p>Just over 400 lines on purpose: reading, merging, carrying and attempting the recorded
+ * obligations are one record format and must change together.
  */
 public final class HookLedger {
   private static final String FORMAT_VERSION = "1";
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** The certificates an {@code onExpiring} obligation can be about. */
+  private static final Set<String> EXPIRING_CERTIFICATES = Set.of("ca", "ca-next", "server");
 
   private final List<PendingHook> due;
   private final Set<String> done;
@@ -71,7 +83,24 @@ public final class HookLedger {
         for (JsonNode h : dueRecord.get().path("hooks")) {
           List<String> changed = new ArrayList<>();
           h.path("changed").forEach(c -> changed.add(c.asString()));
-          due.add(PendingHook.due(text(h, "hook"), instant(h, "since"), changed));
+          Optional<PendingHook.Expiring> expiring = Optional.empty();
+          JsonNode e = h.path("expiring");
+          if (e.isObject()) {
+            String certificate = text(e, "certificate");
+            String within = text(e, "within");
+            if (!EXPIRING_CERTIFICATES.contains(certificate) || !within.matches("[0-9A-Za-z.%]{1,32}")) {
+              throw new IllegalArgumentException("expiring: " + certificate + " " + within);
+            }
+            expiring =
+                Optional.of(
+                    new PendingHook.Expiring(
+                        certificate,
+                        new Fingerprint(text(e, "fingerprint")),
+                        instant(e, "not_after"),
+                        within,
+                        text(e, "reason")));
+          }
+          due.add(new PendingHook(text(h, "hook"), instant(h, "since"), changed, Optional.empty(), expiring));
         }
       }
     } catch (IllegalArgumentException | DateTimeParseException e) {
@@ -108,7 +137,12 @@ public final class HookLedger {
 
   /** The ledger of a generation just written with this due record and no other. */
   public static HookLedger fresh(List<PendingHook> due) {
-    return new HookLedger(due, Set.of(), Map.of(), Optional.empty());
+    return fresh(due, Set.of());
+  }
+
+  /** The ledger of a generation just written with this due record and these obligations done. */
+  public static HookLedger fresh(List<PendingHook> due, Set<String> done) {
+    return new HookLedger(due, done, Map.of(), Optional.empty());
   }
 
   /**
@@ -118,12 +152,63 @@ public final class HookLedger {
   public List<PendingHook> pending(HooksSpec hooks) {
     List<PendingHook> pending = new ArrayList<>();
     for (PendingHook h : due) {
-      if (!done.contains(h.hook()) && !hooks.commands(h.hook()).isEmpty()) {
-        pending.add(
-            new PendingHook(h.hook(), h.since(), h.changed(), Optional.ofNullable(failures.get(h.hook()))));
+      if (!done.contains(h.key()) && !hooks.commands(h.hook()).isEmpty()) {
+        pending.add(h.withLastFailure(Optional.ofNullable(failures.get(h.key()))));
       }
     }
     return pending;
+  }
+
+  /** The keys of every obligation recorded, done or not: an {@code onExpiring} one arises once. */
+  public Set<String> recordedKeys() {
+    Set<String> keys = new LinkedHashSet<>();
+    due.forEach(h -> keys.add(h.key()));
+    return keys;
+  }
+
+  /**
+   * The {@code onExpiring} obligations a new generation keeps: those about a certificate it still
+   * holds, done or not.
+   *
+   * @param kept the fingerprints of the new generation's certificates
+   * @return the due entries, and the keys of those already done
+   */
+  public Carried expiringCarried(Set<Fingerprint> kept) {
+    List<PendingHook> carried = new ArrayList<>();
+    Set<String> carriedDone = new LinkedHashSet<>();
+    for (PendingHook h : due) {
+      if (h.expiring().isPresent() && kept.contains(h.expiring().get().fingerprint())) {
+        carried.add(h);
+        if (done.contains(h.key())) {
+          carriedDone.add(h.key());
+        }
+      }
+    }
+    return new Carried(carried, carriedDone);
+  }
+
+  /** {@code onExpiring} obligations carried into a new generation, and which are done. */
+  public record Carried(List<PendingHook> due, Set<String> done) {
+    public Carried {
+      due = List.copyOf(due);
+      done = Set.copyOf(done);
+    }
+  }
+
+  /**
+   * Adds obligations that arose without a write ({@code onExpiring}) to the due record of the
+   * current generation, replacing it as a whole. Needs the store lock.
+   *
+   * @return the ledger with them
+   */
+  public HookLedger record(StoreDirectory store, String generation, List<PendingHook> arising) {
+    if (arising.isEmpty()) {
+      return this;
+    }
+    List<PendingHook> all = new ArrayList<>(due);
+    all.addAll(arising);
+    store.putRecord(generation, GenerationRecord.HOOKS_DUE, dueRecord(all));
+    return new HookLedger(all, done, failures, hold);
   }
 
   public Optional<RollbackHold> hold() {
@@ -147,17 +232,19 @@ public final class HookLedger {
   public static List<PendingHook> merge(List<PendingHook> carried, List<PendingHook> fresh) {
     Map<String, PendingHook> merged = new LinkedHashMap<>();
     for (PendingHook h : carried) {
-      merged.put(h.hook(), PendingHook.due(h.hook(), h.since(), h.changed()));
+      merged.put(h.key(), h.withLastFailure(Optional.empty()));
     }
     for (PendingHook h : fresh) {
-      PendingHook earlier = merged.get(h.hook());
+      PendingHook earlier = merged.get(h.key());
       if (earlier == null) {
-        merged.put(h.hook(), h);
+        merged.put(h.key(), h);
       } else {
         Set<String> changed = new LinkedHashSet<>(earlier.changed());
         changed.addAll(h.changed());
         Instant since = earlier.since().isBefore(h.since()) ? earlier.since() : h.since();
-        merged.put(h.hook(), PendingHook.due(h.hook(), since, List.copyOf(changed)));
+        merged.put(
+            h.key(),
+            new PendingHook(h.hook(), since, List.copyOf(changed), Optional.empty(), earlier.expiring()));
       }
     }
     return List.copyOf(merged.values());
@@ -171,9 +258,22 @@ public final class HookLedger {
       w.beginObject().field("hook", h.hook()).field("since", h.since().toString());
       w.name("changed").beginArray();
       h.changed().forEach(w::value);
-      w.endArray().endObject();
+      w.endArray();
+      h.expiring().ifPresent(e -> w.name("expiring").beginObject()
+          .field("certificate", e.certificate())
+          .field("fingerprint", e.fingerprint().hex())
+          .field("not_after", e.notAfter().toString())
+          .field("within", e.within())
+          .field("reason", e.reason())
+          .endObject());
+      w.endObject();
     }
     return bytes(w.endArray().endObject());
+  }
+
+  /** The done record a new generation starts with: obligations it carried already done. */
+  public static byte[] doneRecord(Set<String> done) {
+    return fresh(List.of()).doneRecord(Set.copyOf(done), Map.of());
   }
 
   /**
@@ -186,6 +286,10 @@ public final class HookLedger {
     Map<String, PendingHook.Failure> nowFailed = new LinkedHashMap<>(failures);
     outcome.succeeded().forEach(nowFailed::remove);
     outcome.failures().forEach((hook, message) -> nowFailed.put(hook, new PendingHook.Failure(at, message)));
+    return doneRecord(nowDone, nowFailed);
+  }
+
+  private byte[] doneRecord(Set<String> nowDone, Map<String, PendingHook.Failure> nowFailed) {
     JsonWriter w = new JsonWriter().beginObject().field("format_version", FORMAT_VERSION);
     w.name("done").beginArray();
     nowDone.forEach(w::value);
@@ -217,6 +321,16 @@ public final class HookLedger {
 
     public Optional<String> failure() {
       return outcome.firstFailure();
+    }
+
+    /** The obligations that ran successfully, as they were due. */
+    public List<PendingHook> ran() {
+      return attempted.stream().filter(h -> outcome.succeeded().contains(h.key())).toList();
+    }
+
+    /** The obligations still pending after it: those that failed. */
+    public List<PendingHook> stillPending() {
+      return attempted.stream().filter(h -> outcome.failures().containsKey(h.key())).toList();
     }
   }
 

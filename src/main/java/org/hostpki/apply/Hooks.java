@@ -28,7 +28,13 @@ import org.hostpki.model.TerminalText;
  *       systemd's default PATH when it has none;
  *   <li>{@code HOSTPKI_STORE} (the store directory), {@code HOSTPKI_GENERATION} (the generation
  *       now current), {@code HOSTPKI_CHANGED} (the addresses whose change made the hook due,
- *       comma-separated: {@code server,output/server.p12}) and {@code HOSTPKI_HOOK} (its name).
+ *       comma-separated: {@code server,output/server.p12}; empty for {@code onExpiring}) and {@code
+ *       HOSTPKI_HOOK} (its name);
+ *   <li>for {@code onExpiring}, the certificate it is about: {@code HOSTPKI_CERTIFICATE} ({@code
+ *       ca}, {@code ca-next}, {@code server}), {@code HOSTPKI_FINGERPRINT} (its SHA-256, lowercase
+ *       hex), {@code HOSTPKI_NOT_AFTER} (RFC 3339, UTC), {@code HOSTPKI_WITHIN} (the threshold
+ *       crossed: {@code 7d}, {@code 10%}, {@code due}, {@code margin}) and {@code HOSTPKI_REASON} (why
+ *       nothing renews it, in words).
  * </ul>
  *
  * A program named by a path must be owned by root or the user running hostpki and writable by its
@@ -62,7 +68,7 @@ public class Hooks {
   /**
    * What running the due hooks did.
    *
-   * @param succeeded the hooks whose every command exited 0
+   * @param succeeded the {@linkplain PendingHook#key() obligations} whose every command exited 0
    * @param failures the others, each with its first failure in words
    */
   public record Outcome(List<String> succeeded, Map<String, String> failures) {
@@ -123,9 +129,9 @@ public class Hooks {
         }
       }
       if (failure.isPresent()) {
-        failures.put(hook.hook(), failure.get());
+        failures.put(hook.key(), failure.get());
       } else {
-        succeeded.add(hook.hook());
+        succeeded.add(hook.key());
       }
     }
     return new Outcome(succeeded, failures);
@@ -133,7 +139,7 @@ public class Hooks {
 
   private Optional<String> runOne(
       DesiredState desired, PendingHook hook, List<String> argv, Path store, String generation) {
-    String shown = hook.hook() + " hook " + TerminalText.escape(argv.toString());
+    String shown = hook.label() + " hook " + TerminalText.escape(argv.toString());
     log.println("hook: running " + TerminalText.escape(String.join(" ", argv)));
     log.flush();
     Map<String, String> environment = environment(desired, hook, store, generation);
@@ -190,6 +196,13 @@ public class Hooks {
     environment.put("HOSTPKI_GENERATION", generation);
     environment.put("HOSTPKI_CHANGED", String.join(",", hook.changed()));
     environment.put("HOSTPKI_HOOK", hook.hook());
+    hook.expiring().ifPresent(e -> {
+      environment.put("HOSTPKI_CERTIFICATE", e.certificate());
+      environment.put("HOSTPKI_FINGERPRINT", e.fingerprint().hex());
+      environment.put("HOSTPKI_NOT_AFTER", e.notAfter().toString());
+      environment.put("HOSTPKI_WITHIN", e.within());
+      environment.put("HOSTPKI_REASON", e.reason());
+    });
     return environment;
   }
 

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Pkcs12;
 
 /**
@@ -58,12 +59,6 @@ import org.hostpki.pki.Pkcs12;
  * {@code password-sha256 HEX} (32 bytes) after each {@code sha256} line.
  */
 final class Pkcs12Record {
-  /** The record's store file name: a dot-file, so no plan, status or export lists it. */
-  static final String FILE_NAME = ".pkcs12-facts";
-
-  /** The PKCS#12 files a record may describe, in the order the password is checked on them. */
-  static final List<String> FILES = List.of("server.p12", "truststore.p12");
-
   private static final String HEADER = "hostpki pkcs12-facts 2";
   private static final String HEADER_V1 = "hostpki pkcs12-facts 1";
   private static final int V1_SALT_LENGTH = 16;
@@ -96,7 +91,7 @@ final class Pkcs12Record {
 
   Pkcs12Record(Map<String, Entry> entries) {
     for (String name : entries.keySet()) {
-      if (!FILES.contains(name)) {
+      if (!StoreLayout.PKCS12_FILES.contains(name)) {
         throw new IllegalArgumentException("not a PKCS#12 file of the store: " + name);
       }
     }
@@ -120,7 +115,7 @@ final class Pkcs12Record {
    */
   boolean opensWith(Map<String, byte[]> files, char[] password, Set<Fingerprint> opened) {
     List<byte[]> described = new ArrayList<>();
-    for (String name : FILES) {
+    for (String name : StoreLayout.PKCS12_FILES) {
       byte[] content = files.get(name);
       Entry entry = entries.get(name);
       if (content != null && entry != null && entry.describes(content)) {
@@ -259,7 +254,7 @@ final class Pkcs12Record {
       Map<String, Entry> entries = new LinkedHashMap<>();
       while (next < lines.length - 1) {
         String name = value("file");
-        expect(FILES.contains(name) && !entries.containsKey(name));
+        expect(StoreLayout.PKCS12_FILES.contains(name) && !entries.containsKey(name));
         Fingerprint digest = new Fingerprint(value("sha256"));
         Pkcs12Profile profile = Pkcs12Profile.valueOf(value("profile"));
         Optional<Pkcs12Facts.KeyEntry> key = Optional.empty();

@@ -20,26 +20,34 @@ import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
-import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Planner;
+import org.hostpki.plan.Refusal;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
-import org.hostpki.store.StoreLock;
-import org.hostpki.store.StoreTidyUpException;
+import org.hostpki.store.StoreCommit;
+import org.hostpki.store.StoreSnapshot;
 
 /**
  * The reconcile sequence around the pure planner: observe the store, the host and the declared
  * inputs; plan; and for apply, lock, write the new set atomically, observe again and check that
  * nothing is left to do, then run the hooks.
+ *
+ * <p>Over 400 lines, to be split next: the renewal work (onExpiring obligations, the refused-run
+ * hook attempts) landed here beside the apply sequence; the envelope, the executor and the
+ * convergence check already live apart.
  */
 public final class Reconciler {
   private final HostIdentityProbe hostProbe;
@@ -80,6 +88,11 @@ public final class Reconciler {
    *     internal issuer
    * @param externalChain the certificates of that file when it is a valid chain, leaf first, for
    *     apply to import
+   * @param plan the plan, with the hooks an apply would run: those the store records as pending,
+   *     and the {@code arising} ones
+   * @param arising {@code onExpiring} obligations not recorded yet that an apply like the one
+   *     planned for would record and run: certificates nothing renews in time, within a threshold
+   *     of their expiry
    */
   public record Observation(
       DesiredState desired,
@@ -90,14 +103,35 @@ public final class Reconciler {
       Instant now,
       Plan plan,
       Optional<ExternalChainFile> externalChainFile,
-      List<Certificate> externalChain) {
+      List<Certificate> externalChain,
+      List<PendingHook> arising) {
     public Observation {
       externalChain = List.copyOf(externalChain);
+      arising = List.copyOf(arising);
     }
   }
 
-  /** Observes and plans; changes nothing. */
+  /** Observes and plans as for a person's apply; changes nothing. */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace) {
+    return plan(desired, replace, false);
+  }
+
+  /**
+   * Observes and plans; changes nothing.
+   *
+   * @param unattended plan as a run without a person would: a renewal due outside the
+   *     maintenance windows waits (a warning), instead of being a change
+   */
+  public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace, boolean unattended) {
+    return plan(desired, replace, unattended, Optional.empty());
+  }
+
+  /** @param live the store as read under the lock; empty: read it now */
+  private Observation plan(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      boolean unattended,
+      Optional<StoreSnapshot> live) {
     refuseNotYetSupported(desired);
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
@@ -107,7 +141,8 @@ public final class Reconciler {
     progress.step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
     StoreContents store =
-        observer.observe(directory.read(), desired.store().path(), password, passwordSource);
+        observer.observe(
+            live.orElseGet(directory::read), desired.store().path(), password, passwordSource);
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -118,15 +153,78 @@ public final class Reconciler {
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
     Fingerprint basis = basis(desired, host, store, trustFacts, replace, external);
     HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
-    Plan plan =
+    Plan planned =
         planner
             .plan(
                 new PlanInput(
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                    directory.lastWritten()))
+                    directory.lastWritten(), unattended))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
+    Optional<String> blocked = Expiries.blocked(planned, unattended);
+    List<PendingHook> arising =
+        Expiries.clockRefused(planned)
+            ? List.of()
+            : arising(
+                desired,
+                host,
+                store.facts(),
+                now,
+                blocked,
+                blocked.isPresent() ? List.of() : planned.changes().stream().map(Change::address).toList(),
+                ledger.recordedKeys());
+    // The hooks an apply would run: those recorded as pending, and the onExpiring ones arising.
+    List<PendingHook> pending = new ArrayList<>(planned.pendingHooks());
+    pending.addAll(arising);
+    Plan plan = planned.withRecords(pending, planned.hold());
     return new Observation(
-        desired, host, store, trust, password, now, plan, external.facts(), external.chain());
+        desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising);
+  }
+
+  /**
+   * The {@code onExpiring} obligations the store's certificates give rise to now, less those
+   * recorded before: none when the desired state declares no such hook.
+   *
+   * @param blocked why unattended runs change nothing, if they do not
+   * @param renewedNow addresses the run replaces, which nothing is expiring for
+   */
+  private static List<PendingHook> arising(
+      DesiredState desired,
+      HostIdentity host,
+      ObservedStore store,
+      Instant now,
+      Optional<String> blocked,
+      List<String> renewedNow,
+      Set<String> recorded) {
+    if (desired.hooks().onExpiring().isEmpty()) {
+      return List.of();
+    }
+    return Expiries.expiring(
+            Expiries.standings(desired, host, store, now, blocked),
+            desired.hooks().onExpiringWithin(),
+            now,
+            renewedNow)
+        .stream()
+        .map(e -> e.obligation(now))
+        .filter(h -> !recorded.contains(h.key()))
+        .toList();
+  }
+
+  /**
+   * Adds the {@code onExpiring} obligations arising at the observation's time for {@code store} to
+   * {@code generation}'s due record (those not recorded before). Needs the store lock.
+   */
+  private static HookLedger recordArising(
+      HookLedger ledger,
+      StoreDirectory directory,
+      String generation,
+      DesiredState desired,
+      Observation before,
+      ObservedStore store,
+      Optional<String> blocked) {
+    return ledger.record(
+        directory,
+        generation,
+        arising(desired, before.host(), store, before.now(), blocked, List.of(), ledger.recordedKeys()));
   }
 
   /**
@@ -158,6 +256,11 @@ public final class Reconciler {
    * @param heldBy the hold it honoured (an unattended run on a held store): nothing was written
    * @param released the hold it released (a person's run on a held store)
    * @param notices things that went wrong after the new store was committed, for the log
+   * @param pendingAfter the hooks the store records as pending when the apply ends: those that
+   *     failed in it
+   * @param observed the store as it is after the apply (as it was, when nothing changed)
+   * @param host the host identity the apply planned for
+   * @param now the time the apply planned with
    */
   public record Result(
       Plan plan,
@@ -165,12 +268,17 @@ public final class Reconciler {
       HookLedger.Attempt hooks,
       Optional<RollbackHold> heldBy,
       Optional<RollbackHold> released,
-      List<String> notices) {
+      List<String> notices,
+      List<PendingHook> pendingAfter,
+      ObservedStore observed,
+      HostIdentity host,
+      Instant now) {
     public Result {
       Objects.requireNonNull(hooks, "hooks");
       Objects.requireNonNull(heldBy, "heldBy");
       Objects.requireNonNull(released, "released");
       notices = List.copyOf(notices);
+      pendingAfter = List.copyOf(pendingAfter);
     }
 
     /** A hook that failed: the store is as it should be, the hook is pending. */
@@ -183,7 +291,26 @@ public final class Reconciler {
   public record HooksFailure(String message) {}
 
   /**
-   * Applies the desired state, as a person does: a rollback's hold is released.
+   * Apply refused the plan, and changed nothing in the store; it may still have run {@code
+   * onExpiring} hooks, since a refused renewal is one nothing does in time.
+   */
+  public static final class Refused extends HostpkiException {
+    private final transient HookLedger.Attempt hooks;
+
+    Refused(HostpkiException refusal, HookLedger.Attempt hooks) {
+      super(refusal.headline(), refusal.details());
+      this.hooks = hooks;
+    }
+
+    /** The {@code onExpiring} hooks it ran, and how they ended. */
+    public HookLedger.Attempt hooks() {
+      return hooks;
+    }
+  }
+
+  /**
+   * Applies the desired state, as a person does: a rollback's hold is released, and a due
+   * renewal does not wait for a window.
    *
    * @param savedPlan a plan saved by {@code plan --out}: applied only if it is still current
    */
@@ -199,9 +326,12 @@ public final class Reconciler {
    * Applies the desired state; first, or instead when nothing else is to do, runs the hooks an
    * earlier write left pending.
    *
+   * @param savedPlan a plan saved by {@code plan --out}: applied only if it is still current
    * @param unattended a run no person started ({@code watch}, the timer's {@code apply
-   *     --unattended}): it honours a rollback's hold, changing nothing but pending hooks; a
-   *     person's run releases the hold
+   *     --unattended}): it honours a rollback's hold, changing nothing but pending hooks, and a
+   *     due renewal waits for the maintenance windows; a person's run releases the hold. A saved
+   *     plan is applied as {@code plan} made it, with renewals waiting for a window still waiting
+   *     (or it would be stale), whoever applies it
    */
   public Result apply(
       DesiredState desired,
@@ -210,18 +340,18 @@ public final class Reconciler {
       Duration lockTimeout,
       boolean unattended) {
     refuseNotYetSupported(desired); // before the lock, which makes the store folder
-    try (StoreLock lock =
-        StoreLock.acquire(
-            desired.store().path(), lockTimeout, "hostpki apply, pid " + ProcessHandle.current().pid())) {
-      Observation before = plan(desired, replace);
+    try (StoreCommit envelope =
+        StoreCommit.begin(directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
+      Observation before =
+          plan(desired, replace, unattended || savedPlan.isPresent(), Optional.of(envelope.live()));
       Plan plan = before.plan();
-      if (plan.isRefused()) {
-        throw refused(plan.refusals());
-      }
-      savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       StoreDirectory directory = directory(desired);
       Optional<String> current = before.store().snapshot().generation();
       HookLedger ledger = HookLedger.read(directory, current);
+      if (plan.isRefused()) {
+        throw refusedRunningExpiringHooks(before, directory, ledger);
+      }
+      savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       boolean held = plan.hold().isPresent() && unattended;
       if (plan.isEmpty() || held) {
         Optional<RollbackHold> released = Optional.empty();
@@ -230,13 +360,27 @@ public final class Reconciler {
           released = plan.hold();
         }
         List<String> notices = new ArrayList<>();
-        HookLedger.Attempt hooksRun =
-            current.isEmpty()
-                ? HookLedger.Attempt.none()
-                : ledger.attempt(
-                    hooks, desired, directory, current.get(), plan.pendingHooks(), before.now(), notices);
+        HookLedger.Attempt hooksRun = HookLedger.Attempt.none();
+        if (current.isPresent()) {
+          ledger =
+              recordArising(
+                  ledger, directory, current.get(), desired, before, before.store().facts(),
+                  Expiries.blocked(plan, unattended));
+          hooksRun =
+              ledger.attempt(
+                  hooks, desired, directory, current.get(), ledger.pending(desired.hooks()), before.now(), notices);
+        }
         return new Result(
-            plan, Optional.empty(), hooksRun, held ? plan.hold() : Optional.empty(), released, notices);
+            plan,
+            Optional.empty(),
+            hooksRun,
+            held ? plan.hold() : Optional.empty(),
+            released,
+            notices,
+            hooksRun.stillPending(),
+            before.store().facts(),
+            before.host(),
+            before.now());
       }
       progress.step("making " + plan.changes().size() + " change(s)");
       SortedMap<String, StoreFile> files =
@@ -244,6 +388,7 @@ public final class Reconciler {
               .execute(
                   plan,
                   desired,
+                  envelope.carriedOver(),
                   before.store(),
                   before.desiredTrust(),
                   before.externalChain(),
@@ -251,50 +396,104 @@ public final class Reconciler {
                   before.now());
       List<String> notices = new ArrayList<>();
       // Hooks still pending from the generation before are carried into the new one, and the
-      // record goes into it before its commit: a crash at any point never loses one.
+      // record goes into it before its commit: a crash at any point never loses one. So are the
+      // onExpiring obligations about certificates the new generation keeps, done or not.
+      HookLedger.Carried expiring = ledger.expiringCarried(keptCertificates(before.store().facts(), plan));
+      List<PendingHook> carried = new ArrayList<>();
+      plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
+      carried.addAll(expiring.due());
       List<PendingHook> due =
-          HookLedger.merge(
-              plan.pendingHooks(), HookLedger.dueAfter(plan, desired.hooks(), before.now()));
-      Map<GenerationRecord, byte[]> records =
-          due.isEmpty() ? Map.of() : Map.of(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
-      String generation;
-      progress.step("writing a new generation of " + files.size() + " files");
-      try {
-        generation =
-            directory.write(
-                files,
-                metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8),
-                before.store().snapshot(),
-                records);
-      } catch (StoreTidyUpException e) {
-        // Committed: the new set is live. Only the tidying up failed; the next apply finishes it.
-        generation = e.generation();
-        notices.add(e.getMessage());
+          HookLedger.merge(carried, HookLedger.dueAfter(plan, desired.hooks(), before.now()));
+      Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
+      if (!due.isEmpty()) {
+        records.put(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
       }
+      if (!expiring.done().isEmpty()) {
+        records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
+      }
+      progress.step("writing a new generation of " + files.size() + " files");
+      String generation =
+          envelope.commit(
+              files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
       progress.step("checking the written store");
-      checkConverged(desired, before, files);
+      ObservedStore after = checkConverged(desired, before, files);
       removeOutdatedRecords(desired, notices);
+      HookLedger written = HookLedger.fresh(due, expiring.done());
+      written = recordArising(written, directory, generation, desired, before, after, Optional.empty());
       HookLedger.Attempt hooksRun =
-          HookLedger.fresh(due)
-              .attempt(hooks, desired, directory, generation, due, before.now(), notices);
+          written.attempt(
+              hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
       // A new generation has no hold: a person's apply over a held store released it.
       return new Result(
-          plan, Optional.of(generation), hooksRun, Optional.empty(), plan.hold(), notices);
+          plan,
+          Optional.of(generation),
+          hooksRun,
+          Optional.empty(),
+          plan.hold(),
+          notices,
+          hooksRun.stillPending(),
+          after,
+          before.host(),
+          before.now());
     }
+  }
+
+  /**
+   * Refuses the plan; first records and runs the {@code onExpiring} obligations that a refused
+   * renewal gives rise to — unless it is refused because the clock is wrong, which would make any
+   * expiry wrong too.
+   */
+  private Refused refusedRunningExpiringHooks(
+      Observation before, StoreDirectory directory, HookLedger ledger) {
+    HostpkiException refusal = refused(before.plan().refusals());
+    Optional<String> current = before.store().snapshot().generation();
+    DesiredState desired = before.desired();
+    if (current.isEmpty() || Expiries.clockRefused(before.plan()) || desired.hooks().onExpiring().isEmpty()) {
+      return new Refused(refusal, HookLedger.Attempt.none());
+    }
+    HookLedger recorded =
+        recordArising(
+            ledger, directory, current.get(), desired, before, before.store().facts(),
+            Expiries.blocked(before.plan(), true));
+    List<PendingHook> expiring =
+        recorded.pending(desired.hooks()).stream().filter(h -> h.expiring().isPresent()).toList();
+    List<String> notices = new ArrayList<>();
+    HookLedger.Attempt attempt =
+        recorded.attempt(hooks, desired, directory, current.get(), expiring, before.now(), notices);
+    List<String> details = new ArrayList<>(refusal.details());
+    attempt.ran().forEach(h -> details.add("ran the " + h.label() + " hook"));
+    attempt.failure().ifPresent(f -> details.add(f + "; recorded as pending, the next run tries again"));
+    details.addAll(notices);
+    return new Refused(new HostpkiException(refusal.headline(), details), attempt);
+  }
+
+  /**
+   * The fingerprints of the store's certificates that a write of this plan keeps: those at an
+   * address it does not change.
+   */
+  private static Set<Fingerprint> keptCertificates(ObservedStore store, Plan plan) {
+    Set<String> changed = new java.util.HashSet<>(plan.changes().stream().map(Change::address).toList());
+    Set<Fingerprint> kept = new java.util.HashSet<>();
+    store.caCertificate().filter(c -> !changed.contains("ca")).ifPresent(c -> kept.add(c.fingerprint()));
+    store.caNextCertificate().filter(c -> !changed.contains("ca-next")).ifPresent(c -> kept.add(c.fingerprint()));
+    store.serverCertificate().filter(c -> !changed.contains("server")).ifPresent(c -> kept.add(c.fingerprint()));
+    return kept;
   }
 
   /**
    * Reads the new store back from disk and plans again on it: it must hold exactly the set
    * written, and nothing may be left to do. Only the files the write changed are parsed again,
    * see {@link ConvergenceCheck}.
+   *
+   * @return the new store's facts
    */
-  private void checkConverged(
+  private ObservedStore checkConverged(
       DesiredState desired, Observation before, SortedMap<String, StoreFile> written) {
     String passwordSource =
         desired.store().password().map(PasswordSource::describe).orElse("no password");
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     before.desiredTrust().forEach((n, c) -> trustFacts.put(n, c.facts()));
-    new ConvergenceCheck(planner, observer)
+    return new ConvergenceCheck(planner, observer)
         .check(before, directory(desired).read(), written, trustFacts, passwordSource);
   }
 
@@ -305,7 +504,7 @@ public final class Reconciler {
    */
   private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
     try {
-      directory(desired).removeFromKeptGenerations(Pkcs12Record.FILE_NAME, Pkcs12Record::isOutdated);
+      directory(desired).removeFromKeptGenerations(StoreLayout.PKCS12_RECORD, Pkcs12Record::isOutdated);
     } catch (HostpkiException e) {
       notices.add(e.getMessage() + "; the next apply that writes the store tries again");
     }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.Fingerprint;
@@ -16,6 +15,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificatePool;
 import org.hostpki.pki.CertificationRequest;
@@ -24,7 +24,6 @@ import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.pki.WrongPasswordException;
-import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreSnapshot;
 
 /**
@@ -32,9 +31,6 @@ import org.hostpki.store.StoreSnapshot;
  * stops observing with a message naming it: a plan built on a misread store could destroy keys.
  */
 public final class StoreObserver {
-  public static final String TRUST_DIR = "trust/";
-  public static final String HASHED_DIR = "trust-hashed/";
-
   /**
    * @param passwordSource where the password came from, for messages (never the password)
    */
@@ -60,21 +56,17 @@ public final class StoreObserver {
     Reader r = new Reader(snapshot, storePath, passwordSource);
     // The trusted certificates, found again by their DER in the bundle and trust-hashed/.
     CertificatePool pool = new CertificatePool(known);
-    Optional<KeyMaterial> caKey = r.file("ca.key").map(b -> r.key("ca.key", b));
-    Optional<Certificate> caCert = r.file("ca.crt").map(b -> r.single("ca.crt", b));
-    Optional<KeyMaterial> serverKey = r.file("server.key").map(b -> r.key("server.key", b));
-    Optional<Certificate> serverCert = r.file("server.crt").map(b -> r.single("server.crt", b));
+    Optional<KeyMaterial> caKey = r.key(StoreLayout.CA_KEY);
+    Optional<Certificate> caCert = r.single(StoreLayout.CA_CERT);
+    Optional<KeyMaterial> serverKey = r.key(StoreLayout.SERVER_KEY);
+    Optional<Certificate> serverCert = r.single(StoreLayout.SERVER_CERT);
     Optional<List<CertificateFacts>> fullchain =
-        r.file("server-fullchain.crt").map(b -> facts(r.certificates("server-fullchain.crt", b)));
-    Optional<CsrFacts> csr = r.file(Planner.CSR_ADDRESS).map(b -> r.csr(Planner.CSR_ADDRESS, b));
-    Optional<List<Certificate>> externalChain =
-        r.file(Planner.EXTERNAL_CHAIN_FILE).map(b -> r.certificates(Planner.EXTERNAL_CHAIN_FILE, b));
-    Optional<KeyMaterial> caNextKey =
-        r.file(Planner.CA_NEXT_KEY_FILE).map(b -> r.key(Planner.CA_NEXT_KEY_FILE, b));
-    Optional<Certificate> caNextCert =
-        r.file(Planner.CA_NEXT_CERT_FILE).map(b -> r.single(Planner.CA_NEXT_CERT_FILE, b));
-    Optional<Certificate> caPreviousCert =
-        r.file(Planner.CA_PREVIOUS_CERT_FILE).map(b -> r.single(Planner.CA_PREVIOUS_CERT_FILE, b));
+        r.certificates(StoreLayout.SERVER_FULLCHAIN).map(StoreObserver::facts);
+    Optional<CsrFacts> csr = r.csr(StoreLayout.SERVER_CSR);
+    Optional<List<Certificate>> externalChain = r.certificates(StoreLayout.EXTERNAL_CHAIN);
+    Optional<KeyMaterial> caNextKey = r.key(StoreLayout.CA_NEXT_KEY);
+    Optional<Certificate> caNextCert = r.single(StoreLayout.CA_NEXT_CERT);
+    Optional<Certificate> caPreviousCert = r.single(StoreLayout.CA_PREVIOUS_CERT);
     // The bundle starts with the internal CAs: known too, they are not parsed again there.
     caCert.ifPresent(pool::add);
     caNextCert.ifPresent(pool::add);
@@ -83,13 +75,15 @@ public final class StoreObserver {
     SortedMap<String, Certificate> trusted = trustFiles.trusted();
     Map<String, Fingerprint> hashed = trustFiles.hashed();
     Optional<List<Fingerprint>> bundle =
-        r.file("trust-bundle.crt")
-            .map(b -> r.certificates("trust-bundle.crt", b, pool).stream().map(Certificate::fingerprint).toList());
+        r.file(StoreLayout.TRUST_BUNDLE)
+            .map(
+                b ->
+                    r.certificates(StoreLayout.TRUST_BUNDLE, b, pool).stream()
+                        .map(Certificate::fingerprint)
+                        .toList());
     Optional<Pkcs12Record> p12Record = pkcs12Record(snapshot, password, opened);
-    Optional<Pkcs12Facts> serverP12 =
-        r.file("server.p12").map(b -> r.pkcs12("server.p12", b, password, p12Record));
-    Optional<Pkcs12Facts> truststore =
-        r.file("truststore.p12").map(b -> r.pkcs12("truststore.p12", b, password, p12Record));
+    Optional<Pkcs12Facts> serverP12 = r.pkcs12(StoreLayout.SERVER_PKCS12, password, p12Record);
+    Optional<Pkcs12Facts> truststore = r.pkcs12(StoreLayout.TRUSTSTORE_PKCS12, password, p12Record);
     boolean signedByCa =
         serverCert.isPresent() && caCert.isPresent() && serverCert.get().isSignedBy(caCert.get());
     SortedMap<String, CertificateFacts> trustedFacts = trustFiles.trustedFacts();
@@ -113,7 +107,7 @@ public final class StoreObserver {
             caNextCert.map(Certificate::facts),
             caPreviousCert.map(Certificate::facts),
             snapshot.contentFingerprint(),
-            snapshot.file(Pkcs12Record.FILE_NAME).map(Pkcs12Record::isOutdated).orElse(false));
+            snapshot.file(StoreLayout.PKCS12_RECORD).map(Pkcs12Record::isOutdated).orElse(false));
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
         caNextCert, caPreviousCert);
@@ -129,7 +123,7 @@ public final class StoreObserver {
     if (password.isEmpty()) {
       return Optional.empty();
     }
-    byte[] content = snapshot.files().get(Pkcs12Record.FILE_NAME);
+    byte[] content = snapshot.files().get(StoreLayout.PKCS12_RECORD);
     return content == null
         ? Optional.empty()
         : Pkcs12Record.parse(content)
@@ -142,19 +136,70 @@ public final class StoreObserver {
     return out;
   }
 
-  /** Parses store files, naming the file in every error. */
-  record Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
+  /**
+   * The CA of a store as {@code sign} and {@code revoke} read it: {@code ca.crt} (exactly one
+   * certificate) and {@code ca.key}, each parsed as observing the store parses it.
+   *
+   * @param damaged what an error says after the file and what is wrong with it: how to repair
+   *     the store, and that nothing was done
+   * @throws HostpkiException when a file is there but cannot be read as what it must hold
+   */
+  public StoreCa ca(StoreSnapshot snapshot, Path storePath, String damaged) {
+    Reader r = new Reader(snapshot, storePath, "", damaged);
+    Optional<Certificate> certificate = r.single(StoreLayout.CA_CERT);
+    return new StoreCa(certificate, r.key(StoreLayout.CA_KEY));
+  }
+
+  /** {@code ca.crt} and {@code ca.key}, when there. */
+  public record StoreCa(Optional<Certificate> certificate, Optional<KeyMaterial> key) {}
+
+  /**
+   * Parses store files, naming the file in every error.
+   *
+   * @param damaged what an error says after the file and what is wrong with it
+   */
+  record Reader(StoreSnapshot snapshot, Path storePath, String passwordSource, String damaged) {
+    private static final String REPAIR =
+        "the store is damaged: restore the file, run 'hostpki rollback', or delete it so that"
+            + " apply makes it anew";
+
+    Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
+      this(snapshot, storePath, passwordSource, REPAIR);
+    }
+
     Optional<byte[]> file(String name) {
       return snapshot.file(name);
     }
 
+    /** The key in the file of this name, when there is one. */
+    Optional<KeyMaterial> key(String name) {
+      return file(name).map(b -> key(name, b));
+    }
+
+    /** The one certificate in the file of this name, when there is one. */
+    Optional<Certificate> single(String name) {
+      return file(name).map(b -> single(name, b));
+    }
+
+    /** The certificates in the file of this name, in file order, when there is one. */
+    Optional<List<Certificate>> certificates(String name) {
+      return file(name).map(b -> certificates(name, b));
+    }
+
+    /** The request in the file of this name, when there is one. */
+    Optional<CsrFacts> csr(String name) {
+      return file(name).map(b -> csr(name, b));
+    }
+
+    /** What the PKCS#12 file of this name holds, when there is one. */
+    Optional<Pkcs12Facts> pkcs12(
+        String name, Optional<char[]> password, Optional<Pkcs12Record> record) {
+      return file(name).map(b -> pkcs12(name, b, password, record));
+    }
+
     private HostpkiException corrupt(String name, String reason) {
       return new HostpkiException(
-          storePath.resolve(name)
-              + ": "
-              + reason
-              + "; the store is damaged: restore the file, run 'hostpki rollback', or delete it"
-              + " so that apply makes it anew");
+storePath.resolve(name) + ": " + reason + "; " + damaged);
     }
 
     KeyMaterial key(String name, byte[] content) {

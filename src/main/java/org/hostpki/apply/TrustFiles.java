@@ -8,6 +8,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificatePool;
 import org.hostpki.store.StoreSnapshot;
@@ -35,9 +36,9 @@ record TrustFiles(
     List<Map.Entry<String, byte[]>> hashedFiles = new ArrayList<>();
     for (Map.Entry<String, byte[]> e : snapshot.files().entrySet()) {
       String name = e.getKey();
-      if (name.startsWith(StoreObserver.TRUST_DIR) && name.endsWith(".crt")) {
+      if (StoreLayout.trustName(name).isPresent()) {
         trustFiles.add(e);
-      } else if (name.startsWith(StoreObserver.HASHED_DIR)) {
+      } else if (StoreLayout.hashedName(name).isPresent()) {
         hashedFiles.add(e);
       }
     }
@@ -59,7 +60,7 @@ record TrustFiles(
     SortedMap<String, CertificateFacts> facts = new TreeMap<>();
     for (int i = 0; i < trustFiles.size(); i++) {
       String file = trustFiles.get(i).getKey();
-      String name = file.substring(StoreObserver.TRUST_DIR.length(), file.length() - 4);
+      String name = StoreLayout.trustName(file).orElseThrow();
       Certificate c = certificates.get(i).get();
       trusted.put(name, c);
       facts.put(name, c.facts());
@@ -67,7 +68,7 @@ record TrustFiles(
     SortedMap<String, Fingerprint> hashed = new TreeMap<>();
     for (int i = 0; i < hashedFiles.size(); i++) {
       hashed.put(
-          hashedFiles.get(i).getKey().substring(StoreObserver.HASHED_DIR.length()),
+          StoreLayout.hashedName(hashedFiles.get(i).getKey()).orElseThrow(),
           hashes.get(i).get());
     }
     return new TrustFiles(

@@ -21,6 +21,7 @@ import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
 import org.hostpki.pki.Certificate;
@@ -36,13 +37,6 @@ import org.hostpki.pki.Pem;
 public final class TrustInputs {
   /** File name endings read from trust directories. */
   public static final List<String> EXTENSIONS = List.of(".pem", ".crt", ".cer");
-
-  /** The truststore.p12 aliases of the internal CAs, which no trusted certificate may take. */
-  static final java.util.Set<String> RESERVED_NAMES =
-      java.util.Set.of(
-          org.hostpki.plan.Planner.CA_TRUST_ALIAS,
-          org.hostpki.plan.Planner.CA_NEXT_TRUST_ALIAS,
-          org.hostpki.plan.Planner.CA_PREVIOUS_TRUST_ALIAS);
 
   /** The declared certificates by name. */
   public SortedMap<String, Certificate> read(TrustSpec trust) {
@@ -109,7 +103,7 @@ public final class TrustInputs {
       String origin) {
     for (int i = 0; i < certs.size(); i++) {
       String entry = i == 0 ? name : name + "-" + (i + 1);
-      if (RESERVED_NAMES.contains(entry.toLowerCase(Locale.ROOT))) {
+      if (StoreLayout.CA_ALIASES.contains(entry.toLowerCase(Locale.ROOT))) {
         throw new HostpkiException(
             origin
                 + ": the name '"

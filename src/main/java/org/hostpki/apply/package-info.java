@@ -3,6 +3,13 @@
  * parsing files), executing a plan into a new set of store files, and the apply sequence (lock,
  * observe, plan, write atomically, observe again, run hooks).
  *
+ * <p>{@link org.hostpki.apply.Reconciler} writes through the store envelope every writer shares
+ * ({@link org.hostpki.store.StoreCommit}: lock, read under it, carry over, commit, tidy-up
+ * notices). {@code Executor} is one small method per intent, each changing a draft of the next
+ * set ({@code NextSet}); derived outputs hold what their intent names. {@link
+ * org.hostpki.apply.StoreObserver} is the one reader of store files: {@code sign} and {@code
+ * revoke} read the CA through it too.
+ *
  * <p>Hooks are obligations ({@link org.hostpki.apply.HookLedger}): the hooks a write makes due are
  * recorded inside the new generation before its commit, together with those still pending from
  * the generation before; they count as done only once a separate record, written after they ran

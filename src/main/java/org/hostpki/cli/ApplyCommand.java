@@ -10,6 +10,7 @@ import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.SavedPlan;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.PendingHook;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
@@ -81,7 +82,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
         replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace);
     Reconciler reconciler = reconciler();
     if (check) {
-      Plan plan = reconciler.plan(desired, replacements).plan();
+      Plan plan = reconciler.plan(desired, replacements, unattended).plan();
       printCheck(plan);
       if (plan.isRefused()) {
         return ExitCodes.ERROR;
@@ -89,7 +90,15 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       return plan.hasWork(unattended) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
     }
     Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p)));
-    Reconciler.Result result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended);
+    MetricsRecorder metrics = new MetricsRecorder(w -> err().println("warning: " + w));
+    Reconciler.Result result;
+    try {
+      result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended);
+    } catch (RuntimeException e) {
+      metrics.failed(desired, reconciler, environment.clock().instant());
+      throw e;
+    }
+    metrics.applied(desired, result);
     printResult(result, desired);
     result.notices().forEach(n -> err().println("warning: " + n));
     if (result.hookFailure().isPresent()) {
@@ -132,7 +141,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       result.generation().ifPresent(g -> w.field("generation", g));
       w.name("plan").json(PlanJson.render(plan));
       w.name("hooks_ran").beginArray();
-      hooks.outcome().succeeded().forEach(w::value);
+      hooks.ran().forEach(h -> w.value(h.label()));
       w.endArray();
       w.name("hook_error").value(result.hookFailure().map(Reconciler.HooksFailure::message).orElse(null));
       w.name("held_by_rollback").value(result.heldBy().map(h -> h.at().toString()).orElse(null));
@@ -151,8 +160,8 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     result.generation().ifPresent(g -> out().println(
         "Applied: store " + desired.store().path() + " is now at generation " + g + "."));
-    if (!hooks.outcome().succeeded().isEmpty()) {
-      out().println("Ran the hooks: " + String.join(", ", hooks.outcome().succeeded()) + ".");
+    if (!hooks.ran().isEmpty()) {
+      out().println("Ran the hooks: " + String.join(", ", hooks.ran().stream().map(PendingHook::label).toList()) + ".");
     }
     out().flush();
   }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
@@ -40,11 +41,11 @@ import picocli.CommandLine.Parameters;
 final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   enum What {
-    CA_CERT("ca-cert", "ca.crt"),
-    SERVER_CERT("server-cert", "server.crt"),
-    SERVER_CHAIN("server-chain", "server-fullchain.crt"),
-    CSR("csr", "server.csr"),
-    TRUST_BUNDLE("trust-bundle", "trust-bundle.crt"),
+    CA_CERT("ca-cert", StoreLayout.CA_CERT),
+    SERVER_CERT("server-cert", StoreLayout.SERVER_CERT),
+    SERVER_CHAIN("server-chain", StoreLayout.SERVER_FULLCHAIN),
+    CSR("csr", StoreLayout.SERVER_CSR),
+    TRUST_BUNDLE("trust-bundle", StoreLayout.TRUST_BUNDLE),
     CRL("crl", Revocations.FILE);
 
     final String word;

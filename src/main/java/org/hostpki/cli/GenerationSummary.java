@@ -8,10 +8,12 @@ import java.util.Locale;
 import java.util.Optional;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.plan.Action;
+import org.hostpki.plan.Address;
 import org.hostpki.store.Generation;
 import org.hostpki.store.StoreDirectory;
 import tools.jackson.core.JacksonException;
@@ -39,8 +41,6 @@ record GenerationSummary(
   /** More trusted-certificate changes than this are counted rather than listed. */
   private static final int TRUST_CHANGES_LISTED = 3;
 
-  private static final String TRUST_PREFIX = "trust/";
-
   /** One change as recorded: address and action word. */
   record RecordedChange(String address, String action) {
     String symbol() {
@@ -64,7 +64,7 @@ record GenerationSummary(
     Optional<Fingerprint> server = Optional.empty();
     Optional<String> problem = Optional.empty();
     try {
-      server = serverFingerprint(store.generationFile(generation.name(), "server.crt"));
+      server = serverFingerprint(store.generationFile(generation.name(), StoreLayout.SERVER_CERT));
     } catch (HostpkiException | InvalidMaterialException e) {
       problem = Optional.of(e.getMessage());
     }
@@ -139,7 +139,7 @@ record GenerationSummary(
       changes.add(new RecordedChange("revoked/" + revoke.path("serial").asString(""), "create"));
     }
     boolean first = revoke.path("crlNumber").asString("").equals("1");
-    changes.add(new RecordedChange("ca.crl", first ? "create" : "update"));
+    changes.add(new RecordedChange(StoreLayout.CA_CRL, first ? "create" : "update"));
     return Optional.of(changes);
   }
 
@@ -154,7 +154,7 @@ record GenerationSummary(
     List<String> words = new ArrayList<>();
     List<RecordedChange> trust = new ArrayList<>();
     for (RecordedChange change : changes.get()) {
-      if (change.address().startsWith(TRUST_PREFIX)) {
+      if (Address.isTrust(change.address())) {
         trust.add(change);
       } else {
         words.add(change.symbol() + change.address());
@@ -163,7 +163,7 @@ record GenerationSummary(
     if (trust.size() <= TRUST_CHANGES_LISTED) {
       trust.forEach(c -> words.add(c.symbol() + c.address()));
     } else {
-      StringBuilder counts = new StringBuilder(TRUST_PREFIX + "*:");
+      StringBuilder counts = new StringBuilder(Address.trust("*") + ":");
       for (String symbol : new String[] {"+", "~", "-"}) {
         long n = trust.stream().filter(c -> c.symbol().equals(symbol)).count();
         if (n > 0) {

@@ -1,10 +1,8 @@
 package org.hostpki.cli;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.hostpki.model.DateText;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.store.StoreDirectory;
@@ -24,10 +22,6 @@ import picocli.CommandLine.Command;
       "'hostpki rollback' activates a kept generation again."
     })
 final class HistoryCommand extends StoreCommand implements Callable<Integer> {
-  static final DateTimeFormatter WRITTEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
-
   HistoryCommand(Environment environment) {
     super(environment);
   }
@@ -56,7 +50,7 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
           .add(", newest first:").end().end();
       for (GenerationSummary g : generations) {
         text.add(g.current() ? "* " : "  ").add(g.name()).add("  written ")
-            .add(WRITTEN.format(g.time())).add(g.current() ? "  (current)" : "")
+            .add(DateText.precise(g.time())).add(g.current() ? "  (current)" : "")
             .end();
         text.add("    changed  ").add(g.changesText()).end();
         text.add("    server   ").add(g.serverText()).end();

@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
       "Exit codes:",
       "  0   success",
       "  1   error (nothing changed)",
-      "  2   changes or hooks pending (plan --detailed-exitcode, apply --check)",
-      "  3   the store is at the desired state, but a hook failed (recorded; the next run retries it)",
+      "  2   changes or hooks pending (plan --detailed-exitcode, apply --check, check)",
+      "  3   a hook failed or is pending (recorded; the next run retries it)",
       "  64  usage error",
       "",
       "'hostpki COMMAND --help' shows a command's options and what it exits with."
@@ -58,6 +58,7 @@ public final class HostpkiCommand implements Runnable {
           new Subcommand("plan", PlanCommand.class),
           new Subcommand("apply", ApplyCommand.class),
           new Subcommand("status", StatusCommand.class),
+          new Subcommand("check", CheckCommand.class),
           new Subcommand("export", ExportCommand.class),
           new Subcommand("history", HistoryCommand.class),
           new Subcommand("rollback", RollbackCommand.class),

@@ -58,8 +58,13 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
   public Integer call() {
     Optional<OutputFile> saveTo = OutputOption.file(environment, out);
     boolean toStandardOutput = OutputOption.STANDARD_OUTPUT.equals(out);
+    // What the timer and watch would do: a renewal waiting for a window is not a pending change.
     Reconciler.Observation observation =
-        reconciler().plan(desiredState(), replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace));
+        reconciler()
+            .plan(
+                desiredState(),
+                replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace),
+                true);
     Plan plan = observation.plan();
     if (!toStandardOutput) {
       print(plan, out());

@@ -3,14 +3,12 @@ package org.hostpki.cli;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.DateText;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.HostpkiException;
@@ -30,9 +28,6 @@ import org.hostpki.store.StoreSnapshot;
  * its next update, one from a CA replaced since, one that cannot be read.
  */
 final class RevocationStatus {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   private final Optional<CrlFacts> crl;
   private final List<IssuedCertificate> issued;
   private final List<String> warnings;
@@ -68,12 +63,12 @@ final class RevocationStatus {
               + " the next hostpki revoke writes this CA's");
     } else if (facts.nextUpdate().isPresent() && !now.isBefore(facts.nextUpdate().get())) {
       warnings.add(
-          file + " is past its next update (" + DATE.format(facts.nextUpdate().get()) + "): clients"
+          file + " is past its next update (" + DateText.of(facts.nextUpdate().get()) + "): clients"
               + " that check it refuse every certificate of this CA. This build renews it with"
               + " hostpki revoke: revoke a listed serial again, for its reason, then publish it");
     } else if (facts.renewalTime().filter(t -> !now.isBefore(t)).isPresent()) {
       warnings.add(
-          file + " is due for renewal: its next update is " + DATE.format(facts.nextUpdate().orElseThrow())
+          file + " is due for renewal: its next update is " + DateText.of(facts.nextUpdate().orElseThrow())
               + ". This build renews it with hostpki revoke: revoke a listed serial again, for its"
               + " reason, then publish it");
     }
@@ -141,11 +136,11 @@ final class RevocationStatus {
     CrlFacts c = crl.get();
     text.add("Revoked  ").add(c.revoked().size()).add(" certificate(s) on ca.crl (number ")
         .add(c.number().map(BigInteger::toString).orElse("none")).add(", next update ")
-        .add(c.nextUpdate().map(DATE::format).orElse("none")).add("):").end();
+        .add(c.nextUpdate().map(DateText::of).orElse("none")).add("):").end();
     for (RevokedCertificate e : c.revoked()) {
       text.add("         serial ").add(IssuedCertificate.serialHex(e.serial())).add(' ')
           .add(issued(e.serial()).map(i -> i.facts().subjectDn()).orElse("(not in issued/)"))
-          .add(" revoked ").add(DATE.format(e.revocationDate())).add(" (").add(e.reason().word()).add(')')
+          .add(" revoked ").add(DateText.of(e.revocationDate())).add(" (").add(e.reason().word()).add(')')
           .end();
     }
   }

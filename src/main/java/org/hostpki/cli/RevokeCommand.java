@@ -5,14 +5,12 @@ import java.math.BigInteger;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
+import org.hostpki.model.DateText;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
@@ -57,9 +55,6 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class RevokeCommand extends StoreCommand implements Callable<Integer> {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   @ArgGroup(exclusive = true, multiplicity = "1")
   Which which;
 
@@ -171,13 +166,13 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
     if (check) {
       err().println(
           (revoked.alreadyRevoked()
-                  ? "already revoked: " + who + " on " + DATE.format(revoked.entry().revocationDate())
+                  ? "already revoked: " + who + " on " + DateText.of(revoked.entry().revocationDate())
                       + " for " + reasonText + (revoked.changed() ? "; the CRL is due and would be renewed" : "")
                   : "would revoke " + who + " for " + reasonText)
               + "; nothing was changed (--check)");
     } else if (!revoked.changed()) {
       err().println(
-          "already revoked: " + who + " on " + DATE.format(revoked.entry().revocationDate()) + " for "
+          "already revoked: " + who + " on " + DateText.of(revoked.entry().revocationDate()) + " for "
               + reasonText + "; nothing was changed");
     } else {
       CrlFacts crl = revoked.crl().orElseThrow().facts();
@@ -187,7 +182,7 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
                   : "Revoked " + who + " for " + reasonText)
               + ": ca.crl number " + crl.number().map(BigInteger::toString).orElse("?") + " lists "
               + crl.revoked().size() + " certificate(s), next update "
-              + crl.nextUpdate().map(DATE::format).orElse("none") + " (generation "
+              + crl.nextUpdate().map(DateText::of).orElse("none") + " (generation "
               + revoked.generation().orElse("?") + "); publish it: hostpki export -f " + file
               + " crl --der -o FILE");
     }

@@ -11,11 +11,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Hooks;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HooksSpec;
+import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
-import org.hostpki.model.HostpkiException;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
@@ -160,7 +161,11 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         serverChanged && !desired.hooks().commands(HooksSpec.AFTER_SERVER_CHANGE).isEmpty()
             ? List.of(PendingHook.due(HooksSpec.AFTER_SERVER_CHANGE, now, List.of("server")))
             : List.of();
-    List<PendingHook> due = HookLedger.merge(leaving.pending(desired.hooks()), fresh);
+    // onExpiring obligations are about the leaving generation's certificates: the next apply
+    // works out those of the target afresh.
+    List<PendingHook> carried =
+        leaving.pending(desired.hooks()).stream().filter(h -> h.expiring().isEmpty()).toList();
+    List<PendingHook> due = HookLedger.merge(carried, fresh);
     RollbackHold hold = new RollbackHold(now, current.map(GenerationSummary::name), target.name());
     Optional<String> warning = Optional.empty();
     try {
@@ -231,7 +236,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         .add(done.from().map(f -> "from generation " + f.name() + " ")
             .orElse("(no generation was current) "))
         .add("to generation ").add(done.to().name()).add(", written ")
-        .add(HistoryCommand.WRITTEN.format(done.to().time())).add(".").end();
+        .add(DateText.precise(done.to().time())).add(".").end();
     if (done.serverChanged()) {
       text.add("The server certificate changed: ")
           .add(done.from().map(GenerationSummary::serverText).orElse("none")).add(" -> ")

@@ -7,15 +7,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.HostpkiException;
@@ -35,7 +33,7 @@ import picocli.CommandLine.Option;
       "On the CA host: sign another host's certificate request with this store's CA, within"
           + " ca.policy, and record it as issued/SERIAL.crt.",
       "A request signed before (same key, subject and SANs) gets the recorded certificate again"
-          + " while it is valid beyond server.renewBefore."
+          + " until it is within server.renewBefore (plus renewal.jitter) of its end."
     },
     footer = {
       "",
@@ -53,9 +51,6 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class SignCommand extends StoreCommand implements Callable<Integer> {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   @Option(names = "--csr", required = true, completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
   String csr;
 
@@ -135,13 +130,13 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     if (signed.changed()) {
       err().println(
           "Signed serial " + signed.issued().serial() + " for " + facts.subjectDn() + " (SANs "
-              + String.join(", ", request.sanWords()) + "), not after " + DATE.format(facts.notAfter())
+              + String.join(", ", request.sanWords()) + "), not after " + DateText.of(facts.notAfter())
               + "; recorded as " + signed.issued().fileName() + " (generation "
               + signed.generation().orElse("?") + ")");
     } else {
       err().println(
           "already issued: serial " + signed.issued().serial() + " for " + facts.subjectDn()
-              + ", not after " + DATE.format(facts.notAfter()) + " ("
+              + ", not after " + DateText.of(facts.notAfter()) + " ("
               + DurationText.left(Duration.between(now, facts.notAfter()))
               + " left); nothing was signed");
     }

@@ -4,17 +4,17 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
@@ -23,6 +23,7 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.JsonWriter;
@@ -31,8 +32,10 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
+import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
+import org.hostpki.renewal.Renewal;
 import org.hostpki.sign.IssuedCertificates;
 import picocli.CommandLine.Command;
 
@@ -41,18 +44,17 @@ import picocli.CommandLine.Command;
     description = "Show what is in the store now: subjects, SANs, keys, fingerprints, expiry, drift.",
     footer = {"", "Example:", "  hostpki status -f /etc/hostpki/host.yaml --output json"})
 final class StatusCommand extends StoreCommand implements Callable<Integer> {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   StatusCommand(Environment environment) {
     super(environment);
   }
 
   @Override
   public Integer call() {
+    // As the timer and watch see it, like 'plan': a renewal waiting for a window is no drift.
     Reconciler.Observation o =
-        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class));
+        reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class), true);
     ObservedStore s = o.store().facts();
+    SortedMap<String, Renewal> renewals = Renewals.of(o.desired(), o.host(), s, o.now(), true);
     List<String> unmanaged = new ArrayList<>();
     for (String name : s.trusted().keySet()) {
       if (!o.desiredTrust().containsKey(name)) {
@@ -64,9 +66,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     RevocationStatus revoked =
         RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
     if (output == OutputFormat.json) {
-      printJson(o, s, unmanaged, issued, revoked);
+      printJson(o, s, renewals, unmanaged, issued, revoked);
     } else {
-      printText(o, s, unmanaged, issued, revoked);
+      printText(o, s, renewals, unmanaged, issued, revoked);
     }
     return ExitCodes.OK;
   }
@@ -74,6 +76,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   private void printText(
       Reconciler.Observation o,
       ObservedStore s,
+      SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
       List<IssuedCertificate> issued,
       RevocationStatus revoked) {
@@ -85,8 +88,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     text.end();
     text.add("Host     ").add(o.host()).end();
-    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, o.now()));
-    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, o.now()));
+    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, renewals.get("ca"), o.now()));
+    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, renewals.get("server"), o.now()));
     externalText(text, o, s);
     text.add("Trust    ").add(s.trusted().size()).add(" trusted certificate(s)");
     if (!unmanaged.isEmpty()) {
@@ -134,9 +137,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (IssuedCertificate i : issued) {
       CertificateFacts c = i.facts();
       text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn());
-      revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(DATE.format(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
+      revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(DateText.day(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
       text.end();
-      text.add("           SANs ").add(sans(c)).add("; not after ").add(DATE.format(c.notAfter()))
+      text.add("           SANs ").add(sans(c)).add("; not after ").add(DateText.day(c.notAfter()))
           .add(" (").add(daysLeft(c, now)).add(")").end();
     }
   }
@@ -152,7 +155,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     o.externalChainFile().ifPresent(f -> text.add(" (").add(fileState(f)).add(')'));
     text.end();
     text.add(pad).add("serving ");
-    if (servingImported(s)) {
+    if (s.servesImportedChain()) {
       List<CertificateFacts> record = s.externalChain().orElseThrow();
       text.add("the imported chain: ")
           .add(String.join(" <- ", record.stream().map(CertificateFacts::subjectDn).toList()))
@@ -169,7 +172,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
               csr.ipAddresses().forEach(ip -> sans.add(IpAddresses.format(ip)));
               text.add(pad)
                   .add("request ")
-                  .add(o.desired().store().path().resolve("server.csr"))
+                  .add(o.desired().store().path().resolve(StoreLayout.SERVER_CSR))
                   .add(": ")
                   .add(csr.subjectDn())
                   .add("; SANs ")
@@ -178,11 +181,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
             });
   }
 
-  private static boolean servingImported(ObservedStore s) {
-    return s.serverCertificate().isPresent()
-        && s.externalChain().isPresent()
-        && s.externalChain().get().get(0).fingerprint().equals(s.serverCertificate().get().fingerprint());
-  }
 
   private static String fileState(ExternalChainFile f) {
     if (f instanceof ExternalChainFile.Absent) {
@@ -200,7 +198,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         : f instanceof ExternalChainFile.Valid ? "valid" : "refused";
   }
 
-  private static void certificateText(TerminalLines text, String label, CertificateFacts c, Instant now) {
+  private static void certificateText(
+      TerminalLines text, String label, CertificateFacts c, Renewal renewal, Instant now) {
     String pad = "         ";
     text.add(String.format("%-9s", label)).add(c.subjectDn()).end();
     if (!c.dnsNames().isEmpty() || !c.ipAddresses().isEmpty()) {
@@ -215,14 +214,15 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     text.add(pad).add("sha256 ").add(c.fingerprint().colonHex()).end();
     text.add(pad)
         .add("not after ")
-        .add(DATE.format(c.notAfter()))
+        .add(DateText.day(c.notAfter()))
         .add(" (")
         .add(daysLeft(c, now))
         .add(")").end();
+    text.add(pad).add("renewal ").add(renewal.summary(now)).end();
   }
 
   private static String daysLeft(CertificateFacts c, Instant now) {
-    return now.isBefore(c.notAfter())
+    return !c.isExpiredAt(now)
         ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
         : "EXPIRED";
   }
@@ -238,6 +238,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   private void printJson(
       Reconciler.Observation o,
       ObservedStore s,
+      SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
       List<IssuedCertificate> issued,
       RevocationStatus revoked) {
@@ -246,8 +247,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.field("exists", s.exists());
     o.store().snapshot().generation().ifPresent(g -> w.field("generation", g));
     w.field("host", o.host().toString());
-    certificateJson(w, "ca", s.caCertificate(), o.now());
-    certificateJson(w, "server", s.serverCertificate(), o.now());
+    certificateJson(w, "ca", s.caCertificate(), Optional.ofNullable(renewals.get("ca")), o.now());
+    certificateJson(w, "server", s.serverCertificate(), Optional.ofNullable(renewals.get("server")), o.now());
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
       w.beginObject()
@@ -303,7 +304,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.beginObject();
     w.field("chainFile", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
     w.field("chainFileState", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
-    w.field("serving", servingImported(s) ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
+    w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {
       w.beginArray();
@@ -322,7 +323,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.name("csr");
     if (s.serverCsr().isPresent()) {
       w.beginObject();
-      w.field("file", o.desired().store().path().resolve("server.csr").toString());
+      w.field("file", o.desired().store().path().resolve(StoreLayout.SERVER_CSR).toString());
       w.field("subject", s.serverCsr().get().subjectDn());
       w.name("dnsNames").beginArray();
       s.serverCsr().get().dnsNames().forEach(w::value);
@@ -337,7 +338,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.endObject();
   }
 
-  private static void certificateJson(JsonWriter w, String name, Optional<CertificateFacts> cert, Instant now) {
+  private static void certificateJson(
+      JsonWriter w, String name, Optional<CertificateFacts> cert, Optional<Renewal> renewal, Instant now) {
     w.name(name);
     if (cert.isEmpty()) {
       w.value((String) null);
@@ -358,6 +360,23 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.field("notBefore", c.notBefore().toString());
     w.field("notAfter", c.notAfter().toString());
     w.field("daysLeft", Duration.between(now, c.notAfter()).toDays());
+    renewal.ifPresent(r -> renewalJson(w, r, now));
+    w.endObject();
+  }
+
+  /**
+   * When the certificate is renewed and why: {@code at} (RFC 3339), {@code state} (scheduled,
+   * due, waiting), {@code cause} (threshold, window, catch-up, safety-margin, suggested-window),
+   * {@code dueAt}, {@code window} (or null) and the words of the text output.
+   */
+  private static void renewalJson(JsonWriter w, Renewal r, Instant now) {
+    w.name("renewal").beginObject();
+    w.field("at", r.at().toString());
+    w.field("state", r.state().name().toLowerCase(Locale.ROOT));
+    w.field("cause", r.cause().code());
+    w.field("dueAt", r.dueAt().toString());
+    w.field("window", r.waitingFor().orElse(null));
+    w.field("summary", r.summary(now));
     w.endObject();
   }
 }

@@ -9,15 +9,16 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
@@ -26,6 +27,7 @@ import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Reason;
 import org.hostpki.plan.ReasonCode;
 import org.hostpki.plan.Refusal;
+import org.hostpki.plan.Warning;
 
 /**
  * The loop behind {@code hostpki watch}: every interval it reads the desired state, the host
@@ -60,18 +62,6 @@ final class Watcher {
   record Settings(Duration interval, Duration debounce, Duration lockTimeout) {}
 
   /** Reasons that time or a lost file cause, and what follows from them: no flap to wait out. */
-  private static final Set<ReasonCode> AT_ONCE =
-      EnumSet.of(
-          ReasonCode.MISSING,
-          ReasonCode.EXPIRING,
-          ReasonCode.EXPIRED,
-          ReasonCode.NOT_YET_VALID,
-          ReasonCode.KEY_MISMATCH,
-          ReasonCode.ISSUER_CHANGED,
-          ReasonCode.OUT_OF_DATE,
-          // Rotation phases are due by the clock, not by a flapping host identity.
-          ReasonCode.CA_ROTATION);
-
   private final Supplier<DesiredState> desired;
   private final Reconciler reconciler;
   private final Clock clock;
@@ -90,6 +80,8 @@ final class Watcher {
 
   private Optional<Pending> pending = Optional.empty();
   private Optional<String> lastError = Optional.empty();
+  private List<String> loggedWaits = List.of();
+  private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
   private Optional<RollbackHold> hold = Optional.empty();
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
@@ -167,16 +159,37 @@ final class Watcher {
   /** Whether the observation went without an error. */
   private boolean planAndMaybeApply(Instant now) {
     DesiredState state = desired.get();
-    Plan plan = reconciler.plan(state, EnumSet.noneOf(PlanInput.Replace.class)).plan();
+    Reconciler.Observation observation;
+    try {
+      observation = reconciler.plan(state, EnumSet.noneOf(PlanInput.Replace.class), true);
+    } catch (RuntimeException e) {
+      metrics.failed(state, reconciler, now);
+      throw e;
+    }
+    Plan plan = observation.plan();
     if (plan.isRefused()) {
       // Apply would refuse it (a clock that is behind, a chain that cannot be imported): said
       // once, although its words change with the clock, and nothing is applied until it is fixed.
       pending = Optional.empty();
+      metrics.observed(state, observation, false);
       error(
           String.join("\n", plan.refusals().stream().map(Refusal::describe).toList()),
           "refused: " + plan.refusals().stream().map(r -> r.code() + " " + r.subject()).toList());
+      // A refused renewal leaves certificates expiring: their onExpiring hooks still run.
+      boolean expiringPending = plan.pendingHooks().stream().anyMatch(h -> h.expiring().isPresent());
+      if (!observation.arising().isEmpty() || (expiringPending && !now.isBefore(hooksDueAt))) {
+        // Only onExpiring runs on a refused plan: hooks after a change wait for it to be fixed.
+        logArising(now, observation);
+        try {
+          reconciler.apply(
+              state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout(), true);
+        } catch (Reconciler.Refused refused) {
+          hooksRan(refused.hooks());
+        }
+      }
       return false;
     }
+    logWaits(now, plan);
     noticeHold(now, plan.hold());
     if (plan.isEmpty() || plan.hold().isPresent()) {
       if (pending.isPresent()) {
@@ -185,11 +198,16 @@ final class Watcher {
             : "the store is held by a rollback; nothing applied");
         pending = Optional.empty();
       }
-      if (plan.hasPendingHooks() && !now.isBefore(hooksDueAt)) {
+      if (!observation.arising().isEmpty() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
         if (hookFailures == 0) {
-          plan.pendingHooks().forEach(h -> log(now, "hooks pending", PlanText.pendingLine(h) + "; running them now"));
+          plan.pendingHooks().stream()
+              .filter(h -> !observation.arising().contains(h))
+              .forEach(h -> log(now, "hooks pending", PlanText.pendingLine(h) + "; running them now"));
         }
-        apply(state);
+        logArising(now, observation);
+        apply(state, now);
+      } else {
+        metrics.observed(state, observation, true);
       }
       return true;
     }
@@ -202,15 +220,39 @@ final class Watcher {
     }
     // A failed apply leaves the drift pending: the next observation tries again.
     if (atOnce || !now.isBefore(pending.get().since().plus(settings.debounce()))) {
-      apply(state);
+      apply(state, now);
+    } else {
+      metrics.observed(state, observation, true);
     }
     return true;
   }
 
-  private void apply(DesiredState state) {
-    Reconciler.Result result =
-        reconciler.apply(
-            state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout(), true);
+  /** A renewal waiting for a window is logged once, when the wait begins. */
+  private void logWaits(Instant now, Plan plan) {
+    List<String> waits =
+        plan.warnings().stream()
+            .filter(w -> w.code().equals("renewal-waiting"))
+            .map(Warning::message)
+            .toList();
+    for (String wait : waits) {
+      if (!loggedWaits.contains(wait)) {
+        log(now, "renewal waiting", wait);
+      }
+    }
+    loggedWaits = waits;
+  }
+
+  private void apply(DesiredState state, Instant now) {
+    Reconciler.Result result;
+    try {
+      result =
+          reconciler.apply(
+              state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout(), true);
+    } catch (RuntimeException e) {
+      metrics.failed(state, reconciler, now);
+      throw e;
+    }
+    metrics.applied(state, result);
     boolean hadDrift = pending.isPresent();
     pending = Optional.empty();
     noticeHold(clock.instant(), result.heldBy().or(() -> result.plan().hold()));
@@ -220,18 +262,32 @@ final class Watcher {
       log("drift gone", "nothing left to apply (another run applied it)");
     }
     result.notices().forEach(n -> log("warning", n));
-    if (!result.hooks().outcome().succeeded().isEmpty()) {
-      log("hooks ran", String.join(", ", result.hooks().outcome().succeeded()));
+    hooksRan(result.hooks());
+  }
+
+  /** Logs the hooks an apply ran; a failure backs the next attempt off. */
+  private void hooksRan(HookLedger.Attempt hooks) {
+    if (!hooks.ran().isEmpty()) {
+      log("hooks ran", String.join(", ", hooks.ran().stream().map(PendingHook::label).toList()));
     }
-    if (result.hookFailure().isPresent()) {
+    if (hooks.failure().isPresent()) {
       hookFailures++;
       Duration pause = backoff(hookFailures);
       hooksDueAt = clock.instant().plus(pause);
-      error(result.hookFailure().get().message() + "; recorded as pending, trying again in "
+      error(hooks.failure().get() + "; recorded as pending, trying again in "
           + DurationText.of(pause) + " or at the next change");
-    } else if (!result.hooks().attempted().isEmpty()) {
+    } else if (!hooks.attempted().isEmpty()) {
       hookFailures = 0;
       hooksDueAt = Instant.MIN;
+    }
+  }
+
+  /** Logs each certificate that became expiring with nothing to renew it. */
+  private void logArising(Instant now, Reconciler.Observation observation) {
+    for (PendingHook h : observation.arising()) {
+      PendingHook.Expiring e = h.expiring().orElseThrow();
+      log(now, "expiring", e.certificate() + " expires " + PlanText.time(e.notAfter()) + ", within "
+          + e.within() + ", and nothing renews it in time: " + e.reason() + "; running " + h.label());
     }
   }
 
@@ -262,7 +318,7 @@ final class Watcher {
     return plan.changes().stream()
         .flatMap(c -> c.reasons().stream())
         .map(Reason::code)
-        .allMatch(AT_ONCE::contains);
+        .allMatch(ReasonCode::appliesAtOnce);
   }
 
   private void error(String message) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.IpAddresses;
@@ -141,12 +142,12 @@ final class CaBinder {
         fields.error(text.node(), name + " is an IP address, not a DNS domain; list it under ipRanges");
         continue;
       }
-      Optional<String> problem = DnsNames.problem(value, false);
+      Optional<String> problem = DnsName.problem(value, false);
       if (problem.isPresent()) {
         fields.error(text.node(), name + " " + problem.get());
         continue;
       }
-      out.add(DnsNames.normalize(value));
+      out.add(DnsName.lowerCase(value));
     }
     return out;
   }
@@ -193,14 +194,15 @@ final class CaBinder {
     }
     Optional<Fields.Given<Duration>> overlap = fields.duration(rotation.get(), "overlap");
     overlap
-        .filter(o -> o.value().compareTo(lifetime.renewBefore()) >= 0)
+        .filter(o -> o.value().compareTo(lifetime.renewalPeriod()) >= 0)
         .ifPresent(
             o ->
                 fields.error(
                     o.node(),
                     "ca.rotation.overlap (" + ((YamlNode.Scalar) o.node()).text()
                         + ") must be shorter than ca.renewBefore ("
-                        + CertificateParts.describe(fields.duration(ca, "renewBefore"), lifetime.renewBefore())
+                        + CertificateParts.describe(
+                            ca.scalar("renewBefore").map(node -> new Fields.Given<>(node.text(), node)), lifetime)
                         + "): the server moves to the new CA only after the overlap, and the old CA"
                         + " must still be valid then"));
     return overlap.map(Fields.Given::value);

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.hostpki.model.Backdate;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.Subject;
 
 /** The parts the CA and the server certificate share: subject, key and lifetime. */
@@ -106,7 +107,12 @@ final class CertificateParts {
   }
 
   /** A certificate's lifetime: the validity and the renewal margin, which must be shorter. */
-  record Lifetime(Duration validity, Duration renewBefore) {}
+  record Lifetime(Duration validity, RenewBefore renewBefore) {
+    /** How long before expiry a certificate of the desired validity is renewed. */
+    Duration renewalPeriod() {
+      return renewBefore.period(validity);
+    }
+  }
 
   /**
    * 100 years: more than any certificate needs, and far from the year 9999, past which a
@@ -114,9 +120,9 @@ final class CertificateParts {
    */
   static final Duration MAX_VALIDITY = Duration.ofDays(36_500);
 
-  Lifetime lifetime(YamlNode.Mapping section, Duration defaultValidity, Duration defaultRenewBefore) {
+  Lifetime lifetime(YamlNode.Mapping section, Duration defaultValidity, RenewBefore defaultRenewBefore) {
     var validity = fields.duration(section, "validity");
-    var renewBefore = fields.duration(section, "renewBefore");
+    var renewBefore = fields.renewBefore(section, "renewBefore");
     Lifetime lifetime =
         new Lifetime(
             validity.map(Fields.Given::value).orElse(defaultValidity),
@@ -131,7 +137,7 @@ final class CertificateParts {
               + ") is longer than 100 years (36500d), more than any certificate needs; shorten it");
       usable = false;
     }
-    if (usable && lifetime.renewBefore().compareTo(lifetime.validity()) >= 0) {
+    if (usable && lifetime.renewalPeriod().compareTo(lifetime.validity()) >= 0) {
       String renewText = describe(renewBefore, lifetime.renewBefore());
       String validityText = describe(validity, lifetime.validity());
       if (renewBefore.isPresent()) {
@@ -148,8 +154,8 @@ final class CertificateParts {
     } else if (usable && leavesNoTime(lifetime)) {
       Duration usableFor = Backdate.usable(lifetime.validity());
       fields.error(
-          renewBefore.or(() -> validity).orElseThrow().node(),
-          section.childPath("renewBefore") + " (" + describe(renewBefore, lifetime.renewBefore())
+          renewBefore.<YamlNode>map(Fields.Given::node).or(() -> validity.map(Fields.Given::node)).orElseThrow(),
+          section.childPath("renewBefore") + " (" + describe(renewBefore, lifetime)
               + ") leaves no time: a new certificate is valid for " + DurationText.exact(usableFor)
               + " once made (" + section.childPath("validity") + " "
               + describe(validity, lifetime.validity()) + " less the "
@@ -169,13 +175,33 @@ final class CertificateParts {
 
   /** A new certificate would be due for renewal (almost) as soon as it is made. */
   private static boolean leavesNoTime(Lifetime lifetime) {
-    return lifetime.renewBefore().plus(MIN_TIME_LEFT).compareTo(Backdate.usable(lifetime.validity())) > 0;
+    return lifetime.renewalPeriod().plus(MIN_TIME_LEFT).compareTo(Backdate.usable(lifetime.validity())) > 0;
   }
 
   /** A duration as the user wrote it, or the default's short form. */
   static String describe(Optional<Fields.Given<Duration>> given, Duration effective) {
+    return describe(given, DurationText.of(effective));
+  }
+
+  /** A renewBefore as the user wrote it, or the default's. */
+  static String describe(Optional<? extends Fields.Given<?>> given, RenewBefore effective) {
+    return describe(given, effective.text());
+  }
+
+  /**
+   * A renewBefore as the user wrote it, or the default's, and for a share what it comes to for
+   * the validity: {@code 99% of 1h: 59m 24s}.
+   */
+  static String describe(Optional<? extends Fields.Given<?>> given, Lifetime lifetime) {
+    String text = describe(given, lifetime.renewBefore());
+    return lifetime.renewBefore() instanceof RenewBefore.OfLifetime
+        ? text + " of " + DurationText.of(lifetime.validity()) + ": " + DurationText.exact(lifetime.renewalPeriod())
+        : text;
+  }
+
+  private static String describe(Optional<? extends Fields.Given<?>> given, String effective) {
     return given
         .map(g -> ((YamlNode.Scalar) g.node()).text())
-        .orElse(DurationText.of(effective) + ", the default");
+        .orElse(effective + ", the default");
   }
 }

@@ -10,10 +10,14 @@ import java.util.Optional;
 import org.hostpki.model.AccessSpec;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DnsName;
+import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostSpec;
+import org.hostpki.model.MetricsSpec;
 import org.hostpki.model.OutputSpec;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.RenewalSpec;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SourcePosition;
@@ -56,10 +60,13 @@ final class DesiredStateBinder {
     TrustSpec trust = trust(section(root, "trust"));
     List<OutputSpec> outputs = outputs(root, store, server);
     HooksSpec hooks = hooks(section(root, "hooks"));
+    RenewalSpec renewal = new RenewalBinder(fields).bind(section(root, "renewal"));
+    MetricsSpec metrics = new MetricsBinder(fields).bind(section(root, "metrics"), store.path());
     notYetSupported.sort(
         java.util.Comparator.comparingInt((UnsupportedSetting s) -> s.position().line())
             .thenComparingInt(s -> s.position().column()));
-    return new DesiredState(source, store, host, ca, server, trust, hooks, outputs, notYetSupported);
+    return new DesiredState(
+        source, store, host, ca, server, trust, hooks, renewal, metrics, outputs, notYetSupported);
   }
 
   /** A section, or an empty one (all defaults) when it is absent or not a mapping. */
@@ -150,21 +157,21 @@ final class DesiredStateBinder {
               + text.substring(dot + 1) + "'");
       return Optional.empty();
     }
-    Optional<String> problem = DnsNames.labelProblem(text);
+    Optional<String> problem = DnsName.labelProblem(text);
     if (problem.isPresent()) {
       fields.error(name.node(), "host.hostname '" + text + "' " + problem.get());
       return Optional.empty();
     }
-    return Optional.of(DnsNames.normalize(text));
+    return Optional.of(DnsName.lowerCase(text));
   }
 
   private Optional<String> checkedName(Fields.Given<String> name, String what) {
-    Optional<String> problem = DnsNames.problem(name.value(), false);
+    Optional<String> problem = DnsName.problem(name.value(), false);
     if (problem.isPresent()) {
       fields.error(name.node(), what + " '" + name.value() + "' " + problem.get());
       return Optional.empty();
     }
-    return Optional.of(DnsNames.normalize(name.value()));
+    return Optional.of(DnsName.lowerCase(name.value()));
   }
 
   private TrustSpec trust(YamlNode.Mapping trust) {
@@ -271,6 +278,28 @@ final class DesiredStateBinder {
   }
 
   private HooksSpec hooks(YamlNode.Mapping hooks) {
+    List<ExpiryThreshold> within = new ArrayList<>();
+    for (YamlNode item : hooks.sequence("onExpiringWithin").map(YamlNode.Sequence::items).orElse(List.of())) {
+      if (item instanceof YamlNode.Scalar s) {
+        Optional<String> text = s.string();
+        Optional<ExpiryThreshold> threshold =
+            text.equals(Optional.of(ExpiryThreshold.DUE.code()))
+                ? Optional.of(ExpiryThreshold.DUE)
+                : text.equals(Optional.of(ExpiryThreshold.SAFETY_MARGIN.code()))
+                    ? Optional.of(ExpiryThreshold.SAFETY_MARGIN)
+                    : fields
+                        .beforeExpiry(s, "10% (when a tenth of its lifetime is left)")
+                        .map(g -> ExpiryThreshold.of(g.value()));
+        threshold.filter(t -> !within.contains(t)).ifPresent(within::add);
+      }
+    }
+    List<List<String>> onExpiring = commands(hooks, "onExpiring");
+    if (onExpiring.isEmpty() && Fields.has(hooks, "onExpiringWithin")) {
+      fields.warning(
+          hooks.get("onExpiringWithin").orElseThrow(),
+          hooks.childPath("onExpiringWithin") + " has no effect without " + hooks.childPath("onExpiring")
+              + ", the commands to run");
+    }
     for (String key : List.of("afterTrustChange", "afterCaChange", "beforeChange")) {
       notYetSupported(hooks, key, "hooks");
     }
@@ -279,7 +308,9 @@ final class DesiredStateBinder {
         commands(hooks, "afterTrustChange"),
         commands(hooks, "afterCaChange"),
         commands(hooks, "beforeChange"),
-        fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT));
+        fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT),
+        onExpiring,
+        within.isEmpty() ? HooksSpec.DEFAULT_EXPIRING_WITHIN : within);
   }
 
   private List<List<String>> commands(YamlNode.Mapping hooks, String key) {

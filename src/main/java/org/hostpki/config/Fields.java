@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.Percentage;
+import org.hostpki.model.RenewBefore;
 
 /**
  * Typed reading of desired-state values for the binders. A value of the wrong type has been
@@ -78,14 +80,18 @@ final class Fields {
 
   /** A positive duration; a text that is no duration, or zero, is reported. */
   Optional<Given<Duration>> duration(YamlNode.Mapping m, String key) {
-    Optional<Given<String>> text = string(m, key);
+    return m.scalar(key).flatMap(this::duration);
+  }
+
+  /** A positive duration in a text node; a text that is no duration, or zero, is reported. */
+  Optional<Given<Duration>> duration(YamlNode.Scalar node) {
+    Optional<String> text = node.string();
     if (text.isEmpty()) {
       return Optional.empty();
     }
-    YamlNode node = text.get().node();
-    Optional<Duration> parsed = Durations.parse(text.get().value());
+    Optional<Duration> parsed = Durations.parse(text.get());
     if (parsed.isEmpty()) {
-      error(node, node.displayName() + " '" + text.get().value() + "' is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)");
+      error(node, node.displayName() + " '" + text.get() + "' is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)");
       return Optional.empty();
     }
     if (parsed.get().isNegative() || parsed.get().isZero()) {
@@ -93,6 +99,50 @@ final class Fields {
       return Optional.empty();
     }
     return Optional.of(new Given<>(parsed.get(), node));
+  }
+
+  /**
+   * A renewal threshold: a positive duration, or a percentage of the lifetime above 0% and below
+   * 100%; anything else is reported.
+   */
+  Optional<Given<RenewBefore>> renewBefore(YamlNode.Mapping m, String key) {
+    return m.scalar(key).flatMap(s -> beforeExpiry(s, "33% (renew when two thirds of it have passed)"));
+  }
+
+  /**
+   * A time before a certificate's expiry: a positive duration, or a percentage of its lifetime
+   * above 0% and below 100%; anything else is reported.
+   *
+   * @param shareExample a share as an example, with what it means here
+   */
+  Optional<Given<RenewBefore>> beforeExpiry(YamlNode.Scalar node, String shareExample) {
+    Optional<String> text = node.string();
+    if (text.isEmpty() || !text.get().endsWith("%")) {
+      return duration(node).map(d -> new Given<>(RenewBefore.of(d.value()), d.node()));
+    }
+    Optional<Percentage> share = Percentage.parse(text.get());
+    if (share.isEmpty() || share.get().isZero() || share.get().compareTo(Percentage.of(100)) >= 0) {
+      error(node, node.displayName() + " '" + text.get() + "' must be a share of the"
+          + " certificate's lifetime above 0% and below 100%, e.g. " + shareExample);
+      return Optional.empty();
+    }
+    return Optional.of(new Given<>(RenewBefore.of(share.get()), node));
+  }
+
+  /** A percentage from 0% to {@code maximum}; anything else is reported. */
+  Optional<Given<Percentage>> percentage(YamlNode.Mapping m, String key, Percentage maximum, String example) {
+    Optional<Given<String>> text = string(m, key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlNode node = text.get().node();
+    Optional<Percentage> share = Percentage.parse(text.get().value());
+    if (share.isEmpty() || share.get().compareTo(maximum) > 0) {
+      error(node, node.displayName() + " '" + text.get().value() + "' must be a percentage from 0% to "
+          + maximum + ", e.g. " + example);
+      return Optional.empty();
+    }
+    return Optional.of(new Given<>(share.get(), node));
   }
 
   /** Whether a key is set but its value could not be used (it was reported). */

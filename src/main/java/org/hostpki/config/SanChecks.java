@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.IpAddresses;
 
 /** Reads lists of DNS names and IP addresses, checking each entry and warning on repeats. */
@@ -29,12 +30,12 @@ final class SanChecks {
                 + addressesKeyFor(m));
         continue;
       }
-      Optional<String> problem = DnsNames.problem(text.value(), wildcardAllowed);
+      Optional<String> problem = DnsName.problem(text.value(), wildcardAllowed);
       if (problem.isPresent()) {
         fields.error(node, node.displayName() + " '" + text.value() + "' " + problem.get());
         continue;
       }
-      String name = DnsNames.normalize(text.value());
+      String name = DnsName.lowerCase(text.value());
       if (repeated(seen, name, node, m.childPath(key))) {
         continue;
       }

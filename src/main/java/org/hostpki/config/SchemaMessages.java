@@ -14,7 +14,9 @@ import tools.jackson.databind.JsonNode;
  */
 final class SchemaMessages {
 
-  private static final String AFTER_SERVER_CHANGE = "/properties/hooks/properties/afterServerChange";
+  /** The hooks that are lists of commands. */
+  private static final List<String> COMMAND_LISTS =
+      List.of("/properties/hooks/properties/afterServerChange/type", "/properties/hooks/properties/onExpiring/type");
   private static final String JAVA = "/properties/trust/properties/install/properties/java";
   private static final String OUTPUT_PASSWORD = "/$defs/output/properties/password/const";
 
@@ -23,6 +25,9 @@ final class SchemaMessages {
       Map.ofEntries(
           Map.entry("/properties/store", "a mapping with the store's path, e.g. {path: pki}"),
           Map.entry("/$defs/duration", "a duration such as 90d, 12h, 30m, 45s or P90D"),
+          Map.entry("/$defs/renewBefore", "a duration such as 30d or 12h, or a share of the lifetime such as 33%"),
+          Map.entry("/properties/renewal/properties/jitter", "a percentage such as 10%"),
+          Map.entry("/$defs/expiryThreshold", "a duration such as 14d, a share of the lifetime such as 10%, due or margin"),
           Map.entry("/$defs/argv", "a command as a list of arguments, e.g. [systemctl, try-reload-or-restart, nginx]"),
           Map.entry("/$defs/subject", "a mapping of name attributes, e.g. {commonName: portal.example.com}"),
           Map.entry("/$defs/rsaSize", "a number of bits such as 3072"),
@@ -40,26 +45,52 @@ final class SchemaMessages {
 
   /** Why a text does not match a pattern, in words; keyed by the pattern's schema location. */
   private static final Map<String, String> PATTERNS =
-      Map.of(
-          "/$defs/fileName/pattern",
-          "is not a plain file name at the top of the store: use letters, digits, '.', '_', '-' and '+'"
-              + " (no folders, not starting with '.'), e.g. haproxy.pem",
-          "/$defs/fileMode/pattern",
-          "is not a file mode; write three octal digits as chmod takes them, in quotes, e.g. \"0640\"",
-          "/$defs/account/pattern",
-          "is not a user or group name (letters, digits, '_', '.' and '-') or number",
-          "/$defs/duration/pattern",
-          "is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)",
-          "/$defs/subject/properties/country/pattern",
-          "is not a country code; write the two upper-case letters of ISO 3166-1, e.g. US or DE",
-          "/$defs/subject/properties/emailAddress/pattern",
-          "is not an email address",
-          "/$defs/secret/properties/env/pattern",
-          "is not an environment variable name (letters, digits and '_', not starting with a digit)",
-          "/$defs/trustedCertificate/properties/name/pattern",
-          "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)",
-          "/$defs/listenAddress/pattern",
-          "is not ADDRESS:PORT; write an IP address and a port (0.0.0.0:80, [::]:80), or :80 for every address");
+      Map.ofEntries(
+          Map.entry(
+              "/$defs/fileName/pattern",
+              "is not a plain file name at the top of the store: use letters, digits, '.', '_', '-' and '+'"
+                  + " (no folders, not starting with '.'), e.g. haproxy.pem"),
+          Map.entry(
+              "/$defs/fileMode/pattern",
+              "is not a file mode; write three octal digits as chmod takes them, in quotes, e.g. \"0640\""),
+          Map.entry(
+              "/$defs/account/pattern",
+              "is not a user or group name (letters, digits, '_', '.' and '-') or number"),
+          Map.entry(
+              "/$defs/duration/pattern",
+              "is not a duration; write a whole number and a unit (90d, 12h, 30m, 45s) or ISO-8601 (P90D, PT12H)"),
+          Map.entry(
+              "/$defs/renewBefore/pattern",
+              "is neither a duration nor a share of the lifetime; write a whole number and a unit (30d, 12h, 30m)"
+                  + " or a percentage (33%)"),
+          Map.entry(
+              "/$defs/expiryThreshold/pattern",
+              "is not a threshold; write a duration (14d, 36h), a share of the lifetime (10%), due (when"
+                  + " its renewal falls due) or margin (its safety margin)"),
+          Map.entry(
+              "/properties/renewal/properties/jitter/pattern",
+              "is not a percentage; write a number and '%', e.g. 10%"),
+          Map.entry(
+              "/$defs/window/properties/start/pattern",
+              "is not a time of day; write HH:MM on the 24-hour clock, e.g. 02:00 (quoted: \"02:00\")"),
+          Map.entry(
+              "/$defs/window/properties/end/pattern",
+              "is not a time of day; write HH:MM on the 24-hour clock, e.g. 05:00, or 24:00 for midnight"),
+          Map.entry(
+              "/$defs/subject/properties/country/pattern",
+              "is not a country code; write the two upper-case letters of ISO 3166-1, e.g. US or DE"),
+          Map.entry(
+              "/$defs/subject/properties/emailAddress/pattern",
+              "is not an email address"),
+          Map.entry(
+              "/$defs/secret/properties/env/pattern",
+              "is not an environment variable name (letters, digits and '_', not starting with a digit)"),
+          Map.entry(
+              "/$defs/trustedCertificate/properties/name/pattern",
+              "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)"),
+          Map.entry(
+              "/$defs/listenAddress/pattern",
+              "is not ADDRESS:PORT; write an IP address and a port (0.0.0.0:80, [::]:80), or :80 for every address"));
 
   /** The pattern of names and subject attributes: one line of plain text. */
   static final String ONE_LINE = "/$defs/oneLine/pattern";
@@ -160,9 +191,13 @@ final class SchemaMessages {
       return node.displayName() + " must be a mode in quotes, \"" + s.text() + "\", not the number "
           + s.text() + ": unquoted, YAML reads it as a decimal or octal number depending on its version";
     }
-    if (location.startsWith("/$defs/duration") && node instanceof YamlNode.Scalar s
+    if ((location.startsWith("/$defs/duration") || location.startsWith("/$defs/renewBefore"))
+        && node instanceof YamlNode.Scalar s
         && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
       return message + "; did you mean " + s.text() + "d?";
+    }
+    if (location.startsWith("/properties/renewal/properties/jitter") && node instanceof YamlNode.Scalar) {
+      return message + "; write it with a percent sign";
     }
     if (expected.equals("integer") && node instanceof YamlNode.Scalar s && s.text().matches("[0-9]+")) {
       return message + "; write it without quotes: " + s.text();
@@ -174,7 +209,7 @@ final class SchemaMessages {
       return node.displayName() + " must be a list of arguments, not " + node.describe()
           + "; hooks run without a shell, so write [" + String.join(", ", s.text().strip().split("\\s+")) + "]";
     }
-    if (location.equals(AFTER_SERVER_CHANGE + "/type") && node instanceof YamlNode.Scalar s) {
+    if (COMMAND_LISTS.contains(location) && node instanceof YamlNode.Scalar s) {
       return node.displayName() + " must be a list of commands, each a list of arguments, not "
           + node.describe() + "; write [[" + String.join(", ", s.text().strip().split("\\s+")) + "]]";
     }

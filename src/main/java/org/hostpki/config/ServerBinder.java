@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.AcmeSpec;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.KeyRotation;
 import org.hostpki.model.KeySpec;
@@ -118,7 +119,7 @@ final class ServerBinder {
       return;
     }
     String cn = subject.commonName().get();
-    if (DnsNames.problem(cn, true).isEmpty() && !dnsNames.contains(DnsNames.normalize(cn))) {
+    if (DnsName.problem(cn, true).isEmpty() && !dnsNames.contains(DnsName.lowerCase(cn))) {
       server.mapping("subject")
           .flatMap(s -> s.scalar("commonName"))
           .ifPresent(

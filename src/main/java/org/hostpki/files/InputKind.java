@@ -20,6 +20,8 @@ public enum InputKind {
   SAVED_PLAN("a saved plan", 256L << 20),
   /** {@code /etc/resolv.conf}, {@code /proc/sys/kernel/hostname}, {@code /proc/net/if_inet6}. */
   HOST_FILE("a host configuration file", 16L << 20),
+  /** The metrics file hostpki wrote before: one series per trusted certificate of 100,000 fits. */
+  METRICS_FILE("a metrics file", 64L << 20),
   /** A store file: a trust bundle or trust store of 100,000 certificates fits. */
   STORE_FILE("a store file", 1L << 30);
 

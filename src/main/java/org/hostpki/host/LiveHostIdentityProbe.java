@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.FileTooLargeException;
 import org.hostpki.files.NotARegularFileException;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
@@ -133,10 +134,10 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
     private Optional<String> canonicalNameDomain(String shortName) {
       return canonicalNames
           .canonicalName(shortName)
-          .map(DnsNames::normalize)
+          .flatMap(DnsName::fromHost)
+          .map(DnsName::value)
           .filter(name -> name.startsWith(shortName + ".") && !name.startsWith("localhost"))
-          .map(name -> name.substring(shortName.length() + 1))
-          .filter(DnsNames::isDomain);
+          .map(name -> name.substring(shortName.length() + 1));
     }
   }
 

@@ -1,6 +1,7 @@
 package org.hostpki.host;
 
 import java.util.Optional;
+import org.hostpki.model.DnsName;
 
 /**
  * The local domain as {@code /etc/resolv.conf} declares it (resolv.conf(5)): the {@code domain}
@@ -18,8 +19,7 @@ final class ResolvConf {
         continue;
       }
       // "search ." (systemd-resolved) means no search domain: it still overrides earlier lines.
-      String candidate = DnsNames.normalize(words[1]);
-      domain = DnsNames.isDomain(candidate) ? Optional.of(candidate) : Optional.empty();
+      domain = DnsName.fromHost(words[1]).map(DnsName::value);
     }
     return domain;
   }

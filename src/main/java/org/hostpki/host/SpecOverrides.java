@@ -3,6 +3,7 @@ package org.hostpki.host;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
@@ -56,15 +57,15 @@ final class SpecOverrides {
     return spec.domain()
         .map(
             text -> {
-              String domain = DnsNames.normalize(text);
-              if (!DnsNames.isDomain(domain)) {
-                throw new HostpkiException(
-                    "host.domain '"
-                        + text
-                        + "' is not a valid DNS domain: use dot-separated labels of letters,"
-                        + " digits and hyphens, e.g. 'example.com'");
-              }
-              return domain;
+              return DnsName.fromHost(text)
+                  .map(DnsName::value)
+                  .orElseThrow(
+                      () ->
+                          new HostpkiException(
+                              "host.domain '"
+                                  + text
+                                  + "' is not a valid DNS domain: use dot-separated labels of"
+                                  + " letters, digits and hyphens, e.g. 'example.com'"));
             });
   }
 }

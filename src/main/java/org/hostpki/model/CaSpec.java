@@ -20,14 +20,18 @@ public record CaSpec(
     Optional<Subject> subject,
     KeySpec key,
     Duration validity,
-    Duration renewBefore,
+    RenewBefore renewBefore,
     Optional<Duration> rotationOverlap,
     Optional<SigningPolicy> policy,
     Optional<CrlSpec> crl,
     Optional<NameConstraints> nameConstraints) {
 
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(3650);
-  public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofDays(90);
+  /**
+   * A fixed 90 days: a CA lives for years, and replacing it touches every client that trusts it,
+   * so it is renewed well ahead but not a third of its life early.
+   */
+  public static final RenewBefore DEFAULT_RENEW_BEFORE = RenewBefore.of(Duration.ofDays(90));
 
   public CaSpec {
     Objects.requireNonNull(subject, "subject");
@@ -45,7 +49,7 @@ public record CaSpec(
       Optional<Subject> subject,
       KeySpec key,
       Duration validity,
-      Duration renewBefore,
+      RenewBefore renewBefore,
       Optional<Duration> rotationOverlap,
       Optional<SigningPolicy> policy) {
     this(subject, key, validity, renewBefore, rotationOverlap, policy, Optional.empty(), Optional.empty());
@@ -71,6 +75,17 @@ public record CaSpec(
   /** The CRL settings revoke uses: {@code ca.crl}, or the defaults. */
   public CrlSpec crlOrDefaults() {
     return crl.orElseGet(CrlSpec::defaults);
+  }
+
+  /** A CA renewed a fixed time before its expiry. */
+  public CaSpec(
+      Optional<Subject> subject,
+      KeySpec key,
+      Duration validity,
+      Duration renewBefore,
+      Optional<Duration> rotationOverlap,
+      Optional<SigningPolicy> policy) {
+    this(subject, key, validity, RenewBefore.of(renewBefore), rotationOverlap, policy);
   }
 
   public static CaSpec defaults() {

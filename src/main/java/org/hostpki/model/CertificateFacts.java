@@ -2,6 +2,7 @@ package org.hostpki.model;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -63,5 +64,38 @@ public record CertificateFacts(
 
   public boolean isSelfIssued() {
     return subjectDn.equals(issuerDn);
+  }
+
+  /** Whether it is valid at {@code now}: from its notBefore on, until (not at) its notAfter. */
+  public boolean isValidAt(Instant now) {
+    return !isNotYetValidAt(now) && !isExpiredAt(now);
+  }
+
+  /** Whether {@code now} is before its notBefore: a clock behind, or a certificate made ahead. */
+  public boolean isNotYetValidAt(Instant now) {
+    return now.isBefore(notBefore);
+  }
+
+  /** Whether it has expired at {@code now}: its notAfter is now or earlier. */
+  public boolean isExpiredAt(Instant now) {
+    return !now.isBefore(notAfter);
+  }
+
+  /** Whether it expires within {@code span} of {@code now} (or has already). */
+  public boolean expiresWithin(Duration span, Instant now) {
+    return !now.plus(span).isBefore(notAfter);
+  }
+
+  /** Its whole span, notBefore to notAfter. */
+  public Duration validity() {
+    return Duration.between(notBefore, notAfter);
+  }
+
+  /**
+   * When it was made, if hostpki made it: its notBefore plus the set-back the issuer applies for
+   * its validity ({@link Backdate}).
+   */
+  public Instant madeAt() {
+    return notBefore.plus(Backdate.of(validity()));
   }
 }

@@ -7,9 +7,9 @@ import java.util.Objects;
 
 /**
  * What a desired-state file says should be: one store, the host identity to certify, the internal
- * CA, the server certificate, the trust store, hooks and the extra files services read. Every
- * section has defaults (see the {@code defaults()} factories), so a file with only {@code
- * apiVersion} and {@code store.path} describes a working host.
+ * CA, the server certificate, the trust store, hooks, renewal timing, monitoring and the extra
+ * files services read. Every section has defaults (see the {@code defaults()} factories), so a
+ * file with only {@code apiVersion} and {@code store.path} describes a working host.
  *
  * @param source the desired-state file this was read from (absolute), for messages
  * @param outputs the extra files, in the order declared
@@ -24,6 +24,8 @@ public record DesiredState(
     ServerSpec server,
     TrustSpec trust,
     HooksSpec hooks,
+    RenewalSpec renewal,
+    MetricsSpec metrics,
     List<OutputSpec> outputs,
     List<UnsupportedSetting> notYetSupported) {
 
@@ -37,6 +39,8 @@ public record DesiredState(
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(trust, "trust");
     Objects.requireNonNull(hooks, "hooks");
+    Objects.requireNonNull(renewal, "renewal");
+    Objects.requireNonNull(metrics, "metrics");
     outputs = List.copyOf(outputs);
     notYetSupported = List.copyOf(notYetSupported);
   }
@@ -49,8 +53,25 @@ public record DesiredState(
       CaSpec ca,
       ServerSpec server,
       TrustSpec trust,
+      HooksSpec hooks,
+      RenewalSpec renewal,
+      MetricsSpec metrics) {
+    this(source, store, host, ca, server, trust, hooks, renewal, metrics, List.of(), List.of());
+  }
+
+  /**
+   * A desired state without outputs, all of whose settings this build carries out, with the
+   * default renewal timing and no monitoring output.
+   */
+  public DesiredState(
+      Path source,
+      StoreSpec store,
+      HostSpec host,
+      CaSpec ca,
+      ServerSpec server,
+      TrustSpec trust,
       HooksSpec hooks) {
-    this(source, store, host, ca, server, trust, hooks, List.of(), List.of());
+    this(source, store, host, ca, server, trust, hooks, RenewalSpec.defaults(), MetricsSpec.none());
   }
 
   /**
@@ -63,14 +84,15 @@ public record DesiredState(
   }
 
   /**
-   * Every command the file declares, of every kind of hook: the hooks run around a change, each
-   * output's, and the ACME dns-01 hook.
+   * Every command the file declares, of every kind of hook: the hooks run around a change, those
+   * run on an expiring certificate, each output's, and the ACME dns-01 hook.
    */
   public List<List<String>> programs() {
     List<List<String>> programs = new ArrayList<>(hooks.afterServerChange());
     programs.addAll(hooks.afterTrustChange());
     programs.addAll(hooks.afterCaChange());
     programs.addAll(hooks.beforeChange());
+    programs.addAll(hooks.onExpiring());
     outputs.forEach(o -> programs.addAll(o.afterChange()));
     server
         .acme()

@@ -51,7 +51,16 @@ public record Fingerprint(String hex) implements Comparable<Fingerprint> {
     return sb.toString().toUpperCase(Locale.ROOT);
   }
 
-  /** A short form for plans: {@code sha256:3f9a0c1d…}. */
+  /**
+   * The start of {@link #colonHex()}, for a certificate in a plan: {@code 3F:9A:0C:1D…}, the form
+   * {@code openssl x509 -fingerprint} and {@code hostpki fetch-cert} print, so a reviewer can tell
+   * the certificate from what they checked.
+   */
+  public String abbreviatedColonHex() {
+    return colonHex().substring(0, 11) + "…";
+  }
+
+  /** A short form for plans and messages about keys: {@code sha256:3f9a0c1d…}. */
   public String shortForm() {
     return "sha256:" + hex.substring(0, 16) + "…";
   }

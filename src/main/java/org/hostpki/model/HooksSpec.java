@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Programs the desired state asks hostpki to run around a change, each an argv list (no shell),
- * and how long one may take. Outputs have their own ({@link OutputSpec#afterChange()}).
+ * Programs the desired state asks hostpki to run around a change or when a certificate nears its
+ * expiry, each an argv list (no shell), and how long one may take. Outputs have their own ({@link OutputSpec#afterChange()}).
  *
- * <p>A hook that runs after the store changed is an obligation recorded with the generation it
- * belongs to, by its {@linkplain #AFTER_SERVER_CHANGE name}, until it has run successfully: every
- * kind of hook that follows a change is named here and listed by {@link #commands(String)}, so
- * that recording, retrying and reporting never need to know which kinds exist.
+ * <p>A hook is an obligation recorded with the generation it belongs to, by its {@linkplain
+ * #AFTER_SERVER_CHANGE name}, until it has run successfully: every kind of hook is named here and
+ * listed by {@link #commands(String)}, so that recording, retrying and reporting never need to know
+ * which kinds exist.
  *
  * @param afterServerChange run when the server certificate or key changed
  * @param afterTrustChange run when the trusted certificates (trust/, trust-bundle.crt,
@@ -21,13 +21,20 @@ import java.util.Objects;
  *     nothing changed (no obligation: it runs before anything it could be owed for)
  * @param timeout how long one command may run before its whole process group is stopped and the
  *     hook counts as failed
+ * @param onExpiring run once per certificate and threshold when a store certificate comes within
+ *     a threshold of its expiry and nothing renews it in time (an imported chain nobody replaced, a
+ *     refused or held renewal, a renewal past its safety margin)
+ * @param onExpiringWithin the thresholds {@code onExpiring} runs at; by default one: when the
+ *     certificate's renewal falls due
  */
 public record HooksSpec(
     List<List<String>> afterServerChange,
     List<List<String>> afterTrustChange,
     List<List<String>> afterCaChange,
     List<List<String>> beforeChange,
-    Duration timeout) {
+    Duration timeout,
+    List<List<String>> onExpiring,
+    List<ExpiryThreshold> onExpiringWithin) {
   /** The hook run after the server certificate or key changed. */
   public static final String AFTER_SERVER_CHANGE = "afterServerChange";
 
@@ -37,8 +44,14 @@ public record HooksSpec(
   /** The hook run after the CA changed. */
   public static final String AFTER_CA_CHANGE = "afterCaChange";
 
+  /** The hook run when a certificate that nothing renews in time nears its expiry. */
+  public static final String ON_EXPIRING = "onExpiring";
+
   /** {@code hooks.timeout} when the desired state does not set it. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+  /** {@code hooks.onExpiringWithin} when the desired state does not set it. */
+  public static final List<ExpiryThreshold> DEFAULT_EXPIRING_WITHIN = List.of(ExpiryThreshold.DUE);
 
   public HooksSpec {
     afterServerChange = copy(afterServerChange);
@@ -49,6 +62,30 @@ public record HooksSpec(
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("a hook timeout must be positive: " + timeout);
     }
+    onExpiring = copy(onExpiring);
+    onExpiringWithin = List.copyOf(onExpiringWithin);
+    if (onExpiringWithin.isEmpty()) {
+      throw new IllegalArgumentException("onExpiring needs at least one threshold");
+    }
+  }
+
+  /** The hooks around a change, with a timeout; no {@code onExpiring}. */
+  public HooksSpec(
+      List<List<String>> afterServerChange,
+      List<List<String>> afterTrustChange,
+      List<List<String>> afterCaChange,
+      List<List<String>> beforeChange,
+      Duration timeout) {
+    this(afterServerChange, afterTrustChange, afterCaChange, beforeChange, timeout, List.of(), DEFAULT_EXPIRING_WITHIN);
+  }
+
+  /** Only {@code afterServerChange} and {@code onExpiring}, with a timeout. */
+  public HooksSpec(
+      List<List<String>> afterServerChange,
+      Duration timeout,
+      List<List<String>> onExpiring,
+      List<ExpiryThreshold> onExpiringWithin) {
+    this(afterServerChange, List.of(), List.of(), List.of(), timeout, onExpiring, onExpiringWithin);
   }
 
   /** Only {@code afterServerChange}, with this timeout. */
@@ -65,12 +102,13 @@ public record HooksSpec(
     return new HooksSpec(List.of());
   }
 
-  /** The commands of the after-change hook of this name; none for a name the desired state does not use. */
+  /** The commands of the hook of this name; none for a name the desired state does not use. */
   public List<List<String>> commands(String hook) {
     return switch (hook) {
       case AFTER_SERVER_CHANGE -> afterServerChange;
       case AFTER_TRUST_CHANGE -> afterTrustChange;
       case AFTER_CA_CHANGE -> afterCaChange;
+      case ON_EXPIRING -> onExpiring;
       default -> List.of();
     };
   }

@@ -73,6 +73,21 @@ public record ObservedStore(
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
   }
 
+  /**
+   * Whether {@code certificate} is the leaf of the chain imported last ({@code
+   * external-chain.crt}).
+   */
+  public boolean isImportedLeaf(CertificateFacts certificate) {
+    return externalChain
+        .map(chain -> !chain.isEmpty() && chain.get(0).fingerprint().equals(certificate.fingerprint()))
+        .orElse(false);
+  }
+
+  /** Whether {@code server.crt} is the leaf of the chain imported last: the server serves it. */
+  public boolean servesImportedChain() {
+    return serverCertificate.map(this::isImportedLeaf).orElse(false);
+  }
+
   /** A store directory that does not exist yet or holds nothing. */
   public static ObservedStore empty() {
     return new ObservedStore(

@@ -27,7 +27,7 @@ public record ServerSpec(
     KeySpec key,
     KeyRotation keyRotation,
     Duration validity,
-    Duration renewBefore,
+    RenewBefore renewBefore,
     boolean clientAuth,
     boolean allowLongValidity,
     Optional<ExternalSpec> external,
@@ -37,7 +37,12 @@ public record ServerSpec(
   public static final Duration MAX_BROWSER_VALIDITY = Duration.ofDays(398);
 
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(398);
-  public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofDays(30);
+  /**
+   * A third of the certificate's lifetime (renew when two thirds have passed, as step and
+   * cert-manager do): right for a 6-day certificate and a 398-day one alike, and for chains whose
+   * lifetime another CA chose. It was a fixed 30 days before.
+   */
+  public static final RenewBefore DEFAULT_RENEW_BEFORE = RenewBefore.of(Percentage.of(33));
 
   public ServerSpec {
     Objects.requireNonNull(issuer, "issuer");
@@ -62,13 +67,42 @@ public record ServerSpec(
       KeySpec key,
       KeyRotation keyRotation,
       Duration validity,
-      Duration renewBefore,
+      RenewBefore renewBefore,
       boolean clientAuth,
       boolean allowLongValidity,
       Optional<ExternalSpec> external) {
     this(
         issuer, subject, dnsNames, ipAddresses, includeHostIdentity, key, keyRotation, validity,
         renewBefore, clientAuth, allowLongValidity, external, Optional.empty());
+  }
+
+  /** A server certificate without ACME settings, renewed a fixed time before its expiry. */
+  public ServerSpec(
+      Issuer issuer,
+      Subject subject,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      boolean includeHostIdentity,
+      KeySpec key,
+      KeyRotation keyRotation,
+      Duration validity,
+      Duration renewBefore,
+      boolean clientAuth,
+      boolean allowLongValidity,
+      Optional<ExternalSpec> external) {
+    this(
+        issuer,
+        subject,
+        dnsNames,
+        ipAddresses,
+        includeHostIdentity,
+        key,
+        keyRotation,
+        validity,
+        RenewBefore.of(renewBefore),
+        clientAuth,
+        allowLongValidity,
+        external);
   }
 
   public static ServerSpec defaults() {

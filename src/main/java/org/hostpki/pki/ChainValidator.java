@@ -2,8 +2,6 @@ package org.hostpki.pki;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.SanCoverage;
@@ -43,9 +42,6 @@ public final class ChainValidator {
   public static final int MINIMUM_RSA_BITS = 2048;
 
   private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
-
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private ChainValidator() {}
 
@@ -116,10 +112,10 @@ public final class ChainValidator {
   private static void certificateProblems(
       Certificate c, String name, boolean root, Instant now, List<String> problems) {
     CertificateFacts f = c.facts();
-    if (!now.isBefore(f.notAfter())) {
-      problems.add(name + " expired on " + DATE.format(f.notAfter()));
-    } else if (now.isBefore(f.notBefore())) {
-      problems.add(name + " is not valid before " + DATE.format(f.notBefore()));
+    if (f.isExpiredAt(now)) {
+      problems.add(name + " expired on " + DateText.of(f.notAfter()));
+    } else if (f.isNotYetValidAt(now)) {
+      problems.add(name + " is not valid before " + DateText.of(f.notBefore()));
     }
     String algorithm = f.signatureAlgorithm().toUpperCase(Locale.ROOT);
     if (!root && (algorithm.contains("SHA1") || algorithm.contains("MD5") || algorithm.contains("MD2"))) {

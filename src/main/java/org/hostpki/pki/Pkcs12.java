@@ -80,6 +80,9 @@ import org.hostpki.model.Pkcs12Profile;
  * PasswordEncryption}), as the MAC does: no JCA provider. Only a file in another scheme (written
  * by other tools) is decrypted through one {@link BouncyCastleProvider} instance, made on first
  * such use and never registered with {@code Security}, passed explicitly.
+ *
+ * <p>Over 400 lines on purpose: writing and reading share the profiles' algorithms and the
+ * checks of what a file may hold; one class keeps what is written and what is accepted in step.
  */
 public final class Pkcs12 {
   private Pkcs12() {}

@@ -4,19 +4,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Subject;
 
 /**
@@ -32,7 +32,7 @@ import org.hostpki.model.Subject;
  *   <li>a new CA is made as {@code ca-next} and joins the trusted certificates ({@code
  *       trust-bundle.crt}, {@code truststore.p12}, {@code trust-hashed/}); {@code ca.crt} keeps
  *       signing and the server keeps its certificate. When the new CA was made is its notBefore
- *       plus the issuer's backdating ({@link RotationSchedule#madeAt}).
+ *       plus the issuer's backdating ({@link CertificateFacts#madeAt}).
  *   <li>from made + O, the next apply promotes it: {@code ca-next} becomes {@code ca}, the server
  *       is issued again by it, and the old CA stays trusted as {@code ca-previous} (without its
  *       key: it signs nothing any more), for the certificates it signed for other hosts.
@@ -45,30 +45,25 @@ import org.hostpki.model.Subject;
  * yet valid, not a CA) — a new CA already trusted as {@code ca-next} then takes over — and for
  * {@code --replace ca}, which is for a suspected key compromise: then no old CA stays trusted and a
  * pending {@code ca-next} (its key was in the same store) is dropped as well.
+ *
+ * <p>Over 400 lines on purpose: the phases of one rotation (start, wait, move, retire, abandon)
+ * decide together what {@code ca}, {@code ca-next} and {@code ca-previous} become, and split
+ * apart each would need the others' state.
  */
 final class CaRotation {
-  /** Reasons a phased rotation may wait out: the current CA still signs correctly meanwhile. */
-  private static final Set<ReasonCode> PHASED =
-      EnumSet.of(ReasonCode.EXPIRING, ReasonCode.SUBJECT_CHANGED, ReasonCode.KEY_SPEC_CHANGED);
-
-  private static final List<String> ORDER = List.of("ca", "ca-next", "ca-previous");
+  private static final List<String> ORDER = List.of(Address.CA, Address.CA_NEXT, Address.CA_PREVIOUS);
 
   /**
-   * What the planner needs to go on.
+   * What the parts planned after the CA need to know of it.
    *
-   * @param unchanged how many of {@code ca}, {@code ca-next}, {@code ca-previous} were checked and
-   *     stay as they are
    * @param signerChanges {@code ca.crt} changes: the server certificate must be issued by the new
    *     one
    * @param bundleCascade why the trust outputs must be written again, when the internal CAs they
    *     hold change
+   * @param trustedCas the internal CAs trusted after apply, by alias, in bundle order
    */
   record Outcome(
-      List<Change> changes,
-      List<Warning> warnings,
-      int unchanged,
-      boolean signerChanges,
-      Optional<String> bundleCascade) {}
+      boolean signerChanges, Optional<String> bundleCascade, LinkedHashMap<String, Held> trustedCas) {}
 
   private final PlanInput in;
   private final CaSpec ca;
@@ -77,14 +72,14 @@ final class CaRotation {
   private final Optional<CertificateFacts> current;
   private final Instant now;
   private final Optional<Duration> overlap;
+  private final PlanDraft draft;
   private final List<Change> changes = new ArrayList<>();
-  private final List<Warning> warnings = new ArrayList<>();
-  private int unchanged;
   private boolean signerChanges;
   private Optional<String> bundleCascade = Optional.empty();
 
-  private CaRotation(PlanInput in) {
+  private CaRotation(PlanInput in, PlanDraft draft) {
     this.in = in;
+    this.draft = draft;
     this.ca = in.desired().ca();
     this.subject = ca.effectiveSubject(in.host());
     this.observed = in.observed();
@@ -93,33 +88,22 @@ final class CaRotation {
     this.overlap = ca.rotationOverlap();
   }
 
-  static Outcome decide(PlanInput in) {
-    return new CaRotation(in).decide();
-  }
-
-  /**
-   * The internal CAs among the trusted certificates, by their {@code truststore.p12} alias, in
-   * bundle order: {@code ca.crt}, {@code ca-next.crt}, {@code ca-previous.crt}.
-   */
-  static LinkedHashMap<String, CertificateFacts> trustedCas(ObservedStore observed) {
-    LinkedHashMap<String, CertificateFacts> cas = new LinkedHashMap<>();
-    observed.caCertificate().ifPresent(c -> cas.put(Planner.CA_TRUST_ALIAS, c));
-    observed.caNextCertificate().ifPresent(c -> cas.put(Planner.CA_NEXT_TRUST_ALIAS, c));
-    observed.caPreviousCertificate().ifPresent(c -> cas.put(Planner.CA_PREVIOUS_TRUST_ALIAS, c));
-    return cas;
+  /** Plans {@code ca}, {@code ca-next} and {@code ca-previous} into {@code draft}. */
+  static Outcome decide(PlanInput in, PlanDraft draft) {
+    return new CaRotation(in, draft).decide();
   }
 
   private Outcome decide() {
     List<Reason> reasons = currentReasons();
     if (reasons.isEmpty()) {
-      unchanged++;
+      draft.unchanged();
       abandonNext();
       planPrevious();
     } else if (in.replace().contains(PlanInput.Replace.CA)) {
       replaceAtOnce(reasons, true);
     } else {
       boolean phased =
-          overlap.isPresent() && reasons.stream().allMatch(r -> PHASED.contains(r.code()));
+          overlap.isPresent() && reasons.stream().allMatch(r -> r.code().waitsForOverlap());
       Optional<CertificateFacts> next = usableNext();
       if (!phased) {
         if (next.isPresent()) {
@@ -136,7 +120,38 @@ final class CaRotation {
       }
     }
     changes.sort(Comparator.comparingInt(c -> ORDER.indexOf(c.address())));
-    return new Outcome(changes, warnings, unchanged, signerChanges, bundleCascade);
+    changes.forEach(draft::add);
+    return new Outcome(signerChanges, bundleCascade, trustedAfterApply());
+  }
+
+  /**
+   * The internal CAs trusted after apply, by their {@code truststore.p12} alias, in bundle order:
+   * what the store holds, as this plan's changes leave it.
+   */
+  private LinkedHashMap<String, Held> trustedAfterApply() {
+    boolean next = observed.caNextCertificate().isPresent();
+    boolean previous = observed.caPreviousCertificate().isPresent();
+    for (Change c : changes) {
+      Intent intent = c.intent();
+      if (intent instanceof Intent.IssueNextCa) {
+        next = true;
+      } else if (intent instanceof Intent.PromoteNextCa || intent instanceof Intent.RemoveNextCa) {
+        next = false;
+      } else if (intent instanceof Intent.KeepPreviousCa) {
+        previous = true;
+      } else if (intent instanceof Intent.RemovePreviousCa) {
+        previous = false;
+      }
+    }
+    LinkedHashMap<String, Held> cas = new LinkedHashMap<>();
+    cas.put(StoreLayout.CA_ALIAS, Held.Stored.CA);
+    if (next) {
+      cas.put(StoreLayout.CA_NEXT_ALIAS, Held.Stored.CA_NEXT);
+    }
+    if (previous) {
+      cas.put(StoreLayout.CA_PREVIOUS_ALIAS, Held.Stored.CA_PREVIOUS);
+    }
+    return cas;
   }
 
   /** Why {@code ca.crt} must be replaced; empty when it stays. */
@@ -154,15 +169,23 @@ final class CaRotation {
       if (in.replace().contains(PlanInput.Replace.CA)) {
         reasons.add(new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace ca)"));
       }
-      Planner.keyReasons(c, key.get(), ca.key(), "ca", reasons);
-      if (ca.subject().isPresent() && !c.subject().equals(subject)) {
-        reasons.add(
-            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subjectDn() + " → " + subject));
-      }
+      CertificateChecks.keyReasons(c, key.get(), ca.key(), "ca", reasons);
+      subjectReason(c).ifPresent(reasons::add);
       if (!c.ca()) {
         reasons.add(new Reason(ReasonCode.PROFILE_CHANGED, "ca.crt is not a CA certificate"));
       }
-      Planner.validityReasons(c, ca.renewBefore(), now, reasons);
+      // A rotation under way goes on outside windows: only its start waits for one.
+      boolean unattended = in.unattended() && observed.caNextCertificate().isEmpty();
+      List<Warning> warnings = new ArrayList<>();
+      CertificateChecks.validityReasons(
+          c,
+          Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c),
+          now,
+          unattended,
+          Address.CA,
+          reasons,
+          warnings);
+      warnings.forEach(draft::warn);
     }
     return reasons;
   }
@@ -176,24 +199,35 @@ final class CaRotation {
       return problems;
     }
     if (cert.isEmpty()) {
-      problems.add(new Reason(ReasonCode.MISSING, Planner.CA_NEXT_CERT_FILE + " is missing"));
+      problems.add(new Reason(ReasonCode.MISSING, StoreLayout.CA_NEXT_CERT + " is missing"));
     } else if (key.isEmpty()) {
-      problems.add(new Reason(ReasonCode.MISSING, Planner.CA_NEXT_KEY_FILE + " is missing"));
+      problems.add(new Reason(ReasonCode.MISSING, StoreLayout.CA_NEXT_KEY + " is missing"));
     } else {
       CertificateFacts c = cert.get();
       List<Reason> found = new ArrayList<>();
-      Planner.keyReasons(c, key.get(), ca.key(), "ca-next", found);
-      if (ca.subject().isPresent() && !c.subject().equals(subject)) {
-        found.add(
-            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + c.subjectDn() + " → " + subject));
-      }
+      CertificateChecks.keyReasons(c, key.get(), ca.key(), "ca-next", found);
+      subjectReason(c).ifPresent(found::add);
       if (!c.ca()) {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
       }
-      Planner.validityReasons(c, ca.renewBefore(), now, found);
-      found.forEach(r -> problems.add(named(Planner.CA_NEXT_CERT_FILE, r)));
+      CertificateChecks.validityReasons(
+          c,
+          Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c),
+          now,
+          false,
+          Address.CA_NEXT,
+          found,
+          new ArrayList<>());
+      found.forEach(r -> problems.add(named(StoreLayout.CA_NEXT_CERT, r)));
     }
     return problems;
+  }
+
+  /** A subject change counts only when the desired state names one: the default follows the host. */
+  private Optional<Reason> subjectReason(CertificateFacts c) {
+    return ca.subject().isPresent()
+        ? CertificateChecks.subjectReason(c.subject(), c.subjectDn(), subject)
+        : Optional.empty();
   }
 
   private Optional<CertificateFacts> usableNext() {
@@ -206,7 +240,7 @@ final class CaRotation {
 
   /** When the server moves to {@code ca-next}: one overlap after it was made. */
   private Instant moveAt(CertificateFacts next) {
-    return RotationSchedule.madeAt(next).plus(overlap.orElse(Duration.ZERO));
+    return next.madeAt().plus(overlap.orElse(Duration.ZERO));
   }
 
   // ---- the phases ---------------------------------------------------------------------------
@@ -216,7 +250,7 @@ final class CaRotation {
     Duration o = overlap.orElseThrow();
     boolean again = nextPresent();
     List<Reason> all = new ArrayList<>();
-    reasons.forEach(r -> all.add(named("ca.crt", r)));
+    reasons.forEach(r -> all.add(named(StoreLayout.CA_CERT, r)));
     all.addAll(nextProblems());
     Instant move = now.plus(o);
     all.add(
@@ -224,46 +258,47 @@ final class CaRotation {
             ReasonCode.CA_ROTATION,
             "a new CA is made now and trusted next to the current one, which keeps signing; the"
                 + " server moves to it on "
-                + Planner.DATE.format(move)
+                + DateText.of(move)
                 + " (overlap "
-                + span(o)
+                + DurationText.of(o)
                 + ")"
                 + (again ? "; the overlap starts again" : "")));
     SortedMap<String, String> after = new TreeMap<>();
     after.put("subject", subject.toString());
     after.put("key", ca.key().toString());
     after.put("validity", DurationText.exact(ca.validity()));
-    after.put("serverMovesOn", Planner.DATE.format(move));
+    after.put("serverMovesOn", DateText.of(move));
     changes.add(
         new Change(
-            "ca-next",
+            Address.CA_NEXT,
             again ? Action.REPLACE : Action.CREATE,
             all,
             new Intent.IssueNextCa(subject, ca.key(), ca.validity()),
-            observed.caNextCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            observed.caNextCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
             after));
-    unchanged++; // ca.crt keeps signing until the move
+    draft.unchanged(); // ca.crt keeps signing until the move
     cascade(again ? "the new CA is made again" : "the new CA joins the trusted certificates");
     planPrevious();
   }
 
   /** Between phase 1 and 2: nothing to do but say when the server moves. */
   private void awaitMove(List<Reason> reasons, CertificateFacts next) {
-    unchanged += 2;
-    warnings.add(
+    draft.unchanged(); // ca.crt keeps signing
+    draft.unchanged(); // ca-next.crt stays trusted
+    draft.warn(
         new Warning(
-            ReasonCode.CA_ROTATION.code(),
-            "ca-next",
+            WarningCode.CA_ROTATION,
+            Address.CA_NEXT,
             "CA rotation: the new CA "
                 + next.subjectDn()
                 + " ("
-                + Planner.CA_NEXT_CERT_FILE
+                + StoreLayout.CA_NEXT_CERT
                 + ") was made on "
-                + Planner.DATE.format(RotationSchedule.madeAt(next))
+                + DateText.of(next.madeAt())
                 + " and is trusted; the server moves to it on "
-                + Planner.DATE.format(moveAt(next))
+                + DateText.of(moveAt(next))
                 + " (overlap "
-                + span(overlap.orElseThrow())
+                + DurationText.of(overlap.orElseThrow())
                 + "): the first apply from then on does it. It replaces ca.crt: "
                 + reasons.stream().map(Reason::message).collect(Collectors.joining("; "))));
     planPrevious();
@@ -276,8 +311,8 @@ final class CaRotation {
    */
   private void promote(List<Reason> reasons, CertificateFacts next, boolean atOnce) {
     List<Reason> all = new ArrayList<>(reasons);
-    String made = Planner.DATE.format(RotationSchedule.madeAt(next));
-    String move = Planner.DATE.format(moveAt(next));
+    String made = DateText.of(next.madeAt());
+    String move = DateText.of(moveAt(next));
     if (overlap.isEmpty()) {
       all.add(
           new Reason(
@@ -298,7 +333,7 @@ final class CaRotation {
           new Reason(
               ReasonCode.CA_ROTATION,
               "the overlap of "
-                  + span(overlap.get())
+                  + DurationText.of(overlap.get())
                   + " since the new CA was made on "
                   + made
                   + " ended on "
@@ -307,15 +342,15 @@ final class CaRotation {
     }
     changes.add(
         new Change(
-            "ca",
+            Address.CA,
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
             new Intent.PromoteNextCa(next.fingerprint()),
-            current.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
-            Planner.certificateAttributes(next)));
+            current.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
+            PlanWords.certificateAttributes(next)));
     signerChanges = true;
     cascade("the CA is being replaced");
-    retire(RotationSchedule.madeAt(next));
+    retire(next.madeAt());
   }
 
   /**
@@ -330,7 +365,7 @@ final class CaRotation {
           new Reason(
               ReasonCode.CA_ROTATION,
               "at once, without the overlap of "
-                  + span(overlap.get())
+                  + DurationText.of(overlap.get())
                   + (compromise
                       ? ": --replace ca is for a suspected key compromise, which must not wait; no"
                           + " old CA stays trusted"
@@ -344,11 +379,11 @@ final class CaRotation {
     after.put("validity", DurationText.exact(ca.validity()));
     changes.add(
         new Change(
-            "ca",
+            Address.CA,
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
             new Intent.IssueCa(subject, ca.key(), ca.validity(), true),
-            current.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            current.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
             after));
     signerChanges = true;
     cascade("the CA is being replaced");
@@ -388,16 +423,15 @@ final class CaRotation {
     if (overlap.isPresent()
         && current.isPresent()
         && current.get().ca()
-        && !now.isBefore(current.get().notBefore())
-        && now.isBefore(current.get().notAfter())) {
+        && current.get().isValidAt(now)) {
       CertificateFacts old = current.get();
       Instant until = earlier(old.notAfter(), successorMade.plus(overlap.get().multipliedBy(2)));
       if (now.isBefore(until)) {
-        SortedMap<String, String> after = Planner.certificateAttributes(old);
-        after.put("trustedUntil", Planner.DATE.format(until));
+        SortedMap<String, String> after = PlanWords.certificateAttributes(old);
+        after.put("trustedUntil", DateText.of(until));
         changes.add(
             new Change(
-                "ca-previous",
+                Address.CA_PREVIOUS,
                 previous.isPresent() ? Action.REPLACE : Action.CREATE,
                 List.of(
                     new Reason(
@@ -405,24 +439,24 @@ final class CaRotation {
                         "the old CA "
                             + old.subjectDn()
                             + " stays trusted until "
-                            + Planner.DATE.format(until)
+                            + DateText.of(until)
                             + " for the certificates it signed for other hosts"
                             + previous
                                 .map(p -> "; the CA retired before (" + p.subjectDn() + ") leaves")
                                 .orElse(""))),
                 new Intent.KeepPreviousCa(old.fingerprint()),
-                previous.map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+                previous.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
                 after));
         return;
       }
-      warnings.add(
+      draft.warn(
           new Warning(
-              ReasonCode.CA_ROTATION.code(),
-              "ca-previous",
+              WarningCode.CA_ROTATION,
+              Address.CA_PREVIOUS,
               "the old CA "
                   + old.subjectDn()
                   + " does not stay trusted: its overlap after the move ended on "
-                  + Planner.DATE.format(until)
+                  + DateText.of(until)
                   + " (no apply ran between the move date and then)"));
     }
     if (previous.isPresent()) {
@@ -451,37 +485,37 @@ final class CaRotation {
               "ca.rotation.overlap is not set: the previous CA leaves the trusted certificates"));
       return;
     }
-    if (!now.isBefore(p.notAfter())) {
+    if (p.isExpiredAt(now)) {
       dropPrevious(
           new Reason(
               ReasonCode.EXPIRED,
               "expired on "
-                  + Planner.DATE.format(p.notAfter())
+                  + DateText.of(p.notAfter())
                   + ": the previous CA leaves the trusted certificates"));
       return;
     }
     Instant until =
-        current.map(c -> RotationSchedule.madeAt(c).plus(overlap.get().multipliedBy(2))).orElse(now);
+        current.map(c -> c.madeAt().plus(overlap.get().multipliedBy(2))).orElse(now);
     if (!now.isBefore(until)) {
       dropPrevious(
           new Reason(
               ReasonCode.CA_ROTATION,
               "the overlap after the move to the new CA ended on "
-                  + Planner.DATE.format(until)
+                  + DateText.of(until)
                   + ": the previous CA leaves the trusted certificates"));
       return;
     }
-    unchanged++;
-    warnings.add(
+    draft.unchanged();
+    draft.warn(
         new Warning(
-            ReasonCode.CA_ROTATION.code(),
-            "ca-previous",
+            WarningCode.CA_ROTATION,
+            Address.CA_PREVIOUS,
             "CA rotation: the previous CA "
                 + p.subjectDn()
                 + " ("
-                + Planner.CA_PREVIOUS_CERT_FILE
+                + StoreLayout.CA_PREVIOUS_CERT
                 + ") stays trusted until "
-                + Planner.DATE.format(
+                + DateText.of(
                     RotationSchedule.of(ca, observed).previousTrustedUntil().orElse(until))
                 + " for the certificates it signed for other hosts; the first apply from then on"
                 + " removes it"));
@@ -504,11 +538,11 @@ final class CaRotation {
   private void dropNext(Reason reason) {
     changes.add(
         new Change(
-            "ca-next",
+            Address.CA_NEXT,
             Action.DELETE,
             List.of(reason),
             new Intent.RemoveNextCa(),
-            observed.caNextCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            observed.caNextCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
             new TreeMap<>()));
     if (observed.caNextCertificate().isPresent()) {
       cascade("the new CA leaves the trusted certificates");
@@ -518,11 +552,11 @@ final class CaRotation {
   private void dropPrevious(Reason reason) {
     changes.add(
         new Change(
-            "ca-previous",
+            Address.CA_PREVIOUS,
             Action.DELETE,
             List.of(reason),
             new Intent.RemovePreviousCa(),
-            observed.caPreviousCertificate().map(Planner::certificateAttributes).orElseGet(TreeMap::new),
+            observed.caPreviousCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
             new TreeMap<>()));
     cascade("the previous CA leaves the trusted certificates");
   }
@@ -544,20 +578,5 @@ final class CaRotation {
 
   private static Instant earlier(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
-  }
-
-  /** A duration as configured: {@code 7d}, {@code 12h}, {@code 30m}. */
-  static String span(Duration d) {
-    long s = d.toSeconds();
-    if (s % 86_400 == 0) {
-      return s / 86_400 + "d";
-    }
-    if (s % 3_600 == 0) {
-      return s / 3_600 + "h";
-    }
-    if (s % 60 == 0) {
-      return s / 60 + "m";
-    }
-    return s + "s";
   }
 }

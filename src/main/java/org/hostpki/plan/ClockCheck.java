@@ -2,14 +2,13 @@ package org.hostpki.plan;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.StoreLayout;
 
 /**
  * Whether the clock fits the store's certificates, before anything is re-issued on its word. A
@@ -30,10 +29,6 @@ final class ClockCheck {
    */
   static final Duration FAR_AHEAD = Duration.ofDays(365);
 
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
-
   /** A certificate of the store, and whether a {@code --replace} of the plan replaces it. */
   private record Held(String file, CertificateFacts facts, boolean replaced) {}
 
@@ -45,12 +40,12 @@ final class ClockCheck {
     boolean server = ca || in.replace().contains(PlanInput.Replace.SERVER);
     ObservedStore observed = in.observed();
     List<Held> held = new ArrayList<>();
-    observed.caCertificate().ifPresent(c -> held.add(new Held("ca.crt", c, ca)));
-    observed.caNextCertificate().ifPresent(c -> held.add(new Held(Planner.CA_NEXT_CERT_FILE, c, ca)));
+    observed.caCertificate().ifPresent(c -> held.add(new Held(StoreLayout.CA_CERT, c, ca)));
+    observed.caNextCertificate().ifPresent(c -> held.add(new Held(StoreLayout.CA_NEXT_CERT, c, ca)));
     observed
         .caPreviousCertificate()
-        .ifPresent(c -> held.add(new Held(Planner.CA_PREVIOUS_CERT_FILE, c, ca)));
-    observed.serverCertificate().ifPresent(c -> held.add(new Held("server.crt", c, server)));
+        .ifPresent(c -> held.add(new Held(StoreLayout.CA_PREVIOUS_CERT, c, ca)));
+    observed.serverCertificate().ifPresent(c -> held.add(new Held(StoreLayout.SERVER_CERT, c, server)));
     List<Refusal> refusals = new ArrayList<>();
     behind(held, in.now()).ifPresent(refusals::add);
     if (refusals.isEmpty()) {
@@ -62,7 +57,7 @@ final class ClockCheck {
 
   private static Optional<Refusal> behind(List<Held> held, Instant now) {
     List<Held> early =
-        held.stream().filter(h -> !h.replaced() && now.isBefore(h.facts().notBefore())).toList();
+        held.stream().filter(h -> !h.replaced() && h.facts().isNotYetValidAt(now)).toList();
     if (early.isEmpty()) {
       return Optional.empty();
     }
@@ -72,11 +67,11 @@ final class ClockCheck {
       sb.append(i == 0 ? "" : i == early.size() - 1 ? " and " : ", ")
           .append(h.file())
           .append(i == 0 ? " is valid from " : " from ")
-          .append(TIME.format(h.facts().notBefore()));
+          .append(DateText.precise(h.facts().notBefore()));
     }
-    boolean caToo = early.stream().anyMatch(h -> !h.file().equals("server.crt"));
+    boolean caToo = early.stream().anyMatch(h -> !h.file().equals(StoreLayout.SERVER_CERT));
     sb.append(", now is ")
-        .append(TIME.format(now))
+        .append(DateText.precise(now))
         .append(". Nothing was changed: a certificate is valid from the moment it was made, so")
         .append(" replacing it would throw away a good one. Set the clock right (NTP,")
         .append(" timedatectl) and run again; if the clock is right, ")
@@ -86,7 +81,7 @@ final class ClockCheck {
         .append(" with --replace ")
         .append(caToo ? "ca" : "server");
     return Optional.of(
-        new Refusal("clock-behind", caToo ? "ca" : "server", sb.toString(), List.of()));
+        new Refusal(RefusalCode.CLOCK_BEHIND, caToo ? "ca" : "server", sb.toString(), List.of()));
   }
 
   private static Optional<Refusal> farAhead(
@@ -95,7 +90,7 @@ final class ClockCheck {
         || lastWritten.isEmpty()
         || !now.isAfter(lastWritten.get().plus(FAR_AHEAD))
         || held.stream().allMatch(Held::replaced)
-        || held.stream().anyMatch(h -> now.isBefore(h.facts().notAfter()))) {
+        || held.stream().anyMatch(h -> !h.facts().isExpiredAt(now))) {
       return Optional.empty();
     }
     Held last = held.get(0);
@@ -106,19 +101,19 @@ final class ClockCheck {
     }
     String message =
         "the clock may be far ahead: now is "
-            + TIME.format(now)
+            + DateText.precise(now)
             + ", every certificate in the store has expired (the last, "
             + last.file()
             + ", on "
-            + TIME.format(last.facts().notAfter())
+            + DateText.precise(last.facts().notAfter())
             + ") and the store was last written on "
-            + TIME.format(lastWritten.get())
+            + DateText.precise(lastWritten.get())
             + ", "
             + Duration.between(lastWritten.get(), now).toDays()
             + " days before. Nothing was changed. If the clock is wrong, set it right (NTP,"
             + " timedatectl) and run again; if it is right, the store was left alone that long:"
             + " re-issue "
             + (hasCa ? "everything with --replace ca" : "the server certificate with --replace server");
-    return Optional.of(new Refusal("clock-ahead", hasCa ? "ca" : "server", message, List.of()));
+    return Optional.of(new Refusal(RefusalCode.CLOCK_AHEAD, hasCa ? "ca" : "server", message, List.of()));
   }
 }

@@ -3,26 +3,22 @@ package org.hostpki.plan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.Fingerprint;
-import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeyFacts;
-import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
-import org.hostpki.model.SanCoverage;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
+import org.hostpki.renewal.Renewal;
 
 /**
  * Decides what the server serves when its certificate comes from an outside CA ({@code
@@ -49,9 +45,6 @@ import org.hostpki.model.ServerSpec;
  * orphan the chain the CA is about to sign.
  */
 final class ExternalIssuer {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   /** What to serve. */
   sealed interface Decision {
     /** Import the new chain file. */
@@ -80,21 +73,21 @@ final class ExternalIssuer {
   private final ObservedStore observed;
   private final ServerSpec server;
   private final ExternalSpec external;
-  private final Planner.ServerNames names;
+  private final NameChanges nameChanges;
   private final Instant now;
   private final List<Warning> warnings = new ArrayList<>();
   private final List<Refusal> refusals = new ArrayList<>();
 
-  private ExternalIssuer(PlanInput in, Planner.ServerNames names) {
+  private ExternalIssuer(PlanInput in, ServerNames names) {
     this.in = in;
     this.observed = in.observed();
     this.server = in.desired().server();
     this.external = server.external().orElseThrow();
-    this.names = names;
+    this.nameChanges = new NameChanges(server, names);
     this.now = in.now();
   }
 
-  static Outcome decide(PlanInput in, Planner.ServerNames names) {
+  static Outcome decide(PlanInput in, ServerNames names) {
     return new ExternalIssuer(in, names).decide();
   }
 
@@ -123,14 +116,13 @@ final class ExternalIssuer {
     }
 
     Optional<CertificateFacts> served = observed.serverCertificate();
-    boolean servingRecord =
-        served.isPresent()
-            && record.isPresent()
-            && served.get().fingerprint().equals(record.get().get(0).fingerprint());
+    boolean servingRecord = observed.servesImportedChain();
     if (!keyChange.isEmpty()) {
       awaited("");
       if (servingRecord) {
         List<Reason> reasons = new ArrayList<>(keyChange);
+        // The new certificate also covers what the imported one does not: say so too.
+        reasons.addAll(nameChanges.reasons(nameChanges.uncovered(served.orElseThrow())));
         reasons.add(
             new Reason(
                 ReasonCode.ISSUER_CHANGED,
@@ -144,8 +136,8 @@ final class ExternalIssuer {
     KeyFacts key = observed.serverKey().orElseThrow(); // present: a missing key is a key change
     if (record.isPresent() && record.get().get(0).publicKey().publicKeyFingerprint().equals(key.publicKeyFingerprint())) {
       CertificateFacts leaf = record.get().get(0);
-      List<String> uncovered = uncovered(leaf);
-      boolean valid = !now.isBefore(leaf.notBefore()) && now.isBefore(leaf.notAfter());
+      NameChanges.Uncovered uncovered = nameChanges.uncovered(leaf);
+      boolean valid = leaf.isValidAt(now);
       if (uncovered.isEmpty() && valid) {
         expiring(leaf);
         if (servingRecord) {
@@ -162,7 +154,7 @@ final class ExternalIssuer {
       }
       String what = notFittingWords(leaf, uncovered, valid);
       if (servingRecord) {
-        List<Reason> reasons = new ArrayList<>(coverageReasons(uncovered));
+        List<Reason> reasons = new ArrayList<>(nameChanges.reasons(uncovered));
         if (!valid) {
           reasons.add(validityReason(leaf));
         }
@@ -210,11 +202,8 @@ final class ExternalIssuer {
       refuse(
           valid.path(),
           List.of(
-              "leaf does not match server.key (leaf key "
-                  + leafKey.shortForm()
-                  + ", server.key "
-                  + serverKey.shortForm()
-                  + ")"));
+              "leaf does not match server.key "
+                  + PlanWords.keys("leaf key", leafKey, StoreLayout.SERVER_KEY, serverKey)));
       return Optional.empty();
     }
     expiring(valid.leaf());
@@ -236,86 +225,49 @@ final class ExternalIssuer {
     if (in.replace().contains(PlanInput.Replace.SERVER)) {
       reasons.add(new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace server)"));
     }
-    if (!key.get().spec().equals(Optional.of(server.key()))) {
-      reasons.add(
-          new Reason(
-              ReasonCode.KEY_SPEC_CHANGED,
-              "key "
-                  + key.get().spec().map(KeySpec::toString).orElse("of another kind")
-                  + " → "
-                  + server.key()));
-    }
-    return reasons;
-  }
-
-  private List<String> uncovered(CertificateFacts leaf) {
-    return SanCoverage.uncovered(
-        leaf.dnsNames(), leaf.ipAddresses(), names.dnsNames(), names.ipAddresses());
-  }
-
-  /** host-identity-changed for names from the live identity, san-changed for configured ones. */
-  private List<Reason> coverageReasons(List<String> uncovered) {
-    Set<String> configured =
-        server.dnsNames().stream()
-            .map(n -> n.toLowerCase(Locale.ROOT))
-            .collect(Collectors.toCollection(HashSet::new));
-    server.ipAddresses().forEach(ip -> configured.add(IpAddresses.format(ip)));
-    List<String> host = uncovered.stream().filter(n -> !configured.contains(n)).toList();
-    List<String> sans = uncovered.stream().filter(configured::contains).toList();
-    List<Reason> reasons = new ArrayList<>();
-    if (!host.isEmpty()) {
-      reasons.add(
-          new Reason(
-              ReasonCode.HOST_IDENTITY_CHANGED,
-              "host identity changed: the imported certificate does not cover " + String.join(", ", host)));
-    }
-    if (!sans.isEmpty()) {
-      reasons.add(
-          new Reason(
-              ReasonCode.SAN_CHANGED,
-              "SANs changed: the imported certificate does not cover " + String.join(", ", sans)));
-    }
+    CertificateChecks.keySpecReason(key.get(), server.key()).ifPresent(reasons::add);
     return reasons;
   }
 
   private Reason validityReason(CertificateFacts leaf) {
-    return now.isBefore(leaf.notBefore())
+    return leaf.isNotYetValidAt(now)
         ? new Reason(
             ReasonCode.NOT_YET_VALID,
-            "the imported certificate is not valid before " + DATE.format(leaf.notBefore()))
+            "the imported certificate is not valid before " + DateText.of(leaf.notBefore()))
         : new Reason(
-            ReasonCode.EXPIRED, "the imported certificate expired on " + DATE.format(leaf.notAfter()));
+            ReasonCode.EXPIRED, "the imported certificate expired on " + DateText.of(leaf.notAfter()));
   }
 
-  private String notFittingWords(CertificateFacts leaf, List<String> uncovered, boolean valid) {
+  private String notFittingWords(
+      CertificateFacts leaf, NameChanges.Uncovered uncovered, boolean valid) {
     List<String> parts = new ArrayList<>();
     if (!uncovered.isEmpty()) {
-      parts.add("no longer covers " + String.join(", ", uncovered));
+      parts.add("no longer covers " + uncovered.words());
     }
     if (!valid) {
       parts.add(
-          now.isBefore(leaf.notBefore())
-              ? "is not valid before " + DATE.format(leaf.notBefore())
-              : "expired on " + DATE.format(leaf.notAfter()));
+          leaf.isNotYetValidAt(now)
+              ? "is not valid before " + DateText.of(leaf.notBefore())
+              : "expired on " + DateText.of(leaf.notAfter()));
     }
     return "the imported certificate " + String.join(" and ", parts);
   }
 
   private void expiring(CertificateFacts leaf) {
-    if (now.plus(server.renewBefore()).isBefore(leaf.notAfter())) {
+    Renewal renewal =
+        Renewals.imported(server.renewBefore(), in.desired(), in.host(), leaf).at(now, false);
+    if (!renewal.due()) {
       return;
     }
     warnings.add(
         new Warning(
-            "external-expiring",
-            "server",
-            "the imported server certificate expires on "
-                + DATE.format(leaf.notAfter())
-                + " (in "
-                + DurationText.left(Duration.between(now, leaf.notAfter()))
-                + ", within renewBefore "
-                + DurationText.exact(server.renewBefore())
-                + "): have "
+            WarningCode.EXTERNAL_EXPIRING,
+            Address.SERVER,
+            "the imported server certificate "
+                + Renewals.expiresWords(leaf, now)
+                + "; "
+                + renewal.reasonWords()
+                + ": have "
                 + csrPath()
                 + " signed again and put the new chain at "
                 + external.chain()));
@@ -325,8 +277,8 @@ final class ExternalIssuer {
   private void awaited(String situation) {
     warnings.add(
         new Warning(
-            ReasonCode.CHAIN_AWAITED.code(),
-            "server",
+            WarningCode.CHAIN_AWAITED,
+            Address.SERVER,
             situation
                 + "Waiting for a signed chain at "
                 + external.chain()
@@ -343,8 +295,8 @@ final class ExternalIssuer {
   private void refuse(Path file, List<String> problems) {
     refusals.add(
         new Refusal(
-            "chain-refused",
-            "server",
+            RefusalCode.CHAIN_REFUSED,
+            Address.SERVER,
             "cannot import the chain in "
                 + file
                 + "; nothing was changed. Fix or replace the file (or remove it to keep waiting):",
@@ -352,6 +304,6 @@ final class ExternalIssuer {
   }
 
   private Path csrPath() {
-    return in.desired().store().path().resolve("server.csr");
+    return in.desired().store().path().resolve(StoreLayout.SERVER_CSR);
   }
 }

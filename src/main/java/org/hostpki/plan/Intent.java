@@ -2,8 +2,11 @@ package org.hostpki.plan;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
@@ -128,8 +131,22 @@ public sealed interface Intent {
   /** Remove {@code server.csr} and {@code external-chain.crt}: the issuer is internal again. */
   record RemoveCsr() implements Intent {}
 
-  /** Write a derived file anew from the certificates the store will hold. */
-  record WriteOutput(Output output) implements Intent {}
+  /**
+   * Write a derived file anew from the certificates the store will hold.
+   *
+   * @param certificates what the file holds, in its order: the chain (leaf first) of {@code
+   *     server-fullchain.crt} and {@code server.p12}, the certificates of {@code
+   *     trust-bundle.crt} and {@code trust-hashed/}; empty for {@code truststore.p12}
+   * @param aliases the entries of {@code truststore.p12} by alias; empty for the other files
+   */
+  record WriteOutput(Output output, List<Held> certificates, SortedMap<String, Held> aliases)
+      implements Intent {
+    public WriteOutput {
+      Objects.requireNonNull(output, "output");
+      certificates = List.copyOf(certificates);
+      aliases = Collections.unmodifiableSortedMap(new TreeMap<>(aliases));
+    }
+  }
 
   /** Remove a derived file that is no longer wanted. */
   record RemoveOutput(Output output) implements Intent {}

@@ -1,12 +1,14 @@
 package org.hostpki.plan;
 
+import org.hostpki.model.StoreLayout;
+
 /** Files derived from the certificates and keys: rewritten whenever what they hold changes. */
 public enum Output {
-  SERVER_FULLCHAIN("server-fullchain.crt"),
-  SERVER_PKCS12("server.p12"),
-  TRUST_BUNDLE("trust-bundle.crt"),
-  TRUSTSTORE_PKCS12("truststore.p12"),
-  TRUST_HASHED("trust-hashed");
+  SERVER_FULLCHAIN(StoreLayout.SERVER_FULLCHAIN),
+  SERVER_PKCS12(StoreLayout.SERVER_PKCS12),
+  TRUST_BUNDLE(StoreLayout.TRUST_BUNDLE),
+  TRUSTSTORE_PKCS12(StoreLayout.TRUSTSTORE_PKCS12),
+  TRUST_HASHED(StoreLayout.HASHED_DIRECTORY);
 
   private final String fileName;
 
@@ -21,6 +23,6 @@ public enum Output {
 
   /** The plan address: {@code output/server.p12}. */
   public String address() {
-    return "output/" + fileName;
+    return Address.output(fileName);
   }
 }

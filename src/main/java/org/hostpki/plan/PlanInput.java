@@ -25,6 +25,8 @@ import org.hostpki.model.ObservedStore;
  *     issuer (and taken as "no file yet" when the desired state wants an external one)
  * @param lastWritten when the newest kept generation of the store was written; empty for a store
  *     never written (a clock years past it and past every certificate is taken as far ahead)
+ * @param unattended no person runs this (a timer, {@code watch}): a due renewal waits for a
+ *     maintenance window; a person's apply renews at once
  */
 public record PlanInput(
     DesiredState desired,
@@ -35,7 +37,8 @@ public record PlanInput(
     Set<Replace> replace,
     Fingerprint basis,
     Optional<ExternalChainFile> externalChain,
-    Optional<Instant> lastWritten) {
+    Optional<Instant> lastWritten,
+    boolean unattended) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -49,7 +52,7 @@ public record PlanInput(
     Objects.requireNonNull(lastWritten, "lastWritten");
   }
 
-  /** Input without knowing when the store was last written. */
+  /** Input for a person's run. */
   public PlanInput(
       DesiredState desired,
       HostIdentity host,
@@ -58,20 +61,9 @@ public record PlanInput(
       Instant now,
       Set<Replace> replace,
       Fingerprint basis,
-      Optional<ExternalChainFile> externalChain) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, Optional.empty());
-  }
-
-  /** Input without an external chain file. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, Optional.empty(), Optional.empty());
+      Optional<ExternalChainFile> externalChain,
+      Optional<Instant> lastWritten) {
+    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false);
   }
 
   /** What {@code --replace} may name. */

@@ -92,6 +92,19 @@ public final class PlanJson {
     w.endArray();
     w.name("last_attempt").value(h.lastFailure().map(f -> f.at().toString()).orElse(null));
     w.name("last_error").value(h.lastFailure().map(PendingHook.Failure::message).orElse(null));
+    w.name("expiring");
+    if (h.expiring().isEmpty()) {
+      w.value((String) null);
+    } else {
+      PendingHook.Expiring e = h.expiring().get();
+      w.beginObject()
+          .field("certificate", e.certificate())
+          .field("fingerprint", e.fingerprint().hex())
+          .field("not_after", e.notAfter().toString())
+          .field("within", e.within())
+          .field("reason", e.reason())
+          .endObject();
+    }
     w.endObject();
   }
 

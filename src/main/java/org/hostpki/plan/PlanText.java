@@ -1,22 +1,17 @@
 package org.hostpki.plan;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import org.hostpki.model.DateText;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
-import org.hostpki.model.TerminalLines;
 import org.hostpki.model.TerminalLines.Colour;
+import org.hostpki.model.TerminalLines;
 
 /**
  * The text plan a reviewer reads: one line per change, the reasons, what the store records beside
  * its content (pending hooks, a rollback's hold) as {@code !} lines, a summary line.
  */
 public final class PlanText {
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   private final boolean color;
 
   /** @param color {@link #render} marks actions with ANSI colours (only for a terminal) */
@@ -87,7 +82,7 @@ public final class PlanText {
   }
 
   public static String time(Instant instant) {
-    return TIME.format(instant);
+    return DateText.of(instant);
   }
 
   private static Colour colour(Action action) {

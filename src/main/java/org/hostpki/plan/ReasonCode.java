@@ -1,37 +1,79 @@
 package org.hostpki.plan;
 
-/** Why a change is planned; the codes are part of the JSON plan contract. */
+/**
+ * Why a change is planned; the codes are part of the JSON plan contract ({@code
+ * schema/plan.schema.json} lists the same, which a test holds). Each code also says how the two
+ * time-driven policies treat a change for it, so that a new reason cannot be added without
+ * deciding them:
+ *
+ * <ul>
+ *   <li>{@link Rotation}: whether a phased CA rotation ({@code ca.rotation.overlap}) may let the
+ *       current CA go on signing through the overlap for this reason, or must replace it at once;
+ *   <li>{@link Watch}: whether {@code hostpki watch} applies the change at once, or waits until
+ *       the host identity it follows has been stable for the debounce time.
+ * </ul>
+ */
 public enum ReasonCode {
-  MISSING("missing"),
-  KEY_MISMATCH("key-mismatch"),
-  KEY_SPEC_CHANGED("key-spec-changed"),
-  SUBJECT_CHANGED("subject-changed"),
-  SAN_CHANGED("san-changed"),
-  HOST_IDENTITY_CHANGED("host-identity-changed"),
-  ISSUER_CHANGED("issuer-changed"),
-  PROFILE_CHANGED("profile-changed"),
-  EXPIRING("expiring"),
-  EXPIRED("expired"),
-  NOT_YET_VALID("not-yet-valid"),
-  REPLACE_REQUESTED("replace-requested"),
-  OUT_OF_DATE("out-of-date"),
-  NOT_WANTED("not-wanted"),
-  CHAIN_IMPORTED("chain-imported"),
-  CHAIN_AWAITED("chain-awaited"),
-  TRUST_ADDED("trust-added"),
-  TRUST_CHANGED("trust-changed"),
-  TRUST_REMOVED("trust-removed"),
-  /** A step of a phased CA rotation ({@code ca.rotation.overlap}), or why there is none. */
-  CA_ROTATION("ca-rotation");
+  MISSING("missing", Rotation.AT_ONCE, Watch.AT_ONCE),
+  KEY_MISMATCH("key-mismatch", Rotation.AT_ONCE, Watch.AT_ONCE),
+  KEY_SPEC_CHANGED("key-spec-changed", Rotation.WAITS_FOR_OVERLAP, Watch.DEBOUNCED),
+  SUBJECT_CHANGED("subject-changed", Rotation.WAITS_FOR_OVERLAP, Watch.DEBOUNCED),
+  SAN_CHANGED("san-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  HOST_IDENTITY_CHANGED("host-identity-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  ISSUER_CHANGED("issuer-changed", Rotation.AT_ONCE, Watch.AT_ONCE),
+  PROFILE_CHANGED("profile-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  EXPIRING("expiring", Rotation.WAITS_FOR_OVERLAP, Watch.AT_ONCE),
+  EXPIRED("expired", Rotation.AT_ONCE, Watch.AT_ONCE),
+  NOT_YET_VALID("not-yet-valid", Rotation.AT_ONCE, Watch.AT_ONCE),
+  REPLACE_REQUESTED("replace-requested", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  OUT_OF_DATE("out-of-date", Rotation.AT_ONCE, Watch.AT_ONCE),
+  NOT_WANTED("not-wanted", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  CHAIN_IMPORTED("chain-imported", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  CHAIN_AWAITED("chain-awaited", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  TRUST_ADDED("trust-added", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  TRUST_CHANGED("trust-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  TRUST_REMOVED("trust-removed", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  /** A step of a phased CA rotation, or why there is none: due by the clock, not by a flapping host. */
+  CA_ROTATION("ca-rotation", Rotation.AT_ONCE, Watch.AT_ONCE);
+
+  /** How a phased CA rotation treats a reason to replace {@code ca.crt}. */
+  public enum Rotation {
+    /** The current CA still signs correctly: it may keep signing until the overlap ends. */
+    WAITS_FOR_OVERLAP,
+    /** The current CA cannot wait: it is replaced at once (a new CA already trusted takes over). */
+    AT_ONCE
+  }
+
+  /** How {@code hostpki watch} treats a change for this reason. */
+  public enum Watch {
+    /** Applied at the next tick: due by the clock or the store itself, not by a flapping host. */
+    AT_ONCE,
+    /** Applied only once the host identity has been stable for the debounce time. */
+    DEBOUNCED
+  }
 
   private final String code;
+  private final Rotation rotation;
+  private final Watch watch;
 
-  ReasonCode(String code) {
+  ReasonCode(String code, Rotation rotation, Watch watch) {
     this.code = code;
+    this.rotation = rotation;
+    this.watch = watch;
   }
 
   /** The stable code of the JSON plan: {@code host-identity-changed}. */
   public String code() {
     return code;
+  }
+
+  /** Whether a phased CA rotation may keep the current CA signing until its overlap ends. */
+  public boolean waitsForOverlap() {
+    return rotation == Rotation.WAITS_FOR_OVERLAP;
+  }
+
+  /** Whether {@code hostpki watch} applies a change for this reason without the debounce. */
+  public boolean appliesAtOnce() {
+    return watch == Watch.AT_ONCE;
   }
 }

@@ -5,20 +5,33 @@ import java.util.Objects;
 
 /**
  * Something that stops a plan from being applied: apply refuses it and changes nothing, and
- * {@code plan} shows it as an error. The only case so far is an external chain that cannot be
- * imported.
+ * {@code plan} shows it as an error.
  *
- * @param code stable, for scripts: {@code chain-refused}
+ * @param kind why, as a stable code, for scripts
  * @param subject what it is about: {@code server}
  * @param message one line saying what is refused and how to go on
  * @param problems each thing found wrong, complete on its own
  */
-public record Refusal(String code, String subject, String message, List<String> problems) {
+public record Refusal(RefusalCode kind, String subject, String message, List<String> problems) {
   public Refusal {
-    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(message, "message");
     problems = List.copyOf(problems);
+  }
+
+  /**
+   * A refusal by its code's word.
+   *
+   * @throws IllegalArgumentException for a code that is not a {@link RefusalCode}'s
+   */
+  public Refusal(String code, String subject, String message, List<String> problems) {
+    this(RefusalCode.of(code), subject, message, problems);
+  }
+
+  /** The stable code of the JSON plan: {@code chain-refused}. */
+  public String code() {
+    return kind.code();
   }
 
   /** The message and each problem on its own indented line, as printed for users. */

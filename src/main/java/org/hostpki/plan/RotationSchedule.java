@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.hostpki.model.Backdate;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.ObservedStore;
@@ -34,25 +33,16 @@ public record RotationSchedule(
   /** The schedule of the rotation in {@code observed} under the desired {@code ca}. */
   public static RotationSchedule of(CaSpec ca, ObservedStore observed) {
     Optional<Duration> overlap = ca.rotationOverlap();
-    Optional<Instant> made = observed.caNextCertificate().map(RotationSchedule::madeAt);
+    Optional<Instant> made = observed.caNextCertificate().map(CertificateFacts::madeAt);
     Optional<Instant> moves = made.flatMap(m -> overlap.map(m::plus));
     Optional<Instant> until = Optional.empty();
     if (observed.caPreviousCertificate().isPresent()
         && overlap.isPresent()
         && observed.caCertificate().isPresent()) {
-      Instant end = madeAt(observed.caCertificate().get()).plus(overlap.get().multipliedBy(2));
+      Instant end = observed.caCertificate().get().madeAt().plus(overlap.get().multipliedBy(2));
       Instant expiry = observed.caPreviousCertificate().get().notAfter();
       until = Optional.of(expiry.isBefore(end) ? expiry : end);
     }
     return new RotationSchedule(made, moves, until);
-  }
-
-  /**
-   * When a CA certificate was made: its notBefore plus the issuer's set-back for its validity
-   * (its whole span), see {@link Backdate}.
-   */
-  public static Instant madeAt(CertificateFacts certificate) {
-    Duration validity = Duration.between(certificate.notBefore(), certificate.notAfter());
-    return certificate.notBefore().plus(Backdate.of(validity));
   }
 }

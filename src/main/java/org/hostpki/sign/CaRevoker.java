@@ -18,6 +18,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.StoreLayout;
+import org.hostpki.model.DateText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
@@ -28,7 +30,7 @@ import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.JsonWriter;
 import org.hostpki.store.Generation;
-import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
 /**
@@ -108,9 +110,9 @@ public final class CaRevoker {
       DesiredState caHost, Target target, RevocationReason reason, Duration lockTimeout) {
     CaStore store = new CaStore(caHost, clock);
     decide(caHost, store, store.read(), target, reason, clock.instant()); // refusals need no lock
-    try (StoreLock lock = store.lock(lockTimeout, CaStore.Command.REVOKE)) {
+    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.REVOKE)) {
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      StoreSnapshot snapshot = store.read();
+      StoreSnapshot snapshot = envelope.live();
       Decision decision = decide(caHost, store, snapshot, target, reason, now);
       if (!decision.writes()) {
         return decision.result(Optional.empty(), Optional.empty());
@@ -130,7 +132,7 @@ public final class CaRevoker {
       decision.record().ifPresent(
           r -> added.put(r.fileName(), r.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
       List<String> notes = new ArrayList<>(decision.notes());
-      String generation = store.commit(snapshot, added, metadata(decision, crl, now), notes);
+      String generation = store.commit(envelope, added, metadata(decision, crl, now), notes);
       return new Revoked(
           true, decision.alreadyRevoked(), decision.serial(), decision.subject(), decision.entry(),
           Optional.of(crl), Optional.of(generation), notes);
@@ -199,7 +201,7 @@ public final class CaRevoker {
     }
     if (!now.isBefore(revoking.facts().notAfter())) {
       notes.add(
-          "the certificate expired on " + CaStore.date(revoking.facts().notAfter())
+          "the certificate expired on " + DateText.of(revoking.facts().notAfter())
               + ": clients refuse it anyway; it is on the CRL all the same");
     }
     Revocations revocations = Revocations.read(snapshot, store.path());
@@ -219,7 +221,7 @@ public final class CaRevoker {
       if (before.get().reason() != reason) {
         throw new HostpkiException(
             "serial " + revoking.serial() + " (" + revoking.facts().subjectDn() + ") was revoked on "
-                + CaStore.date(before.get().revocationDate()) + " for " + before.get().reason()
+                + DateText.of(before.get().revocationDate()) + " for " + before.get().reason()
                 + "; revoking it again for " + reason + " is refused: a revocation is final and"
                 + " hostpki does not rewrite its reason. Nothing was changed");
       }
@@ -249,7 +251,7 @@ public final class CaRevoker {
             () ->
                 new HostpkiException(
                     "serial " + hex + " is not a certificate this CA issued: there is no "
-                        + IssuedCertificate.DIRECTORY + hex + ".crt in " + caHost.store().path()
+                        + StoreLayout.ISSUED_DIRECTORY + "/" + hex + ".crt in " + caHost.store().path()
                         + " (hostpki status -f " + caHost.source() + " lists the issued"
                         + " certificates); nothing was revoked. A certificate this CA signed that"
                         + " is missing from the record can be given with --cert FILE"));
@@ -273,7 +275,7 @@ public final class CaRevoker {
               + " issuer is " + TerminalText.escape(certificate.facts().issuerDn()) + "; nothing was"
               + " revoked. hostpki revokes only what the CA of " + caHost.store().path() + " signed");
     }
-    if (snapshot.file("server.crt").map(CaRevoker::first).filter(certificate::equals).isPresent()) {
+    if (snapshot.file(StoreLayout.SERVER_CERT).map(CaRevoker::first).filter(certificate::equals).isPresent()) {
       throw new HostpkiException(
           shown + " is this CA host's own server certificate, which apply keeps serving; nothing was"
               + " revoked. Give the host a new one first (hostpki apply -f " + caHost.source()

@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.StoreLayout;
+import org.hostpki.model.DateText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.RevocationReason;
@@ -22,7 +24,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.plan.JsonWriter;
-import org.hostpki.store.StoreLock;
+import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
 /**
@@ -94,9 +96,9 @@ public final class CaSigner {
     CaStore store = new CaStore(caHost, clock);
     // Before the lock, which makes the store directory: a refusal needs no lock and writes nothing.
     checkPolicy(caHost, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
-    try (StoreLock lock = store.lock(lockTimeout, CaStore.Command.SIGN)) {
+    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN)) {
       Instant now = clock.instant();
-      StoreSnapshot snapshot = store.read();
+      StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
       SigningPolicy policy = checkPolicy(caHost, request, ca); // the CA may have changed meanwhile
       Optional<IssuedCertificate> existing = reusable(caHost, snapshot, request, ca, now);
@@ -131,7 +133,7 @@ public final class CaSigner {
               .toString();
       String generation =
           store.commit(
-              snapshot,
+              envelope,
               Map.of(issued.fileName(), issued.certificate().pem().getBytes(StandardCharsets.US_ASCII)),
               metadata,
               notes);
@@ -172,7 +174,7 @@ public final class CaSigner {
         throw new HostpkiException(
             "refused: the request's key is the key of certificate " + i.serial() + " ("
                 + i.facts().subjectDn() + "), revoked for keyCompromise on "
-                + CaStore.date(entry.get().revocationDate()),
+                + DateText.of(entry.get().revocationDate()),
             List.of(
                 "nothing was signed for " + request.source() + "; make a new key on the host and a new"
                     + " request for it (hostpki apply --replace server on that host does both)"));
@@ -180,7 +182,8 @@ public final class CaSigner {
     }
     List<IssuedCertificate> valid =
         issued.stream().filter(i -> revocations.entry(i.facts().serialNumber()).isEmpty()).toList();
-    return IssuedCertificates.reusable(valid, request, ca.certificate(), now, caHost.server().renewBefore());
+    return IssuedCertificates.reusable(
+        valid, request, ca.certificate(), now, caHost.server().renewBefore(), caHost.renewal().jitter());
   }
 
   private static SigningPolicy checkPolicy(DesiredState caHost, SignRequest request, CaStore.SigningCa ca) {
@@ -219,7 +222,7 @@ public final class CaSigner {
       return ca.nameConstraints();
     } catch (InvalidMaterialException e) {
       throw new HostpkiException(
-          caHost.store().path().resolve("ca.crt") + ": " + e.getMessage() + "; the CA store is"
+          caHost.store().path().resolve(StoreLayout.CA_CERT) + ": " + e.getMessage() + "; the CA store is"
               + " damaged: restore the file (from a backup or an older generation of the store);"
               + " nothing was signed");
     }

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.HexFormat;
 import java.util.Objects;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 
 /**
@@ -13,9 +14,6 @@ import org.hostpki.pki.Certificate;
  *     x509 -serial} prints it
  */
 public record IssuedCertificate(String serial, Certificate certificate) {
-  /** The store directory of the record. */
-  public static final String DIRECTORY = "issued/";
-
   public IssuedCertificate {
     Objects.requireNonNull(serial, "serial");
     Objects.requireNonNull(certificate, "certificate");
@@ -27,7 +25,7 @@ public record IssuedCertificate(String serial, Certificate certificate) {
 
   /** {@code issued/SERIAL.crt}: its name in the store. */
   public String fileName() {
-    return DIRECTORY + serial + ".crt";
+    return StoreLayout.ISSUED_DIRECTORY + "/" + serial + ".crt";
   }
 
   public CertificateFacts facts() {

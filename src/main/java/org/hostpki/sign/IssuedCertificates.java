@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Percentage;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.KeyPurpose;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
@@ -31,8 +34,7 @@ public final class IssuedCertificates {
    */
   public static List<IssuedCertificate> read(StoreSnapshot snapshot, Path storePath) {
     List<IssuedCertificate> issued = new ArrayList<>();
-    String directory = IssuedCertificate.DIRECTORY.substring(0, IssuedCertificate.DIRECTORY.length() - 1);
-    for (Map.Entry<String, byte[]> file : snapshot.under(directory).entrySet()) {
+    for (Map.Entry<String, byte[]> file : snapshot.under(StoreLayout.ISSUED_DIRECTORY).entrySet()) {
       if (file.getKey().endsWith(".crt")) {
         issued.add(IssuedCertificate.of(single(storePath.resolve(file.getKey()), file.getValue())));
       }
@@ -63,8 +65,10 @@ public final class IssuedCertificates {
 
   /**
    * The recorded certificate to hand out again instead of signing the request anew: signed by
-   * this CA, for the same key, subject, SANs and client use, valid now and for longer than {@code
-   * renewBefore}, for the same extended key usages; the one lasting longest when several do. The
+   * this CA, for the same key, subject, SANs and client use, for the same extended key usages,
+   * valid now and not yet within {@code renewBefore} (of that certificate's lifetime, when a share)
+   * and the largest {@code jitter} of its expiry — a member whose jitter makes it due early gets a
+   * new certificate, not the one it asks to replace; the one lasting longest when several do. The
    * caller leaves out revoked certificates.
    */
   public static Optional<IssuedCertificate> reusable(
@@ -72,9 +76,10 @@ public final class IssuedCertificates {
       SignRequest request,
       Certificate ca,
       Instant now,
-      Duration renewBefore) {
+      RenewBefore renewBefore,
+      Percentage jitter) {
     return issued.stream()
-        .filter(i -> fits(i.certificate(), request, ca, now, renewBefore))
+        .filter(i -> fits(i.certificate(), request, ca, now, renewBefore, jitter))
         .max(Comparator.comparing((IssuedCertificate i) -> i.facts().notAfter()));
   }
 
@@ -85,10 +90,16 @@ public final class IssuedCertificates {
   }
 
   private static boolean fits(
-      Certificate certificate, SignRequest request, Certificate ca, Instant now, Duration renewBefore) {
+      Certificate certificate,
+      SignRequest request,
+      Certificate ca,
+      Instant now,
+      RenewBefore renewBefore,
+      Percentage jitter) {
     CertificateFacts facts = certificate.facts();
-    return !now.isBefore(facts.notBefore())
-        && now.plus(renewBefore).isBefore(facts.notAfter())
+    Duration period = renewBefore.period(Duration.between(facts.notBefore(), facts.notAfter()));
+    return !facts.isNotYetValidAt(now)
+        && now.plus(period).plus(jitter.of(period)).isBefore(facts.notAfter())
         && certificate.publicKey().sameKey(request.publicKey())
         && facts.subject().equals(request.issuedSubject())
         && new HashSet<>(facts.dnsNames()).equals(new HashSet<>(request.dnsNames()))

@@ -2,12 +2,10 @@ package org.hostpki.sign;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Optional;
 import org.hostpki.model.Backdate;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SigningPolicy;
@@ -21,9 +19,6 @@ import org.hostpki.model.SigningPolicy;
  * @param note why it is shorter than asked, for the user; empty when it is not
  */
 public record IssuedValidity(Duration validity, Optional<String> note) {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   /**
    * @param asked {@code --validity}, when given
    * @param caServer the CA host's server section: its validity is the default
@@ -59,7 +54,7 @@ public record IssuedValidity(Duration validity, Optional<String> note) {
       validity = Backdate.longestUsableWithin(Duration.between(start, caNotAfter));
       note =
           Optional.of(
-              "validity shortened to end with the CA certificate on " + DATE.format(caNotAfter)
+              "validity shortened to end with the CA certificate on " + DateText.of(caNotAfter)
                   + " (a certificate cannot outlive the CA that signed it)");
     }
     return new IssuedValidity(validity, note);

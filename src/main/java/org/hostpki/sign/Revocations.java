@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevokedCertificate;
 import org.hostpki.pki.Certificate;
@@ -19,7 +20,7 @@ import org.hostpki.store.StoreSnapshot;
  */
 public record Revocations(Optional<RevocationList> crl) {
   /** The store file of the CRL. */
-  public static final String FILE = "ca.crl";
+  public static final String FILE = StoreLayout.CA_CRL;
 
   public static final Revocations NONE = new Revocations(Optional.empty());
 

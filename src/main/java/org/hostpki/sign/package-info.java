@@ -47,17 +47,20 @@
  * upper-case hex, as {@code openssl x509 -serial} prints it), committed as a new store generation
  * under the store's lock like any apply. Apply carries these files over untouched. Signing the
  * same request again (same key, same subject and SANs, same CA) returns the recorded certificate
- * for as long as it is valid beyond the CA host's {@code server.renewBefore} and not revoked:
- * that is what makes {@code hostpki sign} idempotent, and a fleet playbook report {@code changed}
- * only when a host really got a new certificate.
+ * until it is within the CA host's {@code server.renewBefore}, widened by its {@code
+ * renewal.jitter}, of its end (the latest a member with the same settings is due), and while it is
+ * not revoked: that is what makes {@code hostpki sign} idempotent, and a fleet playbook report
+ * {@code changed} only when a host really got a new certificate.
  *
  * <h2>Revocation</h2>
  *
  * {@link org.hostpki.sign.CaRevoker} ({@code hostpki revoke}) records a revocation in the store's
  * CRL, {@code ca.crl}, which is the one record of what was revoked ({@link
  * org.hostpki.sign.Revocations}); it is written in a new generation with any {@code issued/}
- * record it adds, through the same envelope as sign ({@code CaStore}: the CA read and checked,
- * the lock, every other file carried over byte for byte). A request for a key whose certificate
+ * record it adds, through the same envelope as sign ({@code CaStore}: the CA read through apply's
+ * {@link org.hostpki.apply.StoreObserver} and checked, then {@link org.hostpki.store.StoreCommit},
+ * the envelope apply writes in too: the lock, every other file carried over byte for byte, the
+ * commit and its tidy-up notices). A request for a key whose certificate
  * was revoked for keyCompromise is refused.
  */
 package org.hostpki.sign;

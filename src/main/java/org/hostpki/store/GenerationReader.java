@@ -11,6 +11,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 
 /**
  * Reads one generation directory into memory, refusing what hostpki never writes there: symbolic
@@ -27,14 +28,18 @@ final class GenerationReader {
 
   private final Path store;
   private final StoreSafety safety;
+  private final StoreLayout layout;
   private final Function<String, String> restoreAdvice;
 
   /**
+   * @param layout what each file holds, for the checks of secret files
    * @param restoreAdvice for a damaged generation (by name): how to make another one current
    */
-  GenerationReader(Path store, StoreSafety safety, Function<String, String> restoreAdvice) {
+  GenerationReader(
+      Path store, StoreSafety safety, StoreLayout layout, Function<String, String> restoreAdvice) {
     this.store = store;
     this.safety = safety;
+    this.layout = layout;
     this.restoreAdvice = restoreAdvice;
   }
 
@@ -48,7 +53,7 @@ final class GenerationReader {
           public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes)
               throws IOException {
             if (!directory.equals(generation)
-                && !StoreNames.DIRECTORIES.contains(StoreNames.nameOf(generation, directory))) {
+                && !StoreLayout.DIRECTORIES.contains(StoreNames.nameOf(generation, directory))) {
               // A directory where a file belongs (ca.key/, trust/ldap.crt/): never read as
               // "no such file", which would make a new key.
               throw alteredByHand(generation, directory, "a directory");
@@ -75,9 +80,7 @@ final class GenerationReader {
             if (GenerationRecord.isRecordFile(name)) {
               return FileVisitResult.CONTINUE; // about the set, not of it: see StoreDirectory#record
             }
-            if (StoreSafety.isSecretName(name)) {
-              safety.checkSecretFile(file, StoreNames.resolve(store, name), safety.owners());
-            }
+            safety.checkFile(file, layout.kindOf(name), StoreNames.resolve(store, name), safety.owners());
             files.put(name, SafeFiles.readNoFollow(file));
             return FileVisitResult.CONTINUE;
           }

@@ -49,7 +49,8 @@ public final class OutputFile {
   private static final Set<OpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String STANDARD_OUTPUT = "For standard output, give - as the file name";
+  /** The last sentence of a refusal, for commands whose file can be standard output. */
+  public static final String STANDARD_OUTPUT = "For standard output, give - as the file name";
 
   private final Path target;
 

@@ -12,31 +12,32 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.function.Predicate;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 
 /**
  * A store directory: reading the current set, committing a new one atomically, history and
  * rollback. See the package documentation for the layout and why each step is safe.
  *
  * <p>Writes and rollbacks must be made under a {@link StoreLock}; reads need none.
+ *
+ * <p>Over 400 lines on purpose: write, rollback, pruning and leftover removal are one protocol
+ * over the same directory entries (see the package documentation's crash table); the steps that
+ * stand alone (reading a generation, writing one, links, records) are classes of their own.
  */
 public final class StoreDirectory {
-  private static final DateTimeFormatter WRITTEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   /** How many generations are kept, the current one among them, for history and rollback. */
   public static final int KEPT_GENERATIONS = 5;
 
@@ -44,6 +45,7 @@ public final class StoreDirectory {
   private final Clock clock;
   private final Optional<Path> desiredStateFile;
   private final StoreSafety safety;
+  private final StoreLayout layout;
   private final GenerationReader reader;
   private final VisibleLinks links;
   private final DataLink dataLink;
@@ -53,10 +55,17 @@ public final class StoreDirectory {
     this(directory, clock, System.getProperty("user.name"), Optional.empty());
   }
 
-  /** The store of a desired state; the commands its messages suggest name the file. */
+  /**
+   * The store of a desired state, with the files it declares; the commands its messages suggest
+   * name the file.
+   */
   public static StoreDirectory of(DesiredState desired, Clock clock) {
     return new StoreDirectory(
-        desired.store().path(), clock, System.getProperty("user.name"), Optional.of(desired.source()));
+        desired.store().path(),
+        clock,
+        System.getProperty("user.name"),
+        Optional.of(desired.source()),
+        StoreLayout.of(desired));
   }
 
   /**
@@ -74,17 +83,41 @@ public final class StoreDirectory {
    */
   public StoreDirectory(
       Path directory, Clock clock, String userName, Optional<Path> desiredStateFile) {
+    this(directory, clock, userName, desiredStateFile, StoreLayout.standard());
+  }
+
+  /**
+   * @param layout what each file of a set holds: which files are secret, and which are for their
+   *     owner alone
+   */
+  public StoreDirectory(
+      Path directory,
+      Clock clock,
+      String userName,
+      Optional<Path> desiredStateFile,
+      StoreLayout layout) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.desiredStateFile = Objects.requireNonNull(desiredStateFile, "desiredStateFile");
     this.safety = new StoreSafety(Objects.requireNonNull(userName, "userName"));
-    this.reader = new GenerationReader(directory, safety, this::restoreOtherThan);
+    this.layout = Objects.requireNonNull(layout, "layout");
+    this.reader = new GenerationReader(directory, safety, layout, this::restoreOtherThan);
     this.links = new VisibleLinks(directory);
     this.dataLink = new DataLink(directory, this::restoreNewest);
   }
 
   public Path directory() {
     return directory;
+  }
+
+  /**
+   * The files of {@code snapshot}, each with what this store's layout says it holds: the start of
+   * a writer's next set, carried over byte for byte.
+   */
+  public SortedMap<String, StoreFile> carriedOver(StoreSnapshot snapshot) {
+    SortedMap<String, StoreFile> files = new java.util.TreeMap<>();
+    snapshot.files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, layout.kindOf(name))));
+    return files;
   }
 
   /**
@@ -123,8 +156,8 @@ public final class StoreDirectory {
    * Commits a complete new set: a new generation directory with every file, synced, then one
    * rename of {@code ..data}; then the visible links and the pruning of old generations.
    *
-   * @param files the complete set, by {@code /}-separated name; {@code *.key} and {@code *.p12}
-   *     must be secret
+   * @param files the complete set, by {@code /}-separated name; what the layout calls {@link
+   *     org.hostpki.model.FileKind#ownerOnly() owner-only} must be secret
    * @param generationMetadata stored as the generation's {@code .generation.json}, uninterpreted
    * @return the new generation's name
    * @throws StoreTidyUpException when the new set is committed but tidying up after it failed
@@ -178,7 +211,7 @@ public final class StoreDirectory {
     Objects.requireNonNull(live, "live");
     StoreNames.requireValidSet(files.keySet());
     for (Map.Entry<String, StoreFile> file : files.entrySet()) {
-      if (StoreSafety.isPrivateKeyName(file.getKey()) && !file.getValue().secret()) {
+      if (layout.kindOf(file.getKey()).ownerOnly() && !file.getValue().secret()) {
         throw new IllegalArgumentException(file.getKey() + " holds a private key: make it secret");
       }
     }
@@ -260,9 +293,7 @@ public final class StoreDirectory {
       if (!isRegularFileIfThere(path, file)) {
         return Optional.empty();
       }
-      if (StoreSafety.isSecretName(name)) {
-        safety.checkSecretFile(file, StoreNames.resolve(directory, name), safety.owners());
-      }
+      safety.checkFile(file, layout.kindOf(name), StoreNames.resolve(directory, name), safety.owners());
       return Optional.of(SafeFiles.readNoFollow(file));
     } catch (IOException | UncheckedIOException e) {
       throw readFailure(e);
@@ -336,14 +367,14 @@ public final class StoreDirectory {
    * keeping too fast a check of the password), and that a rollback can do without. Generations
    * are otherwise never changed, and this only removes a name. Needs the lock.
    *
-   * @param name a dot-file of the set ({@link StoreNames#CONTENT_DOT_FILES}), never content a
+   * @param name a dot-file of the set ({@link StoreLayout#CONTENT_DOT_FILES}), never content a
    *     rollback needs
    * @return the generations it was removed from
    * @throws HostpkiException when a generation cannot be read or changed; the current set is
    *     unaffected either way
    */
   public List<String> removeFromKeptGenerations(String name, Predicate<byte[]> doomed) {
-    if (!StoreNames.CONTENT_DOT_FILES.contains(name)) {
+    if (!StoreLayout.CONTENT_DOT_FILES.contains(name)) {
       throw new IllegalArgumentException("not a file a rollback can do without: " + name);
     }
     List<String> removed = new ArrayList<>();
@@ -641,7 +672,7 @@ public final class StoreDirectory {
     return new HostpkiException(
         "store " + directory + " has no " + DataLink.NAME + " link to its current generation, but"
             + " keeps " + kept.size() + (kept.size() == 1 ? " generation" : " generations")
-            + ", the newest " + newest + " (written " + WRITTEN.format(GenerationNames.time(newest))
+            + ", the newest " + newest + " (written " + DateText.precise(GenerationNames.time(newest))
             + "): it is not empty, and hostpki will not make a new CA over it. " + DataLink.NAME
             + " was removed by hand, or by a copy or backup that dropped links. "
             + restoreNewest());

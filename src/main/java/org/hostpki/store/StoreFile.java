@@ -2,29 +2,27 @@ package org.hostpki.store;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.hostpki.model.FileKind;
 
 /**
  * One file of a set to be written to the store.
  *
  * @param content the file's bytes (copied in and out, so the value cannot change under the writer)
- * @param secret whether the file holds a private key: created with mode 0600 from the first byte,
- *     never widened; other files are 0644. File names ending in {@code .key} or {@code .p12} must
- *     be secret, because {@link StoreDirectory#read()} refuses such files when others can read them
+ * @param kind what it holds: a {@link FileKind#secret() secret} file is created with mode 0600 from
+ *     the first byte, never widened; other files are 0644. A file the store's layout calls secret
+ *     must be written as one, because {@link StoreDirectory#read()} refuses it when others can read
+ *     it
  */
-public record StoreFile(byte[] content, boolean secret) {
+public record StoreFile(byte[] content, FileKind kind) {
 
   public StoreFile {
     content = Objects.requireNonNull(content, "content").clone();
+    Objects.requireNonNull(kind, "kind");
   }
 
-  /** A certificate, CSR or bundle: mode 0644. */
-  public static StoreFile publicFile(byte[] content) {
-    return new StoreFile(content, false);
-  }
-
-  /** A private key or a PKCS#12 file: mode 0600. */
-  public static StoreFile secretFile(byte[] content) {
-    return new StoreFile(content, true);
+  /** Whether it is created 0600 (otherwise 0644). */
+  public boolean secret() {
+    return kind.secret();
   }
 
   @Override
@@ -35,17 +33,17 @@ public record StoreFile(byte[] content, boolean secret) {
   @Override
   public boolean equals(Object o) {
     return o instanceof StoreFile other
-        && secret == other.secret
+        && kind == other.kind
         && Arrays.equals(content, other.content);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(content) + Boolean.hashCode(secret);
+    return 31 * Arrays.hashCode(content) + kind.hashCode();
   }
 
   @Override
   public String toString() {
-    return "StoreFile[" + content.length + " bytes" + (secret ? ", secret" : "") + "]";
+    return "StoreFile[" + content.length + " bytes" + (secret() ? ", secret" : "") + "]";
   }
 }

@@ -7,29 +7,18 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 
 /**
  * The names of files in a store set: relative, {@code /}-separated ({@code ca.crt},
  * {@code trust/ldap.crt}). Top-level names starting with a dot are reserved for the store's own
  * machinery ({@code ..data}, the generations, {@code .lock}, {@code .generation.json}), except
- * the few {@link #CONTENT_DOT_FILES}.
+ * the few {@link StoreLayout#CONTENT_DOT_FILES}; files lie at the top or directly in one of the
+ * {@link StoreLayout#DIRECTORIES}.
  */
 final class StoreNames {
   /** The writer's metadata file at the top of every generation; not part of the content. */
   static final String METADATA = ".generation.json";
-
-  /**
-   * Dot-files that are part of a set's content, written and read like any file but listed by no
-   * command: the record of what the PKCS#12 files hold ({@code apply.Pkcs12Record}).
-   */
-  static final Set<String> CONTENT_DOT_FILES = Set.of(".pkcs12-facts");
-
-  /**
-   * The only directories a set has, at its top: the trusted certificates, their OpenSSL-hashed
-   * names and a fleet CA's records. Anything else that is a directory in a generation ({@code
-   * ca.key/}, {@code trust/ldap.crt/}) was made by hand where a file belongs.
-   */
-  static final Set<String> DIRECTORIES = Set.of("trust", "trust-hashed", "issued");
 
   private static final int MAX_SEGMENT_LENGTH = 255;
 
@@ -58,22 +47,22 @@ final class StoreNames {
         throw invalid(name, "a segment is longer than " + MAX_SEGMENT_LENGTH + " characters");
       }
     }
-    if (segments[0].startsWith(".") && !CONTENT_DOT_FILES.contains(name)) {
+    if (segments[0].startsWith(".") && !StoreLayout.CONTENT_DOT_FILES.contains(name)) {
       throw invalid(name, "names starting with '.' are reserved for the store itself");
     }
   }
 
   /**
    * Checks every name, that no name is both a file and the directory of another, and that files
-   * lie only at the top or directly in one of the {@link #DIRECTORIES}.
+   * lie only at the top or directly in one of the {@link StoreLayout#DIRECTORIES}.
    */
   static void requireValidSet(Collection<String> names) {
     Set<String> all = new TreeSet<>(names);
     for (String name : all) {
       requireValid(name);
       String[] segments = name.split("/", -1);
-      if (segments.length > 2 || (segments.length == 2 && !DIRECTORIES.contains(segments[0]))) {
-        throw invalid(name, "files lie only at the top or directly in one of " + new TreeSet<>(DIRECTORIES));
+      if (segments.length > 2 || (segments.length == 2 && !StoreLayout.DIRECTORIES.contains(segments[0]))) {
+        throw invalid(name, "files lie only at the top or directly in one of " + new TreeSet<>(StoreLayout.DIRECTORIES));
       }
       for (int slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
         String directory = name.substring(0, slash);

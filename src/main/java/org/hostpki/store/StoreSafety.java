@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -35,19 +36,6 @@ final class StoreSafety {
   StoreSafety(String userName) {
     this.userName = userName;
     this.owners = Set.copyOf(java.util.List.of(userName, ROOT));
-  }
-
-  /** File names that hold private keys and must be readable by their owner only. */
-  static boolean isPrivateKeyName(String name) {
-    return name.endsWith(".key") || name.endsWith(".p12");
-  }
-
-  /**
-   * Store files whose owner must be one hostpki accepts, as the store directory's must: the
-   * private keys, and the record of what the PKCS#12 files hold, which hostpki takes on trust.
-   */
-  static boolean isSecretName(String name) {
-    return isPrivateKeyName(name) || StoreNames.CONTENT_DOT_FILES.contains(name);
   }
 
   /**
@@ -93,22 +81,24 @@ final class StoreSafety {
   }
 
   /**
-   * A secret file (see {@link #isSecretName}) has an accepted owner, and a private key is for
-   * that owner alone.
+   * A {@link FileKind#secret() secret} file has an accepted owner, and an {@link
+   * FileKind#ownerOnly() owner-only} one (a private key, a key store) is for that owner alone.
+   * Other files are not checked.
    *
    * @param file the file in its generation
+   * @param kind what it holds, by the store's layout
    * @param visible the name users know it by ({@code STORE/server.key}), for the message; chmod
    *     and chown follow the link to the file
    * @param owners who may own it
    */
-  void checkSecretFile(Path file, Path visible, Set<String> owners) throws IOException {
-    if (!FileModes.hasPosix(file)) {
+  void checkFile(Path file, FileKind kind, Path visible, Set<String> owners) throws IOException {
+    if (!kind.secret() || !FileModes.hasPosix(file)) {
       return;
     }
     PosixFileAttributes attributes =
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     String owner = attributes.owner().getName();
-    boolean key = isPrivateKeyName(file.getFileName().toString());
+    boolean key = kind.ownerOnly();
     if (!owners.contains(owner)) {
       throw new HostpkiException(
           (key ? "private key file " : "store file ") + visible + " is owned by " + owner

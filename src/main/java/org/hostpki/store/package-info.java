@@ -58,7 +58,10 @@
  * So after a crash anywhere the store reads as exactly the old or the new set, and the next
  * write converges. A failure (rather than a crash) before the commit is reported as "the store
  * is unchanged"; after it, as a {@link org.hostpki.store.StoreTidyUpException}: the new set is
- * in use, the tidying up is for the next write.
+ * in use, the tidying up is for the next write. Every writer ({@code apply}, {@code sign},
+ * {@code revoke}) goes through one envelope, {@link org.hostpki.store.StoreCommit}: the lock, the
+ * live set read under it, its files carried over with what each holds ({@link
+ * org.hostpki.model.StoreLayout}), the commit, and such a tidy-up failure turned into a notice.
  *
  * <h2>Records</h2>
  *
@@ -75,8 +78,11 @@
  *
  * <h2>Modes</h2>
  *
- * Secret files (private keys, PKCS#12) are created 0600 by the creating call itself, never
- * chmod-ed afterwards, so no moment exists in which others could open them. Public files are
+ * Which files are secret goes by what they hold, never by their names' endings: every file to be
+ * written carries its {@link org.hostpki.model.FileKind}, and reading goes by the store's {@link
+ * org.hostpki.model.StoreLayout}, which gives each name its kind. Secret files (private keys, key
+ * stores, the record of what the key stores hold) are created 0600 by the creating call itself,
+ * never chmod-ed afterwards, so no moment exists in which others could open them. Public files are
  * 0644 and directories 0755 exactly, whatever the umask (as the kubelet does): services running
  * as other users must reach the certificates, and the keys inside are protected by their own
  * mode, the layout openssl and nginx setups expect. A missing store directory is created 0755;
@@ -105,8 +111,8 @@
  * name that exists but is not the link through {@code ..data} (say {@code server.key ->
  * /etc/shadow}, a regular file or a FIFO); a store directory owned by another user than the
  * process's (or root), or writable by group or others, as ssh's StrictModes refuses; a
- * generation directory, private key or {@code .pkcs12-facts} of another owner; a {@code *.key}
- * or {@code *.p12} file that group or others may read. File systems without POSIX permissions
+ * generation directory or secret file of another owner; a private key or key store that group or
+ * others may read. File systems without POSIX permissions
  * skip the ownership and mode checks.
  *
  * <h2>Locking</h2>

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
@@ -36,6 +37,7 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
@@ -139,7 +141,7 @@ class ConvergenceCheckTest {
     SortedMap<String, StoreFile> files = new TreeMap<>();
     snapshot.files().forEach(
         (name, content) ->
-            files.put(name, new StoreFile(content, name.endsWith(".key") || name.endsWith(".p12"))));
+            files.put(name, new StoreFile(content, StoreLayout.standard().kindOf(name))));
     return files;
   }
 
@@ -220,7 +222,7 @@ class ConvergenceCheckTest {
     Reconciler.Observation before = reconciler().plan(desired(), Set.of());
     StoreSnapshot after = directory().read();
     SortedMap<String, StoreFile> intended = asWritten(after);
-    intended.put("trust/t0.crt", StoreFile.publicFile(after.files().get("trust/t1.crt")));
+    intended.put("trust/t0.crt", new StoreFile(after.files().get("trust/t1.crt"), FileKind.CERTIFICATES));
 
     assertThatThrownBy(
             () -> check.check(before, after, intended, trustFacts(before), PASSWORD_SOURCE))

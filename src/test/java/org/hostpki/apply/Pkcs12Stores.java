@@ -30,6 +30,7 @@ import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SourcePosition;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
@@ -121,7 +122,7 @@ final class Pkcs12Stores implements AutoCloseable {
   /** Commits a new generation with exactly these files, as a hand edit or an old version would. */
   void write(SortedMap<String, byte[]> files) {
     SortedMap<String, StoreFile> set = new TreeMap<>();
-    files.forEach((n, b) -> set.put(n, new StoreFile(b, Executor.isSecret(n) || n.startsWith("."))));
+    files.forEach((n, b) -> set.put(n, new StoreFile(b, StoreLayout.standard().kindOf(n))));
     new StoreDirectory(store, Clock.fixed(T0.plusSeconds(1), ZoneOffset.UTC))
         .write(set, "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }

@@ -325,7 +325,7 @@ class ReconcilerCaRotationTest {
     Plan plan = apply().plan();
 
     assertThat(actions(plan)).startsWith("+ca-next ").doesNotContain("server");
-    assertThat(plan.changes().get(0).reasonText()).contains("ca.crt: expires on", "within renewBefore 90d");
+    assertThat(plan.changes().get(0).reasonText()).contains("ca.crt: expires on", "renewal due since", ": renewBefore 90d");
     assertThat(read("server.crt")).isEqualTo(serverCrt);
     now = now.plus(OVERLAP);
     apply();

@@ -508,12 +508,15 @@ class ReconcilerExternalIssuerTest {
     deliver(signCsr(40), CA.intermediate());
     apply(external());
     now = T0.plus(Duration.ofDays(20));
+    assertThat(plan(external()).warnings()).as("a third of 40 days is not reached").isEmpty();
+    now = T0.plus(Duration.ofDays(30));
 
     Plan plan = plan(external());
 
     assertThat(plan.isEmpty()).isTrue();
     assertThat(warnings(plan)).containsExactly("external-expiring");
-    assertThat(plan.warnings().get(0).message()).contains("in 19 days", "server.csr signed again");
+    assertThat(plan.warnings().get(0).message())
+        .contains("(in 9 days); renewal due since ", "renewBefore 33% of 40 days = 13 days", "server.csr signed again");
   }
 
   @Test

@@ -15,6 +15,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.store.StoreSnapshot;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The PKCS#12 part of observing: facts from the record exactly when it proves them. */
 class StoreObserverTest {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String RECORD = Pkcs12Record.FILE_NAME;
+  private static final String RECORD = StoreLayout.PKCS12_RECORD;
 
   private final Pkcs12Stores stores = new Pkcs12Stores();
 
@@ -56,7 +57,7 @@ class StoreObserverTest {
   /** A record of both files with these facts. */
   private static byte[] record(StoreSnapshot snapshot, Pkcs12Facts facts) {
     Map<String, Pkcs12Record.Entry> entries = new TreeMap<>();
-    for (String name : Pkcs12Record.FILES) {
+    for (String name : StoreLayout.PKCS12_FILES) {
       entries.put(name, Pkcs12Record.Entry.of(snapshot.files().get(name), facts));
     }
     return new Pkcs12Record(entries).format();
@@ -80,7 +81,7 @@ class StoreObserverTest {
     assertThat(fromRecord.serverPkcs12()).contains(decoded(snapshot, "server.p12"));
     assertThat(fromRecord.truststorePkcs12()).contains(decoded(snapshot, "truststore.p12"));
     assertThat(fromRecord.truststorePkcs12().orElseThrow().trustedEntries())
-        .containsKeys(org.hostpki.plan.Planner.CA_TRUST_ALIAS, "ldap");
+        .containsKeys(StoreLayout.CA_ALIAS, "ldap");
     assertThat(fromRecord.serverPkcs12().orElseThrow().profile()).isEqualTo(profile);
     ObservedStore decodedStore = observe(Pkcs12Stores.with(snapshot, RECORD, null));
     assertThat(fromRecord)

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HelpLayoutTest {
   private static final List<String> COMMANDS =
-      List.of("", "validate", "plan", "apply", "status", "export", "history", "rollback", "sign",
+      List.of("", "validate", "plan", "apply", "status", "check", "export", "history", "rollback", "sign",
           "revoke", "fetch-cert", "watch", "completion", "version");
 
   @TempDir Path dir;
@@ -96,6 +96,22 @@ class HelpLayoutTest {
    * A text wrapped by hand in the source shows as a paragraph cut mid-sentence when nothing
    * wraps; every paragraph (a line at the margin) must end a sentence or open a list.
    */
+  /** A bare '%' in a description (10%, 50%margin) is a format error picocli warns about. */
+  @Test
+  void testHelp_formatsEveryDescriptionWithoutAWarning() {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (String command : COMMANDS) {
+        assertThat(help(command, 120)).doesNotContain("%%");
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("Could not format");
+  }
+
   @Test
   void testHelp_paragraphsAreNotWrappedInTheSource() {
     for (String command : COMMANDS) {

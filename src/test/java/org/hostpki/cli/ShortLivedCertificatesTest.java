@@ -81,7 +81,7 @@ class ShortLivedCertificatesTest {
 
     assertThat(plan.out())
         .as(plan.toString())
-        .contains("~ server", "(in 22h 59m), within renewBefore 23h")
+        .contains("~ server", "(in 22h 59m); renewal due since ", ": renewBefore 23h")
         .doesNotContain("0 days", "0d");
     assertThat(status.out()).as(status.toString()).contains("(22h 59m left)").doesNotContain("0 days");
   }

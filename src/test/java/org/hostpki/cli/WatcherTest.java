@@ -377,7 +377,78 @@ class WatcherTest {
             + " run `hostpki apply` to release it; not applying drift until then");
   }
 
-  /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
+  @Test
+  void testRun_aRenewalAHoldKeepsBackRunsOnExpiringOnceAndIsLogged() throws IOException {
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(
+        yaml,
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\nhooks:\n  timeout: 5s\n"
+            + "  onExpiring: [[sh, -c, 'echo \"$HOSTPKI_CERTIFICATE $HOSTPKI_WITHIN\" >> expiring.log']]\n");
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    applyNow();
+    identity = identity("192.0.2.11");
+    clock.advance(Duration.ofMinutes(1));
+    applyNow();
+    CliResult rollback = Cli.in(dir).clock(clock).probe(spec -> identity).run("rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+    // The held certificate fell due on day 4; a day later it waits for the catch-up hour as well.
+    clock.advance(Duration.ofDays(5));
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {}).then(() -> {});
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:01:00 started", "08:01:00 renewal waiting", "08:01:00 held", "08:01:00 expiring",
+            "08:01:00 hooks ran", "08:02:00 stopped");
+    assertThat(log.toString())
+        .contains("expiring: server expires 2026-12-03 0", ", within due, and nothing renews it in time: the"
+            + " store is held by the rollback at 2026-11-27 08:01 UTC: unattended runs leave it as it is"
+            + " until a person runs hostpki apply; running onExpiring (server, within due)")
+        .contains("hooks ran: onExpiring (server, within due)");
+    assertThat(Files.readAllLines(dir.resolve("expiring.log"))).containsExactly("server due");
+  }
+
+  @Test
+  void testRun_aDueRenewalWaitsForTheWindowAndIsAppliedInIt() throws IOException {
+    Path yaml = dir.resolve("host.yaml");
+    // a 6-day certificate is due on Tuesday between 02:44 and 07:29 (jitter), before the window
+    Files.writeString(
+        yaml,
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\n"
+            + "renewal:\n  windows: [{start: \"12:00\", end: \"15:00\"}]\n"
+            + "metrics: {textfile: metrics/hostpki.prom}\n");
+    Files.createDirectories(dir.resolve("metrics"));
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int hour = 0; hour < 5 * 24; hour++) {
+      sleeper.then(() -> {});
+    }
+
+    new Watcher(
+            () -> desired, reconciler, clock, sleeper, new PrintWriter(log, true),
+            new Watcher.Settings(Duration.ofHours(1), DEBOUNCE, Duration.ZERO), "host.yaml")
+        .run();
+
+    List<String> waits = log.toString().lines().filter(l -> l.contains(" renewal waiting: ")).toList();
+    List<String> applied = log.toString().lines().filter(l -> l.contains(" applied: ")).toList();
+    assertThat(waits).singleElement().asString()
+        .contains("server: renewal due since 2026-12-01 0", "waiting for the window daily 12:00–15:00 UTC until 2026-12-01 1");
+    assertThat(applied).singleElement().asString()
+        .startsWith("2026-12-01T1")
+        .contains("server replace (expires on 2026-12-03 07:00 UTC (in 1d 1", "); renewal due since ",
+            "; in the window daily 12:00–15:00 UTC)");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+    // every tick rewrites the metrics file: the last one, after the renewal, with nothing due
+    String store = dir.resolve("pki").toString();
+    assertThat(Files.readString(dir.resolve("metrics/hostpki.prom")))
+        .contains("hostpki_last_apply_timestamp_seconds{store=\"" + store + "\"} " + clock.instant().getEpochSecond() + "\n")
+        .contains("hostpki_certificate_renewal_due{store=\"" + store + "\",certificate=\"server\"} 0\n")
+        .contains("hostpki_last_apply_success{store=\"" + store + "\"} 1\n");
+  }
+
   @Test
   void testRun_clockSteppedBackADay_replacesNothingAndSaysWhy() throws IOException {
     applyNow();
@@ -415,6 +486,7 @@ class WatcherTest {
     }
   }
 
+  /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
   private static final class ScriptedSleeper implements Watcher.Sleeper {
     private final MovableClock clock;
     private final Deque<Runnable> steps = new ArrayDeque<>();

@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -19,7 +23,13 @@ import org.hostpki.model.AcmeChallenge;
 import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CrlSpec;
+import org.hostpki.model.MaintenanceWindow;
+import org.hostpki.model.MetricsSpec;
+import org.hostpki.model.Percentage;
+import org.hostpki.model.RenewBefore;
+import org.hostpki.model.RenewalSpec;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostSpec;
@@ -246,7 +256,10 @@ class DesiredStateLoaderTest {
             + "  certificates:\n    - name: bmc-01\n      pem: |\n"
             + "        -----BEGIN CERTIFICATE-----\n        MIIB\n        -----END CERTIFICATE-----\n"
             + "hooks:\n  afterServerChange: [[systemctl, reload, nginx], [/usr/local/bin/notify]]\n"
-            + "  timeout: 90s\n";
+            + "  timeout: 90s\n"
+            + "renewal:\n  jitter: 12.5%\n"
+            + "  windows: [{days: [Sat, Sun], start: \"02:00\", end: \"05:00\", timeZone: Europe/Berlin}]\n"
+            + "metrics: {textfile: /var/lib/node-exporter/hostpki.prom, trustCertificates: true}\n";
 
     LoadResult result = loader.loadString(file, yaml);
 
@@ -265,7 +278,7 @@ class DesiredStateLoaderTest {
     assertThat(state.ca().subject().orElseThrow().toString()).isEqualTo("CN=Example CA,O=Example Corp,C=US");
     assertThat(state.ca().key()).isEqualTo(new KeySpec.Rsa(4096));
     assertThat(state.ca().validity()).isEqualTo(Duration.ofDays(1825));
-    assertThat(state.ca().renewBefore()).isEqualTo(Duration.ofDays(180));
+    assertThat(state.ca().renewBefore()).isEqualTo(RenewBefore.of(Duration.ofDays(180)));
     assertThat(state.ca().rotationOverlap()).contains(Duration.ofDays(7));
     assertThat(state.ca().policy().orElseThrow().allowedDomains()).containsExactly("*.example.com");
     assertThat(state.ca().policy().orElseThrow().allowedNetworks())
@@ -280,7 +293,7 @@ class DesiredStateLoaderTest {
     assertThat(server.key()).isEqualTo(new KeySpec.Ec(KeySpec.Curve.P384));
     assertThat(server.keyRotation()).isEqualTo(KeyRotation.NEVER);
     assertThat(server.validity()).isEqualTo(Duration.ofDays(825));
-    assertThat(server.renewBefore()).isEqualTo(Duration.ofHours(12));
+    assertThat(server.renewBefore()).isEqualTo(RenewBefore.of(Duration.ofHours(12)));
     assertThat(server.clientAuth()).isTrue();
     assertThat(server.allowLongValidity()).isTrue();
     assertThat(state.trust().prune()).isFalse();
@@ -295,6 +308,106 @@ class DesiredStateLoaderTest {
     assertThat(state.hooks().afterServerChange())
         .containsExactly(List.of("systemctl", "reload", "nginx"), List.of("/usr/local/bin/notify"));
     assertThat(state.hooks().timeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(state.renewal())
+        .isEqualTo(
+            new RenewalSpec(
+                new Percentage(1250),
+                List.of(
+                    new MaintenanceWindow(
+                        EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY),
+                        LocalTime.of(2, 0),
+                        LocalTime.of(5, 0),
+                        ZoneId.of("Europe/Berlin")))));
+    assertThat(state.metrics())
+        .isEqualTo(new MetricsSpec(Optional.of(fs.getPath("/var/lib/node-exporter/hostpki.prom")), true));
+  }
+
+  @Test
+  void testLoadString_renewBeforeIsAShareOfTheLifetimeOrADuration() {
+    DesiredState state =
+        loader.loadString(file, MINIMAL + "ca: {renewBefore: 20%}\nserver: {renewBefore: 12.5%}\n")
+            .desiredState()
+            .orElseThrow();
+
+    assertThat(state.ca().renewBefore()).isEqualTo(RenewBefore.of(Percentage.of(20)));
+    assertThat(state.server().renewBefore()).isEqualTo(RenewBefore.of(new Percentage(1250)));
+  }
+
+  @Test
+  void testLoadString_theDefaultsRenewTheServerAtAThirdAndTheCaAt90Days() {
+    DesiredState state = loader.loadString(file, MINIMAL).desiredState().orElseThrow();
+
+    assertThat(state.server().renewBefore()).isEqualTo(RenewBefore.of(Percentage.of(33)));
+    assertThat(state.ca().renewBefore()).isEqualTo(RenewBefore.of(Duration.ofDays(90)));
+    assertThat(state.renewal()).isEqualTo(RenewalSpec.defaults());
+    assertThat(state.renewal().jitter()).isEqualTo(Percentage.of(10));
+    assertThat(state.metrics()).isEqualTo(MetricsSpec.none());
+  }
+
+  @Test
+  void testLoadString_aWindowWithoutDaysIsEveryDayAndWithoutZoneIsUtc() {
+    DesiredState state =
+        loader.loadString(file, MINIMAL + "renewal:\n  windows: [{start: \"22:00\", end: \"24:00\"}]\n")
+            .desiredState()
+            .orElseThrow();
+
+    assertThat(state.renewal().windows())
+        .containsExactly(MaintenanceWindow.daily(LocalTime.of(22, 0), LocalTime.MIDNIGHT, ZoneId.of("UTC")));
+    assertThat(state.renewal().windows().get(0)).hasToString("daily 22:00–24:00 UTC");
+  }
+
+  @Test
+  void testLoadString_aTextfileOutsideNodeExportersNamingIsAWarning() {
+    LoadResult result = loader.loadString(file, MINIMAL + "metrics: {textfile: /var/lib/node-exporter/hostpki.txt}\n");
+
+    assertThat(result.hasErrors()).isFalse();
+    assertThat(formatted(result))
+        .containsExactly(
+            "host.yaml:4:21: warning: metrics.textfile '/var/lib/node-exporter/hostpki.txt' does not"
+                + " end in .prom, so node_exporter's textfile collector will not read it");
+  }
+
+  @Test
+  void testLoadString_aTextfileNamedDashIsAnErrorNotStandardOutput() {
+    LoadResult result = loader.loadString(file, MINIMAL + "metrics: {textfile: \"-\"}\n");
+
+    assertThat(result.hasErrors()).isTrue();
+    assertThat(formatted(result))
+        .containsExactly(
+            "host.yaml:4:21: error: metrics.textfile '-' would be a file named '-' in this file's folder;"
+                + " give the metrics file's path, e.g. /var/lib/prometheus/node-exporter/hostpki.prom");
+  }
+
+  @Test
+  void testLoadString_onExpiringRunsAtItsThresholdsOrWhenTheRenewalFallsDue() {
+    DesiredState given =
+        loader.loadString(file, MINIMAL + "hooks:\n  onExpiring: [[notify-ops, expiring]]\n"
+                + "  onExpiringWithin: [14d, 10%, margin, due, 14d]\n")
+            .desiredState()
+            .orElseThrow();
+    DesiredState defaulted =
+        loader.loadString(file, MINIMAL + "hooks: {onExpiring: [[notify-ops]]}\n").desiredState().orElseThrow();
+
+    assertThat(given.hooks().onExpiring()).containsExactly(List.of("notify-ops", "expiring"));
+    assertThat(given.hooks().onExpiringWithin())
+        .containsExactly(
+            ExpiryThreshold.of(RenewBefore.of(Duration.ofDays(14))),
+            ExpiryThreshold.of(RenewBefore.of(Percentage.of(10))),
+            ExpiryThreshold.SAFETY_MARGIN,
+            ExpiryThreshold.DUE);
+    assertThat(defaulted.hooks().onExpiringWithin()).containsExactly(ExpiryThreshold.DUE);
+    assertThat(defaulted.declaresPrograms()).as("onExpiring runs programs too").isTrue();
+  }
+
+  @Test
+  void testLoadString_onExpiringWithinWithoutOnExpiringIsAWarning() {
+    LoadResult result = loader.loadString(file, MINIMAL + "hooks:\n  onExpiringWithin: [7d]\n");
+
+    assertThat(result.hasErrors()).isFalse();
+    assertThat(formatted(result))
+        .containsExactly(
+            "host.yaml:5:21: warning: hooks.onExpiringWithin has no effect without hooks.onExpiring,"
+                + " the commands to run");
   }
 
   @Test

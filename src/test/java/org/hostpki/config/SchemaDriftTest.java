@@ -49,6 +49,10 @@ class SchemaDriftTest {
           Map.entry("trust.certificates[].name", trustEntry()),
           Map.entry("trust.certificates[].file", trustEntry()),
           Map.entry("trust.certificates[].pem", trustEntry()),
+          Map.entry("renewal.windows[].days", window()),
+          Map.entry("renewal.windows[].start", window()),
+          Map.entry("renewal.windows[].end", window()),
+          Map.entry("renewal.windows[].timeZone", window()),
           // before: the running Java's cacerts; after: a listed one instead
           Map.entry("trust.install.java", Map.of("trust.install.java", true)),
           Map.entry("server.acme.directory", acme()),
@@ -256,6 +260,10 @@ class SchemaDriftTest {
 
   private static Map<String, Object> external() {
     return Map.of("server.issuer", "external", "server.external.chain", "before.pem");
+  }
+
+  private static Map<String, Object> window() {
+    return Map.of("renewal.windows", List.of(Map.of("start", "01:00", "end", "04:00")));
   }
 
   private static Map<String, Object> acme(Object... more) {

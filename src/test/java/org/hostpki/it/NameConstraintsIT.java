@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.IpNetwork;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SigningPolicy;
@@ -74,8 +75,8 @@ class NameConstraintsIT {
         new CertificateIssuer(RANDOM)
             .selfSignedCa(Subject.commonName("Fleet Constrained CA"), caKey, now, Duration.ofDays(30), Optional.of(constraints));
     SortedMap<String, StoreFile> files = new TreeMap<>();
-    files.put("ca.crt", StoreFile.publicFile(caCertificate.pem().getBytes(StandardCharsets.US_ASCII)));
-    files.put("ca.key", StoreFile.secretFile(caKey.pkcs8Pem()));
+    files.put("ca.crt", new StoreFile(caCertificate.pem().getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
+    files.put("ca.key", new StoreFile(caKey.pkcs8Pem(), FileKind.PRIVATE_KEY));
     new StoreDirectory(dir.resolve("pki"), Clock.systemUTC()).write(files, "{}".getBytes(StandardCharsets.UTF_8));
     ca = dir.resolve("pki/ca.crt");
 

@@ -69,18 +69,20 @@ class DesiredStateTest {
   void testPrograms_everyKindOfHookAndEveryOutputsOwn() {
     HooksSpec hooks =
         new HooksSpec(List.of(List.of("a")), List.of(List.of("b")), List.of(List.of("c")), List.of(List.of("d")),
-            HooksSpec.DEFAULT_TIMEOUT);
+            HooksSpec.DEFAULT_TIMEOUT, List.of(List.of("f")), HooksSpec.DEFAULT_EXPIRING_WITHIN);
     OutputSpec output =
         new OutputSpec("haproxy.pem", new OutputFormat.CombinedPem(Optional.empty()), AccessSpec.NONE,
             List.of(List.of("e")), new SourcePosition(Path.of("host.yaml"), 1, 1));
     DesiredState desired = with(Optional.empty(), hooks);
     DesiredState withOutput =
         new DesiredState(desired.source(), desired.store(), desired.host(), desired.ca(), desired.server(),
-            desired.trust(), hooks, List.of(output), List.of());
+            desired.trust(), hooks, RenewalSpec.defaults(), MetricsSpec.none(), List.of(output), List.of());
 
-    assertThat(withOutput.programs()).containsExactly(List.of("a"), List.of("b"), List.of("c"), List.of("d"), List.of("e"));
+    assertThat(withOutput.programs())
+        .containsExactly(List.of("a"), List.of("b"), List.of("c"), List.of("d"), List.of("f"), List.of("e"));
     assertThat(new DesiredState(desired.source(), desired.store(), desired.host(), desired.ca(), desired.server(),
-            desired.trust(), HooksSpec.none(), List.of(output), List.of()).declaresPrograms())
+            desired.trust(), HooksSpec.none(), RenewalSpec.defaults(), MetricsSpec.none(), List.of(output), List.of())
+            .declaresPrograms())
         .isTrue();
   }
 

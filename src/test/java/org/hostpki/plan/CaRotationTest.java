@@ -101,6 +101,41 @@ class CaRotationTest {
   }
 
   @Test
+  void testPlan_theTrustOutputsHoldWhatThePlanDecidesInItsOrderAndUnderItsAliases() {
+    DesiredState d = rotating();
+    java.util.SortedMap<String, CertificateFacts> trust = new TreeMap<>();
+    // A declared certificate under the CA's own alias: the internal CA keeps the alias.
+    trust.put("hostpki-ca", Fixtures.trusted("other", T1.plus(Duration.ofDays(400))));
+    trust.put("ldap", Fixtures.trusted("ldap", T1.plus(Duration.ofDays(400))));
+
+    Plan plan = planner.plan(input(d, portal, trust, beforeT1(d).observed(), T1));
+
+    Intent.WriteOutput bundle = (Intent.WriteOutput) change(plan, "output/trust-bundle.crt").intent();
+    assertThat(bundle.certificates())
+        .containsExactly(
+            Held.Stored.CA, Held.Stored.CA_NEXT, new Held.Trusted("hostpki-ca"), new Held.Trusted("ldap"));
+    assertThat(bundle.aliases()).isEmpty();
+    Intent.WriteOutput store = (Intent.WriteOutput) change(plan, "output/truststore.p12").intent();
+    assertThat(store.aliases())
+        .containsExactly(
+            java.util.Map.entry("hostpki-ca", Held.Stored.CA),
+            java.util.Map.entry("hostpki-ca-next", Held.Stored.CA_NEXT),
+            java.util.Map.entry("ldap", new Held.Trusted("ldap")));
+  }
+
+  @Test
+  void testPlan_afterTheMoveTheServerChainEndsInTheNewCaAndThePreviousCaStaysInTheBundle() {
+    DesiredState d = rotating();
+
+    Plan plan = plan(d, afterPhase1(d).observed(), MOVE);
+
+    assertThat(((Intent.WriteOutput) change(plan, "output/server-fullchain.crt").intent()).certificates())
+        .containsExactly(Held.Stored.SERVER, Held.Stored.CA);
+    assertThat(((Intent.WriteOutput) change(plan, "output/trust-bundle.crt").intent()).certificates())
+        .containsExactly(Held.Stored.CA, Held.Stored.CA_PREVIOUS);
+  }
+
+  @Test
   void testPlan_caSubjectChangeWithOverlapStartsARotation() {
     DesiredState d = rotating();
     DesiredState named =
@@ -309,7 +344,7 @@ class CaRotationTest {
     Plan plan =
         planner.plan(
             new PlanInput(d, portal, new TreeMap<>(), s.observed(), MOVE.plus(Duration.ofDays(1)),
-                Set.of(PlanInput.Replace.CA), Fixtures.fp("b")));
+                Set.of(PlanInput.Replace.CA), Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
     assertThat(lines(plan)).startsWith("~ca", "-ca-next", "-ca-previous", "~server");
     Change ca = change(plan, "ca");

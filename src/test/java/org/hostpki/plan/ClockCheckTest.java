@@ -61,7 +61,7 @@ class ClockCheckTest {
     s.serverCert = Fixtures.serverCert("server", d, portal, s.caCert, s.serverKey, NOW.plus(Duration.ofDays(3)));
     s.deriveOutputs(d);
 
-    Plan plan = planner.plan(new PlanInput(d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(), fp("basis")));
+    Plan plan = planner.plan(new PlanInput(d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(), fp("basis"), Optional.empty(), Optional.empty()));
 
     assertThat(plan.refusals()).hasSize(1);
     assertThat(plan.refusals().get(0).message())
@@ -148,7 +148,7 @@ class ClockCheckTest {
   void testEmptyStore_hasNoClockToCheck() {
     Plan plan =
         planner.plan(
-            new PlanInput(d, portal, new TreeMap<>(), ObservedStore.empty(), Instant.parse("1970-01-02T00:00:00Z"), Set.of(), fp("basis")));
+            new PlanInput(d, portal, new TreeMap<>(), ObservedStore.empty(), Instant.parse("1970-01-02T00:00:00Z"), Set.of(), fp("basis"), Optional.empty(), Optional.empty()));
 
     assertThat(plan.refusals()).isEmpty();
   }

@@ -29,6 +29,7 @@ import org.hostpki.model.ExternalSpec.Fallback;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
@@ -239,17 +240,25 @@ class ExternalIssuerTest {
     assertThat(codes(change(plan, "server.csr"))).containsExactly(ReasonCode.HOST_IDENTITY_CHANGED);
   }
 
-  @Test
-  void testPlan_expiringImportedCertificateIsAWarningWithTheDate() {
-    DesiredState d = external(Fallback.NONE);
+  /** A store serving an imported chain valid from a day before NOW to 2026-06-21 12:00 UTC. */
+  private ObservedStore importedTwentyOneDays(DesiredState d) {
     Fixtures.Store base = waiting(d, portal);
-    Planner.ServerNames names = Planner.serverNames(d.server(), portal);
+    ServerNames names = ServerNames.of(d.server(), portal);
     List<CertificateFacts> chain =
         externalChain(
             "soon", base.serverKey, names.dnsNames(), names.ipAddresses(),
             Instant.parse("2026-06-21T12:00:00Z"), false);
+    return imported(d, portal, chain).observed();
+  }
 
-    Plan plan = plan(d, portal, imported(d, portal, chain).observed(), absent);
+  @Test
+  void testPlan_expiringImportedCertificateIsAWarningWithTheDate() {
+    DesiredState d = external(Fallback.NONE);
+    ObservedStore store = importedTwentyOneDays(d);
+
+    // 21 days from notBefore to notAfter: due a third of that, 7 days, before expiry, or a little earlier
+    assertThat(planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(12)), absent)).warnings()).isEmpty();
+    Plan plan = planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(15)), absent));
 
     assertThat(plan.changes()).isEmpty();
     assertThat(plan.warnings())
@@ -258,9 +267,24 @@ class ExternalIssuerTest {
             w -> {
               assertThat(w.code()).isEqualTo("external-expiring");
               assertThat(w.message())
-                  .contains("expires on 2026-06-21 12:00 UTC (in 20 days, within renewBefore 30d)",
-                      "signed again");
+                  .contains("expires on 2026-06-21 12:00 UTC (in 5 days); renewal due since ",
+                      ": renewBefore 33% of 21 days = 6 days", "signed again");
             });
+  }
+
+  @Test
+  void testPlan_aFixedRenewBeforeLongerThanAnImportedLifetimeCountsAsAThird() {
+    DesiredState d = external(Fallback.NONE);
+    d = Fixtures.withServer(d, Fixtures.withRenewBefore(d.server(), RenewBefore.of(Duration.ofDays(30))));
+    ObservedStore store = importedTwentyOneDays(d);
+
+    // a fixed 30 days would make this 21-day certificate due from the day it was issued
+    assertThat(planner.plan(input(d, portal, store, NOW, absent)).warnings()).isEmpty();
+    assertThat(planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(15)), absent)).warnings())
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.message())
+                .contains("renewBefore 30d, not shorter than its lifetime of 21 days, so a third of it = 7 days"));
   }
 
   @Test
@@ -317,7 +341,7 @@ class ExternalIssuerTest {
         planner.plan(
             new PlanInput(
                 d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(PlanInput.Replace.SERVER),
-                Fixtures.fp("b"), Optional.of(validFile(chain))));
+                Fixtures.fp("b"), Optional.of(validFile(chain)), Optional.empty()));
 
     assertThat(plan.refusals())
         .singleElement()
@@ -367,6 +391,68 @@ class ExternalIssuerTest {
     assertThat(csr.intent()).isEqualTo(new Intent.RemoveCsr());
     assertThat(csr.reasonText())
         .isEqualTo("server.issuer is internal: server.csr and external-chain.crt are no longer needed");
+  }
+
+  @Test
+  void testPlan_switchingBackToInternalAlsoSaysWhatTheNewCertificateCoversBesides() {
+    DesiredState ext = external(Fallback.NONE);
+    Fixtures.Store s = imported(ext, portal, externalChain("a", ext, portal, waiting(ext, portal), false));
+
+    Plan plan = plan(Fixtures.desired(), moved, s.observed(), absent);
+
+    Change server = change(plan, "server");
+    assertThat(codes(server))
+        .containsExactly(ReasonCode.ISSUER_CHANGED, ReasonCode.HOST_IDENTITY_CHANGED);
+    assertThat(server.reasons().get(1).message())
+        .isEqualTo("host identity changed: the imported certificate does not cover 192.0.2.11");
+  }
+
+  @Test
+  void testPlan_aReplacedCaDoesNotHideTheIssuerSwitchNorTheNewAddress() {
+    DesiredState ext = external(Fallback.NONE);
+    Fixtures.Store s = imported(ext, portal, externalChain("a", ext, portal, waiting(ext, portal), false));
+    DesiredState internal = Fixtures.desired();
+    org.hostpki.model.CaSpec ca = internal.ca();
+    DesiredState renamedCa =
+        Fixtures.withCa(
+            internal,
+            new org.hostpki.model.CaSpec(
+                Optional.of(org.hostpki.model.Subject.commonName("Example Portal CA")), ca.key(),
+                ca.validity(), ca.renewBefore(), ca.rotationOverlap(), ca.policy()));
+
+    Plan plan = plan(renamedCa, moved, s.observed(), absent);
+
+    Change server = change(plan, "server");
+    assertThat(server.reasons())
+        .extracting(Reason::message)
+        .containsExactly(
+            "the CA is being replaced",
+            "server.issuer is internal: re-issuing from the store's CA instead of the imported"
+                + " certificate (issuer " + Fixtures.ISSUING_CA + ")",
+            "host identity changed: the imported certificate does not cover 192.0.2.11");
+    assertThat(PlanJson.render(plan))
+        .contains("\"code\":\"issuer-changed\",\"message\":\"the CA is being replaced\"")
+        .contains("\"code\":\"host-identity-changed\"");
+  }
+
+  @Test
+  void testPlan_aKeyChangeFallbackAlsoNamesWhatTheImportedCertificateDoesNotCover() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = imported(d, portal, externalChain("a", d, portal, waiting(d, portal), false));
+    ServerSpec old = d.server();
+    DesiredState rsa =
+        Fixtures.withServer(
+            d,
+            new ServerSpec(
+                old.issuer(), old.subject(), old.dnsNames(), old.ipAddresses(), old.includeHostIdentity(),
+                new KeySpec.Rsa(3072), old.keyRotation(), old.validity(), old.renewBefore(),
+                old.clientAuth(), old.allowLongValidity(), old.external()));
+
+    Plan plan = plan(rsa, moved, s.observed(), absent);
+
+    assertThat(codes(change(plan, "server")))
+        .containsExactly(
+            ReasonCode.KEY_SPEC_CHANGED, ReasonCode.HOST_IDENTITY_CHANGED, ReasonCode.ISSUER_CHANGED);
   }
 
   @Test

@@ -29,9 +29,12 @@ import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.RenewBefore;
+import org.hostpki.model.RenewalSpec;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
@@ -79,6 +82,17 @@ final class Fixtures {
 
   static DesiredState withStore(DesiredState d, StoreSpec s) {
     return new DesiredState(d.source(), s, d.host(), d.ca(), d.server(), d.trust(), d.hooks());
+  }
+
+  static ServerSpec withRenewBefore(ServerSpec s, RenewBefore renewBefore) {
+    return new ServerSpec(
+        s.issuer(), s.subject(), s.dnsNames(), s.ipAddresses(), s.includeHostIdentity(), s.key(),
+        s.keyRotation(), s.validity(), renewBefore, s.clientAuth(), s.allowLongValidity(), s.external());
+  }
+
+  static DesiredState withRenewal(DesiredState d, RenewalSpec renewal) {
+    return new DesiredState(
+        d.source(), d.store(), d.host(), d.ca(), d.server(), d.trust(), d.hooks(), renewal, d.metrics());
   }
 
   static Fingerprint fp(String seed) {
@@ -177,8 +191,7 @@ final class Fixtures {
 
     /** Rewrites the derived outputs to match the certificates, as apply would. */
     Store deriveOutputs(DesiredState d) {
-      boolean imported =
-          externalChain != null && externalChain.get(0).fingerprint().equals(serverCert.fingerprint());
+      boolean imported = observed().servesImportedChain();
       fullchain =
           imported ? ExternalChainFile.servedChain(externalChain) : List.of(serverCert, caCert);
       serverP12 =
@@ -186,7 +199,7 @@ final class Fixtures {
               ? new Pkcs12Facts(
                   Optional.of(
                       new Pkcs12Facts.KeyEntry(
-                          Planner.SERVER_KEY_ALIAS,
+                          StoreLayout.SERVER_KEY_ALIAS,
                           serverKey.publicKeyFingerprint(),
                           fullchain.stream().map(CertificateFacts::fingerprint).toList())),
                   Map.of(),
@@ -203,12 +216,12 @@ final class Fixtures {
       trusted.values().forEach(c -> bundle.add(c.fingerprint()));
       SortedMap<String, Fingerprint> entries = new TreeMap<>();
       trusted.forEach((n, c) -> entries.put(n, c.fingerprint()));
-      entries.put(Planner.CA_TRUST_ALIAS, caCert.fingerprint());
+      entries.put(StoreLayout.CA_ALIAS, caCert.fingerprint());
       if (caNextCert != null) {
-        entries.put(Planner.CA_NEXT_TRUST_ALIAS, caNextCert.fingerprint());
+        entries.put(StoreLayout.CA_NEXT_ALIAS, caNextCert.fingerprint());
       }
       if (caPreviousCert != null) {
-        entries.put(Planner.CA_PREVIOUS_TRUST_ALIAS, caPreviousCert.fingerprint());
+        entries.put(StoreLayout.CA_PREVIOUS_ALIAS, caPreviousCert.fingerprint());
       }
       truststore =
           d.store().password().isPresent()
@@ -239,7 +252,7 @@ final class Fixtures {
   /** A server certificate for the desired names, issued by {@code ca} at {@code made}. */
   static CertificateFacts serverCert(
       String seed, DesiredState d, HostIdentity host, CertificateFacts ca, KeyFacts key, Instant made) {
-    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    ServerNames names = ServerNames.of(d.server(), host);
     Instant notBefore = made.minus(Backdate.of(d.server().validity()));
     return cert(
         seed,
@@ -305,7 +318,7 @@ final class Fixtures {
 
   /** A request for the store's key and the desired names, as apply writes it. */
   static CsrFacts csr(DesiredState d, HostIdentity host, KeyFacts key) {
-    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    ServerNames names = ServerNames.of(d.server(), host);
     return new CsrFacts(
         names.subject(), names.subject().toString(), names.dnsNames(), names.ipAddresses(), key, true);
   }
@@ -372,7 +385,7 @@ final class Fixtures {
 
   /** A chain for the store's key covering the desired names, valid 90 days. */
   static List<CertificateFacts> externalChain(String seed, DesiredState d, HostIdentity host, Store s, boolean withRoot) {
-    Planner.ServerNames names = Planner.serverNames(d.server(), host);
+    ServerNames names = ServerNames.of(d.server(), host);
     return externalChain(
         seed, s.serverKey, names.dnsNames(), names.ipAddresses(), NOW.plus(Duration.ofDays(90)), withRoot);
   }
@@ -392,11 +405,11 @@ final class Fixtures {
 
   static PlanInput input(
       DesiredState d, HostIdentity host, ObservedStore observed, Instant now, ExternalChainFile file) {
-    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.of(file));
+    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.of(file), Optional.empty());
   }
 
   static PlanInput input(DesiredState d, HostIdentity host, ObservedStore observed, Instant now) {
-    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"));
+    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.empty(), Optional.empty());
   }
 
   static PlanInput input(
@@ -405,6 +418,6 @@ final class Fixtures {
       SortedMap<String, CertificateFacts> trust,
       ObservedStore observed,
       Instant now) {
-    return new PlanInput(d, host, trust, observed, now, Set.of(), fp("basis"));
+    return new PlanInput(d, host, trust, observed, now, Set.of(), fp("basis"), Optional.empty(), Optional.empty());
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CaSpec;
@@ -181,6 +182,32 @@ class PlannerTest {
   }
 
   @Test
+  void testPlan_aReplacedCaDoesNotHideTheServersOwnReasons() {
+    DesiredState d = desired();
+    ObservedStore store = converged(d, portal).observed();
+    CaSpec ca = d.ca();
+    DesiredState edited =
+        Fixtures.withCa(
+            d,
+            new CaSpec(
+                Optional.of(Subject.commonName("Example Portal CA")), ca.key(), ca.validity(),
+                ca.renewBefore(), ca.rotationOverlap(), ca.policy()));
+
+    Plan plan = plan(edited, host("portal2", "example.com", "192.0.2.10", "192.0.2.11"), store);
+
+    Change server = change(plan, "server");
+    assertThat(codes(server))
+        .containsExactly(ReasonCode.ISSUER_CHANGED, ReasonCode.HOST_IDENTITY_CHANGED);
+    assertThat(server.reasonText())
+        .startsWith("the CA is being replaced")
+        .contains("name portal2.example.com added", "address 192.0.2.11 added");
+    assertThat(PlanJson.render(plan))
+        .contains("\"code\":\"issuer-changed\",\"message\":\"the CA is being replaced\"")
+        .contains("\"code\":\"host-identity-changed\"");
+    assertThat(new PlanText(false).render(plan)).contains("address 192.0.2.11 added");
+  }
+
+  @Test
   void testPlan_caValidityChangeAloneDoesNotReissue() {
     DesiredState d = desired();
     ObservedStore store = converged(d, portal).observed();
@@ -209,12 +236,15 @@ class PlannerTest {
   void testPlan_serverExpiringIsReplaced() {
     DesiredState d = desired();
     ObservedStore store = converged(d, portal).observed();
-    // 398-day certificate, renewBefore 30d: at day 370 it is within the window.
-    Plan plan = planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(370))));
+    // 398-day certificate, renewBefore 33% (131 days, less up to 13 days of jitter): due at day 267.
+    Plan plan = planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(267))));
 
     Change server = change(plan, "server");
     assertThat(codes(server)).containsExactly(ReasonCode.EXPIRING);
-    assertThat(server.reasonText()).contains("within renewBefore 30d");
+    assertThat(server.reasonText())
+        .startsWith("expires on ")
+        .contains("(in 130 days); renewal due since ", ": renewBefore 33% of 398 days = 131 days, ")
+        .endsWith(" earlier by jitter");
     assertThat(addresses(plan)).doesNotContain("ca");
   }
 
@@ -376,7 +406,7 @@ class PlannerTest {
         planner.plan(
             new PlanInput(
                 d, portal, new TreeMap<>(), store, NOW, Set.of(PlanInput.Replace.SERVER),
-                Fixtures.fp("b")));
+                Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
     Change server = change(plan, "server");
     assertThat(codes(server)).containsExactly(ReasonCode.REPLACE_REQUESTED);
@@ -393,7 +423,7 @@ class PlannerTest {
         planner.plan(
             new PlanInput(
                 d, portal, new TreeMap<>(), store, NOW, Set.of(PlanInput.Replace.CA),
-                Fixtures.fp("b")));
+                Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
     assertThat(codes(change(plan, "ca"))).containsExactly(ReasonCode.REPLACE_REQUESTED);
     assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.ISSUER_CHANGED);
@@ -419,6 +449,30 @@ class PlannerTest {
     assertThat(change(plan, "trust/gone").action()).isEqualTo(Action.DELETE);
     assertThat(addresses(plan)).doesNotContain("trust/keep", "server", "ca");
     assertThat(addresses(plan)).contains("output/trust-bundle.crt", "output/truststore.p12");
+  }
+
+  @Test
+  void testPlan_trustReasonsShowTheCertificatesFingerprintAsOpensslPrintsIt() {
+    DesiredState d = desired();
+    Fixtures.Store s = converged(d, portal);
+    CertificateFacts old = Fixtures.trusted("old", NOW.plus(Duration.ofDays(400)));
+    s.trusted.put("change", old);
+    s.deriveOutputs(d);
+    CertificateFacts ldap = Fixtures.trusted("ldap", NOW.plus(Duration.ofDays(400)));
+    CertificateFacts fresh = Fixtures.trusted("new", NOW.plus(Duration.ofDays(400)));
+    SortedMap<String, CertificateFacts> want = new TreeMap<>(Map.of("ldap", ldap, "change", fresh));
+
+    Plan plan = planner.plan(input(d, portal, want, s.observed(), NOW));
+
+    assertThat(change(plan, "trust/ldap").reasonText())
+        .isEqualTo("sha256 " + ldap.fingerprint().colonHex().substring(0, 11) + "… CN=ldap");
+    assertThat(change(plan, "trust/change").reasonText())
+        .isEqualTo(
+            "certificate changed: "
+                + old.fingerprint().colonHex().substring(0, 11)
+                + "… → sha256 "
+                + fresh.fingerprint().colonHex().substring(0, 11)
+                + "… CN=new");
   }
 
   @Test

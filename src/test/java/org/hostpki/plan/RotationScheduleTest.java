@@ -87,7 +87,7 @@ class RotationScheduleTest {
                   made,
                   validity);
 
-      assertThat(RotationSchedule.madeAt(ca.facts())).as(validity.toString()).isEqualTo(made);
+      assertThat(ca.facts().madeAt()).as(validity.toString()).isEqualTo(made);
     }
   }
 }

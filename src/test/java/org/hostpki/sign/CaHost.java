@@ -11,7 +11,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.Certificate;
@@ -61,8 +63,8 @@ final class CaHost {
   /** Writes a store as apply would have: a CA valid from {@code now} for ten years, and others. */
   CaHost applied(Instant now) {
     SortedMap<String, StoreFile> files = new TreeMap<>();
-    files.put("server.key", StoreFile.secretFile(KeyMaterial.generate(KeySpec.defaultSpec(), Requests.RANDOM).pkcs8Pem()));
-    files.put("trust/ldap.crt", StoreFile.publicFile(newCa(now).pem().getBytes(StandardCharsets.US_ASCII)));
+    files.put("server.key", new StoreFile(KeyMaterial.generate(KeySpec.defaultSpec(), Requests.RANDOM).pkcs8Pem(), FileKind.PRIVATE_KEY));
+    files.put("trust/ldap.crt", new StoreFile(newCa(now).pem().getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
     write(files, now);
     return this;
   }
@@ -84,7 +86,7 @@ final class CaHost {
     new StoreDirectory(store(), Clock.fixed(now, ZoneOffset.UTC))
         .read()
         .files()
-        .forEach((name, bytes) -> files.put(name, new StoreFile(bytes, name.endsWith(".key"))));
+        .forEach((name, bytes) -> files.put(name, new StoreFile(bytes, StoreLayout.standard().kindOf(name))));
     newCa(now);
     write(files, now);
     return this;
@@ -97,8 +99,8 @@ final class CaHost {
   }
 
   private void write(SortedMap<String, StoreFile> files, Instant now) {
-    files.put("ca.crt", StoreFile.publicFile(ca.pem().getBytes(StandardCharsets.US_ASCII)));
-    files.put("ca.key", StoreFile.secretFile(caKey.pkcs8Pem()));
+    files.put("ca.crt", new StoreFile(ca.pem().getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
+    files.put("ca.key", new StoreFile(caKey.pkcs8Pem(), FileKind.PRIVATE_KEY));
     new StoreDirectory(store(), Clock.fixed(now, ZoneOffset.UTC)).write(files, "{}".getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -16,16 +16,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpNetwork;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.RevocationReason;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreSnapshot;
 import org.junit.jupiter.api.Test;
@@ -100,6 +104,24 @@ class CaSignerTest {
     CertificateFacts facts = signed.issued().facts();
     assertThat(Duration.between(facts.notBefore(), facts.notAfter())).isEqualTo(Duration.ofDays(7));
     assertThat(signed.notes()).isEmpty();
+  }
+
+  @Test
+  void testSign_readsTheCaAsTheObserverDoesAndSaysHowToRepairTheCaStore() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    SortedMap<String, StoreFile> files = new TreeMap<>();
+    read(host).files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, StoreLayout.standard().kindOf(name))));
+    files.put("ca.key", new StoreFile("not a key\n".getBytes(StandardCharsets.US_ASCII), FileKind.PRIVATE_KEY));
+    new StoreDirectory(host.store(), Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC)).write(files, "{}".getBytes(StandardCharsets.US_ASCII));
+    String before = read(host).generation().orElseThrow();
+
+    assertThatThrownBy(() -> signer(NOW.plusSeconds(60)).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(host.store().resolve("ca.key") + ": ")
+        .hasMessageEndingWith(
+            "; the CA store is damaged: restore the file (from a backup or an older generation of"
+                + " the store); nothing was signed");
+    assertThat(read(host).generation()).contains(before);
   }
 
   @Test
@@ -192,7 +214,8 @@ class CaSignerTest {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     KeyMaterial key = Requests.ecKey();
     CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
-    Instant renewal = first.issued().facts().notAfter().minus(Duration.ofDays(30)); // server.renewBefore
+    // server.renewBefore 30d, plus the largest jitter (renewal.jitter, 10%) a member may take
+    Instant renewal = first.issued().facts().notAfter().minus(Duration.ofDays(33));
 
     assertThat(signer(renewal.minusSeconds(1)).sign(host.desired, m1(key), Optional.empty(), NO_WAIT).changed()).isFalse();
     assertThat(signer(renewal).sign(host.desired, m1(key), Optional.empty(), NO_WAIT).changed()).isTrue();

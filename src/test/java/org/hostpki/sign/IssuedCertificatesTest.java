@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreSnapshot;
+import org.hostpki.model.Percentage;
+import org.hostpki.model.RenewBefore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,8 +62,8 @@ class IssuedCertificatesTest {
   void testRead_aDamagedRecordIsNamed() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     SortedMap<String, StoreFile> files = new TreeMap<>();
-    read(host).files().forEach((n, b) -> files.put(n, new StoreFile(b, n.endsWith(".key"))));
-    files.put("issued/0A.crt", StoreFile.publicFile("not a certificate\n".getBytes(StandardCharsets.US_ASCII)));
+    read(host).files().forEach((n, b) -> files.put(n, new StoreFile(b, StoreLayout.standard().kindOf(n))));
+    files.put("issued/0A.crt", new StoreFile("not a certificate\n".getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
     new StoreDirectory(host.store(), Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC)).write(files, new byte[0]);
 
     assertThatThrownBy(() -> IssuedCertificates.read(read(host), host.store()))
@@ -81,9 +85,46 @@ class IssuedCertificatesTest {
     Instant start = signed.issued().facts().notBefore();
     Instant end = signed.issued().facts().notAfter();
 
-    assertThat(IssuedCertificates.reusable(issued, request, host.ca, start.minusSeconds(1), renewBefore)).isEmpty();
-    assertThat(IssuedCertificates.reusable(issued, request, host.ca, start, renewBefore)).contains(signed.issued());
-    assertThat(IssuedCertificates.reusable(issued, request, host.ca, end.minus(renewBefore), renewBefore)).isEmpty();
+    RenewBefore threshold = RenewBefore.of(renewBefore);
+
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, start.minusSeconds(1), threshold, Percentage.ZERO)).isEmpty();
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, start, threshold, Percentage.ZERO)).contains(signed.issued());
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, end.minus(renewBefore), threshold, Percentage.ZERO)).isEmpty();
+  }
+
+  @Test
+  void testReusable_aShareIsOfTheIssuedCertificatesLifetime() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed signed = sign(host, NOW, key);
+    List<IssuedCertificate> issued = IssuedCertificates.read(read(host), host.store());
+    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), Requests.pem(key, List.of("m1.fleet.test"), List.of()));
+    Instant start = signed.issued().facts().notBefore();
+    Instant end = signed.issued().facts().notAfter();
+    Instant twoThirds = start.plus(Duration.between(start, end).multipliedBy(2).dividedBy(3));
+    RenewBefore third = RenewBefore.of(Percentage.of(33));
+
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, twoThirds.minus(Duration.ofDays(2)), third, Percentage.ZERO))
+        .contains(signed.issued());
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, twoThirds.plus(Duration.ofDays(2)), third, Percentage.ZERO))
+        .isEmpty();
+  }
+
+  @Test
+  void testReusable_notWithinTheLargestJitterEither() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial key = Requests.ecKey();
+    CaSigner.Signed signed = sign(host, NOW, key);
+    List<IssuedCertificate> issued = IssuedCertificates.read(read(host), host.store());
+    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), Requests.pem(key, List.of("m1.fleet.test"), List.of()));
+    Instant end = signed.issued().facts().notAfter();
+    RenewBefore thirtyDays = RenewBefore.of(Duration.ofDays(30));
+    Instant memberMayBeDue = end.minus(Duration.ofDays(32)); // within 30 days plus 10%
+
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, memberMayBeDue, thirtyDays, Percentage.ZERO))
+        .contains(signed.issued());
+    assertThat(IssuedCertificates.reusable(issued, request, host.ca, memberMayBeDue, thirtyDays, Percentage.of(10)))
+        .isEmpty();
   }
 
   @Test
@@ -97,9 +138,9 @@ class IssuedCertificatesTest {
     IssuedCertificate longer =
         IssuedCertificate.of(issuer.server(request.profile(Duration.ofDays(80)), request.publicKey(), host.ca, host.caKey, NOW));
 
-    assertThat(IssuedCertificates.reusable(List.of(shorter, longer), request, host.ca, NOW, Duration.ofDays(1)))
+    assertThat(IssuedCertificates.reusable(List.of(shorter, longer), request, host.ca, NOW, RenewBefore.of(Duration.ofDays(1)), Percentage.ZERO))
         .contains(longer);
-    assertThat(IssuedCertificates.reusable(List.of(longer, shorter), request, host.ca, NOW, Duration.ofDays(1)))
+    assertThat(IssuedCertificates.reusable(List.of(longer, shorter), request, host.ca, NOW, RenewBefore.of(Duration.ofDays(1)), Percentage.ZERO))
         .contains(longer);
   }
 }

@@ -14,7 +14,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.StoreLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +110,40 @@ class StoreDirectoryOnDiskTest {
   }
 
   @Test
+  void testWrite_modeFollowsWhatAFileHoldsNotItsName() throws IOException {
+    SortedMap<String, StoreFile> files = StoreFiles.typical("v1");
+    files.put("haproxy.pem", new StoreFile(bytes("key and chain"), FileKind.PRIVATE_KEY));
+    files.put("notes.key", new StoreFile(bytes("a certificate after all"), FileKind.CERTIFICATES));
+
+    String generation = directory.write(files, bytes("{}"));
+
+    assertThat(mode(store.resolve(generation).resolve("haproxy.pem"))).isEqualTo("rw-------");
+    assertThat(mode(store.resolve(generation).resolve("notes.key"))).isEqualTo("rw-r--r--");
+  }
+
+  @Test
+  void testRead_refusesAKeyReadableByOthersByWhatTheLayoutSaysItHolds() throws IOException {
+    StoreDirectory declaring =
+        new StoreDirectory(
+            store,
+            new TestClock(Instant.parse("2026-03-01T12:00:00Z")),
+            System.getProperty("user.name"),
+            java.util.Optional.empty(),
+            StoreLayout.standard().with("haproxy.pem", FileKind.PRIVATE_KEY));
+    SortedMap<String, StoreFile> files = StoreFiles.typical("v1");
+    files.put("haproxy.pem", new StoreFile(bytes("key and chain"), FileKind.PRIVATE_KEY));
+    declaring.write(files, bytes("{}"));
+    Files.setPosixFilePermissions(
+        store.resolve("haproxy.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThatThrownBy(declaring::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("chmod 600 " + store.resolve("haproxy.pem"));
+    // Without the declaration nothing says the file holds a key: it is only kept private.
+    assertThat(directory.read().file("haproxy.pem")).isPresent();
+  }
+
+  @Test
   void testRead_refusesAPipeInsteadOfBlockingOnIt() throws Exception {
     String generation = directory.write(StoreFiles.typical("v1"), bytes("{}"));
     Path fifo = store.resolve(generation).resolve("trust/pipe.crt");
@@ -141,7 +177,7 @@ class StoreDirectoryOnDiskTest {
 
   private static SortedMap<String, StoreFile> typicalWithNewServerCertificate() {
     SortedMap<String, StoreFile> files = StoreFiles.typical("v1");
-    files.put("server.crt", StoreFile.publicFile(bytes("server cert v2")));
+    files.put("server.crt", new StoreFile(bytes("server cert v2"), FileKind.CERTIFICATES));
     return files;
   }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.stream.Stream;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,7 +221,7 @@ class StoreDirectoryTest {
   @Test
   void testWrite_privateKeyNameMustBeSecret() {
     SortedMap<String, StoreFile> files = StoreFiles.set().build();
-    files.put("server.key", StoreFile.publicFile(bytes("key")));
+    files.put("server.key", new StoreFile(bytes("key"), FileKind.CERTIFICATES));
 
     assertThatThrownBy(() -> directory.write(files, bytes("{}")))
         .isInstanceOf(IllegalArgumentException.class)
@@ -677,7 +678,7 @@ class StoreDirectoryTest {
       plain.write(StoreFiles.typical("v1"), bytes("{}"));
       clock.advance(Duration.ofMinutes(1));
       SortedMap<String, StoreFile> next = StoreFiles.typical("v1");
-      next.put("server.crt", StoreFile.publicFile(bytes("server cert v2")));
+      next.put("server.crt", new StoreFile(bytes("server cert v2"), FileKind.CERTIFICATES));
 
       plain.write(next, bytes("{}"), plain.read());
 
@@ -691,7 +692,7 @@ class StoreDirectoryTest {
   void testWrite_linksOnJimfsReadBackAsWritten() throws IOException {
     String first = write(StoreFiles.typical("v1"));
     SortedMap<String, StoreFile> next = StoreFiles.typical("v1");
-    next.put("server.crt", StoreFile.publicFile(bytes("server cert v2")));
+    next.put("server.crt", new StoreFile(bytes("server cert v2"), FileKind.CERTIFICATES));
 
     String second = directory.write(next, bytes("{}"), directory.read());
 

@@ -3,6 +3,7 @@ package org.hostpki.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hostpki.store.StoreFiles.bytes;
 
+import org.hostpki.model.FileKind;
 import org.junit.jupiter.api.Test;
 
 class StoreFileTest {
@@ -10,7 +11,7 @@ class StoreFileTest {
   @Test
   void testContent_isCopiedInAndOut() {
     byte[] content = bytes("key");
-    StoreFile file = StoreFile.secretFile(content);
+    StoreFile file = new StoreFile(content, FileKind.PRIVATE_KEY);
 
     content[0] = 'X';
     file.content()[1] = 'X';
@@ -20,12 +21,14 @@ class StoreFileTest {
 
   @Test
   void testEquals_byContentAndSecrecy() {
-    assertThat(StoreFile.publicFile(bytes("a"))).isEqualTo(StoreFile.publicFile(bytes("a")));
-    assertThat(StoreFile.publicFile(bytes("a"))).isNotEqualTo(StoreFile.secretFile(bytes("a")));
+    assertThat(new StoreFile(bytes("a"), FileKind.CERTIFICATES))
+        .isEqualTo(new StoreFile(bytes("a"), FileKind.CERTIFICATES));
+    assertThat(new StoreFile(bytes("a"), FileKind.CERTIFICATES))
+        .isNotEqualTo(new StoreFile(bytes("a"), FileKind.PRIVATE_KEY));
   }
 
   @Test
   void testToString_doesNotShowTheContent() {
-    assertThat(StoreFile.secretFile(bytes("private"))).hasToString("StoreFile[7 bytes, secret]");
+    assertThat(new StoreFile(bytes("private"), FileKind.PRIVATE_KEY)).hasToString("StoreFile[7 bytes, secret]");
   }
 }

@@ -3,8 +3,10 @@ package org.hostpki.store;
 import java.nio.charset.StandardCharsets;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.FileKind;
+import org.hostpki.model.StoreLayout;
 
-/** Builds file sets for tests: text content, secret when the name says key or p12. */
+/** Builds file sets for tests: text content, of the kind the standard layout gives the name (a name it lacks holds certificates). */
 final class StoreFiles {
   private final SortedMap<String, StoreFile> files = new TreeMap<>();
 
@@ -27,7 +29,8 @@ final class StoreFiles {
 
   StoreFiles with(String name, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    files.put(name, new StoreFile(bytes, StoreSafety.isPrivateKeyName(name)));
+    FileKind kind = StoreLayout.standard().kindOf(name);
+    files.put(name, new StoreFile(bytes, kind == FileKind.UNKNOWN ? FileKind.CERTIFICATES : kind));
     return this;
   }
 

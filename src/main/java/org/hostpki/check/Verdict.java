@@ -1,0 +1,251 @@
+package org.hostpki.check;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.ExpiryThreshold;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.Percentage;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Expiries;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanText;
+import org.hostpki.plan.Refusal;
+import org.hostpki.renewal.Renewal;
+
+/**
+ * What {@code hostpki check} found: a status, what the exit code is for, one summary line, and
+ * each certificate's standing.
+ *
+ * @param problems what made the status worse than OK, in words, worst first
+ * @param plan what unattended runs would do; empty when the check could not plan
+ */
+public record Verdict(
+    Status status,
+    Outcome outcome,
+    String summary,
+    Instant checkedAt,
+    Thresholds thresholds,
+    List<CertificateVerdict> certificates,
+    List<String> problems,
+    Optional<Plan> plan) {
+
+  /** The contract's reasons to exit, most severe first: the CLI maps each to its code. */
+  public enum Outcome {
+    /** Could not check, apply refuses the plan, or a certificate is within a threshold: 1. */
+    ERROR,
+    /** A hook is pending (and perhaps changes too): 3. */
+    HOOK_PENDING,
+    /** Changes are pending: 2. */
+    CHANGES_PENDING,
+    /** Nothing due, nothing wrong: 0. */
+    NOTHING_DUE
+  }
+
+  /**
+   * The two thresholds a certificate that nothing renews in time is judged by.
+   *
+   * @param warning WARNING from here; by default from when its renewal falls due
+   * @param critical CRITICAL from here; by default half its safety margin
+   */
+  public record Thresholds(ExpiryThreshold warning, ExpiryThreshold critical) {
+    public static final Thresholds DEFAULTS =
+        new Thresholds(ExpiryThreshold.DUE, new ExpiryThreshold.OfMargin(Percentage.of(50)));
+
+    public Thresholds {
+      Objects.requireNonNull(warning, "warning");
+      Objects.requireNonNull(critical, "critical");
+    }
+  }
+
+  /**
+   * One certificate's standing and status.
+   *
+   * @param warningBefore how long before its expiry the warning threshold is for this certificate
+   * @param criticalBefore the same for the critical threshold
+   * @param problem what is wrong, when its status is not OK
+   */
+  public record CertificateVerdict(
+      Expiries.Standing standing,
+      Status status,
+      Duration warningBefore,
+      Duration criticalBefore,
+      Optional<String> problem) {}
+
+  public Verdict {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(summary, "summary");
+    Objects.requireNonNull(checkedAt, "checkedAt");
+    Objects.requireNonNull(thresholds, "thresholds");
+    certificates = List.copyOf(certificates);
+    problems = List.copyOf(problems);
+    Objects.requireNonNull(plan, "plan");
+  }
+
+  /** A check that could not look: the desired state or the store could not be read. */
+  public static Verdict unknown(String error, Instant at, Thresholds thresholds) {
+    return new Verdict(
+        Status.UNKNOWN,
+        Outcome.ERROR,
+        "UNKNOWN: cannot check: " + error,
+        at,
+        thresholds,
+        List.of(),
+        List.of(error),
+        Optional.empty());
+  }
+
+  /**
+   * Judges what one observation saw, as unattended runs would act on it.
+   *
+   * @param plan the plan of an unattended run, with the pending hooks and hold the store records
+   */
+  public static Verdict of(
+      DesiredState desired,
+      HostIdentity host,
+      ObservedStore store,
+      Plan plan,
+      Instant now,
+      Thresholds thresholds) {
+    List<Expiries.Standing> standings =
+        Expiries.standings(desired, host, store, now, Expiries.blocked(plan, true));
+    List<CertificateVerdict> certificates = new ArrayList<>();
+    for (Expiries.Standing s : standings) {
+      certificates.add(judge(s, thresholds, now));
+    }
+    Status status = Status.OK;
+    List<String> problems = new ArrayList<>();
+    for (Refusal r : plan.refusals()) {
+      status = Status.CRITICAL;
+      problems.add("apply refuses to change the store: " + r.message());
+    }
+    certificates.stream()
+        .filter(c -> c.problem().isPresent())
+        .sorted(Comparator.comparing(CertificateVerdict::status).reversed())
+        .forEach(c -> problems.add(c.problem().get()));
+    boolean atRisk = false;
+    for (CertificateVerdict c : certificates) {
+      status = status.worst(c.status());
+      atRisk |= c.status() != Status.OK;
+    }
+    for (PendingHook h : plan.pendingHooks()) {
+      status = status.worst(Status.WARNING);
+      problems.add(
+          h.label() + " hook pending since " + PlanText.time(h.since())
+              + h.lastFailure().map(f -> ": " + f.message()).orElse(" (the next apply runs it)"));
+    }
+    boolean held = plan.hold().isPresent() && !plan.isEmpty();
+    if (held) {
+      status = status.worst(Status.WARNING);
+      problems.add(
+          PlanText.holdLine(plan.hold().get()) + "; " + changes(plan, "wait for a person's apply"));
+    }
+    Outcome outcome =
+        plan.isRefused() || atRisk
+            ? Outcome.ERROR
+            : plan.hasPendingHooks()
+                ? Outcome.HOOK_PENDING
+                : plan.isEmpty() ? Outcome.NOTHING_DUE : Outcome.CHANGES_PENDING;
+
+    List<String> parts = new ArrayList<>(problems);
+    if (!plan.isEmpty() && !held && !plan.isRefused()) {
+      parts.add(changes(plan, "pending"));
+    } else if (problems.isEmpty() && plan.isEmpty()) {
+      parts.add("nothing due");
+    }
+    next(standings, now).ifPresent(parts::add);
+    nearest(standings, now).ifPresent(parts::add);
+    if (standings.isEmpty() && !plan.isRefused()) {
+      parts.add("no certificate in the store yet");
+    }
+    String summary = status.name() + ": " + String.join("; ", parts);
+    return new Verdict(status, outcome, summary, now, thresholds, certificates, problems, Optional.of(plan));
+  }
+
+  private static CertificateVerdict judge(Expiries.Standing s, Thresholds thresholds, Instant now) {
+    Duration warning = s.before(thresholds.warning());
+    Duration critical = s.before(thresholds.critical());
+    Instant notAfter = s.facts().notAfter();
+    if (!now.isBefore(notAfter)) {
+      return new CertificateVerdict(
+          s, Status.CRITICAL, warning, critical,
+          Optional.of(s.certificate() + " expired on " + PlanText.time(notAfter)
+              + s.unhandled().map(u -> ": " + u).orElse("")));
+    }
+    Status status =
+        s.expiring(thresholds.critical(), now)
+            ? Status.CRITICAL
+            : s.expiring(thresholds.warning(), now) ? Status.WARNING : Status.OK;
+    if (status == Status.OK) {
+      return new CertificateVerdict(s, status, warning, critical, Optional.empty());
+    }
+    ExpiryThreshold crossed = status == Status.CRITICAL ? thresholds.critical() : thresholds.warning();
+    return new CertificateVerdict(
+        s, status, warning, critical,
+        Optional.of(s.certificate() + " " + expires(notAfter, now) + ", within "
+            + thresholdWords(crossed, s.before(crossed)) + ", and nothing renews it in time: "
+            + s.unhandled().orElseThrow()));
+  }
+
+  /**
+   * {@code its renewal time (131 days before expiry)}, {@code its safety margin (33 days)}, {@code
+   * 14d}, {@code 10% of its lifetime (39 days)}.
+   */
+  public static String thresholdWords(ExpiryThreshold t, Duration before) {
+    String amount = DurationText.left(before);
+    if (t.equals(ExpiryThreshold.DUE)) {
+      return "its renewal time (" + amount + " before expiry)";
+    }
+    if (t.equals(ExpiryThreshold.SAFETY_MARGIN)) {
+      return "its safety margin (" + amount + ")";
+    }
+    if (t instanceof ExpiryThreshold.OfMargin m) {
+      return m.share() + " of its safety margin (" + amount + ")";
+    }
+    return t.code().endsWith("%") ? t.code() + " of its lifetime (" + amount + ")" : t.code();
+  }
+
+  /** {@code expires 2027-06-03 10:00 UTC (in 180 days)}. */
+  static String expires(Instant notAfter, Instant now) {
+    return "expires " + PlanText.time(notAfter) + " (in " + DurationText.left(Duration.between(now, notAfter)) + ")";
+  }
+
+  /** {@code 5 changes pending: server replace, output/server.p12 update, trust/a create and 2 more}. */
+  private static String changes(Plan plan, String state) {
+    List<Change> changes = plan.changes();
+    List<String> shown = changes.stream().limit(3).map(c -> c.address() + " " + c.action().word()).toList();
+    String more = changes.size() > 3 ? " and " + (changes.size() - 3) + " more" : "";
+    return changes.size() + (changes.size() == 1 ? " change " : " changes ") + state + ": "
+        + String.join(", ", shown) + more;
+  }
+
+  /** The next renewal not yet due: {@code next renewal server 2027-02-01 09:12 UTC (in 57 days)}. */
+  private static Optional<String> next(List<Expiries.Standing> standings, Instant now) {
+    return standings.stream()
+        .filter(s -> s.renewal().state() != Renewal.State.DUE && s.unhandled().isEmpty())
+        .min(Comparator.comparing(s -> s.renewal().at()))
+        .map(s -> "next renewal " + s.certificate() + " " + PlanText.time(s.renewal().at()) + " (in "
+            + DurationText.left(Duration.between(now, s.renewal().at())) + ")"
+            + (s.renewal().state() == Renewal.State.WAITING
+                ? ", waiting for " + s.renewal().waitingFor().orElse("a window")
+                : ""));
+  }
+
+  /** {@code nearest expiry server 2027-06-03 10:00 UTC (in 180 days)}. */
+  private static Optional<String> nearest(List<Expiries.Standing> standings, Instant now) {
+    return standings.stream()
+        .filter(s -> now.isBefore(s.facts().notAfter()))
+        .min(Comparator.comparing(s -> s.facts().notAfter()))
+        .map(s -> "nearest expiry " + s.certificate() + " " + PlanText.time(s.facts().notAfter()) + " (in "
+            + DurationText.left(Duration.between(now, s.facts().notAfter())) + ")");
+  }
+}

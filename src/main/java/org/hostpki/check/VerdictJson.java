@@ -1,0 +1,75 @@
+package org.hostpki.check;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.hostpki.plan.Expiries;
+import org.hostpki.plan.JsonWriter;
+import org.hostpki.plan.PlanJson;
+import org.hostpki.renewal.Renewal;
+
+/** {@code hostpki check --output json}, described by {@code schema/check.schema.json}. */
+public final class VerdictJson {
+  /** The version of this format; bumped on incompatible change. */
+  public static final String FORMAT_VERSION = "1";
+
+  private VerdictJson() {}
+
+  /**
+   * @param exitCode the code the command exits with (the contract's, or the plugin convention's
+   *     with {@code --nagios})
+   */
+  public static String render(Verdict v, String store, int exitCode) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
+    w.field("status", v.status().code());
+    w.field("exit_code", exitCode);
+    w.field("summary", v.summary());
+    w.field("checked_at", v.checkedAt().toString());
+    w.field("store", store);
+    w.name("thresholds").beginObject()
+        .field("warning", v.thresholds().warning().code())
+        .field("critical", v.thresholds().critical().code())
+        .endObject();
+    w.name("problems").beginArray();
+    v.problems().forEach(w::value);
+    w.endArray();
+    w.name("certificates").beginArray();
+    for (Verdict.CertificateVerdict c : v.certificates()) {
+      certificate(w, c, v);
+    }
+    w.endArray();
+    w.name("plan");
+    if (v.plan().isPresent()) {
+      w.json(PlanJson.render(v.plan().get()));
+    } else {
+      w.value((String) null);
+    }
+    return w.endObject().toString();
+  }
+
+  private static void certificate(JsonWriter w, Verdict.CertificateVerdict c, Verdict v) {
+    Expiries.Standing s = c.standing();
+    Renewal r = s.renewal();
+    w.beginObject();
+    w.field("certificate", s.certificate());
+    w.field("status", c.status().code());
+    w.field("fingerprint", s.facts().fingerprint().hex());
+    w.field("not_before", s.facts().notBefore().toString());
+    w.field("not_after", s.facts().notAfter().toString());
+    w.field("seconds_left", Duration.between(v.checkedAt(), s.facts().notAfter()).getSeconds());
+    w.field("handled", s.unhandled().isEmpty());
+    w.name("unhandled_reason").value(s.unhandled().orElse(null));
+    w.field("warning_from", s.facts().notAfter().minus(c.warningBefore()).toString());
+    w.field("critical_from", s.facts().notAfter().minus(c.criticalBefore()).toString());
+    w.name("problem").value(c.problem().orElse(null));
+    w.name("renewal").beginObject()
+        .field("at", r.at().toString())
+        .field("state", r.state().name().toLowerCase(Locale.ROOT))
+        .field("cause", r.cause().code())
+        .field("due_at", r.dueAt().toString())
+        .name("window").value(r.waitingFor().orElse(null))
+        .field("summary", r.summary(v.checkedAt()))
+        .endObject();
+    w.endObject();
+  }
+}

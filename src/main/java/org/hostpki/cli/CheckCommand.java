@@ -1,0 +1,172 @@
+package org.hostpki.cli;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.check.Verdict;
+import org.hostpki.check.VerdictJson;
+import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.config.LoadResult;
+import org.hostpki.config.Problem;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.ExpiryThreshold;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.PlanText;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "check",
+    description =
+        "Monitoring: judge the store as unattended runs see it, in one summary line (OK, WARNING,"
+            + " CRITICAL) and an exit code. Read-only: it takes no lock and writes nothing but"
+            + " metrics.textfile.",
+    footer = {
+      "",
+      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, and changes a rollback's hold keeps back, are WARNING; a plan apply refuses is CRITICAL.",
+      "",
+      "Examples:",
+      "  hostpki check -f /etc/hostpki/host.yaml",
+      "  hostpki check -f host.yaml --warning 14d --critical 3d",
+      "  hostpki check -f host.yaml --nagios           # for Nagios, Icinga, NRPE",
+      "",
+      "Exit codes (with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):",
+      "  0   nothing due and nothing wrong",
+      "  1   error: cannot check, apply would refuse, or a certificate is WARNING or CRITICAL",
+      "  2   changes pending",
+      "  3   a hook is pending (also when changes are pending: the more severe)",
+      "  64  usage error"
+    })
+final class CheckCommand extends StoreCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--warning",
+      paramLabel = "WHEN",
+      converter = ThresholdConverter.class,
+      description =
+          "WARNING when a certificate nothing renews in time is this close to its expiry: a time"
+              + " (14d), a share of its lifetime (10%%), due (from when its renewal falls due), or"
+              + " its safety margin or a share of it (margin, 50%%margin). Default: due.")
+  ExpiryThreshold warning = Verdict.Thresholds.DEFAULTS.warning();
+
+  @Option(
+      names = "--critical",
+      paramLabel = "WHEN",
+      converter = ThresholdConverter.class,
+      description = "CRITICAL from this close to its expiry; the same forms. Default: 50%%margin.")
+  ExpiryThreshold critical = Verdict.Thresholds.DEFAULTS.critical();
+
+  @Option(
+      names = "--nagios",
+      description =
+          "Exit as a Nagios or Icinga plugin does (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) and add"
+              + " performance data (seconds left per certificate) to the summary line.")
+  boolean nagios;
+
+  CheckCommand(Environment environment) {
+    super(environment);
+  }
+
+  @Override
+  public Integer call() {
+    Verdict.Thresholds thresholds = new Verdict.Thresholds(warning, critical);
+    Verdict verdict;
+    String store = "";
+    try {
+      DesiredState desired = load();
+      store = desired.store().path().toString();
+      Reconciler.Observation o =
+          reconciler().plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true);
+      verdict = Verdict.of(o.desired(), o.host(), o.store().facts(), o.plan(), o.now(), thresholds);
+      new MetricsRecorder(w -> err().println("warning: " + w)).checked(desired, o);
+    } catch (HostpkiException e) {
+      verdict = Verdict.unknown(e.headline(), environment.clock().instant(), thresholds);
+      if (!(e instanceof InvalidFile)) { // its problems are on standard error already
+        err().println("error: " + e.headline());
+        e.details().forEach(d -> err().println("  " + d));
+      }
+      err().flush();
+    }
+    int exitCode = nagios ? verdict.status().nagiosCode() : exitCode(verdict.outcome());
+    if (output == OutputFormat.json) {
+      out().println(VerdictJson.render(verdict, store, exitCode));
+    } else {
+      out().println(verdict.summary() + (nagios ? performanceData(verdict) : ""));
+      for (Verdict.CertificateVerdict c : verdict.certificates()) {
+        out().println(line(c, verdict));
+      }
+    }
+    out().flush();
+    return exitCode;
+  }
+
+  /**
+   * The desired state, or why there is none: the first error becomes the summary, every problem
+   * goes to standard error. No hook runs here, so a file others could have written is read all
+   * the same.
+   */
+  private DesiredState load() {
+    LoadResult result = new DesiredStateLoader().load(environment.resolve(file));
+    for (Problem p : result.problems()) {
+      err().println(p.format());
+    }
+    return result
+        .desiredState()
+        .orElseThrow(
+            () -> new InvalidFile(
+                result.problems().stream()
+                    .filter(Problem::isError)
+                    .findFirst()
+                    .map(Problem::format)
+                    .orElse(environment.resolve(file) + " is not a valid desired state")));
+  }
+
+  /** A desired state that could not be read; its problems have been printed. */
+  private static final class InvalidFile extends HostpkiException {
+    InvalidFile(String message) {
+      super(message);
+    }
+  }
+
+  private static int exitCode(Verdict.Outcome outcome) {
+    return switch (outcome) {
+      case ERROR -> ExitCodes.ERROR;
+      case HOOK_PENDING -> ExitCodes.HOOK_FAILED;
+      case CHANGES_PENDING -> ExitCodes.CHANGES_PENDING;
+      case NOTHING_DUE -> ExitCodes.OK;
+    };
+  }
+
+  /** {@code server OK  expires 2027-06-03 10:00 UTC (in 180 days); renewal 2027-…}. */
+  private static String line(Verdict.CertificateVerdict c, Verdict v) {
+    String head = String.format("%-8s %-9s ", c.standing().certificate(), c.status().name());
+    if (c.problem().isPresent()) {
+      return head + c.problem().get();
+    }
+    String renewal =
+        c.standing().unhandled().isPresent()
+            ? "nothing renews it in time (" + c.standing().unhandled().get() + "); WARNING from "
+                + PlanText.time(c.standing().facts().notAfter().minus(c.warningBefore()))
+            : "renewal " + c.standing().renewal().summary(v.checkedAt());
+    return head + "expires " + PlanText.time(c.standing().facts().notAfter()) + " (in "
+        + DurationText.left(Duration.between(v.checkedAt(), c.standing().facts().notAfter())) + "); " + renewal;
+  }
+
+  /** {@code | 'ca'=315360000s;7776000;3888000;0 'server'=…}: seconds left, thresholds. */
+  private static String performanceData(Verdict v) {
+    if (v.certificates().isEmpty()) {
+      return "";
+    }
+    List<String> data =
+        v.certificates().stream()
+            .map(c -> "'" + c.standing().certificate() + "'="
+                + Duration.between(v.checkedAt(), c.standing().facts().notAfter()).getSeconds() + "s;"
+                + c.warningBefore().getSeconds() + ";" + c.criticalBefore().getSeconds() + ";0")
+            .toList();
+    return " | " + String.join(" ", data);
+  }
+}

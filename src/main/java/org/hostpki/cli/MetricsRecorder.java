@@ -1,0 +1,119 @@
+package org.hostpki.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
+import org.hostpki.metrics.RunOutcome;
+import org.hostpki.metrics.StoreMetrics;
+import org.hostpki.metrics.StoreState;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.store.OutputFile;
+
+/**
+ * Writes {@code metrics.textfile} after every apply, every {@code watch} observation and every
+ * {@code check}, whatever their result. A file that cannot be written is a warning, never a failed
+ * run: monitoring sees it by the file's age ({@code node_textfile_mtime_seconds}). Pending hooks
+ * are counted from the store's records, which outlive the run that failed them.
+ */
+final class MetricsRecorder {
+  private final Consumer<String> warn;
+
+  /**
+   * @param warn where a failure to write goes: standard error, or the watch log
+   */
+  MetricsRecorder(Consumer<String> warn) {
+    this.warn = warn;
+  }
+
+  /** After an apply that ran to its end (a failed hook included). */
+  void applied(DesiredState desired, Reconciler.Result result) {
+    write(
+        desired,
+        Optional.of(
+            new StoreState(result.observed(), result.host(), result.now(), 0, result.pendingAfter().size())),
+        Optional.of(
+            new RunOutcome(result.now(), result.hookFailure().isEmpty(), result.plan().changes().size())));
+  }
+
+  /**
+   * After an observation that applied nothing ({@code watch}): the drift it saw.
+   *
+   * @param success false when the plan is one apply would refuse
+   */
+  void observed(DesiredState desired, Reconciler.Observation o, boolean success) {
+    write(desired, Optional.of(state(o)), Optional.of(new RunOutcome(o.now(), success, 0)));
+  }
+
+  /**
+   * After {@code check}, which applies nothing: the store as it saw it, and the last apply's
+   * outcome as the file says it (a check is no apply, and must not hide a failing one).
+   */
+  void checked(DesiredState desired, Reconciler.Observation o) {
+    if (desired.metrics().textfile().isEmpty()) {
+      return;
+    }
+    write(desired, Optional.of(state(o)), lastRun(desired, desired.metrics().textfile().get()));
+  }
+
+  /**
+   * After a run that failed: the store is as it was, so it is read again for what it holds (when
+   * it cannot be, only the run's result is written).
+   */
+  void failed(DesiredState desired, Reconciler reconciler, Instant at) {
+    if (desired.metrics().textfile().isEmpty()) {
+      return;
+    }
+    Optional<StoreState> state;
+    try {
+      state = Optional.of(state(reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true)));
+    } catch (RuntimeException e) { // reported by the run itself; here it only leaves out the store
+      state = Optional.empty();
+    }
+    write(desired, state, Optional.of(new RunOutcome(at, false, 0)));
+  }
+
+  private static StoreState state(Reconciler.Observation o) {
+    return new StoreState(
+        o.store().facts(), o.host(), o.now(), o.plan().changes().size(), o.plan().pendingHooks().size());
+  }
+
+  /** The last run the metrics file records; empty when there is none, or it cannot be read. */
+  private Optional<RunOutcome> lastRun(DesiredState desired, Path file) {
+    try {
+      String text = new String(InputFiles.read(file, InputKind.METRICS_FILE), StandardCharsets.UTF_8);
+      return StoreMetrics.lastRun(text, desired);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      warn.accept("the metrics file " + file + " could not be read (" + FileReasons.of(e)
+          + "); the last apply's outcome is left out of it until the next apply");
+      return Optional.empty();
+    }
+  }
+
+  private void write(DesiredState desired, Optional<StoreState> state, Optional<RunOutcome> run) {
+    Optional<Path> file = desired.metrics().textfile();
+    if (file.isEmpty()) {
+      return;
+    }
+    try {
+      // Written as every output file is: a new file renamed into place, never into a store.
+      OutputFile.at(file.get()).write(StoreMetrics.render(desired, state, run).getBytes(StandardCharsets.UTF_8));
+    } catch (HostpkiException e) {
+      // metrics.textfile is a file, never standard output: OutputFile's hint for -o does not apply.
+      warn.accept(
+          "the metrics file was not written: " + e.getMessage().replace(" " + OutputFile.STANDARD_OUTPUT, ""));
+    }
+  }
+}

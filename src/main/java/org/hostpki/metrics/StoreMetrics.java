@@ -1,0 +1,172 @@
+package org.hostpki.metrics;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.plan.Renewals;
+import org.hostpki.renewal.Renewal;
+
+/**
+ * The Prometheus text format (version 0.0.4) of a run: one family per metric, each with its HELP
+ * and TYPE lines, all gauges, times as Unix seconds ({@code _timestamp_seconds}), every series
+ * labelled with the store's path so that several stores on one host do not collide.
+ */
+public final class StoreMetrics {
+  private StoreMetrics() {}
+
+  /**
+   * @param state the store as the run left it; empty when it could not be read (the run's result
+   *     is written all the same)
+   * @param lastRun the last apply or {@code watch} observation; empty when none is known ({@code
+   *     check} on a host whose file has none)
+   */
+  public static String render(DesiredState desired, Optional<StoreState> state, Optional<RunOutcome> lastRun) {
+    String store = desired.store().path().toString();
+    Families f = new Families();
+    state.ifPresent(s -> certificates(f, desired, s, store));
+    lastRun.ifPresent(run -> {
+      f.sample(LAST_RUN_TIME,
+          "When hostpki last applied this store (an apply, or an observation of hostpki watch).",
+          labels("store", store), seconds(run.at()));
+      f.sample(LAST_RUN_SUCCESS,
+          "Whether that run ended without an error: 1 yes, 0 no.",
+          labels("store", store), run.success() ? 1 : 0);
+      f.sample(LAST_RUN_CHANGES,
+          "How many changes that run made.",
+          labels("store", store), run.changes());
+    });
+    state.ifPresent(s -> {
+      f.sample("hostpki_hooks_pending",
+          "Hooks the store records as due and not yet run successfully (the next run retries them).",
+          labels("store", store), s.hooksPending());
+      f.sample("hostpki_drifted_resources",
+          "Resources that do not match the desired state after the run (0 when converged).",
+          labels("store", store), s.drifted());
+      trust(f, desired, s.observed(), store);
+    });
+    return f.text();
+  }
+
+  private static final String LAST_RUN_TIME = "hostpki_last_apply_timestamp_seconds";
+  private static final String LAST_RUN_SUCCESS = "hostpki_last_apply_success";
+  private static final String LAST_RUN_CHANGES = "hostpki_last_apply_changes";
+
+  /**
+   * The last run as a metrics file written by {@link #render} says it, for this store; empty when
+   * the text does not say it whole (no file yet, another program's file).
+   */
+  public static Optional<RunOutcome> lastRun(String text, DesiredState desired) {
+    String labels = labels("store", desired.store().path().toString());
+    Optional<Long> at = sample(text, LAST_RUN_TIME + labels);
+    Optional<Long> success = sample(text, LAST_RUN_SUCCESS + labels);
+    Optional<Long> changes = sample(text, LAST_RUN_CHANGES + labels);
+    if (at.isEmpty() || success.isEmpty() || changes.isEmpty()
+        || changes.get() < 0 || changes.get() > Integer.MAX_VALUE) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RunOutcome(Instant.ofEpochSecond(at.get()), success.get() == 1, changes.get().intValue()));
+  }
+
+  /** The value of the sample line that starts with {@code series} and a space. */
+  private static Optional<Long> sample(String text, String series) {
+    for (String line : text.split("\n", -1)) {
+      if (line.startsWith(series + " ")) {
+        try {
+          return Optional.of(Long.parseLong(line.substring(series.length() + 1).strip()));
+        } catch (NumberFormatException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void certificates(Families f, DesiredState desired, StoreState s, String store) {
+    ObservedStore o = s.observed();
+    Map<String, CertificateFacts> certificates = new LinkedHashMap<>();
+    o.caCertificate().ifPresent(c -> certificates.put("ca", c));
+    o.caNextCertificate().ifPresent(c -> certificates.put("ca-next", c));
+    o.caPreviousCertificate().ifPresent(c -> certificates.put("ca-previous", c));
+    o.serverCertificate().ifPresent(c -> certificates.put("server", c));
+    SortedMap<String, Renewal> renewals = Renewals.of(desired, s.host(), o, s.now(), true);
+    certificates.forEach((name, c) -> f.sample("hostpki_certificate_not_before_timestamp_seconds",
+        "Start of the certificate's validity (notBefore).",
+        labels("store", store, "certificate", name), seconds(c.notBefore())));
+    certificates.forEach((name, c) -> f.sample("hostpki_certificate_not_after_timestamp_seconds",
+        "End of the certificate's validity (notAfter).",
+        labels("store", store, "certificate", name), seconds(c.notAfter())));
+    renewals.forEach((name, r) -> f.sample("hostpki_certificate_next_renewal_timestamp_seconds",
+        "When an unattended run renews the certificate; in the past while a renewal is due.",
+        labels("store", store, "certificate", name), seconds(r.at())));
+    renewals.forEach((name, r) -> f.sample("hostpki_certificate_renewal_due",
+        "Whether the certificate is due for renewal (1), also while it waits for a maintenance window.",
+        labels("store", store, "certificate", name), r.state() == Renewal.State.SCHEDULED ? 0 : 1));
+  }
+
+  private static void trust(Families f, DesiredState desired, ObservedStore o, String store) {
+    f.sample("hostpki_trust_certificates",
+        "Trusted certificates in the store (trust/).",
+        labels("store", store), o.trusted().size());
+    o.trusted().values().stream()
+        .map(CertificateFacts::notAfter)
+        .min(Instant::compareTo)
+        .ifPresent(soonest -> f.sample("hostpki_trust_soonest_not_after_timestamp_seconds",
+            "The earliest end of validity among the trusted certificates.",
+            labels("store", store), seconds(soonest)));
+    if (desired.metrics().trustCertificates()) {
+      o.trusted().forEach((name, c) -> f.sample("hostpki_trust_certificate_not_after_timestamp_seconds",
+          "End of a trusted certificate's validity, by its name in trust/.",
+          labels("store", store, "name", name), seconds(c.notAfter())));
+    }
+  }
+
+  private static long seconds(Instant t) {
+    return t.getEpochSecond();
+  }
+
+  /** {@code {store="/var/lib/hostpki",certificate="ca"}}, values escaped as the format wants. */
+  private static String labels(String... namesAndValues) {
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(namesAndValues[i]).append("=\"").append(escapeLabel(namesAndValues[i + 1])).append('"');
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Backslash, double quote and line feed are escaped in label values; nothing else is. */
+  static String escapeLabel(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  /** Families in the order first sampled, each with its samples. */
+  private static final class Families {
+    private final Map<String, String> help = new LinkedHashMap<>();
+    private final Map<String, List<String>> samples = new LinkedHashMap<>();
+
+    void sample(String name, String helpText, String labels, long value) {
+      help.putIfAbsent(name, helpText);
+      samples.computeIfAbsent(name, n -> new ArrayList<>()).add(name + labels + " " + value);
+    }
+
+    String text() {
+      StringBuilder sb = new StringBuilder();
+      help.forEach((name, text) -> {
+        sb.append("# HELP ").append(name).append(' ').append(text).append('\n');
+        sb.append("# TYPE ").append(name).append(" gauge\n");
+        samples.get(name).forEach(line -> sb.append(line).append('\n'));
+      });
+      return sb.toString();
+    }
+  }
+}

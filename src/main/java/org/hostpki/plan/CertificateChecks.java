@@ -1,0 +1,130 @@
+package org.hostpki.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.KeyFacts;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Subject;
+import org.hostpki.renewal.Renewal;
+import org.hostpki.renewal.RenewalSchedule;
+
+/**
+ * The drift checks every planned certificate shares, CA or server, internal or awaiting a chain:
+ * does it belong to its key, is the key of the wanted kind, does it name the wanted subject, carry
+ * the wanted usages, and is it still valid beyond renewBefore. Each check adds the reasons it
+ * finds; what to do about them is for the part that plans the certificate.
+ */
+final class CertificateChecks {
+  private CertificateChecks() {}
+
+  /**
+   * Whether {@code NAME.crt} belongs to {@code NAME.key}, and the key is of the wanted kind.
+   *
+   * @param name the files' stem: {@code ca}, {@code server}
+   */
+  static void keyReasons(
+      CertificateFacts cert, KeyFacts key, KeySpec wanted, String name, List<Reason> reasons) {
+    Fingerprint certified = cert.publicKey().publicKeyFingerprint();
+    if (!certified.equals(key.publicKeyFingerprint())) {
+      reasons.add(
+          new Reason(
+              ReasonCode.KEY_MISMATCH,
+              name
+                  + ".crt does not match "
+                  + name
+                  + ".key "
+                  + PlanWords.keys("certificate key", certified, name + ".key", key.publicKeyFingerprint())));
+    }
+    keySpecReason(key, wanted).ifPresent(reasons::add);
+  }
+
+  /** Why the key must change for its kind: {@code key EC P-256 → RSA 3072}; empty when it fits. */
+  static Optional<Reason> keySpecReason(KeyFacts key, KeySpec wanted) {
+    Optional<KeySpec> have = key.spec();
+    if (have.equals(Optional.of(wanted))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Reason(
+            ReasonCode.KEY_SPEC_CHANGED,
+            "key " + have.map(KeySpec::toString).orElse("of another kind") + " → " + wanted));
+  }
+
+  /** Why the subject must change: {@code subject changed: CN=old → CN=new}; empty when it fits. */
+  static Optional<Reason> subjectReason(Subject have, String haveDn, Subject wanted) {
+    return have.equals(wanted)
+        ? Optional.empty()
+        : Optional.of(
+            new Reason(ReasonCode.SUBJECT_CHANGED, "subject changed: " + haveDn + " → " + wanted));
+  }
+
+  /** Why the extended key usages must change: serverAuth, and clientAuth when asked for. */
+  static Optional<Reason> usageReason(CertificateFacts c, boolean clientAuth) {
+    Set<String> wanted = new LinkedHashSet<>(List.of(CertificateFacts.EKU_SERVER_AUTH));
+    if (clientAuth) {
+      wanted.add(CertificateFacts.EKU_CLIENT_AUTH);
+    }
+    if (Set.copyOf(c.extendedKeyUsages()).equals(wanted)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Reason(
+            ReasonCode.PROFILE_CHANGED,
+            "extended key usage "
+                + PlanWords.extendedKeyUsages(c.extendedKeyUsages())
+                + " → "
+                + PlanWords.extendedKeyUsages(List.copyOf(wanted))));
+  }
+
+  /**
+   * Why a certificate must be replaced for its dates: expired, or due for renewal by {@code
+   * schedule}. A certificate not valid yet is no reason to replace it: the clock is behind, and
+   * {@link ClockCheck} refuses the plan. A renewal an unattended run waits for is a warning, not a
+   * change.
+   *
+   * @param subject what the certificate is, for warnings: {@code server}, {@code ca}
+   */
+  static void validityReasons(
+      CertificateFacts c,
+      RenewalSchedule schedule,
+      Instant now,
+      boolean unattended,
+      String subject,
+      List<Reason> reasons,
+      List<Warning> warnings) {
+    if (c.isExpiredAt(now)) {
+      reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DateText.of(c.notAfter())));
+      return;
+    }
+    if (c.isNotYetValidAt(now)) {
+      return;
+    }
+    Renewal renewal = schedule.at(now, unattended);
+    if (renewal.due()) {
+      reasons.add(
+          new Reason(
+              ReasonCode.EXPIRING, Renewals.expiresWords(c, now) + "; " + renewal.reasonWords()));
+      if (renewal.cause() == Renewal.Cause.SAFETY_MARGIN) {
+        warnings.add(
+            new Warning(
+                WarningCode.RENEWAL_SAFETY_MARGIN,
+                subject,
+                subject + ": " + renewal.note().orElse("renewing at the safety margin")));
+      }
+    } else if (renewal.state() == Renewal.State.WAITING) {
+      warnings.add(
+          new Warning(
+              WarningCode.RENEWAL_WAITING,
+              subject,
+              subject + ": " + renewal.waitingWords() + "; a plain 'hostpki apply' renews it now"));
+    }
+  }
+}

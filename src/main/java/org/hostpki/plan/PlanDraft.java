@@ -1,0 +1,34 @@
+package org.hostpki.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hostpki.model.Fingerprint;
+
+/** What the parts of one planning run found so far: changes, warnings, refusals, what stays. */
+final class PlanDraft {
+  private final List<Change> changes = new ArrayList<>();
+  private final List<Warning> warnings = new ArrayList<>();
+  private final List<Refusal> refusals = new ArrayList<>();
+  private int unchanged;
+
+  void add(Change change) {
+    changes.add(change);
+  }
+
+  void warn(Warning warning) {
+    warnings.add(warning);
+  }
+
+  void refuse(Refusal refusal) {
+    refusals.add(refusal);
+  }
+
+  /** One resource was checked and matches. */
+  void unchanged() {
+    unchanged++;
+  }
+
+  Plan plan(Fingerprint basis) {
+    return new Plan(changes, warnings, refusals, unchanged, basis);
+  }
+}

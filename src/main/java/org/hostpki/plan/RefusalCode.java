@@ -1,0 +1,43 @@
+package org.hostpki.plan;
+
+/**
+ * Why apply refuses a plan; the codes are part of the JSON plan contract ({@code
+ * schema/plan.schema.json} lists the same, which a test holds).
+ */
+public enum RefusalCode {
+  /** The file at {@code server.external.chain} cannot be imported. */
+  CHAIN_REFUSED("chain-refused"),
+  /** The store's CA does not match its key, or is no CA. */
+  STORE_DAMAGED("store-damaged"),
+  /** A certificate of the store is not valid yet: the clock is behind. */
+  CLOCK_BEHIND("clock-behind"),
+  /** Every certificate expired long after the store was last written: the clock may be far ahead. */
+  CLOCK_AHEAD("clock-ahead"),
+  /** The desired state asks for an issuer this build cannot use yet. */
+  ISSUER_NOT_SUPPORTED("issuer-not-supported");
+
+  private final String code;
+
+  RefusalCode(String code) {
+    this.code = code;
+  }
+
+  /** The stable code of the JSON plan: {@code chain-refused}. */
+  public String code() {
+    return code;
+  }
+
+  /**
+   * The code with this word.
+   *
+   * @throws IllegalArgumentException when there is none
+   */
+  public static RefusalCode of(String code) {
+    for (RefusalCode c : values()) {
+      if (c.code.equals(code)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("no such code: " + code);
+  }
+}

@@ -1,0 +1,99 @@
+package org.hostpki.plan;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.RenewBefore;
+import org.hostpki.renewal.Renewal;
+import org.hostpki.renewal.RenewalPolicy;
+import org.hostpki.renewal.RenewalSchedule;
+
+/**
+ * Which renewal rules apply to which of a store's certificates: the CA's ({@code ca.renewBefore})
+ * to {@code ca.crt} and {@code ca-next.crt}, the server's ({@code server.renewBefore}) to {@code
+ * server.crt} whether issued here or imported. The planner decides with these, and {@code status}
+ * and the metrics report them, so all three say the same.
+ */
+public final class Renewals {
+  private Renewals() {}
+
+  /** The schedule of a certificate this host's CA made (the CA itself, or the server's). */
+  static RenewalSchedule issuedHere(
+      RenewBefore renewBefore, DesiredState desired, HostIdentity host, CertificateFacts c) {
+    return new RenewalPolicy(renewBefore, desired.renewal(), host).schedule(c, c.madeAt());
+  }
+
+  /** The schedule of a certificate another CA made: when it was made is its notBefore. */
+  static RenewalSchedule imported(
+      RenewBefore renewBefore, DesiredState desired, HostIdentity host, CertificateFacts c) {
+    return new RenewalPolicy(renewBefore, desired.renewal(), host).schedule(c, c.notBefore());
+  }
+
+  /**
+   * A store certificate with a renewal rule, and its schedule.
+   *
+   * @param address {@code ca}, {@code ca-next} or {@code server}
+   * @param imported made by another CA and imported from {@code server.external.chain}: whoever
+   *     signs the next chain renews it, and no window applies
+   */
+  public record Scheduled(String address, CertificateFacts facts, RenewalSchedule schedule, boolean imported) {
+    /** Its renewal at {@code now}; a window applies only to unattended runs, and only to {@code ca} and {@code server}. */
+    public Renewal at(Instant now, boolean unattended) {
+      return schedule.at(now, unattended && !imported && !address.equals("ca-next"));
+    }
+  }
+
+  /** The store's certificates that have a renewal rule, by plan address. */
+  public static SortedMap<String, Scheduled> scheduled(
+      DesiredState desired, HostIdentity host, ObservedStore observed) {
+    SortedMap<String, Scheduled> all = new TreeMap<>();
+    RenewBefore ca = desired.ca().renewBefore();
+    observed.caCertificate()
+        .ifPresent(c -> all.put("ca", new Scheduled("ca", c, issuedHere(ca, desired, host, c), false)));
+    observed.caNextCertificate()
+        .ifPresent(c -> all.put("ca-next", new Scheduled("ca-next", c, issuedHere(ca, desired, host, c), false)));
+    observed.serverCertificate()
+        .ifPresent(
+            c -> {
+              RenewBefore rb = desired.server().renewBefore();
+              boolean imported = observed.isImportedLeaf(c);
+              all.put(
+                  "server",
+                  new Scheduled(
+                      "server",
+                      c,
+                      imported ? imported(rb, desired, host, c) : issuedHere(rb, desired, host, c),
+                      imported));
+            });
+    return all;
+  }
+
+  /**
+   * The renewal of each certificate in the store at {@code now}, by plan address: {@code ca},
+   * {@code ca-next}, {@code server}.
+   *
+   * @param unattended as a timer or {@code watch} would see it: waiting for windows
+   */
+  public static SortedMap<String, Renewal> of(
+      DesiredState desired, HostIdentity host, ObservedStore observed, Instant now, boolean unattended) {
+    SortedMap<String, Renewal> all = new TreeMap<>();
+    scheduled(desired, host, observed).forEach((address, s) -> all.put(address, s.at(now, unattended)));
+    return all;
+  }
+
+  /** {@code expires on 2027-12-30 08:00 UTC (in 131 days)}: hours and minutes below two days. */
+  static String expiresWords(CertificateFacts c, Instant now) {
+    return "expires on "
+        + DateText.of(c.notAfter())
+        + " (in "
+        + DurationText.left(java.time.Duration.between(now, c.notAfter()))
+        + ")";
+  }
+}

@@ -1,0 +1,37 @@
+package org.hostpki.plan;
+
+import java.net.InetAddress;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import org.hostpki.model.DnsName;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.Subject;
+
+/**
+ * The subject and SANs the server certificate must have: the desired names, and with {@code
+ * server.includeHostIdentity} the live host's FQDN, short name and addresses.
+ */
+public record ServerNames(Subject subject, List<String> dnsNames, List<InetAddress> ipAddresses) {
+
+  public ServerNames {
+    Objects.requireNonNull(subject, "subject");
+    dnsNames = List.copyOf(dnsNames);
+    ipAddresses = List.copyOf(ipAddresses);
+  }
+
+  /** The names for this server on this host, lower-case, each once, in a stable order. */
+  public static ServerNames of(ServerSpec server, HostIdentity host) {
+    LinkedHashSet<String> dns = new LinkedHashSet<>();
+    server.dnsNames().forEach(n -> dns.add(DnsName.lowerCase(n)));
+    LinkedHashSet<InetAddress> ips = new LinkedHashSet<>(server.ipAddresses());
+    if (server.includeHostIdentity()) {
+      host.fqdn().ifPresent(dns::add);
+      dns.add(host.hostname());
+      ips.addAll(host.addresses());
+    }
+    return new ServerNames(
+        server.subject().withCommonNameFrom(dns), List.copyOf(dns), List.copyOf(ips));
+  }
+}

@@ -1,0 +1,261 @@
+package org.hostpki.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.KeyFacts;
+import org.hostpki.model.KeyRotation;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.ServerSpec;
+
+/**
+ * Plans the server certificate and its key ({@code server.crt}, {@code server.key}): issued by the
+ * internal CA, and issued again when anything about it drifted; with {@code server.issuer:
+ * external}, what {@link ExternalIssuer} decides to serve (an imported chain, or an internal
+ * certificate until one arrives). Pure, like the planner.
+ */
+final class ServerPlan {
+  /**
+   * What the parts planned after the server need to know of it.
+   *
+   * @param changes the server certificate changes
+   * @param importedChain the imported chain the server serves after apply, leaf first, as recorded
+   *     (perhaps with its root); empty when the internal CA issues the server certificate
+   * @param keyChange why the server key changes, with an external issuer: the request must be
+   *     written again
+   */
+  record Outcome(
+      boolean changes, Optional<List<CertificateFacts>> importedChain, Optional<Reason> keyChange) {
+
+    /** What {@code server-fullchain.crt} holds after apply when an imported chain is served. */
+    Optional<List<CertificateFacts>> servedChain() {
+      return importedChain.map(ExternalChainFile::servedChain);
+    }
+  }
+
+  private final PlanInput in;
+  private final ObservedStore observed;
+  private final ServerSpec server;
+  private final ServerNames names;
+  private final PlanDraft draft;
+
+  private ServerPlan(PlanInput in, PlanDraft draft) {
+    this.in = in;
+    this.observed = in.observed();
+    this.server = in.desired().server();
+    this.names = ServerNames.of(server, in.host());
+    this.draft = draft;
+  }
+
+  /**
+   * @param caChanges {@code ca.crt} changes: a server certificate of the internal CA must be issued
+   *     by the new one
+   */
+  static Outcome plan(PlanInput in, boolean caChanges, PlanDraft draft) {
+    return new ServerPlan(in, draft).plan(caChanges);
+  }
+
+  private Outcome plan(boolean caChanges) {
+    if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
+      return new Outcome(internal(caChanges, false), Optional.empty(), Optional.empty());
+    }
+    ExternalIssuer.Outcome outcome = ExternalIssuer.decide(in, names);
+    outcome.warnings().forEach(draft::warn);
+    outcome.refusals().forEach(draft::refuse);
+    Optional<Reason> keyChange = outcome.keyChange().stream().findFirst();
+    ExternalIssuer.Decision decision = outcome.decision();
+    if (decision instanceof ExternalIssuer.Decision.KeepRecord keep) {
+      draft.unchanged();
+      return new Outcome(false, Optional.of(keep.chain()), keyChange);
+    }
+    if (decision instanceof ExternalIssuer.Decision.Import imported) {
+      ExternalChainFile.Valid chain = imported.chain();
+      CertificateFacts leaf = chain.leaf();
+      install(
+          new Reason(
+              ReasonCode.CHAIN_IMPORTED,
+              "import the chain from "
+                  + chain.path()
+                  + ": "
+                  + leaf.subjectDn()
+                  + ", issued by "
+                  + leaf.issuerDn()
+                  + ", valid until "
+                  + DateText.of(leaf.notAfter())),
+          Intent.ChainSource.FILE,
+          chain.chain());
+      return new Outcome(true, Optional.of(chain.chain()), keyChange);
+    }
+    if (decision instanceof ExternalIssuer.Decision.InstallRecord record) {
+      install(record.reason(), Intent.ChainSource.RECORD, record.chain());
+      return new Outcome(true, Optional.of(record.chain()), keyChange);
+    }
+    if (decision instanceof ExternalIssuer.Decision.FallBack fallBack) {
+      issue(Action.REPLACE, fallBack.reasons(), keyChange.isPresent());
+      return new Outcome(true, Optional.empty(), keyChange);
+    }
+    return new Outcome(internal(caChanges, true), Optional.empty(), keyChange);
+  }
+
+  /** Serves an imported chain: {@code server.crt} becomes its leaf. */
+  private void install(Reason reason, Intent.ChainSource source, List<CertificateFacts> chain) {
+    Optional<CertificateFacts> cert = observed.serverCertificate();
+    draft.add(
+        new Change(
+            Address.SERVER,
+            cert.isEmpty() ? Action.CREATE : Action.REPLACE,
+            List.of(reason),
+            new Intent.InstallExternalChain(
+                source, chain.stream().map(CertificateFacts::fingerprint).toList()),
+            before(),
+            PlanWords.chainAttributes(chain)));
+  }
+
+  /**
+   * Plans a certificate of the internal CA: issued again when anything about it drifted.
+   *
+   * @param awaitingChain the issuer is external and this certificate serves until a chain
+   *     arrives: the key is kept (the request is for it) unless it must change
+   * @return whether it changes
+   */
+  private boolean internal(boolean caChanges, boolean awaitingChain) {
+    Optional<CertificateFacts> cert = observed.serverCertificate();
+    Optional<KeyFacts> key = observed.serverKey();
+    List<Reason> reasons = new ArrayList<>();
+    Action action = Action.REPLACE;
+    if (cert.isEmpty() && key.isEmpty()) {
+      action = Action.CREATE;
+      reasons.add(new Reason(ReasonCode.MISSING, "no server certificate in the store yet"));
+    } else if (cert.isEmpty()) {
+      reasons.add(new Reason(ReasonCode.MISSING, "server.crt is missing"));
+    } else if (key.isEmpty()) {
+      reasons.add(new Reason(ReasonCode.MISSING, "server.key is missing"));
+    } else {
+      CertificateFacts c = cert.get();
+      boolean imported = observed.isImportedLeaf(c);
+      if (in.replace().contains(PlanInput.Replace.SERVER)) {
+        reasons.add(
+            new Reason(ReasonCode.REPLACE_REQUESTED, "replacement requested (--replace server)"));
+      }
+      // Every reason that applies, not only the first: a replaced CA or a switch of issuer does
+      // not hide the names and key the new certificate changes too.
+      if (caChanges) {
+        reasons.add(new Reason(ReasonCode.ISSUER_CHANGED, "the CA is being replaced"));
+      }
+      if (imported && !awaitingChain) {
+        reasons.add(
+            new Reason(
+                ReasonCode.ISSUER_CHANGED,
+                "server.issuer is internal: re-issuing from the store's CA instead of the"
+                    + " imported certificate (issuer "
+                    + c.issuerDn()
+                    + ")"));
+        importedDriftReasons(c, key.get(), reasons);
+      } else {
+        if (!caChanges && !observed.serverSignedByCa()) {
+          reasons.add(
+              new Reason(
+                  ReasonCode.ISSUER_CHANGED,
+                  "server.crt is not signed by the store's CA (issuer " + c.issuerDn() + ")"));
+        }
+        driftReasons(c, key.get(), reasons);
+      }
+    }
+    return reissue(action, reasons, key, awaitingChain);
+  }
+
+  /**
+   * What the internal certificate replacing an imported one changes besides its issuer: the key
+   * when its kind is no longer wanted, and the names the imported one does not cover. An outside
+   * CA's profile, subject and extra names are its own, no reason to report.
+   */
+  private void importedDriftReasons(CertificateFacts c, KeyFacts key, List<Reason> reasons) {
+    CertificateChecks.keySpecReason(key, server.key()).ifPresent(reasons::add);
+    NameChanges changes = new NameChanges(server, names);
+    reasons.addAll(changes.reasons(changes.uncovered(c)));
+  }
+
+  /** How a certificate for this key differs from the one the internal CA would issue now. */
+  private void driftReasons(CertificateFacts c, KeyFacts key, List<Reason> reasons) {
+    CertificateChecks.keyReasons(c, key, server.key(), "server", reasons);
+    List<Reason> sanReasons = new NameChanges(server, names).exact(c.dnsNames(), c.ipAddresses());
+    reasons.addAll(sanReasons);
+    // A default subject follows the names: a new name alone is no second reason.
+    if (sanReasons.isEmpty() || server.subject().commonName().isPresent()) {
+      CertificateChecks.subjectReason(c.subject(), c.subjectDn(), names.subject())
+          .ifPresent(reasons::add);
+    }
+    CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
+    List<Warning> warnings = new ArrayList<>();
+    CertificateChecks.validityReasons(
+        c,
+        observed.isImportedLeaf(c)
+            ? Renewals.imported(server.renewBefore(), in.desired(), in.host(), c)
+            : Renewals.issuedHere(server.renewBefore(), in.desired(), in.host(), c),
+        in.now(),
+        in.unattended(),
+        Address.SERVER,
+        reasons,
+        warnings);
+    warnings.forEach(draft::warn);
+  }
+
+  private boolean reissue(
+      Action action, List<Reason> reasons, Optional<KeyFacts> key, boolean awaitingChain) {
+    if (reasons.isEmpty()) {
+      draft.unchanged();
+      return false;
+    }
+    boolean keyUsable =
+        key.isPresent()
+            && key.get().spec().equals(Optional.of(server.key()))
+            && reasons.stream().noneMatch(r -> r.code() == ReasonCode.REPLACE_REQUESTED);
+    boolean newKey = !keyUsable || (!awaitingChain && server.keyRotation() == KeyRotation.ALWAYS);
+    if (awaitingChain) {
+      reasons.add(
+          new Reason(
+              ReasonCode.CHAIN_AWAITED,
+              "issued by the internal CA until a signed chain arrives at "
+                  + server.external().orElseThrow().chain()));
+    }
+    issue(action, reasons, newKey);
+    return true;
+  }
+
+  private void issue(Action action, List<Reason> reasons, boolean newKey) {
+    SortedMap<String, String> after = PlanWords.nameAttributes(names);
+    after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
+    after.put("validity", DurationText.exact(server.validity()));
+    after.put("issuer", "the internal CA");
+    draft.add(
+        new Change(
+            Address.SERVER,
+            action,
+            reasons,
+            new Intent.IssueServer(
+                names.subject(),
+                names.dnsNames(),
+                names.ipAddresses(),
+                server.key(),
+                server.validity(),
+                server.clientAuth(),
+                newKey),
+            before(),
+            after));
+  }
+
+  private SortedMap<String, String> before() {
+    return observed.serverCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new);
+  }
+
+  static List<Fingerprint> fingerprints(List<CertificateFacts> certificates) {
+    return certificates.stream().map(CertificateFacts::fingerprint).toList();
+  }
+}

@@ -1,0 +1,160 @@
+package org.hostpki.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.ObservedStore;
+
+/**
+ * Plans the trusted certificates ({@code trust/NAME.crt}): the declared ones are put there, changed
+ * ones replaced, undeclared ones removed when {@code trust.prune} is on; and warns of what is
+ * trusted but expiring, expired or trusted twice.
+ */
+final class TrustPlan {
+  /** Trusted certificates expiring within this are warned about. */
+  static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+
+  private final PlanInput in;
+  private final ObservedStore observed;
+  private final Instant now;
+  private final PlanDraft draft;
+
+  private TrustPlan(PlanInput in, PlanDraft draft) {
+    this.in = in;
+    this.observed = in.observed();
+    this.now = in.now();
+    this.draft = draft;
+  }
+
+  /** @return whether any trusted certificate changes */
+  static boolean plan(PlanInput in, PlanDraft draft) {
+    return new TrustPlan(in, draft).plan();
+  }
+
+  /**
+   * The trusted certificates after apply, by name: the declared ones, and the store's undeclared
+   * ones while pruning is off (they stay trusted).
+   */
+  static SortedMap<String, CertificateFacts> afterApply(PlanInput in) {
+    SortedMap<String, CertificateFacts> all = new TreeMap<>();
+    if (!in.desired().trust().prune()) {
+      all.putAll(in.observed().trusted());
+    }
+    all.putAll(in.desiredTrust());
+    return all;
+  }
+
+  private boolean plan() {
+    boolean any = false;
+    SortedMap<String, CertificateFacts> want = in.desiredTrust();
+    Map<String, CertificateFacts> have = observed.trusted();
+    for (Map.Entry<String, CertificateFacts> e : want.entrySet()) {
+      String name = e.getKey();
+      CertificateFacts c = e.getValue();
+      CertificateFacts old = have.get(name);
+      if (old == null) {
+        put(name, c, Action.CREATE, new Reason(ReasonCode.TRUST_ADDED, PlanWords.certificate(c)));
+        any = true;
+      } else if (!old.fingerprint().equals(c.fingerprint())) {
+        put(
+            name,
+            c,
+            Action.REPLACE,
+            new Reason(
+                ReasonCode.TRUST_CHANGED,
+                "certificate changed: "
+                    + old.fingerprint().abbreviatedColonHex()
+                    + " → "
+                    + PlanWords.certificate(c)));
+        any = true;
+      } else {
+        draft.unchanged();
+      }
+      warnIfExpiring(name, c);
+    }
+    for (Map.Entry<String, CertificateFacts> e : have.entrySet()) {
+      if (want.containsKey(e.getKey())) {
+        continue;
+      }
+      if (in.desired().trust().prune()) {
+        draft.add(
+            new Change(
+                Address.trust(e.getKey()),
+                Action.DELETE,
+                List.of(new Reason(ReasonCode.TRUST_REMOVED, "no longer declared")),
+                new Intent.RemoveTrusted(e.getKey()),
+                PlanWords.certificateAttributes(e.getValue()),
+                new TreeMap<>()));
+        any = true;
+      } else {
+        // Kept because pruning is off: still trusted, so its expiry matters just the same.
+        warnIfExpiring(e.getKey(), e.getValue());
+      }
+    }
+    warnOfDuplicates(want);
+    return any;
+  }
+
+  private void put(String name, CertificateFacts c, Action action, Reason reason) {
+    draft.add(
+        new Change(
+            Address.trust(name),
+            action,
+            List.of(reason),
+            new Intent.PutTrusted(name, c.fingerprint()),
+            observed.trusted().containsKey(name)
+                ? PlanWords.certificateAttributes(observed.trusted().get(name))
+                : new TreeMap<>(),
+            PlanWords.certificateAttributes(c)));
+  }
+
+  private void warnIfExpiring(String name, CertificateFacts c) {
+    if (c.isExpiredAt(now)) {
+      draft.warn(
+          new Warning(
+              WarningCode.TRUST_EXPIRED,
+              Address.trust(name),
+              "trusted certificate '" + name + "' expired on " + DateText.of(c.notAfter())));
+    } else if (c.expiresWithin(EXPIRY_WARNING, now)) {
+      draft.warn(
+          new Warning(
+              WarningCode.TRUST_EXPIRING,
+              Address.trust(name),
+              "trusted certificate '"
+                  + name
+                  + "' expires on "
+                  + DateText.of(c.notAfter())
+                  + " (in "
+                  + DurationText.left(Duration.between(now, c.notAfter()))
+                  + ")"));
+    }
+  }
+
+  private void warnOfDuplicates(SortedMap<String, CertificateFacts> want) {
+    Map<Fingerprint, List<String>> byFingerprint = new TreeMap<>();
+    want.forEach(
+        (name, c) -> byFingerprint.computeIfAbsent(c.fingerprint(), f -> new ArrayList<>()).add(name));
+    byFingerprint.forEach(
+        (fp, names) -> {
+          if (names.size() > 1) {
+            draft.warn(
+                new Warning(
+                    WarningCode.TRUST_DUPLICATE,
+                    Address.trust(names.get(0)),
+                    "the same certificate is trusted under several names: "
+                        + String.join(", ", names)
+                        + " ("
+                        + fp.shortForm()
+                        + ")"));
+          }
+        });
+  }
+}

@@ -1,0 +1,49 @@
+package org.hostpki.plan;
+
+/**
+ * What a plan's warning is about; the codes are part of the JSON plan contract ({@code
+ * schema/plan.schema.json} lists the same, which a test holds).
+ */
+public enum WarningCode {
+  /** A trusted certificate has expired. */
+  TRUST_EXPIRED("trust-expired"),
+  /** A trusted certificate expires within {@link Planner#TRUST_EXPIRY_WARNING}. */
+  TRUST_EXPIRING("trust-expiring"),
+  /** The same certificate is trusted under several names. */
+  TRUST_DUPLICATE("trust-duplicate"),
+  /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
+  CA_ROTATION("ca-rotation"),
+  /** An external issuer's signed chain has not arrived yet. */
+  CHAIN_AWAITED("chain-awaited"),
+  /** The imported server certificate is due for renewal by the outside CA. */
+  EXTERNAL_EXPIRING("external-expiring"),
+  /** A renewal went ahead outside the maintenance windows: the safety margin was reached. */
+  RENEWAL_SAFETY_MARGIN("renewal-safety-margin"),
+  /** A due renewal waits for a maintenance window (unattended runs only). */
+  RENEWAL_WAITING("renewal-waiting");
+
+  private final String code;
+
+  WarningCode(String code) {
+    this.code = code;
+  }
+
+  /** The stable code of the JSON plan: {@code trust-expiring}. */
+  public String code() {
+    return code;
+  }
+
+  /**
+   * The code with this word.
+   *
+   * @throws IllegalArgumentException when there is none
+   */
+  public static WarningCode of(String code) {
+    for (WarningCode c : values()) {
+      if (c.code.equals(code)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("no such code: " + code);
+  }
+}

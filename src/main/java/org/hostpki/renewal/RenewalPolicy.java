@@ -1,0 +1,123 @@
+package org.hostpki.renewal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.Optional;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.MaintenanceWindow;
+import org.hostpki.model.RenewBefore;
+import org.hostpki.model.RenewalSpec;
+
+/**
+ * The renewal rules for one kind of certificate (the CA's, the server's) on one host; see the
+ * package documentation for the rules.
+ */
+public final class RenewalPolicy {
+  /** No wait for a window goes closer to expiry than this, however short renewBefore is. */
+  public static final Duration MINIMUM_MARGIN = Duration.ofHours(1);
+
+  /** The least time before expiry a renewal is due, however small a share renewBefore is. */
+  static final Duration MINIMUM_PERIOD = Duration.ofMinutes(1);
+
+  /** A renewal overdue by this long waits for the host's catch-up hour (unattended runs). */
+  public static final Duration CATCH_UP_AFTER = Duration.ofHours(24);
+
+  /** How long the host's daily catch-up slot lasts. */
+  static final Duration CATCH_UP_SLOT = Duration.ofHours(1);
+
+  private static final ZoneId UTC = ZoneId.of("UTC");
+
+  private final RenewBefore renewBefore;
+  private final RenewalSpec renewal;
+  private final String host;
+
+  /**
+   * @param host whose certificates these are: its name goes into each certificate's spread
+   */
+  public RenewalPolicy(RenewBefore renewBefore, RenewalSpec renewal, HostIdentity host) {
+    this.renewBefore = Objects.requireNonNull(renewBefore, "renewBefore");
+    this.renewal = Objects.requireNonNull(renewal, "renewal");
+    this.host = host.fqdn().orElse(host.hostname());
+  }
+
+  /**
+   * The renewal times of a certificate.
+   *
+   * @param issuedAt when it was made, if known (notBefore plus the issuer's back-dating); the
+   *     jitter never moves its renewal to or before this moment. Its notBefore otherwise.
+   */
+  public RenewalSchedule schedule(CertificateFacts cert, Instant issuedAt) {
+    return schedule(cert, issuedAt, Optional.empty());
+  }
+
+  /**
+   * The renewal times of a certificate whose CA suggests a renewal window.
+   *
+   * @param suggested the CA's window (ACME renewal information): renewal falls inside it instead
+   *     of at the threshold
+   */
+  public RenewalSchedule schedule(
+      CertificateFacts cert, Instant issuedAt, Optional<SuggestedWindow> suggested) {
+    Instant notBefore = cert.notBefore();
+    Instant notAfter = cert.notAfter();
+    Duration lifetime = Duration.between(notBefore, notAfter);
+    SpreadHash hash = SpreadHash.of(cert.serialNumber(), host);
+
+    Duration period = lifetime.isNegative() ? Duration.ZERO : renewBefore.period(lifetime);
+    if (period.compareTo(MINIMUM_PERIOD) < 0) {
+      period = MINIMUM_PERIOD; // a share of a short lifetime may round to nothing: never at expiry
+    }
+    boolean longerThanLifetime = period.compareTo(lifetime) >= 0 && lifetime.compareTo(Duration.ZERO) > 0;
+    if (longerThanLifetime) {
+      period = lifetime.dividedBy(3);
+    }
+    Instant threshold = notAfter.minus(period);
+    Instant issued = clamp(issuedAt, notBefore, threshold);
+    Duration room = Duration.between(issued, threshold);
+    Duration jitterSpan = renewal.jitter().of(period.compareTo(room) < 0 ? period : room);
+    Duration jitter = Duration.ofSeconds((long) (hash.jitter() * jitterSpan.getSeconds()));
+    Instant dueAt = threshold.minus(jitter);
+
+    Duration margin = period.dividedBy(4);
+    if (margin.compareTo(MINIMUM_MARGIN) < 0) {
+      margin = MINIMUM_MARGIN;
+    }
+    Instant latest = notAfter.minus(margin);
+    if (suggested.isPresent()) {
+      SuggestedWindow w = suggested.get();
+      Duration span = Duration.between(w.start(), w.end());
+      dueAt = w.start().plusSeconds((long) (hash.jitter() * span.getSeconds()));
+      latest = w.end().isBefore(latest) ? w.end() : latest;
+    }
+    if (latest.isBefore(dueAt)) {
+      latest = dueAt;
+    }
+    return new RenewalSchedule(
+        new RenewalSchedule.Rule(
+            renewBefore, lifetime, period, longerThanLifetime, jitter, margin, suggested),
+        notAfter,
+        dueAt,
+        latest,
+        renewal.windows(),
+        hash.inWindow(),
+        catchUpSlot(hash));
+  }
+
+  /** The host's own hour of the day for overdue renewals, in UTC. */
+  private static MaintenanceWindow catchUpSlot(SpreadHash hash) {
+    long minute = (long) (hash.catchUp() * 24 * 60);
+    LocalTime start = LocalTime.ofSecondOfDay(minute * 60);
+    return MaintenanceWindow.daily(start, start.plus(CATCH_UP_SLOT), UTC);
+  }
+
+  private static Instant clamp(Instant t, Instant low, Instant high) {
+    if (t.isBefore(low)) {
+      return low;
+    }
+    return t.isAfter(high) ? high : t;
+  }
+}

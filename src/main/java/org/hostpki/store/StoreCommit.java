@@ -1,0 +1,99 @@
+package org.hostpki.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+
+/**
+ * The envelope every writer of a store shares ({@code apply}, {@code sign}, {@code revoke}): the
+ * store's lock, the live set read under it, that set's files carried over with what each holds,
+ * and the commit of the next set, where a failure to tidy up after the commit is a notice for the
+ * user, not an error (the new set is live; the next write finishes the tidying up).
+ */
+public final class StoreCommit implements AutoCloseable {
+  private final StoreDirectory directory;
+  private final StoreLock lock;
+  private final StoreSnapshot live;
+
+  private StoreCommit(StoreDirectory directory, StoreLock lock, StoreSnapshot live) {
+    this.directory = directory;
+    this.lock = lock;
+    this.live = live;
+  }
+
+  /**
+   * Takes the store's lock (making the store directory: check what needs no lock first) and reads
+   * the live set under it.
+   *
+   * @param command the command that writes, for another writer's message: {@code apply}
+   * @throws org.hostpki.model.HostpkiException when another writer keeps the lock past {@code
+   *     timeout}, naming it, or the store cannot be read
+   */
+  public static StoreCommit begin(
+      StoreDirectory directory, Duration timeout, String command, Clock clock) {
+    StoreLock lock =
+        StoreLock.acquire(
+            directory.directory(),
+            timeout,
+            "hostpki " + command + ", pid " + ProcessHandle.current().pid(),
+            clock);
+    try {
+      return new StoreCommit(directory, lock, directory.read());
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** The live set, as read under the lock. */
+  public StoreSnapshot live() {
+    return live;
+  }
+
+  /** The live set's files, each with what it holds: the start of the next set. */
+  public SortedMap<String, StoreFile> carriedOver() {
+    return directory.carriedOver(live);
+  }
+
+  /**
+   * Commits {@code files} as the next set, its unchanged files linked from the live one; the live
+   * generation's records are kept.
+   *
+   * @param notices gets the tidy-up problem when the commit succeeded but tidying up failed
+   * @return the new generation
+   */
+  public String commit(SortedMap<String, StoreFile> files, byte[] metadata, List<String> notices) {
+    return commit(() -> directory.write(files, metadata, live), notices);
+  }
+
+  /**
+   * As {@link #commit(SortedMap, byte[], List)}, with the new generation's own records instead of
+   * the live one's.
+   */
+  public String commit(
+      SortedMap<String, StoreFile> files,
+      byte[] metadata,
+      Map<GenerationRecord, byte[]> records,
+      List<String> notices) {
+    Objects.requireNonNull(records, "records");
+    return commit(() -> directory.write(files, metadata, live, records), notices);
+  }
+
+  private static String commit(java.util.function.Supplier<String> write, List<String> notices) {
+    try {
+      return write.get();
+    } catch (StoreTidyUpException e) {
+      // Committed: the new set is live. Only the tidying up failed; the next write finishes it.
+      notices.add(e.getMessage());
+      return e.generation();
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.close();
+  }
+}

@@ -1,0 +1,326 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.IpAddresses;
+
+import org.hostpki.pki.Pem;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestCa;
+
+/**
+ * {@code hostpki check} through the CLI on real stores with an injected clock: each exit code of
+ * the contract and of the Nagios convention, the summary line, JSON against its schema, and that
+ * it changes nothing but the metrics file.
+ */
+class CheckCommandTest {
+  private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HostIdentityProbe PROBE = spec -> portal("192.0.2.10");
+  private static Schema checkSchema;
+  private static Schema planSchema;
+
+  @TempDir Path dir;
+  private HostIdentityProbe probe = PROBE;
+
+  private static HostIdentity portal(String address) {
+    return new HostIdentity("portal", Optional.of("example.com"), List.of(IpAddresses.parse(address).orElseThrow()));
+  }
+
+  @BeforeAll
+  static void loadSchemas() throws IOException {
+    checkSchema = schema("/schema/check.schema.json");
+    planSchema = schema("/schema/plan.schema.json");
+  }
+
+  private static Schema schema(String resource) throws IOException {
+    try (InputStream in = CheckCommandTest.class.getResourceAsStream(resource)) {
+      assertThat(in).as(resource + " on the class path").isNotNull();
+      return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(JSON.readTree(in));
+    }
+  }
+
+  private void desired(String extra) throws IOException {
+    Files.writeString(
+        dir.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\n"
+            + "metrics: {textfile: hostpki.prom}\n" + extra);
+  }
+
+  private CliResult hostpki(Instant now, String... args) {
+    return Cli.in(dir).clock(Clock.fixed(now, ZoneOffset.UTC)).env(Map.of()).probe(probe).run(args);
+  }
+
+  private CliResult check(Instant now, String... options) {
+    String[] args = Stream.concat(Stream.of("check", "-f", "host.yaml"), Stream.of(options)).toArray(String[]::new);
+    return hostpki(now, args);
+  }
+
+  /** The JSON output, checked against schema/check.schema.json and its plan against the plan's. */
+  private JsonNode checkJson(Instant now, String... options) {
+    String[] args = Stream.concat(Stream.of("--output", "json"), Stream.of(options)).toArray(String[]::new);
+    CliResult run = check(now, args);
+    JsonNode json = JSON.readTree(run.out());
+    List<Error> errors = checkSchema.validate(json);
+    assertThat(errors).as(run.toString()).isEmpty();
+    if (!json.get("plan").isNull()) {
+      assertThat(planSchema.validate(json.get("plan"))).as(run.toString()).isEmpty();
+    }
+    assertThat(json.get("exit_code").asInt()).isEqualTo(run.exitCode());
+    return json;
+  }
+
+  private void applied(Instant now) {
+    CliResult apply = hostpki(now, "apply", "-f", "host.yaml");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+  }
+
+  @Test
+  void testCheck_nothingDueIsOkWithTheNextRenewalAndTheNearestExpiry() throws IOException {
+    desired("");
+    applied(T0);
+
+    CliResult run = check(T0.plus(Duration.ofDays(1)));
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out().lines().findFirst().orElseThrow())
+        .matches("OK: nothing due; next renewal server 2026-12-0[01] \\d\\d:\\d\\d UTC \\(in [23] days\\);"
+            + " nearest expiry server 2026-12-03 0\\d:\\d\\d UTC \\(in 4 days\\)");
+    assertThat(run.out()).contains("\nca       OK        expires 2036-", "\nserver   OK        expires 2026-12-03 ");
+    assertThat(checkJson(T0.plus(Duration.ofDays(1))).get("status").asString()).isEqualTo("ok");
+  }
+
+  @Test
+  void testCheck_aRenewalDueIsAPendingChangeExit2AndStillOk() throws IOException {
+    desired("");
+    applied(T0);
+
+    CliResult run = check(T0.plus(Duration.ofHours(100)));
+    CliResult nagios = check(T0.plus(Duration.ofHours(100)), "--nagios");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(run.out()).startsWith(
+        "OK: 2 changes pending: server replace, output/server-fullchain.crt update; next renewal ca ");
+    assertThat(nagios.exitCode()).as("Nagios: OK, the next run renews it").isZero();
+  }
+
+  @Test
+  void testCheck_aRenewalWaitingForItsWindowIsNothingDue() throws IOException {
+    desired("renewal:\n  windows: [{start: \"12:00\", end: \"15:00\"}]\n");
+    applied(T0);
+
+    // The 6-day certificate falls due on 2026-12-01 between 02:44 and 07:29; the window is at noon.
+    CliResult run = check(Instant.parse("2026-12-01T09:00:00Z"));
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).containsPattern(
+        "^OK: nothing due; next renewal server 2026-12-01 1\\d:\\d\\d UTC \\(in [2-5]h \\d+m\\), waiting for the window daily 12:00–15:00 UTC;");
+  }
+
+  @Test
+  void testCheck_aStoreNeverWrittenIsChangesPendingAndIsNotCreated() throws IOException {
+    desired("");
+
+    CliResult run = check(T0);
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(run.out()).startsWith("OK: 4 changes pending: ca create, server create, output/server-fullchain.crt create and 1 more;")
+        .contains("; no certificate in the store yet");
+    assertThat(dir.resolve("pki")).doesNotExist();
+  }
+
+  @Test
+  void testCheck_aPendingHookExits3AndIsAWarningAlsoWithAChangePending() throws IOException {
+    desired("hooks:\n  timeout: 5s\n  afterServerChange: [[sh, -c, 'test -e ok']]\n");
+    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isEqualTo(ExitCodes.HOOK_FAILED);
+
+    CliResult run = check(T0.plus(Duration.ofHours(1)));
+    CliResult both = check(T0.plus(Duration.ofHours(100)));
+    CliResult nagios = check(T0.plus(Duration.ofHours(100)), "--nagios");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(run.out()).startsWith(
+        "WARNING: afterServerChange hook pending since 2026-11-27 08:00 UTC: afterServerChange hook"
+            + " [sh, -c, test -e ok] exited with status 1; next renewal");
+    assertThat(both.exitCode()).as("the more severe of 3 and 2").isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(both.out().lines().findFirst().orElseThrow())
+        .startsWith("WARNING: afterServerChange hook pending since ")
+        .contains("; 2 changes pending: server replace, output/server-fullchain.crt update;");
+    assertThat(nagios.exitCode()).isEqualTo(Status.WARNING);
+    assertThat(checkJson(T0.plus(Duration.ofHours(100))).get("plan").get("hooks_pending")).hasSize(1);
+  }
+
+  @Test
+  void testCheck_anImportedCertificateNobodyRenewsIsWarningThenCriticalThenExpired() throws IOException {
+    ExternalSetup.write(dir, "192.0.2.10", "none");
+    Map<String, String> env = Map.of("HOSTPKI_PASSWORD", "pw");
+    assertThat(Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("apply", "-f", "host.yaml").exitCode()).isZero();
+    TestCa ca = TestCa.create(T0);
+    Path chain = dir.resolve(ExternalSetup.CHAIN);
+    Files.createDirectories(chain.getParent());
+    Files.writeString(
+        chain,
+        Pem.certificates(List.of(
+            ca.sign(Files.readAllBytes(dir.resolve("pki/server.csr")), T0, Duration.ofDays(30)),
+            ca.intermediate(), ca.root())),
+        StandardCharsets.US_ASCII);
+    assertThat(Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("apply", "-f", "host.yaml").exitCode()).isZero();
+
+    // Due at a third of 30 days before expiry, less up to a day of jitter; the margin is 2.5 days.
+    CliResult early = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(15)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml");
+    CliResult due = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(21)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml");
+    CliResult fourteen = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(17)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml", "--warning", "14d", "--critical", "3d");
+    CliResult close = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(29)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml", "--nagios");
+    CliResult expired = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(31)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml", "--nagios");
+
+    assertThat(early.exitCode()).as(early.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(early.out()).contains(
+        "\nserver   OK        expires 2026-12-27 08:00 UTC (in 15 days); nothing renews it in time (it was imported"
+            + " from another CA, which must sign its successor: no newer chain has been imported from "
+            + dir.resolve(ExternalSetup.CHAIN) + "); WARNING from 2026-12-1");
+    assertThat(due.exitCode()).as(due.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(due.out()).startsWith(
+        "WARNING: server expires 2026-12-27 08:00 UTC (in 9 days), within its renewal time (1");
+    assertThat(fourteen.out()).startsWith("WARNING: server expires 2026-12-27 08:00 UTC (in 13 days), within 14d,");
+    assertThat(close.exitCode()).as(close.toString()).isEqualTo(Status.CRITICAL);
+    assertThat(close.out())
+        .startsWith("CRITICAL: server expires 2026-12-27 08:00 UTC (in 1d)")
+        .contains("within 50% of its safety margin (1d 5h 42m)");
+    assertThat(close.out().lines().findFirst().orElseThrow()).containsPattern(" \\| 'ca'=\\d+s;\\d+;\\d+;0 'server'=86400s;\\d+;106920;0$");
+    assertThat(expired.exitCode()).as(expired.toString()).isEqualTo(Status.CRITICAL);
+    assertThat(expired.out()).startsWith("CRITICAL: ").contains("server expired on 2026-12-27 08:00 UTC");
+  }
+
+  @Test
+  void testCheck_aClockBehindTheStoreIsCriticalAndReplacesNothing() throws IOException {
+    desired("");
+    applied(T0);
+
+    CliResult run = check(T0.minus(Duration.ofDays(30)));
+    CliResult nagios = check(T0.minus(Duration.ofDays(30)), "--nagios");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).startsWith("CRITICAL: apply refuses to change the store: ");
+    assertThat(nagios.exitCode()).isEqualTo(Status.CRITICAL);
+    assertThat(checkJson(T0.minus(Duration.ofDays(30))).get("plan").get("errors").get(0).get("code").asString())
+        .isEqualTo("clock-behind");
+  }
+
+  @Test
+  void testCheck_anInvalidDesiredStateIsUnknownWithTheProblemInTheSummary() throws IOException {
+    Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v2\nstore: {path: pki}\n");
+
+    CliResult run = check(T0);
+    CliResult nagios = check(T0, "--nagios");
+    JsonNode json = checkJson(T0);
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).startsWith("UNKNOWN: cannot check: " + dir.resolve("host.yaml") + ":1:13: error: apiVersion");
+    assertThat(run.err()).contains(":1:13: error: apiVersion").doesNotContain("error: " + dir.resolve("host.yaml"));
+    assertThat(run.err().lines().filter(l -> l.contains(":1:13: error: apiVersion"))).hasSize(1);
+    assertThat(nagios.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(json.get("status").asString()).isEqualTo("unknown");
+    assertThat(json.get("plan").isNull()).isTrue();
+  }
+
+  @Test
+  void testCheck_aHeldStoreWithDriftIsAWarningThatWaitsForAPerson() throws IOException {
+    desired("");
+    applied(T0);
+    Instant later = T0.plus(Duration.ofHours(1));
+    probe = spec -> portal("192.0.2.11");
+    applied(later);
+    CliResult rollback = hostpki(later, "rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+
+    CliResult run = check(later.plus(Duration.ofMinutes(5)));
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(run.out()).startsWith("WARNING: held by rollback at 2026-11-27 09:00 UTC")
+        .contains("; 2 changes wait for a person's apply: server replace, output/server-fullchain.crt update;");
+  }
+
+  @Test
+  void testCheck_changesNothingButTheMetricsFileWhichKeepsTheLastApply() throws IOException {
+    desired("");
+    applied(T0);
+    SortedMap<String, byte[]> before = storeFiles();
+
+    CliResult run = check(T0.plus(Duration.ofHours(100)));
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    SortedMap<String, byte[]> after = storeFiles();
+    assertThat(after.keySet()).isEqualTo(before.keySet());
+    before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
+    String store = dir.resolve("pki").toString();
+    assertThat(Files.readString(dir.resolve("hostpki.prom")))
+        .contains("hostpki_last_apply_timestamp_seconds{store=\"" + store + "\"} " + T0.getEpochSecond())
+        .contains("hostpki_last_apply_changes{store=\"" + store + "\"} 4")
+        .contains("hostpki_certificate_renewal_due{store=\"" + store + "\",certificate=\"server\"} 1")
+        .contains("hostpki_drifted_resources{store=\"" + store + "\"} 2");
+  }
+
+  @Test
+  void testCheck_thresholdsThatAreNoneAreUsageErrors() throws IOException {
+    desired("");
+
+    CliResult zero = check(T0, "--warning", "0d");
+    CliResult word = check(T0, "--critical", "soon");
+    CliResult whole = check(T0, "--critical", "100%");
+
+    assertThat(List.of(zero.exitCode(), word.exitCode(), whole.exitCode())).containsOnly(ExitCodes.USAGE);
+    assertThat(zero.err()).contains("'0d' must be longer than zero");
+    assertThat(word.err()).contains("'soon' is not a duration");
+    assertThat(whole.err()).contains("'100%' is not a threshold; write a time before expiry (14d, 36h)");
+    assertThat(check(T0, "--warning", "margin", "--critical", "25%margin").exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+  }
+
+  /** Every regular file of the store, by path, without following links; the lock file too. */
+  private SortedMap<String, byte[]> storeFiles() throws IOException {
+    SortedMap<String, byte[]> files = new TreeMap<>();
+    Path store = dir.resolve("pki");
+    try (Stream<Path> walk = Files.walk(store)) {
+      for (Path p : walk.toList()) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          files.put(store.relativize(p).toString(), Files.readAllBytes(p));
+        }
+      }
+    }
+    return files;
+  }
+
+  /** The Nagios plugin codes, for readable assertions. */
+  private static final class Status {
+    static final int WARNING = 1;
+    static final int CRITICAL = 2;
+    static final int UNKNOWN = 3;
+  }
+}

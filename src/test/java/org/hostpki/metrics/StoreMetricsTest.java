@@ -1,0 +1,212 @@
+package org.hostpki.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.hostpki.model.CaSpec;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.KeyFacts;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.MetricsSpec;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.RenewalSpec;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreSpec;
+import org.hostpki.model.Subject;
+import org.hostpki.model.TrustSpec;
+import org.junit.jupiter.api.Test;
+
+class StoreMetricsTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+  private static final HostIdentity HOST = new HostIdentity("portal", Optional.of("example.com"), List.of());
+
+  private static DesiredState desired(String store, boolean perTrust) {
+    return new DesiredState(
+        Path.of("/etc/hostpki/host.yaml"),
+        new StoreSpec(Path.of(store), Optional.empty(), Pkcs12Profile.MODERN),
+        HostSpec.defaults(),
+        CaSpec.defaults(),
+        ServerSpec.defaults(),
+        TrustSpec.defaults(),
+        HooksSpec.none(),
+        RenewalSpec.defaults(),
+        new MetricsSpec(Optional.of(Path.of("/var/lib/node-exporter/hostpki.prom")), perTrust));
+  }
+
+  private static CertificateFacts cert(String name, long serial, Instant notBefore, Duration validity) {
+    return new CertificateFacts(
+        Fingerprint.sha256(name.getBytes(StandardCharsets.UTF_8)),
+        Subject.commonName(name),
+        "CN=" + name,
+        "CN=Example CA",
+        BigInteger.valueOf(serial),
+        notBefore,
+        notBefore.plus(validity),
+        List.of(),
+        List.of(),
+        new KeyFacts(Optional.of(KeySpec.defaultSpec()), Fingerprint.sha256(("key" + name).getBytes(StandardCharsets.UTF_8))),
+        false,
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        "SHA256withECDSA");
+  }
+
+  private static ObservedStore store(int trusted) {
+    Map<String, CertificateFacts> trust = new TreeMap<>();
+    for (int i = 0; i < trusted; i++) {
+      trust.put("device-" + i, cert("device-" + i, 100 + i, NOW.minus(Duration.ofDays(10)), Duration.ofDays(30 + i)));
+    }
+    ObservedStore empty = ObservedStore.empty();
+    return new ObservedStore(
+        true,
+        empty.caKey(),
+        Optional.of(cert("ca", 1, NOW.minus(Duration.ofDays(100)), Duration.ofDays(3650))),
+        empty.serverKey(),
+        Optional.of(cert("server", 2, NOW.minus(Duration.ofDays(100)), Duration.ofDays(398))),
+        false,
+        empty.serverFullchain(),
+        empty.serverCsr(),
+        empty.serverPkcs12(),
+        trust,
+        empty.trustBundle(),
+        empty.truststorePkcs12(),
+        empty.hashedDirectory(),
+        empty.externalChain(),
+        empty.caNextKey(),
+        empty.caNextCertificate(),
+        Optional.of(cert("old ca", 3, NOW.minus(Duration.ofDays(3000)), Duration.ofDays(3650))),
+        empty.contentFingerprint(),
+        false);
+  }
+
+  /** The metrics of a store with a CA, an old CA, a server certificate and {@code trusted} entries. */
+  static String render(String storePath, boolean perTrust, int trusted) {
+    return StoreMetrics.render(
+        desired(storePath, perTrust),
+        Optional.of(new StoreState(store(trusted), HOST, NOW, 2, 1)),
+        Optional.of(new RunOutcome(NOW, true, 3)));
+  }
+
+  @Test
+  void testRender_everyCertificateItsDatesAndNextRenewal() {
+    String text = render("/var/lib/hostpki", false, 0);
+
+    assertThat(text)
+        .contains(
+            "hostpki_certificate_not_before_timestamp_seconds{store=\"/var/lib/hostpki\",certificate=\"ca\"} "
+                + NOW.minus(Duration.ofDays(100)).getEpochSecond(),
+            "hostpki_certificate_not_after_timestamp_seconds{store=\"/var/lib/hostpki\",certificate=\"server\"} "
+                + NOW.minus(Duration.ofDays(100)).plus(Duration.ofDays(398)).getEpochSecond(),
+            "hostpki_certificate_not_after_timestamp_seconds{store=\"/var/lib/hostpki\",certificate=\"ca-previous\"} ",
+            "hostpki_certificate_next_renewal_timestamp_seconds{store=\"/var/lib/hostpki\",certificate=\"server\"} ",
+            "hostpki_certificate_renewal_due{store=\"/var/lib/hostpki\",certificate=\"server\"} 0",
+            "hostpki_last_apply_timestamp_seconds{store=\"/var/lib/hostpki\"} " + NOW.getEpochSecond(),
+            "hostpki_last_apply_success{store=\"/var/lib/hostpki\"} 1",
+            "hostpki_last_apply_changes{store=\"/var/lib/hostpki\"} 3",
+            "hostpki_hooks_pending{store=\"/var/lib/hostpki\"} 1",
+            "hostpki_drifted_resources{store=\"/var/lib/hostpki\"} 2",
+            "hostpki_trust_certificates{store=\"/var/lib/hostpki\"} 0")
+        .doesNotContain("certificate=\"ca-previous\"} 0\nhostpki_certificate_next_renewal")
+        .doesNotContain("hostpki_trust_soonest");
+  }
+
+  @Test
+  void testRender_eachFamilyOnceWithHelpAndType() {
+    String text = render("/var/lib/hostpki", true, 3);
+
+    List<String> types = text.lines().filter(l -> l.startsWith("# TYPE ")).toList();
+    assertThat(types).doesNotHaveDuplicates().allSatisfy(t -> assertThat(t).endsWith(" gauge"));
+    assertThat(text.lines().filter(l -> l.startsWith("# HELP ")).count()).isEqualTo(types.size());
+  }
+
+  @Test
+  void testRender_trustedCertificatesAreACountAndTheSoonestUnlessAskedFor() {
+    String few = render("/var/lib/hostpki", false, 1000);
+    String each = render("/var/lib/hostpki", true, 3);
+
+    assertThat(few.lines().count()).as("1,000 trusted certificates add no series each").isLessThan(60);
+    assertThat(few)
+        .contains(
+            "hostpki_trust_certificates{store=\"/var/lib/hostpki\"} 1000",
+            "hostpki_trust_soonest_not_after_timestamp_seconds{store=\"/var/lib/hostpki\"} "
+                + NOW.minus(Duration.ofDays(10)).plus(Duration.ofDays(30)).getEpochSecond())
+        .doesNotContain("name=\"device-");
+    assertThat(each)
+        .contains("hostpki_trust_certificate_not_after_timestamp_seconds{store=\"/var/lib/hostpki\",name=\"device-2\"} ");
+  }
+
+  @Test
+  void testRender_aRunThatCouldNotReadTheStoreStillSaysSo() {
+    String text =
+        StoreMetrics.render(desired("/var/lib/hostpki", false), Optional.empty(), Optional.of(new RunOutcome(NOW, false, 0)));
+
+    assertThat(text)
+        .contains("hostpki_last_apply_success{store=\"/var/lib/hostpki\"} 0")
+        .doesNotContain("hostpki_certificate_", "hostpki_drifted_resources", "hostpki_trust_", "hostpki_hooks_pending");
+  }
+
+  @Test
+  void testLastRun_readsBackWhatRenderWroteForTheSameStoreOnly() {
+    String hostile = "/srv/pki \"quoted\" \\ and\nnewline";
+    String text = render(hostile, false, 0);
+
+    assertThat(StoreMetrics.lastRun(text, desired(hostile, false))).contains(new RunOutcome(NOW, true, 3));
+    assertThat(StoreMetrics.lastRun(text, desired("/srv/pki", false))).isEmpty();
+    assertThat(StoreMetrics.lastRun("# another program's file\nfoo 1\n", desired(hostile, false))).isEmpty();
+  }
+
+  @Test
+  void testRender_aCheckBeforeAnyApplyHasNoLastRunAndPassesPromtool() throws Exception {
+    String text =
+        StoreMetrics.render(
+            desired("/var/lib/hostpki", false),
+            Optional.of(new StoreState(store(0), HOST, NOW, 0, 0)),
+            Optional.empty());
+
+    assertThat(text).doesNotContain("hostpki_last_apply_").contains("hostpki_hooks_pending{store=\"/var/lib/hostpki\"} 0");
+    Promtool.Result result = Promtool.run(text, "check", "metrics");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
+  @Test
+  void testEscapeLabel_backslashQuoteAndNewline() {
+    assertThat(StoreMetrics.escapeLabel("a\\b\"c\nd")).isEqualTo("a\\\\b\\\"c\\nd");
+  }
+
+  @Test
+  void testRender_passesPromtoolsCheck() throws Exception {
+    String text = render("/srv/pki \"quoted\" \\ and\nnewline", true, 3);
+
+    Promtool.Result result = Promtool.run(text, "check", "metrics");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).as("promtool's lint").isEmpty();
+  }
+
+  @Test
+  void testRender_aFailedRunPassesPromtoolsCheck() throws Exception {
+    String text =
+        StoreMetrics.render(desired("/var/lib/hostpki", false), Optional.empty(), Optional.of(new RunOutcome(NOW, false, 0)));
+
+    Promtool.Result result = Promtool.run(text, "check", "metrics");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).isEmpty();
+  }
+}
