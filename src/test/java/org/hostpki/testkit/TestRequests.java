@@ -74,6 +74,35 @@ public final class TestRequests {
     return builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(pair.getPrivate())).getEncoded();
   }
 
+  /** A PEM request for the names with exactly these extended key usages. */
+  public static byte[] jcaWithUsages(List<String> dnsNames, org.bouncycastle.asn1.x509.KeyPurposeId... usages) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(256, TestKeys.RANDOM);
+      KeyPair pair = generator.generateKeyPair();
+      List<GeneralName> names = new ArrayList<>();
+      for (String name : dnsNames) {
+        names.add(new GeneralName(GeneralName.dNSName, name));
+      }
+      byte[] der =
+          new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + dnsNames.get(0)), pair.getPublic())
+              .addAttribute(
+                  PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+                  new Extensions(
+                      new Extension[] {
+                        Extension.create(
+                            Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new))),
+                        Extension.create(
+                            Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(usages))
+                      }))
+              .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()))
+              .getEncoded();
+      return der;
+    } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** An address literal (no DNS). */
   public static InetAddress ip(String literal) {
     try {
