@@ -1,7 +1,5 @@
 package org.hostpki.sign;
 
-import java.math.BigInteger;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.StoreLayout;
@@ -20,7 +18,7 @@ public record IssuedCertificate(String serial, Certificate certificate) {
   }
 
   public static IssuedCertificate of(Certificate certificate) {
-    return new IssuedCertificate(serialHex(certificate.facts().serialNumber()), certificate);
+    return new IssuedCertificate(certificate.facts().serialHex(), certificate);
   }
 
   /** {@code issued/SERIAL.crt}: its name in the store. */
@@ -30,12 +28,5 @@ public record IssuedCertificate(String serial, Certificate certificate) {
 
   public CertificateFacts facts() {
     return certificate.facts();
-  }
-
-  /** A serial number as {@code openssl x509 -serial} prints it: upper-case hex, whole bytes. */
-  public static String serialHex(BigInteger serial) {
-    byte[] bytes = serial.toByteArray();
-    int start = bytes.length > 1 && bytes[0] == 0 ? 1 : 0; // the sign byte of a positive number
-    return HexFormat.of().withUpperCase().formatHex(bytes, start, bytes.length);
   }
 }

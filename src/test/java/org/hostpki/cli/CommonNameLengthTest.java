@@ -8,14 +8,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.hostpki.remote.Commands;
+import java.util.Map;
+import org.hostpki.fetch.Commands;
 import org.hostpki.testkit.ToolCertificates;
-import org.hostpki.testkit.Cli;
-import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 
 /**
  * Never a commonName over 64 characters (RFC 5280's ub-common-name): a host whose FQDN is 253

@@ -21,14 +21,14 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
-import org.hostpki.remote.Commands;
+import org.hostpki.fetch.Commands;
 import org.hostpki.testkit.ToolCertificates;
-import org.hostpki.testkit.Cli;
-import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 
 /**
  * {@code hostpki sign} checks the whole request, not only its names: what a certificate would carry

@@ -17,7 +17,7 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
-import org.hostpki.remote.LoopbackTlsServer;
+import org.hostpki.fetch.LoopbackTlsServer;
 import org.hostpki.testkit.ToolCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
