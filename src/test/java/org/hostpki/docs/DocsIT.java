@@ -24,12 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.Cli;
 import org.hostpki.docs.DocBlocks.Hidden;
 import org.hostpki.docs.DocBlocks.Run;
 import org.hostpki.docs.DocBlocks.Skip;
 import org.hostpki.docs.DocBlocks.Step;
 import org.hostpki.docs.DocBlocks.WriteFile;
-import org.hostpki.ops.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,9 +99,9 @@ class DocsIT {
   @ParameterizedTest
   @MethodSource("documents")
   void testDocument_runsAsWritten(String document) throws Exception {
-    Tools.require("unshare", "util-linux");
-    Tools.require("ip", "iproute2");
-    Path project = Tools.projectDir();
+    Tool.UNSHARE.require();
+    Tool.IP.require();
+    Path project = Cli.projectDir();
     String markdown = Files.readString(project.resolve(document), StandardCharsets.UTF_8);
     List<Step> steps = DocBlocks.parse(document, markdown);
     for (Step s : steps) {
