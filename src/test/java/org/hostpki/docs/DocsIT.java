@@ -38,7 +38,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The documents run as written: every shell block of the README and the guide, in order, each
+ * The documents run as written: every shell block of the README, the guide, the fleet page, the
+ * systemd example's README and the Ansible collection's README, in order, each
  * document in a bash session of its own, and what they print is compared with what the document
  * shows ({@link DocBlocks} is the format, {@link DocOutput} what the comparison ignores). Blocks
  * marked to skip are printed with their reason.
@@ -59,7 +60,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DocsIT {
   /** The documents whose shell blocks run. */
   static final List<String> DOCUMENTS =
-      List.of("README.md", "docs/guide.md");
+      List.of(
+          "README.md",
+          "docs/guide.md",
+          "docs/fleet.md",
+          "examples/systemd/README.md",
+          "ansible/ansible_collections/hostpki/pki/README.md");
 
   private static final long SESSION_MINUTES = 5;
 
