@@ -34,6 +34,8 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.store.StoreLock;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -351,9 +353,9 @@ class WatcherTest {
     identity = identity("192.0.2.11");
     clock.advance(Duration.ofMinutes(1));
     applyNow();
-    CliRun rollback =
-        CliRun.run(dir, clock, Map.of(), spec -> identity, "rollback", "-f", "host.yaml");
-    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    CliResult rollback =
+        Cli.in(dir).clock(clock).probe(spec -> identity).run("rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
     assertThat(serverCertificate()).isEqualTo(first);
     ScriptedSleeper sleeper = new ScriptedSleeper(clock);
     for (int i = 0; i < 8; i++) {
@@ -387,8 +389,8 @@ class WatcherTest {
     identity = identity("192.0.2.11");
     clock.advance(Duration.ofMinutes(1));
     applyNow();
-    CliRun rollback = CliRun.run(dir, clock, Map.of(), spec -> identity, "rollback", "-f", "host.yaml");
-    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    CliResult rollback = Cli.in(dir).clock(clock).probe(spec -> identity).run("rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
     // The held certificate fell due on day 4; a day later it waits for the catch-up hour as well.
     clock.advance(Duration.ofDays(5));
     ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {}).then(() -> {});
