@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hostpki.model.EnumValues;
 import org.hostpki.model.InstallSpec;
 import org.hostpki.model.SourcePosition;
 
@@ -51,11 +52,9 @@ final class InstallBinder {
     }
     List<InstallSpec.Content> out = new ArrayList<>();
     for (Fields.Given<String> item : fields.strings(install, "certificates")) {
-      for (InstallSpec.Content content : InstallSpec.Content.values()) {
-        if (content.yamlName().equals(item.value()) && !out.contains(content)) {
-          out.add(content); // other values and repeats were reported by the schema check
-        }
-      }
+      EnumValues.find(InstallSpec.Content.class, InstallSpec.Content::yamlName, item.value())
+          .filter(content -> !out.contains(content))
+          .ifPresent(out::add); // other values and repeats were reported by the schema check
     }
     return out;
   }

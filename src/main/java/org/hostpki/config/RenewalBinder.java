@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.EnumValues;
 import org.hostpki.model.MaintenanceWindow;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewalSpec;
@@ -63,12 +64,7 @@ final class RenewalBinder {
   }
 
   private static Optional<DayOfWeek> dayOfWeek(String name) {
-    for (DayOfWeek d : DayOfWeek.values()) {
-      if (dayName(d).equals(name)) {
-        return Optional.of(d);
-      }
-    }
-    return Optional.empty();
+    return EnumValues.find(DayOfWeek.class, RenewalBinder::dayName, name);
   }
 
   /** {@code HH:MM}; {@code 24:00} is the end of the day. The schema checked the form. */

@@ -72,7 +72,8 @@ public final class FileReasons {
 
   /**
    * What a file is, in words: {@code a regular file}, {@code a directory}, {@code a FIFO (named
-   * pipe)}, {@code a character device} …
+   * pipe)}, {@code a character device} … Never opens the file (a FIFO must not block); with {@link
+   * LinkOption#NOFOLLOW_LINKS} a link is described as itself, as a store entry is.
    */
   public static String kindOf(Path file, BasicFileAttributes attributes, LinkOption... options) {
     if (attributes.isRegularFile()) {

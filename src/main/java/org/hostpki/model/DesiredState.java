@@ -45,20 +45,6 @@ public record DesiredState(
     notYetSupported = List.copyOf(notYetSupported);
   }
 
-  /** A desired state without outputs, all of whose settings this build carries out. */
-  public DesiredState(
-      Path source,
-      StoreSpec store,
-      HostSpec host,
-      CaSpec ca,
-      ServerSpec server,
-      TrustSpec trust,
-      HooksSpec hooks,
-      RenewalSpec renewal,
-      MetricsSpec metrics) {
-    this(source, store, host, ca, server, trust, hooks, renewal, metrics, List.of(), List.of());
-  }
-
   /**
    * A desired state without outputs, all of whose settings this build carries out, with the
    * default renewal timing and no monitoring output.
@@ -71,7 +57,7 @@ public record DesiredState(
       ServerSpec server,
       TrustSpec trust,
       HooksSpec hooks) {
-    this(source, store, host, ca, server, trust, hooks, RenewalSpec.defaults(), MetricsSpec.none());
+    this(source, store, host, ca, server, trust, hooks, RenewalSpec.defaults(), MetricsSpec.none(), List.of(), List.of());
   }
 
   /**

@@ -38,11 +38,6 @@ public enum KeyEncoding {
   }
 
   public static Optional<KeyEncoding> fromYamlName(String name) {
-    for (KeyEncoding e : values()) {
-      if (e.yamlName.equals(name)) {
-        return Optional.of(e);
-      }
-    }
-    return Optional.empty();
+    return EnumValues.find(KeyEncoding.class, KeyEncoding::yamlName, name);
   }
 }

@@ -1,6 +1,5 @@
 package org.hostpki.model;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -30,11 +29,11 @@ public enum KeyPurpose {
   }
 
   public static Optional<KeyPurpose> byOid(String oid) {
-    return Arrays.stream(values()).filter(p -> p.oid.equals(oid)).findFirst();
+    return EnumValues.find(KeyPurpose.class, KeyPurpose::oid, oid);
   }
 
   public static Optional<KeyPurpose> byYamlName(String name) {
-    return Arrays.stream(values()).filter(p -> p.yamlName.equals(name)).findFirst();
+    return EnumValues.find(KeyPurpose.class, KeyPurpose::yamlName, name);
   }
 
   @Override

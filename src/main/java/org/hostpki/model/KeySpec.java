@@ -70,12 +70,7 @@ public sealed interface KeySpec {
     }
 
     public static java.util.Optional<Curve> fromYamlName(String name) {
-      for (Curve c : values()) {
-        if (c.yamlName.equals(name)) {
-          return java.util.Optional.of(c);
-        }
-      }
-      return java.util.Optional.empty();
+      return EnumValues.find(Curve.class, Curve::yamlName, name);
     }
   }
 

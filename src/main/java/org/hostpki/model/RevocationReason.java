@@ -48,11 +48,11 @@ public enum RevocationReason {
   }
 
   public static Optional<RevocationReason> byCode(int code) {
-    return Arrays.stream(values()).filter(r -> r.code == code).findFirst();
+    return EnumValues.find(RevocationReason.class, RevocationReason::code, code);
   }
 
   public static Optional<RevocationReason> byWord(String word) {
-    return Arrays.stream(values()).filter(r -> r.word.equals(word)).findFirst();
+    return EnumValues.find(RevocationReason.class, RevocationReason::word, word);
   }
 
   /** The reasons {@code hostpki revoke} takes, by their words. */

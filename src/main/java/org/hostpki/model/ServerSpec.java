@@ -57,54 +57,6 @@ public record ServerSpec(
     Objects.requireNonNull(acme, "acme");
   }
 
-  /** A server certificate from the internal CA or an external chain: no ACME settings. */
-  public ServerSpec(
-      Issuer issuer,
-      Subject subject,
-      List<String> dnsNames,
-      List<InetAddress> ipAddresses,
-      boolean includeHostIdentity,
-      KeySpec key,
-      KeyRotation keyRotation,
-      Duration validity,
-      RenewBefore renewBefore,
-      boolean clientAuth,
-      boolean allowLongValidity,
-      Optional<ExternalSpec> external) {
-    this(
-        issuer, subject, dnsNames, ipAddresses, includeHostIdentity, key, keyRotation, validity,
-        renewBefore, clientAuth, allowLongValidity, external, Optional.empty());
-  }
-
-  /** A server certificate without ACME settings, renewed a fixed time before its expiry. */
-  public ServerSpec(
-      Issuer issuer,
-      Subject subject,
-      List<String> dnsNames,
-      List<InetAddress> ipAddresses,
-      boolean includeHostIdentity,
-      KeySpec key,
-      KeyRotation keyRotation,
-      Duration validity,
-      Duration renewBefore,
-      boolean clientAuth,
-      boolean allowLongValidity,
-      Optional<ExternalSpec> external) {
-    this(
-        issuer,
-        subject,
-        dnsNames,
-        ipAddresses,
-        includeHostIdentity,
-        key,
-        keyRotation,
-        validity,
-        RenewBefore.of(renewBefore),
-        clientAuth,
-        allowLongValidity,
-        external);
-  }
-
   public static ServerSpec defaults() {
     return new ServerSpec(
         Issuer.INTERNAL,
@@ -118,6 +70,7 @@ public record ServerSpec(
         DEFAULT_RENEW_BEFORE,
         false,
         false,
+        Optional.empty(),
         Optional.empty());
   }
 

@@ -1,6 +1,5 @@
 package org.hostpki.model;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -36,11 +35,11 @@ public enum SubjectAttribute {
   }
 
   public static Optional<SubjectAttribute> byKeyword(String keyword) {
-    return Arrays.stream(values()).filter(a -> a.keyword.equals(keyword)).findFirst();
+    return EnumValues.find(SubjectAttribute.class, SubjectAttribute::keyword, keyword);
   }
 
   public static Optional<SubjectAttribute> byYamlName(String name) {
-    return Arrays.stream(values()).filter(a -> a.yamlName.equals(name)).findFirst();
+    return EnumValues.find(SubjectAttribute.class, SubjectAttribute::yamlName, name);
   }
 
   @Override

@@ -37,25 +37,13 @@ public record TrustSpec(
     crls = List.copyOf(crls);
   }
 
-  /** Without {@code trust.crls}. */
-  public TrustSpec(
-      boolean prune,
-      boolean hashedDirectory,
-      List<TrustedCertificateSource> certificates,
-      List<Path> directories,
-      boolean includeSystemRoots,
-      TrustFilters filters,
-      Optional<InstallSpec> install) {
-    this(prune, hashedDirectory, certificates, directories, includeSystemRoots, filters, install, List.of());
-  }
-
   /** The trust store alone: no system roots, no filters, nothing installed elsewhere. */
   public TrustSpec(
       boolean prune,
       boolean hashedDirectory,
       List<TrustedCertificateSource> certificates,
       List<Path> directories) {
-    this(prune, hashedDirectory, certificates, directories, false, TrustFilters.NONE, Optional.empty());
+    this(prune, hashedDirectory, certificates, directories, false, TrustFilters.NONE, Optional.empty(), List.of());
   }
 
   public static TrustSpec defaults() {

@@ -15,6 +15,7 @@ import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfoBuilder;
 import org.bouncycastle.pkcs.PKCSException;
+import org.hostpki.model.EnumValues;
 import org.hostpki.model.KeyEncoding;
 import org.hostpki.model.Pkcs12Profile;
 
@@ -89,9 +90,7 @@ public final class PrivateKeyPem {
       throw new InvalidMaterialException("holds an encrypted private key, and no password was given");
     }
     KeyEncoding encoding =
-        List.of(KeyEncoding.values()).stream()
-            .filter(e -> e.pemLabel().equals(block.label()))
-            .findFirst()
+        EnumValues.find(KeyEncoding.class, KeyEncoding::pemLabel, block.label())
             .orElseThrow(
                 () -> new InvalidMaterialException(block.describe() + " is a kind of private key hostpki does not read"));
     return new Read(KeyMaterial.fromPem(pem), encoding, false);

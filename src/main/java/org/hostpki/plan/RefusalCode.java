@@ -1,5 +1,7 @@
 package org.hostpki.plan;
 
+import org.hostpki.model.EnumValues;
+
 /**
  * Why apply refuses a plan; the codes are part of the JSON plan contract ({@code
  * schema/plan.schema.json} lists the same, which a test holds).
@@ -33,11 +35,7 @@ public enum RefusalCode {
    * @throws IllegalArgumentException when there is none
    */
   public static RefusalCode of(String code) {
-    for (RefusalCode c : values()) {
-      if (c.code.equals(code)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException("no such code: " + code);
+    return EnumValues.find(RefusalCode.class, RefusalCode::code, code)
+        .orElseThrow(() -> new IllegalArgumentException("no such code: " + code));
   }
 }

@@ -1,5 +1,7 @@
 package org.hostpki.plan;
 
+import org.hostpki.model.EnumValues;
+
 /**
  * What a plan's warning is about; the codes are part of the JSON plan contract ({@code
  * schema/plan.schema.json} lists the same, which a test holds).
@@ -39,11 +41,7 @@ public enum WarningCode {
    * @throws IllegalArgumentException when there is none
    */
   public static WarningCode of(String code) {
-    for (WarningCode c : values()) {
-      if (c.code.equals(code)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException("no such code: " + code);
+    return EnumValues.find(WarningCode.class, WarningCode::code, code)
+        .orElseThrow(() -> new IllegalArgumentException("no such code: " + code));
   }
 }

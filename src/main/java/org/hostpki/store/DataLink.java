@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.hostpki.files.FileReasons;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -80,7 +81,7 @@ final class DataLink {
     }
     if (!attributes.isSymbolicLink()) {
       throw new HostpkiException(
-          "store entry " + data + " is " + EntryKinds.describe(data, attributes)
+          "store entry " + data + " is " + FileReasons.kindOf(data, attributes, LinkOption.NOFOLLOW_LINKS)
               + ", not the link to the current generation hostpki keeps there: the store was"
               + " altered by hand, or copied with a tool that follows links (cp -rL, some"
               + " backups), which also turns the visible names (ca.crt, server.key, ...) into"

@@ -3,6 +3,7 @@ package org.hostpki.store;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.hostpki.files.FileReasons;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.StoreLayout;
 
@@ -71,7 +73,7 @@ final class GenerationReader {
                   generation, file, "a symbolic link to " + Files.readSymbolicLink(file));
             }
             if (!attributes.isRegularFile()) {
-              throw alteredByHand(generation, file, EntryKinds.describe(file, attributes));
+              throw alteredByHand(generation, file, FileReasons.kindOf(file, attributes, LinkOption.NOFOLLOW_LINKS));
             }
             if (name.equals(StoreNames.METADATA)) {
               metadata[0] = SafeFiles.readNoFollow(file);

@@ -156,19 +156,26 @@ final class OwnedFiles {
 
   private static UserPrincipal lookupUser(UserPrincipalLookupService accounts, String name, Path path)
       throws IOException {
-    try {
-      return accounts.lookupPrincipalByName(name);
-    } catch (UserPrincipalNotFoundException e) {
-      throw new FileSystemException(path.toString(), null, "cannot give it to user " + name + ": no such user on this host");
-    }
+    return lookup(accounts::lookupPrincipalByName, "user", name, path);
   }
 
   private static GroupPrincipal lookupGroup(UserPrincipalLookupService accounts, String name, Path path)
       throws IOException {
+    return lookup(accounts::lookupPrincipalByGroupName, "group", name, path);
+  }
+
+  /** One of {@link UserPrincipalLookupService}'s two lookups: by user name or by group name. */
+  private interface Lookup<P extends UserPrincipal> {
+    P byName(String name) throws IOException;
+  }
+
+  private static <P extends UserPrincipal> P lookup(Lookup<P> lookup, String kind, String name, Path path)
+      throws IOException {
     try {
-      return accounts.lookupPrincipalByGroupName(name);
+      return lookup.byName(name);
     } catch (UserPrincipalNotFoundException e) {
-      throw new FileSystemException(path.toString(), null, "cannot give it to group " + name + ": no such group on this host");
+      throw new FileSystemException(
+          path.toString(), null, "cannot give it to " + kind + " " + name + ": no such " + kind + " on this host");
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.function.Predicate;
+import org.hostpki.files.FileReasons;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
@@ -438,7 +439,7 @@ public final class StoreDirectory {
       return false;
     }
     if (!attributes.isRegularFile()) {
-      throw reader.alteredByHand(generation, file, EntryKinds.describe(file, attributes));
+      throw reader.alteredByHand(generation, file, FileReasons.kindOf(file, attributes, LinkOption.NOFOLLOW_LINKS));
     }
     return true;
   }

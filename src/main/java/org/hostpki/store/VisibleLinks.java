@@ -10,6 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.hostpki.files.FileReasons;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -47,7 +48,7 @@ final class VisibleLinks {
         }
       } else {
         throw foreign(
-            visible, EntryKinds.describe(visible, attributes), expected, "move it out of " + store);
+            visible, FileReasons.kindOf(visible, attributes, LinkOption.NOFOLLOW_LINKS), expected, "move it out of " + store);
       }
     }
   }

@@ -65,7 +65,7 @@ class ExternalChainInputTest {
             d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
             issuer == ServerSpec.Issuer.EXTERNAL
                 ? Optional.of(new ExternalSpec(chain, ExternalSpec.Fallback.NONE))
-                : Optional.empty()),
+                : Optional.empty(), Optional.empty()),
         TrustSpec.defaults(),
         HooksSpec.none());
   }

@@ -395,7 +395,7 @@ class ReconcilerCaRotationTest {
         new ServerSpec(
             ServerSpec.Issuer.EXTERNAL, d.subject(), List.of("portal.example.com"), d.ipAddresses(), true,
             d.key(), d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
-            Optional.of(new ExternalSpec(chainFile, ExternalSpec.Fallback.NONE)));
+            Optional.of(new ExternalSpec(chainFile, ExternalSpec.Fallback.NONE)), Optional.empty());
   }
 
   @Test

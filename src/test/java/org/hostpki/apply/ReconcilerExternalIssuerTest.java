@@ -109,7 +109,7 @@ class ReconcilerExternalIssuerTest {
             d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
             issuer == ServerSpec.Issuer.EXTERNAL
                 ? Optional.of(new ExternalSpec(chainFile, fallback))
-                : Optional.empty());
+                : Optional.empty(), Optional.empty());
     return new DesiredState(
         fs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(store, Optional.of(new PasswordSource.Env("PW")), Pkcs12Profile.MODERN),

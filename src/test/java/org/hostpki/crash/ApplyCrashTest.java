@@ -241,7 +241,7 @@ class ApplyCrashTest {
     return new ServerSpec(
         ServerSpec.Issuer.EXTERNAL, d.subject(), List.of("portal.example.com"), d.ipAddresses(),
         true, d.key(), d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(),
-        d.allowLongValidity(), Optional.of(new ExternalSpec(chain, ExternalSpec.Fallback.NONE)));
+        d.allowLongValidity(), Optional.of(new ExternalSpec(chain, ExternalSpec.Fallback.NONE)), Optional.empty());
   }
 
   private static Map<FailureMode, List<Integer>> everyOperationInEveryMode(

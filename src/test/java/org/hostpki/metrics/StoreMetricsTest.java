@@ -44,7 +44,7 @@ class StoreMetricsTest {
         TrustSpec.defaults(),
         HooksSpec.none(),
         RenewalSpec.defaults(),
-        new MetricsSpec(Optional.of(Path.of("/var/lib/node-exporter/hostpki.prom")), perTrust));
+        new MetricsSpec(Optional.of(Path.of("/var/lib/node-exporter/hostpki.prom")), perTrust), List.of(), List.of());
   }
 
   private static CertificateFacts cert(String name, long serial, Instant notBefore, Duration validity) {

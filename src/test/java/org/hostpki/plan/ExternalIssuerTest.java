@@ -321,7 +321,7 @@ class ExternalIssuerTest {
             new ServerSpec(
                 old.issuer(), old.subject(), old.dnsNames(), old.ipAddresses(), old.includeHostIdentity(),
                 new KeySpec.Rsa(3072), old.keyRotation(), old.validity(), old.renewBefore(),
-                old.clientAuth(), old.allowLongValidity(), old.external()));
+                old.clientAuth(), old.allowLongValidity(), old.external(), Optional.empty()));
 
     Plan plan = plan(rsa, portal, s.observed(), absent);
 
@@ -448,7 +448,7 @@ class ExternalIssuerTest {
             new ServerSpec(
                 old.issuer(), old.subject(), old.dnsNames(), old.ipAddresses(), old.includeHostIdentity(),
                 new KeySpec.Rsa(3072), old.keyRotation(), old.validity(), old.renewBefore(),
-                old.clientAuth(), old.allowLongValidity(), old.external()));
+                old.clientAuth(), old.allowLongValidity(), old.external(), Optional.empty()));
 
     Plan plan = plan(rsa, moved, s.observed(), absent);
 
@@ -468,7 +468,7 @@ class ExternalIssuerTest {
             new ServerSpec(
                 old.issuer(), old.subject(), List.of("www.example.com"), old.ipAddresses(),
                 old.includeHostIdentity(), old.key(), old.keyRotation(), old.validity(),
-                old.renewBefore(), old.clientAuth(), old.allowLongValidity(), old.external()));
+                old.renewBefore(), old.clientAuth(), old.allowLongValidity(), old.external(), Optional.empty()));
 
     Change csr = change(plan(more, portal, s.observed(), absent), "server.csr");
 
@@ -500,7 +500,7 @@ class ExternalIssuerTest {
                 old.issuer(), Subject.commonName("portal.example.com").withCommonName("Portal"),
                 old.dnsNames(), old.ipAddresses(), old.includeHostIdentity(), old.key(),
                 old.keyRotation(), old.validity(), old.renewBefore(), old.clientAuth(),
-                old.allowLongValidity(), old.external()));
+                old.allowLongValidity(), old.external(), Optional.empty()));
 
     Plan plan = plan(named, portal, s.observed(), absent);
 

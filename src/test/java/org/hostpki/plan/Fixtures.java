@@ -87,12 +87,12 @@ final class Fixtures {
   static ServerSpec withRenewBefore(ServerSpec s, RenewBefore renewBefore) {
     return new ServerSpec(
         s.issuer(), s.subject(), s.dnsNames(), s.ipAddresses(), s.includeHostIdentity(), s.key(),
-        s.keyRotation(), s.validity(), renewBefore, s.clientAuth(), s.allowLongValidity(), s.external());
+        s.keyRotation(), s.validity(), renewBefore, s.clientAuth(), s.allowLongValidity(), s.external(), Optional.empty());
   }
 
   static DesiredState withRenewal(DesiredState d, RenewalSpec renewal) {
     return new DesiredState(
-        d.source(), d.store(), d.host(), d.ca(), d.server(), d.trust(), d.hooks(), renewal, d.metrics());
+        d.source(), d.store(), d.host(), d.ca(), d.server(), d.trust(), d.hooks(), renewal, d.metrics(), List.of(), List.of());
   }
 
   static Fingerprint fp(String seed) {
@@ -313,7 +313,7 @@ final class Fixtures {
             ServerSpec.Issuer.EXTERNAL, s.subject(), s.dnsNames(), s.ipAddresses(),
             s.includeHostIdentity(), s.key(), s.keyRotation(), s.validity(), s.renewBefore(),
             s.clientAuth(), s.allowLongValidity(),
-            Optional.of(new ExternalSpec(CHAIN_FILE, fallback))));
+            Optional.of(new ExternalSpec(CHAIN_FILE, fallback)), Optional.empty()));
   }
 
   /** A request for the store's key and the desired names, as apply writes it. */

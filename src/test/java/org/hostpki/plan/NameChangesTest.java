@@ -21,7 +21,7 @@ class NameChangesTest {
     ServerSpec d = ServerSpec.defaults();
     return new ServerSpec(
         d.issuer(), d.subject(), names, addresses, host, d.key(), d.keyRotation(), d.validity(),
-        d.renewBefore(), d.clientAuth(), d.allowLongValidity(), Optional.empty());
+        d.renewBefore(), d.clientAuth(), d.allowLongValidity(), Optional.empty(), Optional.empty());
   }
 
   private static NameChanges changes(ServerSpec server) {

@@ -175,7 +175,7 @@ class PlannerTest {
             new ServerSpec(
                 s.issuer(), s.subject(), List.of("www.example.com"), s.ipAddresses(),
                 s.includeHostIdentity(), s.key(), s.keyRotation(), s.validity(), s.renewBefore(),
-                s.clientAuth(), s.allowLongValidity(), s.external()));
+                s.clientAuth(), s.allowLongValidity(), s.external(), Optional.empty()));
 
     Plan plan = plan(edited, portal, store);
 
@@ -397,7 +397,7 @@ class PlannerTest {
             new ServerSpec(
                 s.issuer(), s.subject(), s.dnsNames(), s.ipAddresses(), s.includeHostIdentity(),
                 s.key(), KeyRotation.NEVER, s.validity(), s.renewBefore(), s.clientAuth(),
-                s.allowLongValidity(), s.external()));
+                s.allowLongValidity(), s.external(), Optional.empty()));
     ObservedStore store = converged(never, portal).observed();
 
     Plan plan = planner.plan(input(never, portal, store, NOW.plus(Duration.ofDays(370))));
@@ -416,7 +416,7 @@ class PlannerTest {
             new ServerSpec(
                 s.issuer(), s.subject(), s.dnsNames(), s.ipAddresses(), s.includeHostIdentity(),
                 new KeySpec.Rsa(3072), KeyRotation.NEVER, s.validity(), s.renewBefore(),
-                s.clientAuth(), s.allowLongValidity(), s.external()));
+                s.clientAuth(), s.allowLongValidity(), s.external(), Optional.empty()));
 
     Change server = change(plan(rsa, portal, store), "server");
 

@@ -102,11 +102,11 @@ class RenewalLifetimeTest {
         CaSpec.defaults(),
         new ServerSpec(
             d.issuer(), d.subject(), d.dnsNames(), d.ipAddresses(), d.includeHostIdentity(), d.key(),
-            d.keyRotation(), validity, renewBefore, d.clientAuth(), d.allowLongValidity(), d.external()),
+            d.keyRotation(), validity, renewBefore, d.clientAuth(), d.allowLongValidity(), d.external(), Optional.empty()),
         TrustSpec.defaults(),
         HooksSpec.none(),
         renewal,
-        MetricsSpec.none());
+        MetricsSpec.none(), List.of(), List.of());
   }
 
   /** One re-issue: when it happened, and the certificate it replaced. */

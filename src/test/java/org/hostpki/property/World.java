@@ -22,6 +22,7 @@ import org.hostpki.model.KeyRotation;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreSpec;
@@ -92,9 +93,10 @@ final class World {
             serverKey,
             KeyRotation.ALWAYS,
             serverValidity,
-            SERVER_RENEW_BEFORE,
+            RenewBefore.of(SERVER_RENEW_BEFORE),
             clientAuth,
             false,
+            Optional.empty(),
             Optional.empty()),
         new TrustSpec(prune, false, sources, List.of()),
         HooksSpec.none());
