@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.StoreLayout;
@@ -21,6 +23,7 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
+import org.hostpki.pki.RevocationList;
 import org.hostpki.pki.ServerProfile;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Held;
@@ -54,12 +57,15 @@ final class Executor {
       SortedMap<String, StoreFile> carried,
       StoreContents current,
       SortedMap<String, Certificate> desiredTrust,
+      List<CrlInputs.Read> crls,
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now) {
+    Map<Fingerprint, RevocationList> byFingerprint = new HashMap<>();
+    crls.forEach(c -> byFingerprint.put(c.fingerprint(), c.crl()));
     return new Run(
-            random, issuer, desired, current, desiredTrust, externalChainFile, password, now,
-            new NextSet(carried, current))
+            random, issuer, desired, current, desiredTrust, byFingerprint, externalChainFile,
+            password, now, new NextSet(carried, current))
         .execute(plan);
   }
 
@@ -70,6 +76,7 @@ final class Executor {
       DesiredState desired,
       StoreContents current,
       SortedMap<String, Certificate> desiredTrust,
+      Map<Fingerprint, RevocationList> crls,
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now,
@@ -259,9 +266,27 @@ final class Executor {
           w.aliases().forEach((alias, h) -> entries.put(alias, certificate(h, change)));
           trustStore(name, entries, change);
         }
-        case TRUST_HASHED -> HashedDirectory.write(certificates)
+        case TRUST_HASHED -> HashedDirectory.write(certificates, crls(w, change))
             .forEach((file, pem) -> next.putCertificates(StoreLayout.hashedFile(file), pem));
+        case TRUST_CRLS -> {
+          StringBuilder pem = new StringBuilder();
+          crls(w, change).forEach(c -> pem.append(c.pem()));
+          next.putCertificates(name, pem.toString());
+        }
       }
+    }
+
+    /** The CRLs the output holds, as read for this run. */
+    private List<RevocationList> crls(Intent.WriteOutput w, Change change) {
+      List<RevocationList> out = new ArrayList<>();
+      for (Fingerprint fp : w.crls()) {
+        RevocationList crl = crls.get(fp);
+        if (crl == null) {
+          throw missing("the CRL " + fp.shortForm(), change);
+        }
+        out.add(crl);
+      }
+      return out;
     }
 
     private void serverPkcs12(String name, List<Certificate> chain, Change change) {

@@ -30,6 +30,9 @@ import java.util.TreeMap;
  * @param outdatedPkcs12Record the record of what the PKCS#12 files hold ({@code .pkcs12-facts})
  *     is of a format that keeps a fast check of the store password (hostpki 0.1.0): the next
  *     apply rewrites it
+ * @param trustCrls fingerprints of {@code trust-crls.pem}'s CRLs, in file order; empty when the
+ *     store has no such file
+ * @param hashedCrls the CRLs of {@code trust-hashed/}: file name ({@code HASH.rN}) to fingerprint
  */
 public record ObservedStore(
     boolean exists,
@@ -50,7 +53,9 @@ public record ObservedStore(
     Optional<CertificateFacts> caNextCertificate,
     Optional<CertificateFacts> caPreviousCertificate,
     Fingerprint contentFingerprint,
-    boolean outdatedPkcs12Record) {
+    boolean outdatedPkcs12Record,
+    Optional<List<Fingerprint>> trustCrls,
+    Map<String, Fingerprint> hashedCrls) {
 
   public ObservedStore {
     Objects.requireNonNull(caKey, "caKey");
@@ -71,6 +76,36 @@ public record ObservedStore(
     Objects.requireNonNull(caNextCertificate, "caNextCertificate");
     Objects.requireNonNull(caPreviousCertificate, "caPreviousCertificate");
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
+    trustCrls = Objects.requireNonNull(trustCrls, "trustCrls").map(List::copyOf);
+    hashedCrls = Collections.unmodifiableMap(new TreeMap<>(hashedCrls));
+  }
+
+  /** A store without consumed CRLs ({@code trust-crls.pem}, {@code trust-hashed/HASH.rN}). */
+  public ObservedStore(
+      boolean exists,
+      Optional<KeyFacts> caKey,
+      Optional<CertificateFacts> caCertificate,
+      Optional<KeyFacts> serverKey,
+      Optional<CertificateFacts> serverCertificate,
+      boolean serverSignedByCa,
+      Optional<List<CertificateFacts>> serverFullchain,
+      Optional<CsrFacts> serverCsr,
+      Optional<Pkcs12Facts> serverPkcs12,
+      Map<String, CertificateFacts> trusted,
+      Optional<List<Fingerprint>> trustBundle,
+      Optional<Pkcs12Facts> truststorePkcs12,
+      Optional<Map<String, Fingerprint>> hashedDirectory,
+      Optional<List<CertificateFacts>> externalChain,
+      Optional<KeyFacts> caNextKey,
+      Optional<CertificateFacts> caNextCertificate,
+      Optional<CertificateFacts> caPreviousCertificate,
+      Fingerprint contentFingerprint,
+      boolean outdatedPkcs12Record) {
+    this(
+        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
+        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory,
+        externalChain, caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint,
+        outdatedPkcs12Record, Optional.empty(), Map.of());
   }
 
   /**

@@ -161,6 +161,39 @@ public final class RevocationList {
     }
   }
 
+  /**
+   * Reads a file of CRLs: PEM {@code X509 CRL} blocks one after the other (as {@code
+   * trust-crls.pem} or a CA bundle of CRLs holds them), or one DER CRL.
+   *
+   * @param max the most CRLs the file may hold
+   * @throws InvalidMaterialException saying what is wrong, and which block (not naming the file)
+   */
+  public static List<RevocationList> parseAll(byte[] data, int max) throws InvalidMaterialException {
+    if (data.length == 0 || PemText.isBlank(data) || !PemText.hasBeginLine(data)) {
+      return List.of(parse(data));
+    }
+    List<RevocationList> all = new ArrayList<>();
+    for (PemText.Block block : PemText.blocks(data)) {
+      if (!block.label().equals(PEM_LABEL)) {
+        throw new InvalidMaterialException(
+            block.describe() + " is a " + block.label() + ", not an " + PEM_LABEL
+                + (block.isPrivateKey() ? " (a private key!)" : ""));
+      }
+      if (all.size() == max) {
+        throw new InvalidMaterialException("holds more than " + max + " CRLs");
+      }
+      try {
+        all.add(parse(PemText.decode(data, block).content()));
+      } catch (InvalidMaterialException e) {
+        throw new InvalidMaterialException(block.describe() + " " + e.getMessage(), e);
+      }
+    }
+    if (all.isEmpty()) {
+      throw new InvalidMaterialException("holds no " + PEM_LABEL + " block");
+    }
+    return List.copyOf(all);
+  }
+
   /** What the CRL says. */
   public CrlFacts facts() {
     CrlFacts result = facts;

@@ -138,13 +138,22 @@ public sealed interface Intent {
    *     server-fullchain.crt} and {@code server.p12}, the certificates of {@code
    *     trust-bundle.crt} and {@code trust-hashed/}; empty for {@code truststore.p12}
    * @param aliases the entries of {@code truststore.p12} by alias; empty for the other files
+   * @param crls the CRLs consumed through {@code trust.crls} the file holds, by fingerprint, in
+   *     their order: those of {@code trust-crls.pem} and {@code trust-hashed/} ({@code HASH.rN})
    */
-  record WriteOutput(Output output, List<Held> certificates, SortedMap<String, Held> aliases)
+  record WriteOutput(
+      Output output, List<Held> certificates, SortedMap<String, Held> aliases, List<Fingerprint> crls)
       implements Intent {
     public WriteOutput {
       Objects.requireNonNull(output, "output");
       certificates = List.copyOf(certificates);
       aliases = Collections.unmodifiableSortedMap(new TreeMap<>(aliases));
+      crls = List.copyOf(crls);
+    }
+
+    /** A file that holds no CRLs. */
+    public WriteOutput(Output output, List<Held> certificates, SortedMap<String, Held> aliases) {
+      this(output, certificates, aliases, List.of());
     }
   }
 

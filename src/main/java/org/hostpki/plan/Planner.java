@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
@@ -17,8 +18,9 @@ import org.hostpki.model.StoreLayout;
  *
  * <p>Each resource has its part, in the order a plan lists them: the CA and its rotation ({@link
  * CaRotation}), the server certificate ({@link ServerPlan}, with {@link ExternalIssuer} for an
- * outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan}),
- * and the files derived from them all ({@link OutputPlan}). The checks they share are {@link
+ * outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
+ * and the CRLs consumed with them ({@link TrustCrls}), and the files derived from them all ({@link
+ * OutputPlan}). The checks they share are {@link
  * CertificateChecks} and {@link NameChanges}; how they word what they found, {@link PlanWords}.
  */
 public final class Planner {
@@ -40,7 +42,8 @@ public final class Planner {
     OutputPlan outputs = new OutputPlan(in, draft);
     outputs.server(ca.signerChanges(), server);
     boolean trustChanges = TrustPlan.plan(in, draft);
-    outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges);
+    List<Fingerprint> crls = TrustCrls.plan(in, draft);
+    outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges, crls);
     outputs.pkcs12Record();
     return draft.plan(in.basis());
   }

@@ -1,9 +1,9 @@
 package org.hostpki.sign;
 
 import java.math.BigInteger;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.SerialText;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 
@@ -34,8 +34,6 @@ public record IssuedCertificate(String serial, Certificate certificate) {
 
   /** A serial number as {@code openssl x509 -serial} prints it: upper-case hex, whole bytes. */
   public static String serialHex(BigInteger serial) {
-    byte[] bytes = serial.toByteArray();
-    int start = bytes.length > 1 && bytes[0] == 0 ? 1 : 0; // the sign byte of a positive number
-    return HexFormat.of().withUpperCase().formatHex(bytes, start, bytes.length);
+    return SerialText.of(serial);
   }
 }
