@@ -2,10 +2,13 @@ package org.hostpki.apply;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.math.BigInteger;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +23,7 @@ import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.CertificationRequest;
+import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
@@ -60,12 +64,13 @@ final class Executor {
       List<CrlInputs.Read> crls,
       List<Certificate> externalChainFile,
       Optional<char[]> password,
-      Instant now) {
+      Instant now,
+      Supplier<BigInteger> nextCrlNumber) {
     Map<Fingerprint, RevocationList> byFingerprint = new HashMap<>();
     crls.forEach(c -> byFingerprint.put(c.fingerprint(), c.crl()));
     return new Run(
             random, issuer, desired, current, desiredTrust, byFingerprint, externalChainFile,
-            password, now, new NextSet(carried, current))
+            password, now, nextCrlNumber, new NextSet(carried, current))
         .execute(plan);
   }
 
@@ -80,6 +85,7 @@ final class Executor {
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now,
+      Supplier<BigInteger> nextCrlNumber,
       NextSet next) {
 
     SortedMap<String, StoreFile> execute(Plan plan) {
@@ -121,6 +127,8 @@ final class Executor {
         installExternalChain(install, change);
       } else if (intent instanceof Intent.WriteCsr csr) {
         writeCsr(csr, change);
+      } else if (intent instanceof Intent.RenewCrl renew) {
+        renewCrl(renew, change);
       } else if (intent instanceof Intent.RemoveCsr) {
         next.files.remove(StoreLayout.SERVER_CSR);
         next.files.remove(StoreLayout.EXTERNAL_CHAIN);
@@ -232,6 +240,34 @@ final class Executor {
               CertificationRequest.create(
                   csr.subject(), csr.dnsNames(), csr.ipAddresses(), csr.clientAuth(), key, random),
               FileKind.REQUEST));
+    }
+
+    /** {@code ca.crl} again, with the same entries, the next number and a new validity. */
+    private void renewCrl(Intent.RenewCrl renew, Change change) {
+      byte[] file =
+          current.snapshot().file(StoreLayout.CA_CRL).orElseThrow(() -> missing(StoreLayout.CA_CRL, change));
+      RevocationList crl;
+      try {
+        crl = RevocationList.parse(file);
+      } catch (InvalidMaterialException e) {
+        throw new HostpkiException(StoreLayout.CA_CRL + " " + e.getMessage() + "; run apply again");
+      }
+      if (!crl.facts().fingerprint().equals(renew.current())) {
+        throw new HostpkiException(StoreLayout.CA_CRL + " changed while applying; run apply again");
+      }
+      Certificate ca = next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
+      KeyMaterial key = next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
+      if (!crl.isSignedBy(ca)) {
+        throw new HostpkiException(
+            StoreLayout.CA_CRL + " is not signed by the store's CA (" + ca.facts().subjectDn()
+                + "); 'hostpki revoke' writes the current CA's CRL");
+      }
+      Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
+      RevocationList renewed =
+          RevocationList.issue(
+              ca, key, nextCrlNumber.get(), thisUpdate,
+              thisUpdate.plus(desired.ca().crlOrDefaults().validity()), crl.facts().revoked(), random);
+      next.putCertificates(StoreLayout.CA_CRL, renewed.pem());
     }
 
     private void putTrusted(Intent.PutTrusted t) {

@@ -28,6 +28,7 @@ import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
+import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
@@ -190,6 +191,14 @@ public final class Reconciler {
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
         crls);
+  }
+
+  /** One more than any {@code ca.crl} number of the live set and the kept generations. */
+  private static java.math.BigInteger nextCrlNumber(StoreSnapshot live, StoreDirectory directory) {
+    List<byte[]> earlier = new ArrayList<>();
+    live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
+    earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
+    return RevocationList.nextNumber(earlier);
   }
 
   /** The certificates a consumed CRL may be signed by: the store's and the declared trusted ones. */
@@ -417,7 +426,8 @@ public final class Reconciler {
                   before.crls(),
                   before.externalChain(),
                   before.password(),
-                  before.now());
+                  before.now(),
+                  () -> nextCrlNumber(envelope.live(), directory));
       List<String> notices = new ArrayList<>();
       // Hooks still pending from the generation before are carried into the new one, and the
       // record goes into it before its commit: a crash at any point never loses one. So are the

@@ -111,7 +111,8 @@ public final class StoreObserver {
             snapshot.file(StoreLayout.PKCS12_RECORD).map(Pkcs12Record::isOutdated).orElse(false),
             r.file(StoreLayout.TRUST_CRLS)
                 .map(b -> r.crls(StoreLayout.TRUST_CRLS, b).stream().map(c -> c.facts().fingerprint()).toList()),
-            trustFiles.hashedCrls());
+            trustFiles.hashedCrls(),
+            r.file(StoreLayout.CA_CRL).map(b -> r.crl(StoreLayout.CA_CRL, b).facts()));
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
         caNextCert, caPreviousCert);

@@ -33,6 +33,7 @@ import java.util.TreeMap;
  * @param trustCrls fingerprints of {@code trust-crls.pem}'s CRLs, in file order; empty when the
  *     store has no such file
  * @param hashedCrls the CRLs of {@code trust-hashed/}: file name ({@code HASH.rN}) to fingerprint
+ * @param caCrl {@code ca.crl}: the CRL a fleet CA publishes ({@code hostpki revoke} wrote it)
  */
 public record ObservedStore(
     boolean exists,
@@ -55,7 +56,8 @@ public record ObservedStore(
     Fingerprint contentFingerprint,
     boolean outdatedPkcs12Record,
     Optional<List<Fingerprint>> trustCrls,
-    Map<String, Fingerprint> hashedCrls) {
+    Map<String, Fingerprint> hashedCrls,
+    Optional<CrlFacts> caCrl) {
 
   public ObservedStore {
     Objects.requireNonNull(caKey, "caKey");
@@ -78,9 +80,12 @@ public record ObservedStore(
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
     trustCrls = Objects.requireNonNull(trustCrls, "trustCrls").map(List::copyOf);
     hashedCrls = Collections.unmodifiableMap(new TreeMap<>(hashedCrls));
+    Objects.requireNonNull(caCrl, "caCrl");
   }
 
-  /** A store without consumed CRLs ({@code trust-crls.pem}, {@code trust-hashed/HASH.rN}). */
+  /**
+   * A store without CRLs ({@code trust-crls.pem}, {@code trust-hashed/HASH.rN}, {@code ca.crl}).
+   */
   public ObservedStore(
       boolean exists,
       Optional<KeyFacts> caKey,
@@ -105,7 +110,7 @@ public record ObservedStore(
         exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
         serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory,
         externalChain, caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint,
-        outdatedPkcs12Record, Optional.empty(), Map.of());
+        outdatedPkcs12Record, Optional.empty(), Map.of(), Optional.empty());
   }
 
   /**

@@ -194,6 +194,26 @@ public final class RevocationList {
     return List.copyOf(all);
   }
 
+  /**
+   * The number for a CA's next CRL: one more than the highest among its CRLs so far (the live one
+   * and those of the kept generations, so that numbers keep rising after a rollback); 1 for the
+   * first. A file that is not a CRL is passed over: the others decide.
+   */
+  public static BigInteger nextNumber(List<byte[]> earlier) {
+    BigInteger highest = BigInteger.ZERO;
+    for (byte[] file : earlier) {
+      try {
+        Optional<BigInteger> number = parse(file).facts().number();
+        if (number.isPresent() && number.get().compareTo(highest) > 0) {
+          highest = number.get();
+        }
+      } catch (InvalidMaterialException e) {
+        // an old generation's damaged CRL
+      }
+    }
+    return highest.add(BigInteger.ONE);
+  }
+
   /** What the CRL says. */
   public CrlFacts facts() {
     CrlFacts result = facts;

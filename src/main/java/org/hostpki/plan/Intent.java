@@ -128,6 +128,18 @@ public sealed interface Intent {
     }
   }
 
+  /**
+   * Issue {@code ca.crl} anew with the same entries, signed by the store's CA: the next CRL number
+   * (above every kept generation's), thisUpdate now, nextUpdate {@code ca.crl.validity} later.
+   *
+   * @param current the fingerprint of {@code ca.crl} as planned: apply checks it is still that
+   */
+  record RenewCrl(Fingerprint current) implements Intent {
+    public RenewCrl {
+      Objects.requireNonNull(current, "current");
+    }
+  }
+
   /** Remove {@code server.csr} and {@code external-chain.crt}: the issuer is internal again. */
   record RemoveCsr() implements Intent {}
 

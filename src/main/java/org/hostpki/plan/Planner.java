@@ -17,8 +17,8 @@ import org.hostpki.model.StoreLayout;
  * cascades to what is derived from it (CA → server → chain, PKCS#12 and bundle files).
  *
  * <p>Each resource has its part, in the order a plan lists them: the CA and its rotation ({@link
- * CaRotation}), the server certificate ({@link ServerPlan}, with {@link ExternalIssuer} for an
- * outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
+ * CaRotation}), a fleet CA's CRL ({@link CaCrl}), the server certificate ({@link ServerPlan},
+ * with {@link ExternalIssuer} for an outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
  * and the CRLs consumed with them ({@link TrustCrls}), and the files derived from them all ({@link
  * OutputPlan}). The checks they share are {@link
  * CertificateChecks} and {@link NameChanges}; how they word what they found, {@link PlanWords}.
@@ -37,6 +37,7 @@ public final class Planner {
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
+    CaCrl.plan(in, ca.signerChanges(), draft);
     ServerPlan.Outcome server = ServerPlan.plan(in, ca.signerChanges(), draft);
     RequestPlan.plan(in, server.keyChange(), draft);
     OutputPlan outputs = new OutputPlan(in, draft);

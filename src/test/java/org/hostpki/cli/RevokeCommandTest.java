@@ -256,6 +256,39 @@ class RevokeCommandTest {
   }
 
   @Test
+  void testApply_renewsTheCrlOnceAThirdOfItsValidityIsLeftWithANumberAboveEveryKeptOne() throws Exception {
+    hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+    String revoked = generation();
+    CrlFacts first = crl();
+    Instant due = NOW.plusSeconds(60).plus(Duration.ofDays(2)); // 3d validity, a third left
+
+    CliRun early = hostpki(due.minusSeconds(1), "apply", "-f", "ca.yaml");
+    CliRun renew = hostpki(due, "apply", "-f", "ca.yaml");
+    CrlFacts second = crl();
+    CliRun again = hostpki(due.plusSeconds(1), "apply", "-f", "ca.yaml");
+
+    assertThat(early.out).as(early.toString()).contains("No changes");
+    assertThat(renew.exitCode).as(renew.toString()).isZero();
+    assertThat(renew.out)
+        .contains("~ ca.crl  update   ca.crl number 1 expires on 2026-11-30 08:01 UTC (in 1d): renewed once a"
+            + " third of its validity is left");
+    assertThat(second.number()).contains(BigInteger.TWO);
+    assertThat(second.thisUpdate()).isEqualTo(due);
+    assertThat(second.nextUpdate()).contains(due.plus(Duration.ofDays(3)));
+    assertThat(second.revoked()).isEqualTo(first.revoked());
+    assertThat(RevocationList.parse(Files.readAllBytes(dir.resolve("pki/ca.crl")))
+            .isSignedBy(Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/ca.crt"))).get(0)))
+        .isTrue();
+    assertThat(again.out).as("converged").contains("No changes");
+
+    // Back to the generation of CRL number 1, then past its renewal time: number 3, never 2 again.
+    hostpki(due.plusSeconds(2), "rollback", "-f", "ca.yaml", "--to", revoked);
+    CliRun afterRollback = hostpki(due.plusSeconds(3), "apply", "-f", "ca.yaml");
+    assertThat(afterRollback.exitCode).as(afterRollback.toString()).isZero();
+    assertThat(crl().number()).contains(BigInteger.valueOf(3));
+  }
+
+  @Test
   void testRollback_pastARevocationWarnsThatItIsTakenBack() {
     String beforeRevocation = generation();
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
