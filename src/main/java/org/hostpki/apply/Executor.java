@@ -206,7 +206,8 @@ final class Executor {
               key.publicKey(),
               next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change)),
               next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change)),
-              now);
+              now,
+              s.crlUrl());
       next.serverKey = Optional.of(key);
       next.serverCert = Optional.of(cert);
       next.putKey(StoreLayout.SERVER_KEY, key);

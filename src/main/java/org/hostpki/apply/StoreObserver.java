@@ -112,7 +112,8 @@ public final class StoreObserver {
             r.file(StoreLayout.TRUST_CRLS)
                 .map(b -> r.crls(StoreLayout.TRUST_CRLS, b).stream().map(c -> c.facts().fingerprint()).toList()),
             trustFiles.hashedCrls(),
-            r.file(StoreLayout.CA_CRL).map(b -> r.crl(StoreLayout.CA_CRL, b).facts()));
+            r.file(StoreLayout.CA_CRL).map(b -> r.crl(StoreLayout.CA_CRL, b).facts()),
+            serverCert.map(c -> r.distributionPoints(StoreLayout.SERVER_CERT, c)).orElse(List.of()));
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
         caNextCert, caPreviousCert);
@@ -234,6 +235,15 @@ storePath.resolve(name) + ": " + reason + "; " + damaged);
     List<RevocationList> crls(String name, byte[] content) {
       try {
         return RevocationList.parseAll(content, Integer.MAX_VALUE);
+      } catch (InvalidMaterialException e) {
+        throw corrupt(name, e.getMessage());
+      }
+    }
+
+    /** The URLs of a store certificate's CRL Distribution Points. */
+    List<String> distributionPoints(String name, Certificate certificate) {
+      try {
+        return certificate.crlDistributionPoints();
       } catch (InvalidMaterialException e) {
         throw corrupt(name, e.getMessage());
       }

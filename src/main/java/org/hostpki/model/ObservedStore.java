@@ -34,6 +34,8 @@ import java.util.TreeMap;
  *     store has no such file
  * @param hashedCrls the CRLs of {@code trust-hashed/}: file name ({@code HASH.rN}) to fingerprint
  * @param caCrl {@code ca.crl}: the CRL a fleet CA publishes ({@code hostpki revoke} wrote it)
+ * @param serverCrlDistributionPoints the URLs of {@code server.crt}'s CRL Distribution Points;
+ *     empty when it names none (or there is no server.crt)
  */
 public record ObservedStore(
     boolean exists,
@@ -57,7 +59,8 @@ public record ObservedStore(
     boolean outdatedPkcs12Record,
     Optional<List<Fingerprint>> trustCrls,
     Map<String, Fingerprint> hashedCrls,
-    Optional<CrlFacts> caCrl) {
+    Optional<CrlFacts> caCrl,
+    List<String> serverCrlDistributionPoints) {
 
   public ObservedStore {
     Objects.requireNonNull(caKey, "caKey");
@@ -81,10 +84,12 @@ public record ObservedStore(
     trustCrls = Objects.requireNonNull(trustCrls, "trustCrls").map(List::copyOf);
     hashedCrls = Collections.unmodifiableMap(new TreeMap<>(hashedCrls));
     Objects.requireNonNull(caCrl, "caCrl");
+    serverCrlDistributionPoints = List.copyOf(serverCrlDistributionPoints);
   }
 
   /**
-   * A store without CRLs ({@code trust-crls.pem}, {@code trust-hashed/HASH.rN}, {@code ca.crl}).
+   * A store without CRLs ({@code trust-crls.pem}, {@code trust-hashed/HASH.rN}, {@code ca.crl})
+   * and a server certificate without a CRL Distribution Point.
    */
   public ObservedStore(
       boolean exists,
@@ -110,7 +115,7 @@ public record ObservedStore(
         exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
         serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory,
         externalChain, caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint,
-        outdatedPkcs12Record, Optional.empty(), Map.of(), Optional.empty());
+        outdatedPkcs12Record, Optional.empty(), Map.of(), Optional.empty(), List.of());
   }
 
   /**

@@ -1,10 +1,12 @@
 package org.hostpki.plan;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
@@ -74,6 +76,7 @@ public sealed interface Intent {
    * Issue the server certificate from the internal CA.
    *
    * @param newKey make a new key pair; otherwise keep the store's {@code server.key}
+   * @param crlUrl the CRL Distribution Point it names ({@code ca.crl.url}); empty for none
    */
   record IssueServer(
       Subject subject,
@@ -82,7 +85,8 @@ public sealed interface Intent {
       KeySpec key,
       Duration validity,
       boolean clientAuth,
-      boolean newKey)
+      boolean newKey,
+      Optional<URI> crlUrl)
       implements Intent {
     public IssueServer {
       Objects.requireNonNull(subject, "subject");
@@ -90,6 +94,7 @@ public sealed interface Intent {
       ipAddresses = List.copyOf(ipAddresses);
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(validity, "validity");
+      Objects.requireNonNull(crlUrl, "crlUrl");
     }
   }
 

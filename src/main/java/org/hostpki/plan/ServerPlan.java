@@ -1,11 +1,13 @@
 package org.hostpki.plan;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
@@ -193,6 +195,8 @@ final class ServerPlan {
           .ifPresent(reasons::add);
     }
     CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
+    CertificateChecks.distributionPointReason(observed.serverCrlDistributionPoints(), crlUrl())
+        .ifPresent(reasons::add);
     List<Warning> warnings = new ArrayList<>();
     CertificateChecks.validityReasons(
         c,
@@ -246,9 +250,15 @@ final class ServerPlan {
                 server.key(),
                 server.validity(),
                 server.clientAuth(),
-                newKey),
+                newKey,
+                crlUrl()),
             before(),
             after));
+  }
+
+  /** The CRL Distribution Point the CA host's server certificate names: {@code ca.crl.url}. */
+  private Optional<URI> crlUrl() {
+    return in.desired().ca().crl().flatMap(CrlSpec::url);
   }
 
   private SortedMap<String, String> before() {

@@ -289,6 +289,25 @@ class RevokeCommandTest {
   }
 
   @Test
+  void testApply_theCaHostsServerCertificateNamesTheDistributionPointWhileCaCrlUrlIsSet() throws Exception {
+    List<String> withUrl =
+        Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/server.crt"))).get(0).crlDistributionPoints();
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.replace(", url: \"http://ca1.fleet.test/fleet.crl\"", ""));
+
+    CliRun plan = hostpki(NOW.plusSeconds(60), "plan", "-f", "ca.yaml");
+    CliRun apply = hostpki(NOW.plusSeconds(60), "apply", "-f", "ca.yaml");
+
+    assertThat(withUrl).containsExactly("http://ca1.fleet.test/fleet.crl");
+    assertThat(plan.out)
+        .contains("~ server                       replace  CRL distribution point http://ca1.fleet.test/fleet.crl"
+            + " → none (ca.crl.url is not set)");
+    assertThat(apply.exitCode).as(apply.toString()).isZero();
+    assertThat(Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/server.crt"))).get(0).crlDistributionPoints())
+        .isEmpty();
+    assertThat(hostpki(NOW.plusSeconds(61), "plan", "-f", "ca.yaml").out).contains("No changes");
+  }
+
+  @Test
   void testRollback_pastARevocationWarnsThatItIsTakenBack() {
     String beforeRevocation = generation();
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
