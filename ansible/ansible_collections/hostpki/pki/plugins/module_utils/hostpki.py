@@ -15,8 +15,10 @@ import tempfile
 # Where the release tarball is usually unpacked (and the example systemd units point).
 DEFAULT_DIRS = ["/opt/hostpki/bin"]
 
-# "FILE:LINE:COL: error: ..." (validation) and "error: ..." (everything else).
-ERROR_LINE = re.compile(r"^(error: |.*:\d+:\d+: error: )")
+# Every form of error line hostpki prints on standard error: "error: ..." (most), "FILE: error: ..."
+# (a file that cannot be read at all), "FILE:LINE: error: ..." and "FILE:LINE:COL: error: ..."
+# (validation).
+ERROR_LINE = re.compile(r"^(error: |\S.*?: error: )")
 
 
 def find_executable(module, where):
@@ -49,6 +51,41 @@ def error_lines(stderr, strip_prefix=False):
     return "\n".join(kept) if kept else stderr.strip()
 
 
+def diagnostic_lines(stdout, strip_prefix=False):
+    """The errors of the JSON document hostpki prints on standard output when a command run with
+    --output json fails, one line each as its text form prints them on standard error
+    (FILE:LINE:COL: error: MESSAGE, error: MESSAGE), with their details indented; None when stdout
+    holds no such document (an older hostpki)."""
+    try:
+        document = json.loads(stdout)
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or not isinstance(document.get("diagnostics"), list):
+        return None
+    lines = []
+    for diagnostic in document["diagnostics"]:
+        if not isinstance(diagnostic, dict) or diagnostic.get("severity") != "error":
+            continue
+        place = diagnostic.get("file") or ""
+        if place and diagnostic.get("line"):
+            place += ":%d" % diagnostic["line"]
+            if diagnostic.get("column"):
+                place += ":%d" % diagnostic["column"]
+        message = str(diagnostic.get("message", ""))
+        if place:
+            lines.append("%s: error: %s" % (place, message))
+        else:
+            lines.append(message if strip_prefix else "error: " + message)
+        lines.extend("  " + str(detail) for detail in diagnostic.get("details") or [])
+    return "\n".join(lines) or None
+
+
+def failure_message(stdout, stderr, strip_prefix=False):
+    """What a failed run says went wrong: its JSON diagnostics, else its error lines on standard
+    error (every form), else all of standard error."""
+    return diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix)
+
+
 def run_with_file(module, command, option, content, suffix, shown):
     """Runs `command` with `option FILE` added, FILE a temporary file holding `content`; its name in
     hostpki's messages is replaced by `shown`. Returns (rc, stdout, stderr)."""
@@ -60,7 +97,7 @@ def run_with_file(module, command, option, content, suffix, shown):
     finally:
         os.unlink(path)
     # Name the input by what it is, not by a temporary file that is gone.
-    return rc, stdout, stderr.replace(path, shown)
+    return rc, stdout.replace(path, shown), stderr.replace(path, shown)
 
 
 def finish(module, rc, stdout, stderr, result_of):
@@ -75,7 +112,7 @@ def finish(module, rc, stdout, stderr, result_of):
             module.warn(note)
         module.exit_json(**result_of(output))
     if rc == 1:
-        module.fail_json(msg=error_lines(stderr, strip_prefix=True), rc=rc, stderr=stderr)
+        module.fail_json(msg=failure_message(stdout, stderr, strip_prefix=True), rc=rc, stderr=stderr)
     module.fail_json(
         msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
         % (rc, stderr.strip() or stdout.strip()),

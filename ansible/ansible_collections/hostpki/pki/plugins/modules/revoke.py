@@ -193,15 +193,15 @@ REASONS = ["unspecified", "keyCompromise", "affiliationChanged", "superseded", "
 def result_of(output):
     result = dict(
         changed=bool(output.get("changed")),
-        already_revoked=bool(output.get("alreadyRevoked")),
+        already_revoked=bool(output.get("already_revoked")),
         serial=output.get("serial"),
         subject=output.get("subject"),
         reason=output.get("reason"),
-        revocation_date=output.get("revocationDate"),
+        revocation_date=output.get("revocation_date"),
     )
     crl = output.get("crl")
-    if output.get("crlPem") and isinstance(crl, dict):
-        result.update(crl=output["crlPem"], crl_number=crl.get("number"), next_update=crl.get("nextUpdate"))
+    if output.get("crl_pem") and isinstance(crl, dict):
+        result.update(crl=output["crl_pem"], crl_number=crl.get("number"), next_update=crl.get("next_update"))
     if output.get("generation"):
         result["generation"] = output["generation"]
     return result

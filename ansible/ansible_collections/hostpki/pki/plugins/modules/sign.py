@@ -147,6 +147,16 @@ not_after:
   returned: when C(chain) is
   type: str
   sample: "2027-02-25T07:33:37Z"
+sha256:
+  description: The certificate's SHA-256 fingerprint, lower-case hex without colons.
+  returned: when C(chain) is
+  type: str
+  sample: 3f9a0c5e7b2d4a61c8e0f1d2b3a4958677e6d5c4b3a29180f7e6d5c4b3a29180
+record:
+  description: Where the CA host keeps its copy of the certificate (C(issued/SERIAL.crt) in its store).
+  returned: when C(chain) is
+  type: str
+  sample: /var/lib/hostpki/ca/issued/736CA667D18618D506D8ABFA86AD497D.crt
 subject:
   description: The certificate's subject (RFC 4514), or in check mode the subject it would get.
   returned: success
@@ -190,14 +200,18 @@ from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import find_ex
 
 
 def result_of(output):
+    request = output.get("request") or {}
     result = dict(
         changed=bool(output.get("changed")),
-        subject=output.get("subject"),
-        dns_names=output.get("dnsNames", []),
-        ip_addresses=output.get("ipAddresses", []),
+        subject=request.get("subject"),
+        dns_names=request.get("dns_names", []),
+        ip_addresses=request.get("ip_addresses", []),
     )
-    if output.get("chain"):
-        result.update(chain=output["chain"], serial=output["serial"], not_after=output["notAfter"])
+    certificate = output.get("certificate")
+    if output.get("chain") and isinstance(certificate, dict):
+        result.update(
+            chain=output["chain"], serial=certificate["serial"], not_after=certificate["not_after"],
+            sha256=certificate["sha256"], record=certificate["file"])
     if output.get("generation"):
         result["generation"] = output["generation"]
     return result

@@ -179,13 +179,13 @@ changed:
 plan:
   description:
     - The plan that was applied (in check mode - that would be applied), in the JSON form of
-      C(hostpki plan --output json) (format version 1, described by C(schema/plan.schema.json)).
+      C(hostpki plan --output json) (format version 2, described by C(schema/plan.schema.json)).
     - C(changes) lists each change with its C(address), C(action), C(reasons) and the resource's
       C(before) and C(after) attributes; C(summary) counts them.
   returned: when hostpki produced a plan
   type: dict
   sample:
-    format_version: "1"
+    format_version: "2"
     basis: 612894f0984a167d0512a0919ebb3490786cc5430bcae29204d4b1b49a0a2382
     changes:
       - address: server
@@ -193,8 +193,8 @@ plan:
         reasons:
           - code: host-identity-changed
             message: "host identity changed: address 192.0.2.1 removed, address 192.0.2.9 added"
-        before: {subject: CN=h1.example.test, ipAddresses: 192.0.2.1, notAfter: "2027-12-30 06:40 UTC"}
-        after: {subject: CN=h1.example.test, ipAddresses: 192.0.2.9, validity: 398d}
+        before: {subject: CN=h1.example.test, ip_addresses: [192.0.2.1], not_after: "2027-12-30T06:40:00Z"}
+        after: {subject: CN=h1.example.test, ip_addresses: [192.0.2.9], validity: P398D, new_key: true}
     warnings: []
     summary: {create: 0, replace: 1, update: 0, delete: 0, unchanged: 2}
     changes_pending: true
@@ -226,8 +226,35 @@ held_by_rollback:
   returned: when hostpki applied
   type: str
   sample: "2026-11-27T10:00:00Z"
+store:
+  description: The store's directory.
+  returned: when hostpki applied (in check mode - the store as it is now)
+  type: str
+  sample: /var/lib/hostpki/pki
+files:
+  description: The store's files, by name, with their paths (the names link through C(..data) to the current generation).
+  returned: when hostpki applied (in check mode - the store as it is now)
+  type: dict
+  sample: {ca.crt: /var/lib/hostpki/pki/ca.crt, server.crt: /var/lib/hostpki/pki/server.crt, server.key: /var/lib/hostpki/pki/server.key}
+ca:
+  description:
+    - The CA certificate - C(path), C(subject), C(sha256) (lower-case hex), C(not_after) (RFC 3339, UTC),
+      C(dns_names), C(ip_addresses); null while the store holds none.
+  returned: when hostpki applied (in check mode - the store as it is now)
+  type: dict
+  sample: {path: /var/lib/hostpki/pki/ca.crt, subject: CN=h1 hostpki CA, sha256: a1337d8334ff108524989b883fe67e7f9dcebbec70bd293b7c18f36284d0d09d, not_after: "2036-12-03T05:28:04Z", dns_names: [], ip_addresses: []}
+server:
+  description: The server certificate, as C(ca) describes it; null while the store holds none.
+  returned: when hostpki applied (in check mode - the store as it is now)
+  type: dict
+  sample: {path: /var/lib/hostpki/pki/server.crt, subject: CN=h1.example.test, sha256: 38fcb3bd9f71adad9ed51e331308e6b69a25f19f46baa8cf00e1ea65fa7284d3, not_after: "2028-01-08T05:28:04Z", dns_names: [h1.example.test, h1], ip_addresses: [192.0.2.1]}
+trusted:
+  description: The trusted certificates - C(name), C(path), C(subject), C(sha256), C(not_after).
+  returned: when hostpki applied (in check mode - the store as it is now)
+  type: list
+  elements: dict
 msg:
-  description: On failure, the error lines C(hostpki) printed.
+  description: On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line and column where an error has them).
   returned: failure
   type: str
   sample: "/etc/hostpki/host.yaml:4:31: error: ca.key.curve 'P-257' is not one of: P-256, P-384, P-521; did you mean 'P-256'?"
@@ -247,7 +274,7 @@ import os
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, find_executable
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, failure_message, find_executable
 
 
 
@@ -307,8 +334,61 @@ def write_desired(desired, directory):
 
 
 
+def attribute_value(value):
+    """A typed plan attribute as a reviewer reads it: lists comma-separated, booleans in lower case."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def attribute_text(attributes):
-    return "".join("%s: %s\n" % (k, attributes[k]) for k in sorted(attributes))
+    return "".join("%s: %s\n" % (k, attribute_value(attributes[k])) for k in sorted(attributes))
+
+
+def certificate_facts(certificate):
+    """Where a certificate of the store is and what identifies it, from status's JSON."""
+    if not isinstance(certificate, dict):
+        return None
+    return dict(
+        path=certificate.get("file"),
+        subject=certificate.get("subject"),
+        sha256=certificate.get("sha256"),
+        not_after=certificate.get("not_after"),
+        dns_names=certificate.get("dns_names", []),
+        ip_addresses=certificate.get("ip_addresses", []),
+    )
+
+
+def store_facts(status):
+    """The store's files, CA, server and trusted certificates, as every run returns them."""
+    return dict(
+        store=status.get("store"),
+        files=dict((f["name"], f["path"]) for f in status.get("files", []) if isinstance(f, dict)),
+        ca=certificate_facts(status.get("ca")),
+        server=certificate_facts(status.get("server")),
+        trusted=[
+            dict(name=t.get("name"), path=t.get("file"), subject=t.get("subject"), sha256=t.get("sha256"),
+                 not_after=t.get("not_after"))
+            for t in status.get("trusted", []) if isinstance(t, dict)
+        ],
+    )
+
+
+def read_status(module, hostpki, config, chdir):
+    """hostpki status --output json of the store, or None (with a warning) when it cannot be read."""
+    rc, stdout, stderr = module.run_command(
+        [hostpki, "status", "-f", config, "--output", "json"], cwd=chdir, environ_update={"NO_COLOR": "1"})
+    try:
+        status = json.loads(stdout)
+    except ValueError:
+        status = None
+    if rc != 0 or not isinstance(status, dict) or "files" not in status:
+        module.warn("hostpki status could not read the store, so its paths and fingerprints are not"
+                    " returned: %s" % (failure_message(stdout, stderr, strip_prefix=True)))
+        return None
+    return status
 
 
 def plan_diff(plan):
@@ -382,6 +462,10 @@ def main():
         for target in params["replace"]:
             command += ["--replace", target]
         rc, stdout, stderr = module.run_command(command, cwd=chdir, environ_update={"NO_COLOR": "1"})
+        status = None
+        if rc in (0, 2, 3) and parse_output(stdout) is not None:
+            # Like community.crypto's modules: paths, fingerprints and expiry on every run.
+            status = read_status(module, hostpki, config, chdir)
     finally:
         if temporary is not None:
             os.unlink(temporary)
@@ -405,6 +489,8 @@ def main():
             result["held_by_rollback"] = output.get("held_by_rollback")
         if module._diff and result["changed"]:
             result["diff"] = plan_diff(plan)
+    if status is not None:
+        result.update(store_facts(status))
 
     if rc in (0, 2) and output is not None:
         module.exit_json(**result)
@@ -412,7 +498,7 @@ def main():
         # The store changed (or already matched); a hook failed and is pending.
         module.fail_json(msg=output.get("hook_error") or error_lines(stderr), rc=rc, stderr=stderr, **result)
     if rc == 1:
-        module.fail_json(msg=error_lines(stderr), rc=rc, stderr=stderr, **result)
+        module.fail_json(msg=failure_message(stdout, stderr), rc=rc, stderr=stderr, **result)
     module.fail_json(
         msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
         % (rc, stderr.strip() or stdout.strip()),

@@ -14,16 +14,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.hostpki.json.JsonReader;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.KeySpec;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.RecordDirectory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ACME record of one CA directory in a store: {@code STORE/.acme/HOST-HASH/} holding the
@@ -40,7 +38,6 @@ public final class AccountRecord {
   public static final String STATE_FILE = "account.json";
   static final String FORMAT_VERSION = "1";
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final RecordDirectory directory;
   private final String directoryUrl;
@@ -109,8 +106,8 @@ public final class AccountRecord {
       return AccountState.fresh(directoryUrl);
     }
     try {
-      return parse(JSON.readTree(new String(bytes.get(), StandardCharsets.UTF_8)));
-    } catch (JacksonException | IllegalArgumentException | DateTimeParseException | NullPointerException e) {
+      return parse(JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
       throw new HostpkiException(
           path().resolve(STATE_FILE) + " is damaged (" + e.getMessage().lines().findFirst().orElse("")
               + "); remove it: the account key stays, and the next order finds the account again");
@@ -118,8 +115,7 @@ public final class AccountRecord {
   }
 
   public void save(AccountState state) throws IOException {
-    directory.replace(STATE_FILE, (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json(state)) + "\n")
-        .getBytes(StandardCharsets.UTF_8), false);
+    directory.replace(STATE_FILE, json(state).line().getBytes(StandardCharsets.UTF_8), false);
   }
 
   private interface Read {
@@ -134,33 +130,34 @@ public final class AccountRecord {
     }
   }
 
-  private ObjectNode json(AccountState s) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("format_version", FORMAT_VERSION);
-    root.put("directory", s.directory());
-    s.accountUrl().ifPresent(u -> root.put("account_url", u));
+  private static JsonWriter json(AccountState s) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
+    w.field("directory", s.directory());
+    s.accountUrl().ifPresent(u -> w.field("account_url", u));
     s.lastOrder().ifPresent(
-        o -> {
-          ObjectNode n = root.putObject("last_order");
-          n.put("completed", o.completed().toString());
-          n.put("order_url", o.orderUrl());
-          n.put("certificate_url", o.certificateUrl());
-          ArrayNode ids = n.putArray("identifiers");
-          o.identifiers().forEach(ids::add);
-          n.put("leaf_sha256", o.leafSha256());
-        });
+        o ->
+            w.name("last_order")
+                .beginObject()
+                .field("completed", o.completed())
+                .field("order_url", o.orderUrl())
+                .field("certificate_url", o.certificateUrl())
+                .field("identifiers", o.identifiers())
+                .field("leaf_sha256", o.leafSha256())
+                .endObject());
     s.failure().ifPresent(
         f -> {
-          ObjectNode n = root.putObject("last_failure");
-          n.put("at", f.at().toString());
-          n.put("in_a_row", f.inARow());
-          n.put("kind", f.kind().name().toLowerCase(Locale.ROOT));
-          n.put("message", f.message());
-          f.problemType().ifPresent(t -> n.put("problem_type", t));
-          f.retryAfter().ifPresent(t -> n.put("retry_after", t.toString()));
-          n.put("next_attempt", f.nextAttempt().toString());
+          w.name("last_failure").beginObject();
+          w.field("at", f.at());
+          w.field("in_a_row", f.inARow());
+          w.field("kind", f.kind().name().toLowerCase(Locale.ROOT));
+          w.field("message", f.message());
+          f.problemType().ifPresent(t -> w.field("problem_type", t));
+          f.retryAfter().ifPresent(t -> w.field("retry_after", t));
+          w.field("next_attempt", f.nextAttempt());
+          w.endObject();
         });
-    return root;
+    return w.endObject();
   }
 
   private AccountState parse(JsonNode root) {

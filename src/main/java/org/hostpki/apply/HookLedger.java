@@ -10,18 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.json.JsonReader;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a generation records beside its content: the hooks it made due ({@code .hooks-due.json},
@@ -47,7 +46,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class HookLedger {
   private static final String FORMAT_VERSION = "1";
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   /** The certificates an {@code onExpiring} obligation can be about. */
   private static final Set<String> EXPIRING_CERTIFICATES = Set.of("ca", "ca-next", "server");
 
@@ -383,12 +381,12 @@ public final class HookLedger {
       return Optional.empty();
     }
     try {
-      JsonNode root = JSON.readTree(new String(bytes.get(), StandardCharsets.UTF_8));
+      JsonNode root = JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8));
       if (root == null || !root.isObject() || !FORMAT_VERSION.equals(text(root, "format_version"))) {
         throw new IllegalArgumentException("format_version " + FORMAT_VERSION + " missing");
       }
       return Optional.of(root);
-    } catch (JacksonException | IllegalArgumentException | DateTimeParseException e) {
+    } catch (IllegalArgumentException | DateTimeParseException e) {
       throw damaged(store, generation, record);
     }
   }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
@@ -548,8 +549,11 @@ public final class Reconciler {
     return StoreDirectory.of(desired, clock);
   }
 
+  /** The writer's record of a generation: when, and the plan that made it ({@code history}). */
   private static String metadata(Plan plan, Instant now) {
-    return "{\"time\":\"" + now + "\",\"plan\":" + PlanJson.render(plan) + "}";
+    JsonWriter w = new JsonWriter().beginObject().field("time", now);
+    PlanJson.write(w.name("plan"), plan);
+    return w.endObject().toString();
   }
 
   /**

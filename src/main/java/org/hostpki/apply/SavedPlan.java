@@ -1,18 +1,18 @@
 package org.hostpki.apply;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
+import org.hostpki.json.JsonReader;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A plan saved by {@code plan --out}. Apply accepts it only while it is current: same basis (the
@@ -23,16 +23,24 @@ public record SavedPlan(Path file, String basis, List<String> changes) {
   public static SavedPlan read(Path file) {
     JsonNode root;
     try {
-      root = JsonMapper.builder().build().readTree(InputFiles.read(file, InputKind.SAVED_PLAN));
+      root = JsonReader.parse(new String(InputFiles.read(file, InputKind.SAVED_PLAN), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new HostpkiException(
           "saved plan " + file + " " + FileReasons.of(e) + "; give the file 'hostpki plan --out' wrote");
-    } catch (JacksonException e) {
-      throw new HostpkiException(file + ": not a hostpki plan (invalid JSON: " + e.getOriginalMessage() + ")");
+    } catch (JsonReader.MalformedJsonException e) {
+      throw new HostpkiException(file + ": not a hostpki plan (" + e.getMessage() + ")");
     }
-    if (root == null || !root.isObject() || !Plan.FORMAT_VERSION.equals(text(root, "format_version")) || text(root, "basis").isEmpty()) {
+    if (root == null || !root.isObject() || !root.has("format_version") || text(root, "basis").isEmpty()) {
       throw new HostpkiException(
           file + ": not a hostpki plan of format version " + Plan.FORMAT_VERSION + "; make it with 'hostpki plan --out'");
+    }
+    String version = root.get("format_version").isValueNode() ? root.get("format_version").asString() : "?";
+    if (!Plan.FORMAT_VERSION.equals(version)) {
+      throw new HostpkiException(
+          "saved plan " + file + " is in plan format " + version + (version.compareTo(Plan.FORMAT_VERSION) < 0
+              ? ", written by an older hostpki" : ", written by a newer hostpki")
+              + "; this hostpki applies format " + Plan.FORMAT_VERSION + " only, and nothing was applied."
+              + " Make the plan again with 'hostpki plan --out', review it, and apply that");
     }
     List<String> changes = new ArrayList<>();
     for (JsonNode c : root.path("changes")) {

@@ -39,23 +39,45 @@ public final class Secrets {
     this.userName = userName;
   }
 
+  /**
+   * How messages name where a password comes from.
+   *
+   * @param env what names the variable, e.g. {@code store.password}
+   * @param file what names the file, e.g. {@code store.password.file}
+   * @param instead the other way to give it, for the hint
+   */
+  private record Naming(String env, String file, String instead) {}
+
+  private static final Naming STORE =
+      new Naming("store.password", "store.password.file", "point store.password.file at a file holding the password");
+  private static final Naming OPTION =
+      new Naming("--password-env", "--password-file", "give --password-file with a file holding the password");
+
   /** The password, or empty when none is configured. Never logs or echoes the value. */
   public Optional<char[]> password(Optional<PasswordSource> source) {
-    if (source.isEmpty()) {
-      return Optional.empty();
-    }
-    if (source.get() instanceof PasswordSource.Env env) {
+    return source.map(s -> password(s, STORE));
+  }
+
+  /**
+   * A password a command-line option names ({@code --password-env VAR}, {@code --password-file
+   * FILE}), read and checked as the store's is; messages name the option.
+   */
+  public char[] fromOption(PasswordSource source) {
+    return password(source, OPTION);
+  }
+
+  private char[] password(PasswordSource source, Naming naming) {
+    if (source instanceof PasswordSource.Env env) {
       String value = environment.get(env.variable());
       if (value == null || value.isEmpty()) {
         throw new HostpkiException(
-            "store.password: environment variable "
+            naming.env() + ": environment variable "
                 + env.variable()
-                + " is not set or empty; export it before running hostpki, or point"
-                + " store.password.file at a file holding the password");
+                + " is not set or empty; export it before running hostpki, or " + naming.instead());
       }
-      return Optional.of(value.toCharArray());
+      return value.toCharArray();
     }
-    return Optional.of(fromFile(((PasswordSource.File) source.get()).path()));
+    return fromFile(((PasswordSource.File) source).path(), naming);
   }
 
   /**
@@ -64,12 +86,12 @@ public final class Secrets {
    * {@code /dev/stdin} would block, and advice to chmod a device would break the system), its
    * owner, its mode.
    */
-  private char[] fromFile(Path file) {
-    String name = "store.password.file " + file;
+  private char[] fromFile(Path file, Naming naming) {
+    String name = naming.file() + " " + file;
     try {
       InputFiles.requireRegular(file, InputKind.PASSWORD);
       if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        requirePrivate(file, Files.readAttributes(file, PosixFileAttributes.class));
+        requirePrivate(name, file, Files.readAttributes(file, PosixFileAttributes.class));
       }
       byte[] bytes = InputFiles.read(file, InputKind.PASSWORD);
       String value = UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
@@ -85,7 +107,7 @@ public final class Secrets {
     } catch (NotARegularFileException e) {
       throw new HostpkiException(
           name + " " + e.getReason() + "; a password file must be a regular file that holds the"
-              + " password (or use store.password.env)");
+              + " password (or use " + (naming == STORE ? "store.password.env" : naming.env()) + ")");
     } catch (CharacterCodingException e) {
       throw new HostpkiException(name + " is not UTF-8 text");
     } catch (IOException e) {
@@ -93,13 +115,13 @@ public final class Secrets {
     }
   }
 
-  private void requirePrivate(Path file, PosixFileAttributes attributes) {
+  private void requirePrivate(String name, Path file, PosixFileAttributes attributes) {
     // The file a link points at is what others could read (Kubernetes mounts secrets as links
     // to 0600 files); a link's own mode is always 0777. So these are the target's.
     String owner = attributes.owner().getName();
     if (!owner.equals(userName) && !owner.equals(ROOT)) {
       throw new HostpkiException(
-          "store.password.file " + file + " is owned by " + owner + ", not by the user running"
+          name + " is owned by " + owner + ", not by the user running"
               + " hostpki (" + userName + ")" + (userName.equals(ROOT) ? "" : " or root")
               + "; its owner could change the password hostpki uses. Run: chown " + userName + " "
               + file);
@@ -108,7 +130,7 @@ public final class Secrets {
     if (perms.contains(PosixFilePermission.OTHERS_READ)
         || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
       throw new HostpkiException(
-          "store.password.file " + file + " is readable or writable by other users; run: chmod o-rwx "
+          name + " is readable or writable by other users; run: chmod o-rwx "
               + file);
     }
   }

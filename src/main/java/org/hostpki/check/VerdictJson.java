@@ -1,9 +1,10 @@
 package org.hostpki.check;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import org.hostpki.plan.Expiries;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.renewal.Renewal;
 
@@ -24,15 +25,13 @@ public final class VerdictJson {
     w.field("status", v.status().code());
     w.field("exit_code", exitCode);
     w.field("summary", v.summary());
-    w.field("checked_at", v.checkedAt().toString());
+    w.field("checked_at", v.checkedAt());
     w.field("store", store);
     w.name("thresholds").beginObject()
         .field("warning", v.thresholds().warning().code())
         .field("critical", v.thresholds().critical().code())
         .endObject();
-    w.name("problems").beginArray();
-    v.problems().forEach(w::value);
-    w.endArray();
+    w.field("problems", v.problems());
     w.name("certificates").beginArray();
     for (Verdict.CertificateVerdict c : v.certificates()) {
       certificate(w, c, v);
@@ -40,9 +39,9 @@ public final class VerdictJson {
     w.endArray();
     w.name("plan");
     if (v.plan().isPresent()) {
-      w.json(PlanJson.render(v.plan().get()));
+      PlanJson.write(w, v.plan().get());
     } else {
-      w.value((String) null);
+      w.nullValue();
     }
     return w.endObject().toString();
   }
@@ -53,23 +52,31 @@ public final class VerdictJson {
     w.beginObject();
     w.field("certificate", s.certificate());
     w.field("status", c.status().code());
-    w.field("fingerprint", s.facts().fingerprint().hex());
-    w.field("not_before", s.facts().notBefore().toString());
-    w.field("not_after", s.facts().notAfter().toString());
+    w.field("sha256", s.facts().fingerprint());
+    w.field("not_before", s.facts().notBefore());
+    w.field("not_after", s.facts().notAfter());
     w.field("seconds_left", Duration.between(v.checkedAt(), s.facts().notAfter()).getSeconds());
     w.field("handled", s.unhandled().isEmpty());
-    w.name("unhandled_reason").value(s.unhandled().orElse(null));
-    w.field("warning_from", s.facts().notAfter().minus(c.warningBefore()).toString());
-    w.field("critical_from", s.facts().notAfter().minus(c.criticalBefore()).toString());
-    w.name("problem").value(c.problem().orElse(null));
-    w.name("renewal").beginObject()
-        .field("at", r.at().toString())
+    w.field("unhandled_reason", s.unhandled());
+    w.field("warning_from", s.facts().notAfter().minus(c.warningBefore()));
+    w.field("critical_from", s.facts().notAfter().minus(c.criticalBefore()));
+    w.field("problem", c.problem());
+    renewal(w.name("renewal"), r, v.checkedAt());
+    w.endObject();
+  }
+
+  /**
+   * When a certificate is renewed and why ({@code common.schema.json#/$defs/renewal}), as {@code
+   * check} and {@code status} show it.
+   */
+  public static void renewal(JsonWriter w, Renewal r, Instant now) {
+    w.beginObject()
+        .field("at", r.at())
         .field("state", r.state().name().toLowerCase(Locale.ROOT))
         .field("cause", r.cause().code())
-        .field("due_at", r.dueAt().toString())
-        .name("window").value(r.waitingFor().orElse(null))
-        .field("summary", r.summary(v.checkedAt()))
+        .field("due_at", r.dueAt())
+        .field("window", r.waitingFor())
+        .field("summary", r.summary(now))
         .endObject();
-    w.endObject();
   }
 }

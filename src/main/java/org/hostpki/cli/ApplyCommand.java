@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import org.hostpki.apply.SavedPlan;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.model.RollbackHold;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -116,11 +118,10 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
 
   private void printCheck(Plan plan) {
     if (output == OutputFormat.json) {
-      JsonWriter w = new JsonWriter().beginObject();
-      w.field("changed", false);
-      w.field("check", true);
-      w.name("plan").json(PlanJson.render(plan));
-      out().println(w.endObject());
+      out().print(
+          json(plan.hasWork(unattended), true, Optional.empty(), plan, List.of(), Optional.empty(),
+                  Optional.empty(), Optional.empty(), List.of())
+              .line());
     } else {
       out().print(new PlanText(color()).lines(plan), color());
       if (unattended && plan.hold().isPresent() && !plan.isEmpty()) {
@@ -135,18 +136,12 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     HookLedger.Attempt hooks = result.hooks();
     boolean changed = result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent();
     if (output == OutputFormat.json) {
-      JsonWriter w = new JsonWriter().beginObject();
-      w.field("changed", changed);
-      w.field("check", false);
-      result.generation().ifPresent(g -> w.field("generation", g));
-      w.name("plan").json(PlanJson.render(plan));
-      w.name("hooks_ran").beginArray();
-      hooks.ran().forEach(h -> w.value(h.label()));
-      w.endArray();
-      w.name("hook_error").value(result.hookFailure().map(Reconciler.HooksFailure::message).orElse(null));
-      w.name("held_by_rollback").value(result.heldBy().map(h -> h.at().toString()).orElse(null));
-      w.name("released_hold").value(result.released().map(h -> h.at().toString()).orElse(null));
-      out().println(w.endObject());
+      out().print(
+          json(changed, false, result.generation(), plan, hooks.ran().stream().map(PendingHook::label).toList(),
+                  result.hookFailure().map(Reconciler.HooksFailure::message),
+                  result.heldBy().map(RollbackHold::at), result.released().map(RollbackHold::at),
+                  result.notices())
+              .line());
       out().flush();
       return;
     }
@@ -164,5 +159,38 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       out().println("Ran the hooks: " + String.join(", ", hooks.ran().stream().map(PendingHook::label).toList()) + ".");
     }
     out().flush();
+  }
+
+  /** The format of the JSON document, described by schema/apply.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
+  /**
+   * The JSON document.
+   *
+   * @param changed whether the run changed anything (the store, a hold, hooks that ran); with
+   *     {@code --check}, whether it would (exit 2)
+   */
+  private static JsonWriter json(
+      boolean changed,
+      boolean check,
+      Optional<String> generation,
+      Plan plan,
+      List<String> hooksRan,
+      Optional<String> hookError,
+      Optional<Instant> heldBy,
+      Optional<Instant> released,
+      List<String> notices) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
+    w.field("changed", changed);
+    w.field("check", check);
+    w.field("generation", generation);
+    PlanJson.write(w.name("plan"), plan);
+    w.field("hooks_ran", hooksRan);
+    w.field("hook_error", hookError);
+    w.name("held_by_rollback").value(heldBy.orElse(null));
+    w.name("released_hold").value(released.orElse(null));
+    w.field("notices", notices);
+    return w.endObject();
   }
 }

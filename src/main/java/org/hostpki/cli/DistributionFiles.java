@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.hostpki.json.JsonReader;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes what the release tarball and the .deb ship besides the jars, all from the program's own
@@ -48,7 +48,7 @@ public final class DistributionFiles {
       if (in == null) {
         throw new IOException("schema/hostpki-v1.schema.json is not on the class path");
       }
-      schema = JsonMapper.builder().build().readTree(in);
+      schema = JsonReader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     gzipped(out.resolve("man/man1/hostpki.1.gz"), ManPages.hostpki(root.getCommandSpec(), version.version(), date));
     gzipped(out.resolve("man/man5/hostpki.yaml.5.gz"), ManPages.hostpkiYaml(schema, example, version.version(), date));

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.hostpki.json.CertificateJson;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
@@ -30,6 +32,8 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle, crl. With --der: one certificate (ca-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
+      "",
+      "With --output json, standard output carries a JSON document instead: what was exported, where to, and each certificate (or the request); without -o, the export itself as PEM in it.",
       "",
       "Examples:",
       "  hostpki export -f host.yaml ca-cert -o portal-ca.crt   # for browsers",
@@ -105,6 +109,11 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Optional<OutputFile> outputFile = OutputOption.file(environment, target);
+    if (output == OutputFormat.json && der && outputFile.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--der with --output json needs -o FILE: standard output carries the JSON document");
+    }
     DesiredState desired = desiredState();
     Path store = desired.store().path();
     StoreSnapshot snapshot = StoreDirectory.of(desired, environment.clock()).read();
@@ -119,6 +128,12 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                             + " does not exist"
                             + missingHelp(external)));
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
+    if (output == OutputFormat.json) {
+      outputFile.ifPresent(f -> f.write(result));
+      out().print(json(store.resolve(what.file), content, outputFile).line());
+      out().flush();
+      return ExitCodes.OK;
+    }
     if (outputFile.isEmpty()) {
       if (der && environment.interactive()) {
         throw new HostpkiException("refusing to write DER (binary) to a terminal; use -o FILE");
@@ -141,6 +156,45 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       err().println("Wrote " + what.word + " to " + outputFile.get().path() + " (" + form() + ")");
     }
     return ExitCodes.OK;
+  }
+
+  /** The format of the JSON document, described by schema/export.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
+  private JsonWriter json(Path source, byte[] pem, Optional<OutputFile> outputFile) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
+    w.field("what", what.word);
+    w.field("source", source.toString());
+    w.field("file", outputFile.map(f -> f.path().toString()));
+    w.field("encoding", !der ? "pem" : chainLike() ? "pkcs7" : "der");
+    try {
+      w.name("certificates").beginArray();
+      if (what != What.CSR && what != What.CRL) {
+        for (Certificate c : Pem.readCertificates(pem)) {
+          CertificateJson.write(w, c.facts(), environment.clock().instant());
+        }
+      }
+      w.endArray();
+      w.name("request");
+      if (what == What.CSR) {
+        w.beginObject();
+        CertificateJson.requestMembers(w, CertificationRequest.read(pem));
+        w.endObject();
+      } else {
+        w.nullValue();
+      }
+      w.name("crl");
+      if (what == What.CRL) {
+        RevokeCommand.crlJson(w, RevocationList.parse(pem).facts());
+      } else {
+        w.nullValue();
+      }
+    } catch (InvalidMaterialException e) {
+      throw new HostpkiException(source + ": " + e.getMessage());
+    }
+    w.field("pem", outputFile.isEmpty() ? Optional.of(new String(pem, StandardCharsets.US_ASCII)) : Optional.empty());
+    return w.endObject();
   }
 
   private String missingHelp(boolean external) {

@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hostpki.remote.AddressResolver;
-import org.hostpki.remote.ChainJson;
-import org.hostpki.remote.ChainText;
-import org.hostpki.remote.Endpoint;
-import org.hostpki.remote.PemCertificates;
-import org.hostpki.remote.PresentedChain;
-import org.hostpki.remote.TlsCertificateFetcher;
+import org.hostpki.fetch.AddressResolver;
+import org.hostpki.fetch.ChainJson;
+import org.hostpki.fetch.ChainText;
+import org.hostpki.fetch.Endpoint;
+import org.hostpki.fetch.PemCertificates;
+import org.hostpki.fetch.PresentedChain;
+import org.hostpki.fetch.TlsCertificateFetcher;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,12 +123,10 @@ final class FetchCertCommand implements Callable<Integer> {
     TerminalWriter reportTo = pemToStandardOutput ? stderr : stdout;
     presented.handshakeProblem()
         .ifPresent(p -> stderr.println("warning: the TLS handshake with " + presented.endpoint() + " did not complete: " + p));
-    if (format == Format.json) {
-      reportTo.print(ChainJson.render(presented, environment.clock().instant()));
-    } else {
+    if (format == Format.text) {
       reportTo.print(ChainText.lines(presented, environment.clock().instant()), false);
+      reportTo.flush();
     }
-    reportTo.flush();
     if (out != null) {
       List<X509Certificate> written = chain ? presented.certificates() : List.of(presented.leaf());
       String pem = PemCertificates.encode(written);
@@ -146,6 +144,11 @@ final class FetchCertCommand implements Callable<Integer> {
                   : "all " + written.size() + " certificates, leaf first,";
       stderr.println(
           "wrote " + what + " as PEM to " + (file.isPresent() ? out : "standard output"));
+    }
+    if (format == Format.json) {
+      // After the file is written: a failed write prints the error document alone.
+      reportTo.print(ChainJson.render(presented, environment.clock().instant()));
+      reportTo.flush();
     }
     stderr.flush();
     return ExitCodes.OK;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.hostpki.json.JsonReader;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.StoreLayout;
@@ -16,9 +17,7 @@ import org.hostpki.plan.Action;
 import org.hostpki.plan.Address;
 import org.hostpki.store.Generation;
 import org.hostpki.store.StoreDirectory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@code history} and {@code rollback} tell about one kept generation: when it was written,
@@ -93,8 +92,8 @@ record GenerationSummary(
   private static Optional<List<RecordedChange>> recordedChanges(byte[] metadata) {
     JsonNode root;
     try {
-      root = JsonMapper.builder().build().readTree(new String(metadata, StandardCharsets.UTF_8));
-    } catch (JacksonException e) {
+      root = JsonReader.parse(new String(metadata, StandardCharsets.UTF_8));
+    } catch (JsonReader.MalformedJsonException e) {
       return Optional.empty();
     }
     if (root == null) {

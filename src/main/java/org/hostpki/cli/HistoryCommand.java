@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hostpki.model.DateText;
 import org.hostpki.model.TerminalLines;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.store.StoreDirectory;
 import picocli.CommandLine.Command;
 
@@ -67,18 +67,22 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
     out().flush();
   }
 
+  /** The format of the JSON document, described by schema/history.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
   private void printJson(StoreDirectory store, List<GenerationSummary> generations) {
     JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
     w.field("store", store.directory().toString());
     w.name("generations").beginArray();
     for (GenerationSummary g : generations) {
       w.beginObject();
       w.field("name", g.name());
-      w.field("time", g.time().toString());
+      w.field("time", g.time());
       w.field("current", g.current());
       w.name("changes");
       if (g.changes().isEmpty()) {
-        w.value((String) null);
+        w.nullValue();
       } else {
         w.beginArray();
         g.changes().get().forEach(
@@ -86,13 +90,12 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
                 .endObject());
         w.endArray();
       }
-      w.field("summary", g.changesText());
-      w.name("serverSha256").value(g.server().map(f -> f.colonHex()).orElse(null));
-      g.serverProblem().ifPresent(p -> w.field("serverProblem", p));
+      w.field("server_sha256", g.server().orElse(null));
+      w.field("server_problem", g.serverProblem());
       w.endObject();
     }
     w.endArray();
-    out().println(w.endObject());
+    out().print(w.endObject().line());
     out().flush();
   }
 }

@@ -65,6 +65,7 @@ public final class HostpkiCommand implements Runnable {
           new Subcommand("sign", SignCommand.class),
           new Subcommand("revoke", RevokeCommand.class),
           new Subcommand("fetch-cert", FetchCertCommand.class),
+          new Subcommand("inspect", InspectCommand.class),
           new Subcommand("watch", WatchCommand.class),
           new Subcommand("version", VersionCommand.class),
           new Subcommand("completion", CompletionCommand.class),
@@ -136,6 +137,12 @@ public final class HostpkiCommand implements Runnable {
             TerminalWriter.of(e).printStackTraceOf(ex);
           }
           e.flush();
+          if (jsonRequested(parseResult)) {
+            // Scripts read standard output: the error goes there too, as a JSON document.
+            PrintWriter o = commandLine.getOut();
+            o.print(Diagnostics.document(commandLine.getCommandName(), ex));
+            o.flush();
+          }
           return ExitCodes.ERROR;
         });
     return cl;
@@ -153,6 +160,16 @@ public final class HostpkiCommand implements Runnable {
       }
     }
     return false;
+  }
+
+  /** Whether the command that failed was asked for {@code --output json}. */
+  private static boolean jsonRequested(CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult r = parseResult;
+    while (r.subcommand() != null) {
+      r = r.subcommand();
+    }
+    return r.hasMatchedOption("--output")
+        && "json".equals(String.valueOf((Object) r.matchedOptionValue("--output", null)));
   }
 
   /**

@@ -66,37 +66,34 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
                 replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace),
                 true);
     Plan plan = observation.plan();
-    if (!toStandardOutput) {
-      print(plan, out());
-    } else if (output == OutputFormat.text) {
-      print(plan, err()); // standard output carries the saved plan alone
+    boolean json = output == OutputFormat.json;
+    if (!json) {
+      // With --out -, standard output carries the saved plan alone.
+      TerminalWriter to = toStandardOutput ? err() : out();
+      to.print(new PlanText(color()).lines(plan), color());
+      to.flush();
     }
-    if (plan.isRefused() && !(toStandardOutput && output == OutputFormat.json)) {
+    if (plan.isRefused()) {
+      if (json || toStandardOutput) {
+        printJson(plan);
+      }
       return ExitCodes.ERROR; // apply would refuse it: not worth saving
     }
-    if (toStandardOutput) {
-      out().println(PlanJson.render(plan));
-      out().flush();
-      if (plan.isRefused()) {
-        return ExitCodes.ERROR;
-      }
-    }
     if (saveTo.isPresent()) {
-      saveTo.get().write((PlanJson.render(plan) + "\n").getBytes(StandardCharsets.UTF_8));
-      if (output == OutputFormat.text) {
+      saveTo.get().write(PlanJson.render(plan).concat("\n").getBytes(StandardCharsets.UTF_8));
+      if (!json) {
         out().println(
             "Saved the plan to " + saveTo.get().path() + "; apply it with: hostpki apply -f " + file + " --plan " + out);
       }
     }
+    if (json || toStandardOutput) {
+      printJson(plan); // after the file is saved: a failed save prints the error document alone
+    }
     return detailedExitCode && plan.hasWork(false) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }
 
-  private void print(Plan plan, TerminalWriter to) {
-    if (output == OutputFormat.json) {
-      to.println(PlanJson.render(plan));
-    } else {
-      to.print(new PlanText(color()).lines(plan), color());
-    }
-    to.flush();
+  private void printJson(Plan plan) {
+    out().print(PlanJson.render(plan).concat("\n"));
+    out().flush();
   }
 }

@@ -16,7 +16,7 @@ import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.RevocationList;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.Revocations;
 import org.hostpki.store.StoreDirectory;
@@ -28,11 +28,20 @@ import org.hostpki.store.StoreSnapshot;
  * its next update, one from a CA replaced since, one that cannot be read.
  */
 final class RevocationStatus {
+  /**
+   * What needs doing about the CRL, as status's warnings show it (not a plan's: apply does not
+   * renew a CRL).
+   *
+   * @param code crl-other-ca, crl-expired, crl-due or crl-unreadable
+   * @param subject the file, {@code ca.crl}
+   */
+  record CrlWarning(String code, String subject, String message) {}
+
   private final Optional<CrlFacts> crl;
   private final List<IssuedCertificate> issued;
-  private final List<String> warnings;
+  private final List<CrlWarning> warnings;
 
-  private RevocationStatus(Optional<CrlFacts> crl, List<IssuedCertificate> issued, List<String> warnings) {
+  private RevocationStatus(Optional<CrlFacts> crl, List<IssuedCertificate> issued, List<CrlWarning> warnings) {
     this.crl = crl;
     this.issued = issued;
     this.warnings = List.copyOf(warnings);
@@ -48,29 +57,30 @@ final class RevocationStatus {
     try {
       revocations = Revocations.read(snapshot, store);
     } catch (HostpkiException e) {
-      return new RevocationStatus(Optional.empty(), issued, List.of(e.getMessage()));
+      return new RevocationStatus(
+          Optional.empty(), issued, List.of(new CrlWarning("crl-unreadable", Revocations.FILE, e.getMessage())));
     }
     if (revocations.crl().isEmpty()) {
       return new RevocationStatus(Optional.empty(), issued, List.of());
     }
     RevocationList list = revocations.crl().get();
     CrlFacts facts = list.facts();
-    List<String> warnings = new ArrayList<>();
+    List<CrlWarning> warnings = new ArrayList<>();
     Path file = store.resolve(Revocations.FILE);
     if (ca.isPresent() && !issuedBy(facts, ca.get())) {
-      warnings.add(
+      warnings.add(new CrlWarning("crl-other-ca", Revocations.FILE,
           file + " is the CRL of another CA (" + facts.issuerDn() + "): the CA was replaced since;"
-              + " the next hostpki revoke writes this CA's");
+              + " the next hostpki revoke writes this CA's"));
     } else if (facts.nextUpdate().isPresent() && !now.isBefore(facts.nextUpdate().get())) {
-      warnings.add(
+      warnings.add(new CrlWarning("crl-expired", Revocations.FILE,
           file + " is past its next update (" + DateText.of(facts.nextUpdate().get()) + "): clients"
               + " that check it refuse every certificate of this CA. This build renews it with"
-              + " hostpki revoke: revoke a listed serial again, for its reason, then publish it");
+              + " hostpki revoke: revoke a listed serial again, for its reason, then publish it"));
     } else if (facts.renewalTime().filter(t -> !now.isBefore(t)).isPresent()) {
-      warnings.add(
+      warnings.add(new CrlWarning("crl-due", Revocations.FILE,
           file + " is due for renewal: its next update is " + DateText.of(facts.nextUpdate().orElseThrow())
               + ". This build renews it with hostpki revoke: revoke a listed serial again, for its"
-              + " reason, then publish it");
+              + " reason, then publish it"));
     }
     return new RevocationStatus(Optional.of(facts), issued, warnings);
   }
@@ -93,7 +103,7 @@ final class RevocationStatus {
       List<String> dropped =
           serials(store.generationFile(from, Revocations.FILE)).stream()
               .filter(s -> !kept.contains(s))
-              .map(IssuedCertificate::serialHex)
+              .map(CertificateFacts::serialHex)
               .toList();
       if (dropped.isEmpty()) {
         return Optional.empty();
@@ -115,7 +125,7 @@ final class RevocationStatus {
     return RevocationList.parse(crl.get()).facts().revoked().stream().map(RevokedCertificate::serial).toList();
   }
 
-  List<String> warnings() {
+  List<CrlWarning> warnings() {
     return warnings;
   }
 
@@ -138,7 +148,7 @@ final class RevocationStatus {
         .add(c.number().map(BigInteger::toString).orElse("none")).add(", next update ")
         .add(c.nextUpdate().map(DateText::of).orElse("none")).add("):").end();
     for (RevokedCertificate e : c.revoked()) {
-      text.add("         serial ").add(IssuedCertificate.serialHex(e.serial())).add(' ')
+      text.add("         serial ").add(CertificateFacts.serialHex(e.serial())).add(' ')
           .add(issued(e.serial()).map(i -> i.facts().subjectDn()).orElse("(not in issued/)"))
           .add(" revoked ").add(DateText.of(e.revocationDate())).add(" (").add(e.reason().word()).add(')')
           .end();
@@ -148,16 +158,16 @@ final class RevocationStatus {
   void json(JsonWriter w) {
     w.name("crl");
     if (crl.isEmpty()) {
-      w.value((String) null);
+      w.nullValue();
     } else {
       RevokeCommand.crlJson(w, crl.get());
     }
     w.name("revoked").beginArray();
     for (RevokedCertificate e : crl.map(CrlFacts::revoked).orElse(List.of())) {
       w.beginObject();
-      w.field("serial", IssuedCertificate.serialHex(e.serial()));
-      w.name("subject").value(issued(e.serial()).map(i -> i.facts().subjectDn()).orElse(null));
-      w.field("revocationDate", e.revocationDate().toString());
+      w.field("serial", CertificateFacts.serialHex(e.serial()));
+      w.field("subject", issued(e.serial()).map(i -> i.facts().subjectDn()));
+      w.field("revocation_date", e.revocationDate());
       w.field("reason", e.reason().word());
       w.endObject();
     }
@@ -165,6 +175,6 @@ final class RevocationStatus {
   }
 
   static void entryJson(JsonWriter w, RevokedCertificate e) {
-    w.beginObject().field("revocationDate", e.revocationDate().toString()).field("reason", e.reason().word()).endObject();
+    w.beginObject().field("revocation_date", e.revocationDate()).field("reason", e.reason().word()).endObject();
   }
 }

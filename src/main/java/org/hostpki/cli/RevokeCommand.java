@@ -18,7 +18,7 @@ import org.hostpki.model.RevocationReason;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.sign.CaRevoker;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -188,39 +188,42 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
     }
     if (output == OutputFormat.json) {
       JsonWriter w = new JsonWriter().beginObject();
+      w.field("format_version", FORMAT_VERSION);
       w.field("changed", revoked.changed());
       w.field("check", check);
-      w.field("alreadyRevoked", revoked.alreadyRevoked());
+      w.field("already_revoked", revoked.alreadyRevoked());
       w.field("serial", revoked.serial());
-      w.name("subject").value(revoked.subject().orElse(null));
+      w.field("subject", revoked.subject());
       w.field("reason", reasonText);
-      w.field("revocationDate", revoked.entry().revocationDate().toString());
+      w.field("revocation_date", revoked.entry().revocationDate());
       w.name("crl");
       if (revoked.crl().isEmpty()) {
-        w.value((String) null);
+        w.nullValue();
       } else {
         crlJson(w, revoked.crl().get().facts());
       }
-      w.name("crlPem").value(revoked.crl().map(c -> c.pem()).orElse(null));
-      revoked.generation().ifPresent(g -> w.field("generation", g));
-      w.name("notes").beginArray();
-      revoked.notes().forEach(w::value);
-      w.endArray();
-      out().println(w.endObject());
+      w.field("crl_pem", revoked.crl().map(c -> c.pem()));
+      w.field("generation", revoked.generation());
+      w.field("notes", revoked.notes());
+      out().print(w.endObject().line());
     }
     out().flush();
     err().flush();
   }
 
-  /** A CRL's facts, shared with {@code status}. */
+  /** The format of the JSON document, described by schema/revoke.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
+  /** A CRL's facts, shared with {@code status} (common.schema.json#/$defs/crl). */
   static void crlJson(JsonWriter w, CrlFacts crl) {
     w.beginObject();
-    w.name("number").value(crl.number().map(BigInteger::toString).orElse(null));
+    w.field("number", crl.number().map(BigInteger::toString));
     w.field("issuer", crl.issuerDn());
-    w.field("thisUpdate", crl.thisUpdate().toString());
-    w.name("nextUpdate").value(crl.nextUpdate().map(Object::toString).orElse(null));
-    w.field("revoked", crl.revoked().size());
-    w.field("sha256", crl.fingerprint().hex());
+    w.field("this_update", crl.thisUpdate());
+    w.name("next_update");
+    crl.nextUpdate().ifPresentOrElse(w::value, w::nullValue);
+    w.field("entries", crl.revoked().size());
+    w.field("sha256", crl.fingerprint());
     w.endObject();
   }
 }

@@ -18,7 +18,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.model.TerminalLines;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -142,9 +142,20 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     GenerationSummary target = target(store, generations, current);
     if (current.isPresent() && current.get().name().equals(target.name())) {
       if (output == OutputFormat.json) {
-        out().println(new JsonWriter().beginObject().field("rolledBack", false)
-            .field("store", store.directory().toString()).field("generation", target.name())
-            .endObject());
+        JsonWriter w = new JsonWriter().beginObject();
+        w.field("format_version", FORMAT_VERSION);
+        w.field("rolled_back", false);
+        w.field("store", store.directory().toString());
+        w.field("from", target.name());
+        w.field("to", target.name());
+        w.field("server_changed", false);
+        w.field("server_sha256", target.server().orElse(null));
+        w.field("hooks_ran", List.of());
+        w.name("hook_error").nullValue();
+        w.name("hold").nullValue();
+        w.field("notices", List.of());
+        w.name("next_apply").nullValue();
+        out().print(w.endObject().line());
       } else {
         out().println("Generation " + target.name() + " is already current; nothing to do.");
       }
@@ -274,30 +285,34 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     out().flush();
   }
 
+  /** The format of the JSON document, described by schema/rollback.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
   private void printJson(
       StoreDirectory store, Switch done, Optional<Plan> next, Optional<String> unknown) {
     JsonWriter w = new JsonWriter().beginObject();
-    w.field("rolledBack", true);
+    w.field("format_version", FORMAT_VERSION);
+    w.field("rolled_back", true);
     w.field("store", store.directory().toString());
-    w.name("from").value(done.from().map(GenerationSummary::name).orElse(null));
+    w.field("from", done.from().map(GenerationSummary::name));
     w.field("to", done.to().name());
-    w.field("serverChanged", done.serverChanged());
-    w.field("hooksRun", done.hooksRun());
-    w.name("serverSha256").value(done.to().server().map(f -> f.colonHex()).orElse(null));
-    w.name("hookFailure").value(done.hookFailure().orElse(null));
+    w.field("server_changed", done.serverChanged());
+    w.field("server_sha256", done.to().server().orElse(null));
+    w.field("hooks_ran", done.hooks().outcome().succeeded());
+    w.field("hook_error", done.hookFailure());
     PlanJson.hold(w.name("hold"), Optional.of(done.hold()));
-    w.name("warnings").beginArray();
-    done.tidyUpWarning().ifPresent(w::value);
-    done.notices().forEach(w::value);
-    unknown.ifPresent(u -> w.value("cannot tell what the next apply would do: " + u));
-    w.endArray();
-    w.name("nextApply");
+    List<String> notices = new ArrayList<>();
+    done.tidyUpWarning().ifPresent(notices::add);
+    notices.addAll(done.notices());
+    unknown.ifPresent(u -> notices.add("cannot tell what the next apply would do: " + u));
+    w.field("notices", notices);
+    w.name("next_apply");
     if (next.isPresent()) {
-      w.json(PlanJson.render(next.get()));
+      PlanJson.write(w, next.get());
     } else {
-      w.value((String) null);
+      w.nullValue();
     }
-    out().println(w.endObject());
+    out().print(w.endObject().line());
     out().flush();
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.files.FileReasons;
@@ -18,7 +19,8 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.CertificateJson;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.sign.CaSigner;
 import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.SignRequest;
@@ -64,6 +66,9 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   /** Where -o writes: empty for standard output. */
   private Optional<OutputFile> chainFile = Optional.empty();
 
+  /** The CA host's store, where the issued certificates are recorded. */
+  private Path store;
+
   @Option(
       names = "--validity",
       paramLabel = "DURATION",
@@ -84,6 +89,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   public Integer call() {
     chainFile = OutputOption.file(environment, target);
     DesiredState caHost = desiredState();
+    store = caHost.store().path();
     SignRequest request = SignRequest.read(environment.resolve(csr), readRequest());
     CaSigner signer = new CaSigner(environment.clock(), new SecureRandom());
     Optional<Duration> asked = Optional.ofNullable(validity);
@@ -144,16 +150,10 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
       err().println("Wrote the chain to " + chainFile.get().path());
     }
     if (output == OutputFormat.json) {
-      JsonWriter w = new JsonWriter().beginObject();
-      w.field("changed", signed.changed());
-      w.field("check", check);
-      issuedJson(w, signed.issued(), now);
-      w.field("chain", signed.chainPem());
-      signed.generation().ifPresent(g -> w.field("generation", g));
-      w.name("notes").beginArray();
-      signed.notes().forEach(w::value);
-      w.endArray();
-      out().println(w.endObject());
+      CertificateFacts c = signed.issued().facts();
+      out().print(
+          json(signed.changed(), request, Duration.between(c.notBefore(), c.notAfter()), Optional.of(signed), signed.notes())
+              .line());
     } else if (chainFile.isEmpty() && !check) {
       out().print(signed.chainPem());
     }
@@ -168,42 +168,59 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
             + preview.validity().words() + "; nothing was signed (--check)");
     preview.validity().note().ifPresent(n -> err().println("note: " + n));
     if (output == OutputFormat.json) {
-      JsonWriter w = new JsonWriter().beginObject();
-      w.field("changed", true);
-      w.field("check", true);
-      w.field("subject", request.issuedSubject().toString());
-      w.name("dnsNames").beginArray();
-      request.dnsNames().forEach(w::value);
-      w.endArray();
-      w.name("ipAddresses").beginArray();
-      request.ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
-      w.endArray();
-      w.field("validity", preview.validity().words());
-      out().println(w.endObject());
+      out().print(json(true, request, preview.validity().validity(), Optional.empty(), preview.validity().note().stream().toList()).line());
     }
     out().flush();
     err().flush();
   }
 
-  /** The fields of one issued certificate, shared with {@code status}. */
-  static void issuedJson(JsonWriter w, IssuedCertificate issued, Instant now) {
-    CertificateFacts c = issued.facts();
-    w.field("serial", issued.serial());
-    w.field("file", issued.fileName());
-    w.field("subject", c.subjectDn());
-    w.name("dnsNames").beginArray();
-    c.dnsNames().forEach(w::value);
-    w.endArray();
-    w.name("ipAddresses").beginArray();
-    c.ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
-    w.endArray();
-    w.field("sha256", c.fingerprint().hex());
-    w.field("notBefore", c.notBefore().toString());
-    w.field("notAfter", c.notAfter().toString());
-    w.field("daysLeft", daysLeft(c, now));
+  /** The format of the JSON document, described by schema/sign.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
+  /**
+   * The JSON document: the request, and the certificate signed (or handed out again); without
+   * one, what {@code --check} would sign.
+   */
+  private JsonWriter json(
+      boolean changed,
+      SignRequest request,
+      Duration validity,
+      Optional<CaSigner.Signed> signed,
+      List<String> notes) {
+    Instant now = environment.clock().instant();
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
+    w.field("changed", changed);
+    w.field("check", check);
+    w.name("request").beginObject();
+    w.field("file", environment.resolve(csr).toString());
+    w.field("subject", request.issuedSubject().toString());
+    w.field("dns_names", request.dnsNames());
+    w.field("ip_addresses", IpAddresses.format(request.ipAddresses()));
+    w.endObject();
+    w.field("validity", validity);
+    w.name("certificate");
+    if (signed.isPresent()) {
+      issuedJson(w, signed.get().issued(), store, now);
+    } else {
+      w.nullValue();
+    }
+    w.field("chain", signed.map(CaSigner.Signed::chainPem));
+    w.field("generation", signed.flatMap(CaSigner.Signed::generation));
+    w.field("notes", notes);
+    return w.endObject();
   }
 
-  static long daysLeft(CertificateFacts c, Instant now) {
-    return Duration.between(now, c.notAfter()).toDays();
+  /** One issued certificate with the path of its record, as {@code sign} and {@code status} show it. */
+  static void issuedJson(JsonWriter w, IssuedCertificate issued, Path store, Instant now) {
+    w.beginObject();
+    issuedMembers(w, issued, store, now);
+    w.endObject();
+  }
+
+  /** The members of {@link #issuedJson}, into the object {@code w} has open. */
+  static void issuedMembers(JsonWriter w, IssuedCertificate issued, Path store, Instant now) {
+    w.field("file", store.resolve(issued.fileName()).toString());
+    CertificateJson.members(w, issued.facts(), now);
   }
 }

@@ -1,32 +1,31 @@
 package org.hostpki.cli;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
+import org.hostpki.check.VerdictJson;
+import org.hostpki.json.CertificateJson;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CsrFacts;
+import org.hostpki.model.HostIdentity;
 import org.hostpki.model.DateText;
-import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
-import org.hostpki.plan.JsonWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -116,8 +115,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (Warning w : plan.warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
-    for (String w : revoked.warnings()) {
-      text.add("warning: ").add(w).end();
+    for (RevocationStatus.CrlWarning w : revoked.warnings()) {
+      text.add("warning: ").add(w.message()).end();
     }
     for (Refusal r : plan.refusals()) {
       text.line("error: " + r.message());
@@ -139,8 +138,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add("         serial ").add(i.serial()).add(' ').add(c.subjectDn());
       revoked.entry(i).ifPresent(e -> text.add(" REVOKED ").add(DateText.day(e.revocationDate())).add(" (").add(e.reason().word()).add(')'));
       text.end();
-      text.add("           SANs ").add(sans(c)).add("; not after ").add(DateText.day(c.notAfter()))
-          .add(" (").add(daysLeft(c, now)).add(")").end();
+      text.add("           SANs ").add(CertificateText.sans(c)).add("; not after ")
+          .add(DateText.day(c.notAfter())).add(" (").add(CertificateText.left(c, now)).add(")").end();
     }
   }
 
@@ -198,41 +197,16 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         : f instanceof ExternalChainFile.Valid ? "valid" : "refused";
   }
 
+  /** The format of the JSON document, described by schema/status.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
+  /** A certificate of the store as {@code inspect} shows one, then when it is renewed. */
   private static void certificateText(
       TerminalLines text, String label, CertificateFacts c, Renewal renewal, Instant now) {
-    String pad = "         ";
-    text.add(String.format("%-9s", label)).add(c.subjectDn()).end();
-    if (!c.dnsNames().isEmpty() || !c.ipAddresses().isEmpty()) {
-      text.add(pad).add("SANs ").add(sans(c)).end();
+    CertificateText.lines(text, label, c, now);
+    if (renewal != null) {
+      text.add(CertificateText.PAD).add("renewal ").add(renewal.summary(now)).end();
     }
-    text.add(pad)
-        .add("key ")
-        .add(c.publicKey().spec().map(KeySpec::toString).orElse("other"))
-        .add(", issuer ")
-        .add(c.issuerDn())
-        .end();
-    text.add(pad).add("sha256 ").add(c.fingerprint().colonHex()).end();
-    text.add(pad)
-        .add("not after ")
-        .add(DateText.day(c.notAfter()))
-        .add(" (")
-        .add(daysLeft(c, now))
-        .add(")").end();
-    text.add(pad).add("renewal ").add(renewal.summary(now)).end();
-  }
-
-  private static String daysLeft(CertificateFacts c, Instant now) {
-    return !c.isExpiredAt(now)
-        ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
-        : "EXPIRED";
-  }
-
-  private static String sans(CertificateFacts c) {
-    List<String> all = new ArrayList<>(c.dnsNames());
-    for (InetAddress ip : c.ipAddresses()) {
-      all.add(IpAddresses.format(ip));
-    }
-    return String.join(", ", all);
   }
 
   private void printJson(
@@ -242,141 +216,118 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       List<String> unmanaged,
       List<IssuedCertificate> issued,
       RevocationStatus revoked) {
+    Path store = o.desired().store().path();
+    Instant now = o.now();
     JsonWriter w = new JsonWriter().beginObject();
-    w.field("store", o.desired().store().path().toString());
+    w.field("format_version", FORMAT_VERSION);
+    w.field("store", store.toString());
     w.field("exists", s.exists());
-    o.store().snapshot().generation().ifPresent(g -> w.field("generation", g));
-    w.field("host", o.host().toString());
-    certificateJson(w, "ca", s.caCertificate(), Optional.ofNullable(renewals.get("ca")), o.now());
-    certificateJson(w, "server", s.serverCertificate(), Optional.ofNullable(renewals.get("server")), o.now());
+    w.field("generation", o.store().snapshot().generation());
+    host(w.name("host"), o.host());
+    w.name("files").beginArray();
+    for (String name : o.store().snapshot().files().keySet()) {
+      if (name.indexOf('/') < 0 && !name.startsWith(".")) {
+        w.beginObject().field("name", name).field("path", store.resolve(name).toString()).endObject();
+      }
+    }
+    w.endArray();
+    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(renewals.get("ca")), now);
+    storeCertificate(
+        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(renewals.get("server")), now);
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
-      w.beginObject()
-          .field("name", e.getKey())
-          .field("subject", e.getValue().subjectDn())
-          .field("sha256", e.getValue().fingerprint().hex())
-          .field("notAfter", e.getValue().notAfter().toString())
-          .field("managed", !unmanaged.contains(e.getKey()))
-          .endObject();
+      w.beginObject();
+      w.field("name", e.getKey());
+      w.field("managed", !unmanaged.contains(e.getKey()));
+      w.field("file", store.resolve(StoreLayout.trustFile(e.getKey())).toString());
+      CertificateJson.members(w, e.getValue(), now);
+      w.endObject();
     }
     w.endArray();
     w.name("drift").beginArray();
-    for (Change c : o.plan().changes()) {
-      w.beginObject().field("address", c.address()).field("action", c.action().word()).field("reason", c.reasonText()).endObject();
-    }
+    o.plan().changes().forEach(c -> PlanJson.change(w, c, false));
     w.endArray();
-    w.name("hooks_pending").beginArray();
-    o.plan().pendingHooks().forEach(h -> PlanJson.pendingHook(w, h));
-    w.endArray();
+    PlanJson.pendingHooks(w.name("hooks_pending"), o.plan().pendingHooks());
     PlanJson.hold(w.name("hold"), o.plan().hold());
     w.name("warnings").beginArray();
     for (Warning warning : o.plan().warnings()) {
-      w.value(warning.message());
+      w.beginObject().field("code", warning.code()).field("subject", warning.subject())
+          .field("message", warning.message()).endObject();
     }
-    revoked.warnings().forEach(w::value);
-    w.endArray();
-    w.name("errors").beginArray();
-    for (Refusal refusal : o.plan().refusals()) {
-      w.value(refusal.describe());
+    for (RevocationStatus.CrlWarning warning : revoked.warnings()) {
+      w.beginObject().field("code", warning.code()).field("subject", warning.subject())
+          .field("message", warning.message()).endObject();
     }
     w.endArray();
+    PlanJson.refusals(w.name("errors"), o.plan().refusals());
     externalJson(w, o, s);
     w.name("issued").beginArray();
     for (IssuedCertificate i : issued) {
       w.beginObject();
-      SignCommand.issuedJson(w, i, o.now());
+      SignCommand.issuedMembers(w, i, store, now);
       w.name("revoked");
-      revoked.entry(i).ifPresentOrElse(e -> RevocationStatus.entryJson(w, e), () -> w.value((String) null));
+      revoked.entry(i).ifPresentOrElse(e -> RevocationStatus.entryJson(w, e), w::nullValue);
       w.endObject();
     }
     w.endArray();
     revoked.json(w);
-    out().println(w.endObject());
+    out().print(w.endObject().line());
     out().flush();
+  }
+
+  /** The live host identity: its names and addresses, each in a field of its own. */
+  static void host(JsonWriter w, HostIdentity host) {
+    w.beginObject()
+        .field("hostname", host.hostname())
+        .field("domain", host.domain())
+        .field("fqdn", host.fqdn())
+        .field("addresses", IpAddresses.format(host.addresses()))
+        .endObject();
   }
 
   private static void externalJson(JsonWriter w, Reconciler.Observation o, ObservedStore s) {
     w.name("external");
     if (o.desired().server().issuer() != ServerSpec.Issuer.EXTERNAL) {
-      w.value((String) null);
+      w.nullValue();
       return;
     }
     w.beginObject();
-    w.field("chainFile", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
-    w.field("chainFileState", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
+    w.field("chain_file", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
+    w.field("chain_file_state", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
     w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {
       w.beginArray();
-      for (CertificateFacts c : s.externalChain().get()) {
-        w.beginObject()
-            .field("subject", c.subjectDn())
-            .field("issuer", c.issuerDn())
-            .field("sha256", c.fingerprint().hex())
-            .field("notAfter", c.notAfter().toString())
-            .endObject();
-      }
+      s.externalChain().get().forEach(c -> CertificateJson.write(w, c, o.now()));
       w.endArray();
     } else {
-      w.value((String) null);
+      w.nullValue();
     }
     w.name("csr");
     if (s.serverCsr().isPresent()) {
+      CsrFacts csr = s.serverCsr().get();
       w.beginObject();
       w.field("file", o.desired().store().path().resolve(StoreLayout.SERVER_CSR).toString());
-      w.field("subject", s.serverCsr().get().subjectDn());
-      w.name("dnsNames").beginArray();
-      s.serverCsr().get().dnsNames().forEach(w::value);
-      w.endArray();
-      w.name("ipAddresses").beginArray();
-      s.serverCsr().get().ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
-      w.endArray();
+      CertificateJson.requestMembers(w, csr);
       w.endObject();
     } else {
-      w.value((String) null);
+      w.nullValue();
     }
     w.endObject();
   }
 
-  private static void certificateJson(
-      JsonWriter w, String name, Optional<CertificateFacts> cert, Optional<Renewal> renewal, Instant now) {
-    w.name(name);
+  /** A certificate of the store with the path of its file and its renewal; null when there is none. */
+  private static void storeCertificate(
+      JsonWriter w, Optional<CertificateFacts> cert, Path store, String file, Optional<Renewal> renewal, Instant now) {
     if (cert.isEmpty()) {
-      w.value((String) null);
+      w.nullValue();
       return;
     }
-    CertificateFacts c = cert.get();
     w.beginObject();
-    w.field("subject", c.subjectDn());
-    w.field("issuer", c.issuerDn());
-    w.name("dnsNames").beginArray();
-    c.dnsNames().forEach(w::value);
-    w.endArray();
-    w.name("ipAddresses").beginArray();
-    c.ipAddresses().forEach(ip -> w.value(IpAddresses.format(ip)));
-    w.endArray();
-    w.field("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
-    w.field("sha256", c.fingerprint().hex());
-    w.field("notBefore", c.notBefore().toString());
-    w.field("notAfter", c.notAfter().toString());
-    w.field("daysLeft", Duration.between(now, c.notAfter()).toDays());
-    renewal.ifPresent(r -> renewalJson(w, r, now));
-    w.endObject();
-  }
-
-  /**
-   * When the certificate is renewed and why: {@code at} (RFC 3339), {@code state} (scheduled,
-   * due, waiting), {@code cause} (threshold, window, catch-up, safety-margin, suggested-window),
-   * {@code dueAt}, {@code window} (or null) and the words of the text output.
-   */
-  private static void renewalJson(JsonWriter w, Renewal r, Instant now) {
-    w.name("renewal").beginObject();
-    w.field("at", r.at().toString());
-    w.field("state", r.state().name().toLowerCase(Locale.ROOT));
-    w.field("cause", r.cause().code());
-    w.field("dueAt", r.dueAt().toString());
-    w.field("window", r.waitingFor().orElse(null));
-    w.field("summary", r.summary(now));
+    w.field("file", store.resolve(file).toString());
+    CertificateJson.members(w, cert.get(), now);
+    w.name("renewal");
+    renewal.ifPresentOrElse(r -> VerdictJson.renewal(w, r, now), w::nullValue);
     w.endObject();
   }
 }

@@ -76,8 +76,9 @@ abstract class StoreCommand {
             .desiredState()
             .orElseThrow(
                 () ->
-                    new HostpkiException(
-                        environment.resolve(file) + " is not a valid desired state (see above); nothing was changed"));
+                    new InvalidDesiredStateException(
+                        environment.resolve(file) + " is not a valid desired state (see above); nothing was changed",
+                        result.problems()));
     requireSafeToRun(desired, "nothing was changed");
     return desired;
   }

@@ -8,16 +8,12 @@ import java.util.concurrent.Callable;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.config.LoadResult;
 import org.hostpki.config.Problem;
-import org.hostpki.model.TerminalText;
+import org.hostpki.json.JsonWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code hostpki validate FILE...}: checks desired-state files and reports every problem, one line
@@ -58,7 +54,7 @@ final class ValidateCommand implements Callable<Integer> {
       defaultValue = "text",
       completionCandidates = Formats.class,
       description =
-          "text (one line per problem), json (an array of problems on stdout) or github"
+          "text (one line per problem), json (a document with every problem on stdout) or github"
               + " (GitHub Actions workflow commands: ::error file=F,line=L,col=C::MESSAGE).")
   String output;
 
@@ -77,6 +73,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
     DesiredStateLoader loader = new DesiredStateLoader();
     List<Problem> problems = new ArrayList<>();
+    List<Boolean> valid = new ArrayList<>();
     int invalid = 0;
     long errors = 0;
     long warnings = 0;
@@ -86,12 +83,13 @@ final class ValidateCommand implements Callable<Integer> {
       Path shown = environment.fileSystem().getPath(file);
       result.problems().forEach(p -> problems.add(p.withFile(shown)));
       invalid += result.hasErrors() ? 1 : 0;
+      valid.add(!result.hasErrors());
       errors += result.errorCount();
       warnings += result.warningCount();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.equals("json")) {
-      out.print(toJson(problems) + "\n"); // a document of many lines: print, not println
+      out.print(toJson(problems, valid, errors, warnings));
     } else if (output.equals("github")) {
       problems.forEach(p -> out.println(GithubAnnotation.of(p)));
       spec.commandLine().getErr().println(summary(files.size(), invalid, errors, warnings));
@@ -116,23 +114,23 @@ final class ValidateCommand implements Callable<Integer> {
     return n + " " + word + (n == 1 ? "" : "s");
   }
 
-  private static String toJson(List<Problem> problems) {
-    JsonNodeFactory json = JsonNodeFactory.instance;
-    ArrayNode array = json.arrayNode();
-    for (Problem p : problems) {
-      ObjectNode o = array.addObject();
-      o.put("file", p.file().toString());
-      if (p.line() > 0) {
-        o.put("line", p.line());
-        o.put("column", p.column());
-      } else {
-        o.putNull("line");
-        o.putNull("column");
-      }
-      o.put("severity", p.severity().label());
-      o.put("message", p.message());
+  /** The format of the JSON document, described by schema/validate.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
+  private String toJson(List<Problem> problems, List<Boolean> valid, long errors, long warnings) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
+    w.field("valid", !valid.contains(false));
+    w.name("files").beginArray();
+    for (int i = 0; i < files.size(); i++) {
+      w.beginObject().field("file", files.get(i)).field("valid", valid.get(i)).endObject();
     }
-    return TerminalText.escapeJson(
-        JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(array));
+    w.endArray();
+    w.field("error_count", errors);
+    w.field("warning_count", warnings);
+    w.name("diagnostics").beginArray();
+    problems.forEach(p -> Diagnostics.problem(w, p));
+    w.endArray();
+    return w.endObject().line();
   }
 }

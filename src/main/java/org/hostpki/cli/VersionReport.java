@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.Optional;
 import java.util.Properties;
 import org.hostpki.pki.BouncyCastleVersion;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 
 /**
  * What {@code hostpki --version} and {@code hostpki version} report: the release, the commit and

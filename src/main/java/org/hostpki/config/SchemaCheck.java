@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.hostpki.json.JsonReader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -64,14 +65,17 @@ final class SchemaCheck {
     return dialect.build();
   }
 
-  /** The schema document itself, read without an ObjectMapper (see {@link SchemaJson}). */
+  /** The schema document itself, read without an ObjectMapper (see {@link JsonReader}). */
   static JsonNode readSchema() {
     try (InputStream in = SchemaCheck.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(
             "the JSON Schema " + RESOURCE + " is missing from the class path (a packaging bug)");
       }
-      return SchemaJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), RESOURCE);
+      return JsonReader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (JsonReader.MalformedJsonException e) {
+      throw new IllegalStateException(
+          "the JSON Schema " + RESOURCE + " is " + e.getMessage() + " (a packaging bug)", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the JSON Schema " + RESOURCE, e);
     }

@@ -18,6 +18,8 @@ public enum InputKind {
   CHAIN("a certificate chain", 1L << 20),
   /** A certificate request: one key, a subject and its names. */
   CERTIFICATE_REQUEST("a certificate request", 1L << 20),
+  /** What {@code inspect} reads: as large as a bundle of trusted certificates. */
+  INSPECTED("a file to inspect", 64L << 20),
   /** A saved plan lists one change per trusted certificate: 100,000 of them fit. */
   SAVED_PLAN("a saved plan", 256L << 20),
   /** {@code /etc/resolv.conf}, {@code /proc/sys/kernel/hostname}, {@code /proc/net/if_inet6}. */

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.json.JsonReader;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.InstallEntryNames;
@@ -17,12 +19,7 @@ import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.store.RecordDirectory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The install record as a file: {@code STORE/.install/record.json}, a record beside the
@@ -62,10 +59,10 @@ public final class InstallRecordFile {
       return InstallRecord.empty();
     }
     try {
-      return parse(JsonMapper.builder().build().readTree(new String(bytes.get(), StandardCharsets.UTF_8)), store.getFileSystem());
-    } catch (JacksonException | IllegalArgumentException e) {
+      return parse(JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8)), store.getFileSystem());
+    } catch (IllegalArgumentException e) {
       throw new HostpkiException(
-          file + " is not a hostpki install record (" + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage())
+          file + " is not a hostpki install record (" + e.getMessage()
               + "); it says what hostpki installed where (system, Java, NSS), so that a target no longer named is"
               + " cleaned up: restore it from a backup, or remove it once nothing hostpki installed is left");
     }
@@ -85,25 +82,29 @@ public final class InstallRecordFile {
   }
 
   static String render(InstallRecord record) {
-    JsonNodeFactory json = JsonNodeFactory.instance;
-    ObjectNode root = json.objectNode();
-    root.put("format_version", FORMAT_VERSION);
-    ArrayNode targets = root.putArray("targets");
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
+    w.name("targets").beginArray();
     for (Map.Entry<InstallTarget, InstallRecord.Installed> t : record.targets().entrySet()) {
-      ObjectNode target = targets.addObject();
-      target.put("target", t.getKey().address());
+      w.beginObject();
+      w.field("target", t.getKey().address());
       t.getValue().password().ifPresent(p -> {
-        ObjectNode password = target.putObject("password");
+        w.name("password").beginObject();
         if (p instanceof PasswordSource.Env env) {
-          password.put("env", env.variable());
+          w.field("env", env.variable());
         } else {
-          password.put("file", ((PasswordSource.File) p).path().toString());
+          w.field("file", ((PasswordSource.File) p).path().toString());
         }
+        w.endObject();
       });
-      ArrayNode entries = target.putArray("entries");
-      t.getValue().entries().forEach((name, fingerprint) -> entries.addObject().put("name", name).put("sha256", fingerprint.hex()));
+      w.name("entries").beginArray();
+      t.getValue().entries().forEach(
+          (name, fingerprint) -> w.beginObject().field("name", name).field("sha256", fingerprint).endObject());
+      w.endArray();
+      w.endObject();
     }
-    return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    w.endArray();
+    return w.endObject().line();
   }
 
   static InstallRecord parse(JsonNode root, FileSystem fileSystem) {

@@ -1,6 +1,7 @@
 package org.hostpki.model;
 
 import java.math.BigInteger;
+import java.util.HexFormat;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +65,18 @@ public record CertificateFacts(
 
   public boolean isSelfIssued() {
     return subjectDn.equals(issuerDn);
+  }
+
+  /** The serial number as {@code openssl x509 -serial} prints it: upper-case hex, whole bytes. */
+  public String serialHex() {
+    return serialHex(serialNumber);
+  }
+
+  /** A serial number as {@code openssl x509 -serial} prints it: upper-case hex, whole bytes. */
+  public static String serialHex(BigInteger serial) {
+    byte[] bytes = serial.toByteArray();
+    int start = bytes.length > 1 && bytes[0] == 0 ? 1 : 0; // the sign byte of a positive number
+    return HexFormat.of().withUpperCase().formatHex(bytes, start, bytes.length);
   }
 
   /** Whether it is valid at {@code now}: from its notBefore on, until (not at) its notAfter. */

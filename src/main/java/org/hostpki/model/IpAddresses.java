@@ -34,6 +34,11 @@ public final class IpAddresses {
     }
   }
 
+  /** Each address in its canonical text form ({@link #format(InetAddress)}), in order. */
+  public static java.util.List<String> format(java.util.List<InetAddress> addresses) {
+    return addresses.stream().map(IpAddresses::format).toList();
+  }
+
   /** The canonical text form: dotted quad, or RFC 5952 compressed lower-case IPv6. */
   public static String format(InetAddress address) {
     if (address instanceof Inet4Address) {

@@ -47,29 +47,6 @@ public final class TerminalText {
     return false;
   }
 
-  /**
-   * A JSON document with every character {@link #escape(String)} would escape that a JSON encoder
-   * may leave raw (DEL, the C1 controls, the line separators, the bidi overrides) written as a
-   * {@code \}{@code uNNNN} escape, which means the same character to every JSON reader. The controls
-   * below U+0020 need nothing: JSON escapes them inside strings, and outside strings they are the
-   * document's own white space.
-   */
-  public static String escapeJson(String json) {
-    StringBuilder out = null;
-    for (int i = 0; i < json.length(); i++) {
-      char c = json.charAt(i);
-      if (c >= 0x7f && isUnsafe(c)) {
-        if (out == null) {
-          out = new StringBuilder(json.length() + 16).append(json, 0, i);
-        }
-        out.append(String.format("\\u%04x", (int) c));
-      } else if (out != null) {
-        out.append(c);
-      }
-    }
-    return out == null ? json : out.toString();
-  }
-
   private static String escape(String text, boolean keepLines) {
     if (text == null) {
       return null;

@@ -135,23 +135,7 @@ public final class JavaKeyStore {
    */
   public static Facts read(byte[] data, char[] password)
       throws InvalidMaterialException, WrongPasswordException {
-    if (!isJks(data)) {
-      throw new InvalidMaterialException("is not a JKS file (it does not start with FEEDFEED)");
-    }
-    KeyStore store;
-    try {
-      store = KeyStore.getInstance("JKS");
-      store.load(new ByteArrayInputStream(data), password);
-    } catch (IOException e) {
-      if (e.getCause() instanceof UnrecoverableKeyException) {
-        throw new WrongPasswordException(
-            "cannot be opened with this password: the integrity check failed (a wrong password, or"
-                + " the file was altered)");
-      }
-      throw new InvalidMaterialException("is not a valid JKS file: " + e.getMessage(), e);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new InvalidMaterialException("is not a valid JKS file: " + e.getMessage(), e);
-    }
+    KeyStore store = load(data, password);
     try {
       List<String> aliases = new ArrayList<>(Collections.list(store.aliases()));
       Collections.sort(aliases);
@@ -176,6 +160,78 @@ public final class JavaKeyStore {
       throw new InvalidMaterialException("holds an entry hostpki cannot read: " + e.getMessage(), e);
     }
     throw new InvalidMaterialException("holds no private key entry");
+  }
+
+  /**
+   * Every entry of a JKS file, for {@code inspect}, after its integrity check with the password:
+   * each key entry by its certificate chain (the key itself is not decrypted), each trusted
+   * certificate entry, by alias.
+   *
+   * @throws WrongPasswordException when the integrity check fails
+   * @throws InvalidMaterialException when the bytes are no JKS file hostpki can read
+   */
+  public static KeyStoreContents contents(byte[] data, char[] password)
+      throws InvalidMaterialException, WrongPasswordException {
+    KeyStore store = load(data, password);
+    List<KeyStoreContents.KeyEntry> keys = new ArrayList<>();
+    List<KeyStoreContents.CertificateEntry> others = new ArrayList<>();
+    try {
+      List<String> aliases = new ArrayList<>(Collections.list(store.aliases()));
+      Collections.sort(aliases);
+      for (String alias : aliases) {
+        if (store.isKeyEntry(alias)) {
+          java.security.cert.Certificate[] chain = store.getCertificateChain(alias);
+          if (chain == null || chain.length == 0) {
+            throw new InvalidMaterialException("holds the key entry '" + alias + "' without a certificate");
+          }
+          List<Certificate> certificates = new ArrayList<>();
+          for (java.security.cert.Certificate c : chain) {
+            certificates.add(Certificate.fromDer(c.getEncoded()));
+          }
+          keys.add(
+              new KeyStoreContents.KeyEntry(
+                  java.util.Optional.of(alias), certificates.get(0).facts().publicKey(), certificates));
+        } else if (store.isCertificateEntry(alias)) {
+          others.add(
+              new KeyStoreContents.CertificateEntry(
+                  java.util.Optional.of(alias), true, Certificate.fromDer(store.getCertificate(alias).getEncoded())));
+        }
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new InvalidMaterialException("holds an entry hostpki cannot read: " + e.getMessage(), e);
+    }
+    return new KeyStoreContents(keys, others, java.util.Optional.empty());
+  }
+
+  /** The JDK's reading of a JKS file, its integrity checked with the password. */
+  private static KeyStore load(byte[] data, char[] password)
+      throws InvalidMaterialException, WrongPasswordException {
+    if (!isJks(data)) {
+      throw new InvalidMaterialException("is not a JKS file (it does not start with FEEDFEED)");
+    }
+    try {
+      KeyStore store = KeyStore.getInstance("JKS");
+      store.load(new ByteArrayInputStream(data), password);
+      return store;
+    } catch (IOException e) {
+      if (e.getCause() instanceof UnrecoverableKeyException) {
+        throw new WrongPasswordException(
+            "cannot be opened with this password: the integrity check failed (a wrong password, or"
+                + " the file was altered)");
+      }
+      throw new InvalidMaterialException("is not a valid JKS file: " + reason(e), e);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new InvalidMaterialException("is not a valid JKS file: " + reason(e), e);
+    }
+  }
+
+  /** Why the JDK could not read it, never empty: its readers throw EOFException without words. */
+  private static String reason(Exception e) {
+    if (e instanceof java.io.EOFException) {
+      return "it is cut short";
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
   /**

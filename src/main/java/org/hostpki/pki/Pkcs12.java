@@ -221,6 +221,27 @@ public final class Pkcs12 {
    */
   public static Pkcs12Facts read(byte[] data, char[] password)
       throws InvalidMaterialException, WrongPasswordException {
+    Opened opened = open(data, password);
+    return facts(opened.bags(), opened.encryptions(), opened.pfx(), opened.decryptor(), opened.macChecked());
+  }
+
+  /**
+   * A PKCS#12 file opened with its password: its MAC checked, its bags decrypted where their
+   * SafeContents was encrypted (shrouded key bags are decrypted by whoever reads them).
+   *
+   * @param encryptions every encryption met so far, for {@link #profileOf}
+   * @param macChecked whether the MAC was there and valid (then a failed decryption is damage)
+   */
+  record Opened(
+      PKCS12PfxPdu pfx,
+      List<PKCS12SafeBag> bags,
+      List<AlgorithmIdentifier> encryptions,
+      InputDecryptorProvider decryptor,
+      boolean macChecked) {}
+
+  /** Opens the file; see {@link #read} for what it throws. */
+  static Opened open(byte[] data, char[] password)
+      throws InvalidMaterialException, WrongPasswordException {
     if (data.length == 0) {
       throw new InvalidMaterialException("is empty");
     }
@@ -261,7 +282,7 @@ public final class Pkcs12 {
         throw new InvalidMaterialException("is not a valid PKCS#12 file: " + Der.reason(e), e);
       }
     }
-    return facts(bags, encryptions, pfx, decryptor, macChecked);
+    return new Opened(pfx, bags, encryptions, decryptor, macChecked);
   }
 
   /**
@@ -360,7 +381,7 @@ public final class Pkcs12 {
     return new Pkcs12Facts(
         Optional.of(
             new Pkcs12Facts.KeyEntry(
-                alias, key.facts().publicKeyFingerprint(), walk(chain.get(0), chain))),
+                alias, key.facts().publicKeyFingerprint(), fingerprints(walk(chain.get(0), chain)))),
         Map.of(),
         profile);
   }
@@ -396,15 +417,19 @@ public final class Pkcs12 {
     if (leaf == null) {
       leaf = certificates.stream().filter(key::matches).findFirst().orElse(null);
     }
-    return walk(leaf, certificates);
+    return fingerprints(walk(leaf, certificates));
+  }
+
+  private static List<Fingerprint> fingerprints(List<Certificate> certificates) {
+    return certificates.stream().map(Certificate::fingerprint).toList();
   }
 
   /** From the leaf up through the certificates, by issuer name, to a self-issued one or a gap. */
-  private static List<Fingerprint> walk(Certificate leaf, List<Certificate> certificates) {
-    List<Fingerprint> chain = new ArrayList<>();
+  static List<Certificate> walk(Certificate leaf, List<Certificate> certificates) {
+    List<Certificate> chain = new ArrayList<>();
     Certificate current = leaf;
     while (current != null && chain.size() <= certificates.size()) {
-      chain.add(current.fingerprint());
+      chain.add(current);
       if (current.holder().getIssuer().equals(current.holder().getSubject())) {
         break;
       }
@@ -419,7 +444,7 @@ public final class Pkcs12 {
     return chain;
   }
 
-  private static Pkcs12Profile profileOf(List<AlgorithmIdentifier> encryptions, PKCS12PfxPdu pfx) {
+  static Pkcs12Profile profileOf(List<AlgorithmIdentifier> encryptions, PKCS12PfxPdu pfx) {
     boolean allPbes2 =
         encryptions.stream().allMatch(a -> a.getAlgorithm().equals(PKCSObjectIdentifiers.id_PBES2));
     AlgorithmIdentifier mac = pfx.getMacAlgorithmID();
@@ -496,7 +521,7 @@ public final class Pkcs12 {
   }
 
   /** Always throws: after a valid MAC the file is corrupt, without one the password is wrong. */
-  private static void failDecryption(boolean macChecked, PKCSException e)
+  static void failDecryption(boolean macChecked, PKCSException e)
       throws InvalidMaterialException, WrongPasswordException {
     if (macChecked) {
       throw new InvalidMaterialException(
@@ -556,10 +581,10 @@ public final class Pkcs12 {
     }
   }
 
-  private record CertificateBag(byte[] der, byte[] localKeyId) {}
+  record CertificateBag(byte[] der, byte[] localKeyId) {}
 
   /** The bag attributes hostpki reads. */
-  private record Attributes(String friendlyName, byte[] localKeyId, boolean trusted) {
+  record Attributes(String friendlyName, byte[] localKeyId, boolean trusted) {
     static Attributes of(Attribute[] attributes) {
       String friendlyName = null;
       byte[] localKeyId = null;

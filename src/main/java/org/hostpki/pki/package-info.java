@@ -10,6 +10,12 @@
  * org.hostpki.pki.JavaKeyStore}, DER — and read back into comparable {@link
  * org.hostpki.model.OutputFacts} by {@link org.hostpki.pki.OutputReader}.
  *
+ * <p>A file a user names for {@code hostpki inspect} is told apart by its content, never its
+ * name, by {@link org.hostpki.pki.Material}: certificates (PEM, DER, PKCS#7), a request, or a
+ * key store (PKCS#12, JKS), whose every entry {@link org.hostpki.pki.KeyStoreContents} lists
+ * through the same checks as the store's own files. Private keys beside certificates are counted,
+ * never decoded.
+ *
  * <p>Policy:
  *
  * <ul>

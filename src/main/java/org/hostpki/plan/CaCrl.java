@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DateText;
@@ -52,8 +50,8 @@ final class CaCrl {
             Action.UPDATE,
             List.of(reason),
             new Intent.RenewCrl(crl.fingerprint()),
-            attributes(crl, crl.nextUpdate().map(DateText::of).orElse("none")),
-            attributes(crl, "in " + DurationText.of(validity))));
+            attributes(crl).with("next_update", next),
+            attributes(crl).with("validity", validity)));
   }
 
   /** Whether the CRL names the CA as its issuer, by name and key identifier. */
@@ -64,10 +62,11 @@ final class CaCrl {
             || crl.authorityKeyId().equals(ca.subjectKeyId()));
   }
 
-  private static SortedMap<String, String> attributes(CrlFacts crl, String nextUpdate) {
-    SortedMap<String, String> a = new TreeMap<>();
-    a.put("revoked", Integer.toString(crl.revoked().size()));
-    a.put("next_update", nextUpdate);
-    return a;
+  private static Attributes attributes(CrlFacts crl) {
+    return Attributes.none()
+        .with("issuer", crl.issuerDn())
+        .with(
+            "revoked_serials",
+            crl.revoked().stream().map(r -> CertificateFacts.serialHex(r.serial())).toList());
   }
 }

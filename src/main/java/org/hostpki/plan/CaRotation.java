@@ -7,8 +7,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
@@ -263,18 +261,19 @@ final class CaRotation {
                 + DurationText.of(o)
                 + ")"
                 + (again ? "; the overlap starts again" : "")));
-    SortedMap<String, String> after = new TreeMap<>();
-    after.put("subject", subject.toString());
-    after.put("key", ca.key().toString());
-    after.put("validity", DurationText.exact(ca.validity()));
-    after.put("serverMovesOn", DateText.of(move));
+    Attributes after =
+        Attributes.none()
+            .with("subject", subject.toString())
+            .with("key", ca.key().toString())
+            .with("validity", ca.validity())
+            .with("server_moves_on", move);
     changes.add(
         new Change(
             Address.CA_NEXT,
             again ? Action.REPLACE : Action.CREATE,
             all,
             new Intent.IssueNextCa(subject, ca.key(), ca.validity()),
-            observed.caNextCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
+            observed.caNextCertificate().map(Attributes::of).orElseGet(Attributes::none),
             after));
     draft.unchanged(); // ca.crt keeps signing until the move
     cascade(again ? "the new CA is made again" : "the new CA joins the trusted certificates");
@@ -346,8 +345,8 @@ final class CaRotation {
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
             new Intent.PromoteNextCa(next.fingerprint()),
-            current.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
-            PlanWords.certificateAttributes(next)));
+            current.map(Attributes::of).orElseGet(Attributes::none),
+            Attributes.of(next)));
     signerChanges = true;
     cascade("the CA is being replaced");
     retire(next.madeAt());
@@ -373,17 +372,18 @@ final class CaRotation {
     }
     // A replaced CA always gets a new key: a re-issued root with an old key but a new subject
     // or validity confuses clients that cache issuers by key identifier.
-    SortedMap<String, String> after = new TreeMap<>();
-    after.put("subject", subject.toString());
-    after.put("key", ca.key().toString());
-    after.put("validity", DurationText.exact(ca.validity()));
+    Attributes after =
+        Attributes.none()
+            .with("subject", subject.toString())
+            .with("key", ca.key().toString())
+            .with("validity", ca.validity());
     changes.add(
         new Change(
             Address.CA,
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
             new Intent.IssueCa(subject, ca.key(), ca.validity(), true),
-            current.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
+            current.map(Attributes::of).orElseGet(Attributes::none),
             after));
     signerChanges = true;
     cascade("the CA is being replaced");
@@ -427,8 +427,7 @@ final class CaRotation {
       CertificateFacts old = current.get();
       Instant until = earlier(old.notAfter(), successorMade.plus(overlap.get().multipliedBy(2)));
       if (now.isBefore(until)) {
-        SortedMap<String, String> after = PlanWords.certificateAttributes(old);
-        after.put("trustedUntil", DateText.of(until));
+        Attributes after = Attributes.of(old).with("trusted_until", until);
         changes.add(
             new Change(
                 Address.CA_PREVIOUS,
@@ -445,7 +444,7 @@ final class CaRotation {
                                 .map(p -> "; the CA retired before (" + p.subjectDn() + ") leaves")
                                 .orElse(""))),
                 new Intent.KeepPreviousCa(old.fingerprint()),
-                previous.map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
+                previous.map(Attributes::of).orElseGet(Attributes::none),
                 after));
         return;
       }
@@ -542,8 +541,8 @@ final class CaRotation {
             Action.DELETE,
             List.of(reason),
             new Intent.RemoveNextCa(),
-            observed.caNextCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
-            new TreeMap<>()));
+            observed.caNextCertificate().map(Attributes::of).orElseGet(Attributes::none),
+            Attributes.none()));
     if (observed.caNextCertificate().isPresent()) {
       cascade("the new CA leaves the trusted certificates");
     }
@@ -556,8 +555,8 @@ final class CaRotation {
             Action.DELETE,
             List.of(reason),
             new Intent.RemovePreviousCa(),
-            observed.caPreviousCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new),
-            new TreeMap<>()));
+            observed.caPreviousCertificate().map(Attributes::of).orElseGet(Attributes::none),
+            Attributes.none()));
     cascade("the previous CA leaves the trusted certificates");
   }
 

@@ -1,11 +1,7 @@
 package org.hostpki.plan;
 
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * One planned change to one resource.
@@ -20,8 +16,8 @@ public record Change(
     Action action,
     List<Reason> reasons,
     Intent intent,
-    SortedMap<String, String> before,
-    SortedMap<String, String> after) {
+    Attributes before,
+    Attributes after) {
 
   public Change {
     Objects.requireNonNull(address, "address");
@@ -31,20 +27,16 @@ public record Change(
       throw new IllegalArgumentException("a change needs a reason: " + address);
     }
     Objects.requireNonNull(intent, "intent");
-    before = Collections.unmodifiableSortedMap(new TreeMap<>(before));
-    after = Collections.unmodifiableSortedMap(new TreeMap<>(after));
+    Objects.requireNonNull(before, "before");
+    Objects.requireNonNull(after, "after");
   }
 
   public Change(String address, Action action, List<Reason> reasons, Intent intent) {
-    this(address, action, reasons, intent, new TreeMap<>(), new TreeMap<>());
+    this(address, action, reasons, intent, Attributes.none(), Attributes.none());
   }
 
   /** The reasons' words joined for one line of a text plan. */
   public String reasonText() {
     return String.join("; ", reasons.stream().map(Reason::message).toList());
-  }
-
-  static SortedMap<String, String> attributes(Map<String, String> values) {
-    return new TreeMap<>(values);
   }
 }

@@ -30,8 +30,11 @@ public record Plan(
     List<PendingHook> pendingHooks,
     Optional<RollbackHold> hold) {
 
-  /** The version of the JSON plan format; bumped on incompatible change. */
-  public static final String FORMAT_VERSION = "1";
+  /**
+   * The version of the JSON plan format; bumped on incompatible change. 2: attributes with types
+   * and snake_case names ({@code not_after} a timestamp, {@code dns_names} an array).
+   */
+  public static final String FORMAT_VERSION = "2";
 
   public Plan {
     changes = List.copyOf(changes);

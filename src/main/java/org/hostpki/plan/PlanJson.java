@@ -1,57 +1,40 @@
 package org.hostpki.plan;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 
 /**
  * The JSON form of a plan (described by {@code schema/plan.schema.json}): a versioned contract
- * for scripts, the Ansible module and {@code apply --plan}.
+ * for scripts, the Ansible module and {@code apply --plan}. Its parts are written by the other
+ * documents that show them ({@code status}, {@code apply}, {@code rollback}) through the same
+ * methods, so a warning or a hold reads the same everywhere.
  */
 public final class PlanJson {
   private PlanJson() {}
 
+  /** The plan as one line of JSON. */
   public static String render(Plan plan) {
-    JsonWriter w = new JsonWriter().beginObject();
+    JsonWriter w = new JsonWriter();
+    write(w, plan);
+    return w.toString();
+  }
+
+  /** The plan as a JSON object, where {@code w} expects a value. */
+  public static void write(JsonWriter w, Plan plan) {
+    w.beginObject();
     w.field("format_version", Plan.FORMAT_VERSION);
-    w.field("basis", plan.basis().hex());
+    w.field("basis", plan.basis());
     w.name("changes").beginArray();
     for (Change c : plan.changes()) {
-      w.beginObject();
-      w.field("address", c.address());
-      w.field("action", c.action().word());
-      w.name("reasons").beginArray();
-      for (Reason r : c.reasons()) {
-        w.beginObject().field("code", r.code().code()).field("message", r.message()).endObject();
-      }
-      w.endArray();
-      attributes(w, "before", c.before());
-      attributes(w, "after", c.after());
-      w.endObject();
+      change(w, c, true);
     }
     w.endArray();
-    w.name("warnings").beginArray();
-    for (Warning warning : plan.warnings()) {
-      w.beginObject()
-          .field("code", warning.code())
-          .field("subject", warning.subject())
-          .field("message", warning.message())
-          .endObject();
-    }
-    w.endArray();
-    w.name("errors").beginArray();
-    for (Refusal refusal : plan.refusals()) {
-      w.beginObject()
-          .field("code", refusal.code())
-          .field("subject", refusal.subject())
-          .field("message", refusal.message());
-      w.name("problems").beginArray();
-      refusal.problems().forEach(w::value);
-      w.endArray();
-      w.endObject();
-    }
-    w.endArray();
+    warnings(w.name("warnings"), plan.warnings());
+    refusals(w.name("errors"), plan.refusals());
     w.name("summary").beginObject();
     w.field("create", plan.count(Action.CREATE));
     w.field("replace", plan.count(Action.REPLACE));
@@ -59,58 +42,117 @@ public final class PlanJson {
     w.field("delete", plan.count(Action.DELETE));
     w.field("unchanged", plan.unchanged());
     w.endObject();
-    w.name("hooks_pending").beginArray();
-    for (PendingHook h : plan.pendingHooks()) {
-      pendingHook(w, h);
-    }
-    w.endArray();
+    pendingHooks(w.name("hooks_pending"), plan.pendingHooks());
     hold(w.name("hold"), plan.hold());
     w.field("changes_pending", plan.hasWork(false));
-    return w.endObject().toString();
+    w.endObject();
+  }
+
+  /** One change: address, action and reasons; with {@code attributes}, before and after too. */
+  public static void change(JsonWriter w, Change c, boolean attributes) {
+    w.beginObject();
+    w.field("address", c.address());
+    w.field("action", c.action().word());
+    w.name("reasons").beginArray();
+    for (Reason r : c.reasons()) {
+      w.beginObject().field("code", r.code().code()).field("message", r.message()).endObject();
+    }
+    w.endArray();
+    if (attributes) {
+      attributes(w.name("before"), c.before());
+      attributes(w.name("after"), c.after());
+    }
+    w.endObject();
+  }
+
+  /** The warnings: code, subject, message. */
+  public static void warnings(JsonWriter w, List<Warning> warnings) {
+    w.beginArray();
+    for (Warning warning : warnings) {
+      w.beginObject()
+          .field("code", warning.code())
+          .field("subject", warning.subject())
+          .field("message", warning.message())
+          .endObject();
+    }
+    w.endArray();
+  }
+
+  /** What keeps a plan from being applied: code, subject, message, problems. */
+  public static void refusals(JsonWriter w, List<Refusal> refusals) {
+    w.beginArray();
+    for (Refusal refusal : refusals) {
+      w.beginObject()
+          .field("code", refusal.code())
+          .field("subject", refusal.subject())
+          .field("message", refusal.message())
+          .field("problems", refusal.problems())
+          .endObject();
+    }
+    w.endArray();
   }
 
   /** A rollback's hold as the plan, {@code status} and {@code rollback} show it; null without one. */
   public static void hold(JsonWriter w, Optional<RollbackHold> hold) {
     if (hold.isEmpty()) {
-      w.value((String) null);
+      w.nullValue();
       return;
     }
     w.beginObject()
-        .field("at", hold.get().at().toString())
-        .name("from").value(hold.get().from().orElse(null))
+        .field("at", hold.get().at())
+        .field("from", hold.get().from())
         .field("to", hold.get().to())
         .endObject();
   }
 
-  /** One pending hook as the plan and {@code status} show it. */
-  public static void pendingHook(JsonWriter w, PendingHook h) {
-    w.beginObject();
-    w.field("hook", h.hook());
-    w.field("since", h.since().toString());
-    w.name("changed").beginArray();
-    h.changed().forEach(w::value);
-    w.endArray();
-    w.name("last_attempt").value(h.lastFailure().map(f -> f.at().toString()).orElse(null));
-    w.name("last_error").value(h.lastFailure().map(PendingHook.Failure::message).orElse(null));
-    w.name("expiring");
-    if (h.expiring().isEmpty()) {
-      w.value((String) null);
-    } else {
-      PendingHook.Expiring e = h.expiring().get();
-      w.beginObject()
-          .field("certificate", e.certificate())
-          .field("fingerprint", e.fingerprint().hex())
-          .field("not_after", e.notAfter().toString())
-          .field("within", e.within())
-          .field("reason", e.reason())
-          .endObject();
+  /** The hooks still due, as the plan and {@code status} show them. */
+  public static void pendingHooks(JsonWriter w, List<PendingHook> hooks) {
+    w.beginArray();
+    for (PendingHook h : hooks) {
+      w.beginObject();
+      w.field("hook", h.hook());
+      w.field("since", h.since());
+      w.field("changed", h.changed());
+      w.name("last_attempt").value(h.lastFailure().map(PendingHook.Failure::at).orElse(null));
+      w.field("last_error", h.lastFailure().map(PendingHook.Failure::message));
+      w.name("expiring");
+      if (h.expiring().isEmpty()) {
+        w.nullValue();
+      } else {
+        PendingHook.Expiring e = h.expiring().get();
+        w.beginObject()
+            .field("certificate", e.certificate())
+            .field("sha256", e.fingerprint())
+            .field("not_after", e.notAfter())
+            .field("within", e.within())
+            .field("reason", e.reason())
+            .endObject();
+      }
+      w.endObject();
     }
-    w.endObject();
+    w.endArray();
   }
 
-  private static void attributes(JsonWriter w, String name, Map<String, String> values) {
-    w.name(name).beginObject();
-    values.forEach(w::field);
+  /** Attributes with their types: text, lists, timestamps, durations, fingerprints, flags. */
+  private static void attributes(JsonWriter w, Attributes attributes) {
+    w.beginObject();
+    for (Map.Entry<String, Attribute> e : attributes.values().entrySet()) {
+      w.name(e.getKey());
+      Attribute a = e.getValue();
+      if (a instanceof Attribute.Text t) {
+        w.value(t.value());
+      } else if (a instanceof Attribute.Texts t) {
+        w.strings(t.values());
+      } else if (a instanceof Attribute.Time t) {
+        w.value(t.value());
+      } else if (a instanceof Attribute.Span s) {
+        w.value(s.value());
+      } else if (a instanceof Attribute.Digest d) {
+        w.value(d.value());
+      } else if (a instanceof Attribute.Flag f) {
+        w.value(f.value());
+      }
+    }
     w.endObject();
   }
 }

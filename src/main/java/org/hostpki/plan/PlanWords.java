@@ -2,15 +2,11 @@ package org.hostpki.plan;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
-import org.hostpki.model.DateText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.model.KeySpec;
 
 /**
  * How the planner words what it found for reviewers: the before and after attributes of a change,
@@ -20,47 +16,27 @@ final class PlanWords {
   private PlanWords() {}
 
   /** What a reviewer wants to know of a certificate: who, for what, which key, until when. */
-  static SortedMap<String, String> certificateAttributes(CertificateFacts c) {
-    SortedMap<String, String> m = new TreeMap<>();
-    m.put("subject", c.subjectDn());
-    m.put("issuer", c.issuerDn());
-    if (!c.dnsNames().isEmpty()) {
-      m.put("dnsNames", String.join(", ", c.dnsNames()));
-    }
-    if (!c.ipAddresses().isEmpty()) {
-      m.put("ipAddresses", addresses(c.ipAddresses()));
-    }
-    m.put("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"));
-    m.put("notAfter", DateText.of(c.notAfter()));
-    m.put("fingerprint", c.fingerprint().colonHex());
-    return m;
+  static Attributes certificateAttributes(CertificateFacts c) {
+    return Attributes.of(c);
   }
 
   /** An imported chain: its leaf, and the subjects from the leaf up. */
-  static SortedMap<String, String> chainAttributes(List<CertificateFacts> chain) {
-    SortedMap<String, String> after = certificateAttributes(chain.get(0));
-    after.put(
-        "chain", chain.stream().map(CertificateFacts::subjectDn).collect(Collectors.joining(" → ")));
-    return after;
+  static Attributes chainAttributes(List<CertificateFacts> chain) {
+    return Attributes.of(chain.get(0))
+        .with("chain", chain.stream().map(CertificateFacts::subjectDn).toList());
   }
 
   /** A certificate request: its subject, names and key. */
-  static SortedMap<String, String> requestAttributes(CsrFacts c) {
-    SortedMap<String, String> m = new TreeMap<>();
-    m.put("subject", c.subjectDn());
-    m.put("dnsNames", String.join(", ", c.dnsNames()));
-    m.put("ipAddresses", addresses(c.ipAddresses()));
-    m.put("key", c.publicKey().publicKeyFingerprint().shortForm());
-    return m;
+  static Attributes requestAttributes(CsrFacts c) {
+    return Attributes.of(c);
   }
 
   /** What a server certificate or request will name. */
-  static SortedMap<String, String> nameAttributes(ServerNames names) {
-    SortedMap<String, String> after = new TreeMap<>();
-    after.put("subject", names.subject().toString());
-    after.put("dnsNames", String.join(", ", names.dnsNames()));
-    after.put("ipAddresses", addresses(names.ipAddresses()));
-    return after;
+  static Attributes nameAttributes(ServerNames names) {
+    return Attributes.none()
+        .with("subject", names.subject().toString())
+        .with("dns_names", names.dnsNames())
+        .with("ip_addresses", IpAddresses.format(names.ipAddresses()));
   }
 
   /** A certificate as a reason quotes it: {@code sha256 3F:9A:0C:1D… CN=ldap}. */

@@ -3,8 +3,6 @@ package org.hostpki.plan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
@@ -29,7 +27,7 @@ final class RequestPlan {
       return;
     }
     ServerNames names = ServerNames.of(server, in.host());
-    SortedMap<String, String> after = PlanWords.nameAttributes(names);
+    Attributes after = PlanWords.nameAttributes(names);
     Intent.WriteCsr write =
         new Intent.WriteCsr(
             names.subject(), names.dnsNames(), names.ipAddresses(), server.clientAuth());
@@ -42,7 +40,7 @@ final class RequestPlan {
                   new Reason(
                       ReasonCode.MISSING, "no certificate request yet: written for your CA to sign")),
               write,
-              new TreeMap<>(),
+              Attributes.none(),
               after));
       return;
     }
@@ -103,7 +101,7 @@ final class RequestPlan {
                         + (present.size() == 1 ? " is" : " are")
                         + " no longer needed")),
             new Intent.RemoveCsr(),
-            observed.serverCsr().map(PlanWords::requestAttributes).orElseGet(TreeMap::new),
-            new TreeMap<>()));
+            observed.serverCsr().map(PlanWords::requestAttributes).orElseGet(Attributes::none),
+            Attributes.none()));
   }
 }

@@ -4,12 +4,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DateText;
-import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
@@ -234,10 +231,12 @@ final class ServerPlan {
   }
 
   private void issue(Action action, List<Reason> reasons, boolean newKey) {
-    SortedMap<String, String> after = PlanWords.nameAttributes(names);
-    after.put("key", server.key() + (newKey ? " (new key)" : " (key kept)"));
-    after.put("validity", DurationText.exact(server.validity()));
-    after.put("issuer", "the internal CA");
+    Attributes after =
+        PlanWords.nameAttributes(names)
+            .with("key", server.key().toString())
+            .with("new_key", newKey)
+            .with("validity", server.validity())
+            .with("issuer", "the internal CA");
     draft.add(
         new Change(
             Address.SERVER,
@@ -261,8 +260,8 @@ final class ServerPlan {
     return in.desired().ca().crl().flatMap(CrlSpec::url);
   }
 
-  private SortedMap<String, String> before() {
-    return observed.serverCertificate().map(PlanWords::certificateAttributes).orElseGet(TreeMap::new);
+  private Attributes before() {
+    return observed.serverCertificate().map(PlanWords::certificateAttributes).orElseGet(Attributes::none);
   }
 
   static List<Fingerprint> fingerprints(List<CertificateFacts> certificates) {

@@ -17,7 +17,6 @@ import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.RevokedCertificate;
-import org.hostpki.model.SerialText;
 import org.hostpki.model.TrustedCrl;
 
 /**
@@ -153,7 +152,7 @@ final class TrustCrls {
                               WarningCode.TRUST_REVOKED,
                               Address.trust(name),
                               "trusted certificate '" + name + "' (serial "
-                                  + SerialText.of(c.serialNumber()) + ") is revoked ("
+                                  + CertificateFacts.serialHex(c.serialNumber()) + ") is revoked ("
                                   + r.reason().word() + ", on " + DateText.of(r.revocationDate())
                                   + ") by the CRL of " + f.issuerDn() + number(f) + ", "
                                   + crl.file() + "; stop trusting it: remove it from"

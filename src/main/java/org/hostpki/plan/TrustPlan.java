@@ -92,7 +92,7 @@ final class TrustPlan {
                 List.of(new Reason(ReasonCode.TRUST_REMOVED, "no longer declared")),
                 new Intent.RemoveTrusted(e.getKey()),
                 PlanWords.certificateAttributes(e.getValue()),
-                new TreeMap<>()));
+                Attributes.none()));
         any = true;
       } else {
         // Kept because pruning is off: still trusted, so its expiry matters just the same.
@@ -112,7 +112,7 @@ final class TrustPlan {
             new Intent.PutTrusted(name, c.fingerprint()),
             observed.trusted().containsKey(name)
                 ? PlanWords.certificateAttributes(observed.trusted().get(name))
-                : new TreeMap<>(),
+                : Attributes.none(),
             PlanWords.certificateAttributes(c)));
   }
 

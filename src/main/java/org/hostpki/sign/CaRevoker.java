@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.StoreLayout;
@@ -28,7 +29,7 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
@@ -239,7 +240,7 @@ public final class CaRevoker {
   /** The recorded certificate with this serial; refuses a serial the record does not know. */
   private static IssuedCertificate recorded(
       DesiredState caHost, CaStore.SigningCa ca, List<IssuedCertificate> issued, BigInteger serial) {
-    String hex = IssuedCertificate.serialHex(serial);
+    String hex = CertificateFacts.serialHex(serial);
     if (ca.certificate().facts().serialNumber().equals(serial)) {
       throw refusedCaItself(hex);
     }

@@ -23,7 +23,7 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
-import org.hostpki.plan.JsonWriter;
+import org.hostpki.json.JsonWriter;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 

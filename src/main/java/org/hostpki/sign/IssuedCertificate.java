@@ -1,9 +1,7 @@
 package org.hostpki.sign;
 
-import java.math.BigInteger;
 import java.util.Objects;
 import org.hostpki.model.CertificateFacts;
-import org.hostpki.model.SerialText;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 
@@ -20,7 +18,7 @@ public record IssuedCertificate(String serial, Certificate certificate) {
   }
 
   public static IssuedCertificate of(Certificate certificate) {
-    return new IssuedCertificate(serialHex(certificate.facts().serialNumber()), certificate);
+    return new IssuedCertificate(certificate.facts().serialHex(), certificate);
   }
 
   /** {@code issued/SERIAL.crt}: its name in the store. */
@@ -30,10 +28,5 @@ public record IssuedCertificate(String serial, Certificate certificate) {
 
   public CertificateFacts facts() {
     return certificate.facts();
-  }
-
-  /** A serial number as {@code openssl x509 -serial} prints it: upper-case hex, whole bytes. */
-  public static String serialHex(BigInteger serial) {
-    return SerialText.of(serial);
   }
 }

@@ -194,6 +194,25 @@ class ApplyCommandTest {
   }
 
   @Test
+  void testApply_planSavedInTheOldFormatIsRefusedWithWhatToDo() throws IOException {
+    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode).isZero();
+    Path saved = dir.resolve("plan.json");
+    // What hostpki 0.1 saved: format 1, attributes as display strings.
+    Files.writeString(
+        saved,
+        Files.readString(saved).replace("\"format_version\":\"2\"", "\"format_version\":\"1\""));
+
+    CliRun run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+
+    assertThat(run.exitCode).isEqualTo(1);
+    assertThat(run.err)
+        .contains(
+            "saved plan " + saved + " is in plan format 1, written by an older hostpki; this hostpki applies"
+                + " format 2 only, and nothing was applied. Make the plan again with 'hostpki plan --out'");
+    assertThat(store.resolve("server.crt")).doesNotExist();
+  }
+
+  @Test
   void testApply_currentSavedPlanIsApplied() {
     assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode).isZero();
 

@@ -19,14 +19,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.hostpki.remote.Commands;
-import org.hostpki.remote.LoopbackTcpServer;
-import org.hostpki.remote.LoopbackTcpServer.Behaviour;
-import org.hostpki.remote.LoopbackTlsServer;
-import org.hostpki.remote.OpensslServer;
-import org.hostpki.remote.TestCertificates;
-import org.hostpki.remote.TestCertificates.Issued;
+import org.hostpki.fetch.Commands;
+import org.hostpki.fetch.LoopbackTcpServer;
+import org.hostpki.fetch.LoopbackTcpServer.Behaviour;
+import org.hostpki.fetch.LoopbackTlsServer;
+import org.hostpki.fetch.OpensslServer;
+import org.hostpki.fetch.TestCertificates;
+import org.hostpki.fetch.TestCertificates.Issued;
+import org.hostpki.json.OutputSchemas;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,12 +211,12 @@ class FetchCertCommandTest {
       Result r = run("127.0.0.1:" + server.port(), "--output", "json");
 
       assertThat(r.code()).isEqualTo(ExitCodes.OK);
-      JsonNode json = JsonMapper.shared().readTree(r.out());
+      JsonNode json = OutputSchemas.valid("fetch-cert.schema.json", r.out());
       assertThat(json.get("certificates").values())
           .extracting(c -> c.get("sha256").asString())
           .containsExactly(
-              TestCertificates.opensslFingerprint(leaf.certificate()),
-              TestCertificates.opensslFingerprint(ca.certificate()));
+              TestCertificates.opensslFingerprint(leaf.certificate()).replace(":", "").toLowerCase(Locale.ROOT),
+              TestCertificates.opensslFingerprint(ca.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
       assertThat(json.get("handshake_complete").asBoolean()).isTrue();
     }
   }

@@ -122,7 +122,7 @@ class HistoryCommandTest {
     assertThat(newest.get("current").asBoolean()).isTrue();
     assertThat(newest.get("changes").get(0).get("address").asString()).isEqualTo("server");
     assertThat(newest.get("changes").get(0).get("action").asString()).isEqualTo("replace");
-    assertThat(newest.get("serverSha256").asString()).isEqualTo(serverFingerprint());
+    assertThat(newest.get("server_sha256").asString()).isEqualTo(serverFingerprint().replace(":", "").toLowerCase(java.util.Locale.ROOT));
     assertThat(root.get("generations").get(1).get("current").asBoolean()).isFalse();
   }
 

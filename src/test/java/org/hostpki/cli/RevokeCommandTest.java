@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.RevocationReason;
@@ -56,7 +57,7 @@ class RevokeCommandTest {
     Files.write(dir.resolve("m1.csr"), CertificationRequest.create(Subject.empty(), List.of("m1.fleet.test"), List.of(), false, key, RANDOM));
     CliRun sign = hostpki(NOW.plusSeconds(10), "sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
     assertThat(sign.exitCode).as(sign.toString()).isZero();
-    serial = IssuedCertificate.serialHex(Pem.readCertificates(Files.readAllBytes(dir.resolve("m1-chain.pem"))).get(0).facts().serialNumber());
+    serial = CertificateFacts.serialHex(Pem.readCertificates(Files.readAllBytes(dir.resolve("m1-chain.pem"))).get(0).facts().serialNumber());
   }
 
   private CliRun hostpki(Instant at, String... args) {
@@ -153,16 +154,17 @@ class RevokeCommandTest {
     CliRun run =
         hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise", "--output", "json");
 
-    JsonNode out = json(run.out);
+    JsonNode out = org.hostpki.json.OutputSchemas.valid("revoke.schema.json", run.out);
+    assertThat(out.path("format_version").asString()).isEqualTo("1");
     assertThat(out.path("changed").asBoolean()).isTrue();
-    assertThat(out.path("alreadyRevoked").asBoolean()).isFalse();
+    assertThat(out.path("already_revoked").asBoolean()).isFalse();
     assertThat(out.path("serial").asString()).isEqualTo(serial);
     assertThat(out.path("subject").asString()).isEqualTo("CN=m1.fleet.test");
     assertThat(out.path("reason").asString()).isEqualTo("keyCompromise");
-    assertThat(out.path("revocationDate").asString()).isEqualTo("2026-11-27T08:01:00Z");
+    assertThat(out.path("revocation_date").asString()).isEqualTo("2026-11-27T08:01:00Z");
     assertThat(out.path("crl").path("number").asString()).isEqualTo("1");
-    assertThat(out.path("crl").path("nextUpdate").asString()).isEqualTo("2026-11-30T08:01:00Z");
-    assertThat(out.path("crlPem").asString()).isEqualTo(Files.readString(dir.resolve("pki/ca.crl")));
+    assertThat(out.path("crl").path("next_update").asString()).isEqualTo("2026-11-30T08:01:00Z");
+    assertThat(out.path("crl_pem").asString()).isEqualTo(Files.readString(dir.resolve("pki/ca.crl")));
     assertThat(out.path("generation").asString()).isEqualTo(generation());
   }
 

@@ -270,13 +270,13 @@ class RollbackCommandTest {
 
     assertThat(run.exitCode).as(run.toString()).isZero();
     JsonNode root = JsonMapper.builder().build().readTree(run.out);
-    assertThat(root.get("rolledBack").asBoolean()).isTrue();
+    assertThat(root.get("rolled_back").asBoolean()).isTrue();
     assertThat(root.get("from").asString()).isEqualTo(SECOND);
     assertThat(root.get("to").asString()).isEqualTo(FIRST);
-    assertThat(root.get("serverChanged").asBoolean()).isTrue();
-    assertThat(root.get("hooksRun").asInt()).isEqualTo(1);
-    assertThat(root.get("nextApply").get("changes_pending").asBoolean()).isTrue();
-    assertThat(root.get("nextApply").get("changes").get(0).get("address").asString())
+    assertThat(root.get("server_changed").asBoolean()).isTrue();
+    assertThat(root.get("hooks_ran").toString()).isEqualTo("[\"afterServerChange\"]");
+    assertThat(root.get("next_apply").get("changes_pending").asBoolean()).isTrue();
+    assertThat(root.get("next_apply").get("changes").get(0).get("address").asString())
         .isEqualTo("server");
   }
 

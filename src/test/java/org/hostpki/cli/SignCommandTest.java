@@ -123,13 +123,15 @@ class SignCommandTest {
     JsonNode again = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out);
 
     assertThat(first.path("changed").asBoolean()).isTrue();
-    assertThat(first.path("notAfter").asString()).isEqualTo("2027-02-25T07:00:00Z");
+    JsonNode certificate = first.path("certificate");
+    assertThat(certificate.path("not_after").asString()).isEqualTo("2027-02-25T07:00:00Z");
     assertThat(first.path("chain").asString()).startsWith("-----BEGIN CERTIFICATE-----").contains("-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----");
-    assertThat(first.path("file").asString()).isEqualTo("issued/" + first.path("serial").asString() + ".crt");
+    assertThat(certificate.path("file").asString())
+        .isEqualTo(dir.resolve("pki/issued/" + certificate.path("serial").asString() + ".crt").toString());
     assertThat(first.path("generation").asString()).startsWith("..");
     assertThat(again.path("changed").asBoolean()).isFalse();
-    assertThat(again.path("serial").asString()).isEqualTo(first.path("serial").asString());
-    assertThat(again.has("generation")).isFalse();
+    assertThat(again.path("certificate").path("serial").asString()).isEqualTo(certificate.path("serial").asString());
+    assertThat(again.path("generation").isNull()).isTrue();
   }
 
   @Test
@@ -160,7 +162,8 @@ class SignCommandTest {
     assertThat(would.exitCode).as(would.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
     assertThat(issuedFiles()).isEmpty();
     assertThat(json(would.out).path("changed").asBoolean()).isTrue();
-    assertThat(json(would.out).path("validity").asString()).isEqualTo("90d");
+    assertThat(json(would.out).path("validity").asString()).isEqualTo("P90D");
+    assertThat(json(would.out).path("certificate").isNull()).isTrue();
     assertThat(would.err).startsWith("would sign CN=m1.fleet.test (SANs m1.fleet.test, m1, 192.0.2.11) for 90d; nothing was signed (--check)");
 
     hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
@@ -254,14 +257,16 @@ class SignCommandTest {
     assertThat(text.out)
         .contains(
             "Issued   1 certificate(s) signed for other hosts (hostpki sign):\n"
-                + "         serial " + signed.path("serial").asString() + " CN=m1.fleet.test\n"
+                + "         serial " + signed.path("certificate").path("serial").asString() + " CN=m1.fleet.test\n"
                 + "           SANs m1.fleet.test, m1, 192.0.2.11; not after 2027-02-25 (89 days left)\n");
     assertThat(json.size()).isEqualTo(1);
-    assertThat(json.path(0).path("serial").asString()).isEqualTo(signed.path("serial").asString());
+    assertThat(json.path(0).path("revoked").isNull()).isTrue();
+    assertThat(((tools.jackson.databind.node.ObjectNode) json.path(0).deepCopy()).without("revoked"))
+        .isEqualTo(signed.path("certificate"));
     assertThat(json.path(0).path("subject").asString()).isEqualTo("CN=m1.fleet.test");
-    assertThat(json.path(0).path("ipAddresses").path(0).asString()).isEqualTo("192.0.2.11");
-    assertThat(json.path(0).path("notAfter").asString()).isEqualTo("2027-02-25T07:00:00Z");
-    assertThat(json.path(0).path("daysLeft").asInt()).isEqualTo(89);
+    assertThat(json.path(0).path("ip_addresses").path(0).asString()).isEqualTo("192.0.2.11");
+    assertThat(json.path(0).path("not_after").asString()).isEqualTo("2027-02-25T07:00:00Z");
+    assertThat(json.path(0).path("days_left").asInt()).isEqualTo(89);
   }
 
   @Test

@@ -97,10 +97,10 @@ class StatusCommandTest {
 
     JsonNode json = JsonMapper.builder().build().readTree(run.out);
     JsonNode external = json.get("external");
-    assertThat(external.get("chainFileState").asString()).isEqualTo("valid");
+    assertThat(external.get("chain_file_state").asString()).isEqualTo("valid");
     assertThat(external.get("serving").asString()).isEqualTo("external");
     assertThat(external.get("imported")).hasSize(2);
-    assertThat(external.get("csr").get("dnsNames").toString()).contains("www.portal.example.com");
+    assertThat(external.get("csr").get("dns_names").toString()).contains("www.portal.example.com");
     assertThat(json.get("errors")).isEmpty();
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import org.hostpki.json.OutputSchemas;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,12 +96,15 @@ class ValidateCommandTest {
   }
 
   @Test
-  void testValidate_jsonOutputIsOnlyAnArrayOfProblems() {
+  void testValidate_jsonOutputIsOneDocumentWithEveryProblem() {
     int code = run("validate", "--output", "json", "bad.yaml", "odd.yaml", "nowhere.yaml");
 
     assertThat(code).isEqualTo(ExitCodes.ERROR);
-    JsonNode problems = JsonMapper.builder().build().readTree(out.toString());
-    assertThat(problems.isArray()).isTrue();
+    JsonNode document = OutputSchemas.valid("validate.schema.json", out.toString());
+    assertThat(document.get("valid").asBoolean()).isFalse();
+    assertThat(document.get("error_count").asInt()).isEqualTo(4);
+    assertThat(document.get("warning_count").asInt()).isEqualTo(1);
+    JsonNode problems = document.get("diagnostics");
     assertThat(problems.size()).isEqualTo(5);
     JsonNode first = problems.get(0);
     assertThat(first.get("file").asString()).isEqualTo("bad.yaml");
@@ -117,11 +121,13 @@ class ValidateCommandTest {
   }
 
   @Test
-  void testValidate_jsonOutputOfValidFilesIsAnEmptyArray() {
+  void testValidate_jsonOutputOfValidFilesHasNoDiagnostics() {
     int code = run("validate", "--output", "json", "good.yaml");
 
     assertThat(code).isEqualTo(ExitCodes.OK);
-    assertThat(JsonMapper.builder().build().readTree(out.toString()).isEmpty()).isTrue();
+    JsonNode document = OutputSchemas.valid("validate.schema.json", out.toString());
+    assertThat(document.get("valid").asBoolean()).isTrue();
+    assertThat(document.get("diagnostics")).isEmpty();
   }
 
   @Test

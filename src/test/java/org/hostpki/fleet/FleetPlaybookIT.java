@@ -134,6 +134,11 @@ class FleetPlaybookIT {
       assertThat(signed.path("changed").asBoolean()).as(signed.toString()).isTrue();
       assertThat(signed.path("subject").asString()).isEqualTo("CN=" + member + ".fleet.test");
       assertThat(dir.resolve("ca1/pki/issued/" + signed.path("serial").asString() + ".crt")).isRegularFile();
+      assertThat(signed.path("record").asString())
+          .isEqualTo(dir.resolve("ca1/pki/issued/" + signed.path("serial").asString() + ".crt").toString());
+      assertThat(signed.path("sha256").asString()).matches("[0-9a-f]{64}");
+      assertThat(signed.path("not_after").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+      assertThat(signed.path("dns_names").toString()).contains(member + ".fleet.test");
     }
     assertThat(issuedBefore).hasSize(3);
   }

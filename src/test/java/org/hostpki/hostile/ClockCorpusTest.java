@@ -94,7 +94,7 @@ class ClockCorpusTest {
 
     assertThat(status.exitCode()).as(status.toString()).isZero();
     assertThat(status.out())
-        .contains("CA       ", "Example Portal CA", "not after 2036-11-24 (3650 days left)")
+        .contains("CA       ", "Example Portal CA", "not after 2036-11-24 (not yet valid: from 2026-11-27)")
         .contains("Drift    none found, but apply refuses to run until the error below is fixed")
         .contains("error: " + BEHIND);
   }

@@ -38,8 +38,8 @@ import org.hostpki.model.DistinguishedName;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.TerminalText;
-import org.hostpki.remote.OpensslServer;
-import org.hostpki.remote.TestCertificates;
+import org.hostpki.fetch.OpensslServer;
+import org.hostpki.fetch.TestCertificates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -223,6 +223,10 @@ class TerminalTextCorpusTest {
       CliResult signed = assertShown(w.hostpki(Map.of(), args), payload);
       assertThat(signed.exitCode()).as(signed.toString()).isEqualTo(1);
       assertThat(signed.err()).startsWith("error: refused: subject organization 'Fleet CA");
+      if (args.contains("json")) {
+        assertThat(json(signed).get("diagnostics").get(0).get("message").asString())
+            .startsWith("refused: subject organization 'Fleet CA");
+      }
     }
     assertThat(w.store.resolve("issued")).doesNotExist();
   }
@@ -250,7 +254,9 @@ class TerminalTextCorpusTest {
     assertThat(text.exitCode()).isEqualTo(1);
     assertThat(text.out()).startsWith("host.yaml:5:25: error: ca.subject.commonName 'Good CA");
     JsonNode json = json(run(w, "validate", "--output", "json", "host.yaml"));
-    assertThat(json.get(0).get("message").asString()).contains("ca.subject.commonName", "holds U+");
+    assertThat(json.get("diagnostics").get(0).get("message").asString()).contains("ca.subject.commonName", "holds U+");
+    JsonNode error = json(run(w, "plan", "-f", "host.yaml", "--output", "json"));
+    assertThat(error.get("diagnostics").get(0).get("message").asString()).contains("ca.subject.commonName", "holds U+");
     assertShown(run(w, "validate", "--output", "github", "host.yaml"), payload);
     CliResult plan = assertShown(run(w, "plan", "-f", "host.yaml"), payload);
     assertThat(plan.err()).contains("is not a valid desired state");

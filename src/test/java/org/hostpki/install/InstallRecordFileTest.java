@@ -60,8 +60,8 @@ class InstallRecordFileTest {
   void testRender_isTheDocumentedFormat() {
     assertThat(InstallRecordFile.render(InstallRecord.empty().with(InstallTarget.system(), new TreeMap<>(Map.of("ca", A)), Optional.empty())))
         .isEqualTo(
-            "{\n  \"format_version\" : \"1\",\n  \"targets\" : [ {\n    \"target\" : \"system\",\n    \"entries\" : [ {\n"
-                + "      \"name\" : \"ca\",\n      \"sha256\" : \"" + A.hex() + "\"\n    } ]\n  } ]\n}\n");
+            "{\"format_version\":\"1\",\"targets\":[{\"target\":\"system\",\"entries\":[{\"name\":\"ca\",\"sha256\":\""
+                + A.hex() + "\"}]}]}\n");
   }
 
   @Test

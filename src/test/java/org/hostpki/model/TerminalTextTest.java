@@ -39,10 +39,4 @@ class TerminalTextTest {
     assertThat(TerminalText.hasUnsafe("x\u0000y")).isTrue();
     assertThat(TerminalText.hasUnsafe("x\u202ey")).isTrue();
   }
-
-  @Test
-  void escapeJson_escapesWhatJsonEncodersLeaveRawAndNothingElse() {
-    assertThat(TerminalText.escapeJson("{\n  \"cn\": \"a\u007fb\u0085c\u202ed\u2028ü\\n\"\n}"))
-        .isEqualTo("{\n  \"cn\": \"a\\u007fb\\u0085c\\u202ed\\u2028ü\\n\"\n}");
-  }
 }

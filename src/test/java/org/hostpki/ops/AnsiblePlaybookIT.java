@@ -100,6 +100,34 @@ class AnsiblePlaybookIT {
     }
   }
 
+  private static java.security.cert.X509Certificate x509(Path pem) throws Exception {
+    try (var in = Files.newInputStream(pem)) {
+      return (java.security.cert.X509Certificate)
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+  }
+
+  @Test
+  void testEveryRun_returnsThePathsFingerprintsAndExpiryOfTheStore() throws Exception {
+    for (String host : HOSTS) {
+      JsonNode unchanged = result(secondRun, 0, host);
+      Path store = dir.resolve(host + "/pki");
+      assertThat(unchanged.path("store").asString()).as(unchanged.toString()).isEqualTo(store.toString());
+      assertThat(unchanged.path("files").path("server.key").asString()).isEqualTo(store.resolve("server.key").toString());
+      for (String name : List.of("ca", "server")) {
+        JsonNode certificate = unchanged.path(name);
+        java.security.cert.X509Certificate real = x509(store.resolve(name + ".crt"));
+        assertThat(certificate.path("path").asString()).as(host).isEqualTo(store.resolve(name + ".crt").toString());
+        assertThat(certificate.path("sha256").asString()).as(host)
+            .isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(real.getEncoded())));
+        assertThat(certificate.path("not_after").asString()).isEqualTo(real.getNotAfter().toInstant().toString());
+      }
+      assertThat(unchanged.path("server").path("dns_names").toString()).contains(host + ".example.test");
+    }
+    assertThat(result(secondRun, 0, "h1").path("trusted").path(0).path("name").asString()).isEqualTo("ldap");
+  }
+
   @Test
   void testWarnings_ofThePlanAreAnsibleWarnings() {
     JsonNode h1 = result(firstRun, 0, "h1");
@@ -129,10 +157,10 @@ class AnsiblePlaybookIT {
     JsonNode diff = h2.path("diff").path(0);
     assertThat(diff.path("before_header").asString()).isEqualTo("server");
     assertThat(diff.path("after_header").asString()).isEqualTo("server (replace)");
-    assertThat(diff.path("before").asString()).contains("ipAddresses: 192.0.2.2\n", "subject: CN=h2.example.test\n");
+    assertThat(diff.path("before").asString()).contains("ip_addresses: 192.0.2.2\n", "subject: CN=h2.example.test\n", "dns_names: h2.example.test, h2\n");
     assertThat(diff.path("after").asString())
         .startsWith("# replace: host identity changed: address 192.0.2.2 removed, address 192.0.2.22 added\n")
-        .contains("ipAddresses: 192.0.2.22\n");
+        .contains("ip_addresses: 192.0.2.22\n", "new_key: true\n");
   }
 
   @Test
@@ -160,7 +188,14 @@ class AnsiblePlaybookIT {
         .startsWith("desired:")
         .contains("apiVersion must be 'hostpki/v1'")
         .doesNotContain(".hostpki-desired-");
-    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(3);
+
+    JsonNode missing = result(report, 3, "h1");
+    assertThat(missing.path("failed").asBoolean()).as(missing.toString()).isTrue();
+    assertThat(missing.path("rc").asInt()).isEqualTo(1);
+    assertThat(missing.path("msg").asString())
+        .startsWith(dir.resolve("missing.yaml") + ": error: no such file\n")
+        .contains("missing.yaml is not a valid desired state");
+    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(4);
   }
 
   @Test

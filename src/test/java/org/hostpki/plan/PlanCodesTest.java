@@ -14,14 +14,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The codes of reasons, refusals and warnings are the JSON plan's contract: each enum holds
- * exactly what schema/plan.schema.json lists, in the same order, so a code added on one side only
+ * exactly what schema/plan.schema.json (and common.schema.json, for the codes status shares) lists,
+ * in the same order, so a code added on one side only
  * fails here rather than in a user's script.
  */
 class PlanCodesTest {
-  private static final JsonNode SCHEMA = schema();
+  private static final JsonNode SCHEMA = schema("plan.schema.json");
+  /** Reasons and refusals are shared with status (drift, errors): their codes live here. */
+  private static final JsonNode COMMON = schema("common.schema.json");
 
-  private static JsonNode schema() {
-    try (InputStream in = PlanCodesTest.class.getResourceAsStream("/schema/plan.schema.json")) {
+  private static JsonNode schema(String name) {
+    try (InputStream in = PlanCodesTest.class.getResourceAsStream("/schema/" + name)) {
       return JsonMapper.builder().build().readTree(in);
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -30,15 +33,14 @@ class PlanCodesTest {
 
   @Test
   void testReasonCodes_areTheSchemasReasonEnum() {
-    JsonNode codes =
-        SCHEMA.at("/properties/changes/items/properties/reasons/items/properties/code/enum");
+    JsonNode codes = COMMON.at("/$defs/reason/properties/code/enum");
 
     assertThat(words(codes)).containsExactlyElementsOf(codes(ReasonCode.values(), ReasonCode::code));
   }
 
   @Test
   void testRefusalCodes_areTheSchemasErrorEnum() {
-    JsonNode codes = SCHEMA.at("/properties/errors/items/properties/code/enum");
+    JsonNode codes = COMMON.at("/$defs/refusal/properties/code/enum");
 
     assertThat(words(codes))
         .containsExactlyElementsOf(codes(RefusalCode.values(), RefusalCode::code));

@@ -6,16 +6,14 @@ import static org.hostpki.plan.Fixtures.NOW;
 import static org.hostpki.plan.Fixtures.host;
 
 import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.json.OutputSchemas;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.ExternalChainFile;
@@ -24,7 +22,6 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,22 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
 /** Real plans, rendered as JSON, against schema/plan.schema.json (the published contract). */
 class PlanJsonTest {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
-  private static Schema schema;
 
   private final Planner planner = new Planner();
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
 
-  @BeforeAll
-  static void loadSchema() throws Exception {
-    try (InputStream in = PlanJsonTest.class.getResourceAsStream("/schema/plan.schema.json")) {
-      assertThat(in).as("schema/plan.schema.json on the class path").isNotNull();
-      schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(MAPPER.readTree(in));
-    }
-  }
-
   private static JsonNode validJson(Plan plan) {
     JsonNode json = MAPPER.readTree(PlanJson.render(plan));
-    List<Error> errors = schema.validate(json);
+    List<Error> errors = OutputSchemas.schema("plan.schema.json").validate(json);
     assertThat(errors).as(json.toString()).isEmpty();
     return json;
   }
@@ -58,6 +46,29 @@ class PlanJsonTest {
 
     assertThat(json.get("changes")).hasSize(6);
     assertThat(json.get("changes_pending").asBoolean()).isTrue();
+  }
+
+  @Test
+  void testRender_attributesAreTypedValuesNotDisplayStrings() {
+    var d = Fixtures.desired();
+    Plan plan =
+        planner.plan(
+            Fixtures.input(d, host("portal", "example.com", "192.0.2.11"), Fixtures.converged(d, portal).observed(), NOW));
+
+    JsonNode server = validJson(plan).get("changes").get(0);
+
+    assertThat(server.get("address").asString()).isEqualTo("server");
+    JsonNode before = server.get("before");
+    assertThat(before.get("ip_addresses").isArray()).isTrue();
+    assertThat(before.get("ip_addresses").get(0).asString()).isEqualTo("192.0.2.10");
+    assertThat(Instant.parse(before.get("not_after").asString())).isAfter(NOW);
+    assertThat(before.get("sha256").asString()).matches("[0-9a-f]{64}");
+    JsonNode after = server.get("after");
+    assertThat(after.get("ip_addresses").get(0).asString()).isEqualTo("192.0.2.11");
+    assertThat(after.get("dns_names").isArray()).isTrue();
+    assertThat(after.get("validity").asString()).matches("P\\d+D");
+    assertThat(after.get("new_key").isBoolean()).isTrue();
+    assertThat(validJson(plan).get("format_version").asString()).isEqualTo("2");
   }
 
   @Test

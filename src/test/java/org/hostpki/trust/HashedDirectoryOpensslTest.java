@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
-import org.hostpki.remote.OpensslServer;
+import org.hostpki.fetch.OpensslServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -257,7 +257,7 @@ class TrustCrlsTest {
     assertThat(plan.exitCode()).as(plan.toString()).isZero();
     assertThat(plan.out())
         .contains("\"trust-revoked\"")
-        .contains("trusted certificate 'web2' (serial " + org.hostpki.model.SerialText.of(WEB2.facts().serialNumber())
+        .contains("trusted certificate 'web2' (serial " + org.hostpki.model.CertificateFacts.serialHex(WEB2.facts().serialNumber())
             + ") is revoked (keyCompromise, on 2026-11-27 07:00 UTC) by the CRL of CN=Fleet CA (number 1)")
         .doesNotContain("trusted certificate 'web1'");
   }

@@ -1,0 +1,94 @@
+package org.hostpki.cli;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.TerminalLines;
+
+/**
+ * A certificate as text, the way {@code status} shows a store entry and {@code inspect} a file:
+ * subject, names, key and issuer, fingerprint, expiry, each on a line of its own under a label.
+ */
+final class CertificateText {
+  static final String PAD = "         ";
+
+  private CertificateText() {}
+
+  static void lines(TerminalLines text, String label, CertificateFacts c, Instant now) {
+    text.add(String.format("%-9s", label)).add(c.subjectDn()).end();
+    if (!c.dnsNames().isEmpty() || !c.ipAddresses().isEmpty()) {
+      text.add(PAD).add("SANs ").add(sans(c)).end();
+    }
+    text.add(PAD)
+        .add("key ")
+        .add(c.publicKey().spec().map(KeySpec::toString).orElse("other"))
+        .add(", issuer ")
+        .add(c.issuerDn())
+        .end();
+    text.add(PAD).add("sha256 ").add(c.fingerprint().colonHex()).end();
+    text.add(PAD)
+        .add("not after ")
+        .add(DateText.day(c.notAfter()))
+        .add(" (")
+        .add(left(c, now))
+        .add(")")
+        .end();
+  }
+
+  /**
+   * The lines of {@link #lines}, and what {@code openssl x509 -text} users look for next: the
+   * serial, the start of validity, whether it is a CA, its extended key usages. For {@code
+   * inspect}, which shows a file nobody has checked yet.
+   */
+  static void detailedLines(TerminalLines text, String label, CertificateFacts c, Instant now) {
+    lines(text, label, c, now);
+    text.add(PAD).add("serial ").add(c.serialHex()).add(", not before ").add(DateText.day(c.notBefore()));
+    if (c.ca()) {
+      text.add(", a CA").add(c.pathLength().map(n -> " (path length " + n + ")").orElse(""));
+    }
+    if (!c.extendedKeyUsages().isEmpty()) {
+      text.add(", for ").add(String.join(", ", c.extendedKeyUsages().stream().map(CertificateText::usage).toList()));
+    }
+    text.end();
+  }
+
+  /** An extended key usage as OpenSSL's short names say it, else its OID. */
+  private static String usage(String oid) {
+    return switch (oid) {
+      case CertificateFacts.EKU_SERVER_AUTH -> "serverAuth";
+      case CertificateFacts.EKU_CLIENT_AUTH -> "clientAuth";
+      case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
+      case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
+      case "1.3.6.1.5.5.7.3.8" -> "timeStamping";
+      case "1.3.6.1.5.5.7.3.9" -> "OCSPSigning";
+      case "2.5.29.37.0" -> "anyExtendedKeyUsage";
+      default -> oid;
+    };
+  }
+
+  /** {@code 41 days left}, {@code 23h 5m left}, {@code not yet valid} or {@code EXPIRED}. */
+  static String left(CertificateFacts c, Instant now) {
+    if (c.isNotYetValidAt(now)) {
+      return "not yet valid: from " + DateText.day(c.notBefore());
+    }
+    return !c.isExpiredAt(now)
+        ? DurationText.left(Duration.between(now, c.notAfter())) + " left"
+        : "EXPIRED";
+  }
+
+  /** The DNS names, then the addresses. */
+  static String sans(CertificateFacts c) {
+    List<String> all = new ArrayList<>(c.dnsNames());
+    for (InetAddress ip : c.ipAddresses()) {
+      all.add(IpAddresses.format(ip));
+    }
+    return String.join(", ", all);
+  }
+}

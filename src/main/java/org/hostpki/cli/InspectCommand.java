@@ -1,0 +1,304 @@
+package org.hostpki.cli;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.hostpki.apply.Secrets;
+import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
+import org.hostpki.json.CertificateJson;
+import org.hostpki.json.JsonWriter;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CsrFacts;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeyFacts;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.PasswordSource;
+import org.hostpki.model.TerminalLines;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Material;
+import org.hostpki.pki.KeyStoreContents;
+import org.hostpki.pki.WrongPasswordException;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hostpki inspect FILE}: what a certificate, chain, certificate request or key store (PKCS#12, JKS) on
+ * disk holds, shown as {@code status} shows a store entry. Reads the one file and nothing else; a
+ * private key is never shown.
+ */
+@Command(
+    name = "inspect",
+    description = {
+      "Show what a certificate file, chain, certificate request or key store (PKCS#12, JKS) holds.",
+      "Each certificate as 'hostpki status' shows a store entry (subject, SANs, key, issuer, SHA-256, expiry), with its serial, start, CA flag and extended key usages. A private key is counted, never shown.",
+      "PEM, DER and PKCS#7 (.p7b) are read, told apart by content. A key store opens with its password, from --password-env or --password-file: never on the command line, where other users see it."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki inspect /etc/ssl/certs/portal.pem",
+      "  hostpki inspect incoming/chain.p7b --output json",
+      "  HOSTPKI_P12=... hostpki inspect server.p12 --password-env HOSTPKI_P12",
+      "",
+      "Exit codes:",
+      "  0   shown",
+      "  1   unreadable, none of these, or the password does not open it",
+      "  64  usage error"
+    })
+final class InspectCommand implements Callable<Integer> {
+  private final Environment environment;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = "The file: certificates (PEM, DER, PKCS#7), a certificate request, or a key store (PKCS#12, JKS).")
+  String file;
+
+  @ArgGroup(exclusive = true)
+  PasswordOption password;
+
+  /** Where a key store's password is: one of the two. */
+  static final class PasswordOption {
+    @Option(
+        names = "--password-env",
+        paramLabel = "VAR",
+        description = "The environment variable holding the key store's password.")
+    String variable;
+
+    @Option(
+        names = "--password-file",
+        paramLabel = "FILE",
+        completionCandidates = Completion.Files.class,
+        description = "A file holding the key store's password (its first line; readable only by its owner).")
+    String file;
+  }
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Option(names = "--no-color", description = "No ANSI colours (also: NO_COLOR set).")
+  boolean noColor;
+
+  InspectCommand(Environment environment) {
+    this.environment = environment;
+  }
+
+  /** The format of the JSON document, described by schema/inspect.schema.json. */
+  static final String FORMAT_VERSION = "1";
+
+  @Override
+  public Integer call() {
+    Path path = environment.resolve(file);
+    Optional<char[]> secret = password();
+    Material material;
+    try {
+      material = Material.read(read(path), secret);
+    } catch (Material.PasswordNeededException e) {
+      throw new HostpkiException(
+          path + " " + e.getMessage() + ": give it with --password-env VAR or --password-file FILE");
+    } catch (WrongPasswordException e) {
+      throw new HostpkiException(path + " " + e.getMessage() + "; nothing is shown");
+    } catch (InvalidMaterialException e) {
+      throw new HostpkiException(path + " " + e.getMessage());
+    } finally {
+      secret.ifPresent(p -> Arrays.fill(p, '\0'));
+    }
+    Instant now = environment.clock().instant();
+    TerminalWriter out = TerminalWriter.of(spec.commandLine().getOut());
+    if (output == OutputFormat.json) {
+      out.print(json(path, material, now).line());
+    } else {
+      out.print(text(path, material, now), false);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private Optional<char[]> password() {
+    if (password == null) {
+      return Optional.empty();
+    }
+    PasswordSource source =
+        password.variable != null
+            ? new PasswordSource.Env(password.variable)
+            : new PasswordSource.File(environment.resolve(password.file));
+    return Optional.of(new Secrets(environment.variables()).fromOption(source));
+  }
+
+  private static byte[] read(Path path) {
+    try {
+      return InputFiles.read(path, InputKind.INSPECTED);
+    } catch (NoSuchFileException e) {
+      throw new HostpkiException(path + " does not exist");
+    } catch (IOException e) {
+      throw new HostpkiException(path + " " + FileReasons.of(e));
+    }
+  }
+
+  // ---- text ----------------------------------------------------------------------------------
+
+  private static TerminalLines text(Path path, Material material, Instant now) {
+    TerminalLines text = new TerminalLines();
+    if (material instanceof Material.Certificates c) {
+      text.add("File     ").add(path).add(": ").add(formWords(c.form())).add(", ")
+          .add(count(c.certificates().size(), "certificate"));
+      if (c.privateKeys() > 0) {
+        text.add(" and ").add(count(c.privateKeys(), "private key")).add(" (not shown)");
+      }
+      text.end();
+      certificates(text, c.certificates(), 1, now);
+    } else if (material instanceof Material.Request r) {
+      text.add("File     ").add(path).add(": a certificate request, ").add(formWords(r.form())).end();
+      request(text, r.request());
+    } else if (material instanceof Material.KeyStoreFile k) {
+      KeyStoreContents contents = k.contents();
+      text.add("File     ").add(path).add(": ").add(formWords(k.form()))
+          .add(contents.profile().map(p -> " (" + p.name().toLowerCase(Locale.ROOT) + " profile)")
+              .orElse(k.form() == Material.Form.PKCS12 ? " without a password" : ""))
+          .add(", ").add(count(contents.keys().size(), "private key")).add(", ")
+          .add(count(contents.certificates().size(), "other certificate")).end();
+      int number = 1;
+      for (KeyStoreContents.KeyEntry key : contents.keys()) {
+        text.add("Key      ").add(alias(key.alias())).add(": ").add(keyWords(key.key())).add(", public key sha256 ")
+            .add(key.key().publicKeyFingerprint().colonHex()).end();
+        if (key.chain().isEmpty()) {
+          text.add(CertificateText.PAD).add("no certificate for this key in the file").end();
+        }
+        number = certificates(text, key.chain(), number, now);
+      }
+      for (KeyStoreContents.CertificateEntry entry : contents.certificates()) {
+        text.add(entry.trusted() ? "Trusted  " : "Other    ").add(alias(entry.alias()))
+            .add(entry.trusted() ? " (a trusted certificate entry for Java)" : "").end();
+        number = certificates(text, List.of(entry.certificate()), number, now);
+      }
+    }
+    return text;
+  }
+
+  private static int certificates(TerminalLines text, List<Certificate> certificates, int first, Instant now) {
+    int number = first;
+    for (Certificate c : certificates) {
+      CertificateText.detailedLines(text, "Cert " + number++, c.facts(), now);
+    }
+    return number;
+  }
+
+  private static void request(TerminalLines text, CsrFacts csr) {
+    text.add("Request  ").add(csr.subjectDn()).end();
+    if (!csr.dnsNames().isEmpty() || !csr.ipAddresses().isEmpty()) {
+      List<String> sans = new ArrayList<>(csr.dnsNames());
+      sans.addAll(IpAddresses.format(csr.ipAddresses()));
+      text.add(CertificateText.PAD).add("SANs ").add(String.join(", ", sans)).end();
+    }
+    text.add(CertificateText.PAD).add("key ").add(keyWords(csr.publicKey())).add(", public key sha256 ")
+        .add(csr.publicKey().publicKeyFingerprint().colonHex()).end();
+    text.add(CertificateText.PAD)
+        .add(csr.signatureValid() ? "signature valid (made with the key it carries)" : "signature INVALID: not made with the key it carries")
+        .end();
+  }
+
+  private static String keyWords(KeyFacts key) {
+    return key.spec().map(KeySpec::toString).orElse("a key of another kind");
+  }
+
+  private static String alias(Optional<String> alias) {
+    return alias.map(a -> "alias '" + a + "'").orElse("no alias");
+  }
+
+  private static String formWords(Material.Form form) {
+    return switch (form) {
+      case PEM -> "PEM";
+      case DER -> "DER";
+      case PKCS7 -> "PKCS#7";
+      case PKCS12 -> "PKCS#12";
+      case JKS -> "Java KeyStore (JKS)";
+    };
+  }
+
+  private static String count(int n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
+  }
+
+  // ---- JSON ----------------------------------------------------------------------------------
+
+  private static JsonWriter json(Path path, Material material, Instant now) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.field("format_version", FORMAT_VERSION);
+    w.field("file", path.toString());
+    if (material instanceof Material.Certificates c) {
+      w.field("kind", "certificates");
+      w.field("encoding", c.form().word());
+      w.name("certificates").beginArray();
+      c.certificates().forEach(cert -> CertificateJson.write(w, cert.facts(), now));
+      w.endArray();
+      w.field("private_keys", c.privateKeys());
+      w.name("request").nullValue();
+      w.name("keystore").nullValue();
+    } else if (material instanceof Material.Request r) {
+      w.field("kind", "certificate_request");
+      w.field("encoding", r.form().word());
+      w.field("certificates", List.of());
+      w.field("private_keys", 0);
+      w.name("request").beginObject();
+      CertificateJson.requestMembers(w, r.request());
+      w.endObject();
+      w.name("keystore").nullValue();
+    } else if (material instanceof Material.KeyStoreFile k) {
+      KeyStoreContents contents = k.contents();
+      w.field("kind", "keystore");
+      w.field("encoding", k.form().word());
+      w.field("certificates", List.of());
+      w.field("private_keys", contents.keys().size());
+      w.name("request").nullValue();
+      w.name("keystore").beginObject();
+      w.field("profile", contents.profile().map(p -> p.name().toLowerCase(Locale.ROOT)));
+      w.name("keys").beginArray();
+      for (KeyStoreContents.KeyEntry key : contents.keys()) {
+        w.beginObject();
+        w.field("alias", key.alias());
+        CertificateJson.key(w.name("key"), CertificateJson.Key.of(key.key()));
+        w.name("chain").beginArray();
+        key.chain().forEach(cert -> CertificateJson.write(w, cert.facts(), now));
+        w.endArray();
+        w.endObject();
+      }
+      w.endArray();
+      w.name("certificates").beginArray();
+      for (KeyStoreContents.CertificateEntry entry : contents.certificates()) {
+        w.beginObject();
+        w.field("alias", entry.alias());
+        w.field("trusted", entry.trusted());
+        CertificateFacts facts = entry.certificate().facts();
+        CertificateJson.members(w, facts, now);
+        w.endObject();
+      }
+      w.endArray();
+      w.endObject();
+    }
+    return w.endObject();
+  }
+}

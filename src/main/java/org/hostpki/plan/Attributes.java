@@ -1,0 +1,114 @@
+package org.hostpki.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CsrFacts;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeySpec;
+
+/**
+ * What a change shows of a resource before and after, for reviewers: names to typed values,
+ * sorted by name. Never key material. The names are those of the JSON plan ({@code
+ * schema/plan.schema.json}).
+ */
+public final class Attributes {
+  private static final Attributes NONE = new Attributes(new TreeMap<>());
+
+  private final SortedMap<String, Attribute> values;
+
+  private Attributes(SortedMap<String, Attribute> values) {
+    this.values = Collections.unmodifiableSortedMap(values);
+  }
+
+  /** Nothing: a resource that does not exist, or one with nothing to show. */
+  public static Attributes none() {
+    return NONE;
+  }
+
+  /** What a certificate shows: subject, issuer, names, key, expiry and fingerprint. */
+  public static Attributes of(CertificateFacts c) {
+    Attributes a =
+        none()
+            .with("subject", c.subjectDn())
+            .with("issuer", c.issuerDn())
+            .with("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"))
+            .with("not_after", c.notAfter())
+            .with("sha256", c.fingerprint());
+    if (!c.dnsNames().isEmpty()) {
+      a = a.with("dns_names", c.dnsNames());
+    }
+    if (!c.ipAddresses().isEmpty()) {
+      a = a.with("ip_addresses", IpAddresses.format(c.ipAddresses()));
+    }
+    return a;
+  }
+
+  /** What a certificate request shows: subject, names and the key it is for. */
+  public static Attributes of(CsrFacts c) {
+    return none()
+        .with("subject", c.subjectDn())
+        .with("dns_names", c.dnsNames())
+        .with("ip_addresses", IpAddresses.format(c.ipAddresses()))
+        .with("public_key_sha256", c.publicKey().publicKeyFingerprint());
+  }
+
+  public Attributes with(String name, String text) {
+    return with(name, new Attribute.Text(text));
+  }
+
+  public Attributes with(String name, List<String> texts) {
+    return with(name, new Attribute.Texts(texts));
+  }
+
+  public Attributes with(String name, Instant time) {
+    return with(name, new Attribute.Time(time));
+  }
+
+  public Attributes with(String name, Duration span) {
+    return with(name, new Attribute.Span(span));
+  }
+
+  public Attributes with(String name, Fingerprint digest) {
+    return with(name, new Attribute.Digest(digest));
+  }
+
+  public Attributes with(String name, boolean flag) {
+    return with(name, new Attribute.Flag(flag));
+  }
+
+  private Attributes with(String name, Attribute value) {
+    SortedMap<String, Attribute> more = new TreeMap<>(values);
+    more.put(name, value);
+    return new Attributes(more);
+  }
+
+  /** The attributes by name, in name order. */
+  public SortedMap<String, Attribute> values() {
+    return values;
+  }
+
+  public boolean isEmpty() {
+    return values.isEmpty();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Attributes other && values.equals(other.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
+  }
+}

@@ -1,0 +1,343 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.hostpki.fetch.Commands;
+import org.hostpki.fetch.TestCertificates;
+import org.hostpki.fetch.TestCertificates.Issued;
+import org.hostpki.json.OutputSchemas;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code hostpki inspect} on files made by openssl and keytool: certificates as PEM, DER and
+ * PKCS#7, requests as PEM and DER, PKCS#12 with its password from the environment or a file, in
+ * text and JSON (against schema/inspect.schema.json).
+ */
+class InspectCommandTest {
+  @TempDir static Path dir;
+  private static Issued ca;
+  private static Issued leaf;
+  private static Clock clock;
+
+  @BeforeAll
+  static void makeFiles() throws IOException {
+    TestCertificates.assumeOpenssl();
+    ca = TestCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
+    leaf = TestCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:192.0.2.7,IP:2001:db8::7", ca);
+    clock = Clock.fixed(leaf.load().getNotBefore().toInstant().plus(Duration.ofHours(12)), ZoneOffset.UTC);
+    Files.writeString(dir.resolve("chain.pem"), Files.readString(leaf.certificate()) + Files.readString(ca.certificate()));
+    openssl("x509", "-in", "leaf.pem", "-outform", "DER", "-out", "leaf.der");
+    openssl("crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-outform", "DER", "-out", "chain.p7b");
+    openssl("crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-out", "chain.p7b.pem");
+    openssl("req", "-in", "leaf.csr", "-outform", "DER", "-out", "leaf.csr.der");
+    openssl("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-passout", "pass:", "-keypbe", "NONE",
+        "-certpbe", "NONE", "-nomac", "-out", "open.p12");
+    Files.writeString(dir.resolve("combined.pem"), Files.readString(leaf.key()) + Files.readString(leaf.certificate()));
+    Files.writeString(dir.resolve("password"), TestCertificates.PASSWORD + "\n");
+    Files.setPosixFilePermissions(dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Commands.run(
+        dir, keytool, "-importcert", "-noprompt", "-alias", "device-ca", "-file", "ca.pem",
+        "-storetype", "PKCS12", "-keystore", "trust.p12", "-storepass", TestCertificates.PASSWORD);
+    Commands.run(
+        dir, keytool, "-importkeystore", "-noprompt", "-srckeystore", "leaf.p12", "-srcstoretype", "PKCS12",
+        "-srcstorepass", TestCertificates.PASSWORD, "-destkeystore", "leaf.jks", "-deststoretype", "JKS",
+        "-deststorepass", TestCertificates.PASSWORD);
+    Commands.run(
+        dir, keytool, "-importcert", "-noprompt", "-alias", "device-ca", "-file", "ca.pem",
+        "-storetype", "JKS", "-keystore", "leaf.jks", "-storepass", TestCertificates.PASSWORD);
+  }
+
+  private static void openssl(String... args) {
+    String[] command = new String[args.length + 1];
+    command[0] = "openssl";
+    System.arraycopy(args, 0, command, 1, args.length);
+    Commands.run(dir, command);
+  }
+
+  private static CliRun inspect(String... args) {
+    String[] command = new String[args.length + 1];
+    command[0] = "inspect";
+    System.arraycopy(args, 0, command, 1, args.length);
+    return CliRun.run(dir, clock, Map.of("P12_PASSWORD", TestCertificates.PASSWORD), command);
+  }
+
+  private static JsonNode json(String... args) {
+    String[] command = new String[args.length + 2];
+    System.arraycopy(args, 0, command, 0, args.length);
+    command[args.length] = "--output";
+    command[args.length + 1] = "json";
+    CliRun run = inspect(command);
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    return OutputSchemas.valid("inspect.schema.json", run.out);
+  }
+
+  private static String sha256(Path pem) {
+    return TestCertificates.opensslFingerprint(pem).replace(":", "").toLowerCase(Locale.ROOT);
+  }
+
+  @Test
+  void testCertificate_showsWhatStatusShowsForAStoreEntry() {
+    CliRun run = inspect("leaf.pem");
+
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.out)
+        .isEqualTo(
+            "File     " + dir.resolve("leaf.pem") + ": PEM, 1 certificate\n"
+                + "Cert 1   CN=device.test\n"
+                + "         SANs device.test, 192.0.2.7, 2001:db8::7\n"
+                + "         key EC P-256, issuer CN=Test Device CA,O=Example Corp\n"
+                + "         sha256 " + TestCertificates.opensslFingerprint(leaf.certificate()) + "\n"
+                + "         not after " + org.hostpki.model.DateText.day(leaf.load().getNotAfter().toInstant())
+                + " (29 days left)\n"
+                + "         serial " + CertificateFacts.serialHex(leaf.load().getSerialNumber())
+                + ", not before " + org.hostpki.model.DateText.day(leaf.load().getNotBefore().toInstant())
+                + ", for serverAuth\n");
+    assertThat(run.err).isEmpty();
+  }
+
+  @Test
+  void testCertificates_asPemDerAndPkcs7AreTheSame() {
+    JsonNode pem = json("chain.pem");
+    JsonNode der = json("leaf.der");
+    JsonNode p7b = json("chain.p7b");
+    JsonNode p7bPem = json("chain.p7b.pem");
+
+    assertThat(pem.get("encoding").asString()).isEqualTo("pem");
+    assertThat(der.get("encoding").asString()).isEqualTo("der");
+    assertThat(p7b.get("encoding").asString()).isEqualTo("pkcs7");
+    assertThat(p7bPem.get("encoding").asString()).isEqualTo("pkcs7");
+    assertThat(pem.get("certificates")).hasSize(2).isEqualTo(p7b.get("certificates")).isEqualTo(p7bPem.get("certificates"));
+    assertThat(der.get("certificates").get(0)).isEqualTo(pem.get("certificates").get(0));
+    JsonNode first = pem.get("certificates").get(0);
+    assertThat(first.get("sha256").asString()).isEqualTo(sha256(leaf.certificate()));
+    assertThat(first.get("dns_names").toString()).isEqualTo("[\"device.test\"]");
+    assertThat(first.get("ip_addresses").toString()).isEqualTo("[\"192.0.2.7\",\"2001:db8::7\"]");
+    assertThat(first.get("not_after").asString()).isEqualTo(leaf.load().getNotAfter().toInstant().toString());
+    assertThat(first.get("key").get("sha256").asString())
+        .isEqualTo(Fingerprint.sha256(leaf.load().getPublicKey().getEncoded()).hex());
+    assertThat(pem.get("certificates").get(1).get("ca").asBoolean()).isTrue();
+  }
+
+  @Test
+  void testRequest_asPemAndDer() {
+    JsonNode pem = json("leaf.csr");
+    JsonNode der = json("leaf.csr.der");
+
+    assertThat(pem.get("kind").asString()).isEqualTo("certificate_request");
+    assertThat(pem.get("request")).isEqualTo(der.get("request"));
+    assertThat(pem.get("request").get("subject").asString()).isEqualTo("CN=device.test");
+    assertThat(pem.get("request").get("signature_valid").asBoolean()).isTrue();
+    assertThat(inspect("leaf.csr").out).contains("Request  CN=device.test\n", "signature valid");
+  }
+
+  @Test
+  void testPkcs12_opensWithThePasswordFromTheEnvironmentOrAFile() {
+    JsonNode fromEnv = json("leaf.p12", "--password-env", "P12_PASSWORD");
+    JsonNode fromFile = json("leaf.p12", "--password-file", "password");
+
+    assertThat(fromEnv.get("keystore")).isEqualTo(fromFile.get("keystore"));
+    JsonNode key = fromEnv.get("keystore").get("keys").get(0);
+    assertThat(key.get("alias").asString()).isEqualTo("server");
+    assertThat(key.get("key").get("description").asString()).isEqualTo("EC P-256");
+    assertThat(key.get("chain").valueStream().map(c -> c.get("sha256").asString()))
+        .containsExactly(sha256(leaf.certificate()), sha256(ca.certificate()));
+    assertThat(fromEnv.get("private_keys").asInt()).isEqualTo(1);
+    assertThat(fromEnv.get("keystore").get("profile").asString()).isEqualTo("modern");
+    assertThat(inspect("leaf.p12", "--password-env", "P12_PASSWORD").out)
+        .contains("Key      alias 'server': EC P-256, public key sha256 ", "Cert 1   CN=device.test", "Cert 2   CN=Test Device CA");
+  }
+
+  @Test
+  void testPkcs12_writtenWithoutAPasswordOpensWithoutOne() {
+    JsonNode open = json("open.p12");
+
+    assertThat(open.get("keystore").get("keys").get(0).get("chain").get(0).get("sha256").asString())
+        .isEqualTo(sha256(leaf.certificate()));
+    assertThat(open.get("keystore").get("profile").isNull()).isTrue();
+    assertThat(inspect("open.p12").out).contains(": PKCS#12 without a password, 1 private key");
+  }
+
+  @Test
+  void testPkcs12_aJavaTrustStoreShowsItsTrustedEntries() {
+    JsonNode trust = json("trust.p12", "--password-env", "P12_PASSWORD").get("keystore");
+
+    assertThat(trust.get("keys")).isEmpty();
+    JsonNode entry = trust.get("certificates").get(0);
+    assertThat(entry.get("alias").asString()).isEqualTo("device-ca");
+    assertThat(entry.get("trusted").asBoolean()).isTrue();
+    assertThat(entry.get("sha256").asString()).isEqualTo(sha256(ca.certificate()));
+  }
+
+  @Test
+  void testJks_showsItsKeyAndTrustedEntriesAsKeytoolListsThem() {
+    JsonNode jks = json("leaf.jks", "--password-file", "password");
+    CliRun text = inspect("leaf.jks", "--password-env", "P12_PASSWORD");
+    CliRun none = inspect("leaf.jks");
+    CliRun wrong = CliRun.run(dir, clock, Map.of("P12_PASSWORD", "nope"), "inspect", "leaf.jks", "--password-env", "P12_PASSWORD");
+
+    assertThat(jks.get("encoding").asString()).isEqualTo("jks");
+    JsonNode store = jks.get("keystore");
+    assertThat(store.get("profile").isNull()).isTrue();
+    assertThat(store.get("keys").get(0).get("alias").asString()).isEqualTo("server");
+    assertThat(store.get("keys").get(0).get("chain").valueStream().map(c -> c.get("sha256").asString()))
+        .containsExactly(sha256(leaf.certificate()), sha256(ca.certificate()));
+    assertThat(store.get("certificates").get(0).get("alias").asString()).isEqualTo("device-ca");
+    assertThat(store.get("certificates").get(0).get("trusted").asBoolean()).isTrue();
+    assertThat(text.out).startsWith("File     " + dir.resolve("leaf.jks") + ": Java KeyStore (JKS), 1 private key, 1 other certificate\n");
+    assertThat(none.err).isEqualTo("error: " + dir.resolve("leaf.jks") + " is a Java KeyStore (JKS), which opens only with"
+        + " its password: give it with --password-env VAR or --password-file FILE\n");
+    assertThat(wrong.exitCode).isEqualTo(1);
+    assertThat(wrong.err).contains("cannot be opened with this password").doesNotContain("nope");
+  }
+
+  @Test
+  void testJks_cutShortOrJceksIsOneClearError() throws IOException {
+    byte[] jks = Files.readAllBytes(dir.resolve("leaf.jks"));
+    Files.write(dir.resolve("cut.jks"), java.util.Arrays.copyOf(jks, 100));
+    Files.write(dir.resolve("store.jceks"), new byte[] {(byte) 0xce, (byte) 0xce, (byte) 0xce, (byte) 0xce, 0, 0, 0, 2});
+
+    CliRun cut = inspect("cut.jks", "--password-file", "password");
+    CliRun jceks = inspect("store.jceks");
+
+    assertThat(cut.exitCode).isEqualTo(1);
+    assertThat(cut.err).isEqualTo("error: " + dir.resolve("cut.jks") + " is not a valid JKS file: it is cut short\n");
+    assertThat(jceks.exitCode).isEqualTo(1);
+    assertThat(jceks.err).contains("is a JCEKS key store, which hostpki does not read; convert it with keytool -importkeystore");
+  }
+
+  @Test
+  void testPkcs12_withoutOrWithAWrongPasswordIsAnErrorThatSaysHowToGiveIt() {
+    CliRun none = inspect("leaf.p12");
+    CliRun wrong = CliRun.run(dir, clock, Map.of("P12_PASSWORD", "nope"), "inspect", "leaf.p12", "--password-env", "P12_PASSWORD");
+    CliRun unset = inspect("leaf.p12", "--password-env", "NOT_SET");
+
+    assertThat(none.exitCode).isEqualTo(1);
+    assertThat(none.err)
+        .isEqualTo("error: " + dir.resolve("leaf.p12") + " is a PKCS#12 file, which opens only with its password:"
+            + " give it with --password-env VAR or --password-file FILE\n");
+    assertThat(wrong.exitCode).isEqualTo(1);
+    assertThat(wrong.err).contains("cannot be opened with this password").doesNotContain("nope");
+    assertThat(unset.err).contains("--password-env: environment variable NOT_SET is not set or empty");
+  }
+
+  @Test
+  void testPassword_isNeverAnArgumentAndTheTwoOptionsExcludeEachOther() {
+    CliRun both = inspect("leaf.p12", "--password-env", "P12_PASSWORD", "--password-file", "password");
+    CliRun literal = inspect("leaf.p12", "--password", TestCertificates.PASSWORD);
+
+    assertThat(both.exitCode).isEqualTo(64);
+    assertThat(literal.exitCode).isEqualTo(64);
+  }
+
+  @Test
+  void testCombinedPem_showsTheCertificatesAndOnlyCountsTheKey() throws IOException {
+    CliRun run = inspect("combined.pem");
+    JsonNode json = json("combined.pem");
+
+    assertThat(run.out).contains(": PEM, 1 certificate and 1 private key (not shown)");
+    assertThat(json.get("private_keys").asInt()).isEqualTo(1);
+    String key = Files.readString(leaf.key());
+    String body = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+    assertThat(run.out + json).doesNotContain(body);
+  }
+
+  @Test
+  void testWhatIsNoCertificate_isAnErrorNamingTheFile() throws IOException {
+    Files.write(dir.resolve("random.bin"), new byte[] {1, 2, 3, 4});
+    CliRun key = inspect("leaf.key");
+    CliRun random = inspect("random.bin");
+    CliRun folder = inspect(".");
+    CliRun missing = inspect("missing.pem", "--output", "json");
+
+    assertThat(key.exitCode).isEqualTo(1);
+    assertThat(key.err).contains("holds a private key and no certificate").doesNotContain("BEGIN");
+    assertThat(random.err).isEqualTo("error: " + dir.resolve("random.bin") + " is no certificate, certificate request or PKCS#12 file: it is neither PEM text nor DER\n");
+    assertThat(folder.err).contains("is a directory, not a regular file");
+    assertThat(missing.exitCode).isEqualTo(1);
+    JsonNode error = OutputSchemas.valid("error.schema.json", missing.out);
+    assertThat(error.get("diagnostics").get(0).get("message").asString()).isEqualTo(dir.resolve("missing.pem") + " does not exist");
+  }
+
+  @Test
+  void testHostileFiles_giveOneErrorEachAndExit1() throws Exception {
+    byte[] der = Files.readAllBytes(dir.resolve("leaf.der"));
+    Files.write(dir.resolve("cut.der"), java.util.Arrays.copyOf(der, 200));
+    byte[] p12 = Files.readAllBytes(dir.resolve("leaf.p12"));
+    Files.write(dir.resolve("cut.p12"), java.util.Arrays.copyOf(p12, p12.length / 2));
+    Files.write(dir.resolve("sequence.bin"), new byte[] {0x30, 0x03, 0x02, 0x01, 0x05});
+    Path fifo = dir.resolve("fifo");
+    Commands.run(dir, "mkfifo", "fifo");
+    try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(dir.resolve("huge.pem").toFile(), "rw")) {
+      huge.setLength(65L << 20); // sparse: no disk, no memory
+    }
+
+    CliRun cut = inspect("cut.der");
+    CliRun cutP12 = inspect("cut.p12", "--password-file", "password");
+    CliRun sequence = inspect("sequence.bin");
+    CliRun pipe = inspect("fifo");
+    CliRun big = inspect("huge.pem", "--output", "json");
+
+    assertThat(cut.err)
+        .isEqualTo("error: " + dir.resolve("cut.der") + " is no certificate, certificate request or PKCS#12 file hostpki"
+            + " can read: it is cut short: its DER header declares " + der.length + " bytes but only 200 are present\n");
+    assertThat(cutP12.err).contains("it is cut short: its DER header declares " + p12.length);
+    assertThat(sequence.err).startsWith("error: " + dir.resolve("sequence.bin") + " is no certificate, certificate request or PKCS#12 file: as a certificate it ");
+    assertThat(pipe.err).isEqualTo("error: " + fifo + " is a FIFO (named pipe), not a regular file\n");
+    assertThat(OutputSchemas.valid("error.schema.json", big.out).get("diagnostics").get(0).get("message").asString())
+        .isEqualTo(dir.resolve("huge.pem") + " is 68157440 bytes, over the 64 MiB limit for a file to inspect");
+    for (CliRun run : List.of(cut, cutP12, sequence, pipe, big)) {
+      assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
+      assertThat(run.err.lines()).as(run.toString()).hasSize(1);
+    }
+  }
+
+  @Test
+  void testNotYetValid_saysSoInsteadOfDaysLeft() {
+    CliRun early = CliRun.run(dir, Clock.offset(clock, Duration.ofDays(-1)), Map.of(), "inspect", "leaf.pem");
+
+    assertThat(early.out).contains("(not yet valid: from " + org.hostpki.model.DateText.day(leaf.load().getNotBefore().toInstant()) + ")");
+    assertThat(early.out).doesNotContain("days left");
+  }
+
+  @Test
+  void testHostileSubject_isEscapedInTextAndJson() throws IOException {
+    Path hostile = Files.createDirectories(dir.resolve("hostile"));
+    Commands.run(
+        hostile, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "h.key", "-out", "h.pem", "-days", "30", "-utf8",
+        "-subj", "/CN=dev\u001b[2K\u202etxt.exe\nPlan: 0 to create");
+    CliRun text = inspect("hostile/h.pem");
+    CliRun json = inspect("hostile/h.pem", "--output", "json");
+
+    assertThat(text.exitCode).as(text.toString()).isZero();
+    assertThat(text.out).doesNotContain("\u001b", "\u202e").contains("\\1B[2K");
+    assertThat(text.out.lines().filter(l -> l.startsWith("Plan:"))).isEmpty();
+    assertThat(json.out).doesNotContain("\u001b", "\u202e");
+    assertThat(OutputSchemas.valid("inspect.schema.json", json.out).get("certificates").get(0).get("subject").asString())
+        .startsWith("CN=dev\\1B[2K");
+  }
+
+  @Test
+  void testChainOrder_isTheFilesNotSorted() throws IOException {
+    Files.writeString(dir.resolve("reversed.pem"), Files.readString(ca.certificate()) + Files.readString(leaf.certificate()));
+
+    assertThat(json("reversed.pem").get("certificates").findValuesAsString("subject"))
+        .isEqualTo(List.of("CN=Test Device CA,O=Example Corp", "CN=device.test"));
+  }
+}
