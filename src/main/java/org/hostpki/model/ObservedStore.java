@@ -88,37 +88,6 @@ public record ObservedStore(
   }
 
   /**
-   * A store without CRLs ({@code trust-crls.pem}, {@code trust-hashed/HASH.rN}, {@code ca.crl})
-   * and a server certificate without a CRL Distribution Point.
-   */
-  public ObservedStore(
-      boolean exists,
-      Optional<KeyFacts> caKey,
-      Optional<CertificateFacts> caCertificate,
-      Optional<KeyFacts> serverKey,
-      Optional<CertificateFacts> serverCertificate,
-      boolean serverSignedByCa,
-      Optional<List<CertificateFacts>> serverFullchain,
-      Optional<CsrFacts> serverCsr,
-      Optional<Pkcs12Facts> serverPkcs12,
-      Map<String, CertificateFacts> trusted,
-      Optional<List<Fingerprint>> trustBundle,
-      Optional<Pkcs12Facts> truststorePkcs12,
-      Optional<Map<String, Fingerprint>> hashedDirectory,
-      Optional<List<CertificateFacts>> externalChain,
-      Optional<KeyFacts> caNextKey,
-      Optional<CertificateFacts> caNextCertificate,
-      Optional<CertificateFacts> caPreviousCertificate,
-      Fingerprint contentFingerprint,
-      boolean outdatedPkcs12Record) {
-    this(
-        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
-        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory,
-        externalChain, caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint,
-        outdatedPkcs12Record, Optional.empty(), Map.of(), Optional.empty(), List.of());
-  }
-
-  /**
    * Whether {@code certificate} is the leaf of the chain imported last ({@code
    * external-chain.crt}).
    */
@@ -154,6 +123,10 @@ public record ObservedStore(
         Optional.empty(),
         Optional.empty(),
         Fingerprint.sha256(new byte[0]),
-        false);
+        false,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        List.of());
   }
 }

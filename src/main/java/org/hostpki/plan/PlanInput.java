@@ -58,24 +58,7 @@ public record PlanInput(
     crls = List.copyOf(crls);
   }
 
-  /** Input without {@code trust.crls}. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis,
-      Optional<ExternalChainFile> externalChain,
-      Optional<Instant> lastWritten,
-      boolean unattended) {
-    this(
-        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten,
-        unattended, List.of());
-  }
-
-  /** Input for a person's run. */
+  /** Input for a person's run, without {@code trust.crls}. */
   public PlanInput(
       DesiredState desired,
       HostIdentity host,
@@ -86,7 +69,9 @@ public record PlanInput(
       Fingerprint basis,
       Optional<ExternalChainFile> externalChain,
       Optional<Instant> lastWritten) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false);
+    this(
+        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false,
+        List.of());
   }
 
   /** What {@code --replace} may name. */
