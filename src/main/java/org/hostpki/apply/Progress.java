@@ -11,4 +11,12 @@ public interface Progress {
 
   /** A step is starting, in words for a person: "reading the store /var/lib/hostpki". */
   void step(String description);
+
+  /**
+   * An apply has made the store what the plan says (written a generation, or found nothing to
+   * write) and the hooks due run next: what it did so far, with no hook run yet. Whoever reports
+   * the apply reports this part now, so that in a log the hooks' output follows the plan it
+   * belongs to.
+   */
+  default void committed(Reconciler.Result beforeHooks) {}
 }

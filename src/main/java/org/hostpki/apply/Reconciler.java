@@ -32,6 +32,7 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
+import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -373,6 +374,7 @@ public final class Reconciler {
       Duration lockTimeout,
       boolean unattended) {
     refuseNotYetSupported(desired); // before the lock, which makes the store folder
+    progress.step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
       Observation before =
@@ -393,6 +395,11 @@ public final class Reconciler {
           released = plan.hold();
         }
         List<String> notices = new ArrayList<>();
+        Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
+        progress.committed(
+            new Result(
+                plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, notices,
+                ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.now()));
         HookLedger.Attempt hooksRun = HookLedger.Attempt.none();
         if (current.isPresent()) {
           ledger =
@@ -407,7 +414,7 @@ public final class Reconciler {
             plan,
             Optional.empty(),
             hooksRun,
-            held ? plan.hold() : Optional.empty(),
+            heldBy,
             released,
             notices,
             hooksRun.stillPending(),
@@ -415,7 +422,7 @@ public final class Reconciler {
             before.host(),
             before.now());
       }
-      progress.step("making " + plan.changes().size() + " change(s)");
+      progress.step(makingStep(plan));
       SortedMap<String, StoreFile> files =
           new Executor(random)
               .execute(
@@ -455,6 +462,10 @@ public final class Reconciler {
       removeOutdatedRecords(desired, notices);
       HookLedger written = HookLedger.fresh(due, expiring.done());
       written = recordArising(written, directory, generation, desired, before, after, Optional.empty());
+      progress.committed(
+          new Result(
+              plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
+              notices, written.pending(desired.hooks()), after, before.host(), before.now()));
       HookLedger.Attempt hooksRun =
           written.attempt(
               hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
@@ -471,6 +482,31 @@ public final class Reconciler {
           before.host(),
           before.now());
     }
+  }
+
+  /**
+   * The step that executes {@code plan}, naming what takes time: new keys (an RSA 4096 key takes
+   * seconds), e.g. "generating keys: the CA's RSA 4096, the server's RSA 4096".
+   */
+  static String makingStep(Plan plan) {
+    List<String> keys = new ArrayList<>();
+    for (Change c : plan.changes()) {
+      if (c.intent() instanceof Intent.IssueCa ca && ca.newKey()) {
+        keys.add("the CA's " + ca.key());
+      } else if (c.intent() instanceof Intent.IssueNextCa next) {
+        keys.add("the next CA's " + next.key());
+      } else if (c.intent() instanceof Intent.IssueServer server && server.newKey()) {
+        keys.add("the server's " + server.key());
+      }
+    }
+    if (keys.size() == 1) {
+      return "generating " + keys.get(0) + " key";
+    }
+    if (keys.size() > 1) {
+      return "generating keys: " + String.join(", ", keys);
+    }
+    int n = plan.changes().size();
+    return "making " + n + (n == 1 ? " change" : " changes");
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.HookLedger;
+import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.SavedPlan;
 import org.hostpki.model.DesiredState;
@@ -19,6 +20,7 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -42,6 +44,8 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
+
+  @Mixin FileArgument argument;
 
   @Option(names = "--check", description = "Only show the plan; exit 2 when changes are pending.")
   boolean check;
@@ -73,13 +77,42 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       description = "Wait this long for another apply to finish (e.g. 30s); default: fail at once.")
   Duration lockTimeout;
 
+  /** Whether the apply's report up to its hooks is printed: as they were about to run. */
+  private boolean reportedBeforeHooks;
+
+  private DesiredState desired;
+
   ApplyCommand(Environment environment) {
     super(environment);
   }
 
+  /**
+   * The terminal's progress, and the report of what was applied as soon as it is done, before
+   * the hooks run: the hooks' output (on standard error) then follows the plan (on standard
+   * output) in a log that takes both, as journald does.
+   */
+  @Override
+  Progress progress() {
+    Progress terminal = super.progress();
+    return new Progress() {
+      @Override
+      public void step(String description) {
+        terminal.step(description);
+      }
+
+      @Override
+      public void committed(Reconciler.Result beforeHooks) {
+        if (output == OutputFormat.text) {
+          printApplied(beforeHooks);
+          reportedBeforeHooks = true;
+        }
+      }
+    };
+  }
+
   @Override
   public Integer call() {
-    DesiredState desired = desiredState();
+    desired = desiredState();
     EnumSet<PlanInput.Replace> replacements =
         replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace);
     Reconciler reconciler = reconciler();
@@ -101,7 +134,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       throw e;
     }
     metrics.applied(desired, result);
-    printResult(result, desired);
+    printResult(result);
     result.notices().forEach(n -> err().println("warning: " + n));
     if (result.hookFailure().isPresent()) {
       String store =
@@ -131,7 +164,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     out().flush();
   }
 
-  private void printResult(Reconciler.Result result, DesiredState desired) {
+  private void printResult(Reconciler.Result result) {
     Plan plan = result.plan();
     HookLedger.Attempt hooks = result.hooks();
     boolean changed = result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent();
@@ -145,6 +178,18 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       out().flush();
       return;
     }
+    if (!reportedBeforeHooks) {
+      printApplied(result);
+    }
+    if (!hooks.ran().isEmpty()) {
+      out().println("Ran the hooks: " + String.join(", ", hooks.ran().stream().map(PendingHook::label).toList()) + ".");
+    }
+    out().flush();
+  }
+
+  /** The text report up to the hooks: the plan, a hold released or honoured, the generation. */
+  private void printApplied(Reconciler.Result result) {
+    Plan plan = result.plan();
     out().print(new PlanText(color()).lines(plan), color());
     result.released().ifPresent(h -> out().println(
         "Released the hold of the rollback at " + PlanText.time(h.at()) + "."));
@@ -155,9 +200,6 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     result.generation().ifPresent(g -> out().println(
         "Applied: store " + desired.store().path() + " is now at generation " + g + "."));
-    if (!hooks.ran().isEmpty()) {
-      out().println("Ran the hooks: " + String.join(", ", hooks.ran().stream().map(PendingHook::label).toList()) + ".");
-    }
     out().flush();
   }
 

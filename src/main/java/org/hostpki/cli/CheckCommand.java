@@ -17,6 +17,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanText;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
       "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, and changes a rollback's hold keeps back, are WARNING; a plan apply refuses is CRITICAL.",
       "",
       "Examples:",
-      "  hostpki check -f /etc/hostpki/host.yaml",
+      "  hostpki check                                  # /etc/hostpki/host.yaml",
       "  hostpki check -f host.yaml --warning 14d --critical 3d",
       "  hostpki check -f host.yaml --nagios           # for Nagios, Icinga, NRPE",
       "",
@@ -42,6 +43,8 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class CheckCommand extends StoreCommand implements Callable<Integer> {
+
+  @Mixin FileArgument argument;
 
   @Option(
       names = "--warning",
@@ -76,6 +79,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     Verdict.Thresholds thresholds = new Verdict.Thresholds(warning, critical);
     Verdict verdict;
     String store = "";
+    chooseFile(); // none at all is a usage error, before any verdict
     try {
       DesiredState desired = load();
       store = desired.store().path().toString();

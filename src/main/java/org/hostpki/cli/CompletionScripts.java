@@ -257,12 +257,17 @@ final class CompletionScripts {
       for (Option o : c.options()) {
         b.append(fishOption(in, o));
       }
+      List<String> before = List.of(); // the words of the parameter before, if it takes words
       for (Positional p : c.positionals()) {
         String condition = in;
         List<String> offered = p.value().kind() == Kind.WORDS ? p.value().words() : p.value().kind() == Kind.COMMANDS ? tree.commandNames() : List.of();
         if (!p.unbounded() && !offered.isEmpty()) {
           condition += "; and not __fish_seen_subcommand_from " + words(offered);
         }
+        if (!before.isEmpty()) {
+          condition += "; and __fish_seen_subcommand_from " + words(before); // export WHAT FILE
+        }
+        before = offered;
         String values = fishParameter(p.value(), tree);
         if (!values.isEmpty()) {
           b.append("complete -c hostpki -n ").append(fishQuote(condition)).append(values).append('\n');

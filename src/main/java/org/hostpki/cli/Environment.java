@@ -1,7 +1,9 @@
 package org.hostpki.cli;
 
+import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -12,6 +14,9 @@ import org.hostpki.host.LiveHostIdentityProbe;
 /**
  * What the CLI takes from the process it runs in: file system, working directory, environment
  * variables, clock, the live host identity and whether it talks to a terminal. Tests pass their own.
+ *
+ * @param interactive standard output is a terminal: a person reads it
+ * @param errorTerminal standard error is a terminal: colours and transient progress may go there
  */
 public record Environment(
     FileSystem fileSystem,
@@ -19,10 +24,22 @@ public record Environment(
     Map<String, String> variables,
     Clock clock,
     HostIdentityProbe hostProbe,
-    boolean interactive) {
+    boolean interactive,
+    boolean errorTerminal) {
 
   public Environment {
     variables = Map.copyOf(variables);
+  }
+
+  /** An environment whose standard output and standard error are both a terminal, or neither. */
+  public Environment(
+      FileSystem fileSystem,
+      Path workingDirectory,
+      Map<String, String> variables,
+      Clock clock,
+      HostIdentityProbe hostProbe,
+      boolean interactive) {
+    this(fileSystem, workingDirectory, variables, clock, hostProbe, interactive, interactive);
   }
 
   /** An environment with the real host identity that is not a terminal (for tests and scripts). */
@@ -38,7 +55,22 @@ public record Environment(
         System.getenv(),
         Clock.systemUTC(),
         LiveHostIdentityProbe.system(),
-        System.console() != null);
+        isTerminal(1),
+        isTerminal(2));
+  }
+
+  /**
+   * Whether file descriptor {@code fd} of this process is a terminal. Java 17 tells only whether
+   * standard input and output both are ({@code System.console()}); Linux names each one's
+   * target in /proc, a terminal being a device under /dev/pts or a /dev/tty* or the console.
+   */
+  private static boolean isTerminal(int fd) {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (IOException | UnsupportedOperationException e) {
+      return System.console() != null;
+    }
   }
 
   public Optional<String> variable(String name) {

@@ -44,6 +44,17 @@ import picocli.CommandLine.Parameters;
     })
 final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description = DesiredStateFile.HELP)
+  @Override
+  public void fileArgument(String value) {
+    fileArgument = value;
+  }
+
   enum What {
     CA_CERT("ca-cert", StoreLayout.CA_CERT),
     SERVER_CERT("server-cert", StoreLayout.SERVER_CERT),

@@ -7,6 +7,7 @@ import org.hostpki.model.TerminalLines;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.store.StoreDirectory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "history",
@@ -22,6 +23,9 @@ import picocli.CommandLine.Command;
       "'hostpki rollback' activates a kept generation again."
     })
 final class HistoryCommand extends StoreCommand implements Callable<Integer> {
+
+  @Mixin FileArgument argument;
+
   HistoryCommand(Environment environment) {
     super(environment);
   }

@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.io.PrintWriter;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
+      "  hostpki init -o host.yaml",
       "  hostpki validate host.yaml",
       "  hostpki plan -f host.yaml",
       "  hostpki apply -f host.yaml",
@@ -41,11 +43,24 @@ public final class HostpkiCommand implements Runnable {
   @Option(names = "--debug", description = "Print stack traces of errors (for bug reports).", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
 
+  @Option(
+      names = "--no-color",
+      description = "No colours, also on a terminal (so does NO_COLOR set, or TERM=dumb).",
+      scope = CommandLine.ScopeType.INHERIT)
+  boolean noColor;
+
+  /** Options of hostpki itself that may come before the command: {@code hostpki --debug plan}. */
+  private static final Set<String> LEADING_OPTIONS = Set.of("--debug", "--no-color");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "no command given: "
+            + String.join(", ", spec.commandLine().getSubcommands().keySet())
+            + " (hostpki COMMAND)");
   }
 
   /** A subcommand: the name it is called by (its {@code @Command} name) and its class. */
@@ -54,6 +69,7 @@ public final class HostpkiCommand implements Runnable {
   /** Every subcommand, in the order {@code hostpki --help} lists them. */
   private static final List<Subcommand> SUBCOMMANDS =
       List.of(
+          new Subcommand("init", InitCommand.class),
           new Subcommand("validate", ValidateCommand.class),
           new Subcommand("plan", PlanCommand.class),
           new Subcommand("apply", ApplyCommand.class),
@@ -84,9 +100,10 @@ public final class HostpkiCommand implements Runnable {
    * converter of every registered command by reflection when it builds the tree, a good part of a
    * converged run's start-up; a run uses one subcommand. So when the line starts with the name of
    * a subcommand that runs by itself (after at most one {@code --debug}), only that subcommand is
-   * registered. picocli looks at a subcommand's siblings only while parsing the top-level
-   * command's own arguments, so parsing, help and every message are the same as with the whole
-   * tree (HostpkiCommandTest compares them). Everything else gets the whole tree: no arguments,
+   * registered (after hostpki's own options, {@link #LEADING_OPTIONS}). picocli looks at a
+   * subcommand's siblings only while parsing the top-level command's own arguments, so parsing,
+   * help and every message are the same as with the whole tree (HostpkiCommandTest compares
+   * them). Everything else gets the whole tree: no arguments,
    * {@code -h}, an unknown name with its "did you mean", {@code help} and {@code completion}
    * (they read the whole tree), other top-level options; except a lone {@code --version}, which
    * needs no subcommand. A name not in {@link #SUBCOMMANDS} (an alias, say) also gets the whole
@@ -96,7 +113,11 @@ public final class HostpkiCommand implements Runnable {
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
       return commandLine(out, err, environment, List.of());
     }
-    int first = args.length > 0 && "--debug".equals(args[0]) ? 1 : 0;
+    int first = 0;
+    Set<String> seen = new HashSet<>();
+    while (first < args.length && LEADING_OPTIONS.contains(args[first]) && seen.add(args[first])) {
+      first++;
+    }
     if (first < args.length && !NEED_EVERY_SUBCOMMAND.contains(args[first])) {
       for (Subcommand s : SUBCOMMANDS) {
         if (s.name().equals(args[first])) {
@@ -110,6 +131,8 @@ public final class HostpkiCommand implements Runnable {
   /**
    * Every command prints through a {@link TerminalWriter}, which lets no control character from
    * outside reach the terminal. picocli's own colours would be escaped by it, so its help is plain.
+   * Colours go only to a terminal, and not with {@code --no-color}, {@code NO_COLOR} or {@code
+   * TERM=dumb}; the transient progress line only to a terminal that can erase it.
    */
   private static CommandLine commandLine(
       PrintWriter out, PrintWriter err, Environment environment, List<Subcommand> subcommands) {
@@ -117,15 +140,39 @@ public final class HostpkiCommand implements Runnable {
     for (Subcommand s : subcommands) {
       cl.addSubcommand(s.name(), s.type());
     }
-    cl.setOut(TerminalWriter.of(out));
-    cl.setErr(TerminalWriter.of(err));
+    boolean dumb = environment.variable("TERM").filter("dumb"::equals).isPresent();
+    boolean colours = environment.variable("NO_COLOR").filter(v -> !v.isEmpty()).isEmpty() && !dumb;
+    TerminalWriter stdout = TerminalWriter.to(out, colours && environment.interactive());
+    TerminalWriter stderr = TerminalWriter.to(err, colours && environment.errorTerminal());
+    if (environment.errorTerminal() && !dumb) {
+      TransientProgress line = TransientProgress.forTerminal(err, stdout::flushTarget, width(environment));
+      stdout.showProgress(line); // both erase it before they print: it may share their screen
+      stderr.showProgress(line);
+    }
+    cl.setOut(stdout);
+    cl.setErr(stderr);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     setHelpWidth(cl, environment);
     setExitCodes(cl);
+    cl.setExecutionStrategy(
+        parseResult -> {
+          if (matched(parseResult, "--no-color")) {
+            stdout.withoutColour();
+            stderr.withoutColour();
+          }
+          try {
+            return new CommandLine.RunLast().execute(parseResult);
+          } finally {
+            if (stderr.progress() instanceof TransientProgress line) {
+              line.close();
+            }
+          }
+        });
+    cl.setParameterExceptionHandler(HostpkiCommand::usageError);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
-          boolean debug = debugRequested(parseResult);
+          boolean debug = matched(parseResult, "--debug");
           if (ex instanceof HostpkiException h) {
             // One line each: a line break in what a message quotes is shown, not obeyed.
             e.println("error: " + h.headline());
@@ -149,13 +196,13 @@ public final class HostpkiCommand implements Runnable {
   }
 
   /**
-   * Whether {@code --debug} was given anywhere on the line: {@code hostpki --debug apply} matches
-   * it on the top-level command, {@code hostpki apply --debug} (an inherited option) on the
-   * subcommand.
+   * Whether an option of hostpki itself ({@code --debug}, {@code --no-color}) was given anywhere
+   * on the line: {@code hostpki --debug apply} matches it on the top-level command, {@code
+   * hostpki apply --debug} (an inherited option) on the subcommand.
    */
-  private static boolean debugRequested(CommandLine.ParseResult parseResult) {
+  private static boolean matched(CommandLine.ParseResult parseResult, String option) {
     for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
-      if (r.hasMatchedOption("--debug")) {
+      if (r.hasMatchedOption(option)) {
         return true;
       }
     }
@@ -170,6 +217,50 @@ public final class HostpkiCommand implements Runnable {
     }
     return r.hasMatchedOption("--output")
         && "json".equals(String.valueOf((Object) r.matchedOptionValue("--output", null)));
+  }
+
+  /**
+   * A usage error is one line and a hint, as git and terraform print it: what is wrong (with
+   * picocli's "did you mean" for a mistyped option or command), then where the usage is — not
+   * the whole help, which would push the error out of sight.
+   */
+  private static int usageError(CommandLine.ParameterException ex, String[] args) {
+    CommandLine command = ex.getCommandLine();
+    TerminalWriter err = TerminalWriter.of(command.getErr());
+    if (List.of(args).contains("--no-color")) {
+      err.withoutColour(); // the line did not parse: --no-color may not have been read
+    }
+    err.println("error: " + usageMessage(ex));
+    err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its usage.");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * picocli's message in hostpki's words: lowercase like every other error; an unknown command
+   * or a stray argument named as such instead of by its index; the closest suggestion added.
+   */
+  private static String usageMessage(CommandLine.ParameterException ex) {
+    String message = ex.getMessage();
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String first = u.getUnmatched().get(0);
+      if (!first.startsWith("-")) {
+        boolean root = ex.getCommandLine().getParent() == null;
+        message = root ? "'" + first + "' is not a hostpki command" : "unexpected argument '" + first + "'";
+      }
+      if (!u.getSuggestions().isEmpty()) {
+        message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
+      }
+    }
+    if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {
+      message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
+    }
+    return message;
+  }
+
+  /** The terminal's columns for a line that must not wrap: COLUMNS when it is set, else 80. */
+  private static int width(Environment environment) {
+    return environment.variable("COLUMNS").flatMap(HostpkiCommand::positiveNumber).orElse(80);
   }
 
   /**

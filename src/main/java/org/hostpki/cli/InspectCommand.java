@@ -100,9 +100,6 @@ final class InspectCommand implements Callable<Integer> {
       description = "text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
-  @Option(names = "--no-color", description = "No ANSI colours (also: NO_COLOR set).")
-  boolean noColor;
-
   InspectCommand(Environment environment) {
     this.environment = environment;
   }

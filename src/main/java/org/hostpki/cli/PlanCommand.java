@@ -12,6 +12,7 @@ import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -31,6 +32,8 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class PlanCommand extends StoreCommand implements Callable<Integer> {
+
+  @Mixin FileArgument argument;
 
   @Option(
       names = "--out",

@@ -55,6 +55,9 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class RevokeCommand extends StoreCommand implements Callable<Integer> {
+
+  @Mixin FileArgument argument;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Which which;
 

@@ -28,6 +28,7 @@ import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreTidyUpException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -50,6 +51,8 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
+
+  @Mixin FileArgument argument;
 
   @Option(
       names = "--to",

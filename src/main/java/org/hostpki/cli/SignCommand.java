@@ -53,6 +53,9 @@ import picocli.CommandLine.Option;
       "  64  usage error"
     })
 final class SignCommand extends StoreCommand implements Callable<Integer> {
+
+  @Mixin FileArgument argument;
+
   @Option(names = "--csr", required = true, completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
   String csr;
 

@@ -37,12 +37,21 @@ import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.renewal.Renewal;
 import org.hostpki.sign.IssuedCertificates;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "status",
     description = "Show what is in the store now: subjects, SANs, keys, fingerprints, expiry, drift.",
-    footer = {"", "Example:", "  hostpki status -f /etc/hostpki/host.yaml --output json"})
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki status              # $HOSTPKI_CONFIG, else /etc/hostpki/host.yaml",
+      "  hostpki status host.yaml --output json"
+    })
 final class StatusCommand extends StoreCommand implements Callable<Integer> {
+
+  @Mixin FileArgument argument;
+
   StatusCommand(Environment environment) {
     super(environment);
   }

@@ -1,6 +1,5 @@
 package org.hostpki.cli;
 
-import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.List;
 import org.hostpki.apply.Hooks;
@@ -16,18 +15,35 @@ import org.hostpki.model.HostpkiException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** What every command that works on one desired state's store shares: {@code -f}, output, colour. */
-abstract class StoreCommand {
+/**
+ * What every command that works on one desired state's store shares: the desired-state file
+ * ({@code -f FILE}, or FILE as an argument, or the default: {@link DesiredStateFile}), output,
+ * colour, progress.
+ */
+abstract class StoreCommand implements FileArgument.Taker {
   final Environment environment;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = {"-f", "--file"},
-      required = true,
       completionCandidates = Completion.Files.class,
       paramLabel = "FILE",
-      description = "The desired-state YAML file.")
+      description = DesiredStateFile.HELP)
+  String fileOption;
+
+  /**
+   * The FILE argument. Each command declares it at its place among its arguments: a {@link
+   * FileArgument} mixin first, or (export, which takes WHAT first) its own {@code @Parameters}.
+   */
+  String fileArgument;
+
+  @Override
+  public void fileArgument(String value) {
+    fileArgument = value;
+  }
+
+  /** The desired-state file as given or found; set by {@link #desiredState()}. */
   String file;
 
   @Option(
@@ -36,9 +52,6 @@ abstract class StoreCommand {
       defaultValue = "text",
       description = "text or json (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
-
-  @Option(names = "--no-color", description = "No ANSI colours (also: NO_COLOR set).")
-  boolean noColor;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -55,18 +68,18 @@ abstract class StoreCommand {
     return TerminalWriter.of(spec.commandLine().getErr());
   }
 
+  /** Colours for text on standard output: a terminal, no --no-color (see HostpkiCommand). */
   boolean color() {
-    return !noColor
-        && environment.variable("NO_COLOR").isEmpty()
-        && output == OutputFormat.text
-        && environment.interactive();
+    return output == OutputFormat.text && out().colour();
   }
 
   /**
    * Loads and validates the desired state; invalid input stops here with every problem printed,
-   * and so does a file that declares programs to run but that others could have written.
+   * and so does a file that declares programs to run but that others could have written. Says
+   * which file it is when it was not named.
    */
   DesiredState desiredState() {
+    chooseFile();
     LoadResult result = new DesiredStateLoader().load(environment.resolve(file));
     for (Problem p : result.problems()) {
       err().println(p.format());
@@ -81,6 +94,17 @@ abstract class StoreCommand {
                         result.problems()));
     requireSafeToRun(desired, "nothing was changed");
     return desired;
+  }
+
+  /**
+   * Sets {@link #file}: the desired-state file named (FILE or {@code -f}), else the default, which
+   * it says on standard error; none at all is a usage error.
+   */
+  String chooseFile() {
+    DesiredStateFile chosen = DesiredStateFile.choose(spec, environment, fileOption, fileArgument);
+    file = chosen.file();
+    chosen.note().ifPresent(n -> err().println(n));
+    return file;
   }
 
   /**
@@ -105,16 +129,8 @@ abstract class StoreCommand {
         progress());
   }
 
-  /** Steps of long work on standard error, only for a person at a terminal. */
+  /** Steps of long work, as transient progress on a terminal (standard error); else nothing. */
   Progress progress() {
-    if (!environment.interactive()) {
-      return Progress.NONE;
-    }
-    long start = System.nanoTime();
-    PrintWriter err = err();
-    return step -> {
-      err.println(String.format("hostpki: %s (%.1f s)", step, (System.nanoTime() - start) / 1e9));
-      err.flush();
-    };
+    return err().progress();
   }
 }

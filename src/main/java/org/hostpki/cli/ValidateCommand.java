@@ -45,8 +45,12 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", completionCandidates = Completion.Files.class, paramLabel = "FILE", description = "Desired-state files to check.")
-  List<String> files;
+  @Parameters(
+      arity = "0..*",
+      completionCandidates = Completion.Files.class,
+      paramLabel = "FILE",
+      description = "Desired-state files to check (default: $" + DesiredStateFile.VARIABLE + ", else " + DesiredStateFile.DEFAULT + ").")
+  List<String> files = List.of();
 
   @Option(
       names = "--output",
@@ -70,6 +74,12 @@ final class ValidateCommand implements Callable<Integer> {
     if (!output.equals("text") && !output.equals("json") && !output.equals("github")) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--output must be text, json or github, not '" + output + "'");
+    }
+    List<String> files = this.files;
+    if (files.isEmpty()) {
+      DesiredStateFile chosen = DesiredStateFile.choose(spec, environment, null, null);
+      chosen.note().ifPresent(n -> spec.commandLine().getErr().println(n));
+      files = List.of(chosen.file());
     }
     DesiredStateLoader loader = new DesiredStateLoader();
     List<Problem> problems = new ArrayList<>();

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
 import org.hostpki.config.DesiredStateLoader;
@@ -16,6 +18,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,7 +53,7 @@ import picocli.CommandLine.Option;
       "  1   the desired state is invalid at start",
       "  64  usage error"
     })
-final class WatchCommand implements Callable<Integer> {
+final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
   private final Environment environment;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -60,11 +63,20 @@ final class WatchCommand implements Callable<Integer> {
 
   @Option(
       names = {"-f", "--file"},
-      required = true,
       completionCandidates = Completion.Files.class,
       paramLabel = "FILE",
-      description = "The desired-state YAML file; re-read every interval.")
-  String file;
+      description = DesiredStateFile.HELP + " Re-read every interval.")
+  String fileOption;
+
+  @Mixin FileArgument argument;
+
+  /** The FILE argument (through {@link FileArgument}). */
+  String fileArgument;
+
+  @Override
+  public void fileArgument(String value) {
+    fileArgument = value;
+  }
 
   @Option(
       names = "--interval",
@@ -103,7 +115,9 @@ final class WatchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--debounce must not be negative");
     }
     PrintWriter err = spec.commandLine().getErr();
-    Path path = environment.resolve(file);
+    DesiredStateFile chosen = DesiredStateFile.choose(spec, environment, fileOption, fileArgument);
+    chosen.note().ifPresent(err::println);
+    Path path = environment.resolve(chosen.file());
     DesiredStateLoader loader = new DesiredStateLoader();
     // A mistake in the file at start is for the person starting the watch: every problem, exit 1.
     LoadResult first = loader.load(path);
@@ -112,13 +126,25 @@ final class WatchCommand implements Callable<Integer> {
       throw new HostpkiException(path + " is not a valid desired state (see above); not watching");
     }
     StoreCommand.requireSafeToRun(first.desiredState().get(), "not watching");
+    AtomicReference<Watcher> logger = new AtomicReference<>();
+    Progress logApplied =
+        new Progress() {
+          @Override
+          public void step(String description) {}
+
+          @Override
+          public void committed(Reconciler.Result beforeHooks) {
+            logger.get().committed(beforeHooks);
+          }
+        };
     Reconciler reconciler =
         new Reconciler(
             environment.hostProbe(),
             environment.clock(),
             new SecureRandom(),
             new Secrets(environment.variables()),
-            new Hooks(err, environment.variables()));
+            new Hooks(err, environment.variables()),
+            logApplied);
     Watcher watcher =
         new Watcher(
             () -> reload(loader, path),
@@ -128,6 +154,7 @@ final class WatchCommand implements Callable<Integer> {
             err,
             new Watcher.Settings(interval, debounce, lockTimeout),
             path.toString());
+    logger.set(watcher);
     Thread onTerm = new Thread(() -> stopOnSignal(watcher, err), "hostpki-watch-stop");
     Runtime.getRuntime().addShutdownHook(onTerm);
     try {

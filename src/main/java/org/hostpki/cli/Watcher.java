@@ -86,6 +86,8 @@ final class Watcher {
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
+  /** Whether the apply under way has logged "applied" (before its hooks ran). */
+  private boolean loggedApplied;
 
   /**
    * @param desired reads the desired state afresh; throws {@link HostpkiException} when invalid
@@ -227,6 +229,17 @@ final class Watcher {
     return true;
   }
 
+  /**
+   * Logs what an apply wrote as soon as it is written, before its hooks run (the reconciler's
+   * {@link org.hostpki.apply.Progress#committed}): their output then follows it in the log.
+   */
+  void committed(Reconciler.Result beforeHooks) {
+    beforeHooks.generation().ifPresent(g -> {
+      log("applied", summary(beforeHooks.plan()) + "; store is at generation " + g);
+      loggedApplied = true;
+    });
+  }
+
   /** A renewal waiting for a window is logged once, when the wait begins. */
   private void logWaits(Instant now, Plan plan) {
     List<String> waits =
@@ -243,6 +256,7 @@ final class Watcher {
   }
 
   private void apply(DesiredState state, Instant now) {
+    loggedApplied = false;
     Reconciler.Result result;
     try {
       result =
@@ -257,7 +271,9 @@ final class Watcher {
     pending = Optional.empty();
     noticeHold(clock.instant(), result.heldBy().or(() -> result.plan().hold()));
     if (result.generation().isPresent()) {
-      log("applied", summary(result.plan()) + "; store is at generation " + result.generation().get());
+      if (!loggedApplied) {
+        log("applied", summary(result.plan()) + "; store is at generation " + result.generation().get());
+      }
     } else if (hadDrift && result.heldBy().isEmpty()) {
       log("drift gone", "nothing left to apply (another run applied it)");
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
@@ -95,6 +96,11 @@ public final class Attributes {
 
   public boolean isEmpty() {
     return values.isEmpty();
+  }
+
+  /** The attribute of that name when it is a text, such as a subject or an issuer. */
+  public Optional<String> text(String name) {
+    return values.get(name) instanceof Attribute.Text t ? Optional.of(t.value()) : Optional.empty();
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.hostpki.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.hostpki.model.Fingerprint;
 
 /** What the parts of one planning run found so far: changes, warnings, refusals, what stays. */
@@ -26,6 +27,11 @@ final class PlanDraft {
   /** One resource was checked and matches. */
   void unchanged() {
     unchanged++;
+  }
+
+  /** The change planned so far at {@code address}, if any. */
+  Optional<Change> change(String address) {
+    return changes.stream().filter(c -> c.address().equals(address)).findFirst();
   }
 
   Plan plan(Fingerprint basis) {

@@ -236,7 +236,7 @@ final class ServerPlan {
             .with("key", server.key().toString())
             .with("new_key", newKey)
             .with("validity", server.validity())
-            .with("issuer", "the internal CA");
+            .with("issuer", issuingCa());
     draft.add(
         new Change(
             Address.SERVER,
@@ -258,6 +258,17 @@ final class ServerPlan {
   /** The CRL Distribution Point the CA host's server certificate names: {@code ca.crl.url}. */
   private Optional<URI> crlUrl() {
     return in.desired().ca().crl().flatMap(CrlSpec::url);
+  }
+
+  /**
+   * The subject of the CA that signs an internal server certificate: the new CA's when this plan
+   * replaces it, else the store's — so a diff shows an issuer only when it changes.
+   */
+  private String issuingCa() {
+    return draft.change(Address.CA)
+        .flatMap(c -> c.after().text("subject"))
+        .or(() -> observed.caCertificate().map(CertificateFacts::subjectDn))
+        .orElse("the internal CA");
   }
 
   private Attributes before() {

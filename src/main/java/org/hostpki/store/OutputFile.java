@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -82,6 +83,30 @@ public final class OutputFile {
    * @throws HostpkiException naming the file and what is wrong; the old file is then unchanged
    */
   public void write(byte[] content) {
+    put(content, true);
+  }
+
+  /**
+   * Writes {@code content} as a new file, as {@link #write} does, but never over an existing one
+   * ({@code hostpki init}): the synced file is linked in under the target's name, which fails
+   * when that name exists — also when it appeared since the check — and the existing file is left
+   * as it is.
+   *
+   * @throws HostpkiException when the target exists, naming {@code remedy}
+   */
+  public void create(byte[] content, String remedy) {
+    if (exists()) {
+      throw refused("it exists, and it is not replaced; " + remedy);
+    }
+    put(content, false);
+  }
+
+  /** Whether something — a file, a link, even a dangling one — has the target's name. */
+  public boolean exists() {
+    return Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private void put(byte[] content, boolean replace) {
     Destination destination = destination();
     Path directory = destination.directory();
     String name = destination.file().getFileName().toString();
@@ -98,8 +123,14 @@ public final class OutputFile {
         channel.force(true);
       }
       takeOver(temporary, destination.replaced());
-      Files.move(temporary, destination.file(), StandardCopyOption.ATOMIC_MOVE);
+      if (replace) {
+        Files.move(temporary, destination.file(), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.createLink(destination.file(), temporary); // fails if the name exists: no race
+      }
       SafeFiles.syncDirectory(directory);
+    } catch (FileAlreadyExistsException e) {
+      throw refused("it appeared while hostpki wrote it, and it is not replaced");
     } catch (IOException e) {
       throw new HostpkiException("cannot write " + target + ": " + writeFailure(e, directory), e);
     } finally {

@@ -320,7 +320,7 @@ class FetchCertCommandTest {
     Result r = run();
 
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err()).contains("Missing required parameter: 'HOST[:PORT]'");
+    assertThat(r.err()).contains("error: missing required parameter: 'HOST[:PORT]'");
   }
 
   @Test

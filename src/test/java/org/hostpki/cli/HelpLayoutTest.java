@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HelpLayoutTest {
   private static final List<String> COMMANDS =
-      List.of("", "validate", "plan", "apply", "status", "check", "export", "history", "rollback", "sign",
+      List.of("", "init", "validate", "plan", "apply", "status", "check", "export", "history", "rollback", "sign",
           "revoke", "fetch-cert", "watch", "completion", "version");
 
   @TempDir Path dir;

@@ -23,7 +23,7 @@ import picocli.CommandLine;
  */
 class HostpkiCommandTest {
   private static final List<String> RUNNABLE_ALONE =
-      List.of("validate", "plan", "apply", "status", "check", "export", "history", "rollback", "sign", "revoke", "fetch-cert", "inspect", "watch", "version");
+      List.of("init", "validate", "plan", "apply", "status", "check", "export", "history", "rollback", "sign", "revoke", "fetch-cert", "inspect", "watch", "version");
 
   @TempDir Path dir;
 

@@ -95,6 +95,10 @@ class WatchCommandTest {
     assertThat(watch.exitValue()).as(String.join("\n", lines)).isZero();
     assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
         .containsExactly("started", "drift seen", "applied", "hooks ran", "stopped");
+    int applied = lines.indexOf(lines.stream().filter(l -> event(l).equals("applied")).findFirst().orElseThrow());
+    assertThat(lines.subList(applied, lines.size()))
+        .as("the log says what was applied before the hook's output")
+        .anyMatch(l -> l.startsWith("hook: running sleep 2"));
     assertThat(dir.resolve("pki/server.crt")).exists();
   }
 

@@ -116,7 +116,7 @@ class DesiredStateCorpusTest {
         apply("file is a link to itself", w -> Files.createSymbolicLink(w.dir.resolve("other.yaml"), Path.of("other.yaml")),
                 "{dir}/other.yaml: error: cannot read the file")
             .withArgs("apply", "-f", "other.yaml"),
-        apply("an empty file name", w -> {}, "error: is a directory, not a desired-state file").withArgs("apply", "-f", ""),
+        apply("an empty file name", w -> {}, "error: the desired-state file name is empty (-f '')").withArgs("apply", "-f", "").withExitCode(64),
         apply("plan of a bad file", w -> text(w, "apiVersion: hostpki/v2\nstore: {path: pki}\n"),
                 "{dir}/other.yaml:1:13: error: apiVersion")
             .withArgs("plan", "-f", "other.yaml"),

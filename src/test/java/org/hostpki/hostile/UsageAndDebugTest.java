@@ -34,22 +34,23 @@ class UsageAndDebugTest {
 
   static Stream<HostileCase> usageErrors() {
     return Stream.of(
-        usage("unknown option", "Unknown option: '--bogus'", "Usage: hostpki apply").withArgs("apply", "-f", "host.yaml", "--bogus"),
-        usage("no desired-state file", "Missing required option: '--file=FILE'").withArgs("apply"),
-        usage("-f without a value", "Missing required parameter for option '--file' (FILE)").withArgs("apply", "-f"),
-        usage("unknown command", "Unmatched argument at index 0: 'deploy'").withArgs("deploy"),
-        usage("no command", "Missing required subcommand", "Usage: hostpki").withArgs(),
-        usage("unknown output format", "Invalid value for option '--output'", "'xml'").withArgs("plan", "-f", "host.yaml", "--output", "xml"),
+        usage("unknown option", "error: unknown option: '--bogus'\nRun 'hostpki apply --help' for its usage.")
+            .withArgs("apply", "-f", "host.yaml", "--bogus"),
+        usage("no desired-state file", "error: no desired-state file: name one (hostpki apply FILE, or -f FILE)").withArgs("apply"),
+        usage("-f without a value", "missing required parameter for option '--file' (FILE)").withArgs("apply", "-f"),
+        usage("unknown command", "error: 'deploy' is not a hostpki command", "Run 'hostpki --help' for its usage.").withArgs("deploy"),
+        usage("no command", "error: no command given: init, validate, plan", "Run 'hostpki --help' for its usage.").withArgs(),
+        usage("unknown output format", "invalid value for option '--output'", "'xml'").withArgs("plan", "-f", "host.yaml", "--output", "xml"),
         usage("validate with an unknown output format", "--output must be text, json or github, not 'xml'").withArgs("validate", "host.yaml", "--output", "xml"),
-        usage("validate without a file", "Missing required parameter: 'FILE'").withArgs("validate"),
+        usage("validate without a file", "error: no desired-state file: name one (hostpki validate FILE)").withArgs("validate"),
         usage("a lock timeout that is no duration", "'forever' is not a duration").withArgs("apply", "-f", "host.yaml", "--lock-timeout", "forever"),
         usage("replace something unknown", "'everything' cannot be replaced; use ca or server").withArgs("apply", "-f", "host.yaml", "--replace", "everything"),
         usage("export something unknown", "'keys' cannot be exported; use ca-cert, server-cert, server-chain, csr, trust-bundle or crl")
             .withArgs("export", "-f", "host.yaml", "keys"),
-        usage("export without WHAT", "Missing required parameter: 'WHAT'").withArgs("export", "-f", "host.yaml"),
-        usage("a password on the command line", "Unknown options: '--password'").withArgs("apply", "-f", "host.yaml", "--password", "pw"),
-        usage("a stray argument", "Unmatched argument at index 3: 'extra'").withArgs("status", "-f", "host.yaml", "extra"),
-        usage("plan --out without a file", "Missing required parameter for option '--out'").withArgs("plan", "-f", "host.yaml", "--out"));
+        usage("export without WHAT", "missing required parameter: 'WHAT'").withArgs("export", "-f", "host.yaml"),
+        usage("a password on the command line", "unknown option: '--password'").withArgs("apply", "-f", "host.yaml", "--password", "pw"),
+        usage("a stray argument", "two desired-state files given, -f host.yaml and extra: give one").withArgs("status", "-f", "host.yaml", "extra"),
+        usage("plan --out without a file", "missing required parameter for option '--out'").withArgs("plan", "-f", "host.yaml", "--out"));
   }
 
   private static HostileCase usage(String name, String... messages) {

@@ -161,6 +161,8 @@ class AnsiblePlaybookIT {
     assertThat(diff.path("after").asString())
         .startsWith("# replace: host identity changed: address 192.0.2.2 removed, address 192.0.2.22 added\n")
         .contains("ip_addresses: 192.0.2.22\n", "new_key: true\n");
+    String issuer = diff.path("before").asString().lines().filter(l -> l.startsWith("issuer: ")).findFirst().orElseThrow();
+    assertThat(diff.path("after").asString()).as("the same CA: no issuer change in the diff").contains(issuer + "\n");
   }
 
   @Test

@@ -135,6 +135,34 @@ class PlannerTest {
   }
 
   @Test
+  void testPlan_serverIssuedByTheSameCaShowsTheSameIssuer() {
+    DesiredState d = desired();
+    ObservedStore store = converged(d, portal).observed();
+
+    Change server = change(plan(d, host("portal", "example.com", "192.0.2.11"), store), "server");
+
+    assertThat(server.after().text("issuer")).isEqualTo(server.before().text("issuer")).contains("CN=portal hostpki CA");
+  }
+
+  @Test
+  void testPlan_serverIssuedByANewCaShowsTheNewCa() {
+    DesiredState d = desired();
+    CaSpec ca = d.ca();
+    DesiredState edited =
+        Fixtures.withCa(
+            d,
+            new CaSpec(
+                Optional.of(Subject.commonName("Example Portal CA")), ca.key(), ca.validity(),
+                ca.renewBefore(), ca.rotationOverlap(), ca.policy()));
+
+    Change server = change(plan(edited, portal, converged(d, portal).observed()), "server");
+    Change first = change(plan(d, portal, ObservedStore.empty()), "server");
+
+    assertThat(server.after().text("issuer")).contains("CN=Example Portal CA");
+    assertThat(first.after().text("issuer")).contains("CN=portal hostpki CA");
+  }
+
+  @Test
   void testPlan_addressAddedKeepsTheCa() {
     DesiredState d = desired();
     ObservedStore store = converged(d, portal).observed();

@@ -48,6 +48,33 @@ class OutputFileTest {
   }
 
   @Test
+  void testCreate_writesANewFileReadableByAll_leavingNoTemporaryFile() throws IOException {
+    Path out = Files.createDirectory(dir.resolve("new"));
+
+    OutputFile.at(out.resolve("host.yaml")).create(CONTENT, "choose another");
+
+    assertThat(Files.readAllBytes(out.resolve("host.yaml"))).isEqualTo(CONTENT);
+    assertThat(mode(out.resolve("host.yaml"))).isEqualTo("rw-r--r--");
+    try (var entries = Files.list(out)) {
+      assertThat(entries).containsExactly(out.resolve("host.yaml"));
+    }
+  }
+
+  @Test
+  void testCreate_neverReplacesAFileOrALink() throws IOException {
+    Path file = Files.writeString(dir.resolve("host.yaml"), "mine");
+    Path link = Files.createSymbolicLink(dir.resolve("link.yaml"), file);
+
+    for (Path target : new Path[] {file, link}) {
+      assertThatThrownBy(() -> OutputFile.at(target).create(CONTENT, "choose another"))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessage("cannot write " + target + ": it exists, and it is not replaced; choose another");
+    }
+    assertThat(Files.readString(file)).isEqualTo("mine");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+  }
+
+  @Test
   void testWrite_replacesAFileLeavingNoTemporaryFile() throws IOException {
     Path out = Files.createDirectory(dir.resolve("out"));
     Path file = Files.writeString(out.resolve("ca.crt"), "old");

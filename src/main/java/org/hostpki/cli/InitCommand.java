@@ -1,0 +1,194 @@
+package org.hostpki.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.hostpki.files.FileReasons;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.TerminalText;
+import org.hostpki.store.OutputFile;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hostpki init}: writes a desired state to start from, commented, with what this host's
+ * identity is now and the {@code $schema} line that lets an editor check it. It never replaces a
+ * file. What it detects goes into comments only (escaped): a hostile host name can change no
+ * setting.
+ */
+@Command(
+    name = "init",
+    description =
+        "Write a desired-state file to start from, with this host's detected identity in its"
+            + " comments and the schema line editors check it by. Never replaces a file.",
+    footer = {
+      "",
+      "Examples:",
+      "  hostpki init              # /etc/hostpki/host.yaml, where commands look",
+      "  hostpki init -o host.yaml && hostpki plan host.yaml",
+      "  hostpki init -o - | less",
+      "",
+      "The store is /var/lib/hostpki/pki for a file in /etc/hostpki (the layout of the systemd units), else pki beside the file.",
+      "",
+      "Exit codes:",
+      "  0   written",
+      "  1   error: the file exists, or cannot be written; nothing was written",
+      "  64  usage error"
+    })
+final class InitCommand implements Callable<Integer> {
+  /** Where the shipped units keep the store of {@link DesiredStateFile#DEFAULT}. */
+  static final String SYSTEM_STORE = "/var/lib/hostpki/pki";
+
+  static final String SCHEMA_FILE = "hostpki-v1.schema.json";
+
+  private final Environment environment;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "FILE",
+      completionCandidates = Completion.Files.class,
+      description =
+          "Write it to FILE, which must not exist (default: $" + DesiredStateFile.VARIABLE + ", else "
+              + DesiredStateFile.DEFAULT + "); - is standard output.")
+  String target;
+
+  InitCommand(Environment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    String named =
+        target != null
+            ? target
+            : environment.variable(DesiredStateFile.VARIABLE).filter(v -> !v.isBlank()).orElse(DesiredStateFile.DEFAULT);
+    boolean toStandardOutput = OutputOption.STANDARD_OUTPUT.equals(named);
+    Path path = toStandardOutput ? null : environment.resolve(named);
+    boolean system = path == null || path.startsWith(environment.resolve(DesiredStateFile.DEFAULT).getParent());
+    HostIdentity host = environment.hostProbe().identify(HostSpec.defaults());
+    String text = text(host, system ? SYSTEM_STORE : "pki", schema());
+    TerminalWriter err = TerminalWriter.of(spec.commandLine().getErr());
+    if (toStandardOutput) {
+      TerminalWriter out = TerminalWriter.of(spec.commandLine().getOut());
+      out.print(text);
+      out.flush();
+      return ExitCodes.OK;
+    }
+    if (target == null) {
+      makeFolder(path.getParent()); // /etc/hostpki on a fresh host
+    }
+    OutputFile file = OutputFile.at(path);
+    file.create(
+        text.getBytes(StandardCharsets.UTF_8),
+        "edit it, or choose another name with -o FILE (" + spec.qualifiedName() + " -o - prints it)");
+    err.println("Wrote " + file.path() + ": a desired state for " + host + ".");
+    String shown = target == null ? "" : " " + named; // the default is where commands look
+    err.println("Next: edit it, then 'hostpki validate" + shown + "' and 'hostpki plan" + shown + "'.");
+    err.flush();
+    return ExitCodes.OK;
+  }
+
+  /** Creates the default file's folder, {@code /etc/hostpki}, when it is missing (mode 0755). */
+  private static void makeFolder(Path folder) {
+    if (folder == null || Files.isDirectory(folder)) {
+      return;
+    }
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new HostpkiException("cannot create " + folder + ": " + FileReasons.cause(e));
+    }
+  }
+
+  /**
+   * The installed schema: {@code schema/} beside the folder of hostpki's jar — the checkout
+   * (target/), the tarball and the package (lib/, /usr/share/hostpki/lib) all have it there.
+   */
+  static Optional<Path> schema() {
+    try {
+      Path code = Path.of(InitCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path d = code.getParent(); d != null && d.getNameCount() >= code.getNameCount() - 3; d = d.getParent()) {
+        Path schema = d.resolve("schema").resolve(SCHEMA_FILE);
+        if (Files.isRegularFile(schema)) {
+          return Optional.of(schema);
+        }
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // no code source on the file system: no schema line
+    }
+    return Optional.empty();
+  }
+
+  /** The file: constant settings, and what was detected in comments, each one line, escaped. */
+  static String text(HostIdentity host, String store, Optional<Path> schema) {
+    String name = TerminalText.escape(host.fqdn().orElse(host.hostname()));
+    List<String> addresses = host.addresses().stream().map(InitCommand::address).toList();
+    String identity = String.join(", ", host.dnsNames().stream().map(TerminalText::escape).toList())
+        + (addresses.isEmpty() ? "" : ", " + String.join(", ", addresses));
+    StringBuilder y = new StringBuilder();
+    schema.ifPresent(s -> y.append("# yaml-language-server: $schema=").append(TerminalText.escape(s.toString())).append('\n'));
+    y.append("# hostpki desired state for ").append(name).append(", written by 'hostpki init'.\n")
+        .append("# Every key is described in the schema (man 5 hostpki.yaml); 'hostpki validate'\n")
+        .append("# checks this file, 'hostpki plan' shows what 'hostpki apply' would do.\n")
+        .append("apiVersion: hostpki/v1\n")
+        .append('\n')
+        .append("store:\n")
+        .append("  path: ").append(store).append("   # keys and certificates (relative: to this file's folder)\n")
+        .append("  # password: {file: /etc/hostpki/p12-password}   # also write server.p12 and truststore.p12\n")
+        .append('\n')
+        .append("# The host's names and addresses are detected at every run, and the server\n")
+        .append("# certificate follows them. Detected now:\n")
+        .append("#   host name ").append(TerminalText.escape(host.hostname())).append('\n')
+        .append("#   domain    ").append(host.domain().map(TerminalText::escape).orElse("(none)")).append('\n')
+        .append("#   addresses ").append(addresses.isEmpty() ? "(none)" : String.join(", ", addresses)).append('\n')
+        .append("host:\n")
+        .append("  detect: true\n")
+        .append("  # ignoreInterfaces: [docker0]        # addresses that are not for clients\n")
+        .append('\n')
+        .append("ca:\n")
+        .append("  # subject: {commonName: Example Corp Portal CA, organization: Example Corp}\n")
+        .append("  #   (default: the host name, e.g. CN=").append(TerminalText.escape(host.hostname())).append(" hostpki CA)\n")
+        .append("  key: {algorithm: EC, curve: P-256}\n")
+        .append("  validity: 3650d\n")
+        .append("  renewBefore: 90d\n")
+        .append("  # rotation: {overlap: 7d}            # replace the CA in three steps, without an outage\n")
+        .append('\n')
+        .append("server:\n")
+        .append("  includeHostIdentity: true           # the names and addresses above:\n")
+        .append("  #   ").append(identity).append('\n')
+        .append("  # dnsNames: [portal.example.com]     # more names clients use\n")
+        .append("  key: {algorithm: EC, curve: P-256}\n")
+        .append("  validity: 398d\n")
+        .append("  renewBefore: 33%                    # renew when two thirds of its lifetime have passed\n")
+        .append('\n')
+        .append("# trust:                                # certificates this host trusts\n")
+        .append("#   directories: [/etc/hostpki/trusted.d]\n")
+        .append('\n')
+        .append("# renewal:                              # when unattended runs may renew\n")
+        .append("#   windows: [{days: [Sat, Sun], start: \"02:00\", end: \"05:00\"}]\n")
+        .append('\n')
+        .append("# hooks:\n")
+        .append("#   afterServerChange:                   # argument lists, no shell\n")
+        .append("#     - [systemctl, try-reload-or-restart, nginx]\n");
+    return y.toString();
+  }
+
+  private static String address(InetAddress address) {
+    return IpAddresses.format(address);
+  }
+}

@@ -1,0 +1,95 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Colours: errors red, warnings yellow, on a terminal, in every command; never with {@code
+ * --no-color} (before or after the command), {@code NO_COLOR} or {@code TERM=dumb}, and never into
+ * a pipe. (In a real terminal and pipes: {@link TerminalProcessTest}.)
+ */
+class ColourTest {
+  private static final String RED_ERROR = "\u001b[31merror:\u001b[0m";
+  private static final String YELLOW_WARNING = "\u001b[33mwarning:\u001b[0m";
+
+  @TempDir Path dir;
+
+  private CliRun onTerminal(Map<String, String> env, String... args) {
+    return CliRun.runOnTerminal(dir, Clock.systemUTC(), env, args);
+  }
+
+  @Test
+  void testErrors_areRedOnATerminalInEveryCommand() {
+    for (String[] line :
+        new String[][] {
+          {"plan", "missing.yaml"}, {"apply", "missing.yaml"}, {"status", "missing.yaml"}, {"check", "missing.yaml"},
+          {"history", "missing.yaml"}, {"export", "ca-cert", "missing.yaml"}, {"rollback", "missing.yaml"},
+          {"sign", "missing.yaml", "--csr", "x.csr"}, {"revoke", "missing.yaml", "--serial", "01"}, {"watch", "missing.yaml"}, {"validate", "missing.yaml"},
+          {"apply", "--no-such-option"}, {"fetch-cert", "[::1"}
+        }) {
+      CliRun run = onTerminal(Map.of(), line);
+
+      assertThat(run.exitCode).as(String.join(" ", line)).isNotZero();
+      assertThat(run.out + run.err).as(String.join(" ", line) + "\n" + run).contains(RED_ERROR);
+    }
+  }
+
+  @Test
+  void testWarnings_areYellowOnATerminal() throws Exception {
+    Files.writeString(
+        dir.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install: {system: true}\n");
+
+    CliRun run = onTerminal(Map.of(), "validate", "host.yaml");
+
+    assertThat(run.out).contains("host.yaml:4:3: " + YELLOW_WARNING);
+  }
+
+  @Test
+  void testNoColor_everywhereAndInEveryForm() {
+    List<String[]> lines =
+        List.of(
+            new String[] {"--no-color", "plan", "missing.yaml"},
+            new String[] {"plan", "--no-color", "missing.yaml"},
+            new String[] {"validate", "--no-color", "missing.yaml"},
+            new String[] {"watch", "--no-color", "missing.yaml"},
+            new String[] {"--no-color", "fetch-cert", "[::1"},
+            new String[] {"fetch-cert", "--no-color", "[::1"});
+    for (String[] line : lines) {
+      CliRun run = onTerminal(Map.of(), line);
+
+      assertThat(run.exitCode).as(String.join(" ", line) + "\n" + run).isIn(ExitCodes.ERROR, ExitCodes.USAGE);
+      assertThat(run.out + run.err).as(String.join(" ", line)).contains("error:").doesNotContain("\u001b[");
+      assertThat(run.err).as("--no-color is accepted").doesNotContain("unknown option");
+    }
+    assertThat(onTerminal(Map.of(), "apply", "--no-color", "--frobnicate").err)
+        .as("a line that does not parse").startsWith("error: unknown option");
+    for (Map<String, String> env : List.of(Map.of("NO_COLOR", "1"), Map.of("TERM", "dumb"))) {
+      CliRun run = onTerminal(env, "plan", "missing.yaml");
+      assertThat(run.err).as(env.toString()).contains("error:").doesNotContain("\u001b[");
+    }
+  }
+
+  @Test
+  void testNoColor_emptyMeansUnset_asNoColorOrgSays() {
+    Map<String, String> env = new HashMap<>();
+    env.put("NO_COLOR", "");
+
+    assertThat(onTerminal(env, "plan", "missing.yaml").err).contains(RED_ERROR);
+  }
+
+  @Test
+  void testNoColour_intoAPipe() {
+    CliRun run = CliRun.run(dir, Clock.systemUTC(), Map.of(), "plan", "missing.yaml");
+
+    assertThat(run.err).contains("error:").doesNotContain("\u001b[");
+  }
+}

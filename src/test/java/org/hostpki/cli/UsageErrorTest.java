@@ -1,0 +1,122 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A usage error is one line saying what is wrong and one saying where the usage is; exit 64. */
+class UsageErrorTest {
+  private static final List<String> COMMANDS =
+      List.of("init", "validate", "plan", "apply", "status", "check", "export", "history", "rollback", "sign", "revoke", "fetch-cert",
+          "inspect", "watch", "version", "completion");
+
+  @TempDir Path dir;
+
+  private CliRun hostpki(String... args) {
+    return CliRun.run(dir, Clock.systemUTC(), Map.of(), args);
+  }
+
+  @Test
+  void testCommands_areEveryCommand() {
+    CommandLine hostpki =
+        HostpkiCommand.commandLineFor(
+            new PrintWriter(Writer.nullWriter()),
+            new PrintWriter(Writer.nullWriter()),
+            new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
+    Set<String> every = new TreeSet<>(hostpki.getSubcommands().keySet());
+    every.remove("help");
+
+    assertThat(new TreeSet<>(COMMANDS)).as("a new command is checked here too").isEqualTo(every);
+  }
+
+  @Test
+  void testUnknownOption_isOneLineAndAHintInEveryCommand() {
+    for (String command : COMMANDS) {
+      // with the arguments picocli wants first: it reports a missing one before an unknown option
+      List<String> line = new ArrayList<>(List.of(command));
+      line.addAll(
+          Map.<String, List<String>>of("export", List.of("ca-cert"), "fetch-cert", List.of("device.test"), "completion", List.of("bash"),
+                  "sign", List.of("--csr", "x.csr"), "revoke", List.of("--serial", "01"), "version", List.<String>of(),
+                  "init", List.<String>of())
+              .getOrDefault(command, List.of("x.yaml")));
+      line.add("--frobnicate");
+      CliRun run = hostpki(line.toArray(String[]::new));
+
+      assertThat(run.exitCode).as(command).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.out).as(command).isEmpty();
+      assertThat(run.err.lines())
+          .as(command)
+          .containsExactly(
+              "error: unknown option: '--frobnicate'",
+              "Run 'hostpki " + command + " --help' for its usage.");
+    }
+  }
+
+  @Test
+  void testMistypedOption_suggestsTheClosestOne() {
+    CliRun run = hostpki("apply", "host.yaml", "--chek");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err.lines())
+        .containsExactly(
+            "error: unknown option: '--chek'; did you mean '--check'?",
+            "Run 'hostpki apply --help' for its usage.");
+  }
+
+  @Test
+  void testUnknownCommand_namesItAndSuggestsOne() {
+    CliRun run = hostpki("aply", "host.yaml");
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err.lines())
+        .containsExactly("error: 'aply' is not a hostpki command; did you mean 'apply'?", "Run 'hostpki --help' for its usage.");
+  }
+
+  @Test
+  void testNoCommand_listsTheCommandsOnOneLine() {
+    CliRun run = hostpki();
+
+    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err.lines()).hasSize(2);
+    assertThat(run.err).startsWith("error: no command given: init, validate, plan, apply, status,");
+  }
+
+  @Test
+  void testStrayArgument_andBadValues_areOneLineEach() {
+    for (String[] line :
+        new String[][] {
+          {"status", "a.yaml", "b.yaml"}, {"plan", "--replace", "everything"}, {"export", "everything"},
+          {"watch", "--interval", "soon"}, {"fetch-cert"}, {"validate", "--output", "yaml", "x.yaml"},
+          {"plan", "-f", "a.yaml", "b.yaml"}, {"completion", "tcsh"}
+        }) {
+      CliRun run = hostpki(line);
+
+      assertThat(run.exitCode).as(String.join(" ", line)).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err.lines()).as(String.join(" ", line) + "\n" + run).hasSize(2);
+      assertThat(run.err).as(String.join(" ", line)).startsWith("error: ").doesNotContain("Usage:");
+    }
+    assertThat(hostpki("status", "a.yaml", "b.yaml").err).startsWith("error: unexpected argument 'b.yaml'\n");
+    assertThat(hostpki("plan", "-f", "a.yaml", "b.yaml").err)
+        .startsWith("error: two desired-state files given, -f a.yaml and b.yaml: give one\n");
+  }
+
+  @Test
+  void testHelp_isStillTheWholeHelp() {
+    CliRun run = hostpki("apply", "--help");
+
+    assertThat(run.exitCode).isZero();
+    assertThat(run.out).startsWith("Usage: hostpki apply");
+  }
+}
