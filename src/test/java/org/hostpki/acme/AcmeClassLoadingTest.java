@@ -10,12 +10,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * acme4j's start-up cost stays off runs that do not order: a plan in a fresh JVM, watched with
  * {@code -verbose:class}, loads no acme4j, jose4j or hostpki ACME class (with the internal issuer,
  * and with issuer acme, which this build refuses).
  */
+@Tag(Tags.SLOW)
 class AcmeClassLoadingTest {
   @TempDir Path dir;
 

@@ -34,11 +34,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Orders against a real pebble on loopback, with real validation of every challenge type; each
  * test has a store of its own. The CA's chains have two intermediates and an alternate root.
  */
+@Tag(Tags.INTEROP)
 class AcmeIssuerPebbleTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();

@@ -13,12 +13,15 @@ import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Cross-check with an independent client: Debian's {@code lego} gets a certificate from a pebble
  * set up exactly as hostpki's tests set it up, and hostpki's chain checks accept what lego got, as
  * they accept what hostpki got. So the pebble the tests use behaves as clients in the field see it.
  */
+@Tag(Tags.INTEROP)
 class LegoCrossCheckTest {
   @TempDir Path dir;
 

@@ -31,15 +31,15 @@ import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.ExternalCa;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ExternalChainInputTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
-  private static final ExternalCa CA = ExternalCa.create(NOW);
+  private static final TestCa CA = TestCa.create(NOW);
   private static final KeyMaterial KEY = KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom());
 
   private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());

@@ -17,12 +17,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * One hook command as a real process ({@code sh}, {@code sleep}, {@code setsid}): the timeout
  * stops it and everything it started, a daemon it leaves behind holds nothing up, its output is
  * relayed escaped and capped. Timeouts are two seconds, the grace before SIGKILL one.
  */
+@Tag(Tags.SLOW)
 class HookProcessTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 

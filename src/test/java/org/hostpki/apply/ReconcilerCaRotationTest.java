@@ -41,12 +41,12 @@ import org.hostpki.model.StoreSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.ExternalCa;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -402,7 +402,7 @@ class ReconcilerCaRotationTest {
   void testApply_anImportedChainIsServedThroughTheWholeRotation() throws Exception {
     external();
     apply();
-    ExternalCa external = ExternalCa.create(T0.minus(Duration.ofDays(1)));
+    TestCa external = TestCa.create(T0.minus(Duration.ofDays(1)));
     Certificate leaf = external.sign(read("server.csr"), T0.minus(Duration.ofMinutes(5)), Duration.ofDays(90));
     Files.createDirectories(chainFile.getParent());
     Files.writeString(chainFile, Pem.certificates(List.of(leaf, external.intermediate())));

@@ -46,15 +46,16 @@ import org.hostpki.model.StoreSpec;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
-import org.hostpki.pki.ExternalCa;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.pki.Pkcs7;
-import org.hostpki.pki.TestCertificateBuilder;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Warning;
+import org.hostpki.testkit.CertificateBuilder;
+import org.hostpki.testkit.TestCa;
+import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,7 +65,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The reconcile sequence with {@code server.issuer: external}, on Jimfs, against a test CA. */
 class ReconcilerExternalIssuerTest {
   private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
-  private static final ExternalCa CA = ExternalCa.create(T0);
+  private static final TestCa CA = TestCa.create(T0);
 
   private final FileSystem fs =
       Jimfs.newFileSystem(
@@ -280,12 +281,12 @@ class ReconcilerExternalIssuerTest {
 
   /** What a broken chain is built from: the store's key and the desired names. */
   record Fixture(KeyMaterial key, List<String> dns, List<java.net.InetAddress> ips, Instant now) {
-    TestCertificateBuilder leaf() {
+    CertificateBuilder leaf() {
       return CA.leaf(key.publicKey(), dns, ips).validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
     }
 
-    TestCertificateBuilder intermediate() {
-      return TestCertificateBuilder.certificate(ExternalCa.INTERMEDIATE_NAME)
+    CertificateBuilder intermediate() {
+      return CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
           .key(CA.intermediateKey())
           .issuedBy(CA.root(), CA.rootKey())
           .ca(0)
@@ -293,7 +294,7 @@ class ReconcilerExternalIssuerTest {
     }
 
     Certificate leafUnder(Certificate issuing, KeyMaterial issuingKey) {
-      return TestCertificateBuilder.certificate("portal.example.com")
+      return CertificateBuilder.certificate("portal.example.com")
           .key(key)
           .issuedBy(issuing, issuingKey)
           .serverAuth()
@@ -360,7 +361,7 @@ class ReconcilerExternalIssuerTest {
         new Broken(
             "RSA 1024 intermediate",
             f -> {
-              KeyMaterial weak = TestCertificateBuilder.shortRsaKey(1024);
+              KeyMaterial weak = TestKeys.shortRsa(1024);
               Certificate issuing = f.intermediate().key(weak).build();
               return List.of(f.leafUnder(issuing, weak), issuing);
             },
@@ -386,7 +387,7 @@ class ReconcilerExternalIssuerTest {
             "path length exceeded",
             f -> {
               Certificate second =
-                  TestCertificateBuilder.certificate("Example Sub CA")
+                  CertificateBuilder.certificate("Example Sub CA")
                       .key(CA.rootKey())
                       .issuedBy(CA.intermediate(), CA.intermediateKey())
                       .ca(0)
@@ -410,7 +411,7 @@ class ReconcilerExternalIssuerTest {
 
   private static Certificate certificateOfAnotherCa(Instant now) {
     KeyMaterial key = KeyMaterial.generate(org.hostpki.model.KeySpec.defaultSpec(), new SecureRandom());
-    return TestCertificateBuilder.certificate("Another Root")
+    return CertificateBuilder.certificate("Another Root")
         .selfSigned(key)
         .ca(null)
         .validity(now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(900)))

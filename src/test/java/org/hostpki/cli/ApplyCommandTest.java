@@ -17,6 +17,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.hostpki.store.StoreLock;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,8 +58,8 @@ class ApplyCommandTest {
             ""));
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, ENV, args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).env(ENV).run(args);
   }
 
   private SortedMap<String, byte[]> storeBytes() throws IOException {
@@ -85,9 +87,9 @@ class ApplyCommandTest {
 
   @Test
   void testApply_freshStoreThenSecondApplyIsANoOp() throws IOException {
-    CliRun first = hostpki("apply", "-f", "host.yaml");
-    assertThat(first.exitCode).as(first.toString()).isZero();
-    assertThat(first.out).contains("+ ca", "+ server", "Plan: 6 to create");
+    CliResult first = hostpki("apply", "-f", "host.yaml");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("+ ca", "+ server", "Plan: 6 to create");
     for (String name :
         new String[] {"ca.crt", "ca.key", "server.crt", "server.key", "server-fullchain.crt", "server.p12", "trust-bundle.crt", "truststore.p12"}) {
       assertThat(store.resolve(name)).as(name).exists();
@@ -98,114 +100,114 @@ class ApplyCommandTest {
         .isEqualTo("rw-------");
     SortedMap<String, byte[]> before = storeBytes();
 
-    CliRun second = hostpki("apply", "-f", "host.yaml");
+    CliResult second = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(second.exitCode).as(second.toString()).isZero();
-    assertThat(second.out).contains("No changes");
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(second.out()).contains("No changes");
     assertSameBytes(before, storeBytes());
   }
 
   @Test
   void testApply_hostnameChangeReplacesOnlyTheServer() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     byte[] ca = Files.readAllBytes(store.resolve("ca.crt"));
     byte[] server = Files.readAllBytes(store.resolve("server.crt"));
     writeDesired("portal2", "192.0.2.10");
 
-    CliRun plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
-    assertThat(plan.exitCode).as(plan.toString()).isEqualTo(2);
-    assertThat(plan.out).contains("~ server", "host identity changed", "name portal2.example.com added");
-    CliRun apply = hostpki("apply", "-f", "host.yaml");
+    CliResult plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+    assertThat(plan.out()).contains("~ server", "host identity changed", "name portal2.example.com added");
+    CliResult apply = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
     assertThat(Files.readAllBytes(store.resolve("ca.crt"))).isEqualTo(ca);
     assertThat(Files.readAllBytes(store.resolve("server.crt"))).isNotEqualTo(server);
-    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isZero();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isZero();
   }
 
   @Test
   void testApply_checkReportsPendingChangesWithExit2AndWritesNothing() {
-    CliRun check = hostpki("apply", "-f", "host.yaml", "--check");
+    CliResult check = hostpki("apply", "-f", "host.yaml", "--check");
 
-    assertThat(check.exitCode).as(check.toString()).isEqualTo(2);
+    assertThat(check.exitCode()).as(check.toString()).isEqualTo(2);
     assertThat(store.resolve("ca.crt")).doesNotExist();
   }
 
   @Test
   void testApply_expiringServerIsRenewedWhenTheClockMoves() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     byte[] ca = Files.readAllBytes(store.resolve("ca.crt"));
     clock = Clock.offset(clock, Duration.ofDays(380));
 
-    CliRun apply = hostpki("apply", "-f", "host.yaml");
+    CliResult apply = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
-    assertThat(apply.out).contains("~ server", "expires on");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("~ server", "expires on");
     assertThat(Files.readAllBytes(store.resolve("ca.crt"))).isEqualTo(ca);
   }
 
   @Test
   void testApply_wrongPkcs12PasswordIsAnErrorAndChangesNothing() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     SortedMap<String, byte[]> before = storeBytes();
 
-    CliRun run = CliRun.run(dir, clock, Map.of("HOSTPKI_PASSWORD", "wrong"), "apply", "-f", "host.yaml");
+    CliResult run = Cli.in(dir).clock(clock).env(Map.of("HOSTPKI_PASSWORD", "wrong")).run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("server.p12", "cannot be opened with the store password");
-    assertThat(run.err).doesNotContain("Exception", "wrong");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("server.p12", "cannot be opened with the store password");
+    assertThat(run.err()).doesNotContain("Exception", "wrong");
     assertSameBytes(before, storeBytes());
   }
 
   @Test
   void testApply_missingPasswordVariableIsAnError() {
-    CliRun run = CliRun.run(dir, clock, Map.of(), "apply", "-f", "host.yaml");
+    CliResult run = Cli.in(dir).clock(clock).run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("HOSTPKI_PASSWORD is not set");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("HOSTPKI_PASSWORD is not set");
     assertThat(store.resolve("ca.crt")).doesNotExist();
   }
 
   @Test
   void testApply_concurrentApplyIsRefusedNamingTheHolder() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     writeDesired("portal2", "192.0.2.10");
     SortedMap<String, byte[]> before = storeBytes();
     try (StoreLock held = StoreLock.acquire(store, Duration.ZERO, "test holder")) {
-      CliRun run = hostpki("apply", "-f", "host.yaml");
+      CliResult run = hostpki("apply", "-f", "host.yaml");
 
-      assertThat(run.exitCode).isEqualTo(1);
-      assertThat(run.err).contains("locked", "test holder");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).contains("locked", "test holder");
     }
     assertSameBytes(before, storeBytes());
   }
 
   @Test
   void testApply_staleSavedPlanIsRefused() throws IOException {
-    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode).isZero();
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     SortedMap<String, byte[]> before = storeBytes();
 
-    CliRun run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("plan.json is stale");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("plan.json is stale");
     assertSameBytes(before, storeBytes());
   }
 
   @Test
   void testApply_planSavedInTheOldFormatIsRefusedWithWhatToDo() throws IOException {
-    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode).isZero();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
     Path saved = dir.resolve("plan.json");
     // What hostpki 0.1 saved: format 1, attributes as display strings.
     Files.writeString(
         saved,
         Files.readString(saved).replace("\"format_version\":\"2\"", "\"format_version\":\"1\""));
 
-    CliRun run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
         .contains(
             "saved plan " + saved + " is in plan format 1, written by an older hostpki; this hostpki applies"
                 + " format 2 only, and nothing was applied. Make the plan again with 'hostpki plan --out'");
@@ -214,62 +216,62 @@ class ApplyCommandTest {
 
   @Test
   void testApply_currentSavedPlanIsApplied() {
-    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode).isZero();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
 
-    CliRun run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(store.resolve("server.crt")).exists();
   }
 
   @Test
   void testApply_deletedServerKeyIsReplaced() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     Files.delete(store.resolve("..data").toRealPath().resolve("server.key"));
 
-    CliRun run = hostpki("apply", "-f", "host.yaml");
+    CliResult run = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).contains("server.key is missing");
-    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("server.key is missing");
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isZero();
   }
 
   @Test
   void testApply_deletedPkcs12IsTheOnlyFileRewritten() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     byte[] server = Files.readAllBytes(store.resolve("server.crt"));
     Files.delete(store.resolve("..data").toRealPath().resolve("server.p12"));
 
-    CliRun run = hostpki("apply", "-f", "host.yaml");
+    CliResult run = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).contains("+ output/server.p12", "Plan: 1 to create, 0 to replace, 0 to update, 0 to delete");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("+ output/server.p12", "Plan: 1 to create, 0 to replace, 0 to update, 0 to delete");
     assertThat(Files.readAllBytes(store.resolve("server.crt"))).isEqualTo(server);
   }
 
   @Test
   void testApply_replaceServerMakesANewKey() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     byte[] key = Files.readAllBytes(store.resolve("server.key"));
 
-    CliRun run = hostpki("apply", "-f", "host.yaml", "--replace", "server");
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--replace", "server");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).contains("replacement requested");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("replacement requested");
     assertThat(Files.readAllBytes(store.resolve("server.key"))).isNotEqualTo(key);
   }
 
   @Test
   void testApply_unknownReplaceTargetIsAUsageError() {
-    CliRun run = hostpki("apply", "-f", "host.yaml", "--replace", "everything");
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--replace", "everything");
 
-    assertThat(run.exitCode).isEqualTo(64);
-    assertThat(run.err).contains("'everything' cannot be replaced; use ca or server");
+    assertThat(run.exitCode()).isEqualTo(64);
+    assertThat(run.err()).contains("'everything' cannot be replaced; use ca or server");
   }
 
   @Test
   void testOutput_neverContainsKeyMaterialOrThePassword() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     for (String[] args :
         new String[][] {
           {"plan", "-f", "host.yaml"}, {"plan", "-f", "host.yaml", "--output", "json"},
@@ -277,22 +279,22 @@ class ApplyCommandTest {
           {"apply", "-f", "host.yaml", "--output", "json"}, {"apply", "-f", "host.yaml", "--check"},
           {"export", "-f", "host.yaml", "server-chain"}, {"export", "-f", "host.yaml", "trust-bundle"}
         }) {
-      CliRun run = hostpki(args);
-      assertThat(run.exitCode).as(String.join(" ", args) + "\n" + run).isZero();
-      assertThat(run.out + run.err).doesNotContain("PRIVATE KEY", "s3cret-pw");
+      CliResult run = hostpki(args);
+      assertThat(run.exitCode()).as(String.join(" ", args) + "\n" + run).isZero();
+      assertThat(run.out() + run.err()).doesNotContain("PRIVATE KEY", "s3cret-pw");
     }
   }
 
   @Test
   void testApply_onATerminalLeavesNoProgressOnTheScreen_inAPipeWritesNone() {
-    CliRun onTerminal = CliRun.runOnTerminal(dir, clock, Map.of("HOSTPKI_PASSWORD", "s3cret-pw", "NO_COLOR", "1"), "apply", "-f", "host.yaml");
-    assertThat(onTerminal.exitCode).as(onTerminal.toString()).isZero();
-    assertThat(TerminalScreen.visible(onTerminal.err)).doesNotContain("hostpki:");
-    assertThat(onTerminal.out).contains("Applied: store");
+    CliResult onTerminal = Cli.in(dir).clock(clock).env(Map.of("HOSTPKI_PASSWORD", "s3cret-pw", "NO_COLOR", "1")).onTerminal().run("apply", "-f", "host.yaml");
+    assertThat(onTerminal.exitCode()).as(onTerminal.toString()).isZero();
+    assertThat(TerminalScreen.visible(onTerminal.err())).doesNotContain("hostpki:");
+    assertThat(onTerminal.out()).contains("Applied: store");
 
-    CliRun scripted = hostpki("apply", "-f", "host.yaml", "--replace", "server");
-    assertThat(scripted.exitCode).isZero();
-    assertThat(scripted.err).doesNotContain("hostpki:").doesNotContain("\u001b");
+    CliResult scripted = hostpki("apply", "-f", "host.yaml", "--replace", "server");
+    assertThat(scripted.exitCode()).isZero();
+    assertThat(scripted.err()).doesNotContain("hostpki:").doesNotContain("\u001b");
   }
 
 }

@@ -17,8 +17,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.ExternalCa;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApplyExternalIssuerTest {
   private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "pw");
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
-  private static final ExternalCa CA = ExternalCa.create(NOW);
+  private static final TestCa CA = TestCa.create(NOW);
 
   @TempDir Path dir;
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -37,8 +39,8 @@ class ApplyExternalIssuerTest {
     ExternalSetup.write(dir, "192.0.2.10", "none");
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, ENV, args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).env(ENV).run(args);
   }
 
   private void deliver(Certificate... chain) throws IOException {
@@ -74,27 +76,27 @@ class ApplyExternalIssuerTest {
 
   @Test
   void testApply_waitingForTheChainConvergesWithExitZero() {
-    CliRun first = hostpki("apply", "-f", "host.yaml");
-    assertThat(first.exitCode).as(first.toString()).isZero();
-    assertThat(first.out).contains("+ server.csr", "Waiting for a signed chain");
+    CliResult first = hostpki("apply", "-f", "host.yaml");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("+ server.csr", "Waiting for a signed chain");
 
-    CliRun check = hostpki("apply", "-f", "host.yaml", "--check");
+    CliResult check = hostpki("apply", "-f", "host.yaml", "--check");
 
-    assertThat(check.exitCode).as(check.toString()).isZero();
-    assertThat(check.out).contains("No changes", "warning: Waiting for a signed chain at " + dir.resolve(ExternalSetup.CHAIN));
-    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isZero();
+    assertThat(check.exitCode()).as(check.toString()).isZero();
+    assertThat(check.out()).contains("No changes", "warning: Waiting for a signed chain at " + dir.resolve(ExternalSetup.CHAIN));
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isZero();
   }
 
   @Test
   void testApply_refusedChainExitsOneAndLeavesTheStoreAsItWas() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     deliver(signed(), CA.root()); // the intermediate is missing
     SortedMap<String, byte[]> before = storeBytes();
 
-    CliRun apply = hostpki("apply", "-f", "host.yaml");
+    CliResult apply = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(apply.exitCode).isEqualTo(1);
-    assertThat(apply.err)
+    assertThat(apply.exitCode()).isEqualTo(1);
+    assertThat(apply.err())
         .contains(
             "cannot import the chain in " + dir.resolve(ExternalSetup.CHAIN),
             "missing intermediate: no certificate for issuer 'CN=Example Issuing CA 2'")
@@ -104,51 +106,51 @@ class ApplyExternalIssuerTest {
 
   @Test
   void testPlan_refusedChainIsAnErrorWithExitOneAndIsNotSaved() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     deliver(signed(), CA.root());
 
-    CliRun plan = hostpki("plan", "-f", "host.yaml", "--out", "plan.json");
+    CliResult plan = hostpki("plan", "-f", "host.yaml", "--out", "plan.json");
 
-    assertThat(plan.exitCode).isEqualTo(1);
-    assertThat(plan.out).contains("error: cannot import the chain", "  - missing intermediate", "Refused:");
+    assertThat(plan.exitCode()).isEqualTo(1);
+    assertThat(plan.out()).contains("error: cannot import the chain", "  - missing intermediate", "Refused:");
     assertThat(dir.resolve("plan.json")).doesNotExist();
-    CliRun check = hostpki("apply", "-f", "host.yaml", "--check");
-    assertThat(check.exitCode).isEqualTo(1);
+    CliResult check = hostpki("apply", "-f", "host.yaml", "--check");
+    assertThat(check.exitCode()).isEqualTo(1);
   }
 
   @Test
   void testPlan_jsonOfARefusedChainHasTheErrors() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     deliver(signed(), CA.root());
 
-    CliRun plan = hostpki("plan", "-f", "host.yaml", "--output", "json");
+    CliResult plan = hostpki("plan", "-f", "host.yaml", "--output", "json");
 
-    assertThat(plan.exitCode).isEqualTo(1);
-    assertThat(plan.out).contains("\"errors\":[{\"code\":\"chain-refused\"");
+    assertThat(plan.exitCode()).isEqualTo(1);
+    assertThat(plan.out()).contains("\"errors\":[{\"code\":\"chain-refused\"");
   }
 
   @Test
   void testApply_savedPlanIsStaleOnceTheChainArrives() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
-    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
     deliver(signed(), CA.intermediate());
 
-    CliRun stale = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+    CliResult stale = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
 
-    assertThat(stale.exitCode).isEqualTo(1);
-    assertThat(stale.err).contains("plan.json is stale");
+    assertThat(stale.exitCode()).isEqualTo(1);
+    assertThat(stale.err()).contains("plan.json is stale");
   }
 
   @Test
   void testApply_importThenNoChanges() throws IOException {
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     deliver(CA.root(), signed(), CA.intermediate());
 
-    CliRun apply = hostpki("apply", "-f", "host.yaml");
+    CliResult apply = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
-    assertThat(apply.out).contains("~ server", "import the chain from");
-    CliRun again = hostpki("apply", "-f", "host.yaml");
-    assertThat(again.out).contains("No changes").doesNotContain("warning");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("~ server", "import the chain from");
+    CliResult again = hostpki("apply", "-f", "host.yaml");
+    assertThat(again.out()).contains("No changes").doesNotContain("warning");
   }
 }

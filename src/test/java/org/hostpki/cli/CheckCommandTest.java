@@ -20,11 +20,14 @@ import java.util.stream.Stream;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.pki.ExternalCa;
+
 import org.hostpki.pki.Pem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestCa;
 
 /**
  * {@code hostpki check} through the CLI on real stores with an injected clock: each exit code of
@@ -49,11 +52,11 @@ class CheckCommandTest {
             + "metrics: {textfile: hostpki.prom}\n" + extra);
   }
 
-  private CliRun hostpki(Instant now, String... args) {
-    return CliRun.run(dir, Clock.fixed(now, ZoneOffset.UTC), Map.of(), probe, args);
+  private CliResult hostpki(Instant now, String... args) {
+    return Cli.in(dir).clock(Clock.fixed(now, ZoneOffset.UTC)).env(Map.of()).probe(probe).run(args);
   }
 
-  private CliRun check(Instant now, String... options) {
+  private CliResult check(Instant now, String... options) {
     String[] args = Stream.concat(Stream.of("check", "-f", "host.yaml"), Stream.of(options)).toArray(String[]::new);
     return hostpki(now, args);
   }
@@ -61,15 +64,15 @@ class CheckCommandTest {
   /** The JSON output, checked against schema/check.schema.json (and its plan against the plan's). */
   private JsonNode checkJson(Instant now, String... options) {
     String[] args = Stream.concat(Stream.of("--output", "json"), Stream.of(options)).toArray(String[]::new);
-    CliRun run = check(now, args);
-    JsonNode json = org.hostpki.json.OutputSchemas.valid("check.schema.json", run.out);
-    assertThat(json.get("exit_code").asInt()).isEqualTo(run.exitCode);
+    CliResult run = check(now, args);
+    JsonNode json = org.hostpki.json.OutputSchemas.valid("check.schema.json", run.out());
+    assertThat(json.get("exit_code").asInt()).isEqualTo(run.exitCode());
     return json;
   }
 
   private void applied(Instant now) {
-    CliRun apply = hostpki(now, "apply", "-f", "host.yaml");
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
+    CliResult apply = hostpki(now, "apply", "-f", "host.yaml");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
   }
 
   @Test
@@ -77,13 +80,13 @@ class CheckCommandTest {
     desired("");
     applied(T0);
 
-    CliRun run = check(T0.plus(Duration.ofDays(1)));
+    CliResult run = check(T0.plus(Duration.ofDays(1)));
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(run.out.lines().findFirst().orElseThrow())
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out().lines().findFirst().orElseThrow())
         .matches("OK: nothing due; next renewal server 2026-12-0[01] \\d\\d:\\d\\d UTC \\(in [23] days\\);"
             + " nearest expiry server 2026-12-03 0\\d:\\d\\d UTC \\(in 4 days\\)");
-    assertThat(run.out).contains("\nca       OK        expires 2036-", "\nserver   OK        expires 2026-12-03 ");
+    assertThat(run.out()).contains("\nca       OK        expires 2036-", "\nserver   OK        expires 2026-12-03 ");
     assertThat(checkJson(T0.plus(Duration.ofDays(1))).get("status").asString()).isEqualTo("ok");
   }
 
@@ -92,13 +95,13 @@ class CheckCommandTest {
     desired("");
     applied(T0);
 
-    CliRun run = check(T0.plus(Duration.ofHours(100)));
-    CliRun nagios = check(T0.plus(Duration.ofHours(100)), "--nagios");
+    CliResult run = check(T0.plus(Duration.ofHours(100)));
+    CliResult nagios = check(T0.plus(Duration.ofHours(100)), "--nagios");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
-    assertThat(run.out).startsWith(
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(run.out()).startsWith(
         "OK: 2 changes pending: server replace, output/server-fullchain.crt update; next renewal ca ");
-    assertThat(nagios.exitCode).as("Nagios: OK, the next run renews it").isZero();
+    assertThat(nagios.exitCode()).as("Nagios: OK, the next run renews it").isZero();
   }
 
   @Test
@@ -107,10 +110,10 @@ class CheckCommandTest {
     applied(T0);
 
     // The 6-day certificate falls due on 2026-12-01 between 02:44 and 07:29; the window is at noon.
-    CliRun run = check(Instant.parse("2026-12-01T09:00:00Z"));
+    CliResult run = check(Instant.parse("2026-12-01T09:00:00Z"));
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(run.out).containsPattern(
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).containsPattern(
         "^OK: nothing due; next renewal server 2026-12-01 1\\d:\\d\\d UTC \\(in [2-5]h( \\d+m)?\\), waiting for the window daily 12:00–15:00 UTC;");
   }
 
@@ -118,10 +121,10 @@ class CheckCommandTest {
   void testCheck_aStoreNeverWrittenIsChangesPendingAndIsNotCreated() throws IOException {
     desired("");
 
-    CliRun run = check(T0);
+    CliResult run = check(T0);
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
-    assertThat(run.out).startsWith("OK: 4 changes pending: ca create, server create, output/server-fullchain.crt create and 1 more;")
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(run.out()).startsWith("OK: 4 changes pending: ca create, server create, output/server-fullchain.crt create and 1 more;")
         .contains("; no certificate in the store yet");
     assertThat(dir.resolve("pki")).doesNotExist();
   }
@@ -129,21 +132,21 @@ class CheckCommandTest {
   @Test
   void testCheck_aPendingHookExits3AndIsAWarningAlsoWithAChangePending() throws IOException {
     desired("hooks:\n  timeout: 5s\n  afterServerChange: [[sh, -c, 'test -e ok']]\n");
-    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode).isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isEqualTo(ExitCodes.HOOK_FAILED);
 
-    CliRun run = check(T0.plus(Duration.ofHours(1)));
-    CliRun both = check(T0.plus(Duration.ofHours(100)));
-    CliRun nagios = check(T0.plus(Duration.ofHours(100)), "--nagios");
+    CliResult run = check(T0.plus(Duration.ofHours(1)));
+    CliResult both = check(T0.plus(Duration.ofHours(100)));
+    CliResult nagios = check(T0.plus(Duration.ofHours(100)), "--nagios");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.HOOK_FAILED);
-    assertThat(run.out).startsWith(
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(run.out()).startsWith(
         "WARNING: afterServerChange hook pending since 2026-11-27 08:00 UTC: afterServerChange hook"
             + " [sh, -c, test -e ok] exited with status 1; next renewal");
-    assertThat(both.exitCode).as("the more severe of 3 and 2").isEqualTo(ExitCodes.HOOK_FAILED);
-    assertThat(both.out.lines().findFirst().orElseThrow())
+    assertThat(both.exitCode()).as("the more severe of 3 and 2").isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(both.out().lines().findFirst().orElseThrow())
         .startsWith("WARNING: afterServerChange hook pending since ")
         .contains("; 2 changes pending: server replace, output/server-fullchain.crt update;");
-    assertThat(nagios.exitCode).isEqualTo(Status.WARNING);
+    assertThat(nagios.exitCode()).isEqualTo(Status.WARNING);
     assertThat(checkJson(T0.plus(Duration.ofHours(100))).get("plan").get("hooks_pending")).hasSize(1);
   }
 
@@ -151,8 +154,8 @@ class CheckCommandTest {
   void testCheck_anImportedCertificateNobodyRenewsIsWarningThenCriticalThenExpired() throws IOException {
     ExternalSetup.write(dir, "192.0.2.10", "none");
     Map<String, String> env = Map.of("HOSTPKI_PASSWORD", "pw");
-    assertThat(CliRun.run(dir, Clock.fixed(T0, ZoneOffset.UTC), env, PROBE, "apply", "-f", "host.yaml").exitCode).isZero();
-    ExternalCa ca = ExternalCa.create(T0);
+    assertThat(Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("apply", "-f", "host.yaml").exitCode()).isZero();
+    TestCa ca = TestCa.create(T0);
     Path chain = dir.resolve(ExternalSetup.CHAIN);
     Files.createDirectories(chain.getParent());
     Files.writeString(
@@ -161,35 +164,32 @@ class CheckCommandTest {
             ca.sign(Files.readAllBytes(dir.resolve("pki/server.csr")), T0, Duration.ofDays(30)),
             ca.intermediate(), ca.root())),
         StandardCharsets.US_ASCII);
-    assertThat(CliRun.run(dir, Clock.fixed(T0, ZoneOffset.UTC), env, PROBE, "apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("apply", "-f", "host.yaml").exitCode()).isZero();
 
     // Due at a third of 30 days before expiry, less up to a day of jitter; the margin is 2.5 days.
-    CliRun early = CliRun.run(dir, Clock.fixed(T0.plus(Duration.ofDays(15)), ZoneOffset.UTC), env, PROBE, "check", "-f", "host.yaml");
-    CliRun due = CliRun.run(dir, Clock.fixed(T0.plus(Duration.ofDays(21)), ZoneOffset.UTC), env, PROBE, "check", "-f", "host.yaml");
-    CliRun fourteen = CliRun.run(dir, Clock.fixed(T0.plus(Duration.ofDays(17)), ZoneOffset.UTC), env, PROBE,
-        "check", "-f", "host.yaml", "--warning", "14d", "--critical", "3d");
-    CliRun close = CliRun.run(dir, Clock.fixed(T0.plus(Duration.ofDays(29)), ZoneOffset.UTC), env, PROBE,
-        "check", "-f", "host.yaml", "--nagios");
-    CliRun expired = CliRun.run(dir, Clock.fixed(T0.plus(Duration.ofDays(31)), ZoneOffset.UTC), env, PROBE,
-        "check", "-f", "host.yaml", "--nagios");
+    CliResult early = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(15)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml");
+    CliResult due = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(21)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml");
+    CliResult fourteen = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(17)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml", "--warning", "14d", "--critical", "3d");
+    CliResult close = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(29)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml", "--nagios");
+    CliResult expired = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofDays(31)), ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml", "--nagios");
 
-    assertThat(early.exitCode).as(early.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(early.out).contains(
+    assertThat(early.exitCode()).as(early.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(early.out()).contains(
         "\nserver   OK        expires 2026-12-27 08:00 UTC (in 15 days); nothing renews it in time (it was imported"
             + " from another CA, which must sign its successor: no newer chain has been imported from "
             + dir.resolve(ExternalSetup.CHAIN) + "); WARNING from 2026-12-1");
-    assertThat(due.exitCode).as(due.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(due.exitCode()).as(due.toString()).isEqualTo(ExitCodes.ERROR);
     // A third of 30 days is 10 days; the jitter (from the certificate) takes up to a day off.
-    assertThat(due.out).matches(
+    assertThat(due.out()).matches(
         "(?s)WARNING: server expires 2026-12-27 08:00 UTC \\(in 9 days\\), within its renewal time \\((9|10) days before expiry\\).*");
-    assertThat(fourteen.out).startsWith("WARNING: server expires 2026-12-27 08:00 UTC (in 13 days), within 14d,");
-    assertThat(close.exitCode).as(close.toString()).isEqualTo(Status.CRITICAL);
-    assertThat(close.out)
+    assertThat(fourteen.out()).startsWith("WARNING: server expires 2026-12-27 08:00 UTC (in 13 days), within 14d,");
+    assertThat(close.exitCode()).as(close.toString()).isEqualTo(Status.CRITICAL);
+    assertThat(close.out())
         .startsWith("CRITICAL: server expires 2026-12-27 08:00 UTC (in 1d)")
         .contains("within 50% of its safety margin (1d 5h 42m)");
-    assertThat(close.out.lines().findFirst().orElseThrow()).containsPattern(" \\| 'ca'=\\d+s;\\d+;\\d+;0 'server'=86400s;\\d+;106920;0$");
-    assertThat(expired.exitCode).as(expired.toString()).isEqualTo(Status.CRITICAL);
-    assertThat(expired.out).startsWith("CRITICAL: ").contains("server expired on 2026-12-27 08:00 UTC");
+    assertThat(close.out().lines().findFirst().orElseThrow()).containsPattern(" \\| 'ca'=\\d+s;\\d+;\\d+;0 'server'=86400s;\\d+;106920;0$");
+    assertThat(expired.exitCode()).as(expired.toString()).isEqualTo(Status.CRITICAL);
+    assertThat(expired.out()).startsWith("CRITICAL: ").contains("server expired on 2026-12-27 08:00 UTC");
   }
 
   @Test
@@ -197,12 +197,12 @@ class CheckCommandTest {
     desired("");
     applied(T0);
 
-    CliRun run = check(T0.minus(Duration.ofDays(30)));
-    CliRun nagios = check(T0.minus(Duration.ofDays(30)), "--nagios");
+    CliResult run = check(T0.minus(Duration.ofDays(30)));
+    CliResult nagios = check(T0.minus(Duration.ofDays(30)), "--nagios");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.out).startsWith("CRITICAL: apply refuses to change the store: ");
-    assertThat(nagios.exitCode).isEqualTo(Status.CRITICAL);
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).startsWith("CRITICAL: apply refuses to change the store: ");
+    assertThat(nagios.exitCode()).isEqualTo(Status.CRITICAL);
     assertThat(checkJson(T0.minus(Duration.ofDays(30))).get("plan").get("errors").get(0).get("code").asString())
         .isEqualTo("clock-behind");
   }
@@ -211,15 +211,15 @@ class CheckCommandTest {
   void testCheck_anInvalidDesiredStateIsUnknownWithTheProblemInTheSummary() throws IOException {
     Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v2\nstore: {path: pki}\n");
 
-    CliRun run = check(T0);
-    CliRun nagios = check(T0, "--nagios");
+    CliResult run = check(T0);
+    CliResult nagios = check(T0, "--nagios");
     JsonNode json = checkJson(T0);
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.out).startsWith("UNKNOWN: cannot check: " + dir.resolve("host.yaml") + ":1:13: error: apiVersion");
-    assertThat(run.err).contains(":1:13: error: apiVersion").doesNotContain("error: " + dir.resolve("host.yaml"));
-    assertThat(run.err.lines().filter(l -> l.contains(":1:13: error: apiVersion"))).hasSize(1);
-    assertThat(nagios.exitCode).isEqualTo(Status.UNKNOWN);
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).startsWith("UNKNOWN: cannot check: " + dir.resolve("host.yaml") + ":1:13: error: apiVersion");
+    assertThat(run.err()).contains(":1:13: error: apiVersion").doesNotContain("error: " + dir.resolve("host.yaml"));
+    assertThat(run.err().lines().filter(l -> l.contains(":1:13: error: apiVersion"))).hasSize(1);
+    assertThat(nagios.exitCode()).isEqualTo(Status.UNKNOWN);
     assertThat(json.get("status").asString()).isEqualTo("unknown");
     assertThat(json.get("plan").isNull()).isTrue();
   }
@@ -231,13 +231,13 @@ class CheckCommandTest {
     Instant later = T0.plus(Duration.ofHours(1));
     probe = spec -> portal("192.0.2.11");
     applied(later);
-    CliRun rollback = hostpki(later, "rollback", "-f", "host.yaml");
-    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    CliResult rollback = hostpki(later, "rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
 
-    CliRun run = check(later.plus(Duration.ofMinutes(5)));
+    CliResult run = check(later.plus(Duration.ofMinutes(5)));
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
-    assertThat(run.out).startsWith("WARNING: held by rollback at 2026-11-27 09:00 UTC")
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(run.out()).startsWith("WARNING: held by rollback at 2026-11-27 09:00 UTC")
         .contains("; 2 changes wait for a person's apply: server replace, output/server-fullchain.crt update;");
   }
 
@@ -247,9 +247,9 @@ class CheckCommandTest {
     applied(T0);
     SortedMap<String, byte[]> before = storeFiles();
 
-    CliRun run = check(T0.plus(Duration.ofHours(100)));
+    CliResult run = check(T0.plus(Duration.ofHours(100)));
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
     SortedMap<String, byte[]> after = storeFiles();
     assertThat(after.keySet()).isEqualTo(before.keySet());
     before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
@@ -265,15 +265,15 @@ class CheckCommandTest {
   void testCheck_thresholdsThatAreNoneAreUsageErrors() throws IOException {
     desired("");
 
-    CliRun zero = check(T0, "--warning", "0d");
-    CliRun word = check(T0, "--critical", "soon");
-    CliRun whole = check(T0, "--critical", "100%");
+    CliResult zero = check(T0, "--warning", "0d");
+    CliResult word = check(T0, "--critical", "soon");
+    CliResult whole = check(T0, "--critical", "100%");
 
-    assertThat(List.of(zero.exitCode, word.exitCode, whole.exitCode)).containsOnly(ExitCodes.USAGE);
-    assertThat(zero.err).contains("'0d' must be longer than zero");
-    assertThat(word.err).contains("'soon' is not a duration");
-    assertThat(whole.err).contains("'100%' is not a threshold; write a time before expiry (14d, 36h)");
-    assertThat(check(T0, "--warning", "margin", "--critical", "25%margin").exitCode).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(List.of(zero.exitCode(), word.exitCode(), whole.exitCode())).containsOnly(ExitCodes.USAGE);
+    assertThat(zero.err()).contains("'0d' must be longer than zero");
+    assertThat(word.err()).contains("'soon' is not a duration");
+    assertThat(whole.err()).contains("'100%' is not a threshold; write a time before expiry (14d, 36h)");
+    assertThat(check(T0, "--warning", "margin", "--critical", "25%margin").exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
   }
 
   /** Every regular file of the store, by path, without following links; the lock file too. */

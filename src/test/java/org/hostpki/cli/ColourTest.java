@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +24,8 @@ class ColourTest {
 
   @TempDir Path dir;
 
-  private CliRun onTerminal(Map<String, String> env, String... args) {
-    return CliRun.runOnTerminal(dir, Clock.systemUTC(), env, args);
+  private CliResult onTerminal(Map<String, String> env, String... args) {
+    return Cli.in(dir).clock(Clock.systemUTC()).env(env).onTerminal().run(args);
   }
 
   @Test
@@ -35,10 +37,10 @@ class ColourTest {
           {"sign", "missing.yaml", "--csr", "x.csr"}, {"revoke", "missing.yaml", "--serial", "01"}, {"watch", "missing.yaml"}, {"validate", "missing.yaml"},
           {"apply", "--no-such-option"}, {"fetch-cert", "[::1"}
         }) {
-      CliRun run = onTerminal(Map.of(), line);
+      CliResult run = onTerminal(Map.of(), line);
 
-      assertThat(run.exitCode).as(String.join(" ", line)).isNotZero();
-      assertThat(run.out + run.err).as(String.join(" ", line) + "\n" + run).contains(RED_ERROR);
+      assertThat(run.exitCode()).as(String.join(" ", line)).isNotZero();
+      assertThat(run.out() + run.err()).as(String.join(" ", line) + "\n" + run).contains(RED_ERROR);
     }
   }
 
@@ -48,9 +50,9 @@ class ColourTest {
         dir.resolve("host.yaml"),
         "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install: {system: true}\n");
 
-    CliRun run = onTerminal(Map.of(), "validate", "host.yaml");
+    CliResult run = onTerminal(Map.of(), "validate", "host.yaml");
 
-    assertThat(run.out).contains("host.yaml:4:3: " + YELLOW_WARNING);
+    assertThat(run.out()).contains("host.yaml:4:3: " + YELLOW_WARNING);
   }
 
   @Test
@@ -64,17 +66,17 @@ class ColourTest {
             new String[] {"--no-color", "fetch-cert", "[::1"},
             new String[] {"fetch-cert", "--no-color", "[::1"});
     for (String[] line : lines) {
-      CliRun run = onTerminal(Map.of(), line);
+      CliResult run = onTerminal(Map.of(), line);
 
-      assertThat(run.exitCode).as(String.join(" ", line) + "\n" + run).isIn(ExitCodes.ERROR, ExitCodes.USAGE);
-      assertThat(run.out + run.err).as(String.join(" ", line)).contains("error:").doesNotContain("\u001b[");
-      assertThat(run.err).as("--no-color is accepted").doesNotContain("unknown option");
+      assertThat(run.exitCode()).as(String.join(" ", line) + "\n" + run).isIn(ExitCodes.ERROR, ExitCodes.USAGE);
+      assertThat(run.out() + run.err()).as(String.join(" ", line)).contains("error:").doesNotContain("\u001b[");
+      assertThat(run.err()).as("--no-color is accepted").doesNotContain("unknown option");
     }
-    assertThat(onTerminal(Map.of(), "apply", "--no-color", "--frobnicate").err)
+    assertThat(onTerminal(Map.of(), "apply", "--no-color", "--frobnicate").err())
         .as("a line that does not parse").startsWith("error: unknown option");
     for (Map<String, String> env : List.of(Map.of("NO_COLOR", "1"), Map.of("TERM", "dumb"))) {
-      CliRun run = onTerminal(env, "plan", "missing.yaml");
-      assertThat(run.err).as(env.toString()).contains("error:").doesNotContain("\u001b[");
+      CliResult run = onTerminal(env, "plan", "missing.yaml");
+      assertThat(run.err()).as(env.toString()).contains("error:").doesNotContain("\u001b[");
     }
   }
 
@@ -83,13 +85,13 @@ class ColourTest {
     Map<String, String> env = new HashMap<>();
     env.put("NO_COLOR", "");
 
-    assertThat(onTerminal(env, "plan", "missing.yaml").err).contains(RED_ERROR);
+    assertThat(onTerminal(env, "plan", "missing.yaml").err()).contains(RED_ERROR);
   }
 
   @Test
   void testNoColour_intoAPipe() {
-    CliRun run = CliRun.run(dir, Clock.systemUTC(), Map.of(), "plan", "missing.yaml");
+    CliResult run = Cli.in(dir).clock(Clock.systemUTC()).env(Map.of()).run("plan", "missing.yaml");
 
-    assertThat(run.err).contains("error:").doesNotContain("\u001b[");
+    assertThat(run.err()).contains("error:").doesNotContain("\u001b[");
   }
 }

@@ -10,10 +10,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.hostpki.fetch.Commands;
-import org.hostpki.fetch.TestCertificates;
+import org.hostpki.testkit.ToolCertificates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 
 /**
  * Never a commonName over 64 characters (RFC 5280's ub-common-name): a host whose FQDN is 253
@@ -33,13 +36,13 @@ class CommonNameLengthTest {
 
   @BeforeAll
   static void needsOpenssl() {
-    TestCertificates.assumeOpenssl();
+    Tool.OPENSSL.require();
   }
 
-  private CliRun apply(String yaml) throws IOException {
+  private CliResult apply(String yaml) throws IOException {
     Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\n" + yaml);
-    CliRun run = CliRun.run(dir, clock, Map.of(), "apply", "-f", "host.yaml");
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    CliResult run = Cli.in(dir).clock(clock).run("apply", "-f", "host.yaml");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     return run;
   }
 
@@ -76,8 +79,8 @@ class CommonNameLengthTest {
     assertThat(openssl("openssl", "verify", "-x509_strict", "-CAfile", "pki/ca.crt", "pki/server.crt"))
         .contains("pki/server.crt: OK");
     // A second apply changes nothing: the subject it asks for is the one it wrote.
-    CliRun again = CliRun.run(dir, clock, Map.of(), "plan", "-f", "host.yaml", "--detailed-exitcode");
-    assertThat(again.exitCode).as(again.toString()).isZero();
+    CliResult again = Cli.in(dir).clock(clock).run("plan", "-f", "host.yaml", "--detailed-exitcode");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
   }
 
   @Test

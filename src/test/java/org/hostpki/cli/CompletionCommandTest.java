@@ -1,37 +1,47 @@
 package org.hostpki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * The completion scripts, sourced by the real shells without a terminal (CompletionShellTest
  * types into them), and the words they offer, each of which the commands accept.
  */
+@Tag(Tags.INTEROP)
 class CompletionCommandTest {
   @TempDir Path dir;
 
   private Path script(String shell) throws IOException {
-    return Programs.completionScript(dir, shell);
+    return completionScript(dir, shell);
   }
 
-  private static boolean onPath(String program) {
-    return Programs.onPath(program);
+  /** {@code hostpki completion SHELL}, saved in {@code dir} as hostpki.SHELL. */
+  static Path completionScript(Path dir, String shell) throws IOException {
+    CliResult run = Cli.in(dir).run("completion", shell).assertSucceeded();
+    return Files.writeString(dir.resolve("hostpki." + shell), run.out());
   }
 
-  private static String shell(String... command) throws IOException, InterruptedException {
-    return Programs.run(List.of(command));
+  /** Runs a shell without a terminal; it must succeed. Returns stdout, then stderr. */
+  private static String shell(String... command) {
+    return Command.of(List.of(command)).run().assertSucceeded().output();
   }
 
   private Completion.Tree tree(CommandLine root) {
@@ -52,7 +62,7 @@ class CompletionCommandTest {
 
   @Test
   void testCompletion_bashCompletesCommandsAndArguments() throws Exception {
-    assumeTrue(onPath("bash"), "bash is not installed");
+    Tool.BASH.require();
     Path script = script("bash");
 
     String output =
@@ -72,7 +82,7 @@ class CompletionCommandTest {
 
   @Test
   void testCompletion_zshRegistersTheBashCompletion() throws Exception {
-    assumeTrue(onPath("zsh"), "zsh is not installed");
+    Tool.ZSH.require();
     Path script = script("zsh");
 
     // without compinit loaded: the script loads it
@@ -83,15 +93,15 @@ class CompletionCommandTest {
 
   @Test
   void testCompletion_unknownShellIsAUsageError() {
-    CliRun run = CliRun.run(dir, Clock.systemUTC(), Map.of(), "completion", "tcsh");
+    CliResult run = Cli.in(dir).run("completion", "tcsh");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err).contains("tcsh");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("tcsh");
   }
 
   @Test
   void testCompletion_fishLoadsTheScript() throws Exception {
-    assumeTrue(onPath("fish"), "fish is not installed");
+    Tool.FISH.require();
     Path script = script("fish");
 
     String output =

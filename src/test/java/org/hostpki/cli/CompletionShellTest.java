@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.hostpki.ops.Tools;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Completion as a person meets it: the script from {@code hostpki completion SHELL} loaded into a
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are exactly the words the commands accept (lowercase), and file names after every option and
  * parameter that takes a file.
  */
+@Tag(Tags.INTEROP)
 class CompletionShellTest {
   @TempDir Path dir;
   private TmuxTerminal terminal;
@@ -38,11 +41,11 @@ class CompletionShellTest {
   }
 
   private Path script(String shell) throws Exception {
-    return Programs.completionScript(dir, shell);
+    return CompletionCommandTest.completionScript(dir, shell);
   }
 
   private void start(List<String> command) throws Exception {
-    Tools.require("tmux", "tmux");
+    Tool.TMUX.require();
     terminal = TmuxTerminal.start(dir.resolve("tmux.sock"), workspace(), command);
     terminal.waitFor("the prompt", s -> TmuxTerminal.lastLine(s).startsWith("$"));
   }
@@ -83,7 +86,7 @@ class CompletionShellTest {
 
   @Test
   void testBash_offersAcceptedWordsAndFileNames() throws Exception {
-    Tools.require("bash", "bash");
+    Tool.BASH.require();
     Path rc = dir.resolve("bashrc");
     Files.writeString(
         rc,
@@ -99,7 +102,7 @@ class CompletionShellTest {
 
   @Test
   void testZsh_offersAcceptedWordsAndFileNames() throws Exception {
-    Tools.require("zsh", "zsh");
+    Tool.ZSH.require();
     // No compinit here: the sourced script loads it, as the help says.
     Files.writeString(dir.resolve(".zshrc"), "PROMPT='$ '\nsource " + script("zsh") + "\n");
     start(List.of("env", "HOME=" + dir, "ZDOTDIR=" + dir, "zsh", "-i"));
@@ -111,7 +114,7 @@ class CompletionShellTest {
 
   @Test
   void testFish_offersAcceptedWordsAndFileNames() throws Exception {
-    Tools.require("fish", "fish");
+    Tool.FISH.require();
     start(
         List.of(
             "env", "HOME=" + dir, "XDG_CONFIG_HOME=" + dir.resolve("config"), "XDG_DATA_HOME=" + dir.resolve("data"),

@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Cli;
 import org.hostpki.host.LiveHostIdentityProbe;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,30 +39,30 @@ class DesiredStateFileTest {
     Files.writeString(dir.resolve("host.yaml"), HOST);
   }
 
-  private CliRun hostpki(Map<String, String> env, String... args) {
-    return CliRun.run(dir, Clock.systemUTC(), env, args);
+  private CliResult hostpki(Map<String, String> env, String... args) {
+    return Cli.in(dir).clock(Clock.systemUTC()).env(env).run(args);
   }
 
   @Test
   void testFileArgument_worksWhereverMinusFDoes() {
-    assertThat(hostpki(Map.of(), "apply", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(Map.of(), "apply", "host.yaml").exitCode()).isZero();
     for (String[] line :
         new String[][] {
           {"plan", "host.yaml"}, {"plan", "--detailed-exitcode", "host.yaml"}, {"apply", "host.yaml", "--check"},
           {"status", "host.yaml"}, {"check", "host.yaml"}, {"history", "host.yaml"}, {"export", "ca-cert", "host.yaml"},
           {"export", "ca-cert", "-f", "host.yaml"}, {"validate", "host.yaml"}
         }) {
-      CliRun run = hostpki(Map.of(), line);
+      CliResult run = hostpki(Map.of(), line);
 
-      assertThat(run.exitCode).as(String.join(" ", line) + "\n" + run).isZero();
-      assertThat(run.err).as("no note for a file that was named").doesNotContain("note:");
+      assertThat(run.exitCode()).as(String.join(" ", line) + "\n" + run).isZero();
+      assertThat(run.err()).as("no note for a file that was named").doesNotContain("note:");
     }
-    CliRun rollback = hostpki(Map.of(), "rollback", "host.yaml");
-    assertThat(rollback.err).contains("is the oldest kept one");
-    CliRun sign = hostpki(Map.of(), "sign", "host.yaml", "--csr", "missing.csr");
-    assertThat(sign.err).contains("missing.csr does not exist");
-    CliRun revoke = hostpki(Map.of(), "revoke", "host.yaml", "--serial", "01");
-    assertThat(revoke.exitCode).as(revoke.toString()).isEqualTo(ExitCodes.ERROR);
+    CliResult rollback = hostpki(Map.of(), "rollback", "host.yaml");
+    assertThat(rollback.err()).contains("is the oldest kept one");
+    CliResult sign = hostpki(Map.of(), "sign", "host.yaml", "--csr", "missing.csr");
+    assertThat(sign.err()).contains("missing.csr does not exist");
+    CliResult revoke = hostpki(Map.of(), "revoke", "host.yaml", "--serial", "01");
+    assertThat(revoke.exitCode()).as(revoke.toString()).isEqualTo(ExitCodes.ERROR);
   }
 
   @Test
@@ -86,42 +88,42 @@ class DesiredStateFileTest {
 
   @Test
   void testSameFileTwice_isOne_twoFilesAreAUsageError() {
-    assertThat(hostpki(Map.of(), "validate", "host.yaml").exitCode).isZero();
-    assertThat(hostpki(Map.of(), "plan", "-f", "host.yaml", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(Map.of(), "validate", "host.yaml").exitCode()).isZero();
+    assertThat(hostpki(Map.of(), "plan", "-f", "host.yaml", "host.yaml").exitCode()).isZero();
 
-    CliRun two = hostpki(Map.of(), "plan", "-f", "host.yaml", "other.yaml");
-    assertThat(two.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(two.err).startsWith("error: two desired-state files given, -f host.yaml and other.yaml: give one\n");
+    CliResult two = hostpki(Map.of(), "plan", "-f", "host.yaml", "other.yaml");
+    assertThat(two.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(two.err()).startsWith("error: two desired-state files given, -f host.yaml and other.yaml: give one\n");
   }
 
   @Test
   void testAnEmptyFileName_isAUsageError_notTheWorkingDirectory() {
     for (String[] line : new String[][] {{"status", ""}, {"plan", "-f", ""}, {"export", "ca-cert", " "}}) {
-      CliRun run = hostpki(Map.of(), line);
+      CliResult run = hostpki(Map.of(), line);
 
-      assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.USAGE);
-      assertThat(run.err.lines().findFirst().orElseThrow()).startsWith("error: the desired-state file name is empty");
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err().lines().findFirst().orElseThrow()).startsWith("error: the desired-state file name is empty");
     }
   }
 
   @Test
   void testHostpkiConfig_isUsedWithoutAFile_andSaidSo() {
     for (String command : List.of("plan", "status", "apply", "history", "validate")) {
-      CliRun run = hostpki(Map.of("HOSTPKI_CONFIG", "host.yaml"), command);
+      CliResult run = hostpki(Map.of("HOSTPKI_CONFIG", "host.yaml"), command);
 
-      assertThat(run.exitCode).as(command + "\n" + run).isZero();
-      assertThat(run.err).as(command).startsWith("note: desired state host.yaml (from HOSTPKI_CONFIG)\n");
+      assertThat(run.exitCode()).as(command + "\n" + run).isZero();
+      assertThat(run.err()).as(command).startsWith("note: desired state host.yaml (from HOSTPKI_CONFIG)\n");
     }
-    CliRun named = hostpki(Map.of("HOSTPKI_CONFIG", "missing.yaml"), "status", "host.yaml");
-    assertThat(named.exitCode).as("a named file wins").isZero();
+    CliResult named = hostpki(Map.of("HOSTPKI_CONFIG", "missing.yaml"), "status", "host.yaml");
+    assertThat(named.exitCode()).as("a named file wins").isZero();
   }
 
   @Test
   void testHostpkiConfig_namingNoFile_saysWhere() {
-    CliRun run = hostpki(Map.of("HOSTPKI_CONFIG", "missing.yaml"), "plan");
+    CliResult run = hostpki(Map.of("HOSTPKI_CONFIG", "missing.yaml"), "plan");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err).startsWith("note: desired state missing.yaml (from HOSTPKI_CONFIG)\n").contains("missing.yaml: error: no such file");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err()).startsWith("note: desired state missing.yaml (from HOSTPKI_CONFIG)\n").contains("missing.yaml: error: no such file");
   }
 
   @Test

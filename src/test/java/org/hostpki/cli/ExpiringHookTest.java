@@ -17,12 +17,15 @@ import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.ExternalCa;
+
 import org.hostpki.pki.Pem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestCa;
 
 /**
  * {@code hooks.onExpiring} through the CLI with a real hook script: it runs once per certificate
@@ -34,7 +37,7 @@ class ExpiringHookTest {
   private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
   private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "pw");
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final ExternalCa CA = ExternalCa.create(T0);
+  private static final TestCa CA = TestCa.create(T0);
   /** Writes what it was told, one line a run; fails while the file {@code fail} exists. */
   private static final String HOOK =
       "  onExpiring: [[sh, -c, 'echo \"$HOSTPKI_HOOK $HOSTPKI_CERTIFICATE $HOSTPKI_WITHIN $HOSTPKI_NOT_AFTER"
@@ -47,8 +50,8 @@ class ExpiringHookTest {
     return new HostIdentity("portal", Optional.of("example.com"), List.of(IpAddresses.parse(address).orElseThrow()));
   }
 
-  private CliRun hostpki(Instant now, String... args) {
-    return CliRun.run(dir, Clock.fixed(now, ZoneOffset.UTC), ENV, probe, args);
+  private CliResult hostpki(Instant now, String... args) {
+    return Cli.in(dir).clock(Clock.fixed(now, ZoneOffset.UTC)).env(ENV).probe(probe).run(args);
   }
 
   private List<String> runs() throws IOException {
@@ -67,10 +70,10 @@ class ExpiringHookTest {
         dir.resolve("host.yaml"),
         Files.readString(dir.resolve("host.yaml")) + "hooks:\n  timeout: 5s\n" + HOOK
             + "  onExpiringWithin: [7d, 1d]\n" + extra);
-    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isZero();
     Certificate leaf = deliver(T0, Duration.ofDays(30), true);
-    CliRun imported = hostpki(T0, "apply", "-f", "host.yaml");
-    assertThat(imported.exitCode).as(imported.toString()).isZero();
+    CliResult imported = hostpki(T0, "apply", "-f", "host.yaml");
+    assertThat(imported.exitCode()).as(imported.toString()).isZero();
     return leaf;
   }
 
@@ -89,30 +92,30 @@ class ExpiringHookTest {
   void testOnExpiring_runsOncePerCertificateAndThresholdAcrossGenerationsThatKeepIt() throws IOException {
     Certificate leaf = importedThirtyDayCertificate("");
 
-    CliRun early = hostpki(T0.plus(Duration.ofDays(20)), "apply", "-f", "host.yaml");
-    CliRun plan = hostpki(T0.plus(Duration.ofDays(24)), "plan", "-f", "host.yaml", "--output", "json");
-    CliRun seven = hostpki(T0.plus(Duration.ofDays(24)), "apply", "-f", "host.yaml");
-    CliRun again = hostpki(T0.plus(Duration.ofDays(25)), "apply", "-f", "host.yaml");
+    CliResult early = hostpki(T0.plus(Duration.ofDays(20)), "apply", "-f", "host.yaml");
+    CliResult plan = hostpki(T0.plus(Duration.ofDays(24)), "plan", "-f", "host.yaml", "--output", "json");
+    CliResult seven = hostpki(T0.plus(Duration.ofDays(24)), "apply", "-f", "host.yaml");
+    CliResult again = hostpki(T0.plus(Duration.ofDays(25)), "apply", "-f", "host.yaml");
     String before = current();
     // A new generation that keeps the certificate: a trusted certificate is added.
     Files.writeString(dir.resolve("root.pem"), CA.root().pem());
     Files.writeString(
         dir.resolve("host.yaml"),
         Files.readString(dir.resolve("host.yaml")) + "trust: {certificates: [{name: root, file: root.pem}]}\n");
-    CliRun trust = hostpki(T0.plus(Duration.ofDays(25)), "apply", "-f", "host.yaml");
-    CliRun one = hostpki(T0.plus(Duration.ofDays(29)).plus(Duration.ofHours(12)), "apply", "-f", "host.yaml");
+    CliResult trust = hostpki(T0.plus(Duration.ofDays(25)), "apply", "-f", "host.yaml");
+    CliResult one = hostpki(T0.plus(Duration.ofDays(29)).plus(Duration.ofHours(12)), "apply", "-f", "host.yaml");
 
-    assertThat(early.out).doesNotContain("Ran the hooks");
-    JsonNode pending = JSON.readTree(plan.out).get("hooks_pending").get(0);
+    assertThat(early.out()).doesNotContain("Ran the hooks");
+    JsonNode pending = JSON.readTree(plan.out()).get("hooks_pending").get(0);
     assertThat(pending.get("hook").asString()).isEqualTo("onExpiring");
     assertThat(pending.get("expiring").get("within").asString()).isEqualTo("7d");
     assertThat(pending.get("expiring").get("not_after").asString()).isEqualTo("2026-12-27T08:00:00Z");
-    assertThat(seven.exitCode).as(seven.toString()).isZero();
-    assertThat(seven.out).contains("Ran the hooks: onExpiring (server, within 7d).");
-    assertThat(again.out).doesNotContain("Ran the hooks");
-    assertThat(trust.out).contains("+ trust/root").doesNotContain("Ran the hooks");
+    assertThat(seven.exitCode()).as(seven.toString()).isZero();
+    assertThat(seven.out()).contains("Ran the hooks: onExpiring (server, within 7d).");
+    assertThat(again.out()).doesNotContain("Ran the hooks");
+    assertThat(trust.out()).contains("+ trust/root").doesNotContain("Ran the hooks");
     assertThat(current()).isNotEqualTo(before);
-    assertThat(one.out).contains("Ran the hooks: onExpiring (server, within 1d).");
+    assertThat(one.out()).contains("Ran the hooks: onExpiring (server, within 1d).");
     assertThat(runs())
         .containsExactly(
             "onExpiring server 7d 2026-12-27T08:00:00Z " + leaf.facts().fingerprint().hex()
@@ -129,24 +132,24 @@ class ExpiringHookTest {
     Files.writeString(dir.resolve("fail"), "");
     String hooksPending = "hostpki_hooks_pending{store=\"" + dir.resolve("pki") + "\"} ";
 
-    CliRun failed = hostpki(T0.plus(Duration.ofDays(24)), "apply", "-f", "host.yaml");
+    CliResult failed = hostpki(T0.plus(Duration.ofDays(24)), "apply", "-f", "host.yaml");
     String metricsAfterFailure = Files.readString(dir.resolve("hostpki.prom"));
-    CliRun check = hostpki(T0.plus(Duration.ofDays(24)), "check", "-f", "host.yaml", "--warning", "1d");
+    CliResult check = hostpki(T0.plus(Duration.ofDays(24)), "check", "-f", "host.yaml", "--warning", "1d");
     String metricsAfterCheck = Files.readString(dir.resolve("hostpki.prom"));
     Files.delete(dir.resolve("fail"));
-    CliRun retried = hostpki(T0.plus(Duration.ofDays(24)).plus(Duration.ofMinutes(15)), "apply", "-f", "host.yaml");
-    CliRun after = hostpki(T0.plus(Duration.ofDays(25)), "apply", "-f", "host.yaml");
+    CliResult retried = hostpki(T0.plus(Duration.ofDays(24)).plus(Duration.ofMinutes(15)), "apply", "-f", "host.yaml");
+    CliResult after = hostpki(T0.plus(Duration.ofDays(25)), "apply", "-f", "host.yaml");
 
-    assertThat(failed.exitCode).as(failed.toString()).isEqualTo(ExitCodes.HOOK_FAILED);
-    assertThat(failed.err).contains("error: onExpiring (server, within 7d) hook [sh, -c, echo ", "exited with status 1");
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(failed.err()).contains("error: onExpiring (server, within 7d) hook [sh, -c, echo ", "exited with status 1");
     assertThat(metricsAfterFailure).contains(hooksPending + "1");
-    assertThat(check.exitCode).as(check.toString()).isEqualTo(ExitCodes.HOOK_FAILED);
-    assertThat(check.out).startsWith("WARNING: onExpiring (server, within 7d) hook pending since 2026-12-21 08:00 UTC: ");
+    assertThat(check.exitCode()).as(check.toString()).isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(check.out()).startsWith("WARNING: onExpiring (server, within 7d) hook pending since 2026-12-21 08:00 UTC: ");
     assertThat(metricsAfterCheck).as("the durable record, not the run").contains(hooksPending + "1");
-    assertThat(retried.exitCode).as(retried.toString()).isZero();
-    assertThat(retried.out).contains("Ran the hooks: onExpiring (server, within 7d).");
+    assertThat(retried.exitCode()).as(retried.toString()).isZero();
+    assertThat(retried.out()).contains("Ran the hooks: onExpiring (server, within 7d).");
     assertThat(Files.readString(dir.resolve("hostpki.prom"))).contains(hooksPending + "0");
-    assertThat(after.out).doesNotContain("Ran the hooks");
+    assertThat(after.out()).doesNotContain("Ran the hooks");
     assertThat(runs()).hasSize(2);
   }
 
@@ -154,16 +157,16 @@ class ExpiringHookTest {
   void testOnExpiring_aRenewedCertificateDropsThePendingObligation() throws IOException {
     importedThirtyDayCertificate("");
     Files.writeString(dir.resolve("fail"), "");
-    assertThat(hostpki(T0.plus(Duration.ofDays(24)), "apply", "-f", "host.yaml").exitCode).isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(hostpki(T0.plus(Duration.ofDays(24)), "apply", "-f", "host.yaml").exitCode()).isEqualTo(ExitCodes.HOOK_FAILED);
     deliver(T0.plus(Duration.ofDays(24)), Duration.ofDays(30), true);
 
-    CliRun renewed = hostpki(T0.plus(Duration.ofDays(24)).plus(Duration.ofHours(1)), "apply", "-f", "host.yaml");
+    CliResult renewed = hostpki(T0.plus(Duration.ofDays(24)).plus(Duration.ofHours(1)), "apply", "-f", "host.yaml");
 
-    assertThat(renewed.exitCode).as(renewed.toString()).isZero();
-    assertThat(renewed.out).contains("~ server ", "import the chain").doesNotContain("Ran the hooks");
+    assertThat(renewed.exitCode()).as(renewed.toString()).isZero();
+    assertThat(renewed.out()).contains("~ server ", "import the chain").doesNotContain("Ran the hooks");
     assertThat(runs()).hasSize(1);
     assertThat(dir.resolve("pki/" + current() + "/.hooks-due.json")).doesNotExist();
-    assertThat(hostpki(T0.plus(Duration.ofDays(25)), "plan", "-f", "host.yaml").out).doesNotContain("hooks pending");
+    assertThat(hostpki(T0.plus(Duration.ofDays(25)), "plan", "-f", "host.yaml").out()).doesNotContain("hooks pending");
   }
 
   @Test
@@ -172,10 +175,10 @@ class ExpiringHookTest {
     deliver(T0.plus(Duration.ofDays(23)), Duration.ofDays(30), false); // the intermediate is missing
     String before = current();
 
-    CliRun refused = hostpki(T0.plus(Duration.ofDays(24)), "apply", "-f", "host.yaml");
+    CliResult refused = hostpki(T0.plus(Duration.ofDays(24)), "apply", "-f", "host.yaml");
 
-    assertThat(refused.exitCode).as(refused.toString()).isEqualTo(ExitCodes.ERROR);
-    assertThat(refused.err)
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(refused.err())
         .contains("error: cannot import the chain in " + dir.resolve(ExternalSetup.CHAIN))
         .contains("  ran the onExpiring (server, within 7d) hook");
     assertThat(current()).isEqualTo(before);
@@ -189,12 +192,12 @@ class ExpiringHookTest {
         dir.resolve("host.yaml"),
         "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\nhooks:\n  timeout: 5s\n" + HOOK
             + "  onExpiringWithin: [7d]\n");
-    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isZero();
 
-    CliRun behind = hostpki(T0.minus(Duration.ofHours(2)), "apply", "-f", "host.yaml");
+    CliResult behind = hostpki(T0.minus(Duration.ofHours(2)), "apply", "-f", "host.yaml");
 
-    assertThat(behind.exitCode).as(behind.toString()).isEqualTo(ExitCodes.ERROR);
-    assertThat(behind.err).contains("clock").doesNotContain("onExpiring");
+    assertThat(behind.exitCode()).as(behind.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(behind.err()).contains("clock").doesNotContain("onExpiring");
     assertThat(runs()).isEmpty();
   }
 
@@ -203,23 +206,23 @@ class ExpiringHookTest {
     Files.writeString(
         dir.resolve("host.yaml"),
         "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\nhooks:\n  timeout: 5s\n" + HOOK);
-    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isZero();
     probe = spec -> portal("192.0.2.11");
-    assertThat(hostpki(T0.plus(Duration.ofHours(1)), "apply", "-f", "host.yaml").exitCode).isZero();
-    assertThat(hostpki(T0.plus(Duration.ofHours(1)), "rollback", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(T0.plus(Duration.ofHours(1)), "apply", "-f", "host.yaml").exitCode()).isZero();
+    assertThat(hostpki(T0.plus(Duration.ofHours(1)), "rollback", "-f", "host.yaml").exitCode()).isZero();
 
     // The first certificate, back in place and held, falls due on day 4 (a third of 6 days, less jitter).
-    CliRun early = hostpki(T0.plus(Duration.ofDays(3)), "apply", "-f", "host.yaml", "--unattended");
-    CliRun held = hostpki(T0.plus(Duration.ofDays(5)), "apply", "-f", "host.yaml", "--unattended");
-    CliRun person = hostpki(T0.plus(Duration.ofDays(5)), "apply", "-f", "host.yaml");
+    CliResult early = hostpki(T0.plus(Duration.ofDays(3)), "apply", "-f", "host.yaml", "--unattended");
+    CliResult held = hostpki(T0.plus(Duration.ofDays(5)), "apply", "-f", "host.yaml", "--unattended");
+    CliResult person = hostpki(T0.plus(Duration.ofDays(5)), "apply", "-f", "host.yaml");
 
-    assertThat(early.out).doesNotContain("Ran the hooks");
-    assertThat(held.exitCode).as(held.toString()).isZero();
-    assertThat(held.out).contains("Held by rollback", "Ran the hooks: onExpiring (server, within due).");
+    assertThat(early.out()).doesNotContain("Ran the hooks");
+    assertThat(held.exitCode()).as(held.toString()).isZero();
+    assertThat(held.out()).contains("Held by rollback", "Ran the hooks: onExpiring (server, within due).");
     assertThat(runs()).singleElement().asString()
         .startsWith("onExpiring server due ")
         .contains(" [] the store is held by the rollback at 2026-11-27 09:00 UTC: unattended runs leave it as"
             + " it is until a person runs hostpki apply");
-    assertThat(person.out).contains("Released the hold", "~ server ").doesNotContain("Ran the hooks: onExpiring");
+    assertThat(person.out()).contains("Released the hold", "~ server ").doesNotContain("Ran the hooks: onExpiring");
   }
 }

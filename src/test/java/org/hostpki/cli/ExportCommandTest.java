@@ -3,8 +3,6 @@ package org.hostpki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,10 +10,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.hostpki.host.LiveHostIdentityProbe;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +31,12 @@ class ExportCommandTest {
   @BeforeEach
   void setUp() throws IOException {
     ExternalSetup.write(dir, "192.0.2.10", "none");
-    CliRun apply = hostpki("apply", "-f", "host.yaml");
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
+    CliResult apply = hostpki("apply", "-f", "host.yaml");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, ENV, args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).env(ENV).run(args);
   }
 
   private byte[] store(String name) throws IOException {
@@ -57,10 +56,10 @@ class ExportCommandTest {
     "trust-bundle, trust-bundle.crt"
   })
   void testExport_pemToStandardOutputIsTheStoreFile(String what, String file) throws IOException {
-    CliRun run = hostpki("export", "-f", "host.yaml", what);
+    CliResult run = hostpki("export", "-f", "host.yaml", what);
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).isEqualTo(new String(store(file), java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).isEqualTo(new String(store(file), java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   @ParameterizedTest
@@ -72,30 +71,30 @@ class ExportCommandTest {
     "trust-bundle, trust-bundle.crt"
   })
   void testExport_pemToAFileSaysWhatItWrote(String what, String file) throws IOException {
-    CliRun run = hostpki("export", "-f", "host.yaml", what, "-o", "out.pem");
+    CliResult run = hostpki("export", "-f", "host.yaml", what, "-o", "out.pem");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(Files.readAllBytes(dir.resolve("out.pem"))).isEqualTo(store(file));
-    assertThat(run.err).contains("Wrote " + what + " to " + dir.resolve("out.pem") + " (PEM)");
+    assertThat(run.err()).contains("Wrote " + what + " to " + dir.resolve("out.pem") + " (PEM)");
   }
 
   @ParameterizedTest
   @CsvSource({"ca-cert, ca.crt", "server-cert, server.crt"})
   void testExport_derIsTheOneCertificatesDer(String what, String file) throws Exception {
-    CliRun run = hostpki("export", "-f", "host.yaml", what, "--der", "-o", "out.der");
+    CliResult run = hostpki("export", "-f", "host.yaml", what, "--der", "-o", "out.der");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(Files.readAllBytes(dir.resolve("out.der"))).isEqualTo(storeCertificates(file).get(0).der());
-    assertThat(run.err).contains("(DER)");
+    assertThat(run.err()).contains("(DER)");
   }
 
   @ParameterizedTest
   @CsvSource({"server-chain, server-fullchain.crt", "trust-bundle, trust-bundle.crt"})
   void testExport_derOfAChainIsPkcs7(String what, String file) throws Exception {
-    CliRun run = hostpki("export", "-f", "host.yaml", what, "--der", "-o", "out.p7b");
+    CliResult run = hostpki("export", "-f", "host.yaml", what, "--der", "-o", "out.p7b");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.err).contains("(PKCS#7 DER)");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err()).contains("(PKCS#7 DER)");
     byte[] p7b = Files.readAllBytes(dir.resolve("out.p7b"));
     assertThat(p7b[0]).isEqualTo((byte) 0x30);
     assertThat(Pem.readCertificates(p7b)).containsExactlyInAnyOrderElementsOf(storeCertificates(file));
@@ -103,9 +102,9 @@ class ExportCommandTest {
 
   @Test
   void testExport_csrDerIsTheRequestsDer() throws Exception {
-    CliRun run = hostpki("export", "-f", "host.yaml", "csr", "--der", "-o", "server.der");
+    CliResult run = hostpki("export", "-f", "host.yaml", "csr", "--der", "-o", "server.der");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(Files.readAllBytes(dir.resolve("server.der")))
         .isEqualTo(CertificationRequest.parse(store("server.csr")).der());
   }
@@ -113,12 +112,12 @@ class ExportCommandTest {
   @Test
   void testExport_csrWithAnInternalIssuerExplainsWhyThereIsNone() throws IOException {
     ExternalSetup.write(dir, "192.0.2.10", null);
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
 
-    CliRun run = hostpki("export", "-f", "host.yaml", "csr");
+    CliResult run = hostpki("export", "-f", "host.yaml", "csr");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("server.csr does not exist; a CSR is written only with server.issuer: external");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("server.csr does not exist; a CSR is written only with server.issuer: external");
   }
 
   @Test
@@ -126,32 +125,27 @@ class ExportCommandTest {
     Files.createDirectories(dir.resolve("other"));
     ExternalSetup.write(dir.resolve("other"), "192.0.2.10", "none");
 
-    CliRun run = hostpki("export", "-f", "other/host.yaml", "csr");
+    CliResult run = hostpki("export", "-f", "other/host.yaml", "csr");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("does not exist; run 'hostpki apply -f other/host.yaml' first");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("does not exist; run 'hostpki apply -f other/host.yaml' first");
   }
 
   @Test
   void testExport_derToATerminalIsRefused() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Environment terminal =
-        new Environment(dir.getFileSystem(), dir, ENV, clock, LiveHostIdentityProbe.system(), true);
+    CliResult run =
+        Cli.in(dir).clock(clock).env(ENV).onTerminal().run("export", "-f", "host.yaml", "ca-cert", "--der");
 
-    int code =
-        Main.run(new PrintWriter(out, true), new PrintWriter(err, true), terminal, "export", "-f", "host.yaml", "ca-cert", "--der");
-
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("refusing to write DER (binary) to a terminal; use -o FILE");
-    assertThat(out.toString()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("refusing to write DER (binary) to a terminal; use -o FILE");
+    assertThat(run.out()).isEmpty();
   }
 
   @Test
   void testExport_unknownWhatIsAUsageError() {
-    CliRun run = hostpki("export", "-f", "host.yaml", "server-key");
+    CliResult run = hostpki("export", "-f", "host.yaml", "server-key");
 
-    assertThat(run.exitCode).isEqualTo(64);
-    assertThat(run.err).contains("'server-key' cannot be exported");
+    assertThat(run.exitCode()).isEqualTo(64);
+    assertThat(run.err()).contains("'server-key' cannot be exported");
   }
 }

@@ -6,21 +6,25 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * The real {@code openssl} command line plays the external CA: it makes a root and an issuing
  * intermediate, signs the server.csr hostpki wrote, and afterwards verifies what hostpki
  * imported. Skipped where openssl is not installed.
  */
+@Tag(Tags.INTEROP)
 class ExternalCaInteropTest {
   private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "pw");
 
@@ -30,14 +34,14 @@ class ExternalCaInteropTest {
   @BeforeEach
   void setUp() throws IOException {
     Assumptions.assumeTrue(
-        openssl(dir, "version").exitCode == 0,
+        openssl(dir, "version").exitCode() == 0,
         "the openssl binary is not on PATH: the external CA interop test is skipped");
     ca = Files.createDirectories(dir.resolve("ca"));
   }
 
-  private CliRun hostpki(String... args) {
+  private CliResult hostpki(String... args) {
     // openssl signs with the real clock, so hostpki checks with it too.
-    return CliRun.run(dir, Clock.systemUTC(), ENV, args);
+    return Cli.in(dir).env(ENV).run(args);
   }
 
   private record Run(int exitCode, String output) {}
@@ -65,7 +69,7 @@ class ExternalCaInteropTest {
 
   private void ok(String... args) {
     Run run = openssl(ca, args);
-    assertThat(run.exitCode).as("openssl %s%n%s", String.join(" ", args), run.output).isZero();
+    assertThat(run.exitCode()).as("openssl %s%n%s", String.join(" ", args), run.output).isZero();
   }
 
   private boolean openssl3() {
@@ -75,8 +79,8 @@ class ExternalCaInteropTest {
   @Test
   void testOpensslSignedChainIsImportedAndVerifies() throws IOException {
     ExternalSetup.write(dir, "192.0.2.10", "none");
-    CliRun first = hostpki("apply", "-f", "host.yaml");
-    assertThat(first.exitCode).as(first.toString()).isZero();
+    CliResult first = hostpki("apply", "-f", "host.yaml");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
     Files.copy(dir.resolve("pki/server.csr"), ca.resolve("server.csr"));
 
     // The outside CA: a root, an issuing intermediate, and the signed request.
@@ -115,21 +119,21 @@ class ExternalCaInteropTest {
             + Files.readString(ca.resolve("leaf.pem"))
             + Files.readString(ca.resolve("int.pem")));
 
-    CliRun imported = hostpki("apply", "-f", "host.yaml");
+    CliResult imported = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(imported.exitCode).as(imported.toString()).isZero();
-    assertThat(imported.out).contains("~ server", "import the chain from " + chain);
+    assertThat(imported.exitCode()).as(imported.toString()).isZero();
+    assertThat(imported.out()).contains("~ server", "import the chain from " + chain);
     assertThat(Files.readString(dir.resolve("pki/server.crt"))).isEqualTo(Files.readString(ca.resolve("leaf.pem")));
     Run verify =
         openssl(dir, "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca/root.pem",
             "-untrusted", "ca/int.pem", "pki/server.crt");
-    assertThat(verify.exitCode).as(verify.output).isZero();
+    assertThat(verify.exitCode()).as(verify.output).isZero();
     assertThat(verify.output).contains("pki/server.crt: OK");
     Run fullchain =
         openssl(dir, "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca/root.pem",
             "-untrusted", "pki/server-fullchain.crt", "pki/server.crt");
-    assertThat(fullchain.exitCode).as(fullchain.output).isZero();
-    CliRun again = hostpki("apply", "-f", "host.yaml");
-    assertThat(again.out).contains("No changes");
+    assertThat(fullchain.exitCode()).as(fullchain.output).isZero();
+    CliResult again = hostpki("apply", "-f", "host.yaml");
+    assertThat(again.out()).contains("No changes");
   }
 }

@@ -26,8 +26,8 @@ import org.hostpki.fetch.LoopbackTcpServer;
 import org.hostpki.fetch.LoopbackTcpServer.Behaviour;
 import org.hostpki.fetch.LoopbackTlsServer;
 import org.hostpki.fetch.OpensslServer;
-import org.hostpki.fetch.TestCertificates;
-import org.hostpki.fetch.TestCertificates.Issued;
+import org.hostpki.testkit.ToolCertificates;
+import org.hostpki.testkit.ToolCertificates.Issued;
 import org.hostpki.json.OutputSchemas;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.hostpki.testkit.Tool;
 
 /**
  * {@code hostpki fetch-cert} end to end against real servers on loopback: a JDK TLS server
@@ -54,10 +55,10 @@ class FetchCertCommandTest {
 
   @BeforeAll
   static void makeCertificates() throws UnknownHostException {
-    TestCertificates.assumeOpenssl();
+    Tool.OPENSSL.require();
     loopback = InetAddress.getByName("127.0.0.1");
-    ca = TestCertificates.opensslCa(certificates, "ca", "/O=Example Corp/CN=Test Device CA");
-    leaf = TestCertificates.opensslLeaf(certificates, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
+    ca = ToolCertificates.opensslCa(certificates, "ca", "/O=Example Corp/CN=Test Device CA");
+    leaf = ToolCertificates.opensslLeaf(certificates, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
   }
 
   private record Result(int code, String out, String err) {}
@@ -108,9 +109,9 @@ class FetchCertCommandTest {
       assertThat(r.out())
           .startsWith("127.0.0.1:" + server.port() + " presented 2 certificates, leaf first (TLSv1.")
           .contains("[0] leaf\n    subject      CN=device.test\n    issuer       CN=Test Device CA,O=Example Corp\n")
-          .contains("    SHA-256      " + TestCertificates.opensslFingerprint(leaf.certificate()) + "\n")
+          .contains("    SHA-256      " + ToolCertificates.opensslFingerprint(leaf.certificate()) + "\n")
           .contains("[1] CA\n    subject      CN=Test Device CA,O=Example Corp\n")
-          .contains("    SHA-256      " + TestCertificates.opensslFingerprint(ca.certificate()) + "\n")
+          .contains("    SHA-256      " + ToolCertificates.opensslFingerprint(ca.certificate()) + "\n")
           .contains(" (29 days left)\n");
       assertThat(r.err()).isEmpty();
     }
@@ -126,8 +127,8 @@ class FetchCertCommandTest {
       assertThat(r.err()).isEqualTo("wrote the leaf certificate as PEM to device.pem\n");
       Commands.run(null, "openssl", "x509", "-noout", "-in", written.toString());
       assertThat(written).hasContent(leaf.pem().strip());
-      assertThat(TestCertificates.opensslFingerprint(written))
-          .isEqualTo(TestCertificates.opensslFingerprint(leaf.certificate()));
+      assertThat(ToolCertificates.opensslFingerprint(written))
+          .isEqualTo(ToolCertificates.opensslFingerprint(leaf.certificate()));
     }
   }
 
@@ -168,7 +169,7 @@ class FetchCertCommandTest {
       assertThat(r.code()).isEqualTo(ExitCodes.OK);
       assertThat(r.out())
           .startsWith("[::1]:" + server.port() + " presented 2 certificates")
-          .contains(TestCertificates.opensslFingerprint(leaf.certificate()));
+          .contains(ToolCertificates.opensslFingerprint(leaf.certificate()));
     }
   }
 
@@ -180,8 +181,8 @@ class FetchCertCommandTest {
       assertThat(r.code()).isEqualTo(ExitCodes.OK);
       assertThat(r.out())
           .contains("SNI localhost):\n")
-          .contains("    SHA-256      " + TestCertificates.opensslFingerprint(leaf.certificate()) + "\n")
-          .contains("    SHA-256      " + TestCertificates.opensslFingerprint(ca.certificate()) + "\n");
+          .contains("    SHA-256      " + ToolCertificates.opensslFingerprint(leaf.certificate()) + "\n")
+          .contains("    SHA-256      " + ToolCertificates.opensslFingerprint(ca.certificate()) + "\n");
     }
   }
 
@@ -192,7 +193,7 @@ class FetchCertCommandTest {
       Result r = run("[::1]:" + server.port(), "--servername", "device.test");
 
       assertThat(r.code()).isEqualTo(ExitCodes.OK);
-      assertThat(r.out()).contains("SNI device.test):\n").contains(TestCertificates.opensslFingerprint(leaf.certificate()));
+      assertThat(r.out()).contains("SNI device.test):\n").contains(ToolCertificates.opensslFingerprint(leaf.certificate()));
     }
   }
 
@@ -215,8 +216,8 @@ class FetchCertCommandTest {
       assertThat(json.get("certificates").values())
           .extracting(c -> c.get("sha256").asString())
           .containsExactly(
-              TestCertificates.opensslFingerprint(leaf.certificate()).replace(":", "").toLowerCase(Locale.ROOT),
-              TestCertificates.opensslFingerprint(ca.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
+              ToolCertificates.opensslFingerprint(leaf.certificate()).replace(":", "").toLowerCase(Locale.ROOT),
+              ToolCertificates.opensslFingerprint(ca.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
       assertThat(json.get("handshake_complete").asBoolean()).isTrue();
     }
   }
@@ -247,7 +248,7 @@ class FetchCertCommandTest {
       assertThat(r.err()).startsWith("warning: the TLS handshake with 127.0.0.1:" + server.port() + " did not complete: ");
       assertThat(r.out())
           .contains("The handshake did not complete: ")
-          .contains(TestCertificates.opensslFingerprint(leaf.certificate()));
+          .contains(ToolCertificates.opensslFingerprint(leaf.certificate()));
     }
   }
 

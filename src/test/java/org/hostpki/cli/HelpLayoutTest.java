@@ -3,10 +3,11 @@ package org.hostpki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,9 +32,9 @@ class HelpLayoutTest {
       args.add(command);
     }
     args.add("--help");
-    CliRun run = CliRun.run(dir, Clock.systemUTC(), Map.of("COLUMNS", Integer.toString(columns)), args.toArray(String[]::new));
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    return run.out;
+    CliResult run = Cli.in(dir).env(Map.of("COLUMNS", Integer.toString(columns))).run(args.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return run.out();
   }
 
   /** picocli may also break after a '.' or '-' inside a word, so lines are compared without spaces. */
@@ -151,9 +152,9 @@ class HelpLayoutTest {
 
   @Test
   void testHelp_withoutColumnsIsEightyWide() {
-    CliRun run = CliRun.run(dir, Clock.systemUTC(), Map.of(), "sign", "--help");
+    CliResult run = Cli.in(dir).run("sign", "--help");
 
-    assertThat(run.out.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
-    assertThat(run.out.lines()).anySatisfy(line -> assertThat(line.length()).isGreaterThan(70));
+    assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    assertThat(run.out().lines()).anySatisfy(line -> assertThat(line.length()).isGreaterThan(70));
   }
 }

@@ -16,6 +16,8 @@ import org.hostpki.model.Subject;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,14 +57,14 @@ class HistoryCommandTest {
             ""));
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, ENV, args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).env(ENV).run(args);
   }
 
   /** Applies, then moves the clock on an hour, so that generations have distinct times. */
   private void apply() {
-    CliRun run = hostpki("apply", "-f", "host.yaml");
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    CliResult run = hostpki("apply", "-f", "host.yaml");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     clock = Clock.offset(clock, Duration.ofHours(1));
   }
 
@@ -73,10 +75,10 @@ class HistoryCommandTest {
 
   @Test
   void testHistory_storeNeverWrittenSaysHowToWriteIt() {
-    CliRun run = hostpki("history", "-f", "host.yaml");
+    CliResult run = hostpki("history", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).contains("has no generations yet", "hostpki apply -f host.yaml");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("has no generations yet", "hostpki apply -f host.yaml");
     assertThat(store).doesNotExist();
   }
 
@@ -89,10 +91,10 @@ class HistoryCommandTest {
     apply();
     String secondServer = serverFingerprint();
 
-    CliRun run = hostpki("history", "-f", "host.yaml");
+    CliResult run = hostpki("history", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out)
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
         .containsSubsequence(
             "keeps 2 generations, newest first",
             "* ..2026_11_27_09_00_00.000000000  written 2026-11-27 09:00:00 UTC  (current)",
@@ -111,10 +113,10 @@ class HistoryCommandTest {
     writeDesired("portal2", "");
     apply();
 
-    CliRun run = hostpki("history", "-f", "host.yaml", "--output", "json");
+    CliResult run = hostpki("history", "-f", "host.yaml", "--output", "json");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    JsonNode root = JsonMapper.builder().build().readTree(run.out);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode root = JsonMapper.builder().build().readTree(run.out());
     assertThat(root.get("store").asString()).isEqualTo(store.toString());
     JsonNode newest = root.get("generations").get(0);
     assertThat(newest.get("name").asString()).isEqualTo("..2026_11_27_09_00_00.000000000");
@@ -141,9 +143,9 @@ class HistoryCommandTest {
     writeDesired("portal", "trust: {directories: [trusted.d]}");
     apply();
 
-    CliRun run = hostpki("history", "-f", "host.yaml");
+    CliResult run = hostpki("history", "-f", "host.yaml");
 
-    assertThat(run.out)
+    assertThat(run.out())
         .contains("changed  ~output/trust-bundle.crt ~output/truststore.p12 trust/*: +5\n");
   }
 
@@ -152,10 +154,10 @@ class HistoryCommandTest {
     apply();
     Files.delete(store.resolve("..data").toRealPath().resolve(".generation.json"));
 
-    CliRun run = hostpki("history", "-f", "host.yaml");
+    CliResult run = hostpki("history", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).contains("changed  (not recorded)");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("changed  (not recorded)");
   }
 
   @Test
@@ -164,18 +166,18 @@ class HistoryCommandTest {
     Path serverCrt = store.resolve("..data").toRealPath().resolve("server.crt");
     Files.writeString(serverCrt, "garbage");
 
-    CliRun run = hostpki("history", "-f", "host.yaml");
+    CliResult run = hostpki("history", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).contains("server   unreadable: ");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("server   unreadable: ");
   }
 
   /** ({@code hostpki history --help} prints the same, through the store commands' help option.) */
   @Test
   void testHelp_showsAnExample() {
-    CliRun run = hostpki("help", "history");
+    CliResult run = hostpki("help", "history");
 
-    assertThat(run.exitCode).isZero();
-    assertThat(run.out).contains("Examples:", "hostpki history -f /etc/hostpki/host.yaml");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Examples:", "hostpki history -f /etc/hostpki/host.yaml");
   }
 }

@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,8 +57,8 @@ class HookObligationTest {
             ""));
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, Map.of(), args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).run(args);
   }
 
   private void later(Duration d) {
@@ -93,11 +94,11 @@ class HookObligationTest {
 
   @Test
   void testFailedHook_exits3AndStaysPendingUntilAnApplyRunsItSuccessfully() throws Exception {
-    CliRun first = hostpki("apply", "-f", "host.yaml");
+    CliResult first = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(first.exitCode).as(first.toString()).isEqualTo(3);
-    assertThat(first.out).contains("Applied: store " + store);
-    assertThat(first.err).contains(
+    assertThat(first.exitCode()).as(first.toString()).isEqualTo(3);
+    assertThat(first.out()).contains("Applied: store " + store);
+    assertThat(first.err()).contains(
         "error: afterServerChange hook [sh, -c, echo \"$HOSTPKI_GENERATION $HOSTPKI_CHANGED\" >>"
             + " runs.log; test -e ok] exited with status 1; the store is now at generation "
             + current() + " and matches the desired state. The hook is recorded as pending");
@@ -105,52 +106,52 @@ class HookObligationTest {
         "! hooks pending since 2026-11-27 08:00 UTC: afterServerChange hook [sh, -c, echo"
             + " \"$HOSTPKI_GENERATION $HOSTPKI_CHANGED\" >> runs.log; test -e ok] exited with status 1";
 
-    CliRun status = hostpki("status", "-f", "host.yaml");
-    assertThat(status.out).contains("Drift    none", pendingLine);
-    JsonNode statusJson = JSON.readTree(hostpki("status", "-f", "host.yaml", "--output", "json").out);
+    CliResult status = hostpki("status", "-f", "host.yaml");
+    assertThat(status.out()).contains("Drift    none", pendingLine);
+    JsonNode statusJson = JSON.readTree(hostpki("status", "-f", "host.yaml", "--output", "json").out());
     assertThat(statusJson.get("hooks_pending").get(0).get("hook").asString()).isEqualTo("afterServerChange");
     assertThat(statusJson.get("hooks_pending").get(0).get("last_error").asString()).endsWith("exited with status 1");
 
-    CliRun plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
-    assertThat(plan.exitCode).as(plan.toString()).isEqualTo(2);
-    assertThat(plan.out).contains(pendingLine,
+    CliResult plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+    assertThat(plan.out()).contains(pendingLine,
         "No changes: the store matches the desired state (4 resources checked), but hooks are"
             + " pending: the next apply runs them.");
-    JsonNode planJson = JSON.readTree(hostpki("plan", "-f", "host.yaml", "--output", "json").out);
+    JsonNode planJson = JSON.readTree(hostpki("plan", "-f", "host.yaml", "--output", "json").out());
     assertThat(planJson.get("changes")).isEmpty();
     assertThat(planJson.get("changes_pending").asBoolean()).isTrue();
     assertThat(planJson.get("hooks_pending").get(0).get("since").asString()).isEqualTo("2026-11-27T08:00:00Z");
     assertThat(planJson.get("hooks_pending").get(0).get("changed").toString())
         .isEqualTo("[\"ca\",\"server\",\"output/server-fullchain.crt\",\"output/trust-bundle.crt\"]");
-    assertThat(hostpki("apply", "-f", "host.yaml", "--check").exitCode).isEqualTo(2);
+    assertThat(hostpki("apply", "-f", "host.yaml", "--check").exitCode()).isEqualTo(2);
 
     String generation = current();
-    CliRun again = hostpki("apply", "-f", "host.yaml");
-    assertThat(again.exitCode).as(again.toString()).isEqualTo(3);
-    assertThat(again.err).contains("the store did not change and matches the desired state");
+    CliResult again = hostpki("apply", "-f", "host.yaml");
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(3);
+    assertThat(again.err()).contains("the store did not change and matches the desired state");
     assertThat(generations()).isEqualTo(1);
 
     hookSucceeds();
-    CliRun fixed = hostpki("apply", "-f", "host.yaml");
-    assertThat(fixed.exitCode).as(fixed.toString()).isZero();
-    assertThat(fixed.out).contains(pendingLine, "Ran the hooks: afterServerChange.");
+    CliResult fixed = hostpki("apply", "-f", "host.yaml");
+    assertThat(fixed.exitCode()).as(fixed.toString()).isZero();
+    assertThat(fixed.out()).contains(pendingLine, "Ran the hooks: afterServerChange.");
     assertThat(runs()).hasSize(3).allMatch(r -> r.startsWith(generation + " ca,server,"));
 
-    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isZero();
-    CliRun converged = hostpki("apply", "-f", "host.yaml");
-    assertThat(converged.out).contains("No changes").doesNotContain("Ran the hooks");
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isZero();
+    CliResult converged = hostpki("apply", "-f", "host.yaml");
+    assertThat(converged.out()).contains("No changes").doesNotContain("Ran the hooks");
     assertThat(runs()).hasSize(3);
   }
 
   @Test
   void testApplyJson_reportsTheHooksAndTheirFailure() throws Exception {
-    JsonNode failed = JSON.readTree(hostpki("apply", "-f", "host.yaml", "--output", "json").out);
+    JsonNode failed = JSON.readTree(hostpki("apply", "-f", "host.yaml", "--output", "json").out());
     assertThat(failed.get("changed").asBoolean()).isTrue();
     assertThat(failed.get("hooks_ran")).isEmpty();
     assertThat(failed.get("hook_error").asString()).contains("exited with status 1");
 
     hookSucceeds();
-    JsonNode retried = JSON.readTree(hostpki("apply", "-f", "host.yaml", "--output", "json").out);
+    JsonNode retried = JSON.readTree(hostpki("apply", "-f", "host.yaml", "--output", "json").out());
     assertThat(retried.get("changed").asBoolean()).as("a hook ran").isTrue();
     assertThat(retried.get("generation").isNull()).isTrue();
     assertThat(retried.get("hooks_ran").get(0).asString()).isEqualTo("afterServerChange");
@@ -164,14 +165,14 @@ class HookObligationTest {
     later(Duration.ofHours(1));
     writeDesired("192.0.2.11", "");
 
-    CliRun second = hostpki("apply", "-f", "host.yaml");
+    CliResult second = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(second.exitCode).as(second.toString()).isEqualTo(3);
+    assertThat(second.exitCode()).as(second.toString()).isEqualTo(3);
     Path secondGeneration = store.resolve(current());
     assertThat(secondGeneration).isNotEqualTo(firstGeneration);
     assertThat(runs().get(1))
         .isEqualTo(current() + " ca,server,output/server-fullchain.crt,output/trust-bundle.crt");
-    assertThat(hostpki("plan", "-f", "host.yaml").out)
+    assertThat(hostpki("plan", "-f", "host.yaml").out())
         .contains("! hooks pending since 2026-11-27 08:00 UTC:");
     assertThat(inode(secondGeneration.resolve(".hooks-due.json")))
         .isNotEqualTo(inode(firstGeneration.resolve(".hooks-due.json")));
@@ -182,13 +183,13 @@ class HookObligationTest {
   @Test
   void testDoneRecord_isNeverCarriedOverByAHardLink() throws Exception {
     hookSucceeds();
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     Path first = store.resolve(current());
     String firstDone = Files.readString(first.resolve(".hooks-done.json"));
     later(Duration.ofHours(1));
     writeDesired("192.0.2.10", "trust: {hashedDirectory: true}");
 
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero(); // no server change: no hook
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero(); // no server change: no hook
     Path second = store.resolve(current());
     assertThat(inode(second.resolve("ca.crt"))).as("unchanged files are shared")
         .isEqualTo(inode(first.resolve("ca.crt")));
@@ -198,9 +199,9 @@ class HookObligationTest {
     hookFails();
     later(Duration.ofHours(1));
     writeDesired("192.0.2.12", "trust: {hashedDirectory: true}");
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isEqualTo(3);
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isEqualTo(3);
     assertThat(Files.readString(first.resolve(".hooks-done.json"))).isEqualTo(firstDone);
-    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isEqualTo(2);
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isEqualTo(2);
   }
 
   @Test
@@ -209,17 +210,17 @@ class HookObligationTest {
     Files.writeString(dir.resolve("host.yaml"),
         Files.readString(dir.resolve("host.yaml")).replaceAll("(?s)hooks:.*", ""));
 
-    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isZero();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isZero();
   }
 
   /** Two generations, the second current: the host's address changed. Hooks succeed. */
   private String twoGenerations() throws IOException {
     hookSucceeds();
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     String first = current();
     later(Duration.ofHours(1));
     writeDesired("192.0.2.11", "");
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     later(Duration.ofHours(1));
     return first;
   }
@@ -227,32 +228,32 @@ class HookObligationTest {
   @Test
   void testRollback_holdsAgainstUnattendedAppliesUntilAPersonApplies() throws Exception {
     String first = twoGenerations();
-    CliRun rollback = hostpki("rollback", "-f", "host.yaml");
-    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    CliResult rollback = hostpki("rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
     assertThat(current()).isEqualTo(first);
     String hold = "! held by rollback at 2026-11-27 10:00 UTC (generation " + first + "): unattended"
         + " runs (watch, apply --unattended) leave the store as it is; run `hostpki apply` to release it";
-    assertThat(hostpki("status", "-f", "host.yaml").out).contains(hold);
+    assertThat(hostpki("status", "-f", "host.yaml").out()).contains(hold);
 
-    CliRun unattended = hostpki("apply", "-f", "host.yaml", "--unattended");
-    assertThat(unattended.exitCode).as(unattended.toString()).isZero();
-    assertThat(unattended.out).contains(hold, "~ server",
+    CliResult unattended = hostpki("apply", "-f", "host.yaml", "--unattended");
+    assertThat(unattended.exitCode()).as(unattended.toString()).isZero();
+    assertThat(unattended.out()).contains(hold, "~ server",
         "Held by rollback at 2026-11-27 10:00 UTC; run `hostpki apply -f host.yaml` to release it."
             + " Nothing above was applied.");
     assertThat(current()).isEqualTo(first);
-    assertThat(hostpki("apply", "-f", "host.yaml", "--unattended", "--check").exitCode).isZero();
-    assertThat(hostpki("apply", "-f", "host.yaml", "--check").exitCode).isEqualTo(2);
-    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isEqualTo(2);
-    JsonNode json = JSON.readTree(hostpki("apply", "-f", "host.yaml", "--unattended", "--output", "json").out);
+    assertThat(hostpki("apply", "-f", "host.yaml", "--unattended", "--check").exitCode()).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml", "--check").exitCode()).isEqualTo(2);
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isEqualTo(2);
+    JsonNode json = JSON.readTree(hostpki("apply", "-f", "host.yaml", "--unattended", "--output", "json").out());
     assertThat(json.get("changed").asBoolean()).isFalse();
     assertThat(json.get("held_by_rollback").asString()).isEqualTo("2026-11-27T10:00:00Z");
     assertThat(json.get("plan").get("hold").get("to").asString()).isEqualTo(first);
 
-    CliRun person = hostpki("apply", "-f", "host.yaml");
-    assertThat(person.exitCode).as(person.toString()).isZero();
-    assertThat(person.out).contains("Released the hold of the rollback at 2026-11-27 10:00 UTC.", "Applied:");
+    CliResult person = hostpki("apply", "-f", "host.yaml");
+    assertThat(person.exitCode()).as(person.toString()).isZero();
+    assertThat(person.out()).contains("Released the hold of the rollback at 2026-11-27 10:00 UTC.", "Applied:");
     assertThat(current()).isNotEqualTo(first);
-    assertThat(hostpki("status", "-f", "host.yaml").out).doesNotContain("held by rollback");
+    assertThat(hostpki("status", "-f", "host.yaml").out()).doesNotContain("held by rollback");
   }
 
   @Test
@@ -261,12 +262,12 @@ class HookObligationTest {
     hostpki("rollback", "-f", "host.yaml");
     writeDesired("192.0.2.10", ""); // the desired state follows the rollback
 
-    CliRun person = hostpki("apply", "-f", "host.yaml");
+    CliResult person = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(person.out).contains("No changes", "Released the hold of the rollback");
+    assertThat(person.out()).contains("No changes", "Released the hold of the rollback");
     assertThat(current()).isEqualTo(first);
     assertThat(store.resolve(first).resolve(".hold.json")).doesNotExist();
-    assertThat(hostpki("plan", "-f", "host.yaml").out).doesNotContain("held by rollback");
+    assertThat(hostpki("plan", "-f", "host.yaml").out()).doesNotContain("held by rollback");
   }
 
   @Test
@@ -274,14 +275,14 @@ class HookObligationTest {
     String first = twoGenerations();
     hookFails();
 
-    CliRun rollback = hostpki("rollback", "-f", "host.yaml");
+    CliResult rollback = hostpki("rollback", "-f", "host.yaml");
 
-    assertThat(rollback.exitCode).as(rollback.toString()).isEqualTo(3);
-    assertThat(hostpki("plan", "-f", "host.yaml").out).contains("! hooks pending since 2026-11-27 10:00 UTC");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isEqualTo(3);
+    assertThat(hostpki("plan", "-f", "host.yaml").out()).contains("! hooks pending since 2026-11-27 10:00 UTC");
     hookSucceeds();
-    CliRun unattended = hostpki("apply", "-f", "host.yaml", "--unattended");
-    assertThat(unattended.exitCode).as(unattended.toString()).isZero();
-    assertThat(unattended.out).contains("Ran the hooks: afterServerChange.", "Nothing above was applied");
+    CliResult unattended = hostpki("apply", "-f", "host.yaml", "--unattended");
+    assertThat(unattended.exitCode()).as(unattended.toString()).isZero();
+    assertThat(unattended.out()).contains("Ran the hooks: afterServerChange.", "Nothing above was applied");
     assertThat(current()).isEqualTo(first);
     assertThat(runs().get(runs().size() - 1)).isEqualTo(first + " server");
   }
@@ -292,12 +293,12 @@ class HookObligationTest {
     hookFails();
     later(Duration.ofHours(1));
     writeDesired("192.0.2.12", "");
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isEqualTo(3); // pending since 11:00
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isEqualTo(3); // pending since 11:00
 
     later(Duration.ofHours(1));
     hostpki("rollback", "-f", "host.yaml", "--to", first);
 
     // Not 12:00, the time of the rollback: the hook has been owed since 11:00.
-    assertThat(hostpki("plan", "-f", "host.yaml").out).contains("! hooks pending since 2026-11-27 11:00 UTC");
+    assertThat(hostpki("plan", "-f", "host.yaml").out()).contains("! hooks pending since 2026-11-27 11:00 UTC");
   }
 }

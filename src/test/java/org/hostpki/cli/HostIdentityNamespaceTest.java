@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * The CLI with the real host-identity detection, in fresh UTS and network namespaces where the
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * re-issue the server certificate saying which address changed. Needs root and util-linux's
  * {@code unshare}; skipped, with the reason, where that is not possible.
  */
+@Tag(Tags.NAMESPACE)
 class HostIdentityNamespaceTest {
   private static final long CHILD_TIMEOUT_SECONDS = 60;
   private static final int SETUP_IMPOSSIBLE = 77;

@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Cli;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.model.HostIdentity;
 import org.junit.jupiter.api.Test;
@@ -23,18 +25,18 @@ class InitCommandTest {
             List.of(InetAddress.getByName("192.0.2.10"), InetAddress.getByName("2001:db8::10"))));
   }
 
-  private CliRun hostpki(HostIdentityProbe probe, Map<String, String> env, String... args) {
-    return CliRun.run(dir, Clock.systemUTC(), env, probe, args);
+  private CliResult hostpki(HostIdentityProbe probe, Map<String, String> env, String... args) {
+    return Cli.in(dir).clock(Clock.systemUTC()).env(env).probe(probe).run(args);
   }
 
   @Test
   void testInit_writesACommentedFileThatValidatesAndApplies() throws Exception {
     HostIdentityProbe portal = host("portal", "example.com");
 
-    CliRun init = hostpki(portal, Map.of(), "init", "-o", "host.yaml");
+    CliResult init = hostpki(portal, Map.of(), "init", "-o", "host.yaml");
 
-    assertThat(init.exitCode).as(init.toString()).isZero();
-    assertThat(init.err).startsWith("Wrote " + dir.resolve("host.yaml") + ": a desired state for portal.example.com");
+    assertThat(init.exitCode()).as(init.toString()).isZero();
+    assertThat(init.err()).startsWith("Wrote " + dir.resolve("host.yaml") + ": a desired state for portal.example.com");
     String text = Files.readString(dir.resolve("host.yaml"));
     assertThat(text)
         .startsWith("# yaml-language-server: $schema=" + Path.of("schema/hostpki-v1.schema.json").toAbsolutePath() + "\n")
@@ -42,23 +44,23 @@ class InitCommandTest {
         .contains("  path: pki ");
     assertThat(Path.of("schema/hostpki-v1.schema.json")).as("the checkout's schema").isRegularFile();
 
-    CliRun validate = hostpki(portal, Map.of(), "validate", "host.yaml");
-    assertThat(validate.err).isEqualTo("1 file checked: valid, 0 warnings\n");
-    CliRun apply = hostpki(portal, Map.of(), "apply", "host.yaml");
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
-    assertThat(hostpki(portal, Map.of(), "status", "host.yaml").out)
+    CliResult validate = hostpki(portal, Map.of(), "validate", "host.yaml");
+    assertThat(validate.err()).isEqualTo("1 file checked: valid, 0 warnings\n");
+    CliResult apply = hostpki(portal, Map.of(), "apply", "host.yaml");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(hostpki(portal, Map.of(), "status", "host.yaml").out())
         .contains("SANs portal.example.com, portal, 192.0.2.10, 2001:db8::10");
-    assertThat(hostpki(portal, Map.of(), "plan", "host.yaml").out).startsWith("No changes");
+    assertThat(hostpki(portal, Map.of(), "plan", "host.yaml").out()).startsWith("No changes");
   }
 
   @Test
   void testInit_neverReplacesAFile() throws Exception {
     Files.writeString(dir.resolve("host.yaml"), "mine\n");
 
-    CliRun init = hostpki(host("portal", null), Map.of(), "init", "-o", "host.yaml");
+    CliResult init = hostpki(host("portal", null), Map.of(), "init", "-o", "host.yaml");
 
-    assertThat(init.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(init.err).startsWith("error: cannot write " + dir.resolve("host.yaml") + ": it exists, and it is not replaced;");
+    assertThat(init.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(init.err()).startsWith("error: cannot write " + dir.resolve("host.yaml") + ": it exists, and it is not replaced;");
     assertThat(Files.readString(dir.resolve("host.yaml"))).isEqualTo("mine\n");
   }
 
@@ -66,9 +68,9 @@ class InitCommandTest {
   void testInit_refusesALinkEvenOneThatDangles() throws Exception {
     Files.createSymbolicLink(dir.resolve("host.yaml"), dir.resolve("elsewhere.yaml"));
 
-    CliRun init = hostpki(host("portal", null), Map.of(), "init", "-o", "host.yaml");
+    CliResult init = hostpki(host("portal", null), Map.of(), "init", "-o", "host.yaml");
 
-    assertThat(init.exitCode).isEqualTo(ExitCodes.ERROR);
+    assertThat(init.exitCode()).isEqualTo(ExitCodes.ERROR);
     assertThat(dir.resolve("elsewhere.yaml")).doesNotExist();
   }
 
@@ -76,28 +78,28 @@ class InitCommandTest {
   void testInit_toStandardOutput_andToHostpkiConfig() throws Exception {
     HostIdentityProbe portal = host("portal", "example.com");
 
-    CliRun printed = hostpki(portal, Map.of(), "init", "-o", "-");
-    assertThat(printed.exitCode).isZero();
-    assertThat(printed.out).contains("apiVersion: hostpki/v1\n", "  path: /var/lib/hostpki/pki ");
+    CliResult printed = hostpki(portal, Map.of(), "init", "-o", "-");
+    assertThat(printed.exitCode()).isZero();
+    assertThat(printed.out()).contains("apiVersion: hostpki/v1\n", "  path: /var/lib/hostpki/pki ");
 
-    CliRun configured = hostpki(portal, Map.of("HOSTPKI_CONFIG", "conf.yaml"), "init");
-    assertThat(configured.exitCode).as(configured.toString()).isZero();
-    assertThat(configured.err).endsWith("Next: edit it, then 'hostpki validate' and 'hostpki plan'.\n");
+    CliResult configured = hostpki(portal, Map.of("HOSTPKI_CONFIG", "conf.yaml"), "init");
+    assertThat(configured.exitCode()).as(configured.toString()).isZero();
+    assertThat(configured.err()).endsWith("Next: edit it, then 'hostpki validate' and 'hostpki plan'.\n");
     assertThat(Files.readString(dir.resolve("conf.yaml"))).contains("  path: pki ");
-    assertThat(hostpki(portal, Map.of("HOSTPKI_CONFIG", "conf.yaml"), "validate").exitCode).isZero();
+    assertThat(hostpki(portal, Map.of("HOSTPKI_CONFIG", "conf.yaml"), "validate").exitCode()).isZero();
   }
 
   @Test
   void testInit_aHostileHostNameStaysInComments() throws Exception {
     HostIdentityProbe hostile = host("evil\nstore: {path: /etc}\u001b[2K", "x: y # z");
 
-    CliRun init = hostpki(hostile, Map.of(), "init", "-o", "host.yaml");
+    CliResult init = hostpki(hostile, Map.of(), "init", "-o", "host.yaml");
 
-    assertThat(init.exitCode).as(init.toString()).isZero();
+    assertThat(init.exitCode()).as(init.toString()).isZero();
     String text = Files.readString(dir.resolve("host.yaml"));
     assertThat(text).doesNotContain("\u001b").contains("#   host name evil\\nstore: {path: /etc}\\x1b[2k\n"); // host names are lowercase
     assertThat(text.lines().filter(l -> l.contains("/etc}"))).allMatch(l -> l.strip().startsWith("#"));
-    assertThat(init.err).doesNotContain("\u001b");
-    assertThat(hostpki(hostile, Map.of(), "validate", "host.yaml").exitCode).isZero();
+    assertThat(init.err()).doesNotContain("\u001b");
+    assertThat(hostpki(hostile, Map.of(), "validate", "host.yaml").exitCode()).isZero();
   }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.hostpki.fetch.Commands;
-import org.hostpki.fetch.TestCertificates;
-import org.hostpki.fetch.TestCertificates.Issued;
+import org.hostpki.testkit.ToolCertificates;
+import org.hostpki.testkit.ToolCertificates.Issued;
 import org.hostpki.json.OutputSchemas;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
@@ -22,6 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Tool;
 
 /**
  * {@code hostpki inspect} on files made by openssl and keytool: certificates as PEM, DER and
@@ -36,9 +39,9 @@ class InspectCommandTest {
 
   @BeforeAll
   static void makeFiles() throws IOException {
-    TestCertificates.assumeOpenssl();
-    ca = TestCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
-    leaf = TestCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:192.0.2.7,IP:2001:db8::7", ca);
+    Tool.OPENSSL.require();
+    ca = ToolCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
+    leaf = ToolCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:192.0.2.7,IP:2001:db8::7", ca);
     clock = Clock.fixed(leaf.load().getNotBefore().toInstant().plus(Duration.ofHours(12)), ZoneOffset.UTC);
     Files.writeString(dir.resolve("chain.pem"), Files.readString(leaf.certificate()) + Files.readString(ca.certificate()));
     openssl("x509", "-in", "leaf.pem", "-outform", "DER", "-out", "leaf.der");
@@ -48,19 +51,19 @@ class InspectCommandTest {
     openssl("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-passout", "pass:", "-keypbe", "NONE",
         "-certpbe", "NONE", "-nomac", "-out", "open.p12");
     Files.writeString(dir.resolve("combined.pem"), Files.readString(leaf.key()) + Files.readString(leaf.certificate()));
-    Files.writeString(dir.resolve("password"), TestCertificates.PASSWORD + "\n");
+    Files.writeString(dir.resolve("password"), ToolCertificates.PASSWORD + "\n");
     Files.setPosixFilePermissions(dir.resolve("password"), PosixFilePermissions.fromString("rw-------"));
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     Commands.run(
         dir, keytool, "-importcert", "-noprompt", "-alias", "device-ca", "-file", "ca.pem",
-        "-storetype", "PKCS12", "-keystore", "trust.p12", "-storepass", TestCertificates.PASSWORD);
+        "-storetype", "PKCS12", "-keystore", "trust.p12", "-storepass", ToolCertificates.PASSWORD);
     Commands.run(
         dir, keytool, "-importkeystore", "-noprompt", "-srckeystore", "leaf.p12", "-srcstoretype", "PKCS12",
-        "-srcstorepass", TestCertificates.PASSWORD, "-destkeystore", "leaf.jks", "-deststoretype", "JKS",
-        "-deststorepass", TestCertificates.PASSWORD);
+        "-srcstorepass", ToolCertificates.PASSWORD, "-destkeystore", "leaf.jks", "-deststoretype", "JKS",
+        "-deststorepass", ToolCertificates.PASSWORD);
     Commands.run(
         dir, keytool, "-importcert", "-noprompt", "-alias", "device-ca", "-file", "ca.pem",
-        "-storetype", "JKS", "-keystore", "leaf.jks", "-storepass", TestCertificates.PASSWORD);
+        "-storetype", "JKS", "-keystore", "leaf.jks", "-storepass", ToolCertificates.PASSWORD);
   }
 
   private static void openssl(String... args) {
@@ -70,11 +73,11 @@ class InspectCommandTest {
     Commands.run(dir, command);
   }
 
-  private static CliRun inspect(String... args) {
+  private static CliResult inspect(String... args) {
     String[] command = new String[args.length + 1];
     command[0] = "inspect";
     System.arraycopy(args, 0, command, 1, args.length);
-    return CliRun.run(dir, clock, Map.of("P12_PASSWORD", TestCertificates.PASSWORD), command);
+    return Cli.in(dir).clock(clock).env(Map.of("P12_PASSWORD", ToolCertificates.PASSWORD)).run(command);
   }
 
   private static JsonNode json(String... args) {
@@ -82,33 +85,33 @@ class InspectCommandTest {
     System.arraycopy(args, 0, command, 0, args.length);
     command[args.length] = "--output";
     command[args.length + 1] = "json";
-    CliRun run = inspect(command);
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    return OutputSchemas.valid("inspect.schema.json", run.out);
+    CliResult run = inspect(command);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return OutputSchemas.valid("inspect.schema.json", run.out());
   }
 
   private static String sha256(Path pem) {
-    return TestCertificates.opensslFingerprint(pem).replace(":", "").toLowerCase(Locale.ROOT);
+    return ToolCertificates.opensslFingerprint(pem).replace(":", "").toLowerCase(Locale.ROOT);
   }
 
   @Test
   void testCertificate_showsWhatStatusShowsForAStoreEntry() {
-    CliRun run = inspect("leaf.pem");
+    CliResult run = inspect("leaf.pem");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out)
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
         .isEqualTo(
             "File     " + dir.resolve("leaf.pem") + ": PEM, 1 certificate\n"
                 + "Cert 1   CN=device.test\n"
                 + "         SANs device.test, 192.0.2.7, 2001:db8::7\n"
                 + "         key EC P-256, issuer CN=Test Device CA,O=Example Corp\n"
-                + "         sha256 " + TestCertificates.opensslFingerprint(leaf.certificate()) + "\n"
+                + "         sha256 " + ToolCertificates.opensslFingerprint(leaf.certificate()) + "\n"
                 + "         not after " + org.hostpki.model.DateText.day(leaf.load().getNotAfter().toInstant())
                 + " (29 days left)\n"
                 + "         serial " + CertificateFacts.serialHex(leaf.load().getSerialNumber())
                 + ", not before " + org.hostpki.model.DateText.day(leaf.load().getNotBefore().toInstant())
                 + ", for serverAuth\n");
-    assertThat(run.err).isEmpty();
+    assertThat(run.err()).isEmpty();
   }
 
   @Test
@@ -143,7 +146,7 @@ class InspectCommandTest {
     assertThat(pem.get("request")).isEqualTo(der.get("request"));
     assertThat(pem.get("request").get("subject").asString()).isEqualTo("CN=device.test");
     assertThat(pem.get("request").get("signature_valid").asBoolean()).isTrue();
-    assertThat(inspect("leaf.csr").out).contains("Request  CN=device.test\n", "signature valid");
+    assertThat(inspect("leaf.csr").out()).contains("Request  CN=device.test\n", "signature valid");
   }
 
   @Test
@@ -159,7 +162,7 @@ class InspectCommandTest {
         .containsExactly(sha256(leaf.certificate()), sha256(ca.certificate()));
     assertThat(fromEnv.get("private_keys").asInt()).isEqualTo(1);
     assertThat(fromEnv.get("keystore").get("profile").asString()).isEqualTo("modern");
-    assertThat(inspect("leaf.p12", "--password-env", "P12_PASSWORD").out)
+    assertThat(inspect("leaf.p12", "--password-env", "P12_PASSWORD").out())
         .contains("Key      alias 'server': EC P-256, public key sha256 ", "Cert 1   CN=device.test", "Cert 2   CN=Test Device CA");
   }
 
@@ -170,7 +173,7 @@ class InspectCommandTest {
     assertThat(open.get("keystore").get("keys").get(0).get("chain").get(0).get("sha256").asString())
         .isEqualTo(sha256(leaf.certificate()));
     assertThat(open.get("keystore").get("profile").isNull()).isTrue();
-    assertThat(inspect("open.p12").out).contains(": PKCS#12 without a password, 1 private key");
+    assertThat(inspect("open.p12").out()).contains(": PKCS#12 without a password, 1 private key");
   }
 
   @Test
@@ -187,9 +190,9 @@ class InspectCommandTest {
   @Test
   void testJks_showsItsKeyAndTrustedEntriesAsKeytoolListsThem() {
     JsonNode jks = json("leaf.jks", "--password-file", "password");
-    CliRun text = inspect("leaf.jks", "--password-env", "P12_PASSWORD");
-    CliRun none = inspect("leaf.jks");
-    CliRun wrong = CliRun.run(dir, clock, Map.of("P12_PASSWORD", "nope"), "inspect", "leaf.jks", "--password-env", "P12_PASSWORD");
+    CliResult text = inspect("leaf.jks", "--password-env", "P12_PASSWORD");
+    CliResult none = inspect("leaf.jks");
+    CliResult wrong = Cli.in(dir).clock(clock).env(Map.of("P12_PASSWORD", "nope")).run("inspect", "leaf.jks", "--password-env", "P12_PASSWORD");
 
     assertThat(jks.get("encoding").asString()).isEqualTo("jks");
     JsonNode store = jks.get("keystore");
@@ -199,11 +202,11 @@ class InspectCommandTest {
         .containsExactly(sha256(leaf.certificate()), sha256(ca.certificate()));
     assertThat(store.get("certificates").get(0).get("alias").asString()).isEqualTo("device-ca");
     assertThat(store.get("certificates").get(0).get("trusted").asBoolean()).isTrue();
-    assertThat(text.out).startsWith("File     " + dir.resolve("leaf.jks") + ": Java KeyStore (JKS), 1 private key, 1 other certificate\n");
-    assertThat(none.err).isEqualTo("error: " + dir.resolve("leaf.jks") + " is a Java KeyStore (JKS), which opens only with"
+    assertThat(text.out()).startsWith("File     " + dir.resolve("leaf.jks") + ": Java KeyStore (JKS), 1 private key, 1 other certificate\n");
+    assertThat(none.err()).isEqualTo("error: " + dir.resolve("leaf.jks") + " is a Java KeyStore (JKS), which opens only with"
         + " its password: give it with --password-env VAR or --password-file FILE\n");
-    assertThat(wrong.exitCode).isEqualTo(1);
-    assertThat(wrong.err).contains("cannot be opened with this password").doesNotContain("nope");
+    assertThat(wrong.exitCode()).isEqualTo(1);
+    assertThat(wrong.err()).contains("cannot be opened with this password").doesNotContain("nope");
   }
 
   @Test
@@ -212,65 +215,65 @@ class InspectCommandTest {
     Files.write(dir.resolve("cut.jks"), java.util.Arrays.copyOf(jks, 100));
     Files.write(dir.resolve("store.jceks"), new byte[] {(byte) 0xce, (byte) 0xce, (byte) 0xce, (byte) 0xce, 0, 0, 0, 2});
 
-    CliRun cut = inspect("cut.jks", "--password-file", "password");
-    CliRun jceks = inspect("store.jceks");
+    CliResult cut = inspect("cut.jks", "--password-file", "password");
+    CliResult jceks = inspect("store.jceks");
 
-    assertThat(cut.exitCode).isEqualTo(1);
-    assertThat(cut.err).isEqualTo("error: " + dir.resolve("cut.jks") + " is not a valid JKS file: it is cut short\n");
-    assertThat(jceks.exitCode).isEqualTo(1);
-    assertThat(jceks.err).contains("is a JCEKS key store, which hostpki does not read; convert it with keytool -importkeystore");
+    assertThat(cut.exitCode()).isEqualTo(1);
+    assertThat(cut.err()).isEqualTo("error: " + dir.resolve("cut.jks") + " is not a valid JKS file: it is cut short\n");
+    assertThat(jceks.exitCode()).isEqualTo(1);
+    assertThat(jceks.err()).contains("is a JCEKS key store, which hostpki does not read; convert it with keytool -importkeystore");
   }
 
   @Test
   void testPkcs12_withoutOrWithAWrongPasswordIsAnErrorThatSaysHowToGiveIt() {
-    CliRun none = inspect("leaf.p12");
-    CliRun wrong = CliRun.run(dir, clock, Map.of("P12_PASSWORD", "nope"), "inspect", "leaf.p12", "--password-env", "P12_PASSWORD");
-    CliRun unset = inspect("leaf.p12", "--password-env", "NOT_SET");
+    CliResult none = inspect("leaf.p12");
+    CliResult wrong = Cli.in(dir).clock(clock).env(Map.of("P12_PASSWORD", "nope")).run("inspect", "leaf.p12", "--password-env", "P12_PASSWORD");
+    CliResult unset = inspect("leaf.p12", "--password-env", "NOT_SET");
 
-    assertThat(none.exitCode).isEqualTo(1);
-    assertThat(none.err)
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.err())
         .isEqualTo("error: " + dir.resolve("leaf.p12") + " is a PKCS#12 file, which opens only with its password:"
             + " give it with --password-env VAR or --password-file FILE\n");
-    assertThat(wrong.exitCode).isEqualTo(1);
-    assertThat(wrong.err).contains("cannot be opened with this password").doesNotContain("nope");
-    assertThat(unset.err).contains("--password-env: environment variable NOT_SET is not set or empty");
+    assertThat(wrong.exitCode()).isEqualTo(1);
+    assertThat(wrong.err()).contains("cannot be opened with this password").doesNotContain("nope");
+    assertThat(unset.err()).contains("--password-env: environment variable NOT_SET is not set or empty");
   }
 
   @Test
   void testPassword_isNeverAnArgumentAndTheTwoOptionsExcludeEachOther() {
-    CliRun both = inspect("leaf.p12", "--password-env", "P12_PASSWORD", "--password-file", "password");
-    CliRun literal = inspect("leaf.p12", "--password", TestCertificates.PASSWORD);
+    CliResult both = inspect("leaf.p12", "--password-env", "P12_PASSWORD", "--password-file", "password");
+    CliResult literal = inspect("leaf.p12", "--password", ToolCertificates.PASSWORD);
 
-    assertThat(both.exitCode).isEqualTo(64);
-    assertThat(literal.exitCode).isEqualTo(64);
+    assertThat(both.exitCode()).isEqualTo(64);
+    assertThat(literal.exitCode()).isEqualTo(64);
   }
 
   @Test
   void testCombinedPem_showsTheCertificatesAndOnlyCountsTheKey() throws IOException {
-    CliRun run = inspect("combined.pem");
+    CliResult run = inspect("combined.pem");
     JsonNode json = json("combined.pem");
 
-    assertThat(run.out).contains(": PEM, 1 certificate and 1 private key (not shown)");
+    assertThat(run.out()).contains(": PEM, 1 certificate and 1 private key (not shown)");
     assertThat(json.get("private_keys").asInt()).isEqualTo(1);
     String key = Files.readString(leaf.key());
     String body = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
-    assertThat(run.out + json).doesNotContain(body);
+    assertThat(run.out() + json).doesNotContain(body);
   }
 
   @Test
   void testWhatIsNoCertificate_isAnErrorNamingTheFile() throws IOException {
     Files.write(dir.resolve("random.bin"), new byte[] {1, 2, 3, 4});
-    CliRun key = inspect("leaf.key");
-    CliRun random = inspect("random.bin");
-    CliRun folder = inspect(".");
-    CliRun missing = inspect("missing.pem", "--output", "json");
+    CliResult key = inspect("leaf.key");
+    CliResult random = inspect("random.bin");
+    CliResult folder = inspect(".");
+    CliResult missing = inspect("missing.pem", "--output", "json");
 
-    assertThat(key.exitCode).isEqualTo(1);
-    assertThat(key.err).contains("holds a private key and no certificate").doesNotContain("BEGIN");
-    assertThat(random.err).isEqualTo("error: " + dir.resolve("random.bin") + " is no certificate, certificate request or PKCS#12 file: it is neither PEM text nor DER\n");
-    assertThat(folder.err).contains("is a directory, not a regular file");
-    assertThat(missing.exitCode).isEqualTo(1);
-    JsonNode error = OutputSchemas.valid("error.schema.json", missing.out);
+    assertThat(key.exitCode()).isEqualTo(1);
+    assertThat(key.err()).contains("holds a private key and no certificate").doesNotContain("BEGIN");
+    assertThat(random.err()).isEqualTo("error: " + dir.resolve("random.bin") + " is no certificate, certificate request or PKCS#12 file: it is neither PEM text nor DER\n");
+    assertThat(folder.err()).contains("is a directory, not a regular file");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    JsonNode error = OutputSchemas.valid("error.schema.json", missing.out());
     assertThat(error.get("diagnostics").get(0).get("message").asString()).isEqualTo(dir.resolve("missing.pem") + " does not exist");
   }
 
@@ -287,32 +290,32 @@ class InspectCommandTest {
       huge.setLength(65L << 20); // sparse: no disk, no memory
     }
 
-    CliRun cut = inspect("cut.der");
-    CliRun cutP12 = inspect("cut.p12", "--password-file", "password");
-    CliRun sequence = inspect("sequence.bin");
-    CliRun pipe = inspect("fifo");
-    CliRun big = inspect("huge.pem", "--output", "json");
+    CliResult cut = inspect("cut.der");
+    CliResult cutP12 = inspect("cut.p12", "--password-file", "password");
+    CliResult sequence = inspect("sequence.bin");
+    CliResult pipe = inspect("fifo");
+    CliResult big = inspect("huge.pem", "--output", "json");
 
-    assertThat(cut.err)
+    assertThat(cut.err())
         .isEqualTo("error: " + dir.resolve("cut.der") + " is no certificate, certificate request or PKCS#12 file hostpki"
             + " can read: it is cut short: its DER header declares " + der.length + " bytes but only 200 are present\n");
-    assertThat(cutP12.err).contains("it is cut short: its DER header declares " + p12.length);
-    assertThat(sequence.err).startsWith("error: " + dir.resolve("sequence.bin") + " is no certificate, certificate request or PKCS#12 file: as a certificate it ");
-    assertThat(pipe.err).isEqualTo("error: " + fifo + " is a FIFO (named pipe), not a regular file\n");
-    assertThat(OutputSchemas.valid("error.schema.json", big.out).get("diagnostics").get(0).get("message").asString())
+    assertThat(cutP12.err()).contains("it is cut short: its DER header declares " + p12.length);
+    assertThat(sequence.err()).startsWith("error: " + dir.resolve("sequence.bin") + " is no certificate, certificate request or PKCS#12 file: as a certificate it ");
+    assertThat(pipe.err()).isEqualTo("error: " + fifo + " is a FIFO (named pipe), not a regular file\n");
+    assertThat(OutputSchemas.valid("error.schema.json", big.out()).get("diagnostics").get(0).get("message").asString())
         .isEqualTo(dir.resolve("huge.pem") + " is 68157440 bytes, over the 64 MiB limit for a file to inspect");
-    for (CliRun run : List.of(cut, cutP12, sequence, pipe, big)) {
-      assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-      assertThat(run.err.lines()).as(run.toString()).hasSize(1);
+    for (CliResult run : List.of(cut, cutP12, sequence, pipe, big)) {
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(run.err().lines()).as(run.toString()).hasSize(1);
     }
   }
 
   @Test
   void testNotYetValid_saysSoInsteadOfDaysLeft() {
-    CliRun early = CliRun.run(dir, Clock.offset(clock, Duration.ofDays(-1)), Map.of(), "inspect", "leaf.pem");
+    CliResult early = Cli.in(dir).clock(Clock.offset(clock, Duration.ofDays(-1))).env(Map.of()).run("inspect", "leaf.pem");
 
-    assertThat(early.out).contains("(not yet valid: from " + org.hostpki.model.DateText.day(leaf.load().getNotBefore().toInstant()) + ")");
-    assertThat(early.out).doesNotContain("days left");
+    assertThat(early.out()).contains("(not yet valid: from " + org.hostpki.model.DateText.day(leaf.load().getNotBefore().toInstant()) + ")");
+    assertThat(early.out()).doesNotContain("days left");
   }
 
   @Test
@@ -322,14 +325,14 @@ class InspectCommandTest {
         hostile, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-keyout", "h.key", "-out", "h.pem", "-days", "30", "-utf8",
         "-subj", "/CN=dev\u001b[2K\u202etxt.exe\nPlan: 0 to create");
-    CliRun text = inspect("hostile/h.pem");
-    CliRun json = inspect("hostile/h.pem", "--output", "json");
+    CliResult text = inspect("hostile/h.pem");
+    CliResult json = inspect("hostile/h.pem", "--output", "json");
 
-    assertThat(text.exitCode).as(text.toString()).isZero();
-    assertThat(text.out).doesNotContain("\u001b", "\u202e").contains("\\1B[2K");
-    assertThat(text.out.lines().filter(l -> l.startsWith("Plan:"))).isEmpty();
-    assertThat(json.out).doesNotContain("\u001b", "\u202e");
-    assertThat(OutputSchemas.valid("inspect.schema.json", json.out).get("certificates").get(0).get("subject").asString())
+    assertThat(text.exitCode()).as(text.toString()).isZero();
+    assertThat(text.out()).doesNotContain("\u001b", "\u202e").contains("\\1B[2K");
+    assertThat(text.out().lines().filter(l -> l.startsWith("Plan:"))).isEmpty();
+    assertThat(json.out()).doesNotContain("\u001b", "\u202e");
+    assertThat(OutputSchemas.valid("inspect.schema.json", json.out()).get("certificates").get(0).get("subject").asString())
         .startsWith("CN=dev\\1B[2K");
   }
 

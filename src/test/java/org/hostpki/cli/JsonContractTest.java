@@ -21,13 +21,16 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
-import org.hostpki.pki.ExternalCa;
+
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestCa;
 
 /**
  * The machine-readable contract: what every command prints with {@code --output json}, run for
@@ -38,7 +41,7 @@ import tools.jackson.databind.JsonNode;
 class JsonContractTest {
   private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "pw");
   private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
-  private static final ExternalCa EXTERNAL = ExternalCa.create(T0);
+  private static final TestCa EXTERNAL = TestCa.create(T0);
 
   @TempDir Path dir;
   private Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
@@ -66,8 +69,8 @@ class JsonContractTest {
             ""));
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, ENV, args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).env(ENV).run(args);
   }
 
   /** Runs a command with {@code --output json}, checks its exit code and its document. */
@@ -75,9 +78,9 @@ class JsonContractTest {
     List<String> line = new ArrayList<>(List.of(args));
     line.add("--output");
     line.add("json");
-    CliRun run = hostpki(line.toArray(String[]::new));
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(exitCode);
-    JsonNode document = OutputSchemas.valid(schema, run.out);
+    CliResult run = hostpki(line.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(exitCode);
+    JsonNode document = OutputSchemas.valid(schema, run.out());
     assertSnakeCase(document, "");
     return document;
   }
@@ -118,8 +121,8 @@ class JsonContractTest {
     assertThat(change(plan, "trust/ldap").get("after").get("sha256").asString())
         .isEqualTo(EXTERNAL.root().fingerprint().hex());
 
-    CliRun saved = hostpki("plan", "-f", "host.yaml", "--out", "plan.json");
-    assertThat(saved.exitCode).as(saved.toString()).isZero();
+    CliResult saved = hostpki("plan", "-f", "host.yaml", "--out", "plan.json");
+    assertThat(saved.exitCode()).as(saved.toString()).isZero();
     JsonNode file = OutputSchemas.valid("plan.schema.json", Files.readString(dir.resolve("plan.json")));
     assertThat(file.get("format_version").asString()).isEqualTo("2");
     assertThat(file.get("changes")).isEqualTo(plan.get("changes"));
@@ -295,14 +298,14 @@ class JsonContractTest {
     assertThat(bundle.get("pem").isNull()).isTrue();
     assertThat(Pem.readCertificates(Files.readAllBytes(dir.resolve("bundle.p7b")))).hasSize(2);
 
-    CliRun binary = hostpki("export", "-f", "host.yaml", "ca-cert", "--der", "--output", "json");
-    assertThat(binary.exitCode).isEqualTo(64);
-    assertThat(binary.err).contains("--der with --output json needs -o FILE");
+    CliResult binary = hostpki("export", "-f", "host.yaml", "ca-cert", "--der", "--output", "json");
+    assertThat(binary.exitCode()).isEqualTo(64);
+    assertThat(binary.err()).contains("--der with --output json needs -o FILE");
   }
 
   @Test
   void testEveryCommandThatPrintsJson_hasASchemaAndEverySchemaACommand() throws IOException {
-    Path schemas = org.hostpki.ops.Tools.projectDir().resolve("schema");
+    Path schemas = org.hostpki.testkit.Cli.projectDir().resolve("schema");
     List<String> commands = new ArrayList<>();
     HostpkiCommand.commandLine(
             new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter()),
@@ -379,10 +382,10 @@ class JsonContractTest {
 
   @Test
   void testUsageErrors_stayTextOnStandardErrorWithExit64() {
-    CliRun run = hostpki("status", "-f", "host.yaml", "--output", "json", "--no-such-option");
+    CliResult run = hostpki("status", "-f", "host.yaml", "--output", "json", "--no-such-option");
 
-    assertThat(run.exitCode).isEqualTo(64);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err).contains("--no-such-option");
+    assertThat(run.exitCode()).isEqualTo(64);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("--no-such-option");
   }
 }

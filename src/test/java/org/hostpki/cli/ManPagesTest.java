@@ -19,19 +19,22 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.hostpki.ops.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.hostpki.testkit.Cli;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /** The manual pages the build writes: complete, and clean troff. */
+@Tag(Tags.INTEROP)
 class ManPagesTest {
   @TempDir Path dir;
 
   private String page(String name) throws Exception {
-    DistributionFiles.write(dir, Files.readString(Tools.projectDir().resolve("examples/quickstart.yaml")));
+    DistributionFiles.write(dir, Files.readString(Cli.projectDir().resolve("examples/quickstart.yaml")));
     try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(name)))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -75,7 +78,7 @@ class ManPagesTest {
   @Test
   void testHostpkiYaml5_describesEveryKeyOfTheSchema() throws Exception {
     String page = page("man/man5/hostpki.yaml.5.gz");
-    JsonNode schema = JsonMapper.builder().build().readTree(Files.readString(Tools.projectDir().resolve("schema/hostpki-v1.schema.json")));
+    JsonNode schema = JsonMapper.builder().build().readTree(Files.readString(Cli.projectDir().resolve("schema/hostpki-v1.schema.json")));
 
     List<String> keys = new ArrayList<>();
     schema.path("properties").properties().forEach(e -> keys.add(e.getKey()));

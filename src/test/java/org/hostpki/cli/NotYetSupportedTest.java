@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,20 +26,20 @@ class NotYetSupportedTest {
   void testValidate_acceptsTrustInstallWithAWarning() throws IOException {
     write("trust:\n  install: {system: true}\n");
 
-    CliRun run = run("validate", "host.yaml");
+    CliResult run = run("validate", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.err + run.out).contains("host.yaml:5:3: warning: trust.install is not yet supported by this build");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err() + run.out()).contains("host.yaml:5:3: warning: trust.install is not yet supported by this build");
   }
 
   @Test
   void testPlan_refusesTrustInstallNamingWhereItIs() throws IOException {
     write("trust:\n  install: {system: true, nss: [sql:/home/app/.pki/nssdb]}\n");
 
-    CliRun run = run("plan", "-f", "host.yaml");
+    CliResult run = run("plan", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err())
         .contains(
             "error: " + dir.resolve("host.yaml") + ":5:3: trust.install is not yet supported by this build:"
                 + " validate accepts it, but plan and apply cannot carry it out yet; remove it to plan or"
@@ -50,10 +50,10 @@ class NotYetSupportedTest {
   void testApply_refusesSystemRootsAndFiltersAndWritesNothing() throws IOException {
     write("trust:\n  includeSystemRoots: true\n  excludeExpired: true\n  caOnly: true\n");
 
-    CliRun run = run("apply", "-f", "host.yaml");
+    CliResult run = run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err())
         .contains(
             "trust.includeSystemRoots, trust.excludeExpired, trust.caOnly are not yet supported by this build");
     assertThat(dir.resolve("pki")).doesNotExist();
@@ -63,29 +63,29 @@ class NotYetSupportedTest {
   void testApply_settingsLeftAtFalseAreNoObstacle() throws IOException {
     write("trust: {includeSystemRoots: false, excludeExpired: false, caOnly: false}\n");
 
-    CliRun run = run("apply", "-f", "host.yaml");
+    CliResult run = run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
   }
 
   @Test
   void testValidate_acceptsOutputsWithAWarning() throws IOException {
     write("outputs:\n  - {format: combined-pem, file: haproxy.pem}\n");
 
-    CliRun run = run("validate", "host.yaml");
+    CliResult run = run("validate", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.err + run.out).contains("host.yaml:4:1: warning: outputs is not yet supported by this build");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err() + run.out()).contains("host.yaml:4:1: warning: outputs is not yet supported by this build");
   }
 
   @Test
   void testPlan_refusesOutputsNamingWhereTheyAre() throws IOException {
     write("outputs:\n  - {format: combined-pem, file: haproxy.pem}\n");
 
-    CliRun run = run("plan", "-f", "host.yaml");
+    CliResult run = run("plan", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err())
         .contains(
             "error: " + dir.resolve("host.yaml") + ":4:1: outputs is not yet supported by this build:"
                 + " validate accepts it, but plan and apply cannot carry it out yet; remove it to plan or"
@@ -99,10 +99,10 @@ class NotYetSupportedTest {
         HEAD.replace("store: {path: pki}", "store: {path: pki, password: {env: PW}, previousPassword: {env: OLD_PW}, access: {group: root}}")
             + "hooks:\n  beforeChange: [[\"true\"]]\n  afterTrustChange: [[\"true\"]]\n  afterCaChange: [[\"true\"]]\n");
 
-    CliRun run = CliRun.run(dir, Clock.systemUTC(), Map.of("PW", "new-secret", "OLD_PW", "old-secret"), "apply", "-f", "host.yaml");
+    CliResult run = Cli.in(dir).env("PW", "new-secret").env("OLD_PW", "old-secret").run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err())
         .contains(
             dir.resolve("host.yaml") + ":2:41: store.previousPassword, store.access, hooks.beforeChange,"
                 + " hooks.afterTrustChange, hooks.afterCaChange are not yet supported by this build");
@@ -113,9 +113,9 @@ class NotYetSupportedTest {
   void testApply_emptyOutputsAndHookListsAreNoObstacle() throws IOException {
     write("outputs: []\nhooks: {beforeChange: [], afterTrustChange: [], afterCaChange: []}\n");
 
-    CliRun run = run("apply", "-f", "host.yaml");
+    CliResult run = run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
   }
 
   @Test
@@ -124,16 +124,16 @@ class NotYetSupportedTest {
         "ca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
             + "  nameConstraints: {permitted: {dnsDomains: [example.com]}}\n");
 
-    CliRun plan = run("plan", "-f", "host.yaml");
-    CliRun apply = run("apply", "-f", "host.yaml");
+    CliResult plan = run("plan", "-f", "host.yaml");
+    CliResult apply = run("apply", "-f", "host.yaml");
 
-    assertThat(plan.exitCode).as(plan.toString()).isEqualTo(1);
-    assertThat(plan.err)
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
+    assertThat(plan.err())
         .contains(
             "error: " + dir.resolve("host.yaml") + ":6:3: ca.nameConstraints is not yet"
                 + " supported by this build: validate accepts it, but plan and apply cannot carry it"
                 + " out yet; remove it to plan or apply this desired state");
-    assertThat(apply.exitCode).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
     assertThat(dir.resolve("pki")).doesNotExist();
   }
 
@@ -144,16 +144,16 @@ class NotYetSupportedTest {
             + "  crl: {validity: 30d, url: \"http://pki.example.com/fleet.crl\"}\n"
             + "trust:\n  crls: []\n");
 
-    CliRun run = run("apply", "-f", "host.yaml");
+    CliResult run = run("apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
   }
 
   private void write(String trust) throws IOException {
     Files.writeString(dir.resolve("host.yaml"), HEAD + trust);
   }
 
-  private CliRun run(String... args) {
-    return CliRun.run(dir, Clock.systemUTC(), Map.of(), args);
+  private CliResult run(String... args) {
+    return Cli.in(dir).run(args);
   }
 }

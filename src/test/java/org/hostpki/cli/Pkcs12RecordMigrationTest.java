@@ -26,6 +26,8 @@ import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.host.LiveHostIdentityProbe;
 import org.hostpki.model.DesiredState;
 import org.hostpki.plan.Plan;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,11 +58,11 @@ class Pkcs12RecordMigrationTest {
     store = dir.resolve("pki");
   }
 
-  private CliRun hostpki(Map<String, String> env, String... args) {
-    return CliRun.run(dir, CLOCK, env, args);
+  private CliResult hostpki(Map<String, String> env, String... args) {
+    return Cli.in(dir).clock(CLOCK).env(env).run(args);
   }
 
-  private CliRun hostpki(String... args) {
+  private CliResult hostpki(String... args) {
     return hostpki(ENV, args);
   }
 
@@ -75,16 +77,16 @@ class Pkcs12RecordMigrationTest {
 
   @Test
   void testPlan_showsOnlyTheRecordsRewrite() {
-    CliRun plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
+    CliResult plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
 
-    assertThat(plan.exitCode).as(plan.toString()).isEqualTo(2);
-    assertThat(plan.out.lines().filter(l -> l.startsWith("~ ") || l.startsWith("+ ") || l.startsWith("- ")))
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+    assertThat(plan.out().lines().filter(l -> l.startsWith("~ ") || l.startsWith("+ ") || l.startsWith("- ")))
         .as(plan.toString())
         .containsExactly(
             "~ output/.pkcs12-facts  update   the record of what the PKCS#12 files hold (written by"
                 + " hostpki 0.1.0) keeps a salted SHA-256 of the store password, which tests a guess"
                 + " far faster than the files do: rewritten without it");
-    assertThat(plan.out).contains("Plan: 0 to create, 0 to replace, 1 to update, 0 to delete, 7 unchanged.");
+    assertThat(plan.out()).contains("Plan: 0 to create, 0 to replace, 1 to update, 0 to delete, 7 unchanged.");
   }
 
   @Test
@@ -92,31 +94,31 @@ class Pkcs12RecordMigrationTest {
     Map<String, byte[]> before = bytes(KEPT_BYTE_FOR_BYTE);
     String oldGeneration = Files.readSymbolicLink(store.resolve("..data")).toString();
 
-    CliRun apply = hostpki("apply", "-f", "host.yaml");
+    CliResult apply = hostpki("apply", "-f", "host.yaml");
 
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
-    assertThat(apply.out).contains("~ output/.pkcs12-facts", "Applied: store");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("~ output/.pkcs12-facts", "Applied: store");
     assertThat(bytes(KEPT_BYTE_FOR_BYTE)).usingRecursiveComparison().isEqualTo(before);
     assertThat(record()).startsWith("hostpki pkcs12-facts 2\n").doesNotContain("password", "salt");
     // No kept generation holds the fast check any more; a rollback there decodes the files.
     assertThat(store.resolve(oldGeneration).resolve(".pkcs12-facts")).doesNotExist();
     assertThat(store.resolve(oldGeneration).resolve("server.p12")).exists();
-    CliRun again = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
-    assertThat(again.exitCode).as(again.toString()).isZero();
-    assertThat(again.out).contains("No changes");
+    CliResult again = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("No changes");
   }
 
   @Test
   void testRollbackToTheOldGeneration_opensWithoutItsRecordAndChangesNothing() throws IOException {
     String oldGeneration = Files.readSymbolicLink(store.resolve("..data")).toString();
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
 
-    CliRun rollback = hostpki("rollback", "-f", "host.yaml", "--to", oldGeneration);
-    CliRun plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
+    CliResult rollback = hostpki("rollback", "-f", "host.yaml", "--to", oldGeneration);
+    CliResult plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
 
-    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
     assertThat(Files.exists(store.resolve(".pkcs12-facts"), LinkOption.NOFOLLOW_LINKS)).isFalse();
-    assertThat(plan.exitCode).as(plan.toString()).isZero();
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
   }
 
   @Test
@@ -137,10 +139,10 @@ class Pkcs12RecordMigrationTest {
 
   @Test
   void testWrongPassword_isRefusedAsEver() {
-    CliRun plan = hostpki(Map.of("HOSTPKI_PASSWORD", "not-the-password"), "plan", "-f", "host.yaml");
+    CliResult plan = hostpki(Map.of("HOSTPKI_PASSWORD", "not-the-password"), "plan", "-f", "host.yaml");
 
-    assertThat(plan.exitCode).isEqualTo(1);
-    assertThat(plan.err).contains("server.p12: cannot be opened with the store password");
+    assertThat(plan.exitCode()).isEqualTo(1);
+    assertThat(plan.err()).contains("server.p12: cannot be opened with the store password");
   }
 
   private Map<String, byte[]> bytes(List<String> names) throws IOException {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 
 /**
  * Renewal as people and monitoring see it: plan and status with a maintenance window, a person's
@@ -42,11 +44,11 @@ class RenewalCommandsTest {
         "apiVersion: hostpki/v1\nstore: {path: pki}\nserver: {validity: 6d}\n"
             + "renewal:\n  windows: [{start: \"12:00\", end: \"15:00\", timeZone: UTC}]\n"
             + "metrics: {textfile: metrics/hostpki.prom}\n");
-    assertThat(hostpki(ISSUED, "apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(ISSUED, "apply", "-f", "host.yaml").exitCode()).isZero();
   }
 
-  private CliRun hostpki(Instant now, String... args) {
-    return CliRun.run(dir, Clock.fixed(now, ZoneOffset.UTC), Map.of(), PROBE, args);
+  private CliResult hostpki(Instant now, String... args) {
+    return Cli.in(dir).clock(Clock.fixed(now, ZoneOffset.UTC)).env(Map.of()).probe(PROBE).run(args);
   }
 
   private byte[] serverCertificate() throws IOException {
@@ -59,10 +61,10 @@ class RenewalCommandsTest {
 
   @Test
   void testPlan_aRenewalWaitingForTheWindowIsNoPendingChange() {
-    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "plan", "-f", "host.yaml", "--detailed-exitcode");
+    CliResult run = hostpki(DUE_BEFORE_THE_WINDOW, "plan", "-f", "host.yaml", "--detailed-exitcode");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out)
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
         .contains("No changes")
         .contains("warning: server: renewal due since 2026-12-01 0")
         .contains("; waiting for the window daily 12:00–15:00 UTC until 2026-12-01 1")
@@ -73,12 +75,12 @@ class RenewalCommandsTest {
   void testApply_aPersonsApplyRenewsAtOnceAndSaysTheWindowWasNotWaitedFor() throws IOException {
     byte[] before = serverCertificate();
 
-    CliRun check = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--check");
-    CliRun apply = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
+    CliResult check = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--check");
+    CliResult apply = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
 
-    assertThat(check.exitCode).as(check.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
-    assertThat(apply.out)
+    assertThat(check.exitCode()).as(check.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out())
         .contains("~ server ", "renewal due since 2026-12-01 0", "a person's apply does not wait for the window daily 12:00–15:00 UTC");
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
@@ -87,47 +89,47 @@ class RenewalCommandsTest {
   void testApply_anUnattendedApplyAndItsCheckWaitForTheWindow() throws IOException {
     byte[] before = serverCertificate();
 
-    CliRun check = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--check", "--unattended");
-    CliRun apply = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--unattended");
-    CliRun inWindow = hostpki(DUE_BEFORE_THE_WINDOW.plusSeconds(4 * 3600 + 1800), "apply", "-f", "host.yaml", "--unattended");
+    CliResult check = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--check", "--unattended");
+    CliResult apply = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--unattended");
+    CliResult inWindow = hostpki(DUE_BEFORE_THE_WINDOW.plusSeconds(4 * 3600 + 1800), "apply", "-f", "host.yaml", "--unattended");
 
-    assertThat(check.exitCode).as(check.toString()).isEqualTo(ExitCodes.OK);
-    assertThat(check.out).contains("waiting for the window daily 12:00–15:00 UTC until 2026-12-01 1", "No changes");
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
-    assertThat(apply.out).contains("No changes");
-    assertThat(inWindow.out).contains("~ server ", "; in the window daily 12:00–15:00 UTC");
+    assertThat(check.exitCode()).as(check.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(check.out()).contains("waiting for the window daily 12:00–15:00 UTC until 2026-12-01 1", "No changes");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("No changes");
+    assertThat(inWindow.out()).contains("~ server ", "; in the window daily 12:00–15:00 UTC");
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
   @Test
   void testApply_aSavedPlanIsAppliedAsPlanShowedItWaiting() throws IOException {
     byte[] before = serverCertificate();
-    assertThat(hostpki(DUE_BEFORE_THE_WINDOW, "plan", "-f", "host.yaml", "--out", "plan.json").exitCode).isZero();
+    assertThat(hostpki(DUE_BEFORE_THE_WINDOW, "plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
 
-    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--plan", "plan.json");
+    CliResult run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml", "--plan", "plan.json");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(serverCertificate()).isEqualTo(before);
   }
 
   @Test
   void testStatus_everyCertificateSaysWhenItIsRenewedAndWhy() {
-    CliRun text = hostpki(ISSUED, "status", "-f", "host.yaml");
-    CliRun waiting = hostpki(DUE_BEFORE_THE_WINDOW, "status", "-f", "host.yaml");
+    CliResult text = hostpki(ISSUED, "status", "-f", "host.yaml");
+    CliResult waiting = hostpki(DUE_BEFORE_THE_WINDOW, "status", "-f", "host.yaml");
 
-    assertThat(text.out)
+    assertThat(text.out())
         .containsPattern("\\n {9}renewal 2036-\\d\\d-\\d\\d 1[2-4]:\\d\\d UTC \\(in \\d+ days\\), in the window daily 12:00–15:00 UTC; due .*: renewBefore 90d, .* earlier by jitter\\n")
         .containsPattern("\\n {9}renewal 2026-12-01 1[2-4]:\\d\\d UTC \\(in 4 days\\), in the window daily 12:00–15:00 UTC; due 2026-12-01 0.*: renewBefore 33% of 6 days = 1d 23h 31m, .* earlier by jitter\\n");
-    assertThat(waiting.out)
+    assertThat(waiting.out())
         .contains("Drift    none")
         .containsPattern("renewal due since 2026-12-01 0.*; waiting for the window daily 12:00–15:00 UTC until 2026-12-01 1.* \\(in [2-5]h");
   }
 
   @Test
   void testStatusJson_theRenewalOfEachCertificate() {
-    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "status", "-f", "host.yaml", "--output", "json");
+    CliResult run = hostpki(DUE_BEFORE_THE_WINDOW, "status", "-f", "host.yaml", "--output", "json");
 
-    JsonNode status = org.hostpki.json.OutputSchemas.valid("status.schema.json", run.out);
+    JsonNode status = org.hostpki.json.OutputSchemas.valid("status.schema.json", run.out());
     JsonNode server = status.get("server").get("renewal");
     JsonNode ca = status.get("ca").get("renewal");
     assertThat(server.get("state").asString()).isEqualTo("waiting");
@@ -163,9 +165,9 @@ class RenewalCommandsTest {
     // a trust folder that is not there: apply refuses, the store stays as it was
     Files.writeString(dir.resolve("host.yaml"), Files.readString(dir.resolve("host.yaml")) + "trust: {directories: [missing.d]}\n");
 
-    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
+    CliResult run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
     assertThat(metrics())
         .contains("hostpki_last_apply_success{store=\"" + dir.resolve("pki") + "\"} 0")
         .contains("hostpki_last_apply_timestamp_seconds{store=\"" + dir.resolve("pki") + "\"} " + DUE_BEFORE_THE_WINDOW.getEpochSecond());
@@ -177,10 +179,10 @@ class RenewalCommandsTest {
         dir.resolve("host.yaml"),
         Files.readString(dir.resolve("host.yaml")).replace("metrics/hostpki.prom", "gone/hostpki.prom"));
 
-    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
+    CliResult run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err())
         .contains("warning: the metrics file was not written: ")
         .contains(dir.resolve("gone/hostpki.prom").toString())
         .contains("does not exist");
@@ -193,12 +195,12 @@ class RenewalCommandsTest {
         dir.resolve("host.yaml"),
         Files.readString(dir.resolve("host.yaml")).replace("metrics/hostpki.prom", "into-the-store/hostpki.prom"));
 
-    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
+    CliResult run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.err).contains("warning: the metrics file was not written: ").contains("hostpki store");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err()).contains("warning: the metrics file was not written: ").contains("hostpki store");
     assertThat(dir.resolve("pki/..data/hostpki.prom")).doesNotExist();
-    assertThat(hostpki(DUE_BEFORE_THE_WINDOW, "status", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(DUE_BEFORE_THE_WINDOW, "status", "-f", "host.yaml").exitCode()).isZero();
   }
 
   @Test
@@ -207,10 +209,10 @@ class RenewalCommandsTest {
     Files.deleteIfExists(dir.resolve("metrics/hostpki.prom"));
     assertThat(new ProcessBuilder("mkfifo", dir.resolve("metrics/hostpki.prom").toString()).start().waitFor()).isZero();
 
-    CliRun run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
+    CliResult run = hostpki(DUE_BEFORE_THE_WINDOW, "apply", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err())
         .contains("warning: the metrics file was not written: ")
         .contains("FIFO (named pipe), not a regular file")
         .doesNotContain("give - as the file name");

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 
 /**
  * {@code hostpki revoke} on a CA host, and what {@code export crl}, {@code status} and {@code
@@ -52,16 +54,16 @@ class RevokeCommandTest {
   @BeforeEach
   void signOne() throws Exception {
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML);
-    assertThat(hostpki(NOW, "apply", "-f", "ca.yaml").exitCode).isZero();
+    assertThat(hostpki(NOW, "apply", "-f", "ca.yaml").exitCode()).isZero();
     KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
     Files.write(dir.resolve("m1.csr"), CertificationRequest.create(Subject.empty(), List.of("m1.fleet.test"), List.of(), false, key, RANDOM));
-    CliRun sign = hostpki(NOW.plusSeconds(10), "sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
-    assertThat(sign.exitCode).as(sign.toString()).isZero();
+    CliResult sign = hostpki(NOW.plusSeconds(10), "sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
+    assertThat(sign.exitCode()).as(sign.toString()).isZero();
     serial = CertificateFacts.serialHex(Pem.readCertificates(Files.readAllBytes(dir.resolve("m1-chain.pem"))).get(0).facts().serialNumber());
   }
 
-  private CliRun hostpki(Instant at, String... args) {
-    return CliRun.run(dir, Clock.fixed(at, ZoneOffset.UTC), Map.of(), args);
+  private CliResult hostpki(Instant at, String... args) {
+    return Cli.in(dir).clock(Clock.fixed(at, ZoneOffset.UTC)).env(Map.of()).run(args);
   }
 
   private String generation() {
@@ -78,14 +80,14 @@ class RevokeCommandTest {
 
   @Test
   void testRevoke_recordsItInTheCrlAndSaysSo() throws Exception {
-    CliRun run = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+    CliResult run = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err())
         .startsWith("Revoked serial " + serial + " (CN=m1.fleet.test) for keyCompromise: ca.crl number 1 lists 1"
             + " certificate(s), next update 2026-11-30 08:01 UTC (generation ..")
         .contains("publish it: hostpki export -f ca.yaml crl --der -o FILE");
-    assertThat(run.out).isEmpty();
+    assertThat(run.out()).isEmpty();
     assertThat(crl().revoked()).singleElement().satisfies(e -> {
       assertThat(e.serial()).isEqualTo(new BigInteger(serial, 16));
       assertThat(e.reason()).isEqualTo(RevocationReason.KEY_COMPROMISE);
@@ -97,10 +99,10 @@ class RevokeCommandTest {
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "superseded");
     String generation = generation();
 
-    CliRun again = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial.toLowerCase(), "--reason", "superseded");
+    CliResult again = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial.toLowerCase(), "--reason", "superseded");
 
-    assertThat(again.exitCode).as(again.toString()).isZero();
-    assertThat(again.err)
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.err())
         .isEqualTo("already revoked: serial " + serial + " (CN=m1.fleet.test) on 2026-11-27 08:01 UTC for superseded;"
             + " nothing was changed\n");
     assertThat(generation()).isEqualTo(generation);
@@ -112,49 +114,49 @@ class RevokeCommandTest {
     String generation = generation();
     byte[] crl = Files.readAllBytes(dir.resolve("pki/ca.crl"));
 
-    CliRun run = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+    CliResult run = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).startsWith("error: serial " + serial + " (CN=m1.fleet.test) was revoked on 2026-11-27 08:01 UTC for superseded;");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("error: serial " + serial + " (CN=m1.fleet.test) was revoked on 2026-11-27 08:01 UTC for superseded;");
     assertThat(generation()).isEqualTo(generation);
     assertThat(dir.resolve("pki/ca.crl")).hasBinaryContent(crl);
   }
 
   @Test
   void testRevoke_anUnknownSerialIsExitOne() {
-    CliRun run = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", "0BADC0DE");
+    CliResult run = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", "0BADC0DE");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).startsWith("error: serial 0BADC0DE is not a certificate this CA issued");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("error: serial 0BADC0DE is not a certificate this CA issued");
     assertThat(dir.resolve("pki/ca.crl")).doesNotExist();
   }
 
   @Test
   void testRevoke_usageErrorsAreExit64() {
-    assertThat(hostpki(NOW, "revoke", "-f", "ca.yaml", "--serial", "xyz").exitCode).isEqualTo(64);
-    assertThat(hostpki(NOW, "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "certificateHold").err)
+    assertThat(hostpki(NOW, "revoke", "-f", "ca.yaml", "--serial", "xyz").exitCode()).isEqualTo(64);
+    assertThat(hostpki(NOW, "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "certificateHold").err())
         .contains("'certificateHold' is not a reason hostpki revokes for; use one of unspecified, keyCompromise,"
             + " affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn");
-    assertThat(hostpki(NOW, "revoke", "-f", "ca.yaml").exitCode).as("neither --serial nor --cert").isEqualTo(64);
-    assertThat(hostpki(NOW, "revoke", "-f", "ca.yaml", "--serial", serial, "--cert", "m1-chain.pem").exitCode)
+    assertThat(hostpki(NOW, "revoke", "-f", "ca.yaml").exitCode()).as("neither --serial nor --cert").isEqualTo(64);
+    assertThat(hostpki(NOW, "revoke", "-f", "ca.yaml", "--serial", serial, "--cert", "m1-chain.pem").exitCode())
         .as("both")
         .isEqualTo(64);
   }
 
   @Test
   void testRevoke_aChainFileRevokesItsFirstCertificate() throws Exception {
-    CliRun run = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--cert", "m1-chain.pem", "--reason", "cessationOfOperation");
+    CliResult run = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--cert", "m1-chain.pem", "--reason", "cessationOfOperation");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(crl().entry(new BigInteger(serial, 16))).map(e -> e.reason()).contains(RevocationReason.CESSATION_OF_OPERATION);
   }
 
   @Test
   void testRevoke_jsonOutput() throws Exception {
-    CliRun run =
+    CliResult run =
         hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise", "--output", "json");
 
-    JsonNode out = org.hostpki.json.OutputSchemas.valid("revoke.schema.json", run.out);
+    JsonNode out = org.hostpki.json.OutputSchemas.valid("revoke.schema.json", run.out());
     assertThat(out.path("format_version").asString()).isEqualTo("1");
     assertThat(out.path("changed").asBoolean()).isTrue();
     assertThat(out.path("already_revoked").asBoolean()).isFalse();
@@ -172,32 +174,32 @@ class RevokeCommandTest {
   void testCheck_exitTwoWhenItWouldRevokeZeroWhenDoneAndWritesNothing() {
     String generation = generation();
 
-    CliRun would = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--check");
+    CliResult would = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--check");
 
-    assertThat(would.exitCode).as(would.toString()).isEqualTo(2);
-    assertThat(would.err).isEqualTo("would revoke serial " + serial + " (CN=m1.fleet.test) for unspecified; nothing was changed (--check)\n");
+    assertThat(would.exitCode()).as(would.toString()).isEqualTo(2);
+    assertThat(would.err()).isEqualTo("would revoke serial " + serial + " (CN=m1.fleet.test) for unspecified; nothing was changed (--check)\n");
     assertThat(generation()).isEqualTo(generation);
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial);
-    assertThat(hostpki(NOW.plusSeconds(90), "revoke", "-f", "ca.yaml", "--serial", serial, "--check").exitCode).isZero();
-    assertThat(hostpki(NOW.plus(Duration.ofDays(2)).plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--check").err)
+    assertThat(hostpki(NOW.plusSeconds(90), "revoke", "-f", "ca.yaml", "--serial", serial, "--check").exitCode()).isZero();
+    assertThat(hostpki(NOW.plus(Duration.ofDays(2)).plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--check").err())
         .as("a third of the 3 days left: due")
         .contains("the CRL is due and would be renewed");
   }
 
   @Test
   void testExportCrl_pemAndDerAndWithoutACrlAClearError() throws Exception {
-    CliRun none = hostpki(NOW, "export", "-f", "ca.yaml", "crl");
-    assertThat(none.exitCode).isEqualTo(1);
-    assertThat(none.err)
+    CliResult none = hostpki(NOW, "export", "-f", "ca.yaml", "crl");
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.err())
         .isEqualTo("error: " + dir.resolve("pki/ca.crl") + " does not exist: hostpki revoke writes the CRL of a fleet"
             + " CA, and nothing was revoked with this store's CA yet\n");
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial);
 
-    CliRun pem = hostpki(NOW, "export", "-f", "ca.yaml", "crl");
-    CliRun der = hostpki(NOW, "export", "-f", "ca.yaml", "crl", "--der", "-o", "fleet.crl");
+    CliResult pem = hostpki(NOW, "export", "-f", "ca.yaml", "crl");
+    CliResult der = hostpki(NOW, "export", "-f", "ca.yaml", "crl", "--der", "-o", "fleet.crl");
 
-    assertThat(pem.out).isEqualTo(Files.readString(dir.resolve("pki/ca.crl"))).startsWith("-----BEGIN X509 CRL-----\n");
-    assertThat(der.exitCode).as(der.toString()).isZero();
+    assertThat(pem.out()).isEqualTo(Files.readString(dir.resolve("pki/ca.crl"))).startsWith("-----BEGIN X509 CRL-----\n");
+    assertThat(der.exitCode()).as(der.toString()).isZero();
     assertThat(RevocationList.parse(Files.readAllBytes(dir.resolve("fleet.crl"))).der())
         .isEqualTo(Files.readAllBytes(dir.resolve("fleet.crl")))
         .isEqualTo(RevocationList.parse(Files.readAllBytes(dir.resolve("pki/ca.crl"))).der());
@@ -207,15 +209,15 @@ class RevokeCommandTest {
   void testStatus_listsTheRevokedCertificatesAndTheCrl() throws Exception {
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
 
-    CliRun text = hostpki(NOW.plusSeconds(120), "status", "-f", "ca.yaml");
-    CliRun json = hostpki(NOW.plusSeconds(120), "status", "-f", "ca.yaml", "--output", "json");
+    CliResult text = hostpki(NOW.plusSeconds(120), "status", "-f", "ca.yaml");
+    CliResult json = hostpki(NOW.plusSeconds(120), "status", "-f", "ca.yaml", "--output", "json");
 
-    assertThat(text.out)
+    assertThat(text.out())
         .contains("serial " + serial + " CN=m1.fleet.test REVOKED 2026-11-27 (keyCompromise)")
         .contains("Revoked  1 certificate(s) on ca.crl (number 1, next update 2026-11-30 08:01 UTC):\n"
             + "         serial " + serial + " CN=m1.fleet.test revoked 2026-11-27 08:01 UTC (keyCompromise)\n")
         .doesNotContain("warning");
-    JsonNode status = json(json.out);
+    JsonNode status = json(json.out());
     assertThat(status.path("crl").path("number").asString()).isEqualTo("1");
     assertThat(status.path("revoked").get(0).path("serial").asString()).isEqualTo(serial);
     assertThat(status.path("revoked").get(0).path("reason").asString()).isEqualTo("keyCompromise");
@@ -226,9 +228,9 @@ class RevokeCommandTest {
   void testStatus_warnsOfACrlPastItsNextUpdate() {
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial);
 
-    CliRun run = hostpki(NOW.plus(Duration.ofDays(4)), "status", "-f", "ca.yaml");
+    CliResult run = hostpki(NOW.plus(Duration.ofDays(4)), "status", "-f", "ca.yaml");
 
-    assertThat(run.out)
+    assertThat(run.out())
         .contains("warning: " + dir.resolve("pki/ca.crl") + " is past its next update (2026-11-30 08:01 UTC): clients"
             + " that check it refuse every certificate of this CA");
   }
@@ -237,9 +239,9 @@ class RevokeCommandTest {
   void testHistory_recordsTheSignAndTheRevocation() {
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial);
 
-    CliRun run = hostpki(NOW.plusSeconds(120), "history", "-f", "ca.yaml");
+    CliResult run = hostpki(NOW.plusSeconds(120), "history", "-f", "ca.yaml");
 
-    assertThat(run.out)
+    assertThat(run.out())
         .contains("changed  +revoked/" + serial + " +ca.crl\n")
         .contains("changed  +issued/" + serial + "\n");
   }
@@ -249,10 +251,10 @@ class RevokeCommandTest {
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial);
     byte[] crl = Files.readAllBytes(dir.resolve("pki/ca.crl"));
 
-    CliRun apply = hostpki(NOW.plusSeconds(120), "apply", "-f", "ca.yaml");
+    CliResult apply = hostpki(NOW.plusSeconds(120), "apply", "-f", "ca.yaml");
 
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
-    assertThat(apply.out).contains("No changes");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("No changes");
     assertThat(dir.resolve("pki/ca.crl")).hasBinaryContent(crl);
     assertThat(new String(crl, StandardCharsets.US_ASCII)).startsWith("-----BEGIN X509 CRL-----");
   }
@@ -264,14 +266,14 @@ class RevokeCommandTest {
     CrlFacts first = crl();
     Instant due = NOW.plusSeconds(60).plus(Duration.ofDays(2)); // 3d validity, a third left
 
-    CliRun early = hostpki(due.minusSeconds(1), "apply", "-f", "ca.yaml");
-    CliRun renew = hostpki(due, "apply", "-f", "ca.yaml");
+    CliResult early = hostpki(due.minusSeconds(1), "apply", "-f", "ca.yaml");
+    CliResult renew = hostpki(due, "apply", "-f", "ca.yaml");
     CrlFacts second = crl();
-    CliRun again = hostpki(due.plusSeconds(1), "apply", "-f", "ca.yaml");
+    CliResult again = hostpki(due.plusSeconds(1), "apply", "-f", "ca.yaml");
 
-    assertThat(early.out).as(early.toString()).contains("No changes");
-    assertThat(renew.exitCode).as(renew.toString()).isZero();
-    assertThat(renew.out)
+    assertThat(early.out()).as(early.toString()).contains("No changes");
+    assertThat(renew.exitCode()).as(renew.toString()).isZero();
+    assertThat(renew.out())
         .contains("~ ca.crl  update   ca.crl number 1 expires on 2026-11-30 08:01 UTC (in 1d): renewed once a"
             + " third of its validity is left");
     assertThat(second.number()).contains(BigInteger.TWO);
@@ -281,12 +283,12 @@ class RevokeCommandTest {
     assertThat(RevocationList.parse(Files.readAllBytes(dir.resolve("pki/ca.crl")))
             .isSignedBy(Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/ca.crt"))).get(0)))
         .isTrue();
-    assertThat(again.out).as("converged").contains("No changes");
+    assertThat(again.out()).as("converged").contains("No changes");
 
     // Back to the generation of CRL number 1, then past its renewal time: number 3, never 2 again.
     hostpki(due.plusSeconds(2), "rollback", "-f", "ca.yaml", "--to", revoked);
-    CliRun afterRollback = hostpki(due.plusSeconds(3), "apply", "-f", "ca.yaml");
-    assertThat(afterRollback.exitCode).as(afterRollback.toString()).isZero();
+    CliResult afterRollback = hostpki(due.plusSeconds(3), "apply", "-f", "ca.yaml");
+    assertThat(afterRollback.exitCode()).as(afterRollback.toString()).isZero();
     assertThat(crl().number()).contains(BigInteger.valueOf(3));
   }
 
@@ -296,17 +298,17 @@ class RevokeCommandTest {
         Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/server.crt"))).get(0).crlDistributionPoints();
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML.replace(", url: \"http://ca1.fleet.test/fleet.crl\"", ""));
 
-    CliRun plan = hostpki(NOW.plusSeconds(60), "plan", "-f", "ca.yaml");
-    CliRun apply = hostpki(NOW.plusSeconds(60), "apply", "-f", "ca.yaml");
+    CliResult plan = hostpki(NOW.plusSeconds(60), "plan", "-f", "ca.yaml");
+    CliResult apply = hostpki(NOW.plusSeconds(60), "apply", "-f", "ca.yaml");
 
     assertThat(withUrl).containsExactly("http://ca1.fleet.test/fleet.crl");
-    assertThat(plan.out)
+    assertThat(plan.out())
         .contains("~ server                       replace  CRL distribution point http://ca1.fleet.test/fleet.crl"
             + " → none (ca.crl.url is not set)");
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
     assertThat(Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/server.crt"))).get(0).crlDistributionPoints())
         .isEmpty();
-    assertThat(hostpki(NOW.plusSeconds(61), "plan", "-f", "ca.yaml").out).contains("No changes");
+    assertThat(hostpki(NOW.plusSeconds(61), "plan", "-f", "ca.yaml").out()).contains("No changes");
   }
 
   @Test
@@ -314,10 +316,10 @@ class RevokeCommandTest {
     String beforeRevocation = generation();
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
 
-    CliRun rollback = hostpki(NOW.plusSeconds(120), "rollback", "-f", "ca.yaml", "--to", beforeRevocation);
+    CliResult rollback = hostpki(NOW.plusSeconds(120), "rollback", "-f", "ca.yaml", "--to", beforeRevocation);
 
-    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
-    assertThat(rollback.err)
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+    assertThat(rollback.err())
         .contains(
             "warning: generation " + beforeRevocation + " was written before the revocation of 1 certificate(s)"
                 + " its ca.crl does not list: " + serial + "; they count as valid again");

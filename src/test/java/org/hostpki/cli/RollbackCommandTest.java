@@ -17,6 +17,8 @@ import org.hostpki.model.Subject;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.StoreLock;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,14 +64,14 @@ class RollbackCommandTest {
             ""));
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, ENV, args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).env(ENV).run(args);
   }
 
   /** Applies, then moves the clock on an hour: generations FIRST, SECOND … */
   private void apply() {
-    CliRun run = hostpki("apply", "-f", "host.yaml");
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    CliResult run = hostpki("apply", "-f", "host.yaml");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     clock = Clock.offset(clock, Duration.ofHours(1));
   }
 
@@ -97,14 +99,14 @@ class RollbackCommandTest {
   void testRollback_goesBackToThePreviousGenerationAndRunsTheHooks() throws IOException {
     applyTwiceRenamingTheHost();
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml");
+    CliResult run = hostpki("rollback", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(current()).isEqualTo(FIRST);
     assertThat(Files.readAllBytes(store.resolve("server.crt")))
         .isEqualTo(serverCertificateOf(FIRST));
     assertThat(hookRuns()).containsExactly("reload");
-    assertThat(run.out)
+    assertThat(run.out())
         .contains(
             "Rolled back store " + store + " from generation " + SECOND + " to generation "
                 + FIRST + ", written 2026-11-27 08:00:00 UTC.",
@@ -116,9 +118,9 @@ class RollbackCommandTest {
   void testRollback_saysWhatTheNextApplyWouldRedo() throws IOException {
     applyTwiceRenamingTheHost();
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml");
+    CliResult run = hostpki("rollback", "-f", "host.yaml");
 
-    assertThat(run.out)
+    assertThat(run.out())
         .contains(
             "Held: until a person runs 'hostpki apply -f host.yaml', unattended runs",
             "unless the desired state is changed first, that apply releases the hold and makes"
@@ -132,25 +134,25 @@ class RollbackCommandTest {
   @Test
   void testRollback_thenApplyReappliesTheDesiredState() throws IOException {
     applyTwiceRenamingTheHost();
-    assertThat(hostpki("rollback", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("rollback", "-f", "host.yaml").exitCode()).isZero();
 
     apply();
 
     assertThat(current()).isEqualTo("..2026_11_27_10_00_00.000000000");
-    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode).isZero();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isZero();
   }
 
   @Test
   void testRollback_toANamedGenerationGoesForwardAgainAndSaysNothingIsLeftToDo()
       throws IOException {
     applyTwiceRenamingTheHost();
-    assertThat(hostpki("rollback", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("rollback", "-f", "host.yaml").exitCode()).isZero();
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml", "--to", SECOND);
+    CliResult run = hostpki("rollback", "-f", "host.yaml", "--to", SECOND);
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(current()).isEqualTo(SECOND);
-    assertThat(run.out)
+    assertThat(run.out())
         .contains("The store matches the desired state: the next 'hostpki apply' changes nothing.");
   }
 
@@ -158,9 +160,9 @@ class RollbackCommandTest {
   void testRollback_acceptsTheGenerationNameWithoutItsLeadingDots() throws IOException {
     applyTwiceRenamingTheHost();
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml", "--to", FIRST.substring(2));
+    CliResult run = hostpki("rollback", "-f", "host.yaml", "--to", FIRST.substring(2));
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(current()).isEqualTo(FIRST);
   }
 
@@ -178,11 +180,11 @@ class RollbackCommandTest {
     apply();
     Files.deleteIfExists(hookLog);
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml");
+    CliResult run = hostpki("rollback", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(current()).isEqualTo(FIRST);
-    assertThat(run.out).contains("The server certificate is the same", "no hooks ran");
+    assertThat(run.out()).contains("The server certificate is the same", "no hooks ran");
     assertThat(hookRuns()).isEmpty();
     assertThat(store.resolve("trust")).doesNotExist();
   }
@@ -191,10 +193,10 @@ class RollbackCommandTest {
   void testRollback_unknownGenerationIsAnErrorListingTheKeptOnes() throws IOException {
     applyTwiceRenamingTheHost();
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml", "--to", "..2020_01_01_00_00_00.000000000");
+    CliResult run = hostpki("rollback", "-f", "host.yaml", "--to", "..2020_01_01_00_00_00.000000000");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
         .contains(
             "keeps no generation ..2020_01_01_00_00_00.000000000",
             "the kept ones, newest first: " + SECOND + " (current), " + FIRST);
@@ -206,19 +208,19 @@ class RollbackCommandTest {
   void testRollback_oldestGenerationHasNoneBeforeIt() throws IOException {
     apply();
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml");
+    CliResult run = hostpki("rollback", "-f", "host.yaml");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("is the oldest kept one: there is none before it");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("is the oldest kept one: there is none before it");
     assertThat(current()).isEqualTo(FIRST);
   }
 
   @Test
   void testRollback_storeNeverWrittenIsAnErrorAndCreatesNothing() {
-    CliRun run = hostpki("rollback", "-f", "host.yaml");
+    CliResult run = hostpki("rollback", "-f", "host.yaml");
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("has no generations to roll back to");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("has no generations to roll back to");
     assertThat(store).doesNotExist();
   }
 
@@ -226,10 +228,10 @@ class RollbackCommandTest {
   void testRollback_currentGenerationAsTargetDoesNothing() throws IOException {
     applyTwiceRenamingTheHost();
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml", "--to", SECOND);
+    CliResult run = hostpki("rollback", "-f", "host.yaml", "--to", SECOND);
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).contains("Generation " + SECOND + " is already current; nothing to do.");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("Generation " + SECOND + " is already current; nothing to do.");
     assertThat(hookRuns()).isEmpty();
   }
 
@@ -237,15 +239,15 @@ class RollbackCommandTest {
   void testRollback_lockedStoreIsRefusedAndUnchanged() throws IOException {
     applyTwiceRenamingTheHost();
     StoreLock held = StoreLock.acquire(store, Duration.ZERO, "hostpki apply (test)");
-    CliRun run;
+    CliResult run;
     try {
       run = hostpki("rollback", "-f", "host.yaml");
     } finally {
       held.close();
     }
 
-    assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains("is locked by", "hostpki apply (test)");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("is locked by", "hostpki apply (test)");
     assertThat(current()).isEqualTo(SECOND);
   }
 
@@ -254,10 +256,10 @@ class RollbackCommandTest {
     applyTwiceRenamingTheHost();
     writeDesired("portal2", "", "exit 3");
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml");
+    CliResult run = hostpki("rollback", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(3);
-    assertThat(run.err).contains("exited with status 3", "the store was rolled back to generation "
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+    assertThat(run.err()).contains("exited with status 3", "the store was rolled back to generation "
         + FIRST, "recorded as pending");
     assertThat(current()).isEqualTo(FIRST);
   }
@@ -266,10 +268,10 @@ class RollbackCommandTest {
   void testRollback_jsonReportsTheSwitchAndTheNextApplysPlan() throws Exception {
     applyTwiceRenamingTheHost();
 
-    CliRun run = hostpki("rollback", "-f", "host.yaml", "--output", "json");
+    CliResult run = hostpki("rollback", "-f", "host.yaml", "--output", "json");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    JsonNode root = JsonMapper.builder().build().readTree(run.out);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode root = JsonMapper.builder().build().readTree(run.out());
     assertThat(root.get("rolled_back").asBoolean()).isTrue();
     assertThat(root.get("from").asString()).isEqualTo(SECOND);
     assertThat(root.get("to").asString()).isEqualTo(FIRST);
@@ -283,9 +285,9 @@ class RollbackCommandTest {
   /** ({@code hostpki rollback --help} prints the same, through the store commands' help option.) */
   @Test
   void testHelp_showsAnExample() {
-    CliRun run = hostpki("help", "rollback");
+    CliResult run = hostpki("help", "rollback");
 
-    assertThat(run.exitCode).isZero();
-    assertThat(run.out).contains("Examples:", "hostpki rollback -f /etc/hostpki/host.yaml");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Examples:", "hostpki rollback -f /etc/hostpki/host.yaml");
   }
 }

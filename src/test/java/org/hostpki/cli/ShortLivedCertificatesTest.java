@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import org.hostpki.model.Backdate;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,20 +48,20 @@ class ShortLivedCertificatesTest {
       throws IOException {
     writeDesired(ca, server);
 
-    CliRun first = hostpki(T0, "apply", "-f", "host.yaml");
-    CliRun again = hostpki(T0.plusSeconds(30), "plan", "-f", "host.yaml", "--detailed-exitcode");
+    CliResult first = hostpki(T0, "apply", "-f", "host.yaml");
+    CliResult again = hostpki(T0.plusSeconds(30), "plan", "-f", "host.yaml", "--detailed-exitcode");
 
-    assertThat(first.exitCode).as(first.toString()).isZero();
-    assertThat(first.err).as(first.toString()).doesNotContain("did not converge");
-    assertThat(again.exitCode).as(again.toString()).isZero();
-    assertThat(again.out).contains("No changes");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.err()).as(first.toString()).doesNotContain("did not converge");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("No changes");
   }
 
   @Test
   void testIssuer_setsAShortCertificateBackByA48thOfItsValidity() throws Exception {
     writeDesired("{}", "{validity: 1h, renewBefore: 30m}");
 
-    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isZero();
 
     Certificate server = Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/server.crt")), 1).get(0);
     assertThat(server.facts().notBefore()).isEqualTo(T0.minusSeconds(75));
@@ -70,28 +72,28 @@ class ShortLivedCertificatesTest {
   @Test
   void testExpiryWithinTwoDays_isCountedInHoursAndMinutesInPlanAndStatus() throws IOException {
     writeDesired("{}", "{validity: 24h, renewBefore: 23h}");
-    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isZero();
     // notAfter is T0 - 30m + 24h: at T0 + 31m, 22h 59m are left.
     Instant later = T0.plus(Duration.ofMinutes(31));
 
-    CliRun plan = hostpki(later, "plan", "-f", "host.yaml");
-    CliRun status = hostpki(later, "status", "-f", "host.yaml");
+    CliResult plan = hostpki(later, "plan", "-f", "host.yaml");
+    CliResult status = hostpki(later, "status", "-f", "host.yaml");
 
-    assertThat(plan.out)
+    assertThat(plan.out())
         .as(plan.toString())
         .contains("~ server", "(in 22h 59m); renewal due since ", ": renewBefore 23h")
         .doesNotContain("0 days", "0d");
-    assertThat(status.out).as(status.toString()).contains("(22h 59m left)").doesNotContain("0 days");
+    assertThat(status.out()).as(status.toString()).contains("(22h 59m left)").doesNotContain("0 days");
   }
 
   @Test
   void testExpiryInLessThanAMinute_saysSo() throws IOException {
     writeDesired("{}", "{validity: 24h, renewBefore: 23h}");
-    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isZero();
 
-    CliRun status = hostpki(T0.plus(Duration.ofMinutes(23 * 60 + 29)).plusSeconds(30), "status", "-f", "host.yaml");
+    CliResult status = hostpki(T0.plus(Duration.ofMinutes(23 * 60 + 29)).plusSeconds(30), "status", "-f", "host.yaml");
 
-    assertThat(status.out).as(status.toString()).contains("(less than a minute left)");
+    assertThat(status.out()).as(status.toString()).contains("(less than a minute left)");
   }
 
   private void writeDesired(String ca, String server) throws IOException {
@@ -107,7 +109,7 @@ class ShortLivedCertificatesTest {
             ""));
   }
 
-  private CliRun hostpki(Instant now, String... args) {
-    return CliRun.run(dir, Clock.fixed(now, ZoneOffset.UTC), ENV, args);
+  private CliResult hostpki(Instant now, String... args) {
+    return Cli.in(dir).clock(Clock.fixed(now, ZoneOffset.UTC)).env(ENV).run(args);
   }
 }

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
@@ -20,6 +19,8 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,13 +49,13 @@ class SignCommandTest {
     request("m1.csr", List.of("m1.fleet.test", "m1"), "192.0.2.11");
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, Map.of(), args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).run(args);
   }
 
   private void applied() {
-    CliRun apply = hostpki("apply", "-f", "ca.yaml");
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
+    CliResult apply = hostpki("apply", "-f", "ca.yaml");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
   }
 
   private void request(String file, List<String> names, String... addresses) throws IOException {
@@ -88,16 +89,16 @@ class SignCommandTest {
   void testSign_printsTheChainAndRecordsTheCertificate() throws Exception {
     applied();
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    List<Certificate> chain = Pem.readCertificates(run.out.getBytes(StandardCharsets.US_ASCII));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    List<Certificate> chain = Pem.readCertificates(run.out().getBytes(StandardCharsets.US_ASCII));
     assertThat(chain).hasSize(2);
     assertThat(chain.get(1).der()).isEqualTo(Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/ca.crt"))).get(0).der());
     assertThat(chain.get(0).facts().dnsNames()).containsExactly("m1.fleet.test", "m1");
     String serial = chain.get(0).facts().serialNumber().toString(16).toUpperCase();
     assertThat(issuedFiles()).singleElement().satisfies(f -> assertThat(f.getFileName().toString()).endsWith(serial + ".crt"));
-    assertThat(run.err)
+    assertThat(run.err())
         .startsWith("Signed serial ")
         .contains(" for CN=m1.fleet.test (SANs m1.fleet.test, m1, 192.0.2.11), not after 2027-02-25 07:00 UTC; recorded as issued/");
   }
@@ -105,13 +106,13 @@ class SignCommandTest {
   @Test
   void testSign_theSameRequestAgainIsAlreadyIssued() throws Exception {
     applied();
-    CliRun first = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult first = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    CliRun again = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult again = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(again.exitCode).as(again.toString()).isZero();
-    assertThat(again.out).isEqualTo(first.out);
-    assertThat(again.err).startsWith("already issued: serial ").contains("(89 days left); nothing was signed");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).isEqualTo(first.out());
+    assertThat(again.err()).startsWith("already issued: serial ").contains("(89 days left); nothing was signed");
     assertThat(issuedFiles()).hasSize(1);
   }
 
@@ -119,8 +120,8 @@ class SignCommandTest {
   void testSign_jsonSaysWhetherItChangedAndCarriesTheChain() {
     applied();
 
-    JsonNode first = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out);
-    JsonNode again = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out);
+    JsonNode first = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out());
+    JsonNode again = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out());
 
     assertThat(first.path("changed").asBoolean()).isTrue();
     JsonNode certificate = first.path("certificate");
@@ -138,11 +139,11 @@ class SignCommandTest {
   void testSign_outWritesTheChainFile() throws Exception {
     applied();
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out).isEmpty();
-    assertThat(run.err).contains("Wrote the chain to " + dir.resolve("m1-chain.pem"));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("Wrote the chain to " + dir.resolve("m1-chain.pem"));
     assertThat(Pem.readCertificates(Files.readAllBytes(dir.resolve("m1-chain.pem")))).hasSize(2);
   }
 
@@ -151,26 +152,26 @@ class SignCommandTest {
     applied();
     Files.write(dir.resolve("m1.der"), CertificationRequest.parse(Files.readAllBytes(dir.resolve("m1.csr"))).der());
 
-    assertThat(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.der").exitCode).isZero();
+    assertThat(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.der").exitCode()).isZero();
   }
 
   @Test
   void testCheck_exitsTwoWhenItWouldSignAndZeroOnceSigned() throws Exception {
     applied();
 
-    CliRun would = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check", "--output", "json");
-    assertThat(would.exitCode).as(would.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    CliResult would = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check", "--output", "json");
+    assertThat(would.exitCode()).as(would.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
     assertThat(issuedFiles()).isEmpty();
-    assertThat(json(would.out).path("changed").asBoolean()).isTrue();
-    assertThat(json(would.out).path("validity").asString()).isEqualTo("P90D");
-    assertThat(json(would.out).path("certificate").isNull()).isTrue();
-    assertThat(would.err).startsWith("would sign CN=m1.fleet.test (SANs m1.fleet.test, m1, 192.0.2.11) for 90d; nothing was signed (--check)");
+    assertThat(json(would.out()).path("changed").asBoolean()).isTrue();
+    assertThat(json(would.out()).path("validity").asString()).isEqualTo("P90D");
+    assertThat(json(would.out()).path("certificate").isNull()).isTrue();
+    assertThat(would.err()).startsWith("would sign CN=m1.fleet.test (SANs m1.fleet.test, m1, 192.0.2.11) for 90d; nothing was signed (--check)");
 
     hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
-    CliRun done = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check");
-    assertThat(done.exitCode).as(done.toString()).isZero();
-    assertThat(done.err).startsWith("already issued: serial ");
-    assertThat(done.out).as("--check prints the chain only in JSON").isEmpty();
+    CliResult done = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check");
+    assertThat(done.exitCode()).as(done.toString()).isZero();
+    assertThat(done.err()).startsWith("already issued: serial ");
+    assertThat(done.out()).as("--check prints the chain only in JSON").isEmpty();
   }
 
   @Test
@@ -178,11 +179,11 @@ class SignCommandTest {
     applied();
     request("db.csr", List.of("db.other.example"), "10.0.0.5");
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "db.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "db.csr");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
         .isEqualTo(
             "error: refused: dNSName db.other.example is outside ca.policy.allowedDomains [*.fleet.test, m1]\n"
                 + "  refused: iPAddress 10.0.0.5 is outside ca.policy.allowedNetworks [192.0.2.0/24]\n"
@@ -198,19 +199,19 @@ class SignCommandTest {
     der[der.length - 1] ^= 0x01;
     Files.write(dir.resolve("forged.der"), der);
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "forged.der");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "forged.der");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err).startsWith("error: " + dir.resolve("forged.der") + ": the request's signature does not verify");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err()).startsWith("error: " + dir.resolve("forged.der") + ": the request's signature does not verify");
     assertThat(issuedFiles()).isEmpty();
   }
 
   @Test
   void testSign_beforeTheCaExistsTellsToApplyFirst() {
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err())
         .isEqualTo(
             "error: store " + dir.resolve("pki") + " holds no CA yet (no ca.crt); run hostpki apply -f "
                 + dir.resolve("ca.yaml") + " first, then sign\n");
@@ -220,15 +221,15 @@ class SignCommandTest {
   void testSign_aMissingRequestFileIsNamed() {
     applied();
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "nothing.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "nothing.csr");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err).isEqualTo("error: " + dir.resolve("nothing.csr") + " does not exist; --csr names the host's certificate request (its server.csr)\n");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err()).isEqualTo("error: " + dir.resolve("nothing.csr") + " does not exist; --csr names the host's certificate request (its server.csr)\n");
   }
 
   @Test
   void testSign_withoutCsrIsAUsageError() {
-    assertThat(hostpki("sign", "-f", "ca.yaml").exitCode).isEqualTo(ExitCodes.USAGE);
+    assertThat(hostpki("sign", "-f", "ca.yaml").exitCode()).isEqualTo(ExitCodes.USAGE);
   }
 
   @Test
@@ -239,9 +240,9 @@ class SignCommandTest {
     byte[] record = Files.readAllBytes(issued.get(0));
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML.replace("addresses: [192.0.2.1]", "addresses: [192.0.2.2]"));
 
-    CliRun apply = hostpki("apply", "-f", "ca.yaml");
+    CliResult apply = hostpki("apply", "-f", "ca.yaml");
 
-    assertThat(apply.out).contains("~ server");
+    assertThat(apply.out()).contains("~ server");
     assertThat(issuedFiles()).isEqualTo(issued);
     assertThat(Files.readAllBytes(issued.get(0))).isEqualTo(record);
   }
@@ -249,12 +250,12 @@ class SignCommandTest {
   @Test
   void testStatus_listsTheIssuedCertificates() throws Exception {
     applied();
-    JsonNode signed = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out);
+    JsonNode signed = json(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--output", "json").out());
 
-    CliRun text = hostpki("status", "-f", "ca.yaml");
-    JsonNode json = json(hostpki("status", "-f", "ca.yaml", "--output", "json").out).path("issued");
+    CliResult text = hostpki("status", "-f", "ca.yaml");
+    JsonNode json = json(hostpki("status", "-f", "ca.yaml", "--output", "json").out()).path("issued");
 
-    assertThat(text.out)
+    assertThat(text.out())
         .contains(
             "Issued   1 certificate(s) signed for other hosts (hostpki sign):\n"
                 + "         serial " + signed.path("certificate").path("serial").asString() + " CN=m1.fleet.test\n"
@@ -273,7 +274,7 @@ class SignCommandTest {
   void testStatus_aHostThatSignedNothingShowsNoIssuedSection() {
     applied();
 
-    assertThat(hostpki("status", "-f", "ca.yaml").out).doesNotContain("Issued");
-    assertThat(json(hostpki("status", "-f", "ca.yaml", "--output", "json").out).path("issued").size()).isZero();
+    assertThat(hostpki("status", "-f", "ca.yaml").out()).doesNotContain("Issued");
+    assertThat(json(hostpki("status", "-f", "ca.yaml", "--output", "json").out()).path("issued").size()).isZero();
   }
 }

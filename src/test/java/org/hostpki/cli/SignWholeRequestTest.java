@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.hostpki.model.KeySpec;
@@ -23,10 +22,13 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.fetch.Commands;
-import org.hostpki.fetch.TestCertificates;
+import org.hostpki.testkit.ToolCertificates;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 
 /**
  * {@code hostpki sign} checks the whole request, not only its names: what a certificate would carry
@@ -43,8 +45,8 @@ class SignWholeRequestTest {
   @BeforeEach
   void caHost() {
     writeCaYaml("");
-    CliRun apply = hostpki("apply", "-f", "ca.yaml");
-    assertThat(apply.exitCode).as(apply.toString()).isZero();
+    CliResult apply = hostpki("apply", "-f", "ca.yaml");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
   }
 
   private void writeCaYaml(String morePolicy) {
@@ -62,13 +64,13 @@ class SignWholeRequestTest {
     }
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, Map.of(), args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).run(args);
   }
 
   /** A request made by openssl, as another tool on a member would make it. */
   private Path opensslRequest(String subject, String... extensions) {
-    TestCertificates.assumeOpenssl();
+    Tool.OPENSSL.require();
     List<String> command =
         new ArrayList<>(
             List.of("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
@@ -103,8 +105,8 @@ class SignWholeRequestTest {
     }
   }
 
-  private static void assertNoRawControl(CliRun run) {
-    for (String stream : List.of(run.out, run.err)) {
+  private static void assertNoRawControl(CliResult run) {
+    for (String stream : List.of(run.out(), run.err())) {
       assertThat(stream.replace("\n", "")).as(run.toString()).matches(s -> !TerminalText.hasUnsafe(s), "no raw control");
     }
   }
@@ -114,11 +116,11 @@ class SignWholeRequestTest {
     // How it was found: this O was signed as it was, and the log line printed the raw bytes.
     opensslRequest("/CN=m1.fleet.test/O=Fleet CA\n\u001b[31mred", "subjectAltName=DNS:m1.fleet.test");
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.out).isEmpty();
-    assertThat(run.err)
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
         .isEqualTo(
             "error: refused: subject organization 'Fleet CA\\n\\x1b[31mred' holds U+000A, a control or"
                 + " formatting character; a name is one line of plain text\n"
@@ -140,10 +142,10 @@ class SignWholeRequestTest {
         "subjectAltName=DNS:m1.fleet.test,DNS:db.other.test,email:ops@fleet.test,URI:https://m1.fleet.test/",
         "extendedKeyUsage=serverAuth,codeSigning");
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--check");
 
-    assertThat(run.exitCode).as(run.toString()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err.lines().toList())
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err().lines().toList())
         .containsExactly(
             "error: refused: subject attribute serialNumber is not one hostpki certifies: it copies only"
                 + " the text of commonName, organization, organizationalUnit, locality, state, country,"
@@ -169,10 +171,10 @@ class SignWholeRequestTest {
     writeCaYaml(", allowedSubjectAttributes: [organization]");
     opensslRequest("/CN=m1.fleet.test/O=Example Corp", "subjectAltName=DNS:m1.fleet.test");
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    Certificate leaf = Pem.readCertificates(run.out.getBytes(StandardCharsets.US_ASCII)).get(0);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    Certificate leaf = Pem.readCertificates(run.out().getBytes(StandardCharsets.US_ASCII)).get(0);
     assertThat(leaf.facts().subjectDn()).isEqualTo("CN=m1.fleet.test,O=Example Corp");
   }
 
@@ -180,10 +182,10 @@ class SignWholeRequestTest {
   void testSign_anOrganizationOutsideThePolicy_isRefusedNotDropped() throws Exception {
     hostpkiRequest(subject(null, "Example Corp"), List.of("m1.fleet.test"));
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err())
         .startsWith(
             "error: refused: subject organization 'Example Corp' is outside"
                 + " ca.policy.allowedSubjectAttributes []")
@@ -196,10 +198,10 @@ class SignWholeRequestTest {
     // How C2 was found, on the signing side: "x\0.evil.com" must never reach a certificate.
     hostpkiRequest(subject("x\u0000.evil.com", null), List.of("m1.fleet.test"));
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err())
         .startsWith("error: refused: subject commonName 'x\\x00.evil.com' holds U+0000")
         .contains("(CN=x\\00.evil.com)");
     assertNoRawControl(run);
@@ -210,10 +212,10 @@ class SignWholeRequestTest {
   void testSign_anEscapeSequenceInADnsName_isRefused() throws Exception {
     opensslRequest("/CN=m1.fleet.test", "subjectAltName=DNS:m1\u001b[2K.fleet.test");
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err())
         .startsWith("error: refused: dNSName 'm1\\x1b[2K.fleet.test' has the character '\\x1b'; a DNS label");
     assertNoRawControl(run);
     assertThat(issued()).isEmpty();
@@ -224,10 +226,10 @@ class SignWholeRequestTest {
     String cn = "a".repeat(60) + ".fleet.test"; // openssl req itself refuses to write it
     hostpkiRequest(Subject.commonName(cn), List.of(cn));
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err)
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err())
         .startsWith(
             "error: refused: subject commonName '" + cn + "' is 71 characters long; a commonName has at"
                 + " most 64 (RFC 5280): leave it out, the SANs carry the names\n");
@@ -238,10 +240,10 @@ class SignWholeRequestTest {
     String longName = "a".repeat(60) + ".fleet.test";
     hostpkiRequest(Subject.empty(), List.of(longName, "m1.fleet.test"));
 
-    CliRun run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    Certificate leaf = Pem.readCertificates(run.out.getBytes(StandardCharsets.US_ASCII)).get(0);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    Certificate leaf = Pem.readCertificates(run.out().getBytes(StandardCharsets.US_ASCII)).get(0);
     assertThat(leaf.facts().subjectDn()).isEqualTo("CN=m1.fleet.test");
     assertThat(leaf.facts().dnsNames()).containsExactly(longName, "m1.fleet.test");
   }

@@ -13,8 +13,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.ExternalCa;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 class StatusCommandTest {
   private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "pw");
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
-  private static final ExternalCa CA = ExternalCa.create(NOW);
+  private static final TestCa CA = TestCa.create(NOW);
 
   @TempDir Path dir;
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -33,11 +35,11 @@ class StatusCommandTest {
   @BeforeEach
   void setUp() throws IOException {
     ExternalSetup.write(dir, "192.0.2.10", "none");
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
   }
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, clock, ENV, args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(clock).env(ENV).run(args);
   }
 
   private void deliver(Certificate... chain) throws IOException {
@@ -52,10 +54,10 @@ class StatusCommandTest {
 
   @Test
   void testStatus_waitingSaysWhereTheChainGoesAndShowsTheRequest() {
-    CliRun run = hostpki("status", "-f", "host.yaml");
+    CliResult run = hostpki("status", "-f", "host.yaml");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.out)
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
         .contains(
             "Issuer   external; chain file " + dir.resolve(ExternalSetup.CHAIN) + " (not there yet)",
             "serving a certificate from the internal CA until a signed chain is imported",
@@ -66,11 +68,11 @@ class StatusCommandTest {
   @Test
   void testStatus_importedChainIsShownLeafToRoot() throws IOException {
     deliver(signed(), CA.intermediate(), CA.root());
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
 
-    CliRun run = hostpki("status", "-f", "host.yaml");
+    CliResult run = hostpki("status", "-f", "host.yaml");
 
-    assertThat(run.out)
+    assertThat(run.out())
         .contains(
             "(a valid chain)",
             "serving the imported chain: CN=portal.example.com <- CN=Example Issuing CA 2 <- CN=Example Root CA")
@@ -81,21 +83,21 @@ class StatusCommandTest {
   void testStatus_refusedChainIsAnErrorLineButStatusSucceeds() throws IOException {
     deliver(signed());
 
-    CliRun run = hostpki("status", "-f", "host.yaml");
+    CliResult run = hostpki("status", "-f", "host.yaml");
 
-    assertThat(run.exitCode).isZero();
-    assertThat(run.out)
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
         .contains("(refused, see the error below)", "error: cannot import the chain in", "  - missing intermediate");
   }
 
   @Test
   void testStatus_jsonDescribesTheExternalIssuer() throws IOException {
     deliver(signed(), CA.intermediate());
-    assertThat(hostpki("apply", "-f", "host.yaml").exitCode).isZero();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
 
-    CliRun run = hostpki("status", "-f", "host.yaml", "--output", "json");
+    CliResult run = hostpki("status", "-f", "host.yaml", "--output", "json");
 
-    JsonNode json = JsonMapper.builder().build().readTree(run.out);
+    JsonNode json = JsonMapper.builder().build().readTree(run.out());
     JsonNode external = json.get("external");
     assertThat(external.get("chain_file_state").asString()).isEqualTo("valid");
     assertThat(external.get("serving").asString()).isEqualTo("external");

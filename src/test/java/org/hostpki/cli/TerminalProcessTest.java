@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.hostpki.ops.Tools;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +44,7 @@ class TerminalProcessTest {
 
   /** Runs a shell command line in a terminal of its own: what the terminal was sent. */
   private String inTerminal(String commandLine) throws Exception {
-    Tools.require("script", "bsdutils");
+    new Tool("script", "bsdutils").require();
     return run(List.of("script", "-q", "-e", "-c", commandLine, "/dev/null"));
   }
 

@@ -2,12 +2,12 @@ package org.hostpki.cli;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.hostpki.testkit.Tool;
 
 /**
  * An interactive shell in a real terminal: a tmux server of its own (a private socket), typed
@@ -31,10 +31,10 @@ final class TmuxTerminal implements AutoCloseable {
     return t;
   }
 
-  private String tmux(List<String> args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("tmux", "-S", socket.toString()));
+  private String tmux(List<String> args) {
+    List<String> command = new ArrayList<>(List.of("-S", socket.toString()));
     command.addAll(args);
-    return Programs.run(command);
+    return Tool.TMUX.command(command.toArray(String[]::new)).run().assertSucceeded().output();
   }
 
   /** Types text literally (no key names). */

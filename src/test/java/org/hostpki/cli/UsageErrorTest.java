@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,8 +26,8 @@ class UsageErrorTest {
 
   @TempDir Path dir;
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, Clock.systemUTC(), Map.of(), args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(Clock.systemUTC()).env(Map.of()).run(args);
   }
 
   @Test
@@ -52,11 +54,11 @@ class UsageErrorTest {
                   "init", List.<String>of())
               .getOrDefault(command, List.of("x.yaml")));
       line.add("--frobnicate");
-      CliRun run = hostpki(line.toArray(String[]::new));
+      CliResult run = hostpki(line.toArray(String[]::new));
 
-      assertThat(run.exitCode).as(command).isEqualTo(ExitCodes.USAGE);
-      assertThat(run.out).as(command).isEmpty();
-      assertThat(run.err.lines())
+      assertThat(run.exitCode()).as(command).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.out()).as(command).isEmpty();
+      assertThat(run.err().lines())
           .as(command)
           .containsExactly(
               "error: unknown option: '--frobnicate'",
@@ -66,10 +68,10 @@ class UsageErrorTest {
 
   @Test
   void testMistypedOption_suggestsTheClosestOne() {
-    CliRun run = hostpki("apply", "host.yaml", "--chek");
+    CliResult run = hostpki("apply", "host.yaml", "--chek");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err.lines())
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err().lines())
         .containsExactly(
             "error: unknown option: '--chek'; did you mean '--check'?",
             "Run 'hostpki apply --help' for its usage.");
@@ -77,20 +79,20 @@ class UsageErrorTest {
 
   @Test
   void testUnknownCommand_namesItAndSuggestsOne() {
-    CliRun run = hostpki("aply", "host.yaml");
+    CliResult run = hostpki("aply", "host.yaml");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err.lines())
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err().lines())
         .containsExactly("error: 'aply' is not a hostpki command; did you mean 'apply'?", "Run 'hostpki --help' for its usage.");
   }
 
   @Test
   void testNoCommand_listsTheCommandsOnOneLine() {
-    CliRun run = hostpki();
+    CliResult run = hostpki();
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err.lines()).hasSize(2);
-    assertThat(run.err).startsWith("error: no command given: init, validate, plan, apply, status,");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err().lines()).hasSize(2);
+    assertThat(run.err()).startsWith("error: no command given: init, validate, plan, apply, status,");
   }
 
   @Test
@@ -101,22 +103,22 @@ class UsageErrorTest {
           {"watch", "--interval", "soon"}, {"fetch-cert"}, {"validate", "--output", "yaml", "x.yaml"},
           {"plan", "-f", "a.yaml", "b.yaml"}, {"completion", "tcsh"}
         }) {
-      CliRun run = hostpki(line);
+      CliResult run = hostpki(line);
 
-      assertThat(run.exitCode).as(String.join(" ", line)).isEqualTo(ExitCodes.USAGE);
-      assertThat(run.err.lines()).as(String.join(" ", line) + "\n" + run).hasSize(2);
-      assertThat(run.err).as(String.join(" ", line)).startsWith("error: ").doesNotContain("Usage:");
+      assertThat(run.exitCode()).as(String.join(" ", line)).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err().lines()).as(String.join(" ", line) + "\n" + run).hasSize(2);
+      assertThat(run.err()).as(String.join(" ", line)).startsWith("error: ").doesNotContain("Usage:");
     }
-    assertThat(hostpki("status", "a.yaml", "b.yaml").err).startsWith("error: unexpected argument 'b.yaml'\n");
-    assertThat(hostpki("plan", "-f", "a.yaml", "b.yaml").err)
+    assertThat(hostpki("status", "a.yaml", "b.yaml").err()).startsWith("error: unexpected argument 'b.yaml'\n");
+    assertThat(hostpki("plan", "-f", "a.yaml", "b.yaml").err())
         .startsWith("error: two desired-state files given, -f a.yaml and b.yaml: give one\n");
   }
 
   @Test
   void testHelp_isStillTheWholeHelp() {
-    CliRun run = hostpki("apply", "--help");
+    CliResult run = hostpki("apply", "--help");
 
-    assertThat(run.exitCode).isZero();
-    assertThat(run.out).startsWith("Usage: hostpki apply");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("Usage: hostpki apply");
   }
 }

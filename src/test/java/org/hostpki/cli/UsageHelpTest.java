@@ -8,6 +8,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,9 +21,12 @@ class UsageHelpTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  /** Runs hostpki in this JVM; what it prints adds to {@link #out} and {@link #err}. */
   private int run(String... args) {
-    Environment environment = new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC());
-    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), environment, args);
+    CliResult result = Cli.in(dir).run(args);
+    out.write(result.out());
+    err.write(result.err());
+    return result.exitCode();
   }
 
   @Test

@@ -3,9 +3,7 @@ package org.hostpki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 
 class ValidateCommandTest {
   private static final String VALID = "apiVersion: hostpki/v1\nstore:\n  path: pki\n";
@@ -36,10 +36,12 @@ class ValidateCommandTest {
         dir.resolve("odd.yaml"), VALID + "server:\n  key: {algorithm: Ed25519}\n");
   }
 
+  /** Runs hostpki in this JVM; what it prints adds to {@link #out} and {@link #err}. */
   private int run(String... args) {
-    Environment environment =
-        new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC());
-    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), environment, args);
+    CliResult result = Cli.in(dir).run(args);
+    out.write(result.out());
+    err.write(result.err());
+    return result.exitCode();
   }
 
   @Test

@@ -8,10 +8,10 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -23,8 +23,8 @@ class VersionCommandTest {
 
   @TempDir Path dir;
 
-  private CliRun run(String... args) {
-    return CliRun.run(dir, Clock.systemUTC(), Map.of(), args);
+  private CliResult run(String... args) {
+    return Cli.in(dir).run(args);
   }
 
   private static Schema schema() throws Exception {
@@ -36,28 +36,28 @@ class VersionCommandTest {
 
   @Test
   void testVersion_namesTheBuildJavaAndBouncyCastle() {
-    CliRun run = run("version");
+    CliResult run = run("version");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
     // The build writes build.properties before the tests run: this is the real build's record.
-    assertThat(run.out)
+    assertThat(run.out())
         .matches(
             "hostpki \\d+\\.\\d+\\.\\d+\\S*\\n"
                 + "  commit        ([0-9a-f]{40}(-dirty)?|unknown)\\n"
                 + "  built         \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\n"
                 + "  java          " + java.util.regex.Pattern.quote(Runtime.version().toString()) + " \\(.+\\)\\n"
                 + "  bouncycastle  1\\.\\d+\\n");
-    assertThat(run.err).isEmpty();
+    assertThat(run.err()).isEmpty();
   }
 
   @Test
   void testVersion_jsonMatchesItsSchema() throws Exception {
-    CliRun run = run("version", "--output", "json");
+    CliResult run = run("version", "--output", "json");
 
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    JsonNode json = MAPPER.readTree(run.out);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode json = MAPPER.readTree(run.out());
     List<Error> errors = schema().validate(json);
-    assertThat(errors).as(run.out).isEmpty();
+    assertThat(errors).as(run.out()).isEmpty();
     assertThat(json.get("java").get("home").asString()).isEqualTo(System.getProperty("java.home"));
     assertThat(json.get("bouncycastle_version").asString()).startsWith("1.");
   }

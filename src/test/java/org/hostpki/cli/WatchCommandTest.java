@@ -8,20 +8,23 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
+@Tag(Tags.SLOW)
 class WatchCommandTest {
   @TempDir Path dir;
 
-  private CliRun hostpki(String... args) {
-    return CliRun.run(dir, Clock.systemUTC(), Map.of(), args);
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).run(args);
   }
 
   private void writeDesired(String extra) throws IOException {
@@ -36,10 +39,10 @@ class WatchCommandTest {
   void testWatch_invalidFileAtStartIsAnError() throws IOException {
     writeDesired("ca: {key: {algorithm: EC, curve: P-257}}\n");
 
-    CliRun run = hostpki("watch", "-f", "host.yaml");
+    CliResult run = hostpki("watch", "-f", "host.yaml");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err).contains("host.yaml:4:", "P-257", "not a valid desired state (see above); not watching");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err()).contains("host.yaml:4:", "P-257", "not a valid desired state (see above); not watching");
     assertThat(dir.resolve("pki")).doesNotExist();
   }
 
@@ -47,18 +50,18 @@ class WatchCommandTest {
   void testWatch_zeroIntervalIsAUsageError() throws IOException {
     writeDesired("");
 
-    CliRun run = hostpki("watch", "-f", "host.yaml", "--interval", "0s");
+    CliResult run = hostpki("watch", "-f", "host.yaml", "--interval", "0s");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err).contains("--interval must be longer than 0s");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("--interval must be longer than 0s");
   }
 
   @Test
   void testWatch_malformedDurationIsAUsageError() {
-    CliRun run = hostpki("watch", "-f", "host.yaml", "--debounce", "soon");
+    CliResult run = hostpki("watch", "-f", "host.yaml", "--debounce", "soon");
 
-    assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err).contains("'soon' is not a duration");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("'soon' is not a duration");
   }
 
   /**

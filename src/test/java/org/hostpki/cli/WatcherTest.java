@@ -34,6 +34,8 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.store.StoreLock;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -232,8 +234,8 @@ class WatcherTest {
         org.hostpki.pki.CertificationRequest.create(
             Subject.empty(), List.of("m1.example.com"), List.of(), false, key, new SecureRandom()));
     Clock at = Clock.fixed(START, ZoneOffset.UTC);
-    assertThat(CliRun.run(dir, at, Map.of(), "sign", "-f", "host.yaml", "--csr", "m1.csr", "-o", "m1.pem").exitCode).isZero();
-    assertThat(CliRun.run(dir, at, Map.of(), "revoke", "-f", "host.yaml", "--cert", "m1.pem").exitCode).isZero();
+    Cli.in(dir).clock(at).run("sign", "-f", "host.yaml", "--csr", "m1.csr", "-o", "m1.pem").assertSucceeded();
+    Cli.in(dir).clock(at).run("revoke", "-f", "host.yaml", "--cert", "m1.pem").assertSucceeded();
     byte[] before = Files.readAllBytes(dir.resolve("pki/ca.crl"));
     ScriptedSleeper sleeper =
         new ScriptedSleeper(clock).then(() -> clock.advance(Duration.ofDays(1))).then(() -> clock.advance(Duration.ofDays(1)));
@@ -379,9 +381,9 @@ class WatcherTest {
     identity = identity("192.0.2.11");
     clock.advance(Duration.ofMinutes(1));
     applyNow();
-    CliRun rollback =
-        CliRun.run(dir, clock, Map.of(), spec -> identity, "rollback", "-f", "host.yaml");
-    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    CliResult rollback =
+        Cli.in(dir).clock(clock).probe(spec -> identity).run("rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
     assertThat(serverCertificate()).isEqualTo(first);
     ScriptedSleeper sleeper = new ScriptedSleeper(clock);
     for (int i = 0; i < 8; i++) {
@@ -415,8 +417,8 @@ class WatcherTest {
     identity = identity("192.0.2.11");
     clock.advance(Duration.ofMinutes(1));
     applyNow();
-    CliRun rollback = CliRun.run(dir, clock, Map.of(), spec -> identity, "rollback", "-f", "host.yaml");
-    assertThat(rollback.exitCode).as(rollback.toString()).isZero();
+    CliResult rollback = Cli.in(dir).clock(clock).probe(spec -> identity).run("rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
     // The held certificate fell due on day 4; a day later it waits for the catch-up hour as well.
     clock.advance(Duration.ofDays(5));
     ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {}).then(() -> {});

@@ -11,12 +11,15 @@ import org.hostpki.users.ServiceUsers;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Users and groups are looked up in the host's user database, as chown does: {@code hostpki
  * validate} in a namespace whose /etc/passwd and /etc/group know the service user accepts the
  * file that this machine's refuses, naming the user.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class AccessUsersTest {
   private static final String USER = "svc-hostpki-test";
   private static final String GROUP = "grp-hostpki-test";

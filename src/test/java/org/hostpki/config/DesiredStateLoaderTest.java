@@ -49,9 +49,12 @@ import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Execution(ExecutionMode.CONCURRENT)
 class DesiredStateLoaderTest {
   private static final String MINIMAL = "apiVersion: hostpki/v1\nstore:\n  path: pki\n";
 

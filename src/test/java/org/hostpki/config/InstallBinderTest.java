@@ -14,8 +14,11 @@ import org.hostpki.model.SourcePosition;
 import org.hostpki.model.TrustFilters;
 import org.hostpki.model.TrustSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** {@code trust.install}, {@code trust.includeSystemRoots} and the filters, read into the model. */
+@Execution(ExecutionMode.CONCURRENT)
 class InstallBinderTest {
   private static final String HEAD = "apiVersion: hostpki/v1\nstore: {path: pki}\n";
 

@@ -19,8 +19,11 @@ import org.hostpki.model.SourcePosition;
 import org.hostpki.model.UnsupportedSetting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** {@code outputs}, {@code store.access}, {@code store.previousPassword} and the new hooks, read into the model. */
+@Execution(ExecutionMode.CONCURRENT)
 class OutputsBinderTest {
   private static final String HEAD =
       "apiVersion: hostpki/v1\nstore:\n  path: pki\n  password: {env: HOSTPKI_PASSWORD}\n";

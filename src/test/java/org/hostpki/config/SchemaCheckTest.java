@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -28,6 +30,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * checks) must validate exactly as the standard set-up: same dialect apart from formats, same
  * errors for every file of the corpus.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SchemaCheckTest {
 
   @Test

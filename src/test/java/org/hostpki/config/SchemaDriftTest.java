@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.hostpki.model.DesiredState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -30,6 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  * of every model record must change in at least one of those cases. A schema property the loader
  * ignores, or a model field no property reaches, fails here.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SchemaDriftTest {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

@@ -34,13 +34,15 @@ import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
-import org.hostpki.pki.ExternalCa;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreDirectory;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Crash safety of apply, proven by enumeration: for each scenario the apply is run once cleanly
@@ -62,6 +64,7 @@ import org.junit.jupiter.api.Test;
  * the first one on {@code ..data_tmp} to the end — and a deterministic sample of {@value
  * #SAMPLES} operations between them.
  */
+@Tag(Tags.SLOW)
 class ApplyCrashTest {
   private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
   private static final int TRUSTED = 1000;
@@ -216,7 +219,7 @@ class ApplyCrashTest {
     Path chain = inputs.getPath("/etc/hostpki/incoming/chain.pem");
     // Before: waiting for a chain, serving an internal certificate for the key of server.csr.
     applyOld(desired(oldStore, false, CaSpec.defaults(), TrustSpec.defaults(), external(chain)), host, T0);
-    ExternalCa outside = ExternalCa.create(T0);
+    TestCa outside = TestCa.create(T0);
     Certificate leaf =
         outside.sign(Files.readAllBytes(oldStore.resolve("server.csr")), T0, Duration.ofDays(90));
     Files.createDirectories(chain.getParent());

@@ -105,6 +105,9 @@ class DocBlocksTest {
     assertThat(DocOutput.difference("renewal (in 12 days), 4 days earlier by jitter\n", "renewal (in 12 days), 14h 11m earlier by jitter\n"))
         .isEmpty();
     assertThat(DocOutput.difference("expires in 10h 10m\n", "expires in 59m 24s\n")).isEmpty();
+    assertThat(DocOutput.difference("renewBefore 90d, 4 days earlier by jitter\n", "renewBefore 90d, 1d 3h earlier by jitter\n"))
+        .isEmpty();
+    assertThat(DocOutput.difference("4 days earlier\n", "1d 3h 5m earlier\n")).isEmpty();
     assertThat(DocOutput.difference("expires in 10h 10m\n", "expires in 10 h 10 ms\n")).isPresent();
   }
 

@@ -23,8 +23,11 @@ final class DocOutput {
           new Rule(Pattern.compile("\\d{4}-\\d\\d-\\d\\d( \\d\\d:\\d\\d(:\\d\\d)?( UTC)?)?"), "DATE"),
           new Rule(Pattern.compile("\\b(?:[0-9A-F]{2}:){3,}[0-9A-F]{2}\\b"), "FINGERPRINT"),
           new Rule(Pattern.compile("\\b[0-9A-Fa-f]{16,}(-dirty)?\\b"), "HEX"),
-          // hostpki's own durations: "397 days", and below two days "14h 11m" or "59m 24s"
-          new Rule(Pattern.compile("\\b(\\d+ days?|\\d+h \\d+m|\\d+m \\d+s|\\d+h|\\d+m)\\b"), "DURATION"),
+          // hostpki's own durations (DurationText.left, exact): "397 days", and below two days
+          // "1d 3h 5m", "14h 11m", "59m 24s"
+          new Rule(
+              Pattern.compile("\\b(\\d+ days?|\\d+d(?: \\d+h)?(?: \\d+m)?|\\d+h(?: \\d+m)?|\\d+m(?: \\d+s)?)\\b"),
+              "DURATION"),
           new Rule(Pattern.compile("\\b\\d+ (days?|hours?|minutes?|seconds?|h|min|s|ms)\\b"), "N $1"),
           new Rule(Pattern.compile("\\b\\d+(\\.\\d+)? s\\b"), "N s"));
 

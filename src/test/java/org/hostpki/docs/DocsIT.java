@@ -24,12 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.Cli;
 import org.hostpki.docs.DocBlocks.Hidden;
 import org.hostpki.docs.DocBlocks.Run;
 import org.hostpki.docs.DocBlocks.Skip;
 import org.hostpki.docs.DocBlocks.Step;
 import org.hostpki.docs.DocBlocks.WriteFile;
-import org.hostpki.ops.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +38,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The documents run as written: every shell block of the README and the guide, in order, each
+ * The documents run as written: every shell block of the README, the guide, the fleet page, the
+ * systemd example's README and the Ansible collection's README, in order, each
  * document in a bash session of its own, and what they print is compared with what the document
  * shows ({@link DocBlocks} is the format, {@link DocOutput} what the comparison ignores). Blocks
  * marked to skip are printed with their reason.
@@ -58,7 +60,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DocsIT {
   /** The documents whose shell blocks run. */
   static final List<String> DOCUMENTS =
-      List.of("README.md", "docs/guide.md");
+      List.of(
+          "README.md",
+          "docs/guide.md",
+          "docs/fleet.md",
+          "examples/systemd/README.md",
+          "ansible/ansible_collections/hostpki/pki/README.md");
 
   private static final long SESSION_MINUTES = 5;
 
@@ -92,9 +99,9 @@ class DocsIT {
   @ParameterizedTest
   @MethodSource("documents")
   void testDocument_runsAsWritten(String document) throws Exception {
-    Tools.require("unshare", "util-linux");
-    Tools.require("ip", "iproute2");
-    Path project = Tools.projectDir();
+    Tool.UNSHARE.require();
+    Tool.IP.require();
+    Path project = Cli.projectDir();
     String markdown = Files.readString(project.resolve(document), StandardCharsets.UTF_8);
     List<Step> steps = DocBlocks.parse(document, markdown);
     for (Step s : steps) {

@@ -16,18 +16,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.ToolCertificates;
 
 class ChainJsonTest {
   @TempDir static Path dir;
-  private static TestCertificates.Issued ca;
-  private static TestCertificates.Issued leaf;
+  private static ToolCertificates.Issued ca;
+  private static ToolCertificates.Issued leaf;
   private static Instant halfADayIn;
 
   @BeforeAll
   static void makeCertificates() {
-    TestCertificates.assumeOpenssl();
-    ca = TestCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
-    leaf = TestCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
+    Tool.OPENSSL.require();
+    ca = ToolCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
+    leaf = ToolCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
     halfADayIn = leaf.load().getNotBefore().toInstant().plus(Duration.ofHours(12));
   }
 
@@ -65,9 +67,9 @@ class ChainJsonTest {
 
     assertThat(certificates).hasSize(2);
     assertThat(certificates.get(0).get("sha256").asString())
-        .isEqualTo(TestCertificates.opensslFingerprint(leaf.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
+        .isEqualTo(ToolCertificates.opensslFingerprint(leaf.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
     assertThat(certificates.get(1).get("sha256").asString())
-        .isEqualTo(TestCertificates.opensslFingerprint(ca.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
+        .isEqualTo(ToolCertificates.opensslFingerprint(ca.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
   }
 
   @Test

@@ -12,18 +12,20 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.ToolCertificates;
+import org.hostpki.testkit.Tool;
 
 class ChainTextTest {
   @TempDir static Path dir;
-  private static TestCertificates.Issued ca;
-  private static TestCertificates.Issued leaf;
+  private static ToolCertificates.Issued ca;
+  private static ToolCertificates.Issued leaf;
   private static Instant halfADayIn;
 
   @BeforeAll
   static void makeCertificates() {
-    TestCertificates.assumeOpenssl();
-    ca = TestCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
-    leaf = TestCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
+    Tool.OPENSSL.require();
+    ca = ToolCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
+    leaf = ToolCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
     halfADayIn = leaf.load().getNotBefore().toInstant().plus(Duration.ofHours(12));
   }
 
@@ -54,7 +56,7 @@ class ChainTextTest {
                 + "    SANs         DNS:device.test, IP:127.0.0.1\n"
                 + "    key          EC P-256\n"
                 + "    self-signed  no\n"
-                + "    SHA-256      " + TestCertificates.opensslFingerprint(leaf.certificate()) + "\n"
+                + "    SHA-256      " + ToolCertificates.opensslFingerprint(leaf.certificate()) + "\n"
                 + "\n"
                 + "[1] CA\n"
                 + "    subject      CN=Test Device CA,O=Example Corp\n"
@@ -64,7 +66,7 @@ class ChainTextTest {
                 + "    SANs         none\n"
                 + "    key          EC P-256\n"
                 + "    self-signed  yes\n"
-                + "    SHA-256      " + TestCertificates.opensslFingerprint(ca.certificate()) + "\n"
+                + "    SHA-256      " + ToolCertificates.opensslFingerprint(ca.certificate()) + "\n"
                 + "\n"
                 + "Nothing was trusted. Before you trust this device, compare the leaf's SHA-256 with"
                 + " the one its console, label or owner gives you.\n");

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.StandardConstants;
+import org.hostpki.testkit.ToolCertificates;
 
 /**
  * A JDK TLS server on a loopback address and an ephemeral port, presenting a key store's chain.
@@ -52,7 +53,7 @@ public final class LoopbackTlsServer implements AutoCloseable {
       InetAddress address, KeyStore keyStore, Consumer<SSLParameters> configure) {
     try {
       KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(keyStore, TestCertificates.PASSWORD.toCharArray());
+      keys.init(keyStore, ToolCertificates.PASSWORD.toCharArray());
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys.getKeyManagers(), null, null);
       SSLServerSocket server =

@@ -10,7 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
+import org.hostpki.testkit.ToolCertificates;
 
+@Tag(Tags.INTEROP)
 class PemCertificatesTest {
   @TempDir static Path certificates;
   private static X509Certificate device;
@@ -20,8 +24,8 @@ class PemCertificatesTest {
 
   @BeforeAll
   static void makeCertificates() {
-    device = TestCertificates.keytoolSelfSigned(certificates, "device", "CN=device.test", "dns:device.test").load();
-    other = TestCertificates.keytoolSelfSigned(certificates, "other", "CN=other.test", "dns:other.test").load();
+    device = ToolCertificates.keytoolSelfSigned(certificates, "device", "CN=device.test", "dns:device.test").load();
+    other = ToolCertificates.keytoolSelfSigned(certificates, "other", "CN=other.test", "dns:other.test").load();
   }
 
   @Test
@@ -40,6 +44,6 @@ class PemCertificatesTest {
     Path file = dir.resolve("chain.pem");
     Files.writeString(file, PemCertificates.encode(List.of(device, other)));
 
-    assertThat(TestCertificates.read(file)).containsExactly(device, other);
+    assertThat(ToolCertificates.read(file)).containsExactly(device, other);
   }
 }

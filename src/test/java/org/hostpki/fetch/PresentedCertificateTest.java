@@ -13,25 +13,27 @@ import org.hostpki.pki.Pem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.ToolCertificates;
+import org.hostpki.testkit.Tool;
 
 class PresentedCertificateTest {
   @TempDir static Path dir;
-  private static TestCertificates.Issued ca;
-  private static TestCertificates.Issued leaf;
-  private static TestCertificates.Issued selfIssued;
+  private static ToolCertificates.Issued ca;
+  private static ToolCertificates.Issued leaf;
+  private static ToolCertificates.Issued selfIssued;
 
   @BeforeAll
   static void makeCertificates() {
-    TestCertificates.assumeOpenssl();
-    ca = TestCertificates.opensslCa(dir, "ca", "/C=US/O=Example Corp/CN=Test Device CA");
+    Tool.OPENSSL.require();
+    ca = ToolCertificates.opensslCa(dir, "ca", "/C=US/O=Example Corp/CN=Test Device CA");
     leaf =
-        TestCertificates.opensslLeaf(
+        ToolCertificates.opensslLeaf(
             dir, "leaf", "/C=US/O=Example, Inc./CN=device.test/emailAddress=ops@example.com", "rsa",
             "DNS:device.test,IP:192.0.2.20,IP:2001:db8:0:0::20,email:ops@example.com,URI:https://device.test/",
             ca);
     // Issuer and subject are the same name, but another key signed it: self-issued, not self-signed.
-    TestCertificates.Issued namesake = TestCertificates.opensslCa(dir, "namesake", "/CN=same name");
-    selfIssued = TestCertificates.opensslLeaf(dir, "self-issued", "/CN=same name", "ec", "DNS:same.test", namesake);
+    ToolCertificates.Issued namesake = ToolCertificates.opensslCa(dir, "namesake", "/CN=same name");
+    selfIssued = ToolCertificates.opensslLeaf(dir, "self-issued", "/CN=same name", "ec", "DNS:same.test", namesake);
   }
 
   @Test
@@ -53,7 +55,7 @@ class PresentedCertificateTest {
         dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-keyout", "hostile.key", "-out", "hostile.pem", "-days", "30", "-utf8", "-multivalue-rdn",
         "-subj", "/C=US/O=Evil, CN=Root+OU=x/title=Boss/CN=dev\n    SHA-256      00:11\u001b[1A\u001b[2K\u202e");
-    PresentedCertificate c = PresentedCertificate.of(0, TestCertificates.read(dir.resolve("hostile.pem")).get(0));
+    PresentedCertificate c = PresentedCertificate.of(0, ToolCertificates.read(dir.resolve("hostile.pem")).get(0));
 
     Certificate stored = Pem.readCertificates(Files.readAllBytes(dir.resolve("hostile.pem"))).get(0);
     assertThat(c.subject())
@@ -82,7 +84,7 @@ class PresentedCertificateTest {
   @Test
   void testOf_fingerprintIsTheOneOpensslShows() {
     assertThat(PresentedCertificate.of(0, leaf.load()).fingerprint().colonHex())
-        .isEqualTo(TestCertificates.opensslFingerprint(leaf.certificate()));
+        .isEqualTo(ToolCertificates.opensslFingerprint(leaf.certificate()));
   }
 
   @Test

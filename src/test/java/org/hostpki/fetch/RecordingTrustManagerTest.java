@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.ToolCertificates;
 
 class RecordingTrustManagerTest {
   @TempDir static Path dir;
@@ -16,7 +17,7 @@ class RecordingTrustManagerTest {
 
   @BeforeAll
   static void makeCertificate() {
-    certificate = TestCertificates.keytoolSelfSigned(dir, "device", "CN=device.test", "dns:device.test").load();
+    certificate = ToolCertificates.keytoolSelfSigned(dir, "device", "CN=device.test", "dns:device.test").load();
   }
 
   @Test

@@ -26,6 +26,8 @@ import org.hostpki.fetch.LoopbackTcpServer.Behaviour;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.ToolCertificates;
+import org.hostpki.testkit.Tool;
 
 class TlsCertificateFetcherTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -34,19 +36,19 @@ class TlsCertificateFetcherTest {
   private static final Duration HANG = Duration.ofSeconds(20);
 
   @TempDir static Path dir;
-  private static TestCertificates.Issued ca;
-  private static TestCertificates.Issued leaf;
-  private static TestCertificates.Issued selfSigned;
+  private static ToolCertificates.Issued ca;
+  private static ToolCertificates.Issued leaf;
+  private static ToolCertificates.Issued selfSigned;
 
   private static InetAddress loopback;
 
   @BeforeAll
   static void makeCertificates() throws UnknownHostException {
     loopback = InetAddress.getByName("127.0.0.1");
-    selfSigned = TestCertificates.keytoolSelfSigned(dir, "appliance", "CN=appliance.test", "dns:appliance.test");
+    selfSigned = ToolCertificates.keytoolSelfSigned(dir, "appliance", "CN=appliance.test", "dns:appliance.test");
     if (Commands.available("openssl", "version")) {
-      ca = TestCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
-      leaf = TestCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
+      ca = ToolCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
+      leaf = ToolCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
     }
   }
 
@@ -61,7 +63,7 @@ class TlsCertificateFetcherTest {
 
   @Test
   void testFetch_returnsTheServedChainLeafFirst() {
-    TestCertificates.assumeOpenssl();
+    Tool.OPENSSL.require();
     try (LoopbackTlsServer server = LoopbackTlsServer.start(loopback, leaf.keyStore())) {
       PresentedChain chain = fetcher(TIMEOUT).fetch(Endpoint.of("127.0.0.1", server.port()));
 

@@ -1,7 +1,6 @@
 package org.hostpki.fleet;
 
 import org.hostpki.ops.Ansible;
-import org.hostpki.ops.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -24,6 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 
 /**
  * The fleet playbook ({@code ansible/playbooks/fleet.yml}) driven by the real {@code
@@ -53,9 +56,9 @@ class FleetPlaybookIT {
 
   @BeforeAll
   static void runTheFleetPlaybookThreeTimes() throws Exception {
-    Tools.require("ansible-playbook", "ansible-core");
-    Tools.require("openssl", "openssl");
-    Tools.requirePackagedJar();
+    Tool.ANSIBLE_PLAYBOOK.require();
+    Tool.OPENSSL.require();
+    Cli.builtJar();
     ansible = new Ansible(dir, 4);
     ansible.copyResources("fleet");
 
@@ -77,7 +80,7 @@ class FleetPlaybookIT {
   }
 
   private static String fleetPlaybook() {
-    return Tools.projectDir().resolve("ansible/playbooks/fleet.yml").toString();
+    return Cli.projectDir().resolve("ansible/playbooks/fleet.yml").toString();
   }
 
   /** The result on {@code host} of the task named {@code task}, in whichever play ran it. */
@@ -106,10 +109,10 @@ class FleetPlaybookIT {
     }
   }
 
-  private static Tools.Run openssl(String... args) throws Exception {
+  private static ProcessResult openssl(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("openssl"));
     command.addAll(List.of(args));
-    return Tools.run(dir, Map.of(), command);
+    return Command.of(command).in(dir).timeout(Command.LONG_GUARD).run();
   }
 
   private static X509Certificate certificate(byte[] pem) throws CertificateException {
@@ -124,12 +127,12 @@ class FleetPlaybookIT {
       assertThat(Ansible.stats(firstRun, host).path("changed").asInt()).as(host).isPositive();
     }
     for (String member : MEMBERS) {
-      Tools.Run verify =
+      ProcessResult verify =
           openssl(
               "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca1/pki/ca.crt",
               member + "/pki/server.crt");
       assertThat(verify.exitCode()).as(verify.toString()).isZero();
-      assertThat(verify.out()).isEqualTo(member + "/pki/server.crt: OK\n");
+      assertThat(verify.stdout()).isEqualTo(member + "/pki/server.crt: OK\n");
       JsonNode signed = result(firstRun, SIGN_TASK, member);
       assertThat(signed.path("changed").asBoolean()).as(signed.toString()).isTrue();
       assertThat(signed.path("subject").asString()).isEqualTo("CN=" + member + ".fleet.test");
@@ -199,11 +202,11 @@ class FleetPlaybookIT {
     assertThat(revoke.path("crl").asString()).isEqualTo(Files.readString(dir.resolve("ca1/pki/ca.crl")));
     assertThat(revoke.path("crl_number").asString()).isEqualTo("1");
     for (String member : MEMBERS) {
-      Tools.Run verify =
+      ProcessResult verify =
           openssl("verify", "-crl_check", "-CRLfile", "ca1/pki/ca.crl", "-CAfile", "ca1/pki/ca.crt", member + "/pki/server.crt");
       if (member.equals("m3")) {
         assertThat(verify.exitCode()).as(verify.toString()).isNotZero();
-        assertThat(verify.out() + verify.err()).contains("certificate revoked");
+        assertThat(verify.stdout() + verify.stderr()).contains("certificate revoked");
       } else {
         assertThat(verify.exitCode()).as(member + ": " + verify).isZero();
       }
@@ -224,18 +227,18 @@ class FleetPlaybookIT {
   @Test
   void testLiveTls_member2VerifiesMember1WithItsTrustBundle() throws Exception {
     try (TlsServer server = TlsServer.start(dir.resolve("m1/pki"))) {
-      Tools.Run ok = sClient(server.port(), "m1.fleet.test", "m2/pki/trust-bundle.crt");
-      Tools.Run wrongName = sClient(server.port(), "m3.fleet.test", "m2/pki/trust-bundle.crt");
-      Tools.Run ownCaOnly = sClient(server.port(), "m1.fleet.test", "m2/pki/ca.crt");
+      ProcessResult ok = sClient(server.port(), "m1.fleet.test", "m2/pki/trust-bundle.crt");
+      ProcessResult wrongName = sClient(server.port(), "m3.fleet.test", "m2/pki/trust-bundle.crt");
+      ProcessResult ownCaOnly = sClient(server.port(), "m1.fleet.test", "m2/pki/ca.crt");
 
       assertThat(ok.exitCode()).as(ok.toString()).isZero();
-      assertThat(ok.out()).contains("Verify return code: 0 (ok)", "Verified peername: m1.fleet.test");
+      assertThat(ok.stdout()).contains("Verify return code: 0 (ok)", "Verified peername: m1.fleet.test");
       assertThat(wrongName.exitCode()).as("another member's name: " + wrongName).isNotZero();
       assertThat(ownCaOnly.exitCode()).as("without the fleet CA: " + ownCaOnly).isNotZero();
     }
   }
 
-  private static Tools.Run sClient(int port, String name, String caFile) throws Exception {
+  private static ProcessResult sClient(int port, String name, String caFile) throws Exception {
     return openssl(
         "s_client", "-connect", "127.0.0.1:" + port, "-servername", name,
         "-verify_return_error", "-verify_hostname", name, "-CAfile", caFile);
@@ -243,19 +246,16 @@ class FleetPlaybookIT {
 
   @Test
   void testCaStatus_listsTheIssuedCertificates() throws Exception {
-    Tools.Run status =
-        Tools.run(
-            dir, Map.of("JAVA_HOME", System.getProperty("java.home")),
-            Tools.projectDir().resolve("bin/hostpki").toString(), "status", "-f", "ca1/host.yaml",
-            "--output", "json");
+    ProcessResult status =
+        Command.of(Cli.projectDir().resolve("bin/hostpki").toString(), "status", "-f", "ca1/host.yaml", "--output", "json").in(dir).env(Map.of("JAVA_HOME", System.getProperty("java.home"))).timeout(Command.LONG_GUARD).run();
 
     assertThat(status.exitCode()).as(status.toString()).isZero();
-    JsonNode issued = JsonMapper.builder().build().readTree(status.out()).path("issued");
+    JsonNode issued = JsonMapper.builder().build().readTree(status.stdout()).path("issued");
     assertThat(issued.size()).isEqualTo(issuedAfter.size());
     List<String> subjects = new ArrayList<>();
     issued.forEach(i -> subjects.add(i.path("subject").asString()));
     assertThat(subjects).containsOnly("CN=m1.fleet.test", "CN=m2.fleet.test", "CN=m3.fleet.test");
-    JsonNode revoked = JsonMapper.builder().build().readTree(status.out()).path("revoked");
+    JsonNode revoked = JsonMapper.builder().build().readTree(status.stdout()).path("revoked");
     assertThat(revoked.size()).isEqualTo(1);
     assertThat(revoked.get(0).path("serial").asString()).isEqualTo(lostSerial);
     assertThat(revoked.get(0).path("subject").asString()).isEqualTo("CN=m3.fleet.test");
@@ -284,10 +284,10 @@ class FleetPlaybookIT {
     assertThat(check.path("subject").asString()).isEqualTo("CN=m1.fleet.test");
     assertThat(dir.resolve("ca1/pki/ca.crl")).as("nothing written").hasBinaryContent(crl);
 
-    Tools.Run doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.revoke");
+    ProcessResult doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.revoke");
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
-    assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
-    assertThat(doc.out())
+    assertThat(doc.stderr()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
+    assertThat(doc.stdout())
         .contains("HOSTPKI.PKI.REVOKE", "= config", "- serial", "- cert", "- reason", "- lock_timeout")
         .contains("EXAMPLES:", "RETURN VALUES:", "- crl", "- next_update");
   }
@@ -322,10 +322,10 @@ class FleetPlaybookIT {
     assertThat(signedBefore.path("chain").asString()).startsWith("-----BEGIN CERTIFICATE-----");
     assertThat(issued()).as("nothing signed").isEqualTo(before);
 
-    Tools.Run doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.sign");
+    ProcessResult doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.sign");
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
-    assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
-    assertThat(doc.out())
+    assertThat(doc.stderr()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
+    assertThat(doc.stdout())
         .contains("HOSTPKI.PKI.SIGN", "= config", "= csr", "- executable", "- validity", "- lock_timeout")
         .contains("EXAMPLES:", "RETURN VALUES:", "- chain", "- serial", "- not_after");
   }

@@ -13,12 +13,15 @@ import org.hostpki.model.IpAddresses;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * The real probe on a real (if small) host: a child JVM in new UTS and network namespaces, with a
  * host name and one interface holding one IPv4 and one IPv6 address. Needs root and util-linux's
  * {@code unshare}; skipped, with the reason, where that is not possible.
  */
+@Tag(Tags.NAMESPACE)
 class LiveHostIdentityProbeNamespaceTest {
   private static final long CHILD_TIMEOUT_SECONDS = 30;
   private static final int SETUP_IMPOSSIBLE = 77;

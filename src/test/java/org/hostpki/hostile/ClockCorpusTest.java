@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * A good store under a wrong clock: behind by a day (an RTC that lost a day, a VM restored from a
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * threw away a valid CA. Now every command that would write refuses, exit 1, and nothing changes
  * unless {@code --replace} asks for exactly that.
  */
+@Tag(Tags.SLOW)
 class ClockCorpusTest {
   private static final Instant DAY_BEHIND = GoodStore.NOW.minus(Duration.ofDays(1));
   private static final Instant BEFORE_BIRTH = Instant.parse("2001-01-01T00:00:00Z");

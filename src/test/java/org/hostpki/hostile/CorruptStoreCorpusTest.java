@@ -16,11 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * A store broken by hand, by a crash or by an attacker: every command that reads it stops with a
  * message naming the file and the way out, exit 1, and changes nothing.
  */
+@Tag(Tags.SLOW)
 class CorruptStoreCorpusTest {
   @TempDir static Path templateDir;
   @TempDir Path dir;

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Desired-state files that are malformed, hostile or wrong, given to {@code apply} next to a good
  * store: every problem printed as {@code FILE:LINE:COLUMN: error: ...}, exit 1, the store as it was.
  */
+@Tag(Tags.SLOW)
 class DesiredStateCorpusTest {
   /** From the validate corpus in {@code src/test/resources/config/invalid}: one of each kind. */
   private static final List<String> VALIDATE_CORPUS_SAMPLE =

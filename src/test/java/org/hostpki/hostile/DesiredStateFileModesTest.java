@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * The desired-state file is checked as sshd checks {@code authorized_keys}: hooks run as the user
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and that owner must be root or that user. Real files, modes and owners ({@code chown 1234}).
  * Refused: exit 1, the store untouched. Sticky folders (as {@code /tmp}) pass, as in sshd.
  */
+@Tag(Tags.SLOW)
 class DesiredStateFileModesTest {
   private static final int STRANGER = 1234;
   private static final String HOOKS = "hooks: {afterServerChange: [[systemctl, try-reload-or-restart, nginx]]}\n";

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Hooks that fail, are killed, hang, daemonise, print secrets, control characters or megabytes,
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is checked is the exit code (3 when a hook failed), what the log says and never says, and
  * whether the hook is left pending for the next run.
  */
+@Tag(Tags.SLOW)
 class HookCorpusTest {
   @TempDir static Path templateDir;
   @TempDir Path dir;

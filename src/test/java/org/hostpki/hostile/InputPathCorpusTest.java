@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Every file hostpki reads, made into what it must not read: a FIFO (which would block the run,
@@ -33,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * unchanged. And what it must read: the same file with a UTF-8 byte order mark (as Windows editors
  * save it; OpenSSL reads it), or owned by another user where only secrets must be the user's own.
  */
+@Tag(Tags.SLOW)
 class InputPathCorpusTest {
   /** Far above what a refusal takes: only a blocked read fails it. */
   private static final Duration BLOCKED = Duration.ofSeconds(30);

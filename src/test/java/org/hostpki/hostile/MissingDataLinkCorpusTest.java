@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * A store that keeps generations but lost its {@code ..data} link: deleted by hand, by a backup
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * "empty", and apply made a brand-new CA over the kept ones. Now every command refuses, names the
  * newest generation and the exact rollback that restores it, and changes nothing.
  */
+@Tag(Tags.SLOW)
 class MissingDataLinkCorpusTest {
   private static final String NEWEST = GoodStore.SECOND_GENERATION;
   private static final String OLDER = GoodStore.FIRST_GENERATION;

@@ -18,7 +18,7 @@ import org.hostpki.model.Subject;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.fetch.LoopbackTlsServer;
-import org.hostpki.fetch.TestCertificates;
+import org.hostpki.testkit.ToolCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Every path a user names for output ({@code export -o}, {@code plan --out}, {@code sign -o},
@@ -37,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Found: {@code export server-cert -o STORE/ca.key} wrote the certificate through the link
  * into the key file every kept generation shares, and rollback could not bring the key back.
  */
+@Tag(Tags.SLOW)
 class OutputPathCorpusTest {
   private static final String POLICY =
       "  policy: {allowedDomains: [\"*.example.com\"], allowedNetworks: [192.0.2.0/24], maxValidity: 90d}\n";
@@ -60,7 +63,7 @@ class OutputPathCorpusTest {
     device =
         LoopbackTlsServer.start(
             InetAddress.getLoopbackAddress(),
-            TestCertificates.keytoolSelfSigned(certificates, "device", "CN=device.test", "dns:device.test").keyStore());
+            ToolCertificates.keytoolSelfSigned(certificates, "device", "CN=device.test", "dns:device.test").keyStore());
   }
 
   @AfterAll

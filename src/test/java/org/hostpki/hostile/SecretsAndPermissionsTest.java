@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Private keys stay private: their modes, the store's ownership and modes, links planted where
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The tests run as root, for whom {@code chmod 000} does not stop a read: an unreadable store
  * or password file cannot be tested here, only files that others could read.
  */
+@Tag(Tags.SLOW)
 class SecretsAndPermissionsTest {
   @TempDir static Path templateDir;
   @TempDir Path dir;

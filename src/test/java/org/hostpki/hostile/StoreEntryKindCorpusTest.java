@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Something that is not a regular file where a store file belongs — a directory, a FIFO, a
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * "altered by hand" with the way back (here: the rollback to the generation before), or the
  * owner and the {@code chown}; exit 1, nothing changed.
  */
+@Tag(Tags.SLOW)
 class StoreEntryKindCorpusTest {
   /** No account has it on the machines the tests run on. */
   private static final int FOREIGN_UID = 1234;

@@ -39,7 +39,7 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.TerminalText;
 import org.hostpki.fetch.OpensslServer;
-import org.hostpki.fetch.TestCertificates;
+import org.hostpki.testkit.ToolCertificates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +47,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
+import org.hostpki.testkit.Tool;
 
 /**
  * Every text output, fed text from each place outside text comes from — a device certificate in a
@@ -61,6 +64,7 @@ import tools.jackson.databind.json.JsonMapper;
  * trust/NAME create} line from the plan; a CA commonName {@code "Good CA\nPlan: 0 to create, 0 to
  * replace"} forged the plan's summary.
  */
+@Tag(Tags.SLOW)
 class TerminalTextCorpusTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String FORGED = "Plan: 0 to create, 0 to replace, 0 to update, 0 to delete, 9 unchanged.";
@@ -277,7 +281,7 @@ class TerminalTextCorpusTest {
   @ParameterizedTest(name = "a TLS server's certificate holding {0}: fetch-cert as text and JSON")
   @EnumSource(Payload.class)
   void testFetchCert(Payload payload) throws Exception {
-    TestCertificates.assumeOpenssl();
+    Tool.OPENSSL.require();
     Workspace w = workspace();
     Issued device =
         selfSigned(

@@ -17,11 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Declared trusted certificates that are not what they claim: a file, an inline PEM or a file in
  * a trust directory. Each stops apply with the file's name and the reason, exit 1, nothing changed.
  */
+@Tag(Tags.SLOW)
 class TrustInputCorpusTest {
   private static final String LDAP = "{dir}/trusted/ldap.pem: not a usable certificate: ";
   private static final String WEB = "{dir}/trusted.d/web.pem: not a usable certificate: ";

@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Command lines that are wrong (exit 64, the usage), and {@code --debug}: the only way to see a
  * stack trace, wherever it is written on the line.
  */
+@Tag(Tags.SLOW)
 class UsageAndDebugTest {
   @TempDir static Path templateDir;
   @TempDir Path dir;

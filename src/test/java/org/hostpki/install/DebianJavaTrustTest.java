@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.pki.Certificate;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class DebianJavaTrustTest {
   private HostTree tree;
   private Path hookInput;
   private Path cacerts;
-  private final Certificate ca = TestCas.ca("hostpki Test CA");
+  private final Certificate ca = TestCa.selfSignedRoot("hostpki Test CA");
 
   @BeforeEach
   void setUp() throws IOException, GeneralSecurityException {

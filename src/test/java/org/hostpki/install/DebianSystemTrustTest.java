@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.pki.Certificate;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,8 @@ class DebianSystemTrustTest {
 
   @TempDir Path root;
   private HostTree tree;
-  private final Certificate ca = TestCas.ca("hostpki Test CA");
-  private final Certificate next = TestCas.ca("hostpki Test CA");
+  private final Certificate ca = TestCa.selfSignedRoot("hostpki Test CA");
+  private final Certificate next = TestCa.selfSignedRoot("hostpki Test CA");
 
   @BeforeEach
   void setUp() throws IOException {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.pki.Certificate;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +28,8 @@ class FedoraSystemTrustTest {
   private HostTree tree;
   private Path calls;
   private ToolRunner tools;
-  private final Certificate ca = TestCas.ca("hostpki Test CA");
-  private final Certificate next = TestCas.ca("hostpki Test CA");
+  private final Certificate ca = TestCa.selfSignedRoot("hostpki Test CA");
+  private final Certificate next = TestCa.selfSignedRoot("hostpki Test CA");
 
   @BeforeEach
   void setUp() throws IOException {

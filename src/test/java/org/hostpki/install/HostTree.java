@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.hostpki.pki.Certificate;
+import org.hostpki.testkit.TestCa;
 
 /**
  * A host's trust directories under a test's root: Debian's or Fedora's layout with one foreign
@@ -15,8 +16,8 @@ import org.hostpki.pki.Certificate;
  */
 final class HostTree {
   final Path root;
-  final Certificate distributionRoot = TestCas.ca("Distribution Root");
-  final Certificate foreignLocalCa = TestCas.ca("Someone Else's CA");
+  final Certificate distributionRoot = TestCa.selfSignedRoot("Distribution Root");
+  final Certificate foreignLocalCa = TestCa.selfSignedRoot("Someone Else's CA");
 
   private HostTree(Path root) {
     this.root = root;

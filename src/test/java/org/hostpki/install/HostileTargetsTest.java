@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.pki.Certificate;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class HostileTargetsTest {
   @TempDir Path root;
   private HostTree tree;
   private Path anchors;
-  private final Certificate ca = TestCas.ca("hostpki Test CA");
+  private final Certificate ca = TestCa.selfSignedRoot("hostpki Test CA");
 
   @BeforeEach
   void setUp() throws IOException {

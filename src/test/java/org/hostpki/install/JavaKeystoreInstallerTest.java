@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.util.Collections;
 import java.util.List;
@@ -21,14 +22,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallObservation;
-import org.hostpki.pki.Certificate;
-import org.hostpki.pki.UnprotectedPkcs12;
-import org.hostpki.pki.KeyMaterial;
-import org.hostpki.pki.Pkcs12;
-import org.hostpki.pki.TestCertificateBuilder;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Pkcs12Profile;
-import java.security.SecureRandom;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pkcs12;
+import org.hostpki.pki.UnprotectedPkcs12;
+import org.hostpki.testkit.CertificateBuilder;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,9 +38,9 @@ class JavaKeystoreInstallerTest {
   private static final char[] CHANGEIT = "changeit".toCharArray();
 
   @TempDir Path dir;
-  private final Certificate foreign = TestCas.ca("Foreign Root");
-  private final Certificate ca = TestCas.ca("hostpki Test CA");
-  private final Certificate next = TestCas.ca("hostpki Test CA");
+  private final Certificate foreign = TestCa.selfSignedRoot("Foreign Root");
+  private final Certificate ca = TestCa.selfSignedRoot("hostpki Test CA");
+  private final Certificate next = TestCa.selfSignedRoot("hostpki Test CA");
 
   private JavaKeystoreInstaller installer(Path file) {
     return new JavaKeystoreInstaller(file, Optional.of(CHANGEIT));
@@ -148,7 +149,7 @@ class JavaKeystoreInstallerTest {
   void testApply_aKeyUnderAHostpkiAliasIsNeverReplaced() throws Exception {
     SecureRandom random = new SecureRandom();
     KeyMaterial key = KeyMaterial.generate(new KeySpec.Ec(KeySpec.Curve.P256), random);
-    Certificate owner = TestCertificateBuilder.certificate("Key Owner").selfSigned(key).build();
+    Certificate owner = CertificateBuilder.certificate("Key Owner").selfSigned(key).build();
     Path p12 = Files.write(dir.resolve("keys.p12"), Pkcs12.keyStore("hostpki-ca", key, List.of(owner), CHANGEIT, Pkcs12Profile.MODERN, random));
     byte[] before = Files.readAllBytes(p12);
 

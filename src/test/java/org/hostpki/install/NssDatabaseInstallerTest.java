@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.pki.Certificate;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +25,9 @@ class NssDatabaseInstallerTest {
   private Path db;
   private ToolRunner tools;
   private Path certutil;
-  private final Certificate foreign = TestCas.ca("Foreign Root");
-  private final Certificate ca = TestCas.ca("hostpki Test CA");
-  private final Certificate next = TestCas.ca("hostpki Test CA"); // a rotated CA keeps the subject
+  private final Certificate foreign = TestCa.selfSignedRoot("Foreign Root");
+  private final Certificate ca = TestCa.selfSignedRoot("hostpki Test CA");
+  private final Certificate next = TestCa.selfSignedRoot("hostpki Test CA"); // a rotated CA keeps the subject
 
   @BeforeEach
   void setUp() throws IOException {

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.pki.Certificate;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +22,8 @@ class SystemRootsTest {
   @Test
   void testRead_namesEachRootStablyAndLeavesOutWhatHostpkiInstalled() throws IOException {
     HostTree tree = HostTree.fedora(root);
-    Certificate installed = TestCas.ca("hostpki Test CA");
-    Certificate accented = TestCas.ca("NetLock Arany (Class Gold) Főtanúsítvány");
+    Certificate installed = TestCa.selfSignedRoot("hostpki Test CA");
+    Certificate accented = TestCa.selfSignedRoot("NetLock Arany (Class Gold) Főtanúsítvány");
     tree.write("etc/pki/ca-trust/source/anchors/hostpki-ca.pem", installed.pem());
     tree.write("etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
         tree.distributionRoot.pem() + accented.pem() + installed.pem() + tree.distributionRoot.pem());
@@ -37,8 +38,8 @@ class SystemRootsTest {
 
   @Test
   void testNamed_twoRootsAlikeInNameAndEightDigitsGetTheWholeDigest() {
-    Certificate a = TestCas.ca("Twin");
-    Certificate b = TestCas.ca("Twin");
+    Certificate a = TestCa.selfSignedRoot("Twin");
+    Certificate b = TestCa.selfSignedRoot("Twin");
 
     SortedMap<String, Certificate> named = SystemRoots.named(List.of(a, b), Set.of());
 

@@ -6,7 +6,7 @@ import java.time.Instant;
 import org.hostpki.model.KeySpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
-import org.hostpki.pki.TestCertificateBuilder;
+import org.hostpki.testkit.CertificateBuilder;
 
 /** CA certificates for install tests: EC P-256, valid around the real time (tools check it). */
 final class TestCas {
@@ -18,7 +18,7 @@ final class TestCas {
   /** A self-signed CA with this commonName (each call a new certificate). */
   static Certificate ca(String commonName) {
     Instant now = Instant.now();
-    return TestCertificateBuilder.certificate(commonName)
+    return CertificateBuilder.certificate(commonName)
         .selfSigned(KEY)
         .ca(null)
         .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)))
@@ -28,7 +28,7 @@ final class TestCas {
   /** A self-signed certificate that is no CA (a device's, say). */
   static Certificate leaf(String commonName) {
     Instant now = Instant.now();
-    return TestCertificateBuilder.certificate(commonName)
+    return CertificateBuilder.certificate(commonName)
         .selfSigned(KEY)
         .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)))
         .build();

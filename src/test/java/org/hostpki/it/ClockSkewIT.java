@@ -12,6 +12,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.RunningProcess;
+import org.hostpki.testkit.Tool;
 
 /**
  * The built hostpki under a wrong system clock, made by the real {@code faketime} (libfaketime
@@ -27,7 +31,7 @@ class ClockSkewIT {
 
   @BeforeEach
   void makeStore() throws IOException {
-    Tools.FAKETIME.require();
+    Tool.FAKETIME.require();
     desired = DesiredStateFile.forHost(dir, "clock");
     Hostpki.apply(desired);
     before = storeState();

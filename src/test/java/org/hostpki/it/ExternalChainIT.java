@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.TestCa;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +35,7 @@ class ExternalChainIT {
   private static Path directory;
   private static Path desiredState;
   private static Store store;
-  private static ExternalCa externalCa;
+  private static TestCa externalCa;
   /** What apply printed when the chain arrived. */
   private static ProcessResult importApply;
   /** The issuer of the server certificate before the import: the store's internal CA. */
@@ -40,7 +43,7 @@ class ExternalChainIT {
 
   @BeforeAll
   static void makeStoreAndImportExternalChain() {
-    Tools.OPENSSL.require();
+    Tool.OPENSSL.require();
     directory = root.resolve("ext");
     desiredState = writeDesiredState(directory);
     store = new Store(directory.resolve("pki"));
@@ -49,7 +52,7 @@ class ExternalChainIT {
     issuerBeforeImport =
         Store.readCertificate(store.serverCertificate()).getIssuerX500Principal().getName();
 
-    externalCa = ExternalCa.create(root.resolve("outside-ca"));
+    externalCa = TestCa.create(root.resolve("outside-ca"));
     Path leaf = externalCa.sign(store.directory().resolve("server.csr"));
     // The intermediate first, then the leaf, and no root: hostpki must put them in order.
     write(
@@ -176,8 +179,7 @@ class ExternalChainIT {
   @Test
   void testKeytool_listsServerEntryWithChainOfTwo() {
     String listing =
-        Command.of(
-                Tools.KEYTOOL.require(), "-list", "-v", "-storetype", "PKCS12",
+        Tool.KEYTOOL.command("-list", "-v", "-storetype", "PKCS12",
                 "-storepass", Hostpki.PASSWORD, "-keystore", store.serverPkcs12().toString())
             .env("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
             .run()
@@ -224,8 +226,7 @@ class ExternalChainIT {
   /** {@code curl https://ext.hostpki.test:PORT/} with the name resolved to the server. */
   private static ProcessResult curl(OpenSslServer server, Path trustedCa) {
     String resolve = FQDN + ":" + server.port() + ":" + ADDRESS;
-    return Command.of(
-            Tools.CURL.require(), "--silent", "--show-error", "--max-time", "20",
+    return Tool.CURL.command("--silent", "--show-error", "--max-time", "20",
             "--noproxy", "*", "--cacert", trustedCa.toString(), "--resolve", resolve,
             "https://" + FQDN + ":" + server.port() + "/")
         .run();
@@ -236,7 +237,7 @@ class ExternalChainIT {
   }
 
   private static ProcessResult openssl(String... arguments) {
-    return Command.of(Tools.OPENSSL.require(), arguments).run();
+    return Tool.OPENSSL.command(arguments).run();
   }
 
   private static String publicKey(Path key) {
@@ -281,9 +282,9 @@ class ExternalChainIT {
    * An outside CA made with the {@code openssl} command line: a self-signed root and an issuing
    * intermediate under it (CA:TRUE, pathlen:0, keyCertSign) that signs server requests.
    */
-  private record ExternalCa(
+  private record TestCa(
       Path directory, Path rootCertificate, Path intermediate, Path intermediateKey) {
-    static ExternalCa create(Path directory) {
+    static TestCa create(Path directory) {
       try {
         Files.createDirectories(directory);
       } catch (IOException e) {
@@ -320,7 +321,7 @@ class ExternalChainIT {
               "-days", "90", "-sha256", "-extfile", extensions.toString(),
               "-out", intermediate.toString())
           .assertSucceeded();
-      return new ExternalCa(directory, rootCertificate, intermediate, intermediateKey);
+      return new TestCa(directory, rootCertificate, intermediate, intermediateKey);
     }
 
     /** Signs a request with the intermediate, keeping its SANs, for TLS server use. */

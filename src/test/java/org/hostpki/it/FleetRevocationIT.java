@@ -25,6 +25,9 @@ import org.hostpki.pki.SubjectHash;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Tool;
 
 /**
  * A fleet CA revokes a member's certificate with the built {@code hostpki revoke}, and every
@@ -52,7 +55,7 @@ class FleetRevocationIT {
 
   @BeforeAll
   static void signTwoMembersAndRevokeOne() throws IOException {
-    String openssl = Tools.OPENSSL.require();
+    String openssl = Tool.OPENSSL.require().toString();
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML);
     Hostpki.run(dir, "apply", "-f", "ca.yaml").assertSucceeded();
     for (String member : List.of("lost", "kept")) {
@@ -77,7 +80,7 @@ class FleetRevocationIT {
   }
 
   private static ProcessResult openssl(String... arguments) {
-    return Command.of(Tools.OPENSSL.require(), arguments).in(dir).run();
+    return Command.of(Tool.OPENSSL.require().toString(), arguments).in(dir).run();
   }
 
   @Test
@@ -115,7 +118,7 @@ class FleetRevocationIT {
 
   private static ProcessResult curl(String name, int port) {
     return Command.of(
-            Tools.CURL.require(), "--silent", "--show-error", "--max-time", "20",
+            Tool.CURL.require().toString(), "--silent", "--show-error", "--max-time", "20",
             "--cacert", ca.toString(), "--crlfile", crl.toString(),
             "--resolve", name + ":" + port + ":" + LOOPBACK.getHostAddress(),
             "https://" + name + ":" + port + "/")
@@ -124,7 +127,7 @@ class FleetRevocationIT {
 
   @Test
   void testCerttool_verifiesTheCrlAndAgreesOnBothMembers() {
-    String certtool = Tools.CERTTOOL.require();
+    String certtool = Tool.CERTTOOL.require().toString();
     ProcessResult crlOk =
         Command.of(certtool, "--verify-crl", "--load-ca-certificate", ca.toString(), "--infile", crl.toString()).run();
     ProcessResult lost = certtoolVerify(certtool, "lost");

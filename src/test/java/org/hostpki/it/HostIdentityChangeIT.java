@@ -9,6 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 
 /**
  * The host is renamed from {@code before} to {@code after} between two applies: the new name must
@@ -25,7 +27,7 @@ class HostIdentityChangeIT {
 
   @BeforeAll
   static void applyThenRenameTheHostAndApplyAgain() throws IOException {
-    Tools.OPENSSL.require();
+    Tool.OPENSSL.require();
     DesiredStateFile original = DesiredStateFile.forHost(root.resolve("host"), "before");
     store = Hostpki.apply(original);
     caBefore = Files.copy(store.caCertificate(), root.resolve("ca-before.crt"));
@@ -38,8 +40,7 @@ class HostIdentityChangeIT {
   @Test
   void testBeforeTheChange_oldNameVerified() {
     ProcessResult verify =
-        Command.of(
-                Tools.OPENSSL.require(), "verify", "-x509_strict", "-purpose", "sslserver",
+        Tool.OPENSSL.command("verify", "-x509_strict", "-purpose", "sslserver",
                 "-verify_hostname", "before." + DesiredStateFile.DOMAIN,
                 "-CAfile", caBefore.toString(), serverBefore.toString())
             .run();

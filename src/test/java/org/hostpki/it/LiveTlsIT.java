@@ -31,6 +31,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.Prerequisites;
+import org.hostpki.testkit.ToolCertificates;
 
 /**
  * Real TLS on loopback with one store: servers (OpenSSL's s_server, the JDK's HttpsServer) present
@@ -53,16 +58,16 @@ class LiveTlsIT {
   @TempDir static Path root;
 
   private static Store store;
-  private static UnrelatedCa unrelatedCa;
+  private static ToolCertificates.Issued unrelatedCa;
 
   @BeforeAll
   static void makeStore() {
     store = Hostpki.apply(DesiredStateFile.forHost(root.resolve("portal"), "portal"));
   }
 
-  private static UnrelatedCa unrelatedCa() {
+  private static ToolCertificates.Issued unrelatedCa() {
     if (unrelatedCa == null) {
-      unrelatedCa = UnrelatedCa.create(root);
+      unrelatedCa = ToolCertificates.opensslCa(root, "unrelated-ca", "/O=hostpki tests/CN=Unrelated Test CA");
     }
     return unrelatedCa;
   }
@@ -123,7 +128,7 @@ class LiveTlsIT {
 
     @Test
     void testCurl_fetchesPageByIpv6Address() throws IOException {
-      Tools.assumeIpv6Loopback();
+      Prerequisites.assumeIpv6Loopback();
       try (OpenSslServer server = startOpenSslServer(IPV6)) {
         ProcessResult curl = curl(store.caCertificate(), url(server.hostForUrl(), server));
 
@@ -133,7 +138,7 @@ class LiveTlsIT {
 
     @Test
     void testCurl_rejectsIpv6AddressNotInCertificate() throws IOException {
-      Tools.assumeIpv6Loopback();
+      Prerequisites.assumeIpv6Loopback();
       try (OpenSslServer server = startOpenSslServer(IPV6)) {
         ProcessResult curl = curlAsAddress(server, "[" + IPV6_NOT_IN_CERTIFICATE + "]");
 
@@ -158,8 +163,7 @@ class LiveTlsIT {
     }
 
     private ProcessResult curl(Path trustedCa, String... arguments) {
-      return Command.of(
-              Tools.CURL.require(), "--silent", "--show-error", "--max-time", "20",
+      return Tool.CURL.command("--silent", "--show-error", "--max-time", "20",
               "--noproxy", "*", "--cacert", trustedCa.toString())
           .with(arguments)
           .run();
@@ -224,7 +228,7 @@ class LiveTlsIT {
 
     @Test
     void testSClient_verifiesIpv6Address() throws IOException {
-      Tools.assumeIpv6Loopback();
+      Prerequisites.assumeIpv6Loopback();
       try (OpenSslServer server = startOpenSslServer(IPV6)) {
         ProcessResult client = sClient(server, store.caCertificate(), "-verify_ip", IPV6);
 
@@ -234,7 +238,7 @@ class LiveTlsIT {
 
     @Test
     void testSClient_rejectsIpv6AddressNotInCertificate() throws IOException {
-      Tools.assumeIpv6Loopback();
+      Prerequisites.assumeIpv6Loopback();
       try (OpenSslServer server = startOpenSslServer(IPV6)) {
         ProcessResult client =
             sClient(server, store.caCertificate(), "-verify_ip", IPV6_NOT_IN_CERTIFICATE);
@@ -245,8 +249,7 @@ class LiveTlsIT {
 
     /** Connects, verifies strictly (any error ends the handshake), and hangs up at once. */
     private ProcessResult sClient(OpenSslServer server, Path trustedCa, String... check) {
-      return Command.of(
-              Tools.OPENSSL.require(), "s_client",
+      return Tool.OPENSSL.command("s_client",
               "-connect", server.hostForUrl() + ":" + server.port(),
               "-verify_return_error", "-CAfile", trustedCa.toString())
           .with(check)
@@ -403,7 +406,7 @@ class LiveTlsIT {
      */
     private ProcessResult dumpDom(OpenSslServer server, String name, Path trustedCa, String label)
         throws IOException {
-      String chromium = Tools.CHROMIUM.require();
+      String chromium = Tool.CHROMIUM.require().toString();
       Path home = Files.createDirectories(root.resolve("chromium-" + label));
       NssDatabase.create(home.resolve(".pki/nssdb")).trustCa("hostpki-ca", trustedCa);
       List<String> command =

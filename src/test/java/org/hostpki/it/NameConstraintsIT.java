@@ -31,6 +31,9 @@ import org.hostpki.store.StoreFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Tool;
 
 /**
  * A fleet CA whose certificate carries the name constraints derived from its {@code ca.policy}
@@ -61,7 +64,7 @@ class NameConstraintsIT {
 
   @BeforeAll
   static void aConstrainedCaSignsOneMemberAndTheTestSignsTheTwinByHand() throws IOException {
-    String openssl = Tools.OPENSSL.require();
+    String openssl = Tool.OPENSSL.require().toString();
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML);
     constraints =
         NameConstraints.fromPolicy(
@@ -110,7 +113,7 @@ class NameConstraintsIT {
 
   private static ProcessResult opensslVerify(String member, String name) {
     return Command.of(
-            Tools.OPENSSL.require(), "verify", "-x509_strict", "-purpose", "sslserver", "-verify_hostname", name,
+            Tool.OPENSSL.require().toString(), "verify", "-x509_strict", "-purpose", "sslserver", "-verify_hostname", name,
             "-CAfile", ca.toString(), dir.resolve(member + "/server.crt").toString())
         .run();
   }
@@ -118,7 +121,7 @@ class NameConstraintsIT {
   @Test
   void testTheCaCertificate_carriesTheConstraintsCritical() {
     ProcessResult text =
-        Command.of(Tools.OPENSSL.require(), "x509", "-in", ca.toString(), "-noout", "-ext", "nameConstraints").run();
+        Command.of(Tool.OPENSSL.require().toString(), "x509", "-in", ca.toString(), "-noout", "-ext", "nameConstraints").run();
 
     assertThat(text.assertSucceeded().stdout())
         .contains("X509v3 Name Constraints: critical", "DNS:fleet.test", "IP:192.0.2.0/255.255.255.0");
@@ -142,7 +145,7 @@ class NameConstraintsIT {
   @Test
   void testSign_refusesWhatTheConstraintsForbidEvenWhenThePolicyAllowsIt() throws IOException {
     Command.of(
-            Tools.OPENSSL.require(), "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            Tool.OPENSSL.require().toString(), "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
             "-keyout", dir.resolve("o.key").toString(), "-out", dir.resolve("outside.csr").toString(),
             "-subj", "/CN=" + OUTSIDE, "-addext", "subjectAltName=DNS:" + OUTSIDE)
         .run()
@@ -179,7 +182,7 @@ class NameConstraintsIT {
 
   /** Headless Chromium whose NSS database trusts the fleet CA, loading https://NAME:PORT/. */
   private static ProcessResult chromium(String name, int port, String label) throws IOException {
-    String chromium = Tools.CHROMIUM.require();
+    String chromium = Tool.CHROMIUM.require().toString();
     Path home = Files.createDirectories(dir.resolve("chromium-" + label));
     NssDatabase.create(home.resolve(".pki/nssdb")).trustCa("fleet-ca", ca);
     List<String> command =

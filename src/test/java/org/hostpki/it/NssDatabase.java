@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 
 /** A fresh NSS certificate database (the one Firefox, Chromium on Linux and curl-nss use). */
 final class NssDatabase {
@@ -17,7 +20,7 @@ final class NssDatabase {
 
   /** Creates an empty database without a password in the (new) directory. */
   static NssDatabase create(Path directory) {
-    NssDatabase database = new NssDatabase(Tools.CERTUTIL.require(), directory);
+    NssDatabase database = new NssDatabase(Tool.CERTUTIL.require().toString(), directory);
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {

@@ -7,6 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.RunningProcess;
+import org.hostpki.testkit.Tool;
 
 /**
  * {@code openssl s_server -www} serving a store's certificate on a loopback address: the leaf from
@@ -37,7 +40,7 @@ final class OpenSslServer implements AutoCloseable {
    * @param scratch a directory for the chain file
    */
   static OpenSslServer start(Store store, InetAddress address, Path scratch) {
-    String openssl = Tools.OPENSSL.require();
+    String openssl = Tool.OPENSSL.require().toString();
     Path chain = store.writeChainAfterLeaf(scratch.resolve("chain-after-leaf.pem"));
     AssertionError lastFailure = null;
     // A free port found by binding and closing can be taken by someone else before s_server binds.

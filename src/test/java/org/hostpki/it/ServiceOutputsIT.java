@@ -31,6 +31,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.RunningProcess;
 
 /**
  * HAProxy, as its own user in the group the key file is given to, loads the combined PEM output
@@ -88,17 +92,17 @@ class ServiceOutputsIT {
     int port = OpenSslServer.freePort(LOOPBACK);
     Path config = config(pem, port);
 
-    ServiceUsers.Result stranger = users.runAs("stranger", Tools.HAPROXY.require(), "-c", "-f", config.toString());
+    ServiceUsers.Result stranger = users.runAs("stranger", Tool.HAPROXY.require().toString(), "-c", "-f", config.toString());
     assertThat(stranger.exitCode()).as(stranger.output()).isNotZero();
     assertThat(stranger.output()).contains("'" + keyBearing + "'").containsAnyOf("cannot open the file", "cannot be read");
 
     try (RunningProcess haproxy =
-        Command.of(users.inNamespace(ServiceUsers.asUser("haproxy", List.of(Tools.HAPROXY.require(), "-db", "-f", config.toString()))))
+        Command.of(users.inNamespace(ServiceUsers.asUser("haproxy", List.of(Tool.HAPROXY.require().toString(), "-db", "-f", config.toString()))))
             .start()
             .awaitListening(new InetSocketAddress(LOOPBACK, port), STARTUP)) {
       ProcessResult client =
           Command.of(
-                  Tools.OPENSSL.require(), "s_client", "-connect", "127.0.0.1:" + port, "-servername", "portal.example.com",
+                  Tool.OPENSSL.require().toString(), "s_client", "-connect", "127.0.0.1:" + port, "-servername", "portal.example.com",
                   "-verify_return_error", "-verify_hostname", "portal.example.com", "-CAfile", dir.resolve("ca.pem").toString(),
                   "-showcerts")
               .run();

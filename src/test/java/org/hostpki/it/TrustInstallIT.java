@@ -20,7 +20,12 @@ import java.util.stream.Stream;
 import org.hostpki.model.KeySpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
-import org.hostpki.pki.TestCertificateBuilder;
+import org.hostpki.testkit.CertificateBuilder;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Namespace;
+import org.hostpki.testkit.Prerequisites;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,20 +62,17 @@ class TrustInstallIT {
 
   @BeforeAll
   static void serveASiteFromATestCa() throws IOException {
-    String reason = TrustNamespace.unavailableReason();
-    if (reason != null) {
-      Tools.unavailable(reason);
-    }
-    Tools.OPENSSL.require();
+    Namespace.mount().requireAvailable();
+    Tool.OPENSSL.require();
     machineBefore = digest(MACHINE_TRUST);
     KeyMaterial caKey = KeyMaterial.generate(new KeySpec.Ec(KeySpec.Curve.P256), new java.security.SecureRandom());
     KeyMaterial leafKey = KeyMaterial.generate(new KeySpec.Ec(KeySpec.Curve.P256), new java.security.SecureRandom());
     Instant now = Instant.now();
     Certificate ca =
-        TestCertificateBuilder.certificate("hostpki Install Test CA").selfSigned(caKey).ca(null)
+        CertificateBuilder.certificate("hostpki Install Test CA").selfSigned(caKey).ca(null)
             .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7))).build();
     Certificate leaf =
-        TestCertificateBuilder.certificate("127.0.0.1").key(leafKey).issuedBy(ca, caKey).serverAuth()
+        CertificateBuilder.certificate("127.0.0.1").key(leafKey).issuedBy(ca, caKey).serverAuth()
             .ipAddresses(List.of(LOOPBACK)).validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7))).build();
     caPem = Files.writeString(site.resolve("ca.pem"), ca.pem());
     leafPem = Files.writeString(site.resolve("server.crt"), leaf.pem());
@@ -143,7 +145,7 @@ class TrustInstallIT {
     ProcessResult install = Command.of(TrustNamespace.java(InstallDriver.class, "--nss", db.toString(), "ca=" + caPem)).run();
 
     assertThat(install.assertSucceeded().stdout()).contains("installed nss:" + db + " ca sha256:");
-    assertThat(Command.of(Tools.CERTUTIL.require(), "-d", "sql:" + db, "-L").run().assertSucceeded().stdout())
+    assertThat(Tool.CERTUTIL.command("-d", "sql:" + db, "-L").run().assertSucceeded().stdout())
         .containsPattern("hostpki-ca [0-9a-f]{16} +C,,");
     assertThat(chromium(home, "installed").stdout()).contains(OpenSslServer.PAGE_MARKER);
 
@@ -163,7 +165,7 @@ class TrustInstallIT {
   @Test
   void testMkcert_sameInstallButJavaStillTrustsItsCaAfterUninstall() throws IOException {
     requireDebianWithCaCertificatesJava();
-    String mkcert = Tools.MKCERT.require();
+    String mkcert = Tool.MKCERT.require().toString();
     TrustNamespace ns = TrustNamespace.copyOfThisMachine(dir, true);
     Path caroot = Files.createDirectories(dir.resolve("mkcert"));
     List<String> env = List.of("env", "CAROOT=" + caroot, "HOME=" + dir.resolve("home"), "JAVA_HOME=" + System.getProperty("java.home"));
@@ -196,24 +198,24 @@ class TrustInstallIT {
 
   private static void requireDebianWithCaCertificatesJava() {
     if (!Files.isExecutable(Path.of("/usr/sbin/update-ca-certificates"))) {
-      Tools.unavailable("update-ca-certificates is not installed (Debian package ca-certificates)");
+      Prerequisites.missing("update-ca-certificates is not installed (Debian package ca-certificates)");
     }
     if (!Files.isExecutable(Path.of("/etc/ca-certificates/update.d/jks-keystore"))) {
-      Tools.unavailable("Debian's jks-keystore hook is not installed (Debian package ca-certificates-java)");
+      Prerequisites.missing("Debian's jks-keystore hook is not installed (Debian package ca-certificates-java)");
     }
   }
 
   private void assertAccepted(TrustNamespace ns) {
     String url = url();
     assertThat(ns.run("curl", "-sS", "--max-time", "10", url).assertSucceeded().stdout()).contains(OpenSslServer.PAGE_MARKER);
-    assertThat(ns.run(Tools.OPENSSL.require(), "verify", leafPem.toString()).assertSucceeded().stdout()).contains(": OK");
+    assertThat(ns.run(Tool.OPENSSL.require().toString(), "verify", leafPem.toString()).assertSucceeded().stdout()).contains(": OK");
     assertThat(probe(ns).assertSucceeded().stdout()).contains("status 200");
   }
 
   private void assertRefused(TrustNamespace ns, String when) {
     ProcessResult curl = ns.run("curl", "-sS", "--max-time", "10", url());
     assertThat(curl.exitCode()).as("curl %s: %s", when, curl).isEqualTo(60);
-    ProcessResult verify = ns.run(Tools.OPENSSL.require(), "verify", leafPem.toString());
+    ProcessResult verify = ns.run(Tool.OPENSSL.require().toString(), "verify", leafPem.toString());
     assertThat(verify.output()).as("openssl verify %s", when).contains("unable to get local issuer certificate");
     assertThat(verify.exitCode()).isNotZero();
     if (!when.startsWith("before")) {
@@ -230,8 +232,7 @@ class TrustInstallIT {
   }
 
   private ProcessResult chromium(Path home, String label) {
-    return Command.of(
-            Tools.CHROMIUM.require(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    return Tool.CHROMIUM.command("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
             "--no-first-run", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-proxy-server", "--user-data-dir=" + dir.resolve("chromium-" + label),
             "--dump-dom", url())

@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Jvm;
+import org.hostpki.testkit.Namespace;
+import org.hostpki.testkit.ProcessResult;
 
 /**
  * A private view of this machine's trust stores, in which tests install for real: every command
@@ -60,33 +63,28 @@ final class TrustNamespace {
     return certs.resolve("java/cacerts");
   }
 
-  /** Whether {@code unshare -m} works here (root, a kernel that allows it); the reason if not. */
-  static String unavailableReason() {
-    ProcessResult probe = Command.of("unshare", "-m", "--propagation", "private", "true").run();
-    return probe.exitCode() == 0 ? null : "'unshare -m' failed (not root?): " + probe.output().strip();
-  }
-
-  /** Runs the command inside a fresh namespace over these copies. */
+  /**
+   * Runs the command inside a fresh mount namespace over these copies; skipped (or under CI
+   * failed) where such namespaces cannot be made.
+   */
   ProcessResult run(List<String> command) {
     Path scratch = directory.resolve("scratch");
-    List<String> setup = new ArrayList<>();
-    setup.add("set -e");
-    setup.add("mount --bind " + local + " /usr/local/share/ca-certificates");
-    setup.add("mount --bind " + certs + " /etc/ssl/certs");
+    Namespace ns =
+        Namespace.mount()
+            .bind(local, Path.of("/usr/local/share/ca-certificates"))
+            .bind(certs, Path.of("/etc/ssl/certs"));
     if (hooks != null) {
-      setup.add("if [ -d /etc/ca-certificates/update.d ]; then mount --bind " + hooks + " /etc/ca-certificates/update.d; fi");
+      ns = ns.setup("if [ -d /etc/ca-certificates/update.d ]; then mount --bind " + hooks + " /etc/ca-certificates/update.d; fi");
     }
-    setup.add("mount -t tmpfs tmpfs " + scratch);
-    setup.add("mkdir " + scratch + "/upper " + scratch + "/work");
-    setup.add(
-        "mount -t overlay overlay -o lowerdir=/var/lib/dpkg,upperdir=" + scratch + "/upper,workdir=" + scratch
-            + "/work /var/lib/dpkg");
-    setup.add("if [ -d /var/lib/ca-certificates-java ]; then mount -t tmpfs tmpfs /var/lib/ca-certificates-java; fi");
-    setup.add("mount -t tmpfs tmpfs /var/log");
-    setup.add("exec \"$@\"");
-    List<String> all = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "--", "sh", "-c", String.join("\n", setup), "sh"));
-    all.addAll(command);
-    return Command.of(all).timeout(TIMEOUT).run();
+    ns =
+        ns.setup(
+            "mount -t tmpfs tmpfs " + scratch,
+            "mkdir " + scratch + "/upper " + scratch + "/work",
+            "mount -t overlay overlay -o lowerdir=/var/lib/dpkg,upperdir=" + scratch + "/upper,workdir="
+                + scratch + "/work /var/lib/dpkg",
+            "if [ -d /var/lib/ca-certificates-java ]; then mount -t tmpfs tmpfs /var/lib/ca-certificates-java; fi",
+            "mount -t tmpfs tmpfs /var/log");
+    return ns.run(Command.of(command).timeout(TIMEOUT));
   }
 
   ProcessResult run(String... command) {
@@ -95,11 +93,6 @@ final class TrustNamespace {
 
   /** A JVM of the tests' Java with the test class path, running {@code mainClass}. */
   static List<String> java(Class<?> mainClass, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path")));
-    command.add(mainClass.getName());
-    command.addAll(List.of(args));
-    return command;
+    return Jvm.commandLine(mainClass, args);
   }
 }

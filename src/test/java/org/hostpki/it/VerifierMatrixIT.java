@@ -20,6 +20,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.ToolCertificates;
 
 /**
  * Every store of the key-algorithm matrix ({@link StoreCase}), made by the built CLI, verified by
@@ -38,7 +41,7 @@ class VerifierMatrixIT {
   @TempDir static Path root;
 
   private final Map<StoreCase, Store> stores = new EnumMap<>(StoreCase.class);
-  private UnrelatedCa unrelatedCa;
+  private ToolCertificates.Issued unrelatedCa;
 
   // --- the keys are what the desired state asked for
 
@@ -243,8 +246,7 @@ class VerifierMatrixIT {
 
     for (Path p12 : List.of(store.serverPkcs12(), store.truststorePkcs12())) {
       assertThat(
-              Command.of(
-                      Tools.OPENSSL.require(), "pkcs12", "-in", p12.toString(), "-info", "-noout",
+              Tool.OPENSSL.command("pkcs12", "-in", p12.toString(), "-info", "-noout",
                       "-passin", "pass:not-the-password")
                   .run()
                   .assertFailed()
@@ -406,9 +408,9 @@ class VerifierMatrixIT {
         row, r -> Hostpki.apply(r.desiredState(root.resolve(r.name().toLowerCase()))));
   }
 
-  private UnrelatedCa unrelatedCa() {
+  private ToolCertificates.Issued unrelatedCa() {
     if (unrelatedCa == null) {
-      unrelatedCa = UnrelatedCa.create(root);
+      unrelatedCa = ToolCertificates.opensslCa(root, "unrelated-ca", "/O=hostpki tests/CN=Unrelated Test CA");
     }
     return unrelatedCa;
   }
@@ -432,7 +434,7 @@ class VerifierMatrixIT {
   }
 
   private static ProcessResult openssl(String... arguments) {
-    return Command.of(Tools.OPENSSL.require(), arguments).run().assertSucceeded();
+    return Tool.OPENSSL.command(arguments).run().assertSucceeded();
   }
 
   private static String publicKeyOfKey(Path key) {
@@ -448,8 +450,7 @@ class VerifierMatrixIT {
   }
 
   private static ProcessResult certtoolP12Info(Path p12, String password) {
-    return Command.of(
-            Tools.CERTTOOL.require(), "--p12-info", "--inder", "--infile", p12.toString(),
+    return Tool.CERTTOOL.command("--p12-info", "--inder", "--infile", p12.toString(),
             "--password", password)
         .run();
   }
@@ -460,15 +461,13 @@ class VerifierMatrixIT {
     if (!Files.isDirectory(database)) {
       NssDatabase.create(database);
     }
-    return Command.of(
-            Tools.PK12UTIL.require(), "-d", "sql:" + database, "-l", p12.toString(),
+    return Tool.PK12UTIL.command("-d", "sql:" + database, "-l", p12.toString(),
             "-W", password)
         .run();
   }
 
   private static ProcessResult keytoolList(Path p12, String password) {
-    return Command.of(
-            Tools.KEYTOOL.require(), "-list", "-storetype", "PKCS12", "-storepass", password,
+    return Tool.KEYTOOL.command("-list", "-storetype", "PKCS12", "-storepass", password,
             "-keystore", p12.toString())
         .env("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
         .run();

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 
 /**
  * Certificate path validation by implementations other than hostpki's and the JDK's: OpenSSL's
@@ -33,7 +35,7 @@ final class Verifiers {
       arguments.addAll(List.of("-untrusted", intermediates.toString()));
     }
     arguments.add(store.serverCertificate().toString());
-    return Command.of(Tools.OPENSSL.require(), arguments.toArray(String[]::new)).run();
+    return Tool.OPENSSL.command(arguments.toArray(String[]::new)).run();
   }
 
   /**
@@ -41,9 +43,7 @@ final class Verifiers {
    * chain file) for a host name or IP address and the TLS server purpose.
    */
   static ProcessResult certtool(Store store, Path trustedCa, String name) {
-    return Command.of(
-            Tools.CERTTOOL.require(),
-            "--verify",
+    return Tool.CERTTOOL.command("--verify",
             "--load-ca-certificate", trustedCa.toString(),
             "--infile", store.serverFullchain().toString(),
             "--verify-hostname", name,

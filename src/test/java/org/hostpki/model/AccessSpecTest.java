@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class AccessSpecTest {
   private static final AccessSpec SSL_CERT = new AccessSpec(Optional.empty(), Optional.of("ssl-cert"), Optional.empty());
 

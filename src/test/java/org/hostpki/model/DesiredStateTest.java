@@ -12,8 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** What the desired state says about the programs it runs and the secrets they must not see. */
+@Execution(ExecutionMode.CONCURRENT)
 class DesiredStateTest {
   private static DesiredState with(Optional<PasswordSource> password, HooksSpec hooks) {
     return new DesiredState(

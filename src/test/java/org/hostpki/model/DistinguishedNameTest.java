@@ -6,7 +6,10 @@ import java.util.List;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class DistinguishedNameTest {
   private static List<DistinguishedName.Attribute> rdn(String type, String value) {
     return List.of(new DistinguishedName.Attribute(type, value, false));

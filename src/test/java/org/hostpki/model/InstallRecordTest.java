@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** The install record, install targets and entry names. */
+@Execution(ExecutionMode.CONCURRENT)
 class InstallRecordTest {
   private static final Fingerprint A = new Fingerprint("a".repeat(64));
   private static final Fingerprint B = new Fingerprint("b".repeat(64));

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class OutputSpecTest {
   private static final Fingerprint KEY = Fingerprint.sha256(new byte[] {1});
   private static final Fingerprint LEAF = Fingerprint.sha256(new byte[] {2});

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hostpki.plan.Output;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class StoreLayoutTest {
   private final StoreLayout layout = StoreLayout.standard();
 

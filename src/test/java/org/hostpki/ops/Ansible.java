@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
 
 /**
  * The real {@code ansible-playbook} run in a scratch directory with this checkout's collection
@@ -27,7 +30,7 @@ public final class Ansible {
    */
   public Ansible(Path dir, int forks) {
     this.dir = dir;
-    env.put("ANSIBLE_COLLECTIONS_PATH", Tools.projectDir().resolve("ansible").toString());
+    env.put("ANSIBLE_COLLECTIONS_PATH", Cli.projectDir().resolve("ansible").toString());
     env.put("ANSIBLE_STDOUT_CALLBACK", "json");
     env.put("ANSIBLE_NOCOLOR", "1");
     env.put("ANSIBLE_LOCAL_TEMP", dir.resolve(".ansible/local").toString());
@@ -39,7 +42,7 @@ public final class Ansible {
 
   /** Copies the test resource directory {@code src/test/resources/NAME} into the scratch directory. */
   public void copyResources(String name) throws IOException {
-    Path source = Tools.projectDir().resolve("src/test/resources").resolve(name);
+    Path source = Cli.projectDir().resolve("src/test/resources").resolve(name);
     try (Stream<Path> files = Files.walk(source)) {
       for (Path p : files.toList()) {
         Path target = dir.resolve(source.relativize(p).toString());
@@ -56,16 +59,16 @@ public final class Ansible {
   public JsonNode playbook(String playbook, String... options) throws Exception {
     List<String> command = new ArrayList<>(List.of("ansible-playbook", "-i", "inventory.ini", playbook));
     command.add("-e");
-    command.add("hostpki=" + Tools.projectDir().resolve("bin/hostpki"));
+    command.add("hostpki=" + Cli.projectDir().resolve("bin/hostpki"));
     command.addAll(List.of(options));
-    Tools.Run run = Tools.run(dir, env, command);
-    assertThat(run.out()).as(run.toString()).startsWith("{");
-    return JsonMapper.builder().build().readTree(run.out());
+    ProcessResult run = Command.of(command).in(dir).env(env).timeout(Command.LONG_GUARD).run();
+    assertThat(run.stdout()).as(run.toString()).startsWith("{");
+    return JsonMapper.builder().build().readTree(run.stdout());
   }
 
   /** Runs another ansible program (ansible-doc, …) with the same environment. */
-  public Tools.Run run(String... command) throws Exception {
-    return Tools.run(dir, env, command);
+  public ProcessResult run(String... command) throws Exception {
+    return Command.of(List.of(command)).in(dir).env(env).timeout(Command.LONG_GUARD).run();
   }
 
   /** The play recap of {@code host}. */

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 
 /**
  * The collection's module {@code hostpki.pki.store} driven by the real {@code ansible-playbook}
@@ -32,11 +35,11 @@ class AnsiblePlaybookIT {
 
   @BeforeAll
   static void runTheSitePlaybookTwice() throws Exception {
-    Tools.require("ansible-playbook", "ansible-core");
-    Tools.requirePackagedJar();
+    Tool.ANSIBLE_PLAYBOOK.require();
+    Cli.builtJar();
     ansible = new Ansible(dir, 3);
     ansible.copyResources("ansible");
-    Files.copy(Tools.projectDir().resolve("examples/trusted/ldap-ca.pem"), dir.resolve("ldap-ca.pem"));
+    Files.copy(Cli.projectDir().resolve("examples/trusted/ldap-ca.pem"), dir.resolve("ldap-ca.pem"));
     Files.createDirectories(dir.resolve("h3"));
 
     firstRun = ansible.playbook("site.yml");
@@ -224,11 +227,11 @@ class AnsiblePlaybookIT {
 
   @Test
   void testAnsibleDoc_rendersTheModuleDocumentation() throws Exception {
-    Tools.Run doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.store");
+    ProcessResult doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.store");
 
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
-    assertThat(doc.err()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
-    assertThat(doc.out())
+    assertThat(doc.stderr()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
+    assertThat(doc.stdout())
         .contains("HOSTPKI.PKI.STORE", "- config", "- desired", "- executable", "- replace", "- lock_timeout",
             "- unattended")
         .contains("EXAMPLES:", "RETURN VALUES:", "- plan", "- warnings");

@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Namespace;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
 
 /**
  * The .deb made by {@code mvn package}, installed with dpkg and used, then removed, in a private
@@ -61,7 +65,7 @@ class DebianPackageIT {
       """;
 
   private static Path deb() throws Exception {
-    try (Stream<Path> files = Files.list(Tools.projectDir().resolve("target"))) {
+    try (Stream<Path> files = Files.list(Cli.projectDir().resolve("target"))) {
       return files.filter(p -> p.getFileName().toString().matches("hostpki_.*_all\\.deb"))
           .findFirst()
           .orElseThrow(() -> new AssertionError("no target/hostpki_*_all.deb: run after 'mvn package'"));
@@ -86,11 +90,10 @@ class DebianPackageIT {
 
   @Test
   void testPackage_installsWorksAndRemovesCleanlyWithoutTouchingTheMachine() throws Exception {
-    Tools.require("dpkg", "dpkg");
-    Tools.require("unshare", "util-linux");
-    Tools.require("man", "man-db");
-    Tools.require("zsh", "zsh");
-    Tools.require("fish", "fish");
+    Tool.DPKG.require();
+    Tool.MAN.require();
+    Tool.ZSH.require();
+    Tool.FISH.require();
     Path status = Path.of("/var/lib/dpkg/status");
     String statusBefore = sha256(status);
     Path deb = deb();
@@ -98,10 +101,14 @@ class DebianPackageIT {
     Path script = dir.resolve("install.sh");
     Files.writeString(script, SCRIPT);
 
-    Tools.Run run =
-        Tools.run(dir, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "JAVA_HOME", ""),
-            List.of("unshare", "-m", "--propagation", "private", "sh", script.toString(), deb.toString(), scratch.toString()));
-    String t = run.out();
+    ProcessResult run =
+        Namespace.mount()
+            .run(
+                Command.of("sh", script.toString(), deb.toString(), scratch.toString())
+                    .in(dir)
+                    .env(Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "JAVA_HOME", ""))
+                    .timeout(Command.LONG_GUARD));
+    String t = run.stdout();
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(check(t, "install").exitCode()).as(t).isZero();

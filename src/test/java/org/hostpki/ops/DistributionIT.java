@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
 
 /**
  * The release tarball made by {@code mvn package}, unpacked elsewhere and run from there; what it
@@ -28,7 +31,7 @@ class DistributionIT {
   @BeforeAll
   static void unpack() throws Exception {
     Path tarball;
-    try (Stream<Path> files = Files.list(Tools.projectDir().resolve("target"))) {
+    try (Stream<Path> files = Files.list(Cli.projectDir().resolve("target"))) {
       tarball =
           files.filter(p -> p.getFileName().toString().matches("hostpki-.*\\.tar\\.gz"))
               .findFirst()
@@ -36,18 +39,15 @@ class DistributionIT {
     }
     String name = tarball.getFileName().toString();
     version = name.substring("hostpki-".length(), name.length() - ".tar.gz".length());
-    Tools.Run tar = Tools.run(unpacked, Map.of(), "tar", "xzf", tarball.toString());
+    ProcessResult tar = Command.of("tar", "xzf", tarball.toString()).in(unpacked).timeout(Command.LONG_GUARD).run();
     assertThat(tar.exitCode()).as(tar.toString()).isZero();
     top = unpacked.resolve("hostpki-" + version);
     // The Java 17 running the tests; no Maven or checkout is needed.
     env = Map.of("JAVA_HOME", System.getProperty("java.home"));
   }
 
-  private static Tools.Run hostpki(Path workingDirectory, String... args) throws Exception {
-    return Tools.run(
-        workingDirectory,
-        env,
-        Stream.concat(Stream.of(top.resolve("bin/hostpki").toString()), Stream.of(args)).toList());
+  private static ProcessResult hostpki(Path workingDirectory, String... args) throws Exception {
+    return Command.of(Stream.concat(Stream.of(top.resolve("bin/hostpki").toString()), Stream.of(args)).toList()).in(workingDirectory).env(env).timeout(Command.LONG_GUARD).run();
   }
 
   @Test
@@ -95,9 +95,9 @@ class DistributionIT {
   @Test
   void testTarball_holdsOnlyTrackedFilesJarsAndGeneratedFiles() throws Exception {
     assertNothingPrivateOrGenerated(top);
-    Tools.Run git = Tools.run(Tools.projectDir(), Map.of(), "git", "-c", "core.quotePath=false", "ls-files");
+    ProcessResult git = Command.of("git", "-c", "core.quotePath=false", "ls-files").in(Cli.projectDir()).timeout(Command.LONG_GUARD).run();
     Assumptions.assumeTrue(git.exitCode() == 0, "not a git checkout: " + git);
-    Set<String> tracked = Set.copyOf(git.out().lines().toList());
+    Set<String> tracked = Set.copyOf(git.stdout().lines().toList());
     try (Stream<Path> files = Files.walk(top)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         String name = top.relativize(file).toString();
@@ -110,21 +110,21 @@ class DistributionIT {
 
   @Test
   void testChecksums_verifyWithSha256sum() throws Exception {
-    Path target = Tools.projectDir().resolve("target");
+    Path target = Cli.projectDir().resolve("target");
     for (String archive : List.of("hostpki-" + version + ".tar.gz", "hostpki_" + version + "_all.deb")) {
       assertThat(Files.readString(target.resolve(archive + ".sha256"))).matches("[0-9a-f]{64}  " + java.util.regex.Pattern.quote(archive) + "\n");
-      Tools.Run check = Tools.run(target, Map.of(), "sha256sum", "-c", archive + ".sha256");
+      ProcessResult check = Command.of("sha256sum", "-c", archive + ".sha256").in(target).timeout(Command.LONG_GUARD).run();
       assertThat(check.exitCode()).as(check.toString()).isZero();
-      assertThat(check.out()).isEqualTo(archive + ": OK\n");
+      assertThat(check.stdout()).isEqualTo(archive + ": OK\n");
     }
   }
 
   @Test
   void testVersion_isTheReleaseVersion() throws Exception {
-    Tools.Run run = hostpki(top, "--version");
+    ProcessResult run = hostpki(top, "--version");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out()).startsWith("hostpki " + version + "\n").contains("  bouncycastle  1.");
+    assertThat(run.stdout()).startsWith("hostpki " + version + "\n").contains("  bouncycastle  1.");
   }
 
   /**
@@ -135,21 +135,18 @@ class DistributionIT {
   void testStartupArchive_isTrainedOnAPlanWhateverTheFirstCommand(@TempDir Path work) throws Exception {
     Path jsa = top.resolve("lib/hostpki.jsa");
     Files.deleteIfExists(jsa);
-    Tools.Run first = hostpki(top, "--version");
+    ProcessResult first = hostpki(top, "--version");
     assertThat(first.exitCode()).as(first.toString()).isZero();
     assertThat(jsa).isRegularFile();
-    assertThat(first.err()).isEmpty();
+    assertThat(first.stderr()).isEmpty();
 
     Files.writeString(
         work.resolve("host.yaml"),
         "apiVersion: hostpki/v1\nstore: {path: pki}\nhost: {detect: false, hostname: portal, domain: example.test, addresses: [192.0.2.10]}\n");
     assertThat(hostpki(work, "apply", "-f", "host.yaml").exitCode()).isZero();
     Path log = work.resolve("classes.log");
-    Tools.Run plan =
-        Tools.run(
-            work,
-            Map.of("JAVA_HOME", System.getProperty("java.home"), "HOSTPKI_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
-            top.resolve("bin/hostpki").toString(), "plan", "-f", "host.yaml");
+    ProcessResult plan =
+        Command.of(top.resolve("bin/hostpki").toString(), "plan", "-f", "host.yaml").in(work).env(Map.of("JAVA_HOME", System.getProperty("java.home"), "HOSTPKI_JAVA_OPTS", "-Xlog:class+load=info:file=" + log)).timeout(Command.LONG_GUARD).run();
     assertThat(plan.exitCode()).as(plan.toString()).isZero();
     List<String> hostpkiClasses = Files.readAllLines(log).stream().filter(l -> l.contains(" org.hostpki.")).toList();
     assertThat(hostpkiClasses).anyMatch(l -> l.contains("org.hostpki.plan.Planner "));
@@ -159,10 +156,10 @@ class DistributionIT {
 
   @Test
   void testValidate_quickstartIsValid() throws Exception {
-    Tools.Run run = hostpki(top, "validate", "examples/quickstart.yaml");
+    ProcessResult run = hostpki(top, "validate", "examples/quickstart.yaml");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.err()).isEqualTo("1 file checked: valid, 0 warnings\n");
+    assertThat(run.stderr()).isEqualTo("1 file checked: valid, 0 warnings\n");
   }
 
   /** BouncyCastle's signed jars, PKCS#12 and the schema all load from lib/. */
@@ -175,7 +172,7 @@ class DistributionIT {
     Files.writeString(work.resolve("p12.pass"), "s3cret\n");
     Files.setPosixFilePermissions(work.resolve("p12.pass"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
-    Tools.Run run = hostpki(work, "apply", "-f", "host.yaml");
+    ProcessResult run = hostpki(work, "apply", "-f", "host.yaml");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(work.resolve("pki/server.p12")).isRegularFile();
@@ -187,15 +184,15 @@ class DistributionIT {
     Path link = elsewhere.resolve("hostpki");
     Files.createSymbolicLink(link, top.resolve("bin/hostpki"));
 
-    Tools.Run run;
+    ProcessResult run;
     try {
-      run = Tools.run(elsewhere, env, link.toString(), "--version");
+      run = Command.of(link.toString(), "--version").in(elsewhere).env(env).timeout(Command.LONG_GUARD).run();
     } finally {
       Files.delete(link);
     }
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out()).startsWith("hostpki " + version + "\n");
+    assertThat(run.stdout()).startsWith("hostpki " + version + "\n");
   }
 
   /**
@@ -206,13 +203,12 @@ class DistributionIT {
    */
   @Test
   void testStaging_leavesOutWhatTheWalkthroughsLeaveInTheCheckout(@TempDir Path copy) throws Exception {
-    Path project = Tools.projectDir();
+    Path project = Cli.projectDir();
     // the build file and what it may ship: staging needs no sources
-    Tools.Run git =
-        Tools.run(project, Map.of(), "git", "-c", "core.quotePath=false", "ls-files", "--", "pom.xml", "README.md",
-            "LICENSE", "bin", "schema", "docs", "examples", "ansible", "src/cds");
+    ProcessResult git =
+        Command.of("git", "-c", "core.quotePath=false", "ls-files", "--", "pom.xml", "README.md", "LICENSE", "bin", "schema", "docs", "examples", "ansible", "src/cds").in(project).timeout(Command.LONG_GUARD).run();
     Assumptions.assumeTrue(git.exitCode() == 0, "not a git checkout: " + git);
-    for (String name : git.out().lines().toList()) {
+    for (String name : git.stdout().lines().toList()) {
       Path source = project.resolve(name);
       if (Files.isRegularFile(source)) {
         Files.createDirectories(copy.resolve(name).getParent());
@@ -222,7 +218,7 @@ class DistributionIT {
     Map<String, String> gitUser = Map.of("GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@example.test",
         "GIT_COMMITTER_NAME", "t", "GIT_COMMITTER_EMAIL", "t@example.test");
     for (List<String> step : List.of(List.of("git", "init", "-q"), List.of("git", "add", "-A"), List.of("git", "commit", "-q", "-m", "tree"))) {
-      Tools.Run r = Tools.run(copy, gitUser, step);
+      ProcessResult r = Command.of(step).in(copy).env(gitUser).timeout(Command.LONG_GUARD).run();
       assertThat(r.exitCode()).as(r.toString()).isZero();
     }
     // what staging reads from the build, and the jars the walkthroughs run with
@@ -238,7 +234,7 @@ class DistributionIT {
         "apiVersion: hostpki/v1\nstore: {path: examples/pki-external, password: {env: HOSTPKI_PASSWORD}}\n"
             + "server: {issuer: external, external: {chain: examples/incoming/portal-chain.pem}}\n");
     for (String file : List.of("examples/quickstart.yaml", "examples/trust-store.yaml", "external.yaml")) {
-      Tools.Run apply = Tools.run(copy, walk, "bin/hostpki", "apply", "-f", file);
+      ProcessResult apply = Command.of("bin/hostpki", "apply", "-f", file).in(copy).env(walk).timeout(Command.LONG_GUARD).run();
       assertThat(apply.exitCode()).as(apply.toString()).isZero();
     }
     assertThat(copy.resolve("examples/pki-external/server.key")).exists();
@@ -265,7 +261,7 @@ class DistributionIT {
 
   /** Just the build's staging step (pom.xml, staged-trees), offline. */
   private static void stage(Path project) throws Exception {
-    Tools.Run mvn = Tools.run(project, Map.of(), "mvn", "-o", "-q", "-B", "antrun:run@staged-trees");
+    ProcessResult mvn = Command.of("mvn", "-o", "-q", "-B", "antrun:run@staged-trees").in(project).timeout(Command.LONG_GUARD).run();
     assertThat(mvn.exitCode()).as(mvn.toString()).isZero();
   }
 

@@ -9,6 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
 
 /**
  * bin/hostpki in a checkout without a jar builds it first: one line on stderr says so, Maven's
@@ -29,7 +32,7 @@ class LauncherFirstBuildTest {
 
   @BeforeEach
   void checkout() throws Exception {
-    Files.copy(Tools.projectDir().resolve("bin/hostpki"), Files.createDirectories(top.resolve("bin")).resolve("hostpki"));
+    Files.copy(Cli.projectDir().resolve("bin/hostpki"), Files.createDirectories(top.resolve("bin")).resolve("hostpki"));
     Files.writeString(top.resolve("pom.xml"), "<project/>\n");
     tools = Files.createDirectories(top.resolve("tools"));
     // A Java that says how it was started.
@@ -55,22 +58,22 @@ class LauncherFirstBuildTest {
                 : "echo '[ERROR] COMPILATION ERROR: Foo.java:[3,1] class, interface or enum expected' >&2\nexit 1\n"));
   }
 
-  private Tools.Run launch(String... args) throws Exception {
+  private ProcessResult launch(String... args) throws Exception {
     java.util.List<String> command = new java.util.ArrayList<>();
     command.add(top.resolve("bin/hostpki").toString());
     command.addAll(java.util.List.of(args));
-    return Tools.run(top, env, command);
+    return Command.of(command).in(top).env(env).timeout(Command.LONG_GUARD).run();
   }
 
   @Test
   void testFirstUse_saysItBuildsAndShowsNothingOfMaven() throws Exception {
     maven(true);
 
-    Tools.Run run = launch("--version");
+    ProcessResult run = launch("--version");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.err()).isEqualTo("hostpki: building with Maven (first use, about a minute) ...\n");
-    assertThat(run.out()).startsWith("java ").endsWith(" -jar " + top.resolve("target/hostpki-0.1.0.jar") + " --version\n");
+    assertThat(run.stderr()).isEqualTo("hostpki: building with Maven (first use, about a minute) ...\n");
+    assertThat(run.stdout()).startsWith("java ").endsWith(" -jar " + top.resolve("target/hostpki-0.1.0.jar") + " --version\n");
     assertThat(Files.readString(tools.resolve("maven-opts"))).isEqualTo("-Xmx1g -Djansi.noreset=true\n");
     assertThat(Files.readString(tools.resolve("maven-args"))).contains("-B", "-q", "-Dstyle.color=never", "package");
   }
@@ -79,11 +82,11 @@ class LauncherFirstBuildTest {
   void testFirstUse_whenTheBuildFailsShowsMavensOutputAndWhatToDo() throws Exception {
     maven(false);
 
-    Tools.Run run = launch("plan", "-f", "host.yaml");
+    ProcessResult run = launch("plan", "-f", "host.yaml");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).as("java never ran").isEmpty();
-    assertThat(run.err())
+    assertThat(run.stdout()).as("java never ran").isEmpty();
+    assertThat(run.stderr())
         .startsWith("hostpki: building with Maven (first use, about a minute) ...\n")
         .contains("[ERROR] COMPILATION ERROR: Foo.java:[3,1]")
         .endsWith("hostpki: the build failed (Maven's messages above); 'mvn -B package' in " + top + " shows more\n");
@@ -95,10 +98,10 @@ class LauncherFirstBuildTest {
     Files.createDirectories(top.resolve("target"));
     Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
 
-    Tools.Run run = launch("--version");
+    ProcessResult run = launch("--version");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.err()).isEmpty();
+    assertThat(run.stderr()).isEmpty();
     assertThat(tools.resolve("maven-args")).doesNotExist();
   }
 }

@@ -14,19 +14,26 @@ import org.hostpki.config.LoadResult;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.Tool;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /** The example units in examples/systemd, checked by systemd itself (skipped without systemd). */
+@Tag(Tags.INTEROP)
 class SystemdUnitsTest {
   private static final String[] UNITS = {"hostpki.service", "hostpki.timer", "hostpki-watch.service"};
 
   @TempDir Path dir;
 
   private static Path examples() {
-    return Tools.projectDir().resolve("examples/systemd");
+    return Cli.projectDir().resolve("examples/systemd");
   }
 
   private static Path systemdAnalyze() {
-    Optional<Path> tool = Tools.onPath("systemd-analyze");
+    Optional<Path> tool = Tool.SYSTEMD_ANALYZE.find();
     if (tool.isEmpty()) {
       System.out.println("SKIPPED: systemd-analyze is not installed (Debian: apt-get install systemd)");
     }
@@ -39,7 +46,7 @@ class SystemdUnitsTest {
    * the program exists, and /opt/hostpki does not here.
    */
   private List<String> unitCopies() throws IOException {
-    String launcher = Tools.projectDir().resolve("bin/hostpki").toString();
+    String launcher = Cli.projectDir().resolve("bin/hostpki").toString();
     List<String> copies = new ArrayList<>();
     for (String unit : UNITS) {
       String text = Files.readString(examples().resolve(unit));
@@ -55,10 +62,10 @@ class SystemdUnitsTest {
     List<String> command = new ArrayList<>(List.of(tool.toString(), "verify"));
     command.addAll(unitCopies());
 
-    Tools.Run run = Tools.run(dir, Map.of("SYSTEMD_LOG_COLOR", "0"), command);
+    ProcessResult run = Command.of(command).in(dir).env(Map.of("SYSTEMD_LOG_COLOR", "0")).timeout(Command.LONG_GUARD).run();
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat((run.out() + run.err()).lines().filter(l -> l.contains("hostpki"))).as(run.toString()).isEmpty();
+    assertThat((run.stdout() + run.stderr()).lines().filter(l -> l.contains("hostpki"))).as(run.toString()).isEmpty();
   }
 
   @Test
@@ -67,11 +74,8 @@ class SystemdUnitsTest {
     unitCopies();
 
     // Exposure 0.0 (locked down) .. 10.0 (unprotected); the units rate 2.1 ("OK").
-    Tools.Run run =
-        Tools.run(
-            dir, Map.of("SYSTEMD_LOG_COLOR", "0"),
-            tool.toString(), "security", "--offline=true", "--threshold=30",
-            "./hostpki.service", "./hostpki-watch.service");
+    ProcessResult run =
+        Command.of(tool.toString(), "security", "--offline=true", "--threshold=30", "./hostpki.service", "./hostpki-watch.service").in(dir).env(Map.of("SYSTEMD_LOG_COLOR", "0")).timeout(Command.LONG_GUARD).run();
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
   }
@@ -135,7 +139,7 @@ class SystemdUnitsTest {
    */
   @Test
   void testExamplesAndDocs_useAHookThatSucceedsWhileTheServiceIsDown() throws IOException {
-    Path top = Tools.projectDir();
+    Path top = Cli.projectDir();
     List<Path> files = new ArrayList<>(List.of(top.resolve("README.md"), top.resolve("docs/guide.md"),
         top.resolve("ansible/ansible_collections/hostpki/pki/plugins/modules/store.py"),
         top.resolve("ansible/README.md"), top.resolve("schema/hostpki-v1.schema.json")));

@@ -9,8 +9,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.Extension;
+import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class AcmeValidationCertificateTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final byte[] DIGEST = new byte[32];
@@ -21,7 +25,7 @@ class AcmeValidationCertificateTest {
 
   @Test
   void testForDnsName_oneSanAndTheCriticalAcmeIdentifierHoldingTheDigest() throws Exception {
-    KeyMaterial key = TestPki.key(TestPki.P256, "alpn");
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "alpn");
 
     Certificate c = AcmeValidationCertificate.forDnsName("portal.example.com", DIGEST, key, TestPki.NOW, RANDOM);
 
@@ -38,7 +42,7 @@ class AcmeValidationCertificateTest {
   @Test
   void testForAddress_theAddressAsAnIpSan() throws Exception {
     Certificate c = AcmeValidationCertificate.forAddress(
-        InetAddress.getByName("192.0.2.10"), DIGEST, TestPki.key(TestPki.P256, "alpn"), Instant.now(), RANDOM);
+        InetAddress.getByName("192.0.2.10"), DIGEST, TestKeys.key(TestKeys.P256, "alpn"), Instant.now(), RANDOM);
 
     assertThat(c.facts().ipAddresses()).containsExactly(InetAddress.getByName("192.0.2.10"));
     assertThat(c.facts().dnsNames()).isEmpty();
@@ -46,19 +50,19 @@ class AcmeValidationCertificateTest {
 
   @Test
   void testCreate_refusesADigestThatIsNotSha256() {
-    assertThatThrownBy(() -> AcmeValidationCertificate.forDnsName("a.example", new byte[20], TestPki.key(TestPki.P256, "alpn"),
+    assertThatThrownBy(() -> AcmeValidationCertificate.forDnsName("a.example", new byte[20], TestKeys.key(TestKeys.P256, "alpn"),
         TestPki.NOW, RANDOM)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void testJcaKeys_roundTripsKeysAndCertificates() throws Exception {
-    KeyMaterial key = TestPki.key(TestPki.P256, "alpn");
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "alpn");
     Certificate c = AcmeValidationCertificate.forDnsName("portal.example.com", DIGEST, key, TestPki.NOW, RANDOM);
 
     java.security.KeyPair pair = JcaKeys.keyPair(key);
 
     assertThat(pair.getPublic().getEncoded()).isEqualTo(key.publicKey().der());
     assertThat(JcaKeys.fromX509(JcaKeys.x509(c))).isEqualTo(c);
-    assertThat(JcaKeys.keyPair(TestPki.key(TestPki.ED25519, "ed")).getPrivate().getAlgorithm()).isIn("Ed25519", "EdDSA");
+    assertThat(JcaKeys.keyPair(TestKeys.key(TestKeys.ED25519, "ed")).getPrivate().getAlgorithm()).isIn("Ed25519", "EdDSA");
   }
 }

@@ -3,8 +3,8 @@ package org.hostpki.pki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hostpki.pki.TestPki.NOW;
-import static org.hostpki.pki.TestPki.RANDOM;
 import static org.hostpki.pki.TestPki.ip;
+import static org.hostpki.testkit.TestKeys.RANDOM;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -34,19 +34,25 @@ import org.hostpki.model.KeyPurpose;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Subject;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Execution(ExecutionMode.CONCURRENT)
 class CertificateIssuerTest {
   @TempDir Path dir;
 
   private final CertificateIssuer issuer = new CertificateIssuer(RANDOM);
 
   static Stream<KeySpec> specs() {
-    return TestPki.ALL_SPECS.stream();
+    return TestKeys.ALL_SPECS.stream();
   }
 
   private static final Subject FULL_SUBJECT =
@@ -64,7 +70,7 @@ class CertificateIssuerTest {
   @ParameterizedTest
   @MethodSource("specs")
   void testSelfSignedCa_hasTheCaProfile(KeySpec spec) {
-    KeyMaterial key = TestPki.key(spec, "ca");
+    KeyMaterial key = TestKeys.key(spec, "ca");
 
     Certificate ca = issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(3650));
 
@@ -92,7 +98,7 @@ class CertificateIssuerTest {
   void testSelfSignedCa_validityFromAnHourBeforeNow() {
     Certificate ca =
         issuer.selfSignedCa(
-            FULL_SUBJECT, TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(3650));
+            FULL_SUBJECT, TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(3650));
 
     assertThat(ca.facts().notBefore()).isEqualTo(NOW.minus(Duration.ofHours(1)));
     assertThat(ca.facts().notAfter()).isEqualTo(NOW.minus(Duration.ofHours(1)).plus(Duration.ofDays(3650)));
@@ -102,7 +108,7 @@ class CertificateIssuerTest {
   void testSelfSignedCa_subjectEncodingAndOrder() {
     Certificate ca =
         issuer.selfSignedCa(
-            FULL_SUBJECT, TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(30));
+            FULL_SUBJECT, TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(30));
 
     RDN[] rdns = ca.holder().getSubject().getRDNs();
     assertThat(Stream.of(rdns).map(r -> r.getFirst().getType()))
@@ -126,12 +132,12 @@ class CertificateIssuerTest {
 
   static Stream<Arguments> signatureAlgorithms() {
     return Stream.of(
-        Arguments.of(TestPki.P256, "SHA256withECDSA"),
-        Arguments.of(TestPki.P384, "SHA384withECDSA"),
-        Arguments.of(TestPki.P521, "SHA512withECDSA"),
-        Arguments.of(TestPki.RSA2048, "SHA256withRSA"),
-        Arguments.of(TestPki.RSA3072, "SHA256withRSA"),
-        Arguments.of(TestPki.ED25519, "Ed25519"));
+        Arguments.of(TestKeys.P256, "SHA256withECDSA"),
+        Arguments.of(TestKeys.P384, "SHA384withECDSA"),
+        Arguments.of(TestKeys.P521, "SHA512withECDSA"),
+        Arguments.of(TestKeys.RSA2048, "SHA256withRSA"),
+        Arguments.of(TestKeys.RSA3072, "SHA256withRSA"),
+        Arguments.of(TestKeys.ED25519, "Ed25519"));
   }
 
   @ParameterizedTest
@@ -145,14 +151,14 @@ class CertificateIssuerTest {
     assertThatThrownBy(
             () ->
                 issuer.selfSignedCa(
-                    Subject.empty(), TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(1)))
+                    Subject.empty(), TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("subject");
   }
 
   @Test
   void testSelfSignedCa_serialsDiffer() {
-    KeyMaterial key = TestPki.key(TestPki.P256, "ca");
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "ca");
 
     BigInteger a =
         issuer.selfSignedCa(FULL_SUBJECT, key, NOW, Duration.ofDays(1)).facts().serialNumber();
@@ -167,8 +173,8 @@ class CertificateIssuerTest {
   @ParameterizedTest
   @MethodSource("specs")
   void testServer_hasTheServerProfile(KeySpec spec) {
-    Certificate ca = TestPki.ca(TestPki.P256);
-    KeyMaterial key = TestPki.key(spec, "server");
+    Certificate ca = TestPki.ca(TestKeys.P256);
+    KeyMaterial key = TestKeys.key(spec, "server");
     ServerProfile profile =
         new ServerProfile(
             TestPki.subject(null, "Example Corp", null),
@@ -177,7 +183,7 @@ class CertificateIssuerTest {
             Duration.ofDays(398),
             false);
 
-    Certificate server = issuer.server(profile, key, ca, TestPki.key(TestPki.P256, "ca"), NOW);
+    Certificate server = issuer.server(profile, key, ca, TestKeys.key(TestKeys.P256, "ca"), NOW);
 
     CertificateFacts facts = server.facts();
     X509CertificateHolder holder = server.holder();
@@ -216,9 +222,9 @@ class CertificateIssuerTest {
     Certificate server =
         issuer.server(
             profile,
-            TestPki.key(TestPki.P256, "server"),
-            TestPki.ca(TestPki.P256),
-            TestPki.key(TestPki.P256, "ca"),
+            TestKeys.key(TestKeys.P256, "server"),
+            TestPki.ca(TestKeys.P256),
+            TestKeys.key(TestKeys.P256, "ca"),
             NOW);
 
     assertThat(server.facts().extendedKeyUsages())
@@ -244,8 +250,8 @@ class CertificateIssuerTest {
   void testServer_aCrlUrlBecomesTheDistributionPoint() throws Exception {
     Certificate server =
         issuer.server(
-            TestPki.profile("a.example"), TestPki.key(TestPki.P256, "server").publicKey(), TestPki.ca(TestPki.P256),
-            TestPki.key(TestPki.P256, "ca"), NOW, Optional.of(URI.create("http://pki.example/fleet.crl")));
+            TestPki.profile("a.example"), TestKeys.key(TestKeys.P256, "server").publicKey(), TestPki.ca(TestKeys.P256),
+            TestKeys.key(TestKeys.P256, "ca"), NOW, Optional.of(URI.create("http://pki.example/fleet.crl")));
 
     assertThat(server.crlDistributionPoints()).containsExactly("http://pki.example/fleet.crl");
     assertThat(server.holder().getExtension(Extension.cRLDistributionPoints).isCritical()).isFalse();
@@ -262,15 +268,15 @@ class CertificateIssuerTest {
 
     Certificate ca =
         issuer.selfSignedCa(
-            Subject.commonName("Constrained CA"), TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(10),
+            Subject.commonName("Constrained CA"), TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(10),
             Optional.of(constraints));
 
     assertThat(ca.nameConstraints()).contains(constraints);
     assertThat(ca.holder().getExtension(Extension.nameConstraints).isCritical()).isTrue();
-    assertThat(TestPki.ca(TestPki.P256).nameConstraints()).as("none asked, none there").isEmpty();
+    assertThat(TestPki.ca(TestKeys.P256).nameConstraints()).as("none asked, none there").isEmpty();
     assertThat(
             issuer.selfSignedCa(
-                    Subject.commonName("CA"), TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(10),
+                    Subject.commonName("CA"), TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(10),
                     Optional.of(NameConstraints.NONE))
                 .nameConstraints())
         .as("empty constraints are no extension")
@@ -279,17 +285,17 @@ class CertificateIssuerTest {
 
   @Test
   void testSelfSignedCa_opensslPrintsTheNameConstraints() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Certificate ca =
         issuer.selfSignedCa(
-            Subject.commonName("Constrained CA"), TestPki.key(TestPki.P256, "ca"), NOW, Duration.ofDays(10),
+            Subject.commonName("Constrained CA"), TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(10),
             Optional.of(
                 new NameConstraints(
                     List.of("corp.example"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), List.of(),
                     List.of(IpNetwork.parse("::/0").orElseThrow()))));
     Files.writeString(dir.resolve("ca.pem"), ca.pem());
 
-    String text = OpenSsl.run(dir, "x509", "-in", "ca.pem", "-noout", "-ext", "nameConstraints").assertSuccess().output();
+    String text = Tool.OPENSSL.command("x509", "-in", "ca.pem", "-noout", "-ext", "nameConstraints").in(dir).run().assertSucceeded().output();
 
     assertThat(text)
         .contains("X509v3 Name Constraints: critical", "Permitted:", "DNS:corp.example",
@@ -298,7 +304,7 @@ class CertificateIssuerTest {
 
   private Certificate serverFor(ServerProfile profile) {
     return issuer.server(
-        profile, TestPki.key(TestPki.P256, "server"), TestPki.ca(TestPki.P256), TestPki.key(TestPki.P256, "ca"), NOW);
+        profile, TestKeys.key(TestKeys.P256, "server"), TestPki.ca(TestKeys.P256), TestKeys.key(TestKeys.P256, "ca"), NOW);
   }
 
   @Test
@@ -314,9 +320,9 @@ class CertificateIssuerTest {
     Certificate server =
         issuer.server(
             profile,
-            TestPki.key(TestPki.P256, "server"),
-            TestPki.ca(TestPki.P256),
-            TestPki.key(TestPki.P256, "ca"),
+            TestKeys.key(TestKeys.P256, "server"),
+            TestPki.ca(TestKeys.P256),
+            TestKeys.key(TestKeys.P256, "ca"),
             NOW);
 
     assertThat(server.facts().subjectDn()).isEqualTo("CN=Portal");
@@ -331,9 +337,9 @@ class CertificateIssuerTest {
     Certificate server =
         issuer.server(
             profile,
-            TestPki.key(TestPki.P256, "server"),
-            TestPki.ca(TestPki.P256),
-            TestPki.key(TestPki.P256, "ca"),
+            TestKeys.key(TestKeys.P256, "server"),
+            TestPki.ca(TestKeys.P256),
+            TestKeys.key(TestKeys.P256, "ca"),
             NOW);
 
     assertThat(server.facts().subjectDn()).isEmpty();
@@ -343,15 +349,15 @@ class CertificateIssuerTest {
 
   @Test
   void testServer_signatureAlgorithmFollowsTheCaKey() {
-    Certificate server = TestPki.server(TestPki.P384, TestPki.ca(TestPki.P384), TestPki.P256);
+    Certificate server = TestPki.server(TestKeys.P384, TestPki.ca(TestKeys.P384), TestKeys.P256);
 
     assertThat(server.facts().signatureAlgorithm()).isEqualTo("SHA384withECDSA");
-    assertThat(server.facts().publicKey().spec()).contains(TestPki.P256);
+    assertThat(server.facts().publicKey().spec()).contains(TestKeys.P256);
   }
 
   @Test
   void testServer_certifiesARequestsPublicKey() throws Exception {
-    KeyMaterial otherHost = TestPki.key(TestPki.P256, "other-host");
+    KeyMaterial otherHost = TestKeys.key(TestKeys.P256, "other-host");
     ParsedCsr csr =
         CertificationRequest.parse(
             CertificationRequest.create(
@@ -366,8 +372,8 @@ class CertificateIssuerTest {
                 Duration.ofDays(90),
                 csr.requestsClientAuth()),
             csr.publicKey(),
-            TestPki.ca(TestPki.P256),
-            TestPki.key(TestPki.P256, "ca"),
+            TestPki.ca(TestKeys.P256),
+            TestKeys.key(TestKeys.P256, "ca"),
             NOW);
 
     assertThat(otherHost.matches(server)).isTrue();
@@ -376,15 +382,15 @@ class CertificateIssuerTest {
 
   @Test
   void testServer_caKeyMustBelongToTheCaCertificate() {
-    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
 
     assertThatThrownBy(
             () ->
                 issuer.server(
                     TestPki.profile("a.example"),
-                    TestPki.key(TestPki.P256, "server"),
+                    TestKeys.key(TestKeys.P256, "server"),
                     ca,
-                    TestPki.key(TestPki.P256, "not-the-ca"),
+                    TestKeys.key(TestKeys.P256, "not-the-ca"),
                     NOW))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not belong");
@@ -392,16 +398,16 @@ class CertificateIssuerTest {
 
   @Test
   void testServer_issuerMustBeACa() {
-    Certificate ca = TestPki.ca(TestPki.P256);
-    Certificate leaf = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
+    Certificate leaf = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
 
     assertThatThrownBy(
             () ->
                 issuer.server(
                     TestPki.profile("a.example"),
-                    TestPki.key(TestPki.P256, "x"),
+                    TestKeys.key(TestKeys.P256, "x"),
                     leaf,
-                    TestPki.key(TestPki.P256, "server"),
+                    TestKeys.key(TestKeys.P256, "server"),
                     NOW))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a CA");
@@ -412,72 +418,42 @@ class CertificateIssuerTest {
   @ParameterizedTest
   @MethodSource("specs")
   void testServer_opensslVerifiesStrictlyForSslServer(KeySpec spec) throws IOException {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Certificate ca = TestPki.ca(spec);
     Certificate server = TestPki.server(spec, ca, spec);
     Files.writeString(dir.resolve("ca.pem"), ca.pem());
     Files.writeString(dir.resolve("server.pem"), server.pem());
 
-    OpenSsl.Result result =
-        OpenSsl.run(
-            dir,
-            "verify",
-            "-x509_strict",
-            "-purpose",
-            "sslserver",
-            "-attime",
-            Long.toString(NOW.getEpochSecond()),
-            "-CAfile",
-            "ca.pem",
-            "server.pem");
+    ProcessResult result =
+        Tool.OPENSSL.command("verify", "-x509_strict", "-purpose", "sslserver", "-attime", Long.toString(NOW.getEpochSecond()), "-CAfile", "ca.pem", "server.pem").in(dir).run();
 
     assertThat(result.output()).contains("server.pem: OK");
-    result.assertSuccess();
+    result.assertSucceeded();
   }
 
   @Test
   void testServer_opensslVerifiesAcrossKeyKinds() throws IOException {
-    OpenSsl.assumeAvailable();
-    Certificate ca = TestPki.ca(TestPki.RSA2048);
-    Certificate server = TestPki.server(TestPki.RSA2048, ca, TestPki.P256);
+    Tool.OPENSSL.require();
+    Certificate ca = TestPki.ca(TestKeys.RSA2048);
+    Certificate server = TestPki.server(TestKeys.RSA2048, ca, TestKeys.P256);
     Files.writeString(dir.resolve("ca.pem"), ca.pem());
     Files.writeString(dir.resolve("server.pem"), server.pem());
 
-    OpenSsl.run(
-            dir,
-            "verify",
-            "-x509_strict",
-            "-purpose",
-            "sslserver",
-            "-attime",
-            Long.toString(NOW.getEpochSecond()),
-            "-CAfile",
-            "ca.pem",
-            "server.pem")
-        .assertSuccess();
+    Tool.OPENSSL.command("verify", "-x509_strict", "-purpose", "sslserver", "-attime", Long.toString(NOW.getEpochSecond()), "-CAfile", "ca.pem", "server.pem").in(dir).run()
+        .assertSucceeded();
   }
 
   @Test
   void testServer_opensslRefusesItAfterExpiry() throws IOException {
-    OpenSsl.assumeAvailable();
-    Certificate ca = TestPki.ca(TestPki.P256);
-    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Tool.OPENSSL.require();
+    Certificate ca = TestPki.ca(TestKeys.P256);
+    Certificate server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
     Files.writeString(dir.resolve("ca.pem"), ca.pem());
     Files.writeString(dir.resolve("server.pem"), server.pem());
     Instant later = NOW.plus(Duration.ofDays(399));
 
-    OpenSsl.Result result =
-        OpenSsl.run(
-            dir,
-            "verify",
-            "-x509_strict",
-            "-purpose",
-            "sslserver",
-            "-attime",
-            Long.toString(later.getEpochSecond()),
-            "-CAfile",
-            "ca.pem",
-            "server.pem");
+    ProcessResult result =
+        Tool.OPENSSL.command("verify", "-x509_strict", "-purpose", "sslserver", "-attime", Long.toString(later.getEpochSecond()), "-CAfile", "ca.pem", "server.pem").in(dir).run();
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.output()).contains("expired");

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.List;
+import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class CertificatePoolTest {
-  private static final Certificate CA = TestPki.ca(TestPki.P256);
+  private static final Certificate CA = TestPki.ca(TestKeys.P256);
 
   @Test
   void testRead_knownDerGivesTheKnownCertificate() throws Exception {

@@ -20,15 +20,20 @@ import java.util.regex.Pattern;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Subject;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class CertificateTest {
   @TempDir Path dir;
 
   @Test
   void testFromDer_roundTripsTheExactBytes() throws Exception {
-    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
 
     Certificate read = Certificate.fromDer(ca.der());
 
@@ -39,7 +44,7 @@ class CertificateTest {
 
   @Test
   void testDer_returnsACopy() {
-    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
     byte[] der = ca.der();
     der[10] ^= 1;
 
@@ -48,7 +53,7 @@ class CertificateTest {
 
   @Test
   void testPem_isOneCertificateBlock() throws Exception {
-    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
 
     String pem = ca.pem();
 
@@ -60,7 +65,7 @@ class CertificateTest {
 
   @Test
   void testFingerprint_isSha256OfDer() {
-    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
 
     assertThat(ca.fingerprint()).isEqualTo(Fingerprint.sha256(ca.der()));
     assertThat(ca.facts().fingerprint()).isEqualTo(ca.fingerprint());
@@ -68,7 +73,7 @@ class CertificateTest {
 
   @Test
   void testFromDer_truncatedIsRefused() {
-    byte[] der = TestPki.ca(TestPki.P256).der();
+    byte[] der = TestPki.ca(TestKeys.P256).der();
 
     assertThatThrownBy(() -> Certificate.fromDer(Arrays.copyOf(der, der.length - 10)))
         .isInstanceOf(InvalidMaterialException.class)
@@ -77,7 +82,7 @@ class CertificateTest {
 
   @Test
   void testFromDer_trailingDataIsRefused() {
-    byte[] der = TestPki.ca(TestPki.P256).der();
+    byte[] der = TestPki.ca(TestKeys.P256).der();
 
     assertThatThrownBy(() -> Certificate.fromDer(Arrays.copyOf(der, der.length + 3)))
         .isInstanceOf(InvalidMaterialException.class)
@@ -86,7 +91,7 @@ class CertificateTest {
 
   @Test
   void testFromDer_otherDerIsRefused() {
-    byte[] key = TestPki.key(TestPki.P256, "a").pkcs8Der();
+    byte[] key = TestKeys.key(TestKeys.P256, "a").pkcs8Der();
 
     assertThatThrownBy(() -> Certificate.fromDer(key))
         .isInstanceOf(InvalidMaterialException.class)
@@ -102,8 +107,8 @@ class CertificateTest {
 
   @Test
   void testIsSignedBy_trueForTheIssuerOnly() {
-    Certificate ca = TestPki.ca(TestPki.P256);
-    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
+    Certificate server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
 
     assertThat(server.isSignedBy(ca)).isTrue();
     assertThat(ca.isSignedBy(server)).isFalse();
@@ -112,13 +117,13 @@ class CertificateTest {
 
   @Test
   void testIsSignedBy_falseForSameNameOtherKey() {
-    Certificate ca = TestPki.ca(TestPki.P256);
-    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
+    Certificate server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
     Certificate impostor =
-        new CertificateIssuer(TestPki.RANDOM)
+        new CertificateIssuer(TestKeys.RANDOM)
             .selfSignedCa(
                 TestPki.subject("Test CA EC P-256", "Example Corp", "US"),
-                TestPki.key(TestPki.P256, "impostor"),
+                TestKeys.key(TestKeys.P256, "impostor"),
                 TestPki.NOW,
                 Duration.ofDays(1));
 
@@ -128,79 +133,32 @@ class CertificateTest {
 
   @Test
   void testIsSignedBy_falseForAnotherKeyKind() {
-    Certificate ca = TestPki.ca(TestPki.P256);
-    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
-    Certificate rsaCa = TestPki.ca(TestPki.RSA2048);
+    Certificate ca = TestPki.ca(TestKeys.P256);
+    Certificate server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
+    Certificate rsaCa = TestPki.ca(TestKeys.RSA2048);
 
     assertThat(server.isSignedBy(rsaCa)).isFalse();
   }
 
   @Test
   void testToString_namesSubjectAndFingerprint() {
-    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
 
     assertThat(ca.toString()).contains("CN=Test CA EC P-256").contains(ca.fingerprint().hex());
   }
 
   @Test
   void testFacts_ofAnOpensslMadeCertificate() throws Exception {
-    OpenSsl.assumeAvailable();
-    OpenSsl.run(
-            dir,
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-384",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "c.pem",
-            "-days",
-            "30",
-            "-sha384",
-            "-utf8",
-            "-set_serial",
-            "0x1234abcd",
-            "-subj",
-            "/C=DE/ST=Bayern/L=München/O=Ex"
-                + " Corp/OU=Ops/CN=host.example/emailAddress=ops@example.com",
-            "-addext",
-            "subjectAltName=DNS:host.example,DNS:*.host.example,IP:192.0.2.1,IP:2001:db8::1",
-            "-addext",
-            "extendedKeyUsage=serverAuth,clientAuth",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE,pathlen:2")
-        .assertSuccess();
+    Tool.OPENSSL.require();
+    Tool.OPENSSL.command("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "30", "-sha384", "-utf8", "-set_serial", "0x1234abcd", "-subj", "/C=DE/ST=Bayern/L=München/O=Ex"
+                + " Corp/OU=Ops/CN=host.example/emailAddress=ops@example.com", "-addext", "subjectAltName=DNS:host.example,DNS:*.host.example,IP:192.0.2.1,IP:2001:db8::1", "-addext", "extendedKeyUsage=serverAuth,clientAuth", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:2").in(dir).run()
+        .assertSucceeded();
     String printed =
-        OpenSsl.run(
-                dir,
-                "x509",
-                "-in",
-                "c.pem",
-                "-noout",
-                "-fingerprint",
-                "-sha256",
-                "-startdate",
-                "-enddate",
-                "-ext",
-                "subjectKeyIdentifier")
-            .assertSuccess()
+        Tool.OPENSSL.command("x509", "-in", "c.pem", "-noout", "-fingerprint", "-sha256", "-startdate", "-enddate", "-ext", "subjectKeyIdentifier").in(dir).run()
+            .assertSucceeded()
             .output();
     byte[] publicDer =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("pub.der"),
-            "pkey",
-            "-in",
-            "k.pem",
-            "-pubout",
-            "-outform",
-            "DER",
-            "-out",
-            "pub.der");
+        Tool.OPENSSL.command("pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der").in(dir).runAndRead(dir.resolve("pub.der"));
 
     CertificateFacts facts =
         Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0).facts();
@@ -228,7 +186,7 @@ class CertificateTest {
         .isEqualTo(Duration.ofDays(30));
     assertThat(facts.dnsNames()).containsExactly("host.example", "*.host.example");
     assertThat(facts.ipAddresses()).containsExactly(ip("192.0.2.1"), ip("2001:db8::1"));
-    assertThat(facts.publicKey().spec()).contains(TestPki.P384);
+    assertThat(facts.publicKey().spec()).contains(TestKeys.P384);
     assertThat(facts.publicKey().publicKeyFingerprint()).isEqualTo(Fingerprint.sha256(publicDer));
     assertThat(facts.ca()).isTrue();
     assertThat(facts.pathLength()).contains(2);
@@ -247,31 +205,15 @@ class CertificateTest {
 
   @Test
   void testFacts_ofAnOpensslRsaCertificateWithoutExtensions() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.writeString(dir.resolve("empty.cnf"), "[req]\ndistinguished_name=dn\n[dn]\n");
-    OpenSsl.run(
-            dir,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "c.pem",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=legacy",
-            "-config",
-            "empty.cnf")
-        .assertSuccess();
+    Tool.OPENSSL.command("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "1", "-subj", "/CN=legacy", "-config", "empty.cnf").in(dir).run()
+        .assertSucceeded();
 
     CertificateFacts facts =
         Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0).facts();
 
-    assertThat(facts.publicKey().spec()).contains(TestPki.RSA2048);
+    assertThat(facts.publicKey().spec()).contains(TestKeys.RSA2048);
     assertThat(facts.signatureAlgorithm()).isEqualTo("SHA256withRSA");
     assertThat(facts.ca()).isFalse();
     assertThat(facts.pathLength()).isEmpty();
@@ -283,15 +225,13 @@ class CertificateTest {
 
   @Test
   void testFacts_ofAnOpensslEd25519Certificate() throws Exception {
-    OpenSsl.assumeAvailable();
-    OpenSsl.run(
-            dir, "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "k.pem", "-out",
-            "c.pem", "-days", "1", "-subj", "/CN=ed")
-        .assertSuccess();
+    Tool.OPENSSL.require();
+    Tool.OPENSSL.command("req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "1", "-subj", "/CN=ed").in(dir).run()
+        .assertSucceeded();
 
     Certificate certificate = Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))).get(0);
 
-    assertThat(certificate.facts().publicKey().spec()).contains(TestPki.ED25519);
+    assertThat(certificate.facts().publicKey().spec()).contains(TestKeys.ED25519);
     assertThat(certificate.facts().signatureAlgorithm()).isEqualTo("Ed25519");
     assertThat(certificate.isSignedBy(certificate)).isTrue();
   }
@@ -311,15 +251,15 @@ class CertificateTest {
 
   @Test
   void testFingerprint_isWorkedOutOnce() {
-    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
 
     assertThat(ca.fingerprint()).isSameAs(ca.fingerprint()).isEqualTo(Fingerprint.sha256(ca.der()));
   }
 
   @Test
   void testFacts_everythingStillWorksOnceTheParsedFormIsDropped() throws Exception {
-    Certificate ca = TestPki.ca(TestPki.P256);
-    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
+    Certificate server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
     Certificate read = Certificate.fromDer(server.der());
     Certificate fresh = Certificate.fromDer(server.der());
 
@@ -352,8 +292,8 @@ class CertificateTest {
 
   @Test
   void testFacts_selfIssuedAndIssuedCertificatesNameTheirIssuer() throws Exception {
-    Certificate ca = TestPki.ca(TestPki.P256);
-    Certificate server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
+    Certificate server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
 
     assertThat(ca.facts().issuerDn()).isEqualTo(ca.facts().subjectDn());
     assertThat(server.facts().issuerDn()).isEqualTo(ca.facts().subjectDn());

@@ -15,16 +15,22 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Execution(ExecutionMode.CONCURRENT)
 class CertificationRequestTest {
   @TempDir Path dir;
 
   static Stream<KeySpec> specs() {
-    return TestPki.ALL_SPECS.stream();
+    return TestKeys.ALL_SPECS.stream();
   }
 
   private static byte[] request(KeySpec spec, boolean clientAuth) {
@@ -33,7 +39,7 @@ class CertificationRequestTest {
         List.of("portal.example.com", "portal"),
         List.of(ip("192.0.2.10"), ip("2001:db8::10")),
         clientAuth,
-        TestPki.key(spec, "server"));
+        TestKeys.key(spec, "server"));
   }
 
   @ParameterizedTest
@@ -46,13 +52,13 @@ class CertificationRequestTest {
     assertThat(facts.subjectDn()).isEqualTo("CN=portal.example.com,O=Example Corp,C=US");
     assertThat(facts.dnsNames()).containsExactly("portal.example.com", "portal");
     assertThat(facts.ipAddresses()).containsExactly(ip("192.0.2.10"), ip("2001:db8::10"));
-    assertThat(facts.publicKey()).isEqualTo(TestPki.key(spec, "server").facts());
+    assertThat(facts.publicKey()).isEqualTo(TestKeys.key(spec, "server").facts());
     assertThat(facts.signatureValid()).isTrue();
   }
 
   @Test
   void testParse_requestWithAUtf8ByteOrderMark() throws Exception {
-    KeyMaterial key = TestPki.key(TestPki.P256, "bom");
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "bom");
     byte[] pem = CertificationRequest.create(Subject.empty(), List.of("m1.example.com"), List.of(), false, key, new java.security.SecureRandom());
     byte[] withBom = new byte[pem.length + 3];
     withBom[0] = (byte) 0xEF;
@@ -65,7 +71,7 @@ class CertificationRequestTest {
 
   @Test
   void testCreate_isPemCertificateRequest() {
-    String pem = new String(request(TestPki.P256, false), StandardCharsets.US_ASCII);
+    String pem = new String(request(TestKeys.P256, false), StandardCharsets.US_ASCII);
 
     assertThat(pem)
         .startsWith("-----BEGIN CERTIFICATE REQUEST-----\n")
@@ -74,7 +80,7 @@ class CertificationRequestTest {
 
   @Test
   void testCreate_requestsServerExtensions() throws Exception {
-    ParsedCsr csr = CertificationRequest.parse(request(TestPki.RSA2048, false));
+    ParsedCsr csr = CertificationRequest.parse(request(TestKeys.RSA2048, false));
     PKCS10CertificationRequest request = new PKCS10CertificationRequest(csr.der());
     org.bouncycastle.asn1.x509.Extensions extensions = request.getRequestedExtensions();
 
@@ -88,7 +94,7 @@ class CertificationRequestTest {
 
   @Test
   void testCreate_clientAuthIsRequested() throws Exception {
-    assertThat(CertificationRequest.parse(request(TestPki.P256, true)).requestsClientAuth())
+    assertThat(CertificationRequest.parse(request(TestKeys.P256, true)).requestsClientAuth())
         .isTrue();
   }
 
@@ -101,7 +107,7 @@ class CertificationRequestTest {
                     List.of(),
                     List.of(),
                     false,
-                    TestPki.key(TestPki.P256, "server")))
+                    TestKeys.key(TestKeys.P256, "server")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -113,7 +119,7 @@ class CertificationRequestTest {
             List.of(),
             List.of(ip("192.0.2.10")),
             false,
-            TestPki.key(TestPki.P256, "server"));
+            TestKeys.key(TestKeys.P256, "server"));
 
     ParsedCsr csr = CertificationRequest.parse(pem);
 
@@ -128,7 +134,7 @@ class CertificationRequestTest {
 
   @Test
   void testParse_acceptsDer() throws Exception {
-    ParsedCsr pem = CertificationRequest.parse(request(TestPki.P256, false));
+    ParsedCsr pem = CertificationRequest.parse(request(TestKeys.P256, false));
 
     ParsedCsr der = CertificationRequest.parse(pem.der());
 
@@ -138,15 +144,15 @@ class CertificationRequestTest {
 
   @Test
   void testParse_publicKeyIsTheRequestersKey() throws Exception {
-    ParsedCsr csr = CertificationRequest.parse(request(TestPki.ED25519, false));
+    ParsedCsr csr = CertificationRequest.parse(request(TestKeys.ED25519, false));
 
-    assertThat(csr.publicKey().sameKey(TestPki.key(TestPki.ED25519, "server").publicKey()))
+    assertThat(csr.publicKey().sameKey(TestKeys.key(TestKeys.ED25519, "server").publicKey()))
         .isTrue();
   }
 
   @Test
   void testParse_tamperedRequestHasInvalidSignature() throws Exception {
-    byte[] der = CertificationRequest.parse(request(TestPki.P256, false)).der();
+    byte[] der = CertificationRequest.parse(request(TestKeys.P256, false)).der();
     String dns = "portal.example.com";
     byte[] needle = dns.getBytes(StandardCharsets.US_ASCII);
     int at = indexOf(der, needle);
@@ -170,7 +176,7 @@ class CertificationRequestTest {
 
   @Test
   void testParse_certificateIsRefused() {
-    byte[] pem = TestPki.ca(TestPki.P256).pem().getBytes(StandardCharsets.US_ASCII);
+    byte[] pem = TestPki.ca(TestKeys.P256).pem().getBytes(StandardCharsets.US_ASCII);
 
     assertThatThrownBy(() -> CertificationRequest.parse(pem))
         .isInstanceOf(InvalidMaterialException.class)
@@ -179,7 +185,7 @@ class CertificationRequestTest {
 
   @Test
   void testParse_privateKeyIsRefused() {
-    byte[] pem = TestPki.key(TestPki.P256, "a").pkcs8Pem();
+    byte[] pem = TestKeys.key(TestKeys.P256, "a").pkcs8Pem();
 
     assertThatThrownBy(() -> CertificationRequest.parse(pem))
         .isInstanceOf(InvalidMaterialException.class)
@@ -188,7 +194,7 @@ class CertificationRequestTest {
 
   @Test
   void testParse_derCertificateIsRefused() {
-    byte[] der = TestPki.ca(TestPki.P256).der();
+    byte[] der = TestPki.ca(TestKeys.P256).der();
 
     assertThatThrownBy(() -> CertificationRequest.parse(der))
         .isInstanceOf(InvalidMaterialException.class)
@@ -198,11 +204,11 @@ class CertificationRequestTest {
   @ParameterizedTest
   @MethodSource("specs")
   void testCreate_opensslVerifiesTheRequestAndShowsTheSans(KeySpec spec) throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.write(dir.resolve("server.csr"), request(spec, true));
 
-    OpenSsl.Result result =
-        OpenSsl.run(dir, "req", "-in", "server.csr", "-verify", "-noout", "-text").assertSuccess();
+    ProcessResult result =
+        Tool.OPENSSL.command("req", "-in", "server.csr", "-verify", "-noout", "-text").in(dir).run().assertSucceeded();
 
     assertThat(result.output())
         .contains("verify OK")
@@ -217,32 +223,16 @@ class CertificationRequestTest {
 
   @Test
   void testParse_readsAnOpensslMadeRequest() throws Exception {
-    OpenSsl.assumeAvailable();
-    OpenSsl.run(
-            dir,
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-384",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "r.csr",
-            "-subj",
-            "/O=Other/CN=other.example",
-            "-addext",
-            "subjectAltName=DNS:other.example,IP:198.51.100.4")
-        .assertSuccess();
+    Tool.OPENSSL.require();
+    Tool.OPENSSL.command("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", "k.pem", "-out", "r.csr", "-subj", "/O=Other/CN=other.example", "-addext", "subjectAltName=DNS:other.example,IP:198.51.100.4").in(dir).run()
+        .assertSucceeded();
 
     ParsedCsr csr = CertificationRequest.parse(Files.readAllBytes(dir.resolve("r.csr")));
 
     assertThat(csr.facts().subjectDn()).isEqualTo("CN=other.example,O=Other");
     assertThat(csr.facts().dnsNames()).containsExactly("other.example");
     assertThat(csr.facts().ipAddresses()).containsExactly(ip("198.51.100.4"));
-    assertThat(csr.facts().publicKey().spec()).contains(TestPki.P384);
+    assertThat(csr.facts().publicKey().spec()).contains(TestKeys.P384);
     assertThat(csr.facts().signatureValid()).isTrue();
     assertThat(
             csr.publicKey()

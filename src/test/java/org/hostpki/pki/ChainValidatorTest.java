@@ -11,11 +11,17 @@ import java.util.List;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.hostpki.model.KeySpec;
+import org.hostpki.testkit.CertificateBuilder;
+import org.hostpki.testkit.TestCa;
+import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class ChainValidatorTest {
-  private static final ExternalCa CA = ExternalCa.create(NOW);
-  private static final KeyMaterial SERVER_KEY = TestPki.key(TestPki.P256, "server");
+  private static final TestCa CA = TestCa.create(NOW);
+  private static final KeyMaterial SERVER_KEY = TestKeys.key(TestKeys.P256, "server");
   private static final List<String> DNS = List.of("portal.example.com", "portal");
   private static final List<InetAddress> IPS = List.of(ip("192.0.2.10"));
   private static final Instant START = NOW.minus(Duration.ofDays(1));
@@ -30,8 +36,8 @@ class ChainValidatorTest {
   }
 
   /** An intermediate like the CA's, built another way (same name and key unless changed). */
-  private static TestCertificateBuilder intermediate() {
-    return TestCertificateBuilder.certificate(ExternalCa.INTERMEDIATE_NAME)
+  private static CertificateBuilder intermediate() {
+    return CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
         .key(CA.intermediateKey())
         .issuedBy(CA.root(), CA.rootKey())
         .ca(0)
@@ -69,7 +75,7 @@ class ChainValidatorTest {
 
   @Test
   void testCheck_leafForAnotherKeyNamesBothKeys() {
-    KeyMaterial other = TestPki.key(TestPki.P256, "other");
+    KeyMaterial other = TestKeys.key(TestKeys.P256, "other");
     Certificate foreign = CA.leaf(other.publicKey(), DNS, IPS).validity(START, END).build();
 
     ChainValidator.Result result = check(foreign, CA.intermediate());
@@ -112,9 +118,9 @@ class ChainValidatorTest {
 
   @Test
   void testCheck_unrelatedCertificateIsRefusedByPlace() {
-    KeyMaterial otherKey = TestPki.key(TestPki.P256, "other-root");
+    KeyMaterial otherKey = TestKeys.key(TestKeys.P256, "other-root");
     Certificate other =
-        TestCertificateBuilder.certificate("Other Root").selfSigned(otherKey).ca(null).validity(START, END).build();
+        CertificateBuilder.certificate("Other Root").selfSigned(otherKey).ca(null).validity(START, END).build();
 
     assertThat(check(leaf(), CA.intermediate(), other).problems())
         .containsExactly(
@@ -125,9 +131,9 @@ class ChainValidatorTest {
 
   @Test
   void testCheck_certificateBesideACompleteChainIsRefused() {
-    KeyMaterial otherKey = TestPki.key(TestPki.P256, "other-root");
+    KeyMaterial otherKey = TestKeys.key(TestKeys.P256, "other-root");
     Certificate other =
-        TestCertificateBuilder.certificate("Other Root").selfSigned(otherKey).ca(null).validity(START, END).build();
+        CertificateBuilder.certificate("Other Root").selfSigned(otherKey).ca(null).validity(START, END).build();
 
     assertThat(check(other, leaf(), CA.intermediate(), CA.root()).problems())
         .containsExactly(
@@ -136,7 +142,7 @@ class ChainValidatorTest {
 
   @Test
   void testCheck_issuerOfTheRightNameButAnotherKeyIsABadSignature() {
-    KeyMaterial impostorKey = TestPki.key(TestPki.P256, "impostor");
+    KeyMaterial impostorKey = TestKeys.key(TestKeys.P256, "impostor");
     Certificate impostor = intermediate().key(impostorKey).build();
 
     assertThat(check(leaf(), impostor).problems())
@@ -185,23 +191,23 @@ class ChainValidatorTest {
 
   @Test
   void testCheck_sha1SelfSignatureOfTheRootIsAccepted() {
-    KeyMaterial rsaRoot = TestPki.key(TestPki.RSA2048, "old-root");
+    KeyMaterial rsaRoot = TestKeys.key(TestKeys.RSA2048, "old-root");
     Certificate root =
-        TestCertificateBuilder.certificate("Old Root")
+        CertificateBuilder.certificate("Old Root")
             .selfSigned(rsaRoot)
             .ca(1)
             .validity(START, END)
             .signatureAlgorithm("SHA1withRSA")
             .build();
     Certificate issuing =
-        TestCertificateBuilder.certificate("Old Issuing")
+        CertificateBuilder.certificate("Old Issuing")
             .key(CA.intermediateKey())
             .issuedBy(root, rsaRoot)
             .ca(0)
             .validity(START, END)
             .build();
     Certificate leaf =
-        TestCertificateBuilder.certificate("portal.example.com")
+        CertificateBuilder.certificate("portal.example.com")
             .key(SERVER_KEY)
             .issuedBy(issuing, CA.intermediateKey())
             .serverAuth()
@@ -215,10 +221,10 @@ class ChainValidatorTest {
 
   @Test
   void testCheck_shortRsaKeyIsRefused() {
-    KeyMaterial weak = TestCertificateBuilder.shortRsaKey(1024);
+    KeyMaterial weak = TestKeys.shortRsa(1024);
     Certificate issuing = intermediate().key(weak).build();
     Certificate leaf =
-        TestCertificateBuilder.certificate("portal.example.com")
+        CertificateBuilder.certificate("portal.example.com")
             .key(SERVER_KEY)
             .issuedBy(issuing, weak)
             .serverAuth()
@@ -254,9 +260,9 @@ class ChainValidatorTest {
 
   @Test
   void testCheck_pathLengthExceededIsRefused() {
-    KeyMaterial strictKey = TestPki.key(TestPki.P384, "strict-root");
+    KeyMaterial strictKey = TestKeys.key(TestKeys.P384, "strict-root");
     Certificate strictRoot =
-        TestCertificateBuilder.certificate("Strict Root").selfSigned(strictKey).ca(0).validity(START, END).build();
+        CertificateBuilder.certificate("Strict Root").selfSigned(strictKey).ca(0).validity(START, END).build();
     Certificate issuing = intermediate().issuedBy(strictRoot, strictKey).build();
     Certificate leaf = signedBy(issuing);
 
@@ -330,7 +336,7 @@ class ChainValidatorTest {
   @Test
   void testCheck_selfSignedLeafIsRefused() {
     Certificate self =
-        TestCertificateBuilder.certificate("portal.example.com")
+        CertificateBuilder.certificate("portal.example.com")
             .selfSigned(SERVER_KEY)
             .serverAuth()
             .dnsNames(DNS)
@@ -373,7 +379,7 @@ class ChainValidatorTest {
 
   @Test
   void testCheck_rsaServerKeyChainIsAccepted() {
-    KeyMaterial rsa = TestPki.key(new KeySpec.Rsa(2048), "server");
+    KeyMaterial rsa = TestKeys.key(new KeySpec.Rsa(2048), "server");
     Certificate leaf = CA.leaf(rsa.publicKey(), DNS, IPS).validity(START, END).build();
 
     assertThat(ChainValidator.check(List.of(leaf, CA.intermediate()), rsa.publicKey(), DNS, IPS, NOW).problems())
@@ -381,7 +387,7 @@ class ChainValidatorTest {
   }
 
   private static Certificate signedBy(Certificate issuing) {
-    return TestCertificateBuilder.certificate("portal.example.com")
+    return CertificateBuilder.certificate("portal.example.com")
         .key(SERVER_KEY)
         .issuedBy(issuing, CA.intermediateKey())
         .serverAuth()

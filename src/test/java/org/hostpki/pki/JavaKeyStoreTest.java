@@ -19,8 +19,12 @@ import org.hostpki.model.Fingerprint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.hostpki.testkit.TestKeys;
 
 /** JKS files written here, read by the JDK's KeyStore and keytool. */
+@Execution(ExecutionMode.CONCURRENT)
 class JavaKeyStoreTest {
   private static final char[] PASSWORD = "correct horse".toCharArray();
 
@@ -32,14 +36,14 @@ class JavaKeyStoreTest {
 
   @BeforeAll
   static void material() {
-    ca = TestPki.ca(TestPki.P256);
-    key = TestPki.key(TestPki.P256, "server");
-    server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    ca = TestPki.ca(TestKeys.P256);
+    key = TestKeys.key(TestKeys.P256, "server");
+    server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
   }
 
   @Test
   void testWrite_theJdkLoadsTheKeyAndChainUnderTheAlias() throws Exception {
-    byte[] jks = JavaKeyStore.write("portal", key, List.of(server, ca), PASSWORD, TestPki.RANDOM);
+    byte[] jks = JavaKeyStore.write("portal", key, List.of(server, ca), PASSWORD, TestKeys.RANDOM);
 
     KeyStore store = KeyStore.getInstance("JKS");
     store.load(new ByteArrayInputStream(jks), PASSWORD);
@@ -56,11 +60,11 @@ class JavaKeyStoreTest {
 
   @Test
   void testWrite_keytoolListsTheEntryWithItsDate() throws Exception {
-    Path jks = Files.write(dir.resolve("server.jks"), JavaKeyStore.write("Portal", key, List.of(server, ca), PASSWORD, TestPki.RANDOM));
+    Path jks = Files.write(dir.resolve("server.jks"), JavaKeyStore.write("Portal", key, List.of(server, ca), PASSWORD, TestKeys.RANDOM));
 
     String listed =
         Keytool.run("-list", "-v", "-keystore", jks.toString(), "-storetype", "JKS", "-storepass", "correct horse")
-            .assertSuccess()
+            .assertSucceeded()
             .output();
 
     assertThat(listed)
@@ -76,7 +80,7 @@ class JavaKeyStoreTest {
   void testWrite_theSameInputAndRandomGiveTheSameBytes() {
     byte[] first = JavaKeyStore.write("portal", key, List.of(server, ca), PASSWORD, seeded());
     byte[] second = JavaKeyStore.write("portal", key, List.of(server, ca), PASSWORD, seeded());
-    byte[] fresh = JavaKeyStore.write("portal", key, List.of(server, ca), PASSWORD, TestPki.RANDOM);
+    byte[] fresh = JavaKeyStore.write("portal", key, List.of(server, ca), PASSWORD, TestKeys.RANDOM);
 
     assertThat(first).isEqualTo(second).isNotEqualTo(fresh);
   }
@@ -97,7 +101,7 @@ class JavaKeyStoreTest {
 
   @Test
   void testRead_wrongPasswordAlteredFileAndOtherFormatsAreRefused() {
-    byte[] jks = JavaKeyStore.write("portal", key, List.of(server, ca), PASSWORD, TestPki.RANDOM);
+    byte[] jks = JavaKeyStore.write("portal", key, List.of(server, ca), PASSWORD, TestKeys.RANDOM);
     byte[] altered = jks.clone();
     altered[40] ^= 1;
 
@@ -106,7 +110,7 @@ class JavaKeyStoreTest {
         .hasMessageContaining("integrity check failed");
     assertThatThrownBy(() -> JavaKeyStore.read(altered, PASSWORD)).isInstanceOf(WrongPasswordException.class);
     assertThatThrownBy(() -> JavaKeyStore.read(Pkcs12.keyStore("portal", key, List.of(server), PASSWORD,
-            org.hostpki.model.Pkcs12Profile.MODERN, TestPki.RANDOM), PASSWORD))
+            org.hostpki.model.Pkcs12Profile.MODERN, TestKeys.RANDOM), PASSWORD))
         .isInstanceOf(InvalidMaterialException.class)
         .hasMessage("is not a JKS file (it does not start with FEEDFEED)");
     assertThatThrownBy(() -> JavaKeyStore.read(java.util.Arrays.copyOf(jks, 30), PASSWORD))
@@ -115,7 +119,7 @@ class JavaKeyStoreTest {
 
   @Test
   void testWrite_chainMustCertifyTheKey() {
-    assertThatThrownBy(() -> JavaKeyStore.write("portal", key, List.of(ca), PASSWORD, TestPki.RANDOM))
+    assertThatThrownBy(() -> JavaKeyStore.write("portal", key, List.of(ca), PASSWORD, TestKeys.RANDOM))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

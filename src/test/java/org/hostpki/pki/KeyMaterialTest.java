@@ -2,8 +2,8 @@ package org.hostpki.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.testkit.TestKeys.RANDOM;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.hostpki.pki.TestPki.RANDOM;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,23 +12,28 @@ import java.util.Base64;
 import java.util.stream.Stream;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeySpec;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Execution(ExecutionMode.CONCURRENT)
 class KeyMaterialTest {
   @TempDir Path dir;
 
   static Stream<KeySpec> specs() {
-    return TestPki.ALL_SPECS.stream();
+    return TestKeys.ALL_SPECS.stream();
   }
 
   @ParameterizedTest
   @MethodSource("specs")
   void testGenerate_factsNameTheSpec(KeySpec spec) {
-    KeyMaterial key = TestPki.key(spec, "a");
+    KeyMaterial key = TestKeys.key(spec, "a");
 
     assertThat(key.facts().spec()).contains(spec);
     assertThat(key.facts().publicKeyFingerprint())
@@ -38,7 +43,7 @@ class KeyMaterialTest {
   @ParameterizedTest
   @MethodSource("specs")
   void testPkcs8Pem_roundTripKeepsTheKey(KeySpec spec) throws Exception {
-    KeyMaterial key = TestPki.key(spec, "a");
+    KeyMaterial key = TestKeys.key(spec, "a");
 
     KeyMaterial read = KeyMaterial.fromPem(key.pkcs8Pem());
 
@@ -49,7 +54,7 @@ class KeyMaterialTest {
   @Test
   void testPkcs8Pem_isUnencryptedPkcs8With64Columns() {
     String pem =
-        new String(TestPki.key(TestPki.RSA2048, "a").pkcs8Pem(), StandardCharsets.US_ASCII);
+        new String(TestKeys.key(TestKeys.RSA2048, "a").pkcs8Pem(), StandardCharsets.US_ASCII);
 
     assertThat(pem)
         .startsWith("-----BEGIN PRIVATE KEY-----\n")
@@ -60,8 +65,8 @@ class KeyMaterialTest {
 
   @Test
   void testGenerate_twoKeysDiffer() {
-    KeyMaterial a = KeyMaterial.generate(TestPki.P256, RANDOM);
-    KeyMaterial b = KeyMaterial.generate(TestPki.P256, RANDOM);
+    KeyMaterial a = KeyMaterial.generate(TestKeys.P256, RANDOM);
+    KeyMaterial b = KeyMaterial.generate(TestKeys.P256, RANDOM);
 
     assertThat(a.facts().publicKeyFingerprint()).isNotEqualTo(b.facts().publicKeyFingerprint());
   }
@@ -96,33 +101,33 @@ class KeyMaterialTest {
     return Stream.of(
         Arguments.of(
             "EC P-256 PKCS#8",
-            TestPki.P256,
+            TestKeys.P256,
             new String[] {
               "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "k.pem"
             }),
         Arguments.of(
             "EC P-521 PKCS#8",
-            TestPki.P521,
+            TestKeys.P521,
             new String[] {
               "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "k.pem"
             }),
         Arguments.of(
             "EC P-384 traditional with parameters",
-            TestPki.P384,
+            TestKeys.P384,
             new String[] {"ecparam", "-genkey", "-name", "secp384r1", "-out", "k.pem"}),
         Arguments.of(
             "RSA 2048 PKCS#8",
-            TestPki.RSA2048,
+            TestKeys.RSA2048,
             new String[] {
               "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "k.pem"
             }),
         Arguments.of(
             "RSA 2048 traditional",
-            TestPki.RSA2048,
+            TestKeys.RSA2048,
             new String[] {"genrsa", "-traditional", "-out", "k.pem", "2048"}),
         Arguments.of(
             "Ed25519 PKCS#8",
-            TestPki.ED25519,
+            TestKeys.ED25519,
             new String[] {"genpkey", "-algorithm", "ED25519", "-out", "k.pem"}));
   }
 
@@ -130,20 +135,10 @@ class KeyMaterialTest {
   @MethodSource("opensslKeys")
   void testFromPem_readsOpensslKeysAndDerivesTheirPublicKey(
       String name, KeySpec spec, String[] generate) throws Exception {
-    OpenSsl.assumeAvailable();
-    byte[] pem = OpenSsl.runAndRead(dir, dir.resolve("k.pem"), generate);
+    Tool.OPENSSL.require();
+    byte[] pem = Tool.OPENSSL.command(generate).in(dir).runAndRead(dir.resolve("k.pem"));
     byte[] publicDer =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("pub.der"),
-            "pkey",
-            "-in",
-            "k.pem",
-            "-pubout",
-            "-outform",
-            "DER",
-            "-out",
-            "pub.der");
+        Tool.OPENSSL.command("pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der").in(dir).runAndRead(dir.resolve("pub.der"));
 
     KeyMaterial key = KeyMaterial.fromPem(pem);
 
@@ -154,43 +149,21 @@ class KeyMaterialTest {
   @ParameterizedTest
   @MethodSource("specs")
   void testPkcs8Pem_opensslReadsIt(KeySpec spec) throws Exception {
-    OpenSsl.assumeAvailable();
-    KeyMaterial key = TestPki.key(spec, "a");
+    Tool.OPENSSL.require();
+    KeyMaterial key = TestKeys.key(spec, "a");
     Files.write(dir.resolve("k.pem"), key.pkcs8Pem());
 
     byte[] publicDer =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("pub.der"),
-            "pkey",
-            "-in",
-            "k.pem",
-            "-pubout",
-            "-outform",
-            "DER",
-            "-out",
-            "pub.der");
+        Tool.OPENSSL.command("pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der").in(dir).runAndRead(dir.resolve("pub.der"));
 
     assertThat(Fingerprint.sha256(publicDer)).isEqualTo(key.facts().publicKeyFingerprint());
   }
 
   @Test
   void testFromPem_encryptedPkcs8IsRefused() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     byte[] pem =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("k.pem"),
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-aes256",
-            "-pass",
-            "pass:secret",
-            "-out",
-            "k.pem");
+        Tool.OPENSSL.command("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes256", "-pass", "pass:secret", "-out", "k.pem").in(dir).runAndRead(dir.resolve("k.pem"));
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
         .isInstanceOf(InvalidMaterialException.class)
@@ -200,21 +173,10 @@ class KeyMaterialTest {
 
   @Test
   void testFromPem_encryptedTraditionalKeyIsRefused() throws Exception {
-    OpenSsl.assumeAvailable();
-    OpenSsl.run(dir, "genrsa", "-traditional", "-out", "plain.pem", "2048").assertSuccess();
+    Tool.OPENSSL.require();
+    Tool.OPENSSL.command("genrsa", "-traditional", "-out", "plain.pem", "2048").in(dir).run().assertSucceeded();
     byte[] pem =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("k.pem"),
-            "rsa",
-            "-traditional",
-            "-in",
-            "plain.pem",
-            "-aes256",
-            "-passout",
-            "pass:secret",
-            "-out",
-            "k.pem");
+        Tool.OPENSSL.command("rsa", "-traditional", "-in", "plain.pem", "-aes256", "-passout", "pass:secret", "-out", "k.pem").in(dir).runAndRead(dir.resolve("k.pem"));
     assertThat(new String(pem, StandardCharsets.US_ASCII)).contains("Proc-Type: 4,ENCRYPTED");
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
@@ -224,7 +186,7 @@ class KeyMaterialTest {
 
   @Test
   void testFromPem_certificateIsRefused() {
-    byte[] pem = TestPki.ca(TestPki.P256).pem().getBytes(StandardCharsets.US_ASCII);
+    byte[] pem = TestPki.ca(TestKeys.P256).pem().getBytes(StandardCharsets.US_ASCII);
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
         .isInstanceOf(InvalidMaterialException.class)
@@ -234,9 +196,9 @@ class KeyMaterialTest {
 
   @Test
   void testFromPem_keyFollowedByCertificateReadsTheKey() throws Exception {
-    KeyMaterial key = TestPki.key(TestPki.P256, "a");
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "a");
     byte[] combined =
-        (new String(key.pkcs8Pem(), StandardCharsets.US_ASCII) + TestPki.ca(TestPki.P256).pem())
+        (new String(key.pkcs8Pem(), StandardCharsets.US_ASCII) + TestPki.ca(TestKeys.P256).pem())
             .getBytes(StandardCharsets.US_ASCII);
 
     assertThat(KeyMaterial.fromPem(combined).facts()).isEqualTo(key.facts());
@@ -258,7 +220,7 @@ class KeyMaterialTest {
 
   @Test
   void testFromPem_binaryIsRefusedAsNotPem() {
-    byte[] der = TestPki.key(TestPki.P256, "a").pkcs8Der();
+    byte[] der = TestKeys.key(TestKeys.P256, "a").pkcs8Der();
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(der))
         .isInstanceOf(InvalidMaterialException.class)
@@ -267,8 +229,8 @@ class KeyMaterialTest {
 
   @Test
   void testFromPem_twoKeysAreRefused() {
-    String one = new String(TestPki.key(TestPki.P256, "a").pkcs8Pem(), StandardCharsets.US_ASCII);
-    String two = new String(TestPki.key(TestPki.P256, "b").pkcs8Pem(), StandardCharsets.US_ASCII);
+    String one = new String(TestKeys.key(TestKeys.P256, "a").pkcs8Pem(), StandardCharsets.US_ASCII);
+    String two = new String(TestKeys.key(TestKeys.P256, "b").pkcs8Pem(), StandardCharsets.US_ASCII);
 
     assertThatThrownBy(() -> KeyMaterial.fromPem((one + two).getBytes(StandardCharsets.US_ASCII)))
         .isInstanceOf(InvalidMaterialException.class)
@@ -300,10 +262,9 @@ class KeyMaterialTest {
 
   @Test
   void testFromPem_unsupportedAlgorithmIsRefused() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     byte[] pem =
-        OpenSsl.runAndRead(
-            dir, dir.resolve("k.pem"), "genpkey", "-algorithm", "X25519", "-out", "k.pem");
+        Tool.OPENSSL.command("genpkey", "-algorithm", "X25519", "-out", "k.pem").in(dir).runAndRead(dir.resolve("k.pem"));
 
     assertThatThrownBy(() -> KeyMaterial.fromPem(pem))
         .isInstanceOf(InvalidMaterialException.class)
@@ -312,22 +273,22 @@ class KeyMaterialTest {
 
   @Test
   void testEquals_sameKeyFromAnotherFileForm() throws Exception {
-    OpenSsl.assumeAvailable();
-    OpenSsl.run(dir, "ecparam", "-genkey", "-name", "prime256v1", "-out", "traditional.pem")
-        .assertSuccess();
-    OpenSsl.run(dir, "pkey", "-in", "traditional.pem", "-out", "pkcs8.pem").assertSuccess();
+    Tool.OPENSSL.require();
+    Tool.OPENSSL.command("ecparam", "-genkey", "-name", "prime256v1", "-out", "traditional.pem").in(dir).run()
+        .assertSucceeded();
+    Tool.OPENSSL.command("pkey", "-in", "traditional.pem", "-out", "pkcs8.pem").in(dir).run().assertSucceeded();
 
     KeyMaterial traditional =
         KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("traditional.pem")));
     KeyMaterial pkcs8 = KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("pkcs8.pem")));
 
     assertThat(traditional).isEqualTo(pkcs8).hasSameHashCodeAs(pkcs8);
-    assertThat(traditional).isNotEqualTo(TestPki.key(TestPki.P256, "a"));
+    assertThat(traditional).isNotEqualTo(TestKeys.key(TestKeys.P256, "a"));
   }
 
   @Test
   void testToString_showsNoKeyMaterial() {
-    KeyMaterial key = TestPki.key(TestPki.P256, "a");
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "a");
     String pkcs8 = Base64.getEncoder().encodeToString(key.pkcs8Der());
 
     assertThat(key.toString())
@@ -338,9 +299,9 @@ class KeyMaterialTest {
 
   @Test
   void testMatches_trueForItsCertificateOnly() {
-    Certificate ca = TestPki.ca(TestPki.P256);
+    Certificate ca = TestPki.ca(TestKeys.P256);
 
-    assertThat(TestPki.key(TestPki.P256, "ca").matches(ca)).isTrue();
-    assertThat(TestPki.key(TestPki.P256, "other").matches(ca)).isFalse();
+    assertThat(TestKeys.key(TestKeys.P256, "ca").matches(ca)).isTrue();
+    assertThat(TestKeys.key(TestKeys.P256, "other").matches(ca)).isFalse();
   }
 }

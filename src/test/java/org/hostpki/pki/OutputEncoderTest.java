@@ -22,13 +22,18 @@ import org.hostpki.model.SourcePosition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.TestKeys;
 
 /**
  * Every output format: what is encoded reads back as the facts the desired state expects (the
  * planner's comparison), and the real tools read the files.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class OutputEncoderTest {
   private static final char[] PASSWORD = "correct horse".toCharArray();
 
@@ -41,9 +46,9 @@ class OutputEncoderTest {
 
   @BeforeAll
   static void material() {
-    ca = TestPki.ca(TestPki.P256);
-    key = TestPki.key(TestPki.P256, "server");
-    server = TestPki.server(TestPki.P256, ca, TestPki.P256);
+    ca = TestPki.ca(TestKeys.P256);
+    key = TestKeys.key(TestKeys.P256, "server");
+    server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
     material = new OutputEncoder.Material(key, List.of(server, ca), ca);
   }
 
@@ -78,13 +83,13 @@ class OutputEncoderTest {
   @Test
   void testFacts_anotherKeyOrChainIsNotAsExpected() throws Exception {
     OutputSpec spec = output(new OutputFormat.CombinedPem(Optional.empty()));
-    KeyMaterial otherKey = TestPki.key(TestPki.P256, "other");
-    Certificate other = new CertificateIssuer(TestPki.RANDOM)
-        .server(TestPki.profile("portal.example.com"), otherKey, ca, TestPki.key(TestPki.P256, "ca"), TestPki.NOW);
+    KeyMaterial otherKey = TestKeys.key(TestKeys.P256, "other");
+    Certificate other = new CertificateIssuer(TestKeys.RANDOM)
+        .server(TestPki.profile("portal.example.com"), otherKey, ca, TestKeys.key(TestKeys.P256, "ca"), TestPki.NOW);
 
     OutputFacts read =
         OutputReader.facts(spec, OutputEncoder.encode(spec, new OutputEncoder.Material(otherKey, List.of(other, ca), ca),
-            Optional.empty(), Pkcs12Profile.MODERN, TestPki.RANDOM), Optional.empty());
+            Optional.empty(), Pkcs12Profile.MODERN, TestKeys.RANDOM), Optional.empty());
 
     assertThat(read)
         .isNotEqualTo(spec.expectedFacts(key.facts().publicKeyFingerprint(), List.of(server.fingerprint(), ca.fingerprint()),
@@ -137,14 +142,13 @@ class OutputEncoderTest {
 
   @Test
   void testCombinedPem_keyLeafThenChainAndOpensslReadsBoth() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Path pem = Files.write(dir.resolve("haproxy.pem"), CombinedPem.of(key, List.of(server, ca)));
     String text = Files.readString(pem);
 
-    String leaf = OpenSsl.run(dir, "x509", "-in", pem.toString(), "-noout", "-fingerprint", "-sha256").assertSuccess().output();
-    String publicKey = OpenSsl.run(dir, "pkey", "-in", pem.toString(), "-pubout").assertSuccess().output();
-    String verified = OpenSsl.run(dir, "verify", "-attime", String.valueOf(TestPki.NOW.getEpochSecond() + 60),
-        "-CAfile", Files.writeString(dir.resolve("ca.pem"), ca.pem()).toString(), pem.toString()).output();
+    String leaf = Tool.OPENSSL.command("x509", "-in", pem.toString(), "-noout", "-fingerprint", "-sha256").in(dir).run().assertSucceeded().output();
+    String publicKey = Tool.OPENSSL.command("pkey", "-in", pem.toString(), "-pubout").in(dir).run().assertSucceeded().output();
+    String verified = Tool.OPENSSL.command("verify", "-attime", String.valueOf(TestPki.NOW.getEpochSecond() + 60), "-CAfile", Files.writeString(dir.resolve("ca.pem"), ca.pem()).toString(), pem.toString()).in(dir).run().output();
 
     assertThat(text).startsWith("-----BEGIN PRIVATE KEY-----\n");
     assertThat(text.indexOf(server.pem())).isGreaterThan(0).isLessThan(text.indexOf(ca.pem()));
@@ -155,24 +159,24 @@ class OutputEncoderTest {
 
   @Test
   void testPkcs12_opensslFindsTheChosenAliasInTheChosenProfile() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     OutputSpec spec = output(new OutputFormat.Pkcs12("Portal Key", true, Optional.of(Pkcs12Profile.LEGACY)));
     Path p12 = Files.write(dir.resolve("app.p12"), encode(spec).get("out"));
 
-    String info = OpenSsl.run(dir, "pkcs12", "-legacy", "-in", p12.toString(), "-info", "-nodes", "-passin", "pass:correct horse")
-        .assertSuccess().output();
+    String info = Tool.OPENSSL.command("pkcs12", "-legacy", "-in", p12.toString(), "-info", "-nodes", "-passin", "pass:correct horse").in(dir).run()
+        .assertSucceeded().output();
 
     assertThat(info).contains("friendlyName: Portal Key", "MAC: sha1", "pbeWithSHA1And3-KeyTripleDES-CBC");
   }
 
   @Test
   void testDer_opensslReadsTheServerCertificateAndTheCa() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     for (OutputFormat.CertificateChoice choice : OutputFormat.CertificateChoice.values()) {
       Path der = Files.write(dir.resolve("out.der"), encode(output(new OutputFormat.Der(choice))).get("out"));
 
       String fingerprint =
-          OpenSsl.run(dir, "x509", "-inform", "DER", "-in", der.toString(), "-noout", "-fingerprint", "-sha256").assertSuccess().output();
+          Tool.OPENSSL.command("x509", "-inform", "DER", "-in", der.toString(), "-noout", "-fingerprint", "-sha256").in(dir).run().assertSucceeded().output();
 
       assertThat(fingerprint.replace(":", "").toLowerCase())
           .contains((choice == OutputFormat.CertificateChoice.CA ? ca : server).fingerprint().hex());
@@ -183,13 +187,13 @@ class OutputEncoderTest {
   void testEncode_aProtectedFormatWithoutPasswordIsAProgrammingError() {
     OutputSpec spec = output(new OutputFormat.Jks("portal"));
 
-    assertThatThrownBy(() -> OutputEncoder.encode(spec, material, Optional.empty(), Pkcs12Profile.MODERN, TestPki.RANDOM))
+    assertThatThrownBy(() -> OutputEncoder.encode(spec, material, Optional.empty(), Pkcs12Profile.MODERN, TestKeys.RANDOM))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("output out needs the store password");
   }
 
   private static SortedMap<String, byte[]> encode(OutputSpec spec) {
-    return OutputEncoder.encode(spec, material, Optional.of(PASSWORD), Pkcs12Profile.MODERN, TestPki.RANDOM);
+    return OutputEncoder.encode(spec, material, Optional.of(PASSWORD), Pkcs12Profile.MODERN, TestKeys.RANDOM);
   }
 
   private static OutputSpec output(OutputFormat format) {

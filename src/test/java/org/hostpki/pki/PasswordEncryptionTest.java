@@ -21,6 +21,8 @@ import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 import org.hostpki.model.Pkcs12Profile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The lightweight encryption against the JCA path hostpki used before (BouncyCastle's provider):
  * with the same random bytes, the same algorithm parameters and the same ciphertext.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class PasswordEncryptionTest {
   private static final char[] PASSWORD = "correct horse ä".toCharArray();
   private static final Provider BC = new BouncyCastleProvider();

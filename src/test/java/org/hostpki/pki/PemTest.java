@@ -9,10 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class PemTest {
   @TempDir Path dir;
 
@@ -22,9 +27,9 @@ class PemTest {
 
   @BeforeAll
   static void certificates() {
-    ca = TestPki.ca(TestPki.P256);
-    server = TestPki.server(TestPki.P256, ca, TestPki.P256);
-    other = TestPki.ca(TestPki.P384);
+    ca = TestPki.ca(TestKeys.P256);
+    server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
+    other = TestPki.ca(TestKeys.P384);
   }
 
   private static byte[] bytes(String text) {
@@ -63,10 +68,10 @@ class PemTest {
   /** Found: a PEM saved by a Windows editor was "END CERTIFICATE without a matching BEGIN line". */
   @Test
   void testReadCertificates_utf8ByteOrderMarkIsSkippedAsOpenSslDoes() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     byte[] withBom = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, bytes(server.pem() + ca.pem()));
     Files.write(dir.resolve("bom.pem"), withBom);
-    OpenSsl.run(dir, "x509", "-in", "bom.pem", "-noout").assertSuccess();
+    Tool.OPENSSL.command("x509", "-in", "bom.pem", "-noout").in(dir).run().assertSucceeded();
 
     assertThat(Pem.readCertificates(withBom)).containsExactly(server, ca);
   }
@@ -92,30 +97,12 @@ class PemTest {
 
   @Test
   void testReadCertificates_pkcs7InPemAndDer() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(server, ca)));
     byte[] p7Pem =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("chain.p7b"),
-            "crl2pkcs7",
-            "-nocrl",
-            "-certfile",
-            "chain.pem",
-            "-out",
-            "chain.p7b");
+        Tool.OPENSSL.command("crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-out", "chain.p7b").in(dir).runAndRead(dir.resolve("chain.p7b"));
     byte[] p7Der =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("chain.p7b.der"),
-            "crl2pkcs7",
-            "-nocrl",
-            "-certfile",
-            "chain.pem",
-            "-outform",
-            "DER",
-            "-out",
-            "chain.p7b.der");
+        Tool.OPENSSL.command("crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-outform", "DER", "-out", "chain.p7b.der").in(dir).runAndRead(dir.resolve("chain.p7b.der"));
 
     assertThat(Pem.readCertificates(p7Pem)).containsExactlyInAnyOrder(server, ca);
     assertThat(Pem.readCertificates(p7Der)).containsExactlyInAnyOrder(server, ca);
@@ -123,9 +110,9 @@ class PemTest {
 
   @Test
   void testReadCertificates_emptyPkcs7HasNoCertificate() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     byte[] p7 =
-        OpenSsl.runAndRead(dir, dir.resolve("none.p7b"), "crl2pkcs7", "-nocrl", "-out", "none.p7b");
+        Tool.OPENSSL.command("crl2pkcs7", "-nocrl", "-out", "none.p7b").in(dir).runAndRead(dir.resolve("none.p7b"));
 
     assertThatThrownBy(() -> Pem.readCertificates(p7))
         .isInstanceOf(InvalidMaterialException.class)
@@ -134,20 +121,10 @@ class PemTest {
 
   @Test
   void testReadCertificates_trustedCertificateFormKeepsTheCertificate() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.writeString(dir.resolve("ca.pem"), ca.pem());
     byte[] trusted =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("trusted.pem"),
-            "x509",
-            "-in",
-            "ca.pem",
-            "-trustout",
-            "-addtrust",
-            "serverAuth",
-            "-out",
-            "trusted.pem");
+        Tool.OPENSSL.command("x509", "-in", "ca.pem", "-trustout", "-addtrust", "serverAuth", "-out", "trusted.pem").in(dir).runAndRead(dir.resolve("trusted.pem"));
     assertThat(new String(trusted, StandardCharsets.US_ASCII))
         .contains("BEGIN TRUSTED CERTIFICATE");
 
@@ -174,7 +151,7 @@ class PemTest {
 
   @Test
   void testReadCertificates_privateKeyIsRefused() {
-    byte[] key = TestPki.key(TestPki.P256, "a").pkcs8Pem();
+    byte[] key = TestKeys.key(TestKeys.P256, "a").pkcs8Pem();
 
     assertThatThrownBy(() -> Pem.readCertificates(key))
         .isInstanceOf(InvalidMaterialException.class)
@@ -184,7 +161,7 @@ class PemTest {
 
   @Test
   void testReadCertificates_privateKeyNextToCertificatesIsRefused() {
-    byte[] data = concat(bytes(ca.pem()), TestPki.key(TestPki.P256, "a").pkcs8Pem());
+    byte[] data = concat(bytes(ca.pem()), TestKeys.key(TestKeys.P256, "a").pkcs8Pem());
 
     assertThatThrownBy(() -> Pem.readCertificates(data))
         .isInstanceOf(InvalidMaterialException.class)
@@ -194,7 +171,7 @@ class PemTest {
 
   @Test
   void testReadCertificates_derPrivateKeyIsRefused() {
-    byte[] der = TestPki.key(TestPki.P256, "a").pkcs8Der();
+    byte[] der = TestKeys.key(TestKeys.P256, "a").pkcs8Der();
 
     assertThatThrownBy(() -> Pem.readCertificates(der))
         .isInstanceOf(InvalidMaterialException.class)
@@ -209,7 +186,7 @@ class PemTest {
             List.of("x.example"),
             List.of(),
             false,
-            TestPki.key(TestPki.P256, "a"));
+            TestKeys.key(TestKeys.P256, "a"));
 
     assertThatThrownBy(() -> Pem.readCertificates(csr))
         .isInstanceOf(InvalidMaterialException.class)
@@ -311,7 +288,7 @@ class PemTest {
             new java.util.TreeMap<>(java.util.Map.of("ca", ca)),
             "pw".toCharArray(),
             org.hostpki.model.Pkcs12Profile.MODERN,
-            TestPki.RANDOM);
+            TestKeys.RANDOM);
 
     assertThatThrownBy(() -> Pem.readCertificates(p12))
         .isInstanceOf(InvalidMaterialException.class)
@@ -361,16 +338,16 @@ class PemTest {
 
   @Test
   void testCertificates_opensslReadsTheBundle() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(server, ca)));
 
     String out =
-        OpenSsl.run(dir, "crl2pkcs7", "-nocrl", "-certfile", "chain.pem").assertSuccess().output();
+        Tool.OPENSSL.command("crl2pkcs7", "-nocrl", "-certfile", "chain.pem").in(dir).run().assertSucceeded().output();
     Files.writeString(dir.resolve("out.p7b"), out);
 
     assertThat(
-            OpenSsl.run(dir, "pkcs7", "-in", "out.p7b", "-print_certs", "-noout")
-                .assertSuccess()
+            Tool.OPENSSL.command("pkcs7", "-in", "out.p7b", "-print_certs", "-noout").in(dir).run()
+                .assertSucceeded()
                 .output())
         .contains(
             "subject=CN = portal.example.com",
@@ -382,10 +359,10 @@ class PemTest {
     List<Certificate> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       out.add(
-          new CertificateIssuer(TestPki.RANDOM)
+          new CertificateIssuer(TestKeys.RANDOM)
               .selfSignedCa(
                   TestPki.subject("Bundle CA " + i, "Example Corp", "US"),
-                  TestPki.key(TestPki.P256, "bundle"),
+                  TestKeys.key(TestKeys.P256, "bundle"),
                   TestPki.NOW,
                   java.time.Duration.ofDays(365)));
     }

@@ -2,10 +2,9 @@ package org.hostpki.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hostpki.pki.TestPki.RANDOM;
+import static org.hostpki.testkit.TestKeys.RANDOM;
 
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -20,14 +19,18 @@ import java.util.stream.Stream;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
-import org.junit.jupiter.api.Assumptions;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Execution(ExecutionMode.CONCURRENT)
 class Pkcs12Test {
   private static final char[] PASSWORD = "correct horse".toCharArray();
 
@@ -41,11 +44,11 @@ class Pkcs12Test {
 
   @BeforeAll
   static void material() {
-    ca = TestPki.ca(TestPki.P256);
-    serverKey = TestPki.key(TestPki.P256, "server");
-    server = TestPki.server(TestPki.P256, ca, TestPki.P256);
-    ldap = TestPki.ca(TestPki.RSA2048);
-    bmc = TestPki.ca(TestPki.ED25519);
+    ca = TestPki.ca(TestKeys.P256);
+    serverKey = TestKeys.key(TestKeys.P256, "server");
+    server = TestPki.server(TestKeys.P256, ca, TestKeys.P256);
+    ldap = TestPki.ca(TestKeys.RSA2048);
+    bmc = TestPki.ca(TestKeys.ED25519);
   }
 
   private static byte[] keyStore(Pkcs12Profile profile) {
@@ -92,7 +95,7 @@ class Pkcs12Test {
   }
 
   static Stream<KeySpec> specs() {
-    return TestPki.ALL_SPECS.stream();
+    return TestKeys.ALL_SPECS.stream();
   }
 
   @ParameterizedTest
@@ -100,7 +103,7 @@ class Pkcs12Test {
   void testKeyStore_eachKeySpecRoundTripsAndJdkReadsTheKey(KeySpec spec) throws Exception {
     Certificate specCa = TestPki.ca(spec);
     Certificate leaf = TestPki.server(spec, specCa, spec);
-    KeyMaterial key = TestPki.key(spec, "server");
+    KeyMaterial key = TestKeys.key(spec, "server");
     byte[] p12 =
         Pkcs12.keyStore(
             "server", key, List.of(leaf, specCa), PASSWORD, Pkcs12Profile.MODERN, RANDOM);
@@ -262,27 +265,16 @@ class Pkcs12Test {
 
   @Test
   void testTrustStore_keytoolListsTrustedCertEntries() throws Exception {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Assumptions.assumeTrue(Files.isExecutable(keytool), "no keytool in java.home: test skipped");
     Files.write(dir.resolve("truststore.p12"), trustStore(Pkcs12Profile.MODERN));
 
-    Process process =
-        new ProcessBuilder(
-                keytool.toString(),
-                "-J-Duser.language=en",
-                "-J-Duser.country=US",
-                "-list",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                dir.resolve("truststore.p12").toString(),
-                "-storepass",
-                new String(PASSWORD))
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String output =
+        Tool.KEYTOOL.command(
+                "-J-Duser.language=en", "-J-Duser.country=US", "-list", "-storetype", "PKCS12",
+                "-keystore", dir.resolve("truststore.p12").toString(), "-storepass", new String(PASSWORD))
+            .run()
+            .assertSucceeded()
+            .output();
 
-    assertThat(process.waitFor()).as(output).isZero();
     assertThat(output)
         .contains("Your keystore contains 3 entries")
         .contains("ldap,", "bmc-01,", "internal-ca,")
@@ -294,34 +286,15 @@ class Pkcs12Test {
   @ParameterizedTest
   @EnumSource(Pkcs12Profile.class)
   void testKeyStore_opensslReadsIt(Pkcs12Profile profile) throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.write(dir.resolve("server.p12"), keyStore(profile));
 
     String info =
-        OpenSsl.run(
-                dir,
-                "pkcs12",
-                "-in",
-                "server.p12",
-                "-info",
-                "-nokeys",
-                "-passin",
-                "pass:correct horse")
-            .assertSuccess()
+        Tool.OPENSSL.command("pkcs12", "-in", "server.p12", "-info", "-nokeys", "-passin", "pass:correct horse").in(dir).run()
+            .assertSucceeded()
             .output();
     byte[] keyPem =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("key.pem"),
-            "pkcs12",
-            "-in",
-            "server.p12",
-            "-nocerts",
-            "-nodes",
-            "-passin",
-            "pass:correct horse",
-            "-out",
-            "key.pem");
+        Tool.OPENSSL.command("pkcs12", "-in", "server.p12", "-nocerts", "-nodes", "-passin", "pass:correct horse", "-out", "key.pem").in(dir).runAndRead(dir.resolve("key.pem"));
 
     if (profile == Pkcs12Profile.MODERN) {
       assertThat(info)
@@ -339,20 +312,12 @@ class Pkcs12Test {
   @ParameterizedTest
   @EnumSource(Pkcs12Profile.class)
   void testTrustStore_opensslReadsIt(Pkcs12Profile profile) throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.write(dir.resolve("truststore.p12"), trustStore(profile));
 
     String info =
-        OpenSsl.run(
-                dir,
-                "pkcs12",
-                "-in",
-                "truststore.p12",
-                "-info",
-                "-nokeys",
-                "-passin",
-                "pass:correct horse")
-            .assertSuccess()
+        Tool.OPENSSL.command("pkcs12", "-in", "truststore.p12", "-info", "-nokeys", "-passin", "pass:correct horse").in(dir).run()
+            .assertSucceeded()
             .output();
 
     assertThat(info)
@@ -362,45 +327,13 @@ class Pkcs12Test {
 
   @Test
   void testRead_opensslWrittenFilesInBothProfiles() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.write(dir.resolve("key.pem"), serverKey.pkcs8Pem());
     Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(server, ca)));
-    OpenSsl.run(
-            dir,
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "key.pem",
-            "-in",
-            "chain.pem",
-            "-name",
-            "web",
-            "-passout",
-            "pass:correct horse",
-            "-out",
-            "modern.p12")
-        .assertSuccess();
-    OpenSsl.run(
-            dir,
-            "pkcs12",
-            "-export",
-            "-inkey",
-            "key.pem",
-            "-in",
-            "chain.pem",
-            "-name",
-            "web",
-            "-keypbe",
-            "PBE-SHA1-3DES",
-            "-certpbe",
-            "PBE-SHA1-3DES",
-            "-macalg",
-            "sha1",
-            "-passout",
-            "pass:correct horse",
-            "-out",
-            "legacy.p12")
-        .assertSuccess();
+    Tool.OPENSSL.command("pkcs12", "-export", "-inkey", "key.pem", "-in", "chain.pem", "-name", "web", "-passout", "pass:correct horse", "-out", "modern.p12").in(dir).run()
+        .assertSucceeded();
+    Tool.OPENSSL.command("pkcs12", "-export", "-inkey", "key.pem", "-in", "chain.pem", "-name", "web", "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1", "-passout", "pass:correct horse", "-out", "legacy.p12").in(dir).run()
+        .assertSucceeded();
 
     Pkcs12Facts modern = Pkcs12.read(Files.readAllBytes(dir.resolve("modern.p12")), PASSWORD);
     Pkcs12Facts legacy = Pkcs12.read(Files.readAllBytes(dir.resolve("legacy.p12")), PASSWORD);

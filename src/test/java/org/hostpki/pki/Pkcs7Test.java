@@ -7,11 +7,17 @@ import static org.hostpki.pki.TestPki.NOW;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.TestCa;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class Pkcs7Test {
-  private static final ExternalCa CA = ExternalCa.create(NOW);
+  private static final TestCa CA = TestCa.create(NOW);
 
   @TempDir Path dir;
 
@@ -24,11 +30,11 @@ class Pkcs7Test {
 
   @Test
   void testCertificatesOnly_opensslPrintsEveryCertificate() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.write(dir.resolve("chain.p7b"), Pkcs7.certificatesOnly(List.of(CA.intermediate(), CA.root())));
 
-    OpenSsl.Result result =
-        OpenSsl.run(dir, "pkcs7", "-inform", "DER", "-in", "chain.p7b", "-print_certs", "-noout").assertSuccess();
+    ProcessResult result =
+        Tool.OPENSSL.command("pkcs7", "-inform", "DER", "-in", "chain.p7b", "-print_certs", "-noout").in(dir).run().assertSucceeded();
 
     assertThat(result.output()).contains("subject=CN = Example Issuing CA 2", "subject=CN = Example Root CA");
   }

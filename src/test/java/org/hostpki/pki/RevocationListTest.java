@@ -17,9 +17,14 @@ import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.TestKeys;
 
+@Execution(ExecutionMode.CONCURRENT)
 class RevocationListTest {
   private static final Instant THIS_UPDATE = TestPki.NOW;
   private static final Instant NEXT_UPDATE = THIS_UPDATE.plus(Duration.ofDays(7));
@@ -32,35 +37,35 @@ class RevocationListTest {
 
   private static RevocationList issue(KeySpec spec, long number, List<RevokedCertificate> revoked) {
     return RevocationList.issue(
-        TestPki.ca(spec), TestPki.key(spec, "ca"), BigInteger.valueOf(number), THIS_UPDATE, NEXT_UPDATE,
-        revoked, TestPki.RANDOM);
+        TestPki.ca(spec), TestKeys.key(spec, "ca"), BigInteger.valueOf(number), THIS_UPDATE, NEXT_UPDATE,
+        revoked, TestKeys.RANDOM);
   }
 
   @Test
   void testIssue_factsReadBackAsIssued() throws Exception {
-    RevocationList crl = issue(TestPki.P256, 7, List.of(KEY_COMPROMISE, UNSPECIFIED));
+    RevocationList crl = issue(TestKeys.P256, 7, List.of(KEY_COMPROMISE, UNSPECIFIED));
 
     CrlFacts facts = RevocationList.parse(crl.pem().getBytes(StandardCharsets.US_ASCII)).facts();
 
-    assertThat(facts.issuerDn()).isEqualTo(TestPki.ca(TestPki.P256).facts().subjectDn());
+    assertThat(facts.issuerDn()).isEqualTo(TestPki.ca(TestKeys.P256).facts().subjectDn());
     assertThat(facts.number()).contains(BigInteger.valueOf(7));
     assertThat(facts.thisUpdate()).isEqualTo(THIS_UPDATE);
     assertThat(facts.nextUpdate()).contains(NEXT_UPDATE);
     assertThat(facts.revoked()).containsExactly(KEY_COMPROMISE, UNSPECIFIED);
-    assertThat(facts.authorityKeyId()).isEqualTo(TestPki.ca(TestPki.P256).facts().subjectKeyId());
+    assertThat(facts.authorityKeyId()).isEqualTo(TestPki.ca(TestKeys.P256).facts().subjectKeyId());
     assertThat(facts.signatureAlgorithm()).isEqualTo("SHA256withECDSA");
     assertThat(facts.fingerprint()).isEqualTo(org.hostpki.model.Fingerprint.sha256(crl.der()));
   }
 
   @Test
   void testIssue_anEmptyCrlHasNoEntries() throws Exception {
-    RevocationList crl = issue(TestPki.P256, 1, List.of());
+    RevocationList crl = issue(TestKeys.P256, 1, List.of());
 
     assertThat(RevocationList.parse(crl.der()).facts().revoked()).isEmpty();
   }
 
   static List<KeySpec> caKeys() {
-    return List.of(TestPki.P256, TestPki.P384, TestPki.RSA2048, TestPki.ED25519);
+    return List.of(TestKeys.P256, TestKeys.P384, TestKeys.RSA2048, TestKeys.ED25519);
   }
 
   @ParameterizedTest
@@ -74,14 +79,14 @@ class RevocationListTest {
 
   @Test
   void testIsSignedBy_anotherCaIsNotTheIssuer() {
-    RevocationList crl = issue(TestPki.P256, 1, List.of());
+    RevocationList crl = issue(TestKeys.P256, 1, List.of());
 
-    assertThat(crl.isSignedBy(TestPki.ca(TestPki.P384))).isFalse();
+    assertThat(crl.isSignedBy(TestPki.ca(TestKeys.P384))).isFalse();
   }
 
   @Test
   void testIsSignedBy_aCrlWithAnAlteredEntryDoesNotVerify() throws Exception {
-    byte[] der = issue(TestPki.P256, 1, List.of(KEY_COMPROMISE)).der();
+    byte[] der = issue(TestKeys.P256, 1, List.of(KEY_COMPROMISE)).der();
     byte[] serial = BigInteger.valueOf(0x1234).toByteArray();
     for (int i = 0; i + 1 < der.length; i++) {
       if (der[i] == serial[0] && der[i + 1] == serial[1]) {
@@ -90,7 +95,7 @@ class RevocationListTest {
       }
     }
 
-    assertThat(RevocationList.parse(der).isSignedBy(TestPki.ca(TestPki.P256))).isFalse();
+    assertThat(RevocationList.parse(der).isSignedBy(TestPki.ca(TestKeys.P256))).isFalse();
   }
 
   @Test
@@ -98,8 +103,8 @@ class RevocationListTest {
     assertThatThrownBy(
             () ->
                 RevocationList.issue(
-                    TestPki.ca(TestPki.P256), TestPki.key(TestPki.P256, "other"), BigInteger.ONE, THIS_UPDATE,
-                    NEXT_UPDATE, List.of(), TestPki.RANDOM))
+                    TestPki.ca(TestKeys.P256), TestKeys.key(TestKeys.P256, "other"), BigInteger.ONE, THIS_UPDATE,
+                    NEXT_UPDATE, List.of(), TestKeys.RANDOM))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not belong");
   }
@@ -109,14 +114,14 @@ class RevocationListTest {
     assertThatThrownBy(
             () ->
                 RevocationList.issue(
-                    TestPki.ca(TestPki.P256), TestPki.key(TestPki.P256, "ca"), BigInteger.ONE, THIS_UPDATE,
-                    THIS_UPDATE, List.of(), TestPki.RANDOM))
+                    TestPki.ca(TestKeys.P256), TestKeys.key(TestKeys.P256, "ca"), BigInteger.ONE, THIS_UPDATE,
+                    THIS_UPDATE, List.of(), TestKeys.RANDOM))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void testRenewalTime_isWhenAThirdOfTheValidityIsLeft() {
-    CrlFacts facts = issue(TestPki.P256, 1, List.of()).facts();
+    CrlFacts facts = issue(TestKeys.P256, 1, List.of()).facts();
 
     assertThat(facts.renewalTime()).contains(NEXT_UPDATE.minus(Duration.ofDays(7).dividedBy(3)));
   }
@@ -124,25 +129,25 @@ class RevocationListTest {
   @Test
   void testParse_refusesWhatIsNoCrl() {
     assertThatThrownBy(() -> RevocationList.parse(new byte[0])).hasMessage("is empty");
-    assertThatThrownBy(() -> RevocationList.parse(TestPki.ca(TestPki.P256).pem().getBytes(StandardCharsets.US_ASCII)))
+    assertThatThrownBy(() -> RevocationList.parse(TestPki.ca(TestKeys.P256).pem().getBytes(StandardCharsets.US_ASCII)))
         .hasMessage("block 1 (CERTIFICATE, line 1) is a CERTIFICATE, not an X509 CRL");
-    assertThatThrownBy(() -> RevocationList.parse(TestPki.ca(TestPki.P256).der()))
+    assertThatThrownBy(() -> RevocationList.parse(TestPki.ca(TestKeys.P256).der()))
         .isInstanceOf(InvalidMaterialException.class)
         .hasMessageStartingWith("is not a valid CRL");
     assertThatThrownBy(() -> RevocationList.parse("hello".getBytes(StandardCharsets.US_ASCII)))
         .hasMessage("is neither a PEM CRL (-----BEGIN X509 CRL-----) nor DER");
-    String two = issue(TestPki.P256, 1, List.of()).pem() + issue(TestPki.P256, 2, List.of()).pem();
+    String two = issue(TestKeys.P256, 1, List.of()).pem() + issue(TestKeys.P256, 2, List.of()).pem();
     assertThatThrownBy(() -> RevocationList.parse(two.getBytes(StandardCharsets.US_ASCII)))
         .hasMessageStartingWith("holds more than one CRL");
-    assertThatThrownBy(() -> RevocationList.parse(TestPki.key(TestPki.P256, "ca").pkcs8Pem()))
+    assertThatThrownBy(() -> RevocationList.parse(TestKeys.key(TestKeys.P256, "ca").pkcs8Pem()))
         .hasMessageContaining("(a private key!)");
   }
 
   @Test
   void testParse_readsWhatOpensslWrites() throws Exception {
-    OpenSsl.assumeAvailable();
-    Files.writeString(dir.resolve("ca.crt"), TestPki.ca(TestPki.P256).pem());
-    Files.write(dir.resolve("ca.key"), TestPki.key(TestPki.P256, "ca").pkcs8Pem());
+    Tool.OPENSSL.require();
+    Files.writeString(dir.resolve("ca.crt"), TestPki.ca(TestKeys.P256).pem());
+    Files.write(dir.resolve("ca.key"), TestKeys.key(TestKeys.P256, "ca").pkcs8Pem());
     Files.writeString(dir.resolve("index.txt"), "R\t300101000000Z\t260110000000Z,superseded\t1234\tunknown\t/CN=x\n");
     Files.writeString(dir.resolve("crlnumber"), "05\n");
     Files.writeString(
@@ -150,8 +155,8 @@ class RevocationListTest {
         "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\n"
             + "default_crl_days = 30\n");
 
-    OpenSsl.run(dir, "ca", "-config", "ca.cnf", "-gencrl", "-cert", "ca.crt", "-keyfile", "ca.key", "-out", "o.crl")
-        .assertSuccess();
+    Tool.OPENSSL.command("ca", "-config", "ca.cnf", "-gencrl", "-cert", "ca.crt", "-keyfile", "ca.key", "-out", "o.crl").in(dir).run()
+        .assertSucceeded();
     CrlFacts facts = RevocationList.parse(Files.readAllBytes(dir.resolve("o.crl"))).facts();
 
     assertThat(facts.number()).contains(BigInteger.valueOf(5));
@@ -163,18 +168,18 @@ class RevocationListTest {
               assertThat(e.reason()).isEqualTo(RevocationReason.SUPERSEDED);
               assertThat(e.revocationDate()).isEqualTo(Instant.parse("2026-01-10T00:00:00Z"));
             });
-    assertThat(RevocationList.parse(Files.readAllBytes(dir.resolve("o.crl"))).isSignedBy(TestPki.ca(TestPki.P256)))
+    assertThat(RevocationList.parse(Files.readAllBytes(dir.resolve("o.crl"))).isSignedBy(TestPki.ca(TestKeys.P256)))
         .isTrue();
   }
 
   @Test
   void testIssue_opensslVerifiesItAndReadsTheSameEntries() throws Exception {
-    OpenSsl.assumeAvailable();
-    Files.writeString(dir.resolve("ca.crt"), TestPki.ca(TestPki.P384).pem());
-    Files.writeString(dir.resolve("ca.crl"), issue(TestPki.P384, 42, List.of(KEY_COMPROMISE, UNSPECIFIED)).pem());
+    Tool.OPENSSL.require();
+    Files.writeString(dir.resolve("ca.crt"), TestPki.ca(TestKeys.P384).pem());
+    Files.writeString(dir.resolve("ca.crl"), issue(TestKeys.P384, 42, List.of(KEY_COMPROMISE, UNSPECIFIED)).pem());
 
     String text =
-        OpenSsl.run(dir, "crl", "-in", "ca.crl", "-CAfile", "ca.crt", "-verify", "-noout", "-text").assertSuccess().output();
+        Tool.OPENSSL.command("crl", "-in", "ca.crl", "-CAfile", "ca.crt", "-verify", "-noout", "-text").in(dir).run().assertSucceeded().output();
 
     assertThat(text).contains("verify OK", "X509v3 CRL Number: \n                42", "Serial Number: 1234", "Key Compromise");
     assertThat(text.split("X509v3 CRL Reason Code").length - 1).as("no reasonCode for unspecified").isEqualTo(1);
@@ -182,15 +187,15 @@ class RevocationListTest {
 
   @Test
   void testOpensslIssuerHash_isWhatOpensslCrlHashPrintsAndTheCasSubjectHash() throws Exception {
-    OpenSsl.assumeAvailable();
-    RevocationList crl = issue(TestPki.RSA2048, 1, List.of());
+    Tool.OPENSSL.require();
+    RevocationList crl = issue(TestKeys.RSA2048, 1, List.of());
     Files.writeString(dir.resolve("ca.crl"), crl.pem());
 
-    String expected = OpenSsl.run(dir, "crl", "-in", "ca.crl", "-noout", "-hash").assertSuccess().output().strip();
+    String expected = Tool.OPENSSL.command("crl", "-in", "ca.crl", "-noout", "-hash").in(dir).run().assertSucceeded().output().strip();
 
     assertThat(SubjectHash.opensslIssuerHash(crl))
         .isEqualTo(expected)
-        .isEqualTo(SubjectHash.opensslSubjectHash(TestPki.ca(TestPki.RSA2048)));
+        .isEqualTo(SubjectHash.opensslSubjectHash(TestPki.ca(TestKeys.RSA2048)));
   }
 
   @Test
@@ -198,8 +203,8 @@ class RevocationListTest {
     Instant late = Instant.parse("2051-03-01T12:00:00Z");
     RevocationList crl =
         RevocationList.issue(
-            TestPki.ca(TestPki.P256), TestPki.key(TestPki.P256, "ca"), BigInteger.TEN, late, late.plusSeconds(3600),
-            List.of(new RevokedCertificate(BigInteger.TWO, late, RevocationReason.SUPERSEDED)), TestPki.RANDOM);
+            TestPki.ca(TestKeys.P256), TestKeys.key(TestKeys.P256, "ca"), BigInteger.TEN, late, late.plusSeconds(3600),
+            List.of(new RevokedCertificate(BigInteger.TWO, late, RevocationReason.SUPERSEDED)), TestKeys.RANDOM);
 
     CrlFacts facts = RevocationList.parse(crl.der()).facts();
 

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class ServerProfileTest {
   private static ServerProfile profile(Subject subject, String... dnsNames) {
     return new ServerProfile(subject, List.of(dnsNames), List.of(), Duration.ofDays(1), false);

@@ -12,12 +12,20 @@ import org.bouncycastle.asn1.ASN1PrintableString;
 import org.bouncycastle.asn1.ASN1T61String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.hostpki.model.Subject;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
+@Tag(Tags.INTEROP)
+@Execution(ExecutionMode.CONCURRENT)
 class SubjectHashTest {
   @TempDir Path dir;
 
@@ -49,16 +57,16 @@ class SubjectHashTest {
   @ParameterizedTest
   @MethodSource("subjects")
   void testOpensslSubjectHash_matchesOpensslForOurCertificates(Subject subject) throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Certificate certificate =
-        new CertificateIssuer(TestPki.RANDOM)
+        new CertificateIssuer(TestKeys.RANDOM)
             .selfSignedCa(
-                subject, TestPki.key(TestPki.P256, "ca"), TestPki.NOW, Duration.ofDays(1));
+                subject, TestKeys.key(TestKeys.P256, "ca"), TestPki.NOW, Duration.ofDays(1));
     Files.writeString(dir.resolve("c.pem"), certificate.pem());
 
     String expected =
-        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash")
-            .assertSuccess()
+        Tool.OPENSSL.command("x509", "-in", "c.pem", "-noout", "-subject_hash").in(dir).run()
+            .assertSucceeded()
             .output()
             .trim();
 
@@ -75,29 +83,12 @@ class SubjectHashTest {
       })
   void testOpensslSubjectHash_matchesOpensslForOpensslCertificates(String subject)
       throws Exception {
-    OpenSsl.assumeAvailable();
-    OpenSsl.run(
-            dir,
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "c.pem",
-            "-days",
-            "1",
-            "-multivalue-rdn",
-            "-subj",
-            subject)
-        .assertSuccess();
+    Tool.OPENSSL.require();
+    Tool.OPENSSL.command("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "1", "-multivalue-rdn", "-subj", subject).in(dir).run()
+        .assertSucceeded();
     String expected =
-        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash")
-            .assertSuccess()
+        Tool.OPENSSL.command("x509", "-in", "c.pem", "-noout", "-subject_hash").in(dir).run()
+            .assertSucceeded()
             .output()
             .trim();
 
@@ -108,7 +99,7 @@ class SubjectHashTest {
 
   @Test
   void testOpensslSubjectHash_matchesOpensslForPrintableT61AndBmpStrings() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Files.writeString(
         dir.resolve("req.cnf"),
         "[req]\n"
@@ -120,28 +111,11 @@ class SubjectHashTest {
             + "O=Printable Org\n"
             + "OU=Ünïcode  T61\n"
             + "CN=日本 BMP\n");
-    OpenSsl.run(
-            dir,
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "k.pem",
-            "-out",
-            "c.pem",
-            "-days",
-            "1",
-            "-utf8",
-            "-config",
-            "req.cnf")
-        .assertSuccess();
+    Tool.OPENSSL.command("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "1", "-utf8", "-config", "req.cnf").in(dir).run()
+        .assertSucceeded();
     String expected =
-        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash")
-            .assertSuccess()
+        Tool.OPENSSL.command("x509", "-in", "c.pem", "-noout", "-subject_hash").in(dir).run()
+            .assertSucceeded()
             .output()
             .trim();
 
@@ -156,9 +130,9 @@ class SubjectHashTest {
 
   @Test
   void testOpensslSubjectHash_matchesOpensslForAnEmptySubject() throws Exception {
-    OpenSsl.assumeAvailable();
+    Tool.OPENSSL.require();
     Certificate certificate =
-        new CertificateIssuer(TestPki.RANDOM)
+        new CertificateIssuer(TestKeys.RANDOM)
             .server(
                 new ServerProfile(
                     Subject.empty(),
@@ -166,15 +140,15 @@ class SubjectHashTest {
                     java.util.List.of(TestPki.ip("192.0.2.1")),
                     Duration.ofDays(1),
                     false),
-                TestPki.key(TestPki.P256, "server"),
-                TestPki.ca(TestPki.P256),
-                TestPki.key(TestPki.P256, "ca"),
+                TestKeys.key(TestKeys.P256, "server"),
+                TestPki.ca(TestKeys.P256),
+                TestKeys.key(TestKeys.P256, "ca"),
                 TestPki.NOW);
     Files.writeString(dir.resolve("c.pem"), certificate.pem());
 
     String expected =
-        OpenSsl.run(dir, "x509", "-in", "c.pem", "-noout", "-subject_hash")
-            .assertSuccess()
+        Tool.OPENSSL.command("x509", "-in", "c.pem", "-noout", "-subject_hash").in(dir).run()
+            .assertSucceeded()
             .output()
             .trim();
 
@@ -195,7 +169,7 @@ class SubjectHashTest {
   }
 
   private static Certificate ca(Subject subject) {
-    return new CertificateIssuer(TestPki.RANDOM)
-        .selfSignedCa(subject, TestPki.key(TestPki.P256, "ca"), TestPki.NOW, Duration.ofDays(1));
+    return new CertificateIssuer(TestKeys.RANDOM)
+        .selfSignedCa(subject, TestKeys.key(TestKeys.P256, "ca"), TestPki.NOW, Duration.ofDays(1));
   }
 }

@@ -10,15 +10,20 @@ import org.bouncycastle.asn1.x9.X962Parameters;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.hostpki.model.Fingerprint;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class SubjectPublicKeyTest {
   @TempDir Path dir;
 
   @Test
   void testFromDer_roundTrips() throws Exception {
-    SubjectPublicKey key = TestPki.key(TestPki.P256, "a").publicKey();
+    SubjectPublicKey key = TestKeys.key(TestKeys.P256, "a").publicKey();
 
     SubjectPublicKey read = SubjectPublicKey.fromDer(key.der());
 
@@ -39,7 +44,7 @@ class SubjectPublicKeyTest {
 
   @Test
   void testSameKey_ignoresACompressedPointEncoding() throws Exception {
-    SubjectPublicKey key = TestPki.key(TestPki.P256, "a").publicKey();
+    SubjectPublicKey key = TestKeys.key(TestKeys.P256, "a").publicKey();
     SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(key.der());
     X9ECParameters curve = CustomNamedCurves.getByName("secp256r1");
     byte[] compressed =
@@ -50,13 +55,13 @@ class SubjectPublicKeyTest {
 
     assertThat(other).isNotEqualTo(key);
     assertThat(other.sameKey(key)).isTrue();
-    assertThat(key.sameKey(TestPki.key(TestPki.P256, "b").publicKey())).isFalse();
+    assertThat(key.sameKey(TestKeys.key(TestKeys.P256, "b").publicKey())).isFalse();
   }
 
   @Test
   void testSpec_emptyForExplicitCurveParameters() throws Exception {
     SubjectPublicKeyInfo info =
-        SubjectPublicKeyInfo.getInstance(TestPki.key(TestPki.P256, "a").publicKey().der());
+        SubjectPublicKeyInfo.getInstance(TestKeys.key(TestKeys.P256, "a").publicKey().der());
     X962Parameters explicit = new X962Parameters(CustomNamedCurves.getByName("secp256r1"));
     SubjectPublicKey key =
         SubjectPublicKey.fromDer(
@@ -71,20 +76,10 @@ class SubjectPublicKeyTest {
 
   @Test
   void testSpec_emptyForAKindHostpkiDoesNotMake() throws Exception {
-    OpenSsl.assumeAvailable();
-    OpenSsl.run(dir, "genpkey", "-algorithm", "X25519", "-out", "k.pem").assertSuccess();
+    Tool.OPENSSL.require();
+    Tool.OPENSSL.command("genpkey", "-algorithm", "X25519", "-out", "k.pem").in(dir).run().assertSucceeded();
     byte[] der =
-        OpenSsl.runAndRead(
-            dir,
-            dir.resolve("pub.der"),
-            "pkey",
-            "-in",
-            "k.pem",
-            "-pubout",
-            "-outform",
-            "DER",
-            "-out",
-            "pub.der");
+        Tool.OPENSSL.command("pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "pub.der").in(dir).runAndRead(dir.resolve("pub.der"));
 
     SubjectPublicKey key = SubjectPublicKey.fromDer(der);
 
@@ -95,7 +90,7 @@ class SubjectPublicKeyTest {
 
   @Test
   void testToString_namesKindAndFingerprint() {
-    SubjectPublicKey key = TestPki.key(TestPki.RSA2048, "a").publicKey();
+    SubjectPublicKey key = TestKeys.key(TestKeys.RSA2048, "a").publicKey();
 
     assertThat(key.toString()).isEqualTo("SubjectPublicKey[RSA 2048, " + key.fingerprint() + "]");
   }

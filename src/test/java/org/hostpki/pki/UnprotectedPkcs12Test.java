@@ -16,15 +16,21 @@ import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.TestKeys;
 
 /**
  * PKCS#12 files without a password: trust stores in the form of JDK 18+'s own cacerts, and key
  * stores for readers that take no password.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class UnprotectedPkcs12Test {
   @TempDir Path dir;
 
-  private final Certificate root = TestPki.ca(TestPki.P256);
+  private final Certificate root = TestPki.ca(TestKeys.P256);
 
   @Test
   void testWrite_theJdkReadsItWithoutAPasswordAsTrustedEntries() throws Exception {
@@ -60,7 +66,7 @@ class UnprotectedPkcs12Test {
   @Test
   void testIsUnprotected_notForAPasswordProtectedStore() {
     byte[] protectedStore =
-        Pkcs12.trustStore(new TreeMap<>(Map.of("root", root)), "secret".toCharArray(), Pkcs12Profile.MODERN, TestPki.RANDOM);
+        Pkcs12.trustStore(new TreeMap<>(Map.of("root", root)), "secret".toCharArray(), Pkcs12Profile.MODERN, TestKeys.RANDOM);
 
     assertThat(UnprotectedPkcs12.isUnprotected(protectedStore)).isFalse();
     assertThat(UnprotectedPkcs12.isUnprotected("garbage".getBytes())).isFalse();
@@ -68,14 +74,14 @@ class UnprotectedPkcs12Test {
 
   @Test
   void testKeyStore_opensslReadsKeyAndChainWithAnEmptyPassword() throws Exception {
-    OpenSsl.assumeAvailable();
-    KeyMaterial key = TestPki.key(TestPki.P256, "server");
-    Certificate server = TestPki.server(TestPki.P256, root, TestPki.P256);
-    Path p12 = Files.write(dir.resolve("vault.p12"), UnprotectedPkcs12.keyStore("portal.example.com", key, List.of(server, root), TestPki.RANDOM));
+    Tool.OPENSSL.require();
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "server");
+    Certificate server = TestPki.server(TestKeys.P256, root, TestKeys.P256);
+    Path p12 = Files.write(dir.resolve("vault.p12"), UnprotectedPkcs12.keyStore("portal.example.com", key, List.of(server, root), TestKeys.RANDOM));
 
-    String info = OpenSsl.run(dir, "pkcs12", "-in", p12.toString(), "-info", "-nodes", "-passin", "pass:").assertSuccess().output();
-    OpenSsl.Result pkeyFromP12 =
-        OpenSsl.run(dir, "pkcs12", "-in", p12.toString(), "-nocerts", "-nodes", "-passin", "pass:", "-out", "key.pem").assertSuccess();
+    String info = Tool.OPENSSL.command("pkcs12", "-in", p12.toString(), "-info", "-nodes", "-passin", "pass:").in(dir).run().assertSucceeded().output();
+    ProcessResult pkeyFromP12 =
+        Tool.OPENSSL.command("pkcs12", "-in", p12.toString(), "-nocerts", "-nodes", "-passin", "pass:", "-out", "key.pem").in(dir).run().assertSucceeded();
 
     assertThat(pkeyFromP12.exitCode()).isZero();
     assertThat(info)
@@ -87,9 +93,9 @@ class UnprotectedPkcs12Test {
 
   @Test
   void testKeyStore_javaOpensItWithoutAPassword() throws Exception {
-    KeyMaterial key = TestPki.key(TestPki.P256, "server");
-    Certificate server = TestPki.server(TestPki.P256, root, TestPki.P256);
-    byte[] p12 = UnprotectedPkcs12.keyStore("portal.example.com", key, List.of(server, root), TestPki.RANDOM);
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "server");
+    Certificate server = TestPki.server(TestKeys.P256, root, TestKeys.P256);
+    byte[] p12 = UnprotectedPkcs12.keyStore("portal.example.com", key, List.of(server, root), TestKeys.RANDOM);
 
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(new ByteArrayInputStream(p12), null);
@@ -105,10 +111,10 @@ class UnprotectedPkcs12Test {
 
   @Test
   void testKeyStore_readsBackWithTheEmptyPassword() throws Exception {
-    KeyMaterial key = TestPki.key(TestPki.P256, "server");
-    Certificate server = TestPki.server(TestPki.P256, root, TestPki.P256);
+    KeyMaterial key = TestKeys.key(TestKeys.P256, "server");
+    Certificate server = TestPki.server(TestKeys.P256, root, TestKeys.P256);
 
-    Pkcs12Facts facts = Pkcs12.read(UnprotectedPkcs12.keyStore("portal", key, List.of(server, root), TestPki.RANDOM), new char[0]);
+    Pkcs12Facts facts = Pkcs12.read(UnprotectedPkcs12.keyStore("portal", key, List.of(server, root), TestKeys.RANDOM), new char[0]);
 
     assertThat(facts)
         .isEqualTo(Pkcs12.keyStoreFacts("portal", key, List.of(server, root), Pkcs12Profile.MODERN));

@@ -6,6 +6,10 @@ import static org.hostpki.plan.Fixtures.converged;
 import static org.hostpki.plan.Fixtures.desired;
 import static org.hostpki.plan.Fixtures.host;
 import static org.hostpki.plan.Fixtures.input;
+import static org.hostpki.testkit.PlanAssert.change;
+import static org.hostpki.testkit.PlanAssert.codes;
+import static org.hostpki.testkit.PlanAssert.lines;
+import static org.hostpki.testkit.PlanAssert.warningMessages;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +27,11 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Phased CA rotation ({@code ca.rotation.overlap}) through the planner, phase by phase. */
+@Execution(ExecutionMode.CONCURRENT)
 class CaRotationTest {
   private static final Duration OVERLAP = Duration.ofDays(7);
   /** 50 days before the CA made at NOW expires: within its renewBefore of 90 days. */
@@ -54,25 +61,6 @@ class CaRotationTest {
     return planner.plan(input(d, portal, observed, now));
   }
 
-  private static List<String> addresses(Plan plan) {
-    return plan.changes().stream().map(c -> c.action().symbol() + c.address()).toList();
-  }
-
-  private static Change change(Plan plan, String address) {
-    return plan.changes().stream()
-        .filter(c -> c.address().equals(address))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no change for " + address + " in " + addresses(plan)));
-  }
-
-  private static List<ReasonCode> codes(Change c) {
-    return c.reasons().stream().map(Reason::code).toList();
-  }
-
-  private static List<String> warnings(Plan plan) {
-    return plan.warnings().stream().map(Warning::message).toList();
-  }
-
   /** The store converged at NOW, its server certificate renewed since, seen at T1. */
   private Fixtures.Store beforeT1(DesiredState d) {
     Fixtures.Store s = converged(d, portal);
@@ -99,7 +87,7 @@ class CaRotationTest {
 
     Plan plan = plan(d, beforeT1(d).observed(), T1);
 
-    assertThat(addresses(plan))
+    assertThat(lines(plan))
         .containsExactly("+ca-next", "~output/trust-bundle.crt", "~output/truststore.p12");
     Change next = change(plan, "ca-next");
     assertThat(codes(next)).containsExactly(ReasonCode.EXPIRING, ReasonCode.CA_ROTATION);
@@ -155,7 +143,7 @@ class CaRotationTest {
 
     Plan plan = plan(named, converged(d, portal).observed(), NOW);
 
-    assertThat(addresses(plan))
+    assertThat(lines(plan))
         .containsExactly("+ca-next", "~output/trust-bundle.crt", "~output/truststore.p12");
     Change next = change(plan, "ca-next");
     assertThat(codes(next)).containsExactly(ReasonCode.SUBJECT_CHANGED, ReasonCode.CA_ROTATION);
@@ -173,7 +161,7 @@ class CaRotationTest {
     assertThat(codes(next)).containsExactly(ReasonCode.KEY_SPEC_CHANGED, ReasonCode.CA_ROTATION);
     assertThat(next.reasonText()).startsWith("ca.crt: key EC P-256 → RSA 3072");
     assertThat(((Intent.IssueNextCa) next.intent()).key()).isEqualTo(new KeySpec.Rsa(3072));
-    assertThat(addresses(plan)).doesNotContain("~ca", "~server");
+    assertThat(lines(plan)).doesNotContain("~ca", "~server");
   }
 
   @Test
@@ -184,7 +172,7 @@ class CaRotationTest {
 
     assertThat(plan.changes()).isEmpty();
     assertThat(plan.warnings()).extracting(Warning::code).containsExactly("ca-rotation");
-    assertThat(warnings(plan).get(0))
+    assertThat(warningMessages(plan).get(0))
         .contains(
             "was made on 2036-04-09 12:00 UTC",
             "the server moves to it on 2036-04-16 12:00 UTC (overlap 7d)",
@@ -210,7 +198,7 @@ class CaRotationTest {
 
     Plan plan = plan(d, s.observed(), MOVE);
 
-    assertThat(addresses(plan))
+    assertThat(lines(plan))
         .containsExactly(
             "~ca",
             "+ca-previous",
@@ -237,7 +225,7 @@ class CaRotationTest {
     Plan plan = plan(d, afterPhase2(d).observed(), MOVE);
 
     assertThat(plan.changes()).isEmpty();
-    assertThat(warnings(plan))
+    assertThat(warningMessages(plan))
         .singleElement()
         .asString()
         .contains("the previous CA", "stays trusted until 2036-04-23 12:00 UTC", "the first apply from then on removes it");
@@ -249,8 +237,8 @@ class CaRotationTest {
 
     Plan plan = plan(d, afterPhase1(d).observed(), RETIRE);
 
-    assertThat(addresses(plan)).contains("~ca", "~server").doesNotContain("+ca-previous");
-    assertThat(warnings(plan)).anySatisfy(w -> assertThat(w).contains("does not stay trusted"));
+    assertThat(lines(plan)).contains("~ca", "~server").doesNotContain("+ca-previous");
+    assertThat(warningMessages(plan)).anySatisfy(w -> assertThat(w).contains("does not stay trusted"));
   }
 
   // ---- phase 3 --------------------------------------------------------------------------------
@@ -268,7 +256,7 @@ class CaRotationTest {
 
     Plan plan = plan(d, afterPhase2(d).observed(), RETIRE);
 
-    assertThat(addresses(plan))
+    assertThat(lines(plan))
         .containsExactly("-ca-previous", "~output/trust-bundle.crt", "~output/truststore.p12");
     assertThat(codes(change(plan, "ca-previous"))).containsExactly(ReasonCode.CA_ROTATION);
     assertThat(change(plan, "output/trust-bundle.crt").reasonText())
@@ -300,7 +288,7 @@ class CaRotationTest {
 
     Plan plan = plan(d, beforeT1(d).observed(), T1);
 
-    assertThat(addresses(plan)).startsWith("~ca", "~server").doesNotContain("+ca-next", "+ca-previous");
+    assertThat(lines(plan)).startsWith("~ca", "~server").doesNotContain("+ca-next", "+ca-previous");
     assertThat(change(plan, "ca").intent()).isInstanceOf(Intent.IssueCa.class);
     assertThat(codes(change(plan, "ca"))).containsExactly(ReasonCode.EXPIRING);
   }
@@ -316,7 +304,7 @@ class CaRotationTest {
     assertThat(ca.intent()).isInstanceOf(Intent.IssueCa.class);
     assertThat(codes(ca)).containsExactly(ReasonCode.EXPIRED, ReasonCode.CA_ROTATION);
     assertThat(ca.reasonText()).contains("at once, without the overlap of 7d: the current CA cannot be used any longer");
-    assertThat(addresses(plan)).contains("~server").doesNotContain("+ca-next", "+ca-previous");
+    assertThat(lines(plan)).contains("~server").doesNotContain("+ca-next", "+ca-previous");
   }
 
   @Test
@@ -332,7 +320,7 @@ class CaRotationTest {
     assertThat(ca.intent()).isEqualTo(new Intent.PromoteNextCa(s.caNextCert.fingerprint()));
     assertThat(codes(ca)).containsExactly(ReasonCode.EXPIRED, ReasonCode.CA_ROTATION);
     assertThat(ca.reasonText()).contains("takes over at once, before its overlap ends on");
-    assertThat(addresses(plan)).contains("~server").doesNotContain("+ca-previous");
+    assertThat(lines(plan)).contains("~server").doesNotContain("+ca-previous");
   }
 
   @Test
@@ -358,7 +346,7 @@ class CaRotationTest {
             new PlanInput(d, portal, new TreeMap<>(), s.observed(), MOVE.plus(Duration.ofDays(1)),
                 Set.of(PlanInput.Replace.CA), Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
-    assertThat(addresses(plan)).startsWith("~ca", "-ca-next", "-ca-previous", "~server");
+    assertThat(lines(plan)).startsWith("~ca", "-ca-next", "-ca-previous", "~server");
     Change ca = change(plan, "ca");
     assertThat(ca.intent()).isInstanceOf(Intent.IssueCa.class);
     assertThat(ca.reasonText()).contains("suspected key compromise, which must not wait; no old CA stays trusted");
@@ -381,7 +369,7 @@ class CaRotationTest {
     assertThat(next.action()).isEqualTo(Action.REPLACE);
     assertThat(next.reasonText())
         .contains("ca-next.crt: subject changed", "the overlap starts again", "the server moves to it on 2036-04-19 12:00 UTC");
-    assertThat(addresses(plan)).doesNotContain("~ca", "~server");
+    assertThat(lines(plan)).doesNotContain("~ca", "~server");
   }
 
   @Test
@@ -391,7 +379,7 @@ class CaRotationTest {
 
     Plan plan = plan(d, s.observed(), NOW);
 
-    assertThat(addresses(plan))
+    assertThat(lines(plan))
         .containsExactly("-ca-next", "~output/trust-bundle.crt", "~output/truststore.p12");
     assertThat(codes(change(plan, "ca-next"))).containsExactly(ReasonCode.NOT_WANTED);
   }
@@ -406,7 +394,7 @@ class CaRotationTest {
     Change ca = change(plan, "ca");
     assertThat(ca.intent()).isEqualTo(new Intent.PromoteNextCa(s.caNextCert.fingerprint()));
     assertThat(ca.reasonText()).contains("ca.rotation.overlap is not set");
-    assertThat(addresses(plan)).doesNotContain("+ca-previous");
+    assertThat(lines(plan)).doesNotContain("+ca-previous");
   }
 
   @Test
@@ -415,7 +403,7 @@ class CaRotationTest {
 
     Plan plan = plan(overlap(Optional.empty()), afterPhase2(d).observed(), MOVE);
 
-    assertThat(addresses(plan))
+    assertThat(lines(plan))
         .containsExactly("-ca-previous", "~output/trust-bundle.crt", "~output/truststore.p12");
   }
 
@@ -430,7 +418,7 @@ class CaRotationTest {
     Change next = change(plan, "ca-next");
     assertThat(next.action()).isEqualTo(Action.REPLACE);
     assertThat(next.reasonText()).contains("ca-next.key is missing", "the overlap starts again");
-    assertThat(addresses(plan)).doesNotContain("~ca", "~server");
+    assertThat(lines(plan)).doesNotContain("~ca", "~server");
   }
 
   // ---- external issuer --------------------------------------------------------------------------
@@ -445,7 +433,7 @@ class CaRotationTest {
     Plan plan =
         planner.plan(input(d, portal, s.observed(), MOVE, new ExternalChainFile.Absent(Fixtures.CHAIN_FILE)));
 
-    assertThat(addresses(plan))
+    assertThat(lines(plan))
         .containsExactly("~ca", "+ca-previous", "~output/trust-bundle.crt", "~output/truststore.p12");
   }
 

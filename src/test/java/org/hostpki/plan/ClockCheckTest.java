@@ -18,8 +18,11 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** A clock that does not fit the store refuses the plan instead of replacing good certificates. */
+@Execution(ExecutionMode.CONCURRENT)
 class ClockCheckTest {
   private final Planner planner = new Planner();
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");

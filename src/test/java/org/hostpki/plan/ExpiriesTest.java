@@ -21,8 +21,11 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Which certificates nothing renews in time, and when each threshold is crossed. */
+@Execution(ExecutionMode.CONCURRENT)
 class ExpiriesTest {
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
   private final DesiredState internal = Fixtures.desired();

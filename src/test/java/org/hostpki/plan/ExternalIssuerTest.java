@@ -11,6 +11,10 @@ import static org.hostpki.plan.Fixtures.input;
 import static org.hostpki.plan.Fixtures.ip;
 import static org.hostpki.plan.Fixtures.validFile;
 import static org.hostpki.plan.Fixtures.waiting;
+import static org.hostpki.testkit.PlanAssert.addresses;
+import static org.hostpki.testkit.PlanAssert.change;
+import static org.hostpki.testkit.PlanAssert.codes;
+import static org.hostpki.testkit.PlanAssert.warningCodes;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +33,11 @@ import org.hostpki.model.RenewBefore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** The planner with {@code server.issuer: external}: CSR, import, drift, fallback, refusals. */
+@Execution(ExecutionMode.CONCURRENT)
 class ExternalIssuerTest {
   private final Planner planner = new Planner();
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
@@ -39,25 +46,6 @@ class ExternalIssuerTest {
 
   private Plan plan(DesiredState d, HostIdentity host, ObservedStore observed, ExternalChainFile file) {
     return planner.plan(input(d, host, observed, NOW, file));
-  }
-
-  private static List<String> addresses(Plan plan) {
-    return plan.changes().stream().map(Change::address).toList();
-  }
-
-  private static Change change(Plan plan, String address) {
-    return plan.changes().stream()
-        .filter(c -> c.address().equals(address))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no change for " + address + " in " + addresses(plan)));
-  }
-
-  private static List<ReasonCode> codes(Change c) {
-    return c.reasons().stream().map(Reason::code).toList();
-  }
-
-  private static List<String> warningCodes(Plan plan) {
-    return plan.warnings().stream().map(Warning::code).toList();
   }
 
   @Test

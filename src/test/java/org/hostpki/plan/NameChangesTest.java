@@ -9,8 +9,11 @@ import java.util.Optional;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ServerSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** One rule for san-changed and host-identity-changed, whether names must match or be covered. */
+@Execution(ExecutionMode.CONCURRENT)
 class NameChangesTest {
   private static final HostIdentity HOST = Fixtures.host("portal", "example.com", "192.0.2.10");
 

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * in the same order, so a code added on one side only
  * fails here rather than in a user's script.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class PlanCodesTest {
   private static final JsonNode SCHEMA = schema("plan.schema.json");
   /** Reasons and refusals are shared with status (drift, errors): their codes live here. */

@@ -23,10 +23,13 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Real plans, rendered as JSON, against schema/plan.schema.json (the published contract). */
+@Execution(ExecutionMode.CONCURRENT)
 class PlanJsonTest {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 

@@ -8,7 +8,10 @@ import java.util.Optional;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class PlanTextTest {
   private static final Refusal REFUSAL =
       new Refusal(

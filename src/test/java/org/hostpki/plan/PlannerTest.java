@@ -7,6 +7,9 @@ import static org.hostpki.plan.Fixtures.desired;
 import static org.hostpki.plan.Fixtures.host;
 import static org.hostpki.plan.Fixtures.input;
 import static org.hostpki.plan.Fixtures.ip;
+import static org.hostpki.testkit.PlanAssert.addresses;
+import static org.hostpki.testkit.PlanAssert.change;
+import static org.hostpki.testkit.PlanAssert.codes;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,28 +33,16 @@ import org.hostpki.model.TrustSpec;
 import org.hostpki.model.AcmeChallenge;
 import org.hostpki.model.AcmeSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class PlannerTest {
   private final Planner planner = new Planner();
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
 
   private Plan plan(DesiredState d, HostIdentity host, ObservedStore observed) {
     return planner.plan(input(d, host, observed, NOW));
-  }
-
-  private static List<String> addresses(Plan plan) {
-    return plan.changes().stream().map(Change::address).toList();
-  }
-
-  private static Change change(Plan plan, String address) {
-    return plan.changes().stream()
-        .filter(c -> c.address().equals(address))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no change for " + address + " in " + addresses(plan)));
-  }
-
-  private static List<ReasonCode> codes(Change c) {
-    return c.reasons().stream().map(Reason::code).toList();
   }
 
   @Test

@@ -24,7 +24,10 @@ import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewalSpec;
 import org.hostpki.renewal.Renewal;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class RenewalsTest {
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
   /** A window that is not open when the certificates below are due. */

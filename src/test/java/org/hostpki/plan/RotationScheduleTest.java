@@ -20,7 +20,10 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class RotationScheduleTest {
   private static final Instant T1 = NOW.plus(Duration.ofDays(3));
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");

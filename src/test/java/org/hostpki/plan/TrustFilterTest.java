@@ -17,7 +17,10 @@ import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustFilters;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+@Execution(ExecutionMode.CONCURRENT)
 class TrustFilterTest {
   private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
 

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * Random sequences of desired-state edits, host identity changes and clock steps, each applied by
@@ -53,6 +55,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fails) and reported with the shortest sequence found. {@code -Dhostpki.property.seeds=N} and
  * {@code -Dhostpki.property.steps=M} try N sequences of M edits instead of the default 8 of 8.
  */
+@Tag(Tags.SLOW)
 class ReconcilerPropertyTest {
   private static final int DEFAULT_STEPS = 8;
   private static final int DEFAULT_SEEDS = 8;

@@ -21,6 +21,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
+import org.hostpki.testkit.TestKeys;
 
 /** A CA host for tests: its desired state (as YAML) and a store holding a CA and a few files. */
 final class CaHost {
@@ -63,7 +64,7 @@ final class CaHost {
   /** Writes a store as apply would have: a CA valid from {@code now} for ten years, and others. */
   CaHost applied(Instant now) {
     SortedMap<String, StoreFile> files = new TreeMap<>();
-    files.put("server.key", new StoreFile(KeyMaterial.generate(KeySpec.defaultSpec(), Requests.RANDOM).pkcs8Pem(), FileKind.PRIVATE_KEY));
+    files.put("server.key", new StoreFile(KeyMaterial.generate(KeySpec.defaultSpec(), TestKeys.RANDOM).pkcs8Pem(), FileKind.PRIVATE_KEY));
     files.put("trust/ldap.crt", new StoreFile(newCa(now).pem().getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
     write(files, now);
     return this;
@@ -72,9 +73,9 @@ final class CaHost {
   /** As {@link #applied}, with a CA certificate that carries these name constraints. */
   CaHost appliedWithConstraints(Instant now, NameConstraints constraints) {
     SortedMap<String, StoreFile> files = new TreeMap<>();
-    caKey = KeyMaterial.generate(KeySpec.defaultSpec(), Requests.RANDOM);
+    caKey = KeyMaterial.generate(KeySpec.defaultSpec(), TestKeys.RANDOM);
     ca =
-        new CertificateIssuer(Requests.RANDOM)
+        new CertificateIssuer(TestKeys.RANDOM)
             .selfSignedCa(Subject.commonName("Fleet CA"), caKey, now, Duration.ofDays(3650), Optional.of(constraints));
     write(files, now);
     return this;
@@ -93,8 +94,8 @@ final class CaHost {
   }
 
   private Certificate newCa(Instant now) {
-    caKey = KeyMaterial.generate(KeySpec.defaultSpec(), Requests.RANDOM);
-    ca = new CertificateIssuer(Requests.RANDOM).selfSignedCa(Subject.commonName("Fleet CA"), caKey, now, Duration.ofDays(3650));
+    caKey = KeyMaterial.generate(KeySpec.defaultSpec(), TestKeys.RANDOM);
+    ca = new CertificateIssuer(TestKeys.RANDOM).selfSignedCa(Subject.commonName("Fleet CA"), caKey, now, Duration.ofDays(3650));
     return ca;
   }
 

@@ -26,6 +26,8 @@ import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.TestRequests;
 
 class CaRevokerTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
@@ -34,13 +36,13 @@ class CaRevokerTest {
   @TempDir Path dir;
 
   private static CaRevoker revoker(Instant now) {
-    return new CaRevoker(Clock.fixed(now, ZoneOffset.UTC), Requests.RANDOM);
+    return new CaRevoker(Clock.fixed(now, ZoneOffset.UTC), TestKeys.RANDOM);
   }
 
   private IssuedCertificate signed(CaHost host, String name) {
     SignRequest request =
-        SignRequest.read(dir.resolve(name + ".csr"), Requests.pem(Requests.ecKey(), List.of(name + ".fleet.test"), List.of()));
-    return new CaSigner(Clock.fixed(NOW, ZoneOffset.UTC), Requests.RANDOM)
+        SignRequest.read(dir.resolve(name + ".csr"), TestRequests.pem(TestKeys.freshEc(), List.of(name + ".fleet.test"), List.of()));
+    return new CaSigner(Clock.fixed(NOW, ZoneOffset.UTC), TestKeys.RANDOM)
         .sign(host.desired, request, Optional.empty(), NO_WAIT)
         .issued();
   }
@@ -193,10 +195,10 @@ class CaRevokerTest {
   void testRevoke_aCertificateOfThisCaMissingFromTheRecordIsRecordedAndRevoked() throws Exception {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     Certificate unrecorded =
-        new CertificateIssuer(Requests.RANDOM)
+        new CertificateIssuer(TestKeys.RANDOM)
             .server(
                 new ServerProfile(Subject.empty(), List.of("lost.fleet.test"), List.of(), Duration.ofDays(30), false),
-                Requests.ecKey(), host.ca, host.caKey, NOW);
+                TestKeys.freshEc(), host.ca, host.caKey, NOW);
     IssuedCertificate record = IssuedCertificate.of(unrecorded);
 
     CaRevoker.Revoked revoked =
@@ -282,12 +284,12 @@ class CaRevokerTest {
   }
 
   private static Certificate foreignLeaf() {
-    KeyMaterial otherKey = Requests.ecKey();
+    KeyMaterial otherKey = TestKeys.freshEc();
     Certificate other =
-        new CertificateIssuer(Requests.RANDOM).selfSignedCa(Subject.commonName("Other CA"), otherKey, NOW, Duration.ofDays(30));
-    return new CertificateIssuer(Requests.RANDOM)
+        new CertificateIssuer(TestKeys.RANDOM).selfSignedCa(Subject.commonName("Other CA"), otherKey, NOW, Duration.ofDays(30));
+    return new CertificateIssuer(TestKeys.RANDOM)
         .server(
             new ServerProfile(Subject.empty(), List.of("x.fleet.test"), List.of(), Duration.ofDays(30), false),
-            Requests.ecKey(), other, otherKey, NOW);
+            TestKeys.freshEc(), other, otherKey, NOW);
   }
 }

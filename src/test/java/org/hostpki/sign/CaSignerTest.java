@@ -2,7 +2,7 @@ package org.hostpki.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hostpki.sign.Requests.ip;
+import static org.hostpki.testkit.TestRequests.ip;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +34,8 @@ import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.TestRequests;
 
 class CaSignerTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
@@ -42,13 +44,13 @@ class CaSignerTest {
   @TempDir Path dir;
 
   private static CaSigner signer(Instant now) {
-    return new CaSigner(Clock.fixed(now, ZoneOffset.UTC), Requests.RANDOM);
+    return new CaSigner(Clock.fixed(now, ZoneOffset.UTC), TestKeys.RANDOM);
   }
 
   private SignRequest request(KeyMaterial key, List<String> names, String... addresses) {
     return SignRequest.read(
         dir.resolve("m1.csr"),
-        Requests.pem(key, names, Arrays.stream(addresses).map(Requests::ip).toList()));
+        TestRequests.pem(key, names, Arrays.stream(addresses).map(TestRequests::ip).toList()));
   }
 
   private SignRequest m1(KeyMaterial key) {
@@ -63,7 +65,7 @@ class CaSignerTest {
   void testSign_issuesAServerCertificateFromTheCa() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
 
-    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
 
     assertThat(signed.changed()).isTrue();
     assertThat(signed.chain()).hasSize(2);
@@ -87,7 +89,7 @@ class CaSignerTest {
     SignRequest request =
         SignRequest.read(
             dir.resolve("m1.csr"),
-            Requests.pem(Requests.ecKey(), Subject.empty(), List.of("m1.fleet.test"), List.of(), true));
+            TestRequests.pem(TestKeys.freshEc(), Subject.empty(), List.of("m1.fleet.test"), List.of(), true));
 
     CaSigner.Signed signed = signer(NOW).sign(host.desired, request, Optional.empty(), NO_WAIT);
 
@@ -99,7 +101,7 @@ class CaSignerTest {
   void testSign_theAskedValidityIsUsed() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
 
-    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.of(Duration.ofDays(7)), NO_WAIT);
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.of(Duration.ofDays(7)), NO_WAIT);
 
     CertificateFacts facts = signed.issued().facts();
     assertThat(Duration.between(facts.notBefore(), facts.notAfter())).isEqualTo(Duration.ofDays(7));
@@ -115,7 +117,7 @@ class CaSignerTest {
     new StoreDirectory(host.store(), Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC)).write(files, "{}".getBytes(StandardCharsets.US_ASCII));
     String before = read(host).generation().orElseThrow();
 
-    assertThatThrownBy(() -> signer(NOW.plusSeconds(60)).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+    assertThatThrownBy(() -> signer(NOW.plusSeconds(60)).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT))
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith(host.store().resolve("ca.key") + ": ")
         .hasMessageEndingWith(
@@ -129,7 +131,7 @@ class CaSignerTest {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     String before = read(host).generation().orElseThrow();
 
-    CaSigner.Signed signed = signer(NOW.plusSeconds(60)).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+    CaSigner.Signed signed = signer(NOW.plusSeconds(60)).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
 
     StoreSnapshot after = read(host);
     assertThat(after.generation()).isNotEqualTo(Optional.of(before)).isEqualTo(signed.generation());
@@ -144,7 +146,7 @@ class CaSignerTest {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     SortedMap<String, byte[]> before = read(host).files();
 
-    CaSigner.Signed signed = signer(NOW.plusSeconds(60)).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+    CaSigner.Signed signed = signer(NOW.plusSeconds(60)).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
 
     SortedMap<String, byte[]> after = read(host).files();
     assertThat(after.keySet()).containsAll(before.keySet()).contains(signed.issued().fileName()).hasSize(before.size() + 1);
@@ -156,7 +158,7 @@ class CaSignerTest {
   @Test
   void testSign_theSameRequestAgainHandsOutTheRecordedCertificate() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
     int generations = new StoreDirectory(host.store(), Clock.systemUTC()).generations().size();
 
@@ -172,14 +174,14 @@ class CaSignerTest {
   @Test
   void testSign_aNewRequestForTheSameKeyAndSansIsHandedTheRecordedCertificate() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
 
     // The same names in another order, in a request made anew.
     SignRequest reordered =
         SignRequest.read(
             dir.resolve("m1.csr"),
-            Requests.pem(key, Subject.commonName("m1.fleet.test"), List.of("m1", "m1.fleet.test"),
+            TestRequests.pem(key, Subject.commonName("m1.fleet.test"), List.of("m1", "m1.fleet.test"),
                 List.of(ip("192.0.2.11")), false));
     CaSigner.Signed again = signer(NOW).sign(host.desired, reordered, Optional.empty(), NO_WAIT);
 
@@ -190,7 +192,7 @@ class CaSignerTest {
   @Test
   void testSign_otherSansGetANewCertificate() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
 
     CaSigner.Signed moved =
@@ -204,15 +206,15 @@ class CaSignerTest {
   @Test
   void testSign_anotherKeyGetsANewCertificate() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+    signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
 
-    assertThat(signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT).changed()).isTrue();
+    assertThat(signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT).changed()).isTrue();
   }
 
   @Test
   void testSign_withinTheCaHostsRenewBeforeANewCertificateIsIssued() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
     // server.renewBefore 30d, plus the largest jitter (renewal.jitter, 10%) a member may take
     Instant renewal = first.issued().facts().notAfter().minus(Duration.ofDays(33));
@@ -224,7 +226,7 @@ class CaSignerTest {
   @Test
   void testSign_afterTheCaWasReplacedANewCertificateIsIssued() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
     host.caReplaced(NOW.plusSeconds(60));
 
@@ -240,7 +242,7 @@ class CaSignerTest {
   void testSign_withoutACaTellsToApplyFirstAndMakesNoStore() {
     CaHost host = CaHost.withPolicy(dir);
 
-    assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+    assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT))
         .isInstanceOf(HostpkiException.class)
         .hasMessage(
             "store " + host.store() + " holds no CA yet (no ca.crt); run hostpki apply -f "
@@ -253,7 +255,7 @@ class CaSignerTest {
     CaHost host = CaHost.withCa(dir, "").applied(NOW);
     String generation = read(host).generation().orElseThrow();
 
-    assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+    assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT))
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith(
             "refused: " + dir.resolve("ca.yaml") + " has no ca.policy, and hostpki sign issues nothing"
@@ -266,7 +268,7 @@ class CaSignerTest {
   void testSign_aRequestOutsideThePolicyIsRefusedNamingEveryOffendingSan() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     String generation = read(host).generation().orElseThrow();
-    SignRequest outside = request(Requests.ecKey(), List.of("db.other.example", "m1.fleet.test"), "10.0.0.5");
+    SignRequest outside = request(TestKeys.freshEc(), List.of("db.other.example", "m1.fleet.test"), "10.0.0.5");
 
     assertThatThrownBy(() -> signer(NOW).sign(host.desired, outside, Optional.empty(), NO_WAIT))
         .isInstanceOf(HostpkiException.class)
@@ -283,7 +285,7 @@ class CaSignerTest {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     Instant later = host.ca.facts().notAfter().plusSeconds(1);
 
-    assertThatThrownBy(() -> signer(later).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+    assertThatThrownBy(() -> signer(later).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT))
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith(host.store().resolve("ca.crt") + ": the CA certificate expired on ")
         .hasMessageContaining("run hostpki apply -f " + dir.resolve("ca.yaml") + " to renew it");
@@ -294,7 +296,7 @@ class CaSignerTest {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
 
     try (StoreLock held = StoreLock.acquire(host.store(), Duration.ZERO, "hostpki apply, pid 1")) {
-      assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT))
+      assertThatThrownBy(() -> signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT))
           .isInstanceOf(HostpkiException.class)
           .hasMessageContaining("is locked by")
           .hasMessageContaining("hostpki apply, pid 1");
@@ -307,7 +309,7 @@ class CaSignerTest {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     String generation = read(host).generation().orElseThrow();
 
-    CaSigner.Preview preview = signer(NOW).check(host.desired, m1(Requests.ecKey()), Optional.empty());
+    CaSigner.Preview preview = signer(NOW).check(host.desired, m1(TestKeys.freshEc()), Optional.empty());
 
     assertThat(preview.wouldIssue()).isTrue();
     assertThat(preview.validity().validity()).isEqualTo(Duration.ofDays(90));
@@ -317,7 +319,7 @@ class CaSignerTest {
   @Test
   void testCheck_findsTheRecordedCertificate() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
 
     CaSigner.Preview preview = signer(NOW).check(host.desired, m1(key), Optional.empty());
@@ -330,7 +332,7 @@ class CaSignerTest {
   @Test
   void testSign_aRevokedCertificateIsNeverHandedOutAgain() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
     revoke(host, first, RevocationReason.SUPERSEDED);
 
@@ -343,7 +345,7 @@ class CaSignerTest {
   @Test
   void testSign_aKeyRevokedForKeyCompromiseIsRefusedAndNothingIsWritten() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed first = signer(NOW).sign(host.desired, m1(key), Optional.empty(), NO_WAIT);
     revoke(host, first, RevocationReason.KEY_COMPROMISE);
     String generation = read(host).generation().orElseThrow();
@@ -357,7 +359,7 @@ class CaSignerTest {
     assertThatThrownBy(() -> signer(NOW.plusSeconds(120)).check(host.desired, m1(key), Optional.empty()))
         .hasMessageContaining("revoked for keyCompromise");
     assertThat(read(host).generation()).contains(generation);
-    assertThat(signer(NOW.plusSeconds(120)).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT).changed())
+    assertThat(signer(NOW.plusSeconds(120)).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT).changed())
         .as("a new key is signed")
         .isTrue();
   }
@@ -366,7 +368,7 @@ class CaSignerTest {
   void testSign_theCrlUrlBecomesTheDistributionPoint() throws Exception {
     CaHost host = CaHost.withCa(dir, CaHost.POLICY + "  crl: {url: \"http://pki.fleet.test/fleet.crl\"}\n").applied(NOW);
 
-    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(Requests.ecKey()), Optional.empty(), NO_WAIT);
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
 
     assertThat(signed.issued().certificate().crlDistributionPoints()).containsExactly("http://pki.fleet.test/fleet.crl");
   }
@@ -382,7 +384,7 @@ class CaSignerTest {
     String generation = read(host).generation().orElseThrow();
 
     assertThatThrownBy(
-            () -> signer(NOW).sign(host.desired, request(Requests.ecKey(), List.of("m1.fleet.test", "m1"), "10.0.0.1"), Optional.empty(), NO_WAIT))
+            () -> signer(NOW).sign(host.desired, request(TestKeys.freshEc(), List.of("m1.fleet.test", "m1"), "10.0.0.1"), Optional.empty(), NO_WAIT))
         .isInstanceOf(HostpkiException.class)
         .satisfies(
             e ->
@@ -400,7 +402,7 @@ class CaSignerTest {
                             + " request on the host without it"));
     assertThat(read(host).generation()).contains(generation);
     assertThat(
-            signer(NOW).sign(host.desired, request(Requests.ecKey(), List.of("m1.fleet.test"), "192.0.2.11"), Optional.empty(), NO_WAIT)
+            signer(NOW).sign(host.desired, request(TestKeys.freshEc(), List.of("m1.fleet.test"), "192.0.2.11"), Optional.empty(), NO_WAIT)
                 .changed())
         .as("within the constraints")
         .isTrue();
@@ -412,7 +414,7 @@ class CaSignerTest {
         CaHost.withCa(dir, CaHost.POLICY + "  nameConstraints: {excluded: {dnsDomains: [lab.fleet.test]}}\n").applied(NOW);
 
     assertThatThrownBy(
-            () -> signer(NOW).sign(host.desired, request(Requests.ecKey(), List.of("db.lab.fleet.test")), Optional.empty(), NO_WAIT))
+            () -> signer(NOW).sign(host.desired, request(TestKeys.freshEc(), List.of("db.lab.fleet.test")), Optional.empty(), NO_WAIT))
         .hasMessageStartingWith(
             "refused: dNSName db.lab.fleet.test is excluded by ca.nameConstraints (excluded dnsDomains"
                 + " [lab.fleet.test])\n");
@@ -422,7 +424,7 @@ class CaSignerTest {
   void testSign_aRequestForClientAuthOnlyGetsClientAuthOnly() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     byte[] pem =
-        Requests.jcaWithUsages(List.of("m1.fleet.test"), org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth);
+        TestRequests.jcaWithUsages(List.of("m1.fleet.test"), org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth);
 
     CaSigner.Signed signed = signer(NOW).sign(host.desired, SignRequest.read(dir.resolve("c.csr"), pem), Optional.empty(), NO_WAIT);
 
@@ -430,7 +432,7 @@ class CaSignerTest {
   }
 
   private void revoke(CaHost host, CaSigner.Signed signed, RevocationReason reason) {
-    new CaRevoker(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), Requests.RANDOM)
+    new CaRevoker(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), TestKeys.RANDOM)
         .revoke(host.desired, new CaRevoker.Target.Serial(signed.issued().facts().serialNumber()), reason, NO_WAIT);
   }
 }

@@ -25,6 +25,8 @@ import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.TestRequests;
 
 class IssuedCertificatesTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
@@ -36,8 +38,8 @@ class IssuedCertificatesTest {
   }
 
   private CaSigner.Signed sign(CaHost host, Instant at, KeyMaterial key) {
-    return new CaSigner(Clock.fixed(at, ZoneOffset.UTC), Requests.RANDOM)
-        .sign(host.desired, SignRequest.read(dir.resolve("m1.csr"), Requests.pem(key, List.of("m1.fleet.test"), List.of())),
+    return new CaSigner(Clock.fixed(at, ZoneOffset.UTC), TestKeys.RANDOM)
+        .sign(host.desired, SignRequest.read(dir.resolve("m1.csr"), TestRequests.pem(key, List.of("m1.fleet.test"), List.of())),
             Optional.empty(), Duration.ZERO);
   }
 
@@ -51,8 +53,8 @@ class IssuedCertificatesTest {
   @Test
   void testRead_recordsComeOldestFirst() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    CaSigner.Signed first = sign(host, NOW.plus(Duration.ofDays(2)), Requests.ecKey());
-    CaSigner.Signed second = sign(host, NOW.plus(Duration.ofDays(1)), Requests.ecKey());
+    CaSigner.Signed first = sign(host, NOW.plus(Duration.ofDays(2)), TestKeys.freshEc());
+    CaSigner.Signed second = sign(host, NOW.plus(Duration.ofDays(1)), TestKeys.freshEc());
 
     assertThat(IssuedCertificates.read(read(host), host.store()))
         .containsExactly(second.issued(), first.issued());
@@ -77,10 +79,10 @@ class IssuedCertificatesTest {
   @Test
   void testReusable_notBeforeItsStartNorAfterRenewBefore() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed signed = sign(host, NOW, key);
     List<IssuedCertificate> issued = IssuedCertificates.read(read(host), host.store());
-    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), Requests.pem(key, List.of("m1.fleet.test"), List.of()));
+    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), TestRequests.pem(key, List.of("m1.fleet.test"), List.of()));
     Duration renewBefore = Duration.ofDays(30);
     Instant start = signed.issued().facts().notBefore();
     Instant end = signed.issued().facts().notAfter();
@@ -95,10 +97,10 @@ class IssuedCertificatesTest {
   @Test
   void testReusable_aShareIsOfTheIssuedCertificatesLifetime() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed signed = sign(host, NOW, key);
     List<IssuedCertificate> issued = IssuedCertificates.read(read(host), host.store());
-    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), Requests.pem(key, List.of("m1.fleet.test"), List.of()));
+    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), TestRequests.pem(key, List.of("m1.fleet.test"), List.of()));
     Instant start = signed.issued().facts().notBefore();
     Instant end = signed.issued().facts().notAfter();
     Instant twoThirds = start.plus(Duration.between(start, end).multipliedBy(2).dividedBy(3));
@@ -113,10 +115,10 @@ class IssuedCertificatesTest {
   @Test
   void testReusable_notWithinTheLargestJitterEither() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     CaSigner.Signed signed = sign(host, NOW, key);
     List<IssuedCertificate> issued = IssuedCertificates.read(read(host), host.store());
-    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), Requests.pem(key, List.of("m1.fleet.test"), List.of()));
+    SignRequest request = SignRequest.read(dir.resolve("m1.csr"), TestRequests.pem(key, List.of("m1.fleet.test"), List.of()));
     Instant end = signed.issued().facts().notAfter();
     RenewBefore thirtyDays = RenewBefore.of(Duration.ofDays(30));
     Instant memberMayBeDue = end.minus(Duration.ofDays(32)); // within 30 days plus 10%
@@ -131,8 +133,8 @@ class IssuedCertificatesTest {
   void testReusable_theLongestLastingOfSeveral() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     SignRequest request =
-        SignRequest.read(dir.resolve("m1.csr"), Requests.pem(Requests.ecKey(), List.of("m1.fleet.test"), List.of()));
-    CertificateIssuer issuer = new CertificateIssuer(Requests.RANDOM);
+        SignRequest.read(dir.resolve("m1.csr"), TestRequests.pem(TestKeys.freshEc(), List.of("m1.fleet.test"), List.of()));
+    CertificateIssuer issuer = new CertificateIssuer(TestKeys.RANDOM);
     IssuedCertificate shorter =
         IssuedCertificate.of(issuer.server(request.profile(Duration.ofDays(60)), request.publicKey(), host.ca, host.caKey, NOW));
     IssuedCertificate longer =

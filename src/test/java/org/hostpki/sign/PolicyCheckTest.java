@@ -2,7 +2,7 @@ package org.hostpki.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.hostpki.sign.Requests.ip;
+import static org.hostpki.testkit.TestRequests.ip;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -16,6 +16,8 @@ import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.TestRequests;
 
 class PolicyCheckTest {
   private static final SigningPolicy POLICY =
@@ -140,7 +142,7 @@ class PolicyCheckTest {
         new Subject(
             Optional.of("db.corp.example"), Optional.of("Example Corp"), Optional.of("Ops"), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty());
-    byte[] pem = Requests.pem(Requests.ecKey(), subject, List.of("db.corp.example"), List.of(), false);
+    byte[] pem = TestRequests.pem(TestKeys.freshEc(), subject, List.of("db.corp.example"), List.of(), false);
     SignRequest request = SignRequest.read(java.nio.file.Path.of("/tmp/db.csr"), pem);
     SigningPolicy organizationOnly =
         new SigningPolicy(POLICY.allowedDomains(), POLICY.allowedNetworks(), POLICY.maxValidity(),
@@ -170,7 +172,7 @@ class PolicyCheckTest {
 
   @Test
   void testViolations_aRequestWithoutUsagesGetsServerAuthWhichTheAllowListMustHold() throws Exception {
-    SignRequest request = SignRequest.read(Path.of("/tmp/db.csr"), Requests.jca("EC", 256, "SHA256withECDSA", "db.corp.example", "db.corp.example"));
+    SignRequest request = SignRequest.read(Path.of("/tmp/db.csr"), TestRequests.jca("EC", 256, "SHA256withECDSA", "db.corp.example", "db.corp.example"));
 
     assertThat(request.usages()).containsExactly(KeyPurpose.SERVER_AUTH);
     assertThat(PolicyCheck.violations(withUsages(Set.of(KeyPurpose.CLIENT_AUTH)), request))
@@ -187,8 +189,8 @@ class PolicyCheckTest {
             List.of("corp.example"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()),
             List.of("lab.corp.example"), List.of());
     byte[] pem =
-        Requests.pem(
-            Requests.ecKey(), List.of("db.corp.example", "x.lab.corp.example", "db.other.example"),
+        TestRequests.pem(
+            TestKeys.freshEc(), List.of("db.corp.example", "x.lab.corp.example", "db.other.example"),
             List.of(ip("192.0.2.7"), ip("10.0.0.7")));
     SignRequest request = SignRequest.read(Path.of("/tmp/db.csr"), pem);
 
@@ -214,7 +216,7 @@ class PolicyCheckTest {
   }
 
   private static SignRequest request(boolean clientAuth) {
-    byte[] pem = Requests.pem(Requests.ecKey(), Subject.empty(), List.of("db.corp.example"), List.of(), clientAuth);
+    byte[] pem = TestRequests.pem(TestKeys.freshEc(), Subject.empty(), List.of("db.corp.example"), List.of(), clientAuth);
     return SignRequest.read(Path.of("/tmp/db.csr"), pem);
   }
 }

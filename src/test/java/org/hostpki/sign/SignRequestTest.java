@@ -2,7 +2,7 @@ package org.hostpki.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hostpki.sign.Requests.ip;
+import static org.hostpki.testkit.TestRequests.ip;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,15 +14,17 @@ import org.hostpki.model.KeyPurpose;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.KeyMaterial;
 import org.junit.jupiter.api.Test;
+import org.hostpki.testkit.TestKeys;
+import org.hostpki.testkit.TestRequests;
 
 class SignRequestTest {
   private static final Path FILE = Path.of("/tmp/m1.csr");
 
   @Test
   void testRead_aRequestAsHostpkiWritesIt() {
-    KeyMaterial key = Requests.ecKey();
+    KeyMaterial key = TestKeys.freshEc();
     byte[] pem =
-        Requests.pem(
+        TestRequests.pem(
             key, new Subject(Optional.empty(), Optional.of("Example Corp"), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty()),
             List.of("m1.fleet.test", "m1"), List.of(ip("192.0.2.11")), true);
@@ -39,7 +41,7 @@ class SignRequestTest {
 
   @Test
   void testRead_namesAreLowerCasedAndRepeatsDropped() throws Exception {
-    byte[] der = Requests.jca("EC", 256, "SHA256withECDSA", "db.corp.example", "DB.Corp.Example", "db.corp.example");
+    byte[] der = TestRequests.jca("EC", 256, "SHA256withECDSA", "db.corp.example", "DB.Corp.Example", "db.corp.example");
 
     assertThat(SignRequest.read(FILE, der).dnsNames()).containsExactly("db.corp.example");
   }
@@ -47,7 +49,7 @@ class SignRequestTest {
   @Test
   void testRead_withoutACommonNameTheFirstDnsNameBecomesIt() throws Exception {
     SignRequest request =
-        SignRequest.read(FILE, Requests.jca("EC", 256, "SHA256withECDSA", null, "db.corp.example", "db"));
+        SignRequest.read(FILE, TestRequests.jca("EC", 256, "SHA256withECDSA", null, "db.corp.example", "db"));
 
     assertThat(request.subject().isEmpty()).isTrue();
     assertThat(request.issuedSubject()).isEqualTo(Subject.commonName("db.corp.example"));
@@ -63,7 +65,7 @@ class SignRequestTest {
 
   @Test
   void testRead_aBadSignatureIsRefused() throws Exception {
-    byte[] bad = Requests.withBadSignature(Requests.pem("db.corp.example"));
+    byte[] bad = TestRequests.withBadSignature(TestRequests.pem("db.corp.example"));
 
     assertThatThrownBy(() -> SignRequest.read(FILE, bad))
         .isInstanceOf(HostpkiException.class)
@@ -75,7 +77,7 @@ class SignRequestTest {
 
   @Test
   void testRead_aShortRsaKeyIsRefused() throws Exception {
-    byte[] weak = Requests.jca("RSA", 1024, "SHA256withRSA", "db.corp.example", "db.corp.example");
+    byte[] weak = TestRequests.jca("RSA", 1024, "SHA256withRSA", "db.corp.example", "db.corp.example");
 
     assertThatThrownBy(() -> SignRequest.read(FILE, weak))
         .isInstanceOf(HostpkiException.class)
@@ -86,7 +88,7 @@ class SignRequestTest {
 
   @Test
   void testRead_aKeyOfAnotherKindIsRefused() throws Exception {
-    byte[] ed448 = Requests.jca("Ed448", 0, "Ed448", "db.corp.example", "db.corp.example");
+    byte[] ed448 = TestRequests.jca("Ed448", 0, "Ed448", "db.corp.example", "db.corp.example");
 
     assertThatThrownBy(() -> SignRequest.read(FILE, ed448))
         .isInstanceOf(HostpkiException.class)
@@ -98,9 +100,9 @@ class SignRequestTest {
   @Test
   void testRead_everyKindOfKeyHostpkiMakesIsAccepted() throws Exception {
     for (KeySpec spec : List.of(new KeySpec.Rsa(2048), new KeySpec.Ec(KeySpec.Curve.P384), new KeySpec.Ed25519())) {
-      KeyMaterial key = KeyMaterial.generate(spec, Requests.RANDOM);
+      KeyMaterial key = KeyMaterial.generate(spec, TestKeys.RANDOM);
 
-      assertThat(SignRequest.read(FILE, Requests.pem(key, List.of("db.corp.example"), List.of())).publicKey().spec())
+      assertThat(SignRequest.read(FILE, TestRequests.pem(key, List.of("db.corp.example"), List.of())).publicKey().spec())
           .as(spec.toString())
           .contains(spec);
     }
@@ -108,7 +110,7 @@ class SignRequestTest {
 
   @Test
   void testRead_aRequestWithoutSansIsRefused() throws Exception {
-    byte[] noSans = Requests.jca("EC", 256, "SHA256withECDSA", "db.corp.example");
+    byte[] noSans = TestRequests.jca("EC", 256, "SHA256withECDSA", "db.corp.example");
 
     assertThatThrownBy(() -> SignRequest.read(FILE, noSans))
         .isInstanceOf(HostpkiException.class)
@@ -119,7 +121,7 @@ class SignRequestTest {
 
   @Test
   void testRead_anInvalidDnsNameIsAProblemForTheRefusal() {
-    byte[] pem = Requests.pem("db.corp.example", "a..corp.example");
+    byte[] pem = TestRequests.pem("db.corp.example", "a..corp.example");
 
     SignRequest request = SignRequest.read(FILE, pem);
 

@@ -11,12 +11,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * An output file in a folder mounted read-only, in a private mount namespace of a child JVM (the
  * machine's mounts stay as they are). Needs root and util-linux's {@code unshare}; skipped, with
  * the reason, where that is not possible.
  */
+@Tag(Tags.NAMESPACE)
 class OutputFileNamespaceTest {
   private static final long CHILD_TIMEOUT_SECONDS = 60;
   private static final int SETUP_IMPOSSIBLE = 77;

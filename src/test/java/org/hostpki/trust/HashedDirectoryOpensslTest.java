@@ -19,12 +19,15 @@ import org.hostpki.fetch.OpensslServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import org.hostpki.testkit.Tags;
 
 /**
  * {@code trust.hashedDirectory: true}: the store's {@code trust-hashed/} against what {@code
  * openssl rehash} makes of the same certificates, and used by real clients ({@code openssl
  * s_client -CApath}, {@code curl --capath}) against a loopback {@code openssl s_server}.
  */
+@Tag(Tags.INTEROP)
 class HashedDirectoryOpensslTest {
   @TempDir Path dir;
   private TrustWorkspace ws;

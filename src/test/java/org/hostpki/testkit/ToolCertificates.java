@@ -1,9 +1,8 @@
-package org.hostpki.fetch;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+package org.hostpki.testkit;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,18 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Certificates made by the real tools, as a device's would be: a CA and a leaf it signs with
- * {@code openssl}, or a self-signed one with {@code keytool}. Each lives in a directory of its own.
+ * Certificates made by the real tools, as a device's or another CA's would be: a CA and a leaf it
+ * signs with {@code openssl}, or a self-signed one with {@code keytool}. Each is written to files in
+ * a directory the test gives. The tools are {@linkplain Tool#require() required}.
  */
-public final class TestCertificates {
+public final class ToolCertificates {
+  /** The password of every PKCS#12 file made here. */
   public static final String PASSWORD = "changeit";
 
-  private TestCertificates() {}
-
-  /** Skips the calling test, with the reason, when the openssl CLI is not installed. */
-  public static void assumeOpenssl() {
-    assumeTrue(Commands.available("openssl", "version"), "the openssl command is not installed");
-  }
+  private ToolCertificates() {}
 
   /** A certificate file (PEM), the key file that goes with it, and a PKCS#12 for a JDK server. */
   public record Issued(Path certificate, Path key, Path pkcs12) {
@@ -51,14 +47,34 @@ public final class TestCertificates {
         throw new UncheckedIOException(e);
       }
     }
+
+    /** A PKCS#12 trust store holding only this certificate, for JDK clients. */
+    public Path writeTruststore(Path file, char[] password) {
+      try {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("trusted", load());
+        try (OutputStream out = Files.newOutputStream(file)) {
+          store.store(out, password);
+        }
+        return file;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (GeneralSecurityException e) {
+        throw new AssertionError("cannot write a trust store for " + certificate, e);
+      }
+    }
   }
 
-  /** A self-signed EC P-256 CA, valid 30 days from now. */
+  /** A self-signed EC P-256 CA, valid 30 days from now, as {@code NAME.pem} and {@code NAME.key}. */
   public static Issued opensslCa(Path dir, String name, String subject) {
-    Commands.run(
-        dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", name + ".key", "-out", name + ".pem", "-subj", subject, "-days", "30",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    Tool.OPENSSL.command(
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", name + ".key", "-out", name + ".pem", "-subj", subject, "-days", "30",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        .in(dir)
+        .run()
+        .assertSucceeded();
     return new Issued(dir.resolve(name + ".pem"), dir.resolve(name + ".key"), null);
   }
 
@@ -71,14 +87,13 @@ public final class TestCertificates {
    */
   public static Issued opensslLeaf(
       Path dir, String name, String subject, String keyAlgorithm, String subjectAltName, Issued ca) {
-    String[] key =
+    List<String> request = new ArrayList<>(List.of("req", "-new"));
+    request.addAll(
         keyAlgorithm.equals("rsa")
-            ? new String[] {"-newkey", "rsa:2048"}
-            : new String[] {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"};
-    List<String> request = new ArrayList<>(List.of("openssl", "req", "-new"));
-    request.addAll(List.of(key));
+            ? List.of("-newkey", "rsa:2048")
+            : List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"));
     request.addAll(List.of("-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", subject));
-    Commands.run(dir, request.toArray(String[]::new));
+    Tool.OPENSSL.command(request.toArray(String[]::new)).in(dir).run().assertSucceeded();
     try {
       Files.writeString(
           dir.resolve(name + ".ext"),
@@ -87,36 +102,48 @@ public final class TestCertificates {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Commands.run(
-        dir, "openssl", "x509", "-req", "-in", name + ".csr", "-CA", ca.certificate().toString(),
-        "-CAkey", ca.key().toString(), "-CAcreateserial", "-days", "30", "-sha256",
-        "-extfile", name + ".ext", "-out", name + ".pem");
-    Commands.run(
-        dir, "openssl", "pkcs12", "-export", "-inkey", name + ".key", "-in", name + ".pem",
-        "-certfile", ca.certificate().toString(), "-name", "server", "-passout", "pass:" + PASSWORD,
-        "-out", name + ".p12");
+    Tool.OPENSSL.command(
+            "x509", "-req", "-in", name + ".csr", "-CA", ca.certificate().toString(),
+            "-CAkey", ca.key().toString(), "-CAcreateserial", "-days", "30", "-sha256",
+            "-extfile", name + ".ext", "-out", name + ".pem")
+        .in(dir)
+        .run()
+        .assertSucceeded();
+    Tool.OPENSSL.command(
+            "pkcs12", "-export", "-inkey", name + ".key", "-in", name + ".pem",
+            "-certfile", ca.certificate().toString(), "-name", "server", "-passout", "pass:" + PASSWORD,
+            "-out", name + ".p12")
+        .in(dir)
+        .run()
+        .assertSucceeded();
     return new Issued(dir.resolve(name + ".pem"), dir.resolve(name + ".key"), dir.resolve(name + ".p12"));
   }
 
   /** A self-signed EC P-256 certificate made by the JDK's keytool, as many appliances have. */
   public static Issued keytoolSelfSigned(Path dir, String name, String distinguishedName, String san) {
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Commands.run(
-        dir, keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", distinguishedName, "-ext", "san=" + san, "-validity", "30",
-        "-storetype", "PKCS12", "-keystore", name + ".p12", "-storepass", PASSWORD);
-    Commands.run(
-        dir, keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", name + ".p12",
-        "-storepass", PASSWORD, "-file", name + ".pem");
+    Tool.KEYTOOL.command(
+            "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+            "-dname", distinguishedName, "-ext", "san=" + san, "-validity", "30",
+            "-storetype", "PKCS12", "-keystore", name + ".p12", "-storepass", PASSWORD)
+        .in(dir)
+        .run()
+        .assertSucceeded();
+    Tool.KEYTOOL.command(
+            "-exportcert", "-rfc", "-alias", "server", "-keystore", name + ".p12",
+            "-storepass", PASSWORD, "-file", name + ".pem")
+        .in(dir)
+        .run()
+        .assertSucceeded();
     return new Issued(dir.resolve(name + ".pem"), null, dir.resolve(name + ".p12"));
   }
 
   /** What {@code openssl x509 -noout -fingerprint -sha256} prints, without its label. */
   public static String opensslFingerprint(Path pem) {
-    String line = Commands.run(null, "openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", pem.toString()).strip();
+    String line = Tool.OPENSSL.run("x509", "-noout", "-fingerprint", "-sha256", "-in", pem.toString()).stdout().strip();
     return line.substring(line.indexOf('=') + 1);
   }
 
+  /** The certificates in a PEM file, read by the JDK. */
   public static List<X509Certificate> read(Path pem) {
     try {
       List<X509Certificate> out = new ArrayList<>();

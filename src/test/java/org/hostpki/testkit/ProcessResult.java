@@ -1,24 +1,28 @@
-package org.hostpki.it;
+package org.hostpki.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
 /** How a child process ended: its exit code and everything it printed. */
-record ProcessResult(List<String> command, int exitCode, String stdout, String stderr) {
+public record ProcessResult(List<String> command, int exitCode, String stdout, String stderr) {
 
   /** Both streams, for tools that print their verdict on either. */
-  String output() {
+  public String output() {
     return stdout + stderr;
   }
 
-  ProcessResult assertSucceeded() {
-    assertThat(exitCode).as("exit code of %s", this).isZero();
+  public ProcessResult assertSucceeded() {
+    return assertExitCode(0);
+  }
+
+  public ProcessResult assertFailed() {
+    assertThat(exitCode).as("exit code of %s", this).isNotZero();
     return this;
   }
 
-  ProcessResult assertFailed() {
-    assertThat(exitCode).as("exit code of %s", this).isNotZero();
+  public ProcessResult assertExitCode(int expected) {
+    assertThat(exitCode).as("exit code of %s", this).isEqualTo(expected);
     return this;
   }
 

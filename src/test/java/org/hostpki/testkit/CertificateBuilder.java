@@ -1,9 +1,12 @@
-package org.hostpki.pki;
+package org.hostpki.testkit;
 
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.security.SecureRandom;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -11,8 +14,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.DERIA5String;
 import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -21,33 +26,27 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-import org.bouncycastle.crypto.generators.RSAKeyPairGenerator;
-import org.bouncycastle.crypto.params.RSAKeyGenerationParameters;
-import org.bouncycastle.crypto.params.RSAKeyParameters;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
-import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.bc.BcContentSignerBuilder;
-import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
-import org.bouncycastle.operator.bc.BcRSAContentSignerBuilder;
-import org.hostpki.model.Subject;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.SubjectPublicKey;
 
 /**
  * Builds certificates with any profile, including the broken ones a strict importer must refuse
- * (no CA flag, no keyCertSign, SHA-1 signatures, short RSA keys, wrong EKU). For tests only: what
- * hostpki itself issues comes from {@link CertificateIssuer}. Defaults: an end-entity certificate
- * valid for a year from {@link #notBefore}, signed with SHA-256.
+ * (no CA flag, no keyCertSign, SHA-1 signatures, short RSA keys, wrong EKU). Independent of
+ * hostpki's own issuer: BouncyCastle's certificate builder, signed by the JDK, from the keys' bytes.
+ * Defaults: an end-entity certificate valid for 2026, signed with the key's natural algorithm.
  */
-public final class TestCertificateBuilder {
-  private static final SecureRandom RANDOM = new SecureRandom();
+public final class CertificateBuilder {
   private static final AtomicLong SERIALS = new AtomicLong(1000);
 
-  private final String commonName;
+  private final X500Name subject;
   private SubjectPublicKey subjectKey;
   private X500Name issuerName;
   private KeyMaterial signingKey;
@@ -62,40 +61,27 @@ public final class TestCertificateBuilder {
   private final List<InetAddress> ipAddresses = new ArrayList<>();
   private String signatureAlgorithm;
 
-  private TestCertificateBuilder(String commonName) {
-    this.commonName = commonName;
+  private CertificateBuilder(X500Name subject) {
+    this.subject = subject;
   }
 
   /** A certificate with the subject {@code CN=commonName}. */
-  public static TestCertificateBuilder certificate(String commonName) {
-    return new TestCertificateBuilder(commonName);
-  }
-
-  /** An RSA key shorter than hostpki ever makes (KeyMaterial.generate refuses them). */
-  public static KeyMaterial shortRsaKey(int bits) {
-    RSAKeyPairGenerator generator = new RSAKeyPairGenerator();
-    generator.init(new RSAKeyGenerationParameters(BigInteger.valueOf(65537), RANDOM, bits, 80));
-    AsymmetricCipherKeyPair pair = generator.generateKeyPair();
-    try {
-      byte[] der = PrivateKeyInfoFactory.createPrivateKeyInfo(pair.getPrivate()).getEncoded();
-      return KeyMaterial.fromPem(PemText.encode("PRIVATE KEY", der).getBytes());
-    } catch (IOException | InvalidMaterialException e) {
-      throw new IllegalStateException(e);
-    }
+  public static CertificateBuilder certificate(String commonName) {
+    return new CertificateBuilder(new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build());
   }
 
   /** The certified key. */
-  public TestCertificateBuilder key(SubjectPublicKey key) {
+  public CertificateBuilder key(SubjectPublicKey key) {
     this.subjectKey = key;
     return this;
   }
 
-  public TestCertificateBuilder key(KeyMaterial key) {
+  public CertificateBuilder key(KeyMaterial key) {
     return key(key.publicKey());
   }
 
   /** Signed by itself (sets the key too). */
-  public TestCertificateBuilder selfSigned(KeyMaterial key) {
+  public CertificateBuilder selfSigned(KeyMaterial key) {
     this.subjectKey = key.publicKey();
     this.signingKey = key;
     this.issuerKey = key.publicKey();
@@ -104,23 +90,27 @@ public final class TestCertificateBuilder {
   }
 
   /** Signed by {@code issuerKey}, naming {@code issuer}'s subject as issuer. */
-  public TestCertificateBuilder issuedBy(Certificate issuer, KeyMaterial issuerKey) {
-    this.issuerName = issuer.holder().getSubject();
+  public CertificateBuilder issuedBy(Certificate issuer, KeyMaterial issuerKey) {
+    try {
+      this.issuerName = new X509CertificateHolder(issuer.der()).getSubject();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a certificate: " + issuer, e);
+    }
     this.signingKey = issuerKey;
     this.issuerKey = issuer.publicKey();
     return this;
   }
 
-  public TestCertificateBuilder validity(Instant notBefore, Instant notAfter) {
-    this.notBefore = notBefore;
-    this.notAfter = notAfter;
+  public CertificateBuilder validity(Instant from, Instant to) {
+    this.notBefore = from;
+    this.notAfter = to;
     return this;
   }
 
   /** basicConstraints critical CA:TRUE, with a pathLenConstraint unless null. */
-  public TestCertificateBuilder ca(Integer pathLength) {
+  public CertificateBuilder ca(Integer maxPathLength) {
     this.ca = true;
-    this.pathLength = pathLength;
+    this.pathLength = maxPathLength;
     if (keyUsage == null) {
       keyUsage = KeyUsage.keyCertSign | KeyUsage.cRLSign;
     }
@@ -128,45 +118,49 @@ public final class TestCertificateBuilder {
   }
 
   /** No basicConstraints extension at all. */
-  public TestCertificateBuilder noBasicConstraints() {
+  public CertificateBuilder noBasicConstraints() {
     this.ca = null;
     return this;
   }
 
   /** keyUsage bits ({@link KeyUsage} constants); 0 leaves the extension out. */
-  public TestCertificateBuilder keyUsage(int bits) {
+  public CertificateBuilder keyUsage(int bits) {
     this.keyUsage = bits;
     return this;
   }
 
   /** The extended key usage; no purposes leaves the extension out. */
-  public TestCertificateBuilder extendedKeyUsage(KeyPurposeId... purposes) {
+  public CertificateBuilder extendedKeyUsage(KeyPurposeId... purposes) {
     this.extendedKeyUsage = List.of(purposes);
     return this;
   }
 
-  public TestCertificateBuilder serverAuth() {
+  public CertificateBuilder serverAuth() {
     return extendedKeyUsage(KeyPurposeId.id_kp_serverAuth);
   }
 
-  public TestCertificateBuilder dnsNames(List<String> names) {
+  public CertificateBuilder dnsNames(List<String> names) {
     dnsNames.addAll(names);
     return this;
   }
 
-  public TestCertificateBuilder ipAddresses(List<InetAddress> addresses) {
+  public CertificateBuilder dnsNames(String... names) {
+    return dnsNames(List.of(names));
+  }
+
+  public CertificateBuilder ipAddresses(List<InetAddress> addresses) {
     ipAddresses.addAll(addresses);
     return this;
   }
 
   /** A JCA signature algorithm name such as {@code SHA1withRSA}; default: the key's natural one. */
-  public TestCertificateBuilder signatureAlgorithm(String name) {
+  public CertificateBuilder signatureAlgorithm(String name) {
     this.signatureAlgorithm = name;
     return this;
   }
 
   public Certificate build() {
-    X500Name subject = Names.encode(Subject.commonName(commonName));
+    SubjectPublicKeyInfo subjectInfo = SubjectPublicKeyInfo.getInstance(subjectKey.der());
     X509v3CertificateBuilder builder =
         new X509v3CertificateBuilder(
             issuerName == null ? subject : issuerName,
@@ -174,7 +168,8 @@ public final class TestCertificateBuilder {
             Date.from(notBefore),
             Date.from(notAfter),
             subject,
-            subjectKey.info());
+            subjectInfo);
+    BcX509ExtensionUtils identifiers = new BcX509ExtensionUtils();
     try {
       if (ca != null) {
         builder.addExtension(
@@ -199,33 +194,49 @@ public final class TestCertificateBuilder {
         builder.addExtension(
             Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
       }
-      SubjectKeyIdentifier ski = CertificateExtensions.keyIdentifier(subjectKey.info());
-      builder.addExtension(Extension.subjectKeyIdentifier, false, ski);
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, identifiers.createSubjectKeyIdentifier(subjectInfo));
       builder.addExtension(
           Extension.authorityKeyIdentifier,
           false,
           new AuthorityKeyIdentifier(
-              CertificateExtensions.keyIdentifier(issuerKey.info()).getKeyIdentifier()));
-    } catch (IOException e) {
+              identifiers
+                  .createSubjectKeyIdentifier(SubjectPublicKeyInfo.getInstance(issuerKey.der()))
+                  .getKeyIdentifier()));
+      PrivateKey key = jcaPrivateKey(signingKey);
+      String algorithm = signatureAlgorithm != null ? signatureAlgorithm : naturalAlgorithm(key);
+      return Certificate.fromDer(
+          builder.build(new JcaContentSignerBuilder(algorithm).setSecureRandom(TestKeys.RANDOM).build(key))
+              .getEncoded());
+    } catch (IOException | OperatorCreationException | InvalidMaterialException e) {
       throw new IllegalStateException(e);
     }
-    return Certificate.of(builder.build(signer()));
   }
 
-  private ContentSigner signer() {
-    if (signatureAlgorithm == null) {
-      return Signatures.signer(signingKey, RANDOM);
-    }
-    AlgorithmIdentifier signature = new DefaultSignatureAlgorithmIdentifierFinder().find(signatureAlgorithm);
-    AlgorithmIdentifier digest = new DefaultDigestAlgorithmIdentifierFinder().find(signature);
-    BcContentSignerBuilder builder =
-        signingKey.privateKey() instanceof RSAKeyParameters
-            ? new BcRSAContentSignerBuilder(signature, digest)
-            : new BcECContentSignerBuilder(signature, digest);
+  /** The JDK's view of a key: from its PKCS#8 bytes. */
+  static PrivateKey jcaPrivateKey(KeyMaterial key) {
+    byte[] der = key.pkcs8Der();
+    String oid = PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm().getId();
+    String algorithm =
+        switch (oid) {
+          case "1.2.840.10045.2.1" -> "EC";
+          case "1.2.840.113549.1.1.1" -> "RSA";
+          case "1.3.101.112" -> "Ed25519";
+          default -> throw new IllegalArgumentException("a key of algorithm " + oid);
+        };
     try {
-      return builder.setSecureRandom(RANDOM).build(signingKey.privateKey());
-    } catch (OperatorCreationException e) {
+      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** SHA-256/384/512 with ECDSA by the curve's size, SHA-256 with RSA, Ed25519 as is. */
+  private static String naturalAlgorithm(PrivateKey key) {
+    if (key instanceof java.security.interfaces.ECPrivateKey ec) {
+      int bits = ec.getParams().getOrder().bitLength();
+      return bits <= 256 ? "SHA256withECDSA" : bits <= 384 ? "SHA384withECDSA" : "SHA512withECDSA";
+    }
+    return key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "Ed25519";
   }
 }

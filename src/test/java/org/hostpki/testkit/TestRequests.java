@@ -1,4 +1,4 @@
-package org.hostpki.sign;
+package org.hostpki.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,36 +18,32 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.CertificationRequest;
+import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
 
 /** Certification requests for tests: the kind hostpki writes, and kinds it must refuse. */
-final class Requests {
-  static final SecureRandom RANDOM = new SecureRandom();
-
-  private Requests() {}
-
-  static KeyMaterial ecKey() {
-    return KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
-  }
+public final class TestRequests {
+  private TestRequests() {}
 
   /** A request as a member's hostpki writes it (PEM), with no subject but the first DNS name. */
-  static byte[] pem(KeyMaterial key, List<String> dnsNames, List<InetAddress> addresses) {
-    return CertificationRequest.create(Subject.empty(), dnsNames, addresses, false, key, RANDOM);
+  public static byte[] pem(KeyMaterial key, List<String> dnsNames, List<InetAddress> addresses) {
+    return CertificationRequest.create(Subject.empty(), dnsNames, addresses, false, key, TestKeys.RANDOM);
   }
 
-  static byte[] pem(KeyMaterial key, Subject subject, List<String> dnsNames, List<InetAddress> addresses, boolean clientAuth) {
-    return CertificationRequest.create(subject, dnsNames, addresses, clientAuth, key, RANDOM);
+  public static byte[] pem(
+      KeyMaterial key, Subject subject, List<String> dnsNames, List<InetAddress> addresses, boolean clientAuth) {
+    return CertificationRequest.create(subject, dnsNames, addresses, clientAuth, key, TestKeys.RANDOM);
   }
 
-  static byte[] pem(String... dnsNames) {
-    return pem(ecKey(), List.of(dnsNames), List.of());
+  /** For a new EC P-256 key. */
+  public static byte[] pem(String... dnsNames) {
+    return pem(TestKeys.freshEc(), List.of(dnsNames), List.of());
   }
 
   /** The DER of a request with the last byte of its signature changed. */
-  static byte[] withBadSignature(byte[] pem) throws Exception {
+  public static byte[] withBadSignature(byte[] pem) throws InvalidMaterialException {
     byte[] der = CertificationRequest.parse(pem).der();
     byte[] bad = Arrays.copyOf(der, der.length);
     bad[bad.length - 1] ^= 0x01;
@@ -56,16 +51,15 @@ final class Requests {
   }
 
   /** A DER request made with the JDK's own keys: any algorithm, any SANs (or none), no CN when null. */
-  static byte[] jca(String keyAlgorithm, int keySize, String signatureAlgorithm, String cn, String... dnsNames)
+  public static byte[] jca(String keyAlgorithm, int keySize, String signatureAlgorithm, String cn, String... dnsNames)
       throws GeneralSecurityException, IOException, OperatorCreationException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
     if (keySize > 0) {
-      generator.initialize(keySize, RANDOM);
+      generator.initialize(keySize, TestKeys.RANDOM);
     }
     KeyPair pair = generator.generateKeyPair();
     JcaPKCS10CertificationRequestBuilder builder =
-        new JcaPKCS10CertificationRequestBuilder(
-            new X500Principal(cn == null ? "" : "CN=" + cn), pair.getPublic());
+        new JcaPKCS10CertificationRequestBuilder(new X500Principal(cn == null ? "" : "CN=" + cn), pair.getPublic());
     if (dnsNames.length > 0) {
       List<GeneralName> names = new ArrayList<>();
       for (String name : dnsNames) {
@@ -75,25 +69,16 @@ final class Requests {
           PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
           new Extensions(
               Extension.create(
-                  Extension.subjectAlternativeName, false,
-                  new GeneralNames(names.toArray(GeneralName[]::new)))));
+                  Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))));
     }
     return builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(pair.getPrivate())).getEncoded();
   }
 
-  static InetAddress ip(String literal) {
-    try {
-      return InetAddress.getByName(literal);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(literal, e);
-    }
-  }
-
   /** A PEM request for the names with exactly these extended key usages. */
-  static byte[] jcaWithUsages(List<String> dnsNames, org.bouncycastle.asn1.x509.KeyPurposeId... usages) {
+  public static byte[] jcaWithUsages(List<String> dnsNames, org.bouncycastle.asn1.x509.KeyPurposeId... usages) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(256, RANDOM);
+      generator.initialize(256, TestKeys.RANDOM);
       KeyPair pair = generator.generateKeyPair();
       List<GeneralName> names = new ArrayList<>();
       for (String name : dnsNames) {
@@ -115,6 +100,15 @@ final class Requests {
       return der;
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new AssertionError(e);
+    }
+  }
+
+  /** An address literal (no DNS). */
+  public static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(literal, e);
     }
   }
 }
