@@ -66,7 +66,8 @@ final class ConvergenceCheck {
         planner.plan(
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
-                before.plan().basis(), before.externalChainFile(), Optional.empty(), true));
+                before.plan().basis(), before.externalChainFile(), Optional.empty(), true,
+                before.trustedCrls()));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {

@@ -2,9 +2,13 @@ package org.hostpki.apply;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.math.BigInteger;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,15 +16,18 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.CertificationRequest;
+import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
+import org.hostpki.pki.RevocationList;
 import org.hostpki.pki.ServerProfile;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Held;
@@ -54,12 +61,16 @@ final class Executor {
       SortedMap<String, StoreFile> carried,
       StoreContents current,
       SortedMap<String, Certificate> desiredTrust,
+      List<CrlInputs.Read> crls,
       List<Certificate> externalChainFile,
       Optional<char[]> password,
-      Instant now) {
+      Instant now,
+      Supplier<BigInteger> nextCrlNumber) {
+    Map<Fingerprint, RevocationList> byFingerprint = new HashMap<>();
+    crls.forEach(c -> byFingerprint.put(c.fingerprint(), c.crl()));
     return new Run(
-            random, issuer, desired, current, desiredTrust, externalChainFile, password, now,
-            new NextSet(carried, current))
+            random, issuer, desired, current, desiredTrust, byFingerprint, externalChainFile,
+            password, now, nextCrlNumber, new NextSet(carried, current))
         .execute(plan);
   }
 
@@ -70,9 +81,11 @@ final class Executor {
       DesiredState desired,
       StoreContents current,
       SortedMap<String, Certificate> desiredTrust,
+      Map<Fingerprint, RevocationList> crls,
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now,
+      Supplier<BigInteger> nextCrlNumber,
       NextSet next) {
 
     SortedMap<String, StoreFile> execute(Plan plan) {
@@ -114,6 +127,8 @@ final class Executor {
         installExternalChain(install, change);
       } else if (intent instanceof Intent.WriteCsr csr) {
         writeCsr(csr, change);
+      } else if (intent instanceof Intent.RenewCrl renew) {
+        renewCrl(renew, change);
       } else if (intent instanceof Intent.RemoveCsr) {
         next.files.remove(StoreLayout.SERVER_CSR);
         next.files.remove(StoreLayout.EXTERNAL_CHAIN);
@@ -191,7 +206,8 @@ final class Executor {
               key.publicKey(),
               next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change)),
               next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change)),
-              now);
+              now,
+              s.crlUrl());
       next.serverKey = Optional.of(key);
       next.serverCert = Optional.of(cert);
       next.putKey(StoreLayout.SERVER_KEY, key);
@@ -227,6 +243,34 @@ final class Executor {
               FileKind.REQUEST));
     }
 
+    /** {@code ca.crl} again, with the same entries, the next number and a new validity. */
+    private void renewCrl(Intent.RenewCrl renew, Change change) {
+      byte[] file =
+          current.snapshot().file(StoreLayout.CA_CRL).orElseThrow(() -> missing(StoreLayout.CA_CRL, change));
+      RevocationList crl;
+      try {
+        crl = RevocationList.parse(file);
+      } catch (InvalidMaterialException e) {
+        throw new HostpkiException(StoreLayout.CA_CRL + " " + e.getMessage() + "; run apply again");
+      }
+      if (!crl.facts().fingerprint().equals(renew.current())) {
+        throw new HostpkiException(StoreLayout.CA_CRL + " changed while applying; run apply again");
+      }
+      Certificate ca = next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
+      KeyMaterial key = next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
+      if (!crl.isSignedBy(ca)) {
+        throw new HostpkiException(
+            StoreLayout.CA_CRL + " is not signed by the store's CA (" + ca.facts().subjectDn()
+                + "); 'hostpki revoke' writes the current CA's CRL");
+      }
+      Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
+      RevocationList renewed =
+          RevocationList.issue(
+              ca, key, nextCrlNumber.get(), thisUpdate,
+              thisUpdate.plus(desired.ca().crlOrDefaults().validity()), crl.facts().revoked(), random);
+      next.putCertificates(StoreLayout.CA_CRL, renewed.pem());
+    }
+
     private void putTrusted(Intent.PutTrusted t) {
       Certificate cert = desiredTrust.get(t.name());
       if (cert == null || !cert.fingerprint().equals(t.fingerprint())) {
@@ -259,9 +303,27 @@ final class Executor {
           w.aliases().forEach((alias, h) -> entries.put(alias, certificate(h, change)));
           trustStore(name, entries, change);
         }
-        case TRUST_HASHED -> HashedDirectory.write(certificates)
+        case TRUST_HASHED -> HashedDirectory.write(certificates, crls(w, change))
             .forEach((file, pem) -> next.putCertificates(StoreLayout.hashedFile(file), pem));
+        case TRUST_CRLS -> {
+          StringBuilder pem = new StringBuilder();
+          crls(w, change).forEach(c -> pem.append(c.pem()));
+          next.putCertificates(name, pem.toString());
+        }
       }
+    }
+
+    /** The CRLs the output holds, as read for this run. */
+    private List<RevocationList> crls(Intent.WriteOutput w, Change change) {
+      List<RevocationList> out = new ArrayList<>();
+      for (Fingerprint fp : w.crls()) {
+        RevocationList crl = crls.get(fp);
+        if (crl == null) {
+          throw missing("the CRL " + fp.shortForm(), change);
+        }
+        out.add(crl);
+      }
+      return out;
     }
 
     private void serverPkcs12(String name, List<Certificate> chain, Change change) {

@@ -26,8 +26,10 @@ import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.model.TrustedCrl;
 import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
+import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Intent;
@@ -95,6 +97,7 @@ public final class Reconciler {
    * @param arising {@code onExpiring} obligations not recorded yet that an apply like the one
    *     planned for would record and run: certificates nothing renews in time, within a threshold
    *     of their expiry
+   * @param crls the CRLs of {@code trust.crls}, read, for apply to write
    */
   public record Observation(
       DesiredState desired,
@@ -106,10 +109,17 @@ public final class Reconciler {
       Plan plan,
       Optional<ExternalChainFile> externalChainFile,
       List<Certificate> externalChain,
-      List<PendingHook> arising) {
+      List<PendingHook> arising,
+      List<CrlInputs.Read> crls) {
     public Observation {
       externalChain = List.copyOf(externalChain);
       arising = List.copyOf(arising);
+      crls = List.copyOf(crls);
+    }
+
+    /** What the planner is told of the CRLs. */
+    public List<TrustedCrl> trustedCrls() {
+      return crls.stream().map(CrlInputs.Read::trusted).toList();
     }
   }
 
@@ -152,15 +162,17 @@ public final class Reconciler {
     progress.step("planning (" + trust.size() + " trusted certificates declared)");
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     trust.forEach((n, c) -> trustFacts.put(n, c.facts()));
+    List<CrlInputs.Read> crls = CrlInputs.read(desired.trust().crls(), signers(store, trust));
+    List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
-    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external);
+    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls);
     HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
     Plan planned =
         planner
             .plan(
                 new PlanInput(
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                    directory.lastWritten(), unattended))
+                    directory.lastWritten(), unattended, trustedCrls))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     Optional<String> blocked = Expiries.blocked(planned, unattended);
     List<PendingHook> arising =
@@ -179,7 +191,27 @@ public final class Reconciler {
     pending.addAll(arising);
     Plan plan = planned.withRecords(pending, planned.hold());
     return new Observation(
-        desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising);
+        desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
+        crls);
+  }
+
+  /** One more than any {@code ca.crl} number of the live set and the kept generations. */
+  private static java.math.BigInteger nextCrlNumber(StoreSnapshot live, StoreDirectory directory) {
+    List<byte[]> earlier = new ArrayList<>();
+    live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
+    earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
+    return RevocationList.nextNumber(earlier);
+  }
+
+  /** The certificates a consumed CRL may be signed by: the store's and the declared trusted ones. */
+  private static List<Certificate> signers(StoreContents store, SortedMap<String, Certificate> trust) {
+    List<Certificate> all = new ArrayList<>();
+    store.caCertificate().ifPresent(all::add);
+    store.caNextCertificate().ifPresent(all::add);
+    store.caPreviousCertificate().ifPresent(all::add);
+    all.addAll(trust.values());
+    all.addAll(store.trusted().values());
+    return all;
   }
 
   /**
@@ -399,9 +431,11 @@ public final class Reconciler {
                   envelope.carriedOver(),
                   before.store(),
                   before.desiredTrust(),
+                  before.crls(),
                   before.externalChain(),
                   before.password(),
-                  before.now());
+                  before.now(),
+                  () -> nextCrlNumber(envelope.live(), directory));
       List<String> notices = new ArrayList<>();
       // Hooks still pending from the generation before are carried into the new one, and the
       // record goes into it before its commit: a crash at any point never loses one. So are the
@@ -568,12 +602,14 @@ public final class Reconciler {
       StoreContents store,
       SortedMap<String, CertificateFacts> trust,
       Set<PlanInput.Replace> replace,
-      ExternalChainInput.Read external) {
+      ExternalChainInput.Read external,
+      List<TrustedCrl> crls) {
     StringBuilder sb = new StringBuilder();
     sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
     sb.append("host ").append(host).append('\n');
     sb.append("desired ").append(desired).append('\n');
     trust.forEach((n, c) -> sb.append("trust ").append(n).append(' ').append(c.fingerprint().hex()).append('\n'));
+    crls.forEach(c -> sb.append("crl ").append(c.facts().fingerprint().hex()).append(' ').append(c.signer().map(Fingerprint::hex).orElse("-")).append('\n'));
     sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
     sb.append("external-chain ").append(external.basisWords());
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));

@@ -22,6 +22,7 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
+import org.hostpki.pki.RevocationList;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.pki.WrongPasswordException;
 import org.hostpki.store.StoreSnapshot;
@@ -107,7 +108,12 @@ public final class StoreObserver {
             caNextCert.map(Certificate::facts),
             caPreviousCert.map(Certificate::facts),
             snapshot.contentFingerprint(),
-            snapshot.file(StoreLayout.PKCS12_RECORD).map(Pkcs12Record::isOutdated).orElse(false));
+            snapshot.file(StoreLayout.PKCS12_RECORD).map(Pkcs12Record::isOutdated).orElse(false),
+            r.file(StoreLayout.TRUST_CRLS)
+                .map(b -> r.crls(StoreLayout.TRUST_CRLS, b).stream().map(c -> c.facts().fingerprint()).toList()),
+            trustFiles.hashedCrls(),
+            r.file(StoreLayout.CA_CRL).map(b -> r.crl(StoreLayout.CA_CRL, b).facts()),
+            serverCert.map(c -> r.distributionPoints(StoreLayout.SERVER_CERT, c)).orElse(List.of()));
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
         caNextCert, caPreviousCert);
@@ -220,6 +226,33 @@ storePath.resolve(name) + ": " + reason + "; " + damaged);
         // The store's own files: the bundle holds every trusted certificate, beyond the limit
         // that guards against hostile input files.
         return Pem.readCertificates(content, Integer.MAX_VALUE, pool);
+      } catch (InvalidMaterialException e) {
+        throw corrupt(name, e.getMessage());
+      }
+    }
+
+    /** A store file of CRLs, PEM, one after the other. */
+    List<RevocationList> crls(String name, byte[] content) {
+      try {
+        return RevocationList.parseAll(content, Integer.MAX_VALUE);
+      } catch (InvalidMaterialException e) {
+        throw corrupt(name, e.getMessage());
+      }
+    }
+
+    /** The URLs of a store certificate's CRL Distribution Points. */
+    List<String> distributionPoints(String name, Certificate certificate) {
+      try {
+        return certificate.crlDistributionPoints();
+      } catch (InvalidMaterialException e) {
+        throw corrupt(name, e.getMessage());
+      }
+    }
+
+    /** A store file of one CRL. */
+    RevocationList crl(String name, byte[] content) {
+      try {
+        return RevocationList.parse(content);
       } catch (InvalidMaterialException e) {
         throw corrupt(name, e.getMessage());
       }

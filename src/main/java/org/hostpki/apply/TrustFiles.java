@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
@@ -21,11 +22,13 @@ import org.hostpki.store.StoreSnapshot;
  * @param trusted {@code trust/NAME.crt} by NAME
  * @param trustedFacts their facts, by NAME
  * @param hashed {@code trust-hashed/} file name to the fingerprint of the certificate it holds
+ * @param hashedCrls {@code trust-hashed/HASH.rN} to the fingerprint of the CRL it holds
  */
 record TrustFiles(
     SortedMap<String, Certificate> trusted,
     SortedMap<String, CertificateFacts> trustedFacts,
-    SortedMap<String, Fingerprint> hashed) {
+    SortedMap<String, Fingerprint> hashed,
+    SortedMap<String, Fingerprint> hashedCrls) {
 
   /**
    * Reads the files. The certificates of {@code trust/} are parsed (and added to {@code pool});
@@ -34,11 +37,15 @@ record TrustFiles(
   static TrustFiles read(StoreSnapshot snapshot, StoreObserver.Reader reader, CertificatePool pool) {
     List<Map.Entry<String, byte[]>> trustFiles = new ArrayList<>();
     List<Map.Entry<String, byte[]>> hashedFiles = new ArrayList<>();
+    SortedMap<String, Fingerprint> hashedCrls = new TreeMap<>();
     for (Map.Entry<String, byte[]> e : snapshot.files().entrySet()) {
       String name = e.getKey();
+      Optional<String> hashedName = StoreLayout.hashedName(name);
       if (StoreLayout.trustName(name).isPresent()) {
         trustFiles.add(e);
-      } else if (StoreLayout.hashedName(name).isPresent()) {
+      } else if (hashedName.isPresent() && StoreLayout.isHashedCrl(hashedName.get())) {
+        hashedCrls.put(hashedName.get(), reader.crl(name, e.getValue()).facts().fingerprint());
+      } else if (hashedName.isPresent()) {
         hashedFiles.add(e);
       }
     }
@@ -74,7 +81,8 @@ record TrustFiles(
     return new TrustFiles(
         Collections.unmodifiableSortedMap(trusted),
         Collections.unmodifiableSortedMap(facts),
-        Collections.unmodifiableSortedMap(hashed));
+        Collections.unmodifiableSortedMap(hashed),
+        Collections.unmodifiableSortedMap(hashedCrls));
   }
 
   /** Throws the error of the first file, in name order, that could not be read. */

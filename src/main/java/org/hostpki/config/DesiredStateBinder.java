@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.hostpki.model.AccessSpec;
 import org.hostpki.model.CaSpec;
+import org.hostpki.model.CrlSource;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DnsName;
 import org.hostpki.model.ExpiryThreshold;
@@ -187,9 +188,11 @@ final class DesiredStateBinder {
     for (Fields.Given<String> text : fields.strings(trust, "directories")) {
       fields.path(text).ifPresent(directories::add);
     }
-    List<Path> crls = new ArrayList<>();
+    List<CrlSource> crls = new ArrayList<>();
     for (Fields.Given<String> text : fields.strings(trust, "crls")) {
-      fields.path(text).ifPresent(crls::add);
+      Position at = text.node().position();
+      SourcePosition origin = new SourcePosition(fields.problems().file(), at.line(), at.column());
+      fields.path(text).ifPresent(p -> crls.add(new CrlSource(p, origin)));
     }
     notYetSupported(trust);
     return new TrustSpec(
@@ -206,7 +209,7 @@ final class DesiredStateBinder {
   }
 
   private void notYetSupported(YamlNode.Mapping trust) {
-    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly", "crls")) {
+    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly")) {
       notYetSupported(trust, key, "trust");
     }
   }

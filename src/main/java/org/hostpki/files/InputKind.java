@@ -12,6 +12,8 @@ public enum InputKind {
   PASSWORD("a password file", 64L << 10),
   /** A trusted certificate file may hold up to 10,000 certificates (a CA bundle). */
   TRUSTED_CERTIFICATES("a trusted certificate file", 64L << 20),
+  /** A CRL a member host consumes ({@code trust.crls}): a large CA's list of revoked serials. */
+  REVOCATION_LIST("a CRL file", 64L << 20),
   /** An external chain holds at most 20 certificates. */
   CHAIN("a certificate chain", 1L << 20),
   /** A certificate request: one key, a subject and its names. */

@@ -30,6 +30,12 @@ import java.util.TreeMap;
  * @param outdatedPkcs12Record the record of what the PKCS#12 files hold ({@code .pkcs12-facts})
  *     is of a format that keeps a fast check of the store password (hostpki 0.1.0): the next
  *     apply rewrites it
+ * @param trustCrls fingerprints of {@code trust-crls.pem}'s CRLs, in file order; empty when the
+ *     store has no such file
+ * @param hashedCrls the CRLs of {@code trust-hashed/}: file name ({@code HASH.rN}) to fingerprint
+ * @param caCrl {@code ca.crl}: the CRL a fleet CA publishes ({@code hostpki revoke} wrote it)
+ * @param serverCrlDistributionPoints the URLs of {@code server.crt}'s CRL Distribution Points;
+ *     empty when it names none (or there is no server.crt)
  */
 public record ObservedStore(
     boolean exists,
@@ -50,7 +56,11 @@ public record ObservedStore(
     Optional<CertificateFacts> caNextCertificate,
     Optional<CertificateFacts> caPreviousCertificate,
     Fingerprint contentFingerprint,
-    boolean outdatedPkcs12Record) {
+    boolean outdatedPkcs12Record,
+    Optional<List<Fingerprint>> trustCrls,
+    Map<String, Fingerprint> hashedCrls,
+    Optional<CrlFacts> caCrl,
+    List<String> serverCrlDistributionPoints) {
 
   public ObservedStore {
     Objects.requireNonNull(caKey, "caKey");
@@ -71,6 +81,10 @@ public record ObservedStore(
     Objects.requireNonNull(caNextCertificate, "caNextCertificate");
     Objects.requireNonNull(caPreviousCertificate, "caPreviousCertificate");
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
+    trustCrls = Objects.requireNonNull(trustCrls, "trustCrls").map(List::copyOf);
+    hashedCrls = Collections.unmodifiableMap(new TreeMap<>(hashedCrls));
+    Objects.requireNonNull(caCrl, "caCrl");
+    serverCrlDistributionPoints = List.copyOf(serverCrlDistributionPoints);
   }
 
   /**
@@ -109,6 +123,10 @@ public record ObservedStore(
         Optional.empty(),
         Optional.empty(),
         Fingerprint.sha256(new byte[0]),
-        false);
+        false,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        List.of());
   }
 }

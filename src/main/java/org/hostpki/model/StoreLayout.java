@@ -48,6 +48,8 @@ public final class StoreLayout {
   public static final String CA_CRL = "ca.crl";
 
   public static final String TRUST_BUNDLE = "trust-bundle.crt";
+  /** The CRLs consumed through {@code trust.crls}, PEM, one after the other. */
+  public static final String TRUST_CRLS = "trust-crls.pem";
   public static final String TRUSTSTORE_PKCS12 = "truststore.p12";
   /** What the PKCS#12 files hold, so that a converged run need not decrypt them. */
   public static final String PKCS12_RECORD = ".pkcs12-facts";
@@ -95,7 +97,7 @@ public final class StoreLayout {
               List.of(
                   CA_CERT, CA_KEY, CA_NEXT_CERT, CA_NEXT_KEY, CA_PREVIOUS_CERT, CA_CRL,
                   SERVER_KEY, SERVER_CERT, SERVER_FULLCHAIN, SERVER_CSR, SERVER_PKCS12,
-                  EXTERNAL_CHAIN, TRUST_DIRECTORY, TRUST_BUNDLE, TRUSTSTORE_PKCS12,
+                  EXTERNAL_CHAIN, TRUST_DIRECTORY, TRUST_BUNDLE, TRUST_CRLS, TRUSTSTORE_PKCS12,
                   HASHED_DIRECTORY, ISSUED_DIRECTORY)));
 
   private static final String TRUST_PREFIX = TRUST_DIRECTORY + "/";
@@ -116,6 +118,7 @@ public final class StoreLayout {
           Map.entry(SERVER_PKCS12, FileKind.KEYSTORE),
           Map.entry(EXTERNAL_CHAIN, FileKind.CERTIFICATES),
           Map.entry(TRUST_BUNDLE, FileKind.CERTIFICATES),
+          Map.entry(TRUST_CRLS, FileKind.CERTIFICATES),
           Map.entry(TRUSTSTORE_PKCS12, FileKind.KEYSTORE),
           Map.entry(PKCS12_RECORD, FileKind.KEYSTORE_RECORD));
 
@@ -236,6 +239,14 @@ public final class StoreLayout {
   /** {@code trust-hashed/NAME}. */
   public static String hashedFile(String name) {
     return HASHED_DIRECTORY + "/" + name;
+  }
+
+  /**
+   * Whether a {@code trust-hashed/} NAME is a CRL's, {@code HASH.rN} (as {@code openssl rehash}
+   * names them), not a certificate's {@code HASH.N}.
+   */
+  public static boolean isHashedCrl(String name) {
+    return name.matches("[0-9a-f]{8}\\.r[0-9]+");
   }
 
   /** The NAME of {@code trust-hashed/NAME}; empty for any other file. */

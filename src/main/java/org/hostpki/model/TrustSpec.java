@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param filters what is left out of every source
  * @param install where the host's clients should find hostpki's certificates; empty when {@code
  *     trust.install} is absent
- * @param crls {@code trust.crls}: CRL files and folders of them (resolved)
+ * @param crls {@code trust.crls}: CRL files and folders of them, consumed into {@code
+ *     trust-crls.pem} and, with {@code hashedDirectory}, {@code trust-hashed/HASH.rN}
  */
 public record TrustSpec(
     boolean prune,
@@ -27,7 +28,7 @@ public record TrustSpec(
     boolean includeSystemRoots,
     TrustFilters filters,
     Optional<InstallSpec> install,
-    List<Path> crls) {
+    List<CrlSource> crls) {
 
   public TrustSpec {
     certificates = List.copyOf(certificates);

@@ -161,6 +161,59 @@ public final class RevocationList {
     }
   }
 
+  /**
+   * Reads a file of CRLs: PEM {@code X509 CRL} blocks one after the other (as {@code
+   * trust-crls.pem} or a CA bundle of CRLs holds them), or one DER CRL.
+   *
+   * @param max the most CRLs the file may hold
+   * @throws InvalidMaterialException saying what is wrong, and which block (not naming the file)
+   */
+  public static List<RevocationList> parseAll(byte[] data, int max) throws InvalidMaterialException {
+    if (data.length == 0 || PemText.isBlank(data) || !PemText.hasBeginLine(data)) {
+      return List.of(parse(data));
+    }
+    List<RevocationList> all = new ArrayList<>();
+    for (PemText.Block block : PemText.blocks(data)) {
+      if (!block.label().equals(PEM_LABEL)) {
+        throw new InvalidMaterialException(
+            block.describe() + " is a " + block.label() + ", not an " + PEM_LABEL
+                + (block.isPrivateKey() ? " (a private key!)" : ""));
+      }
+      if (all.size() == max) {
+        throw new InvalidMaterialException("holds more than " + max + " CRLs");
+      }
+      try {
+        all.add(parse(PemText.decode(data, block).content()));
+      } catch (InvalidMaterialException e) {
+        throw new InvalidMaterialException(block.describe() + " " + e.getMessage(), e);
+      }
+    }
+    if (all.isEmpty()) {
+      throw new InvalidMaterialException("holds no " + PEM_LABEL + " block");
+    }
+    return List.copyOf(all);
+  }
+
+  /**
+   * The number for a CA's next CRL: one more than the highest among its CRLs so far (the live one
+   * and those of the kept generations, so that numbers keep rising after a rollback); 1 for the
+   * first. A file that is not a CRL is passed over: the others decide.
+   */
+  public static BigInteger nextNumber(List<byte[]> earlier) {
+    BigInteger highest = BigInteger.ZERO;
+    for (byte[] file : earlier) {
+      try {
+        Optional<BigInteger> number = parse(file).facts().number();
+        if (number.isPresent() && number.get().compareTo(highest) > 0) {
+          highest = number.get();
+        }
+      } catch (InvalidMaterialException e) {
+        // an old generation's damaged CRL
+      }
+    }
+    return highest.add(BigInteger.ONE);
+  }
+
   /** What the CRL says. */
   public CrlFacts facts() {
     CrlFacts result = facts;

@@ -17,6 +17,8 @@ public final class Address {
   public static final String SERVER = "server";
   /** The certificate request for an external CA (and the record of the chain imported last). */
   public static final String SERVER_CSR = "server.csr";
+  /** {@code ca.crl}: a fleet CA's revocation list, renewed before its nextUpdate. */
+  public static final String CA_CRL = StoreLayout.CA_CRL;
   /** The record of what the PKCS#12 files hold. */
   public static final String PKCS12_RECORD = output(StoreLayout.PKCS12_RECORD);
 

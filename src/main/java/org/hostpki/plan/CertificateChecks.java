@@ -1,5 +1,6 @@
 package org.hostpki.plan;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -82,6 +83,22 @@ final class CertificateChecks {
                 + PlanWords.extendedKeyUsages(c.extendedKeyUsages())
                 + " → "
                 + PlanWords.extendedKeyUsages(List.copyOf(wanted))));
+  }
+
+  /**
+   * Why the CRL Distribution Point must change: {@code ca.crl.url} set, changed or removed since
+   * the certificate was issued.
+   */
+  static Optional<Reason> distributionPointReason(List<String> have, Optional<URI> wanted) {
+    List<String> want = wanted.map(u -> List.of(u.toASCIIString())).orElse(List.of());
+    if (have.equals(want)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Reason(
+            ReasonCode.PROFILE_CHANGED,
+            "CRL distribution point " + (have.isEmpty() ? "none" : String.join(", ", have)) + " → "
+                + (want.isEmpty() ? "none (ca.crl.url is not set)" : want.get(0))));
   }
 
   /**

@@ -1,10 +1,12 @@
 package org.hostpki.plan;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
@@ -74,6 +76,7 @@ public sealed interface Intent {
    * Issue the server certificate from the internal CA.
    *
    * @param newKey make a new key pair; otherwise keep the store's {@code server.key}
+   * @param crlUrl the CRL Distribution Point it names ({@code ca.crl.url}); empty for none
    */
   record IssueServer(
       Subject subject,
@@ -82,7 +85,8 @@ public sealed interface Intent {
       KeySpec key,
       Duration validity,
       boolean clientAuth,
-      boolean newKey)
+      boolean newKey,
+      Optional<URI> crlUrl)
       implements Intent {
     public IssueServer {
       Objects.requireNonNull(subject, "subject");
@@ -90,6 +94,7 @@ public sealed interface Intent {
       ipAddresses = List.copyOf(ipAddresses);
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(validity, "validity");
+      Objects.requireNonNull(crlUrl, "crlUrl");
     }
   }
 
@@ -128,6 +133,18 @@ public sealed interface Intent {
     }
   }
 
+  /**
+   * Issue {@code ca.crl} anew with the same entries, signed by the store's CA: the next CRL number
+   * (above every kept generation's), thisUpdate now, nextUpdate {@code ca.crl.validity} later.
+   *
+   * @param current the fingerprint of {@code ca.crl} as planned: apply checks it is still that
+   */
+  record RenewCrl(Fingerprint current) implements Intent {
+    public RenewCrl {
+      Objects.requireNonNull(current, "current");
+    }
+  }
+
   /** Remove {@code server.csr} and {@code external-chain.crt}: the issuer is internal again. */
   record RemoveCsr() implements Intent {}
 
@@ -138,13 +155,22 @@ public sealed interface Intent {
    *     server-fullchain.crt} and {@code server.p12}, the certificates of {@code
    *     trust-bundle.crt} and {@code trust-hashed/}; empty for {@code truststore.p12}
    * @param aliases the entries of {@code truststore.p12} by alias; empty for the other files
+   * @param crls the CRLs consumed through {@code trust.crls} the file holds, by fingerprint, in
+   *     their order: those of {@code trust-crls.pem} and {@code trust-hashed/} ({@code HASH.rN})
    */
-  record WriteOutput(Output output, List<Held> certificates, SortedMap<String, Held> aliases)
+  record WriteOutput(
+      Output output, List<Held> certificates, SortedMap<String, Held> aliases, List<Fingerprint> crls)
       implements Intent {
     public WriteOutput {
       Objects.requireNonNull(output, "output");
       certificates = List.copyOf(certificates);
       aliases = Collections.unmodifiableSortedMap(new TreeMap<>(aliases));
+      crls = List.copyOf(crls);
+    }
+
+    /** A file that holds no CRLs. */
+    public WriteOutput(Output output, List<Held> certificates, SortedMap<String, Held> aliases) {
+      this(output, certificates, aliases, List.of());
     }
   }
 

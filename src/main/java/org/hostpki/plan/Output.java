@@ -8,7 +8,9 @@ public enum Output {
   SERVER_PKCS12(StoreLayout.SERVER_PKCS12),
   TRUST_BUNDLE(StoreLayout.TRUST_BUNDLE),
   TRUSTSTORE_PKCS12(StoreLayout.TRUSTSTORE_PKCS12),
-  TRUST_HASHED(StoreLayout.HASHED_DIRECTORY);
+  TRUST_HASHED(StoreLayout.HASHED_DIRECTORY),
+  /** The CRLs consumed through {@code trust.crls}. */
+  TRUST_CRLS(StoreLayout.TRUST_CRLS);
 
   private final String fileName;
 

@@ -48,7 +48,7 @@ final class OutputPlan {
     Optional<List<Fingerprint>> expectedChain = upstream ? Optional.empty() : observed(chain);
     certificates(
         Output.SERVER_FULLCHAIN,
-        new Content(chain, new TreeMap<>()),
+        new Content(chain),
         observed.serverFullchain().map(ServerPlan::fingerprints),
         expectedChain,
         upstream ? Optional.of(cascade) : Optional.empty());
@@ -61,7 +61,7 @@ final class OutputPlan {
     }
     file(
         Output.SERVER_PKCS12,
-        Optional.of(new Content(chain, new TreeMap<>())).filter(c -> wantP12),
+        Optional.of(new Content(chain)).filter(c -> wantP12),
         p12.isPresent(),
         upstream ? Optional.of(cascade) : p12Problem);
   }
@@ -83,13 +83,18 @@ final class OutputPlan {
   }
 
   /**
-   * {@code trust-bundle.crt}, {@code truststore.p12} and {@code trust-hashed/}.
+   * {@code trust-bundle.crt}, {@code truststore.p12}, {@code trust-hashed/} and {@code
+   * trust-crls.pem}.
    *
    * @param caCascade why the internal CAs among the trusted certificates change, when they do
    * @param trustChanges the declared trusted certificates change
+   * @param crls the consumed CRLs after apply ({@link TrustCrls#plan})
    */
   void trust(
-      Optional<String> caCascade, LinkedHashMap<String, Held> trustedCas, boolean trustChanges) {
+      Optional<String> caCascade,
+      LinkedHashMap<String, Held> trustedCas,
+      boolean trustChanges,
+      List<Fingerprint> crls) {
     Optional<String> cascade =
         caCascade.isPresent()
             ? caCascade
@@ -100,7 +105,7 @@ final class OutputPlan {
       expected = observed(bundle);
     }
     certificates(
-        Output.TRUST_BUNDLE, new Content(bundle, new TreeMap<>()), observed.trustBundle(), expected, cascade);
+        Output.TRUST_BUNDLE, new Content(bundle), observed.trustBundle(), expected, cascade);
 
     boolean wantP12 = desired.store().password().isPresent();
     SortedMap<String, Held> aliases = aliases(trustedCas);
@@ -110,7 +115,7 @@ final class OutputPlan {
     }
     file(
         Output.TRUSTSTORE_PKCS12,
-        Optional.of(new Content(List.of(), aliases)).filter(c -> wantP12),
+        Optional.of(new Content(List.of(), aliases, List.of())).filter(c -> wantP12),
         observed.truststorePkcs12().isPresent(),
         problem);
 
@@ -122,13 +127,27 @@ final class OutputPlan {
           observed(bundle).orElse(List.of()).stream().distinct().sorted().toList();
       if (!have.equals(want)) {
         hashedProblem = Optional.of("does not hold the trusted certificates");
+      } else if (!sorted(observed.hashedCrls().values()).equals(sorted(crls))) {
+        hashedProblem = Optional.of("does not hold the CRLs of trust.crls");
       }
     }
     file(
         Output.TRUST_HASHED,
-        Optional.of(new Content(bundle, new TreeMap<>())).filter(c -> wantHashed),
+        Optional.of(new Content(bundle, new TreeMap<>(), crls)).filter(c -> wantHashed),
         observed.hashedDirectory().isPresent(),
         hashedProblem);
+
+    Optional<String> crlProblem =
+        observed.trustCrls().filter(have -> !have.equals(crls)).map(have -> "does not hold the CRLs of trust.crls");
+    file(
+        Output.TRUST_CRLS,
+        Optional.of(new Content(List.of(), new TreeMap<>(), crls)).filter(c -> !crls.isEmpty()),
+        observed.trustCrls().isPresent(),
+        crlProblem);
+  }
+
+  private static List<Fingerprint> sorted(java.util.Collection<Fingerprint> fingerprints) {
+    return fingerprints.stream().distinct().sorted().toList();
   }
 
   /**
@@ -250,7 +269,12 @@ final class OutputPlan {
   }
 
   /** What a derived file holds after apply, as {@link Intent.WriteOutput} carries it. */
-  private record Content(List<Held> certificates, SortedMap<String, Held> aliases) {}
+  private record Content(
+      List<Held> certificates, SortedMap<String, Held> aliases, List<Fingerprint> crls) {
+    Content(List<Held> certificates) {
+      this(certificates, new TreeMap<>(), List.of());
+    }
+  }
 
   /** Plans a derived file whose content is a list of certificates; always wanted. */
   private void certificates(
@@ -289,7 +313,8 @@ final class OutputPlan {
       return;
     }
     Intent write =
-        new Intent.WriteOutput(output, wanted.get().certificates(), wanted.get().aliases());
+        new Intent.WriteOutput(
+            output, wanted.get().certificates(), wanted.get().aliases(), wanted.get().crls());
     if (!present) {
       draft.add(
           new Change(
@@ -313,6 +338,7 @@ final class OutputPlan {
     return switch (output) {
       case SERVER_PKCS12, TRUSTSTORE_PKCS12 -> "no store.password is set";
       case TRUST_HASHED -> "trust.hashedDirectory is off";
+      case TRUST_CRLS -> "trust.crls names no CRL";
       default -> "no longer wanted";
     };
   }

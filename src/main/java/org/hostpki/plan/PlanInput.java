@@ -3,6 +3,7 @@ package org.hostpki.plan;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +15,7 @@ import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.TrustedCrl;
 
 /**
  * Everything the planner looks at, gathered at the edges beforehand.
@@ -27,6 +29,8 @@ import org.hostpki.model.ObservedStore;
  *     never written (a clock years past it and past every certificate is taken as far ahead)
  * @param unattended no person runs this (a timer, {@code watch}): a due renewal waits for a
  *     maintenance window; a person's apply renews at once
+ * @param crls the CRLs of {@code trust.crls}, read and their signatures checked, in the order
+ *     the desired state names their files (a folder's files by name)
  */
 public record PlanInput(
     DesiredState desired,
@@ -38,7 +42,8 @@ public record PlanInput(
     Fingerprint basis,
     Optional<ExternalChainFile> externalChain,
     Optional<Instant> lastWritten,
-    boolean unattended) {
+    boolean unattended,
+    List<TrustedCrl> crls) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -50,9 +55,10 @@ public record PlanInput(
     Objects.requireNonNull(basis, "basis");
     Objects.requireNonNull(externalChain, "externalChain");
     Objects.requireNonNull(lastWritten, "lastWritten");
+    crls = List.copyOf(crls);
   }
 
-  /** Input for a person's run. */
+  /** Input for a person's run, without {@code trust.crls}. */
   public PlanInput(
       DesiredState desired,
       HostIdentity host,
@@ -63,7 +69,9 @@ public record PlanInput(
       Fingerprint basis,
       Optional<ExternalChainFile> externalChain,
       Optional<Instant> lastWritten) {
-    this(desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false);
+    this(
+        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false,
+        List.of());
   }
 
   /** What {@code --replace} may name. */

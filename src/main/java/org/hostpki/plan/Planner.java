@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
@@ -16,9 +17,10 @@ import org.hostpki.model.StoreLayout;
  * cascades to what is derived from it (CA → server → chain, PKCS#12 and bundle files).
  *
  * <p>Each resource has its part, in the order a plan lists them: the CA and its rotation ({@link
- * CaRotation}), the server certificate ({@link ServerPlan}, with {@link ExternalIssuer} for an
- * outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan}),
- * and the files derived from them all ({@link OutputPlan}). The checks they share are {@link
+ * CaRotation}), a fleet CA's CRL ({@link CaCrl}), the server certificate ({@link ServerPlan},
+ * with {@link ExternalIssuer} for an outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
+ * and the CRLs consumed with them ({@link TrustCrls}), and the files derived from them all ({@link
+ * OutputPlan}). The checks they share are {@link
  * CertificateChecks} and {@link NameChanges}; how they word what they found, {@link PlanWords}.
  */
 public final class Planner {
@@ -35,12 +37,14 @@ public final class Planner {
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
+    CaCrl.plan(in, ca.signerChanges(), draft);
     ServerPlan.Outcome server = ServerPlan.plan(in, ca.signerChanges(), draft);
     RequestPlan.plan(in, server.keyChange(), draft);
     OutputPlan outputs = new OutputPlan(in, draft);
     outputs.server(ca.signerChanges(), server);
     boolean trustChanges = TrustPlan.plan(in, draft);
-    outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges);
+    List<Fingerprint> crls = TrustCrls.plan(in, draft);
+    outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges, crls);
     outputs.pkcs12Record();
     return draft.plan(in.basis());
   }

@@ -15,6 +15,8 @@ public enum RefusalCode {
   CLOCK_BEHIND("clock-behind"),
   /** Every certificate expired long after the store was last written: the clock may be far ahead. */
   CLOCK_AHEAD("clock-ahead"),
+  /** A CRL of {@code trust.crls} is not signed by a trusted CA, has expired or is not valid yet. */
+  CRL_REFUSED("crl-refused"),
   /** The desired state asks for an issuer this build cannot use yet. */
   ISSUER_NOT_SUPPORTED("issuer-not-supported");
 

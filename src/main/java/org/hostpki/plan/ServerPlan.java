@@ -1,9 +1,11 @@
 package org.hostpki.plan;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DateText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
@@ -190,6 +192,8 @@ final class ServerPlan {
           .ifPresent(reasons::add);
     }
     CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
+    CertificateChecks.distributionPointReason(observed.serverCrlDistributionPoints(), crlUrl())
+        .ifPresent(reasons::add);
     List<Warning> warnings = new ArrayList<>();
     CertificateChecks.validityReasons(
         c,
@@ -245,9 +249,15 @@ final class ServerPlan {
                 server.key(),
                 server.validity(),
                 server.clientAuth(),
-                newKey),
+                newKey,
+                crlUrl()),
             before(),
             after));
+  }
+
+  /** The CRL Distribution Point the CA host's server certificate names: {@code ca.crl.url}. */
+  private Optional<URI> crlUrl() {
+    return in.desired().ca().crl().flatMap(CrlSpec::url);
   }
 
   /**

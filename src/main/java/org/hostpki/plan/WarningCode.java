@@ -13,6 +13,10 @@ public enum WarningCode {
   TRUST_EXPIRING("trust-expiring"),
   /** The same certificate is trusted under several names. */
   TRUST_DUPLICATE("trust-duplicate"),
+  /** A trusted certificate is listed in a CRL of {@code trust.crls}. */
+  TRUST_REVOKED("trust-revoked"),
+  /** A CRL of {@code trust.crls} has less than a third of its validity left: fetch a newer one. */
+  CRL_EXPIRING("crl-expiring"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
   CA_ROTATION("ca-rotation"),
   /** An external issuer's signed chain has not arrived yet. */

@@ -30,7 +30,6 @@ import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.json.JsonWriter;
-import org.hostpki.store.Generation;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
@@ -314,25 +313,10 @@ public final class CaRevoker {
    * that numbers keep rising after a rollback; 1 for the first CRL.
    */
   private static BigInteger nextNumber(CaStore store, StoreSnapshot snapshot) {
-    BigInteger highest = number(snapshot.file(Revocations.FILE)).orElse(BigInteger.ZERO);
-    for (Generation generation : store.directory().generations()) {
-      Optional<BigInteger> number = number(store.directory().generationFile(generation.name(), Revocations.FILE));
-      if (number.isPresent() && number.get().compareTo(highest) > 0) {
-        highest = number.get();
-      }
-    }
-    return highest.add(BigInteger.ONE);
-  }
-
-  private static Optional<BigInteger> number(Optional<byte[]> crl) {
-    if (crl.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return RevocationList.parse(crl.get()).facts().number();
-    } catch (InvalidMaterialException e) {
-      return Optional.empty(); // an old generation's damaged CRL: the others decide
-    }
+    List<byte[]> earlier = new ArrayList<>();
+    snapshot.file(Revocations.FILE).ifPresent(earlier::add);
+    earlier.addAll(store.directory().keptFiles(Revocations.FILE));
+    return RevocationList.nextNumber(earlier);
   }
 
   private static String metadata(Decision decision, RevocationList crl, Instant now) {

@@ -271,6 +271,18 @@ public final class StoreDirectory {
   }
 
   /**
+   * The file of this name in each kept generation that has one, newest first (as {@link
+   * #generationFile} reads them).
+   */
+  public List<byte[]> keptFiles(String name) {
+    List<byte[]> files = new ArrayList<>();
+    for (Generation generation : generations()) {
+      generationFile(generation.name(), name).ifPresent(files::add);
+    }
+    return files;
+  }
+
+  /**
    * One file of a kept generation, read-only and without following links: for history and
    * rollback to tell generations apart (the server certificate of each, say) without reading
    * whole sets. Works whichever generation is current, and on a store whose {@code ..data} is

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code trust.install}, {@code trust.includeSystemRoots}, the trust filters, {@code trust.crls},
+ * {@code trust.install}, {@code trust.includeSystemRoots}, the trust filters,
  * {@code ca.nameConstraints}, {@code outputs}, {@code store.access}, {@code
  * store.previousPassword} and the hooks other than {@code afterServerChange} are read and checked
  * by this build, but the plan does not carry them out yet: validate accepts them with a warning,
@@ -119,11 +119,10 @@ class NotYetSupportedTest {
   }
 
   @Test
-  void testPlan_refusesTrustCrlsAndDeclaredNameConstraintsAndWritesNothing() throws IOException {
+  void testPlan_refusesDeclaredNameConstraintsAndWritesNothing() throws IOException {
     write(
         "ca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
-            + "  nameConstraints: {permitted: {dnsDomains: [example.com]}}\n"
-            + "trust:\n  crls: [fleet-ca.crl]\n");
+            + "  nameConstraints: {permitted: {dnsDomains: [example.com]}}\n");
 
     CliResult plan = run("plan", "-f", "host.yaml");
     CliResult apply = run("apply", "-f", "host.yaml");
@@ -131,9 +130,9 @@ class NotYetSupportedTest {
     assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
     assertThat(plan.err())
         .contains(
-            "error: " + dir.resolve("host.yaml") + ":6:3: ca.nameConstraints, trust.crls are not yet"
-                + " supported by this build: validate accepts them, but plan and apply cannot carry them"
-                + " out yet; remove them to plan or apply this desired state");
+            "error: " + dir.resolve("host.yaml") + ":6:3: ca.nameConstraints is not yet"
+                + " supported by this build: validate accepts it, but plan and apply cannot carry it"
+                + " out yet; remove it to plan or apply this desired state");
     assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
     assertThat(dir.resolve("pki")).doesNotExist();
   }

@@ -260,6 +260,58 @@ class RevokeCommandTest {
   }
 
   @Test
+  void testApply_renewsTheCrlOnceAThirdOfItsValidityIsLeftWithANumberAboveEveryKeptOne() throws Exception {
+    hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+    String revoked = generation();
+    CrlFacts first = crl();
+    Instant due = NOW.plusSeconds(60).plus(Duration.ofDays(2)); // 3d validity, a third left
+
+    CliResult early = hostpki(due.minusSeconds(1), "apply", "-f", "ca.yaml");
+    CliResult renew = hostpki(due, "apply", "-f", "ca.yaml");
+    CrlFacts second = crl();
+    CliResult again = hostpki(due.plusSeconds(1), "apply", "-f", "ca.yaml");
+
+    assertThat(early.out()).as(early.toString()).contains("No changes");
+    assertThat(renew.exitCode()).as(renew.toString()).isZero();
+    assertThat(renew.out())
+        .contains("~ ca.crl  update   ca.crl number 1 expires on 2026-11-30 08:01 UTC (in 1d): renewed once a"
+            + " third of its validity is left");
+    assertThat(second.number()).contains(BigInteger.TWO);
+    assertThat(second.thisUpdate()).isEqualTo(due);
+    assertThat(second.nextUpdate()).contains(due.plus(Duration.ofDays(3)));
+    assertThat(second.revoked()).isEqualTo(first.revoked());
+    assertThat(RevocationList.parse(Files.readAllBytes(dir.resolve("pki/ca.crl")))
+            .isSignedBy(Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/ca.crt"))).get(0)))
+        .isTrue();
+    assertThat(again.out()).as("converged").contains("No changes");
+
+    // Back to the generation of CRL number 1, then past its renewal time: number 3, never 2 again.
+    hostpki(due.plusSeconds(2), "rollback", "-f", "ca.yaml", "--to", revoked);
+    CliResult afterRollback = hostpki(due.plusSeconds(3), "apply", "-f", "ca.yaml");
+    assertThat(afterRollback.exitCode()).as(afterRollback.toString()).isZero();
+    assertThat(crl().number()).contains(BigInteger.valueOf(3));
+  }
+
+  @Test
+  void testApply_theCaHostsServerCertificateNamesTheDistributionPointWhileCaCrlUrlIsSet() throws Exception {
+    List<String> withUrl =
+        Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/server.crt"))).get(0).crlDistributionPoints();
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.replace(", url: \"http://ca1.fleet.test/fleet.crl\"", ""));
+
+    CliResult plan = hostpki(NOW.plusSeconds(60), "plan", "-f", "ca.yaml");
+    CliResult apply = hostpki(NOW.plusSeconds(60), "apply", "-f", "ca.yaml");
+
+    assertThat(withUrl).containsExactly("http://ca1.fleet.test/fleet.crl");
+    assertThat(plan.out())
+        .contains("~ server                       replace  CRL distribution point http://ca1.fleet.test/fleet.crl"
+            + " → none (ca.crl.url is not set)");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/server.crt"))).get(0).crlDistributionPoints())
+        .isEmpty();
+    assertThat(hostpki(NOW.plusSeconds(61), "plan", "-f", "ca.yaml").out()).contains("No changes");
+  }
+
+  @Test
   void testRollback_pastARevocationWarnsThatItIsTakenBack() {
     String beforeRevocation = generation();
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");

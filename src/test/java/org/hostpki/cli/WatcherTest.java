@@ -220,6 +220,34 @@ class WatcherTest {
   }
 
   @Test
+  void testRun_aFleetCasCrlIsRenewedAtOnceWhenAThirdOfItsValidityIsLeft() throws Exception {
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(
+        yaml,
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
+            + "  crl: {validity: 3d}\n");
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    applyNow();
+    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom());
+    Files.write(
+        dir.resolve("m1.csr"),
+        org.hostpki.pki.CertificationRequest.create(
+            Subject.empty(), List.of("m1.example.com"), List.of(), false, key, new SecureRandom()));
+    Clock at = Clock.fixed(START, ZoneOffset.UTC);
+    Cli.in(dir).clock(at).run("sign", "-f", "host.yaml", "--csr", "m1.csr", "-o", "m1.pem").assertSucceeded();
+    Cli.in(dir).clock(at).run("revoke", "-f", "host.yaml", "--cert", "m1.pem").assertSucceeded();
+    byte[] before = Files.readAllBytes(dir.resolve("pki/ca.crl"));
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock).then(() -> clock.advance(Duration.ofDays(1))).then(() -> clock.advance(Duration.ofDays(1)));
+
+    watcher(sleeper).run();
+
+    assertThat(log.toString()).contains("drift seen: ca.crl update (ca.crl number 1 expires on 2026-11-30 08:00 UTC (in 23h 59m): renewed once a third of its validity is left); applying now");
+    assertThat(events()).containsOnlyOnce("08:01:00 applied");
+    assertThat(Files.readAllBytes(dir.resolve("pki/ca.crl"))).isNotEqualTo(before);
+  }
+
+  @Test
   void testRun_applyThatFailsIsTriedAgainAtTheNextObservation() throws IOException {
     applyNow();
     clock.advance(Duration.ofDays(380));

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.hostpki.model.AcmeChallenge;
 import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.CaSpec;
+import org.hostpki.model.CrlSource;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.MaintenanceWindow;
 import org.hostpki.model.MetricsSpec;
@@ -476,14 +477,14 @@ class DesiredStateLoaderTest {
                 List.of("corp.example"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()),
                 List.of("lab.corp.example"), List.of(IpNetwork.parse("::/0").orElseThrow())));
     assertThat(state.trust().crls())
+        .extracting(CrlSource::path)
         .containsExactly(fs.getPath("/etc/hostpki/fleet-ca.crl"), fs.getPath("/etc/hostpki/crls.d"));
+    assertThat(state.trust().crls().get(1).origin().toString()).isEqualTo(file + ":11:24");
     assertThat(result.problems())
         .extracting(Problem::message)
         .containsExactlyInAnyOrder(
             "ca.nameConstraints is not yet supported by this build: validate accepts it, but plan and"
-                + " apply refuse a desired state that uses it",
-            "trust.crls is not yet supported by this build: validate accepts it, but plan and apply refuse"
-                + " a desired state that uses it");
+                + " apply refuse a desired state that uses it");
   }
 
   @Test

@@ -34,7 +34,9 @@ import org.hostpki.testkit.Tool;
  * verifier that checks CRLs agrees with what the CRL says: OpenSSL ({@code verify -crl_check},
  * {@code crl -verify}), curl over a real TLS connection to {@code openssl s_server} on loopback,
  * GnuTLS's certtool and the JDK's PKIX validator refuse the revoked certificate and accept the
- * other one; {@code openssl rehash} names the CRL as hostpki does ({@code HASH.r0}).
+ * other one; {@code openssl rehash} names the CRL as hostpki does ({@code HASH.r0}). A member host
+ * consumes the published (DER) CRL through {@code trust.crls}, and its own {@code trust-hashed/}
+ * is enough for {@code openssl verify -crl_check -CApath}.
  */
 class FleetRevocationIT {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -192,6 +194,35 @@ class FleetRevocationIT {
     ProcessResult capath =
         openssl("verify", "-crl_check", "-CApath", hashed.toString(), dir.resolve("lost/server.crt").toString());
     assertThat(capath.output()).as("the hashed directory alone refuses it").contains("certificate revoked");
+  }
+
+  @Test
+  void testMemberHost_consumesThePublishedCrlIntoItsHashedDirectory() throws Exception {
+    Path member = Files.createDirectories(dir.resolve("member"));
+    Files.writeString(
+        member.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\n"
+            + "store: {path: pki}\n"
+            + "host: {detect: false, hostname: kept, domain: fleet.test, addresses: [192.0.2.3]}\n"
+            + "trust:\n"
+            + "  hashedDirectory: true\n"
+            + "  certificates: [{name: fleet, file: ../pki/ca.crt}]\n"
+            + "  crls: [../fleet.crl]\n");
+
+    Hostpki.run(member, "apply", "-f", "host.yaml").assertSucceeded();
+
+    Path hashedDir = member.resolve("pki/trust-hashed");
+    String hash = SubjectHash.opensslIssuerHash(RevocationList.parse(Files.readAllBytes(crl)));
+    assertThat(Files.readString(hashedDir.resolve(hash + ".r0"))).isEqualTo(Files.readString(crl));
+    assertThat(Files.readString(member.resolve("pki/trust-crls.pem"))).isEqualTo(Files.readString(crl));
+    ProcessResult lost =
+        openssl("verify", "-crl_check", "-no-CAfile", "-no-CAstore", "-CApath", hashedDir.toString(), "lost/server.crt");
+    ProcessResult kept =
+        openssl("verify", "-crl_check", "-no-CAfile", "-no-CAstore", "-CApath", hashedDir.toString(), "kept/server.crt");
+    assertThat(lost.exitCode()).as(lost.toString()).isNotZero();
+    assertThat(lost.output()).contains("certificate revoked");
+    assertThat(kept.assertSucceeded().stdout()).isEqualTo("kept/server.crt: OK\n");
+    assertThat(Hostpki.run(member, "plan", "-f", "host.yaml").assertSucceeded().stdout()).contains("No changes");
   }
 
   @Test

@@ -92,7 +92,11 @@ class StoreMetricsTest {
         empty.caNextCertificate(),
         Optional.of(cert("old ca", 3, NOW.minus(Duration.ofDays(3000)), Duration.ofDays(3650))),
         empty.contentFingerprint(),
-        false);
+        false,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        List.of());
   }
 
   /** The metrics of a store with a CA, an old CA, a server certificate and {@code trusted} entries. */

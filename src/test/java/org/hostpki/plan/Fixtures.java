@@ -186,7 +186,11 @@ final class Fixtures {
           Optional.ofNullable(caNextCert),
           Optional.ofNullable(caPreviousCert),
           fp("content"),
-          false);
+          false,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        List.of());
     }
 
     /** Rewrites the derived outputs to match the certificates, as apply would. */

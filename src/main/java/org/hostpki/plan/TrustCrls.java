@@ -1,0 +1,162 @@
+package org.hostpki.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CrlFacts;
+import org.hostpki.model.DateText;
+import org.hostpki.model.DurationText;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.RevokedCertificate;
+import org.hostpki.model.TrustedCrl;
+
+/**
+ * Checks the CRLs a member host consumes ({@code trust.crls}) and decides which the trust store
+ * holds: each must be signed by a certificate trusted after apply and be current (a CRL that is
+ * not is refused, naming its file: {@code openssl verify -crl_check} would fail every certificate
+ * of its CA). Of several CRLs from one CA only the newest is kept. A trusted certificate a kept
+ * CRL lists is a warning, and so is a CRL with less than a third of its validity left.
+ */
+final class TrustCrls {
+  private TrustCrls() {}
+
+  /**
+   * @return the fingerprints of the CRLs {@code trust-crls.pem} and {@code trust-hashed/} hold
+   *     after apply, in the order the desired state names them; when a CRL is refused, those of
+   *     the store (the plan shows no change of them, and is not applied)
+   */
+  static List<Fingerprint> plan(PlanInput in, PlanDraft draft) {
+    if (in.crls().isEmpty()) {
+      return List.of();
+    }
+    Map<Fingerprint, CertificateFacts> trusted = trustedAfterApply(in);
+    Instant now = in.now();
+    List<String> problems = new ArrayList<>();
+    for (TrustedCrl crl : in.crls()) {
+      problem(crl, trusted, now).ifPresent(p -> problems.add(crl.file() + ": " + p));
+    }
+    if (!problems.isEmpty()) {
+      draft.refuse(
+          new Refusal(
+              RefusalCode.CRL_REFUSED,
+              Output.TRUST_CRLS.address(),
+              "trust.crls: "
+                  + (problems.size() == 1 ? "a CRL" : problems.size() + " CRLs")
+                  + " cannot be trusted; nothing was changed:",
+              problems));
+      return in.observed().trustCrls().orElse(List.of());
+    }
+    List<TrustedCrl> kept = newestPerIssuer(in.crls());
+    for (TrustedCrl crl : kept) {
+      warnIfExpiring(crl, now, draft);
+      warnOfRevoked(crl, in, draft);
+    }
+    return kept.stream().map(c -> c.facts().fingerprint()).toList();
+  }
+
+  private static Optional<String> problem(
+      TrustedCrl crl, Map<Fingerprint, CertificateFacts> trusted, Instant now) {
+    CrlFacts f = crl.facts();
+    String which = "the CRL of " + f.issuerDn() + number(f);
+    if (crl.signer().isEmpty() || !trusted.containsKey(crl.signer().get())) {
+      return Optional.of(
+          which + " is not signed by a trusted certificate; trust the CA that issued it"
+              + " (trust.certificates), or remove the file from trust.crls");
+    }
+    if (f.nextUpdate().isPresent() && !now.isBefore(f.nextUpdate().get())) {
+      return Optional.of(
+          which + " expired on " + DateText.of(f.nextUpdate().get()) + " (its nextUpdate); fetch the"
+              + " current one from the CA ('hostpki export crl' on the CA host)");
+    }
+    if (f.thisUpdate().isAfter(now)) {
+      return Optional.of(
+          which + " is not valid until " + DateText.of(f.thisUpdate()) + " (its thisUpdate): is this"
+              + " host's clock behind?");
+    }
+    return Optional.empty();
+  }
+
+  private static String number(CrlFacts f) {
+    return f.number().map(n -> " (number " + n + ")").orElse("");
+  }
+
+  /**
+   * The certificates the trust store holds after apply, by fingerprint: the internal CAs of the
+   * store and the trusted certificates.
+   */
+  private static Map<Fingerprint, CertificateFacts> trustedAfterApply(PlanInput in) {
+    Map<Fingerprint, CertificateFacts> all = new LinkedHashMap<>();
+    ObservedStore observed = in.observed();
+    for (Optional<CertificateFacts> ca :
+        List.of(
+            observed.caCertificate(), observed.caNextCertificate(), observed.caPreviousCertificate())) {
+      ca.ifPresent(c -> all.put(c.fingerprint(), c));
+    }
+    TrustPlan.afterApply(in).values().forEach(c -> all.put(c.fingerprint(), c));
+    return all;
+  }
+
+  /** Of the CRLs one CA signed, the newest (the highest number, else the latest thisUpdate). */
+  private static List<TrustedCrl> newestPerIssuer(List<TrustedCrl> crls) {
+    Comparator<TrustedCrl> newer =
+        Comparator.comparing(
+                (TrustedCrl c) -> c.facts().number().orElse(java.math.BigInteger.valueOf(-1)))
+            .thenComparing(c -> c.facts().thisUpdate());
+    Map<String, TrustedCrl> newest = new LinkedHashMap<>();
+    for (TrustedCrl crl : crls) {
+      String key = crl.facts().issuerDn() + "\n" + crl.signer().orElseThrow().hex();
+      newest.merge(key, crl, (a, b) -> newer.compare(b, a) > 0 ? b : a);
+    }
+    Set<Fingerprint> seen = new HashSet<>();
+    return newest.values().stream().filter(c -> seen.add(c.facts().fingerprint())).toList();
+  }
+
+  private static void warnIfExpiring(TrustedCrl crl, Instant now, PlanDraft draft) {
+    CrlFacts f = crl.facts();
+    if (f.renewalTime().isEmpty() || now.isBefore(f.renewalTime().get())) {
+      return;
+    }
+    Instant next = f.nextUpdate().orElseThrow();
+    draft.warn(
+        new Warning(
+            WarningCode.CRL_EXPIRING,
+            Output.TRUST_CRLS.address(),
+            crl.file() + ": the CRL of " + f.issuerDn() + number(f) + " expires on "
+                + DateText.of(next) + " (in " + DurationText.left(Duration.between(now, next))
+                + "); fetch a newer one from the CA ('hostpki export crl' on the CA host)"));
+  }
+
+  /** A trusted certificate of the CA that signed the CRL whose serial the CRL lists. */
+  private static void warnOfRevoked(TrustedCrl crl, PlanInput in, PlanDraft draft) {
+    CrlFacts f = crl.facts();
+    TrustPlan.afterApply(in)
+        .forEach(
+            (name, c) -> {
+              if (!c.issuerDn().equals(f.issuerDn())) {
+                return;
+              }
+              Optional<RevokedCertificate> entry = f.entry(c.serialNumber());
+              entry.ifPresent(
+                  r ->
+                      draft.warn(
+                          new Warning(
+                              WarningCode.TRUST_REVOKED,
+                              Address.trust(name),
+                              "trusted certificate '" + name + "' (serial "
+                                  + CertificateFacts.serialHex(c.serialNumber()) + ") is revoked ("
+                                  + r.reason().word() + ", on " + DateText.of(r.revocationDate())
+                                  + ") by the CRL of " + f.issuerDn() + number(f) + ", "
+                                  + crl.file() + "; stop trusting it: remove it from"
+                                  + " trust.certificates or trust.directories")));
+            });
+  }
+}
