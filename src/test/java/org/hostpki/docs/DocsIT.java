@@ -119,7 +119,8 @@ class DocsIT {
     Process session =
         new ProcessBuilder(
                 "unshare", "--mount", "--uts", "--net", "--pid", "--fork", "--mount-proc",
-                "--propagation", "private", "bash", work.resolve("sandbox.sh").toString(), work.toString())
+                "--propagation", "private", "bash", work.resolve("sandbox.sh").toString(), work.toString(),
+                project.toString())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("session.log").toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -318,6 +319,14 @@ class DocsIT {
       """
       set -eu
       work=$1
+      project=$2
+      case $project in
+        /home/op|/home/op/*) echo "DocsIT: the project may not be under /home/op, the walkthrough's HOME" >&2; exit 1 ;;
+      esac
+      # The project (its target/ holds this run's files and the classpath) may be under /mnt, /tmp
+      # or /home, which are covered below (a clone in /tmp is common): held open now, bound back
+      # at its own path after.
+      exec 9<"$project"
       scratch=/mnt
       mount -t tmpfs tmpfs "$scratch"
       for d in etc var opt usr srv; do
@@ -326,6 +335,10 @@ class DocsIT {
       done
       mount -t tmpfs tmpfs /tmp
       mount -t tmpfs tmpfs /home
+      case $project in
+        /mnt/*|/tmp/*|/home/*) mkdir -p "$project" && mount --no-canonicalize --bind /proc/self/fd/9 "$project" ;;
+      esac
+      exec 9<&-
       mkdir -p "$scratch/out"
       # the JVM that runs the session's hostpki commands (DocHostpkiServer)
       java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr \
