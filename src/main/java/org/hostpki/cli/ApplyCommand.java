@@ -102,7 +102,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
 
       @Override
       public void committed(Reconciler.Result beforeHooks) {
-        if (output == OutputFormat.text) {
+        if (!output.json()) {
           printApplied(beforeHooks);
           reportedBeforeHooks = true;
         }
@@ -150,7 +150,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private void printCheck(Plan plan) {
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       out().print(
           json(plan.hasWork(unattended), true, Optional.empty(), plan, List.of(), Optional.empty(),
                   Optional.empty(), Optional.empty(), List.of())
@@ -168,7 +168,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     Plan plan = result.plan();
     HookLedger.Attempt hooks = result.hooks();
     boolean changed = result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent();
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       out().print(
           json(changed, false, result.generation(), plan, hooks.ran().stream().map(PendingHook::label).toList(),
                   result.hookFailure().map(Reconciler.HooksFailure::message),

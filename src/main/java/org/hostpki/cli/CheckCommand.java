@@ -96,7 +96,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       err().flush();
     }
     int exitCode = nagios ? verdict.status().nagiosCode() : exitCode(verdict.outcome());
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       out().println(VerdictJson.render(verdict, store, exitCode));
     } else {
       out().println(verdict.summary() + (nagios ? performanceData(verdict) : ""));

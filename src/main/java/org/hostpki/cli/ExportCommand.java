@@ -120,7 +120,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Optional<OutputFile> outputFile = OutputOption.file(environment, target);
-    if (output == OutputFormat.json && der && outputFile.isEmpty()) {
+    if (output.json() && der && outputFile.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
           "--der with --output json needs -o FILE: standard output carries the JSON document");
@@ -139,7 +139,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                             + " does not exist"
                             + missingHelp(external)));
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       outputFile.ifPresent(f -> f.write(result));
       out().print(json(store.resolve(what.file), content, outputFile).line());
       out().flush();

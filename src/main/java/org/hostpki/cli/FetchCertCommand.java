@@ -21,6 +21,7 @@ import org.hostpki.fetch.TlsCertificateFetcher;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -83,17 +84,7 @@ final class FetchCertCommand implements Callable<Integer> {
       description = "The name to send as SNI (default: HOST when it is a name; none for an address).")
   String serverName;
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  Format format;
-
-  enum Format {
-    text,
-    json
-  }
+  @Mixin FormatOption output;
 
   FetchCertCommand(Environment environment) {
     this.environment = environment;
@@ -123,7 +114,7 @@ final class FetchCertCommand implements Callable<Integer> {
     TerminalWriter reportTo = pemToStandardOutput ? stderr : stdout;
     presented.handshakeProblem()
         .ifPresent(p -> stderr.println("warning: the TLS handshake with " + presented.endpoint() + " did not complete: " + p));
-    if (format == Format.text) {
+    if (!output.json()) {
       reportTo.print(ChainText.lines(presented, environment.clock().instant()), false);
       reportTo.flush();
     }
@@ -145,7 +136,7 @@ final class FetchCertCommand implements Callable<Integer> {
       stderr.println(
           "wrote " + what + " as PEM to " + (file.isPresent() ? out : "standard output"));
     }
-    if (format == Format.json) {
+    if (output.json()) {
       // After the file is written: a failed write prints the error document alone.
       reportTo.print(ChainJson.render(presented, environment.clock().instant()));
       reportTo.flush();

@@ -35,7 +35,7 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
     StoreDirectory store =
         StoreDirectory.of(desiredState(), environment.clock());
     List<GenerationSummary> generations = GenerationSummary.of(store);
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       printJson(store, generations);
     } else {
       printText(store, generations);

@@ -32,6 +32,7 @@ import org.hostpki.pki.WrongPasswordException;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -93,12 +94,7 @@ final class InspectCommand implements Callable<Integer> {
     String file;
   }
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin FormatOption output;
 
   InspectCommand(Environment environment) {
     this.environment = environment;
@@ -126,7 +122,7 @@ final class InspectCommand implements Callable<Integer> {
     }
     Instant now = environment.clock().instant();
     TerminalWriter out = TerminalWriter.of(spec.commandLine().getOut());
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       out.print(json(path, material, now).line());
     } else {
       out.print(text(path, material, now), false);

@@ -69,7 +69,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
                 replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace),
                 true);
     Plan plan = observation.plan();
-    boolean json = output == OutputFormat.json;
+    boolean json = output.json();
     if (!json) {
       // With --out -, standard output carries the saved plan alone.
       TerminalWriter to = toStandardOutput ? err() : out();

@@ -189,7 +189,7 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
               + revoked.generation().orElse("?") + "); publish it: hostpki export -f " + file
               + " crl --der -o FILE");
     }
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       JsonWriter w = new JsonWriter().beginObject();
       w.field("format_version", FORMAT_VERSION);
       w.field("changed", revoked.changed());

@@ -120,7 +120,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     } catch (HostpkiException e) {
       unknown = Optional.of(e.getMessage());
     }
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       printJson(store, done, next, unknown);
     } else {
       printText(store, desired, done, next, unknown);
@@ -144,7 +144,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         generations.stream().filter(GenerationSummary::current).findFirst();
     GenerationSummary target = target(store, generations, current);
     if (current.isPresent() && current.get().name().equals(target.name())) {
-      if (output == OutputFormat.json) {
+      if (output.json()) {
         JsonWriter w = new JsonWriter().beginObject();
         w.field("format_version", FORMAT_VERSION);
         w.field("rolled_back", false);

@@ -152,7 +152,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     if (chainFile.isPresent() && !check) {
       err().println("Wrote the chain to " + chainFile.get().path());
     }
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       CertificateFacts c = signed.issued().facts();
       out().print(
           json(signed.changed(), request, Duration.between(c.notBefore(), c.notAfter()), Optional.of(signed), signed.notes())
@@ -170,7 +170,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
         "would sign " + request.issuedSubject() + " (SANs " + sans + ") for "
             + preview.validity().words() + "; nothing was signed (--check)");
     preview.validity().note().ifPresent(n -> err().println("note: " + n));
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       out().print(json(true, request, preview.validity().validity(), Optional.empty(), preview.validity().note().stream().toList()).line());
     }
     out().flush();

@@ -73,7 +73,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         IssuedCertificates.read(o.store().snapshot(), o.desired().store().path());
     RevocationStatus revoked =
         RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       printJson(o, s, renewals, unmanaged, issued, revoked);
     } else {
       printText(o, s, renewals, unmanaged, issued, revoked);

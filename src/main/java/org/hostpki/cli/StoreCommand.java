@@ -12,6 +12,7 @@ import org.hostpki.config.Problem;
 import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -46,12 +47,7 @@ abstract class StoreCommand implements FileArgument.Taker {
   /** The desired-state file as given or found; set by {@link #desiredState()}. */
   String file;
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin FormatOption output;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -70,7 +66,7 @@ abstract class StoreCommand implements FileArgument.Taker {
 
   /** Colours for text on standard output: a terminal, no --no-color (see HostpkiCommand). */
   boolean color() {
-    return output == OutputFormat.text && out().colour();
+    return !output.json() && out().colour();
   }
 
   /**
