@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.install.TrustHost;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
@@ -64,6 +65,7 @@ public final class Reconciler {
   private final ExternalChainInput externalChainInput = new ExternalChainInput();
   private final Hooks hooks;
   private final Progress progress;
+  private final java.util.function.Supplier<TrustHost> trustHost;
 
   public Reconciler(
       HostIdentityProbe hostProbe, Clock clock, SecureRandom random, Secrets secrets, Hooks hooks) {
@@ -77,12 +79,29 @@ public final class Reconciler {
       Secrets secrets,
       Hooks hooks,
       Progress progress) {
+    this(hostProbe, clock, random, secrets, hooks, progress, () -> TrustHost.live(System.getenv()));
+  }
+
+  private Reconciler(
+      HostIdentityProbe hostProbe,
+      Clock clock,
+      SecureRandom random,
+      Secrets secrets,
+      Hooks hooks,
+      Progress progress,
+      java.util.function.Supplier<TrustHost> trustHost) {
+    this.trustHost = trustHost;
     this.hostProbe = hostProbe;
     this.clock = clock;
     this.random = random;
     this.secrets = secrets;
     this.hooks = hooks;
     this.progress = progress;
+  }
+
+  /** The same, installing {@code trust.install} into {@code host} (a test's root and tools). */
+  public Reconciler installingInto(TrustHost host) {
+    return new Reconciler(hostProbe, clock, random, secrets, hooks, progress, () -> host);
   }
 
   /**
@@ -98,6 +117,7 @@ public final class Reconciler {
    *     planned for would record and run: certificates nothing renews in time, within a threshold
    *     of their expiry
    * @param crls the CRLs of {@code trust.crls}, read, for apply to write
+   * @param installs the targets of {@code trust.install} and of the install record, observed
    */
   public record Observation(
       DesiredState desired,
@@ -110,7 +130,8 @@ public final class Reconciler {
       Optional<ExternalChainFile> externalChainFile,
       List<Certificate> externalChain,
       List<PendingHook> arising,
-      List<CrlInputs.Read> crls) {
+      List<CrlInputs.Read> crls,
+      TrustInstalls installs) {
     public Observation {
       externalChain = List.copyOf(externalChain);
       arising = List.copyOf(arising);
@@ -165,14 +186,15 @@ public final class Reconciler {
     List<CrlInputs.Read> crls = CrlInputs.read(desired.trust().crls(), signers(store, trust));
     List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
-    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls);
+    TrustInstalls installs = observeInstalls(desired);
+    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, installs);
     HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
     Plan planned =
         planner
             .plan(
                 new PlanInput(
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                    directory.lastWritten(), unattended, trustedCrls))
+                    directory.lastWritten(), unattended, trustedCrls, installs.input()))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     Optional<String> blocked = Expiries.blocked(planned, unattended);
     List<PendingHook> arising =
@@ -192,7 +214,16 @@ public final class Reconciler {
     Plan plan = planned.withRecords(pending, planned.hold());
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
-        crls);
+        crls, installs);
+  }
+
+  private TrustInstalls observeInstalls(DesiredState desired) {
+    if (desired.trust().install().isEmpty()
+        && !java.nio.file.Files.exists(desired.store().path().resolve(org.hostpki.install.InstallRecordFile.FOLDER))) {
+      return TrustInstalls.NONE;
+    }
+    progress.step("reading the install targets (trust.install)");
+    return TrustInstalls.observe(desired, trustHost.get(), secrets);
   }
 
   /** One more than any {@code ca.crl} number of the live set and the kept generations. */
@@ -388,7 +419,11 @@ public final class Reconciler {
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       boolean held = plan.hold().isPresent() && unattended;
-      if (plan.isEmpty() || held) {
+      if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
+        progress.step("installing where the host's clients look (trust.install)");
+        before.installs().settle(plan, TrustInstalls.held(before.store()));
+      }
+      if (!TrustInstalls.changesStore(plan) || held) {
         Optional<RollbackHold> released = Optional.empty();
         if (plan.hold().isPresent() && !unattended) {
           directory.removeRecord(current.orElseThrow(), GenerationRecord.HOLD);
@@ -453,10 +488,25 @@ public final class Reconciler {
       if (!expiring.done().isEmpty()) {
         records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
       }
+      if (TrustInstalls.changesAny(plan)) {
+        progress.step("installing the new certificates where the host's clients look (trust.install)");
+        before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()));
+      }
       progress.step("writing a new generation of " + files.size() + " files");
       String generation =
           envelope.commit(
               files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
+      if (TrustInstalls.changesAny(plan)) {
+        progress.step("removing what leaves the install targets (trust.install)");
+        try {
+          before.installs().settle(plan, TrustInstalls.held(files));
+        } catch (HostpkiException e) {
+          throw new HostpkiException(
+              "the store was written (generation " + generation + "), but " + e.headline()
+                  + "; the next apply tries again, and runs the hooks this one did not",
+              e.details());
+        }
+      }
       progress.step("checking the written store");
       ObservedStore after = checkConverged(desired, before, files);
       removeOutdatedRecords(desired, notices);
@@ -603,7 +653,8 @@ public final class Reconciler {
       SortedMap<String, CertificateFacts> trust,
       Set<PlanInput.Replace> replace,
       ExternalChainInput.Read external,
-      List<TrustedCrl> crls) {
+      List<TrustedCrl> crls,
+      TrustInstalls installs) {
     StringBuilder sb = new StringBuilder();
     sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
     sb.append("host ").append(host).append('\n');
@@ -612,6 +663,7 @@ public final class Reconciler {
     crls.forEach(c -> sb.append("crl ").append(c.facts().fingerprint().hex()).append(' ').append(c.signer().map(Fingerprint::hex).orElse("-")).append('\n'));
     sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
     sb.append("external-chain ").append(external.basisWords());
+    installs.input().observed().forEach((t, o) -> sb.append("\ninstall ").append(o));
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 

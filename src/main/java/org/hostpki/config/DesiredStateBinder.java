@@ -209,7 +209,7 @@ final class DesiredStateBinder {
   }
 
   private void notYetSupported(YamlNode.Mapping trust) {
-    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly")) {
+    for (String key : List.of("includeSystemRoots", "excludeExpired", "caOnly")) {
       notYetSupported(trust, key, "trust");
     }
   }

@@ -20,7 +20,7 @@ import org.hostpki.model.StoreLayout;
  * CaRotation}), a fleet CA's CRL ({@link CaCrl}), the server certificate ({@link ServerPlan},
  * with {@link ExternalIssuer} for an outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
  * and the CRLs consumed with them ({@link TrustCrls}), and the files derived from them all ({@link
- * OutputPlan}). The checks they share are {@link
+ * OutputPlan}), then where the host's clients look ({@link InstallPlan}). The checks they share are {@link
  * CertificateChecks} and {@link NameChanges}; how they word what they found, {@link PlanWords}.
  */
 public final class Planner {
@@ -46,6 +46,7 @@ public final class Planner {
     List<Fingerprint> crls = TrustCrls.plan(in, draft);
     outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges, crls);
     outputs.pkcs12Record();
+    InstallPlan.plan(in, ca.trustedCas(), draft);
     return draft.plan(in.basis());
   }
 
