@@ -138,6 +138,11 @@ public final class Reconciler {
       crls = List.copyOf(crls);
     }
 
+    /** What {@code trust.install} and the install record name, as found there now. */
+    public org.hostpki.plan.InstallInput installed() {
+      return installs.input();
+    }
+
     /** What the planner is told of the CRLs. */
     public List<TrustedCrl> trustedCrls() {
       return crls.stream().map(CrlInputs.Read::trusted).toList();

@@ -94,7 +94,7 @@ final class TrustInstalls {
     List<String> problems = new ArrayList<>();
     if (spec.isPresent()) {
       InstallTargets.Resolution resolution =
-          targets.resolve(spec.get(), secrets.password(spec.get().javaPassword()));
+          targets.resolve(spec.get(), secrets.javaPassword(spec.get().javaPassword()));
       problems.addAll(resolution.problems());
       resolution.notes().forEach(n -> notes.merge(InstallTarget.system(), n, (a, b) -> a + "; " + b));
       for (TrustInstaller installer : resolution.installers()) {
@@ -112,7 +112,7 @@ final class TrustInstalls {
       }
       Optional<PasswordSource> password = recorded.getValue().password();
       targets
-          .forRecorded(target, secrets.password(password))
+          .forRecorded(target, secrets.recordedPassword(target.address(), password))
           .ifPresent(
               installer -> {
                 installers.put(target, installer);
