@@ -184,7 +184,8 @@ public final class Reconciler {
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
-        trustInputs.read(desired.trust(), store.trusted().values());
+        TrustInputs.withSystemRoots(
+            desired.trust(), trustInputs.read(desired.trust(), store.trusted().values()), () -> trustHost.get().root());
     progress.step("planning (" + trust.size() + " trusted certificates declared)");
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     trust.forEach((n, c) -> trustFacts.put(n, c.facts()));

@@ -28,6 +28,9 @@ import org.hostpki.model.StoreLayout;
  * CA, the one that promotes it renames it, and the one that ends the overlap removes the old.
  */
 final class InstallPlan {
+  /** The names of the system's own roots among the trusted ({@code install.SystemRoots}): never installed back. */
+  private static final String SYSTEM_ROOTS = "system-";
+
   private final PlanInput in;
   private final PlanDraft draft;
   private final ObservedStore observed;
@@ -76,7 +79,9 @@ final class InstallPlan {
       trustedCas.forEach((alias, held) -> all.put(entryName(alias), held));
     }
     if (spec.get().certificates().contains(InstallSpec.Content.TRUSTED)) {
-      TrustPlan.afterApply(in).keySet().forEach(n -> all.put(InstallEntryNames.trusted(n), new Held.Trusted(n)));
+      TrustPlan.afterApply(in).keySet().stream()
+          .filter(n -> !(in.desired().trust().includeSystemRoots() && n.startsWith(SYSTEM_ROOTS)))
+          .forEach(n -> all.put(InstallEntryNames.trusted(n), new Held.Trusted(n)));
     }
     all.forEach(
         (name, held) -> {

@@ -28,8 +28,9 @@ public final class Planner {
   /** Trusted certificates expiring within this are warned about. */
   public static final Duration TRUST_EXPIRY_WARNING = TrustPlan.EXPIRY_WARNING;
 
-  public Plan plan(PlanInput in) {
+  public Plan plan(PlanInput given) {
     PlanDraft draft = new PlanDraft();
+    PlanInput in = filtered(given, draft);
     if (in.desired().server().issuer() == ServerSpec.Issuer.ACME) {
       draft.refuse(acmeNotSupported());
       return draft.plan(in.basis());
@@ -48,6 +49,28 @@ public final class Planner {
     outputs.pkcs12Record();
     InstallPlan.plan(in, ca.trustedCas(), draft);
     return draft.plan(in.basis());
+  }
+
+  /**
+   * The input with {@code trust.excludeExpired} and {@code trust.caOnly} applied to the declared
+   * certificates (and the system's roots among them), each one left out a warning.
+   */
+  private static PlanInput filtered(PlanInput in, PlanDraft draft) {
+    TrustFilter.Result<CertificateFacts> result =
+        TrustFilter.apply(in.desiredTrust(), c -> c, in.desired().trust().filters(), in.now());
+    if (result.dropped().isEmpty()) {
+      return in;
+    }
+    for (TrustFilter.Dropped d : result.dropped()) {
+      draft.warn(
+          new Warning(
+              WarningCode.TRUST_FILTERED,
+              Address.trust(d.name()),
+              "'" + d.name() + "' (" + d.facts().subjectDn() + ") is left out: " + d.describe()));
+    }
+    return new PlanInput(
+        in.desired(), in.host(), result.kept(), in.observed(), in.now(), in.replace(), in.basis(),
+        in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs());
   }
 
   /**

@@ -9,6 +9,8 @@ import org.hostpki.model.EnumValues;
 public enum WarningCode {
   /** A trusted certificate has expired. */
   TRUST_EXPIRED("trust-expired"),
+  /** A certificate of a trust source is left out by trust.excludeExpired or trust.caOnly. */
+  TRUST_FILTERED("trust-filtered"),
   /** A trusted certificate expires within {@link Planner#TRUST_EXPIRY_WARNING}. */
   TRUST_EXPIRING("trust-expiring"),
   /** The same certificate is trusted under several names. */
