@@ -71,6 +71,7 @@ class ReconcilerInstallTest {
   private Instant now = T0;
   private Optional<Subject> caSubject = Optional.empty();
   private Optional<InstallSpec> install = Optional.of(system());
+  private boolean hashedDirectory;
 
   @BeforeEach
   void fedoraTree() throws IOException {
@@ -132,7 +133,7 @@ class ReconcilerInstallTest {
         HostSpec.defaults(),
         ca,
         ServerSpec.defaults(),
-        new TrustSpec(true, false, List.of(), List.of(), false, TrustFilters.NONE, install, List.of()),
+        new TrustSpec(true, hashedDirectory, List.of(), List.of(), false, TrustFilters.NONE, install, List.of()),
         HooksSpec.none());
   }
 
@@ -240,6 +241,28 @@ class ReconcilerInstallTest {
     standIn("");
     assertThat(installs(apply())).isEqualTo("+install/system/hostpki-ca");
     assertThat(anchors.resolve("hostpki-ca.pem")).exists();
+    assertThat(plan().isEmpty()).isTrue();
+  }
+
+  @Test
+  void testToolFailingAfterTheCommit_saysTheStoreWasWrittenAndTheNextApplyFinishes() throws Exception {
+    apply();
+    install = Optional.empty();
+    hashedDirectory = true; // a store change too: the removal comes after its commit
+    standIn("echo 'p11-kit: read-only file system' >&2; exit 1\n");
+
+    assertThatThrownBy(this::apply)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("the store was written (generation ")
+        .hasMessageContaining("install/system: ")
+        .hasMessageContaining("p11-kit: read-only file system")
+        .hasMessageContaining("the next apply tries again");
+
+    assertThat(store.resolve("trust-hashed")).isDirectory();
+    assertThat(anchors.resolve("hostpki-ca.pem")).exists(); // put back by the installer
+    standIn("");
+    assertThat(installs(apply())).isEqualTo("-install/system/hostpki-ca");
+    assertThat(anchors.resolve("hostpki-ca.pem")).doesNotExist();
     assertThat(plan().isEmpty()).isTrue();
   }
 
