@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hostpki.json.OutputSchemas;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
 import org.hostpki.testkit.Tool;
@@ -55,17 +56,20 @@ class TrustInstallCommandTest {
     assertThat(run("apply", "-f", "host.yaml").out()).startsWith("No changes");
     CliResult status = run("status", "-f", "host.yaml");
     assertThat(status.out()).containsPattern("Install  nss:" + db + ": hostpki-ca [0-9A-F:]+…\n");
+    OutputSchemas.valid("status.schema.json", run("status", "-f", "host.yaml", "--output", "json").out());
     assertThat(run("status", "-f", "host.yaml", "--output", "json").out())
         .contains("\"installed\":[{\"target\":\"nss:" + db + "\",\"named\":true,\"entries\":[{\"name\":\"ca\",\"sha256\":\"");
 
     write("trust: {}\n");
     CliResult plan = run("plan", "-f", "host.yaml");
+    OutputSchemas.valid("plan.schema.json", run("plan", "-f", "host.yaml", "--output", "json").out());
     CliResult removal = run("apply", "-f", "host.yaml", "--output", "json");
 
     assertThat(plan.out())
         .contains("- install/nss:" + db + "/hostpki-ca  delete   installed by hostpki (install record); trust.install no longer names nss:" + db);
     assertThat(run("status", "-f", "host.yaml").out()).doesNotContain("Install  ");
     assertThat(removal.exitCode()).as(removal.toString()).isZero();
+    OutputSchemas.valid("apply.schema.json", removal.out());
     assertThat(removal.out()).contains("\"changed\":true").contains("\"generation\":null");
     assertThat(listed()).doesNotContain("hostpki-");
     assertThat(run("plan", "-f", "host.yaml").out()).startsWith("No changes");
