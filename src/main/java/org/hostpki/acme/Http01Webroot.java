@@ -123,8 +123,7 @@ final class Http01Webroot implements ChallengeResponder {
     } catch (FileAlreadyExistsException e) {
       // checked below
     } catch (IOException e) {
-      throw failure("cannot make " + shown(folder) + ": " + FileReasons.of(e)
-          + "; hostpki must be able to write into the webroot during an order");
+      throw failure("cannot make " + shown(folder) + ": " + writeFailure(e));
     }
     BasicFileAttributes attributes = attributes(folder);
     if (attributes.isSymbolicLink()) {
@@ -150,7 +149,7 @@ final class Http01Webroot implements ChallengeResponder {
     } catch (FileAlreadyExistsException e) {
       // checked below
     } catch (IOException e) {
-      throw failure("cannot write the http-01 token file " + shown(file) + ": " + FileReasons.of(e));
+      throw failure("cannot write the http-01 token file " + shown(file) + ": " + writeFailure(e));
     }
     BasicFileAttributes attributes = attributes(file);
     if (attributes.isRegularFile() && sameContent(file, content)) {
@@ -197,13 +196,22 @@ final class Http01Webroot implements ChallengeResponder {
       } catch (DirectoryNotEmptyException e) {
         // someone put files there too: theirs
       } catch (IOException e) {
-        warnings.add("could not remove " + shown(made.path()) + " after the order: " + FileReasons.of(e)
+        warnings.add("could not remove " + shown(made.path()) + " after the order: " + FileReasons.cause(e)
             + "; remove it by hand");
       }
     }
     files.clear();
     folders.clear();
     return warnings;
+  }
+
+  private static String writeFailure(IOException e) {
+    String cause = FileReasons.cause(e);
+    return cause + "; hostpki must be able to write into the webroot while an order runs"
+        + (cause.contains("read-only")
+            ? " (a systemd unit with ProtectSystem=strict needs the webroot in ReadWritePaths=: see"
+                + " examples/systemd/acme-webroot.conf)"
+            : "");
   }
 
   private static Object key(Path path) throws IOException {
