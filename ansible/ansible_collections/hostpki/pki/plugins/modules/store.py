@@ -177,9 +177,7 @@ EXAMPLES = r"""
   hostpki.pki.store:
     desired:
       apiVersion: hostpki/v1
-      store:
-        path: /var/lib/hostpki
-        password: {env: HOSTPKI_PASSWORD}
+      store: {path: /var/lib/hostpki, password: {env: HOSTPKI_PASSWORD}}
       server:
         issuer: acme
         dnsNames: ["{{ inventory_hostname }}"]
