@@ -153,9 +153,9 @@ public class Hooks {
       DesiredState desired, PendingHook hook, List<String> argv, Path store, String generation) {
     String shown = hook.label() + " hook " + TerminalText.escape(argv.toString());
     Map<String, String> environment = environment(desired, hook, store, generation);
-    return start(
-            new Hooks.Command(hook.hook(), argv, environment, directory(desired), desired.hooks().timeout()))
-        .map(p -> shown + " " + p);
+    Hooks.Command command =
+        new Hooks.Command(hook.hook(), argv, environment, directory(desired), desired.hooks().timeout());
+    return start("hook", command).map(p -> shown + " " + p);
   }
 
   /**
@@ -174,11 +174,13 @@ public class Hooks {
       String timeoutSetting) {
     Map<String, String> environment = withoutSecrets(desired);
     environment.putAll(variables);
-    return start(new Hooks.Command(name, argv, environment, directory(desired), timeout, timeoutSetting));
+    return start(
+        name + " hook", new Hooks.Command(name, argv, environment, directory(desired), timeout, timeoutSetting));
   }
 
-  private Optional<String> start(Hooks.Command command) {
-    log.println("hook: running " + TerminalText.escape(String.join(" ", command.argv())));
+  /** @param what how the log names it: {@code hook}, {@code dns-01 hook} */
+  private Optional<String> start(String what, Hooks.Command command) {
+    log.println(what + ": running " + TerminalText.escape(String.join(" ", command.argv())));
     log.flush();
     Optional<String> refused = refusal(command.argv().get(0), command.environment());
     return refused.isPresent() ? refused : runner.run(command);

@@ -62,7 +62,8 @@ class Dns01HookTest {
           assertThat(f.getMessage()).contains(
               "could not present the TXT record _acme-challenge.shop.example.com.: it exited with status 3");
         });
-    assertThat(log.toString()).contains("hook output: zone \\x1b[1mnot found").doesNotContain("\u001b");
+    assertThat(log.toString()).contains("dns-01 hook: running " + calls.resolveSibling(""))
+        .contains("hook output: zone \\x1b[1mnot found").doesNotContain("\u001b");
     assertThat(hook.cleanUp()).isEmpty();
     assertThat(Files.readAllLines(calls)).containsExactly(
         "present portal.example.com", "present shop.example.com",
