@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.TerminalText;
 
 /**
@@ -28,6 +30,7 @@ import org.hostpki.model.TerminalText;
  */
 final class Dns01Hook implements ChallengeResponder {
   static final String RECORD_PREFIX = "_acme-challenge.";
+  private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
   private final List<String> argv;
   private final Duration timeout;
@@ -47,6 +50,7 @@ final class Dns01Hook implements ChallengeResponder {
   @Override
   public void present(List<PendingChallenge> challenges) throws AcmeFailure {
     for (PendingChallenge c : challenges) {
+      refuseUnlessAName(c);
       started.add(c);
       Optional<String> problem = run("present", c);
       if (problem.isPresent()) {
@@ -55,6 +59,25 @@ final class Dns01Hook implements ChallengeResponder {
             "the dns-01 hook " + shown() + " could not present the TXT record " + recordName(c) + ": it "
                 + problem.get());
       }
+    }
+  }
+
+  /**
+   * The identifier comes from the CA's authorization and goes into the hook's environment, where
+   * a script may well paste it into a command ({@code nsupdate}, an API call): only a DNS name is
+   * passed on, never text with spaces, newlines or quotes in it.
+   */
+  private static void refuseUnlessAName(PendingChallenge c) throws AcmeFailure {
+    Optional<String> problem =
+        c.identifierType().equals("dns")
+            ? DnsName.problem(c.identifier(), false)
+            : Optional.of("is not a DNS name, which dns-01 validates only");
+    if (problem.isPresent() || !BASE64URL.matcher(c.dnsDigest()).matches()) {
+      throw new AcmeFailure(
+          AcmeFailure.Kind.PROTOCOL,
+          "the CA asked for dns-01 on the identifier " + TerminalText.escape(c.identifierType() + ":" + c.identifier())
+              + ", which " + TerminalText.escape(problem.orElse("has no valid TXT value"))
+              + "; the hook was not run for it");
     }
   }
 

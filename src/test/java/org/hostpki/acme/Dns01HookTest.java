@@ -133,6 +133,22 @@ class Dns01HookTest {
     assertThat(cleaned).containsExactly("portal.example.com", "shop.example.com");
   }
 
+  /** A hostile CA's identifier never reaches a hook script that may paste it into a command. */
+  @Test
+  void testPresent_anIdentifierThatIsNoDnsNameIsNotPassedToTheHook() throws Exception {
+    Path calls = dir.resolve("calls");
+    Dns01Hook hook = hook(Duration.ofSeconds(10), "echo \"$HOSTPKI_ACME_ACTION\" >> \"$1\"", calls.toString());
+
+    for (String identifier : List.of("x.example.com\nupdate delete example.com", "a b.example.com", "x.example.com;id")) {
+      assertThatThrownBy(() -> hook.present(List.of(
+              new PendingChallenge("dns", identifier, false, "tok", "tok.thumb", "digest"))))
+          .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage())
+              .contains("the hook was not run for it").doesNotContain("\n"));
+    }
+    assertThat(hook.cleanUp()).isEmpty();
+    assertThat(calls).doesNotExist();
+  }
+
   /** Alive and not a zombie (a container's init may not reap orphans). */
   private static boolean running(long pid) throws Exception {
     Path stat = Path.of("/proc/" + pid + "/stat");
