@@ -50,7 +50,7 @@ final class ServerNameConstraints {
         dns.add(name);
         refused.add("server.dnsNames: " + name + " " + why.get().reason(WHOSE));
       } else {
-        leaveOut(name, why.get(), "widen ca.nameConstraints, or name the host in the domain with host.domain", draft);
+        leaveOut(name, why.get(), fix(why.get(), "dnsDomains", "it or a domain above it"), draft);
       }
     }
     for (InetAddress address : names.ipAddresses()) {
@@ -65,8 +65,9 @@ final class ServerNameConstraints {
         leaveOut(
             shown,
             why.get(),
-            "widen ca.nameConstraints, or keep the address out of the host identity with"
-                + " host.ignoreInterfaces or host.addresses",
+            fix(why.get(), "ipRanges", "a network holding it")
+                + ", or keep the address out of the host identity with host.ignoreInterfaces or"
+                + " host.addresses",
             draft);
       }
     }
@@ -96,6 +97,14 @@ final class ServerNameConstraints {
 
   private static final String WHOSE = "the CA's name constraints";
 
+  /** {@code add it or a domain above it to ca.nameConstraints.permitted.dnsDomains (...)}. */
+  private static String fix(NameConstraints.Refusal why, String kind, String what) {
+    return (why.outsidePermitted()
+            ? "add " + what + " to ca.nameConstraints.permitted." + kind
+            : "take it out of ca.nameConstraints.excluded." + kind)
+        + " (the CA is re-issued through its rotation)";
+  }
+
   private static void leaveOut(String name, NameConstraints.Refusal why, String fix, PlanDraft draft) {
     draft.warn(
         new Warning(
@@ -105,7 +114,7 @@ final class ServerNameConstraints {
                 + name
                 + " of the host identity: it "
                 + why.reason(WHOSE)
-                + ", and clients refuse a certificate with a name outside them; to cover it, "
+                + ", and clients refuse a certificate with a name outside them; to have it, "
                 + fix));
   }
 }

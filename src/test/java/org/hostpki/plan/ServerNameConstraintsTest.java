@@ -62,12 +62,13 @@ class ServerNameConstraintsTest {
         .containsExactly(
             "the server certificate leaves out portal of the host identity: it is outside the CA's name"
                 + " constraints (permitted dnsDomains [example.com]), and clients refuse a certificate with"
-                + " a name outside them; to cover it, widen ca.nameConstraints, or name the host in the"
-                + " domain with host.domain",
+                + " a name outside them; to have it, add it or a domain above it to"
+                + " ca.nameConstraints.permitted.dnsDomains (the CA is re-issued through its rotation)",
             "the server certificate leaves out 198.51.100.7 of the host identity: it is outside the CA's"
                 + " name constraints (permitted ipRanges [192.0.2.0/24]), and clients refuse a certificate"
-                + " with a name outside them; to cover it, widen ca.nameConstraints, or keep the address"
-                + " out of the host identity with host.ignoreInterfaces or host.addresses");
+                + " with a name outside them; to have it, add a network holding it to"
+                + " ca.nameConstraints.permitted.ipRanges (the CA is re-issued through its rotation), or"
+                + " keep the address out of the host identity with host.ignoreInterfaces or host.addresses");
   }
 
   @Test
