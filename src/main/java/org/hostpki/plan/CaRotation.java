@@ -253,6 +253,20 @@ final class CaRotation {
             "name constraints " + held + " → " + declared.get() + " (ca.nameConstraints)"));
   }
 
+  /**
+   * The name constraints of a CA made now: the declared ones, or the default from {@code
+   * ca.policy} widened by the names this host's own server certificate carries, which the CA
+   * signs too (otherwise every client would refuse it).
+   */
+  private Optional<NameConstraints> forNewCa() {
+    Optional<NameConstraints> constraints = ca.nameConstraintsForNewCa();
+    if (ca.nameConstraints().isPresent() || constraints.isEmpty()) {
+      return constraints;
+    }
+    ServerNames own = ServerNames.of(in.desired().server(), in.host());
+    return Optional.of(constraints.get().permitting(own.dnsNames(), own.ipAddresses()));
+  }
+
   /** What a CA made now is described by, before it exists. */
   private Attributes newCa() {
     Attributes after =
@@ -260,7 +274,7 @@ final class CaRotation {
             .with("subject", subject.toString())
             .with("key", ca.key().toString())
             .with("validity", ca.validity());
-    return ca.nameConstraintsForNewCa().map(c -> after.with("name_constraints", c.toString())).orElse(after);
+    return forNewCa().map(c -> after.with("name_constraints", c.toString())).orElse(after);
   }
 
   private Optional<CertificateFacts> usableNext() {
@@ -302,7 +316,7 @@ final class CaRotation {
             Address.CA_NEXT,
             again ? Action.REPLACE : Action.CREATE,
             all,
-            new Intent.IssueNextCa(subject, ca.key(), ca.validity(), ca.nameConstraintsForNewCa()),
+            new Intent.IssueNextCa(subject, ca.key(), ca.validity(), forNewCa()),
             observed.caNextCertificate().map(Attributes::of).orElseGet(Attributes::none),
             after));
     draft.unchanged(); // ca.crt keeps signing until the move
@@ -409,11 +423,11 @@ final class CaRotation {
             Address.CA,
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
-            new Intent.IssueCa(subject, ca.key(), ca.validity(), true, ca.nameConstraintsForNewCa()),
+            new Intent.IssueCa(subject, ca.key(), ca.validity(), true, forNewCa()),
             current.map(Attributes::of).orElseGet(Attributes::none),
             after));
     signerChanges = true;
-    signerConstraints = ca.nameConstraintsForNewCa();
+    signerConstraints = forNewCa();
     cascade("the CA is being replaced");
     if (nextPresent()) {
       dropNext(

@@ -285,7 +285,7 @@ class CaRotationTest {
   }
 
   @Test
-  void testPlan_theDefaultFromThePolicyGoesIntoANewCaButNeverReissuesAnExistingOne() {
+  void testPlan_theDefaultFromThePolicyWithTheCaHostsOwnNamesGoesIntoANewCaButNeverReissuesAnExistingOne() {
     CaSpec ca = rotating().ca();
     SigningPolicy policy =
         new SigningPolicy(List.of("*.example.com"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), Optional.empty());
@@ -298,8 +298,12 @@ class CaRotationTest {
     Plan fresh = plan(d, ObservedStore.empty(), NOW);
 
     assertThat(existing.changes()).isEmpty();
+    // The policy's, and the CA host's own short name, which its server certificate carries.
     assertThat(((Intent.IssueCa) change(fresh, "ca").intent()).nameConstraints())
-        .contains(NameConstraints.fromPolicy(policy));
+        .contains(
+            new NameConstraints(
+                List.of("example.com", "portal"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), List.of(), List.of()));
+    assertThat(fresh.warnings()).isEmpty();
   }
 
   // ---- phase 2 --------------------------------------------------------------------------------
