@@ -87,7 +87,7 @@ final class ServerNameConstraints {
               Address.SERVER,
               "none of the server's names lies inside the CA's name constraints ("
                   + nc
-                  + "): list one in server.dnsNames or server.ipAddresses, or widen"
+                  + "): list a name inside them in server.dnsNames or server.ipAddresses, or widen"
                   + " ca.nameConstraints",
               List.of()));
       return names;
