@@ -19,6 +19,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
@@ -152,9 +153,18 @@ public final class Reconciler {
         desired.store().password().map(PasswordSource::describe).orElse("no password");
     progress.step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
-    StoreContents store =
+    StoreSnapshot snapshot = live.orElseGet(directory::read);
+    Optional<char[]> previous = secrets.password(desired.store().previousPassword());
+    StoreContents read =
         observer.observe(
-            live.orElseGet(directory::read), desired.store().path(), password, passwordSource);
+            snapshot, desired.store().path(), password, passwordSource, List.of(), Set.of(), previous);
+    StoreContents store =
+        read.withFacts(
+            read.facts()
+                .withOutputs(
+                    OutputObserver.observe(
+                        desired, snapshot, password, previous, passwordSource, read.facts().outputs(),
+                        directory.accessDrift(snapshot))));
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -422,6 +432,7 @@ public final class Reconciler {
             before.host(),
             before.now());
       }
+      runBeforeChange(desired, plan, directory, current, before.now());
       progress.step(makingStep(plan));
       SortedMap<String, StoreFile> files =
           new Executor(random)
@@ -481,6 +492,27 @@ public final class Reconciler {
           after,
           before.host(),
           before.now());
+    }
+  }
+
+  /**
+   * Runs {@code hooks.beforeChange} before anything is written; a failure aborts the apply with
+   * the store unchanged (exit 1). Nothing is recorded: it is owed nothing, and the next apply
+   * that writes runs it again.
+   */
+  private void runBeforeChange(
+      DesiredState desired, Plan plan, StoreDirectory directory, Optional<String> current, Instant now) {
+    if (desired.hooks().beforeChange().isEmpty()) {
+      return;
+    }
+    progress.step("running the beforeChange hook");
+    PendingHook before =
+        PendingHook.due(HooksSpec.BEFORE_CHANGE, now, plan.changes().stream().map(Change::address).toList());
+    Hooks.Outcome outcome = hooks.run(desired, List.of(before), directory.directory(), current.orElse(""));
+    if (outcome.firstFailure().isPresent()) {
+      throw new HostpkiException(
+          "the beforeChange hook failed, so nothing was changed: " + outcome.firstFailure().get(),
+          List.of("fix the hook (or what it checks) and run apply again"));
     }
   }
 
@@ -564,8 +596,10 @@ public final class Reconciler {
         desired.store().password().map(PasswordSource::describe).orElse("no password");
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     before.desiredTrust().forEach((n, c) -> trustFacts.put(n, c.facts()));
+    StoreDirectory directory = directory(desired);
+    StoreSnapshot readBack = directory.read();
     return new ConvergenceCheck(planner, observer)
-        .check(before, directory(desired).read(), written, trustFacts, passwordSource);
+        .check(before, readBack, written, trustFacts, passwordSource, directory.accessDrift(readBack));
   }
 
   /**

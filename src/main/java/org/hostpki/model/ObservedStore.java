@@ -36,6 +36,7 @@ import java.util.TreeMap;
  * @param caCrl {@code ca.crl}: the CRL a fleet CA publishes ({@code hostpki revoke} wrote it)
  * @param serverCrlDistributionPoints the URLs of {@code server.crt}'s CRL Distribution Points;
  *     empty when it names none (or there is no server.crt)
+ * @param outputs what the store holds of the files the desired state declares on top of its own
  */
 public record ObservedStore(
     boolean exists,
@@ -60,7 +61,49 @@ public record ObservedStore(
     Optional<List<Fingerprint>> trustCrls,
     Map<String, Fingerprint> hashedCrls,
     Optional<CrlFacts> caCrl,
-    List<String> serverCrlDistributionPoints) {
+    List<String> serverCrlDistributionPoints,
+    ObservedOutputs outputs) {
+
+  /** A store without declared outputs ({@link ObservedOutputs#NONE}). */
+  public ObservedStore(
+      boolean exists,
+      Optional<KeyFacts> caKey,
+      Optional<CertificateFacts> caCertificate,
+      Optional<KeyFacts> serverKey,
+      Optional<CertificateFacts> serverCertificate,
+      boolean serverSignedByCa,
+      Optional<List<CertificateFacts>> serverFullchain,
+      Optional<CsrFacts> serverCsr,
+      Optional<Pkcs12Facts> serverPkcs12,
+      Map<String, CertificateFacts> trusted,
+      Optional<List<Fingerprint>> trustBundle,
+      Optional<Pkcs12Facts> truststorePkcs12,
+      Optional<Map<String, Fingerprint>> hashedDirectory,
+      Optional<List<CertificateFacts>> externalChain,
+      Optional<KeyFacts> caNextKey,
+      Optional<CertificateFacts> caNextCertificate,
+      Optional<CertificateFacts> caPreviousCertificate,
+      Fingerprint contentFingerprint,
+      boolean outdatedPkcs12Record,
+      Optional<List<Fingerprint>> trustCrls,
+      Map<String, Fingerprint> hashedCrls,
+      Optional<CrlFacts> caCrl,
+      List<String> serverCrlDistributionPoints) {
+    this(
+        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
+        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
+        caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
+        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, ObservedOutputs.NONE);
+  }
+
+  /** The same facts with what the store holds of its declared files. */
+  public ObservedStore withOutputs(ObservedOutputs observed) {
+    return new ObservedStore(
+        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
+        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
+        caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
+        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, observed);
+  }
 
   public ObservedStore {
     Objects.requireNonNull(caKey, "caKey");
@@ -85,6 +128,7 @@ public record ObservedStore(
     hashedCrls = Collections.unmodifiableMap(new TreeMap<>(hashedCrls));
     Objects.requireNonNull(caCrl, "caCrl");
     serverCrlDistributionPoints = List.copyOf(serverCrlDistributionPoints);
+    Objects.requireNonNull(outputs, "outputs");
   }
 
   /**

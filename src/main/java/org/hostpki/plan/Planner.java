@@ -46,6 +46,7 @@ public final class Planner {
     List<Fingerprint> crls = TrustCrls.plan(in, draft);
     outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges, crls);
     outputs.pkcs12Record();
+    new DeclaredOutputPlan(in, draft).plan(ca.signerChanges(), server, draft.addresses());
     return draft.plan(in.basis());
   }
 

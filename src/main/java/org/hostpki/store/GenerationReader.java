@@ -82,7 +82,9 @@ final class GenerationReader {
             if (GenerationRecord.isRecordFile(name)) {
               return FileVisitResult.CONTINUE; // about the set, not of it: see StoreDirectory#record
             }
-            safety.checkFile(file, layout.kindOf(name), StoreNames.resolve(store, name), safety.owners());
+            safety.checkFile(
+                file, layout.kindOf(name), StoreNames.resolve(store, name), safety.owners(),
+                layout.declaredAccess(name));
             files.put(name, SafeFiles.readNoFollow(file));
             return FileVisitResult.CONTINUE;
           }

@@ -306,7 +306,9 @@ public final class StoreDirectory {
       if (!isRegularFileIfThere(path, file)) {
         return Optional.empty();
       }
-      safety.checkFile(file, layout.kindOf(name), StoreNames.resolve(directory, name), safety.owners());
+      safety.checkFile(
+          file, layout.kindOf(name), StoreNames.resolve(directory, name), safety.owners(),
+          layout.declaredAccess(name));
       return Optional.of(SafeFiles.readNoFollow(file));
     } catch (IOException | UncheckedIOException e) {
       throw readFailure(e);
@@ -510,6 +512,34 @@ public final class StoreDirectory {
     return path;
   }
 
+  /**
+   * The files of {@code snapshot} whose owner, group or mode is not exactly what the desired state
+   * declares (reading accepted them: narrower than declared), each with what it has, {@code 0600
+   * root:root}: a plan writes them again with the declared access. Empty for a store never
+   * written, or on a file system without owners.
+   */
+  public SortedMap<String, String> accessDrift(StoreSnapshot snapshot) {
+    SortedMap<String, String> drift = new java.util.TreeMap<>();
+    if (snapshot.generation().isEmpty()) {
+      return drift;
+    }
+    Path generation = directory.resolve(snapshot.generation().get());
+    try {
+      for (String name : layout.declaredNames()) {
+        if (!snapshot.files().containsKey(name)) {
+          continue;
+        }
+        Path file = StoreNames.resolve(generation, name);
+        if (!OwnedFiles.hasAccess(file, layout.accessOf(name), generation)) {
+          drift.put(name, OwnedFiles.describe(file));
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+    return drift;
+  }
+
   /** Files are carried over only from the generation they were read from, still current. */
   private Optional<GenerationWriter.Live> carriedFrom(StoreSnapshot live) throws IOException {
     if (live.generation().isEmpty()
@@ -530,7 +560,7 @@ public final class StoreDirectory {
     boolean complete = false;
     List<Path> newLinks = new ArrayList<>();
     try {
-      GenerationWriter.write(partial, files, metadata, records, carried);
+      GenerationWriter.write(partial, files, metadata, records, carried, layout::declaredAccess);
       // Before the generation has its name: a complete generation without ..data always shows
       // that its commit was interrupted, and is never taken for a store whose ..data was lost.
       dataLink.prepare(name);
