@@ -154,6 +154,7 @@ public final class Reconciler {
     progress.step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
     StoreSnapshot snapshot = live.orElseGet(directory::read);
+    desired.outputs().forEach(o -> o.fileNames().forEach(n -> directory.requireFreeName(n, o.origin())));
     Optional<char[]> previous = secrets.password(desired.store().previousPassword());
     StoreContents read =
         observer.observe(

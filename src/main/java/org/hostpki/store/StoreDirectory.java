@@ -26,6 +26,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
 
 /**
@@ -538,6 +539,33 @@ public final class StoreDirectory {
       throw readFailure(e);
     }
     return drift;
+  }
+
+  /**
+   * Refuses a declared file whose name in the store is taken by anything but hostpki's link (a
+   * link into the store or elsewhere, a FIFO, a directory, a file put there by hand): nothing is
+   * read through it or replaced, and the message names the declaration.
+   *
+   * @param declared where the desired state declares the file
+   */
+  public void requireFreeName(String name, SourcePosition declared) {
+    if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Optional<String> foreign;
+    try {
+      foreign = links.foreignEntry(name);
+    } catch (IOException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+    foreign.ifPresent(kind -> {
+      Path visible = directory.resolve(name);
+      throw new HostpkiException(
+          declared + ": the output file '" + name + "' is taken: " + visible + " is " + kind
+              + ", not hostpki's link to " + StoreNames.visibleLinkTarget(directory.getFileSystem(), name)
+              + "; hostpki neither reads through nor replaces what it did not make. Move it out of "
+              + directory + " (or give the output another file name), then apply again");
+    });
   }
 
   /** Files are carried over only from the generation they were read from, still current. */

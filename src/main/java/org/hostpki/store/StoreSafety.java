@@ -149,10 +149,11 @@ final class StoreSafety {
         declared.owner().isPresent() && principal(accounts, declared.owner().get(), false).equals(Optional.of(owner));
     if (!owners.contains(owner.getName()) && !declaredOwner) {
       throw new HostpkiException(
-          what + " is owned by " + owner.getName() + ", but the desired state declares "
-              + declared.owner().orElse(userName) + ": that user could have replaced it"
+          what + " is owned by " + owner.getName() + ", but "
+              + declared.owner().map(o -> "the desired state declares " + o).orElse("it belongs to " + userName + ", who runs hostpki")
+              + ": that user could have replaced it"
               + (kind.ownerOnly() ? ", and can read the key; if that is not your doing, consider the key exposed" : "")
-              + ". Run hostpki apply after: chown " + declared.owner().orElse(userName) + " " + visible);
+              + ". Take it back with: chown " + declared.owner().orElse(userName) + " " + visible);
     }
     int mode = bits(attributes.permissions());
     int beyond = mode & ~declared.mode().bits();
