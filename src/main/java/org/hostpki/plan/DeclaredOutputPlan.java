@@ -52,7 +52,10 @@ final class DeclaredOutputPlan {
       Optional<String> cascade =
           derFromCa
               ? (caChanges ? Optional.of("the CA is being replaced") : Optional.empty())
-              : caCascades
+              : output.format() instanceof OutputFormat.Key
+                  // A key alone changes only with the key, not with a renewal that keeps it.
+                  ? (keyChanges(server) ? Optional.of("the server key is being replaced") : Optional.empty())
+                  : caCascades
                   ? Optional.of("the CA is being replaced")
                   : server.changes() ? Optional.of("the server certificate is being replaced") : Optional.empty();
       declared(output, chain, cascade);
@@ -77,6 +80,13 @@ final class DeclaredOutputPlan {
                 new Intent.SetAccess(own)));
       }
     }
+  }
+
+  /** Whether apply makes the server a new key: a new one issued with, or none there yet. */
+  private boolean keyChanges(ServerPlan.Outcome server) {
+    return observed.serverKey().isEmpty()
+        || server.keyChange().isPresent()
+        || draft.change(Address.SERVER).map(c -> c.intent() instanceof Intent.IssueServer s && s.newKey()).orElse(false);
   }
 
   private void declared(OutputSpec output, List<Held> chain, Optional<String> cascade) {
