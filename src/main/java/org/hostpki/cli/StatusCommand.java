@@ -104,6 +104,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", unmanaged));
     }
     text.end();
+    OutputsStatus.text(text, o);
     issuedText(text, issued, revoked, o.now());
     revoked.text(text);
     Plan plan = o.plan();
@@ -280,6 +281,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     w.endArray();
     revoked.json(w);
+    OutputsStatus.json(w, o);
     out().print(w.endObject().line());
     out().flush();
   }

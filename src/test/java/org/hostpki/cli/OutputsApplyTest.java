@@ -79,6 +79,26 @@ class OutputsApplyTest {
   }
 
   @Test
+  void testStatus_listsEachOutputFileWithItsAccessAndState() throws IOException {
+    write(outputs());
+    CliResult before = run("status", "host.yaml");
+    apply();
+
+    CliResult text = run("status", "host.yaml");
+    CliResult json = run("status", "host.yaml", "--output", "json");
+
+    assertThat(before.out()).contains("Outputs  haproxy.pem (combined-pem, 0640 -:ssl-cert, missing)");
+    assertThat(text.out())
+        .contains("Outputs  haproxy.pem (combined-pem, 0640 -:ssl-cert, current)")
+        .contains("         pg.key (key, 0600 nobody:nogroup, current)")
+        .contains("         server.der (der, 0644 -:-, current)");
+    var outputs = org.hostpki.json.OutputSchemas.valid("status.schema.json", json.out()).get("outputs");
+    assertThat(outputs.size()).isEqualTo(7);
+    assertThat(outputs.get(6).get("owner").asString()).isEqualTo("nobody");
+    assertThat(outputs.get(6).get("holds_private_key").asBoolean()).isTrue();
+  }
+
+  @Test
   void testPlan_anAccessNarrowedByHandIsWrittenAgainAsDeclared() throws IOException {
     write(outputs());
     apply();
