@@ -139,8 +139,8 @@ final class PlanningPass {
 
   /**
    * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()}: the
-   * installers of {@code trust.install}, the encoders and file access of {@code outputs} exist, the
-   * plan does not use them yet): refused, rather than silently left out.
+   * installers of {@code trust.install} exist, the plan does not use them yet): refused, rather
+   * than silently left out.
    */
   static void refuseNotYetSupported(DesiredState desired) {
     List<UnsupportedSetting> settings = desired.notYetSupported();

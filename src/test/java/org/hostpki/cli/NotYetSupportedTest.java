@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code trust.install}, {@code trust.includeSystemRoots}, the trust filters,
- * {@code ca.nameConstraints}, {@code outputs}, {@code store.access}, {@code
- * store.previousPassword} and the hooks other than {@code afterServerChange} are read and checked
- * by this build, but the plan does not carry them out yet: validate accepts them with a warning,
- * plan and apply refuse the desired state and change nothing.
+ * {@code trust.install}, {@code trust.includeSystemRoots}, the trust filters and {@code
+ * ca.nameConstraints} are read and checked by this build, but the plan does not carry them out
+ * yet: validate accepts them with a warning, plan and apply refuse the desired state and change
+ * nothing. {@code outputs}, {@code store.access}, {@code store.previousPassword} and the new hooks
+ * are carried out now: validate accepts them without a warning.
  */
 class NotYetSupportedTest {
   private static final String HEAD = "apiVersion: hostpki/v1\nstore: {path: pki}\nhost: {hostname: portal, domain: example.com, detect: false}\n";
