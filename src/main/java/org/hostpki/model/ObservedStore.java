@@ -64,38 +64,6 @@ public record ObservedStore(
     List<String> serverCrlDistributionPoints,
     ObservedOutputs outputs) {
 
-  /** A store without declared outputs ({@link ObservedOutputs#NONE}). */
-  public ObservedStore(
-      boolean exists,
-      Optional<KeyFacts> caKey,
-      Optional<CertificateFacts> caCertificate,
-      Optional<KeyFacts> serverKey,
-      Optional<CertificateFacts> serverCertificate,
-      boolean serverSignedByCa,
-      Optional<List<CertificateFacts>> serverFullchain,
-      Optional<CsrFacts> serverCsr,
-      Optional<Pkcs12Facts> serverPkcs12,
-      Map<String, CertificateFacts> trusted,
-      Optional<List<Fingerprint>> trustBundle,
-      Optional<Pkcs12Facts> truststorePkcs12,
-      Optional<Map<String, Fingerprint>> hashedDirectory,
-      Optional<List<CertificateFacts>> externalChain,
-      Optional<KeyFacts> caNextKey,
-      Optional<CertificateFacts> caNextCertificate,
-      Optional<CertificateFacts> caPreviousCertificate,
-      Fingerprint contentFingerprint,
-      boolean outdatedPkcs12Record,
-      Optional<List<Fingerprint>> trustCrls,
-      Map<String, Fingerprint> hashedCrls,
-      Optional<CrlFacts> caCrl,
-      List<String> serverCrlDistributionPoints) {
-    this(
-        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
-        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
-        caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
-        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, ObservedOutputs.NONE);
-  }
-
   /** The same facts with what the store holds of its declared files. */
   public ObservedStore withOutputs(ObservedOutputs observed) {
     return new ObservedStore(
@@ -171,6 +139,7 @@ public record ObservedStore(
         Optional.empty(),
         Map.of(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        ObservedOutputs.NONE);
   }
 }
