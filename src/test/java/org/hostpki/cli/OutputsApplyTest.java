@@ -209,6 +209,21 @@ class OutputsApplyTest {
     }
   }
 
+  @Test
+  void testApply_aSavedPlanWithOutputsAppliesAndConverges() throws IOException {
+    write(outputs());
+
+    CliResult saved = run("plan", "-f", "host.yaml", "--out", "plan.json");
+    CliResult applied = run("apply", "-f", "host.yaml", "--plan", "plan.json");
+
+    assertThat(saved.exitCode()).as(saved.toString()).isZero();
+    assertThat(applied.exitCode()).as(applied.toString()).isZero();
+    assertThat(Files.readString(dir.resolve("plan.json"))).contains("\"output/haproxy.pem\"", "\"output/pg.key\"");
+    assertAccess("pg.key", "rw-------", "nobody", "nogroup");
+    assertAccess("haproxy.pem", "rw-r-----", "root", "ssl-cert");
+    assertThat(apply().out()).contains("No changes");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"link into the store", "fifo", "directory", "file"})
   void testPlan_anOutputWhoseNameIsTakenInTheStoreIsRefusedWithItsLine(String what) throws IOException {
