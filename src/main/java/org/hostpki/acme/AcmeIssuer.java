@@ -528,7 +528,11 @@ public final class AcmeIssuer {
 
   // ---- recording -----------------------------------------------------------------------------
 
-  private void recordFailure(AcmeFailure failure) {
+  /**
+   * Records a failure with its next attempt: also one the caller found after the order (the
+   * chain did not pass its checks).
+   */
+  public void recordFailure(AcmeFailure failure) {
     Instant now = clock.instant();
     AccountState state = record.state();
     int inARow = state.failure().map(f -> f.inARow() + 1).orElse(1);

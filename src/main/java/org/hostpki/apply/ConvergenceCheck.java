@@ -18,6 +18,7 @@ import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreFile;
@@ -45,6 +46,7 @@ final class ConvergenceCheck {
    * @param readBack the store as read from disk after the write
    * @param written the set that was written
    * @param trustFacts the declared trusted certificates, as the plan before the write had them
+   * @param acme what the ACME edge knows after the write (the certificate just ordered)
    * @return the facts of the store read back
    * @throws HostpkiException when the store reads back otherwise, or is not converged
    */
@@ -53,7 +55,8 @@ final class ConvergenceCheck {
       StoreSnapshot readBack,
       SortedMap<String, StoreFile> written,
       SortedMap<String, CertificateFacts> trustFacts,
-      String passwordSource) {
+      String passwordSource,
+      AcmeObservation acme) {
     Path storePath = before.desired().store().path();
     requireReadBackAsWritten(storePath, readBack, written);
     ObservedStore after =
@@ -67,7 +70,7 @@ final class ConvergenceCheck {
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
                 before.plan().basis(), before.externalChainFile(), Optional.empty(), true,
-                before.trustedCrls()));
+                before.trustedCrls(), acme));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {

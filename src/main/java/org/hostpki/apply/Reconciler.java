@@ -30,6 +30,7 @@ import org.hostpki.model.TrustedCrl;
 import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.RevocationList;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Intent;
@@ -98,6 +99,7 @@ public final class Reconciler {
    *     planned for would record and run: certificates nothing renews in time, within a threshold
    *     of their expiry
    * @param crls the CRLs of {@code trust.crls}, read, for apply to write
+   * @param acme what the ACME edge found out ({@code server.issuer: acme})
    */
   public record Observation(
       DesiredState desired,
@@ -110,7 +112,8 @@ public final class Reconciler {
       Optional<ExternalChainFile> externalChainFile,
       List<Certificate> externalChain,
       List<PendingHook> arising,
-      List<CrlInputs.Read> crls) {
+      List<CrlInputs.Read> crls,
+      AcmeObservation acme) {
     public Observation {
       externalChain = List.copyOf(externalChain);
       arising = List.copyOf(arising);
@@ -135,15 +138,19 @@ public final class Reconciler {
    *     maintenance windows waits (a warning), instead of being a change
    */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace, boolean unattended) {
-    return plan(desired, replace, unattended, Optional.empty());
+    return plan(desired, replace, unattended, Optional.empty(), Optional.empty());
   }
 
-  /** @param live the store as read under the lock; empty: read it now */
+  /**
+   * @param live the store as read under the lock; empty: read it now
+   * @param acmeFailed this run's own ACME order just failed: plan what serves meanwhile
+   */
   private Observation plan(
       DesiredState desired,
       Set<PlanInput.Replace> replace,
       boolean unattended,
-      Optional<StoreSnapshot> live) {
+      Optional<StoreSnapshot> live,
+      Optional<AcmeObservation.Failure> acmeFailed) {
     refuseNotYetSupported(desired);
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
@@ -165,14 +172,15 @@ public final class Reconciler {
     List<CrlInputs.Read> crls = CrlInputs.read(desired.trust().crls(), signers(store, trust));
     List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
-    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls);
+    AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
+    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, acme);
     HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
     Plan planned =
         planner
             .plan(
                 new PlanInput(
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                    directory.lastWritten(), unattended, trustedCrls))
+                    directory.lastWritten(), unattended, trustedCrls, acme))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     Optional<String> blocked = Expiries.blocked(planned, unattended);
     List<PendingHook> arising =
@@ -192,7 +200,24 @@ public final class Reconciler {
     Plan plan = planned.withRecords(pending, planned.hold());
     return new Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
-        crls);
+        crls, acme);
+  }
+
+  /**
+   * What the planner is told of the ACME CA: nothing unless the issuer is acme; the renewal
+   * window is asked for only on a first pass (not after this run's own order failed).
+   */
+  private AcmeObservation observeAcme(
+      DesiredState desired, StoreContents store, boolean unattended, Optional<AcmeObservation.Failure> failed) {
+    Optional<AcmeEdge> edge = AcmeEdge.of(desired, secrets, clock, random);
+    if (edge.isEmpty()) {
+      return AcmeObservation.NONE;
+    }
+    if (failed.isEmpty()) {
+      progress.step("asking the ACME CA for renewal information");
+    }
+    AcmeObservation seen = edge.get().observe(unattended, store.serverCertificate(), failed.isEmpty());
+    return failed.map(seen::afterOwnFailure).orElse(seen);
   }
 
   /** One more than any {@code ca.crl} number of the live set and the kept generations. */
@@ -373,12 +398,29 @@ public final class Reconciler {
       Optional<SavedPlan> savedPlan,
       Duration lockTimeout,
       boolean unattended) {
+    return apply(desired, replace, savedPlan, lockTimeout, unattended, false);
+  }
+
+  /**
+   * @param revokeOld after a new ACME certificate replaced one this store's account ordered,
+   *     revoke the old one at the CA (reason keyCompromise): {@code apply --replace server
+   *     --revoke-old}
+   */
+  public Result apply(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      Optional<SavedPlan> savedPlan,
+      Duration lockTimeout,
+      boolean unattended,
+      boolean revokeOld) {
     refuseNotYetSupported(desired); // before the lock, which makes the store folder
     progress.step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
       Observation before =
-          plan(desired, replace, unattended || savedPlan.isPresent(), Optional.of(envelope.live()));
+          plan(
+              desired, replace, unattended || savedPlan.isPresent(), Optional.of(envelope.live()),
+              Optional.empty());
       Plan plan = before.plan();
       StoreDirectory directory = directory(desired);
       Optional<String> current = before.store().snapshot().generation();
@@ -422,66 +464,154 @@ public final class Reconciler {
             before.host(),
             before.now());
       }
-      progress.step(makingStep(plan));
-      SortedMap<String, StoreFile> files =
-          new Executor(random)
-              .execute(
-                  plan,
-                  desired,
-                  envelope.carriedOver(),
-                  before.store(),
-                  before.desiredTrust(),
-                  before.crls(),
-                  before.externalChain(),
-                  before.password(),
-                  before.now(),
-                  () -> nextCrlNumber(envelope.live(), directory));
-      List<String> notices = new ArrayList<>();
-      // Hooks still pending from the generation before are carried into the new one, and the
-      // record goes into it before its commit: a crash at any point never loses one. So are the
-      // onExpiring obligations about certificates the new generation keeps, done or not.
-      HookLedger.Carried expiring = ledger.expiringCarried(keptCertificates(before.store().facts(), plan));
-      List<PendingHook> carried = new ArrayList<>();
-      plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
-      carried.addAll(expiring.due());
-      List<PendingHook> due =
-          HookLedger.merge(carried, HookLedger.dueAfter(plan, desired.hooks(), before.now()));
-      Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
-      if (!due.isEmpty()) {
-        records.put(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
+      Optional<Intent.OrderAcme> order = AcmeEdge.orderOf(plan);
+      if (order.isEmpty()) {
+        return write(envelope, before, ledger, Optional.empty());
       }
-      if (!expiring.done().isEmpty()) {
-        records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
+      AcmeEdge acme = AcmeEdge.of(desired, secrets, clock, random).orElseThrow();
+      progress.step("ordering the server certificate from the ACME CA");
+      AcmeOrdered ordered;
+      try {
+        ordered = acme.order(order.get(), before.store(), before.now());
+      } catch (org.hostpki.acme.AcmeFailure f) {
+        throw orderFailed(envelope, before, replace, unattended || savedPlan.isPresent(), acme, f);
       }
-      progress.step("writing a new generation of " + files.size() + " files");
-      String generation =
-          envelope.commit(
-              files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
-      progress.step("checking the written store");
-      ObservedStore after = checkConverged(desired, before, files);
-      removeOutdatedRecords(desired, notices);
-      HookLedger written = HookLedger.fresh(due, expiring.done());
-      written = recordArising(written, directory, generation, desired, before, after, Optional.empty());
-      progress.committed(
-          new Result(
-              plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
-              notices, written.pending(desired.hooks()), after, before.host(), before.now()));
-      HookLedger.Attempt hooksRun =
-          written.attempt(
-              hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
-      // A new generation has no hold: a person's apply over a held store released it.
+      Result result = write(envelope, before, ledger, Optional.of(ordered));
+      List<String> notices = new ArrayList<>(result.notices());
+      notices.addAll(ordered.warnings());
+      if (revokeOld) {
+        revokeReplaced(acme, order.get(), before.store(), notices);
+      }
       return new Result(
-          plan,
-          Optional.of(generation),
-          hooksRun,
-          Optional.empty(),
-          plan.hold(),
-          notices,
-          hooksRun.stillPending(),
-          after,
-          before.host(),
-          before.now());
+          result.plan(), result.generation(), result.hooks(), result.heldBy(), result.released(), notices,
+          result.pendingAfter(), result.observed(), result.host(), result.now());
     }
+  }
+
+  /**
+   * A failed order: what serves meanwhile is planned again with the failure recorded (the current
+   * certificate, or an internal one as {@code server.acme.fallback} says) and written when that
+   * changes anything; the error says what the CA said and when the next attempt is.
+   */
+  private HostpkiException orderFailed(
+      StoreCommit envelope,
+      Observation before,
+      Set<PlanInput.Replace> replace,
+      boolean unattended,
+      AcmeEdge acme,
+      org.hostpki.acme.AcmeFailure f) {
+    Optional<AcmeObservation.Failure> recorded = acme.recordedFailure();
+    DesiredState desired = before.desired();
+    org.hostpki.model.AcmeSpec spec = desired.server().acme().orElseThrow();
+    Optional<Instant> next = recorded.map(AcmeObservation.Failure::nextAttempt);
+    if (recorded.isEmpty()) {
+      return AcmeEdge.failed(f, spec, next, false);
+    }
+    Observation meanwhile = plan(desired, replace, unattended, Optional.of(envelope.live()), recorded);
+    Plan plan = meanwhile.plan();
+    if (plan.isRefused() || plan.isEmpty() || AcmeEdge.orderOf(plan).isPresent()) {
+      return AcmeEdge.failed(f, spec, next, false);
+    }
+    StoreDirectory directory = directory(desired);
+    write(envelope, meanwhile, HookLedger.read(directory, meanwhile.store().snapshot().generation()), Optional.empty());
+    return AcmeEdge.failed(f, spec, next, true);
+  }
+
+  /** Revokes the certificate an order replaced, when this store's account ordered it. */
+  private static void revokeReplaced(
+      AcmeEdge acme, Intent.OrderAcme order, StoreContents before, List<String> notices) {
+    Optional<Certificate> old = before.serverCertificate();
+    if (old.isEmpty()) {
+      return;
+    }
+    if (order.replaces().isEmpty()) {
+      notices.add(
+          "--revoke-old: the replaced certificate (issued by "
+              + org.hostpki.model.TerminalText.escape(old.get().facts().issuerDn())
+              + ") was not ordered by this store's ACME account, so it was not revoked");
+      return;
+    }
+    try {
+      acme.revoke(old.get());
+    } catch (org.hostpki.acme.AcmeFailure e) {
+      notices.add(
+          "--revoke-old: the new certificate is in place, but revoking the old one (serial "
+              + old.get().facts().serialNumber().toString(16) + ") failed: " + e.getMessage()
+              + "; revoke it at the CA, or with another apply --replace server --revoke-old");
+    }
+  }
+
+  /**
+   * Writes the new set the plan makes, checks it converged, and runs the hooks.
+   *
+   * @param ordered what this apply's ACME order brought, when the plan orders
+   */
+  private Result write(
+      StoreCommit envelope, Observation before, HookLedger ledger, Optional<AcmeOrdered> ordered) {
+    Plan plan = before.plan();
+    DesiredState desired = before.desired();
+    StoreDirectory directory = directory(desired);
+    progress.step(makingStep(plan));
+    SortedMap<String, StoreFile> files =
+        new Executor(random)
+            .execute(
+                plan,
+                desired,
+                envelope.carriedOver(),
+                before.store(),
+                before.desiredTrust(),
+                before.crls(),
+                before.externalChain(),
+                before.password(),
+                before.now(),
+                () -> nextCrlNumber(envelope.live(), directory),
+                ordered);
+    List<String> notices = new ArrayList<>();
+    // Hooks still pending from the generation before are carried into the new one, and the
+    // record goes into it before its commit: a crash at any point never loses one. So are the
+    // onExpiring obligations about certificates the new generation keeps, done or not.
+    HookLedger.Carried expiring = ledger.expiringCarried(keptCertificates(before.store().facts(), plan));
+    List<PendingHook> carried = new ArrayList<>();
+    plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
+    carried.addAll(expiring.due());
+    List<PendingHook> due =
+        HookLedger.merge(carried, HookLedger.dueAfter(plan, desired.hooks(), before.now()));
+    Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
+    if (!due.isEmpty()) {
+      records.put(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
+    }
+    if (!expiring.done().isEmpty()) {
+      records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
+    }
+    progress.step("writing a new generation of " + files.size() + " files");
+    String generation =
+        envelope.commit(
+            files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
+    progress.step("checking the written store");
+    ObservedStore after =
+        checkConverged(desired, before, files, ordered.map(o -> before.acme().ordered(o.leaf().fingerprint())).orElse(before.acme()));
+    removeOutdatedRecords(desired, notices);
+    HookLedger written = HookLedger.fresh(due, expiring.done());
+    written = recordArising(written, directory, generation, desired, before, after, Optional.empty());
+    progress.committed(
+        new Result(
+            plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
+            notices, written.pending(desired.hooks()), after, before.host(), before.now()));
+    HookLedger.Attempt hooksRun =
+        written.attempt(
+            hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
+    // A new generation has no hold: a person's apply over a held store released it.
+    return new Result(
+        plan,
+        Optional.of(generation),
+        hooksRun,
+        Optional.empty(),
+        plan.hold(),
+        notices,
+        hooksRun.stillPending(),
+        after,
+        before.host(),
+        before.now());
   }
 
   /**
@@ -559,13 +689,16 @@ public final class Reconciler {
    * @return the new store's facts
    */
   private ObservedStore checkConverged(
-      DesiredState desired, Observation before, SortedMap<String, StoreFile> written) {
+      DesiredState desired,
+      Observation before,
+      SortedMap<String, StoreFile> written,
+      AcmeObservation acmeAfter) {
     String passwordSource =
         desired.store().password().map(PasswordSource::describe).orElse("no password");
     SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
     before.desiredTrust().forEach((n, c) -> trustFacts.put(n, c.facts()));
     return new ConvergenceCheck(planner, observer)
-        .check(before, directory(desired).read(), written, trustFacts, passwordSource);
+        .check(before, directory(desired).read(), written, trustFacts, passwordSource, acmeAfter);
   }
 
   /**
@@ -603,7 +736,8 @@ public final class Reconciler {
       SortedMap<String, CertificateFacts> trust,
       Set<PlanInput.Replace> replace,
       ExternalChainInput.Read external,
-      List<TrustedCrl> crls) {
+      List<TrustedCrl> crls,
+      AcmeObservation acme) {
     StringBuilder sb = new StringBuilder();
     sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
     sb.append("host ").append(host).append('\n');
@@ -612,6 +746,9 @@ public final class Reconciler {
     crls.forEach(c -> sb.append("crl ").append(c.facts().fingerprint().hex()).append(' ').append(c.signer().map(Fingerprint::hex).orElse("-")).append('\n'));
     sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
     sb.append("external-chain ").append(external.basisWords());
+    if (acme != AcmeObservation.NONE) {
+      sb.append('\n').append("acme ").append(acme.basisWords());
+    }
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 

@@ -31,6 +31,8 @@ import org.hostpki.model.TrustedCrl;
  *     maintenance window; a person's apply renews at once
  * @param crls the CRLs of {@code trust.crls}, read and their signatures checked, in the order
  *     the desired state names their files (a folder's files by name)
+ * @param acme what the ACME edge found out ({@code server.issuer: acme}); {@link
+ *     AcmeObservation#NONE} otherwise
  */
 public record PlanInput(
     DesiredState desired,
@@ -43,7 +45,8 @@ public record PlanInput(
     Optional<ExternalChainFile> externalChain,
     Optional<Instant> lastWritten,
     boolean unattended,
-    List<TrustedCrl> crls) {
+    List<TrustedCrl> crls,
+    AcmeObservation acme) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -56,6 +59,25 @@ public record PlanInput(
     Objects.requireNonNull(externalChain, "externalChain");
     Objects.requireNonNull(lastWritten, "lastWritten");
     crls = List.copyOf(crls);
+    Objects.requireNonNull(acme, "acme");
+  }
+
+  /** Input without anything from an ACME CA. */
+  public PlanInput(
+      DesiredState desired,
+      HostIdentity host,
+      SortedMap<String, CertificateFacts> desiredTrust,
+      ObservedStore observed,
+      Instant now,
+      Set<Replace> replace,
+      Fingerprint basis,
+      Optional<ExternalChainFile> externalChain,
+      Optional<Instant> lastWritten,
+      boolean unattended,
+      List<TrustedCrl> crls) {
+    this(
+        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten,
+        unattended, crls, AcmeObservation.NONE);
   }
 
   /** Input for a person's run, without {@code trust.crls}. */

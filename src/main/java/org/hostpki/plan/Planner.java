@@ -8,7 +8,6 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
-import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
 
 /**
@@ -18,7 +17,7 @@ import org.hostpki.model.StoreLayout;
  *
  * <p>Each resource has its part, in the order a plan lists them: the CA and its rotation ({@link
  * CaRotation}), a fleet CA's CRL ({@link CaCrl}), the server certificate ({@link ServerPlan},
- * with {@link ExternalIssuer} for an outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
+ * with {@link ExternalIssuer} for an outside CA and {@link AcmeOrders} for an ACME CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
  * and the CRLs consumed with them ({@link TrustCrls}), and the files derived from them all ({@link
  * OutputPlan}). The checks they share are {@link
  * CertificateChecks} and {@link NameChanges}; how they word what they found, {@link PlanWords}.
@@ -30,10 +29,6 @@ public final class Planner {
 
   public Plan plan(PlanInput in) {
     PlanDraft draft = new PlanDraft();
-    if (in.desired().server().issuer() == ServerSpec.Issuer.ACME) {
-      draft.refuse(acmeNotSupported());
-      return draft.plan(in.basis());
-    }
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
@@ -47,20 +42,6 @@ public final class Planner {
     outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges, crls);
     outputs.pkcs12Record();
     return draft.plan(in.basis());
-  }
-
-  /**
-   * ACME ordering is not wired into apply in this build: planning the server as if it were
-   * internal would serve a certificate the user did not ask for, so nothing is planned.
-   */
-  private static Refusal acmeNotSupported() {
-    return new Refusal(
-        RefusalCode.ISSUER_NOT_SUPPORTED,
-        Address.SERVER,
-        "server.issuer: acme is not yet supported by this build: plan and apply refuse it and"
-            + " change nothing ('hostpki validate' accepts the file, so it can be prepared);"
-            + " use server.issuer: internal or external until ACME ordering is released",
-        List.of());
   }
 
   /**

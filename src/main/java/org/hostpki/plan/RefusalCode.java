@@ -18,7 +18,9 @@ public enum RefusalCode {
   /** A CRL of {@code trust.crls} is not signed by a trusted CA, has expired or is not valid yet. */
   CRL_REFUSED("crl-refused"),
   /** The desired state asks for an issuer this build cannot use yet. */
-  ISSUER_NOT_SUPPORTED("issuer-not-supported");
+  ISSUER_NOT_SUPPORTED("issuer-not-supported"),
+  /** None of the server's names and addresses can be ordered from the ACME CA. */
+  ACME_NO_IDENTIFIERS("acme-no-identifiers");
 
   private final String code;
 
