@@ -44,11 +44,13 @@ final class AcmeEdge {
   private final AcmeIssuer issuer;
   private final AcmeSpec spec;
   private final SecureRandom random;
+  private final Clock clock;
 
-  private AcmeEdge(AcmeIssuer issuer, AcmeSpec spec, SecureRandom random) {
+  private AcmeEdge(AcmeIssuer issuer, AcmeSpec spec, SecureRandom random, Clock clock) {
     this.issuer = issuer;
     this.spec = spec;
     this.random = random;
+    this.clock = clock;
   }
 
   /** The edge for this desired state, or empty when the issuer is not acme. */
@@ -64,7 +66,7 @@ final class AcmeEdge {
             spec.externalAccountBinding().map(e -> secrets.acmeHmacKey(e.hmacKey())));
     Path store = desired.store().path();
     return Optional.of(
-        new AcmeEdge(new AcmeIssuer(settings, store, clock, random, secrets.environment()), spec, random));
+        new AcmeEdge(new AcmeIssuer(settings, store, clock, random, secrets.environment()), spec, random, clock));
   }
 
   /**
@@ -136,7 +138,7 @@ final class AcmeEdge {
    *
    * @throws AcmeFailure the order failed, or the chain did not pass the checks (recorded, too)
    */
-  AcmeOrdered order(Intent.OrderAcme order, StoreContents store, Instant now) throws AcmeFailure {
+  AcmeOrdered order(Intent.OrderAcme order, StoreContents store) throws AcmeFailure {
     KeyMaterial key =
         order.newKey() || store.serverKey().isEmpty()
             ? KeyMaterial.generate(order.key(), random)
@@ -147,8 +149,10 @@ final class AcmeEdge {
     Optional<Certificate> replaces =
         order.replaces().flatMap(fp -> store.serverCertificate().filter(c -> c.fingerprint().equals(fp)));
     Issued issued = issuer.order(new OrderRequest(order.dnsNames(), order.ipAddresses(), csr, replaces));
+    // Checked at the time it arrived: a CA need not back-date, so it may be valid only from now.
     ChainValidator.Result checked =
-        ChainValidator.check(issued.chain(), key.publicKey(), order.dnsNames(), order.ipAddresses(), now);
+        ChainValidator.check(
+            issued.chain(), key.publicKey(), order.dnsNames(), order.ipAddresses(), clock.instant());
     if (!checked.accepted()) {
       AcmeFailure refused =
           new AcmeFailure(

@@ -42,6 +42,16 @@ final class ConvergenceCheck {
     this.observer = observer;
   }
 
+  /** The check when the write ordered nothing from an ACME CA. */
+  ObservedStore check(
+      Reconciler.Observation before,
+      StoreSnapshot readBack,
+      SortedMap<String, StoreFile> written,
+      SortedMap<String, CertificateFacts> trustFacts,
+      String passwordSource) {
+    return check(before, readBack, written, trustFacts, passwordSource, before.acme());
+  }
+
   /**
    * @param readBack the store as read from disk after the write
    * @param written the set that was written

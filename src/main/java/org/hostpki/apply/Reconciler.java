@@ -120,6 +120,13 @@ public final class Reconciler {
       crls = List.copyOf(crls);
     }
 
+    /** The same observation at a later time: after an order, whose certificate may be valid only from then. */
+    Observation at(Instant later) {
+      return new Observation(
+          desired, host, store, desiredTrust, password, later, plan, externalChainFile, externalChain,
+          arising, crls, acme);
+    }
+
     /** What the planner is told of the CRLs. */
     public List<TrustedCrl> trustedCrls() {
       return crls.stream().map(CrlInputs.Read::trusted).toList();
@@ -472,7 +479,7 @@ public final class Reconciler {
       progress.step("ordering the server certificate from the ACME CA");
       AcmeOrdered ordered;
       try {
-        ordered = acme.order(order.get(), before.store(), before.now());
+        ordered = acme.order(order.get(), before.store());
       } catch (org.hostpki.acme.AcmeFailure f) {
         throw orderFailed(envelope, before, replace, unattended || savedPlan.isPresent(), acme, f);
       }
@@ -589,7 +596,11 @@ public final class Reconciler {
             files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
     progress.step("checking the written store");
     ObservedStore after =
-        checkConverged(desired, before, files, ordered.map(o -> before.acme().ordered(o.leaf().fingerprint())).orElse(before.acme()));
+        ordered.isEmpty()
+            ? checkConverged(desired, before, files, before.acme())
+            : checkConverged(
+                desired, before.at(clock.instant()), files,
+                before.acme().ordered(ordered.get().leaf().fingerprint()));
     removeOutdatedRecords(desired, notices);
     HookLedger written = HookLedger.fresh(due, expiring.done());
     written = recordArising(written, directory, generation, desired, before, after, Optional.empty());
