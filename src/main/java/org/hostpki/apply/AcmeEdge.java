@@ -188,7 +188,7 @@ final class AcmeEdge {
     details.add(
         fellBack
             ? "a certificate from the internal CA serves meanwhile (server.acme.fallback)"
-            : "nothing served was changed");
+            : "nothing served was changed: the current certificate keeps serving");
     return new HostpkiException(
         "ordering the server certificate from the ACME CA at "
             + TerminalText.escape(spec.directory().toString()) + " failed: " + f.getMessage(),

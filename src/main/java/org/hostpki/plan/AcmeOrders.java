@@ -263,12 +263,14 @@ final class AcmeOrders {
     return seen.lastOrdered().filter(certificate::equals).isPresent();
   }
 
-  /** The recorded chain of the served certificate, when it is the one ordered here. */
+  /**
+   * The recorded chain of the served certificate ({@code external-chain.crt}), whoever issued it:
+   * what the outputs hold with it while it keeps serving.
+   */
   private Optional<List<CertificateFacts>> servedRecord() {
     Optional<CertificateFacts> cert = observed.serverCertificate();
     return observed.externalChain()
-        .filter(chain -> cert.isPresent() && chain.get(0).fingerprint().equals(cert.get().fingerprint()))
-        .filter(chain -> orderedHere(chain.get(0).fingerprint()));
+        .filter(chain -> cert.isPresent() && chain.get(0).fingerprint().equals(cert.get().fingerprint()));
   }
 
   /** The request's subject: the first ordered DNS name, as CAs copy it from the SANs anyway. */
