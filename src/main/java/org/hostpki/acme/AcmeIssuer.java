@@ -123,7 +123,18 @@ public final class AcmeIssuer {
     Instant deadline = clock.instant().plus(spec.timeout());
     AccountState state = record.state();
     try {
-      Issued issued = orderOnce(request, deadline);
+      Issued issued;
+      try {
+        issued = orderOnce(request, deadline);
+      } catch (AcmeFailure f) {
+        if (f.problem().isEmpty() || !f.problem().get().is("accountDoesNotExist") || state.accountUrl().isEmpty()) {
+          throw f;
+        }
+        // The CA no longer knows the recorded account (reset, deactivated): the same key makes
+        // a new one, recorded as the old one was, and the order is tried once more.
+        save(new AccountState(state.directory(), Optional.empty(), state.lastOrder(), state.failure()));
+        issued = orderOnce(request, deadline);
+      }
       save(
           new AccountState(
               state.directory(),

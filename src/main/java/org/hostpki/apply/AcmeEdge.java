@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.hostpki.acme.AccountState;
 import org.hostpki.acme.AcmeFailure;
 import org.hostpki.acme.AcmeIssuer;
@@ -26,9 +27,7 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.ChainValidator;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.plan.AcmeObservation;
-import org.hostpki.plan.Change;
 import org.hostpki.plan.Intent;
-import org.hostpki.plan.Plan;
 import org.hostpki.renewal.SuggestedWindow;
 
 /**
@@ -111,24 +110,10 @@ final class AcmeEdge {
     }
   }
 
-  /** The failure the record holds now (after an order failed). */
-  Optional<AcmeObservation.Failure> recordedFailure() {
-    return issuer.accountState().failure().map(AcmeEdge::failure);
-  }
-
   static AcmeObservation.Failure failure(AccountState.LastFailure f) {
     return new AcmeObservation.Failure(
         f.at(), f.message(), f.inARow(), f.retryAfter(), f.kind() == AcmeFailure.Kind.RATE_LIMITED,
         f.nextAttempt());
-  }
-
-  /** The plan's order, if it has one. */
-  static Optional<Intent.OrderAcme> orderOf(Plan plan) {
-    return plan.changes().stream()
-        .map(Change::intent)
-        .filter(Intent.OrderAcme.class::isInstance)
-        .map(Intent.OrderAcme.class::cast)
-        .findFirst();
   }
 
   /**
@@ -136,9 +121,43 @@ final class AcmeEdge {
    * for an imported chain). Nothing in the served files changes here; the ACME record holds the
    * outcome.
    *
-   * @throws AcmeFailure the order failed, or the chain did not pass the checks (recorded, too)
+   * @throws OrderFailed the order failed, or the chain did not pass the checks (recorded, too)
    */
-  AcmeOrdered order(Intent.OrderAcme order, StoreContents store) throws AcmeFailure {
+  AcmeOrdered order(Intent.OrderAcme order, StoreContents store) {
+    try {
+      return orderOnce(order, store);
+    } catch (AcmeFailure f) {
+      Optional<AcmeObservation.Failure> recorded = issuer.accountState().failure().map(AcmeEdge::failure);
+      throw new OrderFailed(failed(f, spec, recorded.map(AcmeObservation.Failure::nextAttempt)), recorded);
+    }
+  }
+
+  /**
+   * An order that failed, recorded with its next attempt: {@link #error} says so, once it is known
+   * whether an internal certificate serves meanwhile.
+   */
+  static final class OrderFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Function<Boolean, HostpkiException> error;
+    private final transient Optional<AcmeObservation.Failure> recorded;
+
+    OrderFailed(Function<Boolean, HostpkiException> error, Optional<AcmeObservation.Failure> recorded) {
+      super(error.apply(false).getMessage());
+      this.error = error;
+      this.recorded = recorded;
+    }
+
+    /** @param fellBack an internal certificate serves meanwhile */
+    HostpkiException error(boolean fellBack) {
+      return error.apply(fellBack);
+    }
+
+    Optional<AcmeObservation.Failure> recorded() {
+      return recorded;
+    }
+  }
+
+  private AcmeOrdered orderOnce(Intent.OrderAcme order, StoreContents store) throws AcmeFailure {
     KeyMaterial key =
         order.newKey() || store.serverKey().isEmpty()
             ? KeyMaterial.generate(order.key(), random)
@@ -170,13 +189,24 @@ final class AcmeEdge {
   /**
    * Revokes the certificate the new one replaced (reason keyCompromise), after the new one is in
    * place: {@code apply --replace server --revoke-old}.
+   *
+   * @return why it failed; empty when it is revoked
    */
-  void revoke(Certificate old) throws AcmeFailure {
-    issuer.revoke(old);
+  Optional<String> revoke(Certificate old) {
+    try {
+      issuer.revoke(old);
+      return Optional.empty();
+    } catch (AcmeFailure e) {
+      return Optional.of(String.valueOf(e.getMessage()));
+    }
   }
 
   /** The error a failed order is to the user: the CA's words, and when it is tried again. */
-  static HostpkiException failed(AcmeFailure f, AcmeSpec spec, Optional<Instant> nextAttempt, boolean fellBack) {
+  private static Function<Boolean, HostpkiException> failed(AcmeFailure f, AcmeSpec spec, Optional<Instant> nextAttempt) {
+    return fellBack -> failed(f, spec, nextAttempt, fellBack);
+  }
+
+  private static HostpkiException failed(AcmeFailure f, AcmeSpec spec, Optional<Instant> nextAttempt, boolean fellBack) {
     List<String> details = new ArrayList<>();
     f.problem().ifPresent(p -> details.add("problem: " + TerminalText.escape(p.type())));
     nextAttempt.ifPresent(

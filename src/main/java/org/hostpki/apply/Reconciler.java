@@ -216,6 +216,9 @@ public final class Reconciler {
    */
   private AcmeObservation observeAcme(
       DesiredState desired, StoreContents store, boolean unattended, Optional<AcmeObservation.Failure> failed) {
+    if (desired.server().issuer() != org.hostpki.model.ServerSpec.Issuer.ACME) {
+      return AcmeObservation.NONE; // and acme4j is never loaded
+    }
     Optional<AcmeEdge> edge = AcmeEdge.of(desired, secrets, clock, random);
     if (edge.isEmpty()) {
       return AcmeObservation.NONE;
@@ -471,7 +474,7 @@ public final class Reconciler {
             before.host(),
             before.now());
       }
-      Optional<Intent.OrderAcme> order = AcmeEdge.orderOf(plan);
+      Optional<Intent.OrderAcme> order = orderOf(plan);
       if (order.isEmpty()) {
         return write(envelope, before, ledger, Optional.empty());
       }
@@ -480,8 +483,8 @@ public final class Reconciler {
       AcmeOrdered ordered;
       try {
         ordered = acme.order(order.get(), before.store());
-      } catch (org.hostpki.acme.AcmeFailure f) {
-        throw orderFailed(envelope, before, replace, unattended || savedPlan.isPresent(), acme, f);
+      } catch (AcmeEdge.OrderFailed f) {
+        throw orderFailed(envelope, before, replace, unattended || savedPlan.isPresent(), f);
       }
       Result result = write(envelope, before, ledger, Optional.of(ordered));
       List<String> notices = new ArrayList<>(result.notices());
@@ -505,23 +508,28 @@ public final class Reconciler {
       Observation before,
       Set<PlanInput.Replace> replace,
       boolean unattended,
-      AcmeEdge acme,
-      org.hostpki.acme.AcmeFailure f) {
-    Optional<AcmeObservation.Failure> recorded = acme.recordedFailure();
-    DesiredState desired = before.desired();
-    org.hostpki.model.AcmeSpec spec = desired.server().acme().orElseThrow();
-    Optional<Instant> next = recorded.map(AcmeObservation.Failure::nextAttempt);
-    if (recorded.isEmpty()) {
-      return AcmeEdge.failed(f, spec, next, false);
+      AcmeEdge.OrderFailed f) {
+    if (f.recorded().isEmpty()) {
+      return f.error(false);
     }
-    Observation meanwhile = plan(desired, replace, unattended, Optional.of(envelope.live()), recorded);
+    DesiredState desired = before.desired();
+    Observation meanwhile = plan(desired, replace, unattended, Optional.of(envelope.live()), f.recorded());
     Plan plan = meanwhile.plan();
-    if (plan.isRefused() || plan.isEmpty() || AcmeEdge.orderOf(plan).isPresent()) {
-      return AcmeEdge.failed(f, spec, next, false);
+    if (plan.isRefused() || plan.isEmpty() || orderOf(plan).isPresent()) {
+      return f.error(false);
     }
     StoreDirectory directory = directory(desired);
     write(envelope, meanwhile, HookLedger.read(directory, meanwhile.store().snapshot().generation()), Optional.empty());
-    return AcmeEdge.failed(f, spec, next, true);
+    return f.error(true);
+  }
+
+  /** The plan's ACME order, if it has one. */
+  private static Optional<Intent.OrderAcme> orderOf(Plan plan) {
+    return plan.changes().stream()
+        .map(Change::intent)
+        .filter(Intent.OrderAcme.class::isInstance)
+        .map(Intent.OrderAcme.class::cast)
+        .findFirst();
   }
 
   /** Revokes the certificate an order replaced, when this store's account ordered it. */
@@ -538,14 +546,13 @@ public final class Reconciler {
               + ") was not ordered by this store's ACME account, so it was not revoked");
       return;
     }
-    try {
-      acme.revoke(old.get());
-    } catch (org.hostpki.acme.AcmeFailure e) {
-      notices.add(
-          "--revoke-old: the new certificate is in place, but revoking the old one (serial "
-              + old.get().facts().serialNumber().toString(16) + ") failed: " + e.getMessage()
-              + "; revoke it at the CA, or with another apply --replace server --revoke-old");
-    }
+    acme.revoke(old.get())
+        .ifPresent(
+            problem ->
+                notices.add(
+                    "--revoke-old: the new certificate is in place, but revoking the old one (serial "
+                        + old.get().facts().serialNumber().toString(16) + ") failed: " + problem
+                        + "; revoke it at the CA"));
   }
 
   /**

@@ -216,6 +216,21 @@ class AcmeApplyPebbleTest {
     assertThat(sans()).contains("fb.example.test", "fb2.example.test");
   }
 
+  @Test
+  void apply_anAccountTheCaNoLongerKnowsIsMadeAgainWithTheSameKey() throws Exception {
+    write(http01(), "[forgot.example.test]", "");
+    apply().assertSucceeded();
+    Path state = onlyRecord().resolve("account.json");
+    String recorded = Files.readString(state);
+    String url = recorded.replaceAll("(?s).*\"account_url\":\"([^\"]+)\".*", "$1");
+    Files.writeString(state, recorded.replace(url, url + "0"));
+
+    CliResult again = Cli.in(dir).run("apply", "-f", "host.yaml", "--replace", "server");
+
+    again.assertSucceeded();
+    assertThat(Files.readString(state)).doesNotContain(url + "0");
+  }
+
   // ---- revocation ------------------------------------------------------------------------------
 
   @Test
