@@ -12,22 +12,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.json.JsonWriter;
-import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
-import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
-import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TrustedCrl;
-import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.AcmeObservation;
@@ -37,8 +32,6 @@ import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
-import org.hostpki.plan.Planner;
-import org.hostpki.plan.Refusal;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
@@ -50,21 +43,17 @@ import org.hostpki.store.StoreSnapshot;
  * inputs; plan; and for apply, lock, write the new set atomically, observe again and check that
  * nothing is left to do, then run the hooks.
  *
- * <p>Over 400 lines, to be split next: the renewal work (onExpiring obligations, the refused-run
- * hook attempts) landed here beside the apply sequence; the envelope, the executor and the
- * convergence check already live apart.
+ * <p>The parts live apart: the planning pass ({@link PlanningPass}), the {@code onExpiring}
+ * obligations ({@link ExpiringHooks}), the commit envelope ({@code StoreCommit}), the executor and
+ * the convergence check. What stays here is the sequence and its public results, which the
+ * commands and the tests name as {@code Reconciler.Observation} and {@code Reconciler.Result}.
  */
 public final class Reconciler {
-  private final HostIdentityProbe hostProbe;
-  private final Clock clock;
   private final SecureRandom random;
-  private final Secrets secrets;
-  private final Planner planner = new Planner();
-  private final StoreObserver observer = new StoreObserver();
-  private final TrustInputs trustInputs = new TrustInputs();
-  private final ExternalChainInput externalChainInput = new ExternalChainInput();
+  private final Clock clock;
   private final Hooks hooks;
   private final Progress progress;
+  private final PlanningPass pass;
 
   public Reconciler(
       HostIdentityProbe hostProbe, Clock clock, SecureRandom random, Secrets secrets, Hooks hooks) {
@@ -78,12 +67,11 @@ public final class Reconciler {
       Secrets secrets,
       Hooks hooks,
       Progress progress) {
-    this.hostProbe = hostProbe;
-    this.clock = clock;
     this.random = random;
-    this.secrets = secrets;
     this.hooks = hooks;
     this.progress = progress;
+    this.clock = clock;
+    this.pass = new PlanningPass(hostProbe, clock, secrets, random, progress);
   }
 
   /**
@@ -145,89 +133,7 @@ public final class Reconciler {
    *     maintenance windows waits (a warning), instead of being a change
    */
   public Observation plan(DesiredState desired, Set<PlanInput.Replace> replace, boolean unattended) {
-    return plan(desired, replace, unattended, Optional.empty(), Optional.empty());
-  }
-
-  /**
-   * @param live the store as read under the lock; empty: read it now
-   * @param acmeFailed this run's own ACME order just failed: plan what serves meanwhile
-   */
-  private Observation plan(
-      DesiredState desired,
-      Set<PlanInput.Replace> replace,
-      boolean unattended,
-      Optional<StoreSnapshot> live,
-      Optional<AcmeObservation.Failure> acmeFailed) {
-    refuseNotYetSupported(desired);
-    Instant now = clock.instant();
-    HostIdentity host = hostProbe.identify(desired.host());
-    Optional<char[]> password = secrets.password(desired.store().password());
-    String passwordSource =
-        desired.store().password().map(PasswordSource::describe).orElse("no password");
-    progress.step("reading the store " + desired.store().path());
-    StoreDirectory directory = directory(desired);
-    StoreContents store =
-        observer.observe(
-            live.orElseGet(directory::read), desired.store().path(), password, passwordSource);
-    progress.step("reading the declared trusted certificates");
-    // A declared certificate already in the store is not parsed a second time.
-    SortedMap<String, Certificate> trust =
-        trustInputs.read(desired.trust(), store.trusted().values());
-    progress.step("planning (" + trust.size() + " trusted certificates declared)");
-    SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
-    trust.forEach((n, c) -> trustFacts.put(n, c.facts()));
-    List<CrlInputs.Read> crls = CrlInputs.read(desired.trust().crls(), signers(store, trust));
-    List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
-    ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
-    AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
-    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, acme);
-    HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
-    Plan planned =
-        planner
-            .plan(
-                new PlanInput(
-                    desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                    directory.lastWritten(), unattended, trustedCrls, acme))
-            .withRecords(ledger.pending(desired.hooks()), ledger.hold());
-    Optional<String> blocked = Expiries.blocked(planned, unattended);
-    List<PendingHook> arising =
-        Expiries.clockRefused(planned)
-            ? List.of()
-            : arising(
-                desired,
-                host,
-                store.facts(),
-                now,
-                blocked,
-                blocked.isPresent() ? List.of() : planned.changes().stream().map(Change::address).toList(),
-                ledger.recordedKeys());
-    // The hooks an apply would run: those recorded as pending, and the onExpiring ones arising.
-    List<PendingHook> pending = new ArrayList<>(planned.pendingHooks());
-    pending.addAll(arising);
-    Plan plan = planned.withRecords(pending, planned.hold());
-    return new Observation(
-        desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
-        crls, acme);
-  }
-
-  /**
-   * What the planner is told of the ACME CA: nothing unless the issuer is acme; the renewal
-   * window is asked for only on a first pass (not after this run's own order failed).
-   */
-  private AcmeObservation observeAcme(
-      DesiredState desired, StoreContents store, boolean unattended, Optional<AcmeObservation.Failure> failed) {
-    if (desired.server().issuer() != org.hostpki.model.ServerSpec.Issuer.ACME) {
-      return AcmeObservation.NONE; // and acme4j is never loaded
-    }
-    Optional<AcmeEdge> edge = AcmeEdge.of(desired, secrets, clock, random);
-    if (edge.isEmpty()) {
-      return AcmeObservation.NONE;
-    }
-    if (failed.isEmpty()) {
-      progress.step("asking the ACME CA for renewal information");
-    }
-    AcmeObservation seen = edge.get().observe(unattended, store.serverCertificate(), failed.isEmpty());
-    return failed.map(seen::afterOwnFailure).orElse(seen);
+    return pass.observe(desired, replace, unattended, Optional.empty());
   }
 
   /** One more than any {@code ca.crl} number of the live set and the kept generations. */
@@ -236,83 +142,6 @@ public final class Reconciler {
     live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
     earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
     return RevocationList.nextNumber(earlier);
-  }
-
-  /** The certificates a consumed CRL may be signed by: the store's and the declared trusted ones. */
-  private static List<Certificate> signers(StoreContents store, SortedMap<String, Certificate> trust) {
-    List<Certificate> all = new ArrayList<>();
-    store.caCertificate().ifPresent(all::add);
-    store.caNextCertificate().ifPresent(all::add);
-    store.caPreviousCertificate().ifPresent(all::add);
-    all.addAll(trust.values());
-    all.addAll(store.trusted().values());
-    return all;
-  }
-
-  /**
-   * The {@code onExpiring} obligations the store's certificates give rise to now, less those
-   * recorded before: none when the desired state declares no such hook.
-   *
-   * @param blocked why unattended runs change nothing, if they do not
-   * @param renewedNow addresses the run replaces, which nothing is expiring for
-   */
-  private static List<PendingHook> arising(
-      DesiredState desired,
-      HostIdentity host,
-      ObservedStore store,
-      Instant now,
-      Optional<String> blocked,
-      List<String> renewedNow,
-      Set<String> recorded) {
-    if (desired.hooks().onExpiring().isEmpty()) {
-      return List.of();
-    }
-    return Expiries.expiring(
-            Expiries.standings(desired, host, store, now, blocked),
-            desired.hooks().onExpiringWithin(),
-            now,
-            renewedNow)
-        .stream()
-        .map(e -> e.obligation(now))
-        .filter(h -> !recorded.contains(h.key()))
-        .toList();
-  }
-
-  /**
-   * Adds the {@code onExpiring} obligations arising at the observation's time for {@code store} to
-   * {@code generation}'s due record (those not recorded before). Needs the store lock.
-   */
-  private static HookLedger recordArising(
-      HookLedger ledger,
-      StoreDirectory directory,
-      String generation,
-      DesiredState desired,
-      Observation before,
-      ObservedStore store,
-      Optional<String> blocked) {
-    return ledger.record(
-        directory,
-        generation,
-        arising(desired, before.host(), store, before.now(), blocked, List.of(), ledger.recordedKeys()));
-  }
-
-  /**
-   * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()}: the
-   * installers of {@code trust.install}, the encoders and file access of {@code outputs} exist, the
-   * plan does not use them yet): refused, rather than silently left out.
-   */
-  private static void refuseNotYetSupported(DesiredState desired) {
-    List<UnsupportedSetting> settings = desired.notYetSupported();
-    if (settings.isEmpty()) {
-      return;
-    }
-    List<String> keys = settings.stream().map(UnsupportedSetting::key).toList();
-    boolean one = keys.size() == 1;
-    throw new HostpkiException(
-        settings.get(0).position() + ": " + String.join(", ", keys) + (one ? " is" : " are")
-            + " not yet supported by this build: validate accepts " + (one ? "it" : "them")
-            + ", but plan and apply cannot carry " + (one ? "it" : "them") + " out yet; remove "
-            + (one ? "it" : "them") + " to plan or apply this desired state");
   }
 
   /**
@@ -423,62 +252,30 @@ public final class Reconciler {
       Duration lockTimeout,
       boolean unattended,
       boolean revokeOld) {
-    refuseNotYetSupported(desired); // before the lock, which makes the store folder
+    PlanningPass.refuseNotYetSupported(desired); // before the lock, which makes the store folder
     progress.step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
-        StoreCommit.begin(directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
+        StoreCommit.begin(pass.directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
       Observation before =
-          plan(
-              desired, replace, unattended || savedPlan.isPresent(), Optional.of(envelope.live()),
-              Optional.empty());
+          pass.observe(
+              desired, replace, unattended || savedPlan.isPresent(), Optional.of(envelope.live()));
       Plan plan = before.plan();
-      StoreDirectory directory = directory(desired);
+      StoreDirectory directory = pass.directory(desired);
       Optional<String> current = before.store().snapshot().generation();
       HookLedger ledger = HookLedger.read(directory, current);
       if (plan.isRefused()) {
-        throw refusedRunningExpiringHooks(before, directory, ledger);
+        throw ExpiringHooks.refuseRunningExpiringHooks(hooks, before, directory, ledger);
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       boolean held = plan.hold().isPresent() && unattended;
       if (plan.isEmpty() || held) {
-        Optional<RollbackHold> released = Optional.empty();
-        if (plan.hold().isPresent() && !unattended) {
-          directory.removeRecord(current.orElseThrow(), GenerationRecord.HOLD);
-          released = plan.hold();
-        }
-        List<String> notices = new ArrayList<>();
-        Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
-        progress.committed(
-            new Result(
-                plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, notices,
-                ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.now()));
-        HookLedger.Attempt hooksRun = HookLedger.Attempt.none();
-        if (current.isPresent()) {
-          ledger =
-              recordArising(
-                  ledger, directory, current.get(), desired, before, before.store().facts(),
-                  Expiries.blocked(plan, unattended));
-          hooksRun =
-              ledger.attempt(
-                  hooks, desired, directory, current.get(), ledger.pending(desired.hooks()), before.now(), notices);
-        }
-        return new Result(
-            plan,
-            Optional.empty(),
-            hooksRun,
-            heldBy,
-            released,
-            notices,
-            hooksRun.stillPending(),
-            before.store().facts(),
-            before.host(),
-            before.now());
+        return withoutWriting(before, directory, ledger, held, unattended);
       }
       Optional<Intent.OrderAcme> order = orderOf(plan);
       if (order.isEmpty()) {
         return write(envelope, before, ledger, Optional.empty());
       }
-      AcmeEdge acme = AcmeEdge.of(desired, secrets, clock, random).orElseThrow();
+      AcmeEdge acme = pass.acme(desired).orElseThrow();
       progress.step("ordering the server certificate from the ACME CA");
       AcmeOrdered ordered;
       try {
@@ -513,12 +310,12 @@ public final class Reconciler {
       return f.error(false);
     }
     DesiredState desired = before.desired();
-    Observation meanwhile = plan(desired, replace, unattended, Optional.of(envelope.live()), f.recorded());
+    Observation meanwhile = pass.observe(desired, replace, unattended, Optional.of(envelope.live()), f.recorded());
     Plan plan = meanwhile.plan();
     if (plan.isRefused() || plan.isEmpty() || orderOf(plan).isPresent()) {
       return f.error(false);
     }
-    StoreDirectory directory = directory(desired);
+    StoreDirectory directory = pass.directory(desired);
     write(envelope, meanwhile, HookLedger.read(directory, meanwhile.store().snapshot().generation()), Optional.empty());
     return f.error(true);
   }
@@ -564,7 +361,7 @@ public final class Reconciler {
       StoreCommit envelope, Observation before, HookLedger ledger, Optional<AcmeOrdered> ordered) {
     Plan plan = before.plan();
     DesiredState desired = before.desired();
-    StoreDirectory directory = directory(desired);
+    StoreDirectory directory = pass.directory(desired);
     progress.step(makingStep(plan));
     SortedMap<String, StoreFile> files =
         new Executor(random)
@@ -584,7 +381,7 @@ public final class Reconciler {
     // Hooks still pending from the generation before are carried into the new one, and the
     // record goes into it before its commit: a crash at any point never loses one. So are the
     // onExpiring obligations about certificates the new generation keeps, done or not.
-    HookLedger.Carried expiring = ledger.expiringCarried(keptCertificates(before.store().facts(), plan));
+    HookLedger.Carried expiring = ledger.expiringCarried(ExpiringHooks.keptCertificates(before.store().facts(), plan));
     List<PendingHook> carried = new ArrayList<>();
     plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
     carried.addAll(expiring.due());
@@ -603,14 +400,14 @@ public final class Reconciler {
             files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
     progress.step("checking the written store");
     ObservedStore after =
-        ordered.isEmpty()
-            ? checkConverged(desired, before, files, before.acme())
-            : checkConverged(
-                desired, before.at(clock.instant()), files,
-                before.acme().ordered(ordered.get().leaf().fingerprint()));
+      ordered.isEmpty()
+          ? pass.checkConverged(desired, before, files)
+          : pass.checkConverged(
+              desired, before.at(clock.instant()), files,
+              before.acme().ordered(ordered.get().leaf().fingerprint()));
     removeOutdatedRecords(desired, notices);
     HookLedger written = HookLedger.fresh(due, expiring.done());
-    written = recordArising(written, directory, generation, desired, before, after, Optional.empty());
+    written = ExpiringHooks.recordArising(written, directory, generation, desired, before, after, Optional.empty());
     progress.committed(
         new Result(
             plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
@@ -630,6 +427,50 @@ public final class Reconciler {
         after,
         before.host(),
         before.now());
+  }
+
+  /**
+   * An apply that writes no generation (nothing to do, or a rollback's hold honoured): releases
+   * the hold if a person runs it, records the {@code onExpiring} obligations arising and runs the
+   * hooks pending.
+   */
+  private Result withoutWriting(
+      Observation before, StoreDirectory directory, HookLedger ledger, boolean held, boolean unattended) {
+    Plan plan = before.plan();
+    DesiredState desired = before.desired();
+    Optional<String> current = before.store().snapshot().generation();
+      Optional<RollbackHold> released = Optional.empty();
+      if (plan.hold().isPresent() && !unattended) {
+        directory.removeRecord(current.orElseThrow(), GenerationRecord.HOLD);
+        released = plan.hold();
+      }
+      List<String> notices = new ArrayList<>();
+      Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
+      progress.committed(
+          new Result(
+              plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, notices,
+              ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.now()));
+      HookLedger.Attempt hooksRun = HookLedger.Attempt.none();
+      if (current.isPresent()) {
+        ledger =
+            ExpiringHooks.recordArising(
+                ledger, directory, current.get(), desired, before, before.store().facts(),
+                Expiries.blocked(plan, unattended));
+        hooksRun =
+            ledger.attempt(
+                hooks, desired, directory, current.get(), ledger.pending(desired.hooks()), before.now(), notices);
+      }
+      return new Result(
+          plan,
+          Optional.empty(),
+          hooksRun,
+          heldBy,
+          released,
+          notices,
+          hooksRun.stillPending(),
+          before.store().facts(),
+          before.host(),
+          before.now());
   }
 
   /**
@@ -658,82 +499,16 @@ public final class Reconciler {
   }
 
   /**
-   * Refuses the plan; first records and runs the {@code onExpiring} obligations that a refused
-   * renewal gives rise to — unless it is refused because the clock is wrong, which would make any
-   * expiry wrong too.
-   */
-  private Refused refusedRunningExpiringHooks(
-      Observation before, StoreDirectory directory, HookLedger ledger) {
-    HostpkiException refusal = refused(before.plan().refusals());
-    Optional<String> current = before.store().snapshot().generation();
-    DesiredState desired = before.desired();
-    if (current.isEmpty() || Expiries.clockRefused(before.plan()) || desired.hooks().onExpiring().isEmpty()) {
-      return new Refused(refusal, HookLedger.Attempt.none());
-    }
-    HookLedger recorded =
-        recordArising(
-            ledger, directory, current.get(), desired, before, before.store().facts(),
-            Expiries.blocked(before.plan(), true));
-    List<PendingHook> expiring =
-        recorded.pending(desired.hooks()).stream().filter(h -> h.expiring().isPresent()).toList();
-    List<String> notices = new ArrayList<>();
-    HookLedger.Attempt attempt =
-        recorded.attempt(hooks, desired, directory, current.get(), expiring, before.now(), notices);
-    List<String> details = new ArrayList<>(refusal.details());
-    attempt.ran().forEach(h -> details.add("ran the " + h.label() + " hook"));
-    attempt.failure().ifPresent(f -> details.add(f + "; recorded as pending, the next run tries again"));
-    details.addAll(notices);
-    return new Refused(new HostpkiException(refusal.headline(), details), attempt);
-  }
-
-  /**
-   * The fingerprints of the store's certificates that a write of this plan keeps: those at an
-   * address it does not change.
-   */
-  private static Set<Fingerprint> keptCertificates(ObservedStore store, Plan plan) {
-    Set<String> changed = new java.util.HashSet<>(plan.changes().stream().map(Change::address).toList());
-    Set<Fingerprint> kept = new java.util.HashSet<>();
-    store.caCertificate().filter(c -> !changed.contains("ca")).ifPresent(c -> kept.add(c.fingerprint()));
-    store.caNextCertificate().filter(c -> !changed.contains("ca-next")).ifPresent(c -> kept.add(c.fingerprint()));
-    store.serverCertificate().filter(c -> !changed.contains("server")).ifPresent(c -> kept.add(c.fingerprint()));
-    return kept;
-  }
-
-  /**
-   * Reads the new store back from disk and plans again on it: it must hold exactly the set
-   * written, and nothing may be left to do. Only the files the write changed are parsed again,
-   * see {@link ConvergenceCheck}.
-   *
-   * @return the new store's facts
-   */
-  private ObservedStore checkConverged(
-      DesiredState desired,
-      Observation before,
-      SortedMap<String, StoreFile> written,
-      AcmeObservation acmeAfter) {
-    String passwordSource =
-        desired.store().password().map(PasswordSource::describe).orElse("no password");
-    SortedMap<String, CertificateFacts> trustFacts = new TreeMap<>();
-    before.desiredTrust().forEach((n, c) -> trustFacts.put(n, c.facts()));
-    return new ConvergenceCheck(planner, observer)
-        .check(before, directory(desired).read(), written, trustFacts, passwordSource, acmeAfter);
-  }
-
-  /**
    * The new set has a current record of what its PKCS#12 files hold; records of hostpki 0.1.0
    * in the older generations keep a fast check of the password, and go too (a rollback to one of
    * those generations decodes its PKCS#12 files instead).
    */
   private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
     try {
-      directory(desired).removeFromKeptGenerations(StoreLayout.PKCS12_RECORD, Pkcs12Record::isOutdated);
+      pass.directory(desired).removeFromKeptGenerations(StoreLayout.PKCS12_RECORD, Pkcs12Record::isOutdated);
     } catch (HostpkiException e) {
       notices.add(e.getMessage() + "; the next apply that writes the store tries again");
     }
-  }
-
-  private StoreDirectory directory(DesiredState desired) {
-    return StoreDirectory.of(desired, clock);
   }
 
   /** The writer's record of a generation: when, and the plan that made it ({@code history}). */
@@ -743,42 +518,4 @@ public final class Reconciler {
     return w.endObject().toString();
   }
 
-  /**
-   * The digest of everything a plan depends on. Two observations with the same basis give the
-   * same plan (up to the clock).
-   */
-  static Fingerprint basis(
-      DesiredState desired,
-      HostIdentity host,
-      StoreContents store,
-      SortedMap<String, CertificateFacts> trust,
-      Set<PlanInput.Replace> replace,
-      ExternalChainInput.Read external,
-      List<TrustedCrl> crls,
-      AcmeObservation acme) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
-    sb.append("host ").append(host).append('\n');
-    sb.append("desired ").append(desired).append('\n');
-    trust.forEach((n, c) -> sb.append("trust ").append(n).append(' ').append(c.fingerprint().hex()).append('\n'));
-    crls.forEach(c -> sb.append("crl ").append(c.facts().fingerprint().hex()).append(' ').append(c.signer().map(Fingerprint::hex).orElse("-")).append('\n'));
-    sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
-    sb.append("external-chain ").append(external.basisWords());
-    if (acme != AcmeObservation.NONE) {
-      sb.append('\n').append("acme ").append(acme.basisWords());
-    }
-    return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The refusals as one error: the first's message, then every problem and further refusal. */
-  private static HostpkiException refused(List<Refusal> refusals) {
-    List<String> details = new ArrayList<>();
-    for (int i = 0; i < refusals.size(); i++) {
-      if (i > 0) {
-        details.add(refusals.get(i).message());
-      }
-      refusals.get(i).problems().forEach(p -> details.add("- " + p));
-    }
-    return new HostpkiException(refusals.get(0).message(), details);
-  }
 }

@@ -3,9 +3,11 @@
  * parsing files), executing a plan into a new set of store files, and the apply sequence (lock,
  * observe, plan, write atomically, observe again, run hooks).
  *
- * <p>{@link org.hostpki.apply.Reconciler} writes through the store envelope every writer shares
- * ({@link org.hostpki.store.StoreCommit}: lock, read under it, carry over, commit, tidy-up
- * notices). {@code Executor} is one small method per intent, each changing a draft of the next
+ * <p>{@link org.hostpki.apply.Reconciler} is the sequence; one planning pass (observe, digest the
+ * basis, plan; after a write, the convergence check) is {@code PlanningPass}, and the {@code
+ * onExpiring} obligations a renewal nothing does in time gives rise to are {@code ExpiringHooks}.
+ * It writes through the store envelope every writer shares ({@link
+ * org.hostpki.store.StoreCommit}: lock, read under it, carry over, commit, tidy-up notices). {@code Executor} is one small method per intent, each changing a draft of the next
  * set ({@code NextSet}); derived outputs hold what their intent names. {@link
  * org.hostpki.apply.StoreObserver} is the one reader of store files: {@code sign} and {@code
  * revoke} read the CA through it too.

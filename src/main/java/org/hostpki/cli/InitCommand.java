@@ -19,6 +19,7 @@ import org.hostpki.store.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code hostpki init}: writes a desired state to start from, commented, with what this host's
@@ -55,8 +56,7 @@ final class InitCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   @Option(
       names = {"-o", "--out"},

@@ -49,8 +49,7 @@ abstract class StoreCommand implements FileArgument.Taker {
 
   @Mixin FormatOption output;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   StoreCommand(Environment environment) {
     this.environment = environment;

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code hostpki version}: what {@code --version} prints, also as JSON. */
 @Command(
@@ -24,8 +23,7 @@ import picocli.CommandLine.Option;
 final class VersionCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   @Mixin FormatOption output;
 

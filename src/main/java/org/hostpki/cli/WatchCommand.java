@@ -58,8 +58,7 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
+  @Mixin HelpOption help;
 
   @Option(
       names = {"-f", "--file"},

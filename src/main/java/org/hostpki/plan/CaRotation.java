@@ -535,29 +535,27 @@ final class CaRotation {
   // ---- shared -------------------------------------------------------------------------------
 
   private void dropNext(Reason reason) {
-    changes.add(
-        new Change(
-            Address.CA_NEXT,
-            Action.DELETE,
-            List.of(reason),
-            new Intent.RemoveNextCa(),
-            observed.caNextCertificate().map(Attributes::of).orElseGet(Attributes::none),
-            Attributes.none()));
+    delete(Address.CA_NEXT, new Intent.RemoveNextCa(), observed.caNextCertificate(), reason);
     if (observed.caNextCertificate().isPresent()) {
       cascade("the new CA leaves the trusted certificates");
     }
   }
 
   private void dropPrevious(Reason reason) {
+    delete(Address.CA_PREVIOUS, new Intent.RemovePreviousCa(), observed.caPreviousCertificate(), reason);
+    cascade("the previous CA leaves the trusted certificates");
+  }
+
+  /** A change that deletes the CA certificate at {@code address}, showing what it held. */
+  private void delete(String address, Intent intent, Optional<CertificateFacts> held, Reason reason) {
     changes.add(
         new Change(
-            Address.CA_PREVIOUS,
+            address,
             Action.DELETE,
             List.of(reason),
-            new Intent.RemovePreviousCa(),
-            observed.caPreviousCertificate().map(Attributes::of).orElseGet(Attributes::none),
+            intent,
+            held.map(Attributes::of).orElseGet(Attributes::none),
             Attributes.none()));
-    cascade("the previous CA leaves the trusted certificates");
   }
 
   /** The first cause wins: it is the one a reviewer needs (a replaced CA above all). */

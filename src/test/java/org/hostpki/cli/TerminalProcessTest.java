@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +40,9 @@ class TerminalProcessTest {
         dir.resolve("host.yaml"),
         "apiVersion: hostpki/v1\nstore: {path: pki}\n"
             + "host: {detect: false, hostname: portal, domain: example.com, addresses: [192.0.2.10]}\n"
-            + "hooks:\n  afterServerChange:\n    - [sh, -c, 'if [ -e slow ]; then rm slow; sleep 3; fi; echo reloading $HOSTPKI_CHANGED']\n");
+            + "hooks:\n  afterServerChange:\n    - [sh, -c, 'if [ -e slow ]; then rm slow; "
+            + "i=0; while [ ! -e go ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; rm -f go; fi; "
+            + "echo reloading $HOSTPKI_CHANGED']\n");
   }
 
   /** Runs a shell command line in a terminal of its own: what the terminal was sent. */
@@ -79,7 +82,8 @@ class TerminalProcessTest {
   }
 
   /**
-   * A second apply waits for the lock the first holds while its hook sleeps: on a terminal it
+   * A second apply waits for the lock the first holds while its hook waits (for the test to see
+   * the second one waiting): on a terminal it
    * shows what it waits for, and leaves nothing of that on the screen; in a pipe it shows nothing.
    */
   @Test
@@ -94,11 +98,30 @@ class TerminalProcessTest {
             .start();
     try {
       while (Files.exists(dir.resolve("slow")) && holder.isAlive()) {
-        Thread.sleep(20); // the holder's hook runs, under the lock, for three seconds
+        Thread.sleep(20); // the holder's hook runs, under the lock, until the file "go" appears
       }
-      String terminal = inTerminal(hostpki + " apply host.yaml --replace server --lock-timeout 60s");
+      new Tool("script", "bsdutils").require();
+      Path typescript = dir.resolve("typescript");
+      CompletableFuture<String> waiter =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return run(List.of("script", "-q", "-e", "-f", "-c",
+                      hostpki + " apply host.yaml --replace server --lock-timeout 60s",
+                      typescript.toString()));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      String waiting = "hostpki: locking the store " + dir.resolve("pki").toRealPath() + " (";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!typescriptSays(typescript, waiting) && System.nanoTime() < deadline) {
+        Thread.sleep(20); // until the second apply shows how long it has waited for the lock
+      }
+      Files.writeString(dir.resolve("go"), "");
+      String terminal = waiter.get(2, TimeUnit.MINUTES);
 
-      assertThat(terminal).contains("hostpki: locking the store " + dir.resolve("pki").toRealPath() + " (");
+      assertThat(terminal).contains(waiting);
       String screen = TerminalScreen.visible(terminal);
       assertThat(screen).doesNotContain("hostpki:").contains("Applied: store");
       assertThat(terminal).as("erased before the plan").contains("\r\u001b[2K\u001b[33m~\u001b[0m server");
@@ -109,6 +132,11 @@ class TerminalProcessTest {
     Files.writeString(dir.resolve("slow"), "");
     String piped = run(List.of(hostpki.toString(), "apply", "host.yaml", "--replace", "server"));
     assertThat(piped).doesNotContain("hostpki:").doesNotContain("\u001b");
+  }
+
+  private static boolean typescriptSays(Path typescript, String text) throws Exception {
+    return Files.exists(typescript)
+        && new String(Files.readAllBytes(typescript), StandardCharsets.UTF_8).contains(text);
   }
 
   /** journald takes both streams in one: the hook's output comes after the plan it follows. */

@@ -36,6 +36,7 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.store.StoreLock;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,7 @@ class WatcherTest {
         new Reconciler(
             spec -> identity,
             clock,
-            new SecureRandom(),
+            TestKeys.seeded(0x1517L), // the same serial numbers, so the same renewal jitter, each run
             new Secrets(Map.of()),
             new Hooks(new PrintWriter(log, true)));
   }

@@ -10,7 +10,6 @@ import java.io.StringWriter;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +44,7 @@ import org.hostpki.model.StoreSpec;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,22 +69,12 @@ class RenewalLifetimeTest {
               .setDefaultAttributeValue("owner:owner", System.getProperty("user.name"))
               .build());
   private final Path store = fs.getPath("/var/lib/hostpki");
-  private final SecureRandom random = seeded();
+  private final SecureRandom random = TestKeys.seeded(0x5eedL);
   private Instant now = T0;
 
   @AfterEach
   void close() throws IOException {
     fs.close();
-  }
-
-  private static SecureRandom seeded() {
-    try {
-      SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
-      r.setSeed(0x5eedL);
-      return r;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private Reconciler reconciler() {

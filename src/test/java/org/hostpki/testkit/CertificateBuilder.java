@@ -46,6 +46,7 @@ import org.hostpki.pki.SubjectPublicKey;
 public final class CertificateBuilder {
   private static final AtomicLong SERIALS = new AtomicLong(1000);
 
+  private BigInteger serial;
   private final X500Name subject;
   private SubjectPublicKey subjectKey;
   private X500Name issuerName;
@@ -98,6 +99,12 @@ public final class CertificateBuilder {
     }
     this.signingKey = issuerKey;
     this.issuerKey = issuer.publicKey();
+    return this;
+  }
+
+  /** A fixed serial number, instead of the next of a counter that depends on which tests ran. */
+  public CertificateBuilder serial(long serial) {
+    this.serial = BigInteger.valueOf(serial);
     return this;
   }
 
@@ -164,7 +171,7 @@ public final class CertificateBuilder {
     X509v3CertificateBuilder builder =
         new X509v3CertificateBuilder(
             issuerName == null ? subject : issuerName,
-            BigInteger.valueOf(SERIALS.incrementAndGet()),
+            serial != null ? serial : BigInteger.valueOf(SERIALS.incrementAndGet()),
             Date.from(notBefore),
             Date.from(notAfter),
             subject,

@@ -101,6 +101,14 @@ public final class TestCa {
    * serverAuth, from {@code notBefore} for {@code validity}.
    */
   public Certificate sign(byte[] csr, Instant notBefore, Duration validity) {
+    return request(csr).validity(notBefore, notBefore.plus(validity)).build();
+  }
+
+  /**
+   * A leaf builder for a PKCS#10 request (PEM or DER), signed by the intermediate: the request's
+   * key and SANs, EKU serverAuth; for what {@link #sign} does not set (a fixed serial number).
+   */
+  public CertificateBuilder request(byte[] csr) {
     ParsedCsr request;
     try {
       request = CertificationRequest.parse(csr);
@@ -108,9 +116,7 @@ public final class TestCa {
       throw new IllegalArgumentException("not a request: " + e.getMessage(), e);
     }
     CsrFacts facts = request.facts();
-    return leaf(request.publicKey(), facts.dnsNames(), facts.ipAddresses())
-        .validity(notBefore, notBefore.plus(validity))
-        .build();
+    return leaf(request.publicKey(), facts.dnsNames(), facts.ipAddresses());
   }
 
   /** A leaf builder signed by the intermediate, for any key and names; EKU serverAuth. */

@@ -64,6 +64,20 @@ public final class TestKeys {
     }
   }
 
+  /**
+   * A random generator that gives the same numbers in every run: for tests whose outcome depends
+   * on what hostpki draws (serial numbers, and through them the renewal jitter).
+   */
+  public static SecureRandom seeded(long seed) {
+    try {
+      SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+      random.setSeed(seed); // before the first draw: the sequence is the seed's alone
+      return random;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** PEM text: the label, then the DER in base64 lines of 64 characters. */
   public static String pem(String label, byte[] der) {
     return "-----BEGIN " + label + "-----\n"

@@ -1,0 +1,246 @@
+package org.hostpki.apply;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.PasswordSource;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.TrustedCrl;
+import org.hostpki.model.UnsupportedSetting;
+import org.hostpki.pki.Certificate;
+import org.hostpki.plan.AcmeObservation;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Expiries;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.Planner;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreFile;
+import org.hostpki.store.StoreSnapshot;
+
+/**
+ * One planning pass of {@link Reconciler}: observe the store, the host and the declared inputs
+ * (trusted certificates, CRLs, an external chain), digest them into the plan's basis, and plan;
+ * after a write, observe the new store and check that nothing is left to do. Changes nothing.
+ */
+final class PlanningPass {
+  private final HostIdentityProbe hostProbe;
+  private final Clock clock;
+  private final Secrets secrets;
+  private final java.security.SecureRandom random;
+  private final Progress progress;
+  private final Planner planner = new Planner();
+  private final StoreObserver observer = new StoreObserver();
+  private final TrustInputs trustInputs = new TrustInputs();
+  private final ExternalChainInput externalChainInput = new ExternalChainInput();
+
+  PlanningPass(
+      HostIdentityProbe hostProbe, Clock clock, Secrets secrets, java.security.SecureRandom random, Progress progress) {
+    this.hostProbe = hostProbe;
+    this.clock = clock;
+    this.secrets = secrets;
+    this.random = random;
+    this.progress = progress;
+  }
+
+  /** @param live the store as read under the lock; empty: read it now */
+  Reconciler.Observation observe(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      boolean unattended,
+      Optional<StoreSnapshot> live) {
+    return observe(desired, replace, unattended, live, Optional.empty());
+  }
+
+  /**
+   * @param live the store as read under the lock; empty: read it now
+   * @param acmeFailed this run's own ACME order just failed: plan what serves meanwhile
+   */
+  Reconciler.Observation observe(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      boolean unattended,
+      Optional<StoreSnapshot> live,
+      Optional<AcmeObservation.Failure> acmeFailed) {
+    refuseNotYetSupported(desired);
+    Instant now = clock.instant();
+    HostIdentity host = hostProbe.identify(desired.host());
+    Optional<char[]> password = secrets.password(desired.store().password());
+    progress.step("reading the store " + desired.store().path());
+    StoreDirectory directory = directory(desired);
+    StoreContents store =
+        observer.observe(
+            live.orElseGet(directory::read), desired.store().path(), password, passwordSource(desired));
+    progress.step("reading the declared trusted certificates");
+    // A declared certificate already in the store is not parsed a second time.
+    SortedMap<String, Certificate> trust =
+        trustInputs.read(desired.trust(), store.trusted().values());
+    progress.step("planning (" + trust.size() + " trusted certificates declared)");
+    SortedMap<String, CertificateFacts> trustFacts = facts(trust);
+    List<CrlInputs.Read> crls = CrlInputs.read(desired.trust().crls(), signers(store, trust));
+    List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
+    ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
+    AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
+    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, acme);
+    HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
+    Plan planned =
+        planner
+            .plan(
+                new PlanInput(
+                    desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
+                    directory.lastWritten(), unattended, trustedCrls, acme))
+            .withRecords(ledger.pending(desired.hooks()), ledger.hold());
+    Optional<String> blocked = Expiries.blocked(planned, unattended);
+    List<PendingHook> arising =
+        Expiries.clockRefused(planned)
+            ? List.of()
+            : ExpiringHooks.arising(
+                desired,
+                host,
+                store.facts(),
+                now,
+                blocked,
+                blocked.isPresent() ? List.of() : planned.changes().stream().map(Change::address).toList(),
+                ledger.recordedKeys());
+    // The hooks an apply would run: those recorded as pending, and the onExpiring ones arising.
+    List<PendingHook> pending = new ArrayList<>(planned.pendingHooks());
+    pending.addAll(arising);
+    Plan plan = planned.withRecords(pending, planned.hold());
+    return new Reconciler.Observation(
+        desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
+        crls, acme);
+  }
+
+  /** The ACME edge of this desired state; empty unless the issuer is acme (acme4j stays unloaded). */
+  Optional<AcmeEdge> acme(DesiredState desired) {
+    if (desired.server().issuer() != org.hostpki.model.ServerSpec.Issuer.ACME) {
+      return Optional.empty();
+    }
+    return AcmeEdge.of(desired, secrets, clock, random);
+  }
+
+  /**
+   * What the planner is told of the ACME CA: nothing unless the issuer is acme; the renewal
+   * window is asked for only on a first pass (not after this run's own order failed).
+   */
+  private AcmeObservation observeAcme(
+      DesiredState desired, StoreContents store, boolean unattended, Optional<AcmeObservation.Failure> failed) {
+    Optional<AcmeEdge> edge = acme(desired);
+    if (edge.isEmpty()) {
+      return AcmeObservation.NONE;
+    }
+    if (failed.isEmpty()) {
+      progress.step("asking the ACME CA for renewal information");
+    }
+    AcmeObservation seen = edge.get().observe(unattended, store.serverCertificate(), failed.isEmpty());
+    return failed.map(seen::afterOwnFailure).orElse(seen);
+  }
+
+  /**
+   * Reads the new store back from disk and plans again on it: it must hold exactly the set
+   * written, and nothing may be left to do. Only the files the write changed are parsed again,
+   * see {@link ConvergenceCheck}.
+   *
+   * @return the new store's facts
+   */
+  ObservedStore checkConverged(
+      DesiredState desired, Reconciler.Observation before, SortedMap<String, StoreFile> written) {
+    return checkConverged(desired, before, written, before.acme());
+  }
+
+  /** @param acmeAfter what the ACME edge knows after the write (the certificate just ordered) */
+  ObservedStore checkConverged(
+      DesiredState desired,
+      Reconciler.Observation before,
+      SortedMap<String, StoreFile> written,
+      AcmeObservation acmeAfter) {
+    return new ConvergenceCheck(planner, observer)
+        .check(
+            before, directory(desired).read(), written, facts(before.desiredTrust()), passwordSource(desired),
+            acmeAfter);
+  }
+
+  StoreDirectory directory(DesiredState desired) {
+    return StoreDirectory.of(desired, clock);
+  }
+
+  /**
+   * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()}: the
+   * installers of {@code trust.install}, the encoders and file access of {@code outputs} exist, the
+   * plan does not use them yet): refused, rather than silently left out.
+   */
+  static void refuseNotYetSupported(DesiredState desired) {
+    List<UnsupportedSetting> settings = desired.notYetSupported();
+    if (settings.isEmpty()) {
+      return;
+    }
+    List<String> keys = settings.stream().map(UnsupportedSetting::key).toList();
+    boolean one = keys.size() == 1;
+    throw new HostpkiException(
+        settings.get(0).position() + ": " + String.join(", ", keys) + (one ? " is" : " are")
+            + " not yet supported by this build: validate accepts " + (one ? "it" : "them")
+            + ", but plan and apply cannot carry " + (one ? "it" : "them") + " out yet; remove "
+            + (one ? "it" : "them") + " to plan or apply this desired state");
+  }
+
+  /**
+   * The digest of everything a plan depends on. Two observations with the same basis give the
+   * same plan (up to the clock).
+   */
+  static Fingerprint basis(
+      DesiredState desired,
+      HostIdentity host,
+      StoreContents store,
+      SortedMap<String, CertificateFacts> trust,
+      Set<PlanInput.Replace> replace,
+      ExternalChainInput.Read external,
+      List<TrustedCrl> crls,
+      AcmeObservation acme) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
+    sb.append("host ").append(host).append('\n');
+    sb.append("desired ").append(desired).append('\n');
+    trust.forEach((n, c) -> sb.append("trust ").append(n).append(' ').append(c.fingerprint().hex()).append('\n'));
+    crls.forEach(c -> sb.append("crl ").append(c.facts().fingerprint().hex()).append(' ').append(c.signer().map(Fingerprint::hex).orElse("-")).append('\n'));
+    sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
+    sb.append("external-chain ").append(external.basisWords());
+    if (acme != AcmeObservation.NONE) {
+      sb.append('\n').append("acme ").append(acme.basisWords());
+    }
+    return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The certificates a consumed CRL may be signed by: the store's and the declared trusted ones. */
+  private static List<Certificate> signers(StoreContents store, SortedMap<String, Certificate> trust) {
+    List<Certificate> all = new ArrayList<>();
+    store.caCertificate().ifPresent(all::add);
+    store.caNextCertificate().ifPresent(all::add);
+    store.caPreviousCertificate().ifPresent(all::add);
+    all.addAll(trust.values());
+    all.addAll(store.trusted().values());
+    return all;
+  }
+
+  private static String passwordSource(DesiredState desired) {
+    return desired.store().password().map(PasswordSource::describe).orElse("no password");
+  }
+
+  private static SortedMap<String, CertificateFacts> facts(SortedMap<String, Certificate> trust) {
+    SortedMap<String, CertificateFacts> facts = new TreeMap<>();
+    trust.forEach((n, c) -> facts.put(n, c.facts()));
+    return facts;
+  }
+}
