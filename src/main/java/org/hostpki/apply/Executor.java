@@ -54,24 +54,8 @@ final class Executor {
   /**
    * @param carried the current set's files as the store envelope carries them over ({@link
    *     org.hostpki.store.StoreCommit#carriedOver()})
+   * @param ordered what this apply's ACME order brought, for the plan's {@link Intent.OrderAcme}
    */
-  SortedMap<String, StoreFile> execute(
-      Plan plan,
-      DesiredState desired,
-      SortedMap<String, StoreFile> carried,
-      StoreContents current,
-      SortedMap<String, Certificate> desiredTrust,
-      List<CrlInputs.Read> crls,
-      List<Certificate> externalChainFile,
-      Optional<char[]> password,
-      Instant now,
-      Supplier<BigInteger> nextCrlNumber) {
-    return execute(
-        plan, desired, carried, current, desiredTrust, crls, externalChainFile, password, now,
-        nextCrlNumber, Optional.empty());
-  }
-
-  /** @param ordered what this apply's ACME order brought, for the plan's {@link Intent.OrderAcme} */
   SortedMap<String, StoreFile> execute(
       Plan plan,
       DesiredState desired,

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
       "  hostpki apply -f /etc/hostpki/host.yaml",
       "  hostpki apply -f host.yaml --check           # dry run: exit 2 if pending",
       "  hostpki apply -f host.yaml --replace server  # new key and certificate now",
-      "  hostpki apply -f host.yaml --replace server --revoke-old  # ACME: and revoke the old one",
+      "  hostpki apply -f host.yaml --replace server --revoke-old  # ACME: revoke old",
       "  hostpki apply -f host.yaml --unattended      # from a timer or scheduler",
       "",
       "Hooks that did not finish successfully before (a failure, a timeout, hostpki killed after writing the store) are run first, whatever else is to do, until they succeed.",
