@@ -45,9 +45,14 @@ options:
       - Relative paths in it (C(store.path), C(store.password.file),
         C(store.previousPassword.file), C(trust.certificates[].file), C(trust.directories),
         C(trust.install.java), C(trust.install.javaPassword.file), C(trust.install.nss),
-        C(server.external.chain)) resolve against C(chdir). Without C(chdir) they must be
-        absolute, and a relative one is an error. (C(outputs[].file) names a file in the store,
-        not a path.)
+        C(server.external.chain), C(server.acme.caBundle),
+        C(server.acme.externalAccountBinding.hmacKey.file), C(server.acme.http01.webroot), and
+        C(server.acme.dns01.hook)'s program when it contains a C(/)) resolve against C(chdir).
+        Without C(chdir) they must be absolute, and a relative one is an error.
+        (C(outputs[].file) names a file in the store, not a path.)
+      - Every key is passed to C(hostpki) as given, C(server.acme) included (an ACME CA as the
+        server certificate's issuer - see the example); C(hostpki) checks them and reports a
+        misspelt or misplaced key with its place.
       - Mutually exclusive with C(config); one of them is required.
     type: dict
   chdir:
@@ -102,7 +107,13 @@ attributes:
 notes:
   - The PKCS#12 password is never a module parameter. Declare where C(hostpki) finds it in the
     desired state (C(store.password.env) or C(store.password.file)) and set the variable with the
-    task's C(environment) keyword, for example from Ansible Vault.
+    task's C(environment) keyword, for example from Ansible Vault. The same holds for an ACME
+    CA's external account binding key (C(server.acme.externalAccountBinding.hmacKey)). Hooks,
+    the ACME dns-01 hook included, never see a variable a secret is read from.
+  - With C(server.issuer=acme), C(hostpki apply) orders the certificate from the CA while the task
+    runs (check mode never contacts the CA's order endpoints). A listener for C(http-01) on port
+    80 or C(tls-alpn-01) on 443 needs root or CAP_NET_BIND_SERVICE on the target; a failed order
+    fails the task with the CA's problem, and the store stays as it was.
   - C(hostpki) exit codes map as follows. C(0) ok or changed, C(2) changes or hooks pending in
     check mode, C(1) an error - the module fails with the error lines of C(hostpki) as C(msg), and
     nothing in the store changed. C(3) the store was brought to the desired state but a hook
@@ -161,6 +172,41 @@ EXAMPLES = r"""
   hostpki.pki.store:
     config: /etc/hostpki/host.yaml
     unattended: true
+
+- name: The server certificate from an ACME CA (Let's Encrypt), validated through the web server's webroot
+  hostpki.pki.store:
+    desired:
+      apiVersion: hostpki/v1
+      store: {path: /var/lib/hostpki, password: {env: HOSTPKI_PASSWORD}}
+      server:
+        issuer: acme
+        dnsNames: ["{{ inventory_hostname }}"]
+        acme:
+          directory: https://acme-v02.api.letsencrypt.org/directory
+          contact: [mailto:ops@example.com]
+          termsOfServiceAgreed: true
+          challenge: http-01
+          http01: {webroot: /var/www/html}
+  environment:
+    HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
+
+- name: From a private ACME CA (step-ca) with an external account binding and a DNS hook
+  hostpki.pki.store:
+    chdir: /etc/hostpki
+    desired:
+      apiVersion: hostpki/v1
+      store: {path: /var/lib/hostpki, password: {env: HOSTPKI_PASSWORD}}
+      server:
+        issuer: acme
+        acme:
+          directory: https://ca.internal.example.com/acme/acme/directory
+          caBundle: step-root.pem                    # /etc/hostpki/step-root.pem
+          externalAccountBinding: {keyId: "{{ eab_kid }}", hmacKey: {env: ACME_EAB_HMAC}}
+          challenge: dns-01
+          dns01: {hook: [/usr/local/bin/dns-txt, --zone, example.com]}
+  environment:
+    HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
+    ACME_EAB_HMAC: "{{ vault_eab_hmac }}"
 
 - name: Re-key the server now (suspected key compromise)
   hostpki.pki.store:
@@ -321,6 +367,18 @@ def relative_paths(desired):
     server = desired.get("server")
     if isinstance(server, dict) and isinstance(server.get("external"), dict):
         check("server.external.chain", server["external"].get("chain"))
+    if isinstance(server, dict) and isinstance(server.get("acme"), dict):
+        acme = server["acme"]
+        check("server.acme.caBundle", acme.get("caBundle"))
+        binding = acme.get("externalAccountBinding")
+        if isinstance(binding, dict) and isinstance(binding.get("hmacKey"), dict):
+            check("server.acme.externalAccountBinding.hmacKey.file", binding["hmacKey"].get("file"))
+        if isinstance(acme.get("http01"), dict):
+            check("server.acme.http01.webroot", acme["http01"].get("webroot"))
+        hook = acme.get("dns01", {}).get("hook") if isinstance(acme.get("dns01"), dict) else None
+        if isinstance(hook, list) and hook and isinstance(hook[0], str) and "/" in hook[0]:
+            # a bare program name is looked up on PATH; one with a slash is a path
+            check("server.acme.dns01.hook[0]", hook[0])
     return found
 
 

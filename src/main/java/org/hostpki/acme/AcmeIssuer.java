@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -76,28 +75,25 @@ public final class AcmeIssuer {
   private final AccountRecord record;
   private final Clock clock;
   private final SecureRandom random;
-  private final Map<String, String> environment;
+  private final HookRunner hooks;
   private final Pause pause;
   private final String server;
 
   /**
    * @param store the store directory; the account record is in {@code STORE/.acme/}
-   * @param environment what a dns-01 hook inherits (the process's own environment)
+   * @param hooks runs the dns-01 hook by the hooks' rules ({@code apply.Hooks#runProgram})
    */
-  public AcmeIssuer(
-      AcmeSettings settings, Path store, Clock clock, SecureRandom random, Map<String, String> environment) {
-    this(settings, store, clock, random, environment, Pause.SLEEP);
+  public AcmeIssuer(AcmeSettings settings, Path store, Clock clock, SecureRandom random, HookRunner hooks) {
+    this(settings, store, clock, random, hooks, Pause.SLEEP);
   }
 
-  AcmeIssuer(
-      AcmeSettings settings, Path store, Clock clock, SecureRandom random, Map<String, String> environment,
-      Pause pause) {
+  AcmeIssuer(AcmeSettings settings, Path store, Clock clock, SecureRandom random, HookRunner hooks, Pause pause) {
     this.settings = settings;
     this.spec = settings.spec();
     this.record = AccountRecord.in(store, spec.directory(), random);
     this.clock = clock;
     this.random = random;
-    this.environment = Map.copyOf(environment);
+    this.hooks = hooks;
     this.pause = pause;
     this.server = TerminalText.escape(spec.directory().toString());
   }
@@ -314,7 +310,7 @@ public final class AcmeIssuer {
       return new TlsAlpn01Listener(t.listen(), clock, random);
     }
     AcmeChallenge.Dns01Hook d = (AcmeChallenge.Dns01Hook) c;
-    return new Dns01Hook(d.hook(), d.timeout(), environment);
+    return new Dns01Hook(d.hook(), d.timeout(), hooks);
   }
 
   private AcmeFailure validationFailed(Challenge challenge, PendingChallenge pending) {

@@ -1,24 +1,67 @@
 package org.hostpki.acme;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.hostpki.files.FileReasons;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.TerminalText;
+import org.hostpki.store.OutputFile;
 
 /**
  * http-01 answered by the web server that already serves port 80: the key authorizations are
- * written as {@code WEBROOT/.well-known/acme-challenge/TOKEN} (0644, the web server must read them)
- * and removed afterwards, with the folders this made, also when the order failed.
+ * written as {@code WEBROOT/.well-known/acme-challenge/TOKEN} and removed afterwards, with the
+ * folders this made, also when the order failed.
+ *
+ * <p>A webroot is often writable by the web server's user, so nothing in it is trusted:
+ *
+ * <ul>
+ *   <li>The webroot itself is the user's setting and may be a link; it must be a folder outside
+ *       any hostpki store ({@link OutputFile}'s rule). {@code .well-known} and {@code
+ *       acme-challenge} must be folders, never links (a planted link would send the token file,
+ *       and its removal, anywhere); missing ones are made 0755.
+ *   <li>A token is used as a file name only when it is base64url, as RFC 8555 section 8.3 says it
+ *       is: a CA cannot name {@code ../} paths.
+ *   <li>A token file is created new (O_CREAT|O_EXCL without following a link) with mode 0644
+ *       whatever the umask (the web server must read it). Whatever already has its name — a link,
+ *       a FIFO, a folder — is refused and left alone; only a regular file holding exactly this key
+ *       authorization (left by an order that was killed) is taken over.
+ *   <li>Removal is of what this wrote only: a file or folder is removed when it is still the one
+ *       made (the same kind, device and inode: a link put in its place stays), a folder only
+ *       when empty.
+ * </ul>
  */
 final class Http01Webroot implements ChallengeResponder {
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+  private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<OpenOption> CREATE_NEW =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+  /** Something this made, and how to know it is still that: its kind and inode. */
+  private record Made(Path path, boolean folder, Object fileKey) {}
+
   private final Path webroot;
-  private final List<Path> written = new ArrayList<>();
-  private final List<Path> madeFolders = new ArrayList<>();
+  /** Files first, then folders, innermost first: the order of removal. */
+  private final List<Made> files = new ArrayList<>();
+  private final List<Made> folders = new ArrayList<>();
 
   Http01Webroot(Path webroot) {
     this.webroot = webroot;
@@ -26,51 +69,185 @@ final class Http01Webroot implements ChallengeResponder {
 
   @Override
   public void present(List<PendingChallenge> challenges) throws AcmeFailure {
-    if (!Files.isDirectory(webroot)) {
-      throw new AcmeFailure(
-          AcmeFailure.Kind.CHALLENGE_SETUP,
-          "server.acme.http01.webroot " + webroot + " is not a folder; give the document root of the web server"
-              + " that serves port 80 for these names");
-    }
-    Path folder = webroot.resolve(".well-known").resolve("acme-challenge");
+    Path root = realWebroot();
+    Path folder = root.resolve(".well-known").resolve("acme-challenge");
+    folder(folder.getParent());
+    folder(folder);
     try {
-      for (Path f : List.of(webroot.resolve(".well-known"), folder)) {
-        if (!Files.exists(f)) {
-          Files.createDirectory(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-          Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-          madeFolders.add(0, f);
-        }
+      if (!folder.toRealPath().equals(folder)) {
+        throw failure(shown(folder) + " was replaced by a link while hostpki made it; nothing was written there");
       }
-      for (PendingChallenge c : challenges) {
-        Path file = folder.resolve(c.token());
-        Files.write(
-            file, c.keyAuthorization().getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        written.add(file);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (IOException e) {
+      throw failure("cannot read " + shown(folder) + ": " + FileReasons.of(e));
+    }
+    for (PendingChallenge c : challenges) {
+      if (!TOKEN.matcher(c.token()).matches()) {
+        throw failure(
+            "the CA sent the http-01 token " + TerminalText.escape(c.token()) + " for "
+                + TerminalText.escape(c.describe()) + ", which is not base64url (RFC 8555 section 8.3);"
+                + " it is not used as a file name");
       }
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new AcmeFailure(
-          AcmeFailure.Kind.CHALLENGE_SETUP,
-          "cannot write the http-01 token into " + folder + ": " + e.getMessage()
-              + "; hostpki must be able to write there during an order");
+      tokenFile(folder.resolve(c.token()), c.keyAuthorization().getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  private Path realWebroot() throws AcmeFailure {
+    Path root;
+    try {
+      root = webroot.toRealPath();
+    } catch (IOException e) {
+      throw failure(setting() + " cannot be used: " + FileReasons.of(e) + "; give the document root of the web"
+          + " server that serves port 80 for these names");
+    }
+    if (!Files.isDirectory(root)) {
+      throw failure(setting() + " is not a folder; give the document root of the web server that serves port 80"
+          + " for these names");
+    }
+    try {
+      // OutputFile's rules for a file the user names (not inside a hostpki store, not under /dev
+      // or /proc), checked on a name beside .well-known before anything is made
+      OutputFile.at(root.resolve(".well-known.hostpki-check"));
+    } catch (HostpkiException e) {
+      throw failure(setting() + " cannot take token files: " + e.getMessage());
+    }
+    return root;
+  }
+
+  /** A folder of the path to the token: there, or made now; never a link. */
+  private void folder(Path folder) throws AcmeFailure {
+    try {
+      Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(FOLDER));
+      setMode(folder, FOLDER);
+      folders.add(0, new Made(folder, true, key(folder)));
+      return;
+    } catch (FileAlreadyExistsException e) {
+      // checked below
+    } catch (IOException e) {
+      throw failure("cannot make " + shown(folder) + ": " + writeFailure(e));
+    }
+    BasicFileAttributes attributes = attributes(folder);
+    if (attributes.isSymbolicLink()) {
+      throw failure(shown(folder) + " is a symbolic link; hostpki does not follow links inside the webroot"
+          + " (whoever can write there could point it anywhere). Make it a folder, or point "
+          + setting().split(" ")[0] + " at the folder that holds .well-known/acme-challenge itself");
+    }
+    if (!attributes.isDirectory()) {
+      throw failure(shown(folder) + " is " + FileReasons.kindOf(folder, attributes, LinkOption.NOFOLLOW_LINKS)
+          + ", not a folder; remove it so that hostpki can make the folder");
+    }
+  }
+
+  private void tokenFile(Path file, byte[] content) throws AcmeFailure {
+    try (FileChannel channel = FileChannel.open(file, CREATE_NEW, PosixFilePermissions.asFileAttribute(PUBLIC))) {
+      files.add(new Made(file, false, key(file)));
+      setMode(file, PUBLIC);
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      return;
+    } catch (FileAlreadyExistsException e) {
+      // checked below
+    } catch (IOException e) {
+      throw failure("cannot write the http-01 token file " + shown(file) + ": " + writeFailure(e));
+    }
+    BasicFileAttributes attributes = attributes(file);
+    if (attributes.isRegularFile() && sameContent(file, content)) {
+      files.add(new Made(file, false, keyOf(attributes, file))); // a killed order's: same token, same answer
+      return;
+    }
+    throw failure(
+        shown(file) + " already exists (" + FileReasons.kindOf(file, attributes, LinkOption.NOFOLLOW_LINKS)
+            + "); hostpki writes token files only as new files and leaves what it did not write alone."
+            + " Remove it, then try again");
+  }
+
+  private static boolean sameContent(Path file, byte[] content) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      if (channel.size() != content.length) {
+        return false;
+      }
+      ByteBuffer buffer = ByteBuffer.allocate(content.length);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // read it all
+      }
+      return java.util.Arrays.equals(buffer.array(), content);
+    } catch (IOException e) {
+      return false;
     }
   }
 
   @Override
   public List<String> cleanUp() {
     List<String> warnings = new ArrayList<>();
-    List<Path> all = new ArrayList<>(written);
-    all.addAll(madeFolders);
-    for (Path p : all) {
+    List<Made> all = new ArrayList<>(files);
+    all.addAll(folders);
+    for (Made made : all) {
       try {
-        Files.deleteIfExists(p);
+        BasicFileAttributes now = Files.readAttributes(made.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!made.fileKey().equals(keyOf(now, made.path()))
+            || (made.folder() ? !now.isDirectory() : !now.isRegularFile())) {
+          warnings.add(shown(made.path()) + " was replaced while the order ran; hostpki left it as it is");
+        } else {
+          Files.delete(made.path());
+        }
+      } catch (NoSuchFileException e) {
+        // gone already
+      } catch (DirectoryNotEmptyException e) {
+        // someone put files there too: theirs
       } catch (IOException e) {
-        warnings.add("could not remove " + p + " after the order: " + e.getMessage() + "; remove it by hand");
+        warnings.add("could not remove " + shown(made.path()) + " after the order: " + FileReasons.cause(e)
+            + "; remove it by hand");
       }
     }
-    written.clear();
-    madeFolders.clear();
+    files.clear();
+    folders.clear();
     return warnings;
+  }
+
+  private static String writeFailure(IOException e) {
+    String cause = FileReasons.cause(e);
+    return cause + "; hostpki must be able to write into the webroot while an order runs"
+        + (cause.contains("read-only")
+            ? " (a systemd unit with ProtectSystem=strict needs the webroot in ReadWritePaths=: see"
+                + " examples/systemd/acme-webroot.conf)"
+            : "");
+  }
+
+  private static Object key(Path path) throws IOException {
+    return keyOf(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS), path);
+  }
+
+  private static Object keyOf(BasicFileAttributes attributes, Path path) {
+    Object key = attributes.fileKey();
+    return key != null ? key : path; // a file system without inodes: the name is all there is
+  }
+
+  private static BasicFileAttributes attributes(Path path) throws AcmeFailure {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw failure("cannot read " + shown(path) + ": " + FileReasons.of(e));
+    }
+  }
+
+  /** The exact mode, whatever the umask; on the file itself, never through a link. */
+  private static void setMode(Path path, Set<PosixFilePermission> mode) throws IOException {
+    PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    if (view != null) {
+      view.setPermissions(mode);
+    }
+  }
+
+  private String setting() {
+    return "server.acme.http01.webroot " + shown(webroot);
+  }
+
+  private static String shown(Path path) {
+    return TerminalText.escape(path.toString());
+  }
+
+  private static AcmeFailure failure(String message) {
+    return new AcmeFailure(AcmeFailure.Kind.CHALLENGE_SETUP, message);
   }
 }

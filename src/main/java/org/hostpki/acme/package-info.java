@@ -28,15 +28,17 @@
  *   <li><b>Challenges exist only while an order runs.</b> Every pending authorization's challenge
  *       is presented before any is triggered; listeners are closed, token files removed and dns-01
  *       cleanup hooks run in a finally block, also after a failure (their own failures become
- *       warnings). Hooks run without a shell, with a timeout after which they and their children
- *       are stopped.
+ *       warnings). This package starts no process: the dns-01 hook runs through the {@link
+ *       org.hostpki.acme.HookRunner} the caller gives, which apply builds from its hooks ({@code
+ *       Hooks#runProgram}: no shell, no secret variables, a session of its own stopped at the
+ *       timeout, output escaped). Token files are written into a webroot trusting nothing in it:
+ *       no link followed, nothing replaced, only what was made removed.
  *   <li><b>Bounded waits.</b> Every HTTP request has a timeout (30 s at most), the whole order
  *       {@code server.acme.timeout}; polls follow the CA's Retry-After or back off from 100 ms to 5
  *       s. Renewal information is fetched within a bound the caller gives, so a plan never waits
  *       long on a CA.
  *   <li><b>Injected clock, randomness, environment.</b> Time, randomness (keys, serials of
- *       validation certificates, temporary names) and the hook's environment come from the
- *       caller; no global JCA provider is installed (acme4j signs with the JDK's own).
+ *       validation certificates, temporary names) and the hook runner come from the caller; no global JCA provider is installed (acme4j signs with the JDK's own).
  *   <li><b>Text from the CA is escaped</b> ({@link org.hostpki.model.TerminalText}) before it
  *       reaches a message.
  * </ul>

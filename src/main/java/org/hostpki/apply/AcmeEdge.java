@@ -13,6 +13,7 @@ import org.hostpki.acme.AccountState;
 import org.hostpki.acme.AcmeFailure;
 import org.hostpki.acme.AcmeIssuer;
 import org.hostpki.acme.AcmeSettings;
+import org.hostpki.acme.HookRunner;
 import org.hostpki.acme.Issued;
 import org.hostpki.acme.OrderRequest;
 import org.hostpki.acme.RenewalWindow;
@@ -53,7 +54,9 @@ final class AcmeEdge {
   }
 
   /** The edge for this desired state, or empty when the issuer is not acme. */
-  static Optional<AcmeEdge> of(DesiredState desired, Secrets secrets, Clock clock, SecureRandom random) {
+  /** @param hooks runs a dns-01 hook as every hook of the desired state runs */
+  static Optional<AcmeEdge> of(
+      DesiredState desired, Secrets secrets, Hooks hooks, Clock clock, SecureRandom random) {
     ServerSpec server = desired.server();
     if (server.issuer() != ServerSpec.Issuer.ACME || server.acme().isEmpty()) {
       return Optional.empty();
@@ -65,7 +68,12 @@ final class AcmeEdge {
             spec.externalAccountBinding().map(e -> secrets.acmeHmacKey(e.hmacKey())));
     Path store = desired.store().path();
     return Optional.of(
-        new AcmeEdge(new AcmeIssuer(settings, store, clock, random, secrets.environment()), spec, random, clock));
+        new AcmeEdge(new AcmeIssuer(settings, store, clock, random, dns01(desired, hooks)), spec, random, clock));
+  }
+
+  private static HookRunner dns01(DesiredState desired, Hooks hooks) {
+    return (argv, variables, timeout) ->
+        hooks.runProgram(desired, "dns-01", argv, variables, timeout, HookRunner.TIMEOUT_SETTING);
   }
 
   /**

@@ -150,7 +150,7 @@ final class Executor {
           ca.newKey() || next.caKey.isEmpty()
               ? KeyMaterial.generate(ca.key(), random)
               : next.caKey.get();
-      Certificate cert = issuer.selfSignedCa(ca.subject(), key, now, ca.validity());
+      Certificate cert = issuer.selfSignedCa(ca.subject(), key, now, ca.validity(), ca.nameConstraints());
       next.caKey = Optional.of(key);
       next.caCert = Optional.of(cert);
       next.putKey(StoreLayout.CA_KEY, key);
@@ -159,7 +159,7 @@ final class Executor {
 
     private void issueNextCa(Intent.IssueNextCa n) {
       KeyMaterial key = KeyMaterial.generate(n.key(), random);
-      Certificate cert = issuer.selfSignedCa(n.subject(), key, now, n.validity());
+      Certificate cert = issuer.selfSignedCa(n.subject(), key, now, n.validity(), n.nameConstraints());
       next.caNextKey = Optional.of(key);
       next.caNextCert = Optional.of(cert);
       next.putKey(StoreLayout.CA_NEXT_KEY, key);

@@ -94,7 +94,7 @@ final class HookProcess {
         relay.finish(Duration.ZERO);
         int stopped = stop(process, setsid.isPresent());
         return Optional.of(
-            "did not finish within " + DurationText.of(command.timeout()) + " (hooks.timeout): "
+            "did not finish within " + DurationText.of(command.timeout()) + " (" + command.timeoutSetting() + "): "
                 + "stopped it" + (stopped > 1 ? " and the " + (stopped - 1) + " process(es) it started" : "")
                 + " (SIGTERM; SIGKILL to any still running " + DurationText.of(grace) + " later)");
       }

@@ -43,18 +43,30 @@ import org.hostpki.model.TerminalText;
  * {@link HookProcess}'s.
  */
 public class Hooks {
-  /** One command to run. */
+  /**
+   * One command to run.
+   *
+   * @param timeoutSetting the setting messages name for the timeout ({@code hooks.timeout})
+   */
   public record Command(
       String hook,
       List<String> argv,
       Map<String, String> environment,
       Optional<File> directory,
-      Duration timeout) {
+      Duration timeout,
+      String timeoutSetting) {
     public Command {
       argv = List.copyOf(argv);
       environment = Map.copyOf(environment);
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(timeoutSetting, "timeoutSetting");
+    }
+
+    /** A command of the hooks section, its timeout {@code hooks.timeout}. */
+    public Command(
+        String hook, List<String> argv, Map<String, String> environment, Optional<File> directory, Duration timeout) {
+      this(hook, argv, environment, directory, timeout, "hooks.timeout");
     }
   }
 
@@ -140,18 +152,38 @@ public class Hooks {
   private Optional<String> runOne(
       DesiredState desired, PendingHook hook, List<String> argv, Path store, String generation) {
     String shown = hook.label() + " hook " + TerminalText.escape(argv.toString());
-    log.println("hook: running " + TerminalText.escape(String.join(" ", argv)));
-    log.flush();
     Map<String, String> environment = environment(desired, hook, store, generation);
-    Optional<String> refused = refusal(argv.get(0), environment);
-    if (refused.isPresent()) {
-      return Optional.of(shown + " " + refused.get());
-    }
-    Optional<String> problem =
-        runner.run(
-            new Hooks.Command(
-                hook.hook(), argv, environment, directory(desired), desired.hooks().timeout()));
-    return problem.map(p -> shown + " " + p);
+    Hooks.Command command =
+        new Hooks.Command(hook.hook(), argv, environment, directory(desired), desired.hooks().timeout());
+    return start("hook", command).map(p -> shown + " " + p);
+  }
+
+  /**
+   * Runs one program the desired state names outside its hooks section — the ACME dns-01 hook —
+   * by the hooks' rules: not started when it is missing or others could change it; hostpki's
+   * environment less the secrets, with {@code variables} added; in the desired state's folder, in
+   * a session of its own, its output relayed escaped, stopped with everything it started at the
+   * timeout.
+   *
+   * @param name how the command is known ({@code dns-01})
+   * @param timeoutSetting the setting messages name for the timeout
+   * @return empty when it exited 0, else what went wrong in words (the command not named)
+   */
+  public Optional<String> runProgram(
+      DesiredState desired, String name, List<String> argv, Map<String, String> variables, Duration timeout,
+      String timeoutSetting) {
+    Map<String, String> environment = withoutSecrets(desired);
+    environment.putAll(variables);
+    return start(
+        name + " hook", new Hooks.Command(name, argv, environment, directory(desired), timeout, timeoutSetting));
+  }
+
+  /** @param what how the log names it: {@code hook}, {@code dns-01 hook} */
+  private Optional<String> start(String what, Hooks.Command command) {
+    log.println(what + ": running " + TerminalText.escape(String.join(" ", command.argv())));
+    log.flush();
+    Optional<String> refused = refusal(command.argv().get(0), command.environment());
+    return refused.isPresent() ? refused : runner.run(command);
   }
 
   /** Why the program must not be started, if it must not: missing, or others could change it. */
@@ -189,9 +221,7 @@ public class Hooks {
 
   private Map<String, String> environment(
       DesiredState desired, PendingHook hook, Path store, String generation) {
-    Map<String, String> environment = new HashMap<>(variables);
-    desired.secretVariables().forEach(environment::remove);
-    environment.putIfAbsent("PATH", DEFAULT_PATH);
+    Map<String, String> environment = withoutSecrets(desired);
     environment.put("HOSTPKI_STORE", store.toAbsolutePath().toString());
     environment.put("HOSTPKI_GENERATION", generation);
     environment.put("HOSTPKI_CHANGED", String.join(",", hook.changed()));
@@ -203,6 +233,14 @@ public class Hooks {
       environment.put("HOSTPKI_WITHIN", e.within());
       environment.put("HOSTPKI_REASON", e.reason());
     });
+    return environment;
+  }
+
+  /** hostpki's environment less every variable a secret is read from; systemd's PATH when none. */
+  private Map<String, String> withoutSecrets(DesiredState desired) {
+    Map<String, String> environment = new HashMap<>(variables);
+    desired.secretVariables().forEach(environment::remove);
+    environment.putIfAbsent("PATH", DEFAULT_PATH);
     return environment;
   }
 

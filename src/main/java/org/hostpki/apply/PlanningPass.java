@@ -41,6 +41,7 @@ final class PlanningPass {
   private final Clock clock;
   private final Secrets secrets;
   private final java.security.SecureRandom random;
+  private final Hooks hooks;
   private final Progress progress;
   private final Planner planner = new Planner();
   private final StoreObserver observer = new StoreObserver();
@@ -48,11 +49,17 @@ final class PlanningPass {
   private final ExternalChainInput externalChainInput = new ExternalChainInput();
 
   PlanningPass(
-      HostIdentityProbe hostProbe, Clock clock, Secrets secrets, java.security.SecureRandom random, Progress progress) {
+      HostIdentityProbe hostProbe,
+      Clock clock,
+      Secrets secrets,
+      java.security.SecureRandom random,
+      Hooks hooks,
+      Progress progress) {
     this.hostProbe = hostProbe;
     this.clock = clock;
     this.secrets = secrets;
     this.random = random;
+    this.hooks = hooks;
     this.progress = progress;
   }
 
@@ -129,7 +136,7 @@ final class PlanningPass {
     if (desired.server().issuer() != org.hostpki.model.ServerSpec.Issuer.ACME) {
       return Optional.empty();
     }
-    return AcmeEdge.of(desired, secrets, clock, random);
+    return AcmeEdge.of(desired, secrets, hooks, clock, random);
   }
 
   /**

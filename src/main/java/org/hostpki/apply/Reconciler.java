@@ -2,6 +2,8 @@ package org.hostpki.apply;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,25 @@ import org.hostpki.store.StoreSnapshot;
  * commands and the tests name as {@code Reconciler.Observation} and {@code Reconciler.Result}.
  */
 public final class Reconciler {
+  /**
+   * For a store that does not exist yet, the plan made before the lock (which makes the store's
+   * folder): a first apply refused, or failing on an input it reads, leaves no empty store folder
+   * behind. Used under the lock only while the store there is still empty; otherwise planned again.
+   */
+  private Optional<Observation> firstStorePlanned(
+      DesiredState desired, Set<PlanInput.Replace> replace, boolean keepPlanned) {
+    if (!Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    Observation first = pass.observe(desired, replace, keepPlanned, Optional.empty());
+    if (first.plan().isRefused()) {
+      StoreDirectory directory = pass.directory(desired);
+      throw ExpiringHooks.refuseRunningExpiringHooks(
+          hooks, first, directory, HookLedger.read(directory, Optional.empty()));
+    }
+    return Optional.of(first);
+  }
+
   private final SecureRandom random;
   private final Clock clock;
   private final Hooks hooks;
@@ -71,7 +92,7 @@ public final class Reconciler {
     this.hooks = hooks;
     this.progress = progress;
     this.clock = clock;
-    this.pass = new PlanningPass(hostProbe, clock, secrets, random, progress);
+    this.pass = new PlanningPass(hostProbe, clock, secrets, random, hooks, progress);
   }
 
   /**
@@ -253,12 +274,15 @@ public final class Reconciler {
       boolean unattended,
       boolean revokeOld) {
     PlanningPass.refuseNotYetSupported(desired); // before the lock, which makes the store folder
+    boolean keepPlanned = unattended || savedPlan.isPresent();
+    Optional<Observation> unlocked = firstStorePlanned(desired, replace, keepPlanned);
     progress.step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(pass.directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
       Observation before =
-          pass.observe(
-              desired, replace, unattended || savedPlan.isPresent(), Optional.of(envelope.live()));
+          unlocked.isPresent() && envelope.live().generation().isEmpty()
+              ? unlocked.get()
+              : pass.observe(desired, replace, keepPlanned, Optional.of(envelope.live()));
       Plan plan = before.plan();
       StoreDirectory directory = pass.directory(desired);
       Optional<String> current = before.store().snapshot().generation();

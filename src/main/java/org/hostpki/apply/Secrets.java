@@ -75,11 +75,6 @@ public final class Secrets {
     return new String(password(source, EAB_HMAC));
   }
 
-  /** What a process this one starts inherits (a dns-01 hook). */
-  Map<String, String> environment() {
-    return environment;
-  }
-
   private char[] password(PasswordSource source, Naming naming) {
     if (source instanceof PasswordSource.Env env) {
       String value = environment.get(env.variable());

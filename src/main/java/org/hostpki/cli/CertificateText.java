@@ -32,6 +32,7 @@ final class CertificateText {
         .add(", issuer ")
         .add(c.issuerDn())
         .end();
+    c.nameConstraints().ifPresent(nc -> text.add(PAD).add("name constraints ").add(nc.toString()).end());
     text.add(PAD).add("sha256 ").add(c.fingerprint().colonHex()).end();
     text.add(PAD)
         .add("not after ")

@@ -94,9 +94,8 @@ final class CaBinder {
   }
 
   /**
-   * {@code false}: none; a mapping: the declared ones; absent: empty (the default applies). Plan
-   * and apply refuse declared ones until apply carries them into the CA ({@code
-   * DesiredStateBinder} records that); sign honours them already.
+   * {@code false}: none; a mapping: the declared ones; absent: empty (the default applies).
+   * Declared ones that differ from the CA certificate's re-issue the CA (through the rotation).
    */
   private Optional<NameConstraints> nameConstraints(YamlNode.Mapping ca) {
     Optional<YamlNode> value = ca.get("nameConstraints");
@@ -112,7 +111,7 @@ final class CaBinder {
                 + " leave the key out to derive them from ca.policy");
         return Optional.empty();
       }
-      return Optional.of(NameConstraints.NONE); // what apply makes today: no obstacle
+      return Optional.of(NameConstraints.NONE);
     }
     if (!(value.get() instanceof YamlNode.Mapping m)) {
       return Optional.empty(); // reported by the schema check

@@ -54,9 +54,6 @@ final class DesiredStateBinder {
     StoreSpec store = store(section(root, "store"));
     HostSpec host = host(section(root, "host"));
     CaSpec ca = new CaBinder(fields).bind(section(root, "ca"));
-    // Declared constraints (a mapping; false, no constraints, is what apply makes anyway).
-    section(root, "ca").mapping("nameConstraints")
-        .ifPresent(m -> notYetSupported(section(root, "ca"), "nameConstraints", "ca"));
     ServerSpec server = new ServerBinder(fields).bind(section(root, "server"));
     TrustSpec trust = trust(section(root, "trust"));
     List<OutputSpec> outputs = outputs(root, store, server);

@@ -9,8 +9,10 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.IpAddresses;
+import org.hostpki.model.IpNetwork;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Validity;
 
 /**
@@ -82,6 +84,21 @@ public final class CertificateJson {
   /** The members of one certificate, into the object {@code w} has open. */
   public static void members(JsonWriter w, CertificateFacts c, Instant now) {
     members(w, Fields.of(c), now);
+    c.nameConstraints().ifPresent(nc -> nameConstraints(w.name("name_constraints"), nc));
+  }
+
+  /** A CA's name constraints: permitted and excluded, each with dns_domains and ip_ranges. */
+  private static void nameConstraints(JsonWriter w, NameConstraints nc) {
+    w.beginObject();
+    w.name("permitted").beginObject();
+    w.field("dns_domains", nc.permittedDnsDomains());
+    w.field("ip_ranges", nc.permittedIpRanges().stream().map(IpNetwork::toString).toList());
+    w.endObject();
+    w.name("excluded").beginObject();
+    w.field("dns_domains", nc.excludedDnsDomains());
+    w.field("ip_ranges", nc.excludedIpRanges().stream().map(IpNetwork::toString).toList());
+    w.endObject();
+    w.endObject();
   }
 
   /** The members of one certificate, into the object {@code w} has open. */

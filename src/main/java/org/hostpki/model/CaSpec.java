@@ -59,6 +59,8 @@ public record CaSpec(
    * The name constraints a CA certificate made from now on carries: the declared ones, or when
    * none are declared those that fence in {@code ca.policy} ({@link
    * NameConstraints#fromPolicy}); none without either, or with {@code nameConstraints: false}.
+   * The planner widens the default by the CA host's own server names ({@link
+   * NameConstraints#permitting}), which the CA signs too.
    *
    * <p>Only a CA that is being made anyway (the first, an expired one, a rotation, {@code
    * --replace ca}) gets them: an existing CA is never re-issued for this default, so which CA

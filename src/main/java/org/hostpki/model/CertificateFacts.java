@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param subjectKeyId hex of the SKI extension
  * @param authorityKeyId hex of the AKI keyIdentifier
  * @param signatureAlgorithm the JCA-style name, e.g. {@code SHA256withECDSA}
+ * @param nameConstraints a CA certificate's name constraints for DNS names and IP addresses;
+ *     empty when it has none
  */
 public record CertificateFacts(
     Fingerprint fingerprint,
@@ -40,7 +42,8 @@ public record CertificateFacts(
     List<String> extendedKeyUsages,
     Optional<String> subjectKeyId,
     Optional<String> authorityKeyId,
-    String signatureAlgorithm) {
+    String signatureAlgorithm,
+    Optional<NameConstraints> nameConstraints) {
 
   public static final String EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
   public static final String EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
@@ -61,6 +64,30 @@ public record CertificateFacts(
     Objects.requireNonNull(subjectKeyId, "subjectKeyId");
     Objects.requireNonNull(authorityKeyId, "authorityKeyId");
     Objects.requireNonNull(signatureAlgorithm, "signatureAlgorithm");
+    Objects.requireNonNull(nameConstraints, "nameConstraints");
+  }
+
+  /** A certificate without name constraints (every leaf, most CAs). */
+  public CertificateFacts(
+      Fingerprint fingerprint,
+      Subject subject,
+      String subjectDn,
+      String issuerDn,
+      BigInteger serialNumber,
+      Instant notBefore,
+      Instant notAfter,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      KeyFacts publicKey,
+      boolean ca,
+      Optional<Integer> pathLength,
+      List<String> extendedKeyUsages,
+      Optional<String> subjectKeyId,
+      Optional<String> authorityKeyId,
+      String signatureAlgorithm) {
+    this(fingerprint, subject, subjectDn, issuerDn, serialNumber, notBefore, notAfter, dnsNames,
+        ipAddresses, publicKey, ca, pathLength, extendedKeyUsages, subjectKeyId, authorityKeyId,
+        signatureAlgorithm, Optional.empty());
   }
 
   public boolean isSelfIssued() {

@@ -74,6 +74,32 @@ public record NameConstraints(
         : new NameConstraints(permitted, networks, List.of(), List.of());
   }
 
+  /**
+   * These constraints widened to permit the given names and addresses too: each name outside the
+   * permitted domains becomes one, each address outside the permitted ranges a range of its own
+   * ({@code /32}, {@code /128}); where every address is excluded (a policy without networks), only
+   * the given addresses are permitted instead. What an excluded subtree holds stays excluded. For
+   * the default of a CA host whose own server certificate carries names its policy does not.
+   */
+  public NameConstraints permitting(List<String> names, List<InetAddress> addresses) {
+    List<String> domains = new ArrayList<>(permittedDnsDomains);
+    for (String name : names) {
+      if (dnsNameRefusal(name).filter(Refusal::outsidePermitted).isPresent() && !name.startsWith("*.")) {
+        domains.add(name.toLowerCase(Locale.ROOT));
+      }
+    }
+    List<InetAddress> outside = addresses.stream().filter(a -> addressRefusal(a).isPresent()).toList();
+    List<IpNetwork> excluded =
+        !outside.isEmpty() && excludedIpRanges.equals(EVERY_ADDRESS) ? List.of() : excludedIpRanges;
+    List<IpNetwork> ranges = new ArrayList<>(permittedIpRanges);
+    for (InetAddress address : outside) {
+      if (excluded.stream().noneMatch(r -> r.contains(address))) {
+        ranges.add(new IpNetwork(address, address.getAddress().length * 8));
+      }
+    }
+    return new NameConstraints(domains, ranges, excludedDnsDomains, excluded);
+  }
+
   /** The network with its host bits cleared, as the extension encodes it (address and mask). */
   private static IpNetwork base(IpNetwork network) {
     byte[] bytes = network.address().getAddress();

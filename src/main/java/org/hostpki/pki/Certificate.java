@@ -255,7 +255,8 @@ public final class Certificate {
         ekus,
         ski,
         aki,
-        Signatures.algorithmName(holder.getSignatureAlgorithm()));
+        Signatures.algorithmName(holder.getSignatureAlgorithm()),
+        Optional.ofNullable(parsed.nameConstraints).map(CertificateExtensions::nameConstraints));
   }
 
   private static byte[] encoded(X500Name name) {
@@ -324,14 +325,17 @@ public final class Certificate {
   /** The extensions hostpki reads, parsed; throws on a malformed one so parsing catches it. */
   private static ParsedExtensions readExtensions(Extensions extensions) {
     if (extensions == null) {
-      return new ParsedExtensions(null, null, null, null, null);
+      return new ParsedExtensions(null, null, null, null, null, null);
     }
     return new ParsedExtensions(
         GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName),
         BasicConstraints.fromExtensions(extensions),
         ExtendedKeyUsage.fromExtensions(extensions),
         SubjectKeyIdentifier.fromExtensions(extensions),
-        AuthorityKeyIdentifier.fromExtensions(extensions));
+        AuthorityKeyIdentifier.fromExtensions(extensions),
+        Optional.ofNullable(extensions.getExtension(Extension.nameConstraints))
+            .map(e -> org.bouncycastle.asn1.x509.NameConstraints.getInstance(e.getParsedValue()))
+            .orElse(null));
   }
 
   private record ParsedExtensions(
@@ -339,7 +343,8 @@ public final class Certificate {
       BasicConstraints basicConstraints,
       ExtendedKeyUsage extendedKeyUsage,
       SubjectKeyIdentifier subjectKeyId,
-      AuthorityKeyIdentifier authorityKeyId) {}
+      AuthorityKeyIdentifier authorityKeyId,
+      org.bouncycastle.asn1.x509.NameConstraints nameConstraints) {}
 
   private static Optional<InetAddress> ipAddress(byte[] octets) {
     if (octets.length != 4 && octets.length != 16) {

@@ -47,6 +47,9 @@ public final class Attributes {
     if (!c.ipAddresses().isEmpty()) {
       a = a.with("ip_addresses", IpAddresses.format(c.ipAddresses()));
     }
+    if (c.nameConstraints().isPresent()) {
+      a = a.with("name_constraints", c.nameConstraints().get().toString());
+    }
     return a;
   }
 

@@ -13,6 +13,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.KeyFacts;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Subject;
@@ -59,9 +60,13 @@ final class CaRotation {
    * @param bundleCascade why the trust outputs must be written again, when the internal CAs they
    *     hold change
    * @param trustedCas the internal CAs trusted after apply, by alias, in bundle order
+   * @param signerConstraints the name constraints of the CA that signs after apply
    */
   record Outcome(
-      boolean signerChanges, Optional<String> bundleCascade, LinkedHashMap<String, Held> trustedCas) {}
+      boolean signerChanges,
+      Optional<String> bundleCascade,
+      LinkedHashMap<String, Held> trustedCas,
+      Optional<NameConstraints> signerConstraints) {}
 
   private final PlanInput in;
   private final CaSpec ca;
@@ -74,6 +79,7 @@ final class CaRotation {
   private final List<Change> changes = new ArrayList<>();
   private boolean signerChanges;
   private Optional<String> bundleCascade = Optional.empty();
+  private Optional<NameConstraints> signerConstraints;
 
   private CaRotation(PlanInput in, PlanDraft draft) {
     this.in = in;
@@ -84,6 +90,7 @@ final class CaRotation {
     this.current = observed.caCertificate();
     this.now = in.now();
     this.overlap = ca.rotationOverlap();
+    this.signerConstraints = current.flatMap(CertificateFacts::nameConstraints);
   }
 
   /** Plans {@code ca}, {@code ca-next} and {@code ca-previous} into {@code draft}. */
@@ -119,7 +126,7 @@ final class CaRotation {
     }
     changes.sort(Comparator.comparingInt(c -> ORDER.indexOf(c.address())));
     changes.forEach(draft::add);
-    return new Outcome(signerChanges, bundleCascade, trustedAfterApply());
+    return new Outcome(signerChanges, bundleCascade, trustedAfterApply(), signerConstraints);
   }
 
   /**
@@ -169,6 +176,7 @@ final class CaRotation {
       }
       CertificateChecks.keyReasons(c, key.get(), ca.key(), "ca", reasons);
       subjectReason(c).ifPresent(reasons::add);
+      constraintsReason(c).ifPresent(reasons::add);
       if (!c.ca()) {
         reasons.add(new Reason(ReasonCode.PROFILE_CHANGED, "ca.crt is not a CA certificate"));
       }
@@ -205,6 +213,7 @@ final class CaRotation {
       List<Reason> found = new ArrayList<>();
       CertificateChecks.keyReasons(c, key.get(), ca.key(), "ca-next", found);
       subjectReason(c).ifPresent(found::add);
+      constraintsReason(c).ifPresent(found::add);
       if (!c.ca()) {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
       }
@@ -226,6 +235,46 @@ final class CaRotation {
     return ca.subject().isPresent()
         ? CertificateChecks.subjectReason(c.subject(), c.subjectDn(), subject)
         : Optional.empty();
+  }
+
+  /**
+   * Declared {@code ca.nameConstraints} that differ from the certificate's are a change of the CA;
+   * the default from {@code ca.policy} is not: it only goes into a CA made anyway.
+   */
+  private Optional<Reason> constraintsReason(CertificateFacts c) {
+    Optional<NameConstraints> declared = ca.nameConstraints();
+    NameConstraints held = c.nameConstraints().orElse(NameConstraints.NONE);
+    if (declared.isEmpty() || declared.get().equals(held)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Reason(
+            ReasonCode.NAME_CONSTRAINTS_CHANGED,
+            "name constraints " + held + " → " + declared.get() + " (ca.nameConstraints)"));
+  }
+
+  /**
+   * The name constraints of a CA made now: the declared ones, or the default from {@code
+   * ca.policy} widened by the names this host's own server certificate carries, which the CA
+   * signs too (otherwise every client would refuse it).
+   */
+  private Optional<NameConstraints> forNewCa() {
+    Optional<NameConstraints> constraints = ca.nameConstraintsForNewCa();
+    if (ca.nameConstraints().isPresent() || constraints.isEmpty()) {
+      return constraints;
+    }
+    ServerNames own = ServerNames.of(in.desired().server(), in.host());
+    return Optional.of(constraints.get().permitting(own.dnsNames(), own.ipAddresses()));
+  }
+
+  /** What a CA made now is described by, before it exists. */
+  private Attributes newCa() {
+    Attributes after =
+        Attributes.none()
+            .with("subject", subject.toString())
+            .with("key", ca.key().toString())
+            .with("validity", ca.validity());
+    return forNewCa().map(c -> after.with("name_constraints", c.toString())).orElse(after);
   }
 
   private Optional<CertificateFacts> usableNext() {
@@ -261,18 +310,13 @@ final class CaRotation {
                 + DurationText.of(o)
                 + ")"
                 + (again ? "; the overlap starts again" : "")));
-    Attributes after =
-        Attributes.none()
-            .with("subject", subject.toString())
-            .with("key", ca.key().toString())
-            .with("validity", ca.validity())
-            .with("server_moves_on", move);
+    Attributes after = newCa().with("server_moves_on", move);
     changes.add(
         new Change(
             Address.CA_NEXT,
             again ? Action.REPLACE : Action.CREATE,
             all,
-            new Intent.IssueNextCa(subject, ca.key(), ca.validity()),
+            new Intent.IssueNextCa(subject, ca.key(), ca.validity(), forNewCa()),
             observed.caNextCertificate().map(Attributes::of).orElseGet(Attributes::none),
             after));
     draft.unchanged(); // ca.crt keeps signing until the move
@@ -348,6 +392,7 @@ final class CaRotation {
             current.map(Attributes::of).orElseGet(Attributes::none),
             Attributes.of(next)));
     signerChanges = true;
+    signerConstraints = next.nameConstraints();
     cascade("the CA is being replaced");
     retire(next.madeAt());
   }
@@ -372,20 +417,17 @@ final class CaRotation {
     }
     // A replaced CA always gets a new key: a re-issued root with an old key but a new subject
     // or validity confuses clients that cache issuers by key identifier.
-    Attributes after =
-        Attributes.none()
-            .with("subject", subject.toString())
-            .with("key", ca.key().toString())
-            .with("validity", ca.validity());
+    Attributes after = newCa();
     changes.add(
         new Change(
             Address.CA,
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
-            new Intent.IssueCa(subject, ca.key(), ca.validity(), true),
+            new Intent.IssueCa(subject, ca.key(), ca.validity(), true, forNewCa()),
             current.map(Attributes::of).orElseGet(Attributes::none),
             after));
     signerChanges = true;
+    signerConstraints = forNewCa();
     cascade("the CA is being replaced");
     if (nextPresent()) {
       dropNext(

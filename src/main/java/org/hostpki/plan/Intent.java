@@ -11,6 +11,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Subject;
 
 /** What applying a change must produce: everything apply needs, decided by the planner. */
@@ -20,25 +21,37 @@ public sealed interface Intent {
    * Issue the internal root CA.
    *
    * @param newKey make a new key pair; otherwise keep the store's {@code ca.key}
+   * @param nameConstraints the CA certificate's name constraints (critical); empty for none
    */
-  record IssueCa(Subject subject, KeySpec key, Duration validity, boolean newKey)
+  record IssueCa(
+      Subject subject,
+      KeySpec key,
+      Duration validity,
+      boolean newKey,
+      Optional<NameConstraints> nameConstraints)
       implements Intent {
     public IssueCa {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(validity, "validity");
+      Objects.requireNonNull(nameConstraints, "nameConstraints");
     }
   }
 
   /**
    * Issue the CA a phased rotation moves to ({@code ca-next.crt}, {@code ca-next.key}), always
    * with a new key: trusted from now on, it signs only once it is promoted.
+   *
+   * @param nameConstraints as {@link IssueCa#nameConstraints()}
    */
-  record IssueNextCa(Subject subject, KeySpec key, Duration validity) implements Intent {
+  record IssueNextCa(
+      Subject subject, KeySpec key, Duration validity, Optional<NameConstraints> nameConstraints)
+      implements Intent {
     public IssueNextCa {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(validity, "validity");
+      Objects.requireNonNull(nameConstraints, "nameConstraints");
     }
   }
 

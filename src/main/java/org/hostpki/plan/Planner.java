@@ -33,7 +33,7 @@ public final class Planner {
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
     CaCrl.plan(in, ca.signerChanges(), draft);
-    ServerPlan.Outcome server = ServerPlan.plan(in, ca.signerChanges(), draft);
+    ServerPlan.Outcome server = ServerPlan.plan(in, ca.signerChanges(), ca.signerConstraints(), draft);
     RequestPlan.plan(in, server.keyChange(), draft);
     OutputPlan outputs = new OutputPlan(in, draft);
     outputs.server(ca.signerChanges(), server);

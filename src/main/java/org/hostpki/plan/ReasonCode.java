@@ -18,6 +18,8 @@ public enum ReasonCode {
   KEY_MISMATCH("key-mismatch", Rotation.AT_ONCE, Watch.AT_ONCE),
   KEY_SPEC_CHANGED("key-spec-changed", Rotation.WAITS_FOR_OVERLAP, Watch.DEBOUNCED),
   SUBJECT_CHANGED("subject-changed", Rotation.WAITS_FOR_OVERLAP, Watch.DEBOUNCED),
+  /** The CA's name constraints differ from {@code ca.nameConstraints}: it still signs correctly. */
+  NAME_CONSTRAINTS_CHANGED("name-constraints-changed", Rotation.WAITS_FOR_OVERLAP, Watch.DEBOUNCED),
   SAN_CHANGED("san-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
   HOST_IDENTITY_CHANGED("host-identity-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
   ISSUER_CHANGED("issuer-changed", Rotation.AT_ONCE, Watch.AT_ONCE),

@@ -17,6 +17,8 @@ public enum RefusalCode {
   CLOCK_AHEAD("clock-ahead"),
   /** A CRL of {@code trust.crls} is not signed by a trusted CA, has expired or is not valid yet. */
   CRL_REFUSED("crl-refused"),
+  /** A name {@code server.dnsNames}/{@code ipAddresses} lists is outside the CA's name constraints. */
+  NAME_CONSTRAINTS("name-constraints"),
   /** The desired state asks for an issuer this build cannot use yet. */
   ISSUER_NOT_SUPPORTED("issuer-not-supported"),
   /** None of the server's names and addresses can be ordered from the ACME CA. */

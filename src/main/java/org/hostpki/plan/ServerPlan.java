@@ -11,6 +11,7 @@ import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeyRotation;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 
@@ -52,22 +53,28 @@ final class ServerPlan {
   private final ObservedStore observed;
   private final ServerSpec server;
   private final ServerNames names;
+  private final Optional<NameConstraints> caConstraints;
   private final PlanDraft draft;
+  /** The names a certificate of the internal CA gets: {@link #names} within its constraints. */
+  private ServerNames issued;
 
-  private ServerPlan(PlanInput in, PlanDraft draft) {
+  private ServerPlan(PlanInput in, Optional<NameConstraints> caConstraints, PlanDraft draft) {
     this.in = in;
     this.observed = in.observed();
     this.server = in.desired().server();
     this.names = ServerNames.of(server, in.host());
+    this.caConstraints = caConstraints;
     this.draft = draft;
   }
 
   /**
    * @param caChanges {@code ca.crt} changes: a server certificate of the internal CA must be issued
    *     by the new one
+   * @param caConstraints the name constraints of the CA that signs after apply
    */
-  static Outcome plan(PlanInput in, boolean caChanges, PlanDraft draft) {
-    return new ServerPlan(in, draft).plan(caChanges);
+  static Outcome plan(
+      PlanInput in, boolean caChanges, Optional<NameConstraints> caConstraints, PlanDraft draft) {
+    return new ServerPlan(in, caConstraints, draft).plan(caChanges);
   }
 
   private Outcome plan(boolean caChanges) {
@@ -223,18 +230,18 @@ final class ServerPlan {
    */
   private void importedDriftReasons(CertificateFacts c, KeyFacts key, List<Reason> reasons) {
     CertificateChecks.keySpecReason(key, server.key()).ifPresent(reasons::add);
-    NameChanges changes = new NameChanges(server, names);
+    NameChanges changes = new NameChanges(server, issued());
     reasons.addAll(changes.reasons(changes.uncovered(c)));
   }
 
   /** How a certificate for this key differs from the one the internal CA would issue now. */
   private void driftReasons(CertificateFacts c, KeyFacts key, List<Reason> reasons) {
     CertificateChecks.keyReasons(c, key, server.key(), "server", reasons);
-    List<Reason> sanReasons = new NameChanges(server, names).exact(c.dnsNames(), c.ipAddresses());
+    List<Reason> sanReasons = new NameChanges(server, issued()).exact(c.dnsNames(), c.ipAddresses());
     reasons.addAll(sanReasons);
     // A default subject follows the names: a new name alone is no second reason.
     if (sanReasons.isEmpty() || server.subject().commonName().isPresent()) {
-      CertificateChecks.subjectReason(c.subject(), c.subjectDn(), names.subject())
+      CertificateChecks.subjectReason(c.subject(), c.subjectDn(), issued().subject())
           .ifPresent(reasons::add);
     }
     CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
@@ -278,7 +285,7 @@ final class ServerPlan {
 
   private void issue(Action action, List<Reason> reasons, boolean newKey) {
     Attributes after =
-        PlanWords.nameAttributes(names)
+        PlanWords.nameAttributes(issued())
             .with("key", server.key().toString())
             .with("new_key", newKey)
             .with("validity", server.validity())
@@ -289,9 +296,9 @@ final class ServerPlan {
             action,
             reasons,
             new Intent.IssueServer(
-                names.subject(),
-                names.dnsNames(),
-                names.ipAddresses(),
+                issued().subject(),
+                issued().dnsNames(),
+                issued().ipAddresses(),
                 server.key(),
                 server.validity(),
                 server.clientAuth(),
@@ -299,6 +306,14 @@ final class ServerPlan {
                 crlUrl()),
             before(),
             after));
+  }
+
+  /** The names a certificate of the internal CA gets, checked once per plan. */
+  private ServerNames issued() {
+    if (issued == null) {
+      issued = ServerNameConstraints.within(server, names, caConstraints, draft);
+    }
+    return issued;
   }
 
   /** The CRL Distribution Point the CA host's server certificate names: {@code ca.crl.url}. */

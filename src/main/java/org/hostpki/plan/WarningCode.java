@@ -19,6 +19,8 @@ public enum WarningCode {
   CRL_EXPIRING("crl-expiring"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
   CA_ROTATION("ca-rotation"),
+  /** A name of the host identity is outside the CA's name constraints: the server certificate leaves it out. */
+  NAME_CONSTRAINTS("name-constraints"),
   /** An external issuer's signed chain has not arrived yet. */
   CHAIN_AWAITED("chain-awaited"),
   /** The imported server certificate is due for renewal by the outside CA. */

@@ -7,7 +7,8 @@
  *
  * <p>{@link org.hostpki.plan.Planner} only orders the parts, each the home of one resource: the CA
  * and its rotation ({@code CaRotation}), the server certificate ({@code ServerPlan}, with {@code
- * ExternalIssuer} for an outside CA), its request ({@code RequestPlan}), the trusted
+ * ExternalIssuer} for an outside CA and {@code ServerNameConstraints} for the names the signing
+ * CA's name constraints allow), its request ({@code RequestPlan}), the trusted
  * certificates ({@code TrustPlan}) and the files derived from them all ({@code OutputPlan}). They
  * write into one draft ({@code PlanDraft}); the checks they share are {@code CertificateChecks}
  * and {@code NameChanges} (the one rule for {@code san-changed} and {@code

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.StoreLayout;
@@ -200,12 +202,18 @@ public final class CaSigner {
     }
     List<PolicyViolation> violations = new ArrayList<>(request.problems());
     violations.addAll(PolicyCheck.violations(policy.get(), request));
+    // A name the policy refuses already needs the policy changed: the constraints (by default
+    // the policy's own fence) speak only of the names the policy allows.
+    Set<String> refusedByPolicy =
+        violations.stream().filter(PolicyViolation::policy).map(PolicyViolation::subject).collect(Collectors.toSet());
+    List<PolicyViolation> outside = new ArrayList<>();
     Optional<NameConstraints> inCertificate = nameConstraints(caHost, ca.certificate());
     inCertificate.ifPresent(
-        c -> violations.addAll(PolicyCheck.violations(c, "the CA certificate's name constraints", request)));
+        c -> outside.addAll(PolicyCheck.violations(c, "the CA certificate's name constraints", request)));
     caHost.ca().nameConstraints()
         .filter(declared -> !declared.isEmpty() && !inCertificate.equals(Optional.of(declared)))
-        .ifPresent(declared -> violations.addAll(PolicyCheck.violations(declared, "ca.nameConstraints", request)));
+        .ifPresent(declared -> outside.addAll(PolicyCheck.violations(declared, "ca.nameConstraints", request)));
+    outside.stream().filter(v -> !refusedByPolicy.contains(v.subject())).forEach(violations::add);
     if (!violations.isEmpty()) {
       throw refused(caHost, request, distinct(violations));
     }

@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.hostpki.model.AcmeChallenge;
 import org.hostpki.model.AcmeSpec;
@@ -90,6 +89,6 @@ class AcmeExternalAccountBindingTest {
             Optional.empty(),
             new AcmeChallenge.Http01Listener(new ListenAddress(Optional.of(java.net.InetAddress.getLoopbackAddress()), pebble.httpPort)),
             false, AcmeSpec.IdentifierScope.ALL, Optional.empty(), Duration.ofSeconds(30));
-    return new AcmeIssuer(new AcmeSettings(spec, hmac), store, Clock.systemUTC(), new SecureRandom(), Map.of());
+    return new AcmeIssuer(new AcmeSettings(spec, hmac), store, Clock.systemUTC(), new SecureRandom(), HookRunner.NONE);
   }
 }

@@ -16,7 +16,6 @@ import java.security.Security;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -336,7 +335,7 @@ class AcmeIssuerPebbleTest {
   // ---- helpers ---------------------------------------------------------------------------------
 
   private AcmeIssuer issuer(AcmeSpec spec) {
-    return new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM, new HashMap<>(System.getenv()));
+    return new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM, RealHooks.runner(store));
   }
 
   static AcmeSpec spec(AcmeChallenge challenge) {

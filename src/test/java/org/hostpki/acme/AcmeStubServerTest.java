@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -250,7 +249,7 @@ class AcmeStubServerTest {
             URI.create(base + "/dir"), Optional.of(dir.resolve("ca.pem")), List.of(), true, Optional.empty(), profile,
             new AcmeChallenge.Http01Listener(ListenAddress.anyAddress(80)), false, AcmeSpec.IdentifierScope.PUBLIC,
             Optional.empty(), Duration.ofSeconds(20));
-    return new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM, Map.of());
+    return new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM, HookRunner.NONE);
   }
 
   private static OrderRequest request(Optional<Certificate> replaces) {

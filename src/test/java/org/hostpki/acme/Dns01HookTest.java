@@ -3,80 +3,150 @@ package org.hostpki.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The dns-01 hook run as apply runs hooks ({@link RealHooks}): real scripts, real processes. */
 class Dns01HookTest {
-  @TempDir Path dir;
-
+  private static final Map<String, String> ENVIRONMENT =
+      Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8", "P12_PW", "store-secret", "EAB_HMAC", "hmac-secret");
   private static final PendingChallenge PORTAL =
       new PendingChallenge("dns", "portal.example.com", false, "tok", "tok.thumb", "digest-value");
+  private static final PendingChallenge SHOP =
+      new PendingChallenge("dns", "shop.example.com", false, "tok2", "tok2.thumb", "other-digest");
+
+  @TempDir Path dir;
+  private final StringWriter log = new StringWriter();
+
+  private Dns01Hook hook(Duration timeout, String body, String... args) throws Exception {
+    List<String> argv = new ArrayList<>(List.of(script(body).toString()));
+    argv.addAll(List.of(args));
+    return new Dns01Hook(argv, timeout, RealHooks.runner(dir, ENVIRONMENT, log));
+  }
 
   @Test
-  void testPresent_givesTheRecordInTheEnvironmentWithoutAShell() throws Exception {
+  void testPresent_givesTheRecordInTheEnvironmentWithoutTheSecrets() throws Exception {
     Path out = dir.resolve("env");
-    Dns01Hook hook = new Dns01Hook(List.of(script("env > \"$1\"").toString(), out.toString()), Duration.ofSeconds(10),
-        Map.of("PATH", "/usr/bin:/bin"));
+    Dns01Hook hook = hook(Duration.ofSeconds(10), "env > \"$1\"; pwd >> \"$1\"", out.toString());
 
     hook.present(List.of(PORTAL));
 
     assertThat(Files.readAllLines(out))
         .contains("HOSTPKI_ACME_ACTION=present", "HOSTPKI_ACME_IDENTIFIER=portal.example.com",
-            "HOSTPKI_ACME_DNS_NAME=_acme-challenge.portal.example.com.", "HOSTPKI_ACME_DNS_VALUE=digest-value");
+            "HOSTPKI_ACME_DNS_NAME=_acme-challenge.portal.example.com.", "HOSTPKI_ACME_DNS_VALUE=digest-value",
+            "LANG=C.UTF-8", dir.toString())
+        .noneMatch(l -> l.contains("secret"));
   }
 
   @Test
-  void testPresent_aFailingHookFailsWithItsOutputAndStillGetsCleanedUp() throws Exception {
-    Path log = dir.resolve("log");
-    Dns01Hook hook = new Dns01Hook(
-        List.of(script("echo \"$HOSTPKI_ACME_ACTION\" >> \"$1\"; [ \"$HOSTPKI_ACME_ACTION\" = cleanup ] || { echo 'zone \u001b[1mnot found'; exit 3; }")
-            .toString(), log.toString()),
-        Duration.ofSeconds(10), Map.of("PATH", "/usr/bin:/bin"));
+  void testPresent_aFailingHookFailsEscapedAndEveryStartedOneIsCleanedUp() throws Exception {
+    Path calls = dir.resolve("calls");
+    Dns01Hook hook = hook(Duration.ofSeconds(10),
+        "echo \"$HOSTPKI_ACME_ACTION $HOSTPKI_ACME_IDENTIFIER\" >> \"$1\"\n"
+            + "[ \"$HOSTPKI_ACME_ACTION\" = cleanup ] || [ \"$HOSTPKI_ACME_IDENTIFIER\" = portal.example.com ]"
+            + " || { printf 'zone \\033[1mnot found\\n'; exit 3; }",
+        calls.toString());
 
-    assertThatThrownBy(() -> hook.present(List.of(PORTAL)))
+    assertThatThrownBy(() -> hook.present(List.of(PORTAL, SHOP, PORTAL)))
         .isInstanceOfSatisfying(AcmeFailure.class, f -> {
           assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.CHALLENGE_SETUP);
-          assertThat(f.getMessage()).contains("exited with status 3", "zone \\x1b[1mnot found").doesNotContain("\u001b");
+          assertThat(f.getMessage()).contains(
+              "could not present the TXT record _acme-challenge.shop.example.com.: it exited with status 3");
         });
+    assertThat(log.toString()).contains("dns-01 hook: running " + calls.resolveSibling(""))
+        .contains("hook output: zone \\x1b[1mnot found").doesNotContain("\u001b");
     assertThat(hook.cleanUp()).isEmpty();
-    assertThat(Files.readAllLines(log)).containsExactly("present", "cleanup");
+    assertThat(Files.readAllLines(calls)).containsExactly(
+        "present portal.example.com", "present shop.example.com",
+        "cleanup portal.example.com", "cleanup shop.example.com");
   }
 
   @Test
   void testPresent_aHookThatHangsIsStoppedAtTheTimeoutWithItsChildren() throws Exception {
     Path pid = dir.resolve("pid");
-    Dns01Hook hook = new Dns01Hook(List.of(script("sleep 60 & echo $! > \"$1\"; wait").toString(), pid.toString()),
-        Duration.ofMillis(500), Map.of("PATH", "/usr/bin:/bin"));
+    Dns01Hook hook = hook(Duration.ofMillis(500), "sleep 60 & echo $! > \"$1\"; wait", pid.toString());
 
     assertThatThrownBy(() -> hook.present(List.of(PORTAL)))
-        .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage()).contains("did not finish within 0 s"));
-    long child = Long.parseLong(Files.readString(pid).strip());
-    Thread.sleep(200);
-    assertThat(running(child)).as("the hook's child was stopped too").isFalse();
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage())
+            .contains("did not finish within", "(server.acme.dns01.timeout): stopped it and the 1 process(es)"));
+    assertThat(running(Long.parseLong(Files.readString(pid).strip()))).as("the hook's child was stopped").isFalse();
   }
 
   @Test
-  void testCleanUp_aFailingCleanupIsAWarning() throws Exception {
-    Dns01Hook hook = new Dns01Hook(List.of(script("[ \"$HOSTPKI_ACME_ACTION\" = present ]").toString()),
-        Duration.ofSeconds(10), Map.of("PATH", "/usr/bin:/bin"));
-    hook.present(List.of(PORTAL));
+  void testCleanUp_aFailingCleanupIsAWarningAndTheNextStillRuns() throws Exception {
+    Path calls = dir.resolve("calls");
+    Dns01Hook hook = hook(Duration.ofSeconds(10),
+        "echo \"$HOSTPKI_ACME_ACTION $HOSTPKI_ACME_IDENTIFIER\" >> \"$1\"; [ \"$HOSTPKI_ACME_ACTION\" = present ]",
+        calls.toString());
+    hook.present(List.of(PORTAL, SHOP));
 
-    assertThat(hook.cleanUp()).singleElement().asString()
+    assertThat(hook.cleanUp()).hasSize(2).first().asString()
         .contains("could not remove the TXT record _acme-challenge.portal.example.com.", "remove it by hand");
+    assertThat(Files.readAllLines(calls)).endsWith("cleanup portal.example.com", "cleanup shop.example.com");
+    assertThat(hook.cleanUp()).as("each cleanup runs once").isEmpty();
+  }
+
+  @Test
+  void testPresent_aHookOthersCanChangeIsNotStarted() throws Exception {
+    Path script = script("touch \"$0.ran\"");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Dns01Hook hook = new Dns01Hook(List.of(script.toString()), Duration.ofSeconds(10), RealHooks.runner(dir, ENVIRONMENT, log));
+
+    assertThatThrownBy(() -> hook.present(List.of(PORTAL)))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage()).contains("was not started"));
+    assertThat(Files.exists(Path.of(script + ".ran"))).isFalse();
   }
 
   @Test
   void testPresent_aMissingProgramSaysSo() {
-    Dns01Hook hook = new Dns01Hook(List.of(dir.resolve("no-such-hook").toString()), Duration.ofSeconds(10), Map.of());
+    Dns01Hook hook =
+        new Dns01Hook(List.of(dir.resolve("no-such-hook").toString()), Duration.ofSeconds(10), RealHooks.runner(dir, ENVIRONMENT, log));
 
     assertThatThrownBy(() -> hook.present(List.of(PORTAL)))
-        .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage()).contains("cannot be started"));
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage()).contains("does not exist"));
+  }
+
+  @Test
+  void testCleanUp_aRunnerThatThrowsStillCleansUpTheOthers() throws Exception {
+    List<String> cleaned = new ArrayList<>();
+    Dns01Hook hook = new Dns01Hook(List.of("hook"), Duration.ofSeconds(1), (argv, variables, timeout) -> {
+      if (variables.get("HOSTPKI_ACME_ACTION").equals("cleanup")) {
+        cleaned.add(variables.get("HOSTPKI_ACME_IDENTIFIER"));
+        if (cleaned.size() == 1) {
+          throw new IllegalStateException("boom");
+        }
+      }
+      return Optional.empty();
+    });
+    hook.present(List.of(PORTAL, SHOP));
+
+    assertThat(hook.cleanUp()).singleElement().asString().contains("boom");
+    assertThat(cleaned).containsExactly("portal.example.com", "shop.example.com");
+  }
+
+  /** A hostile CA's identifier never reaches a hook script that may paste it into a command. */
+  @Test
+  void testPresent_anIdentifierThatIsNoDnsNameIsNotPassedToTheHook() throws Exception {
+    Path calls = dir.resolve("calls");
+    Dns01Hook hook = hook(Duration.ofSeconds(10), "echo \"$HOSTPKI_ACME_ACTION\" >> \"$1\"", calls.toString());
+
+    for (String identifier : List.of("x.example.com\nupdate delete example.com", "a b.example.com", "x.example.com;id")) {
+      assertThatThrownBy(() -> hook.present(List.of(
+              new PendingChallenge("dns", identifier, false, "tok", "tok.thumb", "digest"))))
+          .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage())
+              .contains("the hook was not run for it").doesNotContain("\n"));
+    }
+    assertThat(hook.cleanUp()).isEmpty();
+    assertThat(calls).doesNotExist();
   }
 
   /** Alive and not a zombie (a container's init may not reap orphans). */

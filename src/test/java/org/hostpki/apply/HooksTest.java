@@ -111,4 +111,23 @@ class HooksTest {
     assertThat(ran).isEmpty();
     assertThat(outcome.succeeded()).containsExactly("afterServerChange");
   }
+
+  /** The ACME dns-01 hook: the hooks' environment less the secrets, its variables, its own timeout. */
+  @Test
+  void testRunProgram_runsByTheHooksRulesWithItsOwnVariablesAndTimeout() {
+    Optional<String> problem =
+        new Hooks(new PrintWriter(log, true), Map.of("P12_PW", "s3cret", "LANG", "C.UTF-8"), recording(Optional.empty()))
+            .runProgram(desired(List.of()), "dns-01", List.of("true"), Map.of("HOSTPKI_ACME_ACTION", "present"),
+                java.time.Duration.ofSeconds(7), "server.acme.dns01.timeout");
+
+    assertThat(problem).isEmpty();
+    Hooks.Command command = ran.get(0);
+    assertThat(command.environment()).doesNotContainKey("P12_PW").containsEntry("LANG", "C.UTF-8")
+        .containsEntry("PATH", Hooks.DEFAULT_PATH).containsEntry("HOSTPKI_ACME_ACTION", "present")
+        .doesNotContainKeys("HOSTPKI_STORE", "HOSTPKI_HOOK");
+    assertThat(command.timeout()).hasSeconds(7);
+    assertThat(command.timeoutSetting()).isEqualTo("server.acme.dns01.timeout");
+    assertThat(command.directory()).contains(dir.toFile());
+    assertThat(log.toString()).startsWith("dns-01 hook: running true");
+  }
 }

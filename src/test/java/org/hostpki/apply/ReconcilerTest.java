@@ -238,6 +238,28 @@ class ReconcilerTest {
   }
 
   @Test
+  void testApply_aFirstApplyFailingOnAnInputLeavesNoStoreFolder() {
+    Path missing = fs.getPath("/etc/hostpki/ldap.pem");
+    TrustSpec trust =
+        new TrustSpec(
+            true,
+            true,
+            List.of(
+                new TrustedCertificateSource(
+                    "ldap",
+                    new TrustedCertificateSource.Content.FromFile(missing),
+                    new SourcePosition(fs.getPath("/etc/hostpki/host.yaml"), 7, 5))),
+            List.of());
+
+    assertThatThrownBy(() -> apply(desired(CaSpec.defaults(), ServerSpec.defaults(), trust, HooksSpec.none())))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("ldap.pem");
+
+    assertThat(store.getParent()).doesNotExist();
+    assertThat(apply(desired()).generation()).as("a later apply works").isPresent();
+  }
+
+  @Test
   void testApply_failingHookIsReportedAfterTheStoreIsWritten() {
     HooksSpec hooks = new HooksSpec(List.of(List.of("sh", "-c", "echo reloading; exit 3")));
     DesiredState d = desired(CaSpec.defaults(), ServerSpec.defaults(), TrustSpec.defaults(), hooks);

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code trust.install}, {@code trust.includeSystemRoots}, the trust filters,
- * {@code ca.nameConstraints}, {@code outputs}, {@code store.access}, {@code
+ * {@code trust.install}, {@code trust.includeSystemRoots}, the trust filters, {@code outputs}, {@code store.access}, {@code
  * store.previousPassword} and the hooks other than {@code afterServerChange} are read and checked
  * by this build, but the plan does not carry them out yet: validate accepts them with a warning,
  * plan and apply refuse the desired state and change nothing.
@@ -116,25 +115,6 @@ class NotYetSupportedTest {
     CliResult run = run("apply", "-f", "host.yaml");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-  }
-
-  @Test
-  void testPlan_refusesDeclaredNameConstraintsAndWritesNothing() throws IOException {
-    write(
-        "ca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
-            + "  nameConstraints: {permitted: {dnsDomains: [example.com]}}\n");
-
-    CliResult plan = run("plan", "-f", "host.yaml");
-    CliResult apply = run("apply", "-f", "host.yaml");
-
-    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
-    assertThat(plan.err())
-        .contains(
-            "error: " + dir.resolve("host.yaml") + ":6:3: ca.nameConstraints is not yet"
-                + " supported by this build: validate accepts it, but plan and apply cannot carry it"
-                + " out yet; remove it to plan or apply this desired state");
-    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
-    assertThat(dir.resolve("pki")).doesNotExist();
   }
 
   @Test

@@ -480,11 +480,7 @@ class DesiredStateLoaderTest {
         .extracting(CrlSource::path)
         .containsExactly(fs.getPath("/etc/hostpki/fleet-ca.crl"), fs.getPath("/etc/hostpki/crls.d"));
     assertThat(state.trust().crls().get(1).origin().toString()).isEqualTo(file + ":11:24");
-    assertThat(result.problems())
-        .extracting(Problem::message)
-        .containsExactlyInAnyOrder(
-            "ca.nameConstraints is not yet supported by this build: validate accepts it, but plan and"
-                + " apply refuse a desired state that uses it");
+    assertThat(result.problems()).isEmpty();
   }
 
   @Test

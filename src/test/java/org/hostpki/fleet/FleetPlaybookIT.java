@@ -53,6 +53,7 @@ class FleetPlaybookIT {
   private static String lostSerial;
   private static final String SIGN_TASK = "The CA host signs it (or hands out the certificate signed for it before)";
   private static final String REVOKE_TASK = "Revoke the certificates of lost hosts (hostpki revoke; the CRL is ca.crl)";
+  private static final String CRL_TASK = "The fleet CA's CRL, for the member's trust.crls (once the CA has revoked anything)";
 
   @BeforeAll
   static void runTheFleetPlaybookThreeTimes() throws Exception {
@@ -93,6 +94,19 @@ class FleetPlaybookIT {
       }
     }
     throw new AssertionError("no task '" + task + "' ran on " + host + " in\n" + report);
+  }
+
+  /** The names of the tasks that changed something on {@code host}. */
+  private static List<String> changedTasks(JsonNode report, String host) {
+    List<String> changed = new ArrayList<>();
+    for (JsonNode play : report.path("plays")) {
+      for (JsonNode t : play.path("tasks")) {
+        if (t.path("hosts").path(host).path("changed").asBoolean()) {
+          changed.add(t.path("task").path("name").asString());
+        }
+      }
+    }
+    return changed;
   }
 
   private static Map<String, byte[]> serverCertificates() throws IOException {
@@ -182,7 +196,11 @@ class FleetPlaybookIT {
   @Test
   void testAddressChange_onlyThatMemberGetsANewCertificate() throws Exception {
     assertThat(Ansible.stats(addressRun, "m2").path("changed").asInt()).as(addressRun.toString()).isPositive();
-    assertThat(Ansible.stats(addressRun, "m1").path("changed").asInt()).as("m1\n" + addressRun).isZero();
+    // m1 changes only by the CRL the CA host made in this run (m3's revocation).
+    assertThat(changedTasks(addressRun, "m1"))
+        .containsExactlyInAnyOrder(
+            CRL_TASK, "The member's desired state (server certificate from the fleet's CA)",
+            "Apply it (key and certificate request; the trust store)");
     assertThat(addressRun.path("stats").has("m3")).as("m3 is no member any more").isFalse();
     assertThat(serverCertsAfter.get("m1")).isEqualTo(serverCertsBefore.get("m1"));
     assertThat(serverCertsAfter.get("m3")).isEqualTo(serverCertsBefore.get("m3"));
@@ -210,6 +228,24 @@ class FleetPlaybookIT {
       } else {
         assertThat(verify.exitCode()).as(member + ": " + verify).isZero();
       }
+    }
+  }
+
+  @Test
+  void testLostHost_theMembersHonourTheCrlFromTheRunThatMadeIt() throws Exception {
+    assertThat(result(firstRun, CRL_TASK, "m1").path("skipped").asBoolean()).as("no CRL before the revocation").isTrue();
+    String crl = Files.readString(dir.resolve("ca1/pki/ca.crl"));
+    for (String member : List.of("m1", "m2")) {
+      assertThat(result(addressRun, CRL_TASK, member).path("changed").asBoolean()).isTrue();
+      assertThat(dir.resolve(member + "/fleet-ca.crl")).hasContent(crl);
+      String store = member + "/pki/";
+      ProcessResult revoked =
+          openssl("verify", "-crl_check", "-CRLfile", store + "trust-crls.pem", "-CAfile", store + "trust-bundle.crt", "m3/pki/server.crt");
+      ProcessResult valid =
+          openssl("verify", "-crl_check", "-CRLfile", store + "trust-crls.pem", "-CAfile", store + "trust-bundle.crt", "m1/pki/server.crt");
+      assertThat(revoked.exitCode()).as(revoked.toString()).isNotZero();
+      assertThat(revoked.stdout() + revoked.stderr()).contains("certificate revoked");
+      assertThat(valid.assertSucceeded().stdout()).endsWith("m1/pki/server.crt: OK\n");
     }
   }
 

@@ -4,30 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import org.hostpki.model.IpNetwork;
-import org.hostpki.model.FileKind;
 import org.hostpki.model.KeySpec;
-import org.hostpki.model.NameConstraints;
-import org.hostpki.model.SigningPolicy;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
+import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
 import org.hostpki.pki.ServerProfile;
-import org.hostpki.store.StoreDirectory;
-import org.hostpki.store.StoreFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +27,12 @@ import org.hostpki.testkit.Command;
 import org.hostpki.testkit.Tool;
 
 /**
- * A fleet CA whose certificate carries the name constraints derived from its {@code ca.policy}
- * (made with hostpki's own pki code, as apply will make a new CA): what {@code hostpki sign}
- * issues within the policy is accepted by OpenSSL and by headless Chromium trusting the CA in its
- * NSS database; a leaf outside the constraints, signed by hand with the CA key (as a stolen key
- * would sign it), is refused by both while its twin inside them is accepted, and {@code hostpki
- * sign} refuses to make it.
+ * A fleet CA made by {@code hostpki apply} with declared {@code ca.nameConstraints}: its own
+ * server certificate (the host identity inside the constraints; the short name outside is left
+ * out) and what {@code hostpki sign} issues within the policy are accepted by OpenSSL and by
+ * headless Chromium trusting the CA in its NSS database; a leaf outside the constraints, signed by
+ * hand with the CA key from the store (as a stolen key would sign it), is refused by both while
+ * its twin inside them is accepted, and {@code hostpki sign} refuses to make it.
  */
 class NameConstraintsIT {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -56,28 +47,27 @@ class NameConstraintsIT {
           + "host: {detect: false, hostname: ca1, domain: fleet.test, addresses: [192.0.2.1]}\n"
           + "ca:\n"
           + "  subject: {commonName: Fleet Constrained CA}\n"
-          + "  policy: {allowedDomains: [\"*.fleet.test\", \"*.other.example\"], allowedNetworks: [192.0.2.0/24], maxValidity: 90d}\n";
+          + "  policy: {allowedDomains: [\"*.fleet.test\", \"*.other.example\"], allowedNetworks: [192.0.2.0/24], maxValidity: 90d}\n"
+          + "  nameConstraints: {permitted: {dnsDomains: [fleet.test], ipRanges: [192.0.2.0/24]}}\n";
 
   @TempDir static Path dir;
   private static Path ca;
-  private static NameConstraints constraints;
+  private static ProcessResult applied;
 
   @BeforeAll
   static void aConstrainedCaSignsOneMemberAndTheTestSignsTheTwinByHand() throws IOException {
     String openssl = Tool.OPENSSL.require().toString();
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML);
-    constraints =
-        NameConstraints.fromPolicy(
-            new SigningPolicy(List.of("*.fleet.test"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), Optional.empty()));
+    applied = Hostpki.run(dir, "apply", "-f", "ca.yaml").assertSucceeded();
     Instant now = Instant.now();
-    KeyMaterial caKey = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
-    Certificate caCertificate =
-        new CertificateIssuer(RANDOM)
-            .selfSignedCa(Subject.commonName("Fleet Constrained CA"), caKey, now, Duration.ofDays(30), Optional.of(constraints));
-    SortedMap<String, StoreFile> files = new TreeMap<>();
-    files.put("ca.crt", new StoreFile(caCertificate.pem().getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
-    files.put("ca.key", new StoreFile(caKey.pkcs8Pem(), FileKind.PRIVATE_KEY));
-    new StoreDirectory(dir.resolve("pki"), Clock.systemUTC()).write(files, "{}".getBytes(StandardCharsets.UTF_8));
+    Certificate caCertificate;
+    KeyMaterial caKey;
+    try {
+      caCertificate = Pem.readCertificates(Files.readAllBytes(dir.resolve("pki/ca.crt"))).get(0);
+      caKey = KeyMaterial.fromPem(Files.readAllBytes(dir.resolve("pki/ca.key")));
+    } catch (InvalidMaterialException e) {
+      throw new IllegalStateException(e);
+    }
     ca = dir.resolve("pki/ca.crt");
 
     Path inside = Files.createDirectories(dir.resolve("inside"));
@@ -124,7 +114,21 @@ class NameConstraintsIT {
         Command.of(Tool.OPENSSL.require().toString(), "x509", "-in", ca.toString(), "-noout", "-ext", "nameConstraints").run();
 
     assertThat(text.assertSucceeded().stdout())
-        .contains("X509v3 Name Constraints: critical", "DNS:fleet.test", "IP:192.0.2.0/255.255.255.0");
+        .contains("X509v3 Name Constraints: critical", "DNS:fleet.test", "IP:192.0.2.0/255.255.255.0")
+        .doesNotContain("other.example");
+  }
+
+  @Test
+  void testOpenssl_acceptsTheCaHostsOwnServerCertificateWhichLeavesTheShortNameOut() {
+    ProcessResult verify =
+        Command.of(
+                Tool.OPENSSL.require().toString(), "verify", "-x509_strict", "-purpose", "sslserver",
+                "-verify_hostname", "ca1.fleet.test", "-verify_ip", "192.0.2.1", "-CAfile", ca.toString(),
+                dir.resolve("pki/server.crt").toString())
+            .run();
+
+    assertThat(verify.assertSucceeded().stdout()).endsWith("server.crt: OK\n");
+    assertThat(applied.output()).contains("warning: the server certificate leaves out ca1 of the host identity");
   }
 
   @Test

@@ -117,6 +117,35 @@ class NameConstraintsTest {
   }
 
   @Test
+  void testPermitting_addsTheNamesAndAddressesOutsideButNothingExcluded() {
+    NameConstraints widened =
+        CORP.permitting(
+            List.of("ca1", "ca1.corp.example", "x.lab.corp.example"),
+            List.of(ip("192.0.2.1"), ip("198.51.100.7"), ip("2001:db8::1")));
+
+    assertThat(widened.permittedDnsDomains()).containsExactly("corp.example", "ca1");
+    assertThat(widened.permittedIpRanges())
+        .containsExactly(network("192.0.2.0/24"), network("198.51.100.7/32"), network("2001:db8::1/128"));
+    assertThat(widened.excludedDnsDomains()).containsExactly("lab.corp.example");
+    assertThat(widened.dnsNameRefusal("x.lab.corp.example")).isPresent();
+    assertThat(CORP.permitting(List.of("a.corp.example"), List.of(ip("192.0.2.9")))).isEqualTo(CORP);
+  }
+
+  @Test
+  void testPermitting_whereEveryAddressIsExcludedOnlyTheGivenOnesArePermitted() {
+    NameConstraints derived =
+        NameConstraints.fromPolicy(new SigningPolicy(List.of("*.corp.example"), List.of(), Optional.empty()));
+
+    NameConstraints widened = derived.permitting(List.of(), List.of(ip("10.1.2.3")));
+
+    assertThat(widened.excludedIpRanges()).isEmpty();
+    assertThat(widened.permittedIpRanges()).containsExactly(network("10.1.2.3/32"));
+    assertThat(widened.addressRefusal(ip("10.1.2.4"))).isPresent();
+    assertThat(widened.addressRefusal(ip("2001:db8::1"))).isPresent();
+    assertThat(derived.permitting(List.of(), List.of())).isEqualTo(derived);
+  }
+
+  @Test
   void testFromPolicy_everyNameThePolicyAllowsTheConstraintsAllowToo() {
     SigningPolicy policy =
         new SigningPolicy(List.of("*.corp.example", "web1"), List.of(network("192.0.2.0/24")), Optional.empty());

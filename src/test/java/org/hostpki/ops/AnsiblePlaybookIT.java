@@ -200,7 +200,20 @@ class AnsiblePlaybookIT {
     assertThat(missing.path("msg").asString())
         .startsWith(dir.resolve("missing.yaml") + ": error: no such file\n")
         .contains("missing.yaml is not a valid desired state");
-    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(4);
+
+    JsonNode acmeRelative = result(report, 4, "h1");
+    assertThat(acmeRelative.path("failed").asBoolean()).as(acmeRelative.toString()).isTrue();
+    assertThat(acmeRelative.path("msg").asString())
+        .endsWith("make them absolute: server.acme.caBundle (acme-ca.pem),"
+            + " server.acme.externalAccountBinding.hmacKey.file (eab.key), server.acme.dns01.hook[0] (./dns-txt.sh)");
+
+    JsonNode acmeMisspelt = result(report, 5, "h1");
+    assertThat(acmeMisspelt.path("failed").asBoolean()).as(acmeMisspelt.toString()).isTrue();
+    assertThat(acmeMisspelt.path("rc").asInt()).isEqualTo(1);
+    assertThat(acmeMisspelt.path("msg").asString())
+        .startsWith("desired:")
+        .contains("unknown key 'challange' in server.acme; did you mean 'challenge'?");
+    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(6);
   }
 
   @Test

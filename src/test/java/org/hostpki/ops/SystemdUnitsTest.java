@@ -80,6 +80,45 @@ class SystemdUnitsTest {
     assertThat(run.exitCode()).as(run.toString()).isZero();
   }
 
+  /**
+   * The ACME drop-ins, installed beside both services as examples/systemd/README.md says: systemd
+   * reads them (a typo would be reported), they pass verify, and the listeners' one grants
+   * CAP_NET_BIND_SERVICE and nothing else while the services keep the rest of the hardening.
+   */
+  @Test
+  void testAcmeDropIns_passVerifyAndGrantOnlyTheCapabilityToBindLowPorts() throws Exception {
+    Path tool = systemdAnalyze();
+    List<String> units = unitCopies();
+    for (String service : List.of("hostpki.service", "hostpki-watch.service")) {
+      Path dropIns = Files.createDirectory(dir.resolve(service + ".d"));
+      for (String dropIn : List.of("acme-listeners.conf", "acme-webroot.conf")) {
+        Files.copy(examples().resolve(dropIn), dropIns.resolve(dropIn));
+      }
+    }
+    List<String> verify = new ArrayList<>(List.of(tool.toString(), "verify"));
+    verify.addAll(units);
+
+    ProcessResult verified = Command.of(verify).in(dir).env(Map.of("SYSTEMD_LOG_COLOR", "0")).timeout(Command.LONG_GUARD).run();
+    ProcessResult security =
+        Command.of(tool.toString(), "security", "--offline=true", "--threshold=30", "./hostpki.service", "./hostpki-watch.service")
+            .in(dir).env(Map.of("SYSTEMD_LOG_COLOR", "0")).timeout(Command.LONG_GUARD).run();
+
+    assertThat(verified.exitCode()).as(verified.toString()).isZero();
+    assertThat((verified.stdout() + verified.stderr()).lines().filter(l -> l.contains("hostpki")))
+        .as(verified.toString()).isEmpty();
+    assertThat(security.exitCode()).as(security.toString()).isZero();
+    List<String> granted = security.stdout().lines().filter(l -> l.startsWith("✗ CapabilityBoundingSet=")).toList();
+    assertThat(granted).as(security.stdout()).hasSize(2)
+        .allMatch(l -> l.contains("CapabilityBoundingSet=~CAP_NET_(BIND_SERVICE|BROADCAST|RAW)"));
+    assertThat(directives("acme-listeners.conf"))
+        .isEqualTo(Map.of("CapabilityBoundingSet", List.of("CAP_NET_BIND_SERVICE")));
+    assertThat(directives("acme-webroot.conf")).containsOnlyKeys("ReadWritePaths");
+    for (String service : List.of("hostpki.service", "hostpki-watch.service")) {
+      assertThat(directives(service).get("CapabilityBoundingSet")).as("%s keeps no capability", service)
+          .containsExactly("");
+    }
+  }
+
   @Test
   void testTimer_runsAfterBootAndEveryQuarterHourSpreadOverFiveMinutes() throws IOException {
     String timer = Files.readString(examples().resolve("hostpki.timer"));

@@ -272,6 +272,7 @@ class CertificateIssuerTest {
             Optional.of(constraints));
 
     assertThat(ca.nameConstraints()).contains(constraints);
+    assertThat(Certificate.fromDer(ca.der()).facts().nameConstraints()).as("facts of the parsed CA").contains(constraints);
     assertThat(ca.holder().getExtension(Extension.nameConstraints).isCritical()).isTrue();
     assertThat(TestPki.ca(TestKeys.P256).nameConstraints()).as("none asked, none there").isEmpty();
     assertThat(
@@ -281,6 +282,33 @@ class CertificateIssuerTest {
                 .nameConstraints())
         .as("empty constraints are no extension")
         .isEmpty();
+  }
+
+  @Test
+  void testFromDer_aMalformedNameConstraintsExtensionIsNoValidCertificate() throws Exception {
+    byte[] der =
+        issuer.selfSignedCa(
+                Subject.commonName("CA"), TestKeys.key(TestKeys.P256, "ca"), NOW, Duration.ofDays(10),
+                Optional.of(new NameConstraints(List.of("corp.example"), List.of(), List.of(), List.of())))
+            .der();
+    // OID 2.5.29.30, critical TRUE, OCTET STRING: its SEQUENCE becomes a SET.
+    byte[] oid = {0x06, 0x03, 0x55, 0x1d, 0x1e, 0x01, 0x01, (byte) 0xff, 0x04};
+    int at = java.util.Collections.indexOfSubList(
+        java.util.Arrays.asList(box(der)), java.util.Arrays.asList(box(oid)));
+    assertThat(der[at + oid.length + 1]).isEqualTo((byte) 0x30);
+    der[at + oid.length + 1] = 0x31;
+
+    assertThatThrownBy(() -> Certificate.fromDer(der))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageStartingWith("is not a valid X.509 certificate");
+  }
+
+  private static Byte[] box(byte[] bytes) {
+    Byte[] boxed = new Byte[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      boxed[i] = bytes[i];
+    }
+    return boxed;
   }
 
   @Test

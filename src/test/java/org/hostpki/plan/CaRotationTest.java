@@ -23,7 +23,10 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.HostIdentity;
+import org.hostpki.model.IpNetwork;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.NameConstraints;
+import org.hostpki.model.SigningPolicy;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Subject;
 import org.junit.jupiter.api.Test;
@@ -95,7 +98,7 @@ class CaRotationTest {
         .startsWith("ca.crt: expires on")
         .contains("the server moves to it on 2036-04-16 12:00 UTC (overlap 7d)");
     assertThat(next.intent())
-        .isEqualTo(new Intent.IssueNextCa(Subject.commonName("portal hostpki CA"), KeySpec.defaultSpec(), d.ca().validity()));
+        .isEqualTo(new Intent.IssueNextCa(Subject.commonName("portal hostpki CA"), KeySpec.defaultSpec(), d.ca().validity(), Optional.empty()));
     assertThat(change(plan, "output/trust-bundle.crt").reasonText())
         .isEqualTo("the new CA joins the trusted certificates");
   }
@@ -187,6 +190,120 @@ class CaRotationTest {
     Plan plan = plan(d, afterPhase1(d).observed(), MOVE.minusSeconds(1));
 
     assertThat(plan.changes()).isEmpty();
+  }
+
+  // ---- name constraints -----------------------------------------------------------------------
+
+  private static final NameConstraints FENCE =
+      new NameConstraints(
+          List.of("example.com", "portal"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), List.of(), List.of());
+
+  private static DesiredState constrained(Optional<Duration> overlap, Optional<NameConstraints> declared) {
+    CaSpec ca = overlap(overlap).ca();
+    return Fixtures.withCa(
+        desired(),
+        new CaSpec(ca.subject(), ca.key(), ca.validity(), ca.renewBefore(), overlap, ca.policy(), Optional.empty(), declared));
+  }
+
+  @Test
+  void testPlan_declaredNameConstraintsTheCaLacksStartARotationThatMakesTheNewCaWithThem() {
+    DesiredState d = constrained(Optional.of(OVERLAP), Optional.of(FENCE));
+
+    Plan plan = plan(d, converged(rotating(), portal).observed(), NOW);
+
+    assertThat(lines(plan)).containsExactly("+ca-next", "~output/trust-bundle.crt", "~output/truststore.p12");
+    Change next = change(plan, "ca-next");
+    assertThat(codes(next)).containsExactly(ReasonCode.NAME_CONSTRAINTS_CHANGED, ReasonCode.CA_ROTATION);
+    assertThat(next.reasonText())
+        .startsWith(
+            "ca.crt: name constraints none → permitted dnsDomains [example.com, portal]; permitted"
+                + " ipRanges [192.0.2.0/24] (ca.nameConstraints)");
+    assertThat(((Intent.IssueNextCa) next.intent()).nameConstraints()).contains(FENCE);
+    assertThat(next.after().text("name_constraints")).contains(FENCE.toString());
+    assertThat(ReasonCode.NAME_CONSTRAINTS_CHANGED.waitsForOverlap()).isTrue();
+  }
+
+  @Test
+  void testPlan_theServerMovesToTheConstrainedCaOnlyWhenTheOverlapEnds() {
+    DesiredState d = constrained(Optional.of(OVERLAP), Optional.of(FENCE));
+    Fixtures.Store s = Fixtures.rotating(converged(rotating(), portal), d, portal, NOW);
+
+    Plan waiting = plan(d, s.observed(), NOW.plus(OVERLAP).minusSeconds(1));
+    Plan moving = plan(d, s.observed(), NOW.plus(OVERLAP));
+
+    assertThat(waiting.changes()).isEmpty();
+    assertThat(warningMessages(waiting).get(0)).contains("It replaces ca.crt: name constraints none → permitted dnsDomains");
+    assertThat(lines(moving)).contains("~ca", "+ca-previous", "~server");
+    assertThat(change(moving, "ca").intent()).isEqualTo(new Intent.PromoteNextCa(s.caNextCert.fingerprint()));
+    assertThat(codes(change(moving, "ca"))).containsExactly(ReasonCode.NAME_CONSTRAINTS_CHANGED, ReasonCode.CA_ROTATION);
+  }
+
+  @Test
+  void testPlan_aPendingNewCaWithOtherConstraintsIsMadeAgain() {
+    DesiredState first = constrained(Optional.of(OVERLAP), Optional.of(FENCE));
+    DesiredState changed =
+        constrained(
+            Optional.of(OVERLAP),
+            Optional.of(new NameConstraints(List.of("example.com", "portal"), List.of(), List.of(), List.of())));
+    Fixtures.Store s = Fixtures.rotating(converged(rotating(), portal), first, portal, NOW);
+
+    Plan plan = plan(changed, s.observed(), NOW.plus(Duration.ofDays(1)));
+
+    Change next = change(plan, "ca-next");
+    assertThat(next.action()).isEqualTo(Action.REPLACE);
+    assertThat(next.reasonText())
+        .contains(
+            "ca-next.crt: name constraints permitted dnsDomains [example.com, portal]; permitted ipRanges"
+                + " [192.0.2.0/24] → permitted dnsDomains [example.com, portal] (ca.nameConstraints)");
+    assertThat(((Intent.IssueNextCa) next.intent()).nameConstraints().orElseThrow().permittedIpRanges()).isEmpty();
+  }
+
+  @Test
+  void testPlan_withoutAnOverlapTheCaIsReplacedAtOnceWithTheDeclaredConstraints() {
+    DesiredState d = constrained(Optional.empty(), Optional.of(FENCE));
+
+    Plan plan = plan(d, converged(overlap(Optional.empty()), portal).observed(), NOW);
+
+    Change ca = change(plan, "ca");
+    assertThat(codes(ca)).containsExactly(ReasonCode.NAME_CONSTRAINTS_CHANGED);
+    assertThat(ca.intent()).isEqualTo(new Intent.IssueCa(d.ca().effectiveSubject(portal), KeySpec.defaultSpec(), d.ca().validity(), true, Optional.of(FENCE)));
+    assertThat(lines(plan)).contains("~server");
+  }
+
+  @Test
+  void testPlan_aCaHoldingTheDeclaredConstraintsStaysAndFalseOnAConstrainedCaRemovesThem() {
+    DesiredState d = constrained(Optional.of(OVERLAP), Optional.of(FENCE));
+    ObservedStore converged = converged(d, portal).observed();
+
+    Plan same = plan(d, converged, NOW);
+    Plan none = plan(constrained(Optional.of(OVERLAP), Optional.of(NameConstraints.NONE)), converged, NOW);
+
+    assertThat(same.changes()).isEmpty();
+    assertThat(same.warnings()).isEmpty();
+    assertThat(codes(change(none, "ca-next"))).containsExactly(ReasonCode.NAME_CONSTRAINTS_CHANGED, ReasonCode.CA_ROTATION);
+    assertThat(((Intent.IssueNextCa) change(none, "ca-next").intent()).nameConstraints()).isEmpty();
+  }
+
+  @Test
+  void testPlan_theDefaultFromThePolicyWithTheCaHostsOwnNamesGoesIntoANewCaButNeverReissuesAnExistingOne() {
+    CaSpec ca = rotating().ca();
+    SigningPolicy policy =
+        new SigningPolicy(List.of("*.example.com"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), Optional.empty());
+    DesiredState d =
+        Fixtures.withCa(
+            desired(),
+            new CaSpec(ca.subject(), ca.key(), ca.validity(), ca.renewBefore(), ca.rotationOverlap(), Optional.of(policy)));
+
+    Plan existing = plan(d, converged(rotating(), portal).observed(), NOW);
+    Plan fresh = plan(d, ObservedStore.empty(), NOW);
+
+    assertThat(existing.changes()).isEmpty();
+    // The policy's, and the CA host's own short name, which its server certificate carries.
+    assertThat(((Intent.IssueCa) change(fresh, "ca").intent()).nameConstraints())
+        .contains(
+            new NameConstraints(
+                List.of("example.com", "portal"), List.of(IpNetwork.parse("192.0.2.0/24").orElseThrow()), List.of(), List.of()));
+    assertThat(fresh.warnings()).isEmpty();
   }
 
   // ---- phase 2 --------------------------------------------------------------------------------

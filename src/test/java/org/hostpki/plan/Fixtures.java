@@ -27,6 +27,7 @@ import org.hostpki.model.HostSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.RenewBefore;
@@ -239,7 +240,8 @@ final class Fixtures {
   static Store converged(DesiredState d, HostIdentity host) {
     Store s = new Store();
     s.caKey = key(d.ca().key(), "ca");
-    s.caCert = caCert("ca", d.ca().effectiveSubject(host), s.caKey, NOW, d.ca().validity());
+    s.caCert =
+        constrained(caCert("ca", d.ca().effectiveSubject(host), s.caKey, NOW, d.ca().validity()), d.ca().nameConstraintsForNewCa());
     s.serverKey = key(d.server().key(), "server");
     s.serverCert = serverCert("server", d, host, s.caCert, s.serverKey, NOW);
     return s.deriveOutputs(d);
@@ -251,6 +253,15 @@ final class Fixtures {
     return cert(
         seed, subject, subject.toString(), List.of(), List.of(), key, true, notBefore,
         notBefore.plus(validity), List.of());
+  }
+
+  /** The certificate with these name constraints, as a CA made for them carries them. */
+  static CertificateFacts constrained(CertificateFacts c, Optional<NameConstraints> constraints) {
+    return new CertificateFacts(
+        constraints.isEmpty() ? c.fingerprint() : fp(c.fingerprint() + " " + constraints.get()),
+        c.subject(), c.subjectDn(), c.issuerDn(), c.serialNumber(), c.notBefore(), c.notAfter(),
+        c.dnsNames(), c.ipAddresses(), c.publicKey(), c.ca(), c.pathLength(), c.extendedKeyUsages(),
+        c.subjectKeyId(), c.authorityKeyId(), c.signatureAlgorithm(), constraints);
   }
 
   /** A server certificate for the desired names, issued by {@code ca} at {@code made}. */
@@ -278,7 +289,10 @@ final class Fixtures {
   /** Phase 1 applied at {@code made}: a new CA for the desired state in ca-next, trusted. */
   static Store rotating(Store s, DesiredState d, HostIdentity host, Instant made) {
     s.caNextKey = key(d.ca().key(), "ca-next@" + made);
-    s.caNextCert = caCert("ca-next@" + made, d.ca().effectiveSubject(host), s.caNextKey, made, d.ca().validity());
+    s.caNextCert =
+        constrained(
+            caCert("ca-next@" + made, d.ca().effectiveSubject(host), s.caNextKey, made, d.ca().validity()),
+            d.ca().nameConstraintsForNewCa());
     return s.deriveOutputs(d);
   }
 

@@ -61,7 +61,8 @@ class PlanCodesTest {
   void testReasonCodes_carryTheRotationAndWatchPolicies() {
     assertThat(Arrays.stream(ReasonCode.values()).filter(ReasonCode::waitsForOverlap))
         .containsExactly(
-            ReasonCode.KEY_SPEC_CHANGED, ReasonCode.SUBJECT_CHANGED, ReasonCode.EXPIRING);
+            ReasonCode.KEY_SPEC_CHANGED, ReasonCode.SUBJECT_CHANGED, ReasonCode.NAME_CONSTRAINTS_CHANGED,
+            ReasonCode.EXPIRING);
     assertThat(Arrays.stream(ReasonCode.values()).filter(ReasonCode::appliesAtOnce))
         .containsExactly(
             ReasonCode.MISSING, ReasonCode.KEY_MISMATCH, ReasonCode.ISSUER_CHANGED,

@@ -409,7 +409,7 @@ class CaSignerTest {
   }
 
   @Test
-  void testSign_declaredNameConstraintsAreHonouredToo() {
+  void testSign_declaredNameConstraintsTheCaDoesNotCarryYetAreHonouredToo() {
     CaHost host =
         CaHost.withCa(dir, CaHost.POLICY + "  nameConstraints: {excluded: {dnsDomains: [lab.fleet.test]}}\n").applied(NOW);
 
@@ -418,6 +418,19 @@ class CaSignerTest {
         .hasMessageStartingWith(
             "refused: dNSName db.lab.fleet.test is excluded by ca.nameConstraints (excluded dnsDomains"
                 + " [lab.fleet.test])\n");
+  }
+
+  @Test
+  void testSign_aNameThePolicyRefusesIsNotListedAgainForTheConstraints() {
+    CaHost host =
+        CaHost.withPolicy(dir).appliedWithConstraints(NOW, new NameConstraints(List.of("fleet.test"), List.of(), List.of(), List.of()));
+
+    assertThatThrownBy(
+            () -> signer(NOW).sign(host.desired, request(TestKeys.freshEc(), List.of("db.other.example")), Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .satisfies(e -> assertThat(((HostpkiException) e).headline()).startsWith("refused: dNSName db.other.example is outside ca.policy.allowedDomains"))
+        .satisfies(
+            e -> assertThat(((HostpkiException) e).details()).noneMatch(d -> d.contains("name constraints")));
   }
 
   @Test

@@ -1,0 +1,180 @@
+package org.hostpki.acme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Token files in a webroot that whoever can write it may have prepared: real files, links, FIFOs. */
+class Http01WebrootTest {
+  private static final PendingChallenge PORTAL =
+      new PendingChallenge("dns", "portal.example.test", false, "tok-A_1", "tok-A_1.thumb", "");
+  private static final PendingChallenge SHOP =
+      new PendingChallenge("dns", "shop.example.test", false, "tok-B_2", "tok-B_2.thumb", "");
+
+  @TempDir Path dir;
+
+  private Path webroot() throws Exception {
+    return Files.createDirectory(dir.resolve("www"));
+  }
+
+  private static Path challengeFolder(Path webroot) {
+    return webroot.resolve(".well-known").resolve("acme-challenge");
+  }
+
+  @Test
+  void testPresent_writesTokenFiles0644AndCleanUpRemovesThemAndTheFoldersItMade() throws Exception {
+    Path webroot = webroot();
+    Http01Webroot responder = new Http01Webroot(webroot);
+
+    responder.present(List.of(PORTAL, SHOP));
+
+    Path token = challengeFolder(webroot).resolve("tok-A_1");
+    assertThat(token).hasContent("tok-A_1.thumb");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(challengeFolder(webroot))))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(responder.cleanUp()).isEmpty();
+    assertThat(webroot).isEmptyDirectory();
+  }
+
+  @Test
+  void testCleanUp_foldersThatWereThereAndOthersFilesStay() throws Exception {
+    Path webroot = webroot();
+    Files.createDirectories(challengeFolder(webroot));
+    Files.writeString(challengeFolder(webroot).resolve("theirs"), "x");
+    Http01Webroot responder = new Http01Webroot(webroot);
+    responder.present(List.of(PORTAL));
+
+    assertThat(responder.cleanUp()).isEmpty();
+    assertThat(challengeFolder(webroot).resolve("theirs")).exists();
+    assertThat(challengeFolder(webroot).resolve("tok-A_1")).doesNotExist();
+  }
+
+  @Test
+  void testPresent_aLinkPlantedAsAcmeChallengeIsRefusedAndNothingIsWrittenWhereItPoints() throws Exception {
+    Path webroot = webroot();
+    Path elsewhere = Files.createDirectory(dir.resolve("etc"));
+    Files.createDirectory(webroot.resolve(".well-known"));
+    Files.createSymbolicLink(challengeFolder(webroot), elsewhere);
+    Http01Webroot responder = new Http01Webroot(webroot);
+
+    assertThatThrownBy(() -> responder.present(List.of(PORTAL)))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.CHALLENGE_SETUP);
+          assertThat(f.getMessage()).contains("acme-challenge is a symbolic link", "does not follow links");
+        });
+    assertThat(responder.cleanUp()).isEmpty();
+    assertThat(elsewhere).isEmptyDirectory();
+    assertThat(Files.isSymbolicLink(challengeFolder(webroot))).as("the link is left as it was").isTrue();
+  }
+
+  @Test
+  void testPresent_aLinkPlantedAsWellKnownIsRefused() throws Exception {
+    Path webroot = webroot();
+    Path elsewhere = Files.createDirectory(dir.resolve("etc"));
+    Files.createSymbolicLink(webroot.resolve(".well-known"), elsewhere);
+    Http01Webroot responder = new Http01Webroot(webroot);
+
+    assertThatThrownBy(() -> responder.present(List.of(PORTAL)))
+        .hasMessageContaining(".well-known is a symbolic link");
+    responder.cleanUp();
+    assertThat(elsewhere).isEmptyDirectory();
+  }
+
+  @Test
+  void testPresent_whatHasTheTokensNameIsRefusedAndLeftAlone() throws Exception {
+    Path webroot = webroot();
+    Path folder = Files.createDirectories(challengeFolder(webroot));
+    Path target = dir.resolve("target");
+    Files.writeString(target, "keep");
+    run("mkfifo", folder.resolve("tok-A_1").toString());
+    Files.createDirectory(folder.resolve("tok-B_2"));
+    Files.createSymbolicLink(folder.resolve("tok-C_3"), target);
+    PendingChallenge linked = new PendingChallenge("dns", "c.example.test", false, "tok-C_3", "tok-C_3.thumb", "");
+
+    for (PendingChallenge c : List.of(PORTAL, SHOP, linked)) {
+      Http01Webroot responder = new Http01Webroot(webroot);
+      assertThatThrownBy(() -> responder.present(List.of(c)))
+          .hasMessageContaining(c.token() + " already exists (")
+          .hasMessageContaining("leaves what it did not write alone");
+      assertThat(responder.cleanUp()).isEmpty();
+    }
+    assertThat(target).hasContent("keep");
+    assertThat(Files.isSymbolicLink(folder.resolve("tok-C_3"))).isTrue();
+    assertThat(folder.resolve("tok-A_1")).exists();
+    assertThat(folder.resolve("tok-B_2")).isDirectory();
+  }
+
+  @Test
+  void testPresent_aKilledOrdersTokenFileIsTakenOverAndRemoved() throws Exception {
+    Path webroot = webroot();
+    Path folder = Files.createDirectories(challengeFolder(webroot));
+    Files.writeString(folder.resolve("tok-A_1"), "tok-A_1.thumb");
+    Http01Webroot responder = new Http01Webroot(webroot);
+
+    responder.present(List.of(PORTAL));
+
+    assertThat(responder.cleanUp()).isEmpty();
+    assertThat(folder.resolve("tok-A_1")).doesNotExist();
+  }
+
+  @Test
+  void testPresent_aTokenThatIsNoFileNameIsRefused() throws Exception {
+    Path webroot = webroot();
+    Http01Webroot responder = new Http01Webroot(webroot);
+
+    assertThatThrownBy(() -> responder.present(List.of(
+            new PendingChallenge("dns", "x.example.test", false, "../../../escape", "k", ""))))
+        .hasMessageContaining("is not base64url");
+    assertThat(responder.cleanUp()).isEmpty();
+    assertThat(dir.resolve("escape")).doesNotExist();
+    assertThat(webroot).isEmptyDirectory();
+  }
+
+  @Test
+  void testCleanUp_aTokenFileReplacedWhileTheOrderRanIsLeftAlone() throws Exception {
+    Path webroot = webroot();
+    Http01Webroot responder = new Http01Webroot(webroot);
+    responder.present(List.of(PORTAL));
+    Path token = challengeFolder(webroot).resolve("tok-A_1");
+    Files.delete(token);
+    Files.createSymbolicLink(token, dir.resolve("target"));
+
+    assertThat(responder.cleanUp()).singleElement().asString().contains("was replaced while the order ran");
+    assertThat(Files.exists(token, LinkOption.NOFOLLOW_LINKS)).isTrue();
+  }
+
+  @Test
+  void testPresent_aWebrootInsideAHostpkiStoreIsRefused() throws Exception {
+    Path store = Files.createDirectory(dir.resolve("pki"));
+    Files.createSymbolicLink(store.resolve("..data"), Path.of("..2026_01_01_00_00_00.000000000"));
+    Path webroot = Files.createDirectory(store.resolve("www"));
+    Http01Webroot responder = new Http01Webroot(webroot);
+
+    assertThatThrownBy(() -> responder.present(List.of(PORTAL)))
+        .hasMessageContaining("cannot take token files")
+        .hasMessageContaining("inside the hostpki store");
+    assertThat(webroot).isEmptyDirectory();
+  }
+
+  @Test
+  void testPresent_aMissingWebrootSaysWhatToGive() {
+    Http01Webroot responder = new Http01Webroot(dir.resolve("no-such-www"));
+
+    assertThatThrownBy(() -> responder.present(List.of(PORTAL)))
+        .hasMessageContaining("server.acme.http01.webroot")
+        .hasMessageContaining("give the document root");
+  }
+
+  private static void run(String... argv) throws Exception {
+    assertThat(new ProcessBuilder(argv).inheritIO().start().waitFor()).isZero();
+  }
+
+}
