@@ -16,7 +16,9 @@ short_description: Make a host's TLS store match a hostpki desired state
 version_added: 0.1.0
 description:
   - Runs C(hostpki apply) on the target to make its store (internal CA, server certificate,
-    trust store) match a desired state, and reports the plan it applied.
+    trust store) match a desired state, and reports the plan it applied. With C(trust.install)
+    this also installs the CA where the target's own clients look (system trust store, Java
+    trust stores, NSS databases) and removes what it installed there earlier and no longer should.
   - The desired state is either a file on the target (C(config)) or given inline (C(desired)).
   - Idempotent by design - a second run of the same desired state changes nothing and reports
     C(changed=false). A changed host identity (name, domain, addresses), an expiring certificate
@@ -217,8 +219,8 @@ EXAMPLES = r"""
 RETURN = r"""
 changed:
   description:
-    - Whether the store changed or a pending hook ran (in check mode - whether changes or hooks
-      are pending).
+    - Whether the store changed, an install target of C(trust.install) changed or a pending hook
+      ran (in check mode - whether changes or hooks are pending).
   returned: always
   type: bool
   sample: true

@@ -80,7 +80,7 @@ final class ConvergenceCheck {
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
                 before.plan().basis(), before.externalChainFile(), Optional.empty(), true,
-                before.trustedCrls(), acme));
+                before.trustedCrls(), org.hostpki.plan.InstallInput.NONE, acme));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.install.TrustHost;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
@@ -40,13 +41,14 @@ final class PlanningPass {
   private final HostIdentityProbe hostProbe;
   private final Clock clock;
   private final Secrets secrets;
-  private final java.security.SecureRandom random;
-  private final Hooks hooks;
   private final Progress progress;
   private final Planner planner = new Planner();
   private final StoreObserver observer = new StoreObserver();
   private final TrustInputs trustInputs = new TrustInputs();
   private final ExternalChainInput externalChainInput = new ExternalChainInput();
+  private final java.util.function.Supplier<TrustHost> trustHost;
+  private final java.security.SecureRandom random;
+  private final Hooks hooks;
 
   PlanningPass(
       HostIdentityProbe hostProbe,
@@ -54,12 +56,14 @@ final class PlanningPass {
       Secrets secrets,
       java.security.SecureRandom random,
       Hooks hooks,
-      Progress progress) {
+      Progress progress,
+      java.util.function.Supplier<TrustHost> trustHost) {
+    this.trustHost = trustHost;
+    this.random = random;
+    this.hooks = hooks;
     this.hostProbe = hostProbe;
     this.clock = clock;
     this.secrets = secrets;
-    this.random = random;
-    this.hooks = hooks;
     this.progress = progress;
   }
 
@@ -94,21 +98,23 @@ final class PlanningPass {
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
-        trustInputs.read(desired.trust(), store.trusted().values());
+        TrustInputs.withSystemRoots(
+            desired.trust(), trustInputs.read(desired.trust(), store.trusted().values()), () -> trustHost.get().root());
     progress.step("planning (" + trust.size() + " trusted certificates declared)");
     SortedMap<String, CertificateFacts> trustFacts = facts(trust);
     List<CrlInputs.Read> crls = CrlInputs.read(desired.trust().crls(), signers(store, trust));
     List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
+    TrustInstalls installs = observeInstalls(desired);
     AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
-    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, acme);
+    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, installs, acme);
     HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
     Plan planned =
         planner
             .plan(
                 new PlanInput(
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                    directory.lastWritten(), unattended, trustedCrls, acme))
+                    directory.lastWritten(), unattended, trustedCrls, installs.input(), acme))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     Optional<String> blocked = Expiries.blocked(planned, unattended);
     List<PendingHook> arising =
@@ -128,7 +134,7 @@ final class PlanningPass {
     Plan plan = planned.withRecords(pending, planned.hold());
     return new Reconciler.Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
-        crls, acme);
+        crls, installs, acme);
   }
 
   /** The ACME edge of this desired state; empty unless the issuer is acme (acme4j stays unloaded). */
@@ -154,6 +160,16 @@ final class PlanningPass {
     }
     AcmeObservation seen = edge.get().observe(unattended, store.serverCertificate(), failed.isEmpty());
     return failed.map(seen::afterOwnFailure).orElse(seen);
+  }
+
+  /** The targets of {@code trust.install} and of the install record; none to read without either. */
+  private TrustInstalls observeInstalls(DesiredState desired) {
+    if (desired.trust().install().isEmpty()
+        && !java.nio.file.Files.exists(desired.store().path().resolve(org.hostpki.install.InstallRecordFile.FOLDER))) {
+      return TrustInstalls.NONE;
+    }
+    progress.step("reading the install targets (trust.install)");
+    return TrustInstalls.observe(desired, trustHost.get(), secrets);
   }
 
   /**
@@ -186,8 +202,8 @@ final class PlanningPass {
 
   /**
    * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()}: the
-   * installers of {@code trust.install}, the encoders and file access of {@code outputs} exist, the
-   * plan does not use them yet): refused, rather than silently left out.
+   * encoders and file access of {@code outputs} exist, the plan does not use them yet): refused,
+   * rather than silently left out.
    */
   static void refuseNotYetSupported(DesiredState desired) {
     List<UnsupportedSetting> settings = desired.notYetSupported();
@@ -215,6 +231,7 @@ final class PlanningPass {
       Set<PlanInput.Replace> replace,
       ExternalChainInput.Read external,
       List<TrustedCrl> crls,
+      TrustInstalls installs,
       AcmeObservation acme) {
     StringBuilder sb = new StringBuilder();
     sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
@@ -224,6 +241,7 @@ final class PlanningPass {
     crls.forEach(c -> sb.append("crl ").append(c.facts().fingerprint().hex()).append(' ').append(c.signer().map(Fingerprint::hex).orElse("-")).append('\n'));
     sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
     sb.append("external-chain ").append(external.basisWords());
+    installs.input().observed().forEach((t, o) -> sb.append("\ninstall ").append(o));
     if (acme != AcmeObservation.NONE) {
       sb.append('\n').append("acme ").append(acme.basisWords());
     }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.install.TrustHost;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
@@ -71,10 +72,12 @@ public final class Reconciler {
   }
 
   private final SecureRandom random;
-  private final Clock clock;
   private final Hooks hooks;
   private final Progress progress;
   private final PlanningPass pass;
+  private final HostIdentityProbe hostProbe;
+  private final Clock clock;
+  private final Secrets secrets;
 
   public Reconciler(
       HostIdentityProbe hostProbe, Clock clock, SecureRandom random, Secrets secrets, Hooks hooks) {
@@ -88,11 +91,29 @@ public final class Reconciler {
       Secrets secrets,
       Hooks hooks,
       Progress progress) {
+    this(hostProbe, clock, random, secrets, hooks, progress, () -> TrustHost.live(System.getenv()));
+  }
+
+  private Reconciler(
+      HostIdentityProbe hostProbe,
+      Clock clock,
+      SecureRandom random,
+      Secrets secrets,
+      Hooks hooks,
+      Progress progress,
+      java.util.function.Supplier<TrustHost> trustHost) {
     this.random = random;
     this.hooks = hooks;
     this.progress = progress;
+    this.hostProbe = hostProbe;
     this.clock = clock;
-    this.pass = new PlanningPass(hostProbe, clock, secrets, random, hooks, progress);
+    this.secrets = secrets;
+    this.pass = new PlanningPass(hostProbe, clock, secrets, random, hooks, progress, trustHost);
+  }
+
+  /** The same, installing {@code trust.install} into {@code host} (a test's root and tools). */
+  public Reconciler installingInto(TrustHost host) {
+    return new Reconciler(hostProbe, clock, random, secrets, hooks, progress, () -> host);
   }
 
   /**
@@ -108,6 +129,7 @@ public final class Reconciler {
    *     planned for would record and run: certificates nothing renews in time, within a threshold
    *     of their expiry
    * @param crls the CRLs of {@code trust.crls}, read, for apply to write
+   * @param installs the targets of {@code trust.install} and of the install record, observed
    * @param acme what the ACME edge found out ({@code server.issuer: acme})
    */
   public record Observation(
@@ -122,6 +144,7 @@ public final class Reconciler {
       List<Certificate> externalChain,
       List<PendingHook> arising,
       List<CrlInputs.Read> crls,
+      TrustInstalls installs,
       AcmeObservation acme) {
     public Observation {
       externalChain = List.copyOf(externalChain);
@@ -129,11 +152,16 @@ public final class Reconciler {
       crls = List.copyOf(crls);
     }
 
+    /** What {@code trust.install} and the install record name, as found there now. */
+    public org.hostpki.plan.InstallInput installed() {
+      return installs.input();
+    }
+
     /** The same observation at a later time: after an order, whose certificate may be valid only from then. */
     Observation at(Instant later) {
       return new Observation(
           desired, host, store, desiredTrust, password, later, plan, externalChainFile, externalChain,
-          arising, crls, acme);
+          arising, crls, installs, acme);
     }
 
     /** What the planner is told of the CRLs. */
@@ -292,7 +320,11 @@ public final class Reconciler {
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       boolean held = plan.hold().isPresent() && unattended;
-      if (plan.isEmpty() || held) {
+      if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
+        progress.step("installing where the host's clients look (trust.install)");
+        before.installs().settle(plan, TrustInstalls.held(before.store()));
+      }
+      if (!TrustInstalls.changesStore(plan) || held) {
         return withoutWriting(before, directory, ledger, held, unattended);
       }
       Optional<Intent.OrderAcme> order = orderOf(plan);
@@ -305,7 +337,7 @@ public final class Reconciler {
       try {
         ordered = acme.order(order.get(), before.store());
       } catch (AcmeEdge.OrderFailed f) {
-        throw orderFailed(envelope, before, replace, unattended || savedPlan.isPresent(), f);
+        throw orderFailed(envelope, before, replace, keepPlanned, f);
       }
       Result result = write(envelope, before, ledger, Optional.of(ordered));
       List<String> notices = new ArrayList<>(result.notices());
@@ -336,7 +368,7 @@ public final class Reconciler {
     DesiredState desired = before.desired();
     Observation meanwhile = pass.observe(desired, replace, unattended, Optional.of(envelope.live()), f.recorded());
     Plan plan = meanwhile.plan();
-    if (plan.isRefused() || plan.isEmpty() || orderOf(plan).isPresent()) {
+    if (plan.isRefused() || !TrustInstalls.changesStore(plan) || orderOf(plan).isPresent()) {
       return f.error(false);
     }
     StoreDirectory directory = pass.directory(desired);
@@ -377,7 +409,8 @@ public final class Reconciler {
   }
 
   /**
-   * Writes the new set the plan makes, checks it converged, and runs the hooks.
+   * Writes the new set the plan makes (and installs where trust.install says), checks it
+   * converged, and runs the hooks.
    *
    * @param ordered what this apply's ACME order brought, when the plan orders
    */
@@ -400,7 +433,7 @@ public final class Reconciler {
                 before.password(),
                 before.now(),
                 () -> nextCrlNumber(envelope.live(), directory),
-                ordered);
+              ordered);
     List<String> notices = new ArrayList<>();
     // Hooks still pending from the generation before are carried into the new one, and the
     // record goes into it before its commit: a crash at any point never loses one. So are the
@@ -418,10 +451,25 @@ public final class Reconciler {
     if (!expiring.done().isEmpty()) {
       records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
     }
+    if (TrustInstalls.changesAny(plan)) {
+      progress.step("installing the new certificates where the host's clients look (trust.install)");
+      before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()));
+    }
     progress.step("writing a new generation of " + files.size() + " files");
     String generation =
         envelope.commit(
             files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
+    if (TrustInstalls.changesAny(plan)) {
+      progress.step("removing what leaves the install targets (trust.install)");
+      try {
+        before.installs().settle(plan, TrustInstalls.held(files));
+      } catch (HostpkiException e) {
+        throw new HostpkiException(
+            "the store was written (generation " + generation + "), but " + e.headline()
+                + "; the next apply tries again, and runs the hooks this one did not",
+            e.details());
+      }
+    }
     progress.step("checking the written store");
     ObservedStore after =
       ordered.isEmpty()

@@ -57,6 +57,26 @@ public final class Secrets {
   private static final Naming OPTION =
       new Naming("--password-env", "--password-file", "give --password-file with a file holding the password");
 
+  private static final Naming JAVA =
+      new Naming(
+          "trust.install.javaPassword", "trust.install.javaPassword.file",
+          "point trust.install.javaPassword.file at a file holding the password");
+
+  /** The Java trust stores' password of {@code trust.install}, or empty for Java's default. */
+  public Optional<char[]> javaPassword(Optional<PasswordSource> source) {
+    return source.map(s -> password(s, JAVA));
+  }
+
+  /**
+   * The password of a Java trust store the install record names and the desired state no longer
+   * does: hostpki needs it to remove its entries there.
+   */
+  public Optional<char[]> recordedPassword(String target, Optional<PasswordSource> source) {
+    String what = "the install record's password for " + target + " (to remove hostpki's entries there)";
+    return source.map(
+        s -> password(s, new Naming(what, what, "set trust.install.javaPassword to the password's source again")));
+  }
+
   /** The password, or empty when none is configured. Never logs or echoes the value. */
   public Optional<char[]> password(Optional<PasswordSource> source) {
     return source.map(s -> password(s, STORE));

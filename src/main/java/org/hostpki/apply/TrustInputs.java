@@ -38,6 +38,30 @@ public final class TrustInputs {
   /** File name endings read from trust directories. */
   public static final List<String> EXTENSIONS = List.of(".pem", ".crt", ".cer");
 
+  /**
+   * The declared certificates and, with {@code trust.includeSystemRoots}, the system's public
+   * roots ({@link org.hostpki.install.SystemRoots}, named {@code system-LABEL-HEX}) under the file
+   * system {@code root}.
+   *
+   * @throws HostpkiException when a declared name is a system root's
+   */
+  static SortedMap<String, Certificate> withSystemRoots(
+      TrustSpec trust, SortedMap<String, Certificate> declared, java.util.function.Supplier<Path> root) {
+    if (!trust.includeSystemRoots()) {
+      return declared;
+    }
+    SortedMap<String, Certificate> all = new TreeMap<>(declared);
+    org.hostpki.install.SystemRoots.read(root.get()).forEach(
+        (name, certificate) -> {
+          if (all.putIfAbsent(name, certificate) != null) {
+            throw new HostpkiException(
+                "trusted certificate '" + name + "' has the name of a system root (trust.includeSystemRoots);"
+                    + " rename it: names starting with " + org.hostpki.install.SystemRoots.PREFIX + " are the system roots'");
+          }
+        });
+    return all;
+  }
+
   /** The declared certificates by name. */
   public SortedMap<String, Certificate> read(TrustSpec trust) {
     return read(trust, List.of());

@@ -185,7 +185,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
   private void printResult(Reconciler.Result result) {
     Plan plan = result.plan();
     HookLedger.Attempt hooks = result.hooks();
-    boolean changed = result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent();
+    boolean changed =
+        result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent()
+            || (!plan.isEmpty() && result.heldBy().isEmpty()); // install targets changed, the store not
     if (output.json()) {
       out().print(
           json(changed, false, result.generation(), plan, hooks.ran().stream().map(PendingHook::label).toList(),
@@ -218,6 +220,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     result.generation().ifPresent(g -> out().println(
         "Applied: store " + desired.store().path() + " is now at generation " + g + "."));
+    if (result.generation().isEmpty() && !plan.isEmpty() && result.heldBy().isEmpty()) {
+      out().println("Applied: the install targets changed; the store " + desired.store().path() + " did not.");
+    }
     out().flush();
   }
 

@@ -13,6 +13,8 @@ import org.hostpki.apply.Reconciler;
 import org.hostpki.check.VerdictJson;
 import org.hostpki.json.CertificateJson;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.model.InstallEntryNames;
+import org.hostpki.plan.InstallInput;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.HostIdentity;
@@ -105,6 +107,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", unmanaged));
     }
     text.end();
+    installedText(text, o.installed());
     issuedText(text, issued, revoked, o.now());
     revoked.text(text);
     Plan plan = o.plan();
@@ -134,6 +137,36 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     out().print(text, false);
     out().flush();
+  }
+
+  /** Where hostpki installed certificates ({@code trust.install}); nothing when it installs nowhere. */
+  private static void installedText(TerminalLines text, InstallInput installed) {
+    installed.observed().forEach(
+        (target, there) -> {
+          text.add("Install  ").add(target.address()).add(": ");
+          List<String> entries = new ArrayList<>();
+          there.entries().forEach((n, f) -> entries.add(InstallEntryNames.MARK + n + " " + f.abbreviatedColonHex()));
+          there.damaged().forEach(n -> entries.add(InstallEntryNames.MARK + n + " (damaged)"));
+          text.add(entries.isEmpty() ? "nothing of hostpki's" : String.join(", ", entries));
+          if (!installed.named().contains(target)) {
+            text.add(" (no longer named: the next apply removes it)");
+          }
+          text.end();
+        });
+  }
+
+  private static void installedJson(JsonWriter w, InstallInput installed) {
+    w.beginArray();
+    installed.observed().forEach(
+        (target, there) -> {
+          w.beginObject().field("target", target.address()).field("named", installed.named().contains(target));
+          w.name("entries").beginArray();
+          there.entries().forEach((n, f) -> w.beginObject().field("name", n).field("sha256", f).endObject());
+          w.endArray();
+          w.field("damaged", List.copyOf(there.damaged()));
+          w.endObject();
+        });
+    w.endArray();
   }
 
   /** What {@code hostpki sign} issued with this CA; nothing on a host that signs for none. */
@@ -254,6 +287,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       w.endObject();
     }
     w.endArray();
+    installedJson(w.name("installed"), o.installed());
     w.name("drift").beginArray();
     o.plan().changes().forEach(c -> PlanJson.change(w, c, false));
     w.endArray();

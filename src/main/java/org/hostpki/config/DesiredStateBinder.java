@@ -191,7 +191,6 @@ final class DesiredStateBinder {
       SourcePosition origin = new SourcePosition(fields.problems().file(), at.line(), at.column());
       fields.path(text).ifPresent(p -> crls.add(new CrlSource(p, origin)));
     }
-    notYetSupported(trust);
     return new TrustSpec(
         fields.bool(trust, "prune").orElse(defaults.prune()),
         fields.bool(trust, "hashedDirectory").orElse(defaults.hashedDirectory()),
@@ -203,12 +202,6 @@ final class DesiredStateBinder {
             fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
         trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))),
         crls);
-  }
-
-  private void notYetSupported(YamlNode.Mapping trust) {
-    for (String key : List.of("install", "includeSystemRoots", "excludeExpired", "caOnly")) {
-      notYetSupported(trust, key, "trust");
-    }
   }
 
   /**

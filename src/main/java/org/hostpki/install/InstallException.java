@@ -19,9 +19,25 @@ public final class InstallException extends HostpkiException {
   }
 
   InstallException(InstallTarget target, String message, boolean rolledBack, Throwable cause) {
-    super("install/" + target.address() + ": " + message, cause);
+    super("install/" + target.address() + ": " + lines(message).stream().findFirst().orElse(""), details(message));
+    if (cause != null) {
+      initCause(cause);
+    }
     this.target = Objects.requireNonNull(target, "target");
     this.rolledBack = rolledBack;
+  }
+
+  /**
+   * The first line is the headline; a tool's output and the word on the rollback come on lines of
+   * their own, printed indented below it (not as an escaped {@code \n} inside one line).
+   */
+  private static java.util.List<String> lines(String message) {
+    return message.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  private static java.util.List<String> details(String message) {
+    java.util.List<String> all = lines(message);
+    return all.isEmpty() ? all : all.subList(1, all.size());
   }
 
   public InstallTarget target() {

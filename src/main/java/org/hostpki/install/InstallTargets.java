@@ -97,7 +97,15 @@ public final class InstallTargets {
                 + " Fedora/RHEL: dnf install nss-tools)");
       } else {
         for (Path database : spec.nssDatabases()) {
-          installers.add(new NssDatabaseInstaller(underRoot(database), host.tools(), certutil.get()));
+          Path directory = underRoot(database);
+          if (Files.isSymbolicLink(directory)) {
+            problems.add(
+                "trust.install.nss: " + directory + " is a symbolic link" + linkTarget(directory)
+                    + "; hostpki runs as root and does not follow a link in someone's profile to another"
+                    + " database: name the database's own folder");
+            continue;
+          }
+          installers.add(new NssDatabaseInstaller(directory, host.tools(), certutil.get()));
         }
       }
     }
@@ -125,7 +133,8 @@ public final class InstallTargets {
       default:
         Path database = target.location().orElseThrow();
         Optional<Path> certutil = host.tools().find("certutil");
-        return Files.isRegularFile(database.resolve("cert9.db")) && certutil.isPresent()
+        // A folder replaced by a link since is not followed: its entries there are out of reach.
+        return !Files.isSymbolicLink(database) && Files.isRegularFile(database.resolve("cert9.db")) && certutil.isPresent()
             ? Optional.of(new NssDatabaseInstaller(database, host.tools(), certutil.get()))
             : Optional.empty();
     }
@@ -157,6 +166,14 @@ public final class InstallTargets {
   /** A path from the desired state, under the host's root (the same path on a real host). */
   private Path underRoot(Path path) {
     return path.isAbsolute() ? host.root().resolve(path.getRoot().relativize(path)) : path;
+  }
+
+  private static String linkTarget(Path link) {
+    try {
+      return " (to " + Files.readSymbolicLink(link) + ")";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static boolean sameFile(Path a, Path b) {

@@ -85,8 +85,16 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       requireDatabase();
       return find(list()).observation();
     } catch (IOException | StepFailed e) {
-      throw new InstallException(target(), e.getMessage());
+      throw new InstallException(target(), unreadable(e.getMessage()));
     }
+  }
+
+  /** certutil's words, and what they mean when it cannot open the database. */
+  private String unreadable(String message) {
+    return message.contains("SEC_ERROR_BAD_DATABASE")
+        ? message + "\nThe database is damaged, or a program using it (a browser) holds it locked: close"
+            + " that program, check it with certutil -d sql:" + directory + " -L, and apply again"
+        : message;
   }
 
   private Found find(List<Listed> listed) throws IOException, StepFailed {
@@ -124,7 +132,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       before = list();
       found = find(before);
     } catch (IOException | StepFailed e) {
-      throw new InstallException(target(), e.getMessage());
+      throw new InstallException(target(), unreadable(e.getMessage()));
     }
     if (found.observation().holdsExactly(wanted)) {
       return found.observation();

@@ -224,6 +224,22 @@ public sealed interface Intent {
   record RemoveTrusted(String name) implements Intent {}
 
   /**
+   * Make hostpki's entries in one install target exactly {@code entries} (every change at an
+   * address under the target carries the same map): apply adds what the store holds before it is
+   * written, and removes what leaves after.
+   *
+   * @param entries by entry name ({@link org.hostpki.model.InstallEntryNames}), the certificate as
+   *     the store holds it after apply
+   */
+  record InstallTrust(org.hostpki.model.InstallTarget target, SortedMap<String, Held> entries)
+      implements Intent {
+    public InstallTrust {
+      Objects.requireNonNull(target, "target");
+      entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
+    }
+  }
+
+  /**
    * Rewrite the record of what the PKCS#12 files hold ({@code .pkcs12-facts}) in the current
    * format; apply writes it with every new set anyway, so this only makes a set be written.
    */

@@ -31,6 +31,7 @@ import org.hostpki.model.TrustedCrl;
  *     maintenance window; a person's apply renews at once
  * @param crls the CRLs of {@code trust.crls}, read and their signatures checked, in the order
  *     the desired state names their files (a folder's files by name)
+ * @param installs the targets of {@code trust.install} and of the install record, observed
  * @param acme what the ACME edge found out ({@code server.issuer: acme}); {@link
  *     AcmeObservation#NONE} otherwise
  */
@@ -46,6 +47,7 @@ public record PlanInput(
     Optional<Instant> lastWritten,
     boolean unattended,
     List<TrustedCrl> crls,
+    InstallInput installs,
     AcmeObservation acme) {
 
   public PlanInput {
@@ -59,6 +61,7 @@ public record PlanInput(
     Objects.requireNonNull(externalChain, "externalChain");
     Objects.requireNonNull(lastWritten, "lastWritten");
     crls = List.copyOf(crls);
+    Objects.requireNonNull(installs, "installs");
     Objects.requireNonNull(acme, "acme");
   }
 
@@ -74,10 +77,29 @@ public record PlanInput(
       Optional<ExternalChainFile> externalChain,
       Optional<Instant> lastWritten,
       boolean unattended,
+      List<TrustedCrl> crls,
+      InstallInput installs) {
+    this(
+        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, unattended,
+        crls, installs, AcmeObservation.NONE);
+  }
+
+  /** Input with nothing installed anywhere and nothing to install. */
+  public PlanInput(
+      DesiredState desired,
+      HostIdentity host,
+      SortedMap<String, CertificateFacts> desiredTrust,
+      ObservedStore observed,
+      Instant now,
+      Set<Replace> replace,
+      Fingerprint basis,
+      Optional<ExternalChainFile> externalChain,
+      Optional<Instant> lastWritten,
+      boolean unattended,
       List<TrustedCrl> crls) {
     this(
-        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten,
-        unattended, crls, AcmeObservation.NONE);
+        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, unattended,
+        crls, InstallInput.NONE);
   }
 
   /** Input for a person's run, without {@code trust.crls}. */

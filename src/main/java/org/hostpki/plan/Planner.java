@@ -19,7 +19,7 @@ import org.hostpki.model.StoreLayout;
  * CaRotation}), a fleet CA's CRL ({@link CaCrl}), the server certificate ({@link ServerPlan},
  * with {@link ExternalIssuer} for an outside CA and {@link AcmeOrders} for an ACME CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
  * and the CRLs consumed with them ({@link TrustCrls}), and the files derived from them all ({@link
- * OutputPlan}). The checks they share are {@link
+ * OutputPlan}), then where the host's clients look ({@link InstallPlan}). The checks they share are {@link
  * CertificateChecks} and {@link NameChanges}; how they word what they found, {@link PlanWords}.
  */
 public final class Planner {
@@ -27,8 +27,9 @@ public final class Planner {
   /** Trusted certificates expiring within this are warned about. */
   public static final Duration TRUST_EXPIRY_WARNING = TrustPlan.EXPIRY_WARNING;
 
-  public Plan plan(PlanInput in) {
+  public Plan plan(PlanInput given) {
     PlanDraft draft = new PlanDraft();
+    PlanInput in = filtered(given, draft);
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
@@ -41,7 +42,30 @@ public final class Planner {
     List<Fingerprint> crls = TrustCrls.plan(in, draft);
     outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges, crls);
     outputs.pkcs12Record();
+    InstallPlan.plan(in, ca.trustedCas(), draft);
     return draft.plan(in.basis());
+  }
+
+  /**
+   * The input with {@code trust.excludeExpired} and {@code trust.caOnly} applied to the declared
+   * certificates (and the system's roots among them), each one left out a warning.
+   */
+  private static PlanInput filtered(PlanInput in, PlanDraft draft) {
+    TrustFilter.Result<CertificateFacts> result =
+        TrustFilter.apply(in.desiredTrust(), c -> c, in.desired().trust().filters(), in.now());
+    if (result.dropped().isEmpty()) {
+      return in;
+    }
+    for (TrustFilter.Dropped d : result.dropped()) {
+      draft.warn(
+          new Warning(
+              WarningCode.TRUST_FILTERED,
+              Address.trust(d.name()),
+              "'" + d.name() + "' (" + d.facts().subjectDn() + ") is left out: " + d.describe()));
+    }
+    return new PlanInput(
+        in.desired(), in.host(), result.kept(), in.observed(), in.now(), in.replace(), in.basis(),
+        in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme());
   }
 
   /**

@@ -15,6 +15,8 @@ public enum WarningCode {
   TRUST_DUPLICATE("trust-duplicate"),
   /** A trusted certificate is listed in a CRL of {@code trust.crls}. */
   TRUST_REVOKED("trust-revoked"),
+  /** A certificate of a trust source is left out by trust.excludeExpired or trust.caOnly. */
+  TRUST_FILTERED("trust-filtered"),
   /** A CRL of {@code trust.crls} has less than a third of its validity left: fetch a newer one. */
   CRL_EXPIRING("crl-expiring"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */

@@ -48,11 +48,11 @@ class ColourTest {
   void testWarnings_areYellowOnATerminal() throws Exception {
     Files.writeString(
         dir.resolve("host.yaml"),
-        "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install: {system: true}\n");
+        "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install: {}\n");
 
     CliResult run = onTerminal(Map.of(), "validate", "host.yaml");
 
-    assertThat(run.out()).contains("host.yaml:4:3: " + YELLOW_WARNING);
+    assertThat(run.out()).contains("host.yaml:4:12: " + YELLOW_WARNING);
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code trust.install}, {@code trust.includeSystemRoots}, the trust filters, {@code outputs}, {@code store.access}, {@code
+ * {@code outputs}, {@code store.access}, {@code
  * store.previousPassword} and the hooks other than {@code afterServerChange} are read and checked
  * by this build, but the plan does not carry them out yet: validate accepts them with a warning,
  * plan and apply refuse the desired state and change nothing.
@@ -20,43 +20,6 @@ class NotYetSupportedTest {
   private static final String HEAD = "apiVersion: hostpki/v1\nstore: {path: pki}\nhost: {hostname: portal, domain: example.com, detect: false}\n";
 
   @TempDir Path dir;
-
-  @Test
-  void testValidate_acceptsTrustInstallWithAWarning() throws IOException {
-    write("trust:\n  install: {system: true}\n");
-
-    CliResult run = run("validate", "host.yaml");
-
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.err() + run.out()).contains("host.yaml:5:3: warning: trust.install is not yet supported by this build");
-  }
-
-  @Test
-  void testPlan_refusesTrustInstallNamingWhereItIs() throws IOException {
-    write("trust:\n  install: {system: true, nss: [sql:/home/app/.pki/nssdb]}\n");
-
-    CliResult run = run("plan", "-f", "host.yaml");
-
-    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-    assertThat(run.err())
-        .contains(
-            "error: " + dir.resolve("host.yaml") + ":5:3: trust.install is not yet supported by this build:"
-                + " validate accepts it, but plan and apply cannot carry it out yet; remove it to plan or"
-                + " apply this desired state");
-  }
-
-  @Test
-  void testApply_refusesSystemRootsAndFiltersAndWritesNothing() throws IOException {
-    write("trust:\n  includeSystemRoots: true\n  excludeExpired: true\n  caOnly: true\n");
-
-    CliResult run = run("apply", "-f", "host.yaml");
-
-    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-    assertThat(run.err())
-        .contains(
-            "trust.includeSystemRoots, trust.excludeExpired, trust.caOnly are not yet supported by this build");
-    assertThat(dir.resolve("pki")).doesNotExist();
-  }
 
   @Test
   void testApply_settingsLeftAtFalseAreNoObstacle() throws IOException {

@@ -93,18 +93,16 @@ class InstallBinderTest {
   }
 
   @Test
-  void testValidate_acceptsEachNewSettingWithANotYetSupportedWarning() {
+  void testValidate_acceptsEachSettingWithoutAWarning() {
     LoadResult result =
-        loader.loadString(file, HEAD + "trust:\n  caOnly: true\n  install: {system: true}\n");
+        loader.loadString(
+            file,
+            HEAD + "trust:\n  caOnly: true\n  excludeExpired: true\n  includeSystemRoots: true\n"
+                + "  install: {certificates: [ca, trusted], system: true, java: true, nss: [sql:/home/app/.pki/nssdb]}\n");
 
     assertThat(result.hasErrors()).isFalse();
-    assertThat(result.problems())
-        .extracting(Problem::format)
-        .containsExactly(
-            "/etc/hostpki/host.yaml:4:3: warning: trust.caOnly is not yet supported by this build: validate"
-                + " accepts it, but plan and apply refuse a desired state that uses it",
-            "/etc/hostpki/host.yaml:5:3: warning: trust.install is not yet supported by this build: validate"
-                + " accepts it, but plan and apply refuse a desired state that uses it");
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.desiredState().orElseThrow().notYetSupported()).isEmpty();
   }
 
   @Test

@@ -123,6 +123,36 @@ class InstallTargetsTest {
   }
 
   @Test
+  void testResolve_anNssDatabaseThatIsALinkIsNotFollowed() throws IOException {
+    tool("certutil");
+    Path other = Files.createDirectories(root.resolve("root/.pki/nssdb"));
+    Files.writeString(other.resolve("cert9.db"), "");
+    Path link = Files.createDirectories(root.resolve("home/app/.pki")).resolve("nssdb");
+    Files.createSymbolicLink(link, other);
+
+    InstallTargets.Resolution resolution = resolve(false, false, List.of(), List.of(Path.of("/home/app/.pki/nssdb")));
+
+    assertThat(resolution.installers()).isEmpty();
+    assertThat(resolution.problems())
+        .containsExactly(
+            "trust.install.nss: " + link + " is a symbolic link (to " + other + "); hostpki runs as root and does not"
+                + " follow a link in someone's profile to another database: name the database's own folder");
+    Files.delete(link);
+    Files.createDirectories(link);
+    Files.writeString(link.resolve("cert9.db"), "");
+    assertThat(new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)))
+            .forRecorded(InstallTarget.nss(link), Optional.empty()))
+        .isPresent();
+    Files.delete(link.resolve("cert9.db"));
+    Files.delete(link);
+    Files.createSymbolicLink(link, other);
+    assertThat(new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)))
+            .forRecorded(InstallTarget.nss(link), Optional.empty()))
+        .as("a recorded database replaced by a link since")
+        .isEmpty();
+  }
+
+  @Test
   void testForRecorded_aTargetThatIsGoneNeedsNoCleaning() throws IOException {
     tool("certutil");
     InstallTargets targets = new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)));

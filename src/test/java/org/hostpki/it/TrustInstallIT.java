@@ -196,6 +196,58 @@ class TrustInstallIT {
     }
   }
 
+  /**
+   * hostpki itself, end to end: an apply with trust.install (system with Java's cacerts as one
+   * target on Debian, and an NSS database) makes plain curl, openssl verify, a new JVM and
+   * certutil trust the site hostpki's store serves; a second apply has nothing to do; removing
+   * trust.install removes all of it again by the install record, and they refuse the site.
+   */
+  @Test
+  void testHostpkiApply_installsTheCaForEveryClientThenRemovesItWhenInstallGoes() throws IOException {
+    requireDebianWithCaCertificatesJava();
+    TrustNamespace ns = TrustNamespace.copyOfThisMachine(dir, true);
+    Path store = dir.resolve("store");
+    Path db = dir.resolve("home/.pki/nssdb");
+    NssDatabase.create(db);
+    String common =
+        "apiVersion: hostpki/v1\nstore: {path: " + store + "}\nserver: {ipAddresses: [127.0.0.1]}\n";
+    Path installing =
+        Files.writeString(
+            dir.resolve("host.yaml"),
+            common + "trust:\n  install:\n    system: true\n    java: true\n    nss: [sql:" + db + "]\n");
+    Path without = Files.writeString(dir.resolve("without.yaml"), common);
+
+    ProcessResult apply = ns.run(TrustNamespace.java(org.hostpki.cli.Main.class, "apply", "-f", installing.toString()));
+
+    assertThat(apply.assertSucceeded().stdout())
+        .contains("+ install/system/hostpki-ca ")
+        .contains("+ install/nss:" + db + "/hostpki-ca ")
+        .contains("is rebuilt by update-ca-certificates from the system store (ca-certificates-java)");
+    assertThat(Tool.CERTUTIL.command("-d", "sql:" + db, "-L").run().assertSucceeded().stdout())
+        .containsPattern("hostpki-ca [0-9a-f]{16} +C,,");
+    try (OpenSslServer site = OpenSslServer.start(new Store(store), LOOPBACK, dir)) {
+      String url = "https://127.0.0.1:" + site.port() + "/";
+      assertThat(ns.run("curl", "-sS", "--max-time", "10", url).assertSucceeded().stdout()).contains(OpenSslServer.PAGE_MARKER);
+      assertThat(ns.run(Tool.OPENSSL.require().toString(), "verify", store.resolve("server.crt").toString()).assertSucceeded().stdout())
+          .contains(": OK");
+      assertThat(ns.run(TrustNamespace.java(HttpsProbe.class, url)).assertSucceeded().stdout()).contains("status 200");
+      assertThat(ns.run(TrustNamespace.java(org.hostpki.cli.Main.class, "apply", "-f", installing.toString())).assertSucceeded().stdout())
+          .startsWith("No changes");
+
+      ProcessResult prune = ns.run(TrustNamespace.java(org.hostpki.cli.Main.class, "apply", "-f", without.toString()));
+
+      assertThat(prune.assertSucceeded().stdout())
+          .contains("- install/system/hostpki-ca ")
+          .contains("- install/nss:" + db + "/hostpki-ca ")
+          .contains("Applied: the install targets changed");
+      assertThat(ns.run("curl", "-sS", "--max-time", "10", url).exitCode()).isEqualTo(60);
+      assertThat(ns.run(TrustNamespace.java(HttpsProbe.class, url)).assertFailed().stdout()).contains("PKIX path building failed");
+      assertThat(Tool.CERTUTIL.command("-d", "sql:" + db, "-L").run().assertSucceeded().stdout()).doesNotContain("hostpki-");
+      assertThat(dir.resolve("etc-ssl-certs")).isDirectoryNotContaining("glob:**/hostpki-*");
+      assertThat(Files.readString(store.resolve(".install/record.json"))).contains("\"targets\":[]");
+    }
+  }
+
   private static void requireDebianWithCaCertificatesJava() {
     if (!Files.isExecutable(Path.of("/usr/sbin/update-ca-certificates"))) {
       Prerequisites.missing("update-ca-certificates is not installed (Debian package ca-certificates)");

@@ -68,6 +68,33 @@ class SystemdUnitsTest {
     assertThat((run.stdout() + run.stderr()).lines().filter(l -> l.contains("hostpki"))).as(run.toString()).isEmpty();
   }
 
+  /**
+   * The trust.install drop-in, as systemd merges it into each service (its [Service] lines after
+   * the unit's own), passes verify too: every setting known, every path absolute.
+   */
+  @Test
+  void testTrustInstallDropIn_passesSystemdVerifyInBothServices() throws Exception {
+    Path tool = systemdAnalyze();
+    unitCopies();
+    String dropIn = Files.readString(examples().resolve("trust-install.conf"));
+    assertThat(dropIn).contains("ReadWritePaths=-/usr/local/share/ca-certificates -/etc/ssl/certs");
+    String service = dropIn.substring(dropIn.indexOf("[Service]") + "[Service]".length());
+    List<String> command = new ArrayList<>(List.of(tool.toString(), "verify"));
+    for (String unit : List.of("hostpki.service", "hostpki-watch.service")) {
+      Path copy = dir.resolve(unit);
+      String text = Files.readString(copy);
+      int at = text.indexOf("[Service]") + "[Service]".length();
+      // The commented lines too, uncommented: what a user enables must verify as well.
+      Files.writeString(copy, text.substring(0, at) + service.replaceAll("(?m)^#(\\w+=)", "$1") + text.substring(at));
+      command.add("./" + unit);
+    }
+
+    ProcessResult run = Command.of(command).in(dir).env(Map.of("SYSTEMD_LOG_COLOR", "0")).timeout(Command.LONG_GUARD).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat((run.stdout() + run.stderr()).lines().filter(l -> l.contains("hostpki"))).as(run.toString()).isEmpty();
+  }
+
   @Test
   void testServices_areHardened() throws Exception {
     Path tool = systemdAnalyze();

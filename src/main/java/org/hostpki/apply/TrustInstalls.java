@@ -1,0 +1,285 @@
+package org.hostpki.apply;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.hostpki.install.InstallException;
+import org.hostpki.install.InstallRecordFile;
+import org.hostpki.install.InstallTargets;
+import org.hostpki.install.TrustHost;
+import org.hostpki.install.TrustInstaller;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.model.InstallRecord;
+import org.hostpki.model.InstallSpec;
+import org.hostpki.model.InstallTarget;
+import org.hostpki.model.PasswordSource;
+import org.hostpki.model.StoreLayout;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
+import org.hostpki.store.StoreFile;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Held;
+import org.hostpki.plan.InstallInput;
+import org.hostpki.plan.Intent;
+import org.hostpki.plan.Plan;
+
+/**
+ * The edge of {@code trust.install} for the reconciler: observes every target the desired state
+ * names and every target of the install record ({@code .install/record.json}), and carries out a
+ * plan's install changes in two steps around the store's commit, so that a CA is trusted where
+ * the host's clients look before the store serves a certificate it signed, and leaves only after
+ * the store no longer trusts it:
+ *
+ * <ol>
+ *   <li>{@link #add} (before the commit): what the plan installs is added, what it removes stays;
+ *   <li>{@link #settle} (after it, or alone when the store does not change): each target holds
+ *       exactly what the plan says.
+ * </ol>
+ *
+ * The record names every entry hostpki may have put anywhere: it is written before a target is
+ * changed with what is there and what is about to be ({@link InstallRecord#intending}), and after
+ * with what is there then; a crash or a failure in between leaves a record the next apply uses to
+ * repair or remove. Entries hostpki did not install (without its mark) are never touched.
+ */
+final class TrustInstalls {
+  /** Nothing named, nothing recorded. */
+  static final TrustInstalls NONE = new TrustInstalls(null, InstallInput.NONE, Map.of(), Map.of());
+
+  private final Path store;
+  private final InstallInput input;
+  private final Map<InstallTarget, TrustInstaller> installers;
+  private final Map<InstallTarget, Optional<PasswordSource>> passwords;
+
+  private TrustInstalls(
+      Path store,
+      InstallInput input,
+      Map<InstallTarget, TrustInstaller> installers,
+      Map<InstallTarget, Optional<PasswordSource>> passwords) {
+    this.store = store;
+    this.input = input;
+    this.installers = installers;
+    this.passwords = passwords;
+  }
+
+  /**
+   * Reads the record and observes the targets; changes nothing.
+   *
+   * @throws HostpkiException when a target cannot be read (an NSS database that is locked or
+   *     damaged, a Java trust store whose password is wrong) or the record is not one
+   */
+  static TrustInstalls observe(DesiredState desired, TrustHost host, Secrets secrets) {
+    Path store = desired.store().path();
+    InstallRecord record = InstallRecordFile.read(store);
+    Optional<InstallSpec> spec = desired.trust().install();
+    if (spec.isEmpty() && record.targets().isEmpty()) {
+      return NONE;
+    }
+    InstallTargets targets = new InstallTargets(host);
+    Map<InstallTarget, TrustInstaller> installers = new LinkedHashMap<>();
+    Map<InstallTarget, Optional<PasswordSource>> passwords = new LinkedHashMap<>();
+    List<InstallTarget> named = new ArrayList<>();
+    Map<InstallTarget, String> notes = new TreeMap<>();
+    List<String> problems = new ArrayList<>();
+    if (spec.isPresent()) {
+      InstallTargets.Resolution resolution =
+          targets.resolve(spec.get(), secrets.javaPassword(spec.get().javaPassword()));
+      problems.addAll(resolution.problems());
+      resolution.notes().forEach(n -> notes.merge(InstallTarget.system(), n, (a, b) -> a + "; " + b));
+      for (TrustInstaller installer : resolution.installers()) {
+        installers.put(installer.target(), installer);
+        passwords.put(
+            installer.target(),
+            installer.target().kind() == InstallTarget.Kind.JAVA ? spec.get().javaPassword() : Optional.empty());
+        named.add(installer.target());
+      }
+    }
+    for (Map.Entry<InstallTarget, InstallRecord.Installed> recorded : record.targets().entrySet()) {
+      InstallTarget target = recorded.getKey();
+      if (installers.containsKey(target)) {
+        continue;
+      }
+      Optional<PasswordSource> password = recorded.getValue().password();
+      targets
+          .forRecorded(target, secrets.recordedPassword(target.address(), password))
+          .ifPresent(
+              installer -> {
+                installers.put(target, installer);
+                passwords.put(target, password);
+              });
+    }
+    SortedMap<InstallTarget, InstallObservation> observed = new TreeMap<>();
+    if (problems.isEmpty()) {
+      installers.forEach((target, installer) -> observed.put(target, installer.observe()));
+    }
+    return new TrustInstalls(
+        store, new InstallInput(observed, named, record, notes, problems), installers, passwords);
+  }
+
+  /** What the planner is told. */
+  InstallInput input() {
+    return input;
+  }
+
+  /** Whether the plan changes any target. */
+  static boolean changesAny(Plan plan) {
+    return plan.changes().stream().anyMatch(c -> c.intent() instanceof Intent.InstallTrust);
+  }
+
+  /** Whether the plan changes the store itself. */
+  static boolean changesStore(Plan plan) {
+    return plan.changes().stream().anyMatch(c -> !(c.intent() instanceof Intent.InstallTrust));
+  }
+
+  /**
+   * Before the store's commit: adds to each target what the plan installs there, keeping what it
+   * removes (known by {@code before}, the certificates the store holds now).
+   *
+   * @param after the certificates the store holds once committed
+   * @param before certificates of the store as it is, by fingerprint: what is installed now
+   * @throws InstallException with the tool's words; the target is as it was
+   */
+  void add(Plan plan, Function<Held, Optional<Certificate>> after, Map<Fingerprint, Certificate> before) {
+    for (Intent.InstallTrust intent : intents(plan).values()) {
+      SortedMap<String, Certificate> wanted = certificates(intent, after);
+      InstallObservation there = input.observed().get(intent.target());
+      Set<Fingerprint> wantedPrints = new HashSet<>();
+      wanted.values().forEach(c -> wantedPrints.add(c.fingerprint()));
+      SortedMap<String, Certificate> meanwhile = new TreeMap<>(wanted);
+      boolean adds = false;
+      for (Map.Entry<String, Certificate> w : wanted.entrySet()) {
+        adds |= !w.getValue().fingerprint().equals(there.entries().get(w.getKey()));
+      }
+      there.entries().forEach(
+          (name, fingerprint) -> {
+            Certificate kept = before.get(fingerprint);
+            if (!meanwhile.containsKey(name) && kept != null && !wantedPrints.contains(fingerprint)) {
+              meanwhile.put(name, kept);
+            }
+          });
+      if (adds) {
+        install(intent.target(), meanwhile);
+      }
+    }
+  }
+
+  /**
+   * Makes each target the plan changes hold exactly what the plan says (after the store's commit,
+   * or alone when the store does not change), and forgets recorded targets that are gone.
+   *
+   * @throws InstallException with the tool's words; the target is as it was before this call
+   */
+  void settle(Plan plan, Function<Held, Optional<Certificate>> after) {
+    for (Intent.InstallTrust intent : intents(plan).values()) {
+      install(intent.target(), certificates(intent, after));
+    }
+    InstallRecord record = InstallRecordFile.read(store);
+    InstallRecord without = record;
+    for (InstallTarget target : record.targets().keySet()) {
+      if (!installers.containsKey(target)) {
+        without = without.with(target, new TreeMap<>(), Optional.empty());
+      }
+    }
+    if (!without.equals(record)) {
+      InstallRecordFile.write(store, without);
+    }
+  }
+
+  private void install(InstallTarget target, SortedMap<String, Certificate> entries) {
+    SortedMap<String, Fingerprint> prints = new TreeMap<>();
+    entries.forEach((n, c) -> prints.put(n, c.fingerprint()));
+    Optional<PasswordSource> password = passwords.getOrDefault(target, Optional.empty());
+    InstallRecordFile.write(store, InstallRecordFile.read(store).intending(target, prints, password));
+    InstallObservation now = installers.get(target).apply(entries);
+    InstallRecordFile.write(store, InstallRecordFile.read(store).with(target, now.entries(), password));
+  }
+
+  /** The certificates of the store as it is: its CAs and trusted certificates. */
+  static Function<Held, Optional<Certificate>> held(StoreContents store) {
+    return held -> {
+      if (held instanceof Held.Trusted t) {
+        return Optional.ofNullable(store.trusted().get(t.name()));
+      }
+      return switch ((Held.Stored) held) {
+        case CA -> store.caCertificate();
+        case CA_NEXT -> store.caNextCertificate();
+        case CA_PREVIOUS -> store.caPreviousCertificate();
+        case SERVER -> store.serverCertificate();
+      };
+    };
+  }
+
+  /** The certificates of a new set of store files, before it is committed. */
+  static Function<Held, Optional<Certificate>> held(SortedMap<String, StoreFile> files) {
+    return held -> {
+      String name =
+          held instanceof Held.Trusted t
+              ? StoreLayout.trustFile(t.name())
+              : switch ((Held.Stored) held) {
+                case CA -> StoreLayout.CA_CERT;
+                case CA_NEXT -> StoreLayout.CA_NEXT_CERT;
+                case CA_PREVIOUS -> StoreLayout.CA_PREVIOUS_CERT;
+                case SERVER -> StoreLayout.SERVER_CERT;
+              };
+      StoreFile file = files.get(name);
+      if (file == null) {
+        return Optional.empty();
+      }
+      try {
+        return Pem.readCertificates(file.content()).stream().findFirst();
+      } catch (InvalidMaterialException e) {
+        throw new HostpkiException("the new " + name + " cannot be read back: " + e.getMessage());
+      }
+    };
+  }
+
+  /** What may be installed now, by fingerprint: the store's certificates and the declared ones. */
+  static Map<Fingerprint, Certificate> known(StoreContents store, SortedMap<String, Certificate> declared) {
+    Map<Fingerprint, Certificate> out = new java.util.HashMap<>();
+    List<Certificate> all = new ArrayList<>(declared.values());
+    all.addAll(store.trusted().values());
+    store.caCertificate().ifPresent(all::add);
+    store.caNextCertificate().ifPresent(all::add);
+    store.caPreviousCertificate().ifPresent(all::add);
+    all.forEach(c -> out.put(c.fingerprint(), c));
+    return out;
+  }
+
+  /** The plan's install intents, one per target, in the plan's order. */
+  private static Map<InstallTarget, Intent.InstallTrust> intents(Plan plan) {
+    Map<InstallTarget, Intent.InstallTrust> out = new LinkedHashMap<>();
+    for (Change change : plan.changes()) {
+      if (change.intent() instanceof Intent.InstallTrust install) {
+        out.putIfAbsent(install.target(), install);
+      }
+    }
+    return out;
+  }
+
+  private static SortedMap<String, Certificate> certificates(
+      Intent.InstallTrust intent, Function<Held, Optional<Certificate>> after) {
+    SortedMap<String, Certificate> out = new TreeMap<>();
+    intent.entries().forEach(
+        (name, held) ->
+            out.put(
+                name,
+                after.apply(held)
+                    .orElseThrow(
+                        () ->
+                            new HostpkiException(
+                                "install/" + intent.target().address() + ": the plan installs " + held
+                                    + ", which the store does not hold; plan again"))));
+    return out;
+  }
+}

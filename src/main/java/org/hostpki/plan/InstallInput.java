@@ -1,0 +1,45 @@
+package org.hostpki.plan;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.model.InstallRecord;
+import org.hostpki.model.InstallTarget;
+
+/**
+ * What the planner is told of {@code trust.install}, gathered at the edge: every target hostpki
+ * installs into now or did before (by the install record), what it holds of hostpki's, and why a
+ * named target cannot be installed into on this host.
+ *
+ * @param observed by target: the targets the desired state names, and those only in the record
+ *     that still exist (their entries are removed)
+ * @param named the targets the desired state names; the others in {@code observed} are only in
+ *     the record
+ * @param notes what the plan says about a target, in its changes' reasons: Java's cacerts is
+ *     rebuilt by the system tool and installed through install/system
+ * @param problems why a named target cannot be installed into here, each with its fix: the plan is
+ *     refused
+ */
+public record InstallInput(
+    SortedMap<InstallTarget, InstallObservation> observed,
+    List<InstallTarget> named,
+    InstallRecord record,
+    Map<InstallTarget, String> notes,
+    List<String> problems) {
+
+  /** Nothing installed, nothing named: {@code trust.install} absent and no record. */
+  public static final InstallInput NONE =
+      new InstallInput(new TreeMap<>(), List.of(), InstallRecord.empty(), Map.of(), List.of());
+
+  public InstallInput {
+    observed = Collections.unmodifiableSortedMap(new TreeMap<>(observed));
+    named = List.copyOf(named);
+    Objects.requireNonNull(record, "record");
+    notes = Map.copyOf(notes);
+    problems = List.copyOf(problems);
+  }
+}

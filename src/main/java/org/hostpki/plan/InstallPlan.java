@@ -1,0 +1,187 @@
+package org.hostpki.plan;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.InstallEntryNames;
+import org.hostpki.model.InstallObservation;
+import org.hostpki.model.InstallSpec;
+import org.hostpki.model.InstallTarget;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.StoreLayout;
+
+/**
+ * Plans {@code trust.install}: per target, one change per entry ({@code
+ * install/system/hostpki-ca}) that is missing, holds another certificate or is damaged, or is
+ * hostpki's and no longer wanted — in a target the desired state no longer names (known from the
+ * install record) every entry goes. The entries follow the store as this plan leaves it: the
+ * internal CA, and during a rotation {@code ca-next} from the apply that makes it and {@code
+ * ca-previous} until the apply that drops it; so the plan that starts a rotation installs the new
+ * CA, the one that promotes it renames it, and the one that ends the overlap removes the old.
+ */
+final class InstallPlan {
+  /** The names of the system's own roots among the trusted ({@code install.SystemRoots}): never installed back. */
+  private static final String SYSTEM_ROOTS = "system-";
+
+  private final PlanInput in;
+  private final PlanDraft draft;
+  private final ObservedStore observed;
+
+  private InstallPlan(PlanInput in, PlanDraft draft) {
+    this.in = in;
+    this.draft = draft;
+    this.observed = in.observed();
+  }
+
+  /** @param trustedCas the internal CAs trusted after apply, by alias ({@link CaRotation.Outcome}) */
+  static void plan(PlanInput in, Map<String, Held> trustedCas, PlanDraft draft) {
+    new InstallPlan(in, draft).plan(trustedCas);
+  }
+
+  private void plan(Map<String, Held> trustedCas) {
+    InstallInput installs = in.installs();
+    if (!installs.problems().isEmpty()) {
+      draft.refuse(
+          new Refusal(
+              RefusalCode.INSTALL_REFUSED,
+              "install",
+              in.desired().trust().install().map(s -> s.origin() + ": ").orElse("")
+                  + "trust.install names a target this host cannot install into; nothing was changed:",
+              installs.problems()));
+      return;
+    }
+    SortedMap<String, Held> wanted = wanted(trustedCas);
+    for (Map.Entry<InstallTarget, InstallObservation> t : installs.observed().entrySet()) {
+      InstallTarget target = t.getKey();
+      SortedMap<String, Held> entries = installs.named().contains(target) ? wanted : new TreeMap<>();
+      target(target, t.getValue(), entries, Optional.ofNullable(installs.notes().get(target)));
+    }
+  }
+
+  /** What every named target should hold, by entry name; each certificate once. */
+  private SortedMap<String, Held> wanted(Map<String, Held> trustedCas) {
+    SortedMap<String, Held> out = new TreeMap<>();
+    Optional<InstallSpec> spec = in.desired().trust().install();
+    if (spec.isEmpty()) {
+      return out;
+    }
+    Set<Fingerprint> seen = new HashSet<>();
+    LinkedHashMap<String, Held> all = new LinkedHashMap<>();
+    if (spec.get().certificates().contains(InstallSpec.Content.CA)) {
+      trustedCas.forEach((alias, held) -> all.put(entryName(alias), held));
+    }
+    if (spec.get().certificates().contains(InstallSpec.Content.TRUSTED)) {
+      TrustPlan.afterApply(in).keySet().stream()
+          .filter(n -> !(in.desired().trust().includeSystemRoots() && n.startsWith(SYSTEM_ROOTS)))
+          .forEach(n -> all.put(InstallEntryNames.trusted(n), new Held.Trusted(n)));
+    }
+    all.forEach(
+        (name, held) -> {
+          Optional<Fingerprint> known = fingerprint(held);
+          if (known.isEmpty() || seen.add(known.get())) {
+            out.put(name, held);
+          }
+        });
+    return out;
+  }
+
+  /** {@code hostpki-ca-next} (a truststore.p12 alias) → {@code ca-next}. */
+  private static String entryName(String alias) {
+    return switch (alias) {
+      case StoreLayout.CA_ALIAS -> InstallEntryNames.CA;
+      case StoreLayout.CA_NEXT_ALIAS -> InstallEntryNames.CA_NEXT;
+      case StoreLayout.CA_PREVIOUS_ALIAS -> InstallEntryNames.CA_PREVIOUS;
+      default -> throw new IllegalArgumentException("not an internal CA alias: " + alias);
+    };
+  }
+
+  private void target(
+      InstallTarget target, InstallObservation there, SortedMap<String, Held> entries, Optional<String> note) {
+    String suffix = note.map(n -> " (" + n + ")").orElse("");
+    List<Change> changes = new ArrayList<>();
+    for (Map.Entry<String, Held> e : entries.entrySet()) {
+      String name = e.getKey();
+      Optional<CertificateFacts> after = facts(e.getValue());
+      Optional<Fingerprint> installed = Optional.ofNullable(there.entries().get(name));
+      Attributes before = installed.map(f -> Attributes.none().with("sha256", f)).orElse(Attributes.none());
+      Attributes afterAttributes = after.map(Attributes::of).orElse(Attributes.none());
+      String what = after.map(PlanWords::certificate).orElse(changedIn(e.getValue()));
+      if (installed.isEmpty() && !there.damaged().contains(name)) {
+        changes.add(change(target, name, Action.CREATE, ReasonCode.MISSING, "not installed yet: " + what + suffix, entries, before, afterAttributes));
+      } else if (there.damaged().contains(name)) {
+        changes.add(change(target, name, Action.REPLACE, ReasonCode.OUT_OF_DATE, "installed but not as hostpki puts it; installing again: " + what + suffix, entries, before, afterAttributes));
+      } else if (after.isEmpty() || !after.get().fingerprint().equals(installed.get())) {
+        changes.add(
+            change(
+                target, name, Action.REPLACE, ReasonCode.OUT_OF_DATE,
+                "installed " + installed.get().abbreviatedColonHex() + ", now " + what + suffix, entries, before,
+                afterAttributes));
+      } else {
+        draft.unchanged();
+      }
+    }
+    Set<String> gone = new java.util.TreeSet<>(there.entries().keySet());
+    gone.addAll(there.damaged());
+    gone.removeAll(entries.keySet());
+    for (String name : gone) {
+      Attributes before =
+          Optional.ofNullable(there.entries().get(name)).map(f -> Attributes.none().with("sha256", f)).orElse(Attributes.none());
+      String why =
+          in.installs().named().contains(target)
+              ? "installed by hostpki, no longer wanted there"
+              : "installed by hostpki (install record); trust.install no longer names " + target.address();
+      changes.add(change(target, name, Action.DELETE, ReasonCode.NOT_WANTED, why + suffix, entries, before, Attributes.none()));
+    }
+    changes.forEach(draft::add);
+  }
+
+  private static Change change(
+      InstallTarget target, String name, Action action, ReasonCode code, String reason,
+      SortedMap<String, Held> entries, Attributes before, Attributes after) {
+    return new Change(
+        target.entryAddress(name), action, List.of(new Reason(code, reason)),
+        new Intent.InstallTrust(target, entries), before, after);
+  }
+
+  /** A certificate this plan issues, in words: it has no fingerprint yet. */
+  private static String changedIn(Held held) {
+    return held == Held.Stored.CA_NEXT ? "the next CA this apply makes" : "the CA this apply makes";
+  }
+
+  private Optional<Fingerprint> fingerprint(Held held) {
+    return facts(held).map(CertificateFacts::fingerprint);
+  }
+
+  /**
+   * The certificate as the store holds it after apply; empty for a CA this plan issues (its
+   * fingerprint is known only once it is made).
+   */
+  private Optional<CertificateFacts> facts(Held held) {
+    if (held instanceof Held.Trusted t) {
+      return Optional.ofNullable(in.desiredTrust().get(t.name())).or(() -> Optional.ofNullable(observed.trusted().get(t.name())));
+    }
+    Optional<Change> ca = draft.change(Address.CA);
+    return switch ((Held.Stored) held) {
+      case CA -> {
+        if (ca.isEmpty()) {
+          yield observed.caCertificate();
+        }
+        yield ca.get().intent() instanceof Intent.PromoteNextCa ? observed.caNextCertificate() : Optional.empty();
+      }
+      case CA_NEXT -> draft.change(Address.CA_NEXT).isPresent() ? Optional.empty() : observed.caNextCertificate();
+      case CA_PREVIOUS ->
+          draft.change(Address.CA_PREVIOUS).filter(c -> c.intent() instanceof Intent.KeepPreviousCa).isPresent()
+              ? observed.caCertificate()
+              : observed.caPreviousCertificate();
+      case SERVER -> observed.serverCertificate();
+    };
+  }
+}

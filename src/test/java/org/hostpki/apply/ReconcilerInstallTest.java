@@ -1,0 +1,294 @@
+package org.hostpki.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.hostpki.install.InstallRecordFile;
+import org.hostpki.install.ToolRunner;
+import org.hostpki.install.TrustHost;
+import org.hostpki.model.CaSpec;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallSpec;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.SourcePosition;
+import org.hostpki.model.StoreSpec;
+import org.hostpki.model.Subject;
+import org.hostpki.model.TrustFilters;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.Pem;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanInput;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code trust.install: {system: true}} carried out by apply, on a Fedora tree under a temporary
+ * root with a stand-in {@code update-ca-trust} (Debian lacks the real one; {@code TrustInstallIT}
+ * runs Debian's real tools). The stand-in logs, at each call, the anchors hostpki has there and
+ * what the store serves at that moment, which shows the order: a new CA is in the system store
+ * before the store serves a certificate it signed, an old one leaves only after the store dropped
+ * it.
+ */
+class ReconcilerInstallTest {
+  private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
+  private static final Duration OVERLAP = Duration.ofDays(7);
+  private static final Instant T1 = T0.plus(Duration.ofDays(1));
+  private static final Instant MOVE = T1.plus(OVERLAP);
+  private static final Instant RETIRE = MOVE.plus(OVERLAP);
+
+  @TempDir Path dir;
+  private Path root;
+  private Path store;
+  private Path anchors;
+  private Path calls;
+  private Path standIn;
+  private Instant now = T0;
+  private Optional<Subject> caSubject = Optional.empty();
+  private Optional<InstallSpec> install = Optional.of(system());
+  private boolean hashedDirectory;
+
+  @BeforeEach
+  void fedoraTree() throws IOException {
+    root = dir.resolve("root");
+    store = dir.resolve("store");
+    anchors = root.resolve("etc/pki/ca-trust/source/anchors");
+    calls = dir.resolve("calls");
+    Files.createDirectories(anchors);
+    Files.createDirectories(root.resolve("etc/pki/ca-trust/extracted/pem"));
+    Files.writeString(anchors.resolve("someone.pem"), org.hostpki.testkit.TestCa.selfSignedRoot("Someone").pem());
+    standIn("");
+  }
+
+  /**
+   * The stand-in update-ca-trust: extracts the anchors into the bundle as the real one does, logs
+   * "anchors: NAME=CN ... | serves: ISSUER | previous: yes/no", then runs {@code tail}.
+   */
+  private void standIn(String tail) throws IOException {
+    standIn = root.resolve("stand-in/update-ca-trust");
+    Files.createDirectories(standIn.getParent());
+    Files.writeString(
+        standIn,
+        "#!/bin/sh\nexport LC_ALL=C\n"
+            + tail
+            + "cat " + anchors + "/* > " + root.resolve("etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem") + "\n"
+            + "line='anchors:'\n"
+            + "for f in " + anchors + "/hostpki-*; do [ -e \"$f\" ] || continue;"
+            + " line=\"$line $(basename $f .pem)=$(openssl x509 -in $f -noout -subject -nameopt multiline | sed -n 's/ *commonName *= //p')\"; done\n"
+            + "serves=$(openssl x509 -in " + store + "/server.crt -noout -issuer -nameopt multiline 2>/dev/null | sed -n 's/ *commonName *= //p')\n"
+            + "previous=no; [ -e " + store + "/ca-previous.crt ] && previous=yes\n"
+            + "echo \"$line | serves: ${serves:-nothing} | previous: $previous\" >> " + calls + "\n",
+        StandardCharsets.US_ASCII);
+    Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private static InstallSpec system() {
+    return new InstallSpec(
+        List.of(InstallSpec.Content.CA), true, false, List.of(), Optional.empty(), List.of(),
+        new SourcePosition(Path.of("host.yaml"), 9, 3));
+  }
+
+  private Reconciler reconciler() {
+    HostIdentity host = new HostIdentity("portal", Optional.of("example.com"), List.of(IpAddresses.parse("192.0.2.10").orElseThrow()));
+    return new Reconciler(
+            spec -> host, Clock.fixed(now, ZoneOffset.UTC), new SecureRandom(), new Secrets(Map.of()),
+            new Hooks(new PrintWriter(new StringWriter(), true)))
+        .installingInto(
+            new TrustHost(root, root.resolve("jdk"), new ToolRunner(List.of(standIn.getParent()), Duration.ofSeconds(20))));
+  }
+
+  private DesiredState desired() {
+    CaSpec ca =
+        new CaSpec(
+            caSubject, KeySpec.defaultSpec(), CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE,
+            Optional.of(OVERLAP), Optional.empty());
+    return new DesiredState(
+        dir.resolve("host.yaml"),
+        new StoreSpec(store, Optional.empty(), Pkcs12Profile.MODERN),
+        HostSpec.defaults(),
+        ca,
+        ServerSpec.defaults(),
+        new TrustSpec(true, hashedDirectory, List.of(), List.of(), false, TrustFilters.NONE, install, List.of()),
+        HooksSpec.none());
+  }
+
+  private Plan apply() {
+    return reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO).plan();
+  }
+
+  private Plan plan() {
+    return reconciler().plan(desired(), Set.of()).plan();
+  }
+
+  private List<String> calls() throws IOException {
+    List<String> all = Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+    Files.deleteIfExists(calls);
+    return all;
+  }
+
+  private static String installs(Plan plan) {
+    return plan.changes().stream()
+        .filter(c -> c.address().startsWith("install/"))
+        .map(c -> c.action().symbol() + c.address())
+        .collect(Collectors.joining(" "));
+  }
+
+  private Certificate anchor(String name) throws Exception {
+    return Pem.readCertificates(Files.readAllBytes(anchors.resolve(name))).get(0);
+  }
+
+  @Test
+  void testRotation_eachCaIsInTheSystemStoreBeforeItSignsAndLeavesAfterTheOverlap() throws Exception {
+    assertThat(installs(apply())).isEqualTo("+install/system/hostpki-ca");
+    assertThat(calls()).containsExactly("anchors: hostpki-ca=portal hostpki CA | serves: nothing | previous: no");
+    assertThat(plan().isEmpty()).isTrue();
+
+    caSubject = Optional.of(Subject.commonName("Example Portal CA"));
+    now = T1;
+    assertThat(installs(apply())).isEqualTo("+install/system/hostpki-ca-next");
+    assertThat(calls())
+        .containsExactly(
+            "anchors: hostpki-ca-next=Example Portal CA hostpki-ca=portal hostpki CA | serves: portal hostpki CA | previous: no");
+
+    now = MOVE;
+    Plan move = apply();
+    assertThat(installs(move))
+        .isEqualTo("~install/system/hostpki-ca +install/system/hostpki-ca-previous -install/system/hostpki-ca-next");
+    // Renamed before the commit: both CAs trusted all along, the server not yet moved.
+    assertThat(calls())
+        .containsExactly(
+            "anchors: hostpki-ca-previous=portal hostpki CA hostpki-ca=Example Portal CA | serves: portal hostpki CA | previous: no");
+    assertThat(anchor("hostpki-ca.pem").fingerprint()).isEqualTo(Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0).fingerprint());
+
+    now = RETIRE;
+    assertThat(installs(apply())).isEqualTo("-install/system/hostpki-ca-previous");
+    // Removed after the commit: the store no longer trusts it when the system stops.
+    assertThat(calls()).containsExactly("anchors: hostpki-ca=Example Portal CA | serves: Example Portal CA | previous: no");
+    assertThat(plan().isEmpty()).isTrue();
+    assertThat(anchors.resolve("someone.pem")).exists();
+  }
+
+  @Test
+  void testReplaceCa_theNewCaIsInstalledBeforeTheStoreCommitsTheServerItSigned() throws Exception {
+    apply();
+    calls();
+
+    Plan plan = reconciler().apply(desired(), Set.of(PlanInput.Replace.CA), Optional.empty(), Duration.ZERO).plan();
+
+    assertThat(installs(plan)).isEqualTo("~install/system/hostpki-ca");
+    List<String> log = calls();
+    assertThat(log).hasSize(1);
+    // The server served still comes from the old CA of the same name: the commit comes after.
+    assertThat(log.get(0)).startsWith("anchors: hostpki-ca=portal hostpki CA | serves: portal hostpki CA");
+    assertThat(anchor("hostpki-ca.pem")).isEqualTo(Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0));
+  }
+
+  @Test
+  void testRemovingInstall_removesWhatTheRecordNamesAndNothingElse() throws Exception {
+    apply();
+    calls();
+    install = Optional.empty();
+
+    Plan plan = apply();
+
+    assertThat(installs(plan)).isEqualTo("-install/system/hostpki-ca");
+    assertThat(plan.changes()).hasSize(1);
+    assertThat(plan.changes().get(0).reasonText()).contains("trust.install no longer names system");
+    assertThat(anchors.resolve("hostpki-ca.pem")).doesNotExist();
+    assertThat(anchors.resolve("someone.pem")).exists();
+    assertThat(InstallRecordFile.read(store).targets()).isEmpty();
+    assertThat(plan().isEmpty()).isTrue();
+  }
+
+  @Test
+  void testFailingTool_leavesTheStoreAndTheTargetAsTheyWereAndTheNextApplyRepairs() throws Exception {
+    standIn("echo 'p11-kit: cannot write the bundle' >&2; exit 1\n");
+
+    assertThatThrownBy(this::apply)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("install/system: ")
+        .hasMessageContaining("p11-kit: cannot write the bundle");
+
+    assertThat(store.resolve("ca.crt")).doesNotExist();
+    assertThat(anchors.resolve("hostpki-ca.pem")).doesNotExist();
+    // The record names what was about to be installed, so a crash there is cleaned up too.
+    assertThat(InstallRecordFile.read(store).targets()).containsOnlyKeys(org.hostpki.model.InstallTarget.system());
+    standIn("");
+    assertThat(installs(apply())).isEqualTo("+install/system/hostpki-ca");
+    assertThat(anchors.resolve("hostpki-ca.pem")).exists();
+    assertThat(plan().isEmpty()).isTrue();
+  }
+
+  @Test
+  void testToolFailingAfterTheCommit_saysTheStoreWasWrittenAndTheNextApplyFinishes() throws Exception {
+    apply();
+    install = Optional.empty();
+    hashedDirectory = true; // a store change too: the removal comes after its commit
+    standIn("echo 'p11-kit: read-only file system' >&2; exit 1\n");
+
+    assertThatThrownBy(this::apply)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("the store was written (generation ")
+        .hasMessageContaining("install/system: ")
+        .hasMessageContaining("p11-kit: read-only file system")
+        .hasMessageContaining("the next apply tries again");
+
+    assertThat(store.resolve("trust-hashed")).isDirectory();
+    assertThat(anchors.resolve("hostpki-ca.pem")).exists(); // put back by the installer
+    standIn("");
+    assertThat(installs(apply())).isEqualTo("-install/system/hostpki-ca");
+    assertThat(anchors.resolve("hostpki-ca.pem")).doesNotExist();
+    assertThat(plan().isEmpty()).isTrue();
+  }
+
+  @Test
+  void testAnEntryRemovedByHand_isInstalledAgainWithoutANewGeneration() throws Exception {
+    apply();
+    Path current = store.resolve("..data").toRealPath();
+    Files.delete(anchors.resolve("hostpki-ca.pem"));
+
+    Reconciler.Result result = reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+
+    assertThat(installs(result.plan())).isEqualTo("+install/system/hostpki-ca");
+    assertThat(result.generation()).isEmpty();
+    assertThat(store.resolve("..data").toRealPath()).isEqualTo(current);
+    assertThat(anchors.resolve("hostpki-ca.pem")).exists();
+  }
+
+  @Test
+  void testNoSystemStoreKnown_isARefusalNamingTheFixAndChangesNothing() throws Exception {
+    standIn("");
+    Files.walk(root.resolve("etc")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+
+    assertThatThrownBy(this::apply)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("trust.install names a target this host cannot install into")
+        .hasMessageContaining("hostpki does not know this system's trust store");
+    assertThat(store.resolve("ca.crt")).doesNotExist();
+  }
+}
