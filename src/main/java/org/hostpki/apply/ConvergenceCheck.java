@@ -19,6 +19,7 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.AcmeObservation;
+import org.hostpki.plan.InstallInput;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreFile;
@@ -42,20 +43,33 @@ final class ConvergenceCheck {
     this.observer = observer;
   }
 
-  /** The check when the write ordered nothing from an ACME CA. */
+  /** As below, for a store that declares no access. */
   ObservedStore check(
       Reconciler.Observation before,
       StoreSnapshot readBack,
       SortedMap<String, StoreFile> written,
       SortedMap<String, CertificateFacts> trustFacts,
       String passwordSource) {
-    return check(before, readBack, written, trustFacts, passwordSource, before.acme());
+    return check(before, readBack, written, trustFacts, passwordSource, new java.util.TreeMap<>());
+  }
+
+  /** As below, when the write ordered nothing from an ACME CA. */
+  ObservedStore check(
+      Reconciler.Observation before,
+      StoreSnapshot readBack,
+      SortedMap<String, StoreFile> written,
+      SortedMap<String, CertificateFacts> trustFacts,
+      String passwordSource,
+      SortedMap<String, String> accessDrift) {
+    return check(before, readBack, written, trustFacts, passwordSource, accessDrift, before.acme());
   }
 
   /**
    * @param readBack the store as read from disk after the write
    * @param written the set that was written
    * @param trustFacts the declared trusted certificates, as the plan before the write had them
+   * @param accessDrift the declared files of the store read back whose access is not the declared
+   *     one: none, when the writer did its work
    * @param acme what the ACME edge knows after the write (the certificate just ordered)
    * @return the facts of the store read back
    * @throws HostpkiException when the store reads back otherwise, or is not converged
@@ -66,13 +80,19 @@ final class ConvergenceCheck {
       SortedMap<String, StoreFile> written,
       SortedMap<String, CertificateFacts> trustFacts,
       String passwordSource,
+      SortedMap<String, String> accessDrift,
       AcmeObservation acme) {
     Path storePath = before.desired().store().path();
     requireReadBackAsWritten(storePath, readBack, written);
-    ObservedStore after =
+    ObservedStore read =
         observeReusing(
             readBack, before.store(), before.desiredTrust().values(), storePath, before.password(),
             passwordSource, openedWithThePassword(written));
+    ObservedStore after =
+        read.withOutputs(
+            OutputObserver.observe(
+                before.desired(), readBack, before.password(), Optional.empty(), passwordSource,
+                read.outputs(), accessDrift));
     // As a run without a person: what it leaves is a subset of what a person's apply does, so an
     // apply of either kind must leave it nothing.
     Plan again =
@@ -80,7 +100,7 @@ final class ConvergenceCheck {
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
                 before.plan().basis(), before.externalChainFile(), Optional.empty(), true,
-                before.trustedCrls(), org.hostpki.plan.InstallInput.NONE, acme));
+                before.trustedCrls(), InstallInput.NONE, acme));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {

@@ -187,6 +187,23 @@ class SystemdUnitsTest {
     }
   }
 
+  /**
+   * Outputs given to a service ({@code owner: postgres}, {@code store.access: {group: ssl-cert}})
+   * need chown and reading back a file root no longer owns; the services reach their files
+   * through the state directory without listing it. Nothing more: no CAP_DAC_OVERRIDE, no
+   * CAP_FOWNER, nothing ambient.
+   */
+  @Test
+  void testServices_grantWhatOutputsNeedAndNoMore() throws IOException {
+    for (String unit : List.of("hostpki.service", "hostpki-watch.service")) {
+      Map<String, List<String>> d = directives(unit);
+
+      assertThat(d.get("CapabilityBoundingSet")).as(unit).containsExactly("CAP_CHOWN CAP_DAC_READ_SEARCH");
+      assertThat(d.get("AmbientCapabilities")).as(unit).containsExactly("");
+      assertThat(d.get("StateDirectoryMode")).as(unit).containsExactly("0751");
+    }
+  }
+
   /** The timer's runs are unattended: they honour a rollback's hold. */
   @Test
   void testTimerService_appliesUnattendedAndCountsAFailedHookAsAFailure() throws IOException {
