@@ -12,6 +12,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Optional;
+import org.hostpki.model.AccessSpec;
 import org.hostpki.model.FileAccess;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
@@ -113,6 +114,8 @@ final class StoreSafety {
     if (problem.isPresent()
         && written.isPresent()
         && !written.equals(declared)
+        // No record makes a key more than its group may read, whatever it says.
+        && written.get().mode().within(AccessSpec.limit(kind.secret()))
         && FileModes.hasPosix(file)
         && declaredProblem(file, kind, visible, owners, written.get()).isEmpty()) {
       return;

@@ -800,4 +800,17 @@ class StoreDirectoryTest {
         .hasMessageContaining(".access.json is not what hostpki writes (no mode for server.key)")
         .hasMessageContaining("rollback --to " + first);
   }
+
+  @Test
+  void testRead_aRecordDeclaringAKeyReadableByOthersNeverMakesItAccepted() throws IOException {
+    String shared = sharingTheKey().write(StoreFiles.typical("v1"), bytes("{}"));
+    Files.writeString(store.resolve(shared).resolve(".access.json"),
+        "{\"format_version\":\"1\",\"files\":{\"server.key\":{\"owner\":null,\"group\":\"ssl-cert\",\"mode\":\"0644\"}}}");
+
+    chmod(store.resolve(shared).resolve("server.key"), "rw-r--r--");
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has mode 0644: group or others may use it");
+  }
 }
