@@ -54,7 +54,7 @@ class DebianJavaTrustTest {
 
   private SystemTrustInstaller installer() {
     InstallTargets.Resolution resolution =
-        new InstallTargets(new TrustHost(root, root.resolve("jdk"), ToolRunner.system(System.getenv())))
+        new InstallTargets(new TrustHost(root, root.resolve("jdk"), ToolRunner.system(System.getenv())), HostTree.EVERY_NAME)
             .resolve(InstallSpecs.system(), Optional.empty());
     return (SystemTrustInstaller) resolution.installers().get(0);
   }

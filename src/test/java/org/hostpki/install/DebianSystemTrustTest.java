@@ -46,7 +46,7 @@ class DebianSystemTrustTest {
   }
 
   private SystemTrustInstaller installer(ToolRunner tools) {
-    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tools.find("update-ca-certificates").orElseThrow());
+    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tools.find("update-ca-certificates").orElseThrow(), HostTree.EVERY_NAME);
   }
 
   @Test

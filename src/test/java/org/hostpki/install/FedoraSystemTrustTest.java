@@ -52,7 +52,7 @@ class FedoraSystemTrustTest {
 
   private SystemTrustInstaller installer() {
     InstallTargets.Resolution resolution =
-        new InstallTargets(new TrustHost(root, root.resolve("jdk"), tools))
+        new InstallTargets(new TrustHost(root, root.resolve("jdk"), tools), HostTree.EVERY_NAME)
             .resolve(InstallSpecs.system(), java.util.Optional.empty());
     assertThat(resolution.problems()).isEmpty();
     return (SystemTrustInstaller) resolution.installers().get(0);

@@ -39,7 +39,7 @@ class HostileTargetsTest {
             "stand-in/update-ca-trust",
             "cat " + anchors + "/*.pem > " + tree.path("etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem") + " 2>/dev/null\n" + toolBody);
     ToolRunner tools = new ToolRunner(List.of(tool.getParent()), timeout);
-    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tool);
+    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tool, HostTree.EVERY_NAME);
   }
 
   @Test
@@ -90,7 +90,7 @@ class HostileTargetsTest {
     Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
     assertThat(mkfifo.waitFor()).isZero();
 
-    assertThatThrownBy(() -> new JavaKeystoreInstaller(pipe, Optional.of("changeit".toCharArray())).observe())
+    assertThatThrownBy(() -> new JavaKeystoreInstaller(pipe, Optional.of("changeit".toCharArray()), HostTree.EVERY_NAME).observe())
         .hasMessageEndingWith(pipe + " is not a regular file (a device, pipe or socket)");
   }
 }

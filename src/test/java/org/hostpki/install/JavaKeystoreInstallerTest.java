@@ -43,7 +43,7 @@ class JavaKeystoreInstallerTest {
   private final Certificate next = TestCa.selfSignedRoot("hostpki Test CA");
 
   private JavaKeystoreInstaller installer(Path file) {
-    return new JavaKeystoreInstaller(file, Optional.of(CHANGEIT));
+    return new JavaKeystoreInstaller(file, Optional.of(CHANGEIT), HostTree.EVERY_NAME);
   }
 
   @Test
@@ -124,7 +124,7 @@ class JavaKeystoreInstallerTest {
   void testObserve_wrongPasswordSaysWhereToSetIt() throws Exception {
     Path cacerts = store("PKCS12", "cacerts", Map.of("foreignroot", foreign));
 
-    assertThatThrownBy(() -> new JavaKeystoreInstaller(cacerts, Optional.of("wrong".toCharArray())).observe())
+    assertThatThrownBy(() -> new JavaKeystoreInstaller(cacerts, Optional.of("wrong".toCharArray()), HostTree.EVERY_NAME).observe())
         .isInstanceOf(InstallException.class)
         .hasMessage("install/java:" + cacerts + ": " + cacerts + ": the password is wrong (Java's default is changeit;"
             + " give the right one in trust.install.javaPassword)");

@@ -41,7 +41,7 @@ class NssDatabaseInstallerTest {
   }
 
   private NssDatabaseInstaller installer() {
-    return new NssDatabaseInstaller(db, tools, certutil);
+    return new NssDatabaseInstaller(db, tools, certutil, HostTree.EVERY_NAME);
   }
 
   @Test
@@ -95,7 +95,7 @@ class NssDatabaseInstallerTest {
   void testObserve_missingDatabaseNamesTheFix() {
     Path none = dir.resolve("home/app/.pki/nssdb");
 
-    assertThatThrownBy(() -> new NssDatabaseInstaller(none, tools, certutil).observe())
+    assertThatThrownBy(() -> new NssDatabaseInstaller(none, tools, certutil, HostTree.EVERY_NAME).observe())
         .isInstanceOf(InstallException.class)
         .hasMessage(
             "install/nss:" + none + ": there is no NSS database in " + none + " (no cert9.db). hostpki does not make"
