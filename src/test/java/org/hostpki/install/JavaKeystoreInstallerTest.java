@@ -75,6 +75,21 @@ class JavaKeystoreInstallerTest {
   }
 
   @Test
+  void testApply_anotherStoresEntriesAreNeitherSeenNorChanged() throws Exception {
+    Path cacerts = store("JKS", "cacerts", Map.of("hostpki-mail-0badcafe-ca", foreign));
+    JavaKeystoreInstaller web = new JavaKeystoreInstaller(cacerts, Optional.of(CHANGEIT), n -> n.startsWith("web-1a2b3c4d-"));
+
+    assertThat(web.observe().entries()).isEmpty();
+    web.apply(desired("web-1a2b3c4d-ca", ca));
+    InstallObservation end = web.apply(new TreeMap<>());
+
+    assertThat(end.entries()).isEmpty();
+    KeyStore read = load("JKS", cacerts, CHANGEIT);
+    assertThat(Collections.list(read.aliases())).containsExactly("hostpki-mail-0badcafe-ca");
+    assertThat(Fingerprint.sha256(read.getCertificate("hostpki-mail-0badcafe-ca").getEncoded())).isEqualTo(foreign.fingerprint());
+  }
+
+  @Test
   void testApply_pkcs12WithAPasswordStaysSo() throws Exception {
     Path cacerts = store("PKCS12", "cacerts.p12", Map.of("foreignroot", foreign));
 
