@@ -136,9 +136,12 @@ final class InstallPlan {
       Attributes before =
           Optional.ofNullable(there.entries().get(name)).map(f -> Attributes.none().with("sha256", f)).orElse(Attributes.none());
       String why =
-          in.installs().named().contains(target)
-              ? "installed by hostpki, no longer wanted there"
-              : "installed by hostpki (install record); trust.install no longer names " + target.address();
+          !in.installs().named().contains(target)
+              ? "installed by hostpki (install record); trust.install no longer names " + target.address()
+              : name.startsWith(in.installs().tag() + "-")
+                  ? "installed by hostpki, no longer wanted there"
+                  : "installed by this store under another tag (install record): the store has moved, its tag is now "
+                      + in.installs().tag();
       changes.add(change(target, name, Action.DELETE, ReasonCode.NOT_WANTED, why + suffix, entries, before, Attributes.none()));
     }
     changes.forEach(draft::add);

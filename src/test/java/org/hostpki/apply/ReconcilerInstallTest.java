@@ -343,8 +343,13 @@ class ReconcilerInstallTest {
     store = moved;
     String newMark = "hostpki-" + InstallTargets.storeTag(moved) + "-";
 
-    assertThat(installs(apply()))
-        .isEqualTo("+install/system/" + newMark + "ca -install/system/" + oldMark + "ca");
+    Plan plan = apply();
+
+    assertThat(installs(plan)).isEqualTo("+install/system/" + newMark + "ca -install/system/" + oldMark + "ca");
+    assertThat(plan.changes().stream().filter(c -> c.address().endsWith(oldMark + "ca")).findFirst().orElseThrow().reasonText())
+        .isEqualTo(
+            "installed by this store under another tag (install record): the store has moved, its tag is now "
+                + InstallTargets.storeTag(moved));
     assertThat(anchors.resolve(oldMark + "ca.pem")).doesNotExist();
     assertThat(anchor(newMark + "ca.pem")).isEqualTo(caOf(moved));
     assertThat(apply().isEmpty()).isTrue();
