@@ -121,8 +121,9 @@ notes:
     fails the task with the CA's problem, and the store stays as it was.
   - C(hostpki) exit codes map as follows. C(0) ok or changed, C(2) changes or hooks pending in
     check mode, C(1) an error - the module fails with the error lines of C(hostpki) as C(msg), and
-    nothing in the store changed. C(3) the store was brought to the desired state but a hook
-    (C(hooks.afterServerChange)) failed - the module fails with the hook's error as C(msg), with
+    nothing in the store changed (also when C(hooks.beforeChange) failed). C(3) the store was brought
+    to the desired state but a hook (C(hooks.afterServerChange), C(afterTrustChange),
+    C(afterCaChange), an output's C(afterChange)) failed - the module fails with the hook's error as C(msg), with
     C(changed=true) and C(plan) saying what changed. The hook is recorded as pending and the next
     run (of this module, the timer or C(hostpki watch)) runs it again until it succeeds.
   - Hooks in the desired state run as the user running C(hostpki) on the target. Use one that

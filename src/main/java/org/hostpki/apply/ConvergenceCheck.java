@@ -41,10 +41,22 @@ final class ConvergenceCheck {
     this.observer = observer;
   }
 
+  /** As below, for a store that declares no access. */
+  ObservedStore check(
+      Reconciler.Observation before,
+      StoreSnapshot readBack,
+      SortedMap<String, StoreFile> written,
+      SortedMap<String, CertificateFacts> trustFacts,
+      String passwordSource) {
+    return check(before, readBack, written, trustFacts, passwordSource, new java.util.TreeMap<>());
+  }
+
   /**
    * @param readBack the store as read from disk after the write
    * @param written the set that was written
    * @param trustFacts the declared trusted certificates, as the plan before the write had them
+   * @param accessDrift the declared files of the store read back whose access is not the declared
+   *     one: none, when the writer did its work
    * @return the facts of the store read back
    * @throws HostpkiException when the store reads back otherwise, or is not converged
    */
@@ -53,13 +65,19 @@ final class ConvergenceCheck {
       StoreSnapshot readBack,
       SortedMap<String, StoreFile> written,
       SortedMap<String, CertificateFacts> trustFacts,
-      String passwordSource) {
+      String passwordSource,
+      SortedMap<String, String> accessDrift) {
     Path storePath = before.desired().store().path();
     requireReadBackAsWritten(storePath, readBack, written);
-    ObservedStore after =
+    ObservedStore read =
         observeReusing(
             readBack, before.store(), before.desiredTrust().values(), storePath, before.password(),
             passwordSource, openedWithThePassword(written));
+    ObservedStore after =
+        read.withOutputs(
+            OutputObserver.observe(
+                before.desired(), readBack, before.password(), Optional.empty(), passwordSource,
+                read.outputs(), accessDrift));
     // As a run without a person: what it leaves is a subset of what a person's apply does, so an
     // apply of either kind must leave it nothing.
     Plan again =

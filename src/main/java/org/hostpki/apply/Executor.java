@@ -25,6 +25,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.OutputEncoder;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.pki.RevocationList;
@@ -98,6 +99,10 @@ final class Executor {
           remove(r.output());
         } else if (change.intent() instanceof Intent.WriteOutput w) {
           write(w, change);
+        } else if (change.intent() instanceof Intent.WriteDeclaredOutput w) {
+          writeDeclared(w, change);
+        } else if (change.intent() instanceof Intent.RemoveUndeclaredOutput r) {
+          next.files.remove(r.file());
         }
       }
       pkcs12Record(next.files, next.written, current, password)
@@ -311,6 +316,22 @@ final class Executor {
           next.putCertificates(name, pem.toString());
         }
       }
+    }
+
+    /**
+     * A declared output, from the server key and the chain the set holds now; each file as what
+     * it holds, so that the writer gives it its declared access.
+     */
+    private void writeDeclared(Intent.WriteDeclaredOutput w, Change change) {
+      KeyMaterial key = next.serverKey.orElseThrow(() -> missing(StoreLayout.SERVER_KEY, change));
+      List<Certificate> chain = new ArrayList<>();
+      w.chain().forEach(h -> chain.add(certificate(h, change)));
+      Certificate ca = next.caCert.orElse(chain.get(chain.size() - 1));
+      StoreLayout layout = StoreLayout.of(desired);
+      OutputEncoder.encode(
+              w.output(), new OutputEncoder.Material(key, chain, ca), password,
+              desired.store().pkcs12Profile(), random)
+          .forEach((name, bytes) -> next.files.put(name, new StoreFile(bytes, layout.kindOf(name))));
     }
 
     /** The CRLs the output holds, as read for this run. */

@@ -17,6 +17,8 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.plan.Address;
+import org.hostpki.plan.Output;
 import org.hostpki.plan.Plan;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
@@ -220,7 +222,35 @@ public final class HookLedger {
     if (plan.changesServer() && !hooks.commands(HooksSpec.AFTER_SERVER_CHANGE).isEmpty()) {
       due.add(PendingHook.due(HooksSpec.AFTER_SERVER_CHANGE, now, changed));
     }
+    dueFor(HooksSpec.AFTER_TRUST_CHANGE, changed.stream().filter(HookLedger::isTrust).toList(), hooks, now, due);
+    dueFor(HooksSpec.AFTER_CA_CHANGE, changed.stream().filter(CA_ADDRESSES::contains).toList(), hooks, now, due);
+    for (String address : changed) {
+      if (address.startsWith(OUTPUT_ADDRESS)) {
+        String hook = HooksSpec.outputHook(address.substring(OUTPUT_ADDRESS.length()));
+        dueFor(hook, List.of(address), hooks, now, due);
+      }
+    }
     return due;
+  }
+
+  private static final String OUTPUT_ADDRESS = Address.output("");
+  private static final Set<String> CA_ADDRESSES = Set.of(Address.CA, Address.CA_NEXT, Address.CA_PREVIOUS);
+  private static final Set<String> TRUST_OUTPUTS =
+      Set.of(
+          Output.TRUST_BUNDLE.address(), Output.TRUSTSTORE_PKCS12.address(), Output.TRUST_HASHED.address(),
+          Output.TRUST_CRLS.address());
+
+  /** The trusted certificates: {@code trust/NAME}, and the files that hold them all. */
+  private static boolean isTrust(String address) {
+    return Address.isTrust(address) || TRUST_OUTPUTS.contains(address);
+  }
+
+  /** The hook, due for these changed addresses, when it has commands and any changed. */
+  private static void dueFor(
+      String hook, List<String> changed, HooksSpec hooks, Instant now, List<PendingHook> due) {
+    if (!changed.isEmpty() && !hooks.commands(hook).isEmpty()) {
+      due.add(PendingHook.due(hook, now, changed));
+    }
   }
 
   /**

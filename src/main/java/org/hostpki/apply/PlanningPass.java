@@ -72,9 +72,19 @@ final class PlanningPass {
     Optional<char[]> password = secrets.password(desired.store().password());
     progress.step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
-    StoreContents store =
+    StoreSnapshot snapshot = live.orElseGet(directory::read);
+    desired.outputs().forEach(o -> o.fileNames().forEach(n -> directory.requireFreeName(n, o.origin())));
+    Optional<char[]> previous = secrets.password(desired.store().previousPassword());
+    StoreContents read =
         observer.observe(
-            live.orElseGet(directory::read), desired.store().path(), password, passwordSource(desired));
+            snapshot, desired.store().path(), password, passwordSource(desired), List.of(), Set.of(), previous);
+    StoreContents store =
+        read.withFacts(
+            read.facts()
+                .withOutputs(
+                    OutputObserver.observe(
+                        desired, snapshot, password, previous, passwordSource(desired), read.facts().outputs(),
+                        directory.accessDrift(snapshot))));
     progress.step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -135,9 +145,12 @@ final class PlanningPass {
    */
   ObservedStore checkConverged(
       DesiredState desired, Reconciler.Observation before, SortedMap<String, StoreFile> written) {
+    StoreDirectory directory = directory(desired);
+    StoreSnapshot readBack = directory.read();
     return new ConvergenceCheck(planner, observer)
         .check(
-            before, directory(desired).read(), written, facts(before.desiredTrust()), passwordSource(desired));
+            before, readBack, written, facts(before.desiredTrust()), passwordSource(desired),
+            directory.accessDrift(readBack));
   }
 
   StoreDirectory directory(DesiredState desired) {
@@ -145,9 +158,9 @@ final class PlanningPass {
   }
 
   /**
-   * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()}: the
-   * encoders and file access of {@code outputs} exist, the plan does not use them yet): refused,
-   * rather than silently left out.
+   * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()};
+   * none at present, the mechanism stays for the next setting read before it is carried out):
+   * refused, rather than silently left out.
    */
   static void refuseNotYetSupported(DesiredState desired) {
     List<UnsupportedSetting> settings = desired.notYetSupported();

@@ -19,6 +19,7 @@ import org.hostpki.install.TrustHost;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
@@ -302,6 +303,7 @@ public final class Reconciler {
       if (!TrustInstalls.changesStore(plan) || held) {
         return withoutWriting(before, directory, ledger, held, unattended);
       }
+      runBeforeChange(desired, plan, directory, current, before.now());
       progress.step(makingStep(plan));
       SortedMap<String, StoreFile> files =
           new Executor(random)
@@ -421,6 +423,27 @@ public final class Reconciler {
           before.store().facts(),
           before.host(),
           before.now());
+  }
+
+  /**
+   * Runs {@code hooks.beforeChange} before anything is written; a failure aborts the apply with
+   * the store unchanged (exit 1). Nothing is recorded: it is owed nothing, and the next apply
+   * that writes runs it again.
+   */
+  private void runBeforeChange(
+      DesiredState desired, Plan plan, StoreDirectory directory, Optional<String> current, Instant now) {
+    if (desired.hooks().beforeChange().isEmpty()) {
+      return;
+    }
+    progress.step("running the beforeChange hook");
+    PendingHook before =
+        PendingHook.due(HooksSpec.BEFORE_CHANGE, now, plan.changes().stream().map(Change::address).toList());
+    Hooks.Outcome outcome = hooks.run(desired, List.of(before), directory.directory(), current.orElse(""));
+    if (outcome.firstFailure().isPresent()) {
+      throw new HostpkiException(
+          "the beforeChange hook failed, so nothing was changed: " + outcome.firstFailure().get(),
+          List.of("fix the hook (or what it checks) and run apply again"));
+    }
   }
 
   /**

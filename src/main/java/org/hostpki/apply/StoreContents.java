@@ -36,4 +36,11 @@ public record StoreContents(
     trusted = Collections.unmodifiableSortedMap(new TreeMap<>(trusted));
     externalChain = externalChain.map(List::copyOf);
   }
+
+  /** The same store with these facts (the facts of its declared files added). */
+  StoreContents withFacts(ObservedStore newFacts) {
+    return new StoreContents(
+        newFacts, snapshot, caKey, caCertificate, serverKey, serverCertificate, trusted, externalChain,
+        caNextKey, caNextCertificate, caPreviousCertificate);
+  }
 }

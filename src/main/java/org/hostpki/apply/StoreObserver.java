@@ -12,6 +12,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedOutputs;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
@@ -54,7 +55,24 @@ public final class StoreObserver {
       String passwordSource,
       Collection<Certificate> known,
       Set<Fingerprint> opened) {
-    Reader r = new Reader(snapshot, storePath, passwordSource);
+    return observe(snapshot, storePath, password, passwordSource, known, opened, Optional.empty());
+  }
+
+  /**
+   * As {@link #observe(StoreSnapshot, Path, Optional, String, Collection, Set)}; a PKCS#12 file
+   * the password does not open is tried with {@code previous} ({@code store.previousPassword},
+   * while the password changes), and is then listed in the facts' {@link
+   * ObservedOutputs#previousPassword()} for apply to encrypt anew.
+   */
+  public StoreContents observe(
+      StoreSnapshot snapshot,
+      Path storePath,
+      Optional<char[]> password,
+      String passwordSource,
+      Collection<Certificate> known,
+      Set<Fingerprint> opened,
+      Optional<char[]> previous) {
+    Reader r = new Reader(snapshot, storePath, passwordSource, Reader.REPAIR, previous, new java.util.TreeSet<>());
     // The trusted certificates, found again by their DER in the bundle and trust-hashed/.
     CertificatePool pool = new CertificatePool(known);
     Optional<KeyMaterial> caKey = r.key(StoreLayout.CA_KEY);
@@ -113,7 +131,8 @@ public final class StoreObserver {
                 .map(b -> r.crls(StoreLayout.TRUST_CRLS, b).stream().map(c -> c.facts().fingerprint()).toList()),
             trustFiles.hashedCrls(),
             r.file(StoreLayout.CA_CRL).map(b -> r.crl(StoreLayout.CA_CRL, b).facts()),
-            serverCert.map(c -> r.distributionPoints(StoreLayout.SERVER_CERT, c)).orElse(List.of()));
+            serverCert.map(c -> r.distributionPoints(StoreLayout.SERVER_CERT, c)).orElse(List.of()),
+            new ObservedOutputs(Map.of(), new java.util.TreeSet<>(), new java.util.TreeMap<>(), r.openedWithPrevious()));
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
         caNextCert, caPreviousCert);
@@ -151,9 +170,22 @@ public final class StoreObserver {
    * @throws HostpkiException when a file is there but cannot be read as what it must hold
    */
   public StoreCa ca(StoreSnapshot snapshot, Path storePath, String damaged) {
-    Reader r = new Reader(snapshot, storePath, "", damaged);
+    Reader r = new Reader(snapshot, storePath, "", damaged, Optional.empty(), new java.util.TreeSet<>());
     Optional<Certificate> certificate = r.single(StoreLayout.CA_CERT);
     return new StoreCa(certificate, r.key(StoreLayout.CA_KEY));
+  }
+
+  /**
+   * A store file the store password (and the previous one, when given) does not open, with how
+   * to change the password.
+   */
+  static HostpkiException wrongPassword(Path file, String passwordSource, boolean triedPrevious) {
+    return new HostpkiException(
+        file + ": cannot be opened with the store password (from " + passwordSource + ")"
+            + (triedPrevious ? " nor with store.previousPassword" : "")
+            + "; check that it is the password the store was written with. To change the password,"
+            + " set store.password to the new one and store.previousPassword to where the old one"
+            + " is, apply, then remove store.previousPassword");
   }
 
   /** {@code ca.crt} and {@code ca.key}, when there. */
@@ -164,14 +196,21 @@ public final class StoreObserver {
    *
    * @param damaged what an error says after the file and what is wrong with it
    */
-  record Reader(StoreSnapshot snapshot, Path storePath, String passwordSource, String damaged) {
-    private static final String REPAIR =
+  record Reader(
+      StoreSnapshot snapshot,
+      Path storePath,
+      String passwordSource,
+      String damaged,
+      Optional<char[]> previousPassword,
+      Set<String> openedWithPrevious) {
+    Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
+      this(snapshot, storePath, passwordSource, REPAIR, Optional.empty(), new java.util.TreeSet<>());
+    }
+
+    static final String REPAIR =
         "the store is damaged: restore the file, run 'hostpki rollback', or delete it so that"
             + " apply makes it anew";
 
-    Reader(StoreSnapshot snapshot, Path storePath, String passwordSource) {
-      this(snapshot, storePath, passwordSource, REPAIR);
-    }
 
     Optional<byte[]> file(String name) {
       return snapshot.file(name);
@@ -201,6 +240,10 @@ public final class StoreObserver {
     Optional<Pkcs12Facts> pkcs12(
         String name, Optional<char[]> password, Optional<Pkcs12Record> record) {
       return file(name).map(b -> pkcs12(name, b, password, record));
+    }
+
+    HostpkiException wrongPassword(String name, String norPrevious) {
+      return StoreObserver.wrongPassword(storePath.resolve(name), passwordSource, !norPrevious.isEmpty());
     }
 
     private HostpkiException corrupt(String name, String reason) {
@@ -293,11 +336,16 @@ storePath.resolve(name) + ": " + reason + "; " + damaged);
       try {
         return Pkcs12.read(content, password.get());
       } catch (WrongPasswordException e) {
-        throw new HostpkiException(
-            storePath.resolve(name)
-                + ": cannot be opened with the store password (from "
-                + passwordSource
-                + "); check that it is the password the store was written with");
+        if (previousPassword.isPresent()) {
+          try {
+            Pkcs12Facts facts = Pkcs12.read(content, previousPassword.get());
+            openedWithPrevious.add(name);
+            return facts;
+          } catch (WrongPasswordException | InvalidMaterialException again) {
+            throw wrongPassword(name, " nor with store.previousPassword");
+          }
+        }
+        throw wrongPassword(name, "");
       } catch (InvalidMaterialException e) {
         throw corrupt(name, e.getMessage());
       }

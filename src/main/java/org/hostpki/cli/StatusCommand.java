@@ -107,6 +107,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     text.end();
     installedText(text, o.installed());
+    OutputsStatus.text(text, o);
     issuedText(text, issued, revoked, o.now());
     revoked.text(text);
     Plan plan = o.plan();
@@ -314,6 +315,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     w.endArray();
     revoked.json(w);
+    OutputsStatus.json(w, o);
     out().print(w.endObject().line());
     out().flush();
   }

@@ -77,7 +77,7 @@ final class AccessBinder {
       parts.add("the group may write");
     }
     if ((bits & 0006) != 0) {
-      parts.add("others may " + ((bits & 0004) != 0 ? "read" : "write"));
+      parts.add("others may " + ((bits & 0006) == 0006 ? "read and write" : (bits & 0004) != 0 ? "read" : "write"));
     }
     if ((bits & 0040) != 0) {
       parts.add("the group may read");

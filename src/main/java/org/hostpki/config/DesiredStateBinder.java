@@ -57,7 +57,7 @@ final class DesiredStateBinder {
     ServerSpec server = new ServerBinder(fields).bind(section(root, "server"));
     TrustSpec trust = trust(section(root, "trust"));
     List<OutputSpec> outputs = outputs(root, store, server);
-    HooksSpec hooks = hooks(section(root, "hooks"));
+    HooksSpec hooks = hooks(section(root, "hooks"), outputs);
     RenewalSpec renewal = new RenewalBinder(fields).bind(section(root, "renewal"));
     MetricsSpec metrics = new MetricsBinder(fields).bind(section(root, "metrics"), store.path());
     notYetSupported.sort(
@@ -93,8 +93,6 @@ final class DesiredStateBinder {
         store.mapping("access")
             .map(a -> access.bind(a, "files that hold the private key", AccessSpec.KEY_LIMIT))
             .orElse(AccessSpec.NONE);
-    notYetSupported(store, "access", "store");
-    notYetSupported(store, "previousPassword", "store");
     return new StoreSpec(path, password, profile, previous, declared);
   }
 
@@ -120,7 +118,6 @@ final class DesiredStateBinder {
     if (outputs.isEmpty()) {
       return List.of();
     }
-    notYetSupported(root, "outputs", "");
     return new OutputsBinder(fields, access, store, server).bind(outputs.get());
   }
 
@@ -270,7 +267,7 @@ final class DesiredStateBinder {
     return Optional.of(new TrustedCertificateSource.Content.Inline(pem.value()));
   }
 
-  private HooksSpec hooks(YamlNode.Mapping hooks) {
+  private HooksSpec hooks(YamlNode.Mapping hooks, List<OutputSpec> outputs) {
     List<ExpiryThreshold> within = new ArrayList<>();
     for (YamlNode item : hooks.sequence("onExpiringWithin").map(YamlNode.Sequence::items).orElse(List.of())) {
       if (item instanceof YamlNode.Scalar s) {
@@ -293,9 +290,8 @@ final class DesiredStateBinder {
           hooks.childPath("onExpiringWithin") + " has no effect without " + hooks.childPath("onExpiring")
               + ", the commands to run");
     }
-    for (String key : List.of("afterTrustChange", "afterCaChange", "beforeChange")) {
-      notYetSupported(hooks, key, "hooks");
-    }
+    Map<String, List<List<String>>> outputHooks = new java.util.TreeMap<>();
+    outputs.stream().filter(o -> !o.afterChange().isEmpty()).forEach(o -> outputHooks.put(o.file(), o.afterChange()));
     return new HooksSpec(
         commands(hooks, "afterServerChange"),
         commands(hooks, "afterTrustChange"),
@@ -303,7 +299,8 @@ final class DesiredStateBinder {
         commands(hooks, "beforeChange"),
         fields.duration(hooks, "timeout").map(Fields.Given::value).orElse(HooksSpec.DEFAULT_TIMEOUT),
         onExpiring,
-        within.isEmpty() ? HooksSpec.DEFAULT_EXPIRING_WITHIN : within);
+        within.isEmpty() ? HooksSpec.DEFAULT_EXPIRING_WITHIN : within,
+        outputHooks);
   }
 
   private List<List<String>> commands(YamlNode.Mapping hooks, String key) {

@@ -1,5 +1,9 @@
 package org.hostpki.model;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +30,8 @@ import java.util.Objects;
  *     refused or held renewal, a renewal past its safety margin)
  * @param onExpiringWithin the thresholds {@code onExpiring} runs at; by default one: when the
  *     certificate's renewal falls due
+ * @param outputs each output's own {@code afterChange} commands by its file name, run when that
+ *     output was written anew (hook name {@link #outputHook})
  */
 public record HooksSpec(
     List<List<String>> afterServerChange,
@@ -34,7 +40,8 @@ public record HooksSpec(
     List<List<String>> beforeChange,
     Duration timeout,
     List<List<String>> onExpiring,
-    List<ExpiryThreshold> onExpiringWithin) {
+    List<ExpiryThreshold> onExpiringWithin,
+    Map<String, List<List<String>>> outputs) {
   /** The hook run after the server certificate or key changed. */
   public static final String AFTER_SERVER_CHANGE = "afterServerChange";
 
@@ -43,6 +50,12 @@ public record HooksSpec(
 
   /** The hook run after the CA changed. */
   public static final String AFTER_CA_CHANGE = "afterCaChange";
+
+  /** The hook run before a new generation is written; its failure aborts the apply. */
+  public static final String BEFORE_CHANGE = "beforeChange";
+
+  /** The prefix of an output's own hook: {@code afterChange:haproxy.pem}. */
+  public static final String OUTPUT_PREFIX = "afterChange:";
 
   /** The hook run when a certificate that nothing renews in time nears its expiry. */
   public static final String ON_EXPIRING = "onExpiring";
@@ -67,6 +80,24 @@ public record HooksSpec(
     if (onExpiringWithin.isEmpty()) {
       throw new IllegalArgumentException("onExpiring needs at least one threshold");
     }
+    outputs = Collections.unmodifiableMap(new TreeMap<>(outputs));
+  }
+
+  /** Without outputs' own hooks. */
+  public HooksSpec(
+      List<List<String>> afterServerChange,
+      List<List<String>> afterTrustChange,
+      List<List<String>> afterCaChange,
+      List<List<String>> beforeChange,
+      Duration timeout,
+      List<List<String>> onExpiring,
+      List<ExpiryThreshold> onExpiringWithin) {
+    this(afterServerChange, afterTrustChange, afterCaChange, beforeChange, timeout, onExpiring, onExpiringWithin, Map.of());
+  }
+
+  /** The hook name of an output's {@code afterChange}: {@code afterChange:haproxy.pem}. */
+  public static String outputHook(String file) {
+    return OUTPUT_PREFIX + file;
   }
 
   /** The hooks around a change, with a timeout; no {@code onExpiring}. */
@@ -108,8 +139,10 @@ public record HooksSpec(
       case AFTER_SERVER_CHANGE -> afterServerChange;
       case AFTER_TRUST_CHANGE -> afterTrustChange;
       case AFTER_CA_CHANGE -> afterCaChange;
+      case BEFORE_CHANGE -> beforeChange;
       case ON_EXPIRING -> onExpiring;
-      default -> List.of();
+      default -> outputs.getOrDefault(
+          hook.startsWith(OUTPUT_PREFIX) ? hook.substring(OUTPUT_PREFIX.length()) : "", List.of());
     };
   }
 

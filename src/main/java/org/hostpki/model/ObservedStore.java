@@ -36,6 +36,7 @@ import java.util.TreeMap;
  * @param caCrl {@code ca.crl}: the CRL a fleet CA publishes ({@code hostpki revoke} wrote it)
  * @param serverCrlDistributionPoints the URLs of {@code server.crt}'s CRL Distribution Points;
  *     empty when it names none (or there is no server.crt)
+ * @param outputs what the store holds of the files the desired state declares on top of its own
  */
 public record ObservedStore(
     boolean exists,
@@ -60,7 +61,17 @@ public record ObservedStore(
     Optional<List<Fingerprint>> trustCrls,
     Map<String, Fingerprint> hashedCrls,
     Optional<CrlFacts> caCrl,
-    List<String> serverCrlDistributionPoints) {
+    List<String> serverCrlDistributionPoints,
+    ObservedOutputs outputs) {
+
+  /** The same facts with what the store holds of its declared files. */
+  public ObservedStore withOutputs(ObservedOutputs observed) {
+    return new ObservedStore(
+        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
+        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
+        caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
+        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, observed);
+  }
 
   public ObservedStore {
     Objects.requireNonNull(caKey, "caKey");
@@ -85,6 +96,7 @@ public record ObservedStore(
     hashedCrls = Collections.unmodifiableMap(new TreeMap<>(hashedCrls));
     Objects.requireNonNull(caCrl, "caCrl");
     serverCrlDistributionPoints = List.copyOf(serverCrlDistributionPoints);
+    Objects.requireNonNull(outputs, "outputs");
   }
 
   /**
@@ -127,6 +139,7 @@ public record ObservedStore(
         Optional.empty(),
         Map.of(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        ObservedOutputs.NONE);
   }
 }

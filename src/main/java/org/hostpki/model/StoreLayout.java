@@ -125,9 +125,16 @@ public final class StoreLayout {
   private static final StoreLayout STANDARD = new StoreLayout(FILES);
 
   private final Map<String, FileKind> files;
+  /** The owner, group and mode the desired state declares, by file name. */
+  private final Map<String, FileAccess> declared;
 
   private StoreLayout(Map<String, FileKind> files) {
+    this(files, Map.of());
+  }
+
+  private StoreLayout(Map<String, FileKind> files, Map<String, FileAccess> declared) {
     this.files = Map.copyOf(files);
+    this.declared = Map.copyOf(declared);
   }
 
   /** The store's own files. */
@@ -142,12 +149,44 @@ public final class StoreLayout {
    */
   public static StoreLayout of(DesiredState desired) {
     StoreLayout layout = STANDARD;
+    Map<String, FileAccess> declared = new HashMap<>();
+    AccessSpec storeWide = desired.store().access();
+    if (!storeWide.isEmpty()) {
+      // store.access is about the server's key: the CA's key stays hostpki's alone.
+      for (String name : List.of(SERVER_KEY, SERVER_PKCS12)) {
+        declared.put(name, AccessSpec.NONE.resolve(true, storeWide));
+      }
+    }
     for (OutputSpec output : desired.outputs()) {
       for (String name : output.fileNames()) {
         layout = layout.with(name, outputKind(output, name));
+        declared.put(name, output.access(name, storeWide));
       }
     }
-    return layout;
+    return new StoreLayout(layout.files, declared);
+  }
+
+  /**
+   * The owner, group and mode the file of this name gets: as declared ({@code store.access}, an
+   * output's own), else hostpki's own user with {@code 0600} for a secret file and {@code 0644}
+   * for any other.
+   */
+  public FileAccess accessOf(String name) {
+    FileAccess access = declared.get(name);
+    if (access != null) {
+      return access;
+    }
+    return FileAccess.own(kindOf(name).secret() ? FileMode.OWNER_ONLY : FileMode.PUBLIC);
+  }
+
+  /** The access declared for the file of this name, if the desired state declares one. */
+  public Optional<FileAccess> declaredAccess(String name) {
+    return Optional.ofNullable(declared.get(name));
+  }
+
+  /** The names of the files whose access the desired state declares, sorted. */
+  public SortedSet<String> declaredNames() {
+    return new TreeSet<>(declared.keySet());
   }
 
   private static FileKind outputKind(OutputSpec output, String name) {
@@ -173,7 +212,7 @@ public final class StoreLayout {
     }
     Map<String, FileKind> more = new HashMap<>(files);
     more.put(name, kind);
-    return new StoreLayout(more);
+    return new StoreLayout(more, declared);
   }
 
   /** What the file of this name holds; {@link FileKind#UNKNOWN} for a name the layout lacks. */

@@ -190,6 +190,38 @@ public sealed interface Intent {
   /** Remove a derived file that is no longer wanted. */
   record RemoveOutput(Output output) implements Intent {}
 
+  /**
+   * Write a declared output ({@code outputs:}) anew from the server's key and the certificates the
+   * store will hold.
+   *
+   * @param output the output as declared
+   * @param chain the server certificate's chain, leaf first, as {@code server-fullchain.crt}
+   *     holds it after apply
+   */
+  record WriteDeclaredOutput(org.hostpki.model.OutputSpec output, List<Held> chain) implements Intent {
+    public WriteDeclaredOutput {
+      Objects.requireNonNull(output, "output");
+      chain = List.copyOf(chain);
+    }
+  }
+
+  /** Remove the files of an output the desired state no longer declares. */
+  record RemoveUndeclaredOutput(String file) implements Intent {
+    public RemoveUndeclaredOutput {
+      Objects.requireNonNull(file, "file");
+    }
+  }
+
+  /**
+   * Write a store file again as it is, with the owner, group and mode the desired state declares
+   * for it (the writer gives every file its declared access; this only makes a set be written).
+   */
+  record SetAccess(String file) implements Intent {
+    public SetAccess {
+      Objects.requireNonNull(file, "file");
+    }
+  }
+
   /** Put a declared certificate under {@code trust/NAME.crt}. */
   record PutTrusted(String name, Fingerprint fingerprint) implements Intent {}
 

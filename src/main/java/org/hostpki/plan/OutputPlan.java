@@ -59,6 +59,7 @@ final class OutputPlan {
     if (wantP12 && p12.isPresent() && !upstream) {
       p12Problem = keyStoreProblem(p12.get(), expectedChain.orElse(List.of()));
     }
+    p12Problem = p12Problem.or(() -> passwordChanged(Output.SERVER_PKCS12));
     file(
         Output.SERVER_PKCS12,
         Optional.of(new Content(chain)).filter(c -> wantP12),
@@ -70,7 +71,7 @@ final class OutputPlan {
    * What {@code server-fullchain.crt} and {@code server.p12} hold after apply, leaf first: the
    * intermediates of the imported chain the server serves (never its root), or the internal CA.
    */
-  private static List<Held> serverChain(ServerPlan.Outcome server) {
+  static List<Held> serverChain(ServerPlan.Outcome server) {
     List<Held> chain = new ArrayList<>();
     chain.add(Held.Stored.SERVER);
     if (server.servedChain().isPresent()) {
@@ -113,6 +114,7 @@ final class OutputPlan {
     if (problem.isEmpty() && wantP12 && observed.truststorePkcs12().isPresent()) {
       problem = trustStoreProblem(observed.truststorePkcs12().get(), aliases);
     }
+    problem = problem.or(() -> passwordChanged(Output.TRUSTSTORE_PKCS12));
     file(
         Output.TRUSTSTORE_PKCS12,
         Optional.of(new Content(List.of(), aliases, List.of())).filter(c -> wantP12),
@@ -144,6 +146,15 @@ final class OutputPlan {
         Optional.of(new Content(List.of(), new TreeMap<>(), crls)).filter(c -> !crls.isEmpty()),
         observed.trustCrls().isPresent(),
         crlProblem);
+  }
+
+  private static final String PASSWORD_CHANGED = "store password changed";
+
+  /** Why a PKCS#12 file is written again when it opens only with {@code store.previousPassword}. */
+  private Optional<String> passwordChanged(Output output) {
+    return observed.outputs().previousPassword().contains(output.fileName())
+        ? Optional.of(PASSWORD_CHANGED)
+        : Optional.empty();
   }
 
   private static List<Fingerprint> sorted(java.util.Collection<Fingerprint> fingerprints) {
@@ -327,7 +338,10 @@ final class OutputPlan {
           new Change(
               output.address(),
               Action.UPDATE,
-              List.of(new Reason(ReasonCode.OUT_OF_DATE, problem.get())),
+              List.of(
+                  new Reason(
+                      problem.get().equals(PASSWORD_CHANGED) ? ReasonCode.PASSWORD_CHANGED : ReasonCode.OUT_OF_DATE,
+                      problem.get())),
               write));
     } else {
       draft.unchanged();

@@ -34,6 +34,11 @@ final class PlanDraft {
     return changes.stream().filter(c -> c.address().equals(address)).findFirst();
   }
 
+  /** The addresses changed so far. */
+  List<String> addresses() {
+    return changes.stream().map(Change::address).toList();
+  }
+
   Plan plan(Fingerprint basis) {
     return new Plan(changes, warnings, refusals, unchanged, basis);
   }

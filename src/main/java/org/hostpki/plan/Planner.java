@@ -48,6 +48,7 @@ public final class Planner {
     outputs.trust(ca.bundleCascade(), ca.trustedCas(), trustChanges, crls);
     outputs.pkcs12Record();
     InstallPlan.plan(in, ca.trustedCas(), draft);
+    new DeclaredOutputPlan(in, draft).plan(ca.signerChanges(), server, draft.addresses());
     return draft.plan(in.basis());
   }
 

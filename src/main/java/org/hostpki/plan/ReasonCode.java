@@ -36,7 +36,11 @@ public enum ReasonCode {
   TRUST_CHANGED("trust-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
   TRUST_REMOVED("trust-removed", Rotation.AT_ONCE, Watch.DEBOUNCED),
   /** A step of a phased CA rotation, or why there is none: due by the clock, not by a flapping host. */
-  CA_ROTATION("ca-rotation", Rotation.AT_ONCE, Watch.AT_ONCE);
+  CA_ROTATION("ca-rotation", Rotation.AT_ONCE, Watch.AT_ONCE),
+  /** A file's owner, group or mode is not the declared one ({@code store.access}, an output's). */
+  ACCESS_CHANGED("access-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  /** A file opens only with {@code store.previousPassword}: encrypted anew with the password. */
+  PASSWORD_CHANGED("password-changed", Rotation.AT_ONCE, Watch.DEBOUNCED);
 
   /** How a phased CA rotation treats a reason to replace {@code ca.crt}. */
   public enum Rotation {

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.hostpki.files.FileReasons;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.StoreLayout;
 
 /**
@@ -82,12 +83,27 @@ final class GenerationReader {
             if (GenerationRecord.isRecordFile(name)) {
               return FileVisitResult.CONTINUE; // about the set, not of it: see StoreDirectory#record
             }
-            safety.checkFile(file, layout.kindOf(name), StoreNames.resolve(store, name), safety.owners());
+            if (!undeclaredOutput(name)) {
+              safety.checkFile(
+                  file, layout.kindOf(name), StoreNames.resolve(store, name), safety.owners(),
+                  layout.declaredAccess(name));
+            }
             files.put(name, SafeFiles.readNoFollow(file));
             return FileVisitResult.CONTINUE;
           }
         });
     return new Content(files, Optional.ofNullable(metadata[0]));
+  }
+
+  /**
+   * A file at the top of the set that could be an output's and that the desired state does not
+   * declare: one it declared before, perhaps for another user ({@code owner: postgres}). Its owner
+   * and mode are not checked: hostpki never interprets its content, and apply removes it.
+   */
+  private boolean undeclaredOutput(String name) {
+    return layout.kindOf(name) == FileKind.UNKNOWN
+        && name.indexOf('/') < 0
+        && StoreLayout.outputNameProblem(name).isEmpty();
   }
 
   /**

@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.hostpki.model.FileAccess;
 
 /**
  * Writes a complete set into a new directory that nothing points at yet, and makes it durable:
@@ -57,6 +59,8 @@ final class GenerationWriter {
 
   private final Path directory;
   private final Optional<Live> live;
+  /** The owner, group and mode declared for a file, by name; empty: hostpki's own, by secrecy. */
+  private final Function<String, Optional<FileAccess>> declared;
   private final Set<Path> directories = new LinkedHashSet<>();
   private final List<Path> written = new ArrayList<>();
   private final List<Path> linked = new ArrayList<>();
@@ -66,9 +70,11 @@ final class GenerationWriter {
   private PosixFileAttributes newDirectory;
   private Map<String, Object> newDirectoryIds;
 
-  private GenerationWriter(Path directory, Optional<Live> live) {
+  private GenerationWriter(
+      Path directory, Optional<Live> live, Function<String, Optional<FileAccess>> declared) {
     this.directory = directory;
     this.live = live;
+    this.declared = declared;
   }
 
   static void write(Path directory, SortedMap<String, StoreFile> files, byte[] metadata)
@@ -76,12 +82,6 @@ final class GenerationWriter {
     write(directory, files, metadata, Map.of(), Optional.empty());
   }
 
-  /**
-   * @param records written into the new generation like its metadata: never linked from the live
-   *     one, whose records are about the live one
-   * @param live the live generation: files of the new set with exactly its bytes are linked
-   * @return how many files were carried over by a link rather than written
-   */
   static int write(
       Path directory,
       SortedMap<String, StoreFile> files,
@@ -89,7 +89,27 @@ final class GenerationWriter {
       Map<GenerationRecord, byte[]> records,
       Optional<Live> live)
       throws IOException {
-    GenerationWriter writer = new GenerationWriter(directory, live);
+    return write(directory, files, metadata, records, live, name -> Optional.empty());
+  }
+
+  /**
+   * @param records written into the new generation like its metadata: never linked from the live
+   *     one, whose records are about the live one
+   * @param live the live generation: files of the new set with exactly its bytes are linked
+   * @param declared the owner, group and mode declared for a file, by name: such a file is
+   *     created with them before its first byte ({@link OwnedFiles}), and carried over only when
+   *     the live one has exactly them
+   * @return how many files were carried over by a link rather than written
+   */
+  static int write(
+      Path directory,
+      SortedMap<String, StoreFile> files,
+      byte[] metadata,
+      Map<GenerationRecord, byte[]> records,
+      Optional<Live> live,
+      Function<String, Optional<FileAccess>> declared)
+      throws IOException {
+    GenerationWriter writer = new GenerationWriter(directory, live, declared);
     writer.writeAll(files, metadata, records);
     return writer.linked.size();
   }
@@ -104,7 +124,13 @@ final class GenerationWriter {
       createParents(file.getParent());
       byte[] content = entry.getValue().content();
       boolean secret = entry.getValue().secret();
-      if (!carryOver(entry.getKey(), file, content, secret)) {
+      Optional<FileAccess> access = declared.apply(entry.getKey());
+      if (access.isPresent()) {
+        if (!carryOverDeclared(entry.getKey(), file, content, access.get())) {
+          OwnedFiles.createFile(file, content, access.get());
+          written.add(file);
+        }
+      } else if (!carryOver(entry.getKey(), file, content, secret)) {
         writeFile(file, content, secret);
       }
     }
@@ -139,6 +165,26 @@ final class GenerationWriter {
     }
     Files.delete(file);
     return false;
+  }
+
+  /** As {@link #carryOver}, for a file with declared access: linked only if it has exactly that. */
+  private boolean carryOverDeclared(String name, Path file, byte[] content, FileAccess access)
+      throws IOException {
+    if (live.isEmpty() || !Arrays.equals(live.get().files().get(name), content)) {
+      return false;
+    }
+    Path source = StoreNames.resolve(live.get().directory(), name);
+    // Asked before linking: the link shares the inode, so its access is the live file's.
+    if (!OwnedFiles.hasAccess(source, access, directory)) {
+      return false;
+    }
+    try {
+      Files.createLink(file, source);
+    } catch (UnsupportedOperationException | IOException e) {
+      return false;
+    }
+    linked.add(file);
+    return true;
   }
 
   private boolean isAsWritten(Path file, long size, boolean secret) throws IOException {

@@ -128,6 +128,17 @@ final class OwnedFiles {
         && attributes.permissions().equals(permissions(access.mode()));
   }
 
+  /** What a file has, as {@link FileAccess#toString()} shows a declaration: {@code 0600 root:root}. */
+  static String describe(Path file) throws IOException {
+    if (!FileModes.hasPosix(file)) {
+      return "unknown";
+    }
+    PosixFileAttributes attributes =
+        Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return FileModes.octal(attributes.permissions()) + " " + attributes.owner().getName() + ":"
+        + attributes.group().getName();
+  }
+
   /** The exact mode, while this process owns the file, then group and owner. */
   private static void setAccess(Path path, FileAccess access) throws IOException {
     PosixFileAttributeView view =

@@ -26,6 +26,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
 
 /**
@@ -306,7 +307,9 @@ public final class StoreDirectory {
       if (!isRegularFileIfThere(path, file)) {
         return Optional.empty();
       }
-      safety.checkFile(file, layout.kindOf(name), StoreNames.resolve(directory, name), safety.owners());
+      safety.checkFile(
+          file, layout.kindOf(name), StoreNames.resolve(directory, name), safety.owners(),
+          layout.declaredAccess(name));
       return Optional.of(SafeFiles.readNoFollow(file));
     } catch (IOException | UncheckedIOException e) {
       throw readFailure(e);
@@ -510,6 +513,61 @@ public final class StoreDirectory {
     return path;
   }
 
+  /**
+   * The files of {@code snapshot} whose owner, group or mode is not exactly what the desired state
+   * declares (reading accepted them: narrower than declared), each with what it has, {@code 0600
+   * root:root}: a plan writes them again with the declared access. Empty for a store never
+   * written, or on a file system without owners.
+   */
+  public SortedMap<String, String> accessDrift(StoreSnapshot snapshot) {
+    SortedMap<String, String> drift = new java.util.TreeMap<>();
+    if (snapshot.generation().isEmpty()) {
+      return drift;
+    }
+    Path generation = directory.resolve(snapshot.generation().get());
+    try {
+      for (String name : layout.declaredNames()) {
+        if (!snapshot.files().containsKey(name)) {
+          continue;
+        }
+        Path file = StoreNames.resolve(generation, name);
+        if (!OwnedFiles.hasAccess(file, layout.accessOf(name), generation)) {
+          drift.put(name, OwnedFiles.describe(file));
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+    return drift;
+  }
+
+  /**
+   * Refuses a declared file whose name in the store is taken by anything but hostpki's link (a
+   * link into the store or elsewhere, a FIFO, a directory, a file put there by hand): nothing is
+   * read through it or replaced, and the message names the declaration.
+   *
+   * @param declared where the desired state declares the file
+   */
+  public void requireFreeName(String name, SourcePosition declared) {
+    if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Optional<String> foreign;
+    try {
+      foreign = links.foreignEntry(name);
+    } catch (IOException | UncheckedIOException e) {
+      throw readFailure(e);
+    }
+    foreign.ifPresent(kind -> {
+      Path visible = directory.resolve(name);
+      throw new HostpkiException(
+          declared + ": the output file '" + name + "' is taken: " + visible + " is " + kind
+              + ", not hostpki's link to " + StoreNames.visibleLinkTarget(directory.getFileSystem(), name)
+              + "; hostpki neither reads through nor replaces what it did not make. Move it out of "
+              + directory + " (or give the output another file name), then apply again");
+    });
+  }
+
   /** Files are carried over only from the generation they were read from, still current. */
   private Optional<GenerationWriter.Live> carriedFrom(StoreSnapshot live) throws IOException {
     if (live.generation().isEmpty()
@@ -530,7 +588,7 @@ public final class StoreDirectory {
     boolean complete = false;
     List<Path> newLinks = new ArrayList<>();
     try {
-      GenerationWriter.write(partial, files, metadata, records, carried);
+      GenerationWriter.write(partial, files, metadata, records, carried, layout::declaredAccess);
       // Before the generation has its name: a complete generation without ..data always shows
       // that its commit was interrupted, and is never taken for a store whose ..data was lost.
       dataLink.prepare(name);

@@ -8,6 +8,11 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.Optional;
+import org.hostpki.model.FileAccess;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 
@@ -92,6 +97,21 @@ final class StoreSafety {
    * @param owners who may own it
    */
   void checkFile(Path file, FileKind kind, Path visible, Set<String> owners) throws IOException {
+    checkFile(file, kind, visible, owners, Optional.empty());
+  }
+
+  /**
+   * As {@link #checkFile(Path, FileKind, Path, Set)}, accepting exactly what the desired state
+   * declares for the file and no more: its declared owner besides the accepted ones, and for a
+   * key its declared group and mode. A mode wider than the declared one, a group that may read
+   * it other than the declared group, and any write access for group or others are refused.
+   */
+  void checkFile(Path file, FileKind kind, Path visible, Set<String> owners, Optional<FileAccess> declared)
+      throws IOException {
+    if (declared.isPresent() && FileModes.hasPosix(file)) {
+      checkDeclared(file, kind, visible, owners, declared.get());
+      return;
+    }
     if (!kind.secret() || !FileModes.hasPosix(file)) {
       return;
     }
@@ -116,6 +136,61 @@ final class StoreSafety {
               + ": group or others may use it. Restrict it: chmod 600 " + visible
               + " (and consider the key exposed)");
     }
+  }
+
+  private void checkDeclared(
+      Path file, FileKind kind, Path visible, Set<String> owners, FileAccess declared) throws IOException {
+    PosixFileAttributes attributes =
+        Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    UserPrincipalLookupService accounts = file.getFileSystem().getUserPrincipalLookupService();
+    String what = (kind.ownerOnly() ? "private key file " : "store file ") + visible;
+    UserPrincipal owner = attributes.owner();
+    boolean declaredOwner =
+        declared.owner().isPresent() && principal(accounts, declared.owner().get(), false).equals(Optional.of(owner));
+    if (!owners.contains(owner.getName()) && !declaredOwner) {
+      throw new HostpkiException(
+          what + " is owned by " + owner.getName() + ", but "
+              + declared.owner().map(o -> "the desired state declares " + o).orElse("it belongs to " + userName + ", who runs hostpki")
+              + ": that user could have replaced it"
+              + (kind.ownerOnly() ? ", and can read the key; if that is not your doing, consider the key exposed" : "")
+              + ". Take it back with: chown " + declared.owner().orElse(userName) + " " + visible);
+    }
+    int mode = bits(attributes.permissions());
+    int beyond = mode & ~declared.mode().bits();
+    if ((mode & 0022) != 0 || beyond != 0) {
+      throw new HostpkiException(
+          what + " has mode " + FileModes.octal(attributes.permissions()) + ", wider than the declared "
+              + declared.mode() + (kind.ownerOnly() ? " (consider the key exposed)" : "")
+              + ". Restrict it: chmod " + Integer.toOctalString(declared.mode().bits()) + " " + visible);
+    }
+    if (kind.secret() && (mode & 0070) != 0) {
+      GroupPrincipal group = attributes.group();
+      boolean declaredGroup =
+          declared.group().isPresent() && principal(accounts, declared.group().get(), true).equals(Optional.of(group));
+      if (!declaredGroup) {
+        throw new HostpkiException(
+            what + " may be read by group " + group.getName() + ", which the desired state does not declare"
+                + declared.group().map(g -> " (it declares " + g + ")").orElse("")
+                + ". Fix it: chgrp " + declared.group().orElse("root") + " " + visible
+                + (kind.ownerOnly() ? " (and consider the key exposed)" : ""));
+      }
+    }
+  }
+
+  private static Optional<UserPrincipal> principal(UserPrincipalLookupService accounts, String name, boolean group) {
+    try {
+      return Optional.of(group ? accounts.lookupPrincipalByGroupName(name) : accounts.lookupPrincipalByName(name));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int bits(Set<PosixFilePermission> permissions) {
+    int bits = 0;
+    for (PosixFilePermission p : permissions) {
+      bits |= 0400 >> p.ordinal();
+    }
+    return bits;
   }
 
   /** {@code root}, or {@code alice or root}: who may own a store entry. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.FileReasons;
 import org.hostpki.model.HostpkiException;
@@ -51,6 +52,28 @@ final class VisibleLinks {
             visible, FileReasons.kindOf(visible, attributes, LinkOption.NOFOLLOW_LINKS), expected, "move it out of " + store);
       }
     }
+  }
+
+  /**
+   * What is at the visible name {@code name} if it is not hostpki's link through {@code ..data}:
+   * {@code a FIFO (named pipe)}, {@code a symbolic link to ..data/ca.key}; empty when there is
+   * nothing there or the right link.
+   */
+  Optional<String> foreignEntry(String name) throws IOException {
+    Path visible = store.resolve(name);
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(visible, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (attributes.isSymbolicLink()) {
+      Path target = Files.readSymbolicLink(visible);
+      return target.equals(StoreNames.visibleLinkTarget(store.getFileSystem(), name))
+          ? Optional.empty()
+          : Optional.of("a symbolic link to " + target);
+    }
+    return Optional.of(FileReasons.kindOf(visible, attributes, LinkOption.NOFOLLOW_LINKS));
   }
 
   /**

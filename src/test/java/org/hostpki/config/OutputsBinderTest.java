@@ -100,14 +100,12 @@ class OutputsBinderTest {
   }
 
   @Test
-  void testNotYetSupported_listsEverySettingUsedInFileOrder() {
+  void testNotYetSupported_outputsAccessAndTheNewHooksAreCarriedOut() {
     DesiredState state =
         load(HEAD + "  access: {group: ssl-cert}\noutputs: [{format: der, file: a.der}]\n"
             + "hooks: {afterServerChange: [[a]], beforeChange: [[b]], afterCaChange: []}\n");
 
-    assertThat(state.notYetSupported()).extracting(UnsupportedSetting::key)
-        .containsExactly("store.access", "outputs", "hooks.beforeChange");
-    assertThat(state.notYetSupported().get(1).position()).isEqualTo(new SourcePosition(file, 6, 1));
+    assertThat(state.notYetSupported()).isEmpty();
   }
 
   @Test

@@ -132,6 +132,50 @@ class ApplyCrashTest {
         .isEqualTo(3 * enumerator.cleanRun().size());
   }
 
+  /**
+   * Outputs added with declared owners, groups and modes ({@code store.access} widening the
+   * server's key to its group, an output given to another user): every crash leaves the old set
+   * or the new one, and no key file anywhere in the store wider than declared.
+   */
+  @Test
+  void testApply_outputsWithDeclaredAccessAreOldOrNewAndNeverWiderAfterAFailure() {
+    HostIdentity host = identity("portal", "192.0.2.10");
+    applyOld(desired(oldStore, true, CaSpec.defaults(), TrustSpec.defaults()), host, T0);
+
+    CrashEnumerator enumerator =
+        new CrashEnumerator(
+            new CrashScenario("outputs with declared access added", oldStore, this::withOutputs, host, Set.of(),
+                T0.plus(Duration.ofDays(1))));
+
+    assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
+        .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  private DesiredState withOutputs(Path store) {
+    DesiredState base = desired(store, true, CaSpec.defaults(), TrustSpec.defaults());
+    org.hostpki.model.SourcePosition at = new org.hostpki.model.SourcePosition(base.source(), 7, 5);
+    List<org.hostpki.model.OutputSpec> outputs =
+        List.of(
+            new org.hostpki.model.OutputSpec(
+                "haproxy.pem", new org.hostpki.model.OutputFormat.CombinedPem(Optional.empty()),
+                org.hostpki.model.AccessSpec.NONE, List.of(), at),
+            new org.hostpki.model.OutputSpec(
+                "pg.key", new org.hostpki.model.OutputFormat.Key(org.hostpki.model.KeyEncoding.PKCS8, false),
+                new org.hostpki.model.AccessSpec(Optional.of("postgres"), Optional.of("postgres"),
+                    Optional.of(org.hostpki.model.FileMode.OWNER_ONLY)),
+                List.of(), at),
+            new org.hostpki.model.OutputSpec(
+                "server.der", new org.hostpki.model.OutputFormat.Der(org.hostpki.model.OutputFormat.CertificateChoice.SERVER),
+                org.hostpki.model.AccessSpec.NONE, List.of(), at));
+    StoreSpec storeSpec =
+        new StoreSpec(
+            store, base.store().password(), base.store().pkcs12Profile(), Optional.empty(),
+            new org.hostpki.model.AccessSpec(Optional.empty(), Optional.of("ssl-cert"), Optional.empty()));
+    return new DesiredState(
+        base.source(), storeSpec, base.host(), base.ca(), base.server(), base.trust(), base.hooks(), base.renewal(),
+        base.metrics(), outputs, List.of());
+  }
+
   @Test
   void testApply_caReplacementIsOldOrNewAfterAFailureAtAnyOperation() {
     HostIdentity host = identity("portal", "192.0.2.10");

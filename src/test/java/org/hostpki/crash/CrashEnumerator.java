@@ -33,6 +33,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.PendingHook;
 import org.hostpki.plan.Plan;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
 
@@ -306,6 +307,7 @@ final class CrashEnumerator {
     } catch (RuntimeException e) {
       throw new AssertionError(where + ": the store does not read: " + e.getMessage(), e);
     }
+    assertNoKeyWiderThanDeclared(store, where);
     // The snapshot's SHA-256 over every name and content, computed as it is read: equal exactly
     // when every file is the old one byte for byte.
     boolean isOld = after.contentFingerprint().equals(old.contentFingerprint());
@@ -389,7 +391,49 @@ final class CrashEnumerator {
   }
 
   private StoreDirectory storeAt(Path store) {
-    return new StoreDirectory(store, Clock.fixed(scenario.now(), ZoneOffset.UTC));
+    return new StoreDirectory(
+        store, Clock.fixed(scenario.now(), ZoneOffset.UTC), System.getProperty("user.name"),
+        Optional.empty(), StoreLayout.of(desired(store)));
+  }
+
+  /**
+   * No file the layout knows as secret, or declares an access for, has a mode wider than it is
+   * to have, in any generation, committed or not: a crash never leaves a key readable by more
+   * than declared, even for a moment.
+   */
+  private void assertNoKeyWiderThanDeclared(Path store, String where) {
+    if (!Files.isDirectory(store)) {
+      return; // a fresh store the crash left unmade
+    }
+    StoreLayout layout = StoreLayout.of(desired(store));
+    try (java.util.stream.Stream<Path> all = Files.walk(store)) {
+      for (Path file : all.toList()) {
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        Path relative = store.relativize(file);
+        if (relative.getNameCount() < 2) {
+          continue; // the lock
+        }
+        String name = relative.subpath(1, relative.getNameCount()).toString();
+        boolean known = layout.declaredAccess(name).isPresent()
+            || (layout.kindOf(name).secret() && layout.kindOf(name) != org.hostpki.model.FileKind.UNKNOWN);
+        if (!known) {
+          continue;
+        }
+        int mode = 0;
+        for (java.nio.file.attribute.PosixFilePermission p :
+            Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          mode |= 0400 >> p.ordinal();
+        }
+        int declared = layout.accessOf(name).mode().bits();
+        assertThat(mode & ~declared)
+            .as("%s: %s has mode %o, wider than its %s", where, relative, mode, layout.accessOf(name))
+            .isZero();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String describe(Plan plan) {

@@ -56,7 +56,7 @@ class ServiceOutputsIT {
   static void setUp() throws IOException {
     String reason = ServiceUsers.unavailableReason();
     Assumptions.assumeTrue(reason == null, () -> "ServiceOutputsIT skipped: " + reason);
-    users = ServiceUsers.copyOfThisMachine(dir.resolve("etc")).group("ssl-cert").user("haproxy", "ssl-cert").user("stranger");
+    users = ServiceUsers.copyOfThisMachine(dir.resolve("etc")).group("ssl-cert").user("haproxy", "ssl-cert").user("stranger").user("postgres");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     SecureRandom random = new SecureRandom();
     Instant now = Instant.now();
@@ -87,8 +87,59 @@ class ServiceOutputsIT {
     assertLoadsAndServes(pem, pem.resolveSibling("site.pem.key"));
   }
 
+  /**
+   * hostpki's own apply, in the namespace that has the service users: each service user reads
+   * exactly the files declared for it (and the public ones) through the store's links, and haproxy
+   * serves the combined PEM straight from the store.
+   */
+  @Test
+  void testApply_givesEachServiceExactlyItsFilesAndHaproxyServesFromTheStore() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("applied"));
+    Path yaml =
+        Files.writeString(
+            folder.resolve("host.yaml"),
+            String.join(
+                "\n",
+                "apiVersion: hostpki/v1",
+                "store: {path: pki}",
+                "host: {detect: false, hostname: portal}",
+                "server: {dnsNames: [portal.example.com], ipAddresses: [127.0.0.1]}",
+                "outputs:",
+                "  - {format: combined-pem, file: haproxy.pem, group: ssl-cert}",
+                "  - {format: key, file: pg.key, owner: postgres, group: postgres, mode: \"0600\"}",
+                "  - {format: der, file: server.der}",
+                ""));
+    List<String> apply = List.of(org.hostpki.testkit.Jvm.java(), "-jar", org.hostpki.testkit.Cli.builtJar().toString(), "apply", yaml.toString());
+
+    users.run(apply).assertSucceeded();
+    ServiceUsers.Result again = users.run(apply).assertSucceeded();
+
+    assertThat(again.output()).contains("No changes");
+    Path store = folder.resolve("pki");
+    List<Path> all;
+    try (var entries = Files.list(store)) {
+      all = entries.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    }
+    List<Path> everyone =
+        List.of("ca.crt", "server-fullchain.crt", "server.crt", "server.der", "trust-bundle.crt").stream().map(store::resolve).toList();
+    List<Path> postgres = new java.util.ArrayList<>(everyone);
+    postgres.add(store.resolve("pg.key"));
+    List<Path> haproxy = new java.util.ArrayList<>(everyone);
+    haproxy.add(store.resolve("haproxy.pem"));
+    assertThat(users.readableBy("postgres", all)).containsExactlyInAnyOrderElementsOf(postgres);
+    assertThat(users.readableBy("haproxy", all)).containsExactlyInAnyOrderElementsOf(haproxy);
+    assertThat(users.readableBy("stranger", all)).containsExactlyInAnyOrderElementsOf(everyone);
+    assertLoadsAndServes(
+        store.resolve("haproxy.pem"), store.resolve("haproxy.pem"), store.resolve("ca.crt"),
+        Files.readString(store.resolve("server.crt")));
+  }
+
   /** A user outside the group cannot load the key file; haproxy, in it, serves the chain. */
   private void assertLoadsAndServes(Path pem, Path keyBearing) throws IOException {
+    assertLoadsAndServes(pem, keyBearing, dir.resolve("ca.pem"), server.pem());
+  }
+
+  private void assertLoadsAndServes(Path pem, Path keyBearing, Path caFile, String servedPem) throws IOException {
     int port = OpenSslServer.freePort(LOOPBACK);
     Path config = config(pem, port);
 
@@ -103,11 +154,11 @@ class ServiceOutputsIT {
       ProcessResult client =
           Command.of(
                   Tool.OPENSSL.require().toString(), "s_client", "-connect", "127.0.0.1:" + port, "-servername", "portal.example.com",
-                  "-verify_return_error", "-verify_hostname", "portal.example.com", "-CAfile", dir.resolve("ca.pem").toString(),
+                  "-verify_return_error", "-verify_hostname", "portal.example.com", "-CAfile", caFile.toString(),
                   "-showcerts")
               .run();
 
-      assertThat(client.assertSucceeded().output()).contains("Verify return code: 0 (ok)").contains(server.pem().strip());
+      assertThat(client.assertSucceeded().output()).contains("Verify return code: 0 (ok)").contains(servedPem.strip());
     }
   }
 
@@ -128,7 +179,7 @@ class ServiceOutputsIT {
 
   private static Path config(Path pem, int port) throws IOException {
     return Files.writeString(
-        pem.resolveSibling("haproxy.cfg"),
+        Files.createDirectories(dir.resolve("cfg-" + port)).resolve("haproxy.cfg"),
         String.join(
             "\n",
             "global",

@@ -96,7 +96,8 @@ class StoreMetricsTest {
         Optional.empty(),
         Map.of(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        org.hostpki.model.ObservedOutputs.NONE);
   }
 
   /** The metrics of a store with a CA, an old CA, a server certificate and {@code trusted} entries. */

@@ -135,14 +135,21 @@ class SystemdUnitsTest {
         .as(verified.toString()).isEmpty();
     assertThat(security.exitCode()).as(security.toString()).isZero();
     List<String> granted = security.stdout().lines().filter(l -> l.startsWith("✗ CapabilityBoundingSet=")).toList();
-    assertThat(granted).as(security.stdout()).hasSize(2)
-        .allMatch(l -> l.contains("CapabilityBoundingSet=~CAP_NET_(BIND_SERVICE|BROADCAST|RAW)"));
+    // Each service: the outputs' two (CAP_CHOWN, CAP_DAC_READ_SEARCH) and the drop-in's one.
+    assertThat(granted).as(security.stdout())
+        .filteredOn(l -> l.contains("CapabilityBoundingSet=~CAP_NET_(BIND_SERVICE|BROADCAST|RAW)"))
+        .hasSize(2);
+    assertThat(granted).as(security.stdout())
+        .allMatch(l -> l.contains("~CAP_NET_(BIND_SERVICE|BROADCAST|RAW)")
+            || l.contains("~CAP_(DAC_*|FOWNER|IPC_OWNER)")
+            || l.contains("~CAP_(CHOWN|FSETID|SETFCAP)"));
     assertThat(directives("acme-listeners.conf"))
         .isEqualTo(Map.of("CapabilityBoundingSet", List.of("CAP_NET_BIND_SERVICE")));
     assertThat(directives("acme-webroot.conf")).containsOnlyKeys("ReadWritePaths");
     for (String service : List.of("hostpki.service", "hostpki-watch.service")) {
-      assertThat(directives(service).get("CapabilityBoundingSet")).as("%s keeps no capability", service)
-          .containsExactly("");
+      assertThat(directives(service).get("CapabilityBoundingSet"))
+          .as("%s keeps only what outputs need", service)
+          .containsExactly("CAP_CHOWN CAP_DAC_READ_SEARCH");
     }
   }
 
@@ -184,6 +191,23 @@ class SystemdUnitsTest {
       // The rest of the hardening stays.
       assertThat(d).as(unit).containsKeys("ProtectSystem", "NoNewPrivileges", "SystemCallFilter",
           "ProtectKernelTunables", "ProtectClock", "CapabilityBoundingSet");
+    }
+  }
+
+  /**
+   * Outputs given to a service ({@code owner: postgres}, {@code store.access: {group: ssl-cert}})
+   * need chown and reading back a file root no longer owns; the services reach their files
+   * through the state directory without listing it. Nothing more: no CAP_DAC_OVERRIDE, no
+   * CAP_FOWNER, nothing ambient.
+   */
+  @Test
+  void testServices_grantWhatOutputsNeedAndNoMore() throws IOException {
+    for (String unit : List.of("hostpki.service", "hostpki-watch.service")) {
+      Map<String, List<String>> d = directives(unit);
+
+      assertThat(d.get("CapabilityBoundingSet")).as(unit).containsExactly("CAP_CHOWN CAP_DAC_READ_SEARCH");
+      assertThat(d.get("AmbientCapabilities")).as(unit).containsExactly("");
+      assertThat(d.get("StateDirectoryMode")).as(unit).containsExactly("0751");
     }
   }
 

@@ -191,7 +191,8 @@ final class Fixtures {
         Optional.empty(),
         Map.of(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        org.hostpki.model.ObservedOutputs.NONE);
     }
 
     /** Rewrites the derived outputs to match the certificates, as apply would. */
