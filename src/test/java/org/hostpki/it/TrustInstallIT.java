@@ -265,7 +265,8 @@ class TrustInstallIT {
           .doesNotContain(web)
           .containsPattern(other + "ca [0-9a-f]{16} +C,,");
       assertThat(dir.resolve("etc-ssl-certs")).isDirectoryNotContaining("glob:**/" + web + "*");
-      assertThat(dir.resolve("etc-ssl-certs").resolve(other + "ca.pem")).exists();
+      assertThat(dir.resolve("local-ca-certificates").resolve(other + "ca.crt")).isRegularFile();
+      assertThat(Files.isSymbolicLink(dir.resolve("etc-ssl-certs").resolve(other + "ca.pem"))).isTrue(); // into the namespace's view
       assertThat(Files.readString(store.resolve(".install/record.json"))).contains("\"targets\":[]");
       // The other store's entries, in the system store, Java's cacerts and NSS, are as it left them.
       assertThat(ns.run(TrustNamespace.java(org.hostpki.cli.Main.class, "apply", "-f", mail.toString())).assertSucceeded().stdout())
