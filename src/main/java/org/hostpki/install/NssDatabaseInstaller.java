@@ -191,7 +191,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return missing
         ? ". NSS keeps a certificate it already holds under the nickname it has: if one of these is in the database"
             + " under a nickname hostpki did not give it (certutil -L lists them), delete that entry or leave the"
-            + " certificate out of trust.install"
+            + " certificate out of trust.install; if it is another hostpki store's (a nickname hostpki-TAG-… with"
+            + " another tag), one database cannot take the same certificate from two stores: install it from one"
         : "";
   }
 
