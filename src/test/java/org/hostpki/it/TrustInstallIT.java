@@ -98,12 +98,12 @@ class TrustInstallIT {
     TrustNamespace ns = TrustNamespace.copyOfThisMachine(dir, true);
     assertRefused(ns, "before any install");
 
-    ProcessResult install = ns.run(TrustNamespace.java(InstallDriver.class, "--system", "--java", "ca=" + caPem));
+    ProcessResult install = ns.run(TrustNamespace.java(InstallDriver.class, "--system", "--java", "web-1a2b3c4d-ca=" + caPem));
 
     assertThat(install.assertSucceeded().stdout())
         .contains("note: Java's /etc/ssl/certs/java/cacerts is rebuilt by update-ca-certificates")
-        .contains("installed system ca sha256:");
-    assertThat(dir.resolve("local-ca-certificates/hostpki-ca.crt")).hasContent(read(caPem));
+        .contains("installed system web-1a2b3c4d-ca sha256:");
+    assertThat(dir.resolve("local-ca-certificates/hostpki-web-1a2b3c4d-ca.crt")).hasContent(read(caPem));
     assertAccepted(ns);
 
     ProcessResult uninstall = ns.run(TrustNamespace.java(InstallDriver.class, "--system", "--java"));
@@ -129,9 +129,9 @@ class TrustInstallIT {
         .assertSucceeded();
     move(p12, cacerts);
 
-    ProcessResult install = ns.run(TrustNamespace.java(InstallDriver.class, "--java", "ca=" + caPem));
+    ProcessResult install = ns.run(TrustNamespace.java(InstallDriver.class, "--java", "web-1a2b3c4d-ca=" + caPem));
 
-    assertThat(install.assertSucceeded().stdout()).contains("installed java:/etc/ssl/certs/java/cacerts ca sha256:");
+    assertThat(install.assertSucceeded().stdout()).contains("installed java:/etc/ssl/certs/java/cacerts web-1a2b3c4d-ca sha256:");
     assertThat(probe(ns).assertSucceeded().stdout()).contains("status 200");
     ns.run(TrustNamespace.java(InstallDriver.class, "--java")).assertSucceeded();
     assertThat(probe(ns).assertFailed().stdout()).contains("PKIX path building failed");
@@ -143,11 +143,11 @@ class TrustInstallIT {
     Path db = home.resolve(".pki/nssdb");
     NssDatabase.create(db);
 
-    ProcessResult install = Command.of(TrustNamespace.java(InstallDriver.class, "--nss", db.toString(), "ca=" + caPem)).run();
+    ProcessResult install = Command.of(TrustNamespace.java(InstallDriver.class, "--nss", db.toString(), "web-1a2b3c4d-ca=" + caPem)).run();
 
-    assertThat(install.assertSucceeded().stdout()).contains("installed nss:" + db + " ca sha256:");
+    assertThat(install.assertSucceeded().stdout()).contains("installed nss:" + db + " web-1a2b3c4d-ca sha256:");
     assertThat(Tool.CERTUTIL.command("-d", "sql:" + db, "-L").run().assertSucceeded().stdout())
-        .containsPattern("hostpki-ca [0-9a-f]{16} +C,,");
+        .containsPattern("hostpki-web-1a2b3c4d-ca [0-9a-f]{16} +C,,");
     assertThat(chromium(home, "installed").stdout()).contains(OpenSslServer.PAGE_MARKER);
 
     Command.of(TrustNamespace.java(InstallDriver.class, "--nss", db.toString())).run().assertSucceeded();
