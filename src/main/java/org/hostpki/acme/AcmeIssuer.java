@@ -119,7 +119,18 @@ public final class AcmeIssuer {
     Instant deadline = clock.instant().plus(spec.timeout());
     AccountState state = record.state();
     try {
-      Issued issued = orderOnce(request, deadline);
+      Issued issued;
+      try {
+        issued = orderOnce(request, deadline);
+      } catch (AcmeFailure f) {
+        if (f.problem().isEmpty() || !f.problem().get().is("accountDoesNotExist") || state.accountUrl().isEmpty()) {
+          throw f;
+        }
+        // The CA no longer knows the recorded account (reset, deactivated): the same key makes
+        // a new one, recorded as the old one was, and the order is tried once more.
+        save(new AccountState(state.directory(), Optional.empty(), state.lastOrder(), state.failure()));
+        issued = orderOnce(request, deadline);
+      }
       save(
           new AccountState(
               state.directory(),
@@ -524,7 +535,11 @@ public final class AcmeIssuer {
 
   // ---- recording -----------------------------------------------------------------------------
 
-  private void recordFailure(AcmeFailure failure) {
+  /**
+   * Records a failure with its next attempt: also one the caller found after the order (the
+   * chain did not pass its checks).
+   */
+  public void recordFailure(AcmeFailure failure) {
     Instant now = clock.instant();
     AccountState state = record.state();
     int inARow = state.failure().map(f -> f.inARow() + 1).orElse(1);

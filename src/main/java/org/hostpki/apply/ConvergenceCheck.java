@@ -18,6 +18,8 @@ import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
+import org.hostpki.plan.AcmeObservation;
+import org.hostpki.plan.InstallInput;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreFile;
@@ -51,12 +53,24 @@ final class ConvergenceCheck {
     return check(before, readBack, written, trustFacts, passwordSource, new java.util.TreeMap<>());
   }
 
+  /** As below, when the write ordered nothing from an ACME CA. */
+  ObservedStore check(
+      Reconciler.Observation before,
+      StoreSnapshot readBack,
+      SortedMap<String, StoreFile> written,
+      SortedMap<String, CertificateFacts> trustFacts,
+      String passwordSource,
+      SortedMap<String, String> accessDrift) {
+    return check(before, readBack, written, trustFacts, passwordSource, accessDrift, before.acme());
+  }
+
   /**
    * @param readBack the store as read from disk after the write
    * @param written the set that was written
    * @param trustFacts the declared trusted certificates, as the plan before the write had them
    * @param accessDrift the declared files of the store read back whose access is not the declared
    *     one: none, when the writer did its work
+   * @param acme what the ACME edge knows after the write (the certificate just ordered)
    * @return the facts of the store read back
    * @throws HostpkiException when the store reads back otherwise, or is not converged
    */
@@ -66,7 +80,8 @@ final class ConvergenceCheck {
       SortedMap<String, StoreFile> written,
       SortedMap<String, CertificateFacts> trustFacts,
       String passwordSource,
-      SortedMap<String, String> accessDrift) {
+      SortedMap<String, String> accessDrift,
+      AcmeObservation acme) {
     Path storePath = before.desired().store().path();
     requireReadBackAsWritten(storePath, readBack, written);
     ObservedStore read =
@@ -85,7 +100,7 @@ final class ConvergenceCheck {
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
                 before.plan().basis(), before.externalChainFile(), Optional.empty(), true,
-                before.trustedCrls()));
+                before.trustedCrls(), InstallInput.NONE, acme));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {

@@ -55,6 +55,7 @@ final class Executor {
   /**
    * @param carried the current set's files as the store envelope carries them over ({@link
    *     org.hostpki.store.StoreCommit#carriedOver()})
+   * @param ordered what this apply's ACME order brought, for the plan's {@link Intent.OrderAcme}
    */
   SortedMap<String, StoreFile> execute(
       Plan plan,
@@ -66,12 +67,13 @@ final class Executor {
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now,
-      Supplier<BigInteger> nextCrlNumber) {
+      Supplier<BigInteger> nextCrlNumber,
+      Optional<AcmeOrdered> ordered) {
     Map<Fingerprint, RevocationList> byFingerprint = new HashMap<>();
     crls.forEach(c -> byFingerprint.put(c.fingerprint(), c.crl()));
     return new Run(
             random, issuer, desired, current, desiredTrust, byFingerprint, externalChainFile,
-            password, now, nextCrlNumber, new NextSet(carried, current))
+            password, now, nextCrlNumber, ordered, new NextSet(carried, current))
         .execute(plan);
   }
 
@@ -87,6 +89,7 @@ final class Executor {
       Optional<char[]> password,
       Instant now,
       Supplier<BigInteger> nextCrlNumber,
+      Optional<AcmeOrdered> ordered,
       NextSet next) {
 
     SortedMap<String, StoreFile> execute(Plan plan) {
@@ -128,6 +131,8 @@ final class Executor {
         next.files.remove(StoreLayout.CA_PREVIOUS_CERT);
       } else if (intent instanceof Intent.IssueServer s) {
         issueServer(s, change);
+      } else if (intent instanceof Intent.OrderAcme order) {
+        installOrdered(order, change);
       } else if (intent instanceof Intent.InstallExternalChain install) {
         installExternalChain(install, change);
       } else if (intent instanceof Intent.WriteCsr csr) {
@@ -238,6 +243,20 @@ final class Executor {
       next.putCertificates(StoreLayout.EXTERNAL_CHAIN, Pem.certificates(chain));
     }
 
+    /** Serves the chain the ACME order brought, for the key its request was for. */
+    private void installOrdered(Intent.OrderAcme order, Change change) {
+      AcmeOrdered got = ordered.orElseThrow(() -> missing("the chain of the ACME order", change));
+      if (!got.key().matches(got.leaf()) || (!order.newKey() && !next.serverKey.equals(Optional.of(got.key())))) {
+        throw new IllegalStateException("plan step " + change.address() + " needs the ordered leaf's key");
+      }
+      next.serverKey = Optional.of(got.key());
+      next.serverCert = Optional.of(got.leaf());
+      next.knowIssuers(got.chain());
+      next.putKey(StoreLayout.SERVER_KEY, got.key());
+      next.putCertificates(StoreLayout.SERVER_CERT, got.leaf().pem());
+      next.putCertificates(StoreLayout.EXTERNAL_CHAIN, Pem.certificates(got.chain()));
+    }
+
     private void writeCsr(Intent.WriteCsr csr, Change change) {
       KeyMaterial key = next.serverKey.orElseThrow(() -> missing(StoreLayout.SERVER_KEY, change));
       next.files.put(
@@ -298,7 +317,15 @@ final class Executor {
     private void write(Intent.WriteOutput w, Change change) {
       remove(w.output());
       List<Certificate> certificates = new ArrayList<>();
-      w.certificates().forEach(h -> certificates.add(certificate(h, change)));
+      for (Held h : w.certificates()) {
+        if (h == Held.Ordered.INTERMEDIATES) {
+          List<Certificate> served =
+              ordered.orElseThrow(() -> missing("the chain of the ACME order", change)).served();
+          certificates.addAll(served.subList(1, served.size()));
+        } else {
+          certificates.add(certificate(h, change));
+        }
+      }
       String name = w.output().fileName();
       switch (w.output()) {
         case SERVER_FULLCHAIN, TRUST_BUNDLE -> next.putCertificates(name, Pem.certificates(certificates));

@@ -22,6 +22,7 @@ import org.hostpki.model.PendingHook;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
@@ -46,14 +47,20 @@ final class PlanningPass {
   private final TrustInputs trustInputs = new TrustInputs();
   private final ExternalChainInput externalChainInput = new ExternalChainInput();
   private final java.util.function.Supplier<TrustHost> trustHost;
+  private final java.security.SecureRandom random;
+  private final Hooks hooks;
 
   PlanningPass(
       HostIdentityProbe hostProbe,
       Clock clock,
       Secrets secrets,
+      java.security.SecureRandom random,
+      Hooks hooks,
       Progress progress,
       java.util.function.Supplier<TrustHost> trustHost) {
     this.trustHost = trustHost;
+    this.random = random;
+    this.hooks = hooks;
     this.hostProbe = hostProbe;
     this.clock = clock;
     this.secrets = secrets;
@@ -66,6 +73,19 @@ final class PlanningPass {
       Set<PlanInput.Replace> replace,
       boolean unattended,
       Optional<StoreSnapshot> live) {
+    return observe(desired, replace, unattended, live, Optional.empty());
+  }
+
+  /**
+   * @param live the store as read under the lock; empty: read it now
+   * @param acmeFailed this run's own ACME order just failed: plan what serves meanwhile
+   */
+  Reconciler.Observation observe(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      boolean unattended,
+      Optional<StoreSnapshot> live,
+      Optional<AcmeObservation.Failure> acmeFailed) {
     refuseNotYetSupported(desired);
     Instant now = clock.instant();
     HostIdentity host = hostProbe.identify(desired.host());
@@ -96,14 +116,15 @@ final class PlanningPass {
     List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
     TrustInstalls installs = observeInstalls(desired);
-    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, installs);
+    AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
+    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, installs, acme);
     HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
     Plan planned =
         planner
             .plan(
                 new PlanInput(
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                    directory.lastWritten(), unattended, trustedCrls, installs.input()))
+                    directory.lastWritten(), unattended, trustedCrls, installs.input(), acme))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     Optional<String> blocked = Expiries.blocked(planned, unattended);
     List<PendingHook> arising =
@@ -123,7 +144,32 @@ final class PlanningPass {
     Plan plan = planned.withRecords(pending, planned.hold());
     return new Reconciler.Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
-        crls, installs);
+        crls, installs, acme);
+  }
+
+  /** The ACME edge of this desired state; empty unless the issuer is acme (acme4j stays unloaded). */
+  Optional<AcmeEdge> acme(DesiredState desired) {
+    if (desired.server().issuer() != org.hostpki.model.ServerSpec.Issuer.ACME) {
+      return Optional.empty();
+    }
+    return AcmeEdge.of(desired, secrets, hooks, clock, random);
+  }
+
+  /**
+   * What the planner is told of the ACME CA: nothing unless the issuer is acme; the renewal
+   * window is asked for only on a first pass (not after this run's own order failed).
+   */
+  private AcmeObservation observeAcme(
+      DesiredState desired, StoreContents store, boolean unattended, Optional<AcmeObservation.Failure> failed) {
+    Optional<AcmeEdge> edge = acme(desired);
+    if (edge.isEmpty()) {
+      return AcmeObservation.NONE;
+    }
+    if (failed.isEmpty()) {
+      progress.step("asking the ACME CA for renewal information");
+    }
+    AcmeObservation seen = edge.get().observe(unattended, store.serverCertificate(), failed.isEmpty());
+    return failed.map(seen::afterOwnFailure).orElse(seen);
   }
 
   /** The targets of {@code trust.install} and of the install record; none to read without either. */
@@ -145,12 +191,21 @@ final class PlanningPass {
    */
   ObservedStore checkConverged(
       DesiredState desired, Reconciler.Observation before, SortedMap<String, StoreFile> written) {
+    return checkConverged(desired, before, written, before.acme());
+  }
+
+  /** @param acmeAfter what the ACME edge knows after the write (the certificate just ordered) */
+  ObservedStore checkConverged(
+      DesiredState desired,
+      Reconciler.Observation before,
+      SortedMap<String, StoreFile> written,
+      AcmeObservation acmeAfter) {
     StoreDirectory directory = directory(desired);
     StoreSnapshot readBack = directory.read();
     return new ConvergenceCheck(planner, observer)
         .check(
             before, readBack, written, facts(before.desiredTrust()), passwordSource(desired),
-            directory.accessDrift(readBack));
+            directory.accessDrift(readBack), acmeAfter);
   }
 
   StoreDirectory directory(DesiredState desired) {
@@ -188,7 +243,8 @@ final class PlanningPass {
       Set<PlanInput.Replace> replace,
       ExternalChainInput.Read external,
       List<TrustedCrl> crls,
-      TrustInstalls installs) {
+      TrustInstalls installs,
+      AcmeObservation acme) {
     StringBuilder sb = new StringBuilder();
     sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
     sb.append("host ").append(host).append('\n');
@@ -198,6 +254,9 @@ final class PlanningPass {
     sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
     sb.append("external-chain ").append(external.basisWords());
     installs.input().observed().forEach((t, o) -> sb.append("\ninstall ").append(o));
+    if (acme != AcmeObservation.NONE) {
+      sb.append('\n').append("acme ").append(acme.basisWords());
+    }
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 

@@ -29,6 +29,7 @@ import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.RevocationList;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Intent;
@@ -52,25 +53,6 @@ import org.hostpki.store.StoreSnapshot;
  * commands and the tests name as {@code Reconciler.Observation} and {@code Reconciler.Result}.
  */
 public final class Reconciler {
-  /**
-   * For a store that does not exist yet, the plan made before the lock (which makes the store's
-   * folder): a first apply refused, or failing on an input it reads, leaves no empty store folder
-   * behind. Used under the lock only while the store there is still empty; otherwise planned again.
-   */
-  private Optional<Observation> firstStorePlanned(
-      DesiredState desired, Set<PlanInput.Replace> replace, boolean keepPlanned) {
-    if (!Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    Observation first = pass.observe(desired, replace, keepPlanned, Optional.empty());
-    if (first.plan().isRefused()) {
-      StoreDirectory directory = pass.directory(desired);
-      throw ExpiringHooks.refuseRunningExpiringHooks(
-          hooks, first, directory, HookLedger.read(directory, Optional.empty()));
-    }
-    return Optional.of(first);
-  }
-
   private final SecureRandom random;
   private final Hooks hooks;
   private final Progress progress;
@@ -108,7 +90,7 @@ public final class Reconciler {
     this.hostProbe = hostProbe;
     this.clock = clock;
     this.secrets = secrets;
-    this.pass = new PlanningPass(hostProbe, clock, secrets, progress, trustHost);
+    this.pass = new PlanningPass(hostProbe, clock, secrets, random, hooks, progress, trustHost);
   }
 
   /** The same, installing {@code trust.install} into {@code host} (a test's root and tools). */
@@ -130,6 +112,7 @@ public final class Reconciler {
    *     of their expiry
    * @param crls the CRLs of {@code trust.crls}, read, for apply to write
    * @param installs the targets of {@code trust.install} and of the install record, observed
+   * @param acme what the ACME edge found out ({@code server.issuer: acme})
    */
   public record Observation(
       DesiredState desired,
@@ -143,7 +126,8 @@ public final class Reconciler {
       List<Certificate> externalChain,
       List<PendingHook> arising,
       List<CrlInputs.Read> crls,
-      TrustInstalls installs) {
+      TrustInstalls installs,
+      AcmeObservation acme) {
     public Observation {
       externalChain = List.copyOf(externalChain);
       arising = List.copyOf(arising);
@@ -153,6 +137,13 @@ public final class Reconciler {
     /** What {@code trust.install} and the install record name, as found there now. */
     public org.hostpki.plan.InstallInput installed() {
       return installs.input();
+    }
+
+    /** The same observation at a later time: after an order, whose certificate may be valid only from then. */
+    Observation at(Instant later) {
+      return new Observation(
+          desired, host, store, desiredTrust, password, later, plan, externalChainFile, externalChain,
+          arising, crls, installs, acme);
     }
 
     /** What the planner is told of the CRLs. */
@@ -277,6 +268,21 @@ public final class Reconciler {
       Optional<SavedPlan> savedPlan,
       Duration lockTimeout,
       boolean unattended) {
+    return apply(desired, replace, savedPlan, lockTimeout, unattended, false);
+  }
+
+  /**
+   * @param revokeOld after a new ACME certificate replaced one this store's account ordered,
+   *     revoke the old one at the CA (reason keyCompromise): {@code apply --replace server
+   *     --revoke-old}
+   */
+  public Result apply(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      Optional<SavedPlan> savedPlan,
+      Duration lockTimeout,
+      boolean unattended,
+      boolean revokeOld) {
     PlanningPass.refuseNotYetSupported(desired); // before the lock, which makes the store folder
     boolean keepPlanned = unattended || savedPlan.isPresent();
     Optional<Observation> unlocked = firstStorePlanned(desired, replace, keepPlanned);
@@ -304,81 +310,197 @@ public final class Reconciler {
         return withoutWriting(before, directory, ledger, held, unattended);
       }
       runBeforeChange(desired, plan, directory, current, before.now());
-      progress.step(makingStep(plan));
-      SortedMap<String, StoreFile> files =
-          new Executor(random)
-              .execute(
-                  plan,
-                  desired,
-                  envelope.carriedOver(),
-                  before.store(),
-                  before.desiredTrust(),
-                  before.crls(),
-                  before.externalChain(),
-                  before.password(),
-                  before.now(),
-                  () -> nextCrlNumber(envelope.live(), directory));
-      List<String> notices = new ArrayList<>();
-      // Hooks still pending from the generation before are carried into the new one, and the
-      // record goes into it before its commit: a crash at any point never loses one. So are the
-      // onExpiring obligations about certificates the new generation keeps, done or not.
-      HookLedger.Carried expiring = ledger.expiringCarried(ExpiringHooks.keptCertificates(before.store().facts(), plan));
-      List<PendingHook> carried = new ArrayList<>();
-      plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
-      carried.addAll(expiring.due());
-      List<PendingHook> due =
-          HookLedger.merge(carried, HookLedger.dueAfter(plan, desired.hooks(), before.now()));
-      Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
-      if (!due.isEmpty()) {
-        records.put(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
+      Optional<Intent.OrderAcme> order = orderOf(plan);
+      if (order.isEmpty()) {
+        return write(envelope, before, ledger, Optional.empty());
       }
-      if (!expiring.done().isEmpty()) {
-        records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
+      AcmeEdge acme = pass.acme(desired).orElseThrow();
+      progress.step("ordering the server certificate from the ACME CA");
+      AcmeOrdered ordered;
+      try {
+        ordered = acme.order(order.get(), before.store());
+      } catch (AcmeEdge.OrderFailed f) {
+        throw orderFailed(envelope, before, replace, keepPlanned, f);
       }
-      if (TrustInstalls.changesAny(plan)) {
-        progress.step("installing the new certificates where the host's clients look (trust.install)");
-        before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()));
+      Result result = write(envelope, before, ledger, Optional.of(ordered));
+      List<String> notices = new ArrayList<>(result.notices());
+      notices.addAll(ordered.warnings());
+      if (revokeOld) {
+        revokeReplaced(acme, order.get(), before.store(), notices);
       }
-      progress.step("writing a new generation of " + files.size() + " files");
-      String generation =
-          envelope.commit(
-              files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
-      if (TrustInstalls.changesAny(plan)) {
-        progress.step("removing what leaves the install targets (trust.install)");
-        try {
-          before.installs().settle(plan, TrustInstalls.held(files));
-        } catch (HostpkiException e) {
-          throw new HostpkiException(
-              "the store was written (generation " + generation + "), but " + e.headline()
-                  + "; the next apply tries again, and runs the hooks this one did not",
-              e.details());
-        }
-      }
-      progress.step("checking the written store");
-      ObservedStore after = pass.checkConverged(desired, before, files);
-      removeOutdatedRecords(desired, notices);
-      HookLedger written = HookLedger.fresh(due, expiring.done());
-      written = ExpiringHooks.recordArising(written, directory, generation, desired, before, after, Optional.empty());
-      progress.committed(
-          new Result(
-              plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
-              notices, written.pending(desired.hooks()), after, before.host(), before.now()));
-      HookLedger.Attempt hooksRun =
-          written.attempt(
-              hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
-      // A new generation has no hold: a person's apply over a held store released it.
       return new Result(
-          plan,
-          Optional.of(generation),
-          hooksRun,
-          Optional.empty(),
-          plan.hold(),
-          notices,
-          hooksRun.stillPending(),
-          after,
-          before.host(),
-          before.now());
+          result.plan(), result.generation(), result.hooks(), result.heldBy(), result.released(), notices,
+          result.pendingAfter(), result.observed(), result.host(), result.now());
     }
+  }
+
+  /**
+   * For a store that does not exist yet, the plan made before the lock (which makes the store's
+   * folder): a first apply refused, or failing on an input it reads, leaves no empty store folder
+   * behind. Used under the lock only while the store there is still empty; otherwise planned again.
+   */
+  private Optional<Observation> firstStorePlanned(
+      DesiredState desired, Set<PlanInput.Replace> replace, boolean keepPlanned) {
+    if (!Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    Observation first = pass.observe(desired, replace, keepPlanned, Optional.empty());
+    if (first.plan().isRefused()) {
+      StoreDirectory directory = pass.directory(desired);
+      throw ExpiringHooks.refuseRunningExpiringHooks(
+          hooks, first, directory, HookLedger.read(directory, Optional.empty()));
+    }
+    return Optional.of(first);
+  }
+
+  /**
+   * A failed order: what serves meanwhile is planned again with the failure recorded (the current
+   * certificate, or an internal one as {@code server.acme.fallback} says) and written when that
+   * changes anything; the error says what the CA said and when the next attempt is.
+   */
+  private HostpkiException orderFailed(
+      StoreCommit envelope,
+      Observation before,
+      Set<PlanInput.Replace> replace,
+      boolean unattended,
+      AcmeEdge.OrderFailed f) {
+    if (f.recorded().isEmpty()) {
+      return f.error(false);
+    }
+    DesiredState desired = before.desired();
+    Observation meanwhile = pass.observe(desired, replace, unattended, Optional.of(envelope.live()), f.recorded());
+    Plan plan = meanwhile.plan();
+    if (plan.isRefused() || !TrustInstalls.changesStore(plan) || orderOf(plan).isPresent()) {
+      return f.error(false);
+    }
+    StoreDirectory directory = pass.directory(desired);
+    write(envelope, meanwhile, HookLedger.read(directory, meanwhile.store().snapshot().generation()), Optional.empty());
+    return f.error(true);
+  }
+
+  /** The plan's ACME order, if it has one. */
+  private static Optional<Intent.OrderAcme> orderOf(Plan plan) {
+    return plan.changes().stream()
+        .map(Change::intent)
+        .filter(Intent.OrderAcme.class::isInstance)
+        .map(Intent.OrderAcme.class::cast)
+        .findFirst();
+  }
+
+  /** Revokes the certificate an order replaced, when this store's account ordered it. */
+  private static void revokeReplaced(
+      AcmeEdge acme, Intent.OrderAcme order, StoreContents before, List<String> notices) {
+    Optional<Certificate> old = before.serverCertificate();
+    if (old.isEmpty()) {
+      return;
+    }
+    if (order.replaces().isEmpty()) {
+      notices.add(
+          "--revoke-old: the replaced certificate (issued by "
+              + org.hostpki.model.TerminalText.escape(old.get().facts().issuerDn())
+              + ") was not ordered by this store's ACME account, so it was not revoked");
+      return;
+    }
+    acme.revoke(old.get())
+        .ifPresent(
+            problem ->
+                notices.add(
+                    "--revoke-old: the new certificate is in place, but revoking the old one (serial "
+                        + old.get().facts().serialNumber().toString(16) + ") failed: " + problem
+                        + "; revoke it at the CA"));
+  }
+
+  /**
+   * Writes the new set the plan makes (and installs where trust.install says), checks it
+   * converged, and runs the hooks.
+   *
+   * @param ordered what this apply's ACME order brought, when the plan orders
+   */
+  private Result write(
+      StoreCommit envelope, Observation before, HookLedger ledger, Optional<AcmeOrdered> ordered) {
+    Plan plan = before.plan();
+    DesiredState desired = before.desired();
+    StoreDirectory directory = pass.directory(desired);
+    progress.step(makingStep(plan));
+    SortedMap<String, StoreFile> files =
+        new Executor(random)
+            .execute(
+                plan,
+                desired,
+                envelope.carriedOver(),
+                before.store(),
+                before.desiredTrust(),
+                before.crls(),
+                before.externalChain(),
+                before.password(),
+                before.now(),
+                () -> nextCrlNumber(envelope.live(), directory),
+              ordered);
+    List<String> notices = new ArrayList<>();
+    // Hooks still pending from the generation before are carried into the new one, and the
+    // record goes into it before its commit: a crash at any point never loses one. So are the
+    // onExpiring obligations about certificates the new generation keeps, done or not.
+    HookLedger.Carried expiring = ledger.expiringCarried(ExpiringHooks.keptCertificates(before.store().facts(), plan));
+    List<PendingHook> carried = new ArrayList<>();
+    plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
+    carried.addAll(expiring.due());
+    List<PendingHook> due =
+        HookLedger.merge(carried, HookLedger.dueAfter(plan, desired.hooks(), before.now()));
+    Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
+    if (!due.isEmpty()) {
+      records.put(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
+    }
+    if (!expiring.done().isEmpty()) {
+      records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
+    }
+    if (TrustInstalls.changesAny(plan)) {
+      progress.step("installing the new certificates where the host's clients look (trust.install)");
+      before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()));
+    }
+    progress.step("writing a new generation of " + files.size() + " files");
+    String generation =
+        envelope.commit(
+            files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
+    if (TrustInstalls.changesAny(plan)) {
+      progress.step("removing what leaves the install targets (trust.install)");
+      try {
+        before.installs().settle(plan, TrustInstalls.held(files));
+      } catch (HostpkiException e) {
+        throw new HostpkiException(
+            "the store was written (generation " + generation + "), but " + e.headline()
+                + "; the next apply tries again, and runs the hooks this one did not",
+            e.details());
+      }
+    }
+    progress.step("checking the written store");
+    ObservedStore after =
+      ordered.isEmpty()
+          ? pass.checkConverged(desired, before, files)
+          : pass.checkConverged(
+              desired, before.at(clock.instant()), files,
+              before.acme().ordered(ordered.get().leaf().fingerprint()));
+    removeOutdatedRecords(desired, notices);
+    HookLedger written = HookLedger.fresh(due, expiring.done());
+    written = ExpiringHooks.recordArising(written, directory, generation, desired, before, after, Optional.empty());
+    progress.committed(
+        new Result(
+            plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
+            notices, written.pending(desired.hooks()), after, before.host(), before.now()));
+    HookLedger.Attempt hooksRun =
+        written.attempt(
+            hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
+    // A new generation has no hold: a person's apply over a held store released it.
+    return new Result(
+        plan,
+        Optional.of(generation),
+        hooksRun,
+        Optional.empty(),
+        plan.hold(),
+        notices,
+        hooksRun.stillPending(),
+        after,
+        before.host(),
+        before.now());
   }
 
   /**

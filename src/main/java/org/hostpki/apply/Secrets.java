@@ -50,6 +50,10 @@ public final class Secrets {
 
   private static final Naming STORE =
       new Naming("store.password", "store.password.file", "point store.password.file at a file holding the password");
+  private static final Naming EAB_HMAC =
+      new Naming(
+          "server.acme.externalAccountBinding.hmacKey", "server.acme.externalAccountBinding.hmacKey.file",
+          "point hmacKey.file at a file holding the key");
   private static final Naming OPTION =
       new Naming("--password-env", "--password-file", "give --password-file with a file holding the password");
 
@@ -84,6 +88,11 @@ public final class Secrets {
    */
   public char[] fromOption(PasswordSource source) {
     return password(source, OPTION);
+  }
+
+  /** The external account binding's HMAC key ({@code server.acme.externalAccountBinding.hmacKey}). */
+  public String acmeHmacKey(PasswordSource source) {
+    return new String(password(source, EAB_HMAC));
   }
 
   private char[] password(PasswordSource source, Naming naming) {

@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
       "  hostpki apply -f /etc/hostpki/host.yaml",
       "  hostpki apply -f host.yaml --check           # dry run: exit 2 if pending",
       "  hostpki apply -f host.yaml --replace server  # new key and certificate now",
+      "  hostpki apply -f host.yaml --replace server --revoke-old  # ACME: revoke old",
       "  hostpki apply -f host.yaml --unattended      # from a timer or scheduler",
       "",
       "Hooks that did not finish successfully before (a failure, a timeout, hostpki killed after writing the store) are run first, whatever else is to do, until they succeed.",
@@ -60,6 +61,13 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       completionCandidates = ReplaceConverter.Candidates.class,
       description = "Re-issue with a new key even without drift.")
   List<PlanInput.Replace> replace = List.of();
+
+  @Option(
+      names = "--revoke-old",
+      description =
+          "With --replace server and server.issuer: acme: once the new certificate is in place,"
+              + " revoke the replaced one at the CA (reason keyCompromise).")
+  boolean revokeOld;
 
   @Option(
       names = "--unattended",
@@ -115,6 +123,16 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     desired = desiredState();
     EnumSet<PlanInput.Replace> replacements =
         replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace);
+    if (revokeOld && !replacements.contains(PlanInput.Replace.SERVER)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--revoke-old revokes the certificate --replace server replaces: give both");
+    }
+    if (revokeOld && desired.server().issuer() != org.hostpki.model.ServerSpec.Issuer.ACME) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--revoke-old revokes through the ACME CA, and server.issuer is not acme; a certificate of"
+              + " the internal CA is revoked with 'hostpki revoke'");
+    }
     Reconciler reconciler = reconciler();
     if (check) {
       Plan plan = reconciler.plan(desired, replacements, unattended).plan();
@@ -128,7 +146,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     MetricsRecorder metrics = new MetricsRecorder(w -> err().println("warning: " + w));
     Reconciler.Result result;
     try {
-      result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended);
+      result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended, revokeOld);
     } catch (RuntimeException e) {
       metrics.failed(desired, reconciler, environment.clock().instant());
       throw e;

@@ -101,6 +101,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, renewals.get("ca"), o.now()));
     s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, renewals.get("server"), o.now()));
     externalText(text, o, s);
+    AcmeStatus.text(text, o);
     text.add("Trust    ").add(s.trusted().size()).add(" trusted certificate(s)");
     if (!unmanaged.isEmpty()) {
       text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", unmanaged));
@@ -305,6 +306,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.endArray();
     PlanJson.refusals(w.name("errors"), o.plan().refusals());
     externalJson(w, o, s);
+    AcmeStatus.json(w, o);
     w.name("issued").beginArray();
     for (IssuedCertificate i : issued) {
       w.beginObject();

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.hostpki.model.AcmeChallenge;
 import org.hostpki.model.AcmeSpec;
+import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ListenAddress;
 import org.hostpki.model.ServerSpec;
@@ -82,7 +83,10 @@ final class AcmeBinder {
                 .map(s -> s.value().equals("all") ? AcmeSpec.IdentifierScope.ALL : AcmeSpec.IdentifierScope.PUBLIC)
                 .orElse(AcmeSpec.IdentifierScope.PUBLIC),
             fields.string(m, "preferredChain").map(Fields.Given::value),
-            fields.duration(m, "timeout").map(Fields.Given::value).orElse(AcmeSpec.DEFAULT_TIMEOUT)));
+            fields.duration(m, "timeout").map(Fields.Given::value).orElse(AcmeSpec.DEFAULT_TIMEOUT),
+            fields.string(m, "fallback")
+                .map(f -> f.value().equals("internal") ? ExternalSpec.Fallback.INTERNAL : ExternalSpec.Fallback.NONE)
+                .orElse(ExternalSpec.Fallback.NONE)));
   }
 
   /** An absolute https URL with a host: ACME runs over TLS (RFC 8555 section 6.1). */

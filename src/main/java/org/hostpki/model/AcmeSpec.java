@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param preferredChain the common name of the root (the topmost issuer) of the chain to serve
  *     when the CA offers alternates
  * @param timeout how long one order may take, from the first request to the downloaded chain
+ * @param fallback what serves while an order fails and the current certificate no longer covers
+ *     the identifiers (or is no longer valid): itself ({@code none}), or a certificate from the
+ *     internal CA at once ({@code internal}), as {@code server.external.fallback}
  */
 public record AcmeSpec(
     URI directory,
@@ -39,7 +42,8 @@ public record AcmeSpec(
     boolean includeAddresses,
     IdentifierScope identifiers,
     Optional<String> preferredChain,
-    Duration timeout) {
+    Duration timeout,
+    ExternalSpec.Fallback fallback) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
@@ -53,9 +57,28 @@ public record AcmeSpec(
     Objects.requireNonNull(identifiers, "identifiers");
     Objects.requireNonNull(preferredChain, "preferredChain");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(fallback, "fallback");
     if (!"https".equals(directory.getScheme())) {
       throw new IllegalArgumentException("an ACME directory must be https: " + directory);
     }
+  }
+
+  /** Settings with {@code fallback: none}. */
+  public AcmeSpec(
+      URI directory,
+      Optional<Path> caBundle,
+      List<URI> contact,
+      boolean termsOfServiceAgreed,
+      Optional<ExternalAccountBinding> externalAccountBinding,
+      Optional<String> profile,
+      AcmeChallenge challenge,
+      boolean includeAddresses,
+      IdentifierScope identifiers,
+      Optional<String> preferredChain,
+      Duration timeout) {
+    this(
+        directory, caBundle, contact, termsOfServiceAgreed, externalAccountBinding, profile, challenge,
+        includeAddresses, identifiers, preferredChain, timeout, ExternalSpec.Fallback.NONE);
   }
 
   /**

@@ -36,4 +36,12 @@ public sealed interface Held {
       Objects.requireNonNull(fingerprint, "fingerprint");
     }
   }
+
+  /**
+   * The intermediates of the chain this plan's ACME order brings ({@link Intent.OrderAcme}), in the
+   * CA's order: not known before the order, so they are named as a whole (none or more).
+   */
+  enum Ordered implements Held {
+    INTERMEDIATES
+  }
 }

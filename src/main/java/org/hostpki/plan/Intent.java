@@ -127,6 +127,33 @@ public sealed interface Intent {
     }
   }
 
+  /**
+   * Order the server certificate from the ACME CA ({@code server.issuer: acme}) for these
+   * identifiers, with a request for the store's next key; serve the chain it brings after the same
+   * checks as an imported chain: {@code server.crt} becomes its leaf, {@code external-chain.crt}
+   * records the chain. On any failure nothing in the store changes.
+   *
+   * @param newKey make a new key pair; otherwise the request is for the store's {@code server.key}
+   * @param replaces the served certificate this store's account ordered, sent as ARI's {@code
+   *     replaces} (RFC 9773); empty for a first order or a certificate from elsewhere
+   */
+  record OrderAcme(
+      Subject subject,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      KeySpec key,
+      boolean newKey,
+      Optional<Fingerprint> replaces)
+      implements Intent {
+    public OrderAcme {
+      Objects.requireNonNull(subject, "subject");
+      dnsNames = List.copyOf(dnsNames);
+      ipAddresses = List.copyOf(ipAddresses);
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(replaces, "replaces");
+    }
+  }
+
   /** Where an installed external chain comes from. */
   enum ChainSource {
     /** The file at {@code server.external.chain}, just checked. */

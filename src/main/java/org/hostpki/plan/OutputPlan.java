@@ -74,7 +74,9 @@ final class OutputPlan {
   static List<Held> serverChain(ServerPlan.Outcome server) {
     List<Held> chain = new ArrayList<>();
     chain.add(Held.Stored.SERVER);
-    if (server.servedChain().isPresent()) {
+    if (server.ordered()) {
+      chain.add(Held.Ordered.INTERMEDIATES);
+    } else if (server.servedChain().isPresent()) {
       List<CertificateFacts> served = server.servedChain().get();
       served.subList(1, served.size()).forEach(c -> chain.add(new Held.Issuer(c.fingerprint())));
     } else {
@@ -239,6 +241,9 @@ final class OutputPlan {
   private Optional<Fingerprint> observed(Held held) {
     if (held instanceof Held.Issuer issuer) {
       return Optional.of(issuer.fingerprint());
+    }
+    if (held instanceof Held.Ordered) {
+      return Optional.empty(); // ordered in this apply
     }
     if (held instanceof Held.Trusted trusted) {
       return Optional.ofNullable(TrustPlan.afterApply(in).get(trusted.name()))

@@ -32,6 +32,8 @@ import org.hostpki.model.TrustedCrl;
  * @param crls the CRLs of {@code trust.crls}, read and their signatures checked, in the order
  *     the desired state names their files (a folder's files by name)
  * @param installs the targets of {@code trust.install} and of the install record, observed
+ * @param acme what the ACME edge found out ({@code server.issuer: acme}); {@link
+ *     AcmeObservation#NONE} otherwise
  */
 public record PlanInput(
     DesiredState desired,
@@ -45,7 +47,8 @@ public record PlanInput(
     Optional<Instant> lastWritten,
     boolean unattended,
     List<TrustedCrl> crls,
-    InstallInput installs) {
+    InstallInput installs,
+    AcmeObservation acme) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -59,6 +62,26 @@ public record PlanInput(
     Objects.requireNonNull(lastWritten, "lastWritten");
     crls = List.copyOf(crls);
     Objects.requireNonNull(installs, "installs");
+    Objects.requireNonNull(acme, "acme");
+  }
+
+  /** Input without anything from an ACME CA. */
+  public PlanInput(
+      DesiredState desired,
+      HostIdentity host,
+      SortedMap<String, CertificateFacts> desiredTrust,
+      ObservedStore observed,
+      Instant now,
+      Set<Replace> replace,
+      Fingerprint basis,
+      Optional<ExternalChainFile> externalChain,
+      Optional<Instant> lastWritten,
+      boolean unattended,
+      List<TrustedCrl> crls,
+      InstallInput installs) {
+    this(
+        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, unattended,
+        crls, installs, AcmeObservation.NONE);
   }
 
   /** Input with nothing installed anywhere and nothing to install. */

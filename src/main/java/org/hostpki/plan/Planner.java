@@ -8,7 +8,6 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
-import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
 
 /**
@@ -18,7 +17,7 @@ import org.hostpki.model.StoreLayout;
  *
  * <p>Each resource has its part, in the order a plan lists them: the CA and its rotation ({@link
  * CaRotation}), a fleet CA's CRL ({@link CaCrl}), the server certificate ({@link ServerPlan},
- * with {@link ExternalIssuer} for an outside CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
+ * with {@link ExternalIssuer} for an outside CA and {@link AcmeOrders} for an ACME CA), its request ({@link RequestPlan}), the trusted certificates ({@link TrustPlan})
  * and the CRLs consumed with them ({@link TrustCrls}), and the files derived from them all ({@link
  * OutputPlan}), then where the host's clients look ({@link InstallPlan}). The checks they share are {@link
  * CertificateChecks} and {@link NameChanges}; how they word what they found, {@link PlanWords}.
@@ -31,10 +30,6 @@ public final class Planner {
   public Plan plan(PlanInput given) {
     PlanDraft draft = new PlanDraft();
     PlanInput in = filtered(given, draft);
-    if (in.desired().server().issuer() == ServerSpec.Issuer.ACME) {
-      draft.refuse(acmeNotSupported());
-      return draft.plan(in.basis());
-    }
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
@@ -71,21 +66,7 @@ public final class Planner {
     }
     return new PlanInput(
         in.desired(), in.host(), result.kept(), in.observed(), in.now(), in.replace(), in.basis(),
-        in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs());
-  }
-
-  /**
-   * ACME ordering is not wired into apply in this build: planning the server as if it were
-   * internal would serve a certificate the user did not ask for, so nothing is planned.
-   */
-  private static Refusal acmeNotSupported() {
-    return new Refusal(
-        RefusalCode.ISSUER_NOT_SUPPORTED,
-        Address.SERVER,
-        "server.issuer: acme is not yet supported by this build: plan and apply refuse it and"
-            + " change nothing ('hostpki validate' accepts the file, so it can be prepared);"
-            + " use server.issuer: internal or external until ACME ordering is released",
-        List.of());
+        in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme());
   }
 
   /**

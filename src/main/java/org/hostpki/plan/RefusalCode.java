@@ -22,7 +22,9 @@ public enum RefusalCode {
   /** The desired state asks for an issuer this build cannot use yet. */
   ISSUER_NOT_SUPPORTED("issuer-not-supported"),
   /** A target of {@code trust.install} cannot be installed into on this host. */
-  INSTALL_REFUSED("install-refused");
+  INSTALL_REFUSED("install-refused"),
+  /** None of the server's names and addresses can be ordered from the ACME CA. */
+  ACME_NO_IDENTIFIERS("acme-no-identifiers");
 
   private final String code;
 

@@ -22,6 +22,9 @@ final class RequestPlan {
     ServerSpec server = in.desired().server();
     ObservedStore observed = in.observed();
     Optional<CsrFacts> csr = observed.serverCsr();
+    if (server.issuer() == ServerSpec.Issuer.ACME) {
+      return; // the order carries its own request; external-chain.crt records the ordered chain
+    }
     if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
       removeUnwanted(observed, draft);
       return;

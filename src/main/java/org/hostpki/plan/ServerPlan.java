@@ -30,9 +30,18 @@ final class ServerPlan {
    *     (perhaps with its root); empty when the internal CA issues the server certificate
    * @param keyChange why the server key changes, with an external issuer: the request must be
    *     written again
+   * @param ordered the certificate is ordered from the ACME CA in this apply: the outputs hold the
+   *     chain it brings ({@link Held.Ordered})
    */
   record Outcome(
-      boolean changes, Optional<List<CertificateFacts>> importedChain, Optional<Reason> keyChange) {
+      boolean changes,
+      Optional<List<CertificateFacts>> importedChain,
+      Optional<Reason> keyChange,
+      boolean ordered) {
+
+    Outcome(boolean changes, Optional<List<CertificateFacts>> importedChain, Optional<Reason> keyChange) {
+      this(changes, importedChain, keyChange, false);
+    }
 
     /** What {@code server-fullchain.crt} holds after apply when an imported chain is served. */
     Optional<List<CertificateFacts>> servedChain() {
@@ -69,6 +78,9 @@ final class ServerPlan {
   }
 
   private Outcome plan(boolean caChanges) {
+    if (server.issuer() == ServerSpec.Issuer.ACME && server.acme().isPresent()) {
+      return acme();
+    }
     if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
       return new Outcome(internal(caChanges, false), Optional.empty(), Optional.empty());
     }
@@ -108,6 +120,40 @@ final class ServerPlan {
       return new Outcome(true, Optional.empty(), keyChange);
     }
     return new Outcome(internal(caChanges, true), Optional.empty(), keyChange);
+  }
+
+  /** With {@code server.issuer: acme}: what {@link AcmeOrders} decides. */
+  private Outcome acme() {
+    AcmeOrders.Decision decision = AcmeOrders.decide(in, names, draft);
+    if (decision instanceof AcmeOrders.Decision.Order order) {
+      Intent.OrderAcme intent = order.intent();
+      Attributes after =
+          PlanWords.nameAttributes(
+                  new ServerNames(intent.subject(), intent.dnsNames(), intent.ipAddresses()))
+              .with("key", server.key().toString())
+              .with("new_key", intent.newKey())
+              .with("issuer", "ACME CA " + server.acme().orElseThrow().directory());
+      draft.add(
+          new Change(
+              Address.SERVER,
+              observed.serverCertificate().isEmpty() ? Action.CREATE : Action.REPLACE,
+              order.reasons(),
+              intent,
+              before(),
+              after));
+      return new Outcome(true, Optional.empty(), Optional.empty(), true);
+    }
+    if (decision instanceof AcmeOrders.Decision.FallBack fallBack) {
+      issue(
+          observed.serverCertificate().isEmpty() ? Action.CREATE : Action.REPLACE,
+          fallBack.reasons(),
+          fallBack.newKey());
+      return new Outcome(true, Optional.empty(), Optional.empty());
+    }
+    draft.unchanged();
+    Optional<List<CertificateFacts>> chain =
+        decision instanceof AcmeOrders.Decision.Keep keep ? keep.chain() : Optional.empty();
+    return new Outcome(false, chain, Optional.empty());
   }
 
   /** Serves an imported chain: {@code server.crt} becomes its leaf. */

@@ -30,7 +30,13 @@ public enum WarningCode {
   /** A renewal went ahead outside the maintenance windows: the safety margin was reached. */
   RENEWAL_SAFETY_MARGIN("renewal-safety-margin"),
   /** A due renewal waits for a maintenance window (unattended runs only). */
-  RENEWAL_WAITING("renewal-waiting");
+  RENEWAL_WAITING("renewal-waiting"),
+  /** Names or addresses of the server an ACME CA cannot validate: not ordered. */
+  ACME_LEFT_OUT("acme-left-out"),
+  /** The ACME CA's renewal information could not be fetched: the usual threshold applies. */
+  ACME_RENEWAL_INFO("acme-renewal-info"),
+  /** An ACME order failed and the next waits for its back-off (or the CA's Retry-After). */
+  ACME_WAITING("acme-waiting");
 
   private final String code;
 

@@ -78,6 +78,7 @@ class SchemaDriftTest {
           Map.entry("server.acme.identifiers", acme()),
           Map.entry("server.acme.preferredChain", acme()),
           Map.entry("server.acme.timeout", acme()),
+          Map.entry("server.acme.fallback", acme()),
           Map.entry("store.previousPassword.env", Map.of("store.password", Map.of("env", "NEW_PASSWORD"))),
           Map.entry("store.previousPassword.file", Map.of("store.password", Map.of("env", "NEW_PASSWORD"))),
           Map.entry("outputs[].format", output("der", "out.der")),

@@ -30,8 +30,6 @@ import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
-import org.hostpki.model.AcmeChallenge;
-import org.hostpki.model.AcmeSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -43,28 +41,6 @@ class PlannerTest {
 
   private Plan plan(DesiredState d, HostIdentity host, ObservedStore observed) {
     return planner.plan(input(d, host, observed, NOW));
-  }
-
-  @Test
-  void testPlan_acmeIssuerIsRefusedUntilOrderingIsWiredIn() {
-    ServerSpec d = ServerSpec.defaults();
-    AcmeSpec acme =
-        new AcmeSpec(
-            java.net.URI.create("https://acme.example.com/dir"), Optional.empty(), List.of(), true,
-            Optional.empty(), Optional.empty(),
-            new AcmeChallenge.Http01Listener(AcmeChallenge.Http01Listener.DEFAULT), false,
-            AcmeSpec.IdentifierScope.PUBLIC, Optional.empty(), AcmeSpec.DEFAULT_TIMEOUT);
-    ServerSpec server =
-        new ServerSpec(
-            ServerSpec.Issuer.ACME, d.subject(), d.dnsNames(), d.ipAddresses(), d.includeHostIdentity(),
-            d.key(), d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(),
-            d.allowLongValidity(), Optional.empty(), Optional.of(acme));
-
-    Plan plan = plan(Fixtures.withServer(desired(), server), portal, ObservedStore.empty());
-
-    assertThat(plan.changes()).isEmpty();
-    assertThat(plan.refusals()).extracting(Refusal::code).containsExactly("issuer-not-supported");
-    assertThat(plan.refusals().get(0).message()).contains("not yet supported by this build");
   }
 
   @Test
