@@ -19,6 +19,13 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
+import java.net.URI;
+import org.hostpki.acme.AcmeCa;
+import org.hostpki.acme.Issued;
+import org.hostpki.acme.OrderRequest;
+import org.hostpki.acme.RenewalWindow;
+import org.hostpki.model.AcmeChallenge;
+import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalSpec;
@@ -278,6 +285,68 @@ class ApplyCrashTest {
     assertThat(enumerator.cleanRun()).as("the import writes a new generation").isNotEmpty();
     assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
         .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  /**
+   * The ACME import: a store serving a certificate its ACME account ordered (the record in {@code
+   * .acme/} names it as the last order), renewed when its renewal is due. The CA is a test CA
+   * standing in for the network ({@link StandInCa}); everything the apply writes, the record of the
+   * new order included, is interrupted in turn: the record may name the new order while the store
+   * still serves the old certificate, and the following apply orders again and converges.
+   */
+  @Test
+  void testApply_acmeRenewalIsOldOrNewAfterAFailureAtAnyOperation() {
+    HostIdentity host = identity("portal", "192.0.2.10");
+    TestCa ca = TestCa.create(T0);
+    CrashScenario.reconciler(host, T0)
+        .orderingFrom(new StandInCa(ca, T0))
+        .apply(acme(oldStore), Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(oldStore.resolve(".acme")).as("the order's record").isDirectory();
+    Instant due = T0.plus(StandInCa.VALIDITY).minus(Duration.ofDays(5));
+
+    CrashEnumerator enumerator =
+        new CrashEnumerator(
+            new CrashScenario("ACME certificate renewed", oldStore, this::acme, host, Set.of(), due,
+                Optional.of(new StandInCa(ca, due))));
+
+    assertThat(enumerator.cleanRun())
+        .as("the renewal writes the .acme/ record among its operations")
+        .anyMatch(op -> op.path().toString().contains("/.acme/"));
+    assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
+        .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  private DesiredState acme(Path store) {
+    ServerSpec d = ServerSpec.defaults();
+    AcmeSpec acme =
+        new AcmeSpec(
+            URI.create("https://acme.test/directory"), Optional.empty(), List.of(), true, Optional.empty(),
+            Optional.empty(), new AcmeChallenge.Http01Listener(AcmeChallenge.Http01Listener.DEFAULT), false,
+            AcmeSpec.IdentifierScope.PUBLIC, Optional.empty(), AcmeSpec.DEFAULT_TIMEOUT);
+    return desired(store, false, CaSpec.defaults(), TrustSpec.defaults(),
+        new ServerSpec(
+            ServerSpec.Issuer.ACME, d.subject(), List.of("portal.example.com"), d.ipAddresses(), true, d.key(),
+            d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
+            Optional.empty(), Optional.of(acme)));
+  }
+
+  /** A test CA in place of the ACME CA's network side: it signs what it is asked, at {@code now}. */
+  private record StandInCa(TestCa ca, Instant now) implements AcmeCa {
+    static final Duration VALIDITY = Duration.ofDays(90);
+
+    @Override
+    public Issued order(OrderRequest request, Instant deadline) {
+      Certificate leaf = ca.sign(request.csr(), now, VALIDITY);
+      String root = "Example Root CA";
+      return new Issued(
+          List.of(leaf, ca.intermediate()), root, List.of(root), "https://acme.test/order/1",
+          "https://acme.test/cert/" + leaf.fingerprint().hex(), request.replaces().isPresent(), List.of());
+    }
+
+    @Override
+    public Optional<RenewalWindow> renewalInfo(Certificate leaf, Duration bound) {
+      return Optional.empty(); // no ARI: the renewal thresholds apply
+    }
   }
 
   private static ServerSpec external(Path chain) {
