@@ -7,8 +7,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -20,10 +22,6 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.net.URI;
-import org.hostpki.acme.AcmeCa;
-import org.hostpki.acme.Issued;
-import org.hostpki.acme.OrderRequest;
-import org.hostpki.acme.RenewalWindow;
 import org.hostpki.model.AcmeChallenge;
 import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.CaSpec;
@@ -44,6 +42,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreDirectory;
+import org.hostpki.testkit.TestAcmeCa;
 import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -290,7 +289,7 @@ class ApplyCrashTest {
   /**
    * The ACME import: a store serving a certificate its ACME account ordered (the record in {@code
    * .acme/} names it as the last order), renewed when its renewal is due. The CA is a test CA
-   * standing in for the network ({@link StandInCa}); everything the apply writes, the record of the
+   * standing in for the network ({@link TestAcmeCa}); everything the apply writes, the record of the
    * new order included, is interrupted in turn: the record may name the new order while the store
    * still serves the old certificate, and the following apply orders again and converges.
    */
@@ -299,15 +298,15 @@ class ApplyCrashTest {
     HostIdentity host = identity("portal", "192.0.2.10");
     TestCa ca = TestCa.create(T0);
     CrashScenario.reconciler(host, T0)
-        .orderingFrom(new StandInCa(ca, T0))
+        .orderingFrom(new TestAcmeCa(ca, Clock.fixed(T0, ZoneOffset.UTC)))
         .apply(acme(oldStore), Set.of(), Optional.empty(), Duration.ZERO);
     assertThat(oldStore.resolve(".acme")).as("the order's record").isDirectory();
-    Instant due = T0.plus(StandInCa.VALIDITY).minus(Duration.ofDays(5));
+    Instant due = T0.plus(TestAcmeCa.VALIDITY).minus(Duration.ofDays(5));
 
     CrashEnumerator enumerator =
         new CrashEnumerator(
             new CrashScenario("ACME certificate renewed", oldStore, this::acme, host, Set.of(), due,
-                Optional.of(new StandInCa(ca, due))));
+                Optional.of(new TestAcmeCa(ca, Clock.fixed(due, ZoneOffset.UTC)))));
 
     assertThat(enumerator.cleanRun())
         .as("the renewal writes the .acme/ record among its operations")
@@ -328,25 +327,6 @@ class ApplyCrashTest {
             ServerSpec.Issuer.ACME, d.subject(), List.of("portal.example.com"), d.ipAddresses(), true, d.key(),
             d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
             Optional.empty(), Optional.of(acme)));
-  }
-
-  /** A test CA in place of the ACME CA's network side: it signs what it is asked, at {@code now}. */
-  private record StandInCa(TestCa ca, Instant now) implements AcmeCa {
-    static final Duration VALIDITY = Duration.ofDays(90);
-
-    @Override
-    public Issued order(OrderRequest request, Instant deadline) {
-      Certificate leaf = ca.sign(request.csr(), now, VALIDITY);
-      String root = "Example Root CA";
-      return new Issued(
-          List.of(leaf, ca.intermediate()), root, List.of(root), "https://acme.test/order/1",
-          "https://acme.test/cert/" + leaf.fingerprint().hex(), request.replaces().isPresent(), List.of());
-    }
-
-    @Override
-    public Optional<RenewalWindow> renewalInfo(Certificate leaf, Duration bound) {
-      return Optional.empty(); // no ARI: the renewal thresholds apply
-    }
   }
 
   private static ServerSpec external(Path chain) {
