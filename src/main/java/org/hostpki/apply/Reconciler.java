@@ -54,25 +54,6 @@ import org.hostpki.store.StoreSnapshot;
  * commands and the tests name as {@code Reconciler.Observation} and {@code Reconciler.Result}.
  */
 public final class Reconciler {
-  /**
-   * For a store that does not exist yet, the plan made before the lock (which makes the store's
-   * folder): a first apply refused, or failing on an input it reads, leaves no empty store folder
-   * behind. Used under the lock only while the store there is still empty; otherwise planned again.
-   */
-  private Optional<Observation> firstStorePlanned(
-      DesiredState desired, Set<PlanInput.Replace> replace, boolean keepPlanned) {
-    if (!Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    Observation first = pass.observe(desired, replace, keepPlanned, Optional.empty());
-    if (first.plan().isRefused()) {
-      StoreDirectory directory = pass.directory(desired);
-      throw ExpiringHooks.refuseRunningExpiringHooks(
-          hooks, first, directory, HookLedger.read(directory, Optional.empty()));
-    }
-    return Optional.of(first);
-  }
-
   private final SecureRandom random;
   private final Hooks hooks;
   private final Progress progress;
@@ -365,6 +346,25 @@ public final class Reconciler {
           result.plan(), result.generation(), result.hooks(), result.heldBy(), result.released(), notices,
           result.pendingAfter(), result.observed(), result.host(), result.now());
     }
+  }
+
+  /**
+   * For a store that does not exist yet, the plan made before the lock (which makes the store's
+   * folder): a first apply refused, or failing on an input it reads, leaves no empty store folder
+   * behind. Used under the lock only while the store there is still empty; otherwise planned again.
+   */
+  private Optional<Observation> firstStorePlanned(
+      DesiredState desired, Set<PlanInput.Replace> replace, boolean keepPlanned) {
+    if (!Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    Observation first = pass.observe(desired, replace, keepPlanned, Optional.empty());
+    if (first.plan().isRefused()) {
+      StoreDirectory directory = pass.directory(desired);
+      throw ExpiringHooks.refuseRunningExpiringHooks(
+          hooks, first, directory, HookLedger.read(directory, Optional.empty()));
+    }
+    return Optional.of(first);
   }
 
   /**
