@@ -19,6 +19,9 @@ description:
     trust store) match a desired state, and reports the plan it applied. With C(trust.install)
     this also installs the CA where the target's own clients look (system trust store, Java
     trust stores, NSS databases) and removes what it installed there earlier and no longer should.
+    Entries are named with the store's tag (C(hostpki-pki-e231ad52-ca) for the store
+    C(/var/lib/hostpki/pki)), so several stores on one host may install into the same target
+    without touching each other's entries.
   - The desired state is either a file on the target (C(config)) or given inline (C(desired)).
   - Idempotent by design - a second run of the same desired state changes nothing and reports
     C(changed=false). A changed host identity (name, domain, addresses), an expiring certificate

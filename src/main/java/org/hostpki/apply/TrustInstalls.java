@@ -51,7 +51,9 @@ import org.hostpki.plan.Plan;
  * The record names every entry hostpki may have put anywhere: it is written before a target is
  * changed with what is there and what is about to be ({@link InstallRecord#intending}), and after
  * with what is there then; a crash or a failure in between leaves a record the next apply uses to
- * repair or remove. Entries hostpki did not install (without its mark) are never touched.
+ * repair or remove. Entries hostpki did not install (without its mark) are never touched, nor
+ * are another store's: this store owns only the entries with its tag ({@link
+ * InstallTargets#storeTag}) and those its record names (the tag changes when the store moves).
  */
 final class TrustInstalls {
   /** Nothing named, nothing recorded. */
@@ -86,7 +88,11 @@ final class TrustInstalls {
     if (spec.isEmpty() && record.targets().isEmpty()) {
       return NONE;
     }
-    InstallTargets targets = new InstallTargets(host);
+    String tag = InstallTargets.storeTag(store);
+    Set<String> recordedNames = new HashSet<>();
+    record.targets().values().forEach(i -> recordedNames.addAll(i.entries().keySet()));
+    InstallTargets targets =
+        new InstallTargets(host, name -> name.startsWith(tag + "-") || recordedNames.contains(name));
     Map<InstallTarget, TrustInstaller> installers = new LinkedHashMap<>();
     Map<InstallTarget, Optional<PasswordSource>> passwords = new LinkedHashMap<>();
     List<InstallTarget> named = new ArrayList<>();
@@ -124,7 +130,7 @@ final class TrustInstalls {
       installers.forEach((target, installer) -> observed.put(target, installer.observe()));
     }
     return new TrustInstalls(
-        store, new InstallInput(observed, named, record, notes, problems), installers, passwords);
+        store, new InstallInput(observed, named, record, notes, problems, tag), installers, passwords);
   }
 
   /** What the planner is told. */

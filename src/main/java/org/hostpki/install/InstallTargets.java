@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.hostpki.model.InstallSpec;
 import org.hostpki.model.InstallTarget;
 
@@ -19,9 +20,15 @@ import org.hostpki.model.InstallTarget;
  */
 public final class InstallTargets {
   private final TrustHost host;
+  private final Predicate<String> owned;
 
-  public InstallTargets(TrustHost host) {
+  /**
+   * @param owned which marked entry names are the store's own: those with its tag and those its
+   *     install record names ({@link TrustInstaller})
+   */
+  public InstallTargets(TrustHost host, Predicate<String> owned) {
     this.host = host;
+    this.owned = owned;
   }
 
   /**
@@ -87,7 +94,7 @@ public final class InstallTargets {
       }
       installers.add(
           new JavaKeystoreInstaller(
-              real, Optional.of(javaPassword.orElse(InstallSpec.DEFAULT_JAVA_PASSWORD.toCharArray()))));
+              real, Optional.of(javaPassword.orElse(InstallSpec.DEFAULT_JAVA_PASSWORD.toCharArray())), owned));
     }
     if (!spec.nssDatabases().isEmpty()) {
       Optional<Path> certutil = host.tools().find("certutil");
@@ -105,7 +112,7 @@ public final class InstallTargets {
                     + " database: name the database's own folder");
             continue;
           }
-          installers.add(new NssDatabaseInstaller(directory, host.tools(), certutil.get()));
+          installers.add(new NssDatabaseInstaller(directory, host.tools(), certutil.get(), owned));
         }
       }
     }
@@ -128,20 +135,20 @@ public final class InstallTargets {
         return Files.exists(keystore)
             ? Optional.of(
                 new JavaKeystoreInstaller(
-                    keystore, Optional.of(javaPassword.orElse(InstallSpec.DEFAULT_JAVA_PASSWORD.toCharArray()))))
+                    keystore, Optional.of(javaPassword.orElse(InstallSpec.DEFAULT_JAVA_PASSWORD.toCharArray())), owned))
             : Optional.empty();
       default:
         Path database = target.location().orElseThrow();
         Optional<Path> certutil = host.tools().find("certutil");
         // A folder replaced by a link since is not followed: its entries there are out of reach.
         return !Files.isSymbolicLink(database) && Files.isRegularFile(database.resolve("cert9.db")) && certutil.isPresent()
-            ? Optional.of(new NssDatabaseInstaller(database, host.tools(), certutil.get()))
+            ? Optional.of(new NssDatabaseInstaller(database, host.tools(), certutil.get(), owned))
             : Optional.empty();
     }
   }
 
   private Optional<SystemTrustInstaller> system(Optional<SystemTrustLayout> layout) {
-    return layout.flatMap(l -> host.tools().find(l.family().tool()).map(tool -> new SystemTrustInstaller(l, host.tools(), tool)));
+    return layout.flatMap(l -> host.tools().find(l.family().tool()).map(tool -> new SystemTrustInstaller(l, host.tools(), tool, owned)));
   }
 
   private String systemProblem(Optional<SystemTrustLayout> layout) {
@@ -154,6 +161,26 @@ public final class InstallTargets {
         + host.root().resolve("etc/pki/ca-trust/source/anchors") + " (Fedora/RHEL) nor "
         + host.root().resolve("usr/local/share/ca-certificates") + " with " + host.root().resolve("etc/ca-certificates.conf")
         + " (Debian/Ubuntu); trust the CA by hand with your system's tool, or leave system out";
+  }
+
+  /**
+   * The {@linkplain org.hostpki.model.InstallEntryNames#tag tag} of the store at {@code store}, from
+   * its real path: the same through any link to it. A store not made yet takes the real path of
+   * its nearest existing parent and the rest as written, which is what it has once made.
+   */
+  public static String storeTag(Path store) {
+    Path absolute = store.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing.getParent() != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    Path real;
+    try {
+      real = existing.toRealPath().resolve(existing.relativize(absolute));
+    } catch (IOException e) {
+      real = absolute;
+    }
+    return org.hostpki.model.InstallEntryNames.tag(real.toString());
   }
 
   /** The running Java's cacerts: {@code lib/security/cacerts}, or a Java 8 JDK's {@code jre/lib/...}. */

@@ -8,6 +8,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallObservation;
@@ -28,14 +29,17 @@ import org.hostpki.pki.Certificate;
 public final class JavaKeystoreInstaller implements TrustInstaller {
   private final Path keystore;
   private final Optional<char[]> password;
+  private final Predicate<String> owned;
 
   /**
    * @param keystore the trust store file (a link to it is followed)
    * @param password its password; empty for one without
+   * @param owned which marked entry names are this store's ({@link TrustInstaller})
    */
-  JavaKeystoreInstaller(Path keystore, Optional<char[]> password) {
+  JavaKeystoreInstaller(Path keystore, Optional<char[]> password, Predicate<String> owned) {
     this.keystore = keystore;
     this.password = password.map(char[]::clone);
+    this.owned = owned;
   }
 
   @Override
@@ -66,13 +70,13 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
     return new InstallObservation(target(), entries, damaged);
   }
 
-  /** The entry name of a marked alias; key stores fold aliases to lower case. */
-  private static Optional<String> nameOf(String alias) {
+  /** The entry name of a marked alias of this store's; key stores fold aliases to lower case. */
+  private Optional<String> nameOf(String alias) {
     if (!alias.startsWith(InstallEntryNames.MARK)) {
       return Optional.empty();
     }
     String name = alias.substring(InstallEntryNames.MARK.length());
-    return InstallEntryNames.isValid(name) ? Optional.of(name) : Optional.empty();
+    return InstallEntryNames.isValid(name) && owned.test(name) ? Optional.of(name) : Optional.empty();
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hostpki.model.Fingerprint;
@@ -47,11 +48,20 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private final Path directory;
   private final ToolRunner tools;
   private final Path certutil;
+  private final Predicate<String> owned;
 
-  NssDatabaseInstaller(Path directory, ToolRunner tools, Path certutil) {
+  /** @param owned which marked entry names are this store's ({@link TrustInstaller}) */
+  NssDatabaseInstaller(Path directory, ToolRunner tools, Path certutil, Predicate<String> owned) {
     this.directory = directory;
     this.tools = tools;
     this.certutil = certutil;
+    this.owned = owned;
+  }
+
+  /** Whether a nickname is one of this store's entries; another store's are foreign here. */
+  private boolean ours(String nickname) {
+    Matcher m = MARKED.matcher(nickname);
+    return m.matches() && owned.test(m.group(1));
   }
 
   @Override
@@ -104,7 +114,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     Map<String, Certificate> certificates = new LinkedHashMap<>();
     for (Listed line : listed) {
       Matcher m = MARKED.matcher(line.nickname());
-      if (!m.matches()) {
+      if (!m.matches() || !owned.test(m.group(1))) {
         continue;
       }
       String name = m.group(1);
@@ -181,7 +191,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return missing
         ? ". NSS keeps a certificate it already holds under the nickname it has: if one of these is in the database"
             + " under a nickname hostpki did not give it (certutil -L lists them), delete that entry or leave the"
-            + " certificate out of trust.install"
+            + " certificate out of trust.install; if it is another hostpki store's (a nickname hostpki-TAG-… with"
+            + " another tag), one database cannot take the same certificate from two stores: install it from one"
         : "";
   }
 
@@ -190,7 +201,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     after.forEach(l -> trustAfter.put(l.nickname(), l.trust()));
     List<String> changed = new ArrayList<>();
     for (Listed l : before) {
-      if (!MARKED.matcher(l.nickname()).matches() && trustAfter.containsKey(l.nickname()) && !l.trust().equals(trustAfter.get(l.nickname()))) {
+      if (!ours(l.nickname()) && trustAfter.containsKey(l.nickname()) && !l.trust().equals(trustAfter.get(l.nickname()))) {
         changed.add("'" + l.nickname() + "'");
       }
     }
@@ -226,7 +237,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       }
       for (Listed l : list()) {
         String old = trustBefore.get(l.nickname());
-        if (old != null && !old.equals(l.trust()) && !MARKED.matcher(l.nickname()).matches()) {
+        if (old != null && !old.equals(l.trust()) && !ours(l.nickname())) {
           tryRun(problems, "-M", "-n", l.nickname(), "-t", old);
         }
       }

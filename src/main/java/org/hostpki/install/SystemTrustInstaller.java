@@ -15,6 +15,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallObservation;
@@ -43,11 +44,14 @@ public final class SystemTrustInstaller implements TrustInstaller {
   private final SystemTrustLayout layout;
   private final ToolRunner tools;
   private final Path tool;
+  private final Predicate<String> owned;
 
-  SystemTrustInstaller(SystemTrustLayout layout, ToolRunner tools, Path tool) {
+  /** @param owned which marked entry names are this store's ({@link TrustInstaller}) */
+  SystemTrustInstaller(SystemTrustLayout layout, ToolRunner tools, Path tool, Predicate<String> owned) {
     this.layout = layout;
     this.tools = tools;
     this.tool = tool;
+    this.owned = owned;
   }
 
   public SystemTrustLayout layout() {
@@ -115,7 +119,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
     for (String alias : java.certificates().keySet()) {
       if (alias.startsWith(prefix) && alias.endsWith(".pem")) {
         String name = alias.substring(prefix.length(), alias.length() - ".pem".length());
-        if (InstallEntryNames.isValid(name) && !files.contains(name)) {
+        if (InstallEntryNames.isValid(name) && owned.test(name) && !files.contains(name)) {
           stale.add(name);
         }
       }
@@ -227,9 +231,9 @@ public final class SystemTrustInstaller implements TrustInstaller {
   }
 
   /**
-   * hostpki's files in the anchors directory, by entry name: their bytes, or empty for a marked
+   * This store's files in the anchors directory, by entry name: their bytes, or empty for a marked
    * name that is not a readable regular file. Names that are not valid entry names are not
-   * hostpki's and are left out.
+   * hostpki's, those of another store not this store's: both are left out.
    */
   private SortedMap<String, Optional<byte[]>> anchorFiles() throws IOException {
     SortedMap<String, Optional<byte[]>> files = new TreeMap<>();
@@ -242,7 +246,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
         String fileName = file.getFileName().toString();
         String name =
             fileName.substring(InstallEntryNames.MARK.length(), fileName.length() - layout.suffix().length());
-        if (!InstallEntryNames.isValid(name)) {
+        if (!InstallEntryNames.isValid(name) || !owned.test(name)) {
           continue;
         }
         Optional<byte[]> bytes;

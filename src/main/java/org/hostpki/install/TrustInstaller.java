@@ -7,8 +7,10 @@ import org.hostpki.pki.Certificate;
 
 /**
  * One install target, read and changed with the platform's own tool. Only entries marked as
- * hostpki's ({@link org.hostpki.model.InstallEntryNames#MARK}) are ever read into an observation
- * or changed; everything else in the target stays as it is.
+ * hostpki's ({@link org.hostpki.model.InstallEntryNames#MARK}) and owned by this store (its
+ * {@linkplain org.hostpki.model.InstallEntryNames#tag tag}, or named in its install record) are
+ * ever read into an observation or changed; everything else in the target — another store's
+ * entries too — stays as it is.
  */
 public sealed interface TrustInstaller
     permits SystemTrustInstaller, JavaKeystoreInstaller, NssDatabaseInstaller {

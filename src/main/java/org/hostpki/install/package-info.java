@@ -38,8 +38,11 @@
  * <h2>Rules every target keeps</h2>
  *
  * <ul>
- *   <li>Only entries marked as hostpki's ({@link org.hostpki.model.InstallEntryNames#MARK}) are
- *       read into an observation or changed; everything else there stays as it is.
+ *   <li>Only entries marked as hostpki's ({@link org.hostpki.model.InstallEntryNames#MARK}) and
+ *       owned by the store (its {@linkplain org.hostpki.model.InstallEntryNames#tag tag}, {@link
+ *       org.hostpki.install.InstallTargets#storeTag}, or named in its install record) are read
+ *       into an observation or changed; everything else there, another store's entries too, stays
+ *       as it is.
  *   <li>{@link org.hostpki.install.TrustInstaller#apply} makes the marked entries exactly the
  *       desired set and checks the result by observing again. A tool that fails, a check that
  *       fails afterwards, or a tool that does not finish within {@link
@@ -66,8 +69,8 @@
  * <h2>For the plan (the integration round)</h2>
  *
  * The pure planner compares, per target, the desired entries (by name, {@link
- * org.hostpki.model.InstallEntryNames}: {@code ca}, {@code ca-next}, {@code ca-previous}, {@code
- * trust-NAME}; each certificate once) with an {@link org.hostpki.model.InstallObservation} (from
+ * org.hostpki.model.InstallEntryNames}: the store's tag, then {@code ca}, {@code ca-next}, {@code
+ * ca-previous} or {@code trust-NAME}; each certificate once) with an {@link org.hostpki.model.InstallObservation} (from
  * {@link org.hostpki.install.TrustInstaller#observe}) and the {@link
  * org.hostpki.model.InstallRecord} (read with {@link org.hostpki.install.InstallRecordFile}), and
  * yields create, replace and delete changes addressed {@link

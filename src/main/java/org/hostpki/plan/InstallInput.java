@@ -23,17 +23,20 @@ import org.hostpki.model.InstallTarget;
  *     rebuilt by the system tool and installed through install/system
  * @param problems why a named target cannot be installed into here, each with its fix: the plan is
  *     refused
+ * @param tag the store's {@linkplain org.hostpki.model.InstallEntryNames#tag tag}, which starts
+ *     the name of every entry it installs
  */
 public record InstallInput(
     SortedMap<InstallTarget, InstallObservation> observed,
     List<InstallTarget> named,
     InstallRecord record,
     Map<InstallTarget, String> notes,
-    List<String> problems) {
+    List<String> problems,
+    String tag) {
 
   /** Nothing installed, nothing named: {@code trust.install} absent and no record. */
   public static final InstallInput NONE =
-      new InstallInput(new TreeMap<>(), List.of(), InstallRecord.empty(), Map.of(), List.of());
+      new InstallInput(new TreeMap<>(), List.of(), InstallRecord.empty(), Map.of(), List.of(), "none");
 
   public InstallInput {
     observed = Collections.unmodifiableSortedMap(new TreeMap<>(observed));
@@ -41,5 +44,6 @@ public record InstallInput(
     Objects.requireNonNull(record, "record");
     notes = Map.copyOf(notes);
     problems = List.copyOf(problems);
+    Objects.requireNonNull(tag, "tag");
   }
 }

@@ -20,8 +20,8 @@ import org.hostpki.model.StoreLayout;
 
 /**
  * Plans {@code trust.install}: per target, one change per entry ({@code
- * install/system/hostpki-ca}) that is missing, holds another certificate or is damaged, or is
- * hostpki's and no longer wanted — in a target the desired state no longer names (known from the
+ * install/system/hostpki-web-3f9a0c1d-ca}, named with the store's tag) that is missing, holds another certificate or is damaged, or is
+ * this store's (its tag, or in its install record) and no longer wanted — in a target the desired state no longer names (known from the
  * install record) every entry goes. The entries follow the store as this plan leaves it: the
  * internal CA, and during a rotation {@code ca-next} from the apply that makes it and {@code
  * ca-previous} until the apply that drops it; so the plan that starts a rotation installs the new
@@ -73,15 +73,16 @@ final class InstallPlan {
     if (spec.isEmpty()) {
       return out;
     }
+    String tag = in.installs().tag();
     Set<Fingerprint> seen = new HashSet<>();
     LinkedHashMap<String, Held> all = new LinkedHashMap<>();
     if (spec.get().certificates().contains(InstallSpec.Content.CA)) {
-      trustedCas.forEach((alias, held) -> all.put(entryName(alias), held));
+      trustedCas.forEach((alias, held) -> all.put(InstallEntryNames.tagged(tag, entryName(alias)), held));
     }
     if (spec.get().certificates().contains(InstallSpec.Content.TRUSTED)) {
       TrustPlan.afterApply(in).keySet().stream()
           .filter(n -> !(in.desired().trust().includeSystemRoots() && n.startsWith(SYSTEM_ROOTS)))
-          .forEach(n -> all.put(InstallEntryNames.trusted(n), new Held.Trusted(n)));
+          .forEach(n -> all.put(InstallEntryNames.tagged(tag, InstallEntryNames.trusted(n)), new Held.Trusted(n)));
     }
     all.forEach(
         (name, held) -> {
@@ -135,9 +136,12 @@ final class InstallPlan {
       Attributes before =
           Optional.ofNullable(there.entries().get(name)).map(f -> Attributes.none().with("sha256", f)).orElse(Attributes.none());
       String why =
-          in.installs().named().contains(target)
-              ? "installed by hostpki, no longer wanted there"
-              : "installed by hostpki (install record); trust.install no longer names " + target.address();
+          !in.installs().named().contains(target)
+              ? "installed by hostpki (install record); trust.install no longer names " + target.address()
+              : name.startsWith(in.installs().tag() + "-")
+                  ? "installed by hostpki, no longer wanted there"
+                  : "installed by this store under another tag (install record): the store has moved, its tag is now "
+                      + in.installs().tag();
       changes.add(change(target, name, Action.DELETE, ReasonCode.NOT_WANTED, why + suffix, entries, before, Attributes.none()));
     }
     changes.forEach(draft::add);

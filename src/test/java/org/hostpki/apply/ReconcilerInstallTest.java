@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hostpki.install.InstallRecordFile;
+import org.hostpki.install.InstallTargets;
 import org.hostpki.install.ToolRunner;
 import org.hostpki.install.TrustHost;
 import org.hostpki.model.CaSpec;
@@ -72,11 +73,14 @@ class ReconcilerInstallTest {
   private Optional<Subject> caSubject = Optional.empty();
   private Optional<InstallSpec> install = Optional.of(system());
   private boolean hashedDirectory;
+  /** What starts the store's entry names: hostpki- and its tag. */
+  private String mark;
 
   @BeforeEach
   void fedoraTree() throws IOException {
     root = dir.resolve("root");
     store = dir.resolve("store");
+    mark = "hostpki-" + InstallTargets.storeTag(store) + "-";
     anchors = root.resolve("etc/pki/ca-trust/source/anchors");
     calls = dir.resolve("calls");
     Files.createDirectories(anchors);
@@ -164,31 +168,31 @@ class ReconcilerInstallTest {
 
   @Test
   void testRotation_eachCaIsInTheSystemStoreBeforeItSignsAndLeavesAfterTheOverlap() throws Exception {
-    assertThat(installs(apply())).isEqualTo("+install/system/hostpki-ca");
-    assertThat(calls()).containsExactly("anchors: hostpki-ca=portal hostpki CA | serves: nothing | previous: no");
+    assertThat(installs(apply())).isEqualTo("+install/system/" + mark + "ca");
+    assertThat(calls()).containsExactly("anchors: " + mark + "ca=portal hostpki CA | serves: nothing | previous: no");
     assertThat(plan().isEmpty()).isTrue();
 
     caSubject = Optional.of(Subject.commonName("Example Portal CA"));
     now = T1;
-    assertThat(installs(apply())).isEqualTo("+install/system/hostpki-ca-next");
+    assertThat(installs(apply())).isEqualTo("+install/system/" + mark + "ca-next");
     assertThat(calls())
         .containsExactly(
-            "anchors: hostpki-ca-next=Example Portal CA hostpki-ca=portal hostpki CA | serves: portal hostpki CA | previous: no");
+            "anchors: " + mark + "ca-next=Example Portal CA " + mark + "ca=portal hostpki CA | serves: portal hostpki CA | previous: no");
 
     now = MOVE;
     Plan move = apply();
     assertThat(installs(move))
-        .isEqualTo("~install/system/hostpki-ca +install/system/hostpki-ca-previous -install/system/hostpki-ca-next");
+        .isEqualTo("~install/system/" + mark + "ca +install/system/" + mark + "ca-previous -install/system/" + mark + "ca-next");
     // Renamed before the commit: both CAs trusted all along, the server not yet moved.
     assertThat(calls())
         .containsExactly(
-            "anchors: hostpki-ca-previous=portal hostpki CA hostpki-ca=Example Portal CA | serves: portal hostpki CA | previous: no");
-    assertThat(anchor("hostpki-ca.pem").fingerprint()).isEqualTo(Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0).fingerprint());
+            "anchors: " + mark + "ca-previous=portal hostpki CA " + mark + "ca=Example Portal CA | serves: portal hostpki CA | previous: no");
+    assertThat(anchor(mark + "ca.pem").fingerprint()).isEqualTo(Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0).fingerprint());
 
     now = RETIRE;
-    assertThat(installs(apply())).isEqualTo("-install/system/hostpki-ca-previous");
+    assertThat(installs(apply())).isEqualTo("-install/system/" + mark + "ca-previous");
     // Removed after the commit: the store no longer trusts it when the system stops.
-    assertThat(calls()).containsExactly("anchors: hostpki-ca=Example Portal CA | serves: Example Portal CA | previous: no");
+    assertThat(calls()).containsExactly("anchors: " + mark + "ca=Example Portal CA | serves: Example Portal CA | previous: no");
     assertThat(plan().isEmpty()).isTrue();
     assertThat(anchors.resolve("someone.pem")).exists();
   }
@@ -200,12 +204,12 @@ class ReconcilerInstallTest {
 
     Plan plan = reconciler().apply(desired(), Set.of(PlanInput.Replace.CA), Optional.empty(), Duration.ZERO).plan();
 
-    assertThat(installs(plan)).isEqualTo("~install/system/hostpki-ca");
+    assertThat(installs(plan)).isEqualTo("~install/system/" + mark + "ca");
     List<String> log = calls();
     assertThat(log).hasSize(1);
     // The server served still comes from the old CA of the same name: the commit comes after.
-    assertThat(log.get(0)).startsWith("anchors: hostpki-ca=portal hostpki CA | serves: portal hostpki CA");
-    assertThat(anchor("hostpki-ca.pem")).isEqualTo(Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0));
+    assertThat(log.get(0)).startsWith("anchors: " + mark + "ca=portal hostpki CA | serves: portal hostpki CA");
+    assertThat(anchor(mark + "ca.pem")).isEqualTo(Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0));
   }
 
   @Test
@@ -216,10 +220,10 @@ class ReconcilerInstallTest {
 
     Plan plan = apply();
 
-    assertThat(installs(plan)).isEqualTo("-install/system/hostpki-ca");
+    assertThat(installs(plan)).isEqualTo("-install/system/" + mark + "ca");
     assertThat(plan.changes()).hasSize(1);
     assertThat(plan.changes().get(0).reasonText()).contains("trust.install no longer names system");
-    assertThat(anchors.resolve("hostpki-ca.pem")).doesNotExist();
+    assertThat(anchors.resolve(mark + "ca.pem")).doesNotExist();
     assertThat(anchors.resolve("someone.pem")).exists();
     assertThat(InstallRecordFile.read(store).targets()).isEmpty();
     assertThat(plan().isEmpty()).isTrue();
@@ -235,12 +239,12 @@ class ReconcilerInstallTest {
         .hasMessageContaining("p11-kit: cannot write the bundle");
 
     assertThat(store.resolve("ca.crt")).doesNotExist();
-    assertThat(anchors.resolve("hostpki-ca.pem")).doesNotExist();
+    assertThat(anchors.resolve(mark + "ca.pem")).doesNotExist();
     // The record names what was about to be installed, so a crash there is cleaned up too.
     assertThat(InstallRecordFile.read(store).targets()).containsOnlyKeys(org.hostpki.model.InstallTarget.system());
     standIn("");
-    assertThat(installs(apply())).isEqualTo("+install/system/hostpki-ca");
-    assertThat(anchors.resolve("hostpki-ca.pem")).exists();
+    assertThat(installs(apply())).isEqualTo("+install/system/" + mark + "ca");
+    assertThat(anchors.resolve(mark + "ca.pem")).exists();
     assertThat(plan().isEmpty()).isTrue();
   }
 
@@ -259,10 +263,10 @@ class ReconcilerInstallTest {
         .hasMessageContaining("the next apply tries again");
 
     assertThat(store.resolve("trust-hashed")).isDirectory();
-    assertThat(anchors.resolve("hostpki-ca.pem")).exists(); // put back by the installer
+    assertThat(anchors.resolve(mark + "ca.pem")).exists(); // put back by the installer
     standIn("");
-    assertThat(installs(apply())).isEqualTo("-install/system/hostpki-ca");
-    assertThat(anchors.resolve("hostpki-ca.pem")).doesNotExist();
+    assertThat(installs(apply())).isEqualTo("-install/system/" + mark + "ca");
+    assertThat(anchors.resolve(mark + "ca.pem")).doesNotExist();
     assertThat(plan().isEmpty()).isTrue();
   }
 
@@ -270,14 +274,14 @@ class ReconcilerInstallTest {
   void testAnEntryRemovedByHand_isInstalledAgainWithoutANewGeneration() throws Exception {
     apply();
     Path current = store.resolve("..data").toRealPath();
-    Files.delete(anchors.resolve("hostpki-ca.pem"));
+    Files.delete(anchors.resolve(mark + "ca.pem"));
 
     Reconciler.Result result = reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
 
-    assertThat(installs(result.plan())).isEqualTo("+install/system/hostpki-ca");
+    assertThat(installs(result.plan())).isEqualTo("+install/system/" + mark + "ca");
     assertThat(result.generation()).isEmpty();
     assertThat(store.resolve("..data").toRealPath()).isEqualTo(current);
-    assertThat(anchors.resolve("hostpki-ca.pem")).exists();
+    assertThat(anchors.resolve(mark + "ca.pem")).exists();
   }
 
   @Test
@@ -290,5 +294,64 @@ class ReconcilerInstallTest {
         .hasMessageContaining("trust.install names a target this host cannot install into")
         .hasMessageContaining("hostpki does not know this system's trust store");
     assertThat(store.resolve("ca.crt")).doesNotExist();
+  }
+
+  /** The CA certificate a store holds. */
+  private static Certificate caOf(Path store) throws Exception {
+    return Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0);
+  }
+
+  @Test
+  void testTwoStoresIntoOneTarget_eachInstallsUnderItsOwnTagAndRemovesOnlyItsOwn() throws Exception {
+    Path web = store;
+    Path mail = dir.resolve("mail/store"); // the same folder name: the tags differ by the path's hash
+    String webMark = mark;
+    String mailMark = "hostpki-" + InstallTargets.storeTag(mail) + "-";
+    assertThat(mailMark).isNotEqualTo(webMark).startsWith("hostpki-store-");
+
+    assertThat(installs(apply())).isEqualTo("+install/system/" + webMark + "ca");
+    store = mail;
+    assertThat(installs(apply())).isEqualTo("+install/system/" + mailMark + "ca");
+
+    assertThat(anchor(webMark + "ca.pem")).isEqualTo(caOf(web));
+    assertThat(anchor(mailMark + "ca.pem")).isEqualTo(caOf(mail));
+    assertThat(caOf(web)).isNotEqualTo(caOf(mail));
+    store = web;
+    assertThat(apply().isEmpty()).isTrue();
+    store = mail;
+    assertThat(apply().isEmpty()).isTrue();
+    assertThat(InstallRecordFile.read(web).targets().get(org.hostpki.model.InstallTarget.system()).entries())
+        .containsOnlyKeys(webMark.substring("hostpki-".length()) + "ca");
+
+    store = web;
+    install = Optional.empty();
+    assertThat(installs(apply())).isEqualTo("-install/system/" + webMark + "ca");
+    assertThat(anchors.resolve(webMark + "ca.pem")).doesNotExist();
+    assertThat(anchor(mailMark + "ca.pem")).isEqualTo(caOf(mail));
+    assertThat(anchors.resolve("someone.pem")).exists();
+    store = mail;
+    install = Optional.of(system());
+    assertThat(apply().isEmpty()).isTrue();
+  }
+
+  @Test
+  void testStoreMoved_theRecordRemovesWhatItInstalledUnderItsOldTag() throws Exception {
+    String oldMark = mark;
+    apply();
+    Path moved = dir.resolve("moved");
+    Files.move(store, moved);
+    store = moved;
+    String newMark = "hostpki-" + InstallTargets.storeTag(moved) + "-";
+
+    Plan plan = apply();
+
+    assertThat(installs(plan)).isEqualTo("+install/system/" + newMark + "ca -install/system/" + oldMark + "ca");
+    assertThat(plan.changes().stream().filter(c -> c.address().endsWith(oldMark + "ca")).findFirst().orElseThrow().reasonText())
+        .isEqualTo(
+            "installed by this store under another tag (install record): the store has moved, its tag is now "
+                + InstallTargets.storeTag(moved));
+    assertThat(anchors.resolve(oldMark + "ca.pem")).doesNotExist();
+    assertThat(anchor(newMark + "ca.pem")).isEqualTo(caOf(moved));
+    assertThat(apply().isEmpty()).isTrue();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hostpki.install.InstallTargets;
 import org.hostpki.json.OutputSchemas;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
@@ -49,16 +50,18 @@ class TrustInstallCommandTest {
     CliResult validate = run("validate", "host.yaml");
     CliResult apply = run("apply", "-f", "host.yaml");
 
+    String tag = InstallTargets.storeTag(dir.resolve("pki"));
+    assertThat(tag).matches("pki-[0-9a-f]{8}");
     assertThat(validate.err() + validate.out()).contains("valid, 0 warnings").doesNotContain("warning:");
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
-    assertThat(apply.out()).contains("+ install/nss:" + db + "/hostpki-ca  create   not installed yet: the CA this apply makes");
-    assertThat(listed()).containsPattern("hostpki-ca [0-9a-f]{16} +C,,");
+    assertThat(apply.out()).contains("+ install/nss:" + db + "/hostpki-" + tag + "-ca  create   not installed yet: the CA this apply makes");
+    assertThat(listed()).containsPattern("hostpki-" + tag + "-ca [0-9a-f]{16} +C,,");
     assertThat(run("apply", "-f", "host.yaml").out()).startsWith("No changes");
     CliResult status = run("status", "-f", "host.yaml");
-    assertThat(status.out()).containsPattern("Install  nss:" + db + ": hostpki-ca [0-9A-F:]+…\n");
+    assertThat(status.out()).containsPattern("Install  nss:" + db + ": hostpki-" + tag + "-ca [0-9A-F:]+…\n");
     OutputSchemas.valid("status.schema.json", run("status", "-f", "host.yaml", "--output", "json").out());
     assertThat(run("status", "-f", "host.yaml", "--output", "json").out())
-        .contains("\"installed\":[{\"target\":\"nss:" + db + "\",\"named\":true,\"entries\":[{\"name\":\"ca\",\"sha256\":\"");
+        .contains("\"installed\":[{\"target\":\"nss:" + db + "\",\"named\":true,\"entries\":[{\"name\":\"" + tag + "-ca\",\"sha256\":\"");
 
     write("trust: {}\n");
     CliResult plan = run("plan", "-f", "host.yaml");
@@ -66,7 +69,7 @@ class TrustInstallCommandTest {
     CliResult removal = run("apply", "-f", "host.yaml", "--output", "json");
 
     assertThat(plan.out())
-        .contains("- install/nss:" + db + "/hostpki-ca  delete   installed by hostpki (install record); trust.install no longer names nss:" + db);
+        .contains("- install/nss:" + db + "/hostpki-" + tag + "-ca  delete   installed by hostpki (install record); trust.install no longer names nss:" + db);
     assertThat(run("status", "-f", "host.yaml").out()).doesNotContain("Install  ");
     assertThat(removal.exitCode()).as(removal.toString()).isZero();
     OutputSchemas.valid("apply.schema.json", removal.out());

@@ -54,7 +54,7 @@ class DebianJavaTrustTest {
 
   private SystemTrustInstaller installer() {
     InstallTargets.Resolution resolution =
-        new InstallTargets(new TrustHost(root, root.resolve("jdk"), ToolRunner.system(System.getenv())))
+        new InstallTargets(new TrustHost(root, root.resolve("jdk"), ToolRunner.system(System.getenv())), HostTree.EVERY_NAME)
             .resolve(InstallSpecs.system(), Optional.empty());
     return (SystemTrustInstaller) resolution.installers().get(0);
   }
@@ -74,18 +74,18 @@ class DebianJavaTrustTest {
 
   @Test
   void testApply_installedOnlyWhenJavasCacertsHoldsItToo() throws Exception {
-    writeJks(root.resolve("next-cacerts"), Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-ca.pem", ca));
+    writeJks(root.resolve("next-cacerts"), Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-web-1a2b3c4d-ca.pem", ca));
 
-    InstallObservation after = installer().apply(desired("ca", ca));
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca));
 
-    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
-    assertThat(HostTree.lines(hookInput)).contains("+" + tree.path("etc/ssl/certs/hostpki-ca.pem"));
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    assertThat(HostTree.lines(hookInput)).contains("+" + tree.path("etc/ssl/certs/hostpki-web-1a2b3c4d-ca.pem"));
   }
 
   @Test
   void testApply_removalIsHandedToTheJavaHookWhichUpdateCaCertificatesNeverDoes() throws Exception {
-    writeJks(root.resolve("next-cacerts"), Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-ca.pem", ca));
-    installer().apply(desired("ca", ca));
+    writeJks(root.resolve("next-cacerts"), Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-web-1a2b3c4d-ca.pem", ca));
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
     Files.delete(hookInput);
     writeJks(root.resolve("next-cacerts"), Map.of("debian:distribution_root.pem", tree.distributionRoot));
 
@@ -94,16 +94,16 @@ class DebianJavaTrustTest {
     assertThat(after.entries()).isEmpty();
     assertThat(after.damaged()).isEmpty();
     // --fresh hands the hook every link again (+), and only hostpki says what went (-).
-    assertThat(HostTree.lines(hookInput)).contains("-" + tree.path("etc/ssl/certs/hostpki-ca.pem"));
+    assertThat(HostTree.lines(hookInput)).contains("-" + tree.path("etc/ssl/certs/hostpki-web-1a2b3c4d-ca.pem"));
   }
 
   @Test
   void testApply_hookThatLeavesCacertsAloneFailsAndIsRolledBack() throws IOException {
     Map<String, String> before = tree.snapshot("usr/local/share/ca-certificates");
 
-    assertThatThrownBy(() -> installer().apply(desired("ca", ca)))
+    assertThatThrownBy(() -> installer().apply(desired("web-1a2b3c4d-ca", ca)))
         .isInstanceOf(InstallException.class)
-        .hasMessageContaining("the system store does not hold what it should: not as it should be: hostpki-ca")
+        .hasMessageContaining("the system store does not hold what it should: not as it should be: hostpki-web-1a2b3c4d-ca")
         .hasMessageContaining("The system store was put back as it was.");
     assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(before);
   }

@@ -46,26 +46,26 @@ class DebianSystemTrustTest {
   }
 
   private SystemTrustInstaller installer(ToolRunner tools) {
-    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tools.find("update-ca-certificates").orElseThrow());
+    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tools.find("update-ca-certificates").orElseThrow(), HostTree.EVERY_NAME);
   }
 
   @Test
   void testApply_writesTheFileAndTheBundleAndTheLinkHoldIt() throws IOException {
-    InstallObservation after = installer().apply(desired("ca", ca));
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca));
 
-    Path file = tree.path("usr/local/share/ca-certificates/hostpki-ca.crt");
+    Path file = tree.path("usr/local/share/ca-certificates/hostpki-web-1a2b3c4d-ca.crt");
     assertThat(Files.readString(file)).isEqualTo(ca.pem());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
     assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt")))
         .contains(ca.fingerprint(), tree.distributionRoot.fingerprint(), tree.foreignLocalCa.fingerprint());
-    assertThat(Files.readSymbolicLink(tree.path("etc/ssl/certs/hostpki-ca.pem"))).isEqualTo(file);
-    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
+    assertThat(Files.readSymbolicLink(tree.path("etc/ssl/certs/hostpki-web-1a2b3c4d-ca.pem"))).isEqualTo(file);
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
     assertThat(installer().observe()).isEqualTo(after);
   }
 
   @Test
   void testApply_neverTouchesWhatOthersPutThere() throws IOException {
-    installer().apply(desired("ca", ca));
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
     Map<String, String> foreign = Map.of("someone.crt", tree.foreignLocalCa.pem());
 
     installer().apply(new TreeMap<>());
@@ -78,48 +78,48 @@ class DebianSystemTrustTest {
 
   @Test
   void testApply_replacingTheCaLeavesOnlyTheNewOneInTheBundle() throws IOException {
-    installer().apply(desired("ca", ca));
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
 
-    installer().apply(desired("ca", next));
+    installer().apply(desired("web-1a2b3c4d-ca", next));
 
     Set<Fingerprint> bundle = SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt"));
     assertThat(bundle).contains(next.fingerprint()).doesNotContain(ca.fingerprint());
-    assertThat(installer().observe().entries()).containsExactly(Map.entry("ca", next.fingerprint()));
+    assertThat(installer().observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", next.fingerprint()));
   }
 
   @Test
   void testApply_removingAnEntryRemovesItsLinkAndBundleEntry() throws IOException {
-    installer().apply(desired("ca", ca, "ca-next", next));
+    installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-ca-next", next));
 
-    InstallObservation after = installer().apply(desired("ca", next));
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", next));
 
-    assertThat(tree.path("usr/local/share/ca-certificates/hostpki-ca-next.crt")).doesNotExist();
-    assertThat(Files.exists(tree.path("etc/ssl/certs/hostpki-ca-next.pem"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(tree.path("usr/local/share/ca-certificates/hostpki-web-1a2b3c4d-ca-next.crt")).doesNotExist();
+    assertThat(Files.exists(tree.path("etc/ssl/certs/hostpki-web-1a2b3c4d-ca-next.pem"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt")))
         .doesNotContain(ca.fingerprint());
-    assertThat(after.entries()).containsExactly(Map.entry("ca", next.fingerprint()));
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", next.fingerprint()));
   }
 
   @Test
   void testApply_whatIsAlreadyThereRunsNoTool() throws IOException {
-    installer().apply(desired("ca", ca));
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
     Path calls = root.resolve("calls");
     Path standIn = tree.script("stand-in/update-ca-certificates", "echo \"$*\" >> " + calls + "\nexit 1\n");
 
-    InstallObservation again = installer(new ToolRunner(List.of(standIn.getParent()), ToolRunner.DEFAULT_TIMEOUT)).apply(desired("ca", ca));
+    InstallObservation again = installer(new ToolRunner(List.of(standIn.getParent()), ToolRunner.DEFAULT_TIMEOUT)).apply(desired("web-1a2b3c4d-ca", ca));
 
-    assertThat(again.entries()).containsOnlyKeys("ca");
+    assertThat(again.entries()).containsOnlyKeys("web-1a2b3c4d-ca");
     assertThat(calls).doesNotExist();
   }
 
   @Test
   void testApply_aFailingToolLeavesTheStoreAsItWasWithTheToolsMessage() throws IOException {
-    installer().apply(desired("ca", ca));
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
     Path standIn = tree.script("stand-in/update-ca-certificates", "echo 'E: cannot rehash: disk full' >&2\nexit 3\n");
     Map<String, String> before = tree.snapshot("");
     SystemTrustInstaller failing = installer(new ToolRunner(List.of(standIn.getParent()), ToolRunner.DEFAULT_TIMEOUT));
 
-    assertThatThrownBy(() -> failing.apply(desired("ca", ca, "trust-ldap", next)))
+    assertThatThrownBy(() -> failing.apply(desired("web-1a2b3c4d-ca", ca, "trust-ldap", next)))
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("install/system: ")
         .hasMessageContaining("update-ca-certificates")
@@ -133,13 +133,13 @@ class DebianSystemTrustTest {
 
   @Test
   void testApply_failedCheckAfterTheToolIsRolledBack() throws IOException {
-    installer().apply(desired("ca", ca));
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
     // A tool that succeeds but takes nothing up: the bundle stays as it is.
     Path standIn = tree.script("stand-in/update-ca-certificates", "echo 'Updating certificates... 0 added, 0 removed; done.'\n");
     Map<String, String> before = tree.snapshot("");
     SystemTrustInstaller lazy = installer(new ToolRunner(List.of(standIn.getParent()), ToolRunner.DEFAULT_TIMEOUT));
 
-    assertThatThrownBy(() -> lazy.apply(desired("ca", ca, "trust-ldap", next)))
+    assertThatThrownBy(() -> lazy.apply(desired("web-1a2b3c4d-ca", ca, "trust-ldap", next)))
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("update-ca-certificates ran, but the system store does not hold what it should: not as it should be: hostpki-trust-ldap")
         .hasMessageContaining("0 added, 0 removed")
@@ -149,21 +149,21 @@ class DebianSystemTrustTest {
 
   @Test
   void testObserve_aFileTheToolHasNotTakenUpIsDamaged() throws IOException {
-    tree.write("usr/local/share/ca-certificates/hostpki-ca.crt", ca.pem());
+    tree.write("usr/local/share/ca-certificates/hostpki-web-1a2b3c4d-ca.crt", ca.pem());
     tree.write("usr/local/share/ca-certificates/hostpki-garbage.crt", "not a certificate");
     tree.write("usr/local/share/ca-certificates/hostpki-Upper.crt", ca.pem());
 
     InstallObservation observed = installer().observe();
 
     assertThat(observed.entries()).isEmpty();
-    assertThat(observed.damaged()).containsExactly("ca", "garbage"); // hostpki-Upper is no name hostpki gives
+    assertThat(observed.damaged()).containsExactly("garbage", "web-1a2b3c4d-ca"); // hostpki-Upper is no name hostpki gives
   }
 
   @Test
   void testApply_repairsDamagedEntriesAndRemovesUnwantedOnes() throws IOException {
     tree.write("usr/local/share/ca-certificates/hostpki-garbage.crt", "not a certificate");
 
-    InstallObservation after = installer().apply(desired("ca", ca));
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca));
 
     assertThat(after.damaged()).isEmpty();
     assertThat(tree.path("usr/local/share/ca-certificates/hostpki-garbage.crt")).doesNotExist();
@@ -171,9 +171,9 @@ class DebianSystemTrustTest {
 
   @Test
   void testApply_sameCertificateUnderTwoNamesIsACallersMistake() {
-    assertThatThrownBy(() -> installer().apply(desired("ca", ca, "trust-copy", ca)))
+    assertThatThrownBy(() -> installer().apply(desired("web-1a2b3c4d-ca", ca, "trust-copy", ca)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("desired as ca and as trust-copy");
+        .hasMessageContaining("desired as trust-copy and as web-1a2b3c4d-ca");
   }
 
   private static Map<String, String> subtree(Map<String, String> snapshot, String prefix) {

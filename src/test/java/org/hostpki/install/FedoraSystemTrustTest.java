@@ -52,7 +52,7 @@ class FedoraSystemTrustTest {
 
   private SystemTrustInstaller installer() {
     InstallTargets.Resolution resolution =
-        new InstallTargets(new TrustHost(root, root.resolve("jdk"), tools))
+        new InstallTargets(new TrustHost(root, root.resolve("jdk"), tools), HostTree.EVERY_NAME)
             .resolve(InstallSpecs.system(), java.util.Optional.empty());
     assertThat(resolution.problems()).isEmpty();
     return (SystemTrustInstaller) resolution.installers().get(0);
@@ -69,24 +69,24 @@ class FedoraSystemTrustTest {
 
   @Test
   void testApply_writesAnAnchorAndRunsUpdateCaTrustExtract() throws IOException {
-    InstallObservation after = installer().apply(desired("ca", ca));
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca));
 
-    Path anchor = tree.path("etc/pki/ca-trust/source/anchors/hostpki-ca.pem");
+    Path anchor = tree.path("etc/pki/ca-trust/source/anchors/hostpki-web-1a2b3c4d-ca.pem");
     assertThat(Files.readString(anchor)).isEqualTo(ca.pem());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(anchor))).isEqualTo("rw-r--r--");
     assertThat(HostTree.lines(calls)).containsExactly("extract");
-    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
   }
 
   @Test
   void testApply_rotationReplacesAndRemovesAnchorsOnlyHostpkis() throws IOException {
-    installer().apply(desired("ca", ca, "ca-next", next));
+    installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-ca-next", next));
 
-    InstallObservation after = installer().apply(desired("ca", next, "ca-previous", ca));
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", next, "web-1a2b3c4d-ca-previous", ca));
 
-    assertThat(after.entries()).containsExactly(Map.entry("ca", next.fingerprint()), Map.entry("ca-previous", ca.fingerprint()));
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", next.fingerprint()), Map.entry("web-1a2b3c4d-ca-previous", ca.fingerprint()));
     assertThat(tree.snapshot("etc/pki/ca-trust/source/anchors"))
-        .containsOnlyKeys("someone.pem", "hostpki-ca.pem", "hostpki-ca-previous.pem")
+        .containsOnlyKeys("someone.pem", "hostpki-web-1a2b3c4d-ca.pem", "hostpki-web-1a2b3c4d-ca-previous.pem")
         .containsEntry("someone.pem", tree.foreignLocalCa.pem());
     installer().apply(new TreeMap<>());
     assertThat(tree.snapshot("etc/pki/ca-trust/source/anchors")).containsOnlyKeys("someone.pem");
@@ -95,12 +95,12 @@ class FedoraSystemTrustTest {
 
   @Test
   void testApply_failingToolIsReportedAndTheAnchorsPutBack() throws IOException {
-    installer().apply(desired("ca", ca));
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
     Map<String, String> anchors = tree.snapshot("etc/pki/ca-trust/source/anchors");
     standIn("echo 'p11-kit: couldn'\"'\"'t create directory: Read-only file system' >&2\nexit 1\n");
     SystemTrustInstaller failing = installer();
 
-    assertThatThrownBy(() -> failing.apply(desired("ca", next)))
+    assertThatThrownBy(() -> failing.apply(desired("web-1a2b3c4d-ca", next)))
         .isInstanceOf(InstallException.class)
         .hasMessageStartingWith("install/system: update-ca-trust extract exited with code 1:\n  p11-kit: couldn't create directory: Read-only file system")
         .hasMessageContaining("Putting the system store back failed too");
@@ -109,14 +109,14 @@ class FedoraSystemTrustTest {
 
   @Test
   void testApply_toolThatDropsTheAnchorFailsTheCheckAndIsRolledBack() throws IOException {
-    installer().apply(desired("ca", ca));
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
     Map<String, String> anchors = tree.snapshot("etc/pki/ca-trust/source/anchors");
     // Takes up nothing but the distribution's roots, as with an anchor p11-kit cannot read.
     standIn("cat " + tree.path("usr/share/pki/ca-trust-source/tls-ca-bundle.pem") + " > "
         + tree.path("etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem") + "\n");
     SystemTrustInstaller lazy = installer();
 
-    assertThatThrownBy(() -> lazy.apply(desired("ca", ca, "ca-next", next)))
+    assertThatThrownBy(() -> lazy.apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-ca-next", next)))
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("the system store does not hold what it should")
         .hasMessageContaining("The system store was put back as it was.")

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.hostpki.pki.Certificate;
 import org.hostpki.testkit.TestCa;
 
@@ -15,6 +16,9 @@ import org.hostpki.testkit.TestCa;
  * root of the distribution and one foreign local CA, which no test may change.
  */
 final class HostTree {
+  /** For tests of one store's installers: every marked name is that store's. */
+  static final Predicate<String> EVERY_NAME = name -> true;
+
   final Path root;
   final Certificate distributionRoot = TestCa.selfSignedRoot("Distribution Root");
   final Certificate foreignLocalCa = TestCa.selfSignedRoot("Someone Else's CA");

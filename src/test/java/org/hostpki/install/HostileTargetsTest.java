@@ -39,19 +39,19 @@ class HostileTargetsTest {
             "stand-in/update-ca-trust",
             "cat " + anchors + "/*.pem > " + tree.path("etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem") + " 2>/dev/null\n" + toolBody);
     ToolRunner tools = new ToolRunner(List.of(tool.getParent()), timeout);
-    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tool);
+    return new SystemTrustInstaller(SystemTrustLayout.detect(root).orElseThrow(), tools, tool, HostTree.EVERY_NAME);
   }
 
   @Test
   void testApply_aLinkPlantedUnderHostpkisNameIsReplacedNeverFollowed() throws IOException {
     Path secret = Files.writeString(root.resolve("shadow"), "root:x:secret\n");
-    Files.createSymbolicLink(anchors.resolve("hostpki-ca.pem"), secret);
+    Files.createSymbolicLink(anchors.resolve("hostpki-web-1a2b3c4d-ca.pem"), secret);
 
-    assertThat(installer("", Duration.ofSeconds(30)).observe().damaged()).containsExactly("ca");
-    installer("", Duration.ofSeconds(30)).apply(desired("ca", ca));
+    assertThat(installer("", Duration.ofSeconds(30)).observe().damaged()).containsExactly("web-1a2b3c4d-ca");
+    installer("", Duration.ofSeconds(30)).apply(desired("web-1a2b3c4d-ca", ca));
 
-    assertThat(Files.isSymbolicLink(anchors.resolve("hostpki-ca.pem"))).isFalse();
-    assertThat(anchors.resolve("hostpki-ca.pem")).hasContent(ca.pem().strip());
+    assertThat(Files.isSymbolicLink(anchors.resolve("hostpki-web-1a2b3c4d-ca.pem"))).isFalse();
+    assertThat(anchors.resolve("hostpki-web-1a2b3c4d-ca.pem")).hasContent(ca.pem().strip());
     assertThat(secret).hasContent("root:x:secret");
   }
 
@@ -61,7 +61,7 @@ class HostileTargetsTest {
     assertThat(mkfifo.waitFor()).isZero();
 
     assertThat(installer("", Duration.ofSeconds(30)).observe().damaged()).containsExactly("pipe");
-    assertThat(installer("", Duration.ofSeconds(30)).apply(desired("ca", ca)).damaged()).isEmpty();
+    assertThat(installer("", Duration.ofSeconds(30)).apply(desired("web-1a2b3c4d-ca", ca)).damaged()).isEmpty();
     assertThat(anchors.resolve("hostpki-pipe.pem")).doesNotExist();
   }
 
@@ -69,7 +69,7 @@ class HostileTargetsTest {
   void testApply_toolOutputWithTerminalEscapesIsShownEscaped() throws IOException {
     SystemTrustInstaller noisy = installer("printf 'bad\\033[2K\\033[1A forged\\n' >&2\nexit 1\n", Duration.ofSeconds(30));
 
-    assertThatThrownBy(() -> noisy.apply(desired("ca", ca)))
+    assertThatThrownBy(() -> noisy.apply(desired("web-1a2b3c4d-ca", ca)))
         .hasMessageContaining("bad\\x1b[2K\\x1b[1A forged")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b"));
   }
@@ -78,10 +78,10 @@ class HostileTargetsTest {
   void testApply_aToolThatNeverFinishesIsStoppedAndTheAnchorsPutBack() throws IOException {
     SystemTrustInstaller hanging = installer("exec sleep 600\n", Duration.ofSeconds(1));
 
-    assertThatThrownBy(() -> hanging.apply(desired("ca", ca)))
+    assertThatThrownBy(() -> hanging.apply(desired("web-1a2b3c4d-ca", ca)))
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("did not finish within 1 s and was stopped");
-    assertThat(anchors.resolve("hostpki-ca.pem")).doesNotExist();
+    assertThat(anchors.resolve("hostpki-web-1a2b3c4d-ca.pem")).doesNotExist();
   }
 
   @Test
@@ -90,7 +90,7 @@ class HostileTargetsTest {
     Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
     assertThat(mkfifo.waitFor()).isZero();
 
-    assertThatThrownBy(() -> new JavaKeystoreInstaller(pipe, Optional.of("changeit".toCharArray())).observe())
+    assertThatThrownBy(() -> new JavaKeystoreInstaller(pipe, Optional.of("changeit".toCharArray()), HostTree.EVERY_NAME).observe())
         .hasMessageEndingWith(pipe + " is not a regular file (a device, pipe or socket)");
   }
 }

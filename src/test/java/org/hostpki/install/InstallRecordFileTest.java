@@ -27,14 +27,14 @@ class InstallRecordFileTest {
 
   private final InstallRecord record =
       InstallRecord.empty()
-          .with(InstallTarget.system(), new TreeMap<>(Map.of("ca", A)), Optional.empty())
+          .with(InstallTarget.system(), new TreeMap<>(Map.of("web-1a2b3c4d-ca", A)), Optional.empty())
           .with(
               InstallTarget.java(Path.of("/opt/app/jre/lib/security/cacerts")),
-              new TreeMap<>(Map.of("ca", A, "trust-ldap", B)),
+              new TreeMap<>(Map.of("web-1a2b3c4d-ca", A, "trust-ldap", B)),
               Optional.of(new PasswordSource.Env("CACERTS_PASSWORD")))
           .with(
               InstallTarget.nss(Path.of("/home/app/.pki/nssdb")),
-              new TreeMap<>(Map.of("ca", A)),
+              new TreeMap<>(Map.of("web-1a2b3c4d-ca", A)),
               Optional.of(new PasswordSource.File(Path.of("/etc/hostpki/nss.pass"))));
 
   @Test
@@ -58,9 +58,9 @@ class InstallRecordFileTest {
 
   @Test
   void testRender_isTheDocumentedFormat() {
-    assertThat(InstallRecordFile.render(InstallRecord.empty().with(InstallTarget.system(), new TreeMap<>(Map.of("ca", A)), Optional.empty())))
+    assertThat(InstallRecordFile.render(InstallRecord.empty().with(InstallTarget.system(), new TreeMap<>(Map.of("web-1a2b3c4d-ca", A)), Optional.empty())))
         .isEqualTo(
-            "{\"format_version\":\"1\",\"targets\":[{\"target\":\"system\",\"entries\":[{\"name\":\"ca\",\"sha256\":\""
+            "{\"format_version\":\"1\",\"targets\":[{\"target\":\"system\",\"entries\":[{\"name\":\"web-1a2b3c4d-ca\",\"sha256\":\""
                 + A.hex() + "\"}]}]}\n");
   }
 

@@ -23,7 +23,7 @@ class InstallTargetsTest {
   }
 
   private InstallTargets.Resolution resolve(boolean system, boolean runningJava, List<Path> java, List<Path> nss) {
-    return new InstallTargets(new TrustHost(root, root.resolve("usr/lib/jvm/java-17"), new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)))
+    return new InstallTargets(new TrustHost(root, root.resolve("usr/lib/jvm/java-17"), new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)), HostTree.EVERY_NAME)
         .resolve(InstallSpecs.of(system, runningJava, java, nss), Optional.empty());
   }
 
@@ -140,13 +140,13 @@ class InstallTargetsTest {
     Files.delete(link);
     Files.createDirectories(link);
     Files.writeString(link.resolve("cert9.db"), "");
-    assertThat(new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)))
+    assertThat(new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)), HostTree.EVERY_NAME)
             .forRecorded(InstallTarget.nss(link), Optional.empty()))
         .isPresent();
     Files.delete(link.resolve("cert9.db"));
     Files.delete(link);
     Files.createSymbolicLink(link, other);
-    assertThat(new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)))
+    assertThat(new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)), HostTree.EVERY_NAME)
             .forRecorded(InstallTarget.nss(link), Optional.empty()))
         .as("a recorded database replaced by a link since")
         .isEmpty();
@@ -155,7 +155,7 @@ class InstallTargetsTest {
   @Test
   void testForRecorded_aTargetThatIsGoneNeedsNoCleaning() throws IOException {
     tool("certutil");
-    InstallTargets targets = new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)));
+    InstallTargets targets = new InstallTargets(new TrustHost(root, root, new ToolRunner(List.of(tools), ToolRunner.DEFAULT_TIMEOUT)), HostTree.EVERY_NAME);
 
     assertThat(targets.forRecorded(InstallTarget.java(root.resolve("gone/cacerts")), Optional.empty())).isEmpty();
     assertThat(targets.forRecorded(InstallTarget.nss(root.resolve("gone/nssdb")), Optional.empty())).isEmpty();

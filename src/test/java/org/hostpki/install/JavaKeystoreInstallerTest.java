@@ -43,7 +43,7 @@ class JavaKeystoreInstallerTest {
   private final Certificate next = TestCa.selfSignedRoot("hostpki Test CA");
 
   private JavaKeystoreInstaller installer(Path file) {
-    return new JavaKeystoreInstaller(file, Optional.of(CHANGEIT));
+    return new JavaKeystoreInstaller(file, Optional.of(CHANGEIT), HostTree.EVERY_NAME);
   }
 
   @Test
@@ -51,23 +51,23 @@ class JavaKeystoreInstallerTest {
     Path cacerts = store("JKS", "cacerts", Map.of("foreignroot", foreign));
     Files.setPosixFilePermissions(cacerts, PosixFilePermissions.fromString("rw-r-----"));
 
-    InstallObservation after = installer(cacerts).apply(desired("ca", ca));
+    InstallObservation after = installer(cacerts).apply(desired("web-1a2b3c4d-ca", ca));
 
     KeyStore read = load("JKS", cacerts, CHANGEIT);
-    assertThat(Collections.list(read.aliases())).containsExactlyInAnyOrder("foreignroot", "hostpki-ca");
-    assertThat(read.isCertificateEntry("hostpki-ca")).isTrue();
+    assertThat(Collections.list(read.aliases())).containsExactlyInAnyOrder("foreignroot", "hostpki-web-1a2b3c4d-ca");
+    assertThat(read.isCertificateEntry("hostpki-web-1a2b3c4d-ca")).isTrue();
     assertThat(Fingerprint.sha256(read.getCertificate("foreignroot").getEncoded())).isEqualTo(foreign.fingerprint());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cacerts))).isEqualTo("rw-r-----");
-    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
     assertThat(dir.toFile().list()).containsExactly("cacerts"); // no temporary file left
   }
 
   @Test
   void testApply_rotationReplacesAndRemovesOnlyHostpkiAliases() throws Exception {
     Path cacerts = store("JKS", "cacerts", Map.of("foreignroot", foreign, "hostpkiish", foreign));
-    installer(cacerts).apply(desired("ca", ca, "ca-next", next));
+    installer(cacerts).apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-ca-next", next));
 
-    installer(cacerts).apply(desired("ca", next, "ca-previous", ca));
+    installer(cacerts).apply(desired("web-1a2b3c4d-ca", next, "web-1a2b3c4d-ca-previous", ca));
     InstallObservation end = installer(cacerts).apply(new TreeMap<>());
 
     assertThat(end.entries()).isEmpty();
@@ -75,14 +75,29 @@ class JavaKeystoreInstallerTest {
   }
 
   @Test
+  void testApply_anotherStoresEntriesAreNeitherSeenNorChanged() throws Exception {
+    Path cacerts = store("JKS", "cacerts", Map.of("hostpki-mail-0badcafe-ca", foreign));
+    JavaKeystoreInstaller web = new JavaKeystoreInstaller(cacerts, Optional.of(CHANGEIT), n -> n.startsWith("web-1a2b3c4d-"));
+
+    assertThat(web.observe().entries()).isEmpty();
+    web.apply(desired("web-1a2b3c4d-ca", ca));
+    InstallObservation end = web.apply(new TreeMap<>());
+
+    assertThat(end.entries()).isEmpty();
+    KeyStore read = load("JKS", cacerts, CHANGEIT);
+    assertThat(Collections.list(read.aliases())).containsExactly("hostpki-mail-0badcafe-ca");
+    assertThat(Fingerprint.sha256(read.getCertificate("hostpki-mail-0badcafe-ca").getEncoded())).isEqualTo(foreign.fingerprint());
+  }
+
+  @Test
   void testApply_pkcs12WithAPasswordStaysSo() throws Exception {
     Path cacerts = store("PKCS12", "cacerts.p12", Map.of("foreignroot", foreign));
 
-    installer(cacerts).apply(desired("ca", ca));
+    installer(cacerts).apply(desired("web-1a2b3c4d-ca", ca));
 
     byte[] bytes = Files.readAllBytes(cacerts);
     assertThat(UnprotectedPkcs12.isUnprotected(bytes)).isFalse();
-    assertThat(Collections.list(load("PKCS12", cacerts, CHANGEIT).aliases())).containsExactlyInAnyOrder("foreignroot", "hostpki-ca");
+    assertThat(Collections.list(load("PKCS12", cacerts, CHANGEIT).aliases())).containsExactlyInAnyOrder("foreignroot", "hostpki-web-1a2b3c4d-ca");
   }
 
   @Test
@@ -90,12 +105,12 @@ class JavaKeystoreInstallerTest {
     Path cacerts = dir.resolve("cacerts");
     Files.write(cacerts, UnprotectedPkcs12.trustStore(new TreeMap<>(Map.of("digicertglobalrootca [jdk]", foreign))));
 
-    installer(cacerts).apply(desired("ca", ca));
+    installer(cacerts).apply(desired("web-1a2b3c4d-ca", ca));
 
     assertThat(UnprotectedPkcs12.isUnprotected(Files.readAllBytes(cacerts))).isTrue();
     KeyStore read = load("PKCS12", cacerts, null); // how JDK 18+ reads its cacerts: no password
-    assertThat(Collections.list(read.aliases())).containsExactlyInAnyOrder("digicertglobalrootca [jdk]", "hostpki-ca");
-    assertThat(read.isCertificateEntry("hostpki-ca")).isTrue();
+    assertThat(Collections.list(read.aliases())).containsExactlyInAnyOrder("digicertglobalrootca [jdk]", "hostpki-web-1a2b3c4d-ca");
+    assertThat(read.isCertificateEntry("hostpki-web-1a2b3c4d-ca")).isTrue();
   }
 
   @Test
@@ -103,19 +118,19 @@ class JavaKeystoreInstallerTest {
     Path real = store("JKS", "real-cacerts", Map.of("foreignroot", foreign));
     Path link = Files.createSymbolicLink(dir.resolve("cacerts"), real);
 
-    installer(link).apply(desired("ca", ca));
+    installer(link).apply(desired("web-1a2b3c4d-ca", ca));
 
     assertThat(Files.isSymbolicLink(link)).isTrue();
-    assertThat(Collections.list(load("JKS", real, CHANGEIT).aliases())).contains("hostpki-ca");
+    assertThat(Collections.list(load("JKS", real, CHANGEIT).aliases())).contains("hostpki-web-1a2b3c4d-ca");
   }
 
   @Test
   void testApply_whatIsAlreadyThereRewritesNothing() throws Exception {
     Path cacerts = store("JKS", "cacerts", Map.of("foreignroot", foreign));
-    installer(cacerts).apply(desired("ca", ca));
+    installer(cacerts).apply(desired("web-1a2b3c4d-ca", ca));
     Object inode = Files.getAttribute(cacerts, "unix:ino");
 
-    installer(cacerts).apply(desired("ca", ca));
+    installer(cacerts).apply(desired("web-1a2b3c4d-ca", ca));
 
     assertThat(Files.getAttribute(cacerts, "unix:ino")).isEqualTo(inode);
   }
@@ -124,7 +139,7 @@ class JavaKeystoreInstallerTest {
   void testObserve_wrongPasswordSaysWhereToSetIt() throws Exception {
     Path cacerts = store("PKCS12", "cacerts", Map.of("foreignroot", foreign));
 
-    assertThatThrownBy(() -> new JavaKeystoreInstaller(cacerts, Optional.of("wrong".toCharArray())).observe())
+    assertThatThrownBy(() -> new JavaKeystoreInstaller(cacerts, Optional.of("wrong".toCharArray()), HostTree.EVERY_NAME).observe())
         .isInstanceOf(InstallException.class)
         .hasMessage("install/java:" + cacerts + ": " + cacerts + ": the password is wrong (Java's default is changeit;"
             + " give the right one in trust.install.javaPassword)");
@@ -150,12 +165,12 @@ class JavaKeystoreInstallerTest {
     SecureRandom random = new SecureRandom();
     KeyMaterial key = KeyMaterial.generate(new KeySpec.Ec(KeySpec.Curve.P256), random);
     Certificate owner = CertificateBuilder.certificate("Key Owner").selfSigned(key).build();
-    Path p12 = Files.write(dir.resolve("keys.p12"), Pkcs12.keyStore("hostpki-ca", key, List.of(owner), CHANGEIT, Pkcs12Profile.MODERN, random));
+    Path p12 = Files.write(dir.resolve("keys.p12"), Pkcs12.keyStore("hostpki-web-1a2b3c4d-ca", key, List.of(owner), CHANGEIT, Pkcs12Profile.MODERN, random));
     byte[] before = Files.readAllBytes(p12);
 
-    assertThatThrownBy(() -> installer(p12).apply(desired("ca", ca)))
+    assertThatThrownBy(() -> installer(p12).apply(desired("web-1a2b3c4d-ca", ca)))
         .isInstanceOf(InstallException.class)
-        .hasMessageContaining("the alias hostpki-ca holds a key, not a trusted certificate");
+        .hasMessageContaining("the alias hostpki-web-1a2b3c4d-ca holds a key, not a trusted certificate");
     assertThat(Files.readAllBytes(p12)).isEqualTo(before);
     assertThat(installer(p12).observe().entries()).isEmpty();
   }

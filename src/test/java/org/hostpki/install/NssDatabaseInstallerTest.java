@@ -41,28 +41,28 @@ class NssDatabaseInstallerTest {
   }
 
   private NssDatabaseInstaller installer() {
-    return new NssDatabaseInstaller(db, tools, certutil);
+    return new NssDatabaseInstaller(db, tools, certutil, HostTree.EVERY_NAME);
   }
 
   @Test
   void testApply_addsATrustedEntryNamedByNameAndFingerprint() throws IOException {
-    InstallObservation after = installer().apply(desired("ca", ca));
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca));
 
     assertThat(listing())
-        .containsExactlyInAnyOrder("Foreign Root|CT,C,C", NssDatabaseInstaller.nickname("ca", ca.fingerprint()) + "|C,,");
-    assertThat(after.entries()).containsExactly(Map.entry("ca", ca.fingerprint()));
+        .containsExactlyInAnyOrder("Foreign Root|CT,C,C", NssDatabaseInstaller.nickname("web-1a2b3c4d-ca", ca.fingerprint()) + "|C,,");
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
     assertThat(installer().observe()).isEqualTo(after);
   }
 
   @Test
   void testApply_rotationWithTheSameSubjectTellsTheCertificatesApart() throws IOException {
-    installer().apply(desired("ca", ca, "ca-next", next));
+    installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-ca-next", next));
     assertThat(installer().observe().entries())
-        .containsExactly(Map.entry("ca", ca.fingerprint()), Map.entry("ca-next", next.fingerprint()));
+        .containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()), Map.entry("web-1a2b3c4d-ca-next", next.fingerprint()));
 
-    InstallObservation moved = installer().apply(desired("ca", next, "ca-previous", ca));
+    InstallObservation moved = installer().apply(desired("web-1a2b3c4d-ca", next, "web-1a2b3c4d-ca-previous", ca));
 
-    assertThat(moved.entries()).containsExactly(Map.entry("ca", next.fingerprint()), Map.entry("ca-previous", ca.fingerprint()));
+    assertThat(moved.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", next.fingerprint()), Map.entry("web-1a2b3c4d-ca-previous", ca.fingerprint()));
     InstallObservation done = installer().apply(new TreeMap<>());
     assertThat(done.entries()).isEmpty();
     assertThat(listing()).containsExactly("Foreign Root|CT,C,C");
@@ -70,11 +70,11 @@ class NssDatabaseInstallerTest {
 
   @Test
   void testObserve_anEntryWithoutServerTrustIsDamagedAndApplyRepairsIt() throws IOException {
-    installer().apply(desired("ca", ca));
-    certutil("-M", "-n", NssDatabaseInstaller.nickname("ca", ca.fingerprint()), "-t", ",,");
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    certutil("-M", "-n", NssDatabaseInstaller.nickname("web-1a2b3c4d-ca", ca.fingerprint()), "-t", ",,");
 
-    assertThat(installer().observe().damaged()).containsExactly("ca");
-    assertThat(installer().apply(desired("ca", ca)).entries()).containsOnlyKeys("ca");
+    assertThat(installer().observe().damaged()).containsExactly("web-1a2b3c4d-ca");
+    assertThat(installer().apply(desired("web-1a2b3c4d-ca", ca)).entries()).containsOnlyKeys("web-1a2b3c4d-ca");
   }
 
   @Test
@@ -83,9 +83,9 @@ class NssDatabaseInstallerTest {
     certutil("-A", "-n", "Example Portal CA", "-t", ",,", "-i", pem.toString());
     List<String> before = listing();
 
-    assertThatThrownBy(() -> installer().apply(desired("ca", ca)))
+    assertThatThrownBy(() -> installer().apply(desired("web-1a2b3c4d-ca", ca)))
         .isInstanceOf(InstallException.class)
-        .hasMessageContaining("install/nss:" + db + ": after certutil, the database does not hold what it should: missing: hostpki-ca")
+        .hasMessageContaining("install/nss:" + db + ": after certutil, the database does not hold what it should: missing: hostpki-web-1a2b3c4d-ca")
         .hasMessageContaining("NSS keeps a certificate it already holds under the nickname it has")
         .hasMessageContaining("The database was put back as it was.");
     assertThat(listing()).isEqualTo(before); // the foreign entry's trust too
@@ -95,7 +95,7 @@ class NssDatabaseInstallerTest {
   void testObserve_missingDatabaseNamesTheFix() {
     Path none = dir.resolve("home/app/.pki/nssdb");
 
-    assertThatThrownBy(() -> new NssDatabaseInstaller(none, tools, certutil).observe())
+    assertThatThrownBy(() -> new NssDatabaseInstaller(none, tools, certutil, HostTree.EVERY_NAME).observe())
         .isInstanceOf(InstallException.class)
         .hasMessage(
             "install/nss:" + none + ": there is no NSS database in " + none + " (no cert9.db). hostpki does not make"

@@ -24,7 +24,7 @@ class SystemRootsTest {
     HostTree tree = HostTree.fedora(root);
     Certificate installed = TestCa.selfSignedRoot("hostpki Test CA");
     Certificate accented = TestCa.selfSignedRoot("NetLock Arany (Class Gold) Főtanúsítvány");
-    tree.write("etc/pki/ca-trust/source/anchors/hostpki-ca.pem", installed.pem());
+    tree.write("etc/pki/ca-trust/source/anchors/hostpki-web-1a2b3c4d-ca.pem", installed.pem());
     tree.write("etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
         tree.distributionRoot.pem() + accented.pem() + installed.pem() + tree.distributionRoot.pem());
 

@@ -50,7 +50,7 @@ public final class InstallDriver {
         new InstallSpec(
             List.of(InstallSpec.Content.CA), system, java, List.of(), Optional.empty(), nss,
             new SourcePosition(Path.of("/test/host.yaml"), 1, 1));
-    InstallTargets.Resolution resolution = new InstallTargets(TrustHost.live(System.getenv())).resolve(spec, Optional.empty());
+    InstallTargets.Resolution resolution = new InstallTargets(TrustHost.live(System.getenv()), name -> true).resolve(spec, Optional.empty());
     resolution.notes().forEach(n -> System.out.println("note: " + n));
     resolution.problems().forEach(p -> System.out.println("problem: " + p));
     if (!resolution.problems().isEmpty()) {

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.hostpki.install.InstallTargets;
 import org.hostpki.model.KeySpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
@@ -97,12 +98,12 @@ class TrustInstallIT {
     TrustNamespace ns = TrustNamespace.copyOfThisMachine(dir, true);
     assertRefused(ns, "before any install");
 
-    ProcessResult install = ns.run(TrustNamespace.java(InstallDriver.class, "--system", "--java", "ca=" + caPem));
+    ProcessResult install = ns.run(TrustNamespace.java(InstallDriver.class, "--system", "--java", "web-1a2b3c4d-ca=" + caPem));
 
     assertThat(install.assertSucceeded().stdout())
         .contains("note: Java's /etc/ssl/certs/java/cacerts is rebuilt by update-ca-certificates")
-        .contains("installed system ca sha256:");
-    assertThat(dir.resolve("local-ca-certificates/hostpki-ca.crt")).hasContent(read(caPem));
+        .contains("installed system web-1a2b3c4d-ca sha256:");
+    assertThat(dir.resolve("local-ca-certificates/hostpki-web-1a2b3c4d-ca.crt")).hasContent(read(caPem));
     assertAccepted(ns);
 
     ProcessResult uninstall = ns.run(TrustNamespace.java(InstallDriver.class, "--system", "--java"));
@@ -128,9 +129,9 @@ class TrustInstallIT {
         .assertSucceeded();
     move(p12, cacerts);
 
-    ProcessResult install = ns.run(TrustNamespace.java(InstallDriver.class, "--java", "ca=" + caPem));
+    ProcessResult install = ns.run(TrustNamespace.java(InstallDriver.class, "--java", "web-1a2b3c4d-ca=" + caPem));
 
-    assertThat(install.assertSucceeded().stdout()).contains("installed java:/etc/ssl/certs/java/cacerts ca sha256:");
+    assertThat(install.assertSucceeded().stdout()).contains("installed java:/etc/ssl/certs/java/cacerts web-1a2b3c4d-ca sha256:");
     assertThat(probe(ns).assertSucceeded().stdout()).contains("status 200");
     ns.run(TrustNamespace.java(InstallDriver.class, "--java")).assertSucceeded();
     assertThat(probe(ns).assertFailed().stdout()).contains("PKIX path building failed");
@@ -142,11 +143,11 @@ class TrustInstallIT {
     Path db = home.resolve(".pki/nssdb");
     NssDatabase.create(db);
 
-    ProcessResult install = Command.of(TrustNamespace.java(InstallDriver.class, "--nss", db.toString(), "ca=" + caPem)).run();
+    ProcessResult install = Command.of(TrustNamespace.java(InstallDriver.class, "--nss", db.toString(), "web-1a2b3c4d-ca=" + caPem)).run();
 
-    assertThat(install.assertSucceeded().stdout()).contains("installed nss:" + db + " ca sha256:");
+    assertThat(install.assertSucceeded().stdout()).contains("installed nss:" + db + " web-1a2b3c4d-ca sha256:");
     assertThat(Tool.CERTUTIL.command("-d", "sql:" + db, "-L").run().assertSucceeded().stdout())
-        .containsPattern("hostpki-ca [0-9a-f]{16} +C,,");
+        .containsPattern("hostpki-web-1a2b3c4d-ca [0-9a-f]{16} +C,,");
     assertThat(chromium(home, "installed").stdout()).contains(OpenSslServer.PAGE_MARKER);
 
     Command.of(TrustNamespace.java(InstallDriver.class, "--nss", db.toString())).run().assertSucceeded();
@@ -200,7 +201,9 @@ class TrustInstallIT {
    * hostpki itself, end to end: an apply with trust.install (system with Java's cacerts as one
    * target on Debian, and an NSS database) makes plain curl, openssl verify, a new JVM and
    * certutil trust the site hostpki's store serves; a second apply has nothing to do; removing
-   * trust.install removes all of it again by the install record, and they refuse the site.
+   * trust.install removes all of it again by the install record, and they refuse the site. A
+   * second store installing into the same system store and NSS database keeps its own entries
+   * (named with its own tag) through all of it.
    */
   @Test
   void testHostpkiApply_installsTheCaForEveryClientThenRemovesItWhenInstallGoes() throws IOException {
@@ -216,15 +219,30 @@ class TrustInstallIT {
             dir.resolve("host.yaml"),
             common + "trust:\n  install:\n    system: true\n    java: true\n    nss: [sql:" + db + "]\n");
     Path without = Files.writeString(dir.resolve("without.yaml"), common);
+    Path mailStore = dir.resolve("mail/store");
+    Path mail =
+        Files.writeString(
+            dir.resolve("mail.yaml"),
+            "apiVersion: hostpki/v1\nstore: {path: " + mailStore + "}\nserver: {ipAddresses: [127.0.0.1]}\n"
+                + "trust:\n  install:\n    system: true\n    nss: [sql:" + db + "]\n");
+    String web = "hostpki-" + InstallTargets.storeTag(store) + "-";
+    String other = "hostpki-" + InstallTargets.storeTag(mailStore) + "-";
 
     ProcessResult apply = ns.run(TrustNamespace.java(org.hostpki.cli.Main.class, "apply", "-f", installing.toString()));
 
+    ProcessResult mailApply = ns.run(TrustNamespace.java(org.hostpki.cli.Main.class, "apply", "-f", mail.toString()));
+
     assertThat(apply.assertSucceeded().stdout())
-        .contains("+ install/system/hostpki-ca ")
-        .contains("+ install/nss:" + db + "/hostpki-ca ")
+        .contains("+ install/system/" + web + "ca ")
+        .contains("+ install/nss:" + db + "/" + web + "ca ")
         .contains("is rebuilt by update-ca-certificates from the system store (ca-certificates-java)");
+    assertThat(mailApply.assertSucceeded().stdout())
+        .contains("+ install/system/" + other + "ca ")
+        .contains("+ install/nss:" + db + "/" + other + "ca ")
+        .doesNotContain("- install/");
     assertThat(Tool.CERTUTIL.command("-d", "sql:" + db, "-L").run().assertSucceeded().stdout())
-        .containsPattern("hostpki-ca [0-9a-f]{16} +C,,");
+        .containsPattern(web + "ca [0-9a-f]{16} +C,,")
+        .containsPattern(other + "ca [0-9a-f]{16} +C,,");
     try (OpenSslServer site = OpenSslServer.start(new Store(store), LOOPBACK, dir)) {
       String url = "https://127.0.0.1:" + site.port() + "/";
       assertThat(ns.run("curl", "-sS", "--max-time", "10", url).assertSucceeded().stdout()).contains(OpenSslServer.PAGE_MARKER);
@@ -237,14 +255,22 @@ class TrustInstallIT {
       ProcessResult prune = ns.run(TrustNamespace.java(org.hostpki.cli.Main.class, "apply", "-f", without.toString()));
 
       assertThat(prune.assertSucceeded().stdout())
-          .contains("- install/system/hostpki-ca ")
-          .contains("- install/nss:" + db + "/hostpki-ca ")
+          .contains("- install/system/" + web + "ca ")
+          .contains("- install/nss:" + db + "/" + web + "ca ")
+          .doesNotContain(other)
           .contains("Applied: the install targets changed");
       assertThat(ns.run("curl", "-sS", "--max-time", "10", url).exitCode()).isEqualTo(60);
-      assertThat(ns.run(TrustNamespace.java(HttpsProbe.class, url)).assertFailed().stdout()).contains("PKIX path building failed");
-      assertThat(Tool.CERTUTIL.command("-d", "sql:" + db, "-L").run().assertSucceeded().stdout()).doesNotContain("hostpki-");
-      assertThat(dir.resolve("etc-ssl-certs")).isDirectoryNotContaining("glob:**/hostpki-*");
+      assertThat(ns.run(TrustNamespace.java(HttpsProbe.class, url)).assertFailed().stdout()).containsPattern("PKIX path (building|validation) failed");
+      assertThat(Tool.CERTUTIL.command("-d", "sql:" + db, "-L").run().assertSucceeded().stdout())
+          .doesNotContain(web)
+          .containsPattern(other + "ca [0-9a-f]{16} +C,,");
+      assertThat(dir.resolve("etc-ssl-certs")).isDirectoryNotContaining("glob:**/" + web + "*");
+      assertThat(dir.resolve("local-ca-certificates").resolve(other + "ca.crt")).isRegularFile();
+      assertThat(Files.isSymbolicLink(dir.resolve("etc-ssl-certs").resolve(other + "ca.pem"))).isTrue(); // into the namespace's view
       assertThat(Files.readString(store.resolve(".install/record.json"))).contains("\"targets\":[]");
+      // The other store's entries, in the system store, Java's cacerts and NSS, are as it left them.
+      assertThat(ns.run(TrustNamespace.java(org.hostpki.cli.Main.class, "apply", "-f", mail.toString())).assertSucceeded().stdout())
+          .startsWith("No changes");
     }
   }
 

@@ -41,7 +41,7 @@ class InstallRecordTest {
     InstallTarget java = InstallTarget.java(Path.of("/opt/app/jre/lib/security/cacerts"));
 
     assertThat(java.address()).isEqualTo("java:/opt/app/jre/lib/security/cacerts");
-    assertThat(NSS.entryAddress("ca")).isEqualTo("install/nss:/home/app/.pki/nssdb/hostpki-ca");
+    assertThat(NSS.entryAddress("web-1a2b3c4d-ca")).isEqualTo("install/nss:/home/app/.pki/nssdb/hostpki-web-1a2b3c4d-ca");
     assertThat(InstallTarget.system().entryAddress("trust-ldap")).isEqualTo("install/system/hostpki-trust-ldap");
     for (InstallTarget t : new InstallTarget[] {InstallTarget.system(), java, NSS}) {
       assertThat(InstallTarget.fromAddress(t.address(), FileSystems.getDefault())).contains(t);

@@ -40,6 +40,8 @@ class InstallPlanTest {
   private static final InstallTarget SYSTEM = InstallTarget.system();
   private static final InstallTarget NSS = InstallTarget.nss(Path.of("/home/app/.pki/nssdb"));
   private static final Duration OVERLAP = Duration.ofDays(7);
+  /** The store's tag: every entry name starts with it. */
+  private static final String TAG = "web-1a2b3c4d";
 
   private final Planner planner = new Planner();
   private final HostIdentity portal = host("portal", "example.com", "192.0.2.10");
@@ -64,7 +66,7 @@ class InstallPlanTest {
     for (InstallObservation o : observations) {
       observed.put(o.target(), o);
     }
-    return new InstallInput(observed, List.copyOf(observed.keySet()), InstallRecord.empty(), Map.of(), List.of());
+    return new InstallInput(observed, List.copyOf(observed.keySet()), InstallRecord.empty(), Map.of(), List.of(), TAG);
   }
 
   private Plan plan(DesiredState d, Fixtures.Store s, SortedMap<String, CertificateFacts> trust, InstallInput installs, Instant now) {
@@ -91,11 +93,11 @@ class InstallPlanTest {
 
     Plan plan = plan(d, s, named(InstallObservation.empty(SYSTEM), InstallObservation.empty(NSS)));
 
-    assertThat(installs(plan)).isEqualTo("+install/system/hostpki-ca +install/nss:/home/app/.pki/nssdb/hostpki-ca");
+    assertThat(installs(plan)).isEqualTo("+install/system/hostpki-web-1a2b3c4d-ca +install/nss:/home/app/.pki/nssdb/hostpki-web-1a2b3c4d-ca");
     assertThat(plan.changes()).hasSize(2);
     Intent.InstallTrust intent = (Intent.InstallTrust) plan.changes().get(0).intent();
     assertThat(intent.target()).isEqualTo(SYSTEM);
-    assertThat(intent.entries()).containsExactly(Map.entry("ca", Held.Stored.CA));
+    assertThat(intent.entries()).containsExactly(Map.entry(TAG + "-ca", Held.Stored.CA));
     assertThat(plan.changes().get(0).reasonText()).isEqualTo("not installed yet: " + PlanWords.certificate(s.caCert));
     assertThat(plan.changes().get(0).after().toString()).contains(s.caCert.fingerprint().hex());
   }
@@ -106,7 +108,7 @@ class InstallPlanTest {
     Fixtures.Store s = converged(d, portal);
     Plan bare = plan(d, s, InstallInput.NONE);
 
-    Plan plan = plan(d, s, named(holding(SYSTEM, Map.of("ca", s.caCert.fingerprint()))));
+    Plan plan = plan(d, s, named(holding(SYSTEM, Map.of(TAG + "-ca", s.caCert.fingerprint()))));
 
     assertThat(plan.isEmpty()).isTrue();
     assertThat(plan.unchanged()).isEqualTo(bare.unchanged() + 1);
@@ -117,9 +119,9 @@ class InstallPlanTest {
     DesiredState d = installingCa();
     Fixtures.Store s = converged(d, portal);
 
-    Plan plan = plan(d, s, named(holding(SYSTEM, Map.of("ca", fp("old"))), holding(NSS, Map.of(), "ca")));
+    Plan plan = plan(d, s, named(holding(SYSTEM, Map.of(TAG + "-ca", fp("old"))), holding(NSS, Map.of(), TAG + "-ca")));
 
-    assertThat(installs(plan)).isEqualTo("~install/system/hostpki-ca ~install/nss:/home/app/.pki/nssdb/hostpki-ca");
+    assertThat(installs(plan)).isEqualTo("~install/system/hostpki-web-1a2b3c4d-ca ~install/nss:/home/app/.pki/nssdb/hostpki-web-1a2b3c4d-ca");
     assertThat(plan.changes().get(0).reasonText()).startsWith("installed " + fp("old").abbreviatedColonHex() + ", now sha256 ");
     assertThat(plan.changes().get(1).reasonText()).startsWith("installed but not as hostpki puts it");
   }
@@ -129,10 +131,10 @@ class InstallPlanTest {
     DesiredState d = installingCa();
     Fixtures.Store s = converged(d, portal);
 
-    Plan plan = plan(d, s, named(holding(SYSTEM, Map.of("ca", s.caCert.fingerprint(), "trust-ldap", fp("ldap")))));
+    Plan plan = plan(d, s, named(holding(SYSTEM, Map.of(TAG + "-ca", s.caCert.fingerprint(), TAG + "-trust-ldap", fp("ldap")))));
 
-    assertThat(installs(plan)).isEqualTo("-install/system/hostpki-trust-ldap");
-    assertThat(((Intent.InstallTrust) plan.changes().get(0).intent()).entries()).containsOnlyKeys("ca");
+    assertThat(installs(plan)).isEqualTo("-install/system/hostpki-web-1a2b3c4d-trust-ldap");
+    assertThat(((Intent.InstallTrust) plan.changes().get(0).intent()).entries()).containsOnlyKeys(TAG + "-ca");
   }
 
   @Test
@@ -140,11 +142,11 @@ class InstallPlanTest {
     DesiredState d = withTrust(desired(), new TrustSpec(false, false, List.of(), List.of()));
     Fixtures.Store s = converged(d, portal);
     SortedMap<InstallTarget, InstallObservation> observed = new TreeMap<>();
-    observed.put(NSS, holding(NSS, Map.of("ca", s.caCert.fingerprint())));
+    observed.put(NSS, holding(NSS, Map.of(TAG + "-ca", s.caCert.fingerprint())));
 
-    Plan plan = plan(d, s, new InstallInput(observed, List.of(), InstallRecord.empty(), Map.of(), List.of()));
+    Plan plan = plan(d, s, new InstallInput(observed, List.of(), InstallRecord.empty(), Map.of(), List.of(), TAG));
 
-    assertThat(installs(plan)).isEqualTo("-install/nss:/home/app/.pki/nssdb/hostpki-ca");
+    assertThat(installs(plan)).isEqualTo("-install/nss:/home/app/.pki/nssdb/hostpki-web-1a2b3c4d-ca");
     assertThat(plan.changes().get(0).reasonText())
         .isEqualTo("installed by hostpki (install record); trust.install no longer names nss:/home/app/.pki/nssdb");
     assertThat(((Intent.InstallTrust) plan.changes().get(0).intent()).entries()).isEmpty();
@@ -155,7 +157,7 @@ class InstallPlanTest {
     DesiredState d = installingCa();
     Fixtures.Store s = converged(d, portal);
     InstallInput problems =
-        new InstallInput(new TreeMap<>(), List.of(), InstallRecord.empty(), Map.of(), List.of("trust.install.nss: certutil is not installed"));
+        new InstallInput(new TreeMap<>(), List.of(), InstallRecord.empty(), Map.of(), List.of("trust.install.nss: certutil is not installed"), TAG);
 
     Plan plan = plan(d, s, problems);
 
@@ -176,7 +178,7 @@ class InstallPlanTest {
 
     Plan plan = plan(d, s, trust, named(InstallObservation.empty(SYSTEM)), NOW);
 
-    assertThat(installs(plan)).isEqualTo("+install/system/hostpki-ca +install/system/hostpki-trust-ldap");
+    assertThat(installs(plan)).isEqualTo("+install/system/hostpki-web-1a2b3c4d-ca +install/system/hostpki-web-1a2b3c4d-trust-ldap");
   }
 
   @Test
@@ -185,14 +187,14 @@ class InstallPlanTest {
         CaSpec.defaults().key(), CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE, Optional.of(OVERLAP), Optional.empty()));
     Fixtures.Store s = converged(installingCa(), portal);
 
-    Plan plan = plan(d, s, new TreeMap<>(), named(holding(SYSTEM, Map.of("ca", s.caCert.fingerprint()))), NOW.plus(Duration.ofDays(1)));
+    Plan plan = plan(d, s, new TreeMap<>(), named(holding(SYSTEM, Map.of(TAG + "-ca", s.caCert.fingerprint()))), NOW.plus(Duration.ofDays(1)));
 
     assertThat(plan.changes().stream().map(Change::address).toList()).contains("ca-next").doesNotContain("ca");
-    assertThat(installs(plan)).isEqualTo("+install/system/hostpki-ca-next");
-    Change next = plan.changes().stream().filter(c -> c.address().endsWith("hostpki-ca-next")).findFirst().orElseThrow();
+    assertThat(installs(plan)).isEqualTo("+install/system/hostpki-web-1a2b3c4d-ca-next");
+    Change next = plan.changes().stream().filter(c -> c.address().endsWith("hostpki-web-1a2b3c4d-ca-next")).findFirst().orElseThrow();
     assertThat(next.reasonText()).isEqualTo("not installed yet: the next CA this apply makes");
     assertThat(((Intent.InstallTrust) next.intent()).entries())
-        .containsExactly(Map.entry("ca", Held.Stored.CA), Map.entry("ca-next", Held.Stored.CA_NEXT));
+        .containsExactly(Map.entry(TAG + "-ca", Held.Stored.CA), Map.entry(TAG + "-ca-next", Held.Stored.CA_NEXT));
   }
 
   @Test
@@ -204,12 +206,12 @@ class InstallPlanTest {
     Fingerprint old = s.caCert.fingerprint();
     Fingerprint next = s.caNextCert.fingerprint();
 
-    Plan plan = plan(d, s, new TreeMap<>(), named(holding(SYSTEM, Map.of("ca", old, "ca-next", next))), t1.plus(OVERLAP));
+    Plan plan = plan(d, s, new TreeMap<>(), named(holding(SYSTEM, Map.of(TAG + "-ca", old, TAG + "-ca-next", next))), t1.plus(OVERLAP));
 
     assertThat(plan.changes().stream().map(Change::address).toList()).contains("ca", "ca-previous");
     assertThat(installs(plan))
-        .isEqualTo("~install/system/hostpki-ca +install/system/hostpki-ca-previous -install/system/hostpki-ca-next");
-    assertThat(plan.changes().stream().filter(c -> c.address().endsWith("/hostpki-ca")).findFirst().orElseThrow().reasonText())
+        .isEqualTo("~install/system/hostpki-web-1a2b3c4d-ca +install/system/hostpki-web-1a2b3c4d-ca-previous -install/system/hostpki-web-1a2b3c4d-ca-next");
+    assertThat(plan.changes().stream().filter(c -> c.address().endsWith("/hostpki-web-1a2b3c4d-ca")).findFirst().orElseThrow().reasonText())
         .startsWith("installed " + old.abbreviatedColonHex() + ", now sha256 " + next.abbreviatedColonHex());
   }
 
@@ -224,8 +226,8 @@ class InstallPlanTest {
     Plan plan = plan(d, s, trust, named(InstallObservation.empty(SYSTEM)), NOW);
 
     assertThat(plan.changes().stream().map(Change::address).toList())
-        .contains("trust/ldap", "install/system/hostpki-trust-ldap")
-        .doesNotContain("trust/old", "install/system/hostpki-trust-old");
+        .contains("trust/ldap", "install/system/hostpki-web-1a2b3c4d-trust-ldap")
+        .doesNotContain("trust/old", "install/system/hostpki-web-1a2b3c4d-trust-old");
     assertThat(plan.warnings()).extracting(Warning::code).contains("trust-filtered").doesNotContain("trust-expired");
     assertThat(plan.warnings().stream().filter(w -> w.code().equals("trust-filtered")).findFirst().orElseThrow().message())
         .startsWith("'old' (CN=old) is left out: expired on ");
