@@ -366,5 +366,4 @@ class AcmeIssuerPebbleTest {
     return new OrderRequest(
         dns, ips, CertificationRequest.create(Subject.empty(), dns, ips, false, key), Optional.empty());
   }
-
 }
