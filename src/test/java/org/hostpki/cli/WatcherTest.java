@@ -225,12 +225,9 @@ class WatcherTest {
 
   @Test
   void testRun_aFleetCasCrlIsRenewedAtOnceWhenAThirdOfItsValidityIsLeft() throws Exception {
-    Path yaml = dir.resolve("host.yaml");
-    Files.writeString(
-        yaml,
+    desired(
         "apiVersion: hostpki/v1\nstore: {path: pki}\nca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
             + "  crl: {validity: 3d}\n");
-    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
     applyNow();
     KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom());
     Files.write(
@@ -528,12 +525,9 @@ class WatcherTest {
   void testRun_acmeOrdersWhenDueAfterTheDebounceAndBacksOffAfterAFailure() throws Exception {
     TestAcmeCa ca = new TestAcmeCa(TestCa.create(START), clock);
     reconciler = reconciler.orderingFrom(ca);
-    Path yaml = dir.resolve("host.yaml");
-    Files.writeString(
-        yaml,
+    desired(
         "apiVersion: hostpki/v1\nstore: {path: pki}\nserver:\n  issuer: acme\n  acme:\n"
             + "    directory: https://acme.test/directory\n    termsOfServiceAgreed: true\n");
-    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
     ScriptedSleeper sleeper =
         new ScriptedSleeper(clock)
             .then(() -> identity = named("kiosk")) // 08:00:30
@@ -567,6 +561,13 @@ class WatcherTest {
         .doesNotContain("08:05:30 drift gone", "08:10:30 drift gone");
     assertThat(org.hostpki.pki.Pem.readCertificates(serverCertificate()).get(0).facts().dnsNames())
         .containsExactly("till.example.com");
+  }
+
+  /** Writes host.yaml and makes it the desired state. */
+  private void desired(String yaml) throws IOException {
+    Path file = dir.resolve("host.yaml");
+    Files.writeString(file, yaml);
+    desired = new DesiredStateLoader().load(file).desiredState().orElseThrow();
   }
 
   private static HostIdentity named(String hostname) {
