@@ -78,16 +78,29 @@ public final class AcmeIssuer {
   private final HookRunner hooks;
   private final Pause pause;
   private final String server;
+  private final AcmeCa ca;
 
   /**
    * @param store the store directory; the account record is in {@code STORE/.acme/}
    * @param hooks runs the dns-01 hook by the hooks' rules ({@code apply.Hooks#runProgram})
    */
   public AcmeIssuer(AcmeSettings settings, Path store, Clock clock, SecureRandom random, HookRunner hooks) {
-    this(settings, store, clock, random, hooks, Pause.SLEEP);
+    this(settings, store, clock, random, hooks, Pause.SLEEP, Optional.empty());
+  }
+
+  /** @param ca stands in for the CA's network side (a test's CA); empty: the directory's */
+  public AcmeIssuer(
+      AcmeSettings settings, Path store, Clock clock, SecureRandom random, HookRunner hooks, Optional<AcmeCa> ca) {
+    this(settings, store, clock, random, hooks, Pause.SLEEP, ca);
   }
 
   AcmeIssuer(AcmeSettings settings, Path store, Clock clock, SecureRandom random, HookRunner hooks, Pause pause) {
+    this(settings, store, clock, random, hooks, pause, Optional.empty());
+  }
+
+  private AcmeIssuer(
+      AcmeSettings settings, Path store, Clock clock, SecureRandom random, HookRunner hooks, Pause pause,
+      Optional<AcmeCa> ca) {
     this.settings = settings;
     this.spec = settings.spec();
     this.record = AccountRecord.in(store, spec.directory(), random);
@@ -96,6 +109,20 @@ public final class AcmeIssuer {
     this.hooks = hooks;
     this.pause = pause;
     this.server = TerminalText.escape(spec.directory().toString());
+    this.ca = ca.orElseGet(Network::new);
+  }
+
+  /** The directory's CA, over RFC 8555. */
+  private final class Network implements AcmeCa {
+    @Override
+    public Issued order(OrderRequest request, Instant deadline) throws AcmeFailure {
+      return orderOnce(request, deadline);
+    }
+
+    @Override
+    public Optional<RenewalWindow> renewalInfo(Certificate leaf, Duration bound) throws AcmeFailure {
+      return fetchRenewalInfo(leaf, bound);
+    }
   }
 
   /** The record of this CA's account in the store, read without the network. */
@@ -121,7 +148,7 @@ public final class AcmeIssuer {
     try {
       Issued issued;
       try {
-        issued = orderOnce(request, deadline);
+        issued = ca.order(request, deadline);
       } catch (AcmeFailure f) {
         if (f.problem().isEmpty() || !f.problem().get().is("accountDoesNotExist") || state.accountUrl().isEmpty()) {
           throw f;
@@ -129,7 +156,7 @@ public final class AcmeIssuer {
         // The CA no longer knows the recorded account (reset, deactivated): the same key makes
         // a new one, recorded as the old one was, and the order is tried once more.
         save(new AccountState(state.directory(), Optional.empty(), state.lastOrder(), state.failure()));
-        issued = orderOnce(request, deadline);
+        issued = ca.order(request, deadline);
       }
       save(
           new AccountState(
@@ -399,6 +426,10 @@ public final class AcmeIssuer {
    * a slow CA. Not recorded as a failure: a missing window only means the usual thresholds apply.
    */
   public Optional<RenewalWindow> renewalInfo(Certificate leaf, Duration bound) throws AcmeFailure {
+    return ca.renewalInfo(leaf, bound);
+  }
+
+  private Optional<RenewalWindow> fetchRenewalInfo(Certificate leaf, Duration bound) throws AcmeFailure {
     return bounded("asking the CA for renewal information", bound, () -> {
       Session session = session(bound);
       if (call("reading the CA's directory", () -> session.resourceUrlOptional(Resource.RENEWAL_INFO)).isEmpty()) {

@@ -4,7 +4,10 @@
  * needed and why; apply calls {@link org.hostpki.acme.AcmeIssuer#order} with the identifiers
  * ({@link org.hostpki.model.AcmeIdentifiers#select}) and a request for the store's next key, and
  * puts the chain it gets through {@link org.hostpki.pki.ChainValidator} before the atomic swap.
- * Only this package touches acme4j, so runs that do not order never load it.
+ * Only this package touches acme4j, so runs that do not order never load it. The network side of
+ * an order and of renewal information is {@link org.hostpki.acme.AcmeCa}: the issuer keeps the
+ * record around it either way, and the crash enumeration and the watch tests put a test CA in its
+ * place ({@code apply.Reconciler#orderingFrom}).
  *
  * <p>Policy:
  *

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.hostpki.acme.AccountState;
+import org.hostpki.acme.AcmeCa;
 import org.hostpki.acme.AcmeFailure;
 import org.hostpki.acme.AcmeIssuer;
 import org.hostpki.acme.AcmeSettings;
@@ -53,10 +54,14 @@ final class AcmeEdge {
     this.clock = clock;
   }
 
-  /** The edge for this desired state, or empty when the issuer is not acme. */
-  /** @param hooks runs a dns-01 hook as every hook of the desired state runs */
+  /**
+   * The edge for this desired state, or empty when the issuer is not acme.
+   *
+   * @param hooks runs a dns-01 hook as every hook of the desired state runs
+   * @param ca stands in for the CA's network side (a test's CA); empty: the directory's
+   */
   static Optional<AcmeEdge> of(
-      DesiredState desired, Secrets secrets, Hooks hooks, Clock clock, SecureRandom random) {
+      DesiredState desired, Secrets secrets, Hooks hooks, Clock clock, SecureRandom random, Optional<AcmeCa> ca) {
     ServerSpec server = desired.server();
     if (server.issuer() != ServerSpec.Issuer.ACME || server.acme().isEmpty()) {
       return Optional.empty();
@@ -68,7 +73,7 @@ final class AcmeEdge {
             spec.externalAccountBinding().map(e -> secrets.acmeHmacKey(e.hmacKey())));
     Path store = desired.store().path();
     return Optional.of(
-        new AcmeEdge(new AcmeIssuer(settings, store, clock, random, dns01(desired, hooks)), spec, random, clock));
+        new AcmeEdge(new AcmeIssuer(settings, store, clock, random, dns01(desired, hooks), ca), spec, random, clock));
   }
 
   private static HookRunner dns01(DesiredState desired, Hooks hooks) {

@@ -49,6 +49,7 @@ final class PlanningPass {
   private final java.util.function.Supplier<TrustHost> trustHost;
   private final java.security.SecureRandom random;
   private final Hooks hooks;
+  private final Optional<org.hostpki.acme.AcmeCa> acmeCa;
 
   PlanningPass(
       HostIdentityProbe hostProbe,
@@ -57,8 +58,10 @@ final class PlanningPass {
       java.security.SecureRandom random,
       Hooks hooks,
       Progress progress,
-      java.util.function.Supplier<TrustHost> trustHost) {
+      java.util.function.Supplier<TrustHost> trustHost,
+      Optional<org.hostpki.acme.AcmeCa> acmeCa) {
     this.trustHost = trustHost;
+    this.acmeCa = acmeCa;
     this.random = random;
     this.hooks = hooks;
     this.hostProbe = hostProbe;
@@ -152,7 +155,7 @@ final class PlanningPass {
     if (desired.server().issuer() != org.hostpki.model.ServerSpec.Issuer.ACME) {
       return Optional.empty();
     }
-    return AcmeEdge.of(desired, secrets, hooks, clock, random);
+    return AcmeEdge.of(desired, secrets, hooks, clock, random, acmeCa);
   }
 
   /**

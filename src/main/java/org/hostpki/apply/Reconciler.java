@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import org.hostpki.acme.AcmeCa;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.install.TrustHost;
 import org.hostpki.json.JsonWriter;
@@ -60,6 +61,8 @@ public final class Reconciler {
   private final HostIdentityProbe hostProbe;
   private final Clock clock;
   private final Secrets secrets;
+  private final java.util.function.Supplier<TrustHost> trustHost;
+  private final Optional<AcmeCa> acmeCa;
 
   public Reconciler(
       HostIdentityProbe hostProbe, Clock clock, SecureRandom random, Secrets secrets, Hooks hooks) {
@@ -73,7 +76,7 @@ public final class Reconciler {
       Secrets secrets,
       Hooks hooks,
       Progress progress) {
-    this(hostProbe, clock, random, secrets, hooks, progress, () -> TrustHost.live(System.getenv()));
+    this(hostProbe, clock, random, secrets, hooks, progress, () -> TrustHost.live(System.getenv()), Optional.empty());
   }
 
   private Reconciler(
@@ -83,19 +86,30 @@ public final class Reconciler {
       Secrets secrets,
       Hooks hooks,
       Progress progress,
-      java.util.function.Supplier<TrustHost> trustHost) {
+      java.util.function.Supplier<TrustHost> trustHost,
+      Optional<AcmeCa> acmeCa) {
     this.random = random;
     this.hooks = hooks;
     this.progress = progress;
     this.hostProbe = hostProbe;
     this.clock = clock;
     this.secrets = secrets;
-    this.pass = new PlanningPass(hostProbe, clock, secrets, random, hooks, progress, trustHost);
+    this.trustHost = trustHost;
+    this.acmeCa = acmeCa;
+    this.pass = new PlanningPass(hostProbe, clock, secrets, random, hooks, progress, trustHost, acmeCa);
   }
 
   /** The same, installing {@code trust.install} into {@code host} (a test's root and tools). */
   public Reconciler installingInto(TrustHost host) {
-    return new Reconciler(hostProbe, clock, random, secrets, hooks, progress, () -> host);
+    return new Reconciler(hostProbe, clock, random, secrets, hooks, progress, () -> host, acmeCa);
+  }
+
+  /**
+   * The same, ordering from {@code ca} instead of over the network ({@code server.issuer: acme}):
+   * a test's CA, so that every file operation of an ACME apply can be interrupted.
+   */
+  public Reconciler orderingFrom(AcmeCa ca) {
+    return new Reconciler(hostProbe, clock, random, secrets, hooks, progress, trustHost, Optional.of(ca));
   }
 
   /**

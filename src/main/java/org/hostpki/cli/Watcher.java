@@ -28,6 +28,7 @@ import org.hostpki.plan.Reason;
 import org.hostpki.plan.ReasonCode;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Warning;
+import org.hostpki.plan.WarningCode;
 
 /**
  * The loop behind {@code hostpki watch}: every interval it reads the desired state, the host
@@ -43,7 +44,7 @@ import org.hostpki.plan.Warning;
  * rollback is left as it is (pending hooks still run) until a person's apply releases it.
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
- * held, hold released, error, stopped). An error is logged and watching goes on; the same error
+ * held, hold released, renewal waiting, order waiting, error, stopped). An error is logged and watching goes on; the same error
  * again is not repeated.
  */
 final class Watcher {
@@ -73,7 +74,12 @@ final class Watcher {
   private final CountDownLatch finished = new CountDownLatch(1);
 
   /** The drift being waited out: the basis of its plan and when it was first seen. */
-  private record Pending(Fingerprint basis, Instant since) {}
+  /**
+   * The drift being waited out: the basis of its plan, when it was first seen, and whether an
+   * apply of it just failed (an ACME order: the failure's record then changes the basis, not the
+   * drift).
+   */
+  private record Pending(Fingerprint basis, Instant since, boolean applyFailed) {}
 
   /** The longest pause between two runs of hooks that keep failing. */
   static final Duration MAX_HOOK_BACKOFF = Duration.ofMinutes(15);
@@ -193,6 +199,14 @@ final class Watcher {
     }
     logWaits(now, plan);
     noticeHold(now, plan.hold());
+    if (plan.isEmpty() && pending.isPresent() && acmeWaiting(plan)) {
+      // The drift is still there, the CA's back-off holds the order: it is applied when the
+      // back-off ends, debounced from when it was first seen (the failure's record is not a drift).
+      Pending p = pending.get();
+      pending = Optional.of(new Pending(plan.basis(), p.applyFailed() || p.basis().equals(plan.basis()) ? p.since() : now, false));
+      metrics.observed(state, observation, true);
+      return true;
+    }
     if (plan.isEmpty() || plan.hold().isPresent()) {
       if (pending.isPresent()) {
         log(now, "drift gone", plan.isEmpty()
@@ -216,7 +230,7 @@ final class Watcher {
     boolean atOnce = dueAtOnce(plan) || settings.debounce().isZero();
     if (pending.isEmpty() || !pending.get().basis().equals(plan.basis())) {
       String event = pending.isEmpty() ? "drift seen" : "drift changed";
-      pending = Optional.of(new Pending(plan.basis(), now));
+      pending = Optional.of(new Pending(plan.basis(), now, false));
       String when = atOnce ? "applying now" : "applying if it persists until " + time(now.plus(settings.debounce()));
       log(now, event, summary(plan) + "; " + when);
     }
@@ -240,19 +254,25 @@ final class Watcher {
     });
   }
 
-  /** A renewal waiting for a window is logged once, when the wait begins. */
+  /**
+   * A renewal waiting for a window, and an ACME order waiting for the CA's back-off, are logged
+   * once, when the wait begins.
+   */
   private void logWaits(Instant now, Plan plan) {
-    List<String> waits =
+    List<Warning> waits =
         plan.warnings().stream()
-            .filter(w -> w.code().equals("renewal-waiting"))
-            .map(Warning::message)
+            .filter(w -> w.code().equals("renewal-waiting") || w.code().equals(WarningCode.ACME_WAITING.code()))
             .toList();
-    for (String wait : waits) {
-      if (!loggedWaits.contains(wait)) {
-        log(now, "renewal waiting", wait);
+    for (Warning wait : waits) {
+      if (!loggedWaits.contains(wait.message())) {
+        log(now, wait.code().equals("renewal-waiting") ? "renewal waiting" : "order waiting", wait.message());
       }
     }
-    loggedWaits = waits;
+    loggedWaits = waits.stream().map(Warning::message).toList();
+  }
+
+  private static boolean acmeWaiting(Plan plan) {
+    return plan.warnings().stream().anyMatch(w -> w.code().equals(WarningCode.ACME_WAITING.code()));
   }
 
   private void apply(DesiredState state, Instant now) {
@@ -264,6 +284,7 @@ final class Watcher {
               state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout(), true);
     } catch (RuntimeException e) {
       metrics.failed(state, reconciler, now);
+      pending = pending.map(p -> new Pending(p.basis(), p.since(), true));
       throw e;
     }
     metrics.applied(state, result);

@@ -121,7 +121,10 @@ public final class RecordDirectory {
       }
       SafeFiles.sync(temporary);
       try {
-        Files.move(temporary, directory.resolve(file), StandardCopyOption.ATOMIC_MOVE);
+        // REPLACE_EXISTING too: with ATOMIC_MOVE alone, replacing an existing file is up to the
+        // file system (Linux's rename replaces it; others, Jimfs among them, refuse).
+        Files.move(
+            temporary, directory.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("the file system of " + directory + " cannot rename atomically", e);
       }

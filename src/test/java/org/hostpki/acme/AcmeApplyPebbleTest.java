@@ -105,6 +105,23 @@ class AcmeApplyPebbleTest {
     assertThat(fullchain.get(fullchain.size() - 1).getIssuerX500Principal().getName()).contains(alternate);
   }
 
+  @Test
+  void apply_dns01HookIssuesAWildcardAndCleansUp() throws Exception {
+    Path calls = dir.resolve("dns-hook.log");
+    Path hook = pebble.dnsHook(dir.resolve("dns-hook.sh"));
+    write("    challenge: dns-01\n    dns01: {hook: [" + hook + ", " + calls + "]}\n",
+        "[dns.example.test, \"*.dns.example.test\"]", "");
+
+    apply().assertSucceeded().assertNoStackTrace();
+
+    assertThat(sans(certificates("server.crt").get(0)))
+        .containsExactlyInAnyOrder("dns.example.test", "*.dns.example.test");
+    List<String> lines = Files.readAllLines(calls);
+    assertThat(lines).filteredOn(l -> l.startsWith("present ")).hasSize(2)
+        .allMatch(l -> l.contains(" _acme-challenge.dns.example.test. "));
+    assertThat(lines).filteredOn(l -> l.startsWith("cleanup ")).hasSize(2);
+  }
+
   // ---- identity changes ------------------------------------------------------------------------
 
   @Test

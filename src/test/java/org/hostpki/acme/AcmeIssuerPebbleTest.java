@@ -192,7 +192,7 @@ class AcmeIssuerPebbleTest {
   @Test
   void testOrder_dns01HookPresentsAndCleansUpTheTxtRecord() throws Exception {
     Path calls = store.resolveSibling(store.getFileName() + "-hook.log");
-    Path hook = dnsHook(calls);
+    Path hook = pebble.dnsHook(store.resolveSibling(store.getFileName() + "-dns-hook.sh"));
 
     Issued issued =
         issuer(spec(new AcmeChallenge.Dns01Hook(List.of(hook.toString(), calls.toString()), Duration.ofSeconds(20))))
@@ -365,23 +365,5 @@ class AcmeIssuerPebbleTest {
   static OrderRequest request(KeyMaterial key, List<String> dns, List<InetAddress> ips) {
     return new OrderRequest(
         dns, ips, CertificationRequest.create(Subject.empty(), dns, ips, false, key), Optional.empty());
-  }
-
-  /** A dns-01 hook as users write them: a script that sets the TXT record at challtestsrv. */
-  private Path dnsHook(Path calls) throws Exception {
-    Path hook = store.resolveSibling(store.getFileName() + "-dns-hook.sh");
-    Files.writeString(
-        hook,
-        "#!/bin/sh\n"
-            + "set -e\n"
-            + "echo \"$HOSTPKI_ACME_ACTION $HOSTPKI_ACME_DNS_NAME $HOSTPKI_ACME_IDENTIFIER\" >> \"$1\"\n"
-            + "case $HOSTPKI_ACME_ACTION in\n"
-            + "  present) curl -sf -X POST -d \"{\\\"host\\\":\\\"$HOSTPKI_ACME_DNS_NAME\\\",\\\"value\\\":\\\"$HOSTPKI_ACME_DNS_VALUE\\\"}\" "
-            + pebble.challtestsrv("/set-txt") + " ;;\n"
-            + "  cleanup) curl -sf -X POST -d \"{\\\"host\\\":\\\"$HOSTPKI_ACME_DNS_NAME\\\"}\" "
-            + pebble.challtestsrv("/clear-txt") + " ;;\n"
-            + "esac\n");
-    Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
-    return hook;
   }
 }

@@ -25,6 +25,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Set;
+import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Reconciler;
+import org.hostpki.apply.Secrets;
+import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.pki.Pem;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestAcmeCa;
+import org.hostpki.testkit.TestCa;
 import org.hostpki.model.AcmeChallenge;
 import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.KeySpec;
@@ -234,6 +250,78 @@ class AcmeStubServerTest {
           assertThat(f.getMessage()).contains("did not answer within 500 ms");
         });
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  /**
+   * At apply level, as a user runs it: a store serving a certificate its account ordered (by a
+   * test CA in place of the network) is renewed once the CA's suggested window (ARI) has passed,
+   * although server.renewBefore is weeks away, and the order names it as replaced; the CA's
+   * rate limit with Retry-After leaves the served files as they were, makes the next unattended
+   * run wait (plan warning acme-waiting) without asking the CA, and status shows the next attempt.
+   */
+  @Test
+  void testApply_renewsInsideTheSuggestedWindowWithReplacesAndWaitsOutTheRateLimit() throws Exception {
+    Instant issued = Instant.parse("2026-06-01T00:00:00Z");
+    Instant inWindow = Instant.parse("2026-06-22T12:00:00Z"); // the stub's window: 06-20 to 06-22
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(yaml,
+        "apiVersion: hostpki/v1\nstore: {path: " + store + "}\n"
+            + "host: {detect: false, hostname: stub, domain: example.com, addresses: [127.0.0.1]}\n"
+            + "server:\n  issuer: acme\n  includeHostIdentity: false\n  dnsNames: [stub.example.com]\n"
+            + "  acme:\n    directory: " + base + "/dir\n    caBundle: ca.pem\n    termsOfServiceAgreed: true\n");
+    HostIdentityProbe probe = spec -> new HostIdentity("stub", Optional.of("example.com"), List.of());
+    new Reconciler(probe, Clock.fixed(issued, ZoneOffset.UTC), RANDOM, new Secrets(Map.of()),
+            new Hooks(new PrintWriter(Writer.nullWriter())))
+        .orderingFrom(new TestAcmeCa(TestCa.create(issued), Clock.fixed(issued, ZoneOffset.UTC)))
+        .apply(new DesiredStateLoader().load(yaml).desiredState().orElseThrow(), Set.of(), Optional.empty(),
+            Duration.ZERO);
+    Certificate served = Pem.readCertificates(Files.readAllBytes(store.resolve("server.crt"))).get(0);
+    Map<String, String> before = files(store);
+    Cli cli = Cli.in(dir).clock(Clock.fixed(inWindow, ZoneOffset.UTC)).probe(probe);
+
+    CliResult apply = cli.run("apply", "-f", "host.yaml");
+
+    assertThat(apply.exitCode()).as(apply.err()).isEqualTo(1);
+    assertThat(apply.err())
+        .contains("the CA's rate limit was reached: rateLimited: too many new orders (300) recently")
+        .contains("nothing served was changed");
+    assertThat(orderClaims).singleElement().asString()
+        .contains("\"replaces\":\"" + AcmeIssuer.renewalIdentifier(served) + "\"");
+    assertThat(files(store)).as("the served files").isEqualTo(before);
+
+    CliResult plan = Cli.in(dir).clock(Clock.fixed(inWindow.plusSeconds(60), ZoneOffset.UTC)).probe(probe)
+        .run("plan", "-f", "host.yaml", "--out", "-");
+    assertThat(plan.out()).as(plan.toString()).contains("\"acme-waiting\"");
+    CliResult unattended = Cli.in(dir).clock(Clock.fixed(inWindow.plusSeconds(60), ZoneOffset.UTC)).probe(probe)
+        .run("apply", "-f", "host.yaml", "--unattended");
+    assertThat(unattended.exitCode()).as(unattended.err()).isZero();
+    assertThat(orderClaims).as("the CA is not asked again before its Retry-After").hasSize(1);
+    assertThat(files(store)).isEqualTo(before);
+
+    CliResult person = Cli.in(dir).clock(Clock.fixed(inWindow.plusSeconds(120), ZoneOffset.UTC)).probe(probe)
+        .run("apply", "-f", "host.yaml");
+    assertThat(orderClaims).as("nor by a person's apply: the CA asked to wait").hasSize(1);
+    assertThat(person.out()).as(person.toString()).contains("the next order is tried at ");
+
+    CliResult status = cli.run("status", "-f", "host.yaml");
+    assertThat(status.out()).as(status.toString())
+        .contains("renewal window (ARI) 2026-06-20 00:00 UTC to 2026-06-22 00:00 UTC")
+        .contains("last failure 2026-06-22 12:00 UTC: creating the order: the CA's rate limit was reached")
+        .containsPattern("next attempt \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(as the CA asked\\)");
+  }
+
+  /** Every regular file under the store but the ACME record, by relative path. */
+  private static Map<String, String> files(Path root) throws Exception {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        String name = root.relativize(p).toString();
+        if (!name.startsWith(".acme/") && !name.startsWith(".lock")) {
+          out.put(name, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+        }
+      }
+    }
+    return out;
   }
 
   private Certificate currentCertificate() {

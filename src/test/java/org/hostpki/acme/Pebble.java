@@ -128,6 +128,27 @@ final class Pebble implements AutoCloseable {
     return dir.resolve("tls-ca.pem");
   }
 
+  /**
+   * Writes a dns-01 hook as users write them: a script that sets (present) and clears (cleanup)
+   * the TXT record at challtestsrv, and appends "ACTION NAME IDENTIFIER" to the file its first
+   * argument names.
+   */
+  java.nio.file.Path dnsHook(java.nio.file.Path hook) throws java.io.IOException {
+    java.nio.file.Files.writeString(
+        hook,
+        "#!/bin/sh\n"
+            + "set -e\n"
+            + "echo \"$HOSTPKI_ACME_ACTION $HOSTPKI_ACME_DNS_NAME $HOSTPKI_ACME_IDENTIFIER\" >> \"$1\"\n"
+            + "case $HOSTPKI_ACME_ACTION in\n"
+            + "  present) curl -sf -X POST -d \"{\\\"host\\\":\\\"$HOSTPKI_ACME_DNS_NAME\\\",\\\"value\\\":\\\"$HOSTPKI_ACME_DNS_VALUE\\\"}\" "
+            + challtestsrv("/set-txt") + " ;;\n"
+            + "  cleanup) curl -sf -X POST -d \"{\\\"host\\\":\\\"$HOSTPKI_ACME_DNS_NAME\\\"}\" "
+            + challtestsrv("/clear-txt") + " ;;\n"
+            + "esac\n");
+    java.nio.file.Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    return hook;
+  }
+
   /** The URL a challtestsrv management request goes to, for a dns-01 hook. */
   String challtestsrv(String path) {
     return "http://127.0.0.1:" + challtestsrvManagementPort + path;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.hostpki.acme.AcmeFailure;
 import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
@@ -37,6 +38,8 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.store.StoreLock;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestAcmeCa;
+import org.hostpki.testkit.TestCa;
 import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,12 +258,9 @@ class WatcherTest {
 
   @Test
   void testRun_aFleetCasCrlIsRenewedAtOnceWhenAThirdOfItsValidityIsLeft() throws Exception {
-    Path yaml = dir.resolve("host.yaml");
-    Files.writeString(
-        yaml,
+    desired(
         "apiVersion: hostpki/v1\nstore: {path: pki}\nca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
             + "  crl: {validity: 3d}\n");
-    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
     applyNow();
     KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom());
     Files.write(
@@ -549,6 +549,64 @@ class WatcherTest {
   }
 
   /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
+  /**
+   * {@code server.issuer: acme} under watch, with a test CA in place of the network: an empty
+   * store orders at once, an identity change orders after the debounce, and a failing CA is asked
+   * again only when the recorded back-off says (5 minutes, then 10), not every 30 s.
+   */
+  @Test
+  void testRun_acmeOrdersWhenDueAfterTheDebounceAndBacksOffAfterAFailure() throws Exception {
+    TestAcmeCa ca = new TestAcmeCa(TestCa.create(START), clock);
+    reconciler = reconciler.orderingFrom(ca);
+    desired(
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nserver:\n  issuer: acme\n  acme:\n"
+            + "    directory: https://acme.test/directory\n    termsOfServiceAgreed: true\n");
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = named("kiosk")) // 08:00:30
+            .then(() -> {})
+            .then(() -> {})
+            .then(() -> {})
+            .then(() -> {}) // 08:02:30: the debounce is over
+            .then(() -> {
+              ca.failWith(Optional.of(new AcmeFailure(AcmeFailure.Kind.CA_PROBLEM, "serverInternal: try later")));
+              identity = named("till"); // 08:03:00
+            });
+    for (int i = 0; i < 23; i++) { // to 08:14:30
+      sleeper.then(() -> {});
+    }
+    sleeper.then(() -> ca.failWith(Optional.empty())); // 08:15:00: the CA is back
+    for (int i = 0; i < 11; i++) { // to 08:20:30
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(ca.orders())
+        .as("at once, after the debounce, then after 5 and 10 minutes of back-off")
+        .containsExactly(
+            START, START.plusSeconds(150), START.plusSeconds(300), START.plusSeconds(600),
+            START.plusSeconds(1200));
+    assertThat(events())
+        .containsSubsequence(
+            "08:05:00 error", "08:05:30 order waiting", "08:10:00 error", "08:10:30 order waiting",
+            "08:20:00 applied")
+        .doesNotContain("08:05:30 drift gone", "08:10:30 drift gone");
+    assertThat(org.hostpki.pki.Pem.readCertificates(serverCertificate()).get(0).facts().dnsNames())
+        .containsExactly("till.example.com");
+  }
+
+  /** Writes host.yaml and makes it the desired state. */
+  private void desired(String yaml) throws IOException {
+    Path file = dir.resolve("host.yaml");
+    Files.writeString(file, yaml);
+    desired = new DesiredStateLoader().load(file).desiredState().orElseThrow();
+  }
+
+  private static HostIdentity named(String hostname) {
+    return new HostIdentity(hostname, Optional.of("example.com"), identity("192.0.2.10").addresses());
+  }
+
   private static final class ScriptedSleeper implements Watcher.Sleeper {
     private final MovableClock clock;
     private final Deque<Runnable> steps = new ArrayDeque<>();

@@ -7,8 +7,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,6 +21,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
+import java.net.URI;
+import org.hostpki.model.AcmeChallenge;
+import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalSpec;
@@ -37,6 +42,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreDirectory;
+import org.hostpki.testkit.TestAcmeCa;
 import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -278,6 +284,49 @@ class ApplyCrashTest {
     assertThat(enumerator.cleanRun()).as("the import writes a new generation").isNotEmpty();
     assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
         .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  /**
+   * The ACME import: a store serving a certificate its ACME account ordered (the record in {@code
+   * .acme/} names it as the last order), renewed when its renewal is due. The CA is a test CA
+   * standing in for the network ({@link TestAcmeCa}); everything the apply writes, the record of the
+   * new order included, is interrupted in turn: the record may name the new order while the store
+   * still serves the old certificate, and the following apply orders again and converges.
+   */
+  @Test
+  void testApply_acmeRenewalIsOldOrNewAfterAFailureAtAnyOperation() {
+    HostIdentity host = identity("portal", "192.0.2.10");
+    TestCa ca = TestCa.create(T0);
+    CrashScenario.reconciler(host, T0)
+        .orderingFrom(new TestAcmeCa(ca, Clock.fixed(T0, ZoneOffset.UTC)))
+        .apply(acme(oldStore), Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(oldStore.resolve(".acme")).as("the order's record").isDirectory();
+    Instant due = T0.plus(TestAcmeCa.VALIDITY).minus(Duration.ofDays(5));
+
+    CrashEnumerator enumerator =
+        new CrashEnumerator(
+            new CrashScenario("ACME certificate renewed", oldStore, this::acme, host, Set.of(), due,
+                Optional.of(new TestAcmeCa(ca, Clock.fixed(due, ZoneOffset.UTC)))));
+
+    assertThat(enumerator.cleanRun())
+        .as("the renewal writes the .acme/ record among its operations")
+        .anyMatch(op -> op.path().toString().contains("/.acme/"));
+    assertThat(enumerator.crashAtEach(everyOperationInEveryMode(enumerator)))
+        .isEqualTo(3 * enumerator.cleanRun().size());
+  }
+
+  private DesiredState acme(Path store) {
+    ServerSpec d = ServerSpec.defaults();
+    AcmeSpec acme =
+        new AcmeSpec(
+            URI.create("https://acme.test/directory"), Optional.empty(), List.of(), true, Optional.empty(),
+            Optional.empty(), new AcmeChallenge.Http01Listener(AcmeChallenge.Http01Listener.DEFAULT), false,
+            AcmeSpec.IdentifierScope.PUBLIC, Optional.empty(), AcmeSpec.DEFAULT_TIMEOUT);
+    return desired(store, false, CaSpec.defaults(), TrustSpec.defaults(),
+        new ServerSpec(
+            ServerSpec.Issuer.ACME, d.subject(), List.of("portal.example.com"), d.ipAddresses(), true, d.key(),
+            d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
+            Optional.empty(), Optional.of(acme)));
   }
 
   private static ServerSpec external(Path chain) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.hostpki.acme.AcmeCa;
 import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
@@ -30,6 +31,8 @@ import org.hostpki.plan.PlanInput;
  *     system: the faulty one for the apply, the underlying one for the checks)
  * @param host the host identity the probe reports
  * @param now the time of the apply
+ * @param acmeCa the CA an ACME order goes to ({@code server.issuer: acme}), standing in for the
+ *     network: the order's file operations (the {@code .acme/} record) are the apply's own
  */
 record CrashScenario(
     String name,
@@ -37,7 +40,18 @@ record CrashScenario(
     Function<Path, DesiredState> desired,
     HostIdentity host,
     Set<PlanInput.Replace> replace,
-    Instant now) {
+    Instant now,
+    Optional<AcmeCa> acmeCa) {
+
+  CrashScenario(
+      String name,
+      Path oldStore,
+      Function<Path, DesiredState> desired,
+      HostIdentity host,
+      Set<PlanInput.Replace> replace,
+      Instant now) {
+    this(name, oldStore, desired, host, replace, now, Optional.empty());
+  }
 
   static final String PASSWORD_VARIABLE = "HOSTPKI_PASSWORD";
 
@@ -50,7 +64,8 @@ record CrashScenario(
 
   /** A reconciler whose hooks the recorder runs (and counts). */
   Reconciler reconciler(HookRecorder hooks) {
-    return reconciler(host, now, hooks);
+    Reconciler reconciler = reconciler(host, now, hooks);
+    return acmeCa.map(reconciler::orderingFrom).orElse(reconciler);
   }
 
   static Reconciler reconciler(HostIdentity host, Instant now) {
