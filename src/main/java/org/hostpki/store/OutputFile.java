@@ -124,7 +124,8 @@ public final class OutputFile {
       }
       takeOver(temporary, destination.replaced());
       if (replace) {
-        Files.move(temporary, destination.file(), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            temporary, destination.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } else {
         Files.createLink(destination.file(), temporary); // fails if the name exists: no race
       }
