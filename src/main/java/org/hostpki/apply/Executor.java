@@ -42,6 +42,11 @@ import org.hostpki.store.StoreFile;
  * nothing else: files no change names are carried over byte for byte. One method per intent, each
  * changing the draft of the next set ({@link NextSet}); the derived outputs last, holding what
  * the planner decided they hold, in its order and under its aliases.
+ *
+ * <p>Over 400 lines on purpose: one short method per intent of the sealed {@code Intent} type
+ * (CA, next CA, server, imported and ordered chains, CSR, trust, CRL, outputs, access), so that
+ * the switch over intents and what each does are read in one file; splitting by intent would
+ * spread that switch over classes that share the same draft.
  */
 final class Executor {
   private final SecureRandom random;

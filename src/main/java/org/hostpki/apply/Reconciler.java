@@ -1,6 +1,5 @@
 package org.hostpki.apply;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +15,6 @@ import java.util.SortedMap;
 import org.hostpki.acme.AcmeCa;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.install.TrustHost;
-import org.hostpki.json.JsonWriter;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.HooksSpec;
@@ -26,22 +23,17 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
-import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
-import org.hostpki.plan.PlanJson;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
-import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreCommit;
-import org.hostpki.store.StoreSnapshot;
 
 /**
  * The reconcile sequence around the pure planner: observe the store, the host and the declared
@@ -49,9 +41,16 @@ import org.hostpki.store.StoreSnapshot;
  * nothing is left to do, then run the hooks.
  *
  * <p>The parts live apart: the planning pass ({@link PlanningPass}), the {@code onExpiring}
- * obligations ({@link ExpiringHooks}), the commit envelope ({@code StoreCommit}), the executor and
- * the convergence check. What stays here is the sequence and its public results, which the
+ * obligations ({@link ExpiringHooks}), the commit envelope ({@code StoreCommit}), one write of a
+ * generation ({@link GenerationWrite}: executor, install steps, convergence check, hooks), the
+ * ACME edge ({@link AcmeEdge}). What stays here is the sequence and its public results, which the
  * commands and the tests name as {@code Reconciler.Observation} and {@code Reconciler.Result}.
+ *
+ * <p>Near 500 lines on purpose: about half is those public result types and their documentation;
+ * the rest is the one apply sequence with its branches (a first store planned before the lock,
+ * nothing to write or a rollback's hold, install-only changes, a write, an ACME order and what
+ * serves when it fails), kept in one place so that the order of lock, plan, hooks, order, commit
+ * and check can be read top to bottom.
  */
 public final class Reconciler {
   private final SecureRandom random;
@@ -63,6 +62,7 @@ public final class Reconciler {
   private final Secrets secrets;
   private final java.util.function.Supplier<TrustHost> trustHost;
   private final Optional<AcmeCa> acmeCa;
+  private final GenerationWrite writing;
 
   public Reconciler(
       HostIdentityProbe hostProbe, Clock clock, SecureRandom random, Secrets secrets, Hooks hooks) {
@@ -97,6 +97,7 @@ public final class Reconciler {
     this.trustHost = trustHost;
     this.acmeCa = acmeCa;
     this.pass = new PlanningPass(hostProbe, clock, secrets, random, hooks, progress, trustHost, acmeCa);
+    this.writing = new GenerationWrite(pass, random, hooks, progress, clock);
   }
 
   /** The same, installing {@code trust.install} into {@code host} (a test's root and tools). */
@@ -181,13 +182,7 @@ public final class Reconciler {
     return pass.observe(desired, replace, unattended, Optional.empty());
   }
 
-  /** One more than any {@code ca.crl} number of the live set and the kept generations. */
-  private static java.math.BigInteger nextCrlNumber(StoreSnapshot live, StoreDirectory directory) {
-    List<byte[]> earlier = new ArrayList<>();
-    live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
-    earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
-    return RevocationList.nextNumber(earlier);
-  }
+
 
   /**
    * What an apply did.
@@ -326,7 +321,7 @@ public final class Reconciler {
       runBeforeChange(desired, plan, directory, current, before.now());
       Optional<Intent.OrderAcme> order = orderOf(plan);
       if (order.isEmpty()) {
-        return write(envelope, before, ledger, Optional.empty());
+        return writing.write(envelope, before, ledger, Optional.empty());
       }
       AcmeEdge acme = pass.acme(desired).orElseThrow();
       progress.step("ordering the server certificate from the ACME CA");
@@ -336,7 +331,7 @@ public final class Reconciler {
       } catch (AcmeEdge.OrderFailed f) {
         throw orderFailed(envelope, before, replace, keepPlanned, f);
       }
-      Result result = write(envelope, before, ledger, Optional.of(ordered));
+      Result result = writing.write(envelope, before, ledger, Optional.of(ordered));
       List<String> notices = new ArrayList<>(result.notices());
       notices.addAll(ordered.warnings());
       if (revokeOld) {
@@ -388,7 +383,7 @@ public final class Reconciler {
       return f.error(false);
     }
     StoreDirectory directory = pass.directory(desired);
-    write(envelope, meanwhile, HookLedger.read(directory, meanwhile.store().snapshot().generation()), Optional.empty());
+    writing.write(envelope, meanwhile, HookLedger.read(directory, meanwhile.store().snapshot().generation()), Optional.empty());
     return f.error(true);
   }
 
@@ -422,99 +417,6 @@ public final class Reconciler {
                     "--revoke-old: the new certificate is in place, but revoking the old one (serial "
                         + old.get().facts().serialNumber().toString(16) + ") failed: " + problem
                         + "; revoke it at the CA"));
-  }
-
-  /**
-   * Writes the new set the plan makes (and installs where trust.install says), checks it
-   * converged, and runs the hooks.
-   *
-   * @param ordered what this apply's ACME order brought, when the plan orders
-   */
-  private Result write(
-      StoreCommit envelope, Observation before, HookLedger ledger, Optional<AcmeOrdered> ordered) {
-    Plan plan = before.plan();
-    DesiredState desired = before.desired();
-    StoreDirectory directory = pass.directory(desired);
-    progress.step(makingStep(plan));
-    SortedMap<String, StoreFile> files =
-        new Executor(random)
-            .execute(
-                plan,
-                desired,
-                envelope.carriedOver(),
-                before.store(),
-                before.desiredTrust(),
-                before.crls(),
-                before.externalChain(),
-                before.password(),
-                before.now(),
-                () -> nextCrlNumber(envelope.live(), directory),
-              ordered);
-    List<String> notices = new ArrayList<>();
-    // Hooks still pending from the generation before are carried into the new one, and the
-    // record goes into it before its commit: a crash at any point never loses one. So are the
-    // onExpiring obligations about certificates the new generation keeps, done or not.
-    HookLedger.Carried expiring = ledger.expiringCarried(ExpiringHooks.keptCertificates(before.store().facts(), plan));
-    List<PendingHook> carried = new ArrayList<>();
-    plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
-    carried.addAll(expiring.due());
-    List<PendingHook> due =
-        HookLedger.merge(carried, HookLedger.dueAfter(plan, desired.hooks(), before.now()));
-    Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
-    if (!due.isEmpty()) {
-      records.put(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
-    }
-    if (!expiring.done().isEmpty()) {
-      records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
-    }
-    if (TrustInstalls.changesAny(plan)) {
-      progress.step("installing the new certificates where the host's clients look (trust.install)");
-      before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()));
-    }
-    progress.step("writing a new generation of " + files.size() + " files");
-    String generation =
-        envelope.commit(
-            files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
-    if (TrustInstalls.changesAny(plan)) {
-      progress.step("removing what leaves the install targets (trust.install)");
-      try {
-        before.installs().settle(plan, TrustInstalls.held(files));
-      } catch (HostpkiException e) {
-        throw new HostpkiException(
-            "the store was written (generation " + generation + "), but " + e.headline()
-                + "; the next apply tries again, and runs the hooks this one did not",
-            e.details());
-      }
-    }
-    progress.step("checking the written store");
-    ObservedStore after =
-      ordered.isEmpty()
-          ? pass.checkConverged(desired, before, files)
-          : pass.checkConverged(
-              desired, before.at(clock.instant()), files,
-              before.acme().ordered(ordered.get().leaf().fingerprint()));
-    removeOutdatedRecords(desired, notices);
-    HookLedger written = HookLedger.fresh(due, expiring.done());
-    written = ExpiringHooks.recordArising(written, directory, generation, desired, before, after, Optional.empty());
-    progress.committed(
-        new Result(
-            plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
-            notices, written.pending(desired.hooks()), after, before.host(), before.now()));
-    HookLedger.Attempt hooksRun =
-        written.attempt(
-            hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
-    // A new generation has no hold: a person's apply over a held store released it.
-    return new Result(
-        plan,
-        Optional.of(generation),
-        hooksRun,
-        Optional.empty(),
-        plan.hold(),
-        notices,
-        hooksRun.stillPending(),
-        after,
-        before.host(),
-        before.now());
   }
 
   /**
@@ -582,49 +484,5 @@ public final class Reconciler {
     }
   }
 
-  /**
-   * The step that executes {@code plan}, naming what takes time: new keys (an RSA 4096 key takes
-   * seconds), e.g. "generating keys: the CA's RSA 4096, the server's RSA 4096".
-   */
-  static String makingStep(Plan plan) {
-    List<String> keys = new ArrayList<>();
-    for (Change c : plan.changes()) {
-      if (c.intent() instanceof Intent.IssueCa ca && ca.newKey()) {
-        keys.add("the CA's " + ca.key());
-      } else if (c.intent() instanceof Intent.IssueNextCa next) {
-        keys.add("the next CA's " + next.key());
-      } else if (c.intent() instanceof Intent.IssueServer server && server.newKey()) {
-        keys.add("the server's " + server.key());
-      }
-    }
-    if (keys.size() == 1) {
-      return "generating " + keys.get(0) + " key";
-    }
-    if (keys.size() > 1) {
-      return "generating keys: " + String.join(", ", keys);
-    }
-    int n = plan.changes().size();
-    return "making " + n + (n == 1 ? " change" : " changes");
-  }
-
-  /**
-   * The new set has a current record of what its PKCS#12 files hold; records of hostpki 0.1.0
-   * in the older generations keep a fast check of the password, and go too (a rollback to one of
-   * those generations decodes its PKCS#12 files instead).
-   */
-  private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
-    try {
-      pass.directory(desired).removeFromKeptGenerations(StoreLayout.PKCS12_RECORD, Pkcs12Record::isOutdated);
-    } catch (HostpkiException e) {
-      notices.add(e.getMessage() + "; the next apply that writes the store tries again");
-    }
-  }
-
-  /** The writer's record of a generation: when, and the plan that made it ({@code history}). */
-  private static String metadata(Plan plan, Instant now) {
-    JsonWriter w = new JsonWriter().beginObject().field("time", now);
-    PlanJson.write(w.name("plan"), plan);
-    return w.endObject().toString();
-  }
 
 }

@@ -1,0 +1,194 @@
+package org.hostpki.apply;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.hostpki.json.JsonWriter;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedStore;
+import org.hostpki.model.PendingHook;
+import org.hostpki.model.StoreLayout;
+import org.hostpki.pki.RevocationList;
+import org.hostpki.plan.Change;
+import org.hostpki.plan.Intent;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanJson;
+import org.hostpki.store.GenerationRecord;
+import org.hostpki.store.StoreCommit;
+import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreFile;
+import org.hostpki.store.StoreSnapshot;
+
+/**
+ * One write of a new generation for {@link Reconciler}: the executor makes the set the plan
+ * describes, the hooks owed are recorded into it, new install entries go in before the commit and
+ * leaving ones after it, the written store is read back and checked to have converged, and the
+ * hooks run.
+ */
+final class GenerationWrite {
+  private final PlanningPass pass;
+  private final SecureRandom random;
+  private final Hooks hooks;
+  private final Progress progress;
+  private final Clock clock;
+
+  GenerationWrite(PlanningPass pass, SecureRandom random, Hooks hooks, Progress progress, Clock clock) {
+    this.pass = pass;
+    this.random = random;
+    this.hooks = hooks;
+    this.progress = progress;
+    this.clock = clock;
+  }
+
+  /**
+   * Writes the new set the plan makes (and installs where trust.install says), checks it
+   * converged, and runs the hooks.
+   *
+   * @param ordered what this apply's ACME order brought, when the plan orders
+   */
+  Reconciler.Result write(
+      StoreCommit envelope, Reconciler.Observation before, HookLedger ledger, Optional<AcmeOrdered> ordered) {
+    Plan plan = before.plan();
+    DesiredState desired = before.desired();
+    StoreDirectory directory = pass.directory(desired);
+    progress.step(makingStep(plan));
+    SortedMap<String, StoreFile> files =
+        new Executor(random)
+            .execute(
+                plan,
+                desired,
+                envelope.carriedOver(),
+                before.store(),
+                before.desiredTrust(),
+                before.crls(),
+                before.externalChain(),
+                before.password(),
+                before.now(),
+                () -> nextCrlNumber(envelope.live(), directory),
+              ordered);
+    List<String> notices = new ArrayList<>();
+    // Hooks still pending from the generation before are carried into the new one, and the
+    // record goes into it before its commit: a crash at any point never loses one. So are the
+    // onExpiring obligations about certificates the new generation keeps, done or not.
+    HookLedger.Carried expiring = ledger.expiringCarried(ExpiringHooks.keptCertificates(before.store().facts(), plan));
+    List<PendingHook> carried = new ArrayList<>();
+    plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
+    carried.addAll(expiring.due());
+    List<PendingHook> due =
+        HookLedger.merge(carried, HookLedger.dueAfter(plan, desired.hooks(), before.now()));
+    Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
+    if (!due.isEmpty()) {
+      records.put(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));
+    }
+    if (!expiring.done().isEmpty()) {
+      records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
+    }
+    if (TrustInstalls.changesAny(plan)) {
+      progress.step("installing the new certificates where the host's clients look (trust.install)");
+      before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()));
+    }
+    progress.step("writing a new generation of " + files.size() + " files");
+    String generation =
+        envelope.commit(
+            files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
+    if (TrustInstalls.changesAny(plan)) {
+      progress.step("removing what leaves the install targets (trust.install)");
+      try {
+        before.installs().settle(plan, TrustInstalls.held(files));
+      } catch (HostpkiException e) {
+        throw new HostpkiException(
+            "the store was written (generation " + generation + "), but " + e.headline()
+                + "; the next apply tries again, and runs the hooks this one did not",
+            e.details());
+      }
+    }
+    progress.step("checking the written store");
+    ObservedStore after =
+      ordered.isEmpty()
+          ? pass.checkConverged(desired, before, files)
+          : pass.checkConverged(
+              desired, before.at(clock.instant()), files,
+              before.acme().ordered(ordered.get().leaf().fingerprint()));
+    removeOutdatedRecords(desired, notices);
+    HookLedger written = HookLedger.fresh(due, expiring.done());
+    written = ExpiringHooks.recordArising(written, directory, generation, desired, before, after, Optional.empty());
+    progress.committed(
+        new Reconciler.Result(
+            plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
+            notices, written.pending(desired.hooks()), after, before.host(), before.now()));
+    HookLedger.Attempt hooksRun =
+        written.attempt(
+            hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
+    // A new generation has no hold: a person's apply over a held store released it.
+    return new Reconciler.Result(
+        plan,
+        Optional.of(generation),
+        hooksRun,
+        Optional.empty(),
+        plan.hold(),
+        notices,
+        hooksRun.stillPending(),
+        after,
+        before.host(),
+        before.now());
+  }
+
+  /**
+   * The step that executes {@code plan}, naming what takes time: new keys (an RSA 4096 key takes
+   * seconds), e.g. "generating keys: the CA's RSA 4096, the server's RSA 4096".
+   */
+  static String makingStep(Plan plan) {
+    List<String> keys = new ArrayList<>();
+    for (Change c : plan.changes()) {
+      if (c.intent() instanceof Intent.IssueCa ca && ca.newKey()) {
+        keys.add("the CA's " + ca.key());
+      } else if (c.intent() instanceof Intent.IssueNextCa next) {
+        keys.add("the next CA's " + next.key());
+      } else if (c.intent() instanceof Intent.IssueServer server && server.newKey()) {
+        keys.add("the server's " + server.key());
+      }
+    }
+    if (keys.size() == 1) {
+      return "generating " + keys.get(0) + " key";
+    }
+    if (keys.size() > 1) {
+      return "generating keys: " + String.join(", ", keys);
+    }
+    int n = plan.changes().size();
+    return "making " + n + (n == 1 ? " change" : " changes");
+  }
+
+  /**
+   * The new set has a current record of what its PKCS#12 files hold; records of hostpki 0.1.0
+   * in the older generations keep a fast check of the password, and go too (a rollback to one of
+   * those generations decodes its PKCS#12 files instead).
+   */
+  private void removeOutdatedRecords(DesiredState desired, List<String> notices) {
+    try {
+      pass.directory(desired).removeFromKeptGenerations(StoreLayout.PKCS12_RECORD, Pkcs12Record::isOutdated);
+    } catch (HostpkiException e) {
+      notices.add(e.getMessage() + "; the next apply that writes the store tries again");
+    }
+  }
+
+  /** One more than any {@code ca.crl} number of the live set and the kept generations. */
+  private static java.math.BigInteger nextCrlNumber(StoreSnapshot live, StoreDirectory directory) {
+    List<byte[]> earlier = new ArrayList<>();
+    live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
+    earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
+    return RevocationList.nextNumber(earlier);
+  }
+  /** The writer's record of a generation: when, and the plan that made it ({@code history}). */
+  private static String metadata(Plan plan, Instant now) {
+    JsonWriter w = new JsonWriter().beginObject().field("time", now);
+    PlanJson.write(w.name("plan"), plan);
+    return w.endObject().toString();
+  }
+}
