@@ -179,6 +179,16 @@ public final class StoreLayout {
     return FileAccess.own(kindOf(name).secret() ? FileMode.OWNER_ONLY : FileMode.PUBLIC);
   }
 
+  /**
+   * This layout with an owner, group and mode declared for the file of this name (what {@link #of}
+   * does for {@code store.access} and each output).
+   */
+  public StoreLayout withAccess(String name, FileAccess access) {
+    Map<String, FileAccess> more = new HashMap<>(declared);
+    more.put(name, access);
+    return new StoreLayout(files, more);
+  }
+
   /** The access declared for the file of this name, if the desired state declares one. */
   public Optional<FileAccess> declaredAccess(String name) {
     return Optional.ofNullable(declared.get(name));

@@ -7,11 +7,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.hostpki.files.FileReasons;
+import org.hostpki.model.FileAccess;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.StoreLayout;
@@ -47,6 +49,7 @@ final class GenerationReader {
   }
 
   Content read(Path generation) throws IOException {
+    Map<String, FileAccess> written = writtenAccess(generation);
     SortedMap<String, byte[]> files = new TreeMap<>();
     byte[][] metadata = new byte[1][];
     Files.walkFileTree(
@@ -80,19 +83,49 @@ final class GenerationReader {
               metadata[0] = SafeFiles.readNoFollow(file);
               return FileVisitResult.CONTINUE;
             }
+            if (name.equals(AccessRecord.FILE_NAME)) {
+              return FileVisitResult.CONTINUE; // read before the walk
+            }
             if (GenerationRecord.isRecordFile(name)) {
               return FileVisitResult.CONTINUE; // about the set, not of it: see StoreDirectory#record
             }
             if (!undeclaredOutput(name)) {
-              safety.checkFile(
-                  file, layout.kindOf(name), StoreNames.resolve(store, name), safety.owners(),
-                  layout.declaredAccess(name));
+              checkFile(file, name, written);
             }
             files.put(name, SafeFiles.readNoFollow(file));
             return FileVisitResult.CONTINUE;
           }
         });
     return new Content(files, Optional.ofNullable(metadata[0]));
+  }
+
+  /**
+   * Checks one file of a generation by the store's rules: what the desired state declares for it,
+   * or what the generation declared for it when it was written.
+   *
+   * @param written the generation's {@link #writtenAccess}
+   */
+  void checkFile(Path file, String name, Map<String, FileAccess> written) throws IOException {
+    safety.checkFile(
+        file, layout.kindOf(name), StoreNames.resolve(store, name), safety.owners(),
+        layout.declaredAccess(name), Optional.ofNullable(written.get(name)));
+  }
+
+  /**
+   * What a generation's writer declared for its files ({@link AccessRecord}); none for a
+   * generation without declarations.
+   *
+   * @throws HostpkiException when the record was altered by hand, with how to leave the generation
+   */
+  Map<String, FileAccess> writtenAccess(Path generation) throws IOException {
+    try {
+      return AccessRecord.read(generation);
+    } catch (AccessRecord.Damaged e) {
+      throw new HostpkiException(
+          "store record " + e.file + " is not what hostpki writes (" + e.what + "), and hostpki never"
+              + " changes a generation once made: generation " + generation.getFileName()
+              + " was altered by hand. " + restoreAdvice.apply(generation.getFileName().toString()));
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,7 +99,8 @@ final class GenerationWriter {
    * @param live the live generation: files of the new set with exactly its bytes are linked
    * @param declared the owner, group and mode declared for a file, by name: such a file is
    *     created with them before its first byte ({@link OwnedFiles}), and carried over only when
-   *     the live one has exactly them
+   *     the live one has exactly them; what was declared is recorded in the generation ({@link
+   *     AccessRecord})
    * @return how many files were carried over by a link rather than written
    */
   static int write(
@@ -119,6 +121,7 @@ final class GenerationWriter {
       throws IOException {
     SafeFiles.createDirectory(directory, FileModes.DIRECTORY);
     directories.add(directory);
+    SortedMap<String, FileAccess> given = new TreeMap<>();
     for (Map.Entry<String, StoreFile> entry : files.entrySet()) {
       Path file = StoreNames.resolve(directory, entry.getKey());
       createParents(file.getParent());
@@ -126,6 +129,7 @@ final class GenerationWriter {
       boolean secret = entry.getValue().secret();
       Optional<FileAccess> access = declared.apply(entry.getKey());
       if (access.isPresent()) {
+        given.put(entry.getKey(), access.get());
         if (!carryOverDeclared(entry.getKey(), file, content, access.get())) {
           OwnedFiles.createFile(file, content, access.get());
           written.add(file);
@@ -135,6 +139,9 @@ final class GenerationWriter {
       }
     }
     writeFile(directory.resolve(StoreNames.METADATA), metadata, false);
+    if (!given.isEmpty()) {
+      writeFile(directory.resolve(AccessRecord.FILE_NAME), AccessRecord.encode(given), false);
+    }
     for (Map.Entry<GenerationRecord, byte[]> record : records.entrySet()) {
       writeFile(directory.resolve(record.getKey().fileName()), record.getValue(), false);
     }

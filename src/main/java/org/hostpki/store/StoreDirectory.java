@@ -307,9 +307,7 @@ public final class StoreDirectory {
       if (!isRegularFileIfThere(path, file)) {
         return Optional.empty();
       }
-      safety.checkFile(
-          file, layout.kindOf(name), StoreNames.resolve(directory, name), safety.owners(),
-          layout.declaredAccess(name));
+      reader.checkFile(file, name, reader.writtenAccess(path));
       return Optional.of(SafeFiles.readNoFollow(file));
     } catch (IOException | UncheckedIOException e) {
       throw readFailure(e);
@@ -515,8 +513,10 @@ public final class StoreDirectory {
 
   /**
    * The files of {@code snapshot} whose owner, group or mode is not exactly what the desired state
-   * declares (reading accepted them: narrower than declared), each with what it has, {@code 0600
-   * root:root}: a plan writes them again with the declared access. Empty for a store never
+   * declares (reading accepted them: narrower than declared, or as the generation declared them
+   * when it was written), each with what it has, {@code 0600 root:root}: a plan writes them again
+   * with the declared access. A file the generation declared an access for and the desired state
+   * no longer does ({@code store.access} removed) is compared with hostpki's own access. Empty for a store never
    * written, or on a file system without owners.
    */
   public SortedMap<String, String> accessDrift(StoreSnapshot snapshot) {
@@ -526,7 +526,12 @@ public final class StoreDirectory {
     }
     Path generation = directory.resolve(snapshot.generation().get());
     try {
-      for (String name : layout.declaredNames()) {
+      // What is declared now, and what the generation declared and is no longer: narrowed back.
+      SortedSet<String> names = layout.declaredNames();
+      reader.writtenAccess(generation).keySet().stream()
+          .filter(name -> layout.kindOf(name) != FileKind.UNKNOWN)
+          .forEach(names::add);
+      for (String name : names) {
         if (!snapshot.files().containsKey(name)) {
           continue;
         }

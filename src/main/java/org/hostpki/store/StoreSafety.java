@@ -12,6 +12,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Optional;
+import org.hostpki.model.AccessSpec;
 import org.hostpki.model.FileAccess;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
@@ -87,40 +88,58 @@ final class StoreSafety {
 
   /**
    * A {@link FileKind#secret() secret} file has an accepted owner, and an {@link
-   * FileKind#ownerOnly() owner-only} one (a private key, a key store) is for that owner alone.
-   * Other files are not checked.
+   * FileKind#ownerOnly() owner-only} one (a private key, a key store) is for that owner alone;
+   * other files are not checked. A file the desired state declares an access for is held to
+   * exactly that and no more: its declared owner besides the accepted ones, and for a key its
+   * declared group and mode; a mode wider than the declared one, a group that may read it other
+   * than the declared group, and any write access for group or others are refused.
+   *
+   * <p>What the file's generation declared for it when it was written ({@link AccessRecord}) is
+   * accepted too: the desired state may since declare less, and hostpki's own file, as it wrote
+   * it, is then to be narrowed by the next write, not refused. A file within neither is refused
+   * with the fix for what is declared now.
    *
    * @param file the file in its generation
    * @param kind what it holds, by the store's layout
    * @param visible the name users know it by ({@code STORE/server.key}), for the message; chmod
    *     and chown follow the link to the file
    * @param owners who may own it
+   * @param declared what the desired state declares for it; empty: nothing
+   * @param written what the generation's writer declared for it; empty: nothing
    */
-  void checkFile(Path file, FileKind kind, Path visible, Set<String> owners) throws IOException {
-    checkFile(file, kind, visible, owners, Optional.empty());
-  }
-
-  /**
-   * As {@link #checkFile(Path, FileKind, Path, Set)}, accepting exactly what the desired state
-   * declares for the file and no more: its declared owner besides the accepted ones, and for a
-   * key its declared group and mode. A mode wider than the declared one, a group that may read
-   * it other than the declared group, and any write access for group or others are refused.
-   */
-  void checkFile(Path file, FileKind kind, Path visible, Set<String> owners, Optional<FileAccess> declared)
-      throws IOException {
-    if (declared.isPresent() && FileModes.hasPosix(file)) {
-      checkDeclared(file, kind, visible, owners, declared.get());
+  void checkFile(
+      Path file, FileKind kind, Path visible, Set<String> owners, Optional<FileAccess> declared,
+      Optional<FileAccess> written) throws IOException {
+    Optional<String> problem = problem(file, kind, visible, owners, declared);
+    if (problem.isPresent()
+        && written.isPresent()
+        && !written.equals(declared)
+        // No record makes a key more than its group may read, whatever it says.
+        && written.get().mode().within(AccessSpec.limit(kind.secret()))
+        && FileModes.hasPosix(file)
+        && declaredProblem(file, kind, visible, owners, written.get()).isEmpty()) {
       return;
     }
+    if (problem.isPresent()) {
+      throw new HostpkiException(problem.get());
+    }
+  }
+
+  private Optional<String> problem(
+      Path file, FileKind kind, Path visible, Set<String> owners, Optional<FileAccess> declared)
+      throws IOException {
+    if (declared.isPresent() && FileModes.hasPosix(file)) {
+      return declaredProblem(file, kind, visible, owners, declared.get());
+    }
     if (!kind.secret() || !FileModes.hasPosix(file)) {
-      return;
+      return Optional.empty();
     }
     PosixFileAttributes attributes =
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     String owner = attributes.owner().getName();
     boolean key = kind.ownerOnly();
     if (!owners.contains(owner)) {
-      throw new HostpkiException(
+      return Optional.of(
           (key ? "private key file " : "store file ") + visible + " is owned by " + owner
               + ", not by " + ownerWords(owners) + ": that user "
               + (key
@@ -131,14 +150,15 @@ final class StoreSafety {
     }
     Set<PosixFilePermission> mode = attributes.permissions();
     if (key && !disjoint(mode, GROUP_OR_OTHERS_ANY)) {
-      throw new HostpkiException(
+      return Optional.of(
           "private key file " + visible + " has mode " + FileModes.octal(mode)
               + ": group or others may use it. Restrict it: chmod 600 " + visible
               + " (and consider the key exposed)");
     }
+    return Optional.empty();
   }
 
-  private void checkDeclared(
+  private Optional<String> declaredProblem(
       Path file, FileKind kind, Path visible, Set<String> owners, FileAccess declared) throws IOException {
     PosixFileAttributes attributes =
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -148,7 +168,7 @@ final class StoreSafety {
     boolean declaredOwner =
         declared.owner().isPresent() && principal(accounts, declared.owner().get(), false).equals(Optional.of(owner));
     if (!owners.contains(owner.getName()) && !declaredOwner) {
-      throw new HostpkiException(
+      return Optional.of(
           what + " is owned by " + owner.getName() + ", but "
               + declared.owner().map(o -> "the desired state declares " + o).orElse("it belongs to " + userName + ", who runs hostpki")
               + ": that user could have replaced it"
@@ -158,7 +178,7 @@ final class StoreSafety {
     int mode = bits(attributes.permissions());
     int beyond = mode & ~declared.mode().bits();
     if ((mode & 0022) != 0 || beyond != 0) {
-      throw new HostpkiException(
+      return Optional.of(
           what + " has mode " + FileModes.octal(attributes.permissions()) + ", wider than the declared "
               + declared.mode() + (kind.ownerOnly() ? " (consider the key exposed)" : "")
               + ". Restrict it: chmod " + Integer.toOctalString(declared.mode().bits()) + " " + visible);
@@ -168,13 +188,14 @@ final class StoreSafety {
       boolean declaredGroup =
           declared.group().isPresent() && principal(accounts, declared.group().get(), true).equals(Optional.of(group));
       if (!declaredGroup) {
-        throw new HostpkiException(
+        return Optional.of(
             what + " may be read by group " + group.getName() + ", which the desired state does not declare"
                 + declared.group().map(g -> " (it declares " + g + ")").orElse("")
                 + ". Fix it: chgrp " + declared.group().orElse("root") + " " + visible
                 + (kind.ownerOnly() ? " (and consider the key exposed)" : ""));
       }
     }
+    return Optional.empty();
   }
 
   private static Optional<UserPrincipal> principal(UserPrincipalLookupService accounts, String name, boolean group) {

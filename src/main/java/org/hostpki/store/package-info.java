@@ -9,6 +9,7 @@
  *   .lock                         the writers' lock ({@link org.hostpki.store.StoreLock})
  *   ..2026_03_01_12_00_00.000000000/   a generation: a complete set, never changed once made
  *     .generation.json            the writer's metadata (what changed, when)
+ *     .access.json                the owner, group and mode it declared for its files, if any
  *     .hooks-due.json  .hooks-done.json  .hold.json   records about the set, see below
  *     ca.crt  ca.key  server.key  server.crt  ...  trust/NAME.crt  trust-hashed/...
  *   ..2026_03_02_08_30_00.000000000/   an older generation, kept for history and rollback
@@ -94,8 +95,13 @@
  * creates a file with the declared mode's owner bits, sets the exact mode, then group and owner,
  * and only then writes the content, so no moment exists in which a key is readable by more than
  * the declaration allows; a generation directory can be made the same way, {@code 0750} with a
- * group, so that only that group's members traverse it (and {@code ..data}, a link into it). The
- * writer does not use it yet: the plan does not carry outputs out in this build.
+ * group, so that only that group's members traverse it (and {@code ..data}, a link into it).
+ * What the writer declared is recorded in the generation, {@code .access.json} ({@link
+ * org.hostpki.store.AccessRecord}), written with the set and never changed: reading accepts a file
+ * as the desired state declares it or as its own generation declared it, so that declaring less
+ * later ({@code store.access} removed, a mode narrowed) is a narrowing the next write carries out
+ * ({@link org.hostpki.store.StoreDirectory#accessDrift}), not a refusal, and a rollback reads the
+ * generation it switches to by its own record; what neither allows stays refused.
  *
  * <h2>Reading</h2>
  *

@@ -135,6 +135,95 @@ class OutputsApplyTest {
     assertThat(listing()).isEqualTo(before);
   }
 
+  @Test
+  void testApply_declaringLessAfterAnApplyNarrowsHostpkisOwnFilesAsAPlannedUpdate() throws IOException {
+    write("outputs:\n  - {format: key, file: app.key, group: ssl-cert, mode: \"0640\"}\n");
+    apply();
+    writeStore("store: {path: pki, password: {env: PW}}\n", "outputs:\n  - {format: key, file: app.key, mode: \"0600\"}\n");
+
+    CliResult plan = run("plan", "-f", "host.yaml");
+    CliResult status = run("status", "host.yaml");
+    CliResult narrowing = apply();
+    CliResult second = apply();
+
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    assertThat(plan.out())
+        .contains("~ output/server.key  update   server.key is 0640 root:ssl-cert; declared 0600 (hostpki's user):(its group)")
+        .contains("~ output/server.p12  update   server.p12 is 0640 root:ssl-cert; declared 0600")
+        .contains("~ output/app.key     update   app.key is 0640 root:ssl-cert; declared 0600 (hostpki's user):(its group)");
+    assertThat(status.exitCode()).as(status.toString()).isNotEqualTo(1);
+    assertThat(narrowing.out()).contains("~ output/server.key");
+    assertAccess("server.key", "rw-------", "root", "root");
+    assertAccess("server.p12", "rw-------", "root", "root");
+    assertAccess("app.key", "rw-------", "root", "root");
+    assertThat(second.out()).contains("No changes");
+  }
+
+  @Test
+  void testApply_aKeyWidenedByHandToWhatAnOlderGenerationDeclaredIsStillRefused() throws IOException {
+    write("");
+    apply();
+    writeStore("store: {path: pki, password: {env: PW}}\n", "");
+    apply();
+    String before = listing();
+    Files.setPosixFilePermissions(store.resolve("server.key"), PosixFilePermissions.fromString("rw-r--r--"));
+
+    CliResult wider = run("apply", "host.yaml");
+
+    assertThat(wider.exitCode()).isEqualTo(1);
+    assertThat(wider.err())
+        .contains("private key file " + store.resolve("server.key") + " has mode 0644: group or others may use it."
+            + " Restrict it: chmod 600 " + store.resolve("server.key"));
+    Files.setPosixFilePermissions(store.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+    assertThat(listing()).isEqualTo(before);
+  }
+
+  @Test
+  void testRollback_acrossAnAccessChangeGivesTheFilesThatGenerationsAccess() throws IOException {
+    write("");
+    apply();
+    writeStore("store: {path: pki, password: {env: PW}}\n", "");
+    apply();
+
+    CliResult back = run("rollback", "-f", "host.yaml");
+    CliResult status = run("status", "host.yaml");
+    CliResult forward = apply();
+
+    assertThat(back.exitCode()).as(back.toString()).isZero();
+    assertThat(back.out())
+        .contains("~ output/server.key  update   server.key is 0640 root:ssl-cert; declared 0600");
+    assertThat(status.exitCode()).as(status.toString()).isNotEqualTo(1);
+    assertThat(forward.out()).contains("~ output/server.key");
+    assertAccess("server.key", "rw-------", "root", "root");
+    write(""); // store.access declared again: to the first generation, with the access it declared
+    CliResult first = run("rollback", "-f", "host.yaml", "--to", generations().get(0));
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("The store matches the desired state");
+    assertAccess("server.key", "rw-r-----", "root", "ssl-cert");
+  }
+
+  /** The store's generations, oldest first. */
+  private List<String> generations() throws IOException {
+    try (Stream<Path> all = Files.list(store)) {
+      return all.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\.\\.[0-9_.]+")).sorted().toList();
+    }
+  }
+
+  @Test
+  void testApply_aSavedPlanWithOutputsAppliesAndConverges() throws IOException {
+    write(outputs());
+
+    CliResult saved = run("plan", "-f", "host.yaml", "--out", "plan.json");
+    CliResult applied = run("apply", "-f", "host.yaml", "--plan", "plan.json");
+
+    assertThat(saved.exitCode()).as(saved.toString()).isZero();
+    assertThat(applied.exitCode()).as(applied.toString()).isZero();
+    assertThat(Files.readString(dir.resolve("plan.json"))).contains("\"output/haproxy.pem\"", "\"output/pg.key\"");
+    assertAccess("pg.key", "rw-------", "nobody", "nogroup");
+    assertAccess("haproxy.pem", "rw-r-----", "root", "ssl-cert");
+    assertThat(apply().out()).contains("No changes");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"link into the store", "fifo", "directory", "file"})
   void testPlan_anOutputWhoseNameIsTakenInTheStoreIsRefusedWithItsLine(String what) throws IOException {

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -185,6 +186,38 @@ class WatcherTest {
                 + " removed, address 192.0.2.11 added); output/server-fullchain.crt follows;"
                 + " applying if it persists until 2026-11-27T08:02:30Z\n");
     assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  @Test
+  void testRun_declaredOutputsConvergeAndAnAccessNoLongerDeclaredIsNarrowedUnattended() throws IOException {
+    String outputs = "outputs:\n  - {format: combined-pem, file: haproxy.pem}\n  - {format: der, file: ca.der, certificate: ca}\n";
+    desired = load("store: {path: pki, access: {group: ssl-cert}}\n" + outputs);
+    DesiredState narrowed = load("store: {path: pki}\n" + outputs);
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {}).then(() -> desired = narrowed);
+    for (int i = 0; i < 5; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:00 drift seen", "08:00:00 applied", "08:01:00 drift seen",
+            "08:03:00 applied", "08:03:30 stopped");
+    assertThat(log.toString())
+        .contains("drift seen: output/haproxy.pem update (haproxy.pem is 0640 root:ssl-cert; declared 0600");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("pki/haproxy.pem"))))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("pki/server.key"))))
+        .isEqualTo("rw-------");
+    assertThat(dir.resolve("pki/ca.der")).exists();
+  }
+
+  /** A desired state of {@code host.yaml} with this after its apiVersion line. */
+  private DesiredState load(String yaml) throws IOException {
+    Path file = dir.resolve("host.yaml");
+    Files.writeString(file, "apiVersion: hostpki/v1\n" + yaml);
+    return new DesiredStateLoader().load(file).desiredState().orElseThrow();
   }
 
   @Test

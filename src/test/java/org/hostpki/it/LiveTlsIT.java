@@ -17,11 +17,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -60,9 +62,19 @@ class LiveTlsIT {
   private static Store store;
   private static ToolCertificates.Issued unrelatedCa;
 
+  /** Outputs for the servers of {@link ServedFromOutputs}, written by the same apply. */
+  private static final String OUTPUTS =
+      "outputs:\n"
+          + "  - {format: combined-pem, file: combined.pem}\n"
+          + "  - {format: jks, file: server.jks, alias: portal}\n"
+          + "  - {format: pkcs12, file: open.p12, alias: portal, password: none}\n";
+
   @BeforeAll
-  static void makeStore() {
-    store = Hostpki.apply(DesiredStateFile.forHost(root.resolve("portal"), "portal"));
+  static void makeStore() throws IOException {
+    DesiredStateFile desired = DesiredStateFile.forHost(root.resolve("portal"), "portal").write();
+    Files.writeString(desired.file(), OUTPUTS, StandardOpenOption.APPEND);
+    Hostpki.run(desired.directory(), "apply", "-f", desired.file().toString()).assertSucceeded();
+    store = new Store(desired.storeDirectory());
   }
 
   private static ToolCertificates.Issued unrelatedCa() {
@@ -162,7 +174,7 @@ class LiveTlsIT {
           url(urlHost, server));
     }
 
-    private ProcessResult curl(Path trustedCa, String... arguments) {
+    static ProcessResult curl(Path trustedCa, String... arguments) {
       return Tool.CURL.command("--silent", "--show-error", "--max-time", "20",
               "--noproxy", "*", "--cacert", trustedCa.toString())
           .with(arguments)
@@ -299,7 +311,7 @@ class LiveTlsIT {
       }
     }
 
-    private HttpResponse<String> get(URI uri, KeyStore trustStore)
+    static HttpResponse<String> get(URI uri, KeyStore trustStore)
         throws IOException, InterruptedException, GeneralSecurityException {
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -326,12 +338,18 @@ class LiveTlsIT {
     }
 
     static JdkServer start() throws IOException, GeneralSecurityException {
+      return start(loadPkcs12(store.serverPkcs12()), Hostpki.PASSWORD.toCharArray(), JdkHttps.BODY);
+    }
+
+    /** Serves {@code body} with the key entry of {@code keyStore}, the key under {@code keyPassword}. */
+    static JdkServer start(KeyStore keyStore, char[] keyPassword, String body)
+        throws IOException, GeneralSecurityException {
       InetAddress localhost = InetAddress.getByName("localhost");
       Assumptions.assumeTrue(
           localhost.isLoopbackAddress(), "localhost resolves to " + localhost + ", not loopback");
       KeyManagerFactory keys =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(loadPkcs12(store.serverPkcs12()), Hostpki.PASSWORD.toCharArray());
+      keys.init(keyStore, keyPassword);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys.getKeyManagers(), null, null);
 
@@ -340,14 +358,18 @@ class LiveTlsIT {
       server.createContext(
           "/",
           exchange -> {
-            byte[] body = JdkHttps.BODY.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
-              out.write(body);
+              out.write(bytes);
             }
           });
       server.start();
       return new JdkServer(server);
+    }
+
+    int port() {
+      return server.getAddress().getPort();
     }
 
     String addressLiteral() {
@@ -364,6 +386,83 @@ class LiveTlsIT {
     @Override
     public void close() {
       server.stop(0);
+    }
+  }
+
+  /**
+   * The {@code outputs:} a service takes its certificate from, served and checked by each client:
+   * OpenSSL's s_server from the combined PEM (key, leaf and chain in one file, as HAProxy and
+   * stunnel read it) for curl, gnutls-cli, NSS's tstclnt and s_client; the JDK from the JKS and
+   * from the PKCS#12 without a password for curl, gnutls-cli and the JDK's HttpClient; each client
+   * trusting the store's CA, and refusing a name the certificate does not carry.
+   */
+  @Nested
+  class ServedFromOutputs {
+    @Test
+    void testCombinedPem_servedByOpensslIsAcceptedByCurlGnutlsNssAndOpenssl() throws Exception {
+      Path nss = root.resolve("nss-outputs");
+      NssDatabase.create(nss).trustCa("hostpki-ca", store.caCertificate());
+      try (OpenSslServer server =
+          OpenSslServer.startWithCombinedPem(store.directory().resolve("combined.pem"), InetAddress.getByName(IPV4))) {
+        int port = server.port();
+
+        assertThat(Curl.curl(store.caCertificate(), "--resolve", NAME + ":" + port + ":" + IPV4,
+                "https://" + NAME + ":" + port + "/").assertSucceeded().stdout())
+            .contains(OpenSslServer.PAGE_MARKER);
+        assertThat(gnutlsCli(port, NAME).assertSucceeded().stdout()).contains("The certificate is trusted");
+        assertThat(gnutlsCli(port, NAME_NOT_IN_CERTIFICATE).exitCode()).isNotZero();
+        tstclnt(nss, port, NAME).assertSucceeded();
+        assertThat(tstclnt(nss, port, NAME_NOT_IN_CERTIFICATE).assertFailed().output())
+            .contains("SSL_ERROR_BAD_CERT_DOMAIN");
+        assertThat(Tool.OPENSSL.command("s_client", "-connect", IPV4 + ":" + port, "-verify_return_error",
+                    "-CAfile", store.caCertificate().toString(), "-verify_hostname", NAME)
+                .run().assertSucceeded().stdout())
+            .contains("Verify return code: 0 (ok)");
+      }
+    }
+
+    @Test
+    void testJksAndPasswordlessPkcs12_servedByTheJdkAreAcceptedByCurlGnutlsAndJava() throws Exception {
+      KeyStore jks = KeyStore.getInstance("JKS");
+      try (InputStream in = Files.newInputStream(store.directory().resolve("server.jks"))) {
+        jks.load(in, Hostpki.PASSWORD.toCharArray());
+      }
+      KeyStore open = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(store.directory().resolve("open.p12"))) {
+        open.load(in, null); // no password: none to give
+      }
+
+      for (Map.Entry<String, KeyStore> served : Map.of("server.jks", jks, "open.p12", open).entrySet()) {
+        char[] keyPassword = served.getValue() == jks ? Hostpki.PASSWORD.toCharArray() : new char[0];
+        try (JdkServer server = JdkServer.start(served.getValue(), keyPassword, "served from " + served.getKey())) {
+          int port = server.port();
+
+          assertThat(Curl.curl(store.caCertificate(), "--resolve", NAME + ":" + port + ":" + server.addressLiteral(),
+                      "https://" + NAME + ":" + port + "/")
+                  .assertSucceeded().stdout())
+              .isEqualTo("served from " + served.getKey());
+          assertThat(gnutlsCli(port, NAME).assertSucceeded().stdout()).contains("The certificate is trusted");
+          assertThat(JdkHttps.get(server.uri(server.addressLiteral()), loadPkcs12(store.truststorePkcs12())).body())
+              .isEqualTo("served from " + served.getKey());
+        }
+      }
+    }
+
+    /** GnuTLS's client: connects to 127.0.0.1, verifies for {@code name}, hangs up. */
+    private ProcessResult gnutlsCli(int port, String name) {
+      return Tool.GNUTLS_CLI.command("--x509cafile", store.caCertificate().toString(), "--verify-hostname", name,
+              "-p", String.valueOf(port), IPV4)
+          .input("")
+          .timeout(Duration.ofSeconds(20))
+          .run();
+    }
+
+    /** NSS's client: verifies for {@code name} against the CA trusted in {@code nss}, exits after the handshake. */
+    private ProcessResult tstclnt(Path nss, int port, String name) {
+      return Tool.TSTCLNT.command("-h", IPV4, "-p", String.valueOf(port), "-d", "sql:" + nss, "-a", name, "-Q")
+          .input("")
+          .timeout(Duration.ofSeconds(20))
+          .run();
     }
   }
 

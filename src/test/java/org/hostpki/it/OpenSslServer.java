@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.hostpki.testkit.Command;
 import org.hostpki.testkit.RunningProcess;
 import org.hostpki.testkit.Tool;
@@ -40,20 +41,31 @@ final class OpenSslServer implements AutoCloseable {
    * @param scratch a directory for the chain file
    */
   static OpenSslServer start(Store store, InetAddress address, Path scratch) {
-    String openssl = Tool.OPENSSL.require().toString();
     Path chain = store.writeChainAfterLeaf(scratch.resolve("chain-after-leaf.pem"));
+    return start(
+        address,
+        List.of("-cert", store.serverCertificate().toString(), "-key", store.serverKey().toString(),
+            "-cert_chain", chain.toString()));
+  }
+
+  /**
+   * Starts the server with the key and certificate of one combined PEM file (an {@code outputs:}
+   * entry of format {@code combined-pem}, as HAProxy and stunnel take it): s_server reads the key
+   * from its {@code -cert} file when no {@code -key} is given.
+   */
+  static OpenSslServer startWithCombinedPem(Path combinedPem, InetAddress address) {
+    return start(address, List.of("-cert", combinedPem.toString()));
+  }
+
+  private static OpenSslServer start(InetAddress address, List<String> certificateArguments) {
+    String openssl = Tool.OPENSSL.require().toString();
     AssertionError lastFailure = null;
     // A free port found by binding and closing can be taken by someone else before s_server binds.
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       int port = freePort(address);
       String accept = hostForUrl(address) + ":" + port;
       RunningProcess process =
-          Command.of(
-                  openssl, "s_server", "-accept", accept, "-www",
-                  "-cert", store.serverCertificate().toString(),
-                  "-key", store.serverKey().toString(),
-                  "-cert_chain", chain.toString())
-              .start();
+          Command.of(openssl, "s_server", "-accept", accept, "-www").with(certificateArguments).start();
       try {
         process.awaitListening(new InetSocketAddress(address, port), STARTUP);
         return new OpenSslServer(process, address, port);

@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.stream.Stream;
+import org.hostpki.model.FileAccess;
 import org.hostpki.model.FileKind;
+import org.hostpki.model.FileMode;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.HostpkiException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -716,5 +719,98 @@ class StoreDirectoryTest {
     assertThat(Files.getOwner(written, LinkOption.NOFOLLOW_LINKS).getName()).isNotEqualTo("other");
     assertThat(Files.isSameFile(store.resolve(first).resolve("ca.crt"),
         store.resolve(second).resolve("ca.crt"))).isTrue();
+  }
+
+  /** A store whose server key the desired state gives group ssl-cert ({@code store.access}). */
+  private StoreDirectory sharingTheKey() {
+    return new StoreDirectory(
+        store, clock, "user", Optional.empty(),
+        StoreLayout.standard().withAccess("server.key", new FileAccess(Optional.empty(), Optional.of("ssl-cert"), FileMode.GROUP_READABLE)));
+  }
+
+  @Test
+  void testRead_aKeyAsItsGenerationDeclaredItIsAcceptedOnceTheDeclarationIsGoneAndDrifts() throws IOException {
+    String shared = sharingTheKey().write(StoreFiles.typical("v1"), bytes("{}"));
+    clock.advance(Duration.ofMinutes(1));
+
+    StoreSnapshot live = directory.read(); // store.access removed: the standard layout
+
+    assertThat(text(live.file("server.key").orElseThrow())).isEqualTo("server key v1");
+    assertThat(directory.accessDrift(live)).containsOnlyKeys("server.key");
+    assertThat(directory.accessDrift(live).get("server.key")).startsWith("0640 ").endsWith(":ssl-cert");
+    assertThat(Files.readString(store.resolve(shared).resolve(".access.json")))
+        .contains("\"server.key\"", "\"group\":\"ssl-cert\"", "\"mode\":\"0640\"");
+  }
+
+  @Test
+  void testWrite_narrowsAKeyNoLongerDeclaredAndAHandWideningOfTheNarrowedOneIsRefused() throws IOException {
+    sharingTheKey().write(StoreFiles.typical("v1"), bytes("{}"));
+    clock.advance(Duration.ofMinutes(1));
+
+    String narrowed = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
+    Path key = store.resolve(narrowed).resolve("server.key");
+    StoreSnapshot after = directory.read();
+    String written = PosixFilePermissions.toString(Files.getPosixFilePermissions(key, LinkOption.NOFOLLOW_LINKS));
+    chmod(key, "rw-r-----"); // by hand, as the generation before had it
+
+    assertThat(written).isEqualTo("rw-------");
+    assertThat(directory.accessDrift(after)).isEmpty();
+    assertThat(store.resolve(narrowed).resolve(".access.json")).doesNotExist();
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("private key file " + store.resolve("server.key") + " has mode 0640")
+        .hasMessageContaining("chmod 600");
+  }
+
+  @Test
+  void testRead_aKeyWiderThanItsGenerationDeclaredIsStillRefused() throws IOException {
+    String shared = sharingTheKey().write(StoreFiles.typical("v1"), bytes("{}"));
+
+    chmod(store.resolve(shared).resolve("server.key"), "rw-r--r--");
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has mode 0644: group or others may use it. Restrict it: chmod 600");
+    assertThatThrownBy(sharingTheKey()::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has mode 0644, wider than the declared 0640");
+  }
+
+  @Test
+  void testActivate_rollsBackToAGenerationByWhatItDeclaredItself() throws IOException {
+    String shared = sharingTheKey().write(StoreFiles.typical("v1"), bytes("{}"));
+    clock.advance(Duration.ofMinutes(1));
+    directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
+
+    directory.activate(shared);
+
+    assertThat(directory.read().generation()).contains(shared);
+    assertThat(directory.generationFile(shared, "server.key")).isPresent();
+    assertThat(directory.accessDrift(directory.read())).containsOnlyKeys("server.key");
+  }
+
+  @Test
+  void testRead_anAccessRecordAlteredByHandIsRefusedWithTheWayBack() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    String shared = sharingTheKey().write(StoreFiles.typical("v2"), bytes("{}"));
+    Files.writeString(store.resolve(shared).resolve(".access.json"), "{\"format_version\":\"1\",\"files\":{\"server.key\":{}}}");
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(".access.json is not what hostpki writes (no mode for server.key)")
+        .hasMessageContaining("rollback --to " + first);
+  }
+
+  @Test
+  void testRead_aRecordDeclaringAKeyReadableByOthersNeverMakesItAccepted() throws IOException {
+    String shared = sharingTheKey().write(StoreFiles.typical("v1"), bytes("{}"));
+    Files.writeString(store.resolve(shared).resolve(".access.json"),
+        "{\"format_version\":\"1\",\"files\":{\"server.key\":{\"owner\":null,\"group\":\"ssl-cert\",\"mode\":\"0644\"}}}");
+
+    chmod(store.resolve(shared).resolve("server.key"), "rw-r--r--");
+
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has mode 0644: group or others may use it");
   }
 }

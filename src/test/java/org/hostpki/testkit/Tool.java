@@ -15,7 +15,9 @@ import java.util.Optional;
 public record Tool(String executable, String debianPackage) {
   public static final Tool OPENSSL = new Tool("openssl", "openssl");
   public static final Tool CERTTOOL = new Tool("certtool", "gnutls-bin");
+  public static final Tool GNUTLS_CLI = new Tool("gnutls-cli", "gnutls-bin");
   public static final Tool CERTUTIL = new Tool("certutil", "libnss3-tools");
+  public static final Tool TSTCLNT = new Tool("tstclnt", "libnss3-tools");
   public static final Tool PK12UTIL = new Tool("pk12util", "libnss3-tools");
   public static final Tool CURL = new Tool("curl", "curl");
   /** The keytool of the JDK running the tests (its {@code java.home}), else the one on PATH. */
