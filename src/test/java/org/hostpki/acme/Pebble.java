@@ -123,6 +123,36 @@ public final class Pebble implements AutoCloseable {
     return URI.create("https://127.0.0.1:" + acmePort + "/dir");
   }
 
+  /**
+   * A desired state ordering the server certificate from this pebble (store {@code pki}, host
+   * portal.example.test at 127.0.0.1, identifiers: all), as its users write one.
+   *
+   * @param dnsNames server.dnsNames as YAML, e.g. {@code [a.example.test]}
+   * @param extra further lines under {@code server:}
+   * @param challenge the challenge lines under {@code server.acme:}
+   */
+  public String desiredState(String dnsNames, String extra, String challenge) {
+    return "apiVersion: hostpki/v1\n"
+        + "store: {path: pki}\n"
+        + "host: {detect: false, hostname: portal, domain: example.test, addresses: [127.0.0.1]}\n"
+        + "server:\n"
+        + "  issuer: acme\n"
+        + "  includeHostIdentity: false\n"
+        + "  dnsNames: " + dnsNames + "\n"
+        + extra
+        + "  acme:\n"
+        + "    directory: " + directory() + "\n"
+        + "    caBundle: " + caBundle() + "\n"
+        + "    termsOfServiceAgreed: true\n"
+        + "    identifiers: all\n"
+        + challenge;
+  }
+
+  /** The challenge lines of an http-01 order answered on 127.0.0.1 where pebble looks. */
+  public String http01() {
+    return "    challenge: http-01\n    http01: {listen: \"127.0.0.1:" + httpPort + "\"}\n";
+  }
+
   /** The CA of pebble's own TLS certificate: what server.acme.caBundle names. */
   public Path caBundle() {
     return dir.resolve("tls-ca.pem");

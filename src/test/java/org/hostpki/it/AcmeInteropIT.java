@@ -38,7 +38,8 @@ class AcmeInteropIT {
   @Test
   void testPebbleIssuedStore_isAcceptedByEveryVerifierTrustingPebblesRootOnly() throws Exception {
     try (Pebble pebble = Pebble.start(Files.createDirectories(dir.resolve("pebble")))) {
-      Files.writeString(dir.resolve("host.yaml"), desiredState(pebble));
+      Files.writeString(dir.resolve("host.yaml"),
+          pebble.desiredState("[" + NAME + "]", "  key: {algorithm: EC, curve: P-256}\n", pebble.http01()));
       Cli.in(dir).run("apply", "-f", "host.yaml").assertSucceeded().assertNoStackTrace();
       Path root = Files.writeString(dir.resolve("pebble-root.pem"), pebble.root(0), StandardCharsets.US_ASCII);
       Store store = new Store(dir.resolve("pki"));
@@ -70,24 +71,6 @@ class AcmeInteropIT {
         assertThat(javaProbe(root, url).assertSucceeded().stdout()).contains("status 200");
       }
     }
-  }
-
-  private static String desiredState(Pebble pebble) {
-    return "apiVersion: hostpki/v1\n"
-        + "store: {path: pki}\n"
-        + "host: {detect: false, hostname: portal, domain: example.test, addresses: [127.0.0.1]}\n"
-        + "server:\n"
-        + "  issuer: acme\n"
-        + "  includeHostIdentity: false\n"
-        + "  dnsNames: [" + NAME + "]\n"
-        + "  key: {algorithm: EC, curve: P-256}\n"
-        + "  acme:\n"
-        + "    directory: " + pebble.directory() + "\n"
-        + "    caBundle: " + pebble.caBundle() + "\n"
-        + "    termsOfServiceAgreed: true\n"
-        + "    identifiers: all\n"
-        + "    challenge: http-01\n"
-        + "    http01: {listen: \"127.0.0.1:" + pebble.httpPort + "\"}\n";
   }
 
   /** An NSS database trusting pebble's root, with the store's intermediates and its leaf. */
