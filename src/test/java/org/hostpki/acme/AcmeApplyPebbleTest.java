@@ -271,7 +271,7 @@ class AcmeApplyPebbleTest {
   }
 
   private static String http01() {
-    return "    challenge: http-01\n    http01: {listen: \"127.0.0.1:" + pebble.httpPort + "\"}\n";
+    return pebble.http01();
   }
 
   private Path write(String challenge, String dnsNames, String extra) throws Exception {
@@ -281,20 +281,7 @@ class AcmeApplyPebbleTest {
   }
 
   private static String yaml(String challenge, String dnsNames, String extra) {
-    return "apiVersion: hostpki/v1\n"
-        + "store: {path: pki}\n"
-        + "host: {detect: false, hostname: portal, domain: example.test, addresses: [127.0.0.1]}\n"
-        + "server:\n"
-        + "  issuer: acme\n"
-        + "  includeHostIdentity: false\n"
-        + "  dnsNames: " + dnsNames + "\n"
-        + extra
-        + "  acme:\n"
-        + "    directory: " + pebble.directory() + "\n"
-        + "    caBundle: " + pebble.caBundle() + "\n"
-        + "    termsOfServiceAgreed: true\n"
-        + "    identifiers: all\n"
-        + challenge;
+    return pebble.desiredState(dnsNames, extra, challenge);
   }
 
   private List<X509Certificate> certificates(String file) throws Exception {

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Assumptions;
  * API): real validation, no {@code PEBBLE_VA_ALWAYS_VALID}. Its own TLS certificate is issued by a
  * CA this class makes ({@link #caBundle()}). Both processes are stopped by their PIDs.
  */
-final class Pebble implements AutoCloseable {
+public final class Pebble implements AutoCloseable {
   static final String KEY_ID = "kid-1";
   static final String HMAC_KEY = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
 
@@ -52,7 +52,7 @@ final class Pebble implements AutoCloseable {
   private final HttpClient management;
 
   /** Where the CA connects for http-01 and tls-alpn-01 (its httpPort and tlsPort). */
-  final int httpPort;
+  public final int httpPort;
   final int tlsPort;
 
   private Pebble(Path dir, boolean eab, Map<String, String> env) throws Exception {
@@ -98,7 +98,7 @@ final class Pebble implements AutoCloseable {
   }
 
   /** A pebble with chains of two intermediates and one alternate root, as the issue asks. */
-  static Pebble start(Path dir) throws Exception {
+  public static Pebble start(Path dir) throws Exception {
     return start(dir, false);
   }
 
@@ -119,12 +119,42 @@ final class Pebble implements AutoCloseable {
     }
   }
 
-  URI directory() {
+  public URI directory() {
     return URI.create("https://127.0.0.1:" + acmePort + "/dir");
   }
 
+  /**
+   * A desired state ordering the server certificate from this pebble (store {@code pki}, host
+   * portal.example.test at 127.0.0.1, identifiers: all), as its users write one.
+   *
+   * @param dnsNames server.dnsNames as YAML, e.g. {@code [a.example.test]}
+   * @param extra further lines under {@code server:}
+   * @param challenge the challenge lines under {@code server.acme:}
+   */
+  public String desiredState(String dnsNames, String extra, String challenge) {
+    return "apiVersion: hostpki/v1\n"
+        + "store: {path: pki}\n"
+        + "host: {detect: false, hostname: portal, domain: example.test, addresses: [127.0.0.1]}\n"
+        + "server:\n"
+        + "  issuer: acme\n"
+        + "  includeHostIdentity: false\n"
+        + "  dnsNames: " + dnsNames + "\n"
+        + extra
+        + "  acme:\n"
+        + "    directory: " + directory() + "\n"
+        + "    caBundle: " + caBundle() + "\n"
+        + "    termsOfServiceAgreed: true\n"
+        + "    identifiers: all\n"
+        + challenge;
+  }
+
+  /** The challenge lines of an http-01 order answered on 127.0.0.1 where pebble looks. */
+  public String http01() {
+    return "    challenge: http-01\n    http01: {listen: \"127.0.0.1:" + httpPort + "\"}\n";
+  }
+
   /** The CA of pebble's own TLS certificate: what server.acme.caBundle names. */
-  Path caBundle() {
+  public Path caBundle() {
     return dir.resolve("tls-ca.pem");
   }
 
@@ -155,7 +185,7 @@ final class Pebble implements AutoCloseable {
   }
 
   /** Root {@code i} (0: the default chain's), PEM. */
-  String root(int i) throws Exception {
+  public String root(int i) throws Exception {
     return get("/roots/" + i);
   }
 
