@@ -6,9 +6,15 @@
  * <p>{@link org.hostpki.apply.Reconciler} is the sequence; one planning pass (observe, digest the
  * basis, plan; after a write, the convergence check) is {@code PlanningPass}, and the {@code
  * onExpiring} obligations a renewal nothing does in time gives rise to are {@code ExpiringHooks}.
- * It writes through the store envelope every writer shares ({@link
- * org.hostpki.store.StoreCommit}: lock, read under it, carry over, commit, tidy-up notices). {@code Executor} is one small method per intent, each changing a draft of the next
- * set ({@code NextSet}); derived outputs hold what their intent names. {@link
+ * One write of a generation (executor, hook records, install steps, convergence check, hooks) is
+ * {@code GenerationWrite}; it writes through the store envelope every writer shares ({@link
+ * org.hostpki.store.StoreCommit}: lock, read under it, carry over, commit, tidy-up notices).
+ * {@code Executor} is one small method per intent, each changing a draft of the next set ({@code
+ * NextSet}); derived outputs hold what their intent names. The ACME order the plan asks for is
+ * placed by {@code AcmeEdge} (through {@link org.hostpki.acme}) between the plan and the write;
+ * {@code trust.install} targets are observed and changed through {@code TrustInstalls} (new
+ * entries before the commit, leaving ones after it); declared outputs are read back by {@code
+ * OutputObserver}. {@link
  * org.hostpki.apply.StoreObserver} is the one reader of store files: {@code sign} and {@code
  * revoke} read the CA through it too.
  *
