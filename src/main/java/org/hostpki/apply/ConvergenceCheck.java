@@ -43,27 +43,6 @@ final class ConvergenceCheck {
     this.observer = observer;
   }
 
-  /** As below, for a store that declares no access. */
-  ObservedStore check(
-      Reconciler.Observation before,
-      StoreSnapshot readBack,
-      SortedMap<String, StoreFile> written,
-      SortedMap<String, CertificateFacts> trustFacts,
-      String passwordSource) {
-    return check(before, readBack, written, trustFacts, passwordSource, new java.util.TreeMap<>());
-  }
-
-  /** As below, when the write ordered nothing from an ACME CA. */
-  ObservedStore check(
-      Reconciler.Observation before,
-      StoreSnapshot readBack,
-      SortedMap<String, StoreFile> written,
-      SortedMap<String, CertificateFacts> trustFacts,
-      String passwordSource,
-      SortedMap<String, String> accessDrift) {
-    return check(before, readBack, written, trustFacts, passwordSource, accessDrift, before.acme());
-  }
-
   /**
    * @param readBack the store as read from disk after the write
    * @param written the set that was written
@@ -169,6 +148,6 @@ final class ConvergenceCheck {
       Set<Fingerprint> opened) {
     List<Certificate> known = new ArrayList<>(before.trusted().values());
     known.addAll(declared);
-    return observer.observe(readBack, storePath, password, passwordSource, known, opened).facts();
+    return observer.observe(readBack, storePath, password, passwordSource, known, opened, Optional.empty()).facts();
   }
 }

@@ -38,7 +38,7 @@ public final class StoreObserver {
    */
   public StoreContents observe(
       StoreSnapshot snapshot, Path storePath, Optional<char[]> password, String passwordSource) {
-    return observe(snapshot, storePath, password, passwordSource, List.of(), Set.of());
+    return observe(snapshot, storePath, password, passwordSource, List.of(), Set.of(), Optional.empty());
   }
 
   /**
@@ -46,22 +46,8 @@ public final class StoreObserver {
    * store's trust files that hold one of {@code known} (byte for byte the same DER) take it
    * instead of parsing it again, and a PKCS#12 file whose digest is among {@code opened} is known
    * to open with the password without a key derivation: for observing again a store just written
-   * from them.
-   */
-  public StoreContents observe(
-      StoreSnapshot snapshot,
-      Path storePath,
-      Optional<char[]> password,
-      String passwordSource,
-      Collection<Certificate> known,
-      Set<Fingerprint> opened) {
-    return observe(snapshot, storePath, password, passwordSource, known, opened, Optional.empty());
-  }
-
-  /**
-   * As {@link #observe(StoreSnapshot, Path, Optional, String, Collection, Set)}; a PKCS#12 file
-   * the password does not open is tried with {@code previous} ({@code store.previousPassword},
-   * while the password changes), and is then listed in the facts' {@link
+   * from them. A PKCS#12 file the password does not open is tried with {@code previous} ({@code
+   * store.previousPassword}, while the password changes), and is then listed in the facts' {@link
    * ObservedOutputs#previousPassword()} for apply to encrypt anew.
    */
   public StoreContents observe(

@@ -63,23 +63,7 @@ public record AcmeSpec(
     }
   }
 
-  /** Settings with {@code fallback: none}. */
-  public AcmeSpec(
-      URI directory,
-      Optional<Path> caBundle,
-      List<URI> contact,
-      boolean termsOfServiceAgreed,
-      Optional<ExternalAccountBinding> externalAccountBinding,
-      Optional<String> profile,
-      AcmeChallenge challenge,
-      boolean includeAddresses,
-      IdentifierScope identifiers,
-      Optional<String> preferredChain,
-      Duration timeout) {
-    this(
-        directory, caBundle, contact, termsOfServiceAgreed, externalAccountBinding, profile, challenge,
-        includeAddresses, identifiers, preferredChain, timeout, ExternalSpec.Fallback.NONE);
-  }
+
 
   /**
    * External account binding (RFC 8555 section 7.3.4).

@@ -67,28 +67,7 @@ public record CertificateFacts(
     Objects.requireNonNull(nameConstraints, "nameConstraints");
   }
 
-  /** A certificate without name constraints (every leaf, most CAs). */
-  public CertificateFacts(
-      Fingerprint fingerprint,
-      Subject subject,
-      String subjectDn,
-      String issuerDn,
-      BigInteger serialNumber,
-      Instant notBefore,
-      Instant notAfter,
-      List<String> dnsNames,
-      List<InetAddress> ipAddresses,
-      KeyFacts publicKey,
-      boolean ca,
-      Optional<Integer> pathLength,
-      List<String> extendedKeyUsages,
-      Optional<String> subjectKeyId,
-      Optional<String> authorityKeyId,
-      String signatureAlgorithm) {
-    this(fingerprint, subject, subjectDn, issuerDn, serialNumber, notBefore, notAfter, dnsNames,
-        ipAddresses, publicKey, ca, pathLength, extendedKeyUsages, subjectKeyId, authorityKeyId,
-        signatureAlgorithm, Optional.empty());
-  }
+
 
   public boolean isSelfIssued() {
     return subjectDn.equals(issuerDn);

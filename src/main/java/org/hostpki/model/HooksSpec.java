@@ -83,17 +83,7 @@ public record HooksSpec(
     outputs = Collections.unmodifiableMap(new TreeMap<>(outputs));
   }
 
-  /** Without outputs' own hooks. */
-  public HooksSpec(
-      List<List<String>> afterServerChange,
-      List<List<String>> afterTrustChange,
-      List<List<String>> afterCaChange,
-      List<List<String>> beforeChange,
-      Duration timeout,
-      List<List<String>> onExpiring,
-      List<ExpiryThreshold> onExpiringWithin) {
-    this(afterServerChange, afterTrustChange, afterCaChange, beforeChange, timeout, onExpiring, onExpiringWithin, Map.of());
-  }
+
 
   /** The hook name of an output's {@code afterChange}: {@code afterChange:haproxy.pem}. */
   public static String outputHook(String file) {
@@ -107,7 +97,7 @@ public record HooksSpec(
       List<List<String>> afterCaChange,
       List<List<String>> beforeChange,
       Duration timeout) {
-    this(afterServerChange, afterTrustChange, afterCaChange, beforeChange, timeout, List.of(), DEFAULT_EXPIRING_WITHIN);
+    this(afterServerChange, afterTrustChange, afterCaChange, beforeChange, timeout, List.of(), DEFAULT_EXPIRING_WITHIN, Map.of());
   }
 
   /** Only {@code afterServerChange} and {@code onExpiring}, with a timeout. */
@@ -116,7 +106,7 @@ public record HooksSpec(
       Duration timeout,
       List<List<String>> onExpiring,
       List<ExpiryThreshold> onExpiringWithin) {
-    this(afterServerChange, List.of(), List.of(), List.of(), timeout, onExpiring, onExpiringWithin);
+    this(afterServerChange, List.of(), List.of(), List.of(), timeout, onExpiring, onExpiringWithin, Map.of());
   }
 
   /** Only {@code afterServerChange}, with this timeout. */

@@ -65,43 +65,6 @@ public record PlanInput(
     Objects.requireNonNull(acme, "acme");
   }
 
-  /** Input without anything from an ACME CA. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis,
-      Optional<ExternalChainFile> externalChain,
-      Optional<Instant> lastWritten,
-      boolean unattended,
-      List<TrustedCrl> crls,
-      InstallInput installs) {
-    this(
-        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, unattended,
-        crls, installs, AcmeObservation.NONE);
-  }
-
-  /** Input with nothing installed anywhere and nothing to install. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis,
-      Optional<ExternalChainFile> externalChain,
-      Optional<Instant> lastWritten,
-      boolean unattended,
-      List<TrustedCrl> crls) {
-    this(
-        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, unattended,
-        crls, InstallInput.NONE);
-  }
-
   /** Input for a person's run, without {@code trust.crls}. */
   public PlanInput(
       DesiredState desired,
@@ -115,7 +78,7 @@ public record PlanInput(
       Optional<Instant> lastWritten) {
     this(
         desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false,
-        List.of());
+        List.of(), InstallInput.NONE, AcmeObservation.NONE);
   }
 
   /** What {@code --replace} may name. */

@@ -88,7 +88,7 @@ class AcmeExternalAccountBindingTest {
             hmac.map(h -> new AcmeSpec.ExternalAccountBinding(Pebble.KEY_ID, new PasswordSource.Env("ACME_EAB_HMAC"))),
             Optional.empty(),
             new AcmeChallenge.Http01Listener(new ListenAddress(Optional.of(java.net.InetAddress.getLoopbackAddress()), pebble.httpPort)),
-            false, AcmeSpec.IdentifierScope.ALL, Optional.empty(), Duration.ofSeconds(30));
+            false, AcmeSpec.IdentifierScope.ALL, Optional.empty(), Duration.ofSeconds(30), org.hostpki.model.ExternalSpec.Fallback.NONE);
     return new AcmeIssuer(new AcmeSettings(spec, hmac), store, Clock.systemUTC(), new SecureRandom(), HookRunner.NONE);
   }
 }

@@ -264,7 +264,7 @@ class AcmeIssuerPebbleTest {
     AcmeSpec s = spec(http01());
     AcmeSpec notAgreed =
         new AcmeSpec(s.directory(), s.caBundle(), s.contact(), false, s.externalAccountBinding(), s.profile(),
-            s.challenge(), s.includeAddresses(), s.identifiers(), s.preferredChain(), s.timeout());
+            s.challenge(), s.includeAddresses(), s.identifiers(), s.preferredChain(), s.timeout(), org.hostpki.model.ExternalSpec.Fallback.NONE);
 
     assertThatThrownBy(() -> issuer(notAgreed).order(request(key(), List.of("tos.example.test"), List.of())))
         .isInstanceOfSatisfying(AcmeFailure.class, f -> {
@@ -280,7 +280,7 @@ class AcmeIssuerPebbleTest {
     AcmeSpec s = spec(http01());
     AcmeSpec untrusted =
         new AcmeSpec(s.directory(), Optional.of(otherCa), s.contact(), true, Optional.empty(), Optional.empty(),
-            s.challenge(), false, AcmeSpec.IdentifierScope.ALL, Optional.empty(), s.timeout());
+            s.challenge(), false, AcmeSpec.IdentifierScope.ALL, Optional.empty(), s.timeout(), org.hostpki.model.ExternalSpec.Fallback.NONE);
 
     assertThatThrownBy(() -> issuer(untrusted).order(request(key(), List.of("tls.example.test"), List.of())))
         .isInstanceOfSatisfying(AcmeFailure.class, f -> {
@@ -296,7 +296,7 @@ class AcmeIssuerPebbleTest {
     AcmeSpec s = spec(http01());
     AcmeSpec systemTrust =
         new AcmeSpec(s.directory(), Optional.empty(), s.contact(), true, Optional.empty(), Optional.empty(),
-            s.challenge(), false, AcmeSpec.IdentifierScope.ALL, Optional.empty(), s.timeout());
+            s.challenge(), false, AcmeSpec.IdentifierScope.ALL, Optional.empty(), s.timeout(), org.hostpki.model.ExternalSpec.Fallback.NONE);
 
     assertThatThrownBy(() -> issuer(systemTrust).order(request(key(), List.of("sys.example.test"), List.of())))
         .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.TLS_UNTRUSTED));
@@ -308,7 +308,7 @@ class AcmeIssuerPebbleTest {
     AcmeSpec down =
         new AcmeSpec(URI.create("https://127.0.0.1:" + Pebble.freePort() + "/dir"), s.caBundle(), s.contact(), true,
             Optional.empty(), Optional.empty(), s.challenge(), false, AcmeSpec.IdentifierScope.ALL, Optional.empty(),
-            s.timeout());
+            s.timeout(), org.hostpki.model.ExternalSpec.Fallback.NONE);
     AcmeIssuer issuer = issuer(down);
 
     assertThatThrownBy(() -> issuer.order(request(key(), List.of("down.example.test"), List.of())))
@@ -342,12 +342,12 @@ class AcmeIssuerPebbleTest {
     return new AcmeSpec(
         pebble.directory(), Optional.of(pebble.caBundle()), List.of(URI.create("mailto:ops@example.test")), true,
         Optional.empty(), Optional.empty(), challenge, true, AcmeSpec.IdentifierScope.ALL, Optional.empty(),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30), org.hostpki.model.ExternalSpec.Fallback.NONE);
   }
 
   private static AcmeSpec withPreferredChain(AcmeSpec s, String root) {
     return new AcmeSpec(s.directory(), s.caBundle(), s.contact(), s.termsOfServiceAgreed(), s.externalAccountBinding(),
-        s.profile(), s.challenge(), s.includeAddresses(), s.identifiers(), Optional.of(root), s.timeout());
+        s.profile(), s.challenge(), s.includeAddresses(), s.identifiers(), Optional.of(root), s.timeout(), org.hostpki.model.ExternalSpec.Fallback.NONE);
   }
 
   static AcmeChallenge http01() {

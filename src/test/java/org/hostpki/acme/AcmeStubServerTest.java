@@ -336,7 +336,7 @@ class AcmeStubServerTest {
         new AcmeSpec(
             URI.create(base + "/dir"), Optional.of(dir.resolve("ca.pem")), List.of(), true, Optional.empty(), profile,
             new AcmeChallenge.Http01Listener(ListenAddress.anyAddress(80)), false, AcmeSpec.IdentifierScope.PUBLIC,
-            Optional.empty(), Duration.ofSeconds(20));
+            Optional.empty(), Duration.ofSeconds(20), org.hostpki.model.ExternalSpec.Fallback.NONE);
     return new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM, HookRunner.NONE);
   }
 

@@ -196,7 +196,7 @@ class ConvergenceCheckTest {
     Reconciler.Observation before = reconciler().plan(desired(), Set.of());
     StoreSnapshot after = directory().read();
 
-    check.check(before, after, asWritten(after), trustFacts(before), PASSWORD_SOURCE);
+    check.check(before, after, asWritten(after), trustFacts(before), PASSWORD_SOURCE, new java.util.TreeMap<>(), before.acme());
 
     assertThat(before.plan().isEmpty()).isTrue();
   }
@@ -210,7 +210,7 @@ class ConvergenceCheckTest {
     directory().write(files, "{}".getBytes(StandardCharsets.UTF_8), before.store().snapshot());
 
     assertThatThrownBy(
-            () -> check.check(before, directory().read(), files, trustFacts(before), PASSWORD_SOURCE))
+            () -> check.check(before, directory().read(), files, trustFacts(before), PASSWORD_SOURCE, new java.util.TreeMap<>(), before.acme()))
         .isInstanceOf(HostpkiException.class)
         .hasMessageContaining("did not converge")
         .hasMessageContaining("t3");
@@ -225,7 +225,7 @@ class ConvergenceCheckTest {
     intended.put("trust/t0.crt", new StoreFile(after.files().get("trust/t1.crt"), FileKind.CERTIFICATES));
 
     assertThatThrownBy(
-            () -> check.check(before, after, intended, trustFacts(before), PASSWORD_SOURCE))
+            () -> check.check(before, after, intended, trustFacts(before), PASSWORD_SOURCE, new java.util.TreeMap<>(), before.acme()))
         .isInstanceOf(HostpkiException.class)
         .hasMessageContaining("does not read back as written: trust/t0.crt differ");
   }

@@ -137,7 +137,8 @@ class StoreObserverTest {
                 Optional.of("not checked".toCharArray()),
                 "environment variable PW",
                 List.of(),
-                java.util.Set.of(Fingerprint.sha256(snapshot.files().get("server.p12"))))
+                java.util.Set.of(Fingerprint.sha256(snapshot.files().get("server.p12"))),
+                Optional.empty())
             .facts();
 
     assertThat(observed.serverPkcs12()).contains(FORGED);

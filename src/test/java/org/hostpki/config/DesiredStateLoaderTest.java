@@ -567,7 +567,7 @@ class DesiredStateLoaderTest {
                 true,
                 AcmeSpec.IdentifierScope.ALL,
                 Optional.of("ISRG Root X1"),
-                Duration.ofMinutes(10)));
+                Duration.ofMinutes(10), org.hostpki.model.ExternalSpec.Fallback.NONE));
     assertThat(server.external()).isEmpty();
   }
 

@@ -321,7 +321,7 @@ class ApplyCrashTest {
         new AcmeSpec(
             URI.create("https://acme.test/directory"), Optional.empty(), List.of(), true, Optional.empty(),
             Optional.empty(), new AcmeChallenge.Http01Listener(AcmeChallenge.Http01Listener.DEFAULT), false,
-            AcmeSpec.IdentifierScope.PUBLIC, Optional.empty(), AcmeSpec.DEFAULT_TIMEOUT);
+            AcmeSpec.IdentifierScope.PUBLIC, Optional.empty(), AcmeSpec.DEFAULT_TIMEOUT, org.hostpki.model.ExternalSpec.Fallback.NONE);
     return desired(store, false, CaSpec.defaults(), TrustSpec.defaults(),
         new ServerSpec(
             ServerSpec.Issuer.ACME, d.subject(), List.of("portal.example.com"), d.ipAddresses(), true, d.key(),

@@ -64,7 +64,7 @@ class StoreMetricsTest {
         List.of(),
         Optional.empty(),
         Optional.empty(),
-        "SHA256withECDSA");
+        "SHA256withECDSA", Optional.empty());
   }
 
   private static ObservedStore store(int trusted) {

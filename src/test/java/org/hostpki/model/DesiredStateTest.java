@@ -8,6 +8,7 @@ import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -69,7 +70,7 @@ class DesiredStateTest {
   void testPrograms_everyKindOfHookAndEveryOutputsOwn() {
     HooksSpec hooks =
         new HooksSpec(List.of(List.of("a")), List.of(List.of("b")), List.of(List.of("c")), List.of(List.of("d")),
-            HooksSpec.DEFAULT_TIMEOUT, List.of(List.of("f")), HooksSpec.DEFAULT_EXPIRING_WITHIN);
+            HooksSpec.DEFAULT_TIMEOUT, List.of(List.of("f")), HooksSpec.DEFAULT_EXPIRING_WITHIN, Map.of());
     OutputSpec output =
         new OutputSpec("haproxy.pem", new OutputFormat.CombinedPem(Optional.empty()), AccessSpec.NONE,
             List.of(List.of("e")), new SourcePosition(Path.of("host.yaml"), 1, 1));

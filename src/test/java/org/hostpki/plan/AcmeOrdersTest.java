@@ -278,7 +278,7 @@ class AcmeOrdersTest {
             "CN=Example ACME Intermediate", BigInteger.valueOf(77), notBefore, notAfter,
             List.of("portal.example.com"), List.of(Fixtures.ip("203.0.114.10")), s.serverKey, false,
             Optional.empty(), List.of(CertificateFacts.EKU_SERVER_AUTH), Optional.empty(), Optional.empty(),
-            "SHA256withECDSA");
+            "SHA256withECDSA", Optional.empty());
     List<CertificateFacts> chain =
         Fixtures.externalChain("acme", s.serverKey, leaf.dnsNames(), leaf.ipAddresses(), notAfter, false);
     s.externalChain = List.of(leaf, chain.get(1));

@@ -131,7 +131,7 @@ final class Fixtures {
         eku,
         Optional.empty(),
         Optional.empty(),
-        "SHA256withECDSA");
+        "SHA256withECDSA", Optional.empty());
   }
 
   static CertificateFacts trusted(String seed, Instant notAfter) {
@@ -374,7 +374,7 @@ final class Fixtures {
             List.of(CertificateFacts.EKU_SERVER_AUTH, CertificateFacts.EKU_CLIENT_AUTH),
             Optional.empty(),
             Optional.empty(),
-            "SHA256withECDSA"));
+            "SHA256withECDSA", Optional.empty()));
     chain.add(caFacts("intermediate", ISSUING_CA, ROOT_CA));
     if (withRoot) {
       chain.add(caFacts("root", ROOT_CA, ROOT_CA));
@@ -399,7 +399,7 @@ final class Fixtures {
         List.of(),
         Optional.empty(),
         Optional.empty(),
-        "SHA384withECDSA");
+        "SHA384withECDSA", Optional.empty());
   }
 
   /** A chain for the store's key covering the desired names, valid 90 days. */

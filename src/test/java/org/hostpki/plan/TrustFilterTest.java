@@ -90,6 +90,6 @@ class TrustFilterTest {
         List.of(),
         Optional.empty(),
         Optional.empty(),
-        "SHA256withECDSA");
+        "SHA256withECDSA", Optional.empty());
   }
 }

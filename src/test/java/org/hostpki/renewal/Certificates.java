@@ -47,7 +47,7 @@ final class Certificates {
         List.of(CertificateFacts.EKU_SERVER_AUTH),
         Optional.empty(),
         Optional.empty(),
-        "SHA256withECDSA");
+        "SHA256withECDSA", Optional.empty());
   }
 
   static HostIdentity host(String name) {
