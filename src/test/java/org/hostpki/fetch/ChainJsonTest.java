@@ -2,12 +2,10 @@ package org.hostpki.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.hostpki.json.OutputSchemas;
@@ -16,32 +14,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import org.hostpki.testkit.Tool;
 import org.hostpki.testkit.ToolCertificates;
 
 class ChainJsonTest {
   @TempDir static Path dir;
-  private static ToolCertificates.Issued ca;
-  private static ToolCertificates.Issued leaf;
+  private static DeviceChain device;
   private static Instant halfADayIn;
 
   @BeforeAll
   static void makeCertificates() {
-    Tool.OPENSSL.require();
-    ca = ToolCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
-    leaf = ToolCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
-    halfADayIn = leaf.load().getNotBefore().toInstant().plus(Duration.ofHours(12));
+    device = DeviceChain.make(dir);
+    halfADayIn = device.halfADayIn();
   }
 
   private static JsonNode render(Endpoint endpoint, Optional<String> problem, Instant now) throws UnknownHostException {
-    PresentedChain chain =
-        new PresentedChain(
-            endpoint,
-            InetAddress.getByName("::1"),
-            problem.isPresent() ? Optional.empty() : Optional.of("TLSv1.3"),
-            problem.isPresent() ? Optional.empty() : Optional.of("TLS_AES_128_GCM_SHA256"),
-            List.of(leaf.load(), ca.load()),
-            problem);
+    PresentedChain chain = device.presented(endpoint, "::1", problem);
     return OutputSchemas.valid("fetch-cert.schema.json", ChainJson.render(chain, now));
   }
 
@@ -67,9 +54,9 @@ class ChainJsonTest {
 
     assertThat(certificates).hasSize(2);
     assertThat(certificates.get(0).get("sha256").asString())
-        .isEqualTo(ToolCertificates.opensslFingerprint(leaf.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
+        .isEqualTo(ToolCertificates.opensslFingerprint(device.leaf().certificate()).replace(":", "").toLowerCase(Locale.ROOT));
     assertThat(certificates.get(1).get("sha256").asString())
-        .isEqualTo(ToolCertificates.opensslFingerprint(ca.certificate()).replace(":", "").toLowerCase(Locale.ROOT));
+        .isEqualTo(ToolCertificates.opensslFingerprint(device.ca().certificate()).replace(":", "").toLowerCase(Locale.ROOT));
   }
 
   @Test
@@ -80,29 +67,29 @@ class ChainJsonTest {
     assertThat(c.get("role").asString()).isEqualTo("leaf");
     assertThat(c.get("subject").asString()).isEqualTo("CN=device.test");
     assertThat(c.get("issuer").asString()).isEqualTo("CN=Test Device CA,O=Example Corp");
-    assertThat(c.get("not_before").asString()).isEqualTo(leaf.load().getNotBefore().toInstant().toString());
-    assertThat(c.get("not_after").asString()).isEqualTo(leaf.load().getNotAfter().toInstant().toString());
+    assertThat(c.get("not_before").asString()).isEqualTo(device.leaf().load().getNotBefore().toInstant().toString());
+    assertThat(c.get("not_after").asString()).isEqualTo(device.leaf().load().getNotAfter().toInstant().toString());
     assertThat(c.get("validity").asString()).isEqualTo("valid");
     assertThat(c.get("days_left").asLong()).isEqualTo(29);
     assertThat(c.get("dns_names").toString()).isEqualTo("[\"device.test\"]");
     assertThat(c.get("ip_addresses").toString()).isEqualTo("[\"127.0.0.1\"]");
     assertThat(c.get("other_names")).isEmpty();
     assertThat(c.get("serial").asString())
-        .isEqualTo(leaf.load().getSerialNumber().toString(16).toUpperCase(Locale.ROOT).replaceFirst("^(.(..)*)$", "0$1"));
+        .isEqualTo(device.leaf().load().getSerialNumber().toString(16).toUpperCase(Locale.ROOT).replaceFirst("^(.(..)*)$", "0$1"));
     assertThat(c.get("key").get("algorithm").asString()).isEqualTo("EC");
     assertThat(c.get("key").get("bits").asInt()).isEqualTo(256);
     assertThat(c.get("key").get("curve").asString()).isEqualTo("P-256");
     assertThat(c.get("key").get("description").asString()).isEqualTo("EC P-256");
     assertThat(c.get("key").get("sha256").asString())
-        .isEqualTo(Fingerprint.sha256(leaf.load().getPublicKey().getEncoded()).hex());
+        .isEqualTo(Fingerprint.sha256(device.leaf().load().getPublicKey().getEncoded()).hex());
     assertThat(c.get("ca").asBoolean()).isFalse();
     assertThat(c.get("self_signed").asBoolean()).isFalse();
-    assertThat(c.get("pem").asString()).isEqualTo(leaf.pem());
+    assertThat(c.get("pem").asString()).isEqualTo(device.leaf().pem());
   }
 
   @Test
   void testRender_expiredIsNegativeDaysLeft() throws UnknownHostException {
-    Instant later = leaf.load().getNotAfter().toInstant().plus(Duration.ofDays(5)).plusSeconds(60);
+    Instant later = device.leaf().load().getNotAfter().toInstant().plus(Duration.ofDays(5)).plusSeconds(60);
 
     JsonNode c = render(Endpoint.parse("device.test"), Optional.empty(), later).get("certificates").get(0);
 

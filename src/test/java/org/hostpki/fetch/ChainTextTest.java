@@ -2,41 +2,29 @@ package org.hostpki.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.hostpki.testkit.ToolCertificates;
-import org.hostpki.testkit.Tool;
 
 class ChainTextTest {
   @TempDir static Path dir;
-  private static ToolCertificates.Issued ca;
-  private static ToolCertificates.Issued leaf;
+  private static DeviceChain device;
   private static Instant halfADayIn;
 
   @BeforeAll
   static void makeCertificates() {
-    Tool.OPENSSL.require();
-    ca = ToolCertificates.opensslCa(dir, "ca", "/O=Example Corp/CN=Test Device CA");
-    leaf = ToolCertificates.opensslLeaf(dir, "leaf", "/CN=device.test", "ec", "DNS:device.test,IP:127.0.0.1", ca);
-    halfADayIn = leaf.load().getNotBefore().toInstant().plus(Duration.ofHours(12));
+    device = DeviceChain.make(dir);
+    halfADayIn = device.halfADayIn();
   }
 
   private static PresentedChain chain(Endpoint endpoint, Optional<String> problem) throws UnknownHostException {
-    return new PresentedChain(
-        endpoint,
-        InetAddress.getByName("127.0.0.1"),
-        problem.isPresent() ? Optional.empty() : Optional.of("TLSv1.3"),
-        problem.isPresent() ? Optional.empty() : Optional.of("TLS_AES_128_GCM_SHA256"),
-        List.of(leaf.load(), ca.load()),
-        problem);
+    return device.presented(endpoint, "127.0.0.1", problem);
   }
 
   @Test
@@ -51,22 +39,22 @@ class ChainTextTest {
                 + "[0] leaf\n"
                 + "    subject      CN=device.test\n"
                 + "    issuer       CN=Test Device CA,O=Example Corp\n"
-                + "    not before   " + leaf.load().getNotBefore().toInstant() + "\n"
-                + "    not after    " + leaf.load().getNotAfter().toInstant() + " (29 days left)\n"
+                + "    not before   " + device.leaf().load().getNotBefore().toInstant() + "\n"
+                + "    not after    " + device.leaf().load().getNotAfter().toInstant() + " (29 days left)\n"
                 + "    SANs         DNS:device.test, IP:127.0.0.1\n"
                 + "    key          EC P-256\n"
                 + "    self-signed  no\n"
-                + "    SHA-256      " + ToolCertificates.opensslFingerprint(leaf.certificate()) + "\n"
+                + "    SHA-256      " + ToolCertificates.opensslFingerprint(device.leaf().certificate()) + "\n"
                 + "\n"
                 + "[1] CA\n"
                 + "    subject      CN=Test Device CA,O=Example Corp\n"
                 + "    issuer       CN=Test Device CA,O=Example Corp\n"
-                + "    not before   " + ca.load().getNotBefore().toInstant() + "\n"
-                + "    not after    " + ca.load().getNotAfter().toInstant() + " (29 days left)\n"
+                + "    not before   " + device.ca().load().getNotBefore().toInstant() + "\n"
+                + "    not after    " + device.ca().load().getNotAfter().toInstant() + " (29 days left)\n"
                 + "    SANs         none\n"
                 + "    key          EC P-256\n"
                 + "    self-signed  yes\n"
-                + "    SHA-256      " + ToolCertificates.opensslFingerprint(ca.certificate()) + "\n"
+                + "    SHA-256      " + ToolCertificates.opensslFingerprint(device.ca().certificate()) + "\n"
                 + "\n"
                 + "Nothing was trusted. Before you trust this device, compare the leaf's SHA-256 with"
                 + " the one its console, label or owner gives you.\n");
@@ -82,16 +70,16 @@ class ChainTextTest {
 
   @Test
   void testRender_expiredCertificateSaysSo() throws UnknownHostException {
-    Instant later = leaf.load().getNotAfter().toInstant().plus(Duration.ofDays(2)).plusSeconds(60);
+    Instant later = device.leaf().load().getNotAfter().toInstant().plus(Duration.ofDays(2)).plusSeconds(60);
 
     String text = ChainText.render(chain(Endpoint.of("device.test", 8443), Optional.empty()), later);
 
-    assertThat(text).contains(leaf.load().getNotAfter().toInstant() + " (EXPIRED 2 days ago)\n");
+    assertThat(text).contains(device.leaf().load().getNotAfter().toInstant() + " (EXPIRED 2 days ago)\n");
   }
 
   @Test
   void testRender_notYetValidCertificateSaysSo() throws UnknownHostException {
-    Instant earlier = leaf.load().getNotBefore().toInstant().minus(Duration.ofDays(1));
+    Instant earlier = device.leaf().load().getNotBefore().toInstant().minus(Duration.ofDays(1));
 
     String text = ChainText.render(chain(Endpoint.of("device.test", 8443), Optional.empty()), earlier);
 
