@@ -97,7 +97,7 @@ final class PlanningPass {
     StoreDirectory directory = directory(desired);
     StoreSnapshot snapshot = live.orElseGet(directory::read);
     desired.outputs().forEach(o -> o.fileNames().forEach(n -> directory.requireFreeName(n, o.origin())));
-    Optional<char[]> previous = secrets.password(desired.store().previousPassword());
+    Optional<char[]> previous = secrets.previousPassword(desired.store().previousPassword());
     StoreContents read =
         observer.observe(
             snapshot, desired.store().path(), password, passwordSource(desired), List.of(), Set.of(), previous);
