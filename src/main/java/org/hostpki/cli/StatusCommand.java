@@ -207,7 +207,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     String pad = "         ";
     Path chain = o.desired().server().external().map(ExternalSpec::chain).orElseThrow();
     text.add("Issuer   external; chain file ").add(chain);
-    o.externalChainFile().ifPresent(f -> text.add(" (").add(fileState(f)).add(')'));
+    o.externalChainFile().ifPresent(f -> text.add(" (").add(ChainFileState.of(f).text()).add(')'));
     text.end();
     text.add(pad).add("serving ");
     if (s.servesImportedChain()) {
@@ -237,20 +237,15 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
 
-  private static String fileState(ExternalChainFile f) {
-    if (f instanceof ExternalChainFile.Absent) {
-      return "not there yet";
+  /** What the external chain file holds: the JSON's word for it, and the text's. */
+  private record ChainFileState(String word, String text) {
+    static ChainFileState of(ExternalChainFile f) {
+      return f instanceof ExternalChainFile.Absent
+          ? new ChainFileState("absent", "not there yet")
+          : f instanceof ExternalChainFile.Valid
+              ? new ChainFileState("valid", "a valid chain")
+              : new ChainFileState("refused", "refused, see the error below");
     }
-    if (f instanceof ExternalChainFile.Valid) {
-      return "a valid chain";
-    }
-    return "refused, see the error below";
-  }
-
-  private static String fileStateWord(ExternalChainFile f) {
-    return f instanceof ExternalChainFile.Absent
-        ? "absent"
-        : f instanceof ExternalChainFile.Valid ? "valid" : "refused";
   }
 
   /** The format of the JSON document, described by schema/status.schema.json. */
@@ -348,7 +343,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     w.beginObject();
     w.field("chain_file", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
-    w.field("chain_file_state", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
+    w.field("chain_file_state", o.externalChainFile().map(f -> ChainFileState.of(f).word()).orElse("absent"));
     w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {
