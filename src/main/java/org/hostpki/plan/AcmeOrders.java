@@ -17,6 +17,7 @@ import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TerminalText;
 import org.hostpki.renewal.RenewalPolicy;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * Decides whether the server certificate is ordered from the ACME CA ({@code server.issuer:
@@ -185,17 +186,10 @@ final class AcmeOrders {
                   + " certificate"));
     }
     reasons.addAll(changes.exact(c.dnsNames(), c.ipAddresses()));
-    List<Warning> warnings = new ArrayList<>();
-    CertificateChecks.validityReasons(
-        c,
+    RenewalSchedule schedule =
         new RenewalPolicy(server.renewBefore(), in.desired().renewal(), in.host())
-            .schedule(c, c.notBefore(), seen.renewalWindow().filter(w -> orderedHere(c.fingerprint()))),
-        in.now(),
-        in.unattended(),
-        Address.SERVER,
-        reasons,
-        warnings);
-    warnings.forEach(draft::warn);
+            .schedule(c, c.notBefore(), seen.renewalWindow().filter(w -> orderedHere(c.fingerprint())));
+    CertificateChecks.validityReasons(c, schedule, in.now(), in.unattended(), Address.SERVER, reasons, draft::warn);
     return keyChange;
   }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
@@ -108,6 +109,7 @@ final class CertificateChecks {
    * change.
    *
    * @param subject what the certificate is, for warnings: {@code server}, {@code ca}
+   * @param warn where the warnings go, in the order found
    */
   static void validityReasons(
       CertificateFacts c,
@@ -116,7 +118,7 @@ final class CertificateChecks {
       boolean unattended,
       String subject,
       List<Reason> reasons,
-      List<Warning> warnings) {
+      Consumer<Warning> warn) {
     if (c.isExpiredAt(now)) {
       reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DateText.of(c.notAfter())));
       return;
@@ -130,14 +132,14 @@ final class CertificateChecks {
           new Reason(
               ReasonCode.EXPIRING, Renewals.expiresWords(c, now) + "; " + renewal.reasonWords()));
       if (renewal.cause() == Renewal.Cause.SAFETY_MARGIN) {
-        warnings.add(
+        warn.accept(
             new Warning(
                 WarningCode.RENEWAL_SAFETY_MARGIN,
                 subject,
                 subject + ": " + renewal.note().orElse("renewing at the safety margin")));
       }
     } else if (renewal.state() == Renewal.State.WAITING) {
-      warnings.add(
+      warn.accept(
           new Warning(
               WarningCode.RENEWAL_WAITING,
               subject,

@@ -14,6 +14,7 @@ import org.hostpki.model.KeyRotation;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * Plans the server certificate and its key ({@code server.crt}, {@code server.key}): issued by the
@@ -247,18 +248,11 @@ final class ServerPlan {
     CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
     CertificateChecks.distributionPointReason(observed.serverCrlDistributionPoints(), crlUrl())
         .ifPresent(reasons::add);
-    List<Warning> warnings = new ArrayList<>();
-    CertificateChecks.validityReasons(
-        c,
+    RenewalSchedule schedule =
         observed.isImportedLeaf(c)
             ? Renewals.imported(server.renewBefore(), in.desired(), in.host(), c)
-            : Renewals.issuedHere(server.renewBefore(), in.desired(), in.host(), c),
-        in.now(),
-        in.unattended(),
-        Address.SERVER,
-        reasons,
-        warnings);
-    warnings.forEach(draft::warn);
+            : Renewals.issuedHere(server.renewBefore(), in.desired(), in.host(), c);
+    CertificateChecks.validityReasons(c, schedule, in.now(), in.unattended(), Address.SERVER, reasons, draft::warn);
   }
 
   private boolean reissue(
