@@ -146,17 +146,10 @@ final class AcmeOrders {
   private boolean reasons(NameChanges changes, List<Reason> reasons) {
     Optional<CertificateFacts> cert = observed.serverCertificate();
     Optional<KeyFacts> key = observed.serverKey();
-    if (cert.isEmpty() && key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "no server certificate in the store yet"));
-      return true;
-    }
-    if (key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.key is missing"));
-      return true;
-    }
-    if (cert.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.crt is missing"));
-      return false;
+    Optional<Reason> missing = CertificateChecks.missingServer(cert, key);
+    if (missing.isPresent()) {
+      reasons.add(missing.get());
+      return key.isEmpty();
     }
     CertificateFacts c = cert.get();
     boolean keyChange = false;

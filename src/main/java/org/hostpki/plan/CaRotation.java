@@ -164,12 +164,11 @@ final class CaRotation {
   private List<Reason> currentReasons() {
     Optional<KeyFacts> key = observed.caKey();
     List<Reason> reasons = new ArrayList<>();
-    if (current.isEmpty() && key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "no CA in the store yet"));
-    } else if (current.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "ca.crt is missing"));
-    } else if (key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "ca.key is missing"));
+    Optional<Reason> missing =
+        CertificateChecks.missingReason(
+            current, key, "no CA in the store yet", StoreLayout.CA_CERT, StoreLayout.CA_KEY);
+    if (missing.isPresent()) {
+      reasons.add(missing.get());
     } else {
       CertificateFacts c = current.get();
       if (in.replace().contains(PlanInput.Replace.CA)) {

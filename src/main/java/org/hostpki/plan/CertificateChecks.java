@@ -14,6 +14,7 @@ import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Subject;
 import org.hostpki.renewal.Renewal;
 import org.hostpki.renewal.RenewalSchedule;
@@ -100,6 +101,32 @@ final class CertificateChecks {
             ReasonCode.PROFILE_CHANGED,
             "CRL distribution point " + (have.isEmpty() ? "none" : String.join(", ", have)) + " → "
                 + (want.isEmpty() ? "none (ca.crl.url is not set)" : want.get(0))));
+  }
+
+  /**
+   * Why a certificate and its key cannot be kept when either is missing from the store: {@code
+   * none} when both are, else the missing file; empty when both are there.
+   *
+   * @param none the reason's message when neither is there: {@code no CA in the store yet}
+   */
+  static Optional<Reason> missingReason(
+      Optional<CertificateFacts> cert, Optional<KeyFacts> key, String none, String certFile, String keyFile) {
+    if (cert.isEmpty() && key.isEmpty()) {
+      return Optional.of(new Reason(ReasonCode.MISSING, none));
+    }
+    if (cert.isEmpty()) {
+      return Optional.of(new Reason(ReasonCode.MISSING, certFile + " is missing"));
+    }
+    if (key.isEmpty()) {
+      return Optional.of(new Reason(ReasonCode.MISSING, keyFile + " is missing"));
+    }
+    return Optional.empty();
+  }
+
+  /** {@link #missingReason} for {@code server.crt} and {@code server.key}. */
+  static Optional<Reason> missingServer(Optional<CertificateFacts> cert, Optional<KeyFacts> key) {
+    return missingReason(
+        cert, key, "no server certificate in the store yet", StoreLayout.SERVER_CERT, StoreLayout.SERVER_KEY);
   }
 
   /**

@@ -182,14 +182,10 @@ final class ServerPlan {
     Optional<CertificateFacts> cert = observed.serverCertificate();
     Optional<KeyFacts> key = observed.serverKey();
     List<Reason> reasons = new ArrayList<>();
-    Action action = Action.REPLACE;
-    if (cert.isEmpty() && key.isEmpty()) {
-      action = Action.CREATE;
-      reasons.add(new Reason(ReasonCode.MISSING, "no server certificate in the store yet"));
-    } else if (cert.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.crt is missing"));
-    } else if (key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.key is missing"));
+    Action action = cert.isEmpty() && key.isEmpty() ? Action.CREATE : Action.REPLACE;
+    Optional<Reason> missing = CertificateChecks.missingServer(cert, key);
+    if (missing.isPresent()) {
+      reasons.add(missing.get());
     } else {
       CertificateFacts c = cert.get();
       boolean imported = observed.isImportedLeaf(c);
