@@ -147,23 +147,14 @@ public final class RenewalSchedule {
       return renewal(Renewal.State.DUE, now, cause, words, Optional.of(where), Optional.empty());
     }
     if (!now.isBefore(latest)) {
-      return renewal(
-          Renewal.State.DUE,
-          latest,
-          Renewal.Cause.SAFETY_MARGIN,
-          words,
-          Optional.empty(),
-          Optional.of("not waiting for " + waitWords + ": " + marginWords() + " is reached"));
+      return atMargin(
+          Renewal.State.DUE, words, Optional.empty(),
+          "not waiting for " + waitWords + ": " + marginWords() + " is reached");
     }
     if (opening.isEmpty() || opening.get().from().isAfter(latest)) {
-      return renewal(
-          Renewal.State.WAITING,
-          latest,
-          Renewal.Cause.SAFETY_MARGIN,
-          words,
-          Optional.of(waitWords),
-          Optional.of(
-              "it does not open before " + marginWords() + ", when the renewal goes ahead regardless"));
+      return atMargin(
+          Renewal.State.WAITING, words, Optional.of(waitWords),
+          "it does not open before " + marginWords() + ", when the renewal goes ahead regardless");
     }
     return renewal(
         Renewal.State.WAITING,
@@ -185,6 +176,11 @@ public final class RenewalSchedule {
     return new Renewal(state, at, dueAt, notAfter, cause, rule, waitingFor, note);
   }
 
+  /** A renewal at the safety margin ({@code latest}), with a note on why no window is waited for. */
+  private Renewal atMargin(Renewal.State state, String words, Optional<String> waitingFor, String note) {
+    return renewal(state, latest, Renewal.Cause.SAFETY_MARGIN, words, waitingFor, Optional.of(note));
+  }
+
   /** Not due yet: when it will be renewed. */
   private Renewal scheduled(String words, Renewal.Cause base, boolean unattended) {
     if (!unattended || windows.isEmpty()) {
@@ -192,13 +188,9 @@ public final class RenewalSchedule {
     }
     Optional<WindowCalendar.Opening> opening = WindowCalendar.firstAllowed(windows, windowShare, dueAt);
     if (opening.isEmpty() || opening.get().from().isAfter(latest)) {
-      return renewal(
-          Renewal.State.SCHEDULED,
-          latest,
-          Renewal.Cause.SAFETY_MARGIN,
-          words,
-          Optional.of(windowWords(windows)),
-          Optional.of(windowWords(windows) + " does not open between then and " + marginWords()));
+      return atMargin(
+          Renewal.State.SCHEDULED, words, Optional.of(windowWords(windows)),
+          windowWords(windows) + " does not open between then and " + marginWords());
     }
     return renewal(
         Renewal.State.SCHEDULED,
