@@ -282,20 +282,14 @@ final class InspectCommand implements Callable<Integer> {
       w.name("keystore").nullValue();
       noCrl(w);
     } else if (material instanceof Material.Request r) {
-      w.field("kind", "certificate_request");
-      w.field("encoding", r.form().word());
-      w.field("certificates", List.of());
-      w.field("private_keys", 0);
+      withoutCertificates(w, "certificate_request", r.form(), 0);
       w.name("request").beginObject();
       CertificateJson.requestMembers(w, r.request());
       w.endObject();
       w.name("keystore").nullValue();
       noCrl(w);
     } else if (material instanceof Material.Crl c) {
-      w.field("kind", "crl");
-      w.field("encoding", c.form().word());
-      w.field("certificates", List.of());
-      w.field("private_keys", 0);
+      withoutCertificates(w, "crl", c.form(), 0);
       w.name("request").nullValue();
       w.name("keystore").nullValue();
       w.name("crl");
@@ -311,10 +305,7 @@ final class InspectCommand implements Callable<Integer> {
       w.endArray();
     } else if (material instanceof Material.KeyStoreFile k) {
       KeyStoreContents contents = k.contents();
-      w.field("kind", "keystore");
-      w.field("encoding", k.form().word());
-      w.field("certificates", List.of());
-      w.field("private_keys", contents.keys().size());
+      withoutCertificates(w, "keystore", k.form(), contents.keys().size());
       w.name("request").nullValue();
       w.name("keystore").beginObject();
       w.field("profile", contents.profile().map(p -> p.name().toLowerCase(Locale.ROOT)));
@@ -343,6 +334,14 @@ final class InspectCommand implements Callable<Integer> {
       noCrl(w);
     }
     return w.endObject();
+  }
+
+  /** The members before {@code request} of a file that is no list of certificates. */
+  private static void withoutCertificates(JsonWriter w, String kind, Material.Form form, int privateKeys) {
+    w.field("kind", kind);
+    w.field("encoding", form.word());
+    w.field("certificates", List.of());
+    w.field("private_keys", privateKeys);
   }
 
   private static void noCrl(JsonWriter w) {
