@@ -3,11 +3,14 @@ package org.hostpki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +20,14 @@ import org.hostpki.testkit.ToolCertificates;
 import org.hostpki.testkit.ToolCertificates.Issued;
 import org.hostpki.json.OutputSchemas;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.Fingerprint;
+import org.hostpki.model.RevocationReason;
+import org.hostpki.model.RevokedCertificate;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.hostpki.pki.RevocationList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +157,48 @@ class InspectCommandTest {
     assertThat(pem.get("request").get("subject").asString()).isEqualTo("CN=device.test");
     assertThat(pem.get("request").get("signature_valid").asBoolean()).isTrue();
     assertThat(inspect("leaf.csr").out()).contains("Request  CN=device.test\n", "signature valid");
+  }
+
+  @Test
+  void testCrl_asPemAndDerWithWhatItListsAndWhenItRunsOut() throws Exception {
+    Certificate caCertificate = Pem.readCertificates(Files.readAllBytes(ca.certificate())).get(0);
+    Instant issued = clock.instant().minus(Duration.ofHours(1));
+    BigInteger serial = new BigInteger("142517D9F5E1D2D020831BD6DF32EB4D", 16);
+    RevocationList crl = RevocationList.issue(
+        caCertificate, KeyMaterial.fromPem(Files.readAllBytes(ca.key())), BigInteger.valueOf(7), issued,
+        issued.plus(Duration.ofDays(7)), List.of(new RevokedCertificate(serial, issued, RevocationReason.KEY_COMPROMISE)),
+        new SecureRandom());
+    Files.writeString(dir.resolve("ca.crl"), crl.pem());
+    Files.write(dir.resolve("ca.crl.der"), crl.der()); // as hostpki export crl --der writes it for publishing
+
+    CliResult pem = inspect("ca.crl");
+    CliResult later = Cli.in(dir).clock(Clock.offset(clock, Duration.ofDays(8))).env(Map.of()).run("inspect", "ca.crl.der");
+
+    assertThat(pem.exitCode()).as(pem.toString()).isZero();
+    assertThat(pem.out())
+        .isEqualTo(
+            "File     " + dir.resolve("ca.crl") + ": a CRL, PEM\n"
+                + "CRL      issuer CN=Test Device CA,O=Example Corp\n"
+                + "         number 7, signed with SHA256withECDSA, authority key id "
+                + crl.facts().authorityKeyId().orElseThrow().toUpperCase(Locale.ROOT).replaceAll("(..)(?!$)", "$1:") + "\n"
+                + "         this update " + DateText.of(issued) + ", next update " + DateText.of(issued.plus(Duration.ofDays(7)))
+                + " (6 days left)\n"
+                + "         1 revoked certificate:\n"
+                + "         serial 142517D9F5E1D2D020831BD6DF32EB4D revoked " + DateText.of(issued) + " (keyCompromise)\n");
+    assertThat(later.exitCode()).as(later.toString()).isZero();
+    assertThat(later.out())
+        .startsWith("File     " + dir.resolve("ca.crl.der") + ": a CRL, DER\n")
+        .contains("(past it: clients that check it refuse every certificate of its CA)");
+    JsonNode fromPem = json("ca.crl");
+    JsonNode fromDer = json("ca.crl.der");
+    assertThat(fromPem.get("kind").asString()).isEqualTo("crl");
+    assertThat(fromPem.get("crl").get("number").asString()).isEqualTo("7");
+    assertThat(fromPem.get("crl").get("sha256").asString()).isEqualTo(crl.facts().fingerprint().hex());
+    assertThat(fromPem.get("revoked").get(0).get("serial").asString()).isEqualTo("142517D9F5E1D2D020831BD6DF32EB4D");
+    assertThat(fromPem.get("revoked").get(0).get("reason").asString()).isEqualTo("keyCompromise");
+    assertThat(fromDer.get("crl")).isEqualTo(fromPem.get("crl"));
+    assertThat(fromDer.get("revoked")).isEqualTo(fromPem.get("revoked"));
+    assertThat(json("leaf.pem").get("crl").isNull()).isTrue();
   }
 
   @Test
