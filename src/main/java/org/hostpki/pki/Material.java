@@ -115,13 +115,13 @@ public sealed interface Material {
     }
     if ((data[0] & 0xff) != 0x30) {
       throw new InvalidMaterialException(
-          "is no certificate, certificate request or PKCS#12 file: it is neither PEM text nor DER");
+          "is no certificate, certificate request, CRL or PKCS#12 file: it is neither PEM text nor DER");
     }
     String shape = Der.shapeProblem(data);
     if (shape != null) {
       // Cut short or followed by junk: no reader gets further, so say it once.
       throw new InvalidMaterialException(
-          "is no certificate, certificate request or PKCS#12 file hostpki can read: " + shape);
+          "is no certificate, certificate request, CRL or PKCS#12 file hostpki can read: " + shape);
     }
     switch (derKind(data)) {
       case PKCS12:
@@ -148,7 +148,7 @@ public sealed interface Material {
               return new Crl(RevocationList.parse(data), Form.DER);
             }
             throw new InvalidMaterialException(
-                "is no certificate, certificate request or PKCS#12 file: as a certificate it "
+                "is no certificate, certificate request, CRL or PKCS#12 file: as a certificate it "
                     + notACertificate.getMessage() + "; as a certificate request it " + notARequest.getMessage());
           }
         }

@@ -322,7 +322,7 @@ class InspectCommandTest {
 
     assertThat(key.exitCode()).isEqualTo(1);
     assertThat(key.err()).contains("holds a private key and no certificate").doesNotContain("BEGIN");
-    assertThat(random.err()).isEqualTo("error: " + dir.resolve("random.bin") + " is no certificate, certificate request or PKCS#12 file: it is neither PEM text nor DER\n");
+    assertThat(random.err()).isEqualTo("error: " + dir.resolve("random.bin") + " is no certificate, certificate request, CRL or PKCS#12 file: it is neither PEM text nor DER\n");
     assertThat(folder.err()).contains("is a directory, not a regular file");
     assertThat(missing.exitCode()).isEqualTo(1);
     JsonNode error = OutputSchemas.valid("error.schema.json", missing.out());
@@ -349,10 +349,10 @@ class InspectCommandTest {
     CliResult big = inspect("huge.pem", "--output", "json");
 
     assertThat(cut.err())
-        .isEqualTo("error: " + dir.resolve("cut.der") + " is no certificate, certificate request or PKCS#12 file hostpki"
+        .isEqualTo("error: " + dir.resolve("cut.der") + " is no certificate, certificate request, CRL or PKCS#12 file hostpki"
             + " can read: it is cut short: its DER header declares " + der.length + " bytes but only 200 are present\n");
     assertThat(cutP12.err()).contains("it is cut short: its DER header declares " + p12.length);
-    assertThat(sequence.err()).startsWith("error: " + dir.resolve("sequence.bin") + " is no certificate, certificate request or PKCS#12 file: as a certificate it ");
+    assertThat(sequence.err()).startsWith("error: " + dir.resolve("sequence.bin") + " is no certificate, certificate request, CRL or PKCS#12 file: as a certificate it ");
     assertThat(pipe.err()).isEqualTo("error: " + fifo + " is a FIFO (named pipe), not a regular file\n");
     assertThat(OutputSchemas.valid("error.schema.json", big.out()).get("diagnostics").get(0).get("message").asString())
         .isEqualTo(dir.resolve("huge.pem") + " is 68157440 bytes, over the 64 MiB limit for a file to inspect");
