@@ -115,6 +115,7 @@ final class PlanningPass {
                 desired,
                 host,
                 store.facts(),
+                acme,
                 now,
                 blocked,
                 blocked.isPresent() ? List.of() : planned.changes().stream().map(Change::address).toList(),
