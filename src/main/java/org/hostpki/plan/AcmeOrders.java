@@ -16,7 +16,7 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TerminalText;
-import org.hostpki.renewal.RenewalPolicy;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * Decides whether the server certificate is ordered from the ACME CA ({@code server.issuer:
@@ -145,17 +145,10 @@ final class AcmeOrders {
   private boolean reasons(NameChanges changes, List<Reason> reasons) {
     Optional<CertificateFacts> cert = observed.serverCertificate();
     Optional<KeyFacts> key = observed.serverKey();
-    if (cert.isEmpty() && key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "no server certificate in the store yet"));
-      return true;
-    }
-    if (key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.key is missing"));
-      return true;
-    }
-    if (cert.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.crt is missing"));
-      return false;
+    Optional<Reason> missing = CertificateChecks.missingServer(cert, key);
+    if (missing.isPresent()) {
+      reasons.add(missing.get());
+      return key.isEmpty();
     }
     CertificateFacts c = cert.get();
     boolean keyChange = false;
@@ -185,17 +178,8 @@ final class AcmeOrders {
                   + " certificate"));
     }
     reasons.addAll(changes.exact(c.dnsNames(), c.ipAddresses()));
-    List<Warning> warnings = new ArrayList<>();
-    CertificateChecks.validityReasons(
-        c,
-        new RenewalPolicy(server.renewBefore(), in.desired().renewal(), in.host())
-            .schedule(c, c.notBefore(), seen.renewalWindow().filter(w -> orderedHere(c.fingerprint()))),
-        in.now(),
-        in.unattended(),
-        Address.SERVER,
-        reasons,
-        warnings);
-    warnings.forEach(draft::warn);
+    RenewalSchedule schedule = Renewals.ordered(server.renewBefore(), in.desired(), in.host(), c, seen);
+    CertificateChecks.validityReasons(c, schedule, in.now(), in.unattended(), Address.SERVER, reasons, draft::warn);
     return keyChange;
   }
 
@@ -260,7 +244,7 @@ final class AcmeOrders {
 
   /** The served certificate is the one this store's account last ordered from this directory. */
   private boolean orderedHere(Fingerprint certificate) {
-    return seen.lastOrdered().filter(certificate::equals).isPresent();
+    return seen.orderedHere(certificate);
   }
 
   /**

@@ -3,8 +3,6 @@ package org.hostpki.store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
@@ -14,7 +12,9 @@ import java.util.TreeMap;
 import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.FileAccess;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.FileMode;
+import org.hostpki.model.StoreLayout;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -65,13 +65,11 @@ final class AccessRecord {
    */
   static Map<String, FileAccess> read(Path generation) throws IOException {
     Path file = generation.resolve(FILE_NAME);
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
+    Optional<BasicFileAttributes> found = SafeFiles.entry(file);
+    if (found.isEmpty()) {
       return Map.of();
     }
-    if (!attributes.isRegularFile()) {
+    if (!found.get().isRegularFile()) {
       throw new Damaged(file, "not a regular file");
     }
     try {
@@ -89,12 +87,26 @@ final class AccessRecord {
         FileMode mode =
             FileMode.parse(text(access, "mode").orElse(""))
                 .orElseThrow(() -> new IllegalArgumentException("no mode for " + entry.getKey()));
+        if (neverDeclared(entry.getKey())) {
+          throw new IllegalArgumentException("an access for " + entry.getKey() + ", which hostpki gives no one");
+        }
         declared.put(entry.getKey(), new FileAccess(text(access, "owner"), text(access, "group"), mode));
       }
       return declared;
     } catch (IllegalArgumentException e) {
       throw new Damaged(file, e.getMessage());
     }
+  }
+
+  /**
+   * A store file no declaration reaches: of the store's own files, {@code store.access} covers
+   * {@code server.key} and {@code server.p12} alone ({@code ca.key} stays hostpki's), and no
+   * output takes a store name. A record naming one was written by hand.
+   */
+  private static boolean neverDeclared(String name) {
+    return StoreLayout.standard().kindOf(name) != FileKind.UNKNOWN
+        && !name.equals(StoreLayout.SERVER_KEY)
+        && !name.equals(StoreLayout.SERVER_PKCS12);
   }
 
   private static Optional<String> text(JsonNode node, String field) {
