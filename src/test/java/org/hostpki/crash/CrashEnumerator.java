@@ -69,8 +69,12 @@ final class CrashEnumerator {
     NEW
   }
 
-  /** Runs at a time, one a core (at least two): each has its own disk, so they are independent. */
-  private static final int PARALLEL_RUNS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  /**
+   * The system property that sets how many runs go at a time; by default one a core, at least two.
+   * Each run has its own disk, injector and write-back cache, so they are independent: {@code
+   * -Dhostpki.crash.threads=1} makes the same runs one after another (to compare, or to debug).
+   */
+  static final String THREADS = "hostpki.crash.threads";
 
   /** Failed runs to report before the rest are skipped. */
   private static final int REPORTED_FAILURES = 5;
@@ -173,9 +177,9 @@ final class CrashEnumerator {
   }
 
   /**
-   * Interrupts the apply at each of the given operations in each given mode, one run a core, and
-   * checks each outcome against {@link #expected}. Every run has its own disk and its own
-   * injector, so the result does not depend on the order the runs take; after a failure the runs
+   * Interrupts the apply at each of the given operations in each given mode, {@link #THREADS}
+   * runs at a time, and checks each outcome against {@link #expected}. Every run has its own disk
+   * and its own injector, so the result does not depend on the order the runs take; after a failure the runs
    * not yet started are skipped, and the failures found are reported in order of mode and
    * operation, each naming both.
    *
@@ -186,7 +190,8 @@ final class CrashEnumerator {
     List<FailureMode> modes = new ArrayList<>(operations.keySet());
     modes.sort(Comparator.naturalOrder());
     AtomicBoolean failed = new AtomicBoolean();
-    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_RUNS);
+    int threads = threads();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<Optional<AssertionError>>> runs = new ArrayList<>();
       for (FailureMode mode : modes) {
@@ -219,12 +224,29 @@ final class CrashEnumerator {
         throw report(failures);
       }
       System.out.printf(
-          "%s: %d interrupted runs left %d distinct states, each checked once%n",
-          scenario.name(), runs.size(), checked.size());
+          "%s: %d interrupted runs left %d distinct states, each checked once (%d at a time)%n",
+          scenario.name(), runs.size(), checked.size(), threads);
       return runs.size();
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** {@value #THREADS}: a positive number, by default one a core and at least two. */
+  private static int threads() {
+    String value = System.getProperty(THREADS);
+    if (value == null) {
+      return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+    try {
+      int threads = Integer.parseInt(value.strip());
+      if (threads > 0) {
+        return threads;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("-D" + THREADS + "=" + value + ": use a positive number");
   }
 
   private void checkRun(int k, FailureMode mode) {
