@@ -234,7 +234,7 @@ class AcmeStubServerTest {
    * message that says so; acme4j alone would read on forever.
    */
   @Test
-  @org.junit.jupiter.api.Timeout(30)
+  @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void testSession_aBodyWithoutEndOrCompressedUnaskedFailsWithinTheRequestTimeout() throws Exception {
     try (javax.net.ssl.SSLServerSocket trickle = (javax.net.ssl.SSLServerSocket) ssl.getServerSocketFactory()
         .createServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
