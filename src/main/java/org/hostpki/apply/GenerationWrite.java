@@ -1,8 +1,6 @@
 package org.hostpki.apply;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,17 +32,11 @@ import org.hostpki.store.StoreSnapshot;
  */
 final class GenerationWrite {
   private final PlanningPass pass;
-  private final SecureRandom random;
-  private final Hooks hooks;
-  private final Progress progress;
-  private final Clock clock;
+  private final EngineParts parts;
 
-  GenerationWrite(PlanningPass pass, SecureRandom random, Hooks hooks, Progress progress, Clock clock) {
+  GenerationWrite(PlanningPass pass, EngineParts parts) {
     this.pass = pass;
-    this.random = random;
-    this.hooks = hooks;
-    this.progress = progress;
-    this.clock = clock;
+    this.parts = parts;
   }
 
   /**
@@ -58,9 +50,9 @@ final class GenerationWrite {
     Plan plan = before.plan();
     DesiredState desired = before.desired();
     StoreDirectory directory = pass.directory(desired);
-    progress.step(makingStep(plan));
+    parts.progress().step(makingStep(plan));
     SortedMap<String, StoreFile> files =
-        new Executor(random)
+        new Executor(parts.random())
             .execute(
                 plan,
                 desired,
@@ -91,15 +83,15 @@ final class GenerationWrite {
       records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
     }
     if (TrustInstalls.changesAny(plan)) {
-      progress.step("installing the new certificates where the host's clients look (trust.install)");
+      parts.progress().step("installing the new certificates where the host's clients look (trust.install)");
       before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()));
     }
-    progress.step("writing a new generation of " + files.size() + " files");
+    parts.progress().step("writing a new generation of " + files.size() + " files");
     String generation =
         envelope.commit(
             files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
     if (TrustInstalls.changesAny(plan)) {
-      progress.step("removing what leaves the install targets (trust.install)");
+      parts.progress().step("removing what leaves the install targets (trust.install)");
       try {
         before.installs().settle(plan, TrustInstalls.held(files));
       } catch (HostpkiException e) {
@@ -109,23 +101,23 @@ final class GenerationWrite {
             e.details());
       }
     }
-    progress.step("checking the written store");
+    parts.progress().step("checking the written store");
     ObservedStore after =
       ordered.isEmpty()
           ? pass.checkConverged(desired, before, files)
           : pass.checkConverged(
-              desired, before.at(clock.instant()), files,
+              desired, before.at(parts.clock().instant()), files,
               before.acme().ordered(ordered.get().leaf().fingerprint()));
     removeOutdatedRecords(desired, notices);
     HookLedger written = HookLedger.fresh(due, expiring.done());
     written = ExpiringHooks.recordArising(written, directory, generation, desired, before, after, Optional.empty());
-    progress.committed(
+    parts.progress().committed(
         new Reconciler.Result(
             plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
             notices, written.pending(desired.hooks()), after, before.host(), before.now()));
     HookLedger.Attempt hooksRun =
         written.attempt(
-            hooks, desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
+            parts.hooks(), desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
     // A new generation has no hold: a person's apply over a held store released it.
     return new Reconciler.Result(
         plan,

@@ -38,36 +38,14 @@ import org.hostpki.store.StoreSnapshot;
  * after a write, observe the new store and check that nothing is left to do. Changes nothing.
  */
 final class PlanningPass {
-  private final HostIdentityProbe hostProbe;
-  private final Clock clock;
-  private final Secrets secrets;
-  private final Progress progress;
+  private final EngineParts parts;
   private final Planner planner = new Planner();
   private final StoreObserver observer = new StoreObserver();
   private final TrustInputs trustInputs = new TrustInputs();
   private final ExternalChainInput externalChainInput = new ExternalChainInput();
-  private final java.util.function.Supplier<TrustHost> trustHost;
-  private final java.security.SecureRandom random;
-  private final Hooks hooks;
-  private final Optional<org.hostpki.acme.AcmeCa> acmeCa;
 
-  PlanningPass(
-      HostIdentityProbe hostProbe,
-      Clock clock,
-      Secrets secrets,
-      java.security.SecureRandom random,
-      Hooks hooks,
-      Progress progress,
-      java.util.function.Supplier<TrustHost> trustHost,
-      Optional<org.hostpki.acme.AcmeCa> acmeCa) {
-    this.trustHost = trustHost;
-    this.acmeCa = acmeCa;
-    this.random = random;
-    this.hooks = hooks;
-    this.hostProbe = hostProbe;
-    this.clock = clock;
-    this.secrets = secrets;
-    this.progress = progress;
+  PlanningPass(EngineParts parts) {
+    this.parts = parts;
   }
 
   /** @param live the store as read under the lock; empty: read it now */
@@ -90,14 +68,14 @@ final class PlanningPass {
       Optional<StoreSnapshot> live,
       Optional<AcmeObservation.Failure> acmeFailed) {
     refuseNotYetSupported(desired);
-    Instant now = clock.instant();
-    HostIdentity host = hostProbe.identify(desired.host());
-    Optional<char[]> password = secrets.password(desired.store().password());
-    progress.step("reading the store " + desired.store().path());
+    Instant now = parts.clock().instant();
+    HostIdentity host = parts.hostProbe().identify(desired.host());
+    Optional<char[]> password = parts.secrets().password(desired.store().password());
+    parts.progress().step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
     StoreSnapshot snapshot = live.orElseGet(directory::read);
     desired.outputs().forEach(o -> o.fileNames().forEach(n -> directory.requireFreeName(n, o.origin())));
-    Optional<char[]> previous = secrets.password(desired.store().previousPassword());
+    Optional<char[]> previous = parts.secrets().password(desired.store().previousPassword());
     StoreContents read =
         observer.observe(
             snapshot, desired.store().path(), password, passwordSource(desired), List.of(), Set.of(), previous);
@@ -108,12 +86,12 @@ final class PlanningPass {
                     OutputObserver.observe(
                         desired, snapshot, password, previous, passwordSource(desired), read.facts().outputs(),
                         directory.accessDrift(snapshot))));
-    progress.step("reading the declared trusted certificates");
+    parts.progress().step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
         TrustInputs.withSystemRoots(
-            desired.trust(), trustInputs.read(desired.trust(), store.trusted().values()), () -> trustHost.get().root());
-    progress.step("planning (" + trust.size() + " trusted certificates declared)");
+            desired.trust(), trustInputs.read(desired.trust(), store.trusted().values()), () -> parts.trustHost().get().root());
+    parts.progress().step("planning (" + trust.size() + " trusted certificates declared)");
     SortedMap<String, CertificateFacts> trustFacts = facts(trust);
     List<CrlInputs.Read> crls = CrlInputs.read(desired.trust().crls(), signers(store, trust));
     List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
@@ -155,7 +133,7 @@ final class PlanningPass {
     if (desired.server().issuer() != org.hostpki.model.ServerSpec.Issuer.ACME) {
       return Optional.empty();
     }
-    return AcmeEdge.of(desired, secrets, hooks, clock, random, acmeCa);
+    return AcmeEdge.of(desired, parts.secrets(), parts.hooks(), parts.clock(), parts.random(), parts.acmeCa());
   }
 
   /**
@@ -169,7 +147,7 @@ final class PlanningPass {
       return AcmeObservation.NONE;
     }
     if (failed.isEmpty()) {
-      progress.step("asking the ACME CA for renewal information");
+      parts.progress().step("asking the ACME CA for renewal information");
     }
     AcmeObservation seen = edge.get().observe(unattended, store.serverCertificate(), failed.isEmpty());
     return failed.map(seen::afterOwnFailure).orElse(seen);
@@ -181,8 +159,8 @@ final class PlanningPass {
         && !java.nio.file.Files.exists(desired.store().path().resolve(org.hostpki.install.InstallRecordFile.FOLDER))) {
       return TrustInstalls.NONE;
     }
-    progress.step("reading the install targets (trust.install)");
-    return TrustInstalls.observe(desired, trustHost.get(), secrets);
+    parts.progress().step("reading the install targets (trust.install)");
+    return TrustInstalls.observe(desired, parts.trustHost().get(), parts.secrets());
   }
 
   /**
@@ -212,7 +190,7 @@ final class PlanningPass {
   }
 
   StoreDirectory directory(DesiredState desired) {
-    return StoreDirectory.of(desired, clock);
+    return StoreDirectory.of(desired, parts.clock());
   }
 
   /**

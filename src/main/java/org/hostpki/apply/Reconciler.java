@@ -53,15 +53,8 @@ import org.hostpki.store.StoreCommit;
  * and check can be read top to bottom.
  */
 public final class Reconciler {
-  private final SecureRandom random;
-  private final Hooks hooks;
-  private final Progress progress;
+  private final EngineParts parts;
   private final PlanningPass pass;
-  private final HostIdentityProbe hostProbe;
-  private final Clock clock;
-  private final Secrets secrets;
-  private final java.util.function.Supplier<TrustHost> trustHost;
-  private final Optional<AcmeCa> acmeCa;
   private final GenerationWrite writing;
 
   public Reconciler(
@@ -76,33 +69,21 @@ public final class Reconciler {
       Secrets secrets,
       Hooks hooks,
       Progress progress) {
-    this(hostProbe, clock, random, secrets, hooks, progress, () -> TrustHost.live(System.getenv()), Optional.empty());
+    this(
+        new EngineParts(
+            hostProbe, clock, random, secrets, hooks, progress, () -> TrustHost.live(System.getenv()),
+            Optional.empty()));
   }
 
-  private Reconciler(
-      HostIdentityProbe hostProbe,
-      Clock clock,
-      SecureRandom random,
-      Secrets secrets,
-      Hooks hooks,
-      Progress progress,
-      java.util.function.Supplier<TrustHost> trustHost,
-      Optional<AcmeCa> acmeCa) {
-    this.random = random;
-    this.hooks = hooks;
-    this.progress = progress;
-    this.hostProbe = hostProbe;
-    this.clock = clock;
-    this.secrets = secrets;
-    this.trustHost = trustHost;
-    this.acmeCa = acmeCa;
-    this.pass = new PlanningPass(hostProbe, clock, secrets, random, hooks, progress, trustHost, acmeCa);
-    this.writing = new GenerationWrite(pass, random, hooks, progress, clock);
+  private Reconciler(EngineParts parts) {
+    this.parts = parts;
+    this.pass = new PlanningPass(parts);
+    this.writing = new GenerationWrite(pass, parts);
   }
 
   /** The same, installing {@code trust.install} into {@code host} (a test's root and tools). */
   public Reconciler installingInto(TrustHost host) {
-    return new Reconciler(hostProbe, clock, random, secrets, hooks, progress, () -> host, acmeCa);
+    return new Reconciler(parts.installingInto(() -> host));
   }
 
   /**
@@ -110,7 +91,7 @@ public final class Reconciler {
    * a test's CA, so that every file operation of an ACME apply can be interrupted.
    */
   public Reconciler orderingFrom(AcmeCa ca) {
-    return new Reconciler(hostProbe, clock, random, secrets, hooks, progress, trustHost, Optional.of(ca));
+    return new Reconciler(parts.orderingFrom(ca));
   }
 
   /**
@@ -295,7 +276,7 @@ public final class Reconciler {
     PlanningPass.refuseNotYetSupported(desired); // before the lock, which makes the store folder
     boolean keepPlanned = unattended || savedPlan.isPresent();
     Optional<Observation> unlocked = firstStorePlanned(desired, replace, keepPlanned);
-    progress.step("locking the store " + desired.store().path()); // shows while another holds it
+    parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(pass.directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
       Observation before =
@@ -307,12 +288,12 @@ public final class Reconciler {
       Optional<String> current = before.store().snapshot().generation();
       HookLedger ledger = HookLedger.read(directory, current);
       if (plan.isRefused()) {
-        throw ExpiringHooks.refuseRunningExpiringHooks(hooks, before, directory, ledger);
+        throw ExpiringHooks.refuseRunningExpiringHooks(parts.hooks(), before, directory, ledger);
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
       boolean held = plan.hold().isPresent() && unattended;
       if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
-        progress.step("installing where the host's clients look (trust.install)");
+        parts.progress().step("installing where the host's clients look (trust.install)");
         before.installs().settle(plan, TrustInstalls.held(before.store()));
       }
       if (!TrustInstalls.changesStore(plan) || held) {
@@ -324,7 +305,7 @@ public final class Reconciler {
         return writing.write(envelope, before, ledger, Optional.empty());
       }
       AcmeEdge acme = pass.acme(desired).orElseThrow();
-      progress.step("ordering the server certificate from the ACME CA");
+      parts.progress().step("ordering the server certificate from the ACME CA");
       AcmeOrdered ordered;
       try {
         ordered = acme.order(order.get(), before.store());
@@ -357,7 +338,7 @@ public final class Reconciler {
     if (first.plan().isRefused()) {
       StoreDirectory directory = pass.directory(desired);
       throw ExpiringHooks.refuseRunningExpiringHooks(
-          hooks, first, directory, HookLedger.read(directory, Optional.empty()));
+          parts.hooks(), first, directory, HookLedger.read(directory, Optional.empty()));
     }
     return Optional.of(first);
   }
@@ -436,7 +417,7 @@ public final class Reconciler {
       }
       List<String> notices = new ArrayList<>();
       Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
-      progress.committed(
+      parts.progress().committed(
           new Result(
               plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, notices,
               ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.now()));
@@ -448,7 +429,7 @@ public final class Reconciler {
                 Expiries.blocked(plan, unattended));
         hooksRun =
             ledger.attempt(
-                hooks, desired, directory, current.get(), ledger.pending(desired.hooks()), before.now(), notices);
+                parts.hooks(), desired, directory, current.get(), ledger.pending(desired.hooks()), before.now(), notices);
       }
       return new Result(
           plan,
@@ -473,10 +454,10 @@ public final class Reconciler {
     if (desired.hooks().beforeChange().isEmpty()) {
       return;
     }
-    progress.step("running the beforeChange hook");
+    parts.progress().step("running the beforeChange hook");
     PendingHook before =
         PendingHook.due(HooksSpec.BEFORE_CHANGE, now, plan.changes().stream().map(Change::address).toList());
-    Hooks.Outcome outcome = hooks.run(desired, List.of(before), directory.directory(), current.orElse(""));
+    Hooks.Outcome outcome = parts.hooks().run(desired, List.of(before), directory.directory(), current.orElse(""));
     if (outcome.firstFailure().isPresent()) {
       throw new HostpkiException(
           "the beforeChange hook failed, so nothing was changed: " + outcome.firstFailure().get(),

@@ -3,7 +3,9 @@
  * parsing files), executing a plan into a new set of store files, and the apply sequence (lock,
  * observe, plan, write atomically, observe again, run hooks).
  *
- * <p>{@link org.hostpki.apply.Reconciler} is the sequence; one planning pass (observe, digest the
+ * <p>{@link org.hostpki.apply.Reconciler} is the sequence; what it is given from outside (host
+ * probe, clock, randomness, secrets, hooks, progress, trust host, ACME CA) is one {@code
+ * EngineParts} value its parts share. One planning pass (observe, digest the
  * basis, plan; after a write, the convergence check) is {@code PlanningPass}, and the {@code
  * onExpiring} obligations a renewal nothing does in time gives rise to are {@code ExpiringHooks}.
  * One write of a generation (executor, hook records, install steps, convergence check, hooks) is

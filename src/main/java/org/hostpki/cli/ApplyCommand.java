@@ -1,6 +1,5 @@
 package org.hostpki.cli;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -77,13 +76,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
               + " the apply releases the hold.")
   boolean unattended;
 
-  @Option(
-      names = "--lock-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "0s",
-      converter = DurationConverter.class,
-      description = "Wait this long for another apply to finish (e.g. 30s); default: fail at once.")
-  Duration lockTimeout;
+  @Mixin StoreLockTimeout lockTimeout;
 
   /** Whether the apply's report up to its hooks is printed: as they were about to run. */
   private boolean reportedBeforeHooks;
@@ -146,7 +139,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     MetricsRecorder metrics = new MetricsRecorder(w -> err().println("warning: " + w));
     Reconciler.Result result;
     try {
-      result = reconciler.apply(desired, replacements, saved, lockTimeout, unattended, revokeOld);
+      result = reconciler.apply(desired, replacements, saved, lockTimeout.value, unattended, revokeOld);
     } catch (RuntimeException e) {
       metrics.failed(desired, reconciler, environment.clock().instant());
       throw e;

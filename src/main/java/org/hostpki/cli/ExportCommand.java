@@ -23,6 +23,7 @@ import org.hostpki.store.OutputFile;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,17 +44,6 @@ import picocli.CommandLine.Parameters;
       "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com"
     })
 final class ExportCommand extends StoreCommand implements Callable<Integer> {
-
-  @Parameters(
-      index = "1",
-      arity = "0..1",
-      paramLabel = "FILE",
-      completionCandidates = Completion.Files.class,
-      description = DesiredStateFile.HELP)
-  @Override
-  public void fileArgument(String value) {
-    fileArgument = value;
-  }
 
   enum What {
     CA_CERT("ca-cert", StoreLayout.CA_CERT),
@@ -84,6 +74,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle | crl")
   What what;
+
+  @Mixin FileArgument argument;
 
   @Option(
       names = {"-o", "--out"},

@@ -5,10 +5,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The desired-state file as a command's first argument, FILE, beside {@code -f FILE}: a {@code
- * @Mixin} of every command that takes it there ({@code export} takes WHAT first and declares FILE
- * after it itself). The value goes to the command, which chooses between the two and the
- * defaults ({@link DesiredStateFile}).
+ * The desired-state file as a command's argument, FILE, beside {@code -f FILE}: a {@code @Mixin}
+ * of every command that takes it. It has no fixed index: picocli gives it the place after the
+ * arguments declared before the mixin, first for most commands, after WHAT for {@code export}.
+ * The value goes to the command, which chooses between the two and the defaults ({@link
+ * DesiredStateFile}).
  */
 final class FileArgument {
   /** A command that takes the FILE argument. */
@@ -20,7 +21,6 @@ final class FileArgument {
   private CommandSpec command;
 
   @Parameters(
-      index = "0",
       arity = "0..1",
       paramLabel = "FILE",
       completionCandidates = Completion.Files.class,

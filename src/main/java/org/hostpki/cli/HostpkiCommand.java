@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
       "Exit codes:",
       "  0   success",
       "  1   error (nothing changed)",
-      "  2   changes or hooks pending (plan --detailed-exitcode, apply --check, check)",
-      "  3   a hook failed or is pending (recorded; the next run retries it)",
+      "  2   changes or hooks pending (plan --detailed-exitcode, apply/sign/revoke --check, check)",
+      "  3   a hook failed (recorded; the next run retries it); for check, a hook is pending",
       "  64  usage error",
       "",
       "'hostpki COMMAND --help' shows a command's options and what it exits with."

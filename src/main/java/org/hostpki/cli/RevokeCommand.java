@@ -89,7 +89,7 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Change nothing: exit 2 when a new CRL would be written, 0 when not.")
   boolean check;
 
-  @Mixin CaStoreLockTimeout lockTimeout;
+  @Mixin StoreLockTimeout lockTimeout;
 
   RevokeCommand(Environment environment) {
     super(environment);

@@ -1,6 +1,5 @@
 package org.hostpki.cli;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -60,13 +59,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
       description = "The generation to make current (default: the one before the current).")
   String to;
 
-  @Option(
-      names = "--lock-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "0s",
-      converter = DurationConverter.class,
-      description = "Wait this long for an apply to finish (e.g. 30s); default: fail at once.")
-  Duration lockTimeout;
+  @Mixin StoreLockTimeout lockTimeout;
 
   RollbackCommand(Environment environment) {
     super(environment);
@@ -100,7 +93,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     Optional<Switch> switched;
     StoreLock lock =
         StoreLock.acquire(
-            store.directory(), lockTimeout,
+            store.directory(), lockTimeout.value,
             "hostpki rollback, pid " + ProcessHandle.current().pid(), environment.clock());
     try {
       switched = switchGeneration(store, desired);

@@ -82,7 +82,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Sign nothing: exit 2 when a new certificate would be issued, 0 when one is already.")
   boolean check;
 
-  @Mixin CaStoreLockTimeout lockTimeout;
+  @Mixin StoreLockTimeout lockTimeout;
 
   SignCommand(Environment environment) {
     super(environment);

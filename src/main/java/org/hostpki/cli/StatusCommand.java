@@ -75,21 +75,33 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         IssuedCertificates.read(o.store().snapshot(), o.desired().store().path());
     RevocationStatus revoked =
         RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
+    Report report = new Report(o, renewals, unmanaged, issued, revoked);
     if (output.json()) {
-      printJson(o, s, renewals, unmanaged, issued, revoked);
+      printJson(report);
     } else {
-      printText(o, s, renewals, unmanaged, issued, revoked);
+      printText(report);
     }
     return ExitCodes.OK;
   }
 
-  private void printText(
-      Reconciler.Observation o,
-      ObservedStore s,
+  /**
+   * What status shows, as text or JSON: the observation and what call() works out from it.
+   *
+   * @param renewals when each certificate of the store is renewed, by name (ca, server)
+   * @param unmanaged the trusted certificates the desired state does not name (kept: prune is off)
+   * @param issued what {@code hostpki sign} issued with this CA
+   * @param revoked which of those the CA revoked, and its CRL
+   */
+  private record Report(
+      Reconciler.Observation observation,
       SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
       List<IssuedCertificate> issued,
-      RevocationStatus revoked) {
+      RevocationStatus revoked) {}
+
+  private void printText(Report report) {
+    Reconciler.Observation o = report.observation();
+    ObservedStore s = o.store().facts();
     TerminalLines text = new TerminalLines();
     text.add("Store    ").add(o.desired().store().path());
     o.store().snapshot().generation().ifPresent(g -> text.add(" (generation ").add(g).add(')'));
@@ -98,19 +110,19 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     text.end();
     text.add("Host     ").add(o.host()).end();
-    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, renewals.get("ca"), o.now()));
-    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, renewals.get("server"), o.now()));
+    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, report.renewals().get("ca"), o.now()));
+    s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, report.renewals().get("server"), o.now()));
     externalText(text, o, s);
     AcmeStatus.text(text, o);
     text.add("Trust    ").add(s.trusted().size()).add(" trusted certificate(s)");
-    if (!unmanaged.isEmpty()) {
-      text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", unmanaged));
+    if (!report.unmanaged().isEmpty()) {
+      text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", report.unmanaged()));
     }
     text.end();
     installedText(text, o.installed());
     OutputsStatus.text(text, o);
-    issuedText(text, issued, revoked, o.now());
-    revoked.text(text);
+    issuedText(text, report.issued(), report.revoked(), o.now());
+    report.revoked().text(text);
     Plan plan = o.plan();
     if (plan.isEmpty() && plan.isRefused()) {
       text.add("Drift    none found, but apply refuses to run until the error below is fixed").end();
@@ -129,7 +141,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     for (Warning w : plan.warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
-    for (RevocationStatus.CrlWarning w : revoked.warnings()) {
+    for (RevocationStatus.CrlWarning w : report.revoked().warnings()) {
       text.add("warning: ").add(w.message()).end();
     }
     for (Refusal r : plan.refusals()) {
@@ -195,7 +207,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     String pad = "         ";
     Path chain = o.desired().server().external().map(ExternalSpec::chain).orElseThrow();
     text.add("Issuer   external; chain file ").add(chain);
-    o.externalChainFile().ifPresent(f -> text.add(" (").add(fileState(f)).add(')'));
+    o.externalChainFile().ifPresent(f -> text.add(" (").add(ChainFileState.of(f).text()).add(')'));
     text.end();
     text.add(pad).add("serving ");
     if (s.servesImportedChain()) {
@@ -225,20 +237,15 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
 
-  private static String fileState(ExternalChainFile f) {
-    if (f instanceof ExternalChainFile.Absent) {
-      return "not there yet";
+  /** What the external chain file holds: the JSON's word for it, and the text's. */
+  private record ChainFileState(String word, String text) {
+    static ChainFileState of(ExternalChainFile f) {
+      return f instanceof ExternalChainFile.Absent
+          ? new ChainFileState("absent", "not there yet")
+          : f instanceof ExternalChainFile.Valid
+              ? new ChainFileState("valid", "a valid chain")
+              : new ChainFileState("refused", "refused, see the error below");
     }
-    if (f instanceof ExternalChainFile.Valid) {
-      return "a valid chain";
-    }
-    return "refused, see the error below";
-  }
-
-  private static String fileStateWord(ExternalChainFile f) {
-    return f instanceof ExternalChainFile.Absent
-        ? "absent"
-        : f instanceof ExternalChainFile.Valid ? "valid" : "refused";
   }
 
   /** The format of the JSON document, described by schema/status.schema.json. */
@@ -253,13 +260,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
   }
 
-  private void printJson(
-      Reconciler.Observation o,
-      ObservedStore s,
-      SortedMap<String, Renewal> renewals,
-      List<String> unmanaged,
-      List<IssuedCertificate> issued,
-      RevocationStatus revoked) {
+  private void printJson(Report report) {
+    Reconciler.Observation o = report.observation();
+    ObservedStore s = o.store().facts();
     Path store = o.desired().store().path();
     Instant now = o.now();
     JsonWriter w = new JsonWriter().beginObject();
@@ -275,14 +278,14 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       }
     }
     w.endArray();
-    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(renewals.get("ca")), now);
+    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(report.renewals().get("ca")), now);
     storeCertificate(
-        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(renewals.get("server")), now);
+        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(report.renewals().get("server")), now);
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
       w.beginObject();
       w.field("name", e.getKey());
-      w.field("managed", !unmanaged.contains(e.getKey()));
+      w.field("managed", !report.unmanaged().contains(e.getKey()));
       w.field("file", store.resolve(StoreLayout.trustFile(e.getKey())).toString());
       CertificateJson.members(w, e.getValue(), now);
       w.endObject();
@@ -299,7 +302,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       w.beginObject().field("code", warning.code()).field("subject", warning.subject())
           .field("message", warning.message()).endObject();
     }
-    for (RevocationStatus.CrlWarning warning : revoked.warnings()) {
+    for (RevocationStatus.CrlWarning warning : report.revoked().warnings()) {
       w.beginObject().field("code", warning.code()).field("subject", warning.subject())
           .field("message", warning.message()).endObject();
     }
@@ -308,15 +311,15 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     externalJson(w, o, s);
     AcmeStatus.json(w, o);
     w.name("issued").beginArray();
-    for (IssuedCertificate i : issued) {
+    for (IssuedCertificate i : report.issued()) {
       w.beginObject();
       SignCommand.issuedMembers(w, i, store, now);
       w.name("revoked");
-      revoked.entry(i).ifPresentOrElse(e -> RevocationStatus.entryJson(w, e), w::nullValue);
+      report.revoked().entry(i).ifPresentOrElse(e -> RevocationStatus.entryJson(w, e), w::nullValue);
       w.endObject();
     }
     w.endArray();
-    revoked.json(w);
+    report.revoked().json(w);
     OutputsStatus.json(w, o);
     out().print(w.endObject().line());
     out().flush();
@@ -340,7 +343,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     w.beginObject();
     w.field("chain_file", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
-    w.field("chain_file_state", o.externalChainFile().map(StatusCommand::fileStateWord).orElse("absent"));
+    w.field("chain_file_state", o.externalChainFile().map(f -> ChainFileState.of(f).word()).orElse("absent"));
     w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {

@@ -34,8 +34,8 @@ abstract class StoreCommand implements FileArgument.Taker {
   String fileOption;
 
   /**
-   * The FILE argument. Each command declares it at its place among its arguments: a {@link
-   * FileArgument} mixin first, or (export, which takes WHAT first) its own {@code @Parameters}.
+   * The FILE argument. Each command declares it, as a {@link FileArgument} mixin, at its place
+   * among its arguments (export takes WHAT first).
    */
   String fileArgument;
 

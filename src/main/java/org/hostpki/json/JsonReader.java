@@ -132,13 +132,8 @@ public final class JsonReader {
 
   private ObjectNode object(int depth) {
     ObjectNode object = NODES.objectNode();
-    at++; // {
-    skipWhitespace();
-    if (peek() == '}') {
-      at++;
-      return object;
-    }
-    while (true) {
+    boolean more = opens('}');
+    while (more) {
       skipWhitespace();
       if (peek() != '"') {
         throw invalid("expected a property name");
@@ -147,34 +142,41 @@ public final class JsonReader {
       skipWhitespace();
       expect(':');
       object.set(key, value(depth + 1)); // a repeated key replaces the value, as in Jackson
-      skipWhitespace();
-      if (peek() == ',') {
-        at++;
-      } else {
-        expect('}');
-        return object;
-      }
+      more = continues('}');
     }
+    return object;
   }
 
   private ArrayNode array(int depth) {
     ArrayNode array = NODES.arrayNode();
-    at++; // [
-    skipWhitespace();
-    if (peek() == ']') {
-      at++;
-      return array;
-    }
-    while (true) {
+    boolean more = opens(']');
+    while (more) {
       array.add(value(depth + 1));
-      skipWhitespace();
-      if (peek() == ',') {
-        at++;
-      } else {
-        expect(']');
-        return array;
-      }
+      more = continues(']');
     }
+    return array;
+  }
+
+  /** Steps over an object's or array's opening: whether a member follows, or {@code closing} at once. */
+  private boolean opens(char closing) {
+    at++; // { or [
+    skipWhitespace();
+    if (peek() == closing) {
+      at++;
+      return false;
+    }
+    return true;
+  }
+
+  /** After a member: whether a comma announces another, or {@code closing} ends them. */
+  private boolean continues(char closing) {
+    skipWhitespace();
+    if (peek() == ',') {
+      at++;
+      return true;
+    }
+    expect(closing);
+    return false;
   }
 
   private String string() {

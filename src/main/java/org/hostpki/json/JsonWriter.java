@@ -40,10 +40,7 @@ public final class JsonWriter {
   }
 
   public JsonWriter beginObject() {
-    beforeValue();
-    out.append('{');
-    scopes.push(new Scope(true));
-    return this;
+    return begin(true, '{');
   }
 
   public JsonWriter endObject() {
@@ -52,10 +49,7 @@ public final class JsonWriter {
   }
 
   public JsonWriter beginArray() {
-    beforeValue();
-    out.append('[');
-    scopes.push(new Scope(false));
-    return this;
+    return begin(false, '[');
   }
 
   public JsonWriter endArray() {
@@ -208,6 +202,13 @@ public final class JsonWriter {
       out.append(',');
     }
     scope.empty = false;
+  }
+
+  private JsonWriter begin(boolean object, char opening) {
+    beforeValue();
+    out.append(opening);
+    scopes.push(new Scope(object));
+    return this;
   }
 
   private void close(boolean object, char closing) {

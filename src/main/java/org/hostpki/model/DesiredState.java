@@ -46,21 +46,6 @@ public record DesiredState(
   }
 
   /**
-   * A desired state without outputs, all of whose settings this build carries out, with the
-   * default renewal timing and no monitoring output.
-   */
-  public DesiredState(
-      Path source,
-      StoreSpec store,
-      HostSpec host,
-      CaSpec ca,
-      ServerSpec server,
-      TrustSpec trust,
-      HooksSpec hooks) {
-    this(source, store, host, ca, server, trust, hooks, RenewalSpec.defaults(), MetricsSpec.none(), List.of(), List.of());
-  }
-
-  /**
    * Whether this file makes hostpki run programs (any kind of hook): such a file is only acted on
    * when no one but its owner, who must be root or the user running hostpki, could have written it.
    * Every section that names a program to run must be counted here.

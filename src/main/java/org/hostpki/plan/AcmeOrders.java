@@ -17,6 +17,7 @@ import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TerminalText;
 import org.hostpki.renewal.RenewalPolicy;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * Decides whether the server certificate is ordered from the ACME CA ({@code server.issuer:
@@ -145,17 +146,10 @@ final class AcmeOrders {
   private boolean reasons(NameChanges changes, List<Reason> reasons) {
     Optional<CertificateFacts> cert = observed.serverCertificate();
     Optional<KeyFacts> key = observed.serverKey();
-    if (cert.isEmpty() && key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "no server certificate in the store yet"));
-      return true;
-    }
-    if (key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.key is missing"));
-      return true;
-    }
-    if (cert.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.crt is missing"));
-      return false;
+    Optional<Reason> missing = CertificateChecks.missingServer(cert, key);
+    if (missing.isPresent()) {
+      reasons.add(missing.get());
+      return key.isEmpty();
     }
     CertificateFacts c = cert.get();
     boolean keyChange = false;
@@ -185,17 +179,10 @@ final class AcmeOrders {
                   + " certificate"));
     }
     reasons.addAll(changes.exact(c.dnsNames(), c.ipAddresses()));
-    List<Warning> warnings = new ArrayList<>();
-    CertificateChecks.validityReasons(
-        c,
+    RenewalSchedule schedule =
         new RenewalPolicy(server.renewBefore(), in.desired().renewal(), in.host())
-            .schedule(c, c.notBefore(), seen.renewalWindow().filter(w -> orderedHere(c.fingerprint()))),
-        in.now(),
-        in.unattended(),
-        Address.SERVER,
-        reasons,
-        warnings);
-    warnings.forEach(draft::warn);
+            .schedule(c, c.notBefore(), seen.renewalWindow().filter(w -> orderedHere(c.fingerprint())));
+    CertificateChecks.validityReasons(c, schedule, in.now(), in.unattended(), Address.SERVER, reasons, draft::warn);
     return keyChange;
   }
 

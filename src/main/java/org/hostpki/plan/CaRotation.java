@@ -17,6 +17,7 @@ import org.hostpki.model.NameConstraints;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Subject;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * Plans the internal CA: {@code ca.crt} and {@code ca.key}, and with {@code ca.rotation.overlap}
@@ -163,12 +164,11 @@ final class CaRotation {
   private List<Reason> currentReasons() {
     Optional<KeyFacts> key = observed.caKey();
     List<Reason> reasons = new ArrayList<>();
-    if (current.isEmpty() && key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "no CA in the store yet"));
-    } else if (current.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "ca.crt is missing"));
-    } else if (key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "ca.key is missing"));
+    Optional<Reason> missing =
+        CertificateChecks.missingReason(
+            current, key, "no CA in the store yet", StoreLayout.CA_CERT, StoreLayout.CA_KEY);
+    if (missing.isPresent()) {
+      reasons.add(missing.get());
     } else {
       CertificateFacts c = current.get();
       if (in.replace().contains(PlanInput.Replace.CA)) {
@@ -182,16 +182,8 @@ final class CaRotation {
       }
       // A rotation under way goes on outside windows: only its start waits for one.
       boolean unattended = in.unattended() && observed.caNextCertificate().isEmpty();
-      List<Warning> warnings = new ArrayList<>();
-      CertificateChecks.validityReasons(
-          c,
-          Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c),
-          now,
-          unattended,
-          Address.CA,
-          reasons,
-          warnings);
-      warnings.forEach(draft::warn);
+      RenewalSchedule schedule = Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c);
+      CertificateChecks.validityReasons(c, schedule, now, unattended, Address.CA, reasons, draft::warn);
     }
     return reasons;
   }
@@ -217,14 +209,8 @@ final class CaRotation {
       if (!c.ca()) {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
       }
-      CertificateChecks.validityReasons(
-          c,
-          Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c),
-          now,
-          false,
-          Address.CA_NEXT,
-          found,
-          new ArrayList<>());
+      RenewalSchedule schedule = Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c);
+      CertificateChecks.validityReasons(c, schedule, now, false, Address.CA_NEXT, found, warning -> {});
       found.forEach(r -> problems.add(named(StoreLayout.CA_NEXT_CERT, r)));
     }
     return problems;

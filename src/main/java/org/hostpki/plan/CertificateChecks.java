@@ -7,12 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Subject;
 import org.hostpki.renewal.Renewal;
 import org.hostpki.renewal.RenewalSchedule;
@@ -102,12 +104,39 @@ final class CertificateChecks {
   }
 
   /**
+   * Why a certificate and its key cannot be kept when either is missing from the store: {@code
+   * none} when both are, else the missing file; empty when both are there.
+   *
+   * @param none the reason's message when neither is there: {@code no CA in the store yet}
+   */
+  static Optional<Reason> missingReason(
+      Optional<CertificateFacts> cert, Optional<KeyFacts> key, String none, String certFile, String keyFile) {
+    if (cert.isEmpty() && key.isEmpty()) {
+      return Optional.of(new Reason(ReasonCode.MISSING, none));
+    }
+    if (cert.isEmpty()) {
+      return Optional.of(new Reason(ReasonCode.MISSING, certFile + " is missing"));
+    }
+    if (key.isEmpty()) {
+      return Optional.of(new Reason(ReasonCode.MISSING, keyFile + " is missing"));
+    }
+    return Optional.empty();
+  }
+
+  /** {@link #missingReason} for {@code server.crt} and {@code server.key}. */
+  static Optional<Reason> missingServer(Optional<CertificateFacts> cert, Optional<KeyFacts> key) {
+    return missingReason(
+        cert, key, "no server certificate in the store yet", StoreLayout.SERVER_CERT, StoreLayout.SERVER_KEY);
+  }
+
+  /**
    * Why a certificate must be replaced for its dates: expired, or due for renewal by {@code
    * schedule}. A certificate not valid yet is no reason to replace it: the clock is behind, and
    * {@link ClockCheck} refuses the plan. A renewal an unattended run waits for is a warning, not a
    * change.
    *
    * @param subject what the certificate is, for warnings: {@code server}, {@code ca}
+   * @param warn where the warnings go, in the order found
    */
   static void validityReasons(
       CertificateFacts c,
@@ -116,7 +145,7 @@ final class CertificateChecks {
       boolean unattended,
       String subject,
       List<Reason> reasons,
-      List<Warning> warnings) {
+      Consumer<Warning> warn) {
     if (c.isExpiredAt(now)) {
       reasons.add(new Reason(ReasonCode.EXPIRED, "expired on " + DateText.of(c.notAfter())));
       return;
@@ -130,14 +159,14 @@ final class CertificateChecks {
           new Reason(
               ReasonCode.EXPIRING, Renewals.expiresWords(c, now) + "; " + renewal.reasonWords()));
       if (renewal.cause() == Renewal.Cause.SAFETY_MARGIN) {
-        warnings.add(
+        warn.accept(
             new Warning(
                 WarningCode.RENEWAL_SAFETY_MARGIN,
                 subject,
                 subject + ": " + renewal.note().orElse("renewing at the safety margin")));
       }
     } else if (renewal.state() == Renewal.State.WAITING) {
-      warnings.add(
+      warn.accept(
           new Warning(
               WarningCode.RENEWAL_WAITING,
               subject,

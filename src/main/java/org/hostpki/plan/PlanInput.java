@@ -65,22 +65,6 @@ public record PlanInput(
     Objects.requireNonNull(acme, "acme");
   }
 
-  /** Input for a person's run, without {@code trust.crls}. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis,
-      Optional<ExternalChainFile> externalChain,
-      Optional<Instant> lastWritten) {
-    this(
-        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten, false,
-        List.of(), InstallInput.NONE, AcmeObservation.NONE);
-  }
-
   /** What {@code --replace} may name. */
   public enum Replace {
     CA,

@@ -69,11 +69,7 @@ public final class PlanJson {
   public static void warnings(JsonWriter w, List<Warning> warnings) {
     w.beginArray();
     for (Warning warning : warnings) {
-      w.beginObject()
-          .field("code", warning.code())
-          .field("subject", warning.subject())
-          .field("message", warning.message())
-          .endObject();
+      finding(w, warning.code(), warning.subject(), warning.message()).endObject();
     }
     w.endArray();
   }
@@ -82,14 +78,16 @@ public final class PlanJson {
   public static void refusals(JsonWriter w, List<Refusal> refusals) {
     w.beginArray();
     for (Refusal refusal : refusals) {
-      w.beginObject()
-          .field("code", refusal.code())
-          .field("subject", refusal.subject())
-          .field("message", refusal.message())
+      finding(w, refusal.code(), refusal.subject(), refusal.message())
           .field("problems", refusal.problems())
           .endObject();
     }
     w.endArray();
+  }
+
+  /** What warnings and refusals begin with, as an object left open for more. */
+  private static JsonWriter finding(JsonWriter w, String code, String subject, String message) {
+    return w.beginObject().field("code", code).field("subject", subject).field("message", message);
   }
 
   /** A rollback's hold as the plan, {@code status} and {@code rollback} show it; null without one. */

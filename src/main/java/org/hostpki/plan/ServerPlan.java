@@ -14,6 +14,7 @@ import org.hostpki.model.KeyRotation;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.renewal.RenewalSchedule;
 
 /**
  * Plans the server certificate and its key ({@code server.crt}, {@code server.key}): issued by the
@@ -181,14 +182,10 @@ final class ServerPlan {
     Optional<CertificateFacts> cert = observed.serverCertificate();
     Optional<KeyFacts> key = observed.serverKey();
     List<Reason> reasons = new ArrayList<>();
-    Action action = Action.REPLACE;
-    if (cert.isEmpty() && key.isEmpty()) {
-      action = Action.CREATE;
-      reasons.add(new Reason(ReasonCode.MISSING, "no server certificate in the store yet"));
-    } else if (cert.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.crt is missing"));
-    } else if (key.isEmpty()) {
-      reasons.add(new Reason(ReasonCode.MISSING, "server.key is missing"));
+    Action action = cert.isEmpty() && key.isEmpty() ? Action.CREATE : Action.REPLACE;
+    Optional<Reason> missing = CertificateChecks.missingServer(cert, key);
+    if (missing.isPresent()) {
+      reasons.add(missing.get());
     } else {
       CertificateFacts c = cert.get();
       boolean imported = observed.isImportedLeaf(c);
@@ -247,18 +244,11 @@ final class ServerPlan {
     CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
     CertificateChecks.distributionPointReason(observed.serverCrlDistributionPoints(), crlUrl())
         .ifPresent(reasons::add);
-    List<Warning> warnings = new ArrayList<>();
-    CertificateChecks.validityReasons(
-        c,
+    RenewalSchedule schedule =
         observed.isImportedLeaf(c)
             ? Renewals.imported(server.renewBefore(), in.desired(), in.host(), c)
-            : Renewals.issuedHere(server.renewBefore(), in.desired(), in.host(), c),
-        in.now(),
-        in.unattended(),
-        Address.SERVER,
-        reasons,
-        warnings);
-    warnings.forEach(draft::warn);
+            : Renewals.issuedHere(server.renewBefore(), in.desired(), in.host(), c);
+    CertificateChecks.validityReasons(c, schedule, in.now(), in.unattended(), Address.SERVER, reasons, draft::warn);
   }
 
   private boolean reissue(

@@ -131,11 +131,11 @@ public final class RenewalSchedule {
           windows.isEmpty()
               ? Optional.empty()
               : Optional.of("a person's apply does not wait for " + windowWords(windows));
-      return new Renewal(Renewal.State.DUE, dueAt, dueAt, notAfter, base, words, Optional.empty(), skipped);
+      return renewal(Renewal.State.DUE, dueAt, base, words, Optional.empty(), skipped);
     }
     boolean catchingUp = windows.isEmpty() && !now.isBefore(dueAt.plus(RenewalPolicy.CATCH_UP_AFTER));
     if (windows.isEmpty() && !catchingUp) {
-      return new Renewal(Renewal.State.DUE, dueAt, dueAt, notAfter, base, words, Optional.empty(), Optional.empty());
+      return renewal(Renewal.State.DUE, dueAt, base, words, Optional.empty(), Optional.empty());
     }
     List<MaintenanceWindow> allowed = catchingUp ? List.of(catchUpSlot) : windows;
     double share = catchingUp ? 0 : windowShare;
@@ -144,65 +144,57 @@ public final class RenewalSchedule {
     Optional<WindowCalendar.Opening> opening = WindowCalendar.firstAllowed(allowed, share, now);
     if (opening.isPresent() && opening.get().from().equals(now)) {
       String where = catchingUp ? catchUpWords() : "the window " + opening.get().window();
-      return new Renewal(
-          Renewal.State.DUE, now, dueAt, notAfter, cause, words, Optional.of(where), Optional.empty());
+      return renewal(Renewal.State.DUE, now, cause, words, Optional.of(where), Optional.empty());
     }
     if (!now.isBefore(latest)) {
-      return new Renewal(
-          Renewal.State.DUE,
-          latest,
-          dueAt,
-          notAfter,
-          Renewal.Cause.SAFETY_MARGIN,
-          words,
-          Optional.empty(),
-          Optional.of("not waiting for " + waitWords + ": " + marginWords() + " is reached"));
+      return atMargin(
+          Renewal.State.DUE, words, Optional.empty(),
+          "not waiting for " + waitWords + ": " + marginWords() + " is reached");
     }
     if (opening.isEmpty() || opening.get().from().isAfter(latest)) {
-      return new Renewal(
-          Renewal.State.WAITING,
-          latest,
-          dueAt,
-          notAfter,
-          Renewal.Cause.SAFETY_MARGIN,
-          words,
-          Optional.of(waitWords),
-          Optional.of(
-              "it does not open before " + marginWords() + ", when the renewal goes ahead regardless"));
+      return atMargin(
+          Renewal.State.WAITING, words, Optional.of(waitWords),
+          "it does not open before " + marginWords() + ", when the renewal goes ahead regardless");
     }
-    return new Renewal(
+    return renewal(
         Renewal.State.WAITING,
         opening.get().from(),
-        dueAt,
-        notAfter,
         cause,
         words,
         Optional.of(catchingUp ? waitWords : "the window " + opening.get().window()),
         Optional.empty());
   }
 
+  /** A renewal of this schedule's certificate: its due point and expiry are the schedule's. */
+  private Renewal renewal(
+      Renewal.State state,
+      Instant at,
+      Renewal.Cause cause,
+      String rule,
+      Optional<String> waitingFor,
+      Optional<String> note) {
+    return new Renewal(state, at, dueAt, notAfter, cause, rule, waitingFor, note);
+  }
+
+  /** A renewal at the safety margin ({@code latest}), with a note on why no window is waited for. */
+  private Renewal atMargin(Renewal.State state, String words, Optional<String> waitingFor, String note) {
+    return renewal(state, latest, Renewal.Cause.SAFETY_MARGIN, words, waitingFor, Optional.of(note));
+  }
+
   /** Not due yet: when it will be renewed. */
   private Renewal scheduled(String words, Renewal.Cause base, boolean unattended) {
     if (!unattended || windows.isEmpty()) {
-      return new Renewal(Renewal.State.SCHEDULED, dueAt, dueAt, notAfter, base, words, Optional.empty(), Optional.empty());
+      return renewal(Renewal.State.SCHEDULED, dueAt, base, words, Optional.empty(), Optional.empty());
     }
     Optional<WindowCalendar.Opening> opening = WindowCalendar.firstAllowed(windows, windowShare, dueAt);
     if (opening.isEmpty() || opening.get().from().isAfter(latest)) {
-      return new Renewal(
-          Renewal.State.SCHEDULED,
-          latest,
-          dueAt,
-          notAfter,
-          Renewal.Cause.SAFETY_MARGIN,
-          words,
-          Optional.of(windowWords(windows)),
-          Optional.of(windowWords(windows) + " does not open between then and " + marginWords()));
+      return atMargin(
+          Renewal.State.SCHEDULED, words, Optional.of(windowWords(windows)),
+          windowWords(windows) + " does not open between then and " + marginWords());
     }
-    return new Renewal(
+    return renewal(
         Renewal.State.SCHEDULED,
         opening.get().from(),
-        dueAt,
-        notAfter,
         Renewal.Cause.WINDOW,
         words,
         Optional.of("the window " + opening.get().window()),

@@ -3,8 +3,6 @@ package org.hostpki.store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
@@ -65,13 +63,11 @@ final class AccessRecord {
    */
   static Map<String, FileAccess> read(Path generation) throws IOException {
     Path file = generation.resolve(FILE_NAME);
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
+    Optional<BasicFileAttributes> found = SafeFiles.entry(file);
+    if (found.isEmpty()) {
       return Map.of();
     }
-    if (!attributes.isRegularFile()) {
+    if (!found.get().isRegularFile()) {
       throw new Damaged(file, "not a regular file");
     }
     try {

@@ -3,7 +3,6 @@ package org.hostpki.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -47,14 +46,9 @@ final class DataLink {
     if (target.isAbsolute() || target.getNameCount() != 1 || !GenerationNames.isGeneration(name)) {
       throw broken("points to " + target + ", not to a generation in the store");
     }
-    BasicFileAttributes attributes;
-    try {
-      attributes =
-          Files.readAttributes(
-              store.resolve(name), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      throw broken("points to " + name + ", which does not exist (deleted by hand?)");
-    }
+    BasicFileAttributes attributes =
+        SafeFiles.entry(store.resolve(name))
+            .orElseThrow(() -> broken("points to " + name + ", which does not exist (deleted by hand?)"));
     if (!attributes.isDirectory()) {
       throw broken("points to " + name + ", which is not a directory");
     }
@@ -73,12 +67,11 @@ final class DataLink {
    * there is what {@code cp -rL} or a backup that follows links makes of a store.
    */
   void requireLinkOrAbsent() throws IOException {
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(data, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
+    Optional<BasicFileAttributes> entry = SafeFiles.entry(data);
+    if (entry.isEmpty()) {
       return;
     }
+    BasicFileAttributes attributes = entry.get();
     if (!attributes.isSymbolicLink()) {
       throw new HostpkiException(
           "store entry " + data + " is " + FileReasons.kindOf(data, attributes, LinkOption.NOFOLLOW_LINKS)

@@ -14,6 +14,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
@@ -36,6 +37,15 @@ final class SafeFiles {
    */
   static byte[] readNoFollow(Path file) throws IOException {
     return InputFiles.readNoFollow(file, InputKind.STORE_FILE);
+  }
+
+  /** What is at {@code path} itself, a link not followed; empty when nothing is there. */
+  static Optional<BasicFileAttributes> entry(Path path) throws IOException {
+    try {
+      return Optional.of(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   /**

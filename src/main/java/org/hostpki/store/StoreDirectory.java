@@ -445,12 +445,11 @@ public final class StoreDirectory {
    * directory) is refused as altered by hand: hostpki writes nothing else inside a generation.
    */
   private boolean isRegularFileIfThere(Path generation, Path file) throws IOException {
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
+    Optional<BasicFileAttributes> entry = SafeFiles.entry(file);
+    if (entry.isEmpty()) {
       return false;
     }
+    BasicFileAttributes attributes = entry.get();
     if (!attributes.isRegularFile()) {
       throw reader.alteredByHand(generation, file, FileReasons.kindOf(file, attributes, LinkOption.NOFOLLOW_LINKS));
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -34,13 +33,11 @@ final class VisibleLinks {
   void requireNoForeignEntries(Set<String> topLevelNames) throws IOException {
     for (String name : topLevelNames) {
       Path visible = store.resolve(name);
-      BasicFileAttributes attributes;
-      try {
-        attributes =
-            Files.readAttributes(visible, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
+      Optional<BasicFileAttributes> entry = SafeFiles.entry(visible);
+      if (entry.isEmpty()) {
         continue; // a write interrupted before making it; the next write does
       }
+      BasicFileAttributes attributes = entry.get();
       Path expected = StoreNames.visibleLinkTarget(store.getFileSystem(), name);
       if (attributes.isSymbolicLink()) {
         Path target = Files.readSymbolicLink(visible);
@@ -61,12 +58,11 @@ final class VisibleLinks {
    */
   Optional<String> foreignEntry(String name) throws IOException {
     Path visible = store.resolve(name);
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(visible, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
+    Optional<BasicFileAttributes> entry = SafeFiles.entry(visible);
+    if (entry.isEmpty()) {
       return Optional.empty();
     }
+    BasicFileAttributes attributes = entry.get();
     if (attributes.isSymbolicLink()) {
       Path target = Files.readSymbolicLink(visible);
       return target.equals(StoreNames.visibleLinkTarget(store.getFileSystem(), name))

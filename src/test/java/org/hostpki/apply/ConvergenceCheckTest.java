@@ -48,6 +48,7 @@ import org.hostpki.plan.Planner;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreSnapshot;
+import org.hostpki.testkit.DesiredStates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class ConvergenceCheckTest {
   }
 
   private DesiredState desired() {
-    return new DesiredState(
+    return DesiredStates.of(
         fs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(store, Optional.of(new PasswordSource.Env("PW")), Pkcs12Profile.MODERN),
         HostSpec.defaults(),

@@ -33,6 +33,7 @@ import org.hostpki.model.TrustSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.DesiredStates;
 import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class ExternalChainInputTest {
 
   private DesiredState desired(ServerSpec.Issuer issuer) {
     ServerSpec d = ServerSpec.defaults();
-    return new DesiredState(
+    return DesiredStates.of(
         fs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(fs.getPath("/var/lib/hostpki"), Optional.empty(), Pkcs12Profile.MODERN),
         HostSpec.defaults(),

@@ -34,6 +34,7 @@ import org.hostpki.model.TrustSpec;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
+import org.hostpki.testkit.DesiredStates;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,7 @@ class HookLedgerTest {
   }
 
   private DesiredState desired() {
-    return new DesiredState(
+    return DesiredStates.of(
         temp.resolve("host.yaml"),
         new StoreSpec(temp.resolve("pki"), Optional.of(new PasswordSource.Env("P12_PW")), Pkcs12Profile.MODERN),
         HostSpec.defaults(), CaSpec.defaults(), ServerSpec.defaults(), TrustSpec.defaults(), HOOKS);

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,12 @@ import org.hostpki.testkit.Tags;
 @Tag(Tags.SLOW)
 class HookProcessTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * Digits that make this run's {@code sleep} arguments its own ({@code sleep 101.DIGITS} sleeps
+   * as long as {@code sleep 101}): the checks for processes left running scan the whole
+   * machine's {@code /proc}, where another test run may have its own sleeps.
+   */
+  private static final String RUN = String.valueOf(new SecureRandom().nextInt(100_000_000, 1_000_000_000));
 
   @TempDir Path dir;
   private final StringWriter log = new StringWriter();
@@ -90,11 +97,11 @@ class HookProcessTest {
   void testRun_daemonisingHookReturnsWhenItExitsAndItsChildKeepsRunning() throws IOException {
     long start = System.nanoTime();
 
-    Optional<String> result = run("sh", "-c", "sleep 101 & exit 0");
+    Optional<String> result = run("sh", "-c", "sleep 101." + RUN + " & exit 0");
 
     assertThat(result).isEmpty();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-    List<ProcessHandle> daemon = running("sleep 101");
+    List<ProcessHandle> daemon = running("sleep 101." + RUN);
     leftRunning.addAll(daemon);
     assertThat(daemon).as("the hook's background child is not killed").hasSize(1);
   }
@@ -121,39 +128,39 @@ class HookProcessTest {
   void testRun_hookThatHangsIsStoppedAtTheTimeoutWithEverythingItStarted() throws IOException {
     long start = System.nanoTime();
 
-    Optional<String> result = run("sh", "-c", "sleep 102 & sleep 102 & sleep 102");
+    Optional<String> result = run("sh", "-c", "sleep 102." + RUN + " & sleep 102." + RUN + " & sleep 102." + RUN);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isBetween(TIMEOUT, TIMEOUT.plusSeconds(3));
     assertThat(result.orElseThrow())
         .startsWith("did not finish within 2s (hooks.timeout): stopped it and the 3 process(es) it started");
-    assertThat(running("sleep 102")).as("no process of the hook's group is left").isEmpty();
+    assertThat(running("sleep 102." + RUN)).as("no process of the hook's group is left").isEmpty();
   }
 
   @Test
   void testRun_sleepInfinityIsStopped() throws IOException {
-    assertThat(run("sleep", "infinity")).hasValueSatisfying(f -> assertThat(f).contains("did not finish within 2s"));
-    assertThat(running("sleep infinity")).isEmpty();
+    assertThat(run("sleep", "infinity", "0." + RUN)).hasValueSatisfying(f -> assertThat(f).contains("did not finish within 2s"));
+    assertThat(running("sleep infinity 0." + RUN)).isEmpty();
   }
 
   @Test
   void testRun_processesThatIgnoreSigtermAreKilled() throws IOException {
     long start = System.nanoTime();
 
-    Optional<String> result = run("sh", "-c", "trap '' TERM; sleep 103 & sleep 103");
+    Optional<String> result = run("sh", "-c", "trap '' TERM; sleep 103." + RUN + " & sleep 103." + RUN);
 
     assertThat(result.orElseThrow()).contains("did not finish within 2s", "SIGKILL to any still running 1s later");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
-    assertThat(running("sleep 103")).isEmpty();
+    assertThat(running("sleep 103." + RUN)).isEmpty();
   }
 
   @Test
   void testRun_childThatLeavesTheProcessGroupIsStoppedToo() throws IOException {
     // set -m: the shell puts its background job into a process group of its own; the session
     // stays the hook's.
-    assertThat(run("sh", "-c", "set -m; sleep 104 & wait")).isPresent();
+    assertThat(run("sh", "-c", "set -m; sleep 104." + RUN + " & wait")).isPresent();
 
-    assertThat(running("sleep 104")).isEmpty();
+    assertThat(running("sleep 104." + RUN)).isEmpty();
   }
 
   @Test

@@ -23,6 +23,7 @@ import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.TrustSpec;
+import org.hostpki.testkit.DesiredStates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class HooksTest {
   private final List<Hooks.Command> ran = new ArrayList<>();
 
   private DesiredState desired(List<List<String>> commands) {
-    return new DesiredState(
+    return DesiredStates.of(
         dir.resolve("host.yaml"),
         new StoreSpec(dir.resolve("pki"), Optional.of(new PasswordSource.Env("P12_PW")), Pkcs12Profile.MODERN),
         HostSpec.defaults(), CaSpec.defaults(), ServerSpec.defaults(), TrustSpec.defaults(),

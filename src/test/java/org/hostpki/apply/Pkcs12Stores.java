@@ -41,6 +41,7 @@ import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreSnapshot;
+import org.hostpki.testkit.DesiredStates;
 
 /**
  * Stores with PKCS#12 files, applied on Jimfs, for the tests of the record of what they hold. The
@@ -97,7 +98,7 @@ final class Pkcs12Stores implements AutoCloseable {
                     new TrustedCertificateSource.Content.FromFile(file),
                     new SourcePosition(file, 1, 1))),
             List.of());
-    return new DesiredState(
+    return DesiredStates.of(
         fs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(store, passwordVariable.map(PasswordSource.Env::new), profile),
         HostSpec.defaults(),

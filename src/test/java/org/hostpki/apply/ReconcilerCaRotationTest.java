@@ -46,6 +46,7 @@ import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.testkit.DesiredStates;
 import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,7 +110,7 @@ class ReconcilerCaRotationTest {
         new CaSpec(
             caSubject, KeySpec.defaultSpec(), CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE,
             Optional.of(OVERLAP), Optional.empty());
-    return new DesiredState(
+    return DesiredStates.of(
         fs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(store, Optional.of(new PasswordSource.Env("PW")), Pkcs12Profile.MODERN),
         HostSpec.defaults(),
@@ -373,7 +374,7 @@ class ReconcilerCaRotationTest {
     caSubject = Optional.of(NEW_SUBJECT);
     DesiredState d = desired();
     DesiredState noOverlap =
-        new DesiredState(
+        DesiredStates.of(
             d.source(), d.store(), d.host(),
             new CaSpec(caSubject, d.ca().key(), d.ca().validity(), d.ca().renewBefore(), Optional.empty(), Optional.empty()),
             d.server(), d.trust(), d.hooks());

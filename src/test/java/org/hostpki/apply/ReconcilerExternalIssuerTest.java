@@ -54,6 +54,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Warning;
 import org.hostpki.testkit.CertificateBuilder;
+import org.hostpki.testkit.DesiredStates;
 import org.hostpki.testkit.TestCa;
 import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +111,7 @@ class ReconcilerExternalIssuerTest {
             issuer == ServerSpec.Issuer.EXTERNAL
                 ? Optional.of(new ExternalSpec(chainFile, fallback))
                 : Optional.empty(), Optional.empty());
-    return new DesiredState(
+    return DesiredStates.of(
         fs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(store, Optional.of(new PasswordSource.Env("PW")), Pkcs12Profile.MODERN),
         HostSpec.defaults(),

@@ -44,6 +44,7 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.Pem;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.testkit.DesiredStates;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,7 +132,7 @@ class ReconcilerInstallTest {
         new CaSpec(
             caSubject, KeySpec.defaultSpec(), CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE,
             Optional.of(OVERLAP), Optional.empty());
-    return new DesiredState(
+    return DesiredStates.of(
         dir.resolve("host.yaml"),
         new StoreSpec(store, Optional.empty(), Pkcs12Profile.MODERN),
         HostSpec.defaults(),

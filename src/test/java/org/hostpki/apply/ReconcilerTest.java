@@ -46,6 +46,7 @@ import org.hostpki.plan.Action;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.testkit.DesiredStates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +89,7 @@ class ReconcilerTest {
   }
 
   private DesiredState desired(CaSpec ca, ServerSpec server, TrustSpec trust, HooksSpec hooks) {
-    return new DesiredState(
+    return DesiredStates.of(
         fs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(store, Optional.of(new PasswordSource.Env("PW")), Pkcs12Profile.MODERN),
         HostSpec.defaults(),

@@ -76,6 +76,17 @@ class ManPagesTest {
   }
 
   @Test
+  void testHostpki1_exitStatusNamesEveryCodeAndTheCommandsThatExitWithIt() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+    String exitStatus = page.substring(page.indexOf(".SH \"EXIT STATUS\""), page.indexOf(".SH \"ENVIRONMENT\""));
+
+    for (int code : List.of(ExitCodes.OK, ExitCodes.ERROR, ExitCodes.CHANGES_PENDING, ExitCodes.HOOK_FAILED, ExitCodes.USAGE)) {
+      assertThat(exitStatus).as("exit code %d", code).contains(".TP\n\\fB" + code + "\\fR\n");
+    }
+    assertThat(exitStatus).contains("revoke \\-\\-check", "for check, a hook is pending", "rollback");
+  }
+
+  @Test
   void testHostpkiYaml5_describesEveryKeyOfTheSchema() throws Exception {
     String page = page("man/man5/hostpki.yaml.5.gz");
     JsonNode schema = JsonMapper.builder().build().readTree(Files.readString(Cli.projectDir().resolve("schema/hostpki-v1.schema.json")));

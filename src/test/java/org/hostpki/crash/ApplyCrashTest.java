@@ -42,6 +42,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.Pem;
 import org.hostpki.store.StoreDirectory;
+import org.hostpki.testkit.DesiredStates;
 import org.hostpki.testkit.TestAcmeCa;
 import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
@@ -393,7 +394,7 @@ class ApplyCrashTest {
 
   private DesiredState desired(
       Path store, boolean pkcs12, CaSpec ca, TrustSpec trust, ServerSpec server) {
-    return new DesiredState(
+    return DesiredStates.of(
         inputs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(
             store,

@@ -40,6 +40,7 @@ import org.hostpki.pki.KeyMaterial;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreLock;
+import org.hostpki.testkit.DesiredStates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class ApplySyncOrderTest {
   }
 
   private DesiredState desired(Path storePath, Path trusted) {
-    return new DesiredState(
+    return DesiredStates.of(
         disk.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(storePath, Optional.of(new PasswordSource.Env("PW")), Pkcs12Profile.LEGACY),
         HostSpec.defaults(),

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hostpki.testkit.DesiredStates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.CONCURRENT)
 class DesiredStateTest {
   private static DesiredState with(Optional<PasswordSource> password, HooksSpec hooks) {
-    return new DesiredState(
+    return DesiredStates.of(
         Path.of("/etc/hostpki/host.yaml"),
         new StoreSpec(Path.of("/var/lib/hostpki"), password, Pkcs12Profile.MODERN),
         HostSpec.defaults(), CaSpec.defaults(), ServerSpec.defaults(), TrustSpec.defaults(), hooks);
@@ -56,7 +57,7 @@ class DesiredStateTest {
   @Test
   void testSecretSources_holdThePasswordBeingReplaced() {
     DesiredState changing =
-        new DesiredState(
+        DesiredStates.of(
             Path.of("/etc/hostpki/host.yaml"),
             new StoreSpec(Path.of("/var/lib/hostpki"), Optional.of(new PasswordSource.Env("NEW")), Pkcs12Profile.MODERN,
                 Optional.of(new PasswordSource.File(Path.of("/etc/hostpki/old"))), AccessSpec.NONE),

@@ -460,7 +460,7 @@ class CaRotationTest {
 
     Plan plan =
         planner.plan(
-            new PlanInput(d, portal, new TreeMap<>(), s.observed(), MOVE.plus(Duration.ofDays(1)),
+            Fixtures.input(d, portal, new TreeMap<>(), s.observed(), MOVE.plus(Duration.ofDays(1)),
                 Set.of(PlanInput.Replace.CA), Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
     assertThat(lines(plan)).startsWith("~ca", "-ca-next", "-ca-previous", "~server");

@@ -31,7 +31,7 @@ class ClockCheckTest {
 
   private Plan plan(Instant now, Set<PlanInput.Replace> replace, Optional<Instant> lastWritten) {
     return planner.plan(
-        new PlanInput(d, portal, new TreeMap<>(), store, now, replace, fp("basis"), Optional.empty(), lastWritten));
+        Fixtures.input(d, portal, new TreeMap<>(), store, now, replace, fp("basis"), Optional.empty(), lastWritten));
   }
 
   private Plan plan(Instant now) {
@@ -61,7 +61,7 @@ class ClockCheckTest {
     s.serverCert = Fixtures.serverCert("server", d, portal, s.caCert, s.serverKey, NOW.plus(Duration.ofDays(3)));
     s.deriveOutputs(d);
 
-    Plan plan = planner.plan(new PlanInput(d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(), fp("basis"), Optional.empty(), Optional.empty()));
+    Plan plan = planner.plan(Fixtures.input(d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(), fp("basis"), Optional.empty(), Optional.empty()));
 
     assertThat(plan.refusals()).hasSize(1);
     assertThat(plan.refusals().get(0).message())
@@ -138,7 +138,7 @@ class ClockCheckTest {
     Fixtures.Store s = converged(d, portal);
     Instant now = NOW.plus(Duration.ofDays(1000));
 
-    Plan plan = planner.plan(new PlanInput(d, portal, new TreeMap<>(), s.observed(), now, Set.of(), fp("basis"), Optional.empty(), Optional.of(NOW)));
+    Plan plan = planner.plan(Fixtures.input(d, portal, new TreeMap<>(), s.observed(), now, Set.of(), fp("basis"), Optional.empty(), Optional.of(NOW)));
 
     assertThat(plan.refusals()).isEmpty();
     assertThat(plan.changes()).extracting(Change::address).contains("server");
@@ -148,7 +148,7 @@ class ClockCheckTest {
   void testEmptyStore_hasNoClockToCheck() {
     Plan plan =
         planner.plan(
-            new PlanInput(d, portal, new TreeMap<>(), ObservedStore.empty(), Instant.parse("1970-01-02T00:00:00Z"), Set.of(), fp("basis"), Optional.empty(), Optional.empty()));
+            Fixtures.input(d, portal, new TreeMap<>(), ObservedStore.empty(), Instant.parse("1970-01-02T00:00:00Z"), Set.of(), fp("basis"), Optional.empty(), Optional.empty()));
 
     assertThat(plan.refusals()).isEmpty();
   }

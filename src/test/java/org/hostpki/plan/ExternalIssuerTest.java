@@ -341,7 +341,7 @@ class ExternalIssuerTest {
 
     Plan plan =
         planner.plan(
-            new PlanInput(
+            Fixtures.input(
                 d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(PlanInput.Replace.SERVER),
                 Fixtures.fp("b"), Optional.of(validFile(chain)), Optional.empty()));
 

@@ -39,6 +39,7 @@ import org.hostpki.model.StoreLayout;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
+import org.hostpki.testkit.DesiredStates;
 
 /** Builders for planner inputs: desired states and the stores they converge to. */
 final class Fixtures {
@@ -56,7 +57,7 @@ final class Fixtures {
   }
 
   static DesiredState desired() {
-    return new DesiredState(
+    return DesiredStates.of(
         Path.of("/etc/hostpki/host.yaml"),
         new StoreSpec(
             Path.of("/var/lib/hostpki"),
@@ -70,19 +71,19 @@ final class Fixtures {
   }
 
   static DesiredState withCa(DesiredState d, CaSpec ca) {
-    return new DesiredState(d.source(), d.store(), d.host(), ca, d.server(), d.trust(), d.hooks());
+    return DesiredStates.of(d.source(), d.store(), d.host(), ca, d.server(), d.trust(), d.hooks());
   }
 
   static DesiredState withServer(DesiredState d, ServerSpec s) {
-    return new DesiredState(d.source(), d.store(), d.host(), d.ca(), s, d.trust(), d.hooks());
+    return DesiredStates.of(d.source(), d.store(), d.host(), d.ca(), s, d.trust(), d.hooks());
   }
 
   static DesiredState withTrust(DesiredState d, TrustSpec t) {
-    return new DesiredState(d.source(), d.store(), d.host(), d.ca(), d.server(), t, d.hooks());
+    return DesiredStates.of(d.source(), d.store(), d.host(), d.ca(), d.server(), t, d.hooks());
   }
 
   static DesiredState withStore(DesiredState d, StoreSpec s) {
-    return new DesiredState(d.source(), s, d.host(), d.ca(), d.server(), d.trust(), d.hooks());
+    return DesiredStates.of(d.source(), s, d.host(), d.ca(), d.server(), d.trust(), d.hooks());
   }
 
   static ServerSpec withRenewBefore(ServerSpec s, RenewBefore renewBefore) {
@@ -422,13 +423,29 @@ final class Fixtures {
     return new ExternalChainFile.Valid(CHAIN_FILE, fp("file:" + chain.get(0).fingerprint()), chain);
   }
 
+  /** A person's run without {@code trust.crls}, install targets or ACME. */
+  static PlanInput input(
+      DesiredState d,
+      HostIdentity host,
+      SortedMap<String, CertificateFacts> trust,
+      ObservedStore observed,
+      Instant now,
+      Set<PlanInput.Replace> replace,
+      Fingerprint basis,
+      Optional<ExternalChainFile> externalChain,
+      Optional<Instant> lastWritten) {
+    return new PlanInput(
+        d, host, trust, observed, now, replace, basis, externalChain, lastWritten, false, List.of(),
+        InstallInput.NONE, AcmeObservation.NONE);
+  }
+
   static PlanInput input(
       DesiredState d, HostIdentity host, ObservedStore observed, Instant now, ExternalChainFile file) {
-    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.of(file), Optional.empty());
+    return input(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.of(file), Optional.empty());
   }
 
   static PlanInput input(DesiredState d, HostIdentity host, ObservedStore observed, Instant now) {
-    return new PlanInput(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.empty(), Optional.empty());
+    return input(d, host, new TreeMap<>(), observed, now, Set.of(), fp("basis"), Optional.empty(), Optional.empty());
   }
 
   static PlanInput input(
@@ -437,6 +454,6 @@ final class Fixtures {
       SortedMap<String, CertificateFacts> trust,
       ObservedStore observed,
       Instant now) {
-    return new PlanInput(d, host, trust, observed, now, Set.of(), fp("basis"), Optional.empty(), Optional.empty());
+    return input(d, host, trust, observed, now, Set.of(), fp("basis"), Optional.empty(), Optional.empty());
   }
 }

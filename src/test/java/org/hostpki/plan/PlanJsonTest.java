@@ -149,7 +149,7 @@ class PlanJsonTest {
     JsonNode ahead =
         validJson(
             planner.plan(
-                new PlanInput(d, portal, new java.util.TreeMap<>(), store, NOW.plus(java.time.Duration.ofDays(7300)),
+                Fixtures.input(d, portal, new java.util.TreeMap<>(), store, NOW.plus(java.time.Duration.ofDays(7300)),
                     Set.of(), Fixtures.fp("basis"), java.util.Optional.empty(), java.util.Optional.of(NOW))));
 
     assertThat(behind.get("errors").get(0).get("code").asString()).isEqualTo("clock-behind");

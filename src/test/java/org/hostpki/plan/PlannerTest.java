@@ -408,7 +408,7 @@ class PlannerTest {
 
     Plan plan =
         planner.plan(
-            new PlanInput(
+            Fixtures.input(
                 d, portal, new TreeMap<>(), store, NOW, Set.of(PlanInput.Replace.SERVER),
                 Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
@@ -425,7 +425,7 @@ class PlannerTest {
 
     Plan plan =
         planner.plan(
-            new PlanInput(
+            Fixtures.input(
                 d, portal, new TreeMap<>(), store, NOW, Set.of(PlanInput.Replace.CA),
                 Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 

@@ -30,6 +30,7 @@ import org.hostpki.model.Subject;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
 import org.hostpki.pki.Certificate;
+import org.hostpki.testkit.DesiredStates;
 
 /**
  * Everything a sequence of edits can change: the desired state (as plain values), the live host
@@ -70,7 +71,7 @@ final class World {
                     name,
                     new TrustedCertificateSource.Content.Inline(certificate.pem()),
                     new SourcePosition(source, 1, 1))));
-    return new DesiredState(
+    return DesiredStates.of(
         source,
         new StoreSpec(
             store,

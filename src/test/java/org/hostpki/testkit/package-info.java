@@ -18,6 +18,8 @@
  *       profile including the broken ones, {@link org.hostpki.testkit.TestKeys} (EC P-256 unless
  *       the test says otherwise, made once per JVM).
  *   <li>Plans: {@link org.hostpki.testkit.PlanAssert}, assertions in the plan's own terms.
+ *   <li>Desired states: {@link org.hostpki.testkit.DesiredStates#of}, the seven sections engine
+ *       tests vary, with no outputs and the default renewal and monitoring.
  * </ul>
  *
  * <p>Tags (see the README, "Tests"): {@link org.hostpki.testkit.Tags}.
