@@ -225,12 +225,7 @@ class AcmeOrdersTest {
     DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
     Fixtures.Store s = Fixtures.converged(d, HOST);
     HostIdentity moved = host("portal", "example.com", "203.0.114.12");
-    AcmeObservation.Failure failed =
-        new AcmeObservation.Failure(NOW, "unreachable", 1, Optional.empty(), false, NOW.plus(Duration.ofMinutes(5)));
-    AcmeObservation seen =
-        new AcmeObservation(
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(failed), Optional.empty(),
-            Optional.empty(), true);
+    AcmeObservation seen = neverOrderedAndWaiting();
 
     Plan plan = planner.plan(input(d, moved, s.observed(), seen, NOW, Set.of()));
 
@@ -245,12 +240,7 @@ class AcmeOrdersTest {
   @Test
   void plan_withNoCertificateAtAllTheInternalCaServesWhileTheOrderWaits() {
     DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
-    AcmeObservation.Failure failed =
-        new AcmeObservation.Failure(NOW, "unreachable", 1, Optional.empty(), false, NOW.plus(Duration.ofMinutes(5)));
-    AcmeObservation seen =
-        new AcmeObservation(
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(failed), Optional.empty(),
-            Optional.empty(), true);
+    AcmeObservation seen = neverOrderedAndWaiting();
 
     Plan plan = plan(d, ObservedStore.empty(), seen, NOW);
 
@@ -312,6 +302,15 @@ class AcmeOrdersTest {
     s.serverCert = leaf;
     s.serverSignedByCa = false;
     return s.deriveOutputs(d);
+  }
+
+  /** No order succeeded yet; the first failed and unattended runs wait five minutes. */
+  private static AcmeObservation neverOrderedAndWaiting() {
+    AcmeObservation.Failure failed =
+        new AcmeObservation.Failure(NOW, "unreachable", 1, Optional.empty(), false, NOW.plus(Duration.ofMinutes(5)));
+    return new AcmeObservation(
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(failed), Optional.empty(), Optional.empty(),
+        true);
   }
 
   private static AcmeObservation seen(
