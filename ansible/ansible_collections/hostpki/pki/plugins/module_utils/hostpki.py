@@ -114,6 +114,7 @@ def finish(module, rc, stdout, stderr, result_of):
     if rc == 1:
         module.fail_json(msg=failure_message(stdout, stderr, strip_prefix=True), rc=rc, stderr=stderr)
     module.fail_json(
-        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
+        msg="hostpki exited with code %d (a usage error: a parameter value it refuses, or a hostpki older than"
+        " this module): %s"
         % (rc, stderr.strip() or stdout.strip()),
         rc=rc, stderr=stderr)

@@ -13,6 +13,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.plan.Change;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.Refusal;
@@ -31,6 +32,7 @@ final class ExpiringHooks {
    * The {@code onExpiring} obligations the store's certificates give rise to now, less those
    * recorded before: none when the desired state declares no such hook.
    *
+   * @param acme what the ACME edge found out: a certificate this host orders is renewed here
    * @param blocked why unattended runs change nothing, if they do not
    * @param renewedNow addresses the run replaces, which nothing is expiring for
    */
@@ -38,6 +40,7 @@ final class ExpiringHooks {
       DesiredState desired,
       HostIdentity host,
       ObservedStore store,
+      AcmeObservation acme,
       Instant now,
       Optional<String> blocked,
       List<String> renewedNow,
@@ -46,7 +49,7 @@ final class ExpiringHooks {
       return List.of();
     }
     return Expiries.expiring(
-            Expiries.standings(desired, host, store, now, blocked),
+            Expiries.standings(desired, host, store, acme, now, blocked),
             desired.hooks().onExpiringWithin(),
             now,
             renewedNow)
@@ -71,7 +74,7 @@ final class ExpiringHooks {
     return ledger.record(
         directory,
         generation,
-        arising(desired, before.host(), store, before.now(), blocked, List.of(), ledger.recordedKeys()));
+        arising(desired, before.host(), store, before.acme(), before.now(), blocked, List.of(), ledger.recordedKeys()));
   }
 
   /**

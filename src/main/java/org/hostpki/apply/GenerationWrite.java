@@ -114,7 +114,7 @@ final class GenerationWrite {
     parts.progress().committed(
         new Reconciler.Result(
             plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
-            notices, written.pending(desired.hooks()), after, before.host(), before.now()));
+            notices, written.pending(desired.hooks()), after, before.host(), before.acme(), before.now()));
     HookLedger.Attempt hooksRun =
         written.attempt(
             parts.hooks(), desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
@@ -129,6 +129,7 @@ final class GenerationWrite {
         hooksRun.stillPending(),
         after,
         before.host(),
+        before.acme(),
         before.now());
   }
 

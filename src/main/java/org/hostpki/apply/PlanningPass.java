@@ -75,7 +75,7 @@ final class PlanningPass {
     StoreDirectory directory = directory(desired);
     StoreSnapshot snapshot = live.orElseGet(directory::read);
     desired.outputs().forEach(o -> o.fileNames().forEach(n -> directory.requireFreeName(n, o.origin())));
-    Optional<char[]> previous = parts.secrets().password(desired.store().previousPassword());
+    Optional<char[]> previous = parts.secrets().previousPassword(desired.store().previousPassword());
     StoreContents read =
         observer.observe(
             snapshot, desired.store().path(), password, passwordSource(desired), List.of(), Set.of(), previous);
@@ -115,6 +115,7 @@ final class PlanningPass {
                 desired,
                 host,
                 store.facts(),
+                acme,
                 now,
                 blocked,
                 blocked.isPresent() ? List.of() : planned.changes().stream().map(Change::address).toList(),

@@ -179,6 +179,8 @@ public final class Reconciler {
    *     failed in it
    * @param observed the store as it is after the apply (as it was, when nothing changed)
    * @param host the host identity the apply planned for
+   * @param acme what the ACME edge found out before the apply (the CA's renewal window holds for
+   *     the certificate the account ordered last, so not for one this apply ordered)
    * @param now the time the apply planned with
    */
   public record Result(
@@ -191,6 +193,7 @@ public final class Reconciler {
       List<PendingHook> pendingAfter,
       ObservedStore observed,
       HostIdentity host,
+      AcmeObservation acme,
       Instant now) {
     public Result {
       Objects.requireNonNull(hooks, "hooks");
@@ -320,7 +323,7 @@ public final class Reconciler {
       }
       return new Result(
           result.plan(), result.generation(), result.hooks(), result.heldBy(), result.released(), notices,
-          result.pendingAfter(), result.observed(), result.host(), result.now());
+          result.pendingAfter(), result.observed(), result.host(), result.acme(), result.now());
     }
   }
 
@@ -420,7 +423,7 @@ public final class Reconciler {
       parts.progress().committed(
           new Result(
               plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, notices,
-              ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.now()));
+              ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.acme(), before.now()));
       HookLedger.Attempt hooksRun = HookLedger.Attempt.none();
       if (current.isPresent()) {
         ledger =
@@ -441,6 +444,7 @@ public final class Reconciler {
           hooksRun.stillPending(),
           before.store().facts(),
           before.host(),
+          before.acme(),
           before.now());
   }
 

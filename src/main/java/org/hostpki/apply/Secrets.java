@@ -50,6 +50,10 @@ public final class Secrets {
 
   private static final Naming STORE =
       new Naming("store.password", "store.password.file", "point store.password.file at a file holding the password");
+  private static final Naming PREVIOUS =
+      new Naming(
+          "store.previousPassword", "store.previousPassword.file",
+          "point store.previousPassword.file at a file holding the old password");
   private static final Naming EAB_HMAC =
       new Naming(
           "server.acme.externalAccountBinding.hmacKey", "server.acme.externalAccountBinding.hmacKey.file",
@@ -80,6 +84,11 @@ public final class Secrets {
   /** The password, or empty when none is configured. Never logs or echoes the value. */
   public Optional<char[]> password(Optional<PasswordSource> source) {
     return source.map(s -> password(s, STORE));
+  }
+
+  /** The password being replaced ({@code store.previousPassword}), or empty when none is set. */
+  public Optional<char[]> previousPassword(Optional<PasswordSource> source) {
+    return source.map(s -> password(s, PREVIOUS));
   }
 
   /**

@@ -15,6 +15,7 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.Percentage;
 import org.hostpki.plan.Change;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanText;
@@ -113,11 +114,12 @@ public record Verdict(
       DesiredState desired,
       HostIdentity host,
       ObservedStore store,
+      AcmeObservation acme,
       Plan plan,
       Instant now,
       Thresholds thresholds) {
     List<Expiries.Standing> standings =
-        Expiries.standings(desired, host, store, now, Expiries.blocked(plan, true));
+        Expiries.standings(desired, host, store, acme, now, Expiries.blocked(plan, true));
     List<CertificateVerdict> certificates = new ArrayList<>();
     for (Expiries.Standing s : standings) {
       certificates.add(judge(s, thresholds, now));

@@ -1,8 +1,10 @@
 package org.hostpki.cli;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,12 +19,16 @@ import org.hostpki.files.InputKind;
 import org.hostpki.json.CertificateJson;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CrlFacts;
 import org.hostpki.model.CsrFacts;
+import org.hostpki.model.DateText;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
@@ -37,15 +43,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code hostpki inspect FILE}: what a certificate, chain, certificate request or key store (PKCS#12, JKS) on
+ * {@code hostpki inspect FILE}: what a certificate, chain, certificate request, CRL or key store (PKCS#12, JKS) on
  * disk holds, shown as {@code status} shows a store entry. Reads the one file and nothing else; a
  * private key is never shown.
  */
 @Command(
     name = "inspect",
     description = {
-      "Show what a certificate file, chain, certificate request or key store (PKCS#12, JKS) holds.",
+      "Show what a certificate file, chain, certificate request, CRL or key store (PKCS#12, JKS) holds.",
       "Each certificate as 'hostpki status' shows a store entry (subject, SANs, key, issuer, SHA-256, expiry), with its serial, start, CA flag and extended key usages. A private key is counted, never shown.",
+      "A CRL with its issuer, number, update times and every certificate it lists (its signature is not checked: hostpki plan does that for trust.crls).",
       "PEM, DER and PKCS#7 (.p7b) are read, told apart by content. A key store opens with its password, from --password-env or --password-file: never on the command line, where other users see it."
     },
     footer = {
@@ -53,6 +60,7 @@ import picocli.CommandLine.Parameters;
       "Examples:",
       "  hostpki inspect /etc/ssl/certs/portal.pem",
       "  hostpki inspect incoming/chain.p7b --output json",
+      "  hostpki inspect fleet.crl",
       "  HOSTPKI_P12=... hostpki inspect server.p12 --password-env HOSTPKI_P12",
       "",
       "Exit codes:",
@@ -71,7 +79,7 @@ final class InspectCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "FILE",
       completionCandidates = Completion.Files.class,
-      description = "The file: certificates (PEM, DER, PKCS#7), a certificate request, or a key store (PKCS#12, JKS).")
+      description = "The file: certificates (PEM, DER, PKCS#7), a certificate request, a CRL, or a key store (PKCS#12, JKS).")
   String file;
 
   @ArgGroup(exclusive = true)
@@ -166,6 +174,9 @@ final class InspectCommand implements Callable<Integer> {
     } else if (material instanceof Material.Request r) {
       text.add("File     ").add(path).add(": a certificate request, ").add(formWords(r.form())).end();
       request(text, r.request());
+    } else if (material instanceof Material.Crl c) {
+      text.add("File     ").add(path).add(": a CRL, ").add(formWords(c.form())).end();
+      crl(text, c.crl().facts(), now);
     } else if (material instanceof Material.KeyStoreFile k) {
       KeyStoreContents contents = k.contents();
       text.add("File     ").add(path).add(": ").add(formWords(k.form()))
@@ -213,6 +224,25 @@ final class InspectCommand implements Callable<Integer> {
         .end();
   }
 
+  private static void crl(TerminalLines text, CrlFacts crl, Instant now) {
+    text.add("CRL      issuer ").add(crl.issuerDn()).end();
+    text.add(CertificateText.PAD).add("number ").add(crl.number().map(BigInteger::toString).orElse("none"))
+        .add(", signed with ").add(crl.signatureAlgorithm())
+        .add(crl.authorityKeyId().map(k -> ", authority key id " + k.toUpperCase(Locale.ROOT).replaceAll("(..)(?!$)", "$1:"))
+            .orElse("")).end();
+    text.add(CertificateText.PAD).add("this update ").add(DateText.of(crl.thisUpdate()))
+        .add(now.isBefore(crl.thisUpdate()) ? " (not yet valid)" : "").add(", next update ")
+        .add(crl.nextUpdate().map(next -> DateText.of(next) + (now.isBefore(next)
+            ? " (" + DurationText.left(Duration.between(now, next)) + " left)"
+            : " (past it: clients that check it refuse every certificate of its CA)")).orElse("none")).end();
+    text.add(CertificateText.PAD).add(count(crl.revoked().size(), "revoked certificate"))
+        .add(crl.revoked().isEmpty() ? "" : ":").end();
+    for (RevokedCertificate e : crl.revoked()) {
+      text.add(CertificateText.PAD).add("serial ").add(CertificateFacts.serialHex(e.serial())).add(" revoked ")
+          .add(DateText.of(e.revocationDate())).add(" (").add(e.reason().word()).add(')').end();
+    }
+  }
+
   private static String keyWords(KeyFacts key) {
     return key.spec().map(KeySpec::toString).orElse("a key of another kind");
   }
@@ -250,21 +280,32 @@ final class InspectCommand implements Callable<Integer> {
       w.field("private_keys", c.privateKeys());
       w.name("request").nullValue();
       w.name("keystore").nullValue();
+      noCrl(w);
     } else if (material instanceof Material.Request r) {
-      w.field("kind", "certificate_request");
-      w.field("encoding", r.form().word());
-      w.field("certificates", List.of());
-      w.field("private_keys", 0);
+      withoutCertificates(w, "certificate_request", r.form(), 0);
       w.name("request").beginObject();
       CertificateJson.requestMembers(w, r.request());
       w.endObject();
       w.name("keystore").nullValue();
+      noCrl(w);
+    } else if (material instanceof Material.Crl c) {
+      withoutCertificates(w, "crl", c.form(), 0);
+      w.name("request").nullValue();
+      w.name("keystore").nullValue();
+      w.name("crl");
+      RevokeCommand.crlJson(w, c.crl().facts());
+      w.name("revoked").beginArray();
+      for (RevokedCertificate e : c.crl().facts().revoked()) {
+        w.beginObject();
+        w.field("serial", CertificateFacts.serialHex(e.serial()));
+        w.field("revocation_date", e.revocationDate());
+        w.field("reason", e.reason().word());
+        w.endObject();
+      }
+      w.endArray();
     } else if (material instanceof Material.KeyStoreFile k) {
       KeyStoreContents contents = k.contents();
-      w.field("kind", "keystore");
-      w.field("encoding", k.form().word());
-      w.field("certificates", List.of());
-      w.field("private_keys", contents.keys().size());
+      withoutCertificates(w, "keystore", k.form(), contents.keys().size());
       w.name("request").nullValue();
       w.name("keystore").beginObject();
       w.field("profile", contents.profile().map(p -> p.name().toLowerCase(Locale.ROOT)));
@@ -290,7 +331,21 @@ final class InspectCommand implements Callable<Integer> {
       }
       w.endArray();
       w.endObject();
+      noCrl(w);
     }
     return w.endObject();
+  }
+
+  /** The members before {@code request} of a file that is no list of certificates. */
+  private static void withoutCertificates(JsonWriter w, String kind, Material.Form form, int privateKeys) {
+    w.field("kind", kind);
+    w.field("encoding", form.word());
+    w.field("certificates", List.of());
+    w.field("private_keys", privateKeys);
+  }
+
+  private static void noCrl(JsonWriter w) {
+    w.name("crl").nullValue();
+    w.name("revoked").beginArray().endArray();
   }
 }

@@ -41,7 +41,7 @@ final class MetricsRecorder {
     write(
         desired,
         Optional.of(
-            new StoreState(result.observed(), result.host(), result.now(), 0, result.pendingAfter().size())),
+            new StoreState(result.observed(), result.host(), result.acme(), result.now(), 0, result.pendingAfter().size())),
         Optional.of(
             new RunOutcome(result.now(), result.hookFailure().isEmpty(), result.plan().changes().size())));
   }
@@ -85,7 +85,7 @@ final class MetricsRecorder {
 
   private static StoreState state(Reconciler.Observation o) {
     return new StoreState(
-        o.store().facts(), o.host(), o.now(), o.plan().changes().size(), o.plan().pendingHooks().size());
+        o.store().facts(), o.host(), o.acme(), o.now(), o.plan().changes().size(), o.plan().pendingHooks().size());
   }
 
   /** The last run the metrics file records; empty when there is none, or it cannot be read. */

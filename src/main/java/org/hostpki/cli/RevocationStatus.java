@@ -29,13 +29,17 @@ import org.hostpki.store.StoreSnapshot;
  */
 final class RevocationStatus {
   /**
-   * What needs doing about the CRL, as status's warnings show it (not a plan's: apply does not
-   * renew a CRL).
+   * What needs doing about the CRL, as status's warnings show it (a plan shows the renewal itself
+   * as {@code ~ ca.crl update}).
    *
    * @param code crl-other-ca, crl-expired, crl-due or crl-unreadable
    * @param subject the file, {@code ca.crl}
    */
   record CrlWarning(String code, String subject, String message) {}
+
+  /** What renews a CRL of the current CA: apply and watch do, as they renew a certificate. */
+  private static final String RENEW =
+      "hostpki apply (and watch) renews it with the same entries: apply, then publish it (hostpki export crl)";
 
   private final Optional<CrlFacts> crl;
   private final List<IssuedCertificate> issued;
@@ -74,13 +78,11 @@ final class RevocationStatus {
     } else if (facts.nextUpdate().isPresent() && !now.isBefore(facts.nextUpdate().get())) {
       warnings.add(new CrlWarning("crl-expired", Revocations.FILE,
           file + " is past its next update (" + DateText.of(facts.nextUpdate().get()) + "): clients"
-              + " that check it refuse every certificate of this CA. This build renews it with"
-              + " hostpki revoke: revoke a listed serial again, for its reason, then publish it"));
+              + " that check it refuse every certificate of this CA. " + RENEW));
     } else if (facts.renewalTime().filter(t -> !now.isBefore(t)).isPresent()) {
       warnings.add(new CrlWarning("crl-due", Revocations.FILE,
           file + " is due for renewal: its next update is " + DateText.of(facts.nextUpdate().orElseThrow())
-              + ". This build renews it with hostpki revoke: revoke a listed serial again, for its"
-              + " reason, then publish it"));
+              + ". " + RENEW));
     }
     return new RevocationStatus(Optional.of(facts), issued, warnings);
   }

@@ -104,10 +104,12 @@ abstract class StoreCommand implements FileArgument.Taker {
 
   /**
    * Refuses a desired state that declares programs to run (hooks) when anyone but its owner —
-   * root or the user running hostpki — could have written it or the programs it names.
+   * root or the user running hostpki — could have written it or the programs it names, and one
+   * whose store lies in a folder anyone else could change.
    */
   static void requireSafeToRun(DesiredState desired, String consequence) {
-    List<String> problems = StrictModes.forThisProcess().problems(desired);
+    List<String> problems = new java.util.ArrayList<>(StrictModes.forThisProcess().problems(desired));
+    StrictModes.forThisProcess().storeProblem(desired.store().path()).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new HostpkiException(
           problems.get(0) + "; " + consequence, problems.subList(1, problems.size()));

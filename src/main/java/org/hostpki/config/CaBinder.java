@@ -58,6 +58,9 @@ final class CaBinder {
         fields.string(crl, "url").flatMap(this::distributionPoint));
   }
 
+  /** The longest {@code ca.crl.url}: far above any real one (CAs publish URLs of some 40 to 100). */
+  static final int MAX_URL_LENGTH = 1024;
+
   /**
    * An absolute http or https URL with a host, in ASCII: it goes into certificates as an
    * IA5String, and clients fetch CRLs over plain http (a CRL is signed, and fetching it over TLS
@@ -65,8 +68,17 @@ final class CaBinder {
    */
   private Optional<URI> distributionPoint(Fields.Given<String> text) {
     String value = text.value();
-    String shown = TerminalText.escape(value);
     String example = "; write the URL the CRL is published at, e.g. http://pki.corp.example/fleet.crl";
+    if (value.length() > MAX_URL_LENGTH) {
+      // Every certificate sign issues carries it, and every client that checks revocation fetches it.
+      fields.error(
+          text.node(),
+          "ca.crl.url is " + value.length() + " characters long, more than the " + MAX_URL_LENGTH
+              + " a CRL distribution point may have here: every certificate hostpki signs carries it"
+              + example);
+      return Optional.empty();
+    }
+    String shown = TerminalText.escape(value);
     URI uri;
     try {
       uri = new URI(value);

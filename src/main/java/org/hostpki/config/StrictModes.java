@@ -72,12 +72,33 @@ public final class StrictModes {
    * above it, or when it does not exist (whoever reads it reports that).
    */
   public Optional<String> problem(Path file, String what) {
+    return problem(file, what, "make hostpki run any command as " + userName);
+  }
+
+  /**
+   * What is wrong with the folders above a store: whoever may write one can put another folder, or
+   * a link to any folder, in the store's place (another store, {@code /root/.ssh}), where hostpki
+   * would read and write keys and make a new CA. Checked as a hook's folders are, from the nearest
+   * folder above the store that exists (the store itself is the store's own check); empty when
+   * only root or this user can change them.
+   */
+  public Optional<String> storeProblem(Path store) {
+    Path folder = store.toAbsolutePath().normalize().getParent();
+    while (folder != null && !Files.isDirectory(folder)) {
+      folder = folder.getParent();
+    }
+    return folder == null
+        ? Optional.empty()
+        : problem(folder, "store " + store + " keeps keys", "have hostpki write keys and a new CA wherever that leads");
+  }
+
+  private Optional<String> problem(Path file, String what, String harm) {
     if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return Optional.empty();
     }
     try {
       Path real = file.toRealPath();
-      Optional<String> fileProblem = check(real, what, file);
+      Optional<String> fileProblem = check(real, what, file, harm);
       if (fileProblem.isPresent()) {
         return fileProblem;
       }
@@ -89,7 +110,7 @@ public final class StrictModes {
         folders.add(p);
       }
       for (Path folder : folders) {
-        Optional<String> folderProblem = check(folder, what, file);
+        Optional<String> folderProblem = check(folder, what, file, harm);
         if (folderProblem.isPresent()) {
           return folderProblem;
         }
@@ -102,7 +123,7 @@ public final class StrictModes {
     }
   }
 
-  private Optional<String> check(Path path, String what, Path file) throws IOException {
+  private Optional<String> check(Path path, String what, Path file, String harm) throws IOException {
     PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
     boolean folder = a.isDirectory();
     String name = folder ? "its folder " + path : path.equals(file) ? "it" : path.toString();
@@ -110,8 +131,8 @@ public final class StrictModes {
     if (!owner.equals(userName) && !owner.equals(ROOT)) {
       return Optional.of(
           what + ", but " + name + " is owned by " + owner + ", not by " + userName
-              + (userName.equals(ROOT) ? "" : " or root") + ": " + owner + " could make hostpki run"
-              + " any command as " + userName + ". Fix it: chown " + userName + " " + path
+              + (userName.equals(ROOT) ? "" : " or root") + ": " + owner + " could " + harm
+              + ". Fix it: chown " + userName + " " + path
               + (folder ? " (or move " + file.getFileName() + " to a folder of " + userName + "'s)" : ""));
     }
     Set<PosixFilePermission> mode = a.permissions();
@@ -122,7 +143,7 @@ public final class StrictModes {
           what + ", but " + name + " has mode " + octal(mode) + ": "
               + (mode.contains(PosixFilePermission.OTHERS_WRITE) ? "every user" : "its group")
               + " can " + (folder ? "put another file in its place" : "change it")
-              + " and make hostpki run any command as " + userName + ". Fix it: chmod go-w " + path);
+              + " and " + harm + ". Fix it: chmod go-w " + path);
     }
     return Optional.empty();
   }

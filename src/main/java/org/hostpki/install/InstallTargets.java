@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.hostpki.model.InstallSpec;
 import org.hostpki.model.InstallTarget;
+import org.hostpki.store.OutputFile;
 
 /**
  * Turns {@code trust.install} into the installers of this host: which system family it is, which
@@ -77,6 +78,11 @@ public final class InstallTargets {
       if (seen.put(real, true) != null) {
         continue; // the running Java's store named again by its path, or two links to one file
       }
+      Optional<String> inStore = insideAStore(store.getKey(), real);
+      if (inStore.isPresent()) {
+        problems.add(store.getValue() + ": " + inStore.get());
+        continue;
+      }
       if (layout.flatMap(SystemTrustLayout::javaKeystore).map(j -> sameFile(j, real)).orElse(false)) {
         SystemTrustLayout l = layout.get();
         if (spec.system()) {
@@ -112,6 +118,11 @@ public final class InstallTargets {
                     + " database: name the database's own folder");
             continue;
           }
+          Optional<String> inStore = insideAStore(directory, directory);
+          if (inStore.isPresent()) {
+            problems.add("trust.install.nss: " + inStore.get());
+            continue;
+          }
           installers.add(new NssDatabaseInstaller(directory, host.tools(), certutil.get(), owned));
         }
       }
@@ -145,6 +156,21 @@ public final class InstallTargets {
             ? Optional.of(new NssDatabaseInstaller(database, host.tools(), certutil.get(), owned))
             : Optional.empty();
     }
+  }
+
+  /**
+   * Why a target cannot be one: it lies in a hostpki store, whose generations are never changed
+   * once written (and are pruned: the path would be gone after a few applies).
+   *
+   * @param named the target as the desired state names it
+   * @param real its real path
+   */
+  private static Optional<String> insideAStore(Path named, Path real) {
+    return OutputFile.enclosingStore(Files.isDirectory(real) ? real : real.getParent())
+        .map(
+            s -> named + (named.equals(real) ? "" : " (" + real + ")") + " is inside the hostpki store " + s
+                + ", whose files only hostpki apply writes: installing there would change a kept generation."
+                + " Name a trust store outside any hostpki store");
   }
 
   private Optional<SystemTrustInstaller> system(Optional<SystemTrustLayout> layout) {

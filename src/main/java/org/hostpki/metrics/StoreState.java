@@ -4,22 +4,26 @@ import java.time.Instant;
 import java.util.Objects;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.plan.AcmeObservation;
 
 /**
  * The store as a run left it, for the metrics.
  *
  * @param observed what the store holds
  * @param host the host identity the run planned for (renewal times depend on it)
+ * @param acme what the ACME edge found out ({@code server.issuer: acme}): the CA's renewal window
  * @param now the run's time
  * @param drifted how many resources do not match the desired state: none after a successful
  *     apply; the plan's changes after a failed one, or while {@code watch} waits out a drift
  * @param hooksPending the hooks the store records as due and not yet run successfully (a failed
  *     hook, one hostpki was stopped before, an {@code onExpiring} obligation)
  */
-public record StoreState(ObservedStore observed, HostIdentity host, Instant now, int drifted, int hooksPending) {
+public record StoreState(
+    ObservedStore observed, HostIdentity host, AcmeObservation acme, Instant now, int drifted, int hooksPending) {
   public StoreState {
     Objects.requireNonNull(observed, "observed");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(acme, "acme");
     Objects.requireNonNull(now, "now");
   }
 }

@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1UTCTime;
 import org.hostpki.model.CsrFacts;
 
 /**
  * Whatever certificate material a user hands {@code hostpki inspect}, told apart by its content,
  * never by its file name: certificates (one or many, PEM or DER, or a PKCS#7 bundle), a
- * certificate request (PEM or DER), or a key store (PKCS#12, JKS). A private key is never decoded: in a PEM
+ * certificate request (PEM or DER), a CRL (PEM or DER), or a key store (PKCS#12, JKS). A private key is never decoded: in a PEM
  * file beside certificates (a combined PEM, as HAProxy takes it) it is only counted; a file of
  * nothing but keys is refused.
  */
@@ -32,6 +34,9 @@ public sealed interface Material {
 
   /** One certificate request. */
   record Request(CsrFacts request, Form form) implements Material {}
+
+  /** One certificate revocation list, as {@code hostpki export crl} writes it (its signature is not checked). */
+  record Crl(RevocationList crl, Form form) implements Material {}
 
   /** A key store, PKCS#12 or JKS, opened with its password. */
   record KeyStoreFile(KeyStoreContents contents, Form form) implements Material {}
@@ -98,6 +103,9 @@ public sealed interface Material {
       if (blocks.stream().anyMatch(b -> b.label().endsWith("CERTIFICATE REQUEST"))) {
         return new Request(CertificationRequest.read(data), Form.PEM);
       }
+      if (blocks.stream().anyMatch(b -> b.label().equals(RevocationList.PEM_LABEL))) {
+        return new Crl(RevocationList.parse(data), Form.PEM);
+      }
       boolean pkcs7 = blocks.stream().anyMatch(b -> b.label().startsWith("PKCS") || b.label().equals("CMS"));
       int keys = (int) blocks.stream().filter(PemText.Block::isPrivateKey).count();
       if (keys == 0) {
@@ -107,13 +115,13 @@ public sealed interface Material {
     }
     if ((data[0] & 0xff) != 0x30) {
       throw new InvalidMaterialException(
-          "is no certificate, certificate request or PKCS#12 file: it is neither PEM text nor DER");
+          "is no certificate, certificate request, CRL or PKCS#12 file: it is neither PEM text nor DER");
     }
     String shape = Der.shapeProblem(data);
     if (shape != null) {
       // Cut short or followed by junk: no reader gets further, so say it once.
       throw new InvalidMaterialException(
-          "is no certificate, certificate request or PKCS#12 file hostpki can read: " + shape);
+          "is no certificate, certificate request, CRL or PKCS#12 file hostpki can read: " + shape);
     }
     switch (derKind(data)) {
       case PKCS12:
@@ -136,8 +144,11 @@ public sealed interface Material {
           try {
             return new Request(CertificationRequest.read(data), Form.DER);
           } catch (InvalidMaterialException notARequest) {
+            if (isCrlShaped(data)) {
+              return new Crl(RevocationList.parse(data), Form.DER);
+            }
             throw new InvalidMaterialException(
-                "is no certificate, certificate request or PKCS#12 file: as a certificate it "
+                "is no certificate, certificate request, CRL or PKCS#12 file: as a certificate it "
                     + notACertificate.getMessage() + "; as a certificate request it " + notARequest.getMessage());
           }
         }
@@ -168,6 +179,29 @@ public sealed interface Material {
               + " and PKCS#12 files, and never a key");
     }
     return certificates;
+  }
+
+  /**
+   * Whether DER is shaped as a CRL: CertificateList ::= SEQUENCE { tbsCertList SEQUENCE { version
+   * INTEGER OPTIONAL, signature AlgorithmIdentifier (a SEQUENCE), issuer Name (a SEQUENCE),
+   * thisUpdate Time, ... }, ... }, where a certificate's TBSCertificate holds a [0] version and a
+   * serial before its algorithm, and a request's info an INTEGER, a Name and a SEQUENCE.
+   */
+  private static boolean isCrlShaped(byte[] data) {
+    try {
+      if (Der.parse(data) instanceof ASN1Sequence top && top.size() == 3
+          && top.getObjectAt(0) instanceof ASN1Sequence tbs && tbs.size() >= 3) {
+        int first = tbs.getObjectAt(0) instanceof ASN1Integer ? 1 : 0;
+        return tbs.size() >= first + 3
+            && tbs.getObjectAt(first) instanceof ASN1Sequence
+            && tbs.getObjectAt(first + 1) instanceof ASN1Sequence
+            && (tbs.getObjectAt(first + 2) instanceof ASN1UTCTime
+                || tbs.getObjectAt(first + 2) instanceof ASN1GeneralizedTime);
+      }
+    } catch (IOException | RuntimeException e) {
+      // not DER: the certificate reader said why
+    }
+    return false;
   }
 
   /**

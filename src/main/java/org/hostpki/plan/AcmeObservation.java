@@ -45,6 +45,11 @@ public record AcmeObservation(
     Objects.requireNonNull(renewalInfoProblem, "renewalInfoProblem");
   }
 
+  /** Whether {@code certificate} is the one this account's last order produced. */
+  public boolean orderedHere(Fingerprint certificate) {
+    return lastOrdered.filter(certificate::equals).isPresent();
+  }
+
   /**
    * The last failed order.
    *

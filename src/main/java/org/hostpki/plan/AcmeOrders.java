@@ -16,7 +16,6 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TerminalText;
-import org.hostpki.renewal.RenewalPolicy;
 import org.hostpki.renewal.RenewalSchedule;
 
 /**
@@ -179,9 +178,7 @@ final class AcmeOrders {
                   + " certificate"));
     }
     reasons.addAll(changes.exact(c.dnsNames(), c.ipAddresses()));
-    RenewalSchedule schedule =
-        new RenewalPolicy(server.renewBefore(), in.desired().renewal(), in.host())
-            .schedule(c, c.notBefore(), seen.renewalWindow().filter(w -> orderedHere(c.fingerprint())));
+    RenewalSchedule schedule = Renewals.ordered(server.renewBefore(), in.desired(), in.host(), c, seen);
     CertificateChecks.validityReasons(c, schedule, in.now(), in.unattended(), Address.SERVER, reasons, draft::warn);
     return keyChange;
   }
@@ -254,7 +251,7 @@ final class AcmeOrders {
 
   /** The served certificate is the one this store's account last ordered from this directory. */
   private boolean orderedHere(Fingerprint certificate) {
-    return seen.lastOrdered().filter(certificate::equals).isPresent();
+    return seen.orderedHere(certificate);
   }
 
   /**

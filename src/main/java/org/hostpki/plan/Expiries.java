@@ -95,6 +95,7 @@ public final class Expiries {
    * {@code ca-previous} is kept through a rotation's overlap only, and left to expire), and whether
    * it is handled.
    *
+   * @param acme what the ACME edge found out ({@link Renewals#scheduled})
    * @param blocked why unattended runs change nothing now (a hold, a refused plan), in words;
    *     empty when they apply what is due
    */
@@ -102,10 +103,11 @@ public final class Expiries {
       DesiredState desired,
       HostIdentity host,
       ObservedStore observed,
+      AcmeObservation acme,
       Instant now,
       Optional<String> blocked) {
     List<Standing> standings = new ArrayList<>();
-    for (Renewals.Scheduled s : Renewals.scheduled(desired, host, observed).values()) {
+    for (Renewals.Scheduled s : Renewals.scheduled(desired, host, observed, acme).values()) {
       Renewal renewal = s.at(now, true);
       Duration margin = Duration.between(s.schedule().latest(), s.facts().notAfter());
       Optional<String> unhandled;

@@ -11,6 +11,7 @@ import org.hostpki.model.DurationText;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.RenewBefore;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.renewal.Renewal;
 import org.hostpki.renewal.RenewalPolicy;
 import org.hostpki.renewal.RenewalSchedule;
@@ -37,11 +38,23 @@ public final class Renewals {
   }
 
   /**
+   * The schedule of a certificate this host orders from an ACME CA ({@code server.issuer: acme}):
+   * renewed here like one issued here, from its notBefore, inside the CA's suggested window (ARI)
+   * when the CA suggests one for this certificate, the one this account ordered.
+   */
+  static RenewalSchedule ordered(
+      RenewBefore renewBefore, DesiredState desired, HostIdentity host, CertificateFacts c, AcmeObservation acme) {
+    return new RenewalPolicy(renewBefore, desired.renewal(), host)
+        .schedule(c, c.notBefore(), acme.renewalWindow().filter(w -> acme.orderedHere(c.fingerprint())));
+  }
+
+  /**
    * A store certificate with a renewal rule, and its schedule.
    *
    * @param address {@code ca}, {@code ca-next} or {@code server}
    * @param imported made by another CA and imported from {@code server.external.chain}: whoever
-   *     signs the next chain renews it, and no window applies
+   *     signs the next chain renews it, and no window applies (a certificate ordered from an ACME
+   *     CA is recorded like an imported chain, but this host renews it: not imported)
    */
   public record Scheduled(String address, CertificateFacts facts, RenewalSchedule schedule, boolean imported) {
     /** Its renewal at {@code now}; a window applies only to unattended runs, and only to {@code ca} and {@code server}. */
@@ -50,9 +63,14 @@ public final class Renewals {
     }
   }
 
-  /** The store's certificates that have a renewal rule, by plan address. */
+  /**
+   * The store's certificates that have a renewal rule, by plan address.
+   *
+   * @param acme what the ACME edge found out ({@link AcmeObservation#NONE} unless {@code
+   *     server.issuer: acme}): the CA's renewal window for the served certificate
+   */
   public static SortedMap<String, Scheduled> scheduled(
-      DesiredState desired, HostIdentity host, ObservedStore observed) {
+      DesiredState desired, HostIdentity host, ObservedStore observed, AcmeObservation acme) {
     SortedMap<String, Scheduled> all = new TreeMap<>();
     RenewBefore ca = desired.ca().renewBefore();
     observed.caCertificate()
@@ -63,6 +81,10 @@ public final class Renewals {
         .ifPresent(
             c -> {
               RenewBefore rb = desired.server().renewBefore();
+              if (desired.server().issuer() == ServerSpec.Issuer.ACME) {
+                all.put("server", new Scheduled("server", c, ordered(rb, desired, host, c, acme), false));
+                return;
+              }
               boolean imported = observed.isImportedLeaf(c);
               all.put(
                   "server",
@@ -79,12 +101,18 @@ public final class Renewals {
    * The renewal of each certificate in the store at {@code now}, by plan address: {@code ca},
    * {@code ca-next}, {@code server}.
    *
+   * @param acme what the ACME edge found out, as for {@link #scheduled}
    * @param unattended as a timer or {@code watch} would see it: waiting for windows
    */
   public static SortedMap<String, Renewal> of(
-      DesiredState desired, HostIdentity host, ObservedStore observed, Instant now, boolean unattended) {
+      DesiredState desired,
+      HostIdentity host,
+      ObservedStore observed,
+      AcmeObservation acme,
+      Instant now,
+      boolean unattended) {
     SortedMap<String, Renewal> all = new TreeMap<>();
-    scheduled(desired, host, observed).forEach((address, s) -> all.put(address, s.at(now, unattended)));
+    scheduled(desired, host, observed, acme).forEach((address, s) -> all.put(address, s.at(now, unattended)));
     return all;
   }
 

@@ -270,10 +270,14 @@ public final class CaRevoker {
       throw refusedCaItself(IssuedCertificate.of(certificate).serial());
     }
     if (!certificate.isSignedBy(ca.certificate())) {
+      String issuer = certificate.facts().issuerDn();
       throw new HostpkiException(
-          shown + " was not issued by this CA (" + ca.certificate().facts().subjectDn() + "): its"
-              + " issuer is " + TerminalText.escape(certificate.facts().issuerDn()) + "; nothing was"
-              + " revoked. hostpki revokes only what the CA of " + caHost.store().path() + " signed");
+          shown + " was not issued by this CA (" + ca.certificate().facts().subjectDn() + "): "
+              + (issuer.equals(ca.certificate().facts().subjectDn())
+                  ? "it names this CA as its issuer, but its signature does not verify with this CA's key"
+                      + " (another CA of the same name, or a forged certificate)"
+                  : "its issuer is " + TerminalText.escape(issuer))
+              + "; nothing was revoked. hostpki revokes only what the CA of " + caHost.store().path() + " signed");
     }
     if (snapshot.file(StoreLayout.SERVER_CERT).map(CaRevoker::first).filter(certificate::equals).isPresent()) {
       throw new HostpkiException(

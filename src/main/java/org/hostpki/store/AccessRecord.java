@@ -12,7 +12,9 @@ import java.util.TreeMap;
 import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.FileAccess;
+import org.hostpki.model.FileKind;
 import org.hostpki.model.FileMode;
+import org.hostpki.model.StoreLayout;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -85,12 +87,26 @@ final class AccessRecord {
         FileMode mode =
             FileMode.parse(text(access, "mode").orElse(""))
                 .orElseThrow(() -> new IllegalArgumentException("no mode for " + entry.getKey()));
+        if (neverDeclared(entry.getKey())) {
+          throw new IllegalArgumentException("an access for " + entry.getKey() + ", which hostpki gives no one");
+        }
         declared.put(entry.getKey(), new FileAccess(text(access, "owner"), text(access, "group"), mode));
       }
       return declared;
     } catch (IllegalArgumentException e) {
       throw new Damaged(file, e.getMessage());
     }
+  }
+
+  /**
+   * A store file no declaration reaches: of the store's own files, {@code store.access} covers
+   * {@code server.key} and {@code server.p12} alone ({@code ca.key} stays hostpki's), and no
+   * output takes a store name. A record naming one was written by hand.
+   */
+  private static boolean neverDeclared(String name) {
+    return StoreLayout.standard().kindOf(name) != FileKind.UNKNOWN
+        && !name.equals(StoreLayout.SERVER_KEY)
+        && !name.equals(StoreLayout.SERVER_PKCS12);
   }
 
   private static Optional<String> text(JsonNode node, String field) {

@@ -275,7 +275,7 @@ public final class OutputFile {
    * holds {@code ..data}, or {@code .lock} beside a generation (a store whose {@code ..data} was
    * lost still holds its generations).
    */
-  static Optional<Path> enclosingStore(Path directory) {
+  public static Optional<Path> enclosingStore(Path directory) {
     for (Path d = directory; d != null; d = d.getParent()) {
       if (isStore(d)) {
         return Optional.of(d);

@@ -165,8 +165,7 @@ final class StoreSafety {
     UserPrincipalLookupService accounts = file.getFileSystem().getUserPrincipalLookupService();
     String what = (kind.ownerOnly() ? "private key file " : "store file ") + visible;
     UserPrincipal owner = attributes.owner();
-    boolean declaredOwner =
-        declared.owner().isPresent() && principal(accounts, declared.owner().get(), false).equals(Optional.of(owner));
+    boolean declaredOwner = declares(accounts, declared.owner(), owner, false);
     if (!owners.contains(owner.getName()) && !declaredOwner) {
       return Optional.of(
           what + " is owned by " + owner.getName() + ", but "
@@ -185,8 +184,7 @@ final class StoreSafety {
     }
     if (kind.secret() && (mode & 0070) != 0) {
       GroupPrincipal group = attributes.group();
-      boolean declaredGroup =
-          declared.group().isPresent() && principal(accounts, declared.group().get(), true).equals(Optional.of(group));
+      boolean declaredGroup = declares(accounts, declared.group(), group, true);
       if (!declaredGroup) {
         return Optional.of(
             what + " may be read by group " + group.getName() + ", which the desired state does not declare"
@@ -196,6 +194,24 @@ final class StoreSafety {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether the declared user (group) is the file's. A name the host no longer has — a generation's
+   * record naming a service user deleted since — is the file's only when the file's owner (group)
+   * has no name either, a bare number: the deleted one's. A number the host has since given to
+   * another name is not: that one's members could read the file.
+   */
+  private static boolean declares(
+      UserPrincipalLookupService accounts, Optional<String> name, UserPrincipal actual, boolean group) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    Optional<UserPrincipal> declared = principal(accounts, name.get(), group);
+    if (declared.isPresent()) {
+      return declared.get().equals(actual);
+    }
+    return !actual.getName().isEmpty() && actual.getName().chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private static Optional<UserPrincipal> principal(UserPrincipalLookupService accounts, String name, boolean group) {

@@ -3,11 +3,14 @@ package org.hostpki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +20,14 @@ import org.hostpki.testkit.ToolCertificates;
 import org.hostpki.testkit.ToolCertificates.Issued;
 import org.hostpki.json.OutputSchemas;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.Fingerprint;
+import org.hostpki.model.RevocationReason;
+import org.hostpki.model.RevokedCertificate;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.hostpki.pki.RevocationList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +160,48 @@ class InspectCommandTest {
   }
 
   @Test
+  void testCrl_asPemAndDerWithWhatItListsAndWhenItRunsOut() throws Exception {
+    Certificate caCertificate = Pem.readCertificates(Files.readAllBytes(ca.certificate())).get(0);
+    Instant issued = clock.instant().minus(Duration.ofHours(1));
+    BigInteger serial = new BigInteger("142517D9F5E1D2D020831BD6DF32EB4D", 16);
+    RevocationList crl = RevocationList.issue(
+        caCertificate, KeyMaterial.fromPem(Files.readAllBytes(ca.key())), BigInteger.valueOf(7), issued,
+        issued.plus(Duration.ofDays(7)), List.of(new RevokedCertificate(serial, issued, RevocationReason.KEY_COMPROMISE)),
+        new SecureRandom());
+    Files.writeString(dir.resolve("ca.crl"), crl.pem());
+    Files.write(dir.resolve("ca.crl.der"), crl.der()); // as hostpki export crl --der writes it for publishing
+
+    CliResult pem = inspect("ca.crl");
+    CliResult later = Cli.in(dir).clock(Clock.offset(clock, Duration.ofDays(8))).env(Map.of()).run("inspect", "ca.crl.der");
+
+    assertThat(pem.exitCode()).as(pem.toString()).isZero();
+    assertThat(pem.out())
+        .isEqualTo(
+            "File     " + dir.resolve("ca.crl") + ": a CRL, PEM\n"
+                + "CRL      issuer CN=Test Device CA,O=Example Corp\n"
+                + "         number 7, signed with SHA256withECDSA, authority key id "
+                + crl.facts().authorityKeyId().orElseThrow().toUpperCase(Locale.ROOT).replaceAll("(..)(?!$)", "$1:") + "\n"
+                + "         this update " + DateText.of(issued) + ", next update " + DateText.of(issued.plus(Duration.ofDays(7)))
+                + " (6 days left)\n"
+                + "         1 revoked certificate:\n"
+                + "         serial 142517D9F5E1D2D020831BD6DF32EB4D revoked " + DateText.of(issued) + " (keyCompromise)\n");
+    assertThat(later.exitCode()).as(later.toString()).isZero();
+    assertThat(later.out())
+        .startsWith("File     " + dir.resolve("ca.crl.der") + ": a CRL, DER\n")
+        .contains("(past it: clients that check it refuse every certificate of its CA)");
+    JsonNode fromPem = json("ca.crl");
+    JsonNode fromDer = json("ca.crl.der");
+    assertThat(fromPem.get("kind").asString()).isEqualTo("crl");
+    assertThat(fromPem.get("crl").get("number").asString()).isEqualTo("7");
+    assertThat(fromPem.get("crl").get("sha256").asString()).isEqualTo(crl.facts().fingerprint().hex());
+    assertThat(fromPem.get("revoked").get(0).get("serial").asString()).isEqualTo("142517D9F5E1D2D020831BD6DF32EB4D");
+    assertThat(fromPem.get("revoked").get(0).get("reason").asString()).isEqualTo("keyCompromise");
+    assertThat(fromDer.get("crl")).isEqualTo(fromPem.get("crl"));
+    assertThat(fromDer.get("revoked")).isEqualTo(fromPem.get("revoked"));
+    assertThat(json("leaf.pem").get("crl").isNull()).isTrue();
+  }
+
+  @Test
   void testPkcs12_opensWithThePasswordFromTheEnvironmentOrAFile() {
     JsonNode fromEnv = json("leaf.p12", "--password-env", "P12_PASSWORD");
     JsonNode fromFile = json("leaf.p12", "--password-file", "password");
@@ -270,7 +322,7 @@ class InspectCommandTest {
 
     assertThat(key.exitCode()).isEqualTo(1);
     assertThat(key.err()).contains("holds a private key and no certificate").doesNotContain("BEGIN");
-    assertThat(random.err()).isEqualTo("error: " + dir.resolve("random.bin") + " is no certificate, certificate request or PKCS#12 file: it is neither PEM text nor DER\n");
+    assertThat(random.err()).isEqualTo("error: " + dir.resolve("random.bin") + " is no certificate, certificate request, CRL or PKCS#12 file: it is neither PEM text nor DER\n");
     assertThat(folder.err()).contains("is a directory, not a regular file");
     assertThat(missing.exitCode()).isEqualTo(1);
     JsonNode error = OutputSchemas.valid("error.schema.json", missing.out());
@@ -297,10 +349,10 @@ class InspectCommandTest {
     CliResult big = inspect("huge.pem", "--output", "json");
 
     assertThat(cut.err())
-        .isEqualTo("error: " + dir.resolve("cut.der") + " is no certificate, certificate request or PKCS#12 file hostpki"
+        .isEqualTo("error: " + dir.resolve("cut.der") + " is no certificate, certificate request, CRL or PKCS#12 file hostpki"
             + " can read: it is cut short: its DER header declares " + der.length + " bytes but only 200 are present\n");
     assertThat(cutP12.err()).contains("it is cut short: its DER header declares " + p12.length);
-    assertThat(sequence.err()).startsWith("error: " + dir.resolve("sequence.bin") + " is no certificate, certificate request or PKCS#12 file: as a certificate it ");
+    assertThat(sequence.err()).startsWith("error: " + dir.resolve("sequence.bin") + " is no certificate, certificate request, CRL or PKCS#12 file: as a certificate it ");
     assertThat(pipe.err()).isEqualTo("error: " + fifo + " is a FIFO (named pipe), not a regular file\n");
     assertThat(OutputSchemas.valid("error.schema.json", big.out()).get("diagnostics").get(0).get("message").asString())
         .isEqualTo(dir.resolve("huge.pem") + " is 68157440 bytes, over the 64 MiB limit for a file to inspect");

@@ -232,7 +232,8 @@ class RevokeCommandTest {
 
     assertThat(run.out())
         .contains("warning: " + dir.resolve("pki/ca.crl") + " is past its next update (2026-11-30 08:01 UTC): clients"
-            + " that check it refuse every certificate of this CA");
+            + " that check it refuse every certificate of this CA. hostpki apply (and watch) renews it");
+    assertThat(run.out()).doesNotContain("revoke a listed serial again");
   }
 
   @Test

@@ -315,6 +315,12 @@ class FleetPlaybookIT {
     JsonNode unknown = result(report, "A serial this CA never issued", "ca1");
     assertThat(unknown.path("failed").asBoolean()).isTrue();
     assertThat(unknown.path("msg").asString()).startsWith("serial 0BADC0DE is not a certificate this CA issued");
+    JsonNode hostName = result(report, "A host name where the serial goes", "ca1");
+    assertThat(hostName.path("failed").asBoolean()).as(hostName.toString()).isTrue();
+    assertThat(hostName.path("msg").asString())
+        .contains("'m3.fleet.test' is not a serial number: write it in hex")
+        .contains("a parameter value it refuses")
+        .doesNotContain("too old");
     JsonNode check = result(report, "m1's certificate, in check mode", "ca1");
     assertThat(check.path("changed").asBoolean()).as(check.toString()).isTrue();
     assertThat(check.path("subject").asString()).isEqualTo("CN=m1.fleet.test");

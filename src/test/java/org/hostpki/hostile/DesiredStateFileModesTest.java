@@ -178,6 +178,13 @@ class DesiredStateFileModesTest {
               Damage.chmod(w.dir.resolve("bin"), "rwxrwxr-x");
             },
             "hook program {dir}/bin/reload.sh runs as root, but its folder {dir}/bin has mode 0775"),
+        apply("store in a folder of another owner, without hooks", w -> chown(w.dir, STRANGER),
+            "error: store {dir}/pki keeps keys, but its folder {dir} is owned by 1234, not by root: 1234 could have"
+                + " hostpki write keys and a new CA wherever that leads. Fix it: chown root {dir}")
+            .withArgs("plan", "-f", "host.yaml"),
+        apply("store in a group-writable folder, without hooks", w -> Damage.chmod(w.dir, "rwxrwxr-x"),
+            "store {dir}/pki keeps keys, but its folder {dir} has mode 0775: its group can put another file in its"
+                + " place and have hostpki write keys and a new CA wherever that leads. Fix it: chmod go-w {dir}"),
         apply("every command refuses it: plan", w -> {
               addHooks(w, HOOKS);
               Damage.chmod(w.yaml, "rw-rw-rw-");

@@ -152,6 +152,34 @@ class InstallTargetsTest {
         .isEmpty();
   }
 
+  /**
+   * A Java trust store named through a link into a hostpki store (its truststore.p12), or an NSS
+   * database in one: found by a trial, where apply replaced the file in the store's live
+   * generation — a generation is never changed once written, and pruned later.
+   */
+  @Test
+  void testResolve_aTargetInsideAHostpkiStoreIsRefused() throws IOException {
+    tool("certutil");
+    Path store = Files.createDirectories(root.resolve("var/lib/hostpki/pki"));
+    Path generation = Files.createDirectories(store.resolve("..2026_03_01_12_00_00.000000000"));
+    Files.createSymbolicLink(store.resolve("..data"), generation.getFileName());
+    Files.writeString(generation.resolve("truststore.p12"), "");
+    Files.createSymbolicLink(store.resolve("truststore.p12"), Path.of("..data/truststore.p12"));
+    Files.writeString(store.resolve("cert9.db"), "");
+
+    InstallTargets.Resolution resolution =
+        resolve(false, false, List.of(Path.of("/var/lib/hostpki/pki/truststore.p12")), List.of(Path.of("/var/lib/hostpki/pki")));
+
+    assertThat(resolution.installers()).isEmpty();
+    assertThat(resolution.problems())
+        .containsExactly(
+            "trust.install.java: " + store.resolve("truststore.p12") + " (" + generation.toRealPath().resolve("truststore.p12")
+                + ") is inside the hostpki store " + store.toRealPath() + ", whose files only hostpki apply writes: installing"
+                + " there would change a kept generation. Name a trust store outside any hostpki store",
+            "trust.install.nss: " + store + " is inside the hostpki store " + store + ", whose files only hostpki apply"
+                + " writes: installing there would change a kept generation. Name a trust store outside any hostpki store");
+  }
+
   @Test
   void testForRecorded_aTargetThatIsGoneNeedsNoCleaning() throws IOException {
     tool("certutil");

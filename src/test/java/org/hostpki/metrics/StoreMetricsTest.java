@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
@@ -104,7 +105,7 @@ class StoreMetricsTest {
   static String render(String storePath, boolean perTrust, int trusted) {
     return StoreMetrics.render(
         desired(storePath, perTrust),
-        Optional.of(new StoreState(store(trusted), HOST, NOW, 2, 1)),
+        Optional.of(new StoreState(store(trusted), HOST, AcmeObservation.NONE, NOW, 2, 1)),
         Optional.of(new RunOutcome(NOW, true, 3)));
   }
 
@@ -181,7 +182,7 @@ class StoreMetricsTest {
     String text =
         StoreMetrics.render(
             desired("/var/lib/hostpki", false),
-            Optional.of(new StoreState(store(0), HOST, NOW, 0, 0)),
+            Optional.of(new StoreState(store(0), HOST, AcmeObservation.NONE, NOW, 0, 0)),
             Optional.empty());
 
     assertThat(text).doesNotContain("hostpki_last_apply_").contains("hostpki_hooks_pending{store=\"/var/lib/hostpki\"} 0");

@@ -24,6 +24,7 @@ import org.hostpki.model.KeyRotation;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
+import org.hostpki.renewal.Renewal;
 import org.hostpki.renewal.SuggestedWindow;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,32 @@ class AcmeOrdersTest {
     Change renew = change(plan(d, s.observed(), seen, window.end()), Address.SERVER).orElseThrow();
     assertThat(renew.reasons()).extracting(Reason::code).containsExactly(ReasonCode.EXPIRING);
     assertThat(((Intent.OrderAcme) renew.intent()).replaces()).contains(s.serverCert.fingerprint());
+  }
+
+  @Test
+  void renewals_statusCheckAndMetricsSeeTheOrderedCertificatesRenewalAsThePlanDoes() {
+    DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
+    Fixtures.Store s = ordered(d, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(80)));
+    SuggestedWindow window = new SuggestedWindow(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(3)));
+    AcmeObservation seen = seen(s, Optional.of(window), Optional.empty(), false);
+    Instant firstDue = NOW;
+    while (plan(d, s.observed(), seen, firstDue).isEmpty()) {
+      firstDue = firstDue.plus(Duration.ofMinutes(10));
+    }
+
+    Renewal renewal = Renewals.of(d, HOST, s.observed(), seen, NOW, true).get("server");
+    Expiries.Standing standing =
+        Expiries.standings(d, HOST, s.observed(), seen, NOW, Optional.empty()).stream()
+            .filter(e -> e.certificate().equals("server"))
+            .findFirst()
+            .orElseThrow();
+
+    // Recorded like an imported chain, but renewed by this host, inside the CA's window.
+    assertThat(renewal.dueAt()).isBetween(firstDue.minus(Duration.ofMinutes(10)), firstDue);
+    assertThat(standing.unhandled()).as("not left to another CA").isEmpty();
+    assertThat(Renewals.of(d, HOST, s.observed(), AcmeObservation.NONE, NOW, true).get("server").dueAt())
+        .as("without a window: server.renewBefore, as the plan")
+        .isAfter(window.end());
   }
 
   @Test

@@ -182,13 +182,20 @@ class CaRevokerTest {
   @Test
   void testRevoke_aCertificateOfAnotherCaIsRefused() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    Certificate foreign = foreignLeaf();
+    Certificate foreign = foreignLeaf("Other CA");
+    Certificate sameName = foreignLeaf("Fleet CA");
 
     assertThatThrownBy(
             () -> revoker(NOW).revoke(host.desired, new CaRevoker.Target.Given(dir.resolve("x.pem"), foreign), RevocationReason.UNSPECIFIED, NO_WAIT))
         .hasMessage(
             dir.resolve("x.pem") + " (CN=x.fleet.test) was not issued by this CA (CN=Fleet CA): its issuer is"
                 + " CN=Other CA; nothing was revoked. hostpki revokes only what the CA of " + host.store() + " signed");
+    assertThatThrownBy(
+            () -> revoker(NOW).revoke(host.desired, new CaRevoker.Target.Given(dir.resolve("y.pem"), sameName), RevocationReason.UNSPECIFIED, NO_WAIT))
+        .hasMessage(
+            dir.resolve("y.pem") + " (CN=x.fleet.test) was not issued by this CA (CN=Fleet CA): it names this CA as"
+                + " its issuer, but its signature does not verify with this CA's key (another CA of the same name, or a"
+                + " forged certificate); nothing was revoked. hostpki revokes only what the CA of " + host.store() + " signed");
   }
 
   @Test
@@ -283,10 +290,10 @@ class CaRevokerTest {
     }
   }
 
-  private static Certificate foreignLeaf() {
+  private static Certificate foreignLeaf(String caName) {
     KeyMaterial otherKey = TestKeys.freshEc();
     Certificate other =
-        new CertificateIssuer(TestKeys.RANDOM).selfSignedCa(Subject.commonName("Other CA"), otherKey, NOW, Duration.ofDays(30));
+        new CertificateIssuer(TestKeys.RANDOM).selfSignedCa(Subject.commonName(caName), otherKey, NOW, Duration.ofDays(30));
     return new CertificateIssuer(TestKeys.RANDOM)
         .server(
             new ServerProfile(Subject.empty(), List.of("x.fleet.test"), List.of(), Duration.ofDays(30), false),

@@ -109,6 +109,40 @@ class StoreDirectoryOnDiskTest {
         .hasMessageContaining("chmod 600 " + store.resolve("ca.key"));
   }
 
+  /**
+   * The service and its group removed from the host, and its declaration from the desired state:
+   * the live key is still 0640 with the deleted group's bare number. Read as its generation
+   * declared it, and narrowed by the next write; found by a trial, where plan, apply and status
+   * all refused the store. A number the host has given to a group since is still refused.
+   */
+  @Test
+  void testRead_aKeyWhoseDeclaredGroupWasDeletedSinceIsReadAsDeclaredAndNarrowed() throws IOException {
+    assumeThat(System.getProperty("user.name")).isEqualTo("root");
+    StoreDirectory sharing =
+        new StoreDirectory(
+            store, new TestClock(Instant.parse("2026-03-01T12:00:00Z")), "root", java.util.Optional.empty(),
+            StoreLayout.standard()
+                .withAccess("server.key", new org.hostpki.model.FileAccess(
+                    java.util.Optional.empty(), java.util.Optional.of("root"), org.hostpki.model.FileMode.GROUP_READABLE)));
+    Path generation = store.resolve(sharing.write(StoreFiles.typical("v1"), bytes("{}")));
+    Path key = generation.resolve("server.key");
+    Files.setAttribute(key, "unix:gid", 2_000_000_007, LinkOption.NOFOLLOW_LINKS); // no group has it
+    Files.writeString(generation.resolve(".access.json"),
+        "{\"format_version\":\"1\",\"files\":{\"server.key\":{\"owner\":null,\"group\":\"hostpki-deleted\",\"mode\":\"0640\"}}}\n");
+    StoreDirectory undeclared = new StoreDirectory(store, new TestClock(Instant.parse("2026-03-01T13:00:00Z")), "root");
+
+    StoreSnapshot live = undeclared.read();
+    String narrowed = undeclared.write(StoreFiles.typical("v1"), bytes("{}"), live);
+
+    assertThat(undeclared.accessDrift(live)).containsOnlyKeys("server.key");
+    assertThat(mode(store.resolve(narrowed).resolve("server.key"))).isEqualTo("rw-------");
+    undeclared.activate(generation.getFileName().toString());
+    Files.setAttribute(key, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS); // the number given to a group since
+    assertThatThrownBy(undeclared::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has mode 0640: group or others may use it");
+  }
+
   @Test
   void testWrite_modeFollowsWhatAFileHoldsNotItsName() throws IOException {
     SortedMap<String, StoreFile> files = StoreFiles.typical("v1");

@@ -801,6 +801,27 @@ class StoreDirectoryTest {
         .hasMessageContaining("rollback --to " + first);
   }
 
+  /**
+   * Found by a trial: a record edited to give ca.key to ssl-cert, and ca.key chgrp-ed to match,
+   * was accepted and never narrowed. No declaration reaches ca.key: such a record is a hand edit.
+   */
+  @Test
+  void testRead_aRecordGivingTheCaKeyAGroupIsRefusedWithTheWayBack() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    String shared = sharingTheKey().write(StoreFiles.typical("v2"), bytes("{}"));
+    Files.writeString(store.resolve(shared).resolve(".access.json"),
+        "{\"format_version\":\"1\",\"files\":{\"server.key\":{\"owner\":null,\"group\":\"ssl-cert\",\"mode\":\"0640\"},"
+            + "\"ca.key\":{\"owner\":null,\"group\":\"ssl-cert\",\"mode\":\"0640\"}}}");
+    Files.setAttribute(store.resolve(shared).resolve("ca.key"), "posix:group",
+        fs.getUserPrincipalLookupService().lookupPrincipalByGroupName("ssl-cert"));
+    chmod(store.resolve(shared).resolve("ca.key"), "rw-r-----");
+
+    assertThatThrownBy(sharingTheKey()::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(".access.json is not what hostpki writes (an access for ca.key, which hostpki gives no one)")
+        .hasMessageContaining("rollback --to " + first);
+  }
+
   @Test
   void testRead_aRecordDeclaringAKeyReadableByOthersNeverMakesItAccepted() throws IOException {
     String shared = sharingTheKey().write(StoreFiles.typical("v1"), bytes("{}"));

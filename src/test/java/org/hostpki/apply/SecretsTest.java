@@ -1,0 +1,35 @@
+package org.hostpki.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.PasswordSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where a password comes from, and how a missing one is named. */
+class SecretsTest {
+  @TempDir Path dir;
+
+  /** Found by a trial: a missing old-password file was reported as store.password.file. */
+  @Test
+  void testPreviousPassword_aMissingSourceIsNamedAsTheOldPassword() throws Exception {
+    Secrets secrets = new Secrets(Map.of(), "root");
+    Path old = Files.writeString(dir.resolve("old-password"), "old\n");
+    Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rw-------"));
+
+    assertThat(secrets.previousPassword(Optional.of(new PasswordSource.File(old)))).hasValueSatisfying(p -> assertThat(p).containsExactly('o', 'l', 'd'));
+    assertThatThrownBy(() -> secrets.previousPassword(Optional.of(new PasswordSource.File(dir.resolve("gone")))))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage("store.previousPassword.file " + dir.resolve("gone") + " does not exist");
+    assertThatThrownBy(() -> secrets.previousPassword(Optional.of(new PasswordSource.Env("OLD_PASSWORD"))))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith("store.previousPassword: environment variable OLD_PASSWORD is not set or empty");
+  }
+}
