@@ -72,7 +72,7 @@ public final class StrictModes {
    * above it, or when it does not exist (whoever reads it reports that).
    */
   public Optional<String> problem(Path file, String what) {
-    return problem(file, what, "make hostpki run any command as " + userName);
+    return problem(file, what, "make hostpki run any command as " + userName, file);
   }
 
   /**
@@ -89,16 +89,18 @@ public final class StrictModes {
     }
     return folder == null
         ? Optional.empty()
-        : problem(folder, "store " + store + " keeps keys", "have hostpki write keys and a new CA wherever that leads");
+        : problem(
+            folder, "store " + store + " keeps keys", "have hostpki write keys and a new CA wherever that leads", store);
   }
 
-  private Optional<String> problem(Path file, String what, String harm) {
+  /** @param moved what the fix may move instead: the hook program, the store */
+  private Optional<String> problem(Path file, String what, String harm, Path moved) {
     if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return Optional.empty();
     }
     try {
       Path real = file.toRealPath();
-      Optional<String> fileProblem = check(real, what, file, harm);
+      Optional<String> fileProblem = check(real, what, file, harm, moved);
       if (fileProblem.isPresent()) {
         return fileProblem;
       }
@@ -110,7 +112,7 @@ public final class StrictModes {
         folders.add(p);
       }
       for (Path folder : folders) {
-        Optional<String> folderProblem = check(folder, what, file, harm);
+        Optional<String> folderProblem = check(folder, what, file, harm, moved);
         if (folderProblem.isPresent()) {
           return folderProblem;
         }
@@ -123,7 +125,7 @@ public final class StrictModes {
     }
   }
 
-  private Optional<String> check(Path path, String what, Path file, String harm) throws IOException {
+  private Optional<String> check(Path path, String what, Path file, String harm, Path moved) throws IOException {
     PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
     boolean folder = a.isDirectory();
     String name = folder ? "its folder " + path : path.equals(file) ? "it" : path.toString();
@@ -133,7 +135,7 @@ public final class StrictModes {
           what + ", but " + name + " is owned by " + owner + ", not by " + userName
               + (userName.equals(ROOT) ? "" : " or root") + ": " + owner + " could " + harm
               + ". Fix it: chown " + userName + " " + path
-              + (folder ? " (or move " + file.getFileName() + " to a folder of " + userName + "'s)" : ""));
+              + (folder ? " (or move " + moved.getFileName() + " to a folder of " + userName + "'s)" : ""));
     }
     Set<PosixFilePermission> mode = a.permissions();
     boolean groupOrOthersWrite =

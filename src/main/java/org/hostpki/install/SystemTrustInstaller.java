@@ -180,6 +180,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
 
   /** Puts the anchor files back as they were and runs the tool again. */
   private InstallException rollBack(SortedMap<String, Optional<byte[]>> before, Set<String> desiredNames, String failure) {
+    boolean filesBack = false;
     try {
       Set<String> added = new TreeSet<>(desiredNames);
       added.removeAll(before.keySet());
@@ -191,16 +192,19 @@ public final class SystemTrustInstaller implements TrustInstaller {
           InstallFiles.replace(anchor(file.getKey()), file.getValue().get(), InstallFiles.PUBLIC);
         }
       }
+      filesBack = true;
       refresh(true, added, new ArrayList<>());
       return new InstallException(target(), failure + "\n  The system store was put back as it was.", true, null);
     } catch (IOException | StepFailed e) {
+      String state =
+          filesBack
+              ? "the files in " + layout.anchors() + " are as before, the bundle made from them may not be: once"
+                  + " the cause is fixed, run " + layout.family().tool()
+                  + (layout.family() == SystemTrustLayout.Family.DEBIAN ? " --fresh" : " extract")
+              : "some files in " + layout.anchors() + " may not be as before: once the cause is fixed, the"
+                  + " next apply puts hostpki's entries as they should be";
       return new InstallException(
-          target(),
-          failure + "\n  Putting the system store back failed too: " + e.getMessage() + "; the files in "
-              + layout.anchors() + " are as before: once the cause is fixed, run " + layout.family().tool()
-              + (layout.family() == SystemTrustLayout.Family.DEBIAN ? " --fresh" : " extract"),
-          false,
-          null);
+          target(), failure + "\n  Putting the system store back failed too: " + e.getMessage() + "; " + state, false, null);
     }
   }
 

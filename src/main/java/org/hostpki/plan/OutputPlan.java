@@ -24,6 +24,8 @@ final class OutputPlan {
   private final DesiredState desired;
   private final ObservedStore observed;
   private final PlanDraft draft;
+  /** {@link TrustPlan#afterApply}, made once: it is looked up for each trusted certificate. */
+  private SortedMap<String, CertificateFacts> trustedAfterApply;
 
   OutputPlan(PlanInput in, PlanDraft draft) {
     this.in = in;
@@ -210,7 +212,7 @@ final class OutputPlan {
    */
   private List<Held> bundle(LinkedHashMap<String, Held> trustedCas) {
     List<Held> all = new ArrayList<>(trustedCas.values());
-    TrustPlan.afterApply(in).keySet().forEach(name -> all.add(new Held.Trusted(name)));
+    trustedAfterApply().keySet().forEach(name -> all.add(new Held.Trusted(name)));
     return all;
   }
 
@@ -220,9 +222,16 @@ final class OutputPlan {
    */
   private SortedMap<String, Held> aliases(LinkedHashMap<String, Held> trustedCas) {
     SortedMap<String, Held> entries = new TreeMap<>();
-    TrustPlan.afterApply(in).keySet().forEach(name -> entries.put(name, new Held.Trusted(name)));
+    trustedAfterApply().keySet().forEach(name -> entries.put(name, new Held.Trusted(name)));
     entries.putAll(trustedCas);
     return entries;
+  }
+
+  private SortedMap<String, CertificateFacts> trustedAfterApply() {
+    if (trustedAfterApply == null) {
+      trustedAfterApply = TrustPlan.afterApply(in);
+    }
+    return trustedAfterApply;
   }
 
   /** What the store holds now of each certificate; empty when it lacks one. */
@@ -246,7 +255,7 @@ final class OutputPlan {
       return Optional.empty(); // ordered in this apply
     }
     if (held instanceof Held.Trusted trusted) {
-      return Optional.ofNullable(TrustPlan.afterApply(in).get(trusted.name()))
+      return Optional.ofNullable(trustedAfterApply().get(trusted.name()))
           .map(CertificateFacts::fingerprint);
     }
     Optional<CertificateFacts> c =

@@ -180,7 +180,8 @@ class DesiredStateFileModesTest {
             "hook program {dir}/bin/reload.sh runs as root, but its folder {dir}/bin has mode 0775"),
         apply("store in a folder of another owner, without hooks", w -> chown(w.dir, STRANGER),
             "error: store {dir}/pki keeps keys, but its folder {dir} is owned by 1234, not by root: 1234 could have"
-                + " hostpki write keys and a new CA wherever that leads. Fix it: chown root {dir}")
+                + " hostpki write keys and a new CA wherever that leads. Fix it: chown root {dir} (or move pki to a"
+                + " folder of root's)")
             .withArgs("plan", "-f", "host.yaml"),
         apply("store in a group-writable folder, without hooks", w -> Damage.chmod(w.dir, "rwxrwxr-x"),
             "store {dir}/pki keeps keys, but its folder {dir} has mode 0775: its group can put another file in its"

@@ -107,15 +107,9 @@ class AcmeOrdersTest {
     SuggestedWindow window = new SuggestedWindow(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(3)));
     AcmeObservation seen = seen(s, Optional.of(window), Optional.empty(), false);
 
-    Instant firstDue = null;
-    for (Instant t = NOW; t.isBefore(window.end().plusSeconds(1)); t = t.plus(Duration.ofHours(1))) {
-      if (!plan(d, s.observed(), seen, t).isEmpty()) {
-        firstDue = t;
-        break;
-      }
-    }
+    Instant firstDue = firstPlannedOrder(d, s, seen, Duration.ofHours(1), window.end());
 
-    assertThat(firstDue).isNotNull().isAfterOrEqualTo(window.start()).isBeforeOrEqualTo(window.end());
+    assertThat(firstDue).isAfterOrEqualTo(window.start()).isBeforeOrEqualTo(window.end());
     assertThat(plan(d, s.observed(), seen, window.start().minusSeconds(1)).isEmpty()).isTrue();
     Change renew = change(plan(d, s.observed(), seen, window.end()), Address.SERVER).orElseThrow();
     assertThat(renew.reasons()).extracting(Reason::code).containsExactly(ReasonCode.EXPIRING);
@@ -128,10 +122,7 @@ class AcmeOrdersTest {
     Fixtures.Store s = ordered(d, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(80)));
     SuggestedWindow window = new SuggestedWindow(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(3)));
     AcmeObservation seen = seen(s, Optional.of(window), Optional.empty(), false);
-    Instant firstDue = NOW;
-    while (plan(d, s.observed(), seen, firstDue).isEmpty()) {
-      firstDue = firstDue.plus(Duration.ofMinutes(10));
-    }
+    Instant firstDue = firstPlannedOrder(d, s, seen, Duration.ofMinutes(10), window.end());
 
     Renewal renewal = Renewals.of(d, HOST, s.observed(), seen, NOW, true).get("server");
     Expiries.Standing standing =
@@ -295,6 +286,16 @@ class AcmeOrdersTest {
 
   private static String warning(Plan plan, String code) {
     return plan.warnings().stream().filter(w -> w.code().equals(code)).map(Warning::message).findFirst().orElseThrow();
+  }
+
+  /** The first time, from NOW in steps of {@code step}, at which the plan orders; fails after {@code last}. */
+  private Instant firstPlannedOrder(DesiredState d, Fixtures.Store s, AcmeObservation seen, Duration step, Instant last) {
+    for (Instant t = NOW; !t.isAfter(last); t = t.plus(step)) {
+      if (!plan(d, s.observed(), seen, t).isEmpty()) {
+        return t;
+      }
+    }
+    throw new AssertionError("no order planned up to " + last);
   }
 
   /** {@code server.issuer: acme} for the host's names, keyRotation never. */
