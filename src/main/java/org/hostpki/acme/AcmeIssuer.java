@@ -479,6 +479,7 @@ public final class AcmeIssuer {
   private Session session(Duration requestTimeout) throws AcmeFailure {
     Session session = new Session(spec.directory(), VerifiedTransport.trusting(spec.caBundle()));
     session.networkSettings().setTimeout(requestTimeout.compareTo(REQUEST_TIMEOUT) < 0 ? requestTimeout : REQUEST_TIMEOUT);
+    session.networkSettings().setCompressionEnabled(false); // BoundedHttpClient refuses compressed answers
     session.setLocale(Locale.ENGLISH);
     return session;
   }

@@ -27,7 +27,7 @@ import org.shredzone.acme4j.provider.AbstractAcmeProvider;
 /**
  * How acme4j reaches the CA: https only, the server's certificate always verified (host name
  * included) against the system's trust or the configured bundle. There is deliberately no way to
- * turn verification off.
+ * turn verification off. Every answer is bounded in time and size ({@link BoundedHttpClient}).
  */
 final class VerifiedTransport extends AbstractAcmeProvider {
   private final SSLContext ssl;
@@ -96,11 +96,13 @@ final class VerifiedTransport extends AbstractAcmeProvider {
 
   @Override
   public HttpClient createHttpClient(NetworkSettings settings) {
-    return HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(settings.getTimeout())
-        .proxy(settings.getProxySelector())
-        .sslContext(ssl)
-        .build();
+    return new BoundedHttpClient(
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(settings.getTimeout())
+            .proxy(settings.getProxySelector())
+            .sslContext(ssl)
+            .build(),
+        settings.getTimeout());
   }
 }

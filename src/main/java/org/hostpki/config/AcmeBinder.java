@@ -63,6 +63,7 @@ final class AcmeBinder {
     List<URI> contact = contacts(m);
     Optional<AcmeChallenge> challenge = challenge(m);
     challenge.ifPresent(c -> refuseWildcards(c, dnsNames));
+    challenge.ifPresent(c -> refuseAddressesByDns(c, m));
     Optional<AcmeSpec.ExternalAccountBinding> eab =
         m.mapping("externalAccountBinding").flatMap(this::externalAccountBinding);
     if (directory.isEmpty() || challenge.isEmpty()
@@ -252,6 +253,18 @@ final class AcmeBinder {
   }
 
   /** Only dns-01 can prove control of a wildcard name (RFC 8555 section 7.1.3). */
+  /** RFC 8738 section 7: an IP address identifier is never validated by dns-01. */
+  private void refuseAddressesByDns(AcmeChallenge challenge, YamlNode.Mapping acme) {
+    if (challenge instanceof AcmeChallenge.Dns01Hook) {
+      fields.bool(acme, "includeAddresses").filter(Boolean::booleanValue).ifPresent(
+          yes -> fields.problems().error(
+              acme.keyPosition("includeAddresses"),
+              WHERE + ".includeAddresses orders IP address identifiers, which an ACME CA validates only by http-01"
+                  + " or tls-alpn-01 (RFC 8738), never by dns-01; remove it, or set " + WHERE
+                  + ".challenge: http-01 or tls-alpn-01"));
+    }
+  }
+
   private void refuseWildcards(AcmeChallenge challenge, List<Fields.Given<String>> dnsNames) {
     if (challenge instanceof AcmeChallenge.Dns01Hook) {
       return;

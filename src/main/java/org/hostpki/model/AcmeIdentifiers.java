@@ -97,7 +97,7 @@ public final class AcmeIdentifiers {
     for (InetAddress address : new LinkedHashSet<>(addresses)) {
       String text = IpAddresses.format(address);
       if (!includeAddresses) {
-        leftOut.add(new LeftOut(text, "addresses are ordered only with server.acme.includeAddresses: true"));
+        leftOut.add(new LeftOut(text, "addresses are ordered only with server.acme.includeAddresses: true and an http-01 or tls-alpn-01 challenge"));
         continue;
       }
       String why = scope == AcmeSpec.IdentifierScope.PUBLIC ? nonGlobalAddress(address) : null;

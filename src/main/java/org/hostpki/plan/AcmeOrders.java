@@ -34,8 +34,8 @@ import org.hostpki.renewal.RenewalSchedule;
  *       whose own order just failed) do not order again; a person's apply orders at once unless
  *       the CA asked to wait (Retry-After, a rate limit). Meanwhile the current certificate keeps
  *       serving while it covers the identifiers and is valid; otherwise, with {@code
- *       server.acme.fallback: internal} (or with no certificate at all), the internal CA issues
- *       one at once.
+ *       server.acme.fallback: internal} (or with no certificate at all, or only the internal CA's
+ *       stand-in), the internal CA issues one at once.
  * </ol>
  *
  * The key follows {@code server.keyRotation}: a new one on each order with {@code always}.
@@ -101,7 +101,7 @@ final class AcmeOrders {
               Address.SERVER,
               "nothing to order from the ACME CA at " + directory + ": none of the server's names and"
                   + " addresses is one a public CA can validate; give server.dnsNames a public name,"
-                  + " set server.acme.includeAddresses: true for global addresses, or (for a private"
+                  + " set server.acme.includeAddresses: true for global addresses (validated by http-01 or tls-alpn-01), or (for a private"
                   + " CA) server.acme.identifiers: all",
               selection.leftOut().stream().map(l -> TerminalText.escape(l.toString())).toList()));
       return new Decision.Refused();
@@ -205,7 +205,10 @@ final class AcmeOrders {
             && cert.get().publicKey().publicKeyFingerprint().equals(key.get().publicKeyFingerprint())
             && cert.get().isValidAt(in.now())
             && changes.uncovered(cert.get()).isEmpty();
-    boolean fallBack = !serves && (cert.isEmpty() || acme.fallback() == ExternalSpec.Fallback.INTERNAL);
+    // fallback none keeps a certificate the ACME CA issued; the internal stand-in made because
+    // there was none at all is re-made whenever it no longer serves
+    boolean fallBack =
+        !serves && (cert.isEmpty() || standIn(cert.get()) || acme.fallback() == ExternalSpec.Fallback.INTERNAL);
     String next =
         "the last ACME order failed at " + DateText.of(failure.at())
             + (failure.inARow() > 1 ? " (" + failure.inARow() + " failures in a row)" : "")
@@ -226,8 +229,7 @@ final class AcmeOrders {
     if (!fallBack) {
       return new Decision.Keep(servedRecord());
     }
-    if (cert.isPresent() && !observed.isImportedLeaf(cert.get()) && observed.serverSignedByCa()
-        && key.isPresent() && cert.get().isValidAt(in.now())
+    if (cert.isPresent() && standIn(cert.get()) && key.isPresent() && cert.get().isValidAt(in.now())
         && cert.get().publicKey().publicKeyFingerprint().equals(key.get().publicKeyFingerprint())
         && changes.uncovered(cert.get()).isEmpty()) {
       return new Decision.Keep(Optional.empty()); // the internal certificate already serves
@@ -238,8 +240,13 @@ final class AcmeOrders {
             ReasonCode.ISSUER_CHANGED,
             "the ACME order waits until " + DateText.of(failure.nextAttempt())
                 + ": serving a certificate from the internal CA until it succeeds"
-                + (cert.isEmpty() ? "" : " (server.acme.fallback: internal)")));
+                + (cert.isEmpty() || standIn(cert.get()) ? "" : " (server.acme.fallback: internal)")));
     return new Decision.FallBack(fallBackReasons, keyChange || key.isEmpty());
+  }
+
+  /** A certificate from the internal CA serving until an order succeeds. */
+  private boolean standIn(CertificateFacts certificate) {
+    return !observed.isImportedLeaf(certificate) && observed.serverSignedByCa();
   }
 
   /** The served certificate is the one this store's account last ordered from this directory. */

@@ -71,9 +71,11 @@ class AcmeStubServerTest {
   private String base;
   private final List<String> orderClaims = new CopyOnWriteArrayList<>();
   private final AtomicLong nonce = new AtomicLong();
+  private final List<String> acceptEncodings = new CopyOnWriteArrayList<>();
   private volatile Duration ariDelay = Duration.ZERO;
   private Certificate ca;
   private KeyMaterial caKey;
+  private SSLContext ssl;
 
   @BeforeEach
   void startStub() throws Exception {
@@ -91,7 +93,7 @@ class AcmeStubServerTest {
         new java.security.cert.Certificate[] {JcaKeys.x509(tls)});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);
-    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl = SSLContext.getInstance("TLS");
     ssl.init(kmf.getKeyManagers(), null, RANDOM);
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
     server.setHttpsConfigurator(new HttpsConfigurator(ssl));
@@ -109,6 +111,10 @@ class AcmeStubServerTest {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
+      exchange.getRequestHeaders().getOrDefault("Accept-Encoding", List.of()).forEach(acceptEncodings::add);
+      if (hostile(exchange, path)) {
+        return;
+      }
       exchange.getResponseHeaders().set("Replay-Nonce", "bm9uY2U" + nonce.incrementAndGet());
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       switch (path) {
@@ -153,6 +159,45 @@ class AcmeStubServerTest {
     }
   }
 
+  /**
+   * A hostile CA's directory: headers, then a body streamed without end ({@code /dir-endless}), or
+   * gzip-compressed unasked ({@code /dir-gzip}).
+   */
+  private boolean hostile(HttpExchange exchange, String path) throws IOException {
+    switch (path) {
+      case "/dir-endless" -> {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) ' ');
+        exchange.getResponseBody().write('{');
+        try {
+          for (long sent = 0; sent < 1L << 32; sent += chunk.length) { // until the client hangs up
+            exchange.getResponseBody().write(chunk);
+          }
+        } catch (IOException e) {
+          // the client gave up: what a bounded client does
+        }
+        return true;
+      }
+      case "/dir-gzip" -> {
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(packed)) {
+          gzip.write(("{\"newNonce\":\"" + base + "/nonce\",\"newAccount\":\"" + base + "/account\"}")
+              .getBytes(StandardCharsets.UTF_8));
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        exchange.sendResponseHeaders(200, packed.size());
+        exchange.getResponseBody().write(packed.toByteArray());
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
   private static void json(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -180,6 +225,66 @@ class AcmeStubServerTest {
         .contains("\"profile\":\"shortlived\"")
         .contains("\"replaces\":\"" + AcmeIssuer.renewalIdentifier(current) + "\"")
         .contains("{\"type\":\"dns\",\"value\":\"stub.example.com\"}");
+    assertThat(acceptEncodings).as("compressed answers are not asked for: BoundedHttpClient refuses them").isEmpty();
+  }
+
+  /**
+   * A CA that sends its headers and then its body without end, slowly or fast, or a compressed
+   * body unasked: each request fails within its timeout, without filling the memory, with a
+   * message that says so; acme4j alone would read on forever.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void testSession_aBodyWithoutEndOrCompressedUnaskedFailsWithinTheRequestTimeout() throws Exception {
+    try (javax.net.ssl.SSLServerSocket trickle = (javax.net.ssl.SSLServerSocket) ssl.getServerSocketFactory()
+        .createServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+      Thread thread = new Thread(() -> trickle(trickle), "trickling CA");
+      thread.setDaemon(true);
+      thread.start();
+      String trickleBase = "https://127.0.0.1:" + trickle.getLocalPort();
+      for (String path : List.of("/dir-trickle", "/dir-endless", "/dir-gzip")) {
+        sessionFails(path.equals("/dir-trickle") ? trickleBase : base, path);
+      }
+    }
+  }
+
+  /** Answers each request with its headers at once and then a body, a byte a second, without end. */
+  private static void trickle(java.net.ServerSocket server) {
+    while (!server.isClosed()) {
+      try (java.net.Socket socket = server.accept()) {
+        socket.getInputStream().read(new byte[8192]); // the request
+        var out = socket.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nReplay-Nonce: bm9uY2U\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        while (true) {
+          Thread.sleep(1000);
+          out.write("1\r\n \r\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        }
+      } catch (IOException | InterruptedException e) {
+        // the client gave up, or the test is over
+      }
+    }
+  }
+
+  private void sessionFails(String url, String path) throws Exception {
+    org.shredzone.acme4j.Session session =
+        new org.shredzone.acme4j.Session(URI.create(url + path), VerifiedTransport.trusting(Optional.of(dir.resolve("ca.pem"))));
+    // two seconds for the trickle; the others must fail by what they are, well before their timeout
+    session.networkSettings().setTimeout(Duration.ofSeconds(path.equals("/dir-trickle") ? 2 : 15));
+    long started = System.nanoTime();
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(session::getMetadata);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as(path).isLessThan(Duration.ofSeconds(10));
+    AcmeFailure failure = Failures.translate(thrown, "reading the CA's directory", base + path);
+    assertThat(failure.kind()).as(path).isEqualTo(AcmeFailure.Kind.UNREACHABLE);
+    assertThat(failure.getMessage()).as(path).contains(switch (path) {
+      case "/dir-trickle" -> "it did not answer in time";
+      case "/dir-endless" -> "the answer is larger than 1024 KiB";
+      default -> "the answer is compressed (Content-Encoding), which hostpki did not ask for";
+    });
   }
 
   @Test

@@ -543,7 +543,7 @@ class DesiredStateLoaderTest {
             + "    profile: shortlived\n"
             + "    challenge: dns-01\n"
             + "    dns01: {hook: [/usr/local/bin/dns-txt, --zone, example.com], timeout: 30s}\n"
-            + "    includeAddresses: true\n"
+            + "    includeAddresses: false\n" // true only with http-01 or tls-alpn-01 (RFC 8738)
             + "    identifiers: all\n"
             + "    preferredChain: ISRG Root X1\n"
             + "    timeout: 10m\n";
@@ -564,7 +564,7 @@ class DesiredStateLoaderTest {
                 Optional.of("shortlived"),
                 new AcmeChallenge.Dns01Hook(
                     List.of("/usr/local/bin/dns-txt", "--zone", "example.com"), Duration.ofSeconds(30)),
-                true,
+                false,
                 AcmeSpec.IdentifierScope.ALL,
                 Optional.of("ISRG Root X1"),
                 Duration.ofMinutes(10), org.hostpki.model.ExternalSpec.Fallback.NONE));

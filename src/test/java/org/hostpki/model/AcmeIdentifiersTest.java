@@ -36,7 +36,7 @@ class AcmeIdentifiersTest {
 
     assertThat(s.addresses()).isEmpty();
     assertThat(s.leftOut()).singleElement().asString()
-        .isEqualTo("203.0.114.7 (addresses are ordered only with server.acme.includeAddresses: true)");
+        .isEqualTo("203.0.114.7 (addresses are ordered only with server.acme.includeAddresses: true and an http-01 or tls-alpn-01 challenge)");
   }
 
   @Test

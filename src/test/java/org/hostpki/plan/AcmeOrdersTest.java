@@ -233,15 +233,32 @@ class AcmeOrdersTest {
     assertThat(change(plan, "output/server-fullchain.crt")).isPresent();
   }
 
+  /**
+   * With fallback none, the certificate kept while orders fail is one the CA issued: the internal
+   * stand-in made because there was none at all is re-made for the host's new identity (found by
+   * a trial: it kept naming the old host name until an order succeeded).
+   */
+  @Test
+  void plan_theInternalStandInFollowsTheHostIdentityWhileTheOrderWaitsWithFallbackNone() {
+    DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
+    Fixtures.Store s = Fixtures.converged(d, HOST);
+    HostIdentity moved = host("portal", "example.com", "203.0.114.12");
+    AcmeObservation seen = neverOrderedAndWaiting();
+
+    Plan plan = planner.plan(input(d, moved, s.observed(), seen, NOW, Set.of()));
+
+    Change server = change(plan, Address.SERVER).orElseThrow();
+    assertThat(((Intent.IssueServer) server.intent()).ipAddresses()).contains(Fixtures.ip("203.0.114.12"));
+    assertThat(server.reasonText())
+        .contains("serving a certificate from the internal CA until it succeeds")
+        .doesNotContain("server.acme.fallback: internal");
+    assertThat(warning(plan, "acme-waiting")).contains("a certificate from the internal CA serves meanwhile");
+  }
+
   @Test
   void plan_withNoCertificateAtAllTheInternalCaServesWhileTheOrderWaits() {
     DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
-    AcmeObservation.Failure failed =
-        new AcmeObservation.Failure(NOW, "unreachable", 1, Optional.empty(), false, NOW.plus(Duration.ofMinutes(5)));
-    AcmeObservation seen =
-        new AcmeObservation(
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(failed), Optional.empty(),
-            Optional.empty(), true);
+    AcmeObservation seen = neverOrderedAndWaiting();
 
     Plan plan = plan(d, ObservedStore.empty(), seen, NOW);
 
@@ -313,6 +330,15 @@ class AcmeOrdersTest {
     s.serverCert = leaf;
     s.serverSignedByCa = false;
     return s.deriveOutputs(d);
+  }
+
+  /** No order succeeded yet; the first failed and unattended runs wait five minutes. */
+  private static AcmeObservation neverOrderedAndWaiting() {
+    AcmeObservation.Failure failed =
+        new AcmeObservation.Failure(NOW, "unreachable", 1, Optional.empty(), false, NOW.plus(Duration.ofMinutes(5)));
+    return new AcmeObservation(
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(failed), Optional.empty(), Optional.empty(),
+        true);
   }
 
   private static AcmeObservation seen(

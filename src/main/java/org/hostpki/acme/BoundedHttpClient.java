@@ -1,0 +1,258 @@
+package org.hostpki.acme;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The HTTP client acme4j reaches the CA through, bounding every answer: all of it, headers and
+ * body, must arrive within the request's timeout, and its body may hold at most {@link #MAX_BODY}
+ * bytes. acme4j reads a body as a stream with no time or size limit of its own, so a CA that sent
+ * its headers and then trickled or streamed its body without end held {@code apply} (and {@code
+ * watch}) forever or filled the memory. A compressed answer is refused: hostpki asks for none, and
+ * a small one may unpack to gigabytes.
+ */
+final class BoundedHttpClient extends HttpClient {
+  /** An ACME answer (JSON, a PEM chain) is a few kilobytes; a megabyte is far beyond any. */
+  static final int MAX_BODY = 1 << 20;
+
+  private final HttpClient client;
+  private final Duration timeout;
+
+  /** @param timeout for a request that names none */
+  BoundedHttpClient(HttpClient client, Duration timeout) {
+    this.client = client;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    Duration limit = request.timeout().orElse(timeout);
+    CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, info -> new Collector(info.headers()));
+    HttpResponse<byte[]> response;
+    try {
+      response = answer.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new HttpTimeoutException("no complete answer within " + limit.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+    return new Buffered<>(response, replay(handler, response));
+  }
+
+  /** The buffered body, handed to the handler acme4j asked for as if it had just arrived. */
+  private static <T> T replay(HttpResponse.BodyHandler<T> handler, HttpResponse<byte[]> response) throws IOException {
+    HttpResponse.BodySubscriber<T> subscriber = handler.apply(new HttpResponse.ResponseInfo() {
+      @Override
+      public int statusCode() {
+        return response.statusCode();
+      }
+
+      @Override
+      public HttpHeaders headers() {
+        return response.headers();
+      }
+
+      @Override
+      public Version version() {
+        return response.version();
+      }
+    });
+    subscriber.onSubscribe(new Flow.Subscription() {
+      @Override
+      public void request(long n) {}
+
+      @Override
+      public void cancel() {}
+    });
+    if (response.body().length > 0) {
+      subscriber.onNext(List.of(ByteBuffer.wrap(response.body())));
+    }
+    subscriber.onComplete();
+    try {
+      return subscriber.getBody().toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
+  }
+
+  /** Collects a body up to {@link #MAX_BODY} bytes; refuses a compressed one. */
+  private static final class Collector implements HttpResponse.BodySubscriber<byte[]> {
+    private final HttpHeaders headers;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    Collector(HttpHeaders headers) {
+      this.headers = headers;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      Optional<String> encoding = headers.firstValue("Content-Encoding").filter(e -> !e.equalsIgnoreCase("identity"));
+      if (encoding.isPresent()) {
+        fail("the answer is compressed (Content-Encoding), which hostpki did not ask for");
+        return;
+      }
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer b : items) {
+        if (bytes.size() + b.remaining() > MAX_BODY) {
+          fail("the answer is larger than " + MAX_BODY / 1024 + " KiB, far beyond any ACME answer");
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.writeBytes(chunk);
+      }
+    }
+
+    private void fail(String why) {
+      subscription.cancel();
+      result.completeExceptionally(new IOException(why));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+  }
+
+  /** The answer with the body in the form acme4j asked for. */
+  private record Buffered<T>(HttpResponse<byte[]> response, T body) implements HttpResponse<T> {
+    @Override
+    public int statusCode() {
+      return response.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return response.request();
+    }
+
+    @Override
+    public Optional<HttpResponse<T>> previousResponse() {
+      return Optional.empty();
+    }
+
+    @Override
+    public HttpHeaders headers() {
+      return response.headers();
+    }
+
+    @Override
+    public Optional<SSLSession> sslSession() {
+      return response.sslSession();
+    }
+
+    @Override
+    public URI uri() {
+      return response.uri();
+    }
+
+    @Override
+    public Version version() {
+      return response.version();
+    }
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    throw new UnsupportedOperationException("hostpki sends ACME requests one at a time");
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
+    throw new UnsupportedOperationException("hostpki sends ACME requests one at a time");
+  }
+
+  @Override
+  public Optional<CookieHandler> cookieHandler() {
+    return client.cookieHandler();
+  }
+
+  @Override
+  public Optional<Duration> connectTimeout() {
+    return client.connectTimeout();
+  }
+
+  @Override
+  public Redirect followRedirects() {
+    return client.followRedirects();
+  }
+
+  @Override
+  public Optional<ProxySelector> proxy() {
+    return client.proxy();
+  }
+
+  @Override
+  public SSLContext sslContext() {
+    return client.sslContext();
+  }
+
+  @Override
+  public SSLParameters sslParameters() {
+    return client.sslParameters();
+  }
+
+  @Override
+  public Optional<Authenticator> authenticator() {
+    return client.authenticator();
+  }
+
+  @Override
+  public Version version() {
+    return client.version();
+  }
+
+  @Override
+  public Optional<Executor> executor() {
+    return client.executor();
+  }
+}
