@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Progress;
@@ -108,7 +109,7 @@ abstract class StoreCommand implements FileArgument.Taker {
    * whose store lies in a folder anyone else could change.
    */
   static void requireSafeToRun(DesiredState desired, String consequence) {
-    List<String> problems = new java.util.ArrayList<>(StrictModes.forThisProcess().problems(desired));
+    List<String> problems = new ArrayList<>(StrictModes.forThisProcess().problems(desired));
     StrictModes.forThisProcess().storeProblem(desired.store().path()).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new HostpkiException(

@@ -252,7 +252,6 @@ final class AcmeBinder {
     return parsed;
   }
 
-  /** Only dns-01 can prove control of a wildcard name (RFC 8555 section 7.1.3). */
   /** RFC 8738 section 7: an IP address identifier is never validated by dns-01. */
   private void refuseAddressesByDns(AcmeChallenge challenge, YamlNode.Mapping acme) {
     if (challenge instanceof AcmeChallenge.Dns01Hook) {
@@ -265,6 +264,7 @@ final class AcmeBinder {
     }
   }
 
+  /** Only dns-01 can prove control of a wildcard name (RFC 8555 section 7.1.3). */
   private void refuseWildcards(AcmeChallenge challenge, List<Fields.Given<String>> dnsNames) {
     if (challenge instanceof AcmeChallenge.Dns01Hook) {
       return;

@@ -101,8 +101,8 @@ final class AcmeOrders {
               Address.SERVER,
               "nothing to order from the ACME CA at " + directory + ": none of the server's names and"
                   + " addresses is one a public CA can validate; give server.dnsNames a public name,"
-                  + " set server.acme.includeAddresses: true for global addresses (validated by http-01 or tls-alpn-01), or (for a private"
-                  + " CA) server.acme.identifiers: all",
+                  + " set server.acme.includeAddresses: true for global addresses (validated by"
+                  + " http-01 or tls-alpn-01), or (for a private CA) server.acme.identifiers: all",
               selection.leftOut().stream().map(l -> TerminalText.escape(l.toString())).toList()));
       return new Decision.Refused();
     }
