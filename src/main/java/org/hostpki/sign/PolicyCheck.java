@@ -37,6 +37,14 @@ public final class PolicyCheck {
    */
   public static List<PolicyViolation> violations(
       SigningPolicy policy, Subject subject, List<String> dnsNames, List<InetAddress> ipAddresses) {
+    List<PolicyViolation> violations = names(policy, dnsNames, ipAddresses);
+    commonName(subject, dnsNames, ipAddresses).ifPresent(violations::add);
+    return violations;
+  }
+
+  /** The requested SANs outside {@code ca.policy}'s domains and networks. */
+  private static List<PolicyViolation> names(
+      SigningPolicy policy, List<String> dnsNames, List<InetAddress> ipAddresses) {
     List<PolicyViolation> violations = new ArrayList<>();
     List<DomainPattern> patterns = policy.allowedDomains().stream().map(DomainPattern::new).toList();
     for (String name : dnsNames) {
@@ -51,19 +59,23 @@ public final class PolicyCheck {
                 "iPAddress " + IpAddresses.format(address), "is outside " + networksRule(policy), true));
       }
     }
-    subject.commonName()
+    return violations;
+  }
+
+  /** A commonName that repeats none of {@code dnsNames} and {@code ipAddresses}. */
+  private static Optional<PolicyViolation> commonName(
+      Subject subject, List<String> dnsNames, List<InetAddress> ipAddresses) {
+    return subject.commonName()
         .filter(cn -> !TerminalText.hasUnsafe(cn)) // refused whatever the policy (SignRequest)
         .filter(cn -> !isOneOf(cn, dnsNames, ipAddresses))
-        .ifPresent(
+        .map(
             cn ->
-                violations.add(
-                    new PolicyViolation(
-                        "subject commonName " + cn,
-                        "is not one of the request's subjectAltNames " + sans(dnsNames, ipAddresses)
-                            + ": a commonName must repeat one of them, or be left out (the first DNS"
-                            + " name then fills it)",
-                        false)));
-    return violations;
+                new PolicyViolation(
+                    "subject commonName " + cn,
+                    "is not one of the request's subjectAltNames " + sans(dnsNames, ipAddresses)
+                        + ": a commonName must repeat one of them, or be left out (the first DNS"
+                        + " name then fills it)",
+                    false));
   }
 
   /**
@@ -72,8 +84,9 @@ public final class PolicyCheck {
    * usages {@code ca.policy.allowedExtendedKeyUsages} does not list.
    */
   public static List<PolicyViolation> violations(SigningPolicy policy, SignRequest request) {
-    List<PolicyViolation> violations =
-        new ArrayList<>(violations(policy, request.subject(), request.dnsNames(), request.ipAddresses()));
+    List<PolicyViolation> violations = names(policy, request.dnsNames(), request.ipAddresses());
+    // Against every name it lists: one SignRequest refused already is not refused again here.
+    commonName(request.subject(), request.listedDnsNames(), request.ipAddresses()).ifPresent(violations::add);
     Set<SubjectAttribute> seen = EnumSet.noneOf(SubjectAttribute.class);
     for (DistinguishedName.Attribute a : request.subjectAttributes()) {
       Optional<SubjectAttribute> known = a.der() ? Optional.empty() : SubjectAttribute.byKeyword(a.type());
@@ -131,7 +144,8 @@ public final class PolicyCheck {
   }
 
   private static String sans(List<String> dnsNames, List<InetAddress> ipAddresses) {
-    List<String> words = new ArrayList<>(dnsNames);
+    List<String> words = new ArrayList<>();
+    dnsNames.forEach(n -> words.add(TerminalText.escape(n))); // as listed: refused ones too
     ipAddresses.forEach(ip -> words.add(IpAddresses.format(ip)));
     return words.toString();
   }

@@ -42,6 +42,8 @@ import org.hostpki.pki.SubjectPublicKey;
  * @param subject the subject's attributes hostpki copies (the first of each kind)
  * @param subjectAttributes every attribute of the subject, as requested
  * @param dnsNames the requested DNS names that are valid, lower-case, without repeats
+ * @param listedDnsNames every DNS name the request lists, as it lists them, those refused in
+ *     {@link #problems()} too: a commonName repeating one of them is no problem of its own
  * @param requestedUsages the extended key usages it asks for that hostpki issues; empty when it
  *     asks for none
  * @param problems what the request asks for that hostpki never issues
@@ -52,6 +54,7 @@ public record SignRequest(
     String subjectDn,
     List<DistinguishedName.Attribute> subjectAttributes,
     List<String> dnsNames,
+    List<String> listedDnsNames,
     List<InetAddress> ipAddresses,
     Set<KeyPurpose> requestedUsages,
     SubjectPublicKey publicKey,
@@ -69,6 +72,7 @@ public record SignRequest(
   public SignRequest {
     subjectAttributes = List.copyOf(subjectAttributes);
     dnsNames = List.copyOf(dnsNames);
+    listedDnsNames = List.copyOf(listedDnsNames);
     ipAddresses = List.copyOf(ipAddresses);
     requestedUsages = requestedUsages.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(requestedUsages));
     problems = List.copyOf(problems);
@@ -147,7 +151,7 @@ public record SignRequest(
               + " lists as SANs (openssl req ... -addext subjectAltName=DNS:host.example)");
     }
     return new SignRequest(
-        source, facts.subject(), facts.subjectDn(), csr.subjectAttributes(), names, addresses,
+        source, facts.subject(), facts.subjectDn(), csr.subjectAttributes(), names, facts.dnsNames(), addresses,
         usages, key, problems);
   }
 

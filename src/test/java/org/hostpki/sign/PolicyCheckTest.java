@@ -211,6 +211,30 @@ class PolicyCheckTest {
                 false));
   }
 
+  @Test
+  void testViolations_aCommonNameRepeatingASanTheRequestHadRefusedIsNotRefusedAgain() {
+    byte[] pem =
+        TestRequests.pem(
+            TestKeys.freshEc(), Subject.commonName("a..corp.example"), List.of("db.corp.example", "a..corp.example"),
+            List.of(), false);
+    byte[] other =
+        TestRequests.pem(
+            TestKeys.freshEc(), Subject.commonName("www.corp.example"), List.of("db.corp.example", "a..corp.example"),
+            List.of(), false);
+
+    SignRequest request = SignRequest.read(Path.of("/tmp/a.csr"), pem);
+
+    assertThat(request.problems()).extracting(PolicyViolation::message)
+        .containsExactly("refused: dNSName 'a..corp.example' has an empty label");
+    assertThat(PolicyCheck.violations(POLICY, request)).as("the SAN's refusal says it all").isEmpty();
+    assertThat(PolicyCheck.violations(POLICY, SignRequest.read(Path.of("/tmp/b.csr"), other)))
+        .extracting(PolicyViolation::message)
+        .containsExactly(
+            "refused: subject commonName www.corp.example is not one of the request's subjectAltNames"
+                + " [db.corp.example, a..corp.example]: a commonName must repeat one of them, or be left out (the"
+                + " first DNS name then fills it)");
+  }
+
   private static SigningPolicy withUsages(Set<KeyPurpose> usages) {
     return new SigningPolicy(POLICY.allowedDomains(), POLICY.allowedNetworks(), POLICY.maxValidity(), Set.of(), usages);
   }
