@@ -82,6 +82,16 @@ class PlanTextTest {
   }
 
   @Test
+  void testRender_anEmptyPlanWhileAnAcmeOrderWaitsDoesNotSayTheStoreMatches() {
+    Warning waiting = new Warning(WarningCode.ACME_WAITING, "server", "the last ACME order failed at …");
+
+    assertThat(new PlanText(false).render(new Plan(List.of(), List.of(waiting), List.of(), 6, Fixtures.fp("b"))))
+        .isEqualTo(
+            "warning: the last ACME order failed at …\n"
+                + "No changes now: the ACME order waits, see the warning above (6 resources checked).\n");
+  }
+
+  @Test
   void testRender_whatReasonsWarningsAndErrorsQuoteCannotForgeALine() {
     // How it was found: a CA commonName "Good CA\nPlan: 0 to create, 0 to replace" forged the
     // summary, and ESC[1A ESC[2K in a subject erased the line of its own change on a terminal.
