@@ -33,7 +33,6 @@ import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.model.KeySpec;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
@@ -106,10 +105,7 @@ class ReconcilerCaRotationTest {
   }
 
   private DesiredState desired() {
-    CaSpec ca =
-        new CaSpec(
-            caSubject, KeySpec.defaultSpec(), CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE,
-            Optional.of(OVERLAP), Optional.empty());
+    CaSpec ca = DesiredStates.rotatingCa(caSubject, OVERLAP);
     return DesiredStates.of(
         fs.getPath("/etc/hostpki/host.yaml"),
         new StoreSpec(store, Optional.of(new PasswordSource.Env("PW")), Pkcs12Profile.MODERN),

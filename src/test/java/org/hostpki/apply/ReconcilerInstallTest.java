@@ -32,7 +32,6 @@ import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.InstallSpec;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.model.KeySpec;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SourcePosition;
@@ -128,10 +127,7 @@ class ReconcilerInstallTest {
   }
 
   private DesiredState desired() {
-    CaSpec ca =
-        new CaSpec(
-            caSubject, KeySpec.defaultSpec(), CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE,
-            Optional.of(OVERLAP), Optional.empty());
+    CaSpec ca = DesiredStates.rotatingCa(caSubject, OVERLAP);
     return DesiredStates.of(
         dir.resolve("host.yaml"),
         new StoreSpec(store, Optional.empty(), Pkcs12Profile.MODERN),

@@ -20,7 +20,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
@@ -33,6 +32,7 @@ import org.hostpki.model.SourcePosition;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TrustFilters;
 import org.hostpki.model.TrustSpec;
+import org.hostpki.testkit.DesiredStates;
 import org.junit.jupiter.api.Test;
 
 /** The planner's part for {@code trust.install}: pure, on fixtures. */
@@ -183,8 +183,7 @@ class InstallPlanTest {
 
   @Test
   void testRotationStart_theNextCaIsInstalledInThePlanThatMakesIt() {
-    DesiredState d = withCa(installingCa(), new CaSpec(Optional.of(Subject.commonName("Example Portal CA")),
-        CaSpec.defaults().key(), CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE, Optional.of(OVERLAP), Optional.empty()));
+    DesiredState d = withCa(installingCa(), DesiredStates.rotatingCa(Optional.of(Subject.commonName("Example Portal CA")), OVERLAP));
     Fixtures.Store s = converged(installingCa(), portal);
 
     Plan plan = plan(d, s, new TreeMap<>(), named(holding(SYSTEM, Map.of(TAG + "-ca", s.caCert.fingerprint()))), NOW.plus(Duration.ofDays(1)));
@@ -199,8 +198,7 @@ class InstallPlanTest {
 
   @Test
   void testRotationMove_entriesFollowTheStoreAndTheOldCaStaysAsPrevious() {
-    DesiredState d = withCa(installingCa(), new CaSpec(Optional.of(Subject.commonName("Example Portal CA")),
-        CaSpec.defaults().key(), CaSpec.DEFAULT_VALIDITY, CaSpec.DEFAULT_RENEW_BEFORE, Optional.of(OVERLAP), Optional.empty()));
+    DesiredState d = withCa(installingCa(), DesiredStates.rotatingCa(Optional.of(Subject.commonName("Example Portal CA")), OVERLAP));
     Instant t1 = NOW.plus(Duration.ofDays(1));
     Fixtures.Store s = Fixtures.rotating(converged(installingCa(), portal), d, portal, t1);
     Fingerprint old = s.caCert.fingerprint();
