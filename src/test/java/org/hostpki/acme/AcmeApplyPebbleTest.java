@@ -116,10 +116,7 @@ class AcmeApplyPebbleTest {
 
     assertThat(sans(certificates("server.crt").get(0)))
         .containsExactlyInAnyOrder("dns.example.test", "*.dns.example.test");
-    List<String> lines = Files.readAllLines(calls);
-    assertThat(lines).filteredOn(l -> l.startsWith("present ")).hasSize(2)
-        .allMatch(l -> l.contains(" _acme-challenge.dns.example.test. "));
-    assertThat(lines).filteredOn(l -> l.startsWith("cleanup ")).hasSize(2);
+    Pebble.assertDnsHookAnswered(calls, "dns.example.test", 2);
   }
 
   // ---- identity changes ------------------------------------------------------------------------

@@ -199,10 +199,7 @@ class AcmeIssuerPebbleTest {
             .order(request(key(), List.of("dns.example.test", "*.dns.example.test"), List.of()));
 
     assertThat(issued.leaf().facts().dnsNames()).contains("*.dns.example.test");
-    List<String> lines = Files.readAllLines(calls);
-    assertThat(lines).filteredOn(l -> l.startsWith("present ")).hasSize(2)
-        .allMatch(l -> l.contains(" _acme-challenge.dns.example.test. "));
-    assertThat(lines).filteredOn(l -> l.startsWith("cleanup ")).hasSize(2);
+    Pebble.assertDnsHookAnswered(calls, "dns.example.test", 2);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package org.hostpki.acme;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -163,8 +166,8 @@ public final class Pebble implements AutoCloseable {
    * the TXT record at challtestsrv, and appends "ACTION NAME IDENTIFIER" to the file its first
    * argument names.
    */
-  java.nio.file.Path dnsHook(java.nio.file.Path hook) throws java.io.IOException {
-    java.nio.file.Files.writeString(
+  Path dnsHook(Path hook) throws IOException {
+    Files.writeString(
         hook,
         "#!/bin/sh\n"
             + "set -e\n"
@@ -175,8 +178,19 @@ public final class Pebble implements AutoCloseable {
             + "  cleanup) curl -sf -X POST -d \"{\\\"host\\\":\\\"$HOSTPKI_ACME_DNS_NAME\\\"}\" "
             + challtestsrv("/clear-txt") + " ;;\n"
             + "esac\n");
-    java.nio.file.Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
     return hook;
+  }
+
+  /**
+   * Asserts what the {@link #dnsHook} logged to {@code calls}: a TXT record set at {@code
+   * _acme-challenge.NAME} for each of {@code identifiers}, and each cleared again.
+   */
+  static void assertDnsHookAnswered(Path calls, String name, int identifiers) throws IOException {
+    List<String> lines = Files.readAllLines(calls);
+    assertThat(lines).filteredOn(l -> l.startsWith("present ")).hasSize(identifiers)
+        .allMatch(l -> l.contains(" _acme-challenge." + name + ". "));
+    assertThat(lines).filteredOn(l -> l.startsWith("cleanup ")).hasSize(identifiers);
   }
 
   /** The URL a challtestsrv management request goes to, for a dns-01 hook. */
