@@ -109,8 +109,9 @@ abstract class StoreCommand implements FileArgument.Taker {
    * whose store lies in a folder anyone else could change.
    */
   static void requireSafeToRun(DesiredState desired, String consequence) {
-    List<String> problems = new ArrayList<>(StrictModes.forThisProcess().problems(desired));
-    StrictModes.forThisProcess().storeProblem(desired.store().path()).ifPresent(problems::add);
+    StrictModes modes = StrictModes.forThisProcess();
+    List<String> problems = new ArrayList<>(modes.problems(desired));
+    modes.storeProblem(desired.store().path()).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new HostpkiException(
           problems.get(0) + "; " + consequence, problems.subList(1, problems.size()));
