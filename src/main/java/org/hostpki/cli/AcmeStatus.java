@@ -84,8 +84,7 @@ final class AcmeStatus {
   }
 
   private static boolean servesLastOrder(Reconciler.Observation o) {
-    return o.store().facts().serverCertificate().map(CertificateFacts::fingerprint)
-        .filter(fp -> o.acme().lastOrdered().equals(Optional.of(fp)))
+    return o.store().facts().serverCertificate().map(CertificateFacts::fingerprint).filter(o.acme()::orderedHere)
         .isPresent();
   }
 }

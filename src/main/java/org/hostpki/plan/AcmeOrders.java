@@ -130,7 +130,7 @@ final class AcmeOrders {
       return waiting(failure.get(), changes, reasons, keyChange);
     }
     Optional<Fingerprint> replaces =
-        observed.serverCertificate().map(CertificateFacts::fingerprint).filter(this::orderedHere);
+        observed.serverCertificate().map(CertificateFacts::fingerprint).filter(seen::orderedHere);
     return new Decision.Order(
         reasons,
         new Intent.OrderAcme(
@@ -160,7 +160,7 @@ final class AcmeOrders {
     CertificateChecks.keyReasons(c, key.get(), server.key(), "server", reasons);
     keyChange |=
         reasons.subList(before, reasons.size()).stream().anyMatch(r -> r.code() == ReasonCode.KEY_SPEC_CHANGED);
-    if (!orderedHere(c.fingerprint())) {
+    if (!seen.orderedHere(c.fingerprint())) {
       reasons.add(
           new Reason(
               ReasonCode.ISSUER_CHANGED,
@@ -250,10 +250,6 @@ final class AcmeOrders {
   }
 
   /** The served certificate is the one this store's account last ordered from this directory. */
-  private boolean orderedHere(Fingerprint certificate) {
-    return seen.orderedHere(certificate);
-  }
-
   /**
    * The recorded chain of the served certificate ({@code external-chain.crt}), whoever issued it:
    * what the outputs hold with it while it keeps serving.
