@@ -14,6 +14,7 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.RevocationList;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
@@ -102,19 +103,19 @@ final class GenerationWrite {
       }
     }
     parts.progress().step("checking the written store");
+    AcmeObservation acmeAfter =
+        ordered.map(o -> before.acme().ordered(o.leaf().fingerprint())).orElse(before.acme());
     ObservedStore after =
       ordered.isEmpty()
           ? pass.checkConverged(desired, before, files)
-          : pass.checkConverged(
-              desired, before.at(parts.clock().instant()), files,
-              before.acme().ordered(ordered.get().leaf().fingerprint()));
+          : pass.checkConverged(desired, before.at(parts.clock().instant()), files, acmeAfter);
     removeOutdatedRecords(desired, notices);
     HookLedger written = HookLedger.fresh(due, expiring.done());
     written = ExpiringHooks.recordArising(written, directory, generation, desired, before, after, Optional.empty());
     parts.progress().committed(
         new Reconciler.Result(
             plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
-            notices, written.pending(desired.hooks()), after, before.host(), before.acme(), before.now()));
+            notices, written.pending(desired.hooks()), after, before.host(), acmeAfter, before.now()));
     HookLedger.Attempt hooksRun =
         written.attempt(
             parts.hooks(), desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
@@ -129,7 +130,7 @@ final class GenerationWrite {
         hooksRun.stillPending(),
         after,
         before.host(),
-        before.acme(),
+        acmeAfter,
         before.now());
   }
 

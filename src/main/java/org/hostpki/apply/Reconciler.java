@@ -179,8 +179,8 @@ public final class Reconciler {
    *     failed in it
    * @param observed the store as it is after the apply (as it was, when nothing changed)
    * @param host the host identity the apply planned for
-   * @param acme what the ACME edge found out before the apply (the CA's renewal window holds for
-   *     the certificate the account ordered last, so not for one this apply ordered)
+   * @param acme what the ACME edge knows after the apply: the certificate this apply ordered is the
+   *     account's last, without a renewal window until the next observation asks the CA
    * @param now the time the apply planned with
    */
   public record Result(
