@@ -54,7 +54,7 @@ final class DesiredStateBinder {
     StoreSpec store = store(section(root, "store"));
     HostSpec host = host(section(root, "host"));
     CaSpec ca = new CaBinder(fields).bind(section(root, "ca"));
-    ServerSpec server = new ServerBinder(fields).bind(section(root, "server"));
+    ServerSpec server = new ServerBinder(fields).bind(section(root, "server"), store.path());
     TrustSpec trust = trust(section(root, "trust"));
     List<OutputSpec> outputs = outputs(root, store, server);
     HooksSpec hooks = hooks(section(root, "hooks"), outputs);

@@ -616,6 +616,16 @@ class DesiredStateLoaderTest {
   }
 
   @Test
+  void testLoadString_acmeDirectorySchemeInCapitalsIsHttps() {
+    // a scheme is case-insensitive; the binder passed it and AcmeSpec threw (an internal error)
+    String yaml = MINIMAL + "server:\n  issuer: acme\n  acme: {directory: \"HTTPS://acme.example.com:8443/dir\"}\n";
+
+    AcmeSpec acme = loader.loadString(file, yaml).desiredState().orElseThrow().server().acme().orElseThrow();
+
+    assertThat(acme.directory().toString()).isEqualTo("https://acme.example.com:8443/dir");
+  }
+
+  @Test
   void testLoadString_acmeListenersAndWebroot() {
     String base = MINIMAL + "server:\n  issuer: acme\n  acme:\n    directory: https://acme.example.com/dir\n";
 
