@@ -22,6 +22,7 @@ import org.hostpki.model.RenewalSpec;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SourcePosition;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.TrustFilters;
 import org.hostpki.model.TrustSpec;
@@ -232,6 +233,14 @@ final class DesiredStateBinder {
         fields.string(entry, "name").filter(n -> n.value().matches("[A-Za-z0-9._-]+"));
     if (name.isEmpty()) {
       return Optional.empty(); // reported by the schema check
+    }
+    if (StoreLayout.CA_ALIASES.contains(name.get().value().toLowerCase(Locale.ROOT))) {
+      // apply refuses it when it reads the file (TrustInputs); said here, so validate says it too
+      fields.error(
+          name.get().node(),
+          "the trusted certificate name '" + name.get().value() + "' is reserved for the internal CA in"
+              + " truststore.p12; choose another name");
+      return Optional.empty();
     }
     // Names become file names; on a case-insensitive file system LDAP.crt and ldap.crt are one file.
     Fields.Given<String> earlier = names.putIfAbsent(name.get().value().toLowerCase(Locale.ROOT), name.get());
