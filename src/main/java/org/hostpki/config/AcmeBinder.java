@@ -133,7 +133,7 @@ final class AcmeBinder {
       fields.error(
           text.node(),
           WHERE + ".directory '" + shown + "' has the port " + uri.getPort() + "; a port is from 1 to 65535"
-              + " (leave it out for 443)");
+              + " (leave it out for https's own, 443)");
       return Optional.empty();
     }
     if (!uri.getScheme().equals("https")) {
