@@ -76,13 +76,14 @@ final class DesiredStateBinder {
   private StoreSpec store(YamlNode.Mapping store) {
     Path path = fields.path(store, "path").orElse(fields.folder().resolve("pki"));
     fields.string(store, "path")
-        .filter(p -> path.equals(fields.folder()))
+        .filter(p -> fields.folder().startsWith(path))
         .ifPresent(
             p ->
                 fields.error(
                     p.node(),
-                    "store.path '" + p.value() + "' is the folder of this file itself; give the store a"
-                        + " folder of its own, e.g. pki"));
+                    "store.path '" + p.value() + "' is "
+                        + (path.equals(fields.folder()) ? "the folder of this file itself" : "a folder above this file")
+                        + "; give the store a folder of its own, e.g. pki"));
     Pkcs12Profile profile =
         fields.string(store, "pkcs12Profile")
             .map(p -> p.value().equals("legacy") ? Pkcs12Profile.LEGACY : Pkcs12Profile.MODERN)
