@@ -56,7 +56,7 @@ final class DesiredStateBinder {
     HostSpec host = host(section(root, "host"));
     CaSpec ca = new CaBinder(fields).bind(section(root, "ca"));
     ServerSpec server = new ServerBinder(fields).bind(section(root, "server"), store.path());
-    TrustSpec trust = trust(section(root, "trust"));
+    TrustSpec trust = trust(section(root, "trust"), store.path());
     List<OutputSpec> outputs = outputs(root, store, server);
     HooksSpec hooks = hooks(section(root, "hooks"), outputs);
     RenewalSpec renewal = new RenewalBinder(fields).bind(section(root, "renewal"));
@@ -171,7 +171,7 @@ final class DesiredStateBinder {
     return Optional.of(DnsName.lowerCase(name.value()));
   }
 
-  private TrustSpec trust(YamlNode.Mapping trust) {
+  private TrustSpec trust(YamlNode.Mapping trust, Path store) {
     TrustSpec defaults = TrustSpec.defaults();
     List<TrustedCertificateSource> certificates = new ArrayList<>();
     Map<String, Fields.Given<String>> names = new HashMap<>();
@@ -199,7 +199,7 @@ final class DesiredStateBinder {
         new TrustFilters(
             fields.bool(trust, "excludeExpired").orElse(defaults.filters().excludeExpired()),
             fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
-        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))),
+        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"), store)),
         crls);
   }
 
