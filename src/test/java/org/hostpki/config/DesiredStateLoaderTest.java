@@ -197,6 +197,29 @@ class DesiredStateLoaderTest {
     assertThat(loader.load(file).problems()).isEmpty();
   }
 
+  @Test
+  void testLoad_utf32IsNamedAsSuch() throws IOException {
+    // its byte order mark begins like UTF-16's: it was called UTF-16
+    Files.createDirectories(file.getParent());
+    Files.write(file, ("\uFEFF" + MINIMAL).getBytes(java.nio.charset.Charset.forName("UTF-32LE")));
+
+    assertThat(loader.load(file).problems()).extracting(Problem::message)
+        .containsExactly("the file is UTF-32 text; save it as UTF-8");
+  }
+
+  @Test
+  void testLoad_aCarriageReturnAloneEndsALineInTheTextChecks() throws IOException {
+    // YAML reads a lone CR as a line break; the encoding and character checks said line 1
+    Files.createDirectories(file.getParent());
+    Files.write(file, "apiVersion: hostpki/v1\rstore:\r  path: p\u0007ki\r".getBytes(StandardCharsets.UTF_8));
+    Files.write(file.resolveSibling("latin1.yaml"), "apiVersion: hostpki/v1\rstore:\r  path: p\u00e9ki\r".getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThat(loader.load(file).problems()).extracting(Problem::format)
+        .containsExactly("/etc/hostpki/host.yaml:3:10: error: the control character U+0007 is not allowed in YAML text; remove it");
+    assertThat(loader.load(file.resolveSibling("latin1.yaml")).problems()).extracting(p -> p.line() + ":" + p.column())
+        .containsExactly("3:10");
+  }
+
   // --- what a valid file gives
 
   @Test
