@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Namespace;
 import org.hostpki.testkit.ProcessResult;
 import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Tag;
@@ -93,6 +94,56 @@ class SystemdUnitsTest {
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat((run.stdout() + run.stderr()).lines().filter(l -> l.contains("hostpki"))).as(run.toString()).isEmpty();
+  }
+
+  /**
+   * trust.install's system target under the sandbox the units and trust-install.conf make: the
+   * file system read-only except the drop-in's ReadWritePaths (each one that exists here, as a
+   * private copy), a private /tmp, the units' capability bounding set and no_new_privs. Debian's
+   * update-ca-certificates runs the hooks in /etc/ca-certificates/update.d, and
+   * ca-certificates-java's (there wherever Debian's Java 17 is) records a dpkg trigger and runs
+   * it: without /var/lib/dpkg writable it failed and Java's cacerts never got the CA.
+   */
+  @Test
+  void testTrustInstallDropIn_letsUpdateCaCertificatesAndItsJavaHookWriteUnderTheSandbox() throws Exception {
+    Tool.UPDATE_CA_CERTIFICATES.require();
+    Assumptions.assumeTrue(Files.exists(Path.of("/etc/ca-certificates/update.d/jks-keystore")),
+        "ca-certificates-java is not installed");
+    StringBuilder bounding = new StringBuilder("-all");
+    for (String cap : directives("hostpki.service").get("CapabilityBoundingSet").get(0).split("\\s+")) {
+      bounding.append(",+").append(cap.toLowerCase(java.util.Locale.ROOT).substring("cap_".length()));
+    }
+    Path scratch = Files.createDirectory(dir.resolve("rw"));
+    List<String> setup = new ArrayList<>(List.of("mount -t tmpfs tmpfs " + scratch));
+    int n = 0;
+    for (String line : directives("trust-install.conf").get("ReadWritePaths")) {
+      for (String path : line.split("\\s+")) {
+        String p = path.startsWith("-") ? path.substring(1) : path;
+        Path layer = scratch.resolve(Integer.toString(n++));
+        if (Files.isRegularFile(Path.of(p))) {
+          setup.add("mkdir -p " + layer + " && cp -p " + p + " " + layer + "/file && mount --bind " + layer + "/file " + p);
+          continue;
+        }
+        if (!Files.isDirectory(Path.of(p))) {
+          continue; // '-': the unit starts without it
+        }
+        setup.add("mkdir -p " + layer + "/upper " + layer + "/work && mount -t overlay overlay -o lowerdir=" + p
+            + ",upperdir=" + layer + "/upper,workdir=" + layer + "/work " + p);
+      }
+    }
+    setup.add("mount -t tmpfs tmpfs /tmp"); // PrivateTmp=yes
+    setup.add("mount -o remount,bind,ro /"); // ProtectSystem=strict
+    Path ca = Cli.projectDir().resolve("examples/trusted/ldap-ca.pem");
+    String script = "cp " + ca + " /usr/local/share/ca-certificates/hostpki-unit-test.crt"
+        + " && before=$(sha256sum < /etc/ssl/certs/java/cacerts) && update-ca-certificates"
+        + " && [ \"$before\" != \"$(sha256sum < /etc/ssl/certs/java/cacerts)\" ] && echo JAVA-CACERTS-UPDATED";
+
+    ProcessResult run = Namespace.mount().setup(setup.toArray(String[]::new))
+        .run(Command.of("setpriv", "--no-new-privs", "--inh-caps", "-all", "--bounding-set", bounding.toString(),
+            "sh", "-c", script).timeout(Command.LONG_GUARD));
+
+    assertThat(run.output()).as(run.toString()).doesNotContain("Read-only file system", "exited with code");
+    assertThat(run.stdout()).as(run.toString()).contains("JAVA-CACERTS-UPDATED");
   }
 
   @Test
