@@ -213,7 +213,13 @@ class AnsiblePlaybookIT {
     assertThat(acmeMisspelt.path("msg").asString())
         .startsWith("desired:")
         .contains("unknown key 'challange' in server.acme; did you mean 'challenge'?");
-    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(6);
+
+    JsonNode secretName = result(report, 6, "h1");
+    assertThat(secretName.path("failed").asBoolean()).as(secretName.toString()).isTrue();
+    assertThat(secretName.path("msg").asString())
+        .isEqualTo("secrets: 'HOSTPKI PASSWORD' is not an environment variable name (letters, digits and _,"
+            + " not starting with a digit); use the NAME of the desired state's {env: NAME}");
+    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(7);
   }
 
   @Test
@@ -236,17 +242,31 @@ class AnsiblePlaybookIT {
     JsonNode converged = result(report, 3, "h1");
     assertThat(converged.path("changed").asBoolean()).as(converged.toString()).isFalse();
     assertThat(Files.readAllLines(dir.resolve("h1/hook-runs"))).hasSize(2);
+
+    // The store's password came from the module's no_log option secrets: hostpki got it (the
+    // PKCS#12 file opens with it), the results, -vvv's module arguments and the hooks did not.
+    try (var in = Files.newInputStream(dir.resolve("h1/hooked-pki/server.p12"))) {
+      java.security.KeyStore.getInstance("PKCS12").load(in, HOOKED_PASSWORD.toCharArray());
+    }
+    assertThat(failed.path("invocation").path("module_args").path("secrets").path("HOOKED_PASSWORD").asString())
+        .isEqualTo("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER");
+    assertThat(report.toString()).doesNotContain(HOOKED_PASSWORD);
+    String hookEnvironment = Files.readString(dir.resolve("h1/hook-env"));
+    assertThat(hookEnvironment).contains("HOSTPKI_HOOK=afterServerChange").doesNotContain(HOOKED_PASSWORD, "HOOKED_PASSWORD=");
   }
+
+  private static final String HOOKED_PASSWORD = "hooked-s3cret-Pa55";
 
   @Test
   void testAnsibleDoc_rendersTheModuleDocumentation() throws Exception {
-    ProcessResult doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.store");
+    ProcessResult doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.store", "hostpki.pki.sign", "hostpki.pki.revoke");
 
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
     assertThat(doc.stderr()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
     assertThat(doc.stdout())
         .contains("HOSTPKI.PKI.STORE", "- config", "- desired", "- executable", "- replace", "- lock_timeout",
-            "- unattended")
-        .contains("EXAMPLES:", "RETURN VALUES:", "- plan", "- warnings");
+            "- unattended", "- secrets")
+        .contains("EXAMPLES:", "RETURN VALUES:", "- plan", "- warnings")
+        .contains("HOSTPKI.PKI.SIGN", "= csr", "- validity", "- chain", "HOSTPKI.PKI.REVOKE", "- serial", "- reason");
   }
 }
