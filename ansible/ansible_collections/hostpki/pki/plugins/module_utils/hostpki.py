@@ -113,8 +113,13 @@ def finish(module, rc, stdout, stderr, result_of):
         module.exit_json(**result_of(output))
     if rc == 1:
         module.fail_json(msg=failure_message(stdout, stderr, strip_prefix=True), rc=rc, stderr=stderr)
+    fail_unexpected(module, rc, stdout, stderr)
+
+
+def fail_unexpected(module, rc, stdout, stderr, **result):
+    """Fails for an exit code the module does not expect: 64 (a parameter value hostpki refuses) or other."""
     module.fail_json(
         msg="hostpki exited with code %d (a usage error: a parameter value it refuses, or a hostpki older than"
         " this module): %s"
         % (rc, stderr.strip() or stdout.strip()),
-        rc=rc, stderr=stderr)
+        rc=rc, stderr=stderr, **result)

@@ -341,7 +341,8 @@ import re
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, failure_message, find_executable
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
+    error_lines, fail_unexpected, failure_message, find_executable)
 
 
 
@@ -597,10 +598,7 @@ def main():
         module.fail_json(msg=output.get("hook_error") or error_lines(stderr), rc=rc, stderr=stderr, **result)
     if rc == 1:
         module.fail_json(msg=failure_message(stdout, stderr), rc=rc, stderr=stderr, **result)
-    module.fail_json(
-        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
-        % (rc, stderr.strip() or stdout.strip()),
-        rc=rc, stderr=stderr, **result)
+    fail_unexpected(module, rc, stdout, stderr, **result)
 
 
 if __name__ == "__main__":
