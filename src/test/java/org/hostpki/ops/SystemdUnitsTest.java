@@ -212,6 +212,23 @@ class SystemdUnitsTest {
         .contains("OnBootSec=2min", "OnUnitActiveSec=15min", "RandomizedDelaySec=5min");
   }
 
+  /**
+   * Unattended runs renew inside a renewal window only after the host's own point in its first
+   * half: a window must be at least twice the longest gap between two timer runs for one to fall
+   * there. The units' README says how long, from the timer's numbers.
+   */
+  @Test
+  void testTimer_readmeSaysHowLongARenewalWindowMustBe() throws IOException {
+    Map<String, List<String>> timer = directives("hostpki.timer");
+    int gapMinutes = Integer.parseInt(timer.get("OnUnitActiveSec").get(0).replace("min", ""))
+        + Integer.parseInt(timer.get("RandomizedDelaySec").get(0).replace("min", ""));
+    String readme = Files.readString(examples().resolve("README.md")).replaceAll("\\s+", " ");
+
+    assertThat(readme).contains("give each window at least " + 2 * gapMinutes + " minutes");
+    assertThat(Files.readString(Cli.projectDir().resolve("README.md")).replaceAll("\\s+", " "))
+        .contains("a window needs " + 2 * gapMinutes + " minutes");
+  }
+
   /** The directives of a unit file (KEY=VALUE lines, comments left out), by key. */
   private static Map<String, List<String>> directives(String unit) throws IOException {
     Map<String, List<String>> directives = new java.util.TreeMap<>();
