@@ -109,10 +109,6 @@ class SystemdUnitsTest {
     Tool.UPDATE_CA_CERTIFICATES.require();
     Assumptions.assumeTrue(Files.exists(Path.of("/etc/ca-certificates/update.d/jks-keystore")),
         "ca-certificates-java is not installed");
-    StringBuilder bounding = new StringBuilder("-all");
-    for (String cap : directives("hostpki.service").get("CapabilityBoundingSet").get(0).split("\\s+")) {
-      bounding.append(",+").append(cap.toLowerCase(java.util.Locale.ROOT).substring("cap_".length()));
-    }
     Path scratch = Files.createDirectory(dir.resolve("rw"));
     List<String> setup = new ArrayList<>(List.of("mount -t tmpfs tmpfs " + scratch));
     int n = 0;
@@ -139,11 +135,53 @@ class SystemdUnitsTest {
         + " && [ \"$before\" != \"$(sha256sum < /etc/ssl/certs/java/cacerts)\" ] && echo JAVA-CACERTS-UPDATED";
 
     ProcessResult run = Namespace.mount().setup(setup.toArray(String[]::new))
-        .run(Command.of("setpriv", "--no-new-privs", "--inh-caps", "-all", "--bounding-set", bounding.toString(),
-            "sh", "-c", script).timeout(Command.LONG_GUARD));
+        .run(asTheUnitsRoot("sh", "-c", script));
 
     assertThat(run.output()).as(run.toString()).doesNotContain("Read-only file system", "exited with code");
     assertThat(run.stdout()).as(run.toString()).contains("JAVA-CACERTS-UPDATED");
+  }
+
+  /**
+   * The command as the services run it: root, with no_new_privs and only the units' capability
+   * bounding set (setpriv; the capabilities of root's next program are those of the set).
+   */
+  private static Command asTheUnitsRoot(String... command) throws IOException {
+    StringBuilder bounding = new StringBuilder("-all");
+    for (String cap : directives("hostpki.service").get("CapabilityBoundingSet").get(0).split("\\s+")) {
+      bounding.append(",+").append(cap.toLowerCase(java.util.Locale.ROOT).substring("cap_".length()));
+    }
+    List<String> all = new ArrayList<>(List.of("setpriv", "--no-new-privs", "--inh-caps", "-all", "--bounding-set",
+        bounding.toString()));
+    all.addAll(List.of(command));
+    return Command.of(all).timeout(Command.LONG_GUARD);
+  }
+
+  /**
+   * http-01 through a webroot under the units: their root has no CAP_DAC_OVERRIDE, so a webroot
+   * owned by the web server's user refused hostpki's .well-known while acme-webroot.conf said no
+   * capability was needed. The one-time step the drop-in now gives (root's .well-known and
+   * acme-challenge) lets the token be written with the units' capabilities alone.
+   */
+  @Test
+  void testAcmeWebrootDropIn_saysHowAWebrootOwnedByTheWebServerTakesTokens() throws Exception {
+    Namespace.mount().requireAvailable(); // root, as setpriv --bounding-set needs
+    String prepare = Files.readAllLines(examples().resolve("acme-webroot.conf")).stream()
+        .filter(l -> l.startsWith("#   install -d -o root")).findFirst().orElseThrow().substring(1).strip();
+    Path prepared = Files.createDirectory(dir.resolve("prepared"));
+    Path plain = Files.createDirectory(dir.resolve("plain"));
+    for (Path webroot : List.of(prepared, plain)) {
+      Command.of("chown", "65534:65534", webroot.toString()).run().assertSucceeded(); // the web server's user
+    }
+    Command.of("sh", "-c", prepare.replace("/var/www/html", prepared.toString())).run().assertSucceeded();
+
+    ProcessResult refused = asTheUnitsRoot(org.hostpki.testkit.Jvm.commandLine(org.hostpki.acme.WebrootToken.class,
+        plain.toString()).toArray(String[]::new)).run();
+    ProcessResult written = asTheUnitsRoot(org.hostpki.testkit.Jvm.commandLine(org.hostpki.acme.WebrootToken.class,
+        prepared.toString()).toArray(String[]::new)).run();
+
+    assertThat(refused.stdout()).as(refused.toString()).contains("FAILED", "permission denied");
+    assertThat(written.stdout()).as(written.toString()).contains("PRESENTED");
+    assertThat(prepared.resolve(".well-known/acme-challenge/tok-1")).hasContent("tok-1.thumb");
   }
 
   @Test
