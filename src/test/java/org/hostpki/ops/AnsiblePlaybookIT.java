@@ -168,6 +168,13 @@ class AnsiblePlaybookIT {
     assertThat(diff.path("after").asString()).as("the same CA: no issuer change in the diff").contains(issuer + "\n");
   }
 
+  /** The msg of h1's failed task number {@code task}. */
+  private static String failureMessage(JsonNode report, int task) {
+    JsonNode result = result(report, task, "h1");
+    assertThat(result.path("failed").asBoolean()).as(result.toString()).isTrue();
+    return result.path("msg").asString();
+  }
+
   @Test
   void testFailures_reportHostpkisErrorLines() throws Exception {
     JsonNode report = ansible.playbook("failures.yml");
@@ -214,16 +221,12 @@ class AnsiblePlaybookIT {
         .startsWith("desired:")
         .contains("unknown key 'challange' in server.acme; did you mean 'challenge'?");
 
-    JsonNode secretName = result(report, 6, "h1");
-    assertThat(secretName.path("failed").asBoolean()).as(secretName.toString()).isTrue();
-    assertThat(secretName.path("msg").asString())
+    assertThat(failureMessage(report, 6))
         .isEqualTo("secrets: 'HOSTPKI PASSWORD' is not an environment variable name (letters, digits and _,"
             + " not starting with a digit); use the NAME of the desired state's {env: NAME}");
-
     // A parameter value hostpki refuses (exit 64): said as sign and revoke say it, not "too old".
-    JsonNode usage = result(report, 7, "h1");
-    assertThat(usage.path("rc").asInt()).as(usage.toString()).isEqualTo(64);
-    assertThat(usage.path("msg").asString())
+    assertThat(result(report, 7, "h1").path("rc").asInt()).isEqualTo(64);
+    assertThat(failureMessage(report, 7))
         .startsWith("hostpki exited with code 64 (a usage error: a parameter value it refuses, or a hostpki older"
             + " than this module): error: invalid value for option '--lock-timeout': 'soon' is not a duration");
     assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(8);
