@@ -320,7 +320,7 @@ trusted:
   type: list
   elements: dict
 msg:
-  description: On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line and column where an error has them).
+  description: On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line and column where an error has them, and control characters in outside text such as file names escaped, C(\x1b)).
   returned: failure
   type: str
   sample: "/etc/hostpki/host.yaml:4:31: error: ca.key.curve 'P-257' is not one of: P-256, P-384, P-521; did you mean 'P-256'?"
@@ -342,7 +342,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
-    error_lines, fail_unexpected, failure_message, find_executable)
+    error_lines, fail_unexpected, failure_message, find_executable, terminal_text)
 
 
 
@@ -432,12 +432,13 @@ def write_desired(desired, directory):
 
 
 def attribute_value(value):
-    """A typed plan attribute as a reviewer reads it: lists comma-separated, booleans in lower case."""
+    """A typed plan attribute as a reviewer reads it: lists comma-separated, booleans in lower case,
+    escaped for a terminal (names and subjects come from certificates and requests)."""
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(terminal_text(str(v)) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return terminal_text(str(value))
 
 
 def attribute_text(attributes):
@@ -493,7 +494,7 @@ def plan_diff(plan):
     diffs = []
     for change in plan.get("changes", []):
         action = change["action"]
-        reasons = "; ".join(r["message"] for r in change["reasons"])
+        reasons = terminal_text("; ".join(r["message"] for r in change["reasons"]))
         before = "" if action == "create" else attribute_text(change.get("before", {}))
         after = "" if action == "delete" else "# %s: %s\n%s" % (action, reasons, attribute_text(change.get("after", {})))
         diffs.append({
@@ -506,7 +507,7 @@ def plan_diff(plan):
 
 
 def plan_warnings(plan):
-    return ["%s: %s" % (w["subject"], w["message"]) for w in plan.get("warnings", [])]
+    return [terminal_text("%s: %s" % (w["subject"], w["message"])) for w in plan.get("warnings", [])]
 
 
 def parse_output(stdout):
@@ -595,7 +596,8 @@ def main():
         module.exit_json(**result)
     if rc == 3 and output is not None:
         # The store changed (or already matched); a hook failed and is pending.
-        module.fail_json(msg=output.get("hook_error") or error_lines(stderr), rc=rc, stderr=stderr, **result)
+        module.fail_json(msg=terminal_text(output.get("hook_error") or error_lines(stderr), keep_lines=True), rc=rc,
+                         stderr=stderr, **result)
     if rc == 1:
         module.fail_json(msg=failure_message(stdout, stderr), rc=rc, stderr=stderr, **result)
     fail_unexpected(module, rc, stdout, stderr, **result)
