@@ -3,7 +3,6 @@ package org.hostpki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,9 +11,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.StoreArchives;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +35,7 @@ class StoreOfAnEarlierBuildTest {
 
   @BeforeEach
   void unpack() throws Exception {
-    Path archive = dir.resolve("store.tar.gz");
-    try (InputStream in = getClass().getResourceAsStream("/org/hostpki/apply/store-a66e5e8/store.tar.gz")) {
-      Files.copy(in, archive);
-    }
-    Process tar = new ProcessBuilder("tar", "-xzpf", archive.toString(), "-C", dir.toString()).inheritIO().start();
-    assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0).as("tar -x").isTrue();
+    StoreArchives.unpack("/org/hostpki/apply/store-a66e5e8/store.tar.gz", dir);
     store = dir.resolve("pki");
   }
 
