@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.TerminalText;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.Event;
@@ -153,7 +154,10 @@ final class YamlReader {
       kind = YamlNode.Scalar.Kind.NULL;
     } else {
       kind = YamlNode.Scalar.Kind.STRING;
-      if (!SCALAR_TAGS.contains(tag)) {
+      // A plain << is resolved as the merge tag wherever it stands; as a value it is text (as a
+      // key, the composer refused it).
+      boolean plainMerge = tag.equals(Tag.MERGE) && node.getScalarStyle() == ScalarStyle.PLAIN;
+      if (!SCALAR_TAGS.contains(tag) && !plainMerge) {
         unsupportedTag(tag, at);
       }
     }

@@ -198,6 +198,15 @@ class DesiredStateLoaderTest {
   }
 
   @Test
+  void testLoadString_aPlainDoubleLessThanAsAValueIsText() {
+    // the core schema resolves a plain << as the merge tag anywhere: it was "the YAML tag '!!merge'"
+    LoadResult result = loader.loadString(file, MINIMAL + "ca: {subject: {commonName: <<}}\n");
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.desiredState().orElseThrow().ca().subject().orElseThrow().commonName()).contains("<<");
+  }
+
+  @Test
   void testLoad_utf32IsNamedAsSuch() throws IOException {
     // its byte order mark begins like UTF-16's: it was called UTF-16
     Files.createDirectories(file.getParent());
