@@ -44,7 +44,7 @@ import org.hostpki.plan.WarningCode;
  * rollback is left as it is (pending hooks still run) until a person's apply releases it.
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
- * held, hold released, renewal waiting, order waiting, error, stopped). An error is logged and watching goes on; the same error
+ * held, hold released, renewal waiting, order waiting, clock stepped back, error, stopped). An error is logged and watching goes on; the same error
  * again is not repeated.
  */
 final class Watcher {
@@ -92,6 +92,8 @@ final class Watcher {
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
+  /** The clock at the last observation, to notice a step back. */
+  private Instant lastObserved;
   /** Whether the apply under way has logged "applied" (before its hooks ran). */
   private boolean loggedApplied;
 
@@ -154,7 +156,9 @@ final class Watcher {
   /** One observation: plan, and apply when the drift is due. */
   void observe() {
     try {
-      if (planAndMaybeApply(clock.instant())) {
+      Instant now = clock.instant();
+      noticeClockStepBack(now);
+      if (planAndMaybeApply(now)) {
         lastError = Optional.empty();
       }
     } catch (HostpkiException e) {
@@ -241,6 +245,32 @@ final class Watcher {
       metrics.observed(state, observation, true);
     }
     return true;
+  }
+
+  /**
+   * A wall clock stepped back (NTP correcting a clock that ran ahead, a person's {@code date -s})
+   * moves the debounce deadline and the hooks' next attempt back by the step: they count time that
+   * passed, and would otherwise wait for as long as the step on top. The step is taken as the
+   * distance from where the clock should be, one interval after the last observation.
+   */
+  private void noticeClockStepBack(Instant now) {
+    Instant before = lastObserved;
+    lastObserved = now;
+    if (before == null || !now.isBefore(before)) {
+      return;
+    }
+    Duration back = Duration.between(now, before.plus(settings.interval()));
+    if (!hooksDueAt.equals(Instant.MIN)) {
+      hooksDueAt = hooksDueAt.minus(back);
+    }
+    if (pending.isPresent()) {
+      // The log said until when the drift must persist: it says the new time.
+      Pending p = pending.get();
+      pending = Optional.of(new Pending(p.basis(), p.since().minus(back), p.applyFailed()));
+      log(now, "clock stepped back", "by about " + DurationText.of(back.truncatedTo(ChronoUnit.SECONDS))
+          + " (it was " + time(before) + " one interval ago); applying the drift if it persists until "
+          + time(pending.get().since().plus(settings.debounce())));
+    }
   }
 
   /**

@@ -530,6 +530,56 @@ class WatcherTest {
     assertThat(serverCertificate()).isEqualTo(server);
   }
 
+  /**
+   * Found in a namespace trial (faketime stepping the wall clock back 50 minutes while a changed
+   * address was being debounced): the drift was applied only after the debounce and the step.
+   */
+  @Test
+  void testRun_clockSteppedBackDuringTheDebounce_appliesWhenTheDebounceHasPassed() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.11"))
+            .then(() -> clock.advance(Duration.ofMinutes(-50)));
+    for (int i = 0; i < 3; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 drift seen", "07:11:00 clock stepped back",
+            "07:12:30 applied", "07:12:30 stopped");
+    assertThat(log.toString())
+        .contains("clock stepped back: by about 50m (it was 2026-11-27T08:00:30Z one interval ago);"
+            + " applying the drift if it persists until 2026-11-27T07:12:30Z\n");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  /** The same for a failing hook's pause: it counts time that passed, not the clock's step. */
+  @Test
+  void testRun_clockSteppedBackWhileAHookBacksOff_runsItAfterThePause() throws IOException {
+    desired = withHook();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> clock.advance(Duration.ofMinutes(-50)))
+            .then(() -> Files.writeString(dir.resolve("ok"), ""));
+    for (int i = 0; i < 2; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    // Failures 1 and 2 pause 30 s and 1 min, counted across the step.
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:00 drift seen", "08:00:00 applied", "08:00:00 error",
+            "07:10:30 error", "07:11:30 hooks ran", "07:12:00 stopped");
+    assertThat(hookRuns()).isEqualTo(3);
+  }
+
   @Test
   void testRun_dataLinkRemoved_makesNoNewCa() throws IOException {
     applyNow();
