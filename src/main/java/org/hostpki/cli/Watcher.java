@@ -44,7 +44,7 @@ import org.hostpki.plan.WarningCode;
  * rollback is left as it is (pending hooks still run) until a person's apply releases it.
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
- * held, hold released, renewal waiting, order waiting, clock stepped back, error, stopped). An error is logged and watching goes on; the same error
+ * held, hold released, hooks done, renewal waiting, order waiting, clock stepped back, error, stopped). An error is logged and watching goes on; the same error
  * again is not repeated.
  */
 final class Watcher {
@@ -225,7 +225,11 @@ final class Watcher {
               .forEach(h -> log(now, "hooks pending", PlanText.pendingLine(h) + "; running them now"));
         }
         logArising(now, observation);
-        apply(state, now);
+        Reconciler.Result result = apply(state, now);
+        if (plan.hasPendingHooks() && result.hooks().attempted().isEmpty() && result.generation().isEmpty()) {
+          // Seen while another run (a timer's apply) held the store and ran them.
+          log("hooks done", "another run ran them meanwhile");
+        }
       } else {
         metrics.observed(state, observation, true);
       }
@@ -305,7 +309,7 @@ final class Watcher {
     return plan.warnings().stream().anyMatch(w -> w.code().equals(WarningCode.ACME_WAITING.code()));
   }
 
-  private void apply(DesiredState state, Instant now) {
+  private Reconciler.Result apply(DesiredState state, Instant now) {
     loggedApplied = false;
     Reconciler.Result result;
     try {
@@ -330,6 +334,7 @@ final class Watcher {
     }
     result.notices().forEach(n -> log("warning", n));
     hooksRan(result.hooks());
+    return result;
   }
 
   /** Logs the hooks an apply ran; a failure backs the next attempt off. */

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.hostpki.acme.AcmeFailure;
 import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
 import org.hostpki.config.DesiredStateLoader;
@@ -405,6 +406,60 @@ class WatcherTest {
         + " afterServerChange hook [sh, -c, echo ran >> runs.log; test -e ok] exited with status 1;"
         + " running them now");
     assertThat(hookRuns()).isEqualTo(2);
+  }
+
+  /**
+   * Found in a namespace trial: a timer's apply wrote the store and was running its hook when watch
+   * looked; watch said hostpki had been stopped before the hook ran, and said nothing once the
+   * other run had done it.
+   */
+  @Test
+  void testRun_hookAnotherRunIsRunningMeanwhile_isNotRunTwiceAndTheLogSaysSo() throws IOException {
+    desired = withHook();
+    Files.writeString(dir.resolve("ok"), "");
+    Reconciler stoppedAfterCommit =
+        new Reconciler(spec -> identity, clock, TestKeys.seeded(0x1517L), new Secrets(Map.of()),
+            new Hooks(new PrintWriter(log, true)), new Progress() {
+              @Override
+              public void step(String description) {}
+
+              @Override
+              public void committed(Reconciler.Result beforeHooks) {
+                throw new IllegalStateException("stopped before its hooks");
+              }
+            });
+    try {
+      stoppedAfterCommit.apply(desired, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), Duration.ZERO);
+    } catch (IllegalStateException expected) {
+      // the store is written, its hook pending without a run
+    }
+    log.getBuffer().setLength(0);
+    // The timer's run takes the store between watch's look and its apply: as watch logs what it saw.
+    PrintWriter watchLog =
+        new PrintWriter(new java.io.Writer() {
+          @Override
+          public void write(char[] text, int offset, int length) {
+            log.write(text, offset, length);
+            if (new String(text, offset, length).contains("running them now")) {
+              applyNow();
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        }, true);
+
+    new Watcher(() -> desired, reconciler, clock, new ScriptedSleeper(clock).then(() -> {}), watchLog,
+        new Watcher.Settings(INTERVAL, DEBOUNCE, Duration.ZERO), "host.yaml").run();
+
+    assertThat(hookRuns()).isEqualTo(1);
+    assertThat(log.toString())
+        .contains("no run of it ended (hostpki was stopped after writing the store, before the hook ran or while"
+            + " it ran), or another hostpki run is running it now; running them now")
+        .contains("hooks done: another run ran them meanwhile\n");
   }
 
   @Test
