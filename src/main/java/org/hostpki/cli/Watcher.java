@@ -330,7 +330,7 @@ final class Watcher {
         log("applied", summary(result.plan()) + "; store is at generation " + result.generation().get());
       }
     } else if (hadDrift && result.heldBy().isEmpty()) {
-      log("drift gone", "nothing left to apply (another run applied it)");
+      log("drift gone", "nothing left to apply once the store was locked (another run applied it, or the drift went away)");
     }
     result.notices().forEach(n -> log("warning", n));
     hooksRan(result.hooks());

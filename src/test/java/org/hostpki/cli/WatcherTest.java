@@ -87,12 +87,16 @@ class WatcherTest {
   }
 
   private Watcher watcher(Supplier<DesiredState> source, ScriptedSleeper sleeper) {
+    return watcher(source, sleeper, new PrintWriter(log, true));
+  }
+
+  private Watcher watcher(Supplier<DesiredState> source, ScriptedSleeper sleeper, PrintWriter watchLog) {
     return new Watcher(
         source,
         reconciler,
         clock,
         sleeper,
-        new PrintWriter(log, true),
+        watchLog,
         new Watcher.Settings(INTERVAL, DEBOUNCE, Duration.ZERO),
         "host.yaml");
   }
@@ -435,31 +439,51 @@ class WatcherTest {
     }
     log.getBuffer().setLength(0);
     // The timer's run takes the store between watch's look and its apply: as watch logs what it saw.
-    PrintWriter watchLog =
-        new PrintWriter(new java.io.Writer() {
-          @Override
-          public void write(char[] text, int offset, int length) {
-            log.write(text, offset, length);
-            if (new String(text, offset, length).contains("running them now")) {
-              applyNow();
-            }
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        }, true);
-
-    new Watcher(() -> desired, reconciler, clock, new ScriptedSleeper(clock).then(() -> {}), watchLog,
-        new Watcher.Settings(INTERVAL, DEBOUNCE, Duration.ZERO), "host.yaml").run();
+    watcher(() -> desired, new ScriptedSleeper(clock).then(() -> {}), logThat("running them now", this::applyNow)).run();
 
     assertThat(hookRuns()).isEqualTo(1);
     assertThat(log.toString())
         .contains("no run of it ended (hostpki was stopped after writing the store, before the hook ran or while"
             + " it ran), or another hostpki run is running it now; running them now")
         .contains("hooks done: another run ran them meanwhile\n");
+  }
+
+  /**
+   * Found in a trial (faketime stepping the clock 400 days ahead and back): watch saw the server
+   * certificate expired, and by the time it held the store the clock was back; it said another run
+   * had applied the change, and none had.
+   */
+  @Test
+  void testRun_driftGoneByTheTimeTheStoreIsLocked_saysSoWithoutBlamingAnotherRun() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> clock.advance(Duration.ofDays(400)));
+
+    watcher(() -> desired, sleeper, logThat("applying now", () -> clock.advance(Duration.ofDays(-400)))).run();
+
+    assertThat(log.toString())
+        .contains("drift gone: nothing left to apply once the store was locked (another run applied it,"
+            + " or the drift went away)\n");
+    assertThat(serverCertificate()).isEqualTo(before);
+  }
+
+  /** A log that does {@code then} as soon as a line with {@code trigger} is written to it. */
+  private PrintWriter logThat(String trigger, Runnable then) {
+    return new PrintWriter(new java.io.Writer() {
+      @Override
+      public void write(char[] text, int offset, int length) {
+        log.write(text, offset, length);
+        if (new String(text, offset, length).contains(trigger)) {
+          then.run();
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    }, true);
   }
 
   @Test
