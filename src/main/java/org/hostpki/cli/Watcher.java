@@ -271,7 +271,8 @@ final class Watcher {
       // The log said until when the drift must persist: it says the new time.
       Pending p = pending.get();
       pending = Optional.of(new Pending(p.basis(), p.since().minus(back), p.applyFailed()));
-      log(now, "clock stepped back", "by about " + DurationText.of(back.truncatedTo(ChronoUnit.SECONDS))
+      Duration shown = back.truncatedTo(back.toMinutes() > 0 ? ChronoUnit.MINUTES : ChronoUnit.SECONDS);
+      log(now, "clock stepped back", "by about " + DurationText.of(shown)
           + " (it was " + time(before) + " one interval ago); applying the drift if it persists until "
           + time(pending.get().since().plus(settings.debounce())));
     }
