@@ -44,8 +44,11 @@ import org.hostpki.plan.WarningCode;
  * rollback is left as it is (pending hooks still run) until a person's apply releases it.
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
- * held, hold released, hooks done, renewal waiting, order waiting, clock stepped back, error, stopped). An error is logged and watching goes on; the same error
- * again is not repeated.
+ * held, hold released, hooks done, renewal waiting, order waiting, clock stepped back, error,
+ * stopped). An error is logged and watching goes on; the same error again is not repeated.
+ *
+ * <p>Over 400 lines on purpose: the debounce, the hooks' back-off and the clock steps share one
+ * loop's state (what is pending since when, when hooks are due); split, each part would need it.
  */
 final class Watcher {
 
@@ -203,7 +206,7 @@ final class Watcher {
     }
     logWaits(now, plan);
     noticeHold(now, plan.hold());
-    if (plan.isEmpty() && pending.isPresent() && acmeWaiting(plan)) {
+    if (plan.isEmpty() && pending.isPresent() && plan.acmeOrderWaits()) {
       // The drift is still there, the CA's back-off holds the order: it is applied when the
       // back-off ends, debounced from when it was first seen (the failure's record is not a drift).
       Pending p = pending.get();
@@ -296,18 +299,14 @@ final class Watcher {
   private void logWaits(Instant now, Plan plan) {
     List<Warning> waits =
         plan.warnings().stream()
-            .filter(w -> w.code().equals("renewal-waiting") || w.code().equals(WarningCode.ACME_WAITING.code()))
+            .filter(w -> w.kind() == WarningCode.RENEWAL_WAITING || w.kind() == WarningCode.ACME_WAITING)
             .toList();
     for (Warning wait : waits) {
       if (!loggedWaits.contains(wait.message())) {
-        log(now, wait.code().equals("renewal-waiting") ? "renewal waiting" : "order waiting", wait.message());
+        log(now, wait.kind() == WarningCode.RENEWAL_WAITING ? "renewal waiting" : "order waiting", wait.message());
       }
     }
     loggedWaits = waits.stream().map(Warning::message).toList();
-  }
-
-  private static boolean acmeWaiting(Plan plan) {
-    return plan.warnings().stream().anyMatch(w -> w.code().equals(WarningCode.ACME_WAITING.code()));
   }
 
   private Reconciler.Result apply(DesiredState state, Instant now) {
