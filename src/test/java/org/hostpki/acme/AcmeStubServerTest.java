@@ -357,7 +357,10 @@ class AcmeStubServerTest {
     CliResult status = cli.run("status", "-f", "host.yaml");
     assertThat(status.out()).as(status.toString())
         .containsPattern("last failure .*: the CA at .* did not answer within the \\d+m?s left; server.acme.timeout \\(2s\\) ran out")
-        .contains("next attempt ");
+        .contains("next attempt ")
+        .as("the store does not match while the order waits: the stand-in is not what the desired state asks")
+        .contains("Drift    none now: the ACME order waits for its next attempt, see the warning below")
+        .doesNotContain("the store matches the desired state");
   }
 
   @Test
