@@ -668,6 +668,29 @@ class StoreDirectoryTest {
     assertThat(Files.isDirectory(store.resolve("..data"), LinkOption.NOFOLLOW_LINKS)).isFalse();
   }
 
+  /**
+   * Under umask 000 (here: a file system whose new entries are 0777), the folders made above a
+   * new store are still 0755: mkdir -p's 0777 made a store the next run refused for its folder.
+   */
+  @Test
+  void testWrite_missingParentsAreNeverWritableByOthersWhateverTheUmask() throws IOException {
+    try (FileSystem umask000 =
+        Jimfs.newFileSystem(
+            Configuration.unix().toBuilder()
+                .setAttributeViews("basic", "owner", "posix", "unix")
+                .setDefaultAttributeValue("posix:permissions", "rwxrwxrwx")
+                .build())) {
+      new StoreDirectory(umask000.getPath("/srv/a/pki"), clock, "user")
+          .write(StoreFiles.typical("v1"), bytes("{}"));
+
+      for (String parent : List.of("/srv", "/srv/a")) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(umask000.getPath(parent))))
+            .as(parent)
+            .isEqualTo("rwxr-xr-x");
+      }
+    }
+  }
+
   @Test
   void testWrite_onAFileSystemWithoutHardLinksWritesEveryFile() throws IOException {
     try (FileSystem noLinks =
