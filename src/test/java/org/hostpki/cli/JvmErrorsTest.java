@@ -40,6 +40,18 @@ class JvmErrorsTest {
         .contains("HOSTPKI_JAVA_OPTS=-Xmx", "never left half-written");
   }
 
+  /** The JDK reports a thread refused by the process limit as an OutOfMemoryError: not the heap. */
+  @Test
+  void aThreadRefusedByTheProcessLimitNamesThatLimitNotTheHeap() throws IOException {
+    Error error = new OutOfMemoryError(
+        "unable to create native thread: possibly out of memory or process/resource limits reached");
+
+    CliResult run = planFailingWith(error).assertExitCode(1).assertNoStackTrace();
+
+    assertThat(run.err()).startsWith("error: hostpki could not start a thread").contains("ulimit -u", "TasksMax=")
+        .doesNotContain("-Xmx");
+  }
+
   @Test
   void outOfFileDescriptorsInAClassInitialiserIsOneLineWithTheLimit() throws IOException {
     Error error = new ExceptionInInitializerError(new IOException("Too many open files"));
