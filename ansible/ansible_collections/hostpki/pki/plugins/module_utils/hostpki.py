@@ -21,6 +21,25 @@ DEFAULT_DIRS = ["/opt/hostpki/bin"]
 ERROR_LINE = re.compile(r"^(error: |\S.*?: error: )")
 
 
+def terminal_text(text, keep_lines=False):
+    """Text from outside made safe for a terminal, as hostpki's TerminalText makes it: C0 and C1
+    controls, DEL, U+2028/U+2029 and the bidi overrides and isolates become escapes (\\t, \\n, \\r,
+    \\xNN up to U+00FF, \\uNNNN above); with keep_lines, line breaks stay. Escaped text comes out as
+    it went in."""
+    out = []
+    for ch in text:
+        c = ord(ch)
+        unsafe = (c < 0x20 or 0x7f <= c <= 0x9f or c in (0x2028, 0x2029) or 0x202a <= c <= 0x202e
+                  or 0x2066 <= c <= 0x2069)
+        if not unsafe or (keep_lines and ch == "\n"):
+            out.append(ch)
+        elif ch in "\t\n\r":
+            out.append({"\t": "\\t", "\n": "\\n", "\r": "\\r"}[ch])
+        else:
+            out.append(("\\x%02x" if c <= 0xff else "\\u%04x") % c)
+    return "".join(out)
+
+
 def find_executable(module, where):
     """The hostpki executable named by the module's `executable` parameter, or fail saying `where`."""
     name = module.params["executable"]
@@ -82,8 +101,9 @@ def diagnostic_lines(stdout, strip_prefix=False):
 
 def failure_message(stdout, stderr, strip_prefix=False):
     """What a failed run says went wrong: its JSON diagnostics, else its error lines on standard
-    error (every form), else all of standard error."""
-    return diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix)
+    error (every form), else all of standard error; escaped for a terminal (JSON carries outside
+    text, a file name or a CA's problem, as it is)."""
+    return terminal_text(diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix), keep_lines=True)
 
 
 def run_with_file(module, command, option, content, suffix, shown):
@@ -109,12 +129,17 @@ def finish(module, rc, stdout, stderr, result_of):
         output = None
     if rc in (0, 2) and isinstance(output, dict) and "changed" in output:
         for note in output.get("notes", []):
-            module.warn(note)
+            module.warn(terminal_text(note))
         module.exit_json(**result_of(output))
     if rc == 1:
         module.fail_json(msg=failure_message(stdout, stderr, strip_prefix=True), rc=rc, stderr=stderr)
+    fail_unexpected(module, rc, stdout, stderr)
+
+
+def fail_unexpected(module, rc, stdout, stderr, **result):
+    """Fails for an exit code the module does not expect: 64 (a parameter value hostpki refuses) or other."""
     module.fail_json(
         msg="hostpki exited with code %d (a usage error: a parameter value it refuses, or a hostpki older than"
         " this module): %s"
-        % (rc, stderr.strip() or stdout.strip()),
-        rc=rc, stderr=stderr)
+        % (rc, terminal_text(stderr.strip() or stdout.strip(), keep_lines=True)),
+        rc=rc, stderr=stderr, **result)

@@ -98,6 +98,19 @@ options:
         C(hostpki apply) does.
     type: bool
     default: false
+  secrets:
+    description:
+      - The secrets the desired state reads from environment variables (C(store.password),
+        C(store.previousPassword), C(trust.install.javaPassword) or
+        C(server.acme.externalAccountBinding.hmacKey) given as C(env) and a variable's name), as a
+        mapping of each name to its value, for example from Ansible Vault. They are set in the
+        environment of C(hostpki) alone; hooks never see a variable a secret is read from.
+      - Use this rather than the task's C(environment) keyword for a secret. Ansible puts
+        C(environment) on the command line that starts the module on the target, where every user
+        of the target sees it in the process list while the task runs, and C(-vvv) prints it. A
+        module parameter travels inside the module's own file, and this one is marked C(no_log) -
+        its values are masked in the output, C(-vvv) and the results.
+    type: dict
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -110,11 +123,12 @@ attributes:
     support: full
     platforms: posix
 notes:
-  - The PKCS#12 password is never a module parameter. Declare where C(hostpki) finds it in the
-    desired state (C(store.password.env) or C(store.password.file)) and set the variable with the
-    task's C(environment) keyword, for example from Ansible Vault. The same holds for an ACME
-    CA's external account binding key (C(server.acme.externalAccountBinding.hmacKey)). Hooks,
-    the ACME dns-01 hook included, never see a variable a secret is read from.
+  - The PKCS#12 password is never part of the desired state. Declare where C(hostpki) finds it
+    (C(store.password.env) or C(store.password.file)) and hand a variable's value over with
+    C(secrets), for example from Ansible Vault (not with the task's C(environment) - see
+    C(secrets)). The same holds for an ACME CA's external account binding key
+    (C(server.acme.externalAccountBinding.hmacKey)). Hooks, the ACME dns-01 hook included, never
+    see a variable a secret is read from.
   - With C(server.issuer=acme), C(hostpki apply) orders the certificate from the CA while the task
     runs (check mode never contacts the CA's order endpoints). A listener for C(http-01) on port
     80 or C(tls-alpn-01) on 443 needs root or CAP_NET_BIND_SERVICE on the target; a failed order
@@ -138,8 +152,8 @@ EXAMPLES = r"""
   hostpki.pki.store:
     config: /etc/hostpki/host.yaml
     executable: /opt/hostpki/bin/hostpki
-  environment:
-    HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
+    secrets:
+      HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
 
 - name: The same, with the desired state written inline from host variables
   hostpki.pki.store:
@@ -155,8 +169,8 @@ EXAMPLES = r"""
         addresses: "{{ ansible_facts.all_ipv4_addresses }}"
       ca:
         subject: {commonName: Example Portal CA, organization: Example Corp, country: US}
-  environment:
-    HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
+    secrets:
+      HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
   register: pki
 
 - name: Reload nginx only when the server certificate changed
@@ -193,8 +207,8 @@ EXAMPLES = r"""
           termsOfServiceAgreed: true
           challenge: http-01
           http01: {webroot: /var/www/html}
-  environment:
-    HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
+    secrets:
+      HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
 
 - name: From a private ACME CA (step-ca) with an external account binding and a DNS hook
   hostpki.pki.store:
@@ -210,9 +224,9 @@ EXAMPLES = r"""
           externalAccountBinding: {keyId: "{{ eab_kid }}", hmacKey: {env: ACME_EAB_HMAC}}
           challenge: dns-01
           dns01: {hook: [/usr/local/bin/dns-txt, --zone, example.com]}
-  environment:
-    HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
-    ACME_EAB_HMAC: "{{ vault_eab_hmac }}"
+    secrets:
+      HOSTPKI_PASSWORD: "{{ vault_p12_password }}"
+      ACME_EAB_HMAC: "{{ vault_eab_hmac }}"
 
 - name: Re-key the server now (suspected key compromise)
   hostpki.pki.store:
@@ -306,7 +320,7 @@ trusted:
   type: list
   elements: dict
 msg:
-  description: On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line and column where an error has them).
+  description: On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line and column where an error has them, and control characters in outside text such as file names escaped, C(\x1b)).
   returned: failure
   type: str
   sample: "/etc/hostpki/host.yaml:4:31: error: ca.key.curve 'P-257' is not one of: P-256, P-384, P-521; did you mean 'P-256'?"
@@ -323,10 +337,12 @@ stderr:
 
 import json
 import os
+import re
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import error_lines, failure_message, find_executable
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
+    error_lines, fail_unexpected, failure_message, find_executable, terminal_text)
 
 
 
@@ -388,6 +404,23 @@ def relative_paths(desired):
     return found
 
 
+def secret_environment(module, secrets):
+    """hostpki's environment: NO_COLOR, and each of the secrets as a variable."""
+    environment = {"NO_COLOR": "1"}
+    for name, value in (secrets or {}).items():
+        name = str(name)
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+            module.fail_json(
+                msg="secrets: %r is not an environment variable name (letters, digits and _, not starting"
+                " with a digit); use the NAME of the desired state's {env: NAME}" % name)
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value) == "":
+            module.fail_json(
+                msg="secrets: %s must be a non-empty string (the secret itself), not %s"
+                % (name, "an empty one" if value == "" else type(value).__name__))
+        environment[name] = str(value)
+    return environment
+
+
 def write_desired(desired, directory):
     """Writes the inline desired state where hostpki can read it; JSON is YAML too."""
     fd, path = tempfile.mkstemp(prefix=".hostpki-desired-", suffix=".json", dir=directory)
@@ -399,12 +432,13 @@ def write_desired(desired, directory):
 
 
 def attribute_value(value):
-    """A typed plan attribute as a reviewer reads it: lists comma-separated, booleans in lower case."""
+    """A typed plan attribute as a reviewer reads it: lists comma-separated, booleans in lower case,
+    escaped for a terminal (names and subjects come from certificates and requests)."""
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(terminal_text(str(v)) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return terminal_text(str(value))
 
 
 def attribute_text(attributes):
@@ -440,10 +474,10 @@ def store_facts(status):
     )
 
 
-def read_status(module, hostpki, config, chdir):
+def read_status(module, hostpki, config, chdir, environment):
     """hostpki status --output json of the store, or None (with a warning) when it cannot be read."""
     rc, stdout, stderr = module.run_command(
-        [hostpki, "status", "-f", config, "--output", "json"], cwd=chdir, environ_update={"NO_COLOR": "1"})
+        [hostpki, "status", "-f", config, "--output", "json"], cwd=chdir, environ_update=environment)
     try:
         status = json.loads(stdout)
     except ValueError:
@@ -460,7 +494,7 @@ def plan_diff(plan):
     diffs = []
     for change in plan.get("changes", []):
         action = change["action"]
-        reasons = "; ".join(r["message"] for r in change["reasons"])
+        reasons = terminal_text("; ".join(r["message"] for r in change["reasons"]))
         before = "" if action == "create" else attribute_text(change.get("before", {}))
         after = "" if action == "delete" else "# %s: %s\n%s" % (action, reasons, attribute_text(change.get("after", {})))
         diffs.append({
@@ -473,7 +507,7 @@ def plan_diff(plan):
 
 
 def plan_warnings(plan):
-    return ["%s: %s" % (w["subject"], w["message"]) for w in plan.get("warnings", [])]
+    return [terminal_text("%s: %s" % (w["subject"], w["message"])) for w in plan.get("warnings", [])]
 
 
 def parse_output(stdout):
@@ -494,6 +528,7 @@ def main():
             replace=dict(type="list", elements="str", choices=["ca", "server"], default=[]),
             lock_timeout=dict(type="str", default="30s"),
             unattended=dict(type="bool", default=False),
+            secrets=dict(type="dict", no_log=True),
         ),
         mutually_exclusive=[("config", "desired")],
         required_one_of=[("config", "desired")],
@@ -504,6 +539,7 @@ def main():
     if chdir is not None and not os.path.isdir(chdir):
         module.fail_json(msg="chdir %s is not a directory on the target" % chdir)
     hostpki = find_executable(module, "target")
+    environment = secret_environment(module, params["secrets"])
 
     temporary = None
     try:
@@ -525,11 +561,11 @@ def main():
             command.append("--unattended")
         for target in params["replace"]:
             command += ["--replace", target]
-        rc, stdout, stderr = module.run_command(command, cwd=chdir, environ_update={"NO_COLOR": "1"})
+        rc, stdout, stderr = module.run_command(command, cwd=chdir, environ_update=environment)
         status = None
         if rc in (0, 2, 3) and parse_output(stdout) is not None:
             # Like community.crypto's modules: paths, fingerprints and expiry on every run.
-            status = read_status(module, hostpki, config, chdir)
+            status = read_status(module, hostpki, config, chdir, environment)
     finally:
         if temporary is not None:
             os.unlink(temporary)
@@ -560,13 +596,11 @@ def main():
         module.exit_json(**result)
     if rc == 3 and output is not None:
         # The store changed (or already matched); a hook failed and is pending.
-        module.fail_json(msg=output.get("hook_error") or error_lines(stderr), rc=rc, stderr=stderr, **result)
+        module.fail_json(msg=terminal_text(output.get("hook_error") or error_lines(stderr), keep_lines=True), rc=rc,
+                         stderr=stderr, **result)
     if rc == 1:
         module.fail_json(msg=failure_message(stdout, stderr), rc=rc, stderr=stderr, **result)
-    module.fail_json(
-        msg="hostpki exited with code %d (64: usage error - is this hostpki too old for the module?): %s"
-        % (rc, stderr.strip() or stdout.strip()),
-        rc=rc, stderr=stderr, **result)
+    fail_unexpected(module, rc, stdout, stderr, **result)
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ public final class AcmeIssuer {
   private final class Network implements AcmeCa {
     @Override
     public Issued order(OrderRequest request, Instant deadline) throws AcmeFailure {
-      return orderOnce(request, deadline);
+      return orderOnce(request, OrderDeadline.of(clock, deadline, spec.timeout()));
     }
 
     @Override
@@ -140,7 +140,7 @@ public final class AcmeIssuer {
    * Orders a certificate: account (created once), new order, authorizations, challenges, finalize
    * with the request, download, the chain preferredChain names. The outcome is recorded in the
    * account record (the last order, or the failure and when to try again); the served files are
-   * not touched.
+   * not touched. The whole order takes at most {@code server.acme.timeout} ({@link OrderDeadline}).
    */
   public Issued order(OrderRequest request) throws AcmeFailure {
     Instant deadline = clock.instant().plus(spec.timeout());
@@ -174,9 +174,9 @@ public final class AcmeIssuer {
     }
   }
 
-  private Issued orderOnce(OrderRequest request, Instant deadline) throws AcmeFailure {
+  private Issued orderOnce(OrderRequest request, OrderDeadline deadline) throws AcmeFailure {
     ParsedCsr csr = csr(request.csr());
-    Session session = session();
+    Session session = session(deadline);
     Login login = login(session);
     Metadata meta = call("reading the CA's directory", session::getMetadata);
     checkProfile(meta);
@@ -198,7 +198,7 @@ public final class AcmeIssuer {
     return finish(order, csr, replaces, deadline);
   }
 
-  private Issued finish(Order order, ParsedCsr csr, boolean replacesSent, Instant deadline) throws AcmeFailure {
+  private Issued finish(Order order, ParsedCsr csr, boolean replacesSent, OrderDeadline deadline) throws AcmeFailure {
     List<String> warnings = new ArrayList<>();
     authorize(order, deadline, warnings);
     call("sending the certificate request", () -> {
@@ -255,7 +255,7 @@ public final class AcmeIssuer {
   }
 
   /** Answers every pending authorization's challenge; all are presented before any is triggered. */
-  private void authorize(Order order, Instant deadline, List<String> warnings) throws AcmeFailure {
+  private void authorize(Order order, OrderDeadline deadline, List<String> warnings) throws AcmeFailure {
     List<Authorization> authorizations = call("reading the order's authorizations", order::getAuthorizations);
     List<Challenge> challenges = new ArrayList<>();
     List<PendingChallenge> pending = new ArrayList<>();
@@ -292,7 +292,7 @@ public final class AcmeIssuer {
     if (pending.isEmpty()) {
       return;
     }
-    ChallengeResponder responder = responder();
+    ChallengeResponder responder = responder(deadline);
     try {
       responder.present(pending);
       for (Challenge challenge : challenges) {
@@ -325,7 +325,7 @@ public final class AcmeIssuer {
     return keyAuthorization.substring(0, keyAuthorization.indexOf('.'));
   }
 
-  private ChallengeResponder responder() {
+  private ChallengeResponder responder(OrderDeadline deadline) {
     AcmeChallenge c = spec.challenge();
     if (c instanceof AcmeChallenge.Http01Listener l) {
       return new Http01Listener(l.listen());
@@ -337,7 +337,7 @@ public final class AcmeIssuer {
       return new TlsAlpn01Listener(t.listen(), clock, random);
     }
     AcmeChallenge.Dns01Hook d = (AcmeChallenge.Dns01Hook) c;
-    return new Dns01Hook(d.hook(), d.timeout(), hooks);
+    return new Dns01Hook(d.hook(), d.timeout(), hooks, deadline);
   }
 
   private AcmeFailure validationFailed(Challenge challenge, PendingChallenge pending) {
@@ -426,12 +426,12 @@ public final class AcmeIssuer {
    * a slow CA. Not recorded as a failure: a missing window only means the usual thresholds apply.
    */
   public Optional<RenewalWindow> renewalInfo(Certificate leaf, Duration bound) throws AcmeFailure {
-    return ca.renewalInfo(leaf, bound);
+    return ca.renewalInfo(leaf, bound.compareTo(spec.timeout()) > 0 ? spec.timeout() : bound);
   }
 
   private Optional<RenewalWindow> fetchRenewalInfo(Certificate leaf, Duration bound) throws AcmeFailure {
     return bounded("asking the CA for renewal information", bound, () -> {
-      Session session = session(bound);
+      Session session = session(OrderDeadline.bound(clock, bound, "the bound on renewal information"));
       if (call("reading the CA's directory", () -> session.resourceUrlOptional(Resource.RENEWAL_INFO)).isEmpty()) {
         return Optional.empty();
       }
@@ -454,7 +454,7 @@ public final class AcmeIssuer {
    * --replace server --revoke-old} asks: the old key is no longer trusted).
    */
   public void revoke(Certificate certificate) throws AcmeFailure {
-    Session session = session();
+    Session session = session(OrderDeadline.of(clock, clock.instant().plus(spec.timeout()), spec.timeout()));
     Optional<String> url = record.state().accountUrl();
     Optional<KeyMaterial> key = record.key();
     if (url.isEmpty() || key.isEmpty()) {
@@ -472,13 +472,10 @@ public final class AcmeIssuer {
 
   // ---- the account ---------------------------------------------------------------------------
 
-  private Session session() throws AcmeFailure {
-    return session(REQUEST_TIMEOUT);
-  }
-
-  private Session session(Duration requestTimeout) throws AcmeFailure {
-    Session session = new Session(spec.directory(), VerifiedTransport.trusting(spec.caBundle()));
-    session.networkSettings().setTimeout(requestTimeout.compareTo(REQUEST_TIMEOUT) < 0 ? requestTimeout : REQUEST_TIMEOUT);
+  /** A session whose every request takes at most {@link #REQUEST_TIMEOUT} and what is left of the deadline. */
+  private Session session(OrderDeadline deadline) throws AcmeFailure {
+    Session session = new Session(spec.directory(), VerifiedTransport.trusting(spec.caBundle(), deadline));
+    session.networkSettings().setTimeout(REQUEST_TIMEOUT);
     session.networkSettings().setCompressionEnabled(false); // BoundedHttpClient refuses compressed answers
     session.setLocale(Locale.ENGLISH);
     return session;
@@ -631,7 +628,9 @@ public final class AcmeIssuer {
    * Polls a resource until it reaches one of the statuses, waiting as the CA's Retry-After asks or
    * from 100 ms up, doubling, to 5 s; fails at the deadline.
    */
-  private Status await(String doing, PollableResource resource, Set<Status> done, Instant deadline) throws AcmeFailure {
+  private Status await(String doing, PollableResource resource, Set<Status> done, OrderDeadline deadline)
+      throws AcmeFailure {
+    Instant began = clock.instant();
     Duration interval = FIRST_POLL;
     while (true) {
       Optional<Instant> retryAfter = call(doing, resource::fetch);
@@ -640,17 +639,17 @@ public final class AcmeIssuer {
         return status;
       }
       Instant now = clock.instant();
-      if (!now.isBefore(deadline)) {
-        throw new AcmeFailure(
-            AcmeFailure.Kind.TIMEOUT,
-            doing + ": still " + status.name().toLowerCase(Locale.ROOT) + " after server.acme.timeout ("
-                + spec.timeout().toSeconds() + " s)");
+      Duration left = deadline.left();
+      if (left.isZero()) {
+        throw deadline.ranOut(
+            doing,
+            "still " + status.name().toLowerCase(Locale.ROOT) + " after "
+                + OrderDeadline.waited(Duration.between(began, now)));
       }
       Duration wait = retryAfter.map(at -> Duration.between(now, at)).orElse(interval);
       if (wait.compareTo(FIRST_POLL) < 0) {
         wait = FIRST_POLL;
       }
-      Duration left = Duration.between(now, deadline);
       if (wait.compareTo(left) > 0) {
         wait = left;
       }
@@ -668,18 +667,23 @@ public final class AcmeIssuer {
     T run() throws AcmeFailure;
   }
 
-  /** Runs on a daemon thread and gives up after {@code bound}, leaving the thread to its timeouts. */
+  /**
+   * Runs on a daemon thread and gives up after {@code bound}, leaving the thread to its requests,
+   * which end by then as well (their session's deadline is the same bound).
+   */
   private <T> T bounded(String doing, Duration bound, Bounded<T> work) throws AcmeFailure {
     ExecutorService thread = Executors.newSingleThreadExecutor(Listeners.daemonThreads("hostpki-acme-bounded"));
+    AcmeFailure unanswered =
+        new AcmeFailure(
+            AcmeFailure.Kind.UNREACHABLE, doing + ": the CA at " + server + " did not answer within " + bound.toMillis() + " ms");
     try {
       Future<T> result = thread.submit(work::run);
       return result.get(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new AcmeFailure(
-          AcmeFailure.Kind.UNREACHABLE, doing + ": the CA at " + server + " did not answer within " + bound.toMillis() + " ms");
+      throw unanswered;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof AcmeFailure f) {
-        throw f;
+        throw f.kind() == AcmeFailure.Kind.TIMEOUT ? unanswered : f; // a request cut short at the bound
       }
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

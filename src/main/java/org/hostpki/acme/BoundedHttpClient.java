@@ -32,7 +32,8 @@ import javax.net.ssl.SSLSession;
  * bytes. acme4j reads a body as a stream with no time or size limit of its own, so a CA that sent
  * its headers and then trickled or streamed its body without end held {@code apply} (and {@code
  * watch}) forever or filled the memory. A compressed answer is refused: hostpki asks for none, and
- * a small one may unpack to gigabytes.
+ * a small one may unpack to gigabytes. No request outlasts the {@link OrderDeadline} it was made
+ * for: it gets the time left, and fails with {@link OrderDeadline.RanOut} when that is used up.
  */
 final class BoundedHttpClient extends HttpClient {
   /** An ACME answer (JSON, a PEM chain) is a few kilobytes; a megabyte is far beyond any. */
@@ -40,23 +41,36 @@ final class BoundedHttpClient extends HttpClient {
 
   private final HttpClient client;
   private final Duration timeout;
+  private final OrderDeadline deadline;
 
-  /** @param timeout for a request that names none */
-  BoundedHttpClient(HttpClient client, Duration timeout) {
+  /**
+   * @param timeout for a request that names none
+   * @param deadline of the order the requests are for
+   */
+  BoundedHttpClient(HttpClient client, Duration timeout, OrderDeadline deadline) {
     this.client = client;
     this.timeout = timeout;
+    this.deadline = deadline;
   }
 
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException {
-    Duration limit = request.timeout().orElse(timeout);
+    Duration own = request.timeout().orElse(timeout);
+    Duration limit = deadline.cap(own);
+    boolean cut = limit.compareTo(own) < 0;
+    if (limit.isZero()) {
+      throw new OrderDeadline.RanOut(deadline, Duration.ZERO);
+    }
     CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, info -> new Collector(info.headers()));
     HttpResponse<byte[]> response;
     try {
       response = answer.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       answer.cancel(true);
+      if (cut) {
+        throw new OrderDeadline.RanOut(deadline, limit);
+      }
       throw new HttpTimeoutException("no complete answer within " + limit.toMillis() + " ms");
     } catch (InterruptedException e) {
       answer.cancel(true);

@@ -60,6 +60,11 @@ final class Failures {
     if (t instanceof AcmeFailure f) {
       return f;
     }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof OrderDeadline.RanOut ranOut) { // however acme4j wrapped it
+        return ranOut.failure(doing, server);
+      }
+    }
     if (t instanceof AcmeRateLimitedException r) {
       AcmeProblem p = problem(r.getProblem());
       return new AcmeFailure(

@@ -20,13 +20,15 @@ public interface HookRunner {
 
   /**
    * @param variables added to the hook's environment (the record's name and value)
+   * @param timeoutSetting the setting that limits this run, as its timeout message names it: {@link
+   *     #TIMEOUT_SETTING}, or {@code server.acme.timeout} when less than that is left of the order
    * @return empty when it exited 0, else what went wrong in words, the program not named
    */
-  Optional<String> run(List<String> argv, Map<String, String> variables, Duration timeout);
+  Optional<String> run(List<String> argv, Map<String, String> variables, Duration timeout, String timeoutSetting);
 
   /** For issuers whose challenge runs no hook: a run is a programming error. */
   HookRunner NONE =
-      (argv, variables, timeout) -> {
+      (argv, variables, timeout, timeoutSetting) -> {
         throw new IllegalStateException("no hook runner was given for the dns-01 hook " + argv);
       };
 }

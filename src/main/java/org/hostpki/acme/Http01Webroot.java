@@ -1,6 +1,7 @@
 package org.hostpki.acme;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -205,13 +206,18 @@ final class Http01Webroot implements ChallengeResponder {
     return warnings;
   }
 
-  private static String writeFailure(IOException e) {
+  static String writeFailure(IOException e) {
     String cause = FileReasons.cause(e);
-    return cause + "; hostpki must be able to write into the webroot while an order runs"
-        + (cause.contains("read-only")
-            ? " (a systemd unit with ProtectSystem=strict needs the webroot in ReadWritePaths=: see"
-                + " examples/systemd/acme-webroot.conf)"
-            : "");
+    String hint = "";
+    if (cause.contains("read-only")) {
+      hint = " (a systemd unit with ProtectSystem=strict needs the webroot in ReadWritePaths=: see"
+          + " examples/systemd/acme-webroot.conf)";
+    } else if (e instanceof AccessDeniedException) {
+      hint = " (the example units run as root without CAP_DAC_OVERRIDE, so root writes only where the owner"
+          + " bits let it: make .well-known and .well-known/acme-challenge root's, or writable by the user"
+          + " hostpki runs as; see examples/systemd/acme-webroot.conf)";
+    }
+    return cause + "; hostpki must be able to write into the webroot while an order runs" + hint;
   }
 
   private static Object key(Path path) throws IOException {

@@ -31,21 +31,24 @@ import org.shredzone.acme4j.provider.AbstractAcmeProvider;
  */
 final class VerifiedTransport extends AbstractAcmeProvider {
   private final SSLContext ssl;
+  private final OrderDeadline deadline;
 
-  private VerifiedTransport(SSLContext ssl) {
+  private VerifiedTransport(SSLContext ssl, OrderDeadline deadline) {
     this.ssl = ssl;
+    this.deadline = deadline;
   }
 
   /**
    * @param caBundle a PEM file of CA certificates trusted instead of the system's; empty: the
    *     JDK's trust store (on Debian, the system's CAs)
+   * @param deadline no request outlasts it
    */
-  static VerifiedTransport trusting(Optional<Path> caBundle) throws AcmeFailure {
+  static VerifiedTransport trusting(Optional<Path> caBundle, OrderDeadline deadline) throws AcmeFailure {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       if (caBundle.isEmpty()) {
         context.init(null, null, null);
-        return new VerifiedTransport(context);
+        return new VerifiedTransport(context, deadline);
       }
       List<Certificate> certificates = readBundle(caBundle.get());
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -56,7 +59,7 @@ final class VerifiedTransport extends AbstractAcmeProvider {
       TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
       context.init(null, trust.getTrustManagers(), null);
-      return new VerifiedTransport(context);
+      return new VerifiedTransport(context, deadline);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("the JDK's TLS cannot be set up", e);
     }
@@ -103,6 +106,7 @@ final class VerifiedTransport extends AbstractAcmeProvider {
             .proxy(settings.getProxySelector())
             .sslContext(ssl)
             .build(),
-        settings.getTimeout());
+        settings.getTimeout(),
+        deadline);
   }
 }

@@ -37,8 +37,10 @@
  *       timeout, output escaped). Token files are written into a webroot trusting nothing in it:
  *       no link followed, nothing replaced, only what was made removed.
  *   <li><b>Bounded waits.</b> Every HTTP request has a timeout (30 s at most), the whole order
- *       {@code server.acme.timeout}; polls follow the CA's Retry-After or back off from 100 ms to 5
- *       s. Renewal information is fetched within a bound the caller gives, so a plan never waits
+ *       {@code server.acme.timeout}: every request, poll and dns-01 hook run gets only the time
+ *       left of it ({@code OrderDeadline}), and the challenge listeners are open
+ *       only in between; polls follow the CA's Retry-After or back off from 100 ms to 5 s.
+ *       Renewal information is fetched within a bound the caller gives, so a plan never waits
  *       long on a CA.
  *   <li><b>Injected clock, randomness, environment.</b> Time, randomness (keys, serials of
  *       validation certificates, temporary names) and the hook runner come from the caller; no global JCA provider is installed (acme4j signs with the JDK's own).

@@ -77,8 +77,8 @@ final class AcmeEdge {
   }
 
   private static HookRunner dns01(DesiredState desired, Hooks hooks) {
-    return (argv, variables, timeout) ->
-        hooks.runProgram(desired, "dns-01", argv, variables, timeout, HookRunner.TIMEOUT_SETTING);
+    return (argv, variables, timeout, timeoutSetting) ->
+        hooks.runProgram(desired, "dns-01", argv, variables, timeout, timeoutSetting);
   }
 
   /**

@@ -10,17 +10,21 @@ import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.json.JsonReader;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.TerminalText;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A plan saved by {@code plan --out}. Apply accepts it only while it is current: same basis (the
+ * A plan saved by {@code plan --out}. Apply accepts it only from the hostpki build that made it
+ * (as Terraform does: another build may compute the same basis and changes with other contents,
+ * after an upgrade or a downgrade of the package), and only while it is current: same basis (the
  * store, host identity, desired state and declared inputs it was made from) and the same changes.
  */
 public record SavedPlan(Path file, String basis, List<String> changes) {
 
-  public static SavedPlan read(Path file) {
+  /** Reads {@code file}, refusing a plan of another format or written by another build than {@code thisBuild}. */
+  public static SavedPlan read(Path file, String thisBuild) {
     JsonNode root;
     try {
       root = JsonReader.parse(new String(InputFiles.read(file, InputKind.SAVED_PLAN), StandardCharsets.UTF_8));
@@ -41,6 +45,15 @@ public record SavedPlan(Path file, String basis, List<String> changes) {
               ? ", written by an older hostpki" : ", written by a newer hostpki")
               + "; this hostpki applies format " + Plan.FORMAT_VERSION + " only, and nothing was applied."
               + " Make the plan again with 'hostpki plan --out', review it, and apply that");
+    }
+    String writtenBy = text(root, "written_by");
+    if (!thisBuild.equals(writtenBy)) {
+      throw new HostpkiException(
+          "saved plan " + file + " was written by "
+              + (writtenBy.isEmpty() ? "an older hostpki, which did not record its build" : TerminalText.escape(writtenBy))
+              + "; this is " + thisBuild + ", which applies only the plans it made itself (it may plan the"
+              + " same changes with other contents), and nothing was applied. Make the plan again with"
+              + " 'hostpki plan --out', review it, and apply that");
     }
     List<String> changes = new ArrayList<>();
     for (JsonNode c : root.path("changes")) {

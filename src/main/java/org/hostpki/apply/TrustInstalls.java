@@ -50,7 +50,8 @@ import org.hostpki.plan.Plan;
  *
  * The record names every entry hostpki may have put anywhere: it is written before a target is
  * changed with what is there and what is about to be ({@link InstallRecord#intending}), and after
- * with what is there then; a crash or a failure in between leaves a record the next apply uses to
+ * with what is there then, also after a failed change (the certificates about to be installed are
+ * not on record unless they are there); a crash in between leaves a record the next apply uses to
  * repair or remove. Entries hostpki did not install (without its mark) are never touched, nor
  * are another store's: this store owns only the entries with its tag ({@link
  * InstallTargets#storeTag}) and those its record names (the tag changes when the store moves).
@@ -206,9 +207,42 @@ final class TrustInstalls {
     SortedMap<String, Fingerprint> prints = new TreeMap<>();
     entries.forEach((n, c) -> prints.put(n, c.fingerprint()));
     Optional<PasswordSource> password = passwords.getOrDefault(target, Optional.empty());
-    InstallRecordFile.write(store, InstallRecordFile.read(store).intending(target, prints, password));
-    InstallObservation now = installers.get(target).apply(entries);
+    InstallRecord before = InstallRecordFile.read(store);
+    InstallRecordFile.write(store, before.intending(target, prints, password));
+    TrustInstaller installer = installers.get(target);
+    InstallObservation now;
+    try {
+      now = installer.apply(entries);
+    } catch (InstallException e) {
+      recordFailed(installer, before, password, e);
+      throw e;
+    }
     InstallRecordFile.write(store, InstallRecordFile.read(store).with(target, now.entries(), password));
+  }
+
+  /**
+   * After a failed change the record says what the target holds, not what was about to be: the
+   * record as it was when the installer put the target back, else what it holds now. Only when
+   * that cannot be read either does the record keep every name that may be there (as after a
+   * crash), so that the next apply still cleans them up.
+   */
+  private void recordFailed(
+      TrustInstaller installer, InstallRecord before, Optional<PasswordSource> password, InstallException e) {
+    try {
+      if (e.rolledBack()) {
+        InstallRecordFile.write(store, before);
+        return;
+      }
+      InstallObservation there = installer.observe();
+      SortedMap<String, Fingerprint> entries = new TreeMap<>(there.entries());
+      // a damaged entry is still hostpki's: its name stays on record
+      SortedMap<String, Fingerprint> recorded = InstallRecordFile.read(store).installed(installer.target())
+          .map(InstallRecord.Installed::entries).orElse(new TreeMap<>());
+      there.damaged().forEach(name -> Optional.ofNullable(recorded.get(name)).ifPresent(f -> entries.put(name, f)));
+      InstallRecordFile.write(store, before.with(installer.target(), entries, password));
+    } catch (HostpkiException unknown) {
+      e.addSuppressed(unknown); // the failure itself is what the user must see
+    }
   }
 
   /** The certificates of the store as it is: its CAs and trusted certificates. */

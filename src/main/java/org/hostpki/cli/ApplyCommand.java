@@ -135,7 +135,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       }
       return plan.hasWork(unattended) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
     }
-    Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p)));
+    Optional<SavedPlan> saved = Optional.ofNullable(savedPlan).map(p -> SavedPlan.read(environment.resolve(p), VersionReport.ofThisProcess().build()));
     MetricsRecorder metrics = new MetricsRecorder(w -> err().println("warning: " + w));
     Reconciler.Result result;
     try {

@@ -4,13 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hostpki.fetch.AddressResolver;
 import org.hostpki.fetch.ChainJson;
 import org.hostpki.fetch.ChainText;
@@ -156,34 +152,15 @@ final class FetchCertCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code 10s}, {@code 1500ms}, {@code 2m}, or ISO-8601 {@code PT10S}; positive. */
+  /** {@code 10s}, {@code 1500ms}, {@code 2m}, or ISO-8601 {@code PT10S}; positive, at most an hour. */
   static final class TimeoutConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    private static final DurationConverter TIMEOUT =
+        new DurationConverter("ms|s|m", true, ": write e.g. 10s, 1500ms, 2m or PT10S", Optional.of(Duration.ofHours(1)));
 
     @Override
     public Duration convert(String value) {
-      Duration d;
-      Matcher m = SHORT.matcher(value.strip().toLowerCase(Locale.ROOT));
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        d = switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          default -> Duration.ofMinutes(n);
-        };
-      } else {
-        try {
-          d = Duration.parse(value.strip().toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-          throw new CommandLine.TypeConversionException(
-              "'" + value + "' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S");
-        }
-      }
-      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofHours(1)) > 0) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is out of range: a timeout is more than 0 and at most 1h");
-      }
-      return d;
+      return TIMEOUT.convert(value);
     }
   }
+
 }

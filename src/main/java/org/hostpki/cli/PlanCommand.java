@@ -83,16 +83,23 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
       return ExitCodes.ERROR; // apply would refuse it: not worth saving
     }
     if (saveTo.isPresent()) {
-      saveTo.get().write(PlanJson.render(plan).concat("\n").getBytes(StandardCharsets.UTF_8));
+      saveTo.get().write(saved(plan).concat("\n").getBytes(StandardCharsets.UTF_8));
       if (!json) {
         out().println(
             "Saved the plan to " + saveTo.get().path() + "; apply it with: hostpki apply -f " + file + " --plan " + out);
       }
     }
-    if (json || toStandardOutput) {
+    if (toStandardOutput) {
+      out().print(saved(plan).concat("\n"));
+      out().flush();
+    } else if (json) {
       printJson(plan); // after the file is saved: a failed save prints the error document alone
     }
     return detailedExitCode && plan.hasWork(false) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+  }
+
+  private static String saved(Plan plan) {
+    return PlanJson.renderSaved(plan, VersionReport.ofThisProcess().build());
   }
 
   private void printJson(Plan plan) {

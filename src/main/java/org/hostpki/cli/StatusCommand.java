@@ -126,6 +126,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     Plan plan = o.plan();
     if (plan.isEmpty() && plan.isRefused()) {
       text.add("Drift    none found, but apply refuses to run until the error below is fixed").end();
+    } else if (plan.isEmpty() && plan.acmeOrderWaits()) {
+      text.add("Drift    none now: the ACME order waits for its next attempt, see the warning below").end();
     } else if (plan.isEmpty()) {
       text.add("Drift    none: the store matches the desired state").end();
     } else {

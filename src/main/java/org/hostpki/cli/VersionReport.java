@@ -59,6 +59,14 @@ record VersionReport(
         .filter(v -> !v.isEmpty() && !v.equals("unknown") && !v.contains("${"));
   }
 
+  /**
+   * Which build this is, in one line ("hostpki 0.1.0, commit 6f1d0c2…"): what a saved plan
+   * records, since only the build that computed a plan applies it.
+   */
+  String build() {
+    return "hostpki " + version + ", commit " + commit.orElse("unknown");
+  }
+
   /** The first line is "hostpki VERSION", for scripts that read only that. */
   String text() {
     return "hostpki " + version + "\n"

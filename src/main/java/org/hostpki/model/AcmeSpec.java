@@ -26,7 +26,8 @@ import java.util.Optional;
  * @param identifiers which of the certificate's names and addresses are ordered
  * @param preferredChain the common name of the root (the topmost issuer) of the chain to serve
  *     when the CA offers alternates
- * @param timeout how long one order may take, from the first request to the downloaded chain
+ * @param timeout how long one order may take, from the first request to the downloaded chain:
+ *     every request, poll and dns-01 hook run gets only the time left
  * @param fallback what serves while an order fails and the current certificate no longer covers
  *     the identifiers (or is no longer valid): itself ({@code none}), or a certificate from the
  *     internal CA at once ({@code internal}), as {@code server.external.fallback}

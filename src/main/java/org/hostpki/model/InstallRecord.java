@@ -11,6 +11,13 @@ import java.util.TreeMap;
  * desired state is still cleaned up. It is a record of what was done, not of what is wanted: a
  * target is in it as long as hostpki may have entries there.
  *
+ * <p>What it is trusted for: hostpki reads from it only the targets, the entry names (which
+ * entries are this store's) and the password sources; plans, {@code status} and rollbacks look at
+ * the targets themselves, never at the recorded fingerprints, which are for people. A failed
+ * install leaves what the target holds on record ({@code apply.TrustInstalls}); only a crash
+ * between {@link #intending} and {@link #with} leaves a certificate that was about to be
+ * installed there, which the next apply compares with the target and settles.
+ *
  * @param targets by target: the entries installed there and, for a Java trust store, where its
  *     password came from (needed to write it again when the desired state no longer says)
  */

@@ -70,9 +70,21 @@ public record Plan(
     return !refusals.isEmpty();
   }
 
-  /** Whether the store matches the desired state (hooks may still be pending). */
+  /**
+   * Whether the plan has no changes: the store matches the desired state (hooks may still be
+   * pending), unless an ACME order waits ({@link #acmeOrderWaits}).
+   */
   public boolean isEmpty() {
     return changes.isEmpty();
+  }
+
+  /**
+   * Whether an ACME order waits for its next attempt (the {@code acme-waiting} warning): what the
+   * order would change waits with it, so the store does not match the desired state yet even
+   * when there are no changes now.
+   */
+  public boolean acmeOrderWaits() {
+    return warnings.stream().anyMatch(w -> w.kind() == WarningCode.ACME_WAITING);
   }
 
   /** Whether an earlier write left hooks that have not run successfully. */

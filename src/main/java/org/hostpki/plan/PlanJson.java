@@ -23,10 +23,25 @@ public final class PlanJson {
     return w.toString();
   }
 
+  /**
+   * The plan as {@code plan --out} saves it: with {@code written_by}, the hostpki build that made
+   * it, since {@code apply --plan} applies a plan only with the build that computed it.
+   */
+  public static String renderSaved(Plan plan, String writtenBy) {
+    JsonWriter w = new JsonWriter();
+    write(w, plan, Optional.of(writtenBy));
+    return w.toString();
+  }
+
   /** The plan as a JSON object, where {@code w} expects a value. */
   public static void write(JsonWriter w, Plan plan) {
+    write(w, plan, Optional.empty());
+  }
+
+  private static void write(JsonWriter w, Plan plan, Optional<String> writtenBy) {
     w.beginObject();
     w.field("format_version", Plan.FORMAT_VERSION);
+    writtenBy.ifPresent(by -> w.field("written_by", by));
     w.field("basis", plan.basis());
     w.name("changes").beginArray();
     for (Change c : plan.changes()) {

@@ -51,8 +51,7 @@ public final class PlanText {
     }
     if (plan.isEmpty() && plan.isRefused()) {
       out.line("No other changes (" + plan.unchanged() + " resources checked).");
-    } else if (plan.isEmpty() && plan.warnings().stream().anyMatch(w -> w.kind() == WarningCode.ACME_WAITING)) {
-      // The store does not match: what the order would change waits for its next attempt.
+    } else if (plan.isEmpty() && plan.acmeOrderWaits()) {
       out.line("No changes now: the ACME order waits, see the warning above (" + plan.unchanged() + " resources checked)"
           + (plan.hasPendingHooks() ? "; hooks are pending: the next apply runs them." : "."));
     } else if (plan.isEmpty()) {

@@ -73,6 +73,8 @@ class AcmeStubServerTest {
   private final AtomicLong nonce = new AtomicLong();
   private final List<String> acceptEncodings = new CopyOnWriteArrayList<>();
   private volatile Duration ariDelay = Duration.ZERO;
+  /** How long the stub takes for every request: a CA that answers each one just in time. */
+  private volatile Duration requestDelay = Duration.ZERO;
   private Certificate ca;
   private KeyMaterial caKey;
   private SSLContext ssl;
@@ -112,6 +114,11 @@ class AcmeStubServerTest {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       exchange.getRequestHeaders().getOrDefault("Accept-Encoding", List.of()).forEach(acceptEncodings::add);
+      try {
+        Thread.sleep(requestDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       if (hostile(exchange, path)) {
         return;
       }
@@ -270,7 +277,8 @@ class AcmeStubServerTest {
 
   private void sessionFails(String url, String path) throws Exception {
     org.shredzone.acme4j.Session session =
-        new org.shredzone.acme4j.Session(URI.create(url + path), VerifiedTransport.trusting(Optional.of(dir.resolve("ca.pem"))));
+        new org.shredzone.acme4j.Session(URI.create(url + path), VerifiedTransport.trusting(Optional.of(dir.resolve("ca.pem")),
+            OrderDeadline.of(Clock.systemUTC(), Instant.now().plusSeconds(60), Duration.ofSeconds(60))));
     // two seconds for the trickle; the others must fail by what they are, well before their timeout
     session.networkSettings().setTimeout(Duration.ofSeconds(path.equals("/dir-trickle") ? 2 : 15));
     long started = System.nanoTime();
@@ -285,6 +293,74 @@ class AcmeStubServerTest {
       case "/dir-endless" -> "the answer is larger than 1024 KiB";
       default -> "the answer is compressed (Content-Encoding), which hostpki did not ask for";
     });
+  }
+
+  /**
+   * A CA that answers every request in time for the request's own timeout, but slowly: the order
+   * as a whole fails at server.acme.timeout (2 s here), as a timeout naming the step it was in,
+   * recorded with its back-off; without the bound its four requests took 4 s and ended in the
+   * stub's rate-limit answer.
+   */
+  @Test
+  void testOrder_aCaAnsweringEachRequestSlowlyFailsAtServerAcmeTimeoutAndIsRecorded() {
+    requestDelay = Duration.ofSeconds(1);
+    AcmeIssuer issuer = issuer(Optional.empty(), Duration.ofSeconds(2));
+    OrderRequest request = request(Optional.empty());
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> issuer.order(request))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).as(f.getMessage()).isEqualTo(AcmeFailure.Kind.TIMEOUT);
+          assertThat(f.getMessage())
+              .matches("(reading the CA's directory|creating the ACME account): (the CA at "
+                  + java.util.regex.Pattern.quote(base) + "/dir did not answer within the \\d+m?s left|not sent to the CA"
+                  + " at " + java.util.regex.Pattern.quote(base) + "/dir, no time was left); server.acme.timeout"
+                  + " \\(2s\\) ran out: it bounds the whole order \\(every request, poll and dns-01 hook run\\); if this"
+                  + " CA or the hook is known to take this long, raise it");
+        });
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3500));
+    assertThat(orderClaims).as("no order reached the CA").isEmpty();
+    AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+    assertThat(failure.kind()).isEqualTo(AcmeFailure.Kind.TIMEOUT);
+    assertThat(failure.nextAttempt()).isEqualTo(failure.at().plus(BackOff.FIRST));
+  }
+
+  /**
+   * As a user meets the slow CA: apply gives up at server.acme.timeout, says which step and what
+   * to do, serves a certificate from the internal CA meanwhile (as after any failed order), and
+   * status shows the failure and the back-off.
+   */
+  @Test
+  void testApply_aSlowCaFailsAtServerAcmeTimeoutAndTheInternalCaServesMeanwhile() throws Exception {
+    requestDelay = Duration.ofSeconds(1);
+    Files.writeString(dir.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: " + store + "}\n"
+            + "host: {detect: false, hostname: stub, domain: example.com, addresses: [127.0.0.1]}\n"
+            + "server:\n  issuer: acme\n  includeHostIdentity: false\n  dnsNames: [stub.example.com]\n"
+            + "  acme:\n    directory: " + base + "/dir\n    caBundle: ca.pem\n    termsOfServiceAgreed: true\n"
+            + "    timeout: 2s\n");
+    Cli cli = Cli.in(dir).probe(spec -> new HostIdentity("stub", Optional.of("example.com"), List.of()));
+    long started = System.nanoTime();
+
+    CliResult apply = cli.run("apply", "-f", "host.yaml");
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.err()).as(apply.toString())
+        .containsPattern("failed: (reading the CA's directory|creating the ACME account): the CA at .* did not"
+            + " answer within the \\d+m?s left; server.acme.timeout \\(2s\\) ran out: it bounds the whole order")
+        .contains("a certificate from the internal CA serves meanwhile")
+        .doesNotContain("Exception");
+    assertThat(store.resolve("server.crt")).as("the internal CA's certificate serves meanwhile").exists();
+    assertThat(orderClaims).isEmpty();
+    CliResult status = cli.run("status", "-f", "host.yaml");
+    assertThat(status.out()).as(status.toString())
+        .containsPattern("last failure .*: the CA at .* did not answer within the \\d+m?s left; server.acme.timeout \\(2s\\) ran out")
+        .contains("next attempt ")
+        .as("the store does not match while the order waits: the stand-in is not what the desired state asks")
+        .contains("Drift    none now: the ACME order waits for its next attempt, see the warning below")
+        .doesNotContain("the store matches the desired state");
   }
 
   @Test
@@ -437,11 +513,15 @@ class AcmeStubServerTest {
   }
 
   private AcmeIssuer issuer(Optional<String> profile) {
+    return issuer(profile, Duration.ofSeconds(20));
+  }
+
+  private AcmeIssuer issuer(Optional<String> profile, Duration timeout) {
     AcmeSpec spec =
         new AcmeSpec(
             URI.create(base + "/dir"), Optional.of(dir.resolve("ca.pem")), List.of(), true, Optional.empty(), profile,
             new AcmeChallenge.Http01Listener(ListenAddress.anyAddress(80)), false, AcmeSpec.IdentifierScope.PUBLIC,
-            Optional.empty(), Duration.ofSeconds(20), org.hostpki.model.ExternalSpec.Fallback.NONE);
+            Optional.empty(), timeout, org.hostpki.model.ExternalSpec.Fallback.NONE);
     return new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM, HookRunner.NONE);
   }
 

@@ -7,7 +7,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +26,17 @@ class Dns01HookTest {
   private static final PendingChallenge SHOP =
       new PendingChallenge("dns", "shop.example.com", false, "tok2", "tok2.thumb", "other-digest");
 
+  /** An order with an hour left: only dns01.timeout limits a run. */
+  private static final OrderDeadline NO_HURRY =
+      OrderDeadline.of(Clock.systemUTC(), Instant.now().plus(Duration.ofHours(1)), Duration.ofHours(1));
+
   @TempDir Path dir;
   private final StringWriter log = new StringWriter();
 
   private Dns01Hook hook(Duration timeout, String body, String... args) throws Exception {
     List<String> argv = new ArrayList<>(List.of(script(body).toString()));
     argv.addAll(List.of(args));
-    return new Dns01Hook(argv, timeout, RealHooks.runner(dir, ENVIRONMENT, log));
+    return new Dns01Hook(argv, timeout, RealHooks.runner(dir, ENVIRONMENT, log), NO_HURRY);
   }
 
   @Test
@@ -81,6 +87,79 @@ class Dns01HookTest {
     assertThat(running(Long.parseLong(Files.readString(pid).strip()))).as("the hook's child was stopped").isFalse();
   }
 
+  /**
+   * A hook that would run for dns01.timeout is stopped when the order's server.acme.timeout runs
+   * out first, as a timeout that says so; its record is still cleaned up after the deadline.
+   */
+  @Test
+  void testPresent_aHookIsStoppedWhenTheOrdersTimeoutRunsOutAndStillCleanedUp() throws Exception {
+    Path calls = dir.resolve("calls");
+    OrderDeadline deadline =
+        OrderDeadline.of(Clock.systemUTC(), Instant.now().plusMillis(600), Duration.ofSeconds(2));
+    Dns01Hook hook =
+        new Dns01Hook(
+            List.of(script("echo \"$HOSTPKI_ACME_ACTION\" >> \"$1\"; [ \"$HOSTPKI_ACME_ACTION\" = cleanup ] || sleep 60")
+                .toString(), calls.toString()),
+            Duration.ofSeconds(30), RealHooks.runner(dir, ENVIRONMENT, log), deadline);
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> hook.present(List.of(PORTAL)))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.TIMEOUT);
+          assertThat(f.getMessage())
+              .startsWith("presenting the TXT record _acme-challenge.portal.example.com. by the dns-01 hook [")
+              .contains("]: it did not finish within ", "ms (server.acme.timeout): stopped it",
+                  "; server.acme.timeout (2s) ran out: it bounds the whole order");
+        });
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    assertThat(hook.cleanUp()).isEmpty();
+    assertThat(Files.readAllLines(calls)).containsExactly("present", "cleanup");
+  }
+
+  /**
+   * Runs get what is left of the order, cleanup runs together at least the grace after it; a
+   * cleanup with nothing left is not started and names the record to remove.
+   */
+  @Test
+  void testCleanUp_runsGetWhatIsLeftAndTheCleanupGraceIsShared() throws Exception {
+    Instant start = Instant.parse("2026-12-06T12:00:00Z");
+    Instant[] now = {start};
+    Clock clock = new Clock() {
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+    };
+    List<String> runs = new ArrayList<>();
+    Dns01Hook hook = new Dns01Hook(List.of("hook"), Duration.ofMinutes(2), (argv, variables, timeout, setting) -> {
+      runs.add(variables.get("HOSTPKI_ACME_ACTION") + " " + variables.get("HOSTPKI_ACME_IDENTIFIER") + " " + timeout
+          + " " + setting);
+      now[0] = now[0].plus(variables.get("HOSTPKI_ACME_ACTION").equals("present") ? Duration.ofSeconds(40) : Duration.ofSeconds(30));
+      return Optional.empty();
+    }, OrderDeadline.of(clock, start.plusSeconds(60), Duration.ofMinutes(1)));
+
+    hook.present(List.of(PORTAL, SHOP));
+    now[0] = now[0].plus(Duration.ofMinutes(5)); // the CA took the rest of the time
+
+    assertThat(hook.cleanUp()).singleElement().asString()
+        .contains("was not run to remove the TXT record _acme-challenge.shop.example.com.: no time was left",
+            "remove it by hand");
+    assertThat(runs).containsExactly(
+        "present portal.example.com PT1M server.acme.timeout",
+        "present shop.example.com PT20S server.acme.timeout",
+        "cleanup portal.example.com PT30S server.acme.timeout");
+  }
+
   @Test
   void testCleanUp_aFailingCleanupIsAWarningAndTheNextStillRuns() throws Exception {
     Path calls = dir.resolve("calls");
@@ -99,7 +178,7 @@ class Dns01HookTest {
   void testPresent_aHookOthersCanChangeIsNotStarted() throws Exception {
     Path script = script("touch \"$0.ran\"");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Dns01Hook hook = new Dns01Hook(List.of(script.toString()), Duration.ofSeconds(10), RealHooks.runner(dir, ENVIRONMENT, log));
+    Dns01Hook hook = new Dns01Hook(List.of(script.toString()), Duration.ofSeconds(10), RealHooks.runner(dir, ENVIRONMENT, log), NO_HURRY);
 
     assertThatThrownBy(() -> hook.present(List.of(PORTAL)))
         .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage()).contains("was not started"));
@@ -109,7 +188,7 @@ class Dns01HookTest {
   @Test
   void testPresent_aMissingProgramSaysSo() {
     Dns01Hook hook =
-        new Dns01Hook(List.of(dir.resolve("no-such-hook").toString()), Duration.ofSeconds(10), RealHooks.runner(dir, ENVIRONMENT, log));
+        new Dns01Hook(List.of(dir.resolve("no-such-hook").toString()), Duration.ofSeconds(10), RealHooks.runner(dir, ENVIRONMENT, log), NO_HURRY);
 
     assertThatThrownBy(() -> hook.present(List.of(PORTAL)))
         .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage()).contains("does not exist"));
@@ -118,7 +197,7 @@ class Dns01HookTest {
   @Test
   void testCleanUp_aRunnerThatThrowsStillCleansUpTheOthers() throws Exception {
     List<String> cleaned = new ArrayList<>();
-    Dns01Hook hook = new Dns01Hook(List.of("hook"), Duration.ofSeconds(1), (argv, variables, timeout) -> {
+    Dns01Hook hook = new Dns01Hook(List.of("hook"), Duration.ofSeconds(1), (argv, variables, timeout, setting) -> {
       if (variables.get("HOSTPKI_ACME_ACTION").equals("cleanup")) {
         cleaned.add(variables.get("HOSTPKI_ACME_IDENTIFIER"));
         if (cleaned.size() == 1) {
@@ -126,7 +205,7 @@ class Dns01HookTest {
         }
       }
       return Optional.empty();
-    });
+    }, NO_HURRY);
     hook.present(List.of(PORTAL, SHOP));
 
     assertThat(hook.cleanUp()).singleElement().asString().contains("boom");

@@ -3,6 +3,7 @@ package org.hostpki.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -162,6 +163,18 @@ class Http01WebrootTest {
         .hasMessageContaining("cannot take token files")
         .hasMessageContaining("inside the hostpki store");
     assertThat(webroot).isEmptyDirectory();
+  }
+
+  @Test
+  void testWriteFailure_permissionDeniedSaysWhyRootMayNotWriteAndWhereTheDropInIs() {
+    // Root without CAP_DAC_OVERRIDE (the example units) meets a webroot owned by www-data: it
+    // cannot be provoked as the root tests run as, so the message is checked from the exception.
+    String message =
+        Http01Webroot.writeFailure(new AccessDeniedException("/var/www/html/.well-known/acme-challenge/x"));
+
+    assertThat(message).startsWith("permission denied; hostpki must be able to write into the webroot")
+        .contains("without CAP_DAC_OVERRIDE", "make .well-known and .well-known/acme-challenge root's",
+            "examples/systemd/acme-webroot.conf");
   }
 
   @Test

@@ -28,8 +28,8 @@ final class RealHooks {
   static HookRunner runner(Path folder, Map<String, String> environment, Writer log) {
     Hooks hooks = new Hooks(new PrintWriter(log, true), environment);
     DesiredState desired = desired(folder);
-    return (argv, variables, timeout) ->
-        hooks.runProgram(desired, "dns-01", argv, variables, timeout, HookRunner.TIMEOUT_SETTING);
+    return (argv, variables, timeout, timeoutSetting) ->
+        hooks.runProgram(desired, "dns-01", argv, variables, timeout, timeoutSetting);
   }
 
   /** With this process's environment, the log dropped. */

@@ -237,12 +237,36 @@ class ReconcilerInstallTest {
 
     assertThat(store.resolve("ca.crt")).doesNotExist();
     assertThat(anchors.resolve(mark + "ca.pem")).doesNotExist();
-    // The record names what was about to be installed, so a crash there is cleaned up too.
-    assertThat(InstallRecordFile.read(store).targets()).containsOnlyKeys(org.hostpki.model.InstallTarget.system());
+    // The record says what is there: nothing, the installer put the target back (only a crash
+    // in the middle leaves what was about to be installed on record, to be cleaned up).
+    assertThat(InstallRecordFile.read(store).targets()).isEmpty();
     standIn("");
     assertThat(installs(apply())).isEqualTo("+install/system/" + mark + "ca");
     assertThat(anchors.resolve(mark + "ca.pem")).exists();
     assertThat(plan().isEmpty()).isTrue();
+  }
+
+  /**
+   * A new CA whose install fails is never committed, and the record keeps saying what the target
+   * holds: the CA installed before, not the one that was about to be (the record used to keep
+   * that one's fingerprint).
+   */
+  @Test
+  void testFailingToolOnReplaceCa_theRecordKeepsTheInstalledCaNotTheOneNeverCommitted() throws Exception {
+    apply();
+    org.hostpki.model.InstallRecord installed = InstallRecordFile.read(store);
+    Certificate ca = Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0);
+    standIn("echo 'p11-kit: cannot write the bundle' >&2; exit 1\n");
+
+    assertThatThrownBy(() -> reconciler().apply(desired(), Set.of(PlanInput.Replace.CA), Optional.empty(), Duration.ZERO))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("p11-kit: cannot write the bundle");
+
+    assertThat(Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0)).isEqualTo(ca);
+    assertThat(anchor(mark + "ca.pem")).isEqualTo(ca);
+    assertThat(InstallRecordFile.read(store)).isEqualTo(installed);
+    assertThat(installed.installed(org.hostpki.model.InstallTarget.system()).orElseThrow().entries())
+        .containsExactly(Map.entry(mark.substring("hostpki-".length()) + "ca", ca.fingerprint()));
   }
 
   @Test

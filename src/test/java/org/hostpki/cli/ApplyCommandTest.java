@@ -215,6 +215,33 @@ class ApplyCommandTest {
   }
 
   @Test
+  void testApply_planSavedByAnotherBuildIsRefusedNamingBoth() throws IOException {
+    // After a package upgrade: a66e5e8 computed the same basis and changes as this build, and its
+    // saved plan was applied; 2d989d9's was called stale though nothing had changed.
+    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
+    Path saved = dir.resolve("plan.json");
+    String plan = Files.readString(saved);
+    String thisBuild = VersionReport.ofThisProcess().build();
+    assertThat(plan).contains("\"written_by\":\"" + thisBuild + "\"");
+
+    Files.writeString(saved, plan.replace(thisBuild, "hostpki 0.0.9, commit 0123abc\\u001b[2J"));
+    CliResult other = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+    Files.writeString(saved, plan.replace("\"written_by\":\"" + thisBuild + "\",", ""));
+    CliResult older = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+
+    assertThat(other.exitCode()).isEqualTo(1);
+    assertThat(other.err())
+        .contains(
+            "saved plan " + saved + " was written by hostpki 0.0.9, commit 0123abc\\x1b[2J; this is "
+                + thisBuild + ", which applies only the plans it made itself",
+            "nothing was applied. Make the plan again with 'hostpki plan --out'")
+        .doesNotContain("\u001b");
+    assertThat(older.exitCode()).isEqualTo(1);
+    assertThat(older.err()).contains("was written by an older hostpki, which did not record its build");
+    assertThat(store.resolve("server.crt")).doesNotExist();
+  }
+
+  @Test
   void testApply_currentSavedPlanIsApplied() {
     assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
 

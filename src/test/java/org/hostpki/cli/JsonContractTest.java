@@ -125,6 +125,8 @@ class JsonContractTest {
     assertThat(saved.exitCode()).as(saved.toString()).isZero();
     JsonNode file = OutputSchemas.valid("plan.schema.json", Files.readString(dir.resolve("plan.json")));
     assertThat(file.get("format_version").asString()).isEqualTo("2");
+    assertThat(file.get("written_by").asString()).startsWith("hostpki ").contains(", commit ");
+    assertThat(plan.has("written_by")).isFalse();
     assertThat(file.get("changes")).isEqualTo(plan.get("changes"));
   }
 

@@ -3,7 +3,6 @@ package org.hostpki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
@@ -28,6 +26,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.plan.Plan;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.StoreArchives;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +48,7 @@ class Pkcs12RecordMigrationTest {
 
   @BeforeEach
   void unpack() throws Exception {
-    Path archive = dir.resolve("store.tar.gz");
-    try (InputStream in = getClass().getResourceAsStream("/org/hostpki/apply/pkcs12-facts-v1/store.tar.gz")) {
-      Files.copy(in, archive);
-    }
-    Process tar = new ProcessBuilder("tar", "-xzpf", archive.toString(), "-C", dir.toString()).inheritIO().start();
-    assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0).as("tar -x").isTrue();
+    StoreArchives.unpack("/org/hostpki/apply/pkcs12-facts-v1/store.tar.gz", dir);
     store = dir.resolve("pki");
   }
 

@@ -168,8 +168,17 @@ class AnsiblePlaybookIT {
     assertThat(diff.path("after").asString()).as("the same CA: no issuer change in the diff").contains(issuer + "\n");
   }
 
+  /** The msg of h1's failed task number {@code task}. */
+  private static String failureMessage(JsonNode report, int task) {
+    JsonNode result = result(report, task, "h1");
+    assertThat(result.path("failed").asBoolean()).as(result.toString()).isTrue();
+    return result.path("msg").asString();
+  }
+
   @Test
   void testFailures_reportHostpkisErrorLines() throws Exception {
+    Files.copy(Cli.projectDir().resolve("examples/trusted/ldap-ca.pem"),
+        Files.createDirectories(dir.resolve("escape-trust")).resolve("ev\u001b[31mil\u0007.pem"));
     JsonNode report = ansible.playbook("failures.yml");
 
     JsonNode invalidFile = result(report, 0, "h1");
@@ -213,7 +222,21 @@ class AnsiblePlaybookIT {
     assertThat(acmeMisspelt.path("msg").asString())
         .startsWith("desired:")
         .contains("unknown key 'challange' in server.acme; did you mean 'challenge'?");
-    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(6);
+
+    assertThat(failureMessage(report, 6))
+        .isEqualTo("secrets: 'HOSTPKI PASSWORD' is not an environment variable name (letters, digits and _,"
+            + " not starting with a digit); use the NAME of the desired state's {env: NAME}");
+    // A parameter value hostpki refuses (exit 64): said as sign and revoke say it, not "too old".
+    assertThat(result(report, 7, "h1").path("rc").asInt()).isEqualTo(64);
+    assertThat(failureMessage(report, 7))
+        .startsWith("hostpki exited with code 64 (a usage error: a parameter value it refuses, or a hostpki older"
+            + " than this module): error: invalid value for option '--lock-timeout': 'soon' is not a duration");
+    // Outside text (here a file name) in msg is escaped as hostpki escapes it on a terminal: the
+    // JSON diagnostics it comes from carry it as it is.
+    assertThat(failureMessage(report, 8))
+        .contains("the name 'ev\\x1b[31mil\\x07' (from the file name)")
+        .doesNotContain("\u001b", "\u0007");
+    assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(9);
   }
 
   @Test
@@ -236,17 +259,31 @@ class AnsiblePlaybookIT {
     JsonNode converged = result(report, 3, "h1");
     assertThat(converged.path("changed").asBoolean()).as(converged.toString()).isFalse();
     assertThat(Files.readAllLines(dir.resolve("h1/hook-runs"))).hasSize(2);
+
+    // The store's password came from the module's no_log option secrets: hostpki got it (the
+    // PKCS#12 file opens with it), the results, -vvv's module arguments and the hooks did not.
+    try (var in = Files.newInputStream(dir.resolve("h1/hooked-pki/server.p12"))) {
+      java.security.KeyStore.getInstance("PKCS12").load(in, HOOKED_PASSWORD.toCharArray());
+    }
+    assertThat(failed.path("invocation").path("module_args").path("secrets").path("HOOKED_PASSWORD").asString())
+        .isEqualTo("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER");
+    assertThat(report.toString()).doesNotContain(HOOKED_PASSWORD);
+    String hookEnvironment = Files.readString(dir.resolve("h1/hook-env"));
+    assertThat(hookEnvironment).contains("HOSTPKI_HOOK=afterServerChange").doesNotContain(HOOKED_PASSWORD, "HOOKED_PASSWORD=");
   }
+
+  private static final String HOOKED_PASSWORD = "hooked-s3cret-Pa55";
 
   @Test
   void testAnsibleDoc_rendersTheModuleDocumentation() throws Exception {
-    ProcessResult doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.store");
+    ProcessResult doc = ansible.run("ansible-doc", "-t", "module", "hostpki.pki.store", "hostpki.pki.sign", "hostpki.pki.revoke");
 
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
     assertThat(doc.stderr()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
     assertThat(doc.stdout())
         .contains("HOSTPKI.PKI.STORE", "- config", "- desired", "- executable", "- replace", "- lock_timeout",
-            "- unattended")
-        .contains("EXAMPLES:", "RETURN VALUES:", "- plan", "- warnings");
+            "- unattended", "- secrets")
+        .contains("EXAMPLES:", "RETURN VALUES:", "- plan", "- warnings")
+        .contains("HOSTPKI.PKI.SIGN", "= csr", "- validity", "- chain", "HOSTPKI.PKI.REVOKE", "- serial", "- reason");
   }
 }

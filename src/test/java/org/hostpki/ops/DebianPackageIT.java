@@ -38,7 +38,17 @@ class DebianPackageIT {
       # slowest part, and man -w needs no index (Debian: removing auto-update turns it off)
       rm -f /var/lib/man-db/auto-update
       check() { name=$1; shift; echo "== $name"; "$@" 2>&1; echo "rc=$?"; }
+      # systemd as the maintainer scripts see it: /run/systemd/system, and a systemctl that logs
+      mount -t tmpfs tmpfs /run || exit 92
+      mkdir -p /run/systemd/system "$scratch/bin"
+      printf '#!/bin/sh\necho "$*" >> %s/systemctl.log\n' "$scratch" > "$scratch/bin/systemctl"
+      chmod +x "$scratch/bin/systemctl"
+      PATH="$scratch/bin:$PATH"
       check install dpkg -i "$deb"
+      check systemctl-install cat "$scratch/systemctl.log"
+      # what dpkg runs last on an upgrade from 0.0.9 (a second dpkg -i would make the archive again)
+      check upgrade sh /var/lib/dpkg/info/hostpki.postinst configure 0.0.9
+      check systemctl-upgrade cat "$scratch/systemctl.log"
       check archive test -s /usr/share/hostpki/lib/hostpki.jsa
       check version hostpki --version
       check plan sh -c 'cd "$0" && printf "apiVersion: hostpki/v1\\nstore: {path: pki}\\n" > host.yaml && hostpki apply -f host.yaml >/dev/null && hostpki plan -f host.yaml' "$scratch"
@@ -112,6 +122,12 @@ class DebianPackageIT {
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(check(t, "install").exitCode()).as(t).isZero();
+    assertThat(check(t, "systemctl-install").output()).as(t).contains("--system daemon-reload").doesNotContain("restart");
+    // An upgrade restarts a running watch, which would go on with the old version's code.
+    assertThat(check(t, "upgrade").exitCode()).as(t).isZero();
+    assertThat(check(t, "systemctl-upgrade").output())
+        .as(t)
+        .endsWith("--system daemon-reload\n--system try-restart hostpki-watch.service\n");
     assertThat(check(t, "archive").exitCode()).as("postinst made the start-up archive\n" + t).isZero();
     Check version = check(t, "version");
     assertThat(version.exitCode()).as(t).isZero();

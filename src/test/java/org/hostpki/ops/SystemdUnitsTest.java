@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Namespace;
 import org.hostpki.testkit.ProcessResult;
 import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Tag;
@@ -95,6 +96,94 @@ class SystemdUnitsTest {
     assertThat((run.stdout() + run.stderr()).lines().filter(l -> l.contains("hostpki"))).as(run.toString()).isEmpty();
   }
 
+  /**
+   * trust.install's system target under the sandbox the units and trust-install.conf make: the
+   * file system read-only except the drop-in's ReadWritePaths (each one that exists here, as a
+   * private copy), a private /tmp, the units' capability bounding set and no_new_privs. Debian's
+   * update-ca-certificates runs the hooks in /etc/ca-certificates/update.d, and
+   * ca-certificates-java's (there wherever Debian's Java 17 is) records a dpkg trigger and runs
+   * it: without /var/lib/dpkg writable it failed and Java's cacerts never got the CA.
+   */
+  @Test
+  void testTrustInstallDropIn_letsUpdateCaCertificatesAndItsJavaHookWriteUnderTheSandbox() throws Exception {
+    Tool.UPDATE_CA_CERTIFICATES.require();
+    Assumptions.assumeTrue(Files.exists(Path.of("/etc/ca-certificates/update.d/jks-keystore")),
+        "ca-certificates-java is not installed");
+    Path scratch = Files.createDirectory(dir.resolve("rw"));
+    List<String> setup = new ArrayList<>(List.of("mount -t tmpfs tmpfs " + scratch));
+    int n = 0;
+    for (String line : directives("trust-install.conf").get("ReadWritePaths")) {
+      for (String path : line.split("\\s+")) {
+        String p = path.startsWith("-") ? path.substring(1) : path;
+        Path layer = scratch.resolve(Integer.toString(n++));
+        if (Files.isRegularFile(Path.of(p))) {
+          setup.add("mkdir -p " + layer + " && cp -p " + p + " " + layer + "/file && mount --bind " + layer + "/file " + p);
+          continue;
+        }
+        if (!Files.isDirectory(Path.of(p))) {
+          continue; // '-': the unit starts without it
+        }
+        setup.add("mkdir -p " + layer + "/upper " + layer + "/work && mount -t overlay overlay -o lowerdir=" + p
+            + ",upperdir=" + layer + "/upper,workdir=" + layer + "/work " + p);
+      }
+    }
+    setup.add("mount -t tmpfs tmpfs /tmp"); // PrivateTmp=yes
+    setup.add("mount -o remount,bind,ro /"); // ProtectSystem=strict
+    Path ca = Cli.projectDir().resolve("examples/trusted/ldap-ca.pem");
+    String script = "cp " + ca + " /usr/local/share/ca-certificates/hostpki-unit-test.crt"
+        + " && before=$(sha256sum < /etc/ssl/certs/java/cacerts) && update-ca-certificates"
+        + " && [ \"$before\" != \"$(sha256sum < /etc/ssl/certs/java/cacerts)\" ] && echo JAVA-CACERTS-UPDATED";
+
+    ProcessResult run = Namespace.mount().setup(setup.toArray(String[]::new))
+        .run(asTheUnitsRoot("sh", "-c", script));
+
+    assertThat(run.output()).as(run.toString()).doesNotContain("Read-only file system", "exited with code");
+    assertThat(run.stdout()).as(run.toString()).contains("JAVA-CACERTS-UPDATED");
+  }
+
+  /**
+   * The command as the services run it: root, with no_new_privs and only the units' capability
+   * bounding set (setpriv; the capabilities of root's next program are those of the set).
+   */
+  private static Command asTheUnitsRoot(String... command) throws IOException {
+    StringBuilder bounding = new StringBuilder("-all");
+    for (String cap : directives("hostpki.service").get("CapabilityBoundingSet").get(0).split("\\s+")) {
+      bounding.append(",+").append(cap.toLowerCase(java.util.Locale.ROOT).substring("cap_".length()));
+    }
+    List<String> all = new ArrayList<>(List.of("setpriv", "--no-new-privs", "--inh-caps", "-all", "--bounding-set",
+        bounding.toString()));
+    all.addAll(List.of(command));
+    return Command.of(all).timeout(Command.LONG_GUARD);
+  }
+
+  /**
+   * http-01 through a webroot under the units: their root has no CAP_DAC_OVERRIDE, so a webroot
+   * owned by the web server's user refused hostpki's .well-known while acme-webroot.conf said no
+   * capability was needed. The one-time step the drop-in now gives (root's .well-known and
+   * acme-challenge) lets the token be written with the units' capabilities alone.
+   */
+  @Test
+  void testAcmeWebrootDropIn_saysHowAWebrootOwnedByTheWebServerTakesTokens() throws Exception {
+    Namespace.mount().requireAvailable(); // root, as setpriv --bounding-set needs
+    String prepare = Files.readAllLines(examples().resolve("acme-webroot.conf")).stream()
+        .filter(l -> l.startsWith("#   install -d -o root")).findFirst().orElseThrow().substring(1).strip();
+    Path prepared = Files.createDirectory(dir.resolve("prepared"));
+    Path plain = Files.createDirectory(dir.resolve("plain"));
+    for (Path webroot : List.of(prepared, plain)) {
+      Command.of("chown", "65534:65534", webroot.toString()).run().assertSucceeded(); // the web server's user
+    }
+    Command.of("sh", "-c", prepare.replace("/var/www/html", prepared.toString())).run().assertSucceeded();
+
+    ProcessResult refused = asTheUnitsRoot(org.hostpki.testkit.Jvm.commandLine(org.hostpki.acme.WebrootToken.class,
+        plain.toString()).toArray(String[]::new)).run();
+    ProcessResult written = asTheUnitsRoot(org.hostpki.testkit.Jvm.commandLine(org.hostpki.acme.WebrootToken.class,
+        prepared.toString()).toArray(String[]::new)).run();
+
+    assertThat(refused.stdout()).as(refused.toString()).contains("FAILED", "permission denied");
+    assertThat(written.stdout()).as(written.toString()).contains("PRESENTED");
+    assertThat(prepared.resolve(".well-known/acme-challenge/tok-1")).hasContent("tok-1.thumb");
+  }
+
   @Test
   void testServices_areHardened() throws Exception {
     Path tool = systemdAnalyze();
@@ -159,6 +248,23 @@ class SystemdUnitsTest {
 
     assertThat(timer.lines())
         .contains("OnBootSec=2min", "OnUnitActiveSec=15min", "RandomizedDelaySec=5min");
+  }
+
+  /**
+   * Unattended runs renew inside a renewal window only after the host's own point in its first
+   * half: a window must be at least twice the longest gap between two timer runs for one to fall
+   * there. The units' README says how long, from the timer's numbers.
+   */
+  @Test
+  void testTimer_readmeSaysHowLongARenewalWindowMustBe() throws IOException {
+    Map<String, List<String>> timer = directives("hostpki.timer");
+    int gapMinutes = Integer.parseInt(timer.get("OnUnitActiveSec").get(0).replace("min", ""))
+        + Integer.parseInt(timer.get("RandomizedDelaySec").get(0).replace("min", ""));
+    String readme = Files.readString(examples().resolve("README.md")).replaceAll("\\s+", " ");
+
+    assertThat(readme).contains("give each window at least " + 2 * gapMinutes + " minutes");
+    assertThat(Files.readString(Cli.projectDir().resolve("README.md")).replaceAll("\\s+", " "))
+        .contains("a window needs " + 2 * gapMinutes + " minutes");
   }
 
   /** The directives of a unit file (KEY=VALUE lines, comments left out), by key. */
