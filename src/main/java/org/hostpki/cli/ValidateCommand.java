@@ -76,6 +76,13 @@ final class ValidateCommand implements Callable<Integer> {
           spec.commandLine(), "--output must be text, json or github, not '" + output + "'");
     }
     List<String> files = this.files;
+    if (files.stream().anyMatch(String::isBlank)) {
+      // as plan and the others say it (an unset variable in "hostpki validate $FILE"), not
+      // "is a directory" for the working directory
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "a desired-state file name is empty (FILE ''): name a file, or leave it out for the default");
+    }
     if (files.isEmpty()) {
       DesiredStateFile chosen = DesiredStateFile.choose(spec, environment, null, null);
       chosen.note().ifPresent(n -> spec.commandLine().getErr().println(n));

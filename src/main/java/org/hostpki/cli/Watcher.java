@@ -44,8 +44,11 @@ import org.hostpki.plan.WarningCode;
  * rollback is left as it is (pending hooks still run) until a person's apply releases it.
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
- * held, hold released, renewal waiting, order waiting, error, stopped). An error is logged and watching goes on; the same error
- * again is not repeated.
+ * held, hold released, hooks done, renewal waiting, order waiting, clock stepped back, error,
+ * stopped). An error is logged and watching goes on; the same error again is not repeated.
+ *
+ * <p>Over 400 lines on purpose: the debounce, the hooks' back-off and the clock steps share one
+ * loop's state (what is pending since when, when hooks are due); split, each part would need it.
  */
 final class Watcher {
 
@@ -92,6 +95,8 @@ final class Watcher {
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
+  /** The clock at the last observation, to notice a step back. */
+  private Instant lastObserved;
   /** Whether the apply under way has logged "applied" (before its hooks ran). */
   private boolean loggedApplied;
 
@@ -154,7 +159,9 @@ final class Watcher {
   /** One observation: plan, and apply when the drift is due. */
   void observe() {
     try {
-      if (planAndMaybeApply(clock.instant())) {
+      Instant now = clock.instant();
+      noticeClockStepBack(now);
+      if (planAndMaybeApply(now)) {
         lastError = Optional.empty();
       }
     } catch (HostpkiException e) {
@@ -199,7 +206,7 @@ final class Watcher {
     }
     logWaits(now, plan);
     noticeHold(now, plan.hold());
-    if (plan.isEmpty() && pending.isPresent() && acmeWaiting(plan)) {
+    if (plan.isEmpty() && pending.isPresent() && plan.acmeOrderWaits()) {
       // The drift is still there, the CA's back-off holds the order: it is applied when the
       // back-off ends, debounced from when it was first seen (the failure's record is not a drift).
       Pending p = pending.get();
@@ -221,7 +228,11 @@ final class Watcher {
               .forEach(h -> log(now, "hooks pending", PlanText.pendingLine(h) + "; running them now"));
         }
         logArising(now, observation);
-        apply(state, now);
+        Reconciler.Result result = apply(state, now);
+        if (plan.hasPendingHooks() && result.hooks().attempted().isEmpty() && result.generation().isEmpty()) {
+          // Seen while another run (a timer's apply) held the store and ran them.
+          log("hooks done", "another run ran them meanwhile");
+        }
       } else {
         metrics.observed(state, observation, true);
       }
@@ -244,6 +255,33 @@ final class Watcher {
   }
 
   /**
+   * A wall clock stepped back (NTP correcting a clock that ran ahead, a person's {@code date -s})
+   * moves the debounce deadline and the hooks' next attempt back by the step: they count time that
+   * passed, and would otherwise wait for as long as the step on top. The step is taken as the
+   * distance from where the clock should be, one interval after the last observation.
+   */
+  private void noticeClockStepBack(Instant now) {
+    Instant before = lastObserved;
+    lastObserved = now;
+    if (before == null || !now.isBefore(before)) {
+      return;
+    }
+    Duration back = Duration.between(now, before.plus(settings.interval()));
+    if (!hooksDueAt.equals(Instant.MIN)) {
+      hooksDueAt = hooksDueAt.minus(back);
+    }
+    if (pending.isPresent()) {
+      // The log said until when the drift must persist: it says the new time.
+      Pending p = pending.get();
+      pending = Optional.of(new Pending(p.basis(), p.since().minus(back), p.applyFailed()));
+      Duration shown = back.truncatedTo(back.toMinutes() > 0 ? ChronoUnit.MINUTES : ChronoUnit.SECONDS);
+      log(now, "clock stepped back", "by about " + DurationText.of(shown)
+          + " (it was " + time(before) + " one interval ago); applying the drift if it persists until "
+          + time(pending.get().since().plus(settings.debounce())));
+    }
+  }
+
+  /**
    * Logs what an apply wrote as soon as it is written, before its hooks run (the reconciler's
    * {@link org.hostpki.apply.Progress#committed}): their output then follows it in the log.
    */
@@ -261,21 +299,17 @@ final class Watcher {
   private void logWaits(Instant now, Plan plan) {
     List<Warning> waits =
         plan.warnings().stream()
-            .filter(w -> w.code().equals("renewal-waiting") || w.code().equals(WarningCode.ACME_WAITING.code()))
+            .filter(w -> w.kind() == WarningCode.RENEWAL_WAITING || w.kind() == WarningCode.ACME_WAITING)
             .toList();
     for (Warning wait : waits) {
       if (!loggedWaits.contains(wait.message())) {
-        log(now, wait.code().equals("renewal-waiting") ? "renewal waiting" : "order waiting", wait.message());
+        log(now, wait.kind() == WarningCode.RENEWAL_WAITING ? "renewal waiting" : "order waiting", wait.message());
       }
     }
     loggedWaits = waits.stream().map(Warning::message).toList();
   }
 
-  private static boolean acmeWaiting(Plan plan) {
-    return plan.warnings().stream().anyMatch(w -> w.code().equals(WarningCode.ACME_WAITING.code()));
-  }
-
-  private void apply(DesiredState state, Instant now) {
+  private Reconciler.Result apply(DesiredState state, Instant now) {
     loggedApplied = false;
     Reconciler.Result result;
     try {
@@ -296,10 +330,11 @@ final class Watcher {
         log("applied", summary(result.plan()) + "; store is at generation " + result.generation().get());
       }
     } else if (hadDrift && result.heldBy().isEmpty()) {
-      log("drift gone", "nothing left to apply (another run applied it)");
+      log("drift gone", "nothing left to apply once the store was locked (another run applied it, or the drift went away)");
     }
     result.notices().forEach(n -> log("warning", n));
     hooksRan(result.hooks());
+    return result;
   }
 
   /** Logs the hooks an apply ran; a failure backs the next attempt off. */

@@ -2,6 +2,7 @@ package org.hostpki.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,14 @@ final class AcmeBinder {
    * The ACME settings when the issuer is acme; refuses {@code server.acme} with another issuer.
    *
    * @param dnsNames the server's DNS names as given, for the wildcard rule
+   * @param store the store's folder, which a webroot must stay out of
    */
   Optional<AcmeSpec> bind(
-      YamlNode.Mapping server, ServerSpec.Issuer issuer, boolean issuerUsable, List<Fields.Given<String>> dnsNames) {
+      YamlNode.Mapping server,
+      ServerSpec.Issuer issuer,
+      boolean issuerUsable,
+      List<Fields.Given<String>> dnsNames,
+      Path store) {
     if (issuer != ServerSpec.Issuer.ACME) {
       if (Fields.has(server, "acme") && issuerUsable) {
         fields.problems().error(
@@ -61,7 +67,7 @@ final class AcmeBinder {
     warnOnIgnoredSettings(server);
     Optional<URI> directory = fields.string(m, "directory").flatMap(this::directory);
     List<URI> contact = contacts(m);
-    Optional<AcmeChallenge> challenge = challenge(m);
+    Optional<AcmeChallenge> challenge = challenge(m, store);
     challenge.ifPresent(c -> refuseWildcards(c, dnsNames));
     challenge.ifPresent(c -> refuseAddressesByDns(c, m));
     Optional<AcmeSpec.ExternalAccountBinding> eab =
@@ -123,6 +129,17 @@ final class AcmeBinder {
               + " or a #fragment");
       return Optional.empty();
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      fields.error(
+          text.node(),
+          WHERE + ".directory '" + shown + "' has the port " + uri.getPort() + "; a port is from 1 to 65535"
+              + " (leave it out for https's own, 443)");
+      return Optional.empty();
+    }
+    if (!uri.getScheme().equals("https")) {
+      // A scheme is case-insensitive (RFC 3986 section 3.1): HTTPS://… is the same URL.
+      uri = URI.create("https" + value.substring(uri.getScheme().length()));
+    }
     return Optional.of(uri);
   }
 
@@ -167,7 +184,7 @@ final class AcmeBinder {
    * The chosen challenge with its settings (defaults when none are given); settings for another
    * challenge are refused, so a file never says one thing and does another.
    */
-  private Optional<AcmeChallenge> challenge(YamlNode.Mapping acme) {
+  private Optional<AcmeChallenge> challenge(YamlNode.Mapping acme, Path store) {
     Optional<Fields.Given<String>> given = fields.string(acme, "challenge");
     if (Fields.unusable(acme, "challenge", given)) {
       return Optional.empty();
@@ -190,7 +207,7 @@ final class AcmeBinder {
     }
     switch (type) {
       case "http-01":
-        return http01(acme);
+        return http01(acme, store);
       case "tls-alpn-01":
         Optional<YamlNode.Mapping> tls = acme.mapping("tlsAlpn01");
         Optional<ListenAddress> listen = tls.flatMap(t -> listen(t, "listen"));
@@ -205,15 +222,27 @@ final class AcmeBinder {
     }
   }
 
-  private Optional<AcmeChallenge> http01(YamlNode.Mapping acme) {
+  private Optional<AcmeChallenge> http01(YamlNode.Mapping acme, Path store) {
     Optional<YamlNode.Mapping> http = acme.mapping("http01");
     if (http.isEmpty()) {
       return Fields.has(acme, "http01")
           ? Optional.empty()
           : Optional.of(new AcmeChallenge.Http01Listener(AcmeChallenge.Http01Listener.DEFAULT));
     }
-    if (Fields.has(http.get(), "webroot")) {
-      return fields.path(http.get(), "webroot").map(AcmeChallenge.Http01Webroot::new);
+    Optional<Fields.Given<String>> webroot = fields.string(http.get(), "webroot");
+    if (webroot.isPresent()) {
+      Optional<Path> path = fields.path(webroot.get());
+      if (path.isPresent() && path.get().startsWith(store)) {
+        // apply refuses it when it orders; said here, so that validate and plan say it first
+        YamlNode node = webroot.get().node();
+        fields.error(
+            node,
+            node.displayName() + " '" + TerminalText.escape(webroot.get().value()) + "' is inside the"
+                + " store (store.path), where only hostpki's generations live; give the folder your"
+                + " web server serves for these names, e.g. /var/www/html");
+        return Optional.empty();
+      }
+      return path.map(AcmeChallenge.Http01Webroot::new);
     }
     return listen(http.get(), "listen").map(AcmeChallenge.Http01Listener::new);
   }

@@ -102,6 +102,13 @@ final class CaBinder {
               + " #fragment (write a non-ASCII host name in its xn-- form)" + example);
       return Optional.empty();
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      fields.error(
+          text.node(),
+          "ca.crl.url '" + shown + "' has the port " + uri.getPort() + "; a port is from 1 to 65535 (leave"
+              + " it out for the scheme's own)");
+      return Optional.empty();
+    }
     return Optional.of(uri);
   }
 

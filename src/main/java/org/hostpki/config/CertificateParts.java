@@ -114,12 +114,6 @@ final class CertificateParts {
     }
   }
 
-  /**
-   * 100 years: more than any certificate needs, and far from the year 9999, past which a
-   * certificate cannot state its expiry (GeneralizedTime has four digits for the year).
-   */
-  static final Duration MAX_VALIDITY = Duration.ofDays(36_500);
-
   Lifetime lifetime(YamlNode.Mapping section, Duration defaultValidity, RenewBefore defaultRenewBefore) {
     var validity = fields.duration(section, "validity");
     var renewBefore = fields.renewBefore(section, "renewBefore");
@@ -130,13 +124,6 @@ final class CertificateParts {
     boolean usable =
         !Fields.unusable(section, "validity", validity)
             && !Fields.unusable(section, "renewBefore", renewBefore);
-    if (validity.isPresent() && lifetime.validity().compareTo(MAX_VALIDITY) > 0) {
-      fields.error(
-          validity.get().node(),
-          section.childPath("validity") + " (" + describe(validity, lifetime.validity())
-              + ") is longer than 100 years (36500d), more than any certificate needs; shorten it");
-      usable = false;
-    }
     if (usable && lifetime.renewalPeriod().compareTo(lifetime.validity()) >= 0) {
       String renewText = describe(renewBefore, lifetime.renewBefore());
       String validityText = describe(validity, lifetime.validity());

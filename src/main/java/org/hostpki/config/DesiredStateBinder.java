@@ -22,6 +22,7 @@ import org.hostpki.model.RenewalSpec;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SourcePosition;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.StoreSpec;
 import org.hostpki.model.TrustFilters;
 import org.hostpki.model.TrustSpec;
@@ -54,8 +55,8 @@ final class DesiredStateBinder {
     StoreSpec store = store(section(root, "store"));
     HostSpec host = host(section(root, "host"));
     CaSpec ca = new CaBinder(fields).bind(section(root, "ca"));
-    ServerSpec server = new ServerBinder(fields).bind(section(root, "server"));
-    TrustSpec trust = trust(section(root, "trust"));
+    ServerSpec server = new ServerBinder(fields).bind(section(root, "server"), store.path());
+    TrustSpec trust = trust(section(root, "trust"), store.path());
     List<OutputSpec> outputs = outputs(root, store, server);
     HooksSpec hooks = hooks(section(root, "hooks"), outputs);
     RenewalSpec renewal = new RenewalBinder(fields).bind(section(root, "renewal"));
@@ -75,13 +76,14 @@ final class DesiredStateBinder {
   private StoreSpec store(YamlNode.Mapping store) {
     Path path = fields.path(store, "path").orElse(fields.folder().resolve("pki"));
     fields.string(store, "path")
-        .filter(p -> path.equals(fields.folder()))
+        .filter(p -> fields.folder().startsWith(path))
         .ifPresent(
             p ->
                 fields.error(
                     p.node(),
-                    "store.path '" + p.value() + "' is the folder of this file itself; give the store a"
-                        + " folder of its own, e.g. pki"));
+                    "store.path '" + p.value() + "' is "
+                        + (path.equals(fields.folder()) ? "the folder of this file itself" : "a folder above this file")
+                        + "; give the store a folder of its own, e.g. pki"));
     Pkcs12Profile profile =
         fields.string(store, "pkcs12Profile")
             .map(p -> p.value().equals("legacy") ? Pkcs12Profile.LEGACY : Pkcs12Profile.MODERN)
@@ -169,7 +171,7 @@ final class DesiredStateBinder {
     return Optional.of(DnsName.lowerCase(name.value()));
   }
 
-  private TrustSpec trust(YamlNode.Mapping trust) {
+  private TrustSpec trust(YamlNode.Mapping trust, Path store) {
     TrustSpec defaults = TrustSpec.defaults();
     List<TrustedCertificateSource> certificates = new ArrayList<>();
     Map<String, Fields.Given<String>> names = new HashMap<>();
@@ -197,7 +199,7 @@ final class DesiredStateBinder {
         new TrustFilters(
             fields.bool(trust, "excludeExpired").orElse(defaults.filters().excludeExpired()),
             fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
-        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"))),
+        trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"), store)),
         crls);
   }
 
@@ -232,6 +234,14 @@ final class DesiredStateBinder {
         fields.string(entry, "name").filter(n -> n.value().matches("[A-Za-z0-9._-]+"));
     if (name.isEmpty()) {
       return Optional.empty(); // reported by the schema check
+    }
+    if (StoreLayout.CA_ALIASES.contains(name.get().value().toLowerCase(Locale.ROOT))) {
+      // apply refuses it when it reads the file (TrustInputs); said here, so validate says it too
+      fields.error(
+          name.get().node(),
+          "the trusted certificate name '" + name.get().value() + "' is reserved for the internal CA in"
+              + " truststore.p12; choose another name");
+      return Optional.empty();
     }
     // Names become file names; on a case-insensitive file system LDAP.crt and ldap.crt are one file.
     Fields.Given<String> earlier = names.putIfAbsent(name.get().value().toLowerCase(Locale.ROOT), name.get());

@@ -78,12 +78,19 @@ final class Fields {
     return out;
   }
 
-  /** A positive duration; a text that is no duration, or zero, is reported. */
+  /**
+   * The longest duration any setting takes, 100 years: more than any certificate needs, far from
+   * the year 9999, past which a certificate cannot state its expiry (GeneralizedTime has four
+   * digits for the year), and far from what a timeout in milliseconds can hold.
+   */
+  static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
+  /** A positive duration up to {@link #MAX_DURATION}; anything else is reported. */
   Optional<Given<Duration>> duration(YamlNode.Mapping m, String key) {
     return m.scalar(key).flatMap(this::duration);
   }
 
-  /** A positive duration in a text node; a text that is no duration, or zero, is reported. */
+  /** A positive duration up to {@link #MAX_DURATION} in a text node; anything else is reported. */
   Optional<Given<Duration>> duration(YamlNode.Scalar node) {
     Optional<String> text = node.string();
     if (text.isEmpty()) {
@@ -96,6 +103,13 @@ final class Fields {
     }
     if (parsed.get().isNegative() || parsed.get().isZero()) {
       error(node, node.displayName() + " must be longer than zero");
+      return Optional.empty();
+    }
+    if (parsed.get().compareTo(MAX_DURATION) > 0) {
+      error(
+          node,
+          node.displayName() + " (" + text.get() + ") is longer than 100 years (36500d), more than any"
+              + " setting needs; shorten it");
       return Optional.empty();
     }
     return Optional.of(new Given<>(parsed.get(), node));
@@ -198,6 +212,13 @@ final class Fields {
       return Optional.empty();
     }
     YamlNode program = argv.items().get(0);
+    if (!args.get(0).isEmpty() && args.get(0).isBlank()) {
+      error(
+          program,
+          program.displayName() + " is only blanks; write the program to run, e.g. [systemctl,"
+              + " try-reload-or-restart, nginx]");
+      return Optional.empty();
+    }
     if (args.get(0).strip().contains(" ")) {
       warning(
           program,

@@ -70,6 +70,9 @@ final class FileText {
     int start = 0;
     if (startsWith(bytes, 0xEF, 0xBB, 0xBF)) {
       start = 3; // a UTF-8 byte order mark is harmless
+    } else if (startsWith(bytes, 0xFF, 0xFE, 0x00, 0x00) || startsWith(bytes, 0x00, 0x00, 0xFE, 0xFF)) {
+      problems.fileError("the file is UTF-32 text; save it as UTF-8");
+      return Optional.empty();
     } else if (startsWith(bytes, 0xFE, 0xFF) || startsWith(bytes, 0xFF, 0xFE)) {
       problems.fileError("the file is UTF-16 text; save it as UTF-8");
       return Optional.empty();
@@ -124,12 +127,17 @@ final class FileText {
     return true;
   }
 
-  /** The position of the character following {@code prefix}. */
+  /**
+   * The position of the character following {@code prefix}, counting lines as YAML does: a line
+   * ends with LF, CR LF or a CR alone (old Mac files).
+   */
   private static Position positionAfter(String prefix) {
     int line = 1;
     int lineStart = 0;
     for (int i = 0; i < prefix.length(); i++) {
-      if (prefix.charAt(i) == '\n') {
+      char c = prefix.charAt(i);
+      boolean crAlone = c == '\r' && (i + 1 == prefix.length() || prefix.charAt(i + 1) != '\n');
+      if (c == '\n' || crAlone) {
         line++;
         lineStart = i + 1;
       }

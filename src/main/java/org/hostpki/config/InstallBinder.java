@@ -26,13 +26,15 @@ final class InstallBinder {
 
   /**
    * @param installKey where {@code install} is written, for messages that concern it as a whole
+   * @param store the store's folder, which no target may be inside
    */
-  InstallSpec bind(YamlNode.Mapping install, Position installKey) {
+  InstallSpec bind(YamlNode.Mapping install, Position installKey, Path store) {
     List<InstallSpec.Content> certificates = certificates(install);
     boolean system = fields.bool(install, "system").orElse(false);
     boolean runningJava = install.scalar("java").flatMap(YamlNode.Scalar::bool).orElse(false);
-    List<Path> javaKeystores = distinct(javaKeystores(install), "java", "Java trust store");
-    List<Path> nss = distinct(nssDatabases(install), "nss", "NSS database");
+    List<Path> javaKeystores =
+        distinct(outsideStore(javaKeystores(install), store, "a Java trust store"), "java", "Java trust store");
+    List<Path> nss = distinct(outsideStore(nssDatabases(install), store, "an NSS database"), "nss", "NSS database");
     InstallSpec spec =
         new InstallSpec(
             certificates,
@@ -99,6 +101,25 @@ final class InstallBinder {
       }
       fields.path(new Fields.Given<>(directory, text.node()))
           .ifPresent(p -> out.add(new Fields.Given<>(p, text.node())));
+    }
+    return out;
+  }
+
+  /**
+   * The paths outside the store; one inside it is an error (plan refuses it once the store
+   * exists: installing there would change a kept generation).
+   */
+  private List<Fields.Given<Path>> outsideStore(List<Fields.Given<Path>> paths, Path store, String what) {
+    List<Fields.Given<Path>> out = new ArrayList<>();
+    for (Fields.Given<Path> path : paths) {
+      if (path.value().startsWith(store)) {
+        fields.error(
+            path.node(),
+            path.node().displayName() + " '" + ((YamlNode.Scalar) path.node()).text() + "' is inside the store"
+                + " (store.path), whose files only hostpki apply writes; name " + what + " outside it");
+      } else {
+        out.add(path);
+      }
     }
     return out;
   }

@@ -47,13 +47,17 @@ final class RenewalBinder {
     if (days.isEmpty()) {
       days = EnumSet.allOf(DayOfWeek.class);
     }
-    Optional<LocalTime> start = fields.string(window, "start").flatMap(RenewalBinder::time);
-    Optional<LocalTime> end = fields.string(window, "end").flatMap(RenewalBinder::time);
+    // 24:00 ends a day and starts none: as a start, the schema check reported it
+    Optional<LocalTime> start =
+        fields.string(window, "start").filter(t -> !t.value().equals("24:00")).flatMap(RenewalBinder::time);
+    Optional<Fields.Given<String>> endText = fields.string(window, "end");
+    Optional<LocalTime> end = endText.flatMap(RenewalBinder::time);
     Optional<ZoneId> zone = fields.string(window, "timeZone").map(this::zone).orElse(Optional.of(UTC));
     if (start.isEmpty() || end.isEmpty() || zone.isEmpty()) {
       return Optional.empty(); // missing or malformed: reported by the schema check, or above
     }
-    if (start.get().equals(end.get())) {
+    boolean wholeDay = start.get().equals(LocalTime.MIDNIGHT) && endText.get().value().equals("24:00");
+    if (start.get().equals(end.get()) && !wholeDay) {
       fields.error(
           window.get("end").orElse(window),
           window.childPath("end") + " (" + text(end.get()) + ") is the same as its start, so the"

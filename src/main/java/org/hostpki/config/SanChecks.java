@@ -50,6 +50,14 @@ final class SanChecks {
     Map<String, YamlNode> seen = new HashMap<>();
     for (Fields.Given<String> text : fields.strings(m, key)) {
       Optional<InetAddress> address = IpAddresses.parse(text.value());
+      int zone = text.value().indexOf('%');
+      if (address.isEmpty() && zone > 0 && IpAddresses.parse(text.value().substring(0, zone)).isPresent()) {
+        fields.error(
+            text.node(),
+            text.node().displayName() + " '" + text.value() + "' has a zone id ('" + text.value().substring(zone)
+                + "'), which no certificate carries: write '" + text.value().substring(0, zone) + "'");
+        continue;
+      }
       if (address.isEmpty()) {
         fields.error(
             text.node(),

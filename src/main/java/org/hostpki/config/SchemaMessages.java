@@ -94,6 +94,7 @@ final class SchemaMessages {
 
   /** The pattern of names and subject attributes: one line of plain text. */
   static final String ONE_LINE = "/$defs/oneLine/pattern";
+  static final String PATH = "/$defs/path/pattern";
 
   private final JsonNode schema;
   private final YamlNode root;
@@ -243,7 +244,10 @@ final class SchemaMessages {
 
   private static String mismatch(YamlNode node, String location) {
     if (location.equals(ONE_LINE)) {
-      return notOneLine(node);
+      return notOneLine(node, "names and subject attributes are one line of plain text (they end up in certificates, logs and terminals)");
+    }
+    if (location.equals(PATH)) {
+      return notOneLine(node, "a path is one line of plain text (it ends up in logs and terminals)");
     }
     String why = PATTERNS.get(location);
     String given = "'" + TerminalText.escape(YamlNode.Scalar.abbreviated(text(node))) + "'";
@@ -253,11 +257,13 @@ final class SchemaMessages {
   }
 
   /**
-   * Which character a name or subject attribute must not hold, and where: a NUL or a line break
-   * there would end up in a certificate, and a line break or an escape sequence in every log and
-   * terminal that shows it.
+   * Which character a name, subject attribute or path must not hold, and where: a NUL or a line
+   * break there would end up in a certificate, and a line break or an escape sequence in every
+   * log and terminal that shows it.
+   *
+   * @param rule why, and what the value must be
    */
-  private static String notOneLine(YamlNode node) {
+  private static String notOneLine(YamlNode node, String rule) {
     String text = text(node);
     int at = 0;
     while (at < text.length() && !TerminalText.isUnsafe(text.charAt(at))) {
@@ -269,10 +275,9 @@ final class SchemaMessages {
             ? "a line separator"
             : c >= 0x202a ? "a bidirectional override" : "a control character";
     return String.format(
-        "%s '%s' holds U+%04X, %s, at character %d; names and subject attributes are one line of"
-            + " plain text (they end up in certificates, logs and terminals): remove it",
+        "%s '%s' holds U+%04X, %s, at character %d; %s: remove it",
         node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), (int) c, kind,
-        at + 1);
+        at + 1, rule);
   }
 
   private static String empty(YamlNode node, String location) {

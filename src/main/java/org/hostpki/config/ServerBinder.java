@@ -1,6 +1,7 @@
 package org.hostpki.config;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.AcmeSpec;
@@ -23,7 +24,10 @@ final class ServerBinder {
     this.sans = new SanChecks(fields);
   }
 
-  ServerSpec bind(YamlNode.Mapping server) {
+  /**
+   * @param store the store's folder, which an ACME webroot must stay out of
+   */
+  ServerSpec bind(YamlNode.Mapping server, Path store) {
     ServerSpec defaults = ServerSpec.defaults();
     Optional<ServerSpec.Issuer> givenIssuer =
         fields.string(server, "issuer").flatMap(i -> issuer(i.value()));
@@ -46,7 +50,7 @@ final class ServerBinder {
     boolean issuerUsable = !Fields.unusable(server, "issuer", givenIssuer);
     AcmeBinder acmeBinder = new AcmeBinder(fields);
     Optional<AcmeSpec> acme =
-        acmeBinder.bind(server, issuer, issuerUsable, fields.strings(server, "dnsNames"));
+        acmeBinder.bind(server, issuer, issuerUsable, fields.strings(server, "dnsNames"), store);
     if (issuer == ServerSpec.Issuer.ACME) {
       acmeBinder.warnOnKey(server, key);
     }

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.TerminalText;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.Event;
@@ -21,6 +23,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
@@ -31,14 +34,16 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * <p>Refused with a problem at the place: syntax errors, a second document, aliases ({@code
  * *name}: a desired-state file has no use for them, and refusing them outright rules out alias
  * bombs whatever their shape; anchors alone are harmless and allowed), nesting deeper than {@value
- * #MAX_DEPTH} levels, duplicate keys, keys that are not plain scalars and explicit tags other than
- * the core schema's.
+ * #MAX_DEPTH} levels, duplicate keys, merge keys ({@code <<}: they copy keys in unseen, past the
+ * duplicate-key check), keys that are not plain scalars, explicit tags other than the core
+ * schema's, and a core tag on text that is not of its type ({@code !!int abc}, {@code !!bool yes}).
  */
 final class YamlReader {
   /** A desired state nests five levels at most; 64 leaves room and stops pathological input. */
   static final int MAX_DEPTH = 64;
 
   private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL);
+  private static final ScalarResolver CORE = new CoreSchema().getScalarResolver();
 
   private final Problems problems;
 
@@ -61,7 +66,7 @@ final class YamlReader {
     Optional<Node> root;
     try {
       Parser parser = new GuardedParser(new ParserImpl(settings, new StreamReader(settings, text)));
-      root = new Composer(settings, parser).getSingleNode();
+      root = new GuardedComposer(settings, parser).getSingleNode();
     } catch (Refused e) {
       problems.error(e.at, e.getMessage());
       return Optional.empty();
@@ -149,11 +154,34 @@ final class YamlReader {
       kind = YamlNode.Scalar.Kind.NULL;
     } else {
       kind = YamlNode.Scalar.Kind.STRING;
-      if (!SCALAR_TAGS.contains(tag)) {
+      // A plain << is resolved as the merge tag wherever it stands; as a value it is text (as a
+      // key, the composer refused it).
+      boolean plainMerge = tag.equals(Tag.MERGE) && node.getScalarStyle() == ScalarStyle.PLAIN;
+      if (!SCALAR_TAGS.contains(tag) && !plainMerge) {
         unsupportedTag(tag, at);
       }
     }
+    if (kind != YamlNode.Scalar.Kind.STRING && !fitsTag(tag, node.getValue())) {
+      // Only an explicit tag can disagree with the text: refused here, read as text after that.
+      problems.error(
+          at,
+          "'" + TerminalText.escape(node.getValue()) + "' is tagged " + tagName(tag) + " but is not "
+              + switch (kind) {
+                case INTEGER -> "a whole number";
+                case FLOAT -> "a number";
+                case BOOLEAN -> "true or false";
+                default -> "null (~, null or nothing)";
+              }
+              + "; remove the tag and write a plain value");
+      kind = YamlNode.Scalar.Kind.STRING;
+    }
     return new YamlNode.Scalar(path, at, kind, node.getValue());
+  }
+
+  /** Whether the text reads as the tag's type by itself, as the core schema resolves plain text. */
+  private static boolean fitsTag(Tag tag, String text) {
+    Tag plain = CORE.resolve(text, true);
+    return plain.equals(tag) || (tag.equals(Tag.FLOAT) && plain.equals(Tag.INT));
   }
 
   private void checkTag(Node node, Tag expected, Position at) {
@@ -163,11 +191,14 @@ final class YamlReader {
   }
 
   private void unsupportedTag(Tag tag, Position at) {
-    String name = tag.getValue().startsWith(Tag.PREFIX)
+    problems.error(
+        at, "the YAML tag '" + tagName(tag) + "' is not supported in a desired-state file; write a plain value");
+  }
+
+  private static String tagName(Tag tag) {
+    return tag.getValue().startsWith(Tag.PREFIX)
         ? "!!" + tag.getValue().substring(Tag.PREFIX.length())
         : tag.getValue();
-    problems.error(
-        at, "the YAML tag '" + name + "' is not supported in a desired-state file; write a plain value");
   }
 
   private static String kind(Node node) {
@@ -191,8 +222,34 @@ final class YamlReader {
     private final Position at;
 
     Refused(Event event, String message) {
+      this(event.getStartMark().map(YamlReader::position).orElse(Position.NONE), message);
+    }
+
+    Refused(Position at, String message) {
       super(message, null, false, false);
-      this.at = event.getStartMark().map(YamlReader::position).orElse(Position.NONE);
+      this.at = at;
+    }
+  }
+
+  /**
+   * Refuses a merge key ({@code <<}) before the composer merges: merged keys would bypass the
+   * duplicate-key check (a key set twice, once through the merge, silently takes one value).
+   */
+  private static final class GuardedComposer extends Composer {
+    GuardedComposer(LoadSettings settings, Parser parser) {
+      super(settings, parser);
+    }
+
+    @Override
+    protected Node composeKeyNode(MappingNode node) {
+      Node key = super.composeKeyNode(node);
+      if (key.getTag().equals(Tag.MERGE)) {
+        throw new Refused(
+            position(key),
+            "YAML merge keys (<<) are not allowed in a desired-state file; write the keys out in this"
+                + " mapping itself");
+      }
+      return key;
     }
   }
 

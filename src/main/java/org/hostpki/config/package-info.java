@@ -11,8 +11,9 @@
  *
  * <p>Limits, all reported as problems: files of at most 1 MiB of UTF-8 text without control
  * characters; one YAML document; nesting at most 64 levels deep; no duplicate keys; no aliases
- * ({@code *name}: refused outright, which rules out alias bombs; anchors alone are harmless);
- * no explicit tags beyond the YAML 1.2 core schema's (an Ansible {@code !vault} value is refused:
- * secrets come from {@code store.password.env} or {@code .file}).
+ * ({@code *name}: refused outright, which rules out alias bombs; anchors alone are harmless); no
+ * merge keys ({@code <<}); no explicit tags beyond the YAML 1.2 core schema's (an Ansible {@code
+ * !vault} value is refused: secrets come from {@code store.password.env} or {@code .file}), and a
+ * core tag only on text of its type; durations of at most 100 years.
  */
 package org.hostpki.config;

@@ -8,12 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-/** {@link NetworkInterfaces} from the JDK, without IPv6 temporary addresses. */
+/**
+ * {@link NetworkInterfaces} from the JDK, without the IPv6 addresses {@link Ipv6LeftOutAddresses}
+ * names (privacy addresses, and those under or failed in duplicate address detection).
+ */
 final class JdkNetworkInterfaces implements NetworkInterfaces {
   private final Path root;
 
@@ -23,7 +25,7 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
 
   @Override
   public List<Nic> list() throws IOException {
-    Set<String> temporary = Ipv6TemporaryAddresses.read(root.resolve("proc/net/if_inet6"));
+    Set<String> leftOut = Ipv6LeftOutAddresses.read(root.resolve("proc/net/if_inet6"));
     Enumeration<NetworkInterface> all = NetworkInterface.getNetworkInterfaces();
     List<Nic> nics = new ArrayList<>();
     if (all == null) {
@@ -40,7 +42,7 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
       }
       List<InetAddress> addresses = new ArrayList<>();
       for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-        if (!temporary.contains(HexFormat.of().formatHex(address.getAddress()))) {
+        if (!leftOut.contains(Ipv6LeftOutAddresses.key(address.getAddress(), nic.getName()))) {
           addresses.add(address);
         }
       }

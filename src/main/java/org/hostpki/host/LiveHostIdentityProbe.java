@@ -96,7 +96,9 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
               () ->
                   cannotDetect(
                       "the host name",
-                      "the kernel host name '" + TerminalText.escape(text) + "' (" + file + ") is not a valid DNS name",
+                      "the kernel host name '" + TerminalText.escape(text) + "' (" + file
+                          + ") is not a valid DNS name: it "
+                          + TerminalText.escape(HostName.problem(text).orElseThrow()),
                       "host.hostname"));
     }
 

@@ -34,7 +34,8 @@ public interface NetworkInterfaces {
   /**
    * The real interfaces, from {@link java.net.NetworkInterface}. On Linux, IPv6 privacy addresses
    * (RFC 4941, flagged temporary in {@code <root>/proc/net/if_inet6}) are left out: they rotate
-   * daily and would make the server certificate churn.
+   * daily and would make the server certificate churn; so are addresses still under duplicate
+   * address detection or whose detection failed (another host on the link has them).
    *
    * @param root the file-system root to read {@code proc/net/if_inet6} under, normally {@code /}
    */

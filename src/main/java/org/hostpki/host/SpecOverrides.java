@@ -25,7 +25,25 @@ final class SpecOverrides {
         givenDomain(spec).or(name::domain).or(() -> detection.domain(name.shortName()));
     List<InetAddress> addresses =
         spec.addresses().orElseGet(() -> detection.addresses(spec.ignoreInterfaces()));
-    return new HostIdentity(name.shortName(), domain, addresses);
+    return new HostIdentity(name.shortName(), withinLength(name.shortName(), domain), addresses);
+  }
+
+  /**
+   * The domain, when the fully qualified name it makes is a DNS name: a 63-character host name in
+   * a long search domain is not, and would go into the certificate as a SAN no client accepts.
+   */
+  private static Optional<String> withinLength(String shortName, Optional<String> domain) {
+    domain
+        .map(d -> shortName + "." + d)
+        .filter(fqdn -> fqdn.length() > DnsName.MAX_LENGTH)
+        .ifPresent(
+            fqdn -> {
+              throw new HostpkiException(
+                  "the host's fully qualified name '" + fqdn + "' is " + fqdn.length()
+                      + " characters long; a DNS name has at most " + DnsName.MAX_LENGTH
+                      + ": set host.domain (or host.hostname) in the desired state to a shorter one");
+            });
+    return domain;
   }
 
   private static HostIdentity givenOnly(HostSpec spec) {
@@ -39,7 +57,8 @@ final class SpecOverrides {
                             + " host.addresses as needed), or set host.detect: true"));
     HostName name = givenHostname(hostname);
     Optional<String> domain = givenDomain(spec).or(name::domain);
-    return new HostIdentity(name.shortName(), domain, spec.addresses().orElse(List.of()));
+    return new HostIdentity(
+        name.shortName(), withinLength(name.shortName(), domain), spec.addresses().orElse(List.of()));
   }
 
   private static HostName givenHostname(String text) {

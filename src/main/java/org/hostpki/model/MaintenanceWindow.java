@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * When unattended runs may renew: on these days, from {@code start} to {@code end} local time in
  * {@code zone}. An end at or before the start ends on the next day ({@code 22:00}–{@code 02:00});
- * the day is the one the window starts on.
+ * the day is the one the window starts on. {@code 00:00}–{@code 24:00}, both midnight, is the
+ * whole day.
  *
  * @param days the days the window starts on; all seven when every day
  */
@@ -28,7 +29,7 @@ public record MaintenanceWindow(Set<DayOfWeek> days, LocalTime start, LocalTime 
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(end, "end");
     Objects.requireNonNull(zone, "zone");
-    if (start.equals(end)) {
+    if (start.equals(end) && !start.equals(LocalTime.MIDNIGHT)) {
       throw new IllegalArgumentException("a window's end must differ from its start");
     }
   }

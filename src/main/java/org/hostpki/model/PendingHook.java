@@ -107,6 +107,6 @@ public record PendingHook(
             + DateText.of(expiring.get().notAfter()) + " and nothing renews it in time ("
             + expiring.get().reason() + ")"
         : "no run of it ended (hostpki was stopped after writing the store, before the hook"
-            + " ran or while it ran)";
+            + " ran or while it ran), or another hostpki run is running it now";
   }
 }

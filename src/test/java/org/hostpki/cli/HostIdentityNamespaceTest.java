@@ -99,7 +99,8 @@ class HostIdentityNamespaceTest {
         .isEqualTo(
             "error: could not detect the host name: the kernel host name"
                 + " 'evil\\x1b[1A\\x1b[2K\\nPlan: 0 to create\\u202ex' (/proc/sys/kernel/hostname) is not a"
-                + " valid DNS name; set host.hostname in the desired state to give it instead\n");
+                + " valid DNS name: it holds control characters; set host.hostname in the desired state to"
+                + " give it instead\n");
     assertThat(plan.stdout).isEmpty();
   }
 

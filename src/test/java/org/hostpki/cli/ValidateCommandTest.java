@@ -146,6 +146,15 @@ class ValidateCommandTest {
   }
 
   @Test
+  void testValidate_anEmptyFileNameIsAUsageError() {
+    // was "'': error: is a directory" (the working directory), exit 1; plan says this, exit 64
+    int code = run("validate", "good.yaml", "");
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("a desired-state file name is empty (FILE '')");
+  }
+
+  @Test
   void testValidate_helpPrintsUsage() {
     int code = run("validate", "--help");
 

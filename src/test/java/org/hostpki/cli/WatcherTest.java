@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.hostpki.acme.AcmeFailure;
 import org.hostpki.apply.Hooks;
+import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
 import org.hostpki.config.DesiredStateLoader;
@@ -86,12 +87,16 @@ class WatcherTest {
   }
 
   private Watcher watcher(Supplier<DesiredState> source, ScriptedSleeper sleeper) {
+    return watcher(source, sleeper, new PrintWriter(log, true));
+  }
+
+  private Watcher watcher(Supplier<DesiredState> source, ScriptedSleeper sleeper, PrintWriter watchLog) {
     return new Watcher(
         source,
         reconciler,
         clock,
         sleeper,
-        new PrintWriter(log, true),
+        watchLog,
         new Watcher.Settings(INTERVAL, DEBOUNCE, Duration.ZERO),
         "host.yaml");
   }
@@ -407,6 +412,80 @@ class WatcherTest {
     assertThat(hookRuns()).isEqualTo(2);
   }
 
+  /**
+   * Found in a namespace trial: a timer's apply wrote the store and was running its hook when watch
+   * looked; watch said hostpki had been stopped before the hook ran, and said nothing once the
+   * other run had done it.
+   */
+  @Test
+  void testRun_hookAnotherRunIsRunningMeanwhile_isNotRunTwiceAndTheLogSaysSo() throws IOException {
+    desired = withHook();
+    Files.writeString(dir.resolve("ok"), "");
+    Reconciler stoppedAfterCommit =
+        new Reconciler(spec -> identity, clock, TestKeys.seeded(0x1517L), new Secrets(Map.of()),
+            new Hooks(new PrintWriter(log, true)), new Progress() {
+              @Override
+              public void step(String description) {}
+
+              @Override
+              public void committed(Reconciler.Result beforeHooks) {
+                throw new IllegalStateException("stopped before its hooks");
+              }
+            });
+    try {
+      stoppedAfterCommit.apply(desired, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), Duration.ZERO);
+    } catch (IllegalStateException expected) {
+      // the store is written, its hook pending without a run
+    }
+    log.getBuffer().setLength(0);
+    // The timer's run takes the store between watch's look and its apply: as watch logs what it saw.
+    watcher(() -> desired, new ScriptedSleeper(clock).then(() -> {}), logThat("running them now", this::applyNow)).run();
+
+    assertThat(hookRuns()).isEqualTo(1);
+    assertThat(log.toString())
+        .contains("no run of it ended (hostpki was stopped after writing the store, before the hook ran or while"
+            + " it ran), or another hostpki run is running it now; running them now")
+        .contains("hooks done: another run ran them meanwhile\n");
+  }
+
+  /**
+   * Found in a trial (faketime stepping the clock 400 days ahead and back): watch saw the server
+   * certificate expired, and by the time it held the store the clock was back; it said another run
+   * had applied the change, and none had.
+   */
+  @Test
+  void testRun_driftGoneByTheTimeTheStoreIsLocked_saysSoWithoutBlamingAnotherRun() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> clock.advance(Duration.ofDays(400)));
+
+    watcher(() -> desired, sleeper, logThat("applying now", () -> clock.advance(Duration.ofDays(-400)))).run();
+
+    assertThat(log.toString())
+        .contains("drift gone: nothing left to apply once the store was locked (another run applied it,"
+            + " or the drift went away)\n");
+    assertThat(serverCertificate()).isEqualTo(before);
+  }
+
+  /** A log that does {@code then} as soon as a line with {@code trigger} is written to it. */
+  private PrintWriter logThat(String trigger, Runnable then) {
+    return new PrintWriter(new java.io.Writer() {
+      @Override
+      public void write(char[] text, int offset, int length) {
+        log.write(text, offset, length);
+        if (new String(text, offset, length).contains(trigger)) {
+          then.run();
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    }, true);
+  }
+
   @Test
   void testRun_rollbackHoldIsHonouredUntilAPersonsApplyReleasesIt() throws IOException {
     Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\n");
@@ -528,6 +607,56 @@ class WatcherTest {
         .contains("now is 2026-11-26 08:00:30 UTC");
     assertThat(Files.readAllBytes(dir.resolve("pki/ca.crt"))).isEqualTo(ca);
     assertThat(serverCertificate()).isEqualTo(server);
+  }
+
+  /**
+   * Found in a namespace trial (faketime stepping the wall clock back 50 minutes while a changed
+   * address was being debounced): the drift was applied only after the debounce and the step.
+   */
+  @Test
+  void testRun_clockSteppedBackDuringTheDebounce_appliesWhenTheDebounceHasPassed() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.11"))
+            .then(() -> clock.advance(Duration.ofMinutes(-50)));
+    for (int i = 0; i < 3; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 drift seen", "07:11:00 clock stepped back",
+            "07:12:30 applied", "07:12:30 stopped");
+    assertThat(log.toString())
+        .contains("clock stepped back: by about 50m (it was 2026-11-27T08:00:30Z one interval ago);"
+            + " applying the drift if it persists until 2026-11-27T07:12:30Z\n");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  /** The same for a failing hook's pause: it counts time that passed, not the clock's step. */
+  @Test
+  void testRun_clockSteppedBackWhileAHookBacksOff_runsItAfterThePause() throws IOException {
+    desired = withHook();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> clock.advance(Duration.ofMinutes(-50)))
+            .then(() -> Files.writeString(dir.resolve("ok"), ""));
+    for (int i = 0; i < 2; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    // Failures 1 and 2 pause 30 s and 1 min, counted across the step.
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:00 drift seen", "08:00:00 applied", "08:00:00 error",
+            "07:10:30 error", "07:11:30 hooks ran", "07:12:00 stopped");
+    assertThat(hookRuns()).isEqualTo(3);
   }
 
   @Test

@@ -197,6 +197,38 @@ class DesiredStateLoaderTest {
     assertThat(loader.load(file).problems()).isEmpty();
   }
 
+  @Test
+  void testLoadString_aPlainDoubleLessThanAsAValueIsText() {
+    // the core schema resolves a plain << as the merge tag anywhere: it was "the YAML tag '!!merge'"
+    LoadResult result = loader.loadString(file, MINIMAL + "ca: {subject: {commonName: <<}}\n");
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.desiredState().orElseThrow().ca().subject().orElseThrow().commonName()).contains("<<");
+  }
+
+  @Test
+  void testLoad_utf32IsNamedAsSuch() throws IOException {
+    // its byte order mark begins like UTF-16's: it was called UTF-16
+    Files.createDirectories(file.getParent());
+    Files.write(file, ("\uFEFF" + MINIMAL).getBytes(java.nio.charset.Charset.forName("UTF-32LE")));
+
+    assertThat(loader.load(file).problems()).extracting(Problem::message)
+        .containsExactly("the file is UTF-32 text; save it as UTF-8");
+  }
+
+  @Test
+  void testLoad_aCarriageReturnAloneEndsALineInTheTextChecks() throws IOException {
+    // YAML reads a lone CR as a line break; the encoding and character checks said line 1
+    Files.createDirectories(file.getParent());
+    Files.write(file, "apiVersion: hostpki/v1\rstore:\r  path: p\u0007ki\r".getBytes(StandardCharsets.UTF_8));
+    Files.write(file.resolveSibling("latin1.yaml"), "apiVersion: hostpki/v1\rstore:\r  path: p\u00e9ki\r".getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThat(loader.load(file).problems()).extracting(Problem::format)
+        .containsExactly("/etc/hostpki/host.yaml:3:10: error: the control character U+0007 is not allowed in YAML text; remove it");
+    assertThat(loader.load(file.resolveSibling("latin1.yaml")).problems()).extracting(p -> p.line() + ":" + p.column())
+        .containsExactly("3:10");
+  }
+
   // --- what a valid file gives
 
   @Test
@@ -355,6 +387,16 @@ class DesiredStateLoaderTest {
     assertThat(state.renewal().windows())
         .containsExactly(MaintenanceWindow.daily(LocalTime.of(22, 0), LocalTime.MIDNIGHT, ZoneId.of("UTC")));
     assertThat(state.renewal().windows().get(0)).hasToString("daily 22:00–24:00 UTC");
+  }
+
+  @Test
+  void testLoadString_aWindowFromMidnightTo2400IsTheWholeDay() {
+    // was refused: "end (00:00) is the same as its start, so the window would be empty"
+    String yaml = MINIMAL + "renewal:\n  windows: [{days: [Sat, Sun], start: \"00:00\", end: \"24:00\"}]\n";
+
+    assertThat(loader.loadString(file, yaml).desiredState().orElseThrow().renewal().windows())
+        .singleElement()
+        .hasToString("Sat, Sun 00:00–24:00 UTC");
   }
 
   @Test
@@ -613,6 +655,16 @@ class DesiredStateLoaderTest {
     assertThat(acme.includeAddresses()).isFalse();
     assertThat(acme.termsOfServiceAgreed()).isFalse();
     assertThat(acme.timeout()).isEqualTo(AcmeSpec.DEFAULT_TIMEOUT);
+  }
+
+  @Test
+  void testLoadString_acmeDirectorySchemeInCapitalsIsHttps() {
+    // a scheme is case-insensitive; the binder passed it and AcmeSpec threw (an internal error)
+    String yaml = MINIMAL + "server:\n  issuer: acme\n  acme: {directory: \"HTTPS://acme.example.com:8443/dir\"}\n";
+
+    AcmeSpec acme = loader.loadString(file, yaml).desiredState().orElseThrow().server().acme().orElseThrow();
+
+    assertThat(acme.directory().toString()).isEqualTo("https://acme.example.com:8443/dir");
   }
 
   @Test

@@ -34,8 +34,10 @@ class DurationsTest {
   }
 
   @Test
-  void testParse_tooLargeToHoldIsEmpty() {
-    assertThat(Durations.parse("99999999999999999999d")).isEmpty();
-    assertThat(Durations.parse("9999999999999999d")).isEmpty();
+  void testParse_tooLargeToHoldIsTooLong() {
+    // read as longer than any limit, so it is refused as too long, not as "no duration"
+    assertThat(Durations.parse("99999999999999999999d")).contains(Durations.TOO_LONG);
+    assertThat(Durations.parse("9999999999999999d")).contains(Durations.TOO_LONG);
+    assertThat(Durations.parse("P99999999999999999999D")).contains(Durations.TOO_LONG);
   }
 }

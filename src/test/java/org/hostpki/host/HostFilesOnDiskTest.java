@@ -88,7 +88,7 @@ class HostFilesOnDiskTest {
         "20010db80000000044d35f0e1a2b3c4d 02 40 00 01     eth0\n"
             + "20010db8\u00e9000000099887766554433aa 02 40 00 01     eth0\n"));
 
-    assertThat(Ipv6TemporaryAddresses.read(file)).containsExactly("20010db80000000044d35f0e1a2b3c4d");
+    assertThat(Ipv6LeftOutAddresses.read(file)).containsExactly("20010db80000000044d35f0e1a2b3c4d%eth0");
   }
 
   private HostIdentity identify() {

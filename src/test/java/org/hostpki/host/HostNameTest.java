@@ -28,7 +28,7 @@ class HostNameTest {
   @ParameterizedTest
   @ValueSource(
       strings = {"", ".", "web_01", "-portal", "portal-", ".example.com", "portal..example",
-        "port al", "xn--bcher-kva.example..com"})
+        "port al", "xn--bcher-kva.example..com", "192.0.2.99", "portal\u0007"})
   void testParse_notADnsNameIsEmpty(String text) {
     assertThat(HostName.parse(text)).isEmpty();
   }
@@ -37,5 +37,13 @@ class HostNameTest {
   void testParse_labelOfSixtyFourCharactersIsTooLong() {
     assertThat(HostName.parse("a".repeat(63))).isPresent();
     assertThat(HostName.parse("a".repeat(64))).isEmpty();
+  }
+
+  @Test
+  void testProblem_saysWhatIsWrong() {
+    assertThat(HostName.problem("Portal.example.com.")).isEmpty();
+    assertThat(HostName.problem("192.0.2.99")).contains("is an IP address, not a name");
+    assertThat(HostName.problem("web_01")).get().asString().contains("'_'");
+    assertThat(HostName.problem("")).contains("is empty");
   }
 }

@@ -30,7 +30,28 @@ class InterfaceGlobTest {
   void testMatches_regexCharactersAreLiteral() {
     assertThat(InterfaceGlob.matches("eth0.100", "eth0.100")).isTrue();
     assertThat(InterfaceGlob.matches("eth0.100", "eth0x100")).isFalse();
-    assertThat(InterfaceGlob.matches("br-[a]*", "br-[a]1")).isTrue();
+    assertThat(InterfaceGlob.matches("br-[[]a]*", "br-[a]1")).isTrue();
+    assertThat(InterfaceGlob.matches("eth[", "eth[")).isTrue();
+    assertThat(InterfaceGlob.matches("eth[\\d]", "eth5")).isFalse();
+    assertThat(InterfaceGlob.matches("eth[\\d]", "ethd")).isTrue();
+  }
+
+  /**
+   * Found in a trial: {@code eth[0-3]}, as the shell and systemd's {@code Name=} read it, matched
+   * only an interface literally named so, and the interfaces it meant stayed in the certificate.
+   */
+  @Test
+  void testMatches_bracketsMatchOneCharacterOfASetOrRange() {
+    assertThat(InterfaceGlob.matches("eth[0-3]", "eth2")).isTrue();
+    assertThat(InterfaceGlob.matches("eth[0-3]", "eth4")).isFalse();
+    assertThat(InterfaceGlob.matches("eth[0-3]", "eth[0-3]")).isFalse();
+    assertThat(InterfaceGlob.matches("wl[ap]*", "wlp3s0")).isTrue();
+    assertThat(InterfaceGlob.matches("en[!o]*", "enp0s3")).isTrue();
+    assertThat(InterfaceGlob.matches("en[!o]*", "eno1")).isFalse();
+    assertThat(InterfaceGlob.matches("tap[^0-4]", "tap7")).isTrue();
+    assertThat(InterfaceGlob.matches("x[]]", "x]")).isTrue();
+    assertThat(InterfaceGlob.matches("x[a-]", "x-")).isTrue();
+    assertThat(InterfaceGlob.matches("eth[9-0]", "eth5")).isFalse();
   }
 
   @Test

@@ -114,6 +114,45 @@ class LiveHostIdentityProbeTest {
         .hasMessageContaining("set host.hostname");
   }
 
+  /**
+   * Found in a namespace trial: the kernel host name 192.0.2.99 became the DNS SANs 192.0.2.99 and
+   * 192, and a 64-character label or a U-label was refused without saying why.
+   */
+  @Test
+  void testIdentify_kernelHostnameThatIsNoDnsNameSaysWhy() throws IOException {
+    write("proc/sys/kernel/hostname", "192.0.2.99\n");
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .hasMessage("could not detect the host name: the kernel host name '192.0.2.99'"
+            + " (/proc/sys/kernel/hostname) is not a valid DNS name: it is an IP address, not a name;"
+            + " set host.hostname in the desired state to give it instead");
+
+    write("proc/sys/kernel/hostname", "a".repeat(64) + "\n");
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .hasMessageContaining("it has a label of 64 characters; a label has at most 63;");
+
+    write("proc/sys/kernel/hostname", "b\u00fccher\n");
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .hasMessageContaining("it is not ASCII; write it in its xn-- form: 'xn--bcher-kva';");
+  }
+
+  /**
+   * Found in a namespace trial: a 63-character host name in a 246-character search domain went
+   * into the certificate as a 310-character DNS name.
+   */
+  @Test
+  void testIdentify_fullyQualifiedNameLongerThanADnsNameIsAnError() throws IOException {
+    String domain = String.join(".", "b".repeat(60), "c".repeat(60), "d".repeat(60), "e".repeat(60), "ex");
+    write("proc/sys/kernel/hostname", "a".repeat(63) + "\n");
+    write("etc/resolv.conf", "search " + domain + "\n");
+
+    assertThatThrownBy(() -> identify(HostSpec.defaults()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("the host's fully qualified name '" + "a".repeat(63) + "." + domain
+            + "' is 310 characters long; a DNS name has at most 253: set host.domain (or host.hostname)");
+    write("proc/sys/kernel/hostname", "a".repeat(6) + "\n");
+    assertThat(identify(HostSpec.defaults()).fqdn()).contains("aaaaaa." + domain);
+  }
+
   @Test
   void testIdentify_givenHostnameOverridesAndIsNotRead() throws IOException {
     Files.delete(root.resolve("proc/sys/kernel/hostname"));

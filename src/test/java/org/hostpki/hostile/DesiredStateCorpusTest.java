@@ -81,7 +81,7 @@ class DesiredStateCorpusTest {
         other("300,000 nested mappings", w -> text(w, "apiVersion: hostpki/v1\nstore: {path: pki}\nx: " + "{a: ".repeat(200_000) + "\n"),
             "error: the YAML nests deeper than 64 levels"),
         other("a merge key", w -> text(w, "apiVersion: hostpki/v1\nbase: &b {path: pki}\nstore:\n  <<: *b\n"),
-            "{dir}/other.yaml:4:7: error: YAML aliases (*b) are not allowed in a desired-state file"),
+            "{dir}/other.yaml:4:3: error: YAML merge keys (<<) are not allowed in a desired-state file"),
         other("duplicate apiVersion", w -> text(w, GoodStore.YAML_HEAD + "apiVersion: hostpki/v1\n"),
             "{dir}/other.yaml:8:1: error: duplicate key 'apiVersion' in the top level; it is already set at line 1, column 1"),
         other("50,000 unknown keys", w -> text(w, GoodStore.YAML_HEAD + manyKeys(50_000)),

@@ -266,16 +266,18 @@ class TerminalTextCorpusTest {
     assertThat(plan.err()).contains("is not a valid desired state");
   }
 
-  @ParameterizedTest(name = "a path holding {0}: export's message, status of a store there")
+  @ParameterizedTest(name = "a path holding {0}: export's message; a store.path holding it is refused")
   @MethodSource("fileNamePayloads")
   void testPath(Payload payload) throws Exception {
     Workspace w = workspace();
 
     CliResult export = assertShown(run(w, "export", "-f", "host.yaml", "ca-cert", "-o", "ca" + payload.text + ".pem"), payload);
     assertThat(export.err()).startsWith("Wrote ca-cert to ");
+    // every path in the desired state is one line of plain text, as names are
     w.editYaml("store: {path: pki}", "store: {path: " + yamlQuoted("other" + payload.text) + "}");
     CliResult status = assertShown(run(w, "status", "-f", "host.yaml"), payload);
-    assertThat(status.out()).startsWith("Store    " + w.dir.resolve("other"));
+    assertThat(status.exitCode()).isEqualTo(1);
+    assertThat(status.out() + status.err()).contains("store.path 'other", "a path is one line of plain text");
   }
 
   @ParameterizedTest(name = "a TLS server's certificate holding {0}: fetch-cert as text and JSON")

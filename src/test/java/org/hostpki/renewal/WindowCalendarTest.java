@@ -51,6 +51,18 @@ class WindowCalendarTest {
   }
 
   @Test
+  void testFirstAllowed_fromMidnightTo2400IsTheWholeDay() {
+    MaintenanceWindow w = window(EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), "00:00", "24:00", UTC);
+
+    WindowCalendar.Opening o = first(w, "2026-12-01T00:00:00Z");
+
+    assertThat(o.start()).isEqualTo(Instant.parse("2026-12-05T00:00:00Z"));
+    assertThat(o.end()).isEqualTo(Instant.parse("2026-12-06T00:00:00Z"));
+    assertThat(first(w, "2026-12-06T23:59:00Z").from()).isEqualTo(Instant.parse("2026-12-06T23:59:00Z"));
+    assertThat(w).hasToString("Sat, Sun 00:00–24:00 UTC");
+  }
+
+  @Test
   void testFirstAllowed_anEndOf2400IsMidnight() {
     MaintenanceWindow w = window(EnumSet.of(DayOfWeek.SUNDAY), "22:00", "24:00", UTC);
 
