@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
@@ -66,6 +67,12 @@ final class Pkcs12Record {
   private static final HexFormat HEX = HexFormat.of();
 
   private final SortedMap<String, Entry> entries;
+  /**
+   * The contents found to hash to their entry's digest, by file name: the same array asked again
+   * (the password check, then the facts, of one observation) is not hashed again. A large trust
+   * store is tens of megabytes.
+   */
+  private final Map<String, byte[]> described = new ConcurrentHashMap<>();
 
   /**
    * One file's entry.
@@ -101,10 +108,22 @@ final class Pkcs12Record {
   /** The facts of a file, when this record describes exactly these bytes. */
   Optional<Pkcs12Facts> factsOf(String name, byte[] content) {
     Entry entry = entries.get(name);
-    if (entry == null || !entry.describes(content)) {
+    if (entry == null || !describes(name, entry, content)) {
       return Optional.empty();
     }
     return Optional.of(entry.facts());
+  }
+
+  /** Whether the entry describes these bytes, hashing each array once. */
+  private boolean describes(String name, Entry entry, byte[] content) {
+    if (described.get(name) == content) {
+      return true;
+    }
+    if (!entry.describes(content)) {
+      return false;
+    }
+    described.put(name, content);
+    return true;
   }
 
   /**
@@ -118,7 +137,7 @@ final class Pkcs12Record {
     for (String name : StoreLayout.PKCS12_FILES) {
       byte[] content = files.get(name);
       Entry entry = entries.get(name);
-      if (content != null && entry != null && entry.describes(content)) {
+      if (content != null && entry != null && describes(name, entry, content)) {
         if (opened.contains(entry.digest())) {
           return true;
         }
