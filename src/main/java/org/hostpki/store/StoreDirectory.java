@@ -236,7 +236,7 @@ public final class StoreDirectory {
       storeExists();
       safety.checkStoreDirectory(directory);
       dataLink.requireLinkOrAbsent();
-      links.requireNoForeignEntries(visible);
+      links.requireNoForeignEntries(visible, heldBy(live));
       removeLeftovers();
       name = GenerationNames.next(clock.instant(), generationNames().stream().findFirst());
       carried = carriedFrom(live);
@@ -644,6 +644,13 @@ public final class StoreDirectory {
               + "; hostpki neither reads through nor replaces what it did not make. Move it out of "
               + directory + " (or give the output another file name), then apply again");
     });
+  }
+
+  /** The top-level names the live generation holds, while it is still current; else none. */
+  private java.util.Set<String> heldBy(StoreSnapshot live) throws IOException {
+    return live.generation().isPresent() && dataLink.currentGeneration().equals(live.generation())
+        ? StoreNames.topLevelNames(live.files().keySet())
+        : java.util.Set.of();
   }
 
   /** Files are carried over only from the generation they were read from, still current. */
