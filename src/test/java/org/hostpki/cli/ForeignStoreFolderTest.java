@@ -86,7 +86,11 @@ class ForeignStoreFolderTest {
 
     CliResult plan = hostpki("plan", "-f", "host.yaml");
     CliResult apply = hostpki("apply", "-f", "host.yaml");
+    CliResult status = hostpki("status", "-f", "host.yaml");
 
+    assertThat(status.out() + status.err())
+        .contains("Store    " + folder + " — not a hostpki store: it holds other files", REFUSED)
+        .doesNotContain("empty: run");
     assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
     assertThat(plan.out() + plan.err())
         .contains("store folder " + folder + " " + REFUSED + " ('nginx.conf', 'server.crt', 'sites-enabled')")
