@@ -335,8 +335,12 @@ public final class Reconciler {
    */
   private Optional<Observation> firstStorePlanned(
       DesiredState desired, Set<PlanInput.Replace> replace, boolean keepPlanned) {
-    if (!Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS)
-        && pass.directory(desired).foreignEntries().isEmpty()) {
+    boolean absent = Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS);
+    boolean foreign =
+        !absent
+            && Files.isDirectory(desired.store().path()) // else the lock says what is wrong, as before
+            && !pass.directory(desired).foreignEntries().isEmpty();
+    if (!absent && !foreign) {
       return Optional.empty();
     }
     Observation first = pass.observe(desired, replace, keepPlanned, Optional.empty());
