@@ -68,9 +68,9 @@ final class Pkcs12Record {
 
   private final SortedMap<String, Entry> entries;
   /**
-   * The contents found to hash to their entry's digest, by file name: the same array asked again
-   * (the password check, then the facts, of one observation) is not hashed again. A large trust
-   * store is tens of megabytes.
+   * The contents found to hash to their entry's digest, by file name: the same bytes asked again
+   * (the password check, then the facts, of one observation; the second as a copy) are compared,
+   * not hashed again. A large trust store is tens of megabytes, and comparing is far cheaper.
    */
   private final Map<String, byte[]> described = new ConcurrentHashMap<>();
 
@@ -114,9 +114,9 @@ final class Pkcs12Record {
     return Optional.of(entry.facts());
   }
 
-  /** Whether the entry describes these bytes, hashing each array once. */
+  /** Whether the entry describes these bytes, hashing the same bytes once. */
   private boolean describes(String name, Entry entry, byte[] content) {
-    if (described.get(name) == content) {
+    if (Arrays.equals(described.get(name), content)) {
       return true;
     }
     if (!entry.describes(content)) {
