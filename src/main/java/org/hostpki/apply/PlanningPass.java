@@ -1,6 +1,10 @@
 package org.hostpki.apply;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
+import org.hostpki.model.TerminalText;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
@@ -68,6 +73,7 @@ final class PlanningPass {
       Optional<StoreSnapshot> live,
       Optional<AcmeObservation.Failure> acmeFailed) {
     refuseNotYetSupported(desired);
+    refuseStorePathNotAFolder(desired);
     Instant now = parts.clock().instant();
     HostIdentity host = parts.hostProbe().identify(desired.host());
     Optional<char[]> password = parts.secrets().password(desired.store().password());
@@ -199,6 +205,27 @@ final class PlanningPass {
    * none at present, the mechanism stays for the next setting read before it is carried out):
    * refused, rather than silently left out.
    */
+  /**
+   * Refuses a store path that names something other than a folder, naming where the desired
+   * state writes it; a missing one is made by apply, and one that cannot be looked at is the
+   * store's own error.
+   */
+  static void refuseStorePathNotAFolder(DesiredState desired) {
+    Path path = desired.store().path();
+    try {
+      if (Files.readAttributes(path, BasicFileAttributes.class).isDirectory()) {
+        return;
+      }
+    } catch (IOException e) {
+      return;
+    }
+    String shown = TerminalText.escape(path.toString());
+    throw new HostpkiException(
+        desired.store().pathOrigin().map(o -> TerminalText.escape(o.toString()) + ": ").orElse("")
+            + "store " + shown + " is not a directory; store.path must name a directory (hostpki creates it"
+            + " when missing): move " + shown + " away, or point store.path at another folder");
+  }
+
   static void refuseNotYetSupported(DesiredState desired) {
     List<UnsupportedSetting> settings = desired.notYetSupported();
     if (settings.isEmpty()) {

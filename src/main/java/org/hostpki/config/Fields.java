@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
+import org.hostpki.model.SourcePosition;
 
 /**
  * Typed reading of desired-state values for the binders. A value of the wrong type has been
@@ -187,8 +188,20 @@ final class Fields {
   /** A secret's source, {env: VARIABLE} or {file: path}; both or neither was reported by the schema. */
   Optional<PasswordSource> secret(YamlNode.Mapping secret) {
     Optional<PasswordSource> env =
-        string(secret, "env").filter(e -> !e.value().isEmpty()).map(e -> new PasswordSource.Env(e.value()));
-    return env.isPresent() ? env : path(secret, "file").map(PasswordSource.File::new);
+        string(secret, "env")
+            .filter(e -> !e.value().isEmpty())
+            .map(e -> new PasswordSource.Env(e.value(), Optional.of(origin(e.node()))));
+    if (env.isPresent()) {
+      return env;
+    }
+    return string(secret, "file")
+        .flatMap(f -> path(f).map(p -> new PasswordSource.File(p, Optional.of(origin(f.node())))));
+  }
+
+  /** Where a node is written, for a model value that messages at run time name it by. */
+  SourcePosition origin(YamlNode node) {
+    Position at = node.position();
+    return new SourcePosition(problems.file(), at.line(), at.column());
   }
 
   /**
