@@ -28,7 +28,8 @@ import org.hostpki.model.TerminalText;
  *       systemd's default PATH when it has none;
  *   <li>{@code HOSTPKI_STORE} (the store directory), {@code HOSTPKI_GENERATION} (the generation
  *       now current), {@code HOSTPKI_CHANGED} (the addresses whose change made the hook due,
- *       comma-separated: {@code server,output/server.p12}; empty for {@code onExpiring}) and {@code
+ *       comma-separated: {@code server,output/server.p12}; past 32 KiB by kind, {@code trust/*};
+ *       empty for {@code onExpiring}) and {@code
  *       HOSTPKI_HOOK} (its name);
  *   <li>for {@code onExpiring}, the certificate it is about: {@code HOSTPKI_CERTIFICATE} ({@code
  *       ca}, {@code ca-next}, {@code server}), {@code HOSTPKI_FINGERPRINT} (its SHA-256, lowercase
@@ -99,6 +100,9 @@ public class Hooks {
   }
 
   /** PATH for hooks when hostpki has none (systemd's default). */
+  /** The longest {@code HOSTPKI_CHANGED} given as is, well below Linux's 128 KiB per string. */
+  static final int CHANGED_LIMIT = 32 * 1024;
+
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final PrintWriter log;
@@ -228,7 +232,7 @@ public class Hooks {
     Map<String, String> environment = withoutSecrets(desired);
     environment.put("HOSTPKI_STORE", store.toAbsolutePath().toString());
     environment.put("HOSTPKI_GENERATION", generation);
-    environment.put("HOSTPKI_CHANGED", String.join(",", hook.changed()));
+    environment.put("HOSTPKI_CHANGED", changed(hook.changed()));
     environment.put("HOSTPKI_HOOK", hook.hook());
     hook.expiring().ifPresent(e -> {
       environment.put("HOSTPKI_CERTIFICATE", e.certificate());
@@ -238,6 +242,25 @@ public class Hooks {
       environment.put("HOSTPKI_REASON", e.reason());
     });
     return environment;
+  }
+
+  /**
+   * The addresses for {@code HOSTPKI_CHANGED}, comma-separated. Linux refuses to start a program
+   * with one environment string over 128 KiB (E2BIG), which 100,000 trusted certificates changed at
+   * once would make, and the hook could then never run: past {@value #CHANGED_LIMIT} characters,
+   * every {@code KIND/NAME} address is given as {@code KIND/*} ({@code server,trust/*}).
+   */
+  static String changed(List<String> addresses) {
+    String all = String.join(",", addresses);
+    if (all.length() <= CHANGED_LIMIT) {
+      return all;
+    }
+    java.util.Set<String> kinds = new java.util.LinkedHashSet<>();
+    for (String address : addresses) {
+      int slash = address.indexOf('/');
+      kinds.add(slash < 0 ? address : address.substring(0, slash) + "/*");
+    }
+    return String.join(",", kinds);
   }
 
   /** hostpki's environment less every variable a secret is read from; systemd's PATH when none. */

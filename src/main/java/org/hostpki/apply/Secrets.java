@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
@@ -30,7 +31,7 @@ public final class Secrets {
 
   /** Secrets for a process running as the JVM's user ({@code user.name}). */
   public Secrets(Map<String, String> environment) {
-    this(environment, System.getProperty("user.name"));
+    this(environment, FileOwners.processUser());
   }
 
   /**
@@ -161,11 +162,11 @@ public final class Secrets {
     }
   }
 
-  private void requirePrivate(String name, Path file, PosixFileAttributes attributes) {
+  private void requirePrivate(String name, Path file, PosixFileAttributes attributes) throws IOException {
     // The file a link points at is what others could read (Kubernetes mounts secrets as links
     // to 0600 files); a link's own mode is always 0777. So these are the target's.
     String owner = attributes.owner().getName();
-    if (!owner.equals(userName) && !owner.equals(ROOT)) {
+    if (!FileOwners.isUserOrRoot(file, attributes.owner(), userName)) {
       throw new HostpkiException(
           name + " is owned by " + owner + ", not by the user running"
               + " hostpki (" + userName + ")" + (userName.equals(ROOT) ? "" : " or root")

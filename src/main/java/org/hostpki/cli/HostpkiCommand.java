@@ -162,6 +162,9 @@ public final class HostpkiCommand implements Runnable {
           }
           try {
             return new CommandLine.RunLast().execute(parseResult);
+          } catch (Error e) {
+            // Out of heap, out of file descriptors: to the handler below, as one line.
+            throw new CommandLine.ExecutionException(ran(parseResult), e.toString(), JvmErrors.describe(e));
           } finally {
             if (stderr.progress() instanceof TransientProgress line) {
               line.close();
@@ -209,12 +212,22 @@ public final class HostpkiCommand implements Runnable {
     return false;
   }
 
-  /** Whether the command that failed was asked for {@code --output json}. */
-  private static boolean jsonRequested(CommandLine.ParseResult parseResult) {
+  /** The command that ran: the last subcommand on the line. */
+  private static CommandLine ran(CommandLine.ParseResult parseResult) {
+    return last(parseResult).commandSpec().commandLine();
+  }
+
+  private static CommandLine.ParseResult last(CommandLine.ParseResult parseResult) {
     CommandLine.ParseResult r = parseResult;
     while (r.subcommand() != null) {
       r = r.subcommand();
     }
+    return r;
+  }
+
+  /** Whether the command that failed was asked for {@code --output json}. */
+  private static boolean jsonRequested(CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult r = last(parseResult);
     return r.hasMatchedOption("--output")
         && "json".equals(String.valueOf((Object) r.matchedOptionValue("--output", null)));
   }

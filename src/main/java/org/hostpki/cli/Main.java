@@ -8,10 +8,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    StandardOutput stdout = StandardOutput.install();
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = run(out, err, Environment.system(), args);
     out.flush();
+    code = stdout.exitCode(code, err);
     err.flush();
     System.exit(code);
   }

@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.time.Duration;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,7 +14,20 @@ final class StoreLockTimeout {
       names = "--lock-timeout",
       paramLabel = "DURATION",
       defaultValue = "0s",
-      converter = DurationConverter.class,
+      converter = StoreLockTimeout.Converter.class,
       description = "Wait this long for another writer of the store (an apply, rollback, sign or revoke) to finish (e.g. 30s); default: fail at once.")
   Duration value;
+
+  /** A duration of 0 or more: a negative wait is a usage error, not an internal one. */
+  static final class Converter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration duration = new DurationConverter().convert(value);
+      if (duration.isNegative()) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is negative; a lock timeout is 0s (fail at once) or longer, e.g. 30s");
+      }
+      return duration;
+    }
+  }
 }

@@ -97,7 +97,7 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
       names = "--lock-timeout",
       paramLabel = "DURATION",
       defaultValue = "30s",
-      converter = DurationConverter.class,
+      converter = StoreLockTimeout.Converter.class,
       description = "How long an apply waits for another one to finish (default: ${DEFAULT-VALUE}).")
   Duration lockTimeout;
 

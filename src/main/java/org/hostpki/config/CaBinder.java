@@ -53,8 +53,15 @@ final class CaBinder {
   }
 
   private CrlSpec crl(YamlNode.Mapping crl) {
+    Optional<Fields.Given<Duration>> validity = fields.duration(crl, "validity");
+    validity.filter(v -> v.value().compareTo(CrlSpec.SHORTEST_VALIDITY) < 0).ifPresent(v -> fields.error(
+        v.node(),
+        "ca.crl.validity (" + CertificateParts.describe(validity, v.value()) + ") is shorter than an hour: apply renews a CRL once a"
+            + " third of its validity is left, so nearly every apply would write a new one, and clients could"
+            + " meet it expired between two timer runs (15 to 20 minutes apart); give at least 1h (the default"
+            + " is 7d)"));
     return new CrlSpec(
-        fields.duration(crl, "validity").map(Fields.Given::value).orElse(CrlSpec.DEFAULT_VALIDITY),
+        validity.map(Fields.Given::value).orElse(CrlSpec.DEFAULT_VALIDITY),
         fields.string(crl, "url").flatMap(this::distributionPoint));
   }
 

@@ -65,6 +65,14 @@ final class SanChecks {
                 + "' is not an IP address (an IPv4 address such as 192.0.2.10 or an IPv6 address such as 2001:db8::10)");
         continue;
       }
+      Optional<String> notAHost = IpAddresses.notAHost(address.get());
+      if (notAHost.isPresent()) {
+        fields.error(
+            text.node(),
+            text.node().displayName() + " '" + text.value() + "' " + notAHost.get()
+                + ": list the addresses clients connect to this host by");
+        continue;
+      }
       if (repeated(seen, IpAddresses.format(address.get()), text.node(), m.childPath(key))) {
         continue;
       }

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.FileOwners;
 import org.hostpki.model.DesiredState;
 
 /**
@@ -37,7 +38,7 @@ public final class StrictModes {
 
   /** Checks against the user this JVM runs as. */
   public static StrictModes forThisProcess() {
-    return new StrictModes(System.getProperty("user.name"));
+    return new StrictModes(FileOwners.processUser());
   }
 
   /**
@@ -130,7 +131,7 @@ public final class StrictModes {
     boolean folder = a.isDirectory();
     String name = folder ? "its folder " + path : path.equals(file) ? "it" : path.toString();
     String owner = a.owner().getName();
-    if (!owner.equals(userName) && !owner.equals(ROOT)) {
+    if (!FileOwners.isUserOrRoot(path, a.owner(), userName)) {
       return Optional.of(
           what + ", but " + name + " is owned by " + owner + ", not by " + userName
               + (userName.equals(ROOT) ? "" : " or root") + ": " + owner + " could " + harm

@@ -14,6 +14,8 @@ import java.util.Optional;
  */
 public record CrlSpec(Duration validity, Optional<URI> url) {
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(7);
+  /** The shortest {@code ca.crl.validity}: a third of it is more than a timer's 15-minute period. */
+  public static final Duration SHORTEST_VALIDITY = Duration.ofHours(1);
 
   public CrlSpec {
     Objects.requireNonNull(validity, "validity");

@@ -39,6 +39,24 @@ public final class IpAddresses {
     return addresses.stream().map(IpAddresses::format).toList();
   }
 
+  /**
+   * Why {@code address} names no host, for an address no certificate should carry: the
+   * unspecified address ({@code 0.0.0.0}, {@code ::}), a multicast address, or the IPv4
+   * broadcast address. Empty for any other.
+   */
+  public static Optional<String> notAHost(InetAddress address) {
+    if (address.isAnyLocalAddress()) {
+      return Optional.of("is the unspecified address (every address of a listener, no host's own)");
+    }
+    if (address.isMulticastAddress()) {
+      return Optional.of("is a multicast address (a group, no host's own)");
+    }
+    if (address instanceof Inet4Address && format(address).equals("255.255.255.255")) {
+      return Optional.of("is the broadcast address (every host of the link, no host's own)");
+    }
+    return Optional.empty();
+  }
+
   /** The canonical text form: dotted quad, or RFC 5952 compressed lower-case IPv6. */
   public static String format(InetAddress address) {
     if (address instanceof Inet4Address) {

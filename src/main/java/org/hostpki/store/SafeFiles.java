@@ -100,8 +100,8 @@ final class SafeFiles {
 
   /**
    * Creates the store directory if missing: 0755, since services read certificates through it.
-   * Missing parents are made the way {@code mkdir -p} makes them (mode from the umask); they are
-   * not the store's to decide.
+   * Missing parents are made 0755 less the umask: not the store's to widen, and never writable by
+   * group or others, which would make the next run refuse the store below them.
    */
   static void ensureStoreDirectory(Path store) throws IOException {
     if (Files.isDirectory(store)) {
@@ -113,7 +113,9 @@ final class SafeFiles {
       existing = existing.getParent();
     }
     if (parent != null) {
-      Files.createDirectories(parent);
+      // 0755 less the umask, never writable by group or others: under umask 000, mkdir -p's 0777
+      // made a store that the next run refused for the folder above it.
+      Files.createDirectories(parent, FileModes.creationAttributes(parent, FileModes.DIRECTORY));
     }
     try {
       createDirectory(store, FileModes.DIRECTORY);

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.function.Predicate;
+import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
@@ -54,7 +55,7 @@ public final class StoreDirectory {
 
   /** A store checked against the user this JVM runs as ({@code user.name}). */
   public StoreDirectory(Path directory, Clock clock) {
-    this(directory, clock, System.getProperty("user.name"), Optional.empty());
+    this(directory, clock, FileOwners.processUser(), Optional.empty());
   }
 
   /**
@@ -65,7 +66,7 @@ public final class StoreDirectory {
     return new StoreDirectory(
         desired.store().path(),
         clock,
-        System.getProperty("user.name"),
+        FileOwners.processUser(),
         Optional.of(desired.source()),
         StoreLayout.of(desired));
   }

@@ -12,6 +12,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Optional;
+import org.hostpki.files.FileOwners;
 import org.hostpki.model.AccessSpec;
 import org.hostpki.model.FileAccess;
 import org.hostpki.model.FileKind;
@@ -60,7 +61,7 @@ final class StoreSafety {
     }
     PosixFileAttributes attributes = Files.readAttributes(store, PosixFileAttributes.class);
     String owner = attributes.owner().getName();
-    if (!owner.equals(userName) && !owner.equals(ROOT)) {
+    if (!FileOwners.isUserOrRoot(store, attributes.owner(), userName)) {
       throw new HostpkiException(
           "store " + store + " is owned by " + owner + ", but hostpki runs as " + userName
               + "; another user's directory could hold planted links and keys. Run hostpki as "
@@ -75,7 +76,7 @@ final class StoreSafety {
       PosixFileAttributes attributes =
           Files.readAttributes(directory, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       String owner = attributes.owner().getName();
-      if (!owners.contains(owner)) {
+      if (!accepted(directory, attributes.owner(), owners)) {
         throw new HostpkiException(
             "store directory " + directory + " is owned by " + owner + ", not by " + ownerWords(owners)
                 + ": that user could plant links and keys in it. If that is not your doing,"
@@ -138,7 +139,7 @@ final class StoreSafety {
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     String owner = attributes.owner().getName();
     boolean key = kind.ownerOnly();
-    if (!owners.contains(owner)) {
+    if (!accepted(file, attributes.owner(), owners)) {
       return Optional.of(
           (key ? "private key file " : "store file ") + visible + " is owned by " + owner
               + ", not by " + ownerWords(owners) + ": that user "
@@ -166,7 +167,7 @@ final class StoreSafety {
     String what = (kind.ownerOnly() ? "private key file " : "store file ") + visible;
     UserPrincipal owner = attributes.owner();
     boolean declaredOwner = declares(accounts, declared.owner(), owner, false);
-    if (!owners.contains(owner.getName()) && !declaredOwner) {
+    if (!accepted(file, owner, owners) && !declaredOwner) {
       return Optional.of(
           what + " is owned by " + owner.getName() + ", but "
               + declared.owner().map(o -> "the desired state declares " + o).orElse("it belongs to " + userName + ", who runs hostpki")
@@ -220,6 +221,13 @@ final class StoreSafety {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** One of {@code accepted}; for the store's own owners, the user or root also by number. */
+  private boolean accepted(Path file, UserPrincipal owner, Set<String> accepted) throws IOException {
+    return accepted.contains(owner.getName())
+        || (accepted.equals(owners)
+            && FileOwners.isUserOrRoot(file, owner, userName, LinkOption.NOFOLLOW_LINKS));
   }
 
   private static int bits(Set<PosixFilePermission> permissions) {

@@ -87,7 +87,8 @@
  * 0644 and directories 0755 exactly, whatever the umask (as the kubelet does): services running
  * as other users must reach the certificates, and the keys inside are protected by their own
  * mode, the layout openssl and nginx setups expect. A missing store directory is created 0755;
- * missing parents as {@code mkdir -p} would, from the umask, since they are not the store's. The
+ * missing parents 0755 less the umask (never writable by group or others, whatever the umask: the
+ * folders above a store must not be, see {@code StrictModes}), since they are not the store's. The
  * directories holding each new one are synced, so that a power cut cannot lose the store's name.
  *
  * <p>Files for other services ({@code store.access}, {@code outputs:} in the desired state) get the

@@ -73,6 +73,25 @@ class HooksTest {
     assertThat(ran.get(0).timeout()).isEqualTo(HooksSpec.DEFAULT_TIMEOUT);
   }
 
+  /**
+   * 100,000 trusted certificates changed at once made a HOSTPKI_CHANGED of 1.6 MB, which Linux
+   * refuses to pass (E2BIG): the hook could never start, and stayed pending for good.
+   */
+  @Test
+  void testRun_aChangeTooLongForTheEnvironmentIsGivenByKind() {
+    List<String> changed = new java.util.ArrayList<>(List.of("server"));
+    for (int i = 0; i < 100_000; i++) {
+      changed.add(String.format("trust/t-%06d", i));
+    }
+    changed.add("output/trust-bundle.crt");
+    PendingHook many = PendingHook.due(HooksSpec.AFTER_SERVER_CHANGE, Instant.parse("2026-11-27T08:00:00Z"), changed);
+
+    new Hooks(new PrintWriter(log, true), Map.of(), recording(Optional.empty()))
+        .run(desired(List.of(List.of("true"))), List.of(many), dir.resolve("pki"), "..2026_11_27_08_00_00.000000000");
+
+    assertThat(ran.get(0).environment()).containsEntry("HOSTPKI_CHANGED", "server,trust/*,output/*");
+  }
+
   @Test
   void testRun_withoutPathHooksGetSystemdsDefault() {
     run(desired(List.of(List.of("true"))), Map.of(), recording(Optional.empty()));

@@ -121,4 +121,16 @@ class UsageErrorTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).startsWith("Usage: hostpki apply");
   }
+
+  /** A negative wait reached the lock as an IllegalArgumentException: "internal error". */
+  @Test
+  void testLockTimeout_negativeIsAUsageError() {
+    for (String command : List.of("apply", "watch")) {
+      CliResult run = hostpki(command, "--lock-timeout", "PT-1S").assertExitCode(64);
+
+      assertThat(run.err()).isEqualTo(
+          "error: invalid value for option '--lock-timeout': 'PT-1S' is negative; a lock timeout is 0s (fail at once)"
+              + " or longer, e.g. 30s\nRun 'hostpki " + command + " --help' for its usage.\n");
+    }
+  }
 }

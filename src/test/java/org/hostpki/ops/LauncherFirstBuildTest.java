@@ -65,6 +65,25 @@ class LauncherFirstBuildTest {
     return Command.of(command).in(top).env(env).timeout(Command.LONG_GUARD).run();
   }
 
+  /** A shell left in a removed folder: one line saying so, and Java (which would trace) never starts. */
+  @Test
+  void testRemovedCurrentDirectory_isOneLineWithTheFix() throws Exception {
+    maven(true);
+    Path gone = Files.createDirectory(top.resolve("gone"));
+
+    ProcessResult run =
+        Command.of("/bin/sh", "-c", "cd \"$1\" && rmdir \"$1\" && exec \"$2\" --version", "sh",
+                gone.toString(), top.resolve("bin/hostpki").toString())
+            .env(env)
+            .timeout(Command.LONG_GUARD)
+            .run();
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.stdout()).isEmpty();
+    assertThat(run.stderr()).endsWith(
+        "hostpki: the current directory no longer exists (removed while in use); cd to one that does and run hostpki again\n");
+  }
+
   @Test
   void testFirstUse_saysItBuildsAndShowsNothingOfMaven() throws Exception {
     maven(true);

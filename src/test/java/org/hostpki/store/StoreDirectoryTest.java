@@ -668,15 +668,35 @@ class StoreDirectoryTest {
     assertThat(Files.isDirectory(store.resolve("..data"), LinkOption.NOFOLLOW_LINKS)).isFalse();
   }
 
+  /** A Jimfs with the views the store reads (basic, owner, posix, unix), changed by {@code more}. */
+  private static FileSystem unixJimfs(java.util.function.UnaryOperator<Configuration.Builder> more) {
+    return Jimfs.newFileSystem(
+        more.apply(Configuration.unix().toBuilder().setAttributeViews("basic", "owner", "posix", "unix")).build());
+  }
+
+  /**
+   * Under umask 000 (here: a file system whose new entries are 0777), the folders made above a
+   * new store are still 0755: mkdir -p's 0777 made a store the next run refused for its folder.
+   */
+  @Test
+  void testWrite_missingParentsAreNeverWritableByOthersWhateverTheUmask() throws IOException {
+    try (FileSystem umask000 = unixJimfs(b -> b.setDefaultAttributeValue("posix:permissions", "rwxrwxrwx"))) {
+      new StoreDirectory(umask000.getPath("/srv/a/pki"), clock, "user")
+          .write(StoreFiles.typical("v1"), bytes("{}"));
+
+      for (String parent : List.of("/srv", "/srv/a")) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(umask000.getPath(parent))))
+            .as(parent)
+            .isEqualTo("rwxr-xr-x");
+      }
+    }
+  }
+
   @Test
   void testWrite_onAFileSystemWithoutHardLinksWritesEveryFile() throws IOException {
     try (FileSystem noLinks =
-        Jimfs.newFileSystem(
-            Configuration.unix().toBuilder()
-                .setAttributeViews("basic", "owner", "posix", "unix")
-                .setSupportedFeatures(
-                    Feature.SYMBOLIC_LINKS, Feature.SECURE_DIRECTORY_STREAM, Feature.FILE_CHANNEL)
-                .build())) {
+        unixJimfs(b -> b.setSupportedFeatures(
+            Feature.SYMBOLIC_LINKS, Feature.SECURE_DIRECTORY_STREAM, Feature.FILE_CHANNEL))) {
       StoreDirectory plain = new StoreDirectory(noLinks.getPath("/pki"), clock, "user");
       plain.write(StoreFiles.typical("v1"), bytes("{}"));
       clock.advance(Duration.ofMinutes(1));

@@ -1,0 +1,95 @@
+package org.hostpki.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Standard output that remembers why a write failed. Java's print streams swallow the error, so
+ * that {@code hostpki status --output json > /full/disk/status.json} would exit 0 with a cut
+ * document; with this, the run says so and fails. A reader that stopped reading ({@code | head
+ * -1}, EPIPE) is not a failure: it had what it wanted, as with any Unix tool.
+ */
+final class StandardOutput extends FilterOutputStream {
+  private static final String BROKEN_PIPE = "Broken pipe";
+
+  private IOException failure;
+
+  private StandardOutput(OutputStream out) {
+    super(out);
+  }
+
+  /** Installs a tracked {@link System#out} for this process and returns its tracker. */
+  static StandardOutput install() {
+    StandardOutput tracked =
+        new StandardOutput(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 8192));
+    System.setOut(new PrintStream(tracked, true, StandardCharsets.UTF_8));
+    return tracked;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    try {
+      out.write(b);
+    } catch (IOException e) {
+      throw remember(e);
+    }
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    try {
+      out.write(b, off, len);
+    } catch (IOException e) {
+      throw remember(e);
+    }
+  }
+
+  @Override
+  public void flush() throws IOException {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw remember(e);
+    }
+  }
+
+  private synchronized IOException remember(IOException e) {
+    if (failure == null) {
+      failure = e;
+    }
+    return e;
+  }
+
+  /** Why writing failed, if it did, other than a reader that went away. */
+  synchronized Optional<String> failure() {
+    if (failure == null || String.valueOf(failure.getMessage()).contains(BROKEN_PIPE)) {
+      return Optional.empty();
+    }
+    return Optional.of(failure.getMessage() == null ? failure.toString() : failure.getMessage());
+  }
+
+  /**
+   * The exit code once the command is done: a failed write makes an otherwise successful run an
+   * error, said on standard error, since what it printed is incomplete.
+   */
+  int exitCode(int code, PrintWriter err) {
+    System.out.flush();
+    Optional<String> why = failure();
+    if (why.isEmpty()) {
+      return code;
+    }
+    err.println(
+        "error: cannot write standard output (" + why.get() + "): what hostpki printed there is"
+            + " incomplete; make room or send it elsewhere, and run the command again");
+    err.flush();
+    return code == ExitCodes.USAGE ? code : ExitCodes.ERROR;
+  }
+}

@@ -1,0 +1,65 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JVM's own errors at the machine's limits (heap, file descriptors) are one line with the fix,
+ * as every error is, never the JVM's stack trace; {@code --output json} still gets its document.
+ */
+class JvmErrorsTest {
+  @TempDir Path dir;
+
+  private CliResult planFailingWith(Error error, String... more) throws IOException {
+    Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\n");
+    HostIdentityProbe probe = spec -> {
+      throw error;
+    };
+    String[] args = new String[2 + more.length];
+    args[0] = "plan";
+    args[1] = "host.yaml";
+    System.arraycopy(more, 0, args, 2, more.length);
+    return Cli.in(dir).probe(probe).run(args);
+  }
+
+  @Test
+  void outOfHeapIsOneLineNamingTheSetting() throws IOException {
+    CliResult run = planFailingWith(new OutOfMemoryError("Java heap space")).assertExitCode(1).assertNoStackTrace();
+
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err())
+        .startsWith("error: hostpki ran out of memory (Java heap space; this JVM may use at most ")
+        .contains("HOSTPKI_JAVA_OPTS=-Xmx", "never left half-written");
+  }
+
+  /** The JDK reports a thread refused by the process limit as an OutOfMemoryError: not the heap. */
+  @Test
+  void aThreadRefusedByTheProcessLimitNamesThatLimitNotTheHeap() throws IOException {
+    Error error = new OutOfMemoryError(
+        "unable to create native thread: possibly out of memory or process/resource limits reached");
+
+    CliResult run = planFailingWith(error).assertExitCode(1).assertNoStackTrace();
+
+    assertThat(run.err()).startsWith("error: hostpki could not start a thread").contains("ulimit -u", "TasksMax=")
+        .doesNotContain("-Xmx");
+  }
+
+  @Test
+  void outOfFileDescriptorsInAClassInitialiserIsOneLineWithTheLimit() throws IOException {
+    Error error = new ExceptionInInitializerError(new IOException("Too many open files"));
+
+    CliResult run = planFailingWith(error, "--output", "json").assertExitCode(1).assertNoStackTrace();
+
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err()).startsWith("error: hostpki ran out of file descriptors").contains("ulimit -n");
+    assertThat(run.out()).contains("\"command\":\"plan\"", "ran out of file descriptors");
+  }
+}
