@@ -145,7 +145,7 @@ public final class Secrets {
       value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
           : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
       if (value.isEmpty()) {
-        throw new HostpkiException(name + " is empty");
+        throw new HostpkiException(name + " is empty; write " + naming.holding() + " into it, on one line");
       }
       return value.toCharArray();
     } catch (NotARegularFileException e) {
