@@ -129,9 +129,11 @@ class SystemdUnitsTest {
     }
     setup.add("mount -t tmpfs tmpfs /tmp"); // PrivateTmp=yes
     setup.add("mount -o remount,bind,ro /"); // ProtectSystem=strict
-    Path ca = Cli.projectDir().resolve("examples/trusted/ldap-ca.pem");
-    String script = "cp " + ca + " /usr/local/share/ca-certificates/hostpki-unit-test.crt"
-        + " && before=$(sha256sum < /etc/ssl/certs/java/cacerts) && update-ca-certificates"
+    // The certificate goes in the script: a checkout under /tmp is hidden by the private /tmp.
+    String pem = Files.readString(Cli.projectDir().resolve("examples/trusted/ldap-ca.pem"));
+    String script = "set -e\ncat > /usr/local/share/ca-certificates/hostpki-unit-test.crt <<'PEM'\n" + pem
+        + (pem.endsWith("\n") ? "" : "\n") + "PEM\n"
+        + "before=$(sha256sum < /etc/ssl/certs/java/cacerts) && update-ca-certificates"
         + " && [ \"$before\" != \"$(sha256sum < /etc/ssl/certs/java/cacerts)\" ] && echo JAVA-CACERTS-UPDATED";
 
     ProcessResult run = Namespace.mount().setup(setup.toArray(String[]::new))
