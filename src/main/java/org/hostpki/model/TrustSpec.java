@@ -43,26 +43,15 @@ public record TrustSpec(
     directoryOrigins = Map.copyOf(directoryOrigins);
   }
 
-  /** Trust no desired-state file declares. */
-  public TrustSpec(
-      boolean prune,
-      boolean hashedDirectory,
-      List<TrustedCertificateSource> certificates,
-      List<Path> directories,
-      boolean includeSystemRoots,
-      TrustFilters filters,
-      Optional<InstallSpec> install,
-      List<CrlSource> crls) {
-    this(prune, hashedDirectory, certificates, directories, includeSystemRoots, filters, install, crls, Map.of());
-  }
-
   /** The trust store alone: no system roots, no filters, nothing installed elsewhere. */
   public TrustSpec(
       boolean prune,
       boolean hashedDirectory,
       List<TrustedCertificateSource> certificates,
       List<Path> directories) {
-    this(prune, hashedDirectory, certificates, directories, false, TrustFilters.NONE, Optional.empty(), List.of());
+    this(
+        prune, hashedDirectory, certificates, directories, false, TrustFilters.NONE, Optional.empty(), List.of(),
+        Map.of());
   }
 
   public static TrustSpec defaults() {
