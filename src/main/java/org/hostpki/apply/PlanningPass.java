@@ -33,6 +33,8 @@ import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Planner;
+import org.hostpki.plan.Refusal;
+import org.hostpki.plan.RefusalCode;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreSnapshot;
@@ -80,7 +82,11 @@ final class PlanningPass {
     parts.progress().step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
     StoreSnapshot snapshot = live.orElseGet(directory::read);
-    desired.outputs().forEach(o -> o.fileNames().forEach(n -> directory.requireFreeName(n, o.origin())));
+    // A folder of other files is refused as a whole, not name by name.
+    List<String> foreign = snapshot.generation().isEmpty() ? directory.foreignEntries() : List.of();
+    if (foreign.isEmpty()) {
+      desired.outputs().forEach(o -> o.fileNames().forEach(n -> directory.requireFreeName(n, o.origin())));
+    }
     Optional<char[]> previous = parts.secrets().previousPassword(desired.store().previousPassword());
     StoreContents read =
         observer.observe(
@@ -113,9 +119,17 @@ final class PlanningPass {
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
                     directory.lastWritten(), unattended, trustedCrls, installs.input(), acme))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
+    if (!foreign.isEmpty()) {
+      // Nothing is planned for a folder that is not hostpki's: the refusal alone.
+      planned =
+          new Plan(
+              List.of(), List.of(),
+              List.of(new Refusal(RefusalCode.FOREIGN_FOLDER, "store", directory.foreignFolderMessage(foreign), List.of())),
+              0, basis);
+    }
     Optional<String> blocked = Expiries.blocked(planned, unattended);
     List<PendingHook> arising =
-        Expiries.clockRefused(planned)
+        Expiries.clockRefused(planned) || !foreign.isEmpty()
             ? List.of()
             : ExpiringHooks.arising(
                 desired,

@@ -332,10 +332,16 @@ public final class Reconciler {
    * For a store that does not exist yet, the plan made before the lock (which makes the store's
    * folder): a first apply refused, or failing on an input it reads, leaves no empty store folder
    * behind. Used under the lock only while the store there is still empty; otherwise planned again.
+   * So is a folder of other files (refused): no lock file is left among them.
    */
   private Optional<Observation> firstStorePlanned(
       DesiredState desired, Set<PlanInput.Replace> replace, boolean keepPlanned) {
-    if (!Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS)) {
+    boolean absent = Files.notExists(desired.store().path(), LinkOption.NOFOLLOW_LINKS);
+    boolean foreign =
+        !absent
+            && Files.isDirectory(desired.store().path()) // else the lock says what is wrong, as before
+            && !pass.directory(desired).foreignEntries().isEmpty();
+    if (!absent && !foreign) {
       return Optional.empty();
     }
     Observation first = pass.observe(desired, replace, keepPlanned, Optional.empty());

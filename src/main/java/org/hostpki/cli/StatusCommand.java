@@ -105,7 +105,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     TerminalLines text = new TerminalLines();
     text.add("Store    ").add(o.desired().store().path());
     o.store().snapshot().generation().ifPresent(g -> text.add(" (generation ").add(g).add(')'));
-    if (!s.exists()) {
+    if (o.plan().refusals().stream().anyMatch(r -> r.kind() == org.hostpki.plan.RefusalCode.FOREIGN_FOLDER)) {
+      text.add(" — not a hostpki store: it holds other files (see the error below)");
+    } else if (!s.exists()) {
       text.add(" — empty: run 'hostpki apply -f ").add(file).add("'");
     }
     text.end();

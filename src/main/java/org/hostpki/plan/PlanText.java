@@ -50,7 +50,9 @@ public final class PlanText {
       r.problems().forEach(p -> out.line("  - " + p));
     }
     if (plan.isEmpty() && plan.isRefused()) {
-      out.line("No other changes (" + plan.unchanged() + " resources checked).");
+      if (plan.unchanged() > 0) { // none checked: the refusal came before any resource (foreign-folder)
+        out.line("No other changes (" + plan.unchanged() + " resources checked).");
+      }
     } else if (plan.isEmpty() && plan.acmeOrderWaits()) {
       out.line("No changes now: the ACME order waits, see the warning above (" + plan.unchanged() + " resources checked)"
           + (plan.hasPendingHooks() ? "; hooks are pending: the next apply runs them." : "."));

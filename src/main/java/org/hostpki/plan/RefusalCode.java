@@ -24,7 +24,9 @@ public enum RefusalCode {
   /** A target of {@code trust.install} cannot be installed into on this host. */
   INSTALL_REFUSED("install-refused"),
   /** None of the server's names and addresses can be ordered from the ACME CA. */
-  ACME_NO_IDENTIFIERS("acme-no-identifiers");
+  ACME_NO_IDENTIFIERS("acme-no-identifiers"),
+  /** {@code store.path} is a folder of other files, not a hostpki store nor empty. */
+  FOREIGN_FOLDER("foreign-folder");
 
   private final String code;
 

@@ -29,6 +29,7 @@ import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.model.TerminalText;
 
 /**
  * A store directory: reading the current set, committing a new one atomically, history and
@@ -43,6 +44,16 @@ import org.hostpki.model.StoreLayout;
 public final class StoreDirectory {
   /** How many generations are kept, the current one among them, for history and rollback. */
   public static final int KEPT_GENERATIONS = 5;
+
+  /** How many names of a foreign folder a refusal shows. */
+  private static final int SHOWN_FOREIGN = 3;
+
+  /**
+   * Folders hostpki keeps beside the generations, which a failed first apply may leave without
+   * one (an ACME account made before a failed order), and a mount point's {@code lost+found}.
+   */
+  private static final java.util.Set<String> OWN_RECORD_FOLDERS =
+      java.util.Set.of(RecordDirectory.ACME, ".install", "lost+found");
 
   private final Path directory;
   private final Clock clock;
@@ -226,7 +237,7 @@ public final class StoreDirectory {
       storeExists();
       safety.checkStoreDirectory(directory);
       dataLink.requireLinkOrAbsent();
-      links.requireNoForeignEntries(visible);
+      links.requireNoForeignEntries(visible, heldBy(live));
       removeLeftovers();
       name = GenerationNames.next(clock.instant(), generationNames().stream().findFirst());
       carried = carriedFrom(live);
@@ -547,6 +558,69 @@ public final class StoreDirectory {
   }
 
   /**
+   * What an existing folder that is no hostpki store yet — no {@code ..data}, no generation —
+   * holds beside what hostpki itself may leave there (its lock, the {@code ..data_tmp} and
+   * leftovers of an interrupted first write, its links through {@code ..data}, the {@code .acme}
+   * and {@code .install} records) and a mount point's {@code lost+found}: the names, sorted. A
+   * store is made only in a new or empty folder, never beside files hostpki did not make (an
+   * nginx configuration, a certificate of its own). Empty for a store, and for a folder that does
+   * not exist or holds nothing else. Reads only: checked before the lock, which makes a file.
+   */
+  public List<String> foreignEntries() {
+    if (!storeExists()) {
+      return List.of();
+    }
+    List<String> foreign = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.equals(DataLink.NAME) || GenerationNames.isGeneration(name)) {
+          return List.of(); // a store, or one that lost its ..data: read() says which
+        }
+        if (!isOwnLeftover(entry, name)) {
+          foreign.add(name);
+        }
+      }
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw readFailure(e);
+    }
+    foreign.sort(Comparator.naturalOrder());
+    return foreign;
+  }
+
+  /** The refusal of {@link #foreignEntries()}: the folder, up to three names, and the fix. */
+  public String foreignFolderMessage(List<String> foreign) {
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < Math.min(SHOWN_FOREIGN, foreign.size()); i++) {
+      names.append(i == 0 ? "" : ", ").append('\'').append(TerminalText.escape(foreign.get(i))).append('\'');
+    }
+    if (foreign.size() > SHOWN_FOREIGN) {
+      names.append(" and ").append(foreign.size() - SHOWN_FOREIGN).append(" more");
+    }
+    return "store folder " + TerminalText.escape(directory.toString()) + " holds files that are not a"
+        + " hostpki store (" + names + "): hostpki makes its store only in a new or empty folder and"
+        + " never writes beside files it did not make. Point store.path at a new or empty folder"
+        + " (hostpki makes a missing one); nothing was changed";
+  }
+
+  private static boolean isOwnLeftover(Path entry, String name) throws IOException {
+    if (name.equals(StoreLock.LOCK_FILE)
+        || name.equals(DataLink.TMP_NAME)
+        || GenerationNames.isLeftover(name)) {
+      return true;
+    }
+    BasicFileAttributes attributes =
+        Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (attributes.isDirectory()) {
+      return OWN_RECORD_FOLDERS.contains(name);
+    }
+    // a link an interrupted first commit made (it dangles, as ..data never came)
+    return attributes.isSymbolicLink()
+        && Files.readSymbolicLink(entry)
+            .equals(StoreNames.visibleLinkTarget(entry.getFileSystem(), name));
+  }
+
+  /**
    * Refuses a declared file whose name in the store is taken by anything but hostpki's link (a
    * link into the store or elsewhere, a FIFO, a directory, a file put there by hand): nothing is
    * read through it or replaced, and the message names the declaration.
@@ -571,6 +645,13 @@ public final class StoreDirectory {
               + "; hostpki neither reads through nor replaces what it did not make. Move it out of "
               + directory + " (or give the output another file name), then apply again");
     });
+  }
+
+  /** The top-level names the live generation holds, while it is still current; else none. */
+  private java.util.Set<String> heldBy(StoreSnapshot live) throws IOException {
+    return live.generation().isPresent() && dataLink.currentGeneration().equals(live.generation())
+        ? StoreNames.topLevelNames(live.files().keySet())
+        : java.util.Set.of();
   }
 
   /** Files are carried over only from the generation they were read from, still current. */

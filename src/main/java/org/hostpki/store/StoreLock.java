@@ -81,7 +81,7 @@ public final class StoreLock implements AutoCloseable {
       lockFile = storeDirectory.toRealPath().resolve(LOCK_FILE);
     } catch (IOException e) {
       throw new HostpkiException(
-          "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e), e);
+          "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e) + "; the store is unchanged", e);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -131,7 +131,7 @@ public final class StoreLock implements AutoCloseable {
         }
       }
       throw new HostpkiException(
-          "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e), e);
+          "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e) + "; the store is unchanged", e);
     }
   }
 

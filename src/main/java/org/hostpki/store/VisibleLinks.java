@@ -31,6 +31,16 @@ final class VisibleLinks {
    * neither read through nor replaced.
    */
   void requireNoForeignEntries(Set<String> topLevelNames) throws IOException {
+    requireNoForeignEntries(topLevelNames, topLevelNames);
+  }
+
+  /**
+   * As {@link #requireNoForeignEntries(Set)}, for a set about to be written.
+   *
+   * @param held the names the current generation holds: only for those does the message say the
+   *     generation still has the file (a name new to the store, or a store never written, has none)
+   */
+  void requireNoForeignEntries(Set<String> topLevelNames, Set<String> held) throws IOException {
     for (String name : topLevelNames) {
       Path visible = store.resolve(name);
       Optional<BasicFileAttributes> entry = SafeFiles.entry(visible);
@@ -42,11 +52,12 @@ final class VisibleLinks {
       if (attributes.isSymbolicLink()) {
         Path target = Files.readSymbolicLink(visible);
         if (!target.equals(expected)) {
-          throw foreign(visible, "a symbolic link to " + target, expected, "rm " + visible);
+          throw foreign(visible, "a symbolic link to " + target, expected, "rm " + visible, held.contains(name));
         }
       } else {
         throw foreign(
-            visible, FileReasons.kindOf(visible, attributes, LinkOption.NOFOLLOW_LINKS), expected, "move it out of " + store);
+            visible, FileReasons.kindOf(visible, attributes, LinkOption.NOFOLLOW_LINKS), expected,
+            "move it out of " + store, held.contains(name));
       }
     }
   }
@@ -113,7 +124,14 @@ final class VisibleLinks {
   }
 
   private static HostpkiException foreign(
-      Path visible, String kind, Path expected, String remedy) {
+      Path visible, String kind, Path expected, String remedy, boolean held) {
+    if (!held) {
+      return new HostpkiException(
+          "store entry " + visible + " is " + kind + ", where hostpki is to make its link to "
+              + expected + ": hostpki did not make it, and will not read through or replace it;"
+              + " nothing was changed. Remove it (" + remedy + ") if it is not needed, or point"
+              + " store.path at a folder of hostpki's own, then apply again");
+    }
     return new HostpkiException(
         "store entry " + visible + " is " + kind + ", but hostpki keeps a link to " + expected
             + " there: the store was altered by hand, and hostpki will not read through or"

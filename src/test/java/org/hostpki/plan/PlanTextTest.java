@@ -41,6 +41,16 @@ class PlanTextTest {
   }
 
   @Test
+  void testRender_aRefusalBeforeAnyResourceWasCheckedSaysNoOtherChangesNot() {
+    Plan plan = new Plan(List.of(), List.of(), List.of(REFUSAL), 0, Fixtures.fp("b"));
+
+    assertThat(new PlanText(false).render(plan))
+        .doesNotContain("No other changes")
+        .endsWith("  - certificate 2 of 2 (CN=CA) expired on 2026-01-01 00:00 UTC\n"
+            + "Refused: apply changes nothing until the error above is fixed.\n");
+  }
+
+  @Test
   void testRender_warningsComeBeforeTheSummary() {
     Plan plan =
         new Plan(

@@ -250,9 +250,74 @@ class StoreDirectoryTest {
     assertThatThrownBy(() -> write(StoreFiles.typical("v1")))
         .isInstanceOf(HostpkiException.class)
         .hasMessageContaining(store.resolve("server.crt") + " is a regular file")
-        .hasMessageContaining("move it out of " + store);
+        .hasMessageContaining("move it out of " + store)
+        .hasMessageContaining("nothing was changed")
+        .hasMessageNotContaining("the generation still holds"); // there is none
     assertThat(Files.readString(store.resolve("server.crt"))).isEqualTo("an admin's own file");
     assertThat(entries()).containsExactly("server.crt");
+  }
+
+  @Test
+  void testWrite_regularFileAtANameNewToTheStoreIsRefusedWithoutClaimingAGenerationHoldsIt() throws IOException {
+    SortedMap<String, StoreFile> first = StoreFiles.typical("v1");
+    first.remove("server-fullchain.crt");
+    write(first);
+    Files.writeString(store.resolve("server-fullchain.crt"), "an admin's own file");
+
+    assertThatThrownBy(() -> write(StoreFiles.typical("v2")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(store.resolve("server-fullchain.crt") + " is a regular file, where hostpki is to make its link")
+        .hasMessageNotContaining("the generation still holds");
+    assertThat(Files.readString(store.resolve("server-fullchain.crt"))).isEqualTo("an admin's own file");
+  }
+
+  @Test
+  void testForeignEntries_ofAFolderOfOtherFiles_sortedAndNamedInTheRefusal() throws IOException {
+    Files.createDirectories(store.resolve("sites-enabled"));
+    for (String name : new String[] {"nginx.conf", "server.crt", "mime\ntypes", ".acme"}) {
+      Files.writeString(store.resolve(name), "theirs");
+    }
+    Files.writeString(store.resolve("evil\u001b[2Kname"), "theirs");
+
+    List<String> foreign = directory.foreignEntries();
+
+    assertThat(foreign) // a file named .acme is not hostpki's record folder
+        .containsExactly(".acme", "evil\u001b[2Kname", "mime\ntypes", "nginx.conf", "server.crt", "sites-enabled");
+    assertThat(directory.foreignFolderMessage(foreign))
+        .startsWith("store folder " + store + " holds files that are not a hostpki store ('.acme', 'evil\\x1b[2Kname', 'mime\\ntypes' and 3 more)")
+        .contains("Point store.path at a new or empty folder")
+        .doesNotContain("\u001b", "\n");
+  }
+
+  @Test
+  void testForeignEntries_noneInWhatHostpkiItselfLeavesOrAMountPoint() throws IOException {
+    assertThat(directory.foreignEntries()).isEmpty(); // no folder at all
+    Files.createDirectories(store.resolve("lost+found"));
+    Files.createDirectories(store.resolve(".acme/acme.example_443-0123"));
+    Files.createDirectories(store.resolve(".install"));
+    Files.createDirectories(store.resolve("..2026_03_01_12_00_00.000000000.partial"));
+    Files.writeString(store.resolve(".lock"), "");
+    Files.createSymbolicLink(store.resolve("..data_tmp"), fs.getPath("..2026_03_01_12_00_00.000000000"));
+    Files.createSymbolicLink(store.resolve("ca.crt"), fs.getPath("..data/ca.crt")); // dangling
+
+    assertThat(directory.foreignEntries()).isEmpty();
+
+    Files.createSymbolicLink(store.resolve("server.crt"), fs.getPath("/etc/nginx/server.crt"));
+    assertThat(directory.foreignEntries()).containsExactly("server.crt");
+  }
+
+  @Test
+  void testForeignEntries_noneInAStoreEvenOneThatLostItsDataLink() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.writeString(store.resolve("notes.txt"), "an admin's own file");
+    assertThat(directory.foreignEntries()).isEmpty();
+
+    Files.delete(store.resolve("..data"));
+
+    assertThat(directory.foreignEntries()).isEmpty();
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("has no ..data link to its current generation");
   }
 
   @Test

@@ -166,7 +166,8 @@ class StoreLockTest {
 
     assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "hostpki apply"))
         .isInstanceOf(HostpkiException.class)
-        .hasMessageContaining("cannot lock store " + store());
+        .hasMessageContaining("cannot lock store " + store())
+        .hasMessageEndingWith("; the store is unchanged");
     assertThat(Files.readString(victim)).isEqualTo("precious");
   }
 }
