@@ -124,7 +124,7 @@ final class PlanningPass {
       planned =
           new Plan(
               List.of(), List.of(),
-              List.of(new Refusal(RefusalCode.FOREIGN_FOLDER, "store", directory.foreignFolderMessage(foreign), List.of())),
+              List.of(new Refusal(RefusalCode.FOREIGN_FOLDER, "store", placed(desired, directory.foreignFolderMessage(foreign)), List.of())),
               0, basis);
     }
     Optional<String> blocked = Expiries.blocked(planned, unattended);
@@ -215,11 +215,6 @@ final class PlanningPass {
   }
 
   /**
-   * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()};
-   * none at present, the mechanism stays for the next setting read before it is carried out):
-   * refused, rather than silently left out.
-   */
-  /**
    * Refuses a store path that names something other than a folder, naming where the desired
    * state writes it; a missing one is made by apply, and one that cannot be looked at is the
    * store's own error.
@@ -235,11 +230,20 @@ final class PlanningPass {
     }
     String shown = TerminalText.escape(path.toString());
     throw new HostpkiException(
-        desired.store().pathOrigin().map(o -> TerminalText.escape(o.toString()) + ": ").orElse("")
-            + "store " + shown + " is not a directory; store.path must name a directory (hostpki creates it"
-            + " when missing): move " + shown + " away, or point store.path at another folder");
+        placed(desired, "store " + shown + " is not a directory; store.path must name a directory (hostpki creates it"
+            + " when missing): move " + shown + " away, or point store.path at another folder"));
   }
 
+  /** A message about the store path, after where the desired state gives it ({@code file:line:col: }). */
+  private static String placed(DesiredState desired, String message) {
+    return desired.store().pathOrigin().map(o -> TerminalText.escape(o.toString()) + ": ").orElse("") + message;
+  }
+
+  /**
+   * Settings this build reads but cannot carry out yet ({@link DesiredState#notYetSupported()};
+   * none at present, the mechanism stays for the next setting read before it is carried out):
+   * refused, rather than silently left out.
+   */
   static void refuseNotYetSupported(DesiredState desired) {
     List<UnsupportedSetting> settings = desired.notYetSupported();
     if (settings.isEmpty()) {
