@@ -104,7 +104,8 @@ options:
         C(store.previousPassword), C(trust.install.javaPassword) or
         C(server.acme.externalAccountBinding.hmacKey) given as C(env) and a variable's name), as a
         mapping of each name to its value, for example from Ansible Vault. They are set in the
-        environment of C(hostpki) alone; hooks never see a variable a secret is read from.
+        environment of C(hostpki) alone; hooks never see a variable a secret is read from, so a
+        variable the process lives by (C(PATH), C(HOME), C(LANG), C(LC_*), ...) is refused as one.
       - Use this rather than the task's C(environment) keyword for a secret. Ansible puts
         C(environment) on the command line that starts the module on the target, where every user
         of the target sees it in the process list while the task runs, and C(-vvv) prints it. A

@@ -142,6 +142,10 @@ public class Hooks {
         Optional<String> problem = runOne(desired, hook, argv, store, generation);
         if (problem.isPresent() && failure.isEmpty()) {
           failure = problem;
+        } else if (problem.isPresent()) {
+          // The hook's first failure is its error; a later one would otherwise go unsaid.
+          log.println("hook: " + problem.get());
+          log.flush();
         }
       }
       if (failure.isPresent()) {

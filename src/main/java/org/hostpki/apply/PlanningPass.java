@@ -1,6 +1,10 @@
 package org.hostpki.apply;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
+import org.hostpki.model.TerminalText;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.model.UnsupportedSetting;
 import org.hostpki.pki.Certificate;
@@ -70,6 +75,7 @@ final class PlanningPass {
       Optional<StoreSnapshot> live,
       Optional<AcmeObservation.Failure> acmeFailed) {
     refuseNotYetSupported(desired);
+    refuseStorePathNotAFolder(desired);
     Instant now = parts.clock().instant();
     HostIdentity host = parts.hostProbe().identify(desired.host());
     Optional<char[]> password = parts.secrets().password(desired.store().password());
@@ -118,7 +124,7 @@ final class PlanningPass {
       planned =
           new Plan(
               List.of(), List.of(),
-              List.of(new Refusal(RefusalCode.FOREIGN_FOLDER, "store", directory.foreignFolderMessage(foreign), List.of())),
+              List.of(new Refusal(RefusalCode.FOREIGN_FOLDER, "store", placed(desired, directory.foreignFolderMessage(foreign)), List.of())),
               0, basis);
     }
     Optional<String> blocked = Expiries.blocked(planned, unattended);
@@ -206,6 +212,31 @@ final class PlanningPass {
 
   StoreDirectory directory(DesiredState desired) {
     return StoreDirectory.of(desired, parts.clock());
+  }
+
+  /**
+   * Refuses a store path that names something other than a folder, naming where the desired
+   * state writes it; a missing one is made by apply, and one that cannot be looked at is the
+   * store's own error.
+   */
+  static void refuseStorePathNotAFolder(DesiredState desired) {
+    Path path = desired.store().path();
+    try {
+      if (Files.readAttributes(path, BasicFileAttributes.class).isDirectory()) {
+        return;
+      }
+    } catch (IOException e) {
+      return;
+    }
+    String shown = TerminalText.escape(path.toString());
+    throw new HostpkiException(
+        placed(desired, "store " + shown + " is not a directory; store.path must name a directory (hostpki creates it"
+            + " when missing): move " + shown + " away, or point store.path at another folder"));
+  }
+
+  /** A message about the store path, after where the desired state gives it ({@code file:line:col: }). */
+  private static String placed(DesiredState desired, String message) {
+    return desired.store().pathOrigin().map(o -> TerminalText.escape(o.toString()) + ": ").orElse("") + message;
   }
 
   /**

@@ -277,6 +277,7 @@ public final class Reconciler {
       boolean unattended,
       boolean revokeOld) {
     PlanningPass.refuseNotYetSupported(desired); // before the lock, which makes the store folder
+    PlanningPass.refuseStorePathNotAFolder(desired);
     boolean keepPlanned = unattended || savedPlan.isPresent();
     Optional<Observation> unlocked = firstStorePlanned(desired, replace, keepPlanned);
     parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it

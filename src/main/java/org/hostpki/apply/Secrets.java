@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,6 +20,7 @@ import org.hostpki.files.InputKind;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.TerminalText;
 
 /** Resolves the store password from where the desired state says it is. */
 public final class Secrets {
@@ -45,27 +47,28 @@ public final class Secrets {
    *
    * @param env what names the variable, e.g. {@code store.password}
    * @param file what names the file, e.g. {@code store.password.file}
-   * @param instead the other way to give it, for the hint
+   * @param insteadOfEnv the other way to give it, for the hint when the variable is unset
+   * @param insteadOfFile the other way to give it, for the hint when the file is unusable
+   * @param holding what the file holds, e.g. {@code the password}
    */
-  private record Naming(String env, String file, String instead) {}
+  private record Naming(String env, String file, String insteadOfEnv, String insteadOfFile, String holding) {
+    /** A desired-state key, {@code {env: ...}} or {@code {file: ...}}. */
+    static Naming key(String key, String holding) {
+      return new Naming(
+          key, key + ".file", "point " + key + ".file at a file holding " + holding,
+          "or give it in an environment variable: " + key + ": {env: VARIABLE}", holding);
+    }
+  }
 
-  private static final Naming STORE =
-      new Naming("store.password", "store.password.file", "point store.password.file at a file holding the password");
-  private static final Naming PREVIOUS =
-      new Naming(
-          "store.previousPassword", "store.previousPassword.file",
-          "point store.previousPassword.file at a file holding the old password");
-  private static final Naming EAB_HMAC =
-      new Naming(
-          "server.acme.externalAccountBinding.hmacKey", "server.acme.externalAccountBinding.hmacKey.file",
-          "point hmacKey.file at a file holding the key");
+  private static final Naming STORE = Naming.key("store.password", "the password");
+  private static final Naming PREVIOUS = Naming.key("store.previousPassword", "the old password");
+  private static final Naming EAB_HMAC = Naming.key("server.acme.externalAccountBinding.hmacKey", "the key");
   private static final Naming OPTION =
-      new Naming("--password-env", "--password-file", "give --password-file with a file holding the password");
-
-  private static final Naming JAVA =
       new Naming(
-          "trust.install.javaPassword", "trust.install.javaPassword.file",
-          "point trust.install.javaPassword.file at a file holding the password");
+          "--password-env", "--password-file", "give --password-file with a file holding the password",
+          "or give --password-env with a variable holding it", "the password");
+
+  private static final Naming JAVA = Naming.key("trust.install.javaPassword", "the password");
 
   /** The Java trust stores' password of {@code trust.install}, or empty for Java's default. */
   public Optional<char[]> javaPassword(Optional<PasswordSource> source) {
@@ -78,8 +81,8 @@ public final class Secrets {
    */
   public Optional<char[]> recordedPassword(String target, Optional<PasswordSource> source) {
     String what = "the install record's password for " + target + " (to remove hostpki's entries there)";
-    return source.map(
-        s -> password(s, new Naming(what, what, "set trust.install.javaPassword to the password's source again")));
+    String again = "set trust.install.javaPassword to the password's source again";
+    return source.map(s -> password(s, new Naming(what, what, again, again, "the password")));
   }
 
   /** The password, or empty when none is configured. Never logs or echoes the value. */
@@ -106,17 +109,18 @@ public final class Secrets {
   }
 
   private char[] password(PasswordSource source, Naming naming) {
+    String at = source.origin().map(o -> TerminalText.escape(o.toString()) + ": ").orElse("");
     if (source instanceof PasswordSource.Env env) {
       String value = environment.get(env.variable());
       if (value == null || value.isEmpty()) {
         throw new HostpkiException(
-            naming.env() + ": environment variable "
-                + env.variable()
-                + " is not set or empty; export it before running hostpki, or " + naming.instead());
+            at + naming.env() + ": environment variable "
+                + TerminalText.escape(env.variable())
+                + " is not set or empty; export it before running hostpki, or " + naming.insteadOfEnv());
       }
       return value.toCharArray();
     }
-    return fromFile(((PasswordSource.File) source).path(), naming);
+    return fromFile(((PasswordSource.File) source).path(), at, naming);
   }
 
   /**
@@ -125,8 +129,9 @@ public final class Secrets {
    * {@code /dev/stdin} would block, and advice to chmod a device would break the system), its
    * owner, its mode.
    */
-  private char[] fromFile(Path file, Naming naming) {
-    String name = naming.file() + " " + file;
+  private char[] fromFile(Path file, String at, Naming naming) {
+    String shown = TerminalText.escape(file.toString());
+    String name = at + naming.file() + " " + shown;
     try {
       InputFiles.requireRegular(file, InputKind.PASSWORD);
       if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -140,15 +145,18 @@ public final class Secrets {
       value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
           : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
       if (value.isEmpty()) {
-        throw new HostpkiException(name + " is empty");
+        throw new HostpkiException(name + " is empty; write " + naming.holding() + " into it, on one line");
       }
       return value.toCharArray();
     } catch (NotARegularFileException e) {
       throw new HostpkiException(
-          name + " " + e.getReason() + "; a password file must be a regular file that holds the"
-              + " password (or use " + (naming == STORE ? "store.password.env" : naming.env()) + ")");
+          name + " " + e.getReason() + "; it must be a regular file that holds " + naming.holding()
+              + ": point " + naming.file() + " at one, " + naming.insteadOfFile());
     } catch (CharacterCodingException e) {
       throw new HostpkiException(name + " is not UTF-8 text");
+    } catch (NoSuchFileException e) {
+      throw new HostpkiException(
+          name + " does not exist; create it holding " + naming.holding() + " (mode 0600), " + naming.insteadOfFile());
     } catch (IOException e) {
       throw new HostpkiException(name + " " + FileReasons.of(e));
     }
@@ -163,14 +171,14 @@ public final class Secrets {
           name + " is owned by " + owner + ", not by the user running"
               + " hostpki (" + userName + ")" + (userName.equals(ROOT) ? "" : " or root")
               + "; its owner could change the password hostpki uses. Run: chown " + userName + " "
-              + file);
+              + TerminalText.escape(file.toString()));
     }
     Set<PosixFilePermission> perms = attributes.permissions();
     if (perms.contains(PosixFilePermission.OTHERS_READ)
         || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
       throw new HostpkiException(
           name + " is readable or writable by other users; run: chmod o-rwx "
-              + file);
+              + TerminalText.escape(file.toString()));
     }
   }
 }

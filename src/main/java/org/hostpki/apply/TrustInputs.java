@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,7 +22,9 @@ import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.model.TerminalText;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
 import org.hostpki.pki.Certificate;
@@ -90,7 +93,9 @@ public final class TrustInputs {
       add(out, origins, source.name(), certs, origin);
     }
     for (Path dir : trust.directories()) {
-      List<Path> files = listCertificateFiles(dir);
+      SourcePosition named = trust.directoryOrigins().get(dir);
+      List<Path> files =
+          listCertificateFiles(dir, named == null ? "" : TerminalText.escape(named.toString()) + ": ");
       // Read and decoded on every core; the errors are then met in file order, as one by one.
       List<Outcome<List<Certificate>>> read =
           Parallel.map(
@@ -151,7 +156,8 @@ public final class TrustInputs {
     }
   }
 
-  private static List<Path> listCertificateFiles(Path dir) {
+  /** @param at where the desired state names the folder, with ": ", or empty */
+  private static List<Path> listCertificateFiles(Path dir, String at) {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path p : stream) {
@@ -162,9 +168,16 @@ public final class TrustInputs {
       }
     } catch (NoSuchFileException e) {
       throw new HostpkiException(
-          "trust directory " + dir + " does not exist; create it or remove it from trust.directories");
+          at + "trust directory " + TerminalText.escape(dir.toString())
+              + " does not exist; create it or remove it from trust.directories");
+    } catch (NotDirectoryException e) {
+      throw new HostpkiException(
+          at + "trust directory " + TerminalText.escape(dir.toString())
+              + " is not a directory; trust.directories lists folders of certificate files: name a file"
+              + " in trust.certificates ({name: ..., file: ...}) instead");
     } catch (IOException e) {
-      throw new HostpkiException("trust directory " + dir + " cannot be read: " + e.getMessage());
+      throw new HostpkiException(
+          at + "trust directory " + TerminalText.escape(dir.toString()) + " cannot be read: " + FileReasons.cause(e));
     }
     Collections.sort(files);
     return files;

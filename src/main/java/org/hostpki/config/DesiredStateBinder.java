@@ -95,7 +95,8 @@ final class DesiredStateBinder {
         store.mapping("access")
             .map(a -> access.bind(a, "files that hold the private key", AccessSpec.KEY_LIMIT))
             .orElse(AccessSpec.NONE);
-    return new StoreSpec(path, password, profile, previous, declared);
+    Optional<SourcePosition> pathOrigin = store.scalar("path").map(fields::origin);
+    return new StoreSpec(path, password, profile, previous, declared, pathOrigin);
   }
 
   /** Only while changing the password: a new one must be given, and another one. */
@@ -181,8 +182,12 @@ final class DesiredStateBinder {
       }
     }
     List<Path> directories = new ArrayList<>();
+    Map<Path, SourcePosition> directoryOrigins = new HashMap<>();
     for (Fields.Given<String> text : fields.strings(trust, "directories")) {
-      fields.path(text).ifPresent(directories::add);
+      fields.path(text).ifPresent(p -> {
+        directories.add(p);
+        directoryOrigins.putIfAbsent(p, fields.origin(text.node()));
+      });
     }
     List<CrlSource> crls = new ArrayList<>();
     for (Fields.Given<String> text : fields.strings(trust, "crls")) {
@@ -200,7 +205,8 @@ final class DesiredStateBinder {
             fields.bool(trust, "excludeExpired").orElse(defaults.filters().excludeExpired()),
             fields.bool(trust, "caOnly").orElse(defaults.filters().caOnly())),
         trust.mapping("install").map(i -> new InstallBinder(fields).bind(i, trust.keyPosition("install"), store)),
-        crls);
+        crls,
+        directoryOrigins);
   }
 
   /**

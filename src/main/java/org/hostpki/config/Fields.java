@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
+import org.hostpki.model.SourcePosition;
+import org.hostpki.model.TerminalText;
 
 /**
  * Typed reading of desired-state values for the binders. A value of the wrong type has been
@@ -184,11 +187,53 @@ final class Fields {
     return string(m, key).flatMap(this::path);
   }
 
-  /** A secret's source, {env: VARIABLE} or {file: path}; both or neither was reported by the schema. */
+  /**
+   * A secret's source, {env: VARIABLE} or {file: path}; both or neither was reported by the schema.
+   * A variable the process itself lives by is refused: hostpki runs its hooks without every
+   * variable a secret is read from, so they would lose it (a hook without PATH or HOME).
+   */
   Optional<PasswordSource> secret(YamlNode.Mapping secret) {
     Optional<PasswordSource> env =
-        string(secret, "env").filter(e -> !e.value().isEmpty()).map(e -> new PasswordSource.Env(e.value()));
-    return env.isPresent() ? env : path(secret, "file").map(PasswordSource.File::new);
+        string(secret, "env")
+            .filter(e -> !e.value().isEmpty())
+            .map(e -> {
+              refuseProcessVariable(e);
+              return new PasswordSource.Env(e.value(), Optional.of(origin(e.node())));
+            });
+    if (env.isPresent()) {
+      return env;
+    }
+    return string(secret, "file")
+        .flatMap(f -> path(f).map(p -> new PasswordSource.File(p, Optional.of(origin(f.node())))));
+  }
+
+  /**
+   * Variables of the process itself, which a secret must not be kept in: the system's, the JVM's
+   * and those hostpki sets for its hooks.
+   */
+  private static final Set<String> PROCESS_VARIABLES =
+      Set.of(
+          "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TERM", "PWD", "OLDPWD",
+          "TMPDIR", "HOSTNAME", "MAIL", "DISPLAY", "XDG_RUNTIME_DIR", "LD_LIBRARY_PATH", "LD_PRELOAD",
+          "JAVA_HOME", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "HOSTPKI_JAVA_OPTS",
+          "HOSTPKI_STORE", "HOSTPKI_GENERATION", "HOSTPKI_CHANGED", "HOSTPKI_HOOK", "HOSTPKI_CERTIFICATE",
+          "HOSTPKI_FINGERPRINT", "HOSTPKI_NOT_AFTER", "HOSTPKI_WITHIN", "HOSTPKI_REASON");
+
+  private void refuseProcessVariable(Given<String> env) {
+    String name = env.value();
+    if (PROCESS_VARIABLES.contains(name) || name.startsWith("LC_")) {
+      error(
+          env.node(),
+          env.node().displayName() + " names " + TerminalText.escape(name) + ", a variable of the process itself: hostpki"
+              + " runs its hooks without every variable a secret is read from, so they would run"
+              + " without " + TerminalText.escape(name) + "; keep the secret in a variable of its own, e.g. {env: HOSTPKI_PASSWORD}");
+    }
+  }
+
+  /** Where a node is written, for a model value that messages at run time name it by. */
+  SourcePosition origin(YamlNode node) {
+    Position at = node.position();
+    return new SourcePosition(problems.file(), at.line(), at.column());
   }
 
   /**

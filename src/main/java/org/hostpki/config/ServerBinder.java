@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.hostpki.model.AcmeIdentifiers;
 import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.DnsName;
 import org.hostpki.model.ExternalSpec;
@@ -11,6 +13,7 @@ import org.hostpki.model.KeyRotation;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
+import org.hostpki.model.TerminalText;
 
 /** The {@code server} section: the server certificate, its key and where its chain comes from. */
 final class ServerBinder {
@@ -54,6 +57,9 @@ final class ServerBinder {
     if (issuer == ServerSpec.Issuer.ACME) {
       acmeBinder.warnOnKey(server, key);
     }
+    if (!includeHostIdentity && (!dnsNames.isEmpty() || !ipAddresses.isEmpty())) {
+      acme.ifPresent(a -> refuseNothingToOrder(server, a, dnsNames, ipAddresses));
+    }
     return new ServerSpec(
         issuer,
         subject,
@@ -68,6 +74,24 @@ final class ServerBinder {
         allowLongValidity,
         issuerUsable ? external(server, issuer) : Optional.empty(),
         acme);
+  }
+
+  /**
+   * Without the host identity the names to order are all in this file: an ACME order that would
+   * hold none of them is refused here, in plan's words, rather than first by plan.
+   */
+  private void refuseNothingToOrder(
+      YamlNode.Mapping server, AcmeSpec acme, List<String> dnsNames, List<InetAddress> ipAddresses) {
+    AcmeIdentifiers.Selection selection =
+        AcmeIdentifiers.select(dnsNames, ipAddresses, acme.includeAddresses(), acme.identifiers());
+    if (selection.isEmpty()) {
+      fields.problems().error(
+          server.keyPosition("acme"),
+          AcmeIdentifiers.nothingToOrder(TerminalText.escape(acme.directory().toString())) + " (not ordered: "
+              + selection.leftOut().stream()
+                  .map(l -> TerminalText.escape(l.toString()))
+                  .collect(Collectors.joining("; ")) + ")");
+    }
   }
 
   private static Optional<ServerSpec.Issuer> issuer(String text) {

@@ -110,6 +110,19 @@ public final class AcmeIdentifiers {
     return new Selection(names, ips, leftOut);
   }
 
+  /**
+   * Why an order that would hold nothing is refused, and what to do: the same words for validate
+   * (when the desired state alone decides it) and plan.
+   *
+   * @param directory the ACME directory URL, escaped for the terminal
+   */
+  public static String nothingToOrder(String directory) {
+    return "nothing to order from the ACME CA at " + directory + ": none of the server's names and"
+        + " addresses is one a public CA can validate; give server.dnsNames a public name,"
+        + " set server.acme.includeAddresses: true for global addresses (validated by"
+        + " http-01 or tls-alpn-01), or (for a private CA) server.acme.identifiers: all";
+  }
+
   /** Why a public CA cannot validate this name, or null when it can. */
   static String nonPublicName(String name) {
     String base = name.startsWith("*.") ? name.substring(2) : name;

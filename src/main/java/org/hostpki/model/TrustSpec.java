@@ -2,6 +2,7 @@ package org.hostpki.model;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,6 +20,8 @@ import java.util.Optional;
  *     trust.install} is absent
  * @param crls {@code trust.crls}: CRL files and folders of them, consumed into {@code
  *     trust-crls.pem} and, with {@code hashedDirectory}, {@code trust-hashed/HASH.rN}
+ * @param directoryOrigins where the desired state names each of {@code directories}, for
+ *     messages about one that cannot be read; a folder without an entry is named alone
  */
 public record TrustSpec(
     boolean prune,
@@ -28,7 +31,8 @@ public record TrustSpec(
     boolean includeSystemRoots,
     TrustFilters filters,
     Optional<InstallSpec> install,
-    List<CrlSource> crls) {
+    List<CrlSource> crls,
+    Map<Path, SourcePosition> directoryOrigins) {
 
   public TrustSpec {
     certificates = List.copyOf(certificates);
@@ -36,6 +40,7 @@ public record TrustSpec(
     Objects.requireNonNull(filters, "filters");
     Objects.requireNonNull(install, "install");
     crls = List.copyOf(crls);
+    directoryOrigins = Map.copyOf(directoryOrigins);
   }
 
   /** The trust store alone: no system roots, no filters, nothing installed elsewhere. */
@@ -44,7 +49,9 @@ public record TrustSpec(
       boolean hashedDirectory,
       List<TrustedCertificateSource> certificates,
       List<Path> directories) {
-    this(prune, hashedDirectory, certificates, directories, false, TrustFilters.NONE, Optional.empty(), List.of());
+    this(
+        prune, hashedDirectory, certificates, directories, false, TrustFilters.NONE, Optional.empty(), List.of(),
+        Map.of());
   }
 
   public static TrustSpec defaults() {

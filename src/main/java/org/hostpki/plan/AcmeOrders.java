@@ -99,10 +99,7 @@ final class AcmeOrders {
           new Refusal(
               RefusalCode.ACME_NO_IDENTIFIERS,
               Address.SERVER,
-              "nothing to order from the ACME CA at " + directory + ": none of the server's names and"
-                  + " addresses is one a public CA can validate; give server.dnsNames a public name,"
-                  + " set server.acme.includeAddresses: true for global addresses (validated by"
-                  + " http-01 or tls-alpn-01), or (for a private CA) server.acme.identifiers: all",
+              AcmeIdentifiers.nothingToOrder(directory),
               selection.leftOut().stream().map(l -> TerminalText.escape(l.toString())).toList()));
       return new Decision.Refused();
     }

@@ -110,6 +110,18 @@ class HooksTest {
     assertThat(outcome.firstFailure()).contains("afterServerChange hook [false] exited with status 1");
   }
 
+  /** Found by a trial: only the first failing command of a hook was reported; the others were not. */
+  @Test
+  void testRun_aLaterFailureIsLoggedEscaped() {
+    run(desired(List.of(List.of("false"), List.of("/gone\u001b[2J", "x\ty"))), Map.of(),
+        recording(Optional.of("exited with status 1")));
+
+    assertThat(log.toString())
+        .contains("hook: running /gone\\x1b[2J x\\ty\n")
+        .contains("hook: afterServerChange hook [/gone\\x1b[2J, x\\ty] was not started: /gone\\x1b[2J does not exist\n")
+        .doesNotContain("\u001b", "\t");
+  }
+
   /** Between the load of the file and the run, a program became writable by others: not run. */
   @Test
   void testRun_programOthersCanChangeIsNotStarted() throws IOException {

@@ -134,7 +134,7 @@ class ReconcilerInstallTest {
         HostSpec.defaults(),
         ca,
         ServerSpec.defaults(),
-        new TrustSpec(true, hashedDirectory, List.of(), List.of(), false, TrustFilters.NONE, install, List.of()),
+        new TrustSpec(true, hashedDirectory, List.of(), List.of(), false, TrustFilters.NONE, install, List.of(), Map.of()),
         HooksSpec.none());
   }
 

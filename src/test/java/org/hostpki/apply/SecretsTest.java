@@ -27,7 +27,9 @@ class SecretsTest {
     assertThat(secrets.previousPassword(Optional.of(new PasswordSource.File(old)))).hasValueSatisfying(p -> assertThat(p).containsExactly('o', 'l', 'd'));
     assertThatThrownBy(() -> secrets.previousPassword(Optional.of(new PasswordSource.File(dir.resolve("gone")))))
         .isInstanceOf(HostpkiException.class)
-        .hasMessage("store.previousPassword.file " + dir.resolve("gone") + " does not exist");
+        .hasMessage(
+            "store.previousPassword.file " + dir.resolve("gone") + " does not exist; create it holding the old"
+                + " password (mode 0600), or give it in an environment variable: store.previousPassword: {env: VARIABLE}");
     assertThatThrownBy(() -> secrets.previousPassword(Optional.of(new PasswordSource.Env("OLD_PASSWORD"))))
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith("store.previousPassword: environment variable OLD_PASSWORD is not set or empty");

@@ -93,7 +93,7 @@ class ForeignStoreFolderTest {
         .doesNotContain("empty: run");
     assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
     assertThat(plan.out() + plan.err())
-        .contains("store folder " + folder + " " + REFUSED + " ('nginx.conf', 'server.crt', 'sites-enabled')")
+        .contains("host.yaml:2:15: store folder " + folder + " " + REFUSED + " ('nginx.conf', 'server.crt', 'sites-enabled')")
         .contains("Point store.path at a new or empty folder")
         .doesNotContain("+ ca", "to create");
     assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);

@@ -116,6 +116,7 @@ class SchemaDriftTest {
           "TrustedCertificateSource.origin",
           "InstallSpec.origin",
           "OutputSpec.origin",
+          "StoreSpec.pathOrigin",
           "DesiredState.notYetSupported",
           "UnsupportedSetting",
           "UnsupportedSetting.key",

@@ -219,7 +219,7 @@ class InputPathCorpusTest {
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
     assertThat(result.err())
-        .contains("store.password.file /dev/stdin is a ", ", not a regular file; a password file must be a regular file")
+        .contains("store.password.file /dev/stdin is a ", ", not a regular file; it must be a regular file that holds the password")
         .doesNotContain("chmod");
   }
 

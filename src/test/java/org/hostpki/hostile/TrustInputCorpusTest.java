@@ -108,7 +108,7 @@ class TrustInputCorpusTest {
               Damage.deleteTree(w.dir.resolve("trusted.d"));
               Files.writeString(w.dir.resolve("trusted.d"), "not a directory");
             },
-            "trust directory {dir}/trusted.d cannot be read"),
+            "trust directory {dir}/trusted.d is not a directory; trust.directories lists folders of certificate files"),
         apply("truncated file in the directory", w -> Damage.truncate(web(w), 200), WEB + "block 1 (CERTIFICATE, line 1) is truncated"),
         apply("private key in the directory", w -> Files.write(w.dir.resolve("trusted.d/server.crt"), key().pkcs8Pem()),
             "{dir}/trusted.d/server.crt: not a usable certificate: contains a PRIVATE KEY"),

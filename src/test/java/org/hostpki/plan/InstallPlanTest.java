@@ -50,7 +50,7 @@ class InstallPlanTest {
     InstallSpec spec =
         new InstallSpec(content, true, false, List.of(), Optional.empty(), List.of(Path.of("/home/app/.pki/nssdb")),
             new SourcePosition(Path.of("/etc/hostpki/host.yaml"), 12, 3));
-    return withTrust(desired(), new TrustSpec(true, false, List.of(), List.of(), systemRoots, filters, Optional.of(spec), List.of()));
+    return withTrust(desired(), new TrustSpec(true, false, List.of(), List.of(), systemRoots, filters, Optional.of(spec), List.of(), Map.of()));
   }
 
   private static DesiredState installingCa() {
