@@ -6,9 +6,9 @@ import org.hostpki.model.HostpkiException;
 /**
  * What the JVM itself throws when a run meets the limits of the machine it runs on — out of heap
  * (a trust store of 100,000 certificates under a small {@code -Xmx}), out of file descriptors (a
- * low {@code ulimit -n}), out of threads (a low {@code ulimit -u}) — in the words of every other error: one line with the fix, no stack
- * trace. These are {@link Error}s, not exceptions: picocli hands them to no handler, and the JVM
- * would print its own trace of them.
+ * low {@code ulimit -n}), out of threads (a low {@code ulimit -u}) — in the words of every other
+ * error: one line with the fix, no stack trace. These are {@link Error}s, not exceptions: picocli
+ * hands them to no handler, and the JVM would print its own trace of them.
  */
 final class JvmErrors {
   /** The JDK's text for a thread the operating system refused (EAGAIN from pthread_create). */
@@ -43,8 +43,8 @@ final class JvmErrors {
     }
     if (tooManyOpenFiles(error)) {
       return new HostpkiException(
-          "hostpki ran out of file descriptors (too many open files): raise the limit (ulimit -n 1024; LimitNOFILE= in a systemd unit) and run it"
-              + " again." + NEVER_HALF_WRITTEN,
+          "hostpki ran out of file descriptors (too many open files): raise the limit (ulimit -n 1024;"
+              + " LimitNOFILE= in a systemd unit) and run it again." + NEVER_HALF_WRITTEN,
           error);
     }
     return new HostpkiException(
