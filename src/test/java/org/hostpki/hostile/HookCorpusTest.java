@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,12 @@ import org.hostpki.testkit.Tags;
  */
 @Tag(Tags.SLOW)
 class HookCorpusTest {
+  /**
+   * The hooks' sleeps carry digits of this run's own, so that cleaning up kills only this run's
+   * processes, never those of another suite running on the same machine (it made theirs fail).
+   */
+  private static final String SLEEP = "99." + new SecureRandom().nextInt(100_000_000, 1_000_000_000);
+
   @TempDir static Path templateDir;
   @TempDir Path dir;
   private Workspace workspace;
@@ -50,7 +57,7 @@ class HookCorpusTest {
   @AfterEach
   void killWhatTheHooksLeftRunning() {
     ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains("sleep 99"))
+        .filter(p -> p.info().commandLine().orElse("").contains("sleep " + SLEEP))
         .forEach(ProcessHandle::destroyForcibly);
   }
 
@@ -122,12 +129,12 @@ class HookCorpusTest {
         fails("killed by a signal", sh("kill -9 $$"),
             "ended with status 137 (killed by signal 9, SIGKILL, or exited 137)"),
         fails("killed by SIGTERM", sh("kill -TERM $$"), "killed by signal 15, SIGTERM"),
-        fails("hangs", List.of("sleep", "99"),
-            "afterServerChange hook [sleep, 99] did not finish within 2s (hooks.timeout): stopped it"),
+        fails("hangs", List.of("sleep", SLEEP),
+            "afterServerChange hook [sleep, " + SLEEP + "] did not finish within 2s (hooks.timeout): stopped it"),
         fails("hangs forever", List.of("sleep", "infinity"), "did not finish within 2s"),
-        fails("hangs with children", sh("sleep 99 & sleep 99"),
+        fails("hangs with children", sh("sleep " + SLEEP + " & sleep " + SLEEP),
             "did not finish within 2s (hooks.timeout): stopped it and the 2 process(es) it started"),
-        succeeds("daemonises and exits 0", sh("sleep 99 & echo started; exit 0"), "hook output: started"),
+        succeeds("daemonises and exits 0", sh("sleep " + SLEEP + " & echo started; exit 0"), "hook output: started"),
         never(succeeds("prints the environment", List.of("env"), "hook output: HOSTPKI_STORE={dir}/pki",
                 "hook output: HOSTPKI_HOOK=afterServerChange", "hook output: HOSTPKI_GENERATION=..",
                 "hook output: HOSTPKI_CHANGED=server,output/server-fullchain.crt,output/server.p12"),
