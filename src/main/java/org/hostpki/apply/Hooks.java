@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.PendingHook;
@@ -29,8 +31,7 @@ import org.hostpki.model.TerminalText;
  *   <li>{@code HOSTPKI_STORE} (the store directory), {@code HOSTPKI_GENERATION} (the generation
  *       now current), {@code HOSTPKI_CHANGED} (the addresses whose change made the hook due,
  *       comma-separated: {@code server,output/server.p12}; past 32 KiB by kind, {@code trust/*};
- *       empty for {@code onExpiring}) and {@code
- *       HOSTPKI_HOOK} (its name);
+ *       empty for {@code onExpiring}) and {@code HOSTPKI_HOOK} (its name);
  *   <li>for {@code onExpiring}, the certificate it is about: {@code HOSTPKI_CERTIFICATE} ({@code
  *       ca}, {@code ca-next}, {@code server}), {@code HOSTPKI_FINGERPRINT} (its SHA-256, lowercase
  *       hex), {@code HOSTPKI_NOT_AFTER} (RFC 3339, UTC), {@code HOSTPKI_WITHIN} (the threshold
@@ -99,10 +100,10 @@ public class Hooks {
     }
   }
 
-  /** PATH for hooks when hostpki has none (systemd's default). */
   /** The longest {@code HOSTPKI_CHANGED} given as is, well below Linux's 128 KiB per string. */
   static final int CHANGED_LIMIT = 32 * 1024;
 
+  /** PATH for hooks when hostpki has none (systemd's default). */
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final PrintWriter log;
@@ -255,7 +256,7 @@ public class Hooks {
     if (all.length() <= CHANGED_LIMIT) {
       return all;
     }
-    java.util.Set<String> kinds = new java.util.LinkedHashSet<>();
+    Set<String> kinds = new LinkedHashSet<>();
     for (String address : addresses) {
       int slash = address.indexOf('/');
       kinds.add(slash < 0 ? address : address.substring(0, slash) + "/*");

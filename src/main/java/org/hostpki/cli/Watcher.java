@@ -76,7 +76,6 @@ final class Watcher {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
 
-  /** The drift being waited out: the basis of its plan and when it was first seen. */
   /**
    * The drift being waited out: the basis of its plan, when it was first seen, and whether an
    * apply of it just failed (an ACME order: the failure's record then changes the basis, not the

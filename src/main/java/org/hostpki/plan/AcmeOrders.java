@@ -246,7 +246,6 @@ final class AcmeOrders {
     return !observed.isImportedLeaf(certificate) && observed.serverSignedByCa();
   }
 
-  /** The served certificate is the one this store's account last ordered from this directory. */
   /**
    * The recorded chain of the served certificate ({@code external-chain.crt}), whoever issued it:
    * what the outputs hold with it while it keeps serving.

@@ -677,7 +677,6 @@ class WatcherTest {
     }
   }
 
-  /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
   /**
    * {@code server.issuer: acme} under watch, with a test CA in place of the network: an empty
    * store orders at once, an identity change orders after the debounce, and a failing CA is asked
@@ -736,6 +735,7 @@ class WatcherTest {
     return new HostIdentity(hostname, Optional.of("example.com"), identity("192.0.2.10").addresses());
   }
 
+  /** Each sleep moves the clock by the interval and then runs the next step; no steps left: stop. */
   private static final class ScriptedSleeper implements Watcher.Sleeper {
     private final MovableClock clock;
     private final Deque<Runnable> steps = new ArrayDeque<>();
