@@ -567,8 +567,8 @@ public final class StoreDirectory {
    * not exist or holds nothing else. Reads only: checked before the lock, which makes a file.
    */
   public List<String> foreignEntries() {
-    if (!storeExists()) {
-      return List.of();
+    if (!storeExists() || Files.exists(directory.resolve(DataLink.NAME), LinkOption.NOFOLLOW_LINKS)) {
+      return List.of(); // the usual case, a store, without listing it on every apply
     }
     List<String> foreign = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
