@@ -23,6 +23,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
+import org.hostpki.model.SourcePosition;
 import org.hostpki.model.TerminalText;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.model.UnsupportedSetting;
@@ -236,7 +237,7 @@ final class PlanningPass {
 
   /** A message about the store path, after where the desired state gives it ({@code file:line:col: }). */
   private static String placed(DesiredState desired, String message) {
-    return desired.store().pathOrigin().map(o -> TerminalText.escape(o.toString()) + ": ").orElse("") + message;
+    return desired.store().pathOrigin().map(SourcePosition::prefix).orElse("") + message;
   }
 
   /**

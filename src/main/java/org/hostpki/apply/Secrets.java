@@ -20,6 +20,7 @@ import org.hostpki.files.InputKind;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.SourcePosition;
 import org.hostpki.model.TerminalText;
 
 /** Resolves the store password from where the desired state says it is. */
@@ -109,7 +110,7 @@ public final class Secrets {
   }
 
   private char[] password(PasswordSource source, Naming naming) {
-    String at = source.origin().map(o -> TerminalText.escape(o.toString()) + ": ").orElse("");
+    String at = source.origin().map(SourcePosition::prefix).orElse("");
     if (source instanceof PasswordSource.Env env) {
       String value = environment.get(env.variable());
       if (value == null || value.isEmpty()) {

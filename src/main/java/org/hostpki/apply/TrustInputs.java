@@ -95,7 +95,7 @@ public final class TrustInputs {
     for (Path dir : trust.directories()) {
       SourcePosition named = trust.directoryOrigins().get(dir);
       List<Path> files =
-          listCertificateFiles(dir, named == null ? "" : TerminalText.escape(named.toString()) + ": ");
+          listCertificateFiles(dir, named == null ? "" : named.prefix());
       // Read and decoded on every core; the errors are then met in file order, as one by one.
       List<Outcome<List<Certificate>>> read =
           Parallel.map(

@@ -8,4 +8,9 @@ public record SourcePosition(Path file, int line, int column) {
   public String toString() {
     return file + ":" + line + ":" + column;
   }
+
+  /** This place as a run-time message starts with it, escaped for a terminal: {@code host.yaml:4:20: }. */
+  public String prefix() {
+    return TerminalText.escape(toString()) + ": ";
+  }
 }
