@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * A DNS name the way certificates need it (RFC 1123 host names, RFC 5280 SANs): ASCII letters,
  * digits and '-' in labels of at most 63 characters, at most 253 in all, a wildcard only as the
- * whole left-most label, lower-case. The one home of these rules, for names a user writes and
- * names a host reports alike.
+ * whole left-most label, lower-case; a label that starts with xn-- is an IDNA2008 A-label ({@link
+ * IdnaLabel}). The one home of these rules, for names a user writes and names a host reports alike.
  *
  * @param value the name, lower-case, without a trailing dot
  */
@@ -117,6 +117,10 @@ public record DnsName(String value) {
         return Optional.of(
             "has the character '" + c + "' in '" + label + "'; a DNS label holds letters, digits and '-'");
       }
+    }
+    Optional<String> aLabel = IdnaLabel.problem(label);
+    if (aLabel.isPresent()) {
+      return aLabel;
     }
     if (label.startsWith("-") || label.endsWith("-")) {
       return Optional.of("has the label '" + label + "', which starts or ends with '-'");
