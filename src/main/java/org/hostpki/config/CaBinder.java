@@ -145,9 +145,52 @@ final class CaBinder {
     YamlNode.Mapping none = new YamlNode.Mapping("", Position.NONE, java.util.Map.of());
     YamlNode.Mapping permitted = m.mapping("permitted").orElse(none);
     YamlNode.Mapping excluded = m.mapping("excluded").orElse(none);
-    return Optional.of(
-        new NameConstraints(
-            domains(permitted), ranges(permitted), domains(excluded), ranges(excluded)));
+    NameConstraints constraints =
+        new NameConstraints(domains(permitted), ranges(permitted), domains(excluded), ranges(excluded));
+    refuseExcludedPermits(permitted, excluded, "dnsDomains", "DNS name", (p, x) ->
+        DnsName.parse(p, false).isPresent()
+            && DnsName.parse(x, false).isPresent()
+            && NameConstraints.dnsNameWithin(DnsName.lowerCase(p), DnsName.lowerCase(x)));
+    refuseExcludedPermits(permitted, excluded, "ipRanges", "IP address", (p, x) -> {
+      Optional<IpNetwork> inner = IpNetwork.parse(p);
+      Optional<IpNetwork> outer = IpNetwork.parse(x);
+      return inner.isPresent() && outer.isPresent()
+          && outer.get().prefixLength() <= inner.get().prefixLength()
+          && outer.get().contains(inner.get().address());
+    });
+    return Optional.of(constraints);
+  }
+
+  /**
+   * Refuses a permitted subtree that an excluded one covers (the same domain, a parent domain, a
+   * wider network): excluded subtrees win (RFC 5280), so the CA could certify no name in it, and
+   * with every permitted subtree of a kind covered, no name of that kind at all. An excluded
+   * subtree inside a permitted one (a carve-out) is what exclusions are for.
+   *
+   * @param within whether the permitted entry's text lies within the excluded entry's text
+   */
+  private void refuseExcludedPermits(
+      YamlNode.Mapping permitted, YamlNode.Mapping excluded, String key, String kind,
+      java.util.function.BiPredicate<String, String> within) {
+    List<Fields.Given<String>> permits = fields.strings(permitted, key);
+    List<Fields.Given<String>> exclusions = fields.strings(excluded, key);
+    java.util.Map<Fields.Given<String>, Fields.Given<String>> covered = new java.util.LinkedHashMap<>();
+    for (Fields.Given<String> permit : permits) {
+      exclusions.stream()
+          .filter(x -> within.test(permit.value(), x.value()))
+          .findFirst()
+          .ifPresent(x -> covered.put(permit, x));
+    }
+    String every =
+        covered.size() == permits.size()
+            ? "; with every permitted subtree excluded, it could certify no " + kind + " at all"
+            : "";
+    covered.forEach((permit, x) -> fields.error(
+        permit.node(),
+        permit.node().displayName() + " '" + TerminalText.escape(permit.value()) + "' is excluded too, by "
+            + x.node().displayName() + " '" + TerminalText.escape(x.value()) + "' (excluded subtrees"
+            + " win over permitted ones), so the CA could certify no " + kind + " in it" + every
+            + ": remove one of the two, or exclude only a part below it"));
   }
 
   private List<String> domains(YamlNode.Mapping subtrees) {

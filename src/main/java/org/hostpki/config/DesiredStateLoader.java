@@ -54,6 +54,8 @@ public final class DesiredStateLoader {
     problems.nextPhase();
     schemaCheck().check(mapping, problems);
     problems.nextPhase();
+    InvisibleCharacters.check(mapping, problems);
+    problems.nextPhase();
     DesiredState state = new DesiredStateBinder(file.toAbsolutePath(), problems).bind(mapping);
     return result(file, Optional.of(state), problems);
   }

@@ -248,12 +248,14 @@ final class Fields {
       return Optional.empty(); // reported by the schema check
     }
     List<String> args = new ArrayList<>();
+    boolean controls = false;
     for (YamlNode arg : argv.items()) {
       if (arg instanceof YamlNode.Scalar s && s.string().isPresent()) {
+        controls |= refuseControls(s, args.isEmpty());
         args.add(s.text());
       }
     }
-    if (args.isEmpty()) {
+    if (args.isEmpty() || controls) {
       return Optional.empty();
     }
     YamlNode program = argv.items().get(0);
@@ -267,11 +269,48 @@ final class Fields {
     if (args.get(0).strip().contains(" ")) {
       warning(
           program,
-          program.displayName() + " '" + args.get(0) + "' contains a space, but hooks run without a shell;"
-              + " write each argument as its own item: " + splitCommand(args));
+          program.displayName() + " '" + TerminalText.escape(args.get(0)) + "' contains a space, but hooks run"
+              + " without a shell; write each argument as its own item: " + TerminalText.escape(splitCommand(args)));
     }
     args.set(0, program(args.get(0)));
     return Optional.of(args);
+  }
+
+  /**
+   * Refuses a control character in a command: a program is a path or a name, one line of plain
+   * text; an argument may span lines (a script for {@code sh -c}) and hold tabs, but no other
+   * control or bidirectional override, which would reach the program and every log that shows the
+   * command (a NUL cannot be passed at all: arguments end at one). The other invisible formatting
+   * characters are {@link InvisibleCharacters}' to refuse.
+   *
+   * @return whether it refused one
+   */
+  private boolean refuseControls(YamlNode.Scalar arg, boolean isProgram) {
+    String text = arg.text();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean bidi = InvisibleCharacters.isBidiOverride(c);
+      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || bidi;
+      if (control && (isProgram || (c != '\n' && c != '\t'))) {
+        error(
+            arg,
+            String.format(
+                "%s '%s' holds U+%04X, %s, at character %d; %s: remove it",
+                arg.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), (int) c,
+                c == 0 ? "a NUL" : bidi ? "a bidirectional override" : c >= 0x2028 ? "a line separator"
+                    : "a control character",
+                text.codePointCount(0, i) + 1,
+                c == 0
+                    ? "no program can be given it (an argument ends at a NUL)"
+                    : isProgram
+                        ? "the program is a path or a name on PATH, one line of plain text"
+                        : "an argument may span lines and hold tabs (a script for sh -c), but no other"
+                            + " control character or override, which would reach the program and every"
+                            + " log that shows the command"));
+        return true;
+      }
+    }
+    return false;
   }
 
   private String program(String program) {

@@ -265,19 +265,20 @@ final class SchemaMessages {
    */
   private static String notOneLine(YamlNode node, String rule) {
     String text = text(node);
-    int at = 0;
-    while (at < text.length() && !TerminalText.isUnsafe(text.charAt(at))) {
-      at++;
-    }
-    char c = at < text.length() ? text.charAt(at) : 0;
+    int at = Math.max(0, TerminalText.firstUnsafe(text));
+    int c = at < text.length() ? text.codePointAt(at) : 0;
     String kind =
-        c >= 0x2028 && c <= 0x2029
-            ? "a line separator"
-            : c >= 0x202a ? "a bidirectional override" : "a control character";
+        c < 0x20 || (c >= 0x7f && c <= 0x9f)
+            ? "a control character"
+            : c == 0x2028 || c == 0x2029
+                ? "a line separator"
+                : (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+                    ? "a bidirectional override"
+                    : "an invisible formatting character";
     return String.format(
         "%s '%s' holds U+%04X, %s, at character %d; %s: remove it",
-        node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), (int) c, kind,
-        at + 1, rule);
+        node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), c, kind,
+        text.codePointCount(0, at) + 1, rule);
   }
 
   private static String empty(YamlNode node, String location) {

@@ -158,7 +158,7 @@ public record NameConstraints(
    * RFC 5280's dNSName rule: a name is within {@code domain} when it is the domain or has labels
    * added on the left. An empty domain covers every name; one with a leading dot only those below.
    */
-  static boolean dnsNameWithin(String name, String domain) {
+  public static boolean dnsNameWithin(String name, String domain) {
     if (domain.isEmpty()) {
       return true;
     }

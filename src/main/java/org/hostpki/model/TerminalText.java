@@ -6,9 +6,12 @@ package org.hostpki.model;
  * cursor, end a line, recolour, or reorder what a reader sees is shown as an escape instead.
  *
  * <p>Escaped: the C0 controls (NUL, newline, ESC, …), DEL, the C1 controls (U+0080–U+009F), the
- * line and paragraph separators U+2028/U+2029, and the bidirectional overrides and isolates
- * (U+202A–U+202E, U+2066–U+2069). Characters up to U+00FF are written {@code \xNN}, the others
- * {@code \}{@code uNNNN}; tab, newline and carriage return as {@code \t}, {@code \n}, {@code \r}.
+ * line and paragraph separators U+2028/U+2029, and the invisible formatting characters (Unicode's
+ * category Cf: the bidirectional overrides, isolates and marks, zero-width space, soft hyphen,
+ * U+FEFF, the tag characters U+E0000–U+E007F, …) except the zero-width joiner and non-joiner
+ * U+200C/U+200D, which Persian and the Indic scripts need. Characters up to U+00FF are written
+ * {@code \xNN}, the other BMP ones {@code \}{@code uNNNN}, the others {@code \}{@code UNNNNNNNN}
+ * (as YAML writes them); tab, newline and carriage return as {@code \t}, {@code \n}, {@code \r}.
  * Everything else, including non-ASCII letters and backslashes (RFC 4514 uses them), is kept.
  */
 public final class TerminalText {
@@ -27,24 +30,28 @@ public final class TerminalText {
     return escape(text, true);
   }
 
-  /** Whether the character would be escaped by {@link #escape(String)}. */
+  /** Whether the character (a code point) would be escaped by {@link #escape(String)}. */
   public static boolean isUnsafe(int c) {
     return c < 0x20
         || (c >= 0x7f && c <= 0x9f)
         || c == 0x2028
         || c == 0x2029
-        || (c >= 0x202a && c <= 0x202e)
-        || (c >= 0x2066 && c <= 0x2069);
+        || (Character.getType(c) == Character.FORMAT && c != 0x200c && c != 0x200d);
   }
 
   /** Whether the text holds any character {@link #escape(String)} would escape. */
   public static boolean hasUnsafe(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (isUnsafe(text.charAt(i))) {
-        return true;
+    return firstUnsafe(text) >= 0;
+  }
+
+  /** The index (in chars) of the first character {@link #escape(String)} would escape, or -1. */
+  public static int firstUnsafe(String text) {
+    for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+      if (isUnsafe(text.codePointAt(i))) {
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 
   private static String escape(String text, boolean keepLines) {
@@ -52,8 +59,8 @@ public final class TerminalText {
       return null;
     }
     int first = -1;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+    for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+      int c = text.codePointAt(i);
       if (isUnsafe(c) && !(keepLines && c == '\n')) {
         first = i;
         break;
@@ -63,10 +70,10 @@ public final class TerminalText {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, first);
-    for (int i = first; i < text.length(); i++) {
-      char c = text.charAt(i);
+    for (int i = first; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+      int c = text.codePointAt(i);
       if (!isUnsafe(c) || (keepLines && c == '\n')) {
-        out.append(c);
+        out.appendCodePoint(c);
       } else if (c == '\t') {
         out.append("\\t");
       } else if (c == '\n') {
@@ -74,9 +81,11 @@ public final class TerminalText {
       } else if (c == '\r') {
         out.append("\\r");
       } else if (c <= 0xff) {
-        out.append(String.format("\\x%02x", (int) c));
+        out.append(String.format("\\x%02x", c));
+      } else if (c <= 0xffff) {
+        out.append(String.format("\\u%04x", c));
       } else {
-        out.append(String.format("\\u%04x", (int) c));
+        out.append(String.format("\\U%08x", c));
       }
     }
     return out.toString();

@@ -175,14 +175,14 @@ public record SignRequest(
       }
       String what = "subject " + known.get().yamlName() + " '" + TerminalText.escape(a.value()) + "'";
       counts.merge(known.get(), 1, Integer::sum);
-      int unsafe = firstUnsafe(a.value());
+      int unsafe = TerminalText.firstUnsafe(a.value());
       if (unsafe >= 0) {
         problems.add(
             new PolicyViolation(
                 what,
                 String.format(
                     "holds U+%04X, a control or formatting character; a name is one line of plain text",
-                    (int) a.value().charAt(unsafe)),
+                    a.value().codePointAt(unsafe)),
                 false));
       }
       if (known.get() == SubjectAttribute.COMMON_NAME && a.value().length() > Subject.MAX_COMMON_NAME) {
@@ -205,15 +205,6 @@ public record SignRequest(
           }
         });
     return problems;
-  }
-
-  private static int firstUnsafe(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (TerminalText.isUnsafe(text.charAt(i))) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** Why hostpki would not certify this key, or empty. */
