@@ -19,6 +19,8 @@ public enum WarningCode {
   TRUST_FILTERED("trust-filtered"),
   /** A CRL of {@code trust.crls} has less than a third of its validity left: fetch a newer one. */
   CRL_EXPIRING("crl-expiring"),
+  /** A CRL of {@code trust.crls} is past its nextUpdate: installed all the same, fetch a newer one. */
+  CRL_EXPIRED("crl-expired"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
   CA_ROTATION("ca-rotation"),
   /** A name of the host identity is outside the CA's name constraints: the server certificate leaves it out. */
