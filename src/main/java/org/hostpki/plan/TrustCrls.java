@@ -21,10 +21,19 @@ import org.hostpki.model.TrustedCrl;
 
 /**
  * Checks the CRLs a member host consumes ({@code trust.crls}) and decides which the trust store
- * holds: each must be signed by a certificate trusted after apply and be current (a CRL that is
- * not is refused, naming its file: {@code openssl verify -crl_check} would fail every certificate
- * of its CA). Of several CRLs from one CA only the newest is kept. A trusted certificate a kept
- * CRL lists is a warning, and so is a CRL with less than a third of its validity left.
+ * holds: each must be signed by a certificate trusted after apply and not be issued in the future
+ * (a CRL that is not is refused, naming its file). Of several CRLs from one CA only the newest is
+ * kept. A trusted certificate a kept CRL lists is a warning, and so is a CRL with less than a
+ * third of its validity left.
+ *
+ * <p>A CRL past its nextUpdate is installed as given, with a warning ({@code crl-expired}), not
+ * refused: refusing it refused the whole apply, so a member whose CA had not yet published a new
+ * CRL could not renew its own server certificate. Installed rather than left out or replaced by
+ * the one the store held: it is the newest revocation list there is (the one before lists fewer
+ * revocations and expired earlier), and clients that check revocation fail closed either way
+ * ({@code openssl verify -crl_check} and nginx's {@code ssl_crl} refuse with "CRL has expired",
+ * with none "unable to get certificate CRL"; Java's PKIX cannot determine the revocation status),
+ * while a client that soft-fails still sees every revocation the CA made.
  */
 final class TrustCrls {
   private TrustCrls() {}
@@ -71,11 +80,6 @@ final class TrustCrls {
       return Optional.of(
           which + " is not signed by a trusted certificate; trust the CA that issued it"
               + " (trust.certificates), or remove the file from trust.crls");
-    }
-    if (f.nextUpdate().isPresent() && !now.isBefore(f.nextUpdate().get())) {
-      return Optional.of(
-          which + " expired on " + DateText.of(f.nextUpdate().get()) + " (its nextUpdate); fetch the"
-              + " current one from the CA ('hostpki export crl' on the CA host)");
     }
     if (f.thisUpdate().isAfter(now)) {
       return Optional.of(
@@ -126,6 +130,18 @@ final class TrustCrls {
       return;
     }
     Instant next = f.nextUpdate().orElseThrow();
+    if (!now.isBefore(next)) {
+      draft.warn(
+          new Warning(
+              WarningCode.CRL_EXPIRED,
+              Output.TRUST_CRLS.address(),
+              crl.file() + ": the CRL of " + f.issuerDn() + number(f) + " expired on "
+                  + DateText.of(next) + " (its nextUpdate, " + DurationText.left(Duration.between(next, now))
+                  + " ago); it is installed all the same, so clients that check revocation (openssl"
+                  + " -crl_check, nginx ssl_crl, Java PKIX) refuse every certificate of that CA until"
+                  + " the CA publishes a new one: fetch it ('hostpki export crl' on the CA host)"));
+      return;
+    }
     draft.warn(
         new Warning(
             WarningCode.CRL_EXPIRING,

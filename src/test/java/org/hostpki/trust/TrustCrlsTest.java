@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code trust.crls} on a member host: the fleet CA's CRL consumed into {@code trust-crls.pem} and
  * {@code trust-hashed/HASH.r0} (as {@code openssl rehash} names it), where {@code openssl verify
  * -crl_check -CApath} refuses the revoked member and accepts the other; a CRL that cannot be
- * trusted (another CA's, expired, not a CRL, a FIFO, too large) refused with its file and line,
- * the store unchanged; a trusted certificate the CRL lists is a warning.
+ * trusted (another CA's, not a CRL, a FIFO, too large) refused with its file and line, the store
+ * unchanged; an expired one installed as given with a warning; a trusted certificate the CRL lists
+ * is a warning.
  */
 class TrustCrlsTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -203,20 +204,50 @@ class TrustCrlsTest {
   }
 
   @Test
-  void testPlan_expiredCrlIsRefusedAndOneNearItsNextUpdateIsAWarning() throws Exception {
+  void testApply_anExpiredCrlIsAWarningAndTheMemberStillRenewsItsServerCertificate() throws Exception {
     desired("../fleet.crl");
+    applied();
+    byte[] installed = ws.read("trust-crls.pem");
+    byte[] serverBefore = ws.read("server.crt");
     ws.clock = Clock.fixed(NOW.plus(Duration.ofDays(5)), ZoneOffset.UTC);
     TrustWorkspace.Run expiring = ws.plan();
+    // The CA has not published a new CRL: the one installed is past its nextUpdate.
     ws.clock = Clock.fixed(NOW.plus(Duration.ofDays(7)), ZoneOffset.UTC);
-    TrustWorkspace.Run expired = ws.apply();
 
-    assertThat(expiring.exitCode()).as(expiring.toString()).isZero();
+    TrustWorkspace.Run renewed = ws.apply("--replace", "server");
+    TrustWorkspace.Run json = ws.plan("--output", "json");
+    TrustWorkspace.Run status = ws.status();
+
     assertThat(expiring.out()).contains("the CRL of CN=Fleet CA (number 1) expires on 2026-12-04 07:00 UTC");
-    assertThat(expired.exitCode()).as(expired.toString()).isEqualTo(1);
-    assertThat(expired.err())
-        .contains("the CRL of CN=Fleet CA (number 1) expired on 2026-12-04 07:00 UTC (its nextUpdate);"
-            + " fetch the current one from the CA ('hostpki export crl' on the CA host)");
-    assertThat(ws.store.resolve("..data")).as("no generation written").doesNotExist();
+    assertThat(renewed.exitCode()).as(renewed.toString()).isZero();
+    String warning = "the CRL of CN=Fleet CA (number 1) expired on 2026-12-04 07:00 UTC (its nextUpdate,"
+        + " 1h ago); it is installed all the same";
+    assertThat(renewed.out()).contains(warning);
+    assertThat(ws.read("server.crt")).as("renewed").isNotEqualTo(serverBefore);
+    assertThat(ws.read("trust-crls.pem")).as("the expired CRL stays").isEqualTo(installed);
+    assertThat(json.out()).contains("{\"code\":\"crl-expired\",\"subject\":\"output/trust-crls.pem\"");
+    assertThat(status.out()).contains("warning: ").contains(warning);
+  }
+
+  @Test
+  void testApply_anExpiredCrlIsInstalledAsGivenAndOpensslRefusesItsCasCertificates() throws Exception {
+    Commands.assumeAvailable("openssl", "version");
+    desired("../fleet.crl");
+    Instant later = NOW.plus(Duration.ofDays(8));
+    ws.clock = Clock.fixed(later, ZoneOffset.UTC);
+
+    TrustWorkspace.Run apply = ws.apply();
+
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("expired on 2026-12-04 07:00 UTC");
+    RevocationList crl = RevocationList.parse(Files.readAllBytes(dir.resolve("fleet.crl")));
+    assertThat(ws.readText("trust-crls.pem")).isEqualTo(crl.pem());
+    Path file = writePem(dir.resolve("web1.pem"), WEB1);
+    Commands.Result verify = Commands.run(
+        dir, "openssl", "verify", "-crl_check", "-attime", Long.toString(later.getEpochSecond()),
+        "-no-CAfile", "-no-CAstore", "-CApath", ws.store.resolve("trust-hashed").toString(), file.toString());
+    assertThat(verify.exitCode()).as(verify.output()).isNotZero();
+    assertThat(verify.output()).contains("CRL has expired");
   }
 
   @Test
