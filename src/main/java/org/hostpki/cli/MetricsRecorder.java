@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.hostpki.apply.Reconciler;
@@ -17,7 +18,9 @@ import org.hostpki.metrics.StoreMetrics;
 import org.hostpki.metrics.StoreState;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.Warning;
 import org.hostpki.store.OutputFile;
 
 /**
@@ -41,7 +44,8 @@ final class MetricsRecorder {
     write(
         desired,
         Optional.of(
-            new StoreState(result.observed(), result.host(), result.acme(), result.now(), 0, result.pendingAfter().size())),
+            new StoreState(result.observed(), result.host(), result.acme(), result.now(), 0, result.pendingAfter().size(),
+                warningCodes(result.plan()))),
         Optional.of(
             new RunOutcome(result.now(), result.hookFailure().isEmpty(), result.plan().changes().size())));
   }
@@ -85,7 +89,12 @@ final class MetricsRecorder {
 
   private static StoreState state(Reconciler.Observation o) {
     return new StoreState(
-        o.store().facts(), o.host(), o.acme(), o.now(), o.plan().changes().size(), o.plan().pendingHooks().size());
+        o.store().facts(), o.host(), o.acme(), o.now(), o.plan().changes().size(), o.plan().pendingHooks().size(),
+        warningCodes(o.plan()));
+  }
+
+  private static List<String> warningCodes(Plan plan) {
+    return plan.warnings().stream().map(Warning::code).toList();
   }
 
   /** The last run the metrics file records; empty when there is none, or it cannot be read. */

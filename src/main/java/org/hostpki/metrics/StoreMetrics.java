@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ObservedStore;
@@ -50,6 +52,11 @@ public final class StoreMetrics {
           "Resources that do not match the desired state after the run (0 when converged).",
           labels("store", store), s.drifted());
       trust(f, desired, s.observed(), store);
+      s.warnings().stream()
+          .collect(Collectors.groupingBy(code -> code, TreeMap::new, Collectors.counting()))
+          .forEach((code, count) -> f.sample("hostpki_warnings",
+              "Warnings of the run's plan by code (crl-expired, trust-expiring, ...); 'hostpki status' shows them.",
+              labels("store", store, "code", code), count));
     });
     return f.text();
   }

@@ -1,6 +1,7 @@
 package org.hostpki.metrics;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
@@ -17,10 +18,13 @@ import org.hostpki.plan.AcmeObservation;
  *     apply; the plan's changes after a failed one, or while {@code watch} waits out a drift
  * @param hooksPending the hooks the store records as due and not yet run successfully (a failed
  *     hook, one hostpki was stopped before, an {@code onExpiring} obligation)
+ * @param warnings the codes of the run's plan's warnings, one per warning ({@code crl-expired})
  */
 public record StoreState(
-    ObservedStore observed, HostIdentity host, AcmeObservation acme, Instant now, int drifted, int hooksPending) {
+    ObservedStore observed, HostIdentity host, AcmeObservation acme, Instant now, int drifted, int hooksPending,
+    List<String> warnings) {
   public StoreState {
+    warnings = List.copyOf(warnings);
     Objects.requireNonNull(observed, "observed");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(acme, "acme");

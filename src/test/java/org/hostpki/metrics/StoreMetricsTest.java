@@ -105,7 +105,7 @@ class StoreMetricsTest {
   static String render(String storePath, boolean perTrust, int trusted) {
     return StoreMetrics.render(
         desired(storePath, perTrust),
-        Optional.of(new StoreState(store(trusted), HOST, AcmeObservation.NONE, NOW, 2, 1)),
+        Optional.of(new StoreState(store(trusted), HOST, AcmeObservation.NONE, NOW, 2, 1, List.of("crl-expired", "trust-expiring", "crl-expired"))),
         Optional.of(new RunOutcome(NOW, true, 3)));
   }
 
@@ -127,7 +127,9 @@ class StoreMetricsTest {
             "hostpki_last_apply_changes{store=\"/var/lib/hostpki\"} 3",
             "hostpki_hooks_pending{store=\"/var/lib/hostpki\"} 1",
             "hostpki_drifted_resources{store=\"/var/lib/hostpki\"} 2",
-            "hostpki_trust_certificates{store=\"/var/lib/hostpki\"} 0")
+            "hostpki_trust_certificates{store=\"/var/lib/hostpki\"} 0",
+            "hostpki_warnings{store=\"/var/lib/hostpki\",code=\"crl-expired\"} 2\n"
+                + "hostpki_warnings{store=\"/var/lib/hostpki\",code=\"trust-expiring\"} 1\n")
         .doesNotContain("certificate=\"ca-previous\"} 0\nhostpki_certificate_next_renewal")
         .doesNotContain("hostpki_trust_soonest");
   }
@@ -182,7 +184,7 @@ class StoreMetricsTest {
     String text =
         StoreMetrics.render(
             desired("/var/lib/hostpki", false),
-            Optional.of(new StoreState(store(0), HOST, AcmeObservation.NONE, NOW, 0, 0)),
+            Optional.of(new StoreState(store(0), HOST, AcmeObservation.NONE, NOW, 0, 0, List.of())),
             Optional.empty());
 
     assertThat(text).doesNotContain("hostpki_last_apply_").contains("hostpki_hooks_pending{store=\"/var/lib/hostpki\"} 0");
