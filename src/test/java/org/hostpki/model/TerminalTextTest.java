@@ -31,6 +31,14 @@ class TerminalTextTest {
   }
 
   @Test
+  void escape_showsInvisibleFormattingCharactersButKeepsJoiners() {
+    assertThat(TerminalText.escape("Ex\u200bam\u00adple\ufeff \u200e\u2060CA\udb40\udc41"))
+        .isEqualTo("Ex\\u200bam\\xadple\\ufeff \\u200e\\u2060CA\\U000e0041");
+    assertThat(TerminalText.escape("\u0645\u06cc\u200c\u062e")).isEqualTo("\u0645\u06cc\u200c\u062e");
+    assertThat(TerminalText.firstUnsafe("CA\udb40\udc41")).isEqualTo(2);
+  }
+
+  @Test
   void escapeKeepingLines_keepsNewlinesOnly() {
     assertThat(TerminalText.escapeKeepingLines("ok\nbad\r\u001b[31m\n"))
         .isEqualTo("ok\nbad\\r\\x1b[31m\n");
