@@ -48,7 +48,11 @@ final class CertificateParts {
   }
 
   private Optional<String> text(YamlNode.Mapping m, String key) {
-    return fields.string(m, key).map(Fields.Given::value).filter(v -> !v.isEmpty());
+    return fields.string(m, key)
+        .filter(v -> !v.value().isEmpty())
+        .flatMap(v -> fields.unpadded(
+            v, "give the " + key + ", or leave it out",
+            "which the certificate would carry (a name that looks the same would not match it)"));
   }
 
   private void checkCountry(Fields.Given<String> country) {

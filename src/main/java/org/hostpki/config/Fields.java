@@ -82,6 +82,40 @@ final class Fields {
   }
 
   /**
+   * A name as given, unless it is only blanks or starts or ends with one (white space or a no-break
+   * space, Unicode Zs), which is reported: such a name differs from the one it looks like.
+   *
+   * @param onlyBlanks what to write instead of only blanks
+   * @param padded what a padded name does not match
+   */
+  Optional<String> unpadded(Given<String> text, String onlyBlanks, String padded) {
+    String value = text.value();
+    YamlNode node = text.node();
+    int start = 0;
+    int end = value.length();
+    while (start < end && isBlank(value.charAt(start))) {
+      start++;
+    }
+    while (end > start && isBlank(value.charAt(end - 1))) {
+      end--;
+    }
+    if (start == end) {
+      error(node, node.displayName() + " is only blanks; " + onlyBlanks);
+      return Optional.empty();
+    }
+    if (end - start < value.length()) {
+      error(node, node.displayName() + " '" + TerminalText.escape(value) + "' starts or ends with a blank, "
+          + padded + "; write '" + TerminalText.escape(value.substring(start, end)) + "'");
+      return Optional.empty();
+    }
+    return Optional.of(value);
+  }
+
+  private static boolean isBlank(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c);
+  }
+
+  /**
    * The longest duration any setting takes, 100 years: more than any certificate needs, far from
    * the year 9999, past which a certificate cannot state its expiry (GeneralizedTime has four
    * digits for the year), and far from what a timeout in milliseconds can hold.

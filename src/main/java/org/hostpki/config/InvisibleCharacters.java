@@ -8,8 +8,9 @@ import org.hostpki.model.TerminalText;
  * characters U+E0000–U+E007F, the bidirectional marks, … A value carries them into certificates
  * (a subject, a DNS name), file names and commands where no reader sees them, so two different
  * values look the same: "Example&#8203;CA" and "Example CA". Nothing hostpki takes needs them, so
- * they are refused. The zero-width joiner and non-joiner U+200C/U+200D are warned about only:
- * Persian and the Indic scripts need them in names written in those scripts.
+ * they are refused. The zero-width joiner and non-joiner U+200C/U+200D between two letters of a
+ * script that is not ASCII are warned about only: Persian and the Indic scripts need them there;
+ * anywhere else they are refused too.
  *
  * <p>Controls, line separators and the bidirectional overrides and isolates (U+202A–U+202E,
  * U+2066–U+2069) are refused by the schema's oneLine and path patterns where a value is a name or
@@ -25,6 +26,32 @@ final class InvisibleCharacters {
   /** U+202A–U+202E and U+2066–U+2069: refused where controls are, as "a bidirectional override". */
   static boolean isBidiOverride(int c) {
     return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+  }
+
+  /**
+   * Whether the joiner at {@code i} stands between two letters or marks of a script that joins
+   * (not ASCII), where it changes how they are drawn; anywhere else it only hides.
+   */
+  private static boolean betweenJoiningLetters(String text, int i) {
+    if (i == 0 || i + 1 >= text.length()) {
+      return false;
+    }
+    return isJoiningLetter(text.codePointBefore(i)) && isJoiningLetter(text.codePointAt(i + 1));
+  }
+
+  private static boolean isJoiningLetter(int c) {
+    int type = Character.getType(c);
+    return c >= 0x80
+        && (Character.isLetter(c)
+            || type == Character.NON_SPACING_MARK
+            || type == Character.COMBINING_SPACING_MARK);
+  }
+
+  /** The value as a message shows it: escaped, the joiners too. */
+  private static String shown(String text) {
+    return TerminalText.escape(YamlNode.Scalar.abbreviated(text))
+        .replace("\u200c", "\\u200c")
+        .replace("\u200d", "\\u200d");
   }
 
   static void check(YamlNode node, Problems problems) {
@@ -45,14 +72,14 @@ final class InvisibleCharacters {
       if (Character.getType(c) != Character.FORMAT || isBidiOverride(c)) {
         continue;
       }
-      if (c != ZWNJ && c != ZWJ) {
+      if ((c != ZWNJ && c != ZWJ) || !betweenJoiningLetters(text, i)) {
         problems.error(
             node.position(),
             String.format(
                 "%s '%s' holds U+%04X (%s), an invisible formatting character, at character %d;"
                     + " certificates, files and commands would carry it where no reader sees it,"
                     + " making two different values look alike: remove it",
-                node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), c,
+                node.displayName(), shown(text), c,
                 Character.getName(c), text.codePointCount(0, i) + 1));
         return;
       }
@@ -67,7 +94,7 @@ final class InvisibleCharacters {
           String.format(
               "%s '%s' holds U+%04X (%s) at character %d, which cannot be seen where the value is"
                   + " shown; Persian and the Indic scripts need it between letters, elsewhere remove it",
-              node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), c, Character.getName(c),
+              node.displayName(), shown(text), c, Character.getName(c),
               text.codePointCount(0, joiner) + 1));
     }
   }

@@ -16,7 +16,6 @@ import org.hostpki.model.ServerSpec;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.StoreSpec;
-import org.hostpki.model.TerminalText;
 
 /**
  * {@code outputs:}: the extra files services read. Checks what the schema cannot: options that
@@ -251,38 +250,10 @@ final class OutputsBinder {
     if (alias.isEmpty() || alias.get().value().isEmpty()) {
       return alias.map(Fields.Given::value);
     }
-    String value = alias.get().value();
-    YamlNode node = alias.get().node();
-    String trimmed = trimSpaces(value);
-    if (trimmed.isEmpty()) {
-      fields.error(node, node.displayName() + " is only blanks; name the key entry as the service's"
-          + " keyAlias does, e.g. alias: portal, or leave alias out for 'server'");
-      return Optional.empty();
-    }
-    if (!trimmed.equals(value)) {
-      fields.error(node, node.displayName() + " '" + TerminalText.escape(value) + "' starts or ends with"
-          + " a blank, which a service's keyAlias and keytool -alias do not match (and an editor hides);"
-          + " write '" + TerminalText.escape(trimmed) + "'");
-      return Optional.empty();
-    }
-    return Optional.of(value);
-  }
-
-  /** The text without leading and trailing blanks: white space and the no-break spaces (Unicode Zs). */
-  private static String trimSpaces(String text) {
-    int start = 0;
-    int end = text.length();
-    while (start < end && isBlank(text.charAt(start))) {
-      start++;
-    }
-    while (end > start && isBlank(text.charAt(end - 1))) {
-      end--;
-    }
-    return text.substring(start, end);
-  }
-
-  private static boolean isBlank(char c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    return fields.unpadded(
+        alias.get(),
+        "name the key entry as the service's keyAlias does, e.g. alias: portal, or leave alias out for 'server'",
+        "which a service's keyAlias and keytool -alias do not match (and an editor hides)");
   }
 
   private OutputFormat der(YamlNode.Mapping entry) {
