@@ -95,6 +95,39 @@ class LiveHostIdentityProbeNamespaceTest {
     assertThat(child.values("domain")).containsExactly("office.example");
   }
 
+  /**
+   * A host before its network and name are set: the kernel says localhost, only lo is up, and
+   * resolv.conf has a search entry that is no domain. Each is a note, not an error.
+   */
+  @Test
+  void testIdentify_unnamedHostBeforeItsNetworkIsUp_notesEachGap() throws Exception {
+    assumeNamespacesCanBeCreated();
+    Path resolvConf = dir.resolve("resolv.conf");
+    Files.writeString(resolvConf, "search exa_mple.com\nnameserver 192.0.2.53\n");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "unshare", "--uts", "--net", "--mount", "--", "sh", "-c",
+                "mount --bind \"$HOSTPKI_RESOLV_CONF\" /etc/resolv.conf || exit 77\n"
+                    + "hostname localhost.localdomain || exit 77\n"
+                    + "ip link set lo up || exit 77\n"
+                    + "exec \"$0\" \"$@\""));
+    command.addAll(childJvm());
+
+    Child child = run(command, resolvConf);
+
+    Assumptions.assumeTrue(
+        child.exitCode != SETUP_IMPOSSIBLE,
+        () -> skip("the namespace could not be set up: " + child.stderr.strip()));
+    assertThat(child.exitCode).as("stdout: %s; stderr: %s", child.stdout, child.stderr).isZero();
+    assertThat(child.values("address")).isEmpty();
+    assertThat(child.values("note"))
+        .satisfiesExactly(
+            n -> assertThat(n).startsWith("NO_HOSTNAME the host's name is 'localhost.localdomain'"),
+            n -> assertThat(n).startsWith("NO_ADDRESS no address detected on the host"),
+            n -> assertThat(n).startsWith("HOST_FILE /etc/resolv.conf:1: search entry 'exa_mple.com' left out"));
+  }
+
   private static List<String> childJvm() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return List.of(
