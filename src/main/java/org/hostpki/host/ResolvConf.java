@@ -18,7 +18,7 @@ final class ResolvConf {
    */
   record Entry(int line, String keyword, String value) {
 
-    /** The domain the entry names; empty for {@code .} (no search domain) and for one that is invalid. */
+    /** The domain the entry names; empty for {@code .} (no search domain) and an invalid one. */
     Optional<String> domain() {
       return DnsName.fromHost(value).map(DnsName::value);
     }
@@ -33,8 +33,8 @@ final class ResolvConf {
         return Optional.empty();
       }
       String name = value.toLowerCase(Locale.ROOT);
-      return DnsName.problem(name.endsWith(".") ? name.substring(0, name.length() - 1) : name, false)
-          .or(() -> Optional.of("is not a DNS domain"));
+      String relative = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+      return DnsName.problem(relative, false).or(() -> Optional.of("is not a DNS domain"));
     }
   }
 

@@ -49,7 +49,8 @@ final class SpecOverrides {
     notes.add(
         new Note(
             Note.Kind.NO_HOSTNAME,
-            "the host's name is '" + TerminalText.escape(shown) + "', a placeholder every host has"));
+            "the host's name is '" + TerminalText.escape(shown)
+                + "', a placeholder every host has"));
     return new HostName(name.shortName(), Optional.empty());
   }
 

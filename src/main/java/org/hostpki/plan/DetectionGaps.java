@@ -4,8 +4,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DnsName;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostIdentity.Note;
@@ -93,9 +93,12 @@ final class DetectionGaps {
     for (Note note : in.host().notes()) {
       draft.warn(
           switch (note.kind()) {
-            case NO_ADDRESS -> new Warning(WarningCode.HOST_NO_ADDRESS, Address.SERVER, noAddress(note, kept));
-            case NO_HOSTNAME -> new Warning(WarningCode.HOST_NO_NAME, Address.SERVER, noName(note, kept));
-            case HOST_FILE -> new Warning(WarningCode.HOST_FILE_ENTRY, Address.SERVER, note.message());
+            case NO_ADDRESS ->
+                new Warning(WarningCode.HOST_NO_ADDRESS, Address.SERVER, noAddress(note, kept));
+            case NO_HOSTNAME ->
+                new Warning(WarningCode.HOST_NO_NAME, Address.SERVER, noName(note, kept));
+            case HOST_FILE ->
+                new Warning(WarningCode.HOST_FILE_ENTRY, Address.SERVER, note.message());
           });
     }
   }
@@ -115,8 +118,8 @@ final class DetectionGaps {
 
   private static String noName(Note note, Kept kept) {
     String fix =
-        ": set the host's name (hostnamectl set-hostname NAME), or give it in host.hostname (the"
-            + " server's names in server.dnsNames)";
+        ": set the host's name (hostnamectl set-hostname NAME), or name the host in host.hostname"
+            + " or the server in server.dnsNames";
     if (kept.names().isEmpty()) {
       return note.message() + "; the server certificate leaves it out" + fix;
     }
@@ -127,10 +130,11 @@ final class DetectionGaps {
         + fix;
   }
 
-  /** The names and addresses of the request for an outside CA, else of server.crt; none in a new store. */
+  /** The names and addresses of the outside CA's request, else of server.crt; none in a new store. */
   private static Kept current(ServerSpec server, ObservedStore observed) {
     if (server.issuer() == ServerSpec.Issuer.EXTERNAL && observed.serverCsr().isPresent()) {
-      return new Kept(observed.serverCsr().get().dnsNames(), observed.serverCsr().get().ipAddresses());
+      CsrFacts csr = observed.serverCsr().get();
+      return new Kept(csr.dnsNames(), csr.ipAddresses());
     }
     return observed
         .serverCertificate()

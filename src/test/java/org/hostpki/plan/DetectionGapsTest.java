@@ -134,7 +134,8 @@ class DetectionGapsTest {
         .startsWith(
             "the host's name is 'localhost', a placeholder every host has; the server certificate"
                 + " keeps its names portal.example.com, portal until the host has its own: set the"
-                + " host's name (hostnamectl set-hostname NAME), or give it in host.hostname");
+                + " host's name (hostnamectl set-hostname NAME), or name the host in host.hostname"
+                + " or the server in server.dnsNames");
   }
 
   @Test
