@@ -65,7 +65,7 @@ final class ConvergenceCheck {
     ObservedStore read =
         observeReusing(
             readBack, before.store(), before.desiredTrust().values(), storePath, before.password(),
-            passwordSource, openedWithThePassword(written));
+            passwordSource, openedWithThePassword(written, readBack));
     ObservedStore after =
         read.withOutputs(
             OutputObserver.observe(
@@ -97,18 +97,20 @@ final class ConvergenceCheck {
    * ones the set's own record gives: the executor made it from these very files as the last step
    * of the set ({@code Executor.pkcs12Record}), hashing each once, so they are not hashed again
    * here, nor when the record is read back with them. A file the record has no entry for is left
-   * out: the read-back decodes it, as before.
+   * out: the read-back decodes it, as before. The bytes are the read-back's own (the same as
+   * written, checked before): no copy of a trust store of tens of megabytes is kept for this.
    */
-  private static Map<Fingerprint, byte[]> openedWithThePassword(SortedMap<String, StoreFile> written) {
+  private static Map<Fingerprint, byte[]> openedWithThePassword(
+      SortedMap<String, StoreFile> written, StoreSnapshot readBack) {
     Map<Fingerprint, byte[]> opened = new HashMap<>();
     Optional<Pkcs12Record> record =
         Optional.ofNullable(written.get(StoreLayout.PKCS12_RECORD))
             .flatMap(r -> Pkcs12Record.parse(r.content()));
     for (String name : StoreLayout.PKCS12_FILES) {
-      StoreFile file = written.get(name);
+      byte[] content = readBack.files().get(name);
       Optional<Fingerprint> digest = record.flatMap(r -> r.digestOf(name));
-      if (file != null && digest.isPresent()) {
-        opened.put(digest.get(), file.content());
+      if (written.containsKey(name) && content != null && digest.isPresent()) {
+        opened.put(digest.get(), content);
       }
     }
     return opened;
