@@ -130,25 +130,21 @@ final class TrustCrls {
       return;
     }
     Instant next = f.nextUpdate().orElseThrow();
-    if (!now.isBefore(next)) {
-      draft.warn(
-          new Warning(
-              WarningCode.CRL_EXPIRED,
-              Output.TRUST_CRLS.address(),
-              crl.file() + ": the CRL of " + f.issuerDn() + number(f) + " expired on "
-                  + DateText.of(next) + " (its nextUpdate, " + DurationText.left(Duration.between(next, now))
-                  + " ago); it is installed all the same, so clients that check revocation (openssl"
-                  + " -crl_check, nginx ssl_crl, Java PKIX) refuse every certificate of that CA until"
-                  + " the CA publishes a new one: fetch it ('hostpki export crl' on the CA host)"));
-      return;
-    }
+    boolean expired = !now.isBefore(next);
+    String when =
+        expired
+            ? " expired on " + DateText.of(next) + " (its nextUpdate, "
+                + DurationText.left(Duration.between(next, now)) + " ago); it is installed all the"
+                + " same, so clients that check revocation (openssl -crl_check, nginx ssl_crl, Java"
+                + " PKIX) refuse every certificate of that CA until the CA publishes a new one: fetch it"
+            : " expires on " + DateText.of(next) + " (in " + DurationText.left(Duration.between(now, next))
+                + "); fetch a newer one from the CA";
     draft.warn(
         new Warning(
-            WarningCode.CRL_EXPIRING,
+            expired ? WarningCode.CRL_EXPIRED : WarningCode.CRL_EXPIRING,
             Output.TRUST_CRLS.address(),
-            crl.file() + ": the CRL of " + f.issuerDn() + number(f) + " expires on "
-                + DateText.of(next) + " (in " + DurationText.left(Duration.between(now, next))
-                + "); fetch a newer one from the CA ('hostpki export crl' on the CA host)"));
+            crl.file() + ": the CRL of " + f.issuerDn() + number(f) + when
+                + " ('hostpki export crl' on the CA host)"));
   }
 
   /** A trusted certificate of the CA that signed the CRL whose serial the CRL lists. */
