@@ -3,7 +3,8 @@ package org.hostpki.config;
 import org.hostpki.model.TerminalText;
 
 /**
- * Invisible formatting characters (Unicode's category Cf) in any value of the file: the
+ * Invisible formatting characters (Unicode's category Cf) in any value of the file (but inline PEM
+ * text, whose reader takes only what is inside the armour, a byte order mark before it too): the
  * zero-width space U+200B, the soft hyphen U+00AD, U+FEFF, the word joiner U+2060, the tag
  * characters U+E0000–U+E007F, the bidirectional marks, … A value carries them into certificates
  * (a subject, a DNS name), file names and commands where no reader sees them, so two different
@@ -56,7 +57,11 @@ final class InvisibleCharacters {
 
   static void check(YamlNode node, Problems problems) {
     if (node instanceof YamlNode.Mapping m) {
-      m.entries().values().forEach(e -> check(e.value(), problems));
+      m.entries().forEach((key, e) -> {
+        if (!key.equals("pem")) { // PEM text, not a name: its reader skips what is outside the armour (a BOM)
+          check(e.value(), problems);
+        }
+      });
     } else if (node instanceof YamlNode.Sequence s) {
       s.items().forEach(i -> check(i, problems));
     } else if (node instanceof YamlNode.Scalar s) {
