@@ -2,6 +2,7 @@ package org.hostpki.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -712,14 +713,23 @@ public final class StoreDirectory {
     }
   }
 
-  /** Keeps the newest generations and the current one; the rest go, each atomically. */
+  /**
+   * Keeps the newest generations and the current one; the rest go, each atomically. A generation
+   * that came with an overlay's lower layer (a container image that holds the store) stays:
+   * overlayfs renames no directory of a lower layer (EXDEV), deleting it in place could leave it
+   * half-deleted under its own name, and would free nothing, the lower layer being read-only.
+   */
   private void pruneGenerations(String current) throws IOException {
     List<String> names = generationNames();
     List<Path> doomed = new ArrayList<>();
     for (int i = KEPT_GENERATIONS; i < names.size(); i++) {
       if (!names.get(i).equals(current)) {
         Path removing = directory.resolve(names.get(i) + GenerationNames.REMOVING_SUFFIX);
-        Files.move(directory.resolve(names.get(i)), removing, StandardCopyOption.ATOMIC_MOVE);
+        try {
+          Files.move(directory.resolve(names.get(i)), removing, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException lowerLayer) {
+          continue;
+        }
         doomed.add(removing);
       }
     }

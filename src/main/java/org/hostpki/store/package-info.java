@@ -53,6 +53,8 @@
  *   <li>Prune to the newest {@value org.hostpki.store.StoreDirectory#KEPT_GENERATIONS}
  *       generations (and the current one): each is renamed to {@code ..NAME.removing} first, the
  *       renames synced, then deleted, so no generation is ever half-deleted under its own name.
+ *       A generation that came with an overlay's read-only lower layer (a container image that
+ *       holds the store) cannot be renamed (EXDEV) and stays: deleting it would free nothing.
  *       (Crash: a leftover.)
  * </ol>
  *
