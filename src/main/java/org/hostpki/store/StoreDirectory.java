@@ -685,11 +685,13 @@ public final class StoreDirectory {
       // The generation's name and the links must be on disk before ..data can point at them.
       SafeFiles.syncDirectory(directory);
       dataLink.commit();
-    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException | UnsupportedOperationException e) {
       removeQuietly(newLinks);
       discardQuietly(complete ? name : null, partial);
       dataLink.discardQuietly();
-      throw writeFailure(e);
+      throw StoreFileSystem.failedForWantOfLinks(directory)
+          .map(why -> new HostpkiException("cannot write store " + directory + ": " + why + ". The store is unchanged", e))
+          .orElseGet(() -> writeFailure(e));
     }
   }
 

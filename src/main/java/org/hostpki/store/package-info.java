@@ -122,7 +122,9 @@
  * process's (or root), or writable by group or others, as ssh's StrictModes refuses; a
  * generation directory or secret file of another owner; a private key or key store that group or
  * others may read. File systems without POSIX permissions
- * skip the ownership and mode checks.
+ * skip the ownership and mode checks. A store needs symbolic links: one on a file system without
+ * them (FAT, exFAT) is refused by its type before anything is made, or, where the type does not
+ * tell (FUSE), when its first write fails ({@link org.hostpki.store.StoreFileSystem}).
  *
  * <p>A folder that is no store yet (no {@code ..data}, no generation) reads as empty, but a
  * store is made only in a folder that holds nothing else than what hostpki itself leaves (its

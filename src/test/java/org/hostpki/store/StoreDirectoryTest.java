@@ -776,6 +776,35 @@ class StoreDirectoryTest {
     }
   }
 
+  /**
+   * FAT and exFAT (a USB stick, a memory card, a NAS share) have no links of either kind. Before,
+   * the write got as far as ..data_tmp and failed with an internal error (Jimfs) or the first
+   * call's own words ("Operation not permitted" on a chmod or chown: vfat, exfat-fuse).
+   */
+  @Test
+  void testWrite_onAFileSystemWithoutLinksSaysSoAndWhereToPutTheStore() throws IOException {
+    try (FileSystem fat = unixJimfs(b -> b.setSupportedFeatures(Feature.FILE_CHANNEL))) {
+      Path usb = fat.getPath("/media/usb/pki");
+      StoreDirectory onUsb = new StoreDirectory(usb, clock, "user");
+
+      assertThatThrownBy(() -> onUsb.write(StoreFiles.typical("v1"), bytes("{}")))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessage(
+              "cannot write store /media/usb/pki: it is on a file system (jimfs) without symbolic"
+                  + " links, such as FAT and exFAT: a store switches its set by renaming one link"
+                  + " (..data) and names its files through links, so that readers see the old set or"
+                  + " the new one, never a mixture (FAT has no owners or permissions either, which"
+                  + " keep its keys private). Set store.path to a folder on a Linux file system"
+                  + " (ext4, xfs, btrfs, tmpfs), such as /var/lib/hostpki/pki, and copy what is"
+                  + " needed on this one with a hook (hooks.afterServerChange) or hostpki export."
+                  + " The store is unchanged");
+      try (Stream<Path> left = Files.list(usb)) {
+        assertThat(left).isEmpty(); // no generation, no partial one, no probe
+      }
+      assertThat(onUsb.read().exists()).isFalse();
+    }
+  }
+
   @Test
   void testWrite_linksOnJimfsReadBackAsWritten() throws IOException {
     String first = write(StoreFiles.typical("v1"));
