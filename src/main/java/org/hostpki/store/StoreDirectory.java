@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.function.Predicate;
@@ -374,6 +376,7 @@ public final class StoreDirectory {
         }
       }
       links.createMissing(visible, newLinks);
+      FileModes.setExactly(path, FileModes.DIRECTORY); // a kept generation was closed (0700)
       SafeFiles.syncDirectory(directory);
       dataLink.pointAt(generation);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
@@ -702,6 +705,7 @@ public final class StoreDirectory {
       if (prune) {
         pruneGenerations(generation);
       }
+      closeKeptGenerations(generation);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw new StoreTidyUpException(
           "store " + directory + ": generation " + generation
@@ -728,6 +732,23 @@ public final class StoreDirectory {
       SafeFiles.syncDirectory(directory);
       for (Path removing : doomed) {
         SafeFiles.deleteTree(removing);
+      }
+    }
+  }
+
+  /**
+   * Makes every kept generation but the current one 0700: a file an older generation gave a
+   * group (store.access, an output's group, an output since removed) holds the key still in use
+   * when the change only narrowed who may read it, and a service must not read it there. A
+   * rollback opens the generation it activates again (0755) before switching to it.
+   */
+  private void closeKeptGenerations(String current) throws IOException {
+    for (String name : generationNames()) {
+      Path generation = directory.resolve(name);
+      Set<PosixFilePermission> mode = name.equals(current) ? FileModes.DIRECTORY : FileModes.KEPT_GENERATION;
+      if (FileModes.hasPosix(generation)
+          && !Files.getPosixFilePermissions(generation, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
+        FileModes.setExactly(generation, mode);
       }
     }
   }
