@@ -53,7 +53,9 @@
  *   <li>Prune to the newest {@value org.hostpki.store.StoreDirectory#KEPT_GENERATIONS}
  *       generations (and the current one): each is renamed to {@code ..NAME.removing} first, the
  *       renames synced, then deleted, so no generation is ever half-deleted under its own name.
- *       (Crash: a leftover.)
+ *       (Crash: a leftover.) Then close the kept generations but the current one to the store's
+ *       owner (0700): a file an older one gave a group since narrowed must not be read there.
+ *       (Crash: some still 0755; the next write closes them.)
  * </ol>
  *
  * So after a crash anywhere the store reads as exactly the old or the new set, and the next
@@ -84,7 +86,8 @@
  * org.hostpki.model.StoreLayout}, which gives each name its kind. Secret files (private keys, key
  * stores, the record of what the key stores hold) are created 0600 by the creating call itself,
  * never chmod-ed afterwards, so no moment exists in which others could open them. Public files are
- * 0644 and directories 0755 exactly, whatever the umask (as the kubelet does): services running
+ * 0644 and directories 0755 exactly (the kept generations but the current one 0700), whatever
+ * the umask (as the kubelet does): services running
  * as other users must reach the certificates, and the keys inside are protected by their own
  * mode, the layout openssl and nginx setups expect. A missing store directory is created 0755;
  * missing parents 0755 less the umask (never writable by group or others, whatever the umask: the
