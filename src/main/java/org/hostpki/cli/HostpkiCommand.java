@@ -154,6 +154,7 @@ public final class HostpkiCommand implements Runnable {
     cl.setErr(stderr);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     setHelpWidth(cl, environment);
+    HelpParagraphs.install(cl);
     setExitCodes(cl);
     cl.setExecutionStrategy(
         parseResult -> {
