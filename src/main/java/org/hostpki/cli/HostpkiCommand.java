@@ -276,6 +276,10 @@ public final class HostpkiCommand implements Runnable {
         message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
       }
     }
+    // "invalid value for positional parameter at index 0 (WHAT): ..." names it by its label
+    message = message.replaceFirst("^Invalid value for positional parameter at index \\d+ \\((.*?)\\): ", "Invalid value for $1: ");
+    // 'hostpki help bogus': "Unknown subcommand 'bogus'."
+    message = message.replaceFirst("^Unknown subcommand '(.*)'\\.$", "'$1' is not a hostpki command");
     if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {
       message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }

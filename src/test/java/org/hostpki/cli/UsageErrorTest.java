@@ -152,4 +152,14 @@ class UsageErrorTest {
     assertThat(hostpki("--", "plan").assertExitCode(64).err())
         .startsWith("error: 'plan' comes after --, where nothing is a command; leave out the --\n");
   }
+
+  /** picocli's own words: "positional parameter at index 0 (WHAT)", "Unknown subcommand 'x'.", an empty VAR. */
+  @Test
+  void testParametersAreNamedByTheirLabel_andEmptyNamesAreUsageErrors() {
+    assertThat(hostpki("completion", "BASH").assertExitCode(64).err())
+        .startsWith("error: invalid value for SHELL: expected one of [bash, zsh, fish] (case-sensitive) but was 'BASH'\n");
+    assertThat(hostpki("help", "bogus").assertExitCode(64).err()).startsWith("error: 'bogus' is not a hostpki command\n");
+    assertThat(hostpki("inspect", "--password-env=", "x.p12").assertExitCode(64).err())
+        .startsWith("error: --password-env is empty: name the environment variable that holds the password\n");
+  }
 }
