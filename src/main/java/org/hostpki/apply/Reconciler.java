@@ -31,6 +31,7 @@ import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.RefusalCode;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreCommit;
@@ -283,15 +284,19 @@ public final class Reconciler {
     parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(pass.directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
+      StoreDirectory directory = pass.directory(desired);
+      // Files may have come into a folder found new or empty before the lock: checked again.
       Observation before =
-          unlocked.isPresent() && envelope.live().generation().isEmpty()
+          unlocked.isPresent() && envelope.live().generation().isEmpty() && directory.foreignEntries().isEmpty()
               ? unlocked.get()
               : pass.observe(desired, replace, keepPlanned, Optional.of(envelope.live()));
       Plan plan = before.plan();
-      StoreDirectory directory = pass.directory(desired);
       Optional<String> current = before.store().snapshot().generation();
       HookLedger ledger = HookLedger.read(directory, current);
       if (plan.isRefused()) {
+        if (plan.refusals().stream().anyMatch(r -> r.kind() == RefusalCode.FOREIGN_FOLDER)) {
+          envelope.closeLeavingNothing(); // not even the lock file among another program's files
+        }
         throw ExpiringHooks.refuseRunningExpiringHooks(parts.hooks(), before, directory, ledger);
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
