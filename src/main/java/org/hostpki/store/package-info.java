@@ -124,7 +124,8 @@
  *
  * <p>A folder that is no store yet (no {@code ..data}, no generation) reads as empty, but a
  * store is made only in a folder that holds nothing else than what hostpki itself leaves (its
- * lock, leftovers of an interrupted first write, the {@code .acme} and {@code .install} records)
+ * lock, leftovers of an interrupted first write, the {@code .acme}, {@code .install} and {@code
+ * .crl} records)
  * and a mount point's {@code lost+found}: {@link org.hostpki.store.StoreDirectory#foreignEntries()}
  * names the rest, which the planner's caller refuses before the lock, so that nothing, not even a
  * lock file, is made among another program's files.
