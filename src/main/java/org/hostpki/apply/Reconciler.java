@@ -306,7 +306,8 @@ public final class Reconciler {
         before.installs().settle(plan, TrustInstalls.held(before.store()));
       }
       if (!TrustInstalls.changesStore(plan) || held) {
-        return withoutWriting(before, directory, ledger, held, unattended);
+        Optional<String> debris = current.flatMap(c -> directory.removeInterruptedWrites());
+        return withoutWriting(before, directory, ledger, held, unattended, debris);
       }
       runBeforeChange(desired, plan, directory, current, before.now());
       Optional<Intent.OrderAcme> order = orderOf(plan);
@@ -417,11 +418,16 @@ public final class Reconciler {
 
   /**
    * An apply that writes no generation (nothing to do, or a rollback's hold honoured): releases
-   * the hold if a person runs it, records the {@code onExpiring} obligations arising and runs the
-   * hooks pending.
+   * the hold if a person runs it, says what removing an interrupted write's leftovers met,
+   * records the {@code onExpiring} obligations arising and runs the hooks pending.
    */
   private Result withoutWriting(
-      Observation before, StoreDirectory directory, HookLedger ledger, boolean held, boolean unattended) {
+      Observation before,
+      StoreDirectory directory,
+      HookLedger ledger,
+      boolean held,
+      boolean unattended,
+      Optional<String> tidyUpProblem) {
     Plan plan = before.plan();
     DesiredState desired = before.desired();
     Optional<String> current = before.store().snapshot().generation();
@@ -431,6 +437,7 @@ public final class Reconciler {
         released = plan.hold();
       }
       List<String> notices = new ArrayList<>();
+      tidyUpProblem.ifPresent(notices::add);
       Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
       parts.progress().committed(
           new Result(

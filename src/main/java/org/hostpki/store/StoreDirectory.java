@@ -732,6 +732,26 @@ public final class StoreDirectory {
     }
   }
 
+  /**
+   * Removes what an interrupted write or prune left behind, as every write does first, for a run
+   * that writes nothing: a store no write comes to for months (a steady one, or one a rollback
+   * holds) keeps no {@code ..NAME.partial} of a killed apply, with the key it made, that long.
+   * Needs the lock and a current generation.
+   *
+   * @return the problem, when removing failed: left for the next write
+   */
+  public Optional<String> removeInterruptedWrites() {
+    try {
+      safety.checkStoreDirectory(directory);
+      removeLeftovers();
+      return Optional.empty();
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      return Optional.of(
+          "cannot remove what an interrupted write left in store " + directory + ": "
+              + IoFailures.describe(e) + "; the next write tries again");
+    }
+  }
+
   /** Removes what an interrupted write or prune left behind. Needs the lock. */
   private void removeLeftovers() throws IOException {
     dataLink.removeStaleTmp();

@@ -29,7 +29,8 @@
  *
  * <ol>
  *   <li>Remove leftovers of an interrupted earlier write: a stale {@code ..data_tmp}, any {@code
- *       ..NAME.partial} or {@code ..NAME.removing} directory. (Crash: more leftovers.)
+ *       ..NAME.partial} or {@code ..NAME.removing} directory (an apply that writes nothing removes
+ *       them too). (Crash: more leftovers.)
  *   <li>Write every file into {@code ..NAME.partial} (secret files created 0600, others 0644,
  *       directories 0755; O_CREAT|O_EXCL without following links), sync all files and
  *       directories. A file with exactly the bytes the live generation has under its name is not
