@@ -279,6 +279,19 @@ public final class Reconciler {
       boolean revokeOld) {
     PlanningPass.refuseNotYetSupported(desired); // before the lock, which makes the store folder
     PlanningPass.refuseStorePathNotAFolder(desired);
+    // A saved plan is applied with the replacements it was made with, named again or not.
+    Set<PlanInput.Replace> replacing = savedPlan.isPresent() ? savedPlan.get().replacements(replace) : replace;
+    return applyChecked(desired, replacing, savedPlan, lockTimeout, unattended, revokeOld);
+  }
+
+  /** The apply sequence, its desired state checked and its replacements settled. */
+  private Result applyChecked(
+      DesiredState desired,
+      Set<PlanInput.Replace> replace,
+      Optional<SavedPlan> savedPlan,
+      Duration lockTimeout,
+      boolean unattended,
+      boolean revokeOld) {
     boolean keepPlanned = unattended || savedPlan.isPresent();
     Optional<Observation> unlocked = firstStorePlanned(desired, replace, keepPlanned);
     parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it
