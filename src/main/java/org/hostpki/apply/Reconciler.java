@@ -281,19 +281,8 @@ public final class Reconciler {
     PlanningPass.refuseStorePathNotAFolder(desired);
     // A saved plan is applied with the replacements it was made with, named again or not.
     Set<PlanInput.Replace> replacing = savedPlan.isPresent() ? savedPlan.get().replacements(replace) : replace;
-    return applyChecked(desired, replacing, savedPlan, lockTimeout, unattended, revokeOld);
-  }
-
-  /** The apply sequence, its desired state checked and its replacements settled. */
-  private Result applyChecked(
-      DesiredState desired,
-      Set<PlanInput.Replace> replace,
-      Optional<SavedPlan> savedPlan,
-      Duration lockTimeout,
-      boolean unattended,
-      boolean revokeOld) {
     boolean keepPlanned = unattended || savedPlan.isPresent();
-    Optional<Observation> unlocked = firstStorePlanned(desired, replace, keepPlanned);
+    Optional<Observation> unlocked = firstStorePlanned(desired, replacing, keepPlanned);
     parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(pass.directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
@@ -302,7 +291,7 @@ public final class Reconciler {
       Observation before =
           unlocked.isPresent() && envelope.live().generation().isEmpty() && directory.foreignEntries().isEmpty()
               ? unlocked.get()
-              : pass.observe(desired, replace, keepPlanned, Optional.of(envelope.live()));
+              : pass.observe(desired, replacing, keepPlanned, Optional.of(envelope.live()));
       Plan plan = before.plan();
       Optional<String> current = before.store().snapshot().generation();
       HookLedger ledger = HookLedger.read(directory, current);
@@ -333,7 +322,7 @@ public final class Reconciler {
       try {
         ordered = acme.order(order.get(), before.store());
       } catch (AcmeEdge.OrderFailed f) {
-        throw orderFailed(envelope, before, replace, keepPlanned, f);
+        throw orderFailed(envelope, before, replacing, keepPlanned, f);
       }
       Result result = writing.write(envelope, before, ledger, Optional.of(ordered));
       List<String> notices = new ArrayList<>(result.notices());

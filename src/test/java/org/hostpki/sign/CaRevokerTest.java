@@ -244,34 +244,16 @@ class CaRevokerTest {
     revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(m1), RevocationReason.SUPERSEDED, NO_WAIT);
     revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m2), RevocationReason.SUPERSEDED, NO_WAIT);
     store.activate(beforeRevocations);
-
-    revoker(NOW.plusSeconds(180)).revoke(host.desired, serial(m2), RevocationReason.KEY_COMPROMISE, NO_WAIT);
-
-    assertThat(crl(host).number()).as("never a number published before with other content").contains(BigInteger.valueOf(3));
-  }
-
-  /**
-   * Found by a trial: after a rollback, five signs pruned the generations holding CRLs 1 and 2,
-   * and the next revoke issued number 1 again; clients holding number 2 take it for an older CRL.
-   */
-  @Test
-  void testRevoke_afterARollbackAndPruningTheNumberStillRises() throws Exception {
-    CaHost host = CaHost.withPolicy(dir).applied(NOW);
-    IssuedCertificate m1 = signed(host, "m1");
-    IssuedCertificate m2 = signed(host, "m2");
-    StoreDirectory store = new StoreDirectory(host.store(), Clock.systemUTC());
-    String beforeRevocations = store.read().generation().orElseThrow();
-    revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(m1), RevocationReason.SUPERSEDED, NO_WAIT);
-    revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m2), RevocationReason.SUPERSEDED, NO_WAIT);
-    store.activate(beforeRevocations);
+    // Found by a trial: once later writes pruned the generations holding CRLs 1 and 2, the next
+    // revoke issued number 1 again, which clients holding number 2 take for an older CRL.
     for (int i = 0; i < StoreDirectory.KEPT_GENERATIONS; i++) {
       signed(host, "later" + i);
     }
     assertThat(store.keptFiles(Revocations.FILE)).isEmpty();
 
-    revoker(NOW.plusSeconds(180)).revoke(host.desired, serial(m1), RevocationReason.SUPERSEDED, NO_WAIT);
+    revoker(NOW.plusSeconds(180)).revoke(host.desired, serial(m2), RevocationReason.KEY_COMPROMISE, NO_WAIT);
 
-    assertThat(crl(host).number()).contains(BigInteger.valueOf(3));
+    assertThat(crl(host).number()).as("never a number published before with other content").contains(BigInteger.valueOf(3));
     assertThat(Files.readString(host.store().resolve(".crl/number"))).isEqualTo("3\n");
   }
 
