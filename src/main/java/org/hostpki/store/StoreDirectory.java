@@ -55,7 +55,7 @@ public final class StoreDirectory {
    * one (an ACME account made before a failed order), and a mount point's {@code lost+found}.
    */
   private static final java.util.Set<String> OWN_RECORD_FOLDERS =
-      java.util.Set.of(RecordDirectory.ACME, ".install", "lost+found");
+      java.util.Set.of(RecordDirectory.ACME, ".install", CrlNumberRecord.FOLDER, "lost+found");
 
   private final Path directory;
   private final Clock clock;
@@ -564,7 +564,7 @@ public final class StoreDirectory {
    * What an existing folder that is no hostpki store yet — no {@code ..data}, no generation —
    * holds beside what hostpki itself may leave there (its lock, the {@code ..data_tmp} and
    * leftovers of an interrupted first write, its links through {@code ..data}, the {@code .acme}
-   * and {@code .install} records) and a mount point's {@code lost+found}: the names, sorted. A
+   * , {@code .install} and {@code .crl} records) and a mount point's {@code lost+found}: the names, sorted. A
    * store is made only in a new or empty folder, never beside files hostpki did not make (an
    * nginx configuration, a certificate of its own). Empty for a store, and for a folder that does
    * not exist or holds nothing else. Reads only: checked before the lock, which makes a file.
@@ -750,6 +750,26 @@ public final class StoreDirectory {
           && !Files.getPosixFilePermissions(generation, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
         FileModes.setExactly(generation, mode);
       }
+    }
+  }
+
+  /**
+   * Removes what an interrupted write or prune left behind, as every write does first, for a run
+   * that writes nothing: a store no write comes to for months (a steady one, or one a rollback
+   * holds) keeps no {@code ..NAME.partial} of a killed apply, with the key it made, that long.
+   * Needs the lock and a current generation.
+   *
+   * @return the problem, when removing failed: left for the next write
+   */
+  public Optional<String> removeInterruptedWrites() {
+    try {
+      safety.checkStoreDirectory(directory);
+      removeLeftovers();
+      return Optional.empty();
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      return Optional.of(
+          "cannot remove what an interrupted write left in store " + directory + ": "
+              + IoFailures.describe(e) + "; the next write tries again");
     }
   }
 

@@ -29,7 +29,8 @@
  *
  * <ol>
  *   <li>Remove leftovers of an interrupted earlier write: a stale {@code ..data_tmp}, any {@code
- *       ..NAME.partial} or {@code ..NAME.removing} directory. (Crash: more leftovers.)
+ *       ..NAME.partial} or {@code ..NAME.removing} directory (an apply that writes nothing removes
+ *       them too). (Crash: more leftovers.)
  *   <li>Write every file into {@code ..NAME.partial} (secret files created 0600, others 0644,
  *       directories 0755; O_CREAT|O_EXCL without following links), sync all files and
  *       directories. A file with exactly the bytes the live generation has under its name is not
@@ -127,7 +128,8 @@
  *
  * <p>A folder that is no store yet (no {@code ..data}, no generation) reads as empty, but a
  * store is made only in a folder that holds nothing else than what hostpki itself leaves (its
- * lock, leftovers of an interrupted first write, the {@code .acme} and {@code .install} records)
+ * lock, leftovers of an interrupted first write, the {@code .acme}, {@code .install} and {@code
+ * .crl} records)
  * and a mount point's {@code lost+found}: {@link org.hostpki.store.StoreDirectory#foreignEntries()}
  * names the rest, which the planner's caller refuses before the lock, so that nothing, not even a
  * lock file, is made among another program's files.
