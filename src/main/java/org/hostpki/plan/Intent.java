@@ -40,15 +40,6 @@ public sealed interface Intent {
       Objects.requireNonNull(nameConstraints, "nameConstraints");
       Objects.requireNonNull(keptKey, "keptKey");
     }
-
-    public IssueCa(
-        Subject subject,
-        KeySpec key,
-        Duration validity,
-        boolean newKey,
-        Optional<NameConstraints> nameConstraints) {
-      this(subject, key, validity, newKey, nameConstraints, Optional.empty());
-    }
   }
 
   /**
@@ -72,11 +63,6 @@ public sealed interface Intent {
       Objects.requireNonNull(validity, "validity");
       Objects.requireNonNull(nameConstraints, "nameConstraints");
       Objects.requireNonNull(keptKey, "keptKey");
-    }
-
-    public IssueNextCa(
-        Subject subject, KeySpec key, Duration validity, Optional<NameConstraints> nameConstraints) {
-      this(subject, key, validity, nameConstraints, Optional.empty());
     }
   }
 

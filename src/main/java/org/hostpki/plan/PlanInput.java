@@ -70,26 +70,6 @@ public record PlanInput(
     keptCas = List.copyOf(keptCas);
   }
 
-  /** The inputs of a store without newer kept generations (no rollback). */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis,
-      Optional<ExternalChainFile> externalChain,
-      Optional<Instant> lastWritten,
-      boolean unattended,
-      List<TrustedCrl> crls,
-      InstallInput installs,
-      AcmeObservation acme) {
-    this(
-        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten,
-        unattended, crls, installs, acme, List.of());
-  }
-
   /**
    * A CA certificate of a kept generation whose key that generation keeps too.
    *

@@ -366,15 +366,19 @@ class ReconcilerCaRotationTest {
     assertThat(plan().isEmpty()).isTrue();
   }
 
-  @Test
-  void testApply_withoutOverlapTheCaIsReplacedAtOnceAsBefore() throws Exception {
+  /** The desired state with the new CA subject and without {@code ca.rotation}. */
+  private DesiredState noOverlap() {
     caSubject = Optional.of(NEW_SUBJECT);
     DesiredState d = desired();
-    DesiredState noOverlap =
-        DesiredStates.of(
-            d.source(), d.store(), d.host(),
-            new CaSpec(caSubject, d.ca().key(), d.ca().validity(), d.ca().renewBefore(), Optional.empty(), Optional.empty()),
-            d.server(), d.trust(), d.hooks());
+    return DesiredStates.of(
+        d.source(), d.store(), d.host(),
+        new CaSpec(caSubject, d.ca().key(), d.ca().validity(), d.ca().renewBefore(), Optional.empty(), Optional.empty()),
+        d.server(), d.trust(), d.hooks());
+  }
+
+  @Test
+  void testApply_withoutOverlapTheCaIsReplacedAtOnceAsBefore() throws Exception {
+    DesiredState noOverlap = noOverlap();
     now = T1;
 
     reconciler().apply(noOverlap, Set.of(), Optional.empty(), Duration.ZERO);
@@ -445,13 +449,7 @@ class ReconcilerCaRotationTest {
   @Test
   void testApply_withoutOverlapARollbackPastAReplacedCaKeepsItsKey() throws Exception {
     String before = currentGeneration();
-    caSubject = Optional.of(NEW_SUBJECT);
-    DesiredState d = desired();
-    DesiredState noOverlap =
-        DesiredStates.of(
-            d.source(), d.store(), d.host(),
-            new CaSpec(caSubject, d.ca().key(), d.ca().validity(), d.ca().renewBefore(), Optional.empty(), Optional.empty()),
-            d.server(), d.trust(), d.hooks());
+    DesiredState noOverlap = noOverlap();
     now = T1;
     reconciler().apply(noOverlap, Set.of(), Optional.empty(), Duration.ZERO);
     Certificate replacement = certificate("ca.crt");
