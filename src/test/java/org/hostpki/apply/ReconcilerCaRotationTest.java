@@ -404,13 +404,19 @@ class ReconcilerCaRotationTest {
     return c.facts().publicKey().publicKeyFingerprint();
   }
 
-  @Test
-  void testApply_afterARollbackToBeforeTheRotationBeganTheNewCaKeepsTheKeyClientsMayTrust() throws Exception {
+  /** Phase 1, then a day later a rollback to the generation before it; the new CA it made. */
+  private Certificate phase1RolledBack() throws Exception {
     String before = currentGeneration();
     phase1();
-    Certificate trustedByClients = certificate("ca-next.crt");
+    Certificate next = certificate("ca-next.crt");
     now = T1.plus(Duration.ofDays(2));
     rollBackTo(before);
+    return next;
+  }
+
+  @Test
+  void testApply_afterARollbackToBeforeTheRotationBeganTheNewCaKeepsTheKeyClientsMayTrust() throws Exception {
+    Certificate trustedByClients = phase1RolledBack();
     assertThat(store.resolve("ca-next.crt")).doesNotExist();
 
     Plan plan = apply().plan();
@@ -465,11 +471,7 @@ class ReconcilerCaRotationTest {
 
   @Test
   void testApply_replaceCaAfterARollbackMakesANewKeyAllTheSame() throws Exception {
-    String before = currentGeneration();
-    phase1();
-    Certificate suspect = certificate("ca-next.crt");
-    now = T1.plus(Duration.ofDays(2));
-    rollBackTo(before);
+    Certificate suspect = phase1RolledBack();
 
     Plan plan =
         reconciler().apply(desired(), Set.of(PlanInput.Replace.CA), Optional.empty(), Duration.ZERO).plan();
