@@ -4,11 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
@@ -66,7 +65,7 @@ final class ConvergenceCheck {
     ObservedStore read =
         observeReusing(
             readBack, before.store(), before.desiredTrust().values(), storePath, before.password(),
-            passwordSource, openedWithThePassword(written));
+            passwordSource, openedWithThePassword(written, readBack));
     ObservedStore after =
         read.withOutputs(
             OutputObserver.observe(
@@ -92,16 +91,26 @@ final class ConvergenceCheck {
   }
 
   /**
-   * The digests of the PKCS#12 files of a set just written: each was made with the store password
-   * or carried over from a store that was observed with it (a file the password does not open
-   * stops observing), so the read-back need not derive a key to know it.
+   * The PKCS#12 files of a set just written, by their digest: each was made with the store
+   * password or carried over from a store that was observed with it (a file the password does not
+   * open stops observing), so the read-back need not derive a key to know it. The digests are the
+   * ones the set's own record gives: the executor made it from these very files as the last step
+   * of the set ({@code Executor.pkcs12Record}), hashing each once, so they are not hashed again
+   * here, nor when the record is read back with them. A file the record has no entry for is left
+   * out: the read-back decodes it, as before. The bytes are the read-back's own (the same as
+   * written, checked before): no copy of a trust store of tens of megabytes is kept for this.
    */
-  private static Set<Fingerprint> openedWithThePassword(SortedMap<String, StoreFile> written) {
-    Set<Fingerprint> opened = new HashSet<>();
+  private static Map<Fingerprint, byte[]> openedWithThePassword(
+      SortedMap<String, StoreFile> written, StoreSnapshot readBack) {
+    Map<Fingerprint, byte[]> opened = new HashMap<>();
+    Optional<Pkcs12Record> record =
+        Optional.ofNullable(written.get(StoreLayout.PKCS12_RECORD))
+            .flatMap(r -> Pkcs12Record.parse(r.content()));
     for (String name : StoreLayout.PKCS12_FILES) {
-      StoreFile file = written.get(name);
-      if (file != null) {
-        opened.add(Fingerprint.sha256(file.content()));
+      byte[] content = readBack.files().get(name);
+      Optional<Fingerprint> digest = record.flatMap(r -> r.digestOf(name));
+      if (written.containsKey(name) && content != null && digest.isPresent()) {
+        opened.put(digest.get(), content);
       }
     }
     return opened;
@@ -135,7 +144,7 @@ final class ConvergenceCheck {
    * The facts of {@code readBack}, exactly as {@link StoreObserver#observe} gives them, without
    * parsing again a certificate {@code before} or the declared trust already parsed: the store
    * just written holds them byte for byte (see {@link StoreObserver#observe(StoreSnapshot, Path,
-   * Optional, String, Collection, Set)}). The PKCS#12 files are not decoded again when their
+   * Optional, String, Collection, Map, Optional)}). The PKCS#12 files are not decoded again when their
    * record proves their facts, and the password is not checked again on a file in {@code opened}.
    */
   ObservedStore observeReusing(
@@ -145,7 +154,7 @@ final class ConvergenceCheck {
       Path storePath,
       Optional<char[]> password,
       String passwordSource,
-      Set<Fingerprint> opened) {
+      Map<Fingerprint, byte[]> opened) {
     List<Certificate> known = new ArrayList<>(before.trusted().values());
     known.addAll(declared);
     return observer.observe(readBack, storePath, password, passwordSource, known, opened, Optional.empty()).facts();

@@ -11,10 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
@@ -74,6 +74,9 @@ final class Pkcs12Record {
    */
   private final Map<String, byte[]> described = new ConcurrentHashMap<>();
 
+  /** How many PKCS#12 files' bytes were hashed, in this JVM: for the test that pins it. */
+  private static final LongAdder HASHED = new LongAdder();
+
   /**
    * One file's entry.
    *
@@ -88,12 +91,22 @@ final class Pkcs12Record {
 
     /** An entry for a file just written, or just read, with the store password. */
     static Entry of(byte[] content, Pkcs12Facts facts) {
-      return new Entry(Fingerprint.sha256(content), facts);
+      return new Entry(sha256(content), facts);
     }
 
     boolean describes(byte[] content) {
-      return digest.equals(Fingerprint.sha256(content));
+      return digest.equals(sha256(content));
     }
+  }
+
+  private static Fingerprint sha256(byte[] content) {
+    HASHED.increment();
+    return Fingerprint.sha256(content);
+  }
+
+  /** How many PKCS#12 files' bytes this JVM has hashed so far. */
+  static long hashed() {
+    return HASHED.sum();
   }
 
   Pkcs12Record(Map<String, Entry> entries) {
@@ -103,6 +116,11 @@ final class Pkcs12Record {
       }
     }
     this.entries = new TreeMap<>(entries);
+  }
+
+  /** The digest its entry for {@code name} records, if it has one. */
+  Optional<Fingerprint> digestOf(String name) {
+    return Optional.ofNullable(entries.get(name)).map(Entry::digest);
   }
 
   /** The facts of a file, when this record describes exactly these bytes. */
@@ -127,20 +145,30 @@ final class Pkcs12Record {
   }
 
   /**
-   * Whether {@code password} opens the files this record describes: the first described file of
-   * {@code files} (as the store holds them) whose digest is among {@code opened} (opened or
-   * written with this password already) answers at once, else its MAC answers. False when no
-   * described file can tell.
+   * Whether {@code password} opens the files this record describes: a file of {@code files} (as
+   * the store holds them) that is byte for byte the content {@code opened} gives for its entry's
+   * digest (opened or written with this password already, and known to hash to that digest)
+   * answers at once, and is described without hashing it again; else the MAC of the first
+   * described file answers. False when no described file can tell.
    */
-  boolean opensWith(Map<String, byte[]> files, char[] password, Set<Fingerprint> opened) {
+  boolean opensWith(Map<String, byte[]> files, char[] password, Map<Fingerprint, byte[]> opened) {
+    boolean openedAlready = false;
+    for (String name : StoreLayout.PKCS12_FILES) {
+      byte[] content = files.get(name);
+      Entry entry = entries.get(name);
+      if (content != null && entry != null && Arrays.equals(opened.get(entry.digest()), content)) {
+        described.put(name, content);
+        openedAlready = true;
+      }
+    }
+    if (openedAlready) {
+      return true;
+    }
     List<byte[]> described = new ArrayList<>();
     for (String name : StoreLayout.PKCS12_FILES) {
       byte[] content = files.get(name);
       Entry entry = entries.get(name);
       if (content != null && entry != null && describes(name, entry, content)) {
-        if (opened.contains(entry.digest())) {
-          return true;
-        }
         described.add(content);
       }
     }

@@ -91,7 +91,7 @@ final class PlanningPass {
     Optional<char[]> previous = parts.secrets().previousPassword(desired.store().previousPassword());
     StoreContents read =
         observer.observe(
-            snapshot, desired.store().path(), password, passwordSource(desired), List.of(), Set.of(), previous);
+            snapshot, desired.store().path(), password, passwordSource(desired), List.of(), java.util.Map.of(), previous);
     StoreContents store =
         read.withKeptCas(KeptCa.newerThan(directory, snapshot.generation())).withFacts(
             read.facts()

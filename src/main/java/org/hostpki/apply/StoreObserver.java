@@ -38,15 +38,16 @@ public final class StoreObserver {
    */
   public StoreContents observe(
       StoreSnapshot snapshot, Path storePath, Optional<char[]> password, String passwordSource) {
-    return observe(snapshot, storePath, password, passwordSource, List.of(), Set.of(), Optional.empty());
+    return observe(snapshot, storePath, password, passwordSource, List.of(), Map.of(), Optional.empty());
   }
 
   /**
    * Like {@link #observe(StoreSnapshot, Path, Optional, String)}, with the same result, but the
    * store's trust files that hold one of {@code known} (byte for byte the same DER) take it
-   * instead of parsing it again, and a PKCS#12 file whose digest is among {@code opened} is known
-   * to open with the password without a key derivation: for observing again a store just written
-   * from them. A PKCS#12 file the password does not open is tried with {@code previous} ({@code
+   * instead of parsing it again, and a PKCS#12 file that is byte for byte a content of {@code
+   * opened} (by the digest it is known to hash to) is known to open with the password without a
+   * key derivation, and to be what the record's entry of that digest describes without hashing it:
+   * for observing again a store just written from them. A PKCS#12 file the password does not open is tried with {@code previous} ({@code
    * store.previousPassword}, while the password changes), and is then listed in the facts' {@link
    * ObservedOutputs#previousPassword()} for apply to encrypt anew.
    */
@@ -56,7 +57,7 @@ public final class StoreObserver {
       Optional<char[]> password,
       String passwordSource,
       Collection<Certificate> known,
-      Set<Fingerprint> opened,
+      Map<Fingerprint, byte[]> opened,
       Optional<char[]> previous) {
     Reader r = new Reader(snapshot, storePath, passwordSource, Reader.REPAIR, previous, new java.util.TreeSet<>());
     // The trusted certificates, found again by their DER in the bundle and trust-hashed/.
@@ -130,7 +131,7 @@ public final class StoreObserver {
    * were none: the files are decoded.
    */
   private static Optional<Pkcs12Record> pkcs12Record(
-      StoreSnapshot snapshot, Optional<char[]> password, Set<Fingerprint> opened) {
+      StoreSnapshot snapshot, Optional<char[]> password, Map<Fingerprint, byte[]> opened) {
     if (password.isEmpty()) {
       return Optional.empty();
     }

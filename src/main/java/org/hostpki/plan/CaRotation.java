@@ -250,7 +250,7 @@ final class CaRotation {
     if (ca.nameConstraints().isPresent() || constraints.isEmpty()) {
       return constraints;
     }
-    ServerNames own = ServerNames.of(in.desired().server(), in.host());
+    ServerNames own = ServerNames.of(in);
     return Optional.of(constraints.get().permitting(own.dnsNames(), own.ipAddresses()));
   }
 

@@ -30,6 +30,7 @@ public final class Planner {
   public Plan plan(PlanInput given) {
     PlanDraft draft = new PlanDraft();
     PlanInput in = filtered(given, draft);
+    DetectionGaps.plan(in, draft);
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);

@@ -135,7 +135,7 @@ class ConvergenceCheckTest {
   private ObservedStore reusingObservation(StoreSnapshot snapshot, Reconciler.Observation before) {
     return check.observeReusing(
         snapshot, before.store(), before.desiredTrust().values(), store,
-        Optional.of("pw".toCharArray()), PASSWORD_SOURCE, java.util.Set.of());
+        Optional.of("pw".toCharArray()), PASSWORD_SOURCE, Map.of());
   }
 
   private static SortedMap<String, StoreFile> asWritten(StoreSnapshot snapshot) {
@@ -200,6 +200,25 @@ class ConvergenceCheckTest {
     check.check(before, after, asWritten(after), trustFacts(before), PASSWORD_SOURCE, new java.util.TreeMap<>(), before.acme());
 
     assertThat(before.plan().isEmpty()).isTrue();
+  }
+
+  /**
+   * A PKCS#12 file an apply writes is hashed once, for the set's record: not again by the check
+   * after the write, nor when the check reads that record back (a trust store of 100,000
+   * certificates is tens of megabytes). An apply that finds the store converged hashes each once,
+   * to know the record describes it.
+   */
+  @Test
+  void testApply_hashesEachPkcs12FileOnce() {
+    long before = Pkcs12Record.hashed();
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    long writing = Pkcs12Record.hashed() - before;
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    long converged = Pkcs12Record.hashed() - before - writing;
+
+    assertThat(directory().read().files()).containsKeys("server.p12", "truststore.p12");
+    assertThat(writing).as("hashed by the apply that wrote server.p12 and truststore.p12").isEqualTo(2);
+    assertThat(converged).as("hashed by the apply that found them converged").isEqualTo(2);
   }
 
   @Test

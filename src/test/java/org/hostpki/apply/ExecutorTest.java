@@ -52,7 +52,7 @@ class ExecutorTest {
     for (String name : StoreLayout.PKCS12_FILES) {
       byte[] file = snapshot.files().get(name);
       assertThat(record.factsOf(name, file)).contains(Pkcs12.read(file, PASSWORD));
-      assertThat(record.opensWith(snapshot.files(), PASSWORD, java.util.Set.of())).isTrue();
+      assertThat(record.opensWith(snapshot.files(), PASSWORD, Map.of())).isTrue();
     }
   }
 

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Pkcs12Facts;
@@ -151,10 +150,13 @@ class Pkcs12RecordTest {
 
   @Test
   void testOpensWith_aFileOpenedAlreadyAnswersWithoutAKeyDerivation() {
-    // The bytes are no PKCS#12 file: only the set of opened digests can say yes.
-    assertThat(record().opensWith(Map.of("server.p12", SERVER_P12), PASSWORD, Set.of(Fingerprint.sha256(SERVER_P12))))
+    // The bytes are no PKCS#12 file: only the files opened already can say yes.
+    assertThat(record().opensWith(Map.of("server.p12", SERVER_P12), PASSWORD, Map.of(Fingerprint.sha256(SERVER_P12), SERVER_P12)))
         .isTrue();
-    assertThat(record().opensWith(Map.of("server.p12", SERVER_P12), PASSWORD, Set.of())).isFalse();
+    assertThat(record().opensWith(Map.of("server.p12", SERVER_P12), PASSWORD, Map.of())).isFalse();
+    // Opened already are those bytes, not others given under their digest.
+    assertThat(record().opensWith(Map.of("server.p12", SERVER_P12), PASSWORD, Map.of(Fingerprint.sha256(SERVER_P12), TRUSTSTORE_P12)))
+        .isFalse();
   }
 
   @ParameterizedTest
@@ -163,10 +165,10 @@ class Pkcs12RecordTest {
     byte[] p12 = keyStore(profile);
     Pkcs12Record real = new Pkcs12Record(Map.of("server.p12", Pkcs12Record.Entry.of(p12, SERVER_FACTS)));
 
-    assertThat(real.opensWith(Map.of("server.p12", p12), PASSWORD, Set.of())).isTrue();
-    assertThat(real.opensWith(Map.of("server.p12", p12), "Correct horse".toCharArray(), Set.of())).isFalse();
+    assertThat(real.opensWith(Map.of("server.p12", p12), PASSWORD, Map.of())).isTrue();
+    assertThat(real.opensWith(Map.of("server.p12", p12), "Correct horse".toCharArray(), Map.of())).isFalse();
     // A file it does not describe (other bytes) cannot vouch for the password.
-    assertThat(record().opensWith(Map.of("server.p12", p12), PASSWORD, Set.of())).isFalse();
+    assertThat(record().opensWith(Map.of("server.p12", p12), PASSWORD, Map.of())).isFalse();
   }
 
   private static byte[] keyStore(Pkcs12Profile profile) {

@@ -137,7 +137,7 @@ class StoreObserverTest {
                 Optional.of("not checked".toCharArray()),
                 "environment variable PW",
                 List.of(),
-                java.util.Set.of(Fingerprint.sha256(snapshot.files().get("server.p12"))),
+                Map.of(Fingerprint.sha256(snapshot.files().get("server.p12")), snapshot.files().get("server.p12")),
                 Optional.empty())
             .facts();
 

@@ -40,8 +40,10 @@ class TerminalProcessTest {
         dir.resolve("host.yaml"),
         "apiVersion: hostpki/v1\nstore: {path: pki}\n"
             + "host: {detect: false, hostname: portal, domain: example.com, addresses: [192.0.2.10]}\n"
-            + "hooks:\n  afterServerChange:\n    - [sh, -c, 'if [ -e slow ]; then rm slow; "
-            + "i=0; while [ ! -e go ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; rm -f go; fi; "
+            // With a file "slow" the hook waits for a file "go": at most as many twentieths of a
+            // second as "slow" says, a minute when it is empty.
+            + "hooks:\n  afterServerChange:\n    - [sh, -c, 'if [ -e slow ]; then n=$(cat slow); rm slow; "
+            + "i=0; while [ ! -e go ] && [ $i -lt ${n:-1200} ]; do sleep 0.05; i=$((i+1)); done; rm -f go; fi; "
             + "echo reloading $HOSTPKI_CHANGED']\n");
   }
 
@@ -129,7 +131,9 @@ class TerminalProcessTest {
       assertThat(holder.waitFor(2, TimeUnit.MINUTES)).isTrue();
     }
 
-    Files.writeString(dir.resolve("slow"), "");
+    // Slow for a second (twice the delay after which a terminal would show progress), not for
+    // the minute the hook waits when nothing tells it to go on.
+    Files.writeString(dir.resolve("slow"), "20");
     String piped = run(List.of(hostpki.toString(), "apply", "host.yaml", "--replace", "server"));
     assertThat(piped).doesNotContain("hostpki:").doesNotContain("\u001b");
   }
