@@ -139,9 +139,9 @@ final class GenerationWrite {
   static String makingStep(Plan plan) {
     List<String> keys = new ArrayList<>();
     for (Change c : plan.changes()) {
-      if (c.intent() instanceof Intent.IssueCa ca && ca.newKey()) {
+      if (c.intent() instanceof Intent.IssueCa ca && ca.newKey() && ca.keptKey().isEmpty()) {
         keys.add("the CA's " + ca.key());
-      } else if (c.intent() instanceof Intent.IssueNextCa next) {
+      } else if (c.intent() instanceof Intent.IssueNextCa next && next.keptKey().isEmpty()) {
         keys.add("the next CA's " + next.key());
       } else if (c.intent() instanceof Intent.IssueServer server && server.newKey()) {
         keys.add("the server's " + server.key());
