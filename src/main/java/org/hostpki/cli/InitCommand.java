@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -111,7 +112,8 @@ final class InitCommand implements Callable<Integer> {
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
-      throw new HostpkiException("cannot create " + folder + ": " + FileReasons.cause(e));
+      throw new HostpkiException(
+          "cannot create " + folder + ": " + FileReasons.cause(e) + "; create it (as root for /etc), or write the file elsewhere with -o FILE");
     }
   }
 
@@ -138,8 +140,10 @@ final class InitCommand implements Callable<Integer> {
   static String text(HostIdentity host, String store, Optional<Path> schema) {
     String name = TerminalText.escape(host.fqdn().orElse(host.hostname()));
     List<String> addresses = host.addresses().stream().map(InitCommand::address).toList();
-    String identity = String.join(", ", host.dnsNames().stream().map(TerminalText::escape).toList())
-        + (addresses.isEmpty() ? "" : ", " + String.join(", ", addresses));
+    // No names for a placeholder host name (localhost), no addresses before the network is up.
+    List<String> covered = new ArrayList<>(host.dnsNames().stream().map(TerminalText::escape).toList());
+    covered.addAll(addresses);
+    String identity = covered.isEmpty() ? "(none detected now)" : String.join(", ", covered);
     StringBuilder y = new StringBuilder();
     schema.ifPresent(s -> y.append("# yaml-language-server: $schema=").append(TerminalText.escape(s.toString())).append('\n'));
     y.append("# hostpki desired state for ").append(name).append(", written by 'hostpki init'.\n")

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,7 @@ import org.hostpki.plan.WarningCode;
  * rollback is left as it is (pending hooks still run) until a person's apply releases it.
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
- * held, hold released, hooks done, renewal waiting, order waiting, clock stepped back, error,
+ * held, hold released, hooks done, renewal waiting, order waiting, warning, clock stepped back, error,
  * stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
  * <p>Over 400 lines on purpose: the debounce, the hooks' back-off and the clock steps share one
@@ -82,6 +83,15 @@ final class Watcher {
    * drift).
    */
   private record Pending(Fingerprint basis, Instant since, boolean applyFailed) {}
+
+  /** The plan's warnings logged when they first appear, with their event. */
+  private static final Map<WarningCode, String> LOGGED_ONCE =
+      Map.of(
+          WarningCode.RENEWAL_WAITING, "renewal waiting",
+          WarningCode.ACME_WAITING, "order waiting",
+          WarningCode.HOST_NO_ADDRESS, "warning",
+          WarningCode.HOST_NO_NAME, "warning",
+          WarningCode.HOST_FILE_ENTRY, "warning");
 
   /** The longest pause between two runs of hooks that keep failing. */
   static final Duration MAX_HOOK_BACKOFF = Duration.ofMinutes(15);
@@ -292,17 +302,15 @@ final class Watcher {
   }
 
   /**
-   * A renewal waiting for a window, and an ACME order waiting for the CA's back-off, are logged
-   * once, when the wait begins.
+   * A renewal waiting for a window, an ACME order waiting for the CA's back-off, and what host
+   * detection found wanting (no address: the certificate keeps its own) are logged once, when they
+   * begin.
    */
   private void logWaits(Instant now, Plan plan) {
-    List<Warning> waits =
-        plan.warnings().stream()
-            .filter(w -> w.kind() == WarningCode.RENEWAL_WAITING || w.kind() == WarningCode.ACME_WAITING)
-            .toList();
+    List<Warning> waits = plan.warnings().stream().filter(w -> LOGGED_ONCE.containsKey(w.kind())).toList();
     for (Warning wait : waits) {
       if (!loggedWaits.contains(wait.message())) {
-        log(now, wait.kind() == WarningCode.RENEWAL_WAITING ? "renewal waiting" : "order waiting", wait.message());
+        log(now, LOGGED_ONCE.get(wait.kind()), wait.message());
       }
     }
     loggedWaits = waits.stream().map(Warning::message).toList();

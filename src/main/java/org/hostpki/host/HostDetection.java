@@ -3,6 +3,7 @@ package org.hostpki.host;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.HostIdentity;
 
 /**
  * Detection of each part of the host identity on its own, so that a part the desired state gives
@@ -18,4 +19,11 @@ interface HostDetection {
 
   /** The addresses of the host, without those of the ignored interfaces. */
   List<InetAddress> addresses(List<String> ignoreInterfaces);
+
+  /**
+   * What the detection done so far found wanting: no address, a placeholder host name, an entry
+   * of a host file left out. Only the parts the desired state does not give are detected, so only
+   * they have notes.
+   */
+  List<HostIdentity.Note> notes();
 }

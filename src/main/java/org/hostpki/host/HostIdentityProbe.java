@@ -1,9 +1,6 @@
 package org.hostpki.host;
 
-import java.net.InetAddress;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
@@ -27,23 +24,6 @@ public interface HostIdentityProbe {
    */
   static HostIdentityProbe fixed(HostIdentity detected) {
     Objects.requireNonNull(detected, "detected");
-    HostDetection detection =
-        new HostDetection() {
-          @Override
-          public HostName hostname() {
-            return new HostName(detected.hostname(), detected.domain());
-          }
-
-          @Override
-          public Optional<String> domain(String shortName) {
-            return detected.domain();
-          }
-
-          @Override
-          public List<InetAddress> addresses(List<String> ignoreInterfaces) {
-            return detected.addresses();
-          }
-        };
-    return spec -> SpecOverrides.identify(spec, detection);
+    return spec -> SpecOverrides.identify(spec, new FixedDetection(detected));
   }
 }

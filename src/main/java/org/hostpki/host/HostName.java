@@ -31,6 +31,15 @@ record HostName(String shortName, Optional<String> domain) {
   }
 
   /**
+   * Whether this is a name a system has before it is given its own: {@code localhost}, with any
+   * domain ({@code localhost.localdomain}, Fedora's). No client reaches this host by it from
+   * elsewhere, and every host has it.
+   */
+  boolean placeholder() {
+    return shortName.equals("localhost");
+  }
+
+  /**
    * Why {@code text} is no host name, as a phrase that follows it in a message ({@code "has the
    * character '_' in 'web_01'; ..."}); empty when it is one. An IP address is none: as a DNS name
    * in a certificate it would match no client (they compare an address with the IP SANs).

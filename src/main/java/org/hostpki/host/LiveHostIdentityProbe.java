@@ -7,6 +7,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -77,6 +78,7 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
 
   /** Detection of each part, done only when the spec does not give that part. */
   private final class Detection implements HostDetection {
+    private final List<HostIdentity.Note> notes = new ArrayList<>();
 
     @Override
     public HostName hostname() {
@@ -104,7 +106,17 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
 
     @Override
     public Optional<String> domain(String shortName) {
-      return resolvConfDomain().or(() -> canonicalNameDomain(shortName));
+      Path file = root.resolve("etc/resolv.conf");
+      Optional<ResolvConf.Entry> entry = resolvConfEntry(file);
+      Optional<String> domain =
+          entry.flatMap(ResolvConf.Entry::domain).or(() -> canonicalNameDomain(shortName));
+      entry.ifPresent(e -> e.problem().ifPresent(why -> notes.add(leftOut(file, e, why, domain))));
+      return domain;
+    }
+
+    @Override
+    public List<HostIdentity.Note> notes() {
+      return List.copyOf(notes);
     }
 
     @Override
@@ -121,10 +133,9 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
       return IdentityAddresses.select(nics, ignoreInterfaces);
     }
 
-    private Optional<String> resolvConfDomain() {
-      Path file = root.resolve("etc/resolv.conf");
+    private Optional<ResolvConf.Entry> resolvConfEntry(Path file) {
       try {
-        return ResolvConf.domain(HostFiles.text(file));
+        return ResolvConf.entry(HostFiles.text(file));
       } catch (NoSuchFileException noDnsConfiguration) {
         return Optional.empty();
       } catch (IOException e) {
@@ -141,6 +152,23 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
           .filter(name -> name.startsWith(shortName + ".") && !name.startsWith("localhost"))
           .map(name -> name.substring(shortName.length() + 1));
     }
+  }
+
+  /**
+   * The note on a resolv.conf entry that names no domain: the resolver takes it as it is, so
+   * nothing else points at the typo that leaves the host's FQDN out of its certificate.
+   */
+  private static HostIdentity.Note leftOut(
+      Path file, ResolvConf.Entry entry, String why, Optional<String> domain) {
+    return new HostIdentity.Note(
+        HostIdentity.Note.Kind.HOST_FILE,
+        TerminalText.escape(
+            file + ":" + entry.line() + ": " + entry.keyword() + " entry '" + entry.value()
+                + "' left out, so "
+                + domain
+                    .map(d -> "the host's domain is " + d + ", from the resolver")
+                    .orElse("the host has no domain")
+                + ": it " + why + "; correct it, or set host.domain in the desired state"));
   }
 
   private static HostpkiException cannotDetect(String part, String why, String yamlKey) {

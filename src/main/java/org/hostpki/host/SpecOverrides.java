@@ -1,12 +1,15 @@
 package org.hostpki.host;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.DnsName;
 import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostIdentity.Note;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.TerminalText;
 
 /**
  * Combines the desired state's {@code host:} section with detection: a given part wins and is not
@@ -19,13 +22,51 @@ final class SpecOverrides {
     if (!spec.detect()) {
       return givenOnly(spec);
     }
+    List<Note> notes = new ArrayList<>();
     HostName name =
-        spec.hostname().map(SpecOverrides::givenHostname).orElseGet(detection::hostname);
+        spec.hostname()
+            .map(SpecOverrides::givenHostname)
+            .orElseGet(() -> detectedHostname(detection, notes));
     Optional<String> domain =
         givenDomain(spec).or(name::domain).or(() -> detection.domain(name.shortName()));
     List<InetAddress> addresses =
-        spec.addresses().orElseGet(() -> detection.addresses(spec.ignoreInterfaces()));
-    return new HostIdentity(name.shortName(), withinLength(name.shortName(), domain), addresses);
+        spec.addresses().orElseGet(() -> detectedAddresses(detection, spec, notes));
+    notes.addAll(detection.notes());
+    return new HostIdentity(
+        name.shortName(), withinLength(name.shortName(), domain), addresses, notes);
+  }
+
+  /**
+   * The detected host name; a placeholder ({@code localhost.localdomain}) is noted, and its domain
+   * part is none of the host's. A {@code host.hostname} of localhost is taken as meant.
+   */
+  private static HostName detectedHostname(HostDetection detection, List<Note> notes) {
+    HostName name = detection.hostname();
+    if (!name.placeholder()) {
+      return name;
+    }
+    String shown = name.shortName() + name.domain().map(d -> "." + d).orElse("");
+    notes.add(
+        new Note(
+            Note.Kind.NO_HOSTNAME,
+            "the host's name is '" + TerminalText.escape(shown)
+                + "', a placeholder every host has"));
+    return new HostName(name.shortName(), Optional.empty());
+  }
+
+  /** The detected addresses; none at all is noted (the network is not up yet, say). */
+  private static List<InetAddress> detectedAddresses(
+      HostDetection detection, HostSpec spec, List<Note> notes) {
+    List<InetAddress> addresses = detection.addresses(spec.ignoreInterfaces());
+    if (addresses.isEmpty()) {
+      notes.add(
+          new Note(
+              Note.Kind.NO_ADDRESS,
+              "no address detected on the host: no interface that is up"
+                  + (spec.ignoreInterfaces().isEmpty() ? "" : " and not in host.ignoreInterfaces")
+                  + " has one other hosts could connect to"));
+    }
+    return addresses;
   }
 
   /**

@@ -14,5 +14,11 @@
  * {@code host.domain}, {@code host.addresses}). An unknown domain is not a failure: the identity
  * then has no FQDN. The canonical-name lookup is bounded (two seconds), because a host with a dead
  * name server must still be able to plan.
+ *
+ * <p>Detection that runs but finds nothing usable is no failure either: no address on any
+ * interface, the placeholder host name {@code localhost}, a resolv.conf entry that is no domain are
+ * {@link org.hostpki.model.HostIdentity.Note notes} of the identity. The planner keeps the server
+ * certificate's own names or addresses for the first two and warns about each: a network that is
+ * not up yet must not re-issue the certificate twice.
  */
 package org.hostpki.host;

@@ -30,6 +30,7 @@ public final class Planner {
   public Plan plan(PlanInput given) {
     PlanDraft draft = new PlanDraft();
     PlanInput in = filtered(given, draft);
+    DetectionGaps.plan(in, draft);
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
@@ -66,7 +67,8 @@ public final class Planner {
     }
     return new PlanInput(
         in.desired(), in.host(), result.kept(), in.observed(), in.now(), in.replace(), in.basis(),
-        in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme());
+        in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme(),
+        in.keptCas());
   }
 
   /**

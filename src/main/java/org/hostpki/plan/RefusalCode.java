@@ -26,7 +26,9 @@ public enum RefusalCode {
   /** None of the server's names and addresses can be ordered from the ACME CA. */
   ACME_NO_IDENTIFIERS("acme-no-identifiers"),
   /** {@code store.path} is a folder of other files, not a hostpki store nor empty. */
-  FOREIGN_FOLDER("foreign-folder");
+  FOREIGN_FOLDER("foreign-folder"),
+  /** The server certificate would name nothing: no host name nor address detected, none declared. */
+  NO_SERVER_NAME("no-server-name");
 
   private final String code;
 

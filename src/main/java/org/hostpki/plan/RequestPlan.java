@@ -29,7 +29,7 @@ final class RequestPlan {
       removeUnwanted(observed, draft);
       return;
     }
-    ServerNames names = ServerNames.of(server, in.host());
+    ServerNames names = ServerNames.of(in);
     Attributes after = PlanWords.nameAttributes(names);
     Intent.WriteCsr write =
         new Intent.WriteCsr(

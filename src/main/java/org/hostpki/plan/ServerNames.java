@@ -23,13 +23,30 @@ public record ServerNames(Subject subject, List<String> dnsNames, List<InetAddre
 
   /** The names for this server on this host, lower-case, each once, in a stable order. */
   public static ServerNames of(ServerSpec server, HostIdentity host) {
+    return of(server, host, DetectionGaps.Kept.NONE);
+  }
+
+  /**
+   * The names for the server the plan makes: where detection found no host name or no address,
+   * the current certificate's (see {@link DetectionGaps}).
+   */
+  static ServerNames of(PlanInput in) {
+    ServerSpec server = in.desired().server();
+    return of(server, in.host(), DetectionGaps.kept(server, in.host(), in.observed()));
+  }
+
+  private static ServerNames of(ServerSpec server, HostIdentity host, DetectionGaps.Kept kept) {
     LinkedHashSet<String> dns = new LinkedHashSet<>();
     server.dnsNames().forEach(n -> dns.add(DnsName.lowerCase(n)));
     LinkedHashSet<InetAddress> ips = new LinkedHashSet<>(server.ipAddresses());
     if (server.includeHostIdentity()) {
-      host.fqdn().ifPresent(dns::add);
-      dns.add(host.hostname());
+      if (!host.lacks(HostIdentity.Note.Kind.NO_HOSTNAME)) {
+        host.fqdn().ifPresent(dns::add);
+        dns.add(host.hostname());
+      }
+      dns.addAll(kept.names());
       ips.addAll(host.addresses());
+      ips.addAll(kept.addresses());
     }
     return new ServerNames(
         server.subject().withCommonNameFrom(dns), List.copyOf(dns), List.copyOf(ips));

@@ -63,7 +63,7 @@ final class ServerPlan {
     this.in = in;
     this.observed = in.observed();
     this.server = in.desired().server();
-    this.names = ServerNames.of(server, in.host());
+    this.names = ServerNames.of(in);
     this.caConstraints = caConstraints;
     this.draft = draft;
   }

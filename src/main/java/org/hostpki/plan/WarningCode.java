@@ -36,7 +36,13 @@ public enum WarningCode {
   /** The ACME CA's renewal information could not be fetched: the usual threshold applies. */
   ACME_RENEWAL_INFO("acme-renewal-info"),
   /** An ACME order failed and the next waits for its back-off (or the CA's Retry-After). */
-  ACME_WAITING("acme-waiting");
+  ACME_WAITING("acme-waiting"),
+  /** Host detection found no address: the server certificate keeps the host addresses it has. */
+  HOST_NO_ADDRESS("host-no-address"),
+  /** The host's name is a placeholder (localhost): the server certificate keeps or leaves out names. */
+  HOST_NO_NAME("host-no-name"),
+  /** An entry of a host file names nothing usable ({@code /etc/resolv.conf}): it is left out. */
+  HOST_FILE_ENTRY("host-file-entry");
 
   private final String code;
 

@@ -194,6 +194,29 @@ class WatcherTest {
   }
 
   @Test
+  void testRun_networkDownLongerThanTheDebounce_keepsTheCertificateAndSaysSoOnce() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    HostIdentity down =
+        new HostIdentity(
+            "portal", Optional.of("example.com"), List.of(),
+            List.of(new HostIdentity.Note(HostIdentity.Note.Kind.NO_ADDRESS, "no address detected on the host")));
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> identity = down);
+    for (int i = 0; i < 6; i++) {
+      sleeper.then(() -> {});
+    }
+    sleeper.then(() -> identity = identity("192.0.2.10"));
+
+    watcher(sleeper).run();
+
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:30 warning", "08:04:00 stopped");
+    assertThat(log.toString())
+        .contains("08:00:30Z warning: no address detected on the host; the server certificate keeps its"
+            + " addresses 192.0.2.10 until one is");
+    assertThat(serverCertificate()).isEqualTo(before);
+  }
+
+  @Test
   void testRun_declaredOutputsConvergeAndAnAccessNoLongerDeclaredIsNarrowedUnattended() throws IOException {
     String outputs = "outputs:\n  - {format: combined-pem, file: haproxy.pem}\n  - {format: der, file: ca.der, certificate: ca}\n";
     desired = load("store: {path: pki, access: {group: ssl-cert}}\n" + outputs);

@@ -82,4 +82,15 @@ class HostIdentityProbeTest {
 
     assertThat(identity.fqdn()).contains("www.corp.example");
   }
+
+  @Test
+  void testFixed_notesWhatTheLiveProbeWouldOnlyForDetectedParts() {
+    HostIdentityProbe unnamed =
+        HostIdentityProbe.fixed(new HostIdentity("localhost", Optional.empty(), List.of()));
+
+    assertThat(unnamed.identify(HostSpec.defaults()).notes())
+        .extracting(HostIdentity.Note::kind)
+        .containsExactly(HostIdentity.Note.Kind.NO_HOSTNAME, HostIdentity.Note.Kind.NO_ADDRESS);
+    assertThat(unnamed.identify(spec(true, "www", null, List.of())).notes()).isEmpty();
+  }
 }

@@ -79,11 +79,47 @@ class LiveHostIdentityProbeNamespaceTest {
         resolvConf,
         "# B\u00fcro M\u00fcnchen\nsearch office.example\nnameserver 192.0.2.53\n"
             .getBytes(StandardCharsets.ISO_8859_1));
+    Child child = probeWith(resolvConf, SETUP);
+
+    assertThat(child.values("domain")).containsExactly("office.example");
+  }
+
+  /**
+   * A host before its network and name are set: the kernel says localhost, only lo is up, and
+   * resolv.conf has a search entry that is no domain. Each is a note, not an error.
+   */
+  @Test
+  void testIdentify_unnamedHostBeforeItsNetworkIsUp_notesEachGap() throws Exception {
+    assumeNamespacesCanBeCreated();
+    Path resolvConf = dir.resolve("resolv.conf");
+    Files.writeString(resolvConf, "search exa_mple.com\nnameserver 192.0.2.53\n");
+    Child child =
+        probeWith(
+            resolvConf,
+            "hostname localhost.localdomain || exit 77\n"
+                + "ip link set lo up || exit 77\n"
+                + "exec \"$0\" \"$@\"");
+
+    assertThat(child.values("address")).isEmpty();
+    assertThat(child.values("note"))
+        .satisfiesExactly(
+            n -> assertThat(n).startsWith("NO_HOSTNAME the host's name is 'localhost.localdomain'"),
+            n -> assertThat(n).startsWith("NO_ADDRESS no address detected on the host"),
+            n ->
+                assertThat(n)
+                    .startsWith("HOST_FILE /etc/resolv.conf:1: search entry 'exa_mple.com' left out"));
+  }
+
+  /**
+   * Runs the probe in new UTS, network and mount namespaces with {@code resolvConf} over
+   * /etc/resolv.conf after {@code setup}; skips when they cannot be set up, fails when it fails.
+   */
+  private Child probeWith(Path resolvConf, String setup) throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
             List.of(
                 "unshare", "--uts", "--net", "--mount", "--", "sh", "-c",
-                "mount --bind \"$HOSTPKI_RESOLV_CONF\" /etc/resolv.conf || exit 77\n" + SETUP));
+                "mount --bind \"$HOSTPKI_RESOLV_CONF\" /etc/resolv.conf || exit 77\n" + setup));
     command.addAll(childJvm());
 
     Child child = run(command, resolvConf);
@@ -92,7 +128,7 @@ class LiveHostIdentityProbeNamespaceTest {
         child.exitCode != SETUP_IMPOSSIBLE,
         () -> skip("the namespace could not be set up: " + child.stderr.strip()));
     assertThat(child.exitCode).as("stdout: %s; stderr: %s", child.stdout, child.stderr).isZero();
-    assertThat(child.values("domain")).containsExactly("office.example");
+    return child;
   }
 
   private static List<String> childJvm() {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.hostpki.host.NetworkInterfaces.Nic;
 import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostIdentity.Note;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
@@ -426,6 +427,112 @@ class LiveHostIdentityProbeTest {
     HostIdentity identity = identify(spec(true, null, null, List.of()));
 
     assertThat(identity.addresses()).isEmpty();
+  }
+
+  // --- what detection finds wanting: noted, for the plan to warn about
+
+  @Test
+  void testIdentify_noAddressOnAnyInterfaceIsNoted() {
+    nics.add(nic("lo", true, true, "127.0.0.1", "::1"));
+    nics.add(nic("eth0", false, false, "192.0.2.10"));
+    nics.add(nic("eth1", true, false, "fe80::1"));
+
+    HostIdentity identity = identify(HostSpec.defaults());
+
+    assertThat(identity.addresses()).isEmpty();
+    assertThat(identity.notes())
+        .containsExactly(
+            new Note(
+                Note.Kind.NO_ADDRESS,
+                "no address detected on the host: no interface that is up has one other hosts could"
+                    + " connect to"));
+  }
+
+  @Test
+  void testIdentify_ignoredInterfacesLeavingNoAddressSaySo() {
+    nics.add(nic("docker0", true, false, "172.17.0.1"));
+
+    HostIdentity identity = identify(spec(true, null, null, null, "docker*"));
+
+    assertThat(identity.lacks(Note.Kind.NO_ADDRESS)).isTrue();
+    assertThat(identity.notes().get(0).message()).contains("not in host.ignoreInterfaces");
+  }
+
+  @Test
+  void testIdentify_givenAddressesAreNeverNoted() {
+    assertThat(identify(spec(true, null, null, List.of())).notes()).isEmpty();
+    assertThat(identify(spec(false, "www", null, null)).notes()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_ipv6OnlyIsAnAddress() {
+    nics.add(nic("eth0", true, false, "2001:db8::10"));
+
+    assertThat(identify(HostSpec.defaults()).notes()).isEmpty();
+  }
+
+  @Test
+  void testIdentify_kernelLocalhostIsAPlaceholderNotAName() throws IOException {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    write("etc/resolv.conf", "search corp.example\n");
+    for (String kernel : List.of("localhost", "localhost.", "LocalHost.LocalDomain", "LOCALHOST.localdomain.")) {
+      write("proc/sys/kernel/hostname", kernel + "\n");
+
+      HostIdentity identity = identify(HostSpec.defaults());
+
+      assertThat(identity.lacks(Note.Kind.NO_HOSTNAME)).as(kernel).isTrue();
+      assertThat(identity.notes().get(0).message()).as(kernel).startsWith("the host's name is 'localhost");
+      assertThat(identity.dnsNames()).as(kernel).isEmpty();
+      assertThat(identity.domain()).as("not localdomain: " + kernel).contains("corp.example");
+    }
+  }
+
+  @Test
+  void testIdentify_givenHostnameLocalhostIsTakenAsMeant() {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+
+    HostIdentity identity = identify(spec(true, "localhost", null, null));
+
+    assertThat(identity.notes()).isEmpty();
+    assertThat(identity.dnsNames()).containsExactly("localhost");
+  }
+
+  @Test
+  void testIdentify_invalidResolvConfEntryIsNotedWithFileLineAndEscapedText() throws IOException {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    write("etc/resolv.conf", "nameserver 192.0.2.53\nsearch \u001b[31mexa_mple.com other.example\n");
+    lookup = hostname -> Optional.of(hostname + ".dns.example");
+
+    HostIdentity identity = identify(HostSpec.defaults());
+
+    assertThat(identity.domain()).contains("dns.example");
+    assertThat(identity.notes()).extracting(Note::kind).containsExactly(Note.Kind.HOST_FILE);
+    assertThat(identity.notes().get(0).message())
+        .isEqualTo(
+            "/etc/resolv.conf:2: search entry '\\x1b[31mexa_mple.com' left out, so the host's"
+                + " domain is dns.example, from the resolver: it has the character '\\x1b' in"
+                + " '\\x1b[31mexa_mple'; a DNS label holds letters, digits and '-'; correct it, or"
+                + " set host.domain in the desired state");
+  }
+
+  @Test
+  void testIdentify_searchRootAndValidEntriesAreNotNoted() throws IOException {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    for (String conf : List.of("search .\n", "domain Corp.Example.\n", "search x_y\nsearch corp.example\n")) {
+      write("etc/resolv.conf", conf);
+
+      assertThat(identify(HostSpec.defaults()).notes()).as(conf).isEmpty();
+    }
+  }
+
+  @Test
+  void testIdentify_resolvConfIsNotNotedWhenTheDomainIsGiven() throws IOException {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    write("etc/resolv.conf", "domain bad..example\n");
+
+    assertThat(identify(spec(true, null, "example.com", null)).notes()).isEmpty();
+    assertThat(identify(HostSpec.defaults()).notes().get(0).message())
+        .startsWith("/etc/resolv.conf:1: domain entry 'bad..example' left out, so the host has no domain: it has an empty label");
   }
 
   // --- detect: false

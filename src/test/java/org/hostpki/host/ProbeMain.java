@@ -8,7 +8,8 @@ import org.hostpki.model.IpAddresses;
 
 /**
  * Prints the live identity of the host it runs on, one fact per line ({@code hostname NAME},
- * {@code domain NAME} or {@code domain -}, {@code address ADDRESS}...), or {@code error MESSAGE}
+ * {@code domain NAME} or {@code domain -}, {@code address ADDRESS}..., {@code note KIND MESSAGE}...),
+ * or {@code error MESSAGE}
  * and exit code 1. {@link LiveHostIdentityProbeNamespaceTest} runs it in a fresh namespace.
  */
 final class ProbeMain {
@@ -22,6 +23,7 @@ final class ProbeMain {
       for (InetAddress address : identity.addresses()) {
         System.out.println("address " + IpAddresses.format(address));
       }
+      identity.notes().forEach(n -> System.out.println("note " + n.kind() + " " + n.message()));
     } catch (HostpkiException e) {
       System.out.println("error " + e.getMessage());
       System.exit(1);

@@ -72,4 +72,23 @@ class ResolvConfTest {
     assertThat(ResolvConf.domain("nameserver 192.0.2.53\r\nsearch a.example\r\n"))
         .contains("a.example");
   }
+
+  @Test
+  void testEntry_theDecidingLineWithItsNumber() {
+    ResolvConf.Entry entry =
+        ResolvConf.entry("# office\r\nsearch a.example\r\nnameserver 192.0.2.53\r\ndomain b_c.example\r\n")
+            .orElseThrow();
+
+    assertThat(entry).isEqualTo(new ResolvConf.Entry(4, "domain", "b_c.example"));
+    assertThat(entry.domain()).isEmpty();
+    assertThat(entry.problem()).hasValueSatisfying(p -> assertThat(p).startsWith("has the character '_' in 'b_c'"));
+  }
+
+  @Test
+  void testEntry_searchRootAndValidEntriesHaveNoProblem() {
+    assertThat(ResolvConf.entry("search .\n").orElseThrow().problem()).isEmpty();
+    assertThat(ResolvConf.entry("domain Example.COM.\n").orElseThrow().problem()).isEmpty();
+    assertThat(ResolvConf.entry("domain a..example\n").orElseThrow().problem())
+        .hasValueSatisfying(p -> assertThat(p).startsWith("has an empty label"));
+  }
 }

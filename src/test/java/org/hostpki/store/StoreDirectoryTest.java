@@ -627,6 +627,29 @@ class StoreDirectoryTest {
             org.assertj.core.groups.Tuple.tuple(first, true));
   }
 
+  /**
+   * Only the current generation is open to services: a key file an older one gave a group (since
+   * narrowed, or an output since removed) must not stay readable there while its key is in use.
+   * A rollback opens the generation it activates and closes the one it leaves.
+   */
+  @Test
+  void testWriteAndActivate_onlyTheCurrentGenerationIsOpenToOthers() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    String second = write(StoreFiles.typical("v2"));
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(first))))
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(second))))
+        .isEqualTo("rwxr-xr-x");
+
+    directory.activate(first);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(first))))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(second))))
+        .isEqualTo("rwx------");
+  }
+
   @Test
   void testActivate_repairsADanglingDataLink() throws IOException {
     String first = write(StoreFiles.typical("v1"));
