@@ -157,9 +157,11 @@ final class Executor {
 
     private void issueCa(Intent.IssueCa ca) {
       KeyMaterial key =
-          ca.newKey() || next.caKey.isEmpty()
-              ? KeyMaterial.generate(ca.key(), random)
-              : next.caKey.get();
+          ca.keptKey().isPresent()
+              ? keptKey(ca.keptKey().get())
+              : ca.newKey() || next.caKey.isEmpty()
+                  ? KeyMaterial.generate(ca.key(), random)
+                  : next.caKey.get();
       Certificate cert = issuer.selfSignedCa(ca.subject(), key, now, ca.validity(), ca.nameConstraints());
       next.caKey = Optional.of(key);
       next.caCert = Optional.of(cert);
@@ -168,12 +170,26 @@ final class Executor {
     }
 
     private void issueNextCa(Intent.IssueNextCa n) {
-      KeyMaterial key = KeyMaterial.generate(n.key(), random);
+      KeyMaterial key =
+          n.keptKey().isPresent() ? keptKey(n.keptKey().get()) : KeyMaterial.generate(n.key(), random);
       Certificate cert = issuer.selfSignedCa(n.subject(), key, now, n.validity(), n.nameConstraints());
       next.caNextKey = Optional.of(key);
       next.caNextCert = Optional.of(cert);
       next.putKey(StoreLayout.CA_NEXT_KEY, key);
       next.putCertificates(StoreLayout.CA_NEXT_CERT, cert.pem());
+    }
+
+    /** The key of the kept CA certificate with this fingerprint, as read before the plan. */
+    private KeyMaterial keptKey(Fingerprint certificate) {
+      return current.keptCas().stream()
+          .filter(k -> k.certificate().fingerprint().equals(certificate))
+          .findFirst()
+          .map(KeptCa::key)
+          .orElseThrow(
+              () ->
+                  new HostpkiException(
+                      "the kept generation whose CA key the plan takes changed while applying;"
+                          + " nothing was changed: run apply again"));
     }
 
     private void promoteNextCa(Intent.PromoteNextCa promote, Change change) {

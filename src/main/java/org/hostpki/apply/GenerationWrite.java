@@ -13,7 +13,6 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.StoreLayout;
-import org.hostpki.pki.RevocationList;
 import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Intent;
@@ -23,7 +22,6 @@ import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
-import org.hostpki.store.StoreSnapshot;
 
 /**
  * One write of a new generation for {@link Reconciler}: the executor makes the set the plan
@@ -64,7 +62,7 @@ final class GenerationWrite {
                 before.externalChain(),
                 before.password(),
                 before.now(),
-                () -> nextCrlNumber(envelope.live(), directory),
+                () -> CrlNumbers.next(envelope.live(), directory, parts.random()),
               ordered);
     List<String> notices = new ArrayList<>();
     // Hooks still pending from the generation before are carried into the new one, and the
@@ -141,9 +139,9 @@ final class GenerationWrite {
   static String makingStep(Plan plan) {
     List<String> keys = new ArrayList<>();
     for (Change c : plan.changes()) {
-      if (c.intent() instanceof Intent.IssueCa ca && ca.newKey()) {
+      if (c.intent() instanceof Intent.IssueCa ca && ca.newKey() && ca.keptKey().isEmpty()) {
         keys.add("the CA's " + ca.key());
-      } else if (c.intent() instanceof Intent.IssueNextCa next) {
+      } else if (c.intent() instanceof Intent.IssueNextCa next && next.keptKey().isEmpty()) {
         keys.add("the next CA's " + next.key());
       } else if (c.intent() instanceof Intent.IssueServer server && server.newKey()) {
         keys.add("the server's " + server.key());
@@ -172,13 +170,6 @@ final class GenerationWrite {
     }
   }
 
-  /** One more than any {@code ca.crl} number of the live set and the kept generations. */
-  private static java.math.BigInteger nextCrlNumber(StoreSnapshot live, StoreDirectory directory) {
-    List<byte[]> earlier = new ArrayList<>();
-    live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
-    earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
-    return RevocationList.nextNumber(earlier);
-  }
   /** The writer's record of a generation: when, and the plan that made it ({@code history}). */
   private static String metadata(Plan plan, Instant now) {
     JsonWriter w = new JsonWriter().beginObject().field("time", now);

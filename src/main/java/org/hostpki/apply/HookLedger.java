@@ -4,18 +4,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.hostpki.json.JsonReader;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HooksSpec;
+import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.OutputSpec;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.plan.Address;
 import org.hostpki.plan.Output;
@@ -231,6 +236,45 @@ public final class HookLedger {
       }
     }
     return due;
+  }
+
+  /**
+   * The hooks a switch to another kept generation (a rollback, or forward again) makes due, by
+   * what differs between the two: {@code afterServerChange} when the server certificate does,
+   * {@code afterCaChange} when a CA certificate does, {@code afterTrustChange} when the trust
+   * bundle does, and each output's {@code afterChange} when one of its files does — a service its
+   * output's hook reloads (HAProxy's combined PEM) must take the files switched to, as it took the
+   * ones switched from.
+   *
+   * @param from the generation current before the switch; empty when {@code ..data} was broken
+   */
+  public static List<PendingHook> dueAfterSwitch(
+      StoreDirectory store, Optional<String> from, String to, boolean serverChanged, DesiredState desired,
+      Instant now) {
+    HooksSpec hooks = desired.hooks();
+    List<PendingHook> due = new ArrayList<>();
+    dueFor(HooksSpec.AFTER_SERVER_CHANGE, serverChanged ? List.of(Address.SERVER) : List.of(), hooks, now, due);
+    boolean caChanged =
+        Stream.of(StoreLayout.CA_CERT, StoreLayout.CA_NEXT_CERT, StoreLayout.CA_PREVIOUS_CERT)
+            .anyMatch(name -> differs(store, from, to, name));
+    dueFor(HooksSpec.AFTER_CA_CHANGE, caChanged ? List.of(Address.CA) : List.of(), hooks, now, due);
+    dueFor(
+        HooksSpec.AFTER_TRUST_CHANGE,
+        differs(store, from, to, StoreLayout.TRUST_BUNDLE) ? List.of(Output.TRUST_BUNDLE.address()) : List.of(),
+        hooks, now, due);
+    for (OutputSpec output : desired.outputs()) {
+      boolean changed = output.fileNames().stream().anyMatch(name -> differs(store, from, to, name));
+      dueFor(HooksSpec.outputHook(output.file()), changed ? List.of(output.address()) : List.of(), hooks, now, due);
+    }
+    return due;
+  }
+
+  /** Whether the file differs between the two generations (held by one only, or other bytes). */
+  private static boolean differs(StoreDirectory store, Optional<String> from, String to, String name) {
+    Optional<byte[]> before = from.flatMap(f -> store.generationFile(f, name));
+    Optional<byte[]> after = store.generationFile(to, name);
+    return before.isPresent() != after.isPresent()
+        || (before.isPresent() && !Arrays.equals(before.get(), after.get()));
   }
 
   private static final String OUTPUT_ADDRESS = Address.output("");

@@ -93,7 +93,7 @@ final class PlanningPass {
         observer.observe(
             snapshot, desired.store().path(), password, passwordSource(desired), List.of(), java.util.Map.of(), previous);
     StoreContents store =
-        read.withFacts(
+        read.withKeptCas(KeptCa.newerThan(directory, snapshot.generation())).withFacts(
             read.facts()
                 .withOutputs(
                     OutputObserver.observe(
@@ -118,7 +118,8 @@ final class PlanningPass {
             .plan(
                 new PlanInput(
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
-                    directory.lastWritten(), unattended, trustedCrls, installs.input(), acme))
+                    directory.lastWritten(), unattended, trustedCrls, installs.input(), acme,
+                    store.keptCas().stream().map(KeptCa::facts).toList()))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     if (!foreign.isEmpty()) {
       // Nothing is planned for a folder that is not hostpki's: the refusal alone.
@@ -285,6 +286,7 @@ final class PlanningPass {
     if (acme != AcmeObservation.NONE) {
       sb.append('\n').append("acme ").append(acme.basisWords());
     }
+    store.keptCas().forEach(k -> sb.append("\nkept-ca ").append(k.generation()).append(' ').append(k.certificate().fingerprint().hex()));
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 

@@ -31,6 +31,7 @@ import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.RefusalCode;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreCommit;
@@ -278,20 +279,26 @@ public final class Reconciler {
       boolean revokeOld) {
     PlanningPass.refuseNotYetSupported(desired); // before the lock, which makes the store folder
     PlanningPass.refuseStorePathNotAFolder(desired);
+    // A saved plan is applied with the replacements it was made with, named again or not.
+    Set<PlanInput.Replace> replacing = savedPlan.isPresent() ? savedPlan.get().replacements(replace) : replace;
     boolean keepPlanned = unattended || savedPlan.isPresent();
-    Optional<Observation> unlocked = firstStorePlanned(desired, replace, keepPlanned);
+    Optional<Observation> unlocked = firstStorePlanned(desired, replacing, keepPlanned);
     parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(pass.directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
-      Observation before =
-          unlocked.isPresent() && envelope.live().generation().isEmpty()
-              ? unlocked.get()
-              : pass.observe(desired, replace, keepPlanned, Optional.of(envelope.live()));
-      Plan plan = before.plan();
       StoreDirectory directory = pass.directory(desired);
+      // Files may have come into a folder found new or empty before the lock: checked again.
+      Observation before =
+          unlocked.isPresent() && envelope.live().generation().isEmpty() && directory.foreignEntries().isEmpty()
+              ? unlocked.get()
+              : pass.observe(desired, replacing, keepPlanned, Optional.of(envelope.live()));
+      Plan plan = before.plan();
       Optional<String> current = before.store().snapshot().generation();
       HookLedger ledger = HookLedger.read(directory, current);
       if (plan.isRefused()) {
+        if (plan.refusals().stream().anyMatch(r -> r.kind() == RefusalCode.FOREIGN_FOLDER)) {
+          envelope.closeLeavingNothing(); // not even the lock file among another program's files
+        }
         throw ExpiringHooks.refuseRunningExpiringHooks(parts.hooks(), before, directory, ledger);
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
@@ -301,7 +308,8 @@ public final class Reconciler {
         before.installs().settle(plan, TrustInstalls.held(before.store()));
       }
       if (!TrustInstalls.changesStore(plan) || held) {
-        return withoutWriting(before, directory, ledger, held, unattended);
+        Optional<String> debris = current.flatMap(c -> directory.removeInterruptedWrites());
+        return withoutWriting(before, directory, ledger, held, unattended, debris);
       }
       runBeforeChange(desired, plan, directory, current, before.now());
       Optional<Intent.OrderAcme> order = orderOf(plan);
@@ -314,7 +322,7 @@ public final class Reconciler {
       try {
         ordered = acme.order(order.get(), before.store());
       } catch (AcmeEdge.OrderFailed f) {
-        throw orderFailed(envelope, before, replace, keepPlanned, f);
+        throw orderFailed(envelope, before, replacing, keepPlanned, f);
       }
       Result result = writing.write(envelope, before, ledger, Optional.of(ordered));
       List<String> notices = new ArrayList<>(result.notices());
@@ -412,11 +420,16 @@ public final class Reconciler {
 
   /**
    * An apply that writes no generation (nothing to do, or a rollback's hold honoured): releases
-   * the hold if a person runs it, records the {@code onExpiring} obligations arising and runs the
-   * hooks pending.
+   * the hold if a person runs it, says what removing an interrupted write's leftovers met,
+   * records the {@code onExpiring} obligations arising and runs the hooks pending.
    */
   private Result withoutWriting(
-      Observation before, StoreDirectory directory, HookLedger ledger, boolean held, boolean unattended) {
+      Observation before,
+      StoreDirectory directory,
+      HookLedger ledger,
+      boolean held,
+      boolean unattended,
+      Optional<String> tidyUpProblem) {
     Plan plan = before.plan();
     DesiredState desired = before.desired();
     Optional<String> current = before.store().snapshot().generation();
@@ -426,6 +439,7 @@ public final class Reconciler {
         released = plan.hold();
       }
       List<String> notices = new ArrayList<>();
+      tidyUpProblem.ifPresent(notices::add);
       Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
       parts.progress().committed(
           new Result(

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
@@ -13,6 +15,8 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.TerminalText;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
+import org.hostpki.plan.PlanInput;
+import org.hostpki.plan.ReasonCode;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,8 +24,10 @@ import tools.jackson.databind.JsonNode;
  * (as Terraform does: another build may compute the same basis and changes with other contents,
  * after an upgrade or a downgrade of the package), and only while it is current: same basis (the
  * store, host identity, desired state and declared inputs it was made from) and the same changes.
+ * A plan made with {@code --replace} is applied with the replacements it was made with, without
+ * naming them again (as Terraform applies a plan made with {@code -replace}).
  */
-public record SavedPlan(Path file, String basis, List<String> changes) {
+public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanInput.Replace> replaced) {
 
   /** Reads {@code file}, refusing a plan of another format or written by another build than {@code thisBuild}. */
   public static SavedPlan read(Path file, String thisBuild) {
@@ -56,10 +62,44 @@ public record SavedPlan(Path file, String basis, List<String> changes) {
               + " 'hostpki plan --out', review it, and apply that");
     }
     List<String> changes = new ArrayList<>();
+    Set<PlanInput.Replace> replaced = EnumSet.noneOf(PlanInput.Replace.class);
     for (JsonNode c : root.path("changes")) {
       changes.add(text(c, "address") + " " + text(c, "action"));
+      for (JsonNode reason : c.path("reasons")) {
+        if (ReasonCode.REPLACE_REQUESTED.code().equals(text(reason, "code"))) {
+          for (PlanInput.Replace r : PlanInput.Replace.values()) {
+            if (r.name().toLowerCase(java.util.Locale.ROOT).equals(text(c, "address"))) {
+              replaced.add(r);
+            }
+          }
+        }
+      }
     }
-    return new SavedPlan(file, text(root, "basis"), changes);
+    return new SavedPlan(file, text(root, "basis"), changes, replaced);
+  }
+
+  /**
+   * The replacements to plan with: those the plan was made with. {@code --replace} given again
+   * must name the same ones.
+   *
+   * @throws HostpkiException when {@code given} is not empty and names others
+   */
+  Set<PlanInput.Replace> replacements(Set<PlanInput.Replace> given) {
+    if (!given.isEmpty() && !given.equals(replaced)) {
+      throw new HostpkiException(
+          "the saved plan " + file + " was made " + words(replaced) + ", and this apply gives "
+              + words(given).replaceFirst("^with ", "") + "; nothing was applied. A saved plan is applied as it was made: give"
+              + " --plan without --replace, or make the plan again with the --replace you want");
+    }
+    return replaced;
+  }
+
+  private static String words(Set<PlanInput.Replace> replacements) {
+    return replacements.isEmpty()
+        ? "without --replace"
+        : "with " + replacements.stream()
+            .map(r -> "--replace " + r.name().toLowerCase(java.util.Locale.ROOT))
+            .collect(java.util.stream.Collectors.joining(" "));
   }
 
   private static String text(JsonNode node, String field) {

@@ -18,6 +18,8 @@ import org.hostpki.store.StoreSnapshot;
  * @param caNextKey {@code ca-next.key}: the key of the CA a rotation moves to
  * @param caNextCertificate {@code ca-next.crt}: the CA a rotation moves to
  * @param caPreviousCertificate {@code ca-previous.crt}: the CA a rotation moved away from
+ * @param keptCas the CAs of the kept generations a rollback went back past, with their keys
+ *     ({@link KeptCa#newerThan}); empty when the current generation is the newest
  */
 public record StoreContents(
     ObservedStore facts,
@@ -30,17 +32,26 @@ public record StoreContents(
     Optional<List<Certificate>> externalChain,
     Optional<KeyMaterial> caNextKey,
     Optional<Certificate> caNextCertificate,
-    Optional<Certificate> caPreviousCertificate) {
+    Optional<Certificate> caPreviousCertificate,
+    List<KeptCa> keptCas) {
 
   public StoreContents {
     trusted = Collections.unmodifiableSortedMap(new TreeMap<>(trusted));
     externalChain = externalChain.map(List::copyOf);
+    keptCas = List.copyOf(keptCas);
   }
 
   /** The same store with these facts (the facts of its declared files added). */
   StoreContents withFacts(ObservedStore newFacts) {
     return new StoreContents(
         newFacts, snapshot, caKey, caCertificate, serverKey, serverCertificate, trusted, externalChain,
-        caNextKey, caNextCertificate, caPreviousCertificate);
+        caNextKey, caNextCertificate, caPreviousCertificate, keptCas);
+  }
+
+  /** The same store with the CAs of the kept generations newer than it. */
+  StoreContents withKeptCas(List<KeptCa> kept) {
+    return new StoreContents(
+        facts, snapshot, caKey, caCertificate, serverKey, serverCertificate, trusted, externalChain,
+        caNextKey, caNextCertificate, caPreviousCertificate, kept);
   }
 }

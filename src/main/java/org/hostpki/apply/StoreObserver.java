@@ -122,7 +122,7 @@ public final class StoreObserver {
             new ObservedOutputs(Map.of(), new java.util.TreeSet<>(), new java.util.TreeMap<>(), r.openedWithPrevious()));
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
-        caNextCert, caPreviousCert);
+        caNextCert, caPreviousCert, List.of());
   }
 
   /**

@@ -15,6 +15,12 @@ import picocli.CommandLine;
  * examples.
  */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+  /**
+   * The longest duration any option takes: 100 years. Longer ones are typos (a timeout of 99999999d
+   * overflowed the lock's deadline into an internal error).
+   */
+  static final Duration LONGEST = Duration.ofDays(36500);
+
   private final Pattern shortForm;
   private final boolean lenient;
   private final String examples;
@@ -31,7 +37,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
    * @param longestTimeout a timeout: more than zero and at most this long
    */
   DurationConverter(String units, boolean lenient, String examples, Optional<Duration> longestTimeout) {
-    this.shortForm = Pattern.compile("(\\d{1,9})(" + units + ")");
+    this.shortForm = Pattern.compile("(\\d+)(" + units + ")");
     this.lenient = lenient;
     this.examples = examples;
     this.longestTimeout = longestTimeout;
@@ -43,6 +49,9 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     Matcher m = shortForm.matcher(lenient ? text.toLowerCase(Locale.ROOT) : text);
     Duration d;
     if (m.matches()) {
+      if (m.group(1).length() > 9) {
+        throw outOfRange(value);
+      }
       long n = Long.parseLong(m.group(1));
       d = switch (m.group(2)) {
         case "ms" -> Duration.ofMillis(n);
@@ -55,13 +64,30 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
       try {
         d = Duration.parse(lenient ? text.toUpperCase(Locale.ROOT) : text);
       } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a duration" + examples);
+        if (e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException) {
+          throw outOfRange(value); // PT99999999999999999999H: a duration, but beyond any clock
+        }
+        throw new NotADuration("'" + value + "' is not a duration" + examples);
       }
     }
-    if (longestTimeout.isPresent() && (d.isNegative() || d.isZero() || d.compareTo(longestTimeout.get()) > 0)) {
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is out of range: a timeout is more than 0 and at most " + DurationText.of(longestTimeout.get()));
+    if (longestTimeout.isPresent() && (d.isNegative() || d.isZero() || d.compareTo(longestTimeout.get()) > 0)
+        || d.compareTo(LONGEST) > 0) {
+      throw outOfRange(value);
     }
     return d;
+  }
+
+  /** A value of no duration form at all (not one out of range): an option taking more forms says so. */
+  static final class NotADuration extends CommandLine.TypeConversionException {
+    NotADuration(String message) {
+      super(message);
+    }
+  }
+
+  private CommandLine.TypeConversionException outOfRange(String value) {
+    return new CommandLine.TypeConversionException(
+        longestTimeout.isPresent()
+            ? "'" + value + "' is out of range: a timeout is more than 0 and at most " + DurationText.of(longestTimeout.get())
+            : "'" + value + "' is too long: at most " + DurationText.of(LONGEST) + " (100 years)");
   }
 }

@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -153,6 +154,7 @@ public final class HostpkiCommand implements Runnable {
     cl.setErr(stderr);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     setHelpWidth(cl, environment);
+    HelpParagraphs.install(cl);
     setExitCodes(cl);
     cl.setExecutionStrategy(
         parseResult -> {
@@ -173,7 +175,8 @@ public final class HostpkiCommand implements Runnable {
         });
     cl.setParameterExceptionHandler(HostpkiCommand::usageError);
     cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
+        (failure, commandLine, parseResult) -> {
+          Exception ex = failure instanceof InvalidPathException p ? ArgumentEncoding.unusable(p, ArgumentEncoding.ofThisJvm()) : failure;
           PrintWriter e = commandLine.getErr();
           boolean debug = matched(parseResult, "--debug");
           if (ex instanceof HostpkiException h) {
@@ -243,7 +246,7 @@ public final class HostpkiCommand implements Runnable {
     if (List.of(args).contains("--no-color")) {
       err.withoutColour(); // the line did not parse: --no-color may not have been read
     }
-    err.println("error: " + usageMessage(ex));
+    err.println("error: " + usageMessage(ex, List.of(args)));
     err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its usage.");
     err.flush();
     return command.getCommandSpec().exitCodeOnInvalidInput();
@@ -253,18 +256,30 @@ public final class HostpkiCommand implements Runnable {
    * picocli's message in hostpki's words: lowercase like every other error; an unknown command
    * or a stray argument named as such instead of by its index; the closest suggestion added.
    */
-  private static String usageMessage(CommandLine.ParameterException ex) {
+  private static String usageMessage(CommandLine.ParameterException ex, List<String> args) {
     String message = ex.getMessage();
     if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
-      if (!first.startsWith("-")) {
+      // after "--" nothing is an option: 'plan a.yaml -- --output' has a stray argument, and
+      // 'hostpki -- plan' no command (picocli suggested the very word given)
+      boolean afterDashes = args.contains("--") && args.lastIndexOf(first) > args.indexOf("--");
+      if (!first.startsWith("-") || afterDashes) {
         boolean root = ex.getCommandLine().getParent() == null;
         message = root ? "'" + first + "' is not a hostpki command" : "unexpected argument '" + first + "'";
+        if (afterDashes) {
+          message = root
+              ? "'" + first + "' comes after --, where nothing is a command; leave out the --"
+              : message + " (after --, nothing is an option)";
+        }
       }
-      if (!u.getSuggestions().isEmpty()) {
+      if (!u.getSuggestions().isEmpty() && !u.getSuggestions().get(0).equals(first)) {
         message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
       }
     }
+    // "invalid value for positional parameter at index 0 (WHAT): ..." names it by its label
+    message = message.replaceFirst("^Invalid value for positional parameter at index \\d+ \\((.*?)\\): ", "Invalid value for $1: ");
+    // 'hostpki help bogus': "Unknown subcommand 'bogus'."
+    message = message.replaceFirst("^Unknown subcommand '(.*)'\\.$", "'$1' is not a hostpki command");
     if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {
       message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }

@@ -112,7 +112,8 @@ final class InitCommand implements Callable<Integer> {
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
-      throw new HostpkiException("cannot create " + folder + ": " + FileReasons.cause(e));
+      throw new HostpkiException(
+          "cannot create " + folder + ": " + FileReasons.cause(e) + "; create it (as root for /etc), or write the file elsewhere with -o FILE");
     }
   }
 

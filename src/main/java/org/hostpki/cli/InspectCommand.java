@@ -112,6 +112,13 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (password != null && (password.variable != null ? password.variable : password.file).isBlank()) {
+      // "environment variable  is not set" with the empty name between two spaces, exit 1
+      String option = password.variable != null ? "--password-env" : "--password-file";
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          option + " is empty: name the " + (password.variable != null ? "environment variable" : "file") + " that holds the password");
+    }
     Path path = environment.resolve(file);
     Optional<char[]> secret = password();
     Material material;

@@ -2,6 +2,7 @@ package org.hostpki.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** The {@code hostpki} command's entry point. */
 public final class Main {
@@ -20,6 +21,13 @@ public final class Main {
 
   /** Runs one command line and returns its exit code; what tests call. */
   public static int run(PrintWriter out, PrintWriter err, Environment environment, String... args) {
+    Optional<String> undecodable = ArgumentEncoding.undecodable(args, ArgumentEncoding.ofThisJvm());
+    if (undecodable.isPresent()) {
+      TerminalWriter e = TerminalWriter.to(err, false);
+      e.println("error: " + undecodable.get());
+      e.flush();
+      return ExitCodes.USAGE;
+    }
     return HostpkiCommand.commandLineFor(out, err, environment, args).execute(args);
   }
 }

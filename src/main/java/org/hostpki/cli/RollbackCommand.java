@@ -12,7 +12,6 @@ import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Hooks;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
-import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
@@ -34,7 +33,8 @@ import picocli.CommandLine.Option;
     name = "rollback",
     description =
         "Make a kept generation of the store current again, in one atomic switch, and run the"
-            + " afterServerChange hooks when the server certificate changes.",
+            + " hooks of what it changes (afterServerChange, afterCaChange, afterTrustChange, an"
+            + " output's afterChange).",
     footer = {
       "",
       "Examples:",
@@ -165,9 +165,8 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     // are recorded in the target with the hold before the switch: a crash never loses them.
     HookLedger leaving = HookLedger.read(store, current.map(GenerationSummary::name));
     List<PendingHook> fresh =
-        serverChanged && !desired.hooks().commands(HooksSpec.AFTER_SERVER_CHANGE).isEmpty()
-            ? List.of(PendingHook.due(HooksSpec.AFTER_SERVER_CHANGE, now, List.of("server")))
-            : List.of();
+        HookLedger.dueAfterSwitch(
+            store, current.map(GenerationSummary::name), target.name(), serverChanged, desired, now);
     // onExpiring obligations are about the leaving generation's certificates: the next apply
     // works out those of the target afresh.
     List<PendingHook> carried =

@@ -3,6 +3,7 @@ package org.hostpki.cli;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
@@ -13,6 +14,7 @@ import org.hostpki.config.Problem;
 import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.store.StoreFileSystem;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -111,7 +113,12 @@ abstract class StoreCommand implements FileArgument.Taker {
   static void requireSafeToRun(DesiredState desired, String consequence) {
     StrictModes modes = StrictModes.forThisProcess();
     List<String> problems = new ArrayList<>(modes.problems(desired));
-    modes.storeProblem(desired.store().path()).ifPresent(problems::add);
+    Optional<String> fileSystem = StoreFileSystem.unsuitable(desired.store().path());
+    if (fileSystem.isPresent()) {
+      problems.add(0, fileSystem.get()); // its folders' modes are no one's to fix
+    } else {
+      modes.storeProblem(desired.store().path()).ifPresent(problems::add);
+    }
     if (!problems.isEmpty()) {
       throw new HostpkiException(
           problems.get(0) + "; " + consequence, problems.subList(1, problems.size()));

@@ -30,7 +30,12 @@ final class ThresholdConverter implements CommandLine.ITypeConverter<ExpiryThres
     if (value.endsWith("%")) {
       return ExpiryThreshold.of(RenewBefore.of(share(value, value, false)));
     }
-    Duration d = new DurationConverter().convert(value);
+    Duration d;
+    try {
+      d = new DurationConverter().convert(value);
+    } catch (DurationConverter.NotADuration e) {
+      throw notAThreshold(value); // 'soon' is no duration, but a time is only one of the forms
+    }
     if (d.isNegative() || d.isZero()) {
       throw new CommandLine.TypeConversionException("'" + value + "' must be longer than zero");
     }
@@ -42,11 +47,15 @@ final class ThresholdConverter implements CommandLine.ITypeConverter<ExpiryThres
     boolean inRange =
         share.isPresent() && !share.get().isZero() && (ofMargin || share.get().compareTo(Percentage.of(100)) < 0);
     if (!inRange) {
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a threshold; write a time before expiry (14d, 36h), a share of the"
-              + " lifetime above 0% and below 100% (10%), due (when its renewal falls due), margin"
-              + " (its safety margin) or a share of it (50%margin)");
+      throw notAThreshold(value);
     }
     return share.get();
+  }
+
+  private static CommandLine.TypeConversionException notAThreshold(String value) {
+    return new CommandLine.TypeConversionException(
+        "'" + value + "' is not a threshold; write a time before expiry (14d, 36h), a share of the"
+            + " lifetime above 0% and below 100% (10%), due (when its renewal falls due), margin"
+            + " (its safety margin) or a share of it (50%margin)");
   }
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.MountPoints;
 
 /**
  * Reading and replacing files in places that are not hostpki's: bounded reads of regular files
@@ -69,6 +71,9 @@ final class InstallFiles {
    */
   static void replace(Path file, byte[] content, Set<PosixFilePermission> modeIfNew) throws IOException {
     Path directory = file.toAbsolutePath().getParent();
+    if (MountPoints.isMountPoint(file.toAbsolutePath())) {
+      throw mountPoint(file);
+    }
     Optional<PosixFileAttributes> old = posixAttributes(file);
     Set<PosixFilePermission> mode = old.map(PosixFileAttributes::permissions).orElse(modeIfNew);
     boolean posix = Files.getFileAttributeView(directory, PosixFileAttributeView.class) != null;
@@ -101,11 +106,19 @@ final class InstallFiles {
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("cannot replace " + file + " in one step on this file system", e);
+      } catch (FileSystemException e) {
+        throw "Device or resource busy".equals(e.getReason()) ? mountPoint(file) : e; // mounted since
       }
     } finally {
       Files.deleteIfExists(temporary);
     }
     syncDirectory(directory);
+  }
+
+  private static IOException mountPoint(Path file) {
+    return new IOException(
+        file + " is " + MountPoints.WHY + ". Mount the folder that holds it instead, or name a copy"
+            + " hostpki may replace and have the service read that");
   }
 
   /** Removes the name (a link is removed, not its target) and syncs the directory. */

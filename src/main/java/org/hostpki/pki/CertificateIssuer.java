@@ -31,13 +31,21 @@ import org.hostpki.model.Subject;
  *   <li>v3, a random positive serial of at most 127 bits from the injected {@link SecureRandom};
  *   <li>notBefore set back from {@code now} for clients with a slow clock, by {@link Backdate}
  *       (an hour, less for certificates shorter than two days), notAfter notBefore plus the
- *       validity, so the whole span is exactly the validity;
+ *       validity, so the whole span is exactly the validity, but never after {@link #LAST}
+ *       (dates up to 2049 are UTCTime, from 2050 GeneralizedTime, RFC 5280 4.1.2.5);
  *   <li>SKI by RFC 5280 method 1, AKI naming the issuer's SKI;
  *   <li>signed with the CA key's natural algorithm: SHA-256/384/512 with ECDSA for P-256/384/521,
  *       SHA-256 with RSA, Ed25519.
  * </ul>
  */
 public final class CertificateIssuer {
+  /**
+   * The last notAfter a certificate can state, {@code 99991231235959Z}: GeneralizedTime has four
+   * digits for the year, and RFC 5280 4.1.2.5 gives this value to a certificate without a
+   * well-defined expiration. A validity that reaches past it (a clock far ahead) ends there.
+   */
+  public static final Instant LAST = Instant.parse("9999-12-31T23:59:59Z");
+
   private final SecureRandom random;
 
   public CertificateIssuer(SecureRandom random) {
@@ -184,12 +192,13 @@ public final class CertificateIssuer {
   private X509v3CertificateBuilder builder(
       X500Name issuer, X500Name subject, SubjectPublicKeyInfo key, Instant now, Duration validity) {
     Instant notBefore = now.truncatedTo(ChronoUnit.SECONDS).minus(Backdate.of(validity));
+    Instant notAfter = notBefore.plus(validity);
     return new X509v3CertificateBuilder(
         issuer,
         serial(),
         Date.from(notBefore),
         // The whole span is the validity: browsers measure notAfter - notBefore (398 days).
-        Date.from(notBefore.plus(validity)),
+        Date.from(notAfter.isAfter(LAST) ? LAST : notAfter),
         subject,
         key);
   }

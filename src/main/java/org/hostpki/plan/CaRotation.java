@@ -12,6 +12,7 @@ import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.ObservedStore;
@@ -263,6 +264,42 @@ final class CaRotation {
     return forNewCa().map(c -> after.with("name_constraints", c.toString())).orElse(after);
   }
 
+  /**
+   * The CA of a kept generation newer than the current one whose key a CA made now takes over:
+   * after a rollback to before a rotation began (or a CA was replaced), applying again must not
+   * make a key that no client knows, while clients may already trust the one made then. It must
+   * be a valid CA with the desired subject and key kind, made after the current CA and holding
+   * neither its key nor the previous CA's; the newest such.
+   */
+  private Optional<PlanInput.KeptCa> keptCa() {
+    List<Fingerprint> excluded = new ArrayList<>();
+    current.ifPresent(c -> excluded.add(c.publicKey().publicKeyFingerprint()));
+    observed.caKey().ifPresent(k -> excluded.add(k.publicKeyFingerprint()));
+    observed.caPreviousCertificate().ifPresent(c -> excluded.add(c.publicKey().publicKeyFingerprint()));
+    return in.keptCas().stream()
+        .filter(
+            k -> {
+              CertificateFacts c = k.certificate();
+              return c.ca()
+                  && c.isValidAt(now)
+                  && c.subject().equals(subject)
+                  && CertificateChecks.keySpecReason(c.publicKey(), ca.key()).isEmpty()
+                  && current.map(cur -> c.notBefore().isAfter(cur.notBefore())).orElse(true)
+                  && !excluded.contains(c.publicKey().publicKeyFingerprint());
+            })
+        .max(Comparator.comparing((PlanInput.KeptCa k) -> k.certificate().notBefore()));
+  }
+
+  private static Reason keptKeyReason(PlanInput.KeptCa kept) {
+    return new Reason(
+        ReasonCode.CA_ROTATION,
+        "it takes the key of the CA made on "
+            + DateText.of(kept.certificate().madeAt())
+            + " (" + kept.file() + " of generation " + kept.generation()
+            + ", which a rollback went back past): clients may already trust that key, and would"
+            + " not know a new one");
+  }
+
   private Optional<CertificateFacts> usableNext() {
     return nextProblems().isEmpty() ? observed.caNextCertificate() : Optional.empty();
   }
@@ -296,13 +333,16 @@ final class CaRotation {
                 + DurationText.of(o)
                 + ")"
                 + (again ? "; the overlap starts again" : "")));
+    Optional<PlanInput.KeptCa> kept = keptCa();
+    kept.ifPresent(k -> all.add(keptKeyReason(k)));
     Attributes after = newCa().with("server_moves_on", move);
     changes.add(
         new Change(
             Address.CA_NEXT,
             again ? Action.REPLACE : Action.CREATE,
             all,
-            new Intent.IssueNextCa(subject, ca.key(), ca.validity(), forNewCa()),
+            new Intent.IssueNextCa(
+                subject, ca.key(), ca.validity(), forNewCa(), kept.map(k -> k.certificate().fingerprint())),
             observed.caNextCertificate().map(Attributes::of).orElseGet(Attributes::none),
             after));
     draft.unchanged(); // ca.crt keeps signing until the move
@@ -402,14 +442,18 @@ final class CaRotation {
                       : ": the current CA cannot be used any longer")));
     }
     // A replaced CA always gets a new key: a re-issued root with an old key but a new subject
-    // or validity confuses clients that cache issuers by key identifier.
+    // or validity confuses clients that cache issuers by key identifier. The one exception has
+    // the same subject: the key a rollback went back past, which clients may already trust.
+    Optional<PlanInput.KeptCa> kept = compromise ? Optional.empty() : keptCa();
+    kept.ifPresent(k -> all.add(keptKeyReason(k)));
     Attributes after = newCa();
     changes.add(
         new Change(
             Address.CA,
             current.isEmpty() && observed.caKey().isEmpty() ? Action.CREATE : Action.REPLACE,
             all,
-            new Intent.IssueCa(subject, ca.key(), ca.validity(), true, forNewCa()),
+            new Intent.IssueCa(
+                subject, ca.key(), ca.validity(), true, forNewCa(), kept.map(k -> k.certificate().fingerprint())),
             current.map(Attributes::of).orElseGet(Attributes::none),
             after));
     signerChanges = true;

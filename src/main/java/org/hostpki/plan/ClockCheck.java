@@ -29,6 +29,15 @@ final class ClockCheck {
    */
   static final Duration FAR_AHEAD = Duration.ofDays(365);
 
+  /**
+   * No clock that reads earlier than this is right: this hostpki was not released yet. A host
+   * without a battery-backed clock (a Raspberry Pi, an embedded board) starts at 1970, or at the
+   * build date of its system, until NTP synchronises; a store made then holds certificates dated
+   * then, which no client accepts, and which the right clock later takes for a clock far ahead.
+   * Not raised with each release: any past date is a true floor.
+   */
+  static final Instant EARLIEST = Instant.parse("2026-01-01T00:00:00Z");
+
   /** A certificate of the store, and whether a {@code --replace} of the plan replaces it. */
   private record Held(String file, CertificateFacts facts, boolean replaced) {}
 
@@ -48,6 +57,9 @@ final class ClockCheck {
     observed.serverCertificate().ifPresent(c -> held.add(new Held(StoreLayout.SERVER_CERT, c, server)));
     List<Refusal> refusals = new ArrayList<>();
     behind(held, in.now()).ifPresent(refusals::add);
+    if (refusals.isEmpty()) {
+      beforeRelease(in.now()).ifPresent(refusals::add);
+    }
     if (refusals.isEmpty()) {
       farAhead(held, in.now(), in.lastWritten(), observed.caCertificate().isPresent())
           .ifPresent(refusals::add);
@@ -82,6 +94,25 @@ final class ClockCheck {
         .append(caToo ? "ca" : "server");
     return Optional.of(
         new Refusal(RefusalCode.CLOCK_BEHIND, caToo ? "ca" : "server", sb.toString(), List.of()));
+  }
+
+  /** A clock before {@link #EARLIEST} is wrong whatever the store holds; no --replace helps. */
+  private static Optional<Refusal> beforeRelease(Instant now) {
+    if (!now.isBefore(EARLIEST)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Refusal(
+            RefusalCode.CLOCK_BEHIND,
+            "ca",
+            "the clock is behind: now is "
+                + DateText.precise(now)
+                + ", before this hostpki was released ("
+                + DateText.day(EARLIEST)
+                + "). Nothing was changed: certificates made now would be dated then, and no"
+                + " client would accept them. Set the clock right (NTP: timedatectl set-ntp true;"
+                + " a boot-time unit should run after time-sync.target) and run again",
+            List.of()));
   }
 
   private static Optional<Refusal> farAhead(

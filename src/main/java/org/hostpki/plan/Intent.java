@@ -22,36 +22,47 @@ public sealed interface Intent {
    *
    * @param newKey make a new key pair; otherwise keep the store's {@code ca.key}
    * @param nameConstraints the CA certificate's name constraints (critical); empty for none
+   * @param keptKey instead of a new key pair, the key of the kept CA certificate with this
+   *     fingerprint ({@link PlanInput#keptCas()}): a rollback went back past it
    */
   record IssueCa(
       Subject subject,
       KeySpec key,
       Duration validity,
       boolean newKey,
-      Optional<NameConstraints> nameConstraints)
+      Optional<NameConstraints> nameConstraints,
+      Optional<Fingerprint> keptKey)
       implements Intent {
     public IssueCa {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(validity, "validity");
       Objects.requireNonNull(nameConstraints, "nameConstraints");
+      Objects.requireNonNull(keptKey, "keptKey");
     }
   }
 
   /**
-   * Issue the CA a phased rotation moves to ({@code ca-next.crt}, {@code ca-next.key}), always
-   * with a new key: trusted from now on, it signs only once it is promoted.
+   * Issue the CA a phased rotation moves to ({@code ca-next.crt}, {@code ca-next.key}), with a
+   * new key: trusted from now on, it signs only once it is promoted.
    *
    * @param nameConstraints as {@link IssueCa#nameConstraints()}
+   * @param keptKey as {@link IssueCa#keptKey()}: after a rollback to before a rotation began, the
+   *     key of the CA it had made, which clients may already trust
    */
   record IssueNextCa(
-      Subject subject, KeySpec key, Duration validity, Optional<NameConstraints> nameConstraints)
+      Subject subject,
+      KeySpec key,
+      Duration validity,
+      Optional<NameConstraints> nameConstraints,
+      Optional<Fingerprint> keptKey)
       implements Intent {
     public IssueNextCa {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(validity, "validity");
       Objects.requireNonNull(nameConstraints, "nameConstraints");
+      Objects.requireNonNull(keptKey, "keptKey");
     }
   }
 

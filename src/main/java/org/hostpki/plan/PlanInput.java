@@ -34,6 +34,9 @@ import org.hostpki.model.TrustedCrl;
  * @param installs the targets of {@code trust.install} and of the install record, observed
  * @param acme what the ACME edge found out ({@code server.issuer: acme}); {@link
  *     AcmeObservation#NONE} otherwise
+ * @param keptCas the CAs (with their keys) of the kept generations newer than the current one,
+ *     newest first: after a rollback, a CA made again takes over such a key, which clients may
+ *     already trust, rather than making one they do not know; empty otherwise
  */
 public record PlanInput(
     DesiredState desired,
@@ -48,7 +51,8 @@ public record PlanInput(
     boolean unattended,
     List<TrustedCrl> crls,
     InstallInput installs,
-    AcmeObservation acme) {
+    AcmeObservation acme,
+    List<KeptCa> keptCas) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -63,6 +67,21 @@ public record PlanInput(
     crls = List.copyOf(crls);
     Objects.requireNonNull(installs, "installs");
     Objects.requireNonNull(acme, "acme");
+    keptCas = List.copyOf(keptCas);
+  }
+
+  /**
+   * A CA certificate of a kept generation whose key that generation keeps too.
+   *
+   * @param generation the kept generation's name
+   * @param file where it is there: {@code ca-next.crt} or {@code ca.crt}
+   */
+  public record KeptCa(String generation, String file, CertificateFacts certificate) {
+    public KeptCa {
+      Objects.requireNonNull(generation, "generation");
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(certificate, "certificate");
+    }
   }
 
   /** What {@code --replace} may name. */

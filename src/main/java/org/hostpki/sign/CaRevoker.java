@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlSpec;
+import org.hostpki.apply.CrlNumbers;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.DateText;
@@ -37,8 +38,8 @@ import org.hostpki.store.StoreSnapshot;
  * Revokes a certificate the CA host issued: records it in the store's CRL ({@code ca.crl}),
  * written in a new store generation under the store's lock, with the {@code issued/} records.
  *
- * <p>Each CRL gets the next CRL number (one more than any CRL of the kept generations, so a
- * rollback never makes a number repeat), thisUpdate now, nextUpdate {@code ca.crl.validity}
+ * <p>Each CRL gets the next CRL number ({@link CrlNumbers}: one more than any CRL of the kept
+ * generations and the store's record, so a rollback never makes a number repeat), thisUpdate now, nextUpdate {@code ca.crl.validity}
  * later, and the revocations of this CA, oldest first; entries stay after the certificates
  * expire (RFC 5280 allows dropping them; a fleet's CRL stays small and the record whole).
  *
@@ -122,7 +123,7 @@ public final class CaRevoker {
           RevocationList.issue(
               decision.ca().certificate(),
               decision.ca().key(),
-              nextNumber(store, snapshot),
+              CrlNumbers.next(snapshot, store.directory(), random),
               now,
               now.plus(settings.validity()),
               decision.entries(),
@@ -312,16 +313,6 @@ public final class CaRevoker {
             + " remove it from the hosts' trust stores");
   }
 
-  /**
-   * One more than the highest CRL number in the kept generations (the live one among them), so
-   * that numbers keep rising after a rollback; 1 for the first CRL.
-   */
-  private static BigInteger nextNumber(CaStore store, StoreSnapshot snapshot) {
-    List<byte[]> earlier = new ArrayList<>();
-    snapshot.file(Revocations.FILE).ifPresent(earlier::add);
-    earlier.addAll(store.directory().keptFiles(Revocations.FILE));
-    return RevocationList.nextNumber(earlier);
-  }
 
   private static String metadata(Decision decision, RevocationList crl, Instant now) {
     JsonWriter w = new JsonWriter().beginObject().field("time", now.toString());

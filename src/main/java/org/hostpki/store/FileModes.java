@@ -12,12 +12,19 @@ import java.util.Set;
 /**
  * The modes the store uses, and how to apply them where the file system has POSIX permissions.
  *
- * <p>Directories, generation directories included, are 0755: services that run as another user
+ * <p>Directories, the current generation included, are 0755: services that run as another user
  * (an nginx worker, a Java service) must reach the certificates, while the private keys inside are
- * 0600 themselves — the layout openssl and nginx setups expect.
+ * 0600 themselves — the layout openssl and nginx setups expect. The other kept generations are
+ * 0700 ({@link #KEPT_GENERATION}).
  */
 final class FileModes {
   static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwxr-xr-x");
+  /**
+   * A kept generation that is not current: for the store's owner alone. Services read through
+   * {@code ..data}; a key file an older generation gave a group, or an output since removed,
+   * must not stay readable under the old generation's name once the desired state narrowed it.
+   */
+  static final Set<PosixFilePermission> KEPT_GENERATION = PosixFilePermissions.fromString("rwx------");
   static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
   static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
 
@@ -35,8 +42,8 @@ final class FileModes {
   }
 
   /**
-   * Sets the mode exactly, whatever the umask made of it; never follows a link. Used only to
-   * widen public files and directories: a secret file is created 0600 and never touched again.
+   * Sets the mode exactly, whatever the umask made of it; never follows a link. Used only on
+   * public files and directories: a secret file is created 0600 and never touched again.
    */
   static void setExactly(Path path, Set<PosixFilePermission> mode) throws IOException {
     if (hasPosix(path)) {

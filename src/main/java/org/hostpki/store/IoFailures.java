@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 
 /** I/O failures in the words a user needs: which file, and what went wrong with it. */
 final class IoFailures {
+  private static final String READ_ONLY = "Read-only file system";
+
   private IoFailures() {}
 
   static String describe(Exception e) {
@@ -26,6 +28,11 @@ final class IoFailures {
     }
     if (e instanceof FileAlreadyExistsException f) {
       return f.getFile() + " already exists";
+    }
+    if (e instanceof FileSystemException f && READ_ONLY.equals(f.getReason())) {
+      return f.getFile() + ": the file system is read-only (a read-only mount, or systemd's"
+          + " ProtectSystem= without the store in ReadWritePaths=); make the store writable for"
+          + " hostpki, or set store.path to a folder on a writable file system";
     }
     if (e instanceof FileSystemException f) {
       return f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason());

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.FileReasons;
+import org.hostpki.files.MountPoints;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -39,7 +41,8 @@ import org.hostpki.model.HostpkiException;
  * or {@code .lock} beside a generation; any store, not only the one configured); a directory; a
  * FIFO, device or socket (nothing to replace; {@code -o -} is standard output); a link that
  * dangles; a directory that does not exist; a name under {@code /dev} or {@code /proc} ({@code
- * /dev/stdout} names this process's own output).
+ * /dev/stdout} names this process's own output); a file that is a mount point of its own (mounted
+ * into place by Docker or Kubernetes: nothing can be renamed over it, see {@link MountPoints}).
  *
  * <p>A replaced file keeps its mode, owner and group (the owner and group where this process may
  * set them); a new one is 0644: what hostpki writes here — certificates, requests, plans — is
@@ -52,6 +55,9 @@ public final class OutputFile {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The last sentence of a refusal, for commands whose file can be standard output. */
   public static final String STANDARD_OUTPUT = "For standard output, give - as the file name";
+  /** Why a file mounted into place cannot be the target, and what to do instead. */
+  private static final String MOUNT_POINT =
+      MountPoints.WHY + ". Mount the folder that holds it instead, or name a file in a folder hostpki may write";
 
   private final Path target;
 
@@ -173,6 +179,9 @@ public final class OutputFile {
       return new Destination(directory, destination, Optional.empty());
     }
     refuseUnlessRegular(destination);
+    if (MountPoints.isMountPoint(destination)) {
+      throw refused(what + " " + MOUNT_POINT);
+    }
     return new Destination(directory, destination, posixAttributes(destination));
   }
 
@@ -348,6 +357,9 @@ public final class OutputFile {
     }
     if (e instanceof NoSuchFileException) {
       return "the directory " + directory + " disappeared while it was written";
+    }
+    if (e instanceof FileSystemException f && "Device or resource busy".equals(f.getReason())) {
+      return "it is " + MOUNT_POINT; // mounted into place since the check
     }
     return FileReasons.cause(e);
   }

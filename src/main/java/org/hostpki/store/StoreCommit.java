@@ -92,6 +92,15 @@ public final class StoreCommit implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends a refusal that must leave nothing it made, such as a folder found to hold another
+   * program's files under the lock: releases the lock and removes the lock file when this run made
+   * it.
+   */
+  public void closeLeavingNothing() {
+    lock.closeRemovingOwnFile();
+  }
+
   @Override
   public void close() {
     lock.close();

@@ -2,6 +2,7 @@ package org.hostpki.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.function.Predicate;
@@ -53,7 +56,7 @@ public final class StoreDirectory {
    * one (an ACME account made before a failed order), and a mount point's {@code lost+found}.
    */
   private static final java.util.Set<String> OWN_RECORD_FOLDERS =
-      java.util.Set.of(RecordDirectory.ACME, ".install", "lost+found");
+      java.util.Set.of(RecordDirectory.ACME, ".install", CrlNumberRecord.FOLDER, "lost+found");
 
   private final Path directory;
   private final Clock clock;
@@ -374,6 +377,7 @@ public final class StoreDirectory {
         }
       }
       links.createMissing(visible, newLinks);
+      FileModes.setExactly(path, FileModes.DIRECTORY); // a kept generation was closed (0700)
       SafeFiles.syncDirectory(directory);
       dataLink.pointAt(generation);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
@@ -561,7 +565,7 @@ public final class StoreDirectory {
    * What an existing folder that is no hostpki store yet — no {@code ..data}, no generation —
    * holds beside what hostpki itself may leave there (its lock, the {@code ..data_tmp} and
    * leftovers of an interrupted first write, its links through {@code ..data}, the {@code .acme}
-   * and {@code .install} records) and a mount point's {@code lost+found}: the names, sorted. A
+   * , {@code .install} and {@code .crl} records) and a mount point's {@code lost+found}: the names, sorted. A
    * store is made only in a new or empty folder, never beside files hostpki did not make (an
    * nginx configuration, a certificate of its own). Empty for a store, and for a folder that does
    * not exist or holds nothing else. Reads only: checked before the lock, which makes a file.
@@ -684,11 +688,13 @@ public final class StoreDirectory {
       // The generation's name and the links must be on disk before ..data can point at them.
       SafeFiles.syncDirectory(directory);
       dataLink.commit();
-    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException | UnsupportedOperationException e) {
       removeQuietly(newLinks);
       discardQuietly(complete ? name : null, partial);
       dataLink.discardQuietly();
-      throw writeFailure(e);
+      throw StoreFileSystem.failedForWantOfLinks(directory)
+          .map(why -> new HostpkiException("cannot write store " + directory + ": " + why + ". The store is unchanged", e))
+          .orElseGet(() -> writeFailure(e));
     }
   }
 
@@ -702,6 +708,7 @@ public final class StoreDirectory {
       if (prune) {
         pruneGenerations(generation);
       }
+      closeKeptGenerations(generation);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw new StoreTidyUpException(
           "store " + directory + ": generation " + generation
@@ -712,14 +719,23 @@ public final class StoreDirectory {
     }
   }
 
-  /** Keeps the newest generations and the current one; the rest go, each atomically. */
+  /**
+   * Keeps the newest generations and the current one; the rest go, each atomically. A generation
+   * that came with an overlay's lower layer (a container image that holds the store) stays:
+   * overlayfs renames no directory of a lower layer (EXDEV), deleting it in place could leave it
+   * half-deleted under its own name, and would free nothing, the lower layer being read-only.
+   */
   private void pruneGenerations(String current) throws IOException {
     List<String> names = generationNames();
     List<Path> doomed = new ArrayList<>();
     for (int i = KEPT_GENERATIONS; i < names.size(); i++) {
       if (!names.get(i).equals(current)) {
         Path removing = directory.resolve(names.get(i) + GenerationNames.REMOVING_SUFFIX);
-        Files.move(directory.resolve(names.get(i)), removing, StandardCopyOption.ATOMIC_MOVE);
+        try {
+          Files.move(directory.resolve(names.get(i)), removing, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException lowerLayer) {
+          continue;
+        }
         doomed.add(removing);
       }
     }
@@ -729,6 +745,43 @@ public final class StoreDirectory {
       for (Path removing : doomed) {
         SafeFiles.deleteTree(removing);
       }
+    }
+  }
+
+  /**
+   * Makes every kept generation but the current one 0700: a file an older generation gave a
+   * group (store.access, an output's group, an output since removed) holds the key still in use
+   * when the change only narrowed who may read it, and a service must not read it there. A
+   * rollback opens the generation it activates again (0755) before switching to it.
+   */
+  private void closeKeptGenerations(String current) throws IOException {
+    for (String name : generationNames()) {
+      Path generation = directory.resolve(name);
+      Set<PosixFilePermission> mode = name.equals(current) ? FileModes.DIRECTORY : FileModes.KEPT_GENERATION;
+      if (FileModes.hasPosix(generation)
+          && !Files.getPosixFilePermissions(generation, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
+        FileModes.setExactly(generation, mode);
+      }
+    }
+  }
+
+  /**
+   * Removes what an interrupted write or prune left behind, as every write does first, for a run
+   * that writes nothing: a store no write comes to for months (a steady one, or one a rollback
+   * holds) keeps no {@code ..NAME.partial} of a killed apply, with the key it made, that long.
+   * Needs the lock and a current generation.
+   *
+   * @return the problem, when removing failed: left for the next write
+   */
+  public Optional<String> removeInterruptedWrites() {
+    try {
+      safety.checkStoreDirectory(directory);
+      removeLeftovers();
+      return Optional.empty();
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      return Optional.of(
+          "cannot remove what an interrupted write left in store " + directory + ": "
+              + IoFailures.describe(e) + "; the next write tries again");
     }
   }
 

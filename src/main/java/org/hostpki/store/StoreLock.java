@@ -5,10 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,18 +36,27 @@ public final class StoreLock implements AutoCloseable {
           StandardOpenOption.READ,
           StandardOpenOption.WRITE,
           LinkOption.NOFOLLOW_LINKS);
+  private static final Set<OpenOption> CREATE_NEW_OPTIONS =
+      Set.of(
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
+  private static final int REPLACED_LOCK_FILE_ATTEMPTS = 10;
 
   private final Path storeDirectory;
   private final Path lockFile;
   private final FileChannel channel;
   private final FileLock lock;
+  private final boolean created;
   private boolean closed;
 
-  private StoreLock(Path storeDirectory, Path lockFile, FileChannel channel, FileLock lock) {
+  private StoreLock(Path storeDirectory, Path lockFile, FileChannel channel, FileLock lock, boolean created) {
     this.storeDirectory = storeDirectory;
     this.lockFile = lockFile;
     this.channel = channel;
     this.lock = lock;
+    this.created = created;
   }
 
   /** {@link #acquire(Path, Duration, String, Clock)} with the system clock. */
@@ -102,11 +114,51 @@ public final class StoreLock implements AutoCloseable {
     if (!HeldLocks.claim(lockFile, holder)) {
       return Optional.empty();
     }
+    try {
+      // A lock file is removed only by its holder (closeRemovingOwnFile): one locked here may have
+      // lost its name meanwhile, and another process then locks the new file of that name.
+      for (int attempt = 0; attempt < REPLACED_LOCK_FILE_ATTEMPTS; attempt++) {
+        Attempt locked = lockOnce(storeDirectory, lockFile, holder);
+        if (!locked.replaced()) {
+          if (locked.lock().isEmpty()) {
+            HeldLocks.release(lockFile);
+          }
+          return locked.lock();
+        }
+      }
+      throw new IOException("its lock file " + lockFile + " was replaced " + REPLACED_LOCK_FILE_ATTEMPTS
+          + " times while this run locked it");
+    } catch (IOException e) {
+      HeldLocks.release(lockFile);
+      throw new HostpkiException(
+          "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e) + "; the store is unchanged", e);
+    } catch (RuntimeException e) {
+      HeldLocks.release(lockFile);
+      throw e;
+    }
+  }
+
+  /** One attempt: the lock, none (another holder has it), or replaced: to be tried again. */
+  private record Attempt(Optional<StoreLock> lock, boolean replaced) {}
+
+  /** One attempt; replaced when the lock file lost its name while this run locked it. */
+  private static Attempt lockOnce(
+      Path storeDirectory, Path lockFile, LockHolder holder) throws IOException {
     FileChannel channel = null;
     try {
-      channel =
-          FileChannel.open(
-              lockFile, OPEN_OPTIONS, FileModes.creationAttributes(lockFile, FileModes.PUBLIC));
+      boolean created = true;
+      try {
+        channel =
+            FileChannel.open(
+                lockFile, CREATE_NEW_OPTIONS, FileModes.creationAttributes(lockFile, FileModes.PUBLIC));
+      } catch (FileAlreadyExistsException e) {
+        created = false;
+        channel =
+            FileChannel.open(
+                lockFile, OPEN_OPTIONS, FileModes.creationAttributes(lockFile, FileModes.PUBLIC));
+      }
+      // The file opened is the one named now, unless its holder removed it in the instant since.
+      Optional<Object> opened = fileKey(lockFile);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -114,15 +166,17 @@ public final class StoreLock implements AutoCloseable {
         lock = null; // locked in this JVM other than through StoreLock
       }
       if (lock == null) {
-        HeldLocks.release(lockFile);
         channel.close();
-        return Optional.empty();
+        return new Attempt(Optional.empty(), false);
+      }
+      if (opened.isEmpty() || !opened.equals(fileKey(lockFile))) {
+        channel.close(); // releases the lock on a file no longer named .lock
+        return new Attempt(Optional.empty(), true);
       }
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(holder.toBytes()), 0);
-      return Optional.of(new StoreLock(storeDirectory, lockFile, channel, lock));
-    } catch (IOException e) {
-      HeldLocks.release(lockFile);
+      return new Attempt(Optional.of(new StoreLock(storeDirectory, lockFile, channel, lock, created)), false);
+    } catch (IOException | RuntimeException e) {
       if (channel != null) {
         try {
           channel.close();
@@ -130,8 +184,18 @@ public final class StoreLock implements AutoCloseable {
           e.addSuppressed(suppressed);
         }
       }
-      throw new HostpkiException(
-          "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e) + "; the store is unchanged", e);
+      throw e;
+    }
+  }
+
+  /** The file's identity (device and inode), without following a link; empty when it is gone. */
+  private static Optional<Object> fileKey(Path file) throws IOException {
+    try {
+      Object key =
+          java.nio.file.Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      return Optional.of(key == null ? file : key); // no identities on this file system: the name
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
     }
   }
 
@@ -170,6 +234,23 @@ public final class StoreLock implements AutoCloseable {
 
   public Path storeDirectory() {
     return storeDirectory;
+  }
+
+  /**
+   * Releases the lock, removing the lock file first when this run made it: for a refusal that must
+   * leave nothing it made (a folder found to hold another program's files under the lock). A run
+   * waiting for the lock meanwhile finds the file gone once it has it and locks the new one.
+   * Removing is best effort, as emptying is in {@link #close()}.
+   */
+  public synchronized void closeRemovingOwnFile() {
+    if (!closed && created) {
+      try {
+        java.nio.file.Files.deleteIfExists(lockFile);
+      } catch (IOException e) {
+        // left as any lock file is: empty once released, and hostpki's own in a folder check
+      }
+    }
+    close();
   }
 
   /**

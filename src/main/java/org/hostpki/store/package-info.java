@@ -29,7 +29,8 @@
  *
  * <ol>
  *   <li>Remove leftovers of an interrupted earlier write: a stale {@code ..data_tmp}, any {@code
- *       ..NAME.partial} or {@code ..NAME.removing} directory. (Crash: more leftovers.)
+ *       ..NAME.partial} or {@code ..NAME.removing} directory (an apply that writes nothing removes
+ *       them too). (Crash: more leftovers.)
  *   <li>Write every file into {@code ..NAME.partial} (secret files created 0600, others 0644,
  *       directories 0755; O_CREAT|O_EXCL without following links), sync all files and
  *       directories. A file with exactly the bytes the live generation has under its name is not
@@ -53,7 +54,11 @@
  *   <li>Prune to the newest {@value org.hostpki.store.StoreDirectory#KEPT_GENERATIONS}
  *       generations (and the current one): each is renamed to {@code ..NAME.removing} first, the
  *       renames synced, then deleted, so no generation is ever half-deleted under its own name.
- *       (Crash: a leftover.)
+ *       A generation that came with an overlay's read-only lower layer (a container image that
+ *       holds the store) cannot be renamed (EXDEV) and stays: deleting it would free nothing.
+ *       (Crash: a leftover.) Then close the kept generations but the current one to the store's
+ *       owner (0700): a file an older one gave a group since narrowed must not be read there.
+ *       (Crash: some still 0755; the next write closes them.)
  * </ol>
  *
  * So after a crash anywhere the store reads as exactly the old or the new set, and the next
@@ -84,7 +89,8 @@
  * org.hostpki.model.StoreLayout}, which gives each name its kind. Secret files (private keys, key
  * stores, the record of what the key stores hold) are created 0600 by the creating call itself,
  * never chmod-ed afterwards, so no moment exists in which others could open them. Public files are
- * 0644 and directories 0755 exactly, whatever the umask (as the kubelet does): services running
+ * 0644 and directories 0755 exactly (the kept generations but the current one 0700), whatever
+ * the umask (as the kubelet does): services running
  * as other users must reach the certificates, and the keys inside are protected by their own
  * mode, the layout openssl and nginx setups expect. A missing store directory is created 0755;
  * missing parents 0755 less the umask (never writable by group or others, whatever the umask: the
@@ -120,11 +126,14 @@
  * process's (or root), or writable by group or others, as ssh's StrictModes refuses; a
  * generation directory or secret file of another owner; a private key or key store that group or
  * others may read. File systems without POSIX permissions
- * skip the ownership and mode checks.
+ * skip the ownership and mode checks. A store needs symbolic links: one on a file system without
+ * them (FAT, exFAT) is refused by its type before anything is made, or, where the type does not
+ * tell (FUSE), when its first write fails ({@link org.hostpki.store.StoreFileSystem}).
  *
  * <p>A folder that is no store yet (no {@code ..data}, no generation) reads as empty, but a
  * store is made only in a folder that holds nothing else than what hostpki itself leaves (its
- * lock, leftovers of an interrupted first write, the {@code .acme} and {@code .install} records)
+ * lock, leftovers of an interrupted first write, the {@code .acme}, {@code .install} and {@code
+ * .crl} records)
  * and a mount point's {@code lost+found}: {@link org.hostpki.store.StoreDirectory#foreignEntries()}
  * names the rest, which the planner's caller refuses before the lock, so that nothing, not even a
  * lock file, is made among another program's files.

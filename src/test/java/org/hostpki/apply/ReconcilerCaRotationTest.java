@@ -45,6 +45,7 @@ import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
+import org.hostpki.store.StoreDirectory;
 import org.hostpki.testkit.DesiredStates;
 import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.AfterEach;
@@ -365,15 +366,19 @@ class ReconcilerCaRotationTest {
     assertThat(plan().isEmpty()).isTrue();
   }
 
-  @Test
-  void testApply_withoutOverlapTheCaIsReplacedAtOnceAsBefore() throws Exception {
+  /** The desired state with the new CA subject and without {@code ca.rotation}. */
+  private DesiredState noOverlap() {
     caSubject = Optional.of(NEW_SUBJECT);
     DesiredState d = desired();
-    DesiredState noOverlap =
-        DesiredStates.of(
-            d.source(), d.store(), d.host(),
-            new CaSpec(caSubject, d.ca().key(), d.ca().validity(), d.ca().renewBefore(), Optional.empty(), Optional.empty()),
-            d.server(), d.trust(), d.hooks());
+    return DesiredStates.of(
+        d.source(), d.store(), d.host(),
+        new CaSpec(caSubject, d.ca().key(), d.ca().validity(), d.ca().renewBefore(), Optional.empty(), Optional.empty()),
+        d.server(), d.trust(), d.hooks());
+  }
+
+  @Test
+  void testApply_withoutOverlapTheCaIsReplacedAtOnceAsBefore() throws Exception {
+    DesiredState noOverlap = noOverlap();
     now = T1;
 
     reconciler().apply(noOverlap, Set.of(), Optional.empty(), Duration.ZERO);
@@ -382,6 +387,97 @@ class ReconcilerCaRotationTest {
     assertThat(current.facts().subject()).isEqualTo(NEW_SUBJECT);
     assertThat(certificate("server.crt").isSignedBy(current)).isTrue();
     assertThat(bundle()).containsExactly(current);
+  }
+
+  // ---- a rollback to before the rotation began ----------------------------------------------
+
+  /** Makes the generation {@code generation} current again, as {@code hostpki rollback --to} does. */
+  private void rollBackTo(String generation) {
+    new StoreDirectory(store, Clock.fixed(now, ZoneOffset.UTC)).activate(generation);
+  }
+
+  private String currentGeneration() throws IOException {
+    return Files.readSymbolicLink(store.resolve("..data")).toString();
+  }
+
+  private static Fingerprint publicKey(Certificate c) {
+    return c.facts().publicKey().publicKeyFingerprint();
+  }
+
+  /** Phase 1, then a day later a rollback to the generation before it; the new CA it made. */
+  private Certificate phase1RolledBack() throws Exception {
+    String before = currentGeneration();
+    phase1();
+    Certificate next = certificate("ca-next.crt");
+    now = T1.plus(Duration.ofDays(2));
+    rollBackTo(before);
+    return next;
+  }
+
+  @Test
+  void testApply_afterARollbackToBeforeTheRotationBeganTheNewCaKeepsTheKeyClientsMayTrust() throws Exception {
+    Certificate trustedByClients = phase1RolledBack();
+    assertThat(store.resolve("ca-next.crt")).doesNotExist();
+
+    Plan plan = apply().plan();
+
+    assertThat(actions(plan)).startsWith("+ca-next ");
+    assertThat(plan.changes().get(0).reasonText())
+        .contains("it takes the key of the CA made on 2026-11-28 08:00 UTC (ca-next.crt of generation ..2026_11_28_08_00_00");
+    Certificate next = certificate("ca-next.crt");
+    assertThat(publicKey(next)).isEqualTo(publicKey(trustedByClients));
+    assertThat(next.facts().subject()).isEqualTo(NEW_SUBJECT);
+    // Dated now: the clients that picked up the bundle of the rollback get the whole overlap.
+    assertThat(next.facts().madeAt()).isEqualTo(now);
+    assertThat(plan().isEmpty()).isTrue();
+    now = now.plus(OVERLAP);
+    apply();
+    assertThat(certificate("server.crt").isSignedBy(trustedByClients)).isTrue();
+  }
+
+  @Test
+  void testApply_afterARollbackPastTheMoveTheNewCaKeepsTheKeyThatSignedTheServer() throws Exception {
+    String before = currentGeneration();
+    phase1();
+    now = MOVE;
+    apply();
+    Certificate signing = certificate("ca.crt");
+    now = MOVE.plus(Duration.ofDays(1));
+    rollBackTo(before);
+
+    Plan plan = apply().plan();
+
+    assertThat(actions(plan)).startsWith("+ca-next ");
+    assertThat(plan.changes().get(0).reasonText()).contains("ca.crt of generation ..2026_12_05_08_00_00");
+    assertThat(publicKey(certificate("ca-next.crt"))).isEqualTo(publicKey(signing));
+  }
+
+  @Test
+  void testApply_withoutOverlapARollbackPastAReplacedCaKeepsItsKey() throws Exception {
+    String before = currentGeneration();
+    DesiredState noOverlap = noOverlap();
+    now = T1;
+    reconciler().apply(noOverlap, Set.of(), Optional.empty(), Duration.ZERO);
+    Certificate replacement = certificate("ca.crt");
+    now = T1.plus(Duration.ofDays(1));
+    rollBackTo(before);
+
+    Plan plan = reconciler().apply(noOverlap, Set.of(), Optional.empty(), Duration.ZERO).plan();
+
+    assertThat(plan.changes().get(0).reasonText()).contains("(ca.crt of generation ..2026_11_28_08_00_00");
+    assertThat(publicKey(certificate("ca.crt"))).isEqualTo(publicKey(replacement));
+    assertThat(certificate("server.crt").isSignedBy(replacement)).isTrue();
+  }
+
+  @Test
+  void testApply_replaceCaAfterARollbackMakesANewKeyAllTheSame() throws Exception {
+    Certificate suspect = phase1RolledBack();
+
+    Plan plan =
+        reconciler().apply(desired(), Set.of(PlanInput.Replace.CA), Optional.empty(), Duration.ZERO).plan();
+
+    assertThat(plan.changes().get(0).reasonText()).doesNotContain("takes the key");
+    assertThat(publicKey(certificate("ca.crt"))).isNotEqualTo(publicKey(suspect));
   }
 
   // ---- external issuer --------------------------------------------------------------------------

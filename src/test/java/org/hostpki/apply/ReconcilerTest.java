@@ -132,6 +132,31 @@ class ReconcilerTest {
     assertThat(second.generation()).isEmpty();
   }
 
+  /**
+   * Found by a trial: a killed write's {@code ..NAME.partial} (with the key it made) stayed until
+   * the next write, for as long as nothing changed or a rollback's hold kept unattended runs from
+   * writing. A run that writes nothing removes it too, under the lock.
+   */
+  @Test
+  void testApply_writingNothingRemovesWhatAnInterruptedWriteLeft() throws IOException {
+    String generation = apply(desired()).generation().orElseThrow();
+    Path partial = store.resolve("..2026_11_27_09_00_00.000000000.partial");
+    Files.createDirectories(partial.resolve("trust"));
+    Files.writeString(partial.resolve("server.key"), "half");
+    Files.createDirectories(store.resolve("..2026_11_27_07_00_00.000000000.removing"));
+    Files.createSymbolicLink(store.resolve("..data_tmp"), partial.getFileName());
+
+    Reconciler.Result again = reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO, true);
+
+    assertThat(again.generation()).isEmpty();
+    assertThat(again.notices()).isEmpty();
+    try (var names = Files.list(store)) {
+      assertThat(names.map(p -> p.getFileName().toString()))
+          .filteredOn(n -> n.startsWith(".."))
+          .containsExactlyInAnyOrder("..data", generation);
+    }
+  }
+
   @Test
   void testApply_addressRemovedReplacesServerOnly() throws IOException {
     host = identity("portal", "192.0.2.10", "192.0.2.20");

@@ -195,6 +195,30 @@ class ApplyCommandTest {
     assertSameBytes(before, storeBytes());
   }
 
+  /**
+   * Found by a trial: a plan saved with --replace server was refused as stale ("the store, the host
+   * identity, the desired state or a trusted certificate changed") unless --replace was given again.
+   */
+  @Test
+  void testApply_planSavedWithReplaceIsAppliedAsMade_andAnotherReplaceIsRefused() throws IOException {
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+    byte[] key = Files.readAllBytes(store.resolve("server.key"));
+    assertThat(hostpki("plan", "-f", "host.yaml", "--replace", "server", "--out", "plan.json").exitCode()).isZero();
+
+    SortedMap<String, byte[]> before = storeBytes();
+    CliResult other = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json", "--replace", "ca");
+    SortedMap<String, byte[]> afterOther = storeBytes();
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+
+    assertThat(other.exitCode()).as(other.toString()).isEqualTo(1);
+    assertThat(other.err())
+        .contains("plan.json was made with --replace server, and this apply gives --replace ca; nothing was applied")
+        .contains("give --plan without --replace");
+    assertSameBytes(before, afterOther);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(Files.readAllBytes(store.resolve("server.key"))).isNotEqualTo(key);
+  }
+
   @Test
   void testApply_planSavedInTheOldFormatIsRefusedWithWhatToDo() throws IOException {
     assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();

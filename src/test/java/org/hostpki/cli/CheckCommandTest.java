@@ -275,7 +275,7 @@ class CheckCommandTest {
 
     assertThat(List.of(zero.exitCode(), word.exitCode(), whole.exitCode())).containsOnly(ExitCodes.USAGE);
     assertThat(zero.err()).contains("'0d' must be longer than zero");
-    assertThat(word.err()).contains("'soon' is not a duration");
+    assertThat(word.err()).contains("'soon' is not a threshold; write a time before expiry (14d, 36h), a share");
     assertThat(whole.err()).contains("'100%' is not a threshold; write a time before expiry (14d, 36h)");
     assertThat(check(T0, "--warning", "margin", "--critical", "25%margin").exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
   }

@@ -33,7 +33,7 @@ class CompletionShellTest {
   /** A folder to complete in: one file per prefix, so each file completion is unique. */
   private Path workspace() throws Exception {
     Path work = Files.createDirectories(dir.resolve("work"));
-    for (String file : List.of("host.yaml", "saved-plan.json", "request.csr", "new-plan.json", "copy.pem")) {
+    for (String file : List.of("host.yaml", "saved-plan.json", "request.csr", "new-plan.json", "copy.pem", "-dash.yaml")) {
       Files.writeString(work.resolve(file), "");
     }
     Files.createDirectories(work.resolve("conf"));
@@ -98,6 +98,8 @@ class CompletionShellTest {
     // -o: two files start with "co" (copy.pem, conf/), both are listed
     String out = complete("hostpki export -f host.yaml ca-cert -o co", "copy.pem");
     assertThat(out).contains("conf/");
+    // after --, a word starting with '-' is a file, not an option
+    complete("hostpki validate -- -d", "hostpki validate -- -dash.yaml");
   }
 
   @Test

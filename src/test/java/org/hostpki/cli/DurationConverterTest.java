@@ -36,7 +36,12 @@ class DurationConverterTest {
         "PT-1S   | PT-1S  | 'PT-1S' is out of range: a timeout is more than 0 and at most 1h",
         "soon    | 'soon' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | 'soon' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
         "1m30s   | '1m30s' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | '1m30s' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
-        "1234567890s | '1234567890s' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | '1234567890s' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
+        "1234567890s | '1234567890s' is too long: at most 36500d (100 years) | '1234567890s' is out of range: a timeout is more than 0 and at most 1h",
+        "36500d  | PT876000H | '36500d' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
+        "36501d  | '36501d' is too long: at most 36500d (100 years) | '36501d' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
+        "99999999d | '99999999d' is too long: at most 36500d (100 years) | '99999999d' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
+        "PT99999999999999H | 'PT99999999999999H' is too long: at most 36500d (100 years) | 'PT99999999999999H' is out of range: a timeout is more than 0 and at most 1h",
+        "PT99999999999999999999H | 'PT99999999999999999999H' is too long: at most 36500d (100 years) | 'PT99999999999999999999H' is out of range: a timeout is more than 0 and at most 1h",
         "PT10\u017f | 'PT10\u017f' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | PT10S",
       })
   void testConvert_acceptsAndRefusesAsEachOptionSays(String value, String general, String fetchCertTimeout) {

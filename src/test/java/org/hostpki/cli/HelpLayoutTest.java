@@ -157,4 +157,25 @@ class HelpLayoutTest {
     assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     assertThat(run.out().lines()).anySatisfy(line -> assertThat(line.length()).isGreaterThan(70));
   }
+
+  /**
+   * picocli wrapped description and footer inside words ("ca.policy." / "maxValidity") and
+   * continued a wrapped exit-code row at the margin, out of its column.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {55, 80})
+  void testHelp_wrapsAtSpacesAndContinuesAnExitCodeUnderItsText(int columns) {
+    for (String command : COMMANDS) {
+      String help = help(command, columns);
+      String codes = help.substring(help.indexOf("\nExit codes") + 1);
+      if (help.contains("\nExit codes")) {
+        assertThat(codes.lines().dropWhile(l -> !l.startsWith("  0 ")).takeWhile(l -> !l.isEmpty()))
+            .as("hostpki %s --help at %d columns", command, columns)
+            .allSatisfy(line -> assertThat(line).matches("  \\d+ +\\S.*|      \\S.*"));
+      }
+    }
+    assertThat(help("apply", 80)).contains(
+        "  3   the store is at the desired state, but a hook failed (recorded; the next\n      run retries it)\n");
+    assertThat(help("sign", 80)).contains("at most\nca.policy.maxValidity.\n");
+  }
 }

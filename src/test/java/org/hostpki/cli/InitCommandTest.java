@@ -64,6 +64,19 @@ class InitCommandTest {
     assertThat(Files.readString(dir.resolve("host.yaml"))).isEqualTo("mine\n");
   }
 
+  /** As a user other than root on a fresh host: "cannot create /etc/hostpki: permission denied", no way on. */
+  @Test
+  void testInit_aFolderItCannotCreateNamesTheWayOn() throws Exception {
+    Files.writeString(dir.resolve("etc"), "a file where the folder would be\n");
+
+    CliResult init = hostpki(host("portal", null), Map.of("HOSTPKI_CONFIG", "etc/hostpki/host.yaml"), "init");
+
+    assertThat(init.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(init.err()).startsWith("error: cannot create " + dir.resolve("etc/hostpki") + ": ")
+        .endsWith("; create it (as root for /etc), or write the file elsewhere with -o FILE\n")
+        .hasLineCount(1);
+  }
+
   @Test
   void testInit_refusesALinkEvenOneThatDangles() throws Exception {
     Files.createSymbolicLink(dir.resolve("host.yaml"), dir.resolve("elsewhere.yaml"));

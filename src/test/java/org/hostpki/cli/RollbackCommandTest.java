@@ -114,6 +114,30 @@ class RollbackCommandTest {
             "Ran 1 afterServerChange hook.");
   }
 
+  /**
+   * A service its output's own hook reloads (HAProxy's combined PEM) hears of a rollback too, or
+   * it keeps serving the certificate rolled away from; an output the switch leaves as it was
+   * (the CA as DER) runs nothing.
+   */
+  @Test
+  void testRollback_runsTheHooksOfTheOutputsItChanges() throws IOException {
+    String outputs =
+        "outputs:\n"
+            + "  - {format: combined-pem, file: svc.pem, afterChange: [[sh, -c, \"echo svc >> " + hookLog + "\"]]}\n"
+            + "  - {format: der, file: ca.der, certificate: ca, afterChange: [[sh, -c, \"echo ca >> " + hookLog + "\"]]}";
+    writeDesired("portal", outputs, "echo reload >> " + hookLog);
+    apply();
+    writeDesired("portal2", outputs, "echo reload >> " + hookLog);
+    apply();
+    Files.deleteIfExists(hookLog);
+
+    CliResult run = hostpki("rollback", "-f", "host.yaml");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(hookRuns()).containsExactly("reload", "svc");
+    assertThat(run.out()).contains("Ran 1 afterServerChange hook, 1 afterChange:svc.pem hook.");
+  }
+
   @Test
   void testRollback_saysWhatTheNextApplyWouldRedo() throws IOException {
     applyTwiceRenamingTheHost();

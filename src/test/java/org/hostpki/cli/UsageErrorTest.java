@@ -133,4 +133,33 @@ class UsageErrorTest {
               + " or longer, e.g. 30s\nRun 'hostpki " + command + " --help' for its usage.\n");
     }
   }
+
+  /** 99999999d overflowed the lock's deadline: "internal error: long overflow", exit 1. */
+  @Test
+  void testDuration_beyondAHundredYearsIsAUsageError() {
+    CliResult run = hostpki("apply", "--lock-timeout=99999999d", "host.yaml").assertExitCode(64);
+
+    assertThat(run.err()).isEqualTo(
+        "error: invalid value for option '--lock-timeout': '99999999d' is too long: at most 36500d (100 years)\n"
+            + "Run 'hostpki apply --help' for its usage.\n");
+  }
+
+  /** After "--" an argument is no option: picocli called it one, and suggested the same word. */
+  @Test
+  void testArgumentsAfterDashes_areArgumentsInTheMessage() {
+    assertThat(hostpki("plan", "a.yaml", "--", "--output").assertExitCode(64).err())
+        .startsWith("error: unexpected argument '--output' (after --, nothing is an option)\n");
+    assertThat(hostpki("--", "plan").assertExitCode(64).err())
+        .startsWith("error: 'plan' comes after --, where nothing is a command; leave out the --\n");
+  }
+
+  /** picocli's own words: "positional parameter at index 0 (WHAT)", "Unknown subcommand 'x'.", an empty VAR. */
+  @Test
+  void testParametersAreNamedByTheirLabel_andEmptyNamesAreUsageErrors() {
+    assertThat(hostpki("completion", "BASH").assertExitCode(64).err())
+        .startsWith("error: invalid value for SHELL: expected one of [bash, zsh, fish] (case-sensitive) but was 'BASH'\n");
+    assertThat(hostpki("help", "bogus").assertExitCode(64).err()).startsWith("error: 'bogus' is not a hostpki command\n");
+    assertThat(hostpki("inspect", "--password-env=", "x.p12").assertExitCode(64).err())
+        .startsWith("error: --password-env is empty: name the environment variable that holds the password\n");
+  }
 }

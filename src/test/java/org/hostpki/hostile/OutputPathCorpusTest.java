@@ -216,9 +216,13 @@ class OutputPathCorpusTest {
   }
 
   /** The snapshot entries of every generation directory: what a rollback depends on. */
+  /**
+   * Every file of every generation, with its mode and content; not the generation directories'
+   * own modes: a write (sign's issued/ record) closes the generation it leaves behind (0700).
+   */
   private static SortedMap<String, String> generations(Workspace w) {
     SortedMap<String, String> all = w.snapshot();
-    all.keySet().removeIf(name -> !name.startsWith("pki/..2"));
+    all.keySet().removeIf(name -> !name.startsWith("pki/..2") || name.indexOf('/', 4) < 0);
     return all;
   }
 

@@ -132,6 +132,18 @@ class ServiceOutputsIT {
     assertLoadsAndServes(
         store.resolve("haproxy.pem"), store.resolve("haproxy.pem"), store.resolve("ca.crt"),
         Files.readString(store.resolve("server.crt")));
+
+    // haproxy is gone: its output is removed, the key stays. The generation before, which still
+    // holds haproxy.pem for group ssl-cert, is closed to every service user.
+    Files.writeString(yaml, Files.readString(yaml).replace("  - {format: combined-pem, file: haproxy.pem, group: ssl-cert}\n", ""));
+    users.run(apply).assertSucceeded();
+    List<Path> everyFile;
+    try (var walk = Files.walk(store)) {
+      everyFile = walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+    }
+    assertThat(everyFile).anyMatch(p -> p.endsWith("haproxy.pem"));
+    assertThat(users.readableBy("haproxy", everyFile))
+        .noneMatch(p -> p.getFileName().toString().equals("haproxy.pem") || p.toString().endsWith(".key"));
   }
 
   /** A user outside the group cannot load the key file; haproxy, in it, serves the chain. */

@@ -123,4 +123,27 @@ class LauncherFirstBuildTest {
     assertThat(run.stderr()).isEmpty();
     assertThat(tools.resolve("maven-args")).doesNotExist();
   }
+
+  /**
+   * In the C locale (systemd's, cron's) the JVM took every non-ASCII argument and file name for
+   * ASCII: 'validate zertifikäte.yaml' was "internal error: InvalidPathException".
+   */
+  @Test
+  void testCLocale_becomesCUtf8ButAnLcAllSetOnPurposeStays() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"LC_CTYPE=$LC_CTYPE LC_ALL=$LC_ALL\"\n");
+    Map<String, String> plain = env;
+
+    for (var c : Map.of("", "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=C", "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=POSIX",
+        "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=de_DE.UTF-8", "LC_CTYPE= LC_ALL=", "LC_CTYPE=C", "LC_CTYPE=C.UTF-8 LC_ALL=",
+        "LC_ALL=C", "LC_CTYPE= LC_ALL=C").entrySet()) {
+      env = new java.util.HashMap<>(plain);
+      env.putAll(Map.of("LANG", "", "LC_CTYPE", "", "LC_ALL", "")); // none of this JVM's
+      if (!c.getKey().isEmpty()) {
+        env.put(c.getKey().split("=")[0], c.getKey().split("=", 2)[1]);
+      }
+      assertThat(launch("--version").stdout()).as(c.getKey()).isEqualTo(c.getValue() + "\n");
+    }
+  }
 }

@@ -104,6 +104,40 @@ class CertificateIssuerTest {
     assertThat(ca.facts().notAfter()).isEqualTo(NOW.minus(Duration.ofHours(1)).plus(Duration.ofDays(3650)));
   }
 
+  /** The DER tag of notBefore and notAfter: UTCTime (23) or GeneralizedTime (24). */
+  private static List<Integer> timeTags(Certificate c) throws Exception {
+    org.bouncycastle.asn1.ASN1Sequence tbs =
+        org.bouncycastle.asn1.ASN1Sequence.getInstance(c.holder().toASN1Structure().getTBSCertificate().getEncoded());
+    org.bouncycastle.asn1.ASN1Sequence validity = org.bouncycastle.asn1.ASN1Sequence.getInstance(tbs.getObjectAt(4));
+    return List.of(validity.getObjectAt(0).toASN1Primitive().getEncoded()[0] & 0xff,
+        validity.getObjectAt(1).toASN1Primitive().getEncoded()[0] & 0xff);
+  }
+
+  @Test
+  void testSelfSignedCa_madeAtTheEndOf2049_notBeforeIsUtcTimeAndNotAfterGeneralizedTime() throws Exception {
+    Certificate ca =
+        issuer.selfSignedCa(
+            FULL_SUBJECT, TestKeys.key(TestKeys.P256, "ca"), Instant.parse("2049-12-31T23:59:00Z"), Duration.ofDays(398));
+
+    assertThat(timeTags(ca)).containsExactly(0x17, 0x18);
+    assertThat(ca.facts().notBefore()).isEqualTo(Instant.parse("2049-12-31T22:59:00Z"));
+  }
+
+  /**
+   * Found with the jar under {@code faketime '@9995-06-01 00:00:00'} on an empty store: a CA to
+   * 10005 has no encoding, and apply ended in an internal error.
+   */
+  @Test
+  void testSelfSignedCa_aValidityPastTheYear9999EndsAt99991231235959Z() throws Exception {
+    Certificate ca =
+        issuer.selfSignedCa(
+            FULL_SUBJECT, TestKeys.key(TestKeys.P256, "ca"), Instant.parse("9995-06-01T00:00:00Z"), Duration.ofDays(3650));
+
+    assertThat(ca.facts().notAfter()).isEqualTo(CertificateIssuer.LAST);
+    assertThat(timeTags(ca)).containsExactly(0x18, 0x18);
+    assertThat(Certificate.fromDer(ca.der()).facts().notAfter()).isEqualTo(CertificateIssuer.LAST);
+  }
+
   @Test
   void testSelfSignedCa_subjectEncodingAndOrder() {
     Certificate ca =

@@ -98,7 +98,7 @@ class CaRotationTest {
         .startsWith("ca.crt: expires on")
         .contains("the server moves to it on 2036-04-16 12:00 UTC (overlap 7d)");
     assertThat(next.intent())
-        .isEqualTo(new Intent.IssueNextCa(Subject.commonName("portal hostpki CA"), KeySpec.defaultSpec(), d.ca().validity(), Optional.empty()));
+        .isEqualTo(new Intent.IssueNextCa(Subject.commonName("portal hostpki CA"), KeySpec.defaultSpec(), d.ca().validity(), Optional.empty(), Optional.empty()));
     assertThat(change(plan, "output/trust-bundle.crt").reasonText())
         .isEqualTo("the new CA joins the trusted certificates");
   }
@@ -266,7 +266,7 @@ class CaRotationTest {
 
     Change ca = change(plan, "ca");
     assertThat(codes(ca)).containsExactly(ReasonCode.NAME_CONSTRAINTS_CHANGED);
-    assertThat(ca.intent()).isEqualTo(new Intent.IssueCa(d.ca().effectiveSubject(portal), KeySpec.defaultSpec(), d.ca().validity(), true, Optional.of(FENCE)));
+    assertThat(ca.intent()).isEqualTo(new Intent.IssueCa(d.ca().effectiveSubject(portal), KeySpec.defaultSpec(), d.ca().validity(), true, Optional.of(FENCE), Optional.empty()));
     assertThat(lines(plan)).contains("~server");
   }
 

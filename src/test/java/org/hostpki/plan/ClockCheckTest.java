@@ -145,11 +145,28 @@ class ClockCheckTest {
   }
 
   @Test
-  void testEmptyStore_hasNoClockToCheck() {
+  void testEmptyStore_hasNoCertificateToCheckTheClockAgainst() {
     Plan plan =
         planner.plan(
-            Fixtures.input(d, portal, new TreeMap<>(), ObservedStore.empty(), Instant.parse("1970-01-02T00:00:00Z"), Set.of(), fp("basis"), Optional.empty(), Optional.empty()));
+            Fixtures.input(d, portal, new TreeMap<>(), ObservedStore.empty(), ClockCheck.EARLIEST, Set.of(), fp("basis"), Optional.empty(), Optional.empty()));
 
     assertThat(plan.refusals()).isEmpty();
+  }
+
+  /**
+   * A board without a battery-backed clock, run before NTP synchronised: a CA made at 1970 ends
+   * in 1980, no client accepts its certificates, and the right clock later refuses the store as
+   * one far ahead. Found by running the jar under {@code faketime '@1970-01-01 00:05:00'}.
+   */
+  @Test
+  void testEmptyStoreAt1970_isRefusedEvenWithReplace() {
+    Plan plan =
+        planner.plan(
+            Fixtures.input(d, portal, new TreeMap<>(), ObservedStore.empty(), Instant.parse("1970-01-01T00:05:00Z"), Set.of(PlanInput.Replace.CA), fp("basis"), Optional.empty(), Optional.empty()));
+
+    assertThat(codes(plan)).containsExactly("clock-behind");
+    assertThat(plan.refusals().get(0).message())
+        .startsWith("the clock is behind: now is 1970-01-01 00:05:00 UTC, before this hostpki was released (2026-01-01). Nothing was changed")
+        .contains("time-sync.target");
   }
 }

@@ -99,6 +99,30 @@ class WindowCalendarTest {
     assertThat(o.end()).isEqualTo(Instant.parse("2026-03-29T01:30:00Z"));
   }
 
+  /**
+   * The hour the clocks skip, as a window (Sun 02:00–03:00 in Berlin and New York): it does not
+   * open on the spring-forward night, the next Sunday's does. On the night the clocks go back it
+   * spans both 02:00s in Berlin (two hours); New York repeats 01:00 instead, so it is one hour
+   * there. Tried with the jar under faketime: the plan waits for the next Sunday, or for the safety
+   * margin when that comes first.
+   */
+  @Test
+  void testFirstAllowed_theSkippedHourAsAWindowDoesNotOpenThatNight() {
+    for (String[] c :
+        List.of(
+            new String[] {"Europe/Berlin", "2027-03-27T12:00:00Z", "2027-04-04T00:00:00Z", "2027-10-30T12:00:00Z", "2027-10-31T00:00:00Z", "2027-10-31T02:00:00Z"},
+            new String[] {"America/New_York", "2027-03-13T12:00:00Z", "2027-03-21T06:00:00Z", "2027-11-06T12:00:00Z", "2027-11-07T07:00:00Z", "2027-11-07T08:00:00Z"})) {
+      MaintenanceWindow w = window(EnumSet.of(DayOfWeek.SUNDAY), "02:00", "03:00", java.time.ZoneId.of(c[0]));
+
+      WindowCalendar.Opening spring = first(w, c[1]);
+      WindowCalendar.Opening autumn = first(w, c[3]);
+
+      assertThat(spring.start()).as(c[0]).isEqualTo(Instant.parse(c[2]));
+      assertThat(autumn.start()).as(c[0]).isEqualTo(Instant.parse(c[4]));
+      assertThat(autumn.end()).as(c[0]).isEqualTo(Instant.parse(c[5]));
+    }
+  }
+
   @Test
   void testFirstAllowed_theShareMovesTheStartWithinTheFirstHalf() {
     MaintenanceWindow w = window(EnumSet.of(DayOfWeek.SATURDAY), "02:00", "06:00", UTC);

@@ -627,6 +627,29 @@ class StoreDirectoryTest {
             org.assertj.core.groups.Tuple.tuple(first, true));
   }
 
+  /**
+   * Only the current generation is open to services: a key file an older one gave a group (since
+   * narrowed, or an output since removed) must not stay readable there while its key is in use.
+   * A rollback opens the generation it activates and closes the one it leaves.
+   */
+  @Test
+  void testWriteAndActivate_onlyTheCurrentGenerationIsOpenToOthers() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    String second = write(StoreFiles.typical("v2"));
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(first))))
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(second))))
+        .isEqualTo("rwxr-xr-x");
+
+    directory.activate(first);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(first))))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(second))))
+        .isEqualTo("rwx------");
+  }
+
   @Test
   void testActivate_repairsADanglingDataLink() throws IOException {
     String first = write(StoreFiles.typical("v1"));
@@ -773,6 +796,35 @@ class StoreDirectoryTest {
       assertThat(text(plain.read().file("trust/ldap.crt").orElseThrow())).isEqualTo("ldap v1");
       assertThat(text(plain.read().file("server.crt").orElseThrow())).isEqualTo("server cert v2");
       assertThat(plain.generations()).hasSize(2);
+    }
+  }
+
+  /**
+   * FAT and exFAT (a USB stick, a memory card, a NAS share) have no links of either kind. Before,
+   * the write got as far as ..data_tmp and failed with an internal error (Jimfs) or the first
+   * call's own words ("Operation not permitted" on a chmod or chown: vfat, exfat-fuse).
+   */
+  @Test
+  void testWrite_onAFileSystemWithoutLinksSaysSoAndWhereToPutTheStore() throws IOException {
+    try (FileSystem fat = unixJimfs(b -> b.setSupportedFeatures(Feature.FILE_CHANNEL))) {
+      Path usb = fat.getPath("/media/usb/pki");
+      StoreDirectory onUsb = new StoreDirectory(usb, clock, "user");
+
+      assertThatThrownBy(() -> onUsb.write(StoreFiles.typical("v1"), bytes("{}")))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessage(
+              "cannot write store /media/usb/pki: it is on a file system (jimfs) without symbolic"
+                  + " links, such as FAT and exFAT: a store switches its set by renaming one link"
+                  + " (..data) and names its files through links, so that readers see the old set or"
+                  + " the new one, never a mixture (FAT has no owners or permissions either, which"
+                  + " keep its keys private). Set store.path to a folder on a Linux file system"
+                  + " (ext4, xfs, btrfs, tmpfs), such as /var/lib/hostpki/pki, and copy what is"
+                  + " needed on this one with a hook (hooks.afterServerChange) or hostpki export."
+                  + " The store is unchanged");
+      try (Stream<Path> left = Files.list(usb)) {
+        assertThat(left).isEmpty(); // no generation, no partial one, no probe
+      }
+      assertThat(onUsb.read().exists()).isFalse();
     }
   }
 

@@ -170,4 +170,19 @@ class StoreLockTest {
         .hasMessageEndingWith("; the store is unchanged");
     assertThat(Files.readString(victim)).isEqualTo("precious");
   }
+
+  @Test
+  void testCloseRemovingOwnFile_removesALockFileThisRunMade_andKeepsOneFoundThere() throws IOException {
+    StoreLock made = StoreLock.acquire(store(), Duration.ZERO, "first", CLOCK);
+    made.closeRemovingOwnFile();
+    assertThat(store().resolve(".lock")).doesNotExist();
+
+    Files.writeString(store().resolve(".lock"), ""); // an earlier run's
+    StoreLock found = StoreLock.acquire(store(), Duration.ZERO, "second", CLOCK);
+    found.closeRemovingOwnFile();
+    found.closeRemovingOwnFile();
+
+    assertThat(store().resolve(".lock")).isEmptyFile();
+    assertThat(hold("third")).isNotNull();
+  }
 }
