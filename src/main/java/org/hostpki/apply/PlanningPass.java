@@ -84,9 +84,9 @@ final class PlanningPass {
     parts.progress().step("reading the store " + desired.store().path());
     StoreDirectory directory = directory(desired);
     StoreSnapshot snapshot = live.orElseGet(directory::read);
-    // A folder of other files is refused as a whole, not name by name.
-    List<String> foreign = snapshot.generation().isEmpty() ? directory.foreignEntries() : List.of();
-    if (foreign.isEmpty()) {
+    // A folder of other files, or one inside another store, is refused as a whole, not name by name.
+    Optional<Refusal> misplaced = misplaced(desired, directory, snapshot);
+    if (misplaced.isEmpty()) {
       desired.outputs().forEach(o -> o.fileNames().forEach(n -> directory.requireFreeName(n, o.origin())));
     }
     Optional<char[]> previous = parts.secrets().previousPassword(desired.store().previousPassword());
@@ -127,17 +127,13 @@ final class PlanningPass {
                     store.keptCas().stream().map(KeptCa::facts).toList(),
                     installedCrls.stream().map(CrlInputs.Read::trusted).toList()))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
-    if (!foreign.isEmpty()) {
-      // Nothing is planned for a folder that is not hostpki's: the refusal alone.
-      planned =
-          new Plan(
-              List.of(), List.of(),
-              List.of(new Refusal(RefusalCode.FOREIGN_FOLDER, "store", placed(desired, directory.foreignFolderMessage(foreign)), List.of())),
-              0, basis);
+    if (misplaced.isPresent()) {
+      // Nothing is planned for a folder that is not hostpki's to use: the refusal alone.
+      planned = new Plan(List.of(), List.of(), List.of(misplaced.get()), 0, basis);
     }
     Optional<String> blocked = Expiries.blocked(planned, unattended);
     List<PendingHook> arising =
-        Expiries.clockRefused(planned) || !foreign.isEmpty()
+        Expiries.clockRefused(planned) || misplaced.isPresent()
             ? List.of()
             : ExpiringHooks.arising(
                 desired,
@@ -240,6 +236,23 @@ final class PlanningPass {
     throw new HostpkiException(
         placed(desired, "store " + shown + " is not a directory; store.path must name a directory (hostpki creates it"
             + " when missing): move " + shown + " away, or point store.path at another folder"));
+  }
+
+  /**
+   * The refusal of a store folder hostpki may not use: inside another store ({@code nested-store}),
+   * or a folder of other files ({@code foreign-folder}); empty for a store or a new or empty folder.
+   */
+  private static Optional<Refusal> misplaced(DesiredState desired, StoreDirectory directory, StoreSnapshot snapshot) {
+    Optional<Path> outer = directory.enclosingStore();
+    if (outer.isPresent()) {
+      return Optional.of(
+          new Refusal(RefusalCode.NESTED_STORE, "store", placed(desired, directory.nestedStoreMessage(outer.get())), List.of()));
+    }
+    List<String> foreign = snapshot.generation().isEmpty() ? directory.foreignEntries() : List.of();
+    return foreign.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            new Refusal(RefusalCode.FOREIGN_FOLDER, "store", placed(desired, directory.foreignFolderMessage(foreign)), List.of()));
   }
 
   /** A message about the store path, after where the desired state gives it ({@code file:line:col: }). */

@@ -310,7 +310,8 @@ public final class Reconciler {
       Optional<String> current = before.store().snapshot().generation();
       HookLedger ledger = HookLedger.read(directory, current);
       if (plan.isRefused()) {
-        if (plan.refusals().stream().anyMatch(r -> r.kind() == RefusalCode.FOREIGN_FOLDER)) {
+        if (plan.refusals().stream()
+            .anyMatch(r -> r.kind() == RefusalCode.FOREIGN_FOLDER || r.kind() == RefusalCode.NESTED_STORE)) {
           envelope.closeLeavingNothing(); // not even the lock file among another program's files
         }
         throw ExpiringHooks.refuseRunningExpiringHooks(parts.hooks(), before, directory, ledger);
@@ -354,7 +355,7 @@ public final class Reconciler {
    * For a store that does not exist yet, the plan made before the lock (which makes the store's
    * folder): a first apply refused, or failing on an input it reads, leaves no empty store folder
    * behind. Used under the lock only while the store there is still empty; otherwise planned again.
-   * So is a folder of other files (refused): no lock file is left among them.
+   * So is a folder of other files, or one inside another store (refused): no lock file is left there.
    */
   private Optional<Observation> firstStorePlanned(
       DesiredState desired, Set<PlanInput.Replace> replace, boolean keepPlanned) {
@@ -363,7 +364,8 @@ public final class Reconciler {
         !absent
             && Files.isDirectory(desired.store().path()) // else the lock says what is wrong, as before
             && !pass.directory(desired).foreignEntries().isEmpty();
-    if (!absent && !foreign) {
+    boolean nested = !absent && !foreign && pass.directory(desired).enclosingStore().isPresent();
+    if (!absent && !foreign && !nested) {
       return Optional.empty();
     }
     Observation first = pass.observe(desired, replace, keepPlanned, Optional.empty());

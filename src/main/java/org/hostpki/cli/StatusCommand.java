@@ -107,6 +107,8 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     o.store().snapshot().generation().ifPresent(g -> text.add(" (generation ").add(g).add(')'));
     if (o.plan().refusals().stream().anyMatch(r -> r.kind() == org.hostpki.plan.RefusalCode.FOREIGN_FOLDER)) {
       text.add(" — not a hostpki store: it holds other files (see the error below)");
+    } else if (o.plan().refusals().stream().anyMatch(r -> r.kind() == org.hostpki.plan.RefusalCode.NESTED_STORE)) {
+      text.add(" — inside another hostpki store (see the error below)");
     } else if (!s.exists()) {
       text.add(" — empty: run 'hostpki apply -f ").add(file).add("'");
     }

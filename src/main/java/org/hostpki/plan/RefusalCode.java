@@ -27,6 +27,8 @@ public enum RefusalCode {
   ACME_NO_IDENTIFIERS("acme-no-identifiers"),
   /** {@code store.path} is a folder of other files, not a hostpki store nor empty. */
   FOREIGN_FOLDER("foreign-folder"),
+  /** {@code store.path} is inside another hostpki store (its folder, a generation, through a link). */
+  NESTED_STORE("nested-store"),
   /** The server certificate would name nothing: no host name nor address detected, none declared. */
   NO_SERVER_NAME("no-server-name");
 

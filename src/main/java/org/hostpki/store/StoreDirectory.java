@@ -592,6 +592,45 @@ public final class StoreDirectory {
     return foreign;
   }
 
+  /**
+   * The hostpki store this folder would sit inside: the nearest folder above it (after its links,
+   * {@code ..} and its store's generation folders resolve) that holds a {@code ..data} entry. One
+   * {@code lstat} per folder above, from the nearest that exists up to the first store or the root.
+   * A store inside a store would be a foreign entry of the outer one and go with its generations.
+   */
+  public Optional<Path> enclosingStore() {
+    Path existing = directory.toAbsolutePath();
+    Path above;
+    try {
+      while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+        existing = existing.getParent();
+      }
+      if (existing == null) {
+        return Optional.empty();
+      }
+      // the store folder itself may be a store; the search starts above it
+      above = existing.equals(directory.toAbsolutePath()) ? existing.toRealPath().getParent() : existing.toRealPath();
+    } catch (IOException e) {
+      return Optional.empty(); // a folder above that cannot be read: the lock or the write says so
+    }
+    for (Path folder = above; folder != null; folder = folder.getParent()) {
+      if (Files.exists(folder.resolve(DataLink.NAME), LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.of(folder);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The refusal of {@link #enclosingStore()}: the store folder, the outer store, and the fix. */
+  public String nestedStoreMessage(Path outer) {
+    String shown = TerminalText.escape(outer.toString());
+    Path name = directory.toAbsolutePath().normalize().getFileName();
+    return "store folder " + TerminalText.escape(directory.toString()) + " is inside the hostpki store " + shown
+        + ": a store must not sit inside another (the outer store would hold it as a file it did not make)."
+        + " Put store.path beside it, e.g. " + TerminalText.escape(String.valueOf(outer.resolveSibling(
+            name == null ? "NAME" : name.toString()))) + "; nothing was changed";
+  }
+
   /** The refusal of {@link #foreignEntries()}: the folder, up to three names, and the fix. */
   public String foreignFolderMessage(List<String> foreign) {
     StringBuilder names = new StringBuilder();
