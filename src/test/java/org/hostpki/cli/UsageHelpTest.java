@@ -44,6 +44,23 @@ class UsageHelpTest {
         });
   }
 
+  /** 'hostpki --help' promises it: each command's help ends with what it exits with. */
+  @Test
+  void testUsage_everyCommandShowsItsExitCodes() {
+    CommandLine root =
+        HostpkiCommand.commandLine(
+            new PrintWriter(out), new PrintWriter(err),
+            new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
+
+    assertThat(root.getUsageMessage()).contains("'hostpki COMMAND --help' shows a command's options and what it exits with.");
+    root.getSubcommands().forEach(
+        (name, command) -> {
+          if (!name.equals("help")) {
+            assertThat(command.getUsageMessage()).as(name).containsPattern("Exit codes[^\\n]*:\\n  0   .*\\n(  .*\\n)*  64  usage error");
+          }
+        });
+  }
+
   @Test
   void testVersion_isWhatTheVersionCommandPrints() {
     int code = run("--version");
