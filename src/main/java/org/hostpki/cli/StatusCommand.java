@@ -47,7 +47,7 @@ import picocli.CommandLine.Mixin;
     footer = {
       "",
       "Examples:",
-      "  hostpki status              # $HOSTPKI_CONFIG, else /etc/hostpki/host.yaml",
+      "  hostpki status    # $HOSTPKI_CONFIG, else /etc/hostpki/host.yaml",
       "  hostpki status host.yaml --output json",
       "",
       "Exit codes:",
