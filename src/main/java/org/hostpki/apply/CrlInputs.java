@@ -63,13 +63,37 @@ public final class CrlInputs {
       for (Path file : files(source)) {
         String origin = source.origin() + ": trust.crls: " + file;
         for (RevocationList crl : parse(origin, readFile(source, file))) {
-          Optional<Fingerprint> signer =
-              trusted.stream().filter(crl::isSignedBy).map(Certificate::fingerprint).findFirst();
-          out.add(new Read(new TrustedCrl(origin, crl.facts(), signer), crl));
+          out.add(signed(origin, crl, trusted));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The CRLs the store's {@code trust-crls.pem} holds (those an earlier apply installed), so that
+   * the planner can keep one newer than the CRL of its CA that {@code trust.crls} gives now.
+   *
+   * @param file where the store holds them, named in the plan's warnings
+   * @param content the file as the observed generation holds it; empty when it has none
+   * @param trusted the certificates that may have signed them, as for {@link #read}
+   */
+  static List<Read> installed(Path file, Optional<byte[]> content, Collection<Certificate> trusted) {
+    if (content.isEmpty()) {
+      return List.of();
+    }
+    List<Read> out = new ArrayList<>();
+    for (RevocationList crl : parse(file.toString(), content.get())) {
+      out.add(signed(file.toString(), crl, trusted));
+    }
+    return out;
+  }
+
+  /** A CRL read from {@code origin}, with the first of {@code trusted} that signed it. */
+  private static Read signed(String origin, RevocationList crl, Collection<Certificate> trusted) {
+    Optional<Fingerprint> signer =
+        trusted.stream().filter(crl::isSignedBy).map(Certificate::fingerprint).findFirst();
+    return new Read(new TrustedCrl(origin, crl.facts(), signer), crl);
   }
 
   private static List<Path> files(CrlSource source) {

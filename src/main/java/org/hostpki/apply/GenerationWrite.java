@@ -58,7 +58,7 @@ final class GenerationWrite {
                 envelope.carriedOver(),
                 before.store(),
                 before.desiredTrust(),
-                before.crls(),
+                before.writableCrls(),
                 before.externalChain(),
                 before.password(),
                 before.now(),

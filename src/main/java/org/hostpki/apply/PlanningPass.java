@@ -24,6 +24,7 @@ import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.SourcePosition;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.model.UnsupportedSetting;
@@ -108,6 +109,10 @@ final class PlanningPass {
     SortedMap<String, CertificateFacts> trustFacts = facts(trust);
     List<CrlInputs.Read> crls = CrlInputs.read(desired.trust().crls(), signers(store, trust));
     List<TrustedCrl> trustedCrls = crls.stream().map(CrlInputs.Read::trusted).toList();
+    List<CrlInputs.Read> installedCrls =
+        CrlInputs.installed(
+            desired.store().path().resolve(StoreLayout.TRUST_CRLS),
+            store.snapshot().file(StoreLayout.TRUST_CRLS), signers(store, trust));
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
     TrustInstalls installs = observeInstalls(desired);
     AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
@@ -119,7 +124,8 @@ final class PlanningPass {
                 new PlanInput(
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
                     directory.lastWritten(), unattended, trustedCrls, installs.input(), acme,
-                    store.keptCas().stream().map(KeptCa::facts).toList()))
+                    store.keptCas().stream().map(KeptCa::facts).toList(),
+                    installedCrls.stream().map(CrlInputs.Read::trusted).toList()))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     if (!foreign.isEmpty()) {
       // Nothing is planned for a folder that is not hostpki's: the refusal alone.
@@ -148,7 +154,7 @@ final class PlanningPass {
     Plan plan = planned.withRecords(pending, planned.hold());
     return new Reconciler.Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
-        crls, installs, acme);
+        crls, installedCrls, installs, acme);
   }
 
   /** The ACME edge of this desired state; empty unless the issuer is acme (acme4j stays unloaded). */

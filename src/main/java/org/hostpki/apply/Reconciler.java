@@ -123,12 +123,14 @@ public final class Reconciler {
       List<Certificate> externalChain,
       List<PendingHook> arising,
       List<CrlInputs.Read> crls,
+      List<CrlInputs.Read> installedCrls,
       TrustInstalls installs,
       AcmeObservation acme) {
     public Observation {
       externalChain = List.copyOf(externalChain);
       arising = List.copyOf(arising);
       crls = List.copyOf(crls);
+      installedCrls = List.copyOf(installedCrls);
     }
 
     /** What {@code trust.install} and the install record name, as found there now. */
@@ -140,12 +142,24 @@ public final class Reconciler {
     Observation at(Instant later) {
       return new Observation(
           desired, host, store, desiredTrust, password, later, plan, externalChainFile, externalChain,
-          arising, crls, installs, acme);
+          arising, crls, installedCrls, installs, acme);
     }
 
     /** What the planner is told of the CRLs. */
     public List<TrustedCrl> trustedCrls() {
       return crls.stream().map(CrlInputs.Read::trusted).toList();
+    }
+
+    /** What the planner is told of the CRLs the store's {@code trust-crls.pem} holds. */
+    public List<TrustedCrl> installedTrustedCrls() {
+      return installedCrls.stream().map(CrlInputs.Read::trusted).toList();
+    }
+
+    /** The CRLs a write may take: those of {@code trust.crls} and those installed before. */
+    List<CrlInputs.Read> writableCrls() {
+      List<CrlInputs.Read> all = new java.util.ArrayList<>(crls);
+      all.addAll(installedCrls);
+      return all;
     }
   }
 

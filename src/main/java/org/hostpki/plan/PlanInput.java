@@ -37,6 +37,9 @@ import org.hostpki.model.TrustedCrl;
  * @param keptCas the CAs (with their keys) of the kept generations newer than the current one,
  *     newest first: after a rollback, a CA made again takes over such a key, which clients may
  *     already trust, rather than making one they do not know; empty otherwise
+ * @param installedCrls the CRLs the store's {@code trust-crls.pem} holds (an earlier apply
+ *     installed them), their signatures checked as those of {@code crls}: a CRL of {@code crls}
+ *     older than the one of its CA installed does not replace it
  */
 public record PlanInput(
     DesiredState desired,
@@ -52,7 +55,8 @@ public record PlanInput(
     List<TrustedCrl> crls,
     InstallInput installs,
     AcmeObservation acme,
-    List<KeptCa> keptCas) {
+    List<KeptCa> keptCas,
+    List<TrustedCrl> installedCrls) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -68,6 +72,7 @@ public record PlanInput(
     Objects.requireNonNull(installs, "installs");
     Objects.requireNonNull(acme, "acme");
     keptCas = List.copyOf(keptCas);
+    installedCrls = List.copyOf(installedCrls);
   }
 
   /**

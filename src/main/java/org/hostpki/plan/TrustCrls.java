@@ -34,6 +34,13 @@ import org.hostpki.model.TrustedCrl;
  * ({@code openssl verify -crl_check} and nginx's {@code ssl_crl} refuse with "CRL has expired",
  * with none "unable to get certificate CRL"; Java's PKIX cannot determine the revocation status),
  * while a client that soft-fails still sees every revocation the CA made.
+ *
+ * <p>A CRL older than the one of its CA the store holds (a lower CRL number, RFC 5280 5.2.3; when
+ * either has none, an earlier thisUpdate) does not replace it: the installed one is kept, with a
+ * warning ({@code crl-older}). Installing it would undo the revocations made since, silently: a
+ * stale copy pushed by configuration management, or an old CRL replayed to lift a revocation.
+ * So does one with the installed one's number (or, without numbers, its thisUpdate) and other
+ * content: a CA never issues two.
  */
 final class TrustCrls {
   private TrustCrls() {}
@@ -64,7 +71,7 @@ final class TrustCrls {
               problems));
       return in.observed().trustCrls().orElse(List.of());
     }
-    List<TrustedCrl> kept = newestPerIssuer(in.crls());
+    List<TrustedCrl> kept = keepInstalledIfNewer(newestPerIssuer(in.crls()), in.installedCrls(), draft);
     for (TrustedCrl crl : kept) {
       warnIfExpiring(crl, now, draft);
       warnOfRevoked(crl, in, draft);
@@ -117,11 +124,65 @@ final class TrustCrls {
             .thenComparing(c -> c.facts().thisUpdate());
     Map<String, TrustedCrl> newest = new LinkedHashMap<>();
     for (TrustedCrl crl : crls) {
-      String key = crl.facts().issuerDn() + "\n" + crl.signer().orElseThrow().hex();
-      newest.merge(key, crl, (a, b) -> newer.compare(b, a) > 0 ? b : a);
+      newest.merge(ca(crl), crl, (a, b) -> newer.compare(b, a) > 0 ? b : a);
     }
     Set<Fingerprint> seen = new HashSet<>();
     return newest.values().stream().filter(c -> seen.add(c.facts().fingerprint())).toList();
+  }
+
+  /** The CA that signed a CRL: its name and the fingerprint of the certificate whose key verifies it. */
+  private static String ca(TrustedCrl crl) {
+    return crl.facts().issuerDn() + "\n" + crl.signer().orElseThrow().hex();
+  }
+
+  /**
+   * Each CRL of {@code given}, or the one of its CA installed when that one is newer, or as new
+   * with other content (a warning names both).
+   */
+  private static List<TrustedCrl> keepInstalledIfNewer(
+      List<TrustedCrl> given, List<TrustedCrl> installed, PlanDraft draft) {
+    Map<String, TrustedCrl> installedByCa = new LinkedHashMap<>();
+    installed.stream().filter(c -> c.signer().isPresent()).forEach(c -> installedByCa.putIfAbsent(ca(c), c));
+    List<TrustedCrl> kept = new ArrayList<>();
+    for (TrustedCrl crl : given) {
+      TrustedCrl have = installedByCa.get(ca(crl));
+      if (have == null || have.facts().fingerprint().equals(crl.facts().fingerprint())) {
+        kept.add(crl);
+        continue;
+      }
+      CrlFacts f = crl.facts();
+      CrlFacts h = have.facts();
+      int order =
+          f.number().isPresent() && h.number().isPresent()
+              ? f.number().get().compareTo(h.number().get())
+              : f.thisUpdate().compareTo(h.thisUpdate());
+      if (order > 0) {
+        kept.add(crl);
+        continue;
+      }
+      kept.add(have);
+      String suspicious =
+          order < 0
+              ? ""
+              : ": a CA never issues two CRLs with one "
+                  + (f.number().isPresent() && h.number().isPresent() ? "number" : "thisUpdate");
+      draft.warn(
+          new Warning(
+              WarningCode.CRL_OLDER,
+              Output.TRUST_CRLS.address(),
+              crl.file() + ": the CRL of " + f.issuerDn() + age(f)
+                  + (order < 0 ? " is older than the one installed" : " is not the one installed but as new")
+                  + age(h) + ", " + have.file() + suspicious + "; the installed one is kept, so the"
+                  + " revocations it lists stay in force. Give the CA's current CRL ('hostpki export"
+                  + " crl' on the CA host)"));
+    }
+    return kept;
+  }
+
+  /** A CRL's number, if it has one, and its thisUpdate, in parentheses. */
+  private static String age(CrlFacts f) {
+    return " (" + f.number().map(n -> "number " + n + ", ").orElse("") + "thisUpdate "
+        + DateText.of(f.thisUpdate()) + ")";
   }
 
   private static void warnIfExpiring(TrustedCrl crl, Instant now, PlanDraft draft) {

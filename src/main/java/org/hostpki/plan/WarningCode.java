@@ -21,6 +21,11 @@ public enum WarningCode {
   CRL_EXPIRING("crl-expiring"),
   /** A CRL of {@code trust.crls} is past its nextUpdate: installed all the same, fetch a newer one. */
   CRL_EXPIRED("crl-expired"),
+  /**
+   * A CRL of {@code trust.crls} is older than the one of its CA installed (or has its number with
+   * other content): the installed one is kept, so its revocations stay in force.
+   */
+  CRL_OLDER("crl-older"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
   CA_ROTATION("ca-rotation"),
   /** A name of the host identity is outside the CA's name constraints: the server certificate leaves it out. */

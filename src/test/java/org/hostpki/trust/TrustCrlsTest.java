@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code trust-hashed/HASH.r0} (as {@code openssl rehash} names it), where {@code openssl verify
  * -crl_check -CApath} refuses the revoked member and accepts the other; a CRL that cannot be
  * trusted (another CA's, not a CRL, a FIFO, too large) refused with its file and line, the store
- * unchanged; an expired one installed as given with a warning; a trusted certificate the CRL lists
- * is a warning.
+ * unchanged; an expired one installed as given with a warning; an older one than installed (or
+ * one with its number) kept out with a warning; a trusted certificate the CRL lists is a warning.
  */
 class TrustCrlsTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -168,6 +168,39 @@ class TrustCrlsTest {
         .contains("does not hold the CRLs of trust.crls");
     assertThat(ws.readText("trust-crls.pem")).isEqualTo(newer.pem());
     assertThat(crlFiles(ws.store.resolve("trust-hashed")).values()).containsExactly(newer.pem().strip());
+  }
+
+  @Test
+  void testApply_anOlderCrlOrOneWithTheInstalledNumberDoesNotUndoTheInstalledRevocations() throws Exception {
+    RevocationList installed = crl(FLEET, FLEET_KEY, 2, NOW, WEB1, WEB2);
+    write("fleet.crl", installed);
+    desired("../fleet.crl");
+    applied();
+    // A stale copy (or a replayed one): number 1, revoking web2 only.
+    write("fleet.crl", crl(FLEET, FLEET_KEY, 1, NOW.minus(Duration.ofHours(1)), WEB2));
+
+    TrustWorkspace.Run older = applied();
+    TrustWorkspace.Run json = ws.plan("--output", "json");
+    write("fleet.crl", crl(FLEET, FLEET_KEY, 2, NOW, WEB2));
+    TrustWorkspace.Run sameNumber = applied();
+    byte[] keptTwice = ws.read("trust-crls.pem");
+    RevocationList newer = crl(FLEET, FLEET_KEY, 3, NOW, WEB2);
+    write("fleet.crl", newer);
+    applied();
+
+    assertThat(older.out())
+        .contains(dir.resolve("fleet.crl") + ": the CRL of CN=Fleet CA (number 1, thisUpdate 2026-11-27 07:00 UTC)"
+            + " is older than the one installed (number 2, thisUpdate 2026-11-27 08:00 UTC), "
+            + ws.store.resolve("trust-crls.pem") + "; the installed one is kept, so the revocations it lists stay"
+            + " in force. Give the CA's current CRL ('hostpki export crl' on the CA host)")
+        .doesNotContain("output/trust-crls.pem ");
+    assertThat(json.out()).contains("{\"code\":\"crl-older\",\"subject\":\"output/trust-crls.pem\"");
+    assertThat(sameNumber.out())
+        .contains("(number 2, thisUpdate 2026-11-27 08:00 UTC) is not the one installed but as new (number 2,"
+            + " thisUpdate 2026-11-27 08:00 UTC), " + ws.store.resolve("trust-crls.pem") + ": a CA never issues two"
+            + " CRLs with one number; the installed one is kept");
+    assertThat(keptTwice).asString(StandardCharsets.US_ASCII).isEqualTo(installed.pem());
+    assertThat(ws.readText("trust-crls.pem")).as("a newer one replaces it").isEqualTo(newer.pem());
   }
 
   @Test
