@@ -24,7 +24,12 @@ import picocli.CommandLine.Parameters;
       "  source <(hostpki completion zsh)               # in ~/.zshrc",
       "  hostpki completion fish > ~/.config/fish/completions/hostpki.fish",
       "",
-      "Sourced in zsh, the script loads compinit if it is not loaded yet. The .deb package installs all three."
+      "Sourced in zsh, the script loads compinit if it is not loaded yet. The .deb package installs all three.",
+      "",
+      "Exit codes:",
+      "  0   printed",
+      "  1   standard output could not be written",
+      "  64  usage error: no shell, or not bash, zsh or fish"
     })
 final class CompletionCommand implements Callable<Integer> {
   enum Shell {

@@ -41,7 +41,12 @@ import picocli.CommandLine.Parameters;
       "  hostpki export -f host.yaml server-cert --der -o portal.der",
       "  hostpki export -f host.yaml trust-bundle --der -o bundle.p7b",
       "  hostpki export -f ca.yaml crl --der -o /var/www/pki/fleet.crl",
-      "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com"
+      "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com",
+      "",
+      "Exit codes:",
+      "  0   written",
+      "  1   error: not in the store, -o inside a store, DER to a terminal; nothing written",
+      "  64  usage error"
     })
 final class ExportCommand extends StoreCommand implements Callable<Integer> {
 

@@ -37,8 +37,13 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  hostpki fetch-cert bmc-01.example.com",
-      "  hostpki fetch-cert 192.0.2.20:8443 --servername bmc-01.example.com -o bmc.pem",
-      "  hostpki fetch-cert [2001:db8::20]:636 --chain -o ldap-chain.pem --output json"
+      "  hostpki fetch-cert 192.0.2.20:8443 --servername bmc-01.example.com",
+      "  hostpki fetch-cert [2001:db8::20]:636 --chain -o ldap.pem --output json",
+      "",
+      "Exit codes:",
+      "  0   shown; also when the handshake failed after the chain arrived (a warning)",
+      "  1   error: no chain arrived (unknown host, refused, timeout, not TLS), -o not written",
+      "  64  usage error"
     })
 final class FetchCertCommand implements Callable<Integer> {
   private final Environment environment;

@@ -20,7 +20,12 @@ import picocli.CommandLine.Mixin;
       "  hostpki history -f /etc/hostpki/host.yaml",
       "  hostpki history -f host.yaml --output json | jq -r '.generations[1].name'",
       "",
-      "'hostpki rollback' activates a kept generation again."
+      "'hostpki rollback' activates a kept generation again.",
+      "",
+      "Exit codes:",
+      "  0   listed (also none kept)",
+      "  1   error: an invalid desired state or an unreadable store",
+      "  64  usage error"
     })
 final class HistoryCommand extends StoreCommand implements Callable<Integer> {
 

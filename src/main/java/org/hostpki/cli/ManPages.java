@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -60,7 +62,7 @@ final class ManPages {
 
     t.section("EXIT STATUS");
     t.tagged("0", "Success; for plan also with changes pending.");
-    t.tagged("1", "An error: an invalid desired state, an unreadable store, a refused apply. Nothing on disk changed.");
+    t.tagged("1", "An error: an invalid desired state, an unreadable store, a refused apply. Nothing on disk changed. Also a run that would have exited 0, 2 or 3 but could not write its standard output (a full disk): what it did to the store stands.");
     t.tagged("2", "Changes or hooks are pending (only plan --detailed-exitcode, apply --check, sign --check and revoke --check); for check, changes are pending.");
     t.tagged("3", "The store is at the desired state, but a hook failed (apply, rollback): it is recorded, and the next apply, watch tick or timer run runs it again; for check, a hook is pending.");
     t.tagged("64", "A usage error: an unknown option or command, a missing or malformed argument.");
@@ -103,11 +105,23 @@ final class ManPages {
     t.tagged(names, description);
   }
 
-  /** A footer: paragraphs as text; indented lines (examples, exit codes) as they are. */
+  /** An exit code under a footer's "Exit codes:": {@code "  3   a hook failed"}. */
+  private static final Pattern EXIT_CODE = Pattern.compile(" {2}([0-9]+) +(.+)");
+
+  /**
+   * A footer: paragraphs as text; exit codes as tagged paragraphs, filled to the page's width;
+   * other indented lines (examples) as they are.
+   */
   private static void footer(Troff t, List<String> lines) {
     List<String> literal = new ArrayList<>();
+    boolean exitCodes = false;
     for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
       String line = it.next();
+      Matcher code = EXIT_CODE.matcher(line);
+      if (exitCodes && code.matches()) {
+        t.tagged(code.group(1), code.group(2));
+        continue;
+      }
       if (line.startsWith("  ")) {
         literal.add(line.substring(2));
         if (it.hasNext()) {
@@ -121,6 +135,7 @@ final class ManPages {
       }
       if (!line.isBlank()) {
         t.paragraph(line);
+        exitCodes = line.startsWith("Exit codes");
       }
     }
   }

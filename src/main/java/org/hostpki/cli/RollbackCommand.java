@@ -15,8 +15,12 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -186,6 +190,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     // As apply does: the hooks run under the lock, so no apply can change the set under them.
     List<String> notices = new ArrayList<>();
     current.flatMap(c -> RevocationStatus.droppedBy(store, c.name(), target.name())).ifPresent(notices::add);
+    expiredServer(store, target.name(), now).ifPresent(notices::add);
     HookLedger.Attempt attempt =
         HookLedger.fresh(due)
             .attempt(
@@ -195,6 +200,29 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         due.stream().mapToInt(h -> desired.hooks().commands(h.hook()).size()).sum();
     return Optional.of(
         new Switch(current, target, serverChanged, commands, warning, attempt, hold, notices));
+  }
+
+  /**
+   * A warning when the generation made current holds a server certificate that has expired since
+   * it was written: services its hooks reload now present it. Its hold keeps unattended runs from
+   * renewing it; the next plain apply releases the hold and re-issues it.
+   */
+  private Optional<String> expiredServer(StoreDirectory store, String generation, Instant now) {
+    try {
+      Optional<byte[]> pem = store.generationFile(generation, StoreLayout.SERVER_CERT);
+      List<Certificate> certificates = pem.isEmpty() ? List.of() : Pem.readCertificates(pem.get());
+      if (certificates.isEmpty() || certificates.get(0).facts().notAfter().isAfter(now)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "generation " + generation + " holds a server certificate that expired at "
+              + PlanText.time(certificates.get(0).facts().notAfter()) + " ("
+              + store.directory().resolve(StoreLayout.SERVER_CERT) + "): clients refuse it, and"
+              + " unattended runs leave it as it is while the rollback holds. Run 'hostpki apply -f "
+              + file + "' to release the hold and issue a new one");
+    } catch (HostpkiException | InvalidMaterialException e) {
+      return Optional.empty(); // the summary already says the certificate cannot be read
+    }
   }
 
   private GenerationSummary target(

@@ -47,8 +47,13 @@ import picocli.CommandLine.Mixin;
     footer = {
       "",
       "Examples:",
-      "  hostpki status              # $HOSTPKI_CONFIG, else /etc/hostpki/host.yaml",
-      "  hostpki status host.yaml --output json"
+      "  hostpki status    # $HOSTPKI_CONFIG, else /etc/hostpki/host.yaml",
+      "  hostpki status host.yaml --output json",
+      "",
+      "Exit codes:",
+      "  0   shown, also with drift or certificates near expiry ('hostpki check' exits by them)",
+      "  1   error: an invalid desired state or an unreadable store",
+      "  64  usage error"
     })
 final class StatusCommand extends StoreCommand implements Callable<Integer> {
 

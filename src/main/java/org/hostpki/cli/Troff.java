@@ -36,13 +36,16 @@ final class Troff {
     return this;
   }
 
-  /** Lines shown as they are (examples, tables), indented. */
+  /**
+   * Lines shown as they are (examples), at the text's margin: indented further, a command line
+   * of an example would run past 80 columns.
+   */
   Troff literal(Iterable<String> lines) {
-    out.append(".PP\n.RS 4\n.nf\n");
+    out.append(".PP\n.nf\n");
     for (String l : lines) {
       out.append(line(l)).append('\n');
     }
-    out.append(".fi\n.RE\n");
+    out.append(".fi\n");
     return this;
   }
 

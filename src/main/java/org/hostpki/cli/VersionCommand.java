@@ -18,7 +18,12 @@ import picocli.CommandLine.Mixin;
       "  hostpki version",
       "  hostpki version --output json | jq -r .commit",
       "",
-      "A build from a source tarball, without git, reports the commit as unknown."
+      "A build from a source tarball, without git, reports the commit as unknown.",
+      "",
+      "Exit codes:",
+      "  0   printed",
+      "  1   standard output could not be written",
+      "  64  usage error"
     })
 final class VersionCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

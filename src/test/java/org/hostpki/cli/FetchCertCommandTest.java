@@ -359,7 +359,7 @@ class FetchCertCommandTest {
     assertThat(r.out())
         .contains("Usage: hostpki fetch-cert")
         .contains("Examples:")
-        .contains("hostpki fetch-cert 192.0.2.20:8443 --servername bmc-01.example.com -o bmc.pem\n");
+        .contains("hostpki fetch-cert 192.0.2.20:8443 --servername bmc-01.example.com\n");
   }
 
   private static InetAddress ipv6LoopbackOrSkip() {

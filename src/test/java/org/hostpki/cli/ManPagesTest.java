@@ -60,6 +60,23 @@ class ManPagesTest {
     return warnings;
   }
 
+  /**
+   * The lines of a page's no-fill blocks (examples) that would run past 80 columns in man's 7-column
+   * margin; troff escapes count as the one character they print.
+   */
+  private static List<String> literalLinesPast80Columns(String page) {
+    List<String> wide = new ArrayList<>();
+    boolean literal = false;
+    for (String line : page.split("\n")) {
+      if (line.equals(".nf") || line.equals(".fi")) {
+        literal = line.equals(".nf");
+      } else if (literal && 7 + line.replaceAll("\\\\(\\(..|.)", "x").length() > 80) {
+        wide.add(line);
+      }
+    }
+    return wide;
+  }
+
   @Test
   void testHostpki1_describesEveryCommandAndOption() throws Exception {
     String page = page("man/man1/hostpki.1.gz");
@@ -72,6 +89,8 @@ class ManPagesTest {
           }
         });
     assertThat(page).contains(".SH \"EXIT STATUS\"", ".SH \"SEE ALSO\"", "Sign nothing: exit 2 when a new certificate would be issued");
+    assertThat(page).contains(".nf\nhostpki status", "Exit codes:\n.TP\n\\fB0\\fR\nshown, also with drift").doesNotContain(".RS");
+    assertThat(literalLinesPast80Columns(page)).isEmpty();
     assertThat(groffWarnings(page)).isEmpty();
   }
 
@@ -100,6 +119,7 @@ class ManPagesTest {
       assertThat(page).as(key).contains("\\fB" + Troff.escape(key) + " (");
     }
     assertThat(page).contains("ca.subject.commonName", "One of: EC, RSA, Ed25519");
+    assertThat(literalLinesPast80Columns(page)).isEmpty();
     assertThat(groffWarnings(page)).isEmpty();
   }
 }

@@ -306,6 +306,33 @@ class RollbackCommandTest {
         .isEqualTo("server");
   }
 
+  /**
+   * Rolled back after its server certificate expired (398 days by default), a generation serves
+   * an expired certificate until a person's apply releases the hold: rollback says so, in text
+   * and in JSON, and a rollback to a generation still valid says nothing.
+   */
+  @Test
+  void testRollback_toAGenerationWhoseServerCertificateExpiredWarnsAndNamesTheApplyThatRenewsIt()
+      throws IOException {
+    applyTwiceRenamingTheHost();
+    CliResult valid = hostpki("rollback", "-f", "host.yaml");
+    clock = Clock.offset(clock, Duration.ofDays(400));
+
+    CliResult text = hostpki("rollback", "-f", "host.yaml", "--to", SECOND);
+    CliResult json = hostpki("rollback", "-f", "host.yaml", "--to", FIRST, "--output", "json");
+
+    assertThat(valid.err()).doesNotContain("expired");
+    assertThat(text.exitCode()).as(text.toString()).isZero();
+    assertThat(text.err())
+        .contains(
+            "warning: generation " + SECOND + " holds a server certificate that expired at 2027-12-",
+            store.resolve("server.crt") + "): clients refuse it, and unattended runs leave it",
+            "Run 'hostpki apply -f host.yaml' to release the hold and issue a new one");
+    assertThat(json.exitCode()).as(json.toString()).isZero();
+    assertThat(JsonMapper.builder().build().readTree(json.out()).get("notices").get(0).asString())
+        .startsWith("generation " + FIRST + " holds a server certificate that expired at 2027-12-");
+  }
+
   /** ({@code hostpki rollback --help} prints the same, through the store commands' help option.) */
   @Test
   void testHelp_showsAnExample() {

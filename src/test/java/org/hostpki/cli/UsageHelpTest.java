@@ -29,17 +29,35 @@ class UsageHelpTest {
     return result.exitCode();
   }
 
+  /** The command line with every subcommand, printing to {@link #out} and {@link #err}. */
+  private CommandLine root() {
+    return HostpkiCommand.commandLine(
+        new PrintWriter(out), new PrintWriter(err),
+        new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
+  }
+
   @Test
   void testUsage_everyCommandShowsAnExample() {
-    CommandLine root =
-        HostpkiCommand.commandLine(
-            new PrintWriter(out), new PrintWriter(err),
-            new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
+    CommandLine root = root();
 
     root.getSubcommands().forEach(
         (name, command) -> {
           if (!name.equals("help")) {
             assertThat(command.getUsageMessage()).as(name).containsPattern("Examples?:\\n.*hostpki " + name);
+          }
+        });
+  }
+
+  /** 'hostpki --help' promises it: each command's help ends with what it exits with. */
+  @Test
+  void testUsage_everyCommandShowsItsExitCodes() {
+    CommandLine root = root();
+
+    assertThat(root.getUsageMessage()).contains("'hostpki COMMAND --help' shows a command's options and what it exits with.");
+    root.getSubcommands().forEach(
+        (name, command) -> {
+          if (!name.equals("help")) {
+            assertThat(command.getUsageMessage()).as(name).containsPattern("Exit codes[^\\n]*:\\n  0   .*\\n(  .*\\n)*  64  usage error");
           }
         });
   }
