@@ -78,7 +78,8 @@ final class ConvergenceCheck {
             new PlanInput(
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
                 before.plan().basis(), before.externalChainFile(), Optional.empty(), true,
-                before.trustedCrls(), InstallInput.NONE, acme, List.of(), before.installedTrustedCrls()));
+                before.trustedCrls(), InstallInput.NONE, acme, List.of(), before.installedTrustedCrls(),
+                Optional.empty()));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {

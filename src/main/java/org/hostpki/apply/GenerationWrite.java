@@ -18,6 +18,7 @@ import org.hostpki.plan.Change;
 import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanJson;
+import org.hostpki.store.Generation;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreDirectory;
@@ -88,7 +89,7 @@ final class GenerationWrite {
     parts.progress().step("writing a new generation of " + files.size() + " files");
     String generation =
         envelope.commit(
-            files, metadata(plan, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
+            files, metadata(plan, desired, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
     if (TrustInstalls.changesAny(plan)) {
       parts.progress().step("removing what leaves the install targets (trust.install)");
       try {
@@ -170,9 +171,16 @@ final class GenerationWrite {
     }
   }
 
-  /** The writer's record of a generation: when, and the plan that made it ({@code history}). */
-  private static String metadata(Plan plan, Instant now) {
-    JsonWriter w = new JsonWriter().beginObject().field("time", now);
+  /**
+   * The writer's record of a generation: when, from which desired-state file (a later plan from
+   * another file warns), and the plan that made it ({@code history}).
+   */
+  private static String metadata(Plan plan, DesiredState desired, Instant now) {
+    JsonWriter w =
+        new JsonWriter()
+            .beginObject()
+            .field("time", now)
+            .field(Generation.DESIRED_STATE, desired.source().toString());
     PlanJson.write(w.name("plan"), plan);
     return w.endObject().toString();
   }

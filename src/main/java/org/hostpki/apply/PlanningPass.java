@@ -37,6 +37,7 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Planner;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.RefusalCode;
+import org.hostpki.store.Generation;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreSnapshot;
@@ -125,7 +126,8 @@ final class PlanningPass {
                     desired, host, trustFacts, store.facts(), now, replace, basis, external.facts(),
                     directory.lastWritten(), unattended, trustedCrls, installs.input(), acme,
                     store.keptCas().stream().map(KeptCa::facts).toList(),
-                    installedCrls.stream().map(CrlInputs.Read::trusted).toList()))
+                    installedCrls.stream().map(CrlInputs.Read::trusted).toList(),
+                    otherWriter(desired, directory)))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     if (misplaced.isPresent()) {
       // Nothing is planned for a folder that is not hostpki's to use: the refusal alone.
@@ -151,6 +153,22 @@ final class PlanningPass {
     return new Reconciler.Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
         crls, installedCrls, installs, acme);
+  }
+
+  /**
+   * The desired-state file that wrote the current generation, when its record names one and it
+   * is not this desired state's own file (the same file by another path counts as the same).
+   */
+  private static Optional<Path> otherWriter(DesiredState desired, StoreDirectory directory) {
+    Optional<Path> writer = directory.current().flatMap(Generation::desiredState);
+    if (writer.isEmpty() || writer.get().equals(desired.source())) {
+      return Optional.empty();
+    }
+    try {
+      return Files.isSameFile(writer.get(), desired.source()) ? Optional.empty() : writer;
+    } catch (IOException | SecurityException e) {
+      return writer; // gone or unreadable: another file (or this one, just moved)
+    }
   }
 
   /** The ACME edge of this desired state; empty unless the issuer is acme (acme4j stays unloaded). */

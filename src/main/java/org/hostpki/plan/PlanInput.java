@@ -1,5 +1,6 @@
 package org.hostpki.plan;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -40,6 +41,10 @@ import org.hostpki.model.TrustedCrl;
  * @param installedCrls the CRLs the store's {@code trust-crls.pem} holds (an earlier apply
  *     installed them), their signatures checked as those of {@code crls}: a CRL of {@code crls}
  *     older than the one of its CA installed does not replace it
+ * @param lastWriter the desired-state file (absolute) that wrote the store's current generation,
+ *     as its record names it; empty when it names none (older records), when nothing was written
+ *     yet, or when it is this desired state's own file: a plan that changes a store another file
+ *     wrote warns ({@link WarningCode#OTHER_DESIRED_STATE})
  */
 public record PlanInput(
     DesiredState desired,
@@ -56,7 +61,8 @@ public record PlanInput(
     InstallInput installs,
     AcmeObservation acme,
     List<KeptCa> keptCas,
-    List<TrustedCrl> installedCrls) {
+    List<TrustedCrl> installedCrls,
+    Optional<Path> lastWriter) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -73,6 +79,7 @@ public record PlanInput(
     Objects.requireNonNull(acme, "acme");
     keptCas = List.copyOf(keptCas);
     installedCrls = List.copyOf(installedCrls);
+    Objects.requireNonNull(lastWriter, "lastWriter");
   }
 
   /**

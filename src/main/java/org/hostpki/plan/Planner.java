@@ -9,6 +9,7 @@ import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.model.TerminalText;
 
 /**
  * Computes the minimal plan that makes a store match the desired state. Pure: the result depends
@@ -45,7 +46,31 @@ public final class Planner {
     outputs.pkcs12Record();
     InstallPlan.plan(in, ca.trustedCas(), draft);
     new DeclaredOutputPlan(in, draft).plan(ca.signerChanges(), server, draft.addresses());
+    otherDesiredState(in, draft);
     return draft.plan(in.basis());
+  }
+
+  /**
+   * A plan that changes a store another desired-state file wrote last says so: two files naming
+   * one {@code store.path} (an old copy beside a new one, two Ansible roles) re-issue and rewrite
+   * back and forth on every run, each with its hooks, and nothing else would say why.
+   */
+  private static void otherDesiredState(PlanInput in, PlanDraft draft) {
+    if (in.lastWriter().isEmpty() || draft.addresses().isEmpty()) {
+      return;
+    }
+    String other = TerminalText.escape(in.lastWriter().get().toString());
+    draft.warn(
+        new Warning(
+            WarningCode.OTHER_DESIRED_STATE,
+            "store",
+            "store " + TerminalText.escape(in.desired().store().path().toString())
+                + " was last written from another desired-state file, " + other + "; this plan, from "
+                + TerminalText.escape(in.desired().source().toString())
+                + ", changes it. Two files naming one store.path undo each other's changes (and run"
+                + " the hooks) on every run: keep one file per store: remove " + other
+                + " or change its store.path. If the file was just renamed or moved, this warning"
+                + " shows once"));
   }
 
   /**
@@ -68,7 +93,7 @@ public final class Planner {
     return new PlanInput(
         in.desired(), in.host(), result.kept(), in.observed(), in.now(), in.replace(), in.basis(),
         in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme(),
-        in.keptCas(), in.installedCrls());
+        in.keptCas(), in.installedCrls(), in.lastWriter());
   }
 
   /**

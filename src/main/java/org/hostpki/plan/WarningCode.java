@@ -26,6 +26,11 @@ public enum WarningCode {
    * other content): the installed one is kept, so its revocations stay in force.
    */
   CRL_OLDER("crl-older"),
+  /**
+   * The store's current generation was written from another desired-state file, and this plan
+   * changes it: two files naming one {@code store.path} undo each other's changes on every run.
+   */
+  OTHER_DESIRED_STATE("other-desired-state"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
   CA_ROTATION("ca-rotation"),
   /** A name of the host identity is outside the CA's name constraints: the server certificate leaves it out. */

@@ -31,6 +31,7 @@ import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.store.Generation;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
@@ -133,7 +134,7 @@ public final class CaRevoker {
       decision.record().ifPresent(
           r -> added.put(r.fileName(), r.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
       List<String> notes = new ArrayList<>(decision.notes());
-      String generation = store.commit(envelope, added, metadata(decision, crl, now), notes);
+      String generation = store.commit(envelope, added, metadata(decision, crl, caHost, now), notes);
       return new Revoked(
           true, decision.alreadyRevoked(), decision.serial(), decision.subject(), decision.entry(),
           Optional.of(crl), Optional.of(generation), notes);
@@ -314,8 +315,12 @@ public final class CaRevoker {
   }
 
 
-  private static String metadata(Decision decision, RevocationList crl, Instant now) {
-    JsonWriter w = new JsonWriter().beginObject().field("time", now.toString());
+  private static String metadata(Decision decision, RevocationList crl, DesiredState caHost, Instant now) {
+    JsonWriter w =
+        new JsonWriter()
+            .beginObject()
+            .field("time", now.toString())
+            .field(Generation.DESIRED_STATE, caHost.source().toString());
     if (decision.alreadyRevoked()) {
       w.name("crl").beginObject();
     } else {

@@ -26,6 +26,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.store.Generation;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
@@ -125,6 +126,7 @@ public final class CaSigner {
           new JsonWriter()
               .beginObject()
               .field("time", now.toString())
+              .field(Generation.DESIRED_STATE, caHost.source().toString())
               .name("sign")
               .beginObject()
               .field("serial", issued.serial())

@@ -1,9 +1,14 @@
 package org.hostpki.store;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import org.hostpki.json.JsonReader;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One kept generation of the store, for history and rollback.
@@ -13,6 +18,12 @@ import java.util.Optional;
  * @param metadata the {@code .generation.json} the writer was given, when the generation has one
  */
 public record Generation(String name, boolean current, Optional<byte[]> metadata) {
+
+  /**
+   * The member of {@code .generation.json} naming the desired-state file (absolute) whose apply,
+   * sign or revoke wrote the generation; records written before hostpki recorded it have none.
+   */
+  public static final String DESIRED_STATE = "desiredState";
 
   public Generation {
     if (!GenerationNames.isGeneration(Objects.requireNonNull(name, "name"))) {
@@ -24,6 +35,19 @@ public record Generation(String name, boolean current, Optional<byte[]> metadata
   /** When the generation was written (UTC, from its name). */
   public Instant time() {
     return GenerationNames.time(name);
+  }
+
+  /** The desired-state file that wrote it ({@link #DESIRED_STATE}), when its record names one. */
+  public Optional<Path> desiredState() {
+    try {
+      JsonNode root = JsonReader.parse(new String(metadata.orElse(new byte[0]), StandardCharsets.UTF_8));
+      JsonNode path = root == null ? null : root.get(DESIRED_STATE);
+      return path == null || !path.isString() || path.asString().isEmpty()
+          ? Optional.empty()
+          : Optional.of(Path.of(path.asString()));
+    } catch (JsonReader.MalformedJsonException | InvalidPathException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

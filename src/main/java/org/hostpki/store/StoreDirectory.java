@@ -267,6 +267,25 @@ public final class StoreDirectory {
     }
   }
 
+  /**
+   * The generation {@code ..data} points at, with its record; empty for a store never written or
+   * one without a current generation. Reads that one record, nothing more.
+   */
+  public Optional<Generation> current() {
+    if (!storeExists()) {
+      return Optional.empty();
+    }
+    try {
+      safety.checkStoreDirectory(directory);
+      Optional<String> current = dataLink.target().filter(generationNames()::contains);
+      return current.isEmpty()
+          ? Optional.empty()
+          : Optional.of(new Generation(current.get(), true, metadataOf(current.get())));
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw readFailure(e);
+    }
+  }
+
   /** The kept generations, newest first. */
   public List<Generation> generations() {
     if (!storeExists()) {

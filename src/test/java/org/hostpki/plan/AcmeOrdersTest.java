@@ -277,7 +277,8 @@ class AcmeOrdersTest {
       Set<PlanInput.Replace> replace) {
     return new PlanInput(
         d, host, new TreeMap<>(), observed, now, replace, Fixtures.fp("basis"), Optional.empty(),
-        Optional.empty(), seen.honourBackOff(), List.of(), InstallInput.NONE, seen, List.of(), List.of());
+        Optional.empty(), seen.honourBackOff(), List.of(), InstallInput.NONE, seen, List.of(), List.of(),
+        Optional.empty());
   }
 
   private static Optional<Change> change(Plan plan, String address) {

@@ -436,7 +436,7 @@ final class Fixtures {
       Optional<Instant> lastWritten) {
     return new PlanInput(
         d, host, trust, observed, now, replace, basis, externalChain, lastWritten, false, List.of(),
-        InstallInput.NONE, AcmeObservation.NONE, List.of(), List.of());
+        InstallInput.NONE, AcmeObservation.NONE, List.of(), List.of(), Optional.empty());
   }
 
   static PlanInput input(

@@ -72,7 +72,8 @@ class InstallPlanTest {
   private Plan plan(DesiredState d, Fixtures.Store s, SortedMap<String, CertificateFacts> trust, InstallInput installs, Instant now) {
     return planner.plan(
         new PlanInput(d, portal, trust, s.observed(), now, Set.of(), fp("basis"), Optional.empty(), Optional.empty(), false,
-            List.of(), installs, AcmeObservation.NONE, List.of(), List.of()));
+            List.of(), installs, AcmeObservation.NONE, List.of(), List.of(),
+            Optional.empty()));
   }
 
   private Plan plan(DesiredState d, Fixtures.Store s, InstallInput installs) {

@@ -1,0 +1,111 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.hostpki.json.JsonReader;
+import org.hostpki.store.Generation;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two desired-state files naming one store.path with different settings (an old host.yaml beside
+ * a new one, two Ansible roles) undid each other on every run — a new server certificate and the
+ * hooks each time — and nothing said why. Each generation's record now names the desired-state
+ * file that wrote it, and a plan that changes a store another file wrote warns
+ * ({@code other-desired-state}), naming both files and the fix.
+ */
+class OtherDesiredStateTest {
+  private static final String CODE = "other-desired-state";
+
+  @TempDir static Path dir;
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T08:00:00Z"), ZoneOffset.UTC);
+
+  @BeforeAll
+  static void twoFilesOneStore() throws IOException {
+    dir = dir.toRealPath();
+    write("old.yaml", "web");
+    write("new.yaml", "www");
+    Files.createSymbolicLink(dir.resolve("link.yaml"), dir.resolve("new.yaml"));
+  }
+
+  private static void write(String file, String hostname) throws IOException {
+    Files.writeString(
+        dir.resolve(file),
+        String.join(
+            "\n",
+            "apiVersion: hostpki/v1",
+            "store: {path: pki}",
+            "host: {detect: false, hostname: " + hostname + ", domain: example.com, addresses: [192.0.2.1]}",
+            ""));
+  }
+
+  private static CliResult hostpki(String... args) {
+    return Cli.in(dir).clock(CLOCK).run(args);
+  }
+
+  private static Optional<JsonNode> warning(CliResult plan) {
+    for (JsonNode w : JsonReader.parse(plan.out()).get("warnings")) {
+      if (w.get("code").asString().equals(CODE)) {
+        return Optional.of(w);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Path> writer() throws IOException {
+    Path current = dir.resolve("pki").resolve(Files.readSymbolicLink(dir.resolve("pki/..data")));
+    byte[] record = Files.readAllBytes(current.resolve(".generation.json"));
+    return new Generation(current.getFileName().toString(), true, Optional.of(record)).desiredState();
+  }
+
+  @Test
+  void testAlternatingFiles_eachApplyWarnsNamingBothFiles_andTheSameFileDoesNot() throws IOException {
+    Path oldFile = dir.resolve("old.yaml");
+    Path newFile = dir.resolve("new.yaml");
+    hostpki("apply", "-f", "old.yaml").assertSucceeded();
+    assertThat(writer()).contains(oldFile);
+
+    CliResult plan = hostpki("plan", "-f", "new.yaml", "--output", "json");
+    CliResult apply = hostpki("apply", "-f", "new.yaml");
+
+    assertThat(warning(plan)).as(plan.toString()).isPresent();
+    assertThat(warning(plan).get().get("message").asString())
+        .contains(
+            "store " + dir.resolve("pki") + " was last written from another desired-state file, " + oldFile,
+            "this plan, from " + newFile + ", changes it",
+            "keep one file per store: remove " + oldFile + " or change its store.path",
+            "If the file was just renamed or moved, this warning shows once");
+    apply.assertSucceeded();
+    assertThat(apply.out()).contains("warning: store ", "another desired-state file, " + oldFile);
+    assertThat(writer()).contains(newFile);
+    // Nothing to change, the same file, or the same file by another path: no warning.
+    CliResult again = hostpki("plan", "-f", "new.yaml", "--output", "json");
+    assertThat(warning(again)).as(again.toString()).isEmpty();
+    write("new.yaml", "mail");
+    CliResult edited = hostpki("plan", "-f", "link.yaml", "--output", "json");
+    assertThat(JsonReader.parse(edited.out()).get("changes").isEmpty()).as(edited.toString()).isFalse();
+    assertThat(warning(edited)).as(edited.toString()).isEmpty();
+    write("new.yaml", "www");
+    // And back: the old file's plan says why it re-issues.
+    assertThat(hostpki("apply", "-f", "old.yaml").out()).contains("another desired-state file, " + newFile);
+  }
+
+  @Test
+  void testRecord_withoutDesiredState_namesNone() {
+    byte[] old = "{\"time\":\"2026-11-27T08:00:00Z\",\"plan\":{}}".getBytes(StandardCharsets.UTF_8);
+    assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.of(old)).desiredState()).isEmpty();
+    assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.empty()).desiredState()).isEmpty();
+  }
+}
