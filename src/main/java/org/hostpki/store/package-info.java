@@ -8,7 +8,7 @@
  * STORE/
  *   .lock                         the writers' lock ({@link org.hostpki.store.StoreLock})
  *   ..2026_03_01_12_00_00.000000000/   a generation: a complete set, never changed once made
- *     .generation.json            the writer's metadata (what changed, when)
+ *     .generation.json            the writer's metadata (what changed, when, from which file)
  *     .access.json                the owner, group and mode it declared for its files, if any
  *     .hooks-due.json  .hooks-done.json  .hold.json   records about the set, see below
  *     ca.crt  ca.key  server.key  server.crt  ...  trust/NAME.crt  trust-hashed/...
