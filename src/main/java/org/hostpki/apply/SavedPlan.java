@@ -16,7 +16,7 @@ import org.hostpki.model.TerminalText;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
-import org.hostpki.plan.ReasonCode;
+import org.hostpki.plan.PlanJson;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,16 +62,14 @@ public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanI
               + " 'hostpki plan --out', review it, and apply that");
     }
     List<String> changes = new ArrayList<>();
-    Set<PlanInput.Replace> replaced = EnumSet.noneOf(PlanInput.Replace.class);
     for (JsonNode c : root.path("changes")) {
       changes.add(text(c, "address") + " " + text(c, "action"));
-      for (JsonNode reason : c.path("reasons")) {
-        if (ReasonCode.REPLACE_REQUESTED.code().equals(text(reason, "code"))) {
-          for (PlanInput.Replace r : PlanInput.Replace.values()) {
-            if (r.name().toLowerCase(java.util.Locale.ROOT).equals(text(c, "address"))) {
-              replaced.add(r);
-            }
-          }
+    }
+    Set<PlanInput.Replace> replaced = EnumSet.noneOf(PlanInput.Replace.class);
+    for (JsonNode word : root.path("replace")) {
+      for (PlanInput.Replace r : PlanInput.Replace.values()) {
+        if (PlanJson.word(r).equals(word.isString() ? word.asString() : "")) {
+          replaced.add(r);
         }
       }
     }
@@ -98,7 +96,7 @@ public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanI
     return replacements.isEmpty()
         ? "without --replace"
         : "with " + replacements.stream()
-            .map(r -> "--replace " + r.name().toLowerCase(java.util.Locale.ROOT))
+            .map(r -> "--replace " + PlanJson.word(r))
             .collect(java.util.stream.Collectors.joining(" "));
   }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.plan.Plan;
@@ -62,12 +63,9 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
     Optional<OutputFile> saveTo = OutputOption.file(environment, out);
     boolean toStandardOutput = OutputOption.STANDARD_OUTPUT.equals(out);
     // What the timer and watch would do: a renewal waiting for a window is not a pending change.
-    Reconciler.Observation observation =
-        reconciler()
-            .plan(
-                desiredState(),
-                replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace),
-                true);
+    Set<PlanInput.Replace> replacing =
+        replace.isEmpty() ? EnumSet.noneOf(PlanInput.Replace.class) : EnumSet.copyOf(replace);
+    Reconciler.Observation observation = reconciler().plan(desiredState(), replacing, true);
     Plan plan = observation.plan();
     boolean json = output.json();
     if (!json) {
@@ -83,14 +81,14 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
       return ExitCodes.ERROR; // apply would refuse it: not worth saving
     }
     if (saveTo.isPresent()) {
-      saveTo.get().write(saved(plan).concat("\n").getBytes(StandardCharsets.UTF_8));
+      saveTo.get().write(saved(plan, replacing).concat("\n").getBytes(StandardCharsets.UTF_8));
       if (!json) {
         out().println(
             "Saved the plan to " + saveTo.get().path() + "; apply it with: hostpki apply -f " + file + " --plan " + out);
       }
     }
     if (toStandardOutput) {
-      out().print(saved(plan).concat("\n"));
+      out().print(saved(plan, replacing).concat("\n"));
       out().flush();
     } else if (json) {
       printJson(plan); // after the file is saved: a failed save prints the error document alone
@@ -98,8 +96,8 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
     return detailedExitCode && plan.hasWork(false) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }
 
-  private static String saved(Plan plan) {
-    return PlanJson.renderSaved(plan, VersionReport.ofThisProcess().build());
+  private static String saved(Plan plan, Set<PlanInput.Replace> replacing) {
+    return PlanJson.renderSaved(plan, VersionReport.ofThisProcess().build(), replacing);
   }
 
   private void printJson(Plan plan) {

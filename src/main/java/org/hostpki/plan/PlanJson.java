@@ -1,8 +1,11 @@
 package org.hostpki.plan;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
@@ -25,12 +28,21 @@ public final class PlanJson {
 
   /**
    * The plan as {@code plan --out} saves it: with {@code written_by}, the hostpki build that made
-   * it, since {@code apply --plan} applies a plan only with the build that computed it.
+   * it, since {@code apply --plan} applies a plan only with the build that computed it, and {@code
+   * replace}, the {@code --replace} it was made with, which {@code apply --plan} plans with again.
    */
-  public static String renderSaved(Plan plan, String writtenBy) {
+  public static String renderSaved(Plan plan, String writtenBy, Set<PlanInput.Replace> replace) {
     JsonWriter w = new JsonWriter();
-    write(w, plan, Optional.of(writtenBy));
+    write(w, plan, Optional.of(new Saved(writtenBy, replace)));
     return w.toString();
+  }
+
+  /** What only a saved plan holds. */
+  private record Saved(String writtenBy, Set<PlanInput.Replace> replace) {}
+
+  /** A {@code --replace} value as the command line and a saved plan write it: {@code server}. */
+  public static String word(PlanInput.Replace replace) {
+    return replace.name().toLowerCase(Locale.ROOT);
   }
 
   /** The plan as a JSON object, where {@code w} expects a value. */
@@ -38,10 +50,17 @@ public final class PlanJson {
     write(w, plan, Optional.empty());
   }
 
-  private static void write(JsonWriter w, Plan plan, Optional<String> writtenBy) {
+  private static void write(JsonWriter w, Plan plan, Optional<Saved> saved) {
     w.beginObject();
     w.field("format_version", Plan.FORMAT_VERSION);
-    writtenBy.ifPresent(by -> w.field("written_by", by));
+    if (saved.isPresent()) {
+      w.field("written_by", saved.get().writtenBy());
+      w.name("replace").beginArray();
+      for (PlanInput.Replace r : new TreeSet<>(saved.get().replace())) {
+        w.value(word(r));
+      }
+      w.endArray();
+    }
     w.field("basis", plan.basis());
     w.name("changes").beginArray();
     for (Change c : plan.changes()) {

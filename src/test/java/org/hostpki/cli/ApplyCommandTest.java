@@ -220,6 +220,18 @@ class ApplyCommandTest {
   }
 
   @Test
+  void testApply_planSavedWithAReplaceThatChangedNothingTakesTheSameReplaceAgain() throws IOException {
+    // A new store: --replace server asks for what is made anyway, so no change says it was asked.
+    assertThat(hostpki("plan", "-f", "host.yaml", "--replace", "server", "--out", "plan.json").exitCode()).isZero();
+
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json", "--replace", "server");
+
+    assertThat(Files.readString(dir.resolve("plan.json"))).contains("\"replace\":[\"server\"]");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(store.resolve("server.crt")).exists();
+  }
+
+  @Test
   void testApply_planSavedInTheOldFormatIsRefusedWithWhatToDo() throws IOException {
     assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
     Path saved = dir.resolve("plan.json");
