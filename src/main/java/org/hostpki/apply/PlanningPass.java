@@ -3,6 +3,7 @@ package org.hostpki.apply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
@@ -160,7 +161,13 @@ final class PlanningPass {
    * is not this desired state's own file (the same file by another path counts as the same).
    */
   private static Optional<Path> otherWriter(DesiredState desired, StoreDirectory directory) {
-    Optional<Path> writer = directory.current().flatMap(Generation::desiredState);
+    Optional<Path> writer;
+    try {
+      // On the desired state's file system, as the store's (Jimfs in engine tests).
+      writer = directory.current().flatMap(Generation::desiredState).map(desired.source().getFileSystem()::getPath);
+    } catch (InvalidPathException e) {
+      return Optional.empty(); // a record no file of this system could have written
+    }
     if (writer.isEmpty() || writer.get().equals(desired.source())) {
       return Optional.empty();
     }

@@ -1,8 +1,6 @@
 package org.hostpki.store;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
@@ -37,15 +35,18 @@ public record Generation(String name, boolean current, Optional<byte[]> metadata
     return GenerationNames.time(name);
   }
 
-  /** The desired-state file that wrote it ({@link #DESIRED_STATE}), when its record names one. */
-  public Optional<Path> desiredState() {
+  /**
+   * The desired-state file that wrote it ({@link #DESIRED_STATE}), as recorded, when its record
+   * names one: a path of the file system the store is on, which the caller resolves it on.
+   */
+  public Optional<String> desiredState() {
     try {
       JsonNode root = JsonReader.parse(new String(metadata.orElse(new byte[0]), StandardCharsets.UTF_8));
       JsonNode path = root == null ? null : root.get(DESIRED_STATE);
       return path == null || !path.isString() || path.asString().isEmpty()
           ? Optional.empty()
-          : Optional.of(Path.of(path.asString()));
-    } catch (JsonReader.MalformedJsonException | InvalidPathException e) {
+          : Optional.of(path.asString());
+    } catch (JsonReader.MalformedJsonException e) {
       return Optional.empty();
     }
   }

@@ -173,6 +173,17 @@ class ReconcilerTest {
   }
 
   @Test
+  void testPlan_aStoreItsOwnFileWroteOnJimfsIsNotAnotherFiles() {
+    apply(desired());
+    host = identity("portal", "192.0.2.10", "192.0.2.30");
+
+    Plan plan = apply(desired()).plan();
+
+    assertThat(plan.changes()).isNotEmpty();
+    assertThat(plan.warnings()).noneMatch(w -> w.kind() == org.hostpki.plan.WarningCode.OTHER_DESIRED_STATE);
+  }
+
+  @Test
   void testApply_caExpiredReplacesCaServerAndBundles() throws IOException {
     apply(desired());
     byte[] caKey = read("ca.key");

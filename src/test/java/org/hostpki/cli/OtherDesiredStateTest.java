@@ -67,7 +67,7 @@ class OtherDesiredStateTest {
   private static Optional<Path> writer() throws IOException {
     Path current = dir.resolve("pki").resolve(Files.readSymbolicLink(dir.resolve("pki/..data")));
     byte[] record = Files.readAllBytes(current.resolve(".generation.json"));
-    return new Generation(current.getFileName().toString(), true, Optional.of(record)).desiredState();
+    return new Generation(current.getFileName().toString(), true, Optional.of(record)).desiredState().map(Path::of);
   }
 
   @Test
