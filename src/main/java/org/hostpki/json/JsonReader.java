@@ -1,6 +1,7 @@
 package org.hostpki.json;
 
 import java.math.BigInteger;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -56,6 +57,42 @@ public final class JsonReader {
       throw reader.invalid("content after the end of the document");
     }
     return root;
+  }
+
+  /**
+   * The string a top-level member of a JSON object holds, reading the document only up to that
+   * member: the ones before it are parsed, what follows is not. For a store record's leading
+   * member, where the rest is a plan of any size (100,000 trusted certificates changed) that a
+   * plan would otherwise parse whole on every run. Empty when the document is no object or the
+   * member is not there or no string.
+   *
+   * @throws MalformedJsonException when the document is not JSON up to the member
+   */
+  public static Optional<String> leadingString(String text, String member) {
+    JsonReader reader = new JsonReader(text);
+    if (text.startsWith("\uFEFF")) {
+      reader.at = 1;
+    }
+    reader.skipWhitespace();
+    if (reader.peek() != '{') {
+      return Optional.empty();
+    }
+    boolean more = reader.opens('}');
+    while (more) {
+      reader.skipWhitespace();
+      if (reader.peek() != '"') {
+        throw reader.invalid("expected a property name");
+      }
+      String key = reader.string();
+      reader.skipWhitespace();
+      reader.expect(':');
+      JsonNode value = reader.value(1);
+      if (key.equals(member)) {
+        return value.isString() ? Optional.of(value.asString()) : Optional.empty();
+      }
+      more = reader.continues('}');
+    }
+    return Optional.empty();
   }
 
   /** A text whose {@code toString()} is its JSON form, as Jackson writes it. */

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.hostpki.json.JsonReader;
-import tools.jackson.databind.JsonNode;
 
 /**
  * One kept generation of the store, for history and rollback.
@@ -41,11 +40,9 @@ public record Generation(String name, boolean current, Optional<byte[]> metadata
    */
   public Optional<String> desiredState() {
     try {
-      JsonNode root = JsonReader.parse(new String(metadata.orElse(new byte[0]), StandardCharsets.UTF_8));
-      JsonNode path = root == null ? null : root.get(DESIRED_STATE);
-      return path == null || !path.isString() || path.asString().isEmpty()
-          ? Optional.empty()
-          : Optional.of(path.asString());
+      // Its leading member: the plan after it is not parsed (every plan reads this).
+      return JsonReader.leadingString(new String(metadata.orElse(new byte[0]), StandardCharsets.UTF_8), DESIRED_STATE)
+          .filter(path -> !path.isEmpty());
     } catch (JsonReader.MalformedJsonException e) {
       return Optional.empty();
     }

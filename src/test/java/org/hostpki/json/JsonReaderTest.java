@@ -47,6 +47,19 @@ class JsonReaderTest {
   }
 
   @Test
+  void testLeadingString_readsUpToTheMemberOnly() {
+    // What follows the member is not read: here it is not even JSON.
+    String record = "{\"time\": \"2026-12-06T10:00:00Z\", \"desiredState\": \"/etc/hostpki/host.yaml\", \"plan\": {oops";
+
+    assertThat(JsonReader.leadingString(record, "desiredState")).contains("/etc/hostpki/host.yaml");
+    assertThat(JsonReader.leadingString("{\"time\": \"t\", \"plan\": {}}", "desiredState")).isEmpty();
+    assertThat(JsonReader.leadingString("{\"desiredState\": 5}", "desiredState")).isEmpty();
+    assertThat(JsonReader.leadingString("[1]", "desiredState")).isEmpty();
+    assertThatThrownBy(() -> JsonReader.leadingString("{\"time\": oops", "desiredState"))
+        .isInstanceOf(JsonReader.MalformedJsonException.class);
+  }
+
+  @Test
   void testToString_ofEveryTextIsWhatJacksonWrites() {
     List<String> texts = new ArrayList<>();
     for (char c = 0; c < 0xA0; c++) {
