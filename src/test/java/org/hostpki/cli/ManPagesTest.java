@@ -89,9 +89,34 @@ class ManPagesTest {
           }
         });
     assertThat(page).contains(".SH \"EXIT STATUS\"", ".SH \"SEE ALSO\"", "Sign nothing: exit 2 when a new certificate would be issued");
-    assertThat(page).contains(".nf\nhostpki status", "Exit codes:\n.TP\n\\fB0\\fR\nshown, also with drift").doesNotContain(".RS");
+    assertThat(page).contains(".nf\nhostpki status", "Exit codes:\n.PD 0\n.TP\n\\fB0\\fR\nshown, also with drift").doesNotContain(".RS");
     assertThat(literalLinesPast80Columns(page)).isEmpty();
     assertThat(groffWarnings(page)).isEmpty();
+  }
+
+  /** Exit codes read as --help shows them: one under the other, no blank line between. */
+  @Test
+  void testHostpki1_listsExitCodesWithoutABlankLineBetweenThem() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+    assumeTrue(
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, "groff"))),
+        "groff is not installed");
+    Process p = new ProcessBuilder("groff", "-man", "-Tutf8", "-P-cbou", "-rLL=100n").start();
+    try (var in = new ByteArrayInputStream(page.getBytes(StandardCharsets.UTF_8)); var out = p.getOutputStream()) {
+      in.transferTo(out);
+    }
+    String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(shown)
+        .as("hostpki init's exit codes")
+        .containsPattern("Exit codes:\\n +0 +written\\n +1 +error: the file exists, or cannot be written; nothing was written\\n +64 +usage error\\n\\n");
+    assertThat(shown)
+        .as("EXIT STATUS")
+        .containsPattern("EXIT STATUS\\n +0 +Success; for plan also with changes pending\\.\\n +1 +An error: ")
+        .containsPattern("is pending\\.\\n +64 +A usage error: .*\\n\\nENVIRONMENT\\n +HOSTPKI_PASSWORD\\n +A conventional variable")
+        .as("the spacing after the exit codes")
+        .containsPattern("\\(store\\.password\\.env\\)\\.\\n\\n +NO_COLOR\\n");
   }
 
   @Test
