@@ -7,12 +7,15 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hostpki.cli.ExitCodes;
 import org.hostpki.plan.RefusalCode;
@@ -25,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The reference parts of the documents against the code: every refusal and warning code of the
  * JSON plan has a row in the guide's "Refusals and warnings" with what to do, every exit code a
- * row in its "Exit codes", and every key of the desired-state schema is named in the README or
- * docs/. Files only: no hostpki runs.
+ * row in its "Exit codes", every key of the desired-state schema is named in the README or
+ * docs/, and every link leads to a file and heading that exist. Files only: no hostpki runs.
  */
 class ReferenceDocsTest {
 
@@ -104,6 +107,41 @@ class ReferenceDocsTest {
       }
     }
     assertThat(unnamed).as("keys of schema/hostpki-v1.schema.json no document names (README.md, docs/)").isEmpty();
+  }
+
+  /** A link to a file that is not there, or to a heading it does not have, leads a reader nowhere. */
+  @Test
+  void testDocs_linkToFilesAndHeadingsThatExist() throws IOException {
+    Set<String> broken = new TreeSet<>();
+    for (String document : DocsIT.DOCUMENTS) {
+      Matcher link = Pattern.compile("\\]\\(([^)\\s]+)\\)").matcher(read(document));
+      while (link.find()) {
+        String target = link.group(1);
+        if (target.matches("[a-z]+:.*")) {
+          continue; // https:, mailto:
+        }
+        int hash = target.indexOf('#');
+        String file = hash < 0 ? target : target.substring(0, hash);
+        Path path = file.isEmpty() ? Path.of(document) : Path.of(document).resolveSibling(file).normalize();
+        if (!Files.exists(Cli.projectDir().resolve(path))) {
+          broken.add(document + ": " + target);
+        } else if (hash >= 0 && !headings(path.toString()).contains(target.substring(hash + 1))) {
+          broken.add(document + ": " + target);
+        }
+      }
+    }
+    assertThat(broken).as("links to no file or heading").isEmpty();
+  }
+
+  /** The anchors GitHub gives a Markdown file's headings: lower case, punctuation dropped, '-' for ' '. */
+  private static Set<String> headings(String file) throws IOException {
+    String text = read(file).replaceAll("(?s)```.*?```", "");
+    Set<String> anchors = new TreeSet<>();
+    Matcher heading = Pattern.compile("(?m)^#+ (.*)$").matcher(text);
+    while (heading.find()) {
+      anchors.add(heading.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("[^\\w\\- ]", "").replace(' ', '-'));
+    }
+    return anchors;
   }
 
   /** Every property name in the schema: its properties and its $defs' (all local). */
