@@ -33,10 +33,20 @@ import org.hostpki.testkit.Tags;
 class ManPagesTest {
   @TempDir Path dir;
 
+  /** The pages by file name, written once for the class: every test reads the same build output. */
+  private static final Map<String, String> PAGES = new java.util.HashMap<>();
+
   private String page(String name) throws Exception {
-    DistributionFiles.write(dir, Files.readString(Cli.projectDir().resolve("examples/quickstart.yaml")));
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(name)))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    synchronized (PAGES) {
+      if (PAGES.isEmpty()) {
+        DistributionFiles.write(dir, Files.readString(Cli.projectDir().resolve("examples/quickstart.yaml")));
+        for (String page : List.of("man/man1/hostpki.1.gz", "man/man5/hostpki.yaml.5.gz")) {
+          try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(page)))) {
+            PAGES.put(page, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return PAGES.get(name);
     }
   }
 
