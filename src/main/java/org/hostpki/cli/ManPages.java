@@ -1,7 +1,6 @@
 package org.hostpki.cli;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -114,37 +113,27 @@ final class ManPages {
    * filled to the page's width; other indented lines (examples) as they are.
    */
   private static void footer(Troff t, List<String> lines) {
-    List<String> literal = new ArrayList<>();
-    List<Map.Entry<String, String>> codes = new ArrayList<>();
     boolean exitCodes = false;
-    for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
-      String line = it.next();
-      Matcher code = EXIT_CODE.matcher(line);
-      if (exitCodes && code.matches()) {
-        codes.add(Map.entry(code.group(1), code.group(2)));
-        if (it.hasNext()) {
-          continue;
+    for (int i = 0; i < lines.size(); ) {
+      if (exitCodes && EXIT_CODE.matcher(lines.get(i)).matches()) {
+        List<Map.Entry<String, String>> codes = new ArrayList<>();
+        for (Matcher code; i < lines.size() && (code = EXIT_CODE.matcher(lines.get(i))).matches(); i++) {
+          codes.add(Map.entry(code.group(1), code.group(2)));
         }
-        line = "";
-      }
-      if (!codes.isEmpty()) {
         t.tightlyTagged(codes);
-        codes.clear();
-      }
-      if (line.startsWith("  ")) {
-        literal.add(line.substring(2));
-        if (it.hasNext()) {
-          continue;
+      } else if (lines.get(i).startsWith("  ")) {
+        List<String> literal = new ArrayList<>();
+        for (; i < lines.size() && lines.get(i).startsWith("  ")
+            && !(exitCodes && EXIT_CODE.matcher(lines.get(i)).matches()); i++) {
+          literal.add(lines.get(i).substring(2));
         }
-        line = "";
-      }
-      if (!literal.isEmpty()) {
         t.literal(literal);
-        literal.clear();
-      }
-      if (!line.isBlank()) {
-        t.paragraph(line);
-        exitCodes = line.startsWith("Exit codes");
+      } else {
+        String line = lines.get(i++);
+        if (!line.isBlank()) {
+          t.paragraph(line);
+          exitCodes = line.startsWith("Exit codes");
+        }
       }
     }
   }
