@@ -37,8 +37,10 @@ import picocli.CommandLine.Option;
       "Hooks that did not finish successfully are run again (at once, then backing off up to"
           + " 15 minutes while they keep failing). A store held by 'hostpki rollback' is left as"
           + " it is until a person's 'hostpki apply' releases it.",
-      "Logs one timestamped line per event to standard error. Errors are logged and watching goes"
-          + " on. SIGTERM (systemctl stop) finishes an apply in progress, then exits 0."
+      "Logs one timestamped line per event to standard error, and the hooks' commands and output"
+          + " stamped too, except under systemd (JOURNAL_STREAM), whose journal stamps each line."
+          + " Errors are logged and watching goes on. SIGTERM (systemctl stop) finishes an apply in"
+          + " progress, then exits 0."
     },
     footer = {
       "",
@@ -142,7 +144,7 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
             environment.clock(),
             new SecureRandom(),
             new Secrets(environment.variables()),
-            new Hooks(err, environment.variables()),
+            new Hooks(StampedLines.forHooks(err, environment.clock(), environment.variables()), environment.variables()),
             logApplied);
     Watcher watcher =
         new Watcher(
