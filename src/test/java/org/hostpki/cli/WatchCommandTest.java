@@ -109,6 +109,45 @@ class WatchCommandTest {
   }
 
   /**
+   * In a JVM of its own: SIGHUP (systemctl reload, a stray kill -HUP) looks again at once and
+   * watching goes on. The JVM's own answer, exit 0, left a service with Restart=on-failure stopped
+   * for good.
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void testWatch_sighupLooksAgainAtOnceAndKeepsWatching() throws Exception {
+    writeDesired("");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process watch =
+        new ProcessBuilder(
+                java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "watch", "-f", "host.yaml", "--interval", "1h")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader output =
+        new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = output.readLine()) != null) {
+        lines.add(line);
+        if (event(line).equals("applied")) {
+          new ProcessBuilder("kill", "-HUP", Long.toString(watch.pid())).start().waitFor();
+        } else if (event(line).equals("reload")) {
+          watch.toHandle().destroy();
+        }
+      }
+    } finally {
+      watch.destroyForcibly();
+    }
+
+    assertThat(watch.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(watch.exitValue()).as(String.join("\n", lines)).isZero();
+    assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
+        .containsExactly("started", "drift seen", "applied", "reload", "stopped");
+  }
+
+  /**
    * "2026-11-27T08:00:00Z drift seen: ..." gives "drift seen", a hook's "...Z hook: running ..."
    * "hook "; other lines "".
    */

@@ -406,6 +406,64 @@ class WatcherTest {
         .isFalse();
   }
 
+  /** SIGHUP (systemctl reload) after the service a hook failed on was fixed: no back-off wait. */
+  @Test
+  void testRun_reloadLooksAtOnceAndRunsPendingHooksWithoutWaitingForTheirBackoff() throws IOException {
+    desired = withHook();
+    Watcher[] watcher = new Watcher[1];
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> {})
+            .then(() -> {
+              Files.writeString(dir.resolve("ok"), "");
+              watcher[0].reload();
+            })
+            .then(() -> {});
+    watcher[0] = watcher(sleeper);
+
+    watcher[0].run();
+
+    // Failure 2 (08:00:30) pauses 1 min: without the reload, the hook would run at 08:01:30.
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started",
+            "08:00:00 drift seen",
+            "08:00:00 applied",
+            "08:00:00 error",
+            "08:00:30 error",
+            "08:01:00 reload",
+            "08:01:00 hooks pending",
+            "08:01:00 hooks ran",
+            "08:01:30 stopped");
+    assertThat(hookRuns()).isEqualTo(3);
+  }
+
+  /** A reload ends the wait between observations, as a stop does. */
+  @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void testReload_wakesTheLoopFromItsWait() throws InterruptedException {
+    Watcher watcher =
+        new Watcher(() -> desired, reconciler, clock, Watcher.Sleeper.REAL, new PrintWriter(log, true),
+            new Watcher.Settings(Duration.ofHours(1), DEBOUNCE, Duration.ZERO), "host.yaml");
+    Thread loop = new Thread(watcher::run);
+    loop.start();
+    try {
+      while (!log.toString().contains(" applied: ")) {
+        Thread.sleep(10);
+      }
+      watcher.reload();
+      while (!log.toString().contains(" reload: ")) {
+        Thread.sleep(10);
+      }
+    } finally {
+      watcher.stop();
+      loop.join(10_000);
+    }
+    assertThat(loop.isAlive()).isFalse();
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 drift seen", "08:00:00 applied",
+        "08:00:00 reload", "08:00:00 stopped");
+  }
+
   @Test
   void testBackoff_doublesFromTheIntervalUpToAQuarterOfAnHour() {
     Watcher watcher = watcher(new ScriptedSleeper(clock));
