@@ -111,8 +111,9 @@ final class Watcher {
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
-  /** The clock at the last observation, to notice a step back. */
+  /** The clock at the last observation, to notice a step back, and how long was waited since. */
   private Instant lastObserved;
+  private Duration lastWait;
   /** Whether the apply under way has logged "applied" (before its hooks ran). */
   private boolean loggedApplied;
 
@@ -165,7 +166,8 @@ final class Watcher {
         if (reloadRequested.get()) {
           continue;
         }
-        boolean early = sleeper.sleep(settings.interval(), wait);
+        lastWait = nextWait(clock.instant());
+        boolean early = sleeper.sleep(lastWait, wait);
         if (stopRequested.getCount() == 0 || (early && !reloadRequested.get())) {
           break;
         }
@@ -298,10 +300,27 @@ final class Watcher {
   }
 
   /**
+   * How long to wait before the next observation: the interval, or less when the drift being
+   * waited out is due sooner — the log said until when it must persist, and a person reading it
+   * expects it applied then, not up to an interval later.
+   */
+  private Duration nextWait(Instant now) {
+    if (pending.isEmpty() || pending.get().applyFailed()) {
+      return settings.interval();
+    }
+    Duration left = Duration.between(now, pending.get().since().plus(settings.debounce()));
+    if (left.isNegative() || left.compareTo(settings.interval()) >= 0) {
+      return settings.interval();
+    }
+    // Whole milliseconds, rounded up: a wait cut short by the rounding would find it not yet due.
+    return Duration.ofMillis(left.toMillis() + 1);
+  }
+
+  /**
    * A wall clock stepped back (NTP correcting a clock that ran ahead, a person's {@code date -s})
    * moves the debounce deadline and the hooks' next attempt back by the step: they count time that
    * passed, and would otherwise wait for as long as the step on top. The step is taken as the
-   * distance from where the clock should be, one interval after the last observation.
+   * distance from where the clock should be, one wait (an interval, or less) after the last observation.
    */
   private void noticeClockStepBack(Instant now) {
     Instant before = lastObserved;
@@ -309,7 +328,7 @@ final class Watcher {
     if (before == null || !now.isBefore(before)) {
       return;
     }
-    Duration back = Duration.between(now, before.plus(settings.interval()));
+    Duration back = Duration.between(now, before.plus(lastWait == null ? settings.interval() : lastWait));
     if (!hooksDueAt.equals(Instant.MIN)) {
       hooksDueAt = hooksDueAt.minus(back);
     }
