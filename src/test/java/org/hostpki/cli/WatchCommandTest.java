@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
@@ -72,30 +74,13 @@ class WatchCommandTest {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void testWatch_sigtermFinishesTheApplyInProgressThenExitsZero() throws Exception {
     writeDesired("hooks: {afterServerChange: [[sleep, '2']]}\n");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process watch =
-        new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "watch", "-f", "host.yaml", "--interval", "1s")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .start();
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader output =
-        new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = output.readLine()) != null) {
-        lines.add(line);
-        if (line.endsWith(" hook: running sleep 2")) {
-          watch.toHandle().destroy(); // SIGTERM; Process.destroy() would close our end of the pipe
-        }
-      }
-    } finally {
-      watch.destroyForcibly();
-    }
 
-    assertThat(watch.waitFor(1, TimeUnit.MINUTES)).isTrue();
-    assertThat(watch.exitValue()).as(String.join("\n", lines)).isZero();
+    List<String> lines = watch("1s", (line, watch) -> {
+      if (line.endsWith(" hook: running sleep 2")) {
+        watch.toHandle().destroy(); // SIGTERM; Process.destroy() would close our end of the pipe
+      }
+    });
+
     assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty() && !e.startsWith("hook ")))
         .containsExactly("started", "drift seen", "applied", "hooks ran", "stopped");
     int applied = lines.indexOf(lines.stream().filter(l -> event(l).equals("applied")).findFirst().orElseThrow());
@@ -117,11 +102,29 @@ class WatchCommandTest {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void testWatch_sighupLooksAgainAtOnceAndKeepsWatching() throws Exception {
     writeDesired("");
+
+    List<String> lines = watch("1h", (line, watch) -> {
+      if (event(line).equals("applied")) {
+        signal("-HUP", watch);
+      } else if (event(line).equals("reload")) {
+        watch.toHandle().destroy();
+      }
+    });
+
+    assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
+        .containsExactly("started", "drift seen", "applied", "reload", "stopped");
+  }
+
+  /**
+   * Runs {@code hostpki watch -f host.yaml --interval INTERVAL} in a JVM of its own until it ends,
+   * handing each line of its log to {@code onLine}; asserts it ended with status 0.
+   */
+  private List<String> watch(String interval, BiConsumer<String, Process> onLine) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process watch =
         new ProcessBuilder(
                 java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "watch", "-f", "host.yaml", "--interval", "1h")
+                "watch", "-f", "host.yaml", "--interval", interval)
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .start();
@@ -131,20 +134,24 @@ class WatchCommandTest {
       String line;
       while ((line = output.readLine()) != null) {
         lines.add(line);
-        if (event(line).equals("applied")) {
-          new ProcessBuilder("kill", "-HUP", Long.toString(watch.pid())).start().waitFor();
-        } else if (event(line).equals("reload")) {
-          watch.toHandle().destroy();
-        }
+        onLine.accept(line, watch);
       }
     } finally {
       watch.destroyForcibly();
     }
-
     assertThat(watch.waitFor(1, TimeUnit.MINUTES)).isTrue();
     assertThat(watch.exitValue()).as(String.join("\n", lines)).isZero();
-    assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
-        .containsExactly("started", "drift seen", "applied", "reload", "stopped");
+    return lines;
+  }
+
+  private static void signal(String signal, Process process) {
+    try {
+      new ProcessBuilder("kill", signal, Long.toString(process.pid())).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
