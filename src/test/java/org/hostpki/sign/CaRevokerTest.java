@@ -87,6 +87,20 @@ class CaRevokerTest {
   }
 
   @Test
+  void testRevoke_aClockBeforeTheReleaseWritesNoCrl() {
+    CaHost host = CaHost.withPolicy(dir).applied(Instant.parse("2025-06-01T00:00:00Z"));
+    IssuedCertificate m1 = signed(host, "m1");
+    SortedMap<String, byte[]> before = read(host).files();
+
+    assertThatThrownBy(
+            () -> revoker(Instant.parse("2025-12-31T23:00:00Z")).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith("the clock is behind: now is 2025-12-31 23:00:00 UTC")
+        .hasMessageContaining("Nothing was revoked: a CRL written now would be dated then");
+    assertThat(read(host).files()).containsOnlyKeys(before.keySet()).doesNotContainKey(Revocations.FILE);
+  }
+
+  @Test
   void testRevoke_eachCrlGetsTheNextNumberAndKeepsTheEarlierEntries() throws Exception {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     IssuedCertificate m1 = signed(host, "m1");
