@@ -112,6 +112,12 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private byte[] readRequest() {
+    if (csr.equals(OutputOption.STANDARD_OUTPUT)) {
+      // -o - is standard output, so - reads as standard input; it would be taken for a file "-".
+      throw new HostpkiException(
+          "--csr -: hostpki sign reads the request from a file, not from standard input; save it to a"
+              + " file first (ssh web1 cat /var/lib/hostpki/pki/server.csr > web1.csr) and give that");
+    }
     Path file = environment.resolve(csr);
     try {
       return InputFiles.read(file, InputKind.CERTIFICATE_REQUEST);

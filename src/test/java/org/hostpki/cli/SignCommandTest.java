@@ -86,6 +86,15 @@ class SignCommandTest {
   }
 
   @Test
+  void testSign_aDashForTheRequestIsNotTakenForAFileNamedDash() {
+    // How it was found: "--csr -" (as -o - is standard output) said "DIR/- does not exist".
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "-");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err()).startsWith("error: --csr -: hostpki sign reads the request from a file, not from standard input");
+  }
+
+  @Test
   void testSign_printsTheChainAndRecordsTheCertificate() throws Exception {
     applied();
 
