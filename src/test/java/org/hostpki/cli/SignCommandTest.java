@@ -95,6 +95,19 @@ class SignCommandTest {
   }
 
   @Test
+  void testSign_aRequestForAnAddressAloneIsSignedForAnEmptySubjectAndSaysSo() throws Exception {
+    // How it was found: the line read "Signed serial … for  (SANs 192.0.2.12)".
+    applied();
+    request("ip.csr", List.of(), "192.0.2.12");
+
+    CliResult check = hostpki("sign", "-f", "ca.yaml", "--csr", "ip.csr", "--check");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "ip.csr", "-o", "ip-chain.pem");
+
+    assertThat(check.err()).as(check.toString()).startsWith("would sign an empty subject (SANs 192.0.2.12) for 90d");
+    assertThat(run.err()).as(run.toString()).containsPattern("^Signed serial [0-9A-F]+ for an empty subject \\(SANs 192.0.2.12\\)");
+  }
+
+  @Test
   void testSign_printsTheChainAndRecordsTheCertificate() throws Exception {
     applied();
 
