@@ -26,6 +26,7 @@ import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreSpec;
@@ -72,7 +73,7 @@ class ExternalChainInputTest {
   }
 
   private ExternalChainInput.Read read(Optional<KeyMaterial> key) {
-    return input.read(desired(ServerSpec.Issuer.EXTERNAL), host, key, NOW);
+    return input.read(desired(ServerSpec.Issuer.EXTERNAL), host, ObservedStore.empty(), key, NOW);
   }
 
   private void write(byte[] content) throws IOException {
@@ -88,7 +89,7 @@ class ExternalChainInputTest {
 
   @Test
   void testRead_internalIssuerReadsNothing() {
-    assertThat(input.read(desired(ServerSpec.Issuer.INTERNAL), host, Optional.of(KEY), NOW).facts()).isEmpty();
+    assertThat(input.read(desired(ServerSpec.Issuer.INTERNAL), host, ObservedStore.empty(), Optional.of(KEY), NOW).facts()).isEmpty();
   }
 
   @Test
