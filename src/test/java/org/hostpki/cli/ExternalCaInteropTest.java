@@ -136,4 +136,50 @@ class ExternalCaInteropTest {
     CliResult again = hostpki("apply", "-f", "host.yaml");
     assertThat(again.out()).contains("No changes");
   }
+  /**
+   * Found: an intermediate whose nameConstraints the server's names break (a CA for {@code
+   * .corp.example} signing {@code portal.example.com}) was imported, and every TLS client then
+   * refused the server ("permitted subtree violation").
+   */
+  @Test
+  void testNameConstrainedIntermediateTheNamesBreakIsRefused() throws IOException {
+    ExternalSetup.write(dir, "192.0.2.10", "none");
+    CliResult first = hostpki("apply", "-f", "host.yaml");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    Files.copy(dir.resolve("pki/server.csr"), ca.resolve("server.csr"));
+    ok("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root.key",
+        "-out", "root.pem", "-days", "3650", "-subj", "/CN=Example Root CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    ok("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "int.key",
+        "-out", "int.csr", "-subj", "/CN=Corp Issuing CA");
+    Files.writeString(
+        ca.resolve("int.ext"),
+        "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n"
+            + "nameConstraints=critical,permitted;DNS:.corp.example,permitted;IP:10.0.0.0/255.0.0.0\n");
+    ok("x509", "-req", "-in", "int.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial",
+        "-days", "1825", "-extfile", "int.ext", "-out", "int.pem");
+    Files.writeString(
+        ca.resolve("leaf.ext"),
+        "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+            + "subjectAltName=DNS:portal.example.com,DNS:www.portal.example.com,DNS:portal,IP:192.0.2.10\n");
+    ok("x509", "-req", "-in", "server.csr", "-CA", "int.pem", "-CAkey", "int.key", "-CAcreateserial",
+        "-days", "200", "-extfile", "leaf.ext", "-out", "leaf.pem");
+    Run verify = openssl(ca, "verify", "-CAfile", "root.pem", "-untrusted", "int.pem", "leaf.pem");
+    assertThat(verify.output).contains("permitted subtree violation");
+    Path chain = dir.resolve(ExternalSetup.CHAIN);
+    Files.createDirectories(chain.getParent());
+    Files.writeString(chain, Files.readString(ca.resolve("leaf.pem")) + Files.readString(ca.resolve("int.pem")));
+    String served = Files.readString(dir.resolve("pki/server.crt"));
+
+    CliResult refused = hostpki("apply", "-f", "host.yaml");
+
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains(
+            "certificate 2 of 2 (CN=Corp Issuing CA) constrains the names below it (nameConstraints),"
+                + " and TLS clients refuse the leaf's: portal.example.com is outside them (permitted"
+                + " dnsDomains [.corp.example]), www.portal.example.com is outside them",
+            "192.0.2.10 is outside them (permitted ipRanges [10.0.0.0/8])");
+    assertThat(Files.readString(dir.resolve("pki/server.crt"))).isEqualTo(served);
+  }
 }

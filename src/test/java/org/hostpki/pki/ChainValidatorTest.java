@@ -286,6 +286,30 @@ class ChainValidatorTest {
                 + " extended key usage (1.3.6.1.5.5.7.3.2) lacks serverAuth");
   }
 
+  /** Found: a CA that copies every requested extension imported a leaf Firefox refuses. */
+  @Test
+  void testCheck_leafThatIsACaCertificateIsRefused() {
+    Certificate caLeaf = CA.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).ca(null).build();
+
+    assertThat(check(caLeaf, CA.intermediate()).problems())
+        .containsExactly(
+            "certificate 1 of 2 (CN=portal.example.com) (the leaf) is a CA certificate"
+                + " (basicConstraints cA is set); Firefox refuses a CA certificate as a server's: ask"
+                + " the CA for a TLS server certificate (cA false)");
+  }
+
+  /** Found: an RSA-era template (keyEncipherment only) on an EC key: TLS 1.2 handshakes failed. */
+  @Test
+  void testCheck_leafKeyUsageWithoutDigitalSignatureIsRefused() {
+    Certificate encipherOnly =
+        CA.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).keyUsage(KeyUsage.keyEncipherment).build();
+
+    assertThat(check(encipherOnly, CA.intermediate()).problems())
+        .singleElement()
+        .asString()
+        .startsWith("certificate 1 of 2 (CN=portal.example.com) (the leaf) may not sign: its keyUsage lacks digitalSignature");
+  }
+
   @Test
   void testCheck_leafWithoutExtendedKeyUsageIsAccepted() {
     Certificate anyPurpose =
