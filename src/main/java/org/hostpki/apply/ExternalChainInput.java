@@ -98,7 +98,9 @@ final class ExternalChainInput {
     try {
       certificates = Pem.readCertificates(content, MAX_CERTIFICATES);
     } catch (InvalidMaterialException e) {
-      return refused(path, digest, List.of(), List.of("it is not a certificate chain: it " + e.getMessage()));
+      // "it holds no certificate", but "its block 2 (CERTIFICATE, line 30) is truncated".
+      String part = e.getMessage().startsWith("block ") || e.getMessage().startsWith("certificate ") ? "its " : "it ";
+      return refused(path, digest, List.of(), List.of("it is not a certificate chain: " + part + e.getMessage()));
     }
     if (serverKey.isEmpty()) {
       return refused(

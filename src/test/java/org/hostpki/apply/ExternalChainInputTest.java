@@ -138,6 +138,20 @@ class ExternalChainInputTest {
                 + " CERTIFICATE----- line");
   }
 
+  /** Found: "it is not a certificate chain: it block 1 (CERTIFICATE, line 1) is truncated". */
+  @Test
+  void testRead_aBrokenBlockIsNamedAsTheFilesBlock() throws IOException {
+    String pem = leaf().pem();
+    write(pem.substring(0, pem.length() / 2).concat("-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII));
+
+    ExternalChainFile.Refused refused = (ExternalChainFile.Refused) read(Optional.of(KEY)).facts().orElseThrow();
+
+    assertThat(refused.problems())
+        .singleElement()
+        .asString()
+        .startsWith("it is not a certificate chain: its block 1 (CERTIFICATE, line 1) is ");
+  }
+
   @Test
   void testRead_chainBeforeAnyServerKeyIsRefused() throws IOException {
     write(Pem.certificates(List.of(leaf(), CA.intermediate())).getBytes(StandardCharsets.US_ASCII));
