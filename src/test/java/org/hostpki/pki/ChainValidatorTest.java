@@ -140,6 +140,33 @@ class ChainValidatorTest {
             "certificate 1 of 4 (CN=Other Root) is not part of the chain from the leaf; remove it from the file");
   }
 
+  /**
+   * Found: a CA's bundle with the self-signed root and its cross-signed twin (and the old root that
+   * signed it) was refused, "not part of the chain ... or add the missing certificates between
+   * them".
+   */
+  @Test
+  void testCheck_crossSignedTwinOfAChainCaAndItsIssuerAreLeftOut() {
+    KeyMaterial oldKey = TestKeys.key(TestKeys.P256, "old-root");
+    Certificate oldRoot = CertificateBuilder.certificate("Old Root").selfSigned(oldKey).ca(null).validity(START, END).build();
+    Certificate crossSigned =
+        CertificateBuilder.certificate(TestCa.ROOT_NAME)
+            .key(CA.rootKey())
+            .issuedBy(oldRoot, oldKey)
+            .ca(null)
+            .validity(START, END)
+            .build();
+    Certificate leaf = leaf();
+
+    ChainValidator.Result rootFirst = check(leaf, CA.intermediate(), CA.root(), crossSigned, oldRoot);
+    ChainValidator.Result twinFirst = check(leaf, CA.intermediate(), crossSigned, CA.root());
+
+    assertThat(rootFirst.problems()).isEmpty();
+    assertThat(rootFirst.servedChain()).containsExactly(leaf, CA.intermediate());
+    assertThat(twinFirst.problems()).isEmpty();
+    assertThat(twinFirst.chain()).containsExactly(leaf, CA.intermediate(), crossSigned);
+  }
+
   @Test
   void testCheck_issuerOfTheRightNameButAnotherKeyIsABadSignature() {
     KeyMaterial impostorKey = TestKeys.key(TestKeys.P256, "impostor");
