@@ -76,26 +76,46 @@ class ExternalCaInteropTest {
     return openssl(ca, "version").output.startsWith("OpenSSL 3");
   }
 
-  @Test
-  void testOpensslSignedChainIsImportedAndVerifies() throws IOException {
+  /** The first apply in external mode, and its server.csr handed to the CA's folder. */
+  private void applyAndSendTheRequest() throws IOException {
     ExternalSetup.write(dir, "192.0.2.10", "none");
     CliResult first = hostpki("apply", "-f", "host.yaml");
     assertThat(first.exitCode()).as(first.toString()).isZero();
     Files.copy(dir.resolve("pki/server.csr"), ca.resolve("server.csr"));
+  }
 
-    // The outside CA: a root, an issuing intermediate, and the signed request.
-    ok("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem",
-        "-days", "3650", "-subj", "/O=Example Corp/CN=Example Root CA",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    ok("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "int.key", "-out", "int.csr",
-        "-subj", "/O=Example Corp/CN=Example Issuing CA 2");
-    Files.writeString(
-        ca.resolve("int.ext"),
-        "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n"
-            + "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n");
+  /**
+   * The outside CA's root.pem and int.pem (keys root.key, int.key), made with {@code openssl req
+   * -newkey NEWKEY}; the intermediate with these extensions.
+   */
+  private void rootAndIntermediate(List<String> newKey, String intermediateSubject, String intermediateExtensions)
+      throws IOException {
+    List<String> root = new ArrayList<>(List.of("req", "-x509", "-newkey"));
+    root.addAll(newKey);
+    root.addAll(
+        List.of("-nodes", "-keyout", "root.key", "-out", "root.pem", "-days", "3650",
+            "-subj", "/O=Example Corp/CN=Example Root CA", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign"));
+    ok(root.toArray(String[]::new));
+    List<String> intermediate = new ArrayList<>(List.of("req", "-newkey"));
+    intermediate.addAll(newKey);
+    intermediate.addAll(List.of("-nodes", "-keyout", "int.key", "-out", "int.csr", "-subj", intermediateSubject));
+    ok(intermediate.toArray(String[]::new));
+    Files.writeString(ca.resolve("int.ext"), intermediateExtensions);
     ok("x509", "-req", "-in", "int.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial",
         "-days", "1825", "-sha256", "-extfile", "int.ext", "-out", "int.pem");
+  }
+
+  @Test
+  void testOpensslSignedChainIsImportedAndVerifies() throws IOException {
+    applyAndSendTheRequest();
+
+    // The outside CA: a root, an issuing intermediate, and the signed request.
+    rootAndIntermediate(
+        List.of("rsa:2048"),
+        "/O=Example Corp/CN=Example Issuing CA 2",
+        "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n"
+            + "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n");
     String leafExtensions =
         "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
             + "extendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n";
@@ -143,21 +163,12 @@ class ExternalCaInteropTest {
    */
   @Test
   void testNameConstrainedIntermediateTheNamesBreakIsRefused() throws IOException {
-    ExternalSetup.write(dir, "192.0.2.10", "none");
-    CliResult first = hostpki("apply", "-f", "host.yaml");
-    assertThat(first.exitCode()).as(first.toString()).isZero();
-    Files.copy(dir.resolve("pki/server.csr"), ca.resolve("server.csr"));
-    ok("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root.key",
-        "-out", "root.pem", "-days", "3650", "-subj", "/CN=Example Root CA",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    ok("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "int.key",
-        "-out", "int.csr", "-subj", "/CN=Corp Issuing CA");
-    Files.writeString(
-        ca.resolve("int.ext"),
+    applyAndSendTheRequest();
+    rootAndIntermediate(
+        List.of("ec", "-pkeyopt", "ec_paramgen_curve:P-256"),
+        "/CN=Corp Issuing CA",
         "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n"
             + "nameConstraints=critical,permitted;DNS:.corp.example,permitted;IP:10.0.0.0/255.0.0.0\n");
-    ok("x509", "-req", "-in", "int.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial",
-        "-days", "1825", "-extfile", "int.ext", "-out", "int.pem");
     Files.writeString(
         ca.resolve("leaf.ext"),
         "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
