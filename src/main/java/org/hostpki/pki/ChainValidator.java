@@ -225,18 +225,22 @@ public final class ChainValidator {
       return;
     }
     NameConstraints nc = constraints.get();
-    List<String> outside = new ArrayList<>();
+    // The names each subtree list refuses, together: "a, b (permitted dnsDomains [corp.example])".
+    Map<String, List<String>> refused = new LinkedHashMap<>();
     for (String dns : leaf.facts().dnsNames()) {
-      nc.dnsNameRefusal(dns).ifPresent(r -> outside.add(dns + " " + r.reason("them")));
+      nc.dnsNameRefusal(dns).ifPresent(r -> refused.computeIfAbsent(r.subtrees(), k -> new ArrayList<>()).add(dns));
     }
     for (InetAddress ip : leaf.facts().ipAddresses()) {
-      nc.addressRefusal(ip).ifPresent(r -> outside.add(IpAddresses.format(ip) + " " + r.reason("them")));
+      nc.addressRefusal(ip)
+          .ifPresent(r -> refused.computeIfAbsent(r.subtrees(), k -> new ArrayList<>()).add(IpAddresses.format(ip)));
     }
-    if (!outside.isEmpty()) {
+    if (!refused.isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      refused.forEach((subtrees, names) -> parts.add(String.join(", ", names) + " (" + subtrees + ")"));
       problems.add(
           name
-              + " constrains the names below it (nameConstraints), and TLS clients refuse the leaf's: "
-              + String.join(", ", outside)
+              + " has name constraints, and TLS clients refuse the leaf's names they do not allow: "
+              + String.join("; ", parts)
               + "; ask the CA to sign with a CA whose constraints allow these names");
     }
   }

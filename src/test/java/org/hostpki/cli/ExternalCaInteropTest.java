@@ -187,10 +187,10 @@ class ExternalCaInteropTest {
     assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
     assertThat(refused.err())
         .contains(
-            "certificate 2 of 2 (CN=Corp Issuing CA) constrains the names below it (nameConstraints),"
-                + " and TLS clients refuse the leaf's: portal.example.com is outside them (permitted"
-                + " dnsDomains [.corp.example]), www.portal.example.com is outside them",
-            "192.0.2.10 is outside them (permitted ipRanges [10.0.0.0/8])");
+            "certificate 2 of 2 (CN=Corp Issuing CA) has name constraints, and TLS clients refuse the"
+                + " leaf's names they do not allow: portal.example.com, www.portal.example.com, portal"
+                + " (permitted dnsDomains [.corp.example]); 192.0.2.10 (permitted ipRanges [10.0.0.0/8]);"
+                + " ask the CA to sign with a CA whose constraints allow these names");
     assertThat(Files.readString(dir.resolve("pki/server.crt"))).isEqualTo(served);
   }
 }
