@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
+import org.hostpki.files.GroupMembers;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.files.NotARegularFileException;
@@ -29,6 +30,7 @@ public final class Secrets {
 
   private final Map<String, String> environment;
   private final String userName;
+  private final GroupMembers groups;
 
   /** Secrets for a process running as the JVM's user ({@code user.name}). */
   public Secrets(Map<String, String> environment) {
@@ -39,8 +41,17 @@ public final class Secrets {
    * @param userName the user running hostpki: a password file must be theirs or root's
    */
   public Secrets(Map<String, String> environment, String userName) {
+    this(environment, userName, GroupMembers.system());
+  }
+
+  /**
+   * @param groups who is in a group, for one that may write a password file: only a group that is
+   *     the file owner's alone may
+   */
+  public Secrets(Map<String, String> environment, String userName, GroupMembers groups) {
     this.environment = Map.copyOf(environment);
     this.userName = userName;
+    this.groups = groups;
   }
 
   /**
@@ -181,10 +192,14 @@ public final class Secrets {
           name + " is readable or writable by other users; run: chmod o-rwx "
               + TerminalText.escape(file.toString()));
     }
-    if (perms.contains(PosixFilePermission.GROUP_WRITE)) {
-      // Reading is a group's due (a service that opens the PKCS#12 file); writing is not.
+    Optional<String> others =
+        perms.contains(PosixFilePermission.GROUP_WRITE) ? groups.othersThanOwner(file, attributes) : Optional.empty();
+    if (others.isPresent()) {
+      // Reading is a group's due (a service that opens the PKCS#12 file); writing is not, unless
+      // the group is the owner's alone (umask 002 with user private groups makes files 0664).
       throw new HostpkiException(
-          name + " is writable by its group " + TerminalText.escape(attributes.group().getName())
+          name + " is writable by its group "
+              + TerminalText.escape(attributes.group().getName() + " (" + others.get() + ")")
               + ", whose members could change the password hostpki uses; run: chmod g-w "
               + TerminalText.escape(file.toString()));
     }

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.FileOwners;
+import org.hostpki.files.GroupMembers;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.TerminalText;
 
 /**
  * Who could have written a file that makes hostpki run programs, checked as sshd's StrictModes
@@ -23,7 +25,10 @@ import org.hostpki.model.DesiredState;
  * hooks is held to the same: whoever could change it could hand themselves the server's key (an
  * output with {@code owner:} them) or have their CA trusted. A folder that others may
  * write but that has the sticky bit ({@code /tmp}) lets no one else rename or remove what it
- * holds, so it passes when its owner is root or that user.
+ * holds, so it passes when its owner is root or that user. A group may write what is its owner's
+ * alone: a user private group, as {@code umask 002} leaves files (0664) and folders (0775) on
+ * Debian and Ubuntu, or root's group 0 of a file root owns, with no other member ({@link
+ * GroupMembers}).
  *
  * <p>Both the path as given and the path its links lead to are checked. File systems without
  * POSIX permissions skip the checks.
@@ -32,15 +37,20 @@ public final class StrictModes {
   private static final String ROOT = "root";
 
   private final String userName;
+  private final GroupMembers groups;
 
-  /** @param userName the user hostpki runs as ({@code user.name}) */
-  public StrictModes(String userName) {
+  /**
+   * @param userName the user hostpki runs as ({@code user.name})
+   * @param groups who is in a group, for one that may write a file
+   */
+  public StrictModes(String userName, GroupMembers groups) {
     this.userName = userName;
+    this.groups = groups;
   }
 
-  /** Checks against the user this JVM runs as. */
+  /** Checks against the user this JVM runs as and the host's account files. */
   public static StrictModes forThisProcess() {
-    return new StrictModes(FileOwners.processUser());
+    return new StrictModes(FileOwners.processUser(), GroupMembers.system());
   }
 
   /**
@@ -149,12 +159,18 @@ public final class StrictModes {
               + (folder ? " (or move " + moved.getFileName() + " to a folder of " + userName + "'s)" : ""));
     }
     Set<PosixFilePermission> mode = a.permissions();
-    boolean groupOrOthersWrite =
-        mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE);
-    if (groupOrOthersWrite && !(folder && sticky(path))) {
+    Optional<String> who;
+    if (mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+      who = Optional.of("every user");
+    } else if (mode.contains(PosixFilePermission.GROUP_WRITE)) {
+      who = groups.othersThanOwner(path, a)
+          .map(why -> "its group " + TerminalText.escape(a.group().getName() + " (" + why + ")"));
+    } else {
+      who = Optional.empty();
+    }
+    if (who.isPresent() && !(folder && sticky(path))) {
       return Optional.of(
-          what + ", but " + name + " has mode " + octal(mode) + ": "
-              + (mode.contains(PosixFilePermission.OTHERS_WRITE) ? "every user" : "its group")
+          what + ", but " + name + " has mode " + octal(mode) + ": " + who.get()
               + " can " + (folder ? "put another file in its place" : "change it")
               + " and " + harm + ". Fix it: chmod go-w " + path);
     }

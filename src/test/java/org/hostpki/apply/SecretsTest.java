@@ -2,12 +2,14 @@ package org.hostpki.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
+import org.hostpki.files.GroupMembers;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
 import org.junit.jupiter.api.Test;
@@ -33,5 +35,23 @@ class SecretsTest {
     assertThatThrownBy(() -> secrets.previousPassword(Optional.of(new PasswordSource.Env("OLD_PASSWORD"))))
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith("store.previousPassword: environment variable OLD_PASSWORD is not set or empty");
+  }
+
+  /** umask 002 with user private groups: a password file its owner's group may write is still private. */
+  @Test
+  void testPasswordFile_writableByAGroupOfTheOwnerAloneIsRead() throws Exception {
+    Path file = Files.writeString(dir.resolve("p12.pass"), "secret\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw----"));
+    assumeTrue(System.getProperty("user.name").equals("root"), "the file must be root:root");
+    Files.setAttribute(file, "unix:gid", 0);
+    String passwd = "root:x:0:0:root:/root:/bin/bash\n";
+    Optional<PasswordSource> source = Optional.of(new PasswordSource.File(file));
+
+    assertThat(new Secrets(Map.of(), "root", GroupMembers.of("root:x:0:\n", passwd)).javaPassword(source))
+        .hasValueSatisfying(p -> assertThat(new String(p)).isEqualTo("secret"));
+    assertThatThrownBy(() -> new Secrets(Map.of(), "root", GroupMembers.of("root:x:0:bob\n", passwd)).javaPassword(source))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage("trust.install.javaPassword.file " + file + " is writable by its group root (members other than root: bob),"
+            + " whose members could change the password hostpki uses; run: chmod g-w " + file);
   }
 }
