@@ -3,6 +3,7 @@ package org.hostpki.files;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,10 +88,9 @@ public final class GroupMembers {
     }
     Set<String> names = new LinkedHashSet<>();
     Set<String> others = new LinkedHashSet<>();
-    OptionalInt wanted = gid;
     List<String> ids = new ArrayList<>();
     for (String[] entry : groups) {
-      if (wanted.isPresent() ? entry[2].equals(Integer.toString(wanted.getAsInt())) : entry[0].equals(group)) {
+      if (gid.isPresent() ? entry[2].equals(Integer.toString(gid.getAsInt())) : entry[0].equals(group)) {
         names.add(entry[0]);
         ids.add(entry[2]);
         for (String member : entry[3].split(",", -1)) {
@@ -138,7 +138,7 @@ public final class GroupMembers {
   }
 
   private static String reason(IOException e) {
-    String file = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() + " " : "";
+    String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() + " " : "";
     return file + FileReasons.of(e);
   }
 
