@@ -181,7 +181,7 @@ public record SignRequest(
             new PolicyViolation(
                 what,
                 String.format(
-                    "holds U+%04X, a control, formatting or invisible character; a name is one line of plain text",
+                    "holds U+%04X, a control or formatting character; a name is one line of plain text",
                     a.value().codePointAt(unsafe)),
                 false));
       }
