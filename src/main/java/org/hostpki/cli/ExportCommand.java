@@ -21,7 +21,6 @@ import org.hostpki.pki.RevocationList;
 import org.hostpki.sign.Revocations;
 import org.hostpki.store.OutputFile;
 import org.hostpki.store.StoreDirectory;
-import org.hostpki.store.StoreSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -124,11 +123,15 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
     DesiredState desired = desiredState();
     Path store = desired.store().path();
-    StoreSnapshot snapshot = StoreDirectory.of(desired, environment.clock()).read();
+    // The one file, as history reads a generation's: every file WHAT names is public (0644), so
+    // any user who can read the desired state exports it; reading the whole set would need the
+    // private key's and the PKCS#12 files' permissions too.
+    StoreDirectory directory = StoreDirectory.of(desired, environment.clock());
     boolean external = desired.server().issuer() == ServerSpec.Issuer.EXTERNAL;
     byte[] content =
-        snapshot
-            .file(what.file)
+        directory
+            .current()
+            .flatMap(generation -> directory.generationFile(generation.name(), what.file))
             .orElseThrow(
                 () ->
                     new HostpkiException(
