@@ -115,7 +115,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<OutputFile> outputFile = OutputOption.file(environment, target);
+    Optional<OutputFile> outputFile = OutputOption.file(spec.commandLine(), environment, target);
     if (output.json() && der && outputFile.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
