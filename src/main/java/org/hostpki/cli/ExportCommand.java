@@ -19,6 +19,7 @@ import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs7;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.sign.Revocations;
+import org.hostpki.store.Generation;
 import org.hostpki.store.OutputFile;
 import org.hostpki.store.StoreDirectory;
 import picocli.CommandLine.Command;
@@ -127,10 +128,13 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     // any user who can read the desired state exports it; reading the whole set would need the
     // private key's and the PKCS#12 files' permissions too.
     StoreDirectory directory = StoreDirectory.of(desired, environment.clock());
+    Optional<Generation> current = directory.current();
+    if (current.isEmpty()) {
+      directory.read(); // kept generations without ..data: refused with the rollback that restores it
+    }
     boolean external = desired.server().issuer() == ServerSpec.Issuer.EXTERNAL;
     byte[] content =
-        directory
-            .current()
+        current
             .flatMap(generation -> directory.generationFile(generation.name(), what.file))
             .orElseThrow(
                 () ->

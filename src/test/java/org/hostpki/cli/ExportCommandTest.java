@@ -128,6 +128,16 @@ class ExportCommandTest {
   }
 
   @Test
+  void testExport_aStoreWithoutItsDataLinkSaysHowToRestoreIt() throws IOException {
+    Files.delete(dir.resolve("pki/..data"));
+
+    CliResult run = hostpki("export", "-f", "host.yaml", "ca-cert");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("has no ..data link to its current generation").contains("hostpki rollback");
+  }
+
+  @Test
   void testExport_csrDerIsTheRequestsDer() throws Exception {
     CliResult run = hostpki("export", "-f", "host.yaml", "csr", "--der", "-o", "server.der");
 
