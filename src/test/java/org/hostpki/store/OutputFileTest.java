@@ -131,20 +131,35 @@ class OutputFileTest {
     assertThat(Files.readAllBytes(real)).isEqualTo(CONTENT);
   }
 
+  /**
+   * metrics.textfile in a folder of node_exporter's: that user replaced the file with a link to
+   * /etc/shadow, and root's next run replaced /etc/shadow with the metrics.
+   */
   @Test
-  void testWrite_anotherUsersLinkInAStickyWorldWritableDirectoryIsNotFollowed() throws Exception {
-    Path victim = Files.writeString(dir.resolve("shadow"), "root's own");
-    Path shared = sticky("tmp");
-    Path link = Files.createSymbolicLink(shared.resolve("ca.crt"), victim);
-    Path folderLink = Files.createSymbolicLink(shared.resolve("etc"), dir);
-    run("chown", "-h", "4242", link.toString(), folderLink.toString());
+  void testAt_symbolicLinkOfAnotherUserIsNotFollowed() throws IOException {
+    Path victim = Files.writeString(dir.resolve("shadow"), "precious");
+    Path link = Files.createSymbolicLink(dir.resolve("hostpki.prom"), victim);
+    Files.setAttribute(link, "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
 
     assertThatThrownBy(() -> OutputFile.at(link).write(CONTENT))
-        .hasMessageStartingWith("cannot write " + link + ": the symbolic link " + link + ", which names " + victim
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage("cannot write " + link + ": it is a symbolic link owned by 4242, who could point it at any"
+            + " file for hostpki, running as root, to replace; remove the link, or name the file itself");
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+  }
+
+  @Test
+  void testWrite_anotherUsersFolderLinkInAStickyWorldWritableDirectoryIsNotFollowed() throws Exception {
+    Path victim = Files.writeString(dir.resolve("shadow"), "root's own");
+    Path shared = sticky("tmp");
+    Path folderLink = Files.createSymbolicLink(shared.resolve("etc"), dir);
+    run("chown", "-h", "4242", folderLink.toString());
+    Path target = folderLink.resolve("shadow");
+
+    assertThatThrownBy(() -> OutputFile.at(target).write(CONTENT))
+        .hasMessageStartingWith("cannot write " + target + ": the symbolic link " + folderLink + ", which names " + dir
             + ", belongs to 4242, in " + shared + ", a sticky directory every user may write (as /tmp)")
         .hasMessageEndingWith("Remove it, or name a file in a directory only you can write");
-    assertThatThrownBy(() -> OutputFile.at(folderLink.resolve("shadow")).write(CONTENT))
-        .hasMessageContaining(": the symbolic link " + folderLink + ", which names " + dir + ", belongs to 4242");
     assertThat(Files.readString(victim)).isEqualTo("root's own");
   }
 
