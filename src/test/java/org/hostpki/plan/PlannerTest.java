@@ -324,7 +324,7 @@ class PlannerTest {
   }
 
   @Test
-  void testPlan_p12ProfileChangeUpdatesBothPkcs12Files() {
+  void testPlan_p12ProfileChangeUpdatesServerP12NotTheUnprotectedTruststore() {
     DesiredState d = desired();
     ObservedStore store = converged(d, portal).observed();
     DesiredState legacy =
@@ -333,7 +333,7 @@ class PlannerTest {
 
     Plan plan = plan(legacy, portal, store);
 
-    assertThat(addresses(plan)).containsExactly("output/server.p12", "output/truststore.p12");
+    assertThat(addresses(plan)).containsExactly("output/server.p12");
     assertThat(plan.changes()).allMatch(c -> c.action() == Action.UPDATE);
   }
 
