@@ -100,6 +100,7 @@ final class TrustPlan {
       }
     }
     warnOfDuplicates(want);
+    warnOfSameSubjectAndKey(want);
     return any;
   }
 
@@ -136,6 +137,45 @@ final class TrustPlan {
                   + DurationText.left(Duration.between(now, c.notAfter()))
                   + ")"));
     }
+  }
+
+  /**
+   * Self-issued certificates of one subject and key that differ: OpenSSL finds a trusted
+   * certificate for a server's own self-signed one by subject and key, takes the first (in the
+   * bundle's and trust-hashed/'s order: by name), and refuses the server that presents the other
+   * (openssl s_client, nginx, HAProxy, Python before 3.13; curl's partial chains and Java, GnuTLS
+   * accept it). A device that renewed its certificate keeping its key leaves such a pair.
+   */
+  private void warnOfSameSubjectAndKey(SortedMap<String, CertificateFacts> want) {
+    Map<String, Map<Fingerprint, String>> bySubjectAndKey = new TreeMap<>();
+    want.forEach(
+        (name, c) -> {
+          if (c.isSelfIssued()) {
+            bySubjectAndKey
+                .computeIfAbsent(c.subjectDn() + "\n" + c.publicKey().publicKeyFingerprint(), k -> new TreeMap<>())
+                .putIfAbsent(c.fingerprint(), name);
+          }
+        });
+    bySubjectAndKey.forEach(
+        (key, byFingerprint) -> {
+          if (byFingerprint.size() > 1) {
+            List<String> names = new ArrayList<>(byFingerprint.values());
+            java.util.Collections.sort(names);
+            draft.warn(
+                new Warning(
+                    WarningCode.TRUST_SAME_KEY,
+                    Address.trust(names.get(0)),
+                    "trusted certificates "
+                        + String.join(", ", names)
+                        + " are self-signed with the same subject ("
+                        + want.get(names.get(0)).subjectDn()
+                        + ") and key but differ: OpenSSL clients (openssl s_client, nginx, HAProxy,"
+                        + " Python before 3.13) accept only '"
+                        + names.get(0)
+                        + "' when a server presents one of them itself; keep only the certificate"
+                        + " the device presents now"));
+          }
+        });
   }
 
   private void warnOfDuplicates(SortedMap<String, CertificateFacts> want) {
