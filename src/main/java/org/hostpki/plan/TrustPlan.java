@@ -156,44 +156,48 @@ final class TrustPlan {
                 .putIfAbsent(c.fingerprint(), name);
           }
         });
-    bySubjectAndKey.forEach(
-        (key, byFingerprint) -> {
-          if (byFingerprint.size() > 1) {
-            List<String> names = new ArrayList<>(byFingerprint.values());
-            java.util.Collections.sort(names);
-            draft.warn(
-                new Warning(
-                    WarningCode.TRUST_SAME_KEY,
-                    Address.trust(names.get(0)),
-                    "trusted certificates "
-                        + String.join(", ", names)
-                        + " are self-signed with the same subject ("
-                        + want.get(names.get(0)).subjectDn()
-                        + ") and key but differ: OpenSSL clients (openssl s_client, nginx, HAProxy,"
-                        + " Python before 3.13) accept only '"
-                        + names.get(0)
-                        + "' when a server presents one of them itself; keep only the certificate"
-                        + " the device presents now"));
-          }
-        });
+    Map<String, List<String>> groups = new TreeMap<>();
+    bySubjectAndKey.forEach((key, byFingerprint) -> groups.put(key, new ArrayList<>(byFingerprint.values())));
+    warnOfGroups(
+        groups,
+        WarningCode.TRUST_SAME_KEY,
+        (key, names) ->
+            "trusted certificates "
+                + String.join(", ", names)
+                + " are self-signed with the same subject ("
+                + want.get(names.get(0)).subjectDn()
+                + ") and key but differ: OpenSSL clients (openssl s_client, nginx, HAProxy,"
+                + " Python before 3.13) accept only '"
+                + names.get(0)
+                + "' when a server presents one of them itself; keep only the certificate"
+                + " the device presents now");
   }
 
   private void warnOfDuplicates(SortedMap<String, CertificateFacts> want) {
     Map<Fingerprint, List<String>> byFingerprint = new TreeMap<>();
     want.forEach(
         (name, c) -> byFingerprint.computeIfAbsent(c.fingerprint(), f -> new ArrayList<>()).add(name));
-    byFingerprint.forEach(
-        (fp, names) -> {
+    warnOfGroups(
+        byFingerprint,
+        WarningCode.TRUST_DUPLICATE,
+        (fp, names) ->
+            "the same certificate is trusted under several names: "
+                + String.join(", ", names)
+                + " ("
+                + fp.shortForm()
+                + ")");
+  }
+
+  /** One warning for each group of several names, about the first; the message gets them sorted. */
+  private <K> void warnOfGroups(
+      Map<K, List<String>> groups,
+      WarningCode code,
+      java.util.function.BiFunction<K, List<String>, String> message) {
+    groups.forEach(
+        (key, names) -> {
           if (names.size() > 1) {
-            draft.warn(
-                new Warning(
-                    WarningCode.TRUST_DUPLICATE,
-                    Address.trust(names.get(0)),
-                    "the same certificate is trusted under several names: "
-                        + String.join(", ", names)
-                        + " ("
-                        + fp.shortForm()
-                        + ")"));
+            List<String> sorted = names.stream().sorted().toList();
+            draft.warn(new Warning(code, Address.trust(sorted.get(0)), message.apply(key, sorted)));
           }
         });
   }
