@@ -14,7 +14,10 @@ import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +26,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hostpki.testkit.Cli;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +84,35 @@ class ArchitectureTest {
       }
     }
     assertThat(unplaced).as("packages not in ArchitectureTest.TIERS (place them)").isEmpty();
+  }
+
+  /**
+   * The README's "How hostpki is built" names the tiers in order, each package in its tier:
+   * {@code `model` (...) ← `files`, ... ← ... ← `cli` (`ArchitectureTest` holds it)}.
+   */
+  @Test
+  void theReadmeNamesEveryPackageInItsTier() throws IOException {
+    String readme = Files.readString(Cli.projectDir().resolve("README.md"));
+    int start = readme.indexOf("The code runs one way:");
+    int end = readme.indexOf("(`ArchitectureTest` holds it)", start);
+    assertThat(start).as("README.md: 'The code runs one way:' ... (`ArchitectureTest` holds it)").isNotNegative();
+    assertThat(end).as("README.md: 'The code runs one way:' ... (`ArchitectureTest` holds it)").isPositive();
+    String chain = readme.substring(start, end).replaceAll("\\([^()]*\\)", "");
+    List<Set<String>> named = new ArrayList<>();
+    for (String tier : chain.split("←")) {
+      Set<String> packages = new TreeSet<>();
+      Matcher m = Pattern.compile("`([a-z]+)`").matcher(tier);
+      while (m.find()) {
+        packages.add(m.group(1));
+      }
+      named.add(packages);
+    }
+    Set<String> existing = new TreeSet<>();
+    main.getPackage(ROOT).getSubpackages().forEach(p -> existing.add(p.getRelativeName()));
+    List<Set<String>> tiers = TIERS.stream()
+        .map(t -> (Set<String>) new TreeSet<>(t.stream().filter(existing::contains).toList()))
+        .toList();
+    assertThat(named).as("README.md, How hostpki is built: the tiers from model to cli").isEqualTo(tiers);
   }
 
   @Test

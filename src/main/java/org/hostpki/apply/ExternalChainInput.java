@@ -18,6 +18,7 @@ import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.ChainValidator;
@@ -62,7 +63,17 @@ final class ExternalChainInput {
     }
   }
 
-  Read read(DesiredState desired, HostIdentity host, Optional<KeyMaterial> serverKey, Instant now) {
+  /**
+   * @param observed the store: while detection finds no address or name, the chain must cover
+   *     what the server certificate keeps, as the planner asks ({@link ServerNames#of(ServerSpec,
+   *     HostIdentity, ObservedStore)})
+   */
+  Read read(
+      DesiredState desired,
+      HostIdentity host,
+      ObservedStore observed,
+      Optional<KeyMaterial> serverKey,
+      Instant now) {
     ServerSpec server = desired.server();
     if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
       return Read.none();
@@ -87,7 +98,9 @@ final class ExternalChainInput {
     try {
       certificates = Pem.readCertificates(content, MAX_CERTIFICATES);
     } catch (InvalidMaterialException e) {
-      return refused(path, digest, List.of(), List.of("it is not a certificate chain: it " + e.getMessage()));
+      // "it holds no certificate", but "its block 2 (CERTIFICATE, line 30) is truncated".
+      String part = e.getMessage().startsWith("block ") || e.getMessage().startsWith("certificate ") ? "its " : "it ";
+      return refused(path, digest, List.of(), List.of("it is not a certificate chain: " + part + e.getMessage()));
     }
     if (serverKey.isEmpty()) {
       return refused(
@@ -99,7 +112,7 @@ final class ExternalChainInput {
                   + " file away, apply (which makes the key and server.csr), and have server.csr"
                   + " signed"));
     }
-    ServerNames names = ServerNames.of(server, host);
+    ServerNames names = ServerNames.of(server, host, observed);
     ChainValidator.Result result =
         ChainValidator.check(
             certificates, serverKey.get().publicKey(), names.dnsNames(), names.ipAddresses(), now);

@@ -115,7 +115,7 @@ final class PlanningPass {
         CrlInputs.installed(
             desired.store().path().resolve(StoreLayout.TRUST_CRLS),
             store.snapshot().file(StoreLayout.TRUST_CRLS), signers(store, trust));
-    ExternalChainInput.Read external = externalChainInput.read(desired, host, store.serverKey(), now);
+    ExternalChainInput.Read external = externalChainInput.read(desired, host, store.facts(), store.serverKey(), now);
     TrustInstalls installs = observeInstalls(desired);
     AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
     Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, installs, acme);

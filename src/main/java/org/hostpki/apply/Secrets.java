@@ -181,5 +181,12 @@ public final class Secrets {
           name + " is readable or writable by other users; run: chmod o-rwx "
               + TerminalText.escape(file.toString()));
     }
+    if (perms.contains(PosixFilePermission.GROUP_WRITE)) {
+      // Reading is a group's due (a service that opens the PKCS#12 file); writing is not.
+      throw new HostpkiException(
+          name + " is writable by its group " + TerminalText.escape(attributes.group().getName())
+              + ", whose members could change the password hostpki uses; run: chmod g-w "
+              + TerminalText.escape(file.toString()));
+    }
   }
 }

@@ -1,7 +1,6 @@
 package org.hostpki.cli;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -61,11 +60,12 @@ final class ManPages {
     }
 
     t.section("EXIT STATUS");
-    t.tagged("0", "Success; for plan also with changes pending.");
-    t.tagged("1", "An error: an invalid desired state, an unreadable store, a refused apply. Nothing on disk changed. Also a run that would have exited 0, 2 or 3 but could not write its standard output (a full disk): what it did to the store stands.");
-    t.tagged("2", "Changes or hooks are pending (only plan --detailed-exitcode, apply --check, sign --check and revoke --check); for check, changes are pending.");
-    t.tagged("3", "The store is at the desired state, but a hook failed (apply, rollback): it is recorded, and the next apply, watch tick or timer run runs it again; for check, a hook is pending.");
-    t.tagged("64", "A usage error: an unknown option or command, a missing or malformed argument.");
+    t.tightlyTagged(List.of(
+        Map.entry("0", "Success; for plan also with changes pending."),
+        Map.entry("1", "An error: an invalid desired state, an unreadable store, a refused apply. Nothing on disk changed. Also a run that would have exited 0, 2 or 3 but could not write its standard output (a full disk): what it did to the store stands."),
+        Map.entry("2", "Changes or hooks are pending (only plan --detailed-exitcode, apply --check, sign --check and revoke --check); for check, changes are pending."),
+        Map.entry("3", "The store is at the desired state, but a hook failed (apply, rollback): it is recorded, and the next apply, watch tick or timer run runs it again; for check, a hook is pending."),
+        Map.entry("64", "A usage error: an unknown option or command, a missing or malformed argument.")));
 
     t.section("ENVIRONMENT");
     t.tagged("HOSTPKI_PASSWORD", "A conventional variable for the store password; the desired state names the variable it reads (store.password.env).");
@@ -109,33 +109,31 @@ final class ManPages {
   private static final Pattern EXIT_CODE = Pattern.compile(" {2}([0-9]+) +(.+)");
 
   /**
-   * A footer: paragraphs as text; exit codes as tagged paragraphs, filled to the page's width;
-   * other indented lines (examples) as they are.
+   * A footer: paragraphs as text; exit codes as tagged paragraphs without space between them,
+   * filled to the page's width; other indented lines (examples) as they are.
    */
   private static void footer(Troff t, List<String> lines) {
-    List<String> literal = new ArrayList<>();
     boolean exitCodes = false;
-    for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
-      String line = it.next();
-      Matcher code = EXIT_CODE.matcher(line);
-      if (exitCodes && code.matches()) {
-        t.tagged(code.group(1), code.group(2));
-        continue;
-      }
-      if (line.startsWith("  ")) {
-        literal.add(line.substring(2));
-        if (it.hasNext()) {
-          continue;
+    for (int i = 0; i < lines.size(); ) {
+      if (exitCodes && EXIT_CODE.matcher(lines.get(i)).matches()) {
+        List<Map.Entry<String, String>> codes = new ArrayList<>();
+        for (Matcher code; i < lines.size() && (code = EXIT_CODE.matcher(lines.get(i))).matches(); i++) {
+          codes.add(Map.entry(code.group(1), code.group(2)));
         }
-        line = "";
-      }
-      if (!literal.isEmpty()) {
+        t.tightlyTagged(codes);
+      } else if (lines.get(i).startsWith("  ")) {
+        List<String> literal = new ArrayList<>();
+        for (; i < lines.size() && lines.get(i).startsWith("  ")
+            && !(exitCodes && EXIT_CODE.matcher(lines.get(i)).matches()); i++) {
+          literal.add(lines.get(i).substring(2));
+        }
         t.literal(literal);
-        literal.clear();
-      }
-      if (!line.isBlank()) {
-        t.paragraph(line);
-        exitCodes = line.startsWith("Exit codes");
+      } else {
+        String line = lines.get(i++);
+        if (!line.isBlank()) {
+          t.paragraph(line);
+          exitCodes = line.startsWith("Exit codes");
+        }
       }
     }
   }

@@ -112,6 +112,12 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   }
 
   private byte[] readRequest() {
+    if (csr.equals(OutputOption.STANDARD_OUTPUT)) {
+      // -o - is standard output, so - reads as standard input; it would be taken for a file "-".
+      throw new HostpkiException(
+          "--csr -: hostpki sign reads the request from a file, not from standard input; save it to a"
+              + " file first (ssh web1 cat /var/lib/hostpki/pki/server.csr > web1.csr) and give that");
+    }
     Path file = environment.resolve(csr);
     try {
       return InputFiles.read(file, InputKind.CERTIFICATE_REQUEST);
@@ -138,13 +144,13 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     signed.notes().forEach(n -> err().println("note: " + n));
     if (signed.changed()) {
       err().println(
-          "Signed serial " + signed.issued().serial() + " for " + facts.subjectDn() + " (SANs "
+          "Signed serial " + signed.issued().serial() + " for " + shown(facts.subjectDn()) + " (SANs "
               + String.join(", ", request.sanWords()) + "), not after " + DateText.of(facts.notAfter())
               + "; recorded as " + signed.issued().fileName() + " (generation "
               + signed.generation().orElse("?") + ")");
     } else {
       err().println(
-          "already issued: serial " + signed.issued().serial() + " for " + facts.subjectDn()
+          "already issued: serial " + signed.issued().serial() + " for " + shown(facts.subjectDn())
               + ", not after " + DateText.of(facts.notAfter()) + " ("
               + DurationText.left(Duration.between(now, facts.notAfter()))
               + " left); nothing was signed");
@@ -167,7 +173,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   private void printWouldIssue(SignRequest request, CaSigner.Preview preview) {
     String sans = String.join(", ", request.sanWords());
     err().println(
-        "would sign " + request.issuedSubject() + " (SANs " + sans + ") for "
+        "would sign " + shown(request.issuedSubject().toString()) + " (SANs " + sans + ") for "
             + preview.validity().words() + "; nothing was signed (--check)");
     preview.validity().note().ifPresent(n -> err().println("note: " + n));
     if (output.json()) {
@@ -175,6 +181,11 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     }
     out().flush();
     err().flush();
+  }
+
+  /** A subject in a sentence: a request with only IP addresses has none, which is not "for  (". */
+  private static String shown(String subjectDn) {
+    return subjectDn.isEmpty() ? "an empty subject" : subjectDn;
   }
 
   /** The format of the JSON document, described by schema/sign.schema.json. */

@@ -106,9 +106,9 @@ abstract class StoreCommand implements FileArgument.Taker {
   }
 
   /**
-   * Refuses a desired state that declares programs to run (hooks) when anyone but its owner —
-   * root or the user running hostpki — could have written it or the programs it names, and one
-   * whose store lies in a folder anyone else could change.
+   * Refuses a desired state when anyone but its owner — root or the user running hostpki — could
+   * have written it (and so handed themselves a key) or the programs it names, and one whose store
+   * lies in a folder anyone else could change.
    */
   static void requireSafeToRun(DesiredState desired, String consequence) {
     StrictModes modes = StrictModes.forThisProcess();

@@ -1,5 +1,8 @@
 package org.hostpki.cli;
 
+import java.util.List;
+import java.util.Map;
+
 /** A little of troff's man macros: enough for hostpki's manual pages, with text escaped. */
 final class Troff {
   private final StringBuilder out = new StringBuilder();
@@ -33,6 +36,19 @@ final class Troff {
     if (!text.isEmpty()) {
       out.append(line(text)).append('\n');
     }
+    return this;
+  }
+
+  /**
+   * Tagged paragraphs without space between them or before the first (exit codes under a
+   * "Exit codes:" line, as {@code --help} shows them); the spacing after is the usual again.
+   */
+  Troff tightlyTagged(List<Map.Entry<String, String>> entries) {
+    out.append(".PD 0\n");
+    for (Map.Entry<String, String> e : entries) {
+      tagged(e.getKey(), e.getValue());
+    }
+    out.append(".PD\n");
     return this;
   }
 

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -37,8 +38,11 @@ import picocli.CommandLine.Option;
       "Hooks that did not finish successfully are run again (at once, then backing off up to"
           + " 15 minutes while they keep failing). A store held by 'hostpki rollback' is left as"
           + " it is until a person's 'hostpki apply' releases it.",
-      "Logs one timestamped line per event to standard error. Errors are logged and watching goes"
-          + " on. SIGTERM (systemctl stop) finishes an apply in progress, then exits 0."
+      "Logs one timestamped line per event to standard error, and the hooks' commands and output"
+          + " stamped too, except under systemd (JOURNAL_STREAM), whose journal stamps each line."
+          + " Errors are logged and watching goes on. SIGHUP (systemctl reload) looks again at once"
+          + " and runs pending hooks without waiting for their back-off. SIGTERM (systemctl stop)"
+          + " finishes an apply in progress, then exits 0."
     },
     footer = {
       "",
@@ -142,7 +146,7 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
             environment.clock(),
             new SecureRandom(),
             new Secrets(environment.variables()),
-            new Hooks(err, environment.variables()),
+            new Hooks(StampedLines.forHooks(err, environment.clock(), environment.variables()), environment.variables()),
             logApplied);
     Watcher watcher =
         new Watcher(
@@ -156,9 +160,11 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
     logger.set(watcher);
     Thread onTerm = new Thread(() -> stopOnSignal(watcher, err), "hostpki-watch-stop");
     Runtime.getRuntime().addShutdownHook(onTerm);
+    Optional<sun.misc.SignalHandler> hangUp = reloadOnHangUp(watcher);
     try {
       watcher.run();
     } finally {
+      hangUp.ifPresent(previous -> sun.misc.Signal.handle(new sun.misc.Signal("HUP"), previous));
       try {
         Runtime.getRuntime().removeShutdownHook(onTerm);
       } catch (IllegalStateException shuttingDown) {
@@ -166,6 +172,21 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * SIGHUP looks again at once ({@code systemctl reload}, {@code kill -HUP}), as daemons reload on
+   * it. The JVM's own answer to SIGHUP is to exit, and with status 0 here: a service with {@code
+   * Restart=on-failure} would then stay stopped for good after a stray {@code kill -HUP}.
+   *
+   * @return the handler before, to put back; empty when the JVM keeps SIGHUP to itself ({@code -Xrs})
+   */
+  private static Optional<sun.misc.SignalHandler> reloadOnHangUp(Watcher watcher) {
+    try {
+      return Optional.of(sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> watcher.reload()));
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
   }
 
   /**

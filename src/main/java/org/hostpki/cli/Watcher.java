@@ -46,7 +46,7 @@ import org.hostpki.plan.WarningCode;
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
  * held, hold released, hooks done, renewal waiting, order waiting, warning, clock stepped back, error,
- * stopped). An error is logged and watching goes on; the same error again is not repeated.
+ * reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
  * <p>Over 400 lines on purpose: the debounce, the hooks' back-off and the clock steps share one
  * loop's state (what is pending since when, when hooks are due); split, each part would need it.
@@ -55,8 +55,11 @@ final class Watcher {
 
   /** Waits between observations; a test moves its clock instead. */
   interface Sleeper {
-    /** Waits {@code duration}; returns true early when {@code stopRequested} is counted down. */
-    boolean sleep(Duration duration, CountDownLatch stopRequested) throws InterruptedException;
+    /**
+     * Waits {@code duration}; returns true early when {@code wakeUp} is counted down (a stop, a
+     * reload). A test's sleeper returns true to end the loop.
+     */
+    boolean sleep(Duration duration, CountDownLatch wakeUp) throws InterruptedException;
 
     Sleeper REAL = (duration, stop) -> stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -75,6 +78,10 @@ final class Watcher {
   private final Settings settings;
   private final String what;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+  /** Ends the current wait: counted down by {@link #stop()} and {@link #reload()}. */
+  private volatile CountDownLatch nap = new CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicBoolean reloadRequested =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
 
   /**
@@ -104,8 +111,9 @@ final class Watcher {
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
-  /** The clock at the last observation, to notice a step back. */
+  /** The clock at the last observation, to notice a step back, and how long was waited since. */
   private Instant lastObserved;
+  private Duration lastWait;
   /** Whether the apply under way has logged "applied" (before its hooks ran). */
   private boolean loggedApplied;
 
@@ -142,8 +150,25 @@ final class Watcher {
             + DurationText.of(settings.debounce()));
     try {
       while (true) {
+        if (reloadRequested.getAndSet(false)) {
+          // A person asked (systemctl reload): look now, and run pending hooks now, not after
+          // their back-off — the service they failed on may just have been fixed.
+          hookFailures = 0;
+          hooksDueAt = Instant.MIN;
+          log("reload", "SIGHUP: reading " + what + ", the host and the clock now; pending hooks run now");
+        }
         observe();
-        if (stopRequested.getCount() == 0 || sleeper.sleep(settings.interval(), stopRequested)) {
+        CountDownLatch wait = new CountDownLatch(1);
+        nap = wait;
+        if (stopRequested.getCount() == 0) {
+          break;
+        }
+        if (reloadRequested.get()) {
+          continue;
+        }
+        lastWait = nextWait(clock.instant());
+        boolean early = sleeper.sleep(lastWait, wait);
+        if (stopRequested.getCount() == 0 || (early && !reloadRequested.get())) {
           break;
         }
       }
@@ -158,6 +183,17 @@ final class Watcher {
   /** Asks the loop to end after the current observation (and apply, if one is running). */
   void stop() {
     stopRequested.countDown();
+    nap.countDown();
+  }
+
+  /**
+   * Asks the loop to look again at once, after the current observation (SIGHUP, {@code systemctl
+   * reload}): the file, the host and the clock are read anew every interval anyway; this does it
+   * now, and runs pending hooks without waiting for their back-off.
+   */
+  void reload() {
+    reloadRequested.set(true);
+    nap.countDown();
   }
 
   /** Waits until {@link #run()} has returned; false when it did not within {@code timeout}. */
@@ -264,10 +300,27 @@ final class Watcher {
   }
 
   /**
+   * How long to wait before the next observation: the interval, or less when the drift being
+   * waited out is due sooner — the log said until when it must persist, and a person reading it
+   * expects it applied then, not up to an interval later.
+   */
+  private Duration nextWait(Instant now) {
+    if (pending.isEmpty() || pending.get().applyFailed()) {
+      return settings.interval();
+    }
+    Duration left = Duration.between(now, pending.get().since().plus(settings.debounce()));
+    if (left.isNegative() || left.compareTo(settings.interval()) >= 0) {
+      return settings.interval();
+    }
+    // Whole milliseconds, rounded up: a wait cut short by the rounding would find it not yet due.
+    return Duration.ofMillis(left.toMillis() + 1);
+  }
+
+  /**
    * A wall clock stepped back (NTP correcting a clock that ran ahead, a person's {@code date -s})
    * moves the debounce deadline and the hooks' next attempt back by the step: they count time that
    * passed, and would otherwise wait for as long as the step on top. The step is taken as the
-   * distance from where the clock should be, one interval after the last observation.
+   * distance from where the clock should be, one wait (an interval, or less) after the last observation.
    */
   private void noticeClockStepBack(Instant now) {
     Instant before = lastObserved;
@@ -275,7 +328,7 @@ final class Watcher {
     if (before == null || !now.isBefore(before)) {
       return;
     }
-    Duration back = Duration.between(now, before.plus(settings.interval()));
+    Duration back = Duration.between(now, before.plus(lastWait == null ? settings.interval() : lastWait));
     if (!hooksDueAt.equals(Instant.MIN)) {
       hooksDueAt = hooksDueAt.minus(back);
     }

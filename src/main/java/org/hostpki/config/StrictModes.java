@@ -19,7 +19,9 @@ import org.hostpki.model.DesiredState;
  * checks {@code authorized_keys}: hooks run as the user running hostpki — root under the shipped
  * units — so a desired state that declares them, and every hook program named by a path, must be
  * owned by that user or root and writable by its owner alone; and so must every folder above it,
- * since whoever can write a folder can put another file in its place. A folder that others may
+ * since whoever can write a folder can put another file in its place. A desired state without
+ * hooks is held to the same: whoever could change it could hand themselves the server's key (an
+ * output with {@code owner:} them) or have their CA trusted. A folder that others may
  * write but that has the sticky bit ({@code /tmp}) lets no one else rename or remove what it
  * holds, so it passes when its owner is root or that user.
  *
@@ -42,15 +44,23 @@ public final class StrictModes {
   }
 
   /**
-   * What is wrong with a desired state that declares programs to run: its file, each folder above
-   * it, and each hook program named by a path (bare names are found on PATH when the hook runs).
-   * Empty for a file that declares none.
+   * What is wrong with a desired state: its file and each folder above it, and when it declares
+   * programs to run, each hook program named by a path (bare names are found on PATH when the hook
+   * runs).
    */
   public List<String> problems(DesiredState desired) {
-    if (!desired.declaresPrograms()) {
-      return List.of();
-    }
     List<String> problems = new ArrayList<>();
+    if (!desired.declaresPrograms()) {
+      // Whoever may change it may add an output for themselves (owner: them) or their own CA to
+      // what is trusted, which is as good as running a command as this user.
+      problem(
+              desired.source(),
+              desired.source() + " says who gets the keys and what is trusted",
+              "have hostpki hand them the server's key or trust their CA",
+              desired.source())
+          .ifPresent(problems::add);
+      return problems;
+    }
     problem(desired.source(), desired.source() + " declares programs to run (hooks)")
         .ifPresent(problems::add);
     for (String program : new LinkedHashSet<>(desired.programs().stream().map(c -> c.get(0)).toList())) {

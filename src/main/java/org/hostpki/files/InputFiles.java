@@ -48,6 +48,28 @@ public final class InputFiles {
   }
 
   /**
+   * As {@link #readNoFollow}, but a file larger than its kind allows is not refused: its first
+   * {@code kind.limit() + 1} bytes are returned, which tell it from every file of that kind (for a
+   * file another user may write, whose content is checked and rewritten rather than trusted).
+   */
+  public static byte[] readHeadNoFollow(Path file, InputKind kind) throws IOException {
+    BasicFileAttributes attributes =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attributes.isRegularFile()) {
+      throw new NotARegularFileException(
+          file, FileReasons.kindOf(file, attributes, LinkOption.NOFOLLOW_LINKS));
+    }
+    long most = kind.limit() + 1;
+    try (FileChannel channel = FileChannel.open(file, READ_NO_FOLLOW)) {
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size() + 1, most));
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // until the end of the file or the limit
+      }
+      return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+  }
+
+  /**
    * Checks, without opening it, that {@code file} is a regular file no larger than its kind
    * allows, and returns its attributes (for callers that check the owner and mode as well).
    */

@@ -26,6 +26,12 @@ public enum InputKind {
   HOST_FILE("a host configuration file", 16L << 20),
   /** The metrics file hostpki wrote before: one series per trusted certificate of 100,000 fits. */
   METRICS_FILE("a metrics file", 64L << 20),
+  /**
+   * An output of the store (a combined PEM, a key, a PKCS#12 or JKS file, a DER certificate): one
+   * key and a chain of at most 1 MiB. Read only this far, so that a service user it is handed to,
+   * who may write it, cannot make every run read a gigabyte, nor stop them with a larger file.
+   */
+  OUTPUT_FILE("an output file", 4L << 20),
   /** A store file: a trust bundle or trust store of 100,000 certificates fits. */
   STORE_FILE("a store file", 1L << 30);
 

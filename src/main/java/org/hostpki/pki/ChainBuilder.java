@@ -10,7 +10,9 @@ import org.hostpki.model.CertificateFacts;
 /**
  * Puts the certificates of a chain file in order: the leaf for the server key first, then the
  * certificate that issued it, and so on up to a self-signed root or to the last issuer the file
- * holds (a root may be left out: clients have it). Certificates may come in any order. Whatever
+ * holds (a root may be left out: clients have it). Certificates may come in any order; another
+ * path to one of the chain's CAs (a cross-signed twin, and its issuers) may come along, and is not
+ * served. Whatever
  * keeps it from being one unbroken chain is a problem, in words that name the certificate by its
  * place in the file and its subject.
  */
@@ -112,6 +114,7 @@ final class ChainBuilder {
       remaining.remove(issuer);
       current = issuer;
     }
+    remaining.removeAll(otherPaths(chain, remaining));
     if (!explained) {
       Certificate top = chain.get(chain.size() - 1);
       String end =
@@ -132,6 +135,41 @@ final class ChainBuilder {
       }
     }
     return new Built(chain, rootIncluded, problems);
+  }
+
+  /**
+   * The certificates of other paths to the chain's CAs, which CAs hand out in one bundle: another
+   * certificate for one of its CAs (same subject and key: cross-signed by another root, or the
+   * self-signed root beside its cross-signed twin), and whatever issued those. A client builds one
+   * path or the other; neither is served beyond the chain built here.
+   */
+  private static List<Certificate> otherPaths(List<Certificate> chain, List<Certificate> remaining) {
+    List<Certificate> found = new ArrayList<>();
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (Certificate candidate : remaining) {
+        if (found.contains(candidate)) {
+          continue;
+        }
+        boolean twin =
+            chain.subList(1, chain.size()).stream()
+                .anyMatch(
+                    c -> c.holder().getSubject().equals(candidate.holder().getSubject())
+                        && c.publicKey().sameKey(candidate.publicKey()));
+        boolean issuedOne =
+            found.stream()
+                .anyMatch(
+                    f -> !f.facts().isSelfIssued()
+                        && f.holder().getIssuer().equals(candidate.holder().getSubject())
+                        && f.isSignedBy(candidate));
+        if (twin || issuedOne) {
+          found.add(candidate);
+          grew = true;
+        }
+      }
+    }
+    return found;
   }
 
   private static String noLeaf(

@@ -14,6 +14,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SanCoverage;
 
 /**
@@ -32,6 +33,9 @@ import org.hostpki.model.SanCoverage;
  *       when keyUsage is present), and has no more intermediates below it than its
  *       pathLenConstraint allows; an issuer whose extended key usage excludes serverAuth is refused,
  *       as browsers refuse it;
+ *   <li>the leaf is not a CA certificate, and its keyUsage, when present, has digitalSignature;
+ *   <li>the leaf's SANs lie within the name constraints of every issuer (DNS names and IP
+ *       addresses);
  *   <li>the leaf's extended key usage includes serverAuth. A leaf without the extension is
  *       accepted: RFC 5280 reads that as "any purpose", and browsers and OpenSSL accept it;
  *   <li>the leaf's SANs cover every desired name (a wildcard covers one left-most label).
@@ -105,6 +109,9 @@ public final class ChainValidator {
     }
     if (!chain.isEmpty()) {
       leafProblems(chain.get(0), places.describe(chain.get(0)), dnsNames, ipAddresses, problems);
+      for (Certificate issuer : chain.subList(1, chain.size())) {
+        nameConstraintProblems(chain.get(0), issuer, places.describe(issuer), problems);
+      }
     }
     return new Result(chain, problems);
   }
@@ -173,6 +180,20 @@ public final class ChainValidator {
       List<InetAddress> ipAddresses,
       List<String> problems) {
     CertificateFacts f = leaf.facts();
+    if (f.ca()) {
+      problems.add(
+          name
+              + " (the leaf) is a CA certificate (basicConstraints cA is set); Firefox refuses a CA"
+              + " certificate as a server's: ask the CA for a TLS server certificate (cA false)");
+    }
+    KeyUsage usage = KeyUsage.fromExtensions(leaf.holder().getExtensions());
+    if (usage != null && !usage.hasUsages(KeyUsage.digitalSignature)) {
+      problems.add(
+          name
+              + " (the leaf) may not sign: its keyUsage lacks digitalSignature, which TLS 1.3 and"
+              + " every ECDHE handshake need (Chrome and OpenSSL's TLS 1.2 refuse it); ask the CA"
+              + " for keyUsage digitalSignature");
+    }
     List<String> ekus = f.extendedKeyUsages();
     if (!ekus.isEmpty() && !ekus.contains(CertificateFacts.EKU_SERVER_AUTH)) {
       problems.add(
@@ -190,6 +211,37 @@ public final class ChainValidator {
               + " (the leaf has: "
               + sans(f)
               + "); have the current server.csr signed with all its names");
+    }
+  }
+
+  /**
+   * The leaf's SANs against an issuer's name constraints for DNS names and IP addresses (RFC 5280
+   * 4.2.1.10), which every TLS client applies to the certificates below that CA.
+   */
+  private static void nameConstraintProblems(
+      Certificate leaf, Certificate issuer, String name, List<String> problems) {
+    Optional<NameConstraints> constraints = issuer.facts().nameConstraints();
+    if (constraints.isEmpty() || constraints.get().isEmpty()) {
+      return;
+    }
+    NameConstraints nc = constraints.get();
+    // The names each subtree list refuses, together: "a, b (permitted dnsDomains [corp.example])".
+    Map<String, List<String>> refused = new LinkedHashMap<>();
+    for (String dns : leaf.facts().dnsNames()) {
+      nc.dnsNameRefusal(dns).ifPresent(r -> refused.computeIfAbsent(r.subtrees(), k -> new ArrayList<>()).add(dns));
+    }
+    for (InetAddress ip : leaf.facts().ipAddresses()) {
+      nc.addressRefusal(ip)
+          .ifPresent(r -> refused.computeIfAbsent(r.subtrees(), k -> new ArrayList<>()).add(IpAddresses.format(ip)));
+    }
+    if (!refused.isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      refused.forEach((subtrees, names) -> parts.add(String.join(", ", names) + " (" + subtrees + ")"));
+      problems.add(
+          name
+              + " has name constraints, and TLS clients refuse the leaf's names they do not allow: "
+              + String.join("; ", parts)
+              + "; ask the CA to sign with a CA whose constraints allow these names");
     }
   }
 

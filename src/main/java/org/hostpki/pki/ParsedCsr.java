@@ -7,18 +7,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.hostpki.model.CsrFacts;
@@ -31,6 +34,19 @@ import org.hostpki.model.DistinguishedName;
  */
 public final class ParsedCsr {
   static final String PEM_LABEL = "CERTIFICATE REQUEST";
+
+  /**
+   * The extensions a request may ask for that a certificate {@code sign} issues carries in
+   * hostpki's own way: the names and usages checked and copied, the key usage and basic
+   * constraints of a server certificate, a key identifier computed from the key.
+   */
+  private static final Set<ASN1ObjectIdentifier> HANDLED =
+      Set.of(
+          Extension.subjectAlternativeName,
+          Extension.extendedKeyUsage,
+          Extension.keyUsage,
+          Extension.basicConstraints,
+          Extension.subjectKeyIdentifier);
 
   private final byte[] der;
   private final PKCS10CertificationRequest request;
@@ -100,6 +116,7 @@ public final class ParsedCsr {
       parsed.subjectAttributes();
       parsed.otherAlternativeNames();
       parsed.extendedKeyUsages();
+      parsed.caRequests();
       return parsed;
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException(
@@ -190,6 +207,47 @@ public final class ParsedCsr {
       return List.of();
     }
     return Arrays.stream(usage.getUsages()).map(KeyPurposeId::getId).toList();
+  }
+
+  /**
+   * What the request asks for that only a CA certificate has, in OpenSSL's words: {@code
+   * basicConstraints CA:TRUE} (with its {@code pathlen}), {@code keyUsage keyCertSign}, {@code
+   * keyUsage cRLSign}; empty when it asks for none of it.
+   */
+  public List<String> caRequests() {
+    List<String> asked = new ArrayList<>();
+    if (requested == null) {
+      return asked;
+    }
+    BasicConstraints constraints = BasicConstraints.fromExtensions(requested);
+    if (constraints != null && constraints.isCA()) {
+      asked.add(
+          "basicConstraints CA:TRUE"
+              + (constraints.getPathLenConstraint() == null ? "" : ", pathlen:" + constraints.getPathLenConstraint()));
+    }
+    KeyUsage usage = KeyUsage.fromExtensions(requested);
+    if (usage != null && usage.hasUsages(KeyUsage.keyCertSign)) {
+      asked.add("keyUsage keyCertSign");
+    }
+    if (usage != null && usage.hasUsages(KeyUsage.cRLSign)) {
+      asked.add("keyUsage cRLSign");
+    }
+    return asked;
+  }
+
+  /**
+   * The dotted OIDs of the extensions the request marks critical that a certificate hostpki
+   * signs does not carry: a client that finds such an extension critical would refuse the
+   * certificate without it, so the request insists on what it will not get.
+   */
+  public List<String> unhandledCriticalExtensions() {
+    if (requested == null) {
+      return List.of();
+    }
+    return Arrays.stream(requested.getCriticalExtensionOIDs())
+        .filter(oid -> !HANDLED.contains(oid))
+        .map(ASN1ObjectIdentifier::getId)
+        .toList();
   }
 
   /** The public key the request asks to have certified. */

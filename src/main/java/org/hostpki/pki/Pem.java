@@ -19,7 +19,8 @@ import org.bouncycastle.asn1.cms.SignedData;
 /**
  * Reading certificates from whatever users hand over, and writing PEM bundles. Input is the whole
  * file in memory: PEM with one or many CERTIFICATE blocks, one DER certificate, or a PKCS#7 bundle
- * ({@code .p7b}, PEM or DER), told apart by content, not by file name.
+ * ({@code .p7b}, PEM or DER, also under a CERTIFICATE label as Windows AD CS writes it), told
+ * apart by content, not by file name.
  */
 public final class Pem {
   private Pem() {}
@@ -105,18 +106,22 @@ public final class Pem {
         case "X509 CERTIFICATE":
         case "TRUSTED CERTIFICATE":
           checkLimit(certificates.size() + 1, max);
-          certificates.add(ahead[i] == null ? certificate(data, block, pool) : taken(ahead[i]));
+          if (ahead[i] != null) {
+            certificates.add(taken(ahead[i]));
+            break;
+          }
+          byte[] der = PemText.decode(data, block).content();
+          if (wrapsPkcs7(block, der)) {
+            certificates.addAll(pkcs7Block(der, block, max - certificates.size(), max, pool));
+          } else {
+            certificates.add(certificate(der, block, pool));
+          }
           break;
         case "PKCS7":
         case "PKCS #7 SIGNED DATA":
         case "CMS":
-          byte[] content = PemText.decode(data, block).content();
-          String shape = Der.shapeProblem(content);
-          if (shape != null) {
-            throw new InvalidMaterialException(block.describe() + " is not valid PKCS#7: " + shape);
-          }
           certificates.addAll(
-              pkcs7(content, block.describe() + " ", max - certificates.size(), max, pool));
+              pkcs7Block(PemText.decode(data, block).content(), block, max - certificates.size(), max, pool));
           break;
         default:
           throw new InvalidMaterialException(
@@ -155,7 +160,9 @@ public final class Pem {
                 case "X509 CERTIFICATE":
                 case "TRUSTED CERTIFICATE":
                   try {
-                    ahead[i] = certificate(data, block, pool);
+                    byte[] der = PemText.decode(data, block).content();
+                    // A PKCS#7 bundle under this label is left to the caller, in file order.
+                    ahead[i] = wrapsPkcs7(block, der) ? null : certificate(der, block, pool);
                   } catch (InvalidMaterialException | RuntimeException e) {
                     ahead[i] = e;
                   }
@@ -178,9 +185,39 @@ public final class Pem {
     return (Certificate) decoded;
   }
 
-  private static Certificate certificate(byte[] data, PemText.Block block, CertificatePool pool)
+  /** The PKCS#7 signed-data OID's DER (1.2.840.113549.1.7.2), as a ContentInfo starts with it. */
+  private static final byte[] SIGNED_DATA_OID = {
+    0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x07, 0x02
+  };
+
+  /**
+   * A PKCS#7 bundle under a CERTIFICATE label: what Windows AD CS's web enrollment saves as
+   * {@code certnew.p7b} ("Base 64 encoded", "Download certificate chain"), and what OpenSSL reads
+   * as PKCS#7 ("some CAs use PKCS#7 with CERTIFICATE headers"). A certificate starts with a
+   * SEQUENCE, never with this OID.
+   */
+  private static boolean wrapsPkcs7(PemText.Block block, byte[] der) {
+    if (!block.label().equals("CERTIFICATE") || der.length < 2 || der[0] != 0x30) {
+      return false;
+    }
+    int lengthBytes = (der[1] & 0x80) == 0 ? 0 : der[1] & 0x7f;
+    int start = 2 + lengthBytes;
+    return der.length >= start + SIGNED_DATA_OID.length
+        && Arrays.equals(der, start, start + SIGNED_DATA_OID.length, SIGNED_DATA_OID, 0, SIGNED_DATA_OID.length);
+  }
+
+  private static List<Certificate> pkcs7Block(
+      byte[] content, PemText.Block block, int room, int max, CertificatePool pool)
       throws InvalidMaterialException {
-    byte[] der = PemText.decode(data, block).content();
+    String shape = Der.shapeProblem(content);
+    if (shape != null) {
+      throw new InvalidMaterialException(block.describe() + " is not valid PKCS#7: " + shape);
+    }
+    return pkcs7(content, block.describe() + " ", room, max, pool);
+  }
+
+  private static Certificate certificate(byte[] der, PemText.Block block, CertificatePool pool)
+      throws InvalidMaterialException {
     if (block.label().equals("TRUSTED CERTIFICATE")) {
       // OpenSSL's form: the certificate followed by its trust settings; keep the certificate.
       long length = Der.declaredLength(der, 0);

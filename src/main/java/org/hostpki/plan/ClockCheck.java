@@ -22,7 +22,7 @@ import org.hostpki.model.StoreLayout;
  * <p>Pure, like the planner: the certificates, {@code now} and when the store was last written
  * are its inputs.
  */
-final class ClockCheck {
+public final class ClockCheck {
   /**
    * How long after the store was last written a clock past every certificate's end is taken for
    * one that is far ahead rather than for a host left alone that long.
@@ -36,7 +36,7 @@ final class ClockCheck {
    * then, which no client accepts, and which the right clock later takes for a clock far ahead.
    * Not raised with each release: any past date is a true floor.
    */
-  static final Instant EARLIEST = Instant.parse("2026-01-01T00:00:00Z");
+  public static final Instant EARLIEST = Instant.parse("2026-01-01T00:00:00Z");
 
   /** A certificate of the store, and whether a {@code --replace} of the plan replaces it. */
   private record Held(String file, CertificateFacts facts, boolean replaced) {}
@@ -98,21 +98,32 @@ final class ClockCheck {
 
   /** A clock before {@link #EARLIEST} is wrong whatever the store holds; no --replace helps. */
   private static Optional<Refusal> beforeRelease(Instant now) {
+    return beforeRelease(
+            now,
+            "Nothing was changed: certificates made now would be dated then, and no client would"
+                + " accept them")
+        .map(message -> new Refusal(RefusalCode.CLOCK_BEHIND, "ca", message, List.of()));
+  }
+
+  /**
+   * Why a clock before {@link #EARLIEST} is wrong, and the way out, for every command that dates
+   * what it writes ({@code sign} and {@code revoke} too); empty from then on.
+   *
+   * @param nothingDone what was not done, and why: the sentence between the clock and the way out
+   */
+  public static Optional<String> beforeRelease(Instant now, String nothingDone) {
     if (!now.isBefore(EARLIEST)) {
       return Optional.empty();
     }
     return Optional.of(
-        new Refusal(
-            RefusalCode.CLOCK_BEHIND,
-            "ca",
-            "the clock is behind: now is "
-                + DateText.precise(now)
-                + ", before this hostpki was released ("
-                + DateText.day(EARLIEST)
-                + "). Nothing was changed: certificates made now would be dated then, and no"
-                + " client would accept them. Set the clock right (NTP: timedatectl set-ntp true;"
-                + " a boot-time unit should run after time-sync.target) and run again",
-            List.of()));
+        "the clock is behind: now is "
+            + DateText.precise(now)
+            + ", before this hostpki was released ("
+            + DateText.day(EARLIEST)
+            + "). "
+            + nothingDone
+            + ". Set the clock right (NTP: timedatectl set-ntp true; a boot-time unit should run"
+            + " after time-sync.target) and run again");
   }
 
   private static Optional<Refusal> farAhead(

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.hostpki.model.DnsName;
 import org.hostpki.model.HostIdentity;
+import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 
@@ -31,8 +32,16 @@ public record ServerNames(Subject subject, List<String> dnsNames, List<InetAddre
    * the current certificate's (see {@link DetectionGaps}).
    */
   static ServerNames of(PlanInput in) {
-    ServerSpec server = in.desired().server();
-    return of(server, in.host(), DetectionGaps.kept(server, in.host(), in.observed()));
+    return of(in.desired().server(), in.host(), in.observed());
+  }
+
+  /**
+   * The names for the server the plan makes from this store: where detection found no host name
+   * or no address, the current certificate's (see {@link DetectionGaps}). What an outside CA's
+   * chain must cover, as the planner sees it.
+   */
+  public static ServerNames of(ServerSpec server, HostIdentity host, ObservedStore observed) {
+    return of(server, host, DetectionGaps.kept(server, host, observed));
   }
 
   private static ServerNames of(ServerSpec server, HostIdentity host, DetectionGaps.Kept kept) {

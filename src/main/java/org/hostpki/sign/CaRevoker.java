@@ -246,17 +246,30 @@ public final class CaRevoker {
     if (ca.certificate().facts().serialNumber().equals(serial)) {
       throw refusedCaItself(hex);
     }
-    return issued.stream()
-        .filter(i -> i.facts().serialNumber().equals(serial))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new HostpkiException(
-                    "serial " + hex + " is not a certificate this CA issued: there is no "
-                        + StoreLayout.ISSUED_DIRECTORY + "/" + hex + ".crt in " + caHost.store().path()
-                        + " (hostpki status -f " + caHost.source() + " lists the issued"
-                        + " certificates); nothing was revoked. A certificate this CA signed that"
-                        + " is missing from the record can be given with --cert FILE"));
+    IssuedCertificate found =
+        issued.stream()
+            .filter(i -> i.facts().serialNumber().equals(serial))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new HostpkiException(
+                        "serial " + hex + " is not a certificate this CA issued: there is no "
+                            + StoreLayout.ISSUED_DIRECTORY + "/" + hex + ".crt in " + caHost.store().path()
+                            + " (hostpki status -f " + caHost.source() + " lists the issued"
+                            + " certificates); nothing was revoked. A certificate this CA signed that"
+                            + " is missing from the record can be given with --cert FILE"));
+    if (!found.certificate().isSignedBy(ca.certificate())) {
+      // Clients look for a revocation on the CRL of the certificate's own CA: this CA's would list
+      // it to no effect, and say "revoked" of a certificate every client still accepts.
+      throw new HostpkiException(
+          "serial " + hex + " (" + TerminalText.escape(found.facts().subjectDn()) + ") was signed by a CA"
+              + " this store no longer signs with (its issuer, " + TerminalText.escape(found.facts().issuerDn())
+              + ", was replaced since: --replace ca or a rotation), and only that CA's CRL revokes it:"
+              + " this CA's would list it to no effect. Nothing was revoked. Clients refuse it once"
+              + " they no longer trust that CA: remove it from their trust (trust.certificates) where"
+              + " they still do");
+    }
+    return found;
   }
 
   /** A certificate from a file: this CA's, and not the CA itself or this host's own. */

@@ -15,6 +15,7 @@ import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.apply.StoreObserver;
+import org.hostpki.plan.ClockCheck;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.StoreDirectory;
@@ -44,15 +45,18 @@ final class CaStore {
 
   /** The command that works on the store, for messages. */
   enum Command {
-    SIGN("sign", "signed"),
-    REVOKE("revoke", "revoked");
+    SIGN("sign", "signed", "a certificate signed now"),
+    REVOKE("revoke", "revoked", "a CRL written now");
 
     final String verb;
     final String done;
+    /** What the command dates with the clock, for messages. */
+    final String dated;
 
-    Command(String verb, String done) {
+    Command(String verb, String done, String dated) {
       this.verb = verb;
       this.done = done;
+      this.dated = dated;
     }
   }
 
@@ -89,8 +93,19 @@ final class CaStore {
     return envelope.commit(files, metadata.getBytes(StandardCharsets.UTF_8), notes);
   }
 
-  /** The store's CA, usable for signing now. */
+  /**
+   * The store's CA, usable for signing now; refuses a clock that cannot be right (before {@link
+   * ClockCheck#EARLIEST}, as apply does), which would date what it signs then.
+   */
   SigningCa ca(StoreSnapshot snapshot, Instant now, Command command) {
+    ClockCheck.beforeRelease(
+            now,
+            "Nothing was " + command.done + ": " + command.dated + " would be dated then, and no"
+                + " client would accept it")
+        .ifPresent(
+            message -> {
+              throw new HostpkiException(message);
+            });
     Path store = path();
     Optional<byte[]> certFile = snapshot.file(StoreLayout.CA_CERT);
     Optional<byte[]> keyFile = snapshot.file(StoreLayout.CA_KEY);

@@ -1,11 +1,13 @@
 package org.hostpki.sign;
 
 import java.util.Optional;
+import org.hostpki.model.IdnaLabel;
 import org.hostpki.model.TerminalText;
 
 /**
  * Checks the DNS names a request asks for before any policy sees them: a name that is not a
- * host name (an empty label, a stray '*', a trailing dot) could slip past a suffix match.
+ * host name (an empty label, a stray '*', a trailing dot) could slip past a suffix match; an xn--
+ * label must be an IDNA2008 A-label, as in the desired state.
  */
 final class RequestedNames {
   private static final int MAX_LENGTH = 253;
@@ -47,6 +49,10 @@ final class RequestedNames {
               "has the character '" + TerminalText.escape(String.valueOf(ch))
                   + "'; a DNS label holds letters, digits and '-'");
         }
+      }
+      Optional<String> aLabel = IdnaLabel.problem(label);
+      if (aLabel.isPresent()) {
+        return aLabel; // as server.dnsNames refuses it: a client shows no such name, or another
       }
       if (label.startsWith("-") || label.endsWith("-")) {
         return Optional.of("has a label that starts or ends with '-'");

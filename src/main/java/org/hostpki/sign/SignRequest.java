@@ -34,7 +34,9 @@ import org.hostpki.pki.SubjectPublicKey;
  * DNS name or IP address. What it asks for beyond that which hostpki never issues — a name or
  * subject attribute holding a control character, an invalid DNS name, a commonName over 64
  * characters, a subject attribute hostpki does not copy, a kind of SAN other than DNS name and IP
- * address, an extended key usage other than serverAuth and clientAuth — is listed in {@link
+ * address, an extended key usage other than serverAuth and clientAuth, what only a CA certificate
+ * has (basicConstraints CA:TRUE, keyCertSign, cRLSign), a critical extension hostpki does not put
+ * in certificates — is listed in {@link
  * #problems()}, so that {@code sign} can refuse it together with what the policy refuses, in one
  * message, instead of dropping it silently.
  *
@@ -68,6 +70,18 @@ public record SignRequest(
           "1.3.6.1.5.5.7.3.8", "timeStamping",
           "1.3.6.1.5.5.7.3.9", "OCSPSigning",
           "2.5.29.37.0", "anyExtendedKeyUsage");
+
+  /** Names of extensions a request may insist on, for messages. */
+  private static final Map<String, String> EXTENSION_NAMES =
+      Map.of(
+          "2.5.29.30", "nameConstraints",
+          "2.5.29.32", "certificatePolicies",
+          "2.5.29.36", "policyConstraints",
+          "2.5.29.54", "inhibitAnyPolicy",
+          "2.5.29.31", "cRLDistributionPoints",
+          "2.5.29.35", "authorityKeyIdentifier",
+          "1.3.6.1.5.5.7.1.1", "authorityInfoAccess",
+          "1.3.6.1.5.5.7.1.24", "tlsFeature");
 
   public SignRequest {
     subjectAttributes = List.copyOf(subjectAttributes);
@@ -142,6 +156,18 @@ public record SignRequest(
                 "is not a usage hostpki issues: its certificates are for serverAuth and clientAuth",
                 false));
       }
+    }
+    for (String asked : csr.caRequests()) {
+      problems.add(
+          new PolicyViolation(
+              asked, "asks for a CA certificate: hostpki sign issues certificates for hosts, never for a CA", false));
+    }
+    for (String oid : csr.unhandledCriticalExtensions()) {
+      problems.add(
+          new PolicyViolation(
+              "extension " + EXTENSION_NAMES.getOrDefault(oid, oid) + " (critical)",
+              "is not one hostpki puts in a certificate, and the request insists on it",
+              false));
     }
     List<InetAddress> addresses = facts.ipAddresses().stream().distinct().toList();
     if (facts.dnsNames().isEmpty() && addresses.isEmpty()) {

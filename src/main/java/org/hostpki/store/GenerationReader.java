@@ -92,7 +92,11 @@ final class GenerationReader {
             if (!undeclaredOutput(name)) {
               checkFile(file, name, written);
             }
-            files.put(name, SafeFiles.readNoFollow(file));
+            // An output may belong to a service user (owner: postgres), who can write it: its
+            // content is compared and rewritten, never trusted, and is read only so far.
+            files.put(
+                name,
+                outputName(name) ? SafeFiles.readOutputNoFollow(file) : SafeFiles.readNoFollow(file));
             return FileVisitResult.CONTINUE;
           }
         });
@@ -134,9 +138,12 @@ final class GenerationReader {
    * and mode are not checked: hostpki never interprets its content, and apply removes it.
    */
   private boolean undeclaredOutput(String name) {
-    return layout.kindOf(name) == FileKind.UNKNOWN
-        && name.indexOf('/') < 0
-        && StoreLayout.outputNameProblem(name).isEmpty();
+    return layout.kindOf(name) == FileKind.UNKNOWN && outputName(name);
+  }
+
+  /** A name at the top of the set that is not one of the store's own: an output's, declared or not. */
+  private static boolean outputName(String name) {
+    return name.indexOf('/') < 0 && StoreLayout.outputNameProblem(name).isEmpty();
   }
 
   /**

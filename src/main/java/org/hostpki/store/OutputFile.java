@@ -18,12 +18,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.MountPoints;
 import org.hostpki.model.HostpkiException;
@@ -36,7 +38,7 @@ import org.hostpki.model.HostpkiException;
  * hard links shared by every kept generation, so writing through one would change them all.
  *
  * <p>A symbolic link as the target is followed to the file it names, which is then replaced (the
- * link stays). Refused, before anything is written: a target that lands — through links, in the
+ * link stays) — unless another user than this one or root made it. Refused, before anything is written: a target that lands — through links, in the
  * real path of its directory — anywhere inside a hostpki store (a directory holding {@code ..data},
  * or {@code .lock} beside a generation; any store, not only the one configured); a directory; a
  * FIFO, device or socket (nothing to replace; {@code -o -} is standard output); a link that
@@ -158,6 +160,7 @@ public final class OutputFile {
     refuseSystemFiles();
     refuseUnlessRegular(target);
     if (Files.isSymbolicLink(target)) {
+      refuseLinksOfOthers();
       try {
         file = target.toRealPath();
       } catch (IOException e) {
@@ -207,6 +210,34 @@ public final class OutputFile {
               "hostpki writes a new file and renames it into place, which is not possible under "
                   + root.resolve(system) + ". " + STANDARD_OUTPUT);
         }
+      }
+    }
+  }
+
+  /**
+   * Refuses to follow a link that another user made (each link on the way, when one leads to
+   * another): the target's folder may be theirs (a textfile collector's folder, a service's own),
+   * and such a link could point at any file for this user — root under the units — to replace, say
+   * {@code /etc/shadow}. Links made by this user or root are followed as before.
+   */
+  private void refuseLinksOfOthers() {
+    if (!target.getFileSystem().supportedFileAttributeViews().contains("owner")) {
+      return;
+    }
+    String user = FileOwners.processUser();
+    Path link = target;
+    for (int hop = 0; hop < 40 && Files.isSymbolicLink(link); hop++) {
+      try {
+        UserPrincipal owner = Files.getOwner(link, LinkOption.NOFOLLOW_LINKS);
+        if (!FileOwners.isUserOrRoot(link, owner, user, LinkOption.NOFOLLOW_LINKS)) {
+          throw refused(
+              (link.equals(target) ? "it is a symbolic link" : "it leads through the symbolic link " + link)
+                  + " owned by " + owner.getName() + ", who could point it at any file for hostpki,"
+                  + " running as " + user + ", to replace; remove the link, or name the file itself");
+        }
+        link = link.resolveSibling(Files.readSymbolicLink(link)).normalize();
+      } catch (IOException e) {
+        return; // said below, when the link is followed
       }
     }
   }

@@ -39,6 +39,15 @@ final class SafeFiles {
     return InputFiles.readNoFollow(file, InputKind.STORE_FILE);
   }
 
+  /**
+   * Reads an output of the store (see {@link InputKind#OUTPUT_FILE}): a file over its limit is read
+   * only that far and not refused, so that its reader finds it not what it should be and has it
+   * written anew.
+   */
+  static byte[] readOutputNoFollow(Path file) throws IOException {
+    return InputFiles.readHeadNoFollow(file, InputKind.OUTPUT_FILE);
+  }
+
   /** What is at {@code path} itself, a link not followed; empty when nothing is there. */
   static Optional<BasicFileAttributes> entry(Path path) throws IOException {
     try {

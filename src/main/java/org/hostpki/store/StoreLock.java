@@ -24,6 +24,11 @@ import org.hostpki.model.HostpkiException;
  * which the kernel releases when its holder exits or crashes — there is no pid file to go stale.
  * The holder writes who it is into the file so that a refused caller can name it.
  *
+ * <p>The file is for its owner alone (0600): a POSIX lock needs only an open file, and a shared
+ * (read) lock, which any user who may open the file for reading can take, keeps the exclusive one
+ * from being granted — a local user could otherwise hold every unattended run off forever. A lock
+ * file an earlier version made 0644 is narrowed the next time it is opened.
+ *
  * <p>Within one JVM a second lock on the same store is refused like one from another process
  * (see {@link HeldLocks} for why it never touches the file then).
  */
@@ -150,12 +155,13 @@ public final class StoreLock implements AutoCloseable {
       try {
         channel =
             FileChannel.open(
-                lockFile, CREATE_NEW_OPTIONS, FileModes.creationAttributes(lockFile, FileModes.PUBLIC));
+                lockFile, CREATE_NEW_OPTIONS, FileModes.creationAttributes(lockFile, FileModes.SECRET));
       } catch (FileAlreadyExistsException e) {
         created = false;
         channel =
             FileChannel.open(
-                lockFile, OPEN_OPTIONS, FileModes.creationAttributes(lockFile, FileModes.PUBLIC));
+                lockFile, OPEN_OPTIONS, FileModes.creationAttributes(lockFile, FileModes.SECRET));
+        narrow(lockFile);
       }
       // The file opened is the one named now, unless its holder removed it in the instant since.
       Optional<Object> opened = fileKey(lockFile);
@@ -188,6 +194,29 @@ public final class StoreLock implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes a lock file that group or others may open (0644, as hostpki made it before) its owner's
+   * alone, so that no other user can open it to hold a lock on it from now on. Best effort: a file
+   * of another user's that this one may not change is left as it is (a refusal then names a holder
+   * that is not hostpki, see {@link #refused}).
+   */
+  private static void narrow(Path lockFile) {
+    if (!FileModes.hasPosix(lockFile)) {
+      return;
+    }
+    try {
+      Set<java.nio.file.attribute.PosixFilePermission> mode =
+          java.nio.file.Files.readAttributes(
+                  lockFile, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .permissions();
+      if (!FileModes.SECRET.containsAll(mode)) {
+        FileModes.setExactly(lockFile, FileModes.SECRET);
+      }
+    } catch (IOException e) {
+      // not this user's to change: the lock works as before
+    }
+  }
+
   /** The file's identity (device and inode), without following a link; empty when it is gone. */
   private static Optional<Object> fileKey(Path file) throws IOException {
     try {
@@ -209,10 +238,18 @@ public final class StoreLock implements AutoCloseable {
         holder = Optional.empty();
       }
     }
-    String who = holder.map(LockHolder::toString).orElse("another process");
     String waited = timeout.isZero() ? "" : " (waited " + words(timeout) + ")";
+    if (holder.isEmpty()) {
+      // hostpki names itself in the file the moment it has the lock: this holder is not hostpki
+      // (or one that has not written its name yet), perhaps a user who opened the file to keep
+      // hostpki out.
+      return new HostpkiException(
+          "store " + storeDirectory + " is locked by a process that does not name itself in "
+              + lockFile + waited + ", as hostpki does; see which with: fuser -v " + lockFile
+              + " (if it is not yours, stop it; then wait for hostpki or use --lock-timeout)");
+    }
     return new HostpkiException(
-        "store " + storeDirectory + " is locked by " + who + waited
+        "store " + storeDirectory + " is locked by " + holder.get() + waited
             + "; wait for it or use --lock-timeout");
   }
 

@@ -26,6 +26,7 @@ import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreSpec;
@@ -72,7 +73,7 @@ class ExternalChainInputTest {
   }
 
   private ExternalChainInput.Read read(Optional<KeyMaterial> key) {
-    return input.read(desired(ServerSpec.Issuer.EXTERNAL), host, key, NOW);
+    return input.read(desired(ServerSpec.Issuer.EXTERNAL), host, ObservedStore.empty(), key, NOW);
   }
 
   private void write(byte[] content) throws IOException {
@@ -88,7 +89,7 @@ class ExternalChainInputTest {
 
   @Test
   void testRead_internalIssuerReadsNothing() {
-    assertThat(input.read(desired(ServerSpec.Issuer.INTERNAL), host, Optional.of(KEY), NOW).facts()).isEmpty();
+    assertThat(input.read(desired(ServerSpec.Issuer.INTERNAL), host, ObservedStore.empty(), Optional.of(KEY), NOW).facts()).isEmpty();
   }
 
   @Test
@@ -135,6 +136,20 @@ class ExternalChainInputTest {
         .containsExactly(
             "it is not a certificate chain: it holds no certificate: there is no -----BEGIN"
                 + " CERTIFICATE----- line");
+  }
+
+  /** Found: "it is not a certificate chain: it block 1 (CERTIFICATE, line 1) is truncated". */
+  @Test
+  void testRead_aBrokenBlockIsNamedAsTheFilesBlock() throws IOException {
+    String pem = leaf().pem();
+    write(pem.substring(0, pem.length() / 2).concat("-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII));
+
+    ExternalChainFile.Refused refused = (ExternalChainFile.Refused) read(Optional.of(KEY)).facts().orElseThrow();
+
+    assertThat(refused.problems())
+        .singleElement()
+        .asString()
+        .startsWith("it is not a certificate chain: its block 1 (CERTIFICATE, line 1) is ");
   }
 
   @Test

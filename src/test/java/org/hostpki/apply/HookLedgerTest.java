@@ -110,6 +110,39 @@ class HookLedgerTest {
     assertThat(after.recordedKeys()).contains("onExpiring:7d:" + SERVER.hex());
   }
 
+  /**
+   * The unit of retry is the hook, not the command: a reload that exited 0 before a check that
+   * failed (examples/hooks/served-certificate: the service did not take the new certificate) runs
+   * again with it, as systemd runs an ExecReload= list again whole. Resuming at the failed check
+   * would never reload the service again, and the check would fail for ever.
+   */
+  @Test
+  void testAttempt_aRetryRunsEveryCommandOfTheHookAgainTheReloadBeforeTheFailedCheckToo() {
+    HooksSpec reloadThenCheck = new HooksSpec(List.of(List.of("true", "reload"), List.of("true", "check")));
+    DesiredState desired =
+        DesiredStates.of(
+            temp.resolve("host.yaml"),
+            new StoreSpec(temp.resolve("pki"), Optional.empty(), Pkcs12Profile.MODERN),
+            HostSpec.defaults(), CaSpec.defaults(), ServerSpec.defaults(), TrustSpec.defaults(), reloadThenCheck);
+    store.putRecord(generation, GenerationRecord.HOOKS_DUE,
+        HookLedger.dueRecord(List.of(PendingHook.due(HooksSpec.AFTER_SERVER_CHANGE, NOW, List.of("server")))));
+    List<String> ran = new ArrayList<>();
+    boolean[] taken = {false};
+    Hooks hooks = new Hooks(new PrintWriter(new StringWriter()), Map.of("PATH", "/usr/bin:/bin"), c -> {
+      ran.add(c.argv().get(1));
+      return c.argv().get(1).equals("check") && !taken[0] ? Optional.of("exited with status 1") : Optional.empty();
+    });
+
+    HookLedger first = HookLedger.read(store, Optional.of(generation));
+    first.attempt(hooks, desired, store, generation, first.pending(reloadThenCheck), NOW, new ArrayList<>());
+    taken[0] = true;
+    HookLedger retry = HookLedger.read(store, Optional.of(generation));
+    retry.attempt(hooks, desired, store, generation, retry.pending(reloadThenCheck), NOW, new ArrayList<>());
+
+    assertThat(ran).containsExactly("reload", "check", "reload", "check");
+    assertThat(HookLedger.read(store, Optional.of(generation)).pending(reloadThenCheck)).isEmpty();
+  }
+
   @Test
   void testExpiringCarried_keepsObligationsAboutCertificatesStillHeldWithTheirDoneMark() {
     HookLedger ledger =

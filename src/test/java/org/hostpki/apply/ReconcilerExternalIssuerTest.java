@@ -452,6 +452,35 @@ class ReconcilerExternalIssuerTest {
     assertSameBytes(before, storeBytes());
   }
 
+  @Test
+  void testApply_whileNoAddressIsDetected_theChainMustCoverTheAddressesTheRequestKeeps() throws Exception {
+    apply(external());
+    host =
+        new HostIdentity(
+            "portal", Optional.of("example.com"), List.of(),
+            List.of(new HostIdentity.Note(HostIdentity.Note.Kind.NO_ADDRESS, "no address detected on the host")));
+    // The planner keeps 192.0.2.10 (server.csr has it): a chain without it would be imported and
+    // then, at once, not cover the names the plan asks for.
+    deliver(
+        CA.leaf(serverKey().publicKey(), List.of("portal.example.com", "portal"), List.of())
+            .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)))
+            .build(),
+        CA.intermediate());
+    SortedMap<String, byte[]> before = storeBytes();
+
+    assertThatThrownBy(() -> apply(external()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("SAN does not cover: 192.0.2.10");
+    assertSameBytes(before, storeBytes());
+
+    deliver(signCsr(90), CA.intermediate());
+    apply(external());
+
+    assertThat(certificate("server.crt").facts().ipAddresses())
+        .containsExactly(IpAddresses.parse("192.0.2.10").orElseThrow());
+    assertThat(plan(external()).isEmpty()).isTrue();
+  }
+
   // ---- drift after import ---------------------------------------------------------------------
 
   @Test

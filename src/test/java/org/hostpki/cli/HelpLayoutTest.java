@@ -26,7 +26,14 @@ class HelpLayoutTest {
 
   @TempDir Path dir;
 
+  /** Help by command and width: the same in every test, so each is made once. */
+  private static final Map<String, String> HELP = new java.util.concurrent.ConcurrentHashMap<>();
+
   private String help(String command, int columns) {
+    return HELP.computeIfAbsent(command + " " + columns, k -> run(command, columns));
+  }
+
+  private String run(String command, int columns) {
     List<String> args = new ArrayList<>();
     if (!command.isEmpty()) {
       args.add(command);
@@ -177,5 +184,25 @@ class HelpLayoutTest {
     assertThat(help("apply", 80)).contains(
         "  3   the store is at the desired state, but a hook failed (recorded; the next\n      run retries it)\n");
     assertThat(help("sign", 80)).contains("at most\nca.policy.maxValidity.\n");
+  }
+
+  /**
+   * The tables (options, parameters, the command list) break at spaces only too: picocli's line
+   * breaker cut "(e.g." into "(e." / "g.", "metrics.textfile" and "ca.policy.maxValidity" after a
+   * dot, "50%margin" after the '%'. Every word of the unwrapped help is a word of the wrapped one.
+   */
+  @Test
+  void testHelp_breaksNoWordInItsTables() {
+    for (String command : COMMANDS) {
+      assertThat(words(help(command, 64)))
+          .as("the words of hostpki %s --help at 64 columns", command)
+          .isEqualTo(words(help(command, 1000)));
+    }
+    assertThat(help("sign", 64)).contains("(e.g. 90d)").contains("ca.policy.maxValidity.");
+    assertThat(help("", 80)).contains(" metrics.textfile.");
+  }
+
+  private static List<String> words(String text) {
+    return java.util.Arrays.stream(text.strip().split("\\s+")).sorted().toList();
   }
 }

@@ -33,10 +33,20 @@ import org.hostpki.testkit.Tags;
 class ManPagesTest {
   @TempDir Path dir;
 
+  /** The pages by file name, written once for the class: every test reads the same build output. */
+  private static final Map<String, String> PAGES = new java.util.HashMap<>();
+
   private String page(String name) throws Exception {
-    DistributionFiles.write(dir, Files.readString(Cli.projectDir().resolve("examples/quickstart.yaml")));
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(name)))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    synchronized (PAGES) {
+      if (PAGES.isEmpty()) {
+        DistributionFiles.write(dir, Files.readString(Cli.projectDir().resolve("examples/quickstart.yaml")));
+        for (String page : List.of("man/man1/hostpki.1.gz", "man/man5/hostpki.yaml.5.gz")) {
+          try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(page)))) {
+            PAGES.put(page, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return PAGES.get(name);
     }
   }
 
@@ -89,9 +99,34 @@ class ManPagesTest {
           }
         });
     assertThat(page).contains(".SH \"EXIT STATUS\"", ".SH \"SEE ALSO\"", "Sign nothing: exit 2 when a new certificate would be issued");
-    assertThat(page).contains(".nf\nhostpki status", "Exit codes:\n.TP\n\\fB0\\fR\nshown, also with drift").doesNotContain(".RS");
+    assertThat(page).contains(".nf\nhostpki status", "Exit codes:\n.PD 0\n.TP\n\\fB0\\fR\nshown, also with drift").doesNotContain(".RS");
     assertThat(literalLinesPast80Columns(page)).isEmpty();
     assertThat(groffWarnings(page)).isEmpty();
+  }
+
+  /** Exit codes read as --help shows them: one under the other, no blank line between. */
+  @Test
+  void testHostpki1_listsExitCodesWithoutABlankLineBetweenThem() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+    assumeTrue(
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, "groff"))),
+        "groff is not installed");
+    Process p = new ProcessBuilder("groff", "-man", "-Tutf8", "-P-cbou", "-rLL=100n").start();
+    try (var in = new ByteArrayInputStream(page.getBytes(StandardCharsets.UTF_8)); var out = p.getOutputStream()) {
+      in.transferTo(out);
+    }
+    String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(shown)
+        .as("hostpki init's exit codes")
+        .containsPattern("Exit codes:\\n +0 +written\\n +1 +error: the file exists, or cannot be written; nothing was written\\n +64 +usage error\\n\\n");
+    assertThat(shown)
+        .as("EXIT STATUS")
+        .containsPattern("EXIT STATUS\\n +0 +Success; for plan also with changes pending\\.\\n +1 +An error: ")
+        .containsPattern("is pending\\.\\n +64 +A usage error: .*\\n\\nENVIRONMENT\\n +HOSTPKI_PASSWORD\\n +A conventional variable")
+        .as("the spacing after the exit codes")
+        .containsPattern("\\(store\\.password\\.env\\)\\.\\n\\n +NO_COLOR\\n");
   }
 
   @Test

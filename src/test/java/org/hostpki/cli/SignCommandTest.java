@@ -86,6 +86,28 @@ class SignCommandTest {
   }
 
   @Test
+  void testSign_aDashForTheRequestIsNotTakenForAFileNamedDash() {
+    // How it was found: "--csr -" (as -o - is standard output) said "DIR/- does not exist".
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "-");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err()).startsWith("error: --csr -: hostpki sign reads the request from a file, not from standard input");
+  }
+
+  @Test
+  void testSign_aRequestForAnAddressAloneIsSignedForAnEmptySubjectAndSaysSo() throws Exception {
+    // How it was found: the line read "Signed serial … for  (SANs 192.0.2.12)".
+    applied();
+    request("ip.csr", List.of(), "192.0.2.12");
+
+    CliResult check = hostpki("sign", "-f", "ca.yaml", "--csr", "ip.csr", "--check");
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "ip.csr", "-o", "ip-chain.pem");
+
+    assertThat(check.err()).as(check.toString()).startsWith("would sign an empty subject (SANs 192.0.2.12) for 90d");
+    assertThat(run.err()).as(run.toString()).containsPattern("^Signed serial [0-9A-F]+ for an empty subject \\(SANs 192.0.2.12\\)");
+  }
+
+  @Test
   void testSign_printsTheChainAndRecordsTheCertificate() throws Exception {
     applied();
 

@@ -167,6 +167,45 @@ class SignWholeRequestTest {
   }
 
   @Test
+  void testSign_aRequestForACaCertificateOrACriticalExtension_isRefusedNotDowngraded() throws Exception {
+    // How it was found: this request was signed, quietly as a CA:FALSE certificate without 1.2.3.4.
+    opensslRequest(
+        "/CN=m1.fleet.test", "subjectAltName=DNS:m1.fleet.test", "basicConstraints=critical,CA:TRUE,pathlen:0",
+        "keyUsage=critical,keyCertSign,cRLSign,digitalSignature", "1.2.3.4=critical,ASN1:UTF8String:x",
+        "2.5.29.30=critical,DER:3000");
+
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.err())
+        .startsWith(
+            "error: refused: basicConstraints CA:TRUE, pathlen:0 asks for a CA certificate: hostpki sign"
+                + " issues certificates for hosts, never for a CA\n"
+                + "  refused: keyUsage keyCertSign asks for a CA certificate: hostpki sign issues certificates"
+                + " for hosts, never for a CA\n"
+                + "  refused: keyUsage cRLSign asks for a CA certificate: hostpki sign issues certificates"
+                + " for hosts, never for a CA\n"
+                + "  refused: extension 1.2.3.4 (critical) is not one hostpki puts in a certificate, and the"
+                + " request insists on it\n"
+                + "  refused: extension nameConstraints (critical) is not one hostpki puts in a certificate,"
+                + " and the request insists on it\n"
+                + "  nothing was signed for ");
+    assertThat(issued()).isEmpty();
+
+    // What certtool, keytool and Windows' certreq ask for is signed: a critical CA:FALSE and key
+    // usage, a key identifier, a critical extended key usage, a non-critical extension of their own.
+    opensslRequest(
+        "/CN=m1.fleet.test", "subjectAltName=DNS:m1.fleet.test", "basicConstraints=critical,CA:FALSE",
+        "keyUsage=critical,digitalSignature,keyEncipherment", "extendedKeyUsage=critical,serverAuth",
+        "subjectKeyIdentifier=hash", "1.3.6.1.4.1.311.21.7=DER:3000");
+
+    CliResult signed = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+
+    assertThat(signed.exitCode()).as(signed.toString()).isZero();
+    assertThat(issued()).hasSize(1);
+  }
+
+  @Test
   void testSign_anOrganizationThePolicyAllows_isCopiedIntoTheCertificate() throws Exception {
     writeCaYaml(", allowedSubjectAttributes: [organization]");
     opensslRequest("/CN=m1.fleet.test/O=Example Corp", "subjectAltName=DNS:m1.fleet.test");

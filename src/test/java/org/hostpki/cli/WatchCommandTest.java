@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
@@ -72,11 +74,57 @@ class WatchCommandTest {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void testWatch_sigtermFinishesTheApplyInProgressThenExitsZero() throws Exception {
     writeDesired("hooks: {afterServerChange: [[sleep, '2']]}\n");
+
+    List<String> lines = watch("1s", (line, watch) -> {
+      if (line.endsWith(" hook: running sleep 2")) {
+        watch.toHandle().destroy(); // SIGTERM; Process.destroy() would close our end of the pipe
+      }
+    });
+
+    assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty() && !e.startsWith("hook ")))
+        .containsExactly("started", "drift seen", "applied", "hooks ran", "stopped");
+    int applied = lines.indexOf(lines.stream().filter(l -> event(l).equals("applied")).findFirst().orElseThrow());
+    assertThat(lines.subList(applied, lines.size()))
+        .as("the log says what was applied before the hook's output")
+        .anyMatch(l -> l.endsWith(" hook: running sleep 2"));
+    // Not the journal (standard error is a pipe): the hook's lines carry their time as events do.
+    assertThat(lines).filteredOn(l -> l.contains("hook: running"))
+        .allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ hook: running sleep 2"));
+    assertThat(dir.resolve("pki/server.crt")).exists();
+  }
+
+  /**
+   * In a JVM of its own: SIGHUP (systemctl reload, a stray kill -HUP) looks again at once and
+   * watching goes on. The JVM's own answer, exit 0, left a service with Restart=on-failure stopped
+   * for good.
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void testWatch_sighupLooksAgainAtOnceAndKeepsWatching() throws Exception {
+    writeDesired("");
+
+    List<String> lines = watch("1h", (line, watch) -> {
+      if (event(line).equals("applied")) {
+        signal("-HUP", watch);
+      } else if (event(line).equals("reload")) {
+        watch.toHandle().destroy();
+      }
+    });
+
+    assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
+        .containsExactly("started", "drift seen", "applied", "reload", "stopped");
+  }
+
+  /**
+   * Runs {@code hostpki watch -f host.yaml --interval INTERVAL} in a JVM of its own until it ends,
+   * handing each line of its log to {@code onLine}; asserts it ended with status 0.
+   */
+  private List<String> watch(String interval, BiConsumer<String, Process> onLine) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process watch =
         new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "watch", "-f", "host.yaml", "--interval", "1s")
+                java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "watch", "-f", "host.yaml", "--interval", interval)
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .start();
@@ -86,31 +134,38 @@ class WatchCommandTest {
       String line;
       while ((line = output.readLine()) != null) {
         lines.add(line);
-        if (line.startsWith("hook: running sleep 2")) {
-          watch.toHandle().destroy(); // SIGTERM; Process.destroy() would close our end of the pipe
-        }
+        onLine.accept(line, watch);
       }
     } finally {
       watch.destroyForcibly();
     }
-
     assertThat(watch.waitFor(1, TimeUnit.MINUTES)).isTrue();
     assertThat(watch.exitValue()).as(String.join("\n", lines)).isZero();
-    assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
-        .containsExactly("started", "drift seen", "applied", "hooks ran", "stopped");
-    int applied = lines.indexOf(lines.stream().filter(l -> event(l).equals("applied")).findFirst().orElseThrow());
-    assertThat(lines.subList(applied, lines.size()))
-        .as("the log says what was applied before the hook's output")
-        .anyMatch(l -> l.startsWith("hook: running sleep 2"));
-    assertThat(dir.resolve("pki/server.crt")).exists();
+    return lines;
   }
 
-  /** "2026-11-27T08:00:00Z drift seen: ..." gives "drift seen"; other lines "". */
+  private static void signal(String signal, Process process) {
+    try {
+      new ProcessBuilder("kill", signal, Long.toString(process.pid())).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * "2026-11-27T08:00:00Z drift seen: ..." gives "drift seen", a hook's "...Z hook: running ..."
+   * "hook "; other lines "".
+   */
   private static String event(String line) {
     if (!line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ .*")) {
       return "";
     }
     String rest = line.substring(21);
+    if (rest.startsWith("hook: ") || rest.startsWith("hook output: ")) {
+      return "hook ";
+    }
     int colon = rest.indexOf(':');
     return colon < 0 ? rest : rest.substring(0, colon);
   }

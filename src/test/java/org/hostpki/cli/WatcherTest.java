@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
@@ -191,6 +192,23 @@ class WatcherTest {
                 + " removed, address 192.0.2.11 added); output/server-fullchain.crt follows;"
                 + " applying if it persists until 2026-11-27T08:02:30Z\n");
     assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  /** A debounce that is no multiple of the interval: applied when the log said, not an interval later. */
+  @Test
+  void testRun_driftIsAppliedAtTheTimeTheLogSaidNotAtTheNextIntervalAfterIt() throws IOException {
+    applyNow();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> identity = identity("192.0.2.11"));
+    for (int i = 0; i < 3; i++) {
+      sleeper.then(() -> {});
+    }
+
+    new Watcher(() -> desired, reconciler, clock, sleeper, new PrintWriter(log, true),
+        new Watcher.Settings(INTERVAL, Duration.ofSeconds(45), Duration.ZERO), "host.yaml").run();
+
+    assertThat(log.toString()).contains("applying if it persists until 2026-11-27T08:01:15Z\n");
+    assertThat(events())
+        .containsExactly("08:00:00 started", "08:00:30 drift seen", "08:01:15 applied", "08:01:45 stopped");
   }
 
   @Test
@@ -388,22 +406,71 @@ class WatcherTest {
     watcher(sleeper).run();
 
     // Failures 1, 2, 3 pause 30 s, 1 min, 2 min: tries at 08:00:00, 08:00:30, 08:01:30, 08:03:30.
-    assertThat(events())
-        .containsExactly(
-            "08:00:00 started",
-            "08:00:00 drift seen",
-            "08:00:00 applied",
-            "08:00:00 error",
-            "08:00:30 error",
-            "08:01:30 error",
-            "08:03:30 hooks ran",
-            "08:04:00 stopped");
+    assertThat(events()).containsExactlyElementsOf(afterTwoFailures("08:01:30 error", "08:03:30 hooks ran", "08:04:00 stopped"));
     assertThat(hookRuns()).isEqualTo(4);
     assertThat(log.toString())
         .contains("exited with status 1; recorded as pending, trying again in 30s",
             "trying again in 1m", "trying again in 2m");
     assertThat(reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class)).plan().hasPendingHooks())
         .isFalse();
+  }
+
+  /** The events of {@link #withHook()} applied at 08:00 and failing twice, then {@code more}. */
+  private static List<String> afterTwoFailures(String... more) {
+    List<String> events = new ArrayList<>(
+        List.of("08:00:00 started", "08:00:00 drift seen", "08:00:00 applied", "08:00:00 error", "08:00:30 error"));
+    events.addAll(List.of(more));
+    return events;
+  }
+
+  /** SIGHUP (systemctl reload) after the service a hook failed on was fixed: no back-off wait. */
+  @Test
+  void testRun_reloadLooksAtOnceAndRunsPendingHooksWithoutWaitingForTheirBackoff() throws IOException {
+    desired = withHook();
+    Watcher[] watcher = new Watcher[1];
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> {})
+            .then(() -> {
+              Files.writeString(dir.resolve("ok"), "");
+              watcher[0].reload();
+            })
+            .then(() -> {});
+    watcher[0] = watcher(sleeper);
+
+    watcher[0].run();
+
+    // Failure 2 (08:00:30) pauses 1 min: without the reload, the hook would run at 08:01:30.
+    assertThat(events())
+        .containsExactlyElementsOf(
+            afterTwoFailures("08:01:00 reload", "08:01:00 hooks pending", "08:01:00 hooks ran", "08:01:30 stopped"));
+    assertThat(hookRuns()).isEqualTo(3);
+  }
+
+  /** A reload ends the wait between observations, as a stop does. */
+  @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void testReload_wakesTheLoopFromItsWait() throws InterruptedException {
+    Watcher watcher =
+        new Watcher(() -> desired, reconciler, clock, Watcher.Sleeper.REAL, new PrintWriter(log, true),
+            new Watcher.Settings(Duration.ofHours(1), DEBOUNCE, Duration.ZERO), "host.yaml");
+    Thread loop = new Thread(watcher::run);
+    loop.start();
+    try {
+      while (!log.toString().contains(" applied: ")) {
+        Thread.sleep(10);
+      }
+      watcher.reload();
+      while (!log.toString().contains(" reload: ")) {
+        Thread.sleep(10);
+      }
+    } finally {
+      watcher.stop();
+      loop.join(10_000);
+    }
+    assertThat(loop.isAlive()).isFalse();
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 drift seen", "08:00:00 applied",
+        "08:00:00 reload", "08:00:00 stopped");
   }
 
   @Test

@@ -19,7 +19,8 @@ import org.hostpki.testkit.Tags;
  * The desired-state file is checked as sshd checks {@code authorized_keys}: hooks run as the user
  * running hostpki (root under the shipped units, and in these tests), so a file that declares them,
  * each folder above it and each hook program named by a path must be writable by its owner alone,
- * and that owner must be root or that user. Real files, modes and owners ({@code chown 1234}).
+ * and that owner must be root or that user; a file without hooks too, since whoever may change it
+ * could hand themselves the server's key. Real files, modes and owners ({@code chown 1234}).
  * Refused: exit 1, the store untouched. Sticky folders (as {@code /tmp}) pass, as in sshd.
  */
 @Tag(Tags.SLOW)
@@ -179,13 +180,19 @@ class DesiredStateFileModesTest {
             },
             "hook program {dir}/bin/reload.sh runs as root, but its folder {dir}/bin has mode 0775"),
         apply("store in a folder of another owner, without hooks", w -> chown(w.dir, STRANGER),
-            "error: store {dir}/pki keeps keys, but its folder {dir} is owned by 1234, not by root: 1234 could have"
+            // the second problem: host.yaml is in that folder too, and said first
+            "  store {dir}/pki keeps keys, but its folder {dir} is owned by 1234, not by root: 1234 could have"
                 + " hostpki write keys and a new CA wherever that leads. Fix it: chown root {dir} (or move pki to a"
                 + " folder of root's)")
             .withArgs("plan", "-f", "host.yaml"),
         apply("store in a group-writable folder, without hooks", w -> Damage.chmod(w.dir, "rwxrwxr-x"),
             "store {dir}/pki keeps keys, but its folder {dir} has mode 0775: its group can put another file in its"
                 + " place and have hostpki write keys and a new CA wherever that leads. Fix it: chmod go-w {dir}"),
+        // Nothing runs, but whoever may write it could add {format: key, owner: them}.
+        apply("0666 without hooks", w -> Damage.chmod(w.yaml, "rw-rw-rw-"),
+            "error: {dir}/host.yaml says who gets the keys and what is trusted, but it has mode 0666: every user"
+                + " can change it and have hostpki hand them the server's key or trust their CA. Fix it: chmod go-w"
+                + " {dir}/host.yaml; nothing was changed"),
         apply("every command refuses it: plan", w -> {
               addHooks(w, HOOKS);
               Damage.chmod(w.yaml, "rw-rw-rw-");
@@ -213,8 +220,6 @@ class DesiredStateFileModesTest {
               Files.writeString(yaml, Files.readString(yaml) + HOOKS);
             })
             .withArgs("plan", "-f", "shared/host.yaml").withExitCode(0),
-        apply("0666 without hooks: nothing runs", w -> Damage.chmod(w.yaml, "rw-rw-rw-"))
-            .withArgs("plan", "-f", "host.yaml").withExitCode(0),
         apply("owner only, hooks on PATH", w -> {
               addHooks(w, HOOKS);
               Damage.chmod(w.yaml, "rw-------");

@@ -137,6 +137,15 @@ class SecretsAndPermissionsTest {
   }
 
   @Test
+  void testPasswordFileWritableByItsGroup_isRefused() throws Exception {
+    apply("password file writable by its group", w -> passwordFile(w, "rw-rw----"),
+            "store.password.file {dir}/p12.pass is writable by its group root, whose members could change the"
+                + " password hostpki uses; run: chmod g-w {dir}/p12.pass")
+        .withEnvironment(Map.of())
+        .check(workspace);
+  }
+
+  @Test
   void testPasswordFileForTheOwner_opensTheStore() throws Exception {
     passwordFile(workspace, "rw-------");
 

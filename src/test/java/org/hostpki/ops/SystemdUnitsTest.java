@@ -331,6 +331,12 @@ class SystemdUnitsTest {
         .contains(" watch ");
   }
 
+  /** `systemctl reload hostpki-watch` is a SIGHUP, which watch takes as "look again now". */
+  @Test
+  void testWatchService_reloadIsASighupToWatch() throws IOException {
+    assertThat(directives("hostpki-watch.service").get("ExecReload")).containsExactly("/bin/kill -HUP $MAINPID");
+  }
+
   /**
    * The shipped examples never suggest a hook that fails on a fresh host: `systemctl reload`
    * fails while the service is not running yet; try-reload-or-restart does not.

@@ -140,6 +140,33 @@ class ChainValidatorTest {
             "certificate 1 of 4 (CN=Other Root) is not part of the chain from the leaf; remove it from the file");
   }
 
+  /**
+   * Found: a CA's bundle with the self-signed root and its cross-signed twin (and the old root that
+   * signed it) was refused, "not part of the chain ... or add the missing certificates between
+   * them".
+   */
+  @Test
+  void testCheck_crossSignedTwinOfAChainCaAndItsIssuerAreLeftOut() {
+    KeyMaterial oldKey = TestKeys.key(TestKeys.P256, "old-root");
+    Certificate oldRoot = CertificateBuilder.certificate("Old Root").selfSigned(oldKey).ca(null).validity(START, END).build();
+    Certificate crossSigned =
+        CertificateBuilder.certificate(TestCa.ROOT_NAME)
+            .key(CA.rootKey())
+            .issuedBy(oldRoot, oldKey)
+            .ca(null)
+            .validity(START, END)
+            .build();
+    Certificate leaf = leaf();
+
+    ChainValidator.Result rootFirst = check(leaf, CA.intermediate(), CA.root(), crossSigned, oldRoot);
+    ChainValidator.Result twinFirst = check(leaf, CA.intermediate(), crossSigned, CA.root());
+
+    assertThat(rootFirst.problems()).isEmpty();
+    assertThat(rootFirst.servedChain()).containsExactly(leaf, CA.intermediate());
+    assertThat(twinFirst.problems()).isEmpty();
+    assertThat(twinFirst.chain()).containsExactly(leaf, CA.intermediate(), crossSigned);
+  }
+
   @Test
   void testCheck_issuerOfTheRightNameButAnotherKeyIsABadSignature() {
     KeyMaterial impostorKey = TestKeys.key(TestKeys.P256, "impostor");
@@ -284,6 +311,30 @@ class ChainValidatorTest {
         .containsExactly(
             "certificate 1 of 2 (CN=portal.example.com) (the leaf) is not for TLS servers: its"
                 + " extended key usage (1.3.6.1.5.5.7.3.2) lacks serverAuth");
+  }
+
+  /** Found: a CA that copies every requested extension imported a leaf Firefox refuses. */
+  @Test
+  void testCheck_leafThatIsACaCertificateIsRefused() {
+    Certificate caLeaf = CA.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).ca(null).build();
+
+    assertThat(check(caLeaf, CA.intermediate()).problems())
+        .containsExactly(
+            "certificate 1 of 2 (CN=portal.example.com) (the leaf) is a CA certificate"
+                + " (basicConstraints cA is set); Firefox refuses a CA certificate as a server's: ask"
+                + " the CA for a TLS server certificate (cA false)");
+  }
+
+  /** Found: an RSA-era template (keyEncipherment only) on an EC key: TLS 1.2 handshakes failed. */
+  @Test
+  void testCheck_leafKeyUsageWithoutDigitalSignatureIsRefused() {
+    Certificate encipherOnly =
+        CA.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).keyUsage(KeyUsage.keyEncipherment).build();
+
+    assertThat(check(encipherOnly, CA.intermediate()).problems())
+        .singleElement()
+        .asString()
+        .startsWith("certificate 1 of 2 (CN=portal.example.com) (the leaf) may not sign: its keyUsage lacks digitalSignature");
   }
 
   @Test

@@ -108,6 +108,26 @@ class PemTest {
     assertThat(Pem.readCertificates(p7Der)).containsExactlyInAnyOrder(server, ca);
   }
 
+  /**
+   * Found: Windows AD CS's "Base 64 encoded" certificate chain ({@code certnew.p7b}) is PKCS#7
+   * under a CERTIFICATE label; OpenSSL reads it, hostpki said "not a valid X.509 certificate".
+   */
+  @Test
+  void testReadCertificates_pkcs7UnderACertificateLabelAsAdCsWritesIt() throws Exception {
+    Tool.OPENSSL.require();
+    Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(server, ca)));
+    String p7 =
+        new String(
+            Tool.OPENSSL.command("crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-out", "chain.p7b").in(dir).runAndRead(dir.resolve("chain.p7b")),
+            StandardCharsets.US_ASCII);
+    String certnew = p7.replace("-----BEGIN PKCS7-----", "-----BEGIN CERTIFICATE-----").replace("-----END PKCS7-----", "-----END CERTIFICATE-----").replace("\n", "\r\n");
+    Files.writeString(dir.resolve("certnew.p7b"), certnew);
+    Tool.OPENSSL.command("pkcs7", "-in", "certnew.p7b", "-print_certs", "-noout").in(dir).run().assertSucceeded();
+
+    assertThat(Pem.readCertificates(bytes(certnew))).containsExactlyInAnyOrder(server, ca);
+    assertThat(Pem.readCertificates(bytes(other.pem() + certnew))).containsExactlyInAnyOrder(other, server, ca);
+  }
+
   @Test
   void testReadCertificates_emptyPkcs7HasNoCertificate() throws Exception {
     Tool.OPENSSL.require();

@@ -87,6 +87,36 @@ class CaRevokerTest {
   }
 
   @Test
+  void testRevoke_aClockBeforeTheReleaseWritesNoCrl() {
+    CaHost host = CaHost.withPolicy(dir).applied(Instant.parse("2025-06-01T00:00:00Z"));
+    IssuedCertificate m1 = signed(host, "m1");
+    SortedMap<String, byte[]> before = read(host).files();
+
+    assertThatThrownBy(
+            () -> revoker(Instant.parse("2025-12-31T23:00:00Z")).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith("the clock is behind: now is 2025-12-31 23:00:00 UTC")
+        .hasMessageContaining("Nothing was revoked: a CRL written now would be dated then");
+    assertThat(read(host).files()).containsOnlyKeys(before.keySet()).doesNotContainKey(Revocations.FILE);
+  }
+
+  @Test
+  void testRevoke_aCertificateOfAReplacedCaIsRefusedNotListedOnTheNewCasCrl() {
+    // How it was found: after --replace ca this "revoked" a member of the old CA on the new CA's
+    // CRL, where no client looks for it.
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    host.caReplaced(NOW.plusSeconds(60));
+    SortedMap<String, byte[]> before = read(host).files();
+
+    assertThatThrownBy(() -> revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith("serial " + m1.serial() + " (CN=m1.fleet.test) was signed by a CA this store no longer signs with")
+        .hasMessageContaining("Nothing was revoked");
+    assertThat(read(host).files()).containsOnlyKeys(before.keySet()).doesNotContainKey(Revocations.FILE);
+  }
+
+  @Test
   void testRevoke_eachCrlGetsTheNextNumberAndKeepsTheEarlierEntries() throws Exception {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     IssuedCertificate m1 = signed(host, "m1");

@@ -84,6 +84,27 @@ class CaSignerTest {
   }
 
   @Test
+  void testSign_aClockBeforeTheReleaseSignsNothingEvenWithACaValidThen() {
+    // A CA made by a clock that was behind too (a board without RTC): only the floor catches it.
+    Instant early = Instant.parse("2025-06-01T00:00:00Z");
+    CaHost host = CaHost.withPolicy(dir).applied(early);
+    String before = read(host).generation().orElseThrow();
+    Instant now = early.plus(Duration.ofDays(30));
+
+    for (Runnable attempt :
+        List.<Runnable>of(
+            () -> signer(now).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT),
+            () -> signer(now).check(host.desired, m1(TestKeys.freshEc()), Optional.empty()))) {
+      assertThatThrownBy(attempt::run)
+          .isInstanceOf(HostpkiException.class)
+          .hasMessageStartingWith("the clock is behind: now is 2025-07-01 00:00:00 UTC, before this hostpki was released (2026-01-01)")
+          .hasMessageContaining("Nothing was signed: a certificate signed now would be dated then")
+          .hasMessageContaining("timedatectl set-ntp true");
+    }
+    assertThat(read(host).generation()).contains(before);
+  }
+
+  @Test
   void testSign_clientAuthWhenTheRequestAsksForIt() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     SignRequest request =

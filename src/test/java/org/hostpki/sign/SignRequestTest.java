@@ -121,13 +121,17 @@ class SignRequestTest {
 
   @Test
   void testRead_anInvalidDnsNameIsAProblemForTheRefusal() {
-    byte[] pem = TestRequests.pem("db.corp.example", "a..corp.example");
+    // xn--zz (no Punycode) was signed, though server.dnsNames refuses it.
+    byte[] pem = TestRequests.pem("db.corp.example", "a..corp.example", "xn--zz.corp.example", "xn--bcher-kva.corp.example");
 
     SignRequest request = SignRequest.read(FILE, pem);
 
     assertThat(request.problems())
         .extracting(PolicyViolation::message)
-        .containsExactly("refused: dNSName 'a..corp.example' has an empty label");
-    assertThat(request.dnsNames()).containsExactly("db.corp.example");
+        .containsExactly(
+            "refused: dNSName 'a..corp.example' has an empty label",
+            "refused: dNSName 'xn--zz.corp.example' has the label 'xn--zz', which starts with xn-- but is not"
+                + " valid Punycode (RFC 3492); write the name in Unicode once and hostpki validate tells its xn-- form");
+    assertThat(request.dnsNames()).containsExactly("db.corp.example", "xn--bcher-kva.corp.example");
   }
 }

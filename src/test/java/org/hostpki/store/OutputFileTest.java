@@ -131,6 +131,23 @@ class OutputFileTest {
     assertThat(Files.readAllBytes(real)).isEqualTo(CONTENT);
   }
 
+  /**
+   * metrics.textfile in a folder of node_exporter's: that user replaced the file with a link to
+   * /etc/shadow, and root's next run replaced /etc/shadow with the metrics.
+   */
+  @Test
+  void testAt_symbolicLinkOfAnotherUserIsNotFollowed() throws IOException {
+    Path victim = Files.writeString(dir.resolve("shadow"), "precious");
+    Path link = Files.createSymbolicLink(dir.resolve("hostpki.prom"), victim);
+    Files.setAttribute(link, "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
+
+    assertThatThrownBy(() -> OutputFile.at(link).write(CONTENT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage("cannot write " + link + ": it is a symbolic link owned by 4242, who could point it at any"
+            + " file for hostpki, running as root, to replace; remove the link, or name the file itself");
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+  }
+
   @Test
   void testAt_visibleStoreNameIsRefused() {
     Path target = store.resolve("ca.key");

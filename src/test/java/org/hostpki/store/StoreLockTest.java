@@ -2,10 +2,15 @@ package org.hostpki.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,5 +189,52 @@ class StoreLockTest {
 
     assertThat(store().resolve(".lock")).isEmptyFile();
     assertThat(hold("third")).isNotNull();
+  }
+  @Test
+  void testAcquire_lockFileIsForItsOwnerAlone_andAWiderOneFoundThereIsNarrowed() throws IOException {
+    hold("first").close();
+    assertThat(Files.getPosixFilePermissions(store().resolve(".lock")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+    Files.setPosixFilePermissions(store().resolve(".lock"), PosixFilePermissions.fromString("rw-r--r--"));
+    hold("second");
+
+    assertThat(Files.getPosixFilePermissions(store().resolve(".lock")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
+  /** The attack: a user who can open the file holds a shared lock that keeps every apply out. */
+  @Test
+  void testAcquire_anotherUserCannotOpenTheLockFile() throws Exception {
+    Path setpriv = Path.of("/usr/bin/setpriv");
+    assumeTrue(Files.isExecutable(setpriv) && "root".equals(System.getProperty("user.name")));
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    hold("hostpki apply").close();
+
+    Process nobody =
+        new ProcessBuilder(
+                setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/bin/sh", "-c", "exec 3<\"$1\"", "sh", store().resolve(".lock").toString())
+            .redirectErrorStream(true)
+            .start();
+
+    assertThat(nobody.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(nobody.getInputStream().readAllBytes())).contains("Permission denied");
+    assertThat(nobody.exitValue()).isNotZero();
+  }
+
+  @Test
+  void testAcquire_heldByAProcessThatDoesNotNameItselfIsRefusedWithHowToFindIt() throws IOException {
+    hold("first").close();
+    Path lockFile = store().toRealPath().resolve(".lock");
+    try (FileChannel other = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+        FileLock held = other.lock()) {
+      assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "hostpki apply"))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessage(
+              "store " + store() + " is locked by a process that does not name itself in " + lockFile
+                  + ", as hostpki does; see which with: fuser -v " + lockFile
+                  + " (if it is not yours, stop it; then wait for hostpki or use --lock-timeout)");
+    }
   }
 }
