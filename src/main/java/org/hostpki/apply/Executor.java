@@ -28,6 +28,7 @@ import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.OutputEncoder;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs12;
+import org.hostpki.pki.UnprotectedPkcs12;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.pki.ServerProfile;
 import org.hostpki.plan.Change;
@@ -352,9 +353,11 @@ final class Executor {
         case SERVER_FULLCHAIN, TRUST_BUNDLE -> next.putCertificates(name, Pem.certificates(certificates));
         case SERVER_PKCS12 -> serverPkcs12(name, certificates, change);
         case TRUSTSTORE_PKCS12 -> {
+          // No secret in it, so no password: readable like the bundle (StoreLayout).
           SortedMap<String, Certificate> entries = new TreeMap<>();
           w.aliases().forEach((alias, h) -> entries.put(alias, certificate(h, change)));
-          trustStore(name, entries, change);
+          next.files.put(name, new StoreFile(UnprotectedPkcs12.trustStore(entries), FileKind.CERTIFICATES));
+          next.written.put(name, UnprotectedPkcs12.trustStoreFacts(entries));
         }
         case TRUST_HASHED -> HashedDirectory.write(certificates, crls(w, change))
             .forEach((file, pem) -> next.putCertificates(StoreLayout.hashedFile(file), pem));
@@ -406,13 +409,6 @@ final class Executor {
           name,
           Pkcs12.keyStoreFacts(
               StoreLayout.SERVER_KEY_ALIAS, key, chain, desired.store().pkcs12Profile()));
-    }
-
-    private void trustStore(String name, SortedMap<String, Certificate> entries, Change change) {
-      byte[] p12 =
-          Pkcs12.trustStore(entries, password(change), desired.store().pkcs12Profile(), random);
-      next.files.put(name, new StoreFile(p12, FileKind.KEYSTORE));
-      next.written.put(name, Pkcs12.trustStoreFacts(entries, desired.store().pkcs12Profile()));
     }
 
     private Certificate certificate(Held held, Change change) {

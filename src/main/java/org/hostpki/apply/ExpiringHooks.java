@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
-import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
@@ -38,7 +37,6 @@ final class ExpiringHooks {
    */
   static List<PendingHook> arising(
       DesiredState desired,
-      HostIdentity host,
       ObservedStore store,
       AcmeObservation acme,
       Instant now,
@@ -49,7 +47,7 @@ final class ExpiringHooks {
       return List.of();
     }
     return Expiries.expiring(
-            Expiries.standings(desired, host, store, acme, now, blocked),
+            Expiries.standings(desired, store, acme, now, blocked),
             desired.hooks().onExpiringWithin(),
             now,
             renewedNow)
@@ -74,7 +72,7 @@ final class ExpiringHooks {
     return ledger.record(
         directory,
         generation,
-        arising(desired, before.host(), store, before.acme(), before.now(), blocked, List.of(), ledger.recordedKeys()));
+        arising(desired, store, before.acme(), before.now(), blocked, List.of(), ledger.recordedKeys()));
   }
 
   /**

@@ -49,6 +49,7 @@ import org.hostpki.pki.Pkcs12;
  * file server.p12
  * sha256 HEX                    (of the file's bytes)
  * profile MODERN|LEGACY
+ * unprotected                    (optional: no MAC and nothing encrypted, as truststore.p12)
  * key "ALIAS" FINGERPRINT        (optional: the key entry and its public key)
  * chain FINGERPRINT              (zero or more, leaf first, only after key)
  * trusted "ALIAS" FINGERPRINT    (zero or more, by alias)
@@ -248,6 +249,9 @@ final class Pkcs12Record {
           sb.append("sha256 ").append(entry.digest().hex()).append('\n');
           Pkcs12Facts facts = entry.facts();
           sb.append("profile ").append(facts.profile().name()).append('\n');
+          if (!facts.passwordProtected()) {
+            sb.append("unprotected\n");
+          }
           facts
               .keyEntry()
               .ifPresent(
@@ -304,6 +308,10 @@ final class Pkcs12Record {
         expect(StoreLayout.PKCS12_FILES.contains(name) && !entries.containsKey(name));
         Fingerprint digest = new Fingerprint(value("sha256"));
         Pkcs12Profile profile = Pkcs12Profile.valueOf(value("profile"));
+        boolean passwordProtected = !lines[next].equals("unprotected");
+        if (!passwordProtected) {
+          next++;
+        }
         Optional<Pkcs12Facts.KeyEntry> key = Optional.empty();
         if (lines[next].startsWith("key ")) {
           String[] parts = fields(value("key"), 2);
@@ -319,7 +327,7 @@ final class Pkcs12Record {
           expect(trusted.put(unquote(parts[0]), new Fingerprint(parts[1])) == null);
         }
         expect(line().equals("end"));
-        entries.put(name, new Entry(digest, new Pkcs12Facts(key, trusted, profile)));
+        entries.put(name, new Entry(digest, new Pkcs12Facts(key, trusted, profile, passwordProtected)));
       }
       expect(next == lines.length - 1 && lines[next].isEmpty());
       return new Pkcs12Record(entries);

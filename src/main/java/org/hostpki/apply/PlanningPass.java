@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
@@ -140,7 +141,6 @@ final class PlanningPass {
             ? List.of()
             : ExpiringHooks.arising(
                 desired,
-                host,
                 store.facts(),
                 acme,
                 now,
@@ -244,20 +244,37 @@ final class PlanningPass {
   }
 
   /**
-   * Refuses a store path that names something other than a folder, naming where the desired
-   * state writes it; a missing one is made by apply, and one that cannot be looked at is the
-   * store's own error.
+   * Refuses a store path that names something other than a folder, or goes through a file
+   * ({@code pki/server.crt/x}), naming where the desired state writes it; a missing one is made by
+   * apply, and one that cannot be looked at is the store's own error. A path through a file of a
+   * store is the {@code nested-store} refusal's case, with its words.
    */
-  static void refuseStorePathNotAFolder(DesiredState desired) {
+  void refuseStorePathNotAFolder(DesiredState desired) {
     Path path = desired.store().path();
+    Path existing = path;
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
     try {
-      if (Files.readAttributes(path, BasicFileAttributes.class).isDirectory()) {
+      if (existing == null || Files.readAttributes(existing, BasicFileAttributes.class).isDirectory()) {
         return;
       }
     } catch (IOException e) {
       return;
     }
     String shown = TerminalText.escape(path.toString());
+    if (!existing.equals(path)) {
+      StoreDirectory directory = directory(desired);
+      Optional<Path> outer = directory.enclosingStore();
+      throw new HostpkiException(
+          placed(
+              desired,
+              outer.isPresent()
+                  ? directory.nestedStoreMessage(outer.get())
+                  : "store " + shown + " goes through " + TerminalText.escape(existing.toString())
+                      + ", which is not a directory; store.path must name a directory (hostpki creates it"
+                      + " when missing): point store.path at a folder beside it"));
+    }
     throw new HostpkiException(
         placed(desired, "store " + shown + " is not a directory; store.path must name a directory (hostpki creates it"
             + " when missing): move " + shown + " away, or point store.path at another folder"));

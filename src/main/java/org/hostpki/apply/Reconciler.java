@@ -292,7 +292,7 @@ public final class Reconciler {
       boolean unattended,
       boolean revokeOld) {
     PlanningPass.refuseNotYetSupported(desired); // before the lock, which makes the store folder
-    PlanningPass.refuseStorePathNotAFolder(desired);
+    pass.refuseStorePathNotAFolder(desired);
     // A saved plan is applied with the replacements it was made with, named again or not.
     Set<PlanInput.Replace> replacing = savedPlan.isPresent() ? savedPlan.get().replacements(replace) : replace;
     boolean keepPlanned = unattended || savedPlan.isPresent();

@@ -89,7 +89,7 @@ public final class StoreObserver {
                         .toList());
     Optional<Pkcs12Record> p12Record = pkcs12Record(snapshot, password, opened);
     Optional<Pkcs12Facts> serverP12 = r.pkcs12(StoreLayout.SERVER_PKCS12, password, p12Record);
-    Optional<Pkcs12Facts> truststore = r.pkcs12(StoreLayout.TRUSTSTORE_PKCS12, password, p12Record);
+    Optional<Pkcs12Facts> truststore = r.trustStore(StoreLayout.TRUSTSTORE_PKCS12, p12Record);
     boolean signedByCa =
         serverCert.isPresent() && caCert.isPresent() && serverCert.get().isSignedBy(caCert.get());
     SortedMap<String, CertificateFacts> trustedFacts = trustFiles.trustedFacts();
@@ -227,6 +227,26 @@ public final class StoreObserver {
     Optional<Pkcs12Facts> pkcs12(
         String name, Optional<char[]> password, Optional<Pkcs12Record> record) {
       return file(name).map(b -> pkcs12(name, b, password, record));
+    }
+
+    /**
+     * What the trust store holds, read without a password; one written with a password (by
+     * hostpki before truststore.p12 had none) is only known to be so, not opened.
+     */
+    Optional<Pkcs12Facts> trustStore(String name, Optional<Pkcs12Record> record) {
+      return file(name)
+          .map(
+              b -> {
+                Optional<Pkcs12Facts> recorded = record.flatMap(rec -> rec.factsOf(name, b));
+                if (recorded.isPresent()) {
+                  return recorded.get();
+                }
+                try {
+                  return Pkcs12.readWithoutPassword(b);
+                } catch (InvalidMaterialException e) {
+                  throw corrupt(name, e.getMessage());
+                }
+              });
     }
 
     HostpkiException wrongPassword(String name, String norPrevious) {

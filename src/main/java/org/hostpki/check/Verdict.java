@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExpiryThreshold;
-import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.Percentage;
@@ -112,14 +111,13 @@ public record Verdict(
    */
   public static Verdict of(
       DesiredState desired,
-      HostIdentity host,
       ObservedStore store,
       AcmeObservation acme,
       Plan plan,
       Instant now,
       Thresholds thresholds) {
     List<Expiries.Standing> standings =
-        Expiries.standings(desired, host, store, acme, now, Expiries.blocked(plan, true));
+        Expiries.standings(desired, store, acme, now, Expiries.blocked(plan, true));
     List<CertificateVerdict> certificates = new ArrayList<>();
     for (Expiries.Standing s : standings) {
       certificates.add(judge(s, thresholds, now));

@@ -85,7 +85,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       store = desired.store().path().toString();
       Reconciler.Observation o =
           reconciler().plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true);
-      verdict = Verdict.of(o.desired(), o.host(), o.store().facts(), o.acme(), o.plan(), o.now(), thresholds);
+      verdict = Verdict.of(o.desired(), o.store().facts(), o.acme(), o.plan(), o.now(), thresholds);
       new MetricsRecorder(w -> err().println("warning: " + w)).checked(desired, o);
     } catch (HostpkiException e) {
       verdict = Verdict.unknown(e.headline(), environment.clock().instant(), thresholds);

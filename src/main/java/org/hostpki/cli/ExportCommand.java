@@ -19,9 +19,9 @@ import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs7;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.sign.Revocations;
+import org.hostpki.store.Generation;
 import org.hostpki.store.OutputFile;
 import org.hostpki.store.StoreDirectory;
-import org.hostpki.store.StoreSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -116,7 +116,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<OutputFile> outputFile = OutputOption.file(environment, target);
+    Optional<OutputFile> outputFile = OutputOption.file(spec.commandLine(), environment, target);
     if (output.json() && der && outputFile.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
@@ -124,11 +124,18 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
     DesiredState desired = desiredState();
     Path store = desired.store().path();
-    StoreSnapshot snapshot = StoreDirectory.of(desired, environment.clock()).read();
+    // The one file, as history reads a generation's: every file WHAT names is public (0644), so
+    // any user who can read the desired state exports it; reading the whole set would need the
+    // private key's and the PKCS#12 files' permissions too.
+    StoreDirectory directory = StoreDirectory.of(desired, environment.clock());
+    Optional<Generation> current = directory.current();
+    if (current.isEmpty()) {
+      directory.read(); // kept generations without ..data: refused with the rollback that restores it
+    }
     boolean external = desired.server().issuer() == ServerSpec.Issuer.EXTERNAL;
     byte[] content =
-        snapshot
-            .file(what.file)
+        current
+            .flatMap(generation -> directory.generationFile(generation.name(), what.file))
             .orElseThrow(
                 () ->
                     new HostpkiException(

@@ -104,7 +104,7 @@ final class FetchCertCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--chain chooses what -o writes: give -o FILE as well");
     }
-    Optional<OutputFile> file = OutputOption.file(environment, out);
+    Optional<OutputFile> file = OutputOption.file(spec.commandLine(), environment, out);
     boolean pemToStandardOutput = OutputOption.STANDARD_OUTPUT.equals(out);
     TlsCertificateFetcher fetcher = new TlsCertificateFetcher(timeout, AddressResolver.system(), new SecureRandom());
     PresentedChain presented = fetcher.fetch(target);

@@ -60,7 +60,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<OutputFile> saveTo = OutputOption.file(environment, out);
+    Optional<OutputFile> saveTo = OutputOption.file(spec.commandLine(), environment, out);
     boolean toStandardOutput = OutputOption.STANDARD_OUTPUT.equals(out);
     // What the timer and watch would do: a renewal waiting for a window is not a pending change.
     Set<PlanInput.Replace> replacing =

@@ -90,7 +90,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    chainFile = OutputOption.file(environment, target);
+    chainFile = OutputOption.file(spec.commandLine(), environment, target);
     DesiredState caHost = desiredState();
     store = caHost.store().path();
     SignRequest request = SignRequest.read(environment.resolve(csr), readRequest());

@@ -69,7 +69,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     Reconciler.Observation o =
         reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class), true);
     ObservedStore s = o.store().facts();
-    SortedMap<String, Renewal> renewals = Renewals.of(o.desired(), o.host(), s, o.acme(), o.now(), true);
+    SortedMap<String, Renewal> renewals = Renewals.of(o.desired(), s, o.acme(), o.now(), true);
     List<String> unmanaged = new ArrayList<>();
     for (String name : s.trusted().keySet()) {
       if (!o.desiredTrust().containsKey(name)) {

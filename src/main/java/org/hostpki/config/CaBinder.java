@@ -6,8 +6,10 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.DnsName;
@@ -195,6 +197,7 @@ final class CaBinder {
 
   private List<String> domains(YamlNode.Mapping subtrees) {
     List<String> out = new ArrayList<>();
+    Map<String, YamlNode> seen = new HashMap<>();
     for (Fields.Given<String> text : fields.strings(subtrees, "dnsDomains")) {
       String value = text.value();
       String name = text.node().displayName() + " '" + TerminalText.escape(value) + "'";
@@ -213,6 +216,9 @@ final class CaBinder {
       Optional<String> problem = DnsName.problem(value, false);
       if (problem.isPresent()) {
         fields.error(text.node(), name + " " + problem.get());
+        continue;
+      }
+      if (sans.repeated(seen, DnsName.lowerCase(value), text.node(), subtrees.childPath("dnsDomains"))) {
         continue;
       }
       out.add(DnsName.lowerCase(value));
@@ -308,6 +314,7 @@ final class CaBinder {
 
   private List<IpNetwork> networks(YamlNode.Mapping m, String key) {
     List<IpNetwork> networks = new ArrayList<>();
+    Map<String, YamlNode> seen = new HashMap<>();
     for (Fields.Given<String> text : fields.strings(m, key)) {
       Optional<IpNetwork> network = IpNetwork.parse(text.value());
       if (network.isEmpty()) {
@@ -315,6 +322,9 @@ final class CaBinder {
             text.node(),
             text.node().displayName() + " '" + TerminalText.escape(text.value())
                 + "' is not a network; write an address and a prefix length, e.g. 192.0.2.0/24");
+        continue;
+      }
+      if (sans.repeated(seen, network.get().toString(), text.node(), m.childPath(key))) {
         continue;
       }
       warnOnHostBits(text, network.get());

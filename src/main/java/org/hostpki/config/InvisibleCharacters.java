@@ -9,7 +9,8 @@ import org.hostpki.model.TerminalText;
  * characters U+E0000–U+E007F, the bidirectional marks, … A value carries them into certificates
  * (a subject, a DNS name), file names and commands where no reader sees them, so two different
  * values look the same: "Example&#8203;CA" and "Example CA". Nothing hostpki takes needs them, so
- * they are refused. The zero-width joiner and non-joiner U+200C/U+200D between two letters of a
+ * they are refused, and so are the letters that draw nothing ({@link TerminalText#isBlankLetter}: the
+ * Hangul fillers, the braille blank, …). The zero-width joiner and non-joiner U+200C/U+200D between two letters of a
  * script that is not ASCII are warned about only: Persian and the Indic scripts need them there;
  * anywhere else they are refused too.
  *
@@ -74,18 +75,20 @@ final class InvisibleCharacters {
     int joiner = -1;
     for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
       int c = text.codePointAt(i);
-      if (Character.getType(c) != Character.FORMAT || isBidiOverride(c)) {
+      boolean blank = TerminalText.isBlankLetter(c);
+      if ((Character.getType(c) != Character.FORMAT && !blank) || isBidiOverride(c)) {
         continue;
       }
       if ((c != ZWNJ && c != ZWJ) || !betweenJoiningLetters(text, i)) {
         problems.error(
             node.position(),
             String.format(
-                "%s '%s' holds U+%04X (%s), an invisible formatting character, at character %d;"
+                "%s '%s' holds U+%04X (%s), %s, at character %d;"
                     + " certificates, files and commands would carry it where no reader sees it,"
                     + " making two different values look alike: remove it",
-                node.displayName(), shown(text), c,
-                Character.getName(c), text.codePointCount(0, i) + 1));
+                node.displayName(), shown(text), c, Character.getName(c),
+                blank ? "a character that draws nothing" : "an invisible formatting character",
+                text.codePointCount(0, i) + 1));
         return;
       }
       if (joiner < 0) {

@@ -81,7 +81,8 @@ final class SanChecks {
     return addresses;
   }
 
-  private boolean repeated(Map<String, YamlNode> seen, String value, YamlNode node, String list) {
+  /** Whether {@code value} was seen before in {@code list}: then a warning says the repeat is ignored. */
+  boolean repeated(Map<String, YamlNode> seen, String value, YamlNode node, String list) {
     YamlNode first = seen.putIfAbsent(value, node);
     if (first != null) {
       fields.warning(

@@ -58,7 +58,7 @@ public final class FileOwners {
   }
 
   /** The owner of /proc/self is the process's effective user: one stat, no file descriptor. */
-  private static OptionalInt processUid(FileSystem fileSystem) {
+  public static OptionalInt processUid(FileSystem fileSystem) {
     try {
       return OptionalInt.of((Integer) Files.getAttribute(fileSystem.getPath("/proc/self"), "unix:uid"));
     } catch (IOException | RuntimeException e) {

@@ -40,6 +40,18 @@ record HostName(String shortName, Optional<String> domain) {
   }
 
   /**
+   * Whether a detected domain is a placeholder, none of the host's own: {@code localdomain}, which
+   * installers and /etc/hosts give hosts that have no domain (Debian's {@code 127.0.1.1
+   * web1.localdomain web1}, Fedora's {@code localhost.localdomain}), and {@code localhost} with the
+   * names under it (RFC 6761: they all name the loopback). Every host has the same, so a client
+   * elsewhere reaches no host by {@code web1.localdomain}, and public CAs refuse both. A domain
+   * written in the desired state is taken as meant.
+   */
+  static boolean placeholderDomain(String domain) {
+    return domain.equals("localdomain") || domain.equals("localhost") || domain.endsWith(".localhost");
+  }
+
+  /**
    * Why {@code text} is no host name, as a phrase that follows it in a message ({@code "has the
    * character '_' in 'web_01'; ..."}); empty when it is one. An IP address is none: as a DNS name
    * in a certificate it would match no client (they compare an address with the IP SANs).

@@ -17,6 +17,9 @@ import java.util.Set;
  * names (privacy addresses, and those under or failed in duplicate address detection).
  */
 final class JdkNetworkInterfaces implements NetworkInterfaces {
+  /** What the JDK throws, on Linux, when no interface has an address (not even lo is up). */
+  private static final String NONE_CONFIGURED = "No network interfaces configured";
+
   private final Path root;
 
   JdkNetworkInterfaces(Path root) {
@@ -26,8 +29,16 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
   @Override
   public List<Nic> list() throws IOException {
     Set<String> leftOut = Ipv6LeftOutAddresses.read(root.resolve("proc/net/if_inet6"));
-    Enumeration<NetworkInterface> all = NetworkInterface.getNetworkInterfaces();
     List<Nic> nics = new ArrayList<>();
+    Enumeration<NetworkInterface> all;
+    try {
+      all = NetworkInterface.getNetworkInterfaces();
+    } catch (SocketException e) {
+      if (NONE_CONFIGURED.equals(e.getMessage())) {
+        return nics; // not even lo is up: no address, which the plan notes (host-no-address)
+      }
+      throw e;
+    }
     if (all == null) {
       return nics;
     }

@@ -108,8 +108,18 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
     public Optional<String> domain(String shortName) {
       Path file = root.resolve("etc/resolv.conf");
       Optional<ResolvConf.Entry> entry = resolvConfEntry(file);
+      Optional<String> declared = entry.flatMap(ResolvConf.Entry::domain);
+      declared
+          .filter(HostName::placeholderDomain)
+          .ifPresent(
+              d ->
+                  notes.add(
+                      SpecOverrides.placeholderDomainNote(
+                          TerminalText.escape(file.toString()) + ":" + entry.get().line() + ": the "
+                              + entry.get().keyword() + " entry",
+                          d)));
       Optional<String> domain =
-          entry.flatMap(ResolvConf.Entry::domain).or(() -> canonicalNameDomain(shortName));
+          declared.filter(d -> !HostName.placeholderDomain(d)).or(() -> canonicalNameDomain(shortName));
       entry.ifPresent(e -> e.problem().ifPresent(why -> notes.add(leftOut(file, e, why, domain))));
       return domain;
     }
@@ -143,14 +153,28 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
       }
     }
 
-    /** Only an answer of the form {@code <hostname>.<domain>} says something about this host. */
+    /**
+     * Only an answer of the form {@code <hostname>.<domain>} says something about this host; a
+     * placeholder domain ({@code web1.localdomain} from /etc/hosts) is noted and left out.
+     */
     private Optional<String> canonicalNameDomain(String shortName) {
-      return canonicalNames
-          .canonicalName(shortName)
-          .flatMap(DnsName::fromHost)
-          .map(DnsName::value)
-          .filter(name -> name.startsWith(shortName + ".") && !name.startsWith("localhost"))
-          .map(name -> name.substring(shortName.length() + 1));
+      Optional<String> domain =
+          canonicalNames
+              .canonicalName(shortName)
+              .flatMap(DnsName::fromHost)
+              .map(DnsName::value)
+              .filter(name -> name.startsWith(shortName + ".") && !name.startsWith("localhost"))
+              .map(name -> name.substring(shortName.length() + 1));
+      domain
+          .filter(HostName::placeholderDomain)
+          .ifPresent(
+              d ->
+                  notes.add(
+                      SpecOverrides.placeholderDomainNote(
+                          "the resolver's name for " + shortName + ", " + shortName + "." + d
+                              + " (from /etc/hosts, most often),",
+                          d)));
+      return domain.filter(d -> !HostName.placeholderDomain(d));
     }
   }
 

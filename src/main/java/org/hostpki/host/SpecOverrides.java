@@ -28,7 +28,9 @@ final class SpecOverrides {
             .map(SpecOverrides::givenHostname)
             .orElseGet(() -> detectedHostname(detection, notes));
     Optional<String> domain =
-        givenDomain(spec).or(name::domain).or(() -> detection.domain(name.shortName()));
+        givenDomain(spec)
+            .or(() -> spec.hostname().isPresent() ? name.domain() : detectedDomain(name, notes))
+            .or(() -> detection.domain(name.shortName()));
     List<InetAddress> addresses =
         spec.addresses().orElseGet(() -> detectedAddresses(detection, spec, notes));
     notes.addAll(detection.notes());
@@ -52,6 +54,33 @@ final class SpecOverrides {
             "the host's name is '" + TerminalText.escape(shown)
                 + "', a placeholder every host has"));
     return new HostName(name.shortName(), Optional.empty());
+  }
+
+  /**
+   * The domain part of the detected host name ({@code web1.example.com}); a placeholder ({@code
+   * web1.localdomain}) is noted and left out, so the next source, resolv.conf, may give the host's.
+   */
+  private static Optional<String> detectedDomain(HostName name, List<Note> notes) {
+    Optional<String> domain = name.domain();
+    if (domain.isEmpty() || !HostName.placeholderDomain(domain.get())) {
+      return domain;
+    }
+    notes.add(placeholderDomainNote("the host name '" + name.shortName() + "." + domain.get() + "'", domain.get()));
+    return Optional.empty();
+  }
+
+  /**
+   * The note on a placeholder domain detection left out.
+   *
+   * @param where what gave it, escaped ({@code "the host name 'web1.localdomain'"})
+   */
+  static Note placeholderDomainNote(String where, String domain) {
+    return new Note(
+        Note.Kind.HOST_FILE,
+        where + " has the domain '" + domain + "', a placeholder every host has (no client"
+            + " elsewhere reaches this host by it), so it is left out of the host's names: give the"
+            + " host's own domain in host.domain, or write host.domain: " + domain
+            + " to use it all the same");
   }
 
   /** The detected addresses; none at all is noted (the network is not up yet, say). */

@@ -103,7 +103,7 @@ public final class StoreMetrics {
     o.caNextCertificate().ifPresent(c -> certificates.put("ca-next", c));
     o.caPreviousCertificate().ifPresent(c -> certificates.put("ca-previous", c));
     o.serverCertificate().ifPresent(c -> certificates.put("server", c));
-    SortedMap<String, Renewal> renewals = Renewals.of(desired, s.host(), o, s.acme(), s.now(), true);
+    SortedMap<String, Renewal> renewals = Renewals.of(desired, o, s.acme(), s.now(), true);
     certificates.forEach((name, c) -> f.sample("hostpki_certificate_not_before_timestamp_seconds",
         "Start of the certificate's validity (notBefore).",
         labels("store", store, "certificate", name), seconds(c.notBefore())));

@@ -1,6 +1,7 @@
 package org.hostpki.model;
 
 import java.net.IDN;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +10,9 @@ import java.util.Optional;
  * A DNS name the way certificates need it (RFC 1123 host names, RFC 5280 SANs): ASCII letters,
  * digits and '-' in labels of at most 63 characters, at most 253 in all, a wildcard only as the
  * whole left-most label, lower-case; a label that starts with xn-- is an IDNA2008 A-label ({@link
- * IdnaLabel}). The one home of these rules, for names a user writes and names a host reports alike.
+ * IdnaLabel}), no other has '--' in its third and fourth places, and a name with a right-to-left
+ * label keeps the Bidi rule (RFC 5893). The one home of these rules, for names a user writes and
+ * names a host reports alike.
  *
  * @param value the name, lower-case, without a trailing dot
  */
@@ -95,7 +98,8 @@ public record DnsName(String value) {
         return labelProblem;
       }
     }
-    return Optional.empty();
+    return IdnaContext.bidiProblem(
+        Arrays.stream(labels).filter(l -> !l.equals("*")).map(IdnaLabel::unicode).toArray(String[]::new));
   }
 
   /** What is wrong with one label (a host name's short form), or empty. */
@@ -118,7 +122,7 @@ public record DnsName(String value) {
             "has the character '" + c + "' in '" + label + "'; a DNS label holds letters, digits and '-'");
       }
     }
-    Optional<String> aLabel = IdnaLabel.problem(label);
+    Optional<String> aLabel = IdnaLabel.problem(label).or(() -> IdnaLabel.reservedProblem(label));
     if (aLabel.isPresent()) {
       return aLabel;
     }

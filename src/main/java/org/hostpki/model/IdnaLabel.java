@@ -14,8 +14,10 @@ import java.util.Optional;
  *
  * <p>The Punycode part is exact. The code point classes are derived from the Java runtime's Unicode
  * tables as RFC 5892 derives them (so they follow its Unicode version, as IDNA2008 intends); the
- * contextual rules for CONTEXTJ and CONTEXTO code points (RFC 5892 Appendix A) and the Bidi rule
- * (RFC 5893) are not checked. {@link java.net.IDN} is not used: it implements IDNA2003, whose
+ * contextual rules for CONTEXTJ and CONTEXTO code points (RFC 5892 Appendix A) are checked by
+ * {@link IdnaContext}, and so is the Bidi rule (RFC 5893), which {@link DnsName} applies to a whole
+ * name. Other labels with '--' in their third and fourth places are reserved (RFC 5891 §4.2.3.1):
+ * {@link #reservedProblem}. {@link java.net.IDN} is not used: it implements IDNA2003, whose
  * mapping turns {@code ß} into {@code ss}, so the valid A-label {@code xn--zca} would not round-trip.
  */
 public final class IdnaLabel {
@@ -58,7 +60,8 @@ public final class IdnaLabel {
     }
     Optional<String> disallowed = disallowed(uLabel);
     return disallowed.map(
-        what -> "has the label '" + label + "', which decodes to '" + TerminalText.escape(uLabel)
+        what -> "has the label '" + label + "', which decodes to '"
+            + TerminalText.escape(uLabel).replace("\u200c", "\\u200c").replace("\u200d", "\\u200d")
             + "': " + what + " (IDNA2008, RFC 5892); such a name cannot be registered or looked up");
   }
 
@@ -68,6 +71,14 @@ public final class IdnaLabel {
       return Optional.of(
           "it is not in Unicode normalization form C; write it as '"
               + TerminalText.escape(Normalizer.normalize(uLabel, Normalizer.Form.NFC)) + "' ");
+    }
+    if (uLabel.startsWith("-") || uLabel.endsWith("-")) {
+      return Optional.of("it starts or ends with '-' (RFC 5891)");
+    }
+    if (uLabel.codePointCount(0, uLabel.length()) >= 4
+        && uLabel.codePointAt(uLabel.offsetByCodePoints(0, 2)) == '-'
+        && uLabel.codePointAt(uLabel.offsetByCodePoints(0, 3)) == '-') {
+      return Optional.of("it has '--' in its third and fourth places (RFC 5891)");
     }
     int first = uLabel.codePointAt(0);
     int firstType = Character.getType(first);
@@ -83,7 +94,29 @@ public final class IdnaLabel {
             String.format("U+%04X (%s) is not allowed in a name", c, Character.getName(c)));
       }
     }
-    return Optional.empty();
+    return IdnaContext.contextProblem(uLabel);
+  }
+
+  /**
+   * What is wrong with an ASCII label that has '--' in its third and fourth places but does not
+   * start with {@code xn--} ({@code ab--cd}): IDNA2008 reserves such labels for encodings like
+   * Punycode's (RFC 5890 §2.3.1, RFC 5891 §4.2.3.1), and public CAs refuse them. Empty otherwise.
+   */
+  public static Optional<String> reservedProblem(String label) {
+    if (label.length() < 4 || label.charAt(2) != '-' || label.charAt(3) != '-'
+        || label.toLowerCase(Locale.ROOT).startsWith("xn--")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "has the label '" + label + "', with '--' in its third and fourth places, which IDNA2008 reserves"
+            + " for encodings like xn-- (RFC 5891) and public CAs refuse; write it with one '-', e.g. '"
+            + label.substring(0, 2) + label.substring(3) + "'");
+  }
+
+  /** The label in Unicode: an A-label decoded, any other label as it is. */
+  static String unicode(String label) {
+    String lower = label.toLowerCase(Locale.ROOT);
+    return lower.startsWith("xn--") ? decode(lower.substring(4)).orElse(label) : label;
   }
 
   /** RFC 5892 §2 in its order of precedence: PVALID, CONTEXTJ or CONTEXTO. */

@@ -12,14 +12,26 @@ import java.util.TreeMap;
  * @param keyEntry the key entry under alias {@code server}, when there is one
  * @param trustedEntries trusted certificate entries by alias, sorted
  * @param profile the encryption profile the file was written with
+ * @param passwordProtected whether the file has a MAC or encrypted content; false: anyone who can
+ *     read it can read it all, with any password or none ({@code truststore.p12}, {@code password:
+ *     none})
  */
 public record Pkcs12Facts(
-    Optional<KeyEntry> keyEntry, Map<String, Fingerprint> trustedEntries, Pkcs12Profile profile) {
+    Optional<KeyEntry> keyEntry,
+    Map<String, Fingerprint> trustedEntries,
+    Pkcs12Profile profile,
+    boolean passwordProtected) {
 
   public Pkcs12Facts {
     Objects.requireNonNull(keyEntry, "keyEntry");
     trustedEntries = java.util.Collections.unmodifiableMap(new TreeMap<>(trustedEntries));
     Objects.requireNonNull(profile, "profile");
+  }
+
+  /** The facts of a file protected with a password. */
+  public Pkcs12Facts(
+      Optional<KeyEntry> keyEntry, Map<String, Fingerprint> trustedEntries, Pkcs12Profile profile) {
+    this(keyEntry, trustedEntries, profile, true);
   }
 
   /**

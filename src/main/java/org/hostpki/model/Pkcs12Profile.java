@@ -4,7 +4,10 @@ package org.hostpki.model;
 public enum Pkcs12Profile {
   /** AES-256-CBC with PBKDF2 and an HMAC-SHA256 MAC: OpenSSL 3 and Java 11+ defaults. */
   MODERN,
-  /** 3DES with a SHA-1 MAC, for old readers (Java 8 before 8u301, OpenSSL 1.0). */
+  /**
+   * 3DES with a SHA-1 MAC, for old readers: Windows Server 2016 and older, the macOS Keychain
+   * before macOS 14, Java 8 before 8u301, OpenSSL 1.0.
+   */
   LEGACY;
 
   public String yamlName() {

@@ -50,6 +50,11 @@ public final class StoreLayout {
   public static final String TRUST_BUNDLE = "trust-bundle.crt";
   /** The CRLs consumed through {@code trust.crls}, PEM, one after the other. */
   public static final String TRUST_CRLS = "trust-crls.pem";
+  /**
+   * The trusted certificates for Java: a PKCS#12 file without a password (no MAC, nothing
+   * encrypted), public like the bundle, so that a service user's JVM reads it as it reads {@code
+   * cacerts}, with any trust store password or none.
+   */
   public static final String TRUSTSTORE_PKCS12 = "truststore.p12";
   /** What the PKCS#12 files hold, so that a converged run need not decrypt them. */
   public static final String PKCS12_RECORD = ".pkcs12-facts";
@@ -71,7 +76,10 @@ public final class StoreLayout {
    */
   public static final Set<String> CONTENT_DOT_FILES = Set.of(PKCS12_RECORD);
 
-  /** The PKCS#12 files, in the order the password is checked on them. */
+  /**
+   * The store's own PKCS#12 files, which {@link #PKCS12_RECORD} describes, in the order the
+   * password is checked on them ({@code truststore.p12} has none to check).
+   */
   public static final List<String> PKCS12_FILES = List.of(SERVER_PKCS12, TRUSTSTORE_PKCS12);
 
   /** The alias of the key entry in {@code server.p12}. */
@@ -119,7 +127,7 @@ public final class StoreLayout {
           Map.entry(EXTERNAL_CHAIN, FileKind.CERTIFICATES),
           Map.entry(TRUST_BUNDLE, FileKind.CERTIFICATES),
           Map.entry(TRUST_CRLS, FileKind.CERTIFICATES),
-          Map.entry(TRUSTSTORE_PKCS12, FileKind.KEYSTORE),
+          Map.entry(TRUSTSTORE_PKCS12, FileKind.CERTIFICATES),
           Map.entry(PKCS12_RECORD, FileKind.KEYSTORE_RECORD));
 
   private static final StoreLayout STANDARD = new StoreLayout(FILES);

@@ -9,7 +9,8 @@ package org.hostpki.model;
  * line and paragraph separators U+2028/U+2029, and the invisible formatting characters (Unicode's
  * category Cf: the bidirectional overrides, isolates and marks, zero-width space, soft hyphen,
  * U+FEFF, the tag characters U+E0000–U+E007F, …) except the zero-width joiner and non-joiner
- * U+200C/U+200D, which Persian and the Indic scripts need. Characters up to U+00FF are written
+ * U+200C/U+200D, which Persian and the Indic scripts need; and the {@link #isBlankLetter blank
+ * letters}, which draw nothing either. Characters up to U+00FF are written
  * {@code \xNN}, the other BMP ones {@code \}{@code uNNNN}, the others {@code \}{@code UNNNNNNNN}
  * (as YAML writes them); tab, newline and carriage return as {@code \t}, {@code \n}, {@code \r}.
  * Everything else, including non-ASCII letters and backslashes (RFC 4514 uses them), is kept.
@@ -36,7 +37,19 @@ public final class TerminalText {
         || (c >= 0x7f && c <= 0x9f)
         || c == 0x2028
         || c == 0x2029
-        || (Character.getType(c) == Character.FORMAT && c != 0x200c && c != 0x200d);
+        || (Character.getType(c) == Character.FORMAT && c != 0x200c && c != 0x200d)
+        || isBlankLetter(c);
+  }
+
+  /**
+   * Whether the character is a letter or symbol that draws nothing though it is not a formatting
+   * character (Cf): the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, the Khmer inherent vowels
+   * U+17B4/U+17B5 (which Unicode says not to use) and the braille blank U+2800. Each passes for a
+   * space or for nothing, so a name with one looks like the name with a space, or without it;
+   * no name needs them.
+   */
+  public static boolean isBlankLetter(int c) {
+    return c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0 || c == 0x17b4 || c == 0x17b5 || c == 0x2800;
   }
 
   /** Whether the text holds any character {@link #escape(String)} would escape. */

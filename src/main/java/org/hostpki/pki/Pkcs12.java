@@ -226,6 +226,21 @@ public final class Pkcs12 {
   }
 
   /**
+   * What a PKCS#12 file holds, read without a password: all of it when the file has neither a MAC
+   * nor encrypted content ({@link UnprotectedPkcs12}); for a file protected with a password, only
+   * that it is ({@link Pkcs12Facts#passwordProtected}, no entries), without opening it.
+   *
+   * @throws InvalidMaterialException when the bytes are not a PKCS#12 file hostpki can read
+   */
+  public static Pkcs12Facts readWithoutPassword(byte[] data) throws InvalidMaterialException {
+    try {
+      return read(data, new char[0]);
+    } catch (WrongPasswordException e) {
+      return new Pkcs12Facts(Optional.empty(), Map.of(), Pkcs12Profile.MODERN, true);
+    }
+  }
+
+  /**
    * A PKCS#12 file opened with its password: its MAC checked, its bags decrypted where their
    * SafeContents was encrypted (shrouded key bags are decrypted by whoever reads them).
    *
@@ -364,7 +379,8 @@ public final class Pkcs12 {
                   key.facts().publicKeyFingerprint(),
                   chain(key, keyId, others)));
     }
-    return new Pkcs12Facts(keyEntry, trusted, profileOf(encryptions, pfx));
+    return new Pkcs12Facts(
+        keyEntry, trusted, profileOf(encryptions, pfx), pfx.hasMac() || !encryptions.isEmpty());
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -43,7 +44,6 @@ final class Signatures {
           Map.entry("1.2.840.10045.4.3.4", "SHA512withECDSA"),
           Map.entry("1.2.840.113549.1.1.4", "MD5withRSA"),
           Map.entry("1.2.840.113549.1.1.5", "SHA1withRSA"),
-          Map.entry("1.2.840.113549.1.1.10", "RSASSA-PSS"),
           Map.entry("1.2.840.113549.1.1.11", "SHA256withRSA"),
           Map.entry("1.2.840.113549.1.1.12", "SHA384withRSA"),
           Map.entry("1.2.840.113549.1.1.13", "SHA512withRSA"),
@@ -56,11 +56,41 @@ final class Signatures {
   /** The JCA-style name of a signature algorithm: {@code SHA256withECDSA}, or its OID. */
   static String algorithmName(AlgorithmIdentifier algorithm) {
     String oid = algorithm.getAlgorithm().getId();
+    if (algorithm.getAlgorithm().equals(PKCSObjectIdentifiers.id_RSASSA_PSS)) {
+      return pssName(algorithm);
+    }
     String name = NAMES.get(oid);
     if (name != null) {
       return name;
     }
     return new DefaultAlgorithmNameFinder().getAlgorithmName(algorithm);
+  }
+
+  private static final Map<String, String> DIGESTS =
+      Map.of(
+          "1.3.14.3.2.26", "SHA1",
+          "2.16.840.1.101.3.4.2.4", "SHA224",
+          "2.16.840.1.101.3.4.2.1", "SHA256",
+          "2.16.840.1.101.3.4.2.2", "SHA384",
+          "2.16.840.1.101.3.4.2.3", "SHA512",
+          "1.2.840.113549.2.5", "MD5");
+
+  /**
+   * RSASSA-PSS named with the hash its parameters give ({@code SHA256withRSASSA-PSS}): the OID
+   * alone does not say it, and absent parameters mean SHA-1 (RFC 4055), which the chain checks
+   * refuse as they refuse SHA1withRSA.
+   */
+  private static String pssName(AlgorithmIdentifier algorithm) {
+    String digest;
+    try {
+      RSASSAPSSparams given = RSASSAPSSparams.getInstance(algorithm.getParameters());
+      RSASSAPSSparams params = given != null ? given : new RSASSAPSSparams();
+      String oid = params.getHashAlgorithm().getAlgorithm().getId();
+      digest = DIGESTS.getOrDefault(oid, oid);
+    } catch (IllegalArgumentException e) {
+      digest = "unknown hash";
+    }
+    return digest + "withRSASSA-PSS";
   }
 
   /**

@@ -2,9 +2,14 @@ package org.hostpki.pki;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERBMPString;
@@ -20,6 +25,8 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.pkcs.PKCS12PfxPdu;
 import org.bouncycastle.pkcs.PKCS12SafeBag;
 import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.model.Pkcs12Facts;
 import org.hostpki.model.Pkcs12Profile;
 
 /**
@@ -66,18 +73,36 @@ public final class UnprotectedPkcs12 {
   /**
    * A trust store: one trustedCertEntry per alias (the JDK's trust attribute on each certificate
    * bag), aliases as given.
+   *
+   * @throws IllegalArgumentException for an empty alias, or two aliases equal ignoring case
    */
   public static byte[] trustStore(SortedMap<String, Certificate> entries) {
     Attribute trusted =
         new Attribute(Pkcs12.JDK_TRUSTED_KEY_USAGE, new DERSet(KeyPurposeId.anyExtendedKeyUsage.toOID()));
     ASN1EncodableVector bags = new ASN1EncodableVector(entries.size());
+    Set<String> seen = new HashSet<>();
     for (Map.Entry<String, Certificate> entry : entries.entrySet()) {
       if (entry.getKey().isEmpty()) {
         throw new IllegalArgumentException("a PKCS#12 alias must not be empty");
       }
+      if (!seen.add(entry.getKey().toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            "trust store aliases differ only in case, which Java's KeyStore cannot tell apart: "
+                + entry.getKey());
+      }
       bags.add(Pkcs12.certificateBag(entry.getValue(), Pkcs12.friendlyName(entry.getKey()), trusted).toASN1Structure());
     }
     return pfx(bags);
+  }
+
+  /**
+   * The facts {@link Pkcs12#read} returns for the bytes {@link #trustStore} makes from these
+   * entries, computed from them.
+   */
+  public static Pkcs12Facts trustStoreFacts(SortedMap<String, Certificate> entries) {
+    Map<String, Fingerprint> trusted = new TreeMap<>();
+    entries.forEach((alias, certificate) -> trusted.put(alias, certificate.fingerprint()));
+    return new Pkcs12Facts(Optional.empty(), trusted, Pkcs12Profile.MODERN, false);
   }
 
   /**

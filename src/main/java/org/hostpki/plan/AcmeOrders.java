@@ -175,7 +175,7 @@ final class AcmeOrders {
                   + " certificate"));
     }
     reasons.addAll(changes.exact(c.dnsNames(), c.ipAddresses()));
-    RenewalSchedule schedule = Renewals.ordered(server.renewBefore(), in.desired(), in.host(), c, seen);
+    RenewalSchedule schedule = Renewals.ordered(server.renewBefore(), in.desired(), c, seen);
     CertificateChecks.validityReasons(c, schedule, in.now(), in.unattended(), Address.SERVER, reasons, draft::warn);
     return keyChange;
   }

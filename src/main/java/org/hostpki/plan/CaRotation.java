@@ -183,7 +183,7 @@ final class CaRotation {
       }
       // A rotation under way goes on outside windows: only its start waits for one.
       boolean unattended = in.unattended() && observed.caNextCertificate().isEmpty();
-      RenewalSchedule schedule = Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c);
+      RenewalSchedule schedule = Renewals.issuedHere(ca.renewBefore(), in.desired(), c);
       CertificateChecks.validityReasons(c, schedule, now, unattended, Address.CA, reasons, draft::warn);
     }
     return reasons;
@@ -210,7 +210,7 @@ final class CaRotation {
       if (!c.ca()) {
         found.add(new Reason(ReasonCode.PROFILE_CHANGED, "not a CA certificate"));
       }
-      RenewalSchedule schedule = Renewals.issuedHere(ca.renewBefore(), in.desired(), in.host(), c);
+      RenewalSchedule schedule = Renewals.issuedHere(ca.renewBefore(), in.desired(), c);
       CertificateChecks.validityReasons(c, schedule, now, false, Address.CA_NEXT, found, warning -> {});
       found.forEach(r -> problems.add(named(StoreLayout.CA_NEXT_CERT, r)));
     }

@@ -11,7 +11,6 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExpiryThreshold;
-import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.renewal.Renewal;
@@ -101,13 +100,12 @@ public final class Expiries {
    */
   public static List<Standing> standings(
       DesiredState desired,
-      HostIdentity host,
       ObservedStore observed,
       AcmeObservation acme,
       Instant now,
       Optional<String> blocked) {
     List<Standing> standings = new ArrayList<>();
-    for (Renewals.Scheduled s : Renewals.scheduled(desired, host, observed, acme).values()) {
+    for (Renewals.Scheduled s : Renewals.scheduled(desired, observed, acme).values()) {
       Renewal renewal = s.at(now, true);
       Duration margin = Duration.between(s.schedule().latest(), s.facts().notAfter());
       Optional<String> unhandled;

@@ -255,7 +255,7 @@ final class ExternalIssuer {
 
   private void expiring(CertificateFacts leaf) {
     Renewal renewal =
-        Renewals.imported(server.renewBefore(), in.desired(), in.host(), leaf).at(now, false);
+        Renewals.imported(server.renewBefore(), in.desired(), leaf).at(now, false);
     if (!renewal.due()) {
       return;
     }

@@ -112,13 +112,14 @@ final class OutputPlan {
     certificates(
         Output.TRUST_BUNDLE, new Content(bundle), observed.trustBundle(), expected, cascade);
 
+    // Written with the other PKCS#12 file, as ever, but under no password: a trust store holds
+    // no secret (StoreLayout.TRUSTSTORE_PKCS12).
     boolean wantP12 = desired.store().password().isPresent();
     SortedMap<String, Held> aliases = aliases(trustedCas);
     Optional<String> problem = cascade;
     if (problem.isEmpty() && wantP12 && observed.truststorePkcs12().isPresent()) {
       problem = trustStoreProblem(observed.truststorePkcs12().get(), aliases);
     }
-    problem = problem.or(() -> passwordChanged(Output.TRUSTSTORE_PKCS12));
     file(
         Output.TRUSTSTORE_PKCS12,
         Optional.of(new Content(List.of(), aliases, List.of())).filter(c -> wantP12),
@@ -269,9 +270,10 @@ final class OutputPlan {
   }
 
   private Optional<String> trustStoreProblem(Pkcs12Facts p12, SortedMap<String, Held> aliases) {
-    Optional<String> profile = profileProblem(p12);
-    if (profile.isPresent()) {
-      return profile;
+    if (p12.passwordProtected()) {
+      return Optional.of(
+          "is protected with a password; a trust store holds no secret and is now written without"
+              + " one, readable by every user (readers that pass a password still open it)");
     }
     SortedMap<String, Fingerprint> want = new TreeMap<>();
     aliases.forEach((alias, h) -> observed(h).ifPresent(fp -> want.put(alias, fp)));

@@ -8,7 +8,6 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
-import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.RenewBefore;
 import org.hostpki.model.ServerSpec;
@@ -27,14 +26,14 @@ public final class Renewals {
 
   /** The schedule of a certificate this host's CA made (the CA itself, or the server's). */
   static RenewalSchedule issuedHere(
-      RenewBefore renewBefore, DesiredState desired, HostIdentity host, CertificateFacts c) {
-    return new RenewalPolicy(renewBefore, desired.renewal(), host).schedule(c, c.madeAt());
+      RenewBefore renewBefore, DesiredState desired, CertificateFacts c) {
+    return new RenewalPolicy(renewBefore, desired.renewal()).schedule(c, c.madeAt());
   }
 
   /** The schedule of a certificate another CA made: when it was made is its notBefore. */
   static RenewalSchedule imported(
-      RenewBefore renewBefore, DesiredState desired, HostIdentity host, CertificateFacts c) {
-    return new RenewalPolicy(renewBefore, desired.renewal(), host).schedule(c, c.notBefore());
+      RenewBefore renewBefore, DesiredState desired, CertificateFacts c) {
+    return new RenewalPolicy(renewBefore, desired.renewal()).schedule(c, c.notBefore());
   }
 
   /**
@@ -43,8 +42,8 @@ public final class Renewals {
    * when the CA suggests one for this certificate, the one this account ordered.
    */
   static RenewalSchedule ordered(
-      RenewBefore renewBefore, DesiredState desired, HostIdentity host, CertificateFacts c, AcmeObservation acme) {
-    return new RenewalPolicy(renewBefore, desired.renewal(), host)
+      RenewBefore renewBefore, DesiredState desired, CertificateFacts c, AcmeObservation acme) {
+    return new RenewalPolicy(renewBefore, desired.renewal())
         .schedule(c, c.notBefore(), acme.renewalWindow().filter(w -> acme.orderedHere(c.fingerprint())));
   }
 
@@ -70,19 +69,19 @@ public final class Renewals {
    *     server.issuer: acme}): the CA's renewal window for the served certificate
    */
   public static SortedMap<String, Scheduled> scheduled(
-      DesiredState desired, HostIdentity host, ObservedStore observed, AcmeObservation acme) {
+      DesiredState desired, ObservedStore observed, AcmeObservation acme) {
     SortedMap<String, Scheduled> all = new TreeMap<>();
     RenewBefore ca = desired.ca().renewBefore();
     observed.caCertificate()
-        .ifPresent(c -> all.put("ca", new Scheduled("ca", c, issuedHere(ca, desired, host, c), false)));
+        .ifPresent(c -> all.put("ca", new Scheduled("ca", c, issuedHere(ca, desired, c), false)));
     observed.caNextCertificate()
-        .ifPresent(c -> all.put("ca-next", new Scheduled("ca-next", c, issuedHere(ca, desired, host, c), false)));
+        .ifPresent(c -> all.put("ca-next", new Scheduled("ca-next", c, issuedHere(ca, desired, c), false)));
     observed.serverCertificate()
         .ifPresent(
             c -> {
               RenewBefore rb = desired.server().renewBefore();
               if (desired.server().issuer() == ServerSpec.Issuer.ACME) {
-                all.put("server", new Scheduled("server", c, ordered(rb, desired, host, c, acme), false));
+                all.put("server", new Scheduled("server", c, ordered(rb, desired, c, acme), false));
                 return;
               }
               boolean imported = observed.isImportedLeaf(c);
@@ -91,7 +90,7 @@ public final class Renewals {
                   new Scheduled(
                       "server",
                       c,
-                      imported ? imported(rb, desired, host, c) : issuedHere(rb, desired, host, c),
+                      imported ? imported(rb, desired, c) : issuedHere(rb, desired, c),
                       imported));
             });
     return all;
@@ -106,13 +105,12 @@ public final class Renewals {
    */
   public static SortedMap<String, Renewal> of(
       DesiredState desired,
-      HostIdentity host,
       ObservedStore observed,
       AcmeObservation acme,
       Instant now,
       boolean unattended) {
     SortedMap<String, Renewal> all = new TreeMap<>();
-    scheduled(desired, host, observed, acme).forEach((address, s) -> all.put(address, s.at(now, unattended)));
+    scheduled(desired, observed, acme).forEach((address, s) -> all.put(address, s.at(now, unattended)));
     return all;
   }
 

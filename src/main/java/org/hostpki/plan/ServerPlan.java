@@ -246,8 +246,8 @@ final class ServerPlan {
         .ifPresent(reasons::add);
     RenewalSchedule schedule =
         observed.isImportedLeaf(c)
-            ? Renewals.imported(server.renewBefore(), in.desired(), in.host(), c)
-            : Renewals.issuedHere(server.renewBefore(), in.desired(), in.host(), c);
+            ? Renewals.imported(server.renewBefore(), in.desired(), c)
+            : Renewals.issuedHere(server.renewBefore(), in.desired(), c);
     CertificateChecks.validityReasons(c, schedule, in.now(), in.unattended(), Address.SERVER, reasons, draft::warn);
   }
 

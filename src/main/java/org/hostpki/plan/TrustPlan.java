@@ -100,6 +100,7 @@ final class TrustPlan {
       }
     }
     warnOfDuplicates(want);
+    warnOfSameSubjectAndKey(want);
     return any;
   }
 
@@ -138,22 +139,65 @@ final class TrustPlan {
     }
   }
 
+  /**
+   * Self-issued certificates of one subject and key that differ: OpenSSL finds a trusted
+   * certificate for a server's own self-signed one by subject and key, takes the first (in the
+   * bundle's and trust-hashed/'s order: by name), and refuses the server that presents the other
+   * (openssl s_client, nginx, HAProxy, Python before 3.13; curl's partial chains and Java, GnuTLS
+   * accept it). A device that renewed its certificate keeping its key leaves such a pair.
+   */
+  private void warnOfSameSubjectAndKey(SortedMap<String, CertificateFacts> want) {
+    Map<String, Map<Fingerprint, String>> bySubjectAndKey = new TreeMap<>();
+    want.forEach(
+        (name, c) -> {
+          if (c.isSelfIssued()) {
+            bySubjectAndKey
+                .computeIfAbsent(c.subjectDn() + "\n" + c.publicKey().publicKeyFingerprint(), k -> new TreeMap<>())
+                .putIfAbsent(c.fingerprint(), name);
+          }
+        });
+    Map<String, List<String>> groups = new TreeMap<>();
+    bySubjectAndKey.forEach((key, byFingerprint) -> groups.put(key, new ArrayList<>(byFingerprint.values())));
+    warnOfGroups(
+        groups,
+        WarningCode.TRUST_SAME_KEY,
+        (key, names) ->
+            "trusted certificates "
+                + String.join(", ", names)
+                + " are self-signed with the same subject ("
+                + want.get(names.get(0)).subjectDn()
+                + ") and key but differ: OpenSSL clients (openssl s_client, nginx, HAProxy,"
+                + " Python before 3.13) accept only '"
+                + names.get(0)
+                + "' when a server presents one of them itself; keep only the certificate"
+                + " the device presents now");
+  }
+
   private void warnOfDuplicates(SortedMap<String, CertificateFacts> want) {
     Map<Fingerprint, List<String>> byFingerprint = new TreeMap<>();
     want.forEach(
         (name, c) -> byFingerprint.computeIfAbsent(c.fingerprint(), f -> new ArrayList<>()).add(name));
-    byFingerprint.forEach(
-        (fp, names) -> {
+    warnOfGroups(
+        byFingerprint,
+        WarningCode.TRUST_DUPLICATE,
+        (fp, names) ->
+            "the same certificate is trusted under several names: "
+                + String.join(", ", names)
+                + " ("
+                + fp.shortForm()
+                + ")");
+  }
+
+  /** One warning for each group of several names, about the first; the message gets them sorted. */
+  private <K> void warnOfGroups(
+      Map<K, List<String>> groups,
+      WarningCode code,
+      java.util.function.BiFunction<K, List<String>, String> message) {
+    groups.forEach(
+        (key, names) -> {
           if (names.size() > 1) {
-            draft.warn(
-                new Warning(
-                    WarningCode.TRUST_DUPLICATE,
-                    Address.trust(names.get(0)),
-                    "the same certificate is trusted under several names: "
-                        + String.join(", ", names)
-                        + " ("
-                        + fp.shortForm()
-                        + ")"));
+            List<String> sorted = names.stream().sorted().toList();
+            draft.warn(new Warning(code, Address.trust(sorted.get(0)), message.apply(key, sorted)));
           }
         });
   }

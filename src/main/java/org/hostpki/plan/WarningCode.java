@@ -13,6 +13,12 @@ public enum WarningCode {
   TRUST_EXPIRING("trust-expiring"),
   /** The same certificate is trusted under several names. */
   TRUST_DUPLICATE("trust-duplicate"),
+  /**
+   * Self-issued trusted certificates with one subject and one key that differ (a device that
+   * renewed its certificate keeping its key): OpenSSL accepts only the first of them when a server
+   * presents one itself.
+   */
+  TRUST_SAME_KEY("trust-same-key"),
   /** A trusted certificate is listed in a CRL of {@code trust.crls}. */
   TRUST_REVOKED("trust-revoked"),
   /** A certificate of a trust source is left out by trust.excludeExpired or trust.caOnly. */

@@ -7,13 +7,12 @@ import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
-import org.hostpki.model.HostIdentity;
 import org.hostpki.model.MaintenanceWindow;
 import org.hostpki.model.RenewBefore;
 import org.hostpki.model.RenewalSpec;
 
 /**
- * The renewal rules for one kind of certificate (the CA's, the server's) on one host; see the
+ * The renewal rules for one kind of certificate (the CA's, the server's); see the
  * package documentation for the rules.
  */
 public final class RenewalPolicy {
@@ -33,15 +32,10 @@ public final class RenewalPolicy {
 
   private final RenewBefore renewBefore;
   private final RenewalSpec renewal;
-  private final String host;
 
-  /**
-   * @param host whose certificates these are: its name goes into each certificate's spread
-   */
-  public RenewalPolicy(RenewBefore renewBefore, RenewalSpec renewal, HostIdentity host) {
+  public RenewalPolicy(RenewBefore renewBefore, RenewalSpec renewal) {
     this.renewBefore = Objects.requireNonNull(renewBefore, "renewBefore");
     this.renewal = Objects.requireNonNull(renewal, "renewal");
-    this.host = host.fqdn().orElse(host.hostname());
   }
 
   /**
@@ -65,7 +59,7 @@ public final class RenewalPolicy {
     Instant notBefore = cert.notBefore();
     Instant notAfter = cert.notAfter();
     Duration lifetime = Duration.between(notBefore, notAfter);
-    SpreadHash hash = SpreadHash.of(cert.serialNumber(), host);
+    SpreadHash hash = SpreadHash.of(cert.fingerprint());
 
     Duration period = lifetime.isNegative() ? Duration.ZERO : renewBefore.period(lifetime);
     if (period.compareTo(MINIMUM_PERIOD) < 0) {

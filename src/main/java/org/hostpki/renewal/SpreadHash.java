@@ -1,22 +1,23 @@
 package org.hostpki.renewal;
 
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.hostpki.model.Fingerprint;
 
 /**
  * Where a certificate falls in a spread: three independent numbers in [0, 1) from SHA-256 of its
- * serial number and the host's name. Neither a random generator nor the clock: the same
- * certificate on the same host gives the same numbers in every run and every JVM, and different
- * serials or hosts give numbers spread evenly.
+ * fingerprint. Neither a random generator nor the clock: the same certificate gives the same
+ * numbers in every run and every JVM, and different certificates give numbers spread evenly.
  *
- * <p>The host's name is part of it because serial numbers need not differ between hosts (two CAs
- * may both count from 1), and its addresses are not, because they may come and go with DHCP.
+ * <p>The fingerprint, not the serial number: serial numbers need not differ between hosts (two CAs
+ * may both count from 1), while each host's certificate has its own key. Nothing of the host is
+ * part of it: its name is the placeholder {@code localhost} while a machine is being renamed, and
+ * its addresses come and go with DHCP, and either would move the renewal while it lasted.
  */
 final class SpreadHash {
-  private static final byte[] DOMAIN = "hostpki renewal spread v1\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DOMAIN = "hostpki renewal spread v2\0".getBytes(StandardCharsets.US_ASCII);
 
   private final ByteBuffer digest;
 
@@ -24,13 +25,11 @@ final class SpreadHash {
     this.digest = ByteBuffer.wrap(digest);
   }
 
-  static SpreadHash of(BigInteger serial, String host) {
+  static SpreadHash of(Fingerprint certificate) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       sha256.update(DOMAIN);
-      sha256.update(serial.toString(16).getBytes(StandardCharsets.US_ASCII));
-      sha256.update((byte) 0);
-      sha256.update(host.getBytes(StandardCharsets.UTF_8));
+      sha256.update(certificate.hex().getBytes(StandardCharsets.US_ASCII));
       return new SpreadHash(sha256.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);

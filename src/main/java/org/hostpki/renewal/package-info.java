@@ -1,6 +1,6 @@
 /**
  * When a certificate is renewed, and why: a pure function of the certificate, the desired
- * renewal settings, the host's name and the time, like the planner (no clock, no randomness, no
+ * renewal settings and the time, like the planner (no clock, no randomness, no
  * I/O).
  *
  * <p>{@link org.hostpki.renewal.RenewalPolicy#schedule} works out a certificate's renewal times
@@ -14,8 +14,9 @@
  *       longer (a 30-day threshold on a 6-day certificate someone else issued) would renew on every
  *       run; a third of the lifetime is used instead, as cert-manager does.
  *   <li><b>Jitter.</b> Earlier by a share of renewBefore, up to {@code renewal.jitter}, derived from
- *       a hash of the serial number and the host's name ({@link org.hostpki.renewal.SpreadHash}):
- *       a fleet spreads out, and the same certificate always gets the same time. The jitter never
+ *       a hash of the certificate's fingerprint ({@link org.hostpki.renewal.SpreadHash}): a fleet
+ *       spreads out, and the same certificate always gets the same time, whatever the host is
+ *       called meanwhile. The jitter never
  *       takes away more than that share of the time between issue and threshold, so a certificate
  *       is never due the moment it is made.
  *   <li><b>Windows.</b> Unattended runs renew only inside a {@code renewal.windows} window, each

@@ -44,7 +44,9 @@ import org.hostpki.model.HostpkiException;
  * FIFO, device or socket (nothing to replace; {@code -o -} is standard output); a link that
  * dangles; a directory that does not exist; a name under {@code /dev} or {@code /proc} ({@code
  * /dev/stdout} names this process's own output); a file that is a mount point of its own (mounted
- * into place by Docker or Kubernetes: nothing can be renamed over it, see {@link MountPoints}).
+ * into place by Docker or Kubernetes: nothing can be renamed over it, see {@link MountPoints}); in
+ * a sticky directory every user may write, a link on the way or the file itself that belongs to
+ * another user (see {@link #refusePlanted}).
  *
  * <p>A replaced file keeps its mode, owner and group (the owner and group where this process may
  * set them); a new one is 0644: what hostpki writes here — certificates, requests, plans — is
@@ -173,6 +175,7 @@ public final class OutputFile {
       }
       what = "it is a symbolic link to " + file + ", which is";
     }
+    refusePlanted();
     // The store check comes first: advice to create a missing folder must never lead into one.
     refuseInsideAStore(nearestExisting(file.getParent()), what);
     Path directory = realDirectory(file);
@@ -212,6 +215,79 @@ public final class OutputFile {
         }
       }
     }
+  }
+
+  /** Most links followed on the way to the file, as the kernel's limit (ELOOP beyond). */
+  private static final int MAX_LINKS = 40;
+
+  /**
+   * Refuses what the kernel's {@code fs.protected_symlinks} and {@code fs.protected_regular}
+   * refuse, which resolving links here and renaming over the file would bypass: in a sticky
+   * directory every user may write ({@code /tmp}), a link on the way to the file, or the file
+   * itself, that belongs to neither this user nor the directory's owner. Another user may have
+   * put a link there to make hostpki (run as root) replace a file it names ({@code /etc/shadow}),
+   * or a file there to change what hostpki wrote once it is theirs again. {@link
+   * #refuseLinksOfOthers} has refused the target's own links of another user anywhere; this adds
+   * links to folders on the way and the file itself.
+   */
+  private void refusePlanted() {
+    Path root = target.getRoot();
+    if (root == null || !target.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return;
+    }
+    java.util.Deque<Path> rest = new java.util.ArrayDeque<>();
+    target.forEach(rest::add);
+    Path resolved = root;
+    int links = 0;
+    try {
+      while (!rest.isEmpty()) {
+        Path next = resolved.resolve(rest.removeFirst());
+        if (!Files.isSymbolicLink(next)) {
+          resolved = next.normalize();
+          continue;
+        }
+        refuseIfPlanted(next, "the symbolic link " + next + ", which names " + linkText(next) + ",");
+        if (++links > MAX_LINKS) {
+          return; // a loop: following it fails, and says so
+        }
+        Path link = Files.readSymbolicLink(next);
+        List<Path> parts = new ArrayList<>();
+        link.forEach(parts::add);
+        for (int i = parts.size() - 1; i >= 0; i--) {
+          rest.addFirst(parts.get(i));
+        }
+        if (link.isAbsolute()) {
+          resolved = root;
+        }
+      }
+      if (Files.isRegularFile(resolved, LinkOption.NOFOLLOW_LINKS)) {
+        refuseIfPlanted(resolved, resolved.equals(target) ? "it" : resolved.toString());
+      }
+    } catch (IOException e) {
+      // nothing there, or not readable: what follows says so
+    }
+  }
+
+  private void refuseIfPlanted(Path entry, String what) throws IOException {
+    Path directory = entry.getParent();
+    int mode = (Integer) Files.getAttribute(directory, "unix:mode");
+    if ((mode & 01000) == 0 || (mode & 0002) == 0) {
+      return;
+    }
+    int owner = (Integer) Files.getAttribute(entry, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    int directoryOwner = (Integer) Files.getAttribute(directory, "unix:uid");
+    if (owner == directoryOwner
+        || org.hostpki.files.FileOwners.processUid(entry.getFileSystem()).equals(java.util.OptionalInt.of(owner))) {
+      return;
+    }
+    throw refused(
+        what + " belongs to "
+            + Files.getOwner(entry, LinkOption.NOFOLLOW_LINKS).getName()
+            + ", in " + directory + ", a sticky directory every user may write (as /tmp): another"
+            + " user may have put it there to make hostpki replace a file of their choosing, or to"
+            + " change what hostpki writes; hostpki refuses it, as the kernel's fs.protected_symlinks"
+            + " and fs.protected_regular do. Remove it, or name a file in a directory only you can"
+            + " write");
   }
 
   /**

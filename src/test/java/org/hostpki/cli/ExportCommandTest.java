@@ -15,6 +15,8 @@ import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.Pem;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Jvm;
+import org.hostpki.testkit.ProcessResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +100,41 @@ class ExportCommandTest {
     byte[] p7b = Files.readAllBytes(dir.resolve("out.p7b"));
     assertThat(p7b[0]).isEqualTo((byte) 0x30);
     assertThat(Pem.readCertificates(p7b)).containsExactlyInAnyOrderElementsOf(storeCertificates(file));
+  }
+
+  /**
+   * A user who may read the store's public files (0644) but not its private ones exports them:
+   * root without the power to read others' files stands for one, in a store with a key output
+   * that belongs to another user (0600). Reading the whole store failed with permission denied.
+   */
+  @Test
+  void testExport_aPublicFileNeedsNoAccessToTheStoresPrivateFiles() throws IOException {
+    Files.writeString(
+        dir.resolve("host.yaml"),
+        Files.readString(dir.resolve("host.yaml"))
+            + "outputs:\n  - {format: key, file: other.key, owner: \"65534\", mode: \"0600\"}\n");
+    CliResult apply = hostpki("apply", "-f", "host.yaml");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+
+    ProcessResult run =
+        Jvm.command(Main.class, "export", "-f", "host.yaml", "ca-cert", "-o", "ca.pem")
+            .under(List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                "--inh-caps=-dac_override,-dac_read_search", "--"))
+            .in(dir)
+            .run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("ca.pem"))).isEqualTo(store("ca.crt"));
+  }
+
+  @Test
+  void testExport_aStoreWithoutItsDataLinkSaysHowToRestoreIt() throws IOException {
+    Files.delete(dir.resolve("pki/..data"));
+
+    CliResult run = hostpki("export", "-f", "host.yaml", "ca-cert");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("has no ..data link to its current generation").contains("hostpki rollback");
   }
 
   @Test

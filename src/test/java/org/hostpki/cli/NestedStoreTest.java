@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * store {@code pki}) was applied without a word: the inner store sat among the outer store's
  * files, which took it for a file it did not make. Now plan, apply and status refuse it
  * ({@code nested-store}) before anything is made: in the store's folder, in its generation
- * folder, through {@code ..data} and through a link to the store.
+ * folder, through {@code ..data}, through a link to the store and through one of its files
+ * ({@code pki/server.crt/inner}, which said only "Not a directory").
  */
 class NestedStoreTest {
   private static final String REFUSED = "is inside the hostpki store ";
@@ -67,7 +68,8 @@ class NestedStoreTest {
   void testPlanApplyStatus_ofAStoreInsideAStore_refuseNamingTheOuterStoreAndMakeNothing() throws IOException {
     String generation = Files.readSymbolicLink(outer.resolve("..data")).toString();
     List<String> before = outerEntries();
-    for (String path : List.of("pki/inner", "pki/" + generation + "/inner", "pki/..data/inner", "link/inner", "pki/a/b")) {
+    for (String path : List.of("pki/inner", "pki/" + generation + "/inner", "pki/..data/inner", "link/inner",
+        "pki/server.crt/inner", "pki/a/b")) {
       write("inner.yaml", path);
 
       CliResult plan = hostpki("plan", "-f", "inner.yaml");
@@ -103,6 +105,19 @@ class NestedStoreTest {
       assertThat(entries).isEmpty();
     }
     Files.delete(inner);
+  }
+
+  @Test
+  void testPlan_throughAFileOutsideAStore_namesTheFile() throws IOException {
+    write("through.yaml", "outer.yaml/pki");
+
+    CliResult plan = hostpki("plan", "-f", "through.yaml");
+
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
+    assertThat(plan.err())
+        .contains("through.yaml:2:15: store " + dir.toRealPath().resolve("outer.yaml/pki") + " goes through "
+            + dir.toRealPath().resolve("outer.yaml") + ", which is not a directory")
+        .doesNotContain("Not a directory");
   }
 
   @Test

@@ -41,7 +41,12 @@ class Pkcs12RecordMigrationTest {
   private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "v1-store-password");
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2027-01-15T10:00:00Z"), ZoneOffset.UTC);
   private static final List<String> KEPT_BYTE_FOR_BYTE =
-      List.of("ca.key", "ca.crt", "server.key", "server.crt", "server.p12", "truststore.p12", "trust/ldap.crt");
+      List.of("ca.key", "ca.crt", "server.key", "server.crt", "server.p12", "trust/ldap.crt");
+  /** 0.1.0 wrote truststore.p12 with the store password; it has none now. */
+  private static final String TRUSTSTORE_REWRITE =
+      "~ output/truststore.p12  update   is protected with a password; a trust store holds no secret"
+          + " and is now written without one, readable by every user (readers that pass a password"
+          + " still open it)";
 
   @TempDir Path dir;
   private Path store;
@@ -70,17 +75,18 @@ class Pkcs12RecordMigrationTest {
   }
 
   @Test
-  void testPlan_showsOnlyTheRecordsRewrite() {
+  void testPlan_showsOnlyTheRecordsRewriteAndTheTruststoresWithoutAPassword() {
     CliResult plan = hostpki("plan", "-f", "host.yaml", "--detailed-exitcode");
 
     assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
     assertThat(plan.out().lines().filter(l -> l.startsWith("~ ") || l.startsWith("+ ") || l.startsWith("- ")))
         .as(plan.toString())
-        .containsExactly(
-            "~ output/.pkcs12-facts  update   the record of what the PKCS#12 files hold (written by"
+        .containsExactlyInAnyOrder(
+            TRUSTSTORE_REWRITE,
+            "~ output/.pkcs12-facts   update   the record of what the PKCS#12 files hold (written by"
                 + " hostpki 0.1.0) keeps a salted SHA-256 of the store password, which tests a guess"
                 + " far faster than the files do: rewritten without it");
-    assertThat(plan.out()).contains("Plan: 0 to create, 0 to replace, 1 to update, 0 to delete, 7 unchanged.");
+    assertThat(plan.out()).contains("Plan: 0 to create, 0 to replace, 2 to update, 0 to delete, 6 unchanged.");
   }
 
   @Test
@@ -112,7 +118,10 @@ class Pkcs12RecordMigrationTest {
 
     assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
     assertThat(Files.exists(store.resolve(".pkcs12-facts"), LinkOption.NOFOLLOW_LINKS)).isFalse();
-    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    // Only its truststore.p12, written with the password, is written anew.
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+    assertThat(plan.out().lines().filter(l -> l.startsWith("~ ") || l.startsWith("+ ") || l.startsWith("- ")))
+        .containsExactly(TRUSTSTORE_REWRITE);
   }
 
   @Test

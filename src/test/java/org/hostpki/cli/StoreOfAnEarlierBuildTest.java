@@ -57,7 +57,11 @@ class StoreOfAnEarlierBuildTest {
         .containsExactly(
             "~ server                       replace  SANs changed: name www.example.com added",
             "~ output/server-fullchain.crt  update   the server certificate is being replaced",
-            "~ output/server.p12            update   the server certificate is being replaced");
+            "~ output/server.p12            update   the server certificate is being replaced",
+            // That build wrote truststore.p12 with the store password; it has none now.
+            "~ output/truststore.p12        update   is protected with a password; a trust store holds"
+                + " no secret and is now written without one, readable by every user (readers that"
+                + " pass a password still open it)");
     assertThat(plan.out())
         .contains(
             "! hooks pending since 2026-12-06 15:00 UTC: afterServerChange hook [/bin/sh, -c, test -e reload-ok]"
@@ -65,7 +69,7 @@ class StoreOfAnEarlierBuildTest {
             "! held by rollback at 2026-12-06 15:00 UTC (generation ..2026_12_06_15_00_25.972185679)",
             "CA rotation: the new CA CN=Portal CA 2 (ca-next.crt) was made on 2026-12-06 15:00 UTC and is trusted;"
                 + " the server moves to it on 2026-12-13 15:00 UTC (overlap 7d)",
-            "Plan: 0 to create, 1 to replace, 2 to update, 0 to delete, 7 unchanged.");
+            "Plan: 0 to create, 1 to replace, 3 to update, 0 to delete, 6 unchanged.");
   }
 
   @Test

@@ -67,6 +67,26 @@ class UsageErrorTest {
   }
 
   @Test
+  void testEmptyOut_isAUsageErrorNotTheCurrentDirectory() {
+    // -o "$UNSET": the empty name resolved to the current directory ("it is a directory")
+    for (List<String> line :
+        List.of(
+            List.of("export", "ca-cert", "x.yaml", "-o", ""),
+            List.of("plan", "x.yaml", "--out", ""),
+            List.of("sign", "x.yaml", "--csr", "x.csr", "-o", ""),
+            List.of("fetch-cert", "device.test", "--out", ""))) {
+      CliResult run = hostpki(line.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err().lines())
+          .as(line.get(0))
+          .containsExactly(
+              "error: --out names no file (an empty argument): give a file name, or - for standard output",
+              "Run 'hostpki " + line.get(0) + " --help' for its usage.");
+    }
+  }
+
+  @Test
   void testMistypedOption_suggestsTheClosestOne() {
     CliResult run = hostpki("apply", "host.yaml", "--chek");
 

@@ -261,6 +261,41 @@ class LiveHostIdentityProbeTest {
     assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
   }
 
+  /**
+   * localdomain (Debian's /etc/hosts: 127.0.1.1 web1.localdomain web1) and the names under
+   * localhost are every host's: a detected one is left out with a note, and the next source
+   * gives the domain; a host.domain of localdomain is taken as meant.
+   */
+  @Test
+  void testIdentify_placeholderDomainsAreLeftOutWithANote() throws IOException {
+    write("proc/sys/kernel/hostname", "portal.localdomain\n");
+    write("etc/resolv.conf", "search corp.example\n");
+    HostIdentity fromKernel = identify(HostSpec.defaults());
+    write("proc/sys/kernel/hostname", "portal\n");
+    write("etc/resolv.conf", "nameserver 192.0.2.53\nsearch web.localhost\n");
+    lookup = hostname -> Optional.of(hostname + ".localdomain");
+    HostIdentity fromResolver = identify(HostSpec.defaults());
+
+    assertThat(fromKernel.domain()).contains("corp.example");
+    assertThat(fromKernel.notes())
+        .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.HOST_FILE)
+        .singleElement()
+        .satisfies(n -> assertThat(n.message()).startsWith("the host name 'portal.localdomain' has the domain"
+            + " 'localdomain', a placeholder every host has"));
+    assertThat(fromResolver.dnsNames()).containsExactly("portal");
+    assertThat(fromResolver.notes())
+        .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.HOST_FILE)
+        .extracting(HostIdentity.Note::message)
+        .satisfiesExactly(
+            m -> assertThat(m).startsWith("/etc/resolv.conf:2: the search entry has the domain 'web.localhost'"),
+            m -> assertThat(m).startsWith("the resolver's name for portal, portal.localdomain (from /etc/hosts,"
+                + " most often), has the domain 'localdomain'").endsWith("or write host.domain: localdomain to use"
+                + " it all the same"));
+    assertThat(identify(new HostSpec(true, Optional.empty(), Optional.of("localdomain"), Optional.empty(), List.of()))
+            .fqdn())
+        .contains("portal.localdomain");
+  }
+
   @Test
   void testIdentify_failingCanonicalNameLookupMeansNoDomain() {
     lookup =

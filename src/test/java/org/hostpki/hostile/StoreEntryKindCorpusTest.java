@@ -129,7 +129,7 @@ class StoreEntryKindCorpusTest {
       }
     }
     cases.add(visible("server.key", Kind.DEVICE));
-    for (String file : List.of("ca.key", "server.key", "server.p12", "truststore.p12", ".pkcs12-facts")) {
+    for (String file : List.of("ca.key", "server.key", "server.p12", ".pkcs12-facts")) {
       cases.add(foreignOwner(file));
     }
     cases.add(

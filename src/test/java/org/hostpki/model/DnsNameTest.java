@@ -93,4 +93,19 @@ class DnsNameTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DnsName("a..b"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** RFC 5893: every label of a name with a right-to-left label keeps the Bidi rule. */
+  @Test
+  void testProblem_appliesTheBidiRuleToRightToLeftNames() {
+    String arabic = "xn--" + IdnaLabel.encode("\u0645\u0648\u0642\u0639"); // موقع
+    assertThat(DnsName.problem(arabic + ".example", false)).isEmpty();
+    assertThat(DnsName.problem("1abc.example", false)).isEmpty(); // no right-to-left label: no Bidi rule
+    assertThat(DnsName.problem(arabic + ".1abc", false)).get().asString()
+        .contains("is a right-to-left name, and its label '1abc' breaks the Bidi rule", "starts with U+0031");
+    assertThat(DnsName.problem("xn--" + IdnaLabel.encode("\u0645\u0648\u0642\u0639a"), false)).get().asString()
+        .contains("U+0061 (LATIN SMALL LETTER A) does not belong in a right-to-left label");
+    assertThat(DnsName.problem("xn--" + IdnaLabel.encode("abc\u05d0"), false)).get().asString()
+        .contains("U+05D0 (HEBREW LETTER ALEF) does not belong in a left-to-right label");
+    assertThat(DnsName.problem("ab--cd.example", false)).get().asString().contains("IDNA2008 reserves");
+  }
 }

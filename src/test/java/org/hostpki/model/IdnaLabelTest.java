@@ -44,4 +44,53 @@ class IdnaLabelTest {
     assertThat(IdnaLabel.problem("xn--" + IdnaLabel.encode("a\u0308b"))).get().asString() // not NFC
         .contains("not in Unicode normalization form C; write it as '\u00e4b'");
   }
+
+  private static String aLabel(String uLabel) {
+    return "xn--" + IdnaLabel.encode(uLabel);
+  }
+
+  /** RFC 5892 Appendix A: each CONTEXTJ/CONTEXTO code point in its context, and out of it. */
+  @Test
+  void testProblem_checksTheContextualRules() {
+    String[] allowed = {
+      "\u0915\u094d\u200d\u0937", // ZWJ after the Devanagari virama
+      "\u0915\u094d\u200c\u0937", // ZWNJ after a virama
+      "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", // Persian: ZWNJ between joining letters
+      "l\u00b7l", "\u0375\u03b1", "\u05d0\u05f3", "\u30fb\u30a2", "\u0661\u0662"
+    };
+    for (String u : allowed) {
+      assertThat(IdnaLabel.problem(aLabel(u))).as(u).isEmpty();
+    }
+    assertThat(IdnaLabel.problem(aLabel("a\u200db"))).get().asString()
+        .contains("decodes to 'a\\u200db': U+200D (ZERO WIDTH JOINER) stands only after a virama");
+    assertThat(IdnaLabel.problem(aLabel("\u0627\u200c\u0627"))).get().asString() // alef joins on one side only
+        .contains("U+200C (ZERO WIDTH NON-JOINER) stands only after a virama or between two letters that join");
+    assertThat(IdnaLabel.problem(aLabel("a\u00b7l"))).get().asString().contains("stands only between two l");
+    assertThat(IdnaLabel.problem(aLabel("\u0375a"))).get().asString().contains("stands only before a Greek letter");
+    assertThat(IdnaLabel.problem(aLabel("a\u05f4"))).get().asString().contains("stands only after a Hebrew letter");
+    assertThat(IdnaLabel.problem(aLabel("\u30fba"))).get().asString().contains("with Hiragana, Katakana or Han");
+    assertThat(IdnaLabel.problem(aLabel("-\u00e9"))).get().asString().contains("it starts or ends with '-'");
+    assertThat(IdnaLabel.problem(aLabel("\u00e9a--b"))).get().asString().contains("'--' in its third and fourth places");
+    assertThat(IdnaLabel.problem(aLabel("\u0661\u06f1"))).get().asString()
+        .contains("mixes Arabic-Indic digits (U+0660-U+0669) with extended Arabic-Indic ones");
+  }
+
+  @Test
+  void testReservedProblem_refusesHyphensInThirdAndFourthPlaceButXn() {
+    assertThat(IdnaLabel.reservedProblem("ab--cd")).get().asString()
+        .contains("'ab--cd', with '--' in its third and fourth places", "write it with one '-', e.g. 'ab-cd'");
+    assertThat(IdnaLabel.reservedProblem("xn--zca")).isEmpty();
+    assertThat(IdnaLabel.reservedProblem("a--b")).isEmpty();
+    assertThat(IdnaLabel.reservedProblem("abc--d")).isEmpty();
+  }
+
+  @Test
+  void testIsVirama_followsTheCombiningClass() {
+    assertThat(IdnaContext.isVirama(0x094d)).isTrue(); // DEVANAGARI SIGN VIRAMA
+    assertThat(IdnaContext.isVirama(0x0dca)).isTrue(); // SINHALA SIGN AL-LAKUNA
+    assertThat(IdnaContext.isVirama(0x093c)).isFalse(); // DEVANAGARI SIGN NUKTA, class 7
+    assertThat(IdnaContext.isVirama(0x05b0)).isFalse(); // HEBREW POINT SHEVA, class 10
+    assertThat(IdnaContext.isVirama(0x3099)).isFalse(); // class 8
+    assertThat(IdnaContext.isVirama('a')).isFalse();
+  }
 }

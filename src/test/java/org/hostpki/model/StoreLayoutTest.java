@@ -19,11 +19,13 @@ class StoreLayoutTest {
     for (String name :
         new String[] {
           StoreLayout.CA_KEY, StoreLayout.CA_NEXT_KEY, StoreLayout.SERVER_KEY,
-          StoreLayout.SERVER_PKCS12, StoreLayout.TRUSTSTORE_PKCS12
+          StoreLayout.SERVER_PKCS12
         }) {
       assertThat(layout.kindOf(name).ownerOnly()).as(name).isTrue();
       assertThat(layout.kindOf(name).secret()).as(name).isTrue();
     }
+    // No password protects the trust store: it holds certificates, public as the bundle.
+    assertThat(layout.kindOf(StoreLayout.TRUSTSTORE_PKCS12)).isEqualTo(FileKind.CERTIFICATES);
   }
 
   @Test

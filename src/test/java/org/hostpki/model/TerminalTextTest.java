@@ -50,4 +50,10 @@ class TerminalTextTest {
     assertThat(TerminalText.hasUnsafe("x\u0000y")).isTrue();
     assertThat(TerminalText.hasUnsafe("x\u202ey")).isTrue();
   }
+
+  @Test
+  void testEscape_lettersThatDrawNothing() {
+    assertThat(TerminalText.escape("Example\u3164CA \u115f\u1160\uffa0\u2800\u17b4 \ud55c"))
+        .isEqualTo("Example\\u3164CA \\u115f\\u1160\\uffa0\\u2800\\u17b4 \ud55c");
+  }
 }

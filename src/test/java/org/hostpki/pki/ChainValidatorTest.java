@@ -217,6 +217,45 @@ class ChainValidatorTest {
   }
 
   @Test
+  void testCheck_rsaPssWithSha1IsRefusedAndWithSha256Accepted() {
+    KeyMaterial rsaRoot = TestKeys.key(TestKeys.RSA2048, "old-root");
+    Certificate root =
+        CertificateBuilder.certificate("PSS Root").selfSigned(rsaRoot).ca(1).validity(START, END).build();
+
+    Certificate sha1 = pssIssuing(root, rsaRoot, "SHA1withRSAandMGF1");
+    Certificate sha256 = pssIssuing(root, rsaRoot, "SHA256withRSAandMGF1");
+
+    assertThat(sha1.facts().signatureAlgorithm()).isEqualTo("SHA1withRSASSA-PSS");
+    assertThat(sha256.facts().signatureAlgorithm()).isEqualTo("SHA256withRSASSA-PSS");
+    assertThat(check(leafOf(sha1), sha1, root).problems())
+        .singleElement()
+        .asString()
+        .contains("(CN=PSS Issuing) is signed with SHA1withRSASSA-PSS", "SHA-1");
+    assertThat(check(leafOf(sha256), sha256, root).problems()).isEmpty();
+  }
+
+  private Certificate pssIssuing(Certificate root, KeyMaterial rootKey, String algorithm) {
+    return CertificateBuilder.certificate("PSS Issuing")
+        .key(CA.intermediateKey())
+        .issuedBy(root, rootKey)
+        .ca(0)
+        .validity(START, END)
+        .signatureAlgorithm(algorithm)
+        .build();
+  }
+
+  private Certificate leafOf(Certificate issuing) {
+    return CertificateBuilder.certificate("portal.example.com")
+        .key(SERVER_KEY)
+        .issuedBy(issuing, CA.intermediateKey())
+        .serverAuth()
+        .dnsNames(DNS)
+        .ipAddresses(IPS)
+        .validity(START, END)
+        .build();
+  }
+
+  @Test
   void testCheck_sha1SelfSignatureOfTheRootIsAccepted() {
     KeyMaterial rsaRoot = TestKeys.key(TestKeys.RSA2048, "old-root");
     Certificate root =

@@ -124,9 +124,9 @@ class AcmeOrdersTest {
     AcmeObservation seen = seen(s, Optional.of(window), Optional.empty(), false);
     Instant firstDue = firstPlannedOrder(d, s, seen, Duration.ofMinutes(10), window.end());
 
-    Renewal renewal = Renewals.of(d, HOST, s.observed(), seen, NOW, true).get("server");
+    Renewal renewal = Renewals.of(d, s.observed(), seen, NOW, true).get("server");
     Expiries.Standing standing =
-        Expiries.standings(d, HOST, s.observed(), seen, NOW, Optional.empty()).stream()
+        Expiries.standings(d, s.observed(), seen, NOW, Optional.empty()).stream()
             .filter(e -> e.certificate().equals("server"))
             .findFirst()
             .orElseThrow();
@@ -134,7 +134,7 @@ class AcmeOrdersTest {
     // Recorded like an imported chain, but renewed by this host, inside the CA's window.
     assertThat(renewal.dueAt()).isBetween(firstDue.minus(Duration.ofMinutes(10)), firstDue);
     assertThat(standing.unhandled()).as("not left to another CA").isEmpty();
-    assertThat(Renewals.of(d, HOST, s.observed(), AcmeObservation.NONE, NOW, true).get("server").dueAt())
+    assertThat(Renewals.of(d, s.observed(), AcmeObservation.NONE, NOW, true).get("server").dueAt())
         .as("without a window: server.renewBefore, as the plan")
         .isAfter(window.end());
   }

@@ -33,7 +33,7 @@ class ExpiriesTest {
   private final CertificateFacts server = converged.serverCertificate().orElseThrow();
 
   private Expiries.Standing standing(DesiredState d, ObservedStore store, Instant now, Optional<String> blocked) {
-    return Expiries.standings(d, portal, store, AcmeObservation.NONE, now, blocked).stream()
+    return Expiries.standings(d, store, AcmeObservation.NONE, now, blocked).stream()
         .filter(s -> s.certificate().equals("server"))
         .findFirst()
         .orElseThrow();
@@ -58,7 +58,7 @@ class ExpiriesTest {
   void testStandings_aHoldOrARefusalLeavesEveryCertificateUnhandled() {
     Optional<String> hold = Optional.of("the store is held by the rollback at …");
 
-    List<Expiries.Standing> held = Expiries.standings(internal, portal, converged, AcmeObservation.NONE, NOW, hold);
+    List<Expiries.Standing> held = Expiries.standings(internal, converged, AcmeObservation.NONE, NOW, hold);
 
     assertThat(held).extracting(Expiries.Standing::certificate).containsExactly("ca", "server");
     assertThat(held).allSatisfy(s -> assertThat(s.unhandled()).isEqualTo(hold));
@@ -101,7 +101,7 @@ class ExpiriesTest {
   @Test
   void testExpiring_oneObligationPerCertificateAndThresholdCrossedLeavingOutWhatThisRunRenews() {
     Instant now = server.notAfter().minus(Duration.ofDays(5));
-    List<Expiries.Standing> held = Expiries.standings(internal, portal, converged, AcmeObservation.NONE, now, Optional.of("held"));
+    List<Expiries.Standing> held = Expiries.standings(internal, converged, AcmeObservation.NONE, now, Optional.of("held"));
     List<ExpiryThreshold> thresholds =
         List.of(ExpiryThreshold.of(RenewBefore.of(Duration.ofDays(7))), ExpiryThreshold.of(RenewBefore.of(Duration.ofDays(1))));
 

@@ -232,7 +232,7 @@ final class Fixtures {
       }
       truststore =
           d.store().password().isPresent()
-              ? new Pkcs12Facts(Optional.empty(), entries, d.store().pkcs12Profile())
+              ? new Pkcs12Facts(Optional.empty(), entries, Pkcs12Profile.MODERN, false)
               : null;
       return this;
     }

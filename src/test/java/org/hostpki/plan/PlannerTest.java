@@ -12,6 +12,7 @@ import static org.hostpki.testkit.PlanAssert.change;
 import static org.hostpki.testkit.PlanAssert.codes;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +24,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.KeyRotation;
+import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.Pkcs12Profile;
@@ -324,7 +326,7 @@ class PlannerTest {
   }
 
   @Test
-  void testPlan_p12ProfileChangeUpdatesBothPkcs12Files() {
+  void testPlan_p12ProfileChangeUpdatesServerP12NotTheUnprotectedTruststore() {
     DesiredState d = desired();
     ObservedStore store = converged(d, portal).observed();
     DesiredState legacy =
@@ -333,7 +335,7 @@ class PlannerTest {
 
     Plan plan = plan(legacy, portal, store);
 
-    assertThat(addresses(plan)).containsExactly("output/server.p12", "output/truststore.p12");
+    assertThat(addresses(plan)).containsExactly("output/server.p12");
     assertThat(plan.changes()).allMatch(c -> c.action() == Action.UPDATE);
   }
 
@@ -512,5 +514,30 @@ class PlannerTest {
     assertThat(plan.warnings()).extracting(Warning::message)
         .anySatisfy(m -> assertThat(m).contains("'soon' expires on 2026-06-11", "in 10 days"))
         .anySatisfy(m -> assertThat(m).contains("twin-a, twin-b"));
+  }
+
+  /** A device that renewed its self-signed certificate keeping its key: OpenSSL takes only one. */
+  @Test
+  void testPlan_selfSignedTrustWithOneSubjectAndKeyIsAWarning() {
+    DesiredState d = desired();
+    Fixtures.Store s = converged(d, portal);
+    Instant later = NOW.plus(Duration.ofDays(400));
+    KeyFacts bmcKey = Fixtures.key(KeySpec.defaultSpec(), "bmc");
+    SortedMap<String, CertificateFacts> want = new TreeMap<>();
+    for (String name : List.of("bmc-new", "bmc-old")) {
+      want.put(name, Fixtures.cert(name, Subject.commonName("bmc"), "CN=bmc", List.of(), List.of(), bmcKey, true, NOW, later, List.of()));
+    }
+    // Issued by a CA (not self-issued), one subject and key: OpenSSL builds its chain, no warning.
+    for (String name : List.of("leaf-1", "leaf-2")) {
+      want.put(name, Fixtures.cert(name, Subject.commonName("leaf"), "CN=Some CA", List.of(), List.of(), bmcKey, false, NOW, later, List.of()));
+    }
+    s.trusted.putAll(want);
+    s.deriveOutputs(d);
+
+    Plan plan = planner.plan(input(d, portal, want, s.observed(), NOW));
+
+    assertThat(plan.warnings()).extracting(Warning::code).containsExactly("trust-same-key");
+    assertThat(plan.warnings().get(0).message())
+        .contains("bmc-new, bmc-old are self-signed with the same subject (CN=bmc) and key", "accept only 'bmc-new'");
   }
 }

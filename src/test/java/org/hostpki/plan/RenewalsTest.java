@@ -46,7 +46,7 @@ class RenewalsTest {
             Instant.parse("2026-06-21T12:00:00Z"), false);
     ObservedStore store = imported(d, portal, chain).observed();
 
-    SortedMap<String, Renewal> renewals = Renewals.of(d, portal, store, AcmeObservation.NONE, NOW.plus(Duration.ofDays(18)), true);
+    SortedMap<String, Renewal> renewals = Renewals.of(d, store, AcmeObservation.NONE, NOW.plus(Duration.ofDays(18)), true);
 
     // its CA signs the next chain, whenever someone asks: the window is for hostpki's own renewals
     assertThat(renewals.get("server").state()).isEqualTo(Renewal.State.DUE);
@@ -59,8 +59,8 @@ class RenewalsTest {
     Instant due = store.serverCertificate().orElseThrow().notAfter().minus(Duration.ofDays(100));
     Instant afternoon = due.atZone(ZoneId.of("UTC")).toLocalDate().atTime(15, 0).atZone(ZoneId.of("UTC")).toInstant();
 
-    assertThat(Renewals.of(d, portal, store, AcmeObservation.NONE, afternoon, true).get("server").state()).isEqualTo(Renewal.State.WAITING);
-    assertThat(Renewals.of(d, portal, store, AcmeObservation.NONE, afternoon, false).get("server").state()).isEqualTo(Renewal.State.DUE);
-    assertThat(Renewals.of(d, portal, store, AcmeObservation.NONE, afternoon, true).get("ca").state()).isEqualTo(Renewal.State.SCHEDULED);
+    assertThat(Renewals.of(d, store, AcmeObservation.NONE, afternoon, true).get("server").state()).isEqualTo(Renewal.State.WAITING);
+    assertThat(Renewals.of(d, store, AcmeObservation.NONE, afternoon, false).get("server").state()).isEqualTo(Renewal.State.DUE);
+    assertThat(Renewals.of(d, store, AcmeObservation.NONE, afternoon, true).get("ca").state()).isEqualTo(Renewal.State.SCHEDULED);
   }
 }

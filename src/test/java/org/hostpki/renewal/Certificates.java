@@ -9,12 +9,11 @@ import java.util.Optional;
 import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
-import org.hostpki.model.HostIdentity;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 
-/** Certificate facts with just the dates and serial a renewal policy reads. */
+/** Certificate facts with just the dates, serial and fingerprint a renewal policy reads. */
 final class Certificates {
   private Certificates() {}
 
@@ -30,7 +29,11 @@ final class Certificates {
   }
 
   static CertificateFacts facts(BigInteger serial, Instant notBefore, Instant notAfter) {
-    Fingerprint fp = Fingerprint.sha256(serial.toByteArray());
+    return facts(Fingerprint.sha256(serial.toByteArray()), serial, notBefore, notAfter);
+  }
+
+  /** Another certificate with the same serial and dates: another CA's, say, or another key's. */
+  static CertificateFacts facts(Fingerprint fp, BigInteger serial, Instant notBefore, Instant notAfter) {
     return new CertificateFacts(
         fp,
         Subject.commonName("portal"),
@@ -48,9 +51,5 @@ final class Certificates {
         Optional.empty(),
         Optional.empty(),
         "SHA256withECDSA", Optional.empty());
-  }
-
-  static HostIdentity host(String name) {
-    return new HostIdentity(name, Optional.of("example.com"), List.of());
   }
 }

@@ -25,10 +25,6 @@ class FleetSpreadTest {
   private static final Instant UPGRADE = Instant.parse("2026-12-01T00:00:00Z");
   private static final Duration VALIDITY = ServerSpec.DEFAULT_VALIDITY;
 
-  private static String hostName(int i) {
-    return String.format("web-%04d", i);
-  }
-
   private static List<BigInteger> serials() {
     Random random = new Random(0x5eed);
     List<BigInteger> serials = new ArrayList<>();
@@ -38,9 +34,9 @@ class FleetSpreadTest {
     return serials;
   }
 
-  private static RenewalSchedule schedule(int host, BigInteger serial, Instant issued) {
+  private static RenewalSchedule schedule(BigInteger serial, Instant issued) {
     CertificateFacts c = Certificates.issued(serial, issued, VALIDITY);
-    return new RenewalPolicy(ServerSpec.DEFAULT_RENEW_BEFORE, RenewalSpec.defaults(), Certificates.host(hostName(host)))
+    return new RenewalPolicy(ServerSpec.DEFAULT_RENEW_BEFORE, RenewalSpec.defaults())
         .schedule(c, issued);
   }
 
@@ -51,7 +47,7 @@ class FleetSpreadTest {
     int[] counts = new int[bins];
     Map<Long, Integer> perMinute = new HashMap<>();
     for (int i = 0; i < HOSTS; i++) {
-      RenewalSchedule s = schedule(i, serials.get(i), UPGRADE);
+      RenewalSchedule s = schedule(serials.get(i), UPGRADE);
       Instant threshold = s.notAfter().minus(s.period());
       double share = Duration.between(s.dueAt(), threshold).getSeconds() / (double) s.period().dividedBy(10).getSeconds();
       assertThat(share).isBetween(0.0, 1.0);
@@ -84,7 +80,7 @@ class FleetSpreadTest {
     int[] perHour = new int[25];
     for (int i = 0; i < HOSTS; i++) {
       Instant issued = UPGRADE.minus(Duration.ofDays(368).multipliedBy(i).dividedBy(HOSTS));
-      RenewalSchedule s = schedule(i, serials.get(i), issued);
+      RenewalSchedule s = schedule(serials.get(i), issued);
       if (!s.dueAt().isBefore(UPGRADE)) {
         continue;
       }

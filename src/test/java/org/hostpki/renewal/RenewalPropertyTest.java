@@ -67,7 +67,7 @@ class RenewalPropertyTest {
     }
 
     RenewalSchedule schedule(CertificateFacts c) {
-      return new RenewalPolicy(renewBefore, renewal, Certificates.host(host))
+      return new RenewalPolicy(renewBefore, renewal)
           .schedule(c, c.notBefore().plus(backdate()));
     }
 

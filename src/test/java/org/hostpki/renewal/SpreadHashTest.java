@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.RenewalSpec;
 import org.hostpki.model.ServerSpec;
 import org.junit.jupiter.api.Test;
@@ -26,27 +27,27 @@ class SpreadHashTest {
    */
   @Test
   void testNumbers_arePinned() {
-    SpreadHash hash = SpreadHash.of(new BigInteger("5a17c0de", 16), "portal.example.com");
+    SpreadHash hash = SpreadHash.of(new Fingerprint("5a17c0de".repeat(8)));
 
-    assertThat(hash.jitter()).isEqualTo(0.4693982066846196);
-    assertThat(hash.inWindow()).isEqualTo(0.7534629053414258);
-    assertThat(hash.catchUp()).isEqualTo(0.8053456863474235);
+    assertThat(hash.jitter()).isEqualTo(0.41918226023952865);
+    assertThat(hash.inWindow()).isEqualTo(0.6864850081838451);
+    assertThat(hash.catchUp()).isEqualTo(0.7165176861306509);
   }
 
   @Test
   void testNumbers_areIndependentOfEachOther() {
-    SpreadHash hash = SpreadHash.of(BigInteger.TEN, "portal");
+    SpreadHash hash = SpreadHash.of(Fingerprint.sha256(BigInteger.TEN.toByteArray()));
 
     assertThat(List.of(hash.jitter(), hash.inWindow(), hash.catchUp())).doesNotHaveDuplicates();
   }
 
-  /** Renewal times for twenty certificates on twenty hosts, one line each. */
+  /** Renewal times for twenty certificates, one line each. */
   static List<String> renewalTimes() {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       CertificateFacts c = Certificates.issued(BigInteger.valueOf(1000L + i * 7919L), ISSUED, Duration.ofDays(398));
       RenewalSchedule s =
-          new RenewalPolicy(ServerSpec.DEFAULT_RENEW_BEFORE, RenewalSpec.defaults(), Certificates.host("web" + i))
+          new RenewalPolicy(ServerSpec.DEFAULT_RENEW_BEFORE, RenewalSpec.defaults())
               .schedule(c, ISSUED);
       lines.add(s.dueAt() + " " + s.at(s.dueAt().plus(Duration.ofDays(3)), true).at());
     }

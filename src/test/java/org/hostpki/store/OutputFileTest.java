@@ -149,6 +149,43 @@ class OutputFileTest {
   }
 
   @Test
+  void testWrite_anotherUsersFolderLinkInAStickyWorldWritableDirectoryIsNotFollowed() throws Exception {
+    Path victim = Files.writeString(dir.resolve("shadow"), "root's own");
+    Path shared = sticky("tmp");
+    Path folderLink = Files.createSymbolicLink(shared.resolve("etc"), dir);
+    run("chown", "-h", "4242", folderLink.toString());
+    Path target = folderLink.resolve("shadow");
+
+    assertThatThrownBy(() -> OutputFile.at(target).write(CONTENT))
+        .hasMessageStartingWith("cannot write " + target + ": the symbolic link " + folderLink + ", which names " + dir
+            + ", belongs to 4242, in " + shared + ", a sticky directory every user may write (as /tmp)")
+        .hasMessageEndingWith("Remove it, or name a file in a directory only you can write");
+    assertThat(Files.readString(victim)).isEqualTo("root's own");
+  }
+
+  @Test
+  void testWrite_anotherUsersFileInAStickyWorldWritableDirectoryIsNotReplaced() throws Exception {
+    Path shared = sticky("tmp");
+    Path theirs = Files.writeString(shared.resolve("ca.crt"), "theirs");
+    chown("4242", theirs);
+    Path mine = Files.createSymbolicLink(shared.resolve("mine.crt"), Files.writeString(dir.resolve("mine"), "old"));
+
+    assertThatThrownBy(() -> OutputFile.at(theirs).write(CONTENT))
+        .hasMessageStartingWith("cannot write " + theirs + ": it belongs to 4242, in " + shared);
+    assertThat(Files.readString(theirs)).isEqualTo("theirs");
+    OutputFile.at(mine).write(CONTENT); // this user's own link and new files are as anywhere
+    OutputFile.at(shared.resolve("new.crt")).write(CONTENT);
+    assertThat(Files.readAllBytes(dir.resolve("mine"))).isEqualTo(CONTENT);
+  }
+
+  /** A directory as /tmp is: everyone may write, only an entry's owner may remove it. */
+  private Path sticky(String name) throws Exception {
+    Path shared = Files.createDirectory(dir.resolve(name));
+    run("chmod", "1777", shared.toString());
+    return shared;
+  }
+
+  @Test
   void testAt_visibleStoreNameIsRefused() {
     Path target = store.resolve("ca.key");
 

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.hostpki.pki.Certificate;
@@ -213,11 +216,27 @@ public final class CertificateBuilder {
       PrivateKey key = jcaPrivateKey(signingKey);
       String algorithm = signatureAlgorithm != null ? signatureAlgorithm : naturalAlgorithm(key);
       return Certificate.fromDer(
-          builder.build(new JcaContentSignerBuilder(algorithm).setSecureRandom(TestKeys.RANDOM).build(key))
+          builder.build(signerBuilder(algorithm).setSecureRandom(TestKeys.RANDOM).build(key))
               .getEncoded());
     } catch (IOException | OperatorCreationException | InvalidMaterialException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A signer for a JCA name; {@code SHA1withRSAandMGF1} (BouncyCastle's name; its provider signs it)
+   * is RSASSA-PSS with that hash for both the message and MGF1, as openssl's {@code -sigopt
+   * rsa_padding_mode:pss} makes it.
+   */
+  private static JcaContentSignerBuilder signerBuilder(String algorithm) {
+    if (!algorithm.endsWith("withRSAandMGF1")) {
+      return new JcaContentSignerBuilder(algorithm);
+    }
+    String hash = algorithm.substring(0, algorithm.indexOf("with")).replace("SHA", "SHA-");
+    MGF1ParameterSpec mgf = new MGF1ParameterSpec(hash);
+    int saltLength = hash.equals("SHA-1") ? 20 : Integer.parseInt(hash.substring(4)) / 8;
+    return new JcaContentSignerBuilder("RSASSA-PSS", new PSSParameterSpec(hash, "MGF1", mgf, saltLength, 1))
+        .setProvider(new BouncyCastleProvider());
   }
 
   /** The JDK's view of a key: from its PKCS#8 bytes. */
