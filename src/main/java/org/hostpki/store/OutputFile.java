@@ -20,10 +20,13 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
@@ -38,15 +41,16 @@ import org.hostpki.model.HostpkiException;
  * hard links shared by every kept generation, so writing through one would change them all.
  *
  * <p>A symbolic link as the target is followed to the file it names, which is then replaced (the
- * link stays) — unless another user than this one or root made it. Refused, before anything is written: a target that lands — through links, in the
- * real path of its directory — anywhere inside a hostpki store (a directory holding {@code ..data},
- * or {@code .lock} beside a generation; any store, not only the one configured); a directory; a
- * FIFO, device or socket (nothing to replace; {@code -o -} is standard output); a link that
- * dangles; a directory that does not exist; a name under {@code /dev} or {@code /proc} ({@code
- * /dev/stdout} names this process's own output); a file that is a mount point of its own (mounted
- * into place by Docker or Kubernetes: nothing can be renamed over it, see {@link MountPoints}); in
- * a sticky directory every user may write, a link on the way or the file itself that belongs to
- * another user (see {@link #refusePlanted}).
+ * link stays) — unless another user than this one or root made it. Refused, before anything is
+ * written: a target that lands — through links, in the real path of its directory — anywhere
+ * inside a hostpki store (a directory holding {@code ..data}, or {@code .lock} beside a
+ * generation; any store, not only the one configured); a directory; a FIFO, device or socket
+ * (nothing to replace; {@code -o -} is standard output); a link that dangles; a directory that
+ * does not exist; a name under {@code /dev} or {@code /proc} ({@code /dev/stdout} names this
+ * process's own output); a file that is a mount point of its own (mounted into place by Docker or
+ * Kubernetes: nothing can be renamed over it, see {@link MountPoints}); in a sticky directory
+ * every user may write, a link on the way or the file itself that belongs to another user (see
+ * {@link #refusePlanted}).
  *
  * <p>A replaced file keeps its mode, owner and group (the owner and group where this process may
  * set them); a new one is 0644: what hostpki writes here — certificates, requests, plans — is
@@ -235,7 +239,7 @@ public final class OutputFile {
     if (root == null || !target.getFileSystem().supportedFileAttributeViews().contains("unix")) {
       return;
     }
-    java.util.Deque<Path> rest = new java.util.ArrayDeque<>();
+    Deque<Path> rest = new ArrayDeque<>();
     target.forEach(rest::add);
     Path resolved = root;
     int links = 0;
@@ -277,7 +281,7 @@ public final class OutputFile {
     int owner = (Integer) Files.getAttribute(entry, "unix:uid", LinkOption.NOFOLLOW_LINKS);
     int directoryOwner = (Integer) Files.getAttribute(directory, "unix:uid");
     if (owner == directoryOwner
-        || org.hostpki.files.FileOwners.processUid(entry.getFileSystem()).equals(java.util.OptionalInt.of(owner))) {
+        || FileOwners.processUid(entry.getFileSystem()).equals(OptionalInt.of(owner))) {
       return;
     }
     throw refused(

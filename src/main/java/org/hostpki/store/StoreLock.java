@@ -6,12 +6,15 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -83,8 +86,8 @@ public final class StoreLock implements AutoCloseable {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative lock timeout: " + timeout);
     }
-    if (java.nio.file.Files.exists(storeDirectory)
-        && !java.nio.file.Files.isDirectory(storeDirectory)) {
+    if (Files.exists(storeDirectory)
+        && !Files.isDirectory(storeDirectory)) {
       throw new HostpkiException(
           "store "
               + storeDirectory
@@ -205,9 +208,8 @@ public final class StoreLock implements AutoCloseable {
       return;
     }
     try {
-      Set<java.nio.file.attribute.PosixFilePermission> mode =
-          java.nio.file.Files.readAttributes(
-                  lockFile, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+      Set<PosixFilePermission> mode =
+          Files.readAttributes(lockFile, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
               .permissions();
       if (!FileModes.SECRET.containsAll(mode)) {
         FileModes.setExactly(lockFile, FileModes.SECRET);

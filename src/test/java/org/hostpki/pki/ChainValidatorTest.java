@@ -227,31 +227,20 @@ class ChainValidatorTest {
 
     assertThat(sha1.facts().signatureAlgorithm()).isEqualTo("SHA1withRSASSA-PSS");
     assertThat(sha256.facts().signatureAlgorithm()).isEqualTo("SHA256withRSASSA-PSS");
-    assertThat(check(leafOf(sha1), sha1, root).problems())
+    assertThat(check(signedBy(sha1), sha1, root).problems())
         .singleElement()
         .asString()
         .contains("(CN=PSS Issuing) is signed with SHA1withRSASSA-PSS", "SHA-1");
-    assertThat(check(leafOf(sha256), sha256, root).problems()).isEmpty();
+    assertThat(check(signedBy(sha256), sha256, root).problems()).isEmpty();
   }
 
-  private Certificate pssIssuing(Certificate root, KeyMaterial rootKey, String algorithm) {
+  private static Certificate pssIssuing(Certificate root, KeyMaterial rootKey, String algorithm) {
     return CertificateBuilder.certificate("PSS Issuing")
         .key(CA.intermediateKey())
         .issuedBy(root, rootKey)
         .ca(0)
         .validity(START, END)
         .signatureAlgorithm(algorithm)
-        .build();
-  }
-
-  private Certificate leafOf(Certificate issuing) {
-    return CertificateBuilder.certificate("portal.example.com")
-        .key(SERVER_KEY)
-        .issuedBy(issuing, CA.intermediateKey())
-        .serverAuth()
-        .dnsNames(DNS)
-        .ipAddresses(IPS)
-        .validity(START, END)
         .build();
   }
 
