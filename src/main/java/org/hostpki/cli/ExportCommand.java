@@ -19,7 +19,6 @@ import org.hostpki.pki.Pem;
 import org.hostpki.pki.Pkcs7;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.sign.Revocations;
-import org.hostpki.store.Generation;
 import org.hostpki.store.OutputFile;
 import org.hostpki.store.StoreDirectory;
 import picocli.CommandLine.Command;
@@ -124,18 +123,12 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
     DesiredState desired = desiredState();
     Path store = desired.store().path();
-    // The one file, as history reads a generation's: every file WHAT names is public (0644), so
-    // any user who can read the desired state exports it; reading the whole set would need the
-    // private key's and the PKCS#12 files' permissions too.
-    StoreDirectory directory = StoreDirectory.of(desired, environment.clock());
-    Optional<Generation> current = directory.current();
-    if (current.isEmpty()) {
-      directory.read(); // kept generations without ..data: refused with the rollback that restores it
-    }
+    // The one file: every file WHAT names is public (0644), so any user who can read the desired
+    // state exports it; reading the whole set would need the private key's permissions too.
     boolean external = desired.server().issuer() == ServerSpec.Issuer.EXTERNAL;
     byte[] content =
-        current
-            .flatMap(generation -> directory.generationFile(generation.name(), what.file))
+        StoreDirectory.of(desired, environment.clock())
+            .currentFile(what.file)
             .orElseThrow(
                 () ->
                     new HostpkiException(

@@ -318,6 +318,29 @@ public final class StoreDirectory {
   }
 
   /**
+   * One file of the current generation, for a command that reads one public file (export) without
+   * the permissions a whole read needs (the keys'). Refused as a whole read refuses: a store
+   * without {@code ..data} (with the rollback that restores it), and a visible name that is not
+   * hostpki's link through {@code ..data} (say {@code ca.crt -> /etc/shadow}, made by hand),
+   * which clients reading the store's files would follow.
+   *
+   * @return empty when the current generation has no such file
+   */
+  public Optional<byte[]> currentFile(String name) {
+    Optional<Generation> current = current();
+    if (current.isEmpty()) {
+      read(); // kept generations without ..data: refused with the rollback that restores it
+      return Optional.empty();
+    }
+    try {
+      links.requireNoForeignEntries(StoreNames.topLevelNames(Set.of(name)));
+    } catch (IOException e) {
+      throw readFailure(e);
+    }
+    return generationFile(current.get().name(), name);
+  }
+
+  /**
    * One file of a kept generation, read-only and without following links: for history and
    * rollback to tell generations apart (the server certificate of each, say) without reading
    * whole sets. Works whichever generation is current, and on a store whose {@code ..data} is
