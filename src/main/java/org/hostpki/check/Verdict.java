@@ -171,6 +171,28 @@ public record Verdict(
     return new Verdict(status, outcome, summary, now, thresholds, certificates, problems, Optional.of(plan));
   }
 
+  /**
+   * This verdict for a desired state that apply refuses before it plans (one that others could
+   * have written): CRITICAL, since no unattended run changes anything until a person fixes it.
+   *
+   * @param why the refusal, with its fix
+   */
+  public Verdict refused(String why) {
+    String problem = "apply refuses to change the store: " + why;
+    List<String> all = new ArrayList<>(problems);
+    all.add(0, problem);
+    String rest = summary.substring(summary.indexOf(": ") + 2);
+    return new Verdict(
+        Status.CRITICAL,
+        Outcome.ERROR,
+        Status.CRITICAL.name() + ": " + problem + "; " + rest,
+        checkedAt,
+        thresholds,
+        certificates,
+        all,
+        plan);
+  }
+
   private static CertificateVerdict judge(Expiries.Standing s, Thresholds thresholds, Instant now) {
     Duration warning = s.before(thresholds.warning());
     Duration critical = s.before(thresholds.critical());

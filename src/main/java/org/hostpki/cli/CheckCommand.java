@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             + " metrics.textfile.",
     footer = {
       "",
-      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, and changes a rollback's hold keeps back, are WARNING; a plan apply refuses is CRITICAL.",
+      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, and changes a rollback's hold keeps back, are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
       "",
       "Examples:",
       "  hostpki check                                  # /etc/hostpki/host.yaml",
@@ -86,6 +86,11 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       Reconciler.Observation o =
           reconciler().plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true);
       verdict = Verdict.of(o.desired(), o.store().facts(), o.acme(), o.plan(), o.now(), thresholds);
+      // apply and watch refuse such a file before they plan: nothing renews what the plan shows.
+      List<String> unsafe = unsafeToRun(desired);
+      if (!unsafe.isEmpty()) {
+        verdict = verdict.refused(unsafe.get(0));
+      }
       new MetricsRecorder(w -> err().println("warning: " + w)).checked(desired, o);
     } catch (HostpkiException e) {
       verdict = Verdict.unknown(e.headline(), environment.clock().instant(), thresholds);
@@ -111,7 +116,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
   /**
    * The desired state, or why there is none: the first error becomes the summary, every problem
    * goes to standard error. No hook runs here, so a file others could have written is read all
-   * the same.
+   * the same, and judged CRITICAL as the apply that refuses it.
    */
   private DesiredState load() {
     LoadResult result = new DesiredStateLoader().load(environment.resolve(file));

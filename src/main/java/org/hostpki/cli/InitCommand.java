@@ -81,9 +81,19 @@ final class InitCommand implements Callable<Integer> {
     boolean toStandardOutput = OutputOption.STANDARD_OUTPUT.equals(named);
     Path path = toStandardOutput ? null : environment.resolve(named);
     boolean system = path == null || path.startsWith(environment.resolve(DesiredStateFile.DEFAULT).getParent());
-    HostIdentity host = environment.hostProbe().identify(HostSpec.defaults());
-    String text = text(host, system ? SYSTEM_STORE : "pki", schema());
+    HostIdentity host;
+    Optional<String> undetected = Optional.empty();
+    try {
+      host = environment.hostProbe().identify(HostSpec.defaults());
+    } catch (HostpkiException e) {
+      // A kernel host name hostpki cannot use (db--1): the file to write is where host.hostname
+      // goes, so write it all the same, with the reason in its comments.
+      host = new HostIdentity("localhost", Optional.empty(), List.of());
+      undetected = Optional.of(e.headline());
+    }
+    String text = text(host, undetected, system ? SYSTEM_STORE : "pki", schema());
     TerminalWriter err = TerminalWriter.of(spec.commandLine().getErr());
+    undetected.ifPresent(why -> err.println("warning: " + why));
     if (toStandardOutput) {
       TerminalWriter out = TerminalWriter.of(spec.commandLine().getOut());
       out.print(text);
@@ -97,7 +107,7 @@ final class InitCommand implements Callable<Integer> {
     file.create(
         text.getBytes(StandardCharsets.UTF_8),
         "edit it, or choose another name with -o FILE (" + spec.qualifiedName() + " -o - prints it)");
-    err.println("Wrote " + file.path() + ": a desired state for " + host + ".");
+    err.println("Wrote " + file.path() + ": a desired state for " + (undetected.isPresent() ? "this host (set host.hostname in it)" : host) + ".");
     String shown = target == null ? "" : " " + named; // the default is where commands look
     err.println("Next: edit it, then 'hostpki validate" + shown + "' and 'hostpki plan" + shown + "'.");
     err.flush();
@@ -136,14 +146,19 @@ final class InitCommand implements Callable<Integer> {
     return Optional.empty();
   }
 
-  /** The file: constant settings, and what was detected in comments, each one line, escaped. */
-  static String text(HostIdentity host, String store, Optional<Path> schema) {
-    String name = TerminalText.escape(host.fqdn().orElse(host.hostname()));
+  /**
+   * The file: constant settings, and what was detected in comments, each one line, escaped.
+   *
+   * @param undetected why the host's identity could not be detected (then {@code host} is a
+   *     placeholder and the file asks for {@code host.hostname})
+   */
+  static String text(HostIdentity host, Optional<String> undetected, String store, Optional<Path> schema) {
+    String name = undetected.isPresent() ? "this host" : TerminalText.escape(host.fqdn().orElse(host.hostname()));
     List<String> addresses = host.addresses().stream().map(InitCommand::address).toList();
     // No names for a placeholder host name (localhost), no addresses before the network is up.
     List<String> covered = new ArrayList<>(host.dnsNames().stream().map(TerminalText::escape).toList());
     covered.addAll(addresses);
-    String identity = covered.isEmpty() ? "(none detected now)" : String.join(", ", covered);
+    String identity = covered.isEmpty() || undetected.isPresent() ? "(none detected now)" : String.join(", ", covered);
     StringBuilder y = new StringBuilder();
     schema.ifPresent(s -> y.append("# yaml-language-server: $schema=").append(TerminalText.escape(s.toString())).append('\n'));
     y.append("# hostpki desired state for ").append(name).append(", written by 'hostpki init'.\n")
@@ -157,16 +172,19 @@ final class InitCommand implements Callable<Integer> {
         .append('\n')
         .append("# The host's names and addresses are detected at every run, and the server\n")
         .append("# certificate follows them. Detected now:\n")
-        .append("#   host name ").append(TerminalText.escape(host.hostname())).append('\n')
+        .append("#   host name ")
+        .append(undetected.map(why -> "(not detected: " + TerminalText.escape(why) + ")").orElse(TerminalText.escape(host.hostname())))
+        .append('\n')
         .append("#   domain    ").append(host.domain().map(TerminalText::escape).orElse("(none)")).append('\n')
         .append("#   addresses ").append(addresses.isEmpty() ? "(none)" : String.join(", ", addresses)).append('\n')
         .append("host:\n")
         .append("  detect: true\n")
+        .append(undetected.isPresent() ? "  # hostname: NAME                   # needed: see 'host name' above\n" : "")
         .append("  # ignoreInterfaces: [docker0]        # addresses that are not for clients\n")
         .append('\n')
         .append("ca:\n")
         .append("  # subject: {commonName: Example Corp Portal CA, organization: Example Corp}\n")
-        .append("  #   (default: the host name, e.g. CN=").append(TerminalText.escape(host.hostname())).append(" hostpki CA)\n")
+        .append("  #   (default: the host name, e.g. CN=").append(undetected.isPresent() ? "NAME" : TerminalText.escape(host.hostname())).append(" hostpki CA)\n")
         .append("  key: {algorithm: EC, curve: P-256}\n")
         .append("  validity: 3650d\n")
         .append("  renewBefore: 90d\n")

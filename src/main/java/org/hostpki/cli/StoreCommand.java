@@ -111,6 +111,15 @@ abstract class StoreCommand implements FileArgument.Taker {
    * lies in a folder anyone else could change.
    */
   static void requireSafeToRun(DesiredState desired, String consequence) {
+    List<String> problems = unsafeToRun(desired);
+    if (!problems.isEmpty()) {
+      throw new HostpkiException(
+          problems.get(0) + "; " + consequence, problems.subList(1, problems.size()));
+    }
+  }
+
+  /** Why {@link #requireSafeToRun} refuses a desired state, worst first; empty when it runs. */
+  static List<String> unsafeToRun(DesiredState desired) {
     StrictModes modes = StrictModes.forThisProcess();
     List<String> problems = new ArrayList<>(modes.problems(desired));
     Optional<String> fileSystem = StoreFileSystem.unsuitable(desired.store().path());
@@ -119,10 +128,7 @@ abstract class StoreCommand implements FileArgument.Taker {
     } else {
       modes.storeProblem(desired.store().path()).ifPresent(problems::add);
     }
-    if (!problems.isEmpty()) {
-      throw new HostpkiException(
-          problems.get(0) + "; " + consequence, problems.subList(1, problems.size()));
-    }
+    return problems;
   }
 
   Reconciler reconciler() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,6 +210,28 @@ class CheckCommandTest {
     assertThat(nagios.exitCode()).isEqualTo(Status.CRITICAL);
     assertThat(checkJson(T0.minus(Duration.ofDays(30))).get("plan").get("errors").get(0).get("code").asString())
         .isEqualTo("clock-behind");
+  }
+
+  @Test
+  void testCheck_aDesiredStateApplyRefusesForItsModeIsCriticalNotAPendingRenewal() throws IOException {
+    desired("");
+    applied(T0);
+    // Upgraded from a build that checked only files with hooks: every unattended apply now refuses
+    // this one, so the renewal the plan shows never happens. Nagios must not hear OK.
+    Path yaml = dir.resolve("host.yaml");
+    Files.setPosixFilePermissions(yaml, PosixFilePermissions.fromString("rw-rw-rw-"));
+    Instant due = T0.plus(Duration.ofHours(100));
+
+    CliResult run = check(due);
+    CliResult nagios = check(due, "--nagios");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).startsWith("CRITICAL: apply refuses to change the store: " + yaml
+            + " says who gets the keys and what is trusted, but it has mode 0666: every user can change it")
+        .contains("Fix it: chmod go-w " + yaml + "; 2 changes pending: server replace");
+    assertThat(nagios.exitCode()).isEqualTo(Status.CRITICAL);
+    assertThat(checkJson(due).get("status").asString()).isEqualTo("critical");
+    assertThat(hostpki(due, "apply", "--unattended", "-f", "host.yaml").exitCode()).isEqualTo(ExitCodes.ERROR);
   }
 
   @Test

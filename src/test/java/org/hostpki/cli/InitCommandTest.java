@@ -13,6 +13,7 @@ import org.hostpki.testkit.CliResult;
 import org.hostpki.testkit.Cli;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostpkiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +101,27 @@ class InitCommandTest {
     assertThat(configured.err()).endsWith("Next: edit it, then 'hostpki validate' and 'hostpki plan'.\n");
     assertThat(Files.readString(dir.resolve("conf.yaml"))).contains("  path: pki ");
     assertThat(hostpki(portal, Map.of("HOSTPKI_CONFIG", "conf.yaml"), "validate").exitCode()).isZero();
+  }
+
+  @Test
+  void testInit_aKernelHostNameItCannotUseStillWritesTheFileThatAsksForHostHostname() throws Exception {
+    // The message LiveHostIdentityProbe gives for a kernel host name such as db--1, which IDNA2008
+    // reserves: it says to set host.hostname in the desired state, the file init is to write.
+    HostIdentityProbe reserved = spec -> {
+      throw new HostpkiException("could not detect the host name: the kernel host name 'db--1' is not a valid"
+          + " DNS name; set host.hostname in the desired state to give it instead");
+    };
+
+    CliResult init = hostpki(reserved, Map.of(), "init", "-o", "host.yaml");
+
+    assertThat(init.exitCode()).as(init.toString()).isZero();
+    assertThat(init.err()).startsWith("warning: could not detect the host name: the kernel host name 'db--1'")
+        .contains("Wrote " + dir.resolve("host.yaml") + ": a desired state for this host (set host.hostname in it).");
+    String text = Files.readString(dir.resolve("host.yaml"));
+    assertThat(text).contains("#   host name (not detected: could not detect the host name: the kernel host name 'db--1'")
+        .contains("  detect: true\n  # hostname: NAME ").doesNotContain("localhost");
+    Files.writeString(dir.resolve("host.yaml"), text.replace("  # hostname: NAME ", "  hostname: db-1 #"));
+    assertThat(hostpki(reserved, Map.of(), "validate", "host.yaml").err()).isEqualTo("1 file checked: valid, 0 warnings\n");
   }
 
   @Test
