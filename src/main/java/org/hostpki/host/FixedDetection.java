@@ -26,7 +26,10 @@ final class FixedDetection implements HostDetection {
   @Override
   public Optional<String> domain(String shortName) {
     detected.notes().stream()
-        .filter(n -> n.kind() == HostIdentity.Note.Kind.HOST_FILE)
+        .filter(
+            n ->
+                n.kind() == HostIdentity.Note.Kind.HOST_FILE
+                    || n.kind() == HostIdentity.Note.Kind.PLACEHOLDER_DOMAIN)
         .forEach(notes::add);
     return detected.domain();
   }

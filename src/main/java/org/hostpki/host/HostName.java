@@ -39,16 +39,9 @@ record HostName(String shortName, Optional<String> domain) {
     return shortName.equals("localhost");
   }
 
-  /**
-   * Whether a detected domain is a placeholder, none of the host's own: {@code localdomain}, which
-   * installers and /etc/hosts give hosts that have no domain (Debian's {@code 127.0.1.1
-   * web1.localdomain web1}, Fedora's {@code localhost.localdomain}), and {@code localhost} with the
-   * names under it (RFC 6761: they all name the loopback). Every host has the same, so a client
-   * elsewhere reaches no host by {@code web1.localdomain}, and public CAs refuse both. A domain
-   * written in the desired state is taken as meant.
-   */
+  /** Whether a detected domain is a placeholder (see {@link DnsName#placeholderDomain}). */
   static boolean placeholderDomain(String domain) {
-    return domain.equals("localdomain") || domain.equals("localhost") || domain.endsWith(".localhost");
+    return DnsName.placeholderDomain(domain);
   }
 
   /**

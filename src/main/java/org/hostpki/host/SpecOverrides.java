@@ -76,7 +76,7 @@ final class SpecOverrides {
    */
   static Note placeholderDomainNote(String where, String domain) {
     return new Note(
-        Note.Kind.HOST_FILE,
+        Note.Kind.PLACEHOLDER_DOMAIN,
         where + " has the domain '" + domain + "', a placeholder every host has (no client"
             + " elsewhere reaches this host by it), so it is left out of the host's names: give the"
             + " host's own domain in host.domain, or write host.domain: " + domain

@@ -49,6 +49,18 @@ public record DnsName(String value) {
     return name.isEmpty() ? Optional.empty() : parse(name, false);
   }
 
+  /**
+   * Whether a domain is a placeholder, none of a host's own: {@code localdomain}, which installers
+   * and /etc/hosts give hosts that have no domain (Debian's {@code 127.0.1.1 web1.localdomain
+   * web1}, Fedora's {@code localhost.localdomain}), and {@code localhost} with the names under it
+   * (RFC 6761: they all name the loopback). Every host has the same, so a client elsewhere reaches
+   * no host by {@code web1.localdomain}, and public CAs refuse both. Detection leaves them out; a
+   * domain written in the desired state is taken as meant.
+   */
+  public static boolean placeholderDomain(String domain) {
+    return domain.equals("localdomain") || domain.equals("localhost") || domain.endsWith(".localhost");
+  }
+
   /** The lower-case form certificates carry. */
   public static String lowerCase(String name) {
     return name.toLowerCase(Locale.ROOT);

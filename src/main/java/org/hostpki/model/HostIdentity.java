@@ -53,7 +53,13 @@ public record HostIdentity(
       /** The kernel's host name is a placeholder ({@code localhost}): the host has no name. */
       NO_HOSTNAME,
       /** A host file holds something detection left out ({@code /etc/resolv.conf}). */
-      HOST_FILE
+      HOST_FILE,
+      /**
+       * Detection left out a placeholder domain ({@code web1.localdomain}, Debian's /etc/hosts
+       * line): worth saying when it changes the certificate, not on every run of a host that has no
+       * domain of its own.
+       */
+      PLACEHOLDER_DOMAIN
     }
   }
 

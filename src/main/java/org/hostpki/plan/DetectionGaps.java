@@ -91,16 +91,40 @@ final class DetectionGaps {
       return;
     }
     for (Note note : in.host().notes()) {
-      draft.warn(
-          switch (note.kind()) {
-            case NO_ADDRESS ->
-                new Warning(WarningCode.HOST_NO_ADDRESS, Address.SERVER, noAddress(note, kept));
-            case NO_HOSTNAME ->
-                new Warning(WarningCode.HOST_NO_NAME, Address.SERVER, noName(note, kept));
-            case HOST_FILE ->
-                new Warning(WarningCode.HOST_FILE_ENTRY, Address.SERVER, note.message());
-          });
+      switch (note.kind()) {
+        case NO_ADDRESS ->
+            draft.warn(new Warning(WarningCode.HOST_NO_ADDRESS, Address.SERVER, noAddress(note, kept)));
+        case NO_HOSTNAME ->
+            draft.warn(new Warning(WarningCode.HOST_NO_NAME, Address.SERVER, noName(note, kept)));
+        case HOST_FILE -> draft.warn(new Warning(WarningCode.HOST_FILE_ENTRY, Address.SERVER, note.message()));
+        case PLACEHOLDER_DOMAIN -> {
+          if (placeholderLeavesCertificate(in, names)) {
+            draft.warn(new Warning(WarningCode.HOST_FILE_ENTRY, Address.SERVER, note.message()));
+          }
+        }
+      }
     }
+  }
+
+  /**
+   * Whether leaving out a placeholder domain changes the server certificate: a new store's (said
+   * once, when it is made), or a current one that names a host under such a domain the new names
+   * leave out (a host whose certificate an earlier hostpki made with {@code web1.localdomain}). A
+   * host with no domain of its own is not told so on every run.
+   */
+  private static boolean placeholderLeavesCertificate(PlanInput in, ServerNames names) {
+    ServerSpec server = in.desired().server();
+    ObservedStore observed = in.observed();
+    boolean none =
+        server.issuer() == ServerSpec.Issuer.EXTERNAL
+            ? observed.serverCsr().isEmpty()
+            : observed.serverCertificate().isEmpty();
+    if (none) {
+      return true;
+    }
+    return current(server, observed).names().stream()
+        .filter(name -> !names.dnsNames().contains(name))
+        .anyMatch(name -> name.indexOf('.') > 0 && DnsName.placeholderDomain(name.substring(name.indexOf('.') + 1)));
   }
 
   private static String noAddress(Note note, Kept kept) {

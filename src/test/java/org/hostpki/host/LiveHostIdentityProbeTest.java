@@ -278,13 +278,13 @@ class LiveHostIdentityProbeTest {
 
     assertThat(fromKernel.domain()).contains("corp.example");
     assertThat(fromKernel.notes())
-        .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.HOST_FILE)
+        .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.PLACEHOLDER_DOMAIN)
         .singleElement()
         .satisfies(n -> assertThat(n.message()).startsWith("the host name 'portal.localdomain' has the domain"
             + " 'localdomain', a placeholder every host has"));
     assertThat(fromResolver.dnsNames()).containsExactly("portal");
     assertThat(fromResolver.notes())
-        .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.HOST_FILE)
+        .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.PLACEHOLDER_DOMAIN)
         .extracting(HostIdentity.Note::message)
         .satisfiesExactly(
             m -> assertThat(m).startsWith("/etc/resolv.conf:2: the search entry has the domain 'web.localhost'"),

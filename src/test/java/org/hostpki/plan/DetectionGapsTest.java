@@ -189,6 +189,32 @@ class DetectionGapsTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("host-file-entry", message));
   }
 
+  /**
+   * A placeholder domain left out (Debian's web1.localdomain) is said when it changes the
+   * certificate — a new store, or one an earlier hostpki made naming it — not on every run of a
+   * host that has no domain of its own.
+   */
+  @Test
+  void testPlan_placeholderDomainIsWarnedOfOnlyWhenItChangesTheCertificate() {
+    DesiredState d = desired();
+    String message = "the host name 'portal.localdomain' has the domain 'localdomain', a placeholder ...";
+    HostIdentity noted =
+        new HostIdentity(
+            "portal", java.util.Optional.empty(), portal.addresses(),
+            List.of(new Note(Note.Kind.PLACEHOLDER_DOMAIN, message)));
+    HostIdentity earlier = host("portal", "localdomain", "192.0.2.10", "2001:db8::10");
+
+    Plan steady = plan(d, noted, converged(d, noted).observed());
+    Plan upgraded = plan(d, noted, converged(d, earlier).observed());
+    Plan fresh = plan(d, noted, ObservedStore.empty());
+
+    assertThat(steady.warnings()).isEmpty();
+    assertThat(upgraded.warnings())
+        .extracting(Warning::code, Warning::message)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("host-file-entry", message));
+    assertThat(fresh.warnings()).extracting(Warning::code).contains("host-file-entry");
+  }
+
   @Test
   void testPlan_externalIssuerKeepsTheRequestsAddresses() {
     DesiredState d = Fixtures.external(ExternalSpec.Fallback.NONE);
