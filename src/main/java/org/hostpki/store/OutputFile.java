@@ -48,7 +48,8 @@ import org.hostpki.model.HostpkiException;
  * (nothing to replace; {@code -o -} is standard output); a link that dangles; a directory that
  * does not exist; a name under {@code /dev} or {@code /proc} ({@code /dev/stdout} names this
  * process's own output); a file that is a mount point of its own (mounted into place by Docker or
- * Kubernetes: nothing can be renamed over it, see {@link MountPoints}); in a sticky directory
+ * Kubernetes: nothing can be renamed over it, see {@link MountPoints}); a link to a folder on the
+ * way that another user than this one or root made; in a sticky directory
  * every user may write, a link on the way or the file itself that belongs to another user (see
  * {@link #refusePlanted}).
  *
@@ -251,6 +252,7 @@ public final class OutputFile {
           continue;
         }
         refuseIfPlanted(next, "the symbolic link " + next + ", which names " + linkText(next) + ",");
+        refuseLinkOfOther(next);
         if (++links > MAX_LINKS) {
           return; // a loop: following it fails, and says so
         }
@@ -269,6 +271,22 @@ public final class OutputFile {
       }
     } catch (IOException e) {
       // nothing there, or not readable: what follows says so
+    }
+  }
+
+  /**
+   * Refuses a link to a folder on the way that another user made: whoever owns it (or the folder
+   * it sits in, a service's own) can point it at any folder, and hostpki would write its file there
+   * as this user; {@link #refuseLinksOfOthers} refuses such a link as the target itself.
+   */
+  private void refuseLinkOfOther(Path link) throws IOException {
+    String user = FileOwners.processUser();
+    UserPrincipal owner = Files.getOwner(link, LinkOption.NOFOLLOW_LINKS);
+    if (!FileOwners.isUserOrRoot(link, owner, user, LinkOption.NOFOLLOW_LINKS)) {
+      throw refused(
+          "it leads through the symbolic link " + link + " owned by " + owner.getName() + ", who could"
+              + " point it at any folder for hostpki, running as " + user + ", to write into; name the"
+              + " file by its real path, or have root own the link");
     }
   }
 

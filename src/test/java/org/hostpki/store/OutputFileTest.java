@@ -148,6 +148,29 @@ class OutputFileTest {
     assertThat(Files.readString(victim)).isEqualTo("precious");
   }
 
+  /**
+   * metrics.textfile at /var/lib/prometheus/node-exporter/hostpki.prom, whose folders are
+   * prometheus's: that user put a link in node-exporter's place, and root's run wrote its file in
+   * the folder the link named.
+   */
+  @Test
+  void testWrite_anotherUsersFolderLinkOnTheWayIsNotFollowed() throws Exception {
+    Path theirs = Files.createDirectory(dir.resolve("prometheus"));
+    Path elsewhere = Files.createDirectory(dir.resolve("etc"));
+    Path folderLink = Files.createSymbolicLink(theirs.resolve("node-exporter"), elsewhere);
+    run("chown", "-h", "4242", folderLink.toString(), theirs.toString());
+    Path target = folderLink.resolve("hostpki.prom");
+
+    assertThatThrownBy(() -> OutputFile.at(target).write(CONTENT))
+        .hasMessage("cannot write " + target + ": it leads through the symbolic link " + folderLink
+            + " owned by 4242, who could point it at any folder for hostpki, running as root, to write"
+            + " into; name the file by its real path, or have root own the link");
+    assertThat(elsewhere).isEmptyDirectory();
+    Path rootsLink = Files.createSymbolicLink(dir.resolve("textfiles"), theirs.resolve("node-exporter"));
+    assertThatThrownBy(() -> OutputFile.at(rootsLink.resolve("hostpki.prom")).write(CONTENT))
+        .hasMessageContaining("it leads through the symbolic link " + folderLink + " owned by 4242");
+  }
+
   @Test
   void testWrite_anotherUsersFolderLinkInAStickyWorldWritableDirectoryIsNotFollowed() throws Exception {
     Path victim = Files.writeString(dir.resolve("shadow"), "root's own");
