@@ -65,13 +65,15 @@ public final class GroupMembers {
     String owner = attributes.owner().getName();
     String group = attributes.group().getName();
     OptionalInt gid = OptionalInt.empty();
+    OptionalInt uid = OptionalInt.empty();
     boolean ownerIsRoot = owner.equals("root");
     try {
       if (path.getFileSystem() == FileSystems.getDefault()
           && path.getFileSystem().supportedFileAttributeViews().contains("unix")) {
         // The kernel's numbers, not the names the JDK found for them, say which entry is the group's.
         gid = OptionalInt.of((Integer) Files.getAttribute(path, "unix:gid"));
-        ownerIsRoot |= (Integer) Files.getAttribute(path, "unix:uid") == 0;
+        uid = OptionalInt.of((Integer) Files.getAttribute(path, "unix:uid"));
+        ownerIsRoot |= uid.getAsInt() == 0;
       }
     } catch (IOException | RuntimeException e) {
       return Optional.of("who is in it cannot be read: " + e.getMessage());
@@ -86,6 +88,13 @@ public final class GroupMembers {
     } catch (DelegatedException e) {
       return Optional.of("who is in it cannot be told: " + e.getMessage() + " hands entries to NIS");
     }
+    // The owner's names: an alias with the same uid (toor, root's) is the owner, not another member.
+    Set<String> owners = new LinkedHashSet<>(List.of(owner));
+    for (String[] account : accounts) {
+      if (uid.isPresent() && account[2].equals(Integer.toString(uid.getAsInt()))) {
+        owners.add(account[0]);
+      }
+    }
     Set<String> names = new LinkedHashSet<>();
     Set<String> others = new LinkedHashSet<>();
     List<String> ids = new ArrayList<>();
@@ -94,7 +103,7 @@ public final class GroupMembers {
         names.add(entry[0]);
         ids.add(entry[2]);
         for (String member : entry[3].split(",", -1)) {
-          if (!member.isBlank() && !member.strip().equals(owner)) {
+          if (!member.isBlank() && !owners.contains(member.strip())) {
             others.add(member.strip());
           }
         }
@@ -104,7 +113,7 @@ public final class GroupMembers {
       return Optional.of("not listed in " + GROUP);
     }
     for (String[] account : accounts) {
-      if (ids.contains(account[3]) && !account[0].equals(owner)) {
+      if (ids.contains(account[3]) && !owners.contains(account[0])) {
         others.add(account[0]);
       }
     }
@@ -116,7 +125,7 @@ public final class GroupMembers {
               + (all.size() > NAMED ? " and " + (all.size() - NAMED) + " more" : ""));
     }
     boolean rootsGroup = ownerIsRoot && ids.contains("0");
-    if (!names.contains(owner) && !rootsGroup) {
+    if (names.stream().noneMatch(owners::contains) && !rootsGroup) {
       return Optional.of("not " + owner + "'s own group");
     }
     return Optional.empty();

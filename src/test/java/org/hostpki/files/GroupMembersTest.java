@@ -96,5 +96,10 @@ class GroupMembersTest {
     assertThat(others("root:x:0:\nroot2:x:0:bob\n", "root:x:0:0::/root:/bin/sh\n", file))
         .hasValue("members other than root: bob");
     assertThat(others("root:x:10:\n", "root:x:0:0::/root:/bin/sh\n", file)).hasValue("not listed in /etc/group");
+    // toor is root by another name (uid 0): a member or an account of it is the owner, not another.
+    String toor = "root:x:0:0::/root:/bin/sh\ntoor:x:0:0::/root:/bin/csh\n";
+    assertThat(others("root:x:0:toor\n", toor, file)).isEmpty();
+    assertThat(others("root:x:0:\n", toor + "bob:x:1001:0::/:/bin/sh\n", file))
+        .hasValue("members other than root: bob");
   }
 }
