@@ -275,9 +275,10 @@ public final class OutputFile {
   }
 
   /**
-   * Refuses a link to a folder on the way that another user made: whoever owns it (or the folder
-   * it sits in, a service's own) can point it at any folder, and hostpki would write its file there
-   * as this user; {@link #refuseLinksOfOthers} refuses such a link as the target itself.
+   * Refuses a link on the way that another user made — to a folder, or one a link of the target's
+   * leads through by a path {@link #refuseLinksOfOthers} cannot tell ({@code d/../l2}, where
+   * {@code d} is itself a link): whoever owns it can point it anywhere, and hostpki would write its
+   * file there as this user.
    */
   private void refuseLinkOfOther(Path link) throws IOException {
     String user = FileOwners.processUser();
@@ -285,8 +286,8 @@ public final class OutputFile {
     if (!FileOwners.isUserOrRoot(link, owner, user, LinkOption.NOFOLLOW_LINKS)) {
       throw refused(
           "it leads through the symbolic link " + link + " owned by " + owner.getName() + ", who could"
-              + " point it at any folder for hostpki, running as " + user + ", to write into; name the"
-              + " file by its real path, or have root own the link");
+              + " point it anywhere for hostpki, running as " + user + ", to write its file there; name"
+              + " the file by its real path, or have root own the link");
     }
   }
 

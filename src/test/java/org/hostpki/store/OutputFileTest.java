@@ -163,12 +163,22 @@ class OutputFileTest {
 
     assertThatThrownBy(() -> OutputFile.at(target).write(CONTENT))
         .hasMessage("cannot write " + target + ": it leads through the symbolic link " + folderLink
-            + " owned by 4242, who could point it at any folder for hostpki, running as root, to write"
-            + " into; name the file by its real path, or have root own the link");
+            + " owned by 4242, who could point it anywhere for hostpki, running as root, to write its"
+            + " file there; name the file by its real path, or have root own the link");
     assertThat(elsewhere).isEmptyDirectory();
     Path rootsLink = Files.createSymbolicLink(dir.resolve("textfiles"), theirs.resolve("node-exporter"));
     assertThatThrownBy(() -> OutputFile.at(rootsLink.resolve("hostpki.prom")).write(CONTENT))
         .hasMessageContaining("it leads through the symbolic link " + folderLink + " owned by 4242");
+    // root's link d/../l2, d a link to theirs/y: the kernel follows theirs/l2, where "d/.." read as
+    // text leads to dir/l2.
+    Path victim = Files.writeString(dir.resolve("shadow"), "precious");
+    Files.createSymbolicLink(dir.resolve("d"), Files.createDirectory(theirs.resolve("y")));
+    Path l1 = Files.createSymbolicLink(dir.resolve("l1"), Path.of("d/../l2"));
+    Path l2 = Files.createSymbolicLink(theirs.resolve("l2"), victim);
+    run("chown", "-h", "4242", l2.toString());
+    assertThatThrownBy(() -> OutputFile.at(l1).write(CONTENT))
+        .hasMessageContaining("it leads through the symbolic link " + l2 + " owned by 4242");
+    assertThat(Files.readString(victim)).isEqualTo("precious");
   }
 
   @Test
