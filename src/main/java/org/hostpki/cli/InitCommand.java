@@ -86,7 +86,7 @@ final class InitCommand implements Callable<Integer> {
     try {
       host = environment.hostProbe().identify(HostSpec.defaults());
     } catch (HostpkiException e) {
-      // A kernel host name hostpki cannot use (db--1): the file to write is where host.hostname
+      // A kernel host name hostpki cannot use (web_01): the file to write is where host.hostname
       // goes, so write it all the same, with the reason in its comments.
       host = new HostIdentity("localhost", Optional.empty(), List.of());
       undetected = Optional.of(e.headline());

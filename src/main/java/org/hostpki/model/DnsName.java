@@ -10,8 +10,9 @@ import java.util.Optional;
  * A DNS name the way certificates need it (RFC 1123 host names, RFC 5280 SANs): ASCII letters,
  * digits and '-' in labels of at most 63 characters, at most 253 in all, a wildcard only as the
  * whole left-most label, lower-case; a label that starts with xn-- is an IDNA2008 A-label ({@link
- * IdnaLabel}), no other has '--' in its third and fourth places, and a name with a right-to-left
- * label keeps the Bidi rule (RFC 5893). The one home of these rules, for names a user writes and
+ * IdnaLabel}), and a name with a right-to-left label keeps the Bidi rule (RFC 5893). Another label
+ * with '--' in its third and fourth places ({@code db--1}) is a host name as ever: browsers (the
+ * URL standard's CheckHyphens=false), OpenSSL and DNS take it; only public CAs refuse it. The one home of these rules, for names a user writes and
  * names a host reports alike.
  *
  * @param value the name, lower-case, without a trailing dot
@@ -134,7 +135,7 @@ public record DnsName(String value) {
             "has the character '" + c + "' in '" + label + "'; a DNS label holds letters, digits and '-'");
       }
     }
-    Optional<String> aLabel = IdnaLabel.problem(label).or(() -> IdnaLabel.reservedProblem(label));
+    Optional<String> aLabel = IdnaLabel.problem(label);
     if (aLabel.isPresent()) {
       return aLabel;
     }

@@ -16,8 +16,7 @@ import java.util.Optional;
  * tables as RFC 5892 derives them (so they follow its Unicode version, as IDNA2008 intends); the
  * contextual rules for CONTEXTJ and CONTEXTO code points (RFC 5892 Appendix A) are checked by
  * {@link IdnaContext}, and so is the Bidi rule (RFC 5893), which {@link DnsName} applies to a whole
- * name. Other labels with '--' in their third and fourth places are reserved (RFC 5891 §4.2.3.1):
- * {@link #reservedProblem}. {@link java.net.IDN} is not used: it implements IDNA2003, whose
+ * name. {@link java.net.IDN} is not used: it implements IDNA2003, whose
  * mapping turns {@code ß} into {@code ss}, so the valid A-label {@code xn--zca} would not round-trip.
  */
 public final class IdnaLabel {
@@ -95,22 +94,6 @@ public final class IdnaLabel {
       }
     }
     return IdnaContext.contextProblem(uLabel);
-  }
-
-  /**
-   * What is wrong with an ASCII label that has '--' in its third and fourth places but does not
-   * start with {@code xn--} ({@code ab--cd}): IDNA2008 reserves such labels for encodings like
-   * Punycode's (RFC 5890 §2.3.1, RFC 5891 §4.2.3.1), and public CAs refuse them. Empty otherwise.
-   */
-  public static Optional<String> reservedProblem(String label) {
-    if (label.length() < 4 || label.charAt(2) != '-' || label.charAt(3) != '-'
-        || label.toLowerCase(Locale.ROOT).startsWith("xn--")) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "has the label '" + label + "', with '--' in its third and fourth places, which IDNA2008 reserves"
-            + " for encodings like xn-- (RFC 5891) and public CAs refuse; write it with one '-', e.g. '"
-            + label.substring(0, 2) + label.substring(3) + "'");
   }
 
   /** The label in Unicode: an A-label decoded, any other label as it is. */

@@ -27,6 +27,7 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -73,6 +74,8 @@ public final class Certificate {
           new X509CertificateHolder(
               org.bouncycastle.asn1.x509.Certificate.getInstance(Der.parse(der)));
       readExtensions(holder.getExtensions());
+      // Read by the chain checks (keyCertSign, digitalSignature), which would fail unchecked.
+      KeyUsage.fromExtensions(holder.getExtensions());
       // The names' strings are decoded lazily by facts(); a bad one (say, invalid UTF-8) must be
       // refused here, as a parse error, not later as an unchecked exception.
       Names.decode(holder.getSubject());

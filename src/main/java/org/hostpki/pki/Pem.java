@@ -129,7 +129,11 @@ public final class Pem {
       }
     }
     if (certificates.isEmpty()) {
-      throw new InvalidMaterialException("holds no certificate: it has no CERTIFICATE block");
+      // Every block a certificate goes into adds one; what is left is PKCS#7 without any (a CRL only).
+      throw new InvalidMaterialException(
+          blocks.isEmpty()
+              ? "holds no certificate: it has no CERTIFICATE block"
+              : "holds no certificate (the PKCS#7 bundle is empty)");
     }
     return certificates;
   }

@@ -87,7 +87,8 @@ final class Signatures {
       RSASSAPSSparams params = given != null ? given : new RSASSAPSSparams();
       String oid = params.getHashAlgorithm().getAlgorithm().getId();
       digest = DIGESTS.getOrDefault(oid, oid);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+      // Malformed parameters (an implicitly tagged hash, say): BouncyCastle throws any of these.
       digest = "unknown hash";
     }
     return digest + "withRSASSA-PSS";

@@ -105,22 +105,22 @@ class InitCommandTest {
 
   @Test
   void testInit_aKernelHostNameItCannotUseStillWritesTheFileThatAsksForHostHostname() throws Exception {
-    // The message LiveHostIdentityProbe gives for a kernel host name such as db--1, which IDNA2008
-    // reserves: it says to set host.hostname in the desired state, the file init is to write.
+    // The message LiveHostIdentityProbe gives for a kernel host name such as web_01, which is no
+    // DNS name: it says to set host.hostname in the desired state, the file init is to write.
     HostIdentityProbe reserved = spec -> {
-      throw new HostpkiException("could not detect the host name: the kernel host name 'db--1' is not a valid"
+      throw new HostpkiException("could not detect the host name: the kernel host name 'web_01' is not a valid"
           + " DNS name; set host.hostname in the desired state to give it instead");
     };
 
     CliResult init = hostpki(reserved, Map.of(), "init", "-o", "host.yaml");
 
     assertThat(init.exitCode()).as(init.toString()).isZero();
-    assertThat(init.err()).startsWith("warning: could not detect the host name: the kernel host name 'db--1'")
+    assertThat(init.err()).startsWith("warning: could not detect the host name: the kernel host name 'web_01'")
         .contains("Wrote " + dir.resolve("host.yaml") + ": a desired state for this host (set host.hostname in it).");
     String text = Files.readString(dir.resolve("host.yaml"));
-    assertThat(text).contains("#   host name (not detected: could not detect the host name: the kernel host name 'db--1'")
+    assertThat(text).contains("#   host name (not detected: could not detect the host name: the kernel host name 'web_01'")
         .contains("  detect: true\n  # hostname: NAME ").doesNotContain("localhost");
-    Files.writeString(dir.resolve("host.yaml"), text.replace("  # hostname: NAME ", "  hostname: db-1 #"));
+    Files.writeString(dir.resolve("host.yaml"), text.replace("  # hostname: NAME ", "  hostname: web-01 #"));
     assertThat(hostpki(reserved, Map.of(), "validate", "host.yaml").err()).isEqualTo("1 file checked: valid, 0 warnings\n");
   }
 

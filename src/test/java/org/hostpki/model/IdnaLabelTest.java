@@ -76,15 +76,6 @@ class IdnaLabelTest {
   }
 
   @Test
-  void testReservedProblem_refusesHyphensInThirdAndFourthPlaceButXn() {
-    assertThat(IdnaLabel.reservedProblem("ab--cd")).get().asString()
-        .contains("'ab--cd', with '--' in its third and fourth places", "write it with one '-', e.g. 'ab-cd'");
-    assertThat(IdnaLabel.reservedProblem("xn--zca")).isEmpty();
-    assertThat(IdnaLabel.reservedProblem("a--b")).isEmpty();
-    assertThat(IdnaLabel.reservedProblem("abc--d")).isEmpty();
-  }
-
-  @Test
   void testIsVirama_followsTheCombiningClass() {
     assertThat(IdnaContext.isVirama(0x094d)).isTrue(); // DEVANAGARI SIGN VIRAMA
     assertThat(IdnaContext.isVirama(0x0dca)).isTrue(); // SINHALA SIGN AL-LAKUNA

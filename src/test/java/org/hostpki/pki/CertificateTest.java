@@ -147,6 +147,22 @@ class CertificateTest {
     assertThat(ca.toString()).contains("CN=Test CA EC P-256").contains(ca.fingerprint().hex());
   }
 
+  /**
+   * A keyUsage that is no BIT STRING is refused when read, as the other extensions the checks
+   * read are: the chain checks (keyCertSign of an issuer, digitalSignature of the leaf) read it
+   * later, where BouncyCastle's exception was an internal error.
+   */
+  @Test
+  void testFromDer_malformedKeyUsageIsRefusedWhenRead() throws Exception {
+    Tool.OPENSSL.require();
+    Tool.OPENSSL.command("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "30", "-subj", "/CN=bad-ku", "-addext", "2.5.29.15=critical,DER:02:01:01").in(dir).run()
+        .assertSucceeded();
+
+    assertThatThrownBy(() -> Pem.readCertificates(Files.readAllBytes(dir.resolve("c.pem"))))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessageContaining("is not a valid X.509 certificate");
+  }
+
   @Test
   void testFacts_ofAnOpensslMadeCertificate() throws Exception {
     Tool.OPENSSL.require();

@@ -136,7 +136,12 @@ class PemTest {
 
     assertThatThrownBy(() -> Pem.readCertificates(p7))
         .isInstanceOf(InvalidMaterialException.class)
-        .hasMessageContaining("holds no certificate");
+        .hasMessage("holds no certificate (the PKCS#7 bundle is empty)");
+    // Under a CERTIFICATE label (AD CS): the file has that block, so it is not "no CERTIFICATE block".
+    byte[] relabelled = new String(p7, StandardCharsets.US_ASCII).replace("PKCS7", "CERTIFICATE").getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> Pem.readCertificates(relabelled))
+        .isInstanceOf(InvalidMaterialException.class)
+        .hasMessage("holds no certificate (the PKCS#7 bundle is empty)");
   }
 
   @Test
