@@ -146,7 +146,9 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
             environment.clock(),
             new SecureRandom(),
             new Secrets(environment.variables()),
-            new Hooks(StampedLines.forHooks(err, environment.clock(), environment.variables()), environment.variables()),
+            new Hooks(
+                StampedLines.forHooks(err, environment.clock(), environment.variables()),
+                environment.variables()),
             logApplied);
     Watcher watcher =
         new Watcher(

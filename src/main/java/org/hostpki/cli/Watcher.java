@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Reconciler;
@@ -80,8 +81,7 @@ final class Watcher {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   /** Ends the current wait: counted down by {@link #stop()} and {@link #reload()}. */
   private volatile CountDownLatch nap = new CountDownLatch(1);
-  private final java.util.concurrent.atomic.AtomicBoolean reloadRequested =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean reloadRequested = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
 
   /**

@@ -12,8 +12,8 @@ import java.util.Optional;
  * whole left-most label, lower-case; a label that starts with xn-- is an IDNA2008 A-label ({@link
  * IdnaLabel}), and a name with a right-to-left label keeps the Bidi rule (RFC 5893). Another label
  * with '--' in its third and fourth places ({@code db--1}) is a host name as ever: browsers (the
- * URL standard's CheckHyphens=false), OpenSSL and DNS take it; only public CAs refuse it. The one home of these rules, for names a user writes and
- * names a host reports alike.
+ * URL standard's CheckHyphens=false), OpenSSL and DNS take it; only public CAs refuse it. The one
+ * home of these rules, for names a user writes and names a host reports alike.
  *
  * @param value the name, lower-case, without a trailing dot
  */
