@@ -166,8 +166,8 @@ public final class OutputFile {
     String what = "it is";
     refuseSystemFiles();
     refuseUnlessRegular(target);
+    refusePlanted();
     if (Files.isSymbolicLink(target)) {
-      refuseLinksOfOthers();
       try {
         file = target.toRealPath();
       } catch (IOException e) {
@@ -180,7 +180,6 @@ public final class OutputFile {
       }
       what = "it is a symbolic link to " + file + ", which is";
     }
-    refusePlanted();
     // The store check comes first: advice to create a missing folder must never lead into one.
     refuseInsideAStore(nearestExisting(file.getParent()), what);
     Path directory = realDirectory(file);
@@ -226,20 +225,21 @@ public final class OutputFile {
   private static final int MAX_LINKS = 40;
 
   /**
-   * Refuses what the kernel's {@code fs.protected_symlinks} and {@code fs.protected_regular}
-   * refuse, which resolving links here and renaming over the file would bypass: in a sticky
-   * directory every user may write ({@code /tmp}), a link on the way to the file, or the file
-   * itself, that belongs to neither this user nor the directory's owner. Another user may have
-   * put a link there to make hostpki (run as root) replace a file it names ({@code /etc/shadow}),
-   * or a file there to change what hostpki wrote once it is theirs again. {@link
-   * #refuseLinksOfOthers} has refused the target's own links of another user anywhere; this adds
-   * links to folders on the way and the file itself.
+   * Walks the path as the kernel does, link by link (the target's own, those to folders on the
+   * way, {@code d/../l2} where {@code d} is a link), and refuses a link another user made (see
+   * {@link #refuseLinkOfOther}); and what the kernel's {@code fs.protected_symlinks} and {@code
+   * fs.protected_regular} refuse, which resolving links here and renaming over the file would
+   * bypass: in a sticky directory every user may write ({@code /tmp}), a link on the way to the
+   * file, or the file itself, that belongs to neither this user nor the directory's owner. Another
+   * user may have put a link there to make hostpki (run as root) replace a file it names ({@code
+   * /etc/shadow}), or a file there to change what hostpki wrote once it is theirs again.
    */
   private void refusePlanted() {
     Path root = target.getRoot();
-    if (root == null || !target.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+    if (root == null || !target.getFileSystem().supportedFileAttributeViews().contains("owner")) {
       return;
     }
+    boolean unix = target.getFileSystem().supportedFileAttributeViews().contains("unix");
     Deque<Path> rest = new ArrayDeque<>();
     target.forEach(rest::add);
     Path resolved = root;
@@ -251,7 +251,9 @@ public final class OutputFile {
           resolved = next.normalize();
           continue;
         }
-        refuseIfPlanted(next, "the symbolic link " + next + ", which names " + linkText(next) + ",");
+        if (unix) {
+          refuseIfPlanted(next, "the symbolic link " + next + ", which names " + linkText(next) + ",");
+        }
         refuseLinkOfOther(next);
         if (++links > MAX_LINKS) {
           return; // a loop: following it fails, and says so
@@ -266,7 +268,7 @@ public final class OutputFile {
           resolved = root;
         }
       }
-      if (Files.isRegularFile(resolved, LinkOption.NOFOLLOW_LINKS)) {
+      if (unix && Files.isRegularFile(resolved, LinkOption.NOFOLLOW_LINKS)) {
         refuseIfPlanted(resolved, resolved.equals(target) ? "it" : resolved.toString());
       }
     } catch (IOException e) {
@@ -275,20 +277,27 @@ public final class OutputFile {
   }
 
   /**
-   * Refuses a link on the way that another user made — to a folder, or one a link of the target's
-   * leads through by a path {@link #refuseLinksOfOthers} cannot tell ({@code d/../l2}, where
-   * {@code d} is itself a link): whoever owns it can point it anywhere, and hostpki would write its
-   * file there as this user.
+   * Refuses a link on the way that another user made — the target itself, a link to a folder, or
+   * one a link leads through: the folder holding it may be theirs (a textfile collector's folder,
+   * a service's own), and whoever owns the link can point it anywhere, say at {@code /etc/shadow},
+   * for this user — root under the units — to replace. Links made by this user or root are
+   * followed as before.
    */
   private void refuseLinkOfOther(Path link) throws IOException {
     String user = FileOwners.processUser();
     UserPrincipal owner = Files.getOwner(link, LinkOption.NOFOLLOW_LINKS);
-    if (!FileOwners.isUserOrRoot(link, owner, user, LinkOption.NOFOLLOW_LINKS)) {
-      throw refused(
-          "it leads through the symbolic link " + link + " owned by " + owner.getName() + ", who could"
-              + " point it anywhere for hostpki, running as " + user + ", to write its file there; name"
-              + " the file by its real path, or have root own the link");
+    if (FileOwners.isUserOrRoot(link, owner, user, LinkOption.NOFOLLOW_LINKS)) {
+      return;
     }
+    if (link.equals(target)) {
+      throw refused(
+          "it is a symbolic link owned by " + owner.getName() + ", who could point it at any file for"
+              + " hostpki, running as " + user + ", to replace; remove the link, or name the file itself");
+    }
+    throw refused(
+        "it leads through the symbolic link " + link + " owned by " + owner.getName() + ", who could"
+            + " point it anywhere for hostpki, running as " + user + ", to write its file there; name"
+            + " the file by its real path, or have root own the link");
   }
 
   private void refuseIfPlanted(Path entry, String what) throws IOException {
@@ -311,34 +320,6 @@ public final class OutputFile {
             + " change what hostpki writes; hostpki refuses it, as the kernel's fs.protected_symlinks"
             + " and fs.protected_regular do. Remove it, or name a file in a directory only you can"
             + " write");
-  }
-
-  /**
-   * Refuses to follow a link that another user made (each link on the way, when one leads to
-   * another): the target's folder may be theirs (a textfile collector's folder, a service's own),
-   * and such a link could point at any file for this user — root under the units — to replace, say
-   * {@code /etc/shadow}. Links made by this user or root are followed as before.
-   */
-  private void refuseLinksOfOthers() {
-    if (!target.getFileSystem().supportedFileAttributeViews().contains("owner")) {
-      return;
-    }
-    String user = FileOwners.processUser();
-    Path link = target;
-    for (int hop = 0; hop < 40 && Files.isSymbolicLink(link); hop++) {
-      try {
-        UserPrincipal owner = Files.getOwner(link, LinkOption.NOFOLLOW_LINKS);
-        if (!FileOwners.isUserOrRoot(link, owner, user, LinkOption.NOFOLLOW_LINKS)) {
-          throw refused(
-              (link.equals(target) ? "it is a symbolic link" : "it leads through the symbolic link " + link)
-                  + " owned by " + owner.getName() + ", who could point it at any file for hostpki,"
-                  + " running as " + user + ", to replace; remove the link, or name the file itself");
-        }
-        link = link.resolveSibling(Files.readSymbolicLink(link)).normalize();
-      } catch (IOException e) {
-        return; // said below, when the link is followed
-      }
-    }
   }
 
   /** Refuses a directory, FIFO, device or socket (following links); no file at all is fine. */
