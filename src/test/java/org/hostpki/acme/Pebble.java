@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +32,7 @@ import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.JcaKeys;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.pki.ServerProfile;
+import org.hostpki.testkit.LoopbackPorts;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -264,10 +264,9 @@ public final class Pebble implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return probe.getLocalPort();
-    }
+  /** A free port on 127.0.0.1 out of the kernel's ephemeral range ({@link LoopbackPorts}). */
+  static int freePort() {
+    return LoopbackPorts.free();
   }
 
   @Override

@@ -36,6 +36,7 @@ import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.LoopbackPorts;
 
 /**
  * {@code hostpki fetch-cert} end to end against real servers on loopback: a JDK TLS server
@@ -372,10 +373,6 @@ class FetchCertCommandTest {
   }
 
   private static int closedPort() {
-    try (ServerSocket probe = new ServerSocket(0, 1, loopback)) {
-      return probe.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return LoopbackPorts.free(loopback);
   }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.hostpki.model.IpAddresses;
+import org.hostpki.testkit.LoopbackPorts;
 
 /**
  * A real {@code openssl s_server -www} on a loopback address, presenting a leaf with or without
@@ -41,7 +41,7 @@ public final class OpensslServer implements AutoCloseable {
 
   private static OpensslServer start(
       InetAddress address, Path certificate, Path key, Optional<Path> chain) {
-    int port = freePort(address);
+    int port = LoopbackPorts.free(address);
     String host = address instanceof java.net.Inet6Address ? "[" + IpAddresses.format(address) + "]" : IpAddresses.format(address);
     List<String> command =
         new ArrayList<>(
@@ -102,14 +102,6 @@ public final class OpensslServer implements AutoCloseable {
     }
   }
 
-  /** A port free a moment ago; openssl then binds it (a small race that tests can live with). */
-  private static int freePort(InetAddress address) {
-    try (ServerSocket probe = new ServerSocket(0, 1, address)) {
-      return probe.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError("cannot find a free port on " + address, e);
-    }
-  }
 
   @Override
   public void close() {

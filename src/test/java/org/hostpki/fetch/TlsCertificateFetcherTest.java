@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.hostpki.testkit.ToolCertificates;
+import org.hostpki.testkit.LoopbackPorts;
 import org.hostpki.testkit.Tool;
 
 class TlsCertificateFetcherTest {
@@ -308,11 +309,7 @@ class TlsCertificateFetcherTest {
   }
 
   private static int closedPort() {
-    try (ServerSocket probe = new ServerSocket(0, 1, loopback)) {
-      return probe.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return LoopbackPorts.free(loopback);
   }
 
   /** Connects until one connect gets no answer; skips where the kernel accepts them all. */

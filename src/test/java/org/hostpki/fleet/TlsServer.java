@@ -2,15 +2,14 @@ package org.hostpki.fleet;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.hostpki.testkit.LoopbackPorts;
 
 /**
  * {@code openssl s_server -www} on a free loopback port with a member's store: {@code server.crt},
@@ -35,7 +34,7 @@ final class TlsServer implements AutoCloseable {
     AssertionError last = null;
     // A port found free can be taken by someone else before s_server binds it: try again.
     for (int attempt = 0; attempt < 3; attempt++) {
-      int port = freePort(loopback);
+      int port = LoopbackPorts.free(loopback);
       Path log = Files.createTempFile("hostpki-s_server", ".log");
       Process process =
           new ProcessBuilder(
@@ -82,13 +81,6 @@ final class TlsServer implements AutoCloseable {
     }
   }
 
-  private static int freePort(InetAddress address) {
-    try (ServerSocket socket = new ServerSocket(0, 1, address)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + address, e);
-    }
-  }
 
   /** Stops s_server by its PID: politely, then forcibly. */
   @Override

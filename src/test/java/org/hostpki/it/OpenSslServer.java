@@ -1,16 +1,15 @@
 package org.hostpki.it;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.hostpki.testkit.Command;
 import org.hostpki.testkit.RunningProcess;
 import org.hostpki.testkit.Tool;
+import org.hostpki.testkit.LoopbackPorts;
 
 /**
  * {@code openssl s_server -www} serving a store's certificate on a loopback address: the leaf from
@@ -62,7 +61,7 @@ final class OpenSslServer implements AutoCloseable {
     AssertionError lastFailure = null;
     // A free port found by binding and closing can be taken by someone else before s_server binds.
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      int port = freePort(address);
+      int port = LoopbackPorts.free(address);
       String accept = hostForUrl(address) + ":" + port;
       RunningProcess process =
           Command.of(openssl, "s_server", "-accept", accept, "-www").with(certificateArguments).start();
@@ -97,12 +96,4 @@ final class OpenSslServer implements AutoCloseable {
     process.close();
   }
 
-  /** A port nobody listens on at the moment: bind to port 0, note the port, close. */
-  static int freePort(InetAddress address) {
-    try (ServerSocket socket = new ServerSocket(0, 1, address)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + address, e);
-    }
-  }
 }

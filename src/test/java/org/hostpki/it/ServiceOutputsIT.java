@@ -35,6 +35,7 @@ import org.hostpki.testkit.Tool;
 import org.hostpki.testkit.ProcessResult;
 import org.hostpki.testkit.Command;
 import org.hostpki.testkit.RunningProcess;
+import org.hostpki.testkit.LoopbackPorts;
 
 /**
  * HAProxy, as its own user in the group the key file is given to, loads the combined PEM output
@@ -152,7 +153,7 @@ class ServiceOutputsIT {
   }
 
   private void assertLoadsAndServes(Path pem, Path keyBearing, Path caFile, String servedPem) throws IOException {
-    int port = OpenSslServer.freePort(LOOPBACK);
+    int port = LoopbackPorts.free(LOOPBACK);
     Path config = config(pem, port);
 
     ServiceUsers.Result stranger = users.runAs("stranger", Tool.HAPROXY.require().toString(), "-c", "-f", config.toString());

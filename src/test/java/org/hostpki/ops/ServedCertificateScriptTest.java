@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.hostpki.fetch.OpensslServer;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.Command;
+import org.hostpki.testkit.LoopbackPorts;
 import org.hostpki.testkit.ProcessResult;
 import org.hostpki.testkit.Tags;
 import org.hostpki.testkit.Tool;
@@ -75,10 +75,7 @@ class ServedCertificateScriptTest {
 
   @Test
   void testServedCertificate_nothingListening_passes() throws IOException {
-    int closed;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = probe.getLocalPort();
-    }
+    int closed = LoopbackPorts.free();
     ProcessResult result = check("--wait", "0", "127.0.0.1:" + closed);
 
     // A service not running yet (a fresh host) reads the current files when it starts.
