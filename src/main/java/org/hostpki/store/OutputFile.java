@@ -87,6 +87,7 @@ public final class OutputFile {
   public static OutputFile at(Path target) {
     OutputFile file = new OutputFile(target.toAbsolutePath().normalize());
     file.destination();
+    file.hold().ifPresent(OutputFile::release); // what only the walk refuses, refused before the work
     return file;
   }
 
@@ -136,14 +137,7 @@ public final class OutputFile {
   void put(byte[] content, boolean replace, Runnable afterCheck) {
     Destination destination = destination();
     afterCheck.run();
-    Optional<OutputFolder> held;
-    try {
-      held = OutputFolder.open(target);
-    } catch (OutputFolder.Refused e) {
-      throw refused(e.getMessage());
-    } catch (IOException e) {
-      throw refused(new OutputFolder.Changed().getMessage());
-    }
+    Optional<OutputFolder> held = hold();
     if (held.isEmpty()) {
       putByPath(destination, content, replace);
       return;
@@ -159,6 +153,25 @@ public final class OutputFile {
       throw refused(e.getMessage());
     } catch (IOException e) {
       throw new HostpkiException("cannot write " + target + ": " + writeFailure(e, destination.directory()), e);
+    }
+  }
+
+  /** The target's folder, opened link by link ({@link OutputFolder}); empty where it cannot be. */
+  private Optional<OutputFolder> hold() {
+    try {
+      return OutputFolder.open(target);
+    } catch (OutputFolder.Refused e) {
+      throw refused(e.getMessage());
+    } catch (IOException e) {
+      throw refused(new OutputFolder.Changed().getMessage());
+    }
+  }
+
+  private static void release(OutputFolder folder) {
+    try {
+      folder.close();
+    } catch (IOException ignored) {
+      // closing a directory handle that was only read: nothing was written
     }
   }
 

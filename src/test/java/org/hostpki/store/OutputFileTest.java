@@ -254,7 +254,7 @@ class OutputFileTest {
     Path link = Files.createSymbolicLink(theirs.resolve("current"), real);
     run("chown", "4242", theirs.toString());
 
-    assertThatThrownBy(() -> OutputFile.at(link.resolve("ca.crt")).write(CONTENT))
+    assertThatThrownBy(() -> OutputFile.at(link.resolve("ca.crt"))) // before the command's work
         .hasMessage("cannot write " + link.resolve("ca.crt") + ": it leads through the symbolic link " + link
             + " in a folder another user may change, who could put another link in its place while"
             + " hostpki follows it; name the file by its real path");
