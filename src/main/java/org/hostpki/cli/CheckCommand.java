@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
+import org.hostpki.check.Status;
 import org.hostpki.check.Verdict;
 import org.hostpki.check.VerdictJson;
 import org.hostpki.config.DesiredStateLoader;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
       "  hostpki check -f host.yaml --warning 14d --critical 3d",
       "  hostpki check -f host.yaml --nagios           # for Nagios, Icinga, NRPE",
       "",
-      "Exit codes (with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):",
+      "Exit codes (with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, a usage error too):",
       "  0   nothing due and nothing wrong",
       "  1   error: cannot check, apply would refuse, or a certificate is WARNING or CRITICAL",
       "  2   changes pending",
@@ -141,6 +142,17 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * For {@code --nagios}, a check that could not start (a usage error, an internal error): {@code
+   * UNKNOWN: WHY} on standard output, which Nagios, Icinga and NRPE show, and their code 3, where
+   * 64 or 1 would read as "out of bounds" or WARNING.
+   */
+  static int nagiosUnknown(java.io.PrintWriter out, String why) {
+    TerminalWriter.of(out).println("UNKNOWN: " + why);
+    out.flush();
+    return Status.UNKNOWN.nagiosCode();
+  }
+
   private static int exitCode(Verdict.Outcome outcome) {
     return switch (outcome) {
       case ERROR -> ExitCodes.ERROR;
@@ -165,7 +177,12 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
         + DurationText.left(Duration.between(v.checkedAt(), c.standing().facts().notAfter())) + "); " + renewal;
   }
 
-  /** {@code | 'ca'=315360000s;7776000;3888000;0 'server'=…}: seconds left, thresholds. */
+  /**
+   * {@code | 'ca'=315360000s;7776000:;3888000: 'server'=…}: seconds left and the thresholds as the
+   * plugin guidelines' ranges, {@code N:} (alert below N; a bare {@code N} alerts above it, which
+   * Icinga's and Grafana's perfdata views would show for every certificate far from expiry). No
+   * minimum: an expired certificate has less than 0 seconds left.
+   */
   private static String performanceData(Verdict v) {
     if (v.certificates().isEmpty()) {
       return "";
@@ -174,7 +191,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
         v.certificates().stream()
             .map(c -> "'" + c.standing().certificate() + "'="
                 + Duration.between(v.checkedAt(), c.standing().facts().notAfter()).getSeconds() + "s;"
-                + c.warningBefore().getSeconds() + ";" + c.criticalBefore().getSeconds() + ";0")
+                + c.warningBefore().getSeconds() + ":;" + c.criticalBefore().getSeconds() + ":")
             .toList();
     return " | " + String.join(" ", data);
   }

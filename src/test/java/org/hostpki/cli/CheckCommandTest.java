@@ -192,9 +192,11 @@ class CheckCommandTest {
     assertThat(close.out())
         .startsWith("CRITICAL: server expires 2026-12-27 08:00 UTC (in 1d)")
         .contains("within 50% of its safety margin (1d 5h 42m)");
-    assertThat(close.out().lines().findFirst().orElseThrow()).containsPattern(" \\| 'ca'=\\d+s;\\d+;\\d+;0 'server'=86400s;\\d+;106920;0$");
+    assertThat(close.out().lines().findFirst().orElseThrow()).containsPattern(" \\| 'ca'=\\d+s;\\d+:;\\d+: 'server'=86400s;\\d+:;106920:$");
     assertThat(expired.exitCode()).as(expired.toString()).isEqualTo(Status.CRITICAL);
     assertThat(expired.out()).startsWith("CRITICAL: ").contains("server expired on 2026-12-27 08:00 UTC");
+    // Below 0 when expired; no minimum of 0 says otherwise.
+    assertThat(expired.out().lines().findFirst().orElseThrow()).containsPattern(" 'server'=-86400s;\\d+:;106920:$");
   }
 
   @Test
@@ -301,6 +303,27 @@ class CheckCommandTest {
     assertThat(word.err()).contains("'soon' is not a threshold; write a time before expiry (14d, 36h), a share");
     assertThat(whole.err()).contains("'100%' is not a threshold; write a time before expiry (14d, 36h)");
     assertThat(check(T0, "--warning", "margin", "--critical", "25%margin").exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+  }
+
+  /**
+   * Found by a trial: with --nagios, a usage error (NRPE's command line, no desired state yet)
+   * exited 64 with nothing on standard output, which Nagios shows as "out of bounds" and Icinga as
+   * a broken plugin; the plugin convention is UNKNOWN (3), said on standard output.
+   */
+  @Test
+  void testCheck_aUsageErrorWithNagiosIsUnknownOnStandardOutput() throws IOException {
+    desired("");
+
+    CliResult text = check(T0, "--nagios", "--critical", "soon");
+    CliResult json = check(T0, "--nagios", "--output", "json", "--critical", "soon");
+
+    assertThat(text.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(text.out()).isEqualTo("UNKNOWN: invalid value for option '--critical': 'soon' is not a threshold;"
+        + text.out().substring(text.out().indexOf(" write a time")));
+    assertThat(text.out().lines()).hasSize(1);
+    assertThat(text.err()).contains("Run 'hostpki check --help' for its usage.");
+    assertThat(json.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(json.out()).isEmpty();
   }
 
   /** Every regular file of the store, by path, without following links; the lock file too. */
