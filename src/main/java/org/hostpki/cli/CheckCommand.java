@@ -36,12 +36,12 @@ import picocli.CommandLine.Option;
       "  hostpki check -f host.yaml --warning 14d --critical 3d",
       "  hostpki check -f host.yaml --nagios           # for Nagios, Icinga, NRPE",
       "",
-      "Exit codes (with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, a usage error too):",
+      "Exit codes (with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):",
       "  0   nothing due and nothing wrong",
       "  1   error: cannot check, apply would refuse, or a certificate is WARNING or CRITICAL",
       "  2   changes pending",
       "  3   a hook is pending (also when changes are pending: the more severe)",
-      "  64  usage error"
+      "  64  usage error (with --nagios: 3, UNKNOWN)"
     })
 final class CheckCommand extends StoreCommand implements Callable<Integer> {
 
@@ -68,7 +68,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       names = "--nagios",
       description =
           "Exit as a Nagios or Icinga plugin does (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) and add"
-              + " performance data (seconds left per certificate) to the summary line.")
+              + " performance data (seconds left per certificate, the thresholds) to the summary line.")
   boolean nagios;
 
   CheckCommand(Environment environment) {
