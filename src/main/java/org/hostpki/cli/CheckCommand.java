@@ -105,9 +105,9 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     if (output.json()) {
       out().println(VerdictJson.render(verdict, store, exitCode));
     } else {
-      out().println(verdict.summary() + (nagios ? performanceData(verdict) : ""));
+      out().println(pluginText(verdict.summary()) + (nagios ? performanceData(verdict) : ""));
       for (Verdict.CertificateVerdict c : verdict.certificates()) {
-        out().println(line(c, verdict));
+        out().println(pluginText(line(c, verdict)));
       }
     }
     out().flush();
@@ -143,12 +143,20 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
   }
 
   /**
+   * With {@code --nagios}, text without '|', which starts the performance data wherever it is in
+   * a plugin's output (a hook's {@code [sh, -c, 'a | b']}, a path): '¦' instead.
+   */
+  private String pluginText(String text) {
+    return nagios ? text.replace('|', '\u00a6') : text;
+  }
+
+  /**
    * For {@code --nagios}, a check that could not start (a usage error, an internal error): {@code
    * UNKNOWN: WHY} on standard output, which Nagios, Icinga and NRPE show, and their code 3, where
    * 64 or 1 would read as "out of bounds" or WARNING.
    */
   static int nagiosUnknown(java.io.PrintWriter out, String why) {
-    TerminalWriter.of(out).println("UNKNOWN: " + why);
+    TerminalWriter.of(out).println("UNKNOWN: " + why.replace('|', '\u00a6'));
     out.flush();
     return Status.UNKNOWN.nagiosCode();
   }
