@@ -45,7 +45,9 @@ options:
       - The desired state itself, as a mapping with the same keys as a desired-state file
         (C(apiVersion), C(store), C(host), C(ca), C(server), C(trust), C(outputs), C(hooks)).
       - The module writes it to a temporary file on the target for C(hostpki) and removes it
-        afterwards. Problems in it are reported as C(desired:LINE:COLUMN) (of that file, written
+        afterwards - in the module's temporary folder, or in the system's (C(/tmp)) when that one
+        belongs to another user, as with C(become) from a login user, since C(hostpki) reads a
+        desired state only from a folder no one else can change. Problems in it are reported as C(desired:LINE:COLUMN) (of that file, written
         as indented JSON) with the key they concern, for example C(ca.key.curve).
       - Relative paths in it (C(store.path), C(store.password.file),
         C(store.previousPassword.file), C(trust.certificates[].file), C(trust.directories),
@@ -271,7 +273,10 @@ warnings:
       each - the subject (C(trust/ldap)), a colon and the message. They are also shown as
       Ansible warnings.
     - The structured form (code, subject, message) is in C(plan.warnings).
-  returned: when the plan has warnings (Ansible drops an empty list)
+    - Then what went wrong after the store was written (the store is right, the next run finishes
+      it - a tidy-up, a hook's record, an ACME CA's warning about the order), as C(hostpki apply)
+      prints them on standard error.
+  returned: when the plan has warnings or the apply notices (Ansible drops an empty list)
   type: list
   elements: str
   sample: ["trust/ldap: trusted certificate 'ldap' expires on 2026-12-01 (in 4 days)"]
@@ -343,7 +348,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
-    error_lines, fail_unexpected, failure_message, find_executable, terminal_text)
+    error_lines, fail_unexpected, failure_message, find_executable, private_folder, terminal_text)
 
 
 
@@ -355,7 +360,7 @@ def relative_paths(desired):
 
     def check(where, value):
         if isinstance(value, str) and value and not os.path.isabs(value):
-            found.append("%s (%s)" % (where, value))
+            found.append("%s (%s)" % (where, terminal_text(value)))
 
     store = desired.get("store")
     if isinstance(store, dict):
@@ -538,7 +543,7 @@ def main():
     params = module.params
     chdir = params["chdir"]
     if chdir is not None and not os.path.isdir(chdir):
-        module.fail_json(msg="chdir %s is not a directory on the target" % chdir)
+        module.fail_json(msg="chdir %s is not a directory on the target" % terminal_text(chdir))
     hostpki = find_executable(module, "target")
     environment = secret_environment(module, params["secrets"])
 
@@ -550,7 +555,7 @@ def main():
                 module.fail_json(
                     msg="desired: relative paths need chdir, the directory they are relative to;"
                     " set chdir or make them absolute: " + ", ".join(relative))
-            temporary = write_desired(params["desired"], chdir or module.tmpdir)
+            temporary = write_desired(params["desired"], chdir or private_folder(module))
             config = temporary
         else:
             config = params["config"]
@@ -581,7 +586,9 @@ def main():
     if output is not None:
         plan = output["plan"]
         result["plan"] = plan
-        result["warnings"] = plan_warnings(plan)
+        # and what went wrong after the store was written (a tidy-up, a hook's record, an ACME
+        # order's warning), which hostpki prints on standard error alone, where Ansible never shows it
+        result["warnings"] = plan_warnings(plan) + [terminal_text(n) for n in output.get("notices") or []]
         result["changed"] = (rc == 2) if module.check_mode else bool(output.get("changed"))
         if output.get("generation"):
             result["generation"] = output["generation"]
