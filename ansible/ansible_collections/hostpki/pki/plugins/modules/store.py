@@ -410,6 +410,17 @@ def relative_paths(desired):
     return found
 
 
+# The variables hostpki, its launcher, the JVM and the hooks live by (as hostpki refuses them for
+# {env: NAME}, and NO_COLOR, which the module sets): a secret in one would break hostpki before it
+# could say so (PATH, JAVA_HOME), or hand the JVM options (JAVA_TOOL_OPTIONS).
+PROCESS_VARIABLES = frozenset([
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TERM", "PWD", "OLDPWD",
+    "TMPDIR", "HOSTNAME", "MAIL", "DISPLAY", "XDG_RUNTIME_DIR", "LD_LIBRARY_PATH", "LD_PRELOAD",
+    "JAVA_HOME", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "HOSTPKI_JAVA_OPTS",
+    "HOSTPKI_STORE", "HOSTPKI_GENERATION", "HOSTPKI_CHANGED", "HOSTPKI_HOOK", "HOSTPKI_CERTIFICATE",
+    "HOSTPKI_FINGERPRINT", "HOSTPKI_NOT_AFTER", "HOSTPKI_WITHIN", "HOSTPKI_REASON", "NO_COLOR"])
+
+
 def secret_environment(module, secrets):
     """hostpki's environment: NO_COLOR, and each of the secrets as a variable."""
     environment = {"NO_COLOR": "1"}
@@ -419,6 +430,11 @@ def secret_environment(module, secrets):
             module.fail_json(
                 msg="secrets: %r is not an environment variable name (letters, digits and _, not starting"
                 " with a digit); use the NAME of the desired state's {env: NAME}" % name)
+        if name in PROCESS_VARIABLES or name.startswith(("LC_", "LD_")):
+            module.fail_json(
+                msg="secrets: %s is a variable hostpki itself runs by (and its hooks): a secret there would"
+                " replace it; keep the secret in a variable of its own, e.g. HOSTPKI_PASSWORD, and name that"
+                " in the desired state ({env: HOSTPKI_PASSWORD})" % name)
         if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value) == "":
             module.fail_json(
                 msg="secrets: %s must be a non-empty string (the secret itself), not %s"

@@ -179,6 +179,16 @@ class StoreTest(ModuleTestCase):
         relative = self.run_module("store", desired={"apiVersion": "hostpki/v1", "store": {"path": "p\x1b[2J"}}).result
         self.assertTrue(relative["msg"].endswith("make them absolute: store.path (p\\x1b[2J)"), relative["msg"])
 
+    def test_secretInAVariableHostpkiRunsBy_isRefusedBeforeHostpkiRuns(self):
+        # PATH would leave the launcher without dirname (exit 127); JAVA_TOOL_OPTIONS hands the JVM options.
+        for name in ("PATH", "JAVA_TOOL_OPTIONS", "LC_ALL", "LD_AUDIT", "NO_COLOR"):
+            desired = dict(self.DESIRED, store={"path": "/srv/pki", "password": {"env": name}})
+            result = self.run_module("store", desired=desired, secrets={name: "s3cret"}).result
+            self.assertEqual(result["msg"], "secrets: %s is a variable hostpki itself runs by (and its hooks): a secret"
+                             " there would replace it; keep the secret in a variable of its own, e.g. HOSTPKI_PASSWORD,"
+                             " and name that in the desired state ({env: HOSTPKI_PASSWORD})" % name)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")))
+
     def test_resultKeys_areDocumentedInReturn(self):
         change = {"address": "server", "action": "replace", "before": {"subject": "CN=a"}, "after": {"subject": "CN=a"},
                   "reasons": [{"code": "expiring", "message": "expires soon"}]}
