@@ -60,6 +60,11 @@ options:
       - Every key is passed to C(hostpki) as given, C(server.acme) included (an ACME CA as the
         server certificate's issuer - see the example); C(hostpki) checks them and reports a
         misspelt or misplaced key with its place.
+      - A secret itself where the desired state names where one comes from (a vault value as
+        C(store.password), C(store.previousPassword), C(trust.install.javaPassword) or
+        C(server.acme.externalAccountBinding.hmacKey)), or as an output's C(password) (only
+        C(none)), fails the task before C(hostpki) runs, the value masked in the result; give it
+        with C(secrets).
       - Mutually exclusive with C(config); one of them is required.
     type: dict
   chdir:
@@ -421,6 +426,52 @@ PROCESS_VARIABLES = frozenset([
     "HOSTPKI_FINGERPRINT", "HOSTPKI_NOT_AFTER", "HOSTPKI_WITHIN", "HOSTPKI_REASON", "NO_COLOR"])
 
 
+# Where a desired state names a secret's source ({env: NAME} or {file: path}), never the secret.
+SECRET_PLACES = [("store", "password"), ("store", "previousPassword"), ("trust", "install", "javaPassword"),
+                 ("server", "acme", "externalAccountBinding", "hmacKey")]
+
+
+def literal_secrets(desired):
+    """(place, value) of each secret an inline desired state holds itself: a vault value put where
+    its source belongs ({{ vault_p12_password }} as store.password), or as a PKCS#12 output's
+    password (only none is one)."""
+    found = []
+    for place in SECRET_PLACES:
+        node = desired
+        for key in place:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None and not isinstance(node, dict):
+            found.append((".".join(place), node))
+    outputs = desired.get("outputs")
+    for i, output in enumerate(outputs if isinstance(outputs, list) else []):
+        if isinstance(output, dict) and output.get("password") not in (None, "none"):
+            found.append(("outputs[%d].password" % i, output["password"]))
+    return found
+
+
+def refuse_literal_secrets(module, desired):
+    """Fails, the secrets masked everywhere in the result (msg, invocation), for an inline desired
+    state holding one: hostpki's refusal would quote it, and Ansible shows the task's arguments."""
+    found = literal_secrets(desired)
+    if not found:
+        return
+    for _place, value in found:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
+            module.no_log_values.add(str(value))
+    sources = [place for place, _value in found if not place.startswith("outputs")]
+    outputs = [place for place, _value in found if place.startswith("outputs")]
+    problems = []
+    if sources:
+        problems.append(
+            "%s holds a secret itself, where a desired state names only its source: write {env: NAME} there and"
+            " hand the value over with secrets: {NAME: ...} (no_log), or {file: PATH}" % ", ".join(sources))
+    if outputs:
+        problems.append(
+            "%s holds a secret; an output's password is only none (without it the file is protected with"
+            " store.password)" % ", ".join(outputs))
+    module.fail_json(msg="desired: " + "; ".join(problems))
+
+
 def secret_environment(module, secrets):
     """hostpki's environment: NO_COLOR, and each of the secrets as a variable."""
     environment = {"NO_COLOR": "1"}
@@ -566,6 +617,7 @@ def main():
     temporary = None
     try:
         if params["desired"] is not None:
+            refuse_literal_secrets(module, params["desired"])
             relative = relative_paths(params["desired"])
             if relative and chdir is None:
                 module.fail_json(

@@ -15,7 +15,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import importlib
+import io
 import json
 import os
 import shutil
@@ -62,21 +64,12 @@ STATUS = {"format_version": "1", "store": "/srv/pki", "files": [{"name": "ca.crt
 
 
 class Exited(Exception):
-    """exit_json or fail_json was called: `result` is what the module returned."""
+    """exit_json or fail_json was called: `result` is what the module printed."""
 
-    def __init__(self, failed, result):
+    def __init__(self, result):
         Exception.__init__(self, result)
-        self.failed = failed
+        self.failed = result.get("failed", False)
         self.result = result
-
-
-def _exit(failed):
-    def finish(module, **result):
-        warnings = list(ansible_warnings.get_warning_messages()) + list(result.pop("warnings", []))
-        if warnings:
-            result["warnings"] = warnings
-        raise Exited(failed, result)
-    return finish
 
 
 class ModuleTestCase(unittest.TestCase):
@@ -87,10 +80,6 @@ class ModuleTestCase(unittest.TestCase):
         with open(self.hostpki, "w") as f:
             f.write(FAKE)
         os.chmod(self.hostpki, 0o755)
-        for name, replacement in (("exit_json", _exit(False)), ("fail_json", _exit(True))):
-            original = getattr(basic.AnsibleModule, name)
-            setattr(basic.AnsibleModule, name, replacement)
-            self.addCleanup(setattr, basic.AnsibleModule, name, original)
         del ansible_warnings._global_warnings[:]
 
     def answer(self, sub, out="", rc=0, err=""):
@@ -107,12 +96,15 @@ class ModuleTestCase(unittest.TestCase):
     def run_module(self, name, **args):
         args.setdefault("executable", self.hostpki)
         args.setdefault("_ansible_tmpdir", self.dir)
+        args.setdefault("_ansible_no_log", True)  # nothing to the host's syslog
         basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
         self.addCleanup(setattr, basic, "_ANSIBLE_ARGS", None)
+        del ansible_warnings._global_warnings[:]
         module = importlib.import_module(PACKAGE + name)
-        with self.assertRaises(Exited) as exited:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), self.assertRaises(SystemExit):
             module.main()
-        return exited.exception
+        return Exited(json.loads(printed.getvalue()))
 
 
 class StoreTest(ModuleTestCase):
@@ -179,6 +171,25 @@ class StoreTest(ModuleTestCase):
         relative = self.run_module("store", desired={"apiVersion": "hostpki/v1", "store": {"path": "p\x1b[2J"}}).result
         self.assertTrue(relative["msg"].endswith("make them absolute: store.path (p\\x1b[2J)"), relative["msg"])
 
+    def test_aSecretInTheDesiredStateItself_isRefusedAndMaskedEverywhere(self):
+        # A vault value where its source belongs: hostpki's refusal quotes it, Ansible shows the arguments.
+        desired = {"apiVersion": "hostpki/v1",
+                   "store": {"path": "/srv/pki", "password": "vault-Pa55-1"},
+                   "server": {"acme": {"externalAccountBinding": {"keyId": "k", "hmacKey": {"env": "EAB"}}}},
+                   "outputs": [{"format": "pkcs12", "file": "a.p12", "password": "none"},
+                               {"format": "pkcs12", "file": "b.p12", "password": "vault-Pa55-2"}]}
+
+        result = self.run_module("store", desired=desired).result
+
+        self.assertEqual(result["msg"], "desired: store.password holds a secret itself, where a desired state names"
+                         " only its source: write {env: NAME} there and hand the value over with secrets: {NAME: ...}"
+                         " (no_log), or {file: PATH}; outputs[1].password holds a secret; an output's password is"
+                         " only none (without it the file is protected with store.password)")
+        self.assertNotIn("vault-Pa55", json.dumps(result))
+        self.assertEqual(result["invocation"]["module_args"]["desired"]["store"]["password"],
+                         "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")), "hostpki never ran")
+
     def test_secretInAVariableHostpkiRunsBy_isRefusedBeforeHostpkiRuns(self):
         # PATH would leave the launcher without dirname (exit 127); JAVA_TOOL_OPTIONS hands the JVM options.
         for name in ("PATH", "JAVA_TOOL_OPTIONS", "LC_ALL", "LD_AUDIT", "NO_COLOR"):
@@ -198,7 +209,8 @@ class StoreTest(ModuleTestCase):
 
         result = self.run_module("store", desired=self.DESIRED, _ansible_diff=True).result
 
-        documented = set(yaml.safe_load(importlib.import_module(PACKAGE + "store").RETURN)) | {"invocation", "diff"}
+        documented = set(yaml.safe_load(importlib.import_module(PACKAGE + "store").RETURN)) | {"invocation", "diff",
+                                                                                               "failed"}
         self.assertEqual(set(result) - documented, set())
         self.assertEqual(result["diff"][0]["after_header"], "server (replace)")
 
