@@ -319,19 +319,34 @@ ca:
       C(dns_names), C(ip_addresses); null while the store holds none.
   returned: when hostpki applied (in check mode - the store as it is now)
   type: dict
-  sample: {path: /var/lib/hostpki/pki/ca.crt, subject: CN=h1 hostpki CA, sha256: a1337d8334ff108524989b883fe67e7f9dcebbec70bd293b7c18f36284d0d09d, not_after: "2036-12-03T05:28:04Z", dns_names: [], ip_addresses: []}
+  sample:
+    path: /var/lib/hostpki/pki/ca.crt
+    subject: CN=h1 hostpki CA
+    sha256: a1337d8334ff108524989b883fe67e7f9dcebbec70bd293b7c18f36284d0d09d
+    not_after: "2036-12-03T05:28:04Z"
+    dns_names: []
+    ip_addresses: []
 server:
   description: The server certificate, as C(ca) describes it; null while the store holds none.
   returned: when hostpki applied (in check mode - the store as it is now)
   type: dict
-  sample: {path: /var/lib/hostpki/pki/server.crt, subject: CN=h1.example.test, sha256: 38fcb3bd9f71adad9ed51e331308e6b69a25f19f46baa8cf00e1ea65fa7284d3, not_after: "2028-01-08T05:28:04Z", dns_names: [h1.example.test, h1], ip_addresses: [192.0.2.1]}
+  sample:
+    path: /var/lib/hostpki/pki/server.crt
+    subject: CN=h1.example.test
+    sha256: 38fcb3bd9f71adad9ed51e331308e6b69a25f19f46baa8cf00e1ea65fa7284d3
+    not_after: "2028-01-08T05:28:04Z"
+    dns_names: [h1.example.test, h1]
+    ip_addresses: [192.0.2.1]
 trusted:
   description: The trusted certificates - C(name), C(path), C(subject), C(sha256), C(not_after).
   returned: when hostpki applied (in check mode - the store as it is now)
   type: list
   elements: dict
 msg:
-  description: On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line and column where an error has them, and control characters in outside text such as file names escaped, C(\x1b)).
+  description:
+    - On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line
+      and column where an error has them, and control characters in outside text such as file names
+      escaped, C(\x1b)).
   returned: failure
   type: str
   sample: "/etc/hostpki/host.yaml:4:31: error: ca.key.curve 'P-257' is not one of: P-256, P-384, P-521; did you mean 'P-256'?"
@@ -354,9 +369,6 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
     error_lines, fail_unexpected, failure_message, find_executable, private_folder, terminal_text)
-
-
-
 
 
 def relative_paths(desired):
@@ -501,7 +513,6 @@ def write_desired(desired, directory):
         json.dump(desired, f, indent=2)
         f.write("\n")
     return path
-
 
 
 def attribute_value(value):
