@@ -215,6 +215,38 @@ class StoreTest(ModuleTestCase):
         self.assertEqual(result["diff"][0]["after_header"], "server (replace)")
 
 
+class SignRevokeTest(ModuleTestCase):
+    CSR = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n"
+
+    def documented(self, name):
+        return set(yaml.safe_load(importlib.import_module(PACKAGE + name).RETURN)) | {"invocation"}
+
+    def test_signResultKeys_areDocumentedInReturn(self):
+        self.answer("sign", {"changed": True, "chain": "-----BEGIN CERTIFICATE-----\n", "generation": "..2026",
+                             "request": {"subject": "CN=m1", "dns_names": ["m1"], "ip_addresses": []},
+                             "certificate": {"serial": "0A", "not_after": "2027-01-01T00:00:00Z", "sha256": "ab" * 32,
+                                             "file": "/srv/ca/issued/0A.crt"},
+                             "notes": ["a note \x1b[2J"]})
+
+        result = self.run_module("sign", config="/c.yaml", csr=self.CSR).result
+
+        self.assertEqual(set(result) - self.documented("sign") - {"warnings"}, set())
+        self.assertEqual(result["record"], "/srv/ca/issued/0A.crt")
+        self.assertEqual(result["warnings"], ["a note \\x1b[2J"])
+        self.assertIn("--csr", self.arguments("sign"))
+
+    def test_revokeResultKeys_areDocumentedInReturn(self):
+        self.answer("revoke", {"changed": True, "already_revoked": False, "serial": "0A", "subject": "CN=m1",
+                               "reason": "keyCompromise", "revocation_date": "2026-12-06T00:00:00Z",
+                               "crl": {"number": "2", "next_update": "2026-12-13T00:00:00Z"},
+                               "crl_pem": "-----BEGIN X509 CRL-----\n", "generation": "..2026"})
+
+        result = self.run_module("revoke", config="/c.yaml", serial="0A", reason="keyCompromise").result
+
+        self.assertEqual(set(result) - self.documented("revoke"), set())
+        self.assertEqual(result["crl_number"], "2")
+
+
 class UnexpectedExitTest(ModuleTestCase):
     def test_noJson_saysSoAndNotUsageError(self):
         self.answer("sign", "", rc=0)
