@@ -131,11 +131,15 @@ def diagnostic_lines(stdout, strip_prefix=False):
     return "\n".join(lines) or None
 
 
-def failure_message(stdout, stderr, strip_prefix=False):
+def failure_message(stdout, stderr, strip_prefix=False, lock_timeout=None):
     """What a failed run says went wrong: its JSON diagnostics, else its error lines on standard
     error (every form), else all of standard error; escaped for a terminal (JSON carries outside
-    text, a file name or a CA's problem, as it is)."""
-    return terminal_text(diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix), keep_lines=True)
+    text, a file name or a CA's problem, as it is). A store locked by another run (a timer's apply,
+    hostpki watch) names the task's lock_timeout where hostpki names its --lock-timeout."""
+    text = terminal_text(diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix), keep_lines=True)
+    if lock_timeout is not None:
+        text = text.replace("use --lock-timeout", "raise the task's lock_timeout (now %s)" % terminal_text(lock_timeout))
+    return text
 
 
 def run_with_file(module, command, option, content, suffix, shown):
@@ -164,7 +168,8 @@ def finish(module, rc, stdout, stderr, result_of):
             module.warn(terminal_text(note))
         module.exit_json(**result_of(output))
     if rc == 1:
-        module.fail_json(msg=failure_message(stdout, stderr, strip_prefix=True), rc=rc, stderr=stderr)
+        module.fail_json(msg=failure_message(stdout, stderr, True, module.params["lock_timeout"]), rc=rc,
+                         stderr=stderr)
     fail_unexpected(module, rc, stdout, stderr)
 
 

@@ -93,7 +93,9 @@ options:
   lock_timeout:
     description:
       - How long to wait for another C(hostpki apply) on the same store (for example a systemd
-        timer run) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)). C(0s) fails at once.
+        timer run, C(hostpki watch)) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)). C(0s) fails
+        at once. A store locked longer fails the task, naming the process that holds it (pid, command,
+        since when).
     type: str
     default: 30s
   unattended:
@@ -686,7 +688,8 @@ def main():
         module.fail_json(msg=terminal_text(output.get("hook_error") or error_lines(stderr), keep_lines=True), rc=rc,
                          stderr=stderr, **result)
     if rc == 1:
-        module.fail_json(msg=failure_message(stdout, stderr), rc=rc, stderr=stderr, **result)
+        module.fail_json(msg=failure_message(stdout, stderr, lock_timeout=params["lock_timeout"]), rc=rc,
+                         stderr=stderr, **result)
     fail_unexpected(module, rc, stdout, stderr, **result)
 
 

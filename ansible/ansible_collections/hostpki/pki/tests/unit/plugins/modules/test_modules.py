@@ -247,6 +247,23 @@ class SignRevokeTest(ModuleTestCase):
         self.assertEqual(result["crl_number"], "2")
 
 
+class LockedStoreTest(ModuleTestCase):
+    LOCKED = ("store /srv/pki is locked by pid 7 (hostpki apply, since 2026-12-06T23:10:17Z) (waited 1s); wait for"
+              " it or use --lock-timeout")
+
+    def test_aStoreLockedByAnotherRun_namesTheTasksLockTimeout(self):
+        self.answer("apply", {"format_version": "1", "command": "apply", "diagnostics": [
+            {"severity": "error", "message": self.LOCKED, "file": None, "line": None, "column": None, "details": []}]},
+            rc=1, err="error: " + self.LOCKED + "\n")
+        result = self.run_module("store", config="/etc/hostpki/host.yaml", lock_timeout="1s").result
+        self.assertEqual(result["msg"], "error: " + self.LOCKED.replace(
+            "use --lock-timeout", "raise the task's lock_timeout (now 1s)"))
+
+        self.answer("sign", "", rc=1, err="error: " + self.LOCKED + "\n")
+        result = self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----").result
+        self.assertTrue(result["msg"].endswith("wait for it or raise the task's lock_timeout (now 30s)"), result["msg"])
+
+
 class UnexpectedExitTest(ModuleTestCase):
     def test_noJson_saysSoAndNotUsageError(self):
         self.answer("sign", "", rc=0)
