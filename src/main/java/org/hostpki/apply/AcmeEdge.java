@@ -19,6 +19,7 @@ import org.hostpki.acme.Issued;
 import org.hostpki.acme.OrderRequest;
 import org.hostpki.acme.RenewalWindow;
 import org.hostpki.model.AcmeSpec;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
@@ -83,7 +84,8 @@ final class AcmeEdge {
 
   /**
    * What the planner is told: the record, read without the network, and the CA's window for the
-   * served certificate when this account ordered it (a failure to get it is a warning).
+   * served certificate when this account ordered it (a failure to get it is a warning, as is a
+   * window that starts only when the certificate has expired; one that ends after is cut there).
    *
    * @param honourBackOff an order waits for the recorded back-off ({@link AcmeObservation})
    * @param served the store's {@code server.crt}
@@ -99,8 +101,17 @@ final class AcmeEdge {
     if (askCa && ours.isPresent()) {
       try {
         Optional<RenewalWindow> info = issuer.renewalInfo(ours.get(), RENEWAL_INFO_BOUND);
-        window =
-            info.filter(w -> w.end().isAfter(w.start())).map(w -> new SuggestedWindow(w.start(), w.end()));
+        Instant expiry = ours.get().facts().notAfter();
+        if (info.isPresent() && !info.get().start().isBefore(expiry)) {
+          // Believed, it would keep the certificate serving until it expired, and past that.
+          problem = Optional.of(
+              "the CA suggested renewing from " + DateText.of(info.get().start()) + " to "
+                  + DateText.of(info.get().end()) + ", not before the certificate expires ("
+                  + DateText.of(expiry) + ")");
+        } else {
+          window = info.filter(w -> w.end().isAfter(w.start()))
+              .map(w -> new SuggestedWindow(w.start(), w.end().isAfter(expiry) ? expiry : w.end()));
+        }
       } catch (AcmeFailure f) {
         problem = Optional.of(String.valueOf(f.getMessage()));
       }

@@ -73,6 +73,8 @@ class AcmeStubServerTest {
   private final AtomicLong nonce = new AtomicLong();
   private final List<String> acceptEncodings = new CopyOnWriteArrayList<>();
   private volatile Duration ariDelay = Duration.ZERO;
+  /** The suggested window the stub's renewal information gives: start, end. */
+  private volatile List<String> ariWindow = List.of("2026-06-20T00:00:00Z", "2026-06-22T00:00:00Z");
   /** How long the stub takes for every request: a CA that answers each one just in time. */
   private volatile Duration requestDelay = Duration.ZERO;
   private Certificate ca;
@@ -156,7 +158,7 @@ class AcmeStubServerTest {
             }
             exchange.getResponseHeaders().set("Retry-After", "21600");
             json(exchange, 200,
-                "{\"suggestedWindow\":{\"start\":\"2026-06-20T00:00:00Z\",\"end\":\"2026-06-22T00:00:00Z\"},"
+                "{\"suggestedWindow\":{\"start\":\"" + ariWindow.get(0) + "\",\"end\":\"" + ariWindow.get(1) + "\"},"
                     + "\"explanationURL\":\"https://ca.example/incident-42\"}");
           } else {
             exchange.sendResponseHeaders(404, -1);
@@ -444,18 +446,7 @@ class AcmeStubServerTest {
   void testApply_renewsInsideTheSuggestedWindowWithReplacesAndWaitsOutTheRateLimit() throws Exception {
     Instant issued = Instant.parse("2026-06-01T00:00:00Z");
     Instant inWindow = Instant.parse("2026-06-22T12:00:00Z"); // the stub's window: 06-20 to 06-22
-    Path yaml = dir.resolve("host.yaml");
-    Files.writeString(yaml,
-        "apiVersion: hostpki/v1\nstore: {path: " + store + "}\n"
-            + "host: {detect: false, hostname: stub, domain: example.com, addresses: [127.0.0.1]}\n"
-            + "server:\n  issuer: acme\n  includeHostIdentity: false\n  dnsNames: [stub.example.com]\n"
-            + "  acme:\n    directory: " + base + "/dir\n    caBundle: ca.pem\n    termsOfServiceAgreed: true\n");
-    HostIdentityProbe probe = spec -> new HostIdentity("stub", Optional.of("example.com"), List.of());
-    new Reconciler(probe, Clock.fixed(issued, ZoneOffset.UTC), RANDOM, new Secrets(Map.of()),
-            new Hooks(new PrintWriter(Writer.nullWriter())))
-        .orderingFrom(new TestAcmeCa(TestCa.create(issued), Clock.fixed(issued, ZoneOffset.UTC)))
-        .apply(new DesiredStateLoader().load(yaml).desiredState().orElseThrow(), Set.of(), Optional.empty(),
-            Duration.ZERO);
+    HostIdentityProbe probe = orderedWithTestCa(issued);
     Certificate served = Pem.readCertificates(Files.readAllBytes(store.resolve("server.crt"))).get(0);
     Map<String, String> before = files(store);
     Cli cli = Cli.in(dir).clock(Clock.fixed(inWindow, ZoneOffset.UTC)).probe(probe);
@@ -489,6 +480,42 @@ class AcmeStubServerTest {
         .contains("renewal window (ARI) 2026-06-20 00:00 UTC to 2026-06-22 00:00 UTC")
         .contains("last failure 2026-06-22 12:00 UTC: creating the order: the CA's rate limit was reached")
         .containsPattern("next attempt \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(as the CA asked\\)");
+  }
+
+  /**
+   * A CA whose renewal information suggests a window after the certificate expires: believed, it
+   * kept the certificate serving past its expiry. It is a warning, and server.renewBefore applies.
+   */
+  @Test
+  void testPlan_aRenewalWindowAfterTheCertificateExpiresIsNotBelieved() throws Exception {
+    Instant issued = Instant.parse("2026-06-01T00:00:00Z"); // TestAcmeCa: 90 days, to 2026-08-30
+    ariWindow = List.of("2027-01-01T00:00:00Z", "2027-01-03T00:00:00Z");
+    HostIdentityProbe probe = orderedWithTestCa(issued);
+
+    CliResult plan = Cli.in(dir).clock(Clock.fixed(Instant.parse("2026-08-20T00:00:00Z"), ZoneOffset.UTC)).probe(probe)
+        .run("plan", "-f", "host.yaml");
+
+    assertThat(plan.out()).as(plan.toString())
+        .contains("the CA suggested renewing from 2027-01-01 00:00 UTC to 2027-01-03 00:00 UTC, not before the"
+            + " certificate expires (2026-08-30 00:00 UTC)")
+        .containsPattern("server: renewal due since 2026-0[78]-\\d\\d .* \\(renewBefore 33% of 90 days");
+  }
+
+  /** host.yaml for the stub, and the store's server certificate ordered at {@code issued} from a test CA. */
+  private HostIdentityProbe orderedWithTestCa(Instant issued) throws Exception {
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(yaml,
+        "apiVersion: hostpki/v1\nstore: {path: " + store + "}\n"
+            + "host: {detect: false, hostname: stub, domain: example.com, addresses: [127.0.0.1]}\n"
+            + "server:\n  issuer: acme\n  includeHostIdentity: false\n  dnsNames: [stub.example.com]\n"
+            + "  acme:\n    directory: " + base + "/dir\n    caBundle: ca.pem\n    termsOfServiceAgreed: true\n");
+    HostIdentityProbe probe = spec -> new HostIdentity("stub", Optional.of("example.com"), List.of());
+    new Reconciler(probe, Clock.fixed(issued, ZoneOffset.UTC), RANDOM, new Secrets(Map.of()),
+            new Hooks(new PrintWriter(Writer.nullWriter())))
+        .orderingFrom(new TestAcmeCa(TestCa.create(issued), Clock.fixed(issued, ZoneOffset.UTC)))
+        .apply(new DesiredStateLoader().load(yaml).desiredState().orElseThrow(), Set.of(), Optional.empty(),
+            Duration.ZERO);
+    return probe;
   }
 
   /** Every regular file under the store but the ACME record, by relative path. */
