@@ -13,7 +13,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -78,11 +82,37 @@ final class BoundedHttpClient extends HttpClient {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     }
-    return new Buffered<>(response, replay(handler, response));
+    HttpHeaders headers = readable(response.headers());
+    return new Buffered<>(response, headers, replay(handler, response, headers));
+  }
+
+  /**
+   * The answer's headers without a Retry-After, Date or Cache-Control max-age acme4j cannot read
+   * (negative, beyond an int, not an HTTP date): ignored, as RFC 9110 lets a recipient do. acme4j
+   * refused the whole answer for one, so a rate limit with {@code Retry-After: -5} lost its kind
+   * and was tried again after 5 minutes instead of an hour.
+   */
+  static HttpHeaders readable(HttpHeaders headers) {
+    return HttpHeaders.of(headers.map(), (name, value) -> switch (name.toLowerCase(Locale.ROOT)) {
+      case "retry-after" -> value.strip().matches("\\d{1,9}") || httpDate(value);
+      case "date" -> httpDate(value);
+      case "cache-control" -> !value.matches("(?i).*max-age=\\s*\\d{10,}.*");
+      default -> true;
+    });
+  }
+
+  private static boolean httpDate(String value) {
+    try {
+      ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   /** The buffered body, handed to the handler acme4j asked for as if it had just arrived. */
-  private static <T> T replay(HttpResponse.BodyHandler<T> handler, HttpResponse<byte[]> response) throws IOException {
+  private static <T> T replay(HttpResponse.BodyHandler<T> handler, HttpResponse<byte[]> response, HttpHeaders headers)
+      throws IOException {
     HttpResponse.BodySubscriber<T> subscriber = handler.apply(new HttpResponse.ResponseInfo() {
       @Override
       public int statusCode() {
@@ -91,7 +121,7 @@ final class BoundedHttpClient extends HttpClient {
 
       @Override
       public HttpHeaders headers() {
-        return response.headers();
+        return headers;
       }
 
       @Override
@@ -177,7 +207,7 @@ final class BoundedHttpClient extends HttpClient {
   }
 
   /** The answer with the body in the form acme4j asked for. */
-  private record Buffered<T>(HttpResponse<byte[]> response, T body) implements HttpResponse<T> {
+  private record Buffered<T>(HttpResponse<byte[]> response, HttpHeaders headers, T body) implements HttpResponse<T> {
     @Override
     public int statusCode() {
       return response.statusCode();
@@ -191,11 +221,6 @@ final class BoundedHttpClient extends HttpClient {
     @Override
     public Optional<HttpResponse<T>> previousResponse() {
       return Optional.empty();
-    }
-
-    @Override
-    public HttpHeaders headers() {
-      return response.headers();
     }
 
     @Override

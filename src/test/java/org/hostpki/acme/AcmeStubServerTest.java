@@ -73,6 +73,8 @@ class AcmeStubServerTest {
   private final AtomicLong nonce = new AtomicLong();
   private final List<String> acceptEncodings = new CopyOnWriteArrayList<>();
   private volatile Duration ariDelay = Duration.ZERO;
+  /** The Retry-After of the stub's rate limit on new orders. */
+  private volatile String orderRetryAfter = "7200";
   /** The suggested window the stub's renewal information gives: start, end. */
   private volatile List<String> ariWindow = List.of("2026-06-20T00:00:00Z", "2026-06-22T00:00:00Z");
   /** How long the stub takes for every request: a CA that answers each one just in time. */
@@ -140,7 +142,7 @@ class AcmeStubServerTest {
         }
         case "/order" -> {
           orderClaims.add(payload(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-          exchange.getResponseHeaders().set("Retry-After", "7200");
+          exchange.getResponseHeaders().set("Retry-After", orderRetryAfter);
           exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
           byte[] body = ("{\"type\":\"urn:ietf:params:acme:error:rateLimited\",\"detail\":\"too many new orders"
               + " (300) recently\",\"subproblems\":[{\"type\":\"urn:ietf:params:acme:error:rateLimited\","
@@ -397,6 +399,27 @@ class AcmeStubServerTest {
     assertThat(failure.problemType()).contains("urn:ietf:params:acme:error:rateLimited");
     assertThat(failure.nextAttempt()).isEqualTo(failure.retryAfter().orElseThrow());
     assertThat(Duration.between(failure.at(), failure.nextAttempt())).isBetween(Duration.ofMinutes(110), Duration.ofMinutes(130));
+  }
+
+  /** acme4j refuses a whole answer for a Retry-After it cannot read; the rate limit must stay one. */
+  @Test
+  void testOrder_aRateLimitWithAnUnreadableRetryAfterIsStillARateLimitAndWaitsAnHour() {
+    AcmeIssuer issuer = issuer(Optional.empty());
+    for (String unreadable : List.of("-5", "99999999999")) {
+      orderRetryAfter = unreadable;
+
+      assertThatThrownBy(() -> issuer.order(request(Optional.empty())))
+          .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+            assertThat(f.kind()).as(unreadable + ": " + f.getMessage()).isEqualTo(AcmeFailure.Kind.RATE_LIMITED);
+            assertThat(f.retryAfter()).as(unreadable).isEmpty();
+          });
+      AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+      assertThat(Duration.between(failure.at(), failure.nextAttempt())).as(unreadable).isGreaterThanOrEqualTo(BackOff.RATE_LIMITED);
+    }
+    orderRetryAfter = "Fri, 31 Dec 99999 23:59:59 GMT"; // readable, and believed for a week at most
+    assertThatThrownBy(() -> issuer.order(request(Optional.empty()))).isInstanceOf(AcmeFailure.class);
+    AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+    assertThat(Duration.between(failure.at(), failure.nextAttempt())).isEqualTo(BackOff.LONGEST_RETRY_AFTER);
   }
 
   @Test
