@@ -93,8 +93,12 @@ final class AcmeEdge {
    */
   AcmeObservation observe(boolean honourBackOff, Optional<Certificate> served, boolean askCa) {
     AccountState state = issuer.accountState();
+    // A run killed after its order was recorded, before the store took the certificate, left an
+    // earlier order's certificate served: still this account's, not one to order again.
     Optional<Fingerprint> lastOrdered =
-        state.lastOrder().flatMap(o -> fingerprint(o.leafSha256()));
+        served.map(Certificate::fingerprint)
+            .filter(f -> state.lastOrder().filter(o -> o.earlierLeavesSha256().contains(f.hex())).isPresent())
+            .or(() -> state.lastOrder().flatMap(o -> fingerprint(o.leafSha256())));
     Optional<SuggestedWindow> window = Optional.empty();
     Optional<String> problem = Optional.empty();
     Optional<Certificate> ours = served.filter(c -> lastOrdered.equals(Optional.of(c.fingerprint())));

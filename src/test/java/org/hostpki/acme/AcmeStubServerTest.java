@@ -524,6 +524,27 @@ class AcmeStubServerTest {
         .containsPattern("server: renewal due since 2026-0[78]-\\d\\d .* \\(renewBefore 33% of 90 days");
   }
 
+  /**
+   * kill -9 after the order was recorded but before the store took the certificate: the served
+   * certificate, from the order before, is still this account's. The next run ordered again,
+   * saying server.crt "was not ordered by this store's ACME account".
+   */
+  @Test
+  void testPlan_aRunKilledAfterItsOrderWasRecordedLeavesTheServedCertificateThisAccounts() throws Exception {
+    Instant issued = Instant.parse("2026-06-01T00:00:00Z");
+    HostIdentityProbe probe = orderedWithTestCa(issued);
+    Clock clock = Clock.fixed(issued.plusSeconds(60), ZoneOffset.UTC);
+    AcmeSpec spec = new DesiredStateLoader().load(dir.resolve("host.yaml")).desiredState().orElseThrow().server().acme()
+        .orElseThrow();
+    new AcmeIssuer(AcmeSettings.of(spec), store, clock, RANDOM, HookRunner.NONE,
+            Optional.of(new TestAcmeCa(TestCa.create(issued), clock)))
+        .order(request(Optional.empty())); // recorded, never served: the run was killed here
+
+    CliResult plan = Cli.in(dir).clock(clock).probe(probe).run("plan", "-f", "host.yaml");
+
+    assertThat(plan.out()).as(plan.toString()).contains("No changes").doesNotContain("was not ordered");
+  }
+
   /** host.yaml for the stub, and the store's server certificate ordered at {@code issued} from a test CA. */
   private HostIdentityProbe orderedWithTestCa(Instant issued) throws Exception {
     Path yaml = dir.resolve("host.yaml");
