@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import org.hostpki.model.TerminalText;
 
 /**
  * The HTTP client acme4j reaches the CA through, bounding every answer: all of it, headers and
@@ -38,6 +39,8 @@ import javax.net.ssl.SSLSession;
  * watch}) forever or filled the memory. A compressed answer is refused: hostpki asks for none, and
  * a small one may unpack to gigabytes. No request outlasts the {@link OrderDeadline} it was made
  * for: it gets the time left, and fails with {@link OrderDeadline.RanOut} when that is used up.
+ * A URL that is not https (a directory listing {@code http://} endpoints) is refused before any
+ * byte is sent.
  */
 final class BoundedHttpClient extends HttpClient {
   /** An ACME answer (JSON, a PEM chain) is a few kilobytes; a megabyte is far beyond any. */
@@ -60,6 +63,11 @@ final class BoundedHttpClient extends HttpClient {
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException {
+    if (!"https".equalsIgnoreCase(request.uri().getScheme())) {
+      // the directory is reached over verified TLS; a URL it lists must be too, or anyone on the way reads it
+      throw new IOException("the CA sent hostpki to " + TerminalText.escape(String.valueOf(request.uri()))
+          + ", which is not https; an ACME CA is reached over verified TLS only");
+    }
     Duration own = request.timeout().orElse(timeout);
     Duration limit = deadline.cap(own);
     boolean cut = limit.compareTo(own) < 0;

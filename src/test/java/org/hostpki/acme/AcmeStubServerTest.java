@@ -191,6 +191,11 @@ class AcmeStubServerTest {
         }
         return true;
       }
+      case "/dir-http" -> {
+        String plain = "http://127.0.0.1:" + server.getAddress().getPort();
+        json(exchange, 200, "{\"newNonce\":\"" + plain + "/nonce\",\"newAccount\":\"" + plain + "/account\"}");
+        return true;
+      }
       case "/dir-gzip" -> {
         java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
         try (var gzip = new java.util.zip.GZIPOutputStream(packed)) {
@@ -305,6 +310,22 @@ class AcmeStubServerTest {
    * recorded with its back-off; without the bound its four requests took 4 s and ended in the
    * stub's rate-limit answer.
    */
+  /** A directory that lists http:// endpoints: refused before a byte goes out in the clear. */
+  @Test
+  void testSession_aDirectoryListingHttpUrlsIsRefused() throws Exception {
+    org.shredzone.acme4j.Session session =
+        new org.shredzone.acme4j.Session(URI.create(base + "/dir-http"), VerifiedTransport.trusting(
+            Optional.of(dir.resolve("ca.pem")),
+            OrderDeadline.of(Clock.systemUTC(), Instant.now().plusSeconds(60), Duration.ofSeconds(60))));
+    java.security.KeyPair key = JcaKeys.keyPair(KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM));
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+        () -> new org.shredzone.acme4j.AccountBuilder().useKeyPair(key).agreeToTermsOfService().createLogin(session));
+
+    assertThat(Failures.translate(thrown, "creating the ACME account", base + "/dir-http").getMessage())
+        .contains("the CA sent hostpki to http://127.0.0.1:" + server.getAddress().getPort() + "/nonce, which is not https");
+  }
+
   @Test
   void testOrder_aCaAnsweringEachRequestSlowlyFailsAtServerAcmeTimeoutAndIsRecorded() {
     requestDelay = Duration.ofSeconds(1);
