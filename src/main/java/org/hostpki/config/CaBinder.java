@@ -1,5 +1,6 @@
 package org.hostpki.config;
 
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -309,7 +310,12 @@ final class CaBinder {
         networks,
         fields.duration(policy, "maxValidity").map(Fields.Given::value),
         attributes,
-        usages);
+        usages,
+        fields.integer(policy, "maxSubjectAltNames")
+            .map(Fields.Given::value)
+            .filter(v -> v.signum() > 0 && v.bitLength() < 31) // others: the schema
+            .map(BigInteger::intValue)
+            .orElse(SigningPolicy.DEFAULT_MAX_SUBJECT_ALT_NAMES));
   }
 
   private List<IpNetwork> networks(YamlNode.Mapping m, String key) {
