@@ -19,6 +19,7 @@ import org.hostpki.model.CrlSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.IpNetwork;
 import org.hostpki.model.KeyPurpose;
+import org.hostpki.model.KeySpec;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.model.SubjectAttribute;
@@ -44,9 +45,16 @@ final class CaBinder {
     if (policy.isPresent() && constraints.isPresent()) {
       warnWhereThePolicyReachesBeyond(ca, policy.get(), constraints.get());
     }
+    KeySpec key = parts.key(ca);
+    parts.warnOnEd25519(
+        ca,
+        key,
+        "browsers do not accept certificates signed by an Ed25519 CA: Chrome and Firefox refuse"
+            + " every certificate this CA signs (OpenSSL, GnuTLS and Java accept them); use EC or RSA"
+            + " if browsers connect");
     return new CaSpec(
         parts.subject(ca),
-        parts.key(ca),
+        key,
         lifetime.validity(),
         lifetime.renewBefore(),
         overlap(ca, lifetime),
