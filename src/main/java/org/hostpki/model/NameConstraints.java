@@ -122,8 +122,15 @@ public record NameConstraints(
   public Optional<Refusal> dnsNameRefusal(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     for (String excluded : excludedDnsDomains) {
-      if (dnsNameWithin(lower, excluded) || wildcardReaches(lower, excluded)) {
+      if (dnsNameWithin(lower, excluded)) {
         return Optional.of(new Refusal(false, "excluded dnsDomains " + quoted(excludedDnsDomains)));
+      }
+      if (wildcardReaches(lower, excluded)) {
+        return Optional.of(
+            new Refusal(
+                false,
+                "excluded dnsDomains " + quoted(excludedDnsDomains) + ": the wildcard stands for "
+                    + excluded + " too, and Chromium refuses it"));
       }
     }
     if (!permittedDnsDomains.isEmpty() && permittedDnsDomains.stream().noneMatch(p -> dnsNameWithin(lower, p))) {

@@ -51,7 +51,11 @@ class NameConstraintsTest {
   @Test
   void testDnsNameRefusal_aWildcardStandingForAnExcludedNameIsExcluded() {
     assertThat(CORP.dnsNameRefusal("*.corp.example"))
-        .contains(new NameConstraints.Refusal(false, "excluded dnsDomains [lab.corp.example]"));
+        .contains(
+            new NameConstraints.Refusal(
+                false,
+                "excluded dnsDomains [lab.corp.example]: the wildcard stands for lab.corp.example too,"
+                    + " and Chromium refuses it"));
     assertThat(CORP.dnsNameRefusal("*.Lab.corp.example")).isPresent();
     assertThat(CORP.dnsNameRefusal("*.x.corp.example")).as("lab.corp.example is no name it stands for").isEmpty();
     NameConstraints dotted = new NameConstraints(List.of(), List.of(), List.of(".lab.corp.example"), List.of());
