@@ -50,7 +50,9 @@ final class ServerBinder {
       warnOnCommonName(server, subject, includeHostIdentity, dnsNames);
     }
     parts.warnOnEd25519(
-        server, key, "browsers do not accept Ed25519 server certificates; use EC or RSA if browsers connect");
+        server,
+        key,
+        "browsers do not accept Ed25519 server certificates; use EC or RSA if browsers connect");
     boolean issuerUsable = !Fields.unusable(server, "issuer", givenIssuer);
     AcmeBinder acmeBinder = new AcmeBinder(fields);
     Optional<AcmeSpec> acme =

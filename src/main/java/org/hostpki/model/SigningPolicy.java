@@ -37,7 +37,7 @@ public record SigningPolicy(
 
   public SigningPolicy {
     if (maxSubjectAltNames < 1) {
-      throw new IllegalArgumentException("maxSubjectAltNames must be at least 1: " + maxSubjectAltNames);
+      throw new IllegalArgumentException("maxSubjectAltNames is below 1: " + maxSubjectAltNames);
     }
     allowedDomains = List.copyOf(allowedDomains);
     allowedNetworks = List.copyOf(allowedNetworks);

@@ -345,7 +345,9 @@ public final class CaRevoker {
       String shown,
       Instant now) {
     Optional<Certificate> previous =
-        snapshot.file(StoreLayout.CA_PREVIOUS_CERT).map(CaRevoker::first).filter(certificate::isSignedBy);
+        snapshot.file(StoreLayout.CA_PREVIOUS_CERT)
+            .map(CaRevoker::first)
+            .filter(certificate::isSignedBy);
     if (previous.isEmpty()) {
       return Optional.empty();
     }
@@ -368,14 +370,15 @@ public final class CaRevoker {
                 + ") signed anew (their next hostpki sign gets a certificate of this CA), then ";
     return Optional.of(
         new HostpkiException(
-            shown + " was signed by the previous CA " + TerminalText.escape(previous.get().facts().subjectDn())
-                + " (" + StoreLayout.CA_PREVIOUS_CERT + "), which the CA rotation keeps trusted "
+            shown + " was signed by the previous CA "
+                + TerminalText.escape(previous.get().facts().subjectDn()) + " ("
+                + StoreLayout.CA_PREVIOUS_CERT + "), which the CA rotation keeps trusted "
                 + until.map(u -> "until " + DateText.of(u)).orElse("until the next apply")
                 + " but whose key this store no longer holds: no CRL of it can be written, and this"
                 + " CA's would list it to no effect. Nothing was revoked. To have clients refuse it"
                 + " now, end the previous CA's trust early: " + first + "remove ca.rotation.overlap"
-                + " from " + source + " and run hostpki apply -f " + source + " (" + StoreLayout.CA_PREVIOUS_CERT
-                + " leaves trust-bundle.crt, truststore.p12 and trust-hashed/), hand the new trust"
+                + " from " + source + " and run hostpki apply -f " + source + " ("
+                + StoreLayout.CA_PREVIOUS_CERT + " leaves trust-bundle.crt, truststore.p12 and trust-hashed/), hand the new trust"
                 + " bundle to the clients (hostpki export -f " + source + " trust-bundle), and put"
                 + " ca.rotation.overlap back"));
   }

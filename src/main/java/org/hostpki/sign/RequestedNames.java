@@ -60,6 +60,6 @@ final class RequestedNames {
         return Optional.of("has a label that starts or ends with '-'");
       }
     }
-    return DnsName.bidiProblem(name); // as server.dnsNames: a name shown in an order that reads as another
+    return DnsName.bidiProblem(name); // as server.dnsNames: shown in an order that reads as another
   }
 }
