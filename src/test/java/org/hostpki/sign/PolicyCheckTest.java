@@ -243,7 +243,7 @@ class PolicyCheckTest {
             POLICY.allowedExtendedKeyUsages(), 3);
     byte[] pem =
         TestRequests.pem(
-            TestKeys.freshEc(), List.of("a.corp.example", "b.corp.example", "c.corp.example"),
+            TestKeys.ec(), List.of("a.corp.example", "b.corp.example", "c.corp.example"),
             List.of(ip("192.0.2.7")));
     SignRequest request = SignRequest.read(Path.of("/tmp/db.csr"), pem);
 
