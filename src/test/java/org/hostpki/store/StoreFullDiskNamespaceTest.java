@@ -5,30 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hostpki.store.StoreFiles.bytes;
 import static org.hostpki.store.StoreFiles.text;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.SortedMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
-import org.hostpki.testkit.Prerequisites;
 import org.hostpki.testkit.Tags;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A store on a file system that fills up: a small tmpfs in a private mount namespace held open by
- * a waiting {@code cat}, reached through {@code /proc/PID/root} (as {@link
- * StoreOverlayNamespaceTest} does), so the kernel's own ENOSPC meets the store's writer.
+ * A store on a file system that fills up: a small tmpfs in a {@link MountedNamespace}, so the
+ * kernel's own ENOSPC meets the store's writer.
  */
 @Tag(Tags.NAMESPACE)
 class StoreFullDiskNamespaceTest {
@@ -42,9 +36,9 @@ class StoreFullDiskNamespaceTest {
   void testWrite_onAFullFileSystemNamesTheFileAndTheFix_andLeavesTheStoreAsItWas()
       throws Exception {
     Path mountPoint = Files.createDirectory(temp.resolve("small"));
-    Process holder = tmpfs(mountPoint, "64k");
-    try {
-      Path small = Path.of("/proc/" + holder.pid() + "/root").resolve(mountPoint.toString().substring(1));
+    try (MountedNamespace namespace =
+        MountedNamespace.mount("mount -t tmpfs -o size=64k tmpfs \"$1\"", mountPoint.toString())) {
+      Path small = namespace.resolve(mountPoint);
       StoreDirectory directory =
           new StoreDirectory(small.resolve("pki"), new TestClock(Instant.parse("2026-03-01T12:00:00Z")));
       String first = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
@@ -64,11 +58,6 @@ class StoreFullDiskNamespaceTest {
       try (Stream<Path> entries = Files.list(small.resolve("pki"))) {
         assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(GenerationNames::isLeftover);
       }
-    } finally {
-      holder.getOutputStream().close(); // cat ends, and the namespace with it
-      if (!holder.waitFor(10, TimeUnit.SECONDS)) {
-        holder.destroyForcibly();
-      }
     }
   }
 
@@ -83,30 +72,5 @@ class StoreFullDiskNamespaceTest {
     } catch (IOException full) {
       // as intended: no space is left
     }
-  }
-
-  /** A process in a private mount namespace where {@code mountPoint} is a tmpfs, until its input closes. */
-  private static Process tmpfs(Path mountPoint, String size) throws IOException {
-    Process process;
-    try {
-      process =
-          new ProcessBuilder(
-                  "unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                  "mount -t tmpfs -o \"size=$2\" tmpfs \"$1\" || exit 77\necho ready; exec cat",
-                  "sh", mountPoint.toString(), size)
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      Prerequisites.missing("cannot run unshare: " + e.getMessage());
-      throw e;
-    }
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    if (!"ready".equals(line)) {
-      process.destroyForcibly();
-      Prerequisites.missing("no tmpfs mount in a private mount namespace here: " + line);
-    }
-    return process;
   }
 }
