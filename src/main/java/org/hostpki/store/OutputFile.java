@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -277,14 +278,14 @@ public final class OutputFile {
    * Removes the temporary files that runs killed while writing this file left beside it ({@code
    * .NAME.<12 hex digits>.tmp}), which would otherwise pile up, one a killed run: a regular file
    * under that name that no live writer holds locked and that is a minute older than this run's
-   * own ({@code now}, the file system's time, not this process's clock). Only in a
-   * directory no other user may write (where no one else can plant a file under such a name).
-   * Best effort: what cannot be removed stays for the next run.
+   * own ({@code now}, the file system's time, not this process's clock). Only where no other
+   * user can change the directory or a folder on the way to it (see {@link #onlyRootOrSelfCanChange}):
+   * there no one else can plant a file under such a name, nor swap one for a FIFO that would hang
+   * this run opening it to test its lock. Best effort: what cannot be removed stays for the next run.
    */
   private static void removeInterruptedWrites(Path directory, String name, FileTime now) {
     try {
-      if (!FileModes.hasPosix(directory)
-          || ((Integer) Files.getAttribute(directory, "unix:mode") & 01022) != 0) {
+      if (!FileModes.hasPosix(directory) || !onlyRootOrSelfCanChange(directory)) {
         return;
       }
       FileTime aMinuteAgo = FileTime.from(now.toInstant().minus(Duration.ofMinutes(1)));
@@ -302,6 +303,26 @@ public final class OutputFile {
     } catch (IOException | RuntimeException e) {
       // left for the next run; what matters is the file being written
     }
+  }
+
+  /**
+   * Whether only root and this user can change the entries of {@code directory} (a real path) and
+   * of every folder on the way to it: each is theirs, not a link, and no group or others may write
+   * it, or (a folder on the way only) it is sticky, as /tmp is, so that no other user may rename
+   * what is theirs in it.
+   */
+  private static boolean onlyRootOrSelfCanChange(Path directory) throws IOException {
+    OptionalInt self = FileOwners.processUid(directory.getFileSystem());
+    for (Path folder = directory; folder != null; folder = folder.getParent()) {
+      Map<String, Object> unix = Files.readAttributes(folder, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) unix.get("mode");
+      int uid = (Integer) unix.get("uid");
+      boolean othersMayWrite = (mode & 0022) != 0 && (folder.equals(directory) || (mode & 01000) == 0);
+      if ((mode & 0170000) != 0040000 || (uid != 0 && !self.equals(OptionalInt.of(uid))) || othersMayWrite) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isTemporaryOf(String name, Path entry) {

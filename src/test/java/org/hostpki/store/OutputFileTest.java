@@ -124,6 +124,28 @@ class OutputFileTest {
     assertThat(out.resolve("chain.pem")).hasBinaryContent(CONTENT);
   }
 
+  /**
+   * A folder on the way that another user owns (a deploy user's webroot, a service's own folder):
+   * its owner may plant entries under a temporary file's name, or swap one for a FIFO that would
+   * hang the run opening it to test its lock; hostpki, as root, removes nothing there.
+   */
+  @Test
+  void testWrite_removesNothingInAFolderAnotherUserMayChange() throws Exception {
+    Path deploy = Files.createDirectory(dir.resolve("deploy"));
+    Path webroot = Files.createDirectory(deploy.resolve("www"));
+    Files.setPosixFilePermissions(webroot, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path inTheirs = old(webroot.resolve(".chain.pem.0123456789ab.tmp"), FileTime.fromMillis(0));
+    chown("4242:4242", inTheirs);
+    chown("4242:4242", webroot);
+    OutputFile.at(webroot.resolve("chain.pem")).write(CONTENT);
+    run("chown", "0:0", webroot.toString());
+    chown("4242:4242", deploy); // theirs one folder up: they could swap www for their own
+    OutputFile.at(webroot.resolve("chain.pem")).write(CONTENT);
+
+    assertThat(inTheirs).exists();
+    assertThat(webroot.resolve("chain.pem")).hasBinaryContent(CONTENT);
+  }
+
   private static Path old(Path file, FileTime time) throws IOException {
     Files.writeString(file, "half");
     Files.setLastModifiedTime(file, time);
