@@ -133,14 +133,16 @@ public final class OutputFile {
   }
 
   private void put(byte[] content, boolean replace) {
-    put(content, replace, () -> {});
+    put(content, replace, () -> {}, () -> {});
   }
 
   /**
    * Writes as {@link #put(byte[], boolean)} does; {@code afterCheck} runs between the check of the
-   * path and the write (a test's swap of a folder on the way).
+   * path and the write (a test's swap of a folder on the way), {@code whileWritten} once the new
+   * file is written in the folder held, before it is renamed into place (a test's file planted
+   * meanwhile).
    */
-  void put(byte[] content, boolean replace, Runnable afterCheck) {
+  void put(byte[] content, boolean replace, Runnable afterCheck, Runnable whileWritten) {
     Destination destination = destination();
     afterCheck.run();
     Optional<OutputFolder> held = hold();
@@ -154,7 +156,7 @@ public final class OutputFile {
           || folder.plantedSince(destination.replaced())) {
         throw new OutputFolder.Changed();
       }
-      putInFolder(folder, content, replace);
+      putInFolder(folder, content, replace, destination.replaced(), whileWritten);
     } catch (OutputFolder.Refused e) {
       throw refused(e.getMessage());
     } catch (IOException e) {
@@ -183,9 +185,15 @@ public final class OutputFile {
 
   /**
    * The new file is created, given the replaced file's mode and owner, and renamed into place
-   * relative to the folder held, never through its path again.
+   * relative to the folder held, never through its path again. The mode and owner are those of the
+   * file the check saw ({@code seen}), which the folder still held then: read again now, they
+   * would be those of a file another user put there meanwhile (in a sticky folder every user may
+   * write, such as /tmp, once this run's temporary file showed it was writing), and the new file
+   * would be theirs to change.
    */
-  private void putInFolder(OutputFolder folder, byte[] content, boolean replace) throws IOException {
+  private void putInFolder(
+      OutputFolder folder, byte[] content, boolean replace, Optional<PosixFileAttributes> seen,
+      Runnable whileWritten) throws IOException {
     SecureDirectoryStream<Path> handle = folder.handle();
     Path directory = folder.path();
     Path name = directory.getFileSystem().getPath(folder.name());
@@ -206,9 +214,9 @@ public final class OutputFile {
           file.force(true);
         }
       }
-      Optional<PosixFileAttributes> replaced = folder.file();
+      whileWritten.run();
       takeOver(handle.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
-          replaced);
+          seen);
       if (replace) {
         handle.move(temporary, handle, name); // renameat: replaces atomically
       } else {

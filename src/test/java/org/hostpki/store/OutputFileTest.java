@@ -270,7 +270,7 @@ class OutputFileTest {
           } catch (IOException e) {
             throw new AssertionError(e);
           }
-        }))
+        }, () -> {}))
         .isInstanceOf(HostpkiException.class)
         .hasMessage("cannot write " + sub.resolve("ca.crt") + ": it leads through the symbolic link " + sub
             + " in a folder another user may change, who could put another link in its place while"
@@ -280,6 +280,32 @@ class OutputFileTest {
     try (var entries = Files.list(victim)) {
       assertThat(entries).containsExactly(victim.resolve("ca.crt"));
     }
+  }
+
+  /**
+   * In a sticky folder every user may write (/tmp), another user waits for this run's temporary
+   * file to appear and only then creates the target, empty: the file the check saw (none) is what
+   * the new one takes after, so it is replaced by root's 0644 file, not given to them to change
+   * (they got it in 4 runs of 6 with a polling script, 2 KB written on tmpfs).
+   */
+  @Test
+  void testWrite_fileAnotherUserPlantsWhileItIsWrittenDoesNotGiveThemTheNewOne() throws Exception {
+    Path shared = Files.createDirectory(dir.resolve("tmp"));
+    Files.setAttribute(shared, "unix:mode", 01777);
+    Path target = shared.resolve("ca.pem");
+    OutputFile file = OutputFile.at(target);
+
+    file.put(CONTENT, true, () -> {}, () -> {
+          try {
+            Files.setAttribute(Files.createFile(target), "unix:uid", 4242);
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        });
+
+    assertThat(Files.getAttribute(target, "unix:uid")).isEqualTo(0);
+    assertThat(mode(target)).isEqualTo("rw-r--r--");
+    assertThat(target).hasBinaryContent(CONTENT);
   }
 
   /**
@@ -300,7 +326,7 @@ class OutputFileTest {
           } catch (IOException e) {
             throw new AssertionError(e);
           }
-        }))
+        }, () -> {}))
         .hasMessage("cannot write " + current.resolve("ca.crt") + ": a folder or link on its path changed while"
             + " hostpki wrote it, and nothing was written; run it again, and if it happens again, name a"
             + " file in a folder no other user can write");
