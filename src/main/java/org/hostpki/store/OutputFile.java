@@ -199,7 +199,7 @@ public final class OutputFile {
     Path name = directory.getFileSystem().getPath(folder.name());
     Path temporary = directory.getFileSystem().getPath(temporaryName(folder.name()));
     try {
-      // Locked while written, as putByPath's (see removeInterruptedWrites).
+      // Locked until it has the target's name, as putByPath's (see removeInterruptedWrites).
       try (SeekableByteChannel channel =
               handle.newByteChannel(temporary, CREATE_NEW, FileModes.creationAttributes(directory, FileModes.SECRET));
           FileLock writing = channel instanceof FileChannel file ? file.lock() : null) {
@@ -213,16 +213,16 @@ public final class OutputFile {
         if (channel instanceof FileChannel file) {
           file.force(true);
         }
-      }
-      whileWritten.run();
-      takeOver(handle.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
-          seen);
-      if (replace) {
-        handle.move(temporary, handle, name); // renameat: replaces atomically
-      } else {
-        // No linkat relative to a handle in Java: through the path, which finds the new file only
-        // in the folder held (elsewhere there is no such name, and the link fails).
-        Files.createLink(directory.resolve(name), directory.resolve(temporary));
+        whileWritten.run();
+        takeOver(handle.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
+            seen);
+        if (replace) {
+          handle.move(temporary, handle, name); // renameat: replaces atomically
+        } else {
+          // No linkat relative to a handle in Java: through the path, which finds the new file only
+          // in the folder held (elsewhere there is no such name, and the link fails).
+          Files.createLink(directory.resolve(name), directory.resolve(temporary));
+        }
       }
       SafeFiles.syncDirectory(directory);
     } catch (FileAlreadyExistsException e) {
@@ -254,15 +254,15 @@ public final class OutputFile {
           channel.write(buffer);
         }
         channel.force(true);
-      }
-      takeOver(
-          Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
-          destination.replaced());
-      if (replace) {
-        Files.move(
-            temporary, destination.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        Files.createLink(destination.file(), temporary); // fails if the name exists: no race
+        takeOver(
+            Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
+            destination.replaced());
+        if (replace) {
+          Files.move(
+              temporary, destination.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          Files.createLink(destination.file(), temporary); // fails if the name exists: no race
+        }
       }
       SafeFiles.syncDirectory(directory);
     } catch (FileAlreadyExistsException e) {

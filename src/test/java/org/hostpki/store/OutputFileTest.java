@@ -146,6 +146,34 @@ class OutputFileTest {
     assertThat(webroot.resolve("chain.pem")).hasBinaryContent(CONTENT);
   }
 
+  /**
+   * A run stopped for over a minute (Ctrl-Z, a stalled NFS server) after writing its temporary
+   * file but before renaming it: the next write of the file must not take it for a killed run's
+   * leftover. It was unlocked once written, removed, and the stopped run failed on resuming.
+   */
+  @Test
+  void testWrite_aStoppedRunsTemporaryFileIsLockedUntilItHasTheTargetsName() throws IOException {
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path target = out.resolve("chain.pem");
+
+    OutputFile.at(target).put(CONTENT, true, () -> {}, () -> {
+          try (var written = Files.list(out)) {
+            for (Path temporary : written.toList()) {
+              Files.setLastModifiedTime(temporary, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            }
+            OutputFile.at(target).write(bytes("meanwhile"));
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        });
+
+    assertThat(target).hasBinaryContent(CONTENT);
+    try (var files = Files.list(out)) {
+      assertThat(files).containsExactly(target);
+    }
+  }
+
   private static Path old(Path file, FileTime time) throws IOException {
     Files.writeString(file, "half");
     Files.setLastModifiedTime(file, time);
