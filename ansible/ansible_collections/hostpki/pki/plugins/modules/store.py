@@ -64,7 +64,7 @@ options:
         C(store.password), C(store.previousPassword), C(trust.install.javaPassword) or
         C(server.acme.externalAccountBinding.hmacKey)), or as an output's C(password) (only
         C(none)), fails the task before C(hostpki) runs; give it with C(secrets). Whatever stands
-        at those places but a source (a vault value as C({env: VALUE}) too) is masked in every
+        at those places but a source (a vault value given as the name of C(env) too) is masked in every
         result of the task, a failure before C(hostpki) runs included.
       - Mutually exclusive with C(config); one of them is required.
     type: dict
