@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.ListenAddress;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Jvm;
 import org.hostpki.testkit.LoopbackPorts;
+import org.hostpki.testkit.ProcessResult;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,6 +79,38 @@ class Http01ListenerTest {
       assertThat(readOrReset(drip)).isEqualTo(-1);
     } finally {
       listener.cleanUp();
+    }
+  }
+
+  /**
+   * On a host without IPv6 (ipv6.disable=1), as the JDK sees one with -Djava.net.preferIPv4Stack:
+   * an IPv6 listen address is a refusal naming it and the fix, not an internal error.
+   */
+  @Test
+  void testListener_anIpv6AddressOnAHostWithoutIpv6IsRefusedWithTheFix() {
+    int port = LoopbackPorts.free();
+    List<String> command = new ArrayList<>(Jvm.commandLine(BindWithoutIpv6.class, String.valueOf(port)));
+    command.add(1, "-Djava.net.preferIPv4Stack=true");
+
+    ProcessResult run = Command.of(command).run();
+
+    assertThat(run.stdout()).as(run.toString()).isEqualTo(
+        "cannot listen on [::1]:" + port + " for http-01: this host has no IPv6; listen on an IPv4 address, or on"
+            + " every address (:" + port + ")\n");
+  }
+
+  /** Presents a challenge on [::1]:PORT and prints the refusal. */
+  static final class BindWithoutIpv6 {
+    public static void main(String[] args) throws Exception {
+      Http01Listener listener = new Http01Listener(ListenAddress.parse("[::1]:" + args[0]).orElseThrow());
+      try {
+        listener.present(List.of(new PendingChallenge("dns", "a.example", false, TOKEN, KEY_AUTHORIZATION, "")));
+        System.out.println("listening");
+      } catch (AcmeFailure f) {
+        System.out.println(f.getMessage());
+      } finally {
+        listener.cleanUp();
+      }
     }
   }
 
