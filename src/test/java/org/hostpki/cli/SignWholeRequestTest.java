@@ -237,15 +237,17 @@ class SignWholeRequestTest {
   void testSign_anOrganizationLongerThanRfc5280Allows_isRefused() throws Exception {
     // Found by the hostile-input trial: a 100,000-character organization was signed.
     writeCaYaml(", allowedSubjectAttributes: [organization]");
-    hostpkiRequest(subject("m1.fleet.test", "O".repeat(65)), List.of("m1.fleet.test"));
+    hostpkiRequest(subject("m1.fleet.test", "O".repeat(300)), List.of("m1.fleet.test"));
 
     CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
     assertThat(run.err())
         .startsWith(
-            "error: refused: subject organization is 65 characters long; RFC 5280 allows at most 64"
-                + " for organization\n");
+            "error: refused: subject organization is 300 characters long; RFC 5280 allows at most 64"
+                + " for organization\n")
+        .contains("(CN=m1.fleet.test,O=" + "O".repeat(181) + "… (319 characters))")
+        .doesNotContain("O".repeat(182));
     assertThat(issued()).isEmpty();
   }
 
