@@ -297,7 +297,8 @@ class DesiredStateLoaderTest {
             + "  subject: {commonName: Example CA, organization: Example Corp, country: US}\n"
             + "  key: {algorithm: RSA, size: 4096}\n"
             + "  validity: 1825d\n  renewBefore: PT4320H\n  rotation: {overlap: 7d}\n"
-            + "  policy: {allowedDomains: [\"*.Example.com\"], allowedNetworks: [192.0.2.0/24], maxValidity: 90d}\n"
+            + "  policy: {allowedDomains: [\"*.Example.com\"], allowedNetworks: [192.0.2.0/24], maxValidity: 90d,"
+            + " maxSubjectAltNames: 20}\n"
             + "server:\n"
             + "  subject: {commonName: portal.example.com}\n"
             + "  dnsNames: [Portal.example.com, \"*.apps.example.com\"]\n  ipAddresses: [192.0.2.10]\n"
@@ -336,6 +337,7 @@ class DesiredStateLoaderTest {
     assertThat(state.ca().policy().orElseThrow().allowedNetworks())
         .containsExactly(IpNetwork.parse("192.0.2.0/24").orElseThrow());
     assertThat(state.ca().policy().orElseThrow().maxValidity()).contains(Duration.ofDays(90));
+    assertThat(state.ca().policy().orElseThrow().maxSubjectAltNames()).isEqualTo(20);
     ServerSpec server = state.server();
     assertThat(server.issuer()).isEqualTo(ServerSpec.Issuer.INTERNAL);
     assertThat(server.subject()).isEqualTo(Subject.commonName("portal.example.com"));
