@@ -63,7 +63,8 @@ public final class DesiredStateLoader {
 
   private static LoadResult result(Path file, Optional<DesiredState> state, Problems problems) {
     return new LoadResult(
-        file, problems.hasErrors() ? Optional.empty() : state, problems.sorted());
+        file, problems.hasErrors() ? Optional.empty() : state, problems.sorted(), problems.unshownErrors(),
+        problems.unshownWarnings());
   }
 
   private synchronized SchemaCheck schemaCheck() {

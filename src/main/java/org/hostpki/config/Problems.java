@@ -70,6 +70,16 @@ final class Problems {
     }
   }
 
+  /** Errors found past {@link #MAX_SHOWN}, not kept. */
+  int unshownErrors() {
+    return moreErrors;
+  }
+
+  /** Warnings found past {@link #MAX_SHOWN}, not kept. */
+  int unshownWarnings() {
+    return moreWarnings;
+  }
+
   boolean hasErrors() {
     return moreErrors > 0 || found.stream().anyMatch(Problem::isError);
   }

@@ -200,6 +200,7 @@ class DesiredStateLoaderTest {
     LoadResult result = loader.loadString(file, yaml.toString());
 
     assertThat(result.hasErrors()).isTrue();
+    assertThat(result.errorCount()).isEqualTo(250);
     assertThat(result.problems()).hasSize(101);
     assertThat(result.problems().get(0).format()).startsWith("/etc/hostpki/host.yaml:4:1: error: unknown key 'k0'");
     assertThat(result.problems().get(100).format())
