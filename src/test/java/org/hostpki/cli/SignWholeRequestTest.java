@@ -239,16 +239,12 @@ class SignWholeRequestTest {
     writeCaYaml(", allowedSubjectAttributes: [organization]");
     hostpkiRequest(subject("m1.fleet.test", "O".repeat(300)), List.of("m1.fleet.test"));
 
-    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
-
-    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err())
+    assertThat(refusedSigning())
         .startsWith(
             "error: refused: subject organization is 300 characters long; RFC 5280 allows at most 64"
                 + " for organization\n")
         .contains("(CN=m1.fleet.test,O=" + "O".repeat(181) + "… (319 characters))")
         .doesNotContain("O".repeat(182));
-    assertThat(issued()).isEmpty();
   }
 
   @Test
@@ -257,16 +253,20 @@ class SignWholeRequestTest {
     List<String> names = IntStream.range(0, 1001).mapToObj(i -> "m" + i + ".fleet.test").toList();
     hostpkiRequest(Subject.empty(), names);
 
-    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
-
-    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
-    assertThat(run.err())
+    assertThat(refusedSigning())
         .isEqualTo(
             "error: " + dir.resolve("m1.csr") + ": the request lists 1001 subject alternative names;"
                 + " hostpki certifies at most 1000 in one certificate (TLS clients refuse larger ones:"
                 + " OpenSSL stops at 100 KiB for the certificates a server sends); nothing was signed:"
                 + " spread the names over several requests\n");
+  }
+
+  /** Signs m1.csr, which must be refused with nothing issued: what sign said. */
+  private String refusedSigning() throws IOException {
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
     assertThat(issued()).isEmpty();
+    return run.err();
   }
 
   @Test
