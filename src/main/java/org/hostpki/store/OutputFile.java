@@ -3,6 +3,8 @@ package org.hostpki.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -16,12 +18,15 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -185,8 +190,13 @@ public final class OutputFile {
     Path name = directory.getFileSystem().getPath(folder.name());
     Path temporary = directory.getFileSystem().getPath(temporaryName(folder.name()));
     try {
+      // Locked while written, as putByPath's (see removeInterruptedWrites).
       try (SeekableByteChannel channel =
-          handle.newByteChannel(temporary, CREATE_NEW, FileModes.creationAttributes(directory, FileModes.SECRET))) {
+              handle.newByteChannel(temporary, CREATE_NEW, FileModes.creationAttributes(directory, FileModes.SECRET));
+          FileLock writing = channel instanceof FileChannel file ? file.lock() : null) {
+        removeInterruptedWrites(directory, folder.name(),
+            handle.getFileAttributeView(temporary, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes().lastModifiedTime());
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -223,9 +233,13 @@ public final class OutputFile {
     String name = destination.file().getFileName().toString();
     Path temporary = directory.resolve(temporaryName(name));
     try {
+      // Locked from its creation until it has the target's name: a later run that finds it
+      // unlocked knows its writer is gone (see removeInterruptedWrites).
       try (FileChannel channel =
-          FileChannel.open(
-              temporary, CREATE_NEW, FileModes.creationAttributes(temporary, FileModes.SECRET))) {
+              FileChannel.open(
+                  temporary, CREATE_NEW, FileModes.creationAttributes(temporary, FileModes.SECRET));
+          FileLock writing = channel.lock()) {
+        removeInterruptedWrites(directory, name, Files.getLastModifiedTime(temporary));
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -257,6 +271,61 @@ public final class OutputFile {
 
   private static String temporaryName(String name) {
     return "." + name + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp";
+  }
+
+  /**
+   * Removes the temporary files that runs killed while writing this file left beside it ({@code
+   * .NAME.<12 hex digits>.tmp}), which would otherwise pile up, one a killed run: a regular file
+   * under that name that no live writer holds locked and that is a minute older than this run's
+   * own ({@code now}, the file system's time, not this process's clock). Only in a
+   * directory no other user may write (where no one else can plant a file under such a name).
+   * Best effort: what cannot be removed stays for the next run.
+   */
+  private static void removeInterruptedWrites(Path directory, String name, FileTime now) {
+    try {
+      if (!FileModes.hasPosix(directory)
+          || ((Integer) Files.getAttribute(directory, "unix:mode") & 01022) != 0) {
+        return;
+      }
+      FileTime aMinuteAgo = FileTime.from(now.toInstant().minus(Duration.ofMinutes(1)));
+      try (DirectoryStream<Path> entries =
+          Files.newDirectoryStream(directory, entry -> isTemporaryOf(name, entry))) {
+        for (Path entry : entries) {
+          BasicFileAttributes attributes =
+              Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (attributes.isRegularFile()
+              && attributes.lastModifiedTime().compareTo(aMinuteAgo) < 0) {
+            removeUnlessLocked(entry);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // left for the next run; what matters is the file being written
+    }
+  }
+
+  private static boolean isTemporaryOf(String name, Path entry) {
+    String entryName = entry.getFileName().toString();
+    String prefix = "." + name + ".";
+    return entryName.length() == prefix.length() + 12 + ".tmp".length()
+        && entryName.startsWith(prefix)
+        && entryName.endsWith(".tmp")
+        && entryName
+            .substring(prefix.length(), prefix.length() + 12)
+            .chars()
+            .allMatch(c -> Character.digit(c, 16) >= 0 && !Character.isUpperCase(c));
+  }
+
+  private static void removeUnlessLocked(Path temporary) throws IOException {
+    try (FileChannel channel =
+            FileChannel.open(temporary, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileLock unused = channel.tryLock()) {
+      if (unused != null) {
+        Files.delete(temporary);
+      }
+    } catch (OverlappingFileLockException writtenByThisProcess) {
+      // another thread of this process writes it now
+    }
   }
 
   /** Where the content goes, and the file it replaces. */

@@ -8,13 +8,19 @@ import static org.hostpki.store.StoreFiles.bytes;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hostpki.model.HostpkiException;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +91,43 @@ class OutputFileTest {
     try (var files = Files.list(out)) {
       assertThat(files).containsExactly(file);
     }
+  }
+
+  /**
+   * sign -o, export -o, plan --out, init -o killed while writing: each run left its hidden
+   * temporary file beside the target, and they piled up. The next write of that file removes them
+   * (a minute old, unlocked), never a live writer's, another file's, or one in a sticky directory.
+   */
+  @Test
+  void testWrite_removesWhatKilledWritesOfTheFileLeft() throws IOException {
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setAttribute(shared, "unix:mode", 01777);
+    FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    Path killed = old(out.resolve(".chain.pem.0123456789ab.tmp"), anHourAgo);
+    Path writing = old(out.resolve(".chain.pem.abcdef012345.tmp"), anHourAgo);
+    Path young = Files.writeString(out.resolve(".chain.pem.ba9876543210.tmp"), "half");
+    Path otherFile = old(out.resolve(".other.pem.0123456789ab.tmp"), anHourAgo);
+    Path notOurs = old(out.resolve(".chain.pem.0123456789ab.tmp.keep"), anHourAgo);
+    Path inShared = old(shared.resolve(".chain.pem.0123456789ab.tmp"), anHourAgo);
+
+    try (FileChannel channel = FileChannel.open(writing, StandardOpenOption.WRITE);
+        FileLock held = channel.lock()) {
+      OutputFile.at(out.resolve("chain.pem")).write(CONTENT);
+      OutputFile.at(shared.resolve("chain.pem")).write(CONTENT);
+    }
+
+    assertThat(killed).doesNotExist();
+    assertThat(List.of(writing, young, otherFile, notOurs, inShared)).allMatch(Files::exists);
+    assertThat(out.resolve("chain.pem")).hasBinaryContent(CONTENT);
+  }
+
+  private static Path old(Path file, FileTime time) throws IOException {
+    Files.writeString(file, "half");
+    Files.setLastModifiedTime(file, time);
+    return file;
   }
 
   @Test
