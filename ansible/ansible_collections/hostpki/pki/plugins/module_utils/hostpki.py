@@ -10,6 +10,7 @@ __metaclass__ = type
 import json
 import os
 import re
+import stat
 import tempfile
 
 # Where the release tarball is usually unpacked (and the example systemd units point).
@@ -45,14 +46,45 @@ def find_executable(module, where):
     name = module.params["executable"]
     if "/" in name:
         if not os.access(name, os.X_OK):
-            module.fail_json(msg="hostpki executable %s does not exist or is not executable on the %s" % (name, where))
+            module.fail_json(msg="hostpki executable %s does not exist or is not executable on the %s"
+                             % (terminal_text(name), where))
         return name
     found = module.get_bin_path(name, required=False, opt_dirs=DEFAULT_DIRS)
     if not found:
         module.fail_json(
             msg="hostpki executable '%s' not found on PATH or in %s on the %s; install hostpki"
-            " there or set executable to its path" % (name, ", ".join(DEFAULT_DIRS), where))
+            " there or set executable to its path" % (terminal_text(name), ", ".join(DEFAULT_DIRS), where))
     return found
+
+
+def only_yours(folder):
+    """Whether no one but the user the module runs as (or root) can change what `folder` holds: it
+    and every folder above it are owned by that user or root, and writable by their owner alone,
+    or sticky (/tmp). hostpki reads a desired state only from such a place (its StrictModes)."""
+    me = os.geteuid()
+    path = os.path.realpath(folder)
+    while True:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        if info.st_uid not in (me, 0) or (info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX):
+            return False
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        path = parent
+
+
+def private_folder(module):
+    """Where to write a file hostpki must trust (an inline desired state): the module's temporary
+    folder, unless Ansible made it for another user - the login user of a task with `become`,
+    whose folder hostpki refuses (that user could swap the file) - then the system's temporary
+    folder (/tmp), else /tmp itself."""
+    for folder in (module.tmpdir, tempfile.gettempdir(), "/tmp"):
+        if only_yours(folder):
+            return folder
+    return module.tmpdir
 
 
 def error_lines(stderr, strip_prefix=False):
@@ -99,11 +131,15 @@ def diagnostic_lines(stdout, strip_prefix=False):
     return "\n".join(lines) or None
 
 
-def failure_message(stdout, stderr, strip_prefix=False):
+def failure_message(stdout, stderr, strip_prefix=False, lock_timeout=None):
     """What a failed run says went wrong: its JSON diagnostics, else its error lines on standard
     error (every form), else all of standard error; escaped for a terminal (JSON carries outside
-    text, a file name or a CA's problem, as it is)."""
-    return terminal_text(diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix), keep_lines=True)
+    text, a file name or a CA's problem, as it is). A store locked by another run (a timer's apply,
+    hostpki watch) names the task's lock_timeout where hostpki names its --lock-timeout."""
+    text = terminal_text(diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix), keep_lines=True)
+    if lock_timeout is not None:
+        text = text.replace("use --lock-timeout", "raise the task's lock_timeout (now %s)" % terminal_text(lock_timeout))
+    return text
 
 
 def run_with_file(module, command, option, content, suffix, shown):
@@ -132,14 +168,26 @@ def finish(module, rc, stdout, stderr, result_of):
             module.warn(terminal_text(note))
         module.exit_json(**result_of(output))
     if rc == 1:
-        module.fail_json(msg=failure_message(stdout, stderr, strip_prefix=True), rc=rc, stderr=stderr)
+        module.fail_json(msg=failure_message(stdout, stderr, True, module.params["lock_timeout"]), rc=rc,
+                         stderr=stderr)
     fail_unexpected(module, rc, stdout, stderr)
 
 
 def fail_unexpected(module, rc, stdout, stderr, **result):
-    """Fails for an exit code the module does not expect: 64 (a parameter value hostpki refuses) or other."""
+    """Fails for an exit code the module does not expect, or an expected one without the JSON result:
+    64 (a parameter value hostpki refuses), 126/127 (the launcher could not start Java), a signal."""
+    if rc == 64:
+        why = "exited with code 64 (a usage error: a parameter value it refuses, or a hostpki older than this module)"
+    elif rc in (0, 2, 3):
+        why = ("exited with code %d but printed no result this module can read (a hostpki older than this"
+               " module, or another program)" % rc)
+    elif rc in (126, 127):
+        why = ("could not start (exit code %d: a program it runs is missing or not executable; hostpki needs"
+               " Java 17 - install it, or point JAVA_HOME at one with the task's environment keyword)" % rc)
+    elif rc < 0:
+        why = "was killed by signal %d" % -rc
+    else:
+        why = "exited with code %d, which it does not use (a hostpki older than this module?)" % rc
     module.fail_json(
-        msg="hostpki exited with code %d (a usage error: a parameter value it refuses, or a hostpki older than"
-        " this module): %s"
-        % (rc, terminal_text(stderr.strip() or stdout.strip(), keep_lines=True)),
+        msg="hostpki %s: %s" % (why, terminal_text(stderr.strip() or stdout.strip()[:2000], keep_lines=True)),
         rc=rc, stderr=stderr, **result)

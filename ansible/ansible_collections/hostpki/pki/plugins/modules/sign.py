@@ -20,7 +20,8 @@ description:
     returns the chain (the new certificate, then the CA certificate) for the member to import
     as its C(server.external.chain).
   - The whole request is checked against the CA host's C(ca.policy) (C(allowedDomains),
-    C(allowedNetworks), C(allowedSubjectAttributes), C(allowedExtendedKeyUsages), C(maxValidity)),
+    C(allowedNetworks), C(allowedSubjectAttributes), C(allowedExtendedKeyUsages),
+    C(maxSubjectAltNames) (100 names by default), C(maxValidity)),
     the CA certificate's name constraints, and against what hostpki never issues. A request that asks for anything outside them fails the task, with everything
     refused listed in C(msg) - nothing is dropped silently. Without C(ca.policy) nothing is
     signed (default deny).

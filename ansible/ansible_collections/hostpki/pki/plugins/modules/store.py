@@ -45,7 +45,9 @@ options:
       - The desired state itself, as a mapping with the same keys as a desired-state file
         (C(apiVersion), C(store), C(host), C(ca), C(server), C(trust), C(outputs), C(hooks)).
       - The module writes it to a temporary file on the target for C(hostpki) and removes it
-        afterwards. Problems in it are reported as C(desired:LINE:COLUMN) (of that file, written
+        afterwards - in the module's temporary folder, or in the system's (C(/tmp)) when that one
+        belongs to another user, as with C(become) from a login user, since C(hostpki) reads a
+        desired state only from a folder no one else can change. Problems in it are reported as C(desired:LINE:COLUMN) (of that file, written
         as indented JSON) with the key they concern, for example C(ca.key.curve).
       - Relative paths in it (C(store.path), C(store.password.file),
         C(store.previousPassword.file), C(trust.certificates[].file), C(trust.directories),
@@ -58,6 +60,11 @@ options:
       - Every key is passed to C(hostpki) as given, C(server.acme) included (an ACME CA as the
         server certificate's issuer - see the example); C(hostpki) checks them and reports a
         misspelt or misplaced key with its place.
+      - A secret itself where the desired state names where one comes from (a vault value as
+        C(store.password), C(store.previousPassword), C(trust.install.javaPassword) or
+        C(server.acme.externalAccountBinding.hmacKey)), or as an output's C(password) (only
+        C(none)), fails the task before C(hostpki) runs, the value masked in the result; give it
+        with C(secrets).
       - Mutually exclusive with C(config); one of them is required.
     type: dict
   chdir:
@@ -86,7 +93,9 @@ options:
   lock_timeout:
     description:
       - How long to wait for another C(hostpki apply) on the same store (for example a systemd
-        timer run) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)). C(0s) fails at once.
+        timer run, C(hostpki watch)) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)). C(0s) fails
+        at once. A store locked longer fails the task, naming the process that holds it (pid, command,
+        since when).
     type: str
     default: 30s
   unattended:
@@ -271,7 +280,10 @@ warnings:
       each - the subject (C(trust/ldap)), a colon and the message. They are also shown as
       Ansible warnings.
     - The structured form (code, subject, message) is in C(plan.warnings).
-  returned: when the plan has warnings (Ansible drops an empty list)
+    - Then what went wrong after the store was written (the store is right, the next run finishes
+      it - a tidy-up, a hook's record, an ACME CA's warning about the order), as C(hostpki apply)
+      prints them on standard error.
+  returned: when the plan has warnings or the apply notices (Ansible drops an empty list)
   type: list
   elements: str
   sample: ["trust/ldap: trusted certificate 'ldap' expires on 2026-12-01 (in 4 days)"]
@@ -309,19 +321,34 @@ ca:
       C(dns_names), C(ip_addresses); null while the store holds none.
   returned: when hostpki applied (in check mode - the store as it is now)
   type: dict
-  sample: {path: /var/lib/hostpki/pki/ca.crt, subject: CN=h1 hostpki CA, sha256: a1337d8334ff108524989b883fe67e7f9dcebbec70bd293b7c18f36284d0d09d, not_after: "2036-12-03T05:28:04Z", dns_names: [], ip_addresses: []}
+  sample:
+    path: /var/lib/hostpki/pki/ca.crt
+    subject: CN=h1 hostpki CA
+    sha256: a1337d8334ff108524989b883fe67e7f9dcebbec70bd293b7c18f36284d0d09d
+    not_after: "2036-12-03T05:28:04Z"
+    dns_names: []
+    ip_addresses: []
 server:
   description: The server certificate, as C(ca) describes it; null while the store holds none.
   returned: when hostpki applied (in check mode - the store as it is now)
   type: dict
-  sample: {path: /var/lib/hostpki/pki/server.crt, subject: CN=h1.example.test, sha256: 38fcb3bd9f71adad9ed51e331308e6b69a25f19f46baa8cf00e1ea65fa7284d3, not_after: "2028-01-08T05:28:04Z", dns_names: [h1.example.test, h1], ip_addresses: [192.0.2.1]}
+  sample:
+    path: /var/lib/hostpki/pki/server.crt
+    subject: CN=h1.example.test
+    sha256: 38fcb3bd9f71adad9ed51e331308e6b69a25f19f46baa8cf00e1ea65fa7284d3
+    not_after: "2028-01-08T05:28:04Z"
+    dns_names: [h1.example.test, h1]
+    ip_addresses: [192.0.2.1]
 trusted:
   description: The trusted certificates - C(name), C(path), C(subject), C(sha256), C(not_after).
   returned: when hostpki applied (in check mode - the store as it is now)
   type: list
   elements: dict
 msg:
-  description: On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line and column where an error has them, and control characters in outside text such as file names escaped, C(\x1b)).
+  description:
+    - On failure, every error line C(hostpki) printed, as its command line prints them (with the file, line
+      and column where an error has them, and control characters in outside text such as file names
+      escaped, C(\x1b)).
   returned: failure
   type: str
   sample: "/etc/hostpki/host.yaml:4:31: error: ca.key.curve 'P-257' is not one of: P-256, P-384, P-521; did you mean 'P-256'?"
@@ -343,10 +370,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
-    error_lines, fail_unexpected, failure_message, find_executable, terminal_text)
-
-
-
+    error_lines, fail_unexpected, failure_message, find_executable, private_folder, terminal_text)
 
 
 def relative_paths(desired):
@@ -355,7 +379,7 @@ def relative_paths(desired):
 
     def check(where, value):
         if isinstance(value, str) and value and not os.path.isabs(value):
-            found.append("%s (%s)" % (where, value))
+            found.append("%s (%s)" % (where, terminal_text(value)))
 
     store = desired.get("store")
     if isinstance(store, dict):
@@ -405,6 +429,63 @@ def relative_paths(desired):
     return found
 
 
+# The variables hostpki, its launcher, the JVM and the hooks live by (as hostpki refuses them for
+# {env: NAME}, and NO_COLOR, which the module sets): a secret in one would break hostpki before it
+# could say so (PATH, JAVA_HOME), or hand the JVM options (JAVA_TOOL_OPTIONS).
+PROCESS_VARIABLES = frozenset([
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TERM", "PWD", "OLDPWD",
+    "TMPDIR", "HOSTNAME", "MAIL", "DISPLAY", "XDG_RUNTIME_DIR", "LD_LIBRARY_PATH", "LD_PRELOAD",
+    "JAVA_HOME", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "HOSTPKI_JAVA_OPTS",
+    "HOSTPKI_STORE", "HOSTPKI_GENERATION", "HOSTPKI_CHANGED", "HOSTPKI_HOOK", "HOSTPKI_CERTIFICATE",
+    "HOSTPKI_FINGERPRINT", "HOSTPKI_NOT_AFTER", "HOSTPKI_WITHIN", "HOSTPKI_REASON", "NO_COLOR"])
+
+
+# Where a desired state names a secret's source ({env: NAME} or {file: path}), never the secret.
+SECRET_PLACES = [("store", "password"), ("store", "previousPassword"), ("trust", "install", "javaPassword"),
+                 ("server", "acme", "externalAccountBinding", "hmacKey")]
+
+
+def literal_secrets(desired):
+    """(place, value) of each secret an inline desired state holds itself: a vault value put where
+    its source belongs ({{ vault_p12_password }} as store.password), or as a PKCS#12 output's
+    password (only none is one)."""
+    found = []
+    for place in SECRET_PLACES:
+        node = desired
+        for key in place:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None and not isinstance(node, dict):
+            found.append((".".join(place), node))
+    outputs = desired.get("outputs")
+    for i, output in enumerate(outputs if isinstance(outputs, list) else []):
+        if isinstance(output, dict) and output.get("password") not in (None, "none"):
+            found.append(("outputs[%d].password" % i, output["password"]))
+    return found
+
+
+def refuse_literal_secrets(module, desired):
+    """Fails, the secrets masked everywhere in the result (msg, invocation), for an inline desired
+    state holding one: hostpki's refusal would quote it, and Ansible shows the task's arguments."""
+    found = literal_secrets(desired)
+    if not found:
+        return
+    for _place, value in found:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
+            module.no_log_values.add(str(value))
+    sources = [place for place, _value in found if not place.startswith("outputs")]
+    outputs = [place for place, _value in found if place.startswith("outputs")]
+    problems = []
+    if sources:
+        problems.append(
+            "%s holds a secret itself, where a desired state names only its source: write {env: NAME} there and"
+            " hand the value over with secrets: {NAME: ...} (no_log), or {file: PATH}" % ", ".join(sources))
+    if outputs:
+        problems.append(
+            "%s holds a secret; an output's password is only none (without it the file is protected with"
+            " store.password)" % ", ".join(outputs))
+    module.fail_json(msg="desired: " + "; ".join(problems))
+
+
 def secret_environment(module, secrets):
     """hostpki's environment: NO_COLOR, and each of the secrets as a variable."""
     environment = {"NO_COLOR": "1"}
@@ -414,6 +495,11 @@ def secret_environment(module, secrets):
             module.fail_json(
                 msg="secrets: %r is not an environment variable name (letters, digits and _, not starting"
                 " with a digit); use the NAME of the desired state's {env: NAME}" % name)
+        if name in PROCESS_VARIABLES or name.startswith(("LC_", "LD_")):
+            module.fail_json(
+                msg="secrets: %s is a variable hostpki itself runs by (and its hooks): a secret there would"
+                " replace it; keep the secret in a variable of its own, e.g. HOSTPKI_PASSWORD, and name that"
+                " in the desired state ({env: HOSTPKI_PASSWORD})" % name)
         if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value) == "":
             module.fail_json(
                 msg="secrets: %s must be a non-empty string (the secret itself), not %s"
@@ -429,7 +515,6 @@ def write_desired(desired, directory):
         json.dump(desired, f, indent=2)
         f.write("\n")
     return path
-
 
 
 def attribute_value(value):
@@ -538,19 +623,20 @@ def main():
     params = module.params
     chdir = params["chdir"]
     if chdir is not None and not os.path.isdir(chdir):
-        module.fail_json(msg="chdir %s is not a directory on the target" % chdir)
+        module.fail_json(msg="chdir %s is not a directory on the target" % terminal_text(chdir))
     hostpki = find_executable(module, "target")
     environment = secret_environment(module, params["secrets"])
 
     temporary = None
     try:
         if params["desired"] is not None:
+            refuse_literal_secrets(module, params["desired"])
             relative = relative_paths(params["desired"])
             if relative and chdir is None:
                 module.fail_json(
                     msg="desired: relative paths need chdir, the directory they are relative to;"
                     " set chdir or make them absolute: " + ", ".join(relative))
-            temporary = write_desired(params["desired"], chdir or module.tmpdir)
+            temporary = write_desired(params["desired"], chdir or private_folder(module))
             config = temporary
         else:
             config = params["config"]
@@ -581,7 +667,9 @@ def main():
     if output is not None:
         plan = output["plan"]
         result["plan"] = plan
-        result["warnings"] = plan_warnings(plan)
+        # and what went wrong after the store was written (a tidy-up, a hook's record, an ACME
+        # order's warning), which hostpki prints on standard error alone, where Ansible never shows it
+        result["warnings"] = plan_warnings(plan) + [terminal_text(n) for n in output.get("notices") or []]
         result["changed"] = (rc == 2) if module.check_mode else bool(output.get("changed"))
         if output.get("generation"):
             result["generation"] = output["generation"]
@@ -600,7 +688,8 @@ def main():
         module.fail_json(msg=terminal_text(output.get("hook_error") or error_lines(stderr), keep_lines=True), rc=rc,
                          stderr=stderr, **result)
     if rc == 1:
-        module.fail_json(msg=failure_message(stdout, stderr), rc=rc, stderr=stderr, **result)
+        module.fail_json(msg=failure_message(stdout, stderr, lock_timeout=params["lock_timeout"]), rc=rc,
+                         stderr=stderr, **result)
     fail_unexpected(module, rc, stdout, stderr, **result)
 
 

@@ -144,6 +144,7 @@ public final class AccountRecord {
                 .field("certificate_url", o.certificateUrl())
                 .field("identifiers", o.identifiers())
                 .field("leaf_sha256", o.leafSha256())
+                .field("earlier_leaves_sha256", o.earlierLeavesSha256())
                 .endObject());
     s.failure().ifPresent(
         f -> {
@@ -166,11 +167,13 @@ public final class AccountRecord {
     if (o.isObject()) {
       List<String> ids = new ArrayList<>();
       o.path("identifiers").values().forEach(v -> ids.add(v.asString()));
+      List<String> earlier = new ArrayList<>();
+      o.path("earlier_leaves_sha256").values().forEach(v -> earlier.add(v.asString())); // absent before 2026-12
       order =
           Optional.of(
               new AccountState.LastOrder(
                   Instant.parse(text(o, "completed")), text(o, "order_url"), text(o, "certificate_url"), ids,
-                  text(o, "leaf_sha256")));
+                  text(o, "leaf_sha256"), earlier));
     }
     Optional<AccountState.LastFailure> failure = Optional.empty();
     JsonNode f = root.path("last_failure");

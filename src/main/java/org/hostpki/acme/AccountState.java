@@ -39,15 +39,29 @@ public record AccountState(
    *
    * @param identifiers as ordered: {@code dns:portal.example.com}, {@code ip:192.0.2.10}
    * @param leafSha256 the leaf's fingerprint, lowercase hex
+   * @param earlierLeavesSha256 the leaves of the orders before, newest first, at most {@link
+   *     #EARLIER}: a run killed after its order was recorded but before the store took the
+   *     certificate leaves one of them served, and it is still this account's
    */
   public record LastOrder(
-      Instant completed, String orderUrl, String certificateUrl, List<String> identifiers, String leafSha256) {
+      Instant completed, String orderUrl, String certificateUrl, List<String> identifiers, String leafSha256,
+      List<String> earlierLeavesSha256) {
+    public static final int EARLIER = 3;
+
     public LastOrder {
       Objects.requireNonNull(completed, "completed");
       Objects.requireNonNull(orderUrl, "orderUrl");
       Objects.requireNonNull(certificateUrl, "certificateUrl");
       identifiers = List.copyOf(identifiers);
       Objects.requireNonNull(leafSha256, "leafSha256");
+      earlierLeavesSha256 = List.copyOf(earlierLeavesSha256.subList(0, Math.min(EARLIER, earlierLeavesSha256.size())));
+    }
+
+    /** The leaves of this order and those before, newest first: the earlier ones of the next order. */
+    public List<String> leavesSha256() {
+      List<String> all = new java.util.ArrayList<>(List.of(leafSha256));
+      all.addAll(earlierLeavesSha256);
+      return all;
     }
   }
 

@@ -165,7 +165,8 @@ public final class AcmeIssuer {
               Optional.of(
                   new AccountState.LastOrder(
                       clock.instant(), issued.orderUrl(), issued.certificateUrl(), identifierTexts(request),
-                      issued.leaf().fingerprint().hex())),
+                      issued.leaf().fingerprint().hex(),
+                      state.lastOrder().map(AccountState.LastOrder::leavesSha256).orElse(List.of()))),
               Optional.empty()));
       return issued;
     } catch (AcmeFailure failure) {

@@ -13,7 +13,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import org.hostpki.model.TerminalText;
 
 /**
  * The HTTP client acme4j reaches the CA through, bounding every answer: all of it, headers and
@@ -34,6 +39,8 @@ import javax.net.ssl.SSLSession;
  * watch}) forever or filled the memory. A compressed answer is refused: hostpki asks for none, and
  * a small one may unpack to gigabytes. No request outlasts the {@link OrderDeadline} it was made
  * for: it gets the time left, and fails with {@link OrderDeadline.RanOut} when that is used up.
+ * A URL that is not https (a directory listing {@code http://} endpoints) is refused before any
+ * byte is sent.
  */
 final class BoundedHttpClient extends HttpClient {
   /** An ACME answer (JSON, a PEM chain) is a few kilobytes; a megabyte is far beyond any. */
@@ -56,6 +63,11 @@ final class BoundedHttpClient extends HttpClient {
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException {
+    if (!"https".equalsIgnoreCase(request.uri().getScheme())) {
+      // the directory is reached over verified TLS; a URL it lists must be too, or anyone on the way reads it
+      throw new IOException("the CA sent hostpki to " + TerminalText.escape(String.valueOf(request.uri()))
+          + ", which is not https; an ACME CA is reached over verified TLS only");
+    }
     Duration own = request.timeout().orElse(timeout);
     Duration limit = deadline.cap(own);
     boolean cut = limit.compareTo(own) < 0;
@@ -78,11 +90,37 @@ final class BoundedHttpClient extends HttpClient {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     }
-    return new Buffered<>(response, replay(handler, response));
+    HttpHeaders headers = readable(response.headers());
+    return new Buffered<>(response, headers, replay(handler, response, headers));
+  }
+
+  /**
+   * The answer's headers without a Retry-After, Date or Cache-Control max-age acme4j cannot read
+   * (negative, beyond an int, not an HTTP date): ignored, as RFC 9110 lets a recipient do. acme4j
+   * refused the whole answer for one, so a rate limit with {@code Retry-After: -5} lost its kind
+   * and was tried again after 5 minutes instead of an hour.
+   */
+  static HttpHeaders readable(HttpHeaders headers) {
+    return HttpHeaders.of(headers.map(), (name, value) -> switch (name.toLowerCase(Locale.ROOT)) {
+      case "retry-after" -> value.strip().matches("\\d{1,9}") || httpDate(value);
+      case "date" -> httpDate(value);
+      case "cache-control" -> !value.matches("(?i).*max-age=\\s*\\d{10,}.*");
+      default -> true;
+    });
+  }
+
+  private static boolean httpDate(String value) {
+    try {
+      ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   /** The buffered body, handed to the handler acme4j asked for as if it had just arrived. */
-  private static <T> T replay(HttpResponse.BodyHandler<T> handler, HttpResponse<byte[]> response) throws IOException {
+  private static <T> T replay(HttpResponse.BodyHandler<T> handler, HttpResponse<byte[]> response, HttpHeaders headers)
+      throws IOException {
     HttpResponse.BodySubscriber<T> subscriber = handler.apply(new HttpResponse.ResponseInfo() {
       @Override
       public int statusCode() {
@@ -91,7 +129,7 @@ final class BoundedHttpClient extends HttpClient {
 
       @Override
       public HttpHeaders headers() {
-        return response.headers();
+        return headers;
       }
 
       @Override
@@ -177,7 +215,7 @@ final class BoundedHttpClient extends HttpClient {
   }
 
   /** The answer with the body in the form acme4j asked for. */
-  private record Buffered<T>(HttpResponse<byte[]> response, T body) implements HttpResponse<T> {
+  private record Buffered<T>(HttpResponse<byte[]> response, HttpHeaders headers, T body) implements HttpResponse<T> {
     @Override
     public int statusCode() {
       return response.statusCode();
@@ -191,11 +229,6 @@ final class BoundedHttpClient extends HttpClient {
     @Override
     public Optional<HttpResponse<T>> previousResponse() {
       return Optional.empty();
-    }
-
-    @Override
-    public HttpHeaders headers() {
-      return response.headers();
     }
 
     @Override

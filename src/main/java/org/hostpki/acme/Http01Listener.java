@@ -1,32 +1,57 @@
 package org.hostpki.acme;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.hostpki.model.ListenAddress;
 
 /**
  * http-01 (RFC 8555 section 8.3) answered by a listener of its own: GET and HEAD of {@code
  * /.well-known/acme-challenge/TOKEN} return the key authorization as text/plain; everything else
  * is 404. It listens only between {@link #present} and {@link #cleanUp}.
+ *
+ * <p>The port is open to anyone while the order runs, so nobody may hold it up: one thread serves
+ * every connection without blocking, a request head may take at most {@link #HEAD_TIME} and
+ * {@link #MAX_HEAD} bytes (then 431 and the connection is closed), and beyond {@link
+ * #MAX_CONNECTIONS} open connections the oldest is closed. The JDK's HttpServer, used before,
+ * read request heads on a small pool with no time limit: two connections that sent one byte each
+ * kept the CA's validation request from ever being answered.
  */
 final class Http01Listener implements ChallengeResponder {
   static final String PATH = "/.well-known/acme-challenge/";
+  /** A validation request's head is a few hundred bytes. */
+  static final int MAX_HEAD = 8 * 1024;
+  /** A validation server sends its request at once; a client that drips it is closed by then. */
+  static final Duration HEAD_TIME = Duration.ofSeconds(10);
+  static final int MAX_CONNECTIONS = 256;
 
   private final ListenAddress listen;
+  private final Duration headTime;
   private final Map<String, String> answers = new ConcurrentHashMap<>();
-  private HttpServer server;
-  private ExecutorService threads;
+  private ServerSocketChannel channel;
+  private Selector selector;
+  private Thread thread;
+  private volatile boolean open;
 
   Http01Listener(ListenAddress listen) {
+    this(listen, HEAD_TIME);
+  }
+
+  /** @param headTime how long a request head may take (tests: shorter) */
+  Http01Listener(ListenAddress listen, Duration headTime) {
     this.listen = listen;
+    this.headTime = headTime;
   }
 
   @Override
@@ -35,42 +60,162 @@ final class Http01Listener implements ChallengeResponder {
     InetSocketAddress address =
         listen.address().map(a -> new InetSocketAddress(a, listen.port())).orElseGet(() -> new InetSocketAddress(listen.port()));
     try {
-      server = HttpServer.create(address, 16);
+      selector = Selector.open();
+      channel = ServerSocketChannel.open();
+      channel.bind(address, MAX_CONNECTIONS);
+      channel.configureBlocking(false);
+      channel.register(selector, SelectionKey.OP_ACCEPT);
     } catch (IOException e) {
+      closeAll();
       throw Listeners.cannotListen("http-01", listen, e);
     }
-    threads = Executors.newFixedThreadPool(2, Listeners.daemonThreads("hostpki-http-01"));
-    server.setExecutor(threads);
-    server.createContext("/", this::answer);
-    server.start();
+    open = true;
+    thread = Listeners.daemonThreads("hostpki-http-01").newThread(this::serve);
+    thread.start();
   }
 
-  private void answer(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getRawPath();
-      String method = exchange.getRequestMethod();
-      String answer = path.startsWith(PATH) ? answers.get(path.substring(PATH.length())) : null;
-      if (answer == null || !(method.equals("GET") || method.equals("HEAD"))) {
-        exchange.sendResponseHeaders(404, -1);
-        return;
+  /** One connection: its request head so far, then the answer being written. */
+  private static final class Connection {
+    final long deadline;
+    final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
+    ByteBuffer answer;
+
+    Connection(long deadline) {
+      this.deadline = deadline;
+    }
+  }
+
+  private void serve() {
+    Deque<SelectionKey> byAge = new ArrayDeque<>();
+    try {
+      while (open) {
+        selector.select(250);
+        long now = System.nanoTime();
+        for (SelectionKey key : selector.selectedKeys()) {
+          if (!key.isValid()) {
+            continue;
+          }
+          if (key.isAcceptable()) {
+            accept(byAge, now);
+          } else {
+            step(key);
+          }
+        }
+        selector.selectedKeys().clear();
+        byAge.removeIf(key -> {
+          if (key.isValid() && now - ((Connection) key.attachment()).deadline < 0) {
+            return false;
+          }
+          close(key);
+          return true;
+        });
       }
-      byte[] body = answer.getBytes(StandardCharsets.US_ASCII);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain");
-      if (method.equals("HEAD")) {
-        exchange.sendResponseHeaders(200, -1);
-        return;
+    } catch (IOException | RuntimeException e) {
+      // the selector failed or was closed by cleanUp: the order's validation fails or is over
+    } finally {
+      byAge.forEach(Http01Listener::close);
+      closeAll();
+    }
+  }
+
+  private void accept(Deque<SelectionKey> byAge, long now) throws IOException {
+    SocketChannel accepted;
+    while ((accepted = channel.accept()) != null) {
+      if (byAge.size() >= MAX_CONNECTIONS) {
+        close(byAge.removeFirst());
       }
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
+      accepted.configureBlocking(false);
+      byAge.addLast(accepted.register(selector, SelectionKey.OP_READ, new Connection(now + headTime.toNanos())));
+    }
+  }
+
+  /** Reads more of the head, or writes more of the answer; closes the connection when done. */
+  private void step(SelectionKey key) {
+    Connection c = (Connection) key.attachment();
+    SocketChannel socket = (SocketChannel) key.channel();
+    try {
+      if (c.answer == null) {
+        if (socket.read(c.head) < 0) {
+          close(key);
+          return;
+        }
+        c.answer = answer(c.head);
+        if (c.answer == null) {
+          return; // the head is not complete yet
+        }
+        key.interestOps(SelectionKey.OP_WRITE);
+      }
+      socket.write(c.answer);
+      if (!c.answer.hasRemaining()) {
+        close(key);
+      }
+    } catch (IOException e) {
+      close(key);
+    }
+  }
+
+  /** The answer to a complete head, or null while it is incomplete. */
+  private ByteBuffer answer(ByteBuffer head) {
+    String text = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) {
+      end = text.indexOf("\n\n");
+    }
+    if (end < 0) {
+      return head.hasRemaining() ? null : response("431 Request Header Fields Too Large", "", false);
+    }
+    String[] line = text.substring(0, text.indexOf('\n')).strip().split(" ");
+    String method = line[0];
+    String target = line.length == 3 ? line[1] : "";
+    int query = target.indexOf('?');
+    String path = query < 0 ? target : target.substring(0, query);
+    String answer = path.startsWith(PATH) ? answers.get(path.substring(PATH.length())) : null;
+    if (answer == null || !(method.equals("GET") || method.equals("HEAD"))) {
+      return response("404 Not Found", "", false);
+    }
+    return response("200 OK", answer, method.equals("GET"));
+  }
+
+  private static ByteBuffer response(String status, String body, boolean sendBody) {
+    String headers = "HTTP/1.1 " + status + "\r\n"
+        + (body.isEmpty() ? "" : "Content-Type: text/plain\r\n")
+        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n";
+    return ByteBuffer.wrap((headers + (sendBody ? body : "")).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static void close(SelectionKey key) {
+    key.cancel();
+    try {
+      key.channel().close();
+    } catch (IOException e) {
+      // closing a connection that is gone
+    }
+  }
+
+  private void closeAll() {
+    try {
+      if (channel != null) {
+        channel.close();
+      }
+      if (selector != null) {
+        selector.close(); // deregisters the channels: the port is free from here on
+      }
+    } catch (IOException e) {
+      // closing what failed to open
     }
   }
 
   @Override
   public List<String> cleanUp() {
-    if (server != null) {
-      server.stop(0);
-      threads.shutdownNow();
-      server = null;
+    if (thread != null) {
+      open = false;
+      selector.wakeup();
+      try {
+        thread.join(Duration.ofSeconds(5).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      thread = null;
     }
     answers.clear();
     return List.of();

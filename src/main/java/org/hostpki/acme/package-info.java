@@ -12,7 +12,8 @@
  * <p>Policy:
  *
  * <ul>
- *   <li><b>Verified TLS, always.</b> The CA is reached over https only, its certificate checked
+ *   <li><b>Verified TLS, always.</b> The CA is reached over https only (every URL its directory
+ *       lists as well: an {@code http://} one is refused before a byte is sent), its certificate checked
  *       (host name included) against the JDK's trust store or {@code server.acme.caBundle}. There is
  *       no switch to turn that off.
  *   <li><b>One account per store and CA directory.</b> Its EC P-256 key is written to {@code

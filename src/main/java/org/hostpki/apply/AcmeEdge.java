@@ -19,6 +19,7 @@ import org.hostpki.acme.Issued;
 import org.hostpki.acme.OrderRequest;
 import org.hostpki.acme.RenewalWindow;
 import org.hostpki.model.AcmeSpec;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
@@ -83,7 +84,8 @@ final class AcmeEdge {
 
   /**
    * What the planner is told: the record, read without the network, and the CA's window for the
-   * served certificate when this account ordered it (a failure to get it is a warning).
+   * served certificate when this account ordered it (a failure to get it is a warning, as is a
+   * window that starts only when the certificate has expired; one that ends after is cut there).
    *
    * @param honourBackOff an order waits for the recorded back-off ({@link AcmeObservation})
    * @param served the store's {@code server.crt}
@@ -91,16 +93,29 @@ final class AcmeEdge {
    */
   AcmeObservation observe(boolean honourBackOff, Optional<Certificate> served, boolean askCa) {
     AccountState state = issuer.accountState();
+    // A run killed after its order was recorded, before the store took the certificate, left an
+    // earlier order's certificate served: still this account's, not one to order again.
     Optional<Fingerprint> lastOrdered =
-        state.lastOrder().flatMap(o -> fingerprint(o.leafSha256()));
+        served.map(Certificate::fingerprint)
+            .filter(f -> state.lastOrder().filter(o -> o.earlierLeavesSha256().contains(f.hex())).isPresent())
+            .or(() -> state.lastOrder().flatMap(o -> fingerprint(o.leafSha256())));
     Optional<SuggestedWindow> window = Optional.empty();
     Optional<String> problem = Optional.empty();
     Optional<Certificate> ours = served.filter(c -> lastOrdered.equals(Optional.of(c.fingerprint())));
     if (askCa && ours.isPresent()) {
       try {
         Optional<RenewalWindow> info = issuer.renewalInfo(ours.get(), RENEWAL_INFO_BOUND);
-        window =
-            info.filter(w -> w.end().isAfter(w.start())).map(w -> new SuggestedWindow(w.start(), w.end()));
+        Instant expiry = ours.get().facts().notAfter();
+        if (info.isPresent() && !info.get().start().isBefore(expiry)) {
+          // Believed, it would keep the certificate serving until it expired, and past that.
+          problem = Optional.of(
+              "the CA suggested renewing from " + DateText.of(info.get().start()) + " to "
+                  + DateText.of(info.get().end()) + ", not before the certificate expires ("
+                  + DateText.of(expiry) + ")");
+        } else {
+          window = info.filter(w -> w.end().isAfter(w.start()))
+              .map(w -> new SuggestedWindow(w.start(), w.end().isAfter(expiry) ? expiry : w.end()));
+        }
       } catch (AcmeFailure f) {
         problem = Optional.of(String.valueOf(f.getMessage()));
       }

@@ -297,6 +297,8 @@ public final class Reconciler {
     Set<PlanInput.Replace> replacing = savedPlan.isPresent() ? savedPlan.get().replacements(replace) : replace;
     boolean keepPlanned = unattended || savedPlan.isPresent();
     Optional<Observation> unlocked = firstStorePlanned(desired, replacing, keepPlanned);
+    // A stale plan for a new store is refused before the lock makes the store's folder.
+    savedPlan.ifPresent(saved -> unlocked.ifPresent(first -> saved.checkCurrent(first.plan())));
     parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(pass.directory(desired), lockTimeout, "apply", Clock.systemUTC())) {

@@ -108,7 +108,7 @@ public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanI
   /** Refuses with a clear message when the plan computed now is not the saved one. */
   void checkCurrent(Plan now) {
     List<String> current = now.changes().stream().map(SavedPlan::line).toList();
-    if (!basis.equals(now.basis().hex()) || !changes.equals(current)) {
+    if (!basis.equals(now.basis().hex())) {
       throw new HostpkiException(
           "the saved plan "
               + file
@@ -116,6 +116,19 @@ public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanI
               + " certificate changed since it was made; nothing was applied. Run 'hostpki plan"
               + " --out' again and review the new plan");
     }
+    if (!changes.equals(current)) {
+      // Same inputs, other changes: the clock made a renewal due (or a certificate expire) since.
+      throw new HostpkiException(
+          "the saved plan " + file + " is stale: the store, the host identity and the desired state"
+              + " are as they were, but a plan made now has other changes (saved: "
+              + listed(changes.stream().map(TerminalText::escape).toList()) + "; now: " + listed(current)
+              + "): time has passed since it was made (a renewal fell due), or the file was edited;"
+              + " nothing was applied. Run 'hostpki plan --out' again and review the new plan");
+    }
+  }
+
+  private static String listed(List<String> changes) {
+    return changes.isEmpty() ? "no changes" : String.join(", ", changes);
   }
 
   private static String line(Change c) {

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
+import org.hostpki.check.Status;
 import org.hostpki.check.Verdict;
 import org.hostpki.check.VerdictJson;
 import org.hostpki.config.DesiredStateLoader;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
       "  1   error: cannot check, apply would refuse, or a certificate is WARNING or CRITICAL",
       "  2   changes pending",
       "  3   a hook is pending (also when changes are pending: the more severe)",
-      "  64  usage error"
+      "  64  usage error (with --nagios: 3, UNKNOWN)"
     })
 final class CheckCommand extends StoreCommand implements Callable<Integer> {
 
@@ -67,7 +68,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       names = "--nagios",
       description =
           "Exit as a Nagios or Icinga plugin does (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) and add"
-              + " performance data (seconds left per certificate) to the summary line.")
+              + " performance data (seconds left per certificate, the thresholds) to the summary line.")
   boolean nagios;
 
   CheckCommand(Environment environment) {
@@ -104,9 +105,9 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     if (output.json()) {
       out().println(VerdictJson.render(verdict, store, exitCode));
     } else {
-      out().println(verdict.summary() + (nagios ? performanceData(verdict) : ""));
+      out().println(pluginText(verdict.summary()) + (nagios ? performanceData(verdict) : ""));
       for (Verdict.CertificateVerdict c : verdict.certificates()) {
-        out().println(line(c, verdict));
+        out().println(pluginText(line(c, verdict)));
       }
     }
     out().flush();
@@ -141,6 +142,25 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * With {@code --nagios}, text without '|', which starts the performance data wherever it is in
+   * a plugin's output (a hook's {@code [sh, -c, 'a | b']}, a path): '¦' instead.
+   */
+  private String pluginText(String text) {
+    return nagios ? text.replace('|', '\u00a6') : text;
+  }
+
+  /**
+   * For {@code --nagios}, a check that could not start (a usage error, an internal error): {@code
+   * UNKNOWN: WHY} on standard output, which Nagios, Icinga and NRPE show, and their code 3, where
+   * 64 or 1 would read as "out of bounds" or WARNING.
+   */
+  static int nagiosUnknown(java.io.PrintWriter out, String why) {
+    TerminalWriter.of(out).println("UNKNOWN: " + why.replace('|', '\u00a6'));
+    out.flush();
+    return Status.UNKNOWN.nagiosCode();
+  }
+
   private static int exitCode(Verdict.Outcome outcome) {
     return switch (outcome) {
       case ERROR -> ExitCodes.ERROR;
@@ -165,7 +185,12 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
         + DurationText.left(Duration.between(v.checkedAt(), c.standing().facts().notAfter())) + "); " + renewal;
   }
 
-  /** {@code | 'ca'=315360000s;7776000;3888000;0 'server'=…}: seconds left, thresholds. */
+  /**
+   * {@code | 'ca'=315360000s;7776000:;3888000: 'server'=…}: seconds left and the thresholds as the
+   * plugin guidelines' ranges, {@code N:} (alert below N; a bare {@code N} alerts above it, which
+   * Icinga's and Grafana's perfdata views would show for every certificate far from expiry). No
+   * minimum: an expired certificate has less than 0 seconds left.
+   */
   private static String performanceData(Verdict v) {
     if (v.certificates().isEmpty()) {
       return "";
@@ -174,7 +199,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
         v.certificates().stream()
             .map(c -> "'" + c.standing().certificate() + "'="
                 + Duration.between(v.checkedAt(), c.standing().facts().notAfter()).getSeconds() + "s;"
-                + c.warningBefore().getSeconds() + ";" + c.criticalBefore().getSeconds() + ";0")
+                + c.warningBefore().getSeconds() + ":;" + c.criticalBefore().getSeconds() + ":")
             .toList();
     return " | " + String.join(" ", data);
   }

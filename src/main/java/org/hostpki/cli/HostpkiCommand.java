@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.check.Status;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -190,13 +191,18 @@ public final class HostpkiCommand implements Runnable {
             TerminalWriter.of(e).printStackTraceOf(ex);
           }
           e.flush();
+          boolean nagios = ran(parseResult).getCommandSpec().userObject() instanceof CheckCommand c && c.nagios;
+          if (nagios && !jsonRequested(parseResult)) {
+            return CheckCommand.nagiosUnknown(
+                commandLine.getOut(), ex instanceof HostpkiException h ? h.headline() : "internal error: " + ex);
+          }
           if (jsonRequested(parseResult)) {
             // Scripts read standard output: the error goes there too, as a JSON document.
             PrintWriter o = commandLine.getOut();
             o.print(Diagnostics.document(commandLine.getCommandName(), ex));
             o.flush();
           }
-          return ExitCodes.ERROR;
+          return nagios ? Status.UNKNOWN.nagiosCode() : ExitCodes.ERROR;
         });
     return cl;
   }
@@ -246,10 +252,24 @@ public final class HostpkiCommand implements Runnable {
     if (List.of(args).contains("--no-color")) {
       err.withoutColour(); // the line did not parse: --no-color may not have been read
     }
-    err.println("error: " + usageMessage(ex, List.of(args)));
+    String message = usageMessage(ex, List.of(args));
+    err.println("error: " + message);
     err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its usage.");
     err.flush();
+    if (command.getCommandSpec().userObject() instanceof CheckCommand && nagiosAsked(List.of(args))) {
+      // standard output stays JSON only (none, for a usage error) with --output json
+      String joined = " " + String.join(" ", args) + " ";
+      return joined.contains(" --output json ") || joined.contains(" --output=json ")
+          ? Status.UNKNOWN.nagiosCode()
+          : CheckCommand.nagiosUnknown(command.getOut(), message);
+    }
     return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** Whether {@code --nagios} is on the line as an option (not after {@code --}). */
+  private static boolean nagiosAsked(List<String> args) {
+    int nagios = args.indexOf("--nagios");
+    return nagios >= 0 && (!args.contains("--") || nagios < args.indexOf("--"));
   }
 
   /**

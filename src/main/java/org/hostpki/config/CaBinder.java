@@ -1,5 +1,6 @@
 package org.hostpki.config;
 
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,6 +19,7 @@ import org.hostpki.model.CrlSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.IpNetwork;
 import org.hostpki.model.KeyPurpose;
+import org.hostpki.model.KeySpec;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.model.SubjectAttribute;
@@ -43,9 +45,16 @@ final class CaBinder {
     if (policy.isPresent() && constraints.isPresent()) {
       warnWhereThePolicyReachesBeyond(ca, policy.get(), constraints.get());
     }
+    KeySpec key = parts.key(ca);
+    parts.warnOnEd25519(
+        ca,
+        key,
+        "browsers do not accept certificates signed by an Ed25519 CA: Chrome and Firefox refuse"
+            + " every certificate this CA signs (OpenSSL, GnuTLS and Java accept them); use EC or RSA"
+            + " if browsers connect");
     return new CaSpec(
         parts.subject(ca),
-        parts.key(ca),
+        key,
         lifetime.validity(),
         lifetime.renewBefore(),
         overlap(ca, lifetime),
@@ -309,7 +318,12 @@ final class CaBinder {
         networks,
         fields.duration(policy, "maxValidity").map(Fields.Given::value),
         attributes,
-        usages);
+        usages,
+        fields.integer(policy, "maxSubjectAltNames")
+            .map(Fields.Given::value)
+            .filter(v -> v.signum() > 0 && v.bitLength() < 31) // others: the schema
+            .map(BigInteger::intValue)
+            .orElse(SigningPolicy.DEFAULT_MAX_SUBJECT_ALT_NAMES));
   }
 
   private List<IpNetwork> networks(YamlNode.Mapping m, String key) {

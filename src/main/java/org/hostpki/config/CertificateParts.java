@@ -95,6 +95,15 @@ final class CertificateParts {
     }
   }
 
+  /** A warning at {@code key.algorithm} when it is Ed25519, which browsers do not accept. */
+  void warnOnEd25519(YamlNode.Mapping section, KeySpec key, String why) {
+    if (key instanceof KeySpec.Ed25519) {
+      section.mapping("key")
+          .flatMap(k -> k.scalar("algorithm"))
+          .ifPresent(node -> fields.warning(node, why));
+    }
+  }
+
   private void notFor(YamlNode.Mapping key, String name, String why) {
     if (Fields.has(key, name)) {
       fields.problems().error(key.keyPosition(name), key.childPath(name) + " " + why);

@@ -49,7 +49,10 @@ final class ServerBinder {
     if (!dnsNames.isEmpty() || !ipAddresses.isEmpty()) {
       warnOnCommonName(server, subject, includeHostIdentity, dnsNames);
     }
-    warnOnEd25519(server, key);
+    parts.warnOnEd25519(
+        server,
+        key,
+        "browsers do not accept Ed25519 server certificates; use EC or RSA if browsers connect");
     boolean issuerUsable = !Fields.unusable(server, "issuer", givenIssuer);
     AcmeBinder acmeBinder = new AcmeBinder(fields);
     Optional<AcmeSpec> acme =
@@ -156,18 +159,6 @@ final class ServerBinder {
                       node,
                       "server.subject.commonName '" + cn + "' is not in server.dnsNames; clients check only"
                           + " the DNS names, so add it there"));
-    }
-  }
-
-  private void warnOnEd25519(YamlNode.Mapping server, KeySpec key) {
-    if (key instanceof KeySpec.Ed25519) {
-      server.mapping("key")
-          .flatMap(k -> k.scalar("algorithm"))
-          .ifPresent(
-              node ->
-                  fields.warning(
-                      node,
-                      "browsers do not accept Ed25519 server certificates; use EC or RSA if browsers connect"));
     }
   }
 

@@ -111,8 +111,19 @@ public record DnsName(String value) {
         return labelProblem;
       }
     }
+    return bidiProblem(name);
+  }
+
+  /**
+   * What the Bidi rule of IDNA2008 (RFC 5893) finds wrong with a name whose labels are otherwise
+   * valid, or empty: a name with a right-to-left label must keep it in every label.
+   */
+  public static Optional<String> bidiProblem(String name) {
     return IdnaContext.bidiProblem(
-        Arrays.stream(labels).filter(l -> !l.equals("*")).map(IdnaLabel::unicode).toArray(String[]::new));
+        Arrays.stream(name.split("\\.", -1))
+            .filter(l -> !l.equals("*"))
+            .map(IdnaLabel::unicode)
+            .toArray(String[]::new));
   }
 
   /** What is wrong with one label (a host name's short form), or empty. */

@@ -113,12 +113,24 @@ public record NameConstraints(
     }
   }
 
-  /** Why the constraints do not allow a DNS name (possibly a wildcard name), or empty. */
+  /**
+   * Why the constraints do not allow a DNS name (possibly a wildcard name), or empty. A wildcard
+   * name is excluded also when an excluded domain is one of the names it stands for ({@code
+   * *.corp.example} by {@code x.corp.example}), as Chromium reads it (ERR_CERT_INVALID), though
+   * OpenSSL, GnuTLS, NSS and Java accept it; a permitted domain must hold every name it stands for.
+   */
   public Optional<Refusal> dnsNameRefusal(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     for (String excluded : excludedDnsDomains) {
       if (dnsNameWithin(lower, excluded)) {
         return Optional.of(new Refusal(false, "excluded dnsDomains " + quoted(excludedDnsDomains)));
+      }
+      if (wildcardReaches(lower, excluded)) {
+        return Optional.of(
+            new Refusal(
+                false,
+                "excluded dnsDomains " + quoted(excludedDnsDomains) + ": the wildcard stands for "
+                    + excluded + " too, and Chromium refuses it"));
       }
     }
     if (!permittedDnsDomains.isEmpty() && permittedDnsDomains.stream().noneMatch(p -> dnsNameWithin(lower, p))) {
@@ -166,6 +178,15 @@ public record NameConstraints(
       return name.length() > domain.length() && name.endsWith(domain);
     }
     return name.equals(domain) || name.endsWith("." + domain);
+  }
+
+  /**
+   * A wildcard name standing for {@code domain} itself: {@code *.corp.example} for {@code
+   * x.corp.example} (a wildcard stands for one left-most label).
+   */
+  private static boolean wildcardReaches(String name, String domain) {
+    int dot = domain.indexOf('.');
+    return name.startsWith("*.") && dot > 0 && name.substring(2).equals(domain.substring(dot + 1));
   }
 
   private static String quoted(List<String> domains) {

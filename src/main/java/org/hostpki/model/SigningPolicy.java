@@ -18,14 +18,27 @@ import java.util.Set;
  *     which always may; a request with another is refused
  * @param allowedExtendedKeyUsages the extended key usages a certificate it signs may have
  *     (serverAuth and clientAuth by default)
+ * @param maxSubjectAltNames the most DNS names and IP addresses one certificate may carry
+ *     together; {@link #DEFAULT_MAX_SUBJECT_ALT_NAMES} by default
  */
 public record SigningPolicy(
     List<String> allowedDomains,
     List<IpNetwork> allowedNetworks,
     Optional<Duration> maxValidity,
     Set<SubjectAttribute> allowedSubjectAttributes,
-    Set<KeyPurpose> allowedExtendedKeyUsages) {
+    Set<KeyPurpose> allowedExtendedKeyUsages,
+    int maxSubjectAltNames) {
+  /**
+   * Let's Encrypt's cap, which public CAs keep near (the Baseline Requirements set none): a request
+   * with more names is more likely a mistake or an abuse than a need, and every client parses them
+   * on every handshake.
+   */
+  public static final int DEFAULT_MAX_SUBJECT_ALT_NAMES = 100;
+
   public SigningPolicy {
+    if (maxSubjectAltNames < 1) {
+      throw new IllegalArgumentException("maxSubjectAltNames is below 1: " + maxSubjectAltNames);
+    }
     allowedDomains = List.copyOf(allowedDomains);
     allowedNetworks = List.copyOf(allowedNetworks);
     Objects.requireNonNull(maxValidity, "maxValidity");
@@ -36,6 +49,22 @@ public record SigningPolicy(
     EnumSet<KeyPurpose> usages = EnumSet.noneOf(KeyPurpose.class);
     usages.addAll(allowedExtendedKeyUsages);
     allowedExtendedKeyUsages = Collections.unmodifiableSet(usages);
+  }
+
+  /** A policy with the default {@link #DEFAULT_MAX_SUBJECT_ALT_NAMES}. */
+  public SigningPolicy(
+      List<String> allowedDomains,
+      List<IpNetwork> allowedNetworks,
+      Optional<Duration> maxValidity,
+      Set<SubjectAttribute> allowedSubjectAttributes,
+      Set<KeyPurpose> allowedExtendedKeyUsages) {
+    this(
+        allowedDomains,
+        allowedNetworks,
+        maxValidity,
+        allowedSubjectAttributes,
+        allowedExtendedKeyUsages,
+        DEFAULT_MAX_SUBJECT_ALT_NAMES);
   }
 
   /** A policy that allows every extended key usage hostpki issues (the default). */

@@ -207,6 +207,7 @@ final class ExternalIssuer {
       return Optional.empty();
     }
     expiring(valid.leaf());
+    warnings.addAll(ExternalChainWarnings.of(valid, in.desiredTrust().values()));
     return Optional.of(new Decision.Import(valid));
   }
 

@@ -36,13 +36,26 @@ public record RotationSchedule(
     Optional<Instant> made = observed.caNextCertificate().map(CertificateFacts::madeAt);
     Optional<Instant> moves = made.flatMap(m -> overlap.map(m::plus));
     Optional<Instant> until = Optional.empty();
-    if (observed.caPreviousCertificate().isPresent()
-        && overlap.isPresent()
-        && observed.caCertificate().isPresent()) {
-      Instant end = observed.caCertificate().get().madeAt().plus(overlap.get().multipliedBy(2));
-      Instant expiry = observed.caPreviousCertificate().get().notAfter();
-      until = Optional.of(expiry.isBefore(end) ? expiry : end);
+    if (observed.caPreviousCertificate().isPresent() && observed.caCertificate().isPresent()) {
+      until =
+          previousTrustedUntil(
+              overlap, observed.caCertificate().get(), observed.caPreviousCertificate().get());
     }
     return new RotationSchedule(made, moves, until);
+  }
+
+  /**
+   * From when an apply removes {@code ca-previous.crt} from the trusted certificates: two overlaps
+   * after the current CA was made, or the previous CA's expiry if earlier; empty without an
+   * overlap (the next apply removes it).
+   */
+  public static Optional<Instant> previousTrustedUntil(
+      Optional<Duration> overlap, CertificateFacts current, CertificateFacts previous) {
+    if (overlap.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant end = current.madeAt().plus(overlap.get().multipliedBy(2));
+    Instant expiry = previous.notAfter();
+    return Optional.of(expiry.isBefore(end) ? expiry : end);
   }
 }

@@ -45,6 +45,10 @@ public enum WarningCode {
   CHAIN_AWAITED("chain-awaited"),
   /** The imported server certificate is due for renewal by the outside CA. */
   EXTERNAL_EXPIRING("external-expiring"),
+  /** An imported chain ends with an intermediate whose issuer the file and the host's trust lack. */
+  CHAIN_INCOMPLETE("chain-incomplete"),
+  /** A CA of an imported chain signs with Ed25519 or Ed448, which browsers refuse. */
+  CHAIN_EDDSA("chain-eddsa"),
   /** A renewal went ahead outside the maintenance windows: the safety margin was reached. */
   RENEWAL_SAFETY_MARGIN("renewal-safety-margin"),
   /** A due renewal waits for a maintenance window (unattended runs only). */

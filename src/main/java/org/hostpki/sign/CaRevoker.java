@@ -30,6 +30,7 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
+import org.hostpki.plan.RotationSchedule;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.store.Generation;
 import org.hostpki.store.StoreCommit;
@@ -190,7 +191,7 @@ public final class CaRevoker {
     IssuedCertificate revoking;
     List<String> notes = new ArrayList<>();
     if (target instanceof Target.Given given) {
-      revoking = given(caHost, snapshot, ca, issued, given);
+      revoking = given(caHost, snapshot, ca, issued, given, now);
       if (issued.stream().noneMatch(i -> i.serial().equals(revoking.serial()))) {
         record = Optional.of(revoking);
         notes.add(
@@ -199,7 +200,7 @@ public final class CaRevoker {
       }
     } else {
       BigInteger serial = ((Target.Serial) target).serial();
-      revoking = recorded(caHost, ca, issued, serial);
+      revoking = recorded(caHost, snapshot, ca, issued, serial, now);
     }
     if (!now.isBefore(revoking.facts().notAfter())) {
       notes.add(
@@ -241,7 +242,12 @@ public final class CaRevoker {
 
   /** The recorded certificate with this serial; refuses a serial the record does not know. */
   private static IssuedCertificate recorded(
-      DesiredState caHost, CaStore.SigningCa ca, List<IssuedCertificate> issued, BigInteger serial) {
+      DesiredState caHost,
+      StoreSnapshot snapshot,
+      CaStore.SigningCa ca,
+      List<IssuedCertificate> issued,
+      BigInteger serial,
+      Instant now) {
     String hex = CertificateFacts.serialHex(serial);
     if (ca.certificate().facts().serialNumber().equals(serial)) {
       throw refusedCaItself(hex);
@@ -259,6 +265,12 @@ public final class CaRevoker {
                             + " certificates); nothing was revoked. A certificate this CA signed that"
                             + " is missing from the record can be given with --cert FILE"));
     if (!found.certificate().isSignedBy(ca.certificate())) {
+      ofPreviousCa(caHost, snapshot, ca, issued, found.certificate(),
+              "serial " + hex + " (" + TerminalText.escape(found.facts().subjectDn()) + ")", now)
+          .ifPresent(
+              e -> {
+                throw e;
+              });
       // Clients look for a revocation on the CRL of the certificate's own CA: this CA's would list
       // it to no effect, and say "revoked" of a certificate every client still accepts.
       throw new HostpkiException(
@@ -278,13 +290,19 @@ public final class CaRevoker {
       StoreSnapshot snapshot,
       CaStore.SigningCa ca,
       List<IssuedCertificate> issued,
-      Target.Given given) {
+      Target.Given given,
+      Instant now) {
     Certificate certificate = given.certificate();
     String shown = given.file() + " (" + TerminalText.escape(certificate.facts().subjectDn()) + ")";
     if (certificate.equals(ca.certificate())) {
       throw refusedCaItself(IssuedCertificate.of(certificate).serial());
     }
     if (!certificate.isSignedBy(ca.certificate())) {
+      ofPreviousCa(caHost, snapshot, ca, issued, certificate, shown, now)
+          .ifPresent(
+              e -> {
+                throw e;
+              });
       String issuer = certificate.facts().issuerDn();
       throw new HostpkiException(
           shown + " was not issued by this CA (" + ca.certificate().facts().subjectDn() + "): "
@@ -309,6 +327,60 @@ public final class CaRevoker {
       }
     }
     return revoking;
+  }
+
+  /**
+   * The refusal for a certificate of the CA a rotation replaced, which stays trusted as {@code
+   * ca-previous.crt} for one more overlap without its key: no CRL of it can be written (and one
+   * of this CA would list it to no effect), so what stops clients accepting it is ending that
+   * trust early, after the hosts with its other certificates have new ones. Empty when another CA
+   * issued the certificate.
+   */
+  private static Optional<HostpkiException> ofPreviousCa(
+      DesiredState caHost,
+      StoreSnapshot snapshot,
+      CaStore.SigningCa ca,
+      List<IssuedCertificate> issued,
+      Certificate certificate,
+      String shown,
+      Instant now) {
+    Optional<Certificate> previous =
+        snapshot.file(StoreLayout.CA_PREVIOUS_CERT)
+            .map(CaRevoker::first)
+            .filter(certificate::isSignedBy);
+    if (previous.isEmpty()) {
+      return Optional.empty();
+    }
+    String source = caHost.source().toString();
+    Optional<Instant> until =
+        RotationSchedule.previousTrustedUntil(
+            caHost.ca().rotationOverlap(), ca.certificate().facts(), previous.get().facts());
+    List<String> others =
+        issued.stream()
+            .filter(i -> !i.certificate().equals(certificate))
+            .filter(i -> i.facts().isValidAt(now) && i.certificate().isSignedBy(previous.get()))
+            .map(IssuedCertificate::serial)
+            .toList();
+    String first =
+        others.isEmpty()
+            ? ""
+            : "first have the hosts of its " + others.size() + " other valid certificate(s) ("
+                + String.join(", ", others.subList(0, Math.min(others.size(), 5)))
+                + (others.size() > 5 ? ", …" : "")
+                + ") signed anew (their next hostpki sign gets a certificate of this CA), then ";
+    return Optional.of(
+        new HostpkiException(
+            shown + " was signed by the previous CA "
+                + TerminalText.escape(previous.get().facts().subjectDn()) + " ("
+                + StoreLayout.CA_PREVIOUS_CERT + "), which the CA rotation keeps trusted "
+                + until.map(u -> "until " + DateText.of(u)).orElse("until the next apply")
+                + " but whose key this store no longer holds: no CRL of it can be written, and this"
+                + " CA's would list it to no effect. Nothing was revoked. To have clients refuse it"
+                + " now, end the previous CA's trust early: " + first + "remove ca.rotation.overlap"
+                + " from " + source + " and run hostpki apply -f " + source + " ("
+                + StoreLayout.CA_PREVIOUS_CERT + " leaves trust-bundle.crt, truststore.p12 and trust-hashed/), hand the new trust"
+                + " bundle to the clients (hostpki export -f " + source + " trust-bundle), and put"
+                + " ca.rotation.overlap back"));
   }
 
   private static Certificate first(byte[] pem) {

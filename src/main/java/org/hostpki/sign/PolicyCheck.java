@@ -27,6 +27,7 @@ public final class PolicyCheck {
   static final String NETWORKS = "ca.policy.allowedNetworks";
   static final String ATTRIBUTES = "ca.policy.allowedSubjectAttributes";
   static final String USAGES = "ca.policy.allowedExtendedKeyUsages";
+  static final String MAX_SANS = "ca.policy.maxSubjectAltNames";
 
   private PolicyCheck() {}
 
@@ -79,12 +80,23 @@ public final class PolicyCheck {
   }
 
   /**
-   * The violations of a request: its names and addresses, the subject attributes besides
+   * The violations of a request: more names and addresses than {@code
+   * ca.policy.maxSubjectAltNames}, those outside the policy, the subject attributes besides
    * commonName that {@code ca.policy.allowedSubjectAttributes} does not list, and the extended key
    * usages {@code ca.policy.allowedExtendedKeyUsages} does not list.
    */
   public static List<PolicyViolation> violations(SigningPolicy policy, SignRequest request) {
-    List<PolicyViolation> violations = names(policy, request.dnsNames(), request.ipAddresses());
+    List<PolicyViolation> violations = new ArrayList<>();
+    int sans = request.dnsNames().size() + request.ipAddresses().size();
+    if (sans > policy.maxSubjectAltNames()) {
+      violations.add(
+          new PolicyViolation(
+              sans + " subjectAltNames",
+              "are more than " + MAX_SANS + " (" + policy.maxSubjectAltNames() + ") allows in one"
+                  + " certificate: split the names over several requests, or raise " + MAX_SANS,
+              true));
+    }
+    violations.addAll(names(policy, request.dnsNames(), request.ipAddresses()));
     // Against every name it lists: one SignRequest refused already is not refused again here.
     commonName(request.subject(), request.listedDnsNames(), request.ipAddresses()).ifPresent(violations::add);
     Set<SubjectAttribute> seen = EnumSet.noneOf(SubjectAttribute.class);

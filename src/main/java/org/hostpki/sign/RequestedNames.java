@@ -1,13 +1,15 @@
 package org.hostpki.sign;
 
 import java.util.Optional;
+import org.hostpki.model.DnsName;
 import org.hostpki.model.IdnaLabel;
 import org.hostpki.model.TerminalText;
 
 /**
  * Checks the DNS names a request asks for before any policy sees them: a name that is not a
  * host name (an empty label, a stray '*', a trailing dot) could slip past a suffix match; an xn--
- * label must be an IDNA2008 A-label, as in the desired state.
+ * label must be an IDNA2008 A-label, and a right-to-left name keep the Bidi rule, as in the desired
+ * state.
  */
 final class RequestedNames {
   private static final int MAX_LENGTH = 253;
@@ -58,6 +60,6 @@ final class RequestedNames {
         return Optional.of("has a label that starts or ends with '-'");
       }
     }
-    return Optional.empty();
+    return DnsName.bidiProblem(name); // as server.dnsNames: shown in an order that reads as another
   }
 }

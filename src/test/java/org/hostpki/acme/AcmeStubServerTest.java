@@ -73,6 +73,10 @@ class AcmeStubServerTest {
   private final AtomicLong nonce = new AtomicLong();
   private final List<String> acceptEncodings = new CopyOnWriteArrayList<>();
   private volatile Duration ariDelay = Duration.ZERO;
+  /** The Retry-After of the stub's rate limit on new orders. */
+  private volatile String orderRetryAfter = "7200";
+  /** The suggested window the stub's renewal information gives: start, end. */
+  private volatile List<String> ariWindow = List.of("2026-06-20T00:00:00Z", "2026-06-22T00:00:00Z");
   /** How long the stub takes for every request: a CA that answers each one just in time. */
   private volatile Duration requestDelay = Duration.ZERO;
   private Certificate ca;
@@ -138,7 +142,7 @@ class AcmeStubServerTest {
         }
         case "/order" -> {
           orderClaims.add(payload(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-          exchange.getResponseHeaders().set("Retry-After", "7200");
+          exchange.getResponseHeaders().set("Retry-After", orderRetryAfter);
           exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
           byte[] body = ("{\"type\":\"urn:ietf:params:acme:error:rateLimited\",\"detail\":\"too many new orders"
               + " (300) recently\",\"subproblems\":[{\"type\":\"urn:ietf:params:acme:error:rateLimited\","
@@ -156,7 +160,7 @@ class AcmeStubServerTest {
             }
             exchange.getResponseHeaders().set("Retry-After", "21600");
             json(exchange, 200,
-                "{\"suggestedWindow\":{\"start\":\"2026-06-20T00:00:00Z\",\"end\":\"2026-06-22T00:00:00Z\"},"
+                "{\"suggestedWindow\":{\"start\":\"" + ariWindow.get(0) + "\",\"end\":\"" + ariWindow.get(1) + "\"},"
                     + "\"explanationURL\":\"https://ca.example/incident-42\"}");
           } else {
             exchange.sendResponseHeaders(404, -1);
@@ -185,6 +189,11 @@ class AcmeStubServerTest {
         } catch (IOException e) {
           // the client gave up: what a bounded client does
         }
+        return true;
+      }
+      case "/dir-http" -> {
+        String plain = "http://127.0.0.1:" + server.getAddress().getPort();
+        json(exchange, 200, "{\"newNonce\":\"" + plain + "/nonce\",\"newAccount\":\"" + plain + "/account\"}");
         return true;
       }
       case "/dir-gzip" -> {
@@ -301,6 +310,22 @@ class AcmeStubServerTest {
    * recorded with its back-off; without the bound its four requests took 4 s and ended in the
    * stub's rate-limit answer.
    */
+  /** A directory that lists http:// endpoints: refused before a byte goes out in the clear. */
+  @Test
+  void testSession_aDirectoryListingHttpUrlsIsRefused() throws Exception {
+    org.shredzone.acme4j.Session session =
+        new org.shredzone.acme4j.Session(URI.create(base + "/dir-http"), VerifiedTransport.trusting(
+            Optional.of(dir.resolve("ca.pem")),
+            OrderDeadline.of(Clock.systemUTC(), Instant.now().plusSeconds(60), Duration.ofSeconds(60))));
+    java.security.KeyPair key = JcaKeys.keyPair(KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM));
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+        () -> new org.shredzone.acme4j.AccountBuilder().useKeyPair(key).agreeToTermsOfService().createLogin(session));
+
+    assertThat(Failures.translate(thrown, "creating the ACME account", base + "/dir-http").getMessage())
+        .contains("the CA sent hostpki to http://127.0.0.1:" + server.getAddress().getPort() + "/nonce, which is not https");
+  }
+
   @Test
   void testOrder_aCaAnsweringEachRequestSlowlyFailsAtServerAcmeTimeoutAndIsRecorded() {
     requestDelay = Duration.ofSeconds(1);
@@ -397,6 +422,27 @@ class AcmeStubServerTest {
     assertThat(Duration.between(failure.at(), failure.nextAttempt())).isBetween(Duration.ofMinutes(110), Duration.ofMinutes(130));
   }
 
+  /** acme4j refuses a whole answer for a Retry-After it cannot read; the rate limit must stay one. */
+  @Test
+  void testOrder_aRateLimitWithAnUnreadableRetryAfterIsStillARateLimitAndWaitsAnHour() {
+    AcmeIssuer issuer = issuer(Optional.empty());
+    for (String unreadable : List.of("-5", "99999999999")) {
+      orderRetryAfter = unreadable;
+
+      assertThatThrownBy(() -> issuer.order(request(Optional.empty())))
+          .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+            assertThat(f.kind()).as(unreadable + ": " + f.getMessage()).isEqualTo(AcmeFailure.Kind.RATE_LIMITED);
+            assertThat(f.retryAfter()).as(unreadable).isEmpty();
+          });
+      AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+      assertThat(Duration.between(failure.at(), failure.nextAttempt())).as(unreadable).isGreaterThanOrEqualTo(BackOff.RATE_LIMITED);
+    }
+    orderRetryAfter = "Fri, 31 Dec 99999 23:59:59 GMT"; // readable, and believed for a week at most
+    assertThatThrownBy(() -> issuer.order(request(Optional.empty()))).isInstanceOf(AcmeFailure.class);
+    AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+    assertThat(Duration.between(failure.at(), failure.nextAttempt())).isEqualTo(BackOff.LONGEST_RETRY_AFTER);
+  }
+
   @Test
   void testOrder_failuresInARowCount() {
     AcmeIssuer issuer = issuer(Optional.empty());
@@ -444,18 +490,7 @@ class AcmeStubServerTest {
   void testApply_renewsInsideTheSuggestedWindowWithReplacesAndWaitsOutTheRateLimit() throws Exception {
     Instant issued = Instant.parse("2026-06-01T00:00:00Z");
     Instant inWindow = Instant.parse("2026-06-22T12:00:00Z"); // the stub's window: 06-20 to 06-22
-    Path yaml = dir.resolve("host.yaml");
-    Files.writeString(yaml,
-        "apiVersion: hostpki/v1\nstore: {path: " + store + "}\n"
-            + "host: {detect: false, hostname: stub, domain: example.com, addresses: [127.0.0.1]}\n"
-            + "server:\n  issuer: acme\n  includeHostIdentity: false\n  dnsNames: [stub.example.com]\n"
-            + "  acme:\n    directory: " + base + "/dir\n    caBundle: ca.pem\n    termsOfServiceAgreed: true\n");
-    HostIdentityProbe probe = spec -> new HostIdentity("stub", Optional.of("example.com"), List.of());
-    new Reconciler(probe, Clock.fixed(issued, ZoneOffset.UTC), RANDOM, new Secrets(Map.of()),
-            new Hooks(new PrintWriter(Writer.nullWriter())))
-        .orderingFrom(new TestAcmeCa(TestCa.create(issued), Clock.fixed(issued, ZoneOffset.UTC)))
-        .apply(new DesiredStateLoader().load(yaml).desiredState().orElseThrow(), Set.of(), Optional.empty(),
-            Duration.ZERO);
+    HostIdentityProbe probe = orderedWithTestCa(issued);
     Certificate served = Pem.readCertificates(Files.readAllBytes(store.resolve("server.crt"))).get(0);
     Map<String, String> before = files(store);
     Cli cli = Cli.in(dir).clock(Clock.fixed(inWindow, ZoneOffset.UTC)).probe(probe);
@@ -489,6 +524,63 @@ class AcmeStubServerTest {
         .contains("renewal window (ARI) 2026-06-20 00:00 UTC to 2026-06-22 00:00 UTC")
         .contains("last failure 2026-06-22 12:00 UTC: creating the order: the CA's rate limit was reached")
         .containsPattern("next attempt \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(as the CA asked\\)");
+  }
+
+  /**
+   * A CA whose renewal information suggests a window after the certificate expires: believed, it
+   * kept the certificate serving past its expiry. It is a warning, and server.renewBefore applies.
+   */
+  @Test
+  void testPlan_aRenewalWindowAfterTheCertificateExpiresIsNotBelieved() throws Exception {
+    Instant issued = Instant.parse("2026-06-01T00:00:00Z"); // TestAcmeCa: 90 days, to 2026-08-30
+    ariWindow = List.of("2027-01-01T00:00:00Z", "2027-01-03T00:00:00Z");
+    HostIdentityProbe probe = orderedWithTestCa(issued);
+
+    CliResult plan = Cli.in(dir).clock(Clock.fixed(Instant.parse("2026-08-20T00:00:00Z"), ZoneOffset.UTC)).probe(probe)
+        .run("plan", "-f", "host.yaml");
+
+    assertThat(plan.out()).as(plan.toString())
+        .contains("the CA suggested renewing from 2027-01-01 00:00 UTC to 2027-01-03 00:00 UTC, not before the"
+            + " certificate expires (2026-08-30 00:00 UTC)")
+        .containsPattern("server: renewal due since 2026-0[78]-\\d\\d .* \\(renewBefore 33% of 90 days");
+  }
+
+  /**
+   * kill -9 after the order was recorded but before the store took the certificate: the served
+   * certificate, from the order before, is still this account's. The next run ordered again,
+   * saying server.crt "was not ordered by this store's ACME account".
+   */
+  @Test
+  void testPlan_aRunKilledAfterItsOrderWasRecordedLeavesTheServedCertificateThisAccounts() throws Exception {
+    Instant issued = Instant.parse("2026-06-01T00:00:00Z");
+    HostIdentityProbe probe = orderedWithTestCa(issued);
+    Clock clock = Clock.fixed(issued.plusSeconds(60), ZoneOffset.UTC);
+    AcmeSpec spec = new DesiredStateLoader().load(dir.resolve("host.yaml")).desiredState().orElseThrow().server().acme()
+        .orElseThrow();
+    new AcmeIssuer(AcmeSettings.of(spec), store, clock, RANDOM, HookRunner.NONE,
+            Optional.of(new TestAcmeCa(TestCa.create(issued), clock)))
+        .order(request(Optional.empty())); // recorded, never served: the run was killed here
+
+    CliResult plan = Cli.in(dir).clock(clock).probe(probe).run("plan", "-f", "host.yaml");
+
+    assertThat(plan.out()).as(plan.toString()).contains("No changes").doesNotContain("was not ordered");
+  }
+
+  /** host.yaml for the stub, and the store's server certificate ordered at {@code issued} from a test CA. */
+  private HostIdentityProbe orderedWithTestCa(Instant issued) throws Exception {
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(yaml,
+        "apiVersion: hostpki/v1\nstore: {path: " + store + "}\n"
+            + "host: {detect: false, hostname: stub, domain: example.com, addresses: [127.0.0.1]}\n"
+            + "server:\n  issuer: acme\n  includeHostIdentity: false\n  dnsNames: [stub.example.com]\n"
+            + "  acme:\n    directory: " + base + "/dir\n    caBundle: ca.pem\n    termsOfServiceAgreed: true\n");
+    HostIdentityProbe probe = spec -> new HostIdentity("stub", Optional.of("example.com"), List.of());
+    new Reconciler(probe, Clock.fixed(issued, ZoneOffset.UTC), RANDOM, new Secrets(Map.of()),
+            new Hooks(new PrintWriter(Writer.nullWriter())))
+        .orderingFrom(new TestAcmeCa(TestCa.create(issued), Clock.fixed(issued, ZoneOffset.UTC)))
+        .apply(new DesiredStateLoader().load(yaml).desiredState().orElseThrow(), Set.of(), Optional.empty(),
+            Duration.ZERO);
+    return probe;
   }
 
   /** Every regular file under the store but the ACME record, by relative path. */

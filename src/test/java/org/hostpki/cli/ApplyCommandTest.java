@@ -195,6 +195,47 @@ class ApplyCommandTest {
     assertSameBytes(before, storeBytes());
   }
 
+  /** Found by a trial: refused as stale, a plan for a new store still left its folder (and .lock). */
+  @Test
+  void testApply_stalePlanForANewStoreLeavesNoStoreFolder() throws IOException {
+    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
+    writeDesired("portal2", "192.0.2.10");
+
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err()).contains("plan.json is stale: the store, the host identity, the desired state or a");
+    assertThat(store).doesNotExist();
+  }
+
+  /**
+   * Found by a trial: a plan the clock overtook (a renewal fell due) was called stale because the
+   * store, host identity, desired state or a trusted certificate had changed, though none had; an
+   * edited plan's changes are shown escaped.
+   */
+  @Test
+  void testApply_planTheClockOvertookIsStaleNamingBothChanges() throws IOException {
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();
+    Path edited = dir.resolve("edited.json");
+    Files.writeString(edited, Files.readString(dir.resolve("plan.json"))
+        .replace("\"changes\":[]", "\"changes\":[{\"address\":\"ca\\u001b[2J\",\"action\":\"create\"}]"));
+    SortedMap<String, byte[]> before = storeBytes();
+
+    CliResult tampered = hostpki("apply", "-f", "host.yaml", "--plan", "edited.json");
+    clock = Clock.offset(clock, Duration.ofDays(400)); // past the server certificate's 398 days
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
+
+    assertThat(tampered.exitCode()).as(tampered.toString()).isEqualTo(1);
+    assertThat(tampered.err()).contains("(saved: ca\\x1b[2J create; now: no changes)").doesNotContain("\u001b");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("plan.json is stale: the store, the host identity and the desired state are as they were, but a"
+            + " plan made now has other changes (saved: no changes; now: server replace, ")
+        .contains("time has passed since it was made (a renewal fell due)");
+    assertSameBytes(before, storeBytes());
+  }
+
   /**
    * Found by a trial: a plan saved with --replace server was refused as stale ("the store, the host
    * identity, the desired state or a trusted certificate changed") unless --replace was given again.

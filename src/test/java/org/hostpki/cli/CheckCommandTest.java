@@ -132,7 +132,7 @@ class CheckCommandTest {
 
   @Test
   void testCheck_aPendingHookExits3AndIsAWarningAlsoWithAChangePending() throws IOException {
-    desired("hooks:\n  timeout: 5s\n  afterServerChange: [[sh, -c, 'test -e ok']]\n");
+    desired("hooks:\n  timeout: 5s\n  afterServerChange: [[sh, -c, 'test -e ok || exit 1']]\n");
     assertThat(hostpki(T0, "apply", "-f", "host.yaml").exitCode()).isEqualTo(ExitCodes.HOOK_FAILED);
 
     CliResult run = check(T0.plus(Duration.ofHours(1)));
@@ -142,12 +142,15 @@ class CheckCommandTest {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.HOOK_FAILED);
     assertThat(run.out()).startsWith(
         "WARNING: afterServerChange hook pending since 2026-11-27 08:00 UTC: afterServerChange hook"
-            + " [sh, -c, test -e ok] exited with status 1; next renewal");
+            + " [sh, -c, test -e ok || exit 1] exited with status 1; next renewal");
     assertThat(both.exitCode()).as("the more severe of 3 and 2").isEqualTo(ExitCodes.HOOK_FAILED);
     assertThat(both.out().lines().findFirst().orElseThrow())
         .startsWith("WARNING: afterServerChange hook pending since ")
         .contains("; 2 changes pending: server replace, output/server-fullchain.crt update;");
     assertThat(nagios.exitCode()).isEqualTo(Status.WARNING);
+    // Found by a trial: Nagios cuts the line at its first '|', the hook's, and read the rest as data.
+    assertThat(nagios.out()).contains("[sh, -c, test -e ok \u00a6\u00a6 exit 1]");
+    assertThat(nagios.out().chars().filter(c -> c == '|')).hasSize(1);
     assertThat(checkJson(T0.plus(Duration.ofHours(100))).get("plan").get("hooks_pending")).hasSize(1);
   }
 
@@ -192,9 +195,11 @@ class CheckCommandTest {
     assertThat(close.out())
         .startsWith("CRITICAL: server expires 2026-12-27 08:00 UTC (in 1d)")
         .contains("within 50% of its safety margin (1d 5h 42m)");
-    assertThat(close.out().lines().findFirst().orElseThrow()).containsPattern(" \\| 'ca'=\\d+s;\\d+;\\d+;0 'server'=86400s;\\d+;106920;0$");
+    assertThat(close.out().lines().findFirst().orElseThrow()).containsPattern(" \\| 'ca'=\\d+s;\\d+:;\\d+: 'server'=86400s;\\d+:;106920:$");
     assertThat(expired.exitCode()).as(expired.toString()).isEqualTo(Status.CRITICAL);
     assertThat(expired.out()).startsWith("CRITICAL: ").contains("server expired on 2026-12-27 08:00 UTC");
+    // Below 0 when expired; no minimum of 0 says otherwise.
+    assertThat(expired.out().lines().findFirst().orElseThrow()).containsPattern(" 'server'=-86400s;\\d+:;106920:$");
   }
 
   @Test
@@ -301,6 +306,27 @@ class CheckCommandTest {
     assertThat(word.err()).contains("'soon' is not a threshold; write a time before expiry (14d, 36h), a share");
     assertThat(whole.err()).contains("'100%' is not a threshold; write a time before expiry (14d, 36h)");
     assertThat(check(T0, "--warning", "margin", "--critical", "25%margin").exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+  }
+
+  /**
+   * Found by a trial: with --nagios, a usage error (NRPE's command line, no desired state yet)
+   * exited 64 with nothing on standard output, which Nagios shows as "out of bounds" and Icinga as
+   * a broken plugin; the plugin convention is UNKNOWN (3), said on standard output.
+   */
+  @Test
+  void testCheck_aUsageErrorWithNagiosIsUnknownOnStandardOutput() throws IOException {
+    desired("");
+
+    CliResult text = check(T0, "--nagios", "--critical", "soon");
+    CliResult json = check(T0, "--nagios", "--output", "json", "--critical", "soon");
+
+    assertThat(text.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(text.out()).isEqualTo("UNKNOWN: invalid value for option '--critical': 'soon' is not a threshold;"
+        + text.out().substring(text.out().indexOf(" write a time")));
+    assertThat(text.out().lines()).hasSize(1);
+    assertThat(text.err()).contains("Run 'hostpki check --help' for its usage.");
+    assertThat(json.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(json.out()).isEmpty();
   }
 
   /** Every regular file of the store, by path, without following links; the lock file too. */

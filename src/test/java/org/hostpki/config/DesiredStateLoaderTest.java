@@ -189,6 +189,26 @@ class DesiredStateLoaderTest {
         .containsExactly("cannot read the file: permission denied");
   }
 
+  /** Found by the hostile-input trial: 100,000 unknown keys printed 16 MB of messages. */
+  @Test
+  void testLoadString_pastAHundredProblemsTheRestAreCounted() {
+    StringBuilder yaml = new StringBuilder(MINIMAL);
+    for (int i = 0; i < 250; i++) {
+      yaml.append("k").append(i).append(": 1\n");
+    }
+
+    LoadResult result = loader.loadString(file, yaml.toString());
+
+    assertThat(result.hasErrors()).isTrue();
+    assertThat(result.errorCount()).isEqualTo(250);
+    assertThat(result.problems()).hasSize(101);
+    assertThat(result.problems().get(0).format()).startsWith("/etc/hostpki/host.yaml:4:1: error: unknown key 'k0'");
+    assertThat(result.problems().get(100).format())
+        .isEqualTo(
+            "/etc/hostpki/host.yaml: error: 150 more errors are not shown (only the first 100 are); fix"
+                + " these and check the file again");
+  }
+
   @Test
   void testLoad_byteOrderMarkIsIgnored() throws IOException {
     Files.createDirectories(file.getParent());
@@ -278,7 +298,8 @@ class DesiredStateLoaderTest {
             + "  subject: {commonName: Example CA, organization: Example Corp, country: US}\n"
             + "  key: {algorithm: RSA, size: 4096}\n"
             + "  validity: 1825d\n  renewBefore: PT4320H\n  rotation: {overlap: 7d}\n"
-            + "  policy: {allowedDomains: [\"*.Example.com\"], allowedNetworks: [192.0.2.0/24], maxValidity: 90d}\n"
+            + "  policy: {allowedDomains: [\"*.Example.com\"], allowedNetworks: [192.0.2.0/24], maxValidity: 90d,"
+            + " maxSubjectAltNames: 20}\n"
             + "server:\n"
             + "  subject: {commonName: portal.example.com}\n"
             + "  dnsNames: [Portal.example.com, \"*.apps.example.com\"]\n  ipAddresses: [192.0.2.10]\n"
@@ -317,6 +338,7 @@ class DesiredStateLoaderTest {
     assertThat(state.ca().policy().orElseThrow().allowedNetworks())
         .containsExactly(IpNetwork.parse("192.0.2.0/24").orElseThrow());
     assertThat(state.ca().policy().orElseThrow().maxValidity()).contains(Duration.ofDays(90));
+    assertThat(state.ca().policy().orElseThrow().maxSubjectAltNames()).isEqualTo(20);
     ServerSpec server = state.server();
     assertThat(server.issuer()).isEqualTo(ServerSpec.Issuer.INTERNAL);
     assertThat(server.subject()).isEqualTo(Subject.commonName("portal.example.com"));

@@ -30,7 +30,7 @@ class NameConstraintsTest {
     assertThat(CORP.dnsNameRefusal("corp.example")).isEmpty();
     assertThat(CORP.dnsNameRefusal("web1.corp.example")).isEmpty();
     assertThat(CORP.dnsNameRefusal("a.b.Corp.Example")).isEmpty();
-    assertThat(CORP.dnsNameRefusal("*.corp.example")).isEmpty();
+    assertThat(CORP.dnsNameRefusal("*.x.corp.example")).isEmpty();
   }
 
   @Test
@@ -45,7 +45,21 @@ class NameConstraintsTest {
     assertThat(CORP.dnsNameRefusal("x.lab.corp.example"))
         .contains(new NameConstraints.Refusal(false, "excluded dnsDomains [lab.corp.example]"));
     assertThat(CORP.dnsNameRefusal("lab.corp.example")).isPresent();
-    assertThat(CORP.dnsNameRefusal("*.corp.example")).as("a wildcard above the excluded domain").isEmpty();
+  }
+
+  /** Chromium refuses such a certificate (ERR_CERT_INVALID); OpenSSL, GnuTLS, NSS, Java accept it. */
+  @Test
+  void testDnsNameRefusal_aWildcardStandingForAnExcludedNameIsExcluded() {
+    assertThat(CORP.dnsNameRefusal("*.corp.example"))
+        .contains(
+            new NameConstraints.Refusal(
+                false,
+                "excluded dnsDomains [lab.corp.example]: the wildcard stands for lab.corp.example too,"
+                    + " and Chromium refuses it"));
+    assertThat(CORP.dnsNameRefusal("*.Lab.corp.example")).isPresent();
+    assertThat(CORP.dnsNameRefusal("*.x.corp.example")).as("lab.corp.example is no name it stands for").isEmpty();
+    NameConstraints dotted = new NameConstraints(List.of(), List.of(), List.of(".lab.corp.example"), List.of());
+    assertThat(dotted.dnsNameRefusal("*.corp.example")).as("only names below lab.corp.example").isEmpty();
   }
 
   @Test

@@ -18,6 +18,7 @@ import static org.hostpki.testkit.PlanAssert.warningCodes;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -110,6 +111,70 @@ class ExternalIssuerTest {
             "chain",
             new Attribute.Texts(List.of("CN=portal.example.com", "CN=Example Issuing CA 2", "CN=Example Root CA")));
     assertThat(plan.warnings()).isEmpty();
+  }
+
+  /**
+   * A file ending with an intermediate: OpenSSL, curl and Java clients without its issuer fail,
+   * which the host's trust (trust.certificates, system roots) holding that issuer rules out.
+   */
+  @Test
+  void testPlan_aChainEndingWithAnIntermediateWhoseIssuerNoOneHoldsIsImportedWithAWarning() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    List<CertificateFacts> chain = externalChain("a", d, portal, s, false);
+    List<CertificateFacts> rooted = externalChain("a", d, portal, s, true);
+
+    Plan plan = plan(d, portal, s.observed(), validFile(chain));
+
+    assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.CHAIN_IMPORTED);
+    assertThat(onlyWarning(plan, "chain-incomplete"))
+        .contains(
+            "the chain in " + CHAIN_FILE + " ends with CN=Example Issuing CA 2, issued by"
+                + " CN=Example Root CA, which is neither in the file nor among the certificates"
+                + " this host trusts",
+            "If it is an intermediate CA, append its certificate to the file");
+    TreeMap<String, CertificateFacts> trust = new TreeMap<>();
+    trust.put("system-Example_Root_CA-00000000", rooted.get(2));
+    assertThat(
+            planner.plan(
+                    Fixtures.input(d, portal, trust, s.observed(), NOW, Set.of(), Fixtures.fp("basis"),
+                        Optional.of(validFile(chain)), Optional.empty()))
+                .warnings())
+        .as("the host trusts the issuer")
+        .isEmpty();
+  }
+
+  /** Chrome and Firefox refuse a certificate signed with Ed25519 or Ed448. */
+  @Test
+  void testPlan_aChainSignedWithEdDsaIsImportedWithAWarning() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    List<CertificateFacts> chain = new ArrayList<>(externalChain("a", d, portal, s, true));
+    chain.set(0, withSignature(chain.get(0), "Ed25519"));
+    chain.set(1, withSignature(chain.get(1), "Ed448"));
+    chain.set(2, withSignature(chain.get(2), "Ed448")); // the root's own: no client checks it
+
+    Plan plan = plan(d, portal, s.observed(), validFile(chain));
+
+    assertThat(onlyWarning(plan, "chain-eddsa"))
+        .isEqualTo(
+            "the chain in " + CHAIN_FILE + " is signed with EdDSA by CN=Example Issuing CA 2"
+                + " (Ed25519), CN=Example Root CA (Ed448): Chrome and Firefox verify only RSA"
+                + " and ECDSA signatures in certificates and refuse the server (OpenSSL, GnuTLS"
+                + " and Java accept it); if browsers connect, have server.csr signed by an RSA or"
+                + " EC CA");
+  }
+
+  private static String onlyWarning(Plan plan, String code) {
+    assertThat(warningCodes(plan)).containsExactly(code);
+    return plan.warnings().get(0).message();
+  }
+
+  private static CertificateFacts withSignature(CertificateFacts c, String algorithm) {
+    return new CertificateFacts(
+        c.fingerprint(), c.subject(), c.subjectDn(), c.issuerDn(), c.serialNumber(), c.notBefore(),
+        c.notAfter(), c.dnsNames(), c.ipAddresses(), c.publicKey(), c.ca(), c.pathLength(),
+        c.extendedKeyUsages(), c.subjectKeyId(), c.authorityKeyId(), algorithm, c.nameConstraints());
   }
 
   @Test

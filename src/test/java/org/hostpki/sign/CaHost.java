@@ -93,6 +93,22 @@ final class CaHost {
     return this;
   }
 
+  /** The CA moved to a new one by a rotation: the old one stays as {@code ca-previous.crt}, without its key. */
+  CaHost rotated(Instant now) {
+    Certificate previous = ca;
+    caReplaced(now);
+    SortedMap<String, StoreFile> files = new TreeMap<>();
+    new StoreDirectory(store(), Clock.fixed(now, ZoneOffset.UTC))
+        .read()
+        .files()
+        .forEach((name, bytes) -> files.put(name, new StoreFile(bytes, StoreLayout.standard().kindOf(name))));
+    files.put(
+        StoreLayout.CA_PREVIOUS_CERT,
+        new StoreFile(previous.pem().getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
+    write(files, now);
+    return this;
+  }
+
   private Certificate newCa(Instant now) {
     caKey = KeyMaterial.generate(KeySpec.defaultSpec(), TestKeys.RANDOM);
     ca = new CertificateIssuer(TestKeys.RANDOM).selfSignedCa(Subject.commonName("Fleet CA"), caKey, now, Duration.ofDays(3650));

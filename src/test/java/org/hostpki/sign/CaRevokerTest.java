@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import org.hostpki.model.CrlFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
@@ -113,6 +114,36 @@ class CaRevokerTest {
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith("serial " + m1.serial() + " (CN=m1.fleet.test) was signed by a CA this store no longer signs with")
         .hasMessageContaining("Nothing was revoked");
+    assertThat(read(host).files()).containsOnlyKeys(before.keySet()).doesNotContainKey(Revocations.FILE);
+  }
+
+  /**
+   * During a rotation's last overlap the previous CA is still trusted but its key is gone: the
+   * refusal says how to end that trust early, and which other hosts need new certificates first.
+   */
+  @Test
+  void testRevoke_aCertificateOfThePreviousCaSaysHowToEndItsTrustEarly() {
+    CaHost host = CaHost.withCa(dir, CaHost.POLICY + "  rotation: {overlap: 7d}\n").applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    IssuedCertificate m2 = signed(host, "m2");
+    host.rotated(NOW.plusSeconds(60));
+    SortedMap<String, byte[]> before = read(host).files();
+    String until = DateText.of(host.ca.facts().madeAt().plus(Duration.ofDays(14)));
+    String source = dir.resolve("ca.yaml").toString();
+
+    for (CaRevoker.Target target :
+        List.of(serial(m1), new CaRevoker.Target.Given(dir.resolve("m1.crt"), m1.certificate()))) {
+      assertThatThrownBy(() -> revoker(NOW.plusSeconds(120)).revoke(host.desired, target, RevocationReason.KEY_COMPROMISE, NO_WAIT))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessageContaining(
+              "(CN=m1.fleet.test) was signed by the previous CA CN=Fleet CA (ca-previous.crt), which the CA"
+                  + " rotation keeps trusted until " + until + " but whose key this store no longer holds")
+          .hasMessageContaining(
+              "Nothing was revoked. To have clients refuse it now, end the previous CA's trust early: first"
+                  + " have the hosts of its 1 other valid certificate(s) (" + m2.serial() + ") signed anew")
+          .hasMessageContaining(
+              "remove ca.rotation.overlap from " + source + " and run hostpki apply -f " + source);
+    }
     assertThat(read(host).files()).containsOnlyKeys(before.keySet()).doesNotContainKey(Revocations.FILE);
   }
 

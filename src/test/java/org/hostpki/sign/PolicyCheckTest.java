@@ -235,6 +235,30 @@ class PolicyCheckTest {
                 + " first DNS name then fills it)");
   }
 
+  @Test
+  void testViolations_moreSansThanMaxSubjectAltNamesAreRefusedAtOnce() {
+    SigningPolicy three =
+        new SigningPolicy(
+            POLICY.allowedDomains(), POLICY.allowedNetworks(), POLICY.maxValidity(), Set.of(),
+            POLICY.allowedExtendedKeyUsages(), 3);
+    byte[] pem =
+        TestRequests.pem(
+            TestKeys.ec(), List.of("a.corp.example", "b.corp.example", "c.corp.example"),
+            List.of(ip("192.0.2.7")));
+    SignRequest request = SignRequest.read(Path.of("/tmp/db.csr"), pem);
+
+    assertThat(PolicyCheck.violations(three, request))
+        .extracting(PolicyViolation::message, PolicyViolation::policy)
+        .containsExactly(
+            tuple(
+                "refused: 4 subjectAltNames are more than ca.policy.maxSubjectAltNames (3) allows in one"
+                    + " certificate: split the names over several requests, or raise"
+                    + " ca.policy.maxSubjectAltNames",
+                true));
+    assertThat(PolicyCheck.violations(POLICY, request)).as("100 by default").isEmpty();
+    assertThat(POLICY.maxSubjectAltNames()).isEqualTo(100);
+  }
+
   private static SigningPolicy withUsages(Set<KeyPurpose> usages) {
     return new SigningPolicy(POLICY.allowedDomains(), POLICY.allowedNetworks(), POLICY.maxValidity(), Set.of(), usages);
   }

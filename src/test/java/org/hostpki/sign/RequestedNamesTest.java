@@ -2,6 +2,7 @@ package org.hostpki.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.IDN;
 import org.junit.jupiter.api.Test;
 
 class RequestedNamesTest {
@@ -40,5 +41,15 @@ class RequestedNamesTest {
   void testProblem_overlongLabelIsRefused() {
     assertThat(RequestedNames.problem("a".repeat(64) + ".corp.example"))
         .contains("has a label longer than 63 characters");
+  }
+
+  /** RFC 5893, as server.dnsNames keeps it: a right-to-left name whose labels break the Bidi rule. */
+  @Test
+  void testProblem_aRightToLeftNameBreakingTheBidiRuleIsRefused() {
+    String arabic = IDN.toASCII("\u0645\u0648\u0642\u0639"); // xn--4gbrim
+    assertThat(RequestedNames.problem(arabic + ".corp.example")).isEmpty();
+    assertThat(RequestedNames.problem("*." + arabic + ".corp.example")).isEmpty();
+    assertThat(RequestedNames.problem(arabic + ".1abc.example")).get().asString()
+        .contains("is a right-to-left name, and its label '1abc' breaks the Bidi rule", "starts with U+0031");
   }
 }

@@ -1,0 +1,357 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hostpki contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+"""The modules' own logic, run in this process with a stand-in hostpki (a shell script printing
+what a real one prints), and their documentation checked against their argument specs as
+ansible-test's validate-modules does. Run with the Python that runs Ansible:
+
+    python3 -m unittest discover -s tests/unit -t tests/unit     (in the collection's folder)
+
+or with ansible-test units. hostpki.pki.store with the real hostpki: the Java project's
+AnsiblePlaybookIT."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import unittest
+
+import yaml
+
+# The folder holding ansible_collections/, so that the modules' imports resolve to this checkout.
+COLLECTIONS = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7))
+if COLLECTIONS not in sys.path:
+    sys.path.insert(0, COLLECTIONS)
+
+from ansible.module_utils import basic  # noqa: E402
+from ansible.module_utils.common import warnings as ansible_warnings  # noqa: E402
+
+MODULES = ["store", "sign", "revoke"]
+PACKAGE = "ansible_collections.hostpki.pki.plugins.modules."
+
+# A stand-in hostpki: records its arguments in FOLDER/SUB.args (and the desired state it was given
+# in FOLDER/SUB.config),
+# prints FOLDER/SUB.out and FOLDER/SUB.err, exits with FOLDER/SUB.rc (default 0).
+FAKE = r"""#!/bin/sh
+d=$(dirname "$0")
+sub=$1
+printf '%s\n' "$@" > "$d/$sub.args"
+[ "$2" = -f ] && [ -f "$3" ] && cp "$3" "$d/$sub.config"
+[ -f "$d/$sub.out" ] && cat "$d/$sub.out"
+[ -f "$d/$sub.err" ] && cat "$d/$sub.err" >&2
+exit $(cat "$d/$sub.rc" 2>/dev/null || echo 0)
+"""
+
+PLAN = {"format_version": "2", "basis": "0" * 64, "changes": [], "warnings": [], "errors": [],
+        "summary": {"create": 0, "replace": 0, "update": 0, "delete": 0, "unchanged": 4},
+        "changes_pending": False, "hold": None, "hooks_pending": []}
+APPLIED = {"format_version": "1", "changed": False, "check": False, "generation": None, "plan": PLAN,
+           "hooks_ran": [], "hook_error": None, "held_by_rollback": None, "released_hold": None, "notices": []}
+STATUS = {"format_version": "1", "store": "/srv/pki", "files": [{"name": "ca.crt", "path": "/srv/pki/ca.crt"}],
+          "ca": {"file": "/srv/pki/ca.crt", "subject": "CN=CA", "sha256": "ab" * 32,
+                 "not_after": "2036-12-03T22:08:33Z", "dns_names": [], "ip_addresses": []},
+          "server": None, "trusted": []}
+
+
+class Exited(Exception):
+    """exit_json or fail_json was called: `result` is what the module printed."""
+
+    def __init__(self, result):
+        Exception.__init__(self, result)
+        self.failed = result.get("failed", False)
+        self.result = result
+
+
+class ModuleTestCase(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="hostpki-module-test-")
+        self.addCleanup(shutil.rmtree, self.dir)
+        self.hostpki = os.path.join(self.dir, "hostpki")
+        with open(self.hostpki, "w") as f:
+            f.write(FAKE)
+        os.chmod(self.hostpki, 0o755)
+        del ansible_warnings._global_warnings[:]
+
+    def answer(self, sub, out="", rc=0, err=""):
+        """What the stand-in prints for the subcommand `sub`."""
+        for suffix, content in (("out", out if isinstance(out, str) else json.dumps(out)), ("err", err),
+                                ("rc", str(rc))):
+            with open(os.path.join(self.dir, "%s.%s" % (sub, suffix)), "w") as f:
+                f.write(content)
+
+    def arguments(self, sub):
+        with open(os.path.join(self.dir, sub + ".args")) as f:
+            return f.read().splitlines()
+
+    def run_module(self, name, **args):
+        args.setdefault("executable", self.hostpki)
+        args.setdefault("_ansible_tmpdir", self.dir)
+        args.setdefault("_ansible_no_log", True)  # nothing to the host's syslog
+        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
+        self.addCleanup(setattr, basic, "_ANSIBLE_ARGS", None)
+        del ansible_warnings._global_warnings[:]
+        module = importlib.import_module(PACKAGE + name)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), self.assertRaises(SystemExit):
+            module.main()
+        return Exited(json.loads(printed.getvalue()))
+
+
+class StoreTest(ModuleTestCase):
+    DESIRED = {"apiVersion": "hostpki/v1", "store": {"path": "/srv/pki"}}
+
+    def test_become_desiredStateIsWrittenWhereOnlyTheRunningUserCanChangeIt(self):
+        # A task with become: Ansible's temporary folder belongs to the login user, whom hostpki
+        # rightly distrusts (StrictModes) - that user could swap the desired state under it.
+        if os.geteuid() != 0:
+            self.skipTest("needs root to make a folder another user owns")
+        login_users = os.path.join(self.dir, "login-user-tmp")
+        os.mkdir(login_users, 0o700)
+        os.chown(login_users, 4242, 4242)
+        self.answer("apply", APPLIED)
+        self.answer("status", STATUS)
+
+        result = self.run_module("store", desired=self.DESIRED, _ansible_tmpdir=login_users).result
+
+        written = self.arguments("apply")[2]
+        self.assertFalse(written.startswith(login_users + "/"), written)
+        from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import only_yours
+        self.assertTrue(only_yours(os.path.dirname(written)), written)
+        with open(os.path.join(self.dir, "apply.config")) as f:
+            self.assertEqual(json.load(f), self.DESIRED)
+        self.assertFalse(os.path.exists(written), "the temporary desired state is removed")
+        self.assertEqual(result["store"], "/srv/pki")
+
+    def test_onlyYours_refusesAnotherUsersFolderAndOneOthersMayWrite(self):
+        from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import only_yours
+        mine = os.path.join(self.dir, "mine")
+        os.mkdir(mine, 0o700)
+        self.assertTrue(only_yours(mine))
+        os.chmod(mine, 0o777)
+        self.assertFalse(only_yours(mine))
+        os.chmod(mine, 0o777 | stat.S_ISVTX)
+        self.assertTrue(only_yours(mine), "sticky, like /tmp")
+
+    def test_notices_ofTheApplyAreWarnings(self):
+        notice = "the hooks ran, but recording that failed (disk full \x1b[2J); the next apply runs them again"
+        self.answer("apply", dict(APPLIED, changed=True, notices=[notice]))
+        self.answer("status", STATUS)
+
+        result = self.run_module("store", desired=self.DESIRED).result
+
+        self.assertEqual(result["warnings"], [notice.replace("\x1b", "\\x1b")])
+
+    def test_noticesAndPlanWarnings_bothReachWarnings(self):
+        plan = dict(PLAN, warnings=[{"code": "trust-expiring", "subject": "trust/ldap", "message": "expires soon"}])
+        self.answer("apply", dict(APPLIED, plan=plan, notices=["a tidy-up failed"]))
+        self.answer("status", STATUS)
+
+        result = self.run_module("store", desired=self.DESIRED).result
+
+        self.assertEqual(result["warnings"], ["trust/ldap: expires soon", "a tidy-up failed"])
+
+    def test_outsideText_inTheModulesOwnMessagesIsEscaped(self):
+        missing = self.run_module("store", desired=self.DESIRED, executable="/nope/\x1b]0;owned\x07").result
+        self.assertEqual(missing["msg"], "hostpki executable /nope/\\x1b]0;owned\\x07 does not exist or is not"
+                         " executable on the target")
+        unknown = self.run_module("sign", config="/c.yaml", csr="-----BEGIN", executable="hostpki-\x1b[31m").result
+        self.assertIn("'hostpki-\\x1b[31m' not found on PATH", unknown["msg"])
+        chdir = self.run_module("store", desired=self.DESIRED, chdir="/nope/\x1b[2J").result
+        self.assertEqual(chdir["msg"], "chdir /nope/\\x1b[2J is not a directory on the target")
+        relative = self.run_module("store", desired={"apiVersion": "hostpki/v1", "store": {"path": "p\x1b[2J"}}).result
+        self.assertTrue(relative["msg"].endswith("make them absolute: store.path (p\\x1b[2J)"), relative["msg"])
+
+    def test_aSecretInTheDesiredStateItself_isRefusedAndMaskedEverywhere(self):
+        # A vault value where its source belongs: hostpki's refusal quotes it, Ansible shows the arguments.
+        desired = {"apiVersion": "hostpki/v1",
+                   "store": {"path": "/srv/pki", "password": "vault-Pa55-1"},
+                   "server": {"acme": {"externalAccountBinding": {"keyId": "k", "hmacKey": {"env": "EAB"}}}},
+                   "outputs": [{"format": "pkcs12", "file": "a.p12", "password": "none"},
+                               {"format": "pkcs12", "file": "b.p12", "password": "vault-Pa55-2"}]}
+
+        result = self.run_module("store", desired=desired).result
+
+        self.assertEqual(result["msg"], "desired: store.password holds a secret itself, where a desired state names"
+                         " only its source: write {env: NAME} there and hand the value over with secrets: {NAME: ...}"
+                         " (no_log), or {file: PATH}; outputs[1].password holds a secret; an output's password is"
+                         " only none (without it the file is protected with store.password)")
+        self.assertNotIn("vault-Pa55", json.dumps(result))
+        self.assertEqual(result["invocation"]["module_args"]["desired"]["store"]["password"],
+                         "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")), "hostpki never ran")
+
+    def test_secretInAVariableHostpkiRunsBy_isRefusedBeforeHostpkiRuns(self):
+        # PATH would leave the launcher without dirname (exit 127); JAVA_TOOL_OPTIONS hands the JVM options.
+        for name in ("PATH", "JAVA_TOOL_OPTIONS", "LC_ALL", "LD_AUDIT", "NO_COLOR"):
+            desired = dict(self.DESIRED, store={"path": "/srv/pki", "password": {"env": name}})
+            result = self.run_module("store", desired=desired, secrets={name: "s3cret"}).result
+            self.assertEqual(result["msg"], "secrets: %s is a variable hostpki itself runs by (and its hooks): a secret"
+                             " there would replace it; keep the secret in a variable of its own, e.g. HOSTPKI_PASSWORD,"
+                             " and name that in the desired state ({env: HOSTPKI_PASSWORD})" % name)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")))
+
+    def test_resultKeys_areDocumentedInReturn(self):
+        change = {"address": "server", "action": "replace", "before": {"subject": "CN=a"}, "after": {"subject": "CN=a"},
+                  "reasons": [{"code": "expiring", "message": "expires soon"}]}
+        plan = dict(PLAN, changes=[change], changes_pending=True)
+        self.answer("apply", dict(APPLIED, changed=True, generation="..2026", plan=plan, hooks_ran=["afterServerChange"]))
+        self.answer("status", STATUS)
+
+        result = self.run_module("store", desired=self.DESIRED, _ansible_diff=True).result
+
+        documented = set(yaml.safe_load(importlib.import_module(PACKAGE + "store").RETURN)) | {"invocation", "diff",
+                                                                                               "failed"}
+        self.assertEqual(set(result) - documented, set())
+        self.assertEqual(result["diff"][0]["after_header"], "server (replace)")
+
+
+class SignRevokeTest(ModuleTestCase):
+    CSR = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n"
+
+    def documented(self, name):
+        return set(yaml.safe_load(importlib.import_module(PACKAGE + name).RETURN)) | {"invocation"}
+
+    def test_signResultKeys_areDocumentedInReturn(self):
+        self.answer("sign", {"changed": True, "chain": "-----BEGIN CERTIFICATE-----\n", "generation": "..2026",
+                             "request": {"subject": "CN=m1", "dns_names": ["m1"], "ip_addresses": []},
+                             "certificate": {"serial": "0A", "not_after": "2027-01-01T00:00:00Z", "sha256": "ab" * 32,
+                                             "file": "/srv/ca/issued/0A.crt"},
+                             "notes": ["a note \x1b[2J"]})
+
+        result = self.run_module("sign", config="/c.yaml", csr=self.CSR).result
+
+        self.assertEqual(set(result) - self.documented("sign") - {"warnings"}, set())
+        self.assertEqual(result["record"], "/srv/ca/issued/0A.crt")
+        self.assertEqual(result["warnings"], ["a note \\x1b[2J"])
+        self.assertIn("--csr", self.arguments("sign"))
+
+    def test_revokeResultKeys_areDocumentedInReturn(self):
+        self.answer("revoke", {"changed": True, "already_revoked": False, "serial": "0A", "subject": "CN=m1",
+                               "reason": "keyCompromise", "revocation_date": "2026-12-06T00:00:00Z",
+                               "crl": {"number": "2", "next_update": "2026-12-13T00:00:00Z"},
+                               "crl_pem": "-----BEGIN X509 CRL-----\n", "generation": "..2026"})
+
+        result = self.run_module("revoke", config="/c.yaml", serial="0A", reason="keyCompromise").result
+
+        self.assertEqual(set(result) - self.documented("revoke"), set())
+        self.assertEqual(result["crl_number"], "2")
+
+
+class LockedStoreTest(ModuleTestCase):
+    LOCKED = ("store /srv/pki is locked by pid 7 (hostpki apply, since 2026-12-06T23:10:17Z) (waited 1s); wait for"
+              " it or use --lock-timeout")
+
+    def test_aStoreLockedByAnotherRun_namesTheTasksLockTimeout(self):
+        self.answer("apply", {"format_version": "1", "command": "apply", "diagnostics": [
+            {"severity": "error", "message": self.LOCKED, "file": None, "line": None, "column": None, "details": []}]},
+            rc=1, err="error: " + self.LOCKED + "\n")
+        result = self.run_module("store", config="/etc/hostpki/host.yaml", lock_timeout="1s").result
+        self.assertEqual(result["msg"], "error: " + self.LOCKED.replace(
+            "use --lock-timeout", "raise the task's lock_timeout (now 1s)"))
+
+        self.answer("sign", "", rc=1, err="error: " + self.LOCKED + "\n")
+        result = self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----").result
+        self.assertTrue(result["msg"].endswith("wait for it or raise the task's lock_timeout (now 30s)"), result["msg"])
+
+
+class UnexpectedExitTest(ModuleTestCase):
+    def test_noJson_saysSoAndNotUsageError(self):
+        self.answer("sign", "", rc=0)
+        result = self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----").result
+        self.assertEqual(result["msg"], "hostpki exited with code 0 but printed no result this module can read"
+                         " (a hostpki older than this module, or another program): ")
+
+    def test_javaMissing_saysHowToFixIt(self):
+        self.answer("revoke", "", rc=127, err="hostpki: 141: exec: /opt/jdk/bin/java: not found\n")
+        result = self.run_module("revoke", config="/c.yaml", serial="01").result
+        self.assertTrue(result["msg"].startswith("hostpki could not start (exit code 127: "), result["msg"])
+        self.assertIn("hostpki needs Java 17", result["msg"])
+        self.assertTrue(result["msg"].endswith(": hostpki: 141: exec: /opt/jdk/bin/java: not found"))
+
+    def test_usageError_keepsItsWording(self):
+        self.answer("revoke", "", rc=64, err="error: invalid value for option '--serial'\n")
+        result = self.run_module("revoke", config="/c.yaml", serial="zz").result
+        self.assertEqual(result["msg"], "hostpki exited with code 64 (a usage error: a parameter value it refuses, or a"
+                         " hostpki older than this module): error: invalid value for option '--serial'")
+
+
+class DocumentationTest(unittest.TestCase):
+    """What ansible-test's validate-modules checks of DOCUMENTATION against argument_spec."""
+
+    def spec(self, name):
+        captured = {}
+
+        class Captured(Exception):
+            pass
+
+        def capture(module, **kwargs):
+            captured.update(kwargs)
+            raise Captured()
+
+        original = basic.AnsibleModule.__init__
+        basic.AnsibleModule.__init__ = capture
+        try:
+            importlib.import_module(PACKAGE + name).main()
+        except Captured:
+            pass
+        finally:
+            basic.AnsibleModule.__init__ = original
+        return captured
+
+    def test_optionsAgreeWithTheArgumentSpec(self):
+        for name in MODULES:
+            module = importlib.import_module(PACKAGE + name)
+            doc = yaml.safe_load(module.DOCUMENTATION)
+            spec = self.spec(name)
+            options = doc["options"]
+            self.assertEqual(sorted(options), sorted(spec["argument_spec"]), name)
+            for option, argument in spec["argument_spec"].items():
+                documented = options[option]
+                where = "%s: %s" % (name, option)
+                self.assertEqual(documented.get("type", "str"), argument.get("type", "str"), where)
+                self.assertEqual(documented.get("default"), argument.get("default"), where)
+                self.assertEqual(documented.get("choices"), argument.get("choices"), where)
+                self.assertEqual(bool(documented.get("required")), bool(argument.get("required")), where)
+                self.assertEqual(documented.get("elements"), argument.get("elements"), where)
+                self.assertTrue(documented.get("description"), where)
+            self.assertEqual(doc["attributes"]["check_mode"]["support"] == "full", spec.get("supports_check_mode"),
+                             name)
+            self.assertEqual(doc["module"], name)
+
+    def test_secretsAreNoLog(self):
+        for name in MODULES:
+            for option, argument in self.spec(name)["argument_spec"].items():
+                if "secret" in option or "password" in option:
+                    self.assertTrue(argument.get("no_log"), "%s: %s" % (name, option))
+
+    def test_examplesUseOnlyDocumentedOptions(self):
+        for name in MODULES:
+            module = importlib.import_module(PACKAGE + name)
+            options = set(yaml.safe_load(module.DOCUMENTATION)["options"])
+            for task in yaml.safe_load(module.EXAMPLES):
+                for key, args in task.items():
+                    if key.startswith("hostpki.pki."):
+                        self.assertEqual(set(args) - options, set(), "%s example %r" % (name, task.get("name")))
+
+    def test_returnValuesAreComplete(self):
+        for name in MODULES:
+            returned = yaml.safe_load(importlib.import_module(PACKAGE + name).RETURN)
+            for key, value in returned.items():
+                where = "%s: %s" % (name, key)
+                self.assertTrue(value.get("description"), where)
+                self.assertTrue(value.get("returned"), where)
+                self.assertIn(value.get("type"), ("str", "bool", "int", "list", "dict", "raw", "float"), where)
+
+
+if __name__ == "__main__":
+    unittest.main()

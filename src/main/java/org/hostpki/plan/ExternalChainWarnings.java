@@ -1,0 +1,78 @@
+package org.hostpki.plan;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.ExternalChainFile;
+
+/**
+ * What some clients refuse in a chain file that passed every check ({@code pki.ChainValidator}):
+ * a warning when it is imported, not a refusal, as hostpki cannot know every client.
+ *
+ * <ul>
+ *   <li>{@code chain-incomplete}: the file ends with an intermediate whose issuer is neither in it
+ *       nor among the certificates this host trusts ({@code trust.certificates}, {@code
+ *       trust.includeSystemRoots}). OpenSSL, curl, GnuTLS and Java build the chain only from what
+ *       the server sends and their own store, so a client without that issuer fails ("unable to get
+ *       local issuer certificate"); hostpki cannot tell a root clients have from an intermediate
+ *       left out. certmonger and cert-manager serve what the CA returned and warn neither.
+ *   <li>{@code chain-eddsa}: a CA of the chain signs with Ed25519 or Ed448. Chrome (ERR_CERT_INVALID,
+ *       ERR_CERT_AUTHORITY_INVALID) and Firefox (NSS) verify only RSA and ECDSA signatures in
+ *       certificates; OpenSSL, GnuTLS and Java accept them. As for an Ed25519 {@code server.key}.
+ * </ul>
+ */
+final class ExternalChainWarnings {
+  private ExternalChainWarnings() {}
+
+  /**
+   * @param trusted the certificates this host's desired state trusts
+   */
+  static List<Warning> of(ExternalChainFile.Valid file, Collection<CertificateFacts> trusted) {
+    List<Warning> warnings = new ArrayList<>();
+    List<CertificateFacts> chain = file.chain();
+    CertificateFacts top = chain.get(chain.size() - 1);
+    if (!top.isSelfIssued() && trusted.stream().noneMatch(t -> issued(top, t))) {
+      warnings.add(
+          new Warning(
+              WarningCode.CHAIN_INCOMPLETE,
+              Address.SERVER,
+              "the chain in " + file.path() + " ends with " + top.subjectDn() + ", issued by "
+                  + top.issuerDn() + ", which is neither in the file nor among the certificates"
+                  + " this host trusts: clients that do not hold " + top.issuerDn() + " refuse the"
+                  + " server ('unable to get local issuer certificate'). If it is an intermediate CA,"
+                  + " append its certificate to the file; if it is the root your clients trust, append"
+                  + " it too (hostpki checks the chain against it and does not serve it) or list it in"
+                  + " trust.certificates"));
+    }
+    List<String> eddsa = new ArrayList<>();
+    for (int i = 0; i < chain.size(); i++) {
+      CertificateFacts c = chain.get(i);
+      String algorithm = c.signatureAlgorithm().toUpperCase(Locale.ROOT);
+      boolean root = i == chain.size() - 1 && c.isSelfIssued(); // no client checks its own signature
+      if (!root && (algorithm.contains("ED25519") || algorithm.contains("ED448"))) {
+        eddsa.add(c.issuerDn() + " (" + c.signatureAlgorithm() + ")");
+      }
+    }
+    if (!eddsa.isEmpty()) {
+      warnings.add(
+          new Warning(
+              WarningCode.CHAIN_EDDSA,
+              Address.SERVER,
+              "the chain in " + file.path() + " is signed with EdDSA by " + String.join(", ", eddsa)
+                  + ": Chrome and Firefox verify only RSA and ECDSA signatures in certificates and"
+                  + " refuse the server (OpenSSL, GnuTLS and Java accept it); if browsers connect,"
+                  + " have server.csr signed by an RSA or EC CA"));
+    }
+    return warnings;
+  }
+
+  /** Whether {@code issuer} may have issued {@code c}: its subject, and its key identifier. */
+  private static boolean issued(CertificateFacts c, CertificateFacts issuer) {
+    return issuer.subjectDn().equals(c.issuerDn())
+        && (c.authorityKeyId().isEmpty()
+            || issuer.subjectKeyId().isEmpty()
+            || c.authorityKeyId().equals(issuer.subjectKeyId()));
+  }
+}
