@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * File failures in the words a user needs. The JDK's own messages repeat the path and nothing
@@ -57,17 +58,39 @@ public final class FileReasons {
     if (reason.startsWith("Too many levels of symbolic links")) {
       return "too many levels of symbolic links (a loop?)";
     }
+    Optional<String> exhausted = exhausted(reason);
+    if (exhausted.isPresent()) {
+      return exhausted.get();
+    }
     return switch (reason) {
       case "Not a directory" -> "a part of the path is not a directory";
       case "Is a directory" -> "it is a directory";
       case "Read-only file system" -> "the file system is read-only";
-      case "No space left on device" -> "no space is left on the device";
-      case "Disk quota exceeded" -> "the disk quota is exceeded";
-      case "Input/output error" -> "an input/output error (is the disk failing?)";
       case "File name too long" -> "the file name is too long";
       case "Operation not permitted" -> "the operation is not permitted";
       default -> reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
     };
+  }
+
+  /**
+   * The kernel's words for a resource used up, or a disk failing ({@code ENOSPC}, {@code EDQUOT},
+   * {@code EMFILE}, {@code EIO}), as words with what to do about it.
+   *
+   * @return empty for any other reason
+   */
+  public static Optional<String> exhausted(String reason) {
+    return Optional.ofNullable(
+        switch (reason) {
+          case "No space left on device" -> "no space is left on the device (free some: `df -h`"
+              + " and `df -i` show its file system's space and inodes)";
+          case "Disk quota exceeded" -> "the disk quota is exceeded (free some space, or raise"
+              + " the quota: `quota -s` shows it)";
+          case "Too many open files" -> "too many open files (raise the limit: `ulimit -n`,"
+              + " LimitNOFILE= in a systemd unit)";
+          case "Input/output error" -> "an input/output error (is the disk failing? `dmesg` shows"
+              + " the kernel's log)";
+          default -> null;
+        });
   }
 
   /**

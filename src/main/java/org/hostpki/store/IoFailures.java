@@ -1,11 +1,14 @@
 package org.hostpki.store;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.hostpki.files.FileReasons;
 
 /** I/O failures in the words a user needs: which file, and what went wrong with it. */
 final class IoFailures {
@@ -35,8 +38,26 @@ final class IoFailures {
           + " hostpki, or set store.path to a folder on a writable file system";
     }
     if (e instanceof FileSystemException f) {
-      return f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason());
+      return f.getFile() + (f.getReason() == null ? "" : ": " + withFix(f.getReason()));
     }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return e.getMessage() == null ? e.getClass().getSimpleName() : withFix(e.getMessage());
+  }
+
+  /** The kernel's words for an exhausted resource or a failing disk, with what to do about it. */
+  private static String withFix(String reason) {
+    return FileReasons.exhausted(reason).orElse(reason);
+  }
+
+  /**
+   * A failure of reading or writing an open file ({@code write}, {@code fsync}) as the JDK reports
+   * it, a bare {@link IOException} with the kernel's words, as one that names the file.
+   */
+  static IOException naming(Path file, IOException e) {
+    if (e instanceof FileSystemException) {
+      return e;
+    }
+    FileSystemException named = new FileSystemException(file.toString(), null, e.getMessage());
+    named.initCause(e);
+    return named;
   }
 }

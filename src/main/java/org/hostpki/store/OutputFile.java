@@ -3,6 +3,9 @@ package org.hostpki.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,14 +15,18 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -51,7 +58,9 @@ import org.hostpki.model.HostpkiException;
  * Kubernetes: nothing can be renamed over it, see {@link MountPoints}); a link to a folder on the
  * way that another user than this one or root made; in a sticky directory
  * every user may write, a link on the way or the file itself that belongs to another user (see
- * {@link #refusePlanted}).
+ * {@link #refusePlanted}); a link on the way in a folder another user may change (see {@link
+ * OutputFolder}). The write itself happens relative to the folder, opened once link by link: a
+ * folder or link on the way changed since the check is refused, and nothing is written.
  *
  * <p>A replaced file keeps its mode, owner and group (the owner and group where this process may
  * set them); a new one is 0644: what hostpki writes here — certificates, requests, plans — is
@@ -83,6 +92,7 @@ public final class OutputFile {
   public static OutputFile at(Path target) {
     OutputFile file = new OutputFile(target.toAbsolutePath().normalize());
     file.destination();
+    file.hold().ifPresent(OutputFile::release); // what only the walk refuses, refused before the work
     return file;
   }
 
@@ -122,22 +132,123 @@ public final class OutputFile {
   }
 
   private void put(byte[] content, boolean replace) {
+    put(content, replace, () -> {});
+  }
+
+  /**
+   * Writes as {@link #put(byte[], boolean)} does; {@code afterCheck} runs between the check of the
+   * path and the write (a test's swap of a folder on the way).
+   */
+  void put(byte[] content, boolean replace, Runnable afterCheck) {
     Destination destination = destination();
+    afterCheck.run();
+    Optional<OutputFolder> held = hold();
+    if (held.isEmpty()) {
+      putByPath(destination, content, replace);
+      return;
+    }
+    try (OutputFolder folder = held.get()) {
+      if (!folder.path().equals(destination.directory())
+          || !folder.name().equals(destination.file().getFileName().toString())
+          || folder.plantedSince(destination.replaced())) {
+        throw new OutputFolder.Changed();
+      }
+      putInFolder(folder, content, replace);
+    } catch (OutputFolder.Refused e) {
+      throw refused(e.getMessage());
+    } catch (IOException e) {
+      throw new HostpkiException("cannot write " + target + ": " + writeFailure(e, destination.directory()), e);
+    }
+  }
+
+  /** The target's folder, opened link by link ({@link OutputFolder}); empty where it cannot be. */
+  private Optional<OutputFolder> hold() {
+    try {
+      return OutputFolder.open(target);
+    } catch (OutputFolder.Refused e) {
+      throw refused(e.getMessage());
+    } catch (IOException e) {
+      throw refused(new OutputFolder.Changed().getMessage());
+    }
+  }
+
+  private static void release(OutputFolder folder) {
+    try {
+      folder.close();
+    } catch (IOException ignored) {
+      // closing a directory handle that was only read: nothing was written
+    }
+  }
+
+  /**
+   * The new file is created, given the replaced file's mode and owner, and renamed into place
+   * relative to the folder held, never through its path again.
+   */
+  private void putInFolder(OutputFolder folder, byte[] content, boolean replace) throws IOException {
+    SecureDirectoryStream<Path> handle = folder.handle();
+    Path directory = folder.path();
+    Path name = directory.getFileSystem().getPath(folder.name());
+    Path temporary = directory.getFileSystem().getPath(temporaryName(folder.name()));
+    try {
+      // Locked while written, as putByPath's (see removeInterruptedWrites).
+      try (SeekableByteChannel channel =
+              handle.newByteChannel(temporary, CREATE_NEW, FileModes.creationAttributes(directory, FileModes.SECRET));
+          FileLock writing = channel instanceof FileChannel file ? file.lock() : null) {
+        removeInterruptedWrites(directory, folder.name(),
+            handle.getFileAttributeView(temporary, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes().lastModifiedTime());
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        if (channel instanceof FileChannel file) {
+          file.force(true);
+        }
+      }
+      Optional<PosixFileAttributes> replaced = folder.file();
+      takeOver(handle.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
+          replaced);
+      if (replace) {
+        handle.move(temporary, handle, name); // renameat: replaces atomically
+      } else {
+        // No linkat relative to a handle in Java: through the path, which finds the new file only
+        // in the folder held (elsewhere there is no such name, and the link fails).
+        Files.createLink(directory.resolve(name), directory.resolve(temporary));
+      }
+      SafeFiles.syncDirectory(directory);
+    } catch (FileAlreadyExistsException e) {
+      throw refused("it appeared while hostpki wrote it, and it is not replaced");
+    } finally {
+      try {
+        handle.deleteFile(temporary);
+      } catch (IOException ignored) {
+        // gone (renamed into place), or a hidden leftover .tmp file: harmless
+      }
+    }
+  }
+
+  /** The write where no folder can be held (a file system without secure directory handles). */
+  private void putByPath(Destination destination, byte[] content, boolean replace) {
     Path directory = destination.directory();
     String name = destination.file().getFileName().toString();
-    Path temporary =
-        directory.resolve("." + name + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp");
+    Path temporary = directory.resolve(temporaryName(name));
     try {
+      // Locked from its creation until it has the target's name: a later run that finds it
+      // unlocked knows its writer is gone (see removeInterruptedWrites).
       try (FileChannel channel =
-          FileChannel.open(
-              temporary, CREATE_NEW, FileModes.creationAttributes(temporary, FileModes.SECRET))) {
+              FileChannel.open(
+                  temporary, CREATE_NEW, FileModes.creationAttributes(temporary, FileModes.SECRET));
+          FileLock writing = channel.lock()) {
+        removeInterruptedWrites(directory, name, Files.getLastModifiedTime(temporary));
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
         channel.force(true);
       }
-      takeOver(temporary, destination.replaced());
+      takeOver(
+          Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS),
+          destination.replaced());
       if (replace) {
         Files.move(
             temporary, destination.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -155,6 +266,65 @@ public final class OutputFile {
       } catch (IOException ignored) {
         // a hidden leftover .tmp file is harmless; the error that matters was raised
       }
+    }
+  }
+
+  private static String temporaryName(String name) {
+    return "." + name + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp";
+  }
+
+  /**
+   * Removes the temporary files that runs killed while writing this file left beside it ({@code
+   * .NAME.<12 hex digits>.tmp}), which would otherwise pile up, one a killed run: a regular file
+   * under that name that no live writer holds locked and that is a minute older than this run's
+   * own ({@code now}, the file system's time, not this process's clock). Only in a
+   * directory no other user may write (where no one else can plant a file under such a name).
+   * Best effort: what cannot be removed stays for the next run.
+   */
+  private static void removeInterruptedWrites(Path directory, String name, FileTime now) {
+    try {
+      if (!FileModes.hasPosix(directory)
+          || ((Integer) Files.getAttribute(directory, "unix:mode") & 01022) != 0) {
+        return;
+      }
+      FileTime aMinuteAgo = FileTime.from(now.toInstant().minus(Duration.ofMinutes(1)));
+      try (DirectoryStream<Path> entries =
+          Files.newDirectoryStream(directory, entry -> isTemporaryOf(name, entry))) {
+        for (Path entry : entries) {
+          BasicFileAttributes attributes =
+              Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (attributes.isRegularFile()
+              && attributes.lastModifiedTime().compareTo(aMinuteAgo) < 0) {
+            removeUnlessLocked(entry);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // left for the next run; what matters is the file being written
+    }
+  }
+
+  private static boolean isTemporaryOf(String name, Path entry) {
+    String entryName = entry.getFileName().toString();
+    String prefix = "." + name + ".";
+    return entryName.length() == prefix.length() + 12 + ".tmp".length()
+        && entryName.startsWith(prefix)
+        && entryName.endsWith(".tmp")
+        && entryName
+            .substring(prefix.length(), prefix.length() + 12)
+            .chars()
+            .allMatch(c -> Character.digit(c, 16) >= 0 && !Character.isUpperCase(c));
+  }
+
+  private static void removeUnlessLocked(Path temporary) throws IOException {
+    try (FileChannel channel =
+            FileChannel.open(temporary, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileLock unused = channel.tryLock()) {
+      if (unused != null) {
+        Files.delete(temporary);
+      }
+    } catch (OverlappingFileLockException writtenByThisProcess) {
+      // another thread of this process writes it now
     }
   }
 
@@ -425,10 +595,8 @@ public final class OutputFile {
   }
 
   /** The replaced file's mode, and its owner and group where this process may set them. */
-  private static void takeOver(Path temporary, Optional<PosixFileAttributes> replaced)
+  private static void takeOver(PosixFileAttributeView view, Optional<PosixFileAttributes> replaced)
       throws IOException {
-    PosixFileAttributeView view =
-        Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (view == null) {
       return;
     }

@@ -71,6 +71,8 @@ final class SafeFiles {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
+    } catch (IOException e) {
+      throw IoFailures.naming(file, e);
     }
   }
 
@@ -78,6 +80,8 @@ final class SafeFiles {
   static void sync(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, READ_NO_FOLLOW)) {
       channel.force(true);
+    } catch (IOException e) {
+      throw IoFailures.naming(file, e);
     }
   }
 
@@ -98,6 +102,8 @@ final class SafeFiles {
     }
     try (channel) {
       channel.force(true);
+    } catch (IOException e) {
+      throw IoFailures.naming(directory, e);
     }
   }
 

@@ -175,6 +175,13 @@ final class StoreSafety {
               + (kind.ownerOnly() ? ", and can read the key; if that is not your doing, consider the key exposed" : "")
               + ". Take it back with: chown " + declared.owner().orElse(userName) + " " + visible);
     }
+    if (declaredOwner && !accepted(file, owner, owners)) {
+      // The service user the file is declared for owns it, and may chmod and chgrp it as it
+      // likes: it can read the key anyway. What it made wider is access drift, written anew as
+      // declared (StoreDirectory#accessDrift); refused, it would stop the runs that renew
+      // everything else until a person came.
+      return Optional.empty();
+    }
     int mode = bits(attributes.permissions());
     int beyond = mode & ~declared.mode().bits();
     if ((mode & 0022) != 0 || beyond != 0) {

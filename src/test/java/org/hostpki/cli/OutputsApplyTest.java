@@ -135,6 +135,24 @@ class OutputsApplyTest {
     assertThat(listing()).isEqualTo(before);
   }
 
+  /**
+   * pg.key is postgres's (nobody here): it chmods its own file 0644. Refused, that stopped every
+   * plan and apply, so no certificate was renewed until a person came; it is written anew as
+   * declared instead.
+   */
+  @Test
+  void testApply_aKeyItsServiceUserWidenedIsWrittenAgainAsDeclared() throws IOException {
+    write(outputs());
+    apply();
+    Files.setPosixFilePermissions(store.resolve("pg.key"), PosixFilePermissions.fromString("rw-r--r--"));
+
+    CliResult widened = run("apply", "host.yaml");
+
+    assertThat(widened.exitCode()).as(widened.toString()).isZero();
+    assertThat(widened.out()).contains("~ output/pg.key").contains("pg.key is 0644 nobody:nogroup; declared 0600");
+    assertAccess("pg.key", "rw-------", "nobody", "nogroup");
+  }
+
   @Test
   void testApply_declaringLessAfterAnApplyNarrowsHostpkisOwnFilesAsAPlannedUpdate() throws IOException {
     write("outputs:\n  - {format: key, file: app.key, group: ssl-cert, mode: \"0640\"}\n");

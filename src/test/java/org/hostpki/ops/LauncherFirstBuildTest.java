@@ -125,6 +125,27 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * A crash of the JVM left hs_err_pid*.log (registers, stack memory) 0644 in the current folder
+   * and, with cores allowed, a core holding the heap: keys and the store password. The JVM is
+   * started with its report on stderr, no replay file, no core of its own, and a core limit of 0
+   * for the signals it does not handle.
+   */
+  @Test
+  void testJvmCrash_leavesNoReportFileAndNoCoreDump() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"core=$(ulimit -c) $*\"\n");
+
+    ProcessResult run =
+        Command.of("/bin/sh", "-c", "ulimit -c unlimited && exec \"$0\" --version", top.resolve("bin/hostpki").toString())
+            .in(top).env(env).timeout(Command.LONG_GUARD).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).as(run.toString()).startsWith("core=0 ")
+        .contains(" -XX:+ErrorFileToStderr ", " -XX:-DumpReplayDataOnError ", " -XX:-CreateCoredumpOnCrash ");
+  }
+
+  /**
    * In the C locale (systemd's, cron's) the JVM took every non-ASCII argument and file name for
    * ASCII: 'validate zertifikäte.yaml' was "internal error: InvalidPathException".
    */

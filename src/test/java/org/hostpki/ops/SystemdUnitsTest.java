@@ -319,6 +319,14 @@ class SystemdUnitsTest {
     }
   }
 
+  /** No core dump of a crashed run or hook: it would hold the heap, private keys included. */
+  @Test
+  void testServices_dumpNoCore() throws IOException {
+    for (String unit : List.of("hostpki.service", "hostpki-watch.service")) {
+      assertThat(directives(unit).get("LimitCORE")).as(unit).containsExactly("0");
+    }
+  }
+
   /** The timer's runs are unattended: they honour a rollback's hold. */
   @Test
   void testTimerService_appliesUnattendedAndCountsAFailedHookAsAFailure() throws IOException {

@@ -8,13 +8,19 @@ import static org.hostpki.store.StoreFiles.bytes;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hostpki.model.HostpkiException;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +91,43 @@ class OutputFileTest {
     try (var files = Files.list(out)) {
       assertThat(files).containsExactly(file);
     }
+  }
+
+  /**
+   * sign -o, export -o, plan --out, init -o killed while writing: each run left its hidden
+   * temporary file beside the target, and they piled up. The next write of that file removes them
+   * (a minute old, unlocked), never a live writer's, another file's, or one in a sticky directory.
+   */
+  @Test
+  void testWrite_removesWhatKilledWritesOfTheFileLeft() throws IOException {
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setAttribute(shared, "unix:mode", 01777);
+    FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    Path killed = old(out.resolve(".chain.pem.0123456789ab.tmp"), anHourAgo);
+    Path writing = old(out.resolve(".chain.pem.abcdef012345.tmp"), anHourAgo);
+    Path young = Files.writeString(out.resolve(".chain.pem.ba9876543210.tmp"), "half");
+    Path otherFile = old(out.resolve(".other.pem.0123456789ab.tmp"), anHourAgo);
+    Path notOurs = old(out.resolve(".chain.pem.0123456789ab.tmp.keep"), anHourAgo);
+    Path inShared = old(shared.resolve(".chain.pem.0123456789ab.tmp"), anHourAgo);
+
+    try (FileChannel channel = FileChannel.open(writing, StandardOpenOption.WRITE);
+        FileLock held = channel.lock()) {
+      OutputFile.at(out.resolve("chain.pem")).write(CONTENT);
+      OutputFile.at(shared.resolve("chain.pem")).write(CONTENT);
+    }
+
+    assertThat(killed).doesNotExist();
+    assertThat(List.of(writing, young, otherFile, notOurs, inShared)).allMatch(Files::exists);
+    assertThat(out.resolve("chain.pem")).hasBinaryContent(CONTENT);
+  }
+
+  private static Path old(Path file, FileTime time) throws IOException {
+    Files.writeString(file, "half");
+    Files.setLastModifiedTime(file, time);
+    return file;
   }
 
   @Test
@@ -179,6 +222,86 @@ class OutputFileTest {
     assertThatThrownBy(() -> OutputFile.at(l1).write(CONTENT))
         .hasMessageContaining("it leads through the symbolic link " + l2 + " owned by 4242");
     assertThat(Files.readString(victim)).isEqualTo("precious");
+  }
+
+  /**
+   * The race between the check and the write: another user who owns a folder on the way swaps a
+   * folder the check saw for a link to one of root's, with a file of theirs of the target's name in
+   * the folder first. Written through the path, root replaced victim/ca.crt and gave it to that
+   * user (the owner of the file the check saw); the folder is now opened link by link and held,
+   * and the link found there is refused.
+   */
+  @Test
+  void testWrite_folderSwappedForALinkAfterTheCheckIsRefused() throws Exception {
+    Path victim = Files.createDirectory(dir.resolve("victim"));
+    Files.writeString(victim.resolve("ca.crt"), "root's own");
+    Path theirs = Files.createDirectory(dir.resolve("shared"));
+    Path sub = Files.createDirectory(theirs.resolve("sub"));
+    Files.writeString(sub.resolve("ca.crt"), "planted");
+    run("chown", "4242", theirs.toString(), sub.toString(), sub.resolve("ca.crt").toString());
+    OutputFile file = OutputFile.at(sub.resolve("ca.crt"));
+
+    assertThatThrownBy(() -> file.put(CONTENT, true, () -> {
+          try {
+            Files.move(sub, theirs.resolve("sub.away"));
+            Files.setAttribute(Files.createSymbolicLink(sub, victim), "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        }))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage("cannot write " + sub.resolve("ca.crt") + ": it leads through the symbolic link " + sub
+            + " in a folder another user may change, who could put another link in its place while"
+            + " hostpki follows it; name the file by its real path");
+    assertThat(Files.readString(victim.resolve("ca.crt"))).isEqualTo("root's own");
+    assertThat(Files.getAttribute(victim.resolve("ca.crt"), "unix:uid")).isEqualTo(0);
+    try (var entries = Files.list(victim)) {
+      assertThat(entries).containsExactly(victim.resolve("ca.crt"));
+    }
+  }
+
+  /**
+   * A link on the way pointed elsewhere between the check and the write (a deployment's "current"
+   * switched): the folder checked is not the one the path now leads to, so nothing is written.
+   */
+  @Test
+  void testWrite_linkRepointedAfterTheCheckWritesNothing() throws Exception {
+    Path first = Files.createDirectory(dir.resolve("release-1"));
+    Path second = Files.createDirectory(dir.resolve("release-2"));
+    Path current = Files.createSymbolicLink(dir.resolve("current"), first);
+    OutputFile file = OutputFile.at(current.resolve("ca.crt"));
+
+    assertThatThrownBy(() -> file.put(CONTENT, true, () -> {
+          try {
+            Files.delete(current);
+            Files.createSymbolicLink(current, second);
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        }))
+        .hasMessage("cannot write " + current.resolve("ca.crt") + ": a folder or link on its path changed while"
+            + " hostpki wrote it, and nothing was written; run it again, and if it happens again, name a"
+            + " file in a folder no other user can write");
+    assertThat(first).isEmptyDirectory();
+    assertThat(second).isEmptyDirectory();
+  }
+
+  /**
+   * root's own link in a folder another user owns: they may replace it with theirs between the
+   * look at the link and its reading, which Java can only do through the path; refused.
+   */
+  @Test
+  void testWrite_rootsLinkInAnotherUsersFolderIsNotFollowed() throws Exception {
+    Path theirs = Files.createDirectory(dir.resolve("theirs"));
+    Path real = Files.createDirectory(dir.resolve("real"));
+    Path link = Files.createSymbolicLink(theirs.resolve("current"), real);
+    run("chown", "4242", theirs.toString());
+
+    assertThatThrownBy(() -> OutputFile.at(link.resolve("ca.crt"))) // before the command's work
+        .hasMessage("cannot write " + link.resolve("ca.crt") + ": it leads through the symbolic link " + link
+            + " in a folder another user may change, who could put another link in its place while"
+            + " hostpki follows it; name the file by its real path");
+    assertThat(real).isEmptyDirectory();
   }
 
   @Test

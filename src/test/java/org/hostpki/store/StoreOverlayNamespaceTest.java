@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hostpki.store.StoreFiles.bytes;
 import static org.hostpki.store.StoreFiles.text;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.hostpki.testkit.Prerequisites;
 import org.hostpki.testkit.Tags;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,10 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A store that came with a container image: made in what becomes an overlay's lower layer, then
- * written through the overlay. The overlay is mounted in a private mount namespace held open by a
- * waiting {@code cat}; this JVM reaches it through {@code /proc/PID/root}, whose lookups go
- * through that namespace's mounts, so no second JVM is needed and the machine's mounts stay as
- * they are.
+ * written through the overlay, mounted in a {@link MountedNamespace}.
  */
 @Tag(Tags.NAMESPACE)
 class StoreOverlayNamespaceTest {
@@ -45,9 +36,12 @@ class StoreOverlayNamespaceTest {
     for (String d : List.of("upper", "work", "merged")) {
       Files.createDirectory(temp.resolve(d));
     }
-    Process holder = overlay(lower, temp.resolve("upper"), temp.resolve("work"), temp.resolve("merged"));
-    try {
-      Path store = Path.of("/proc/" + holder.pid() + "/root").resolve(temp.resolve("merged/pki").toString().substring(1));
+    try (MountedNamespace namespace =
+        MountedNamespace.mount(
+            "mount -t overlay overlay -o \"lowerdir=$1,upperdir=$2,workdir=$3\" \"$4\"",
+            lower.toString(), temp.resolve("upper").toString(), temp.resolve("work").toString(),
+            temp.resolve("merged").toString())) {
+      Path store = namespace.resolve(temp.resolve("merged/pki"));
       StoreDirectory container = new StoreDirectory(store, clock);
       List<String> written = new ArrayList<>();
       for (int i = 4; i <= 9; i++) {
@@ -63,36 +57,6 @@ class StoreOverlayNamespaceTest {
       container.activate(imageGenerations.get(1)); // a rollback into the image
       assertThat(text(container.read().file("ca.crt").orElseThrow())).isEqualTo("ca cert v2");
       assertThat(text(image.read().file("ca.crt").orElseThrow())).isEqualTo("ca cert v3");
-    } finally {
-      holder.getOutputStream().close(); // cat ends, and the namespace with it
-      if (!holder.waitFor(10, TimeUnit.SECONDS)) {
-        holder.destroyForcibly();
-      }
     }
-  }
-
-  /** A process in a private mount namespace where {@code merged} is the overlay, until its input closes. */
-  private static Process overlay(Path lower, Path upper, Path work, Path merged) throws IOException {
-    Process process;
-    try {
-      process =
-          new ProcessBuilder(
-                  "unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                  "mount -t overlay overlay -o \"lowerdir=$1,upperdir=$2,workdir=$3\" \"$4\" || exit 77\n"
-                      + "echo ready; exec cat",
-                  "sh", lower.toString(), upper.toString(), work.toString(), merged.toString())
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      Prerequisites.missing("cannot run unshare: " + e.getMessage());
-      throw e;
-    }
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    if (!"ready".equals(line)) {
-      process.destroyForcibly();
-      Prerequisites.missing("no overlay mount in a private mount namespace here: " + line);
-    }
-    return process;
   }
 }
