@@ -63,8 +63,9 @@ options:
       - A secret itself where the desired state names where one comes from (a vault value as
         C(store.password), C(store.previousPassword), C(trust.install.javaPassword) or
         C(server.acme.externalAccountBinding.hmacKey)), or as an output's C(password) (only
-        C(none)), fails the task before C(hostpki) runs, the value masked in the result; give it
-        with C(secrets).
+        C(none)), fails the task before C(hostpki) runs; give it with C(secrets). Whatever stands
+        at those places but a source (a vault value given as the name of C(env) too) is masked in every
+        result of the task, a failure before C(hostpki) runs included.
       - Mutually exclusive with C(config); one of them is required.
     type: dict
   chdir:
@@ -440,6 +441,8 @@ PROCESS_VARIABLES = frozenset([
     "HOSTPKI_FINGERPRINT", "HOSTPKI_NOT_AFTER", "HOSTPKI_WITHIN", "HOSTPKI_REASON", "NO_COLOR"])
 
 
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
 # Where a desired state names a secret's source ({env: NAME} or {file: path}), never the secret.
 SECRET_PLACES = [("store", "password"), ("store", "previousPassword"), ("trust", "install", "javaPassword"),
                  ("server", "acme", "externalAccountBinding", "hmacKey")]
@@ -463,15 +466,47 @@ def literal_secrets(desired):
     return found
 
 
+def possible_secrets(desired):
+    """Every value an inline desired state holds where a secret's source belongs, other than a
+    source ({file: PATH}, or {env: NAME} with a variable's name): a vault value put there in any
+    form ({env: VALUE}, {value: VALUE}, [VALUE]), which hostpki's refusal or Ansible's result
+    (the task's arguments) would show."""
+    found = []
+
+    def strings(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                strings(item)
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
+            found.append(str(value))
+
+    for place in SECRET_PLACES:
+        node = desired
+        for key in place:
+            node = node.get(key) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            strings(node)
+            continue
+        for key, value in node.items():
+            if key == "file" or (key == "env" and isinstance(value, str) and ENV_NAME.match(value)):
+                continue
+            strings(value)
+    outputs = desired.get("outputs")
+    for output in outputs if isinstance(outputs, list) else []:
+        if isinstance(output, dict) and output.get("password") != "none":
+            strings(output.get("password"))
+    return found
+
+
 def refuse_literal_secrets(module, desired):
-    """Fails, the secrets masked everywhere in the result (msg, invocation), for an inline desired
-    state holding one: hostpki's refusal would quote it, and Ansible shows the task's arguments."""
+    """Fails for an inline desired state holding a secret itself (masked by then, see
+    possible_secrets): hostpki's refusal would quote it."""
     found = literal_secrets(desired)
     if not found:
         return
-    for _place, value in found:
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
-            module.no_log_values.add(str(value))
     sources = [place for place, _value in found if not place.startswith("outputs")]
     outputs = [place for place, _value in found if place.startswith("outputs")]
     problems = []
@@ -491,7 +526,7 @@ def secret_environment(module, secrets):
     environment = {"NO_COLOR": "1"}
     for name, value in (secrets or {}).items():
         name = str(name)
-        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+        if not ENV_NAME.match(name):
             module.fail_json(
                 msg="secrets: %r is not an environment variable name (letters, digits and _, not starting"
                 " with a digit); use the NAME of the desired state's {env: NAME}" % name)
@@ -621,6 +656,8 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    # masked before anything can fail: every failure shows the task's arguments (a missing hostpki too)
+    module.no_log_values.update(possible_secrets(params["desired"] or {}))
     chdir = params["chdir"]
     if chdir is not None and not os.path.isdir(chdir):
         module.fail_json(msg="chdir %s is not a directory on the target" % terminal_text(chdir))

@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -68,6 +69,11 @@ final class Http01Listener implements ChallengeResponder {
     } catch (IOException e) {
       closeAll();
       throw Listeners.cannotListen("http-01", listen, e);
+    } catch (UnsupportedAddressTypeException e) {
+      // an IPv6 address on a host without IPv6 (ipv6.disable=1, disable_ipv6): no IOException here
+      closeAll();
+      throw Listeners.cannotListen("http-01", listen, new IOException(
+          "this host has no IPv6; listen on an IPv4 address, or on every address (:" + listen.port() + ")"));
     }
     open = true;
     thread = Listeners.daemonThreads("hostpki-http-01").newThread(this::serve);

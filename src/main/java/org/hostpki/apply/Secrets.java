@@ -159,6 +159,21 @@ public final class Secrets {
       if (value.isEmpty()) {
         throw new HostpkiException(name + " is empty; write " + naming.holding() + " into it, on one line");
       }
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c == '\n' || c == '\r') {
+          // A blank line at the end, or a note under the password: it would silently become part
+          // of it, and a key store written with it opens with no password anyone types.
+          throw new HostpkiException(
+              name + " holds more than one line; write " + naming.holding() + " alone on its first"
+                  + " line (a blank line after it would be part of it too)");
+        }
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+          throw new HostpkiException(
+              name + String.format(" holds the control character U+%04X at character %d", (int) c, i + 1)
+                  + "; no one could type " + naming.holding() + ": write it as printable text");
+        }
+      }
       return value.toCharArray();
     } catch (NotARegularFileException e) {
       throw new HostpkiException(

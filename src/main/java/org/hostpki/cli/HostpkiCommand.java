@@ -266,10 +266,11 @@ public final class HostpkiCommand implements Runnable {
     return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  /** Whether {@code --nagios} is on the line as an option (not after {@code --}). */
+  /** Whether {@code --nagios} (or {@code --nagios=true}) is on the line as an option (not after {@code --}). */
   private static boolean nagiosAsked(List<String> args) {
-    int nagios = args.indexOf("--nagios");
-    return nagios >= 0 && (!args.contains("--") || nagios < args.indexOf("--"));
+    List<String> options = args.contains("--") ? args.subList(0, args.indexOf("--")) : args;
+    return options.stream()
+        .anyMatch(a -> a.equals("--nagios") || (a.startsWith("--nagios=") && !a.equalsIgnoreCase("--nagios=false")));
   }
 
   /**

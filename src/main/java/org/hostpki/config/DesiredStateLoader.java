@@ -6,8 +6,9 @@ import org.hostpki.model.DesiredState;
 
 /**
  * Reads a desired-state file: YAML with positions, then the JSON Schema, then the rules across
- * fields, collecting every problem of the file at once. Never throws for bad input: a missing or
- * unreadable file, bad YAML or an invalid desired state are all {@link Problem}s in the result.
+ * fields, collecting every problem of the file at once (the first 100, then one saying how many
+ * more). Never throws for bad input: a missing or unreadable file, bad YAML or an invalid desired
+ * state are all {@link Problem}s in the result.
  *
  * <p>The compiled schema is built on first use and kept, so one loader checks many files quickly.
  * An instance is safe to use from several threads.
@@ -62,7 +63,8 @@ public final class DesiredStateLoader {
 
   private static LoadResult result(Path file, Optional<DesiredState> state, Problems problems) {
     return new LoadResult(
-        file, problems.hasErrors() ? Optional.empty() : state, problems.sorted());
+        file, problems.hasErrors() ? Optional.empty() : state, problems.sorted(), problems.unshownErrors(),
+        problems.unshownWarnings());
   }
 
   private synchronized SchemaCheck schemaCheck() {

@@ -19,8 +19,8 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 /**
  * Reads a desired-state file as text and refuses what is not a small UTF-8 YAML text: anything
  * but a regular file, files over {@link InputKind#DESIRED_STATE}'s limit (a desired state is a few
- * kilobytes; anything larger is a mistake or an attack), binary data, other encodings and control
- * characters.
+ * kilobytes; anything larger is a mistake or an attack), binary data, other encodings, control
+ * characters and the line breaks YAML 1.2 does not know (NEL, LS, PS).
  */
 final class FileText {
   static final int LIMIT_BYTES = Math.toIntExact(InputKind.DESIRED_STATE.limit());
@@ -120,6 +120,18 @@ final class FileText {
             positionAfter(text.substring(0, i)),
             String.format(
                 "the control character U+%04X is not allowed in YAML text; remove it", cp));
+        return false;
+      }
+      if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
+        // YAML 1.1 ended lines with them, YAML 1.2 does not: the lines around it run together,
+        // and the parser's complaint about the joined line would not say why.
+        problems.error(
+            positionAfter(text.substring(0, i)),
+            String.format(
+                "U+%04X (%s) is not a line break in YAML: the lines around it run together; end"
+                    + " the line with a line feed (LF) instead",
+                cp,
+                cp == 0x85 ? "next line" : cp == 0x2028 ? "line separator" : "paragraph separator"));
         return false;
       }
       i += Character.charCount(cp);

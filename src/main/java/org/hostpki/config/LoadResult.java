@@ -8,9 +8,11 @@ import org.hostpki.model.DesiredState;
 
 /**
  * What loading a desired-state file gave: the desired state when the file has no errors, and every
- * problem found (errors and warnings, in file order).
+ * problem found (errors and warnings, in file order) — past the first 100, one problem saying how
+ * many more there are, which {@code unshownErrors} and {@code unshownWarnings} count.
  */
-public record LoadResult(Path file, Optional<DesiredState> desiredState, List<Problem> problems) {
+public record LoadResult(
+    Path file, Optional<DesiredState> desiredState, List<Problem> problems, long unshownErrors, long unshownWarnings) {
 
   public LoadResult {
     Objects.requireNonNull(file, "file");
@@ -21,15 +23,23 @@ public record LoadResult(Path file, Optional<DesiredState> desiredState, List<Pr
     }
   }
 
+  public LoadResult(Path file, Optional<DesiredState> desiredState, List<Problem> problems) {
+    this(file, desiredState, problems, 0, 0);
+  }
+
   public boolean hasErrors() {
     return problems.stream().anyMatch(Problem::isError);
   }
 
+  /** The errors found, those not shown included (the problem saying how many is not one). */
   public long errorCount() {
-    return problems.stream().filter(Problem::isError).count();
+    long note = unshownErrors > 0 ? 1 : 0;
+    return problems.stream().filter(Problem::isError).count() - note + unshownErrors;
   }
 
+  /** The warnings found, those not shown included. */
   public long warningCount() {
-    return problems.size() - errorCount();
+    long note = unshownErrors == 0 && unshownWarnings > 0 ? 1 : 0;
+    return problems.stream().filter(p -> !p.isError()).count() - note + unshownWarnings;
   }
 }

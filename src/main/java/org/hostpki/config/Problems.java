@@ -14,11 +14,19 @@ import java.util.Set;
  * sees one clear message per mistake.
  */
 final class Problems {
+  /**
+   * The most problems kept per file (as javac shows at most 100 errors): 100,000 unknown keys made
+   * 16 MB of messages; the rest are counted and said in one line.
+   */
+  static final int MAX_SHOWN = 100;
+
   private final Path file;
   // A set, in the order found: a file with 50,000 unknown keys must not take quadratic time.
   private final Set<Problem> found = new LinkedHashSet<>();
   private final Set<Position> flaggedEarlier = new HashSet<>();
   private final Set<Position> flaggedNow = new HashSet<>();
+  private int moreErrors;
+  private int moreWarnings;
 
   Problems(Path file) {
     this.file = file;
@@ -52,17 +60,47 @@ final class Problems {
   }
 
   private void add(Position at, Severity severity, String message) {
-    found.add(new Problem(file, at.line(), at.column(), severity, message));
+    Problem problem = new Problem(file, at.line(), at.column(), severity, message);
+    if (found.size() < MAX_SHOWN || found.contains(problem)) {
+      found.add(problem);
+    } else if (severity == Severity.ERROR) {
+      moreErrors++;
+    } else {
+      moreWarnings++;
+    }
+  }
+
+  /** Errors found past {@link #MAX_SHOWN}, not kept. */
+  int unshownErrors() {
+    return moreErrors;
+  }
+
+  /** Warnings found past {@link #MAX_SHOWN}, not kept. */
+  int unshownWarnings() {
+    return moreWarnings;
   }
 
   boolean hasErrors() {
-    return found.stream().anyMatch(Problem::isError);
+    return moreErrors > 0 || found.stream().anyMatch(Problem::isError);
   }
 
-  /** All problems in file order; problems at the same place keep the order they were found in. */
+  /**
+   * All problems kept, in file order (problems at the same place keep the order they were found
+   * in), and last, when more were found than {@link #MAX_SHOWN}, one saying how many more.
+   */
   List<Problem> sorted() {
     List<Problem> out = new ArrayList<>(found);
     out.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    if (moreErrors + moreWarnings > 0) {
+      out.add(
+          new Problem(
+              file, 0, 0, moreErrors > 0 ? Severity.ERROR : Severity.WARNING,
+              (moreErrors == 0 ? "" : moreErrors + " more errors")
+                  + (moreErrors > 0 && moreWarnings > 0 ? " and " : "")
+                  + (moreWarnings == 0 ? "" : moreWarnings + " more warnings")
+                  + " are not shown (only the first " + MAX_SHOWN + " are); fix these and check the"
+                  + " file again"));
+    }
     return out;
   }
 }

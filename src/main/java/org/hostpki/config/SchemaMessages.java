@@ -146,6 +146,14 @@ final class SchemaMessages {
             node.position(),
             node.displayName() + " is " + text(node).length() + " characters long; the limit is "
                 + schema.at(location).asInt());
+      case "maxItems":
+        // Only lists of certificate names have a maximum (ServerSpec.MAX_SUBJECT_ALT_NAMES).
+        return new Located(
+            node.position(),
+            node.displayName() + " lists " + ((YamlNode.Sequence) node).items().size()
+                + " entries; at most " + schema.at(location).asInt() + " fit in one certificate (TLS"
+                + " clients refuse larger ones: OpenSSL stops at 100 KiB for the certificates a"
+                + " server sends); spread the names over several certificates");
       case "minimum":
       case "maximum":
       case "multipleOf":

@@ -37,6 +37,14 @@ public record ServerSpec(
   public static final Duration MAX_BROWSER_VALIDITY = Duration.ofDays(398);
 
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(398);
+
+  /**
+   * The most subject alternative names hostpki puts in one certificate (the schema's maxItems of
+   * server.dnsNames and server.ipAddresses, and what {@code sign} certifies): 55,000 names made a
+   * 1.4 MB certificate that TLS clients built on OpenSSL refuse (its limit for the certificates a
+   * server sends is 100 KiB: "excessive message size").
+   */
+  public static final int MAX_SUBJECT_ALT_NAMES = 1000;
   /**
    * A third of the certificate's lifetime (renew when two thirds have passed, as step and
    * cert-manager do): right for a 6-day certificate and a 398-day one alike, and for chains whose

@@ -8,20 +8,30 @@ import java.util.Optional;
  * DistinguishedName} write them).
  */
 public enum SubjectAttribute {
-  COMMON_NAME("commonName", "CN"),
-  ORGANIZATION("organization", "O"),
-  ORGANIZATIONAL_UNIT("organizationalUnit", "OU"),
-  LOCALITY("locality", "L"),
-  STATE("state", "ST"),
-  COUNTRY("country", "C"),
-  EMAIL_ADDRESS("emailAddress", "emailAddress");
+  COMMON_NAME("commonName", "CN", Subject.MAX_COMMON_NAME),
+  ORGANIZATION("organization", "O", 64),
+  ORGANIZATIONAL_UNIT("organizationalUnit", "OU", 64),
+  LOCALITY("locality", "L", 128),
+  STATE("state", "ST", 128),
+  COUNTRY("country", "C", 2),
+  EMAIL_ADDRESS("emailAddress", "emailAddress", 255);
 
   private final String yamlName;
   private final String keyword;
+  private final int maxLength;
 
-  SubjectAttribute(String yamlName, String keyword) {
+  SubjectAttribute(String yamlName, String keyword, int maxLength) {
     this.yamlName = yamlName;
     this.keyword = keyword;
+    this.maxLength = maxLength;
+  }
+
+  /**
+   * The longest value X.509 allows, in characters (RFC 5280's upper bounds, ub-common-name and the
+   * others; the schema's maxLength for the desired state's subject).
+   */
+  public int maxLength() {
+    return maxLength;
   }
 
   /** The key in a desired state's {@code subject} mapping: {@code organizationalUnit}. */

@@ -255,9 +255,12 @@ public final class CaSigner {
             : byRequest
                 ? "; make a new request on the host without it"
                 : "; to allow it, extend ca.policy in " + caHost.source();
+    String dn = request.subjectDn();
     details.add(
         "nothing was signed for " + request.source() + " ("
-            + (request.subjectDn().isEmpty() ? "empty subject" : request.subjectDn()) + ")" + help);
+            + (dn.isEmpty() ? "empty subject"
+                : dn.length() <= 200 ? dn : dn.substring(0, 200) + "… (" + dn.length() + " characters)")
+            + ")" + help);
     return new HostpkiException(violations.get(0).message(), details);
   }
 }

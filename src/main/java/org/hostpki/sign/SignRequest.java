@@ -19,6 +19,7 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeyPurpose;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.model.Subject;
 import org.hostpki.model.SubjectAttribute;
 import org.hostpki.model.TerminalText;
@@ -32,8 +33,8 @@ import org.hostpki.pki.SubjectPublicKey;
  * Another host's certification request, read and checked for what holds whatever the policy: it
  * parses, proves possession of its key, has a key hostpki would make, and asks for at least one
  * DNS name or IP address. What it asks for beyond that which hostpki never issues — a name or
- * subject attribute holding a control character, an invalid DNS name, a commonName over 64
- * characters, a subject attribute hostpki does not copy, a kind of SAN other than DNS name and IP
+ * subject attribute holding a control character, an invalid DNS name, a subject attribute longer
+ * than RFC 5280 allows (a commonName over 64 characters), a subject attribute hostpki does not copy, a kind of SAN other than DNS name and IP
  * address, an extended key usage other than serverAuth and clientAuth, what only a CA certificate
  * has (basicConstraints CA:TRUE, keyCertSign, cRLSign), a critical extension hostpki does not put
  * in certificates — is listed in {@link
@@ -96,7 +97,8 @@ public record SignRequest(
    * Reads a request (PEM or DER).
    *
    * @throws HostpkiException naming the file and what is wrong, when it cannot be signed whatever
-   *     the policy and nothing else in it needs looking at
+   *     the policy and nothing else in it needs looking at (also: more than {@link
+   *     ServerSpec#MAX_SUBJECT_ALT_NAMES} SANs, which are not listed one by one)
    */
   public static SignRequest read(Path source, byte[] content) {
     ParsedCsr csr;
@@ -123,6 +125,14 @@ public record SignRequest(
                       + " Ed25519 key");
             });
     CsrFacts facts = csr.facts();
+    int listed = facts.dnsNames().size() + facts.ipAddresses().size() + csr.otherAlternativeNames().size();
+    if (listed > ServerSpec.MAX_SUBJECT_ALT_NAMES) {
+      throw new HostpkiException(
+          source + ": the request lists " + listed + " subject alternative names; hostpki certifies"
+              + " at most " + ServerSpec.MAX_SUBJECT_ALT_NAMES + " in one certificate (TLS clients"
+              + " refuse larger ones: OpenSSL stops at 100 KiB for the certificates a server sends);"
+              + " nothing was signed: spread the names over several requests");
+    }
     List<PolicyViolation> problems = new ArrayList<>(subjectProblems(csr.subjectAttributes()));
     List<String> names = new ArrayList<>();
     for (String name : facts.dnsNames()) {
@@ -211,12 +221,18 @@ public record SignRequest(
                     a.value().codePointAt(unsafe)),
                 false));
       }
-      if (known.get() == SubjectAttribute.COMMON_NAME && a.value().length() > Subject.MAX_COMMON_NAME) {
+      int length = a.value().codePointCount(0, a.value().length());
+      if (length > known.get().maxLength()) {
+        boolean cn = known.get() == SubjectAttribute.COMMON_NAME;
         problems.add(
             new PolicyViolation(
-                what,
-                "is " + a.value().length() + " characters long; a commonName has at most "
-                    + Subject.MAX_COMMON_NAME + " (RFC 5280): leave it out, the SANs carry the names",
+                cn ? what : "subject " + known.get().yamlName(), // a long value is not worth showing
+                "is " + length + " characters long; "
+                    + (cn
+                        ? "a commonName has at most " + Subject.MAX_COMMON_NAME
+                            + " (RFC 5280): leave it out, the SANs carry the names"
+                        : "RFC 5280 allows at most " + known.get().maxLength() + " for "
+                            + known.get().yamlName()),
                 false));
       }
     }

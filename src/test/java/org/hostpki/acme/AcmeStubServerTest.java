@@ -304,12 +304,6 @@ class AcmeStubServerTest {
     });
   }
 
-  /**
-   * A CA that answers every request in time for the request's own timeout, but slowly: the order
-   * as a whole fails at server.acme.timeout (2 s here), as a timeout naming the step it was in,
-   * recorded with its back-off; without the bound its four requests took 4 s and ended in the
-   * stub's rate-limit answer.
-   */
   /** A directory that lists http:// endpoints: refused before a byte goes out in the clear. */
   @Test
   void testSession_aDirectoryListingHttpUrlsIsRefused() throws Exception {
@@ -326,6 +320,12 @@ class AcmeStubServerTest {
         .contains("the CA sent hostpki to http://127.0.0.1:" + server.getAddress().getPort() + "/nonce, which is not https");
   }
 
+  /**
+   * A CA that answers every request in time for the request's own timeout, but slowly: the order
+   * as a whole fails at server.acme.timeout (2 s here), as a timeout naming the step it was in,
+   * recorded with its back-off; without the bound its four requests took 4 s and ended in the
+   * stub's rate-limit answer.
+   */
   @Test
   void testOrder_aCaAnsweringEachRequestSlowlyFailsAtServerAcmeTimeoutAndIsRecorded() {
     requestDelay = Duration.ofSeconds(1);

@@ -37,6 +37,35 @@ class SecretsTest {
         .hasMessageStartingWith("store.previousPassword: environment variable OLD_PASSWORD is not set or empty");
   }
 
+  /**
+   * Found by the hostile-input trial: a blank line after the password, a second line or a NUL
+   * became part of the password (inspect said "wrong password"; apply would write key stores with
+   * it). A byte order mark and one CR LF are an editor's, not the password's.
+   */
+  @Test
+  void testPasswordFile_aSecondLineOrAControlCharacterIsRefusedABomAndCrLfAreNot() throws Exception {
+    Secrets secrets = new Secrets(Map.of(), "root");
+    Path file = dir.resolve("p12.pass");
+    Optional<PasswordSource> source = Optional.of(new PasswordSource.File(file));
+    Files.writeString(file, "\uFEFFsecret\r\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+    assertThat(secrets.password(source)).hasValueSatisfying(p -> assertThat(new String(p)).isEqualTo("secret"));
+    for (String twoLines : new String[] {"secret\n\n", "secret\r\n\r\n", "secret\nold one\n"}) {
+      Files.writeString(file, twoLines);
+      assertThatThrownBy(() -> secrets.password(source))
+          .as(twoLines)
+          .isInstanceOf(HostpkiException.class)
+          .hasMessage("store.password.file " + file + " holds more than one line; write the password alone on"
+              + " its first line (a blank line after it would be part of it too)");
+    }
+    Files.writeString(file, "secret\u0000");
+    assertThatThrownBy(() -> secrets.password(source))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage("store.password.file " + file + " holds the control character U+0000 at character 7; no one"
+            + " could type the password: write it as printable text");
+  }
+
   /** umask 002 with user private groups: a password file its owner's group may write is still private. */
   @Test
   void testPasswordFile_writableByAGroupOfTheOwnerAloneIsRead() throws Exception {

@@ -327,6 +327,8 @@ class CheckCommandTest {
     assertThat(text.err()).contains("Run 'hostpki check --help' for its usage.");
     assertThat(json.exitCode()).isEqualTo(Status.UNKNOWN);
     assertThat(json.out()).isEmpty();
+    // picocli reads --nagios=true as --nagios: so does the usage error
+    assertThat(check(T0, "--nagios=true", "--critical", "soon").out()).isEqualTo(text.out());
   }
 
   /** Every regular file of the store, by path, without following links; the lock file too. */

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
@@ -230,6 +231,42 @@ class SignWholeRequestTest {
                 + " ca.policy.allowedSubjectAttributes []")
         .contains("; to allow it, extend ca.policy in " + dir.resolve("ca.yaml") + "\n");
     assertThat(issued()).isEmpty();
+  }
+
+  @Test
+  void testSign_anOrganizationLongerThanRfc5280Allows_isRefused() throws Exception {
+    // Found by the hostile-input trial: a 100,000-character organization was signed.
+    writeCaYaml(", allowedSubjectAttributes: [organization]");
+    hostpkiRequest(subject("m1.fleet.test", "O".repeat(300)), List.of("m1.fleet.test"));
+
+    assertThat(refusedSigning())
+        .startsWith(
+            "error: refused: subject organization is 300 characters long; RFC 5280 allows at most 64"
+                + " for organization\n")
+        .contains("(CN=m1.fleet.test,O=" + "O".repeat(181) + "… (319 characters))")
+        .doesNotContain("O".repeat(182));
+  }
+
+  @Test
+  void testSign_moreThanAThousandNames_isRefusedWithoutListingThem() throws Exception {
+    // Found by the hostile-input trial: 10,000 SANs were signed into a certificate TLS clients refuse.
+    List<String> names = IntStream.range(0, 1001).mapToObj(i -> "m" + i + ".fleet.test").toList();
+    hostpkiRequest(Subject.empty(), names);
+
+    assertThat(refusedSigning())
+        .isEqualTo(
+            "error: " + dir.resolve("m1.csr") + ": the request lists 1001 subject alternative names;"
+                + " hostpki certifies at most 1000 in one certificate (TLS clients refuse larger ones:"
+                + " OpenSSL stops at 100 KiB for the certificates a server sends); nothing was signed:"
+                + " spread the names over several requests\n");
+  }
+
+  /** Signs m1.csr, which must be refused with nothing issued: what sign said. */
+  private String refusedSigning() throws IOException {
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(issued()).isEmpty();
+    return run.err();
   }
 
   @Test

@@ -189,6 +189,26 @@ class DesiredStateLoaderTest {
         .containsExactly("cannot read the file: permission denied");
   }
 
+  /** Found by the hostile-input trial: 100,000 unknown keys printed 16 MB of messages. */
+  @Test
+  void testLoadString_pastAHundredProblemsTheRestAreCounted() {
+    StringBuilder yaml = new StringBuilder(MINIMAL);
+    for (int i = 0; i < 250; i++) {
+      yaml.append("k").append(i).append(": 1\n");
+    }
+
+    LoadResult result = loader.loadString(file, yaml.toString());
+
+    assertThat(result.hasErrors()).isTrue();
+    assertThat(result.errorCount()).isEqualTo(250);
+    assertThat(result.problems()).hasSize(101);
+    assertThat(result.problems().get(0).format()).startsWith("/etc/hostpki/host.yaml:4:1: error: unknown key 'k0'");
+    assertThat(result.problems().get(100).format())
+        .isEqualTo(
+            "/etc/hostpki/host.yaml: error: 150 more errors are not shown (only the first 100 are); fix"
+                + " these and check the file again");
+  }
+
   @Test
   void testLoad_byteOrderMarkIsIgnored() throws IOException {
     Files.createDirectories(file.getParent());

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,13 +190,28 @@ final class CrashEnumerator {
     cleanRun();
     List<FailureMode> modes = new ArrayList<>(operations.keySet());
     modes.sort(Comparator.naturalOrder());
+    // A power cut at k that keeps everything and one that loses what was not synced interrupt
+    // the apply at the same point: one run gives both (see cutPowerAt).
+    Set<Integer> bothCuts = new TreeSet<>();
+    if (operations.containsKey(FailureMode.POWER_CUT)
+        && operations.containsKey(FailureMode.POWER_CUT_LOSING_UNSYNCED)) {
+      bothCuts.addAll(operations.get(FailureMode.POWER_CUT));
+      bothCuts.retainAll(new TreeSet<>(operations.get(FailureMode.POWER_CUT_LOSING_UNSYNCED)));
+    }
     AtomicBoolean failed = new AtomicBoolean();
     int threads = threads();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<Optional<AssertionError>>> runs = new ArrayList<>();
+      int checks = 0;
       for (FailureMode mode : modes) {
         for (int k : new TreeSet<>(operations.get(mode))) {
+          checks++;
+          if (mode == FailureMode.POWER_CUT_LOSING_UNSYNCED && bothCuts.contains(k)) {
+            continue; // checked with POWER_CUT at k
+          }
+          boolean both = mode == FailureMode.POWER_CUT && bothCuts.contains(k);
+          String what = both ? "POWER_CUT and POWER_CUT_LOSING_UNSYNCED" : mode.toString();
           runs.add(
               pool.submit(
                   () -> {
@@ -203,13 +219,17 @@ final class CrashEnumerator {
                       return Optional.empty();
                     }
                     try {
-                      checkRun(k, mode);
+                      if (both) {
+                        checkPowerCuts(k);
+                      } else {
+                        checkRun(k, mode);
+                      }
                       return Optional.empty();
                     } catch (AssertionError | RuntimeException e) {
                       failed.set(true);
                       return Optional.of(
                           new AssertionError(
-                              scenario.name() + ", " + mode + " at operation #" + k + ": "
+                              scenario.name() + ", " + what + " at operation #" + k + ": "
                                   + e.getMessage(),
                               e));
                     }
@@ -224,9 +244,10 @@ final class CrashEnumerator {
         throw report(failures);
       }
       System.out.printf(
-          "%s: %d interrupted runs left %d distinct states, each checked once (%d at a time)%n",
-          scenario.name(), runs.size(), checked.size(), threads);
-      return runs.size();
+          "%s: %d interrupted runs (%d applies) left %d distinct states, each checked once"
+              + " (%d at a time)%n",
+          scenario.name(), checks, runs.size(), checked.size(), threads);
+      return checks;
     } finally {
       pool.shutdownNow();
     }
@@ -250,7 +271,14 @@ final class CrashEnumerator {
   }
 
   private void checkRun(int k, FailureMode mode) {
-    Run run = crashAt(k, mode);
+    checkOutcome(k, mode, crashAt(k, mode));
+  }
+
+  private void checkPowerCuts(int k) {
+    cutPowerAt(k).forEach((mode, run) -> checkOutcome(k, mode, run));
+  }
+
+  private void checkOutcome(int k, FailureMode mode, Run run) {
     assertThat(run.outcome())
         .as("%s: %s at %s%s", scenario.name(), mode, cleanRun.get(k - 1),
             run.failure().map(f -> " (apply said: " + f + ")")
@@ -297,26 +325,75 @@ final class CrashEnumerator {
     try (FileSystem disk = Disks.newDisk()) {
       FaultInjector injector = FaultInjector.failingAt(k, mode);
       Path faultyStore = copyOfOldStore(disk, injector);
-      RuntimeException failure = null;
       CrashScenario.HookRecorder hooks = new CrashScenario.HookRecorder();
-      try {
-        scenario.reconciler(hooks).apply(desired(faultyStore), scenario.replace(), Optional.empty(),
-            Duration.ZERO);
-      } catch (RuntimeException e) {
-        failure = e;
-      }
-      String where = where(k, mode, failure);
-      assertThat(injector.fired()).as("%s: the failure was reached", where).isTrue();
-      String state = DiskState.of(disk) + " after " + hooks.runs() + " hook run(s)";
-      Outcome outcome = checked.get(state);
-      if (outcome == null) {
-        outcome = check(disk.getPath(storePath), where, hooks.runs());
-        checked.put(state, outcome);
-      }
-      return new Run(outcome, Optional.ofNullable(failure).map(RuntimeException::getMessage));
+      RuntimeException failure = interruptedApply(faultyStore, hooks);
+      assertThat(injector.fired()).as("%s: the failure was reached", where(k, mode, failure))
+          .isTrue();
+      return outcome(disk, k, mode, failure, hooks.runs(), false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Cuts the power at operation {@code k} of one apply, and checks what {@link
+   * FailureMode#POWER_CUT} leaves there (on a {@link DiskCopy}), then what {@link
+   * FailureMode#POWER_CUT_LOSING_UNSYNCED} leaves (the disk itself, what was not synced taken
+   * away): the same as two runs, each cut at {@code k}, would leave, since nothing reaches the
+   * disk after the cut.
+   */
+  Map<FailureMode, Run> cutPowerAt(int k) {
+    try (FileSystem disk = Disks.newDisk()) {
+      FaultInjector injector = FaultInjector.cuttingPowerAt(k);
+      Path faultyStore = copyOfOldStore(disk, injector);
+      CrashScenario.HookRecorder hooks = new CrashScenario.HookRecorder();
+      RuntimeException failure = interruptedApply(faultyStore, hooks);
+      assertThat(injector.fired())
+          .as("%s: the failure was reached", where(k, FailureMode.POWER_CUT, failure)).isTrue();
+      Map<FailureMode, Run> runs = new EnumMap<>(FailureMode.class);
+      runs.put(FailureMode.POWER_CUT,
+          outcome(disk, k, FailureMode.POWER_CUT, failure, hooks.runs(), true));
+      injector.cutPower();
+      runs.put(FailureMode.POWER_CUT_LOSING_UNSYNCED,
+          outcome(disk, k, FailureMode.POWER_CUT_LOSING_UNSYNCED, failure, hooks.runs(), false));
+      return runs;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The apply on the faulty store; what it threw, or null when it reported success. */
+  private RuntimeException interruptedApply(Path faultyStore, CrashScenario.HookRecorder hooks) {
+    try {
+      scenario.reconciler(hooks).apply(desired(faultyStore), scenario.replace(), Optional.empty(),
+          Duration.ZERO);
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  /**
+   * The outcome of the state the interrupted run left on {@code disk}: checked when no run left
+   * it before, on a copy when {@code keepDisk} (the check's following apply changes the disk).
+   */
+  private Run outcome(
+      FileSystem disk, int k, FailureMode mode, RuntimeException failure, int hookRuns,
+      boolean keepDisk) throws IOException {
+    String where = where(k, mode, failure);
+    String state = DiskState.of(disk) + " after " + hookRuns + " hook run(s)";
+    Outcome outcome = checked.get(state);
+    if (outcome == null) {
+      if (keepDisk) {
+        try (FileSystem copy = DiskCopy.of(disk)) {
+          outcome = check(copy.getPath(storePath), where, hookRuns);
+        }
+      } else {
+        outcome = check(disk.getPath(storePath), where, hookRuns);
+      }
+      checked.put(state, outcome);
+    }
+    return new Run(outcome, Optional.ofNullable(failure).map(RuntimeException::getMessage));
   }
 
   /**

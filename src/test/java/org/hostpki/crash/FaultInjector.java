@@ -31,9 +31,13 @@ final class FaultInjector {
   private boolean poweredOff;
 
   private FaultInjector(int failAt, FailureMode mode) {
+    this(failAt, mode, mode == FailureMode.POWER_CUT_LOSING_UNSYNCED);
+  }
+
+  private FaultInjector(int failAt, FailureMode mode, boolean tracksUnsynced) {
     this.failAt = failAt;
     this.mode = mode;
-    this.tracksUnsynced = mode == FailureMode.POWER_CUT_LOSING_UNSYNCED;
+    this.tracksUnsynced = tracksUnsynced;
   }
 
   /**
@@ -50,6 +54,20 @@ final class FaultInjector {
       throw new IllegalArgumentException("operations are numbered from 1: " + k);
     }
     return new FaultInjector(k, mode);
+  }
+
+  /**
+   * Cuts the power at the {@code k}-th mutating operation (from 1) as {@link
+   * FailureMode#POWER_CUT} does, keeping everything done so far, and records what is not synced
+   * yet: a {@link #cutPower()} once the code under test has given up then takes that away, as
+   * {@link FailureMode#POWER_CUT_LOSING_UNSYNCED} at the same operation would have. Nothing
+   * reaches the disk between the two (the power is off), so one interrupted run gives both.
+   */
+  static FaultInjector cuttingPowerAt(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("operations are numbered from 1: " + k);
+    }
+    return new FaultInjector(k, FailureMode.POWER_CUT, true);
   }
 
   /** Called once by the file system this injector serves. */
@@ -112,7 +130,9 @@ final class FaultInjector {
         throw new IOException("injected failure of " + what);
       }
       poweredOff = true;
-      cache.revertUnsynced();
+      if (mode == FailureMode.POWER_CUT_LOSING_UNSYNCED) {
+        cache.revertUnsynced();
+      }
       throw new IOException("power cut at " + what);
     }
     operations.add(new FileOperation(index, kind, path, target));

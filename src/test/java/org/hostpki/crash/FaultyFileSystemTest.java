@@ -187,6 +187,21 @@ class FaultyFileSystemTest {
   }
 
   @Test
+  void testCuttingPowerAt_keepsEverythingAtTheCutAndLosesTheUnsyncedOnCutPower()
+      throws IOException {
+    Files.createDirectory(dir);
+    FaultInjector injector = FaultInjector.cuttingPowerAt(3);
+    Path d = on(injector, dir);
+    Files.writeString(d.resolve("a"), "a");
+
+    assertThatThrownBy(() -> sync(d.resolve("a"))).hasMessageContaining("power cut");
+    assertThat(read(dir.resolve("a"))).as("kept as POWER_CUT keeps it").isEqualTo("a");
+
+    injector.cutPower();
+    assertThat(dir.resolve("a")).as("lost as POWER_CUT_LOSING_UNSYNCED loses it").doesNotExist();
+  }
+
+  @Test
   void testOperations_countAHardLinkAsOneOperationWithItsTarget() throws IOException {
     Files.createDirectory(dir);
     Files.writeString(dir.resolve("a"), "a");

@@ -190,6 +190,21 @@ class StoreTest(ModuleTestCase):
                          "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
         self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")), "hostpki never ran")
 
+    def test_aSecretInTheDesiredState_isMaskedInEveryFailure(self):
+        # Before hostpki runs (not installed yet, a bad chdir) and in hostpki's own refusal, which
+        # quotes a vault value put as {env: VALUE}; in any form at a secret's place.
+        literal = dict(self.DESIRED, store={"path": "/srv/pki", "password": "vault-Pa55-1"})
+        as_list = dict(self.DESIRED, store={"path": "/srv/pki", "password": ["vault-Pa55-3"]})
+        as_env = dict(self.DESIRED, store={"path": "/srv/pki", "password": {"env": "vault-Pa55-2"}})
+        self.answer("apply", rc=1, err="desired:4:14: error: store.password.env 'vault-Pa55-2' is not an environment"
+                    " variable name\n")
+        for args in (dict(desired=literal, executable="/nope/hostpki"), dict(desired=literal, chdir="/nope"),
+                     dict(desired=as_list), dict(desired=as_env)):
+            result = self.run_module("store", **args).result
+            self.assertTrue(result["failed"], args)
+            self.assertNotIn("vault-Pa55", json.dumps(result), args)
+        self.assertIn("store.password.env '********' is not", result["msg"])
+
     def test_secretInAVariableHostpkiRunsBy_isRefusedBeforeHostpkiRuns(self):
         # PATH would leave the launcher without dirname (exit 127); JAVA_TOOL_OPTIONS hands the JVM options.
         for name in ("PATH", "JAVA_TOOL_OPTIONS", "LC_ALL", "LD_AUDIT", "NO_COLOR"):
