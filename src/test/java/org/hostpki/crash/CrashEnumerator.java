@@ -457,7 +457,7 @@ final class CrashEnumerator {
     Set<String> tops = new java.util.HashSet<>();
     for (String name : current.files().keySet()) {
       String top = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
-      if (tops.add(top)) { // trust/ holds a thousand files: its link is checked once
+      if (tops.add(top)) { // trust/ holds hundreds of files: its link is checked once
         Path visible = store.resolve(top);
         try {
           assertThat(Files.isSymbolicLink(visible)).as("%s: %s is a link", where, visible).isTrue();
