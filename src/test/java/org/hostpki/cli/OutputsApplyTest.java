@@ -149,7 +149,9 @@ class OutputsApplyTest {
     CliResult widened = run("apply", "host.yaml");
 
     assertThat(widened.exitCode()).as(widened.toString()).isZero();
-    assertThat(widened.out()).contains("~ output/pg.key").contains("pg.key is 0644 nobody:nogroup; declared 0600");
+    assertThat(widened.out()).contains("~ output/pg.key").contains("pg.key is 0644 nobody:nogroup; declared 0600")
+        .contains("; the server's key in it may have been read by others meanwhile: consider replacing it"
+            + " (hostpki apply --replace server)");
     assertAccess("pg.key", "rw-------", "nobody", "nogroup");
   }
 
