@@ -36,9 +36,17 @@ final class Http01Listener implements ChallengeResponder {
   /** A validation server sends its request at once; a client that drips it is closed by then. */
   static final Duration HEAD_TIME = Duration.ofSeconds(10);
   static final int MAX_CONNECTIONS = 256;
+  /** How long accepting rests after it failed (too many open files): the port stays open meanwhile. */
+  static final Duration ACCEPT_PAUSE = Duration.ofMillis(100);
+
+  /** Takes the next waiting connection, or null: {@link ServerSocketChannel#accept} (tests: failing). */
+  interface Acceptor {
+    SocketChannel accept(ServerSocketChannel channel) throws IOException;
+  }
 
   private final ListenAddress listen;
   private final Duration headTime;
+  private final Acceptor acceptor;
   private final Map<String, String> answers = new ConcurrentHashMap<>();
   private ServerSocketChannel channel;
   private Selector selector;
@@ -51,8 +59,13 @@ final class Http01Listener implements ChallengeResponder {
 
   /** @param headTime how long a request head may take (tests: shorter) */
   Http01Listener(ListenAddress listen, Duration headTime) {
+    this(listen, headTime, ServerSocketChannel::accept);
+  }
+
+  Http01Listener(ListenAddress listen, Duration headTime, Acceptor acceptor) {
     this.listen = listen;
     this.headTime = headTime;
+    this.acceptor = acceptor;
   }
 
   @Override
@@ -84,6 +97,8 @@ final class Http01Listener implements ChallengeResponder {
   private static final class Connection {
     final long deadline;
     final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
+    /** How much of the head was searched for its end already. */
+    int scanned;
     ByteBuffer answer;
 
     Connection(long deadline) {
@@ -93,16 +108,29 @@ final class Http01Listener implements ChallengeResponder {
 
   private void serve() {
     Deque<SelectionKey> byAge = new ArrayDeque<>();
+    SelectionKey accepting = channel.keyFor(selector);
+    long acceptAgain = 0; // while accepting rests: when it starts again
     try {
       while (open) {
-        selector.select(250);
+        long rest = accepting.interestOps() == 0 ? acceptAgain - System.nanoTime() : 0;
+        selector.select(rest > 0 ? Math.max(1, Math.min(250, rest / 1_000_000)) : 250);
         long now = System.nanoTime();
+        if (accepting.interestOps() == 0 && now - acceptAgain >= 0) {
+          accepting.interestOps(SelectionKey.OP_ACCEPT);
+        }
         for (SelectionKey key : selector.selectedKeys()) {
           if (!key.isValid()) {
             continue;
           }
           if (key.isAcceptable()) {
-            accept(byAge, now);
+            if (!accept(byAge, now)) {
+              // Out of descriptors (EMFILE) or the like: the waiting connection stays in the
+              // backlog. Rest rather than spin on it, and free a descriptor from the oldest
+              // connection still sending its head, which a slow or idle client holds.
+              accepting.interestOps(0);
+              acceptAgain = now + ACCEPT_PAUSE.toNanos();
+              closeOldestUnanswered(byAge);
+            }
           } else {
             step(key);
           }
@@ -124,14 +152,41 @@ final class Http01Listener implements ChallengeResponder {
     }
   }
 
-  private void accept(Deque<SelectionKey> byAge, long now) throws IOException {
-    SocketChannel accepted;
-    while ((accepted = channel.accept()) != null) {
+  /** Accepts every waiting connection; false when accepting failed. */
+  private boolean accept(Deque<SelectionKey> byAge, long now) {
+    while (true) {
+      SocketChannel accepted;
+      try {
+        accepted = acceptor.accept(channel);
+      } catch (IOException e) {
+        return false;
+      }
+      if (accepted == null) {
+        return true;
+      }
       if (byAge.size() >= MAX_CONNECTIONS) {
         close(byAge.removeFirst());
       }
-      accepted.configureBlocking(false);
-      byAge.addLast(accepted.register(selector, SelectionKey.OP_READ, new Connection(now + headTime.toNanos())));
+      try {
+        accepted.configureBlocking(false);
+        byAge.addLast(accepted.register(selector, SelectionKey.OP_READ, new Connection(now + headTime.toNanos())));
+      } catch (IOException e) {
+        try {
+          accepted.close();
+        } catch (IOException ignored) {
+          // a connection that never was served
+        }
+      }
+    }
+  }
+
+  private static void closeOldestUnanswered(Deque<SelectionKey> byAge) {
+    for (SelectionKey key : byAge) {
+      if (((Connection) key.attachment()).answer == null) {
+        byAge.remove(key);
+        close(key);
+        return;
+      }
     }
   }
 
@@ -145,7 +200,7 @@ final class Http01Listener implements ChallengeResponder {
           close(key);
           return;
         }
-        c.answer = answer(c.head);
+        c.answer = answer(c);
         if (c.answer == null) {
           return; // the head is not complete yet
         }
@@ -160,16 +215,23 @@ final class Http01Listener implements ChallengeResponder {
     }
   }
 
-  /** The answer to a complete head, or null while it is incomplete. */
-  private ByteBuffer answer(ByteBuffer head) {
-    String text = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n\r\n");
-    if (end < 0) {
-      end = text.indexOf("\n\n");
+  /**
+   * The answer to a complete head, or null while it is incomplete. Only the bytes read since are
+   * searched for the head's end (an empty line, CRLF or a bare LF): a head sent a byte at a time
+   * costs its length, not its square.
+   */
+  private ByteBuffer answer(Connection c) {
+    ByteBuffer head = c.head;
+    byte[] bytes = head.array();
+    boolean ended = false;
+    for (int i = Math.max(1, c.scanned); i < head.position() && !ended; i++) {
+      ended = bytes[i] == '\n' && (bytes[i - 1] == '\n' || (i >= 2 && bytes[i - 1] == '\r' && bytes[i - 2] == '\n'));
     }
-    if (end < 0) {
+    c.scanned = head.position();
+    if (!ended) {
       return head.hasRemaining() ? null : response("431 Request Header Fields Too Large", "", false);
     }
+    String text = new String(bytes, 0, head.position(), StandardCharsets.ISO_8859_1);
     String[] line = text.substring(0, text.indexOf('\n')).strip().split(" ");
     String method = line[0];
     String target = line.length == 3 ? line[1] : "";

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hostpki.model.ListenAddress;
 import org.hostpki.testkit.Command;
 import org.hostpki.testkit.Jvm;
@@ -77,6 +78,37 @@ class Http01ListenerTest {
       drip.getOutputStream().write("GET ".getBytes(StandardCharsets.US_ASCII));
       // closed, not waited for: an end of stream, or a reset when the close came before the read
       assertThat(readOrReset(drip)).isEqualTo(-1);
+    } finally {
+      listener.cleanUp();
+    }
+  }
+
+  /**
+   * Out of file descriptors (EMFILE: a low LimitNOFILE= and many clients), accepting fails: the
+   * listener keeps its port, closes the oldest connection still sending its head to free one, and
+   * answers the validation request once accepting works again.
+   */
+  @Test
+  void testListener_keepsServingAfterAcceptingFailed() throws Exception {
+    int port = LoopbackPorts.free();
+    AtomicInteger failures = new AtomicInteger();
+    Http01Listener listener = new Http01Listener(
+        new ListenAddress(Optional.of(InetAddress.getLoopbackAddress()), port), Http01Listener.HEAD_TIME, channel -> {
+          if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IOException("Too many open files");
+          }
+          return channel.accept();
+        });
+    listener.present(List.of(new PendingChallenge("dns", "a.example", false, TOKEN, KEY_AUTHORIZATION, "")));
+    String request = "GET " + Http01Listener.PATH + TOKEN + " HTTP/1.1\r\n\r\n";
+    try (Socket idle = connect(port)) {
+      idle.getOutputStream().write('G');
+      assertThat(get(port, request)).startsWith("HTTP/1.1 200 OK\r\n"); // the idle one was accepted before
+      failures.set(2);
+
+      assertThat(get(port, request)).startsWith("HTTP/1.1 200 OK\r\n").endsWith(KEY_AUTHORIZATION);
+      assertThat(failures).hasValue(0);
+      assertThat(readOrReset(idle)).isEqualTo(-1);
     } finally {
       listener.cleanUp();
     }
