@@ -79,9 +79,11 @@ public final class OutputFile {
       MountPoints.WHY + ". Mount the folder that holds it instead, or name a file in a folder hostpki may write";
 
   private final Path target;
+  private final OutputFolder.Opener opener;
 
-  private OutputFile(Path target) {
+  private OutputFile(Path target, OutputFolder.Opener opener) {
     this.target = target;
+    this.opener = opener;
   }
 
   /**
@@ -91,7 +93,12 @@ public final class OutputFile {
    * @throws HostpkiException when hostpki must not or cannot write there, with the fix
    */
   public static OutputFile at(Path target) {
-    OutputFile file = new OutputFile(target.toAbsolutePath().normalize());
+    return at(target, OutputFolder.Opener.NO_LINKS);
+  }
+
+  /** As {@link #at(Path)}, each folder on the way opened by {@code opener} (tests: failing). */
+  static OutputFile at(Path target, OutputFolder.Opener opener) {
+    OutputFile file = new OutputFile(target.toAbsolutePath().normalize(), opener);
     file.destination();
     file.hold().ifPresent(OutputFile::release); // what only the walk refuses, refused before the work
     return file;
@@ -167,11 +174,16 @@ public final class OutputFile {
   /** The target's folder, opened link by link ({@link OutputFolder}); empty where it cannot be. */
   private Optional<OutputFolder> hold() {
     try {
-      return OutputFolder.open(target);
+      return OutputFolder.open(target, opener);
     } catch (OutputFolder.Refused e) {
       throw refused(e.getMessage());
     } catch (IOException e) {
-      throw refused(new OutputFolder.Changed().getMessage());
+      if (OutputFolder.swapped(e)) {
+        throw refused(new OutputFolder.Changed().getMessage());
+      }
+      // the system's own failure (too many open files, an I/O error): its reason and fix
+      String file = e instanceof FileSystemException f ? f.getFile() : null;
+      throw refused((file == null ? "" : file + ": ") + FileReasons.cause(e));
     }
   }
 

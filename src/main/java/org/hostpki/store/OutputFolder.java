@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -43,6 +45,13 @@ final class OutputFolder implements Closeable {
   private static final int GROUP_WRITE = 0020;
   private static final int OTHER_WRITE = 0002;
 
+  /** Opens a folder in the folder held, never through a link: how the walk opens each one (tests: failing). */
+  interface Opener {
+    Opener NO_LINKS = (folder, entry) -> folder.newDirectoryStream(entry, LinkOption.NOFOLLOW_LINKS);
+
+    SecureDirectoryStream<Path> open(SecureDirectoryStream<Path> folder, Path entry) throws IOException;
+  }
+
   /** A folder opened on the way: its handle, its path, and whether no other user could swap it. */
   private record Frame(SecureDirectoryStream<Path> handle, Path path, boolean safe) {}
 
@@ -62,6 +71,11 @@ final class OutputFolder implements Closeable {
    *     changed since it was checked
    */
   static Optional<OutputFolder> open(Path target) throws IOException {
+    return open(target, Opener.NO_LINKS);
+  }
+
+  /** As {@link #open(Path)}, each folder on the way opened by {@code opener}. */
+  static Optional<OutputFolder> open(Path target, Opener opener) throws IOException {
     FileSystem fileSystem = target.getFileSystem();
     Path root = target.getRoot();
     if (root == null || !fileSystem.supportedFileAttributeViews().contains("unix")) {
@@ -75,7 +89,7 @@ final class OutputFolder implements Closeable {
     Deque<Frame> frames = new ArrayDeque<>();
     frames.push(new Frame(rootHandle, root, true));
     try {
-      return Optional.of(walk(target, frames, new Owners(fileSystem)));
+      return Optional.of(walk(target, frames, new Owners(fileSystem), opener));
     } catch (AccessDeniedException e) {
       // Opening a folder needs read permission where walking a path needs only search (x): a
       // user other than root with a 0711 folder on the way writes through the path, as before.
@@ -87,7 +101,8 @@ final class OutputFolder implements Closeable {
     }
   }
 
-  private static OutputFolder walk(Path target, Deque<Frame> frames, Owners owners) throws IOException {
+  private static OutputFolder walk(Path target, Deque<Frame> frames, Owners owners, Opener opener)
+      throws IOException {
     Path root = target.getRoot();
     Deque<Path> rest = new ArrayDeque<>();
     target.forEach(rest::add);
@@ -145,17 +160,36 @@ final class OutputFolder implements Closeable {
       boolean safe = here.safe() && !othersMayRename(here, entry.owner(), owners);
       SecureDirectoryStream<Path> next;
       try {
-        next = here.handle().newDirectoryStream(part, LinkOption.NOFOLLOW_LINKS);
+        next = opener.open(here.handle(), part);
       } catch (AccessDeniedException e) {
         throw e; // a folder this user may search but not read (0711): see open
       } catch (IOException e) {
-        throw new Changed(); // a link or no folder now: swapped since it was looked at
+        if (swapped(e)) {
+          throw new Changed(); // a link or no folder now: swapped since it was looked at
+        }
+        // too many open files, an I/O error: the folder's own failure, named by its whole path
+        FileSystemException named = new FileSystemException(here.path().resolve(part).toString(), null,
+            e instanceof FileSystemException f ? f.getReason() : e.getMessage());
+        named.initCause(e);
+        throw named;
       }
       frames.push(new Frame(next, here.path().resolve(part), safe));
       if (safe && !samePlace(frames.peek())) {
         throw new Changed();
       }
     }
+  }
+
+  /**
+   * Whether {@code e} says that what the walk saw is gone: no such entry, no folder, or a link
+   * where {@code O_NOFOLLOW} opened it ({@code ELOOP}); not a failure of the system's own (too
+   * many open files, an I/O error, a name too long).
+   */
+  static boolean swapped(IOException e) {
+    String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+    return e instanceof NoSuchFileException
+        || e instanceof NotDirectoryException
+        || (reason != null && (reason.equals("Not a directory") || reason.startsWith("Too many levels of symbolic links")));
   }
 
   /**

@@ -12,8 +12,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
@@ -360,6 +362,28 @@ class OutputFileTest {
             + " file in a folder no other user can write");
     assertThat(first).isEmptyDirectory();
     assertThat(second).isEmptyDirectory();
+  }
+
+  /**
+   * A folder on the way that cannot be opened for want of a resource (too many open files, EMFILE)
+   * has not changed: the reason and its fix, not "run it again"; a folder gone meanwhile has.
+   */
+  @Test
+  void testWrite_aFolderThatCannotBeOpenedSaysWhyNotThatItChanged() throws Exception {
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Path target = out.resolve("ca.crt");
+    OutputFolder.Opener exhausted = (folder, entry) -> {
+      throw new FileSystemException(entry.toString(), null, "Too many open files");
+    };
+    OutputFolder.Opener gone = (folder, entry) -> {
+      throw new NoSuchFileException(entry.toString());
+    };
+
+    assertThatThrownBy(() -> OutputFile.at(target, exhausted))
+        .hasMessage("cannot write " + target + ": " + target.getRoot().resolve(target.getName(0)) + ": too many"
+            + " open files (raise the limit: `ulimit -n`, LimitNOFILE= in a systemd unit)");
+    assertThatThrownBy(() -> OutputFile.at(target, gone)).hasMessageContaining("changed while hostpki wrote it");
+    assertThat(out).isEmptyDirectory();
   }
 
   /**
