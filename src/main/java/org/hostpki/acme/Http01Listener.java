@@ -79,6 +79,9 @@ final class Http01Listener implements ChallengeResponder {
       channel.bind(address, MAX_CONNECTIONS);
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_ACCEPT);
+      // The JDK readies what closes a socket on its first close, with a descriptor of its own:
+      // out of them (EMFILE) it would fail then and never close a connection again.
+      SocketChannel.open().close();
     } catch (IOException e) {
       closeAll();
       throw Listeners.cannotListen("http-01", listen, e);
