@@ -1,6 +1,7 @@
 package org.hostpki.acme;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,7 +60,7 @@ public record AccountState(
 
     /** The leaves of this order and those before, newest first: the earlier ones of the next order. */
     public List<String> leavesSha256() {
-      List<String> all = new java.util.ArrayList<>(List.of(leafSha256));
+      List<String> all = new ArrayList<>(List.of(leafSha256));
       all.addAll(earlierLeavesSha256);
       return all;
     }

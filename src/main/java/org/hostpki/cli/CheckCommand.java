@@ -1,5 +1,6 @@
 package org.hostpki.cli;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -155,7 +156,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
    * UNKNOWN: WHY} on standard output, which Nagios, Icinga and NRPE show, and their code 3, where
    * 64 or 1 would read as "out of bounds" or WARNING.
    */
-  static int nagiosUnknown(java.io.PrintWriter out, String why) {
+  static int nagiosUnknown(PrintWriter out, String why) {
     TerminalWriter.of(out).println("UNKNOWN: " + why.replace('|', '\u00a6'));
     out.flush();
     return Status.UNKNOWN.nagiosCode();

@@ -265,12 +265,8 @@ public final class CaRevoker {
                             + " certificates); nothing was revoked. A certificate this CA signed that"
                             + " is missing from the record can be given with --cert FILE"));
     if (!found.certificate().isSignedBy(ca.certificate())) {
-      ofPreviousCa(caHost, snapshot, ca, issued, found.certificate(),
-              "serial " + hex + " (" + TerminalText.escape(found.facts().subjectDn()) + ")", now)
-          .ifPresent(
-              e -> {
-                throw e;
-              });
+      refuseIfOfPreviousCa(caHost, snapshot, ca, issued, found.certificate(),
+          "serial " + hex + " (" + TerminalText.escape(found.facts().subjectDn()) + ")", now);
       // Clients look for a revocation on the CRL of the certificate's own CA: this CA's would list
       // it to no effect, and say "revoked" of a certificate every client still accepts.
       throw new HostpkiException(
@@ -298,11 +294,7 @@ public final class CaRevoker {
       throw refusedCaItself(IssuedCertificate.of(certificate).serial());
     }
     if (!certificate.isSignedBy(ca.certificate())) {
-      ofPreviousCa(caHost, snapshot, ca, issued, certificate, shown, now)
-          .ifPresent(
-              e -> {
-                throw e;
-              });
+      refuseIfOfPreviousCa(caHost, snapshot, ca, issued, certificate, shown, now);
       String issuer = certificate.facts().issuerDn();
       throw new HostpkiException(
           shown + " was not issued by this CA (" + ca.certificate().facts().subjectDn() + "): "
@@ -333,10 +325,10 @@ public final class CaRevoker {
    * The refusal for a certificate of the CA a rotation replaced, which stays trusted as {@code
    * ca-previous.crt} for one more overlap without its key: no CRL of it can be written (and one
    * of this CA would list it to no effect), so what stops clients accepting it is ending that
-   * trust early, after the hosts with its other certificates have new ones. Empty when another CA
-   * issued the certificate.
+   * trust early, after the hosts with its other certificates have new ones. Nothing when another
+   * CA issued the certificate.
    */
-  private static Optional<HostpkiException> ofPreviousCa(
+  private static void refuseIfOfPreviousCa(
       DesiredState caHost,
       StoreSnapshot snapshot,
       CaStore.SigningCa ca,
@@ -349,7 +341,7 @@ public final class CaRevoker {
             .map(CaRevoker::first)
             .filter(certificate::isSignedBy);
     if (previous.isEmpty()) {
-      return Optional.empty();
+      return;
     }
     String source = caHost.source().toString();
     Optional<Instant> until =
@@ -368,19 +360,18 @@ public final class CaRevoker {
                 + String.join(", ", others.subList(0, Math.min(others.size(), 5)))
                 + (others.size() > 5 ? ", …" : "")
                 + ") signed anew (their next hostpki sign gets a certificate of this CA), then ";
-    return Optional.of(
-        new HostpkiException(
-            shown + " was signed by the previous CA "
-                + TerminalText.escape(previous.get().facts().subjectDn()) + " ("
-                + StoreLayout.CA_PREVIOUS_CERT + "), which the CA rotation keeps trusted "
-                + until.map(u -> "until " + DateText.of(u)).orElse("until the next apply")
-                + " but whose key this store no longer holds: no CRL of it can be written, and this"
-                + " CA's would list it to no effect. Nothing was revoked. To have clients refuse it"
-                + " now, end the previous CA's trust early: " + first + "remove ca.rotation.overlap"
-                + " from " + source + " and run hostpki apply -f " + source + " ("
-                + StoreLayout.CA_PREVIOUS_CERT + " leaves trust-bundle.crt, truststore.p12 and trust-hashed/), hand the new trust"
-                + " bundle to the clients (hostpki export -f " + source + " trust-bundle), and put"
-                + " ca.rotation.overlap back"));
+    throw new HostpkiException(
+        shown + " was signed by the previous CA "
+            + TerminalText.escape(previous.get().facts().subjectDn()) + " ("
+            + StoreLayout.CA_PREVIOUS_CERT + "), which the CA rotation keeps trusted "
+            + until.map(u -> "until " + DateText.of(u)).orElse("until the next apply")
+            + " but whose key this store no longer holds: no CRL of it can be written, and this"
+            + " CA's would list it to no effect. Nothing was revoked. To have clients refuse it"
+            + " now, end the previous CA's trust early: " + first + "remove ca.rotation.overlap"
+            + " from " + source + " and run hostpki apply -f " + source + " ("
+            + StoreLayout.CA_PREVIOUS_CERT + " leaves trust-bundle.crt, truststore.p12 and"
+            + " trust-hashed/), hand the new trust bundle to the clients (hostpki export -f " + source
+            + " trust-bundle), and put ca.rotation.overlap back");
   }
 
   private static Certificate first(byte[] pem) {

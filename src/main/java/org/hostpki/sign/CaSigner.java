@@ -258,9 +258,14 @@ public final class CaSigner {
     String dn = request.subjectDn();
     details.add(
         "nothing was signed for " + request.source() + " ("
-            + (dn.isEmpty() ? "empty subject"
-                : dn.length() <= 200 ? dn : dn.substring(0, 200) + "… (" + dn.length() + " characters)")
+            + (dn.isEmpty() ? "empty subject" : shortened(dn))
             + ")" + help);
     return new HostpkiException(violations.get(0).message(), details);
+  }
+
+  /** A subject as shown in a refusal: its first 200 characters, and its length when longer. */
+  private static String shortened(String dn) {
+    int length = dn.codePointCount(0, dn.length());
+    return length <= 200 ? dn : dn.substring(0, dn.offsetByCodePoints(0, 200)) + "… (" + length + " characters)";
   }
 }

@@ -34,8 +34,8 @@ import org.hostpki.pki.SubjectPublicKey;
  * parses, proves possession of its key, has a key hostpki would make, and asks for at least one
  * DNS name or IP address. What it asks for beyond that which hostpki never issues — a name or
  * subject attribute holding a control character, an invalid DNS name, a subject attribute longer
- * than RFC 5280 allows (a commonName over 64 characters), a subject attribute hostpki does not copy, a kind of SAN other than DNS name and IP
- * address, an extended key usage other than serverAuth and clientAuth, what only a CA certificate
+ * than RFC 5280 allows (a commonName over 64 characters), a subject attribute hostpki does not
+ * copy, a kind of SAN other than DNS name and IP address, an extended key usage other than serverAuth and clientAuth, what only a CA certificate
  * has (basicConstraints CA:TRUE, keyCertSign, cRLSign), a critical extension hostpki does not put
  * in certificates — is listed in {@link
  * #problems()}, so that {@code sign} can refuse it together with what the policy refuses, in one
