@@ -186,6 +186,9 @@ def fail_unexpected(module, rc, stdout, stderr, **result):
                " Java 17 - install it, or point JAVA_HOME at one with the task's environment keyword)" % rc)
     elif rc < 0:
         why = "was killed by signal %d" % -rc
+    elif rc == 137:
+        why = ("was killed (exit code 137: the out-of-memory killer, or Java crashed and hostpki ended itself;"
+               " the store is the old or the new generation, never a mix)")
     else:
         why = "exited with code %d, which it does not use (a hostpki older than this module?)" % rc
     module.fail_json(

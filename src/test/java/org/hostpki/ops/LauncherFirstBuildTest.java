@@ -134,7 +134,7 @@ class LauncherFirstBuildTest {
   void testJvmCrash_leavesNoReportFileAndNoCoreDump() throws Exception {
     Files.createDirectories(top.resolve("target"));
     Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
-    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"core=$(ulimit -c) $*\"\n");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nprintf 'core=%s' \"$(ulimit -c)\"; printf ' [%s]' \"$@\"\n");
 
     ProcessResult run =
         Command.of("/bin/sh", "-c", "ulimit -c unlimited && exec \"$0\" --version", top.resolve("bin/hostpki").toString())
@@ -142,7 +142,9 @@ class LauncherFirstBuildTest {
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).as(run.toString()).startsWith("core=0 ")
-        .contains(" -XX:+ErrorFileToStderr ", " -XX:-DumpReplayDataOnError ", " -XX:-CreateCoredumpOnCrash ");
+        .contains(" [-XX:+ErrorFileToStderr] ", " [-XX:-DumpReplayDataOnError] ", " [-XX:-CreateCoredumpOnCrash] ")
+        // exit 137 after the report, not 1 ("nothing on disk changed"): one argument, spaces and all
+        .contains(" [-XX:OnError=kill -KILL %p] ");
   }
 
   /**

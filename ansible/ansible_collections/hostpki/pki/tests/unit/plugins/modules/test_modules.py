@@ -293,6 +293,11 @@ class UnexpectedExitTest(ModuleTestCase):
         self.assertIn("hostpki needs Java 17", result["msg"])
         self.assertTrue(result["msg"].endswith(": hostpki: 141: exec: /opt/jdk/bin/java: not found"))
 
+    def test_killed_saysSoAndNotAnUnknownCode(self):
+        self.answer("revoke", "", rc=137, err="# A fatal error has been detected by the Java Runtime Environment:\n")
+        result = self.run_module("revoke", config="/c.yaml", serial="01").result
+        self.assertTrue(result["msg"].startswith("hostpki was killed (exit code 137: "), result["msg"])
+
     def test_usageError_keepsItsWording(self):
         self.answer("revoke", "", rc=64, err="error: invalid value for option '--serial'\n")
         result = self.run_module("revoke", config="/c.yaml", serial="zz").result
