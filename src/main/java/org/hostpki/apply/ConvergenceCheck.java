@@ -12,6 +12,7 @@ import java.util.SortedMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedAccess;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
@@ -58,7 +59,7 @@ final class ConvergenceCheck {
       SortedMap<String, StoreFile> written,
       SortedMap<String, CertificateFacts> trustFacts,
       String passwordSource,
-      SortedMap<String, String> accessDrift,
+      SortedMap<String, ObservedAccess> accessDrift,
       AcmeObservation acme) {
     Path storePath = before.desired().store().path();
     requireReadBackAsWritten(storePath, readBack, written);

@@ -10,6 +10,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ObservedAccess;
 import org.hostpki.model.ObservedOutputs;
 import org.hostpki.model.OutputSpec;
 import org.hostpki.model.StoreLayout;
@@ -41,7 +42,7 @@ final class OutputObserver {
       Optional<char[]> previous,
       String passwordSource,
       ObservedOutputs storeFiles,
-      SortedMap<String, String> accessDrift) {
+      SortedMap<String, ObservedAccess> accessDrift) {
     Map<String, ObservedOutputs.Observed> declared = new TreeMap<>();
     Set<String> underPrevious = new TreeSet<>(storeFiles.previousPassword());
     Set<String> declaredNames = new TreeSet<>();

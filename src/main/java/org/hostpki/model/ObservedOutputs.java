@@ -28,7 +28,7 @@ import java.util.TreeSet;
 public record ObservedOutputs(
     Map<String, Observed> declared,
     SortedSet<String> undeclared,
-    SortedMap<String, String> accessDrift,
+    SortedMap<String, ObservedAccess> accessDrift,
     Set<String> previousPassword) {
 
   public static final ObservedOutputs NONE =

@@ -6,9 +6,9 @@ import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileAccess;
-import org.hostpki.model.FileMode;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
+import org.hostpki.model.ObservedAccess;
 import org.hostpki.model.ObservedOutputs;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.OutputFacts;
@@ -71,7 +71,7 @@ final class DeclaredOutputPlan {
     }
     for (String own : List.of(StoreLayout.SERVER_KEY, StoreLayout.SERVER_PKCS12)) {
       String address = Address.output(own);
-      String drift = outputs.accessDrift().get(own);
+      ObservedAccess drift = outputs.accessDrift().get(own);
       if (drift != null && !addresses.contains(address) && !addresses.contains(Address.SERVER)) {
         draft.add(
             new Change(
@@ -116,7 +116,7 @@ final class DeclaredOutputPlan {
       reasons.add(new Reason(ReasonCode.PASSWORD_CHANGED, "store password changed"));
     }
     for (String name : output.fileNames()) {
-      String drift = outputs.accessDrift().get(name);
+      ObservedAccess drift = outputs.accessDrift().get(name);
       if (drift != null) {
         reasons.add(accessReason(name, drift));
       }
@@ -128,31 +128,19 @@ final class DeclaredOutputPlan {
     draft.add(new Change(output.address(), Action.UPDATE, reasons, write));
   }
 
-  private Reason accessReason(String file, String drift) {
+  private Reason accessReason(String file, ObservedAccess drift) {
     StoreLayout layout = StoreLayout.of(desired);
     FileAccess declared = layout.accessOf(file);
     return new Reason(
         ReasonCode.ACCESS_CHANGED,
         file + " is " + drift + "; declared " + declared.mode() + " " + declared.owner().orElse("(hostpki's user)")
             + ":" + declared.group().orElse("(its group)")
-            + (layout.kindOf(file).ownerOnly() && widenedByItsOwner(drift, declared)
+            + (layout.kindOf(file).ownerOnly() && drift.readableBeyondByItsOwner(declared)
                 ? "; the server's key in it may have been read by others meanwhile: consider replacing it"
                     + " (hostpki apply --replace server)"
                 : ""));
   }
 
-  /**
-   * Whether {@code drift} ({@code 0644 postgres:postgres}) is the declared service user's file,
-   * made readable by group or others beyond the declared mode: it may chmod its file, hostpki
-   * writes it anew (StoreSafety), but who read it meanwhile is unknown. A key hostpki's own user
-   * holds was written so by hostpki (a declaration narrowed since), or is refused as widened.
-   */
-  private static boolean widenedByItsOwner(String drift, FileAccess declared) {
-    String[] modeAndOwner = drift.split("[ :]", 3);
-    return modeAndOwner.length == 3
-        && declared.owner().filter(modeAndOwner[1]::equals).isPresent()
-        && FileMode.parse(modeAndOwner[0]).filter(mode -> (mode.beyond(declared.mode()).bits() & 0044) != 0).isPresent();
-  }
 
   /** What the output holds when it is as declared for the store as observed; empty when unknowable. */
   private Optional<OutputFacts> expected(OutputSpec output, List<Held> chain) {

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.hostpki.model.FileMode;
 
 /**
  * The modes the store uses, and how to apply them where the file system has POSIX permissions.
@@ -56,10 +57,15 @@ final class FileModes {
 
   /** The mode as {@code chmod} takes it: {@code 0644}. */
   static String octal(Set<PosixFilePermission> mode) {
+    return mode(mode).toString();
+  }
+
+  /** The permissions as one mode: {@code rw-r-----} is 0640. */
+  static FileMode mode(Set<PosixFilePermission> permissions) {
     int bits = 0;
-    for (PosixFilePermission p : mode) {
-      bits |= 1 << (8 - p.ordinal());
+    for (PosixFilePermission p : permissions) {
+      bits |= 0400 >> p.ordinal();
     }
-    return String.format("0%03o", bits);
+    return new FileMode(bits);
   }
 }

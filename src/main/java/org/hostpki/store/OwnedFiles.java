@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.FileAccess;
 import org.hostpki.model.FileMode;
+import org.hostpki.model.ObservedAccess;
 
 /**
  * Creates files and directories with a declared owner, group and mode ({@link FileAccess}), all
@@ -129,14 +130,11 @@ final class OwnedFiles {
   }
 
   /** What a file has, as {@link FileAccess#toString()} shows a declaration: {@code 0600 root:root}. */
-  static String describe(Path file) throws IOException {
-    if (!FileModes.hasPosix(file)) {
-      return "unknown";
-    }
+  static ObservedAccess describe(Path file) throws IOException {
     PosixFileAttributes attributes =
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return FileModes.octal(attributes.permissions()) + " " + attributes.owner().getName() + ":"
-        + attributes.group().getName();
+    return new ObservedAccess(
+        FileModes.mode(attributes.permissions()), attributes.owner().getName(), attributes.group().getName());
   }
 
   /** The exact mode, while this process owns the file, then group and owner. */

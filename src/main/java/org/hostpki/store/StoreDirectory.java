@@ -30,6 +30,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ObservedAccess;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
@@ -576,8 +577,8 @@ public final class StoreDirectory {
    * no longer does ({@code store.access} removed) is compared with hostpki's own access. Empty for a store never
    * written, or on a file system without owners.
    */
-  public SortedMap<String, String> accessDrift(StoreSnapshot snapshot) {
-    SortedMap<String, String> drift = new java.util.TreeMap<>();
+  public SortedMap<String, ObservedAccess> accessDrift(StoreSnapshot snapshot) {
+    SortedMap<String, ObservedAccess> drift = new java.util.TreeMap<>();
     if (snapshot.generation().isEmpty()) {
       return drift;
     }

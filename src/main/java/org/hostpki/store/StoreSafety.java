@@ -238,11 +238,7 @@ final class StoreSafety {
   }
 
   private static int bits(Set<PosixFilePermission> permissions) {
-    int bits = 0;
-    for (PosixFilePermission p : permissions) {
-      bits |= 0400 >> p.ordinal();
-    }
-    return bits;
+    return FileModes.mode(permissions).bits();
   }
 
   /** {@code root}, or {@code alice or root}: who may own a store entry. */

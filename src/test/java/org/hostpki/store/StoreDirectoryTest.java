@@ -874,7 +874,7 @@ class StoreDirectoryTest {
 
     assertThat(text(live.file("server.key").orElseThrow())).isEqualTo("server key v1");
     assertThat(directory.accessDrift(live)).containsOnlyKeys("server.key");
-    assertThat(directory.accessDrift(live).get("server.key")).startsWith("0640 ").endsWith(":ssl-cert");
+    assertThat(directory.accessDrift(live).get("server.key").toString()).startsWith("0640 ").endsWith(":ssl-cert");
     assertThat(Files.readString(store.resolve(shared).resolve(".access.json")))
         .contains("\"server.key\"", "\"group\":\"ssl-cert\"", "\"mode\":\"0640\"");
   }
