@@ -21,6 +21,8 @@ final class SchemaMessages {
   private static final String OUTPUT_PASSWORD = "/$defs/output/properties/password/const";
   /** Where a secret comes from: a value there may be the secret, so messages never repeat it. */
   private static final String SECRET = "/$defs/secret";
+  /** What a key someone meant looks like: letters, digits, '_', '-', '.' and blanks. */
+  private static final String KEY_LIKE = "[\\p{L}\\p{N}_. -]{1,64}";
   private static final String UNREPEATED = "hostpki does not repeat it: it may be the secret itself";
 
   /** What a value of a shared definition looks like, for "must be ..." messages. */
@@ -174,6 +176,13 @@ final class SchemaMessages {
     List<String> allowed = new ArrayList<>(schema.at(objectLocation + "/properties").propertyNames());
     Position at = node instanceof YamlNode.Mapping m ? m.keyPosition(key) : node.position();
     String where = node.path().isEmpty() ? "at the top level" : "in " + node.path();
+    if (!key.matches(KEY_LIKE)) {
+      // a line of another file given as the desired state (/etc/shadow's 'root:$6$...:7::' reads
+      // as a key): not into a terminal that may not read that file itself (sudo hostpki check)
+      return new Located(
+          at, "unknown key " + where + ", not a name any desired state uses (hostpki does not repeat"
+              + " it: is this the desired-state file?); the keys here are: " + String.join(", ", allowed));
+    }
     String hint =
         Spelling.closest(key, allowed)
             .map(s -> "; did you mean '" + s + "'?")
