@@ -148,6 +148,31 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * A JAVA_HOME kept for an old application (Java 8, 11): the JVM said "Unrecognized option:
+   * -Xlog:disable" or "UnsupportedClassVersionError ... class file version 61.0", neither naming
+   * the fix. The JDK's release file names its version; Java 17 and later (25 here) start.
+   */
+  @Test
+  void testJavaOlderThan17_isOneLineNamingJavaHome() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path release = tools.resolve("jdk/release");
+
+    for (String old : java.util.List.of("1.8.0_392", "11.0.21", "16")) {
+      Files.writeString(release, "JAVA_VERSION=\"" + old + "\"\n");
+      ProcessResult run = launch("--version");
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(run.stdout()).as("java never ran").isEmpty();
+      assertThat(run.stderr()).isEqualTo("hostpki: needs Java 17 or later, but JAVA_HOME=" + tools.resolve("jdk") + " is Java "
+          + old + "; set JAVA_HOME to a Java 17 or later (or unset it for the java on PATH)\n");
+    }
+    for (String fine : java.util.List.of("17.0.15", "25", "26-ea")) {
+      Files.writeString(release, "JAVA_VERSION=\"" + fine + "\"\n");
+      assertThat(launch("--version").stdout()).as(fine).startsWith("java ");
+    }
+  }
+
+  /**
    * JAVA_HOME switched from 17 to 25 (or back) on the same checkout or installation: the start-up
    * archive made by the other JVM was still passed, and a JVM that cannot map it also loses its
    * own base archive (JDK 25 under a 17 archive started a third slower than with none). The
