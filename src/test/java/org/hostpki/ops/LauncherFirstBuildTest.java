@@ -197,11 +197,16 @@ class LauncherFirstBuildTest {
     ProcessResult same = launch("--version");
     Files.delete(release);
     ProcessResult unknown = launch("--version");
+    Files.writeString(release, "JAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n");
+    Files.write(jsa, new byte[] {0, 1, 2, 'x'});
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3600)));
+    ProcessResult unreadable = launch("--version");
 
     assertThat(other.exitCode()).as(other.toString()).isZero();
     assertThat(other.stdout()).as("made by 17, run by 25").doesNotContain("SharedArchiveFile");
     assertThat(same.stdout()).as("made and run by 17").contains(passed);
     assertThat(unknown.stdout()).as("a JDK without a release file: kept").contains(passed);
+    assertThat(unreadable.stdout()).as("a header not in the known form: left to the JVM").contains(passed);
     assertThat(jsa).as("another JVM's archive is remade, never just removed").exists();
   }
 
