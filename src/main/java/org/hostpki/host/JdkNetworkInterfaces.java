@@ -66,7 +66,16 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
           addresses.add(address);
         }
       }
+      // An IPv4 address with a label (ip addr add … label eth0:vip, keepalived's) is a virtual
+      // interface of its own, which host.ignoreInterfaces can name; the JDK lists it twice.
+      List<Nic> labels = new ArrayList<>();
+      for (NetworkInterface labelled : Collections.list(nic.getSubInterfaces())) {
+        List<InetAddress> own = Collections.list(labelled.getInetAddresses());
+        addresses.removeAll(own);
+        labels.add(new Nic(labelled.getName(), up, loopback, own));
+      }
       nics.add(new Nic(nic.getName(), up, loopback, addresses));
+      nics.addAll(labels);
     }
     return nics;
   }
