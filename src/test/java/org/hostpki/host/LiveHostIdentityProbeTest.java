@@ -262,6 +262,15 @@ class LiveHostIdentityProbeTest {
     assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
   }
 
+  /** Found: a host named localhost-web got no domain from its /etc/hosts line. */
+  @Test
+  void testIdentify_hostnameThatStartsWithLocalhostGetsItsCanonicalDomain() throws IOException {
+    write("proc/sys/kernel/hostname", "localhost-web\n");
+    lookup = hostname -> Optional.of(hostname + ".corp.example");
+
+    assertThat(identify(HostSpec.defaults()).fqdn()).contains("localhost-web.corp.example");
+  }
+
   /**
    * localdomain (Debian's /etc/hosts: 127.0.1.1 web1.localdomain web1) and the names under
    * localhost are every host's: a detected one is left out with a note, and the next source
