@@ -148,6 +148,69 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * A JAVA_HOME kept for an old application (Java 8, 11): the JVM said "Unrecognized option:
+   * -Xlog:disable" or "UnsupportedClassVersionError ... class file version 61.0", neither naming
+   * the fix. The JDK's release file names its version; Java 17 and later (25 here) start.
+   */
+  @Test
+  void testJavaOlderThan17_isOneLineNamingJavaHome() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path release = tools.resolve("jdk/release");
+
+    for (String old : java.util.List.of("1.8.0_392", "11.0.21", "16")) {
+      Files.writeString(release, "JAVA_VERSION=\"" + old + "\"\n");
+      ProcessResult run = launch("--version");
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(run.stdout()).as("java never ran").isEmpty();
+      assertThat(run.stderr()).isEqualTo("hostpki: needs Java 17 or later, but JAVA_HOME=" + tools.resolve("jdk") + " is Java "
+          + old + "; set JAVA_HOME to a Java 17 or later (or unset it for the java on PATH)\n");
+    }
+    for (String fine : java.util.List.of("17.0.15", "25", "26-ea")) {
+      Files.writeString(release, "JAVA_VERSION=\"" + fine + "\"\n");
+      assertThat(launch("--version").stdout()).as(fine).startsWith("java ");
+    }
+  }
+
+  /**
+   * JAVA_HOME switched from 17 to 25 (or back) on the same checkout or installation: the start-up
+   * archive made by the other JVM was still passed, and a JVM that cannot map it also loses its
+   * own base archive (JDK 25 under a 17 archive started a third slower than with none). The
+   * archive's header names the JVM that made it; the JDK's release file names this one.
+   */
+  @Test
+  void testStartupArchiveOfAnotherJvm_isNotPassed() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path jsa = top.resolve("target/hostpki.jsa");
+    Files.write(jsa, ("\0\0\0OpenJDK 64-Bit Server VM (17.0.15+6-Debian-1deb12u1) for linux-amd64 JRE "
+        + "(17.0.15+6-Debian-1deb12u1), built on May  1 2025\0\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3600)));
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+    Path release = tools.resolve("jdk/release");
+    String passed = "-XX:SharedArchiveFile=" + jsa + " ";
+
+    Files.writeString(release, "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n");
+    ProcessResult other = launch("--version");
+    Files.writeString(release, "IMPLEMENTOR=\"Debian\"\nJAVA_RUNTIME_VERSION=\"17.0.15+6-Debian-1deb12u1\"\n");
+    ProcessResult same = launch("--version");
+    Files.delete(release);
+    ProcessResult unknown = launch("--version");
+    Files.writeString(release, "JAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n");
+    Files.write(jsa, new byte[] {0, 1, 2, 'x'});
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3600)));
+    ProcessResult unreadable = launch("--version");
+
+    assertThat(other.exitCode()).as(other.toString()).isZero();
+    assertThat(other.stdout()).as("made by 17, run by 25").doesNotContain("SharedArchiveFile");
+    assertThat(same.stdout()).as("made and run by 17").contains(passed);
+    assertThat(unknown.stdout()).as("a JDK without a release file: kept").contains(passed);
+    assertThat(unreadable.stdout()).as("a header not in the known form: left to the JVM").contains(passed);
+    assertThat(jsa).as("another JVM's archive is remade, never just removed").exists();
+  }
+
+  /**
    * In the C locale (systemd's, cron's) the JVM took every non-ASCII argument and file name for
    * ASCII: 'validate zertifikäte.yaml' was "internal error: InvalidPathException".
    */
