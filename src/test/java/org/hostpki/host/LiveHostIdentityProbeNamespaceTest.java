@@ -122,12 +122,9 @@ class LiveHostIdentityProbeNamespaceTest {
    */
   @Test
   void testIdentify_kernelFlagsDecideWithoutCarrierChurn() throws Exception {
-    assumeNamespacesCanBeCreated();
-    Path resolvConf = dir.resolve("resolv.conf");
-    Files.writeString(resolvConf, "search flags.example\n");
     Child child =
-        probeWith(
-            resolvConf,
+        probeWithResolvConf(
+            "search flags.example\n",
             String.join(
                 "\n",
                 "hostname flags-host && mount -t sysfs sysfs /sys && ip link set lo up || exit 77",
@@ -148,6 +145,14 @@ class LiveHostIdentityProbeNamespaceTest {
 
     assertThat(child.values("address"))
         .containsExactlyInAnyOrder("192.0.2.77", "2001:db8::1", "2001:db8::de", "198.51.100.2");
+  }
+
+  /** {@link #probeWith} a resolv.conf of this text, when namespaces can be created. */
+  private Child probeWithResolvConf(String text, String setup) throws Exception {
+    assumeNamespacesCanBeCreated();
+    Path resolvConf = dir.resolve("resolv.conf");
+    Files.writeString(resolvConf, text);
+    return probeWith(resolvConf, setup);
   }
 
   /**
