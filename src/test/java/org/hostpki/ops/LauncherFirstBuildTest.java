@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +124,40 @@ class LauncherFirstBuildTest {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stderr()).isEmpty();
     assertThat(tools.resolve("maven-args")).doesNotExist();
+  }
+
+  /**
+   * A jar installed with its build's mtime (tar, cp -p, dpkg) older than the start-up archive,
+   * as an older build unpacked over a newer one leaves it: the JVM refuses the archive on every
+   * run ("a jar file is not the one used while building the shared archive"), so the launcher
+   * makes a new one, going by the time the jar was put there (its ctime), not by its mtime.
+   */
+  @Test
+  void testStartupArchive_isMadeAgainForAJarPutThereWithAnOlderMtime() throws Exception {
+    Files.createDirectories(top.resolve("src/cds"));
+    Files.writeString(top.resolve("src/cds/host.yaml"), "apiVersion: hostpki/v1\n");
+    script(tools.resolve("jdk/bin/java"),
+        "#!/bin/sh\nfor a; do case $a in -XX:ArchiveClassesAtExit=*) echo new > \"${a#*=}\";; esac; done\n"
+            + "echo \"java $*\"\n");
+    Path jsa = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki.jsa"), "old\n");
+    // the archive was made after the JVM was installed ...
+    FileTime made = (FileTime) Files.getAttribute(tools.resolve("jdk/bin/java"), "unix:ctime");
+    Files.setLastModifiedTime(jsa, made);
+    // ... and the jar, built a day before, was put there after it (setting its mtime is a change
+    // of its inode, as unpacking it is: a ctime after the archive's mtime, at the clock's next tick)
+    Path jar = Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    FileTime built = FileTime.from(made.toInstant().minus(Duration.ofDays(1)));
+    do {
+      Files.setLastModifiedTime(jar, built);
+    } while (((FileTime) Files.getAttribute(jar, "unix:ctime")).compareTo(made) <= 0);
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+
+    ProcessResult run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(jsa).hasContent("new");
+    assertThat(run.stdout()).as(run.toString()).contains(" -XX:SharedArchiveFile=" + jsa + " ");
   }
 
   /**
