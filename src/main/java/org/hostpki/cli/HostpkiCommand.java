@@ -151,6 +151,10 @@ public final class HostpkiCommand implements Runnable {
       stdout.showProgress(line); // both erase it before they print: it may share their screen
       stderr.showProgress(line);
     }
+    // picocli would replace an argument '@FILE' by FILE's lines, and echo them in a usage error:
+    // 'sudo hostpki status @/etc/shadow' under a rule that allows 'hostpki status *' would print
+    // a root-only file. No hostpki command needs it; '@name' is a plain argument, as in git.
+    cl.setExpandAtFiles(false);
     cl.setOut(stdout);
     cl.setErr(stderr);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));

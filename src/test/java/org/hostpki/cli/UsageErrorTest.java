@@ -135,6 +135,24 @@ class UsageErrorTest {
   }
 
   @Test
+  void testAtFile_isAPlainArgumentNotTheFilesLines() throws Exception {
+    // picocli expanded '@FILE' into FILE's lines and echoed them: under a sudoers rule for
+    // 'hostpki status *', 'sudo hostpki status @/etc/shadow' printed the root-only file
+    Path secret = java.nio.file.Files.writeString(dir.resolve("shadow"), "root:$6$SECRETHASH:19000\nuser1:$6$OTHER:1\n");
+    String at = "@" + secret;
+    for (String[] line :
+        new String[][] {{"status", at}, {"check", at}, {"validate", at}, {"export", at}, {"version", at}, {"plan", "--output", "json", at}}) {
+      CliResult run = hostpki(line);
+
+      assertThat(run.out() + run.err()).as(run.toString()).doesNotContain("SECRETHASH").doesNotContain("OTHER");
+      assertThat(run.exitCode()).as(run.toString()).isNotZero();
+    }
+    assertThat(hostpki("version", at).err()).startsWith("error: unexpected argument '" + at + "'\n");
+    CliResult validate = hostpki("validate", at);
+    assertThat(validate.out() + validate.err()).contains(at + ": error: no such file");
+  }
+
+  @Test
   void testHelp_isStillTheWholeHelp() {
     CliResult run = hostpki("apply", "--help");
 
