@@ -152,6 +152,18 @@ class UsageErrorTest {
     assertThat(validate.out() + validate.err()).contains(at + ": error: no such file");
   }
 
+  /** '-' was "no such file" for a file named '-': it names standard input, which hostpki does not read. */
+  @Test
+  void testDash_asTheDesiredState_saysStandardInputIsNotRead() {
+    for (String[] line : new String[][] {{"plan", "-"}, {"status", "-f", "-"}, {"validate", "host.yaml", "-"}, {"check", "-f=-"}}) {
+      CliResult run = hostpki(line).assertExitCode(64);
+
+      assertThat(run.err()).as(run.toString()).isEqualTo(
+          "error: the desired state is read from a file, not from standard input (-): save it to a file and name that"
+              + " (./- for a file named -)\nRun 'hostpki " + line[0] + " --help' for its usage.\n");
+    }
+  }
+
   @Test
   void testHelp_isStillTheWholeHelp() {
     CliResult run = hostpki("apply", "--help");
