@@ -297,7 +297,11 @@ public final class HostpkiCommand implements Runnable {
               : message + " (after --, nothing is an option)";
         }
       }
-      if (!u.getSuggestions().isEmpty() && !u.getSuggestions().get(0).equals(first)) {
+      boolean json = first.equals("--json") || first.startsWith("--json=") || first.equals("--format");
+      if (json && ex.getCommandLine().getCommandSpec().findOption("--output") != null) {
+        // gh's --json, other tools' --format: picocli finds nothing close to either
+        message += "; did you mean '--output json'?";
+      } else if (!u.getSuggestions().isEmpty() && !u.getSuggestions().get(0).equals(first)) {
         message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
       }
     }

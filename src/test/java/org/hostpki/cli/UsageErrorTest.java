@@ -165,6 +165,15 @@ class UsageErrorTest {
   }
 
   @Test
+  void testJsonOption_pointsToOutputJson() {
+    assertThat(hostpki("status", "--json", "x.yaml").assertExitCode(64).err())
+        .startsWith("error: unknown option: '--json'; did you mean '--output json'?\n");
+    assertThat(hostpki("check", "x.yaml", "--format", "json").assertExitCode(64).err())
+        .startsWith("error: unknown options: '--format', 'json'; did you mean '--output json'?\n");
+    assertThat(hostpki("init", "--json").assertExitCode(64).err()).startsWith("error: unknown option: '--json'\n");
+  }
+
+  @Test
   void testHelp_isStillTheWholeHelp() {
     CliResult run = hostpki("apply", "--help");
 
