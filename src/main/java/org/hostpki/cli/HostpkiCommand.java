@@ -307,6 +307,9 @@ public final class HostpkiCommand implements Runnable {
     }
     // "invalid value for positional parameter at index 0 (WHAT): ..." names it by its label
     message = message.replaceFirst("^Invalid value for positional parameter at index \\d+ \\((.*?)\\): ", "Invalid value for $1: ");
+    // '--nagios=yes': picocli says what is wrong, not what is right
+    message = message.replaceFirst("^(Invalid value for option '(--[a-z-]+)': '.*' is not a boolean)$",
+        "$1; write $2 alone for true, or $2=false");
     // 'hostpki help bogus': "Unknown subcommand 'bogus'."
     message = message.replaceFirst("^Unknown subcommand '(.*)'\\.$", "'$1' is not a hostpki command");
     if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {

@@ -165,12 +165,15 @@ class UsageErrorTest {
   }
 
   @Test
-  void testJsonOption_pointsToOutputJson() {
+  void testJsonOption_pointsToOutputJson_andABooleanSaysItsValues() {
     assertThat(hostpki("status", "--json", "x.yaml").assertExitCode(64).err())
         .startsWith("error: unknown option: '--json'; did you mean '--output json'?\n");
     assertThat(hostpki("check", "x.yaml", "--format", "json").assertExitCode(64).err())
         .startsWith("error: unknown options: '--format', 'json'; did you mean '--output json'?\n");
     assertThat(hostpki("init", "--json").assertExitCode(64).err()).startsWith("error: unknown option: '--json'\n");
+    assertThat(hostpki("plan", "x.yaml", "--detailed-exitcode=yes").assertExitCode(64).err())
+        .startsWith("error: invalid value for option '--detailed-exitcode': 'yes' is not a boolean;"
+            + " write --detailed-exitcode alone for true, or --detailed-exitcode=false\n");
   }
 
   @Test
