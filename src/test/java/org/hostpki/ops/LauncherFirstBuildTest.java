@@ -148,6 +148,33 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * 'hostpki apply >&- 2>&-' started the JVM with descriptors 0 to 2 free: the first files it
+   * opened took them (the JDK's modules file, a jar; a later one could be a key hostpki writes),
+   * and apply's summary, refused with EBADF, turned a finished apply into exit 1. Each closed
+   * standard stream is /dev/null for Java; an open one stays what it was.
+   */
+  @Test
+  void testClosedStandardStreams_areDevNullForJava() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path report = top.resolve("streams");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nexec 9>'" + report + "'\n"
+        + "for fd in 0 1 2; do printf '%s=%s ' $fd \"$(readlink /proc/$$/fd/$fd || echo closed)\" >&9; done\n");
+
+    // Each closed stream /dev/null, the open ones still the test's (the kit's stdin is /dev/null).
+    String open = "(?!/dev/null)\\S+";
+    for (var c : Map.of("<&- >&- 2>&-", "0=/dev/null 1=/dev/null 2=/dev/null ",
+        ">&-", "0=/dev/null 1=/dev/null 2=" + open + " ", "2>&-", "0=/dev/null 1=" + open + " 2=/dev/null ").entrySet()) {
+      ProcessResult run = Command.of("/bin/sh", "-c", "exec \"$0\" --version " + c.getKey(),
+              top.resolve("bin/hostpki").toString())
+          .in(top).env(env).timeout(Command.LONG_GUARD).run();
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(Files.readString(report)).as(c.getKey()).matches(c.getValue());
+    }
+  }
+
+  /**
    * In the C locale (systemd's, cron's) the JVM took every non-ASCII argument and file name for
    * ASCII: 'validate zertifikäte.yaml' was "internal error: InvalidPathException".
    */
