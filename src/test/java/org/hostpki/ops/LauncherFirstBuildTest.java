@@ -175,6 +175,28 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * In a German or Turkish locale the JVM got the system's reasons for file errors translated
+   * ("cannot write standard output (Auf dem Gerät ist kein Speicherplatz mehr verfügbar)"), which
+   * hostpki's own advice for a full disk or a link loop is keyed on in English. Java runs with
+   * LANGUAGE=C; HOSTPKI_LANGUAGE keeps the caller's for the hooks (EnvironmentTest).
+   */
+  @Test
+  void testLanguage_isCForJavaAndTheCallersIsKept() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"$LANGUAGE ${HOSTPKI_LANGUAGE-unset}\"\n");
+
+    ProcessResult unset = Command.of("/usr/bin/env", "-u", "LANGUAGE", top.resolve("bin/hostpki").toString(), "--version")
+        .in(top).env(env).timeout(Command.LONG_GUARD).run();
+    assertThat(unset.stdout()).as(unset.toString()).isEqualTo("C \n");
+    env = new java.util.HashMap<>(env);
+    env.put("LANGUAGE", "de:en");
+    assertThat(launch("--version").stdout()).isEqualTo("C =de:en\n");
+    env.put("LANGUAGE", "");
+    assertThat(launch("--version").stdout()).isEqualTo("C =\n");
+  }
+
+  /**
    * In the C locale (systemd's, cron's) the JVM took every non-ASCII argument and file name for
    * ASCII: 'validate zertifikäte.yaml' was "internal error: InvalidPathException".
    */
