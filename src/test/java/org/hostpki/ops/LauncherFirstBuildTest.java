@@ -197,6 +197,30 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * TMPDIR set to a folder that is gone (a removed session's /run/user/UID, a typo): every run
+   * printed "mktemp: failed to create directory via template ..." and made no start-up archive,
+   * so the next run tried again. The archive is trained in /tmp then, without a word.
+   */
+  @Test
+  void testTmpdirGone_startUpArchiveIsMadeInTmpQuietly() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Files.createDirectories(top.resolve("src/cds"));
+    // A Java that writes the archive it is asked for.
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nfor a; do case $a in -XX:ArchiveClassesAtExit=*) "
+        + "echo archive > \"${a#*=}\" ;; esac; done\n");
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+    env.put("TMPDIR", top.resolve("gone").toString());
+
+    ProcessResult run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stderr()).isEmpty();
+    assertThat(top.resolve("target/hostpki.jsa")).hasContent("archive");
+  }
+
+  /**
    * In the C locale (systemd's, cron's) the JVM took every non-ASCII argument and file name for
    * ASCII: 'validate zertifikäte.yaml' was "internal error: InvalidPathException".
    */
