@@ -221,6 +221,21 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * Run by a user who may enter the current folder but not list it (0711, another user's home,
+   * sudo -u from /root's subfolders): the JVM went into /tmp/hsperfdata_USER to make its
+   * monitoring file and could not open "." to come back, so 'validate host.yaml' was "no such
+   * file" and 'init -o x.yaml' wrote /tmp/hsperfdata_USER/x.yaml. Java runs without that file.
+   */
+  @Test
+  void testJvm_makesNoPerfDataFileSoItNeverLeavesTheCurrentFolder() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nprintf ' [%s]' \"$@\"\n");
+
+    assertThat(launch("--version").stdout()).contains(" [-XX:-UsePerfData] ");
+  }
+
+  /**
    * In the C locale (systemd's, cron's) the JVM took every non-ASCII argument and file name for
    * ASCII: 'validate zertifikäte.yaml' was "internal error: InvalidPathException".
    */
