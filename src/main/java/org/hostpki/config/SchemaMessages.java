@@ -3,6 +3,7 @@ package org.hostpki.config;
 import com.networknt.schema.Error;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.hostpki.model.TerminalText;
 import tools.jackson.databind.JsonNode;
@@ -304,6 +305,7 @@ final class SchemaMessages {
                     ? "a bidirectional override"
                     : "an invisible formatting character";
     return String.format(
+        Locale.ROOT,
         "%s '%s' holds U+%04X, %s, at character %d; %s: remove it",
         node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), c, kind,
         text.codePointCount(0, at) + 1, rule);
