@@ -173,16 +173,27 @@ final class SchemaMessages {
     }
   }
 
+  /** Whether a key looks like one someone meant (letters, digits, '_', '-', '.' and blanks), so may be repeated. */
+  static boolean keyLike(String key) {
+    return key.matches(KEY_LIKE);
+  }
+
   private Located unknownKey(YamlNode node, String key, String objectLocation) {
     List<String> allowed = new ArrayList<>(schema.at(objectLocation + "/properties").propertyNames());
     Position at = node instanceof YamlNode.Mapping m ? m.keyPosition(key) : node.position();
     String where = node.path().isEmpty() ? "at the top level" : "in " + node.path();
-    if (!key.matches(KEY_LIKE)) {
+    if (!keyLike(key)) {
       // a line of another file given as the desired state (/etc/shadow's 'root:$6$...:7::' reads
       // as a key): not into a terminal that may not read that file itself (sudo hostpki check)
       return new Located(
           at, "unknown key " + where + ", not a name any desired state uses (hostpki does not repeat"
               + " it: is this the desired-state file?); the keys here are: " + String.join(", ", allowed));
+    }
+    if (objectLocation.equals(SECRET)) {
+      // an unquoted password in braces ('password: {hunter2}') reads as a key of the secret's mapping
+      return new Located(
+          at, "unknown key " + where + " (" + UNREPEATED + "); the keys here are: "
+              + String.join(", ", allowed) + ", as in {env: VARIABLE} or {file: path}");
     }
     String hint =
         Spelling.closest(key, allowed)

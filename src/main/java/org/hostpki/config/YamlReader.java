@@ -131,8 +131,13 @@ final class YamlReader {
       if (earlier != null) {
         problems.error(
             keyAt,
-            "duplicate key '" + key + "' in " + displayName(path) + "; it is already set at "
-                + earlier.keyPosition());
+            SchemaMessages.keyLike(key)
+                ? "duplicate key '" + key + "' in " + displayName(path) + "; it is already set at "
+                    + earlier.keyPosition()
+                // a line of another file given as the desired state (/etc/shadow's, twice)
+                : "duplicate key in " + displayName(path) + ", not a name any desired state uses"
+                    + " (hostpki does not repeat it: is this the desired-state file?); it is already"
+                    + " set at " + earlier.keyPosition());
         continue;
       }
       String childPath = path.isEmpty() ? key : path + "." + key;
