@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@link NetworkInterfaces} from the JDK, without the IPv6 addresses {@link Ipv6LeftOutAddresses}
@@ -21,7 +25,8 @@ import java.util.Set;
  * its last container stops and an unplugged cable takes from a NIC, while their addresses stay
  * configured: the server certificate was re-issued each time a container started or stopped. The
  * kernel's own flags come from {@code <root>/sys/class/net/NAME/flags}, when that file is of this
- * network namespace (its {@code ifindex} is the interface's).
+ * network namespace (sysfs lists the interfaces {@code proc/net/dev} does, and its {@code ifindex}
+ * is the interface's).
  */
 final class JdkNetworkInterfaces implements NetworkInterfaces {
   /** What the JDK throws, on Linux, when no interface has an address (not even lo is up). */
@@ -51,11 +56,15 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
     if (all == null) {
       return nics;
     }
+    Boolean sysfsHere = null; // asked once, and only for an interface the JDK says is not up
     for (NetworkInterface nic : Collections.list(all)) {
       boolean up;
       boolean loopback;
       try {
-        up = nic.isUp() || administrativelyUp(root, nic.getName(), nic.getIndex());
+        up = nic.isUp();
+        if (!up && (sysfsHere != null ? sysfsHere : (sysfsHere = sysfsOfThisNamespace(root)))) {
+          up = administrativelyUp(root, nic.getName(), nic.getIndex());
+        }
         loopback = nic.isLoopback();
       } catch (SocketException vanishedWhileListing) {
         continue;
@@ -78,6 +87,35 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
       nics.addAll(labels);
     }
     return nics;
+  }
+
+  /**
+   * Whether {@code <root>/sys/class/net} lists the interfaces of this process's network namespace,
+   * the names {@code <root>/proc/net/dev} lists. A mount namespace that kept another network
+   * namespace's sysfs ({@code unshare --net}, {@code nsenter --net}, systemd's {@code
+   * PrivateNetwork=}) shows that one's interfaces, and indexes start at 1 in every namespace: an
+   * eth0 set down here took the flags of the host's eth0 of the same index, and its addresses went
+   * into the certificate. Without a readable {@code proc/net/dev}, the index check alone decides.
+   */
+  static boolean sysfsOfThisNamespace(Path root) {
+    Set<String> here = new HashSet<>();
+    try {
+      for (String line : HostFiles.text(root.resolve("proc/net/dev")).split("\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          here.add(line.substring(0, colon).strip());
+        }
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      return true;
+    }
+    // folders only: the bonding driver adds a file, bonding_masters
+    try (Stream<Path> listed = Files.list(root.resolve("sys/class/net"))) {
+      return !here.isEmpty()
+          && listed.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toSet()).equals(here);
+    } catch (IOException | RuntimeException unreadable) {
+      return false;
+    }
   }
 
   /**

@@ -51,6 +51,43 @@ class JdkNetworkInterfacesTest {
     }
   }
 
+  /**
+   * Found: a mount namespace that kept another network namespace's sysfs (unshare --net, nsenter
+   * --net) showed the host's eth0, index 2 like the eth0 set down here, and its addresses went
+   * into the certificate. sysfs is this namespace's only when it lists the names proc/net/dev
+   * does (a bonding driver's file among them aside); without proc/net/dev, the index alone.
+   */
+  @Test
+  void testSysfsOfThisNamespace_onlyWhenItListsTheInterfacesProcNetDevDoes() throws IOException {
+    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
+      Path root = fs.getPath("/");
+      sysfs(root, "lo", "1\n", "0x9\n");
+      sysfs(root, "eth0", "2\n", "0x1003\n");
+      Files.writeString(root.resolve("sys/class/net/bonding_masters"), "\n");
+      assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isTrue();
+
+      Files.createDirectories(root.resolve("proc/net"));
+      Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo", "eth0"));
+      assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isTrue();
+
+      Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo", "eth0", "x"));
+      assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isFalse();
+      Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo"));
+      assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isFalse();
+    }
+  }
+
+  private static String procNetDev(String... names) {
+    StringBuilder text =
+        new StringBuilder(
+            "Inter-|   Receive                                                |  Transmit\n"
+                + " face |bytes    packets errs drop fifo frame compressed multicast|bytes\n");
+    for (String name : names) {
+      text.append(String.format("%6s: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0%n", name));
+    }
+    return text.toString();
+  }
+
   private static void sysfs(Path root, String name, String ifindex, String flags)
       throws IOException {
     Path folder = Files.createDirectories(root.resolve("sys/class/net").resolve(name));

@@ -147,6 +147,32 @@ class LiveHostIdentityProbeNamespaceTest {
         .containsExactlyInAnyOrder("192.0.2.77", "2001:db8::1", "2001:db8::de", "198.51.100.2");
   }
 
+  /**
+   * Found: a network namespace entered without a sysfs of its own (unshare --net or nsenter --net
+   * without a new mount; systemd's PrivateNetwork=) sees the sysfs of the namespace it came from,
+   * whose indexes also start at 1: sq0 set down here took the flags of the sq0 up there, of the
+   * same index, and its address went into the identity. Here the inner namespace keeps the outer
+   * one's sysfs; an interface up in it still counts.
+   */
+  @Test
+  void testIdentify_anotherNamespacesSysfsDecidesNothing() throws Exception {
+    Child child =
+        probeWithResolvConf(
+            "search flags.example\n",
+            String.join(
+                "\n",
+                "mount -t sysfs sysfs /sys && ip link add sq1 type veth peer name sq0 || exit 77",
+                "ip link add sq9 type veth peer name sq8 && ip link set sq0 up && ip link set sq1 up || exit 77",
+                // not exec: this shell keeps the outer namespace, and so its sysfs, alive
+                "unshare --net -- sh -c '"
+                    + "ip link add sq1 type veth peer name sq0 && ip addr add 192.0.2.9/24 dev sq0 || exit 77",
+                "ip link add sq3 type veth peer name sq2 && ip link set sq2 up && ip link set sq3 up || exit 77",
+                "ip addr add 198.51.100.9/24 dev sq2 && [ \"$(cat /sys/class/net/sq0/ifindex)\" = 2 ] || exit 77",
+                "exec \"$0\" \"$@\"' \"$0\" \"$@\""));
+
+    assertThat(child.values("address")).containsExactly("198.51.100.9");
+  }
+
   /** {@link #probeWith} a resolv.conf of this text, when namespaces can be created. */
   private Child probeWithResolvConf(String text, String setup) throws Exception {
     assumeNamespacesCanBeCreated();
