@@ -157,6 +157,7 @@ public final class HostpkiCommand implements Runnable {
     setHelpWidth(cl, environment);
     HelpParagraphs.install(cl);
     setExitCodes(cl);
+    JvmErrors.load();
     cl.setExecutionStrategy(
         parseResult -> {
           if (matched(parseResult, "--no-color")) {

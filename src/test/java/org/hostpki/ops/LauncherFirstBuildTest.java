@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +127,40 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * A jar installed with its build's mtime (tar, cp -p, dpkg) older than the start-up archive,
+   * as an older build unpacked over a newer one leaves it: the JVM refuses the archive on every
+   * run ("a jar file is not the one used while building the shared archive"), so the launcher
+   * makes a new one, going by the time the jar was put there (its ctime), not by its mtime.
+   */
+  @Test
+  void testStartupArchive_isMadeAgainForAJarPutThereWithAnOlderMtime() throws Exception {
+    Files.createDirectories(top.resolve("src/cds"));
+    Files.writeString(top.resolve("src/cds/host.yaml"), "apiVersion: hostpki/v1\n");
+    script(tools.resolve("jdk/bin/java"),
+        "#!/bin/sh\nfor a; do case $a in -XX:ArchiveClassesAtExit=*) echo new > \"${a#*=}\";; esac; done\n"
+            + "echo \"java $*\"\n");
+    Path jsa = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki.jsa"), "old\n");
+    // the archive was made after the JVM was installed ...
+    FileTime made = (FileTime) Files.getAttribute(tools.resolve("jdk/bin/java"), "unix:ctime");
+    Files.setLastModifiedTime(jsa, made);
+    // ... and the jar, built a day before, was put there after it (setting its mtime is a change
+    // of its inode, as unpacking it is: a ctime after the archive's mtime, at the clock's next tick)
+    Path jar = Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    FileTime built = FileTime.from(made.toInstant().minus(Duration.ofDays(1)));
+    do {
+      Files.setLastModifiedTime(jar, built);
+    } while (((FileTime) Files.getAttribute(jar, "unix:ctime")).compareTo(made) <= 0);
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+
+    ProcessResult run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(jsa).hasContent("new");
+    assertThat(run.stdout()).as(run.toString()).contains(" -XX:SharedArchiveFile=" + jsa + " ");
+  }
+
+  /**
    * A crash of the JVM left hs_err_pid*.log (registers, stack memory) 0644 in the current folder
    * and, with cores allowed, a core holding the heap: keys and the store password. The JVM is
    * started with its report on stderr, no replay file, no core of its own, and a core limit of 0
@@ -145,6 +181,69 @@ class LauncherFirstBuildTest {
         .contains(" [-XX:+ErrorFileToStderr] ", " [-XX:-DumpReplayDataOnError] ", " [-XX:-CreateCoredumpOnCrash] ")
         // exit 137 after the report, not 1 ("nothing on disk changed"): one argument, spaces and all
         .contains(" [-XX:OnError=kill -KILL %p] ");
+  }
+
+  /**
+   * A JAVA_HOME kept for an old application (Java 8, 11): the JVM said "Unrecognized option:
+   * -Xlog:disable" or "UnsupportedClassVersionError ... class file version 61.0", neither naming
+   * the fix. The JDK's release file names its version; Java 17 and later (25 here) start.
+   */
+  @Test
+  void testJavaOlderThan17_isOneLineNamingJavaHome() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path release = tools.resolve("jdk/release");
+
+    for (String old : java.util.List.of("1.8.0_392", "11.0.21", "16")) {
+      Files.writeString(release, "JAVA_VERSION=\"" + old + "\"\n");
+      ProcessResult run = launch("--version");
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(run.stdout()).as("java never ran").isEmpty();
+      assertThat(run.stderr()).isEqualTo("hostpki: needs Java 17 or later, but JAVA_HOME=" + tools.resolve("jdk") + " is Java "
+          + old + "; set JAVA_HOME to a Java 17 or later (or unset it for the java on PATH)\n");
+    }
+    for (String fine : java.util.List.of("17.0.15", "25", "26-ea")) {
+      Files.writeString(release, "JAVA_VERSION=\"" + fine + "\"\n");
+      assertThat(launch("--version").stdout()).as(fine).startsWith("java ");
+    }
+  }
+
+  /**
+   * JAVA_HOME switched from 17 to 25 (or back) on the same checkout or installation: the start-up
+   * archive made by the other JVM was still passed, and a JVM that cannot map it also loses its
+   * own base archive (JDK 25 under a 17 archive started a third slower than with none). The
+   * archive's header names the JVM that made it; the JDK's release file names this one.
+   */
+  @Test
+  void testStartupArchiveOfAnotherJvm_isNotPassed() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path jsa = top.resolve("target/hostpki.jsa");
+    Files.write(jsa, ("\0\0\0OpenJDK 64-Bit Server VM (17.0.15+6-Debian-1deb12u1) for linux-amd64 JRE "
+        + "(17.0.15+6-Debian-1deb12u1), built on May  1 2025\0\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3600)));
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+    Path release = tools.resolve("jdk/release");
+    String passed = "-XX:SharedArchiveFile=" + jsa + " ";
+
+    Files.writeString(release, "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n");
+    ProcessResult other = launch("--version");
+    Files.writeString(release, "IMPLEMENTOR=\"Debian\"\nJAVA_RUNTIME_VERSION=\"17.0.15+6-Debian-1deb12u1\"\n");
+    ProcessResult same = launch("--version");
+    Files.delete(release);
+    ProcessResult unknown = launch("--version");
+    Files.writeString(release, "JAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n");
+    Files.write(jsa, new byte[] {0, 1, 2, 'x'});
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3600)));
+    ProcessResult unreadable = launch("--version");
+
+    assertThat(other.exitCode()).as(other.toString()).isZero();
+    assertThat(other.stdout()).as("made by 17, run by 25").doesNotContain("SharedArchiveFile");
+    assertThat(same.stdout()).as("made and run by 17").contains(passed);
+    assertThat(unknown.stdout()).as("a JDK without a release file: kept").contains(passed);
+    assertThat(unreadable.stdout()).as("a header not in the known form: left to the JVM").contains(passed);
+    assertThat(jsa).as("another JVM's archive is remade, never just removed").exists();
   }
 
   /**
