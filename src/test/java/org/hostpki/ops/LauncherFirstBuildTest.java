@@ -218,6 +218,33 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * 'hostpki apply >&- 2>&-' started the JVM with descriptors 0 to 2 free: the first files it
+   * opened took them (the JDK's modules file, a jar; a later one could be a key hostpki writes),
+   * and apply's summary, refused with EBADF, turned a finished apply into exit 1. Each closed
+   * standard stream is /dev/null for Java; an open one stays what it was.
+   */
+  @Test
+  void testClosedStandardStreams_areDevNullForJava() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path report = top.resolve("streams");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nexec 9>'" + report + "'\n"
+        + "for fd in 0 1 2; do printf '%s=%s ' $fd \"$(readlink /proc/$$/fd/$fd || echo closed)\" >&9; done\n");
+
+    // Each closed stream /dev/null, the open ones still the test's (the kit's stdin is /dev/null).
+    String open = "(?!/dev/null)\\S+";
+    for (var c : Map.of("<&- >&- 2>&-", "0=/dev/null 1=/dev/null 2=/dev/null ",
+        ">&-", "0=/dev/null 1=/dev/null 2=" + open + " ", "2>&-", "0=/dev/null 1=" + open + " 2=/dev/null ").entrySet()) {
+      ProcessResult run = Command.of("/bin/sh", "-c", "exec \"$0\" --version " + c.getKey(),
+              top.resolve("bin/hostpki").toString())
+          .in(top).env(env).timeout(Command.LONG_GUARD).run();
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(Files.readString(report)).as(c.getKey()).matches(c.getValue());
+    }
+  }
+
+  /**
    * A JAVA_HOME kept for an old application (Java 8, 11): the JVM said "Unrecognized option:
    * -Xlog:disable" or "UnsupportedClassVersionError ... class file version 61.0", neither naming
    * the fix. The JDK's release file names its version; Java 17 and later (25 here) start.
@@ -240,6 +267,67 @@ class LauncherFirstBuildTest {
       Files.writeString(release, "JAVA_VERSION=\"" + fine + "\"\n");
       assertThat(launch("--version").stdout()).as(fine).startsWith("java ");
     }
+  }
+
+  /**
+   * In a German or Turkish locale the JVM got the system's reasons for file errors translated
+   * ("cannot write standard output (Auf dem Gerät ist kein Speicherplatz mehr verfügbar)"), which
+   * hostpki's own advice for a full disk or a link loop is keyed on in English. Java runs with
+   * LANGUAGE=C; HOSTPKI_LANGUAGE keeps the caller's for the hooks (EnvironmentTest).
+   */
+  @Test
+  void testLanguage_isCForJavaAndTheCallersIsKept() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"$LANGUAGE ${HOSTPKI_LANGUAGE-unset}\"\n");
+
+    ProcessResult unset = Command.of("/usr/bin/env", "-u", "LANGUAGE", top.resolve("bin/hostpki").toString(), "--version")
+        .in(top).env(env).timeout(Command.LONG_GUARD).run();
+    assertThat(unset.stdout()).as(unset.toString()).isEqualTo("C \n");
+    env = new java.util.HashMap<>(env);
+    env.put("LANGUAGE", "de:en");
+    assertThat(launch("--version").stdout()).isEqualTo("C =de:en\n");
+    env.put("LANGUAGE", "");
+    assertThat(launch("--version").stdout()).isEqualTo("C =\n");
+  }
+
+  /**
+   * TMPDIR set to a folder that is gone (a removed session's /run/user/UID, a typo): every run
+   * printed "mktemp: failed to create directory via template ..." and made no start-up archive,
+   * so the next run tried again. The archive is trained in /tmp then, without a word.
+   */
+  @Test
+  void testTmpdirGone_startUpArchiveIsMadeInTmpQuietly() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Files.createDirectories(top.resolve("src/cds"));
+    // A Java that writes the archive it is asked for.
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nfor a; do case $a in -XX:ArchiveClassesAtExit=*) "
+        + "echo archive > \"${a#*=}\" ;; esac; done\n");
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+    env.put("TMPDIR", top.resolve("gone").toString());
+
+    ProcessResult run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stderr()).isEmpty();
+    assertThat(top.resolve("target/hostpki.jsa")).hasContent("archive");
+  }
+
+  /**
+   * Run by a user who may enter the current folder but not list it (0711, another user's home,
+   * sudo -u from /root's subfolders): the JVM went into /tmp/hsperfdata_USER to make its
+   * monitoring file and could not open "." to come back, so 'validate host.yaml' was "no such
+   * file" and 'init -o x.yaml' wrote /tmp/hsperfdata_USER/x.yaml. Java runs without that file.
+   */
+  @Test
+  void testJvm_makesNoPerfDataFileSoItNeverLeavesTheCurrentFolder() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nprintf ' [%s]' \"$@\"\n");
+
+    assertThat(launch("--version").stdout()).contains(" [-XX:-UsePerfData] ");
   }
 
   /**
