@@ -183,7 +183,7 @@ def fail_unexpected(module, rc, stdout, stderr, **result):
                " module, or another program)" % rc)
     elif rc in (126, 127):
         why = ("could not start (exit code %d: a program it runs is missing or not executable; hostpki needs"
-               " Java 17 - install it, or point JAVA_HOME at one with the task's environment keyword)" % rc)
+               " Java 17 or later - install it, or point JAVA_HOME at one with the task's environment keyword)" % rc)
     elif rc < 0:
         why = "was killed by signal %d" % -rc
     elif rc == 137:

@@ -31,7 +31,7 @@ description:
   - In check mode nothing is written (C(hostpki revoke --check)); C(changed) says whether a new
     CRL would be written.
 requirements:
-  - hostpki (and Java 17) on the CA host; see C(executable).
+  - hostpki (and Java 17 or later) on the CA host; see C(executable).
 options:
   config:
     description:

@@ -48,7 +48,7 @@ description:
   - In check mode nothing is signed (C(hostpki sign --check)); C(changed) says whether a new
     certificate would be issued, and a recorded one is returned as usual.
 requirements:
-  - hostpki (and Java 17) on the CA host; see C(executable).
+  - hostpki (and Java 17 or later) on the CA host; see C(executable).
 options:
   config:
     description:

@@ -30,7 +30,7 @@ description:
     says whether changes are pending. With C(--diff) each planned change is shown as a
     before/after of its attributes (subject, SANs, key, expiry), never key material.
 requirements:
-  - hostpki (and Java 17) on the target; see C(executable).
+  - hostpki (and Java 17 or later) on the target; see C(executable).
 options:
   config:
     description:

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.json.RecordFormat;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.KeySpec;
 import org.hostpki.pki.InvalidMaterialException;
@@ -106,7 +107,9 @@ public final class AccountRecord {
       return AccountState.fresh(directoryUrl);
     }
     try {
-      return parse(JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8)));
+      JsonNode root = JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8));
+      RecordFormat.refuseNewer(root, FORMAT_VERSION, path().resolve(STATE_FILE));
+      return parse(root);
     } catch (IllegalArgumentException | DateTimeParseException | NullPointerException e) {
       throw new HostpkiException(
           path().resolve(STATE_FILE) + " is damaged (" + e.getMessage().lines().findFirst().orElse("")

@@ -20,6 +20,12 @@ public record AcmeSettings(AcmeSpec spec, Optional<String> eabHmacKey) {
     }
   }
 
+  /** Never the HMAC key: a record's own toString would print it into any message or log that shows this. */
+  @Override
+  public String toString() {
+    return "AcmeSettings[spec=" + spec + ", eabHmacKey=" + eabHmacKey.map(k -> "(hidden)").orElse("none") + "]";
+  }
+
   /** Settings without external account binding. */
   public static AcmeSettings of(AcmeSpec spec) {
     return new AcmeSettings(spec, Optional.empty());

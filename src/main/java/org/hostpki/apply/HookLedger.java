@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.hostpki.json.JsonReader;
+import org.hostpki.json.RecordFormat;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.DesiredState;
@@ -456,6 +457,7 @@ public final class HookLedger {
     }
     try {
       JsonNode root = JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8));
+      RecordFormat.refuseNewer(root, FORMAT_VERSION, store.directory().resolve(generation).resolve(record.fileName()));
       if (root == null || !root.isObject() || !FORMAT_VERSION.equals(text(root, "format_version"))) {
         throw new IllegalArgumentException("format_version " + FORMAT_VERSION + " missing");
       }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -170,7 +171,7 @@ public final class Secrets {
         }
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
           throw new HostpkiException(
-              name + String.format(" holds the control character U+%04X at character %d", (int) c, i + 1)
+              name + String.format(Locale.ROOT, " holds the control character U+%04X at character %d", (int) c, i + 1)
                   + "; no one could type " + naming.holding() + ": write it as printable text");
         }
       }

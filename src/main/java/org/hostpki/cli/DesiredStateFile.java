@@ -37,6 +37,7 @@ record DesiredStateFile(String file, Optional<String> from) {
           "the desired-state file name is empty (" + (option != null ? "-f ''" : "FILE ''")
               + "): name a file, or leave it out for the default");
     }
+    refuseStandardInput(spec, option != null ? option : argument);
     if (option != null || argument != null) {
       return new DesiredStateFile(option != null ? option : argument, Optional.empty());
     }
@@ -53,6 +54,20 @@ record DesiredStateFile(String file, Optional<String> from) {
             + (spec.findOption("-f") != null ? ", or -f FILE" : "") + "), set "
             + VARIABLE + ", or write " + DEFAULT + " ('hostpki init -o " + DEFAULT
             + "' starts one)");
+  }
+
+  /**
+   * {@code -} names standard input to most tools ({@code kubectl apply -f -}); hostpki reads a
+   * desired state from a file, whose folder its relative paths are resolved against, so {@code -}
+   * is refused as such rather than reported as a missing file named {@code -}.
+   */
+  static void refuseStandardInput(CommandLine.Model.CommandSpec spec, String name) {
+    if (OutputOption.STANDARD_OUTPUT.equals(name)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "the desired state is read from a file, not from standard input (-): save it to a file"
+              + " and name that (./- for a file named -)");
+    }
   }
 
   /** The note that says which file is used, when it was not named; empty when it was. */

@@ -6,6 +6,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.hostpki.host.HostIdentityProbe;
@@ -52,11 +53,31 @@ public record Environment(
     return new Environment(
         fs,
         fs.getPath("").toAbsolutePath(),
-        System.getenv(),
+        asStarted(System.getenv()),
         Clock.systemUTC(),
         LiveHostIdentityProbe.system(),
         isTerminal(1),
         isTerminal(2));
+  }
+
+  /**
+   * The variables as hostpki was started with them: bin/hostpki sets LANGUAGE=C for the JVM (so
+   * the system's reasons for file errors are the English words hostpki matches) and keeps the
+   * caller's LANGUAGE in HOSTPKI_LANGUAGE ("=VALUE", empty when it was unset), which hooks get back.
+   */
+  static Map<String, String> asStarted(Map<String, String> variables) {
+    String was = variables.get("HOSTPKI_LANGUAGE");
+    if (was == null) {
+      return variables;
+    }
+    Map<String, String> started = new HashMap<>(variables);
+    started.remove("HOSTPKI_LANGUAGE");
+    if (was.startsWith("=")) {
+      started.put("LANGUAGE", was.substring(1));
+    } else {
+      started.remove("LANGUAGE");
+    }
+    return started;
   }
 
   /**

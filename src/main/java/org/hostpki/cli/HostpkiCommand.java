@@ -151,12 +151,17 @@ public final class HostpkiCommand implements Runnable {
       stdout.showProgress(line); // both erase it before they print: it may share their screen
       stderr.showProgress(line);
     }
+    // picocli would replace an argument '@FILE' by FILE's lines, and echo them in a usage error:
+    // 'sudo hostpki status @/etc/shadow' under a rule that allows 'hostpki status *' would print
+    // a root-only file. No hostpki command needs it; '@name' is a plain argument, as in git.
+    cl.setExpandAtFiles(false);
     cl.setOut(stdout);
     cl.setErr(stderr);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     setHelpWidth(cl, environment);
     HelpParagraphs.install(cl);
     setExitCodes(cl);
+    JvmErrors.load();
     cl.setExecutionStrategy(
         parseResult -> {
           if (matched(parseResult, "--no-color")) {
@@ -293,12 +298,19 @@ public final class HostpkiCommand implements Runnable {
               : message + " (after --, nothing is an option)";
         }
       }
-      if (!u.getSuggestions().isEmpty() && !u.getSuggestions().get(0).equals(first)) {
+      boolean json = first.equals("--json") || first.startsWith("--json=") || first.equals("--format");
+      if (json && ex.getCommandLine().getCommandSpec().findOption("--output") != null) {
+        // gh's --json, other tools' --format: picocli finds nothing close to either
+        message += "; did you mean '--output json'?";
+      } else if (!u.getSuggestions().isEmpty() && !u.getSuggestions().get(0).equals(first)) {
         message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
       }
     }
     // "invalid value for positional parameter at index 0 (WHAT): ..." names it by its label
     message = message.replaceFirst("^Invalid value for positional parameter at index \\d+ \\((.*?)\\): ", "Invalid value for $1: ");
+    // '--nagios=yes': picocli says what is wrong, not what is right
+    message = message.replaceFirst("^(Invalid value for option '(--[a-z-]+)': '.*' is not a boolean)$",
+        "$1; write $2 alone for true, or $2=false");
     // 'hostpki help bogus': "Unknown subcommand 'bogus'."
     message = message.replaceFirst("^Unknown subcommand '(.*)'\\.$", "'$1' is not a hostpki command");
     if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {

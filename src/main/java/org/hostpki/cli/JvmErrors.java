@@ -6,7 +6,8 @@ import org.hostpki.model.HostpkiException;
 /**
  * What the JVM itself throws when a run meets the limits of the machine it runs on — out of heap
  * (a trust store of 100,000 certificates under a small {@code -Xmx}), out of file descriptors (a
- * low {@code ulimit -n}), out of threads (a low {@code ulimit -u}) — in the words of every other
+ * low {@code ulimit -n}), out of threads (a low {@code ulimit -u}), its own code no longer
+ * loadable (its jars replaced under the running JVM) — in the words of every other
  * error: one line with the fix, no stack trace. These are {@link Error}s, not exceptions: picocli
  * hands them to no handler, and the JVM would print its own trace of them.
  */
@@ -47,9 +48,27 @@ final class JvmErrors {
               + " LimitNOFILE= in a systemd unit) and run it again." + NEVER_HALF_WRITTEN,
           error);
     }
+    if (error instanceof LinkageError) {
+      // NoClassDefFoundError, ClassFormatError, NoSuchMethodError: the JVM reads its jars while it
+      // runs, and a jar copied over the running one (cp or install write the same file) has other
+      // bytes at the offsets it read at start, or other code.
+      return new HostpkiException(
+          "hostpki's own code could not be loaded (" + error.getClass().getSimpleName() + " for "
+              + error.getMessage() + "): were its jars replaced while it"
+              + " ran, copied over the running ones (cp, install) instead of unpacked beside them and"
+              + " the link switched (README, \"Install\")? Run it again (systemd restarts a watch that"
+              + " stops this way); if this happens again, install hostpki anew." + NEVER_HALF_WRITTEN,
+          error);
+    }
     return new HostpkiException(
         "internal error: " + error + " (run with --debug for details and report it)", error);
   }
+
+  /**
+   * Loads this class at start: the error it describes may be that no more code can be loaded
+   * (the jar was replaced under the running JVM), this class included.
+   */
+  static void load() {}
 
   private static boolean tooManyOpenFiles(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {

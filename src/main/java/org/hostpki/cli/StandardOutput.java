@@ -82,14 +82,26 @@ final class StandardOutput extends FilterOutputStream {
    */
   int exitCode(int code, PrintWriter err) {
     System.out.flush();
-    Optional<String> why = failure();
-    if (why.isEmpty()) {
+    return exitCode(code, failure(), err);
+  }
+
+  /**
+   * The exit code of a run that ended with {@code code} and whose standard output failed as {@code
+   * failure} says. Success becomes 1; a code that already says something is not done (changes
+   * pending, a hook failed, a usage error, Nagios' WARNING or CRITICAL) stays, as it is still
+   * true. The message says that the command itself ran: {@code hostpki apply >> /full/log}
+   * applied, and exit 1 otherwise means that nothing on disk changed.
+   */
+  static int exitCode(int code, Optional<String> failure, PrintWriter err) {
+    if (failure.isEmpty()) {
       return code;
     }
     err.println(
-        "error: cannot write standard output (" + why.get() + "): what hostpki printed there is"
-            + " incomplete; make room or send it elsewhere, and run the command again");
+        "error: cannot write standard output (" + failure.get() + "): what hostpki printed there is"
+            + " incomplete, but the command itself ran to its end (exit code " + code + " otherwise;"
+            + " what it changed is changed: 'hostpki status' shows the store); make room or send the"
+            + " output elsewhere");
     err.flush();
-    return code == ExitCodes.USAGE ? code : ExitCodes.ERROR;
+    return code == ExitCodes.OK ? ExitCodes.ERROR : code;
   }
 }

@@ -83,6 +83,7 @@ final class ValidateCommand implements Callable<Integer> {
           spec.commandLine(),
           "a desired-state file name is empty (FILE ''): name a file, or leave it out for the default");
     }
+    files.forEach(f -> DesiredStateFile.refuseStandardInput(spec, f));
     if (files.isEmpty()) {
       DesiredStateFile chosen = DesiredStateFile.choose(spec, environment, null, null);
       chosen.note().ifPresent(n -> spec.commandLine().getErr().println(n));

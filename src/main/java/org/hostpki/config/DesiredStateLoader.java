@@ -49,7 +49,12 @@ public final class DesiredStateLoader {
     if (!(root.get() instanceof YamlNode.Mapping mapping)) {
       problems.error(
           root.get().position(),
-          "the top level must be a mapping with apiVersion and store, not " + root.get().describe());
+          "the top level must be a mapping with apiVersion and store, not "
+              + (root.get() instanceof YamlNode.Scalar
+                  // one line of text is what a password file holds (-f at the file beside host.yaml)
+                  ? "a single value (hostpki does not repeat it: it may be a password or key file);"
+                      + " is this the desired-state file?"
+                  : root.get().describe()));
       return result(file, Optional.empty(), problems);
     }
     problems.nextPhase();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.PasswordSource;
@@ -329,6 +330,7 @@ final class Fields {
         error(
             arg,
             String.format(
+                Locale.ROOT,
                 "%s '%s' holds U+%04X, %s, at character %d; %s: remove it",
                 arg.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), (int) c,
                 c == 0 ? "a NUL" : bidi ? "a bidirectional override" : c >= 0x2028 ? "a line separator"

@@ -1,5 +1,6 @@
 package org.hostpki.config;
 
+import java.util.Locale;
 import org.hostpki.model.TerminalText;
 
 /**
@@ -83,6 +84,7 @@ final class InvisibleCharacters {
         problems.error(
             node.position(),
             String.format(
+                Locale.ROOT,
                 "%s '%s' holds U+%04X (%s), %s, at character %d;"
                     + " certificates, files and commands would carry it where no reader sees it,"
                     + " making two different values look alike: remove it",
@@ -100,6 +102,7 @@ final class InvisibleCharacters {
       problems.warning(
           node.position(),
           String.format(
+              Locale.ROOT,
               "%s '%s' holds U+%04X (%s) at character %d, which cannot be seen where the value is"
                   + " shown; Persian and the Indic scripts need it between letters, elsewhere remove it",
               node.displayName(), shown(text), c, Character.getName(c),

@@ -3,6 +3,7 @@ package org.hostpki.config;
 import com.networknt.schema.Error;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.hostpki.model.TerminalText;
 import tools.jackson.databind.JsonNode;
@@ -19,6 +20,11 @@ final class SchemaMessages {
       List.of("/properties/hooks/properties/afterServerChange/type", "/properties/hooks/properties/onExpiring/type");
   private static final String JAVA = "/properties/trust/properties/install/properties/java";
   private static final String OUTPUT_PASSWORD = "/$defs/output/properties/password/const";
+  /** Where a secret comes from: a value there may be the secret, so messages never repeat it. */
+  private static final String SECRET = "/$defs/secret";
+  /** What a key someone meant looks like: letters, digits, '_', '-', '.' and blanks. */
+  private static final String KEY_LIKE = "[\\p{L}\\p{N}_. -]{1,64}";
+  private static final String UNREPEATED = "hostpki does not repeat it: it may be the secret itself";
 
   /** What a value of a shared definition looks like, for "must be ..." messages. */
   private static final Map<String, String> NOUNS =
@@ -34,7 +40,7 @@ final class SchemaMessages {
           Map.entry("/$defs/key", "a mapping such as {algorithm: EC, curve: P-256}"),
           Map.entry("/$defs/serverKey", "a mapping such as {algorithm: EC, curve: P-256}"),
           Map.entry("/$defs/trustedCertificate", "a mapping such as {name: ldap, file: ldap.pem}"),
-          Map.entry("/$defs/secret", "a mapping {env: VARIABLE} or {file: path}"),
+          Map.entry(SECRET, "a mapping {env: VARIABLE} or {file: path}"),
           Map.entry("/$defs/listenAddress", "an address and port such as 0.0.0.0:80 or :80"),
           Map.entry("/$defs/fileMode", "a mode in quotes such as \"0640\""),
           Map.entry("/$defs/fileName", "a file name such as haproxy.pem"),
@@ -84,7 +90,7 @@ final class SchemaMessages {
               "is not an email address"),
           Map.entry(
               "/$defs/secret/properties/env/pattern",
-              "is not an environment variable name (letters, digits and '_', not starting with a digit)"),
+              "is not an environment variable name: letters, digits and '_', not starting with a digit"),
           Map.entry(
               "/$defs/trustedCertificate/properties/name/pattern",
               "is not a valid name; use letters, digits, '.', '_' and '-' only (it becomes trust/NAME.crt)"),
@@ -171,6 +177,13 @@ final class SchemaMessages {
     List<String> allowed = new ArrayList<>(schema.at(objectLocation + "/properties").propertyNames());
     Position at = node instanceof YamlNode.Mapping m ? m.keyPosition(key) : node.position();
     String where = node.path().isEmpty() ? "at the top level" : "in " + node.path();
+    if (!key.matches(KEY_LIKE)) {
+      // a line of another file given as the desired state (/etc/shadow's 'root:$6$...:7::' reads
+      // as a key): not into a terminal that may not read that file itself (sudo hostpki check)
+      return new Located(
+          at, "unknown key " + where + ", not a name any desired state uses (hostpki does not repeat"
+              + " it: is this the desired-state file?); the keys here are: " + String.join(", ", allowed));
+    }
     String hint =
         Spelling.closest(key, allowed)
             .map(s -> "; did you mean '" + s + "'?")
@@ -192,6 +205,11 @@ final class SchemaMessages {
     String noun = NOUNS.getOrDefault(parentOf(location), typeNoun(expected));
     if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.NULL) {
       return node.displayName() + " is empty; it must be " + noun;
+    }
+    if (location.startsWith(SECRET) && node instanceof YamlNode.Scalar) {
+      // the value is likely the secret itself: not into logs, journald or an Ansible task's output
+      return node.displayName() + " must be " + noun + ", not a value written here (" + UNREPEATED
+          + "); put the secret in a file only root can read, or in an environment variable";
     }
     String message = node.displayName() + " must be " + noun + ", not " + node.describe();
     if (location.startsWith("/$defs/fileMode") && node instanceof YamlNode.Scalar s
@@ -258,6 +276,9 @@ final class SchemaMessages {
       return notOneLine(node, "a path is one line of plain text (it ends up in logs and terminals)");
     }
     String why = PATTERNS.get(location);
+    if (location.startsWith(SECRET)) {
+      return node.displayName() + " " + why + " (" + UNREPEATED + ")";
+    }
     String given = "'" + TerminalText.escape(YamlNode.Scalar.abbreviated(text(node))) + "'";
     return why != null
         ? node.displayName() + " " + given + " " + why
@@ -284,6 +305,7 @@ final class SchemaMessages {
                     ? "a bidirectional override"
                     : "an invisible formatting character";
     return String.format(
+        Locale.ROOT,
         "%s '%s' holds U+%04X, %s, at character %d; %s: remove it",
         node.displayName(), TerminalText.escape(YamlNode.Scalar.abbreviated(text)), c, kind,
         text.codePointCount(0, at) + 1, rule);

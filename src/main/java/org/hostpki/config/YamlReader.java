@@ -192,13 +192,19 @@ final class YamlReader {
 
   private void unsupportedTag(Tag tag, Position at) {
     problems.error(
-        at, "the YAML tag '" + tagName(tag) + "' is not supported in a desired-state file; write a plain value");
+        at, "the YAML tag '" + tagName(tag) + "' is not supported in a desired-state file; write a plain value"
+            + (tagName(tag).equals("!...") ? " (in quotes if it starts with '!')" : ""));
   }
 
+  /**
+   * A tag's name as the file wrote it. A local tag other than Ansible's {@code !vault} is not
+   * repeated: an unquoted password starting with '!' reads as one.
+   */
   private static String tagName(Tag tag) {
-    return tag.getValue().startsWith(Tag.PREFIX)
-        ? "!!" + tag.getValue().substring(Tag.PREFIX.length())
-        : tag.getValue();
+    if (tag.getValue().startsWith(Tag.PREFIX)) {
+      return "!!" + tag.getValue().substring(Tag.PREFIX.length());
+    }
+    return tag.getValue().equals("!vault") ? tag.getValue() : "!...";
   }
 
   private static String kind(Node node) {
@@ -284,8 +290,9 @@ final class YamlReader {
         case Alias:
           throw new Refused(
               event,
-              "YAML aliases (*" + ((AliasEvent) event).getAlias().getValue()
-                  + ") are not allowed in a desired-state file; write the value out in full");
+              // the alias's name is not repeated: an unquoted password starting with '*' reads as one
+              "YAML aliases (values starting with '*') are not allowed in a desired-state file; write"
+                  + " the value out in full, in quotes if it starts with '*'");
         case MappingStart:
         case SequenceStart:
           if (++depth > MAX_DEPTH) {

@@ -27,8 +27,17 @@ final class IdentityAddresses {
         .toList();
   }
 
+  /**
+   * Whether a pattern names the interface; a labelled address's virtual interface ({@code
+   * eth0:vip}) is also named by its interface's name ({@code eth0}).
+   */
   private static boolean isIgnored(String name, List<String> ignoreInterfaces) {
-    return ignoreInterfaces.stream().anyMatch(glob -> InterfaceGlob.matches(glob, name));
+    int colon = name.indexOf(':');
+    return ignoreInterfaces.stream()
+        .anyMatch(
+            glob ->
+                InterfaceGlob.matches(glob, name)
+                    || (colon > 0 && InterfaceGlob.matches(glob, name.substring(0, colon))));
   }
 
   /**

@@ -15,10 +15,19 @@ import java.util.Set;
 /**
  * {@link NetworkInterfaces} from the JDK, without the IPv6 addresses {@link Ipv6LeftOutAddresses}
  * names (privacy addresses, and those under or failed in duplicate address detection).
+ *
+ * <p>An interface is up when it is administratively up, carrier or not. The JDK's {@code isUp()}
+ * also asks for a carrier ({@code IFF_RUNNING}), which Docker's {@code docker0} bridge loses when
+ * its last container stops and an unplugged cable takes from a NIC, while their addresses stay
+ * configured: the server certificate was re-issued each time a container started or stopped. The
+ * kernel's own flags come from {@code <root>/sys/class/net/NAME/flags}, when that file is of this
+ * network namespace (its {@code ifindex} is the interface's).
  */
 final class JdkNetworkInterfaces implements NetworkInterfaces {
   /** What the JDK throws, on Linux, when no interface has an address (not even lo is up). */
   private static final String NONE_CONFIGURED = "No network interfaces configured";
+  /** The kernel's flag of an interface that is administratively up ({@code ip link set up}). */
+  private static final long IFF_UP = 0x1;
 
   private final Path root;
 
@@ -46,7 +55,7 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
       boolean up;
       boolean loopback;
       try {
-        up = nic.isUp();
+        up = nic.isUp() || administrativelyUp(root, nic.getName(), nic.getIndex());
         loopback = nic.isLoopback();
       } catch (SocketException vanishedWhileListing) {
         continue;
@@ -57,8 +66,37 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
           addresses.add(address);
         }
       }
+      // An IPv4 address with a label (ip addr add … label eth0:vip, keepalived's) is a virtual
+      // interface of its own, which host.ignoreInterfaces can name; the JDK lists it twice.
+      List<Nic> labels = new ArrayList<>();
+      for (NetworkInterface labelled : Collections.list(nic.getSubInterfaces())) {
+        List<InetAddress> own = Collections.list(labelled.getInetAddresses());
+        addresses.removeAll(own);
+        labels.add(new Nic(labelled.getName(), up, loopback, own));
+      }
       nics.add(new Nic(nic.getName(), up, loopback, addresses));
+      nics.addAll(labels);
     }
     return nics;
+  }
+
+  /**
+   * Whether sysfs under {@code root} says the interface with this name and index is
+   * administratively up; false when it says nothing (no such file, another network namespace's).
+   */
+  static boolean administrativelyUp(Path root, String name, int index) {
+    Path folder = root.resolve("sys/class/net").resolve(name);
+    try {
+      if (Integer.parseInt(HostFiles.text(folder.resolve("ifindex")).strip()) != index) {
+        return false;
+      }
+      String flags = HostFiles.text(folder.resolve("flags")).strip();
+      if (!flags.startsWith("0x")) {
+        return false;
+      }
+      return (Long.parseLong(flags.substring(2), 16) & IFF_UP) != 0;
+    } catch (IOException | RuntimeException noSuchInformation) {
+      return false;
+    }
   }
 }

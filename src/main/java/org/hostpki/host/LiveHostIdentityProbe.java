@@ -163,7 +163,7 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
               .canonicalName(shortName)
               .flatMap(DnsName::fromHost)
               .map(DnsName::value)
-              .filter(name -> name.startsWith(shortName + ".") && !name.startsWith("localhost"))
+              .filter(name -> name.startsWith(shortName + ".") && !shortName.equals("localhost"))
               .map(name -> name.substring(shortName.length() + 1));
       domain
           .filter(HostName::placeholderDomain)

@@ -20,7 +20,8 @@ public interface NetworkInterfaces {
    * One network interface.
    *
    * @param name the kernel's name, e.g. {@code eth0}
-   * @param up the interface is administratively up and running
+   * @param up the interface is administratively up, with a carrier or not (a bridge without
+   *     ports, an unplugged cable)
    * @param loopback it is a loopback interface
    * @param addresses its addresses, any kind (the probe filters them)
    */

@@ -9,6 +9,7 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostIdentity.Note;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.model.TerminalText;
 
 /**
@@ -83,10 +84,23 @@ final class SpecOverrides {
             + " to use it all the same");
   }
 
-  /** The detected addresses; none at all is noted (the network is not up yet, say). */
+  /**
+   * The detected addresses; none at all is noted (the network is not up yet, say). More than one
+   * certificate can carry (a host with an address per service or per customer) is an error: which
+   * of them clients use is the operator's choice, and a certificate with only some would fail
+   * clients of the others without a word.
+   */
   private static List<InetAddress> detectedAddresses(
       HostDetection detection, HostSpec spec, List<Note> notes) {
     List<InetAddress> addresses = detection.addresses(spec.ignoreInterfaces());
+    if (addresses.size() > ServerSpec.MAX_SUBJECT_ALT_NAMES) {
+      throw new HostpkiException(
+          "the host has " + addresses.size() + " addresses on interfaces that are up"
+              + (spec.ignoreInterfaces().isEmpty() ? "" : " and not in host.ignoreInterfaces")
+              + ", more than the " + ServerSpec.MAX_SUBJECT_ALT_NAMES + " one certificate can"
+              + " carry (TLS clients refuse larger ones): list those clients connect to in"
+              + " host.addresses, or leave interfaces out with host.ignoreInterfaces");
+    }
     if (addresses.isEmpty()) {
       notes.add(
           new Note(

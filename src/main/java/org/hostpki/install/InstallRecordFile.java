@@ -12,6 +12,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.json.RecordFormat;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.InstallEntryNames;
@@ -59,7 +60,9 @@ public final class InstallRecordFile {
       return InstallRecord.empty();
     }
     try {
-      return parse(JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8)), store.getFileSystem());
+      JsonNode root = JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8));
+      RecordFormat.refuseNewer(root, FORMAT_VERSION, file);
+      return parse(root, store.getFileSystem());
     } catch (IllegalArgumentException e) {
       throw new HostpkiException(
           file + " is not a hostpki install record (" + e.getMessage()

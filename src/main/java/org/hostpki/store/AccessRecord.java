@@ -11,6 +11,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.json.RecordFormat;
 import org.hostpki.model.FileAccess;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.FileMode;
@@ -74,6 +75,7 @@ final class AccessRecord {
     }
     try {
       JsonNode root = JsonReader.parse(new String(SafeFiles.readNoFollow(file), StandardCharsets.UTF_8));
+      RecordFormat.refuseNewer(root, FORMAT_VERSION, file);
       if (root == null || !root.isObject() || !FORMAT_VERSION.equals(text(root, "format_version").orElse(""))) {
         throw new IllegalArgumentException("no format_version " + FORMAT_VERSION);
       }

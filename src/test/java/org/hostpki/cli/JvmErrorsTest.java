@@ -40,6 +40,24 @@ class JvmErrorsTest {
         .contains("HOSTPKI_JAVA_OPTS=-Xmx", "never left half-written");
   }
 
+  /**
+   * A jar copied over the one a running hostpki started from (cp, install: the same file, other
+   * bytes): the next class it loads fails. A watch died with the JVM's trace of a
+   * NoClassDefFoundError of this very class, which was loaded only then.
+   */
+  @Test
+  void codeThatCannotBeLoadedSaysTheJarsWereReplacedWhileItRan() throws IOException {
+    Error error = new NoClassDefFoundError("org/hostpki/apply/HookRunner");
+
+    CliResult run = planFailingWith(error).assertExitCode(1).assertNoStackTrace();
+
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err())
+        .startsWith("error: hostpki's own code could not be loaded (NoClassDefFoundError for"
+            + " org/hostpki/apply/HookRunner): were its jars replaced while it ran")
+        .contains("Run it again", "never left half-written");
+  }
+
   /** The JDK reports a thread refused by the process limit as an OutOfMemoryError: not the heap. */
   @Test
   void aThreadRefusedByTheProcessLimitNamesThatLimitNotTheHeap() throws IOException {

@@ -30,6 +30,23 @@ class StandardOutputTest {
         .as(run.toString())
         .isEqualTo(
             "error: cannot write standard output (No space left on device): what hostpki printed"
-                + " there is incomplete; make room or send it elsewhere, and run the command again\n");
+                + " there is incomplete, but the command itself ran to its end (exit code 0 otherwise;"
+                + " what it changed is changed: 'hostpki status' shows the store); make room or send the"
+                + " output elsewhere\n");
+  }
+
+  /** A code that already says "not done" stays: apply's 3 (a hook failed), Nagios' 2 (CRITICAL). */
+  @Test
+  void aFailedWrite_makesOnlySuccessAnError() {
+    java.io.StringWriter said = new java.io.StringWriter();
+    java.io.PrintWriter err = new java.io.PrintWriter(said);
+    java.util.Optional<String> full = java.util.Optional.of("No space left on device");
+
+    assertThat(StandardOutput.exitCode(ExitCodes.OK, full, err)).isEqualTo(ExitCodes.ERROR);
+    assertThat(StandardOutput.exitCode(ExitCodes.HOOK_FAILED, full, err)).isEqualTo(ExitCodes.HOOK_FAILED);
+    assertThat(StandardOutput.exitCode(ExitCodes.CHANGES_PENDING, full, err)).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(StandardOutput.exitCode(ExitCodes.USAGE, full, err)).isEqualTo(ExitCodes.USAGE);
+    assertThat(StandardOutput.exitCode(ExitCodes.OK, java.util.Optional.empty(), err)).isEqualTo(ExitCodes.OK);
+    assertThat(said.toString().lines()).hasSize(4).allMatch(l -> l.contains("the command itself ran to its end"));
   }
 }

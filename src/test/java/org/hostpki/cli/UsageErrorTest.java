@@ -135,6 +135,48 @@ class UsageErrorTest {
   }
 
   @Test
+  void testAtFile_isAPlainArgumentNotTheFilesLines() throws Exception {
+    // picocli expanded '@FILE' into FILE's lines and echoed them: under a sudoers rule for
+    // 'hostpki status *', 'sudo hostpki status @/etc/shadow' printed the root-only file
+    Path secret = java.nio.file.Files.writeString(dir.resolve("shadow"), "root:$6$SECRETHASH:19000\nuser1:$6$OTHER:1\n");
+    String at = "@" + secret;
+    for (String[] line :
+        new String[][] {{"status", at}, {"check", at}, {"validate", at}, {"export", at}, {"version", at}, {"plan", "--output", "json", at}}) {
+      CliResult run = hostpki(line);
+
+      assertThat(run.out() + run.err()).as(run.toString()).doesNotContain("SECRETHASH").doesNotContain("OTHER");
+      assertThat(run.exitCode()).as(run.toString()).isNotZero();
+    }
+    assertThat(hostpki("version", at).err()).startsWith("error: unexpected argument '" + at + "'\n");
+    CliResult validate = hostpki("validate", at);
+    assertThat(validate.out() + validate.err()).contains(at + ": error: no such file");
+  }
+
+  /** '-' was "no such file" for a file named '-': it names standard input, which hostpki does not read. */
+  @Test
+  void testDash_asTheDesiredState_saysStandardInputIsNotRead() {
+    for (String[] line : new String[][] {{"plan", "-"}, {"status", "-f", "-"}, {"validate", "host.yaml", "-"}, {"check", "-f=-"}}) {
+      CliResult run = hostpki(line).assertExitCode(64);
+
+      assertThat(run.err()).as(run.toString()).isEqualTo(
+          "error: the desired state is read from a file, not from standard input (-): save it to a file and name that"
+              + " (./- for a file named -)\nRun 'hostpki " + line[0] + " --help' for its usage.\n");
+    }
+  }
+
+  @Test
+  void testJsonOption_pointsToOutputJson_andABooleanSaysItsValues() {
+    assertThat(hostpki("status", "--json", "x.yaml").assertExitCode(64).err())
+        .startsWith("error: unknown option: '--json'; did you mean '--output json'?\n");
+    assertThat(hostpki("check", "x.yaml", "--format", "json").assertExitCode(64).err())
+        .startsWith("error: unknown options: '--format', 'json'; did you mean '--output json'?\n");
+    assertThat(hostpki("init", "--json").assertExitCode(64).err()).startsWith("error: unknown option: '--json'\n");
+    assertThat(hostpki("plan", "x.yaml", "--detailed-exitcode=yes").assertExitCode(64).err())
+        .startsWith("error: invalid value for option '--detailed-exitcode': 'yes' is not a boolean;"
+            + " write --detailed-exitcode alone for true, or --detailed-exitcode=false\n");
+  }
+
+  @Test
   void testHelp_isStillTheWholeHelp() {
     CliResult run = hostpki("apply", "--help");
 

@@ -93,4 +93,21 @@ class IdentityAddressesTest {
 
     assertThat(selected).containsExactly(ip("192.0.2.10"));
   }
+
+  /** A labelled address (keepalived's eth0:vip) is named by its label or by its interface. */
+  @Test
+  void testSelect_labelledAddressIsIgnoredByItsLabelOrItsInterface() {
+    List<NetworkInterfaces.Nic> nics =
+        List.of(
+            nic("eth0", true, false, "192.0.2.10"),
+            nic("eth0:vip", true, false, "192.0.2.99"),
+            nic("eth1", true, false, "198.51.100.7"));
+
+    assertThat(IdentityAddresses.select(nics, List.of("eth0:vip")))
+        .containsExactly(ip("192.0.2.10"), ip("198.51.100.7"));
+    assertThat(IdentityAddresses.select(nics, List.of("eth0")))
+        .containsExactly(ip("198.51.100.7"));
+    assertThat(IdentityAddresses.select(nics, List.of("*:*")))
+        .containsExactly(ip("192.0.2.10"), ip("198.51.100.7"));
+  }
 }

@@ -6,6 +6,8 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
 import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.hostpki.host.NetworkInterfaces.Nic;
 import org.junit.jupiter.api.Test;
@@ -26,5 +28,33 @@ class JdkNetworkInterfacesTest {
                 assertThat(nic.addresses()).anyMatch(a -> a.isLoopbackAddress());
               });
     }
+  }
+
+  /**
+   * sysfs says an interface is up without a carrier (flags 0x1003: up, broadcast, multicast);
+   * sysfs of another network namespace (another index under that name), a down interface, a
+   * missing or garbled file say nothing.
+   */
+  @Test
+  void testAdministrativelyUp_readsTheKernelFlagsOfThisNamespaceOnly() throws IOException {
+    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
+      Path root = fs.getPath("/");
+      sysfs(root, "docker0", "3\n", "0x1003\n");
+      sysfs(root, "eth1", "4\n", "0x1002\n");
+      sysfs(root, "odd0", "5\n", "1003\n");
+
+      assertThat(JdkNetworkInterfaces.administrativelyUp(root, "docker0", 3)).isTrue();
+      assertThat(JdkNetworkInterfaces.administrativelyUp(root, "docker0", 7)).isFalse();
+      assertThat(JdkNetworkInterfaces.administrativelyUp(root, "eth1", 4)).isFalse();
+      assertThat(JdkNetworkInterfaces.administrativelyUp(root, "odd0", 5)).isFalse();
+      assertThat(JdkNetworkInterfaces.administrativelyUp(root, "none0", 6)).isFalse();
+    }
+  }
+
+  private static void sysfs(Path root, String name, String ifindex, String flags)
+      throws IOException {
+    Path folder = Files.createDirectories(root.resolve("sys/class/net").resolve(name));
+    Files.writeString(folder.resolve("ifindex"), ifindex);
+    Files.writeString(folder.resolve("flags"), flags);
   }
 }

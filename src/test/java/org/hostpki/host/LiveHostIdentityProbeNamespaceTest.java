@@ -110,6 +110,52 @@ class LiveHostIdentityProbeNamespaceTest {
   }
 
   /**
+   * The kernel's own address and link states, as a host with containers and SLAAC has them. Found:
+   * an interface that is up without a carrier (Docker's docker0 once its last container stopped,
+   * an unplugged cable; here a veth whose peer is down) lost its addresses from the identity, so
+   * the certificate was re-issued whenever a container started or stopped. Kept too: a deprecated
+   * address and the template of privacy addresses; left out: the privacy address made from it,
+   * 127/8 and link-local addresses on a NIC, and the addresses of an interface set down. Found
+   * too: host.ignoreInterfaces could not name a labelled address (keepalived's hp0:vip), which the
+   * JDK lists with its interface as well. The mount namespace has its own sysfs, of its network
+   * namespace.
+   */
+  @Test
+  void testIdentify_kernelFlagsDecideWithoutCarrierChurn() throws Exception {
+    Child child =
+        probeWithResolvConf(
+            "search flags.example\n",
+            String.join(
+                "\n",
+                "hostname flags-host && mount -t sysfs sysfs /sys && ip link set lo up || exit 77",
+                "ip link add hp0 type veth peer name hp1 || exit 77",
+                "sysctl -qw net.ipv6.conf.hp0.use_tempaddr=2 net.ipv6.conf.hp0.accept_dad=0 || exit 77",
+                "ip link set hp0 up && ip link set hp1 up || exit 77",
+                "ip addr add 192.0.2.77/24 dev hp0 && ip addr add 127.1.2.3/8 dev hp0 || exit 77",
+                "ip addr add 169.254.7.7/16 dev hp0 || exit 77",
+                "ip addr add 2001:db8::1/64 dev hp0 mngtmpaddr || exit 77",
+                "ip addr add 2001:db8::de/64 dev hp0 preferred_lft 0 || exit 77",
+                "ip -6 addr show dev hp0 temporary | grep -q inet6 || exit 77",
+                "ip link add hp2 type veth peer name hp3 && ip link set hp2 up || exit 77",
+                "ip addr add 198.51.100.2/24 dev hp2 || exit 77",
+                "ip link add hp4 type veth peer name hp5 || exit 77",
+                "ip addr add 203.0.113.4/24 dev hp4 || exit 77",
+                "ip addr add 192.0.2.78/24 dev hp0 label hp0:vip || exit 77",
+                "exec \"$0\" \"$@\" 'hp0:v?p'"));
+
+    assertThat(child.values("address"))
+        .containsExactlyInAnyOrder("192.0.2.77", "2001:db8::1", "2001:db8::de", "198.51.100.2");
+  }
+
+  /** {@link #probeWith} a resolv.conf of this text, when namespaces can be created. */
+  private Child probeWithResolvConf(String text, String setup) throws Exception {
+    assumeNamespacesCanBeCreated();
+    Path resolvConf = dir.resolve("resolv.conf");
+    Files.writeString(resolvConf, text);
+    return probeWith(resolvConf, setup);
+  }
+
+  /**
    * Runs the probe in new UTS, network and mount namespaces with {@code resolvConf} over
    * /etc/resolv.conf after {@code setup}; skips when they cannot be set up, fails when it fails.
    */

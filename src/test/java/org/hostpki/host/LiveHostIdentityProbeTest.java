@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -261,6 +262,15 @@ class LiveHostIdentityProbeTest {
     assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
   }
 
+  /** Found: a host named localhost-web got no domain from its /etc/hosts line. */
+  @Test
+  void testIdentify_hostnameThatStartsWithLocalhostGetsItsCanonicalDomain() throws IOException {
+    write("proc/sys/kernel/hostname", "localhost-web\n");
+    lookup = hostname -> Optional.of(hostname + ".corp.example");
+
+    assertThat(identify(HostSpec.defaults()).fqdn()).contains("localhost-web.corp.example");
+  }
+
   /**
    * localdomain (Debian's /etc/hosts: 127.0.1.1 web1.localdomain web1) and the names under
    * localhost are every host's: a detected one is left out with a note, and the next source
@@ -350,6 +360,35 @@ class LiveHostIdentityProbeTest {
 
     assertThat(addresses(identify(HostSpec.defaults())))
         .containsExactly("192.0.2.10", "198.51.100.7", "2001:db8::10");
+  }
+
+  /**
+   * Found: 1,200 addresses on a NIC went into the certificate, past the 1,000 SANs hostpki puts in
+   * one elsewhere. Which of them clients use is the operator's choice; an ignored interface's do
+   * not count.
+   */
+  @Test
+  void testIdentify_moreAddressesThanACertificateCarriesIsAnErrorSayingWhatToSet() {
+    String[] many = new String[1001];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = "10.1." + (i / 250) + "." + (i % 250 + 1);
+    }
+    nics.add(nic("eth0", true, false, many));
+    nics.add(nic("eth1", true, false, "192.0.2.10"));
+
+    assertThatThrownBy(() -> identify(spec(true, null, null, null, "eth1")))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "the host has 1001 addresses on interfaces that are up and not in"
+                + " host.ignoreInterfaces, more than the 1000 one certificate can carry (TLS"
+                + " clients refuse larger ones): list those clients connect to in host.addresses,"
+                + " or leave interfaces out with host.ignoreInterfaces");
+    assertThat(addresses(identify(spec(true, null, null, null, "eth0"))))
+        .containsExactly("192.0.2.10");
+    nics.remove(1);
+    assertThat(identify(spec(true, null, null, List.of("192.0.2.10")))).isNotNull();
+    nics.set(0, nic("eth0", true, false, Arrays.copyOf(many, 1000)));
+    assertThat(identify(HostSpec.defaults()).addresses()).hasSize(1000);
   }
 
   @Test

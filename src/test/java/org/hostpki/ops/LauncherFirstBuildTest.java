@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +127,40 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * A jar installed with its build's mtime (tar, cp -p, dpkg) older than the start-up archive,
+   * as an older build unpacked over a newer one leaves it: the JVM refuses the archive on every
+   * run ("a jar file is not the one used while building the shared archive"), so the launcher
+   * makes a new one, going by the time the jar was put there (its ctime), not by its mtime.
+   */
+  @Test
+  void testStartupArchive_isMadeAgainForAJarPutThereWithAnOlderMtime() throws Exception {
+    Files.createDirectories(top.resolve("src/cds"));
+    Files.writeString(top.resolve("src/cds/host.yaml"), "apiVersion: hostpki/v1\n");
+    script(tools.resolve("jdk/bin/java"),
+        "#!/bin/sh\nfor a; do case $a in -XX:ArchiveClassesAtExit=*) echo new > \"${a#*=}\";; esac; done\n"
+            + "echo \"java $*\"\n");
+    Path jsa = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki.jsa"), "old\n");
+    // the archive was made after the JVM was installed ...
+    FileTime made = (FileTime) Files.getAttribute(tools.resolve("jdk/bin/java"), "unix:ctime");
+    Files.setLastModifiedTime(jsa, made);
+    // ... and the jar, built a day before, was put there after it (setting its mtime is a change
+    // of its inode, as unpacking it is: a ctime after the archive's mtime, at the clock's next tick)
+    Path jar = Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    FileTime built = FileTime.from(made.toInstant().minus(Duration.ofDays(1)));
+    do {
+      Files.setLastModifiedTime(jar, built);
+    } while (((FileTime) Files.getAttribute(jar, "unix:ctime")).compareTo(made) <= 0);
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+
+    ProcessResult run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(jsa).hasContent("new");
+    assertThat(run.stdout()).as(run.toString()).contains(" -XX:SharedArchiveFile=" + jsa + " ");
+  }
+
+  /**
    * A crash of the JVM left hs_err_pid*.log (registers, stack memory) 0644 in the current folder
    * and, with cores allowed, a core holding the heap: keys and the store password. The JVM is
    * started with its report on stderr, no replay file, no core of its own, and a core limit of 0
@@ -145,6 +181,157 @@ class LauncherFirstBuildTest {
         .contains(" [-XX:+ErrorFileToStderr] ", " [-XX:-DumpReplayDataOnError] ", " [-XX:-CreateCoredumpOnCrash] ")
         // exit 137 after the report, not 1 ("nothing on disk changed"): one argument, spaces and all
         .contains(" [-XX:OnError=kill -KILL %p] ");
+  }
+
+  /**
+   * 'hostpki apply >&- 2>&-' started the JVM with descriptors 0 to 2 free: the first files it
+   * opened took them (the JDK's modules file, a jar; a later one could be a key hostpki writes),
+   * and apply's summary, refused with EBADF, turned a finished apply into exit 1. Each closed
+   * standard stream is /dev/null for Java; an open one stays what it was.
+   */
+  @Test
+  void testClosedStandardStreams_areDevNullForJava() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path report = top.resolve("streams");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nexec 9>'" + report + "'\n"
+        + "for fd in 0 1 2; do printf '%s=%s ' $fd \"$(readlink /proc/$$/fd/$fd || echo closed)\" >&9; done\n");
+
+    // Each closed stream /dev/null, the open ones still the test's (the kit's stdin is /dev/null).
+    String open = "(?!/dev/null)\\S+";
+    for (var c : Map.of("<&- >&- 2>&-", "0=/dev/null 1=/dev/null 2=/dev/null ",
+        ">&-", "0=/dev/null 1=/dev/null 2=" + open + " ", "2>&-", "0=/dev/null 1=" + open + " 2=/dev/null ").entrySet()) {
+      ProcessResult run = Command.of("/bin/sh", "-c", "exec \"$0\" --version " + c.getKey(),
+              top.resolve("bin/hostpki").toString())
+          .in(top).env(env).timeout(Command.LONG_GUARD).run();
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(Files.readString(report)).as(c.getKey()).matches(c.getValue());
+    }
+  }
+
+  /**
+   * A JAVA_HOME kept for an old application (Java 8, 11): the JVM said "Unrecognized option:
+   * -Xlog:disable" or "UnsupportedClassVersionError ... class file version 61.0", neither naming
+   * the fix. The JDK's release file names its version; Java 17 and later (25 here) start.
+   */
+  @Test
+  void testJavaOlderThan17_isOneLineNamingJavaHome() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path release = tools.resolve("jdk/release");
+
+    for (String old : java.util.List.of("1.8.0_392", "11.0.21", "16")) {
+      Files.writeString(release, "JAVA_VERSION=\"" + old + "\"\n");
+      ProcessResult run = launch("--version");
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(run.stdout()).as("java never ran").isEmpty();
+      assertThat(run.stderr()).isEqualTo("hostpki: needs Java 17 or later, but JAVA_HOME=" + tools.resolve("jdk") + " is Java "
+          + old + "; set JAVA_HOME to a Java 17 or later (or unset it for the java on PATH)\n");
+    }
+    for (String fine : java.util.List.of("17.0.15", "25", "26-ea")) {
+      Files.writeString(release, "JAVA_VERSION=\"" + fine + "\"\n");
+      assertThat(launch("--version").stdout()).as(fine).startsWith("java ");
+    }
+  }
+
+  /**
+   * In a German or Turkish locale the JVM got the system's reasons for file errors translated
+   * ("cannot write standard output (Auf dem Gerät ist kein Speicherplatz mehr verfügbar)"), which
+   * hostpki's own advice for a full disk or a link loop is keyed on in English. Java runs with
+   * LANGUAGE=C; HOSTPKI_LANGUAGE keeps the caller's for the hooks (EnvironmentTest).
+   */
+  @Test
+  void testLanguage_isCForJavaAndTheCallersIsKept() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"$LANGUAGE ${HOSTPKI_LANGUAGE-unset}\"\n");
+
+    ProcessResult unset = Command.of("/usr/bin/env", "-u", "LANGUAGE", top.resolve("bin/hostpki").toString(), "--version")
+        .in(top).env(env).timeout(Command.LONG_GUARD).run();
+    assertThat(unset.stdout()).as(unset.toString()).isEqualTo("C \n");
+    env = new java.util.HashMap<>(env);
+    env.put("LANGUAGE", "de:en");
+    assertThat(launch("--version").stdout()).isEqualTo("C =de:en\n");
+    env.put("LANGUAGE", "");
+    assertThat(launch("--version").stdout()).isEqualTo("C =\n");
+  }
+
+  /**
+   * TMPDIR set to a folder that is gone (a removed session's /run/user/UID, a typo): every run
+   * printed "mktemp: failed to create directory via template ..." and made no start-up archive,
+   * so the next run tried again. The archive is trained in /tmp then, without a word.
+   */
+  @Test
+  void testTmpdirGone_startUpArchiveIsMadeInTmpQuietly() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Files.createDirectories(top.resolve("src/cds"));
+    // A Java that writes the archive it is asked for.
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nfor a; do case $a in -XX:ArchiveClassesAtExit=*) "
+        + "echo archive > \"${a#*=}\" ;; esac; done\n");
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+    env.put("TMPDIR", top.resolve("gone").toString());
+
+    ProcessResult run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stderr()).isEmpty();
+    assertThat(top.resolve("target/hostpki.jsa")).hasContent("archive");
+  }
+
+  /**
+   * Run by a user who may enter the current folder but not list it (0711, another user's home,
+   * sudo -u from /root's subfolders): the JVM went into /tmp/hsperfdata_USER to make its
+   * monitoring file and could not open "." to come back, so 'validate host.yaml' was "no such
+   * file" and 'init -o x.yaml' wrote /tmp/hsperfdata_USER/x.yaml. Java runs without that file.
+   */
+  @Test
+  void testJvm_makesNoPerfDataFileSoItNeverLeavesTheCurrentFolder() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nprintf ' [%s]' \"$@\"\n");
+
+    assertThat(launch("--version").stdout()).contains(" [-XX:-UsePerfData] ");
+  }
+
+  /**
+   * JAVA_HOME switched from 17 to 25 (or back) on the same checkout or installation: the start-up
+   * archive made by the other JVM was still passed, and a JVM that cannot map it also loses its
+   * own base archive (JDK 25 under a 17 archive started a third slower than with none). The
+   * archive's header names the JVM that made it; the JDK's release file names this one.
+   */
+  @Test
+  void testStartupArchiveOfAnotherJvm_isNotPassed() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    Path jsa = top.resolve("target/hostpki.jsa");
+    Files.write(jsa, ("\0\0\0OpenJDK 64-Bit Server VM (17.0.15+6-Debian-1deb12u1) for linux-amd64 JRE "
+        + "(17.0.15+6-Debian-1deb12u1), built on May  1 2025\0\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3600)));
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_CDS", "on");
+    Path release = tools.resolve("jdk/release");
+    String passed = "-XX:SharedArchiveFile=" + jsa + " ";
+
+    Files.writeString(release, "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n");
+    ProcessResult other = launch("--version");
+    Files.writeString(release, "IMPLEMENTOR=\"Debian\"\nJAVA_RUNTIME_VERSION=\"17.0.15+6-Debian-1deb12u1\"\n");
+    ProcessResult same = launch("--version");
+    Files.delete(release);
+    ProcessResult unknown = launch("--version");
+    Files.writeString(release, "JAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n");
+    Files.write(jsa, new byte[] {0, 1, 2, 'x'});
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3600)));
+    ProcessResult unreadable = launch("--version");
+
+    assertThat(other.exitCode()).as(other.toString()).isZero();
+    assertThat(other.stdout()).as("made by 17, run by 25").doesNotContain("SharedArchiveFile");
+    assertThat(same.stdout()).as("made and run by 17").contains(passed);
+    assertThat(unknown.stdout()).as("a JDK without a release file: kept").contains(passed);
+    assertThat(unreadable.stdout()).as("a header not in the known form: left to the JVM").contains(passed);
+    assertThat(jsa).as("another JVM's archive is remade, never just removed").exists();
   }
 
   /**
