@@ -319,7 +319,7 @@ final class Watcher {
         flap = Optional.of(new Flap(f.since(), now, f.reported(), f.returns() + 1));
       } else if (pending.isEmpty() && lastGone.isPresent() && now.isBefore(lastGone.get().plus(settings.debounce()))) {
         flap = Optional.of(new Flap(lastGone.get(), now, now, 1));
-        log(now, "drift flapping", summary(plan) + "; back " + DurationText.of(Duration.between(lastGone.get(), now))
+        log(now, "drift flapping", summary(plan) + "; back " + DurationText.of(Duration.between(lastGone.get(), now).truncatedTo(ChronoUnit.SECONDS))
             + " after it went: while it comes and goes, a count every " + DurationText.of(FLAP_REPORT)
             + " instead of each change, until it stays or stays away for " + DurationText.of(settings.debounce()));
       } else {
