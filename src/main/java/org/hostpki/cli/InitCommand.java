@@ -118,12 +118,20 @@ final class InitCommand implements Callable<Integer> {
     file.create(
         text.getBytes(StandardCharsets.UTF_8),
         "edit it, or choose another name with -o FILE (" + spec.qualifiedName() + " -o - prints it)");
-    err.println("Wrote " + file.path() + ": a desired state for " + (undetected.isPresent() ? "this host (set host.hostname in it)" : host)
+    err.println("Wrote " + file.path() + ": a desired state for " + (undetected.isPresent() ? "this host (set host.hostname in it)" : named(host))
         + (noAddresses.isPresent() ? " (set host.addresses or host.ignoreInterfaces in it)" : "") + ".");
     String shown = target == null ? "" : " " + named; // the default is where commands look
     err.println("Next: edit it, then 'hostpki validate" + shown + "' and 'hostpki plan" + shown + "'.");
     err.flush();
     return ExitCodes.OK;
+  }
+
+  /** The host as the summary line names it: {@code web01.example.com (192.0.2.10, 2001:db8::1)}. */
+  private static String named(HostIdentity host) {
+    String name = TerminalText.escape(host.fqdn().orElse(host.hostname()));
+    return host.addresses().isEmpty()
+        ? name
+        : name + " (" + String.join(", ", host.addresses().stream().map(IpAddresses::format).toList()) + ")";
   }
 
   /** Creates the default file's folder, {@code /etc/hostpki}, when it is missing (mode 0755). */

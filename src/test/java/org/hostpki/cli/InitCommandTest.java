@@ -37,7 +37,8 @@ class InitCommandTest {
     CliResult init = hostpki(portal, Map.of(), "init", "-o", "host.yaml");
 
     assertThat(init.exitCode()).as(init.toString()).isZero();
-    assertThat(init.err()).startsWith("Wrote " + dir.resolve("host.yaml") + ": a desired state for portal.example.com");
+    assertThat(init.err())
+        .startsWith("Wrote " + dir.resolve("host.yaml") + ": a desired state for portal.example.com (192.0.2.10, 2001:db8::10).\n");
     String text = Files.readString(dir.resolve("host.yaml"));
     assertThat(text)
         .startsWith("# yaml-language-server: $schema=" + Path.of("schema/hostpki-v1.schema.json").toAbsolutePath() + "\n")
