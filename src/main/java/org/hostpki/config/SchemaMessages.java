@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.hostpki.model.TerminalText;
 import tools.jackson.databind.JsonNode;
 
@@ -182,24 +183,25 @@ final class SchemaMessages {
     List<String> allowed = new ArrayList<>(schema.at(objectLocation + "/properties").propertyNames());
     Position at = node instanceof YamlNode.Mapping m ? m.keyPosition(key) : node.position();
     String where = node.path().isEmpty() ? "at the top level" : "in " + node.path();
-    if (!keyLike(key)) {
-      // a line of another file given as the desired state (/etc/shadow's 'root:$6$...:7::' reads
-      // as a key): not into a terminal that may not read that file itself (sudo hostpki check)
-      return new Located(
-          at, "unknown key " + where + ", not a name any desired state uses (hostpki does not repeat"
-              + " it: is this the desired-state file?); the keys here are: " + String.join(", ", allowed));
-    }
     if (objectLocation.equals(SECRET)) {
       // an unquoted password in braces ('password: {hunter2}') reads as a key of the secret's mapping
       return new Located(
           at, "unknown key " + where + " (" + UNREPEATED + "); the keys here are: "
               + String.join(", ", allowed) + ", as in {env: VARIABLE} or {file: path}");
     }
+    Optional<String> meant = Spelling.closest(key, allowed);
+    if (!keyLike(key) && meant.isEmpty()) {
+      // a line of another file given as the desired state (/etc/shadow's 'root:$6$...:7::' reads
+      // as a key): not into a terminal that may not read that file itself (sudo hostpki check).
+      // A key a few letters from one of these (a typo, 'dnsNames::') is repeated: it holds no more.
+      return new Located(
+          at, "unknown key " + where + ", not a name any desired state uses (hostpki does not repeat"
+              + " it: is this the desired-state file?); the keys here are: " + String.join(", ", allowed));
+    }
     String hint =
-        Spelling.closest(key, allowed)
-            .map(s -> "; did you mean '" + s + "'?")
+        meant.map(s -> "; did you mean '" + s + "'?")
             .orElse("; the keys here are: " + String.join(", ", allowed));
-    return new Located(at, "unknown key '" + key + "' " + where + hint);
+    return new Located(at, "unknown key '" + TerminalText.escape(key) + "' " + where + hint);
   }
 
   private static String missing(YamlNode node, String key) {

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.hostpki.model.InstallSpec;
 import org.hostpki.model.InstallTarget;
-import org.hostpki.store.OutputFile;
+import org.hostpki.store.OutputTarget;
 
 /**
  * Turns {@code trust.install} into the installers of this host: which system family it is, which
@@ -166,7 +166,7 @@ public final class InstallTargets {
    * @param real its real path
    */
   private static Optional<String> insideAStore(Path named, Path real) {
-    return OutputFile.enclosingStore(Files.isDirectory(real) ? real : real.getParent())
+    return OutputTarget.enclosingStore(Files.isDirectory(real) ? real : real.getParent())
         .map(
             s -> named + (named.equals(real) ? "" : " (" + real + ")") + " is inside the hostpki store " + s
                 + ", whose files only hostpki apply writes: installing there would change a kept generation."

@@ -49,6 +49,13 @@ public final class OutputReader {
           Optional.empty());
     }
     if (format instanceof OutputFormat.Key key) {
+      // PrivateKeyPem takes a key among certificates: a combined PEM declared anew as a key under
+      // its old name read as the key alone, and the plan said "No changes" with the chain still in.
+      for (PemText.Block block : PemText.blocks(file)) {
+        if (!block.isPrivateKey()) {
+          throw new InvalidMaterialException("holds more than the key: " + block.describe());
+        }
+      }
       PrivateKeyPem.Read read = key.encrypted() ? PrivateKeyPem.read(file, required(password)) : PrivateKeyPem.read(file);
       return new OutputFacts(
           Optional.of(read.key().facts().publicKeyFingerprint()),

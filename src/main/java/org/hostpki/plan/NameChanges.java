@@ -17,7 +17,9 @@ import org.hostpki.model.ServerSpec;
  * one producer of {@code host-identity-changed} and {@code san-changed}. One rule tells them
  * apart: a name or address {@code server.dnsNames} or {@code server.ipAddresses} lists is a SAN
  * change; any other came (or went) with the live host identity when {@code
- * server.includeHostIdentity} is on. Names compare lower-cased, addresses as addresses.
+ * server.includeHostIdentity} is on — but a name that went while the host kept its names was
+ * dropped from {@code server.dnsNames} ({@link #removedWithHost}). Names compare lower-cased,
+ * addresses as addresses.
  *
  * <p>Two questions use it: does a certificate hostpki issues hold exactly the wanted names (what
  * it lacks and what it has too many, {@link #exact}); does a certificate an outside CA issued cover
@@ -63,8 +65,11 @@ final class NameChanges {
     Set<InetAddress> haveIps = new LinkedHashSet<>(haveAddresses);
     Set<InetAddress> wantIps = new LinkedHashSet<>(wanted.ipAddresses());
     Words words = new Words();
-    minus(have, want).forEach(n -> words.add(fromHost(n), "name " + n + " removed"));
-    minus(want, have).forEach(n -> words.add(fromHost(n), "name " + n + " added"));
+    List<String> added = minus(want, have);
+    boolean hostNamesAdded = added.stream().anyMatch(this::fromHost);
+    minus(have, want)
+        .forEach(n -> words.add(removedWithHost(n, hostNamesAdded), "name " + n + " removed"));
+    added.forEach(n -> words.add(fromHost(n), "name " + n + " added"));
     minus(haveIps, wantIps)
         .forEach(a -> words.add(fromHost(a), "address " + IpAddresses.format(a) + " removed"));
     minus(wantIps, haveIps)
@@ -97,6 +102,23 @@ final class NameChanges {
       words.add(false, String.join(", ", sans));
     }
     return words.reasons("the imported certificate does not cover ");
+  }
+
+  /**
+   * Whether a name the certificate holds and the server no longer wants went with the host
+   * identity. Nothing says what the host was called then, nor what {@code server.dnsNames} listed:
+   * a name dropped from there (say {@code www.example.com}) is a SAN change, not the host's. The
+   * host's names go only as the host is renamed, when its new names come in the same change, or
+   * as its domain changes or goes, when the name starts with the host's short name.
+   */
+  private boolean removedWithHost(String name, boolean hostNamesAdded) {
+    if (!fromHost(name)) {
+      return false;
+    }
+    String lower = DnsName.lowerCase(name);
+    int dot = lower.indexOf('.');
+    return hostNamesAdded
+        || (dot > 0 && wanted.dnsNames().stream().anyMatch(w -> fromHost(w) && w.equals(lower.substring(0, dot))));
   }
 
   private boolean fromHost(String name) {

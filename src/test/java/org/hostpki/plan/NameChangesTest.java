@@ -33,17 +33,42 @@ class NameChangesTest {
     ServerSpec server = server(List.of("www.example.com"), List.of(ip("2001:db8::a")), true);
 
     List<Reason> reasons =
-        changes(server).exact(List.of("portal.example.com", "portal", "old"), List.of(ip("192.0.2.9")));
+        changes(server).exact(List.of("old.example.com", "old"), List.of(ip("192.0.2.9")));
 
     assertThat(reasons)
         .containsExactly(
             new Reason(
                 ReasonCode.HOST_IDENTITY_CHANGED,
-                "host identity changed: name old removed, address 192.0.2.9 removed,"
+                "host identity changed: name old.example.com removed, name old removed,"
+                    + " name portal.example.com added, name portal added, address 192.0.2.9 removed,"
                     + " address 192.0.2.10 added"),
             new Reason(
                 ReasonCode.SAN_CHANGED,
                 "SANs changed: name www.example.com added, address 2001:db8::a added"));
+  }
+
+  @Test
+  void testExact_aNameDroppedFromDnsNamesWhileTheHostKeepsItsNamesIsASanChange() {
+    // Found by the desired-state transition matrix: dnsNames [localhost, www.example.com] →
+    // [localhost] said "host identity changed: name www.example.com removed"; the host had not
+    // changed. Nothing records what dnsNames listed before, but the host's own names stayed.
+    ServerSpec server = server(List.of("localhost"), List.of(), true);
+
+    assertThat(
+            changes(server)
+                .exact(List.of("localhost", "www.example.com", "portal.example.com", "portal", "db"), List.of(ip("192.0.2.10"))))
+        .containsExactly(new Reason(ReasonCode.SAN_CHANGED, "SANs changed: name www.example.com removed, name db removed"));
+  }
+
+  @Test
+  void testExact_theHostsFullNameGoneWithItsDomainIsTheHostIdentity() {
+    // The host lost its domain (or it changed): the short name stays, the old FQDN goes with it.
+    ServerSpec server = server(List.of(), List.of(), true);
+    NameChanges changes = new NameChanges(server, ServerNames.of(server, Fixtures.host("portal", null, "192.0.2.10")));
+
+    assertThat(changes.exact(List.of("portal.old.example", "portal"), List.of(ip("192.0.2.10"))))
+        .containsExactly(
+            new Reason(ReasonCode.HOST_IDENTITY_CHANGED, "host identity changed: name portal.old.example removed"));
   }
 
   @Test
