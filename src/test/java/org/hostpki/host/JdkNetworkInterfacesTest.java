@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.hostpki.host.NetworkInterfaces.Nic;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real interfaces of the machine the tests run on: every machine has a loopback one. */
 class JdkNetworkInterfacesTest {
@@ -58,23 +59,21 @@ class JdkNetworkInterfacesTest {
    * does (a bonding driver's file among them aside); without proc/net/dev, the index alone.
    */
   @Test
-  void testSysfsOfThisNamespace_onlyWhenItListsTheInterfacesProcNetDevDoes() throws IOException {
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
-      Path root = fs.getPath("/");
-      sysfs(root, "lo", "1\n", "0x9\n");
-      sysfs(root, "eth0", "2\n", "0x1003\n");
-      Files.writeString(root.resolve("sys/class/net/bonding_masters"), "\n");
-      assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isTrue();
+  void testSysfsOfThisNamespace_onlyWhenItListsTheInterfacesProcNetDevDoes(@TempDir Path root)
+      throws IOException {
+    sysfs(root, "lo", "1\n", "0x9\n");
+    sysfs(root, "eth0", "2\n", "0x1003\n");
+    Files.writeString(root.resolve("sys/class/net/bonding_masters"), "\n");
+    assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isTrue();
 
-      Files.createDirectories(root.resolve("proc/net"));
-      Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo", "eth0"));
-      assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isTrue();
+    Files.createDirectories(root.resolve("proc/net"));
+    Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo", "eth0"));
+    assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isTrue();
 
-      Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo", "eth0", "x"));
-      assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isFalse();
-      Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo"));
-      assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isFalse();
-    }
+    Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo", "eth0", "x"));
+    assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isFalse();
+    Files.writeString(root.resolve("proc/net/dev"), procNetDev("lo"));
+    assertThat(JdkNetworkInterfaces.sysfsOfThisNamespace(root)).isFalse();
   }
 
   private static String procNetDev(String... names) {
