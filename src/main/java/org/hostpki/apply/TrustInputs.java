@@ -22,6 +22,8 @@ import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallEntryNames;
+import org.hostpki.model.InstallSpec;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
@@ -43,6 +45,14 @@ import org.hostpki.pki.Pem;
 public final class TrustInputs {
   /** Hex digits of the fingerprint naming each certificate of a file holding several. */
   static final int NAME_DIGITS = 12;
+
+  /**
+   * The longest name of a trusted certificate that {@code trust.install} installs: its entry name
+   * ({@link InstallEntryNames#tagged}, {@link InstallEntryNames#trusted}) must fit {@link
+   * InstallEntryNames#MAX_LENGTH} after the longest tag.
+   */
+  static final int MAX_INSTALLED_NAME =
+      InstallEntryNames.MAX_LENGTH - InstallEntryNames.trusted("").length() - InstallEntryNames.MAX_TAG_LENGTH - 1;
 
   /** File name endings read from trust directories. */
   public static final List<String> EXTENSIONS = List.of(".pem", ".crt", ".cer");
@@ -86,6 +96,10 @@ public final class TrustInputs {
     CertificatePool pool = new CertificatePool(known);
     SortedMap<String, Certificate> out = new TreeMap<>();
     Map<String, String> origins = new HashMap<>();
+    int maxName =
+        trust.install().filter(i -> i.certificates().contains(InstallSpec.Content.TRUSTED)).isPresent()
+            ? MAX_INSTALLED_NAME
+            : Integer.MAX_VALUE;
     for (TrustedCertificateSource source : trust.certificates()) {
       List<Certificate> certs;
       String origin = source.origin().toString();
@@ -96,7 +110,7 @@ public final class TrustInputs {
         String pem = ((TrustedCertificateSource.Content.Inline) source.content()).pem();
         certs = parse(origin + " (inline pem)", pem.getBytes(StandardCharsets.UTF_8), pool);
       }
-      add(out, origins, source.name(), certs, origin);
+      add(out, origins, source.name(), certs, origin, maxName);
     }
     for (Path dir : trust.directories()) {
       SourcePosition named = trust.directoryOrigins().get(dir);
@@ -124,7 +138,7 @@ public final class TrustInputs {
                   + "' (from the file name) may only hold letters, digits, '.', '_' and '-';"
                   + " rename the file");
         }
-        add(out, origins, name, read.get(i).get(), file.toString());
+        add(out, origins, name, read.get(i).get(), file.toString(), maxName);
       }
     }
     return out;
@@ -135,7 +149,8 @@ public final class TrustInputs {
       Map<String, String> origins,
       String name,
       List<Certificate> certs,
-      String origin) {
+      String origin,
+      int maxName) {
     // The same certificate twice in one file is one entry.
     Map<String, Certificate> byFingerprint = new java.util.LinkedHashMap<>();
     certs.forEach(c -> byFingerprint.putIfAbsent(c.fingerprint().hex(), c));
@@ -144,6 +159,18 @@ public final class TrustInputs {
     int i = 0;
     for (Certificate certificate : byFingerprint.values()) {
       String entry = names.get(i++);
+      if (entry.length() > maxName) {
+        throw new HostpkiException(
+            origin
+                + ": the name '"
+                + entry
+                + "' is "
+                + entry.length()
+                + " characters long; trust.install installs trusted certificates under names of at most "
+                + maxName
+                + (entry.length() > name.length() ? " (with the fingerprint of each certificate of a file holding several)" : "")
+                + "; choose a shorter name (or rename the file)");
+      }
       if (StoreLayout.CA_ALIASES.contains(entry.toLowerCase(Locale.ROOT))) {
         throw new HostpkiException(
             origin

@@ -132,6 +132,27 @@ class TrustInputsTest {
         .containsExactly("n-0123456789ab9999", "n-0123456789abcdef1111", "n-0123456789abcdef0000");
   }
 
+  @Test
+  void testRead_installedNameTooLongWithItsFingerprintIsAnErrorNamingIt() throws IOException {
+    Path two = writePem("trusted/two.pem", root("One"), root("Two"));
+    String name = "n".repeat(TrustInputs.MAX_INSTALLED_NAME - 12);
+    TrustSpec installed =
+        new TrustSpec(
+            true, false, List.of(fromFile(name, two, 3)), List.of(), false, org.hostpki.model.TrustFilters.NONE,
+            java.util.Optional.of(
+                new org.hostpki.model.InstallSpec(
+                    List.of(org.hostpki.model.InstallSpec.Content.TRUSTED), true, false, List.of(),
+                    java.util.Optional.empty(), List.of(), new SourcePosition(yaml, 5, 3))),
+            List.of(), Map.of());
+
+    assertThatThrownBy(() -> inputs.read(installed))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(yaml + ":3:7")
+        .hasMessageContaining("is " + (TrustInputs.MAX_INSTALLED_NAME + 1) + " characters long")
+        .hasMessageContaining("choose a shorter name");
+    assertThat(read(List.of(fromFile(name, two, 3)))).as("nothing installed: no limit").hasSize(2);
+  }
+
   private static String hex12(Certificate c) {
     return c.fingerprint().hex().substring(0, 12);
   }
