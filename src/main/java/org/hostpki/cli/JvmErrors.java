@@ -48,13 +48,15 @@ final class JvmErrors {
               + " LimitNOFILE= in a systemd unit) and run it again." + NEVER_HALF_WRITTEN,
           error);
     }
-    if (error instanceof LinkageError) {
+    if (error instanceof LinkageError && !(error instanceof ExceptionInInitializerError)) {
       // NoClassDefFoundError, ClassFormatError, NoSuchMethodError: the JVM reads its jars while it
       // runs, and a jar copied over the running one (cp or install write the same file) has other
-      // bytes at the offsets it read at start, or other code.
+      // bytes at the offsets it read at start, or other code. Not an ExceptionInInitializerError,
+      // also a LinkageError: the JVM passes a class initialiser's Errors as they are, so it wraps
+      // an exception of hostpki's own code, a bug to report.
       return new HostpkiException(
-          "hostpki's own code could not be loaded (" + error.getClass().getSimpleName() + " for "
-              + error.getMessage() + "): were its jars replaced while it"
+          "hostpki's own code could not be loaded (" + error.getClass().getSimpleName()
+              + (error.getMessage() == null ? "" : " for " + error.getMessage()) + "): were its jars replaced while it"
               + " ran, copied over the running ones (cp, install) instead of unpacked beside them and"
               + " the link switched (README, \"Install\")? Run it again (systemd restarts a watch that"
               + " stops this way); if this happens again, install hostpki anew." + NEVER_HALF_WRITTEN,

@@ -62,7 +62,7 @@ final class ManPages {
     t.section("EXIT STATUS");
     t.tightlyTagged(List.of(
         Map.entry("0", "Success; for plan also with changes pending."),
-        Map.entry("1", "An error: an invalid desired state, an unreadable store, a refused apply. Nothing on disk changed. Also a run that would have exited 0, 2 or 3 but could not write its standard output (a full disk): what it did to the store stands."),
+        Map.entry("1", "An error: an invalid desired state, an unreadable store, a refused apply. Nothing on disk changed. Also a run that would have exited 0 but could not write its standard output (a full disk): what it did to the store stands (a 2, 3 or 64 stays)."),
         Map.entry("2", "Changes or hooks are pending (only plan --detailed-exitcode, apply --check, sign --check and revoke --check); for check, changes are pending."),
         Map.entry("3", "The store is at the desired state, but a hook failed (apply, rollback): it is recorded, and the next apply, watch tick or timer run runs it again; for check, a hook is pending."),
         Map.entry("64", "A usage error: an unknown option or command, a missing or malformed argument.")));
@@ -70,6 +70,7 @@ final class ManPages {
     t.section("ENVIRONMENT");
     t.tagged("HOSTPKI_PASSWORD", "A conventional variable for the store password; the desired state names the variable it reads (store.password.env).");
     t.tagged("NO_COLOR", "When set, no colours on a terminal (as --no-color).");
+    t.tagged("TERM", "dumb, empty or unset: no colours and no progress line on a terminal, as its escape sequences may not be known there.");
     t.tagged("COLUMNS", "The width help is wrapped at; by default the terminal's width.");
     t.tagged("LC_ALL, LC_CTYPE, LANG", "File names and arguments are read as UTF-8: a C or POSIX locale (systemd's and cron's default) runs as C.UTF-8, and hooks inherit LC_CTYPE=C.UTF-8; an LC_ALL set on purpose is kept.");
     t.tagged("JAVA_HOME", "The Java runtime (17 or later) to run with; by default java on PATH.");

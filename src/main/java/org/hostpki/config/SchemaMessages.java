@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.hostpki.model.TerminalText;
 import tools.jackson.databind.JsonNode;
 
@@ -177,18 +178,19 @@ final class SchemaMessages {
     List<String> allowed = new ArrayList<>(schema.at(objectLocation + "/properties").propertyNames());
     Position at = node instanceof YamlNode.Mapping m ? m.keyPosition(key) : node.position();
     String where = node.path().isEmpty() ? "at the top level" : "in " + node.path();
-    if (!key.matches(KEY_LIKE)) {
+    Optional<String> meant = Spelling.closest(key, allowed);
+    if (!key.matches(KEY_LIKE) && meant.isEmpty()) {
       // a line of another file given as the desired state (/etc/shadow's 'root:$6$...:7::' reads
-      // as a key): not into a terminal that may not read that file itself (sudo hostpki check)
+      // as a key): not into a terminal that may not read that file itself (sudo hostpki check).
+      // A key a few letters from one of these (a typo, 'dnsNames::') is repeated: it holds no more.
       return new Located(
           at, "unknown key " + where + ", not a name any desired state uses (hostpki does not repeat"
               + " it: is this the desired-state file?); the keys here are: " + String.join(", ", allowed));
     }
     String hint =
-        Spelling.closest(key, allowed)
-            .map(s -> "; did you mean '" + s + "'?")
+        meant.map(s -> "; did you mean '" + s + "'?")
             .orElse("; the keys here are: " + String.join(", ", allowed));
-    return new Located(at, "unknown key '" + key + "' " + where + hint);
+    return new Located(at, "unknown key '" + TerminalText.escape(key) + "' " + where + hint);
   }
 
   private static String missing(YamlNode node, String key) {

@@ -43,6 +43,10 @@ final class YamlReader {
   static final int MAX_DEPTH = 64;
 
   private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL);
+  /** The types of YAML's tag repository (yaml.org/type), named by {@code !!}: no one's secret. */
+  private static final Set<String> YAML_TAGS =
+      Set.of("str", "int", "float", "bool", "null", "binary", "timestamp", "map", "seq", "omap",
+          "pairs", "set", "merge", "value", "yaml");
   private static final ScalarResolver CORE = new CoreSchema().getScalarResolver();
 
   private final Problems problems;
@@ -193,16 +197,18 @@ final class YamlReader {
   private void unsupportedTag(Tag tag, Position at) {
     problems.error(
         at, "the YAML tag '" + tagName(tag) + "' is not supported in a desired-state file; write a plain value"
-            + (tagName(tag).equals("!...") ? " (in quotes if it starts with '!')" : ""));
+            + (tagName(tag).endsWith("!...") ? " (in quotes if it starts with '!')" : ""));
   }
 
   /**
-   * A tag's name as the file wrote it. A local tag other than Ansible's {@code !vault} is not
-   * repeated: an unquoted password starting with '!' reads as one.
+   * A tag's name as the file wrote it. A local tag other than Ansible's {@code !vault}, and a
+   * {@code !!} tag YAML does not define, is not repeated: an unquoted password starting with '!'
+   * or '!!' reads as one.
    */
   private static String tagName(Tag tag) {
     if (tag.getValue().startsWith(Tag.PREFIX)) {
-      return "!!" + tag.getValue().substring(Tag.PREFIX.length());
+      String name = tag.getValue().substring(Tag.PREFIX.length());
+      return YAML_TAGS.contains(name) ? "!!" + name : "!!...";
     }
     return tag.getValue().equals("!vault") ? tag.getValue() : "!...";
   }

@@ -58,6 +58,21 @@ class JvmErrorsTest {
         .contains("Run it again", "never left half-written");
   }
 
+  /**
+   * An exception in a class initialiser is a LinkageError too, but a bug of hostpki's own code
+   * (the JVM wraps no Error there): reported as one, not as jars replaced while it ran.
+   */
+  @Test
+  void anExceptionInAClassInitialiserIsAnInternalErrorNotReplacedJars() throws IOException {
+    Error error = new ExceptionInInitializerError(new IllegalStateException("no such curve"));
+
+    CliResult run = planFailingWith(error).assertExitCode(1);
+
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err()).startsWith("error: internal error: java.lang.ExceptionInInitializerError")
+        .contains("report it").doesNotContain("replaced", "null");
+  }
+
   /** The JDK reports a thread refused by the process limit as an OutOfMemoryError: not the heap. */
   @Test
   void aThreadRefusedByTheProcessLimitNamesThatLimitNotTheHeap() throws IOException {
