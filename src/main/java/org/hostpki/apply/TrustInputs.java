@@ -22,6 +22,8 @@ import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallEntryNames;
+import org.hostpki.model.InstallSpec;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
@@ -33,11 +35,25 @@ import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 
 /**
- * Reads the declared trusted certificates from their sources. A file holding several
- * certificates yields the names {@code NAME}, {@code NAME-2}, {@code NAME-3} … in file order; a
- * file that is not a certificate is an error naming it, never skipped.
+ * Reads the declared trusted certificates from their sources. A file holding one certificate
+ * yields the name {@code NAME}; a file holding several yields {@code NAME-HEX} for each, HEX being
+ * the first {@value #NAME_DIGITS} hex digits of its SHA-256 fingerprint (see {@link
+ * #entryNames}), so that a name always means the same certificate and removing one certificate
+ * from a bundle removes one entry; a file that is not a certificate is an error naming it, never
+ * skipped.
  */
 public final class TrustInputs {
+  /** Hex digits of the fingerprint naming each certificate of a file holding several. */
+  static final int NAME_DIGITS = 12;
+
+  /**
+   * The longest name of a trusted certificate that {@code trust.install} installs: its entry name
+   * ({@link InstallEntryNames#tagged}, {@link InstallEntryNames#trusted}) must fit {@link
+   * InstallEntryNames#MAX_LENGTH} after the longest tag.
+   */
+  static final int MAX_INSTALLED_NAME =
+      InstallEntryNames.MAX_LENGTH - InstallEntryNames.trusted("").length() - InstallEntryNames.MAX_TAG_LENGTH - 1;
+
   /** File name endings read from trust directories. */
   public static final List<String> EXTENSIONS = List.of(".pem", ".crt", ".cer");
 
@@ -80,6 +96,10 @@ public final class TrustInputs {
     CertificatePool pool = new CertificatePool(known);
     SortedMap<String, Certificate> out = new TreeMap<>();
     Map<String, String> origins = new HashMap<>();
+    int maxName =
+        trust.install().filter(i -> i.certificates().contains(InstallSpec.Content.TRUSTED)).isPresent()
+            ? MAX_INSTALLED_NAME
+            : Integer.MAX_VALUE;
     for (TrustedCertificateSource source : trust.certificates()) {
       List<Certificate> certs;
       String origin = source.origin().toString();
@@ -90,7 +110,7 @@ public final class TrustInputs {
         String pem = ((TrustedCertificateSource.Content.Inline) source.content()).pem();
         certs = parse(origin + " (inline pem)", pem.getBytes(StandardCharsets.UTF_8), pool);
       }
-      add(out, origins, source.name(), certs, origin);
+      add(out, origins, source.name(), certs, origin, maxName);
     }
     for (Path dir : trust.directories()) {
       SourcePosition named = trust.directoryOrigins().get(dir);
@@ -118,7 +138,7 @@ public final class TrustInputs {
                   + "' (from the file name) may only hold letters, digits, '.', '_' and '-';"
                   + " rename the file");
         }
-        add(out, origins, name, read.get(i).get(), file.toString());
+        add(out, origins, name, read.get(i).get(), file.toString(), maxName);
       }
     }
     return out;
@@ -129,9 +149,28 @@ public final class TrustInputs {
       Map<String, String> origins,
       String name,
       List<Certificate> certs,
-      String origin) {
-    for (int i = 0; i < certs.size(); i++) {
-      String entry = i == 0 ? name : name + "-" + (i + 1);
+      String origin,
+      int maxName) {
+    // The same certificate twice in one file is one entry.
+    Map<String, Certificate> byFingerprint = new java.util.LinkedHashMap<>();
+    certs.forEach(c -> byFingerprint.putIfAbsent(c.fingerprint().hex(), c));
+    List<String> names =
+        byFingerprint.size() == 1 ? List.of(name) : entryNames(name, List.copyOf(byFingerprint.keySet()));
+    int i = 0;
+    for (Certificate certificate : byFingerprint.values()) {
+      String entry = names.get(i++);
+      if (entry.length() > maxName) {
+        throw new HostpkiException(
+            origin
+                + ": the name '"
+                + entry
+                + "' is "
+                + entry.length()
+                + " characters long; trust.install installs trusted certificates under names of at most "
+                + maxName
+                + (entry.length() > name.length() ? " (with the fingerprint of each certificate of a file holding several)" : "")
+                + "; choose a shorter name (or rename the file)");
+      }
       if (StoreLayout.CA_ALIASES.contains(entry.toLowerCase(Locale.ROOT))) {
         throw new HostpkiException(
             origin
@@ -152,8 +191,36 @@ public final class TrustInputs {
                 + origin
                 + "; rename one of them");
       }
-      out.put(entry, certs.get(i));
+      out.put(entry, certificate);
     }
+  }
+
+  /**
+   * The entry names of the distinct certificates of one file holding several, given their SHA-256
+   * fingerprints (lower-case hex, distinct): {@code NAME-} and the first {@value #NAME_DIGITS} hex
+   * digits; when two share those, each of them takes 4 digits more until no other certificate of
+   * the file shares its prefix. A name depends only on its certificate and the others it collides
+   * with, never on file order.
+   */
+  static List<String> entryNames(String name, List<String> fingerprints) {
+    List<String> names = new ArrayList<>(fingerprints.size());
+    Map<String, Integer> prefixes = new HashMap<>();
+    fingerprints.forEach(f -> prefixes.merge(f.substring(0, NAME_DIGITS), 1, Integer::sum));
+    for (String fingerprint : fingerprints) {
+      int digits = NAME_DIGITS;
+      if (prefixes.get(fingerprint.substring(0, digits)) > 1) { // about 1e-5 in 100,000
+        while (digits < fingerprint.length() && sharesPrefix(fingerprint, digits, fingerprints)) {
+          digits += 4;
+        }
+      }
+      names.add(name + "-" + fingerprint.substring(0, Math.min(digits, fingerprint.length())));
+    }
+    return names;
+  }
+
+  private static boolean sharesPrefix(String fingerprint, int digits, List<String> fingerprints) {
+    String prefix = fingerprint.substring(0, digits);
+    return fingerprints.stream().anyMatch(f -> !f.equals(fingerprint) && f.startsWith(prefix));
   }
 
   /** @param at where the desired state names the folder, with ": ", or empty */

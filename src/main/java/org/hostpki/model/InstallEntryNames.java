@@ -33,6 +33,9 @@ public final class InstallEntryNames {
   /** At most this much of the store folder's name goes into a tag. */
   static final int MAX_TAG_LABEL = 20;
 
+  /** The longest {@linkplain #tag tag}: its label, '-' and 8 hex digits. */
+  public static final int MAX_TAG_LENGTH = MAX_TAG_LABEL + 1 + 8;
+
   private InstallEntryNames() {}
 
   /** The entry name of a declared trusted certificate. */

@@ -61,7 +61,14 @@ final class TrustPlan {
       CertificateFacts c = e.getValue();
       CertificateFacts old = have.get(name);
       if (old == null) {
-        put(name, c, Action.CREATE, new Reason(ReasonCode.TRUST_ADDED, PlanWords.certificate(c)));
+        String was = renamed().get(c.fingerprint());
+        put(
+            name,
+            c,
+            Action.CREATE,
+            new Reason(
+                ReasonCode.TRUST_ADDED,
+                PlanWords.certificate(c) + (was == null ? "" : "; was trust/" + was + why(name, c))));
         any = true;
       } else if (!old.fingerprint().equals(c.fingerprint())) {
         put(
@@ -89,7 +96,7 @@ final class TrustPlan {
             new Change(
                 Address.trust(e.getKey()),
                 Action.DELETE,
-                List.of(new Reason(ReasonCode.TRUST_REMOVED, "no longer declared")),
+                List.of(new Reason(ReasonCode.TRUST_REMOVED, noLongerDeclared(e.getValue()))),
                 new Intent.RemoveTrusted(e.getKey()),
                 PlanWords.certificateAttributes(e.getValue()),
                 Attributes.none()));
@@ -102,6 +109,46 @@ final class TrustPlan {
     warnOfDuplicates(want);
     warnOfSameSubjectAndKey(want);
     return any;
+  }
+
+  /** Why a certificate has a new name, when the new one is a fingerprint name. */
+  private static String why(String newName, CertificateFacts c) {
+    return newName.contains("-" + c.fingerprint().hex().substring(0, 12))
+        ? " (each certificate of a file holding several is named by its fingerprint)"
+        : "";
+  }
+
+  private Map<Fingerprint, String> renamedFrom; // the store's undeclared entries, by fingerprint
+  private Map<Fingerprint, String> renamedTo; // the declared entries new to the store, likewise
+
+  /** The store's entries deleted by pruning, by fingerprint: a new name may be an old one's. */
+  private Map<Fingerprint, String> renamed() {
+    if (renamedFrom == null) {
+      renamedFrom =
+          in.desired().trust().prune() ? newNames(observed.trusted(), in.desiredTrust()) : Map.of();
+    }
+    return renamedFrom;
+  }
+
+  private String noLongerDeclared(CertificateFacts c) {
+    if (renamedTo == null) {
+      renamedTo = newNames(in.desiredTrust(), observed.trusted());
+    }
+    String now = renamedTo.get(c.fingerprint());
+    return now == null ? "no longer declared" : "no longer declared; now trust/" + now + why(now, c);
+  }
+
+  /** The entries of {@code names} that {@code others} lacks, by fingerprint (the first name of each). */
+  private static Map<Fingerprint, String> newNames(
+      Map<String, CertificateFacts> names, Map<String, CertificateFacts> others) {
+    Map<Fingerprint, String> byFingerprint = new java.util.HashMap<>();
+    names.forEach(
+        (name, c) -> {
+          if (!others.containsKey(name)) {
+            byFingerprint.putIfAbsent(c.fingerprint(), name);
+          }
+        });
+    return byFingerprint;
   }
 
   private void put(String name, CertificateFacts c, Action action, Reason reason) {

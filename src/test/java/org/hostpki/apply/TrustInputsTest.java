@@ -89,16 +89,72 @@ class TrustInputsTest {
   }
 
   @Test
-  void testRead_fileWithSeveralCertificatesGivesNameThenName2Name3InFileOrder() throws IOException {
+  void testRead_fileWithSeveralCertificatesNamesEachByItsFingerprintAndOneCopyOfARepeat() throws IOException {
     Certificate a = root("A");
     Certificate b = root("B");
     Certificate c = root("C");
-    Path file = writePem("trusted/chain.pem", a, b, c);
+    Path file = writePem("trusted/chain.pem", a, b, a, c);
+    Path reordered = writePem("trusted/reordered.pem", c, a);
 
     SortedMap<String, Certificate> read = read(List.of(fromFile("partner", file, 4)));
 
-    assertThat(read.keySet()).containsExactly("partner", "partner-2", "partner-3");
-    assertThat(read.values()).containsExactly(a, b, c);
+    assertThat(read)
+        .containsOnly(
+            Map.entry("partner-" + hex12(a), a), Map.entry("partner-" + hex12(b), b), Map.entry("partner-" + hex12(c), c));
+    assertThat(read(List.of(fromFile("partner", reordered, 4))))
+        .as("a name means a certificate, whatever the file order")
+        .containsOnly(Map.entry("partner-" + hex12(a), a), Map.entry("partner-" + hex12(c), c));
+  }
+
+  @Test
+  void testRead_fileHoldingOneCertificateTwiceKeepsTheBareName() throws IOException {
+    Certificate a = root("A");
+
+    assertThat(read(List.of(fromFile("partner", writePem("trusted/twice.pem", a, a), 4))))
+        .containsExactly(Map.entry("partner", a));
+  }
+
+  @Test
+  void testEntryNames_collidingPrefixesTakeFourDigitsMoreUntilTheyDifferAndTheRestKeep12() {
+    String x = "0123456789ab" + "cdef" + "0".repeat(48);
+    String y = "0123456789ab" + "cdef" + "1".repeat(48);
+    String z = "0123456789ab" + "9999" + "2".repeat(48);
+    String w = "fedcba987654" + "3".repeat(52);
+
+    assertThat(TrustInputs.entryNames("n", List.of(w, x, y, z)))
+        .containsExactly(
+            "n-fedcba987654",
+            "n-0123456789abcdef0000",
+            "n-0123456789abcdef1111",
+            "n-0123456789ab9999");
+    assertThat(TrustInputs.entryNames("n", List.of(z, y, x)))
+        .as("deterministic whatever the order")
+        .containsExactly("n-0123456789ab9999", "n-0123456789abcdef1111", "n-0123456789abcdef0000");
+  }
+
+  @Test
+  void testRead_installedNameTooLongWithItsFingerprintIsAnErrorNamingIt() throws IOException {
+    Path two = writePem("trusted/two.pem", root("One"), root("Two"));
+    String name = "n".repeat(TrustInputs.MAX_INSTALLED_NAME - 12);
+    TrustSpec installed =
+        new TrustSpec(
+            true, false, List.of(fromFile(name, two, 3)), List.of(), false, org.hostpki.model.TrustFilters.NONE,
+            java.util.Optional.of(
+                new org.hostpki.model.InstallSpec(
+                    List.of(org.hostpki.model.InstallSpec.Content.TRUSTED), true, false, List.of(),
+                    java.util.Optional.empty(), List.of(), new SourcePosition(yaml, 5, 3))),
+            List.of(), Map.of());
+
+    assertThatThrownBy(() -> inputs.read(installed))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(yaml + ":3:7")
+        .hasMessageContaining("is " + (TrustInputs.MAX_INSTALLED_NAME + 1) + " characters long")
+        .hasMessageContaining("choose a shorter name");
+    assertThat(read(List.of(fromFile(name, two, 3)))).as("nothing installed: no limit").hasSize(2);
+  }
+
+  private static String hex12(Certificate c) {
+    return c.fingerprint().hex().substring(0, 12);
   }
 
   @Test
@@ -137,10 +193,13 @@ class TrustInputsTest {
   }
 
   @Test
-  void testRead_directoryFileWithSeveralCertificatesGivesNumberedNames() throws IOException {
-    writePem("trusted.d/bundle.crt", root("One"), root("Two"));
+  void testRead_directoryFileWithSeveralCertificatesGivesFingerprintNames() throws IOException {
+    Certificate one = root("One");
+    Certificate two = root("Two");
+    writePem("trusted.d/bundle.crt", one, two);
 
-    assertThat(read(List.of(), etc.resolve("trusted.d")).keySet()).containsExactly("bundle", "bundle-2");
+    assertThat(read(List.of(), etc.resolve("trusted.d")).keySet())
+        .containsExactlyInAnyOrder("bundle-" + hex12(one), "bundle-" + hex12(two));
   }
 
   @Test
@@ -242,12 +301,13 @@ class TrustInputsTest {
   }
 
   @Test
-  void testRead_numberedNameOfASecondCertificateClashingWithADeclaredNameNamesBoth() throws IOException {
-    Path two = writePem("trusted/two.pem", root("One"), root("Two"));
+  void testRead_fingerprintNameOfACertificateClashingWithADeclaredNameNamesBoth() throws IOException {
+    Certificate one = root("One");
+    Path two = writePem("trusted/two.pem", one, root("Two"));
     Path other = writePem("trusted/other.pem", root("Other"));
 
-    assertThatThrownBy(() -> read(List.of(fromFile("a", two, 3), fromFile("a-2", other, 4))))
-        .hasMessageContaining("'a-2' is declared twice")
+    assertThatThrownBy(() -> read(List.of(fromFile("a", two, 3), fromFile("a-" + hex12(one), other, 4))))
+        .hasMessageContaining("'a-" + hex12(one) + "' is declared twice")
         .hasMessageContaining(yaml + ":3:7")
         .hasMessageContaining(yaml + ":4:7");
   }

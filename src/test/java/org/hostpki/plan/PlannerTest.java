@@ -482,6 +482,22 @@ class PlannerTest {
   }
 
   @Test
+  void testPlan_entryRenamedToItsFingerprintNameSaysWhyOnBothSides() {
+    DesiredState d = desired();
+    Fixtures.Store s = converged(d, portal);
+    CertificateFacts second = Fixtures.trusted("second", NOW.plus(Duration.ofDays(400)));
+    s.trusted.put("bundle-2", second); // as a store from before fingerprint names has it
+    s.deriveOutputs(d);
+    String now = "bundle-" + second.fingerprint().hex().substring(0, 12);
+
+    Plan plan = planner.plan(input(d, portal, new TreeMap<>(Map.of(now, second)), s.observed(), NOW));
+
+    String why = " (each certificate of a file holding several is named by its fingerprint)";
+    assertThat(change(plan, "trust/" + now).reasonText()).endsWith("CN=second; was trust/bundle-2" + why);
+    assertThat(change(plan, "trust/bundle-2").reasonText()).isEqualTo("no longer declared; now trust/" + now + why);
+  }
+
+  @Test
   void testPlan_pruneOffKeepsUnmanagedTrust() {
     DesiredState d =
         Fixtures.withTrust(desired(), new TrustSpec(false, false, List.of(), List.of()));

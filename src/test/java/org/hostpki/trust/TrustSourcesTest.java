@@ -61,15 +61,16 @@ class TrustSourcesTest {
     TrustWorkspace.Run run = ws.apply();
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(trustNames()).containsExactly("a.crt", "b.crt", "c-2.crt", "c-3.crt", "c.crt");
+    assertThat(trustNames())
+        .containsExactlyInAnyOrder("a.crt", "b.crt", "c-" + hex12(c1) + ".crt", "c-" + hex12(c2) + ".crt", "c-" + hex12(c3) + ".crt");
     assertThat(ws.readText("trust/b.crt")).isEqualTo(b.pem());
-    assertThat(ws.readText("trust/c.crt")).isEqualTo(c1.pem());
-    assertThat(ws.readText("trust/c-2.crt")).isEqualTo(c2.pem());
-    assertThat(ws.readText("trust/c-3.crt")).isEqualTo(c3.pem());
+    assertThat(ws.readText("trust/c-" + hex12(c1) + ".crt")).isEqualTo(c1.pem());
+    assertThat(ws.readText("trust/c-" + hex12(c2) + ".crt")).isEqualTo(c2.pem());
+    assertThat(ws.readText("trust/c-" + hex12(c3) + ".crt")).isEqualTo(c3.pem());
   }
 
   @Test
-  void testApply_inlinePemWithTwoCertificatesYieldsNameAndName2() throws IOException {
+  void testApply_inlinePemWithTwoCertificatesYieldsFingerprintNames() throws IOException {
     Certificate first = root("Inline One");
     Certificate second = root("Inline Two");
     String pem = Pem.certificates(List.of(first, second));
@@ -82,8 +83,30 @@ class TrustSourcesTest {
     TrustWorkspace.Run run = ws.apply();
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(ws.readText("trust/switch.crt")).isEqualTo(first.pem());
-    assertThat(ws.readText("trust/switch-2.crt")).isEqualTo(second.pem());
+    assertThat(ws.readText("trust/switch-" + hex12(first) + ".crt")).isEqualTo(first.pem());
+    assertThat(ws.readText("trust/switch-" + hex12(second) + ".crt")).isEqualTo(second.pem());
+  }
+
+  private static String hex12(Certificate c) {
+    return c.fingerprint().hex().substring(0, 12);
+  }
+
+  @Test
+  void testPlan_removingTheFirstCertificateOfABundlePlansOneDeleteOnly() throws IOException {
+    List<Certificate> bundle = java.util.stream.IntStream.range(0, 50).mapToObj(i -> root("Bundle " + i)).toList();
+    writePem(dir.resolve("trusted.d/bundle.pem"), bundle.toArray(Certificate[]::new));
+    ws.desired("directories: [trusted.d]");
+    TrustWorkspace.Run applied = ws.apply();
+    assertThat(applied.exitCode()).as(applied.toString()).isZero();
+    writePem(dir.resolve("trusted.d/bundle.pem"), bundle.subList(1, 50).toArray(Certificate[]::new));
+
+    TrustWorkspace.Run run = ws.plan();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out().lines().filter(l -> l.contains("trust/")).map(l -> l.replaceAll(" +", " ")))
+        .as(run.out())
+        .containsExactly("- trust/bundle-" + hex12(bundle.get(0)) + " delete no longer declared");
+    assertThat(run.out()).contains("Plan: 0 to create, 0 to replace, 2 to update, 1 to delete, ");
   }
 
   /** File name, content, and words the error must contain besides the file's path. */
@@ -174,8 +197,9 @@ class TrustSourcesTest {
 
   @Test
   void testPlan_secondCertificateOfAFileClashingWithAnotherFileNamesBoth() throws IOException {
-    writePem(dir.resolve("trusted.d/bundle.pem"), root("Bundle One"), root("Bundle Two"));
-    writePem(dir.resolve("trusted.d/bundle-2.pem"), root("Other"));
+    Certificate one = root("Bundle One");
+    writePem(dir.resolve("trusted.d/bundle.pem"), one, root("Bundle Two"));
+    writePem(dir.resolve("trusted.d/bundle-" + hex12(one) + ".pem"), root("Other"));
     ws.desired("directories: [trusted.d]");
 
     TrustWorkspace.Run run = ws.plan();
@@ -183,9 +207,9 @@ class TrustSourcesTest {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(run.err())
         .contains(
-            "'bundle-2'",
+            "'bundle-" + hex12(one) + "'",
             dir.resolve("trusted.d/bundle.pem").toString(),
-            dir.resolve("trusted.d/bundle-2.pem").toString());
+            dir.resolve("trusted.d/bundle-" + hex12(one) + ".pem").toString());
   }
 
   @Test
