@@ -255,7 +255,7 @@ class LauncherFirstBuildTest {
     Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
     Path release = tools.resolve("jdk/release");
 
-    for (String old : java.util.List.of("1.8.0_392", "11.0.21", "16")) {
+    for (String old : java.util.List.of("1.8.0_392", "11.0.21", "16", "16-ea", "9-ea")) {
       Files.writeString(release, "JAVA_VERSION=\"" + old + "\"\n");
       ProcessResult run = launch("--version");
       assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
