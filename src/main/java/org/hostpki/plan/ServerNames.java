@@ -74,7 +74,12 @@ public record ServerNames(Subject subject, List<String> dnsNames, List<InetAddre
                 + ips
                 + " of server.ipAddresses"
                 + (server.includeHostIdentity()
-                    ? ", " + hostNames + " host names and " + hostAddresses + " addresses of the host identity"
+                    ? ", "
+                        + hostNames
+                        + (hostNames == 1 ? " host name and " : " host names and ")
+                        + hostAddresses
+                        + (hostAddresses == 1 ? " address" : " addresses")
+                        + " of the host identity"
                     : "")
                 + "), more than the "
                 + ServerSpec.MAX_SUBJECT_ALT_NAMES

@@ -586,7 +586,7 @@ class PlannerTest {
     assertThat(plan.refusals().get(0).message())
         .startsWith(
             "the server certificate would carry 1003 subject alternative names (600 of server.dnsNames,"
-                + " 400 of server.ipAddresses, 2 host names and 1 addresses of the host identity), more"
+                + " 400 of server.ipAddresses, 2 host names and 1 address of the host identity), more"
                 + " than the 1000 one certificate can carry")
         .endsWith("or set server.includeHostIdentity: false");
     assertThat(atTheLimit.refusals()).isEmpty();
