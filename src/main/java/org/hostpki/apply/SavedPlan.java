@@ -38,7 +38,9 @@ public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanI
       throw new HostpkiException(
           "saved plan " + file + " " + FileReasons.of(e) + "; give the file 'hostpki plan --out' wrote");
     } catch (JsonReader.MalformedJsonException e) {
-      throw new HostpkiException(file + ": not a hostpki plan (" + e.getMessage() + ")");
+      // Not what the parser quotes: 'apply --plan /etc/shadow' under sudo would show its content.
+      throw new HostpkiException(
+          file + ": not a hostpki plan file (not JSON); make one with 'hostpki plan --out FILE'");
     }
     if (root == null || !root.isObject() || !root.has("format_version") || text(root, "basis").isEmpty()) {
       throw new HostpkiException(

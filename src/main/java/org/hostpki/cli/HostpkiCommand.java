@@ -10,6 +10,7 @@ import org.hostpki.check.Status;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,7 +20,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "hostpki",
-    mixinStandardHelpOptions = true,
     versionProvider = HostpkiCommand.Version.class,
     description = "Declarative reconciler for a host's TLS identity: internal CA, server certificate, trust store.",
     footer = {
@@ -41,13 +41,17 @@ import picocli.CommandLine.Option;
       "'hostpki COMMAND --help' shows a command's options and what it exits with."
     })
 public final class HostpkiCommand implements Runnable {
+  @Mixin HelpOption help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+  boolean version;
 
   @Option(names = "--debug", description = "Print stack traces of errors (for bug reports).", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
 
   @Option(
       names = "--no-color",
-      description = "No colours, also on a terminal (so does NO_COLOR set, or TERM=dumb).",
+      description = "No colours, also on a terminal (so does NO_COLOR set, or TERM dumb, empty or unset).",
       scope = CommandLine.ScopeType.INHERIT)
   boolean noColor;
 
@@ -134,7 +138,9 @@ public final class HostpkiCommand implements Runnable {
    * Every command prints through a {@link TerminalWriter}, which lets no control character from
    * outside reach the terminal. picocli's own colours would be escaped by it, so its help is plain.
    * Colours go only to a terminal, and not with {@code --no-color}, {@code NO_COLOR} or {@code
-   * TERM=dumb}; the transient progress line only to a terminal that can erase it.
+   * TERM=dumb}; the transient progress line only to a terminal that can erase it. No TERM, or an
+   * empty one (a service's, or ssh without a pty request, then a terminal), counts as dumb: what
+   * the terminal does with escape sequences is not known.
    */
   private static CommandLine commandLine(
       PrintWriter out, PrintWriter err, Environment environment, List<Subcommand> subcommands) {
@@ -142,7 +148,7 @@ public final class HostpkiCommand implements Runnable {
     for (Subcommand s : subcommands) {
       cl.addSubcommand(s.name(), s.type());
     }
-    boolean dumb = environment.variable("TERM").filter("dumb"::equals).isPresent();
+    boolean dumb = environment.variable("TERM").filter(t -> !t.isEmpty() && !"dumb".equals(t)).isEmpty();
     boolean colours = environment.variable("NO_COLOR").filter(v -> !v.isEmpty()).isEmpty() && !dumb;
     TerminalWriter stdout = TerminalWriter.to(out, colours && environment.interactive());
     TerminalWriter stderr = TerminalWriter.to(err, colours && environment.errorTerminal());
@@ -167,6 +173,12 @@ public final class HostpkiCommand implements Runnable {
           if (matched(parseResult, "--no-color")) {
             stdout.withoutColour();
             stderr.withoutColour();
+          }
+          CommandLine.ParseResult last = last(parseResult);
+          if (last.commandSpec().userObject() instanceof CommandLine.HelpCommand && !last.unmatched().isEmpty()) {
+            // picocli lets a help request through with arguments it did not match ('help plan
+            // extra'): a usage error, as in every other command.
+            throw new CommandLine.UnmatchedArgumentException(last.commandSpec().commandLine(), last.unmatched());
           }
           try {
             return new CommandLine.RunLast().execute(parseResult);

@@ -53,6 +53,10 @@ final class InitCommand implements Callable<Integer> {
 
   static final String SCHEMA_FILE = "hostpki-v1.schema.json";
 
+  /** Detection of all but the addresses: whether the host name is what detection fails on. */
+  private static final HostSpec WITHOUT_ADDRESSES =
+      new HostSpec(true, Optional.empty(), Optional.empty(), Optional.of(List.of()), List.of());
+
   private final Environment environment;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -83,17 +87,24 @@ final class InitCommand implements Callable<Integer> {
     boolean system = path == null || path.startsWith(environment.resolve(DesiredStateFile.DEFAULT).getParent());
     HostIdentity host;
     Optional<String> undetected = Optional.empty();
+    Optional<String> noAddresses = Optional.empty();
     try {
       host = environment.hostProbe().identify(HostSpec.defaults());
     } catch (HostpkiException e) {
-      // A kernel host name hostpki cannot use (web_01): the file to write is where host.hostname
-      // goes, so write it all the same, with the reason in its comments.
-      host = new HostIdentity("localhost", Optional.empty(), List.of());
-      undetected = Optional.of(e.headline());
+      // A kernel host name hostpki cannot use (web_01), or more addresses than a certificate can
+      // carry: the file to write is where host.hostname or host.addresses goes, so write it all
+      // the same, with the reason in its comments. Detection without addresses tells which.
+      try {
+        host = environment.hostProbe().identify(WITHOUT_ADDRESSES);
+        noAddresses = Optional.of(e.headline());
+      } catch (HostpkiException hostname) {
+        host = new HostIdentity("localhost", Optional.empty(), List.of());
+        undetected = Optional.of(hostname.headline());
+      }
     }
-    String text = text(host, undetected, system ? SYSTEM_STORE : "pki", schema());
+    String text = text(host, undetected, noAddresses, system ? SYSTEM_STORE : "pki", schema());
     TerminalWriter err = TerminalWriter.of(spec.commandLine().getErr());
-    undetected.ifPresent(why -> err.println("warning: " + why));
+    (undetected.isPresent() ? undetected : noAddresses).ifPresent(why -> err.println("warning: " + why));
     if (toStandardOutput) {
       TerminalWriter out = TerminalWriter.of(spec.commandLine().getOut());
       out.print(text);
@@ -107,11 +118,20 @@ final class InitCommand implements Callable<Integer> {
     file.create(
         text.getBytes(StandardCharsets.UTF_8),
         "edit it, or choose another name with -o FILE (" + spec.qualifiedName() + " -o - prints it)");
-    err.println("Wrote " + file.path() + ": a desired state for " + (undetected.isPresent() ? "this host (set host.hostname in it)" : host) + ".");
+    err.println("Wrote " + file.path() + ": a desired state for " + (undetected.isPresent() ? "this host (set host.hostname in it)" : named(host))
+        + (noAddresses.isPresent() ? " (set host.addresses or host.ignoreInterfaces in it)" : "") + ".");
     String shown = target == null ? "" : " " + named; // the default is where commands look
     err.println("Next: edit it, then 'hostpki validate" + shown + "' and 'hostpki plan" + shown + "'.");
     err.flush();
     return ExitCodes.OK;
+  }
+
+  /** The host as the summary line names it: {@code web01.example.com (192.0.2.10, 2001:db8::1)}. */
+  private static String named(HostIdentity host) {
+    String name = TerminalText.escape(host.fqdn().orElse(host.hostname()));
+    return host.addresses().isEmpty()
+        ? name
+        : name + " (" + String.join(", ", host.addresses().stream().map(IpAddresses::format).toList()) + ")";
   }
 
   /** Creates the default file's folder, {@code /etc/hostpki}, when it is missing (mode 0755). */
@@ -151,8 +171,11 @@ final class InitCommand implements Callable<Integer> {
    *
    * @param undetected why the host's identity could not be detected (then {@code host} is a
    *     placeholder and the file asks for {@code host.hostname})
+   * @param noAddresses why the host's addresses could not be detected (then the file asks for
+   *     {@code host.addresses} or {@code host.ignoreInterfaces})
    */
-  static String text(HostIdentity host, Optional<String> undetected, String store, Optional<Path> schema) {
+  static String text(
+      HostIdentity host, Optional<String> undetected, Optional<String> noAddresses, String store, Optional<Path> schema) {
     String name = undetected.isPresent() ? "this host" : TerminalText.escape(host.fqdn().orElse(host.hostname()));
     List<String> addresses = host.addresses().stream().map(InitCommand::address).toList();
     // No names for a placeholder host name (localhost), no addresses before the network is up.
@@ -176,10 +199,14 @@ final class InitCommand implements Callable<Integer> {
         .append(undetected.map(why -> "(not detected: " + TerminalText.escape(why) + ")").orElse(TerminalText.escape(host.hostname())))
         .append('\n')
         .append("#   domain    ").append(host.domain().map(TerminalText::escape).orElse("(none)")).append('\n')
-        .append("#   addresses ").append(addresses.isEmpty() ? "(none)" : String.join(", ", addresses)).append('\n')
+        .append("#   addresses ")
+        .append(noAddresses.map(why -> "(not detected: " + TerminalText.escape(why) + ")")
+            .orElse(addresses.isEmpty() ? "(none)" : String.join(", ", addresses)))
+        .append('\n')
         .append("host:\n")
         .append("  detect: true\n")
         .append(undetected.isPresent() ? "  # hostname: NAME                   # needed: see 'host name' above\n" : "")
+        .append(noAddresses.isPresent() ? "  # addresses: [ADDRESS]             # needed, or ignoreInterfaces: see 'addresses' above\n" : "")
         .append("  # ignoreInterfaces: [docker0]        # addresses that are not for clients\n")
         .append('\n')
         .append("ca:\n")

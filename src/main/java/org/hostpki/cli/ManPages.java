@@ -70,6 +70,7 @@ final class ManPages {
     t.section("ENVIRONMENT");
     t.tagged("HOSTPKI_PASSWORD", "A conventional variable for the store password; the desired state names the variable it reads (store.password.env).");
     t.tagged("NO_COLOR", "When set, no colours on a terminal (as --no-color).");
+    t.tagged("TERM", "dumb, empty or unset: no colours and no progress line on a terminal, as its escape sequences may not be known there.");
     t.tagged("COLUMNS", "The width help is wrapped at; by default the terminal's width.");
     t.tagged("LC_ALL, LC_CTYPE, LANG", "File names and arguments are read as UTF-8: a C or POSIX locale (systemd's and cron's default) runs as C.UTF-8, and hooks inherit LC_CTYPE=C.UTF-8; an LC_ALL set on purpose is kept.");
     t.tagged("JAVA_HOME", "The Java runtime (17 or later) to run with; by default java on PATH.");

@@ -61,7 +61,7 @@ final class TerminalWriter extends PrintWriter {
     return new TerminalWriter(new Escaping(target), target, colour);
   }
 
-  /** Whether hostpki's marks are coloured: a terminal, and no --no-color, NO_COLOR or TERM=dumb. */
+  /** Whether hostpki's marks are coloured: a terminal, and no --no-color, NO_COLOR or TERM=dumb (or none). */
   boolean colour() {
     return colour;
   }

@@ -11,6 +11,7 @@ import org.hostpki.config.Problem;
 import org.hostpki.json.JsonWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,8 +23,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "validate",
-    mixinStandardHelpOptions = true,
-    versionProvider = HostpkiCommand.Version.class,
     description = "Check desired-state files; touches nothing else.",
     footer = {
       "",
@@ -44,6 +43,8 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   @Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin HelpOption help;
 
   @Parameters(
       arity = "0..*",

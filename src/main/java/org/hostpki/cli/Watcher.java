@@ -46,6 +46,8 @@ import org.hostpki.plan.WarningCode;
  * rollback is left as it is (pending hooks still run) until a person's apply releases it.
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
+ * drift flapping (a drift back within the debounce after it went: then a count every ten minutes
+ * instead of a line each time), drift settled,
  * held, hold released, hooks done, renewal waiting, order waiting, warning, clock stepped back, error,
  * reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
@@ -103,7 +105,23 @@ final class Watcher {
   /** The longest pause between two runs of hooks that keep failing. */
   static final Duration MAX_HOOK_BACKOFF = Duration.ofMinutes(15);
 
+  /** How often a drift that keeps coming and going is counted in the log. */
+  static final Duration FLAP_REPORT = Duration.ofMinutes(10);
+
+  /**
+   * A drift that came back within the debounce after it went (an address that flaps): its comings
+   * and goings are counted, not logged each, until it stays, or stays away, for the debounce.
+   *
+   * @param since when it first went
+   * @param reported when the last line about it was logged
+   * @param returns how often it came back since it first went
+   */
+  private record Flap(Instant since, Instant lastChange, Instant reported, int returns) {}
+
   private Optional<Pending> pending = Optional.empty();
+  /** When "drift gone" was last logged, and the flapping since (none while the drift is steady). */
+  private Optional<Instant> lastGone = Optional.empty();
+  private Optional<Flap> flap = Optional.empty();
   private Optional<String> lastError = Optional.empty();
   private List<String> loggedWaits = List.of();
   private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
@@ -251,6 +269,10 @@ final class Watcher {
     }
     logWaits(now, plan);
     noticeHold(now, plan.hold());
+    boolean drifting = !plan.isEmpty() && plan.hold().isEmpty();
+    if (drifting != pending.isEmpty()) { // no drift came or went
+      noticeFlap(now, plan);
+    }
     if (plan.isEmpty() && pending.isPresent() && plan.acmeOrderWaits()) {
       // The drift is still there, the CA's back-off holds the order: it is applied when the
       // back-off ends, debounced from when it was first seen (the failure's record is not a drift).
@@ -261,9 +283,14 @@ final class Watcher {
     }
     if (plan.isEmpty() || plan.hold().isPresent()) {
       if (pending.isPresent()) {
-        log(now, "drift gone", plan.isEmpty()
-            ? "the store matches the desired state again; nothing applied"
-            : "the store is held by a rollback; nothing applied");
+        if (flap.isPresent()) {
+          flap = Optional.of(new Flap(flap.get().since(), now, flap.get().reported(), flap.get().returns()));
+        } else {
+          log(now, "drift gone", plan.isEmpty()
+              ? "the store matches the desired state again; nothing applied"
+              : "the store is held by a rollback; nothing applied");
+          lastGone = Optional.of(now);
+        }
         pending = Optional.empty();
       }
       if (!observation.arising().isEmpty() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
@@ -286,9 +313,19 @@ final class Watcher {
     boolean atOnce = dueAtOnce(plan) || settings.debounce().isZero();
     if (pending.isEmpty() || !pending.get().basis().equals(plan.basis())) {
       String event = pending.isEmpty() ? "drift seen" : "drift changed";
-      pending = Optional.of(new Pending(plan.basis(), now, false));
       String when = atOnce ? "applying now" : "applying if it persists until " + time(now.plus(settings.debounce()));
-      log(now, event, summary(plan) + "; " + when);
+      if (pending.isEmpty() && flap.isPresent()) {
+        Flap f = flap.get();
+        flap = Optional.of(new Flap(f.since(), now, f.reported(), f.returns() + 1));
+      } else if (pending.isEmpty() && lastGone.isPresent() && now.isBefore(lastGone.get().plus(settings.debounce()))) {
+        flap = Optional.of(new Flap(lastGone.get(), now, now, 1));
+        log(now, "drift flapping", summary(plan) + "; back " + DurationText.of(Duration.between(lastGone.get(), now).truncatedTo(ChronoUnit.SECONDS))
+            + " after it went: while it comes and goes, a count every " + DurationText.of(FLAP_REPORT)
+            + " instead of each change, until it stays or stays away for " + DurationText.of(settings.debounce()));
+      } else {
+        log(now, event, summary(plan) + "; " + when);
+      }
+      pending = Optional.of(new Pending(plan.basis(), now, false));
     }
     // A failed apply leaves the drift pending: the next observation tries again.
     if (atOnce || !now.isBefore(pending.get().since().plus(settings.debounce()))) {
@@ -297,6 +334,29 @@ final class Watcher {
       metrics.observed(state, observation, true);
     }
     return true;
+  }
+
+  /**
+   * Logs a flapping drift that has not changed in this observation: settled once it stayed as it
+   * is for the debounce (then the debounce applies a drift that stays, as for any), else a count
+   * every {@link #FLAP_REPORT}.
+   */
+  private void noticeFlap(Instant now, Plan plan) {
+    if (flap.isEmpty()) {
+      return;
+    }
+    Flap f = flap.get();
+    String count = "came back " + f.returns() + (f.returns() == 1 ? " time" : " times") + " since " + time(f.since())
+        + "; " + (pending.isPresent() ? "there" : "gone") + " since " + time(f.lastChange());
+    if (!now.isBefore(f.lastChange().plus(settings.debounce()))) {
+      log(now, "drift settled", count + ": "
+          + (pending.isPresent() ? "the drift stays: " + summary(plan) : "the store matches the desired state"));
+      flap = Optional.empty();
+      lastGone = Optional.empty();
+    } else if (!now.isBefore(f.reported().plus(FLAP_REPORT))) {
+      log(now, "drift flapping", count);
+      flap = Optional.of(new Flap(f.since(), f.lastChange(), now, f.returns()));
+    }
   }
 
   /**

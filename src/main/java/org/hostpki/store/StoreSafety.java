@@ -192,12 +192,17 @@ final class StoreSafety {
     }
     if (kind.secret() && (mode & 0070) != 0) {
       GroupPrincipal group = attributes.group();
-      boolean declaredGroup = declares(accounts, declared.group(), group, true);
+      // No group declared: the mode's group bits are for the group a new file gets in its
+      // generation (hostpki's user's, or the folder's under setgid), as hostpki wrote it and as
+      // OwnedFiles#hasAccess takes it; as with Ansible's mode without group.
+      GroupPrincipal created = declared.group().isPresent() ? null : Files.readAttributes(
+          file.getParent(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).group();
+      boolean declaredGroup = created != null ? created.equals(group) : declares(accounts, declared.group(), group, true);
       if (!declaredGroup) {
         return Optional.of(
             what + " may be read by group " + group.getName() + ", which the desired state does not declare"
                 + declared.group().map(g -> " (it declares " + g + ")").orElse("")
-                + ". Fix it: chgrp " + declared.group().orElse("root") + " " + visible
+                + ". Fix it: chgrp " + (created == null ? declared.group().get() : created.getName()) + " " + visible
                 + (kind.ownerOnly() ? " (and consider the key exposed)" : ""));
       }
     }

@@ -272,6 +272,20 @@ class ApplyCommandTest {
     assertThat(store.resolve("server.crt")).exists();
   }
 
+  /** Under sudo, 'apply --plan /etc/shadow' quoted the file's first character. */
+  @Test
+  void testApply_aPlanFileThatIsNotJsonIsRefusedWithoutQuotingIt() throws IOException {
+    Files.writeString(dir.resolve("shadow"), "root:$6$secret:19000:0:99999:7:::\n");
+
+    CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "shadow");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(dir.resolve("shadow") + ": not a hostpki plan file (not JSON); make one with 'hostpki plan --out FILE'")
+        .doesNotContain("'r'", "root", "secret");
+    assertThat(store).doesNotExist();
+  }
+
   @Test
   void testApply_planSavedInTheOldFormatIsRefusedWithWhatToDo() throws IOException {
     assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();

@@ -2,20 +2,24 @@ package org.hostpki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.apply.Progress;
 import org.hostpki.testkit.CliResult;
 import org.hostpki.testkit.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Colours: errors red, warnings yellow, on a terminal, in every command; never with {@code
- * --no-color} (before or after the command), {@code NO_COLOR} or {@code TERM=dumb}, and never into
+ * --no-color} (before or after the command), {@code NO_COLOR} or {@code TERM=dumb} (or none), and never into
  * a pipe. (In a real terminal and pipes: {@link TerminalProcessTest}.)
  */
 class ColourTest {
@@ -24,8 +28,11 @@ class ColourTest {
 
   @TempDir Path dir;
 
+  /** On a terminal, with TERM=xterm-256color unless {@code env} gives TERM. */
   private CliResult onTerminal(Map<String, String> env, String... args) {
-    return Cli.in(dir).clock(Clock.systemUTC()).env(env).onTerminal().run(args);
+    Map<String, String> all = new HashMap<>(Map.of("TERM", "xterm-256color"));
+    all.putAll(env);
+    return Cli.in(dir).clock(Clock.systemUTC()).env(all).onTerminal().run(args);
   }
 
   @Test
@@ -77,6 +84,23 @@ class ColourTest {
     for (Map<String, String> env : List.of(Map.of("NO_COLOR", "1"), Map.of("TERM", "dumb"))) {
       CliResult run = onTerminal(env, "plan", "missing.yaml");
       assertThat(run.err()).as(env.toString()).contains("error:").doesNotContain("\u001b[");
+    }
+  }
+
+  /** No TERM, or an empty one (ssh without a pty request, then a terminal): as TERM=dumb. */
+  @Test
+  void testNoTerm_orAnEmptyOne_meansNoColoursAndNoProgressLine() {
+    Map<String, String> empty = new HashMap<>();
+    empty.put("TERM", "");
+    for (Map<String, String> env : List.of(Map.<String, String>of(), empty, Map.of("TERM", "dumb"), Map.of("TERM", "xterm"))) {
+      Cli terminal = Cli.in(dir).clock(Clock.systemUTC()).env(env).onTerminal();
+      boolean known = env.getOrDefault("TERM", "").equals("xterm");
+
+      String err = terminal.run("plan", "missing.yaml").err();
+      assertThat(err).as(env.toString()).contains("error:");
+      assertThat(err.contains("\u001b[")).as(env + ": coloured").isEqualTo(known);
+      CommandLine cl = HostpkiCommand.commandLine(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()), terminal.environment());
+      assertThat(((TerminalWriter) cl.getErr()).progress() != Progress.NONE).as(env + ": a progress line").isEqualTo(known);
     }
   }
 

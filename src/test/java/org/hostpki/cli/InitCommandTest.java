@@ -37,7 +37,8 @@ class InitCommandTest {
     CliResult init = hostpki(portal, Map.of(), "init", "-o", "host.yaml");
 
     assertThat(init.exitCode()).as(init.toString()).isZero();
-    assertThat(init.err()).startsWith("Wrote " + dir.resolve("host.yaml") + ": a desired state for portal.example.com");
+    assertThat(init.err())
+        .startsWith("Wrote " + dir.resolve("host.yaml") + ": a desired state for portal.example.com (192.0.2.10, 2001:db8::10).\n");
     String text = Files.readString(dir.resolve("host.yaml"));
     assertThat(text)
         .startsWith("# yaml-language-server: $schema=" + Path.of("schema/hostpki-v1.schema.json").toAbsolutePath() + "\n")
@@ -122,6 +123,27 @@ class InitCommandTest {
         .contains("  detect: true\n  # hostname: NAME ").doesNotContain("localhost");
     Files.writeString(dir.resolve("host.yaml"), text.replace("  # hostname: NAME ", "  hostname: web-01 #"));
     assertThat(hostpki(reserved, Map.of(), "validate", "host.yaml").err()).isEqualTo("1 file checked: valid, 0 warnings\n");
+  }
+
+  @Test
+  void testInit_moreAddressesThanACertificateCarriesAsksForHostAddressesNotHostHostname() throws Exception {
+    List<InetAddress> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 1001; i++) {
+      many.add(InetAddress.getByAddress(new byte[] {10, 9, (byte) (i >> 8), (byte) i}));
+    }
+    HostIdentityProbe crowded = HostIdentityProbe.fixed(new HostIdentity("web01", Optional.of("example.com"), many));
+
+    CliResult init = hostpki(crowded, Map.of(), "init", "-o", "host.yaml");
+
+    assertThat(init.exitCode()).as(init.toString()).isZero();
+    assertThat(init.err()).startsWith("warning: the host has 1001 addresses on interfaces that are up")
+        .contains(": a desired state for web01.example.com").contains("(set host.addresses or host.ignoreInterfaces in it).")
+        .doesNotContain("host.hostname in it");
+    String text = Files.readString(dir.resolve("host.yaml"));
+    assertThat(text).contains("#   host name web01\n", "#   addresses (not detected: the host has 1001 addresses")
+        .contains("  detect: true\n  # addresses: [ADDRESS] ").doesNotContain("hostname: NAME", "not detected: could not");
+    Files.writeString(dir.resolve("host.yaml"), text.replace("  # addresses: [ADDRESS] ", "  addresses: [192.0.2.10] #"));
+    assertThat(hostpki(crowded, Map.of(), "validate", "host.yaml").err()).isEqualTo("1 file checked: valid, 0 warnings\n");
   }
 
   @Test

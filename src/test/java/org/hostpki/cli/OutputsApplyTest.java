@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -177,6 +178,32 @@ class OutputsApplyTest {
     assertAccess("server.p12", "rw-------", "root", "root");
     assertAccess("app.key", "rw-------", "root", "root");
     assertThat(second.out()).contains("No changes");
+  }
+
+  @Test
+  void testApply_aModeForTheGroupWithoutAGroupMeansTheGroupTheFileGetsAndConverges() throws IOException {
+    // As Ansible's mode without group: 0640 lets the group hostpki gives a new file (root's) read.
+    writeStore(
+        "store: {path: pki, password: {env: PW}, access: {mode: \"0640\"}}\n",
+        "outputs:\n  - {format: combined-pem, file: web.pem, mode: \"0640\"}\n"
+            + "  - {format: key, file: svc.key, owner: nobody, mode: \"0640\"}\n"
+            + "  - {format: pkcs12, file: app.p12}\n");
+
+    apply();
+    CliResult plan = run("plan", "-f", "host.yaml");
+    Files.getFileAttributeView(store.resolve("web.pem"), PosixFileAttributeView.class)
+        .setGroup(dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup"));
+    CliResult regrouped = run("apply", "host.yaml");
+
+    assertAccess("server.key", "rw-r-----", "root", "root");
+    assertAccess("app.p12", "rw-r-----", "root", "root"); // store.access
+    assertAccess("svc.key", "rw-r-----", "nobody", "root");
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    assertThat(plan.out()).contains("No changes");
+    assertThat(regrouped.exitCode()).isEqualTo(1);
+    assertThat(regrouped.err()).contains("private key file " + store.resolve("web.pem")
+        + " may be read by group nogroup, which the desired state does not declare. Fix it: chgrp root "
+        + store.resolve("web.pem"));
   }
 
   @Test

@@ -121,7 +121,7 @@ class UsageErrorTest {
         new String[][] {
           {"status", "a.yaml", "b.yaml"}, {"plan", "--replace", "everything"}, {"export", "everything"},
           {"watch", "--interval", "soon"}, {"fetch-cert"}, {"validate", "--output", "yaml", "x.yaml"},
-          {"plan", "-f", "a.yaml", "b.yaml"}, {"completion", "tcsh"}
+          {"plan", "-f", "a.yaml", "b.yaml"}, {"completion", "tcsh"}, {"help", "plan", "extra"}
         }) {
       CliResult run = hostpki(line);
 
@@ -132,6 +132,9 @@ class UsageErrorTest {
     assertThat(hostpki("status", "a.yaml", "b.yaml").err()).startsWith("error: unexpected argument 'b.yaml'\n");
     assertThat(hostpki("plan", "-f", "a.yaml", "b.yaml").err())
         .startsWith("error: two desired-state files given, -f a.yaml and b.yaml: give one\n");
+    assertThat(hostpki("help", "plan", "extra").err())
+        .isEqualTo("error: unexpected argument 'extra'\nRun 'hostpki help --help' for its usage.\n");
+    assertThat(hostpki("help", "plan").out()).as("one command is help on it").startsWith("Usage: hostpki plan");
   }
 
   @Test

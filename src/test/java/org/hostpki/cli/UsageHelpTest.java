@@ -62,6 +62,21 @@ class UsageHelpTest {
         });
   }
 
+  /** validate used picocli's standard pair: "Show this help message and exit." and a -V of its own. */
+  @Test
+  void testHelpOption_readsTheSameInEveryCommand_andOnlyHostpkiItselfTakesVersion() {
+    CommandLine root = root();
+
+    assertThat(root.getUsageMessage()).contains("  -h, --help       Show this help and exit.\n", "-V, --version");
+    root.getSubcommands().forEach(
+        (name, command) -> {
+          if (!name.equals("help")) {
+            assertThat(command.getUsageMessage()).as(name).containsPattern("  -h, --help +Show this help and exit\\.\n")
+                .doesNotContain("help message", "-V", "--version");
+          }
+        });
+  }
+
   @Test
   void testVersion_isWhatTheVersionCommandPrints() {
     int code = run("--version");

@@ -154,21 +154,35 @@ class WatcherTest {
     assertThat(dir.resolve("pki/server.crt")).exists();
   }
 
+  /**
+   * An address that comes and goes every minute is never applied, and is not logged every minute
+   * either: once when it is back within the debounce, a count every ten minutes, and once when it
+   * has stayed away for the debounce.
+   */
   @Test
-  void testRun_flappingAddressIsNeverApplied() throws IOException {
+  void testRun_flappingAddressIsNeverApplied_andLoggedAsACountNotEachTime() throws IOException {
     applyNow();
     byte[] before = serverCertificate();
     ScriptedSleeper sleeper = new ScriptedSleeper(clock);
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 26; i++) { // 08:00:30 to 08:13:00: there for a minute, gone for one
       String address = i % 4 < 2 ? "192.0.2.99" : "192.0.2.10";
       sleeper.then(() -> identity = identity(address));
+    }
+    for (int i = 0; i < 5; i++) { // 08:13:30 to 08:15:30: gone for the debounce
+      sleeper.then(() -> identity = identity("192.0.2.10"));
     }
 
     watcher(sleeper).run();
 
     assertThat(events())
-        .noneMatch(e -> e.endsWith("applied"))
-        .contains("08:00:30 drift seen", "08:01:30 drift gone", "08:02:30 drift seen", "08:03:30 drift gone");
+        .containsExactly(
+            "08:00:00 started", "08:00:30 drift seen", "08:01:30 drift gone", "08:02:30 drift flapping",
+            "08:13:00 drift flapping", "08:15:30 drift settled", "08:15:30 stopped");
+    assertThat(log.toString())
+        .contains("08:02:30Z drift flapping: server replace (host identity changed: address 192.0.2.10 removed, address 192.0.2.99 added)")
+        .contains("; back 1m after it went: while it comes and goes, a count every 10m instead of each change, until it stays or stays away for 2m\n")
+        .contains("08:13:00Z drift flapping: came back 6 times since 2026-11-27T08:01:30Z; there since 2026-11-27T08:12:30Z\n")
+        .contains("08:15:30Z drift settled: came back 6 times since 2026-11-27T08:01:30Z; gone since 2026-11-27T08:13:30Z: the store matches the desired state\n");
     assertThat(serverCertificate()).isEqualTo(before);
   }
 

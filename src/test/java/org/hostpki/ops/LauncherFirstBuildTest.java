@@ -99,6 +99,40 @@ class LauncherFirstBuildTest {
     assertThat(Files.readString(tools.resolve("maven-args"))).contains("-B", "-q", "-Dstyle.color=never", "package");
   }
 
+  /**
+   * Two first runs at once both ran Maven in one target/, and a run while Maven was still writing
+   * the jar started it half-written. Here the first run's Maven stops twice, before the jar and
+   * with half of it, each time until a run started meanwhile has said it waits (its stderr is a
+   * FIFO this script reads): Maven runs once and every run starts the whole jar.
+   */
+  @Test
+  void testFirstUse_concurrentRunsWaitForOneBuild() throws Exception {
+    Path jar = top.resolve("target/hostpki-0.1.0.jar");
+    script(tools.resolve("mvn"), "#!/bin/sh\necho mvn >> calls\nmkdir -p target\n"
+        + "if mkdir once 2>/dev/null; then echo > started; read x < release; echo half > " + jar
+        + "; echo > started; read x < release; fi\necho whole > " + jar + "\n");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"java $(cat '" + jar + "')\"\n");
+
+    ProcessResult run = Command.of("/bin/sh", "-c", String.join("\n",
+            "mkfifo started release b.err c.err",
+            "\"$0\" --version > a.out 2> a.err & a=$!",
+            "read x < started", // A's Maven runs, no jar yet
+            "\"$0\" --version > b.out 2> b.err & b=$!",
+            "exec 3< b.err; read line <&3; echo \"B: $line\"",
+            "echo > release; read x < started", // half a jar
+            "\"$0\" --version > c.out 2> c.err & c=$!",
+            "exec 4< c.err; read line <&4; echo \"C: $line\"",
+            "echo > release; wait $a $b $c",
+            "cat a.out b.out c.out calls"), top.resolve("bin/hostpki").toString())
+        .in(top).env(env).timeout(Command.LONG_GUARD).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).as(run.toString()).isEqualTo(
+        "B: hostpki: waiting for the build another hostpki run started ...\n"
+            + "C: hostpki: waiting for the build another hostpki run started ...\n"
+            + "java whole\njava whole\njava whole\nmvn\n");
+  }
+
   @Test
   void testFirstUse_whenTheBuildFailsShowsMavensOutputAndWhatToDo() throws Exception {
     maven(false);
