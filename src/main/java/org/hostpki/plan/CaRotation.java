@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
@@ -217,6 +218,41 @@ final class CaRotation {
     return problems;
   }
 
+  /**
+   * How the CA made now differs from the current one besides the reasons it is replaced for: what
+   * alone replaces no CA but a new CA takes all the same — the subject after the host's current
+   * name ({@code ca.subject} not set), the name constraints {@code ca.policy} gives or none ({@code
+   * ca.nameConstraints} not set), and {@code ca.validity}. So the plan says every way it differs.
+   */
+  private List<Reason> alsoDiffers() {
+    if (current.isEmpty()) {
+      return List.of();
+    }
+    CertificateFacts c = current.get();
+    List<Reason> more = new ArrayList<>();
+    if (ca.subject().isEmpty()) {
+      CertificateChecks.subjectReason(c.subject(), c.subjectDn(), subject)
+          .map(r -> new Reason(r.code(), r.message() + " (after the host's name: ca.subject is not set)"))
+          .ifPresent(more::add);
+    }
+    NameConstraints held = c.nameConstraints().orElse(NameConstraints.NONE);
+    NameConstraints made = forNewCa().orElse(NameConstraints.NONE);
+    if (ca.nameConstraints().isEmpty() && !held.equals(made)) {
+      more.add(
+          new Reason(
+              ReasonCode.NAME_CONSTRAINTS_CHANGED,
+              "name constraints " + held + " → " + made + " (ca.nameConstraints is not set)"));
+    }
+    Duration lifetime = c.validity();
+    if (lifetime.minus(ca.validity()).abs().compareTo(Backdate.of(ca.validity())) > 0) {
+      more.add(
+          new Reason(
+              ReasonCode.PROFILE_CHANGED,
+              "validity " + DurationText.of(lifetime) + " → " + DurationText.of(ca.validity()) + " (ca.validity)"));
+    }
+    return more;
+  }
+
   /** A subject change counts only when the desired state names one: the default follows the host. */
   private Optional<Reason> subjectReason(CertificateFacts c) {
     return ca.subject().isPresent()
@@ -321,6 +357,7 @@ final class CaRotation {
     boolean again = nextPresent();
     List<Reason> all = new ArrayList<>();
     reasons.forEach(r -> all.add(named(StoreLayout.CA_CERT, r)));
+    all.addAll(alsoDiffers());
     all.addAll(nextProblems());
     Instant move = now.plus(o);
     all.add(
@@ -430,6 +467,7 @@ final class CaRotation {
    */
   private void replaceAtOnce(List<Reason> reasons, boolean compromise) {
     List<Reason> all = new ArrayList<>(reasons);
+    all.addAll(alsoDiffers());
     if (overlap.isPresent() && current.isPresent()) {
       all.add(
           new Reason(

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
@@ -101,6 +102,30 @@ final class CertificateChecks {
             ReasonCode.PROFILE_CHANGED,
             "CRL distribution point " + (have.isEmpty() ? "none" : String.join(", ", have)) + " → "
                 + (want.isEmpty() ? "none (ca.crl.url is not set)" : want.get(0))));
+  }
+
+  /**
+   * Why a certificate this store issued must be issued again for a shorter validity: {@code lasts
+   * 398 days, longer than server.validity 90d}. Only a lifetime longer than wanted counts (beyond
+   * the set-back of its notBefore): a shorter one may be cut by its CA's end or {@code
+   * ca.policy.maxValidity}, and a longer validity takes effect at the next renewal.
+   *
+   * @param key the setting the validity comes from: {@code server.validity}
+   */
+  static Optional<Reason> lifetimeReason(CertificateFacts c, Duration wanted, String key) {
+    Duration lifetime = c.validity();
+    if (lifetime.compareTo(wanted.plus(Backdate.of(wanted))) <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Reason(
+            ReasonCode.PROFILE_CHANGED,
+            "lasts "
+                + DurationText.left(lifetime)
+                + ", longer than "
+                + key
+                + " "
+                + DurationText.of(wanted)));
   }
 
   /**

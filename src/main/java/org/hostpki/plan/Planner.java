@@ -32,6 +32,7 @@ public final class Planner {
     PlanDraft draft = new PlanDraft();
     PlanInput in = filtered(given, draft);
     DetectionGaps.plan(in, draft);
+    ServerNames.tooMany(in).ifPresent(draft::refuse);
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);

@@ -30,7 +30,9 @@ public enum RefusalCode {
   /** {@code store.path} is inside another hostpki store (its folder, a generation, through a link). */
   NESTED_STORE("nested-store"),
   /** The server certificate would name nothing: no host name nor address detected, none declared. */
-  NO_SERVER_NAME("no-server-name");
+  NO_SERVER_NAME("no-server-name"),
+  /** The server certificate would carry more than 1000 names and addresses, declared and detected. */
+  TOO_MANY_NAMES("too-many-names");
 
   private final String code;
 

@@ -31,9 +31,15 @@ final class ServerNameConstraints {
    * The names the certificate gets.
    *
    * @param constraints those of the CA that signs the server certificate after this plan
+   * @param declared whether {@code ca.nameConstraints} is set: if not, the CA keeps those it was
+   *     made with, and the advice is to declare them anew or replace the CA
    */
   static ServerNames within(
-      ServerSpec server, ServerNames names, Optional<NameConstraints> constraints, PlanDraft draft) {
+      ServerSpec server,
+      ServerNames names,
+      Optional<NameConstraints> constraints,
+      boolean declared,
+      PlanDraft draft) {
     if (constraints.isEmpty() || constraints.get().isEmpty()) {
       return names;
     }
@@ -50,7 +56,7 @@ final class ServerNameConstraints {
         dns.add(name);
         refused.add("server.dnsNames: " + name + " " + why.get().reason(WHOSE));
       } else {
-        leaveOut(name, why.get(), fix(why.get(), "dnsDomains", "it or a domain above it"), draft);
+        leaveOut(name, why.get(), fix(why.get(), declared, "dnsDomains", "it or a domain above it"), draft);
       }
     }
     for (InetAddress address : names.ipAddresses()) {
@@ -65,7 +71,7 @@ final class ServerNameConstraints {
         leaveOut(
             shown,
             why.get(),
-            fix(why.get(), "ipRanges", "a network holding it")
+            fix(why.get(), declared, "ipRanges", "a network holding it")
                 + ", or keep the address out of the host identity with host.ignoreInterfaces or"
                 + " host.addresses",
             draft);
@@ -78,7 +84,8 @@ final class ServerNameConstraints {
               Address.SERVER,
               "the server certificate would name what the CA's name constraints do not allow, and"
                   + " clients refuse such a certificate as a whole: remove the name from the desired"
-                  + " state, or widen ca.nameConstraints (the CA is re-issued through its rotation)",
+                  + " state, or "
+                  + (declared ? "widen ca.nameConstraints (the CA is re-issued through its rotation)" : UNSET),
               refused));
     } else if (dns.isEmpty() && ips.isEmpty()) {
       draft.refuse(
@@ -87,8 +94,8 @@ final class ServerNameConstraints {
               Address.SERVER,
               "none of the server's names lies inside the CA's name constraints ("
                   + nc
-                  + "): list a name inside them in server.dnsNames or server.ipAddresses, or widen"
-                  + " ca.nameConstraints",
+                  + "): list a name inside them in server.dnsNames or server.ipAddresses, or "
+                  + (declared ? "widen ca.nameConstraints" : UNSET),
               List.of()));
       return names;
     }
@@ -97,8 +104,21 @@ final class ServerNameConstraints {
 
   private static final String WHOSE = "the CA's name constraints";
 
+  /**
+   * The way out when {@code ca.nameConstraints} is not set: the CA keeps the constraints it was
+   * made with, since dropping them would widen what it may sign.
+   */
+  private static final String UNSET =
+      "declare ca.nameConstraints to allow it (the CA is re-issued through its rotation); the CA"
+          + " keeps the constraints it was made with while ca.nameConstraints is not set, and only a"
+          + " new CA drops them: 'hostpki apply --replace ca' (every client that trusts the current CA"
+          + " must then trust the new one)";
+
   /** {@code add it or a domain above it to ca.nameConstraints.permitted.dnsDomains (...)}. */
-  private static String fix(NameConstraints.Refusal why, String kind, String what) {
+  private static String fix(NameConstraints.Refusal why, boolean declared, String kind, String what) {
+    if (!declared) {
+      return UNSET;
+    }
     return (why.outsidePermitted()
             ? "add " + what + " to ca.nameConstraints.permitted." + kind
             : "take it out of ca.nameConstraints.excluded." + kind)

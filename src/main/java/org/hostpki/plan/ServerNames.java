@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.hostpki.model.DnsName;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.ObservedStore;
@@ -42,6 +43,54 @@ public record ServerNames(Subject subject, List<String> dnsNames, List<InetAddre
    */
   public static ServerNames of(ServerSpec server, HostIdentity host, ObservedStore observed) {
     return of(server, host, DetectionGaps.kept(server, host, observed));
+  }
+
+  /**
+   * A refusal when the server certificate would carry more than {@link
+   * ServerSpec#MAX_SUBJECT_ALT_NAMES} names and addresses: each of {@code server.dnsNames}, {@code
+   * server.ipAddresses} and the detected addresses is capped alone, but not their sum. Names the
+   * counts and what to set.
+   */
+  static Optional<Refusal> tooMany(PlanInput in) {
+    ServerSpec server = in.desired().server();
+    ServerNames names = of(in);
+    int total = names.dnsNames().size() + names.ipAddresses().size();
+    if (total <= ServerSpec.MAX_SUBJECT_ALT_NAMES) {
+      return Optional.empty();
+    }
+    long dns = server.dnsNames().stream().map(DnsName::lowerCase).distinct().count();
+    long ips = server.ipAddresses().stream().distinct().count();
+    long hostNames = names.dnsNames().size() - dns;
+    long hostAddresses = names.ipAddresses().size() - ips;
+    return Optional.of(
+        new Refusal(
+            RefusalCode.TOO_MANY_NAMES,
+            Address.SERVER,
+            "the server certificate would carry "
+                + total
+                + " subject alternative names ("
+                + dns
+                + " of server.dnsNames, "
+                + ips
+                + " of server.ipAddresses"
+                + (server.includeHostIdentity()
+                    ? ", "
+                        + hostNames
+                        + (hostNames == 1 ? " host name and " : " host names and ")
+                        + hostAddresses
+                        + (hostAddresses == 1 ? " address" : " addresses")
+                        + " of the host identity"
+                    : "")
+                + "), more than the "
+                + ServerSpec.MAX_SUBJECT_ALT_NAMES
+                + " one certificate can carry (TLS clients refuse larger ones): list fewer in"
+                + " server.dnsNames and server.ipAddresses"
+                + (server.includeHostIdentity()
+                    ? ", list only the addresses clients connect to in host.addresses, leave"
+                        + " interfaces out with host.ignoreInterfaces, or set"
+                        + " server.includeHostIdentity: false"
+                    : ""),
+            List.of()));
   }
 
   private static ServerNames of(ServerSpec server, HostIdentity host, DetectionGaps.Kept kept) {

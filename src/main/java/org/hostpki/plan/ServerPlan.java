@@ -244,6 +244,9 @@ final class ServerPlan {
     CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
     CertificateChecks.distributionPointReason(observed.serverCrlDistributionPoints(), crlUrl())
         .ifPresent(reasons::add);
+    if (!observed.isImportedLeaf(c) && observed.serverSignedByCa()) {
+      CertificateChecks.lifetimeReason(c, server.validity(), "server.validity").ifPresent(reasons::add);
+    }
     RenewalSchedule schedule =
         observed.isImportedLeaf(c)
             ? Renewals.imported(server.renewBefore(), in.desired(), c)
@@ -301,7 +304,9 @@ final class ServerPlan {
   /** The names a certificate of the internal CA gets, checked once per plan. */
   private ServerNames issued() {
     if (issued == null) {
-      issued = ServerNameConstraints.within(server, names, caConstraints, draft);
+      issued =
+          ServerNameConstraints.within(
+              server, names, caConstraints, in.desired().ca().nameConstraints().isPresent(), draft);
     }
     return issued;
   }

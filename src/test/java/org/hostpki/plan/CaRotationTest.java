@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.HostIdentity;
@@ -554,4 +555,31 @@ class CaRotationTest {
         .containsExactly("~ca", "+ca-previous", "~output/trust-bundle.crt", "~output/truststore.p12");
   }
 
+
+  @Test
+  void testPlan_aNewCaKeySaysEveryWayTheNewCaDiffersTheHostsNameAndTheValidityToo() {
+    DesiredState d = overlap(Optional.empty());
+    CaSpec ca = d.ca();
+    DesiredState p384 =
+        Fixtures.withCa(
+            d,
+            new CaSpec(Optional.empty(), new KeySpec.Ec(KeySpec.Curve.P384), Duration.ofDays(1825),
+                ca.renewBefore(), Optional.empty(), ca.policy()));
+    HostIdentity renamed = host("gateway", "example.com", "192.0.2.10");
+
+    Plan plan = planner.plan(input(p384, renamed, converged(d, portal).observed(), NOW));
+
+    Change next = change(plan, "ca");
+    assertThat(codes(next))
+        .containsExactly(ReasonCode.KEY_SPEC_CHANGED, ReasonCode.SUBJECT_CHANGED, ReasonCode.PROFILE_CHANGED);
+    assertThat(next.reasonText())
+        .isEqualTo(
+            "key EC P-256 → EC P-384; subject changed: "
+                + d.ca().effectiveSubject(portal)
+                + " → "
+                + d.ca().effectiveSubject(renamed)
+                + " (after the host's name: ca.subject is not set); validity "
+                + DurationText.of(ca.validity())
+                + " → 1825d (ca.validity)");
+  }
 }

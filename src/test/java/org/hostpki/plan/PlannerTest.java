@@ -556,4 +556,55 @@ class PlannerTest {
     assertThat(plan.warnings().get(0).message())
         .contains("bmc-new, bmc-old are self-signed with the same subject (CN=bmc) and key", "accept only 'bmc-new'");
   }
+
+  private static DesiredState server(
+      DesiredState d, Duration validity, List<String> dnsNames, List<java.net.InetAddress> ips) {
+    ServerSpec s = d.server();
+    return Fixtures.withServer(
+        d,
+        new ServerSpec(
+            s.issuer(), s.subject(), dnsNames, ips, s.includeHostIdentity(), s.key(), s.keyRotation(),
+            validity, s.renewBefore(), s.clientAuth(), s.allowLongValidity(), s.external(), Optional.empty()));
+  }
+
+  @Test
+  void testPlan_aShorterServerValidityReissuesTheLongerCertificateButALongerOneWaitsForRenewal() {
+    DesiredState long398 = server(desired(), Duration.ofDays(398), List.of(), List.of());
+    DesiredState short90 = server(desired(), Duration.ofDays(90), List.of(), List.of());
+
+    Plan shorter = plan(short90, portal, converged(long398, portal).observed());
+    Plan longer = plan(long398, portal, converged(short90, portal).observed());
+
+    Change server = change(shorter, "server");
+    assertThat(codes(server)).containsExactly(ReasonCode.PROFILE_CHANGED);
+    assertThat(server.reasonText()).isEqualTo("lasts 398 days, longer than server.validity 90d");
+    assertThat(((Intent.IssueServer) server.intent()).validity()).isEqualTo(Duration.ofDays(90));
+    assertThat(longer.changes()).isEmpty();
+  }
+
+  @Test
+  void testPlan_declaredAndDetectedNamesTogetherBeyondTheLimitAreRefusedWithTheCounts() {
+    List<String> dns = new java.util.ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      dns.add("n" + i + ".example.com");
+    }
+    List<java.net.InetAddress> ips = new java.util.ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      ips.add(ip("10.0." + i / 256 + "." + i % 256));
+    }
+    DesiredState d = server(desired(), ServerSpec.defaults().validity(), dns, ips);
+
+    Plan plan = plan(d, portal, ObservedStore.empty());
+    Plan atTheLimit = plan(server(desired(), ServerSpec.defaults().validity(), dns, ips.subList(0, 397)), portal,
+        ObservedStore.empty());
+
+    assertThat(plan.refusals()).extracting(Refusal::code).containsExactly("too-many-names");
+    assertThat(plan.refusals().get(0).message())
+        .startsWith(
+            "the server certificate would carry 1003 subject alternative names (600 of server.dnsNames,"
+                + " 400 of server.ipAddresses, 2 host names and 1 address of the host identity), more"
+                + " than the 1000 one certificate can carry")
+        .endsWith("or set server.includeHostIdentity: false");
+    assertThat(atTheLimit.refusals()).isEmpty();
+  }
 }

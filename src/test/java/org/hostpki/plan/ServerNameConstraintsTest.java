@@ -7,6 +7,7 @@ import static org.hostpki.plan.Fixtures.desired;
 import static org.hostpki.plan.Fixtures.host;
 import static org.hostpki.plan.Fixtures.input;
 import static org.hostpki.plan.Fixtures.ip;
+import static org.hostpki.testkit.PlanAssert.addresses;
 import static org.hostpki.testkit.PlanAssert.change;
 import static org.hostpki.testkit.PlanAssert.warningMessages;
 
@@ -108,5 +109,38 @@ class ServerNameConstraintsTest {
       assertThat(r.code()).isEqualTo("name-constraints");
       assertThat(r.message()).startsWith("none of the server's names lies inside the CA's name constraints");
     });
+  }
+
+  @Test
+  void testPlan_withCaNameConstraintsRemovedTheAdviceIsToDeclareThemOrReplaceTheCaAndANewCaSaysItDropsThem() {
+    DesiredState d = fenced(FENCE, List.of());
+    ObservedStore store = converged(d, portal).observed();
+    DesiredState removed = desired();
+    CaSpec ca = removed.ca();
+    DesiredState rsa =
+        Fixtures.withCa(
+            removed,
+            new CaSpec(ca.subject(), new org.hostpki.model.KeySpec.Rsa(3072), ca.validity(), ca.renewBefore(),
+                Optional.empty(), ca.policy()));
+
+    Plan plan = planner.plan(input(removed, portal, store, NOW));
+    Plan newKey = planner.plan(input(rsa, portal, store, NOW));
+
+    assertThat(addresses(plan)).doesNotContain("ca");
+    assertThat(warningMessages(plan))
+        .hasSize(2)
+        .allSatisfy(
+            m ->
+                assertThat(m)
+                    .doesNotContain("ca.nameConstraints.permitted")
+                    .contains(
+                        "declare ca.nameConstraints to allow it (the CA is re-issued through its rotation);"
+                            + " the CA keeps the constraints it was made with while ca.nameConstraints is"
+                            + " not set, and only a new CA drops them: 'hostpki apply --replace ca'"));
+    assertThat(change(newKey, "ca").reasonText())
+        .isEqualTo(
+            "key EC P-256 → RSA 3072; name constraints permitted dnsDomains [example.com];"
+                + " permitted ipRanges [192.0.2.0/24] → none (ca.nameConstraints is not set)");
+    assertThat(warningMessages(newKey)).isEmpty();
   }
 }
