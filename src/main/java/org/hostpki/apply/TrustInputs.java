@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,7 @@ import org.hostpki.pki.Pem;
  */
 public final class TrustInputs {
   /** Hex digits of the fingerprint naming each certificate of a file holding several. */
-  static final int NAME_DIGITS = 12;
+  static final int NAME_DIGITS = StoreLayout.TRUSTED_NAME_DIGITS;
 
   /**
    * The longest name of a trusted certificate that {@code trust.install} installs: its entry name
@@ -152,7 +153,7 @@ public final class TrustInputs {
       String origin,
       int maxName) {
     // The same certificate twice in one file is one entry.
-    Map<String, Certificate> byFingerprint = new java.util.LinkedHashMap<>();
+    Map<String, Certificate> byFingerprint = new LinkedHashMap<>();
     certs.forEach(c -> byFingerprint.putIfAbsent(c.fingerprint().hex(), c));
     List<String> names =
         byFingerprint.size() == 1 ? List.of(name) : entryNames(name, List.copyOf(byFingerprint.keySet()));

@@ -94,6 +94,12 @@ public final class StoreLayout {
   public static final Set<String> CA_ALIASES = Set.of(CA_ALIAS, CA_NEXT_ALIAS, CA_PREVIOUS_ALIAS);
 
   /**
+   * Hex digits of the SHA-256 fingerprint in the name of each certificate of a trust file holding
+   * several: {@code NAME-53d7d447cc09} ({@code trust/NAME-53d7d447cc09.crt}, its alias).
+   */
+  public static final int TRUSTED_NAME_DIGITS = 12;
+
+  /**
    * The files and folders of a store's content that are hostpki's own, each at the top of a
    * generation: every name any kind of store may hold. A declared output must not take one of
    * them, now or when a store grows into a feature (a CA rotation, an external issuer, a fleet

@@ -12,6 +12,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.StoreLayout;
 
 /**
  * Plans the trusted certificates ({@code trust/NAME.crt}): the declared ones are put there, changed
@@ -113,7 +114,7 @@ final class TrustPlan {
 
   /** Why a certificate has a new name, when the new one is a fingerprint name. */
   private static String why(String newName, CertificateFacts c) {
-    return newName.contains("-" + c.fingerprint().hex().substring(0, 12))
+    return newName.contains("-" + c.fingerprint().hex().substring(0, StoreLayout.TRUSTED_NAME_DIGITS))
         ? " (each certificate of a file holding several is named by its fingerprint)"
         : "";
   }
