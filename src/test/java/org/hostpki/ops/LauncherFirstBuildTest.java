@@ -133,6 +133,25 @@ class LauncherFirstBuildTest {
             + "java whole\njava whole\njava whole\nmvn\n");
   }
 
+  /**
+   * The build trains its start-up archive with this launcher (pom.xml, cds-archive) while the run
+   * that started the build holds the build's lock: that inner run must not wait for the lock, or
+   * the first run of a fresh clone never ends (it did, with the lock alone).
+   */
+  @Test
+  void testFirstUse_theBuildsOwnRunOfTheLauncherDoesNotWaitForTheBuild() throws Exception {
+    Path jar = top.resolve("target/hostpki-0.1.0.jar");
+    script(tools.resolve("mvn"), "#!/bin/sh\nmkdir -p target\necho whole > " + jar + "\n"
+        + "\"" + top.resolve("bin/hostpki") + "\" --version > trained || exit 1\n");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"java $(cat '" + jar + "') ${HOSTPKI_IN_BUILD:-}\"\n");
+
+    ProcessResult run = Command.of(top.resolve("bin/hostpki").toString(), "--version").in(top).env(env).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).isEqualTo("java whole \n");
+    assertThat(top.resolve("trained")).as("the build's own run, which Java does not see as one").hasContent("java whole \n");
+  }
+
   @Test
   void testFirstUse_whenTheBuildFailsShowsMavensOutputAndWhatToDo() throws Exception {
     maven(false);
