@@ -150,6 +150,8 @@ class LauncherFirstBuildTest {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).isEqualTo("java whole \n");
     assertThat(top.resolve("trained")).as("the build's own run, which Java does not see as one").hasContent("java whole \n");
+    assertThat(Files.getPosixFilePermissions(top.resolve("target/.hostpki-build.lock")))
+        .as("no other user can open the lock, to hold it").isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
   @Test
