@@ -14,6 +14,7 @@ import org.hostpki.files.FileReasons;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.TerminalText;
 import org.hostpki.store.OutputFile;
@@ -53,10 +54,6 @@ final class InitCommand implements Callable<Integer> {
 
   static final String SCHEMA_FILE = "hostpki-v1.schema.json";
 
-  /** Detection of all but the addresses: whether the host name is what detection fails on. */
-  private static final HostSpec WITHOUT_ADDRESSES =
-      new HostSpec(true, Optional.empty(), Optional.empty(), Optional.of(List.of()), List.of());
-
   private final Environment environment;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -91,16 +88,16 @@ final class InitCommand implements Callable<Integer> {
     try {
       host = environment.hostProbe().identify(HostSpec.defaults());
     } catch (HostpkiException e) {
-      // A kernel host name hostpki cannot use (web_01), or more addresses than a certificate can
-      // carry: the file to write is where host.hostname or host.addresses goes, so write it all
-      // the same, with the reason in its comments. Detection without addresses tells which.
-      try {
-        host = environment.hostProbe().identify(WITHOUT_ADDRESSES);
-        noAddresses = Optional.of(e.headline());
-      } catch (HostpkiException hostname) {
-        host = new HostIdentity("localhost", Optional.empty(), List.of());
-        undetected = Optional.of(hostname.headline());
-      }
+      // A kernel host name hostpki cannot use (web_01): the file to write is where host.hostname
+      // goes, so write it all the same, with the reason in its comments.
+      host = new HostIdentity("localhost", Optional.empty(), List.of());
+      undetected = Optional.of(e.headline());
+    }
+    if (host.addresses().size() > ServerSpec.MAX_SUBJECT_ALT_NAMES) {
+      // The file's server certificate includes the host identity: the plan would refuse it, so
+      // the file asks for the addresses clients use instead of listing them all.
+      noAddresses = Optional.of(tooManyAddresses(host.addresses().size()));
+      host = new HostIdentity(host.hostname(), host.domain(), List.of(), host.notes());
     }
     String text = text(host, undetected, noAddresses, system ? SYSTEM_STORE : "pki", schema());
     TerminalWriter err = TerminalWriter.of(spec.commandLine().getErr());
@@ -124,6 +121,13 @@ final class InitCommand implements Callable<Integer> {
     err.println("Next: edit it, then 'hostpki validate" + shown + "' and 'hostpki plan" + shown + "'.");
     err.flush();
     return ExitCodes.OK;
+  }
+
+  private static String tooManyAddresses(int count) {
+    return "the host has " + count + " addresses on interfaces that are up, more than the "
+        + ServerSpec.MAX_SUBJECT_ALT_NAMES + " one certificate can carry (TLS clients refuse larger"
+        + " ones): list those clients connect to in host.addresses, or leave interfaces out with"
+        + " host.ignoreInterfaces";
   }
 
   /** The host as the summary line names it: {@code web01.example.com (192.0.2.10, 2001:db8::1)}. */

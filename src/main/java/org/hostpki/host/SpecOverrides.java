@@ -9,7 +9,6 @@ import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostIdentity.Note;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
-import org.hostpki.model.ServerSpec;
 import org.hostpki.model.TerminalText;
 
 /**
@@ -86,21 +85,13 @@ final class SpecOverrides {
 
   /**
    * The detected addresses; none at all is noted (the network is not up yet, say). More than one
-   * certificate can carry (a host with an address per service or per customer) is an error: which
-   * of them clients use is the operator's choice, and a certificate with only some would fail
-   * clients of the others without a word.
+   * certificate can carry is not refused here: the host identity serves more than the server
+   * certificate (status, a server certificate with {@code includeHostIdentity: false}), so the
+   * planner refuses it where the names are counted ({@code too-many-names}).
    */
   private static List<InetAddress> detectedAddresses(
       HostDetection detection, HostSpec spec, List<Note> notes) {
     List<InetAddress> addresses = detection.addresses(spec.ignoreInterfaces());
-    if (addresses.size() > ServerSpec.MAX_SUBJECT_ALT_NAMES) {
-      throw new HostpkiException(
-          "the host has " + addresses.size() + " addresses on interfaces that are up"
-              + (spec.ignoreInterfaces().isEmpty() ? "" : " and not in host.ignoreInterfaces")
-              + ", more than the " + ServerSpec.MAX_SUBJECT_ALT_NAMES + " one certificate can"
-              + " carry (TLS clients refuse larger ones): list those clients connect to in"
-              + " host.addresses, or leave interfaces out with host.ignoreInterfaces");
-    }
     if (addresses.isEmpty()) {
       notes.add(
           new Note(

@@ -607,4 +607,37 @@ class PlannerTest {
         .endsWith("or set server.includeHostIdentity: false");
     assertThat(atTheLimit.refusals()).isEmpty();
   }
+
+  /**
+   * Found: the probe refused a host with more than 1000 detected addresses outright, so a store
+   * whose server certificate leaves the host identity out could not be planned (or its status
+   * read) on such a host. The count is the plan's: refused only where the addresses would go.
+   */
+  @Test
+  void testPlan_detectedAddressesBeyondTheLimitAreRefusedOnlyWhenTheCertificateIncludesThem() {
+    String[] many = new String[1001];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = "10.1." + (i / 250) + "." + (i % 250 + 1);
+    }
+    HostIdentity crowded = host("portal", "example.com", many);
+    DesiredState d = desired();
+    ServerSpec s = d.server();
+    DesiredState without =
+        Fixtures.withServer(
+            d,
+            new ServerSpec(
+                s.issuer(), s.subject(), List.of("portal.example.com"), s.ipAddresses(), false,
+                s.key(), s.keyRotation(), s.validity(), s.renewBefore(), s.clientAuth(),
+                s.allowLongValidity(), s.external(), Optional.empty()));
+
+    Plan included = plan(d, crowded, ObservedStore.empty());
+    Plan leftOut = plan(without, crowded, ObservedStore.empty());
+
+    assertThat(included.refusals()).extracting(Refusal::code).containsExactly("too-many-names");
+    assertThat(included.refusals().get(0).message())
+        .contains("2 host names and 1001 addresses of the host identity")
+        .contains("list only the addresses clients connect to in host.addresses");
+    assertThat(leftOut.refusals()).isEmpty();
+    assertThat(change(leftOut, "server").intent()).isInstanceOf(Intent.IssueServer.class);
+  }
 }
