@@ -118,7 +118,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add(" — empty: run 'hostpki apply -f ").add(file).add("'");
     }
     text.end();
-    text.add("Host     ").add(o.host()).end();
+    text.add("Host     ").add(hostLine(o.host())).end();
     s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, report.renewals().get("ca"), o.now()));
     s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, report.renewals().get("server"), o.now()));
     externalText(text, o, s);
@@ -390,5 +390,20 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.name("renewal");
     renewal.ifPresentOrElse(r -> VerdictJson.renewal(w, r, now), w::nullValue);
     w.endObject();
+  }
+
+  /** The most addresses the text shows: a host with hundreds would fill the screen. */
+  static final int SHOWN_ADDRESSES = 16;
+
+  /**
+   * The host as status shows it: {@code web01.example.com [192.0.2.10, 2001:db8::10]}, the first
+   * {@link #SHOWN_ADDRESSES} addresses and how many more ({@code --output json} lists them all).
+   */
+  static String hostLine(HostIdentity host) {
+    List<String> addresses = host.addresses().stream().map(IpAddresses::format).toList();
+    String shown = String.join(", ", addresses.subList(0, Math.min(addresses.size(), SHOWN_ADDRESSES)));
+    int more = addresses.size() - SHOWN_ADDRESSES;
+    return host.fqdn().orElse(host.hostname()) + " [" + shown
+        + (more > 0 ? ", and " + more + " more (--output json lists all)" : "") + "]";
   }
 }

@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.Pem;
 import org.hostpki.testkit.Cli;
+import org.hostpki.model.HostIdentity;
 import org.hostpki.testkit.CliResult;
 import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,5 +106,23 @@ class StatusCommandTest {
     assertThat(external.get("imported")).hasSize(2);
     assertThat(external.get("csr").get("dns_names").toString()).contains("www.portal.example.com");
     assertThat(json.get("errors")).isEmpty();
+  }
+
+  /** Found: a host with 1001 addresses printed them all on the Host line, a screen of them. */
+  @Test
+  void testHostLine_aHostWithManyAddressesShowsTheFirstSixteenAndHowManyMore() throws IOException {
+    List<java.net.InetAddress> many = new java.util.ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      many.add(java.net.InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) i}));
+    }
+
+    String line = StatusCommand.hostLine(new HostIdentity("portal", Optional.of("example.com"), many));
+    String few = StatusCommand.hostLine(new HostIdentity("portal", Optional.empty(), many.subList(0, 16)));
+
+    assertThat(line)
+        .startsWith("portal.example.com [192.0.2.1, 192.0.2.2, ")
+        .endsWith(", 192.0.2.16, and 24 more (--output json lists all)]")
+        .doesNotContain("192.0.2.17");
+    assertThat(few).startsWith("portal [192.0.2.1, ").endsWith(", 192.0.2.16]");
   }
 }
