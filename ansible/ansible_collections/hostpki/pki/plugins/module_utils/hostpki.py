@@ -191,6 +191,5 @@ def fail_unexpected(module, rc, stdout, stderr, **result):
                " the store is the old or the new generation, never a mix)")
     else:
         why = "exited with code %d, which it does not use (a hostpki older than this module?)" % rc
-    module.fail_json(
-        msg="hostpki %s: %s" % (why, terminal_text(stderr.strip() or stdout.strip()[:2000], keep_lines=True)),
-        rc=rc, stderr=stderr, **result)
+    printed = terminal_text(stderr.strip() or stdout.strip()[:2000], keep_lines=True)
+    module.fail_json(msg="hostpki %s: %s" % (why, printed or "it printed nothing"), rc=rc, stderr=stderr, **result)
