@@ -131,6 +131,13 @@ def diagnostic_lines(stdout, strip_prefix=False):
     return "\n".join(lines) or None
 
 
+def lock_timeout_argument(value):
+    """The task's lock_timeout as hostpki's --lock-timeout: a bare whole number counts seconds, as
+    Ansible's own timeouts do (lock_timeout: 45 waits 45s); anything else goes as written."""
+    text = str(value).strip()
+    return text + "s" if re.match(r"^[0-9]+$", text) else text
+
+
 def failure_message(stdout, stderr, strip_prefix=False, lock_timeout=None):
     """What a failed run says went wrong: its JSON diagnostics, else its error lines on standard
     error (every form), else all of standard error; escaped for a terminal (JSON carries outside

@@ -101,8 +101,8 @@ options:
   lock_timeout:
     description:
       - How long to wait for another C(hostpki apply) on the same store (for example a systemd
-        timer run, C(hostpki watch)) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)). C(0s) fails
-        at once. A store locked longer fails the task, naming the process that holds it (pid, command,
+        timer run, C(hostpki watch)) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)); a bare
+        number counts seconds (C(45) is C(45s)), as Ansible's timeouts do. C(0s) fails at once. A store locked longer fails the task, naming the process that holds it (pid, command,
         since when).
     type: str
     default: 30s
@@ -378,7 +378,8 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
-    error_lines, fail_unexpected, failure_message, find_executable, private_folder, terminal_text)
+    error_lines, fail_unexpected, failure_message, find_executable, lock_timeout_argument, private_folder,
+    terminal_text)
 
 
 def relative_paths(desired):
@@ -731,7 +732,8 @@ def main():
         else:
             config = params["config"]
 
-        command = [hostpki, "apply", "-f", config, "--output", "json", "--lock-timeout", params["lock_timeout"]]
+        command = [hostpki, "apply", "-f", config, "--output", "json", "--lock-timeout",
+                   lock_timeout_argument(params["lock_timeout"])]
         if module.check_mode:
             command.append("--check")
         if params["unattended"]:

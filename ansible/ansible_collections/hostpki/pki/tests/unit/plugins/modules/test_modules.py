@@ -329,6 +329,21 @@ class LockedStoreTest(ModuleTestCase):
         result = self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----").result
         self.assertTrue(result["msg"].endswith("wait for it or raise the task's lock_timeout (now 30s)"), result["msg"])
 
+    def test_lockTimeout_aBareNumberCountsSeconds(self):
+        # lock_timeout: 45, as Ansible's timeouts are written, reached hostpki as '45': exit 64,
+        # "'45' is not a duration".
+        self.answer("apply", APPLIED)
+        self.answer("status", STATUS)
+        self.answer("sign", {"changed": False, "chain": "-----BEGIN CERTIFICATE-----\n"})
+        self.answer("revoke", {"changed": False})
+        for value, given in ((45, "45s"), ("2m", "2m"), ("PT30S", "PT30S"), ("0", "0s")):
+            self.run_module("store", config="/etc/hostpki/host.yaml", lock_timeout=value)
+            self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----", lock_timeout=value)
+            self.run_module("revoke", config="/c.yaml", serial="01", lock_timeout=value)
+            for sub in ("apply", "sign", "revoke"):
+                arguments = self.arguments(sub)
+                self.assertEqual(arguments[arguments.index("--lock-timeout") + 1], given, (sub, value))
+
 
 class UnexpectedExitTest(ModuleTestCase):
     def test_noJson_saysSoAndNotUsageError(self):
