@@ -102,8 +102,9 @@ options:
     description:
       - How long to wait for another C(hostpki apply) on the same store (for example a systemd
         timer run, C(hostpki watch)) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)); a bare
-        number counts seconds (C(45) is C(45s)), as Ansible's timeouts do. C(0s) fails at once. A store locked longer fails the task, naming the process that holds it (pid, command,
-        since when).
+        number counts seconds (C(45) is C(45s)), as Ansible's timeouts do. C(0s) fails at once. A
+        store locked longer fails the task, naming the process that holds it (pid, command, since
+        when).
     type: str
     default: 30s
   unattended:
