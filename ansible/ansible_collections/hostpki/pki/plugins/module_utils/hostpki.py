@@ -131,6 +131,13 @@ def diagnostic_lines(stdout, strip_prefix=False):
     return "\n".join(lines) or None
 
 
+def lock_timeout_argument(value):
+    """The task's lock_timeout as hostpki's --lock-timeout: a bare whole number counts seconds, as
+    Ansible's own timeouts do (lock_timeout: 45 waits 45s); anything else goes as written."""
+    text = str(value).strip()
+    return text + "s" if re.match(r"^[0-9]+$", text) else text
+
+
 def failure_message(stdout, stderr, strip_prefix=False, lock_timeout=None):
     """What a failed run says went wrong: its JSON diagnostics, else its error lines on standard
     error (every form), else all of standard error; escaped for a terminal (JSON carries outside
@@ -191,6 +198,5 @@ def fail_unexpected(module, rc, stdout, stderr, **result):
                " the store is the old or the new generation, never a mix)")
     else:
         why = "exited with code %d, which it does not use (a hostpki older than this module?)" % rc
-    module.fail_json(
-        msg="hostpki %s: %s" % (why, terminal_text(stderr.strip() or stdout.strip()[:2000], keep_lines=True)),
-        rc=rc, stderr=stderr, **result)
+    printed = terminal_text(stderr.strip() or stdout.strip()[:2000], keep_lines=True)
+    module.fail_json(msg="hostpki %s: %s" % (why, printed or "it printed nothing"), rc=rc, stderr=stderr, **result)

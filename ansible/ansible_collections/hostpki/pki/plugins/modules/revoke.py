@@ -69,6 +69,7 @@ options:
   lock_timeout:
     description:
       - How long to wait for another writer of the CA store (a sign, an apply), as C(30s) or C(2m).
+        A bare number counts seconds (C(45) is C(45s)), as Ansible's timeouts do.
     type: str
     default: 30s
 attributes:
@@ -184,7 +185,8 @@ stderr:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import find_executable, finish, run_with_file
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
+    find_executable, finish, lock_timeout_argument, run_with_file)
 
 REASONS = ["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation",
            "privilegeWithdrawn"]
@@ -229,7 +231,7 @@ def main():
     hostpki = find_executable(module, "CA host")
 
     command = [hostpki, "revoke", "-f", params["config"], "--reason", params["reason"], "--output", "json",
-               "--lock-timeout", params["lock_timeout"]]
+               "--lock-timeout", lock_timeout_argument(params["lock_timeout"])]
     if module.check_mode:
         command.append("--check")
     if params["cert"] is not None:

@@ -79,7 +79,8 @@ options:
   lock_timeout:
     description:
       - How long to wait for another writer of the CA store (another sign, an apply), as C(30s)
-        or C(2m). Signs for several hosts at once take turns.
+        or C(2m); a bare number counts seconds (C(45) is C(45s)), as Ansible's timeouts do. Signs for
+        several hosts at once take turns.
     type: str
     default: 30s
 attributes:
@@ -197,7 +198,8 @@ stderr:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import find_executable, finish, run_with_file
+from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
+    find_executable, finish, lock_timeout_argument, run_with_file)
 
 
 def result_of(output):
@@ -236,7 +238,8 @@ def main():
             " file with slurp and pass \"{{ result.content | b64decode }}\"")
     hostpki = find_executable(module, "CA host")
 
-    command = [hostpki, "sign", "-f", params["config"], "--output", "json", "--lock-timeout", params["lock_timeout"]]
+    command = [hostpki, "sign", "-f", params["config"], "--output", "json", "--lock-timeout",
+               lock_timeout_argument(params["lock_timeout"])]
     if params["validity"]:
         command += ["--validity", params["validity"]]
     if module.check_mode:

@@ -28,7 +28,9 @@ description:
     or an edited desired state each show up as a planned change with its reasons.
   - In check mode the module runs C(hostpki apply --check) and changes nothing; C(changed) then
     says whether changes are pending. With C(--diff) each planned change is shown as a
-    before/after of its attributes (subject, SANs, key, expiry), never key material.
+    before/after of its attributes (subject, SANs, key, expiry), never key material, and each
+    pending hook (one that failed before) as its run (C(hook/afterServerChange)), with since when it
+    is due, its last error and what changed.
 requirements:
   - hostpki (and Java 17 or later) on the target; see C(executable).
 options:
@@ -66,6 +68,11 @@ options:
         C(none)), fails the task before C(hostpki) runs; give it with C(secrets). Whatever stands
         at those places but a source (a vault value given as the name of C(env) too) is masked in every
         result of the task, a failure before C(hostpki) runs included.
+      - Each run writes it to a new temporary file, so the store's record of the file that last
+        wrote it names a file that is gone. The plan's warning that another desired-state file
+        wrote the store last (C(other-desired-state)) is left out when that file was an inline
+        desired state too; it stays when it was a desired-state file, say the
+        C(/etc/hostpki/host.yaml) a timer applies to the same store.
       - Mutually exclusive with C(config); one of them is required.
     type: dict
   chdir:
@@ -94,9 +101,10 @@ options:
   lock_timeout:
     description:
       - How long to wait for another C(hostpki apply) on the same store (for example a systemd
-        timer run, C(hostpki watch)) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)). C(0s) fails
-        at once. A store locked longer fails the task, naming the process that holds it (pid, command,
-        since when).
+        timer run, C(hostpki watch)) to finish, as C(30s), C(2m) or ISO-8601 (C(PT30S)); a bare
+        number counts seconds (C(45) is C(45s)), as Ansible's timeouts do. C(0s) fails at once. A
+        store locked longer fails the task, naming the process that holds it (pid, command, since
+        when).
     type: str
     default: 30s
   unattended:
@@ -371,7 +379,8 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
-    error_lines, fail_unexpected, failure_message, find_executable, private_folder, terminal_text)
+    error_lines, fail_unexpected, failure_message, find_executable, lock_timeout_argument, private_folder,
+    terminal_text)
 
 
 def relative_paths(desired):
@@ -611,7 +620,9 @@ def read_status(module, hostpki, config, chdir, environment):
 
 
 def plan_diff(plan):
-    """Ansible's diff format: one before/after pair per planned change."""
+    """Ansible's diff format: one before/after pair per planned change, and one per pending hook (the
+    run's only change when a hook failed before: without it, --diff would show a changed task and
+    nothing to say why)."""
     diffs = []
     for change in plan.get("changes", []):
         action = change["action"]
@@ -624,7 +635,51 @@ def plan_diff(plan):
             "before": before,
             "after": after,
         })
+    for hook in plan.get("hooks_pending") or []:
+        if isinstance(hook, dict):
+            diffs.append(hook_diff(hook))
     return diffs
+
+
+def hook_diff(hook):
+    """A pending hook as a diff: nothing before, its run after, with why it is due and what changed."""
+    name = "hook/%s" % terminal_text(str(hook.get("hook")))
+    why = "pending since %s" % terminal_text(str(hook.get("since")))
+    if hook.get("last_error"):
+        why += "; the last attempt failed: %s" % terminal_text(str(hook["last_error"]))
+    attributes = {}
+    if hook.get("changed"):
+        attributes["changed"] = hook["changed"]
+    expiring = hook.get("expiring")
+    if isinstance(expiring, dict):
+        for key in ("certificate", "not_after", "within", "reason"):
+            if expiring.get(key) is not None:
+                attributes[key] = expiring[key]
+    return {
+        "before_header": name,
+        "after_header": "%s (run)" % name,
+        "before": "",
+        "after": "# run: %s\n%s" % (why, attribute_text(attributes)),
+    }
+
+
+# hostpki's warning that another desired-state file wrote the store last, when that file was an inline
+# desired state too (this module's temporary file, a new name on every run) and this run's is one.
+INLINE_WRITER = re.compile(r"last written from another desired-state file, .*/\.hostpki-desired-[^/]*\.json;"
+                           r" this plan, from desired, ")
+
+
+def without_inline_writer(plan):
+    """The plan without the warning that the store was last written from another desired-state file
+    when both are inline desired states: their temporary files differ on every run, so it would show
+    on every run that changes the store, naming a file that is gone. Another file (a
+    /etc/hostpki/host.yaml a timer applies) keeps it."""
+    warnings = plan.get("warnings")
+    if isinstance(warnings, list):
+        plan["warnings"] = [w for w in warnings if not (
+            isinstance(w, dict) and w.get("code") == "other-desired-state"
+            and INLINE_WRITER.search(str(w.get("message", ""))))]
+    return plan
 
 
 def plan_warnings(plan):
@@ -678,7 +733,8 @@ def main():
         else:
             config = params["config"]
 
-        command = [hostpki, "apply", "-f", config, "--output", "json", "--lock-timeout", params["lock_timeout"]]
+        command = [hostpki, "apply", "-f", config, "--output", "json", "--lock-timeout",
+                   lock_timeout_argument(params["lock_timeout"])]
         if module.check_mode:
             command.append("--check")
         if params["unattended"]:
@@ -702,7 +758,7 @@ def main():
     output = parse_output(stdout)
     result = dict(changed=False, warnings=[])
     if output is not None:
-        plan = output["plan"]
+        plan = without_inline_writer(output["plan"]) if temporary is not None else output["plan"]
         result["plan"] = plan
         # and what went wrong after the store was written (a tidy-up, a hook's record, an ACME
         # order's warning), which hostpki prints on standard error alone, where Ansible never shows it

@@ -154,6 +154,10 @@ class AnsiblePlaybookIT {
     assertThat(Ansible.stats(check, "h3").path("changed").asInt()).isZero();
     JsonNode h2 = result(check, 0, "h2");
     assertThat(h2.path("changed").asBoolean()).as(h2.toString()).isTrue();
+    // The runs before wrote the store from other temporary files (each inline desired state is a
+    // new one): no warning that "another desired-state file" wrote it, naming a file that is gone.
+    assertThat(h2.has("warnings")).as(h2.toString()).isFalse();
+    assertThat(h2.path("plan").path("warnings")).isEmpty();
     assertThat(h2.path("plan").path("changes").path(0).path("address").asString()).isEqualTo("server");
     assertThat(h2.path("plan").path("changes").path(0).path("reasons").path(0).path("code").asString())
         .isEqualTo("host-identity-changed");
@@ -255,6 +259,13 @@ class AnsiblePlaybookIT {
     assertThat(retried.path("changed").asBoolean()).as("the pending hook ran").isTrue();
     assertThat(retried.path("hooks_ran").get(0).asString()).isEqualTo("afterServerChange");
     assertThat(retried.path("plan").path("changes")).isEmpty();
+    // --diff says why the task changed: the pending hook is its only change.
+    JsonNode hookDiff = retried.path("diff").path(0);
+    assertThat(hookDiff.path("before_header").asString()).as(retried.toString()).isEqualTo("hook/afterServerChange");
+    assertThat(hookDiff.path("after_header").asString()).isEqualTo("hook/afterServerChange (run)");
+    assertThat(hookDiff.path("after").asString())
+        .startsWith("# run: pending since ")
+        .contains("; the last attempt failed: afterServerChange hook [sh, -c,", "exited with status 1\nchanged: ca, server, ");
 
     JsonNode converged = result(report, 3, "h1");
     assertThat(converged.path("changed").asBoolean()).as(converged.toString()).isFalse();

@@ -41,13 +41,14 @@ PACKAGE = "ansible_collections.hostpki.pki.plugins.modules."
 
 # A stand-in hostpki: records its arguments in FOLDER/SUB.args (and the desired state it was given
 # in FOLDER/SUB.config),
-# prints FOLDER/SUB.out and FOLDER/SUB.err, exits with FOLDER/SUB.rc (default 0).
+# prints FOLDER/SUB.out (@CONFIG@ in it replaced by the -f FILE it was given, as hostpki names its
+# desired state) and FOLDER/SUB.err, exits with FOLDER/SUB.rc (default 0).
 FAKE = r"""#!/bin/sh
 d=$(dirname "$0")
 sub=$1
 printf '%s\n' "$@" > "$d/$sub.args"
 [ "$2" = -f ] && [ -f "$3" ] && cp "$3" "$d/$sub.config"
-[ -f "$d/$sub.out" ] && cat "$d/$sub.out"
+[ -f "$d/$sub.out" ] && sed "s|@CONFIG@|$3|g" "$d/$sub.out"
 [ -f "$d/$sub.err" ] && cat "$d/$sub.err" >&2
 exit $(cat "$d/$sub.rc" 2>/dev/null || echo 0)
 """
@@ -215,6 +216,56 @@ class StoreTest(ModuleTestCase):
                              " and name that in the desired state ({env: HOSTPKI_PASSWORD})" % name)
         self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")))
 
+    def test_inlineDesiredState_leavesOutTheWarningThatAnotherInlineOneWroteTheStoreLast(self):
+        # Each run's inline desired state is a new temporary file: hostpki's record names the last
+        # one, so every run that changes the store warned of "another desired-state file".
+        def other(writer):
+            return {"code": "other-desired-state", "subject": "store",
+                    "message": "store /srv/pki was last written from another desired-state file, %s; this plan, from"
+                    " @CONFIG@, changes it. Two files naming one store.path undo each other's changes" % writer}
+        inline = other("/root/.ansible/tmp/ansible-tmp-1796-1/.hostpki-desired-6s_foxf_.json")
+        timer = other("/etc/hostpki/host.yaml")
+        trust = {"code": "trust-expiring", "subject": "trust/ldap", "message": "expires soon"}
+        self.answer("apply", dict(APPLIED, changed=True, plan=dict(PLAN, warnings=[inline, trust])))
+        self.answer("status", STATUS)
+
+        result = self.run_module("store", desired=self.DESIRED).result
+
+        self.assertEqual(result["warnings"], ["trust/ldap: expires soon"])
+        self.assertEqual(result["plan"]["warnings"], [trust])
+        # Another file than an inline desired state keeps it, as does a run from a file.
+        self.answer("apply", dict(APPLIED, changed=True, plan=dict(PLAN, warnings=[timer])))
+        self.assertIn("another desired-state file, /etc/hostpki/host.yaml; this plan, from desired,",
+                      self.run_module("store", desired=self.DESIRED).result["warnings"][0])
+        self.answer("apply", dict(APPLIED, changed=True, plan=dict(PLAN, warnings=[inline])))
+        self.assertIn("another desired-state file, /root/.ansible/tmp/ansible-tmp-1796-1/.hostpki-desired-6s_foxf_.json;"
+                      " this plan, from /etc/hostpki/host.yaml,",
+                      self.run_module("store", config="/etc/hostpki/host.yaml").result["warnings"][0])
+
+    def test_checkDiff_showsAPendingHook(self):
+        # A hook that failed before is the only change: --diff said "changed" and showed nothing.
+        hook = {"hook": "afterServerChange", "since": "2026-12-07T04:20:40Z", "changed": ["server", "output/web.pem"],
+                "last_attempt": "2026-12-07T04:20:40Z", "last_error": "afterServerChange hook [nginx\x1b] exited",
+                "expiring": None}
+        expiring = {"hook": "onExpiring", "since": "2026-12-07T04:20:40Z", "changed": [], "last_attempt": None,
+                    "last_error": None, "expiring": {"certificate": "server", "sha256": "ab" * 32,
+                                                     "not_after": "2026-12-20T00:00:00Z", "within": "14d",
+                                                     "reason": "no renewal before expiry"}}
+        self.answer("apply", dict(APPLIED, check=True, plan=dict(PLAN, hooks_pending=[hook, expiring],
+                                                                 changes_pending=True)), rc=2)
+        self.answer("status", STATUS)
+
+        result = self.run_module("store", desired=self.DESIRED, _ansible_check_mode=True, _ansible_diff=True).result
+
+        self.assertTrue(result["changed"])
+        self.assertEqual(result["diff"], [
+            {"before_header": "hook/afterServerChange", "after_header": "hook/afterServerChange (run)", "before": "",
+             "after": "# run: pending since 2026-12-07T04:20:40Z; the last attempt failed: afterServerChange hook"
+             " [nginx\\x1b] exited\nchanged: server, output/web.pem\n"},
+            {"before_header": "hook/onExpiring", "after_header": "hook/onExpiring (run)", "before": "",
+             "after": "# run: pending since 2026-12-07T04:20:40Z\ncertificate: server\nnot_after: 2026-12-20T00:00:00Z\n"
+             "reason: no renewal before expiry\nwithin: 14d\n"}])
+
     def test_resultKeys_areDocumentedInReturn(self):
         change = {"address": "server", "action": "replace", "before": {"subject": "CN=a"}, "after": {"subject": "CN=a"},
                   "reasons": [{"code": "expiring", "message": "expires soon"}]}
@@ -278,13 +329,28 @@ class LockedStoreTest(ModuleTestCase):
         result = self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----").result
         self.assertTrue(result["msg"].endswith("wait for it or raise the task's lock_timeout (now 30s)"), result["msg"])
 
+    def test_lockTimeout_aBareNumberCountsSeconds(self):
+        # lock_timeout: 45, as Ansible's timeouts are written, reached hostpki as '45': exit 64,
+        # "'45' is not a duration".
+        self.answer("apply", APPLIED)
+        self.answer("status", STATUS)
+        self.answer("sign", {"changed": False, "chain": "-----BEGIN CERTIFICATE-----\n"})
+        self.answer("revoke", {"changed": False})
+        for value, given in ((45, "45s"), ("2m", "2m"), ("PT30S", "PT30S"), ("0", "0s")):
+            self.run_module("store", config="/etc/hostpki/host.yaml", lock_timeout=value)
+            self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----", lock_timeout=value)
+            self.run_module("revoke", config="/c.yaml", serial="01", lock_timeout=value)
+            for sub in ("apply", "sign", "revoke"):
+                arguments = self.arguments(sub)
+                self.assertEqual(arguments[arguments.index("--lock-timeout") + 1], given, (sub, value))
+
 
 class UnexpectedExitTest(ModuleTestCase):
     def test_noJson_saysSoAndNotUsageError(self):
         self.answer("sign", "", rc=0)
         result = self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----").result
         self.assertEqual(result["msg"], "hostpki exited with code 0 but printed no result this module can read"
-                         " (a hostpki older than this module, or another program): ")
+                         " (a hostpki older than this module, or another program): it printed nothing")
 
     def test_javaMissing_saysHowToFixIt(self):
         self.answer("revoke", "", rc=127, err="hostpki: 141: exec: /opt/jdk/bin/java: not found\n")
