@@ -2,6 +2,7 @@ package org.hostpki.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** The {@code hostpki} command's entry point. */
@@ -11,8 +12,10 @@ public final class Main {
   public static void main(String[] args) {
     StandardOutput stdout = StandardOutput.install();
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = run(out, err, Environment.system(), args);
+    Environment environment = Environment.system();
+    PrintWriter err = JournalPriorities.forStandardError(new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        environment.variables(), Path.of("/proc/self/fd/2"));
+    int code = run(out, err, environment, args);
     out.flush();
     code = stdout.exitCode(code, err);
     err.flush();

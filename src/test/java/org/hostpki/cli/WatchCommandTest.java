@@ -94,6 +94,37 @@ class WatchCommandTest {
   }
 
   /**
+   * {@code systemctl stop hostpki-watch} as the shipped unit's KillMode= makes systemd send it: its
+   * default, control-group, signals every process of the unit at once, the hook's too, and a hook
+   * halfway through a reload was killed, logged as failed and run again at the next start, while
+   * the unit said SIGTERM lets it finish. KillMode=mixed sends SIGTERM to watch alone.
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void testWatch_systemctlStopAsTheShippedUnitSendsItLetsTheHookInProgressFinish() throws Exception {
+    String killMode = Files.readAllLines(Cli.projectDir().resolve("examples/systemd/hostpki-watch.service"))
+        .stream().filter(l -> l.startsWith("KillMode=")).map(l -> l.substring("KillMode=".length()).strip())
+        .reduce((first, last) -> last).orElse("control-group");
+    writeDesired("hooks: {afterServerChange: [[sleep, '3']]}\n");
+
+    List<String> lines = watch("1s", (line, watch) -> {
+      if (line.endsWith(" hook: running sleep 3")) {
+        if (killMode.equals("control-group")) { // SIGTERM to the hook too, once it has started
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (watch.toHandle().descendants().findAny().isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+          }
+          watch.toHandle().descendants().forEach(ProcessHandle::destroy);
+        }
+        watch.toHandle().destroy();
+      }
+    });
+
+    assertThat(lines).as("KillMode=%s", killMode).noneMatch(l -> l.contains("error:"))
+        .anyMatch(l -> event(l).equals("hooks ran"));
+  }
+
+  /**
    * In a JVM of its own: SIGHUP (systemctl reload, a stray kill -HUP) looks again at once and
    * watching goes on. The JVM's own answer, exit 0, left a service with Restart=on-failure stopped
    * for good.

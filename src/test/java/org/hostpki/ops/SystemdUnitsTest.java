@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.Command;
 import org.hostpki.testkit.Namespace;
 import org.hostpki.testkit.ProcessResult;
+import org.hostpki.testkit.RunningProcess;
 import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Tag;
 import org.hostpki.testkit.Tags;
@@ -334,9 +336,72 @@ class SystemdUnitsTest {
 
     assertThat(d.get("ExecStart")).singleElement().asString().contains(" apply ", " --unattended");
     // Exit 3 (a hook failed, retried by the next run) leaves the unit failed, for alerting.
-    assertThat(d).doesNotContainKey("SuccessExitStatus");
+    assertThat(successStatuses("hostpki.service")).doesNotContain(3);
     assertThat(directives("hostpki-watch.service").get("ExecStart")).singleElement().asString()
         .contains(" watch ");
+  }
+
+  /**
+   * {@code systemctl stop hostpki.service} during a run, as systemd sends it (the unit's KillMode=,
+   * control-group by default: SIGTERM to apply and its hook at once). The JVM exits 143 on SIGTERM,
+   * not by the signal, so systemd counted a stop it was asked for as a failure, for alerting and
+   * {@code systemctl --failed}.
+   */
+  @Test
+  void testTimerService_aRunStoppedBySystemctlStopIsNoFailure() throws Exception {
+    Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+        + "host: {detect: false, hostname: portal, domain: example.com, addresses: [192.0.2.10]}\n"
+        + "hooks: {afterServerChange: [[sleep, '60']]}\n");
+    String killMode = directives("hostpki.service").getOrDefault("KillMode", List.of("control-group")).get(0);
+    ProcessResult stopped;
+    try (RunningProcess apply = org.hostpki.testkit.Jvm.command(org.hostpki.cli.Main.class, "apply", "-f", "host.yaml",
+        "--no-color").in(dir).timeout(Command.LONG_GUARD).start()) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (!(apply.stdout() + apply.stderr()).contains("hook: running sleep 60") && apply.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      List<ProcessHandle> unit = new ArrayList<>();
+      if (killMode.equals("control-group")) {
+        ProcessHandle.of(apply.pid()).ifPresent(p -> p.descendants().forEach(unit::add));
+      }
+      Command.of("kill", "-TERM", Long.toString(apply.pid())).run().assertSucceeded();
+      unit.forEach(ProcessHandle::destroy);
+      stopped = apply.await(Duration.ofMinutes(1));
+    }
+
+    assertThat(stopped.stdout() + stopped.stderr()).as(stopped.toString()).contains("hook: running sleep 60");
+    assertThat(successStatuses("hostpki.service")).as(stopped.toString()).contains(stopped.exitCode());
+  }
+
+  /**
+   * A program a hook starts and leaves running is in hostpki's unit, and systemd stops it with the
+   * unit: for the timer's oneshot, as each run ends. The guide said the daemon keeps running.
+   */
+  @Test
+  void testDocs_sayADaemonAHookStartsIsStoppedWithTheUnit() throws IOException {
+    Map<String, List<String>> d = directives("hostpki.service");
+    assertThat(d.get("Type")).containsExactly("oneshot");
+    assertThat(d).doesNotContainKey("RemainAfterExit");
+    assertThat(d.getOrDefault("KillMode", List.of("control-group"))).allMatch(m -> !m.equals("process") && !m.equals("none"));
+
+    assertThat(Files.readString(examples().resolve("README.md")).replaceAll("\\s+", " "))
+        .contains("systemd stops it with the unit — at the end of each timer run");
+    assertThat(Files.readString(Cli.projectDir().resolve("docs/guide.md")).replaceAll("\\s+", " "))
+        .contains("the daemon keeps running, but under the shipped systemd units only until the unit stops");
+  }
+
+  /** The exit statuses systemd counts as success for the unit: 0 and its SuccessExitStatus= numbers. */
+  private static List<Integer> successStatuses(String unit) throws IOException {
+    List<Integer> statuses = new ArrayList<>(List.of(0));
+    for (String value : directives(unit).getOrDefault("SuccessExitStatus", List.of())) {
+      for (String token : value.split("\\s+")) {
+        if (token.matches("\\d+")) {
+          statuses.add(Integer.parseInt(token));
+        }
+      }
+    }
+    return statuses;
   }
 
   /** `systemctl reload hostpki-watch` is a SIGHUP, which watch takes as "look again now". */
