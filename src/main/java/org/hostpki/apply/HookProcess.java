@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -34,6 +36,11 @@ import org.hostpki.model.TerminalText;
  *       running (a hook may well start a daemon).
  *   <li>At the timeout, every process of its session gets SIGTERM, and those still running
  *       {@link #GRACE} later SIGKILL; that counts as a failure.
+ *   <li>When hostpki itself is stopped ({@code kill}, Ctrl-C at a terminal: the hook, in a session
+ *       of its own, gets neither) while a hook of a one-off run ({@code apply}, {@code rollback})
+ *       runs, the hook is stopped the same way, and no further hook starts. Left running, it went
+ *       on while the store still called it due, so the next run ran it a second time beside or
+ *       after it. {@code watch} does not stop its hooks: SIGTERM lets its apply finish.
  * </ul>
  */
 final class HookProcess {
@@ -49,18 +56,34 @@ final class HookProcess {
   private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
   private static final Path PROC = Path.of("/proc");
 
+  /** Hooks of one-off runs running now, which a stop of hostpki stops too. */
+  private static final Set<Running> STOPPED_WITH_HOSTPKI = ConcurrentHashMap.newKeySet();
+
+  /** Set once hostpki is being stopped: no hook of a one-off run starts after that. */
+  private static boolean stopping;
+
+  private static boolean shutdownHookAdded;
+
   private final PrintWriter log;
   private final Duration grace;
+  private final boolean stoppedWithHostpki;
 
   HookProcess(PrintWriter log) {
-    this(log, GRACE);
+    this(log, GRACE, false);
   }
 
-  /** @param grace how long processes get between SIGTERM and SIGKILL (tests shorten it) */
-  HookProcess(PrintWriter log, Duration grace) {
+  /**
+   * @param grace how long processes get between SIGTERM and SIGKILL (tests shorten it)
+   * @param stoppedWithHostpki whether a stop of hostpki stops the hook too (one-off runs)
+   */
+  HookProcess(PrintWriter log, Duration grace, boolean stoppedWithHostpki) {
     this.log = log;
     this.grace = grace;
+    this.stoppedWithHostpki = stoppedWithHostpki;
   }
+
+  /** A hook running now, as a stop of hostpki finds it. */
+  private record Running(HookProcess runner, Process process, boolean ownSession, String shown) {}
 
   /**
    * Runs the command to its end or its timeout.
@@ -80,11 +103,31 @@ final class HookProcess {
     builder.environment().putAll(command.environment());
     command.directory().ifPresent(builder::directory);
     Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      return Optional.of("could not be started: " + TerminalText.escape(String.valueOf(e.getMessage())));
+    Running running;
+    synchronized (STOPPED_WITH_HOSTPKI) {
+      if (stoppedWithHostpki && stopping) {
+        return Optional.of("was not started: hostpki was being stopped");
+      }
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        return Optional.of("could not be started: " + TerminalText.escape(String.valueOf(e.getMessage())));
+      }
+      running = new Running(this, process, setsid.isPresent(), TerminalText.escape(String.join(" ", command.argv())));
+      if (stoppedWithHostpki) {
+        addShutdownHook();
+        STOPPED_WITH_HOSTPKI.add(running);
+      }
     }
+    try {
+      return await(process, running, command);
+    } finally {
+      STOPPED_WITH_HOSTPKI.remove(running);
+    }
+  }
+
+  private Optional<String> await(Process process, Running running, Hooks.Command command) {
+    Optional<Path> setsid = running.ownSession() ? setsid() : Optional.empty();
     Relay relay = new Relay(process.getInputStream(), log);
     Thread reader = new Thread(relay, "hostpki-hook-output-" + process.pid());
     reader.setDaemon(true);
@@ -105,7 +148,40 @@ final class HookProcess {
       return Optional.of("was stopped: hostpki was interrupted while it ran");
     }
     relay.finish(DRAIN);
+    if (stoppedWithHostpki && isStopping()) {
+      return Optional.of("was stopped: hostpki was stopped while it ran");
+    }
     return describe(process.exitValue());
+  }
+
+  private static boolean isStopping() {
+    synchronized (STOPPED_WITH_HOSTPKI) {
+      return stopping;
+    }
+  }
+
+  /** Once per JVM: a stop of hostpki (SIGTERM, SIGINT, SIGHUP) stops the hooks of one-off runs. */
+  private static void addShutdownHook() {
+    if (shutdownHookAdded) {
+      return;
+    }
+    shutdownHookAdded = true;
+    Runtime.getRuntime().addShutdownHook(new Thread(HookProcess::stopAll, "hostpki-hook-stop"));
+  }
+
+  private static void stopAll() {
+    List<Running> all;
+    synchronized (STOPPED_WITH_HOSTPKI) {
+      stopping = true;
+      all = List.copyOf(STOPPED_WITH_HOSTPKI);
+    }
+    for (Running r : all) {
+      r.runner().log.println(
+          "hook: hostpki is being stopped: stopping " + r.shown() + " too; a hook stopped this way"
+              + " stays due and runs at the next apply");
+      r.runner().log.flush();
+      r.runner().stop(r.process(), r.ownSession());
+    }
   }
 
   private static Optional<String> describe(int status) {

@@ -121,6 +121,16 @@ public class Hooks {
     this(log, variables, null);
   }
 
+  /**
+   * Hooks of a one-off run ({@code apply}, {@code rollback}): a stop of hostpki (SIGTERM, Ctrl-C)
+   * stops a hook that is running, which stays due, and starts no other (see {@link HookProcess}).
+   *
+   * @param variables the environment hostpki runs in, which hooks get less the secrets
+   */
+  public static Hooks stoppedWithHostpki(PrintWriter log, Map<String, String> variables) {
+    return new Hooks(log, variables, new HookProcess(log, HookProcess.GRACE, true)::run);
+  }
+
   /** @param runner runs each command; null for real processes ({@link HookProcess}) */
   public Hooks(PrintWriter log, Map<String, String> variables, Runner runner) {
     this.log = log;

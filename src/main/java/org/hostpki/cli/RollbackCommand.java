@@ -194,7 +194,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     HookLedger.Attempt attempt =
         HookLedger.fresh(due)
             .attempt(
-                new Hooks(err(), environment.variables()), desired, store, target.name(), due, now,
+                Hooks.stoppedWithHostpki(err(), environment.variables()), desired, store, target.name(), due, now,
                 notices);
     int commands =
         due.stream().mapToInt(h -> desired.hooks().commands(h.hook()).size()).sum();

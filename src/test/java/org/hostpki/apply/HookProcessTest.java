@@ -38,7 +38,7 @@ class HookProcessTest {
 
   @TempDir Path dir;
   private final StringWriter log = new StringWriter();
-  private final HookProcess process = new HookProcess(new PrintWriter(log, true), Duration.ofSeconds(1));
+  private final HookProcess process = new HookProcess(new PrintWriter(log, true), Duration.ofSeconds(1), false);
   /** Processes a test leaves running on purpose, killed after it. */
   private final List<ProcessHandle> leftRunning = new ArrayList<>();
 

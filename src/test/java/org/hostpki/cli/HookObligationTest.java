@@ -301,4 +301,55 @@ class HookObligationTest {
     // Not 12:00, the time of the rollback: the hook has been owed since 11:00.
     assertThat(hostpki("plan", "-f", "host.yaml").out()).contains("! hooks pending since 2026-11-27 11:00 UTC");
   }
+
+  /**
+   * Found: {@code kill -TERM} of an apply (or Ctrl-C at a terminal) left its hook running, in a
+   * session of its own that neither signal reaches, while the store still called the hook due: the
+   * next apply ran it a second time beside or after it. A stop of hostpki now stops the hook too,
+   * which stays due; the next apply runs it once.
+   */
+  @Test
+  void testApply_stoppedWhileAHookRunsStopsTheHookTooAndItStaysDue() throws Exception {
+    Files.writeString(
+        dir.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "host: {detect: false, hostname: portal, domain: example.com, addresses: [192.0.2.10]}\n"
+            + "hooks: {afterServerChange: [[sh, -c, 'echo $$ > hook.pid; exec sleep 60']]}\n");
+    Path pid = dir.resolve("hook.pid");
+    org.hostpki.testkit.ProcessResult stopped;
+    long hook;
+    try (org.hostpki.testkit.RunningProcess apply =
+        Cli.childJvm(dir, "apply", "-f", "host.yaml").timeout(org.hostpki.testkit.Command.LONG_GUARD).start()) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (!(Files.exists(pid) && Files.readString(pid).endsWith("\n")) && apply.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      hook = Long.parseLong(Files.readString(pid).strip());
+      org.hostpki.testkit.Command.of("kill", "-TERM", Long.toString(apply.pid())).run().assertSucceeded();
+      stopped = apply.await(Duration.ofMinutes(1));
+    } finally {
+      if (Files.exists(pid)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+
+    long gone = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (running(hook) && System.nanoTime() < gone) {
+      Thread.sleep(20);
+    }
+    assertThat(running(hook)).as(stopped.toString()).isFalse();
+    assertThat(stopped.stderr()).contains("hook: hostpki is being stopped: stopping sh -c echo $$ > hook.pid;");
+    assertThat(hostpki("plan", "-f", "host.yaml").out()).contains("! hooks pending since");
+  }
+
+  /** Whether the process runs: not gone, and not a zombie no one has reaped yet. */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }
