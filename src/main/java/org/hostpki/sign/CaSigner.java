@@ -39,10 +39,24 @@ import org.hostpki.store.StoreSnapshot;
 public final class CaSigner {
   private final Clock clock;
   private final SecureRandom random;
+  private final Optional<HostNames> hostNames;
 
   public CaSigner(Clock clock, SecureRandom random) {
+    this(clock, random, Optional.empty());
+  }
+
+  private CaSigner(Clock clock, SecureRandom random, Optional<HostNames> hostNames) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.hostNames = hostNames;
+  }
+
+  /**
+   * A signer that also refuses a request asking for a name or address beyond {@code names}, the
+   * requesting host's own ({@code --names}).
+   */
+  public CaSigner limitedTo(HostNames names) {
+    return new CaSigner(clock, random, Optional.of(names));
   }
 
   /**
@@ -98,12 +112,12 @@ public final class CaSigner {
       DesiredState caHost, SignRequest request, Optional<Duration> validity, Duration lockTimeout) {
     CaStore store = new CaStore(caHost, clock);
     // Before the lock, which makes the store directory: a refusal needs no lock and writes nothing.
-    checkPolicy(caHost, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
+    checkPolicy(caHost, hostNames, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
     try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN)) {
       Instant now = clock.instant();
       StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
-      SigningPolicy policy = checkPolicy(caHost, request, ca); // the CA may have changed meanwhile
+      SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca); // the CA may have changed meanwhile
       Optional<IssuedCertificate> existing = reusable(caHost, snapshot, request, ca, now);
       if (existing.isPresent()) {
         return new Signed(false, existing.get(), ca.certificate(), Optional.empty(), List.of());
@@ -151,7 +165,7 @@ public final class CaSigner {
     CaStore store = new CaStore(caHost, clock);
     StoreSnapshot snapshot = store.read();
     CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
-    SigningPolicy policy = checkPolicy(caHost, request, ca);
+    SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca);
     Optional<Signed> existing =
         reusable(caHost, snapshot, request, ca, now)
             .map(i -> new Signed(false, i, ca.certificate(), Optional.empty(), List.of()));
@@ -190,7 +204,8 @@ public final class CaSigner {
         valid, request, ca.certificate(), now, caHost.server().renewBefore(), caHost.renewal().jitter());
   }
 
-  private static SigningPolicy checkPolicy(DesiredState caHost, SignRequest request, CaStore.SigningCa ca) {
+  private static SigningPolicy checkPolicy(
+      DesiredState caHost, Optional<HostNames> hostNames, SignRequest request, CaStore.SigningCa ca) {
     Optional<SigningPolicy> policy = caHost.ca().policy();
     if (policy.isEmpty()) {
       throw new HostpkiException(
@@ -204,20 +219,29 @@ public final class CaSigner {
     }
     List<PolicyViolation> violations = new ArrayList<>(request.problems());
     violations.addAll(PolicyCheck.violations(policy.get(), request));
+    hostNames.ifPresent(names -> violations.addAll(names.violations(request)));
     // A name the policy refuses already needs the policy changed: the constraints (by default
     // the policy's own fence) speak only of the names the policy allows.
     Set<String> refusedByPolicy =
         violations.stream().filter(PolicyViolation::policy).map(PolicyViolation::subject).collect(Collectors.toSet());
-    List<PolicyViolation> outside = new ArrayList<>();
     Optional<NameConstraints> inCertificate = nameConstraints(caHost, ca.certificate());
-    inCertificate.ifPresent(
-        c -> outside.addAll(PolicyCheck.violations(c, "the CA certificate's name constraints", request)));
+    List<PolicyViolation> outsideCertificate =
+        inCertificate
+            .map(c -> PolicyCheck.violations(c, "the CA certificate's name constraints", request))
+            .orElse(List.of())
+            .stream()
+            .filter(v -> !refusedByPolicy.contains(v.subject()))
+            .toList();
+    violations.addAll(outsideCertificate);
     caHost.ca().nameConstraints()
         .filter(declared -> !declared.isEmpty() && !inCertificate.equals(Optional.of(declared)))
-        .ifPresent(declared -> outside.addAll(PolicyCheck.violations(declared, "ca.nameConstraints", request)));
-    outside.stream().filter(v -> !refusedByPolicy.contains(v.subject())).forEach(violations::add);
+        .ifPresent(
+            declared ->
+                PolicyCheck.violations(declared, "ca.nameConstraints", request).stream()
+                    .filter(v -> !refusedByPolicy.contains(v.subject()))
+                    .forEach(violations::add));
     if (!violations.isEmpty()) {
-      throw refused(caHost, request, distinct(violations));
+      throw refused(caHost, request, distinct(violations), !outsideCertificate.isEmpty());
     }
     return policy.get();
   }
@@ -243,7 +267,7 @@ public final class CaSigner {
    * help — a new request for what hostpki never issues, a broader ca.policy for the rest.
    */
   private static HostpkiException refused(
-      DesiredState caHost, SignRequest request, List<PolicyViolation> violations) {
+      DesiredState caHost, SignRequest request, List<PolicyViolation> violations, boolean beyondCaCertificate) {
     List<String> details = new ArrayList<>();
     violations.stream().skip(1).forEach(v -> details.add(v.message()));
     boolean byPolicy = violations.stream().anyMatch(PolicyViolation::policy);
@@ -260,6 +284,15 @@ public final class CaSigner {
         "nothing was signed for " + request.source() + " ("
             + (dn.isEmpty() ? "empty subject" : shortened(dn))
             + ")" + help);
+    if (beyondCaCertificate) {
+      // ca.policy allows the name (one it refuses is not listed for the constraints): the
+      // operator who widened the policy needs the CA's constraints widened too, not a new request.
+      details.add(
+          "ca.policy allows what the CA certificate's name constraints refuse: they were fixed when"
+              + " the CA was made; to sign it, declare ca.nameConstraints that allow it in "
+              + caHost.source() + " (the CA is re-issued through its rotation: set ca.rotation.overlap"
+              + " so that clients trust the new CA before it signs)");
+    }
     return new HostpkiException(violations.get(0).message(), details);
   }
 
