@@ -16,6 +16,7 @@ import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.DateText;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.RevocationReason;
@@ -118,7 +119,8 @@ public final class CaSigner {
       StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
       SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca); // the CA may have changed meanwhile
-      Optional<IssuedCertificate> existing = reusable(caHost, snapshot, request, ca, now);
+      IssuedCertificates.ForKey records = IssuedCertificates.forKey(snapshot, caHost.store().path(), request.publicKey());
+      Optional<IssuedCertificate> existing = reusable(caHost, snapshot, records.records(), request, ca, now);
       if (existing.isPresent()) {
         return new Signed(false, existing.get(), ca.certificate(), Optional.empty(), List.of());
       }
@@ -149,10 +151,12 @@ public final class CaSigner {
               .endObject()
               .endObject()
               .toString();
+      byte[] record = issued.certificate().pem().getBytes(StandardCharsets.US_ASCII);
+      records.index().put(issued.fileName(), Fingerprint.sha256(record), request.publicKey().keyFingerprint());
       String generation =
           store.commit(
               envelope,
-              Map.of(issued.fileName(), issued.certificate().pem().getBytes(StandardCharsets.US_ASCII)),
+              Map.of(issued.fileName(), record, IssuedIndex.FILE, records.index().format()),
               metadata,
               notes);
       return new Signed(true, issued, ca.certificate(), Optional.of(generation), notes);
@@ -166,8 +170,10 @@ public final class CaSigner {
     StoreSnapshot snapshot = store.read();
     CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
     SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca);
+    List<IssuedCertificate> records =
+        IssuedCertificates.forKey(snapshot, caHost.store().path(), request.publicKey()).records();
     Optional<Signed> existing =
-        reusable(caHost, snapshot, request, ca, now)
+        reusable(caHost, snapshot, records, request, ca, now)
             .map(i -> new Signed(false, i, ca.certificate(), Optional.empty(), List.of()));
     return new Preview(
         existing,
@@ -176,13 +182,18 @@ public final class CaSigner {
   }
 
   /**
-   * The recorded certificate to hand out again, if any; refuses a request for a key whose
+   * The recorded certificate to hand out again, if any, among the records of the request's key
+   * ({@code issued}); refuses a request for a key whose
    * certificate was revoked for keyCompromise (as Let's Encrypt blocks such keys), since a new
    * certificate for it would be as compromised.
    */
   private static Optional<IssuedCertificate> reusable(
-      DesiredState caHost, StoreSnapshot snapshot, SignRequest request, CaStore.SigningCa ca, Instant now) {
-    List<IssuedCertificate> issued = IssuedCertificates.read(snapshot, caHost.store().path());
+      DesiredState caHost,
+      StoreSnapshot snapshot,
+      List<IssuedCertificate> issued,
+      SignRequest request,
+      CaStore.SigningCa ca,
+      Instant now) {
     Revocations revocations = Revocations.read(snapshot, caHost.store().path());
     for (IssuedCertificate i : issued) {
       Optional<RevokedCertificate> entry = revocations.entry(i.facts().serialNumber());

@@ -170,7 +170,10 @@ class CaSignerTest {
     CaSigner.Signed signed = signer(NOW.plusSeconds(60)).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
 
     SortedMap<String, byte[]> after = read(host).files();
-    assertThat(after.keySet()).containsAll(before.keySet()).contains(signed.issued().fileName()).hasSize(before.size() + 1);
+    assertThat(after.keySet())
+        .containsAll(before.keySet())
+        .contains(signed.issued().fileName(), IssuedIndex.FILE)
+        .hasSize(before.size() + 2);
     before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(host.store().resolve("ca.key")))).isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(host.store().resolve("server.key")))).isEqualTo("rw-------");
