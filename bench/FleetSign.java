@@ -28,6 +28,7 @@ import org.hostpki.cli.Main;
  * java -cp 'target/classes:target/lib/*' bench/FleetSign.java CA.yaml CSRDIR COUNT [BATCH]
  * </pre>
  *
+ * With -Dstart=N the requests are host-N.. to COUNT (a store grown by bench/FleetGrow.java).
  * CA.yaml must be applied already and its ca.policy must allow host-NNNNNN.fleet.example.
  * Every request has its own EC P-256 key and name; the requests are made first, untimed.
  */
@@ -37,10 +38,11 @@ public final class FleetSign {
     Path dir = Path.of(args[1]);
     int count = Integer.parseInt(args[2]);
     int batch = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+    int start = Integer.parseInt(System.getProperty("start", "1"));
     Files.createDirectories(dir);
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
-    for (int i = 1; i <= count; i++) {
+    for (int i = start; i <= count; i++) {
       Path csr = dir.resolve(String.format("host-%06d.csr", i));
       if (Files.exists(csr)) {
         continue;
@@ -68,7 +70,7 @@ public final class FleetSign {
     long batchCpu = bean.getCurrentThreadCpuTime();
     long batchWall = System.nanoTime();
     System.out.println("signed\tCPU ms per sign (this thread)\twall ms per sign");
-    for (int i = 1; i <= count; i++) {
+    for (int i = start; i <= count; i++) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       Path csr = dir.resolve(String.format("host-%06d.csr", i));
@@ -88,7 +90,7 @@ public final class FleetSign {
         System.err.println("sign " + csr + " exited " + code + ": " + err);
         System.exit(1);
       }
-      if (i % batch == 0) {
+      if ((i - start + 1) % batch == 0) {
         long cpu = bean.getCurrentThreadCpuTime();
         long wall = System.nanoTime();
         System.out.printf(

@@ -76,6 +76,15 @@ options:
         CA host's C(ca.policy.maxValidity).
       - Default - the CA host's C(server.validity), at most C(ca.policy.maxValidity).
     type: str
+  names:
+    description:
+      - The names and addresses of the host the request comes from (DNS names, C(*.BASE),
+        addresses, networks). A request asking for any other is refused, on top of
+        C(ca.policy), so that a member that is taken over cannot get a certificate for another
+        member's names (hostpki sign C(--names)).
+      - Default - any name C(ca.policy) allows.
+    type: list
+    elements: str
   lock_timeout:
     description:
       - How long to wait for another writer of the CA store (another sign, an apply), as C(30s)
@@ -227,6 +236,7 @@ def main():
             csr=dict(type="str", required=True),
             executable=dict(type="str", default="hostpki"),
             validity=dict(type="str"),
+            names=dict(type="list", elements="str"),
             lock_timeout=dict(type="str", default="30s"),
         ),
         supports_check_mode=True,
@@ -242,6 +252,8 @@ def main():
                lock_timeout_argument(params["lock_timeout"])]
     if params["validity"]:
         command += ["--validity", params["validity"]]
+    for name in params["names"] or []:
+        command += ["--names", name]
     if module.check_mode:
         command.append("--check")
     rc, stdout, stderr = run_with_file(module, command, "--csr", params["csr"], ".csr", "the request (csr)")

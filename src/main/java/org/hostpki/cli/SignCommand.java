@@ -22,9 +22,11 @@ import org.hostpki.model.IpAddresses;
 import org.hostpki.json.CertificateJson;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.sign.CaSigner;
+import org.hostpki.sign.HostNames;
 import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.sign.SignRequest;
 import org.hostpki.store.OutputFile;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,6 +84,13 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Sign nothing: exit 2 when a new certificate would be issued, 0 when one is already.")
   boolean check;
 
+  @Option(
+      names = "--names",
+      split = ",",
+      paramLabel = "NAME",
+      description = "The names and addresses of the host the request comes from (DNS names, *.BASE, addresses, networks; comma-separated or repeated): a request asking for any other is refused, on top of ca.policy, so that one member cannot get a certificate for another's names.")
+  List<String> names;
+
   @Mixin StoreLockTimeout lockTimeout;
 
   SignCommand(Environment environment) {
@@ -95,6 +104,9 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     store = caHost.store().path();
     SignRequest request = SignRequest.read(environment.resolve(csr), readRequest());
     CaSigner signer = new CaSigner(environment.clock(), new SecureRandom());
+    if (names != null) {
+      signer = signer.limitedTo(hostNames());
+    }
     Optional<Duration> asked = Optional.ofNullable(validity);
     if (check) {
       CaSigner.Preview preview = signer.check(caHost, request, asked);
@@ -109,6 +121,14 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     chainFile.ifPresent(f -> writeChain(f, signed));
     print(signed, request);
     return ExitCodes.OK;
+  }
+
+  private HostNames hostNames() {
+    try {
+      return HostNames.parse(names);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--names: " + e.getMessage());
+    }
   }
 
   private byte[] readRequest() {

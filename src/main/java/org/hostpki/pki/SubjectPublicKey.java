@@ -134,6 +134,18 @@ public final class SubjectPublicKey {
     }
   }
 
+  /**
+   * A fingerprint that two encodings of one key share, as {@link #sameKey} compares them: SHA-256
+   * of the normalised encoding, or of the DER as given when it cannot be normalised.
+   */
+  public Fingerprint keyFingerprint() {
+    try {
+      return Fingerprint.sha256(normalised());
+    } catch (IOException | RuntimeException e) {
+      return fingerprint();
+    }
+  }
+
   private byte[] normalised() throws IOException {
     return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(PublicKeyFactory.createKey(info))
         .getEncoded(ASN1Encoding.DER);

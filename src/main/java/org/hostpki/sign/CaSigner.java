@@ -16,6 +16,7 @@ import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.DateText;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.RevocationReason;
@@ -39,10 +40,24 @@ import org.hostpki.store.StoreSnapshot;
 public final class CaSigner {
   private final Clock clock;
   private final SecureRandom random;
+  private final Optional<HostNames> hostNames;
 
   public CaSigner(Clock clock, SecureRandom random) {
+    this(clock, random, Optional.empty());
+  }
+
+  private CaSigner(Clock clock, SecureRandom random, Optional<HostNames> hostNames) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.hostNames = hostNames;
+  }
+
+  /**
+   * A signer that also refuses a request asking for a name or address beyond {@code names}, the
+   * requesting host's own ({@code --names}).
+   */
+  public CaSigner limitedTo(HostNames names) {
+    return new CaSigner(clock, random, Optional.of(names));
   }
 
   /**
@@ -98,13 +113,14 @@ public final class CaSigner {
       DesiredState caHost, SignRequest request, Optional<Duration> validity, Duration lockTimeout) {
     CaStore store = new CaStore(caHost, clock);
     // Before the lock, which makes the store directory: a refusal needs no lock and writes nothing.
-    checkPolicy(caHost, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
+    checkPolicy(caHost, hostNames, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
     try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN)) {
       Instant now = clock.instant();
       StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
-      SigningPolicy policy = checkPolicy(caHost, request, ca); // the CA may have changed meanwhile
-      Optional<IssuedCertificate> existing = reusable(caHost, snapshot, request, ca, now);
+      SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca); // the CA may have changed meanwhile
+      IssuedCertificates.ForKey records = IssuedCertificates.forKey(snapshot, caHost.store().path(), request.publicKey());
+      Optional<IssuedCertificate> existing = reusable(caHost, snapshot, records.records(), request, ca, now);
       if (existing.isPresent()) {
         return new Signed(false, existing.get(), ca.certificate(), Optional.empty(), List.of());
       }
@@ -135,10 +151,12 @@ public final class CaSigner {
               .endObject()
               .endObject()
               .toString();
+      byte[] record = issued.certificate().pem().getBytes(StandardCharsets.US_ASCII);
+      records.index().put(issued.fileName(), Fingerprint.sha256(record), request.publicKey().keyFingerprint());
       String generation =
           store.commit(
               envelope,
-              Map.of(issued.fileName(), issued.certificate().pem().getBytes(StandardCharsets.US_ASCII)),
+              Map.of(issued.fileName(), record, IssuedIndex.FILE, records.index().format()),
               metadata,
               notes);
       return new Signed(true, issued, ca.certificate(), Optional.of(generation), notes);
@@ -151,9 +169,11 @@ public final class CaSigner {
     CaStore store = new CaStore(caHost, clock);
     StoreSnapshot snapshot = store.read();
     CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
-    SigningPolicy policy = checkPolicy(caHost, request, ca);
+    SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca);
+    List<IssuedCertificate> records =
+        IssuedCertificates.forKey(snapshot, caHost.store().path(), request.publicKey()).records();
     Optional<Signed> existing =
-        reusable(caHost, snapshot, request, ca, now)
+        reusable(caHost, snapshot, records, request, ca, now)
             .map(i -> new Signed(false, i, ca.certificate(), Optional.empty(), List.of()));
     return new Preview(
         existing,
@@ -162,13 +182,18 @@ public final class CaSigner {
   }
 
   /**
-   * The recorded certificate to hand out again, if any; refuses a request for a key whose
+   * The recorded certificate to hand out again, if any, among the records of the request's key
+   * ({@code issued}); refuses a request for a key whose
    * certificate was revoked for keyCompromise (as Let's Encrypt blocks such keys), since a new
    * certificate for it would be as compromised.
    */
   private static Optional<IssuedCertificate> reusable(
-      DesiredState caHost, StoreSnapshot snapshot, SignRequest request, CaStore.SigningCa ca, Instant now) {
-    List<IssuedCertificate> issued = IssuedCertificates.read(snapshot, caHost.store().path());
+      DesiredState caHost,
+      StoreSnapshot snapshot,
+      List<IssuedCertificate> issued,
+      SignRequest request,
+      CaStore.SigningCa ca,
+      Instant now) {
     Revocations revocations = Revocations.read(snapshot, caHost.store().path());
     for (IssuedCertificate i : issued) {
       Optional<RevokedCertificate> entry = revocations.entry(i.facts().serialNumber());
@@ -190,7 +215,8 @@ public final class CaSigner {
         valid, request, ca.certificate(), now, caHost.server().renewBefore(), caHost.renewal().jitter());
   }
 
-  private static SigningPolicy checkPolicy(DesiredState caHost, SignRequest request, CaStore.SigningCa ca) {
+  private static SigningPolicy checkPolicy(
+      DesiredState caHost, Optional<HostNames> hostNames, SignRequest request, CaStore.SigningCa ca) {
     Optional<SigningPolicy> policy = caHost.ca().policy();
     if (policy.isEmpty()) {
       throw new HostpkiException(
@@ -204,20 +230,29 @@ public final class CaSigner {
     }
     List<PolicyViolation> violations = new ArrayList<>(request.problems());
     violations.addAll(PolicyCheck.violations(policy.get(), request));
+    hostNames.ifPresent(names -> violations.addAll(names.violations(request)));
     // A name the policy refuses already needs the policy changed: the constraints (by default
     // the policy's own fence) speak only of the names the policy allows.
     Set<String> refusedByPolicy =
         violations.stream().filter(PolicyViolation::policy).map(PolicyViolation::subject).collect(Collectors.toSet());
-    List<PolicyViolation> outside = new ArrayList<>();
     Optional<NameConstraints> inCertificate = nameConstraints(caHost, ca.certificate());
-    inCertificate.ifPresent(
-        c -> outside.addAll(PolicyCheck.violations(c, "the CA certificate's name constraints", request)));
+    List<PolicyViolation> outsideCertificate =
+        inCertificate
+            .map(c -> PolicyCheck.violations(c, "the CA certificate's name constraints", request))
+            .orElse(List.of())
+            .stream()
+            .filter(v -> !refusedByPolicy.contains(v.subject()))
+            .toList();
+    violations.addAll(outsideCertificate);
     caHost.ca().nameConstraints()
         .filter(declared -> !declared.isEmpty() && !inCertificate.equals(Optional.of(declared)))
-        .ifPresent(declared -> outside.addAll(PolicyCheck.violations(declared, "ca.nameConstraints", request)));
-    outside.stream().filter(v -> !refusedByPolicy.contains(v.subject())).forEach(violations::add);
+        .ifPresent(
+            declared ->
+                PolicyCheck.violations(declared, "ca.nameConstraints", request).stream()
+                    .filter(v -> !refusedByPolicy.contains(v.subject()))
+                    .forEach(violations::add));
     if (!violations.isEmpty()) {
-      throw refused(caHost, request, distinct(violations));
+      throw refused(caHost, request, distinct(violations), !outsideCertificate.isEmpty());
     }
     return policy.get();
   }
@@ -243,7 +278,7 @@ public final class CaSigner {
    * help — a new request for what hostpki never issues, a broader ca.policy for the rest.
    */
   private static HostpkiException refused(
-      DesiredState caHost, SignRequest request, List<PolicyViolation> violations) {
+      DesiredState caHost, SignRequest request, List<PolicyViolation> violations, boolean beyondCaCertificate) {
     List<String> details = new ArrayList<>();
     violations.stream().skip(1).forEach(v -> details.add(v.message()));
     boolean byPolicy = violations.stream().anyMatch(PolicyViolation::policy);
@@ -260,6 +295,15 @@ public final class CaSigner {
         "nothing was signed for " + request.source() + " ("
             + (dn.isEmpty() ? "empty subject" : shortened(dn))
             + ")" + help);
+    if (beyondCaCertificate) {
+      // ca.policy allows the name (one it refuses is not listed for the constraints): the
+      // operator who widened the policy needs the CA's constraints widened too, not a new request.
+      details.add(
+          "ca.policy allows what the CA certificate's name constraints refuse: they were fixed when"
+              + " the CA was made; to sign it, declare ca.nameConstraints that allow it in "
+              + caHost.source() + " (the CA is re-issued through its rotation: set ca.rotation.overlap"
+              + " so that clients trust the new CA before it signs)");
+    }
     return new HostpkiException(violations.get(0).message(), details);
   }
 

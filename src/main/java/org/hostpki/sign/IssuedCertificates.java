@@ -2,16 +2,21 @@ package org.hostpki.sign;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
 import org.hostpki.model.HostpkiException;
@@ -20,10 +25,14 @@ import org.hostpki.model.KeyPurpose;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
+import org.hostpki.pki.SubjectPublicKey;
 import org.hostpki.store.StoreSnapshot;
 
 /** The {@code issued/} record of a CA host's store: reading it, and finding what can be reused. */
 public final class IssuedCertificates {
+  private static final Comparator<IssuedCertificate> OLDEST_FIRST =
+      Comparator.comparing((IssuedCertificate i) -> i.facts().notBefore()).thenComparing(IssuedCertificate::serial);
+
   private IssuedCertificates() {}
 
   /**
@@ -39,11 +48,57 @@ public final class IssuedCertificates {
         issued.add(IssuedCertificate.of(single(storePath.resolve(file.getKey()), file.getValue())));
       }
     }
-    issued.sort(
-        Comparator.comparing((IssuedCertificate i) -> i.facts().notBefore())
-            .thenComparing(IssuedCertificate::serial));
+    issued.sort(OLDEST_FIRST);
     return issued;
   }
+
+  /**
+   * The records of a key, oldest first, and {@code issued/index} brought up to date with every
+   * record: only those the index does not know (or whose bytes changed since) and those of this
+   * key are parsed.
+   *
+   * @param key compared as {@link SubjectPublicKey#sameKey} does, whatever its encoding
+   * @param storePath the store directory, for messages
+   * @throws HostpkiException naming a record file that had to be read and is not one certificate
+   */
+  static ForKey forKey(StoreSnapshot snapshot, Path storePath, SubjectPublicKey key) {
+    IssuedIndex index = IssuedIndex.parse(snapshot.file(IssuedIndex.FILE));
+    Map<String, byte[]> files = new TreeMap<>(snapshot.under(StoreLayout.ISSUED_DIRECTORY));
+    files.keySet().removeIf(name -> !name.endsWith(".crt"));
+    index.retain(files);
+    Fingerprint wanted = key.keyFingerprint();
+    List<IssuedCertificate> records = new ArrayList<>();
+    MessageDigest sha256 = sha256(); // one for all: getInstance looks the provider up each time
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Fingerprint digest = new Fingerprint(HexFormat.of().formatHex(sha256.digest(file.getValue())));
+      Optional<Fingerprint> known = index.key(file.getKey(), digest);
+      if (known.isPresent() && !known.get().equals(wanted)) {
+        continue;
+      }
+      IssuedCertificate record = IssuedCertificate.of(single(storePath.resolve(file.getKey()), file.getValue()));
+      if (known.isEmpty()) {
+        Fingerprint recorded = record.certificate().publicKey().keyFingerprint();
+        index.put(file.getKey(), digest, recorded);
+        if (!recorded.equals(wanted)) {
+          continue;
+        }
+      }
+      records.add(record);
+    }
+    records.sort(OLDEST_FIRST);
+    return new ForKey(records, index);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** The records of one key, and the index of all records. */
+  record ForKey(List<IssuedCertificate> records, IssuedIndex index) {}
 
   private static Certificate single(Path file, byte[] content) {
     try {

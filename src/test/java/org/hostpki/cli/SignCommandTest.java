@@ -77,7 +77,7 @@ class SignCommandTest {
       return List.of();
     }
     try (Stream<Path> files = Files.list(issued)) {
-      return files.toList();
+      return files.filter(f -> f.getFileName().toString().endsWith(".crt")).toList(); // not issued/index
     }
   }
 
@@ -247,6 +247,27 @@ class SignCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
     assertThat(run.err()).isEqualTo("error: " + dir.resolve("nothing.csr") + " does not exist; --csr names the host's certificate request (its server.csr)\n");
+  }
+
+  @Test
+  void testSign_namesLimitTheRequestToTheHostItCameFrom() throws Exception {
+    // How it was found (fleet trial): m2, taken over, asked for m1's names with its own key and
+    // got them, inside ca.policy; every client of the fleet then took m2 for m1.
+    applied();
+
+    CliResult asM2 = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--names", "m2.fleet.test,m2", "--names", "192.0.2.12");
+    CliResult asM1 = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--names", "m1.fleet.test,m1,192.0.2.11", "-o", "m1.pem");
+    CliResult bad = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "--names", "m1 .fleet.test");
+
+    assertThat(asM2.exitCode()).as(asM2.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(asM2.err())
+        .startsWith(
+            "error: refused: dNSName m1.fleet.test is outside --names [m2.fleet.test, m2, 192.0.2.12/32], the"
+                + " names this host may have\n");
+    assertThat(asM1.exitCode()).as(asM1.toString()).isZero();
+    assertThat(issuedFiles()).hasSize(1);
+    assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).startsWith("error: --names: 'm1 .fleet.test' is no DNS name, address or network: it has the character ' '");
   }
 
   @Test

@@ -170,7 +170,10 @@ class CaSignerTest {
     CaSigner.Signed signed = signer(NOW.plusSeconds(60)).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
 
     SortedMap<String, byte[]> after = read(host).files();
-    assertThat(after.keySet()).containsAll(before.keySet()).contains(signed.issued().fileName()).hasSize(before.size() + 1);
+    assertThat(after.keySet())
+        .containsAll(before.keySet())
+        .contains(signed.issued().fileName(), IssuedIndex.FILE)
+        .hasSize(before.size() + 2);
     before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(host.store().resolve("ca.key")))).isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(host.store().resolve("server.key")))).isEqualTo("rw-------");
@@ -302,6 +305,35 @@ class CaSignerTest {
   }
 
   @Test
+  void testSign_limitedToAHostsNamesRefusesAnotherMembersNamesAndWritesNothing() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    String generation = read(host).generation().orElseThrow();
+    // m2, taken over, asks for m1's names and address with its own key: all inside ca.policy.
+    CaSigner forM2 = signer(NOW).limitedTo(HostNames.parse(List.of("m2.fleet.test", "m2", "192.0.2.12")));
+
+    assertThatThrownBy(() -> forM2.sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage(
+            "refused: dNSName m1.fleet.test is outside --names [m2.fleet.test, m2, 192.0.2.12/32], the"
+                + " names this host may have\n"
+                + "  refused: dNSName m1 is outside --names [m2.fleet.test, m2, 192.0.2.12/32], the names"
+                + " this host may have\n"
+                + "  refused: iPAddress 192.0.2.11 is outside --names [m2.fleet.test, m2, 192.0.2.12/32],"
+                + " the names this host may have\n"
+                + "  nothing was signed for " + dir.resolve("m1.csr") + " (CN=m1.fleet.test); make a new"
+                + " request on the host without it");
+    assertThat(read(host).generation()).contains(generation);
+  }
+
+  @Test
+  void testSign_limitedToAHostsNamesSignsWhatItOwns() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    CaSigner forM1 = signer(NOW).limitedTo(HostNames.parse(List.of("*.fleet.test", "m1", "192.0.2.0/28")));
+
+    assertThat(forM1.sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT).changed()).isTrue();
+  }
+
+  @Test
   void testSign_anExpiredCaSignsNothing() {
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     Instant later = host.ca.facts().notAfter().plusSeconds(1);
@@ -420,7 +452,14 @@ class CaSignerTest {
                         "refused: iPAddress 10.0.0.1 is outside the CA certificate's name constraints"
                             + " (permitted ipRanges [192.0.2.0/24])",
                         "nothing was signed for " + dir.resolve("m1.csr") + " (CN=m1.fleet.test); make a new"
-                            + " request on the host without it"));
+                            + " request on the host without it",
+                        // How it was found (fleet trial): web3 added to ca.policy, then refused with
+                        // only "make a new request on the host without it".
+                        "ca.policy allows what the CA certificate's name constraints refuse: they were"
+                            + " fixed when the CA was made; to sign it, declare ca.nameConstraints that"
+                            + " allow it in " + dir.resolve("ca.yaml") + " (the CA is re-issued through"
+                            + " its rotation: set ca.rotation.overlap so that clients trust the new CA"
+                            + " before it signs)"));
     assertThat(read(host).generation()).contains(generation);
     assertThat(
             signer(NOW).sign(host.desired, request(TestKeys.freshEc(), List.of("m1.fleet.test"), "192.0.2.11"), Optional.empty(), NO_WAIT)

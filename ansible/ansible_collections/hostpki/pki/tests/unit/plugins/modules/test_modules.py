@@ -301,6 +301,17 @@ class SignRevokeTest(ModuleTestCase):
         self.assertEqual(result["warnings"], ["a note \\x1b[2J"])
         self.assertIn("--csr", self.arguments("sign"))
 
+    def test_signNames_reachHostpkiOneByOne(self):
+        # A member's names limit what its request may ask for (fleet trial: a member taken over
+        # asked for another member's names).
+        self.answer("sign", {"changed": False, "chain": "", "request": {}, "certificate": {}})
+
+        self.run_module("sign", config="/c.yaml", csr=self.CSR, names=["web1.corp.example", "192.0.2.21"])
+
+        arguments = self.arguments("sign")
+        self.assertEqual([arguments[i + 1] for i, a in enumerate(arguments) if a == "--names"],
+                         ["web1.corp.example", "192.0.2.21"])
+
     def test_revokeResultKeys_areDocumentedInReturn(self):
         self.answer("revoke", {"changed": True, "already_revoked": False, "serial": "0A", "subject": "CN=m1",
                                "reason": "keyCompromise", "revocation_date": "2026-12-06T00:00:00Z",
