@@ -12,6 +12,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
@@ -139,6 +140,9 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                             + " does not exist"
                             + missingHelp(external)));
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
+    if (what == What.CA_CERT) {
+      notSigningTheServer(directory, content).ifPresent(err()::println);
+    }
     if (what == What.CA_CERT && directory.currentFile(StoreLayout.CA_NEXT_CERT).isPresent()) {
       // A browser given only ca.crt now refuses the server once it moves to the new CA.
       err().println(
@@ -213,6 +217,32 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
     w.field("pem", outputFile.isEmpty() ? Optional.of(new String(pem, StandardCharsets.US_ASCII)) : Optional.empty());
     return w.endObject();
+  }
+
+  /**
+   * A note when the server certificate is not issued by ca.crt (an external or ACME issuer): a
+   * browser that trusts ca.crt then refuses the server, and the README's "trust your CA's root
+   * instead" is easily missed. Unreadable files make no note: export itself reports them.
+   */
+  private static Optional<String> notSigningTheServer(StoreDirectory directory, byte[] caPem) {
+    try {
+      Optional<byte[]> server = directory.currentFile(StoreLayout.SERVER_CERT);
+      if (server.isEmpty()) {
+        return Optional.empty();
+      }
+      Certificate leaf = Pem.readCertificates(server.get()).get(0);
+      Certificate ca = Pem.readCertificates(caPem).get(0);
+      if (leaf.isSignedBy(ca)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "note: this store's CA (" + TerminalText.escape(ca.facts().subjectDn()) + ") does not sign"
+              + " the server certificate, " + TerminalText.escape(leaf.facts().issuerDn()) + " does: a"
+              + " browser that trusts only ca.crt refuses the server; trust the root of that CA's"
+              + " chain instead");
+    } catch (InvalidMaterialException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private String missingHelp(boolean external) {

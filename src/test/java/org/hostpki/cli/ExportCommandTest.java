@@ -217,4 +217,30 @@ class ExportCommandTest {
         .contains("note: a CA rotation is under way")
         .contains("hostpki export ca-next-cert -f host.yaml -o FILE");
   }
+
+  /**
+   * With an external issuer ca.crt is the internal CA, which signs nothing served once the chain is
+   * imported: a browser trusting it refuses the server. export ca-cert wrote it without a word.
+   */
+  @Test
+  void testExport_caCertWhoseCaDoesNotSignTheServerSaysWhoDoes() throws Exception {
+    CliResult internal = hostpki("export", "-f", "host.yaml", "ca-cert", "-o", "before.pem");
+    assertThat(internal.err()).doesNotContain("note:");
+    org.hostpki.testkit.TestCa ca = org.hostpki.testkit.TestCa.create(clock.instant());
+    Path chain = Files.createDirectories(dir.resolve(ExternalSetup.CHAIN).getParent()).resolve("portal-chain.pem");
+    Certificate leaf =
+        ca.sign(store("server.csr"), clock.instant().minus(java.time.Duration.ofMinutes(1)), java.time.Duration.ofDays(90));
+    Files.writeString(chain, Pem.certificates(List.of(leaf, ca.intermediate())));
+    CliResult imported = hostpki("apply", "-f", "host.yaml");
+    assertThat(imported.exitCode()).as(imported.toString()).isZero();
+    assertThat(imported.out()).as(imported.toString()).contains("import the chain");
+
+    CliResult run = hostpki("export", "-f", "host.yaml", "ca-cert", "-o", "ca.pem");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err())
+        .contains("note: this store's CA (CN=Example Portal CA")
+        .contains("does not sign the server certificate, " + leaf.facts().issuerDn() + " does")
+        .contains("trust the root of that CA's chain instead");
+  }
 }
