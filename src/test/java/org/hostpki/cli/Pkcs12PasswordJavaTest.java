@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A store password outside printable ASCII: OpenSSL and NSS open {@code server.p12} with it, the
  * JDK does not ("Password is not ASCII", which keytool shows as "keystore password was
  * incorrect"), so a Java service given the file fails at start. The plan warns
- * ({@code pkcs12-password-java}); found by the texport10 trial with {@code keytool -list}.
+ * ({@code pkcs12-password-java}); found by the texport10 trial with {@code keytool -list}. And a
+ * file without a password, which NSS cannot import.
  */
 class Pkcs12PasswordJavaTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T08:00:00Z"), ZoneOffset.UTC);
@@ -63,5 +64,24 @@ class Pkcs12PasswordJavaTest {
       keyStore.load(in, password.toCharArray());
     }
     assertThat(keyStore.isKeyEntry("server")).isTrue();
+  }
+
+  /**
+   * A {@code password: none} output has no MAC, and NSS's pk12util (Firefox's and Chromium's
+   * import) refuses such a file ({@code SEC_ERROR_BAD_DER}; LiveTlsIT checks it): the warning said
+   * only who may read it.
+   */
+  @Test
+  void testValidate_aPasswordlessPkcs12OutputWarnsThatNssRefusesIt() throws IOException {
+    Path file = ExternalSetup.write(dir, "192.0.2.10", null);
+    Files.writeString(
+        file, Files.readString(file) + "outputs:\n  - {format: pkcs12, file: open.p12, password: none}\n");
+
+    CliResult run = Cli.in(dir).clock(CLOCK).env(Map.of("HOSTPKI_PASSWORD", "pw")).run("validate", "host.yaml");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out() + run.err())
+        .contains("'open.p12' has no password")
+        .contains("NSS's pk12util, Firefox's and Chromium's import, refuses a PKCS#12 file without one");
   }
 }
