@@ -12,6 +12,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Parameters;
     description = "Write a certificate, chain, CSR, the trust bundle or the CRL from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, server-cert, server-chain, csr, trust-bundle, crl. With --der: one certificate (ca-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
+      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl. ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
       "",
       "With --output json, standard output carries a JSON document instead: what was exported, where to, and each certificate (or the request); without -o, the export itself as PEM in it.",
       "",
@@ -51,6 +52,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   enum What {
     CA_CERT("ca-cert", StoreLayout.CA_CERT),
+    CA_NEXT_CERT("ca-next-cert", StoreLayout.CA_NEXT_CERT),
     SERVER_CERT("server-cert", StoreLayout.SERVER_CERT),
     SERVER_CHAIN("server-chain", StoreLayout.SERVER_FULLCHAIN),
     CSR("csr", StoreLayout.SERVER_CSR),
@@ -72,11 +74,12 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
         }
       }
       throw new picocli.CommandLine.TypeConversionException(
-          "'" + s + "' cannot be exported; use ca-cert, server-cert, server-chain, csr, trust-bundle or crl");
+          "'" + s + "' cannot be exported; use ca-cert, ca-next-cert, server-cert, server-chain, csr,"
+              + " trust-bundle or crl");
     }
   }
 
-  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | server-cert | server-chain | csr | trust-bundle | crl")
+  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | ca-next-cert | server-cert | server-chain | csr | trust-bundle | crl")
   What what;
 
   @Mixin FileArgument argument;
@@ -126,8 +129,9 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     // The one file: every file WHAT names is public (0644), so any user who can read the desired
     // state exports it; reading the whole set would need the private key's permissions too.
     boolean external = desired.server().issuer() == ServerSpec.Issuer.EXTERNAL;
+    StoreDirectory directory = StoreDirectory.of(desired, environment.clock());
     byte[] content =
-        StoreDirectory.of(desired, environment.clock())
+        directory
             .currentFile(what.file)
             .orElseThrow(
                 () ->
@@ -136,6 +140,16 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                             + " does not exist"
                             + missingHelp(external)));
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
+    if (what == What.CA_CERT) {
+      notSigningTheServer(directory, content).ifPresent(err()::println);
+    }
+    if (what == What.CA_CERT && directory.currentFile(StoreLayout.CA_NEXT_CERT).isPresent()) {
+      // A browser given only ca.crt now refuses the server once it moves to the new CA.
+      err().println(
+          "note: a CA rotation is under way: the server moves to the new CA at the end of the"
+              + " overlap; have clients trust it too now: hostpki export ca-next-cert -f "
+              + file + " -o FILE");
+    }
     if (output.json()) {
       outputFile.ifPresent(f -> f.write(result));
       out().print(json(store.resolve(what.file), content, outputFile).line());
@@ -205,9 +219,39 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     return w.endObject();
   }
 
+  /**
+   * A note when the server certificate is not issued by ca.crt (an external or ACME issuer): a
+   * browser that trusts ca.crt then refuses the server, and the README's "trust your CA's root
+   * instead" is easily missed. Unreadable files make no note: export itself reports them.
+   */
+  private static Optional<String> notSigningTheServer(StoreDirectory directory, byte[] caPem) {
+    try {
+      Optional<byte[]> server = directory.currentFile(StoreLayout.SERVER_CERT);
+      if (server.isEmpty()) {
+        return Optional.empty();
+      }
+      Certificate leaf = Pem.readCertificates(server.get()).get(0);
+      Certificate ca = Pem.readCertificates(caPem).get(0);
+      if (leaf.isSignedBy(ca)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "note: this store's CA (" + TerminalText.escape(ca.facts().subjectDn()) + ") does not sign"
+              + " the server certificate, " + TerminalText.escape(leaf.facts().issuerDn()) + " does: a"
+              + " browser that trusts only ca.crt refuses the server; trust the root of that CA's"
+              + " chain instead");
+    } catch (InvalidMaterialException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   private String missingHelp(boolean external) {
     if (what == What.CSR && !external) {
       return "; a CSR is written only with server.issuer: external";
+    }
+    if (what == What.CA_NEXT_CERT) {
+      return ": no CA rotation is under way (ca.rotation makes the new CA one overlap before the"
+          + " server moves to it); export ca-cert";
     }
     if (what == What.CRL) {
       return ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"

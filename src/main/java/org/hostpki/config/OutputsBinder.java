@@ -213,7 +213,8 @@ final class OutputsBinder {
       entry.get("password").ifPresent(node -> fields.warning(
           node,
           "the PKCS#12 output '" + file.value() + "' has no password: whoever can read the file has the"
-              + " server's private key; only its owner, group and mode protect it"));
+              + " server's private key; only its owner, group and mode protect it (and NSS's pk12util,"
+              + " Firefox's and Chromium's import, refuses a PKCS#12 file without one)"));
     }
     Optional<String> alias = alias(entry);
     return ok && alias.isPresent()

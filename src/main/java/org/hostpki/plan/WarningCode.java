@@ -64,7 +64,12 @@ public enum WarningCode {
   /** The host's name is a placeholder (localhost): the server certificate keeps or leaves out names. */
   HOST_NO_NAME("host-no-name"),
   /** An entry of a host file names nothing usable ({@code /etc/resolv.conf}): it is left out. */
-  HOST_FILE_ENTRY("host-file-entry");
+  HOST_FILE_ENTRY("host-file-entry"),
+  /**
+   * The store password holds a character outside printable ASCII: Java's KeyStore cannot open the
+   * PKCS#12 files with it (OpenSSL and NSS can).
+   */
+  PKCS12_PASSWORD_JAVA("pkcs12-password-java");
 
   private final String code;
 

@@ -185,4 +185,62 @@ class ExportCommandTest {
     assertThat(run.exitCode()).isEqualTo(64);
     assertThat(run.err()).contains("'server-key' cannot be exported");
   }
+
+  /**
+   * During a CA rotation a browser needs the new CA as well as the current one (certutil, macOS's
+   * security and Windows's certutil import one certificate per call; of trust-bundle, NSS's
+   * certutil took only the first, or of its .p7b only the last: a device's certificate). Before,
+   * the new CA could not be exported on its own, and exporting ca-cert said nothing of it.
+   */
+  @Test
+  void testExport_duringACaRotationTheNewCaIsExportedAndCaCertPointsToIt() throws Exception {
+    ExternalSetup.write(dir, "192.0.2.10", null);
+    Path file = dir.resolve("host.yaml");
+    Files.writeString(file, Files.readString(file).replace("ca:\n", "ca:\n  rotation: {overlap: 7d}\n"));
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+    CliResult none = hostpki("export", "-f", "host.yaml", "ca-next-cert");
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.err()).contains("ca-next.crt does not exist: no CA rotation is under way");
+    assertThat(hostpki("export", "-f", "host.yaml", "ca-cert").err()).doesNotContain("rotation");
+    Files.writeString(file, Files.readString(file).replace("Example Portal CA", "Example Portal CA 2"));
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+
+    CliResult next = hostpki("export", "-f", "host.yaml", "ca-next-cert", "--der", "-o", "next.cer");
+    CliResult current = hostpki("export", "-f", "host.yaml", "ca-cert", "-o", "ca.pem");
+
+    assertThat(next.exitCode()).as(next.toString()).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("next.cer"))).isEqualTo(storeCertificates("ca-next.crt").get(0).der());
+    assertThat(Pem.readCertificates(Files.readAllBytes(dir.resolve("next.cer"))).get(0).facts().subjectDn())
+        .contains("Example Portal CA 2");
+    assertThat(current.exitCode()).as(current.toString()).isZero();
+    assertThat(current.err())
+        .contains("note: a CA rotation is under way")
+        .contains("hostpki export ca-next-cert -f host.yaml -o FILE");
+  }
+
+  /**
+   * With an external issuer ca.crt is the internal CA, which signs nothing served once the chain is
+   * imported: a browser trusting it refuses the server. export ca-cert wrote it without a word.
+   */
+  @Test
+  void testExport_caCertWhoseCaDoesNotSignTheServerSaysWhoDoes() throws Exception {
+    CliResult internal = hostpki("export", "-f", "host.yaml", "ca-cert", "-o", "before.pem");
+    assertThat(internal.err()).doesNotContain("note:");
+    org.hostpki.testkit.TestCa ca = org.hostpki.testkit.TestCa.create(clock.instant());
+    Path chain = Files.createDirectories(dir.resolve(ExternalSetup.CHAIN).getParent()).resolve("portal-chain.pem");
+    Certificate leaf =
+        ca.sign(store("server.csr"), clock.instant().minus(java.time.Duration.ofMinutes(1)), java.time.Duration.ofDays(90));
+    Files.writeString(chain, Pem.certificates(List.of(leaf, ca.intermediate())));
+    CliResult imported = hostpki("apply", "-f", "host.yaml");
+    assertThat(imported.exitCode()).as(imported.toString()).isZero();
+    assertThat(imported.out()).as(imported.toString()).contains("import the chain");
+
+    CliResult run = hostpki("export", "-f", "host.yaml", "ca-cert", "-o", "ca.pem");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err())
+        .contains("note: this store's CA (CN=Example Portal CA")
+        .contains("does not sign the server certificate, " + leaf.facts().issuerDn() + " does")
+        .contains("trust the root of that CA's chain instead");
+  }
 }

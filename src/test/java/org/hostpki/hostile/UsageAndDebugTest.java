@@ -48,7 +48,7 @@ class UsageAndDebugTest {
         usage("validate without a file", "error: no desired-state file: name one (hostpki validate FILE)").withArgs("validate"),
         usage("a lock timeout that is no duration", "'forever' is not a duration").withArgs("apply", "-f", "host.yaml", "--lock-timeout", "forever"),
         usage("replace something unknown", "'everything' cannot be replaced; use ca or server").withArgs("apply", "-f", "host.yaml", "--replace", "everything"),
-        usage("export something unknown", "'keys' cannot be exported; use ca-cert, server-cert, server-chain, csr, trust-bundle or crl")
+        usage("export something unknown", "'keys' cannot be exported; use ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle or crl")
             .withArgs("export", "-f", "host.yaml", "keys"),
         usage("export without WHAT", "missing required parameter: 'WHAT'").withArgs("export", "-f", "host.yaml"),
         usage("a password on the command line", "unknown option: '--password'").withArgs("apply", "-f", "host.yaml", "--password", "pw"),

@@ -421,6 +421,29 @@ class LiveTlsIT {
       }
     }
 
+    /**
+     * NSS imports a PKCS#12 file only with a MAC, so not a {@code password: none} output (OpenSSL
+     * 3 and Java read it): the README's table of readers and the validate warning say so. The
+     * twin: the store's own server.p12, with the password, imports.
+     */
+    @Test
+    void testNssPk12util_importsTheProtectedPkcs12ButRefusesThePasswordlessOne() throws IOException {
+      Path nss = root.resolve("nss-pk12util-import");
+      NssDatabase.create(nss);
+      Path password = Files.writeString(root.resolve("pk12util-password"), Hostpki.PASSWORD);
+
+      ProcessResult open =
+          Tool.PK12UTIL.command("-d", "sql:" + nss, "-i", store.directory().resolve("open.p12").toString(), "-W", "")
+              .run();
+      ProcessResult server =
+          Tool.PK12UTIL.command("-d", "sql:" + nss, "-i", store.serverPkcs12().toString(),
+              "-w", password.toString()).run();
+
+      assertThat(open.exitCode()).as(open.toString()).isNotZero();
+      assertThat(open.output()).contains("SEC_ERROR_BAD_DER");
+      assertThat(server.assertSucceeded().output()).contains("PKCS12 IMPORT SUCCESSFUL");
+    }
+
     @Test
     void testJksAndPasswordlessPkcs12_servedByTheJdkAreAcceptedByCurlGnutlsAndJava() throws Exception {
       KeyStore jks = KeyStore.getInstance("JKS");
