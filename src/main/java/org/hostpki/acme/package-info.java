@@ -15,7 +15,8 @@
  *   <li><b>Verified TLS, always.</b> The CA is reached over https only (every URL its directory
  *       lists as well: an {@code http://} one is refused before a byte is sent), its certificate checked
  *       (host name included) against the JDK's trust store or {@code server.acme.caBundle}. There is
- *       no switch to turn that off.
+ *       no switch to turn that off. A redirect is followed only on the server asked (scheme, host,
+ *       port); one to another server or to http is refused, saying where it pointed.
  *   <li><b>One account per store and CA directory.</b> Its EC P-256 key is written to {@code
  *       STORE/.acme/HOST-HASH/acme-account.key} (0600) and synced before the CA hears of it, its
  *       URL to {@code account.json} right after; a failure at any point never makes a second

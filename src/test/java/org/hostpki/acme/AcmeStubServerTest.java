@@ -79,6 +79,8 @@ class AcmeStubServerTest {
   private volatile List<String> ariWindow = List.of("2026-06-20T00:00:00Z", "2026-06-22T00:00:00Z");
   /** How long the stub takes for every request: a CA that answers each one just in time. */
   private volatile Duration requestDelay = Duration.ZERO;
+  /** Where {@code /dir-away} redirects to: another server (port) with the same certificate. */
+  private volatile String elsewhere = "https://127.0.0.1:1";
   private Certificate ca;
   private KeyMaterial caKey;
   private SSLContext ssl;
@@ -194,6 +196,16 @@ class AcmeStubServerTest {
       case "/dir-http" -> {
         String plain = "http://127.0.0.1:" + server.getAddress().getPort();
         json(exchange, 200, "{\"newNonce\":\"" + plain + "/nonce\",\"newAccount\":\"" + plain + "/account\"}");
+        return true;
+      }
+      case "/dir-away", "/dir-plain", "/dir-moved" -> {
+        String to = switch (path) {
+          case "/dir-away" -> elsewhere + "/dir";
+          case "/dir-plain" -> "http://127.0.0.1:" + server.getAddress().getPort() + "/dir";
+          default -> "/dir";
+        };
+        exchange.getResponseHeaders().set("Location", to);
+        exchange.sendResponseHeaders(path.equals("/dir-moved") ? 301 : 302, -1);
         return true;
       }
       case "/dir-gzip" -> {
@@ -318,6 +330,51 @@ class AcmeStubServerTest {
 
     assertThat(Failures.translate(thrown, "creating the ACME account", base + "/dir-http").getMessage())
         .contains("the CA sent hostpki to http://127.0.0.1:" + server.getAddress().getPort() + "/nonce, which is not https");
+  }
+
+  /**
+   * A directory URL redirected to another server (another port of the same address and
+   * certificate here), or to http: refused with the reason, and the other server hears nothing;
+   * the JDK's NORMAL policy followed the first. A redirect on the same server is followed.
+   */
+  @Test
+  void testSession_aRedirectToAnotherServerOrToHttpIsRefusedAndOneOnTheSameServerFollowed() throws Exception {
+    List<String> heardElsewhere = new CopyOnWriteArrayList<>();
+    HttpsServer other = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+    other.setHttpsConfigurator(new HttpsConfigurator(ssl));
+    other.createContext("/", exchange -> {
+      heardElsewhere.add(exchange.getRequestURI().getPath());
+      handle(exchange);
+    });
+    other.start();
+    try {
+      elsewhere = "https://127.0.0.1:" + other.getAddress().getPort();
+
+      assertThat(directoryFails("/dir-away")).isEqualTo(
+          "reading the CA's directory: the ACME server " + base + "/dir-away was not followed: " + base
+              + "/dir-away redirected (HTTP 302) to " + elsewhere + "/dir, another server than the one asked; hostpki"
+              + " follows a redirect only on the same server (scheme, host and port), so the account's signed"
+              + " requests go nowhere else. If the CA moved, set server.acme.directory to its new URL");
+      assertThat(heardElsewhere).isEmpty();
+      assertThat(directoryFails("/dir-plain")).contains(
+          "redirected (HTTP 302) to http://127.0.0.1:" + server.getAddress().getPort() + "/dir, another server");
+      assertThat(session("/dir-moved").getMetadata().getProfiles()).contains("classic");
+    } finally {
+      other.stop(0);
+    }
+  }
+
+  private String directoryFails(String path) throws Exception {
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(session(path)::getMetadata);
+    AcmeFailure failure = Failures.translate(thrown, "reading the CA's directory", base + path);
+    assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(AcmeFailure.Kind.CONFIGURATION);
+    return failure.getMessage();
+  }
+
+  private org.shredzone.acme4j.Session session(String path) throws Exception {
+    return new org.shredzone.acme4j.Session(URI.create(base + path), VerifiedTransport.trusting(
+        Optional.of(dir.resolve("ca.pem")),
+        OrderDeadline.of(Clock.systemUTC(), Instant.now().plusSeconds(60), Duration.ofSeconds(60))));
   }
 
   /**
