@@ -493,6 +493,7 @@ public final class AcmeIssuer {
    */
   private Login login(Session session) throws AcmeFailure {
     KeyMaterial key;
+    boolean keyKept = record.key().isPresent();
     try {
       key = record.keyOrCreate(random);
     } catch (IOException e) {
@@ -501,6 +502,13 @@ public final class AcmeIssuer {
     }
     KeyPair pair = JcaKeys.keyPair(key);
     AccountState state = record.state();
+    if (state.accountUrl().isPresent() && !keyKept) {
+      // The recorded account's key is gone (removed, a backup restored without it): the CA
+      // refuses every request the new key signs for that account ("JWS verification error"), so
+      // each retry failed the same way. The new key makes an account of its own.
+      state = new AccountState(state.directory(), Optional.empty(), state.lastOrder(), state.failure());
+      save(state);
+    }
     if (state.accountUrl().isPresent()) {
       return session.login(toUrl(state.accountUrl().get()), pair);
     }
