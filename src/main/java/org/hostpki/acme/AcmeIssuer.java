@@ -502,10 +502,11 @@ public final class AcmeIssuer {
     }
     KeyPair pair = JcaKeys.keyPair(key);
     AccountState state = record.state();
-    if (state.accountUrl().isPresent() && !keyKept) {
-      // The recorded account's key is gone (removed, a backup restored without it): the CA
-      // refuses every request the new key signs for that account ("JWS verification error"), so
-      // each retry failed the same way. The new key makes an account of its own.
+    if (state.accountUrl().isPresent() && (!keyKept || !record.isAccountOf(key))) {
+      // The recorded account's key is gone (removed, a backup restored without it) or another
+      // one is in its place: the CA refuses every request that key signs for the recorded account
+      // ("JWS verification error"), so each retry failed the same way. The key present makes (or,
+      // when the CA knows it, finds) an account of its own.
       state = new AccountState(state.directory(), Optional.empty(), state.lastOrder(), state.failure());
       save(state);
     }
