@@ -117,8 +117,31 @@ public final class AccountRecord {
     }
   }
 
+  /**
+   * Saves the state; with an account URL, also the fingerprint of the key beside it, so that a key
+   * replaced later is known not to be that account's ({@link #isAccountOf}).
+   */
   public void save(AccountState state) throws IOException {
-    directory.replace(STATE_FILE, json(state).line().getBytes(StandardCharsets.UTF_8), false);
+    Optional<String> keySha256 =
+        state.accountUrl().isPresent() ? key().map(k -> k.publicKey().fingerprint().hex()) : Optional.empty();
+    directory.replace(STATE_FILE, json(state, keySha256).line().getBytes(StandardCharsets.UTF_8), false);
+  }
+
+  /**
+   * Whether the recorded account URL was saved with this key beside it; true for a record written
+   * before the fingerprint was (nothing to tell).
+   */
+  public boolean isAccountOf(KeyMaterial key) {
+    Optional<byte[]> bytes = read(() -> directory.read(STATE_FILE));
+    if (bytes.isEmpty()) {
+      return true;
+    }
+    try {
+      return optional(JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8)), "account_key_sha256")
+          .map(k -> k.equals(key.publicKey().fingerprint().hex())).orElse(true);
+    } catch (IllegalArgumentException e) {
+      return true; // state() says what is damaged
+    }
   }
 
   private interface Read {
@@ -133,11 +156,12 @@ public final class AccountRecord {
     }
   }
 
-  private static JsonWriter json(AccountState s) {
+  private static JsonWriter json(AccountState s, Optional<String> keySha256) {
     JsonWriter w = new JsonWriter().beginObject();
     w.field("format_version", FORMAT_VERSION);
     w.field("directory", s.directory());
     s.accountUrl().ifPresent(u -> w.field("account_url", u));
+    keySha256.ifPresent(k -> w.field("account_key_sha256", k));
     s.lastOrder().ifPresent(
         o ->
             w.name("last_order")

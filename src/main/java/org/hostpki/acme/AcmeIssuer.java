@@ -376,16 +376,17 @@ public final class AcmeIssuer {
 
   private Issued download(Order order, ParsedCsr csr, boolean replacesSent, List<String> warnings) throws AcmeFailure {
     org.shredzone.acme4j.Certificate certificate = call("downloading the certificate", order::getCertificate);
-    List<List<Certificate>> chains = new ArrayList<>();
-    chains.add(convert(call("downloading the certificate", certificate::getCertificateChain)));
+    List<ChainChoice.Download> alternates = new ArrayList<>();
     if (spec.preferredChain().isPresent()) {
       for (org.shredzone.acme4j.Certificate alternate : call("reading the alternate chains", certificate::getAlternateCertificates)) {
-        chains.add(convert(call("downloading an alternate chain", alternate::getCertificateChain)));
+        alternates.add(() -> convert(call("downloading an alternate chain", alternate::getCertificateChain)));
       }
     }
-    List<String> roots = chains.stream().map(ChainChoice::rootName).toList();
-    int chosen = ChainChoice.choose(chains, spec.preferredChain());
-    List<Certificate> chain = chains.get(chosen);
+    ChainChoice.Choice choice = ChainChoice.choose(
+        () -> convert(call("downloading the certificate", certificate::getCertificateChain)), alternates,
+        spec.preferredChain());
+    List<Certificate> chain = choice.chain();
+    List<String> roots = choice.rootNames();
     if (!chain.get(0).publicKey().sameKey(csr.publicKey())) {
       throw new AcmeFailure(
           AcmeFailure.Kind.PROTOCOL,
@@ -393,11 +394,15 @@ public final class AcmeIssuer {
               + chain.get(0).publicKey().fingerprint().shortForm() + ", request key "
               + csr.publicKey().fingerprint().shortForm() + ")");
     }
+    int unread = choice.alternatesOffered() - (roots.size() - 1);
     spec.preferredChain()
         .filter(p -> !roots.contains(p))
         .ifPresent(p -> warnings.add(
             "server.acme.preferredChain '" + TerminalText.escape(p) + "' matches none of the chains the CA offers ("
-                + TerminalText.escape(String.join(", ", roots)) + "); the default chain is served"));
+                + TerminalText.escape(String.join(", ", roots))
+                + (unread > 0 ? "; " + unread + " more alternates not read: hostpki reads " + ChainChoice.MAX_ALTERNATES + " at most" : "")
+                + "); the default chain is served"));
+    int chosen = choice.chosen();
     return new Issued(
         chain, roots.get(chosen), roots, order.getLocation().toString(), certificate.getLocation().toString(),
         replacesSent, warnings);
@@ -488,6 +493,7 @@ public final class AcmeIssuer {
    */
   private Login login(Session session) throws AcmeFailure {
     KeyMaterial key;
+    boolean keyKept = record.key().isPresent();
     try {
       key = record.keyOrCreate(random);
     } catch (IOException e) {
@@ -496,6 +502,14 @@ public final class AcmeIssuer {
     }
     KeyPair pair = JcaKeys.keyPair(key);
     AccountState state = record.state();
+    if (state.accountUrl().isPresent() && (!keyKept || !record.isAccountOf(key))) {
+      // The recorded account's key is gone (removed, a backup restored without it) or another
+      // one is in its place: the CA refuses every request that key signs for the recorded account
+      // ("JWS verification error"), so each retry failed the same way. The key present makes (or,
+      // when the CA knows it, finds) an account of its own.
+      state = new AccountState(state.directory(), Optional.empty(), state.lastOrder(), state.failure());
+      save(state);
+    }
     if (state.accountUrl().isPresent()) {
       return session.login(toUrl(state.accountUrl().get()), pair);
     }

@@ -41,10 +41,19 @@ import org.hostpki.model.TerminalText;
  * for: it gets the time left, and fails with {@link OrderDeadline.RanOut} when that is used up.
  * A URL that is not https (a directory listing {@code http://} endpoints) is refused before any
  * byte is sent.
+ *
+ * <p>A redirect is followed only on the server the request went to (scheme, host and port), at
+ * most {@link #MAX_REDIRECTS} in a row, within the same time; one to another server, or to http,
+ * is refused ({@link RefusedRedirect}). The JDK's NORMAL policy, used before, followed a redirect
+ * to any https host, so whoever could make the CA's URL answer 302 sent the account's signed
+ * requests to a server of their choosing. acme4j itself follows none (its client keeps the JDK's
+ * default, NEVER); the same server is allowed as a directory URL moved to a new path is common.
  */
 final class BoundedHttpClient extends HttpClient {
   /** An ACME answer (JSON, a PEM chain) is a few kilobytes; a megabyte is far beyond any. */
   static final int MAX_BODY = 1 << 20;
+  /** Redirects followed in a row, like browsers' and curl's limits but far smaller: ACME needs none. */
+  static final int MAX_REDIRECTS = 5;
 
   private final HttpClient client;
   private final Duration timeout;
@@ -74,24 +83,100 @@ final class BoundedHttpClient extends HttpClient {
     if (limit.isZero()) {
       throw new OrderDeadline.RanOut(deadline, Duration.ZERO);
     }
+    long until = System.nanoTime() + limit.toNanos();
+    HttpResponse<byte[]> response = exchange(request, until, limit, cut);
+    for (int hops = 0; isRedirect(response.statusCode()); hops++) {
+      HttpRequest next = redirected(request, response, hops);
+      response = exchange(next, until, limit, cut);
+      request = next;
+    }
+    HttpHeaders headers = readable(response.headers());
+    return new Buffered<>(response, headers, replay(handler, response, headers));
+  }
+
+  private HttpResponse<byte[]> exchange(HttpRequest request, long until, Duration limit, boolean cut)
+      throws IOException, InterruptedException {
+    long left = until - System.nanoTime();
+    if (left <= 0) {
+      throw cut ? new OrderDeadline.RanOut(deadline, limit) : new HttpTimeoutException(noAnswer(limit));
+    }
     CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, info -> new Collector(info.headers()));
-    HttpResponse<byte[]> response;
     try {
-      response = answer.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      return answer.get(left, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       answer.cancel(true);
       if (cut) {
         throw new OrderDeadline.RanOut(deadline, limit);
       }
-      throw new HttpTimeoutException("no complete answer within " + limit.toMillis() + " ms");
+      throw new HttpTimeoutException(noAnswer(limit));
     } catch (InterruptedException e) {
       answer.cancel(true);
       throw e;
     } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     }
-    HttpHeaders headers = readable(response.headers());
-    return new Buffered<>(response, headers, replay(handler, response, headers));
+  }
+
+  private static String noAnswer(Duration limit) {
+    return "no complete answer within " + limit.toMillis() + " ms";
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  /**
+   * The request a redirect asks for, on the same server only: 303, and 301/302 after a POST, turn
+   * into a GET, as the JDK's NORMAL policy and browsers do; 307 and 308 repeat the request.
+   */
+  static HttpRequest redirected(HttpRequest request, HttpResponse<?> response, int hops) throws RefusedRedirect {
+    URI from = request.uri();
+    String location = response.headers().firstValue("Location").orElse("");
+    URI to;
+    try {
+      to = from.resolve(new URI(location.strip()));
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      to = null;
+    }
+    if (to == null || location.isBlank()) {
+      throw new RefusedRedirect(from, response.statusCode(), "an unreadable Location (" + TerminalText.escape(location)
+          + ")");
+    }
+    if (!sameOrigin(from, to)) {
+      throw new RefusedRedirect(from, response.statusCode(), TerminalText.escape(to.toString())
+          + ", another server than the one asked; hostpki follows a redirect only on the same server (scheme, host"
+          + " and port), so the account's signed requests go nowhere else. If the CA moved, set"
+          + " server.acme.directory to its new URL");
+    }
+    if (hops >= MAX_REDIRECTS) {
+      throw new RefusedRedirect(from, response.statusCode(), TerminalText.escape(to.toString()) + ", more than "
+          + MAX_REDIRECTS + " redirects in a row; set server.acme.directory to the URL that answers");
+    }
+    HttpRequest.Builder next = HttpRequest.newBuilder(request, (name, value) -> true).uri(to);
+    int status = response.statusCode();
+    if (status == 303 || ((status == 301 || status == 302) && request.method().equals("POST"))) {
+      next.GET();
+    }
+    return next.build();
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return "https".equalsIgnoreCase(a.getScheme()) && "https".equalsIgnoreCase(b.getScheme())
+        && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() == -1 ? 443 : uri.getPort();
+  }
+
+  /** A redirect hostpki does not follow: to another server, to http, or one too many. */
+  static final class RefusedRedirect extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RefusedRedirect(URI from, int status, String to) {
+      super(TerminalText.escape(from.toString()) + " redirected (HTTP " + status + ") to " + to);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.hostpki.acme;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
@@ -14,17 +15,49 @@ import org.hostpki.pki.Certificate;
 final class ChainChoice {
   private ChainChoice() {}
 
-  /** The index of the first chain with this root, or 0 (the CA's default) when none has it. */
-  static int choose(List<List<Certificate>> chains, Optional<String> preferredRoot) {
-    if (preferredRoot.isEmpty()) {
-      return 0;
+  /**
+   * Alternate chains read at most: Let's Encrypt offers one or two; a CA listing thousands would
+   * otherwise have each one downloaded.
+   */
+  static final int MAX_ALTERNATES = 8;
+
+  /** Downloads one chain the CA offers. */
+  interface Download {
+    List<Certificate> chain() throws AcmeFailure;
+  }
+
+  /** What was read: the chains in the CA's order, the default first, and the one chosen. */
+  record Choice(List<List<Certificate>> read, int chosen, int alternatesOffered) {
+    List<Certificate> chain() {
+      return read.get(chosen);
     }
-    for (int i = 0; i < chains.size(); i++) {
-      if (rootName(chains.get(i)).equals(preferredRoot.get())) {
-        return i;
+
+    List<String> rootNames() {
+      return read.stream().map(ChainChoice::rootName).toList();
+    }
+  }
+
+  /**
+   * The default chain, or the first with the preferred root: an alternate is downloaded only
+   * while none read so far has it, and at most {@link #MAX_ALTERNATES} of them. Without a
+   * preference, or when the default has the root, no alternate is read.
+   *
+   * @param alternates the CA's alternate chains (RFC 8555 section 7.4.2), each read on demand
+   */
+  static Choice choose(Download preferredDefault, List<Download> alternates, Optional<String> preferredRoot)
+      throws AcmeFailure {
+    List<List<Certificate>> read = new ArrayList<>();
+    read.add(preferredDefault.chain());
+    if (preferredRoot.isEmpty() || rootName(read.get(0)).equals(preferredRoot.get())) {
+      return new Choice(read, 0, alternates.size());
+    }
+    for (Download alternate : alternates.subList(0, Math.min(alternates.size(), MAX_ALTERNATES))) {
+      read.add(alternate.chain());
+      if (rootName(read.get(read.size() - 1)).equals(preferredRoot.get())) {
+        return new Choice(read, read.size() - 1, alternates.size());
       }
     }
-    return 0;
+    return new Choice(read, 0, alternates.size());
   }
 
   /** The common name of the chain's root; the whole DN when it has no CN. */

@@ -125,6 +125,13 @@ final class Failures {
   }
 
   private static AcmeFailure network(IOException io, String doing, String server) {
+    for (Throwable c = io; c != null; c = c.getCause()) {
+      if (c instanceof BoundedHttpClient.RefusedRedirect refused) {
+        return new AcmeFailure(
+            AcmeFailure.Kind.CONFIGURATION, doing + ": the ACME server " + server + " was not followed: "
+                + refused.getMessage(), Optional.empty(), Optional.empty(), io);
+      }
+    }
     Throwable root = io;
     for (Throwable c = io; c != null; c = c.getCause()) {
       root = c;

@@ -10,8 +10,9 @@ import org.hostpki.pki.Certificate;
  *
  * @param chain the leaf first, then the intermediates, as the CA sent the chosen chain
  * @param rootName the common name of the chain's topmost issuer (what preferredChain matches)
- * @param offeredRoots the topmost issuers' names of every chain offered, the default first (all
- *     of them only when preferredChain is set; otherwise just the default's)
+ * @param offeredRoots the topmost issuers' names of the chains read, the default first: an
+ *     alternate is read only while none had preferredChain's root, and {@code
+ *     ChainChoice.MAX_ALTERNATES} at most
  * @param replacesSent whether the order said which certificate it replaces (ARI)
  * @param warnings what went wrong after the certificate was issued (a token file left behind)
  */

@@ -101,7 +101,7 @@ final class VerifiedTransport extends AbstractAcmeProvider {
   public HttpClient createHttpClient(NetworkSettings settings) {
     return new BoundedHttpClient(
         HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER) // BoundedHttpClient follows those on the same server
             .connectTimeout(settings.getTimeout())
             .proxy(settings.getProxySelector())
             .sslContext(ssl)

@@ -15,12 +15,14 @@
  *   <li><b>Verified TLS, always.</b> The CA is reached over https only (every URL its directory
  *       lists as well: an {@code http://} one is refused before a byte is sent), its certificate checked
  *       (host name included) against the JDK's trust store or {@code server.acme.caBundle}. There is
- *       no switch to turn that off.
+ *       no switch to turn that off. A redirect is followed only on the server asked (scheme, host,
+ *       port); one to another server or to http is refused, saying where it pointed.
  *   <li><b>One account per store and CA directory.</b> Its EC P-256 key is written to {@code
  *       STORE/.acme/HOST-HASH/acme-account.key} (0600) and synced before the CA hears of it, its
  *       URL to {@code account.json} right after; a failure at any point never makes a second
- *       account (a new-account request with a key the CA knows returns that account). The record
- *       lives beside the generations, outside the served set: it is kept when an order fails.
+ *       account (a new-account request with a key the CA knows returns that account). The URL is
+ *       recorded with its key's fingerprint: a key lost or replaced makes an account of its own.
+ *       The record lives beside the generations, outside the served set: it is kept when an order fails.
  *   <li><b>Nothing served changes here.</b> An order produces a chain or an {@link
  *       org.hostpki.acme.AcmeFailure}; the store's generations are apply's to write.
  *   <li><b>Failures are values with a time to try again.</b> Every failure is one line saying

@@ -124,6 +124,34 @@ class AcmeIssuerPebbleTest {
     assertThat(second.accountState().lastOrder().orElseThrow().orderUrl()).isEqualTo(issued.orderUrl());
   }
 
+  /**
+   * The account key removed (a backup restored without the 0600 file) while account.json keeps
+   * the URL: a new key signed for the old account, and pebble refused every order with "JWS
+   * verification error", retry after retry. The new key makes an account of its own; so does
+   * another key put in place of the recorded one.
+   */
+  @Test
+  void testOrder_aLostOrReplacedAccountKeyMakesANewAccount() throws Exception {
+    AcmeIssuer first = issuer(spec(http01()));
+    first.order(request(key(), List.of("lost.example.test"), List.of()));
+    String url = first.accountState().accountUrl().orElseThrow();
+    Files.delete(first.accountRecordPath().resolve("acme-account.key"));
+
+    AcmeIssuer second = issuer(spec(http01()));
+    second.order(request(key(), List.of("lost.example.test"), List.of()));
+
+    assertThat(second.accountState().accountUrl()).hasValueSatisfying(u -> assertThat(u).isNotEqualTo(url));
+    assertThat(second.accountRecordPath().resolve("acme-account.key")).exists();
+    String secondUrl = second.accountState().accountUrl().orElseThrow();
+
+    // another key in its place (copied from another host): the same
+    Files.write(second.accountRecordPath().resolve("acme-account.key"), key().pkcs8Pem());
+    AcmeIssuer third = issuer(spec(http01()));
+    third.order(request(key(), List.of("lost.example.test"), List.of()));
+
+    assertThat(third.accountState().accountUrl()).hasValueSatisfying(u -> assertThat(u).isNotIn(url, secondUrl));
+  }
+
   @Test
   void testOrder_http01WebrootWritesTheTokensAndRemovesThem() throws Exception {
     Path webroot = Files.createDirectory(store.resolveSibling(store.getFileName() + "-www"));

@@ -79,6 +79,16 @@ class AcmeStubServerTest {
   private volatile List<String> ariWindow = List.of("2026-06-20T00:00:00Z", "2026-06-22T00:00:00Z");
   /** How long the stub takes for every request: a CA that answers each one just in time. */
   private volatile Duration requestDelay = Duration.ZERO;
+  /** Where {@code /dir-away} redirects to: another server (port) with the same certificate. */
+  private volatile String elsewhere = "https://127.0.0.1:1";
+  /** True: new orders are issued (their authorizations valid already) instead of rate limited. */
+  private volatile boolean issuing;
+  /** How many alternate chains the issued certificate's download links to. */
+  private volatile int alternates;
+  /** The alternate chains downloaded, by number. */
+  private final List<Integer> alternatesRead = new CopyOnWriteArrayList<>();
+  private final TestCa issuingCa = TestCa.create(Instant.now());
+  private volatile Certificate issuedLeaf;
   private Certificate ca;
   private KeyMaterial caKey;
   private SSLContext ssl;
@@ -141,6 +151,11 @@ class AcmeStubServerTest {
           json(exchange, 201, "{\"status\":\"valid\"}");
         }
         case "/order" -> {
+          if (issuing) {
+            exchange.getResponseHeaders().set("Location", base + "/order/1");
+            json(exchange, 201, order("ready"));
+            return;
+          }
           orderClaims.add(payload(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
           exchange.getResponseHeaders().set("Retry-After", orderRetryAfter);
           exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
@@ -151,8 +166,28 @@ class AcmeStubServerTest {
           exchange.sendResponseHeaders(429, body.length);
           exchange.getResponseBody().write(body);
         }
+        case "/order/1" -> json(exchange, 200, order(issuedLeaf == null ? "ready" : "valid"));
+        case "/authz/1" -> json(exchange, 200,
+            "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"stub.example.com\"},"
+                + "\"challenges\":[]}");
+        case "/finalize/1" -> {
+          String csr = payload(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          csr = csr.substring(csr.indexOf(":\"") + 2, csr.lastIndexOf('"'));
+          issuedLeaf = issuingCa.sign(Base64.getUrlDecoder().decode(csr), Instant.now(), Duration.ofDays(6));
+          json(exchange, 200, order("valid"));
+        }
+        case "/cert/0" -> {
+          for (int i = 1; i <= alternates; i++) {
+            exchange.getResponseHeaders().add("Link", "<" + base + "/cert/" + i + ">;rel=\"alternate\"");
+          }
+          chain(exchange, issuedLeaf.pem() + issuingCa.intermediate().pem());
+        }
         default -> {
-          if (path.startsWith("/ari/")) {
+          if (path.startsWith("/cert/")) {
+            int n = Integer.parseInt(path.substring("/cert/".length()));
+            alternatesRead.add(n);
+            chain(exchange, issuedLeaf.pem() + TestCa.selfSignedRoot("Alternate Root " + n).pem());
+          } else if (path.startsWith("/ari/")) {
             try {
               Thread.sleep(ariDelay.toMillis());
             } catch (InterruptedException e) {
@@ -196,6 +231,16 @@ class AcmeStubServerTest {
         json(exchange, 200, "{\"newNonce\":\"" + plain + "/nonce\",\"newAccount\":\"" + plain + "/account\"}");
         return true;
       }
+      case "/dir-away", "/dir-plain", "/dir-moved" -> {
+        String to = switch (path) {
+          case "/dir-away" -> elsewhere + "/dir";
+          case "/dir-plain" -> "http://127.0.0.1:" + server.getAddress().getPort() + "/dir";
+          default -> "/dir";
+        };
+        exchange.getResponseHeaders().set("Location", to);
+        exchange.sendResponseHeaders(path.equals("/dir-moved") ? 301 : 302, -1);
+        return true;
+      }
       case "/dir-gzip" -> {
         java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
         try (var gzip = new java.util.zip.GZIPOutputStream(packed)) {
@@ -212,6 +257,20 @@ class AcmeStubServerTest {
         return false;
       }
     }
+  }
+
+  /** Order 1, for stub.example.com: its authorization is valid already (authorization reuse). */
+  private String order(String status) {
+    return "{\"status\":\"" + status + "\",\"identifiers\":[{\"type\":\"dns\",\"value\":\"stub.example.com\"}],"
+        + "\"authorizations\":[\"" + base + "/authz/1\"],\"finalize\":\"" + base + "/finalize/1\""
+        + (status.equals("valid") ? ",\"certificate\":\"" + base + "/cert/0\"" : "") + "}";
+  }
+
+  private static void chain(HttpExchange exchange, String pem) throws IOException {
+    byte[] bytes = pem.getBytes(StandardCharsets.US_ASCII);
+    exchange.getResponseHeaders().set("Content-Type", "application/pem-certificate-chain");
+    exchange.sendResponseHeaders(200, bytes.length);
+    exchange.getResponseBody().write(bytes);
   }
 
   private static void json(HttpExchange exchange, int status, String body) throws IOException {
@@ -318,6 +377,83 @@ class AcmeStubServerTest {
 
     assertThat(Failures.translate(thrown, "creating the ACME account", base + "/dir-http").getMessage())
         .contains("the CA sent hostpki to http://127.0.0.1:" + server.getAddress().getPort() + "/nonce, which is not https");
+  }
+
+  /**
+   * preferredChain reads an alternate chain only while none read so far has its root, and 8 at
+   * most of a CA's list (2,000 here): every one listed was downloaded, also when the default
+   * chain had the root, so a hostile CA could make an order download thousands.
+   */
+  @Test
+  void testOrder_preferredChainReadsOnlyTheAlternatesItNeedsAndEightAtMost() throws Exception {
+    issuing = true;
+    alternates = 2000;
+
+    Issued byDefault = issuer(Optional.empty(), Duration.ofSeconds(20), Optional.of(TestCa.ROOT_NAME))
+        .order(request(Optional.empty()));
+    assertThat(byDefault.rootName()).isEqualTo(TestCa.ROOT_NAME);
+    assertThat(alternatesRead).as("the default chain has the root").isEmpty();
+
+    Issued second = issuer(Optional.empty(), Duration.ofSeconds(20), Optional.of("Alternate Root 2"))
+        .order(request(Optional.empty()));
+    assertThat(second.rootName()).isEqualTo("Alternate Root 2");
+    assertThat(second.chain()).hasSize(2);
+    assertThat(alternatesRead).containsExactly(1, 2);
+
+    alternatesRead.clear();
+    Issued none = issuer(Optional.empty(), Duration.ofSeconds(20), Optional.of("No Such Root"))
+        .order(request(Optional.empty()));
+    assertThat(none.rootName()).isEqualTo(TestCa.ROOT_NAME);
+    assertThat(alternatesRead).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(none.warnings()).singleElement().asString()
+        .contains("server.acme.preferredChain 'No Such Root' matches none of the chains the CA offers (Example Root CA,"
+            + " Alternate Root 1,")
+        .contains("; 1992 more alternates not read: hostpki reads 8 at most); the default chain is served");
+  }
+
+  /**
+   * A directory URL redirected to another server (another port of the same address and
+   * certificate here), or to http: refused with the reason, and the other server hears nothing;
+   * the JDK's NORMAL policy followed the first. A redirect on the same server is followed.
+   */
+  @Test
+  void testSession_aRedirectToAnotherServerOrToHttpIsRefusedAndOneOnTheSameServerFollowed() throws Exception {
+    List<String> heardElsewhere = new CopyOnWriteArrayList<>();
+    HttpsServer other = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+    other.setHttpsConfigurator(new HttpsConfigurator(ssl));
+    other.createContext("/", exchange -> {
+      heardElsewhere.add(exchange.getRequestURI().getPath());
+      handle(exchange);
+    });
+    other.start();
+    try {
+      elsewhere = "https://127.0.0.1:" + other.getAddress().getPort();
+
+      assertThat(directoryFails("/dir-away")).isEqualTo(
+          "reading the CA's directory: the ACME server " + base + "/dir-away was not followed: " + base
+              + "/dir-away redirected (HTTP 302) to " + elsewhere + "/dir, another server than the one asked; hostpki"
+              + " follows a redirect only on the same server (scheme, host and port), so the account's signed"
+              + " requests go nowhere else. If the CA moved, set server.acme.directory to its new URL");
+      assertThat(heardElsewhere).isEmpty();
+      assertThat(directoryFails("/dir-plain")).contains(
+          "redirected (HTTP 302) to http://127.0.0.1:" + server.getAddress().getPort() + "/dir, another server");
+      assertThat(session("/dir-moved").getMetadata().getProfiles()).contains("classic");
+    } finally {
+      other.stop(0);
+    }
+  }
+
+  private String directoryFails(String path) throws Exception {
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(session(path)::getMetadata);
+    AcmeFailure failure = Failures.translate(thrown, "reading the CA's directory", base + path);
+    assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(AcmeFailure.Kind.CONFIGURATION);
+    return failure.getMessage();
+  }
+
+  private org.shredzone.acme4j.Session session(String path) throws Exception {
+    return new org.shredzone.acme4j.Session(URI.create(base + path), VerifiedTransport.trusting(
+        Optional.of(dir.resolve("ca.pem")),
+        OrderDeadline.of(Clock.systemUTC(), Instant.now().plusSeconds(60), Duration.ofSeconds(60))));
   }
 
   /**
@@ -609,11 +745,15 @@ class AcmeStubServerTest {
   }
 
   private AcmeIssuer issuer(Optional<String> profile, Duration timeout) {
+    return issuer(profile, timeout, Optional.empty());
+  }
+
+  private AcmeIssuer issuer(Optional<String> profile, Duration timeout, Optional<String> preferredChain) {
     AcmeSpec spec =
         new AcmeSpec(
             URI.create(base + "/dir"), Optional.of(dir.resolve("ca.pem")), List.of(), true, Optional.empty(), profile,
             new AcmeChallenge.Http01Listener(ListenAddress.anyAddress(80)), false, AcmeSpec.IdentifierScope.PUBLIC,
-            Optional.empty(), timeout, org.hostpki.model.ExternalSpec.Fallback.NONE);
+            preferredChain, timeout, org.hostpki.model.ExternalSpec.Fallback.NONE);
     return new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM, HookRunner.NONE);
   }
 

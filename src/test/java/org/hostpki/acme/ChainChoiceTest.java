@@ -14,7 +14,13 @@ class ChainChoiceTest {
   }
 
   @Test
-  void testChoose_withoutAPreferenceTakesTheDefault() {
-    assertThat(ChainChoice.choose(java.util.List.of(), Optional.empty())).isZero();
+  void testChoose_withoutAPreferenceTakesTheDefault() throws Exception {
+    java.util.List<org.hostpki.pki.Certificate> defaultChain =
+        java.util.List.of(org.hostpki.testkit.TestCa.selfSignedRoot("Default Root"));
+    ChainChoice.Download unread = () -> {
+      throw new AssertionError("an alternate was downloaded");
+    };
+
+    assertThat(ChainChoice.choose(() -> defaultChain, java.util.List.of(unread), Optional.empty()).chosen()).isZero();
   }
 }
