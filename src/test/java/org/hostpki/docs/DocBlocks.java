@@ -65,6 +65,24 @@ final class DocBlocks {
   /** A fenced block: its opening line (from 1), info string, text, and the closing fence's index. */
   private record Fence(int line, String info, String text, int end) {}
 
+  /** A fenced block of any kind, as a reader sees it: its opening line (from 1), info string and text. */
+  record Block(int line, String info, String text) {}
+
+  /** Every fenced block of {@code markdown}, in order, whatever its info string. */
+  static List<Block> fenced(String file, String markdown) {
+    List<String> lines = markdown.lines().toList();
+    List<Block> blocks = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher fence = FENCE.matcher(lines.get(i));
+      if (fence.matches()) {
+        Fence block = readFence(file, lines, i, fence);
+        blocks.add(new Block(block.line(), block.info(), block.text()));
+        i = block.end();
+      }
+    }
+    return blocks;
+  }
+
   /** The steps of {@code markdown} (named {@code file} in errors). */
   static List<Step> parse(String file, String markdown) {
     List<String> lines = markdown.lines().toList();
