@@ -1,0 +1,73 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.hostpki.testkit.Cli;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The README's table of commands against the commands themselves: a row for every command, naming
+ * every option it takes, so that an option added to a command (fetch-cert's --servername, apply's
+ * --revoke-old) reaches the reader who scans the table, not only --help. Options every reporting
+ * command has (--help, --output, -f) are said once, under the table.
+ */
+class ReadmeCommandsTest {
+  /** Said once under the table ("FILE is …, or -f FILE"; "Every reporting command takes --output"). */
+  private static final Set<String> COMMON = Set.of("--help", "--output", "--file", "--debug", "--no-color");
+
+  @Test
+  void testReadme_commandsTableNamesEveryCommandAndItsOptions() throws Exception {
+    String readme = Files.readString(Cli.projectDir().resolve("README.md"), StandardCharsets.UTF_8);
+    String table = readme.substring(readme.indexOf("\n## Commands\n"), readme.indexOf("\nExit codes:\n"));
+    Set<String> missing = new TreeSet<>();
+    commandLine().getSubcommands().forEach((name, command) -> {
+      if (name.equals("help")) {
+        return; // picocli's own; 'hostpki COMMAND --help' is said under the table
+      }
+      String row = table.lines().filter(l -> l.startsWith("| `hostpki " + name + " ") || l.startsWith("| `hostpki " + name + "`"))
+          .findFirst().orElse(null);
+      if (row == null) {
+        missing.add("hostpki " + name + ": no row");
+        return;
+      }
+      String synopsis = row.split("` \\|", 2)[0];
+      for (OptionSpec o : command.getCommandSpec().options()) {
+        if (o.hidden() || o.scopeType() == CommandLine.ScopeType.INHERIT || COMMON.contains(o.longestName())) {
+          continue;
+        }
+        if (Arrays.stream(o.names()).noneMatch(n -> Pattern.compile("(?<![\\w-])" + Pattern.quote(n) + "(?![\\w-])").matcher(synopsis).find())) {
+          missing.add("hostpki " + name + " " + o.longestName());
+        }
+      }
+    });
+    assertThat(missing).as("commands and options the README's table of commands does not show (README.md, ## Commands)").isEmpty();
+  }
+
+  @Test
+  void testReadme_commonOptionsAreSaidUnderTheTable() throws Exception {
+    String readme = Files.readString(Cli.projectDir().resolve("README.md"), StandardCharsets.UTF_8);
+    String commands = readme.substring(readme.indexOf("\n## Commands\n"), readme.indexOf("\n### Reading a plan\n"));
+
+    assertThat(commands).contains("`-f FILE`", "`--output text|json`", "`hostpki COMMAND --help`", "`--no-color`", "`--debug`");
+  }
+
+  private static CommandLine commandLine() {
+    return HostpkiCommand.commandLine(
+        new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        new Environment(FileSystems.getDefault(), Path.of("."), Map.of(), Clock.systemUTC()));
+  }
+}
