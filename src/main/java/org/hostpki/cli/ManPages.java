@@ -44,11 +44,13 @@ final class ManPages {
       t.subsection("hostpki " + e.getKey());
       t.raw(".PP").raw(synopsis(e.getValue()));
       for (String paragraph : spec.usageMessage().description()) {
-        t.paragraph(paragraph);
+        if (!plain(paragraph).isEmpty()) {
+          t.paragraph(plain(paragraph));
+        }
       }
       for (PositionalParamSpec p : spec.positionalParameters()) {
         if (!p.hidden()) {
-          t.tagged(p.paramLabel(), String.join(" ", p.description()));
+          t.tagged(p.paramLabel(), plain(String.join(" ", p.description())));
         }
       }
       for (OptionSpec o : spec.options()) {
@@ -70,6 +72,8 @@ final class ManPages {
     t.section("ENVIRONMENT");
     t.tagged("HOSTPKI_PASSWORD", "A conventional variable for the store password; the desired state names the variable it reads (store.password.env).");
     t.tagged("NO_COLOR", "When set, no colours on a terminal (as --no-color).");
+    t.tagged(DesiredStateFile.VARIABLE, "The desired-state file a command reads when it names none (no FILE, no -f); else "
+        + DesiredStateFile.DEFAULT + ". The command says which it read (note: desired state ...).");
     t.tagged("TERM", "dumb, empty or unset: no colours and no progress line on a terminal, as its escape sequences may not be known there.");
     t.tagged("COLUMNS", "The width help is wrapped at; by default the terminal's width.");
     t.tagged("LC_ALL, LC_CTYPE, LANG", "File names and arguments are read as UTF-8: a C or POSIX locale (systemd's and cron's default) runs as C.UTF-8, and hooks inherit LC_CTYPE=C.UTF-8; an LC_ALL set on purpose is kept.");
@@ -101,7 +105,7 @@ final class ManPages {
     if (o.arity().max() > 0) {
       names += " " + o.paramLabel();
     }
-    String description = String.join(" ", o.description())
+    String description = plain(String.join(" ", o.description()))
         .replace("${DEFAULT-VALUE}", o.defaultValue() == null ? "" : o.defaultValue());
     t.tagged(names, description);
   }
@@ -137,6 +141,14 @@ final class ManPages {
         }
       }
     }
+  }
+
+  /**
+   * A picocli text as a page shows it: its format specifiers ({@code %n}, {@code %%}), which
+   * {@code --help} expands, expanded (picocli's own help command has them), and no blank ends.
+   */
+  static String plain(String text) {
+    return text.replace("%n", " ").replace("%%", "%").strip();
   }
 
   private static String sentence(String[] description) {
