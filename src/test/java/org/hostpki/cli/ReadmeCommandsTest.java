@@ -20,10 +20,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The README's table of commands against the commands themselves: a row for every command, naming
- * every option it takes, so that an option added to a command (fetch-cert's --servername, apply's
- * --revoke-old) reaches the reader who scans the table, not only --help. Options every reporting
- * command has (--help, --output, -f) are said once, under the table.
+ * The README's table of commands, and the commands' own help, against what the commands do: a
+ * row for every command, naming every option it takes, so that an option added to a command
+ * (fetch-cert's --servername, apply's --revoke-old) reaches the reader who scans the table, not
+ * only --help. Options every reporting command has (--help, --output, -f) are said once, under
+ * the table.
  */
 class ReadmeCommandsTest {
   /** Said once under the table ("FILE is …, or -f FILE"; "Every reporting command takes --output"). */
@@ -63,6 +64,27 @@ class ReadmeCommandsTest {
     String commands = readme.substring(readme.indexOf("\n## Commands\n"), readme.indexOf("\n### Reading a plan\n"));
 
     assertThat(commands).contains("`-f FILE`", "`--output text|json`", "`hostpki COMMAND --help`", "`--no-color`", "`--debug`");
+  }
+
+  /** The values TAB offers, as the README's "Shell completion" lists them (it once left out crl). */
+  @Test
+  void testReadme_shellCompletionListsTheValuesOffered() throws Exception {
+    String readme = Files.readString(Cli.projectDir().resolve("README.md"), StandardCharsets.UTF_8);
+    var commands = commandLine().getSubcommands();
+    String replace = String.join(" ", commands.get("apply").getCommandSpec().findOption("--replace").completionCandidates());
+    String export = String.join(" ", commands.get("export").getCommandSpec().positionalParameters().get(0).completionCandidates());
+
+    assertThat(readme.replaceAll("\\s+", " ")).contains("`--replace` offers `" + replace + "`", "`export` offers `" + export + "`");
+  }
+
+  /** A check that cannot look says UNKNOWN also without --nagios: its help said OK, WARNING, CRITICAL. */
+  @Test
+  void testCheckHelp_namesEveryStatusTheSummaryLineStartsWith() {
+    String description = String.join(" ", commandLine().getSubcommands().get("check").getCommandSpec().usageMessage().description());
+
+    for (org.hostpki.check.Status status : org.hostpki.check.Status.values()) {
+      assertThat(description).as("hostpki check's description").contains(status.name());
+    }
   }
 
   private static CommandLine commandLine() {

@@ -114,7 +114,7 @@ class DocsIT {
       return; // nothing to run: only illustrations and skipped blocks
     }
     work = Files.createTempDirectory(Files.createDirectories(project.resolve("target/docs-it")), "run-");
-    prepare(project, steps);
+    prepare(project, steps, !document.equals("README.md"));
 
     Process session =
         new ProcessBuilder(
@@ -180,12 +180,17 @@ class DocsIT {
     return Optional.empty();
   }
 
-  /** The session's files: the checkout copy, the blocks, the script, the sandbox. */
-  private void prepare(Path project, List<Step> steps) throws IOException, InterruptedException {
+  /**
+   * The session's files: the checkout copy, the blocks, the script, the sandbox. With {@code
+   * downloaded}, the release archives lie in the checkout's top folder too, as a reader of the guide
+   * who downloaded a release has them in the working directory; the README is read in a checkout,
+   * where they are in target/ alone (its Install section once ran them from the top folder).
+   */
+  private void prepare(Path project, List<Step> steps, boolean downloaded) throws IOException, InterruptedException {
     copyTrackedFiles(project, work.resolve("checkout"));
     Path target = project.resolve("target");
     Files.createSymbolicLink(work.resolve("checkout/target"), target);
-    try (Stream<Path> built = Files.list(target)) {
+    try (Stream<Path> built = Files.list(target).filter(p -> downloaded)) {
       for (Path p : built.filter(p -> p.getFileName().toString().matches("hostpki[-_].*\\.(tar\\.gz|deb)(\\.sha256)?")).toList()) {
         Files.createSymbolicLink(work.resolve("checkout").resolve(p.getFileName()), p);
       }
