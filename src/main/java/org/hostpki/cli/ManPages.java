@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The manual pages hostpki(1), from the picocli command definitions (the same texts as
@@ -249,11 +250,25 @@ final class ManPages {
     return "any";
   }
 
-  /** A {@code $ref} into {@code $defs}, followed; anything else as it is. */
+  /**
+   * A {@code $ref} into {@code $defs}, followed, with the keywords beside it taking precedence
+   * (a path is {@code {"$ref": "#/$defs/path", "type": "string"}}: its type is the node's own, as
+   * JSON Schema 2019-09 reads siblings of $ref); anything else as it is.
+   */
   private static JsonNode resolve(JsonNode root, JsonNode node) {
     JsonNode ref = node.path("$ref");
     if (ref.isString() && ref.asString().startsWith("#/$defs/")) {
-      return resolve(root, root.path("$defs").path(ref.asString().substring("#/$defs/".length())));
+      JsonNode target = resolve(root, root.path("$defs").path(ref.asString().substring("#/$defs/".length())));
+      if (!(target instanceof ObjectNode definition) || node.size() == 1) {
+        return target;
+      }
+      ObjectNode merged = definition.deepCopy();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (!e.getKey().equals("$ref")) {
+          merged.set(e.getKey(), e.getValue());
+        }
+      }
+      return merged;
     }
     return node;
   }

@@ -146,6 +146,14 @@ class ManPagesTest {
     assertThat(environment).contains(".TP\n\\fBHOSTPKI_CONFIG\\fR\n", "/etc/hostpki/host.yaml");
   }
 
+  /** A path is {"$ref": "#/$defs/path", "type": "string"}: the page showed its type as "any". */
+  @Test
+  void testHostpkiYaml5_givesEveryKeyItsType() throws Exception {
+    String page = page("man/man5/hostpki.yaml.5.gz");
+
+    assertThat(page).doesNotContain(" (any").contains("store.path (string, required)", "trust.install.java (boolean or string or array)");
+  }
+
   @Test
   void testHostpki1_exitStatusNamesEveryCodeAndTheCommandsThatExitWithIt() throws Exception {
     String page = page("man/man1/hostpki.1.gz");

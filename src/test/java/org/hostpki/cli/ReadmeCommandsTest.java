@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hostpki.testkit.Cli;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,15 @@ class ReadmeCommandsTest {
     String replace = String.join(" ", commands.get("apply").getCommandSpec().findOption("--replace").completionCandidates());
     String export = String.join(" ", commands.get("export").getCommandSpec().positionalParameters().get(0).completionCandidates());
 
-    assertThat(readme.replaceAll("\\s+", " ")).contains("`--replace` offers `" + replace + "`", "`export` offers `" + export + "`");
+    assertThat(offered(readme, "--replace")).isEqualTo(replace);
+    assertThat(offered(readme, "export")).isEqualTo(export);
+  }
+
+  /** What the README says TAB offers for an option or command: "`export` offers `a b c`". */
+  private static String offered(String readme, String what) {
+    Matcher m = Pattern.compile("`" + Pattern.quote(what) + "` offers `([^`]*)`").matcher(readme.replaceAll("\\s+", " "));
+    assertThat(m.find()).as("README.md, Shell completion: `%s` offers `...`", what).isTrue();
+    return m.group(1);
   }
 
   /** A check that cannot look says UNKNOWN also without --nagios: its help said OK, WARNING, CRITICAL. */
