@@ -7,12 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The steps of one Markdown document that {@link DocsIT} runs, in order. The format (also in
- * CONTRIBUTING.md):
+ * The steps of one Markdown document that {@link DocsIT} runs, in order. The format:
  *
  * <ul>
  *   <li>Every {@code ```sh} block runs, in a bash session per document (a {@code cd} or an {@code
- *       export} carries over to the next block). Without an output block it must exit 0.
+ *       export} carries over to the next block). Without an output block every command in it must
+ *       succeed, as under {@code set -e} (not only the last, whose status is the block's).
  *   <li>An {@code ```output} block right after it (nothing but blank lines between) is what the
  *       block prints, standard output and standard error together. It is compared line by line,
  *       ignoring only fingerprints, serials and commits (hex), dates and times, durations, kept
