@@ -72,8 +72,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       names = "--unattended",
       description =
           "For runs no person started (timers, schedulers): honour a rollback's hold, that is,"
-              + " run only pending hooks and leave the store as the rollback left it. Without it,"
-              + " the apply releases the hold.")
+              + " run only pending hooks and leave the store as the rollback left it, and renew"
+              + " only inside renewal.windows. Without it, the apply releases the hold and renews"
+              + " what is due at once.")
   boolean unattended;
 
   @Mixin StoreLockTimeout lockTimeout;

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
       "Exit codes:",
       "  0   success",
       "  1   error (nothing changed)",
-      "  2   changes or hooks pending (plan --detailed-exitcode, apply/sign/revoke --check, check)",
+      "  2   changes pending (plan --detailed-exitcode, apply/sign/revoke --check, check); for plan and apply also hooks pending",
       "  3   a hook failed (recorded; the next run retries it); for check, a hook is pending",
       "  64  usage error",
       "",

@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The manual pages hostpki(1), from the picocli command definitions (the same texts as
@@ -44,11 +45,13 @@ final class ManPages {
       t.subsection("hostpki " + e.getKey());
       t.raw(".PP").raw(synopsis(e.getValue()));
       for (String paragraph : spec.usageMessage().description()) {
-        t.paragraph(paragraph);
+        if (!plain(paragraph).isEmpty()) {
+          t.paragraph(plain(paragraph));
+        }
       }
       for (PositionalParamSpec p : spec.positionalParameters()) {
         if (!p.hidden()) {
-          t.tagged(p.paramLabel(), String.join(" ", p.description()));
+          t.tagged(p.paramLabel(), plain(String.join(" ", p.description())));
         }
       }
       for (OptionSpec o : spec.options()) {
@@ -70,6 +73,8 @@ final class ManPages {
     t.section("ENVIRONMENT");
     t.tagged("HOSTPKI_PASSWORD", "A conventional variable for the store password; the desired state names the variable it reads (store.password.env).");
     t.tagged("NO_COLOR", "When set, no colours on a terminal (as --no-color).");
+    t.tagged(DesiredStateFile.VARIABLE, "The desired-state file a command reads when it names none (no FILE, no -f); else "
+        + DesiredStateFile.DEFAULT + ". The command says which it read (note: desired state ...).");
     t.tagged("TERM", "dumb, empty or unset: no colours and no progress line on a terminal, as its escape sequences may not be known there.");
     t.tagged("COLUMNS", "The width help is wrapped at; by default the terminal's width.");
     t.tagged("LC_ALL, LC_CTYPE, LANG", "File names and arguments are read as UTF-8: a C or POSIX locale (systemd's and cron's default) runs as C.UTF-8, and hooks inherit LC_CTYPE=C.UTF-8; an LC_ALL set on purpose is kept.");
@@ -101,7 +106,7 @@ final class ManPages {
     if (o.arity().max() > 0) {
       names += " " + o.paramLabel();
     }
-    String description = String.join(" ", o.description())
+    String description = plain(String.join(" ", o.description()))
         .replace("${DEFAULT-VALUE}", o.defaultValue() == null ? "" : o.defaultValue());
     t.tagged(names, description);
   }
@@ -137,6 +142,14 @@ final class ManPages {
         }
       }
     }
+  }
+
+  /**
+   * A picocli text as a page shows it: its format specifiers ({@code %n}, {@code %%}), which
+   * {@code --help} expands, expanded (picocli's own help command has them), and no blank ends.
+   */
+  static String plain(String text) {
+    return text.replace("%n", " ").replace("%%", "%").strip();
   }
 
   private static String sentence(String[] description) {
@@ -237,11 +250,25 @@ final class ManPages {
     return "any";
   }
 
-  /** A {@code $ref} into {@code $defs}, followed; anything else as it is. */
+  /**
+   * A {@code $ref} into {@code $defs}, followed, with the keywords beside it taking precedence
+   * (a path is {@code {"$ref": "#/$defs/path", "type": "string"}}: its type is the node's own, as
+   * JSON Schema 2019-09 reads siblings of $ref); anything else as it is.
+   */
   private static JsonNode resolve(JsonNode root, JsonNode node) {
     JsonNode ref = node.path("$ref");
     if (ref.isString() && ref.asString().startsWith("#/$defs/")) {
-      return resolve(root, root.path("$defs").path(ref.asString().substring("#/$defs/".length())));
+      JsonNode target = resolve(root, root.path("$defs").path(ref.asString().substring("#/$defs/".length())));
+      if (!(target instanceof ObjectNode definition) || node.size() == 1) {
+        return target;
+      }
+      ObjectNode merged = definition.deepCopy();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (!e.getKey().equals("$ref")) {
+          merged.set(e.getKey(), e.getValue());
+        }
+      }
+      return merged;
     }
     return node;
   }

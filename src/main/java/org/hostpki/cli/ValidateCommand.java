@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hostpki validate FILE...}: checks desired-state files and reports every problem, one line
- * each ({@code FILE:LINE:COLUMN: error: MESSAGE}) or as JSON. Reads only the given files: never a
- * store, never the host.
+ * each ({@code FILE:LINE:COLUMN: error: MESSAGE}) or as JSON. Reads the given files and, of the
+ * host, only the accounts outputs name (owner, group): never a store.
  */
 @Command(
     name = "validate",

@@ -129,6 +129,31 @@ class ManPagesTest {
         .containsPattern("\\(store\\.password\\.env\\)\\.\\n\\n +NO_COLOR\\n");
   }
 
+  /** picocli's help command writes its description with %n, which --help expands: the page must too. */
+  @Test
+  void testHostpki1_showsNoFormatSpecifiers() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+
+    assertThat(page).doesNotContain("%n").contains("When no COMMAND is given, the usage help for the main command is displayed.");
+  }
+
+  /** Every variable a reader may set to change what a command does has its entry. */
+  @Test
+  void testHostpki1_environmentNamesTheDefaultDesiredStateVariable() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+    String environment = page.substring(page.indexOf(".SH \"ENVIRONMENT\""), page.indexOf(".SH \"FILES\""));
+
+    assertThat(environment).contains(".TP\n\\fBHOSTPKI_CONFIG\\fR\n", "/etc/hostpki/host.yaml");
+  }
+
+  /** A path is {"$ref": "#/$defs/path", "type": "string"}: the page showed its type as "any". */
+  @Test
+  void testHostpkiYaml5_givesEveryKeyItsType() throws Exception {
+    String page = page("man/man5/hostpki.yaml.5.gz");
+
+    assertThat(page).doesNotContain(" (any").contains("store.path (string, required)", "trust.install.java (boolean or string or array)");
+  }
+
   @Test
   void testHostpki1_exitStatusNamesEveryCodeAndTheCommandsThatExitWithIt() throws Exception {
     String page = page("man/man1/hostpki.1.gz");

@@ -7,12 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The steps of one Markdown document that {@link DocsIT} runs, in order. The format (also in
- * CONTRIBUTING.md):
+ * The steps of one Markdown document that {@link DocsIT} runs, in order. The format:
  *
  * <ul>
  *   <li>Every {@code ```sh} block runs, in a bash session per document (a {@code cd} or an {@code
- *       export} carries over to the next block). Without an output block it must exit 0.
+ *       export} carries over to the next block). Without an output block every command in it must
+ *       succeed, as under {@code set -e} (not only the last, whose status is the block's).
  *   <li>An {@code ```output} block right after it (nothing but blank lines between) is what the
  *       block prints, standard output and standard error together. It is compared line by line,
  *       ignoring only fingerprints, serials and commits (hex), dates and times, durations, kept
@@ -64,6 +64,24 @@ final class DocBlocks {
 
   /** A fenced block: its opening line (from 1), info string, text, and the closing fence's index. */
   private record Fence(int line, String info, String text, int end) {}
+
+  /** A fenced block of any kind, as a reader sees it: its opening line (from 1), info string and text. */
+  record Block(int line, String info, String text) {}
+
+  /** Every fenced block of {@code markdown}, in order, whatever its info string. */
+  static List<Block> fenced(String file, String markdown) {
+    List<String> lines = markdown.lines().toList();
+    List<Block> blocks = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher fence = FENCE.matcher(lines.get(i));
+      if (fence.matches()) {
+        Fence block = readFence(file, lines, i, fence);
+        blocks.add(new Block(block.line(), block.info(), block.text()));
+        i = block.end();
+      }
+    }
+    return blocks;
+  }
 
   /** The steps of {@code markdown} (named {@code file} in errors). */
   static List<Step> parse(String file, String markdown) {

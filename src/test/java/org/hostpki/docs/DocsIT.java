@@ -114,7 +114,7 @@ class DocsIT {
       return; // nothing to run: only illustrations and skipped blocks
     }
     work = Files.createTempDirectory(Files.createDirectories(project.resolve("target/docs-it")), "run-");
-    prepare(project, steps);
+    prepare(project, steps, !document.equals("README.md"));
 
     Process session =
         new ProcessBuilder(
@@ -145,7 +145,8 @@ class DocsIT {
   }
 
   /** What a block printed, and its exit code. */
-  private record Printed(String output, int exitCode) {}
+  /** What a block printed, its exit code, and its first command that failed before the last. */
+  private record Printed(String output, int exitCode, String failed) {}
 
   /** The blocks' outputs in the session's log, each between its begin and end lines. */
   private static Map<Integer, Printed> printed(String log) {
@@ -153,13 +154,13 @@ class DocsIT {
     Matcher m = FRAMED.matcher(log);
     while (m.find()) {
       String output = m.group(2);
-      blocks.put(Integer.parseInt(m.group(1)), new Printed(output, Integer.parseInt(m.group(3))));
+      blocks.put(Integer.parseInt(m.group(1)), new Printed(output, Integer.parseInt(m.group(3)), m.group(4)));
     }
     return blocks;
   }
 
   private static final Pattern FRAMED =
-      Pattern.compile("@@doc-test-begin (\\d+)\n(.*?)\n@@doc-test-end \\1 (\\d+)\n", Pattern.DOTALL);
+      Pattern.compile("@@doc-test-begin (\\d+)\n(.*?)\n@@doc-test-end \\1 (\\d+) ([^\n]*)\n", Pattern.DOTALL);
 
   /** What is wrong with a step, if anything. */
   private static Optional<String> check(String document, Step step, Optional<Printed> printed) {
@@ -177,15 +178,26 @@ class DocsIT {
     if (printed.get().exitCode() != 0) {
       return Optional.of(where + ": exit " + printed.get().exitCode() + "\n" + indent(printed.get().output()));
     }
+    if (!printed.get().failed().isEmpty()) {
+      // the block's status is its last command's: a failed sha256sum -c before a working
+      // 'hostpki version' went unnoticed
+      return Optional.of(where + ": a command failed before the last (" + printed.get().failed() + ")\n"
+          + indent(printed.get().output()));
+    }
     return Optional.empty();
   }
 
-  /** The session's files: the checkout copy, the blocks, the script, the sandbox. */
-  private void prepare(Path project, List<Step> steps) throws IOException, InterruptedException {
+  /**
+   * The session's files: the checkout copy, the blocks, the script, the sandbox. With {@code
+   * downloaded}, the release archives lie in the checkout's top folder too, as a reader of the guide
+   * who downloaded a release has them in the working directory; the README is read in a checkout,
+   * where they are in target/ alone (its Install section once ran them from the top folder).
+   */
+  private void prepare(Path project, List<Step> steps, boolean downloaded) throws IOException, InterruptedException {
     copyTrackedFiles(project, work.resolve("checkout"));
     Path target = project.resolve("target");
     Files.createSymbolicLink(work.resolve("checkout/target"), target);
-    try (Stream<Path> built = Files.list(target)) {
+    try (Stream<Path> built = Files.list(target).filter(p -> downloaded)) {
       for (Path p : built.filter(p -> p.getFileName().toString().matches("hostpki[-_].*\\.(tar\\.gz|deb)(\\.sha256)?")).toList()) {
         Files.createSymbolicLink(work.resolve("checkout").resolve(p.getFileName()), p);
       }
@@ -386,11 +398,16 @@ class DocsIT {
       set -T
       trap 'case $PATH in "$DOC_SHIM":*) ;; *) PATH="$DOC_SHIM:$PATH" ;; esac' DEBUG
       doc_block() {
+        # a command that fails where errexit would stop (not in a condition, not before || or
+        # &&) is noted: a block without an output block must not have one
+        doc_failed=
+        trap 'doc_status=$?; [ -n "$doc_failed" ] || doc_failed="exit $doc_status at line $LINENO: $BASH_COMMAND"' ERR
         . "$DOC_WORK/blocks/$1" > "$DOC_OUT/$1" 2>&1 < /dev/null
         doc_rc=$?
+        trap - ERR
         printf '@@doc-test-begin %s\\n' "$1"
         cat "$DOC_OUT/$1"
-        printf '\\n@@doc-test-end %s %s\\n' "$1" "$doc_rc"
+        printf '\\n@@doc-test-end %s %s %s\\n' "$1" "$doc_rc" "$(printf '%s' "$doc_failed" | tr '\\n' ' ')"
         times > "$DOC_OUT/times"
         printf '%s %s %s\\n' "$1" "$(tail -n 1 "$DOC_OUT/times")" "$EPOCHREALTIME" >> "$DOC_WORK/cpu-blocks"
       }

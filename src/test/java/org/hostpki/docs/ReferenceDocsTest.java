@@ -113,6 +113,68 @@ class ReferenceDocsTest {
     assertThat(unnamed).as("keys of schema/hostpki-v1.schema.json no document names (README.md, docs/)").isEmpty();
   }
 
+  /**
+   * What a base system has, hostpki itself needs (Java, Maven for a checkout) or the text around
+   * the block says where to get (certutil: libnss3-tools; keytool: the JDK; ansible-*: the
+   * collection's requirements; security: macOS).
+   */
+  private static final Set<String> SAID_OR_BASE = Set.of(
+      "cd", "export", "echo", "printf", "set", "source", "[", "test", "case", "esac", "for", "while", "until", "if",
+      "then", "else", "fi", "do", "done", "trap", "read", "exit", "true", "false", "exec", "times", "wait",
+      "mkdir", "rm", "ln", "cp", "mv", "cat", "ls", "chmod", "chown", "install", "tar", "sha256sum", "mktemp", "grep",
+      "sed", "awk", "head", "tail", "sort", "cut", "tr", "wc", "sleep", "kill", "date", "touch", "env", "id", "dirname",
+      "basename", "find", "xargs", "tee", "umask", "systemctl", "apt", "apt-get", "hostpki", "java", "mvn", "keytool",
+      "certutil", "security", "ansible-playbook", "ansible-galaxy", "ansible-doc");
+
+  /** A reader who lacks a program the examples run learns so before, in the guide's Setting up. */
+  @Test
+  void testGuide_setUpNamesEveryProgramTheExamplesRun() throws IOException {
+    Set<String> programs = new TreeSet<>();
+    for (String document : DocsIT.DOCUMENTS) {
+      for (DocBlocks.Step step : DocBlocks.parse(document, read(document))) {
+        if (step instanceof DocBlocks.Run run) {
+          programs.addAll(commandWords(run.script()));
+        }
+      }
+    }
+    assertThat(programs).contains("hostpki", "openssl", "faketime");
+    programs.removeAll(SAID_OR_BASE);
+    String setUp = section("docs/guide.md", "Setting up");
+    assertThat(programs.stream().filter(p -> !setUp.contains("`" + p + "`")).toList())
+        .as("programs the documents' shell blocks run that docs/guide.md, Setting up, does not name")
+        .isEmpty();
+  }
+
+  @Test
+  void testCommandWords_theProgramOfEachCommand() {
+    String script = "cd /etc\nHOSTPKI_PASSWORD=x hostpki plan\nserial=$(hostpki status |\n  jq -r .x)\n"
+        + "openssl req -x509 \\\n  -subj /CN=x\nuntil (exec 3<>/dev/tcp/h/1) 2>/dev/null; do sleep 1; done\n"
+        + "  present) docker ps ;;\n# faketime in a comment\n";
+
+    assertThat(commandWords(script)).containsExactly("cd", "exec", "hostpki", "jq", "openssl");
+  }
+
+  /** The program each command of a shell block starts: the first word, past assignments and keywords. */
+  static Set<String> commandWords(String script) {
+    Set<String> words = new TreeSet<>();
+    boolean continued = false;
+    for (String line : script.lines().toList()) {
+      String s = line.strip();
+      boolean continuation = continued;
+      continued = s.endsWith("\\");
+      if (continuation || s.isEmpty() || s.startsWith("#")) {
+        continue;
+      }
+      s = s.replaceFirst("^[A-Za-z_]\\w*=\\$\\(", "").replaceFirst("^([A-Za-z_]\\w*=\\S*\\s+)+", "");
+      s = s.replaceFirst("^((\\(|\\$\\(|!)\\s*|(sudo|until|if|while|then|do|else|time)\\s+)+", "");
+      Matcher word = Pattern.compile("^([a-z\\[][a-z0-9_.+-]*)(\\s|;|$)").matcher(s);
+      if (word.find()) {
+        words.add(word.group(1));
+      }
+    }
+    return words;
+  }
+
   /** A link to a file that is not there, or to a heading it does not have, leads a reader nowhere. */
   @Test
   void testDocs_linkToFilesAndHeadingsThatExist() throws IOException {
