@@ -13,6 +13,7 @@ import org.hostpki.files.FileReasons;
 /** I/O failures in the words a user needs: which file, and what went wrong with it. */
 final class IoFailures {
   private static final String READ_ONLY = "Read-only file system";
+  private static final String NOT_PERMITTED = "Operation not permitted";
 
   private IoFailures() {}
 
@@ -36,6 +37,12 @@ final class IoFailures {
       return f.getFile() + ": the file system is read-only (a read-only mount, or systemd's"
           + " ProtectSystem= without the store in ReadWritePaths=); make the store writable for"
           + " hostpki, or set store.path to a folder on a writable file system";
+    }
+    if (e instanceof FileSystemException f && NOT_PERMITTED.equals(f.getReason()) && f.getFile() != null) {
+      // EPERM, not EACCES: not the mode bits, most often a file attribute (root is refused too)
+      return f.getFile() + ": the operation is not permitted (if it or its folder is marked"
+          + " immutable or append-only, `lsattr -d " + f.getFile() + "` shows an i or an a;"
+          + " `chattr -i` or `chattr -a` removes it)";
     }
     if (e instanceof FileSystemException f) {
       return f.getFile() + (f.getReason() == null ? "" : ": " + withFix(f.getReason()));

@@ -242,7 +242,13 @@ public final class StoreDirectory {
       safety.checkStoreDirectory(directory);
       dataLink.requireLinkOrAbsent();
       links.requireNoForeignEntries(visible, heldBy(live));
-      removeLeftovers();
+      dataLink.removeStaleTmp();
+      try {
+        removeLeftovers();
+      } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+        // One that cannot go (a file in it marked immutable, chattr +i) must not stop every write
+        // from now on: no new generation takes its name. The tidy-up tries again and says why.
+      }
       name = GenerationNames.next(clock.instant(), generationNames().stream().findFirst());
       carried = carriedFrom(live);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
@@ -791,6 +797,9 @@ public final class StoreDirectory {
         pruneGenerations(generation);
       }
       closeKeptGenerations(generation);
+      if (prune) {
+        removeLeftovers(); // what the write could not remove before its commit
+      }
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw new StoreTidyUpException(
           "store " + directory + ": generation " + generation

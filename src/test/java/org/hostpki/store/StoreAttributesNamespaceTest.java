@@ -1,0 +1,131 @@
+package org.hostpki.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hostpki.store.StoreFiles.bytes;
+import static org.hostpki.store.StoreFiles.text;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.testkit.Tags;
+import org.hostpki.testkit.Tool;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A store whose folder or files are marked immutable or append-only ({@code chattr +i}, {@code
+ * +a}: an admin "protecting" the keys), on a tmpfs of its own in a {@link MountedNamespace}
+ * (tmpfs keeps these flags since Linux 6.0), so the machine's files are never marked.
+ */
+@Tag(Tags.NAMESPACE)
+class StoreAttributesNamespaceTest {
+  @TempDir Path temp;
+
+  /** Before: "it is on a file system (tmpfs) without symbolic links, such as FAT and exFAT". */
+  @Test
+  void testWrite_intoAnImmutableStoreFolderSaysSoNotThatTheFileSystemLacksLinks() throws Exception {
+    try (MountedNamespace namespace = tmpfs()) {
+      Path pki = namespace.resolve(temp.resolve("small")).resolve("pki");
+      StoreDirectory directory = new StoreDirectory(pki, new TestClock(Instant.parse("2026-03-01T12:00:00Z")));
+      String first = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
+      chattr("+i", pki);
+      try {
+        assertThatThrownBy(() -> directory.write(StoreFiles.typical("v2"), bytes("{}"), directory.read()))
+            .isInstanceOf(HostpkiException.class)
+            .hasMessageContaining("the operation is not permitted (if it or its folder is marked immutable")
+            .hasMessageContaining("`lsattr -d ")
+            .hasMessageEndingWith("The store is unchanged")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("without symbolic links"));
+      } finally {
+        chattr("-i", pki);
+      }
+      assertThat(directory.read().generation()).contains(first);
+    }
+  }
+
+  /** Before: "internal error: java.lang.NullPointerException" (the link probe met ..data_tmp). */
+  @Test
+  void testWrite_intoAnAppendOnlyStoreFolderFailsWithTheFix_andTheNextWriteConverges() throws Exception {
+    try (MountedNamespace namespace = tmpfs()) {
+      Path pki = namespace.resolve(temp.resolve("small")).resolve("pki");
+      StoreDirectory directory = new StoreDirectory(pki, new TestClock(Instant.parse("2026-03-01T12:00:00Z")));
+      String first = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
+      chattr("+a", pki);
+      try {
+        assertThatThrownBy(() -> directory.write(StoreFiles.typical("v2"), bytes("{}"), directory.read()))
+            .isInstanceOf(HostpkiException.class)
+            .hasMessageContaining("immutable or append-only")
+            .hasMessageEndingWith("The store is unchanged");
+        assertThat(directory.read().generation()).contains(first);
+      } finally {
+        chattr("-a", pki);
+      }
+      String next = directory.write(StoreFiles.typical("v2"), bytes("{}"), directory.read());
+      assertThat(text(directory.read().file("server.crt").orElseThrow())).isEqualTo("server cert v2");
+      assertThat(next).isNotEqualTo(first);
+      assertNoLeftovers(pki);
+    }
+  }
+
+  /**
+   * Before: once pruning met an immutable file in an old generation, every later write failed
+   * ("cannot write store S: ...removing/server.key: Operation not permitted"), renewals included.
+   */
+  @Test
+  void testWrite_anImmutableFileInAPrunedGenerationDelaysOnlyItsRemoval() throws Exception {
+    try (MountedNamespace namespace = tmpfs()) {
+      Path pki = namespace.resolve(temp.resolve("small")).resolve("pki");
+      TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+      StoreDirectory directory = new StoreDirectory(pki, clock);
+      String oldest = directory.write(StoreFiles.typical("v0"), bytes("{}"), directory.read());
+      Path immutable = pki.resolve(oldest).resolve("server.key");
+      chattr("+i", immutable);
+      try {
+        for (int i = 1; i <= StoreDirectory.KEPT_GENERATIONS; i++) {
+          clock.advance(Duration.ofMinutes(1));
+          writeAllowingTidyUpNotice(directory, "v" + i);
+        }
+        clock.advance(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> directory.write(StoreFiles.typical("v9"), bytes("{}"), directory.read()))
+            .isInstanceOf(StoreTidyUpException.class)
+            .hasMessageContaining(".removing/server.key: the operation is not permitted")
+            .hasMessageContaining("`lsattr -d ");
+        assertThat(text(directory.read().file("server.crt").orElseThrow())).isEqualTo("server cert v9");
+      } finally {
+        chattr("-i", namespace.resolve(temp.resolve("small")).resolve("pki")
+            .resolve(oldest + GenerationNames.REMOVING_SUFFIX).resolve("server.key"));
+      }
+      clock.advance(Duration.ofMinutes(1));
+      directory.write(StoreFiles.typical("v10"), bytes("{}"), directory.read());
+      assertNoLeftovers(pki);
+    }
+  }
+
+  private static void writeAllowingTidyUpNotice(StoreDirectory directory, String version) {
+    try {
+      directory.write(StoreFiles.typical(version), bytes("{}"), directory.read());
+    } catch (StoreTidyUpException notice) {
+      // the pruned generation with the immutable file stays: said after each write
+    }
+  }
+
+  private MountedNamespace tmpfs() throws Exception {
+    Path mountPoint = Files.createDirectory(temp.resolve("small"));
+    return MountedNamespace.mount("mount -t tmpfs -o size=1m tmpfs \"$1\"", mountPoint.toString());
+  }
+
+  private static void chattr(String flag, Path file) {
+    Tool.CHATTR.command(flag, file.toString()).run().assertSucceeded();
+  }
+
+  private static void assertNoLeftovers(Path pki) throws Exception {
+    try (Stream<Path> entries = Files.list(pki)) {
+      assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(GenerationNames::isLeftover);
+    }
+  }
+}
