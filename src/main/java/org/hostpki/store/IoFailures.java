@@ -74,13 +74,25 @@ final class IoFailures {
     if (e instanceof FileSystemException f && NOT_PERMITTED.equals(f.getReason()) && f.getFile() != null) {
       // EPERM, not EACCES: not the mode bits, most often a file attribute (root is refused too)
       return f.getFile() + ": the operation is not permitted (if it or its folder is marked"
-          + " immutable or append-only, `lsattr -d " + f.getFile() + "` shows an i or an a;"
-          + " `chattr -i` or `chattr -a` removes it)";
+          + " immutable or append-only, `lsattr -d " + existing(f.getFile()) + "` shows an i or"
+          + " an a; `chattr -i` or `chattr -a` removes it)";
     }
     if (e instanceof FileSystemException f) {
       return f.getFile() + (f.getReason() == null ? "" : ": " + withFix(f.getReason()));
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : withFix(e.getMessage());
+  }
+
+  /** The file, or the folder it was to be made in when it is not there (the one to look at). */
+  private static String existing(String file) {
+    try {
+      Path path = FileSystems.getDefault().getPath(file);
+      return Files.exists(path, LinkOption.NOFOLLOW_LINKS) || path.getParent() == null
+          ? file
+          : path.getParent().toString();
+    } catch (RuntimeException e) {
+      return file;
+    }
   }
 
   /**

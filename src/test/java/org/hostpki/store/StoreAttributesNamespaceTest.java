@@ -2,6 +2,7 @@ package org.hostpki.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.hostpki.store.StoreFiles.bytes;
 import static org.hostpki.store.StoreFiles.text;
 
@@ -30,21 +31,10 @@ class StoreAttributesNamespaceTest {
   @Test
   void testWrite_intoAnImmutableStoreFolderSaysSoNotThatTheFileSystemLacksLinks() throws Exception {
     try (MountedNamespace namespace = tmpfs()) {
-      Path pki = namespace.resolve(temp.resolve("small")).resolve("pki");
-      StoreDirectory directory = new StoreDirectory(pki, new TestClock(Instant.parse("2026-03-01T12:00:00Z")));
-      String first = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
-      chattr("+i", pki);
-      try {
-        assertThatThrownBy(() -> directory.write(StoreFiles.typical("v2"), bytes("{}"), directory.read()))
-            .isInstanceOf(HostpkiException.class)
-            .hasMessageContaining("the operation is not permitted (if it or its folder is marked immutable")
-            .hasMessageContaining("`lsattr -d ")
-            .hasMessageEndingWith("The store is unchanged")
-            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("without symbolic links"));
-      } finally {
-        chattr("-i", pki);
-      }
-      assertThat(directory.read().generation()).contains(first);
+      assertThat(refusedWhileMarked("i", pki(namespace)))
+          .contains("the operation is not permitted (if it or its folder is marked immutable")
+          .contains("`lsattr -d " + pki(namespace) + "` shows an i or an a")
+          .doesNotContain("without symbolic links");
     }
   }
 
@@ -52,22 +42,12 @@ class StoreAttributesNamespaceTest {
   @Test
   void testWrite_intoAnAppendOnlyStoreFolderFailsWithTheFix_andTheNextWriteConverges() throws Exception {
     try (MountedNamespace namespace = tmpfs()) {
-      Path pki = namespace.resolve(temp.resolve("small")).resolve("pki");
-      StoreDirectory directory = new StoreDirectory(pki, new TestClock(Instant.parse("2026-03-01T12:00:00Z")));
-      String first = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
-      chattr("+a", pki);
-      try {
-        assertThatThrownBy(() -> directory.write(StoreFiles.typical("v2"), bytes("{}"), directory.read()))
-            .isInstanceOf(HostpkiException.class)
-            .hasMessageContaining("immutable or append-only")
-            .hasMessageEndingWith("The store is unchanged");
-        assertThat(directory.read().generation()).contains(first);
-      } finally {
-        chattr("-a", pki);
-      }
-      String next = directory.write(StoreFiles.typical("v2"), bytes("{}"), directory.read());
+      Path pki = pki(namespace);
+      assertThat(refusedWhileMarked("a", pki)).contains("immutable or append-only");
+
+      StoreDirectory directory = new StoreDirectory(pki, new TestClock(Instant.parse("2026-03-01T13:00:00Z")));
+      directory.write(StoreFiles.typical("v2"), bytes("{}"), directory.read());
       assertThat(text(directory.read().file("server.crt").orElseThrow())).isEqualTo("server cert v2");
-      assertThat(next).isNotEqualTo(first);
       assertNoLeftovers(pki);
     }
   }
@@ -79,7 +59,7 @@ class StoreAttributesNamespaceTest {
   @Test
   void testWrite_anImmutableFileInAPrunedGenerationDelaysOnlyItsRemoval() throws Exception {
     try (MountedNamespace namespace = tmpfs()) {
-      Path pki = namespace.resolve(temp.resolve("small")).resolve("pki");
+      Path pki = pki(namespace);
       TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
       StoreDirectory directory = new StoreDirectory(pki, clock);
       String oldest = directory.write(StoreFiles.typical("v0"), bytes("{}"), directory.read());
@@ -97,8 +77,7 @@ class StoreAttributesNamespaceTest {
             .hasMessageContaining("`lsattr -d ");
         assertThat(text(directory.read().file("server.crt").orElseThrow())).isEqualTo("server cert v9");
       } finally {
-        chattr("-i", namespace.resolve(temp.resolve("small")).resolve("pki")
-            .resolve(oldest + GenerationNames.REMOVING_SUFFIX).resolve("server.key"));
+        chattr("-i", pki.resolve(oldest + GenerationNames.REMOVING_SUFFIX).resolve("server.key"));
       }
       clock.advance(Duration.ofMinutes(1));
       directory.write(StoreFiles.typical("v10"), bytes("{}"), directory.read());
@@ -112,6 +91,28 @@ class StoreAttributesNamespaceTest {
     } catch (StoreTidyUpException notice) {
       // the pruned generation with the immutable file stays: said after each write
     }
+  }
+
+  /**
+   * Writes a store, marks its folder ({@code chattr +FLAG}), and returns the message of a second
+   * write, which must leave the store as it was; the folder is unmarked again.
+   */
+  private static String refusedWhileMarked(String flag, Path pki) {
+    StoreDirectory directory = new StoreDirectory(pki, new TestClock(Instant.parse("2026-03-01T12:00:00Z")));
+    String first = directory.write(StoreFiles.typical("v1"), bytes("{}"), directory.read());
+    chattr("+" + flag, pki);
+    try {
+      Throwable refused = catchThrowable(() -> directory.write(StoreFiles.typical("v2"), bytes("{}"), directory.read()));
+      assertThat(refused).isInstanceOf(HostpkiException.class).hasMessageEndingWith("The store is unchanged");
+      assertThat(directory.read().generation()).contains(first);
+      return refused.getMessage();
+    } finally {
+      chattr("-" + flag, pki);
+    }
+  }
+
+  private Path pki(MountedNamespace namespace) {
+    return namespace.resolve(temp.resolve("small")).resolve("pki");
   }
 
   private MountedNamespace tmpfs() throws Exception {
