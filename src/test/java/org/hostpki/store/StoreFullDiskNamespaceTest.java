@@ -89,7 +89,10 @@ class StoreFullDiskNamespaceTest {
     assertThat(tried.stdout().strip()).isEqualTo("acquired");
   }
 
-  /** Before: "cannot write store S: no space is left on the device", naming no file. */
+  /**
+   * Before: "cannot write store S: no space is left on the device", naming no file; and a record's
+   * temporary file stayed behind, empty.
+   */
   @Test
   void testOwnedFile_onAFullFileSystemNamesTheFileAndLeavesNone() throws Exception {
     Path mountPoint = Files.createDirectory(temp.resolve("small"));
@@ -104,6 +107,12 @@ class StoreFullDiskNamespaceTest {
           .satisfies(e -> assertThat(((FileSystemException) e).getFile()).isEqualTo(key.toString()))
           .hasMessageContaining("No space left on device");
       assertThat(key).doesNotExist();
+      // the same for a record's temporary file (.hooks-done.json.tmp stayed empty in its generation)
+      Path record = small.resolve(".hooks-done.json.tmp");
+      assertThatThrownBy(() -> SafeFiles.writeNew(record, new byte[8192], FileModes.PUBLIC))
+          .isInstanceOf(FileSystemException.class)
+          .hasMessageContaining("No space left on device");
+      assertThat(record).doesNotExist();
     }
   }
 
