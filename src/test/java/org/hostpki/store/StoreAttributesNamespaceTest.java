@@ -8,6 +8,7 @@ import static org.hostpki.store.StoreFiles.text;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
@@ -66,10 +67,15 @@ class StoreAttributesNamespaceTest {
       Path immutable = pki.resolve(oldest).resolve("server.key");
       chattr("+i", immutable);
       try {
+        String before = oldest;
         for (int i = 1; i <= StoreDirectory.KEPT_GENERATIONS; i++) {
           clock.advance(Duration.ofMinutes(1));
+          before = directory.read().generation().orElseThrow();
           writeAllowingTidyUpNotice(directory, "v" + i);
         }
+        // the generation before is closed to others also when pruning failed
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve(before))))
+            .isEqualTo("rwx------");
         clock.advance(Duration.ofMinutes(1));
         assertThatThrownBy(() -> directory.write(StoreFiles.typical("v9"), bytes("{}"), directory.read()))
             .isInstanceOf(StoreTidyUpException.class)
