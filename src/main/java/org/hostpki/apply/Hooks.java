@@ -1,6 +1,7 @@
 package org.hostpki.apply;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.config.StrictModes;
+import org.hostpki.files.MountPoints;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.TerminalText;
@@ -218,6 +220,14 @@ public class Hooks {
     if (!Files.exists(path)) {
       return Optional.of("was not started: " + TerminalText.escape(program) + " does not exist");
     }
+    Optional<MountPoints.Mount> noexec = noexecMount(path);
+    if (noexec.isPresent()) {
+      return Optional.of(
+          "was not started: " + TerminalText.escape(program) + " is on "
+              + TerminalText.escape(noexec.get().words()) + ", mounted noexec: no program there"
+              + " can be started, whatever its mode; move it to a folder mounted with exec, or name"
+              + " the interpreter first ([sh, " + TerminalText.escape(program) + "])");
+    }
     if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
       return Optional.of(
           "was not started: " + TerminalText.escape(program) + " is not an executable file;"
@@ -226,6 +236,19 @@ public class Hooks {
     return strictModes
         .problem(path, strictModes.programWhat(program))
         .map(p -> "was not started: " + TerminalText.escape(p));
+  }
+
+  /** The mount a regular file that cannot be executed is on, when that is mounted noexec. */
+  private static Optional<MountPoints.Mount> noexecMount(Path program) {
+    if (!Files.isRegularFile(program) || Files.isExecutable(program)) {
+      return Optional.empty();
+    }
+    try {
+      return MountPoints.mountOf(program.toRealPath())
+          .filter(mount -> mount.options().contains("noexec"));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   private static boolean onPath(String program, String path) {

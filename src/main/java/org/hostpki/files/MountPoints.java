@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Whether a file is a mount point of its own: a single file mounted into place, as {@code docker
@@ -51,6 +54,73 @@ public final class MountPoints {
       }
     }
     return false;
+  }
+
+  /**
+   * The mount a file is on, in this process's mount namespace: its mount point, file system type
+   * and options (the mount's own, {@code noexec}, {@code ro}, then the file system's). For the
+   * words of a failure ("no space is left on the tmpfs at /run/pki"): empty where the table cannot
+   * be read or the path is on another file system than the default one.
+   *
+   * @param file an absolute path with its links resolved (or its nearest existing folder)
+   */
+  public static Optional<Mount> mountOf(Path file) {
+    if (file.getFileSystem() != FileSystems.getDefault() || !file.isAbsolute()) {
+      return Optional.empty();
+    }
+    try {
+      long dev = ((Number) Files.getAttribute(file, "unix:dev")).longValue();
+      // Linux's dev_t: the minor number's low 8 bits, the major's 12, then the rest of each
+      String device = (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL)) + ":"
+          + ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+      return mountOf(file, Files.readAllLines(MOUNTINFO, StandardCharsets.UTF_8))
+          .filter(mount -> mount.device().equals(device));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * As {@link #mountOf(Path)}, from the lines of a {@code mountinfo} table. The caller checks the
+   * device: a path this namespace does not see as the table does ({@code /proc/PID/root/...}) is
+   * on another mount than the longest mount point on its way.
+   */
+  static Optional<Mount> mountOf(Path file, List<String> mountinfo) {
+    Path wanted = file.normalize();
+    Mount found = null;
+    for (String line : mountinfo) {
+      // ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPEROPTIONS
+      String[] fields = line.split(" ");
+      int separator = List.of(fields).indexOf("-");
+      if (fields.length < 6 || separator < 6 || separator + 1 >= fields.length) {
+        continue;
+      }
+      Path mountPoint = wanted.getFileSystem().getPath(unescape(fields[4]));
+      // the longest mount point on the way wins; of two at one place, the later (on top)
+      if (wanted.startsWith(mountPoint)
+          && (found == null || mountPoint.getNameCount() >= found.mountPoint().getNameCount())) {
+        Set<String> options = new LinkedHashSet<>(List.of(fields[5].split(",")));
+        if (separator + 3 < fields.length) {
+          options.addAll(List.of(fields[separator + 3].split(",")));
+        }
+        found = new Mount(mountPoint, unescape(fields[separator + 1]), fields[2], Set.copyOf(options));
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /**
+   * One mount of the table.
+   *
+   * @param device the file system's device numbers, {@code MAJOR:MINOR}
+   * @param options the mount's options and its file system's ({@code ro}, {@code noexec}, {@code
+   *     emergency_ro} after an error), without their order
+   */
+  public record Mount(Path mountPoint, String type, String device, Set<String> options) {
+    /** {@code the tmpfs at /run/pki}: the words for it in a message. */
+    public String words() {
+      return "the " + type + " file system at " + mountPoint;
+    }
   }
 
   private static String unescape(String field) {

@@ -77,7 +77,10 @@ final class OwnedFiles {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        Files.deleteIfExists(file);
+        throw IoFailures.naming(file, e); // a failed write(2) comes without the file's name
+      } catch (RuntimeException e) {
         Files.deleteIfExists(file);
         throw e;
       }

@@ -61,17 +61,28 @@ final class SafeFiles {
    * Creates a new file with the given mode from the first byte (O_CREAT|O_EXCL, so an existing
    * file or planted link is an error, never followed) and writes it. Not synced: see {@link
    * #sync(Path)}, which the writer calls for all files at the end, so that one journal commit can
-   * cover many files.
+   * cover many files. A file that could not be written (a full disk) is removed again: a record's
+   * {@code NAME.tmp} is otherwise left empty in its generation until the next write.
    */
   static void writeNew(Path file, byte[] content, Set<PosixFilePermission> mode)
       throws IOException {
-    try (FileChannel channel =
-        FileChannel.open(file, CREATE_NEW_NO_FOLLOW, FileModes.creationAttributes(file, mode))) {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, CREATE_NEW_NO_FOLLOW, FileModes.creationAttributes(file, mode));
+    } catch (IOException e) {
+      throw IoFailures.naming(file, e); // not made here: never removed
+    }
+    try (channel) {
       ByteBuffer buffer = ByteBuffer.wrap(content);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
     } catch (IOException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw IoFailures.naming(file, e);
     }
   }

@@ -242,7 +242,13 @@ public final class StoreDirectory {
       safety.checkStoreDirectory(directory);
       dataLink.requireLinkOrAbsent();
       links.requireNoForeignEntries(visible, heldBy(live));
-      removeLeftovers();
+      dataLink.removeStaleTmp();
+      try {
+        removeLeftovers();
+      } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+        // One that cannot go (a file in it marked immutable, chattr +i) must not stop every write
+        // from now on: no new generation takes its name. The tidy-up tries again and says why.
+      }
       name = GenerationNames.next(clock.instant(), generationNames().stream().findFirst());
       carried = carriedFrom(live);
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
@@ -787,10 +793,16 @@ public final class StoreDirectory {
       links.createMissing(visible, new ArrayList<>()); // one removed by hand since the commit
       links.removeStale(visible);
       SafeFiles.syncDirectory(directory);
-      if (prune) {
-        pruneGenerations(generation);
-      }
+      Optional<IOException> pruning = prune ? pruneQuietly(generation) : Optional.empty();
+      // Closed also when pruning failed (an immutable file in a doomed generation): a group this
+      // write narrowed must not read the key under the generation before.
       closeKeptGenerations(generation);
+      if (pruning.isPresent()) {
+        throw pruning.get();
+      }
+      if (prune) {
+        removeLeftovers(); // what the write could not remove before its commit
+      }
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw new StoreTidyUpException(
           "store " + directory + ": generation " + generation
@@ -798,6 +810,20 @@ public final class StoreDirectory {
               + IoFailures.describe(e) + ". Fix that and " + howToFinish,
           generation,
           e);
+    }
+  }
+
+  /** {@link #pruneGenerations}, its failure returned instead of thrown. */
+  private Optional<IOException> pruneQuietly(String current) {
+    try {
+      pruneGenerations(current);
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(e);
+    } catch (UncheckedIOException e) {
+      return Optional.of(e.getCause());
+    } catch (DirectoryIteratorException e) {
+      return Optional.of(e.getCause());
     }
   }
 

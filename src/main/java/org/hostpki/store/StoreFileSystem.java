@@ -68,18 +68,34 @@ public final class StoreFileSystem {
     } catch (UnsupportedOperationException e) {
       return Optional.of("it is " + withoutLinks(store, typeOf(store)));
     } catch (FileSystemException e) {
-      return NO_LINKS.contains(e.getReason())
+      // Only where a plain file can be made: a folder marked immutable or append-only (chattr +i,
+      // +a) refuses a link with the same EPERM, and on a file system that has links.
+      return e.getReason() != null && NO_LINKS.contains(e.getReason()) && fileCanBeMade(probe)
           ? Optional.of("it is " + withoutLinks(store, typeOf(store)))
           : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }
+    removeProbe(probe);
+    return Optional.empty();
+  }
+
+  private static boolean fileCanBeMade(Path probe) {
+    try {
+      Files.createFile(probe);
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+    removeProbe(probe);
+    return true;
+  }
+
+  private static void removeProbe(Path probe) {
     try {
       Files.deleteIfExists(probe);
     } catch (IOException e) {
       // a stale ..data_tmp: the next write removes it
     }
-    return Optional.empty();
   }
 
   /** The type of the file system a folder is on ({@link FileStore#type()}). */

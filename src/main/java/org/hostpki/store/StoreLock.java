@@ -182,8 +182,7 @@ public final class StoreLock implements AutoCloseable {
         channel.close(); // releases the lock on a file no longer named .lock
         return new Attempt(Optional.empty(), true);
       }
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap(holder.toBytes()), 0);
+      name(channel, holder);
       return new Attempt(Optional.of(new StoreLock(storeDirectory, lockFile, channel, lock, created)), false);
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
@@ -194,6 +193,25 @@ public final class StoreLock implements AutoCloseable {
         }
       }
       throw e;
+    }
+  }
+
+  /**
+   * Writes who holds the lock into its file, for a refused caller's message. Best effort: the lock
+   * is the kernel's, and the name only words a refusal. On a full disk the name needs a block the
+   * empty file does not have: failing there made every run fail, also one that has nothing to
+   * write, and a refused caller is told to look with {@code fuser} instead.
+   */
+  private static void name(FileChannel channel, LockHolder holder) {
+    try {
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(holder.toBytes()), 0);
+    } catch (IOException e) {
+      try {
+        channel.truncate(0); // no half-written name
+      } catch (IOException ignored) {
+        // a name cut short parses as none: the refusal names no holder either way
+      }
     }
   }
 

@@ -30,7 +30,9 @@
  * <ol>
  *   <li>Remove leftovers of an interrupted earlier write: a stale {@code ..data_tmp}, any {@code
  *       ..NAME.partial} or {@code ..NAME.removing} directory (an apply that writes nothing removes
- *       them too). (Crash: more leftovers.)
+ *       them too). One that cannot be removed (a file in it marked immutable, {@code chattr +i})
+ *       does not stop the write: no new generation takes its name, and the tidy-up after the
+ *       commit tries again and says why it failed. (Crash: more leftovers.)
  *   <li>Write every file into {@code ..NAME.partial} (secret files created 0600, others 0644,
  *       directories 0755; O_CREAT|O_EXCL without following links), sync all files and
  *       directories. A file with exactly the bytes the live generation has under its name is not

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@link LockHolderProcess} in a JVM of its own; tests must {@link #kill()} it. */
@@ -21,17 +22,21 @@ final class ChildJvm {
   }
 
   static ChildJvm start(String mode, Path store) throws IOException {
+    Process process =
+        new ProcessBuilder(commandLine(mode, store))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    return new ChildJvm(process);
+  }
+
+  /** The command line that runs {@link LockHolderProcess} with {@code mode} on {@code store}. */
+  static List<String> commandLine(String mode, Path store) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath =
         location(StoreLock.class)
             + System.getProperty("path.separator")
             + location(LockHolderProcess.class);
-    Process process =
-        new ProcessBuilder(
-                java, "-cp", classpath, LockHolderProcess.class.getName(), mode, store.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    return new ChildJvm(process);
+    return List.of(java, "-cp", classpath, LockHolderProcess.class.getName(), mode, store.toString());
   }
 
   private static String location(Class<?> type) {

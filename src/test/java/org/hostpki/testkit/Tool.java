@@ -41,6 +41,7 @@ public record Tool(String executable, String debianPackage) {
   public static final Tool PEBBLE = new Tool("pebble", "pebble");
   public static final Tool PEBBLE_CHALLTESTSRV = new Tool("pebble-challtestsrv", "pebble");
   public static final Tool LEGO = new Tool("lego", "lego");
+  public static final Tool CHATTR = new Tool("chattr", "e2fsprogs");
 
   /** The program's path; skips (or under CI fails) the calling test when it is not installed. */
   public Path require() {
