@@ -108,6 +108,9 @@ final class HookProcess {
       if (stoppedWithHostpki && stopping) {
         return Optional.of("was not started: hostpki was being stopped");
       }
+      if (stoppedWithHostpki) {
+        addShutdownHook(); // before the start: a stop right after it waits for this lock, then stops it
+      }
       try {
         process = builder.start();
       } catch (IOException e) {
@@ -115,7 +118,6 @@ final class HookProcess {
       }
       running = new Running(this, process, setsid.isPresent(), TerminalText.escape(String.join(" ", command.argv())));
       if (stoppedWithHostpki) {
-        addShutdownHook();
         STOPPED_WITH_HOSTPKI.add(running);
       }
     }

@@ -137,7 +137,7 @@ abstract class StoreCommand implements FileArgument.Taker {
         environment.clock(),
         new SecureRandom(),
         new Secrets(environment.variables()),
-        new Hooks(err(), environment.variables()),
+        Hooks.stoppedWithHostpki(err(), environment.variables()),
         progress());
   }
 

@@ -317,30 +317,32 @@ class HookObligationTest {
             + "hooks: {afterServerChange: [[sh, -c, 'echo $$ > hook.pid; exec sleep 60']]}\n");
     Path pid = dir.resolve("hook.pid");
     org.hostpki.testkit.ProcessResult stopped;
-    long hook;
-    try (org.hostpki.testkit.RunningProcess apply =
-        Cli.childJvm(dir, "apply", "-f", "host.yaml").timeout(org.hostpki.testkit.Command.LONG_GUARD).start()) {
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (!(Files.exists(pid) && Files.readString(pid).endsWith("\n")) && apply.isAlive()
-          && System.nanoTime() < deadline) {
+    long hook = -1;
+    try {
+      try (org.hostpki.testkit.RunningProcess apply =
+          Cli.childJvm(dir, "apply", "-f", "host.yaml").timeout(org.hostpki.testkit.Command.LONG_GUARD).start()) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!(Files.exists(pid) && Files.readString(pid).endsWith("\n")) && apply.isAlive()
+            && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        hook = Long.parseLong(Files.readString(pid).strip());
+        org.hostpki.testkit.Command.of("kill", "-TERM", Long.toString(apply.pid())).run().assertSucceeded();
+        stopped = apply.await(Duration.ofMinutes(1));
+      }
+      long gone = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (running(hook) && System.nanoTime() < gone) {
         Thread.sleep(20);
       }
-      hook = Long.parseLong(Files.readString(pid).strip());
-      org.hostpki.testkit.Command.of("kill", "-TERM", Long.toString(apply.pid())).run().assertSucceeded();
-      stopped = apply.await(Duration.ofMinutes(1));
+
+      assertThat(running(hook)).as(stopped.toString()).isFalse();
+      assertThat(stopped.stderr()).contains("hook: hostpki is being stopped: stopping sh -c echo $$ > hook.pid;");
+      assertThat(hostpki("plan", "-f", "host.yaml").out()).contains("! hooks pending since");
     } finally {
-      if (Files.exists(pid)) {
-        ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+      if (hook > 0) {
+        ProcessHandle.of(hook).ifPresent(ProcessHandle::destroyForcibly);
       }
     }
-
-    long gone = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (running(hook) && System.nanoTime() < gone) {
-      Thread.sleep(20);
-    }
-    assertThat(running(hook)).as(stopped.toString()).isFalse();
-    assertThat(stopped.stderr()).contains("hook: hostpki is being stopped: stopping sh -c echo $$ > hook.pid;");
-    assertThat(hostpki("plan", "-f", "host.yaml").out()).contains("! hooks pending since");
   }
 
   /** Whether the process runs: not gone, and not a zombie no one has reaped yet. */
