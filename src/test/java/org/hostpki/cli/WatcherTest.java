@@ -741,6 +741,37 @@ class WatcherTest {
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
+  /**
+   * Found in the time trial (the real watch under faketime, the wall clock stepped a day forward
+   * while a changed address was being debounced, as a suspend does): the drift was applied at the
+   * first look after the step, seen for 28 seconds of a one-minute debounce. Time nobody watched
+   * does not count: the debounce starts again.
+   */
+  @Test
+  void testRun_clockSteppedForwardDuringTheDebounce_debouncesAgainFromTheStep() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.11"))
+            .then(() -> clock.advance(Duration.ofHours(8)));
+    for (int i = 0; i < 4; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 drift seen", "16:01:00 clock stepped forward",
+            "16:03:00 applied", "16:03:00 stopped");
+    assertThat(log.toString())
+        .contains("clock stepped forward: by about 8h (a suspend, or the clock set ahead: the 30s wait"
+            + " began at 2026-11-27T08:00:30Z); the drift was not watched meanwhile: applying it if"
+            + " it persists until 2026-11-27T16:03:00Z\n");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
   /** The same for a failing hook's pause: it counts time that passed, not the clock's step. */
   @Test
   void testRun_clockSteppedBackWhileAHookBacksOff_runsItAfterThePause() throws IOException {
