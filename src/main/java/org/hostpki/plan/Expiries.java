@@ -112,9 +112,17 @@ public final class Expiries {
       if (blocked.isPresent()) {
         unhandled = blocked;
       } else if (s.imported()) {
+        String chainEnds =
+            observed.serverCertificate()
+                .flatMap(leaf -> Renewals.expiresBefore(leaf, observed)
+                    .map(first -> "its chain stops being valid on " + DateText.of(first.notAfter()) + ", when "
+                        + first.subjectDn() + " in it expires, before the certificate itself ("
+                        + DateText.of(leaf.notAfter()) + "); "))
+                .orElse("");
         unhandled =
             Optional.of(
-                "it was imported from another CA, which must sign its successor: no newer chain has"
+                chainEnds
+                    + "it was imported from another CA, which must sign its successor: no newer chain has"
                     + " been imported from "
                     + desired.server().external().map(e -> e.chain().toString()).orElse("server.external.chain"));
       } else if (!now.isBefore(s.schedule().latest())) {
