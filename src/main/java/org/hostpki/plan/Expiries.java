@@ -168,7 +168,7 @@ public final class Expiries {
   public static Optional<String> blocked(Plan plan, boolean unattended) {
     if (plan.isRefused()) {
       Refusal r = plan.refusals().get(0);
-      return Optional.of("apply refuses to change the store (" + r.code() + "): " + r.message());
+      return Optional.of("apply refuses to change the store (" + r.code() + "): " + r.line());
     }
     if (unattended && plan.hold().isPresent()) {
       return Optional.of(

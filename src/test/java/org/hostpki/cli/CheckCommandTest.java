@@ -202,6 +202,35 @@ class CheckCommandTest {
     assertThat(expired.out().lines().findFirst().orElseThrow()).containsPattern(" 'server'=-86400s;\\d+:;106920:$");
   }
 
+  /**
+   * Found in the time trial (a chain from a CA whose clock runs 3 minutes ahead): the summary ended
+   * "Fix or replace the file (or remove it to keep waiting):;", the problem it announced left out.
+   */
+  @Test
+  void testCheck_aRefusedChainSaysItsProblemInTheSummary() throws IOException {
+    ExternalSetup.write(dir, "192.0.2.10", "none");
+    Map<String, String> env = Map.of("HOSTPKI_PASSWORD", "pw");
+    assertThat(Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("apply", "-f", "host.yaml").exitCode()).isZero();
+    TestCa ca = TestCa.create(T0);
+    Path chain = dir.resolve(ExternalSetup.CHAIN);
+    Files.createDirectories(chain.getParent());
+    Files.writeString(
+        chain,
+        Pem.certificates(List.of(
+            ca.request(Files.readAllBytes(dir.resolve("pki/server.csr")))
+                .validity(T0.plus(Duration.ofMinutes(3)), T0.plus(Duration.ofDays(90)))
+                .build(),
+            ca.intermediate(), ca.root())),
+        StandardCharsets.US_ASCII);
+
+    CliResult run = Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml");
+
+    assertThat(run.out().lines().findFirst().orElseThrow())
+        .startsWith("CRITICAL: apply refuses to change the store: cannot import the chain in ")
+        .contains("(or remove it to keep waiting): certificate 1 of 3 (CN=portal.example.com) is not valid"
+            + " before 2026-11-27 08:03 UTC;");
+  }
+
   @Test
   void testCheck_aClockBehindTheStoreIsCriticalAndReplacesNothing() throws IOException {
     desired("");
