@@ -721,15 +721,8 @@ class WatcherTest {
   void testRun_clockSteppedBackDuringTheDebounce_appliesWhenTheDebounceHasPassed() throws IOException {
     applyNow();
     byte[] before = serverCertificate();
-    ScriptedSleeper sleeper =
-        new ScriptedSleeper(clock)
-            .then(() -> identity = identity("192.0.2.11"))
-            .then(() -> clock.advance(Duration.ofMinutes(-50)));
-    for (int i = 0; i < 3; i++) {
-      sleeper.then(() -> {});
-    }
 
-    watcher(sleeper).run();
+    watchAnAddressChangeAndAStep(Duration.ofMinutes(-50), 3);
 
     assertThat(events())
         .containsExactly(
@@ -751,15 +744,8 @@ class WatcherTest {
   void testRun_clockSteppedForwardDuringTheDebounce_debouncesAgainFromTheStep() throws IOException {
     applyNow();
     byte[] before = serverCertificate();
-    ScriptedSleeper sleeper =
-        new ScriptedSleeper(clock)
-            .then(() -> identity = identity("192.0.2.11"))
-            .then(() -> clock.advance(Duration.ofHours(8)));
-    for (int i = 0; i < 4; i++) {
-      sleeper.then(() -> {});
-    }
 
-    watcher(sleeper).run();
+    watchAnAddressChangeAndAStep(Duration.ofHours(8), 4);
 
     assertThat(events())
         .containsExactly(
@@ -770,6 +756,21 @@ class WatcherTest {
             + " began at 2026-11-27T08:00:30Z); the drift was not watched meanwhile: applying it if"
             + " it persists until 2026-11-27T16:03:00Z\n");
     assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  /**
+   * Watches: the address changes at the first tick, the clock steps by {@code step} during the
+   * second wait, then {@code quietTicks} ticks.
+   */
+  private void watchAnAddressChangeAndAStep(Duration step, int quietTicks) {
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.11"))
+            .then(() -> clock.advance(step));
+    for (int i = 0; i < quietTicks; i++) {
+      sleeper.then(() -> {});
+    }
+    watcher(sleeper).run();
   }
 
   /** The same for a failing hook's pause: it counts time that passed, not the clock's step. */
