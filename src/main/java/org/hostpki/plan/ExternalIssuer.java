@@ -259,12 +259,17 @@ final class ExternalIssuer {
    * its chain on … (CN=… in it expired first)}.
    */
   private String expiredWords(CertificateFacts leaf) {
-    return observed.externalChain()
-        .flatMap(chain -> Renewals.expiresBefore(chain.get(0), observed))
-        .filter(first -> first.notAfter().equals(leaf.notAfter()))
+    return endedBy(leaf)
         .map(first -> "expired with its chain on " + DateText.of(first.notAfter()) + " ("
             + first.subjectDn() + " in it expired first)")
         .orElse("expired on " + DateText.of(leaf.notAfter()));
+  }
+
+  /** The certificate of the chain imported last that ends {@code leaf} (as judged) before its own end. */
+  private Optional<CertificateFacts> endedBy(CertificateFacts leaf) {
+    return observed.externalChain()
+        .flatMap(chain -> Renewals.expiresBefore(chain.get(0), observed))
+        .filter(first -> first.notAfter().equals(leaf.notAfter()));
   }
 
   private void expiring(CertificateFacts leaf) {
@@ -277,7 +282,10 @@ final class ExternalIssuer {
         new Warning(
             WarningCode.EXTERNAL_EXPIRING,
             Address.SERVER,
-            "the imported server certificate "
+            endedBy(leaf)
+                    .map(first -> "the chain of the imported server certificate (" + first.subjectDn()
+                        + " in it expires first) ")
+                    .orElse("the imported server certificate ")
                 + Renewals.expiresWords(leaf, now)
                 + "; "
                 + renewal.reasonWords()

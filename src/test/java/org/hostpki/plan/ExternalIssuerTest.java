@@ -380,6 +380,9 @@ class ExternalIssuerTest {
     Plan after = planner.plan(input(d, portal, s.observed(), NOW.plus(Duration.ofDays(31)), absent));
 
     assertThat(before.changes()).isEmpty();
+    assertThat(before.warnings()).extracting(Warning::message).anySatisfy(m -> assertThat(m)
+        .startsWith("the chain of the imported server certificate (" + Fixtures.ISSUING_CA + " in it expires first)"
+            + " expires on " + DateText.of(intermediateEnds)));
     assertThat(codes(change(after, "server"))).containsExactly(ReasonCode.EXPIRED, ReasonCode.ISSUER_CHANGED);
     assertThat(change(after, "server").reasons().get(0).message())
         .isEqualTo("the imported certificate expired with its chain on " + DateText.of(intermediateEnds)
