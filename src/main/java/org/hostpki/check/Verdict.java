@@ -126,7 +126,7 @@ public record Verdict(
     List<String> problems = new ArrayList<>();
     for (Refusal r : plan.refusals()) {
       status = Status.CRITICAL;
-      problems.add("apply refuses to change the store: " + r.message());
+      problems.add("apply refuses to change the store: " + r.line());
     }
     certificates.stream()
         .filter(c -> c.problem().isPresent())

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.check.VerdictJson;
 import org.hostpki.json.CertificateJson;
@@ -218,7 +219,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     String pad = "         ";
     Path chain = o.desired().server().external().map(ExternalSpec::chain).orElseThrow();
     text.add("Issuer   external; chain file ").add(chain);
-    o.externalChainFile().ifPresent(f -> text.add(" (").add(ChainFileState.of(f).text()).add(')'));
+    o.externalChainFile().ifPresent(f -> text.add(" (").add(ChainFileState.of(f, s).text()).add(')'));
     text.end();
     text.add(pad).add("serving ");
     if (s.servesImportedChain()) {
@@ -250,7 +251,16 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
 
   /** What the external chain file holds: the JSON's word for it, and the text's. */
   private record ChainFileState(String word, String text) {
-    static ChainFileState of(ExternalChainFile f) {
+    static ChainFileState of(ExternalChainFile f, ObservedStore s) {
+      if (f instanceof ExternalChainFile.Refused refused
+          && s.externalChain()
+              .map(c -> c.stream().map(CertificateFacts::fingerprint).collect(Collectors.toSet()))
+              .filter(refused.certificates()::equals)
+              .isPresent()) {
+        // The chain imported before, refused now (an intermediate expired): no plan error says why.
+        return new ChainFileState("refused", "the chain imported before, refused now: "
+            + String.join("; ", refused.problems()));
+      }
       return f instanceof ExternalChainFile.Absent
           ? new ChainFileState("absent", "not there yet")
           : f instanceof ExternalChainFile.Valid
@@ -354,7 +364,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     w.beginObject();
     w.field("chain_file", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
-    w.field("chain_file_state", o.externalChainFile().map(f -> ChainFileState.of(f).word()).orElse("absent"));
+    w.field("chain_file_state", o.externalChainFile().map(f -> ChainFileState.of(f, s).word()).orElse("absent"));
     w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
     w.name("imported");
     if (s.externalChain().isPresent()) {

@@ -48,8 +48,8 @@ import org.hostpki.plan.WarningCode;
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
  * drift flapping (a drift back within the debounce after it went: then a count every ten minutes
  * instead of a line each time), drift settled,
- * held, hold released, hooks done, renewal waiting, order waiting, warning, clock stepped back, error,
- * reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
+ * held, hold released, hooks done, renewal waiting, order waiting, warning, clock stepped back,
+ * clock stepped forward, error, reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
  * <p>Over 400 lines on purpose: the debounce, the hooks' back-off and the clock steps share one
  * loop's state (what is pending since when, when hooks are due); split, each part would need it.
@@ -105,6 +105,12 @@ final class Watcher {
   /** The longest pause between two runs of hooks that keep failing. */
   static final Duration MAX_HOOK_BACKOFF = Duration.ofMinutes(15);
 
+  /**
+   * How much later than its wait should have ended an observation may come before the time between
+   * is taken for a step of the clock (a suspend, a clock set ahead) rather than a slow wake-up.
+   */
+  static final Duration LATE = Duration.ofMinutes(1);
+
   /** How often a drift that keeps coming and going is counted in the log. */
   static final Duration FLAP_REPORT = Duration.ofMinutes(10);
 
@@ -129,8 +135,12 @@ final class Watcher {
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
-  /** The clock at the last observation, to notice a step back, and how long was waited since. */
+  /**
+   * The clock at the last observation, to notice a step back, when the wait after it began, to
+   * notice a step forward, and how long was waited since.
+   */
   private Instant lastObserved;
+  private Instant waitBegan;
   private Duration lastWait;
   /** Whether the apply under way has logged "applied" (before its hooks ran). */
   private boolean loggedApplied;
@@ -184,7 +194,8 @@ final class Watcher {
         if (reloadRequested.get()) {
           continue;
         }
-        lastWait = nextWait(clock.instant());
+        waitBegan = clock.instant();
+        lastWait = nextWait(waitBegan);
         boolean early = sleeper.sleep(lastWait, wait);
         if (stopRequested.getCount() == 0 || (early && !reloadRequested.get())) {
           break;
@@ -224,6 +235,7 @@ final class Watcher {
     try {
       Instant now = clock.instant();
       noticeClockStepBack(now);
+      noticeClockStepForward(now);
       if (planAndMaybeApply(now)) {
         lastError = Optional.empty();
       }
@@ -401,6 +413,30 @@ final class Watcher {
           + " (it was " + time(before) + " one interval ago); applying the drift if it persists until "
           + time(pending.get().since().plus(settings.debounce())));
     }
+  }
+
+  /**
+   * A wall clock stepped forward (a suspend and resume, NTP correcting a clock that ran slow, a
+   * person's {@code date -s}): the drift being waited out was not watched for the time between, so
+   * its debounce starts again. Without this, the first look after a night's suspend applied a drift
+   * seen for one interval before it (an address the network dropped on the way down). A due
+   * renewal needs no debounce and is applied at once, as ever.
+   */
+  private void noticeClockStepForward(Instant now) {
+    if (waitBegan == null || lastWait == null || pending.isEmpty() || pending.get().applyFailed()) {
+      return; // an apply that failed was due already: the next look tries it again
+    }
+    Instant expected = waitBegan.plus(lastWait);
+    if (!now.isAfter(expected.plus(LATE))) {
+      return;
+    }
+    Duration ahead = Duration.between(expected, now);
+    pending = Optional.of(new Pending(pending.get().basis(), now, false));
+    Duration shown = ahead.truncatedTo(ahead.toHours() > 0 ? ChronoUnit.HOURS : ChronoUnit.MINUTES);
+    log(now, "clock stepped forward", "by about " + DurationText.of(shown)
+        + " (a suspend, or the clock set ahead: the " + DurationText.of(lastWait) + " wait began at "
+        + time(waitBegan) + "); the drift was not watched meanwhile: applying it if it persists until "
+        + time(now.plus(settings.debounce())));
   }
 
   /**

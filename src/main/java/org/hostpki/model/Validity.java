@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Where a certificate stands against a moment: not yet valid, valid with so many days left, or
- * expired.
+ * expired (from its notAfter on, as {@link CertificateFacts#isExpiredAt}).
  *
  * @param state the standing
  * @param daysLeft whole days until notAfter; negative once expired
@@ -39,8 +39,9 @@ public record Validity(State state, long daysLeft) {
     if (now.isBefore(notBefore)) {
       return new Validity(State.NOT_YET_VALID, daysLeft);
     }
-    if (now.isAfter(notAfter)) {
-      // toDays truncates towards zero: within a day after expiry daysLeft is 0 ("EXPIRED today").
+    if (!now.isBefore(notAfter)) {
+      // Expired from notAfter on, as CertificateFacts#isExpiredAt and OpenSSL have it. toDays
+      // truncates towards zero: within a day after expiry daysLeft is 0 ("EXPIRED today").
       return new Validity(State.EXPIRED, daysLeft);
     }
     return new Validity(State.VALID, daysLeft);

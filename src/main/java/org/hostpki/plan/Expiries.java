@@ -112,9 +112,17 @@ public final class Expiries {
       if (blocked.isPresent()) {
         unhandled = blocked;
       } else if (s.imported()) {
+        String chainEnds =
+            observed.serverCertificate()
+                .flatMap(leaf -> Renewals.expiresBefore(leaf, observed)
+                    .map(first -> "its chain stops being valid on " + DateText.of(first.notAfter()) + ", when "
+                        + first.subjectDn() + " in it expires, before the certificate itself ("
+                        + DateText.of(leaf.notAfter()) + "); "))
+                .orElse("");
         unhandled =
             Optional.of(
-                "it was imported from another CA, which must sign its successor: no newer chain has"
+                chainEnds
+                    + "it was imported from another CA, which must sign its successor: no newer chain has"
                     + " been imported from "
                     + desired.server().external().map(e -> e.chain().toString()).orElse("server.external.chain"));
       } else if (!now.isBefore(s.schedule().latest())) {
@@ -160,7 +168,7 @@ public final class Expiries {
   public static Optional<String> blocked(Plan plan, boolean unattended) {
     if (plan.isRefused()) {
       Refusal r = plan.refusals().get(0);
-      return Optional.of("apply refuses to change the store (" + r.code() + "): " + r.message());
+      return Optional.of("apply refuses to change the store (" + r.code() + "): " + r.line());
     }
     if (unattended && plan.hold().isPresent()) {
       return Optional.of(

@@ -135,7 +135,8 @@ final class ExternalIssuer {
 
     KeyFacts key = observed.serverKey().orElseThrow(); // present: a missing key is a key change
     if (record.isPresent() && record.get().get(0).publicKey().publicKeyFingerprint().equals(key.publicKeyFingerprint())) {
-      CertificateFacts leaf = record.get().get(0);
+      // Valid while the whole chain is: an intermediate that expires first ends it for every client.
+      CertificateFacts leaf = Renewals.endingWithItsChain(record.get().get(0), observed);
       NameChanges.Uncovered uncovered = nameChanges.uncovered(leaf);
       boolean valid = leaf.isValidAt(now);
       if (uncovered.isEmpty() && valid) {
@@ -235,8 +236,7 @@ final class ExternalIssuer {
         ? new Reason(
             ReasonCode.NOT_YET_VALID,
             "the imported certificate is not valid before " + DateText.of(leaf.notBefore()))
-        : new Reason(
-            ReasonCode.EXPIRED, "the imported certificate expired on " + DateText.of(leaf.notAfter()));
+        : new Reason(ReasonCode.EXPIRED, "the imported certificate " + expiredWords(leaf));
   }
 
   private String notFittingWords(
@@ -249,9 +249,27 @@ final class ExternalIssuer {
       parts.add(
           leaf.isNotYetValidAt(now)
               ? "is not valid before " + DateText.of(leaf.notBefore())
-              : "expired on " + DateText.of(leaf.notAfter()));
+              : expiredWords(leaf));
     }
     return "the imported certificate " + String.join(" and ", parts);
+  }
+
+  /**
+   * {@code expired on …}, or, when a certificate of its chain ended it first, {@code expired with
+   * its chain on … (CN=… in it expired first)}.
+   */
+  private String expiredWords(CertificateFacts leaf) {
+    return endedBy(leaf)
+        .map(first -> "expired with its chain on " + DateText.of(first.notAfter()) + " ("
+            + first.subjectDn() + " in it expired first)")
+        .orElse("expired on " + DateText.of(leaf.notAfter()));
+  }
+
+  /** The certificate of the chain imported last that ends {@code leaf} (as judged) before its own end. */
+  private Optional<CertificateFacts> endedBy(CertificateFacts leaf) {
+    return observed.externalChain()
+        .flatMap(chain -> Renewals.expiresBefore(chain.get(0), observed))
+        .filter(first -> first.notAfter().equals(leaf.notAfter()));
   }
 
   private void expiring(CertificateFacts leaf) {
@@ -264,7 +282,10 @@ final class ExternalIssuer {
         new Warning(
             WarningCode.EXTERNAL_EXPIRING,
             Address.SERVER,
-            "the imported server certificate "
+            endedBy(leaf)
+                    .map(first -> "the chain of the imported server certificate (" + first.subjectDn()
+                        + " in it expires first) ")
+                    .orElse("the imported server certificate ")
                 + Renewals.expiresWords(leaf, now)
                 + "; "
                 + renewal.reasonWords()

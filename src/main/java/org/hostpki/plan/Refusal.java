@@ -34,6 +34,15 @@ public record Refusal(RefusalCode kind, String subject, String message, List<Str
     return kind.code();
   }
 
+  /**
+   * The message and its problems on one line, for where one line is all there is ({@code check}'s
+   * summary, a reason in a hook's environment): {@code cannot import the chain in …: certificate 1
+   * of 3 (CN=…) is not valid before …}. The message alone ends in a colon that promised them.
+   */
+  public String line() {
+    return problems.isEmpty() ? message : message + " " + String.join("; ", problems);
+  }
+
   /** The message and each problem on its own indented line, as printed for users. */
   public String describe() {
     StringBuilder sb = new StringBuilder(message);

@@ -1,7 +1,9 @@
 package org.hostpki.plan;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
@@ -85,15 +87,46 @@ public final class Renewals {
                 return;
               }
               boolean imported = observed.isImportedLeaf(c);
+              CertificateFacts judged = imported ? endingWithItsChain(c, observed) : c;
               all.put(
                   "server",
                   new Scheduled(
                       "server",
-                      c,
-                      imported ? imported(rb, desired, c) : issuedHere(rb, desired, c),
+                      judged,
+                      imported ? imported(rb, desired, judged) : issuedHere(rb, desired, c),
                       imported));
             });
     return all;
+  }
+
+  /**
+   * The certificate of the chain imported last ({@code external-chain.crt}) that expires first,
+   * before {@code leaf} does: an intermediate (or the root) another CA made to end sooner. Clients
+   * refuse the whole chain from then on, however long the leaf lasts.
+   */
+  static Optional<CertificateFacts> expiresBefore(CertificateFacts leaf, ObservedStore observed) {
+    if (!observed.isImportedLeaf(leaf)) {
+      return Optional.empty();
+    }
+    return observed.externalChain().orElseThrow().stream()
+        .skip(1)
+        .filter(c -> c.notAfter().isBefore(leaf.notAfter()))
+        .min(Comparator.comparing(CertificateFacts::notAfter));
+  }
+
+  /**
+   * An imported certificate as it is renewed and judged: its own facts, ending when its chain stops
+   * being valid (found in the time trial: an intermediate that expired before the leaf left every
+   * client refusing the server while plan, status and check said all was well).
+   */
+  static CertificateFacts endingWithItsChain(CertificateFacts leaf, ObservedStore observed) {
+    return expiresBefore(leaf, observed)
+        .map(first -> new CertificateFacts(
+            leaf.fingerprint(), leaf.subject(), leaf.subjectDn(), leaf.issuerDn(), leaf.serialNumber(),
+            leaf.notBefore(), first.notAfter(), leaf.dnsNames(), leaf.ipAddresses(), leaf.publicKey(),
+            leaf.ca(), leaf.pathLength(), leaf.extendedKeyUsages(), leaf.subjectKeyId(),
+            leaf.authorityKeyId(), leaf.signatureAlgorithm(), leaf.nameConstraints()))
+        .orElse(leaf);
   }
 
   /**

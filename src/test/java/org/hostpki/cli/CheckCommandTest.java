@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.model.HostIdentity;
@@ -26,6 +27,7 @@ import org.hostpki.pki.Pem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import org.hostpki.testkit.CertificateBuilder;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
 import org.hostpki.testkit.TestCa;
@@ -154,8 +156,11 @@ class CheckCommandTest {
     assertThat(checkJson(T0.plus(Duration.ofHours(100))).get("plan").get("hooks_pending")).hasSize(1);
   }
 
-  @Test
-  void testCheck_anImportedCertificateNobodyRenewsIsWarningThenCriticalThenExpired() throws IOException {
+  /**
+   * An external issuer's store applied at T0, and a chain for its request put in place, the leaf
+   * made by {@code leaf} from the request; returns the environment the store needs.
+   */
+  private Map<String, String> externalChainDelivered(UnaryOperator<CertificateBuilder> leaf) throws IOException {
     ExternalSetup.write(dir, "192.0.2.10", "none");
     Map<String, String> env = Map.of("HOSTPKI_PASSWORD", "pw");
     assertThat(Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("apply", "-f", "host.yaml").exitCode()).isZero();
@@ -165,13 +170,17 @@ class CheckCommandTest {
     Files.writeString(
         chain,
         Pem.certificates(List.of(
-            // a fixed serial: the renewal jitter below is drawn from it (and the host name)
-            ca.request(Files.readAllBytes(dir.resolve("pki/server.csr")))
-                .validity(T0, T0.plus(Duration.ofDays(30)))
-                .serial(0x1517)
-                .build(),
+            leaf.apply(ca.request(Files.readAllBytes(dir.resolve("pki/server.csr")))).build(),
             ca.intermediate(), ca.root())),
         StandardCharsets.US_ASCII);
+    return env;
+  }
+
+  @Test
+  void testCheck_anImportedCertificateNobodyRenewsIsWarningThenCriticalThenExpired() throws IOException {
+    // a fixed serial: the renewal jitter below is drawn from it (and the host name)
+    Map<String, String> env =
+        externalChainDelivered(leaf -> leaf.validity(T0, T0.plus(Duration.ofDays(30))).serial(0x1517));
     assertThat(Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("apply", "-f", "host.yaml").exitCode()).isZero();
 
     // Due at a third of 30 days before expiry, less up to a day of jitter; the margin is 2.5 days.
@@ -200,6 +209,23 @@ class CheckCommandTest {
     assertThat(expired.out()).startsWith("CRITICAL: ").contains("server expired on 2026-12-27 08:00 UTC");
     // Below 0 when expired; no minimum of 0 says otherwise.
     assertThat(expired.out().lines().findFirst().orElseThrow()).containsPattern(" 'server'=-86400s;\\d+:;106920:$");
+  }
+
+  /**
+   * Found in the time trial (a chain from a CA whose clock runs 3 minutes ahead): the summary ended
+   * "Fix or replace the file (or remove it to keep waiting):;", the problem it announced left out.
+   */
+  @Test
+  void testCheck_aRefusedChainSaysItsProblemInTheSummary() throws IOException {
+    Map<String, String> env =
+        externalChainDelivered(leaf -> leaf.validity(T0.plus(Duration.ofMinutes(3)), T0.plus(Duration.ofDays(90))));
+
+    CliResult run = Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml");
+
+    assertThat(run.out().lines().findFirst().orElseThrow())
+        .startsWith("CRITICAL: apply refuses to change the store: cannot import the chain in ")
+        .contains("(or remove it to keep waiting): certificate 1 of 3 (CN=portal.example.com) is not valid"
+            + " before 2026-11-27 08:03 UTC;");
   }
 
   @Test

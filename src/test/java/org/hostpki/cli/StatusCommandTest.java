@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Map;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.Pem;
+import org.hostpki.testkit.CertificateBuilder;
 import org.hostpki.testkit.Cli;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.testkit.CliResult;
@@ -90,6 +91,32 @@ class StatusCommandTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
         .contains("(refused, see the error below)", "error: cannot import the chain in", "  - missing intermediate");
+  }
+
+  /**
+   * Found in the time trial: once the intermediate of the chain imported before expired, status
+   * said "(refused, see the error below)" and no error followed (the file is the one imported, so
+   * the plan refuses nothing).
+   */
+  @Test
+  void testStatus_theChainImportedBeforeRefusedNowSaysWhyInItsLine() throws IOException {
+    Certificate shortIntermediate =
+        CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
+            .key(CA.intermediateKey())
+            .issuedBy(CA.root(), CA.rootKey())
+            .ca(0)
+            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
+            .build();
+    deliver(signed(), shortIntermediate);
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+
+    CliResult run =
+        Cli.in(dir).clock(Clock.fixed(NOW.plus(Duration.ofDays(31)), ZoneOffset.UTC)).env(ENV)
+            .run("status", "-f", "host.yaml");
+
+    assertThat(run.out())
+        .contains("(the chain imported before, refused now: ", "expired on 2026-12-27 08:00 UTC")
+        .doesNotContain("see the error below");
   }
 
   @Test

@@ -721,15 +721,8 @@ class WatcherTest {
   void testRun_clockSteppedBackDuringTheDebounce_appliesWhenTheDebounceHasPassed() throws IOException {
     applyNow();
     byte[] before = serverCertificate();
-    ScriptedSleeper sleeper =
-        new ScriptedSleeper(clock)
-            .then(() -> identity = identity("192.0.2.11"))
-            .then(() -> clock.advance(Duration.ofMinutes(-50)));
-    for (int i = 0; i < 3; i++) {
-      sleeper.then(() -> {});
-    }
 
-    watcher(sleeper).run();
+    watchAnAddressChangeAndAStep(Duration.ofMinutes(-50), 3);
 
     assertThat(events())
         .containsExactly(
@@ -739,6 +732,45 @@ class WatcherTest {
         .contains("clock stepped back: by about 50m (it was 2026-11-27T08:00:30Z one interval ago);"
             + " applying the drift if it persists until 2026-11-27T07:12:30Z\n");
     assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  /**
+   * Found in the time trial (the real watch under faketime, the wall clock stepped a day forward
+   * while a changed address was being debounced, as a suspend does): the drift was applied at the
+   * first look after the step, seen for 28 seconds of a one-minute debounce. Time nobody watched
+   * does not count: the debounce starts again.
+   */
+  @Test
+  void testRun_clockSteppedForwardDuringTheDebounce_debouncesAgainFromTheStep() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+
+    watchAnAddressChangeAndAStep(Duration.ofHours(8), 4);
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 drift seen", "16:01:00 clock stepped forward",
+            "16:03:00 applied", "16:03:00 stopped");
+    assertThat(log.toString())
+        .contains("clock stepped forward: by about 8h (a suspend, or the clock set ahead: the 30s wait"
+            + " began at 2026-11-27T08:00:30Z); the drift was not watched meanwhile: applying it if"
+            + " it persists until 2026-11-27T16:03:00Z\n");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  /**
+   * Watches: the address changes at the first tick, the clock steps by {@code step} during the
+   * second wait, then {@code quietTicks} ticks.
+   */
+  private void watchAnAddressChangeAndAStep(Duration step, int quietTicks) {
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.11"))
+            .then(() -> clock.advance(step));
+    for (int i = 0; i < quietTicks; i++) {
+      sleeper.then(() -> {});
+    }
+    watcher(sleeper).run();
   }
 
   /** The same for a failing hook's pause: it counts time that passed, not the clock's step. */

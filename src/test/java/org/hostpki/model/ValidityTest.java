@@ -55,9 +55,23 @@ class ValidityTest {
   }
 
   @Test
-  void testAt_boundariesAreValid() {
+  void testAt_validFromNotBeforeUntilJustBeforeNotAfter() {
     assertThat(Validity.at(NOT_BEFORE, NOT_BEFORE, NOT_AFTER).state()).isEqualTo(State.VALID);
-    assertThat(Validity.at(NOT_AFTER, NOT_BEFORE, NOT_AFTER).state()).isEqualTo(State.VALID);
+    assertThat(Validity.at(NOT_AFTER.minusNanos(1), NOT_BEFORE, NOT_AFTER).state()).isEqualTo(State.VALID);
+  }
+
+  /**
+   * Found in the time trial: at the second of notAfter, {@code status} said {@code EXPIRED} and
+   * {@code check} {@code expired on} (by {@link CertificateFacts#isExpiredAt}), while {@code status
+   * --output json} said {@code "validity": "valid"}. OpenSSL refuses the certificate from that
+   * second on ({@code certificate has expired}); one rule for all: expired.
+   */
+  @Test
+  void testAt_notAfterIsExpired_asCertificateFactsAndOpenSslSay() {
+    Validity validity = Validity.at(NOT_AFTER, NOT_BEFORE, NOT_AFTER);
+
+    assertThat(validity.state()).isEqualTo(State.EXPIRED);
+    assertThat(validity.words()).isEqualTo("EXPIRED today");
   }
 
   @Test

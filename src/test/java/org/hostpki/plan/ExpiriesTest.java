@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.ExternalSpec.Fallback;
@@ -79,6 +80,38 @@ class ExpiriesTest {
     assertThat(s.unhandled()).get().asString()
         .isEqualTo("it was imported from another CA, which must sign its successor: no newer chain has been"
             + " imported from " + Fixtures.CHAIN_FILE);
+  }
+
+  /**
+   * Found in the time trial: a chain whose intermediate expired 60 days after import, before the
+   * 398-day leaf, left every client refusing the server while check said OK and plan no changes.
+   * The chain is judged by when it stops being valid.
+   */
+  @Test
+  void testStandings_anImportedChainIsJudgedByItsIntermediateThatExpiresBeforeTheLeaf() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store base = waiting(d, portal);
+    ServerNames names = ServerNames.of(d.server(), portal);
+    Instant intermediateEnds = NOW.plus(Duration.ofDays(30));
+    List<CertificateFacts> chain =
+        Fixtures.withIntermediateEnding(
+            externalChain("early", base.serverKey, names.dnsNames(), names.ipAddresses(),
+                NOW.plus(Duration.ofDays(300)), false),
+            intermediateEnds);
+    CertificateFacts i = chain.get(1);
+    ObservedStore store = imported(d, portal, chain).observed();
+
+    Expiries.Standing s = standing(d, store, NOW, Optional.empty());
+
+    assertThat(s.facts().notAfter()).isEqualTo(intermediateEnds);
+    assertThat(s.unhandled()).get().asString()
+        .startsWith("its chain stops being valid on " + DateText.of(intermediateEnds) + ", when " + i.subjectDn()
+            + " in it expires, before the certificate itself (" + DateText.of(NOW.plus(Duration.ofDays(300))) + ");"
+            + " it was imported from another CA");
+    assertThat(s.expiring(ExpiryThreshold.DUE, NOW)).isFalse();
+    assertThat(s.expiring(ExpiryThreshold.DUE, NOW.plus(Duration.ofDays(25)))).isTrue();
+    assertThat(Renewals.of(d, store, AcmeObservation.NONE, NOW.plus(Duration.ofDays(25)), true).get("server").due())
+        .isTrue();
   }
 
   @Test

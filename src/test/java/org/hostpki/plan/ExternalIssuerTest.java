@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec.Fallback;
@@ -362,6 +363,30 @@ class ExternalIssuerTest {
     Plan plan = planner.plan(input(d, portal, s.observed(), NOW.plus(Duration.ofDays(91)), absent));
 
     assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.EXPIRED, ReasonCode.ISSUER_CHANGED);
+  }
+
+  /**
+   * Found in the time trial: an imported chain whose intermediate expired before its leaf was kept
+   * and served as valid (plan: no changes; every client: certificate has expired).
+   */
+  @Test
+  void testPlan_importedChainWhoseIntermediateExpiredFallsBackWithFallbackInternal() {
+    DesiredState d = external(Fallback.INTERNAL);
+    Instant intermediateEnds = NOW.plus(Duration.ofDays(30));
+    Fixtures.Store s = imported(d, portal,
+        Fixtures.withIntermediateEnding(externalChain("a", d, portal, waiting(d, portal), false), intermediateEnds));
+
+    Plan before = planner.plan(input(d, portal, s.observed(), NOW.plus(Duration.ofDays(29)), absent));
+    Plan after = planner.plan(input(d, portal, s.observed(), NOW.plus(Duration.ofDays(31)), absent));
+
+    assertThat(before.changes()).isEmpty();
+    assertThat(before.warnings()).extracting(Warning::message).anySatisfy(m -> assertThat(m)
+        .startsWith("the chain of the imported server certificate (" + Fixtures.ISSUING_CA + " in it expires first)"
+            + " expires on " + DateText.of(intermediateEnds)));
+    assertThat(codes(change(after, "server"))).containsExactly(ReasonCode.EXPIRED, ReasonCode.ISSUER_CHANGED);
+    assertThat(change(after, "server").reasons().get(0).message())
+        .isEqualTo("the imported certificate expired with its chain on " + DateText.of(intermediateEnds)
+            + " (" + Fixtures.ISSUING_CA + " in it expired first)");
   }
 
   @Test

@@ -410,6 +410,16 @@ final class Fixtures {
         seed, s.serverKey, names.dnsNames(), names.ipAddresses(), NOW.plus(Duration.ofDays(90)), withRoot);
   }
 
+  /** {@code chain} with its intermediate (the second certificate) ending at {@code end} instead. */
+  static List<CertificateFacts> withIntermediateEnding(List<CertificateFacts> chain, Instant end) {
+    List<CertificateFacts> copy = new ArrayList<>(chain);
+    CertificateFacts i = chain.get(1);
+    copy.set(1, new CertificateFacts(i.fingerprint(), i.subject(), i.subjectDn(), i.issuerDn(), i.serialNumber(),
+        i.notBefore(), end, i.dnsNames(), i.ipAddresses(), i.publicKey(), i.ca(), i.pathLength(),
+        i.extendedKeyUsages(), i.subjectKeyId(), i.authorityKeyId(), i.signatureAlgorithm(), i.nameConstraints()));
+    return copy;
+  }
+
   /** A store that imported {@code chain} and serves it. */
   static Store imported(DesiredState d, HostIdentity host, List<CertificateFacts> chain) {
     Store s = waiting(d, host);
