@@ -171,6 +171,47 @@ public final class StoreDirectory {
   }
 
   /**
+   * The visible names of {@code snapshot} (the current set, as {@link #read()} gave it) whose link
+   * through {@code ..data} is gone, removed by hand: the generation still holds the file, and the
+   * next apply makes the link again ({@link #restoreLinks}). Only looks at the store's top level.
+   */
+  public SortedSet<String> missingLinks(StoreSnapshot snapshot) {
+    if (snapshot.generation().isEmpty()) {
+      return new java.util.TreeSet<>();
+    }
+    return links.missing(StoreNames.topLevelNames(snapshot.files().keySet()));
+  }
+
+  /**
+   * Makes the missing visible links of {@code live} again, and nothing else: no new generation,
+   * no file written, the generation {@code ..data} points at untouched. Needs the lock, and {@code
+   * live} read under it.
+   *
+   * @return the names whose link was made
+   * @throws HostpkiException when {@code live} is no longer current, or something other than the
+   *     link appeared at a name meanwhile (refused as {@link #read()} refuses it); links made
+   *     before that stay, each right
+   */
+  public SortedSet<String> restoreLinks(StoreSnapshot live) {
+    try {
+      safety.checkStoreDirectory(directory);
+      if (live.generation().isEmpty() || !dataLink.currentGeneration().equals(live.generation())) {
+        throw new HostpkiException(
+            "store " + directory + " changed while its links were restored; nothing was changed."
+                + " Run `hostpki apply` again");
+      }
+      SortedSet<String> made = links.restore(missingLinks(live));
+      SafeFiles.syncDirectory(directory);
+      return made;
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw new HostpkiException(
+          "cannot restore the links of store " + directory + ": " + IoFailures.describe(e)
+              + "; the files are in generation " + live.generation().orElse("?")
+              + ", and the next `hostpki apply` tries again", e);
+    }
+  }
+
+  /**
    * Commits a complete new set: a new generation directory with every file, synced, then one
    * rename of {@code ..data}; then the visible links and the pruning of old generations.
    *
