@@ -143,8 +143,9 @@ public final class StoreDirectory {
    * not exist or was never written is an empty snapshot; one that keeps generations but has no
    * {@code ..data} (removed by hand, or by a copy that dropped links) is not empty, and is refused
    * with the rollback that restores it. Leftovers of an interrupted write are
-   * ignored, and so is a visible link that is missing; a visible name that is anything but the
-   * right link is refused.
+   * ignored; a visible link that is missing does not change what is read ({@link #missingLinks}
+   * names it, for apply to make again); a visible name that is anything but the right link is
+   * refused.
    *
    * @throws HostpkiException when the store is unsafe or broken, with the fix in the message
    */
