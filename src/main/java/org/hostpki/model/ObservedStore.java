@@ -70,39 +70,6 @@ public record ObservedStore(
     ObservedOutputs outputs,
     SortedSet<String> missingLinks) {
 
-  /** The facts of a store whose visible links are all in place. */
-  public ObservedStore(
-      boolean exists,
-      Optional<KeyFacts> caKey,
-      Optional<CertificateFacts> caCertificate,
-      Optional<KeyFacts> serverKey,
-      Optional<CertificateFacts> serverCertificate,
-      boolean serverSignedByCa,
-      Optional<List<CertificateFacts>> serverFullchain,
-      Optional<CsrFacts> serverCsr,
-      Optional<Pkcs12Facts> serverPkcs12,
-      Map<String, CertificateFacts> trusted,
-      Optional<List<Fingerprint>> trustBundle,
-      Optional<Pkcs12Facts> truststorePkcs12,
-      Optional<Map<String, Fingerprint>> hashedDirectory,
-      Optional<List<CertificateFacts>> externalChain,
-      Optional<KeyFacts> caNextKey,
-      Optional<CertificateFacts> caNextCertificate,
-      Optional<CertificateFacts> caPreviousCertificate,
-      Fingerprint contentFingerprint,
-      boolean outdatedPkcs12Record,
-      Optional<List<Fingerprint>> trustCrls,
-      Map<String, Fingerprint> hashedCrls,
-      Optional<CrlFacts> caCrl,
-      List<String> serverCrlDistributionPoints,
-      ObservedOutputs outputs) {
-    this(
-        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
-        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
-        caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
-        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, outputs, new TreeSet<>());
-  }
-
   /** The same facts with the visible links found missing. */
   public ObservedStore withMissingLinks(SortedSet<String> missing) {
     return new ObservedStore(
@@ -189,6 +156,7 @@ public record ObservedStore(
         Map.of(),
         Optional.empty(),
         List.of(),
-        ObservedOutputs.NONE);
+        ObservedOutputs.NONE,
+        new TreeSet<>());
   }
 }
