@@ -104,7 +104,8 @@ final class PlanningPass {
                 .withOutputs(
                     OutputObserver.observe(
                         desired, snapshot, password, previous, passwordSource(desired), read.facts().outputs(),
-                        directory.accessDrift(snapshot))));
+                        directory.accessDrift(snapshot)))
+                .withMissingLinks(directory.missingLinks(snapshot)));
     parts.progress().step("reading the declared trusted certificates");
     // A declared certificate already in the store is not parsed a second time.
     SortedMap<String, Certificate> trust =
@@ -377,6 +378,9 @@ final class PlanningPass {
     installs.input().observed().forEach((t, o) -> sb.append("\ninstall ").append(o));
     if (acme != AcmeObservation.NONE) {
       sb.append('\n').append("acme ").append(acme.basisWords());
+    }
+    if (!store.facts().missingLinks().isEmpty()) {
+      sb.append("\nmissing-links ").append(store.facts().missingLinks());
     }
     store.keptCas().forEach(k -> sb.append("\nkept-ca ").append(k.generation()).append(' ').append(k.certificate().fingerprint().hex()));
     return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));

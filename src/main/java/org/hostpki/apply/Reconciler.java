@@ -325,6 +325,11 @@ public final class Reconciler {
         before.installs().settle(plan, TrustInstalls.held(before.store()));
       }
       if (!TrustInstalls.changesStore(plan) || held) {
+        if (TrustInstalls.restoresLinks(plan)) {
+          // Even under a rollback's hold: the set stays as it is, and services can read it again.
+          parts.progress().step("making the store's missing links again");
+          directory.restoreLinks(envelope.live());
+        }
         Optional<String> debris = current.flatMap(c -> directory.removeInterruptedWrites());
         return withoutWriting(before, directory, ledger, held, unattended, debris);
       }

@@ -119,7 +119,8 @@ public final class StoreObserver {
             trustFiles.hashedCrls(),
             r.file(StoreLayout.CA_CRL).map(b -> r.crl(StoreLayout.CA_CRL, b).facts()),
             serverCert.map(c -> r.distributionPoints(StoreLayout.SERVER_CERT, c)).orElse(List.of()),
-            new ObservedOutputs(Map.of(), new java.util.TreeSet<>(), new java.util.TreeMap<>(), r.openedWithPrevious()));
+            new ObservedOutputs(Map.of(), new java.util.TreeSet<>(), new java.util.TreeMap<>(), r.openedWithPrevious()),
+            new java.util.TreeSet<>()); // the links: StoreDirectory#missingLinks, beside the files
     return new StoreContents(
         facts, snapshot, caKey, caCert, serverKey, serverCert, trusted, externalChain, caNextKey,
         caNextCert, caPreviousCert, List.of());

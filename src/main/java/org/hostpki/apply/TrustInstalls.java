@@ -144,9 +144,18 @@ final class TrustInstalls {
     return plan.changes().stream().anyMatch(c -> c.intent() instanceof Intent.InstallTrust);
   }
 
-  /** Whether the plan changes the store itself. */
+  /**
+   * Whether the plan writes a new set: changes anything but the install targets and the store's
+   * visible links (made again without a new generation: {@link #restoresLinks}).
+   */
   static boolean changesStore(Plan plan) {
-    return plan.changes().stream().anyMatch(c -> !(c.intent() instanceof Intent.InstallTrust));
+    return plan.changes().stream()
+        .anyMatch(c -> !(c.intent() instanceof Intent.InstallTrust || c.intent() instanceof Intent.RestoreLink));
+  }
+
+  /** Whether the plan makes visible links of the store again, removed by hand. */
+  static boolean restoresLinks(Plan plan) {
+    return plan.changes().stream().anyMatch(c -> c.intent() instanceof Intent.RestoreLink);
   }
 
   /**

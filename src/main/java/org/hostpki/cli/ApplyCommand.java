@@ -13,7 +13,9 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
+import org.hostpki.model.TerminalText;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -181,7 +183,8 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     HookLedger.Attempt hooks = result.hooks();
     boolean changed =
         result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent()
-            || (!plan.isEmpty() && result.heldBy().isEmpty()); // install targets changed, the store not
+            || (!plan.isEmpty() && result.heldBy().isEmpty()) // install targets changed, the store not
+            || !restoredLinks(plan).isEmpty(); // made again even under a rollback's hold
     if (output.json()) {
       out().print(
           json(changed, false, result.generation(), plan, hooks.ran().stream().map(PendingHook::label).toList(),
@@ -207,17 +210,32 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     out().print(new PlanText(color()).lines(plan), color());
     result.released().ifPresent(h -> out().println(
         "Released the hold of the rollback at " + PlanText.time(h.at()) + "."));
+    List<String> links = restoredLinks(plan);
     if (result.heldBy().isPresent() && !plan.isEmpty()) {
       out().println(
           "Held by rollback at " + PlanText.time(result.heldBy().get().at()) + "; run `hostpki apply -f "
-              + file + "` to release it. Nothing above was applied.");
+              + file + "` to release it. Nothing above was applied" + (links.isEmpty() ? "." : " but the links."));
     }
     result.generation().ifPresent(g -> out().println(
         "Applied: store " + desired.store().path() + " is now at generation " + g + "."));
-    if (result.generation().isEmpty() && !plan.isEmpty() && result.heldBy().isEmpty()) {
+    if (result.generation().isEmpty() && !links.isEmpty()) {
+      out().println(
+          "Applied: made the store's missing links again (" + String.join(", ", links) + "); the files"
+              + " they lead to are as they were, nothing was re-issued or rewritten.");
+    }
+    if (result.generation().isEmpty() && result.heldBy().isEmpty()
+        && plan.changes().stream().anyMatch(c -> c.intent() instanceof Intent.InstallTrust)) {
       out().println("Applied: the install targets changed; the store " + desired.store().path() + " did not.");
     }
     out().flush();
+  }
+
+  /** The visible links the plan makes again (removed by hand), as shown on a terminal. */
+  private static List<String> restoredLinks(Plan plan) {
+    return plan.changes().stream()
+        .filter(c -> c.intent() instanceof Intent.RestoreLink)
+        .map(c -> TerminalText.escape(((Intent.RestoreLink) c.intent()).name()))
+        .toList();
   }
 
   /** The format of the JSON document, described by schema/apply.schema.json. */

@@ -485,6 +485,9 @@ final class Watcher {
       if (!loggedApplied) {
         log("applied", summary(result.plan()) + "; store is at generation " + result.generation().get());
       }
+    } else if (!result.plan().isEmpty() && result.heldBy().isEmpty()) {
+      // Changes that need no new generation: links made again, install targets.
+      log("applied", summary(result.plan()) + "; no new generation");
     } else if (hadDrift && result.heldBy().isEmpty()) {
       log("drift gone", "nothing left to apply once the store was locked (another run applied it, or the drift went away)");
     }

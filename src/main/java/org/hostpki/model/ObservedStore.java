@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The facts read from a store directory. What is read back is the truth: there is no state file.
@@ -37,6 +39,9 @@ import java.util.TreeMap;
  * @param serverCrlDistributionPoints the URLs of {@code server.crt}'s CRL Distribution Points;
  *     empty when it names none (or there is no server.crt)
  * @param outputs what the store holds of the files the desired state declares on top of its own
+ * @param missingLinks the visible names ({@code server.crt}, {@code trust}) of the current
+ *     generation's top-level entries whose link through {@code ..data} is gone (removed by hand):
+ *     the file is in the generation, but a service opening {@code STORE/NAME} finds nothing
  */
 public record ObservedStore(
     boolean exists,
@@ -62,7 +67,17 @@ public record ObservedStore(
     Map<String, Fingerprint> hashedCrls,
     Optional<CrlFacts> caCrl,
     List<String> serverCrlDistributionPoints,
-    ObservedOutputs outputs) {
+    ObservedOutputs outputs,
+    SortedSet<String> missingLinks) {
+
+  /** The same facts with the visible links found missing. */
+  public ObservedStore withMissingLinks(SortedSet<String> missing) {
+    return new ObservedStore(
+        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
+        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
+        caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
+        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, outputs, missing);
+  }
 
   /** The same facts with what the store holds of its declared files. */
   public ObservedStore withOutputs(ObservedOutputs observed) {
@@ -70,7 +85,7 @@ public record ObservedStore(
         exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
         serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
         caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
-        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, observed);
+        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, observed, missingLinks);
   }
 
   public ObservedStore {
@@ -97,6 +112,7 @@ public record ObservedStore(
     Objects.requireNonNull(caCrl, "caCrl");
     serverCrlDistributionPoints = List.copyOf(serverCrlDistributionPoints);
     Objects.requireNonNull(outputs, "outputs");
+    missingLinks = Collections.unmodifiableSortedSet(new TreeSet<>(missingLinks));
   }
 
   /**
@@ -140,6 +156,7 @@ public record ObservedStore(
         Map.of(),
         Optional.empty(),
         List.of(),
-        ObservedOutputs.NONE);
+        ObservedOutputs.NONE,
+        new TreeSet<>());
   }
 }

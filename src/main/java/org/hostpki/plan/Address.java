@@ -24,6 +24,7 @@ public final class Address {
 
   private static final String TRUST_PREFIX = "trust/";
   private static final String OUTPUT_PREFIX = "output/";
+  private static final String LINK_PREFIX = "link/";
 
   private Address() {}
 
@@ -35,6 +36,11 @@ public final class Address {
   /** Whether the address is a trusted certificate's. */
   public static boolean isTrust(String address) {
     return address.startsWith(TRUST_PREFIX);
+  }
+
+  /** {@code link/NAME}: the store's visible link {@code NAME -> ..data/NAME}. */
+  public static String link(String name) {
+    return LINK_PREFIX + name;
   }
 
   /** {@code output/FILE}: a file derived from the certificates and keys. */

@@ -283,6 +283,17 @@ public sealed interface Intent {
   }
 
   /**
+   * Make the visible link {@code NAME -> ..data/NAME} again, removed by hand: the file is in the
+   * current generation, unchanged; nothing is written or re-issued for it. A write of a new set
+   * makes it with the set's other links.
+   */
+  record RestoreLink(String name) implements Intent {
+    public RestoreLink {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /**
    * Rewrite the record of what the PKCS#12 files hold ({@code .pkcs12-facts}) in the current
    * format; apply writes it with every new set anyway, so this only makes a set be written.
    */

@@ -48,6 +48,7 @@ public final class Planner {
     InstallPlan.plan(in, ca.trustedCas(), draft);
     new DeclaredOutputPlan(in, draft).plan(ca.signerChanges(), server, draft.addresses());
     otherDesiredState(in, draft);
+    LinkPlan.plan(in, draft); // after: restoring a link undoes no other file's change
     return draft.plan(in.basis());
   }
 

@@ -40,7 +40,12 @@ public enum ReasonCode {
   /** A file's owner, group or mode is not the declared one ({@code store.access}, an output's). */
   ACCESS_CHANGED("access-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
   /** A file opens only with {@code store.previousPassword}: encrypted anew with the password. */
-  PASSWORD_CHANGED("password-changed", Rotation.AT_ONCE, Watch.DEBOUNCED);
+  PASSWORD_CHANGED("password-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
+  /**
+   * A visible name's link through {@code ..data} is gone (removed by hand): made again, nothing
+   * re-issued. Due by the store itself, so {@code watch} restores it at its next tick.
+   */
+  LINK_MISSING("link-missing", Rotation.AT_ONCE, Watch.AT_ONCE);
 
   /** How a phased CA rotation treats a reason to replace {@code ca.crt}. */
   public enum Rotation {

@@ -143,8 +143,9 @@ public final class StoreDirectory {
    * not exist or was never written is an empty snapshot; one that keeps generations but has no
    * {@code ..data} (removed by hand, or by a copy that dropped links) is not empty, and is refused
    * with the rollback that restores it. Leftovers of an interrupted write are
-   * ignored, and so is a visible link that is missing; a visible name that is anything but the
-   * right link is refused.
+   * ignored; a visible link that is missing does not change what is read ({@link #missingLinks}
+   * names it, for apply to make again); a visible name that is anything but the right link is
+   * refused.
    *
    * @throws HostpkiException when the store is unsafe or broken, with the fix in the message
    */
@@ -167,6 +168,47 @@ public final class StoreDirectory {
       return StoreSnapshot.of(current.get(), content.files());
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw readFailure(e);
+    }
+  }
+
+  /**
+   * The visible names of {@code snapshot} (the current set, as {@link #read()} gave it) whose link
+   * through {@code ..data} is gone, removed by hand: the generation still holds the file, and the
+   * next apply makes the link again ({@link #restoreLinks}). Only looks at the store's top level.
+   */
+  public SortedSet<String> missingLinks(StoreSnapshot snapshot) {
+    if (snapshot.generation().isEmpty()) {
+      return new java.util.TreeSet<>();
+    }
+    return links.missing(StoreNames.topLevelNames(snapshot.files().keySet()));
+  }
+
+  /**
+   * Makes the missing visible links of {@code live} again, and nothing else: no new generation,
+   * no file written, the generation {@code ..data} points at untouched. Needs the lock, and {@code
+   * live} read under it.
+   *
+   * @return the names whose link was made
+   * @throws HostpkiException when {@code live} is no longer current, or something other than the
+   *     link appeared at a name meanwhile (refused as {@link #read()} refuses it); links made
+   *     before that stay, each right
+   */
+  public SortedSet<String> restoreLinks(StoreSnapshot live) {
+    try {
+      safety.checkStoreDirectory(directory);
+      if (live.generation().isEmpty() || !dataLink.currentGeneration().equals(live.generation())) {
+        throw new HostpkiException(
+            "store " + directory + " changed while its links were restored; nothing was changed."
+                + " Run `hostpki apply` again");
+      }
+      SortedSet<String> made = links.restore(missingLinks(live));
+      SafeFiles.syncDirectory(directory);
+      return made;
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw new HostpkiException(
+          "cannot restore the links of store " + directory + ": " + IoFailures.describe(e)
+              + "; the files are in generation " + live.generation().orElse("?")
+              + ", and the next `hostpki apply` tries again", e);
     }
   }
 

@@ -2,6 +2,7 @@ package org.hostpki.store;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.hostpki.files.FileReasons;
 import org.hostpki.model.HostpkiException;
 
@@ -99,6 +102,42 @@ final class VisibleLinks {
         created.add(visible);
       }
     }
+  }
+
+  /**
+   * The names among {@code topLevelNames} with nothing at all in the store's top level: a link
+   * removed by hand. The file is still in the generation; a service opening {@code STORE/NAME}
+   * finds nothing. (Anything else there is a foreign entry: {@link #requireNoForeignEntries}.)
+   */
+  SortedSet<String> missing(Set<String> topLevelNames) {
+    SortedSet<String> missing = new TreeSet<>();
+    for (String name : topLevelNames) {
+      if (!Files.exists(store.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        missing.add(name);
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * Makes the links of {@code names} again, each with one {@code symlink(2)}: atomic, and it
+   * never replaces anything, so that what a person put there meanwhile is refused, not destroyed.
+   * Needs the lock.
+   *
+   * @return the names whose link this made (one made meanwhile, rightly, is not among them)
+   */
+  SortedSet<String> restore(Set<String> names) throws IOException {
+    SortedSet<String> made = new TreeSet<>();
+    for (String name : names) {
+      try {
+        Files.createSymbolicLink(
+            store.resolve(name), StoreNames.visibleLinkTarget(store.getFileSystem(), name));
+        made.add(name);
+      } catch (FileAlreadyExistsException meanwhile) {
+        requireNoForeignEntries(Set.of(name));
+      }
+    }
+    return made;
   }
 
   /** Removes links through {@code ..data} to names the current generation no longer has. */

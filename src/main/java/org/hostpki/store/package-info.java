@@ -116,7 +116,9 @@
  *
  * {@link org.hostpki.store.StoreDirectory#read()} is read-only: it resolves {@code ..data} once
  * and reads that generation's files directly, so it never depends on the visible links (one may
- * have been removed by hand) and a concurrent commit cannot mix two sets into one snapshot. It
+ * have been removed by hand: {@link org.hostpki.store.StoreDirectory#missingLinks} names it, and
+ * {@link org.hostpki.store.StoreDirectory#restoreLinks} makes it again, with no new generation)
+ * and a concurrent commit cannot mix two sets into one snapshot. It
  * refuses, with the fix in the message (most often the exact {@code hostpki rollback} that
  * restores a kept generation): a store that keeps generations but has no {@code ..data} (removed
  * by hand, by a backup that drops dangling links, or turned into a directory by {@code cp -rL}),

@@ -321,6 +321,50 @@ class ReconcilerTest {
     assertThat(log.toString()).doesNotContain("ran");
   }
 
+  /**
+   * Found by a trial: {@code rm pki/server.crt} left plan, check and apply saying "No changes"
+   * while nginx could no longer open the file, until the next change's commit made the link. The
+   * generation is the truth: a missing ca.crt or server.crt link is no missing certificate.
+   */
+  @Test
+  void testApply_missingLinksAreMadeAgainWithoutReissuingOrRunningHooks() throws IOException {
+    HooksSpec hooks = new HooksSpec(List.of(List.of("sh", "-c", "echo ran")));
+    DesiredState d = desired(CaSpec.defaults(), ServerSpec.defaults(), TrustSpec.defaults(), hooks);
+    String generation = apply(d).generation().orElseThrow();
+    byte[] ca = read("ca.crt");
+    byte[] server = read("server.crt");
+    log.getBuffer().setLength(0);
+    Files.delete(store.resolve("ca.crt"));
+    Files.delete(store.resolve("server.crt"));
+
+    Plan plan = plan(d);
+    Reconciler.Result result = apply(d);
+
+    assertThat(actions(plan)).isEqualTo("~link/ca.crt ~link/server.crt");
+    assertThat(plan.changes().get(1).reasonText())
+        .isEqualTo("the link server.crt -> ..data/server.crt is missing (removed by hand)");
+    assertThat(result.generation()).as("no new generation").isEmpty();
+    assertThat(Files.readSymbolicLink(store.resolve("server.crt"))).hasToString("..data/server.crt");
+    assertThat(read("ca.crt")).isEqualTo(ca);
+    assertThat(read("server.crt")).isEqualTo(server);
+    assertThat(Files.readSymbolicLink(store.resolve("..data"))).hasToString(generation);
+    assertThat(log.toString()).as("the files services read are unchanged: no hook").doesNotContain("ran");
+    assertThat(plan(d).isEmpty()).isTrue();
+  }
+
+  @Test
+  void testApply_aFileInPlaceOfALinkIsRefusedAndKept() throws IOException {
+    apply(desired());
+    Files.delete(store.resolve("server.crt"));
+    Files.writeString(store.resolve("server.crt"), "an admin's own certificate");
+
+    assertThatThrownBy(() -> apply(desired()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(store.resolve("server.crt") + " is a regular file")
+        .hasMessageContaining("the next `hostpki apply` makes the link");
+    assertThat(Files.readString(store.resolve("server.crt"))).isEqualTo("an admin's own certificate");
+  }
+
   @Test
   void testApply_replaceCaMakesEverythingNew() throws IOException {
     apply(desired());

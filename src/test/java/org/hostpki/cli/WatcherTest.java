@@ -571,6 +571,26 @@ class WatcherTest {
     assertThat(serverCertificate()).isEqualTo(before);
   }
 
+  /**
+   * Found in a trial: watch made the link {@code rm pki/server.crt} removed again at its next
+   * tick, and logged "drift gone: nothing left to apply", as if it had done nothing.
+   */
+  @Test
+  void testRun_removedLinkIsMadeAgainAtTheNextTickAndLoggedAsApplied() throws IOException {
+    applyNow();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock).then(() -> Files.delete(dir.resolve("pki/server.crt")));
+
+    watcher(sleeper).run();
+
+    assertThat(log.toString())
+        .contains("applying now")
+        .contains("applied: link/server.crt update (the link server.crt -> ..data/server.crt is missing"
+            + " (removed by hand)); no new generation\n")
+        .doesNotContain("drift gone");
+    assertThat(Files.readSymbolicLink(dir.resolve("pki/server.crt"))).hasToString("..data/server.crt");
+  }
+
   /** A log that does {@code then} as soon as a line with {@code trigger} is written to it. */
   private PrintWriter logThat(String trigger, Runnable then) {
     return new PrintWriter(new java.io.Writer() {

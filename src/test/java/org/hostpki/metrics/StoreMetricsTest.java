@@ -98,7 +98,8 @@ class StoreMetricsTest {
         Map.of(),
         Optional.empty(),
         List.of(),
-        org.hostpki.model.ObservedOutputs.NONE);
+        org.hostpki.model.ObservedOutputs.NONE,
+        new java.util.TreeSet<>());
   }
 
   /** The metrics of a store with a CA, an old CA, a server certificate and {@code trusted} entries. */

@@ -193,7 +193,8 @@ final class Fixtures {
         Map.of(),
         Optional.empty(),
         List.of(),
-        org.hostpki.model.ObservedOutputs.NONE);
+        org.hostpki.model.ObservedOutputs.NONE,
+        new java.util.TreeSet<>());
     }
 
     /** Rewrites the derived outputs to match the certificates, as apply would. */

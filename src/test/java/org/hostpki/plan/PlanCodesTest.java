@@ -67,7 +67,7 @@ class PlanCodesTest {
         .containsExactly(
             ReasonCode.MISSING, ReasonCode.KEY_MISMATCH, ReasonCode.ISSUER_CHANGED,
             ReasonCode.EXPIRING, ReasonCode.EXPIRED, ReasonCode.NOT_YET_VALID,
-            ReasonCode.OUT_OF_DATE, ReasonCode.CA_ROTATION);
+            ReasonCode.OUT_OF_DATE, ReasonCode.CA_ROTATION, ReasonCode.LINK_MISSING);
   }
 
   private static List<String> words(JsonNode array) {

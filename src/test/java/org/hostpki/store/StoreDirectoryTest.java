@@ -364,6 +364,29 @@ class StoreDirectoryTest {
   }
 
   @Test
+  void testMissingLinks_namesTheVisibleNamesRemovedByHand() throws IOException {
+    write(StoreFiles.typical("v1"));
+    Files.delete(store.resolve("server.crt"));
+
+    assertThat(directory.missingLinks(directory.read())).containsExactly("server.crt");
+  }
+
+  @Test
+  void testRestoreLinks_makesOnlyTheMissingLinksAndNoGeneration() throws IOException {
+    String generation = write(StoreFiles.typical("v1"));
+    List<String> before = entries();
+    Files.delete(store.resolve("server.crt"));
+
+    assertThat(directory.restoreLinks(directory.read())).containsExactly("server.crt");
+
+    assertThat(Files.readSymbolicLink(store.resolve("server.crt"))).hasToString("..data/server.crt");
+    assertThat(Files.readString(store.resolve("server.crt"))).isEqualTo("server cert v1");
+    assertThat(entries()).isEqualTo(before);
+    assertThat(directory.generations()).extracting(Generation::name).containsExactly(generation);
+    assertThat(directory.missingLinks(directory.read())).isEmpty();
+  }
+
+  @Test
   void testRead_danglingDataLinkIsRefused() throws IOException {
     String generation = write(StoreFiles.typical("v1"));
     SafeFiles.deleteTree(store.resolve(generation));
