@@ -128,8 +128,8 @@ final class Failures {
     for (Throwable c = io; c != null; c = c.getCause()) {
       if (c instanceof BoundedHttpClient.RefusedRedirect refused) {
         return new AcmeFailure(
-            AcmeFailure.Kind.CONFIGURATION, doing + ": the ACME server " + server + " was not followed: "
-                + refused.getMessage(), Optional.empty(), Optional.empty(), io);
+            AcmeFailure.Kind.CONFIGURATION, doing + ": a redirect was not followed: " + refused.getMessage(),
+            Optional.empty(), Optional.empty(), io);
       }
     }
     Throwable root = io;

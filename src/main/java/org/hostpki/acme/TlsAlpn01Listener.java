@@ -227,7 +227,9 @@ final class TlsAlpn01Listener implements ChallengeResponder {
     closeQuietly();
     if (threads != null) {
       threads.shutdownNow();
-      cutOff.shutdownNow();
+      // Not shutdownNow: a connection in a handshake (which an interrupt does not end) keeps its
+      // cut-off, and so does one the accept loop queued after the loop below emptied the queue.
+      cutOff.shutdown();
     }
     for (Accepted left = waiting.pollFirst(); left != null; left = waiting.pollFirst()) {
       left.close();

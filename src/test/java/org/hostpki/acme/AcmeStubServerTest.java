@@ -430,8 +430,7 @@ class AcmeStubServerTest {
       elsewhere = "https://127.0.0.1:" + other.getAddress().getPort();
 
       assertThat(directoryFails("/dir-away")).isEqualTo(
-          "reading the CA's directory: the ACME server " + base + "/dir-away was not followed: " + base
-              + "/dir-away redirected (HTTP 302) to " + elsewhere + "/dir, another server than the one asked; hostpki"
+          "reading the CA's directory: a redirect was not followed: " + base + "/dir-away redirected (HTTP 302) to " + elsewhere + "/dir, another server than the one asked; hostpki"
               + " follows a redirect only on the same server (scheme, host and port), so the account's signed"
               + " requests go nowhere else. If the CA moved, set server.acme.directory to its new URL");
       assertThat(heardElsewhere).isEmpty();

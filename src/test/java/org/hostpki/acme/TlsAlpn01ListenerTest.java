@@ -3,6 +3,7 @@ package org.hostpki.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -65,6 +66,44 @@ class TlsAlpn01ListenerTest {
       Thread.sleep(20);
     }
     assertThat(threads()).as("threads after cleanUp").isZero();
+  }
+
+  /**
+   * Found in review: cleanUp dropped the cut-offs still to come (shutdownNow of their timer), so a
+   * connection in a handshake when the order ended stayed open, and held its handshake thread, as
+   * long as its client kept sending a byte now and then (a TLS record announced 16 KiB long).
+   */
+  @Test
+  void testCleanUp_aHandshakeUnderWayIsStillCutOff() throws Exception {
+    int port = LoopbackPorts.free();
+    Duration cutOff = Duration.ofSeconds(3);
+    TlsAlpn01Listener listener = new TlsAlpn01Listener(
+        new ListenAddress(Optional.of(InetAddress.getLoopbackAddress()), port), Clock.systemUTC(), new SecureRandom(),
+        cutOff);
+    listener.present(List.of(new PendingChallenge("dns", NAME, false, "token", "token.thumbprint", "")));
+    try (Socket dripping = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      dripping.setSoTimeout(100);
+      OutputStream out = dripping.getOutputStream();
+      out.write(new byte[] {0x16, 0x03, 0x01, 0x40, 0x00}); // a handshake record of 16 KiB to come
+      out.flush();
+      Thread.sleep(300); // taken up by a handshake thread, waiting for the rest of the record
+      listener.cleanUp();
+
+      boolean closed = false;
+      for (long until = System.nanoTime() + cutOff.multipliedBy(5).toNanos(); !closed && System.nanoTime() < until; ) {
+        try {
+          out.write(0);
+          out.flush();
+          closed = dripping.getInputStream().read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+          // the listener waits for the next byte
+        } catch (IOException reset) {
+          closed = true;
+        }
+      }
+
+      assertThat(closed).as("the connection closed by its cut-off, after cleanUp too").isTrue();
+    }
   }
 
   /** An acme-tls/1 handshake for NAME as the CA makes it, tried again while the flood holds it up. */
