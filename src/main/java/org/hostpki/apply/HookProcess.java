@@ -108,8 +108,9 @@ final class HookProcess {
       if (stoppedWithHostpki && stopping) {
         return Optional.of("was not started: hostpki was being stopped");
       }
-      if (stoppedWithHostpki) {
-        addShutdownHook(); // before the start: a stop right after it waits for this lock, then stops it
+      // Before the start: a stop right after it waits for this lock, then stops the hook.
+      if (stoppedWithHostpki && !addShutdownHook()) {
+        return Optional.of("was not started: hostpki was being stopped");
       }
       try {
         process = builder.start();
@@ -150,6 +151,8 @@ final class HookProcess {
       return Optional.of("was stopped: hostpki was interrupted while it ran");
     }
     relay.finish(DRAIN);
+    // A hook that exited 0 just as the stop began counts as stopped too, and stays due: running it
+    // once more is the safe side of that race.
     if (stoppedWithHostpki && isStopping()) {
       return Optional.of("was stopped: hostpki was stopped while it ran");
     }
@@ -163,12 +166,18 @@ final class HookProcess {
   }
 
   /** Once per JVM: a stop of hostpki (SIGTERM, SIGINT, SIGHUP) stops the hooks of one-off runs. */
-  private static void addShutdownHook() {
+  /** @return false when the JVM is already being stopped (then no hook may start) */
+  private static boolean addShutdownHook() {
     if (shutdownHookAdded) {
-      return;
+      return true;
+    }
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(HookProcess::stopAll, "hostpki-hook-stop"));
+    } catch (IllegalStateException shuttingDown) {
+      return false;
     }
     shutdownHookAdded = true;
-    Runtime.getRuntime().addShutdownHook(new Thread(HookProcess::stopAll, "hostpki-hook-stop"));
+    return true;
   }
 
   private static void stopAll() {
