@@ -197,6 +197,16 @@ public record Verdict(
     Duration warning = s.before(thresholds.warning());
     Duration critical = s.before(thresholds.critical());
     Instant notAfter = s.facts().notAfter();
+    Instant notBefore = s.facts().notBefore();
+    if (now.isBefore(notBefore)) {
+      // Found after the time trial: with the clock behind, the summary was CRITICAL and these
+      // lines OK. Clients refuse such a certificate as they do an expired one.
+      return new CertificateVerdict(
+          s, Status.CRITICAL, warning, critical,
+          Optional.of(s.certificate() + " is not valid before " + PlanText.time(notBefore) + " (in "
+              + DurationText.left(Duration.between(now, notBefore)) + "): clients refuse it until then"
+              + " (the clock is behind, or it was made by a clock that ran ahead)"));
+    }
     if (!now.isBefore(notAfter)) {
       return new CertificateVerdict(
           s, Status.CRITICAL, warning, critical,

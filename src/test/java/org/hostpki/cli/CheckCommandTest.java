@@ -238,6 +238,11 @@ class CheckCommandTest {
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
     assertThat(run.out()).startsWith("CRITICAL: apply refuses to change the store: ");
+    // Found after the time trial: each certificate's line said OK under the CRITICAL summary.
+    assertThat(run.out().lines().skip(1).toList())
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line).containsPattern("^(ca|server) +CRITICAL +(ca|server) is not valid before "
+            + "2026-11-27 07:00 UTC \\(in 29 days\\): clients refuse it until then"));
     assertThat(nagios.exitCode()).isEqualTo(Status.CRITICAL);
     assertThat(checkJson(T0.minus(Duration.ofDays(30))).get("plan").get("errors").get(0).get("code").asString())
         .isEqualTo("clock-behind");
