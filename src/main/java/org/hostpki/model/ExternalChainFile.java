@@ -1,6 +1,8 @@
 package org.hostpki.model;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -59,6 +61,44 @@ public sealed interface ExternalChainFile {
       return all;
     }
   }
+
+  /**
+   * A chain that passes every check from {@code validFrom} on, soon (within {@link #EARLY}): the
+   * clock of the CA that signed it runs ahead of this host's. It waits, and is imported then.
+   *
+   * @param content SHA-256 of the file's bytes
+   * @param chain leaf first, then each issuer in turn
+   * @param validFrom the latest notBefore in it, after now
+   */
+  record NotYetValid(Path path, Fingerprint content, List<CertificateFacts> chain, Instant validFrom)
+      implements ExternalChainFile {
+    public NotYetValid {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(content, "content");
+      Objects.requireNonNull(validFrom, "validFrom");
+      chain = List.copyOf(chain);
+      if (chain.isEmpty()) {
+        throw new IllegalArgumentException("a waiting chain has a leaf");
+      }
+    }
+
+    public CertificateFacts leaf() {
+      return chain.get(0);
+    }
+
+    @Override
+    public Set<Fingerprint> certificates() {
+      Set<Fingerprint> all = new LinkedHashSet<>();
+      chain.forEach(c -> all.add(c.fingerprint()));
+      return all;
+    }
+  }
+
+  /**
+   * How far ahead of now a chain may start and wait ({@link NotYetValid}) rather than be refused:
+   * a CA whose clock runs minutes or hours ahead, not a chain dated for later on purpose.
+   */
+  Duration EARLY = Duration.ofDays(1);
 
   /**
    * A file that cannot be imported, and why.
