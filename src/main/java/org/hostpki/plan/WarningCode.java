@@ -48,6 +48,8 @@ public enum WarningCode {
    * it waits, and the first apply from then on imports it.
    */
   CHAIN_NOT_YET_VALID("chain-not-yet-valid"),
+  /** A certificate of an imported chain expires before its leaf: the chain ends then. */
+  CHAIN_ENDS_EARLY("chain-ends-early"),
   /** The imported server certificate is due for renewal by the outside CA. */
   EXTERNAL_EXPIRING("external-expiring"),
   /** An imported chain ends with an intermediate whose issuer the file and the host's trust lack. */
