@@ -60,7 +60,7 @@ final class ExternalChainInput {
                       ? v.content().hex()
                       : f instanceof ExternalChainFile.Refused r
                           ? r.content().hex()
-                          : f instanceof ExternalChainFile.NotYetValid n ? n.content().hex() : "absent")
+                          : f instanceof ExternalChainFile.NotYetValid n ? n.chain().content().hex() : "absent")
           .orElse("none");
     }
   }
@@ -123,7 +123,8 @@ final class ExternalChainInput {
       if (validFrom.isPresent()) {
         return new Read(
             Optional.of(new ExternalChainFile.NotYetValid(
-                path, digest, result.chain().stream().map(Certificate::facts).toList(), validFrom.get())),
+                new ExternalChainFile.Valid(path, digest, result.chain().stream().map(Certificate::facts).toList()),
+                validFrom.get())),
             List.of());
       }
       return refused(path, digest, certificates, result.problems());

@@ -66,31 +66,23 @@ public sealed interface ExternalChainFile {
    * A chain that passes every check from {@code validFrom} on, soon (within {@link #EARLY}): the
    * clock of the CA that signed it runs ahead of this host's. It waits, and is imported then.
    *
-   * @param content SHA-256 of the file's bytes
-   * @param chain leaf first, then each issuer in turn
+   * @param chain the chain as it is imported then
    * @param validFrom the latest notBefore in it, after now
    */
-  record NotYetValid(Path path, Fingerprint content, List<CertificateFacts> chain, Instant validFrom)
-      implements ExternalChainFile {
+  record NotYetValid(Valid chain, Instant validFrom) implements ExternalChainFile {
     public NotYetValid {
-      Objects.requireNonNull(path, "path");
-      Objects.requireNonNull(content, "content");
+      Objects.requireNonNull(chain, "chain");
       Objects.requireNonNull(validFrom, "validFrom");
-      chain = List.copyOf(chain);
-      if (chain.isEmpty()) {
-        throw new IllegalArgumentException("a waiting chain has a leaf");
-      }
     }
 
-    public CertificateFacts leaf() {
-      return chain.get(0);
+    @Override
+    public Path path() {
+      return chain.path();
     }
 
     @Override
     public Set<Fingerprint> certificates() {
-      Set<Fingerprint> all = new LinkedHashSet<>();
-      chain.forEach(c -> all.add(c.fingerprint()));
-      return all;
+      return chain.certificates();
     }
   }
 

@@ -192,7 +192,7 @@ final class ExternalIssuer {
     Path path = file.path();
     CertificateFacts fileLeaf =
         file instanceof ExternalChainFile.NotYetValid early
-            ? early.leaf()
+            ? early.chain().leaf()
             : ((ExternalChainFile.Valid) file).leaf();
     if (!keyChange.isEmpty()) {
       refuse(
