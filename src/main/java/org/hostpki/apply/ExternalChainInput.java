@@ -58,7 +58,9 @@ final class ExternalChainInput {
               f ->
                   f instanceof ExternalChainFile.Valid v
                       ? v.content().hex()
-                      : f instanceof ExternalChainFile.Refused r ? r.content().hex() : "absent")
+                      : f instanceof ExternalChainFile.Refused r
+                          ? r.content().hex()
+                          : f instanceof ExternalChainFile.NotYetValid n ? n.chain().content().hex() : "absent")
           .orElse("none");
     }
   }
@@ -117,6 +119,14 @@ final class ExternalChainInput {
         ChainValidator.check(
             certificates, serverKey.get().publicKey(), names.dnsNames(), names.ipAddresses(), now);
     if (!result.accepted()) {
+      Optional<Instant> validFrom = validSoon(result, certificates, serverKey.get(), names, now);
+      if (validFrom.isPresent()) {
+        return new Read(
+            Optional.of(new ExternalChainFile.NotYetValid(
+                new ExternalChainFile.Valid(path, digest, result.chain().stream().map(Certificate::facts).toList()),
+                validFrom.get())),
+            List.of());
+      }
       return refused(path, digest, certificates, result.problems());
     }
     return new Read(
@@ -124,6 +134,28 @@ final class ExternalChainInput {
             new ExternalChainFile.Valid(
                 path, digest, result.chain().stream().map(Certificate::facts).toList())),
         result.chain());
+  }
+
+  /**
+   * When a refused chain passes every check: its latest notBefore, if that is after now and within
+   * {@link ExternalChainFile#EARLY}, and the chain passes at that time. A CA whose clock runs a few
+   * minutes ahead signs a leaf not valid yet (found in the time trial): it waits, rather than
+   * being an error that resolves itself.
+   */
+  private static Optional<Instant> validSoon(
+      ChainValidator.Result result, List<Certificate> certificates, KeyMaterial serverKey, ServerNames names,
+      Instant now) {
+    if (result.chain().isEmpty()) {
+      return Optional.empty();
+    }
+    Instant validFrom =
+        result.chain().stream().map(c -> c.facts().notBefore()).max(Instant::compareTo).orElseThrow();
+    if (!validFrom.isAfter(now) || validFrom.isAfter(now.plus(ExternalChainFile.EARLY))) {
+      return Optional.empty();
+    }
+    ChainValidator.Result then =
+        ChainValidator.check(certificates, serverKey.publicKey(), names.dnsNames(), names.ipAddresses(), validFrom);
+    return then.accepted() ? Optional.of(validFrom) : Optional.empty();
   }
 
   private static Read refused(

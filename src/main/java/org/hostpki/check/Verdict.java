@@ -19,6 +19,8 @@ import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
+import org.hostpki.plan.Warning;
+import org.hostpki.plan.WarningCode;
 import org.hostpki.renewal.Renewal;
 
 /**
@@ -143,6 +145,15 @@ public record Verdict(
           h.label() + " hook pending since " + PlanText.time(h.since())
               + h.lastFailure().map(f -> ": " + f.message()).orElse(" (the next apply runs it)"));
     }
+    // A chain from a CA whose clock runs ahead waits to be valid: no error, but not yet served.
+    boolean chainWaits = false;
+    for (Warning w : plan.warnings()) {
+      if (w.kind() == WarningCode.CHAIN_NOT_YET_VALID) {
+        status = status.worst(Status.WARNING);
+        problems.add(w.message());
+        chainWaits = true;
+      }
+    }
     boolean held = plan.hold().isPresent() && !plan.isEmpty();
     if (held) {
       status = status.worst(Status.WARNING);
@@ -154,7 +165,7 @@ public record Verdict(
             ? Outcome.ERROR
             : plan.hasPendingHooks()
                 ? Outcome.HOOK_PENDING
-                : plan.isEmpty() ? Outcome.NOTHING_DUE : Outcome.CHANGES_PENDING;
+                : plan.isEmpty() && !chainWaits ? Outcome.NOTHING_DUE : Outcome.CHANGES_PENDING;
 
     List<String> parts = new ArrayList<>(problems);
     if (!plan.isEmpty() && !held && !plan.isRefused()) {
@@ -197,6 +208,16 @@ public record Verdict(
     Duration warning = s.before(thresholds.warning());
     Duration critical = s.before(thresholds.critical());
     Instant notAfter = s.facts().notAfter();
+    Instant notBefore = s.facts().notBefore();
+    if (now.isBefore(notBefore)) {
+      // Found after the time trial: with the clock behind, the summary was CRITICAL and these
+      // lines OK. Clients refuse such a certificate as they do an expired one.
+      return new CertificateVerdict(
+          s, Status.CRITICAL, warning, critical,
+          Optional.of(s.certificate() + " is not valid before " + PlanText.time(notBefore) + " (in "
+              + DurationText.left(Duration.between(now, notBefore)) + "): clients refuse it until then"
+              + " (the clock is behind, or it was made by a clock that ran ahead)"));
+    }
     if (!now.isBefore(notAfter)) {
       return new CertificateVerdict(
           s, Status.CRITICAL, warning, critical,

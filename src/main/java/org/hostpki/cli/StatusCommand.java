@@ -261,6 +261,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         return new ChainFileState("refused", "the chain imported before, refused now: "
             + String.join("; ", refused.problems()));
       }
+      if (f instanceof ExternalChainFile.NotYetValid early) {
+        return new ChainFileState("waiting", "a valid chain from " + PlanText.time(early.validFrom())
+            + " on, when the first apply imports it");
+      }
       return f instanceof ExternalChainFile.Absent
           ? new ChainFileState("absent", "not there yet")
           : f instanceof ExternalChainFile.Valid

@@ -110,6 +110,10 @@ public final class StoreMetrics {
     certificates.forEach((name, c) -> f.sample("hostpki_certificate_not_after_timestamp_seconds",
         "End of the certificate's validity (notAfter).",
         labels("store", store, "certificate", name), seconds(c.notAfter())));
+    certificates.forEach((name, c) -> f.sample("hostpki_certificate_chain_not_after_timestamp_seconds",
+        "When the certificate stops being valid for clients: its notAfter, or an earlier notAfter of"
+            + " a certificate in the chain imported with it (what check and renewal count from).",
+        labels("store", store, "certificate", name), seconds(Renewals.chainNotAfter(c, o))));
     renewals.forEach((name, r) -> f.sample("hostpki_certificate_next_renewal_timestamp_seconds",
         "When an unattended run renews the certificate; in the past while a renewal is due.",
         labels("store", store, "certificate", name), seconds(r.at())));

@@ -1,6 +1,8 @@
 package org.hostpki.model;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -59,6 +61,36 @@ public sealed interface ExternalChainFile {
       return all;
     }
   }
+
+  /**
+   * A chain that passes every check from {@code validFrom} on, soon (within {@link #EARLY}): the
+   * clock of the CA that signed it runs ahead of this host's. It waits, and is imported then.
+   *
+   * @param chain the chain as it is imported then
+   * @param validFrom the latest notBefore in it, after now
+   */
+  record NotYetValid(Valid chain, Instant validFrom) implements ExternalChainFile {
+    public NotYetValid {
+      Objects.requireNonNull(chain, "chain");
+      Objects.requireNonNull(validFrom, "validFrom");
+    }
+
+    @Override
+    public Path path() {
+      return chain.path();
+    }
+
+    @Override
+    public Set<Fingerprint> certificates() {
+      return chain.certificates();
+    }
+  }
+
+  /**
+   * How far ahead of now a chain may start and wait ({@link NotYetValid}) rather than be refused:
+   * a CA whose clock runs minutes or hours ahead, not a chain dated for later on purpose.
+   */
+  Duration EARLY = Duration.ofDays(1);
 
   /**
    * A file that cannot be imported, and why.

@@ -2,9 +2,11 @@ package org.hostpki.plan;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.DateText;
 import org.hostpki.model.ExternalChainFile;
 
 /**
@@ -21,6 +23,9 @@ import org.hostpki.model.ExternalChainFile;
  *   <li>{@code chain-eddsa}: a CA of the chain signs with Ed25519 or Ed448. Chrome (ERR_CERT_INVALID,
  *       ERR_CERT_AUTHORITY_INVALID) and Firefox (NSS) verify only RSA and ECDSA signatures in
  *       certificates; OpenSSL, GnuTLS and Java accept them. As for an Ed25519 {@code server.key}.
+ *   <li>{@code chain-ends-early}: a certificate of the chain (an intermediate, the root) expires
+ *       before the leaf: every client refuses the chain from then on, and hostpki judges it by
+ *       that date (found after the time trial: nothing said so at import).
  * </ul>
  */
 final class ExternalChainWarnings {
@@ -65,6 +70,21 @@ final class ExternalChainWarnings {
                   + " refuse the server (OpenSSL, GnuTLS and Java accept it); if browsers connect,"
                   + " have server.csr signed by an RSA or EC CA"));
     }
+    CertificateFacts leaf = chain.get(0);
+    chain.stream()
+        .skip(1)
+        .filter(c -> c.notAfter().isBefore(leaf.notAfter()))
+        .min(Comparator.comparing(CertificateFacts::notAfter))
+        .ifPresent(first -> warnings.add(
+            new Warning(
+                WarningCode.CHAIN_ENDS_EARLY,
+                Address.SERVER,
+                "the chain in " + file.path() + " stops being valid on " + DateText.of(first.notAfter())
+                    + ", when " + first.subjectDn() + " in it expires, before the certificate itself ("
+                    + DateText.of(leaf.notAfter()) + "): clients refuse the chain from then on, and"
+                    + " renewal, check, hooks.onExpiring and the metrics' chain series count from then;"
+                    + " ask the CA for a chain whose issuers outlast the certificate, or have server.csr"
+                    + " signed again before then")));
     return warnings;
   }
 

@@ -77,6 +77,8 @@ final class ExternalIssuer {
   private final Instant now;
   private final List<Warning> warnings = new ArrayList<>();
   private final List<Refusal> refusals = new ArrayList<>();
+  /** A new chain file is there and waits to be valid: no chain is awaited from anyone. */
+  private boolean waiting;
 
   private ExternalIssuer(PlanInput in, ServerNames names) {
     this.in = in;
@@ -187,26 +189,35 @@ final class ExternalIssuer {
       refuse(refused.path(), refused.problems());
       return Optional.empty();
     }
-    ExternalChainFile.Valid valid = (ExternalChainFile.Valid) file;
+    Path path = file.path();
+    CertificateFacts fileLeaf =
+        file instanceof ExternalChainFile.NotYetValid early
+            ? early.chain().leaf()
+            : ((ExternalChainFile.Valid) file).leaf();
     if (!keyChange.isEmpty()) {
       refuse(
-          valid.path(),
+          path,
           List.of(
               "it is for the current server.key, which this plan replaces ("
                   + keyChange.stream().map(Reason::message).collect(Collectors.joining("; "))
                   + "); remove the file, apply, and have the new server.csr signed"));
       return Optional.empty();
     }
-    Fingerprint leafKey = valid.leaf().publicKey().publicKeyFingerprint();
+    Fingerprint leafKey = fileLeaf.publicKey().publicKeyFingerprint();
     Fingerprint serverKey = observed.serverKey().orElseThrow().publicKeyFingerprint();
     if (!leafKey.equals(serverKey)) {
       refuse(
-          valid.path(),
+          path,
           List.of(
               "leaf does not match server.key "
                   + PlanWords.keys("leaf key", leafKey, StoreLayout.SERVER_KEY, serverKey)));
       return Optional.empty();
     }
+    if (file instanceof ExternalChainFile.NotYetValid early) {
+      waitsFor(early);
+      return Optional.empty();
+    }
+    ExternalChainFile.Valid valid = (ExternalChainFile.Valid) file;
     expiring(valid.leaf());
     warnings.addAll(ExternalChainWarnings.of(valid, in.desiredTrust().values()));
     return Optional.of(new Decision.Import(valid));
@@ -295,8 +306,34 @@ final class ExternalIssuer {
                 + external.chain()));
   }
 
-  /** The informational line that a chain is awaited: a warning, so a waiting store converges. */
+  /**
+   * A chain file that passes every check soon (its CA's clock runs ahead): no error, it waits, and
+   * what is served stays until the first apply from then on imports it.
+   */
+  private void waitsFor(ExternalChainFile.NotYetValid early) {
+    waiting = true;
+    warnings.add(
+        new Warning(
+            WarningCode.CHAIN_NOT_YET_VALID,
+            Address.SERVER,
+            "the chain in " + early.path() + " passes every check but is not valid before "
+                + DateText.precise(early.validFrom()) + " (in "
+                + DurationText.left(Duration.between(now, early.validFrom()))
+                + "; the clock of the CA that signed it runs ahead of this host's): it waits until"
+                + " then, and the first apply from then on imports it"));
+  }
+
+  /**
+   * The informational line that a chain is awaited: a warning, so a waiting store converges. Only
+   * {@code situation} while a chain file is there and waits to be valid ({@link #waitsFor}).
+   */
   private void awaited(String situation) {
+    if (waiting) {
+      if (!situation.isBlank()) {
+        warnings.add(new Warning(WarningCode.CHAIN_AWAITED, Address.SERVER, situation.strip()));
+      }
+      return;
+    }
     warnings.add(
         new Warning(
             WarningCode.CHAIN_AWAITED,

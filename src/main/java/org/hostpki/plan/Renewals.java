@@ -115,6 +115,15 @@ public final class Renewals {
   }
 
   /**
+   * When {@code c} stops being valid for clients: its notAfter, or for the leaf of the chain
+   * imported last the earlier end of a certificate in that chain (what renewal, {@code check} and
+   * the metrics' chain series count from).
+   */
+  public static Instant chainNotAfter(CertificateFacts c, ObservedStore observed) {
+    return endingWithItsChain(c, observed).notAfter();
+  }
+
+  /**
    * An imported certificate as it is renewed and judged: its own facts, ending when its chain stops
    * being valid (found in the time trial: an intermediate that expired before the leaf left every
    * client refusing the server while plan, status and check said all was well).

@@ -43,6 +43,13 @@ public enum WarningCode {
   NAME_CONSTRAINTS("name-constraints"),
   /** An external issuer's signed chain has not arrived yet. */
   CHAIN_AWAITED("chain-awaited"),
+  /**
+   * The chain file passes every check from a time within a day on (its CA's clock runs ahead):
+   * it waits, and the first apply from then on imports it.
+   */
+  CHAIN_NOT_YET_VALID("chain-not-yet-valid"),
+  /** A certificate of an imported chain expires before its leaf: the chain ends then. */
+  CHAIN_ENDS_EARLY("chain-ends-early"),
   /** The imported server certificate is due for renewal by the outside CA. */
   EXTERNAL_EXPIRING("external-expiring"),
   /** An imported chain ends with an intermediate whose issuer the file and the host's trust lack. */

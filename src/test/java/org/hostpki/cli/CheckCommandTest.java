@@ -212,20 +212,51 @@ class CheckCommandTest {
   }
 
   /**
-   * Found in the time trial (a chain from a CA whose clock runs 3 minutes ahead): the summary ended
-   * "Fix or replace the file (or remove it to keep waiting):;", the problem it announced left out.
+   * Found in the time trial (a chain valid only later): the summary ended "Fix or replace the file
+   * (or remove it to keep waiting):;", the problem it announced left out. (Two days later: within
+   * a day it waits instead, below.)
    */
   @Test
   void testCheck_aRefusedChainSaysItsProblemInTheSummary() throws IOException {
     Map<String, String> env =
-        externalChainDelivered(leaf -> leaf.validity(T0.plus(Duration.ofMinutes(3)), T0.plus(Duration.ofDays(90))));
+        externalChainDelivered(leaf -> leaf.validity(T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(90))));
 
     CliResult run = Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE).run("check", "-f", "host.yaml");
 
     assertThat(run.out().lines().findFirst().orElseThrow())
         .startsWith("CRITICAL: apply refuses to change the store: cannot import the chain in ")
         .contains("(or remove it to keep waiting): certificate 1 of 3 (CN=portal.example.com) is not valid"
-            + " before 2026-11-27 08:03 UTC;");
+            + " before 2026-11-29 08:00 UTC;");
+  }
+
+  /**
+   * Found in the time trial: a chain from a CA whose clock runs 3 minutes ahead was refused as an
+   * error (CRITICAL, "Fix or replace the file") until its notBefore passed, then imported by
+   * itself. It waits: WARNING, the apply before then changes nothing and fails nothing, the one
+   * after imports it.
+   */
+  @Test
+  void testCheck_aChainValidInMinutesWaitsAndIsImportedThen() throws IOException {
+    Map<String, String> env =
+        externalChainDelivered(leaf -> leaf.validity(T0.plus(Duration.ofMinutes(3)), T0.plus(Duration.ofDays(90))));
+    Cli at = Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(env).probe(PROBE);
+    Cli later = Cli.in(dir).clock(Clock.fixed(T0.plus(Duration.ofMinutes(4)), ZoneOffset.UTC)).env(env).probe(PROBE);
+
+    CliResult check = at.run("check", "-f", "host.yaml");
+    CliResult nagios = at.run("check", "-f", "host.yaml", "--nagios");
+    CliResult apply = at.run("apply", "-f", "host.yaml");
+    CliResult imported = later.run("apply", "-f", "host.yaml");
+
+    assertThat(check.exitCode()).as(check.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(check.out().lines().findFirst().orElseThrow())
+        .startsWith("WARNING: the chain in " + dir.resolve(ExternalSetup.CHAIN)
+            + " passes every check but is not valid before 2026-11-27 08:03:00 UTC (in 3m; the clock of the"
+            + " CA that signed it runs ahead of this host's): it waits until then");
+    assertThat(nagios.exitCode()).isEqualTo(Status.WARNING);
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out() + apply.err()).contains("is not valid before 2026-11-27 08:03:00 UTC").doesNotContain("Waiting for a signed chain");
+    assertThat(imported.exitCode()).as(imported.toString()).isZero();
+    assertThat(Files.readString(dir.resolve("pki/server.crt"))).isEqualTo(Files.readString(dir.resolve(ExternalSetup.CHAIN)).substring(0, Files.readString(dir.resolve("pki/server.crt")).length()));
   }
 
   @Test
@@ -238,6 +269,11 @@ class CheckCommandTest {
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
     assertThat(run.out()).startsWith("CRITICAL: apply refuses to change the store: ");
+    // Found after the time trial: each certificate's line said OK under the CRITICAL summary.
+    assertThat(run.out().lines().skip(1).toList())
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line).containsPattern("^(ca|server) +CRITICAL +(ca|server) is not valid before "
+            + "2026-11-27 07:00 UTC \\(in 29 days\\): clients refuse it until then"));
     assertThat(nagios.exitCode()).isEqualTo(Status.CRITICAL);
     assertThat(checkJson(T0.minus(Duration.ofDays(30))).get("plan").get("errors").get(0).get("code").asString())
         .isEqualTo("clock-behind");

@@ -68,7 +68,14 @@ class StoreMetricsTest {
         "SHA256withECDSA", Optional.empty());
   }
 
+  private static final CertificateFacts SERVER = cert("server", 2, NOW.minus(Duration.ofDays(100)), Duration.ofDays(398));
+
   private static ObservedStore store(int trusted) {
+    return store(trusted, Optional.empty());
+  }
+
+  /** @param externalChain the chain imported last, {@link #SERVER} first when it serves it */
+  private static ObservedStore store(int trusted, Optional<List<CertificateFacts>> externalChain) {
     Map<String, CertificateFacts> trust = new TreeMap<>();
     for (int i = 0; i < trusted; i++) {
       trust.put("device-" + i, cert("device-" + i, 100 + i, NOW.minus(Duration.ofDays(10)), Duration.ofDays(30 + i)));
@@ -79,7 +86,7 @@ class StoreMetricsTest {
         empty.caKey(),
         Optional.of(cert("ca", 1, NOW.minus(Duration.ofDays(100)), Duration.ofDays(3650))),
         empty.serverKey(),
-        Optional.of(cert("server", 2, NOW.minus(Duration.ofDays(100)), Duration.ofDays(398))),
+        Optional.of(SERVER),
         false,
         empty.serverFullchain(),
         empty.serverCsr(),
@@ -88,7 +95,7 @@ class StoreMetricsTest {
         empty.trustBundle(),
         empty.truststorePkcs12(),
         empty.hashedDirectory(),
-        empty.externalChain(),
+        externalChain,
         empty.caNextKey(),
         empty.caNextCertificate(),
         Optional.of(cert("old ca", 3, NOW.minus(Duration.ofDays(3000)), Duration.ofDays(3650))),
@@ -133,6 +140,33 @@ class StoreMetricsTest {
                 + "hostpki_warnings{store=\"/var/lib/hostpki\",code=\"trust-expiring\"} 1\n")
         .doesNotContain("certificate=\"ca-previous\"} 0\nhostpki_certificate_next_renewal")
         .doesNotContain("hostpki_trust_soonest");
+  }
+
+  /**
+   * Found after the time trial: an imported chain whose intermediate ends before the leaf made
+   * check CRITICAL when it expired, while not_after (the leaf's) kept the example alerts quiet.
+   * The chain series ends with the intermediate; not_after stays the leaf's.
+   */
+  @Test
+  void testRender_anImportedChainEndsWithItsIntermediateInTheChainSeries() {
+    Instant intermediateEnds = NOW.plus(Duration.ofDays(20));
+    CertificateFacts intermediate =
+        cert("intermediate", 9, NOW.minus(Duration.ofDays(200)), Duration.between(NOW.minus(Duration.ofDays(200)), intermediateEnds));
+    String text =
+        StoreMetrics.render(
+            desired("/var/lib/hostpki", false),
+            Optional.of(new StoreState(store(0, Optional.of(List.of(SERVER, intermediate))), HOST,
+                AcmeObservation.NONE, NOW, 0, 0, List.of())),
+            Optional.empty());
+
+    assertThat(text)
+        .contains(
+            "hostpki_certificate_chain_not_after_timestamp_seconds{store=\"/var/lib/hostpki\",certificate=\"server\"} "
+                + intermediateEnds.getEpochSecond() + "\n",
+            "hostpki_certificate_not_after_timestamp_seconds{store=\"/var/lib/hostpki\",certificate=\"server\"} "
+                + SERVER.notAfter().getEpochSecond() + "\n",
+            "hostpki_certificate_chain_not_after_timestamp_seconds{store=\"/var/lib/hostpki\",certificate=\"ca\"} "
+                + NOW.minus(Duration.ofDays(100)).plus(Duration.ofDays(3650)).getEpochSecond() + "\n");
   }
 
   @Test

@@ -145,6 +145,28 @@ class ExternalIssuerTest {
         .isEmpty();
   }
 
+  /**
+   * Found after the time trial: a chain whose intermediate ends before the leaf was imported without
+   * a word, then judged by the intermediate's end. The import says so, with the intermediate and
+   * the date.
+   */
+  @Test
+  void testPlan_aChainWhoseIntermediateEndsBeforeTheLeafIsImportedWithAWarning() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    Instant intermediateEnds = NOW.plus(Duration.ofDays(30));
+    List<CertificateFacts> chain =
+        Fixtures.withIntermediateEnding(externalChain("a", d, portal, s, true), intermediateEnds);
+
+    Plan plan = plan(d, portal, s.observed(), validFile(chain));
+
+    assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.CHAIN_IMPORTED);
+    assertThat(onlyWarning(plan, "chain-ends-early"))
+        .startsWith("the chain in " + CHAIN_FILE + " stops being valid on " + DateText.of(intermediateEnds)
+            + ", when " + Fixtures.ISSUING_CA + " in it expires, before the certificate itself ("
+            + DateText.of(chain.get(0).notAfter()) + "): clients refuse the chain from then on");
+  }
+
   /** Chrome and Firefox refuse a certificate signed with Ed25519 or Ed448. */
   @Test
   void testPlan_aChainSignedWithEdDsaIsImportedWithAWarning() {
