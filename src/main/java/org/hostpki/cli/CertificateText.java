@@ -8,6 +8,7 @@ import java.util.List;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
+import org.hostpki.model.ExtensionNames;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.TerminalLines;
@@ -62,16 +63,7 @@ final class CertificateText {
 
   /** An extended key usage as OpenSSL's short names say it, else its OID. */
   private static String usage(String oid) {
-    return switch (oid) {
-      case CertificateFacts.EKU_SERVER_AUTH -> "serverAuth";
-      case CertificateFacts.EKU_CLIENT_AUTH -> "clientAuth";
-      case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
-      case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
-      case "1.3.6.1.5.5.7.3.8" -> "timeStamping";
-      case "1.3.6.1.5.5.7.3.9" -> "OCSPSigning";
-      case "2.5.29.37.0" -> "anyExtendedKeyUsage";
-      default -> oid;
-    };
+    return ExtensionNames.usage(oid);
   }
 
   /** {@code 41 days left}, {@code 23h 5m left}, {@code not yet valid} or {@code EXPIRED}. */

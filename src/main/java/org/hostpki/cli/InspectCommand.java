@@ -219,9 +219,10 @@ final class InspectCommand implements Callable<Integer> {
 
   private static void request(TerminalLines text, CsrFacts csr) {
     text.add("Request  ").add(csr.subjectDn()).end();
-    if (!csr.dnsNames().isEmpty() || !csr.ipAddresses().isEmpty()) {
-      List<String> sans = new ArrayList<>(csr.dnsNames());
-      sans.addAll(IpAddresses.format(csr.ipAddresses()));
+    List<String> sans = new ArrayList<>(csr.dnsNames());
+    sans.addAll(IpAddresses.format(csr.ipAddresses()));
+    sans.addAll(csr.otherNames());
+    if (!sans.isEmpty()) {
       text.add(CertificateText.PAD).add("SANs ").add(String.join(", ", sans)).end();
     }
     text.add(CertificateText.PAD).add("key ").add(keyWords(csr.publicKey())).add(", public key sha256 ")
@@ -229,6 +230,10 @@ final class InspectCommand implements Callable<Integer> {
     text.add(CertificateText.PAD)
         .add(csr.signatureValid() ? "signature valid (made with the key it carries)" : "signature INVALID: not made with the key it carries")
         .end();
+    for (CsrFacts.RequestedExtension extension : csr.extensions()) {
+      text.add(CertificateText.PAD).add("extension ").add(extension.name() == null ? extension.oid() : extension.name())
+          .add(extension.critical() ? " (critical): " : ": ").add(extension.value()).end();
+    }
   }
 
   private static void crl(TerminalLines text, CrlFacts crl, Instant now) {

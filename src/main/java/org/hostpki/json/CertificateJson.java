@@ -126,6 +126,17 @@ public final class CertificateJson {
     w.field("subject", csr.subjectDn());
     w.field("dns_names", csr.dnsNames());
     w.field("ip_addresses", IpAddresses.format(csr.ipAddresses()));
+    w.field("other_names", csr.otherNames());
+    w.name("extensions").beginArray();
+    for (CsrFacts.RequestedExtension extension : csr.extensions()) {
+      w.beginObject();
+      w.field("oid", extension.oid());
+      w.field("name", extension.name());
+      w.field("critical", extension.critical());
+      w.field("value", extension.value());
+      w.endObject();
+    }
+    w.endArray();
     key(w.name("key"), Key.of(csr.publicKey()));
     w.field("signature_valid", csr.signatureValid());
   }

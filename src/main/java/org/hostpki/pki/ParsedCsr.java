@@ -26,6 +26,7 @@ import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DistinguishedName;
+import org.hostpki.model.ExtensionNames;
 
 /**
  * A PKCS#10 request that has been read: its facts, and the public key it asks to have certified
@@ -117,6 +118,7 @@ public final class ParsedCsr {
       parsed.otherAlternativeNames();
       parsed.extendedKeyUsages();
       parsed.caRequests();
+      parsed.requestedExtensions();
       return parsed;
     } catch (IOException | RuntimeException e) {
       throw new InvalidMaterialException(
@@ -153,6 +155,8 @@ public final class ParsedCsr {
         Names.rfc4514(request.getSubject()),
         dnsNames,
         ips,
+        otherAlternativeNames(),
+        requestedExtensions(),
         publicKey().facts(),
         signatureValid());
   }
@@ -233,6 +237,77 @@ public final class ParsedCsr {
       asked.add("keyUsage cRLSign");
     }
     return asked;
+  }
+
+  /**
+   * Every extension the request asks for, in its order: what {@code sign} would refuse (a CA's
+   * basic constraints or key usage, a usage other than serverAuth and clientAuth, a critical
+   * extension it does not carry) is there for a reviewer to see. The values hostpki reads are in
+   * OpenSSL's words; any other (or one that does not decode) by its size.
+   */
+  public List<CsrFacts.RequestedExtension> requestedExtensions() {
+    if (requested == null) {
+      return List.of();
+    }
+    List<CsrFacts.RequestedExtension> all = new ArrayList<>();
+    for (ASN1ObjectIdentifier oid : requested.getExtensionOIDs()) {
+      Extension extension = requested.getExtension(oid);
+      String value;
+      try {
+        value = describe(extension);
+      } catch (RuntimeException e) {
+        value = null;
+      }
+      if (value == null) {
+        int size = extension.getExtnValue().getOctets().length;
+        value = size + (size == 1 ? " byte" : " bytes");
+      }
+      all.add(
+          new CsrFacts.RequestedExtension(
+              oid.getId(), ExtensionNames.extension(oid.getId()), extension.isCritical(), value));
+    }
+    return all;
+  }
+
+  private static final String[] KEY_USAGE_BITS = {
+    "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement",
+    "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"
+  };
+
+  /** An extension hostpki reads in OpenSSL's words; null for any other. */
+  private static String describe(Extension extension) {
+    ASN1ObjectIdentifier oid = extension.getExtnId();
+    if (oid.equals(Extension.basicConstraints)) {
+      BasicConstraints constraints = BasicConstraints.getInstance(extension.getParsedValue());
+      return constraints.isCA()
+          ? "CA:TRUE" + (constraints.getPathLenConstraint() == null ? "" : ", pathlen:" + constraints.getPathLenConstraint())
+          : "CA:FALSE";
+    }
+    if (oid.equals(Extension.keyUsage)) {
+      org.bouncycastle.asn1.ASN1BitString bits = org.bouncycastle.asn1.ASN1BitString.getInstance(extension.getParsedValue());
+      byte[] octets = bits.getBytes();
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < octets.length * 8 - bits.getPadBits(); i++) {
+        if ((octets[i / 8] & (0x80 >> (i % 8))) != 0) {
+          names.add(i < KEY_USAGE_BITS.length ? KEY_USAGE_BITS[i] : "bit " + i);
+        }
+      }
+      return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+    if (oid.equals(Extension.extendedKeyUsage)) {
+      ExtendedKeyUsage usage = ExtendedKeyUsage.getInstance(extension.getParsedValue());
+      return String.join(
+          ", ", Arrays.stream(usage.getUsages()).map(p -> ExtensionNames.usage(p.getId())).toList());
+    }
+    if (oid.equals(Extension.subjectAlternativeName)) {
+      int count = GeneralNames.getInstance(extension.getParsedValue()).getNames().length;
+      return count + (count == 1 ? " name" : " names");
+    }
+    if (oid.equals(Extension.subjectKeyIdentifier)) {
+      return org.bouncycastle.util.encoders.Hex.toHexString(
+          ASN1OctetString.getInstance(extension.getParsedValue()).getOctets()).toUpperCase(java.util.Locale.ROOT);
+    }
+    return null;
   }
 
   /**

@@ -280,7 +280,10 @@ public final class CaSigner {
   private static HostpkiException refused(
       DesiredState caHost, SignRequest request, List<PolicyViolation> violations, boolean beyondCaCertificate) {
     List<String> details = new ArrayList<>();
-    violations.stream().skip(1).forEach(v -> details.add(v.message()));
+    violations.stream().skip(1).limit(MAX_LISTED - 1).forEach(v -> details.add(v.message()));
+    if (violations.size() > MAX_LISTED) {
+      details.add(unlisted(violations.subList(MAX_LISTED, violations.size()), violations.size()));
+    }
     boolean byPolicy = violations.stream().anyMatch(PolicyViolation::policy);
     boolean byRequest = violations.stream().anyMatch(v -> !v.policy());
     String help =
@@ -305,6 +308,23 @@ public final class CaSigner {
               + " so that clients trust the new CA before it signs)");
     }
     return new HostpkiException(violations.get(0).message(), details);
+  }
+
+  /**
+   * The most refusals listed for one request (as validate lists at most 100 problems per file): a
+   * request for 900 names outside the policy printed 900 lines; the rest are counted in one.
+   */
+  static final int MAX_LISTED = 20;
+
+  /** {@code and 880 more names outside ca.policy are not listed (900 refusals in all; only the first 20 are)} */
+  private static String unlisted(List<PolicyViolation> rest, int all) {
+    boolean names = rest.stream().allMatch(v -> v.subject().startsWith("dNSName ") || v.subject().startsWith("iPAddress "));
+    String outside =
+        rest.stream().allMatch(v -> v.reason().startsWith("is outside ca.policy"))
+            ? " outside ca.policy"
+            : rest.stream().allMatch(v -> v.reason().startsWith("is outside --names")) ? " outside --names" : "";
+    return "and " + rest.size() + " more " + (names ? "names" : "refusals") + outside + " are not listed ("
+        + all + " refusals in all; only the first " + MAX_LISTED + " are)";
   }
 
   /** A subject as shown in a refusal: its first 200 characters, and its length when longer. */

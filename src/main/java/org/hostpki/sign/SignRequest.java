@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.DistinguishedName;
+import org.hostpki.model.ExtensionNames;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeyPurpose;
@@ -62,27 +63,6 @@ public record SignRequest(
     Set<KeyPurpose> requestedUsages,
     SubjectPublicKey publicKey,
     List<PolicyViolation> problems) {
-
-  /** Names of other usages a request may ask for, for messages. */
-  private static final Map<String, String> OTHER_USAGES =
-      Map.of(
-          "1.3.6.1.5.5.7.3.3", "codeSigning",
-          "1.3.6.1.5.5.7.3.4", "emailProtection",
-          "1.3.6.1.5.5.7.3.8", "timeStamping",
-          "1.3.6.1.5.5.7.3.9", "OCSPSigning",
-          "2.5.29.37.0", "anyExtendedKeyUsage");
-
-  /** Names of extensions a request may insist on, for messages. */
-  private static final Map<String, String> EXTENSION_NAMES =
-      Map.of(
-          "2.5.29.30", "nameConstraints",
-          "2.5.29.32", "certificatePolicies",
-          "2.5.29.36", "policyConstraints",
-          "2.5.29.54", "inhibitAnyPolicy",
-          "2.5.29.31", "cRLDistributionPoints",
-          "2.5.29.35", "authorityKeyIdentifier",
-          "1.3.6.1.5.5.7.1.1", "authorityInfoAccess",
-          "1.3.6.1.5.5.7.1.24", "tlsFeature");
 
   public SignRequest {
     subjectAttributes = List.copyOf(subjectAttributes);
@@ -162,7 +142,7 @@ public record SignRequest(
       } else {
         problems.add(
             new PolicyViolation(
-                "extendedKeyUsage " + OTHER_USAGES.getOrDefault(usage, usage),
+                "extendedKeyUsage " + ExtensionNames.usage(usage),
                 "is not a usage hostpki issues: its certificates are for serverAuth and clientAuth",
                 false));
       }
@@ -175,7 +155,7 @@ public record SignRequest(
     for (String oid : csr.unhandledCriticalExtensions()) {
       problems.add(
           new PolicyViolation(
-              "extension " + EXTENSION_NAMES.getOrDefault(oid, oid) + " (critical)",
+              "extension " + Optional.ofNullable(ExtensionNames.extension(oid)).orElse(oid) + " (critical)",
               "is not one hostpki puts in a certificate, and the request insists on it",
               false));
     }

@@ -15,6 +15,15 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.hostpki.testkit.TestRequests;
 import org.hostpki.fetch.Commands;
 import org.hostpki.testkit.ToolCertificates;
 import org.hostpki.testkit.ToolCertificates.Issued;
@@ -122,6 +131,47 @@ class InspectCommandTest {
                 + ", not before " + org.hostpki.model.DateText.day(leaf.load().getNotBefore().toInstant())
                 + ", for serverAuth\n");
     assertThat(run.err()).isEmpty();
+  }
+
+  /**
+   * A request asking for what sign refuses (a CA's basic constraints and key usage, codeSigning,
+   * an unknown critical extension) and for email and URI names showed its DNS names alone: a
+   * reviewer could not see any of it. Every SAN and every extension is shown, escaped.
+   */
+  @Test
+  void testRequest_showsEverySanAndEveryRequestedExtension() throws Exception {
+    byte[] der = TestRequests.jcaWithExtensions("ca.test",
+        Extension.create(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.dNSName, "ca.test"),
+            new GeneralName(GeneralName.rfc822Name, "ops@example.test"),
+            new GeneralName(GeneralName.uniformResourceIdentifier, "https://x.test/\u001b[31mred")})),
+        Extension.create(Extension.basicConstraints, true, new BasicConstraints(0)),
+        Extension.create(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)),
+        Extension.create(Extension.extendedKeyUsage, false,
+            new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_codeSigning})),
+        new Extension(new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), true, new byte[] {4, 1, 0}));
+    Files.write(dir.resolve("ca-request.csr"), der);
+
+    CliResult run = inspect("ca-request.csr");
+    JsonNode request = json("ca-request.csr").get("request");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("Request  CN=ca.test\n"
+        + "         SANs ca.test, email:ops@example.test, URI:https://x.test/\\x1b[31mred\n");
+    assertThat(run.out()).endsWith("signature valid (made with the key it carries)\n"
+        + "         extension subjectAltName: 3 names\n"
+        + "         extension basicConstraints (critical): CA:TRUE, pathlen:0\n"
+        + "         extension keyUsage (critical): digitalSignature, keyCertSign\n"
+        + "         extension extendedKeyUsage: serverAuth, codeSigning\n"
+        + "         extension 1.3.6.1.4.1.99999.1 (critical): 3 bytes\n");
+    assertThat(request.get("dns_names").toString()).isEqualTo("[\"ca.test\"]");
+    assertThat(request.get("other_names").toString()).isEqualTo("[\"email:ops@example.test\",\"URI:https://x.test/\\u001B[31mred\"]");
+    assertThat(request.get("extensions").toString()).isEqualTo("["
+        + "{\"oid\":\"2.5.29.17\",\"name\":\"subjectAltName\",\"critical\":false,\"value\":\"3 names\"},"
+        + "{\"oid\":\"2.5.29.19\",\"name\":\"basicConstraints\",\"critical\":true,\"value\":\"CA:TRUE, pathlen:0\"},"
+        + "{\"oid\":\"2.5.29.15\",\"name\":\"keyUsage\",\"critical\":true,\"value\":\"digitalSignature, keyCertSign\"},"
+        + "{\"oid\":\"2.5.29.37\",\"name\":\"extendedKeyUsage\",\"critical\":false,\"value\":\"serverAuth, codeSigning\"},"
+        + "{\"oid\":\"1.3.6.1.4.1.99999.1\",\"name\":null,\"critical\":true,\"value\":\"3 bytes\"}]");
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
@@ -211,6 +212,32 @@ class SignCommandTest {
                 + "  refused: iPAddress 10.0.0.5 is outside ca.policy.allowedNetworks [192.0.2.0/24]\n"
                 + "  nothing was signed for " + dir.resolve("db.csr") + " (CN=db.other.example); to allow it,"
                 + " extend ca.policy in " + dir.resolve("ca.yaml") + "\n");
+    assertThat(issuedFiles()).isEmpty();
+  }
+
+  /**
+   * A request for 900 names outside the policy printed 900 refusal lines (and a JSON diagnostic
+   * of 900 details): the first 20 are listed, then one line counts the rest, the full count kept
+   * (60 names here: as many lines as 900 would be, at less cost).
+   */
+  @Test
+  void testSign_manyRefusedNamesAreCappedInTextAndJson() throws Exception {
+    applied();
+    request("many.csr", IntStream.range(0, 60).mapToObj(i -> "h" + i + ".other.example").toList());
+
+    CliResult run = hostpki("sign", "-f", "ca.yaml", "--csr", "many.csr");
+    CliResult asJson = hostpki("sign", "-f", "ca.yaml", "--csr", "many.csr", "--output", "json");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+    List<String> lines = run.err().lines().toList();
+    assertThat(lines).as(run.toString()).hasSize(22);
+    assertThat(lines.get(0)).isEqualTo("error: refused: dNSName h0.other.example is outside ca.policy.allowedDomains [*.fleet.test, m1]");
+    assertThat(lines.get(19)).isEqualTo("  refused: dNSName h19.other.example is outside ca.policy.allowedDomains [*.fleet.test, m1]");
+    assertThat(lines.get(20)).isEqualTo("  and 40 more names outside ca.policy are not listed (60 refusals in all; only the first 20 are)");
+    assertThat(lines.get(21)).startsWith("  nothing was signed for " + dir.resolve("many.csr"));
+    JsonNode details = json(asJson.out()).get("diagnostics").get(0).get("details");
+    assertThat(details).hasSize(21);
+    assertThat(details.get(19).asString()).isEqualTo(lines.get(20).substring(2));
     assertThat(issuedFiles()).isEmpty();
   }
 

@@ -181,6 +181,71 @@ class LauncherFirstBuildTest {
     assertThat(tools.resolve("maven-args")).doesNotExist();
   }
 
+  private static void age(Path file, long seconds) throws Exception {
+    Files.setLastModifiedTime(file, FileTime.from(java.time.Instant.now().plusSeconds(seconds)));
+  }
+
+  /**
+   * A checkout updated after its first run (git pull, which writes each changed file with the
+   * current time) went on running the jar of the first build, without a word. A source newer
+   * than the jar builds it again, once; the build's new jar is the one that runs (a version
+   * changed in pom.xml leaves the old one beside it); a failed build is tried again next time.
+   */
+  @Test
+  void testSourcesChangedSinceTheBuild_buildAgainOnceAndRunTheNewJar() throws Exception {
+    Path old = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki-0.1.0.jar"), "old\n");
+    age(old, -3600);
+    Path source = Files.writeString(Files.createDirectories(top.resolve("src/main/java")).resolve("Main.java"), "class Main {}\n");
+    script(tools.resolve("mvn"), "#!/bin/sh\necho mvn >> calls\n[ -f fail ] && { echo '[ERROR] broken' >&2; exit 1; }\n"
+        + "echo new > target/hostpki-0.2.0.jar\n");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\nfor a; do case $a in *.jar) cat \"$a\";; esac; done\n");
+
+    Files.writeString(top.resolve("fail"), "");
+    ProcessResult failed = launch("--version");
+    Files.delete(top.resolve("fail"));
+    ProcessResult rebuilt = launch("--version");
+    ProcessResult later = launch("--version");
+    age(source, 3600); // edited again
+    ProcessResult again = launch("--version");
+
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+    assertThat(failed.stderr()).as(failed.toString())
+        .startsWith("hostpki: building with Maven (the sources changed since the last build, about a minute) ...\n")
+        .contains("[ERROR] broken");
+    assertThat(rebuilt.exitCode()).as(rebuilt.toString()).isZero();
+    assertThat(rebuilt.stderr()).isEqualTo("hostpki: building with Maven (the sources changed since the last build, about a minute) ...\n");
+    assertThat(rebuilt.stdout()).isEqualTo("new\n");
+    assertThat(later.stderr()).as(later.toString()).isEmpty();
+    assertThat(later.stdout()).isEqualTo("new\n");
+    assertThat(again.stderr()).startsWith("hostpki: building with Maven (the sources changed");
+    assertThat(top.resolve("calls")).hasContent("mvn\nmvn\nmvn");
+  }
+
+  /**
+   * A build after which Maven left the jar as it was (a folder's time changed by an editor's swap
+   * file, nothing to compile) is not run again on every start; a release's launcher (no pom.xml)
+   * never builds, however new the files next to it.
+   */
+  @Test
+  void testSourcesChanged_noBuildLoopAndNoBuildWithoutPom() throws Exception {
+    Path jar = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki-0.1.0.jar"), "");
+    age(jar, -3600);
+    Files.createDirectories(top.resolve("src/main/java"));
+    script(tools.resolve("mvn"), "#!/bin/sh\necho mvn >> calls\n");
+
+    ProcessResult first = launch("--version");
+    ProcessResult second = launch("--version");
+    Files.delete(top.resolve("pom.xml"));
+    age(top.resolve("src/main/java"), 3600);
+    ProcessResult release = launch("--version");
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(second.stderr()).as(second.toString()).isEmpty();
+    assertThat(release.exitCode()).as(release.toString()).isZero();
+    assertThat(release.stderr()).as(release.toString()).isEmpty();
+    assertThat(top.resolve("calls")).hasContent("mvn");
+  }
+
   /**
    * A jar installed with its build's mtime (tar, cp -p, dpkg) older than the start-up archive,
    * as an older build unpacked over a newer one leaves it: the JVM refuses the archive on every

@@ -103,6 +103,21 @@ public final class TestRequests {
     }
   }
 
+  /** A PEM request for an EC P-256 key asking for exactly these extensions (a CN when not null). */
+  public static byte[] jcaWithExtensions(String cn, Extension... extensions) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(256, TestKeys.RANDOM);
+      KeyPair pair = generator.generateKeyPair();
+      return new JcaPKCS10CertificationRequestBuilder(new X500Principal(cn == null ? "" : "CN=" + cn), pair.getPublic())
+          .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, new Extensions(extensions))
+          .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()))
+          .getEncoded();
+    } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** An address literal (no DNS). */
   public static InetAddress ip(String literal) {
     try {
