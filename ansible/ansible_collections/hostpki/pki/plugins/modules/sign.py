@@ -15,10 +15,10 @@ module: sign
 short_description: Sign another host's certificate request with a hostpki CA host's internal CA
 version_added: 0.1.0
 description:
-  - Runs C(hostpki sign) on the CA host - usually with C(delegate_to) - to sign a member host's
-    certificate request (its C(server.csr)) with the internal CA of the CA host's store, and
-    returns the chain (the new certificate, then the CA certificate) for the member to import
-    as its C(server.external.chain).
+  - Runs C(hostpki sign) on the CA host - in a play of the CA host, or with C(delegate_to) - to
+    sign a member host's certificate request (its C(server.csr)) with the internal CA of the CA
+    host's store, and returns the chain (the new certificate, then the CA certificate) for the
+    member to import as its C(server.external.chain).
   - The whole request is checked against the CA host's C(ca.policy) (C(allowedDomains),
     C(allowedNetworks), C(allowedSubjectAttributes), C(allowedExtendedKeyUsages),
     C(maxSubjectAltNames) (100 names by default), C(maxValidity)),
