@@ -15,10 +15,10 @@ module: sign
 short_description: Sign another host's certificate request with a hostpki CA host's internal CA
 version_added: 0.1.0
 description:
-  - Runs C(hostpki sign) on the CA host - usually with C(delegate_to) - to sign a member host's
-    certificate request (its C(server.csr)) with the internal CA of the CA host's store, and
-    returns the chain (the new certificate, then the CA certificate) for the member to import
-    as its C(server.external.chain).
+  - Runs C(hostpki sign) on the CA host - in a play of the CA host, or with C(delegate_to) - to
+    sign a member host's certificate request (its C(server.csr)) with the internal CA of the CA
+    host's store, and returns the chain (the new certificate, then the CA certificate) for the
+    member to import as its C(server.external.chain).
   - The whole request is checked against the CA host's C(ca.policy) (C(allowedDomains),
     C(allowedNetworks), C(allowedSubjectAttributes), C(allowedExtendedKeyUsages),
     C(maxSubjectAltNames) (100 names by default), C(maxValidity)),
@@ -62,8 +62,15 @@ options:
     description:
       - The certificate request to sign, as PEM text (C(-----BEGIN CERTIFICATE REQUEST-----)),
         for example the C(server.csr) of a member's store read with M(ansible.builtin.slurp).
+      - One of C(csr) and C(csr_base64) is required.
     type: str
-    required: true
+  csr_base64:
+    description:
+      - The certificate request as base64 of its PEM text - the C(content) that
+        M(ansible.builtin.slurp) returns - decoded here, so that a request that is no base64 or no
+        text fails this task (or this loop item) alone, where C(b64decode) in a template would fail
+        the whole loop.
+    type: str
   executable:
     description:
       - The C(hostpki) launcher on the CA host.
@@ -82,7 +89,13 @@ options:
         addresses, networks). A request asking for any other is refused, on top of
         C(ca.policy), so that a member that is taken over cannot get a certificate for another
         member's names (hostpki sign C(--names)).
-      - Default - any name C(ca.policy) allows.
+      - Take them from what the CA host knows of the member, never from the member's own variables.
+        A module's C(ansible_facts) become variables of the host it ran on, so a member taken over
+        decides those, even in a task delegated to the CA host. The fleet playbook reads them from
+        the CA host's C(hostpki_fleet_names).
+      - An empty list, or an empty name in it, is refused - nothing is signed - rather than taken as
+        no limit.
+      - Default (left out) - any name C(ca.policy) allows.
     type: list
     elements: str
   lock_timeout:
@@ -206,9 +219,11 @@ stderr:
   type: str
 """
 
+import base64
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostpki.pki.plugins.module_utils.hostpki import (
-    find_executable, finish, lock_timeout_argument, run_with_file)
+    find_executable, finish, lock_timeout_argument, run_with_file, terminal_text)
 
 
 def result_of(output):
@@ -229,19 +244,44 @@ def result_of(output):
     return result
 
 
+def decoded_request(module, content):
+    """The PEM text of a request given as base64 (slurp's content)."""
+    try:
+        return base64.b64decode(content.strip(), validate=True).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        module.fail_json(
+            msg="csr_base64 is not base64 of a PEM certificate request: nothing was signed; pass the content"
+            " that ansible.builtin.slurp returns for the request file")
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             config=dict(type="path", required=True),
-            csr=dict(type="str", required=True),
+            csr=dict(type="str"),
+            csr_base64=dict(type="str"),
             executable=dict(type="str", default="hostpki"),
             validity=dict(type="str"),
             names=dict(type="list", elements="str"),
             lock_timeout=dict(type="str", default="30s"),
         ),
+        required_one_of=[("csr", "csr_base64")],
+        mutually_exclusive=[("csr", "csr_base64")],
         supports_check_mode=True,
     )
     params = module.params
+    if params["csr_base64"] is not None:
+        params["csr"] = decoded_request(module, params["csr_base64"])
+    names = params["names"]
+    if names is not None and not names:
+        module.fail_json(
+            msg="names is empty: nothing was signed. An empty list would limit nothing, so it is refused rather"
+            " than taken as every name ca.policy allows; give the names and addresses of the host the request"
+            " comes from, or leave names out")
+    if names is not None and any(not name.strip() for name in names):
+        module.fail_json(
+            msg="names holds an empty name (%s): nothing was signed; give the names and addresses of the host the"
+            " request comes from" % terminal_text(repr(names)))
     if "BEGIN" not in params["csr"]:
         module.fail_json(
             msg="csr must be a PEM certificate request (-----BEGIN CERTIFICATE REQUEST-----); read a"

@@ -32,10 +32,12 @@ import org.hostpki.testkit.Tool;
  * The fleet playbook ({@code ansible/playbooks/fleet.yml}) driven by the real {@code
  * ansible-playbook} over one CA host and three members on this machine, each with its own
  * identity and directory, running this checkout's {@code bin/hostpki}: three runs (the first
- * round, a second that changes nothing, one after a member's address changed and another member
- * was lost: taken out of the members and its certificate revoked), then a live TLS handshake
- * between two members. Needs Debian's ansible-core and openssl; skipped without them, except in
- * CI.
+ * round, a second that changes nothing, one after a member's address changed, another member
+ * was lost: taken out of the members and its certificate revoked, and a third's entry was taken
+ * out of the CA host's hostpki_fleet_names), then a live TLS handshake between two members. In the
+ * first run a fourth member, m4, is taken over: it asks for m1's names and its modules return
+ * ansible_facts claiming them. Needs Debian's ansible-core and openssl; skipped without them,
+ * except in CI.
  */
 class FleetPlaybookIT {
   private static final List<String> MEMBERS = List.of("m1", "m2", "m3");
@@ -51,7 +53,8 @@ class FleetPlaybookIT {
   private static Set<String> issuedBefore;
   private static Set<String> issuedAfter;
   private static String lostSerial;
-  private static final String SIGN_TASK = "The CA host signs it (or hands out the certificate signed for it before)";
+  private static final String SIGN_TASK = "The CA host signs each member's request (or hands out the certificate signed for it before)";
+  private static final String NO_NAMES_TASK = "Nothing is signed for a member the CA host lists no names for";
   private static final String REVOKE_TASK = "Revoke the certificates of lost hosts (hostpki revoke; the CRL is ca.crl)";
   private static final String CRL_TASK = "The fleet CA's CRL, for the member's trust.crls (once the CA has revoked anything)";
 
@@ -64,13 +67,18 @@ class FleetPlaybookIT {
     ansible.copyResources("fleet");
 
     firstRun = ansible.playbook(fleetPlaybook());
+    Path inventory = dir.resolve("inventory.ini");
+    Files.writeString(inventory, Files.readString(inventory).replace("m3\nm4\n", "m3\n"));
     secondRun = ansible.playbook(fleetPlaybook());
     serverCertsBefore = serverCertificates();
     issuedBefore = issued();
     Path vars = dir.resolve("host_vars/m2.yml");
     Files.writeString(vars, Files.readString(vars).replace("addresses: [192.0.2.12]", "addresses: [192.0.2.22]"));
-    lostSerial = result(firstRun, SIGN_TASK, "m3").path("serial").asString();
-    Path inventory = dir.resolve("inventory.ini");
+    Path caVars = dir.resolve("group_vars/ca.yml");
+    String names = Files.readString(caVars);
+    Files.writeString(
+        caVars, names.replace("m2, 192.0.2.12]", "m2, 192.0.2.22]").replace("  m1: [m1.fleet.test, m1, 192.0.2.11]\n", ""));
+    lostSerial = signed(firstRun, "m3").path("serial").asString();
     Files.writeString(inventory, Files.readString(inventory).replace("m2\nm3\n", "m2\n\n[lost]\nm3\n"));
     Files.writeString(
         dir.resolve("host_vars/ca1.yml"),
@@ -94,6 +102,16 @@ class FleetPlaybookIT {
       }
     }
     throw new AssertionError("no task '" + task + "' ran on " + host + " in\n" + report);
+  }
+
+  /** The CA host's sign result for {@code member} (an item of its loop over the members). */
+  private static JsonNode signed(JsonNode report, String member) {
+    for (JsonNode item : result(report, SIGN_TASK, "ca1").path("results")) {
+      if (item.path("item").asString().equals(member)) {
+        return item;
+      }
+    }
+    throw new AssertionError("the CA host did not sign for " + member + " in\n" + report);
   }
 
   /** The names of the tasks that changed something on {@code host}. */
@@ -147,7 +165,7 @@ class FleetPlaybookIT {
               member + "/pki/server.crt");
       assertThat(verify.exitCode()).as(verify.toString()).isZero();
       assertThat(verify.stdout()).isEqualTo(member + "/pki/server.crt: OK\n");
-      JsonNode signed = result(firstRun, SIGN_TASK, member);
+      JsonNode signed = signed(firstRun, member);
       assertThat(signed.path("changed").asBoolean()).as(signed.toString()).isTrue();
       assertThat(signed.path("subject").asString()).isEqualTo("CN=" + member + ".fleet.test");
       assertThat(dir.resolve("ca1/pki/issued/" + signed.path("serial").asString() + ".crt")).isRegularFile();
@@ -158,6 +176,36 @@ class FleetPlaybookIT {
       assertThat(signed.path("dns_names").toString()).contains(member + ".fleet.test");
     }
     assertThat(issuedBefore).hasSize(3);
+  }
+
+  @Test
+  void testFirstRun_aMemberTakenOverGetsNoneOfAnothersNamesWhateverFactsItReturns() throws Exception {
+    // Security review: the sign task was delegated to the CA host with the member's variables, and
+    // a member's modules set those (ansible_facts): m4 got a certificate for m1's names.
+    JsonNode refused = signed(firstRun, "m4");
+
+    assertThat(refused.path("failed").asBoolean()).as(refused.toString()).isTrue();
+    assertThat(refused.path("msg").asString())
+        .startsWith("refused: dNSName m1.fleet.test is outside --names [m4.fleet.test, m4, 192.0.2.14/32]")
+        .contains("nothing was signed");
+    assertThat(Ansible.stats(firstRun, "m4").path("failures").asInt()).as(firstRun.toString()).isEqualTo(1);
+    assertThat(Ansible.stats(firstRun, "ca1").path("failures").asInt()).isZero();
+    assertThat(issuedBefore).as("m1, m2 and m3 only").hasSize(3);
+    ProcessResult verify = openssl("verify", "-CAfile", "ca1/pki/ca.crt", "m4/pki/server.crt");
+    assertThat(verify.exitCode()).as(verify.toString()).isNotZero();
+  }
+
+  @Test
+  void testMemberWithoutNames_isRefusedClearlyAndKeepsItsCertificate() {
+    // m1's entry was taken out of the CA host's hostpki_fleet_names before the third run.
+    assertThat(signed(addressRun, "m1").path("skipped").asBoolean()).isTrue();
+    JsonNode refused = result(addressRun, NO_NAMES_TASK, "m1");
+    assertThat(refused.path("failed").asBoolean()).as(refused.toString()).isTrue();
+    assertThat(refused.path("msg").asString())
+        .startsWith("nothing was signed for m1: the CA host ca1 lists no names for it in hostpki_fleet_names.")
+        .contains("hostpki_fleet_names: { m1: [NAME, SHORT-NAME, ADDRESS] }");
+    assertThat(Ansible.stats(addressRun, "m2").path("failures").asInt()).isZero();
+    assertThat(serverCertsAfter.get("m1")).isEqualTo(serverCertsBefore.get("m1"));
   }
 
   @Test
@@ -186,10 +234,10 @@ class FleetPlaybookIT {
       assertThat(Ansible.stats(secondRun, host).path("failures").asInt()).as(host).isZero();
     }
     for (String member : MEMBERS) {
-      JsonNode signed = result(secondRun, "The CA host signs it (or hands out the certificate signed for it before)", member);
+      JsonNode signed = signed(secondRun, member);
       assertThat(signed.path("changed").asBoolean()).isFalse();
       assertThat(signed.path("serial").asString())
-          .isEqualTo(result(firstRun, "The CA host signs it (or hands out the certificate signed for it before)", member).path("serial").asString());
+          .isEqualTo(signed(firstRun, member).path("serial").asString());
     }
   }
 
@@ -256,7 +304,7 @@ class FleetPlaybookIT {
 
     assertThat(issuedAfter).containsAll(issuedBefore);
     assertThat(added).hasSize(1);
-    String serial = result(addressRun, "The CA host signs it (or hands out the certificate signed for it before)", "m2").path("serial").asString();
+    String serial = signed(addressRun, "m2").path("serial").asString();
     assertThat(added).containsExactly(serial + ".crt");
   }
 
@@ -368,7 +416,7 @@ class FleetPlaybookIT {
     assertThat(doc.exitCode()).as(doc.toString()).isZero();
     assertThat(doc.stderr()).as(doc.toString()).doesNotContain("ERROR", "WARNING");
     assertThat(doc.stdout())
-        .contains("HOSTPKI.PKI.SIGN", "= config", "= csr", "- executable", "- validity", "- lock_timeout")
+        .contains("HOSTPKI.PKI.SIGN", "= config", "- csr", "- csr_base64", "- names", "- executable", "- validity", "- lock_timeout")
         .contains("EXAMPLES:", "RETURN VALUES:", "- chain", "- serial", "- not_after");
   }
 }

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import contextlib
 import importlib
 import io
@@ -311,6 +312,31 @@ class SignRevokeTest(ModuleTestCase):
         arguments = self.arguments("sign")
         self.assertEqual([arguments[i + 1] for i, a in enumerate(arguments) if a == "--names"],
                          ["web1.corp.example", "192.0.2.21"])
+
+    def test_signNames_anEmptyListOrNameIsRefusedNotTakenAsNoLimit(self):
+        # fleet.yml review: names: [] added no --names, so a member's request was checked by
+        # ca.policy alone - every name of the fleet.
+        self.answer("sign", {"changed": True, "chain": "", "request": {}, "certificate": {}})
+
+        for names in ([], ["web1.corp.example", " "]):
+            failure = self.run_module("sign", config="/c.yaml", csr=self.CSR, names=names)
+
+            self.assertTrue(failure.failed, names)
+            self.assertIn("nothing was signed", failure.result["msg"])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "sign.args")), "hostpki never ran")
+
+    def test_signCsrBase64_isDecodedHereAndOneThatIsNotFailsTheTaskAlone(self):
+        # fleet.yml signs in a loop on the CA host: b64decode in a template failed the whole loop
+        # for one member's bad content.
+        self.answer("sign", {"changed": False, "chain": "", "request": {}, "certificate": {}})
+
+        bad = self.run_module("sign", config="/c.yaml", csr_base64="!not base64")
+        self.assertTrue(bad.failed)
+        self.assertIn("csr_base64 is not base64", bad.result["msg"])
+        self.run_module("sign", config="/c.yaml", csr_base64=base64.b64encode(self.CSR.encode()).decode())
+
+        arguments = self.arguments("sign")
+        self.assertIn("--csr", arguments)
 
     def test_revokeResultKeys_areDocumentedInReturn(self):
         self.answer("revoke", {"changed": True, "already_revoked": False, "serial": "0A", "subject": "CN=m1",
