@@ -35,6 +35,7 @@ public final class Planner {
     ServerNames.tooMany(in).ifPresent(draft::refuse);
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
+    missingCaKeys(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
     CaCrl.plan(in, ca.signerChanges(), draft);
     ServerPlan.Outcome server = ServerPlan.plan(in, ca.signerChanges(), ca.signerConstraints(), draft);
@@ -95,7 +96,73 @@ public final class Planner {
     return new PlanInput(
         in.desired(), in.host(), result.kept(), in.observed(), in.now(), in.replace(), in.basis(),
         in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme(),
-        in.keptCas(), in.installedCrls(), in.lastWriter());
+        in.keptCas(), in.installedCrls(), in.lastWriter(), in.keptKeys());
+  }
+
+  /**
+   * A {@code ca.key} gone while {@code ca.crt} is still there was deleted by hand or lost: planned
+   * as "missing", apply would make a new CA with a new key, unattended too (watch, the timer), and
+   * every client trusting the old CA would stop trusting this host. Refused instead, naming the
+   * kept generation that still holds the key (a generation's files are hard links: an older one
+   * keeps it). Only {@code --replace ca} makes a new CA on purpose.
+   *
+   * <p>Not refused: a missing {@code server.key} (a new server key and certificate from the same
+   * CA is what every renewal makes; clients trusting the CA accept it) and a missing {@code
+   * ca-next.key} during a rotation (the old CA keeps signing; a new {@code ca-next} joins the
+   * trusted certificates and its overlap starts again, so no client loses trust).
+   */
+  private static Optional<Refusal> missingCaKeys(PlanInput in) {
+    ObservedStore observed = in.observed();
+    if (in.replace().contains(PlanInput.Replace.CA)) {
+      return Optional.empty();
+    }
+    List<String> problems = new ArrayList<>();
+    missingKey(in, observed.caCertificate(), observed.caKey(), StoreLayout.CA_CERT, StoreLayout.CA_KEY, problems);
+    if (problems.isEmpty()) {
+      return Optional.empty();
+    }
+    String file = TerminalText.escape(in.desired().source().toString());
+    List<PlanInput.KeptKey> holders =
+        in.keptKeys().stream().filter(k -> k.file().equals(StoreLayout.CA_KEY)).toList();
+    String restore =
+        holders.isEmpty()
+            ? "Restore the key from a backup into the current generation ("
+                + TerminalText.escape(in.desired().store().path().resolve("..data").toString())
+                + "/), or roll back to a generation that holds it ('hostpki history -f " + file + "')"
+            : "Restore it with 'hostpki rollback -f " + file + " --to "
+                + TerminalText.escape(holders.get(0).generation()) + "'";
+    return Optional.of(
+        new Refusal(
+            RefusalCode.KEY_MISSING,
+            Address.CA,
+            "the CA's key is missing from the store while its certificate is there; nothing was changed."
+                + " A new CA would break every client that trusts the old one. " + restore
+                + ", or make a new CA on purpose with 'hostpki apply -f " + file + " --replace ca'"
+                + " (clients must then trust the new CA):",
+            problems));
+  }
+
+  private static void missingKey(
+      PlanInput in,
+      Optional<CertificateFacts> cert,
+      Optional<KeyFacts> key,
+      String certFile,
+      String keyFile,
+      List<String> problems) {
+    if (cert.isEmpty() || key.isPresent()) {
+      return;
+    }
+    StringBuilder line =
+        new StringBuilder(
+            TerminalText.escape(in.desired().store().path().resolve(keyFile).toString())
+                + " is missing; " + certFile + " (" + TerminalText.escape(cert.get().subjectDn())
+                + ") is there");
+    for (PlanInput.KeptKey kept : in.keptKeys()) {
+      if (kept.file().equals(keyFile)) {
+        line.append("; generation ").append(TerminalText.escape(kept.generation())).append(" still holds it");
+      }
+    }
+    problems.add(line.toString());
   }
 
   /**
