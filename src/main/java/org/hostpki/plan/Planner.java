@@ -1,9 +1,11 @@
 package org.hostpki.plan;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
@@ -63,18 +65,46 @@ public final class Planner {
       return;
     }
     String other = TerminalText.escape(in.lastWriter().get().toString());
+    String store = TerminalText.escape(in.desired().store().path().toString());
+    String source = TerminalText.escape(in.desired().source().toString());
+    if (isAnsibleInline(in.lastWriter().get()) && !isAnsibleInline(in.desired().source())) {
+      // The module's temporary file is gone: "remove it" would name nothing to remove.
+      draft.warn(
+          new Warning(
+              WarningCode.OTHER_DESIRED_STATE,
+              "store",
+              "store " + store + " was last written by an Ansible task's inline desired state"
+                  + " (hostpki.pki.store with desired:, from its temporary file " + other + ", which is"
+                  + " gone); this plan, from " + source + ", changes it. The playbook and this file undo"
+                  + " each other's changes (and run the hooks) on every run: keep one source of truth:"
+                  + " let the task apply this file (config: " + source + " instead of desired:), or"
+                  + " let the playbook own the store and stop applying this file here (its timer or"
+                  + " watch), or give one of them another store.path"));
+      return;
+    }
     draft.warn(
         new Warning(
             WarningCode.OTHER_DESIRED_STATE,
             "store",
-            "store " + TerminalText.escape(in.desired().store().path().toString())
-                + " was last written from another desired-state file, " + other + "; this plan, from "
-                + TerminalText.escape(in.desired().source().toString())
-                + ", changes it. Two files naming one store.path undo each other's changes (and run"
+            "store " + store + " was last written from another desired-state file, " + other
+                + "; this plan, from " + source + ", changes it. Two files naming one store.path undo each other's changes (and run"
                 + " the hooks) on every run: keep one file per store: remove " + other
                 + " or change its store.path. If the file was just renamed or moved, this warning"
                 + " shows once"));
   }
+
+  /**
+   * A temporary file the Ansible module ({@code ansible/.../modules/store.py}, {@code
+   * write_desired}) writes an inline {@code desired:} to and deletes after the run: {@code
+   * .hostpki-desired-XXXXXXXX.json}.
+   */
+  static boolean isAnsibleInline(Path file) {
+    Path name = file.getFileName();
+    return name != null && ANSIBLE_INLINE.matcher(name.toString()).matches();
+  }
+
+  private static final Pattern ANSIBLE_INLINE =
+      Pattern.compile("\\.hostpki-desired-[^/]+\\.json");
 
   /**
    * The input with {@code trust.excludeExpired} and {@code trust.caOnly} applied to the declared
