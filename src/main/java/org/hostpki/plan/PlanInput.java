@@ -67,29 +67,6 @@ public record PlanInput(
     Optional<Path> lastWriter,
     List<KeptKey> keptKeys) {
 
-  /** An input without {@code keptKeys}: no CA key of the store is missing, or none is kept. */
-  public PlanInput(
-      DesiredState desired,
-      HostIdentity host,
-      SortedMap<String, CertificateFacts> desiredTrust,
-      ObservedStore observed,
-      Instant now,
-      Set<Replace> replace,
-      Fingerprint basis,
-      Optional<ExternalChainFile> externalChain,
-      Optional<Instant> lastWritten,
-      boolean unattended,
-      List<TrustedCrl> crls,
-      InstallInput installs,
-      AcmeObservation acme,
-      List<KeptCa> keptCas,
-      List<TrustedCrl> installedCrls,
-      Optional<Path> lastWriter) {
-    this(
-        desired, host, desiredTrust, observed, now, replace, basis, externalChain, lastWritten,
-        unattended, crls, installs, acme, keptCas, installedCrls, lastWriter, List.of());
-  }
-
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
     Objects.requireNonNull(host, "host");
