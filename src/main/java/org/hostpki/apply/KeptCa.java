@@ -55,7 +55,8 @@ public record KeptCa(String generation, String file, Certificate certificate, Ke
    * ca.crt} when the current generation lacks it, newest first: the
    * rollback that restores a key deleted by hand. A generation that cannot be read is passed over.
    */
-  static List<PlanInput.KeptKey> keysOf(StoreDirectory directory, Optional<String> current, StoreContents store) {
+  static List<PlanInput.KeptKey> keysOf(
+      StoreDirectory directory, Optional<String> current, StoreContents store) {
     List<PlanInput.KeptKey> kept = new ArrayList<>();
     if (current.isEmpty()
 || store.caCertificate().isEmpty() || store.caKey().isPresent()) {

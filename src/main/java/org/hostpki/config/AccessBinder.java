@@ -106,7 +106,9 @@ final class AccessBinder {
         knownGroups.computeIfAbsent(
             name.value(), n -> exists(() -> accounts.lookupPrincipalByGroupName(n)));
     if (!known) {
-      unknown(name, "is not a group on this host", "create the group first (groupadd --system " + name.value() + ")");
+      unknown(
+          name, "is not a group on this host",
+          "create the group first (groupadd --system " + name.value() + ")");
     }
     return known || accountsElsewhere;
   }

@@ -74,9 +74,10 @@ public final class Planner {
               WarningCode.OTHER_DESIRED_STATE,
               "store",
               "store " + store + " was last written by an Ansible task's inline desired state"
-                  + " (hostpki.pki.store with desired:, from its temporary file " + other + ", which is"
-                  + " gone); this plan, from " + source + ", changes it. The playbook and this file undo"
-                  + " each other's changes (and run the hooks) on every run: keep one source of truth:"
+                  + " (hostpki.pki.store with desired:, from its temporary file " + other + ", which the"
+                  + " module deletes after the task); this plan, from " + source + ", changes it. The"
+                  + " playbook and this file undo each other's changes (and run the hooks) on every"
+                  + " run: keep one source of truth:"
                   + " let the task apply this file (config: " + source + " instead of desired:), or"
                   + " let the playbook own the store and stop applying this file here (its timer or"
                   + " watch), or give one of them another store.path"));
@@ -87,7 +88,8 @@ public final class Planner {
             WarningCode.OTHER_DESIRED_STATE,
             "store",
             "store " + store + " was last written from another desired-state file, " + other
-                + "; this plan, from " + source + ", changes it. Two files naming one store.path undo each other's changes (and run"
+                + "; this plan, from " + source + ", changes it. Two files naming one store.path"
+                + " undo each other's changes (and run"
                 + " the hooks) on every run: keep one file per store: remove " + other
                 + " or change its store.path. If the file was just renamed or moved, this warning"
                 + " shows once"));
@@ -147,7 +149,8 @@ public final class Planner {
       return Optional.empty();
     }
     List<String> problems = new ArrayList<>();
-    missingKey(in, observed.caCertificate(), observed.caKey(), StoreLayout.CA_CERT, StoreLayout.CA_KEY, problems);
+    missingKey(
+        in, observed.caCertificate(), observed.caKey(), StoreLayout.CA_CERT, StoreLayout.CA_KEY, problems);
     if (problems.isEmpty()) {
       return Optional.empty();
     }
@@ -160,7 +163,8 @@ public final class Planner {
                 + TerminalText.escape(in.desired().store().path().resolve("..data").toString())
                 + "/), or roll back to a generation that holds it ('hostpki history -f " + file + "')"
             : "Restore it with 'hostpki rollback -f " + file + " --to "
-                + TerminalText.escape(holders.get(0).generation()) + "'";
+                + TerminalText.escape(holders.get(0).generation()) + "' (then 'hostpki apply -f " + file
+                + "' re-applies what changed since, with that CA)";
     return Optional.of(
         new Refusal(
             RefusalCode.KEY_MISSING,

@@ -123,7 +123,7 @@ class OtherDesiredStateTest {
     assertThat(warning(plan)).as(plan.toString()).isPresent();
     assertThat(warning(plan).get().get("message").asString())
         .contains(
-            "was last written by an Ansible task's inline desired state", inline + ", which is gone",
+            "was last written by an Ansible task's inline desired state", inline + ", which the module deletes after the task",
             "this plan, from " + dir.resolve("timer.yaml"), "keep one source of truth",
             "config: " + dir.resolve("timer.yaml") + " instead of desired:")
         .doesNotContain("remove " + inline);
