@@ -80,7 +80,7 @@ final class ConvergenceCheck {
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
                 before.plan().basis(), before.externalChainFile(), Optional.empty(), true,
                 before.trustedCrls(), InstallInput.NONE, acme, List.of(), before.installedTrustedCrls(),
-                Optional.empty()));
+                Optional.empty(), List.of()));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {

@@ -50,6 +50,43 @@ public record KeptCa(String generation, String file, Certificate certificate, Ke
     return kept;
   }
 
+  /**
+   * The kept generations other than {@code current} that still hold the key of the store's {@code
+   * ca.crt} when the current generation lacks it, newest first: the
+   * rollback that restores a key deleted by hand. A generation that cannot be read is passed over.
+   */
+  static List<PlanInput.KeptKey> keysOf(
+      StoreDirectory directory, Optional<String> current, StoreContents store) {
+    List<PlanInput.KeptKey> kept = new ArrayList<>();
+    if (current.isEmpty()
+|| store.caCertificate().isEmpty() || store.caKey().isPresent()) {
+      return kept;
+    }
+    for (Generation g : directory.generations()) {
+      if (g.name().equals(current.get())) {
+        continue;
+      }
+      holds(directory, g.name(), store.caCertificate().get(), StoreLayout.CA_KEY).ifPresent(kept::add);
+    }
+    return kept;
+  }
+
+  private static Optional<PlanInput.KeptKey> holds(
+      StoreDirectory directory,
+      String generation,
+      Certificate certificate,
+      String keyFile) {
+    try {
+      Optional<byte[]> key = directory.generationFile(generation, keyFile);
+      if (key.isPresent() && KeyMaterial.fromPem(key.get()).matches(certificate)) {
+        return Optional.of(new PlanInput.KeptKey(generation, keyFile));
+      }
+    } catch (HostpkiException | InvalidMaterialException e) {
+      // unreadable: it cannot give the key back
+    }
+    return Optional.empty();
+  }
+
   private static Optional<KeptCa> read(StoreDirectory directory, String generation, String certFile, String keyFile) {
     try {
       Optional<byte[]> cert = directory.generationFile(generation, certFile);

@@ -130,7 +130,8 @@ final class PlanningPass {
                     directory.lastWritten(), unattended, trustedCrls, installs.input(), acme,
                     store.keptCas().stream().map(KeptCa::facts).toList(),
                     installedCrls.stream().map(CrlInputs.Read::trusted).toList(),
-                    otherWriter(desired, directory)))
+                    otherWriter(desired, directory),
+                    KeptCa.keysOf(directory, snapshot.generation(), store)))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     if (misplaced.isPresent()) {
       // Nothing is planned for a folder that is not hostpki's to use: the refusal alone.

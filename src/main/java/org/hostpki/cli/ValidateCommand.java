@@ -90,7 +90,7 @@ final class ValidateCommand implements Callable<Integer> {
       chosen.note().ifPresent(n -> spec.commandLine().getErr().println(n));
       files = List.of(chosen.file());
     }
-    DesiredStateLoader loader = new DesiredStateLoader();
+    DesiredStateLoader loader = DesiredStateLoader.forValidation();
     List<Problem> problems = new ArrayList<>();
     List<Boolean> valid = new ArrayList<>();
     int invalid = 0;

@@ -14,7 +14,9 @@ import org.hostpki.model.FileMode;
  * looked up in the user database of the file system the desired state lives on, the one {@code
  * chown} will use (on Linux the JDK asks {@code getpwnam}/{@code getgrnam}, so NSS sources count
  * as they do for chown); a name it does not know is an error naming it. A number is taken as is.
- * A file system without users (an in-memory one in tests) accepts every name.
+ * A file system without users (an in-memory one in tests) accepts every name. For {@code
+ * validate}, run in CI on files meant for other hosts, an unknown name is a warning instead, saying
+ * that apply on a host without it refuses it; plan and apply keep the error.
  */
 final class AccessBinder {
   private final Fields fields;
@@ -22,8 +24,12 @@ final class AccessBinder {
   private final Map<String, Boolean> knownUsers = new HashMap<>();
   private final Map<String, Boolean> knownGroups = new HashMap<>();
 
-  AccessBinder(Fields fields) {
+  private final boolean accountsElsewhere;
+
+  /** @param accountsElsewhere an unknown name is a warning (validate), not an error (plan, apply) */
+  AccessBinder(Fields fields, boolean accountsElsewhere) {
     this.fields = fields;
+    this.accountsElsewhere = accountsElsewhere;
     this.accounts = fields.folder().getFileSystem().getUserPrincipalLookupService();
   }
 
@@ -89,12 +95,10 @@ final class AccessBinder {
     boolean known =
         knownUsers.computeIfAbsent(name.value(), n -> exists(() -> accounts.lookupPrincipalByName(n)));
     if (!known) {
-      fields.error(
-          name.node(),
-          name.node().displayName() + " '" + name.value() + "' is not a user on this host; create the"
-              + " user first (the service's package usually does), or correct the name");
+      unknown(
+          name, "is not a user on this host", "create the user first (the service's package usually does)");
     }
-    return known;
+    return known || accountsElsewhere;
   }
 
   private boolean groupExists(Fields.Given<String> name) {
@@ -102,12 +106,24 @@ final class AccessBinder {
         knownGroups.computeIfAbsent(
             name.value(), n -> exists(() -> accounts.lookupPrincipalByGroupName(n)));
     if (!known) {
-      fields.error(
-          name.node(),
-          name.node().displayName() + " '" + name.value() + "' is not a group on this host; create the"
-              + " group first (groupadd --system " + name.value() + "), or correct the name");
+      unknown(
+          name, "is not a group on this host",
+          "create the group first (groupadd --system " + name.value() + ")");
     }
-    return known;
+    return known || accountsElsewhere;
+  }
+
+  /** An account this machine does not know: an error here, a warning for validate. */
+  private void unknown(Fields.Given<String> name, String problem, String create) {
+    String named = name.node().displayName() + " '" + name.value() + "' " + problem;
+    if (accountsElsewhere) {
+      fields.warning(
+          name.node(),
+          named + "; apply on a host without it refuses the file: " + create + " on the host it is"
+              + " applied on, or correct the name");
+    } else {
+      fields.error(name.node(), named + "; " + create + ", or correct the name");
+    }
   }
 
   private interface Lookup {

@@ -43,12 +43,13 @@ final class DesiredStateBinder {
 
   /**
    * @param source the desired-state file, absolute
+   * @param accountsElsewhere an owner or group unknown here is a warning ({@code validate})
    */
-  DesiredStateBinder(Path source, Problems problems) {
+  DesiredStateBinder(Path source, Problems problems, boolean accountsElsewhere) {
     this.source = source;
     this.fields = new Fields(problems, source.getParent());
     this.sans = new SanChecks(fields);
-    this.access = new AccessBinder(fields);
+    this.access = new AccessBinder(fields, accountsElsewhere);
   }
 
   DesiredState bind(YamlNode.Mapping root) {

@@ -14,9 +14,26 @@ import org.hostpki.model.DesiredState;
  * An instance is safe to use from several threads.
  */
 public final class DesiredStateLoader {
+  private final boolean accountsElsewhere;
   private SchemaCheck schemaCheck;
 
-  public DesiredStateLoader() {}
+  /** A loader for the host the desired state is applied on: an unknown owner or group is an error. */
+  public DesiredStateLoader() {
+    this(false);
+  }
+
+  private DesiredStateLoader(boolean accountsElsewhere) {
+    this.accountsElsewhere = accountsElsewhere;
+  }
+
+  /**
+   * A loader for {@code hostpki validate}, which CI pipelines run on files for other hosts: an
+   * owner or group this machine does not know is a warning (apply on a host without it refuses
+   * it), not an error.
+   */
+  public static DesiredStateLoader forValidation() {
+    return new DesiredStateLoader(true);
+  }
 
   /** Reads and checks {@code file}; relative paths inside it resolve against its folder. */
   public LoadResult load(Path file) {
@@ -62,7 +79,7 @@ public final class DesiredStateLoader {
     problems.nextPhase();
     InvisibleCharacters.check(mapping, problems);
     problems.nextPhase();
-    DesiredState state = new DesiredStateBinder(file.toAbsolutePath(), problems).bind(mapping);
+    DesiredState state = new DesiredStateBinder(file.toAbsolutePath(), problems, accountsElsewhere).bind(mapping);
     return result(file, Optional.of(state), problems);
   }
 

@@ -45,6 +45,8 @@ import org.hostpki.model.TrustedCrl;
  *     as its record names it; empty when it names none (older records), when nothing was written
  *     yet, or when it is this desired state's own file: a plan that changes a store another file
  *     wrote warns ({@link WarningCode#OTHER_DESIRED_STATE})
+ * @param keptKeys the kept generations that still hold a CA key the current one lacks (its
+ *     certificate there): the refusal ({@link RefusalCode#KEY_MISSING}) names the rollback to them
  */
 public record PlanInput(
     DesiredState desired,
@@ -62,7 +64,8 @@ public record PlanInput(
     AcmeObservation acme,
     List<KeptCa> keptCas,
     List<TrustedCrl> installedCrls,
-    Optional<Path> lastWriter) {
+    Optional<Path> lastWriter,
+    List<KeptKey> keptKeys) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -80,6 +83,22 @@ public record PlanInput(
     keptCas = List.copyOf(keptCas);
     installedCrls = List.copyOf(installedCrls);
     Objects.requireNonNull(lastWriter, "lastWriter");
+    keptKeys = List.copyOf(keptKeys);
+  }
+
+  /**
+   * A kept generation other than the current one that still holds the key of the current
+   * generation's {@code ca.crt}, which the current one lacks (deleted by
+   * hand): the rollback to it restores the key, where a new CA would break every client.
+   *
+   * @param generation the kept generation's name
+   * @param file the key's file there: {@code ca.key}
+   */
+  public record KeptKey(String generation, String file) {
+    public KeptKey {
+      Objects.requireNonNull(generation, "generation");
+      Objects.requireNonNull(file, "file");
+    }
   }
 
   /**

@@ -1,9 +1,11 @@
 package org.hostpki.plan;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
@@ -35,6 +37,7 @@ public final class Planner {
     ServerNames.tooMany(in).ifPresent(draft::refuse);
     ClockCheck.refusals(in).forEach(draft::refuse);
     damagedCa(in).ifPresent(draft::refuse);
+    missingCaKeys(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
     CaCrl.plan(in, ca.signerChanges(), draft);
     ServerPlan.Outcome server = ServerPlan.plan(in, ca.signerChanges(), ca.signerConstraints(), draft);
@@ -62,18 +65,48 @@ public final class Planner {
       return;
     }
     String other = TerminalText.escape(in.lastWriter().get().toString());
+    String store = TerminalText.escape(in.desired().store().path().toString());
+    String source = TerminalText.escape(in.desired().source().toString());
+    if (isAnsibleInline(in.lastWriter().get()) && !isAnsibleInline(in.desired().source())) {
+      // The module's temporary file is gone: "remove it" would name nothing to remove.
+      draft.warn(
+          new Warning(
+              WarningCode.OTHER_DESIRED_STATE,
+              "store",
+              "store " + store + " was last written by an Ansible task's inline desired state"
+                  + " (hostpki.pki.store with desired:, from its temporary file " + other + ", which the"
+                  + " module deletes after the task); this plan, from " + source + ", changes it. The"
+                  + " playbook and this file undo each other's changes (and run the hooks) on every"
+                  + " run: keep one source of truth:"
+                  + " let the task apply this file (config: " + source + " instead of desired:), or"
+                  + " let the playbook own the store and stop applying this file here (its timer or"
+                  + " watch), or give one of them another store.path"));
+      return;
+    }
     draft.warn(
         new Warning(
             WarningCode.OTHER_DESIRED_STATE,
             "store",
-            "store " + TerminalText.escape(in.desired().store().path().toString())
-                + " was last written from another desired-state file, " + other + "; this plan, from "
-                + TerminalText.escape(in.desired().source().toString())
-                + ", changes it. Two files naming one store.path undo each other's changes (and run"
+            "store " + store + " was last written from another desired-state file, " + other
+                + "; this plan, from " + source + ", changes it. Two files naming one store.path"
+                + " undo each other's changes (and run"
                 + " the hooks) on every run: keep one file per store: remove " + other
                 + " or change its store.path. If the file was just renamed or moved, this warning"
                 + " shows once"));
   }
+
+  /**
+   * A temporary file the Ansible module ({@code ansible/.../modules/store.py}, {@code
+   * write_desired}) writes an inline {@code desired:} to and deletes after the run: {@code
+   * .hostpki-desired-XXXXXXXX.json}.
+   */
+  static boolean isAnsibleInline(Path file) {
+    Path name = file.getFileName();
+    return name != null && ANSIBLE_INLINE.matcher(name.toString()).matches();
+  }
+
+  private static final Pattern ANSIBLE_INLINE =
+      Pattern.compile("\\.hostpki-desired-[^/]+\\.json");
 
   /**
    * The input with {@code trust.excludeExpired} and {@code trust.caOnly} applied to the declared
@@ -95,7 +128,75 @@ public final class Planner {
     return new PlanInput(
         in.desired(), in.host(), result.kept(), in.observed(), in.now(), in.replace(), in.basis(),
         in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme(),
-        in.keptCas(), in.installedCrls(), in.lastWriter());
+        in.keptCas(), in.installedCrls(), in.lastWriter(), in.keptKeys());
+  }
+
+  /**
+   * A {@code ca.key} gone while {@code ca.crt} is still there was deleted by hand or lost: planned
+   * as "missing", apply would make a new CA with a new key, unattended too (watch, the timer), and
+   * every client trusting the old CA would stop trusting this host. Refused instead, naming the
+   * kept generation that still holds the key (a generation's files are hard links: an older one
+   * keeps it). Only {@code --replace ca} makes a new CA on purpose.
+   *
+   * <p>Not refused: a missing {@code server.key} (a new server key and certificate from the same
+   * CA is what every renewal makes; clients trusting the CA accept it) and a missing {@code
+   * ca-next.key} during a rotation (the old CA keeps signing; a new {@code ca-next} joins the
+   * trusted certificates and its overlap starts again, so no client loses trust).
+   */
+  private static Optional<Refusal> missingCaKeys(PlanInput in) {
+    ObservedStore observed = in.observed();
+    if (in.replace().contains(PlanInput.Replace.CA)) {
+      return Optional.empty();
+    }
+    List<String> problems = new ArrayList<>();
+    missingKey(
+        in, observed.caCertificate(), observed.caKey(), StoreLayout.CA_CERT, StoreLayout.CA_KEY, problems);
+    if (problems.isEmpty()) {
+      return Optional.empty();
+    }
+    String file = TerminalText.escape(in.desired().source().toString());
+    List<PlanInput.KeptKey> holders =
+        in.keptKeys().stream().filter(k -> k.file().equals(StoreLayout.CA_KEY)).toList();
+    String restore =
+        holders.isEmpty()
+            ? "Restore the key from a backup into the current generation ("
+                + TerminalText.escape(in.desired().store().path().resolve("..data").toString())
+                + "/), or roll back to a generation that holds it ('hostpki history -f " + file + "')"
+            : "Restore it with 'hostpki rollback -f " + file + " --to "
+                + TerminalText.escape(holders.get(0).generation()) + "' (then 'hostpki apply -f " + file
+                + "' re-applies what changed since, with that CA)";
+    return Optional.of(
+        new Refusal(
+            RefusalCode.KEY_MISSING,
+            Address.CA,
+            "the CA's key is missing from the store while its certificate is there; nothing was changed."
+                + " A new CA would break every client that trusts the old one. " + restore
+                + ", or make a new CA on purpose with 'hostpki apply -f " + file + " --replace ca'"
+                + " (clients must then trust the new CA):",
+            problems));
+  }
+
+  private static void missingKey(
+      PlanInput in,
+      Optional<CertificateFacts> cert,
+      Optional<KeyFacts> key,
+      String certFile,
+      String keyFile,
+      List<String> problems) {
+    if (cert.isEmpty() || key.isPresent()) {
+      return;
+    }
+    StringBuilder line =
+        new StringBuilder(
+            TerminalText.escape(in.desired().store().path().resolve(keyFile).toString())
+                + " is missing; " + certFile + " (" + TerminalText.escape(cert.get().subjectDn())
+                + ") is there");
+    for (PlanInput.KeptKey kept : in.keptKeys()) {
+      if (kept.file().equals(keyFile)) {
+        line.append("; generation ").append(TerminalText.escape(kept.generation())).append(" still holds it");
+      }
+    }
+    problems.add(line.toString());
   }
 
   /**

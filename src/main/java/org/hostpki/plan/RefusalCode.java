@@ -32,7 +32,9 @@ public enum RefusalCode {
   /** The server certificate would name nothing: no host name nor address detected, none declared. */
   NO_SERVER_NAME("no-server-name"),
   /** The server certificate would carry more than 1000 names and addresses, declared and detected. */
-  TOO_MANY_NAMES("too-many-names");
+  TOO_MANY_NAMES("too-many-names"),
+  /** {@code ca.key} is missing while {@code ca.crt} is in the store: a new CA would break clients. */
+  KEY_MISSING("key-missing");
 
   private final String code;
 

@@ -355,6 +355,31 @@ class ApplyCommandTest {
   }
 
   @Test
+  void testApply_deletedCaKeyIsRefusedWithTheRollbackThatRestoresIt() throws IOException {
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+    String first = Files.readSymbolicLink(store.resolve("..data")).toString();
+    writeDesired("portal", "192.0.2.11");
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+    byte[] ca = Files.readAllBytes(store.resolve("ca.crt"));
+    Files.delete(store.resolve("..data").toRealPath().resolve("ca.key"));
+    SortedMap<String, byte[]> before = storeBytes();
+
+    CliResult timer = hostpki("apply", "-f", "host.yaml", "--unattended");
+    CliResult plan = hostpki("plan", "-f", "host.yaml");
+
+    assertThat(timer.exitCode()).as(timer.toString()).isEqualTo(1);
+    assertThat(timer.err())
+        .contains("ca.key is missing", "break every client", "generation " + first + " still holds it",
+            "hostpki rollback -f ", "--to " + first, "--replace ca");
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
+    assertSameBytes(before, storeBytes());
+    CliResult replaced = hostpki("apply", "-f", "host.yaml", "--replace", "ca");
+    assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+    assertThat(Files.readAllBytes(store.resolve("ca.crt"))).isNotEqualTo(ca);
+    assertThat(store.resolve("ca.key")).exists();
+  }
+
+  @Test
   void testApply_deletedPkcs12IsTheOnlyFileRewritten() throws IOException {
     assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
     byte[] server = Files.readAllBytes(store.resolve("server.crt"));

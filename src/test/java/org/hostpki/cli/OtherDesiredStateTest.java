@@ -103,6 +103,33 @@ class OtherDesiredStateTest {
   }
 
   @Test
+  void testAfterAnAnsibleInlineDesiredState_theTimersFileIsWarnedOfTheTask_notOfTheGoneTemporaryFile()
+      throws IOException {
+    // The module writes desired: to a temporary .hostpki-desired-XXXX.json, applies it, deletes it.
+    Path inline = dir.resolve(".hostpki-desired-6s_foxf_.json");
+    Files.writeString(
+        inline,
+        "{\"apiVersion\": \"hostpki/v1\", \"store\": {\"path\": \"pki-ansible\"}, \"host\": {\"detect\": false,"
+            + " \"hostname\": \"web\", \"domain\": \"example.com\", \"addresses\": [\"192.0.2.1\"]}}\n");
+    hostpki("apply", "-f", inline.toString()).assertSucceeded();
+    Files.delete(inline);
+    Files.writeString(
+        dir.resolve("timer.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki-ansible}\n"
+            + "host: {detect: false, hostname: www, domain: example.com, addresses: [192.0.2.1]}\n");
+
+    CliResult plan = hostpki("plan", "-f", "timer.yaml", "--output", "json");
+
+    assertThat(warning(plan)).as(plan.toString()).isPresent();
+    assertThat(warning(plan).get().get("message").asString())
+        .contains(
+            "was last written by an Ansible task's inline desired state", inline + ", which the module deletes after the task",
+            "this plan, from " + dir.resolve("timer.yaml"), "keep one source of truth",
+            "config: " + dir.resolve("timer.yaml") + " instead of desired:")
+        .doesNotContain("remove " + inline);
+  }
+
+  @Test
   void testRecord_withoutDesiredState_namesNone() {
     byte[] old = "{\"time\":\"2026-11-27T08:00:00Z\",\"plan\":{}}".getBytes(StandardCharsets.UTF_8);
     assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.of(old)).desiredState()).isEmpty();

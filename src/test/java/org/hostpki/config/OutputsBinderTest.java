@@ -133,6 +133,24 @@ class OutputsBinderTest {
             + " first (the service's package usually does), or correct the name");
   }
 
+  @Test
+  void testAccess_unknownUserIsAWarningForValidateOnAnotherMachine(@TempDir Path dir) {
+    LoadResult result =
+        DesiredStateLoader.forValidation()
+            .loadString(dir.resolve("host.yaml"), HEAD + "  access: {owner: hostpki-no-such-user, group: hostpki-no-such-group}\n");
+
+    assertThat(result.problems()).noneMatch(Problem::isError);
+    assertThat(result.problems()).extracting(Problem::message)
+        .containsExactlyInAnyOrder(
+            "store.access.owner 'hostpki-no-such-user' is not a user on this host; apply on a host without it"
+                + " refuses the file: create the user first (the service's package usually does) on the host it"
+                + " is applied on, or correct the name",
+            "store.access.group 'hostpki-no-such-group' is not a group on this host; apply on a host without it"
+                + " refuses the file: create the group first (groupadd --system hostpki-no-such-group) on the"
+                + " host it is applied on, or correct the name");
+    assertThat(result.desiredState().orElseThrow().store().access().owner()).contains("hostpki-no-such-user");
+  }
+
   private DesiredState load(String yaml) {
     LoadResult result = loader.loadString(file, yaml);
     assertThat(result.problems()).noneMatch(Problem::isError);

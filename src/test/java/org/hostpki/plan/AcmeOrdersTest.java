@@ -278,7 +278,7 @@ class AcmeOrdersTest {
     return new PlanInput(
         d, host, new TreeMap<>(), observed, now, replace, Fixtures.fp("basis"), Optional.empty(),
         Optional.empty(), seen.honourBackOff(), List.of(), InstallInput.NONE, seen, List.of(), List.of(),
-        Optional.empty());
+        Optional.empty(), List.of());
   }
 
   private static Optional<Change> change(Plan plan, String address) {

@@ -442,16 +442,44 @@ class CaRotationTest {
   }
 
   @Test
-  void testPlan_aLostCaKeyIsReplacedAtOnceAndTheOldCertificateStaysTrusted() {
+  void testPlan_aLostCaKeyIsRefusedNotReplacedUnattended() {
+    DesiredState d = rotating();
+    Fixtures.Store s = converged(d, portal);
+    s.caKey = null;
+    PlanInput given = input(d, portal, s.observed(), NOW);
+    PlanInput kept =
+        new PlanInput(
+            given.desired(), given.host(), given.desiredTrust(), given.observed(), given.now(), given.replace(),
+            given.basis(), given.externalChain(), given.lastWritten(), true, given.crls(), given.installs(),
+            given.acme(), given.keptCas(), given.installedCrls(), given.lastWriter(),
+            List.of(new PlanInput.KeptKey("..2026_06_01_11_00_00.1", "ca.key")));
+
+    Plan plan = planner.plan(kept);
+
+    assertThat(plan.refusals()).singleElement().satisfies(r -> {
+      assertThat(r.kind()).isEqualTo(RefusalCode.KEY_MISSING);
+      assertThat(r.message())
+          .contains("break every client", "hostpki rollback -f", "--to ..2026_06_01_11_00_00.1", "--replace ca");
+      assertThat(r.problems()).singleElement().asString()
+          .contains("ca.key is missing", "ca.crt (", "generation ..2026_06_01_11_00_00.1 still holds it");
+    });
+    assertThat(planner.plan(input(d, portal, s.observed(), NOW)).refusals()).singleElement()
+        .satisfies(r -> assertThat(r.message()).contains("from a backup", "hostpki history -f"));
+  }
+
+  @Test
+  void testPlan_aLostCaKeyWithReplaceCaMakesANewCa() {
     DesiredState d = rotating();
     Fixtures.Store s = converged(d, portal);
     s.caKey = null;
 
-    Plan plan = plan(d, s.observed(), NOW);
+    Plan plan =
+        planner.plan(
+            Fixtures.input(d, portal, new TreeMap<>(), s.observed(), NOW, Set.of(PlanInput.Replace.CA),
+                Fixtures.fp("b"), Optional.empty(), Optional.empty()));
 
+    assertThat(plan.refusals()).isEmpty();
     assertThat(change(plan, "ca").intent()).isInstanceOf(Intent.IssueCa.class);
-    assertThat(change(plan, "ca-previous").intent()).isEqualTo(new Intent.KeepPreviousCa(s.caCert.fingerprint()));
-    assertThat(change(plan, "ca-previous").reasonText()).contains("stays trusted until 2026-06-15 12:00 UTC");
   }
 
   @Test

@@ -447,7 +447,7 @@ final class Fixtures {
       Optional<Instant> lastWritten) {
     return new PlanInput(
         d, host, trust, observed, now, replace, basis, externalChain, lastWritten, false, List.of(),
-        InstallInput.NONE, AcmeObservation.NONE, List.of(), List.of(), Optional.empty());
+        InstallInput.NONE, AcmeObservation.NONE, List.of(), List.of(), Optional.empty(), List.of());
   }
 
   static PlanInput input(
