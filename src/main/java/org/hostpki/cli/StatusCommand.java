@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.check.VerdictJson;
 import org.hostpki.json.CertificateJson;
@@ -20,7 +19,6 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.DateText;
-import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.ObservedStore;
@@ -248,30 +246,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
             });
   }
 
-
-  /** What the external chain file holds: the JSON's word for it, and the text's. */
-  private record ChainFileState(String word, String text) {
-    static ChainFileState of(ExternalChainFile f, ObservedStore s) {
-      if (f instanceof ExternalChainFile.Refused refused
-          && s.externalChain()
-              .map(c -> c.stream().map(CertificateFacts::fingerprint).collect(Collectors.toSet()))
-              .filter(refused.certificates()::equals)
-              .isPresent()) {
-        // The chain imported before, refused now (an intermediate expired): no plan error says why.
-        return new ChainFileState("refused", "the chain imported before, refused now: "
-            + String.join("; ", refused.problems()));
-      }
-      if (f instanceof ExternalChainFile.NotYetValid early) {
-        return new ChainFileState("waiting", "a valid chain from " + PlanText.time(early.validFrom())
-            + " on, when the first apply imports it");
-      }
-      return f instanceof ExternalChainFile.Absent
-          ? new ChainFileState("absent", "not there yet")
-          : f instanceof ExternalChainFile.Valid
-              ? new ChainFileState("valid", "a valid chain")
-              : new ChainFileState("refused", "refused, see the error below");
-    }
-  }
 
   /** The format of the JSON document, described by schema/status.schema.json. */
   static final String FORMAT_VERSION = "1";
