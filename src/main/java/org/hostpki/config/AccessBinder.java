@@ -6,6 +6,7 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.hostpki.model.AccessSpec;
 import org.hostpki.model.FileMode;
 
@@ -113,10 +114,16 @@ final class AccessBinder {
     return known || accountsElsewhere;
   }
 
+  /** A name an account can have anywhere: the schema's {@code account} pattern. */
+  private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*[$]?");
+
   /** An account this machine does not know: an error here, a warning for validate. */
   private void unknown(Fields.Given<String> name, String problem, String create) {
     String named = name.node().displayName() + " '" + name.value() + "' " + problem;
     if (accountsElsewhere) {
+      if (!ACCOUNT.matcher(name.value()).matches()) {
+        return; // no account anywhere: the schema check's error says so
+      }
       fields.warning(
           name.node(),
           named + "; apply on a host without it refuses the file: " + create + " on the host it is"

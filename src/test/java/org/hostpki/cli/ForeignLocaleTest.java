@@ -27,10 +27,19 @@ class ForeignLocaleTest {
     try (Stream<Path> list = Files.list(corpus)) {
       files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
     }
+    // The .expected files are what plan and apply say. validate says the same but for an account
+    // this machine lacks, a warning there (the file may be meant for another host): those files
+    // are left out here, their messages hold no number to write in Thai digits.
     StringBuilder expected = new StringBuilder();
+    List<String> sameInValidate = new ArrayList<>();
     for (String file : files) {
-      expected.append(Files.readString(corpus.resolve(file.replaceFirst("yaml$", "expected"))));
+      String text = Files.readString(corpus.resolve(file.replaceFirst("yaml$", "expected")));
+      if (!text.contains(" on this host; ")) {
+        expected.append(text);
+        sameInValidate.add(file);
+      }
     }
+    files = sameInValidate;
     List<String> command = new ArrayList<>(List.of(Jvm.java()));
     command.addAll(Jvm.SHORT_RUN);
     command.addAll(List.of("-Duser.language=th", "-Duser.country=TH", "-Duser.variant=TH",
