@@ -165,8 +165,11 @@ final class HookProcess {
     }
   }
 
-  /** Once per JVM: a stop of hostpki (SIGTERM, SIGINT, SIGHUP) stops the hooks of one-off runs. */
-  /** @return false when the JVM is already being stopped (then no hook may start) */
+  /**
+   * Once per JVM: a stop of hostpki (SIGTERM, SIGINT, SIGHUP) stops the hooks of one-off runs.
+   *
+   * @return false when the JVM is already being stopped (then no hook may start)
+   */
   private static boolean addShutdownHook() {
     if (shutdownHookAdded) {
       return true;
