@@ -295,6 +295,7 @@ class AnsiblePlaybookIT {
         .contains("HOSTPKI.PKI.STORE", "- config", "- desired", "- executable", "- replace", "- lock_timeout",
             "- unattended", "- secrets")
         .contains("EXAMPLES:", "RETURN VALUES:", "- plan", "- warnings")
-        .contains("HOSTPKI.PKI.SIGN", "= csr", "- validity", "- chain", "HOSTPKI.PKI.REVOKE", "- serial", "- reason");
+        .contains("HOSTPKI.PKI.SIGN", "- csr", "- csr_base64", "- names", "- validity", "- chain", "HOSTPKI.PKI.REVOKE",
+            "- serial", "- reason");
   }
 }
