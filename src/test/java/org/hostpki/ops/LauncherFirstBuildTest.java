@@ -247,6 +247,25 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * Found by DocsIT: a copy of the checkout without src/ (its tracked top-level files, target/
+   * linked in) had a schema/ folder newer than the jar, so every run built again, and failed.
+   * Without sources there is nothing to build from: the jar runs.
+   */
+  @Test
+  void testSourcesChanged_aCheckoutWithoutItsSourcesRunsItsJar() throws Exception {
+    Path jar = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki-0.1.0.jar"), "");
+    age(jar, -3600);
+    Files.createDirectories(top.resolve("schema"));
+    script(tools.resolve("mvn"), "#!/bin/sh\necho mvn >> calls\n");
+
+    ProcessResult run = launch("--version");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stderr()).as(run.toString()).isEmpty();
+    assertThat(top.resolve("calls")).doesNotExist();
+  }
+
+  /**
    * A jar installed with its build's mtime (tar, cp -p, dpkg) older than the start-up archive,
    * as an older build unpacked over a newer one leaves it: the JVM refuses the archive on every
    * run ("a jar file is not the one used while building the shared archive"), so the launcher
