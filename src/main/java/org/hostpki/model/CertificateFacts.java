@@ -45,6 +45,14 @@ public record CertificateFacts(
     String signatureAlgorithm,
     Optional<NameConstraints> nameConstraints) {
 
+  /** The same facts ending at {@code end}: a certificate judged by the chain it is served with. */
+  public CertificateFacts withNotAfter(Instant end) {
+    return new CertificateFacts(
+        fingerprint, subject, subjectDn, issuerDn, serialNumber, notBefore, end, dnsNames, ipAddresses,
+        publicKey, ca, pathLength, extendedKeyUsages, subjectKeyId, authorityKeyId, signatureAlgorithm,
+        nameConstraints);
+  }
+
   public static final String EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
   public static final String EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 

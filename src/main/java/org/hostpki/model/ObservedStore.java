@@ -72,20 +72,20 @@ public record ObservedStore(
 
   /** The same facts with the visible links found missing. */
   public ObservedStore withMissingLinks(SortedSet<String> missing) {
-    return new ObservedStore(
-        exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
-        serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
-        caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
-        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, outputs, missing);
+    return with(outputs, missing);
   }
 
   /** The same facts with what the store holds of its declared files. */
   public ObservedStore withOutputs(ObservedOutputs observed) {
+    return with(observed, missingLinks);
+  }
+
+  private ObservedStore with(ObservedOutputs observed, SortedSet<String> missing) {
     return new ObservedStore(
         exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
         serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
         caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
-        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, observed, missingLinks);
+        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, observed, missing);
   }
 
   public ObservedStore {

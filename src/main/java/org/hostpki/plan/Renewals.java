@@ -130,11 +130,7 @@ public final class Renewals {
    */
   static CertificateFacts endingWithItsChain(CertificateFacts leaf, ObservedStore observed) {
     return expiresBefore(leaf, observed)
-        .map(first -> new CertificateFacts(
-            leaf.fingerprint(), leaf.subject(), leaf.subjectDn(), leaf.issuerDn(), leaf.serialNumber(),
-            leaf.notBefore(), first.notAfter(), leaf.dnsNames(), leaf.ipAddresses(), leaf.publicKey(),
-            leaf.ca(), leaf.pathLength(), leaf.extendedKeyUsages(), leaf.subjectKeyId(),
-            leaf.authorityKeyId(), leaf.signatureAlgorithm(), leaf.nameConstraints()))
+        .map(first -> leaf.withNotAfter(first.notAfter()))
         .orElse(leaf);
   }
 

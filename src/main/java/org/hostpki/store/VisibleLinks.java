@@ -95,11 +95,8 @@ final class VisibleLinks {
    */
   void createMissing(Set<String> topLevelNames, List<Path> created) throws IOException {
     for (String name : topLevelNames) {
-      Path visible = store.resolve(name);
-      if (!Files.exists(visible, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createSymbolicLink(
-            visible, StoreNames.visibleLinkTarget(store.getFileSystem(), name));
-        created.add(visible);
+      if (!Files.exists(store.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        created.add(link(name));
       }
     }
   }
@@ -119,6 +116,13 @@ final class VisibleLinks {
     return missing;
   }
 
+  /** The visible link {@code NAME -> ..data/NAME}, made with one {@code symlink(2)}; never replaces. */
+  private Path link(String name) throws IOException {
+    Path visible = store.resolve(name);
+    Files.createSymbolicLink(visible, StoreNames.visibleLinkTarget(store.getFileSystem(), name));
+    return visible;
+  }
+
   /**
    * Makes the links of {@code names} again, each with one {@code symlink(2)}: atomic, and it
    * never replaces anything, so that what a person put there meanwhile is refused, not destroyed.
@@ -130,8 +134,7 @@ final class VisibleLinks {
     SortedSet<String> made = new TreeSet<>();
     for (String name : names) {
       try {
-        Files.createSymbolicLink(
-            store.resolve(name), StoreNames.visibleLinkTarget(store.getFileSystem(), name));
+        link(name);
         made.add(name);
       } catch (FileAlreadyExistsException meanwhile) {
         requireNoForeignEntries(Set.of(name));

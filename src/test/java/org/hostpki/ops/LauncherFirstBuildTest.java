@@ -228,10 +228,8 @@ class LauncherFirstBuildTest {
    */
   @Test
   void testSourcesChanged_noBuildLoopAndNoBuildWithoutPom() throws Exception {
-    Path jar = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki-0.1.0.jar"), "");
-    age(jar, -3600);
+    anHourOldJarAndAMavenThatCountsItsRuns();
     Files.createDirectories(top.resolve("src/main/java"));
-    script(tools.resolve("mvn"), "#!/bin/sh\necho mvn >> calls\n");
 
     ProcessResult first = launch("--version");
     ProcessResult second = launch("--version");
@@ -246,6 +244,13 @@ class LauncherFirstBuildTest {
     assertThat(top.resolve("calls")).hasContent("mvn");
   }
 
+  /** target/'s jar, built an hour ago, and a Maven that only notes each run in {@code calls}. */
+  private void anHourOldJarAndAMavenThatCountsItsRuns() throws Exception {
+    Path jar = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki-0.1.0.jar"), "");
+    age(jar, -3600);
+    script(tools.resolve("mvn"), "#!/bin/sh\necho mvn >> calls\n");
+  }
+
   /**
    * Found by DocsIT: a copy of the checkout without src/ (its tracked top-level files, target/
    * linked in) had a schema/ folder newer than the jar, so every run built again, and failed.
@@ -253,10 +258,8 @@ class LauncherFirstBuildTest {
    */
   @Test
   void testSourcesChanged_aCheckoutWithoutItsSourcesRunsItsJar() throws Exception {
-    Path jar = Files.writeString(Files.createDirectories(top.resolve("target")).resolve("hostpki-0.1.0.jar"), "");
-    age(jar, -3600);
+    anHourOldJarAndAMavenThatCountsItsRuns();
     Files.createDirectories(top.resolve("schema"));
-    script(tools.resolve("mvn"), "#!/bin/sh\necho mvn >> calls\n");
 
     ProcessResult run = launch("--version");
 
