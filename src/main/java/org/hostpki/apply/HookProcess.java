@@ -42,6 +42,10 @@ import org.hostpki.model.TerminalText;
  *       on while the store still called it due, so the next run ran it a second time beside or
  *       after it. {@code watch} does not stop its hooks: SIGTERM lets its apply finish.
  * </ul>
+ *
+ * <p>Just over 400 lines on purpose: starting a hook, relaying its output, its timeout and the stop
+ * when hostpki is stopped all act on one session of processes, found through {@code /proc}; apart,
+ * each part would need the others' state (the session, the relay thread, the set of running hooks).
  */
 final class HookProcess {
   /** Bytes of a hook's output relayed to the log; the rest is counted and dropped. */

@@ -61,6 +61,10 @@ import org.hostpki.model.HostpkiException;
  * <p>A replaced file keeps its mode, owner and group (the owner and group where this process may
  * set them); a new one is 0644: what hostpki writes here — certificates, requests, plans — is
  * public.
+ *
+ * <p>Just over 400 lines on purpose: the checks before the write, the write relative to the folder
+ * held open, the removal of writes left by a killed run and the error words share one view of the
+ * target; split, a check and the write it guards could drift apart.
  */
 public final class OutputFile {
   private static final Set<PosixFilePermission> PUBLIC = FileModes.PUBLIC;
