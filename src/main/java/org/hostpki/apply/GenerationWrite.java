@@ -3,6 +3,7 @@ package org.hostpki.apply;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,7 +115,7 @@ final class GenerationWrite {
     parts.progress().committed(
         new Reconciler.Result(
             plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
-            notices, written.pending(desired.hooks()), after, before.host(), acmeAfter, before.now()));
+            Collections.emptySortedSet(), notices, written.pending(desired.hooks()), after, before.host(), acmeAfter, before.now()));
     HookLedger.Attempt hooksRun =
         written.attempt(
             parts.hooks(), desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
@@ -125,6 +126,7 @@ final class GenerationWrite {
         hooksRun,
         Optional.empty(),
         plan.hold(),
+        Collections.emptySortedSet(), // a new generation makes every link, none is restored
         notices,
         hooksRun.stillPending(),
         after,

@@ -7,11 +7,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.hostpki.acme.AcmeCa;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.install.TrustHost;
@@ -189,6 +192,8 @@ public final class Reconciler {
    *     ended
    * @param heldBy the hold it honoured (an unattended run on a held store): nothing was written
    * @param released the hold it released (a person's run on a held store)
+   * @param restoredLinks the visible links it made again without writing a generation (removed by
+   *     hand), by name; empty when it wrote a generation, which makes every link
    * @param notices things that went wrong after the new store was committed, for the log
    * @param pendingAfter the hooks the store records as pending when the apply ends: those that
    *     failed in it
@@ -204,6 +209,7 @@ public final class Reconciler {
       HookLedger.Attempt hooks,
       Optional<RollbackHold> heldBy,
       Optional<RollbackHold> released,
+      SortedSet<String> restoredLinks,
       List<String> notices,
       List<PendingHook> pendingAfter,
       ObservedStore observed,
@@ -214,6 +220,7 @@ public final class Reconciler {
       Objects.requireNonNull(hooks, "hooks");
       Objects.requireNonNull(heldBy, "heldBy");
       Objects.requireNonNull(released, "released");
+      restoredLinks = Collections.unmodifiableSortedSet(new TreeSet<>(restoredLinks));
       notices = List.copyOf(notices);
       pendingAfter = List.copyOf(pendingAfter);
     }
@@ -325,13 +332,14 @@ public final class Reconciler {
         before.installs().settle(plan, TrustInstalls.held(before.store()));
       }
       if (!TrustInstalls.changesStore(plan) || held) {
+        SortedSet<String> restored = new TreeSet<>();
         if (TrustInstalls.restoresLinks(plan)) {
           // Even under a rollback's hold: the set stays as it is, and services can read it again.
           parts.progress().step("making the store's missing links again");
-          directory.restoreLinks(envelope.live());
+          restored = directory.restoreLinks(envelope.live());
         }
         Optional<String> debris = current.flatMap(c -> directory.removeInterruptedWrites());
-        return withoutWriting(before, directory, ledger, held, unattended, debris);
+        return withoutWriting(before, directory, ledger, held, unattended, restored, debris);
       }
       runBeforeChange(desired, plan, directory, current, before.now());
       Optional<Intent.OrderAcme> order = orderOf(plan);
@@ -353,7 +361,8 @@ public final class Reconciler {
         revokeReplaced(acme, order.get(), before.store(), notices);
       }
       return new Result(
-          result.plan(), result.generation(), result.hooks(), result.heldBy(), result.released(), notices,
+          result.plan(), result.generation(), result.hooks(), result.heldBy(), result.released(),
+          result.restoredLinks(), notices,
           result.pendingAfter(), result.observed(), result.host(), result.acme(), result.now());
     }
   }
@@ -452,6 +461,7 @@ public final class Reconciler {
       HookLedger ledger,
       boolean held,
       boolean unattended,
+      SortedSet<String> restoredLinks,
       Optional<String> tidyUpProblem) {
     Plan plan = before.plan();
     DesiredState desired = before.desired();
@@ -466,7 +476,7 @@ public final class Reconciler {
       Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
       parts.progress().committed(
           new Result(
-              plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, notices,
+              plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, restoredLinks, notices,
               ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.acme(), before.now()));
       HookLedger.Attempt hooksRun = HookLedger.Attempt.none();
       if (current.isPresent()) {
@@ -484,6 +494,7 @@ public final class Reconciler {
           hooksRun,
           heldBy,
           released,
+          restoredLinks,
           notices,
           hooksRun.stillPending(),
           before.store().facts(),

@@ -184,7 +184,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     boolean changed =
         result.generation().isPresent() || !hooks.attempted().isEmpty() || result.released().isPresent()
             || (!plan.isEmpty() && result.heldBy().isEmpty()) // install targets changed, the store not
-            || !restoredLinks(plan).isEmpty(); // made again even under a rollback's hold
+            || !result.restoredLinks().isEmpty(); // made again even under a rollback's hold
     if (output.json()) {
       out().print(
           json(changed, false, result.generation(), plan, hooks.ran().stream().map(PendingHook::label).toList(),
@@ -210,7 +210,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     out().print(new PlanText(color()).lines(plan), color());
     result.released().ifPresent(h -> out().println(
         "Released the hold of the rollback at " + PlanText.time(h.at()) + "."));
-    List<String> links = restoredLinks(plan);
+    List<String> links = result.restoredLinks().stream().map(TerminalText::escape).toList();
     if (result.heldBy().isPresent() && !plan.isEmpty()) {
       out().println(
           "Held by rollback at " + PlanText.time(result.heldBy().get().at()) + "; run `hostpki apply -f "
@@ -228,14 +228,6 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       out().println("Applied: the install targets changed; the store " + desired.store().path() + " did not.");
     }
     out().flush();
-  }
-
-  /** The visible links the plan makes again (removed by hand), as shown on a terminal. */
-  private static List<String> restoredLinks(Plan plan) {
-    return plan.changes().stream()
-        .filter(c -> c.intent() instanceof Intent.RestoreLink)
-        .map(c -> TerminalText.escape(((Intent.RestoreLink) c.intent()).name()))
-        .toList();
   }
 
   /** The format of the JSON document, described by schema/apply.schema.json. */

@@ -8,6 +8,7 @@ import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
@@ -350,6 +351,39 @@ class ReconcilerTest {
     assertThat(Files.readSymbolicLink(store.resolve("..data"))).hasToString(generation);
     assertThat(log.toString()).as("the files services read are unchanged: no hook").doesNotContain("ran");
     assertThat(plan(d).isEmpty()).isTrue();
+  }
+
+  /**
+   * The apply's result names the links it made, not those its plan found missing: one made
+   * meanwhile by someone else (a person's {@code ln -s}) is not reported as restored by apply.
+   */
+  @Test
+  void testApply_reportsOnlyTheLinksItMadeItself() throws IOException {
+    apply(desired());
+    Files.delete(store.resolve("ca.crt"));
+    Files.delete(store.resolve("server.crt"));
+    Progress personMakesOneLink =
+        step -> {
+          if (step.startsWith("making the store's missing links")) {
+            try {
+              Files.createSymbolicLink(store.resolve("ca.crt"), fs.getPath("..data/ca.crt"));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        };
+    Reconciler reconciler =
+        new Reconciler(
+            spec -> host, Clock.fixed(now, ZoneOffset.UTC), new SecureRandom(), new Secrets(Map.of("PW", "pw")),
+            new Hooks(new PrintWriter(log, true)), personMakesOneLink);
+
+    Reconciler.Result result = reconciler.apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+
+    assertThat(actions(result.plan())).isEqualTo("~link/ca.crt ~link/server.crt");
+    assertThat(result.restoredLinks()).containsExactly("server.crt");
+    assertThat(Files.readSymbolicLink(store.resolve("ca.crt"))).hasToString("..data/ca.crt");
+    assertThat(Files.readSymbolicLink(store.resolve("server.crt"))).hasToString("..data/server.crt");
+    assertThat(apply(desired()).restoredLinks()).as("nothing missing: nothing restored").isEmpty();
   }
 
   @Test
