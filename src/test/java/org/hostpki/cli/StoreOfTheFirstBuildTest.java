@@ -23,18 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
  * finds a member's certificate in that build's records instead of signing another.
  */
 class StoreOfTheFirstBuildTest {
-  private static final Map<String, String> ENV = Map.of("HOSTPKI_PASSWORD", "s3cret-store");
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC);
-
   @TempDir Path dir;
 
-  @BeforeEach
-  void unpack() throws Exception {
-    StoreArchives.unpack("/org/hostpki/cli/store-6353c059/store.tar.gz", dir);
+  /** Runs the current build over the unpacked store at 2026-12-07 12:00 UTC, with its password. */
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir)
+        .clock(Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC))
+        .env(Map.of("HOSTPKI_PASSWORD", "s3cret-store"))
+        .run(args);
   }
 
-  private CliResult hostpki(String... args) {
-    return Cli.in(dir).clock(CLOCK).env(ENV).run(args);
+  @BeforeEach
+  void unpackTheStoreThatBuildWrote() throws Exception {
+    StoreArchives.unpack("/org/hostpki/cli/store-6353c059/store.tar.gz", dir);
   }
 
   @Test
