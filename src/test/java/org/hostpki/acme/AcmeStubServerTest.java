@@ -479,7 +479,9 @@ class AcmeStubServerTest {
                   + " CA or the hook is known to take this long, raise it");
         });
 
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3500));
+    // A guard against hanging, not a measure: a loaded machine took 3.9 s. TIMEOUT above, not the
+    // stub's rate-limit answer, is what shows the bound worked.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     assertThat(orderClaims).as("no order reached the CA").isEmpty();
     AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
     assertThat(failure.kind()).isEqualTo(AcmeFailure.Kind.TIMEOUT);
@@ -616,7 +618,8 @@ class AcmeStubServerTest {
           assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.UNREACHABLE);
           assertThat(f.getMessage()).contains("did not answer within 500 ms");
         });
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    // A guard, not a measure: the failure above, not the stub's answer after 3 s, shows the bound.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
   }
 
   /**
