@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
     description = "Write a certificate, chain, CSR, the trust bundle or the CRL from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl. ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
+      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl; FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
       "",
       "With --output json, standard output carries a JSON document instead: what was exported, where to, and each certificate (or the request); without -o, the export itself as PEM in it.",
       "",
@@ -67,19 +67,20 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       this.file = file;
     }
 
-    static What parse(String s) {
+    static Optional<What> find(String s) {
       for (What w : values()) {
         if (w.word.equals(s)) {
-          return w;
+          return Optional.of(w);
         }
       }
-      throw new picocli.CommandLine.TypeConversionException(
-          "'" + s + "' cannot be exported; use ca-cert, ca-next-cert, server-cert, server-chain, csr,"
-              + " trust-bundle or crl");
+      return Optional.empty();
     }
   }
 
-  @Parameters(index = "0", paramLabel = "WHAT", converter = WhatConverter.class, completionCandidates = Whats.class, description = "ca-cert | ca-next-cert | server-cert | server-chain | csr | trust-bundle | crl")
+  @Parameters(index = "0", paramLabel = "WHAT", completionCandidates = Whats.class, description = "ca-cert | ca-next-cert | server-cert | server-chain | csr | trust-bundle | crl")
+  String whatWord;
+
+  /** WHAT, read by {@link #call()} from the arguments in either order. */
   What what;
 
   @Mixin FileArgument argument;
@@ -109,15 +110,29 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
   }
 
-  static final class WhatConverter implements picocli.CommandLine.ITypeConverter<What> {
-    @Override
-    public What convert(String value) {
-      return What.parse(value);
+  /**
+   * WHAT, before or after FILE: every other command takes FILE first, so {@code export host.yaml
+   * ca-cert} is what many type; a WHAT word is never taken for a file name.
+   */
+  private What what() {
+    Optional<What> first = What.find(whatWord);
+    if (first.isPresent()) {
+      return first.get();
     }
+    Optional<What> second = fileArgument == null ? Optional.empty() : What.find(fileArgument);
+    if (second.isPresent()) {
+      fileArgument = whatWord;
+      return second.get();
+    }
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(),
+        "invalid value for WHAT: '" + whatWord + "' cannot be exported; use ca-cert, ca-next-cert,"
+            + " server-cert, server-chain, csr, trust-bundle or crl");
   }
 
   @Override
   public Integer call() {
+    what = what();
     Optional<OutputFile> outputFile = OutputOption.file(spec.commandLine(), environment, target);
     if (output.json() && der && outputFile.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(

@@ -51,7 +51,7 @@ public final class HostpkiCommand implements Runnable {
 
   @Option(
       names = "--no-color",
-      description = "No colours, also on a terminal (so does NO_COLOR set, or TERM dumb, empty or unset).",
+      description = "No colours, also on a terminal (so does NO_COLOR set to a non-empty value, or TERM dumb, empty or unset).",
       scope = CommandLine.ScopeType.INHERIT)
   boolean noColor;
 
@@ -323,6 +323,8 @@ public final class HostpkiCommand implements Runnable {
     // '--nagios=yes': picocli says what is wrong, not what is right
     message = message.replaceFirst("^(Invalid value for option '(--[a-z-]+)': '.*' is not a boolean)$",
         "$1; write $2 alone for true, or $2=false");
+    // an argument group's messages (revoke's --serial | --cert) come with picocli's own "Error: "
+    message = message.replaceFirst("^Error: ", "");
     // 'hostpki help bogus': "Unknown subcommand 'bogus'."
     message = message.replaceFirst("^Unknown subcommand '(.*)'\\.$", "'$1' is not a hostpki command");
     if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {

@@ -72,7 +72,7 @@ final class ManPages {
 
     t.section("ENVIRONMENT");
     t.tagged("HOSTPKI_PASSWORD", "A conventional variable for the store password; the desired state names the variable it reads (store.password.env).");
-    t.tagged("NO_COLOR", "When set, no colours on a terminal (as --no-color).");
+    t.tagged("NO_COLOR", "When set to a non-empty value (https://no-color.org), no colours on a terminal (as --no-color).");
     t.tagged(DesiredStateFile.VARIABLE, "The desired-state file a command reads when it names none (no FILE, no -f); else "
         + DesiredStateFile.DEFAULT + ". The command says which it read (note: desired state ...).");
     t.tagged("TERM", "dumb, empty or unset: no colours and no progress line on a terminal, as its escape sequences may not be known there.");

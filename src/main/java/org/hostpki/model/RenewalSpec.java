@@ -7,8 +7,9 @@ import java.util.Objects;
  * How renewals are spread and timed, for every certificate hostpki renews.
  *
  * @param jitter how much earlier than its renewBefore threshold a certificate may be renewed, as a
- *     share of renewBefore; each certificate's own share is derived from its serial number and the
- *     host's name, so a fleet spreads out and the same certificate always gets the same time
+ *     share of renewBefore; each certificate's own share is derived from a hash of its
+ *     fingerprint (renewal.SpreadHash), so a fleet spreads out and the same certificate always gets
+ *     the same time
  * @param windows when unattended runs may renew; empty: at any time
  */
 public record RenewalSpec(Percentage jitter, List<MaintenanceWindow> windows) {

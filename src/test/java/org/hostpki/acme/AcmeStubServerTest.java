@@ -479,12 +479,18 @@ class AcmeStubServerTest {
                   + " CA or the hook is known to take this long, raise it");
         });
 
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3500));
+    // A guard against hanging, not a measure: a loaded machine took 3.9 s. TIMEOUT above, not the
+    // stub's rate-limit answer, is what shows the bound worked.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     assertThat(orderClaims).as("no order reached the CA").isEmpty();
     AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
     assertThat(failure.kind()).isEqualTo(AcmeFailure.Kind.TIMEOUT);
     assertThat(failure.nextAttempt()).isEqualTo(failure.at().plus(BackOff.FIRST));
   }
+
+  /** A step the order's time ran out in: waiting for the CA's answer, or before sending at all. */
+  private static final String TIMED_OUT =
+      "(the CA at .* did not answer within the \\d+m?s left|not sent to the CA at .*, no time was left)";
 
   /**
    * As a user meets the slow CA: apply gives up at server.acme.timeout, says which step and what
@@ -508,15 +514,16 @@ class AcmeStubServerTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
     assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
     assertThat(apply.err()).as(apply.toString())
-        .containsPattern("failed: (reading the CA's directory|creating the ACME account): the CA at .* did not"
-            + " answer within the \\d+m?s left; server.acme.timeout \\(2s\\) ran out: it bounds the whole order")
+        // Under load the 2s may be gone before the next request is sent: "not sent …, no time was left".
+        .containsPattern("failed: (reading the CA's directory|creating the ACME account): " + TIMED_OUT
+            + "; server.acme.timeout \\(2s\\) ran out: it bounds the whole order")
         .contains("a certificate from the internal CA serves meanwhile")
         .doesNotContain("Exception");
     assertThat(store.resolve("server.crt")).as("the internal CA's certificate serves meanwhile").exists();
     assertThat(orderClaims).isEmpty();
     CliResult status = cli.run("status", "-f", "host.yaml");
     assertThat(status.out()).as(status.toString())
-        .containsPattern("last failure .*: the CA at .* did not answer within the \\d+m?s left; server.acme.timeout \\(2s\\) ran out")
+        .containsPattern("last failure .*: " + TIMED_OUT + "; server.acme.timeout \\(2s\\) ran out")
         .contains("next attempt ")
         .as("the store does not match while the order waits: the stand-in is not what the desired state asks")
         .contains("Drift    none now: the ACME order waits for its next attempt, see the warning below")
@@ -611,7 +618,8 @@ class AcmeStubServerTest {
           assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.UNREACHABLE);
           assertThat(f.getMessage()).contains("did not answer within 500 ms");
         });
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    // A guard, not a measure: the failure above, not the stub's answer after 3 s, shows the bound.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
   }
 
   /**

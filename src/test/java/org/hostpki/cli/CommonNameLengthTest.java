@@ -25,6 +25,8 @@ import org.hostpki.testkit.CliResult;
  */
 class CommonNameLengthTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
+  /** openssl verify at the test's time, not the machine's: the server certificate ends in 2027. */
+  private static final String AT_NOW = Long.toString(NOW.getEpochSecond());
   /** One label of 63, the longest a host name can be. */
   private static final String HOSTNAME = "h".repeat(63);
   /** With the host name, a 253-character FQDN, the longest DNS allows. */
@@ -66,7 +68,7 @@ class CommonNameLengthTest {
         .contains("DNS:" + FQDN, "DNS:" + HOSTNAME);
     String caName = openssl("openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", "pki/ca.crt").strip();
     assertThat(caName.substring("subject=CN=".length())).hasSize(64).endsWith(" hostpki CA");
-    assertThat(openssl("openssl", "verify", "-x509_strict", "-CAfile", "pki/ca.crt", "pki/server.crt"))
+    assertThat(openssl("openssl", "verify", "-x509_strict", "-attime", AT_NOW, "-CAfile", "pki/ca.crt", "pki/server.crt"))
         .contains("pki/server.crt: OK");
   }
 
@@ -76,7 +78,7 @@ class CommonNameLengthTest {
 
     String text = openssl("openssl", "x509", "-noout", "-text", "-in", "pki/server.crt");
     assertThat(text).containsPattern("Subject: *\n").contains("X509v3 Subject Alternative Name: critical");
-    assertThat(openssl("openssl", "verify", "-x509_strict", "-CAfile", "pki/ca.crt", "pki/server.crt"))
+    assertThat(openssl("openssl", "verify", "-x509_strict", "-attime", AT_NOW, "-CAfile", "pki/ca.crt", "pki/server.crt"))
         .contains("pki/server.crt: OK");
     // A second apply changes nothing: the subject it asks for is the one it wrote.
     CliResult again = Cli.in(dir).clock(clock).run("plan", "-f", "host.yaml", "--detailed-exitcode");

@@ -186,6 +186,23 @@ class ExportCommandTest {
     assertThat(run.err()).contains("'server-key' cannot be exported");
   }
 
+  /** Every other command takes FILE first; export took it only after WHAT (a usage error). */
+  @Test
+  void testExport_theFileMayComeBeforeWhat() throws IOException {
+    CliResult run = hostpki("export", "host.yaml", "ca-cert");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).isEqualTo(new String(store("ca.crt"), java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void testExport_unknownWhatBeforeTheFileIsAUsageError() {
+    CliResult run = hostpki("export", "server-key", "host.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(64);
+    assertThat(run.err()).contains("invalid value for WHAT: 'server-key' cannot be exported");
+  }
+
   /**
    * During a CA rotation a browser needs the new CA as well as the current one (certutil, macOS's
    * security and Windows's certutil import one certificate per call; of trust-bundle, NSS's

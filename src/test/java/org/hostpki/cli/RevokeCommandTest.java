@@ -143,6 +143,18 @@ class RevokeCommandTest {
         .isEqualTo(64);
   }
 
+  /** picocli words these two "Error: Missing …": they read "error: error: Missing …" before. */
+  @Test
+  void testRevoke_neitherOrBothOfSerialAndCertSayErrorOnce() {
+    CliResult neither = hostpki(NOW, "revoke", "-f", "ca.yaml");
+    CliResult both = hostpki(NOW, "revoke", "-f", "ca.yaml", "--serial", serial, "--cert", "m1-chain.pem");
+
+    assertThat(neither.err())
+        .startsWith("error: missing required argument (specify one of these): (--serial=SERIAL | --cert=FILE)\n");
+    assertThat(both.err())
+        .startsWith("error: --serial=SERIAL, --cert=FILE are mutually exclusive (specify only one)\n");
+  }
+
   @Test
   void testRevoke_aChainFileRevokesItsFirstCertificate() throws Exception {
     CliResult run = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--cert", "m1-chain.pem", "--reason", "cessationOfOperation");

@@ -656,16 +656,19 @@ class WatcherTest {
     applyNow();
     CliResult rollback = Cli.in(dir).clock(clock).probe(spec -> identity).run("rollback", "-f", "host.yaml");
     assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
-    // The held certificate fell due on day 4; a day later it waits for the catch-up hour as well.
+    // The held certificate fell due on day 4; a day later it waits for the catch-up hour as well,
+    // unless its random key put that hour around 08:01 (1 run in 24): then it is simply due.
     clock.advance(Duration.ofDays(5));
     ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {}).then(() -> {});
 
     watcher(sleeper).run();
 
     assertThat(events())
-        .containsExactly(
-            "08:01:00 started", "08:01:00 renewal waiting", "08:01:00 held", "08:01:00 expiring",
-            "08:01:00 hooks ran", "08:02:00 stopped");
+        .isIn(
+            List.of("08:01:00 started", "08:01:00 renewal waiting", "08:01:00 held", "08:01:00 expiring",
+                "08:01:00 hooks ran", "08:02:00 stopped"),
+            List.of("08:01:00 started", "08:01:00 held", "08:01:00 expiring", "08:01:00 hooks ran",
+                "08:02:00 stopped"));
     assertThat(log.toString())
         .contains("expiring: server expires 2026-12-03 0", ", within due, and nothing renews it in time: the"
             + " store is held by the rollback at 2026-11-27 08:01 UTC: unattended runs leave it as it is"

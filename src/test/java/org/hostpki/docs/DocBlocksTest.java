@@ -108,6 +108,9 @@ class DocBlocksTest {
     assertThat(DocOutput.difference("renewBefore 90d, 4 days earlier by jitter\n", "renewBefore 90d, 1d 3h earlier by jitter\n"))
         .isEmpty();
     assertThat(DocOutput.difference("4 days earlier\n", "1d 3h 5m earlier\n")).isEmpty();
+    assertThat(DocOutput.difference("renewBefore 90d, 4 days earlier by jitter\n", "renewBefore 90d\n"))
+        .as("a jitter under a minute is not said")
+        .isEmpty();
     assertThat(DocOutput.difference("expires in 10h 10m\n", "expires in 10 h 10 ms\n")).isPresent();
   }
 

@@ -28,6 +28,8 @@ final class DocOutput {
           new Rule(
               Pattern.compile("\\b(\\d+ days?|\\d+d(?: \\d+h)?(?: \\d+m)?|\\d+h(?: \\d+m)?|\\d+m(?: \\d+s)?)\\b"),
               "DURATION"),
+          // a jitter under a minute is not said: the random key decides (RenewalSchedule)
+          new Rule(Pattern.compile(", DURATION earlier by jitter"), ""),
           new Rule(Pattern.compile("\\b\\d+ (days?|hours?|minutes?|seconds?|h|min|s|ms)\\b"), "N $1"),
           new Rule(Pattern.compile("\\b\\d+(\\.\\d+)? s\\b"), "N s"));
 

@@ -186,7 +186,8 @@ class HookCorpusTest {
     // From /, as under systemd: relative hook programs must not depend on it.
     CliResult result = hostpkiFromRoot("apply", "-f", workspace.yaml.toString(), "--replace", "server");
 
-    assertThat((System.nanoTime() - start) / 1_000_000_000.0).as("seconds").isLessThan(10);
+    // hung hooks would never end: a guard with room for a loaded machine, not a measure
+    assertThat((System.nanoTime() - start) / 1_000_000_000.0).as("seconds").isLessThan(60);
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(hook.exitCode());
     assertThat(result.out()).as(result.toString()).contains("Applied: store");
     for (String piece : hook.said()) {
