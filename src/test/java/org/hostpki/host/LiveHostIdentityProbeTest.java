@@ -221,6 +221,56 @@ class LiveHostIdentityProbeTest {
     assertThat(lookups).hasValue(0);
   }
 
+  /**
+   * Found: /etc/hosts named the host web1.corp.example (what hostname -f, Ansible and Facter say),
+   * a DHCP server's search entry lab.example, and the certificate named portal.lab.example.
+   */
+  @Test
+  void testIdentify_etcHostsNameWinsOverResolvConfSearchAndTheResolverIsNotAsked()
+      throws IOException {
+    write("etc/hosts", "127.0.0.1 localhost\n# office\n192.0.2.10\tPortal.Corp.Example.  portal # me\n");
+    write("etc/resolv.conf", "search lab.example\n");
+    lookup = countingLookup(Optional.of("portal.dns.example"));
+
+    assertThat(identify(HostSpec.defaults()).fqdn()).contains("portal.corp.example");
+    assertThat(lookups).hasValue(0);
+  }
+
+  /** A line that names the host without a domain: resolv.conf gives it, else there is none. */
+  @Test
+  void testIdentify_etcHostsLineWithoutDomainLeavesItToResolvConfNotTheResolver()
+      throws IOException {
+    write("etc/hosts", "192.0.2.9 portal.other.example other\n192.0.2.10 portal\n");
+    lookup = countingLookup(Optional.of("portal.dns.example"));
+    HostIdentity withoutResolvConfDomain = identify(HostSpec.defaults());
+    write("etc/resolv.conf", "search lab.example\n");
+
+    assertThat(withoutResolvConfDomain.domain()).isEmpty();
+    assertThat(identify(HostSpec.defaults()).domain()).contains("lab.example");
+    assertThat(lookups).hasValue(0);
+  }
+
+  /** Debian's 127.0.1.1 web1.localdomain web1: noted with its line, resolv.conf gives the domain. */
+  @Test
+  void testIdentify_etcHostsPlaceholderDomainIsNotedWithItsLine() throws IOException {
+    write("etc/hosts", "127.0.0.1 localhost\n127.0.1.1 portal.localdomain portal\n");
+    write("etc/resolv.conf", "search corp.example\n");
+
+    HostIdentity identity = identify(HostSpec.defaults());
+
+    assertThat(identity.fqdn()).contains("portal.corp.example");
+    assertThat(identity.notes())
+        .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.PLACEHOLDER_DOMAIN)
+        .extracting(HostIdentity.Note::message)
+        .singleElement()
+        .satisfies(
+            m ->
+                assertThat(m)
+                    .startsWith(
+                        "/etc/hosts:2: the name 'portal.localdomain' has the domain 'localdomain',"
+                            + " a placeholder every host has"));
+  }
+
   @Test
   void testIdentify_unreadableResolvConfNamesHostDomain() throws IOException {
     Files.createDirectories(root.resolve("etc/resolv.conf"));
@@ -421,9 +471,14 @@ class LiveHostIdentityProbeTest {
   }
 
   @Test
-  void testIdentify_ipv4MappedAddressIsTheIpv4Address() throws IOException {
-    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 10};
-    nics.add(new Nic("eth0", true, false, List.of(Inet6Address.getByAddress(null, mapped, -1))));
+  void testIdentify_ipv4MappedAddressIsLeftOut() throws IOException {
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198, 51, 100, 7};
+    nics.add(
+        new Nic(
+            "eth0",
+            true,
+            false,
+            List.of(ip("192.0.2.10"), Inet6Address.getByAddress(null, mapped, -1))));
 
     assertThat(identify(HostSpec.defaults()).addresses()).containsExactly(ip("192.0.2.10"));
   }
