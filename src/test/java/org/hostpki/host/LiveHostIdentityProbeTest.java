@@ -222,44 +222,31 @@ class LiveHostIdentityProbeTest {
   }
 
   /**
-   * Found: /etc/hosts named the host web1.corp.example (what hostname -f, Ansible and Facter say),
-   * a DHCP server's search entry lab.example, and the certificate named portal.lab.example.
+   * Found: /etc/hosts named the host portal.corp.example (what hostname -f, Ansible and Facter
+   * say), a DHCP server's search entry lab.example, and the certificate named portal.lab.example.
+   * A line that names the host without a domain leaves it to resolv.conf. The resolver, which
+   * would answer from that line, is not asked.
    */
   @Test
-  void testIdentify_etcHostsNameWinsOverResolvConfSearchAndTheResolverIsNotAsked()
+  void testIdentify_etcHostsLineNamingTheHostDecidesBeforeResolvConfAndTheResolver()
       throws IOException {
+    lookup = countingLookup(Optional.of("portal.dns.example"));
+    write("etc/resolv.conf", "search lab.example\n");
     write("etc/hosts", "127.0.0.1 localhost\n# office\n192.0.2.10\tPortal.Corp.Example.  portal # me\n");
-    write("etc/resolv.conf", "search lab.example\n");
-    lookup = countingLookup(Optional.of("portal.dns.example"));
-
-    assertThat(identify(HostSpec.defaults()).fqdn()).contains("portal.corp.example");
-    assertThat(lookups).hasValue(0);
-  }
-
-  /** A line that names the host without a domain: resolv.conf gives it, else there is none. */
-  @Test
-  void testIdentify_etcHostsLineWithoutDomainLeavesItToResolvConfNotTheResolver()
-      throws IOException {
+    HostIdentity fromHosts = identify(HostSpec.defaults());
     write("etc/hosts", "192.0.2.9 portal.other.example other\n192.0.2.10 portal\n");
-    lookup = countingLookup(Optional.of("portal.dns.example"));
-    HostIdentity withoutResolvConfDomain = identify(HostSpec.defaults());
-    write("etc/resolv.conf", "search lab.example\n");
-
-    assertThat(withoutResolvConfDomain.domain()).isEmpty();
-    assertThat(identify(HostSpec.defaults()).domain()).contains("lab.example");
-    assertThat(lookups).hasValue(0);
-  }
-
-  /** Debian's 127.0.1.1 web1.localdomain web1: noted with its line, resolv.conf gives the domain. */
-  @Test
-  void testIdentify_etcHostsPlaceholderDomainIsNotedWithItsLine() throws IOException {
+    HostIdentity fromResolvConf = identify(HostSpec.defaults());
     write("etc/hosts", "127.0.0.1 localhost\n127.0.1.1 portal.localdomain portal\n");
-    write("etc/resolv.conf", "search corp.example\n");
+    HostIdentity pastPlaceholder = identify(HostSpec.defaults());
+    Files.delete(root.resolve("etc/resolv.conf"));
 
-    HostIdentity identity = identify(HostSpec.defaults());
-
-    assertThat(identity.fqdn()).contains("portal.corp.example");
-    assertThat(identity.notes())
+    assertThat(fromHosts.fqdn()).contains("portal.corp.example");
+    assertThat(fromResolvConf.fqdn()).contains("portal.lab.example");
+    assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
+    assertThat(lookups).hasValue(0);
+    // Debian's 127.0.1.1 web1.localdomain web1: noted with its line, resolv.conf gives the domain.
+    assertThat(pastPlaceholder.fqdn()).contains("portal.lab.example");
+    assertThat(pastPlaceholder.notes())
         .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.PLACEHOLDER_DOMAIN)
         .extracting(HostIdentity.Note::message)
         .singleElement()
