@@ -35,28 +35,67 @@ final class HostsFile {
     }
   }
 
-  /** The first line with {@code hostname} among its names; empty when none names it. */
+  /**
+   * The first line with {@code hostname} among its names; empty when none names it. Found: an ad
+   * blocker's /etc/hosts of 300,000 lines (13 MB) cost every run 1.5 s of CPU and 800 MB when each
+   * line was split and its address parsed: only a line holding the name as a word is.
+   */
   static Optional<Entry> entry(String text, String hostname) {
-    String[] lines = text.split("\\R");
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      int hash = line.indexOf('#');
-      String[] fields = (hash < 0 ? line : line.substring(0, hash)).strip().split("[ \t]+");
-      if (fields.length < 2 || !isAddress(fields[0])) {
-        continue; // the C library skips a line without an address too
-      }
-      for (int f = 1; f < fields.length; f++) {
-        if (fields[f].equalsIgnoreCase(hostname)) {
-          return Optional.of(new Entry(i + 1, fields[1]));
+    int number = 0;
+    for (int start = 0; start < text.length(); ) {
+      int end = text.indexOf('\n', start);
+      end = end < 0 ? text.length() : end;
+      number++;
+      if (holdsWord(text, start, end, hostname)) {
+        Optional<Entry> entry = entry(text.substring(start, end), number, hostname);
+        if (entry.isPresent()) {
+          return entry;
         }
+      }
+      start = end + 1;
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Entry> entry(String line, int number, String hostname) {
+    int hash = line.indexOf('#');
+    String[] fields = (hash < 0 ? line : line.substring(0, hash)).strip().split("[ \t]+");
+    if (fields.length < 2 || !isAddress(fields[0])) {
+      return Optional.empty(); // the C library skips a line without an address too
+    }
+    for (int f = 1; f < fields.length; f++) {
+      if (fields[f].equalsIgnoreCase(hostname)) {
+        return Optional.of(new Entry(number, fields[1]));
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether {@code text[start, end)} has {@code word}, in any case, between blanks or '#'. */
+  private static boolean holdsWord(String text, int start, int end, String word) {
+    int i = start;
+    while (i < end) {
+      while (i < end && isBoundary(text.charAt(i))) {
+        i++;
+      }
+      int wordStart = i;
+      while (i < end && !isBoundary(text.charAt(i))) {
+        i++;
+      }
+      if (i - wordStart == word.length() && text.regionMatches(true, wordStart, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An address, with an IPv6 zone or without ({@code fe80::1%eth0} is valid in hosts(5)). */
   private static boolean isAddress(String field) {
     int percent = field.indexOf('%');
     return IpAddresses.parse(percent < 0 ? field : field.substring(0, percent)).isPresent();
+  }
+
+  private static boolean isBoundary(char c) {
+    return c == '#' || Character.isWhitespace(c);
   }
 }

@@ -25,6 +25,15 @@ class HostsFileTest {
     assertThat(HostsFile.entry(text, "web1-ll")).contains(new HostsFile.Entry(3, "web1-ll"));
   }
 
+  /** A comment right after a name, as the C library reads it, and Windows line ends. */
+  @Test
+  void testEntry_commentWithoutABlankAndCarriageReturns() {
+    String text = "127.0.0.1 localhost\r\n192.0.2.10 web1.example.com web1#me\r\n";
+
+    assertThat(HostsFile.entry(text, "WEB1")).contains(new HostsFile.Entry(2, "web1.example.com"));
+    assertThat(HostsFile.entry(text, "me")).isEmpty();
+  }
+
   @Test
   void testDomain_onlyACanonicalNameUnderTheShortName() {
     assertThat(new HostsFile.Entry(1, "web1").domain("web1")).isEmpty();
