@@ -42,13 +42,22 @@ final class IdentityAddresses {
 
   /**
    * The address in the form a certificate carries it, when it is one a client could connect to.
-   * Re-creating it from its bytes drops the IPv6 zone id (a SAN has none) and any host name, and
-   * turns an IPv4-mapped IPv6 address into the IPv4 address it stands for.
+   * Re-creating it from its bytes drops the IPv6 zone id (a SAN has none) and any host name.
+   *
+   * <p>An IPv4-mapped address ({@code ::ffff:a.b.c.d}) is left out. Found: {@code ip -6 addr add
+   * ::ffff:198.51.100.7/128 dev eth0} is accepted by Linux, but no packet reaches it (it is never on
+   * the wire, and IPv4 packets for 198.51.100.7 are not the host's), and the certificate claimed
+   * 198.51.100.7, an address the host does not have. An IPv4 address the host has is on an
+   * interface as itself.
    */
   static Optional<InetAddress> usable(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    if (isIpv4Mapped(bytes)) {
+      return Optional.empty();
+    }
     InetAddress plain;
     try {
-      plain = InetAddress.getByAddress(address.getAddress());
+      plain = InetAddress.getByAddress(bytes);
     } catch (UnknownHostException cannotHappenForFourOrSixteenBytes) {
       return Optional.empty();
     }
@@ -66,6 +75,19 @@ final class IdentityAddresses {
       return Optional.empty();
     }
     return Optional.of(plain);
+  }
+
+  /** ::ffff:0:0/96, which {@link InetAddress#getByAddress(byte[])} turns into IPv4. */
+  private static boolean isIpv4Mapped(byte[] bytes) {
+    if (bytes.length != 16) {
+      return false;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
   }
 
   /** 0.0.0.0/8 ("this network", RFC 1122) and the limited broadcast address. */

@@ -26,9 +26,12 @@ import org.hostpki.model.TerminalText;
  * <ul>
  *   <li>Host name: {@code <root>/proc/sys/kernel/hostname} up to the first dot, lower-case.
  *   <li>Domain, first found: {@code host.domain}; the rest of a fully qualified host name; the
- *       {@code domain} or first {@code search} entry of {@code <root>/etc/resolv.conf}; the
- *       resolver's canonical name for the host name when it is {@code <hostname>.<domain>} (bounded
- *       by a time limit, two seconds by default); else none.
+ *       canonical name of the first line of {@code <root>/etc/hosts} naming the host, when it is
+ *       {@code <hostname>.<domain>} (what {@code hostname -f} says); the {@code domain} or first
+ *       {@code search} entry of {@code <root>/etc/resolv.conf}; when /etc/hosts has no line for the
+ *       host, the resolver's canonical name for the host name when it is {@code <hostname>.<domain>}
+ *       (bounded by a time limit, two seconds by default); else none. A placeholder domain ({@code
+ *       localdomain}) is left out with a note, and the next source gives the domain.
  *   <li>Addresses: those of interfaces that are up and not loopback nor ignored, without loopback,
  *       link-local, multicast and wildcard addresses and without IPv6 zone ids.
  * </ul>
@@ -104,8 +107,30 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
                       "host.hostname"));
     }
 
+    /**
+     * The domain from /etc/hosts, as {@code hostname -f} finds it; else resolv.conf's; else the
+     * resolver's, asked only when /etc/hosts has no line for the host (it would answer from that
+     * line). Found: with {@code 192.0.2.10 web1.corp.example web1} in /etc/hosts, the FQDN {@code
+     * hostname -f}, Ansible and Facter name, and a DHCP server's {@code search lab.example} in
+     * resolv.conf, the certificate named web1.lab.example and not web1.corp.example.
+     */
     @Override
     public Optional<String> domain(String shortName) {
+      Optional<HostsFile.Entry> hostsLine = hostsEntry(shortName);
+      Optional<String> fromHosts = hostsLine.flatMap(e -> e.domain(shortName));
+      fromHosts
+          .filter(HostName::placeholderDomain)
+          .ifPresent(
+              d ->
+                  notes.add(
+                      SpecOverrides.placeholderDomainNote(
+                          TerminalText.escape(
+                              root.resolve("etc/hosts") + ":" + hostsLine.get().line() + ": the name '"
+                                  + shortName + "." + d + "'"),
+                          d)));
+      if (fromHosts.isPresent() && !HostName.placeholderDomain(fromHosts.get())) {
+        return fromHosts;
+      }
       Path file = root.resolve("etc/resolv.conf");
       Optional<ResolvConf.Entry> entry = resolvConfEntry(file);
       Optional<String> declared = entry.flatMap(ResolvConf.Entry::domain);
@@ -119,7 +144,9 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
                               + entry.get().keyword() + " entry",
                           d)));
       Optional<String> domain =
-          declared.filter(d -> !HostName.placeholderDomain(d)).or(() -> canonicalNameDomain(shortName));
+          declared
+              .filter(d -> !HostName.placeholderDomain(d))
+              .or(() -> hostsLine.isPresent() ? Optional.empty() : canonicalNameDomain(shortName));
       entry.ifPresent(e -> e.problem().ifPresent(why -> notes.add(leftOut(file, e, why, domain))));
       return domain;
     }
@@ -141,6 +168,18 @@ public final class LiveHostIdentityProbe implements HostIdentityProbe {
             "host.addresses");
       }
       return IdentityAddresses.select(nics, ignoreInterfaces);
+    }
+
+    /**
+     * The /etc/hosts line naming the host; empty when there is none, or the file cannot be read
+     * (missing, a blocklist larger than a host file may be): then the resolver is asked, as before.
+     */
+    private Optional<HostsFile.Entry> hostsEntry(String shortName) {
+      try {
+        return HostsFile.entry(HostFiles.text(root.resolve("etc/hosts")), shortName);
+      } catch (IOException | RuntimeException unreadable) {
+        return Optional.empty();
+      }
     }
 
     private Optional<ResolvConf.Entry> resolvConfEntry(Path file) {

@@ -47,21 +47,25 @@ class IdentityAddressesTest {
     assertThat(((Inet6Address) plain).getScopedInterface()).isNull();
   }
 
-  @Test
-  void testUsable_ipv4MappedIsTheIpv4Address() throws UnknownHostException {
-    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 1, 2, 3};
+  /**
+   * Found: Linux takes ::ffff:198.51.100.7 on eth0, no packet reaches it, and the certificate
+   * claimed 198.51.100.7, which the host does not have.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"10.1.2.3", "127.0.0.1"})
+  void testUsable_ipv4MappedIsLeftOut(String ipv4) throws UnknownHostException {
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xff;
+    mapped[11] = (byte) 0xff;
+    System.arraycopy(ip(ipv4).getAddress(), 0, mapped, 12, 4);
 
-    InetAddress plain =
-        IdentityAddresses.usable(Inet6Address.getByAddress(null, mapped, -1)).orElseThrow();
-
-    assertThat(plain).isInstanceOf(Inet4Address.class).isEqualTo(ip("10.1.2.3"));
+    assertThat(IdentityAddresses.usable(Inet6Address.getByAddress(null, mapped, -1))).isEmpty();
   }
 
   @Test
-  void testUsable_ipv4MappedLoopbackIsLeftOut() throws UnknownHostException {
-    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
-
-    assertThat(IdentityAddresses.usable(Inet6Address.getByAddress(null, mapped, -1))).isEmpty();
+  void testUsable_ipv4AddressIsStillAnIpv4Address() {
+    assertThat(IdentityAddresses.usable(ip("10.1.2.3")).orElseThrow())
+        .isInstanceOf(Inet4Address.class);
   }
 
   @Test

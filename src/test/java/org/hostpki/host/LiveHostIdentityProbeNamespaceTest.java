@@ -116,17 +116,23 @@ class LiveHostIdentityProbeNamespaceTest {
    * the certificate was re-issued whenever a container started or stopped. Kept too: a deprecated
    * address and the template of privacy addresses; left out: the privacy address made from it,
    * 127/8 and link-local addresses on a NIC, and the addresses of an interface set down. Found
+   * too: an IPv4-mapped address Linux took on hp0 went into the identity as the IPv4 address
+   * 198.51.100.7, which no packet for reaches this host; and the FQDN /etc/hosts gives the host
+   * (hostname -f's) lost to resolv.conf's search entry. Found
    * too: host.ignoreInterfaces could not name a labelled address (keepalived's hp0:vip), which the
    * JDK lists with its interface as well. The mount namespace has its own sysfs, of its network
    * namespace.
    */
   @Test
   void testIdentify_kernelFlagsDecideWithoutCarrierChurn() throws Exception {
+    Path hosts = dir.resolve("hosts");
+    Files.writeString(hosts, "127.0.0.1 localhost\n192.0.2.77 flags-host.hosts.example flags-host\n");
     Child child =
         probeWithResolvConf(
             "search flags.example\n",
             String.join(
                 "\n",
+                "mount --bind '" + hosts + "' /etc/hosts || exit 77",
                 "hostname flags-host && mount -t sysfs sysfs /sys && ip link set lo up || exit 77",
                 "ip link add hp0 type veth peer name hp1 || exit 77",
                 "sysctl -qw net.ipv6.conf.hp0.use_tempaddr=2 net.ipv6.conf.hp0.accept_dad=0 || exit 77",
@@ -135,6 +141,7 @@ class LiveHostIdentityProbeNamespaceTest {
                 "ip addr add 169.254.7.7/16 dev hp0 || exit 77",
                 "ip addr add 2001:db8::1/64 dev hp0 mngtmpaddr || exit 77",
                 "ip addr add 2001:db8::de/64 dev hp0 preferred_lft 0 || exit 77",
+                "ip -6 addr add ::ffff:198.51.100.7/128 dev hp0 nodad || exit 77",
                 "ip -6 addr show dev hp0 temporary | grep -q inet6 || exit 77",
                 "ip link add hp2 type veth peer name hp3 && ip link set hp2 up || exit 77",
                 "ip addr add 198.51.100.2/24 dev hp2 || exit 77",
@@ -145,6 +152,7 @@ class LiveHostIdentityProbeNamespaceTest {
 
     assertThat(child.values("address"))
         .containsExactlyInAnyOrder("192.0.2.77", "2001:db8::1", "2001:db8::de", "198.51.100.2");
+    assertThat(child.values("domain")).containsExactly("hosts.example");
   }
 
   /**

@@ -221,6 +221,43 @@ class LiveHostIdentityProbeTest {
     assertThat(lookups).hasValue(0);
   }
 
+  /**
+   * Found: /etc/hosts named the host portal.corp.example (what hostname -f, Ansible and Facter
+   * say), a DHCP server's search entry lab.example, and the certificate named portal.lab.example.
+   * A line that names the host without a domain leaves it to resolv.conf. The resolver, which
+   * would answer from that line, is not asked.
+   */
+  @Test
+  void testIdentify_etcHostsLineNamingTheHostDecidesBeforeResolvConfAndTheResolver()
+      throws IOException {
+    lookup = countingLookup(Optional.of("portal.dns.example"));
+    write("etc/resolv.conf", "search lab.example\n");
+    write("etc/hosts", "127.0.0.1 localhost\n# office\n192.0.2.10\tPortal.Corp.Example.  portal # me\n");
+    HostIdentity fromHosts = identify(HostSpec.defaults());
+    write("etc/hosts", "192.0.2.9 portal.other.example other\n192.0.2.10 portal\n");
+    HostIdentity fromResolvConf = identify(HostSpec.defaults());
+    write("etc/hosts", "127.0.0.1 localhost\n127.0.1.1 portal.localdomain portal\n");
+    HostIdentity pastPlaceholder = identify(HostSpec.defaults());
+    Files.delete(root.resolve("etc/resolv.conf"));
+
+    assertThat(fromHosts.fqdn()).contains("portal.corp.example");
+    assertThat(fromResolvConf.fqdn()).contains("portal.lab.example");
+    assertThat(identify(HostSpec.defaults()).domain()).isEmpty();
+    assertThat(lookups).hasValue(0);
+    // Debian's 127.0.1.1 web1.localdomain web1: noted with its line, resolv.conf gives the domain.
+    assertThat(pastPlaceholder.fqdn()).contains("portal.lab.example");
+    assertThat(pastPlaceholder.notes())
+        .filteredOn(n -> n.kind() == HostIdentity.Note.Kind.PLACEHOLDER_DOMAIN)
+        .extracting(HostIdentity.Note::message)
+        .singleElement()
+        .satisfies(
+            m ->
+                assertThat(m)
+                    .startsWith(
+                        "/etc/hosts:2: the name 'portal.localdomain' has the domain 'localdomain',"
+                            + " a placeholder every host has"));
+  }
+
   @Test
   void testIdentify_unreadableResolvConfNamesHostDomain() throws IOException {
     Files.createDirectories(root.resolve("etc/resolv.conf"));
@@ -421,9 +458,14 @@ class LiveHostIdentityProbeTest {
   }
 
   @Test
-  void testIdentify_ipv4MappedAddressIsTheIpv4Address() throws IOException {
-    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 10};
-    nics.add(new Nic("eth0", true, false, List.of(Inet6Address.getByAddress(null, mapped, -1))));
+  void testIdentify_ipv4MappedAddressIsLeftOut() throws IOException {
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198, 51, 100, 7};
+    nics.add(
+        new Nic(
+            "eth0",
+            true,
+            false,
+            List.of(ip("192.0.2.10"), Inet6Address.getByAddress(null, mapped, -1))));
 
     assertThat(identify(HostSpec.defaults()).addresses()).containsExactly(ip("192.0.2.10"));
   }
