@@ -588,7 +588,7 @@ final class Watcher {
 
   /** An apply waits for another writer of the store (a timer's apply, Ansible) to finish. */
   void waiting(String description) {
-    log("waiting", description);
+    log("waiting", description.replaceFirst("^waiting ", "")); // "waiting: up to 2m for store ..."
   }
 
   private void log(String event, String detail) {
