@@ -308,7 +308,8 @@ public final class Reconciler {
     savedPlan.ifPresent(saved -> unlocked.ifPresent(first -> saved.checkCurrent(first.plan())));
     parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
-        StoreCommit.begin(pass.directory(desired), lockTimeout, "apply", Clock.systemUTC())) {
+        StoreCommit.begin(
+            pass.directory(desired), lockTimeout, "apply", Clock.systemUTC(), parts.progress()::waiting)) {
       StoreDirectory directory = pass.directory(desired);
       // Files may have come into a folder found new or empty before the lock: checked again.
       Observation before =

@@ -105,6 +105,11 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       }
 
       @Override
+      public void waiting(String description) {
+        terminal.waiting(description);
+      }
+
+      @Override
       public void committed(Reconciler.Result beforeHooks) {
         if (!output.json()) {
           printApplied(beforeHooks);

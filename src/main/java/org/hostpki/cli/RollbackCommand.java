@@ -98,7 +98,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     StoreLock lock =
         StoreLock.acquire(
             store.directory(), lockTimeout.value,
-            "hostpki rollback, pid " + ProcessHandle.current().pid(), environment.clock());
+            "hostpki rollback", environment.clock(), progress()::waiting);
     try {
       switched = switchGeneration(store, desired);
     } finally {

@@ -103,7 +103,7 @@ final class SignCommand extends StoreCommand implements Callable<Integer> {
     DesiredState caHost = desiredState();
     store = caHost.store().path();
     SignRequest request = SignRequest.read(environment.resolve(csr), readRequest());
-    CaSigner signer = new CaSigner(environment.clock(), new SecureRandom());
+    CaSigner signer = new CaSigner(environment.clock(), new SecureRandom()).tellingWaits(progress()::waiting);
     if (names != null) {
       signer = signer.limitedTo(hostNames());
     }

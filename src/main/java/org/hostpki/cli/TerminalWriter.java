@@ -76,9 +76,23 @@ final class TerminalWriter extends PrintWriter {
     progress = line;
   }
 
-  /** Progress for the engine: the transient line on a terminal, else nothing. */
+  /**
+   * Progress for the engine: the transient line on a terminal; elsewhere (a pipe, the journal) only
+   * a wait for another run, as a line of its own.
+   */
   Progress progress() {
-    return progress != null ? progress : Progress.NONE;
+    if (progress != null) {
+      return progress;
+    }
+    return new Progress() {
+      @Override
+      public void step(String description) {}
+
+      @Override
+      public void waiting(String description) {
+        println("hostpki: " + description);
+      }
+    };
   }
 
   /** The raw stream, for the progress line on the same screen: flushed before it is drawn. */

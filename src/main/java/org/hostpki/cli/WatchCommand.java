@@ -136,6 +136,11 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
           public void step(String description) {}
 
           @Override
+          public void waiting(String description) {
+            logger.get().waiting(description);
+          }
+
+          @Override
           public void committed(Reconciler.Result beforeHooks) {
             logger.get().committed(beforeHooks);
           }

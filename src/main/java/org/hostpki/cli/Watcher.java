@@ -48,7 +48,7 @@ import org.hostpki.plan.WarningCode;
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
  * drift flapping (a drift back within the debounce after it went: then a count every ten minutes
  * instead of a line each time), drift settled,
- * held, hold released, hooks done, renewal waiting, order waiting, warning, clock stepped back,
+ * held, hold released, waiting (for another writer's lock), hooks done, renewal waiting, order waiting, warning, clock stepped back,
  * clock stepped forward, error, reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
  * <p>Over 400 lines on purpose: the debounce, the hooks' back-off and the clock steps share one
@@ -584,6 +584,11 @@ final class Watcher {
 
   private static String describe(Change c) {
     return c.address() + " " + c.action().word() + " (" + c.reasonText() + ")";
+  }
+
+  /** An apply waits for another writer of the store (a timer's apply, Ansible) to finish. */
+  void waiting(String description) {
+    log("waiting", description.replaceFirst("^waiting ", "")); // "waiting: up to 2m for store ..."
   }
 
   private void log(String event, String detail) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,15 +42,18 @@ public final class CaSigner {
   private final Clock clock;
   private final SecureRandom random;
   private final Optional<HostNames> hostNames;
+  private final Consumer<String> waiting;
 
   public CaSigner(Clock clock, SecureRandom random) {
-    this(clock, random, Optional.empty());
+    this(clock, random, Optional.empty(), words -> {});
   }
 
-  private CaSigner(Clock clock, SecureRandom random, Optional<HostNames> hostNames) {
+  private CaSigner(
+      Clock clock, SecureRandom random, Optional<HostNames> hostNames, Consumer<String> waiting) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.hostNames = hostNames;
+    this.waiting = Objects.requireNonNull(waiting, "waiting");
   }
 
   /**
@@ -57,7 +61,12 @@ public final class CaSigner {
    * requesting host's own ({@code --names}).
    */
   public CaSigner limitedTo(HostNames names) {
-    return new CaSigner(clock, random, Optional.of(names));
+    return new CaSigner(clock, random, Optional.of(names), waiting);
+  }
+
+  /** A signer that tells {@code waiting} whom it waits for when another writer holds the lock. */
+  public CaSigner tellingWaits(Consumer<String> waiting) {
+    return new CaSigner(clock, random, hostNames, waiting);
   }
 
   /**
@@ -114,7 +123,7 @@ public final class CaSigner {
     CaStore store = new CaStore(caHost, clock);
     // Before the lock, which makes the store directory: a refusal needs no lock and writes nothing.
     checkPolicy(caHost, hostNames, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
-    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN)) {
+    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN, waiting)) {
       Instant now = clock.instant();
       StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -77,7 +78,12 @@ final class CaStore {
    * store directory: check the CA first.
    */
   StoreCommit begin(Duration timeout, Command command) {
-    return StoreCommit.begin(directory, timeout, command.verb, clock);
+    return begin(timeout, command, words -> {});
+  }
+
+  /** {@link #begin(Duration, Command)}, telling {@code waiting} whom it waits for, if it must. */
+  StoreCommit begin(Duration timeout, Command command, Consumer<String> waiting) {
+    return StoreCommit.begin(directory, timeout, command.verb, clock, waiting);
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.function.Consumer;
 
 /**
  * The envelope every writer of a store shares ({@code apply}, {@code sign}, {@code revoke}): the
@@ -34,12 +35,22 @@ public final class StoreCommit implements AutoCloseable {
    */
   public static StoreCommit begin(
       StoreDirectory directory, Duration timeout, String command, Clock clock) {
+    return begin(directory, timeout, command, clock, words -> {});
+  }
+
+  /**
+   * {@link #begin(StoreDirectory, Duration, String, Clock)}, telling {@code waiting} whom it waits
+   * for when another writer holds the lock.
+   */
+  public static StoreCommit begin(
+      StoreDirectory directory, Duration timeout, String command, Clock clock, Consumer<String> waiting) {
     StoreLock lock =
         StoreLock.acquire(
             directory.directory(),
             timeout,
-            "hostpki " + command + ", pid " + ProcessHandle.current().pid(),
-            clock);
+            "hostpki " + command,
+            clock,
+            waiting);
     try {
       return new StoreCommit(directory, lock, directory.read());
     } catch (RuntimeException e) {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -72,16 +73,26 @@ public final class StoreLock implements AutoCloseable {
     return acquire(storeDirectory, timeout, holderDescription, Clock.systemUTC());
   }
 
+  /** {@link #acquire(Path, Duration, String, Clock, Consumer)}, waiting without a word. */
+  public static StoreLock acquire(
+      Path storeDirectory, Duration timeout, String holderDescription, Clock clock) {
+    return acquire(storeDirectory, timeout, holderDescription, clock, words -> {});
+  }
+
   /**
    * Takes the store's lock, creating the store directory if missing.
    *
    * @param timeout how long to wait for another holder; zero: fail at once
    * @param holderDescription what the holder is doing, e.g. {@code hostpki apply}
    * @param clock for the "since" a refused caller is told
+   * @param waiting told once, when another holds the lock and this caller begins to wait for it:
+   *     whom it waits for and how long at most (a timer's apply waiting two minutes for an Ansible
+   *     run says so in the journal, not only when it gives up)
    * @throws HostpkiException when another holder keeps the lock past the timeout, naming it
    */
   public static StoreLock acquire(
-      Path storeDirectory, Duration timeout, String holderDescription, Clock clock) {
+      Path storeDirectory, Duration timeout, String holderDescription, Clock clock,
+      Consumer<String> waiting) {
     Objects.requireNonNull(storeDirectory, "storeDirectory");
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("negative lock timeout: " + timeout);
@@ -94,7 +105,11 @@ public final class StoreLock implements AutoCloseable {
               + " is not a directory; point store.path at a directory (it is made if missing)");
     }
     LockHolder holder =
-        new LockHolder(ProcessHandle.current().pid(), clock.instant(), holderDescription);
+        new LockHolder(
+            ProcessHandle.current().pid(),
+            clock.instant(),
+            holderDescription,
+            KernelLocks.ownPidNamespace().orElse(""));
     Path lockFile;
     try {
       SafeFiles.ensureStoreDirectory(storeDirectory);
@@ -104,6 +119,7 @@ public final class StoreLock implements AutoCloseable {
           "cannot lock store " + storeDirectory + ": " + IoFailures.describe(e) + "; the store is unchanged", e);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    boolean told = false;
     while (true) {
       Optional<StoreLock> lock = tryAcquire(storeDirectory, lockFile, holder);
       if (lock.isPresent()) {
@@ -112,6 +128,14 @@ public final class StoreLock implements AutoCloseable {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
         throw refused(storeDirectory, lockFile, timeout);
+      }
+      if (!told) {
+        told = true;
+        waiting.accept(
+            "waiting up to " + words(timeout) + " for store " + storeDirectory + ", locked by "
+                + holderName(lockFile).orElse(
+                    "a process that does not name itself in " + lockFile + " (see which with: fuser -v "
+                        + lockFile + ")"));
       }
       sleep(Math.min(remaining, POLL_INTERVAL.toNanos()), storeDirectory);
     }
@@ -249,15 +273,7 @@ public final class StoreLock implements AutoCloseable {
   }
 
   private static HostpkiException refused(Path storeDirectory, Path lockFile, Duration timeout) {
-    Optional<LockHolder> holder = HeldLocks.holder(lockFile);
-    if (holder.isEmpty()) {
-      // Another process holds it: reading the file here releases no lock of ours.
-      try {
-        holder = LockHolder.parse(SafeFiles.readNoFollow(lockFile));
-      } catch (IOException e) {
-        holder = Optional.empty();
-      }
-    }
+    Optional<String> holder = holderName(lockFile);
     String waited = timeout.isZero() ? "" : " (waited " + words(timeout) + ")";
     if (holder.isEmpty()) {
       // hostpki names itself in the file the moment it has the lock: this holder is not hostpki
@@ -271,6 +287,23 @@ public final class StoreLock implements AutoCloseable {
     return new HostpkiException(
         "store " + storeDirectory + " is locked by " + holder.get() + waited
             + "; wait for it or use --lock-timeout");
+  }
+
+  /** The holder as the lock file names it, seen from this process; empty when it names none. */
+  private static Optional<String> holderName(Path lockFile) {
+    Optional<LockHolder> inThisJvm = HeldLocks.holder(lockFile);
+    Optional<String> holder = inThisJvm.map(LockHolder::toString);
+    if (inThisJvm.isEmpty()) {
+      // Another process holds it: reading the file here releases no lock of ours.
+      try {
+        holder =
+            LockHolder.parse(SafeFiles.readNoFollow(lockFile))
+                .map(h -> h.seenFrom(KernelLocks.ownPidNamespace(), KernelLocks.writeLockHolder(lockFile)));
+      } catch (IOException e) {
+        holder = Optional.empty();
+      }
+    }
+    return holder;
   }
 
   private static String words(Duration duration) {

@@ -182,6 +182,22 @@ class ApplyCommandTest {
     assertSameBytes(before, storeBytes());
   }
 
+  /** A timer's apply waiting for Ansible's says whom it waits for in the journal, not only at the end. */
+  @Test
+  void testApply_waitingForTheLockSaysWhomForInALog() throws IOException {
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+    writeDesired("portal2", "192.0.2.10");
+    try (StoreLock held = StoreLock.acquire(store, Duration.ZERO, "test holder")) {
+      CliResult run = hostpki("apply", "-f", "host.yaml", "--unattended", "--lock-timeout", "1s");
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err())
+          .startsWith("hostpki: waiting up to 1s for store ")
+          .contains("pki, locked by pid " + ProcessHandle.current().pid() + " (test holder, since ")
+          .contains("is locked by pid ", "(waited 1s)");
+    }
+  }
+
   @Test
   void testApply_staleSavedPlanIsRefused() throws IOException {
     assertThat(hostpki("plan", "-f", "host.yaml", "--out", "plan.json").exitCode()).isZero();

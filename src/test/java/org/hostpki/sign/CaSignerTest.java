@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
@@ -342,6 +344,23 @@ class CaSignerTest {
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith(host.store().resolve("ca.crt") + ": the CA certificate expired on ")
         .hasMessageContaining("run hostpki apply -f " + dir.resolve("ca.yaml") + " to renew it");
+  }
+
+  @Test
+  void testSign_waitingForTheLockSaysWhomFor() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    List<String> told = new ArrayList<>();
+
+    try (StoreLock held = StoreLock.acquire(host.store(), Duration.ZERO, "hostpki apply")) {
+      assertThatThrownBy(
+              () -> signer(NOW).tellingWaits(told::add)
+                  .sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), Duration.ofSeconds(1)))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessageContaining("(waited 1s)");
+    }
+    assertThat(told).singleElement(InstanceOfAssertFactories.STRING)
+        .startsWith("waiting up to 1s for store ")
+        .contains(", locked by pid " + ProcessHandle.current().pid() + " (hostpki apply, since ");
   }
 
   @Test

@@ -22,8 +22,13 @@ final class ChildJvm {
   }
 
   static ChildJvm start(String mode, Path store) throws IOException {
+    return start(commandLine(mode, store));
+  }
+
+  /** Runs {@code commandLine}: {@link #commandLine} under a prefix (unshare, say). */
+  static ChildJvm start(List<String> commandLine) throws IOException {
     Process process =
-        new ProcessBuilder(commandLine(mode, store))
+        new ProcessBuilder(commandLine)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     return new ChildJvm(process);
@@ -51,6 +56,15 @@ final class ChildJvm {
     return process.pid();
   }
 
+  /** The PID of the JVM as this process sees it: under a prefix, the descendant running java. */
+  long jvmPid() {
+    return process.descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+        .mapToLong(ProcessHandle::pid)
+        .findFirst()
+        .orElse(process.pid());
+  }
+
   /** The child's next line of output (blocks until it prints one or exits). */
   String nextLine() throws IOException {
     String line = output.readLine();
@@ -59,6 +73,7 @@ final class ChildJvm {
 
   /** Kills the child by its PID, as a crash would end a holder, and waits for it to be gone. */
   void kill() throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly); // the JVM under a prefix
     ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
     process.waitFor(30, TimeUnit.SECONDS);
   }

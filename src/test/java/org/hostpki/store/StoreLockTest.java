@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Namespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +105,27 @@ class StoreLockTest {
         .hasMessageEndingWith("; wait for it or use --lock-timeout");
   }
 
+  /**
+   * A holder in a container names itself pid 1 (its own PID namespace): on the host that is init. A
+   * refusal names the PID this process can find it by, the one the kernel's lock table gives.
+   */
+  @Test
+  void testAcquire_heldFromAnotherPidNamespaceIsRefusedWithThePidSeenHere() throws IOException {
+    Namespace container = Namespace.pid();
+    container.requireAvailable();
+    ChildJvm holder =
+        ChildJvm.start(container.wrap(Command.of(ChildJvm.commandLine("hold", store()))).arguments());
+    children.add(holder);
+    assertThat(holder.nextLine()).isEqualTo("locked");
+
+    assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "hostpki apply"))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(
+            "store " + store() + " is locked by pid " + holder.jvmPid() + " (test holder, since ")
+        .hasMessageContaining("; pid 1 in another PID namespace, pid:[")
+        .hasMessageEndingWith(": a container's); wait for it or use --lock-timeout");
+  }
+
   @Test
   void testAcquire_lockOfAKilledHolderIsReleasedByTheKernel() throws Exception {
     ChildJvm holder = child("hold");
@@ -136,6 +159,25 @@ class StoreLockTest {
         .isInstanceOf(HostpkiException.class)
         .hasMessageContaining("(waited 300ms); wait for it or use --lock-timeout");
     assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+  }
+
+  @Test
+  void testAcquire_sayingOnceWhomItWaitsFor() throws Exception {
+    StoreLock first = hold("hostpki apply");
+    CompletableFuture<String> told = new CompletableFuture<>();
+    CompletableFuture<StoreLock> second =
+        CompletableFuture.supplyAsync(
+            () -> StoreLock.acquire(store(), Duration.ofSeconds(60), "hostpki watch", CLOCK, words -> {
+              if (!told.complete(words)) {
+                throw new AssertionError("told twice: " + words);
+              }
+            }));
+
+    assertThat(told.get(60, TimeUnit.SECONDS))
+        .isEqualTo("waiting up to 60s for store " + store() + ", locked by pid " + ProcessHandle.current().pid()
+            + " (hostpki apply, since 2026-03-01T12:00:00Z)");
+    first.close();
+    locks.add(second.get(60, TimeUnit.SECONDS));
   }
 
   @Test

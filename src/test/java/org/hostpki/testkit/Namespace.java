@@ -40,6 +40,15 @@ public final class Namespace {
     return new Namespace(Set.of("--uts", "--net"), List.of());
   }
 
+  /**
+   * A PID namespace of its own, as a container has ({@code unshare --pid --fork --mount-proc}): the
+   * command is its PID 1 and sees no process outside. When unshare is killed, so is the command.
+   */
+  public static Namespace pid() {
+    return new Namespace(
+        new LinkedHashSet<>(List.of("--pid", "--fork", "--kill-child", "--mount", "--mount-proc")), List.of());
+  }
+
   /** This namespace with a private mount namespace too. */
   public Namespace withMount() {
     Set<String> all = new LinkedHashSet<>(kinds);
