@@ -3,6 +3,7 @@ package org.hostpki.config;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -165,14 +166,25 @@ public final class StrictModes {
    * only root or this user can change them.
    */
   public Optional<String> storeProblem(Path store) {
+    String what = "store " + store + " keeps keys";
+    String harm = "have hostpki write keys and a new CA wherever that leads";
+    if (store.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      try {
+        Optional<String> planted = plantedLink(store, what, harm);
+        if (planted.isPresent()) {
+          return planted;
+        }
+      } catch (IOException e) {
+        return Optional.of(what + ", but who may change the way to it cannot be checked: " + e);
+      }
+    }
     Path folder = store.toAbsolutePath().normalize().getParent();
     while (folder != null && !Files.isDirectory(folder)) {
       folder = folder.getParent();
     }
     return folder == null
         ? Optional.empty()
-        : problem(
-            folder, "store " + store + " keeps keys", "have hostpki write keys and a new CA wherever that leads", store);
+        : problem(folder, what, harm, store);
   }
 
   /** @param moved what the fix may move instead: the hook program, the store */
@@ -185,6 +197,10 @@ public final class StrictModes {
       return Optional.empty();
     }
     try {
+      Optional<String> planted = plantedLink(file, what, harm);
+      if (planted.isPresent()) {
+        return planted;
+      }
       Path real = file.toRealPath();
       Optional<String> fileProblem = check(real, what, file, harm, moved, folderItself);
       if (fileProblem.isPresent()) {
@@ -242,6 +258,35 @@ public final class StrictModes {
               + " can " + (folder && itself ? "add files to it"
                   : folder ? "put another file in its place" : "change it")
               + " and " + harm + ". Fix it: chmod go-w " + path);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A symbolic link on the way to {@code file} that another user made in a sticky folder every
+   * user may write ({@code /tmp}): its owner may remove it and make another, pointing anywhere, so
+   * checking where it leads now proves nothing. The kernel refuses to follow such a link under
+   * {@code fs.protected_symlinks}, which is not set everywhere (nor in every container); a store
+   * named {@code /tmp/pki} that {@code nobody} made a link to another store had root write a new
+   * CA and key into that one.
+   */
+  private Optional<String> plantedLink(Path file, String what, String harm) throws IOException {
+    for (Path p = file.toAbsolutePath().normalize(); p.getParent() != null; p = p.getParent()) {
+      PosixFileAttributes a;
+      try {
+        a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        continue;
+      }
+      if (a.isSymbolicLink()
+          && sticky(p.getParent())
+          && !FileOwners.isUserOrRoot(p, a.owner(), userName, LinkOption.NOFOLLOW_LINKS)) {
+        String owner = a.owner().getName();
+        return Optional.of(
+            what + ", but " + p + " is a symbolic link that " + owner + " made in the sticky folder "
+                + p.getParent() + ": " + owner + " may point it anywhere and " + harm
+                + ". Fix it: remove the link and name what it should lead to itself");
+      }
     }
     return Optional.empty();
   }

@@ -110,4 +110,26 @@ class StrictModesTest {
     assertThat(modes.problems(acme)).singleElement().asString()
         .startsWith("server.acme.caBundle " + ca + " decides which server is the ACME CA, but it is owned by nobody");
   }
+
+  @Test
+  void aLinkAnotherUserMadeInAStickyFolderIsRefusedWhereverItLeads() throws IOException {
+    // store: {path: /tmp/pki}: nobody made /tmp/pki a link to another store of root's, and root's
+    // apply wrote a new CA and key there (fs.protected_symlinks is 0 on some hosts).
+    assumeTrue(System.getProperty("user.name").equals("root"), "lchown needs root");
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    Files.setAttribute(tmp, "unix:mode", 01777);
+    Path otherStore = Files.createDirectory(dir.resolve("other-pki"));
+    Path store = Files.createSymbolicLink(tmp.resolve("pki"), otherStore);
+    StrictModes modes = StrictModes.forThisProcess();
+    assertThat(modes.storeProblem(store)).as("root's own link").isEmpty();
+
+    Files.getFileAttributeView(store, java.nio.file.attribute.PosixFileAttributeView.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        .setOwner(dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+    assertThat(modes.storeProblem(store)).hasValue(
+        "store " + store + " keeps keys, but " + store + " is a symbolic link that nobody made in the sticky"
+            + " folder " + tmp + ": nobody may point it anywhere and have hostpki write keys and a new CA wherever"
+            + " that leads. Fix it: remove the link and name what it should lead to itself");
+  }
 }
