@@ -3,16 +3,19 @@ package org.hostpki.acme;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -37,7 +40,9 @@ import org.hostpki.store.OutputFile;
  *   <li>The webroot itself is the user's setting and may be a link; it must be a folder outside
  *       any hostpki store ({@link OutputFile}'s rule). {@code .well-known} and {@code
  *       acme-challenge} must be folders, never links (a planted link would send the token file,
- *       and its removal, anywhere); missing ones are made 0755.
+ *       and its removal, anywhere); missing ones are made 0755. Each is opened once, relative to
+ *       the one before, and the token files are made and removed relative to the folder held
+ *       open, so a folder swapped for a link after the check sends nothing anywhere.
  *   <li>A token is used as a file name only when it is base64url, as RFC 8555 section 8.3 says it
  *       is: a CA cannot name {@code ../} paths.
  *   <li>A token file is created new (O_CREAT|O_EXCL without following a link) with mode 0644
@@ -55,32 +60,49 @@ final class Http01Webroot implements ChallengeResponder {
   private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
   private static final Set<OpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+  private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 
-  /** Something this made, and how to know it is still that: its kind and inode. */
-  private record Made(Path path, boolean folder, Object fileKey) {}
+  /**
+   * Something this made: the folder held open that holds it, its name there, its path for
+   * messages, and how to know it is still that: its kind and inode.
+   */
+  private record Made(SecureDirectoryStream<Path> in, Path name, Path shown, boolean folder, Object fileKey) {}
 
   private final Path webroot;
+  /** Runs once the folders are open, before the token files are made (tests: a swap). */
+  private final Runnable afterFolders;
   /** Files first, then folders, innermost first: the order of removal. */
   private final List<Made> files = new ArrayList<>();
   private final List<Made> folders = new ArrayList<>();
+  /** The folders held open, innermost first: the webroot, .well-known, acme-challenge. */
+  private final List<SecureDirectoryStream<Path>> handles = new ArrayList<>();
 
   Http01Webroot(Path webroot) {
-    this.webroot = webroot;
+    this(webroot, () -> { });
   }
 
+  Http01Webroot(Path webroot, Runnable afterFolders) {
+    this.webroot = webroot;
+    this.afterFolders = afterFolders;
+  }
+
+  /**
+   * Makes the token files. Each folder on the way is opened once, without following a link,
+   * relative to the one before, and the token files are made relative to {@code acme-challenge}
+   * held open (openat): whoever may write the webroot could otherwise swap {@code .well-known} or
+   * {@code acme-challenge} for a link between the check and the write, and hostpki, running as
+   * root, would make a file named by the CA wherever the link points ({@code /etc/sudoers.d},
+   * where a file sudo cannot parse stops sudo for every user).
+   */
   @Override
   public void present(List<PendingChallenge> challenges) throws AcmeFailure {
     Path root = realWebroot();
-    Path folder = root.resolve(".well-known").resolve("acme-challenge");
-    folder(folder.getParent());
-    folder(folder);
-    try {
-      if (!folder.toRealPath().equals(folder)) {
-        throw failure(shown(folder) + " was replaced by a link while hostpki made it; nothing was written there");
-      }
-    } catch (IOException e) {
-      throw failure("cannot read " + shown(folder) + ": " + FileReasons.of(e));
-    }
+    SecureDirectoryStream<Path> rootHandle = open(root);
+    Path wellKnown = root.resolve(".well-known");
+    SecureDirectoryStream<Path> wellKnownHandle = folder(rootHandle, wellKnown);
+    Path folder = wellKnown.resolve("acme-challenge");
+    SecureDirectoryStream<Path> challengeHandle = folder(wellKnownHandle, folder);
+    afterFolders.run();
     for (PendingChallenge c : challenges) {
       if (!TOKEN.matcher(c.token()).matches()) {
         throw failure(
@@ -88,7 +110,7 @@ final class Http01Webroot implements ChallengeResponder {
                 + TerminalText.escape(c.describe()) + ", which is not base64url (RFC 8555 section 8.3);"
                 + " it is not used as a file name");
       }
-      tokenFile(folder.resolve(c.token()), c.keyAuthorization().getBytes(StandardCharsets.US_ASCII));
+      tokenFile(challengeHandle, folder.resolve(c.token()), c.keyAuthorization().getBytes(StandardCharsets.US_ASCII));
     }
   }
 
@@ -114,19 +136,39 @@ final class Http01Webroot implements ChallengeResponder {
     return root;
   }
 
-  /** A folder of the path to the token: there, or made now; never a link. */
-  private void folder(Path folder) throws AcmeFailure {
+  /** The webroot, held open: the folders in it are opened relative to it. */
+  private SecureDirectoryStream<Path> open(Path root) throws AcmeFailure {
+    try {
+      DirectoryStream<Path> stream = Files.newDirectoryStream(root);
+      if (!(stream instanceof SecureDirectoryStream<Path> handle)) {
+        stream.close();
+        throw failure(setting() + " is on a file system that cannot hold a folder open (openat);"
+            + " give a folder on a local file system");
+      }
+      handles.add(0, handle);
+      return handle;
+    } catch (IOException e) {
+      throw failure("cannot read " + shown(root) + ": " + FileReasons.of(e));
+    }
+  }
+
+  /**
+   * A folder of the path to the token, opened in the folder held before it: there, or made now;
+   * never a link. Java cannot make a folder relative to one held open (mkdirat), so a missing one
+   * is made through its path; what is opened then is what the folder held has under that name.
+   */
+  private SecureDirectoryStream<Path> folder(SecureDirectoryStream<Path> parent, Path folder) throws AcmeFailure {
+    Path name = folder.getFileName();
+    boolean made;
     try {
       Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(FOLDER));
-      setMode(folder, FOLDER);
-      folders.add(0, new Made(folder, true, key(folder)));
-      return;
+      made = true;
     } catch (FileAlreadyExistsException e) {
-      // checked below
+      made = false;
     } catch (IOException e) {
       throw failure("cannot make " + shown(folder) + ": " + writeFailure(e));
     }
-    BasicFileAttributes attributes = attributes(folder);
+    BasicFileAttributes attributes = attributes(parent, name, folder);
     if (attributes.isSymbolicLink()) {
       throw failure(shown(folder) + " is a symbolic link; hostpki does not follow links inside the webroot"
           + " (whoever can write there could point it anywhere). Make it a folder, or point "
@@ -136,12 +178,32 @@ final class Http01Webroot implements ChallengeResponder {
       throw failure(shown(folder) + " is " + FileReasons.kindOf(folder, attributes, LinkOption.NOFOLLOW_LINKS)
           + ", not a folder; remove it so that hostpki can make the folder");
     }
+    SecureDirectoryStream<Path> handle;
+    try {
+      handle = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw failure(shown(folder) + " was replaced while hostpki opened it (" + FileReasons.cause(e)
+          + "); nothing was written there");
+    }
+    handles.add(0, handle);
+    try {
+      BasicFileAttributes opened = handle.getFileAttributeView(BasicFileAttributeView.class).readAttributes();
+      if (made && keyOf(opened, folder).equals(keyOf(attributes, folder))) {
+        handle.getFileAttributeView(PosixFileAttributeView.class).setPermissions(FOLDER);
+        folders.add(0, new Made(parent, name, folder, true, keyOf(opened, folder)));
+      }
+    } catch (IOException e) {
+      throw failure("cannot make " + shown(folder) + ": " + writeFailure(e));
+    }
+    return handle;
   }
 
-  private void tokenFile(Path file, byte[] content) throws AcmeFailure {
-    try (FileChannel channel = FileChannel.open(file, CREATE_NEW, PosixFilePermissions.asFileAttribute(PUBLIC))) {
-      files.add(new Made(file, false, key(file)));
-      setMode(file, PUBLIC);
+  private void tokenFile(SecureDirectoryStream<Path> folder, Path file, byte[] content) throws AcmeFailure {
+    Path name = file.getFileName();
+    try (SeekableByteChannel channel =
+        folder.newByteChannel(name, CREATE_NEW, PosixFilePermissions.asFileAttribute(PUBLIC))) {
+      files.add(new Made(folder, name, file, false, keyOf(attributes(folder, name, file), file)));
+      folder.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(PUBLIC);
       ByteBuffer buffer = ByteBuffer.wrap(content);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -152,9 +214,10 @@ final class Http01Webroot implements ChallengeResponder {
     } catch (IOException e) {
       throw failure("cannot write the http-01 token file " + shown(file) + ": " + writeFailure(e));
     }
-    BasicFileAttributes attributes = attributes(file);
-    if (attributes.isRegularFile() && sameContent(file, content)) {
-      files.add(new Made(file, false, keyOf(attributes, file))); // a killed order's: same token, same answer
+    BasicFileAttributes attributes = attributes(folder, name, file);
+    if (attributes.isRegularFile() && sameContent(folder, name, content)) {
+      // a killed order's: same token, same answer
+      files.add(new Made(folder, name, file, false, keyOf(attributes, file)));
       return;
     }
     throw failure(
@@ -163,8 +226,8 @@ final class Http01Webroot implements ChallengeResponder {
             + " Remove it, then try again");
   }
 
-  private static boolean sameContent(Path file, byte[] content) {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+  private static boolean sameContent(SecureDirectoryStream<Path> folder, Path name, byte[] content) {
+    try (SeekableByteChannel channel = folder.newByteChannel(name, READ)) {
       if (channel.size() != content.length) {
         return false;
       }
@@ -185,24 +248,36 @@ final class Http01Webroot implements ChallengeResponder {
     all.addAll(folders);
     for (Made made : all) {
       try {
-        BasicFileAttributes now = Files.readAttributes(made.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!made.fileKey().equals(keyOf(now, made.path()))
+        BasicFileAttributes now =
+            made.in().getFileAttributeView(made.name(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes();
+        if (!made.fileKey().equals(keyOf(now, made.shown()))
             || (made.folder() ? !now.isDirectory() : !now.isRegularFile())) {
-          warnings.add(shown(made.path()) + " was replaced while the order ran; hostpki left it as it is");
+          warnings.add(shown(made.shown()) + " was replaced while the order ran; hostpki left it as it is");
+        } else if (made.folder()) {
+          made.in().deleteDirectory(made.name());
         } else {
-          Files.delete(made.path());
+          made.in().deleteFile(made.name());
         }
       } catch (NoSuchFileException e) {
         // gone already
       } catch (DirectoryNotEmptyException e) {
         // someone put files there too: theirs
       } catch (IOException e) {
-        warnings.add("could not remove " + shown(made.path()) + " after the order: " + FileReasons.cause(e)
+        warnings.add("could not remove " + shown(made.shown()) + " after the order: " + FileReasons.cause(e)
             + "; remove it by hand");
       }
     }
     files.clear();
     folders.clear();
+    for (SecureDirectoryStream<Path> handle : handles) {
+      try {
+        handle.close();
+      } catch (IOException e) {
+        // a folder read only: nothing to lose
+      }
+    }
+    handles.clear();
     return warnings;
   }
 
@@ -220,28 +295,19 @@ final class Http01Webroot implements ChallengeResponder {
     return cause + "; hostpki must be able to write into the webroot while an order runs" + hint;
   }
 
-  private static Object key(Path path) throws IOException {
-    return keyOf(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS), path);
-  }
-
   private static Object keyOf(BasicFileAttributes attributes, Path path) {
     Object key = attributes.fileKey();
     return key != null ? key : path; // a file system without inodes: the name is all there is
   }
 
-  private static BasicFileAttributes attributes(Path path) throws AcmeFailure {
+  /** What {@code name} in the folder held is, without following a link. */
+  private static BasicFileAttributes attributes(SecureDirectoryStream<Path> folder, Path name, Path shown)
+      throws AcmeFailure {
     try {
-      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes();
     } catch (IOException e) {
-      throw failure("cannot read " + shown(path) + ": " + FileReasons.of(e));
-    }
-  }
-
-  /** The exact mode, whatever the umask; on the file itself, never through a link. */
-  private static void setMode(Path path, Set<PosixFilePermission> mode) throws IOException {
-    PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    if (view != null) {
-      view.setPermissions(mode);
+      throw failure("cannot read " + shown(shown) + ": " + FileReasons.of(e));
     }
   }
 

@@ -56,7 +56,7 @@ public final class TrustInputs {
       InstallEntryNames.MAX_LENGTH - InstallEntryNames.trusted("").length() - InstallEntryNames.MAX_TAG_LENGTH - 1;
 
   /** File name endings read from trust directories. */
-  public static final List<String> EXTENSIONS = List.of(".pem", ".crt", ".cer");
+  public static final List<String> EXTENSIONS = TrustSpec.FILE_ENDINGS;
 
   /**
    * The declared certificates and, with {@code trust.includeSystemRoots}, the system's public
@@ -229,8 +229,7 @@ public final class TrustInputs {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path p : stream) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (EXTENSIONS.stream().anyMatch(n::endsWith) && !n.startsWith(".")) {
+        if (TrustSpec.isTrustFileName(p.getFileName().toString())) {
           files.add(p);
         }
       }

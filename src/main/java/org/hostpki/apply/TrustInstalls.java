@@ -82,7 +82,8 @@ final class TrustInstalls {
    * @throws HostpkiException when a target cannot be read (an NSS database that is locked or
    *     damaged, a Java trust store whose password is wrong) or the record is not one
    */
-  static TrustInstalls observe(DesiredState desired, TrustHost host, Secrets secrets) {
+  static TrustInstalls observe(DesiredState desired, TrustHost live, Secrets secrets) {
+    TrustHost host = live.withholding(desired.secretVariables());
     Path store = desired.store().path();
     InstallRecord record = InstallRecordFile.read(store);
     Optional<InstallSpec> spec = desired.trust().install();

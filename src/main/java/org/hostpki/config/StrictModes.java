@@ -1,8 +1,11 @@
 package org.hostpki.config;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -13,8 +16,12 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.GroupMembers;
+import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.InstallSpec;
 import org.hostpki.model.TerminalText;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.model.TrustedCertificateSource;
 
 /**
  * Who could have written a file that makes hostpki run programs, checked as sshd's StrictModes
@@ -69,17 +76,72 @@ public final class StrictModes {
               "have hostpki hand them the server's key or trust their CA",
               desired.source())
           .ifPresent(problems::add);
-      return problems;
+    } else {
+      problem(desired.source(), desired.source() + " declares programs to run (hooks)")
+          .ifPresent(problems::add);
+      for (String program : new LinkedHashSet<>(desired.programs().stream().map(c -> c.get(0)).toList())) {
+        if (program.startsWith("/")) {
+          problem(desired.source().getFileSystem().getPath(program), programWhat(program))
+              .ifPresent(problems::add);
+        }
+      }
     }
-    problem(desired.source(), desired.source() + " declares programs to run (hooks)")
-        .ifPresent(problems::add);
-    for (String program : new LinkedHashSet<>(desired.programs().stream().map(c -> c.get(0)).toList())) {
-      if (program.startsWith("/")) {
-        problem(desired.source().getFileSystem().getPath(program), programWhat(program))
+    problems.addAll(trustProblems(desired));
+    return problems;
+  }
+
+  /**
+   * What is wrong with the files that decide what is trusted, held to the desired state's own rule:
+   * whoever may change a trusted certificate's file, a trust directory or a file in it, or a folder
+   * above them, has their CA trusted — in the store's trust bundle, and with {@code trust.install}
+   * by this host's system, Java or NSS — as surely as by writing it into the desired state; and
+   * whoever may change {@code server.acme.caBundle} decides which server hostpki takes for its
+   * ACME CA.
+   */
+  private List<String> trustProblems(DesiredState desired) {
+    List<String> problems = new ArrayList<>();
+    boolean installed = desired.trust().install().filter(InstallSpec::namesTargets).isPresent();
+    String harm = "have hostpki trust their CA" + (installed ? " on this host" : "");
+    for (TrustedCertificateSource source : desired.trust().certificates()) {
+      if (source.content() instanceof TrustedCertificateSource.Content.FromFile file) {
+        problem(file.file(), "trusted certificate file " + file.file() + " decides what is trusted", harm, file.file())
             .ifPresent(problems::add);
       }
     }
+    for (Path directory : desired.trust().directories()) {
+      String what = "trust directory " + directory + " decides what is trusted";
+      Optional<String> problem = problem(directory, what, harm, directory, true);
+      if (problem.isEmpty()) {
+        problem = entryProblem(directory, what, harm);
+      }
+      problem.ifPresent(problems::add);
+    }
+    desired.server().acme().flatMap(AcmeSpec::caBundle).flatMap(bundle -> problem(
+            bundle, "server.acme.caBundle " + bundle + " decides which server is the ACME CA",
+            "have hostpki take their server for the CA", bundle))
+        .ifPresent(problems::add);
     return problems;
+  }
+
+  /** The first file of a trust directory's that is read and that another user could change. */
+  private Optional<String> entryProblem(Path directory, String what, String harm) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        if (!TrustSpec.isTrustFileName(entry.getFileName().toString()) || !Files.isRegularFile(entry)) {
+          continue;
+        }
+        Path real = entry.toRealPath();
+        Optional<String> problem = check(real, what, real, harm, entry, false);
+        if (problem.isPresent()) {
+          return problem.map(p -> p.replace(", but it ", ", but its file " + entry + " "));
+        }
+      }
+      return Optional.empty();
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return Optional.empty(); // whoever reads it reports that
+    } catch (IOException e) {
+      return Optional.of(what + ", but who may write the files in it cannot be checked: " + e);
+    }
   }
 
   /** How {@link #problem} messages about a hook program begin. */
@@ -104,24 +166,43 @@ public final class StrictModes {
    * only root or this user can change them.
    */
   public Optional<String> storeProblem(Path store) {
+    String what = "store " + store + " keeps keys";
+    String harm = "have hostpki write keys and a new CA wherever that leads";
+    if (store.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      try {
+        Optional<String> planted = plantedLink(store, what, harm);
+        if (planted.isPresent()) {
+          return planted;
+        }
+      } catch (IOException e) {
+        return Optional.of(what + ", but who may change the way to it cannot be checked: " + e);
+      }
+    }
     Path folder = store.toAbsolutePath().normalize().getParent();
     while (folder != null && !Files.isDirectory(folder)) {
       folder = folder.getParent();
     }
     return folder == null
         ? Optional.empty()
-        : problem(
-            folder, "store " + store + " keeps keys", "have hostpki write keys and a new CA wherever that leads", store);
+        : problem(folder, what, harm, store);
   }
 
   /** @param moved what the fix may move instead: the hook program, the store */
   private Optional<String> problem(Path file, String what, String harm, Path moved) {
+    return problem(file, what, harm, moved, false);
+  }
+
+  private Optional<String> problem(Path file, String what, String harm, Path moved, boolean folderItself) {
     if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return Optional.empty();
     }
     try {
+      Optional<String> planted = plantedLink(file, what, harm);
+      if (planted.isPresent()) {
+        return planted;
+      }
       Path real = file.toRealPath();
-      Optional<String> fileProblem = check(real, what, file, harm, moved);
+      Optional<String> fileProblem = check(real, what, file, harm, moved, folderItself);
       if (fileProblem.isPresent()) {
         return fileProblem;
       }
@@ -133,7 +214,7 @@ public final class StrictModes {
         folders.add(p);
       }
       for (Path folder : folders) {
-        Optional<String> folderProblem = check(folder, what, file, harm, moved);
+        Optional<String> folderProblem = check(folder, what, file, harm, moved, false);
         if (folderProblem.isPresent()) {
           return folderProblem;
         }
@@ -146,17 +227,20 @@ public final class StrictModes {
     }
   }
 
-  private Optional<String> check(Path path, String what, Path file, String harm, Path moved) throws IOException {
+  /** @param folderItself whether {@code file} is a folder checked for what it holds (a trust directory) */
+  private Optional<String> check(Path path, String what, Path file, String harm, Path moved, boolean folderItself)
+      throws IOException {
     PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
     boolean folder = a.isDirectory();
-    String name = folder ? "its folder " + path : path.equals(file) ? "it" : path.toString();
+    boolean itself = path.equals(file) && (!folder || folderItself);
+    String name = itself ? "it" : folder ? "its folder " + path : path.toString();
     String owner = a.owner().getName();
     if (!FileOwners.isUserOrRoot(path, a.owner(), userName)) {
       return Optional.of(
           what + ", but " + name + " is owned by " + owner + ", not by " + userName
               + (userName.equals(ROOT) ? "" : " or root") + ": " + owner + " could " + harm
               + ". Fix it: chown " + userName + " " + path
-              + (folder ? " (or move " + moved.getFileName() + " to a folder of " + userName + "'s)" : ""));
+              + (folder && !itself ? " (or move " + moved.getFileName() + " to a folder of " + userName + "'s)" : ""));
     }
     Set<PosixFilePermission> mode = a.permissions();
     Optional<String> who;
@@ -171,8 +255,38 @@ public final class StrictModes {
     if (who.isPresent() && !(folder && sticky(path))) {
       return Optional.of(
           what + ", but " + name + " has mode " + octal(mode) + ": " + who.get()
-              + " can " + (folder ? "put another file in its place" : "change it")
+              + " can " + (folder && itself ? "add files to it"
+                  : folder ? "put another file in its place" : "change it")
               + " and " + harm + ". Fix it: chmod go-w " + path);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A symbolic link on the way to {@code file} that another user made in a sticky folder every
+   * user may write ({@code /tmp}): its owner may remove it and make another, pointing anywhere, so
+   * checking where it leads now proves nothing. The kernel refuses to follow such a link under
+   * {@code fs.protected_symlinks}, which is not set everywhere (nor in every container); a store
+   * named {@code /tmp/pki} that {@code nobody} made a link to another store had root write a new
+   * CA and key into that one.
+   */
+  private Optional<String> plantedLink(Path file, String what, String harm) throws IOException {
+    for (Path p = file.toAbsolutePath().normalize(); p.getParent() != null; p = p.getParent()) {
+      PosixFileAttributes a;
+      try {
+        a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        continue;
+      }
+      if (a.isSymbolicLink()
+          && sticky(p.getParent())
+          && !FileOwners.isUserOrRoot(p, a.owner(), userName, LinkOption.NOFOLLOW_LINKS)) {
+        String owner = a.owner().getName();
+        return Optional.of(
+            what + ", but " + p + " is a symbolic link that " + owner + " made in the sticky folder "
+                + p.getParent() + ": " + owner + " may point it anywhere and " + harm
+                + ". Fix it: remove the link and name what it should lead to itself");
+      }
     }
     return Optional.empty();
   }

@@ -37,13 +37,31 @@ public final class ToolRunner {
 
   private final List<Path> searchPath;
   private final Duration timeout;
+  /** Variables left out of the tools' environment: those secrets are read from. */
+  private final Set<String> withheld;
 
   /**
    * @param searchPath the directories searched for a tool, in order
    */
   public ToolRunner(List<Path> searchPath, Duration timeout) {
+    this(searchPath, timeout, Set.of());
+  }
+
+  private ToolRunner(List<Path> searchPath, Duration timeout, Set<String> withheld) {
     this.searchPath = List.copyOf(searchPath);
     this.timeout = timeout;
+    this.withheld = Set.copyOf(withheld);
+  }
+
+  /**
+   * This runner, its tools started without these environment variables: the store password's and
+   * the other secrets' (hooks never see them either). {@code update-ca-certificates} runs every
+   * script of {@code /etc/ca-certificates/update.d}, and none of them needs a secret.
+   */
+  public ToolRunner withholding(java.util.Collection<String> variables) {
+    Set<String> all = new LinkedHashSet<>(withheld);
+    all.addAll(variables);
+    return new ToolRunner(searchPath, timeout, all);
   }
 
   /** The process's PATH, then the usual system directories. */
@@ -113,6 +131,7 @@ public final class ToolRunner {
       // Messages in one language, the one this code and its users' searches know.
       builder.environment().put("LC_ALL", "C");
       builder.environment().remove("LANGUAGE");
+      builder.environment().keySet().removeAll(withheld);
       Process process = builder.start();
       try {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

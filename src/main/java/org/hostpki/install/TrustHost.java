@@ -19,6 +19,11 @@ public record TrustHost(Path root, Path javaHome, ToolRunner tools) {
     Objects.requireNonNull(tools, "tools");
   }
 
+  /** This host, its tools started without these environment variables ({@link ToolRunner#withholding}). */
+  public TrustHost withholding(java.util.Collection<String> variables) {
+    return new TrustHost(root, javaHome, tools.withholding(variables));
+  }
+
   /** This host, as the process sees it. */
   public static TrustHost live(Map<String, String> environment) {
     return new TrustHost(Path.of("/"), Path.of(System.getProperty("java.home")), ToolRunner.system(environment));

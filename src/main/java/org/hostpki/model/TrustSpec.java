@@ -54,6 +54,15 @@ public record TrustSpec(
         Map.of());
   }
 
+  /** File name endings read from trust directories (names starting with a dot are left out). */
+  public static final List<String> FILE_ENDINGS = List.of(".pem", ".crt", ".cer");
+
+  /** Whether a file of a trust directory is read, by its name. */
+  public static boolean isTrustFileName(String name) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    return FILE_ENDINGS.stream().anyMatch(lower::endsWith) && !lower.startsWith(".");
+  }
+
   public static TrustSpec defaults() {
     return new TrustSpec(true, false, List.of(), List.of());
   }

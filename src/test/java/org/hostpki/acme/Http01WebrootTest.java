@@ -90,6 +90,32 @@ class Http01WebrootTest {
   }
 
   @Test
+  void testPresent_aFolderSwappedForALinkAfterTheCheckSendsNoTokenFileWhereTheLinkPoints() throws Exception {
+    // The web server's user, who may write the webroot, renames acme-challenge away and puts a
+    // link to /etc/sudoers.d in its place between hostpki's check and its write.
+    Path webroot = webroot();
+    Path elsewhere = Files.createDirectory(dir.resolve("sudoers.d"));
+    Path moved = webroot.resolve("moved");
+    Http01Webroot responder = new Http01Webroot(webroot, () -> {
+      try {
+        Files.move(challengeFolder(webroot), moved);
+        Files.createSymbolicLink(challengeFolder(webroot), elsewhere);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    responder.present(List.of(PORTAL));
+
+    assertThat(elsewhere).isEmptyDirectory();
+    assertThat(moved.resolve("tok-A_1")).as("made in the folder checked").hasContent("tok-A_1.thumb");
+    assertThat(responder.cleanUp()).singleElement().asString()
+        .contains("acme-challenge was replaced while the order ran");
+    assertThat(moved).isEmptyDirectory();
+    assertThat(Files.isSymbolicLink(challengeFolder(webroot))).as("the link is left as it was").isTrue();
+  }
+
+  @Test
   void testPresent_whatHasTheTokensNameIsRefusedAndLeftAlone() throws Exception {
     Path webroot = webroot();
     Path folder = Files.createDirectories(challengeFolder(webroot));

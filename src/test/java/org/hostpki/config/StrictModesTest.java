@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 import org.hostpki.files.GroupMembers;
+import org.hostpki.model.DesiredState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,5 +68,68 @@ class StrictModesTest {
     assertThat(modes.storeProblem(yaml.resolveSibling("pki")))
         .hasValueSatisfying(p -> assertThat(p).contains(
             "but its folder " + yaml.getParent() + " has mode 0775: its group root (members other than root: bob,"));
+  }
+
+  @Test
+  void aTrustDirectoryOrAFileInItThatAnotherUserMayChangeIsRefusedAsTheDesiredStateIs() throws IOException {
+    // nobody, who owns trusted.d (or a file in it), would have root trust their CA: in the store's
+    // bundle and, with trust.install, on the whole host. The CA file hostpki reads names nobody too.
+    assumeTrue(System.getProperty("user.name").equals("root"), "chown needs root");
+    Path trusted = Files.createDirectory(dir.resolve("trusted.d"));
+    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
+    Path ca = Files.writeString(dir.resolve("acme-ca.pem"), "");
+    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
+        apiVersion: hostpki/v1
+        store: {path: pki}
+        trust: {directories: [trusted.d], install: {system: true}}
+        """).desiredState().orElseThrow();
+    StrictModes modes = StrictModes.forThisProcess();
+    assertThat(modes.problems(desired)).isEmpty();
+    UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+
+    Files.setOwner(trusted, nobody);
+    assertThat(modes.problems(desired)).containsExactly(
+        "trust directory " + trusted + " decides what is trusted, but it is owned by nobody, not by root: nobody"
+            + " could have hostpki trust their CA on this host. Fix it: chown root " + trusted);
+
+    Files.setOwner(trusted, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+    Path theirs = Files.writeString(trusted.resolve("theirs.pem"), "");
+    Files.setOwner(theirs, nobody);
+    assertThat(modes.problems(desired)).singleElement().asString()
+        .contains("but its file " + theirs + " is owned by nobody", "chown root " + theirs);
+
+    Files.delete(theirs);
+    Files.setOwner(ca, nobody);
+    DesiredState acme = new DesiredStateLoader().loadString(yaml, """
+        apiVersion: hostpki/v1
+        store: {path: pki}
+        server:
+          issuer: acme
+          acme: {directory: "https://ca.example.test/dir", caBundle: acme-ca.pem, termsOfServiceAgreed: true}
+        """).desiredState().orElseThrow();
+    assertThat(modes.problems(acme)).singleElement().asString()
+        .startsWith("server.acme.caBundle " + ca + " decides which server is the ACME CA, but it is owned by nobody");
+  }
+
+  @Test
+  void aLinkAnotherUserMadeInAStickyFolderIsRefusedWhereverItLeads() throws IOException {
+    // store: {path: /tmp/pki}: nobody made /tmp/pki a link to another store of root's, and root's
+    // apply wrote a new CA and key there (fs.protected_symlinks is 0 on some hosts).
+    assumeTrue(System.getProperty("user.name").equals("root"), "lchown needs root");
+    Path tmp = Files.createDirectory(dir.resolve("tmp"));
+    Files.setAttribute(tmp, "unix:mode", 01777);
+    Path otherStore = Files.createDirectory(dir.resolve("other-pki"));
+    Path store = Files.createSymbolicLink(tmp.resolve("pki"), otherStore);
+    StrictModes modes = StrictModes.forThisProcess();
+    assertThat(modes.storeProblem(store)).as("root's own link").isEmpty();
+
+    Files.getFileAttributeView(store, java.nio.file.attribute.PosixFileAttributeView.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        .setOwner(dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+    assertThat(modes.storeProblem(store)).hasValue(
+        "store " + store + " keeps keys, but " + store + " is a symbolic link that nobody made in the sticky"
+            + " folder " + tmp + ": nobody may point it anywhere and have hostpki write keys and a new CA wherever"
+            + " that leads. Fix it: remove the link and name what it should lead to itself");
   }
 }
