@@ -70,11 +70,8 @@ chmod 755 hook.sh
 write_state() { # $1: the extra DNS name (toggled by the churn)
   cat >host.yaml.new <<EOF
 apiVersion: hostpki/v1
-store:
-  path: pki
-  password: {file: password}
-host:
-  detect: true
+store: {path: pki, password: {file: password}}
+host: {detect: true}
 server:
   issuer: internal
   includeHostIdentity: true
