@@ -498,4 +498,24 @@ class LauncherFirstBuildTest {
       assertThat(launch("--version").stdout()).as(c.getKey()).isEqualTo(c.getValue() + "\n");
     }
   }
+  /**
+   * Found in the watch endurance trial (bench/watch-endurance.sh): an idle watch held ~190 MB
+   * resident for ~15 MB of live heap, Java's initial heap (1/64 of memory) touched by its young
+   * collections; from -Xms16m it held ~75 MB. Only watch starts small (a one-off run would collect
+   * more often as its heap grows), and HOSTPKI_JAVA_OPTS, after it, still decides.
+   */
+  @Test
+  void testWatch_startsWithASmallHeapThatHostpkiJavaOptsOverrides() throws Exception {
+    maven(true);
+
+    ProcessResult watch = launch("--no-color", "watch", "-f", "plan");
+    ProcessResult plan = launch("plan", "-f", "watch");
+    env = new java.util.HashMap<>(env);
+    env.put("HOSTPKI_JAVA_OPTS", "-Xms64m");
+    ProcessResult own = launch("watch");
+
+    assertThat(watch.stdout()).as(watch.toString()).contains(" -Xms16m ").endsWith(" --no-color watch -f plan\n");
+    assertThat(plan.stdout()).as(plan.toString()).doesNotContain("-Xms");
+    assertThat(own.stdout()).as(own.toString()).containsSubsequence(" -Xms16m ", " -Xms64m ", " watch\n");
+  }
 }
