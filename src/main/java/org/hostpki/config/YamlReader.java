@@ -34,13 +34,23 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * <p>Refused with a problem at the place: syntax errors, a second document, aliases ({@code
  * *name}: a desired-state file has no use for them, and refusing them outright rules out alias
  * bombs whatever their shape; anchors alone are harmless and allowed), nesting deeper than {@value
- * #MAX_DEPTH} levels, duplicate keys, merge keys ({@code <<}: they copy keys in unseen, past the
+ * #MAX_DEPTH} levels, more than {@value #MAX_VALUES} values, duplicate keys, merge keys ({@code <<}: they copy keys in unseen, past the
  * duplicate-key check), keys that are not plain scalars, explicit tags other than the core
  * schema's, and a core tag on text that is not of its type ({@code !!int abc}, {@code !!bool yes}).
  */
 final class YamlReader {
   /** A desired state nests five levels at most; 64 leaves room and stops pathological input. */
   static final int MAX_DEPTH = 64;
+
+  /**
+   * A desired state holds a few hundred values (keys, texts, lists and mappings); with its lists at
+   * their longest (1000 names, a thousand trusted certificates) a few ten thousand at most. More
+   * are refused as they are read: 1 MiB of {@code [1,1,1,...]} is half a million values, each an
+   * error of the schema, which took a validate in CI half a minute and more than 256 MiB of heap;
+   * the costliest file within this limit ({@code [{}, {}, ...]} as trust.certificates, five schema
+   * errors each) is checked within 64 MiB of heap in about a second.
+   */
+  static final int MAX_VALUES = 20_000;
 
   private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL);
   /** The types of YAML's tag repository (yaml.org/type), named by {@code !!}: no one's secret. */
@@ -274,6 +284,7 @@ final class YamlReader {
   private static final class GuardedParser implements Parser {
     private final Parser parser;
     private int depth;
+    private int values;
 
     GuardedParser(Parser parser) {
       this.parser = parser;
@@ -310,6 +321,10 @@ final class YamlReader {
             throw new Refused(
                 event, "the YAML nests deeper than " + MAX_DEPTH + " levels; a desired state needs at most 5");
           }
+          countValue(event);
+          break;
+        case Scalar:
+          countValue(event);
           break;
         case MappingEnd:
         case SequenceEnd:
@@ -319,6 +334,15 @@ final class YamlReader {
           break;
       }
       return event;
+    }
+
+    private void countValue(Event event) {
+      if (++values > MAX_VALUES) {
+        throw new Refused(
+            event,
+            "the YAML holds more than " + MAX_VALUES + " values (keys, texts, lists and mappings);"
+                + " a desired state holds a few hundred: is this the desired-state file?");
+      }
     }
   }
 }
