@@ -76,6 +76,10 @@ final class FileText {
     } else if (startsWith(bytes, 0xFE, 0xFF) || startsWith(bytes, 0xFF, 0xFE)) {
       problems.fileError("the file is UTF-16 text; save it as UTF-8");
       return Optional.empty();
+    } else if (looksLikeUtf32(bytes)) {
+      problems.fileError(
+          "the file is UTF-32 text (without a byte order mark), not UTF-8; save it as UTF-8");
+      return Optional.empty();
     } else if (looksLikeUtf16(bytes)) {
       problems.fileError(
           "the file is UTF-16 text (without a byte order mark), not UTF-8; save it as UTF-8");
@@ -171,6 +175,25 @@ final class FileText {
     for (int i = 0; i < length; i += 2) {
       littleEndian &= bytes[i] != 0 && bytes[i + 1] == 0;
       bigEndian &= bytes[i] == 0 && bytes[i + 1] != 0;
+    }
+    return littleEndian || bigEndian;
+  }
+
+  /**
+   * ASCII text in UTF-32 without a byte order mark (iconv -t UTF-32LE, PowerShell's "utf32"): each
+   * of its first characters one byte that is not zero and three that are. It was "binary data".
+   */
+  private static boolean looksLikeUtf32(byte[] bytes) {
+    int length = Math.min(bytes.length, 128) & ~3;
+    if (length < 8) {
+      return false;
+    }
+    boolean littleEndian = true;
+    boolean bigEndian = true;
+    for (int i = 0; i < length; i += 4) {
+      boolean middleZero = bytes[i + 1] == 0 && bytes[i + 2] == 0;
+      littleEndian &= middleZero && bytes[i] != 0 && bytes[i + 3] == 0;
+      bigEndian &= middleZero && bytes[i] == 0 && bytes[i + 3] != 0;
     }
     return littleEndian || bigEndian;
   }
