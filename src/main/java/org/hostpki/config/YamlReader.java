@@ -3,6 +3,7 @@ package org.hostpki.config;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -141,6 +142,7 @@ final class YamlReader {
         continue;
       }
       String key = keyNode.getValue();
+      checkSurrogates(key, "a key in " + displayName(path), keyAt);
       YamlNode.Entry earlier = entries.get(key);
       if (earlier != null) {
         problems.error(
@@ -161,6 +163,7 @@ final class YamlReader {
   }
 
   private YamlNode scalar(ScalarNode node, String path, Position at) {
+    checkSurrogates(node.getValue(), path.isEmpty() ? "the text" : path, at);
     Tag tag = node.getTag();
     YamlNode.Scalar.Kind kind;
     if (tag.equals(Tag.INT)) {
@@ -195,6 +198,30 @@ final class YamlReader {
       kind = YamlNode.Scalar.Kind.STRING;
     }
     return new YamlNode.Scalar(path, at, kind, node.getValue());
+  }
+
+  /**
+   * Refuses half a surrogate pair, which a double-quoted text can hold by an escape ({@code
+   * "\\uD800"}) and no UTF-8 file can: it is no character. Passed on, it became '?' in a path and
+   * stopped apply with an internal error in a certificate's subject, after validate and plan had
+   * said nothing.
+   */
+  private void checkSurrogates(String text, String what, Position at) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        problems.error(
+            at,
+            String.format(
+                Locale.ROOT,
+                "%s holds \\u%04X at character %d: half of a UTF-16 surrogate pair, no character;"
+                    + " write the character itself, or its whole code point as one escape (\\U0001F512)",
+                what, (int) c, text.codePointCount(0, i) + 1));
+        return;
+      }
+    }
   }
 
   /** Whether the text reads as the tag's type by itself, as the core schema resolves plain text. */

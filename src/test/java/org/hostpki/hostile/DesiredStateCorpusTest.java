@@ -32,7 +32,7 @@ class DesiredStateCorpusTest {
           "wrong-api-version", "type-number-for-text", "type-list-for-mapping",
           "type-text-for-boolean", "rsa-too-small", "ip-address-invalid", "password-both",
           "duration-unit", "store-path-is-own-folder", "hook-command-as-text",
-          "all-problems-at-once");
+          "all-problems-at-once", "text-half-a-surrogate-pair");
 
   @TempDir static Path templateDir;
   @TempDir Path dir;
