@@ -131,9 +131,36 @@ public final class Secrets {
                 + TerminalText.escape(env.variable())
                 + " is not set or empty; export it before running hostpki, or " + naming.insteadOfEnv());
       }
+      if (naming != PREVIOUS) {
+        refuseControlCharacters(value, at + naming.env() + ": environment variable " + TerminalText.escape(env.variable()), naming);
+      }
       return value.toCharArray();
     }
     return fromFile(((PasswordSource.File) source).path(), at, naming);
+  }
+
+  /**
+   * A line break or another control character in a variable: as in a file, it would silently be
+   * part of the secret, and key stores written with it open with no password anyone types. A
+   * trailing line break is the usual one ({@code echo pw | base64} for a Kubernetes secret). The
+   * old password ({@code store.previousPassword}) is taken as it is: it opens a store written with
+   * such a password, once, to move it to a new one.
+   */
+  private static void refuseControlCharacters(String value, String name, Naming naming) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        String what = c == '\n' && i == value.length() - 1
+            ? " ends with a line break, which would be part of " + naming.holding() + " (echo adds one;"
+                + " printf '%s' and echo -n do not)"
+            : String.format(Locale.ROOT, " holds the control character U+%04X at character %d", (int) c, i + 1);
+        throw new HostpkiException(
+            name + what + "; no one could type " + naming.holding() + ": set it to printable text"
+                + (naming == STORE
+                    ? " (a store written with it opens with it as store.previousPassword, for one apply)"
+                    : ""));
+      }
+    }
   }
 
   /**

@@ -76,7 +76,11 @@ final class FileText {
     } else if (startsWith(bytes, 0xFE, 0xFF) || startsWith(bytes, 0xFF, 0xFE)) {
       problems.fileError("the file is UTF-16 text; save it as UTF-8");
       return Optional.empty();
-    } else if (looksLikeUtf16(bytes)) {
+    } else if (looksLike(bytes, 4)) {
+      problems.fileError(
+          "the file is UTF-32 text (without a byte order mark), not UTF-8; save it as UTF-8");
+      return Optional.empty();
+    } else if (looksLike(bytes, 2)) {
       problems.fileError(
           "the file is UTF-16 text (without a byte order mark), not UTF-8; save it as UTF-8");
       return Optional.empty();
@@ -158,19 +162,25 @@ final class FileText {
   }
 
   /**
-   * ASCII text in UTF-16 without a byte order mark: in its first characters every other byte is
-   * zero, the bytes between are not. Said so, rather than "binary data".
+   * ASCII text in UTF-16 ({@code width} 2) or UTF-32 ({@code width} 4, as iconv -t UTF-32LE and
+   * PowerShell's "utf32" write it) without a byte order mark: each of its first characters is one
+   * byte that is not zero, first (little-endian) or last (big-endian), and bytes that are. Said
+   * so, rather than "binary data".
    */
-  private static boolean looksLikeUtf16(byte[] bytes) {
-    int length = Math.min(bytes.length, 64) & ~1;
-    if (length < 4) {
+  private static boolean looksLike(byte[] bytes, int width) {
+    int length = Math.min(bytes.length, 32 * width) / width * width;
+    if (length < 2 * width) {
       return false;
     }
     boolean littleEndian = true;
     boolean bigEndian = true;
-    for (int i = 0; i < length; i += 2) {
-      littleEndian &= bytes[i] != 0 && bytes[i + 1] == 0;
-      bigEndian &= bytes[i] == 0 && bytes[i + 1] != 0;
+    for (int i = 0; i < length; i += width) {
+      boolean middleZero = true;
+      for (int j = 1; j < width - 1; j++) {
+        middleZero &= bytes[i + j] == 0;
+      }
+      littleEndian &= middleZero && bytes[i] != 0 && bytes[i + width - 1] == 0;
+      bigEndian &= middleZero && bytes[i] == 0 && bytes[i + width - 1] != 0;
     }
     return littleEndian || bigEndian;
   }

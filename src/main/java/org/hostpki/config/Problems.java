@@ -20,6 +20,17 @@ final class Problems {
    */
   static final int MAX_SHOWN = 100;
 
+  /**
+   * The longest message kept whole. Messages quote the values they are about; the longest a
+   * person wrote is some 600 characters, but a value may be as long as the file (a 900 kB
+   * server.issuer made a 900 kB line in a CI log, twice over when the advice repeats it). A longer
+   * one keeps its start (where and what) and its end (the advice), saying how much is left out.
+   */
+  static final int MAX_MESSAGE = 1000;
+
+  private static final int KEPT_HEAD = 600;
+  private static final int KEPT_TAIL = 300;
+
   private final Path file;
   // A set, in the order found: a file with 50,000 unknown keys must not take quadratic time.
   private final Set<Problem> found = new LinkedHashSet<>();
@@ -60,7 +71,7 @@ final class Problems {
   }
 
   private void add(Position at, Severity severity, String message) {
-    Problem problem = new Problem(file, at.line(), at.column(), severity, message);
+    Problem problem = new Problem(file, at.line(), at.column(), severity, bounded(message));
     if (found.size() < MAX_SHOWN || found.contains(problem)) {
       found.add(problem);
     } else if (severity == Severity.ERROR) {
@@ -68,6 +79,20 @@ final class Problems {
     } else {
       moreWarnings++;
     }
+  }
+
+  /** {@code message}, or when it is longer than {@link #MAX_MESSAGE}, its start and its end. */
+  static String bounded(String message) {
+    if (message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    int head = KEPT_HEAD;
+    int tail = message.length() - KEPT_TAIL;
+    // never half a character (a surrogate pair)
+    head -= Character.isLowSurrogate(message.charAt(head)) ? 1 : 0;
+    tail += Character.isLowSurrogate(message.charAt(tail)) ? 1 : 0;
+    return message.substring(0, head) + " [... " + (tail - head) + " characters left out ...] "
+        + message.substring(tail);
   }
 
   /** Errors found past {@link #MAX_SHOWN}, not kept. */

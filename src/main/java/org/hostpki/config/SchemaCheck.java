@@ -85,9 +85,13 @@ final class SchemaCheck {
     SchemaMessages messages = new SchemaMessages(schemaJson, root);
     List<Error> errors = new ArrayList<>(schema.validate(root.toJson(JsonNodeFactory.instance)));
     Set<String> notOneLine = new HashSet<>();
+    Set<String> wrongType = new HashSet<>();
     for (Error error : errors) {
       if (isOneLineError(error)) {
         notOneLine.add(error.getInstanceLocation().toString());
+      }
+      if ("type".equals(error.getKeyword()) && !error.getEvaluationPath().toString().contains("/oneOf/")) {
+        wrongType.add(error.getInstanceLocation().toString());
       }
     }
     for (Error error : errors) {
@@ -103,6 +107,11 @@ final class SchemaCheck {
       if ("pattern".equals(error.getKeyword())
           && !isOneLineError(error)
           && notOneLine.contains(error.getInstanceLocation().toString())) {
+        continue;
+      }
+      // A value of the wrong type (1.5 as an RSA size) fails its bounds too (at least 2048, a
+      // multiple of 8); its type is what is wrong.
+      if (!"type".equals(error.getKeyword()) && wrongType.contains(error.getInstanceLocation().toString())) {
         continue;
       }
       // A value that is not a mapping fails "one of these keys" too; its type is what is wrong.

@@ -236,7 +236,7 @@ final class SchemaMessages {
     }
     if ((location.startsWith("/$defs/duration") || location.startsWith("/$defs/renewBefore"))
         && node instanceof YamlNode.Scalar s
-        && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
+        && s.kind() == YamlNode.Scalar.Kind.INTEGER && s.text().matches("[0-9]+")) {
       return message + "; did you mean " + s.text() + "d?";
     }
     if (location.startsWith("/properties/renewal/properties/jitter") && node instanceof YamlNode.Scalar) {

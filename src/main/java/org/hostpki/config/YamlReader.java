@@ -3,6 +3,7 @@ package org.hostpki.config;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,13 +35,23 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * <p>Refused with a problem at the place: syntax errors, a second document, aliases ({@code
  * *name}: a desired-state file has no use for them, and refusing them outright rules out alias
  * bombs whatever their shape; anchors alone are harmless and allowed), nesting deeper than {@value
- * #MAX_DEPTH} levels, duplicate keys, merge keys ({@code <<}: they copy keys in unseen, past the
+ * #MAX_DEPTH} levels, more than {@value #MAX_VALUES} values, duplicate keys, merge keys ({@code <<}: they copy keys in unseen, past the
  * duplicate-key check), keys that are not plain scalars, explicit tags other than the core
  * schema's, and a core tag on text that is not of its type ({@code !!int abc}, {@code !!bool yes}).
  */
 final class YamlReader {
   /** A desired state nests five levels at most; 64 leaves room and stops pathological input. */
   static final int MAX_DEPTH = 64;
+
+  /**
+   * A desired state holds a few hundred values (keys, texts, lists and mappings); with its lists at
+   * their longest (1000 names, a thousand trusted certificates) a few ten thousand at most. More
+   * are refused as they are read: 1 MiB of {@code [1,1,1,...]} is half a million values, each an
+   * error of the schema, which took a validate in CI half a minute and more than 256 MiB of heap;
+   * the costliest file within this limit ({@code [{}, {}, ...]} as trust.certificates, five schema
+   * errors each) is checked within 64 MiB of heap in about a second.
+   */
+  static final int MAX_VALUES = 20_000;
 
   private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL);
   /** The types of YAML's tag repository (yaml.org/type), named by {@code !!}: no one's secret. */
@@ -131,6 +142,7 @@ final class YamlReader {
         continue;
       }
       String key = keyNode.getValue();
+      checkSurrogates(key, "a key in " + displayName(path), keyAt);
       YamlNode.Entry earlier = entries.get(key);
       if (earlier != null) {
         problems.error(
@@ -151,6 +163,7 @@ final class YamlReader {
   }
 
   private YamlNode scalar(ScalarNode node, String path, Position at) {
+    checkSurrogates(node.getValue(), path.isEmpty() ? "the text" : path, at);
     Tag tag = node.getTag();
     YamlNode.Scalar.Kind kind;
     if (tag.equals(Tag.INT)) {
@@ -185,6 +198,30 @@ final class YamlReader {
       kind = YamlNode.Scalar.Kind.STRING;
     }
     return new YamlNode.Scalar(path, at, kind, node.getValue());
+  }
+
+  /**
+   * Refuses half a surrogate pair, which a double-quoted text can hold by an escape ({@code
+   * "\\uD800"}) and no UTF-8 file can: it is no character. Passed on, it became '?' in a path and
+   * stopped apply with an internal error in a certificate's subject, after validate and plan had
+   * said nothing.
+   */
+  private void checkSurrogates(String text, String what, Position at) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        problems.error(
+            at,
+            String.format(
+                Locale.ROOT,
+                "%s holds \\u%04X at character %d: half of a UTF-16 surrogate pair, no character;"
+                    + " write the character itself, or its whole code point as one escape (\\U0001F512)",
+                what, (int) c, text.codePointCount(0, i) + 1));
+        return;
+      }
+    }
   }
 
   /** Whether the text reads as the tag's type by itself, as the core schema resolves plain text. */
@@ -274,6 +311,7 @@ final class YamlReader {
   private static final class GuardedParser implements Parser {
     private final Parser parser;
     private int depth;
+    private int values;
 
     GuardedParser(Parser parser) {
       this.parser = parser;
@@ -310,6 +348,10 @@ final class YamlReader {
             throw new Refused(
                 event, "the YAML nests deeper than " + MAX_DEPTH + " levels; a desired state needs at most 5");
           }
+          countValue(event);
+          break;
+        case Scalar:
+          countValue(event);
           break;
         case MappingEnd:
         case SequenceEnd:
@@ -319,6 +361,15 @@ final class YamlReader {
           break;
       }
       return event;
+    }
+
+    private void countValue(Event event) {
+      if (++values > MAX_VALUES) {
+        throw new Refused(
+            event,
+            "the YAML holds more than " + MAX_VALUES + " values (keys, texts, lists and mappings);"
+                + " a desired state holds a few hundred: is this the desired-state file?");
+      }
     }
   }
 }

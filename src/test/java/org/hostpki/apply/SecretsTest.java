@@ -66,6 +66,33 @@ class SecretsTest {
             + " could type the password: write it as printable text");
   }
 
+  /**
+   * Found by the hostile-input trial: a variable ending with a line break (a Kubernetes secret made
+   * with {@code echo pw | base64}) silently became part of the password: apply wrote server.p12
+   * under "pw\n", which {@code openssl pkcs12 -passin file:...} and every person typing it fail to
+   * open, and said only that the password is not printable ASCII. The file's rule holds for a
+   * variable too; the old password is taken as it is, to move such a store to a new one.
+   */
+  @Test
+  void testPasswordVariable_aLineBreakOrAControlCharacterIsRefusedButNotInTheOldPassword() {
+    Secrets secrets = new Secrets(Map.of("PW", "secret\n", "ESC", "se\u001bcret", "TAB", "se\tcret"), "root");
+
+    assertThatThrownBy(() -> secrets.password(Optional.of(new PasswordSource.Env("PW"))))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage("store.password: environment variable PW ends with a line break, which would be part of"
+            + " the password (echo adds one; printf '%s' and echo -n do not); no one could type the password:"
+            + " set it to printable text (a store written with it opens with it as store.previousPassword,"
+            + " for one apply)");
+    assertThatThrownBy(() -> secrets.javaPassword(Optional.of(new PasswordSource.Env("ESC"))))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessage("trust.install.javaPassword: environment variable ESC holds the control character U+001B at"
+            + " character 3; no one could type the password: set it to printable text");
+    assertThat(secrets.password(Optional.of(new PasswordSource.Env("TAB"))))
+        .hasValueSatisfying(p -> assertThat(new String(p)).isEqualTo("se\tcret"));
+    assertThat(secrets.previousPassword(Optional.of(new PasswordSource.Env("PW"))))
+        .hasValueSatisfying(p -> assertThat(new String(p)).isEqualTo("secret\n"));
+  }
+
   /** umask 002 with user private groups: a password file its owner's group may write is still private. */
   @Test
   void testPasswordFile_writableByAGroupOfTheOwnerAloneIsRead() throws Exception {

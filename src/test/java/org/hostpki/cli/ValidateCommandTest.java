@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.hostpki.json.OutputSchemas;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +18,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.Jvm;
+import org.hostpki.testkit.ProcessResult;
 
 class ValidateCommandTest {
   private static final String VALID = "apiVersion: hostpki/v1\nstore:\n  path: pki\n";
@@ -203,5 +208,31 @@ class ValidateCommandTest {
     run("validate", "--output", "github", "a,b:c%.yaml");
 
     assertThat(out.toString()).startsWith("::error file=a%2Cb%3Ac%25.yaml,line=1,col=13::apiVersion must be");
+  }
+  /**
+   * validate runs on untrusted pull requests in CI: its cost is bounded by the file's limits (1
+   * MiB, 20,000 values). The costliest file within them, [{}, {}, ...] as trust.certificates (five
+   * schema errors for each value), is checked in a JVM with 64 MiB of heap; before the value
+   * limit, 1 MiB of [1,1,1,...] ran out of memory with 256 MiB.
+   */
+  @Test
+  void testValidate_theCostliestFileWithinTheLimitsIsCheckedIn64MiB() throws Exception {
+    StringBuilder yaml = new StringBuilder(VALID + "trust: {certificates: [{}");
+    yaml.append(",{}".repeat(19_988)).append("]}\n");
+    Files.writeString(dir.resolve("costly.yaml"), yaml);
+    Files.writeString(dir.resolve("over.yaml"), VALID + "server: {ipAddresses: [" + "1,".repeat(500_000) + "1]}\n");
+    List<String> command = new ArrayList<>(List.of(Jvm.java(), "-Xmx64m"));
+    command.addAll(Jvm.SHORT_RUN);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "validate", "costly.yaml", "over.yaml"));
+
+    ProcessResult run = Command.of(command).in(dir).timeout(Command.LONG_GUARD).run();
+
+    assertThat(run.stderr()).endsWith("2 files checked: 2 invalid (39979 errors), 0 warnings\n");
+    assertThat(run.stdout())
+        .startsWith("costly.yaml:4:24: error: trust.certificates[0] is missing the required key 'name'\n")
+        .contains("costly.yaml: error: 39878 more errors are not shown")
+        .endsWith("over.yaml:4:" + (24 + 2 * 19_989) + ": error: the YAML holds more than 20000 values (keys,"
+            + " texts, lists and mappings); a desired state holds a few hundred: is this the desired-state file?\n");
   }
 }

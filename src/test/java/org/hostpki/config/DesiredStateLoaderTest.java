@@ -209,6 +209,54 @@ class DesiredStateLoaderTest {
                 + " these and check the file again");
   }
 
+  /**
+   * Found by the hostile-input trial: 1 MiB of {@code [1,1,1,...]} is half a million values, each
+   * a schema error; validate took half a minute and more than 256 MiB of heap (it ran out with
+   * -Xmx256m). Now refused at the value past the limit, before the schema sees any.
+   */
+  @Test
+  void testLoadString_pastTwentyThousandValuesTheFileIsRefusedWhereTheyPassIt() {
+    String head = "server: {ipAddresses: [";
+    String yaml = MINIMAL + head + "1,".repeat(100_000) + "1]}\n";
+
+    LoadResult result = loader.loadString(file, yaml);
+
+    // the root, 6 in MINIMAL, 4 before the first item: item 19,989 (from 0) is the 20,001st value
+    assertThat(result.problems()).extracting(Problem::format)
+        .containsExactly(
+            "/etc/hostpki/host.yaml:4:" + (head.length() + 1 + 2 * 19_989) + ": error: the YAML holds more than"
+                + " 20000 values (keys, texts, lists and mappings); a desired state holds a few hundred:"
+                + " is this the desired-state file?");
+  }
+
+  @Test
+  void testLoadString_twentyThousandValuesAreRead() {
+    StringBuilder yaml = new StringBuilder(MINIMAL + "trust: {directories: [");
+    for (int i = 0; i < YamlReader.MAX_VALUES - 11; i++) {
+      yaml.append(i == 0 ? "" : ",").append('d').append(i);
+    }
+
+    LoadResult result = loader.loadString(file, yaml.append("]}\n").toString());
+
+    assertThat(result.problems()).extracting(Problem::message).noneMatch(m -> m.contains("values"));
+    assertThat(result.desiredState()).isPresent();
+  }
+
+  /** A message is cut between characters, never inside one (a surrogate pair). */
+  @Test
+  void testLoadString_aLongMessageKeepsItsStartAndEndAndWholeCharacters() {
+    String yaml = MINIMAL + "server: {issuer: " + "\uD83D\uDD12".repeat(2000) + "}\n";
+
+    String message = loader.loadString(file, yaml).problems().get(0).message();
+
+    assertThat(message)
+        .startsWith("server.issuer '\uD83D\uDD12")
+        .contains("\uD83D\uDD12 [... 3158 characters left out ...] \uD83D\uDD12")
+        .endsWith("' is not one of: internal, external, acme")
+        .hasSize(599 + 36 + 299);
+    assertThat(message.codePoints().filter(c -> c >= 0xD800 && c <= 0xDFFF)).isEmpty();
+  }
+
   @Test
   void testLoad_byteOrderMarkIsIgnored() throws IOException {
     Files.createDirectories(file.getParent());
