@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.FileOwners;
+import org.hostpki.files.FileReasons;
 import org.hostpki.files.GroupMembers;
 import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.DesiredState;
@@ -140,7 +141,7 @@ public final class StrictModes {
     } catch (NoSuchFileException | NotDirectoryException e) {
       return Optional.empty(); // whoever reads it reports that
     } catch (IOException e) {
-      return Optional.of(what + ", but who may write the files in it cannot be checked: " + e);
+      return Optional.of(what + ", but who may write the files in it cannot be checked: " + FileReasons.cause(e));
     }
   }
 
@@ -175,7 +176,7 @@ public final class StrictModes {
           return planted;
         }
       } catch (IOException e) {
-        return Optional.of(what + ", but who may change the way to it cannot be checked: " + e);
+        return Optional.of(what + ", but who may change the way to it cannot be checked: " + FileReasons.cause(e));
       }
     }
     Path folder = store.toAbsolutePath().normalize().getParent();
@@ -223,7 +224,7 @@ public final class StrictModes {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      return Optional.of(what + ", but who may write " + file + " cannot be checked: " + e);
+      return Optional.of(what + ", but who may write " + file + " cannot be checked: " + FileReasons.cause(e));
     }
   }
 

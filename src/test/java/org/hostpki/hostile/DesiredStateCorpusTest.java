@@ -87,7 +87,7 @@ class DesiredStateCorpusTest {
         other("50,000 unknown keys", w -> text(w, GoodStore.YAML_HEAD + manyKeys(50_000)),
             "{dir}/other.yaml:9992:1: error: the YAML holds more than 20000 values"),
         other("a 900 kB store path", w -> text(w, "apiVersion: hostpki/v1\nstore: {path: " + "p".repeat(900_000) + "}\n"),
-            "cannot lock store {dir}/ppp", "File name too long"),
+            "error: store {dir}/ppp", "the file name is too long", "nothing was changed"),
         other("a CA valid for 2.7 million years", w -> text(w, GoodStore.YAML_HEAD.replace("country: US}", "country: US}\n  validity: 999999999d")),
             "{dir}/other.yaml:8:13: error: ca.validity (999999999d) is longer than 100 years (36500d)"),
         other("a server valid for 3,000 years", w -> text(w, GoodStore.YAML_HEAD + "server: {validity: 1095000d, allowLongValidity: true}\n"),
