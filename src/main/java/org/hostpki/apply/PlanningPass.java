@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.install.TrustHost;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
@@ -174,9 +175,40 @@ final class PlanningPass {
       return Optional.empty();
     }
     try {
-      return Files.isSameFile(writer.get(), desired.source()) ? Optional.empty() : writer;
+      if (Files.isSameFile(writer.get(), desired.source())) {
+        return Optional.empty();
+      }
     } catch (IOException | SecurityException e) {
       return writer; // gone or unreadable: another file (or this one, just moved)
+    }
+    return namesAnotherStore(writer.get(), desired) ? Optional.empty() : writer;
+  }
+
+  /**
+   * Whether the other file's {@code store.path} is another folder: this store is a copy (a
+   * backup restored elsewhere, a store moved to a new path) of the one that file applies, and the
+   * two do not undo each other's changes. Removing that file, as the warning would say, would
+   * remove the original's desired state.
+   */
+  private static boolean namesAnotherStore(Path writer, DesiredState desired) {
+    Optional<DesiredState> other;
+    try {
+      other = new DesiredStateLoader().load(writer).desiredState();
+    } catch (HostpkiException e) {
+      return false;
+    }
+    if (other.isEmpty()) {
+      return false; // cannot tell: warn as before
+    }
+    Path theirs = other.get().store().path();
+    Path ours = desired.store().path();
+    if (theirs.equals(ours)) {
+      return false;
+    }
+    try {
+      return !Files.isSameFile(theirs, ours);
+    } catch (IOException | SecurityException e) {
+      return true; // their store is not there: not this one
     }
   }
 

@@ -190,6 +190,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     // As apply does: the hooks run under the lock, so no apply can change the set under them.
     List<String> notices = new ArrayList<>();
     current.flatMap(c -> RevocationStatus.droppedBy(store, c.name(), target.name())).ifPresent(notices::add);
+    current.flatMap(c -> ReplacedCaNotice.of(store, c.name(), target.name(), file)).ifPresent(notices::add);
     expiredServer(store, target.name(), now).ifPresent(notices::add);
     HookLedger.Attempt attempt =
         HookLedger.fresh(due)

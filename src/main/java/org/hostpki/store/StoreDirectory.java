@@ -731,10 +731,30 @@ public final class StoreDirectory {
     if (foreign.size() > SHOWN_FOREIGN) {
       names.append(" and ").append(foreign.size() - SHOWN_FOREIGN).append(" more");
     }
+    if (foreign.contains(StoreLayout.CA_CERT) && foreign.contains(StoreLayout.CA_KEY)) {
+      return flatCopyMessage(names);
+    }
     return "store folder " + TerminalText.escape(directory.toString()) + " holds files that are not a"
         + " hostpki store (" + names + "): hostpki makes its store only in a new or empty folder and"
         + " never writes beside files it did not make. Point store.path at a new or empty folder"
         + " (hostpki makes a missing one); nothing was changed";
+  }
+
+  /**
+   * A folder holding a store's visible names as plain files, without {@code ..data} and the
+   * generations: {@code cp -r pki/* DEST} (the shell's glob skips the names that begin with a
+   * dot), restored. An empty folder, which the usual advice names, would get a new CA that no
+   * client trusts: the way back is the whole backup, or these files made a store again.
+   */
+  private String flatCopyMessage(StringBuilder names) {
+    return "store folder " + TerminalText.escape(directory.toString()) + " holds a CA's " + StoreLayout.CA_CERT
+        + " and " + StoreLayout.CA_KEY + " as plain files (" + names + ") but no ..data link and no"
+        + " generations: a copy of a store's visible files only (cp pki/* skips the names that"
+        + " begin with a dot; some backups follow the links). hostpki writes only in its own store."
+        + " Restore the whole folder from the backup (cp -a pki/. DEST, tar with its dot entries);"
+        + " with only these files, make them a store again as docs/guide.md, \"Restoring a"
+        + " store\", shows. A new or empty folder would get a new CA that no client trusts;"
+        + " nothing was changed";
   }
 
   private static boolean isOwnLeftover(Path entry, String name) throws IOException {

@@ -129,6 +129,34 @@ class OtherDesiredStateTest {
         .doesNotContain("remove " + inline);
   }
 
+  /**
+   * A backup of a host's folder (host.yaml and pki) restored into another folder, beside the
+   * original still in use: the copy's records name the original file, which applies the original
+   * store, not the copy. The warning told to remove the original's desired state; it says nothing
+   * now. (Found by restoring a tar backup into /srv/restore on the same host.)
+   */
+  @Test
+  void testStoreRestoredIntoAnotherFolder_isNotWarnedOfTheOriginalsFile()
+      throws IOException, InterruptedException {
+    Path original = Files.createDirectories(dir.resolve("original"));
+    Files.writeString(
+        original.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "host: {detect: false, hostname: web, domain: example.com, addresses: [192.0.2.1]}\n");
+    Cli.in(original).clock(CLOCK).run("apply", "-f", "host.yaml").assertSucceeded();
+    Path restored = Files.createDirectories(dir.resolve("restored"));
+    Process copy = new ProcessBuilder("cp", "-a", original + "/.", restored.toString()).inheritIO().start();
+    assertThat(copy.waitFor()).isZero();
+    Files.writeString(
+        restored.resolve("host.yaml"),
+        Files.readString(restored.resolve("host.yaml")).replace("hostname: web", "hostname: web2"));
+
+    CliResult plan = Cli.in(restored).clock(CLOCK).run("plan", "-f", "host.yaml", "--output", "json");
+
+    assertThat(JsonReader.parse(plan.out()).get("changes").isEmpty()).as(plan.toString()).isFalse();
+    assertThat(warning(plan)).as(plan.toString()).isEmpty();
+  }
+
   @Test
   void testRecord_withoutDesiredState_namesNone() {
     byte[] old = "{\"time\":\"2026-11-27T08:00:00Z\",\"plan\":{}}".getBytes(StandardCharsets.UTF_8);

@@ -333,6 +333,35 @@ class RollbackCommandTest {
         .startsWith("generation " + FIRST + " holds a server certificate that expired at 2027-12-");
   }
 
+  /**
+   * {@code apply --replace ca} is for a suspected key compromise; a rollback to a generation from
+   * before it makes the replaced CA sign again, and the next plain apply keeps it (the desired
+   * state does not name a CA): rollback says so and names the way to replace it again. A
+   * rollback forward to the replacing generation says nothing.
+   */
+  @Test
+  void testRollback_pastARequestedCaReplacementWarnsThatTheReplacedCaSignsAgain() throws IOException {
+    apply(); // FIRST
+    CliResult replaced = hostpki("apply", "-f", "host.yaml", "--replace", "ca"); // SECOND
+    assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+
+    CliResult back = hostpki("rollback", "-f", "host.yaml", "--to", FIRST);
+    CliResult forward = hostpki("rollback", "-f", "host.yaml", "--to", SECOND, "--output", "json");
+
+    assertThat(back.exitCode()).as(back.toString()).isZero();
+    assertThat(back.err())
+        .contains(
+            "warning: generation " + SECOND + " replaced the CA on request (--replace ca, which is"
+                + " for a suspected key compromise); generation " + FIRST + " holds the CA it"
+                + " replaced (CN=portal hostpki CA, sha256 ",
+            "), which now signs again and stays after the next 'hostpki apply -f host.yaml'. If"
+                + " its key may have been compromised, run 'hostpki apply -f host.yaml --replace"
+                + " ca' again");
+    assertThat(forward.exitCode()).as(forward.toString()).isZero();
+    assertThat(JsonMapper.builder().build().readTree(forward.out()).get("notices").toString())
+        .doesNotContain("--replace ca");
+  }
+
   /** ({@code hostpki rollback --help} prints the same, through the store commands' help option.) */
   @Test
   void testHelp_showsAnExample() {

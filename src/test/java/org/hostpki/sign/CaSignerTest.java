@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hostpki.testkit.TestRequests.ip;
 
+import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,6 +164,37 @@ class CaSignerTest {
     assertThat(new String(after.file(signed.issued().fileName()).orElseThrow(), StandardCharsets.US_ASCII))
         .isEqualTo(signed.issued().certificate().pem());
     assertThat(host.store().resolve(signed.issued().fileName())).isRegularFile();
+  }
+
+  /**
+   * A VM snapshot of the CA host reverted: the store and the clock go back, and the same request
+   * is signed again at the same instant. RFC 5280 asks for unique serials per CA: they are random
+   * (the CA/Browser Forum asks for 64 bits or more of CSPRNG output), so the new certificate never
+   * reuses the serial of the one the revert forgot. A counter or the time would repeat it.
+   */
+  @Test
+  void testSign_afterTheStoreAndTheClockWentBack_neverReusesASerial() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    Path snapshot = dir.resolve("snapshot");
+    copy(host.store(), snapshot);
+    SignRequest request = m1(TestKeys.freshEc());
+    CaSigner.Signed before = signer(NOW.plusSeconds(60)).sign(host.desired, request, Optional.empty(), NO_WAIT);
+    Files.move(host.store(), dir.resolve("reverted-away"));
+    Files.move(snapshot, host.store());
+
+    CaSigner.Signed again = signer(NOW.plusSeconds(60)).sign(host.desired, request, Optional.empty(), NO_WAIT);
+
+    BigInteger first = before.issued().certificate().facts().serialNumber();
+    BigInteger second = again.issued().certificate().facts().serialNumber();
+    assertThat(second).isNotEqualTo(first);
+    assertThat(first.bitLength()).isGreaterThanOrEqualTo(64);
+    assertThat(second.bitLength()).isGreaterThanOrEqualTo(64);
+  }
+
+  /** As an operator's snapshot does: {@code cp -a}, links as links. */
+  private static void copy(Path from, Path to) throws IOException, InterruptedException {
+    Process cp = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
+    assertThat(cp.waitFor()).isZero();
   }
 
   @Test

@@ -271,6 +271,28 @@ class StoreDirectoryTest {
     assertThat(Files.readString(store.resolve("server-fullchain.crt"))).isEqualTo("an admin's own file");
   }
 
+  /**
+   * {@code cp -r pki/* backup/} (the glob skips ..data and the generations), restored: the
+   * usual advice, an empty folder, would make a new CA. The refusal names the copy and the ways
+   * back instead.
+   */
+  @Test
+  void testForeignFolderMessage_ofAStoresVisibleFilesCopiedFlat_namesTheRestoreNotAnEmptyFolder()
+      throws IOException {
+    Files.createDirectories(store);
+    for (String name : new String[] {"ca.crt", "ca.key", "server.crt", "server.key"}) {
+      Files.writeString(store.resolve(name), "copied");
+    }
+
+    String message = directory.foreignFolderMessage(directory.foreignEntries());
+
+    assertThat(message)
+        .startsWith("store folder " + store + " holds a CA's ca.crt and ca.key as plain files ('ca.crt', 'ca.key', 'server.crt' and 1 more) but no ..data link")
+        .contains("Restore the whole folder from the backup", "docs/guide.md, \"Restoring a store\"",
+            "A new or empty folder would get a new CA that no client trusts")
+        .doesNotContain("Point store.path at a new or empty folder");
+  }
+
   @Test
   void testForeignEntries_ofAFolderOfOtherFiles_sortedAndNamedInTheRefusal() throws IOException {
     Files.createDirectories(store.resolve("sites-enabled"));
