@@ -23,10 +23,11 @@ description:
     host's C(ca.crl.validity) later (default 7 days); every revocation of the CA stays on it.
     Publish it where clients fetch it, for example with
     C(hostpki export -f CA.yaml crl --der -o /var/www/pki/fleet.crl).
-  - Idempotent - revoking a certificate revoked before, for the same reason, changes nothing,
+  - Idempotent - revoking a certificate revoked before, for the same reason or with no I(reason),
+    changes nothing,
     unless the CRL is due for renewal (a third of its validity left, or past it) - then a new CRL
     with the same entries is written and C(changed) is true. Running the task regularly keeps the
-    CRL fresh. Revoking it again for another reason fails the task (a revocation is final), and
+    CRL fresh. Revoking it again for another I(reason) fails the task (a revocation is final), and
     so does a serial this CA did not issue.
   - In check mode nothing is written (C(hostpki revoke --check)); C(changed) says whether a new
     CRL would be written.
@@ -57,9 +58,11 @@ options:
     description:
       - Why the certificate is revoked (RFC 5280 CRLReason). C(unspecified) writes no reason code,
         as the CA/Browser Forum requires.
+      - Left out, a new revocation names no reason (C(unspecified)), and a certificate revoked
+        before is accepted whatever its reason (C(changed=false)), so the task can be repeated as
+        it is after the reason was set elsewhere, for example to C(keyCompromise).
     type: str
     choices: [unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn]
-    default: unspecified
   executable:
     description:
       - The C(hostpki) launcher on the CA host.
@@ -84,7 +87,7 @@ attributes:
     support: full
     platforms: posix
 notes:
-  - C(hostpki) exit codes map as follows. C(0) revoked, or revoked before for the same reason;
+  - C(hostpki) exit codes map as follows. C(0) revoked, or revoked before for the same reason (or with no I(reason));
     C(2) a new CRL would be written (check mode); C(1) refused or an error - the module fails with
     the error lines of C(hostpki) as C(msg), and nothing was changed.
   - M(hostpki.pki.sign) never hands out a revoked certificate again, and refuses a request for a
@@ -124,7 +127,7 @@ changed:
   type: bool
   sample: true
 already_revoked:
-  description: The certificate had been revoked before, for the same reason; a changed result then only renewed the CRL.
+  description: The certificate had been revoked before, for the same reason (or with no I(reason) given); a changed result then only renewed the CRL.
   returned: success
   type: bool
   sample: false
@@ -215,7 +218,7 @@ def main():
             config=dict(type="path", required=True),
             serial=dict(type="str"),
             cert=dict(type="str"),
-            reason=dict(type="str", choices=REASONS, default="unspecified"),
+            reason=dict(type="str", choices=REASONS),
             executable=dict(type="str", default="hostpki"),
             lock_timeout=dict(type="str", default="30s"),
         ),
@@ -230,8 +233,11 @@ def main():
             " lookup('file', ...) or slurp and pass its text")
     hostpki = find_executable(module, "CA host")
 
-    command = [hostpki, "revoke", "-f", params["config"], "--reason", params["reason"], "--output", "json",
+    command = [hostpki, "revoke", "-f", params["config"], "--output", "json",
                "--lock-timeout", lock_timeout_argument(params["lock_timeout"])]
+    if params["reason"] is not None:
+        # left out: hostpki accepts a revocation made before for any reason (idempotent)
+        command += ["--reason", params["reason"]]
     if module.check_mode:
         command.append("--check")
     if params["cert"] is not None:

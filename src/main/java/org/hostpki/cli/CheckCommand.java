@@ -16,6 +16,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RenewBefore;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanText;
 import picocli.CommandLine.Command;
@@ -62,7 +63,9 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       names = "--critical",
       paramLabel = "WHEN",
       converter = ThresholdConverter.class,
-      description = "CRITICAL from this close to its expiry; the same forms. Default: 50%%margin.")
+      description =
+          "CRITICAL from this close to its expiry; the same forms, no further from expiry than"
+              + " --warning (equal: no WARNING stage). Default: 50%%margin.")
   ExpiryThreshold critical = Verdict.Thresholds.DEFAULTS.critical();
 
   @Option(
@@ -78,6 +81,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    refuseCriticalBeyondWarning();
     Verdict.Thresholds thresholds = new Verdict.Thresholds(warning, critical);
     Verdict verdict;
     String store = "";
@@ -113,6 +117,39 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     }
     out().flush();
     return exitCode;
+  }
+
+  /**
+   * A --critical further from expiry than --warning leaves no time in which WARNING shows: the
+   * order of monitoring plugins (check_http -C 30,14: warning first) turned round, a usage error.
+   * Equal ones mean CRITICAL with no WARNING before it. Thresholds of different forms (14d and
+   * 10%) compare differently per certificate, and are taken as given.
+   */
+  private void refuseCriticalBeyondWarning() {
+    if (furtherFromExpiry(critical, warning)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--critical " + critical.code() + " is further from expiry than --warning " + warning.code()
+              + ", so WARNING could never show; give --warning the larger value (--warning "
+              + critical.code() + " --critical " + warning.code() + "), or the same one for no"
+              + " warning stage");
+    }
+  }
+
+  /** Whether {@code a} is crossed before {@code b} for every certificate (both of one form). */
+  private static boolean furtherFromExpiry(ExpiryThreshold a, ExpiryThreshold b) {
+    if (a instanceof ExpiryThreshold.Before x && b instanceof ExpiryThreshold.Before y) {
+      if (x.before() instanceof RenewBefore.Fixed p && y.before() instanceof RenewBefore.Fixed q) {
+        return p.duration().compareTo(q.duration()) > 0;
+      }
+      if (x.before() instanceof RenewBefore.OfLifetime p && y.before() instanceof RenewBefore.OfLifetime q) {
+        return p.share().compareTo(q.share()) > 0;
+      }
+    }
+    if (a instanceof ExpiryThreshold.OfMargin x && b instanceof ExpiryThreshold.OfMargin y) {
+      return x.share().compareTo(y.share()) > 0;
+    }
+    return false;
   }
 
   /**

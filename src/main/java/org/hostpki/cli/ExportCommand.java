@@ -124,10 +124,38 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       fileArgument = whatWord;
       return second.get();
     }
+    if (fileArgument == null && namesTheFile(whatWord) && (fileOption == null || fileOption.equals(whatWord))) {
+      // 'export host.yaml': the file, and nothing said of what to export from it
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), missingWhat(whatWord));
+    }
+    String wrong = fileArgument != null && namesTheFile(whatWord) && !namesTheFile(fileArgument) ? fileArgument : whatWord;
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(),
-        "invalid value for WHAT: '" + whatWord + "' cannot be exported; use ca-cert, ca-next-cert,"
-            + " server-cert, server-chain, csr, trust-bundle or crl");
+        spec.commandLine(), "invalid value for WHAT: '" + wrong + "' cannot be exported; use " + WHATS);
+  }
+
+  /** Every WHAT, as the usage errors list them. */
+  static final String WHATS =
+      "ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle or crl";
+
+  /**
+   * The usage error for no WHAT, after the desired-state file {@code file} (null when no file was
+   * named either): picocli's "missing required parameter: 'WHAT'" said neither what WHAT is nor
+   * which words it takes.
+   */
+  static String missingWhat(String file) {
+    String named = file == null ? "" : " " + file; // escaped where usage errors are printed
+    return "missing WHAT: say what to export, one of " + WHATS + " (hostpki export" + named
+        + " ca-cert)";
+  }
+
+  /** Whether an argument that is no WHAT names a desired-state file: an existing file, or *.yaml. */
+  private boolean namesTheFile(String argument) {
+    String lower = argument.toLowerCase(java.util.Locale.ROOT);
+    try {
+      return lower.endsWith(".yaml") || lower.endsWith(".yml") || java.nio.file.Files.isRegularFile(environment.resolve(argument));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false; // a NUL, say: no file's name
+    }
   }
 
   @Override

@@ -296,6 +296,11 @@ public final class HostpkiCommand implements Runnable {
    */
   private static String usageMessage(CommandLine.ParameterException ex, List<String> args) {
     String message = ex.getMessage();
+    if (ex instanceof CommandLine.MissingParameterException m
+        && m.getMissing().stream().anyMatch(a -> a.isPositional() && "WHAT".equals(a.paramLabel()))
+        && ex.getCommandLine().getCommandSpec().userObject() instanceof ExportCommand export) {
+      return ExportCommand.missingWhat(export.fileOption);
+    }
     if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       // after "--" nothing is an option: 'plan a.yaml -- --output' has a stray argument, and

@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
@@ -31,13 +32,16 @@ import picocli.CommandLine.Option;
     description = {
       "On the CA host: revoke a certificate this CA issued, and write the new CRL to the store as"
           + " ca.crl (hostpki export crl publishes it).",
-      "Revoking a certificate again for the same reason changes nothing (a CRL due for renewal is"
-          + " renewed); for another reason it is refused."
+      "Revoking a certificate again changes nothing (a CRL due for renewal is renewed) when"
+          + " --reason is left out or names the reason it was revoked for; another reason is"
+          + " refused."
     },
     footer = {
       "",
-      "REASON is one of: unspecified (the default: the CRL entry names no reason), keyCompromise,"
-          + " affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn.",
+      "REASON is one of: unspecified (the default for a new revocation: the CRL entry names no"
+          + " reason), keyCompromise, affiliationChanged, superseded, cessationOfOperation,"
+          + " privilegeWithdrawn. Without --reason, a certificate revoked before is accepted"
+          + " whatever its reason, so a repeated task or script succeeds.",
       "The CRL is valid for ca.crl.validity (default 7d). Clients that check revocation refuse every"
           + " certificate of the CA once the CRL they hold is past its next update: publish each new one.",
       "",
@@ -49,7 +53,7 @@ import picocli.CommandLine.Option;
       "hostpki status lists the serials of the certificates the CA issued, and the revoked ones.",
       "",
       "Exit codes:",
-      "  0   revoked, or revoked before for the same reason (also with --check)",
+      "  0   revoked, or revoked before (for the same reason, or with no --reason; also with --check)",
       "  1   refused or error (nothing changed)",
       "  2   it would write a new CRL (only with --check)",
       "  64  usage error"
@@ -80,10 +84,9 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
   @Option(
       names = "--reason",
       paramLabel = "REASON",
-      defaultValue = "unspecified",
       converter = ReasonConverter.class,
       completionCandidates = Reasons.class,
-      description = "Why: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      description = "Why: ${COMPLETION-CANDIDATES} (default: unspecified for a new revocation; for one revoked before, its reason).")
   RevocationReason reason;
 
   @Option(names = "--check", description = "Change nothing: exit 2 when a new CRL would be written, 0 when not.")
@@ -135,8 +138,9 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
             ? new CaRevoker.Target.Serial(which.serial)
             : new CaRevoker.Target.Given(environment.resolve(which.cert), readCertificate());
     CaRevoker revoker = new CaRevoker(environment.clock(), new SecureRandom());
+    Optional<RevocationReason> asked = Optional.ofNullable(reason);
     CaRevoker.Revoked revoked =
-        check ? revoker.check(caHost, target, reason) : revoker.revoke(caHost, target, reason, lockTimeout.value);
+        check ? revoker.check(caHost, target, asked) : revoker.revoke(caHost, target, asked, lockTimeout.value);
     print(revoked);
     return check && revoked.changed() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }

@@ -41,8 +41,10 @@ import org.hostpki.store.StoreSnapshot;
  *
  * <p>Revoking what was revoked before, for the same reason, changes nothing (so automation can
  * repeat it) unless the CRL is due for renewal (a third of its validity left, or past it): then
- * a new CRL with the same entries is written. For another reason it is refused: a revocation is
- * final, and its reason is not rewritten.
+ * a new CRL with the same entries is written. No reason asked means whatever reason it was
+ * revoked for (Ansible and Terraform users repeat a task as it is), and unspecified for a new
+ * revocation. For another reason asked it is refused: a revocation is final, and its reason is not
+ * rewritten.
  */
 public final class CaRevoker {
   private final Clock clock;
@@ -105,6 +107,15 @@ public final class CaRevoker {
    */
   public Revoked revoke(
       DesiredState caHost, Target target, RevocationReason reason, Duration lockTimeout) {
+    return revoke(caHost, target, Optional.of(reason), lockTimeout);
+  }
+
+  /**
+   * Revokes the certificate and writes the new CRL; without a reason, one revoked before is
+   * accepted whatever its reason, and a new revocation names none (unspecified).
+   */
+  public Revoked revoke(
+      DesiredState caHost, Target target, Optional<RevocationReason> reason, Duration lockTimeout) {
     CaStore store = new CaStore(caHost, clock);
     decide(caHost, store, store.read(), target, reason, clock.instant()); // refusals need no lock
     try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.REVOKE)) {
@@ -138,6 +149,11 @@ public final class CaRevoker {
 
   /** What a revoke would do; writes nothing, takes no lock. */
   public Revoked check(DesiredState caHost, Target target, RevocationReason reason) {
+    return check(caHost, target, Optional.of(reason));
+  }
+
+  /** What a revoke would do, with the reason asked or none ({@link #revoke(DesiredState, Target, Optional, Duration)}). */
+  public Revoked check(DesiredState caHost, Target target, Optional<RevocationReason> reason) {
     CaStore store = new CaStore(caHost, clock);
     StoreSnapshot snapshot = store.read();
     Decision decision =
@@ -174,9 +190,9 @@ public final class CaRevoker {
       CaStore store,
       StoreSnapshot snapshot,
       Target target,
-      RevocationReason reason,
+      Optional<RevocationReason> reason,
       Instant now) {
-    if (!reason.revocable()) {
+    if (reason.isPresent() && !reason.get().revocable()) {
       throw new IllegalArgumentException("not a reason hostpki revokes for: " + reason);
     }
     CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.REVOKE);
@@ -215,19 +231,20 @@ public final class CaRevoker {
     Optional<RevokedCertificate> before = entries.stream().filter(e -> e.serial().equals(serial)).findFirst();
     Optional<String> subject = Optional.of(revoking.facts().subjectDn());
     if (before.isPresent()) {
-      if (before.get().reason() != reason) {
+      if (reason.isPresent() && before.get().reason() != reason.get()) {
         throw new HostpkiException(
             "serial " + revoking.serial() + " (" + revoking.facts().subjectDn() + ") was revoked on "
                 + DateText.of(before.get().revocationDate()) + " for " + before.get().reason()
-                + "; revoking it again for " + reason + " is refused: a revocation is final and"
-                + " hostpki does not rewrite its reason. Nothing was changed");
+                + "; revoking it again for " + reason.get() + " is refused: a revocation is final and"
+                + " hostpki does not rewrite its reason (leave the reason out to repeat the revocation as it"
+                + " stands). Nothing was changed");
       }
       boolean due = current.flatMap(c -> c.facts().renewalTime()).map(t -> !now.isBefore(t)).orElse(false);
       return new Decision(
           ca, revoking.serial(), subject, before.get(), true, due || record.isPresent(), entries, current,
           record, notes);
     }
-    RevokedCertificate entry = new RevokedCertificate(serial, now, reason);
+    RevokedCertificate entry = new RevokedCertificate(serial, now, reason.orElse(RevocationReason.UNSPECIFIED));
     entries.add(entry);
     entries.sort(
         Comparator.comparing(RevokedCertificate::revocationDate).thenComparing(RevokedCertificate::serial));

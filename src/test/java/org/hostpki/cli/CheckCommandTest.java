@@ -371,6 +371,30 @@ class CheckCommandTest {
   }
 
   /**
+   * Found by a contract audit: --warning 3d --critical 14d was accepted, and WARNING could never
+   * show. Monitoring plugins take the warning threshold first (check_http -C 30,14); equal ones
+   * mean no WARNING stage, and forms that compare per certificate (14d, 10%) are taken as given.
+   */
+  @Test
+  void testCheck_aCriticalFurtherFromExpiryThanTheWarningIsAUsageError() throws IOException {
+    desired("");
+
+    CliResult days = check(T0, "--warning", "3d", "--critical", "14d");
+    CliResult shares = check(T0, "--warning", "5%", "--critical", "10%");
+    CliResult margins = check(T0, "--nagios", "--warning", "50%margin", "--critical", "margin");
+
+    assertThat(List.of(days.exitCode(), shares.exitCode())).containsOnly(ExitCodes.USAGE);
+    assertThat(days.err()).startsWith("error: --critical 14d is further from expiry than --warning 3d, so WARNING"
+        + " could never show; give --warning the larger value (--warning 14d --critical 3d), or the same one for"
+        + " no warning stage\n");
+    assertThat(shares.err()).contains("--critical 10% is further from expiry than --warning 5%");
+    assertThat(margins.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(margins.out()).startsWith("UNKNOWN: --critical margin is further from expiry than --warning 50%margin");
+    assertThat(check(T0, "--warning", "14d", "--critical", "14d").exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(check(T0, "--warning", "1d", "--critical", "10%").exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+  }
+
+  /**
    * Found by a trial: with --nagios, a usage error (NRPE's command line, no desired state yet)
    * exited 64 with nothing on standard output, which Nagios shows as "out of bounds" and Icinga as
    * a broken plugin; the plugin convention is UNKNOWN (3), said on standard output.

@@ -204,6 +204,27 @@ class ExportCommandTest {
   }
 
   /**
+   * Found by a contract audit: 'export host.yaml', WHAT left out, said "'host.yaml' cannot be
+   * exported", and 'export host.yaml keys' blamed host.yaml too; 'export' alone said only that
+   * WHAT was missing, not what it takes.
+   */
+  @Test
+  void testExport_withoutWhatSaysWhatIsMissingAndListsWhatCanBeExported() {
+    String list = "one of ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle or crl";
+
+    CliResult fileOnly = hostpki("export", "host.yaml");
+    CliResult nothing = hostpki("export");
+    CliResult wrongAfterFile = hostpki("export", "host.yaml", "keys");
+
+    assertThat(List.of(fileOnly.exitCode(), nothing.exitCode(), wrongAfterFile.exitCode())).containsOnly(64);
+    assertThat(fileOnly.err()).startsWith("error: missing WHAT: say what to export, " + list
+        + " (hostpki export host.yaml ca-cert)\n");
+    assertThat(nothing.err()).startsWith("error: missing WHAT: say what to export, " + list + " (hostpki export ca-cert)\n");
+    assertThat(wrongAfterFile.err()).startsWith("error: invalid value for WHAT: 'keys' cannot be exported; use ca-cert,");
+    assertThat(fileOnly.out() + nothing.out() + wrongAfterFile.out()).isEmpty();
+  }
+
+  /**
    * During a CA rotation a browser needs the new CA as well as the current one (certutil, macOS's
    * security and Windows's certutil import one certificate per call; of trust-bundle, NSS's
    * certutil took only the first, or of its .p7b only the last: a device's certificate). Before,

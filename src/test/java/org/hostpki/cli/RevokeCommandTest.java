@@ -108,6 +108,29 @@ class RevokeCommandTest {
     assertThat(generation()).isEqualTo(generation);
   }
 
+  /**
+   * Ansible and Terraform users repeat a revoke task as written; one without --reason failed
+   * (exit 1) once the certificate had been revoked for keyCompromise, as if it asked for
+   * unspecified.
+   */
+  @Test
+  void testRevoke_againWithoutAReasonAcceptsTheReasonItWasRevokedFor() throws Exception {
+    hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+    String generation = generation();
+
+    CliResult again = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--cert", "m1-chain.pem");
+    CliResult check = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--check", "--output", "json");
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.err())
+        .isEqualTo("already revoked: serial " + serial + " (CN=m1.fleet.test) on 2026-11-27 08:01 UTC for keyCompromise;"
+            + " nothing was changed\n");
+    assertThat(generation()).isEqualTo(generation);
+    assertThat(check.exitCode()).as(check.toString()).isZero();
+    assertThat(json(check.out()).get("reason").asString()).isEqualTo("keyCompromise");
+    assertThat(json(check.out()).get("already_revoked").asBoolean()).isTrue();
+  }
+
   @Test
   void testRevoke_anotherReasonIsRefusedWithExitOneAndNothingChanges() throws Exception {
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "superseded");

@@ -52,6 +52,29 @@ class OutputSchemasTest {
     }
   }
 
+  /**
+   * Found by a contract audit: three schemas said their format's version 1 came "before hostpki
+   * 0.2" while hostpki was at 0.1.0; version 1 was only ever written by development builds of
+   * 0.1.0. A description names no hostpki release after this build's.
+   */
+  @Test
+  void testEveryDescription_namesNoHostpkiVersionAfterThisBuilds() throws IOException {
+    java.util.regex.Matcher pom =
+        java.util.regex.Pattern.compile("<version>(\\d+)\\.(\\d+)\\.(\\d+)</version>").matcher(Files.readString(Path.of("pom.xml")));
+    assertThat(pom.find()).isTrue();
+    int[] project = {Integer.parseInt(pom.group(1)), Integer.parseInt(pom.group(2)), Integer.parseInt(pom.group(3))};
+    java.util.regex.Pattern named = java.util.regex.Pattern.compile("hostpki (\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+    for (Path file : outputSchemas()) {
+      for (JsonNode description : read(file).findValues("description")) {
+        java.util.regex.Matcher m = named.matcher(description.isString() ? description.asString() : "");
+        while (m.find()) {
+          int[] version = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3) == null ? 0 : Integer.parseInt(m.group(3))};
+          assertThat(java.util.Arrays.compare(version, project)).as(file + ": " + description).isLessThanOrEqualTo(0);
+        }
+      }
+    }
+  }
+
   @Test
   void testEveryDocument_hasAFormatVersion() throws IOException {
     for (Path file : outputSchemas()) {

@@ -211,7 +211,8 @@ class CaRevokerTest {
         .hasMessage(
             "serial " + m1.serial() + " (CN=m1.fleet.test) was revoked on 2026-11-27 08:01 UTC for superseded;"
                 + " revoking it again for keyCompromise is refused: a revocation is final and hostpki does not"
-                + " rewrite its reason. Nothing was changed");
+                + " rewrite its reason (leave the reason out to repeat the revocation as it stands). Nothing"
+                + " was changed");
     assertThat(read(host).generation()).contains(generation);
   }
 

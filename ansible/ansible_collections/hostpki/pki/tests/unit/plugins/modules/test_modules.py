@@ -382,6 +382,18 @@ class LockedStoreTest(ModuleTestCase):
                 self.assertEqual(arguments[arguments.index("--lock-timeout") + 1], given, (sub, value))
 
 
+    def test_revokeWithoutReason_passesNoneSoARevocationForAnyReasonIsAccepted(self):
+        # the module passed --reason unspecified: a task repeated after a keyCompromise
+        # revocation failed instead of reporting changed=false
+        self.answer("revoke", {"changed": False, "already_revoked": True, "reason": "keyCompromise"})
+        result = self.run_module("revoke", config="/c.yaml", serial="01").result
+        self.assertNotIn("--reason", self.arguments("revoke"))
+        self.assertFalse(result["changed"])
+        self.run_module("revoke", config="/c.yaml", serial="01", reason="superseded")
+        arguments = self.arguments("revoke")
+        self.assertEqual(arguments[arguments.index("--reason") + 1], "superseded")
+
+
 class UnexpectedExitTest(ModuleTestCase):
     def test_noJson_saysSoAndNotUsageError(self):
         self.answer("sign", "", rc=0)
