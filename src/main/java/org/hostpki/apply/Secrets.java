@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
@@ -131,7 +132,7 @@ public final class Secrets {
                 + TerminalText.escape(env.variable())
                 + " is not set or empty; export it before running hostpki, or " + naming.insteadOfEnv());
       }
-      if (naming != PREVIOUS) {
+      if (naming == STORE || naming == JAVA) {
         refuseControlCharacters(value, at + naming.env() + ": environment variable " + TerminalText.escape(env.variable()), naming);
       }
       return value.toCharArray();
@@ -140,27 +141,43 @@ public final class Secrets {
   }
 
   /**
-   * A line break or another control character in a variable: as in a file, it would silently be
-   * part of the secret, and key stores written with it open with no password anyone types. A
+   * A line break or another control character in a variable that hostpki writes a key store with
+   * ({@code store.password}, {@code trust.install.javaPassword}): as in a file, it would silently be
+   * part of the password, and key stores written with it open with no password anyone types. A
    * trailing line break is the usual one ({@code echo pw | base64} for a Kubernetes secret). The
-   * old password ({@code store.previousPassword}) is taken as it is: it opens a store written with
-   * such a password, once, to move it to a new one.
+   * others are taken as they are: the old password ({@code store.previousPassword}) and an option's
+   * open a store written with such a password (to move it to a new one), and the ACME key is
+   * stripped where it is used.
    */
   private static void refuseControlCharacters(String value, String name, Naming naming) {
+    OptionalInt at = controlCharacter(value);
+    if (at.isPresent()) {
+      int i = at.getAsInt();
+      String what = value.charAt(i) == '\n' && i == value.length() - 1
+          ? " ends with a line break, which would be part of " + naming.holding() + " (echo adds one;"
+              + " printf '%s' and echo -n do not)"
+          : controlCharacterWords(value, i);
+      throw new HostpkiException(
+          name + what + "; no one could type " + naming.holding() + ": set it to printable text"
+              + (naming == STORE
+                  ? " (a store written with it opens with it as store.previousPassword, for one apply)"
+                  : ""));
+    }
+  }
+
+  /** Where {@code value} holds a control character other than a tab, if it does. */
+  private static OptionalInt controlCharacter(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        String what = c == '\n' && i == value.length() - 1
-            ? " ends with a line break, which would be part of " + naming.holding() + " (echo adds one;"
-                + " printf '%s' and echo -n do not)"
-            : String.format(Locale.ROOT, " holds the control character U+%04X at character %d", (int) c, i + 1);
-        throw new HostpkiException(
-            name + what + "; no one could type " + naming.holding() + ": set it to printable text"
-                + (naming == STORE
-                    ? " (a store written with it opens with it as store.previousPassword, for one apply)"
-                    : ""));
+        return OptionalInt.of(i);
       }
     }
+    return OptionalInt.empty();
+  }
+
+  private static String controlCharacterWords(String value, int i) {
+    return String.format(Locale.ROOT, " holds the control character U+%04X at character %d", (int) value.charAt(i), i + 1);
   }
 
   /**
@@ -187,8 +204,9 @@ public final class Secrets {
       if (value.isEmpty()) {
         throw new HostpkiException(name + " is empty; write " + naming.holding() + " into it, on one line");
       }
-      for (int i = 0; i < value.length(); i++) {
-        char c = value.charAt(i);
+      OptionalInt control = controlCharacter(value);
+      if (control.isPresent()) {
+        char c = value.charAt(control.getAsInt());
         if (c == '\n' || c == '\r') {
           // A blank line at the end, or a note under the password: it would silently become part
           // of it, and a key store written with it opens with no password anyone types.
@@ -196,11 +214,9 @@ public final class Secrets {
               name + " holds more than one line; write " + naming.holding() + " alone on its first"
                   + " line (a blank line after it would be part of it too)");
         }
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-          throw new HostpkiException(
-              name + String.format(Locale.ROOT, " holds the control character U+%04X at character %d", (int) c, i + 1)
-                  + "; no one could type " + naming.holding() + ": write it as printable text");
-        }
+        throw new HostpkiException(
+            name + controlCharacterWords(value, control.getAsInt()) + "; no one could type " + naming.holding()
+                + ": write it as printable text");
       }
       return value.toCharArray();
     } catch (NotARegularFileException e) {

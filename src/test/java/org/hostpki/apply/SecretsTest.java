@@ -93,6 +93,19 @@ class SecretsTest {
         .hasValueSatisfying(p -> assertThat(new String(p)).isEqualTo("secret\n"));
   }
 
+  /**
+   * Only a password hostpki writes a key store with is refused for a line break: the ACME key is
+   * stripped where it is used (a trailing line break always worked), and an option's password
+   * opens a file an older build wrote under such a password.
+   */
+  @Test
+  void testSecretVariables_thatHostpkiWritesNothingWithAreTakenAsTheyAre() {
+    Secrets secrets = new Secrets(Map.of("EAB", "c2VjcmV0LWtleS0xMjM0\n", "PW", "pw\n"), "root");
+
+    assertThat(secrets.acmeHmacKey(new PasswordSource.Env("EAB"))).isEqualTo("c2VjcmV0LWtleS0xMjM0\n");
+    assertThat(new String(secrets.fromOption(new PasswordSource.Env("PW")))).isEqualTo("pw\n");
+  }
+
   /** umask 002 with user private groups: a password file its owner's group may write is still private. */
   @Test
   void testPasswordFile_writableByAGroupOfTheOwnerAloneIsRead() throws Exception {
