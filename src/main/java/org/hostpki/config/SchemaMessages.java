@@ -23,6 +23,7 @@ final class SchemaMessages {
   private static final List<String> COMMAND_LISTS =
       List.of("/properties/hooks/properties/afterServerChange/type", "/properties/hooks/properties/onExpiring/type");
   private static final String JAVA = "/properties/trust/properties/install/properties/java";
+  private static final String TRUSTED_CERTIFICATES = "/properties/trust/properties/certificates/";
   private static final String OUTPUT_PASSWORD = "/$defs/output/properties/password/const";
   /** Where a secret comes from: a value there may be the secret, so messages never repeat it. */
   private static final String SECRET = "/$defs/secret";
@@ -157,13 +158,21 @@ final class SchemaMessages {
             node.displayName() + " is " + text(node).length() + " characters long; the limit is "
                 + schema.at(location).asInt());
       case "maxItems":
-        // Only lists of certificate names have a maximum (ServerSpec.MAX_SUBJECT_ALT_NAMES).
+        String listed =
+            node.displayName() + " lists " + ((YamlNode.Sequence) node).items().size() + " entries; at most "
+                + schema.at(location).asInt();
+        if (location.startsWith(TRUSTED_CERTIFICATES)) {
+          return new Located(
+              node.position(),
+              listed + " are declared one by one (the desired state stays a file people read); put the"
+                  + " certificates into a folder, one file each, and name it in trust.directories,"
+                  + " which holds any number");
+        }
+        // The lists of certificate names (ServerSpec.MAX_SUBJECT_ALT_NAMES).
         return new Located(
             node.position(),
-            node.displayName() + " lists " + ((YamlNode.Sequence) node).items().size()
-                + " entries; at most " + schema.at(location).asInt() + " fit in one certificate (TLS"
-                + " clients refuse larger ones: OpenSSL stops at 100 KiB for the certificates a"
-                + " server sends); spread the names over several certificates");
+            listed + " fit in one certificate (TLS clients refuse larger ones: OpenSSL stops at 100 KiB"
+                + " for the certificates a server sends); spread the names over several certificates");
       case "minimum":
       case "maximum":
       case "multipleOf":

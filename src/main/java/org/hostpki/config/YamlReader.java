@@ -45,11 +45,11 @@ final class YamlReader {
 
   /**
    * A desired state holds a few hundred values (keys, texts, lists and mappings); with its lists at
-   * their longest (1000 names, a thousand trusted certificates) a few ten thousand at most. More
-   * are refused as they are read: 1 MiB of {@code [1,1,1,...]} is half a million values, each an
-   * error of the schema, which took a validate in CI half a minute and more than 256 MiB of heap;
-   * the costliest file within this limit ({@code [{}, {}, ...]} as trust.certificates, five schema
-   * errors each) is checked within 64 MiB of heap in about a second.
+   * their longest (1000 DNS names, 1000 addresses, 2000 trusted certificates of five values each)
+   * about 15,000. More are refused as they are read: 1 MiB of {@code [1,1,1,...]} is half a million
+   * values, each an error of the schema, which took a validate in CI half a minute and more than
+   * 256 MiB of heap; the costliest file within this limit ({@code [{}, {}, ...]} as
+   * trust.certificates, two schema errors each) is checked within 64 MiB of heap in about a second.
    */
   static final int MAX_VALUES = 20_000;
 
@@ -368,7 +368,8 @@ final class YamlReader {
         throw new Refused(
             event,
             "the YAML holds more than " + MAX_VALUES + " values (keys, texts, lists and mappings);"
-                + " a desired state holds a few hundred: is this the desired-state file?");
+                + " a desired state holds a few hundred: is this the desired-state file? (Many trusted"
+                + " certificates go into a folder named in trust.directories, one file each.)");
       }
     }
   }

@@ -226,7 +226,8 @@ class DesiredStateLoaderTest {
         .containsExactly(
             "/etc/hostpki/host.yaml:4:" + (head.length() + 1 + 2 * 19_989) + ": error: the YAML holds more than"
                 + " 20000 values (keys, texts, lists and mappings); a desired state holds a few hundred:"
-                + " is this the desired-state file?");
+                + " is this the desired-state file? (Many trusted certificates go into a folder named in"
+                + " trust.directories, one file each.)");
   }
 
   @Test
