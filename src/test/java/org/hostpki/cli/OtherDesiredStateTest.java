@@ -210,6 +210,8 @@ class OtherDesiredStateTest {
   void testRecord_withoutDesiredState_namesNone() {
     byte[] old = "{\"time\":\"2026-11-27T08:00:00Z\",\"plan\":{}}".getBytes(StandardCharsets.UTF_8);
     assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.of(old)).desiredState()).isEmpty();
+    // Nor a digest of what it said: a gone file that wrote it is warned of as before.
+    assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.of(old)).desiredStateDigest()).isEmpty();
     assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.empty()).desiredState()).isEmpty();
   }
 }
