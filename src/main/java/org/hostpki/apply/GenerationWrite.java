@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DesiredStateContent;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
@@ -182,7 +183,8 @@ final class GenerationWrite {
         new JsonWriter()
             .beginObject()
             .field("time", now)
-            .field(Generation.DESIRED_STATE, desired.source().toString());
+            .field(Generation.DESIRED_STATE, desired.source().toString())
+            .field(Generation.DESIRED_STATE_DIGEST, DesiredStateContent.digest(desired).hex());
     PlanJson.write(w.name("plan"), plan);
     return w.endObject().toString();
   }

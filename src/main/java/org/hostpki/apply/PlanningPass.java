@@ -10,7 +10,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -20,6 +22,7 @@ import org.hostpki.install.TrustHost;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DesiredStateContent;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
@@ -35,6 +38,7 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
+import org.hostpki.plan.LastWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Planner;
@@ -121,7 +125,8 @@ final class PlanningPass {
     ExternalChainInput.Read external = externalChainInput.read(desired, host, store.facts(), store.serverKey(), now);
     TrustInstalls installs = observeInstalls(desired);
     AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
-    Fingerprint basis = basis(desired, host, store, trustFacts, replace, external, trustedCrls, installs, acme);
+    PlanBasis inputs = basis(desired, host, store, trustFacts, replace, external, trustedCrls, installs, acme);
+    Fingerprint basis = inputs.digest();
     HookLedger ledger = HookLedger.read(directory, store.snapshot().generation());
     Plan planned =
         planner
@@ -156,32 +161,51 @@ final class PlanningPass {
     Plan plan = JavaPasswordWarning.added(password, planned.withRecords(pending, planned.hold()));
     return new Reconciler.Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
-        crls, installedCrls, installs, acme);
+        crls, installedCrls, installs, acme, inputs);
   }
 
   /**
-   * The desired-state file that wrote the current generation, when its record names one and it
-   * is not this desired state's own file (the same file by another path counts as the same).
+   * The desired-state file that wrote the current generation, when its record names one, it is
+   * not this desired state's own file (the same file by another path counts as the same), and it
+   * says other than this one: two files that say the same (a timer's file and an Ansible task's
+   * inline {@code desired:} of the same settings) cannot undo each other's changes. What it says is
+   * read from the file when it is still there (what its next run applies), else judged by the
+   * digest its record holds ({@link Generation#desiredStateDigest()}); a record without one, of a
+   * file that is gone, counts as another.
    */
-  private static Optional<Path> otherWriter(DesiredState desired, StoreDirectory directory) {
+  private static Optional<LastWriter> otherWriter(DesiredState desired, StoreDirectory directory) {
+    Optional<Generation> current = directory.current();
     Optional<Path> writer;
     try {
       // On the desired state's file system, as the store's (Jimfs in engine tests).
-      writer = directory.current().flatMap(Generation::desiredState).map(desired.source().getFileSystem()::getPath);
+      writer = current.flatMap(Generation::desiredState).map(desired.source().getFileSystem()::getPath);
     } catch (InvalidPathException e) {
       return Optional.empty(); // a record no file of this system could have written
     }
     if (writer.isEmpty() || writer.get().equals(desired.source())) {
       return Optional.empty();
     }
+    Optional<DesiredState> theirs = Optional.empty();
     try {
       if (Files.isSameFile(writer.get(), desired.source())) {
         return Optional.empty();
       }
-    } catch (IOException | SecurityException e) {
-      return writer; // gone or unreadable: another file (or this one, just moved)
+      theirs = new DesiredStateLoader().load(writer.get()).desiredState();
+    } catch (IOException | SecurityException | HostpkiException e) {
+      // gone or unreadable: another file (or this one, just moved); its record tells what it said
     }
-    return namesAnotherStore(writer.get(), desired) ? Optional.empty() : writer;
+    if (theirs.isPresent()) {
+      if (namesAnotherStore(theirs.get(), desired)) {
+        return Optional.empty();
+      }
+      List<String> differ = DesiredStateContent.differences(theirs.get(), desired);
+      return differ.isEmpty() ? Optional.empty() : Optional.of(new LastWriter(writer.get(), differ));
+    }
+    String ours = DesiredStateContent.digest(desired).hex();
+    if (current.flatMap(Generation::desiredStateDigest).filter(ours::equalsIgnoreCase).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LastWriter(writer.get(), List.of()));
   }
 
   /**
@@ -190,17 +214,8 @@ final class PlanningPass {
    * two do not undo each other's changes. Removing that file, as the warning would say, would
    * remove the original's desired state.
    */
-  private static boolean namesAnotherStore(Path writer, DesiredState desired) {
-    Optional<DesiredState> other;
-    try {
-      other = new DesiredStateLoader().load(writer).desiredState();
-    } catch (HostpkiException e) {
-      return false;
-    }
-    if (other.isEmpty()) {
-      return false; // cannot tell: warn as before
-    }
-    Path theirs = other.get().store().path();
+  private static boolean namesAnotherStore(DesiredState other, DesiredState desired) {
+    Path theirs = other.store().path();
     Path ours = desired.store().path();
     if (theirs.equals(ours)) {
       return false;
@@ -356,10 +371,10 @@ final class PlanningPass {
   }
 
   /**
-   * The digest of everything a plan depends on. Two observations with the same basis give the
-   * same plan (up to the clock).
+   * Everything a plan depends on, input by input, and its digest. Two observations with the same
+   * basis give the same plan (up to the clock).
    */
-  static Fingerprint basis(
+  static PlanBasis basis(
       DesiredState desired,
       HostIdentity host,
       StoreContents store,
@@ -369,23 +384,43 @@ final class PlanningPass {
       List<TrustedCrl> crls,
       TrustInstalls installs,
       AcmeObservation acme) {
+    Map<String, String> parts = new LinkedHashMap<>();
+    parts.put(PlanBasis.STORE, storeBasis(store.snapshot()).hex());
+    parts.put(PlanBasis.HOST, host.toString());
+    parts.put(PlanBasis.DESIRED, desired.toString());
     StringBuilder sb = new StringBuilder();
-    sb.append("store ").append(store.facts().contentFingerprint().hex()).append('\n');
-    sb.append("host ").append(host).append('\n');
-    sb.append("desired ").append(desired).append('\n');
-    trust.forEach((n, c) -> sb.append("trust ").append(n).append(' ').append(c.fingerprint().hex()).append('\n'));
-    crls.forEach(c -> sb.append("crl ").append(c.facts().fingerprint().hex()).append(' ').append(c.signer().map(Fingerprint::hex).orElse("-")).append('\n'));
-    sb.append("replace ").append(new java.util.TreeSet<>(replace)).append('\n');
-    sb.append("external-chain ").append(external.basisWords());
-    installs.input().observed().forEach((t, o) -> sb.append("\ninstall ").append(o));
-    if (acme != AcmeObservation.NONE) {
-      sb.append('\n').append("acme ").append(acme.basisWords());
+    trust.forEach((n, c) -> sb.append(n).append(' ').append(c.fingerprint().hex()).append('\n'));
+    parts.put("trust", sb.toString());
+    sb.setLength(0);
+    crls.forEach(c -> sb.append(c.facts().fingerprint().hex()).append(' ').append(c.signer().map(Fingerprint::hex).orElse("-")).append('\n'));
+    parts.put("crls", sb.toString());
+    parts.put("replace", new java.util.TreeSet<>(replace).toString());
+    parts.put("external-chain", external.basisWords());
+    sb.setLength(0);
+    installs.input().observed().forEach((t, o) -> sb.append(o).append('\n'));
+    parts.put("installs", sb.toString());
+    parts.put("acme", acme == AcmeObservation.NONE ? "" : acme.basisWords());
+    parts.put("missing-links", store.facts().missingLinks().toString());
+    sb.setLength(0);
+    store.keptCas().forEach(k -> sb.append(k.generation()).append(' ').append(k.certificate().fingerprint().hex()).append('\n'));
+    parts.put("kept-cas", sb.toString());
+    return PlanBasis.of(store.snapshot().generation(), parts);
+  }
+
+  /**
+   * The store's content as a plan's basis counts it: every file but the records of what a fleet
+   * CA signed ({@code issued/}, which nothing a plan decides reads: a {@code sign} between {@code
+   * plan --out} and {@code apply --plan} leaves the plan current). Hashed again only when there are
+   * such records.
+   */
+  private static Fingerprint storeBasis(StoreSnapshot snapshot) {
+    SortedMap<String, byte[]> issued = snapshot.under(StoreLayout.ISSUED_DIRECTORY);
+    if (issued.isEmpty()) {
+      return snapshot.contentFingerprint();
     }
-    if (!store.facts().missingLinks().isEmpty()) {
-      sb.append("\nmissing-links ").append(store.facts().missingLinks());
-    }
-    store.keptCas().forEach(k -> sb.append("\nkept-ca ").append(k.generation()).append(' ').append(k.certificate().fingerprint().hex()));
-    return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+    SortedMap<String, byte[]> files = new TreeMap<>(snapshot.files());
+    files.keySet().removeAll(issued.keySet());
+    return StoreSnapshot.fingerprintOf(files);
   }
 
   /** The certificates a consumed CRL may be signed by: the store's and the declared trusted ones. */

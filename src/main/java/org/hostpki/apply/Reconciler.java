@@ -113,6 +113,8 @@ public final class Reconciler {
    * @param crls the CRLs of {@code trust.crls}, read, for apply to write
    * @param installs the targets of {@code trust.install} and of the install record, observed
    * @param acme what the ACME edge found out ({@code server.issuer: acme})
+   * @param basis what the plan was computed from, input by input: {@code plan.basis()} is its
+   *     digest; a saved plan records the parts, to say which changed when it is stale
    */
   public record Observation(
       DesiredState desired,
@@ -128,7 +130,8 @@ public final class Reconciler {
       List<CrlInputs.Read> crls,
       List<CrlInputs.Read> installedCrls,
       TrustInstalls installs,
-      AcmeObservation acme) {
+      AcmeObservation acme,
+      PlanBasis basis) {
     public Observation {
       externalChain = List.copyOf(externalChain);
       arising = List.copyOf(arising);
@@ -145,7 +148,7 @@ public final class Reconciler {
     Observation at(Instant later) {
       return new Observation(
           desired, host, store, desiredTrust, password, later, plan, externalChainFile, externalChain,
-          arising, crls, installedCrls, installs, acme);
+          arising, crls, installedCrls, installs, acme, basis);
     }
 
     /** What the planner is told of the CRLs. */
@@ -305,7 +308,7 @@ public final class Reconciler {
     boolean keepPlanned = unattended || savedPlan.isPresent();
     Optional<Observation> unlocked = firstStorePlanned(desired, replacing, keepPlanned);
     // A stale plan for a new store is refused before the lock makes the store's folder.
-    savedPlan.ifPresent(saved -> unlocked.ifPresent(first -> saved.checkCurrent(first.plan())));
+    savedPlan.ifPresent(saved -> unlocked.ifPresent(first -> saved.checkCurrent(first.plan(), first.basis())));
     parts.progress().step("locking the store " + desired.store().path()); // shows while another holds it
     try (StoreCommit envelope =
         StoreCommit.begin(
@@ -326,7 +329,7 @@ public final class Reconciler {
         }
         throw ExpiringHooks.refuseRunningExpiringHooks(parts.hooks(), before, directory, ledger);
       }
-      savedPlan.ifPresent(saved -> saved.checkCurrent(plan));
+      savedPlan.ifPresent(saved -> saved.checkCurrent(plan, before.basis()));
       boolean held = plan.hold().isPresent() && unattended;
       if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
         parts.progress().step("installing where the host's clients look (trust.install)");

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
@@ -24,10 +28,23 @@ import tools.jackson.databind.JsonNode;
  * (as Terraform does: another build may compute the same basis and changes with other contents,
  * after an upgrade or a downgrade of the package), and only while it is current: same basis (the
  * store, host identity, desired state and declared inputs it was made from) and the same changes.
+ * A stale plan's refusal names the inputs that changed, from the digests the plan recorded of each
+ * ({@code basis_parts}); the records of what a fleet CA signed are none of them ({@link PlanBasis#STORE}).
  * A plan made with {@code --replace} is applied with the replacements it was made with, without
  * naming them again (as Terraform applies a plan made with {@code -replace}).
  */
-public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanInput.Replace> replaced) {
+public record SavedPlan(
+    Path file,
+    String basis,
+    List<String> changes,
+    Set<PlanInput.Replace> replaced,
+    Optional<String> generation,
+    Map<String, String> basisParts) {
+
+  public SavedPlan {
+    changes = List.copyOf(changes);
+    basisParts = Collections.unmodifiableMap(new LinkedHashMap<>(basisParts));
+  }
 
   /** Reads {@code file}, refusing a plan of another format or written by another build than {@code thisBuild}. */
   public static SavedPlan read(Path file, String thisBuild) {
@@ -75,7 +92,13 @@ public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanI
         }
       }
     }
-    return new SavedPlan(file, text(root, "basis"), changes, replaced);
+    Map<String, String> parts = new LinkedHashMap<>();
+    JsonNode recorded = root.path("basis_parts");
+    if (recorded.isObject()) {
+      recorded.properties().forEach(e -> parts.put(e.getKey(), e.getValue().isString() ? e.getValue().asString() : ""));
+    }
+    Optional<String> generation = Optional.of(text(root, "store_generation")).filter(g -> !g.isEmpty());
+    return new SavedPlan(file, text(root, "basis"), changes, replaced, generation, parts);
   }
 
   /**
@@ -107,16 +130,22 @@ public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanI
     return v == null || !v.isString() ? "" : v.asString();
   }
 
-  /** Refuses with a clear message when the plan computed now is not the saved one. */
-  void checkCurrent(Plan now) {
+  /**
+   * Refuses with a clear message when the plan computed now is not the saved one, saying which
+   * of the inputs it was made from changed ({@code basis} the parts of the one computed now).
+   */
+  void checkCurrent(Plan now, PlanBasis basisNow) {
     List<String> current = now.changes().stream().map(SavedPlan::line).toList();
     if (!basis.equals(now.basis().hex())) {
+      List<String> changed = basisNow.changedSince(generation, basisParts);
       throw new HostpkiException(
           "the saved plan "
               + file
-              + " is stale: the store, the host identity, the desired state or a trusted"
-              + " certificate changed since it was made; nothing was applied. Run 'hostpki plan"
-              + " --out' again and review the new plan");
+              + " is stale: "
+              + (changed.isEmpty()
+                  ? "the store, the host identity, the desired state or a trusted certificate changed since it was made"
+                  : "since it was made, " + and(changed) + " changed")
+              + "; nothing was applied. Run 'hostpki plan --out' again and review the new plan");
     }
     if (!changes.equals(current)) {
       // Same inputs, other changes: the clock made a renewal due (or a certificate expire) since.
@@ -127,6 +156,12 @@ public record SavedPlan(Path file, String basis, List<String> changes, Set<PlanI
               + "): time has passed since it was made (a renewal fell due), or the file was edited;"
               + " nothing was applied. Run 'hostpki plan --out' again and review the new plan");
     }
+  }
+
+  private static String and(List<String> items) {
+    return items.size() == 1
+        ? items.get(0)
+        : String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
   }
 
   private static String listed(List<String> changes) {

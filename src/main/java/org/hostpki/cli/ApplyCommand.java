@@ -212,7 +212,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
   /** The text report up to the hooks: the plan, a hold released or honoured, the generation. */
   private void printApplied(Reconciler.Result result) {
     Plan plan = result.plan();
-    out().print(new PlanText(color()).lines(plan), color());
+    out().print(PlanText.applying(color()).lines(plan), color());
     result.released().ifPresent(h -> out().println(
         "Released the hold of the rollback at " + PlanText.time(h.at()) + "."));
     List<String> links = result.restoredLinks().stream().map(TerminalText::escape).toList();

@@ -81,14 +81,14 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
       return ExitCodes.ERROR; // apply would refuse it: not worth saving
     }
     if (saveTo.isPresent()) {
-      saveTo.get().write(saved(plan, replacing).concat("\n").getBytes(StandardCharsets.UTF_8));
+      saveTo.get().write(saved(observation, replacing).concat("\n").getBytes(StandardCharsets.UTF_8));
       if (!json) {
         out().println(
             "Saved the plan to " + saveTo.get().path() + "; apply it with: hostpki apply -f " + file + " --plan " + out);
       }
     }
     if (toStandardOutput) {
-      out().print(saved(plan, replacing).concat("\n"));
+      out().print(saved(observation, replacing).concat("\n"));
       out().flush();
     } else if (json) {
       printJson(plan); // after the file is saved: a failed save prints the error document alone
@@ -96,8 +96,10 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
     return detailedExitCode && plan.hasWork(false) ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
   }
 
-  private static String saved(Plan plan, Set<PlanInput.Replace> replacing) {
-    return PlanJson.renderSaved(plan, VersionReport.ofThisProcess().build(), replacing);
+  private static String saved(Reconciler.Observation observation, Set<PlanInput.Replace> replacing) {
+    return PlanJson.renderSaved(
+        observation.plan(), VersionReport.ofThisProcess().build(), replacing, observation.basis().generation(),
+        observation.basis().parts());
   }
 
   private void printJson(Plan plan) {

@@ -1,6 +1,5 @@
 package org.hostpki.plan;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -43,8 +42,9 @@ import org.hostpki.model.TrustedCrl;
  *     older than the one of its CA installed does not replace it
  * @param lastWriter the desired-state file (absolute) that wrote the store's current generation,
  *     as its record names it; empty when it names none (older records), when nothing was written
- *     yet, or when it is this desired state's own file: a plan that changes a store another file
- *     wrote warns ({@link WarningCode#OTHER_DESIRED_STATE})
+ *     yet, when it is this desired state's own file, or when it says the same as this one (the
+ *     file read now, or the digest its record holds when it is gone): a plan that changes a store
+ *     another file wrote warns ({@link WarningCode#OTHER_DESIRED_STATE})
  * @param keptKeys the kept generations that still hold a CA key the current one lacks (its
  *     certificate there): the refusal ({@link RefusalCode#KEY_MISSING}) names the rollback to them
  */
@@ -64,7 +64,7 @@ public record PlanInput(
     AcmeObservation acme,
     List<KeptCa> keptCas,
     List<TrustedCrl> installedCrls,
-    Optional<Path> lastWriter,
+    Optional<LastWriter> lastWriter,
     List<KeptKey> keptKeys) {
 
   public PlanInput {

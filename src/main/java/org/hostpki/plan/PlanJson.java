@@ -29,16 +29,25 @@ public final class PlanJson {
   /**
    * The plan as {@code plan --out} saves it: with {@code written_by}, the hostpki build that made
    * it, since {@code apply --plan} applies a plan only with the build that computed it, and {@code
-   * replace}, the {@code --replace} it was made with, which {@code apply --plan} plans with again.
+   * replace}, the {@code --replace} it was made with, which {@code apply --plan} plans with again;
+   * and the store's generation and each input's digest it was made from ({@code store_generation},
+   * {@code basis_parts}), for {@code apply --plan} to say which changed when it refuses it as
+   * stale.
    */
-  public static String renderSaved(Plan plan, String writtenBy, Set<PlanInput.Replace> replace) {
+  public static String renderSaved(
+      Plan plan,
+      String writtenBy,
+      Set<PlanInput.Replace> replace,
+      Optional<String> generation,
+      Map<String, String> basisParts) {
     JsonWriter w = new JsonWriter();
-    write(w, plan, Optional.of(new Saved(writtenBy, replace)));
+    write(w, plan, Optional.of(new Saved(writtenBy, replace, generation, basisParts)));
     return w.toString();
   }
 
   /** What only a saved plan holds. */
-  private record Saved(String writtenBy, Set<PlanInput.Replace> replace) {}
+  private record Saved(
+      String writtenBy, Set<PlanInput.Replace> replace, Optional<String> generation, Map<String, String> basisParts) {}
 
   /** A {@code --replace} value as the command line and a saved plan write it: {@code server}. */
   public static String word(PlanInput.Replace replace) {
@@ -62,6 +71,12 @@ public final class PlanJson {
       w.endArray();
     }
     w.field("basis", plan.basis());
+    if (saved.isPresent()) {
+      w.field("store_generation", saved.get().generation());
+      w.name("basis_parts").beginObject();
+      saved.get().basisParts().forEach((name, hex) -> w.field(name, hex));
+      w.endObject();
+    }
     w.name("changes").beginArray();
     for (Change c : plan.changes()) {
       change(w, c, true);

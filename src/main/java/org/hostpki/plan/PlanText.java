@@ -13,10 +13,24 @@ import org.hostpki.model.TerminalLines;
  */
 public final class PlanText {
   private final boolean color;
+  private final String pendingHooks;
 
   /** @param color {@link #render} marks actions with ANSI colours (only for a terminal) */
   public PlanText(boolean color) {
+    this(color, "the next apply runs them");
+  }
+
+  private PlanText(boolean color, String pendingHooks) {
     this.color = color;
+    this.pendingHooks = pendingHooks;
+  }
+
+  /**
+   * The text of the plan an apply carries out: the hooks pending are its to run, now ({@code plan}
+   * and {@code apply --check} leave them to the next apply).
+   */
+  public static PlanText applying(boolean color) {
+    return new PlanText(color, "this apply runs them now");
   }
 
   /** The plan as text, with ANSI colours when this renderer was made for a terminal. */
@@ -55,10 +69,10 @@ public final class PlanText {
       }
     } else if (plan.isEmpty() && plan.acmeOrderWaits()) {
       out.line("No changes now: the ACME order waits, see the warning above (" + plan.unchanged() + " resources checked)"
-          + (plan.hasPendingHooks() ? "; hooks are pending: the next apply runs them." : "."));
+          + (plan.hasPendingHooks() ? "; hooks are pending: " + pendingHooks + "." : "."));
     } else if (plan.isEmpty()) {
       out.line("No changes: the store matches the desired state (" + plan.unchanged() + " resources checked)"
-          + (plan.hasPendingHooks() ? ", but hooks are pending: the next apply runs them." : "."));
+          + (plan.hasPendingHooks() ? ", but hooks are pending: " + pendingHooks + "." : "."));
     } else {
       out.line(
           "Plan: " + plan.count(Action.CREATE) + " to create, " + plan.count(Action.REPLACE)

@@ -58,16 +58,18 @@ public final class Planner {
   /**
    * A plan that changes a store another desired-state file wrote last says so: two files naming
    * one {@code store.path} (an old copy beside a new one, two Ansible roles) re-issue and rewrite
-   * back and forth on every run, each with its hooks, and nothing else would say why.
+   * back and forth on every run, each with its hooks, and nothing else would say why. Two files
+   * that say the same cannot ({@link PlanInput#lastWriter()} is empty then).
    */
   private static void otherDesiredState(PlanInput in, PlanDraft draft) {
     if (in.lastWriter().isEmpty() || draft.addresses().isEmpty()) {
       return;
     }
-    String other = TerminalText.escape(in.lastWriter().get().toString());
+    Path writer = in.lastWriter().get().file();
+    String other = TerminalText.escape(writer.toString());
     String store = TerminalText.escape(in.desired().store().path().toString());
     String source = TerminalText.escape(in.desired().source().toString());
-    if (isAnsibleInline(in.lastWriter().get()) && !isAnsibleInline(in.desired().source())) {
+    if (isAnsibleInline(writer) && !isAnsibleInline(in.desired().source())) {
       // The module's temporary file is gone: "remove it" would name nothing to remove.
       draft.warn(
           new Warning(
@@ -83,12 +85,15 @@ public final class Planner {
                   + " watch), or give one of them another store.path"));
       return;
     }
+    List<String> differ = in.lastWriter().get().differences();
     draft.warn(
         new Warning(
             WarningCode.OTHER_DESIRED_STATE,
             "store",
             "store " + store + " was last written from another desired-state file, " + other
-                + "; this plan, from " + source + ", changes it. Two files naming one store.path"
+                + "; this plan, from " + source + ", changes it"
+                + (differ.isEmpty() ? "" : " (the two files differ in " + String.join(", ", differ) + ")")
+                + ". Two files naming one store.path with different settings"
                 + " undo each other's changes (and run"
                 + " the hooks) on every run: keep one file per store: remove " + other
                 + " or change its store.path. If the file was just renamed or moved, this warning"

@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.apply.CrlNumbers;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DesiredStateContent;
 import org.hostpki.model.DateText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
@@ -256,7 +257,8 @@ public final class CaRevoker {
         new JsonWriter()
             .beginObject()
             .field("time", now.toString())
-            .field(Generation.DESIRED_STATE, caHost.source().toString());
+            .field(Generation.DESIRED_STATE, caHost.source().toString())
+            .field(Generation.DESIRED_STATE_DIGEST, DesiredStateContent.digest(caHost).hex());
     if (decision.alreadyRevoked()) {
       w.name("crl").beginObject();
     } else {

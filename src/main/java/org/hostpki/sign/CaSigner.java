@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DesiredStateContent;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.DateText;
 import org.hostpki.model.Fingerprint;
@@ -152,6 +153,7 @@ public final class CaSigner {
               .beginObject()
               .field("time", now.toString())
               .field(Generation.DESIRED_STATE, caHost.source().toString())
+              .field(Generation.DESIRED_STATE_DIGEST, DesiredStateContent.digest(caHost).hex())
               .name("sign")
               .beginObject()
               .field("serial", issued.serial())

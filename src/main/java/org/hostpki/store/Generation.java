@@ -22,6 +22,14 @@ public record Generation(String name, boolean current, Optional<byte[]> metadata
    */
   public static final String DESIRED_STATE = "desiredState";
 
+  /**
+   * The member of {@code .generation.json} after {@link #DESIRED_STATE}: the digest (SHA-256, hex)
+   * of what that desired state said (model {@code DesiredStateContent}), so that another file saying
+   * the same is not taken for a writer that undoes this one's changes; records written before
+   * hostpki recorded it have none.
+   */
+  public static final String DESIRED_STATE_DIGEST = "desiredStateDigest";
+
   public Generation {
     if (!GenerationNames.isGeneration(Objects.requireNonNull(name, "name"))) {
       throw new IllegalArgumentException("not a generation name: " + name);
@@ -39,10 +47,19 @@ public record Generation(String name, boolean current, Optional<byte[]> metadata
    * names one: a path of the file system the store is on, which the caller resolves it on.
    */
   public Optional<String> desiredState() {
+    return leading(DESIRED_STATE);
+  }
+
+  /** The digest of what the desired state that wrote it said ({@link #DESIRED_STATE_DIGEST}), when recorded. */
+  public Optional<String> desiredStateDigest() {
+    return leading(DESIRED_STATE_DIGEST);
+  }
+
+  private Optional<String> leading(String member) {
     try {
-      // Its leading member: the plan after it is not parsed (every plan reads this).
-      return JsonReader.leadingString(new String(metadata.orElse(new byte[0]), StandardCharsets.UTF_8), DESIRED_STATE)
-          .filter(path -> !path.isEmpty());
+      // A leading member: the plan after it is not parsed (every plan reads this).
+      return JsonReader.leadingString(new String(metadata.orElse(new byte[0]), StandardCharsets.UTF_8), member)
+          .filter(value -> !value.isEmpty());
     } catch (JsonReader.MalformedJsonException e) {
       return Optional.empty();
     }

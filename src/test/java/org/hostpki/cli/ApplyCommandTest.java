@@ -207,7 +207,12 @@ class ApplyCommandTest {
     CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("plan.json is stale");
+    // Found by a trial (tconc11): it did not say which input changed.
+    assertThat(run.err())
+        .contains("plan.json is stale: since it was made, the store (generation none → "
+            + Files.readSymbolicLink(store.resolve("..data"))
+            + ": another apply, a rollback or a revoke wrote it since; 'hostpki history' shows what) changed;"
+            + " nothing was applied");
     assertSameBytes(before, storeBytes());
   }
 
@@ -220,7 +225,9 @@ class ApplyCommandTest {
     CliResult run = hostpki("apply", "-f", "host.yaml", "--plan", "plan.json");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-    assertThat(run.err()).contains("plan.json is stale: the store, the host identity, the desired state or a");
+    assertThat(run.err())
+        .contains("plan.json is stale: since it was made, the host identity (its names or addresses) and the"
+            + " desired state (its file was edited, or another file was given) changed; nothing was applied");
     assertThat(store).doesNotExist();
   }
 

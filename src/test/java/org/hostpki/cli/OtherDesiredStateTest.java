@@ -14,6 +14,7 @@ import org.hostpki.json.JsonReader;
 import org.hostpki.store.Generation;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.TestCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,10 +158,60 @@ class OtherDesiredStateTest {
     assertThat(warning(plan)).as(plan.toString()).isEmpty();
   }
 
+  /**
+   * Found by a trial (tconc11): an Ansible task's inline {@code desired:} and the timer's file said
+   * the same, and any change (a trusted file added to trust.d) warned that they undo each other's
+   * changes on every run. Two desired states that say the same cannot; a file that says other than
+   * this one is warned of, naming what differs.
+   */
+  @Test
+  void testTheTimersFileAndAnInlineDesiredStateSayingTheSame_areNotWarnedOf_untilTheyDiffer() throws IOException {
+    Path same = Files.createDirectories(dir.resolve("same"));
+    Path trust = Files.createDirectories(same.resolve("trust.d"));
+    Path timer = same.resolve("timer.yaml");
+    Files.writeString(
+        timer,
+        "apiVersion: hostpki/v1\nstore: {path: " + same.resolve("pki") + "}\n"
+            + "host: {detect: false, hostname: web, domain: example.com, addresses: [192.0.2.1]}\n"
+            + "trust: {directories: [" + trust + "]}\n");
+    String json =
+        "{\"apiVersion\": \"hostpki/v1\", \"store\": {\"path\": \"" + same.resolve("pki") + "\"},"
+            + " \"trust\": {\"directories\": [\"" + trust + "\"]}, \"host\": {\"hostname\": \"web\", \"detect\": false,"
+            + " \"addresses\": [\"192.0.2.1\"], \"domain\": \"example.com\"}}\n";
+    Path inline = Files.writeString(same.resolve(".hostpki-desired-aaaa1111.json"), json);
+    hostpki("apply", "-f", inline.toString()).assertSucceeded();
+    Files.delete(inline); // as the module does
+    trusted(trust, "one");
+
+    CliResult timerPlan = hostpki("plan", "-f", timer.toString(), "--output", "json");
+    hostpki("apply", "-f", timer.toString()).assertSucceeded();
+    trusted(trust, "two");
+    inline = Files.writeString(same.resolve(".hostpki-desired-bbbb2222.json"), json);
+    CliResult inlinePlan = hostpki("plan", "-f", inline.toString(), "--output", "json");
+    Files.writeString(timer, Files.readString(timer).replace("hostname: web", "hostname: www"));
+    CliResult differing = hostpki("plan", "-f", inline.toString(), "--output", "json");
+
+    assertThat(JsonReader.parse(timerPlan.out()).get("changes").isEmpty()).as(timerPlan.toString()).isFalse();
+    assertThat(warning(timerPlan)).as(timerPlan.toString()).isEmpty();
+    assertThat(JsonReader.parse(inlinePlan.out()).get("changes").isEmpty()).as(inlinePlan.toString()).isFalse();
+    assertThat(warning(inlinePlan)).as(inlinePlan.toString()).isEmpty();
+    assertThat(warning(differing)).as(differing.toString()).isPresent();
+    assertThat(warning(differing).get().get("message").asString())
+        .contains("last written from another desired-state file, " + timer + "; this plan, from " + inline
+            + ", changes it (the two files differ in host)");
+  }
+
+  private static void trusted(Path folder, String name) throws IOException {
+    Files.writeString(folder.resolve(name + ".crt"), TestCa.selfSignedRoot(
+            "Trial " + name, CLOCK.instant().minusSeconds(3600), CLOCK.instant().plusSeconds(400L * 86400)).pem());
+  }
+
   @Test
   void testRecord_withoutDesiredState_namesNone() {
     byte[] old = "{\"time\":\"2026-11-27T08:00:00Z\",\"plan\":{}}".getBytes(StandardCharsets.UTF_8);
     assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.of(old)).desiredState()).isEmpty();
+    // Nor a digest of what it said: a gone file that wrote it is warned of as before.
+    assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.of(old)).desiredStateDigest()).isEmpty();
     assertThat(new Generation("..2026_11_27_08_00_00.000000000", true, Optional.empty()).desiredState()).isEmpty();
   }
 }

@@ -126,6 +126,25 @@ class SignCommandTest {
         .contains(" for CN=m1.fleet.test (SANs m1.fleet.test, m1, 192.0.2.11), not after 2027-02-25 07:00 UTC; recorded as issued/");
   }
 
+  /**
+   * Found by a trial (tconc11): on a CA host, a plan saved with plan --out was refused as stale by
+   * apply --plan after any sign, though a sign adds only a record to issued/, which nothing a plan
+   * decides reads. It is applied now, and the sign's record is kept.
+   */
+  @Test
+  void testSavedPlan_aSignInBetweenLeavesItCurrent_andItsRecordIsKept() throws Exception {
+    applied();
+    CliResult plan = hostpki("plan", "-f", "ca.yaml", "--replace", "server", "--out", "plan.json");
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    assertThat(hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr").exitCode()).isZero();
+
+    CliResult apply = hostpki("apply", "-f", "ca.yaml", "--plan", "plan.json");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("server", "replace", "Applied: store ");
+    assertThat(issuedFiles()).hasSize(1);
+  }
+
   @Test
   void testSign_theSameRequestAgainIsAlreadyIssued() throws Exception {
     applied();

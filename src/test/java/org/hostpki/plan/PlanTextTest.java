@@ -85,6 +85,18 @@ class PlanTextTest {
                 + " pending: the next apply runs them.\n");
   }
 
+  /** Found by a trial: an apply's text said "the next apply runs them" and then ran them itself. */
+  @Test
+  void testRender_anApplysTextSaysItRunsThePendingHooksNow() {
+    Instant t = Instant.parse("2026-11-27T08:00:00Z");
+    Plan plan =
+        new Plan(List.of(), List.of(), 6, Fixtures.fp("b"))
+            .withRecords(List.of(new PendingHook("afterServerChange", t, List.of("server"), Optional.empty())), Optional.empty());
+
+    assertThat(PlanText.applying(false).render(plan))
+        .endsWith("(6 resources checked), but hooks are pending: this apply runs them now.\n");
+  }
+
   @Test
   void testRender_emptyPlanSaysNoChanges() {
     assertThat(new PlanText(false).render(new Plan(List.of(), List.of(), 6, Fixtures.fp("b"))))

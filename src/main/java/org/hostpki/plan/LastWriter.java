@@ -1,0 +1,20 @@
+package org.hostpki.plan;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Another desired-state file that wrote the store's current generation and says other than the
+ * one planned ({@link PlanInput#lastWriter()}).
+ *
+ * @param file the file (absolute) as the generation's record names it
+ * @param differences the top-level sections ({@code host}, {@code server}...) the two differ in,
+ *     when that file could still be read; empty when it could not (only its recorded digest told)
+ */
+public record LastWriter(Path file, List<String> differences) {
+  public LastWriter {
+    Objects.requireNonNull(file, "file");
+    differences = List.copyOf(differences);
+  }
+}
