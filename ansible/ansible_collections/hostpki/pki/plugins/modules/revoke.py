@@ -157,10 +157,12 @@ crl:
   type: str
   sample: "-----BEGIN X509 CRL-----\nMIIBOTCB3w...\n-----END X509 CRL-----\n"
 crl_number:
-  description: The CRL's number.
+  description:
+    - The CRL's number, in decimal; its thisUpdate in nanoseconds since 1970, or one more than the
+      highest before it, so that it keeps rising across a rollback or a VM snapshot revert.
   returned: when I(crl) is
   type: str
-  sample: "3"
+  sample: "1796532237000000000"
 next_update:
   description: The CRL's nextUpdate (ISO-8601, UTC); publish a new CRL before then.
   returned: when I(crl) is

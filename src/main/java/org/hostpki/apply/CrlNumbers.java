@@ -2,6 +2,7 @@ package org.hostpki.apply;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.hostpki.model.StoreLayout;
@@ -12,22 +13,36 @@ import org.hostpki.store.StoreSnapshot;
 
 /** The number of a store's next {@code ca.crl}, for every writer that issues one (apply, revoke). */
 public final class CrlNumbers {
+  private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
+
   private CrlNumbers() {}
 
   /**
-   * One more than any {@code ca.crl} number of the live set, the kept generations and the store's
-   * record of the highest issued ({@link CrlNumberRecord}), so that numbers keep rising after a
-   * rollback, also once the generations that held the higher ones are pruned; 1 for the first CRL.
-   * Records it as issued: call under the store's lock, before the commit.
+   * The CRL's thisUpdate in nanoseconds since 1970, at least one more than any {@code ca.crl}
+   * number of the live set, the kept generations and the store's record of the highest issued
+   * ({@link CrlNumberRecord}). The counts keep numbers rising after a rollback, also once the
+   * generations that held the higher ones are pruned, and for CRLs within one second; the time
+   * keeps them rising when the whole store went back (a VM snapshot reverted, a backup restored)
+   * and its record with it, since the clock has moved on past the CRLs published since, as Let's
+   * Encrypt's Boulder numbers its CRLs. 8 octets, well within RFC 5280's 20. Records it as issued:
+   * call under the store's lock, before the commit.
    */
-  public static BigInteger next(StoreSnapshot live, StoreDirectory directory, SecureRandom random) {
+  public static BigInteger next(
+      StoreSnapshot live, StoreDirectory directory, Instant thisUpdate, SecureRandom random) {
     List<byte[]> earlier = new ArrayList<>();
     live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
     earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
     BigInteger next = RevocationList.nextNumber(earlier);
     BigInteger recorded = CrlNumberRecord.highest(directory.directory(), random).orElse(BigInteger.ZERO);
-    next = next.max(recorded.add(BigInteger.ONE));
+    next = next.max(recorded.add(BigInteger.ONE)).max(ofTime(thisUpdate));
     CrlNumberRecord.record(directory.directory(), next, random);
     return next;
+  }
+
+  /** The number a CRL of {@code thisUpdate} gets at least: nanoseconds since 1970. */
+  public static BigInteger ofTime(Instant thisUpdate) {
+    return BigInteger.valueOf(thisUpdate.getEpochSecond())
+        .multiply(NANOS_PER_SECOND)
+        .add(BigInteger.valueOf(thisUpdate.getNano()));
   }
 }

@@ -8,7 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,7 +73,7 @@ final class Executor {
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now,
-      Supplier<BigInteger> nextCrlNumber,
+      Function<Instant, BigInteger> nextCrlNumber,
       Optional<AcmeOrdered> ordered) {
     Map<Fingerprint, RevocationList> byFingerprint = new HashMap<>();
     crls.forEach(c -> byFingerprint.put(c.fingerprint(), c.crl()));
@@ -94,7 +94,7 @@ final class Executor {
       List<Certificate> externalChainFile,
       Optional<char[]> password,
       Instant now,
-      Supplier<BigInteger> nextCrlNumber,
+      Function<Instant, BigInteger> nextCrlNumber,
       Optional<AcmeOrdered> ordered,
       NextSet next) {
 
@@ -312,7 +312,7 @@ final class Executor {
       Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
       RevocationList renewed =
           RevocationList.issue(
-              ca, key, nextCrlNumber.get(), thisUpdate,
+              ca, key, nextCrlNumber.apply(thisUpdate), thisUpdate,
               thisUpdate.plus(desired.ca().crlOrDefaults().validity()), crl.facts().revoked(), random);
       next.putCertificates(StoreLayout.CA_CRL, renewed.pem());
     }

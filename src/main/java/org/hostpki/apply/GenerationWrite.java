@@ -65,7 +65,7 @@ final class GenerationWrite {
                 before.externalChain(),
                 before.password(),
                 before.now(),
-                () -> CrlNumbers.next(envelope.live(), directory, parts.random()),
+                thisUpdate -> CrlNumbers.next(envelope.live(), directory, thisUpdate, parts.random()),
               ordered);
     List<String> notices = new ArrayList<>();
     // Hooks still pending from the generation before are carried into the new one, and the

@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.SortedSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -241,11 +243,13 @@ public final class HookLedger {
 
   /**
    * The hooks a switch to another kept generation (a rollback, or forward again) makes due, by
-   * what differs between the two: {@code afterServerChange} when the server certificate does,
-   * {@code afterCaChange} when a CA certificate does, {@code afterTrustChange} when the trust
-   * bundle does, and each output's {@code afterChange} when one of its files does — a service its
-   * output's hook reloads (HAProxy's combined PEM) must take the files switched to, as it took the
-   * ones switched from.
+   * what differs between the two, as {@link #dueAfter} makes them due by a plan's changes: {@code
+   * afterServerChange} when the server certificate does, {@code afterCaChange} when a CA
+   * certificate does, {@code afterTrustChange} when a trusted certificate or a trust output does,
+   * and each output's {@code afterChange} when one of its files does — a service its output's
+   * hook reloads (HAProxy's combined PEM) must take the files switched to, as it took the ones
+   * switched from. Each names, for {@code HOSTPKI_CHANGED}, every address that differs and
+   * concerns it, as an apply's does: all of them for {@code afterServerChange}.
    *
    * @param from the generation current before the switch; empty when {@code ..data} was broken
    */
@@ -253,21 +257,62 @@ public final class HookLedger {
       StoreDirectory store, Optional<String> from, String to, boolean serverChanged, DesiredState desired,
       Instant now) {
     HooksSpec hooks = desired.hooks();
+    List<String> changed = switched(store, from, to, serverChanged, desired);
     List<PendingHook> due = new ArrayList<>();
-    dueFor(HooksSpec.AFTER_SERVER_CHANGE, serverChanged ? List.of(Address.SERVER) : List.of(), hooks, now, due);
-    boolean caChanged =
-        Stream.of(StoreLayout.CA_CERT, StoreLayout.CA_NEXT_CERT, StoreLayout.CA_PREVIOUS_CERT)
-            .anyMatch(name -> differs(store, from, to, name));
-    dueFor(HooksSpec.AFTER_CA_CHANGE, caChanged ? List.of(Address.CA) : List.of(), hooks, now, due);
-    dueFor(
-        HooksSpec.AFTER_TRUST_CHANGE,
-        differs(store, from, to, StoreLayout.TRUST_BUNDLE) ? List.of(Output.TRUST_BUNDLE.address()) : List.of(),
-        hooks, now, due);
+    dueFor(HooksSpec.AFTER_SERVER_CHANGE, serverChanged ? changed : List.of(), hooks, now, due);
+    dueFor(HooksSpec.AFTER_TRUST_CHANGE, changed.stream().filter(HookLedger::isTrust).toList(), hooks, now, due);
+    dueFor(HooksSpec.AFTER_CA_CHANGE, changed.stream().filter(CA_ADDRESSES::contains).toList(), hooks, now, due);
     for (OutputSpec output : desired.outputs()) {
-      boolean changed = output.fileNames().stream().anyMatch(name -> differs(store, from, to, name));
-      dueFor(HooksSpec.outputHook(output.file()), changed ? List.of(output.address()) : List.of(), hooks, now, due);
+      dueFor(
+          HooksSpec.outputHook(output.file()),
+          changed.contains(output.address()) ? List.of(output.address()) : List.of(), hooks, now, due);
     }
     return due;
+  }
+
+  /** The addresses whose files differ between the two generations, in a plan's order. */
+  private static List<String> switched(
+      StoreDirectory store, Optional<String> from, String to, boolean serverChanged, DesiredState desired) {
+    List<String> changed = new ArrayList<>();
+    if (serverChanged) {
+      changed.add(Address.SERVER);
+    }
+    Map<String, String> cas =
+        Map.of(
+            Address.CA, StoreLayout.CA_CERT, Address.CA_NEXT, StoreLayout.CA_NEXT_CERT,
+            Address.CA_PREVIOUS, StoreLayout.CA_PREVIOUS_CERT);
+    Stream.of(Address.CA, Address.CA_NEXT, Address.CA_PREVIOUS)
+        .filter(address -> differs(store, from, to, cas.get(address)))
+        .forEach(changed::add);
+    if (differs(store, from, to, StoreLayout.CA_CRL)) {
+      changed.add(Address.CA_CRL);
+    }
+    for (String file : union(store, from, to, StoreLayout.TRUST_DIRECTORY)) {
+      StoreLayout.trustName(file).filter(name -> differs(store, from, to, file)).map(Address::trust)
+          .ifPresent(changed::add);
+    }
+    for (Output output : Output.values()) {
+      boolean differs =
+          output == Output.TRUST_HASHED
+              ? union(store, from, to, StoreLayout.HASHED_DIRECTORY).stream().anyMatch(f -> differs(store, from, to, f))
+              : differs(store, from, to, output.fileName());
+      if (differs) {
+        changed.add(output.address());
+      }
+    }
+    for (OutputSpec output : desired.outputs()) {
+      if (output.fileNames().stream().anyMatch(name -> differs(store, from, to, name))) {
+        changed.add(output.address());
+      }
+    }
+    return changed;
+  }
+
+  /** The files of a folder in either generation. */
+  private static SortedSet<String> union(StoreDirectory store, Optional<String> from, String to, String folder) {
+    SortedSet<String> names = new TreeSet<>(store.generationFolder(to, folder));
+    from.ifPresent(f -> names.addAll(store.generationFolder(f, folder)));
+    return names;
   }
 
   /** Whether the file differs between the two generations (held by one only, or other bytes). */

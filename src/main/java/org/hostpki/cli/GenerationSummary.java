@@ -137,7 +137,9 @@ record GenerationSummary(
     if (revoke.has("serial")) {
       changes.add(new RecordedChange("revoked/" + revoke.path("serial").asString(""), "create"));
     }
-    boolean first = revoke.path("crlNumber").asString("").equals("1");
+    // firstCrl since CRL numbers count nanoseconds; before, the first CRL was number 1
+    boolean first =
+        revoke.path("firstCrl").asBoolean(false) || revoke.path("crlNumber").asString("").equals("1");
     changes.add(new RecordedChange(StoreLayout.CA_CRL, first ? "create" : "update"));
     return Optional.of(changes);
   }

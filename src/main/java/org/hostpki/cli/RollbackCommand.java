@@ -12,6 +12,7 @@ import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Hooks;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
@@ -78,9 +79,45 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
       Optional<String> tidyUpWarning,
       HookLedger.Attempt hooks,
       RollbackHold hold,
-      List<String> notices) {
+      List<String> notices,
+      CaSwitch ca) {
     Optional<String> hookFailure() {
       return hooks.failure();
+    }
+  }
+
+  /**
+   * The CA certificate ({@code ca.crt}) of the two generations, empty for one without; {@code
+   * fromKnown} false when no generation was current (a repair of {@code ..data}: nothing changed
+   * then). A rollback that changes it changes what the trust outputs and the next signatures
+   * carry, which the server certificate's line alone does not say.
+   */
+  private record CaSwitch(boolean fromKnown, Optional<Certificate> from, Optional<Certificate> to) {
+    static CaSwitch of(StoreDirectory store, Optional<GenerationSummary> from, GenerationSummary to) {
+      return new CaSwitch(from.isPresent(), from.flatMap(f -> ca(store, f.name())), ca(store, to.name()));
+    }
+
+    private static Optional<Certificate> ca(StoreDirectory store, String generation) {
+      try {
+        Optional<byte[]> pem = store.generationFile(generation, StoreLayout.CA_CERT);
+        List<Certificate> certificates = pem.isEmpty() ? List.of() : Pem.readCertificates(pem.get());
+        return certificates.stream().findFirst();
+      } catch (HostpkiException | InvalidMaterialException e) {
+        return Optional.empty(); // the plan after the rollback says what cannot be read
+      }
+    }
+
+    boolean changed() {
+      return fromKnown && !from.map(Certificate::fingerprint).equals(to.map(Certificate::fingerprint));
+    }
+
+    Optional<Fingerprint> sha256() {
+      return to.map(Certificate::fingerprint);
+    }
+
+    static String text(Optional<Certificate> ca) {
+      // escaped by TerminalLines, as every value printed
+      return ca.map(c -> c.facts().subjectDn() + " (sha256 " + c.fingerprint().colonHex() + ")").orElse("none");
     }
   }
 
@@ -150,6 +187,8 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         w.field("to", target.name());
         w.field("server_changed", false);
         w.field("server_sha256", target.server().orElse(null));
+        w.field("ca_changed", false);
+        w.field("ca_sha256", CaSwitch.of(store, Optional.of(target), target).sha256().orElse(null));
         w.field("hooks_ran", List.of());
         w.name("hook_error").nullValue();
         w.name("hold").nullValue();
@@ -200,7 +239,9 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     int commands =
         due.stream().mapToInt(h -> desired.hooks().commands(h.hook()).size()).sum();
     return Optional.of(
-        new Switch(current, target, serverChanged, commands, warning, attempt, hold, notices));
+        new Switch(
+            current, target, serverChanged, commands, warning, attempt, hold, notices,
+            CaSwitch.of(store, current, target)));
   }
 
   /**
@@ -280,6 +321,10 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
       text.add("The server certificate is the same (").add(done.to().serverText())
           .add(done.hooksRun() == 0 ? "); no hooks ran." : ").").end();
     }
+    if (done.ca().changed()) {
+      text.add("The CA changed: ").add(CaSwitch.text(done.ca().from())).add(" -> ")
+          .add(CaSwitch.text(done.ca().to())).add(".").end();
+    }
     if (done.hooksRun() > 0) {
       List<String> ran = new ArrayList<>();
       for (PendingHook h : done.hooks().attempted()) {
@@ -322,6 +367,8 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     w.field("to", done.to().name());
     w.field("server_changed", done.serverChanged());
     w.field("server_sha256", done.to().server().orElse(null));
+    w.field("ca_changed", done.ca().changed());
+    w.field("ca_sha256", done.ca().sha256().orElse(null));
     w.field("hooks_ran", done.hooks().outcome().succeeded());
     w.field("hook_error", done.hookFailure());
     PlanJson.hold(w.name("hold"), Optional.of(done.hold()));

@@ -35,9 +35,9 @@ import org.hostpki.store.StoreSnapshot;
  * Revokes a certificate the CA host issued: records it in the store's CRL ({@code ca.crl}),
  * written in a new store generation under the store's lock, with the {@code issued/} records.
  *
- * <p>Each CRL gets the next CRL number ({@link CrlNumbers}: one more than any CRL of the kept
- * generations and the store's record, so a rollback never makes a number repeat), thisUpdate now, nextUpdate {@code ca.crl.validity}
- * later, and the revocations of this CA, oldest first; entries stay after the certificates
+ * <p>Each CRL gets the next CRL number ({@link CrlNumbers}: thisUpdate in nanoseconds, and more than
+ * any CRL of the kept generations and the store's record, so neither a rollback nor a store gone
+ * back with the VM makes a number repeat), thisUpdate now, nextUpdate {@code ca.crl.validity} later, and the revocations of this CA, oldest first; entries stay after the certificates
  * expire (RFC 5280 allows dropping them; a fleet's CRL stays small and the record whole).
  *
  * <p>Revoking what was revoked before, for the same reason, changes nothing (so automation can
@@ -131,7 +131,7 @@ public final class CaRevoker {
           RevocationList.issue(
               decision.ca().certificate(),
               decision.ca().key(),
-              CrlNumbers.next(snapshot, store.directory(), random),
+              CrlNumbers.next(snapshot, store.directory(), now, random),
               now,
               now.plus(settings.validity()),
               decision.entries(),
@@ -141,7 +141,8 @@ public final class CaRevoker {
       decision.record().ifPresent(
           r -> added.put(r.fileName(), r.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
       List<String> notes = new ArrayList<>(decision.notes());
-      String generation = store.commit(envelope, added, metadata(decision, crl, caHost, now), notes);
+      boolean first = snapshot.file(Revocations.FILE).isEmpty();
+      String generation = store.commit(envelope, added, metadata(decision, crl, first, caHost, now), notes);
       return new Revoked(
           true, decision.alreadyRevoked(), decision.serial(), decision.subject(), decision.entry(),
           Optional.of(crl), Optional.of(generation), notes);
@@ -252,7 +253,9 @@ public final class CaRevoker {
     return new Decision(ca, revoking.serial(), subject, entry, false, true, entries, current, record, notes);
   }
 
-  private static String metadata(Decision decision, RevocationList crl, DesiredState caHost, Instant now) {
+  /** The generation's record; {@code firstCrl} when the store held no {@code ca.crl} before. */
+  private static String metadata(
+      Decision decision, RevocationList crl, boolean first, DesiredState caHost, Instant now) {
     JsonWriter w =
         new JsonWriter()
             .beginObject()
@@ -268,6 +271,9 @@ public final class CaRevoker {
       w.field("reason", decision.entry().reason().word());
     }
     w.field("crlNumber", crl.facts().number().orElseThrow().toString());
+    if (first) {
+      w.field("firstCrl", true);
+    }
     decision.record().ifPresent(r -> w.field("recorded", r.fileName()));
     return w.endObject().endObject().toString();
   }

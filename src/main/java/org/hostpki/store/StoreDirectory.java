@@ -421,6 +421,36 @@ public final class StoreDirectory {
   }
 
   /**
+   * The names of the regular files in one folder of a kept generation ({@code trust} gives {@code
+   * trust/x.crt}, ...), for comparing two generations; empty when it has no such folder. Entries
+   * of another kind are passed over, as {@link #generationFile} passes them over.
+   *
+   * @throws HostpkiException when there is no such generation, or the folder cannot be read
+   */
+  public SortedSet<String> generationFolder(String generation, String folder) {
+    StoreNames.requireValid(folder);
+    Path path = existingGeneration(generation);
+    SortedSet<String> names = new java.util.TreeSet<>();
+    try {
+      safety.checkStoreDirectory(directory);
+      Path dir = StoreNames.resolve(path, folder);
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        return names;
+      }
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        for (Path entry : entries) {
+          if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+            names.add(folder + "/" + entry.getFileName());
+          }
+        }
+      }
+      return names;
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw readFailure(e instanceof DirectoryIteratorException d ? d.getCause() : e);
+    }
+  }
+
+  /**
    * Points {@code ..data} at a kept generation (rollback, or forward again) in one rename, then
    * fixes the visible links. Works on a store whose {@code ..data} is broken: that is its repair.
    *

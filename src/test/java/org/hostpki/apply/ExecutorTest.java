@@ -146,7 +146,7 @@ class ExecutorTest {
         .forEach((n, b) -> carried.put(n, new StoreFile(b, StoreLayout.standard().kindOf(n))));
     SortedMap<String, StoreFile> files =
         new Executor(new SecureRandom())
-            .execute(plan, desired, carried, seen.store(), seen.desiredTrust(), seen.crls(), seen.externalChain(), seen.password(), seen.now(), () -> java.math.BigInteger.ONE, java.util.Optional.empty());
+            .execute(plan, desired, carried, seen.store(), seen.desiredTrust(), seen.crls(), seen.externalChain(), seen.password(), seen.now(), thisUpdate -> java.math.BigInteger.ONE, java.util.Optional.empty());
 
     assertThat(new String(files.get(StoreLayout.TRUST_BUNDLE).content(), StandardCharsets.US_ASCII))
         .isEqualTo(Pem.certificates(List.of(ldap, ca)));

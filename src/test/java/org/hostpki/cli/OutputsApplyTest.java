@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
+import org.hostpki.testkit.TestCa;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
 import org.hostpki.testkit.Command;
@@ -374,6 +375,30 @@ class OutputsApplyTest {
             "afterTrustChange output/trust-bundle.crt,output/truststore.p12", "afterCaChange ca", "afterChange:ca.der output/ca.der");
     assertThat(unchanged).isEqualTo(first);
     assertThat(server).hasSize(1).allMatch(l -> l.startsWith("beforeChange server,"));
+  }
+
+  /**
+   * Found by a trial: after a rollback that took trust/t2 away, HOSTPKI_CHANGED of
+   * afterTrustChange named only output/trust-bundle.crt, while truststore.p12 and trust/t2 changed
+   * too. It names every changed address, as an apply's does.
+   */
+  @Test
+  void testRollback_aHooksChangedListNamesEveryChangedFileAsAnApplysDoes() throws IOException {
+    Path log = dir.resolve("hooks.log");
+    String hook = "[sh, -c, 'echo \"$HOSTPKI_HOOK $HOSTPKI_CHANGED\" >> " + log + "']";
+    Files.writeString(dir.resolve("t2.pem"), TestCa.selfSignedRoot("T2 Root").pem());
+    String hooks = "hooks:\n  afterTrustChange: [" + hook + "]\n";
+    write(hooks);
+    apply();
+    write("trust:\n  certificates:\n    - {name: t2, file: t2.pem}\n" + hooks);
+    apply();
+    List<String> added = Files.readAllLines(log);
+
+    run("rollback", "host.yaml").assertSucceeded();
+
+    List<String> lines = Files.readAllLines(log);
+    assertThat(added.get(added.size() - 1)).isEqualTo("afterTrustChange trust/t2,output/trust-bundle.crt,output/truststore.p12");
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("afterTrustChange trust/t2,output/trust-bundle.crt,output/truststore.p12");
   }
 
   private static String outputs() {

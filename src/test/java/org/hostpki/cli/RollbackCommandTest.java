@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.pki.Pem;
+import org.hostpki.json.OutputSchemas;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
 import org.hostpki.pki.CertificateIssuer;
@@ -300,6 +303,7 @@ class RollbackCommandTest {
     assertThat(root.get("from").asString()).isEqualTo(SECOND);
     assertThat(root.get("to").asString()).isEqualTo(FIRST);
     assertThat(root.get("server_changed").asBoolean()).isTrue();
+    assertThat(root.get("ca_changed").asBoolean()).as("the host renamed, the CA kept").isFalse();
     assertThat(root.get("hooks_ran").toString()).isEqualTo("[\"afterServerChange\"]");
     assertThat(root.get("next_apply").get("changes_pending").asBoolean()).isTrue();
     assertThat(root.get("next_apply").get("changes").get(0).get("address").asString())
@@ -360,6 +364,38 @@ class RollbackCommandTest {
     assertThat(forward.exitCode()).as(forward.toString()).isZero();
     assertThat(JsonMapper.builder().build().readTree(forward.out()).get("notices").toString())
         .doesNotContain("--replace ca");
+  }
+
+  /**
+   * Found by a trial: a rollback that changed the CA said only that the server certificate
+   * changed, while the trust outputs and every signature from then on carry the other CA. It says
+   * so, in text and in JSON, forward past the replacement too (where no warning is due).
+   */
+  @Test
+  void testRollback_thatChangesTheCaSaysFromWhichToWhich() throws Exception {
+    apply(); // FIRST
+    String first = Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0).fingerprint().colonHex();
+    hostpki("apply", "-f", "host.yaml", "--replace", "ca").assertSucceeded(); // SECOND
+    Fingerprint second = Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0).fingerprint();
+    hostpki("rollback", "-f", "host.yaml", "--to", FIRST).assertSucceeded();
+
+    CliResult forward = hostpki("rollback", "-f", "host.yaml", "--to", SECOND);
+    CliResult back = hostpki("rollback", "-f", "host.yaml", "--to", FIRST, "--output", "json");
+    CliResult same = hostpki("rollback", "-f", "host.yaml", "--to", FIRST, "--output", "json");
+
+    assertThat(forward.exitCode()).as(forward.toString()).isZero();
+    assertThat(forward.out())
+        .contains(
+            "The CA changed: CN=portal hostpki CA (sha256 " + first + ") -> CN=portal hostpki CA"
+                + " (sha256 " + second.colonHex() + ").\n");
+    JsonNode json = OutputSchemas.valid("rollback.schema.json", back.out());
+    assertThat(json.get("ca_changed").asBoolean()).isTrue();
+    assertThat(json.get("ca_sha256").asString()).isEqualTo(
+        Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0).fingerprint().hex());
+    assertThat(json.get("ca_sha256").asString()).isNotEqualTo(second.hex());
+    JsonNode unchanged = OutputSchemas.valid("rollback.schema.json", same.out());
+    assertThat(unchanged.get("ca_changed").asBoolean()).isFalse();
+    assertThat(unchanged.get("ca_sha256").asString()).isEqualTo(json.get("ca_sha256").asString());
   }
 
   /** ({@code hostpki rollback --help} prints the same, through the store commands' help option.) */

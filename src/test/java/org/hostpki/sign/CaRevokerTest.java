@@ -76,7 +76,7 @@ class CaRevokerTest {
     assertThat(revoked.subject()).contains("CN=m1.fleet.test");
     assertThat(read(host).generation()).isEqualTo(revoked.generation());
     CrlFacts crl = crl(host);
-    assertThat(crl.number()).contains(BigInteger.ONE);
+    assertThat(crl.number()).as("thisUpdate in nanoseconds, as Boulder numbers CRLs").contains(number(at));
     assertThat(crl.thisUpdate()).isEqualTo(at);
     assertThat(crl.nextUpdate()).contains(at.plus(Duration.ofDays(7)));
     assertThat(crl.revoked())
@@ -157,7 +157,7 @@ class CaRevokerTest {
     revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m2), RevocationReason.UNSPECIFIED, NO_WAIT);
 
     CrlFacts crl = crl(host);
-    assertThat(crl.number()).contains(BigInteger.TWO);
+    assertThat(crl.number()).contains(number(NOW.plusSeconds(120)));
     assertThat(crl.revoked())
         .extracting(RevokedCertificate::serial, RevokedCertificate::reason)
         .containsExactly(
@@ -193,7 +193,7 @@ class CaRevokerTest {
 
     assertThat(again.crlRenewed()).isTrue();
     CrlFacts crl = crl(host);
-    assertThat(crl.number()).contains(BigInteger.TWO);
+    assertThat(crl.number()).contains(number(due));
     assertThat(crl.thisUpdate()).isEqualTo(due);
     assertThat(crl.revoked()).singleElement().extracting(RevokedCertificate::revocationDate).isEqualTo(NOW.plusSeconds(60));
   }
@@ -293,7 +293,7 @@ class CaRevokerTest {
     assertThat(revoked.notes()).anySatisfy(n -> assertThat(n).contains("was issued by another CA"));
     CrlFacts crl = crl(host);
     assertThat(crl.revoked()).extracting(RevokedCertificate::serial).containsExactly(m2.facts().serialNumber());
-    assertThat(crl.number()).contains(BigInteger.TWO);
+    assertThat(crl.number()).contains(number(NOW.plusSeconds(90)));
   }
 
   @Test
@@ -313,10 +313,49 @@ class CaRevokerTest {
     }
     assertThat(store.keptFiles(Revocations.FILE)).isEmpty();
 
-    revoker(NOW.plusSeconds(180)).revoke(host.desired, serial(m2), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+    // A clock behind the lost CRLs' thisUpdate: the record alone keeps the number rising.
+    revoker(NOW.plusSeconds(100)).revoke(host.desired, serial(m2), RevocationReason.KEY_COMPROMISE, NO_WAIT);
 
-    assertThat(crl(host).number()).as("never a number published before with other content").contains(BigInteger.valueOf(3));
-    assertThat(Files.readString(host.store().resolve(".crl/number"))).isEqualTo("3\n");
+    BigInteger third = number(NOW.plusSeconds(120)).add(BigInteger.ONE);
+    assertThat(crl(host).number()).as("never a number published before with other content").contains(third);
+    assertThat(Files.readString(host.store().resolve(".crl/number"))).isEqualTo(third + "\n");
+  }
+
+  @Test
+  void testRevoke_afterTheWholeStoreWentBackTheNumberStillRises() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    IssuedCertificate m2 = signed(host, "m2");
+    IssuedCertificate m3 = signed(host, "m3");
+    revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(m1), RevocationReason.SUPERSEDED, NO_WAIT);
+    Path snapshot = dir.resolve("snapshot");
+    copy(host.store(), snapshot);
+    revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m2), RevocationReason.SUPERSEDED, NO_WAIT);
+    BigInteger published = crl(host).number().orElseThrow();
+    // Found by a trial: a VM snapshot reverted takes .crl/number back with the generations, and
+    // the next CRL took the number of the one published with m2 on it.
+    removeAll(host.store());
+    copy(snapshot, host.store());
+
+    revoker(NOW.plusSeconds(180)).revoke(host.desired, serial(m3), RevocationReason.SUPERSEDED, NO_WAIT);
+
+    assertThat(crl(host).number().orElseThrow()).as("above the CRL lost with the revert").isGreaterThan(published);
+    assertThat(crl(host).number()).contains(number(NOW.plusSeconds(180)));
+  }
+
+  private static BigInteger number(Instant thisUpdate) {
+    return BigInteger.valueOf(thisUpdate.getEpochSecond()).multiply(BigInteger.valueOf(1_000_000_000L));
+  }
+
+  /** {@code cp -a}, as a snapshot or a backup copies a store: links, modes and times kept. */
+  private static void copy(Path from, Path to) throws Exception {
+    Process cp = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
+    assertThat(cp.waitFor()).isZero();
+  }
+
+  private static void removeAll(Path folder) throws Exception {
+    Process rm = new ProcessBuilder("rm", "-rf", folder.toString()).inheritIO().start();
+    assertThat(rm.waitFor()).isZero();
   }
 
   @Test
