@@ -137,7 +137,7 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
         which.serial != null
             ? new CaRevoker.Target.Serial(which.serial)
             : new CaRevoker.Target.Given(environment.resolve(which.cert), readCertificate());
-    CaRevoker revoker = new CaRevoker(environment.clock(), new SecureRandom());
+    CaRevoker revoker = new CaRevoker(environment.clock(), new SecureRandom()).tellingWaits(progress()::waiting);
     Optional<RevocationReason> asked = Optional.ofNullable(reason);
     CaRevoker.Revoked revoked =
         check ? revoker.check(caHost, target, asked) : revoker.revoke(caHost, target, asked, lockTimeout.value);

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.apply.CrlNumbers;
 import org.hostpki.model.DesiredState;
@@ -50,10 +51,21 @@ import org.hostpki.store.StoreSnapshot;
 public final class CaRevoker {
   private final Clock clock;
   private final SecureRandom random;
+  private final Consumer<String> waiting;
 
   public CaRevoker(Clock clock, SecureRandom random) {
+    this(clock, random, words -> {});
+  }
+
+  private CaRevoker(Clock clock, SecureRandom random, Consumer<String> waiting) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.waiting = Objects.requireNonNull(waiting, "waiting");
+  }
+
+  /** A revoker that tells {@code waiting} whom it waits for when another writer holds the lock. */
+  public CaRevoker tellingWaits(Consumer<String> waiting) {
+    return new CaRevoker(clock, random, waiting);
   }
 
   /** Which certificate to revoke. */
@@ -119,7 +131,7 @@ public final class CaRevoker {
       DesiredState caHost, Target target, Optional<RevocationReason> reason, Duration lockTimeout) {
     CaStore store = new CaStore(caHost, clock);
     decide(caHost, store, store.read(), target, reason, clock.instant()); // refusals need no lock
-    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.REVOKE)) {
+    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.REVOKE, waiting)) {
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       StoreSnapshot snapshot = envelope.live();
       Decision decision = decide(caHost, store, snapshot, target, reason, now);

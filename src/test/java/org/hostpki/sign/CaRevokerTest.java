@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.HostpkiException;
@@ -25,6 +27,7 @@ import org.hostpki.pki.RevocationList;
 import org.hostpki.pki.ServerProfile;
 import org.hostpki.model.Subject;
 import org.hostpki.store.StoreDirectory;
+import org.hostpki.store.StoreLock;
 import org.hostpki.store.StoreSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +88,25 @@ class CaRevokerTest {
     SortedMap<String, byte[]> after = read(host).files();
     before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
     assertThat(after.keySet()).hasSize(before.size() + 1).contains(Revocations.FILE);
+  }
+
+  /** A revoke waiting behind the timer's apply says whom for, as sign, apply, rollback and watch do. */
+  @Test
+  void testRevoke_waitingForTheLockSaysWhomFor() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    List<String> told = new ArrayList<>();
+
+    try (StoreLock held = StoreLock.acquire(host.store(), Duration.ZERO, "hostpki apply")) {
+      assertThatThrownBy(
+              () -> revoker(NOW.plusSeconds(60)).tellingWaits(told::add)
+                  .revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, Duration.ofSeconds(1)))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessageContaining("(waited 1s)");
+    }
+    assertThat(told).singleElement(InstanceOfAssertFactories.STRING)
+        .startsWith("waiting up to 1s for store ")
+        .contains(", locked by pid " + ProcessHandle.current().pid() + " (hostpki apply, since ");
   }
 
   @Test
