@@ -28,6 +28,20 @@ class KernelLocksTest {
     assertThat(KernelLocks.writeLockHolder(LOCKS, DEVICE, 3177)).isEmpty();
   }
 
+  /**
+   * On btrfs, stat gives a file its subvolume's anonymous device (0:45 here) while /proc/locks
+   * prints the file system's: the one write lock on a file of that inode is the holder; with two
+   * (two file systems), none is named rather than the wrong one.
+   */
+  @Test
+  void testWriteLockHolder_onBtrfsTheOneWriteLockOfThatInode() {
+    long subvolume = 0x2d;
+    String locks = "3: POSIX  ADVISORY  WRITE 5150 00:1f:257 0 EOF\n4: POSIX  ADVISORY  READ 77 00:20:257 0 EOF\n";
+
+    assertThat(KernelLocks.writeLockHolder(locks, subvolume, 257)).hasValue(5150);
+    assertThat(KernelLocks.writeLockHolder(LOCKS, subvolume, 2228744)).as("two candidates").isEmpty();
+  }
+
   @Test
   void testWriteLockHolder_noneWhenTheHolderIsInvisibleHere() {
     assertThat(KernelLocks.writeLockHolder("", DEVICE, 2228744)).isEmpty();
