@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.TerminalText;
 import org.hostpki.store.OutputFile;
@@ -227,7 +228,8 @@ final class Http01Webroot implements ChallengeResponder {
   }
 
   private static boolean sameContent(SecureDirectoryStream<Path> folder, Path name, byte[] content) {
-    try (SeekableByteChannel channel = folder.newByteChannel(name, READ)) {
+    // Opened within a time limit: a FIFO swapped in since the look would block the open for good.
+    try (SeekableByteChannel channel = InputFiles.openBounded(name, () -> folder.newByteChannel(name, READ))) {
       if (channel.size() != content.length) {
         return false;
       }
