@@ -105,7 +105,7 @@ public final class InputFiles {
     long most = kind.limit() + 1;
     try (FileChannel channel = open(file, READ_NO_FOLLOW, LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size() + 1, most));
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+      while (buffer.hasRemaining() && read(file, channel, buffer) >= 0) {
         // until the end of the file or the limit
       }
       return Arrays.copyOf(buffer.array(), buffer.position());
@@ -151,7 +151,7 @@ public final class InputFiles {
           }
           buffer = Arrays.copyOf(buffer, (int) Math.min(2L * length, most));
         }
-        int n = channel.read(ByteBuffer.wrap(buffer, length, buffer.length - length));
+        int n = read(file, channel, ByteBuffer.wrap(buffer, length, buffer.length - length));
         if (n < 0) {
           return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
         }
@@ -176,6 +176,45 @@ public final class InputFiles {
       throw new NotARegularFileException(file, FileReasons.kindOf(file, attributes, follow));
     }
     return open(file, followLinks ? READ : READ_NO_FOLLOW, follow);
+  }
+
+  /**
+   * One read. A file of the kernel's under {@code /proc} or {@code /sys} that says it is a regular
+   * file but cannot be read as one ({@code /proc/self/mem}: an input/output error) is refused as
+   * what it is, not with advice about a failing disk.
+   */
+  private static int read(Path file, FileChannel channel, ByteBuffer buffer) throws IOException {
+    try {
+      return channel.read(buffer);
+    } catch (IOException e) {
+      Optional<String> kernel = kernelFolder(file);
+      if (kernel.isPresent()) {
+        NotARegularFileException refusal = new NotARegularFileException(
+            file, "a special file of the kernel's (under " + kernel.get() + ")",
+            "; it cannot be read as a file");
+        refusal.initCause(e);
+        throw refusal;
+      }
+      throw e;
+    }
+  }
+
+  /** {@code /proc} or {@code /sys} when the file is in one, by its name or where links lead. */
+  private static Optional<String> kernelFolder(Path file) {
+    for (String folder : new String[] {"/proc", "/sys"}) {
+      Path top = Path.of(folder);
+      if (file.toAbsolutePath().normalize().startsWith(top)) {
+        return Optional.of(folder);
+      }
+      try {
+        if (file.toRealPath().startsWith(top)) {
+          return Optional.of(folder);
+        }
+      } catch (IOException | SecurityException e) {
+        // no longer there: its name is all there is
+      }
+    }
+    return Optional.empty();
   }
 
   /** An open of a file, as {@link #openBounded} runs it. */

@@ -182,6 +182,16 @@ class InputFilesTest {
   }
 
   @Test
+  void testRead_procFileThatCannotBeReadIsNotARegularFileNotAFailingDisk() {
+    Path mem = Path.of("/proc/self/mem");
+
+    assertThatThrownBy(() -> InputFiles.read(mem, InputKind.DESIRED_STATE))
+        .isInstanceOf(NotARegularFileException.class)
+        .hasMessage(mem + ": is a special file of the kernel's (under /proc), not a regular file;"
+            + " it cannot be read as a file");
+  }
+
+  @Test
   void testReadNoFollow_symbolicLinkIsRefused() throws IOException {
     Path real = Files.writeString(dir.resolve("real"), "x");
     Path link = Files.createSymbolicLink(dir.resolve("link"), real);
