@@ -116,6 +116,56 @@ class Http01WebrootTest {
   }
 
   @Test
+  void testPresent_wellKnownSwappedForALinkBeforeAcmeChallengeIsMadeMakesNothingWhereItPoints() throws Exception {
+    Path webroot = webroot();
+    Path elsewhere = Files.createDirectory(dir.resolve("cron.d"));
+    Files.createDirectory(webroot.resolve(".well-known"));
+    Path moved = webroot.resolve("moved");
+    Http01Webroot responder =
+        new Http01Webroot(webroot, () -> { }, swapWellKnown(webroot, moved, elsewhere), true);
+
+    responder.present(List.of(PORTAL));
+
+    assertThat(elsewhere).as("no folder made where the link points").isEmptyDirectory();
+    assertThat(moved.resolve("acme-challenge/tok-A_1")).as("made in the folder held").hasContent("tok-A_1.thumb");
+    responder.cleanUp();
+    assertThat(moved).isEmptyDirectory();
+  }
+
+  @Test
+  void testPresent_withoutProcAFolderMadeWhereASwappedLinkLedIsRemovedAndTheOrderRefused() throws Exception {
+    Path webroot = webroot();
+    Path elsewhere = Files.createDirectory(dir.resolve("cron.d"));
+    Files.createDirectory(webroot.resolve(".well-known"));
+    Path moved = webroot.resolve("moved");
+    Http01Webroot responder =
+        new Http01Webroot(webroot, () -> { }, swapWellKnown(webroot, moved, elsewhere), false);
+
+    assertThatThrownBy(() -> responder.present(List.of(PORTAL)))
+        .isInstanceOf(AcmeFailure.class)
+        .hasMessageContaining(".well-known was replaced while hostpki made acme-challenge in it; the empty"
+            + " folder made where it led was removed again; nothing was written");
+    assertThat(elsewhere).isEmptyDirectory();
+    assertThat(moved).isEmptyDirectory();
+    responder.cleanUp();
+  }
+
+  /** Renames .well-known away and links its name elsewhere, just before acme-challenge is made. */
+  private static java.util.function.Consumer<Path> swapWellKnown(Path webroot, Path moved, Path elsewhere) {
+    return folder -> {
+      if (!folder.getFileName().toString().equals("acme-challenge")) {
+        return;
+      }
+      try {
+        Files.move(webroot.resolve(".well-known"), moved);
+        Files.createSymbolicLink(webroot.resolve(".well-known"), elsewhere);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
+  @Test
   void testPresent_whatHasTheTokensNameIsRefusedAndLeftAlone() throws Exception {
     Path webroot = webroot();
     Path folder = Files.createDirectories(challengeFolder(webroot));
