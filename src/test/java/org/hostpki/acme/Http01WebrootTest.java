@@ -117,12 +117,9 @@ class Http01WebrootTest {
 
   @Test
   void testPresent_wellKnownSwappedForALinkBeforeAcmeChallengeIsMadeMakesNothingWhereItPoints() throws Exception {
-    Path webroot = webroot();
-    Path elsewhere = Files.createDirectory(dir.resolve("cron.d"));
-    Files.createDirectory(webroot.resolve(".well-known"));
-    Path moved = webroot.resolve("moved");
-    Http01Webroot responder =
-        new Http01Webroot(webroot, () -> { }, swapWellKnown(webroot, moved, elsewhere), true);
+    Path elsewhere = dir.resolve("cron.d");
+    Path moved = dir.resolve("www/moved");
+    Http01Webroot responder = swappingWellKnown(elsewhere, moved, true);
 
     responder.present(List.of(PORTAL));
 
@@ -134,12 +131,9 @@ class Http01WebrootTest {
 
   @Test
   void testPresent_withoutProcAFolderMadeWhereASwappedLinkLedIsRemovedAndTheOrderRefused() throws Exception {
-    Path webroot = webroot();
-    Path elsewhere = Files.createDirectory(dir.resolve("cron.d"));
-    Files.createDirectory(webroot.resolve(".well-known"));
-    Path moved = webroot.resolve("moved");
-    Http01Webroot responder =
-        new Http01Webroot(webroot, () -> { }, swapWellKnown(webroot, moved, elsewhere), false);
+    Path elsewhere = dir.resolve("cron.d");
+    Path moved = dir.resolve("www/moved");
+    Http01Webroot responder = swappingWellKnown(elsewhere, moved, false);
 
     assertThatThrownBy(() -> responder.present(List.of(PORTAL)))
         .isInstanceOf(AcmeFailure.class)
@@ -150,9 +144,16 @@ class Http01WebrootTest {
     responder.cleanUp();
   }
 
-  /** Renames .well-known away and links its name elsewhere, just before acme-challenge is made. */
-  private static java.util.function.Consumer<Path> swapWellKnown(Path webroot, Path moved, Path elsewhere) {
-    return folder -> {
+  /**
+   * A responder for the webroot www with .well-known but no acme-challenge, whose .well-known is
+   * renamed to {@code moved} and its name linked to {@code elsewhere} just before acme-challenge
+   * is made.
+   */
+  private Http01Webroot swappingWellKnown(Path elsewhere, Path moved, boolean throughProc) throws Exception {
+    Path webroot = webroot();
+    Files.createDirectory(elsewhere);
+    Files.createDirectory(webroot.resolve(".well-known"));
+    return new Http01Webroot(webroot, () -> { }, folder -> {
       if (!folder.getFileName().toString().equals("acme-challenge")) {
         return;
       }
@@ -162,7 +163,7 @@ class Http01WebrootTest {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    };
+    }, throughProc);
   }
 
   @Test
