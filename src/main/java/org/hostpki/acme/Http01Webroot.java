@@ -22,9 +22,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.hostpki.files.FileReasons;
+import org.hostpki.files.InputFiles;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.TerminalText;
 import org.hostpki.store.OutputFile;
@@ -40,7 +43,9 @@ import org.hostpki.store.OutputFile;
  *   <li>The webroot itself is the user's setting and may be a link; it must be a folder outside
  *       any hostpki store ({@link OutputFile}'s rule). {@code .well-known} and {@code
  *       acme-challenge} must be folders, never links (a planted link would send the token file,
- *       and its removal, anywhere); missing ones are made 0755. Each is opened once, relative to
+ *       and its removal, anywhere); missing ones are made 0755, relative to the folder held
+ *       open that holds them (through {@code /proc/self/fd}; without {@code /proc}, through their
+ *       path and checked after). Each is opened once, relative to
  *       the one before, and the token files are made and removed relative to the folder held
  *       open, so a folder swapped for a link after the check sends nothing anywhere.
  *   <li>A token is used as a file name only when it is base64url, as RFC 8555 section 8.3 says it
@@ -61,6 +66,7 @@ final class Http01Webroot implements ChallengeResponder {
   private static final Set<OpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+  private static final Path PROC_FD = Path.of("/proc/self/fd");
 
   /**
    * Something this made: the folder held open that holds it, its name there, its path for
@@ -71,6 +77,8 @@ final class Http01Webroot implements ChallengeResponder {
   private final Path webroot;
   /** Runs once the folders are open, before the token files are made (tests: a swap). */
   private final Runnable afterFolders;
+  private final Consumer<Path> beforeMake;
+  private final boolean throughProc;
   /** Files first, then folders, innermost first: the order of removal. */
   private final List<Made> files = new ArrayList<>();
   private final List<Made> folders = new ArrayList<>();
@@ -82,8 +90,19 @@ final class Http01Webroot implements ChallengeResponder {
   }
 
   Http01Webroot(Path webroot, Runnable afterFolders) {
+    this(webroot, afterFolders, folder -> { }, true);
+  }
+
+  /**
+   * @param beforeMake runs before a missing folder is made (tests: a swap)
+   * @param throughProc whether a missing folder is made through {@code /proc/self/fd} (tests:
+   *     false, the way without {@code /proc})
+   */
+  Http01Webroot(Path webroot, Runnable afterFolders, Consumer<Path> beforeMake, boolean throughProc) {
     this.webroot = webroot;
     this.afterFolders = afterFolders;
+    this.beforeMake = beforeMake;
+    this.throughProc = throughProc;
   }
 
   /**
@@ -154,14 +173,23 @@ final class Http01Webroot implements ChallengeResponder {
 
   /**
    * A folder of the path to the token, opened in the folder held before it: there, or made now;
-   * never a link. Java cannot make a folder relative to one held open (mkdirat), so a missing one
-   * is made through its path; what is opened then is what the folder held has under that name.
+   * never a link. Java cannot make a folder relative to one held open (mkdirat): a missing one is
+   * made through {@code /proc/self/fd/N/NAME}, N the folder held open (the kernel follows that to
+   * the folder itself, whatever was renamed or linked since), else through its path and checked
+   * after (see {@link #makeThroughPath}). What is opened then is what the folder held has under
+   * that name.
    */
   private SecureDirectoryStream<Path> folder(SecureDirectoryStream<Path> parent, Path folder) throws AcmeFailure {
     Path name = folder.getFileName();
     boolean made;
     try {
-      Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(FOLDER));
+      Optional<Path> held = throughProc ? heldThroughProc(parent) : Optional.empty();
+      beforeMake.accept(folder);
+      if (held.isPresent()) {
+        Files.createDirectory(held.get().resolve(name.toString()), PosixFilePermissions.asFileAttribute(FOLDER));
+      } else {
+        makeThroughPath(parent, name, folder);
+      }
       made = true;
     } catch (FileAlreadyExistsException e) {
       made = false;
@@ -198,6 +226,82 @@ final class Http01Webroot implements ChallengeResponder {
     return handle;
   }
 
+  /**
+   * The name under {@code /proc/self/fd} of a descriptor of the folder held open: one whose
+   * {@code stat} (through the link) is that folder's device and inode.
+   *
+   * @return empty without {@code /proc}, or when none is found
+   */
+  private static Optional<Path> heldThroughProc(SecureDirectoryStream<Path> folder) {
+    Object key;
+    try {
+      key = folder.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (key == null) {
+      return Optional.empty();
+    }
+    try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(PROC_FD)) {
+      for (Path descriptor : descriptors) {
+        try {
+          // stat, never open: a descriptor of a FIFO is looked at, not waited on
+          BasicFileAttributes a = Files.readAttributes(descriptor, BasicFileAttributes.class);
+          if (a.isDirectory() && key.equals(a.fileKey())) {
+            return Optional.of(descriptor);
+          }
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // no /proc here
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Makes a folder through its path, where {@code /proc/self/fd} is not there to make it relative
+   * to the folder held open, then checks that it is in that folder. When the folder's path led
+   * elsewhere meanwhile (a folder of the webroot renamed and a link put in its place), the empty
+   * folder made there is removed again and the order refused. What remains: the moment between
+   * that check and the removal, when what was made is found through the path again.
+   */
+  private static void makeThroughPath(SecureDirectoryStream<Path> parent, Path name, Path folder)
+      throws IOException, AcmeFailure {
+    Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(FOLDER));
+    BasicFileAttributes made;
+    try {
+      made = Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      made = null;
+    }
+    BasicFileAttributes there;
+    try {
+      there = parent.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes();
+    } catch (NoSuchFileException e) {
+      there = null;
+    }
+    if (made != null && there != null && keyOf(there, folder).equals(keyOf(made, folder))) {
+      return;
+    }
+    String removed = "";
+    if (made != null && made.isDirectory()) {
+      try {
+        BasicFileAttributes now = Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (now.isDirectory() && keyOf(now, folder).equals(keyOf(made, folder))) {
+          Files.delete(folder);
+          removed = "; the empty folder made where it led was removed again";
+        }
+      } catch (IOException e) {
+        removed = "; an empty folder named " + shown(name) + " may be left where it led: " + FileReasons.cause(e);
+      }
+    }
+    throw failure(shown(folder.getParent()) + " was replaced while hostpki made " + shown(name) + " in it"
+        + removed + "; nothing was written. Whoever may write the webroot changed it: look at what is there");
+  }
+
   private void tokenFile(SecureDirectoryStream<Path> folder, Path file, byte[] content) throws AcmeFailure {
     Path name = file.getFileName();
     try (SeekableByteChannel channel =
@@ -227,7 +331,8 @@ final class Http01Webroot implements ChallengeResponder {
   }
 
   private static boolean sameContent(SecureDirectoryStream<Path> folder, Path name, byte[] content) {
-    try (SeekableByteChannel channel = folder.newByteChannel(name, READ)) {
+    // Opened within a time limit: a FIFO swapped in since the look would block the open for good.
+    try (SeekableByteChannel channel = InputFiles.openBounded(name, () -> folder.newByteChannel(name, READ))) {
       if (channel.size() != content.length) {
         return false;
       }

@@ -46,8 +46,8 @@ import org.hostpki.plan.WarningCode;
  * rollback is left as it is (pending hooks still run) until a person's apply releases it.
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
- * drift flapping (a drift back within the debounce after it went: then a count every ten minutes
- * instead of a line each time), drift settled,
+ * drift flapping (the same drift back within the debounce after it went: then a count every ten
+ * minutes instead of a line each time; another drift then is a drift seen), drift settled,
  * held, hold released, waiting (for another writer's lock), hooks done, renewal waiting, order waiting, warning, clock stepped back,
  * clock stepped forward, error, reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
@@ -127,6 +127,8 @@ final class Watcher {
   private Optional<Pending> pending = Optional.empty();
   /** When "drift gone" was last logged, and the flapping since (none while the drift is steady). */
   private Optional<Instant> lastGone = Optional.empty();
+  /** What the drift that went last was based on: only that drift coming back is flapping. */
+  private Optional<Fingerprint> goneBasis = Optional.empty();
   private Optional<Flap> flap = Optional.empty();
   private Optional<String> lastError = Optional.empty();
   private List<String> loggedWaits = List.of();
@@ -303,6 +305,7 @@ final class Watcher {
               : "the store is held by a rollback; nothing applied");
           lastGone = Optional.of(now);
         }
+        goneBasis = Optional.of(pending.get().basis());
         pending = Optional.empty();
       }
       if (!observation.arising().isEmpty() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
@@ -326,6 +329,12 @@ final class Watcher {
     if (pending.isEmpty() || !pending.get().basis().equals(plan.basis())) {
       String event = pending.isEmpty() ? "drift seen" : "drift changed";
       String when = atOnce ? "applying now" : "applying if it persists until " + time(now.plus(settings.debounce()));
+      boolean back = pending.isEmpty() && goneBasis.equals(Optional.of(plan.basis()));
+      if (pending.isEmpty() && !back) {
+        // A drift other than the one that went: a new drift, debounced from now, not a flap.
+        flap = Optional.empty();
+        lastGone = Optional.empty();
+      }
       if (pending.isEmpty() && flap.isPresent()) {
         Flap f = flap.get();
         flap = Optional.of(new Flap(f.since(), now, f.reported(), f.returns() + 1));

@@ -1,16 +1,25 @@
 package org.hostpki.files;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The one way hostpki reads a file: look first, then read a regular file whole, up to the limit
@@ -20,6 +29,14 @@ import java.util.Set;
  * until a writer comes, and a device never ends. The size it reports is only a hint: files under
  * {@code /proc} say 0, and a file may grow while it is read, so the read itself stops one byte
  * past the limit.
+ *
+ * <p>Whoever may write the folder that holds a file can swap it for a FIFO between the look and
+ * the open, and Java cannot open without blocking ({@code O_NONBLOCK}): the open of a FIFO would
+ * wait for a writer for good, and with it a timer's run or a watch (holding the store lock, in
+ * sign's case). So the open runs in a daemon thread and is waited for at most {@link
+ * #OPEN_LIMIT}; what opened is then checked to be a file one can seek in (a FIFO, socket or
+ * terminal cannot), and looked at again. An open that never returns leaves its thread blocked
+ * until a writer comes; as a daemon thread it keeps no run from ending.
  */
 public final class InputFiles {
   private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ);
@@ -27,6 +44,32 @@ public final class InputFiles {
       Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
   /** The first buffer for a file whose size is unknown (0 under /proc). */
   private static final int FIRST_CHUNK = 8 << 10;
+
+  /** The longest an open of a file may take before the file is refused. */
+  public static final Duration OPEN_LIMIT = Duration.ofSeconds(5);
+
+  /** The limit used (tests: a shorter one). */
+  static volatile Duration openLimit = OPEN_LIMIT;
+
+  /** Runs between the look at a file and its open (tests: a swap). */
+  static volatile Consumer<Path> afterLook = file -> { };
+
+  private static final String PUT_IN_PLACE =
+      " (it was put in place after hostpki looked at it); it was not read";
+
+  /** Daemon threads that open files; an idle one ends after a few seconds. */
+  private static final ThreadPoolExecutor OPENERS =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          5,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          task -> {
+            Thread thread = new Thread(task, "hostpki-open");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private InputFiles() {}
 
@@ -60,9 +103,9 @@ public final class InputFiles {
           file, FileReasons.kindOf(file, attributes, LinkOption.NOFOLLOW_LINKS));
     }
     long most = kind.limit() + 1;
-    try (FileChannel channel = FileChannel.open(file, READ_NO_FOLLOW)) {
+    try (FileChannel channel = open(file, READ_NO_FOLLOW, LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size() + 1, most));
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+      while (buffer.hasRemaining() && read(file, channel, buffer) >= 0) {
         // until the end of the file or the limit
       }
       return Arrays.copyOf(buffer.array(), buffer.position());
@@ -97,7 +140,7 @@ public final class InputFiles {
             : new LinkOption[0];
     long size = requireRegular(file, kind, follow).size();
     long most = kind.limit() + 1;
-    try (FileChannel channel = FileChannel.open(file, open)) {
+    try (FileChannel channel = open(file, open, follow)) {
       // One byte more than the size tells the end of the file from a file that grew.
       byte[] buffer = new byte[(int) Math.min(size == 0 ? FIRST_CHUNK : size + 1, most)];
       int length = 0;
@@ -108,12 +151,232 @@ public final class InputFiles {
           }
           buffer = Arrays.copyOf(buffer, (int) Math.min(2L * length, most));
         }
-        int n = channel.read(ByteBuffer.wrap(buffer, length, buffer.length - length));
+        int n = read(file, channel, ByteBuffer.wrap(buffer, length, buffer.length - length));
         if (n < 0) {
           return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
         }
         length += n;
       }
+    }
+  }
+
+  /**
+   * Opens a file looked at before as a regular file, for reading: within {@link #OPEN_LIMIT}, and
+   * only when what opened is still a regular file, for readers that read it their own way (a
+   * system trust store).
+   *
+   * @param followLinks whether a link to the file is followed
+   * @throws NotARegularFileException when it is (or became) a directory, FIFO, device or socket
+   * @throws IOException when it cannot be opened, or did not open within the limit
+   */
+  public static FileChannel openRegular(Path file, boolean followLinks) throws IOException {
+    LinkOption[] follow = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, follow);
+    if (!attributes.isRegularFile()) {
+      throw new NotARegularFileException(file, FileReasons.kindOf(file, attributes, follow));
+    }
+    return open(file, followLinks ? READ : READ_NO_FOLLOW, follow);
+  }
+
+  /**
+   * One read. A file of the kernel's under {@code /proc} or {@code /sys} that says it is a regular
+   * file but cannot be read as one ({@code /proc/self/mem}: an input/output error) is refused as
+   * what it is, not with advice about a failing disk.
+   */
+  private static int read(Path file, FileChannel channel, ByteBuffer buffer) throws IOException {
+    try {
+      return channel.read(buffer);
+    } catch (IOException e) {
+      Optional<String> kernel = kernelFolder(file);
+      if (kernel.isPresent()) {
+        NotARegularFileException refusal = new NotARegularFileException(
+            file, "a special file of the kernel's (under " + kernel.get() + ")",
+            "; it cannot be read as a file");
+        refusal.initCause(e);
+        throw refusal;
+      }
+      throw e;
+    }
+  }
+
+  /** {@code /proc} or {@code /sys} when the file is in one, by its name or where links lead. */
+  private static Optional<String> kernelFolder(Path file) {
+    for (String folder : new String[] {"/proc", "/sys"}) {
+      Path top = Path.of(folder);
+      if (file.toAbsolutePath().normalize().startsWith(top)) {
+        return Optional.of(folder);
+      }
+      try {
+        if (file.toRealPath().startsWith(top)) {
+          return Optional.of(folder);
+        }
+      } catch (IOException | SecurityException e) {
+        // no longer there: its name is all there is
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** An open of a file, as {@link #openBounded} runs it. */
+  @FunctionalInterface
+  public interface Opener<C extends SeekableByteChannel> {
+    /** Opens the file (FileChannel.open, SecureDirectoryStream.newByteChannel). */
+    C open() throws IOException;
+  }
+
+  /**
+   * Opens a file for reading that was looked at as a regular file a moment before, in a folder
+   * another user may write: in a daemon thread, waited for at most {@link #OPEN_LIMIT}, and
+   * refused when what opened cannot seek (a FIFO, a socket, a terminal, whose read would wait for
+   * a writer). For opens this class cannot make itself (relative to a folder held open).
+   *
+   * @param file the file, for messages
+   * @throws NotARegularFileException when what opened is a pipe, socket or terminal
+   * @throws IOException when it cannot be opened, or did not open within the limit
+   */
+  public static <C extends SeekableByteChannel> C openBounded(Path file, Opener<C> opener)
+      throws IOException {
+    Opening<C> opening = new Opening<>(opener);
+    OPENERS.execute(opening);
+    Duration limit = openLimit;
+    C channel;
+    try {
+      channel = opening.await(limit);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while opening " + file);
+    }
+    if (channel == null) {
+      throw new OpenTimedOut(file, limit);
+    }
+    try {
+      // A FIFO, a socket or a terminal cannot seek: reading one would wait for its writer.
+      channel.position();
+    } catch (IOException e) {
+      channel.close();
+      throw new NotARegularFileException(file, "a pipe, socket or terminal", PUT_IN_PLACE);
+    }
+    return channel;
+  }
+
+  /**
+   * Opens a file looked at as a regular file a moment before ({@link #openBounded}), then looks
+   * at it again: what is refused is named as what it is now.
+   */
+  private static FileChannel open(Path file, Set<OpenOption> options, LinkOption... follow)
+      throws IOException {
+    afterLook.accept(file);
+    FileChannel channel;
+    try {
+      channel = openBounded(file, () -> FileChannel.open(file, options));
+    } catch (NotARegularFileException | OpenTimedOut e) {
+      Optional<FileSystemException> now = notRegularNow(file, follow);
+      throw now.isPresent() ? now.get() : e;
+    }
+    Optional<FileSystemException> changed = notRegularNow(file, follow);
+    if (changed.isPresent()) {
+      channel.close();
+      throw changed.get();
+    }
+    return channel;
+  }
+
+  /** The refusal of a file that is no regular file now (after it was looked at as one). */
+  private static Optional<FileSystemException> notRegularNow(Path file, LinkOption... follow) {
+    BasicFileAttributes now;
+    try {
+      now = Files.readAttributes(file, BasicFileAttributes.class, follow);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (now.isRegularFile()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new NotARegularFileException(file, FileReasons.kindOf(file, now, follow), PUT_IN_PLACE));
+  }
+
+  /** An open that did not return within the limit. */
+  private static final class OpenTimedOut extends FileSystemException {
+    private static final long serialVersionUID = 1L;
+
+    OpenTimedOut(Path file, Duration limit) {
+      super(file.toString(), null,
+          "it did not open within " + limit.toSeconds() + " seconds (a FIFO put in its place after"
+              + " hostpki looked at it, or a file system that does not answer); it was not read");
+    }
+  }
+
+  /** One open in an opener thread; an open given up on is closed when it returns at last. */
+  private static final class Opening<C extends SeekableByteChannel> implements Runnable {
+    private final Opener<C> opener;
+    private C channel;
+    private IOException failure;
+    private RuntimeException unchecked;
+    private boolean done;
+    private boolean abandoned;
+
+    Opening(Opener<C> opener) {
+      this.opener = opener;
+    }
+
+    @Override
+    public void run() {
+      C opened = null;
+      IOException ioFailure = null;
+      RuntimeException runtimeFailure = null;
+      try {
+        opened = opener.open();
+      } catch (IOException e) {
+        ioFailure = e;
+      } catch (RuntimeException e) {
+        runtimeFailure = e;
+      }
+      synchronized (this) {
+        if (!abandoned) {
+          channel = opened;
+          failure = ioFailure;
+          unchecked = runtimeFailure;
+          done = true;
+          notifyAll();
+          return;
+        }
+      }
+      if (opened != null) {
+        try {
+          opened.close();
+        } catch (IOException e) {
+          // given up on already: nothing to tell
+        }
+      }
+    }
+
+    /** The channel; null when it did not open within the limit (then it is given up on). */
+    synchronized C await(Duration limit) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      try {
+        while (!done) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            abandoned = true;
+            return null;
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+      } catch (InterruptedException e) {
+        abandoned = true;
+        if (channel != null) {
+          channel.close();
+        }
+        throw e;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      if (unchecked != null) {
+        throw unchecked;
+      }
+      return channel;
     }
   }
 }

@@ -10,7 +10,12 @@ public final class NotARegularFileException extends FileSystemException {
   private final String type;
 
   NotARegularFileException(Path file, String type) {
-    super(file.toString(), null, "is " + type + ", not a regular file");
+    this(file, type, "");
+  }
+
+  /** With words after "not a regular file": how it came to be one. */
+  NotARegularFileException(Path file, String type, String more) {
+    super(file.toString(), null, "is " + type + ", not a regular file" + more);
     this.type = type;
   }
 

@@ -3,6 +3,7 @@ package org.hostpki.install;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
@@ -19,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.InputFiles;
 import org.hostpki.files.MountPoints;
 
 /**
@@ -49,7 +51,8 @@ final class InstallFiles {
     if (!attributes.isRegularFile()) {
       throw new IOException(file + " is not a regular file (" + kind(attributes) + ")");
     }
-    try (InputStream in = Files.newInputStream(file, options)) {
+    // Opened within a time limit, and refused when swapped for a FIFO since the look.
+    try (InputStream in = Channels.newInputStream(InputFiles.openRegular(file, followLinks))) {
       byte[] bytes = in.readNBytes(limit);
       if (in.read() >= 0) {
         throw new IOException(file + " is larger than " + limit + " bytes");

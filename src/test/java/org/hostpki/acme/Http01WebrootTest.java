@@ -116,6 +116,57 @@ class Http01WebrootTest {
   }
 
   @Test
+  void testPresent_wellKnownSwappedForALinkBeforeAcmeChallengeIsMadeMakesNothingWhereItPoints() throws Exception {
+    Path elsewhere = dir.resolve("cron.d");
+    Path moved = dir.resolve("www/moved");
+    Http01Webroot responder = swappingWellKnown(elsewhere, moved, true);
+
+    responder.present(List.of(PORTAL));
+
+    assertThat(elsewhere).as("no folder made where the link points").isEmptyDirectory();
+    assertThat(moved.resolve("acme-challenge/tok-A_1")).as("made in the folder held").hasContent("tok-A_1.thumb");
+    responder.cleanUp();
+    assertThat(moved).isEmptyDirectory();
+  }
+
+  @Test
+  void testPresent_withoutProcAFolderMadeWhereASwappedLinkLedIsRemovedAndTheOrderRefused() throws Exception {
+    Path elsewhere = dir.resolve("cron.d");
+    Path moved = dir.resolve("www/moved");
+    Http01Webroot responder = swappingWellKnown(elsewhere, moved, false);
+
+    assertThatThrownBy(() -> responder.present(List.of(PORTAL)))
+        .isInstanceOf(AcmeFailure.class)
+        .hasMessageContaining(".well-known was replaced while hostpki made acme-challenge in it; the empty"
+            + " folder made where it led was removed again; nothing was written");
+    assertThat(elsewhere).isEmptyDirectory();
+    assertThat(moved).isEmptyDirectory();
+    responder.cleanUp();
+  }
+
+  /**
+   * A responder for the webroot www with .well-known but no acme-challenge, whose .well-known is
+   * renamed to {@code moved} and its name linked to {@code elsewhere} just before acme-challenge
+   * is made.
+   */
+  private Http01Webroot swappingWellKnown(Path elsewhere, Path moved, boolean throughProc) throws Exception {
+    Path webroot = webroot();
+    Files.createDirectory(elsewhere);
+    Files.createDirectory(webroot.resolve(".well-known"));
+    return new Http01Webroot(webroot, () -> { }, folder -> {
+      if (!folder.getFileName().toString().equals("acme-challenge")) {
+        return;
+      }
+      try {
+        Files.move(webroot.resolve(".well-known"), moved);
+        Files.createSymbolicLink(webroot.resolve(".well-known"), elsewhere);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, throughProc);
+  }
+
+  @Test
   void testPresent_whatHasTheTokensNameIsRefusedAndLeftAlone() throws Exception {
     Path webroot = webroot();
     Path folder = Files.createDirectories(challengeFolder(webroot));

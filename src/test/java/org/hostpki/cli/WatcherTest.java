@@ -186,6 +186,32 @@ class WatcherTest {
     assertThat(serverCertificate()).isEqualTo(before);
   }
 
+  /** Another drift arriving soon after one went is a new drift, debounced anew, not the first flapping. */
+  @Test
+  void testRun_aDifferentDriftSoonAfterOneWentIsANewDriftNotFlapping() throws IOException {
+    applyNow();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.99")) // 08:00:30
+            .then(() -> identity = identity("192.0.2.10")) // 08:01:00: gone
+            .then(() -> identity = identity("192.0.2.77")); // 08:01:30: another
+    for (int i = 0; i < 4; i++) { // to 08:03:30
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 drift seen", "08:01:00 drift gone", "08:01:30 drift seen",
+            "08:03:30 applied", "08:03:30 stopped");
+    assertThat(log.toString())
+        .contains("08:01:30Z drift seen: server replace (host identity changed: address 192.0.2.10 removed,"
+            + " address 192.0.2.77 added)")
+        .contains("applying if it persists until 2026-11-27T08:03:30Z\n")
+        .doesNotContain("flapping");
+  }
+
   @Test
   void testRun_driftThatPersistsForTheDebounceIsApplied() throws IOException {
     applyNow();

@@ -74,6 +74,79 @@ class InputFilesTest {
   }
 
   @Test
+  void testRead_fifoSwappedInAfterTheLookIsRefusedWithinTheOpenLimit() throws Exception {
+    Path file = Files.writeString(dir.resolve("request.csr"), "a request");
+    InputFiles.openLimit = Duration.ofMillis(500);
+    InputFiles.afterLook = swapForFifo();
+    try {
+      assertTimeoutPreemptively(
+          BLOCKED,
+          () ->
+              assertThatThrownBy(() -> InputFiles.read(file, InputKind.CERTIFICATE_REQUEST))
+                  .isInstanceOf(NotARegularFileException.class)
+                  .hasMessage(file + ": is a FIFO (named pipe), not a regular file (it was put in"
+                      + " place after hostpki looked at it); it was not read"));
+    } finally {
+      resetSeams();
+    }
+  }
+
+  @Test
+  void testRead_fifoSwappedInWithItsWriterHoldingItIsRefusedNotRead() throws Exception {
+    // The writer opens the FIFO too, so the open returns: the read would then wait for it for good.
+    Path file = Files.writeString(dir.resolve("metrics.prom"), "a metric 1\n");
+    Process[] writer = new Process[1];
+    InputFiles.afterLook =
+        path -> {
+          swapForFifo().accept(path);
+          try {
+            writer[0] = new ProcessBuilder("sh", "-c", "exec sleep 60 > \"$0\"", path.toString()).start();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    try {
+      assertTimeoutPreemptively(
+          BLOCKED,
+          () ->
+              assertThatThrownBy(() -> InputFiles.readHeadNoFollow(file, InputKind.METRICS_FILE))
+                  .isInstanceOf(NotARegularFileException.class)
+                  .hasMessageStartingWith(file + ": is a FIFO (named pipe), not a regular file"));
+    } finally {
+      resetSeams();
+      if (writer[0] != null) {
+        writer[0].destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void testOpenRegular_opensARegularFile() throws IOException {
+    Path file = Files.writeString(dir.resolve("bundle.crt"), "certs");
+
+    try (java.nio.channels.FileChannel channel = InputFiles.openRegular(file, false)) {
+      assertThat(channel.size()).isEqualTo(5);
+    }
+  }
+
+  /** Replaces the file by a FIFO of the same name. */
+  private static java.util.function.Consumer<Path> swapForFifo() {
+    return path -> {
+      try {
+        Files.delete(path);
+        run("mkfifo", path.toString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  private static void resetSeams() {
+    InputFiles.afterLook = path -> { };
+    InputFiles.openLimit = InputFiles.OPEN_LIMIT;
+  }
+
+  @Test
   void testRead_linkToAnEndlessDeviceIsRefused() throws IOException {
     Path link = Files.createSymbolicLink(dir.resolve("zero.pem"), Path.of("/dev/zero"));
 
@@ -106,6 +179,16 @@ class InputFilesTest {
     String text = new String(InputFiles.read(mounts, InputKind.HOST_FILE), StandardCharsets.ISO_8859_1);
 
     assertThat(text).contains(" / ").endsWith("\n");
+  }
+
+  @Test
+  void testRead_procFileThatCannotBeReadIsNotARegularFileNotAFailingDisk() {
+    Path mem = Path.of("/proc/self/mem");
+
+    assertThatThrownBy(() -> InputFiles.read(mem, InputKind.DESIRED_STATE))
+        .isInstanceOf(NotARegularFileException.class)
+        .hasMessage(mem + ": is a special file of the kernel's (under /proc), not a regular file;"
+            + " it cannot be read as a file");
   }
 
   @Test
