@@ -94,7 +94,8 @@ final class Http01Webroot implements ChallengeResponder {
   }
 
   /**
-   * @param beforeMake runs before a missing folder is made (tests: a swap)
+   * @param beforeMake runs before a missing folder is made, and before a token file just made is made
+   *     readable to all (tests: a swap)
    * @param throughProc whether a missing folder is made through {@code /proc/self/fd} (tests:
    *     false, the way without {@code /proc})
    */
@@ -239,6 +240,16 @@ final class Http01Webroot implements ChallengeResponder {
     } catch (IOException e) {
       return Optional.empty();
     }
+    return descriptorOf(key, true);
+  }
+
+  /**
+   * The name under {@code /proc/self/fd} of a descriptor this process holds of the folder
+   * ({@code directory}) or regular file whose device and inode are {@code key}.
+   *
+   * @return empty without {@code /proc}, or when none is found
+   */
+  private static Optional<Path> descriptorOf(Object key, boolean directory) {
     if (key == null) {
       return Optional.empty();
     }
@@ -247,7 +258,7 @@ final class Http01Webroot implements ChallengeResponder {
         try {
           // stat, never open: a descriptor of a FIFO is looked at, not waited on
           BasicFileAttributes a = Files.readAttributes(descriptor, BasicFileAttributes.class);
-          if (a.isDirectory() && key.equals(a.fileKey())) {
+          if ((directory ? a.isDirectory() : a.isRegularFile()) && key.equals(a.fileKey())) {
             return Optional.of(descriptor);
           }
         } catch (IOException e) {
@@ -306,8 +317,10 @@ final class Http01Webroot implements ChallengeResponder {
     Path name = file.getFileName();
     try (SeekableByteChannel channel =
         folder.newByteChannel(name, CREATE_NEW, PosixFilePermissions.asFileAttribute(PUBLIC))) {
-      files.add(new Made(folder, name, file, false, keyOf(attributes(folder, name, file), file)));
-      folder.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(PUBLIC);
+      beforeMake.accept(file);
+      BasicFileAttributes created = attributes(folder, name, file);
+      files.add(new Made(folder, name, file, false, keyOf(created, file)));
+      makePublic(folder, name, file, created);
       ByteBuffer buffer = ByteBuffer.wrap(content);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -403,6 +416,30 @@ final class Http01Webroot implements ChallengeResponder {
   private static Object keyOf(BasicFileAttributes attributes, Path path) {
     Object key = attributes.fileKey();
     return key != null ? key : path; // a file system without inodes: the name is all there is
+  }
+
+  /**
+   * Makes the token file just created {@code rw-r--r--} whatever the umask (the unit's is 0077):
+   * through the descriptor this process holds of it ({@code /proc/self/fd/N}: chmod there changes
+   * the file held open, and opens nothing). Through its name, the JDK opens the file to change its
+   * mode, and a FIFO whoever may write the folder renamed over it meanwhile would hold the apply —
+   * and the store's lock — for good. Without {@code /proc}, through its name.
+   */
+  private void makePublic(SecureDirectoryStream<Path> folder, Path name, Path file, BasicFileAttributes created)
+      throws IOException, AcmeFailure {
+    Optional<Path> own = created.isRegularFile() ? descriptorOf(created.fileKey(), false) : Optional.empty();
+    if (own.isPresent()) {
+      if (!Files.getPosixFilePermissions(own.get()).equals(PUBLIC)) {
+        Files.setPosixFilePermissions(own.get(), PUBLIC);
+      }
+      return;
+    }
+    if (throughProc && Files.isDirectory(PROC_FD)) {
+      throw failure(shown(file) + " was replaced while hostpki wrote it (" + FileReasons.kindOf(file, created,
+          LinkOption.NOFOLLOW_LINKS) + " now); nothing was written to it. Whoever may write the webroot changed"
+          + " it: look at what is there");
+    }
+    folder.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(PUBLIC);
   }
 
   /** What {@code name} in the folder held is, without following a link. */

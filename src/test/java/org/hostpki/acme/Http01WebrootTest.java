@@ -2,12 +2,14 @@ package org.hostpki.acme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +166,32 @@ class Http01WebrootTest {
         throw new java.io.UncheckedIOException(e);
       }
     }, throughProc);
+  }
+
+  /**
+   * Whoever may write acme-challenge renames a FIFO over a token file just made: changing its mode
+   * through its name opened the FIFO and waited for a writer for good, holding the store's lock.
+   */
+  @Test
+  void testPresent_aFifoRenamedOverATokenFileJustMadeIsRefusedWithoutWaiting() throws Exception {
+    Path webroot = webroot();
+    Path folder = Files.createDirectories(challengeFolder(webroot));
+    Path fifo = dir.resolve("fifo");
+    run("mkfifo", fifo.toString());
+    Http01Webroot responder = new Http01Webroot(webroot, () -> { }, path -> {
+      if (path.getFileName().toString().equals(PORTAL.token())) {
+        try {
+          Files.move(fifo, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }, true);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> responder.present(List.of(PORTAL)))
+        .hasMessageContaining(PORTAL.token() + " was replaced while hostpki wrote it (a FIFO"));
+    assertThat(Files.isRegularFile(folder.resolve(PORTAL.token()), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    responder.cleanUp();
   }
 
   @Test

@@ -179,8 +179,15 @@ class InputPathCorpusTest {
             },
             "store.password.file {dir}/p12.pass is owned by " + FOREIGN_UID)
             .withEnvironment(Map.of()),
-        accepted("a trusted certificate file owned by another user", w -> Damage.chown(w.dir.resolve("trusted/ldap.pem"), FOREIGN_UID)),
-        accepted("a trust directory's file owned by another user", w -> Damage.chown(w.dir.resolve("trusted.d/web.pem"), FOREIGN_UID)),
+        // Whoever may change a trust input could have hostpki trust their CA (a local-attacker trial).
+        HostileCase.apply("a trusted certificate file owned by another user",
+            w -> Damage.chown(w.dir.resolve("trusted/ldap.pem"), FOREIGN_UID),
+            "trusted certificate file {dir}/trusted/ldap.pem decides what is trusted, but it is owned by "
+                + FOREIGN_UID + ", not by root", "chown root {dir}/trusted/ldap.pem"),
+        HostileCase.apply("a trust directory's file owned by another user",
+            w -> Damage.chown(w.dir.resolve("trusted.d/web.pem"), FOREIGN_UID),
+            "trust directory {dir}/trusted.d decides what is trusted, but its file {dir}/trusted.d/web.pem is"
+                + " owned by " + FOREIGN_UID + ", not by root"),
         accepted("a saved plan owned by another user", w -> {
               savedPlan(w);
               Damage.chown(w.dir.resolve("saved.json"), FOREIGN_UID);
@@ -202,7 +209,7 @@ class InputPathCorpusTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("foreignOwners")
-  void testForeignOwner_refusedOnlyForSecrets(HostileCase hostile) throws Exception {
+  void testForeignOwner_refusedOnlyForSecretsAndTrustInputs(HostileCase hostile) throws Exception {
     hostile.check(workspace());
   }
 
