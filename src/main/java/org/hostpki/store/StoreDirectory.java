@@ -761,7 +761,8 @@ public final class StoreDirectory {
     if (foreign.size() > SHOWN_FOREIGN) {
       names.append(" and ").append(foreign.size() - SHOWN_FOREIGN).append(" more");
     }
-    if (foreign.contains(StoreLayout.CA_CERT) && foreign.contains(StoreLayout.CA_KEY)) {
+    if (foreign.contains(StoreLayout.CA_CERT) && foreign.contains(StoreLayout.CA_KEY)
+        && (foreign.contains(StoreLayout.SERVER_CERT) || foreign.contains(StoreLayout.SERVER_KEY))) {
       return flatCopyMessage(names);
     }
     return "store folder " + TerminalText.escape(directory.toString()) + " holds files that are not a"
@@ -771,20 +772,21 @@ public final class StoreDirectory {
   }
 
   /**
-   * A folder holding a store's visible names as plain files, without {@code ..data} and the
-   * generations: {@code cp -r pki/* DEST} (the shell's glob skips the names that begin with a
-   * dot), restored. An empty folder, which the usual advice names, would get a new CA that no
-   * client trusts: the way back is the whole backup, or these files made a store again.
+   * A folder holding a store's visible names (a CA's and a server's) as plain files, without
+   * {@code ..data} and the generations: {@code cp -r pki/* DEST} (the shell's glob skips the names
+   * that begin with a dot), restored. An empty folder, which the usual advice names, would get a
+   * new CA that no client trusts: the way back is the whole backup, or these files made a store
+   * again.
    */
   private String flatCopyMessage(StringBuilder names) {
     return "store folder " + TerminalText.escape(directory.toString()) + " holds a CA's " + StoreLayout.CA_CERT
         + " and " + StoreLayout.CA_KEY + " as plain files (" + names + ") but no ..data link and no"
-        + " generations: a copy of a store's visible files only (cp pki/* skips the names that"
-        + " begin with a dot; some backups follow the links). hostpki writes only in its own store."
+        + " generations: it looks like a copy of a store's visible files only (cp pki/* skips the names"
+        + " that begin with a dot; some backups follow the links). hostpki writes only in its own store."
         + " Restore the whole folder from the backup (cp -a pki/. DEST, tar with its dot entries);"
         + " with only these files, make them a store again as docs/guide.md, \"Restoring a"
-        + " store\", shows. A new or empty folder would get a new CA that no client trusts;"
-        + " nothing was changed";
+        + " store\", shows. A new or empty folder would get a new CA that no client trusts (if this"
+        + " is a CA folder of your own, point store.path at a new or empty folder); nothing was changed";
   }
 
   private static boolean isOwnLeftover(Path entry, String name) throws IOException {

@@ -293,6 +293,18 @@ class StoreDirectoryTest {
         .doesNotContain("Point store.path at a new or empty folder");
   }
 
+  /** Someone's own CA folder (ca.crt and ca.key, nothing of a server) is not called a store's copy. */
+  @Test
+  void testForeignFolderMessage_ofAnOwnCaFolder_isTheUsualOne() throws IOException {
+    Files.createDirectories(store);
+    for (String name : new String[] {"ca.crt", "ca.key", "ca.srl"}) {
+      Files.writeString(store.resolve(name), "mine");
+    }
+
+    assertThat(directory.foreignFolderMessage(directory.foreignEntries()))
+        .contains("holds files that are not a hostpki store", "Point store.path at a new or empty folder");
+  }
+
   @Test
   void testForeignEntries_ofAFolderOfOtherFiles_sortedAndNamedInTheRefusal() throws IOException {
     Files.createDirectories(store.resolve("sites-enabled"));
