@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.FileAcls;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.GroupMembers;
@@ -262,6 +263,11 @@ public final class StrictModes {
     } else if (mode.contains(PosixFilePermission.GROUP_WRITE)) {
       who = groups.othersThanOwner(path, a)
           .map(why -> "its group " + TerminalText.escape(a.group().getName() + " (" + why + ")"));
+      if (who.isEmpty() && FileAcls.mayHaveAcl(path)) {
+        // With an ACL the group bits are its mask: the group being the owner's alone says nothing
+        // of the users and groups the ACL names (user:nobody:rw).
+        who = Optional.of("whoever its ACL names (ls -l marks an ACL with '+')");
+      }
     } else {
       who = Optional.empty();
     }

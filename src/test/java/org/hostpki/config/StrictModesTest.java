@@ -217,4 +217,28 @@ class StrictModesTest {
     assertThat(modes.storeProblem(store)).hasValueSatisfying(p -> assertThat(p).startsWith(
         "store " + store + " keeps keys, but its folder " + evilhome + " is owned by nobody"));
   }
+
+  @Test
+  void aGroupWritableFileWithAnAclIsRefusedThoughItsGroupIsTheOwnersAlone() throws Exception {
+    // root:root 0664 because setfacl -m u:nobody:rw made the mask rw: group 0 has no other member,
+    // but nobody may write it. Java cannot set the ACL; python3 writes system.posix_acl_access.
+    assumeTrue(System.getProperty("user.name").equals("root"), "the files must be root:root");
+    assumeTrue(rootsGroupIsRootsAlone(), "this machine's group root has members besides root");
+    Path yaml = Files.writeString(Files.createDirectory(dir.resolve("acl")).resolve("host.yaml"), "");
+    Files.setPosixFilePermissions(yaml, PosixFilePermissions.fromString("rw-rw-r--"));
+    StrictModes modes = StrictModes.forThisProcess();
+    assertThat(modes.problem(yaml, yaml + " says who gets the keys")).as("no ACL: group 0 is root's alone").isEmpty();
+    Process setfacl = new ProcessBuilder("python3", "-c", """
+        import os, struct, sys
+        u = 0xFFFFFFFF
+        entries = [(0x01, 6, u), (0x02, 6, 65534), (0x04, 4, u), (0x10, 6, u), (0x20, 4, u)]
+        os.setxattr(sys.argv[1], 'system.posix_acl_access',
+            struct.pack('<I', 2) + b''.join(struct.pack('<HHI', *e) for e in entries))
+        """, yaml.toString()).inheritIO().start();
+    assumeTrue(setfacl.waitFor() == 0, "python3 could not give the file an ACL (no python3, or no ACLs here)");
+
+    assertThat(modes.problem(yaml, yaml + " says who gets the keys")).hasValue(
+        yaml + " says who gets the keys, but it has mode 0664: whoever its ACL names (ls -l marks an ACL with"
+            + " '+') can change it and make hostpki run any command as root. Fix it: chmod go-w " + yaml);
+  }
 }
