@@ -2,6 +2,7 @@ package org.hostpki.apply;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -19,6 +20,7 @@ import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.install.TrustHost;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
@@ -190,7 +192,10 @@ final class PlanningPass {
    * two do not undo each other's changes. Removing that file, as the warning would say, would
    * remove the original's desired state.
    */
-  private static boolean namesAnotherStore(Path writer, DesiredState desired) {
+  static boolean namesAnotherStore(Path writer, DesiredState desired) {
+    if (!safeToRead(writer)) {
+      return false; // cannot tell: warn as before
+    }
     Optional<DesiredState> other;
     try {
       other = new DesiredStateLoader().load(writer).desiredState();
@@ -208,8 +213,37 @@ final class PlanningPass {
     try {
       return !Files.isSameFile(theirs, ours);
     } catch (IOException | SecurityException e) {
-      return true; // their store is not there: not this one
+      // Their store is not there (or cannot be looked at): that says nothing of whose this one is,
+      // and a record could name such a file to silence the warning.
+      return false;
     }
+  }
+
+  /**
+   * Whether the file a store's record names may be read: a regular file outside {@code /proc},
+   * {@code /sys} and {@code /dev} ({@code /proc/kmsg} is a regular file whose reads block and take
+   * the kernel's messages from whoever else reads them; a tracing pipe blocks too), that only root
+   * or this user could have written ({@link StrictModes}), as an output file's rule is. The record
+   * is the store's, which another hostpki (or whoever restored it) wrote.
+   */
+  static boolean safeToRead(Path writer) {
+    if (writer.getFileSystem() != FileSystems.getDefault()) {
+      return true; // Jimfs in engine tests
+    }
+    try {
+      Path real = writer.toRealPath();
+      for (String kernel : List.of("/proc", "/sys", "/dev")) {
+        if (real.startsWith(kernel) || writer.toAbsolutePath().normalize().startsWith(kernel)) {
+          return false;
+        }
+      }
+      if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
+    return StrictModes.forThisProcess().problem(writer, "the desired state that wrote the store last").isEmpty();
   }
 
   /** The ACME edge of this desired state; empty unless the issuer is acme (acme4j stays unloaded). */
