@@ -2,6 +2,7 @@ package org.hostpki.apply;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -21,6 +22,7 @@ import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.install.TrustHost;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DesiredStateContent;
 import org.hostpki.model.Fingerprint;
@@ -169,7 +171,8 @@ final class PlanningPass {
    * not this desired state's own file (the same file by another path counts as the same), and it
    * says other than this one: two files that say the same (a timer's file and an Ansible task's
    * inline {@code desired:} of the same settings) cannot undo each other's changes. What it says is
-   * read from the file when it is still there (what its next run applies), else judged by the
+   * read from the file when it is still there and {@link #safeToRead safe to read} (what its next
+   * run applies), else judged by the
    * digest its record holds ({@link Generation#desiredStateDigest()}); a record without one, of a
    * file that is gone, counts as another.
    */
@@ -190,7 +193,9 @@ final class PlanningPass {
       if (Files.isSameFile(writer.get(), desired.source())) {
         return Optional.empty();
       }
-      theirs = new DesiredStateLoader().load(writer.get()).desiredState();
+      if (safeToRead(writer.get())) {
+        theirs = new DesiredStateLoader().load(writer.get()).desiredState();
+      }
     } catch (IOException | SecurityException | HostpkiException e) {
       // gone or unreadable: another file (or this one, just moved); its record tells what it said
     }
@@ -214,7 +219,7 @@ final class PlanningPass {
    * two do not undo each other's changes. Removing that file, as the warning would say, would
    * remove the original's desired state.
    */
-  private static boolean namesAnotherStore(DesiredState other, DesiredState desired) {
+  static boolean namesAnotherStore(DesiredState other, DesiredState desired) {
     Path theirs = other.store().path();
     Path ours = desired.store().path();
     if (theirs.equals(ours)) {
@@ -223,8 +228,37 @@ final class PlanningPass {
     try {
       return !Files.isSameFile(theirs, ours);
     } catch (IOException | SecurityException e) {
-      return true; // their store is not there: not this one
+      // Their store is not there (or cannot be looked at): that says nothing of whose this one is,
+      // and a record could name such a file to silence the warning.
+      return false;
     }
+  }
+
+  /**
+   * Whether the file a store's record names may be read: a regular file outside {@code /proc},
+   * {@code /sys} and {@code /dev} ({@code /proc/kmsg} is a regular file whose reads block and take
+   * the kernel's messages from whoever else reads them; a tracing pipe blocks too), that only root
+   * or this user could have written ({@link StrictModes}), as an output file's rule is. The record
+   * is the store's, which another hostpki (or whoever restored it) wrote.
+   */
+  static boolean safeToRead(Path writer) {
+    if (writer.getFileSystem() != FileSystems.getDefault()) {
+      return true; // Jimfs in engine tests
+    }
+    try {
+      Path real = writer.toRealPath();
+      for (String kernel : List.of("/proc", "/sys", "/dev")) {
+        if (real.startsWith(kernel) || writer.toAbsolutePath().normalize().startsWith(kernel)) {
+          return false;
+        }
+      }
+      if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
+    return StrictModes.forThisProcess().problem(writer, "the desired state that wrote the store last").isEmpty();
   }
 
   /** The ACME edge of this desired state; empty unless the issuer is acme (acme4j stays unloaded). */

@@ -78,6 +78,7 @@ abstract class StoreCommand implements FileArgument.Taker {
    */
   DesiredState desiredState() {
     chooseFile();
+    Optional<String> beforeLoad = StrictModes.forThisProcess().desiredStateProblem(environment.resolve(file));
     LoadResult result = new DesiredStateLoader().load(environment.resolve(file));
     for (Problem p : result.problems()) {
       err().println(p.format());
@@ -90,7 +91,7 @@ abstract class StoreCommand implements FileArgument.Taker {
                     new InvalidDesiredStateException(
                         environment.resolve(file) + " is not a valid desired state (see above); nothing was changed",
                         result.problems()));
-    requireSafeToRun(desired, "nothing was changed");
+    requireSafeToRun(desired, beforeLoad, "nothing was changed");
     return desired;
   }
 
@@ -109,9 +110,14 @@ abstract class StoreCommand implements FileArgument.Taker {
    * Refuses a desired state when anyone but its owner — root or the user running hostpki — could
    * have written it (and so handed themselves a key) or the programs it names, and one whose store
    * lies in a folder anyone else could change.
+   *
+   * @param beforeLoad what {@link StrictModes#desiredStateProblem} said before the file was read
    */
-  static void requireSafeToRun(DesiredState desired, String consequence) {
+  static void requireSafeToRun(DesiredState desired, Optional<String> beforeLoad, String consequence) {
     List<String> problems = unsafeToRun(desired);
+    if (problems.isEmpty() && beforeLoad.isPresent()) {
+      problems = List.of(beforeLoad.get()); // clean now, but not when it was read
+    }
     if (!problems.isEmpty()) {
       throw new HostpkiException(
           problems.get(0) + "; " + consequence, problems.subList(1, problems.size()));

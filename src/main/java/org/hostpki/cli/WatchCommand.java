@@ -15,6 +15,7 @@ import org.hostpki.apply.Secrets;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.config.LoadResult;
 import org.hostpki.config.Problem;
+import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
@@ -123,12 +124,13 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
     Path path = environment.resolve(chosen.file());
     DesiredStateLoader loader = new DesiredStateLoader();
     // A mistake in the file at start is for the person starting the watch: every problem, exit 1.
+    Optional<String> beforeLoad = StrictModes.forThisProcess().desiredStateProblem(path);
     LoadResult first = loader.load(path);
     first.problems().forEach(p -> err.println(p.format()));
     if (first.desiredState().isEmpty()) {
       throw new HostpkiException(path + " is not a valid desired state (see above); not watching");
     }
-    StoreCommand.requireSafeToRun(first.desiredState().get(), "not watching");
+    StoreCommand.requireSafeToRun(first.desiredState().get(), beforeLoad, "not watching");
     AtomicReference<Watcher> logger = new AtomicReference<>();
     Progress logApplied =
         new Progress() {
@@ -213,6 +215,7 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
 
   /** The file as it is now; later mistakes are logged by the watcher, which keeps going. */
   private static DesiredState reload(DesiredStateLoader loader, Path path) {
+    Optional<String> beforeLoad = StrictModes.forThisProcess().desiredStateProblem(path);
     LoadResult result = loader.load(path);
     DesiredState desired =
         result
@@ -226,7 +229,7 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
                                 .filter(Problem::isError)
                                 .map(Problem::format)
                                 .collect(Collectors.joining("; "))));
-    StoreCommand.requireSafeToRun(desired, "nothing applied");
+    StoreCommand.requireSafeToRun(desired, beforeLoad, "nothing applied");
     return desired;
   }
 }

@@ -2,18 +2,24 @@ package org.hostpki.config;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.FileAcls;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.GroupMembers;
@@ -71,12 +77,7 @@ public final class StrictModes {
     if (!desired.declaresPrograms()) {
       // Whoever may change it may add an output for themselves (owner: them) or their own CA to
       // what is trusted, which is as good as running a command as this user.
-      problem(
-              desired.source(),
-              desired.source() + " says who gets the keys and what is trusted",
-              "have hostpki hand them the server's key or trust their CA",
-              desired.source())
-          .ifPresent(problems::add);
+      desiredStateProblem(desired.source()).ifPresent(problems::add);
     } else {
       problem(desired.source(), desired.source() + " declares programs to run (hooks)")
           .ifPresent(problems::add);
@@ -89,6 +90,20 @@ public final class StrictModes {
     }
     problems.addAll(trustProblems(desired));
     return problems;
+  }
+
+  /**
+   * What is wrong with a desired-state file and the way to it, whatever it declares: checked
+   * before it is read as well as after ({@link #problems}), since a file whose way another user
+   * could change might be swapped between the two, the clean one checked and the other one read.
+   * When the way is clean before the read, no one else can have changed what was read.
+   */
+  public Optional<String> desiredStateProblem(Path file) {
+    return problem(
+        file,
+        file + " says who gets the keys and what is trusted",
+        "have hostpki hand them the server's key or trust their CA",
+        file);
   }
 
   /**
@@ -124,15 +139,18 @@ public final class StrictModes {
     return problems;
   }
 
-  /** The first file of a trust directory's that is read and that another user could change. */
+  /**
+   * The first file of a trust directory's that is read and that another user could change, or
+   * the way to which (a link in it to another user's folder) another user could change.
+   */
   private Optional<String> entryProblem(Path directory, String what, String harm) {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
         if (!TrustSpec.isTrustFileName(entry.getFileName().toString()) || !Files.isRegularFile(entry)) {
           continue;
         }
-        Path real = entry.toRealPath();
-        Optional<String> problem = check(real, what, real, harm, entry, false);
+        // The way to it too: a link in the folder may lead through another user's folder.
+        Optional<String> problem = problem(entry, what, harm, entry, false);
         if (problem.isPresent()) {
           return problem.map(p -> p.replace(", but it ", ", but its file " + entry + " "));
         }
@@ -169,23 +187,16 @@ public final class StrictModes {
   public Optional<String> storeProblem(Path store) {
     String what = "store " + store + " keeps keys";
     String harm = "have hostpki write keys and a new CA wherever that leads";
-    if (store.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      try {
-        Optional<String> planted = plantedLink(store, what, harm);
-        if (planted.isPresent()) {
-          return planted;
-        }
-      } catch (IOException e) {
-        return Optional.of(what + ", but who may change the way to it cannot be checked: " + FileReasons.cause(e));
-      }
+    if (!store.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Optional.empty();
     }
-    Path folder = store.toAbsolutePath().normalize().getParent();
-    while (folder != null && !Files.isDirectory(folder)) {
-      folder = folder.getParent();
+    try {
+      Way way = Way.of(store);
+      Optional<String> link = linkProblem(way, what, harm);
+      return link.isPresent() ? link : folderProblem(way, what, store, harm, store);
+    } catch (IOException e) {
+      return Optional.of(what + ", but who may change the way to it cannot be checked: " + FileReasons.cause(e));
     }
-    return folder == null
-        ? Optional.empty()
-        : problem(folder, what, harm, store);
   }
 
   /** @param moved what the fix may move instead: the hook program, the store */
@@ -198,34 +209,36 @@ public final class StrictModes {
       return Optional.empty();
     }
     try {
-      Optional<String> planted = plantedLink(file, what, harm);
-      if (planted.isPresent()) {
-        return planted;
+      Way way = Way.of(file);
+      Optional<String> link = linkProblem(way, what, harm);
+      if (link.isPresent() || way.end().isEmpty()) {
+        return link; // a missing file: whoever reads it reports that
       }
-      Path real = file.toRealPath();
+      Path real = way.end().get();
       Optional<String> fileProblem = check(real, what, file, harm, moved, folderItself);
       if (fileProblem.isPresent()) {
         return fileProblem;
       }
-      Set<Path> folders = new LinkedHashSet<>();
-      for (Path p = file.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
-        folders.add(p);
-      }
-      for (Path p = real.getParent(); p != null; p = p.getParent()) {
-        folders.add(p);
-      }
-      for (Path folder : folders) {
-        Optional<String> folderProblem = check(folder, what, file, harm, moved, false);
-        if (folderProblem.isPresent()) {
-          return folderProblem;
-        }
-      }
-      return Optional.empty();
+      return folderProblem(way, what, file, harm, moved);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
       return Optional.of(what + ", but who may write " + file + " cannot be checked: " + FileReasons.cause(e));
     }
+  }
+
+  /** The first folder on the way, nearest the file first, that someone else may change. */
+  private Optional<String> folderProblem(Way way, String what, Path file, String harm, Path moved)
+      throws IOException {
+    List<Path> folders = new ArrayList<>(way.folders());
+    Collections.reverse(folders);
+    for (Path folder : folders) {
+      Optional<String> folderProblem = check(folder, what, file, harm, moved, false);
+      if (folderProblem.isPresent()) {
+        return folderProblem;
+      }
+    }
+    return Optional.empty();
   }
 
   /** @param folderItself whether {@code file} is a folder checked for what it holds (a trust directory) */
@@ -250,13 +263,21 @@ public final class StrictModes {
     } else if (mode.contains(PosixFilePermission.GROUP_WRITE)) {
       who = groups.othersThanOwner(path, a)
           .map(why -> "its group " + TerminalText.escape(a.group().getName() + " (" + why + ")"));
+      if (who.isEmpty() && FileAcls.mayHaveAcl(path)) {
+        // With an ACL the group bits are its mask: the group being the owner's alone says nothing
+        // of the users and groups the ACL names (user:nobody:rw).
+        who = Optional.of("whoever its ACL names (ls -l marks an ACL with '+')");
+      }
     } else {
       who = Optional.empty();
     }
-    if (who.isPresent() && !(folder && sticky(path))) {
+    // A sticky folder keeps others from renaming or removing what they do not own, but not from
+    // adding files: no help for a folder checked for what it holds (a trust directory).
+    if (who.isPresent() && !(folder && !itself && sticky(path))) {
       return Optional.of(
           what + ", but " + name + " has mode " + octal(mode) + ": " + who.get()
-              + " can " + (folder && itself ? "add files to it"
+              + " can " + (folder && itself
+                  ? "add files to it" + (sticky(path) ? " (the sticky bit does not stop that)" : "")
                   : folder ? "put another file in its place" : "change it")
               + " and " + harm + ". Fix it: chmod go-w " + path);
     }
@@ -264,30 +285,31 @@ public final class StrictModes {
   }
 
   /**
-   * A symbolic link on the way to {@code file} that another user made in a sticky folder every
-   * user may write ({@code /tmp}): its owner may remove it and make another, pointing anywhere, so
-   * checking where it leads now proves nothing. The kernel refuses to follow such a link under
-   * {@code fs.protected_symlinks}, which is not set everywhere (nor in every container); a store
+   * A symbolic link on the way to {@code file} that another user owns. In a sticky folder every
+   * user may write ({@code /tmp}) its owner may remove it and make another, pointing anywhere, so
+   * checking where it leads now proves nothing; the kernel refuses to follow such a link under
+   * {@code fs.protected_symlinks}, which is not set everywhere (nor in every container). A store
    * named {@code /tmp/pki} that {@code nobody} made a link to another store had root write a new
-   * CA and key into that one.
+   * CA and key into that one. Elsewhere a link is held to what a file is held to: owned by this
+   * user or root, as OpenSSH's {@code safe_path} holds every step of the way.
    */
-  private Optional<String> plantedLink(Path file, String what, String harm) throws IOException {
-    for (Path p = file.toAbsolutePath().normalize(); p.getParent() != null; p = p.getParent()) {
-      PosixFileAttributes a;
-      try {
-        a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
+  private Optional<String> linkProblem(Way way, String what, String harm) throws IOException {
+    for (Path p : way.links()) {
+      PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (FileOwners.isUserOrRoot(p, a.owner(), userName, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      if (a.isSymbolicLink()
-          && sticky(p.getParent())
-          && !FileOwners.isUserOrRoot(p, a.owner(), userName, LinkOption.NOFOLLOW_LINKS)) {
-        String owner = a.owner().getName();
+      String owner = a.owner().getName();
+      if (sticky(p.getParent())) {
         return Optional.of(
             what + ", but " + p + " is a symbolic link that " + owner + " made in the sticky folder "
                 + p.getParent() + ": " + owner + " may point it anywhere and " + harm
                 + ". Fix it: remove the link and name what it should lead to itself");
       }
+      return Optional.of(
+          what + ", but " + p + " is a symbolic link owned by " + owner + ", not by " + userName
+              + (userName.equals(ROOT) ? "" : " or root") + ": " + owner + " could " + harm
+              + ". Fix it: remove the link and name what it should lead to itself");
     }
     return Optional.empty();
   }
@@ -299,6 +321,68 @@ public final class StrictModes {
     }
     Object mode = Files.getAttribute(folder, "unix:mode");
     return mode instanceof Integer bits && (bits & 01000) != 0;
+  }
+
+  /**
+   * The way the kernel goes to a file, one name at a time as OpenSSH's {@code safe_path} checks it:
+   * every folder a name is looked up in (real folders: links resolved), every link met on the way,
+   * and the real file at the end, empty when a name on the way does not exist. Whoever may write
+   * one of those folders, or replace one of those links, decides what the path leads to, however
+   * clean the file at its end is now.
+   */
+  private record Way(List<Path> folders, List<Path> links, Optional<Path> end) {
+    /** As the kernel's MAXSYMLINKS: more is a loop. */
+    private static final int MAX_LINKS = 40;
+
+    static Way of(Path file) throws IOException {
+      Path absolute = file.toAbsolutePath();
+      Path root = absolute.getRoot();
+      Deque<String> names = new ArrayDeque<>();
+      absolute.forEach(name -> names.add(name.toString()));
+      Set<Path> folders = new LinkedHashSet<>();
+      List<Path> links = new ArrayList<>();
+      Path current = root;
+      int followed = 0;
+      while (!names.isEmpty()) {
+        String name = names.removeFirst();
+        if (name.isEmpty() || name.equals(".")) {
+          continue;
+        }
+        if (name.equals("..")) {
+          current = current.getParent() == null ? current : current.getParent();
+          continue;
+        }
+        folders.add(current);
+        Path next = current.resolve(name);
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          return new Way(List.copyOf(folders), List.copyOf(links), Optional.empty());
+        }
+        if (a.isSymbolicLink()) {
+          if (++followed > MAX_LINKS) {
+            throw new FileSystemException(file.toString(), null, "Too many levels of symbolic links");
+          }
+          links.add(next);
+          Path target = Files.readSymbolicLink(next);
+          List<String> more = new ArrayList<>();
+          target.forEach(n -> more.add(n.toString()));
+          for (int i = more.size() - 1; i >= 0; i--) {
+            names.addFirst(more.get(i));
+          }
+          if (target.isAbsolute()) {
+            current = root;
+          }
+          continue;
+        }
+        if (!names.isEmpty() && !a.isDirectory()) {
+          return new Way(List.copyOf(folders), List.copyOf(links), Optional.empty()); // the reader says so
+        }
+        current = next;
+      }
+      return new Way(List.copyOf(folders), List.copyOf(links), Optional.of(current));
+    }
   }
 
   private static String octal(Set<PosixFilePermission> mode) {

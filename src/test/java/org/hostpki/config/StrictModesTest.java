@@ -132,4 +132,113 @@ class StrictModesTest {
             + " folder " + tmp + ": nobody may point it anywhere and have hostpki write keys and a new CA wherever"
             + " that leads. Fix it: remove the link and name what it should lead to itself");
   }
+
+  private UserPrincipal user(String name) throws IOException {
+    return dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+  }
+
+  private static void lchown(Path link, UserPrincipal owner) throws IOException {
+    Files.getFileAttributeView(link, java.nio.file.attribute.PosixFileAttributeView.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        .setOwner(owner);
+  }
+
+  @Test
+  void aStickyTrustDirectoryEveryUserMayWriteIsRefused() throws IOException {
+    // A root-owned 1777 trusted.d passed: nobody added evil.pem after the check, and root's trust
+    // bundle took their CA. The sticky bit stops removing others' files, not adding one's own.
+    assumeTrue(System.getProperty("user.name").equals("root"), "the files must be root's");
+    Path trusted = Files.createDirectory(dir.resolve("trusted.d"));
+    Files.setAttribute(trusted, "unix:mode", 01777);
+    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
+    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
+        apiVersion: hostpki/v1
+        store: {path: pki}
+        trust: {directories: [trusted.d]}
+        """).desiredState().orElseThrow();
+
+    assertThat(StrictModes.forThisProcess().problems(desired)).containsExactly(
+        "trust directory " + trusted + " decides what is trusted, but it has mode 0777: every user can add files"
+            + " to it (the sticky bit does not stop that) and have hostpki trust their CA. Fix it: chmod go-w "
+            + trusted);
+  }
+
+  /**
+   * {@code host.yaml -> evilhome/h.yaml -> clean.yaml}: the file at the end and the folders of
+   * both ends are root's, but nobody owns a folder (and a link) met halfway, and swapped h.yaml for
+   * a file of theirs declaring a hook after the check.
+   */
+  @Test
+  void aLinkOrAFolderOfAnotherUsersMetHalfwayIsRefused() throws IOException {
+    assumeTrue(System.getProperty("user.name").equals("root"), "chown needs root");
+    Path evilhome = Files.createDirectory(dir.resolve("evilhome"));
+    Path clean = Files.writeString(Files.createDirectory(dir.resolve("real")).resolve("clean.yaml"), "");
+    Path halfway = Files.createSymbolicLink(evilhome.resolve("h.yaml"), clean);
+    Path yaml = Files.createSymbolicLink(Files.createDirectory(dir.resolve("s4")).resolve("host.yaml"), halfway);
+    StrictModes modes = StrictModes.forThisProcess();
+    assertThat(modes.desiredStateProblem(yaml)).as("all root's").isEmpty();
+
+    Files.setOwner(evilhome, user("nobody"));
+    assertThat(modes.desiredStateProblem(yaml)).hasValue(
+        yaml + " says who gets the keys and what is trusted, but its folder " + evilhome + " is owned by nobody,"
+            + " not by root: nobody could have hostpki hand them the server's key or trust their CA. Fix it:"
+            + " chown root " + evilhome + " (or move host.yaml to a folder of root's)");
+
+    lchown(halfway, user("nobody"));
+    assertThat(modes.desiredStateProblem(yaml)).hasValue(
+        yaml + " says who gets the keys and what is trusted, but " + halfway + " is a symbolic link owned by"
+            + " nobody, not by root: nobody could have hostpki hand them the server's key or trust their CA. Fix"
+            + " it: remove the link and name what it should lead to itself");
+  }
+
+  @Test
+  void aTrustFileOrAStoreReachedThroughAnotherUsersFolderIsRefused() throws IOException {
+    assumeTrue(System.getProperty("user.name").equals("root"), "chown needs root");
+    Path evilhome = Files.createDirectory(dir.resolve("evilhome"));
+    Path trusted = Files.createDirectory(dir.resolve("trusted.d"));
+    Path ca = Files.writeString(evilhome.resolve("ca.pem"), "");
+    Files.createSymbolicLink(trusted.resolve("ca.pem"), ca);
+    Path otherStore = Files.createDirectory(evilhome.resolve("pki"));
+    Path store = Files.createSymbolicLink(dir.resolve("pki"), otherStore);
+    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
+    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
+        apiVersion: hostpki/v1
+        store: {path: pki}
+        trust: {directories: [trusted.d]}
+        """).desiredState().orElseThrow();
+    StrictModes modes = StrictModes.forThisProcess();
+    assertThat(modes.problems(desired)).isEmpty();
+    assertThat(modes.storeProblem(store)).isEmpty();
+
+    Files.setOwner(evilhome, user("nobody"));
+    assertThat(modes.problems(desired)).singleElement().asString().startsWith(
+        "trust directory " + trusted + " decides what is trusted, but its folder " + evilhome
+            + " is owned by nobody");
+    assertThat(modes.storeProblem(store)).hasValueSatisfying(p -> assertThat(p).startsWith(
+        "store " + store + " keeps keys, but its folder " + evilhome + " is owned by nobody"));
+  }
+
+  @Test
+  void aGroupWritableFileWithAnAclIsRefusedThoughItsGroupIsTheOwnersAlone() throws Exception {
+    // root:root 0664 because setfacl -m u:nobody:rw made the mask rw: group 0 has no other member,
+    // but nobody may write it. Java cannot set the ACL; python3 writes system.posix_acl_access.
+    assumeTrue(System.getProperty("user.name").equals("root"), "the files must be root:root");
+    assumeTrue(rootsGroupIsRootsAlone(), "this machine's group root has members besides root");
+    Path yaml = Files.writeString(Files.createDirectory(dir.resolve("acl")).resolve("host.yaml"), "");
+    Files.setPosixFilePermissions(yaml, PosixFilePermissions.fromString("rw-rw-r--"));
+    StrictModes modes = StrictModes.forThisProcess();
+    assertThat(modes.problem(yaml, yaml + " says who gets the keys")).as("no ACL: group 0 is root's alone").isEmpty();
+    Process setfacl = new ProcessBuilder("python3", "-c", """
+        import os, struct, sys
+        u = 0xFFFFFFFF
+        entries = [(0x01, 6, u), (0x02, 6, 65534), (0x04, 4, u), (0x10, 6, u), (0x20, 4, u)]
+        os.setxattr(sys.argv[1], 'system.posix_acl_access',
+            struct.pack('<I', 2) + b''.join(struct.pack('<HHI', *e) for e in entries))
+        """, yaml.toString()).inheritIO().start();
+    assumeTrue(setfacl.waitFor() == 0, "python3 could not give the file an ACL (no python3, or no ACLs here)");
+
+    assertThat(modes.problem(yaml, yaml + " says who gets the keys")).hasValue(
+        yaml + " says who gets the keys, but it has mode 0664: whoever its ACL names (ls -l marks an ACL with"
+            + " '+') can change it and make hostpki run any command as root. Fix it: chmod go-w " + yaml);
+  }
 }
