@@ -163,6 +163,9 @@ public final class StrictModes {
     }
   }
 
+  /** Ways to a file no read can follow, so whoever reads it reports them (ELOOP, ENOTDIR). */
+  private static final Set<String> UNREADABLE_WAYS = Set.of("Too many levels of symbolic links", "Not a directory");
+
   /** How {@link #problem} messages about a hook program begin. */
   public String programWhat(String program) {
     return "hook program " + program + " runs as " + userName;
@@ -215,16 +218,29 @@ public final class StrictModes {
         return link; // a missing file: whoever reads it reports that
       }
       Path real = way.end().get();
-      Optional<String> fileProblem = check(real, what, file, harm, moved, folderItself);
+      // A device, FIFO or socket itself: whoever reads it refuses it as no regular file, and
+      // advice to chmod /dev/zero would break the system. The folders on the way still count.
+      Optional<String> fileProblem =
+          isSpecial(real) ? Optional.empty() : check(real, what, file, harm, moved, folderItself);
       if (fileProblem.isPresent()) {
         return fileProblem;
       }
       return folderProblem(way, what, file, harm, moved);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (FileSystemException e) {
+      if (UNREADABLE_WAYS.contains(String.valueOf(e.getReason()))) {
+        return Optional.empty(); // a loop, a file where a folder must be: no read gets through either
+      }
+      return Optional.of(what + ", but who may write " + file + " cannot be checked: " + FileReasons.cause(e));
     } catch (IOException e) {
       return Optional.of(what + ", but who may write " + file + " cannot be checked: " + FileReasons.cause(e));
     }
+  }
+
+  private static boolean isSpecial(Path real) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return !a.isRegularFile() && !a.isDirectory() && !a.isSymbolicLink();
   }
 
   /** The first folder on the way, nearest the file first, that someone else may change. */
