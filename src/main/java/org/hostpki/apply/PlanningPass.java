@@ -1,14 +1,10 @@
 package org.hostpki.apply;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,13 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.hostpki.host.HostIdentityProbe;
-import org.hostpki.install.TrustHost;
 import org.hostpki.model.CertificateFacts;
-import org.hostpki.config.DesiredStateLoader;
-import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
-import org.hostpki.model.DesiredStateContent;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
@@ -40,13 +31,11 @@ import org.hostpki.pki.Certificate;
 import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Expiries;
-import org.hostpki.plan.LastWriter;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Planner;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.RefusalCode;
-import org.hostpki.store.Generation;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
 import org.hostpki.store.StoreSnapshot;
@@ -138,7 +127,7 @@ final class PlanningPass {
                     directory.lastWritten(), unattended, trustedCrls, installs.input(), acme,
                     store.keptCas().stream().map(KeptCa::facts).toList(),
                     installedCrls.stream().map(CrlInputs.Read::trusted).toList(),
-                    otherWriter(desired, directory),
+                    OtherWriter.of(desired, directory),
                     KeptCa.keysOf(directory, snapshot.generation(), store)))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     if (misplaced.isPresent()) {
@@ -164,101 +153,6 @@ final class PlanningPass {
     return new Reconciler.Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
         crls, installedCrls, installs, acme, inputs);
-  }
-
-  /**
-   * The desired-state file that wrote the current generation, when its record names one, it is
-   * not this desired state's own file (the same file by another path counts as the same), and it
-   * says other than this one: two files that say the same (a timer's file and an Ansible task's
-   * inline {@code desired:} of the same settings) cannot undo each other's changes. What it says is
-   * read from the file when it is still there and {@link #safeToRead safe to read} (what its next
-   * run applies), else judged by the
-   * digest its record holds ({@link Generation#desiredStateDigest()}); a record without one, of a
-   * file that is gone, counts as another.
-   */
-  private static Optional<LastWriter> otherWriter(DesiredState desired, StoreDirectory directory) {
-    Optional<Generation> current = directory.current();
-    Optional<Path> writer;
-    try {
-      // On the desired state's file system, as the store's (Jimfs in engine tests).
-      writer = current.flatMap(Generation::desiredState).map(desired.source().getFileSystem()::getPath);
-    } catch (InvalidPathException e) {
-      return Optional.empty(); // a record no file of this system could have written
-    }
-    if (writer.isEmpty() || writer.get().equals(desired.source())) {
-      return Optional.empty();
-    }
-    Optional<DesiredState> theirs = Optional.empty();
-    try {
-      if (Files.isSameFile(writer.get(), desired.source())) {
-        return Optional.empty();
-      }
-      if (safeToRead(writer.get())) {
-        theirs = new DesiredStateLoader().load(writer.get()).desiredState();
-      }
-    } catch (IOException | SecurityException | HostpkiException e) {
-      // gone or unreadable: another file (or this one, just moved); its record tells what it said
-    }
-    if (theirs.isPresent()) {
-      if (namesAnotherStore(theirs.get(), desired)) {
-        return Optional.empty();
-      }
-      List<String> differ = DesiredStateContent.differences(theirs.get(), desired);
-      return differ.isEmpty() ? Optional.empty() : Optional.of(new LastWriter(writer.get(), differ));
-    }
-    String ours = DesiredStateContent.digest(desired).hex();
-    if (current.flatMap(Generation::desiredStateDigest).filter(ours::equalsIgnoreCase).isPresent()) {
-      return Optional.empty();
-    }
-    return Optional.of(new LastWriter(writer.get(), List.of()));
-  }
-
-  /**
-   * Whether the other file's {@code store.path} is another folder: this store is a copy (a
-   * backup restored elsewhere, a store moved to a new path) of the one that file applies, and the
-   * two do not undo each other's changes. Removing that file, as the warning would say, would
-   * remove the original's desired state.
-   */
-  static boolean namesAnotherStore(DesiredState other, DesiredState desired) {
-    Path theirs = other.store().path();
-    Path ours = desired.store().path();
-    if (theirs.equals(ours)) {
-      return false;
-    }
-    try {
-      return !Files.isSameFile(theirs, ours);
-    } catch (IOException | SecurityException e) {
-      // Their store is not there (or cannot be looked at): that says nothing of whose this one is,
-      // and a record could name such a file to silence the warning.
-      return false;
-    }
-  }
-
-  /**
-   * Whether the file a store's record names may be read: a regular file outside {@code /proc},
-   * {@code /sys} and {@code /dev} ({@code /proc/kmsg} is a regular file whose reads block and take
-   * the kernel's messages from whoever else reads them; a tracing pipe blocks too), that only root
-   * or this user could have written ({@link StrictModes}), as an output file's rule is. The record
-   * is the store's, which another hostpki (or whoever restored it) wrote.
-   */
-  static boolean safeToRead(Path writer) {
-    if (writer.getFileSystem() != FileSystems.getDefault()) {
-      return true; // Jimfs in engine tests
-    }
-    try {
-      Path real = writer.toRealPath();
-      for (String kernel : List.of("/proc", "/sys", "/dev")) {
-        if (real.startsWith(kernel) || writer.toAbsolutePath().normalize().startsWith(kernel)) {
-          return false;
-        }
-      }
-      if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-        return false;
-      }
-    } catch (IOException | SecurityException e) {
-      return false;
-    }
-    return StrictModes.forThisProcess().problem(writer, "the desired state that wrote the store last").isEmpty();
   }
 
   /** The ACME edge of this desired state; empty unless the issuer is acme (acme4j stays unloaded). */

@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -194,7 +192,7 @@ public final class StrictModes {
       return Optional.empty();
     }
     try {
-      Way way = Way.of(store);
+      PathWay way = PathWay.of(store);
       Optional<String> link = linkProblem(way, what, harm);
       return link.isPresent() ? link : folderProblem(way, what, store, harm, store);
     } catch (IOException e) {
@@ -212,7 +210,7 @@ public final class StrictModes {
       return Optional.empty();
     }
     try {
-      Way way = Way.of(file);
+      PathWay way = PathWay.of(file);
       Optional<String> link = linkProblem(way, what, harm);
       if (link.isPresent() || way.end().isEmpty()) {
         return link; // a missing file: whoever reads it reports that
@@ -244,7 +242,7 @@ public final class StrictModes {
   }
 
   /** The first folder on the way, nearest the file first, that someone else may change. */
-  private Optional<String> folderProblem(Way way, String what, Path file, String harm, Path moved)
+  private Optional<String> folderProblem(PathWay way, String what, Path file, String harm, Path moved)
       throws IOException {
     List<Path> folders = new ArrayList<>(way.folders());
     Collections.reverse(folders);
@@ -309,7 +307,7 @@ public final class StrictModes {
    * CA and key into that one. Elsewhere a link is held to what a file is held to: owned by this
    * user or root, as OpenSSH's {@code safe_path} holds every step of the way.
    */
-  private Optional<String> linkProblem(Way way, String what, String harm) throws IOException {
+  private Optional<String> linkProblem(PathWay way, String what, String harm) throws IOException {
     for (Path p : way.links()) {
       PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (FileOwners.isUserOrRoot(p, a.owner(), userName, LinkOption.NOFOLLOW_LINKS)) {
@@ -337,68 +335,6 @@ public final class StrictModes {
     }
     Object mode = Files.getAttribute(folder, "unix:mode");
     return mode instanceof Integer bits && (bits & 01000) != 0;
-  }
-
-  /**
-   * The way the kernel goes to a file, one name at a time as OpenSSH's {@code safe_path} checks it:
-   * every folder a name is looked up in (real folders: links resolved), every link met on the way,
-   * and the real file at the end, empty when a name on the way does not exist. Whoever may write
-   * one of those folders, or replace one of those links, decides what the path leads to, however
-   * clean the file at its end is now.
-   */
-  private record Way(List<Path> folders, List<Path> links, Optional<Path> end) {
-    /** As the kernel's MAXSYMLINKS: more is a loop. */
-    private static final int MAX_LINKS = 40;
-
-    static Way of(Path file) throws IOException {
-      Path absolute = file.toAbsolutePath();
-      Path root = absolute.getRoot();
-      Deque<String> names = new ArrayDeque<>();
-      absolute.forEach(name -> names.add(name.toString()));
-      Set<Path> folders = new LinkedHashSet<>();
-      List<Path> links = new ArrayList<>();
-      Path current = root;
-      int followed = 0;
-      while (!names.isEmpty()) {
-        String name = names.removeFirst();
-        if (name.isEmpty() || name.equals(".")) {
-          continue;
-        }
-        if (name.equals("..")) {
-          current = current.getParent() == null ? current : current.getParent();
-          continue;
-        }
-        folders.add(current);
-        Path next = current.resolve(name);
-        BasicFileAttributes a;
-        try {
-          a = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-          return new Way(List.copyOf(folders), List.copyOf(links), Optional.empty());
-        }
-        if (a.isSymbolicLink()) {
-          if (++followed > MAX_LINKS) {
-            throw new FileSystemException(file.toString(), null, "Too many levels of symbolic links");
-          }
-          links.add(next);
-          Path target = Files.readSymbolicLink(next);
-          List<String> more = new ArrayList<>();
-          target.forEach(n -> more.add(n.toString()));
-          for (int i = more.size() - 1; i >= 0; i--) {
-            names.addFirst(more.get(i));
-          }
-          if (target.isAbsolute()) {
-            current = root;
-          }
-          continue;
-        }
-        if (!names.isEmpty() && !a.isDirectory()) {
-          return new Way(List.copyOf(folders), List.copyOf(links), Optional.empty()); // the reader says so
-        }
-        current = next;
-      }
-      return new Way(List.copyOf(folders), List.copyOf(links), Optional.of(current));
-    }
   }
 
   private static String octal(Set<PosixFilePermission> mode) {

@@ -20,16 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 class OtherWriterReadTest {
   @TempDir Path dir;
 
-  /** As PlanningPass.otherWriter judges a store's copy: the other file read only when safe to read. */
+  /** As OtherWriter.of judges a store's copy: the other file read only when safe to read. */
   private static boolean copyOf(Path theirs, DesiredState desired) {
-    return PlanningPass.safeToRead(theirs)
-        && PlanningPass.namesAnotherStore(new DesiredStateLoader().load(theirs).desiredState().orElseThrow(), desired);
+    return OtherWriter.safeToRead(theirs)
+        && OtherWriter.namesAnotherStore(new DesiredStateLoader().load(theirs).desiredState().orElseThrow(), desired);
   }
 
   @Test
   void aKernelFileOrAFileAnotherUserMayWriteIsNotReadAndTheWarningStays() throws Exception {
-    assertThat(PlanningPass.safeToRead(Path.of("/proc/self/status"))).isFalse();
-    assertThat(PlanningPass.safeToRead(Path.of("/dev/null"))).isFalse();
+    assertThat(OtherWriter.safeToRead(Path.of("/proc/self/status"))).isFalse();
+    assertThat(OtherWriter.safeToRead(Path.of("/dev/null"))).isFalse();
 
     assumeTrue(System.getProperty("user.name").equals("root"), "the files must be root's");
     Path ours = Files.writeString(Files.createDirectory(dir.resolve("ours")).resolve("host.yaml"), "");
