@@ -58,6 +58,9 @@ import org.hostpki.store.OutputFile;
  *       made (the same kind, device and inode: a link put in its place stays), a folder only
  *       when empty.
  * </ul>
+ *
+ * <p>Just over 400 lines on purpose: making the folders, the token files in them and removing both
+ * share the folders held open and the record of what was made, each step checked against it.
  */
 final class Http01Webroot implements ChallengeResponder {
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -66,7 +69,6 @@ final class Http01Webroot implements ChallengeResponder {
   private static final Set<OpenOption> CREATE_NEW =
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-  private static final Path PROC_FD = Path.of("/proc/self/fd");
 
   /**
    * Something this made: the folder held open that holds it, its name there, its path for
@@ -184,7 +186,7 @@ final class Http01Webroot implements ChallengeResponder {
     Path name = folder.getFileName();
     boolean made;
     try {
-      Optional<Path> held = throughProc ? heldThroughProc(parent) : Optional.empty();
+      Optional<Path> held = throughProc ? HeldDescriptors.ofFolder(parent) : Optional.empty();
       beforeMake.accept(folder);
       if (held.isPresent()) {
         Files.createDirectory(held.get().resolve(name.toString()), PosixFilePermissions.asFileAttribute(FOLDER));
@@ -225,50 +227,6 @@ final class Http01Webroot implements ChallengeResponder {
       throw failure("cannot make " + shown(folder) + ": " + writeFailure(e));
     }
     return handle;
-  }
-
-  /**
-   * The name under {@code /proc/self/fd} of a descriptor of the folder held open: one whose
-   * {@code stat} (through the link) is that folder's device and inode.
-   *
-   * @return empty without {@code /proc}, or when none is found
-   */
-  private static Optional<Path> heldThroughProc(SecureDirectoryStream<Path> folder) {
-    Object key;
-    try {
-      key = folder.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-    return descriptorOf(key, true);
-  }
-
-  /**
-   * The name under {@code /proc/self/fd} of a descriptor this process holds of the folder
-   * ({@code directory}) or regular file whose device and inode are {@code key}.
-   *
-   * @return empty without {@code /proc}, or when none is found
-   */
-  private static Optional<Path> descriptorOf(Object key, boolean directory) {
-    if (key == null) {
-      return Optional.empty();
-    }
-    try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(PROC_FD)) {
-      for (Path descriptor : descriptors) {
-        try {
-          // stat, never open: a descriptor of a FIFO is looked at, not waited on
-          BasicFileAttributes a = Files.readAttributes(descriptor, BasicFileAttributes.class);
-          if ((directory ? a.isDirectory() : a.isRegularFile()) && key.equals(a.fileKey())) {
-            return Optional.of(descriptor);
-          }
-        } catch (IOException e) {
-          // closed meanwhile
-        }
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // no /proc here
-    }
-    return Optional.empty();
   }
 
   /**
@@ -427,14 +385,14 @@ final class Http01Webroot implements ChallengeResponder {
    */
   private void makePublic(SecureDirectoryStream<Path> folder, Path name, Path file, BasicFileAttributes created)
       throws IOException, AcmeFailure {
-    Optional<Path> own = created.isRegularFile() ? descriptorOf(created.fileKey(), false) : Optional.empty();
+    Optional<Path> own = created.isRegularFile() ? HeldDescriptors.of(created.fileKey(), false) : Optional.empty();
     if (own.isPresent()) {
       if (!Files.getPosixFilePermissions(own.get()).equals(PUBLIC)) {
         Files.setPosixFilePermissions(own.get(), PUBLIC);
       }
       return;
     }
-    if (throughProc && Files.isDirectory(PROC_FD)) {
+    if (throughProc && HeldDescriptors.available()) {
       throw failure(shown(file) + " was replaced while hostpki wrote it (" + FileReasons.kindOf(file, created,
           LinkOption.NOFOLLOW_LINKS) + " now); nothing was written to it. Whoever may write the webroot changed"
           + " it: look at what is there");
