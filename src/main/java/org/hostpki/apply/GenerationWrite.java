@@ -76,7 +76,7 @@ final class GenerationWrite {
     plan.pendingHooks().stream().filter(h -> h.expiring().isEmpty()).forEach(carried::add);
     carried.addAll(expiring.due());
     List<PendingHook> due =
-        HookLedger.merge(carried, HookLedger.dueAfter(plan, desired.hooks(), before.now()));
+        HookLedger.merge(carried, DueHooks.after(plan, desired.hooks(), before.now()));
     Map<GenerationRecord, byte[]> records = new java.util.EnumMap<>(GenerationRecord.class);
     if (!due.isEmpty()) {
       records.put(GenerationRecord.HOOKS_DUE, HookLedger.dueRecord(due));

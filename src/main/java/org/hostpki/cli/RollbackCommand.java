@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.hostpki.apply.DueHooks;
 import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Hooks;
 import org.hostpki.model.DateText;
@@ -208,7 +209,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     // are recorded in the target with the hold before the switch: a crash never loses them.
     HookLedger leaving = HookLedger.read(store, current.map(GenerationSummary::name));
     List<PendingHook> fresh =
-        HookLedger.dueAfterSwitch(
+        DueHooks.afterSwitch(
             store, current.map(GenerationSummary::name), target.name(), serverChanged, desired, now);
     // onExpiring obligations are about the leaving generation's certificates: the next apply
     // works out those of the target afresh.
