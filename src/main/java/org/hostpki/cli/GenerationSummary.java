@@ -41,7 +41,16 @@ record GenerationSummary(
   private static final int TRUST_CHANGES_LISTED = 3;
 
   /** One change as recorded: address and action word. */
-  record RecordedChange(String address, String action) {
+  /** @param reasons the codes of the reasons the plan gave (none for a fleet CA's sign or revoke) */
+  record RecordedChange(String address, String action, List<String> reasons) {
+    RecordedChange {
+      reasons = List.copyOf(reasons);
+    }
+
+    RecordedChange(String address, String action) {
+      this(address, action, List.of());
+    }
+
     String symbol() {
       try {
         return Action.valueOf(action.toUpperCase(Locale.ROOT)).symbol();
@@ -89,7 +98,7 @@ record GenerationSummary(
   }
 
   /** The changes of the plan in a generation's metadata ({@code {"time":…,"plan":{…}}}). */
-  private static Optional<List<RecordedChange>> recordedChanges(byte[] metadata) {
+  static Optional<List<RecordedChange>> recordedChanges(byte[] metadata) {
     JsonNode root;
     try {
       root = JsonReader.parse(new String(metadata, StandardCharsets.UTF_8));
@@ -109,9 +118,11 @@ record GenerationSummary(
     }
     List<RecordedChange> recorded = new ArrayList<>();
     for (JsonNode change : changes) {
+      List<String> reasons = new ArrayList<>();
+      change.path("reasons").forEach(reason -> reasons.add(reason.path("code").asString("")));
       recorded.add(
           new RecordedChange(
-              change.path("address").asString(""), change.path("action").asString("")));
+              change.path("address").asString(""), change.path("action").asString(""), reasons));
     }
     return Optional.of(recorded);
   }

@@ -1,10 +1,8 @@
 package org.hostpki.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.hostpki.json.JsonReader;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
@@ -15,7 +13,6 @@ import org.hostpki.plan.Address;
 import org.hostpki.plan.ReasonCode;
 import org.hostpki.store.Generation;
 import org.hostpki.store.StoreDirectory;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A rollback back past an {@code apply --replace ca}, which is for a suspected key compromise:
@@ -66,24 +63,7 @@ final class ReplacedCaNotice {
 
   /** Whether the plan its {@code .generation.json} records replaced the CA for --replace ca. */
   private static boolean replacedTheCaOnRequest(Generation generation) {
-    JsonNode root;
-    try {
-      root = JsonReader.parse(new String(generation.metadata().orElse(new byte[0]), StandardCharsets.UTF_8));
-    } catch (JsonReader.MalformedJsonException e) {
-      return false;
-    }
-    if (root == null || !root.path("plan").path("changes").isArray()) {
-      return false;
-    }
-    for (JsonNode change : root.path("plan").path("changes")) {
-      if (change.path("address").asString("").equals(Address.CA)) {
-        for (JsonNode reason : change.path("reasons")) {
-          if (reason.path("code").asString("").equals(ReasonCode.REPLACE_REQUESTED.code())) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
+    return generation.metadata().flatMap(GenerationSummary::recordedChanges).orElse(List.of()).stream()
+        .anyMatch(c -> c.address().equals(Address.CA) && c.reasons().contains(ReasonCode.REPLACE_REQUESTED.code()));
   }
 }
