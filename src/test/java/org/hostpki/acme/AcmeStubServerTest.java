@@ -380,6 +380,13 @@ class AcmeStubServerTest {
   }
 
   /**
+   * How long one of the preferredChain test's orders may take: they read up to 9 chains, each on a
+   * TLS connection the stub's small backlog may make wait; under a loaded CI machine 20 s was once
+   * too little (b963a9dd). Only a hang should fail the test.
+   */
+  private static final Duration ORDER_TIME_UNDER_LOAD = Duration.ofSeconds(120);
+
+  /**
    * preferredChain reads an alternate chain only while none read so far has its root, and 8 at
    * most of a CA's list (2,000 here): every one listed was downloaded, also when the default
    * chain had the root, so a hostile CA could make an order download thousands.
@@ -389,19 +396,19 @@ class AcmeStubServerTest {
     issuing = true;
     alternates = 2000;
 
-    Issued byDefault = issuer(Optional.empty(), Duration.ofSeconds(20), Optional.of(TestCa.ROOT_NAME))
+    Issued byDefault = issuer(Optional.empty(), ORDER_TIME_UNDER_LOAD, Optional.of(TestCa.ROOT_NAME))
         .order(request(Optional.empty()));
     assertThat(byDefault.rootName()).isEqualTo(TestCa.ROOT_NAME);
     assertThat(alternatesRead).as("the default chain has the root").isEmpty();
 
-    Issued second = issuer(Optional.empty(), Duration.ofSeconds(20), Optional.of("Alternate Root 2"))
+    Issued second = issuer(Optional.empty(), ORDER_TIME_UNDER_LOAD, Optional.of("Alternate Root 2"))
         .order(request(Optional.empty()));
     assertThat(second.rootName()).isEqualTo("Alternate Root 2");
     assertThat(second.chain()).hasSize(2);
     assertThat(alternatesRead).containsExactly(1, 2);
 
     alternatesRead.clear();
-    Issued none = issuer(Optional.empty(), Duration.ofSeconds(20), Optional.of("No Such Root"))
+    Issued none = issuer(Optional.empty(), ORDER_TIME_UNDER_LOAD, Optional.of("No Such Root"))
         .order(request(Optional.empty()));
     assertThat(none.rootName()).isEqualTo(TestCa.ROOT_NAME);
     assertThat(alternatesRead).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
