@@ -69,7 +69,34 @@ final class OtherWriter {
     if (current.flatMap(Generation::desiredStateDigest).filter(ours::equalsIgnoreCase).isPresent()) {
       return Optional.empty();
     }
-    return Optional.of(new LastWriter(writer.get(), List.of()));
+    return Optional.of(new LastWriter(writer.get(), List.of(), notAFile(writer.get())));
+  }
+
+  /**
+   * Whether the record names something there that is no file a desired state could be in: a
+   * device, FIFO, socket or folder, or anything under {@code /proc}, {@code /sys} or {@code /dev}.
+   * A file that is gone is not such a thing (it was renamed or removed).
+   */
+  static boolean notAFile(Path writer) {
+    if (writer.getFileSystem() != FileSystems.getDefault() || !Files.exists(writer, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    return !ordinaryFile(writer);
+  }
+
+  /** A regular file (through links) outside the kernel's file systems. */
+  private static boolean ordinaryFile(Path writer) {
+    try {
+      Path real = writer.toRealPath();
+      for (String kernel : List.of("/proc", "/sys", "/dev")) {
+        if (real.startsWith(kernel) || writer.toAbsolutePath().normalize().startsWith(kernel)) {
+          return false;
+        }
+      }
+      return Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
   }
 
   /**
@@ -104,19 +131,6 @@ final class OtherWriter {
     if (writer.getFileSystem() != FileSystems.getDefault()) {
       return true; // Jimfs in engine tests
     }
-    try {
-      Path real = writer.toRealPath();
-      for (String kernel : List.of("/proc", "/sys", "/dev")) {
-        if (real.startsWith(kernel) || writer.toAbsolutePath().normalize().startsWith(kernel)) {
-          return false;
-        }
-      }
-      if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-        return false;
-      }
-    } catch (IOException | SecurityException e) {
-      return false;
-    }
-    return StrictModes.forThisProcess().problem(writer, "the desired state that wrote the store last").isEmpty();
+    return ordinaryFile(writer) && StrictModes.forThisProcess().problem(writer, "the desired state that wrote the store last").isEmpty();
   }
 }

@@ -11,8 +11,15 @@ import java.util.Objects;
  * @param file the file (absolute) as the generation's record names it
  * @param differences the top-level sections ({@code host}, {@code server}...) the two differ in,
  *     when that file could still be read; empty when it could not (only its recorded digest told)
+ * @param notAFile whether the record names something that is there but is no file a person
+ *     could have written a desired state in (a device, a FIFO, a kernel file under /proc): "remove
+ *     it" is then no advice to give
  */
-public record LastWriter(Path file, List<String> differences) {
+public record LastWriter(Path file, List<String> differences, boolean notAFile) {
+  public LastWriter(Path file, List<String> differences) {
+    this(file, differences, false);
+  }
+
   public LastWriter {
     Objects.requireNonNull(file, "file");
     differences = List.copyOf(differences);

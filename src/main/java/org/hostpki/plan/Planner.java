@@ -85,6 +85,19 @@ public final class Planner {
                   + " watch), or give one of them another store.path"));
       return;
     }
+    if (in.lastWriter().get().notAFile()) {
+      // A record naming /dev/zero: "remove it" would be advice to break the machine.
+      draft.warn(
+          new Warning(
+              WarningCode.OTHER_DESIRED_STATE,
+              "store",
+              "store " + store + "'s record names " + other + " as the desired-state file that wrote"
+                  + " it last, which is no desired-state file (not a regular file), so it was not"
+                  + " read; this plan, from " + source + ", changes the store. If another"
+                  + " desired-state file applies this store.path, keep one file per store; else"
+                  + " this warning shows once"));
+      return;
+    }
     List<String> differ = in.lastWriter().get().differences();
     draft.warn(
         new Warning(

@@ -206,6 +206,36 @@ class OtherDesiredStateTest {
             "Trial " + name, CLOCK.instant().minusSeconds(3600), CLOCK.instant().plusSeconds(400L * 86400)).pem());
   }
 
+  /**
+   * rvsec11 F6: a record naming /dev/zero (a restored or tampered store) as the file that wrote
+   * it was warned of with "remove /dev/zero or change its store.path". It is not read, and the
+   * warning no longer tells anyone to remove a device.
+   */
+  @Test
+  void testRecordNamingADevice_isNotAdvisedToBeRemoved() throws IOException {
+    Path devices = Files.createDirectories(dir.resolve("devices"));
+    Files.writeString(
+        devices.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "host: {detect: false, hostname: web, domain: example.com, addresses: [192.0.2.1]}\n");
+    Cli.in(devices).clock(CLOCK).run("apply", "-f", "host.yaml").assertSucceeded();
+    Path current = devices.resolve("pki").resolve(Files.readSymbolicLink(devices.resolve("pki/..data")));
+    Path record = current.resolve(".generation.json");
+    String said = Files.readString(record);
+    assertThat(said).contains("\"desiredState\":\"" + devices.resolve("host.yaml") + "\"");
+    Files.writeString(record, said.replace("\"desiredState\":\"" + devices.resolve("host.yaml"), "\"desiredState\":\"/dev/zero"));
+    Files.writeString(
+        devices.resolve("host.yaml"),
+        Files.readString(devices.resolve("host.yaml")).replace("hostname: web", "hostname: web2"));
+
+    CliResult plan = Cli.in(devices).clock(CLOCK).run("plan", "-f", "host.yaml", "--output", "json");
+
+    assertThat(warning(plan)).as(plan.toString()).isPresent();
+    assertThat(warning(plan).get().get("message").asString())
+        .contains("names /dev/zero as the desired-state file that wrote it last, which is no desired-state file")
+        .doesNotContain("remove");
+  }
+
   @Test
   void testRecord_withoutDesiredState_namesNone() {
     byte[] old = "{\"time\":\"2026-11-27T08:00:00Z\",\"plan\":{}}".getBytes(StandardCharsets.UTF_8);
