@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.hostpki.model.HostpkiException;
@@ -134,8 +135,8 @@ public final class StoreLock implements AutoCloseable {
         waiting.accept(
             "waiting up to " + words(timeout) + " for store " + storeDirectory + ", locked by "
                 + holderName(lockFile).orElse(
-                    "a process that does not name itself in " + lockFile + " (see which with: fuser -v "
-                        + lockFile + ")"));
+                    unnamedHolder(lockFile) + " that does not name itself in " + lockFile
+                        + " (see which with: fuser -v " + lockFile + ")"));
       }
       sleep(Math.min(remaining, POLL_INTERVAL.toNanos()), storeDirectory);
     }
@@ -280,13 +281,22 @@ public final class StoreLock implements AutoCloseable {
       // (or one that has not written its name yet), perhaps a user who opened the file to keep
       // hostpki out.
       return new HostpkiException(
-          "store " + storeDirectory + " is locked by a process that does not name itself in "
+          "store " + storeDirectory + " is locked by " + unnamedHolder(lockFile) + " that does not name itself in "
               + lockFile + waited + ", as hostpki does; see which with: fuser -v " + lockFile
               + " (if it is not yours, stop it; then wait for hostpki or use --lock-timeout)");
     }
     return new HostpkiException(
         "store " + storeDirectory + " is locked by " + holder.get() + waited
             + "; wait for it or use --lock-timeout");
+  }
+
+  /**
+   * A holder that wrote no name into the lock file (not hostpki, or one that has not written it
+   * yet): its PID as the kernel's lock table gives it, where this process can see it.
+   */
+  private static String unnamedHolder(Path lockFile) {
+    OptionalLong pid = KernelLocks.writeLockHolder(lockFile);
+    return pid.isPresent() ? "a process (pid " + pid.getAsLong() + ", by /proc/locks)" : "a process";
   }
 
   /** The holder as the lock file names it, seen from this process; empty when it names none. */

@@ -279,4 +279,35 @@ class StoreLockTest {
                   + " (if it is not yours, stop it; then wait for hostpki or use --lock-timeout)");
     }
   }
+
+  /**
+   * rvcore11 7: a holder that writes no name (a person's script locking the file) is named by its
+   * PID from the kernel's lock table, so "fuser -v" is not the only way to find it. (The test
+   * above holds the lock in this JVM, where the kernel's table loses it as soon as hostpki's own
+   * attempt closes its descriptor: POSIX locks are the process's, not the descriptor's.)
+   */
+  @Test
+  void testAcquire_heldByAnotherProcessThatDoesNotNameItself_isNamedByItsPid() throws Exception {
+    hold("first").close();
+    Path lockFile = store().toRealPath().resolve(".lock");
+    Process holder =
+        new ProcessBuilder(
+                "python3", "-c",
+                "import fcntl,sys\nf=open(sys.argv[1],'r+')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('held',flush=True)\nsys.stdin.read()",
+                lockFile.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
+          .isEqualTo("held");
+      assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "hostpki apply"))
+          .isInstanceOf(HostpkiException.class)
+          .hasMessageStartingWith(
+              "store " + store() + " is locked by a process (pid " + holder.pid()
+                  + ", by /proc/locks) that does not name itself in " + lockFile);
+    } finally {
+      holder.destroyForcibly();
+      holder.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
 }
