@@ -146,6 +146,13 @@ reason:
   returned: success
   type: str
   sample: keyCompromise
+previous_reason:
+  description:
+    - The reason the certificate had been revoked for before, when this task changed it to
+      keyCompromise (its key found to have leaked; the revocation date stays).
+  returned: when the reason was changed
+  type: str
+  sample: superseded
 revocation_date:
   description: When the certificate was revoked (ISO-8601, UTC); in check mode for a new revocation, now.
   returned: success
@@ -206,6 +213,8 @@ def result_of(output):
         reason=output.get("reason"),
         revocation_date=output.get("revocation_date"),
     )
+    if output.get("previous_reason"):
+        result["previous_reason"] = output["previous_reason"]
     crl = output.get("crl")
     if output.get("crl_pem") and isinstance(crl, dict):
         result.update(crl=output["crl_pem"], crl_number=crl.get("number"), next_update=crl.get("next_update"))

@@ -41,7 +41,9 @@ import picocli.CommandLine.Option;
       "REASON is one of: unspecified (the default for a new revocation: the CRL entry names no"
           + " reason), keyCompromise, affiliationChanged, superseded, cessationOfOperation,"
           + " privilegeWithdrawn. Without --reason, a certificate revoked before is accepted"
-          + " whatever its reason, so a repeated task or script succeeds.",
+          + " whatever its reason, so a repeated task or script succeeds. A revocation's reason is"
+          + " not rewritten, except to keyCompromise when a revoked certificate's key is found to"
+          + " have leaked (its revocation date stays; sign refuses that key from then on).",
       "The CRL is valid for ca.crl.validity (default 7d). Clients that check revocation refuse every"
           + " certificate of the CA once the CRL they hold is past its next update: publish each new one.",
       "",
@@ -53,7 +55,8 @@ import picocli.CommandLine.Option;
       "hostpki status lists the serials of the certificates the CA issued, and the revoked ones.",
       "",
       "Exit codes:",
-      "  0   revoked, or revoked before (for the same reason, or with no --reason; also with --check)",
+      "  0   revoked, or revoked before (for the same reason, or with no --reason; also with --check),",
+      "      or the reason changed to keyCompromise",
       "  1   refused or error (nothing changed)",
       "  2   it would write a new CRL (only with --check)",
       "  64  usage error"
@@ -170,7 +173,12 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
     revoked.notes().forEach(n -> err().println("note: " + n));
     String who = "serial " + revoked.serial() + revoked.subject().map(s -> " (" + s + ")").orElse("");
     String reasonText = revoked.entry().reason().word();
-    if (check) {
+    String since = " on " + DateText.of(revoked.entry().revocationDate());
+    if (check && revoked.reasonBefore().isPresent()) {
+      err().println(
+          "would change the reason " + who + " was revoked for" + since + " from "
+              + revoked.reasonBefore().get().word() + " to " + reasonText + "; nothing was changed (--check)");
+    } else if (check) {
       err().println(
           (revoked.alreadyRevoked()
                   ? "already revoked: " + who + " on " + DateText.of(revoked.entry().revocationDate())
@@ -186,7 +194,10 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
       err().println(
           (revoked.crlRenewed()
                   ? "already revoked: " + who + " for " + reasonText + "; renewed the CRL"
-                  : "Revoked " + who + " for " + reasonText)
+                  : revoked.reasonBefore().isPresent()
+                      ? "Changed the reason " + who + " was revoked for" + since + " from "
+                          + revoked.reasonBefore().get().word() + " to " + reasonText
+                      : "Revoked " + who + " for " + reasonText)
               + ": ca.crl number " + crl.number().map(BigInteger::toString).orElse("?") + " lists "
               + crl.revoked().size() + " certificate(s), next update "
               + crl.nextUpdate().map(DateText::of).orElse("none") + " (generation "
@@ -202,6 +213,7 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
       w.field("serial", revoked.serial());
       w.field("subject", revoked.subject());
       w.field("reason", reasonText);
+      w.field("previous_reason", revoked.reasonBefore().map(RevocationReason::word));
       w.field("revocation_date", revoked.entry().revocationDate());
       w.name("crl");
       if (revoked.crl().isEmpty()) {

@@ -46,7 +46,10 @@ import org.hostpki.store.StoreSnapshot;
  * a new CRL with the same entries is written. No reason asked means whatever reason it was
  * revoked for (Ansible and Terraform users repeat a task as it is), and unspecified for a new
  * revocation. For another reason asked it is refused: a revocation is final, and its reason is not
- * rewritten.
+ * rewritten — except to keyCompromise, when the key of a certificate revoked for another reason is
+ * found to have leaked: the entry keeps its revocation date and takes the new reason, as the
+ * Mozilla Root Store Policy (6.1.1) asks of public CAs, so that {@code sign} refuses that key from
+ * then on and relying parties see why.
  */
 public final class CaRevoker {
   private final Clock clock;
@@ -85,6 +88,8 @@ public final class CaRevoker {
    *
    * @param changed a new CRL was (or would be) written
    * @param alreadyRevoked the certificate was revoked before, for the same reason
+   * @param reasonBefore the reason it was revoked for before, when this revoke changed it to
+   *     keyCompromise
    * @param serial upper-case hex, as {@code openssl x509 -serial} prints it
    * @param subject the revoked certificate's subject, when it is known
    * @param entry the CRL entry
@@ -95,6 +100,7 @@ public final class CaRevoker {
   public record Revoked(
       boolean changed,
       boolean alreadyRevoked,
+      Optional<RevocationReason> reasonBefore,
       String serial,
       Optional<String> subject,
       RevokedCertificate entry,
@@ -102,6 +108,7 @@ public final class CaRevoker {
       Optional<String> generation,
       List<String> notes) {
     public Revoked {
+      Objects.requireNonNull(reasonBefore, "reasonBefore");
       notes = List.copyOf(notes);
     }
 
@@ -156,8 +163,8 @@ public final class CaRevoker {
       boolean first = snapshot.file(Revocations.FILE).isEmpty();
       String generation = store.commit(envelope, added, metadata(decision, crl, first, caHost, now), notes);
       return new Revoked(
-          true, decision.alreadyRevoked(), decision.serial(), decision.subject(), decision.entry(),
-          Optional.of(crl), Optional.of(generation), notes);
+          true, decision.alreadyRevoked(), decision.reasonBefore(), decision.serial(), decision.subject(),
+          decision.entry(), Optional.of(crl), Optional.of(generation), notes);
     }
   }
 
@@ -188,6 +195,7 @@ public final class CaRevoker {
       Optional<String> subject,
       RevokedCertificate entry,
       boolean alreadyRevoked,
+      Optional<RevocationReason> reasonBefore,
       boolean writes,
       List<RevokedCertificate> entries,
       Optional<RevocationList> current,
@@ -195,7 +203,8 @@ public final class CaRevoker {
       List<String> notes) {
 
     Revoked result(Optional<RevocationList> crl, Optional<String> generation) {
-      return new Revoked(writes, alreadyRevoked, serial, subject, entry, crl.or(() -> current), generation, notes);
+      return new Revoked(
+          writes, alreadyRevoked, reasonBefore, serial, subject, entry, crl.or(() -> current), generation, notes);
     }
   }
 
@@ -244,25 +253,36 @@ public final class CaRevoker {
     BigInteger serial = revoking.facts().serialNumber();
     Optional<RevokedCertificate> before = entries.stream().filter(e -> e.serial().equals(serial)).findFirst();
     Optional<String> subject = Optional.of(revoking.facts().subjectDn());
+    if (before.isPresent() && reason.equals(Optional.of(RevocationReason.KEY_COMPROMISE))
+        && before.get().reason() != RevocationReason.KEY_COMPROMISE) {
+      RevokedCertificate entry =
+          new RevokedCertificate(serial, before.get().revocationDate(), RevocationReason.KEY_COMPROMISE);
+      entries.set(entries.indexOf(before.get()), entry);
+      return new Decision(
+          ca, revoking.serial(), subject, entry, false, Optional.of(before.get().reason()), true, entries,
+          current, record, notes);
+    }
     if (before.isPresent()) {
       if (reason.isPresent() && before.get().reason() != reason.get()) {
         throw new HostpkiException(
             "serial " + revoking.serial() + " (" + revoking.facts().subjectDn() + ") was revoked on "
                 + DateText.of(before.get().revocationDate()) + " for " + before.get().reason()
                 + "; revoking it again for " + reason.get() + " is refused: a revocation is final and"
-                + " hostpki does not rewrite its reason (leave the reason out to repeat the revocation as it"
-                + " stands). Nothing was changed");
+                + " hostpki does not rewrite its reason, except to keyCompromise when the key is found to"
+                + " have leaked (leave the reason out to repeat the revocation as it stands). Nothing was"
+                + " changed");
       }
       boolean due = current.flatMap(c -> c.facts().renewalTime()).map(t -> !now.isBefore(t)).orElse(false);
       return new Decision(
-          ca, revoking.serial(), subject, before.get(), true, due || record.isPresent(), entries, current,
-          record, notes);
+          ca, revoking.serial(), subject, before.get(), true, Optional.empty(), due || record.isPresent(), entries,
+          current, record, notes);
     }
     RevokedCertificate entry = new RevokedCertificate(serial, now, reason.orElse(RevocationReason.UNSPECIFIED));
     entries.add(entry);
     entries.sort(
         Comparator.comparing(RevokedCertificate::revocationDate).thenComparing(RevokedCertificate::serial));
-    return new Decision(ca, revoking.serial(), subject, entry, false, true, entries, current, record, notes);
+    return new Decision(
+        ca, revoking.serial(), subject, entry, false, Optional.empty(), true, entries, current, record, notes);
   }
 
   /** The generation's record; {@code firstCrl} when the store held no {@code ca.crl} before. */
@@ -281,6 +301,7 @@ public final class CaRevoker {
       w.field("serial", decision.serial());
       decision.subject().ifPresent(s -> w.field("subject", s));
       w.field("reason", decision.entry().reason().word());
+      decision.reasonBefore().ifPresent(r -> w.field("previousReason", r.word()));
     }
     w.field("crlNumber", crl.facts().number().orElseThrow().toString());
     if (first) {

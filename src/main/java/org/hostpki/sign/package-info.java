@@ -60,7 +60,8 @@
  * record it adds, through the same envelope as sign ({@code CaStore}: the CA read through apply's
  * {@link org.hostpki.apply.StoreObserver} and checked, then {@link org.hostpki.store.StoreCommit},
  * the envelope apply writes in too: the lock, every other file carried over byte for byte, the
- * commit and its tidy-up notices). A request for a key whose certificate
- * was revoked for keyCompromise is refused.
+ * commit and its tidy-up notices). A revocation's reason is final, except that it may become
+ * keyCompromise (its date kept); a request for a key whose certificate was revoked for
+ * keyCompromise is refused.
  */
 package org.hostpki.sign;

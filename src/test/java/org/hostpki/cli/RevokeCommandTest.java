@@ -51,13 +51,14 @@ class RevokeCommandTest {
 
   @TempDir Path dir;
   private String serial;
+  private KeyMaterial memberKey;
 
   @BeforeEach
   void signOne() throws Exception {
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML);
     assertThat(hostpki(NOW, "apply", "-f", "ca.yaml").exitCode()).isZero();
-    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
-    Files.write(dir.resolve("m1.csr"), CertificationRequest.create(Subject.empty(), List.of("m1.fleet.test"), List.of(), false, key, RANDOM));
+    memberKey = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
+    Files.write(dir.resolve("m1.csr"), CertificationRequest.create(Subject.empty(), List.of("m1.fleet.test"), List.of(), false, memberKey, RANDOM));
     CliResult sign = hostpki(NOW.plusSeconds(10), "sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
     assertThat(sign.exitCode()).as(sign.toString()).isZero();
     serial = CertificateFacts.serialHex(Pem.readCertificates(Files.readAllBytes(dir.resolve("m1-chain.pem"))).get(0).facts().serialNumber());
@@ -138,12 +139,59 @@ class RevokeCommandTest {
     String generation = generation();
     byte[] crl = Files.readAllBytes(dir.resolve("pki/ca.crl"));
 
-    CliResult run = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+    CliResult run = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "affiliationChanged");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).startsWith("error: serial " + serial + " (CN=m1.fleet.test) was revoked on 2026-11-27 08:01 UTC for superseded;");
+    assertThat(run.err()).startsWith("error: serial " + serial + " (CN=m1.fleet.test) was revoked on 2026-11-27 08:01 UTC for superseded;")
+        .contains("except to keyCompromise when the key is found to have leaked");
     assertThat(generation()).isEqualTo(generation);
     assertThat(dir.resolve("pki/ca.crl")).hasBinaryContent(crl);
+  }
+
+  /**
+   * A member revoked as superseded (retired) whose key is then found to have leaked: its entry's
+   * reason becomes keyCompromise, its revocation date stays (Mozilla Root Store Policy 6.1.1), and
+   * sign refuses the key from then on. It was refused before, so the CRL kept saying
+   * "superseded" and the compromised key could be signed again. Any other change stays refused,
+   * keyCompromise back to another reason too.
+   */
+  @Test
+  void testRevoke_theReasonMayChangeToKeyCompromise_keepingTheDate_andSignThenRefusesTheKey() throws Exception {
+    hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "superseded");
+    String before = generation();
+
+    CliResult check = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise", "--check");
+    assertThat(check.exitCode()).as(check.toString()).isEqualTo(2);
+    assertThat(check.err()).isEqualTo("would change the reason serial " + serial + " (CN=m1.fleet.test) was revoked for on"
+        + " 2026-11-27 08:01 UTC from superseded to keyCompromise; nothing was changed (--check)\n");
+    assertThat(generation()).isEqualTo(before);
+
+    CliResult run = hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise", "--output", "json");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err()).startsWith("Changed the reason serial " + serial + " (CN=m1.fleet.test) was revoked for on"
+        + " 2026-11-27 08:01 UTC from superseded to keyCompromise: ca.crl number ");
+    assertThat(json(run.out()).get("previous_reason").asString()).isEqualTo("superseded");
+    assertThat(json(run.out()).get("reason").asString()).isEqualTo("keyCompromise");
+    assertThat(json(run.out()).get("already_revoked").asBoolean()).isFalse();
+    assertThat(json(run.out()).get("changed").asBoolean()).isTrue();
+    assertThat(generation()).isNotEqualTo(before);
+    assertThat(crl().revoked()).singleElement().satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(RevocationReason.KEY_COMPROMISE);
+      assertThat(e.revocationDate()).isEqualTo(NOW.plusSeconds(60));
+    });
+
+    CliResult again = hostpki(NOW.plusSeconds(180), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise", "--output", "json");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(json(again.out()).get("changed").asBoolean()).isFalse();
+    assertThat(json(again.out()).get("previous_reason").isNull()).isTrue();
+    CliResult back = hostpki(NOW.plusSeconds(180), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "superseded");
+    assertThat(back.exitCode()).as(back.toString()).isEqualTo(1);
+
+    Files.write(dir.resolve("m1-again.csr"), CertificationRequest.create(Subject.empty(), List.of("m1.fleet.test"), List.of(), false, memberKey, RANDOM));
+    CliResult sign = hostpki(NOW.plusSeconds(240), "sign", "-f", "ca.yaml", "--csr", "m1-again.csr", "-o", "m1-again.pem");
+    assertThat(sign.exitCode()).as(sign.toString()).isEqualTo(1);
+    assertThat(sign.err()).contains("revoked for keyCompromise on 2026-11-27 08:01 UTC");
   }
 
   @Test

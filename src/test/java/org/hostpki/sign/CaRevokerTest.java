@@ -228,13 +228,13 @@ class CaRevokerTest {
     String generation = read(host).generation().orElseThrow();
 
     assertThatThrownBy(
-            () -> revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT))
+            () -> revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m1), RevocationReason.CESSATION_OF_OPERATION, NO_WAIT))
         .isInstanceOf(HostpkiException.class)
         .hasMessage(
             "serial " + m1.serial() + " (CN=m1.fleet.test) was revoked on 2026-11-27 08:01 UTC for superseded;"
-                + " revoking it again for keyCompromise is refused: a revocation is final and hostpki does not"
-                + " rewrite its reason (leave the reason out to repeat the revocation as it stands). Nothing"
-                + " was changed");
+                + " revoking it again for cessationOfOperation is refused: a revocation is final and hostpki does"
+                + " not rewrite its reason, except to keyCompromise when the key is found to have leaked (leave"
+                + " the reason out to repeat the revocation as it stands). Nothing was changed");
     assertThat(read(host).generation()).contains(generation);
   }
 

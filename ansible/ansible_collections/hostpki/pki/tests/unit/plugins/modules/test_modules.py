@@ -393,6 +393,17 @@ class LockedStoreTest(ModuleTestCase):
         arguments = self.arguments("revoke")
         self.assertEqual(arguments[arguments.index("--reason") + 1], "superseded")
 
+    def test_revokeChangingTheReasonToKeyCompromise_returnsThePreviousReason(self):
+        self.answer("revoke", {"changed": True, "already_revoked": False, "reason": "keyCompromise",
+                               "previous_reason": "superseded"})
+        result = self.run_module("revoke", config="/c.yaml", serial="01", reason="keyCompromise").result
+        self.assertTrue(result["changed"])
+        self.assertEqual(result["previous_reason"], "superseded")
+        self.answer("revoke", {"changed": False, "already_revoked": True, "reason": "keyCompromise",
+                               "previous_reason": None})
+        result = self.run_module("revoke", config="/c.yaml", serial="01", reason="keyCompromise").result
+        self.assertNotIn("previous_reason", result)
+
 
 class UnexpectedExitTest(ModuleTestCase):
     def test_noJson_saysSoAndNotUsageError(self):
