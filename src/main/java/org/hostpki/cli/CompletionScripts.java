@@ -255,13 +255,12 @@ final class CompletionScripts {
     return s.toString();
   }
 
+  /** A value's action in an {@code _arguments} spec: words in parentheses, else {@link #zshCall}. */
   private static String zshAction(Values v) {
     return switch (v.kind()) {
       case TEXT -> " ";
-      case FILES -> "_files";
-      case HOSTS -> "_hosts";
-      case COMMANDS -> "_hostpki_commands";
       case WORDS -> "(" + words(v.words()) + ")";
+      default -> zshCall(v);
     };
   }
 
