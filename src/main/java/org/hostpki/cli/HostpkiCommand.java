@@ -305,6 +305,15 @@ public final class HostpkiCommand implements Runnable {
         && ex.getCommandLine().getCommandSpec().userObject() instanceof ExportCommand export) {
       return ExportCommand.missingWhat(export.fileOption);
     }
+    if (ex instanceof CommandLine.MissingParameterException m && m.getMissing().size() == 1
+        && m.getMissing().get(0) instanceof CommandLine.Model.PositionalParamSpec p && p.completionCandidates() != null
+        && p.completionCandidates().iterator().hasNext()) {
+      // 'hostpki completion': "missing required parameter: 'SHELL'" said which, not what
+      List<String> words = new ArrayList<>();
+      p.completionCandidates().forEach(words::add);
+      return "missing " + p.paramLabel() + ": one of " + String.join(", ", words) + " ("
+          + ex.getCommandLine().getCommandSpec().qualifiedName() + " " + words.get(0) + ")";
+    }
     if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       // after "--" nothing is an option: 'plan a.yaml -- --output' has a stray argument, and

@@ -139,6 +139,8 @@ class UsageErrorTest {
   void testWordValue_notAmongTheWords_listsThem() {
     assertThat(hostpki("status", "--output", "JSON", "x.yaml").assertExitCode(64).err())
         .startsWith("error: invalid value for option '--output': 'JSON' is not one of text, json; did you mean 'json'?\n");
+    assertThat(hostpki("completion").assertExitCode(64).err())
+        .as("a missing one: its words too").startsWith("error: missing SHELL: one of bash, zsh, fish (hostpki completion bash)\n");
   }
 
   @Test
