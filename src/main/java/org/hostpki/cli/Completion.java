@@ -38,6 +38,13 @@ final class Completion {
     }
   }
 
+  /**
+   * {@code completionCandidates} of a first parameter whose words may also come second, after the
+   * parameter that follows it ({@code export host.yaml ca-cert}): until one of them is given, the
+   * second place is offered them too.
+   */
+  interface AlsoSecond {}
+
   /** What a value is completed with. */
   enum Kind {
     /** Free text (a duration, a name): nothing is offered. */
@@ -67,8 +74,12 @@ final class Completion {
     }
   }
 
-  /** A positional parameter: from {@code index} on, {@code unbounded} for any number of them. */
-  record Positional(int index, boolean unbounded, Values value) {}
+  /**
+   * A positional parameter: from {@code index} on, {@code unbounded} for any number of them;
+   * {@code alsoSecond}: its words may come in the next parameter's place instead ({@link
+   * AlsoSecond}).
+   */
+  record Positional(int index, boolean unbounded, Values value, boolean alsoSecond) {}
 
   /** A command: its name ("" for hostpki itself), what it does, its options and parameters. */
   record Command(String name, String description, List<Option> options, List<Positional> positionals) {
@@ -113,7 +124,12 @@ final class Completion {
     for (PositionalParamSpec p : spec.positionalParameters()) {
       if (!p.hidden()) {
         Values v = isHelp ? new Values(Kind.COMMANDS, List.of(), p.paramLabel()) : values(p);
-        positionals.add(new Positional(p.index().min(), p.index().isUnspecified() || p.index().max() == Integer.MAX_VALUE || p.arity().max() > 1, v));
+        boolean alsoSecond = p.completionCandidates() instanceof AlsoSecond && v.kind() == Kind.WORDS;
+        if (alsoSecond && p.index().min() != 0) {
+          throw new IllegalStateException("only a first parameter's words may also come second: " + p.paramLabel());
+        }
+        positionals.add(
+            new Positional(p.index().min(), p.index().isUnspecified() || p.index().max() == Integer.MAX_VALUE || p.arity().max() > 1, v, alsoSecond));
       }
     }
     // help lists a command by its header when it has one (picocli's help command does), else its description

@@ -52,7 +52,8 @@ final class CompletionScripts {
     }
     b.append("  esac\n}\n\n");
 
-    b.append("# _hostpki_positional COMMAND N: what the command's N-th parameter (from 0) is.\n")
+    b.append("# _hostpki_positional COMMAND N FIRST: what the command's N-th parameter (from 0) is;\n")
+        .append("# FIRST is the first one given.\n")
         .append("_hostpki_positional() {\n  case $1 in\n");
     for (Command c : tree.commands()) {
       if (c.positionals().isEmpty()) {
@@ -60,10 +61,19 @@ final class CompletionScripts {
       }
       b.append("    ").append(c.name()).append(")\n");
       String keyword = "if";
+      Positional before = null;
       for (Positional p : c.positionals()) {
         b.append("      ").append(keyword).append(" (( $2 ").append(p.unbounded() ? ">=" : "==").append(' ').append(p.index())
-            .append(" )); then echo \"").append(bashWhat(p.value())).append("\"\n");
+            .append(" )); then ");
+        if (before != null && before.alsoSecond()) {
+          // export host.yaml ca-cert: the first parameter's words, until one of them is given
+          b.append("case \" ").append(words(before.value().words())).append(" \" in *\" $3 \"*) echo \"")
+              .append(bashWhat(p.value())).append("\" ;; *) echo \"").append(bashWhat(before.value())).append("\" ;; esac\n");
+        } else {
+          b.append("echo \"").append(bashWhat(p.value())).append("\"\n");
+        }
         keyword = "elif";
+        before = p;
       }
       b.append("      fi ;;\n");
     }
@@ -77,7 +87,7 @@ final class CompletionScripts {
 
     b.append("_hostpki() {\n")
         .append("  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n")
-        .append("  local command=\"\" option=\"\" what=\"\" word i=1 n=0 dashes=\"\"\n")
+        .append("  local command=\"\" option=\"\" what=\"\" word i=1 n=0 dashes=\"\" first=\"\"\n")
         .append("  COMPREPLY=()\n")
         .append("  # The command, and how many parameters precede the cursor; an option's value is not a\n")
         .append("  # parameter (bash splits --option=VALUE into --option, =, VALUE); after --, every word is.\n")
@@ -94,6 +104,7 @@ final class CompletionScripts {
         .append("    elif [[ -z $command ]]; then\n")
         .append("      command=$word\n")
         .append("    else\n")
+        .append("      (( n == 0 )) && first=$word\n")
         .append("      (( n += 1 ))\n")
         .append("    fi\n")
         .append("    (( i += 1 ))\n")
@@ -114,7 +125,7 @@ final class CompletionScripts {
         .append("    elif [[ -z $command ]]; then\n")
         .append("      what=commands\n")
         .append("    else\n")
-        .append("      what=$(_hostpki_positional \"$command\" \"$n\")\n")
+        .append("      what=$(_hostpki_positional \"$command\" \"$n\" \"$first\")\n")
         .append("    fi\n")
         .append("  fi\n")
         .append("  case $what in\n")
@@ -174,13 +185,30 @@ final class CompletionScripts {
       for (Option o : c.options()) {
         b.append(" \\\n          ").append(zshOption(o, false));
       }
+      Positional before = null;
       for (Positional p : c.positionals()) {
+        String action = before != null && before.alsoSecond() ? secondFunction(c) : zshAction(p.value());
         b.append(" \\\n          '").append(p.unbounded() ? "*" : Integer.toString(p.index() + 1)).append(':')
-            .append(zshQuote(p.value().label())).append(':').append(zshAction(p.value())).append('\'');
+            .append(zshQuote(p.value().label())).append(':').append(action).append('\'');
+        before = p;
       }
       b.append(" && ret=0 ;;\n");
     }
     b.append("    esac\n  fi\n  return ret\n}\n\n");
+
+    for (Command c : tree.commands()) {
+      if (c.positionals().size() > 1 && c.positionals().get(0).alsoSecond()) {
+        // export host.yaml ca-cert: the first parameter's words, until one of them is given
+        Values first = c.positionals().get(0).value();
+        Values second = c.positionals().get(1).value();
+        b.append(secondFunction(c)).append("() {\n")
+            .append("  if (( ${${(@)words[2,CURRENT-1]}[(I)(").append(String.join("|", first.words())).append(")]} )); then\n")
+            .append("    ").append(zshCall(second)).append("\n")
+            .append("  else\n")
+            .append("    ").append(zshCall(first)).append("\n")
+            .append("  fi\n}\n\n");
+      }
+    }
 
     b.append("_hostpki_commands() {\n  local -a commands=(\n");
     for (Command c : tree.commands()) {
@@ -196,6 +224,11 @@ final class CompletionScripts {
         .append("  compdef _hostpki hostpki\n")
         .append("fi\n");
     return b.toString();
+  }
+
+  /** The zsh function that completes the second parameter of a command whose first may come second. */
+  private static String secondFunction(Command c) {
+    return "_hostpki_" + c.name().replace('-', '_') + "_second";
   }
 
   private static String zshOption(Option o, boolean root) {
@@ -222,13 +255,23 @@ final class CompletionScripts {
     return s.toString();
   }
 
+  /** A value's action in an {@code _arguments} spec: words in parentheses, else {@link #zshCall}. */
   private static String zshAction(Values v) {
     return switch (v.kind()) {
       case TEXT -> " ";
+      case WORDS -> "(" + words(v.words()) + ")";
+      default -> zshCall(v);
+    };
+  }
+
+  /** {@link #zshAction} as a command, for a function of ours. */
+  private static String zshCall(Values v) {
+    return switch (v.kind()) {
+      case TEXT -> ":";
       case FILES -> "_files";
       case HOSTS -> "_hosts";
       case COMMANDS -> "_hostpki_commands";
-      case WORDS -> "(" + words(v.words()) + ")";
+      case WORDS -> "compadd -- " + words(v.words());
     };
   }
 

@@ -2,6 +2,7 @@ package org.hostpki.cli;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -22,6 +23,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   static final Duration LONGEST = Duration.ofDays(36500);
 
   private final Pattern shortForm;
+  private final List<String> units;
   private final boolean lenient;
   private final String examples;
   private final Optional<Duration> longestTimeout;
@@ -38,6 +40,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
    */
   DurationConverter(String units, boolean lenient, String examples, Optional<Duration> longestTimeout) {
     this.shortForm = Pattern.compile("(\\d+)(" + units + ")");
+    this.units = List.of(units.split("\\|"));
     this.lenient = lenient;
     this.examples = examples;
     this.longestTimeout = longestTimeout;
@@ -67,6 +70,10 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         if (e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException) {
           throw outOfRange(value); // PT99999999999999999999H: a duration, but beyond any clock
         }
+        if (text.matches("\\d{1,9}")) {
+          // '--lock-timeout 5': seconds to one reader, days to the next; the unit is asked for
+          throw new NotADuration("'" + value + "' has no unit; write it with one: " + withUnits(text));
+        }
         throw new NotADuration("'" + value + "' is not a duration" + examples);
       }
     }
@@ -75,6 +82,12 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
       throw outOfRange(value);
     }
     return d;
+  }
+
+  /** The number with each unit of the short form: "5ms, 5s, 5m, 5h or 5d". */
+  private String withUnits(String number) {
+    List<String> forms = units.stream().map(u -> number + u).toList();
+    return String.join(", ", forms.subList(0, forms.size() - 1)) + " or " + forms.get(forms.size() - 1);
   }
 
   /** A value of no duration form at all (not one out of range): an option taking more forms says so. */

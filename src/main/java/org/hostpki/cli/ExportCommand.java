@@ -101,8 +101,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     super(environment);
   }
 
-  /** What WHAT takes, for shell completion. */
-  static final class Whats extends java.util.ArrayList<String> {
+  /** What WHAT takes, for shell completion; also after FILE ({@link #what()}). */
+  static final class Whats extends java.util.ArrayList<String> implements Completion.AlsoSecond {
     Whats() {
       for (What w : What.values()) {
         add(w.word);

@@ -2,10 +2,14 @@ package org.hostpki.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hostpki.check.Status;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
@@ -301,27 +305,61 @@ public final class HostpkiCommand implements Runnable {
         && ex.getCommandLine().getCommandSpec().userObject() instanceof ExportCommand export) {
       return ExportCommand.missingWhat(export.fileOption);
     }
+    if (ex instanceof CommandLine.MissingParameterException m && m.getMissing().size() == 1
+        && m.getMissing().get(0) instanceof CommandLine.Model.PositionalParamSpec p && p.completionCandidates() != null
+        && p.completionCandidates().iterator().hasNext()) {
+      // 'hostpki completion': "missing required parameter: 'SHELL'" said which, not what
+      List<String> words = new ArrayList<>();
+      p.completionCandidates().forEach(words::add);
+      return "missing " + p.paramLabel() + ": one of " + String.join(", ", words) + " ("
+          + ex.getCommandLine().getCommandSpec().qualifiedName() + " " + words.get(0) + ")";
+    }
     if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       // after "--" nothing is an option: 'plan a.yaml -- --output' has a stray argument, and
       // 'hostpki -- plan' no command (picocli suggested the very word given)
       boolean afterDashes = args.contains("--") && args.lastIndexOf(first) > args.indexOf("--");
+      boolean root = ex.getCommandLine().getParent() == null;
       if (!first.startsWith("-") || afterDashes) {
-        boolean root = ex.getCommandLine().getParent() == null;
         message = root ? "'" + first + "' is not a hostpki command" : "unexpected argument '" + first + "'";
         if (afterDashes) {
           message = root
               ? "'" + first + "' comes after --, where nothing is a command; leave out the --"
               : message + " (after --, nothing is an option)";
         }
+      } else {
+        message = unknownOptions(u.getUnmatched());
       }
+      Optional<String> reordered = root && first.startsWith("-") && !afterDashes
+          ? optionOfTheCommand(ex.getCommandLine(), first, args)
+          : Optional.empty();
       boolean json = first.equals("--json") || first.startsWith("--json=") || first.equals("--format");
-      if (json && ex.getCommandLine().getCommandSpec().findOption("--output") != null) {
+      if (reordered.isPresent()) {
+        message += "; options of a command go after its name: " + reordered.get();
+      } else if (json && ex.getCommandLine().getCommandSpec().findOption("--output") != null) {
         // gh's --json, other tools' --format: picocli finds nothing close to either
         message += "; did you mean '--output json'?";
       } else if (!u.getSuggestions().isEmpty() && !u.getSuggestions().get(0).equals(first)) {
         message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
       }
+    }
+    // 'hostpki help aply' (picocli's help command, of the command it was asked about): the same
+    // "did you mean" as 'hostpki aply'
+    Matcher unknown = Pattern.compile("^Unknown subcommand '(.*)'\\.$").matcher(message);
+    if (unknown.matches()) {
+      List<String> similar =
+          new CommandLine.UnmatchedArgumentException(ex.getCommandLine(), List.of(unknown.group(1))).getSuggestions();
+      message = "'" + unknown.group(1) + "' is not a hostpki command"
+          + (similar.isEmpty() || similar.get(0).equals(unknown.group(1)) ? "" : "; did you mean '" + similar.get(0) + "'?");
+    }
+    // an enum's value: "expected one of [text, json] (case-sensitive) but was 'xml'"
+    Matcher choice = Pattern.compile("^(Invalid value for .*?): expected one of \\[(.*)\\] \\(case-sensitive\\) but was '(.*)'$")
+        .matcher(message);
+    if (choice.matches()) {
+      List<String> words = List.of(choice.group(2).split(", "));
+      String lower = choice.group(3).toLowerCase(Locale.ROOT);
+      message = choice.group(1) + ": '" + choice.group(3) + "' is not one of " + String.join(", ", words)
+          + (words.contains(lower) ? "; did you mean '" + lower + "'?" : "");
     }
     // "invalid value for positional parameter at index 0 (WHAT): ..." names it by its label
     message = message.replaceFirst("^Invalid value for positional parameter at index \\d+ \\((.*?)\\): ", "Invalid value for $1: ");
@@ -330,12 +368,49 @@ public final class HostpkiCommand implements Runnable {
         "$1; write $2 alone for true, or $2=false");
     // an argument group's messages (revoke's --serial | --cert) come with picocli's own "Error: "
     message = message.replaceFirst("^Error: ", "");
-    // 'hostpki help bogus': "Unknown subcommand 'bogus'."
-    message = message.replaceFirst("^Unknown subcommand '(.*)'\\.$", "'$1' is not a hostpki command");
     if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {
       message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
     return message;
+  }
+
+  /**
+   * "unknown options: '--outptu', 'host.yaml'" named a file an option: picocli lists every word
+   * it could not place, and after an unknown option its value ('json') takes the place of the
+   * file. Only the options are named.
+   */
+  private static String unknownOptions(List<String> unmatched) {
+    List<String> options = unmatched.stream().filter(a -> a.startsWith("-")).map(a -> "'" + a + "'").distinct().toList();
+    return (options.size() == 1 ? "unknown option: " : "unknown options: ") + String.join(", ", options);
+  }
+
+  /**
+   * 'hostpki -f host.yaml plan': an option of a command given before the command's name, where
+   * only hostpki's own options go. The line with it moved after the name, when the command takes
+   * it.
+   */
+  private static Optional<String> optionOfTheCommand(CommandLine root, String option, List<String> args) {
+    int at = -1;
+    for (int i = 0; i < args.size() && !args.get(i).equals("--"); i++) {
+      if (root.getSubcommands().containsKey(args.get(i))) {
+        at = i;
+        break;
+      }
+    }
+    if (at < 0 || root.getSubcommands().get(args.get(at)).getCommandSpec().findOption(option.replaceFirst("=.*", "")) == null) {
+      return Optional.empty();
+    }
+    List<String> line = new ArrayList<>(List.of("hostpki"));
+    args.subList(0, at).stream().filter(LEADING_OPTIONS::contains).forEach(line::add);
+    line.add(args.get(at));
+    args.subList(0, at).stream().filter(a -> !LEADING_OPTIONS.contains(a)).forEach(line::add);
+    line.addAll(args.subList(at + 1, args.size()));
+    return Optional.of(String.join(" ", line.stream().map(HostpkiCommand::shellWord).toList()));
+  }
+
+  /** A word as a shell reads it back: quoted when it holds more than plain characters. */
+  private static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9._/=:,@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
   /** The terminal's columns for a line that must not wrap: COLUMNS when it is set, else 80. */

@@ -87,7 +87,7 @@ final class YamlReader {
       return Optional.empty();
     } catch (MarkedYamlEngineException e) {
       Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
-      problems.error(mark.map(YamlReader::position).orElse(Position.NONE), syntaxMessage(e));
+      problems.error(mark.map(YamlReader::position).orElse(Position.NONE), syntaxMessage(e, text));
       return Optional.empty();
     } catch (YamlEngineException e) {
       problems.fileError("invalid YAML: " + e.getMessage());
@@ -96,13 +96,25 @@ final class YamlReader {
     return root.map(node -> convert(node, ""));
   }
 
-  private static String syntaxMessage(MarkedYamlEngineException e) {
+  private static String syntaxMessage(MarkedYamlEngineException e, String text) {
     String problem = e.getProblem() == null ? "" : e.getProblem();
     if (problem.contains("(TAB)")) {
       return "invalid YAML: a tab cannot indent YAML; indent with spaces";
     }
     if (problem.contains("found another document")) {
       return "a desired-state file holds one YAML document; remove this second one";
+    }
+    // A key indented by a wrong number of spaces, in the parser's words "expected <block end>,
+    // but found '<block mapping start>'", or "mapping values are not allowed here" with advice
+    // to quote: said as what to fix.
+    if (problem.matches("expected <block end>, but found '<block (mapping|sequence) start>'")) {
+      return "invalid YAML: this line is indented less than the line above it, but more than the"
+          + " key it would belong to; indent it by as many spaces as the keys or list items it goes with";
+    }
+    if (problem.equals("mapping values are not allowed here") && e.getProblemMark().isPresent()
+        && indentedKey(text, e.getProblemMark().get())) {
+      return "invalid YAML: this line is indented more than the key above it, so it reads as more"
+          + " of that key's value; indent it by as many spaces as the key above (or as the keys it goes with)";
     }
     StringBuilder message = new StringBuilder("invalid YAML: ").append(problem);
     if (problem.equals("mapping values are not allowed here")) {
@@ -265,6 +277,22 @@ final class YamlReader {
 
   private static Position position(Node node) {
     return node.getStartMark().map(YamlReader::position).orElse(Position.NONE);
+  }
+
+  /**
+   * Whether the ':' at {@code mark} ends a key that is all its line holds before it, on an
+   * indented line: a key the line above's value runs into ("  validity: 90d" then
+   * "    renewBefore: 30d"), not a value holding ': ' ("validity: note: ten years").
+   */
+  private static boolean indentedKey(String text, Mark mark) {
+    List<String> lines = text.lines().toList();
+    if (mark.getLine() < 1 || mark.getLine() >= lines.size()) {
+      return false;
+    }
+    String line = lines.get(mark.getLine());
+    String before = line.substring(0, Math.min(mark.getColumn(), line.length()));
+    return before.startsWith(" ") && !before.isBlank() && !before.strip().contains(" ") && !before.contains(":")
+        && !before.strip().startsWith("-");
   }
 
   private static Position position(Mark mark) {

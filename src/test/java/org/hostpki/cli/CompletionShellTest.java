@@ -33,7 +33,7 @@ class CompletionShellTest {
   /** A folder to complete in: one file per prefix, so each file completion is unique. */
   private Path workspace() throws Exception {
     Path work = Files.createDirectories(dir.resolve("work"));
-    for (String file : List.of("host.yaml", "saved-plan.json", "request.csr", "new-plan.json", "copy.pem", "-dash.yaml")) {
+    for (String file : List.of("host.yaml", "saved-plan.json", "request.csr", "new-plan.json", "copy.pem", "-dash.yaml", "my host.yaml")) {
       Files.writeString(work.resolve(file), "");
     }
     Files.createDirectories(work.resolve("conf"));
@@ -79,6 +79,13 @@ class CompletionShellTest {
     complete("hostpki export -f host.yaml ca-cert -o cop", "-o copy.pem");
     complete("hostpki validate con", "hostpki validate conf/");
     complete("hostpki validate ho", "hostpki validate host.yaml");
+
+    // export takes FILE before WHAT too: WHAT is offered after the file, files after WHAT
+    String whatAfterFile = complete("hostpki export host.yaml ", "trust-bundle");
+    assertThat(whatAfterFile).contains("ca-cert", "server-chain").doesNotContain("copy.pem");
+    complete("hostpki export ca-cert ho", "hostpki export ca-cert host.yaml");
+    // a name with a space, escaped
+    complete("hostpki status my", "hostpki status my\\ host.yaml");
 
     complete("hostpki ver", "hostpki version");
     complete("hostpki status --no-c", "--no-color");

@@ -35,6 +35,8 @@ class DurationConverterTest {
         "0s      | PT0S   | '0s' is out of range: a timeout is more than 0 and at most 1h",
         "PT-1S   | PT-1S  | 'PT-1S' is out of range: a timeout is more than 0 and at most 1h",
         "soon    | 'soon' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | 'soon' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
+        "5       | '5' has no unit; write it with one: 5ms, 5s, 5m, 5h or 5d | '5' has no unit; write it with one: 5ms, 5s or 5m",
+        "0       | '0' has no unit; write it with one: 0ms, 0s, 0m, 0h or 0d | '0' has no unit; write it with one: 0ms, 0s or 0m",
         "1m30s   | '1m30s' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | '1m30s' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
         "1234567890s | '1234567890s' is too long: at most 36500d (100 years) | '1234567890s' is out of range: a timeout is more than 0 and at most 1h",
         "36500d  | PT876000H | '36500d' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",

@@ -106,6 +106,43 @@ class UsageErrorTest {
         .containsExactly("error: 'aply' is not a hostpki command; did you mean 'apply'?", "Run 'hostpki --help' for its usage.");
   }
 
+  /** 'hostpki -f host.yaml plan' was "unknown options: '-f', 'host.yaml'": the option exists, in the wrong place. */
+  @Test
+  void testOptionOfACommandBeforeIt_saysItGoesAfterTheName() {
+    assertThat(hostpki("--debug", "-f", "my host.yaml", "plan", "--output", "json").assertExitCode(64).err())
+        .isEqualTo("error: unknown option: '-f'; options of a command go after its name:"
+            + " hostpki --debug plan -f 'my host.yaml' --output json\nRun 'hostpki --help' for its usage.\n");
+    assertThat(hostpki("--output=json", "status").assertExitCode(64).err())
+        .startsWith("error: unknown option: '--output=json'; options of a command go after its name: hostpki status --output=json\n");
+    assertThat(hostpki("--nagios", "status").assertExitCode(64).err())
+        .as("status has no --nagios: no line that fails again")
+        .startsWith("error: unknown option: '--nagios'\n");
+  }
+
+  /** 'plan --outptu json host.yaml' was "unknown options: '--outptu', 'host.yaml'": a file called an option. */
+  @Test
+  void testUnknownOptionAndItsValue_namesOnlyTheOption() {
+    assertThat(hostpki("plan", "--outptu", "json", "host.yaml").assertExitCode(64).err())
+        .isEqualTo("error: unknown option: '--outptu'; did you mean '--output'?\nRun 'hostpki plan --help' for its usage.\n");
+    assertThat(hostpki("plan", "--foo", "--bar", "x.yaml", "y.yaml").assertExitCode(64).err())
+        .startsWith("error: unknown options: '--foo', '--bar'\n");
+  }
+
+  @Test
+  void testHelpOnAMistypedCommand_suggestsOneAsTheCommandDoes() {
+    assertThat(hostpki("help", "aply").assertExitCode(64).err())
+        .isEqualTo("error: 'aply' is not a hostpki command; did you mean 'apply'?\nRun 'hostpki --help' for its usage.\n");
+  }
+
+  /** picocli's "expected one of [text, json] (case-sensitive) but was 'JSON'", in hostpki's words. */
+  @Test
+  void testWordValue_notAmongTheWords_listsThem() {
+    assertThat(hostpki("status", "--output", "JSON", "x.yaml").assertExitCode(64).err())
+        .startsWith("error: invalid value for option '--output': 'JSON' is not one of text, json; did you mean 'json'?\n");
+    assertThat(hostpki("completion").assertExitCode(64).err())
+        .as("a missing one: its words too").startsWith("error: missing SHELL: one of bash, zsh, fish (hostpki completion bash)\n");
+  }
+
   @Test
   void testNoCommand_listsTheCommandsOnOneLine() {
     CliResult run = hostpki();
@@ -172,7 +209,7 @@ class UsageErrorTest {
     assertThat(hostpki("status", "--json", "x.yaml").assertExitCode(64).err())
         .startsWith("error: unknown option: '--json'; did you mean '--output json'?\n");
     assertThat(hostpki("check", "x.yaml", "--format", "json").assertExitCode(64).err())
-        .startsWith("error: unknown options: '--format', 'json'; did you mean '--output json'?\n");
+        .startsWith("error: unknown option: '--format'; did you mean '--output json'?\n");
     assertThat(hostpki("init", "--json").assertExitCode(64).err()).startsWith("error: unknown option: '--json'\n");
     assertThat(hostpki("plan", "x.yaml", "--detailed-exitcode=yes").assertExitCode(64).err())
         .startsWith("error: invalid value for option '--detailed-exitcode': 'yes' is not a boolean;"
@@ -222,8 +259,8 @@ class UsageErrorTest {
   @Test
   void testParametersAreNamedByTheirLabel_andEmptyNamesAreUsageErrors() {
     assertThat(hostpki("completion", "BASH").assertExitCode(64).err())
-        .startsWith("error: invalid value for SHELL: expected one of [bash, zsh, fish] (case-sensitive) but was 'BASH'\n");
-    assertThat(hostpki("help", "bogus").assertExitCode(64).err()).startsWith("error: 'bogus' is not a hostpki command\n");
+        .startsWith("error: invalid value for SHELL: 'BASH' is not one of bash, zsh, fish; did you mean 'bash'?\n");
+    assertThat(hostpki("help", "xyzzy").assertExitCode(64).err()).startsWith("error: 'xyzzy' is not a hostpki command\n");
     assertThat(hostpki("inspect", "--password-env=", "x.p12").assertExitCode(64).err())
         .startsWith("error: --password-env is empty: name the environment variable that holds the password\n");
   }
