@@ -635,11 +635,42 @@ final class CaRotation {
     if (!nextPresent()) {
       return;
     }
+    Optional<CertificateFacts> next = usableNext();
+    if (overlap.isPresent() && next.isPresent()) {
+      keepWaitingNext(next.get());
+      return;
+    }
     dropNext(
         new Reason(
             ReasonCode.NOT_WANTED,
             "ca.crt matches the desired state: no CA rotation is pending, the new CA made for one"
                 + " is dropped"));
+  }
+
+  /**
+   * A new CA that matches the desired state while {@code ca.crt} is not due (yet): the wall clock
+   * went back across the CA's renewal time (NTP correcting a clock that ran ahead), or {@code
+   * renewBefore} was shortened. It stays trusted and takes over when the CA is due: dropped, the
+   * next apply after the renewal time made another one, and the clients and browsers given the
+   * first (as the rotation asks) lost it (found in the time trial: a clock stepped back by 16
+   * minutes made a second new CA a quarter of an hour later).
+   */
+  private void keepWaitingNext(CertificateFacts next) {
+    draft.unchanged(); // ca-next.crt stays trusted
+    draft.warn(
+        new Warning(
+            WarningCode.CA_ROTATION,
+            Address.CA_NEXT,
+            "CA rotation: the new CA "
+                + next.subjectDn()
+                + " ("
+                + StoreLayout.CA_NEXT_CERT
+                + ") was made on "
+                + DateText.of(next.madeAt())
+                + " and stays trusted, although ca.crt is not due for replacement now (the clock"
+                + " went back, or ca.renewBefore was shortened); the server moves to it once ca.crt"
+                + " is due, and no earlier than "
+                + DateText.of(moveAt(next))));
   }
 
   // ---- shared -------------------------------------------------------------------------------
