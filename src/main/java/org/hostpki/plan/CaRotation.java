@@ -391,6 +391,19 @@ final class CaRotation {
   private void awaitMove(List<Reason> reasons, CertificateFacts next) {
     draft.unchanged(); // ca.crt keeps signing
     draft.unchanged(); // ca-next.crt stays trusted
+    warnNext(
+        next,
+        "is trusted; the server moves to it on "
+            + DateText.of(moveAt(next))
+            + " (overlap "
+            + DurationText.of(overlap.orElseThrow())
+            + "): the first apply from then on does it. It replaces ca.crt: "
+            + reasons.stream().map(Reason::message).collect(Collectors.joining("; ")));
+    planPrevious();
+  }
+
+  /** The rotation's warning about the new CA {@code next}: it was made on its date, and {@code then}. */
+  private void warnNext(CertificateFacts next, String then) {
     draft.warn(
         new Warning(
             WarningCode.CA_ROTATION,
@@ -401,13 +414,8 @@ final class CaRotation {
                 + StoreLayout.CA_NEXT_CERT
                 + ") was made on "
                 + DateText.of(next.madeAt())
-                + " and is trusted; the server moves to it on "
-                + DateText.of(moveAt(next))
-                + " (overlap "
-                + DurationText.of(overlap.orElseThrow())
-                + "): the first apply from then on does it. It replaces ca.crt: "
-                + reasons.stream().map(Reason::message).collect(Collectors.joining("; "))));
-    planPrevious();
+                + " and "
+                + then));
   }
 
   /**
@@ -657,20 +665,12 @@ final class CaRotation {
    */
   private void keepWaitingNext(CertificateFacts next) {
     draft.unchanged(); // ca-next.crt stays trusted
-    draft.warn(
-        new Warning(
-            WarningCode.CA_ROTATION,
-            Address.CA_NEXT,
-            "CA rotation: the new CA "
-                + next.subjectDn()
-                + " ("
-                + StoreLayout.CA_NEXT_CERT
-                + ") was made on "
-                + DateText.of(next.madeAt())
-                + " and stays trusted, although ca.crt is not due for replacement now (the clock"
-                + " went back, or ca.renewBefore was shortened); the server moves to it once ca.crt"
-                + " is due, and no earlier than "
-                + DateText.of(moveAt(next))));
+    warnNext(
+        next,
+        "stays trusted, although ca.crt is not due for replacement now (the clock went back, or"
+            + " ca.renewBefore was shortened); the server moves to it once ca.crt is due, and no"
+            + " earlier than "
+            + DateText.of(moveAt(next)));
   }
 
   // ---- shared -------------------------------------------------------------------------------
