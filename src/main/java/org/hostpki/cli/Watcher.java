@@ -235,10 +235,7 @@ final class Watcher {
   /** One observation: plan, and apply when the drift is due. */
   void observe() {
     try {
-      Instant now = clock.instant();
-      noticeClockStepBack(now);
-      noticeClockStepForward(now);
-      if (planAndMaybeApply(now)) {
+      if (planAndMaybeApply()) {
         lastError = Optional.empty();
       }
     } catch (HostpkiException e) {
@@ -248,16 +245,35 @@ final class Watcher {
     }
   }
 
+  /**
+   * Notices a step of the clock since the last observation at {@code now}, the time this
+   * observation counts from: its plan's when there is one. A suspend between reading the clock and
+   * planning (found in the time trial: SIGSTOP, the clock weeks ahead, SIGCONT) otherwise logged
+   * the plan's words under the time before it, and debounced a drift first seen then from before.
+   */
+  private Instant observedAt(Instant now) {
+    noticeClockStepBack(now);
+    noticeClockStepForward(now);
+    return now;
+  }
+
   /** Whether the observation went without an error. */
-  private boolean planAndMaybeApply(Instant now) {
-    DesiredState state = desired.get();
+  private boolean planAndMaybeApply() {
+    DesiredState state;
+    try {
+      state = desired.get();
+    } catch (RuntimeException e) {
+      observedAt(clock.instant());
+      throw e;
+    }
     Reconciler.Observation observation;
     try {
       observation = reconciler.plan(state, EnumSet.noneOf(PlanInput.Replace.class), true);
     } catch (RuntimeException e) {
-      metrics.failed(state, reconciler, now);
+      metrics.failed(state, reconciler, observedAt(clock.instant()));
       throw e;
     }
+    Instant now = observedAt(observation.now());
     Plan plan = observation.plan();
     if (plan.isRefused()) {
       // Apply would refuse it (a clock that is behind, a chain that cannot be imported): said

@@ -391,6 +391,19 @@ final class CaRotation {
   private void awaitMove(List<Reason> reasons, CertificateFacts next) {
     draft.unchanged(); // ca.crt keeps signing
     draft.unchanged(); // ca-next.crt stays trusted
+    warnNext(
+        next,
+        "is trusted; the server moves to it on "
+            + DateText.of(moveAt(next))
+            + " (overlap "
+            + DurationText.of(overlap.orElseThrow())
+            + "): the first apply from then on does it. It replaces ca.crt: "
+            + reasons.stream().map(Reason::message).collect(Collectors.joining("; ")));
+    planPrevious();
+  }
+
+  /** The rotation's warning about the new CA {@code next}: it was made on its date, and {@code then}. */
+  private void warnNext(CertificateFacts next, String then) {
     draft.warn(
         new Warning(
             WarningCode.CA_ROTATION,
@@ -401,13 +414,8 @@ final class CaRotation {
                 + StoreLayout.CA_NEXT_CERT
                 + ") was made on "
                 + DateText.of(next.madeAt())
-                + " and is trusted; the server moves to it on "
-                + DateText.of(moveAt(next))
-                + " (overlap "
-                + DurationText.of(overlap.orElseThrow())
-                + "): the first apply from then on does it. It replaces ca.crt: "
-                + reasons.stream().map(Reason::message).collect(Collectors.joining("; "))));
-    planPrevious();
+                + " and "
+                + then));
   }
 
   /**
@@ -635,11 +643,34 @@ final class CaRotation {
     if (!nextPresent()) {
       return;
     }
+    Optional<CertificateFacts> next = usableNext();
+    if (overlap.isPresent() && next.isPresent()) {
+      keepWaitingNext(next.get());
+      return;
+    }
     dropNext(
         new Reason(
             ReasonCode.NOT_WANTED,
             "ca.crt matches the desired state: no CA rotation is pending, the new CA made for one"
                 + " is dropped"));
+  }
+
+  /**
+   * A new CA that matches the desired state while {@code ca.crt} is not due (yet): the wall clock
+   * went back across the CA's renewal time (NTP correcting a clock that ran ahead), or {@code
+   * renewBefore} was shortened. It stays trusted and takes over when the CA is due: dropped, the
+   * next apply after the renewal time made another one, and the clients and browsers given the
+   * first (as the rotation asks) lost it (found in the time trial: a clock stepped back by 16
+   * minutes made a second new CA a quarter of an hour later).
+   */
+  private void keepWaitingNext(CertificateFacts next) {
+    draft.unchanged(); // ca-next.crt stays trusted
+    warnNext(
+        next,
+        "stays trusted, although ca.crt is not due for replacement now (the clock went back, or"
+            + " ca.renewBefore was shortened); the server moves to it once ca.crt is due, and no"
+            + " earlier than "
+            + DateText.of(moveAt(next)));
   }
 
   // ---- shared -------------------------------------------------------------------------------

@@ -808,6 +808,36 @@ class WatcherTest {
   }
 
   /**
+   * Found in the time trial (SIGSTOP of the real watch under faketime, the clock set weeks ahead,
+   * SIGCONT): the stop fell between the observation's reading of the clock and its plan, so the
+   * log line carried the time before the suspend while its words (from the plan) came after it,
+   * and a drift first seen in that plan was debounced from before the suspend: applied at the
+   * next look, seen once. The observation's time is the one its plan was made at.
+   */
+  @Test
+  void testRun_aSuspendBetweenTheClockAndThePlan_logsAndDebouncesFromThePlansTime() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    boolean[] suspended = {false};
+    Supplier<DesiredState> suspendsOnceTheAddressChanged =
+        () -> {
+          if (identity.addresses().toString().contains("192.0.2.11") && !suspended[0]) {
+            suspended[0] = true;
+            clock.advance(Duration.ofHours(8)); // SIGSTOP here, the clock jumps, SIGCONT
+          }
+          return desired;
+        };
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock).then(() -> identity = identity("192.0.2.11")).then(() -> {});
+
+    watcher(suspendsOnceTheAddressChanged, sleeper).run();
+
+    assertThat(events()).containsExactly("08:00:00 started", "16:00:30 drift seen", "16:01:00 stopped");
+    assertThat(log.toString()).contains("applying if it persists until 2026-11-27T16:02:30Z");
+    assertThat(serverCertificate()).isEqualTo(before);
+  }
+
+  /**
    * Watches: the address changes at the first tick, the clock steps by {@code step} during the
    * second wait, then {@code quietTicks} ticks.
    */

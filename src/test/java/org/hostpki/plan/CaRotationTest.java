@@ -519,11 +519,29 @@ class CaRotationTest {
   }
 
   @Test
-  void testPlan_aRotationNoLongerNeededDropsTheNextCa() {
+  void testPlan_theClockSteppedBackBeforeTheCasRenewalKeepsTheNextCa() {
+    DesiredState d = rotating();
+    Fixtures.Store s = beforeT1(d);
+    Instant due = Renewals.issuedHere(d.ca().renewBefore(), d, s.observed().caCertificate().get()).dueAt();
+    // Made ten minutes after the CA became due; NTP then steps the clock back to 16 minutes before.
+    s = Fixtures.rotating(s, d, portal, due.plus(Duration.ofMinutes(10)));
+    Instant back = due.minus(Duration.ofMinutes(16));
+
+    Plan plan = plan(d, s.observed(), back);
+    Plan whenDueAgain = plan(d, s.observed(), due);
+
+    assertThat(plan.isEmpty()).as(lines(plan).toString()).isTrue();
+    assertThat(warningMessages(plan))
+        .anySatisfy(w -> assertThat(w).contains("stays trusted", "the server moves to it once ca.crt is due"));
+    assertThat(lines(whenDueAgain)).doesNotContain("~ca-next", "+ca-next", "-ca-next");
+  }
+
+  @Test
+  void testPlan_aRotationTakenOutOfTheDesiredStateDropsTheNextCa() {
     DesiredState d = rotating();
     Fixtures.Store s = Fixtures.rotating(converged(d, portal), d, portal, NOW);
 
-    Plan plan = plan(d, s.observed(), NOW);
+    Plan plan = plan(overlap(Optional.empty()), s.observed(), NOW);
 
     assertThat(lines(plan))
         .containsExactly("-ca-next", "~output/trust-bundle.crt", "~output/truststore.p12");
