@@ -119,9 +119,14 @@ final class Failures {
     if (t instanceof IOException io) {
       return network(io, doing, server);
     }
+    // acme4j's own checks of an answer throw plain runtime exceptions (an order "valid" without a
+    // certificate URL: IllegalStateException; a problem type that is no URI:
+    // IllegalArgumentException): the CA's answer is the fault, not a class name to show.
+    String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     return new AcmeFailure(
-        AcmeFailure.Kind.PROTOCOL, doing + ": " + TerminalText.escape(String.valueOf(t)), Optional.empty(),
-        Optional.empty(), t);
+        AcmeFailure.Kind.PROTOCOL,
+        doing + ": unexpected answer from the ACME server " + server + ": " + TerminalText.escape(why),
+        Optional.empty(), Optional.empty(), t);
   }
 
   private static AcmeFailure network(IOException io, String doing, String server) {

@@ -32,7 +32,8 @@
  *       rate-limit problem ({@link org.hostpki.acme.BackOff}). Whether to wait for it (unattended
  *       runs) or not (a person's apply) is the caller's decision.
  *   <li><b>Challenges exist only while an order runs.</b> Every pending authorization's challenge
- *       is presented before any is triggered; listeners are closed, token files removed and dns-01
+ *       is presented before any is triggered, and only for an identifier the order asked for (one
+ *       the CA adds is refused before anything is presented: no dns-01 record for another name); listeners are closed, token files removed and dns-01
  *       cleanup hooks run in a finally block, also after a failure (their own failures become
  *       warnings). This package starts no process: the dns-01 hook runs through the {@link
  *       org.hostpki.acme.HookRunner} the caller gives, which apply builds from its hooks ({@code
