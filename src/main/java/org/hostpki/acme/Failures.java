@@ -153,6 +153,15 @@ final class Failures {
               + " the server's certificate in server.acme.caBundle",
           Optional.empty(), Optional.empty(), io);
     }
+    if (hasCause(io, java.net.ProtocolException.class)) {
+      // The CA answered, but not in HTTP the JDK accepts (a header with control characters):
+      // "cannot reach" sent people looking for a network fault.
+      return new AcmeFailure(
+          AcmeFailure.Kind.PROTOCOL,
+          doing + ": unexpected answer from the ACME server " + server + ": not valid HTTP ("
+              + TerminalText.escape(String.valueOf(io.getMessage())) + ")",
+          Optional.empty(), Optional.empty(), io);
+    }
     String why;
     if (hasCause(io, ConnectException.class)) {
       why = "the connection was refused; is the ACME server running and the URL right?";

@@ -272,6 +272,12 @@ class AcmeStubServerTest {
       case "problem-not-json /order" -> problem(exchange, 400, "{\"type\": not json " + esc);
       case "no-cert-url /order/1" -> json(exchange, 200, order("valid").replaceAll(",\"certificate\":\"[^\"]*\"", ""));
       case "status-odd /order/1" -> json(exchange, 200, order("valid").replace("\"valid\"", "\"" + esc + "\""));
+      case "header-escapes /cert/0" -> {
+        byte[] body = issuedLeaf.pem().getBytes(StandardCharsets.US_ASCII);
+        exchange.getResponseHeaders().set("Content-Type", "application/pem-certificate-chain" + esc);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
       case "type-escapes /order" -> problem(exchange, 400, "{\"type\":\"urn:x" + esc + "\",\"detail\":\"d\"}");
       case "authz-other /authz/1" -> json(exchange, 200,
           "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"victim.example.org\"},"
@@ -341,6 +347,8 @@ class AcmeStubServerTest {
         + "/dir: Bad JSON: {\"type\": not json \\x1b]0;owned");
     expected.put("no-cert-url", "downloading the certificate: unexpected answer from the ACME server " + base
         + "/dir: Order is not completed");
+    expected.put("header-escapes", "downloading the certificate: unexpected answer from the ACME server " + base
+        + "/dir: not valid HTTP (");
     expected.put("status-odd", "waiting for the certificate: the CA at " + base + "/dir answered with a status RFC"
         + " 8555 does not define, or none; the next order starts afresh");
     expected.forEach((mode, message) -> {
