@@ -709,6 +709,17 @@ public final class AcmeIssuer {
                 + OrderDeadline.waited(Duration.between(began, now)));
       }
       Duration wait = retryAfter.map(at -> Duration.between(now, at)).orElse(interval);
+      if (retryAfter.isPresent() && wait.compareTo(left) > 0) {
+        // Waited for, the rest of server.acme.timeout passed in one sleep and the order failed
+        // all the same, its next attempt not minding the CA's time; the next order starts afresh.
+        throw new AcmeFailure(
+            AcmeFailure.Kind.TIMEOUT,
+            doing + ": still " + status.name().toLowerCase(Locale.ROOT) + ", and the CA at " + server
+                + " asked to be asked again at " + org.hostpki.model.DateText.precise(retryAfter.get())
+                + ", after server.acme.timeout (" + org.hostpki.model.DurationText.of(spec.timeout())
+                + ") runs out; the next order is tried from then",
+            Optional.empty(), retryAfter, null);
+      }
       if (wait.compareTo(FIRST_POLL) < 0) {
         wait = FIRST_POLL;
       }

@@ -43,7 +43,8 @@
  *   <li><b>Bounded waits.</b> Every HTTP request has a timeout (30 s at most), the whole order
  *       {@code server.acme.timeout}: every request, poll and dns-01 hook run gets only the time
  *       left of it ({@code OrderDeadline}), and the challenge listeners are open
- *       only in between; polls follow the CA's Retry-After or back off from 100 ms to 5 s.
+ *       only in between; polls follow the CA's Retry-After or back off from 100 ms to 5 s (a
+ *       Retry-After past the timeout fails the order at once, and is its next attempt).
  *       Renewal information is fetched within a bound the caller gives, so a plan never waits
  *       long on a CA.
  *   <li><b>Injected clock, randomness, environment.</b> Time, randomness (keys, serials of

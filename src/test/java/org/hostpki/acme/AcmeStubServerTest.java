@@ -278,6 +278,10 @@ class AcmeStubServerTest {
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
       }
+      case "poll-later /order/1" -> {
+        exchange.getResponseHeaders().set("Retry-After", "3600");
+        json(exchange, 200, order("processing"));
+      }
       case "type-escapes /order" -> problem(exchange, 400, "{\"type\":\"urn:x" + esc + "\",\"detail\":\"d\"}");
       case "authz-other /authz/1" -> json(exchange, 200,
           "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"victim.example.org\"},"
@@ -328,6 +332,29 @@ class AcmeStubServerTest {
         });
     assertThat(hookRuns).as("no TXT record for a name not ordered").isEmpty();
     assertThat(issuer.accountState().failure()).isPresent();
+  }
+
+  /**
+   * A CA asking to be polled again after server.acme.timeout runs out: the order slept away the
+   * rest of the timeout and failed, its next attempt five minutes on; now it fails at once, and the
+   * next attempt waits for the CA's time.
+   */
+  @Test
+  void testOrder_aRetryAfterPastTheTimeoutFailsAtOnceAndIsTheNextAttempt() {
+    issuing = true;
+    misbehaving = "poll-later";
+    AcmeIssuer issuer = issuer(Optional.empty(), Duration.ofSeconds(20));
+
+    assertThatThrownBy(() -> issuer.order(request(Optional.empty())))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.TIMEOUT);
+          assertThat(f.getMessage()).startsWith("waiting for the certificate: still processing, and the CA at " + base
+              + "/dir asked to be asked again at ").endsWith(", after server.acme.timeout (20s) runs out; the next"
+              + " order is tried from then");
+        });
+    AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+    assertThat(failure.nextAttempt()).isEqualTo(failure.retryAfter().orElseThrow());
+    assertThat(Duration.between(failure.at(), failure.nextAttempt())).isGreaterThan(Duration.ofMinutes(50));
   }
 
   /**
