@@ -194,14 +194,15 @@ public final class AcmeIssuer {
         throw f;
       }
       order = call("creating the order", () -> orderBuilder(login, request, false).create());
-      return finish(order, csr, false, deadline);
+      return finish(order, request, csr, false, deadline);
     }
-    return finish(order, csr, replaces, deadline);
+    return finish(order, request, csr, replaces, deadline);
   }
 
-  private Issued finish(Order order, ParsedCsr csr, boolean replacesSent, OrderDeadline deadline) throws AcmeFailure {
+  private Issued finish(Order order, OrderRequest request, ParsedCsr csr, boolean replacesSent, OrderDeadline deadline)
+      throws AcmeFailure {
     List<String> warnings = new ArrayList<>();
-    authorize(order, deadline, warnings);
+    authorize(order, ordered(request), deadline, warnings);
     call("sending the certificate request", () -> {
       order.execute(csr.der());
       return null;
@@ -255,8 +256,15 @@ public final class AcmeIssuer {
     }
   }
 
-  /** Answers every pending authorization's challenge; all are presented before any is triggered. */
-  private void authorize(Order order, OrderDeadline deadline, List<String> warnings) throws AcmeFailure {
+  /**
+   * Answers every pending authorization's challenge; all are presented before any is triggered.
+   * Only an authorization for an identifier the order asked for is answered: a CA that listed
+   * another one (victim.example.org) had the dns-01 hook publish a TXT record for it.
+   *
+   * @param ordered the order's identifiers as {@link #identifierKey} gives them
+   */
+  private void authorize(Order order, Set<String> ordered, OrderDeadline deadline, List<String> warnings)
+      throws AcmeFailure {
     List<Authorization> authorizations = call("reading the order's authorizations", order::getAuthorizations);
     List<Challenge> challenges = new ArrayList<>();
     List<PendingChallenge> pending = new ArrayList<>();
@@ -267,7 +275,14 @@ public final class AcmeIssuer {
         continue; // validated earlier (authorization reuse)
       }
       Identifier id = call("reading an authorization", authorization::getIdentifier);
-      String described = id.getType() + ":" + id.getValue();
+      String described = id.getType() + ":" + (authorization.isWildcard() ? "*." : "") + id.getValue();
+      if (!ordered.contains(identifierKey(id.getType(), id.getValue(), authorization.isWildcard()))) {
+        throw new AcmeFailure(
+            AcmeFailure.Kind.PROTOCOL,
+            "the CA at " + server + " asked to validate " + TerminalText.escape(described) + ", which this order did"
+                + " not ask for (it asked for " + String.join(", ", ordered) + "); hostpki answers no challenge for it."
+                + " Is server.acme.directory the CA you mean?");
+      }
       if (status != Status.PENDING) {
         throw new AcmeFailure(
             AcmeFailure.Kind.VALIDATION_FAILED,
@@ -608,6 +623,31 @@ public final class AcmeIssuer {
     }
   }
 
+  /** The order's identifiers, as {@link #identifierKey} gives them. */
+  private static Set<String> ordered(OrderRequest request) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    request.dnsNames().forEach(n -> out.add(identifierKey("dns", n.startsWith("*.") ? n.substring(2) : n, n.startsWith("*."))));
+    request.addresses().forEach(a -> out.add("ip:" + IpAddresses.format(a)));
+    return out;
+  }
+
+  /**
+   * An identifier as the order asked for it or the CA named it: {@code dns:NAME} (ASCII, lower
+   * case; a wildcard {@code dns:*.NAME}) or {@code ip:ADDRESS} (hostpki's form of the address).
+   */
+  private static String identifierKey(String type, String value, boolean wildcard) {
+    if (type.equals("ip")) {
+      return "ip:" + IpAddresses.parse(value).map(IpAddresses::format).orElse(value);
+    }
+    String ace;
+    try {
+      ace = AcmeUtils.toAce(value);
+    } catch (IllegalArgumentException e) {
+      ace = value;
+    }
+    return type + ":" + (wildcard ? "*." : "") + ace.toLowerCase(Locale.ROOT);
+  }
+
   private static List<String> identifierTexts(OrderRequest request) {
     List<String> out = new ArrayList<>();
     request.dnsNames().forEach(n -> out.add("dns:" + n));
@@ -653,6 +693,13 @@ public final class AcmeIssuer {
       if (done.contains(status)) {
         return status;
       }
+      if (status == Status.UNKNOWN) {
+        // Polled on, it held the order (and apply) for the whole of server.acme.timeout.
+        throw new AcmeFailure(
+            AcmeFailure.Kind.PROTOCOL,
+            doing + ": the CA at " + server + " answered with a status RFC 8555 does not define, or none; the next"
+                + " order starts afresh");
+      }
       Instant now = clock.instant();
       Duration left = deadline.left();
       if (left.isZero()) {
@@ -662,6 +709,17 @@ public final class AcmeIssuer {
                 + OrderDeadline.waited(Duration.between(began, now)));
       }
       Duration wait = retryAfter.map(at -> Duration.between(now, at)).orElse(interval);
+      if (retryAfter.isPresent() && wait.compareTo(left) > 0) {
+        // Waited for, the rest of server.acme.timeout passed in one sleep and the order failed
+        // all the same, its next attempt not minding the CA's time; the next order starts afresh.
+        throw new AcmeFailure(
+            AcmeFailure.Kind.TIMEOUT,
+            doing + ": still " + status.name().toLowerCase(Locale.ROOT) + ", and the CA at " + server
+                + " asked to be asked again at " + org.hostpki.model.DateText.precise(retryAfter.get())
+                + ", after server.acme.timeout (" + org.hostpki.model.DurationText.of(spec.timeout())
+                + ") runs out; the next order is tried from then",
+            Optional.empty(), retryAfter, null);
+      }
       if (wait.compareTo(FIRST_POLL) < 0) {
         wait = FIRST_POLL;
       }

@@ -119,9 +119,14 @@ final class Failures {
     if (t instanceof IOException io) {
       return network(io, doing, server);
     }
+    // acme4j's own checks of an answer throw plain runtime exceptions (an order "valid" without a
+    // certificate URL: IllegalStateException; a problem type that is no URI:
+    // IllegalArgumentException): the CA's answer is the fault, not a class name to show.
+    String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     return new AcmeFailure(
-        AcmeFailure.Kind.PROTOCOL, doing + ": " + TerminalText.escape(String.valueOf(t)), Optional.empty(),
-        Optional.empty(), t);
+        AcmeFailure.Kind.PROTOCOL,
+        doing + ": unexpected answer from the ACME server " + server + ": " + TerminalText.escape(why),
+        Optional.empty(), Optional.empty(), t);
   }
 
   private static AcmeFailure network(IOException io, String doing, String server) {
@@ -146,6 +151,15 @@ final class Failures {
           doing + ": the TLS certificate of the ACME server " + server + " is not trusted ("
               + TerminalText.escape(why) + "); for a private CA, put the CA certificate that signs"
               + " the server's certificate in server.acme.caBundle",
+          Optional.empty(), Optional.empty(), io);
+    }
+    if (hasCause(io, java.net.ProtocolException.class)) {
+      // The CA answered, but not in HTTP the JDK accepts (a header with control characters):
+      // "cannot reach" sent people looking for a network fault.
+      return new AcmeFailure(
+          AcmeFailure.Kind.PROTOCOL,
+          doing + ": unexpected answer from the ACME server " + server + ": not valid HTTP ("
+              + TerminalText.escape(String.valueOf(io.getMessage())) + ")",
           Optional.empty(), Optional.empty(), io);
     }
     String why;

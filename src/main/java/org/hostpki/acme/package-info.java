@@ -32,7 +32,8 @@
  *       rate-limit problem ({@link org.hostpki.acme.BackOff}). Whether to wait for it (unattended
  *       runs) or not (a person's apply) is the caller's decision.
  *   <li><b>Challenges exist only while an order runs.</b> Every pending authorization's challenge
- *       is presented before any is triggered; listeners are closed, token files removed and dns-01
+ *       is presented before any is triggered, and only for an identifier the order asked for (one
+ *       the CA adds is refused before anything is presented: no dns-01 record for another name); listeners are closed, token files removed and dns-01
  *       cleanup hooks run in a finally block, also after a failure (their own failures become
  *       warnings). This package starts no process: the dns-01 hook runs through the {@link
  *       org.hostpki.acme.HookRunner} the caller gives, which apply builds from its hooks ({@code
@@ -42,7 +43,8 @@
  *   <li><b>Bounded waits.</b> Every HTTP request has a timeout (30 s at most), the whole order
  *       {@code server.acme.timeout}: every request, poll and dns-01 hook run gets only the time
  *       left of it ({@code OrderDeadline}), and the challenge listeners are open
- *       only in between; polls follow the CA's Retry-After or back off from 100 ms to 5 s.
+ *       only in between; polls follow the CA's Retry-After or back off from 100 ms to 5 s (a
+ *       Retry-After past the timeout fails the order at once, and is its next attempt).
  *       Renewal information is fetched within a bound the caller gives, so a plan never waits
  *       long on a CA.
  *   <li><b>Injected clock, randomness, environment.</b> Time, randomness (keys, serials of

@@ -89,6 +89,8 @@ class AcmeStubServerTest {
   private final List<Integer> alternatesRead = new CopyOnWriteArrayList<>();
   private final TestCa issuingCa = TestCa.create(Instant.now());
   private volatile Certificate issuedLeaf;
+  /** A hostile answer the stub gives in place of its usual one ({@link #misbehave}); empty: none. */
+  private volatile String misbehaving = "";
   private Certificate ca;
   private KeyMaterial caKey;
   private SSLContext ssl;
@@ -133,7 +135,7 @@ class AcmeStubServerTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (hostile(exchange, path)) {
+      if (hostile(exchange, path) || misbehave(exchange, path)) {
         return;
       }
       exchange.getResponseHeaders().set("Replay-Nonce", "bm9uY2U" + nonce.incrementAndGet());
@@ -257,6 +259,136 @@ class AcmeStubServerTest {
         return false;
       }
     }
+  }
+
+  /** The hostile answer {@link #misbehaving} names, for the request it replaces: true when it answered. */
+  private boolean misbehave(HttpExchange exchange, String path) throws IOException {
+    String esc = "\u001b]0;owned\u0007\u001b[2J";
+    exchange.getResponseHeaders().set("Replay-Nonce", "bm9uY2U" + nonce.incrementAndGet());
+    switch (misbehaving + " " + path) {
+      case "problem-escapes /order" -> problem(exchange, 400, "{\"type\":\"urn:ietf:params:acme:error:malformed"
+          + "\",\"detail\":\"bad " + esc + "\",\"subproblems\":[{\"type\":\"x\",\"detail\":\"" + esc
+          + "\",\"identifier\":{\"type\":\"dns\",\"value\":\"" + esc + "\"}}]}");
+      case "problem-not-json /order" -> problem(exchange, 400, "{\"type\": not json " + esc);
+      case "no-cert-url /order/1" -> json(exchange, 200, order("valid").replaceAll(",\"certificate\":\"[^\"]*\"", ""));
+      case "status-odd /order/1" -> json(exchange, 200, order("valid").replace("\"valid\"", "\"" + esc + "\""));
+      case "header-escapes /cert/0" -> {
+        byte[] body = issuedLeaf.pem().getBytes(StandardCharsets.US_ASCII);
+        exchange.getResponseHeaders().set("Content-Type", "application/pem-certificate-chain" + esc);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+      case "poll-later /order/1" -> {
+        exchange.getResponseHeaders().set("Retry-After", "3600");
+        json(exchange, 200, order("processing"));
+      }
+      case "type-escapes /order" -> problem(exchange, 400, "{\"type\":\"urn:x" + esc + "\",\"detail\":\"d\"}");
+      case "authz-other /authz/1" -> json(exchange, 200,
+          "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"victim.example.org\"},"
+              + "\"challenges\":[{\"type\":\"dns-01\",\"url\":\"" + base + "/chall/1\",\"status\":\"pending\","
+              + "\"token\":\"dG9rZW4tMQ\"}]}");
+      case "authz-other /chall/1" -> json(exchange, 200,
+          "{\"type\":\"dns-01\",\"url\":\"" + base + "/chall/1\",\"status\":\"valid\",\"token\":\"dG9rZW4tMQ\"}");
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void problem(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  /**
+   * A CA whose order lists an authorization for a name the order did not ask for: the dns-01
+   * hook published a TXT record for it (_acme-challenge.victim.example.org) and the order went on.
+   * Now nothing is presented, and the failure says why.
+   */
+  @Test
+  void testOrder_anAuthorizationForANameNotOrderedIsNotAnswered() {
+    issuing = true;
+    misbehaving = "authz-other";
+    List<String> hookRuns = new CopyOnWriteArrayList<>();
+    AcmeSpec spec = new AcmeSpec(
+        URI.create(base + "/dir"), Optional.of(dir.resolve("ca.pem")), List.of(), true, Optional.empty(), Optional.empty(),
+        new AcmeChallenge.Dns01Hook(List.of("/bin/true"), Duration.ofSeconds(5)), false, AcmeSpec.IdentifierScope.PUBLIC,
+        Optional.empty(), Duration.ofSeconds(20), org.hostpki.model.ExternalSpec.Fallback.NONE);
+    AcmeIssuer issuer = new AcmeIssuer(AcmeSettings.of(spec), store, Clock.systemUTC(), RANDOM,
+        (argv, variables, timeout, setting) -> {
+          hookRuns.add(variables.get("HOSTPKI_ACME_DNS_NAME"));
+          return Optional.empty();
+        });
+
+    assertThatThrownBy(() -> issuer.order(request(Optional.empty())))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.PROTOCOL);
+          assertThat(f.getMessage()).isEqualTo("the CA at " + base + "/dir asked to validate dns:victim.example.org,"
+              + " which this order did not ask for (it asked for dns:stub.example.com); hostpki answers no challenge"
+              + " for it. Is server.acme.directory the CA you mean?");
+        });
+    assertThat(hookRuns).as("no TXT record for a name not ordered").isEmpty();
+    assertThat(issuer.accountState().failure()).isPresent();
+  }
+
+  /**
+   * A CA asking to be polled again after server.acme.timeout runs out: the order slept away the
+   * rest of the timeout and failed, its next attempt five minutes on; now it fails at once, and the
+   * next attempt waits for the CA's time.
+   */
+  @Test
+  void testOrder_aRetryAfterPastTheTimeoutFailsAtOnceAndIsTheNextAttempt() {
+    issuing = true;
+    misbehaving = "poll-later";
+    AcmeIssuer issuer = issuer(Optional.empty(), Duration.ofSeconds(20));
+
+    assertThatThrownBy(() -> issuer.order(request(Optional.empty())))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+          assertThat(f.kind()).isEqualTo(AcmeFailure.Kind.TIMEOUT);
+          assertThat(f.getMessage()).startsWith("waiting for the certificate: still processing, and the CA at " + base
+              + "/dir asked to be asked again at ").endsWith(", after server.acme.timeout (20s) runs out; the next"
+              + " order is tried from then");
+        });
+    AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+    assertThat(failure.nextAttempt()).isEqualTo(failure.retryAfter().orElseThrow());
+    assertThat(Duration.between(failure.at(), failure.nextAttempt())).isGreaterThan(Duration.ofMinutes(50));
+  }
+
+  /**
+   * Malformed answers: each fails at once with one line naming the step, the CA's text escaped,
+   * no Java class name ("java.lang.IllegalStateException: Order is not completed" for an order
+   * valid without a certificate URL), and an order status RFC 8555 does not define fails at once
+   * instead of being polled until server.acme.timeout ran out.
+   */
+  @Test
+  void testOrder_malformedAnswersFailAtOnceWithAnEscapedLine() {
+    issuing = true;
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("type-escapes", "creating the order: unexpected answer from the ACME server " + base
+        + "/dir: Illegal character in opaque part at index 5: urn:x\\x1b]0;owned\\x07\\x1b[2J");
+    expected.put("problem-escapes", "creating the order: the CA answered malformed: bad \\x1b]0;owned\\x07\\x1b[2J");
+    expected.put("problem-not-json", "creating the order: unexpected answer from the ACME server " + base
+        + "/dir: Bad JSON: {\"type\": not json \\x1b]0;owned");
+    expected.put("no-cert-url", "downloading the certificate: unexpected answer from the ACME server " + base
+        + "/dir: Order is not completed");
+    expected.put("header-escapes", "downloading the certificate: unexpected answer from the ACME server " + base
+        + "/dir: not valid HTTP (");
+    expected.put("status-odd", "waiting for the certificate: the CA at " + base + "/dir answered with a status RFC"
+        + " 8555 does not define, or none; the next order starts afresh");
+    expected.forEach((mode, message) -> {
+      misbehaving = mode;
+      issuedLeaf = null;
+      assertThatThrownBy(() -> issuer(Optional.empty(), Duration.ofSeconds(20)).order(request(Optional.empty())))
+          .as(mode)
+          .isInstanceOfSatisfying(AcmeFailure.class, f -> {
+            assertThat(f.kind()).as(mode)
+                .isEqualTo(mode.equals("problem-escapes") ? AcmeFailure.Kind.CA_PROBLEM : AcmeFailure.Kind.PROTOCOL);
+            assertThat(f.getMessage()).as(mode).startsWith(message).doesNotContain("\u001b", "java.", "Exception");
+          });
+    });
   }
 
   /** Order 1, for stub.example.com: its authorization is valid already (authorization reuse). */
