@@ -26,7 +26,10 @@ import org.hostpki.pki.Pem;
 
 /**
  * An NSS database ({@code cert9.db}: Chromium's {@code ~/.pki/nssdb}, a Firefox profile), changed
- * with {@code certutil}. Entries are trusted to issue server certificates ({@code C,,}).
+ * with {@code certutil}. A CA is trusted to issue server certificates ({@code C,,}); a certificate
+ * that is no CA (a device's own, self-signed) is a trusted peer ({@code P,,}): NSS accepts a server
+ * presenting it only so, and takes no {@code C} from a certificate that cannot issue (Chromium
+ * refuses such a device with {@code C,,}).
  *
  * <p>Nicknames are {@code hostpki-NAME} and the first 16 hex digits of the certificate's SHA-256:
  * {@code hostpki-ca 3f9a0c1d2e3f4a5b}. NSS answers a question about one nickname with every
@@ -43,7 +46,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private static final Pattern LISTED = Pattern.compile("^(.*\\S)\\s+([A-Za-z]*,[A-Za-z]*,[A-Za-z]*)\\s*$");
   private static final Pattern MARKED =
       Pattern.compile("^" + InstallEntryNames.MARK + "([a-z0-9][a-z0-9._-]*) ([0-9a-f]{16})$");
-  private static final String TRUST = "C,,";
+  private static final String CA_TRUST = "C,,";
+  private static final String PEER_TRUST = "P,,";
 
   private final Path directory;
   private final ToolRunner tools;
@@ -81,9 +85,15 @@ public final class NssDatabaseInstaller implements TrustInstaller {
 
   /** One line of {@code certutil -L}: a nickname and its trust flags (SSL, S/MIME, code). */
   private record Listed(String nickname, String trust) {
-    boolean trustedForServers() {
-      return trust.substring(0, trust.indexOf(',')).contains("C");
+    /** Whether the flags make NSS accept servers by this certificate ({@link #trustFlags(Certificate)}). */
+    boolean trustedForServers(Certificate certificate) {
+      return trust.substring(0, trust.indexOf(',')).contains(trustFlags(certificate).substring(0, 1));
     }
+  }
+
+  /** The trust flags an entry is given: an issuer of server certificates, or a trusted peer. */
+  static String trustFlags(Certificate certificate) {
+    return certificate.facts().ca() ? CA_TRUST : PEER_TRUST;
   }
 
   /** hostpki's entries as found: by name, each nickname with that name and its certificate if known. */
@@ -122,7 +132,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       Optional<Certificate> certificate =
           certificatesOf(line.nickname()).stream().filter(c -> c.fingerprint().hex().startsWith(m.group(2))).findFirst();
       certificate.ifPresent(c -> certificates.put(line.nickname(), c));
-      if (certificate.isPresent() && line.trustedForServers() && !entries.containsKey(name) && !damaged.contains(name)) {
+      if (certificate.isPresent() && line.trustedForServers(certificate.get()) && !entries.containsKey(name) && !damaged.contains(name)) {
         entries.put(name, certificate.get().fingerprint());
       } else {
         entries.remove(name);
@@ -162,7 +172,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       for (Map.Entry<String, Certificate> entry : desired.entrySet()) {
         if (!wanted.get(entry.getKey()).equals(found.observation().entries().get(entry.getKey()))) {
           String nickname = nickname(entry.getKey(), wanted.get(entry.getKey()));
-          add(nickname, entry.getValue(), TRUST);
+          add(nickname, entry.getValue(), trustFlags(entry.getValue()));
           added.add(nickname);
         }
       }

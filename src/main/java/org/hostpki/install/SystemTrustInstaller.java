@@ -16,10 +16,13 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.model.InstallTarget;
+import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -40,6 +43,13 @@ public final class SystemTrustInstaller implements TrustInstaller {
   private static final int MAX_BUNDLE_BYTES = 64 << 20;
 
   private static final int MAX_ANCHOR_BYTES = 1 << 20;
+
+  /**
+   * How update-ca-certificates reports a hook in /etc/ca-certificates/update.d that failed: it
+   * goes on and exits 0, so this line is the only sign that what the hook keeps in step with the
+   * system store (Java's cacerts, a copy in a container's root) was not updated.
+   */
+  private static final Pattern FAILED_HOOK = Pattern.compile("^E: (.+) exited with code (\\d+)\\.$", Pattern.MULTILINE);
 
   private final SystemTrustLayout layout;
   private final ToolRunner tools;
@@ -165,7 +175,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
       for (String name : removed) {
         InstallFiles.delete(anchor(name));
       }
-      refresh(fresh, removed, log);
+      refresh(fresh, removed, log, true);
       InstallObservation after = observe(anchorFiles());
       if (!after.holdsExactly(wanted)) {
         throw new StepFailed(
@@ -193,7 +203,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
         }
       }
       filesBack = true;
-      refresh(true, added, new ArrayList<>());
+      refresh(true, added, new ArrayList<>(), false);
       return new InstallException(target(), failure + "\n  The system store was put back as it was.", true, null);
     } catch (IOException | StepFailed e) {
       String state =
@@ -208,12 +218,25 @@ public final class SystemTrustInstaller implements TrustInstaller {
     }
   }
 
-  /** Runs the family's tool, and on Debian tells Java of removed entries. */
-  private void refresh(boolean fresh, Set<String> removed, List<String> log) throws IOException, StepFailed {
+  /**
+   * Runs the family's tool, and on Debian tells Java of removed entries.
+   *
+   * @param hooksMustSucceed whether a Debian hook that failed fails the step (not when putting the
+   *     store back: the anchors and bundle are back, whatever a broken hook does)
+   */
+  private void refresh(boolean fresh, Set<String> removed, List<String> log, boolean hooksMustSucceed)
+      throws IOException, StepFailed {
     ToolRunner.Result result = tools.run(layout.refreshCommand(tool, fresh), "");
     log.add(result.output());
     if (!result.succeeded()) {
       throw new StepFailed(result.failure());
+    }
+    Matcher failedHook = FAILED_HOOK.matcher(result.stdout());
+    if (hooksMustSucceed && layout.family() == SystemTrustLayout.Family.DEBIAN && failedHook.find()) {
+      throw new StepFailed(
+          layout.family().tool() + " ran, but its hook " + TerminalText.escape(failedHook.group(1)) + " exited with code "
+              + failedHook.group(2) + ", so what that hook keeps in step with the system store was not updated;"
+              + " what the tool printed:" + result.output() + "\n  Fix the hook (or remove it) and apply again");
     }
     if (layout.family() == SystemTrustLayout.Family.DEBIAN && layout.javaKeystore().isPresent() && !removed.isEmpty()) {
       StringBuilder lines = new StringBuilder();

@@ -132,6 +132,28 @@ class DebianSystemTrustTest {
     assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(subtree(before, "usr/local/share/ca-certificates/"));
   }
 
+  /**
+   * update-ca-certificates reports a hook that failed with an "E:" line and exits 0 all the same;
+   * what the hook keeps in step (ca-certificates-java's cacerts, a container's copy) is then
+   * behind. That fails the step, naming the hook, and the store is put back.
+   */
+  @Test
+  void testApply_aHookThatFailsFailsTheStepAndTheStoreIsPutBack() throws IOException {
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    Path hook = tree.script("etc/ca-certificates/update.d/50broken", "cat >/dev/null\necho 'broken: cannot write /srv/chroot' >&2\nexit 3\n");
+    Map<String, String> before = tree.snapshot("");
+
+    assertThatThrownBy(() -> installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-trust-bmc", next)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("install/system: update-ca-certificates ran, but its hook " + hook + " exited with code 3")
+        .hasMessageContaining("broken: cannot write /srv/chroot")
+        .hasMessageContaining("Fix the hook (or remove it) and apply again")
+        .hasMessageContaining("The system store was put back as it was.")
+        .satisfies(e -> assertThat(((InstallException) e).rolledBack()).isTrue());
+    assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(subtree(before, "usr/local/share/ca-certificates/"));
+    assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt"))).doesNotContain(next.fingerprint());
+  }
+
   @Test
   void testApply_failedCheckAfterTheToolIsRolledBack() throws IOException {
     installer().apply(desired("web-1a2b3c4d-ca", ca));

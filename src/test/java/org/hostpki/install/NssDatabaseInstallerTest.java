@@ -54,6 +54,26 @@ class NssDatabaseInstallerTest {
     assertThat(installer().observe()).isEqualTo(after);
   }
 
+  /**
+   * A device's own self-signed certificate (what fetch-cert saves from a BMC) is no CA: NSS, and
+   * Chromium with it, accept a server presenting it only as a trusted peer ({@code P,,}), never by
+   * {@code C,,}. An entry installed with {@code C,,} before is put right.
+   */
+  @Test
+  void testApply_aCertificateThatIsNoCaIsATrustedPeer() throws IOException {
+    Certificate device = TestCa.selfSignedLeaf("bmc-01.example.com");
+    String nickname = NssDatabaseInstaller.nickname("web-1a2b3c4d-trust-bmc-01", device.fingerprint());
+
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-trust-bmc-01", device));
+
+    assertThat(listing()).contains(nickname + "|P,,", NssDatabaseInstaller.nickname("web-1a2b3c4d-ca", ca.fingerprint()) + "|C,,");
+    assertThat(after.entries()).containsEntry("web-1a2b3c4d-trust-bmc-01", device.fingerprint());
+    certutil("-M", "-n", nickname, "-t", "C,,");
+    assertThat(installer().observe().damaged()).containsExactly("web-1a2b3c4d-trust-bmc-01");
+    installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-trust-bmc-01", device));
+    assertThat(listing()).contains(nickname + "|P,,");
+  }
+
   @Test
   void testApply_rotationWithTheSameSubjectTellsTheCertificatesApart() throws IOException {
     installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-ca-next", next));
