@@ -27,7 +27,9 @@ import org.hostpki.testkit.Tags;
 /** The example units in examples/systemd, checked by systemd itself (skipped without systemd). */
 @Tag(Tags.INTEROP)
 class SystemdUnitsTest {
-  private static final String[] UNITS = {"hostpki.service", "hostpki.timer", "hostpki-watch.service"};
+  private static final String[] UNITS = {
+    "hostpki.service", "hostpki.timer", "hostpki-watch.service", "hostpki@.service", "hostpki@.timer", "hostpki-watch@.service"
+  };
 
   @TempDir Path dir;
 
@@ -283,6 +285,29 @@ class SystemdUnitsTest {
           .add(l.substring(l.indexOf('=') + 1).strip());
     }
     return directives;
+  }
+
+  /**
+   * Several stores on one host: the templates are the units for one store with the instance's
+   * desired state, password and name, and nothing else different — the same sandbox, exit codes
+   * and timing, so what the tests here check of the plain units holds for every instance.
+   */
+  @Test
+  void testTemplates_areThePlainUnitsWithTheInstancesFiles() throws IOException {
+    Map<String, String> templates =
+        Map.of("hostpki@.service", "hostpki.service", "hostpki@.timer", "hostpki.timer",
+            "hostpki-watch@.service", "hostpki-watch.service");
+    for (Map.Entry<String, String> t : templates.entrySet()) {
+      Map<String, List<String>> expected = new java.util.TreeMap<>(directives(t.getValue()));
+      expected.replaceAll((key, values) -> values.stream()
+          .map(v -> v.replace("/etc/hostpki/host.yaml", "/etc/hostpki/%i.yaml")
+              .replace("/etc/hostpki/p12-password", "/etc/hostpki/%i.p12-password")
+              .replaceFirst("^hostpki( watch)?: (.*)this host's", "hostpki$1 (%i): $2this store's"))
+          .toList());
+      assertThat(directives(t.getKey())).as(t.getKey()).isEqualTo(expected);
+    }
+    assertThat(Files.readString(examples().resolve("README.md")))
+        .contains("hostpki@nginx.timer", "/run/credentials/hostpki@nginx.service/p12-password");
   }
 
   /**
