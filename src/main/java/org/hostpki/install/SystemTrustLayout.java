@@ -129,10 +129,12 @@ public record SystemTrustLayout(
    * The file whose lock keeps two stores' installs into this system store apart ({@link
    * TargetLock}): hidden, where the family's tool reads nothing of it. Debian's
    * update-ca-certificates takes only {@code *.crt} from the anchors directory; Fedora's p11-kit
-   * reads every file among its anchors, but nothing at the top of {@code extracted/}.
+   * reads every file among its anchors, but nothing at the top of {@code extracted/} (the anchors
+   * directory only where that is missing: the file is then one p11-kit cannot parse and skips).
    */
   Path lockFile() {
-    Path folder = family == Family.FEDORA ? root.resolve("etc/pki/ca-trust/extracted") : anchors;
+    Path extracted = root.resolve("etc/pki/ca-trust/extracted");
+    Path folder = family == Family.FEDORA && Files.isDirectory(extracted) ? extracted : anchors;
     return folder.resolve(LOCK_FILE);
   }
 
