@@ -101,6 +101,34 @@ class SystemdUnitsTest {
   }
 
   /**
+   * metrics.textfile under the units: the trial of two stores under the sandbox wrote their
+   * stores and warned on every run that the metrics file's folder was read-only. The drop-in
+   * opens the folder the documents' textfile is in, and passes verify in both services.
+   */
+  @Test
+  void testMetricsDropIn_opensTheDocumentedTextfileFolderAndPassesVerify() throws Exception {
+    Path tool = systemdAnalyze();
+    unitCopies();
+    String dropIn = Files.readString(examples().resolve("metrics-textfile.conf"));
+    String folder = directives("metrics-textfile.conf").get("ReadWritePaths").get(0).substring(1);
+    assertThat(Files.readString(Cli.projectDir().resolve("README.md")))
+        .contains("textfile: " + folder + "/hostpki.prom", "metrics-textfile.conf");
+    List<String> command = new ArrayList<>(List.of(tool.toString(), "verify"));
+    for (String unit : List.of("hostpki.service", "hostpki-watch.service", "hostpki@.service")) {
+      Path copy = dir.resolve(unit);
+      String text = Files.readString(copy);
+      int at = text.indexOf("[Service]") + "[Service]".length();
+      Files.writeString(copy, text.substring(0, at) + dropIn.substring(dropIn.indexOf("[Service]") + 9) + text.substring(at));
+      command.add("./" + unit);
+    }
+
+    ProcessResult run = Command.of(command).in(dir).env(Map.of("SYSTEMD_LOG_COLOR", "0")).timeout(Command.LONG_GUARD).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat((run.stdout() + run.stderr()).lines().filter(l -> l.contains("hostpki"))).as(run.toString()).isEmpty();
+  }
+
+  /**
    * trust.install's system target under the sandbox the units and trust-install.conf make: the
    * file system read-only except the drop-in's ReadWritePaths (each one that exists here, as a
    * private copy), a private /tmp, the units' capability bounding set and no_new_privs. Debian's
