@@ -22,7 +22,8 @@ import org.hostpki.model.InstallTarget;
  * {@code update-ca-certificates} runs write the same temporary bundle, and the one renamed last
  * held one certificate, or every one twice. The lock is a POSIX record lock on a hidden file
  * the target's tool never reads, made once and left there; within one JVM a lock per file keeps
- * threads apart too (a record lock belongs to the process).
+ * threads apart too (a record lock belongs to the process), and lets the thread that holds it
+ * take it again.
  */
 final class TargetLock implements AutoCloseable {
   /** Longer than any one holder needs: its tool runs (each bounded by the tool timeout) and checks. */
@@ -56,6 +57,9 @@ final class TargetLock implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InstallException(target, "interrupted while waiting for " + file, true, e);
+    }
+    if (local.getHoldCount() > 1) {
+      return new TargetLock(local, null); // this thread holds the file's lock already
     }
     FileChannel channel = null;
     try {
