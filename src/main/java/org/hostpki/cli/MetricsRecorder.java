@@ -2,6 +2,8 @@ package org.hostpki.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Warning;
 import org.hostpki.store.OutputFile;
+import org.hostpki.store.OutputTarget;
 
 /**
  * Writes {@code metrics.textfile} after every apply, every {@code watch} observation and every
@@ -111,9 +114,48 @@ final class MetricsRecorder {
     }
   }
 
+  /**
+   * Another store whose series the metrics file holds, and which is still there (a hostpki store
+   * at that path, not this one under another name): writing would drop its series. A store that
+   * moved or was removed leaves series nobody updates; those are replaced. Empty also when the
+   * file does not exist or cannot be read (writing it says why).
+   */
+  private static Optional<String> anotherStoresFile(DesiredState desired, Path file) {
+    String text;
+    try {
+      text = new String(InputFiles.read(file, InputKind.METRICS_FILE), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    for (String store : StoreMetrics.otherStores(text, desired)) {
+      try {
+        Path other = Path.of(store);
+        if (other.isAbsolute()
+            && OutputTarget.enclosingStore(other).filter(other::equals).isPresent()
+            && !Files.isSameFile(other, desired.store().path())) {
+          return Optional.of(store);
+        }
+      } catch (IOException | InvalidPathException e) {
+        // not a store this host has: its series are stale
+      }
+    }
+    return Optional.empty();
+  }
+
   private void write(DesiredState desired, Optional<StoreState> state, Optional<RunOutcome> run) {
     Optional<Path> file = desired.metrics().textfile();
     if (file.isEmpty()) {
+      return;
+    }
+    Optional<String> other = anotherStoresFile(desired, file.get());
+    if (other.isPresent()) {
+      Path ours = desired.store().path();
+      warn.accept(
+          "the metrics file " + file.get() + " was not written: it holds the series of another store, "
+              + other.get() + ", whose desired state names the same metrics.textfile, and each write replaces"
+              + " the whole file (a monitor would see one store at a time). Give each store a file of its own"
+              + " in that folder, e.g. " + file.get().resolveSibling("hostpki-" + ours.getFileName() + ".prom")
+              + ": node_exporter's textfile collector reads every *.prom file there");
       return;
     }
     try {

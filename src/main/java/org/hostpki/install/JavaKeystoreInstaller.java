@@ -24,7 +24,8 @@ import org.hostpki.pki.Certificate;
  *
  * <p>A link at the path (a JDK's {@code lib/security/cacerts} often is one) is followed, and the
  * file it names is replaced. Two writers at once (a package upgrade rewriting the same file) are
- * not kept apart: the later rename wins, and the next apply puts hostpki's entries back.
+ * not kept apart: the later rename wins, and the next apply puts hostpki's entries back. Two
+ * stores' applies are: each holds a lock on a hidden file beside it ({@link #lockFile()}).
  */
 public final class JavaKeystoreInstaller implements TrustInstaller {
   private final Path keystore;
@@ -79,8 +80,29 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
     return InstallEntryNames.isValid(name) && owned.test(name) ? Optional.of(name) : Optional.empty();
   }
 
+  /**
+   * {@inheritDoc} Holds the host-wide lock of {@link #lockFile()} throughout: another store's
+   * apply into the same file waits, where the later rename would drop the first one's entries.
+   */
   @Override
   public InstallObservation apply(SortedMap<String, Certificate> desired) {
+    try (TargetLock lock = TargetLock.hold(target(), lockFile(), TargetLock.WAIT)) {
+      return applyLocked(desired);
+    }
+  }
+
+  /** {@code .NAME.hostpki.lock} beside the file the path names (a link followed). */
+  Path lockFile() {
+    Path file;
+    try {
+      file = keystore.toRealPath();
+    } catch (IOException e) {
+      file = keystore.toAbsolutePath(); // reading it fails next, with its own words
+    }
+    return file.resolveSibling("." + file.getFileName() + SystemTrustLayout.LOCK_FILE);
+  }
+
+  private InstallObservation applyLocked(SortedMap<String, Certificate> desired) {
     SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
     JavaKeystoreFile.Loaded before;
     try {

@@ -146,8 +146,18 @@ public final class SystemTrustInstaller implements TrustInstaller {
     return Optional.of(JavaKeystoreFile.read(layout.javaKeystore().get(), Optional.empty()).entries());
   }
 
+  /**
+   * {@inheritDoc} Holds the host-wide lock of {@link SystemTrustLayout#lockFile()} throughout:
+   * another store's apply into the same system store waits.
+   */
   @Override
   public InstallObservation apply(SortedMap<String, Certificate> desired) {
+    try (TargetLock lock = TargetLock.hold(target(), layout.lockFile(), TargetLock.WAIT)) {
+      return applyLocked(desired);
+    }
+  }
+
+  private InstallObservation applyLocked(SortedMap<String, Certificate> desired) {
     SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
     SortedMap<String, Optional<byte[]>> before;
     InstallObservation now;

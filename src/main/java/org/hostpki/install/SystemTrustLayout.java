@@ -57,6 +57,9 @@ public record SystemTrustLayout(
   /** Debian's hook that hands the changes to ca-certificates-java. */
   static final String JAVA_HOOK = "etc/ca-certificates/update.d/jks-keystore";
 
+  /** The name of {@link #lockFile()}. */
+  static final String LOCK_FILE = ".hostpki.lock";
+
   private static final Pattern CACERTS_UPDATES =
       Pattern.compile("^\\s*cacerts_updates=([\"']?)([A-Za-z]*)\\1\\s*$", Pattern.MULTILINE);
 
@@ -120,6 +123,19 @@ public record SystemTrustLayout(
   /** {@code hostpki-NAME.crt} (Debian) or {@code hostpki-NAME.pem} (Fedora). */
   String fileName(String entryName) {
     return org.hostpki.model.InstallEntryNames.MARK + entryName + suffix;
+  }
+
+  /**
+   * The file whose lock keeps two stores' installs into this system store apart ({@link
+   * TargetLock}): hidden, where the family's tool reads nothing of it. Debian's
+   * update-ca-certificates takes only {@code *.crt} from the anchors directory; Fedora's p11-kit
+   * reads every file among its anchors, but nothing at the top of {@code extracted/} (the anchors
+   * directory only where that is missing: the file is then one p11-kit cannot parse and skips).
+   */
+  Path lockFile() {
+    Path extracted = root.resolve("etc/pki/ca-trust/extracted");
+    Path folder = family == Family.FEDORA && Files.isDirectory(extracted) ? extracted : anchors;
+    return folder.resolve(LOCK_FILE);
   }
 
   /** Debian: the link update-ca-certificates makes in /etc/ssl/certs for an anchor file. */

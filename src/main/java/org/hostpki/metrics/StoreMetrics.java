@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
@@ -80,6 +84,41 @@ public final class StoreMetrics {
     }
     return Optional.of(
         new RunOutcome(Instant.ofEpochSecond(at.get()), success.get() == 1, changes.get().intValue()));
+  }
+
+  /**
+   * The {@code store} label values of the samples in a metrics file's text other than this
+   * store's, unescaped: the stores whose series a write of this store's would drop.
+   */
+  public static SortedSet<String> otherStores(String text, DesiredState desired) {
+    String ours = desired.store().path().toString();
+    SortedSet<String> out = new TreeSet<>();
+    Matcher m = STORE_LABEL.matcher(text);
+    while (m.find()) {
+      String store = unescapeLabel(m.group(1));
+      if (!store.equals(ours)) {
+        out.add(store);
+      }
+    }
+    return out;
+  }
+
+  /** A {@code store} label in a sample line (comments hold none: they start with '#'). */
+  private static final Pattern STORE_LABEL =
+      Pattern.compile("(?m)^hostpki_[a-z_]+\\{(?:[a-z_]+=\"(?:[^\"\\\\]|\\\\.)*\",)*store=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  private static String unescapeLabel(String escaped) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < escaped.length(); i++) {
+      char c = escaped.charAt(i);
+      if (c == '\\' && i + 1 < escaped.length()) {
+        char next = escaped.charAt(++i);
+        sb.append(next == 'n' ? '\n' : next);
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   /** The value of the sample line that starts with {@code series} and a space. */

@@ -70,7 +70,10 @@ final class HostTree {
     return file;
   }
 
-  /** Every file under the root with its content (links as their target), for before/after checks. */
+  /**
+   * Every file under the root with its content (links as their target), for before/after checks;
+   * not the installers' lock files ({@link TargetLock}).
+   */
   Map<String, String> snapshot(String relative) throws IOException {
     Map<String, String> out = new java.util.TreeMap<>();
     Path base = root.resolve(relative);
@@ -79,6 +82,9 @@ final class HostTree {
     }
     try (var paths = Files.walk(base)) {
       for (Path p : paths.toList()) {
+        if (p.getFileName().toString().endsWith(SystemTrustLayout.LOCK_FILE)) {
+          continue; // the lock that keeps two stores' installs apart: made once, then left there
+        }
         String key = base.relativize(p).toString();
         if (Files.isSymbolicLink(p)) {
           out.put(key, "-> " + Files.readSymbolicLink(p));

@@ -59,7 +59,32 @@ class JavaKeystoreInstallerTest {
     assertThat(Fingerprint.sha256(read.getCertificate("foreignroot").getEncoded())).isEqualTo(foreign.fingerprint());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cacerts))).isEqualTo("rw-r-----");
     assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
-    assertThat(dir.toFile().list()).containsExactly("cacerts"); // no temporary file left
+    // no temporary file left; the lock that keeps two stores' applies apart stays
+    assertThat(dir.toFile().list()).containsExactlyInAnyOrder("cacerts", ".cacerts.hostpki.lock");
+  }
+
+  /**
+   * Two stores installing into one Java trust store: each read the file, added its alias and
+   * renamed its copy over it, so the later rename dropped the other's entry. An apply now waits
+   * while another holds the file's lock (here this test), then keeps what that one put there.
+   */
+  @Test
+  void testApply_waitsWhileAnotherStoreHoldsTheFilesLockAndKeepsItsEntry() throws Exception {
+    Path cacerts = store("JKS", "cacerts", Map.of("foreignroot", foreign));
+    JavaKeystoreInstaller web = new JavaKeystoreInstaller(cacerts, Optional.of(CHANGEIT), n -> n.startsWith("web-"));
+    JavaKeystoreInstaller mail = new JavaKeystoreInstaller(cacerts, Optional.of(CHANGEIT), n -> n.startsWith("mail-"));
+    java.util.concurrent.CompletableFuture<InstallObservation> mailApply;
+    try (TargetLock held = TargetLock.hold(web.target(), web.lockFile(), TargetLock.WAIT)) {
+      mailApply = java.util.concurrent.CompletableFuture.supplyAsync(() -> mail.apply(desired("mail-5e6f7a8b-ca", next)));
+      Thread.sleep(300);
+      assertThat(mailApply).as("an apply while another store holds the lock").isNotDone();
+      web.apply(desired("web-1a2b3c4d-ca", ca)); // the holder itself goes on (the lock is reentrant in its thread)
+    }
+
+    assertThat(mailApply.get(1, java.util.concurrent.TimeUnit.MINUTES).entries()).containsOnlyKeys("mail-5e6f7a8b-ca");
+    KeyStore read = load("JKS", cacerts, CHANGEIT);
+    assertThat(Collections.list(read.aliases()))
+        .containsExactlyInAnyOrder("foreignroot", "hostpki-web-1a2b3c4d-ca", "hostpki-mail-5e6f7a8b-ca");
   }
 
   @Test

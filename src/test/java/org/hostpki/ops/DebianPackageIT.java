@@ -127,7 +127,7 @@ class DebianPackageIT {
     assertThat(check(t, "upgrade").exitCode()).as(t).isZero();
     assertThat(check(t, "systemctl-upgrade").output())
         .as(t)
-        .endsWith("--system daemon-reload\n--system try-restart hostpki-watch.service\n");
+        .endsWith("--system daemon-reload\n--system try-restart hostpki-watch.service hostpki-watch@*.service\n");
     assertThat(check(t, "archive").exitCode()).as("postinst made the start-up archive\n" + t).isZero();
     Check version = check(t, "version");
     assertThat(version.exitCode()).as(t).isZero();
@@ -146,6 +146,7 @@ class DebianPackageIT {
     assertThat(check(t, "fish").output().strip()).startsWith("export\tWrite a certificate, chain, CSR").doesNotContain("\n");
     assertThat(check(t, "units").output())
         .contains("/lib/systemd/system/hostpki.service", "/lib/systemd/system/hostpki.timer", "/lib/systemd/system/hostpki-watch.service")
+        .contains("/lib/systemd/system/hostpki@.service", "/lib/systemd/system/hostpki@.timer", "/lib/systemd/system/hostpki-watch@.service")
         .contains("ExecStart=/usr/bin/hostpki apply")
         .doesNotContain("/opt/hostpki");
     assertThat(check(t, "remove").exitCode()).as(t).isZero();

@@ -27,7 +27,9 @@ import org.hostpki.testkit.Tags;
 /** The example units in examples/systemd, checked by systemd itself (skipped without systemd). */
 @Tag(Tags.INTEROP)
 class SystemdUnitsTest {
-  private static final String[] UNITS = {"hostpki.service", "hostpki.timer", "hostpki-watch.service"};
+  private static final String[] UNITS = {
+    "hostpki.service", "hostpki.timer", "hostpki-watch.service", "hostpki@.service", "hostpki@.timer", "hostpki-watch@.service"
+  };
 
   @TempDir Path dir;
 
@@ -89,6 +91,34 @@ class SystemdUnitsTest {
       int at = text.indexOf("[Service]") + "[Service]".length();
       // The commented lines too, uncommented: what a user enables must verify as well.
       Files.writeString(copy, text.substring(0, at) + service.replaceAll("(?m)^#(\\w+=)", "$1") + text.substring(at));
+      command.add("./" + unit);
+    }
+
+    ProcessResult run = Command.of(command).in(dir).env(Map.of("SYSTEMD_LOG_COLOR", "0")).timeout(Command.LONG_GUARD).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat((run.stdout() + run.stderr()).lines().filter(l -> l.contains("hostpki"))).as(run.toString()).isEmpty();
+  }
+
+  /**
+   * metrics.textfile under the units: the trial of two stores under the sandbox wrote their
+   * stores and warned on every run that the metrics file's folder was read-only. The drop-in
+   * opens the folder the documents' textfile is in, and passes verify in both services.
+   */
+  @Test
+  void testMetricsDropIn_opensTheDocumentedTextfileFolderAndPassesVerify() throws Exception {
+    Path tool = systemdAnalyze();
+    unitCopies();
+    String dropIn = Files.readString(examples().resolve("metrics-textfile.conf"));
+    String folder = directives("metrics-textfile.conf").get("ReadWritePaths").get(0).substring(1);
+    assertThat(Files.readString(Cli.projectDir().resolve("README.md")))
+        .contains("textfile: " + folder + "/hostpki.prom", "metrics-textfile.conf");
+    List<String> command = new ArrayList<>(List.of(tool.toString(), "verify"));
+    for (String unit : List.of("hostpki.service", "hostpki-watch.service", "hostpki@.service")) {
+      Path copy = dir.resolve(unit);
+      String text = Files.readString(copy);
+      int at = text.indexOf("[Service]") + "[Service]".length();
+      Files.writeString(copy, text.substring(0, at) + dropIn.substring(dropIn.indexOf("[Service]") + 9) + text.substring(at));
       command.add("./" + unit);
     }
 
@@ -283,6 +313,29 @@ class SystemdUnitsTest {
           .add(l.substring(l.indexOf('=') + 1).strip());
     }
     return directives;
+  }
+
+  /**
+   * Several stores on one host: the templates are the units for one store with the instance's
+   * desired state, password and name, and nothing else different — the same sandbox, exit codes
+   * and timing, so what the tests here check of the plain units holds for every instance.
+   */
+  @Test
+  void testTemplates_areThePlainUnitsWithTheInstancesFiles() throws IOException {
+    Map<String, String> templates =
+        Map.of("hostpki@.service", "hostpki.service", "hostpki@.timer", "hostpki.timer",
+            "hostpki-watch@.service", "hostpki-watch.service");
+    for (Map.Entry<String, String> t : templates.entrySet()) {
+      Map<String, List<String>> expected = new java.util.TreeMap<>(directives(t.getValue()));
+      expected.replaceAll((key, values) -> values.stream()
+          .map(v -> v.replace("/etc/hostpki/host.yaml", "/etc/hostpki/%i.yaml")
+              .replace("/etc/hostpki/p12-password", "/etc/hostpki/%i.p12-password")
+              .replaceFirst("^hostpki( watch)?: (.*)this host's", "hostpki$1 (%i): $2this store's"))
+          .toList());
+      assertThat(directives(t.getKey())).as(t.getKey()).isEqualTo(expected);
+    }
+    assertThat(Files.readString(examples().resolve("README.md")))
+        .contains("hostpki@nginx.timer", "/run/credentials/hostpki@nginx.service/p12-password");
   }
 
   /**

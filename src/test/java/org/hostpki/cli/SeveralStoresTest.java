@@ -1,0 +1,83 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several stores on one host, each with its own desired state, as an operator with nginx, a mail
+ * service and an internal service sets them up (docs/guide.md, "Several stores on one host").
+ */
+class SeveralStoresTest {
+  @TempDir Path dir;
+
+  private void desiredState(String name, String metricsFile) throws IOException {
+    Files.writeString(
+        dir.resolve(name + ".yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: stores/" + name + "}\n"
+            + "host: {detect: false, hostname: portal, domain: example.test, addresses: [192.0.2.10]}\n"
+            + "server: {dnsNames: [" + name + ".example.test]}\n"
+            + "metrics: {textfile: metrics/" + metricsFile + "}\n");
+  }
+
+  private CliResult hostpki(String... args) {
+    return Cli.in(dir).env(Map.of()).run(args);
+  }
+
+  private String metrics(String file) throws IOException {
+    return Files.readString(dir.resolve("metrics").resolve(file));
+  }
+
+  /**
+   * The trial: nginx's and the mail service's desired states both name
+   * /var/lib/node-exporter/hostpki.prom (the example's path, copied). Each write replaced the whole
+   * file, so node_exporter saw the store that wrote last, and the other's series vanished and
+   * came back with every run: its absent() alerts fired at random. The second store now leaves the
+   * file alone and says why and what to name its own.
+   */
+  @Test
+  void testTwoStoresNamingOneMetricsFile_theSecondLeavesTheFirstsSeriesAndSaysToUseAFileOfItsOwn()
+      throws IOException {
+    Files.createDirectories(dir.resolve("metrics"));
+    desiredState("nginx", "hostpki.prom");
+    desiredState("mail", "hostpki.prom");
+    hostpki("apply", "-f", "nginx.yaml").assertSucceeded();
+    String nginxSeries = metrics("hostpki.prom");
+
+    CliResult mail = hostpki("apply", "-f", "mail.yaml");
+
+    assertThat(mail.exitCode()).as(mail.toString()).isZero(); // the store was applied: metrics are a warning
+    assertThat(mail.err())
+        .contains("warning: the metrics file " + dir.resolve("metrics/hostpki.prom") + " was not written")
+        .contains("another store, " + dir.resolve("stores/nginx"))
+        .contains("e.g. " + dir.resolve("metrics/hostpki-mail.prom"));
+    assertThat(metrics("hostpki.prom")).isEqualTo(nginxSeries).doesNotContain("stores/mail");
+
+    desiredState("mail", "hostpki-mail.prom");
+    assertThat(hostpki("check", "-f", "mail.yaml").err()).doesNotContain("metrics");
+    assertThat(metrics("hostpki-mail.prom")).contains("store=\"" + dir.resolve("stores/mail") + "\"");
+    assertThat(metrics("hostpki.prom")).contains("store=\"" + dir.resolve("stores/nginx") + "\"");
+  }
+
+  /** A store that moved leaves series nobody updates: the file is the new store's, no warning. */
+  @Test
+  void testMetricsFileOfAStoreThatIsGone_isTakenOverSilently() throws IOException {
+    Files.createDirectories(dir.resolve("metrics"));
+    desiredState("old", "hostpki.prom");
+    hostpki("apply", "-f", "old.yaml").assertSucceeded();
+    Files.move(dir.resolve("stores/old"), dir.resolve("stores/new"));
+    desiredState("new", "hostpki.prom");
+
+    CliResult moved = hostpki("apply", "-f", "new.yaml");
+
+    assertThat(moved.err()).as(moved.toString()).doesNotContain("metrics");
+    assertThat(metrics("hostpki.prom")).contains("stores/new").doesNotContain("stores/old");
+  }
+}
