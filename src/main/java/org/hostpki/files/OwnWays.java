@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -61,11 +61,13 @@ final class OwnWays {
   private final OptionalInt uid;
   private final Supplier<Map<String, String>> mountTypes;
   /** Clean folders (real paths): whether sticky, and until when (System.nanoTime). */
-  private final Map<Path, Folder> clean = new HashMap<>();
-  private Map<String, String> types = Map.of();
-  private long typesUntil;
+  private final Map<Path, Folder> clean = new ConcurrentHashMap<>();
+  /** The file system types of the mounts, read again after {@link #REMEMBERED}. */
+  private volatile Mounts mounts = new Mounts(Map.of(), System.nanoTime());
 
   private record Folder(boolean sticky, long until) {}
+
+  private record Mounts(Map<String, String> types, long until) {}
 
   /**
    * @param uid the user whose folders (beside root's) count as its own; empty: root's alone
@@ -87,23 +89,25 @@ final class OwnWays {
    *
    * @param followLinks whether a link at the end is followed (if not, the answer for a link is no)
    */
-  synchronized boolean othersCannotSwap(Path file, boolean followLinks) {
+  boolean othersCannotSwap(Path file, boolean followLinks) {
     if (file.getFileSystem() != FileSystems.getDefault()) {
       return false;
     }
     long now = System.nanoTime();
-    if (now - typesUntil > 0) {
-      types = mountTypes.get();
-      typesUntil = now + REMEMBERED;
+    Mounts known = mounts;
+    if (now - known.until() >= 0) {
+      known = new Mounts(mountTypes.get(), now + REMEMBERED);
+      mounts = known;
     }
     try {
-      return walk(file.toAbsolutePath(), followLinks, now);
+      return walk(file.toAbsolutePath(), followLinks, now, known.types());
     } catch (IOException | RuntimeException e) {
       return false; // the bounded open tells what is wrong
     }
   }
 
-  private boolean walk(Path absolute, boolean followLinks, long now) throws IOException {
+  private boolean walk(Path absolute, boolean followLinks, long now, Map<String, String> types)
+      throws IOException {
     Path root = absolute.getRoot();
     Deque<String> names = new ArrayDeque<>();
     absolute.forEach(name -> names.add(name.toString()));
@@ -111,7 +115,7 @@ final class OwnWays {
     Folder folder = clean(root, now);
     if (folder == null) {
       Map<String, Object> a = look(root);
-      if (type(a) != DIRECTORY || !ownFolder(a)) {
+      if (type(a) != DIRECTORY || !ownFolder(a, types)) {
         return false;
       }
       folder = remember(root, a, now);
@@ -169,9 +173,9 @@ final class OwnWays {
       }
       if (names.isEmpty()) {
         // Owned by another user, a file may hold a lease (F_SETLEASE) that delays its open
-        return type == REGULAR && ownedByUs(a) && local(a);
+        return type == REGULAR && ownedByUs(a) && local(a, types);
       }
-      if (type != DIRECTORY || !ownFolder(a)) {
+      if (type != DIRECTORY || !ownFolder(a, types)) {
         return false;
       }
       folder = remember(next, a, now);
@@ -186,7 +190,7 @@ final class OwnWays {
       return null;
     }
     if (known.until() - now < 0) {
-      clean.remove(folder);
+      clean.remove(folder, known);
       return null;
     }
     return known;
@@ -203,9 +207,9 @@ final class OwnWays {
   }
 
   /** Owned by root or this user, on a local file system, and writable by its owner alone or sticky. */
-  private boolean ownFolder(Map<String, Object> a) {
+  private boolean ownFolder(Map<String, Object> a, Map<String, String> types) {
     int mode = mode(a);
-    return ownedByUs(a) && local(a) && ((mode & OTHERS_MAY_WRITE) == 0 || (mode & STICKY) != 0);
+    return ownedByUs(a) && local(a, types) && ((mode & OTHERS_MAY_WRITE) == 0 || (mode & STICKY) != 0);
   }
 
   private boolean ownedByUs(Map<String, Object> a) {
@@ -213,7 +217,7 @@ final class OwnWays {
     return owner == 0 || (uid.isPresent() && owner == uid.getAsInt());
   }
 
-  private boolean local(Map<String, Object> a) {
+  private static boolean local(Map<String, Object> a, Map<String, String> types) {
     String type = types.get(MountPoints.deviceName(((Number) a.get("dev")).longValue()));
     return type != null && LOCAL.contains(type);
   }
