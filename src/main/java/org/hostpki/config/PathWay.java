@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.WayNames;
 
 /**
  * The way the kernel goes to a file, one name at a time as OpenSSH's {@code safe_path} checks it:
@@ -58,11 +59,7 @@ record PathWay(List<Path> folders, List<Path> links, Optional<Path> end) {
         }
         links.add(next);
         Path target = Files.readSymbolicLink(next);
-        List<String> more = new ArrayList<>();
-        target.forEach(n -> more.add(n.toString()));
-        for (int i = more.size() - 1; i >= 0; i--) {
-          names.addFirst(more.get(i));
-        }
+        WayNames.followLink(names, target);
         if (target.isAbsolute()) {
           current = root;
         }

@@ -6,9 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -157,11 +155,7 @@ final class OwnWays {
           return false;
         }
         Path target = Files.readSymbolicLink(next);
-        List<String> more = new ArrayList<>();
-        target.forEach(n -> more.add(n.toString()));
-        for (int i = more.size() - 1; i >= 0; i--) {
-          names.addFirst(more.get(i));
-        }
+        WayNames.followLink(names, target);
         if (target.isAbsolute()) {
           current = root;
           folder = clean(root, now);

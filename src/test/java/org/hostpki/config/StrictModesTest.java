@@ -150,12 +150,7 @@ class StrictModesTest {
     assumeTrue(System.getProperty("user.name").equals("root"), "the files must be root's");
     Path trusted = Files.createDirectory(dir.resolve("trusted.d"));
     Files.setAttribute(trusted, "unix:mode", 01777);
-    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
-    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
-        apiVersion: hostpki/v1
-        store: {path: pki}
-        trust: {directories: [trusted.d]}
-        """).desiredState().orElseThrow();
+    DesiredState desired = trustingDirectory();
 
     assertThat(StrictModes.forThisProcess().problems(desired)).containsExactly(
         "trust directory " + trusted + " decides what is trusted, but it has mode 0777: every user can add files"
@@ -200,12 +195,7 @@ class StrictModesTest {
     Files.createSymbolicLink(trusted.resolve("ca.pem"), ca);
     Path otherStore = Files.createDirectory(evilhome.resolve("pki"));
     Path store = Files.createSymbolicLink(dir.resolve("pki"), otherStore);
-    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
-    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
-        apiVersion: hostpki/v1
-        store: {path: pki}
-        trust: {directories: [trusted.d]}
-        """).desiredState().orElseThrow();
+    DesiredState desired = trustingDirectory();
     StrictModes modes = StrictModes.forThisProcess();
     assertThat(modes.problems(desired)).isEmpty();
     assertThat(modes.storeProblem(store)).isEmpty();
@@ -246,12 +236,7 @@ class StrictModesTest {
       Files.setPosixFilePermissions(
           Files.writeString(trusted.resolve(name), "x"), PosixFilePermissions.fromString("rw-rw-r--"));
     }
-    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
-    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
-        apiVersion: hostpki/v1
-        store: {path: pki}
-        trust: {directories: [trusted.d]}
-        """).desiredState().orElseThrow();
+    DesiredState desired = trustingDirectory();
     StrictModes modes = StrictModes.forThisProcess();
     assertThat(modes.problems(desired)).as("no ACL: group 0 is root's alone").isEmpty();
 
@@ -265,6 +250,16 @@ class StrictModesTest {
       Files.delete(file);
     }
     assertThat(modes.problems(desired)).isEmpty();
+  }
+
+  /** A desired state in {@code dir} with the store pki and the trust directory trusted.d. */
+  private DesiredState trustingDirectory() throws IOException {
+    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
+    return new DesiredStateLoader().loadString(yaml, """
+        apiVersion: hostpki/v1
+        store: {path: pki}
+        trust: {directories: [trusted.d]}
+        """).desiredState().orElseThrow();
   }
 
   /** setfacl -m u:nobody:rw: Java cannot set an ACL; python3 writes system.posix_acl_access. */
