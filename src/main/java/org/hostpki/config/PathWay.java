@@ -36,11 +36,7 @@ record PathWay(List<Path> folders, List<Path> links, Optional<Path> end) {
     List<Path> links = new ArrayList<>();
     Path current = root;
     int followed = 0;
-    while (!names.isEmpty()) {
-      String name = names.removeFirst();
-      if (name.isEmpty() || name.equals(".")) {
-        continue;
-      }
+    for (String name = WayNames.next(names); name != null; name = WayNames.next(names)) {
       if (name.equals("..")) {
         current = current.getParent() == null ? current : current.getParent();
         continue;

@@ -119,11 +119,7 @@ final class OwnWays {
       folder = remember(root, a, now);
     }
     int followed = 0;
-    while (!names.isEmpty()) {
-      String name = names.removeFirst();
-      if (name.isEmpty() || name.equals(".")) {
-        continue;
-      }
+    for (String name = WayNames.next(names); name != null; name = WayNames.next(names)) {
       if (name.equals("..")) {
         // current is a real folder reached from / through clean folders: so is its parent
         if (current.getParent() != null) {

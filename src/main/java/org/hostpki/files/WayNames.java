@@ -9,6 +9,17 @@ import java.util.List;
 public final class WayNames {
   private WayNames() {}
 
+  /** The next name to look up, past empty names and {@code .}; null when the way ends. */
+  public static String next(Deque<String> names) {
+    while (!names.isEmpty()) {
+      String name = names.removeFirst();
+      if (!name.isEmpty() && !name.equals(".")) {
+        return name;
+      }
+    }
+    return null;
+  }
+
   /**
    * Puts the names of a link's target before the names still to be walked, as the kernel follows
    * a link met on the way; the caller starts again from {@code /} when the target is absolute.
