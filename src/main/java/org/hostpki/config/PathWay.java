@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.WayNames;
 
 /**
  * The way the kernel goes to a file, one name at a time as OpenSSH's {@code safe_path} checks it:
@@ -35,11 +36,7 @@ record PathWay(List<Path> folders, List<Path> links, Optional<Path> end) {
     List<Path> links = new ArrayList<>();
     Path current = root;
     int followed = 0;
-    while (!names.isEmpty()) {
-      String name = names.removeFirst();
-      if (name.isEmpty() || name.equals(".")) {
-        continue;
-      }
+    for (String name = WayNames.next(names); name != null; name = WayNames.next(names)) {
       if (name.equals("..")) {
         current = current.getParent() == null ? current : current.getParent();
         continue;
@@ -58,11 +55,7 @@ record PathWay(List<Path> folders, List<Path> links, Optional<Path> end) {
         }
         links.add(next);
         Path target = Files.readSymbolicLink(next);
-        List<String> more = new ArrayList<>();
-        target.forEach(n -> more.add(n.toString()));
-        for (int i = more.size() - 1; i >= 0; i--) {
-          names.addFirst(more.get(i));
-        }
+        WayNames.followLink(names, target);
         if (target.isAbsolute()) {
           current = root;
         }

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.hostpki.files.FileAcls;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
@@ -142,18 +143,23 @@ public final class StrictModes {
    * the way to which (a link in it to another user's folder) another user could change.
    */
   private Optional<String> entryProblem(Path directory, String what, String harm) {
+    List<Path> read = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
-        if (!TrustSpec.isTrustFileName(entry.getFileName().toString()) || !Files.isRegularFile(entry)) {
-          continue;
+        if (TrustSpec.isTrustFileName(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
+          read.add(entry);
         }
+      }
+      // one ls for the folder's ACLs, when a file that its owner's group alone may write needs it
+      Predicate<Path> acls = FileAcls.ofFiles(read);
+      for (Path entry : read) {
         // A file in the folder: the way to it is the folder's, checked before, so only the file
         // itself (10,000 of them walked from / each cost a plan a second). A link: the way it
         // leads too, which may go through another user's folder.
         Optional<String> problem =
             Files.isSymbolicLink(entry)
                 ? problem(entry, what, harm, entry, false)
-                : check(entry, what, entry, harm, entry, false);
+                : check(entry, what, entry, harm, entry, false, acls);
         if (problem.isPresent()) {
           return problem.map(p -> p.replace(", but it ", ", but its file " + entry + " "));
         }
@@ -263,6 +269,12 @@ public final class StrictModes {
   /** @param folderItself whether {@code file} is a folder checked for what it holds (a trust directory) */
   private Optional<String> check(Path path, String what, Path file, String harm, Path moved, boolean folderItself)
       throws IOException {
+    return check(path, what, file, harm, moved, folderItself, FileAcls::mayHaveAcl);
+  }
+
+  /** @param acls whether a file may have an ACL ({@link FileAcls}) */
+  private Optional<String> check(Path path, String what, Path file, String harm, Path moved, boolean folderItself,
+      Predicate<Path> acls) throws IOException {
     PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
     boolean folder = a.isDirectory();
     boolean itself = path.equals(file) && (!folder || folderItself);
@@ -282,7 +294,7 @@ public final class StrictModes {
     } else if (mode.contains(PosixFilePermission.GROUP_WRITE)) {
       who = groups.othersThanOwner(path, a)
           .map(why -> "its group " + TerminalText.escape(a.group().getName() + " (" + why + ")"));
-      if (who.isEmpty() && FileAcls.mayHaveAcl(path)) {
+      if (who.isEmpty() && acls.test(path)) {
         // With an ACL the group bits are its mask: the group being the owner's alone says nothing
         // of the users and groups the ACL names (user:nobody:rw).
         who = Optional.of("whoever its ACL names (ls -l marks an ACL with '+')");

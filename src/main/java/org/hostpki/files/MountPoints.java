@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -69,15 +71,42 @@ public final class MountPoints {
       return Optional.empty();
     }
     try {
-      long dev = ((Number) Files.getAttribute(file, "unix:dev")).longValue();
-      // Linux's dev_t: the minor number's low 8 bits, the major's 12, then the rest of each
-      String device = (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL)) + ":"
-          + ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+      String device = deviceName(((Number) Files.getAttribute(file, "unix:dev")).longValue());
       return mountOf(file, Files.readAllLines(MOUNTINFO, StandardCharsets.UTF_8))
           .filter(mount -> mount.device().equals(device));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** A device number ({@code st_dev}) as the table writes it, {@code MAJOR:MINOR}. */
+  static String deviceName(long dev) {
+    // Linux's dev_t: the minor number's low 8 bits, the major's 12, then the rest of each
+    return (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL)) + ":"
+        + ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+  }
+
+  /**
+   * The file system type of each device of this process's mounts ({@code 8:1} to {@code ext4});
+   * empty where the table cannot be read. A device mounted twice has one type.
+   */
+  static Map<String, String> typesByDevice() {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(MOUNTINFO, StandardCharsets.UTF_8);
+    } catch (IOException | SecurityException e) {
+      return Map.of();
+    }
+    Map<String, String> types = new HashMap<>();
+    for (String line : lines) {
+      String[] fields = line.split(" ");
+      int separator = List.of(fields).indexOf("-");
+      if (fields.length < 6 || separator < 6 || separator + 1 >= fields.length) {
+        continue;
+      }
+      types.put(fields[2], unescape(fields[separator + 1]));
+    }
+    return types;
   }
 
   /**

@@ -150,12 +150,7 @@ class StrictModesTest {
     assumeTrue(System.getProperty("user.name").equals("root"), "the files must be root's");
     Path trusted = Files.createDirectory(dir.resolve("trusted.d"));
     Files.setAttribute(trusted, "unix:mode", 01777);
-    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
-    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
-        apiVersion: hostpki/v1
-        store: {path: pki}
-        trust: {directories: [trusted.d]}
-        """).desiredState().orElseThrow();
+    DesiredState desired = trustingDirectory();
 
     assertThat(StrictModes.forThisProcess().problems(desired)).containsExactly(
         "trust directory " + trusted + " decides what is trusted, but it has mode 0777: every user can add files"
@@ -200,12 +195,7 @@ class StrictModesTest {
     Files.createSymbolicLink(trusted.resolve("ca.pem"), ca);
     Path otherStore = Files.createDirectory(evilhome.resolve("pki"));
     Path store = Files.createSymbolicLink(dir.resolve("pki"), otherStore);
-    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
-    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
-        apiVersion: hostpki/v1
-        store: {path: pki}
-        trust: {directories: [trusted.d]}
-        """).desiredState().orElseThrow();
+    DesiredState desired = trustingDirectory();
     StrictModes modes = StrictModes.forThisProcess();
     assertThat(modes.problems(desired)).isEmpty();
     assertThat(modes.storeProblem(store)).isEmpty();
@@ -228,17 +218,59 @@ class StrictModesTest {
     Files.setPosixFilePermissions(yaml, PosixFilePermissions.fromString("rw-rw-r--"));
     StrictModes modes = StrictModes.forThisProcess();
     assertThat(modes.problem(yaml, yaml + " says who gets the keys")).as("no ACL: group 0 is root's alone").isEmpty();
+    giveNobodyAnAcl(yaml);
+
+    assertThat(modes.problem(yaml, yaml + " says who gets the keys")).hasValue(
+        yaml + " says who gets the keys, but it has mode 0664: whoever its ACL names (ls -l marks an ACL with"
+            + " '+') can change it and make hostpki run any command as root. Fix it: chmod go-w " + yaml);
+  }
+
+  @Test
+  void aTrustDirectorysFileWithAnAclAmongOthersIsRefusedByItsName() throws Exception {
+    // The folder's files are asked of one ls: the one with an ACL is still the one named, and a
+    // name ls would print escaped (a space) is asked of an ls of its own.
+    assumeTrue(System.getProperty("user.name").equals("root"), "the files must be root:root");
+    assumeTrue(rootsGroupIsRootsAlone(), "this machine's group root has members besides root");
+    Path trusted = Files.createDirectory(dir.resolve("trusted.d"));
+    for (String name : List.of("a.pem", "b.pem", "c d.pem", "e.pem")) {
+      Files.setPosixFilePermissions(
+          Files.writeString(trusted.resolve(name), "x"), PosixFilePermissions.fromString("rw-rw-r--"));
+    }
+    DesiredState desired = trustingDirectory();
+    StrictModes modes = StrictModes.forThisProcess();
+    assertThat(modes.problems(desired)).as("no ACL: group 0 is root's alone").isEmpty();
+
+    for (String name : List.of("b.pem", "c d.pem")) {
+      Path file = trusted.resolve(name);
+      giveNobodyAnAcl(file);
+      assertThat(modes.problems(desired)).singleElement().isEqualTo(
+          "trust directory " + trusted + " decides what is trusted, but its file " + file + " has mode 0664:"
+              + " whoever its ACL names (ls -l marks an ACL with '+') can change it and have hostpki trust"
+              + " their CA. Fix it: chmod go-w " + file);
+      Files.delete(file);
+    }
+    assertThat(modes.problems(desired)).isEmpty();
+  }
+
+  /** A desired state in {@code dir} with the store pki and the trust directory trusted.d. */
+  private DesiredState trustingDirectory() throws IOException {
+    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
+    return new DesiredStateLoader().loadString(yaml, """
+        apiVersion: hostpki/v1
+        store: {path: pki}
+        trust: {directories: [trusted.d]}
+        """).desiredState().orElseThrow();
+  }
+
+  /** setfacl -m u:nobody:rw: Java cannot set an ACL; python3 writes system.posix_acl_access. */
+  private static void giveNobodyAnAcl(Path file) throws Exception {
     Process setfacl = new ProcessBuilder("python3", "-c", """
         import os, struct, sys
         u = 0xFFFFFFFF
         entries = [(0x01, 6, u), (0x02, 6, 65534), (0x04, 4, u), (0x10, 6, u), (0x20, 4, u)]
         os.setxattr(sys.argv[1], 'system.posix_acl_access',
             struct.pack('<I', 2) + b''.join(struct.pack('<HHI', *e) for e in entries))
-        """, yaml.toString()).inheritIO().start();
+        """, file.toString()).inheritIO().start();
     assumeTrue(setfacl.waitFor() == 0, "python3 could not give the file an ACL (no python3, or no ACLs here)");
-
-    assertThat(modes.problem(yaml, yaml + " says who gets the keys")).hasValue(
-        yaml + " says who gets the keys, but it has mode 0664: whoever its ACL names (ls -l marks an ACL with"
-            + " '+') can change it and make hostpki run any command as root. Fix it: chmod go-w " + yaml);
   }
 }

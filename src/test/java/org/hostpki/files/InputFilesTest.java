@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -75,25 +76,16 @@ class InputFilesTest {
 
   @Test
   void testRead_fifoSwappedInAfterTheLookIsRefusedWithinTheOpenLimit() throws Exception {
+    othersMayWrite(dir); // whoever swaps it may write its folder
     Path file = Files.writeString(dir.resolve("request.csr"), "a request");
-    InputFiles.openLimit = Duration.ofMillis(500);
-    InputFiles.afterLook = swapForFifo();
-    try {
-      assertTimeoutPreemptively(
-          BLOCKED,
-          () ->
-              assertThatThrownBy(() -> InputFiles.read(file, InputKind.CERTIFICATE_REQUEST))
-                  .isInstanceOf(NotARegularFileException.class)
-                  .hasMessage(file + ": is a FIFO (named pipe), not a regular file (it was put in"
-                      + " place after hostpki looked at it); it was not read"));
-    } finally {
-      resetSeams();
-    }
+
+    assertSwapRefused(file, file);
   }
 
   @Test
   void testRead_fifoSwappedInWithItsWriterHoldingItIsRefusedNotRead() throws Exception {
     // The writer opens the FIFO too, so the open returns: the read would then wait for it for good.
+    othersMayWrite(dir);
     Path file = Files.writeString(dir.resolve("metrics.prom"), "a metric 1\n");
     Process[] writer = new Process[1];
     InputFiles.afterLook =
@@ -118,6 +110,66 @@ class InputFilesTest {
         writer[0].destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
+  }
+
+  @Test
+  void testRead_fifoSwappedInAFolderItsGroupMayWriteIsRefusedWithinTheOpenLimit() throws Exception {
+    // A folder of the group's (0770) is no folder of this user's alone: the open stays bounded.
+    Path folder = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwx---"));
+    Path file = Files.writeString(folder.resolve("chain.pem"), "a chain");
+
+    assertSwapRefused(file, file);
+  }
+
+  @Test
+  void testRead_fifoSwappedInBeyondLinksIsRefusedWithinTheOpenLimit() throws Exception {
+    // own/ is this user's alone, but its link leads, by a second link, into a folder everyone
+    // may write: the way there is the way that counts.
+    Path own = Files.createDirectory(dir.resolve("own"));
+    Path open = othersMayWrite(Files.createDirectory(dir.resolve("open")));
+    Path target = Files.writeString(open.resolve("ca.pem"), "a certificate");
+    Path hop = Files.createSymbolicLink(own.resolve("hop"), Path.of("../open"));
+    Path link = Files.createSymbolicLink(own.resolve("ca.pem"), Path.of("hop/ca.pem"));
+    assertThat(hop).isSymbolicLink();
+
+    assertSwapRefused(link, target);
+  }
+
+  @Test
+  void testRead_fifoSwappedInWhereDotDotAfterALinkLeadsIsRefusedWithinTheOpenLimit() throws Exception {
+    // own/into/.. is open/, not own/: the kernel takes .. after the link from where it led.
+    Path own = Files.createDirectory(dir.resolve("own"));
+    Path open = othersMayWrite(Files.createDirectory(dir.resolve("open")));
+    Files.createDirectory(open.resolve("sub"));
+    Path target = Files.writeString(open.resolve("ca.pem"), "a certificate");
+    Files.createSymbolicLink(own.resolve("into"), open.resolve("sub"));
+    Files.writeString(own.resolve("ca.pem"), "this user's own certificate");
+
+    assertSwapRefused(own.resolve("into/../ca.pem"), target);
+  }
+
+  /** The file named is swapped for a FIFO (at {@code swapped}) after the look: refused, not hung. */
+  private static void assertSwapRefused(Path file, Path swapped) {
+    InputFiles.openLimit = Duration.ofMillis(500);
+    InputFiles.afterLook = path -> swapForFifo().accept(swapped);
+    try {
+      assertTimeoutPreemptively(
+          BLOCKED,
+          () ->
+              assertThatThrownBy(() -> InputFiles.read(file, InputKind.CHAIN))
+                  .isInstanceOf(NotARegularFileException.class)
+                  .hasMessage(file + ": is a FIFO (named pipe), not a regular file (it was put in"
+                      + " place after hostpki looked at it); it was not read"));
+    } finally {
+      resetSeams();
+    }
+  }
+
+  /** Another user's way in: mode 0777. */
+  private static Path othersMayWrite(Path folder) throws IOException {
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return folder;
   }
 
   @Test
