@@ -417,6 +417,39 @@ class CheckCommandTest {
     assertThat(check(T0, "--nagios=true", "--critical", "soon").out()).isEqualTo(text.out());
   }
 
+  /**
+   * Found by a trial: Icinga 2 reads a plugin's standard error into the same pipe as its output
+   * and shows the first line as the status. check --nagios wrote its warnings and errors to
+   * standard error before the status line: "warning: the metrics file was not written" above "OK:
+   * ...", "error: ..." above "UNKNOWN: ...". The status line now comes first, the rest after it.
+   */
+  @Test
+  void testCheck_withNagiosTheStatusLineComesFirstWhenStandardErrorIsMergedIn() throws IOException {
+    desired("");
+    applied(T0);
+    Files.delete(dir.resolve("hostpki.prom"));
+    Files.createDirectories(dir.resolve("hostpki.prom/in-the-way"));
+    Cli nagios = Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(Map.of()).probe(probe);
+
+    CliResult unwritable = nagios.runMerged("check", "-f", "host.yaml", "--nagios");
+    CliResult usage = nagios.runMerged("check", "-f", "host.yaml", "--nagios", "--critical", "soon");
+    Files.writeString(dir.resolve("pki/server.crt"), "-----BEGIN CERTIFICATE-----\nMII\n");
+    CliResult broken = nagios.runMerged("check", "-f", "host.yaml", "--nagios");
+    Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v2\nstore: {path: pki}\n");
+    CliResult invalid = nagios.runMerged("check", "-f", "host.yaml", "--nagios");
+
+    assertThat(unwritable.exitCode()).as(unwritable.toString()).isZero();
+    assertThat(unwritable.out()).startsWith("OK: nothing due;").contains("\nwarning: the metrics file was not written");
+    assertThat(usage.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(usage.out()).startsWith("UNKNOWN: invalid value for option '--critical'").contains("\nerror: invalid value");
+    assertThat(broken.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(broken.out()).startsWith("UNKNOWN: cannot check: " + dir.resolve("pki/server.crt"))
+        .contains("\nerror: " + dir.resolve("pki/server.crt"));
+    assertThat(invalid.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(invalid.out()).startsWith("UNKNOWN: cannot check: " + dir.resolve("host.yaml") + ":1:13: error:")
+        .contains("\n" + dir.resolve("host.yaml") + ":1:13: error:");
+  }
+
   /** Every regular file of the store, by path, without following links; the lock file too. */
   private SortedMap<String, byte[]> storeFiles() throws IOException {
     SortedMap<String, byte[]> files = new TreeMap<>();
