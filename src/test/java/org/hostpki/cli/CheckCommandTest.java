@@ -335,6 +335,29 @@ class CheckCommandTest {
         .contains("; 2 changes wait for a person's apply: server replace, output/server-fullchain.crt update;");
   }
 
+  /**
+   * Found by a trial: an unattended apply on a store a rollback holds applied nothing, and the
+   * metrics file said it made its plan's 2 changes and that nothing drifted, while check said
+   * WARNING. The held changes are drift; the run made none.
+   */
+  @Test
+  void testCheck_aHeldStoresUnattendedApplyWritesItsChangesAsDriftNotAsMade() throws IOException {
+    desired("");
+    applied(T0);
+    Instant later = T0.plus(Duration.ofHours(1));
+    probe = spec -> portal("192.0.2.11");
+    applied(later);
+    assertThat(hostpki(later, "rollback", "-f", "host.yaml").exitCode()).isZero();
+
+    CliResult unattended = hostpki(later.plus(Duration.ofMinutes(15)), "apply", "--unattended", "-f", "host.yaml");
+
+    assertThat(unattended.exitCode()).as(unattended.toString()).isZero();
+    String store = dir.resolve("pki").toString();
+    assertThat(Files.readString(dir.resolve("hostpki.prom")))
+        .contains("hostpki_last_apply_changes{store=\"" + store + "\"} 0")
+        .contains("hostpki_drifted_resources{store=\"" + store + "\"} 2");
+  }
+
   @Test
   void testCheck_changesNothingButTheMetricsFileWhichKeepsTheLastApply() throws IOException {
     desired("");
