@@ -358,6 +358,27 @@ class CheckCommandTest {
         .contains("hostpki_drifted_resources{store=\"" + store + "\"} 2");
   }
 
+  /**
+   * Found by a trial: with its ACME CA unreachable, the store served the internal fallback
+   * certificate, which clients that trust only the CA's roots refuse, and check --nagios said "OK:
+   * nothing due". It is a WARNING with the CA's error until an order succeeds.
+   */
+  @Test
+  void testCheck_anAcmeOrderWaitingWhileTheFallbackServesIsAWarning() throws IOException {
+    int closed = org.hostpki.testkit.LoopbackPorts.free();
+    desired("server:\n  issuer: acme\n  dnsNames: [portal.example.com]\n  acme:\n"
+        + "    directory: https://127.0.0.1:" + closed + "/dir\n");
+    // one server section: the ACME one
+    Files.writeString(dir.resolve("host.yaml"), Files.readString(dir.resolve("host.yaml")).replace("server: {validity: 6d}\n", ""));
+    CliResult apply = hostpki(T0, "apply", "-f", "host.yaml");
+    assertThat(apply.err()).as(apply.toString()).contains("internal CA serves meanwhile");
+
+    CliResult nagios = check(T0.plus(Duration.ofMinutes(1)), "--nagios");
+
+    assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(Status.WARNING);
+    assertThat(nagios.out()).startsWith("WARNING: the last ACME order failed at ");
+  }
+
   @Test
   void testCheck_changesNothingButTheMetricsFileWhichKeepsTheLastApply() throws IOException {
     desired("");
