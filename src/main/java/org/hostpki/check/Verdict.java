@@ -148,7 +148,11 @@ public record Verdict(
     // A chain from a CA whose clock runs ahead waits to be valid: no error, but not yet served.
     boolean chainWaits = false;
     for (Warning w : plan.warnings()) {
-      if (w.kind() == WarningCode.CHAIN_NOT_YET_VALID) {
+      // An ACME order that waits while the server certificate is none the CA issued (the
+      // internal fallback serves): clients that trust only the CA's roots refuse it now.
+      boolean acmeFallback = w.kind() == WarningCode.ACME_WAITING
+          && store.serverCertificate().filter(c -> acme.orderedHere(c.fingerprint())).isEmpty();
+      if (w.kind() == WarningCode.CHAIN_NOT_YET_VALID || acmeFallback) {
         status = status.worst(Status.WARNING);
         problems.add(w.message());
         chainWaits = true;

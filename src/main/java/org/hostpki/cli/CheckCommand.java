@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Option;
             + " lock and writes nothing but metrics.textfile.",
     footer = {
       "",
-      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, and changes a rollback's hold keeps back, are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
+      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, changes a rollback's hold keeps back, and an ACME order that waits while the internal fallback serves, are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
       "",
       "Examples:",
       "  hostpki check                                  # /etc/hostpki/host.yaml",
@@ -79,8 +80,46 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     super(environment);
   }
 
+  /**
+   * With {@code --nagios} (text), what goes to standard error until the plugin output is out:
+   * Icinga 2 reads a plugin's standard error into the same pipe as its output, and shows the
+   * first line it gets as the status ({@code warning: the metrics file was not written} before
+   * {@code OK: ...}).
+   */
+  private StringWriter deferredErr;
+
+  private TerminalWriter deferredErrWriter;
+
+  @Override
+  TerminalWriter err() {
+    if (deferredErr == null) {
+      return super.err();
+    }
+    if (deferredErrWriter == null) {
+      deferredErrWriter = TerminalWriter.to(new PrintWriter(deferredErr), super.err().colour());
+    }
+    return deferredErrWriter;
+  }
+
   @Override
   public Integer call() {
+    if (nagios && !output.json()) {
+      deferredErr = new StringWriter();
+    }
+    try {
+      return judge();
+    } finally {
+      if (deferredErr != null) {
+        err().flush();
+        PrintWriter target = spec.commandLine().getErr();
+        target.print(deferredErr);
+        target.flush();
+        deferredErr = null;
+      }
+    }
+  }
+
+  private int judge() {
     refuseCriticalBeyondWarning();
     Verdict.Thresholds thresholds = new Verdict.Thresholds(warning, critical);
     Verdict verdict;

@@ -201,6 +201,12 @@ public final class HostpkiCommand implements Runnable {
           Exception ex = failure instanceof InvalidPathException p ? ArgumentEncoding.unusable(p, ArgumentEncoding.ofThisJvm()) : failure;
           PrintWriter e = commandLine.getErr();
           boolean debug = matched(parseResult, "--debug");
+          boolean nagios = ran(parseResult).getCommandSpec().userObject() instanceof CheckCommand c && c.nagios;
+          if (nagios && !jsonRequested(parseResult)) {
+            // the status line first: Icinga 2 reads standard error into the same pipe
+            CheckCommand.nagiosUnknown(
+                commandLine.getOut(), ex instanceof HostpkiException h ? h.headline() : "internal error: " + ex);
+          }
           if (ex instanceof HostpkiException h) {
             // One line each: a line break in what a message quotes is shown, not obeyed.
             e.println("error: " + h.headline());
@@ -212,11 +218,6 @@ public final class HostpkiCommand implements Runnable {
             TerminalWriter.of(e).printStackTraceOf(ex);
           }
           e.flush();
-          boolean nagios = ran(parseResult).getCommandSpec().userObject() instanceof CheckCommand c && c.nagios;
-          if (nagios && !jsonRequested(parseResult)) {
-            return CheckCommand.nagiosUnknown(
-                commandLine.getOut(), ex instanceof HostpkiException h ? h.headline() : "internal error: " + ex);
-          }
           if (jsonRequested(parseResult)) {
             // Scripts read standard output: the error goes there too, as a JSON document.
             PrintWriter o = commandLine.getOut();
@@ -274,17 +275,17 @@ public final class HostpkiCommand implements Runnable {
       err.withoutColour(); // the line did not parse: --no-color may not have been read
     }
     String message = usageMessage(ex, List.of(args));
+    boolean nagios = command.getCommandSpec().userObject() instanceof CheckCommand && nagiosAsked(List.of(args));
+    // standard output stays JSON only (none, for a usage error) with --output json
+    String joined = " " + String.join(" ", args) + " ";
+    if (nagios && !joined.contains(" --output json ") && !joined.contains(" --output=json ")) {
+      // the status line first: Icinga 2 reads standard error into the same pipe
+      CheckCommand.nagiosUnknown(command.getOut(), message);
+    }
     err.println("error: " + message);
     err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its usage.");
     err.flush();
-    if (command.getCommandSpec().userObject() instanceof CheckCommand && nagiosAsked(List.of(args))) {
-      // standard output stays JSON only (none, for a usage error) with --output json
-      String joined = " " + String.join(" ", args) + " ";
-      return joined.contains(" --output json ") || joined.contains(" --output=json ")
-          ? Status.UNKNOWN.nagiosCode()
-          : CheckCommand.nagiosUnknown(command.getOut(), message);
-    }
-    return command.getCommandSpec().exitCodeOnInvalidInput();
+    return nagios ? Status.UNKNOWN.nagiosCode() : command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** Whether {@code --nagios} (or {@code --nagios=true}) is on the line as an option (not after {@code --}). */

@@ -42,15 +42,19 @@ final class MetricsRecorder {
     this.warn = warn;
   }
 
-  /** After an apply that ran to its end (a failed hook included). */
+  /**
+   * After an apply that ran to its end (a failed hook included). An unattended run on a store a
+   * rollback holds applies nothing: its plan's changes are drift, not changes made.
+   */
   void applied(DesiredState desired, Reconciler.Result result) {
+    int planned = result.plan().changes().size();
+    boolean held = result.heldBy().isPresent();
     write(
         desired,
         Optional.of(
-            new StoreState(result.observed(), result.host(), result.acme(), result.now(), 0, result.pendingAfter().size(),
-                warningCodes(result.plan()))),
-        Optional.of(
-            new RunOutcome(result.now(), result.hookFailure().isEmpty(), result.plan().changes().size())));
+            new StoreState(result.observed(), result.host(), result.acme(), result.now(), held ? planned : 0,
+                result.pendingAfter().size(), warningCodes(result.plan()))),
+        Optional.of(new RunOutcome(result.now(), result.hookFailure().isEmpty(), held ? 0 : planned)));
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Renewals;
 import org.hostpki.renewal.Renewal;
 
@@ -55,6 +56,7 @@ public final class StoreMetrics {
       f.sample("hostpki_drifted_resources",
           "Resources that do not match the desired state after the run (0 when converged).",
           labels("store", store), s.drifted());
+      acme(f, s.acme(), store);
       trust(f, desired, s.observed(), store);
       s.warnings().stream()
           .collect(Collectors.groupingBy(code -> code, TreeMap::new, Collectors.counting()))
@@ -159,6 +161,23 @@ public final class StoreMetrics {
     renewals.forEach((name, r) -> f.sample("hostpki_certificate_renewal_due",
         "Whether the certificate is due for renewal (1), also while it waits for a maintenance window.",
         labels("store", store, "certificate", name), r.state() == Renewal.State.SCHEDULED ? 0 : 1));
+  }
+
+  /**
+   * A store with an ACME record: its failed orders in a row. A failed order waits out its back-off
+   * and the runs in between succeed, so hostpki_last_apply_success does not stay 0 while the CA
+   * keeps failing; this stays above 0 until an order succeeds.
+   */
+  private static void acme(Families f, AcmeObservation acme, String store) {
+    if (acme.accountUrl().isEmpty() && acme.failure().isEmpty()) {
+      return; // no ACME issuer, or none ordered yet
+    }
+    f.sample("hostpki_acme_order_failures",
+        "ACME orders failed in a row since the last one that succeeded (0: the last succeeded).",
+        labels("store", store), acme.failure().map(AcmeObservation.Failure::inARow).orElse(0));
+    acme.failure().ifPresent(failure -> f.sample("hostpki_acme_next_attempt_timestamp_seconds",
+        "When the next ACME order may be tried after the failed ones (back-off, Retry-After).",
+        labels("store", store), seconds(failure.nextAttempt())));
   }
 
   private static void trust(Families f, DesiredState desired, ObservedStore o, String store) {

@@ -320,19 +320,52 @@ class CheckCommandTest {
 
   @Test
   void testCheck_aHeldStoreWithDriftIsAWarningThatWaitsForAPerson() throws IOException {
-    desired("");
-    applied(T0);
-    Instant later = T0.plus(Duration.ofHours(1));
-    probe = spec -> portal("192.0.2.11");
-    applied(later);
-    CliResult rollback = hostpki(later, "rollback", "-f", "host.yaml");
-    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+    Instant later = heldWithDrift();
 
     CliResult run = check(later.plus(Duration.ofMinutes(5)));
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
     assertThat(run.out()).startsWith("WARNING: held by rollback at 2026-11-27 09:00 UTC")
         .contains("; 2 changes wait for a person's apply: server replace, output/server-fullchain.crt update;");
+  }
+
+  /**
+   * Found by a trial: an unattended apply on a store a rollback holds applied nothing, and the
+   * metrics file said it made its plan's 2 changes and that nothing drifted, while check said
+   * WARNING. The held changes are drift; the run made none.
+   */
+  @Test
+  void testCheck_aHeldStoresUnattendedApplyWritesItsChangesAsDriftNotAsMade() throws IOException {
+    Instant later = heldWithDrift();
+
+    CliResult unattended = hostpki(later.plus(Duration.ofMinutes(15)), "apply", "--unattended", "-f", "host.yaml");
+
+    assertThat(unattended.exitCode()).as(unattended.toString()).isZero();
+    String store = dir.resolve("pki").toString();
+    assertThat(Files.readString(dir.resolve("hostpki.prom")))
+        .contains("hostpki_last_apply_changes{store=\"" + store + "\"} 0")
+        .contains("hostpki_drifted_resources{store=\"" + store + "\"} 2");
+  }
+
+  /**
+   * Found by a trial: with its ACME CA unreachable, the store served the internal fallback
+   * certificate, which clients that trust only the CA's roots refuse, and check --nagios said "OK:
+   * nothing due". It is a WARNING with the CA's error until an order succeeds.
+   */
+  @Test
+  void testCheck_anAcmeOrderWaitingWhileTheFallbackServesIsAWarning() throws IOException {
+    int closed = org.hostpki.testkit.LoopbackPorts.free();
+    desired("server:\n  issuer: acme\n  dnsNames: [portal.example.com]\n  acme:\n"
+        + "    directory: https://127.0.0.1:" + closed + "/dir\n");
+    // one server section: the ACME one
+    Files.writeString(dir.resolve("host.yaml"), Files.readString(dir.resolve("host.yaml")).replace("server: {validity: 6d}\n", ""));
+    CliResult apply = hostpki(T0, "apply", "-f", "host.yaml");
+    assertThat(apply.err()).as(apply.toString()).contains("internal CA serves meanwhile");
+
+    CliResult nagios = check(T0.plus(Duration.ofMinutes(1)), "--nagios");
+
+    assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(Status.WARNING);
+    assertThat(nagios.out()).startsWith("WARNING: the last ACME order failed at ");
   }
 
   @Test
@@ -415,6 +448,56 @@ class CheckCommandTest {
     assertThat(json.out()).isEmpty();
     // picocli reads --nagios=true as --nagios: so does the usage error
     assertThat(check(T0, "--nagios=true", "--critical", "soon").out()).isEqualTo(text.out());
+  }
+
+  /**
+   * Found by a trial: Icinga 2 reads a plugin's standard error into the same pipe as its output
+   * and shows the first line as the status. check --nagios wrote its warnings and errors to
+   * standard error before the status line: "warning: the metrics file was not written" above "OK:
+   * ...", "error: ..." above "UNKNOWN: ...". The status line now comes first, the rest after it.
+   */
+  @Test
+  void testCheck_withNagiosTheStatusLineComesFirstWhenStandardErrorIsMergedIn() throws IOException {
+    desired("");
+    applied(T0);
+    Files.delete(dir.resolve("hostpki.prom"));
+    Files.createDirectories(dir.resolve("hostpki.prom/in-the-way"));
+    Cli nagios = Cli.in(dir).clock(Clock.fixed(T0, ZoneOffset.UTC)).env(Map.of()).probe(probe);
+
+    CliResult unwritable = nagios.runMerged("check", "-f", "host.yaml", "--nagios");
+    CliResult usage = nagios.runMerged("check", "-f", "host.yaml", "--nagios", "--critical", "soon");
+    Files.writeString(dir.resolve("pki/server.crt"), "-----BEGIN CERTIFICATE-----\nMII\n");
+    CliResult broken = nagios.runMerged("check", "-f", "host.yaml", "--nagios");
+    Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v2\nstore: {path: pki}\n");
+    CliResult invalid = nagios.runMerged("check", "-f", "host.yaml", "--nagios");
+
+    assertThat(unwritable.exitCode()).as(unwritable.toString()).isZero();
+    assertThat(unwritable.out()).startsWith("OK: nothing due;").contains("\nwarning: the metrics file was not written");
+    assertThat(usage.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(usage.out()).startsWith("UNKNOWN: invalid value for option '--critical'").contains("\nerror: invalid value");
+    assertThat(broken.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(broken.out()).startsWith("UNKNOWN: cannot check: " + dir.resolve("pki/server.crt"))
+        .contains("\nerror: " + dir.resolve("pki/server.crt"));
+    assertThat(invalid.exitCode()).isEqualTo(Status.UNKNOWN);
+    assertThat(invalid.out()).startsWith("UNKNOWN: cannot check: " + dir.resolve("host.yaml") + ":1:13: error:")
+        .contains("\n" + dir.resolve("host.yaml") + ":1:13: error:");
+  }
+
+  /**
+   * A store applied at T0, applied again an hour later for a new address, and rolled back then:
+   * held, with 2 changes (server, its full chain) the unattended runs leave alone.
+   *
+   * @return when it was rolled back
+   */
+  private Instant heldWithDrift() throws IOException {
+    desired("");
+    applied(T0);
+    Instant later = T0.plus(Duration.ofHours(1));
+    probe = spec -> portal("192.0.2.11");
+    applied(later);
+    CliResult rollback = hostpki(later, "rollback", "-f", "host.yaml");
+    assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+    return later;
   }
 
   /** Every regular file of the store, by path, without following links; the lock file too. */

@@ -227,6 +227,47 @@ class StoreMetricsTest {
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
+  /**
+   * Found by reading watch and the timer with a failing ACME CA: a failed order waits out its
+   * back-off, and the runs in between succeed (hostpki_last_apply_success 1), so no alert saw a CA
+   * that failed every order for a day. The failures in a row are a series of their own.
+   */
+  @Test
+  void testRender_anAcmeStoreHasItsFailedOrdersInARowAndTheNextAttempt() throws Exception {
+    Instant next = NOW.plus(Duration.ofMinutes(40));
+    AcmeObservation ordered = new AcmeObservation(
+        Optional.of("https://acme.example/acct/1"), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), true);
+
+    String text = renderFailingAcme();
+
+    assertThat(text)
+        .contains("hostpki_acme_order_failures{store=\"/var/lib/hostpki\"} 3\n")
+        .contains("hostpki_acme_next_attempt_timestamp_seconds{store=\"/var/lib/hostpki\"} " + next.getEpochSecond());
+    assertThat(renderWith(ordered)).contains("hostpki_acme_order_failures{store=\"/var/lib/hostpki\"} 0\n")
+        .doesNotContain("hostpki_acme_next_attempt");
+    assertThat(renderWith(AcmeObservation.NONE)).doesNotContain("hostpki_acme_");
+    Promtool.Result result = Promtool.run(text, "check", "metrics");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).isEmpty();
+  }
+
+  /** The metrics of an ACME store whose last 3 orders failed, the next one 40 minutes on. */
+  static String renderFailingAcme() {
+    return renderWith(new AcmeObservation(
+        Optional.of("https://acme.example/acct/1"), Optional.empty(), Optional.empty(),
+        Optional.of(new AcmeObservation.Failure(
+            NOW, "connection refused", 3, Optional.empty(), false, NOW.plus(Duration.ofMinutes(40)))),
+        Optional.empty(), Optional.empty(), true));
+  }
+
+  private static String renderWith(AcmeObservation acme) {
+    return StoreMetrics.render(
+        desired("/var/lib/hostpki", false),
+        Optional.of(new StoreState(store(0), HOST, acme, NOW, 0, 0, List.of())),
+        Optional.of(new RunOutcome(NOW, true, 0)));
+  }
+
   @Test
   void testEscapeLabel_backslashQuoteAndNewline() {
     assertThat(StoreMetrics.escapeLabel("a\\b\"c\nd")).isEqualTo("a\\\\b\\\"c\\nd");

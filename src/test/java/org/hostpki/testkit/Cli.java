@@ -82,6 +82,16 @@ public final class Cli {
     return new CliResult(code, out.toString(), err.toString());
   }
 
+  /**
+   * {@code hostpki ARGS 2>&1}: standard output and standard error into one stream in the order
+   * written, as a shell's {@code 2>&1} and Icinga 2 read a program; in the result's {@code out()}.
+   */
+  public CliResult runMerged(String... args) {
+    StringWriter both = new StringWriter();
+    int code = Main.run(new PrintWriter(both, true), new PrintWriter(both, true), environment(), args);
+    return new CliResult(code, both.toString(), "");
+  }
+
   public CliResult run(List<String> args) {
     return run(args.toArray(String[]::new));
   }
