@@ -138,14 +138,25 @@ def lock_timeout_argument(value):
     return text + "s" if re.match(r"^[0-9]+$", text) else text
 
 
-def failure_message(stdout, stderr, strip_prefix=False, lock_timeout=None):
+# hostpki's advice for a secret's variable that is not set, which a task follows through its secrets
+# (the task's environment keyword would show the value in ps and -vvv).
+UNSET_VARIABLE = re.compile(r"environment variable (\S+) is not set or empty; export it before running hostpki")
+
+
+def failure_message(stdout, stderr, strip_prefix=False, lock_timeout=None, secrets=False):
     """What a failed run says went wrong: its JSON diagnostics, else its error lines on standard
     error (every form), else all of standard error; escaped for a terminal (JSON carries outside
     text, a file name or a CA's problem, as it is). A store locked by another run (a timer's apply,
-    hostpki watch) names the task's lock_timeout where hostpki names its --lock-timeout."""
+    hostpki watch) names the task's lock_timeout where hostpki names its --lock-timeout; with
+    secrets (a module that has them), a secret's variable that is not set names the task's
+    secrets where hostpki says to export it."""
     text = terminal_text(diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix), keep_lines=True)
     if lock_timeout is not None:
         text = text.replace("use --lock-timeout", "raise the task's lock_timeout (now %s)" % terminal_text(lock_timeout))
+    if secrets:
+        text = UNSET_VARIABLE.sub(
+            r"environment variable \1 is not set or empty; give its value in the task's secrets"
+            r" ({\1: ...}, no_log; not the environment keyword, which ps and -vvv show)", text)
     return text
 
 

@@ -614,7 +614,7 @@ def read_status(module, hostpki, config, chdir, environment):
         status = None
     if rc != 0 or not isinstance(status, dict) or "files" not in status:
         module.warn("hostpki status could not read the store, so its paths and fingerprints are not"
-                    " returned: %s" % (failure_message(stdout, stderr, strip_prefix=True)))
+                    " returned: %s" % (failure_message(stdout, stderr, strip_prefix=True, secrets=True)))
         return None
     return status
 
@@ -781,7 +781,7 @@ def main():
         module.fail_json(msg=terminal_text(output.get("hook_error") or error_lines(stderr), keep_lines=True), rc=rc,
                          stderr=stderr, **result)
     if rc == 1:
-        module.fail_json(msg=failure_message(stdout, stderr, lock_timeout=params["lock_timeout"]), rc=rc,
+        module.fail_json(msg=failure_message(stdout, stderr, lock_timeout=params["lock_timeout"], secrets=True), rc=rc,
                          stderr=stderr, **result)
     fail_unexpected(module, rc, stdout, stderr, **result)
 

@@ -48,6 +48,10 @@ class FleetPlaybookIT {
   private static JsonNode firstRun;
   private static JsonNode secondRun;
   private static JsonNode addressRun;
+  private static JsonNode checkRun;
+  private static byte[] m2RequestBeforeCheck;
+  private static byte[] m2RequestAfterCheck;
+  private static Set<String> issuedAfterCheck;
   private static Map<String, byte[]> serverCertsBefore;
   private static Map<String, byte[]> serverCertsAfter;
   private static Set<String> issuedBefore;
@@ -78,6 +82,10 @@ class FleetPlaybookIT {
     String names = Files.readString(caVars);
     Files.writeString(
         caVars, names.replace("m2, 192.0.2.12]", "m2, 192.0.2.22]").replace("  m1: [m1.fleet.test, m1, 192.0.2.11]\n", ""));
+    m2RequestBeforeCheck = Files.readAllBytes(dir.resolve("m2/pki/server.csr"));
+    checkRun = ansible.playbook(fleetPlaybook(), "--check", "--diff", "--limit", "ca1,m2");
+    issuedAfterCheck = issued();
+    m2RequestAfterCheck = Files.readAllBytes(dir.resolve("m2/pki/server.csr"));
     lostSerial = signed(firstRun, "m3").path("serial").asString();
     Files.writeString(inventory, Files.readString(inventory).replace("m2\nm3\n", "m2\n\n[lost]\nm3\n"));
     Files.writeString(
@@ -256,6 +264,21 @@ class FleetPlaybookIT {
     assertThat(certificate(serverCertsAfter.get("m2")).getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()))
         .contains("192.0.2.22")
         .doesNotContain("192.0.2.12");
+  }
+
+  @Test
+  void testCheckMode_aMemberWithNewAddressesIsPreviewedAsChangedNotRefused() throws Exception {
+    // Trial with 30 members: --check --diff after a member's address changed failed that member:
+    // check mode writes no new request, and its old one (the old address) was sent to sign with
+    // the new names, which refused it; a real run signs the new request.
+    assertThat(Ansible.stats(checkRun, "m2").path("failures").asInt()).as(checkRun.toString()).isZero();
+    assertThat(Ansible.stats(checkRun, "ca1").path("failures").asInt()).as(checkRun.toString()).isZero();
+    assertThat(changedTasks(checkRun, "m2"))
+        .contains("Apply it (key and certificate request; the trust store)",
+            "In check mode, a member with a new request would have it signed");
+    assertThat(signed(checkRun, "m2").path("skipped").asBoolean()).as(checkRun.toString()).isTrue();
+    assertThat(m2RequestAfterCheck).as("check mode writes nothing").isEqualTo(m2RequestBeforeCheck);
+    assertThat(issuedAfterCheck).as("nothing was signed in check mode").isEqualTo(issuedBefore);
   }
 
   @Test

@@ -366,6 +366,23 @@ class LockedStoreTest(ModuleTestCase):
         result = self.run_module("sign", config="/c.yaml", csr="-----BEGIN CERTIFICATE REQUEST-----").result
         self.assertTrue(result["msg"].endswith("wait for it or raise the task's lock_timeout (now 30s)"), result["msg"])
 
+    UNSET = ("desired:6:14: store.password: environment variable HOSTPKI_PASSWORD is not set or empty; export it"
+             " before running hostpki, or point store.password.file at a file holding the password")
+
+    def test_aSecretsVariableNotSet_namesTheTasksSecretsNotExport(self):
+        # a host whose secrets lacked HOSTPKI_PASSWORD was told to export it, which in a play means
+        # the environment keyword, which ps and -vvv show
+        for out in ({"format_version": "1", "command": "apply", "diagnostics": [
+                {"severity": "error", "message": self.UNSET[len("desired:6:14: "):], "file": "@CONFIG@", "line": 6,
+                 "column": 14, "details": []}]}, ""):
+            self.answer("apply", out, rc=1, err="error: " + self.UNSET + "\n")
+            result = self.run_module("store", desired=StoreTest.DESIRED).result
+            self.assertTrue(result["failed"])
+            self.assertIn("environment variable HOSTPKI_PASSWORD is not set or empty; give its value in the task's"
+                          " secrets ({HOSTPKI_PASSWORD: ...}, no_log; not the environment keyword", result["msg"])
+            self.assertIn("or point store.password.file at a file holding the password", result["msg"])
+            self.assertNotIn("export", result["msg"])
+
     def test_lockTimeout_aBareNumberCountsSeconds(self):
         # lock_timeout: 45, as Ansible's timeouts are written, reached hostpki as '45': exit 64,
         # "'45' is not a duration".
