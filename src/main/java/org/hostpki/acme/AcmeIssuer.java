@@ -717,7 +717,11 @@ public final class AcmeIssuer {
             doing + ": still " + status.name().toLowerCase(Locale.ROOT) + ", and the CA at " + server
                 + " asked to be asked again at " + org.hostpki.model.DateText.precise(retryAfter.get())
                 + ", after server.acme.timeout (" + org.hostpki.model.DurationText.of(spec.timeout())
-                + ") runs out; the next order is tried from then",
+                + ") runs out; the next order is tried from then"
+                + (retryAfter.get().isAfter(now.plus(BackOff.LONGEST_RETRY_AFTER))
+                    ? " or, at the latest, in " + org.hostpki.model.DurationText.of(BackOff.LONGEST_RETRY_AFTER)
+                        + " (hostpki believes a CA's Retry-After for that long at most)"
+                    : ""),
             Optional.empty(), retryAfter, null);
       }
       if (wait.compareTo(FIRST_POLL) < 0) {

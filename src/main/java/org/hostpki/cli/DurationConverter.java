@@ -70,7 +70,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         if (e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException) {
           throw outOfRange(value); // PT99999999999999999999H: a duration, but beyond any clock
         }
-        if (text.matches("\\d{1,9}")) {
+        if (text.matches("\\d+")) {
           // '--lock-timeout 5': seconds to one reader, days to the next; the unit is asked for
           throw new NotADuration("'" + value + "' has no unit; write it with one: " + withUnits(text));
         }

@@ -282,6 +282,10 @@ class AcmeStubServerTest {
         exchange.getResponseHeaders().set("Retry-After", "3600");
         json(exchange, 200, order("processing"));
       }
+      case "poll-much-later /order/1" -> {
+        exchange.getResponseHeaders().set("Retry-After", "2592000"); // 30 days
+        json(exchange, 200, order("processing"));
+      }
       case "type-escapes /order" -> problem(exchange, 400, "{\"type\":\"urn:x" + esc + "\",\"detail\":\"d\"}");
       case "authz-other /authz/1" -> json(exchange, 200,
           "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"victim.example.org\"},"
@@ -355,6 +359,24 @@ class AcmeStubServerTest {
     AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
     assertThat(failure.nextAttempt()).isEqualTo(failure.retryAfter().orElseThrow());
     assertThat(Duration.between(failure.at(), failure.nextAttempt())).isGreaterThan(Duration.ofMinutes(50));
+  }
+
+  /**
+   * rvcore12: a Retry-After 30 days away was named as when the next order is tried, though hostpki
+   * believes one for 7 days at most (BackOff.LONGEST_RETRY_AFTER) and tries again then.
+   */
+  @Test
+  void testOrder_aRetryAfterBeyondWhatIsBelieved_saysWhenTheNextOrderIsTriedAtTheLatest() {
+    issuing = true;
+    misbehaving = "poll-much-later";
+    AcmeIssuer issuer = issuer(Optional.empty(), Duration.ofSeconds(20));
+
+    assertThatThrownBy(() -> issuer.order(request(Optional.empty())))
+        .isInstanceOfSatisfying(AcmeFailure.class, f -> assertThat(f.getMessage()).endsWith(
+            "; the next order is tried from then or, at the latest, in 7d (hostpki believes a CA's Retry-After"
+                + " for that long at most)"));
+    AccountState.LastFailure failure = issuer.accountState().failure().orElseThrow();
+    assertThat(Duration.between(failure.at(), failure.nextAttempt())).isLessThanOrEqualTo(BackOff.LONGEST_RETRY_AFTER);
   }
 
   /**

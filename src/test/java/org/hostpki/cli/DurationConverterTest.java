@@ -37,6 +37,7 @@ class DurationConverterTest {
         "soon    | 'soon' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | 'soon' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
         "5       | '5' has no unit; write it with one: 5ms, 5s, 5m, 5h or 5d | '5' has no unit; write it with one: 5ms, 5s or 5m",
         "0       | '0' has no unit; write it with one: 0ms, 0s, 0m, 0h or 0d | '0' has no unit; write it with one: 0ms, 0s or 0m",
+        "12345678901 | '12345678901' has no unit; write it with one: 12345678901ms, 12345678901s, 12345678901m, 12345678901h or 12345678901d | '12345678901' has no unit; write it with one: 12345678901ms, 12345678901s or 12345678901m",
         "1m30s   | '1m30s' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | '1m30s' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
         "1234567890s | '1234567890s' is too long: at most 36500d (100 years) | '1234567890s' is out of range: a timeout is more than 0 and at most 1h",
         "36500d  | PT876000H | '36500d' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
