@@ -66,7 +66,12 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
       }
       if (generations.stream().noneMatch(GenerationSummary::current)) {
         text.end().add("No generation is current (..data is missing or broken): 'hostpki rollback -f ")
-            .add(file).add("' activates the newest.").end();
+            .add(file).add("' activates ")
+            .add(store.restorable().filter(g -> !g.equals(generations.get(0).name()))
+                .map(g -> g + " (not the newest, " + generations.get(0).name() + ", which an"
+                    + " interrupted write left and never made current)")
+                .orElse("the newest"))
+            .add(".").end();
       } else if (generations.size() > 1) {
         text.end().add("* current. 'hostpki rollback -f ").add(file)
             .add(" [--to GENERATION]' activates another (default: the one before).").end();

@@ -284,7 +284,12 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
                           + "; the kept ones, newest first: " + names(generations)));
     }
     if (current.isEmpty()) {
-      return generations.get(0); // ..data is broken: the newest kept set is the repair
+      // ..data is broken: the repair is the newest committed set, not an interrupted write's
+      Optional<String> restorable = store.restorable();
+      return generations.stream()
+          .filter(g -> restorable.equals(Optional.of(g.name())))
+          .findFirst()
+          .orElse(generations.get(0));
     }
     int index = generations.indexOf(current.get());
     if (index == generations.size() - 1) {

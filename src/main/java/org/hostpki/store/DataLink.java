@@ -129,12 +129,15 @@ final class DataLink {
   }
 
   /**
-   * The generation a store's first write was committing when it was interrupted: with no {@code
-   * ..data}, a {@code ..data_tmp} that links to a complete generation. That generation never
-   * became current (it stays in history like any other); the store was never written.
+   * The generation a write was committing when it was interrupted: a {@code ..data_tmp} left
+   * linking to a generation directory. Its files are complete, but it never became current (no
+   * service read it, no hook ran for it; it stays in history like any other). With no {@code
+   * ..data}, and no other generation, it was a store's first write: the store was never written.
+   * With {@code ..data} missing or dangling, it is not the set to restore: that is the newest one
+   * that was committed.
    */
   Optional<String> interruptedCommit() throws IOException {
-    if (Files.exists(data, LinkOption.NOFOLLOW_LINKS) || !Files.isSymbolicLink(dataTmp)) {
+    if (!Files.isSymbolicLink(dataTmp)) {
       return Optional.empty();
     }
     Path target = Files.readSymbolicLink(dataTmp);

@@ -1091,8 +1091,9 @@ public final class StoreDirectory {
   }
 
   /**
-   * The kept generations, newest first, without one whose commit, the store's first, was
-   * interrupted: that store was never written.
+   * The kept generations, newest first, without the one whose commit was interrupted ({@link
+   * DataLink#interruptedCommit}): in a store without {@code ..data} whose first write that was,
+   * the store was never written.
    */
   private List<String> committedOnce() throws IOException {
     List<String> kept = new ArrayList<>(generationNames());
@@ -1100,27 +1101,70 @@ public final class StoreDirectory {
     return kept;
   }
 
+  /**
+   * The generation that repairs a missing or broken {@code ..data}: the newest kept one that was
+   * committed, never the one an interrupted write left ({@code ..data_tmp} linking to it: its
+   * files complete, but no service read it and no hook ran for it), which only when no other is
+   * kept. The rule of {@link #read()}'s advice and of {@code hostpki rollback} without {@code
+   * --to}. Empty for a store that keeps no generation.
+   */
+  public Optional<String> restorable() {
+    if (!storeExists()) {
+      return Optional.empty();
+    }
+    try {
+      return restorableOtherThan(Optional.empty());
+    } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
+      throw readFailure(e);
+    }
+  }
+
+  /** {@link #restorable()}, passing over a damaged generation too. */
+  private Optional<String> restorableOtherThan(Optional<String> damaged) throws IOException {
+    Predicate<String> usable = g -> !damaged.equals(Optional.of(g));
+    Optional<String> committed = committedOnce().stream().filter(usable).findFirst();
+    return committed.isPresent()
+        ? committed
+        : generationNames().stream().filter(usable).findFirst();
+  }
+
   /** How to make the newest kept generation current: for a missing or broken {@code ..data}. */
   private String restoreNewest() {
-    Optional<String> newest = keptQuietly().stream().findFirst();
+    Optional<String> newest = restorableQuietly(Optional.empty());
     if (newest.isEmpty()) {
       return "No generation is kept to restore; remove " + directory.resolve(DataLink.NAME)
           + ", and the next `hostpki apply` writes a complete new set (a new CA)";
     }
     return "Make the newest kept generation current again with: " + rollbackCommand(newest.get())
-        + " (`" + command("history") + "` lists the kept ones)";
+        + passedOver(newest.get()) + " (`" + command("history") + "` lists the kept ones)";
   }
 
   /** How to leave a generation altered by hand: make the newest other kept one current. */
   private String restoreOtherThan(String damaged) {
-    Optional<String> other = keptQuietly().stream().filter(g -> !g.equals(damaged)).findFirst();
+    Optional<String> other = restorableQuietly(Optional.of(damaged));
     if (other.isEmpty()) {
       return "No other generation is kept to go back to: move the entry out of " + directory
           + "/" + damaged + ", and the next `hostpki apply` makes that file anew (a new key, if it"
           + " held one)";
     }
     return "Make a kept generation current instead with: " + rollbackCommand(other.get())
-        + " (`" + command("history") + "` lists the kept ones)";
+        + passedOver(other.get()) + " (`" + command("history") + "` lists the kept ones)";
+  }
+
+  /**
+   * Why the advice names not the newest generation: a newer one is what an interrupted write
+   * left, never current. Empty otherwise.
+   */
+  private String passedOver(String advised) {
+    try {
+      return dataLink.interruptedCommit()
+          .filter(interrupted -> interrupted.compareTo(advised) > 0)
+          .map(interrupted -> "; the newer " + interrupted + " is what an interrupted write left,"
+              + " never current")
+          .orElse("");
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   private String rollbackCommand(String generation) {
@@ -1137,12 +1181,12 @@ public final class StoreDirectory {
     return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
-  /** The kept generations for advice; none when the store cannot even be listed. */
-  private List<String> keptQuietly() {
+  /** {@link #restorableOtherThan} for advice; none when the store cannot even be listed. */
+  private Optional<String> restorableQuietly(Optional<String> damaged) {
     try {
-      return storeExists() ? committedOnce() : List.of();
+      return storeExists() ? restorableOtherThan(damaged) : Optional.empty();
     } catch (IOException | RuntimeException e) {
-      return List.of();
+      return Optional.empty();
     }
   }
 

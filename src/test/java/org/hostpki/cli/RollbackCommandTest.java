@@ -183,6 +183,49 @@ class RollbackCommandTest {
         .contains("The store matches the desired state: the next 'hostpki apply' changes nothing.");
   }
 
+  /**
+   * Trial: an apply killed just before its commit (its generation complete, ..data_tmp linking
+   * to it), then the current generation deleted. The error of plan, history's hint and a rollback
+   * without --to all took the interrupted write's generation, the newest by name, for the one to
+   * restore; now the newest committed one, and the rollback to it works.
+   */
+  @Test
+  void testRollback_ofADanglingDataLinkRestoresTheNewestCommittedGenerationNotAnInterruptedWrites()
+      throws IOException {
+    applyTwiceRenamingTheHost();
+    writeDesired("portal3", "", "echo reload >> " + hookLog);
+    apply();
+    String interrupted = "..2026_11_27_10_00_00.000000000";
+    Files.delete(store.resolve("..data"));
+    Files.createSymbolicLink(store.resolve("..data"), Path.of(SECOND));
+    Files.createSymbolicLink(store.resolve("..data_tmp"), Path.of(interrupted));
+    try (var files = Files.list(store.resolve(SECOND))) { // no folders in it: no trust here
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(store.resolve(SECOND));
+
+    CliResult plan = hostpki("plan", "-f", "host.yaml");
+    assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
+    assertThat(plan.err())
+        .contains("--to " + FIRST + "; the newer " + interrupted
+            + " is what an interrupted write left, never current")
+        .doesNotContain("--to " + interrupted);
+    assertThat(hostpki("history", "-f", "host.yaml").out())
+        .contains("'hostpki rollback -f host.yaml' activates " + FIRST + " (not the newest, "
+            + interrupted + ", which an interrupted write left and never made current).");
+
+    CliResult run = hostpki("rollback", "-f", "host.yaml");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(current()).isEqualTo(FIRST);
+    assertThat(run.out())
+        .contains("Rolled back store " + store + " (no generation was current) to generation " + FIRST);
+    assertThat(store.resolve("..data_tmp")).doesNotExist();
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isEqualTo(2);
+  }
+
   @Test
   void testRollback_acceptsTheGenerationNameWithoutItsLeadingDots() throws IOException {
     applyTwiceRenamingTheHost();

@@ -445,6 +445,71 @@ class StoreDirectoryTest {
         .hasMessageNotContaining("next `hostpki apply` writes");
   }
 
+  /**
+   * What a write killed between naming its generation and the commit leaves: the generation,
+   * complete but never current, {@code ..data_tmp} linking to it, {@code ..data} where it was.
+   */
+  private String writeInterruptedBeforeCommit(String before, SortedMap<String, StoreFile> files)
+      throws IOException {
+    String interrupted = write(files);
+    Files.delete(store.resolve("..data"));
+    Files.createSymbolicLink(store.resolve("..data"), fs.getPath(before));
+    Files.createSymbolicLink(store.resolve("..data_tmp"), fs.getPath(interrupted));
+    return interrupted;
+  }
+
+  /** Before: the advice named the interrupted write's generation, the newest by name (trial). */
+  @Test
+  void testRead_danglingDataLinkNamesTheNewestCommittedGenerationNotAnInterruptedWrites()
+      throws IOException {
+    write(StoreFiles.typical("v1"));
+    String committed = write(StoreFiles.typical("v2"));
+    String gone = write(StoreFiles.typical("v3"));
+    String interrupted = writeInterruptedBeforeCommit(gone, StoreFiles.typical("v4"));
+    SafeFiles.deleteTree(store.resolve(gone));
+
+    assertThatThrownBy(directory::read)
+        .hasMessageContaining(store.resolve("..data") + " points to " + gone)
+        .hasMessageContaining("hostpki rollback --to " + committed + "; the newer " + interrupted
+            + " is what an interrupted write left, never current")
+        .hasMessageNotContaining("--to " + interrupted);
+    assertThat(directory.restorable()).contains(committed);
+
+    directory.activate(committed);
+    assertThat(text(directory.read().file("ca.crt").orElseThrow())).isEqualTo("ca cert v2");
+    assertThat(entries()).doesNotContain("..data_tmp");
+  }
+
+  /** An interrupted write's generation is still a complete set: never "a new CA" over it. */
+  @Test
+  void testRead_danglingDataLinkNamesAnInterruptedWritesGenerationWhenNoOtherIsKept()
+      throws IOException {
+    String gone = write(StoreFiles.typical("v1"));
+    String interrupted = writeInterruptedBeforeCommit(gone, StoreFiles.typical("v2"));
+    SafeFiles.deleteTree(store.resolve(gone));
+
+    assertThatThrownBy(directory::read)
+        .hasMessageContaining("hostpki rollback --to " + interrupted)
+        .hasMessageNotContaining("a new CA");
+    assertThat(directory.restorable()).contains(interrupted);
+  }
+
+  /** Before: "Make a kept generation current instead" named the interrupted write's. */
+  @Test
+  void testRead_alteredCurrentGenerationNamesACommittedOneNotAnInterruptedWrites()
+      throws IOException {
+    String committed = write(StoreFiles.typical("v1"));
+    String damaged = write(StoreFiles.typical("v2"));
+    String interrupted = writeInterruptedBeforeCommit(damaged, StoreFiles.typical("v3"));
+    Files.delete(store.resolve(damaged).resolve("server.key"));
+    Files.createDirectory(store.resolve(damaged).resolve("server.key"));
+
+    assertThatThrownBy(directory::read)
+        .hasMessageContaining("was altered by hand")
+        .hasMessageContaining("hostpki rollback --to " + committed)
+        .hasMessageNotContaining("--to " + interrupted);
+  }
+
   @Test
   void testRead_missingDataLinkWithKeptGenerationsIsNotAnEmptyStore() throws IOException {
     write(StoreFiles.typical("v1"));
