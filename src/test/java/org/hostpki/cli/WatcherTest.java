@@ -874,6 +874,34 @@ class WatcherTest {
     assertThat(hookRuns()).isEqualTo(3);
   }
 
+  /**
+   * A clock stepped forward (a suspend) while a hook backs off: the overdue retry runs once at the
+   * first look after the step, and its failure backs off again from there (neither lost nor run at
+   * every look).
+   */
+  @Test
+  void testRun_clockSteppedForwardWhileAHookBacksOff_retriesOnceThenBacksOffAgain() throws IOException {
+    desired = withHook();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> clock.advance(Duration.ofHours(5)))
+            .then(() -> {})
+            .then(() -> Files.writeString(dir.resolve("ok"), ""));
+    for (int i = 0; i < 2; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    // Failure 1 pauses 30 s: overdue after the step, tried at once; failure 2 pauses 1 min (not
+    // tried at the look at 13:01:00).
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:00 drift seen", "08:00:00 applied", "08:00:00 error",
+            "13:00:30 error", "13:01:30 hooks ran", "13:02:30 stopped");
+    assertThat(hookRuns()).isEqualTo(3);
+  }
+
   @Test
   void testRun_dataLinkRemoved_makesNoNewCa() throws IOException {
     applyNow();
