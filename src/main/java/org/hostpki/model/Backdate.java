@@ -1,6 +1,8 @@
 package org.hostpki.model;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * How far a new certificate's notBefore is set back from the moment it is made, for clients whose
@@ -47,5 +49,18 @@ public final class Backdate {
       validity = validity.minusSeconds(1);
     }
     return validity;
+  }
+
+  /**
+   * The validity of a certificate made at {@code now} that must end by {@code end} (with the CA
+   * that signs it): {@code validity} when it ends in time, else the longest whose usable part fits
+   * (unchanged when {@code end} is not after {@code now}: nothing fits, and the CA cannot sign).
+   */
+  public static Duration within(Duration validity, Instant now, Instant end) {
+    Instant start = now.truncatedTo(ChronoUnit.SECONDS);
+    if (!start.plus(usable(validity)).isAfter(end) || !end.isAfter(start)) {
+      return validity;
+    }
+    return longestUsableWithin(Duration.between(start, end));
   }
 }

@@ -81,7 +81,7 @@ public final class CertificateIssuer {
     SubjectPublicKeyInfo publicKey = key.publicKey().info();
     SubjectKeyIdentifier ski = CertificateExtensions.keyIdentifier(publicKey);
     X500Name name = Names.encode(subject);
-    X509v3CertificateBuilder builder = builder(name, name, publicKey, now, validity);
+    X509v3CertificateBuilder builder = builder(name, name, publicKey, now, validity, LAST);
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       builder.addExtension(
@@ -166,7 +166,10 @@ public final class CertificateIssuer {
             Names.encode(subject),
             subjectKey.info(),
             now,
-            profile.validity());
+            profile.validity(),
+            // Never past the CA's own end (as cert-manager's CA issuer caps a leaf): the plan
+            // shortened the validity to fit, and the seconds between plan and apply must not undo it.
+            ca.notAfter().isBefore(LAST) ? ca.notAfter() : LAST);
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(CertificateExtensions.serverKeyUsage(subjectKey));
@@ -190,15 +193,23 @@ public final class CertificateIssuer {
   }
 
   private X509v3CertificateBuilder builder(
-      X500Name issuer, X500Name subject, SubjectPublicKeyInfo key, Instant now, Duration validity) {
+      X500Name issuer,
+      X500Name subject,
+      SubjectPublicKeyInfo key,
+      Instant now,
+      Duration validity,
+      Instant end) {
     Instant notBefore = now.truncatedTo(ChronoUnit.SECONDS).minus(Backdate.of(validity));
     Instant notAfter = notBefore.plus(validity);
+    if (notAfter.isAfter(end) && end.isAfter(notBefore)) {
+      notAfter = end;
+    }
     return new X509v3CertificateBuilder(
         issuer,
         serial(),
         Date.from(notBefore),
         // The whole span is the validity: browsers measure notAfter - notBefore (398 days).
-        Date.from(notAfter.isAfter(LAST) ? LAST : notAfter),
+        Date.from(notAfter),
         subject,
         key);
   }

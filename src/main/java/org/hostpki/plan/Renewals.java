@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
@@ -88,15 +89,30 @@ public final class Renewals {
               }
               boolean imported = observed.isImportedLeaf(c);
               CertificateFacts judged = imported ? endingWithItsChain(c, observed) : c;
-              all.put(
-                  "server",
-                  new Scheduled(
-                      "server",
-                      judged,
-                      imported ? imported(rb, desired, judged) : issuedHere(rb, desired, c),
-                      imported));
+              RenewalSchedule schedule =
+                  imported
+                      ? imported(rb, desired, judged)
+                      : endsWithItsCa(c, observed)
+                          ? issuedHere(ca, desired, observed.caCertificate().orElseThrow())
+                          : issuedHere(rb, desired, c);
+              all.put("server", new Scheduled("server", judged, schedule, imported));
             });
     return all;
+  }
+
+  /**
+   * Whether the server certificate {@code c}, issued by the store's CA, ends when that CA does
+   * (within an hour): its validity was shortened to the CA's end, or it was issued before hostpki
+   * shortened it. The same CA would issue it again for no longer, so the CA's rotation renews it,
+   * and it is judged by the CA's schedule (the plan, {@code status}, {@code check} and the metrics
+   * alike).
+   */
+  static boolean endsWithItsCa(CertificateFacts c, ObservedStore observed) {
+    return !observed.isImportedLeaf(c)
+        && observed.serverSignedByCa()
+        && observed.caCertificate()
+            .filter(ca -> !c.notAfter().isBefore(ca.notAfter().minus(Backdate.MAX)))
+            .isPresent();
   }
 
   /**

@@ -1,12 +1,17 @@
 package org.hostpki.plan;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DateText;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
@@ -214,7 +219,7 @@ final class ServerPlan {
                   ReasonCode.ISSUER_CHANGED,
                   "server.crt is not signed by the store's CA (issuer " + c.issuerDn() + ")"));
         }
-        driftReasons(c, key.get(), reasons);
+        driftReasons(c, key.get(), caChanges, reasons);
       }
     }
     return reissue(action, reasons, key, awaitingChain);
@@ -231,8 +236,12 @@ final class ServerPlan {
     reasons.addAll(changes.reasons(changes.uncovered(c)));
   }
 
-  /** How a certificate for this key differs from the one the internal CA would issue now. */
-  private void driftReasons(CertificateFacts c, KeyFacts key, List<Reason> reasons) {
+  /**
+   * How a certificate for this key differs from the one the internal CA would issue now.
+   *
+   * @param caChanges the plan replaces the CA: the certificate is issued again anyway
+   */
+  private void driftReasons(CertificateFacts c, KeyFacts key, boolean caChanges, List<Reason> reasons) {
     CertificateChecks.keyReasons(c, key, server.key(), "server", reasons);
     List<Reason> sanReasons = new NameChanges(server, issued()).exact(c.dnsNames(), c.ipAddresses());
     reasons.addAll(sanReasons);
@@ -246,6 +255,10 @@ final class ServerPlan {
         .ifPresent(reasons::add);
     if (!observed.isImportedLeaf(c) && observed.serverSignedByCa()) {
       CertificateChecks.lifetimeReason(c, server.validity(), "server.validity").ifPresent(reasons::add);
+    }
+    if (!caChanges && Renewals.endsWithItsCa(c, observed) && !c.isExpiredAt(in.now())) {
+      // Its CA's rotation renews it: the same CA would issue it again ending on the same day.
+      return;
     }
     RenewalSchedule schedule =
         observed.isImportedLeaf(c)
@@ -276,13 +289,36 @@ final class ServerPlan {
     return true;
   }
 
-  private void issue(Action action, List<Reason> reasons, boolean newKey) {
+  private void issue(Action action, List<Reason> why, boolean newKey) {
+    List<Reason> reasons = new ArrayList<>(why);
+    Duration validity = server.validity();
+    Optional<Instant> caEnd = signingCaEnd();
+    if (caEnd.isPresent()) {
+      validity = Backdate.within(validity, in.now(), caEnd.get());
+    }
     Attributes after =
         PlanWords.nameAttributes(issued())
             .with("key", server.key().toString())
             .with("new_key", newKey)
-            .with("validity", server.validity())
+            .with("validity", validity)
             .with("issuer", issuingCa());
+    if (!validity.equals(server.validity())) {
+      // The plan line says why it lasts less than server.validity; the CA's rotation renews it.
+      after = after.with("not_after", caEnd.orElseThrow());
+      Reason last = reasons.remove(reasons.size() - 1);
+      reasons.add(
+          new Reason(
+              last.code(),
+              last.message()
+                  + "; it lasts "
+                  + DurationText.left(Backdate.usable(validity))
+                  + ", not server.validity "
+                  + DurationText.of(server.validity())
+                  + ": it ends with the CA on "
+                  + DateText.of(caEnd.get())
+                  + " (a certificate cannot outlive the CA that signed it), and the CA's rotation"
+                  + " renews it"));
+    }
     draft.add(
         new Change(
             Address.SERVER,
@@ -293,12 +329,32 @@ final class ServerPlan {
                 issued().dnsNames(),
                 issued().ipAddresses(),
                 server.key(),
-                server.validity(),
+                validity,
                 server.clientAuth(),
                 newKey,
                 crlUrl()),
             before(),
             after));
+  }
+
+  /**
+   * When the CA that signs the server certificate after apply ends: the store's, the promoted
+   * {@code ca-next}, or the one this plan makes (as the issuer dates it); empty when unknown.
+   */
+  private Optional<Instant> signingCaEnd() {
+    Optional<Change> ca = draft.change(Address.CA);
+    if (ca.isEmpty()) {
+      return observed.caCertificate().map(CertificateFacts::notAfter);
+    }
+    if (ca.get().intent() instanceof Intent.PromoteNextCa) {
+      return observed.caNextCertificate().map(CertificateFacts::notAfter);
+    }
+    if (ca.get().intent() instanceof Intent.IssueCa made) {
+      Instant notBefore =
+          in.now().truncatedTo(ChronoUnit.SECONDS).minus(Backdate.of(made.validity()));
+      return Optional.of(notBefore.plus(made.validity()));
+    }
+    return Optional.empty();
   }
 
   /** The names a certificate of the internal CA gets, checked once per plan. */

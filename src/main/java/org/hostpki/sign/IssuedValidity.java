@@ -2,7 +2,6 @@ package org.hostpki.sign;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.hostpki.model.Backdate;
 import org.hostpki.model.DateText;
@@ -49,9 +48,9 @@ public record IssuedValidity(Duration validity, Optional<String> note) {
       validity = ServerSpec.MAX_BROWSER_VALIDITY;
     }
     // CertificateIssuer starts the certificate Backdate.of(validity) before now, to the second.
-    Instant start = now.truncatedTo(ChronoUnit.SECONDS);
-    if (start.plus(Backdate.usable(validity)).isAfter(caNotAfter)) {
-      validity = Backdate.longestUsableWithin(Duration.between(start, caNotAfter));
+    Duration within = Backdate.within(validity, now, caNotAfter);
+    if (!within.equals(validity)) {
+      validity = within;
       note =
           Optional.of(
               "validity shortened to end with the CA certificate on " + DateText.of(caNotAfter)

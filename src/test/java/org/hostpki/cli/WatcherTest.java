@@ -855,16 +855,8 @@ class WatcherTest {
   /** The same for a failing hook's pause: it counts time that passed, not the clock's step. */
   @Test
   void testRun_clockSteppedBackWhileAHookBacksOff_runsItAfterThePause() throws IOException {
-    desired = withHook();
-    ScriptedSleeper sleeper =
-        new ScriptedSleeper(clock)
-            .then(() -> clock.advance(Duration.ofMinutes(-50)))
-            .then(() -> Files.writeString(dir.resolve("ok"), ""));
-    for (int i = 0; i < 2; i++) {
-      sleeper.then(() -> {});
-    }
-
-    watcher(sleeper).run();
+    watchFailingHook(
+        () -> clock.advance(Duration.ofMinutes(-50)), () -> Files.writeString(dir.resolve("ok"), ""));
 
     // Failures 1 and 2 pause 30 s and 1 min, counted across the step.
     assertThat(events())
@@ -872,6 +864,36 @@ class WatcherTest {
             "08:00:00 started", "08:00:00 drift seen", "08:00:00 applied", "08:00:00 error",
             "07:10:30 error", "07:11:30 hooks ran", "07:12:00 stopped");
     assertThat(hookRuns()).isEqualTo(3);
+  }
+
+  /**
+   * A clock stepped forward (a suspend) while a hook backs off: the overdue retry runs once at the
+   * first look after the step, and its failure backs off again from there (neither lost nor run at
+   * every look).
+   */
+  @Test
+  void testRun_clockSteppedForwardWhileAHookBacksOff_retriesOnceThenBacksOffAgain() throws IOException {
+    watchFailingHook(
+        () -> clock.advance(Duration.ofHours(5)), () -> {}, () -> Files.writeString(dir.resolve("ok"), ""));
+
+    // Failure 1 pauses 30 s: overdue after the step, tried at once; failure 2 pauses 1 min (not
+    // tried at the look at 13:01:00).
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:00 drift seen", "08:00:00 applied", "08:00:00 error",
+            "13:00:30 error", "13:01:30 hooks ran", "13:02:30 stopped");
+    assertThat(hookRuns()).isEqualTo(3);
+  }
+
+  /** Watches a failing hook through these steps (one after each wait), then two quiet waits. */
+  private void watchFailingHook(ScriptedSleeper.Step... steps) throws IOException {
+    desired = withHook();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (ScriptedSleeper.Step step : steps) {
+      sleeper.then(step);
+    }
+    sleeper.then(() -> {}).then(() -> {});
+    watcher(sleeper).run();
   }
 
   @Test

@@ -248,6 +248,18 @@ class CertificateIssuerTest {
   }
 
   @Test
+  void testServer_neverOutlivesItsCa() {
+    KeyMaterial caKey = TestKeys.key(TestKeys.P256, "ca");
+    Certificate ca = issuer.selfSignedCa(FULL_SUBJECT, caKey, NOW, Duration.ofDays(30));
+
+    Certificate server =
+        issuer.server(TestPki.profile("a.example"), TestKeys.key(TestKeys.P256, "server"), ca, caKey, NOW);
+
+    assertThat(server.facts().notAfter()).isEqualTo(ca.facts().notAfter());
+    assertThat(server.facts().notBefore()).isEqualTo(NOW.minus(Duration.ofHours(1)));
+  }
+
+  @Test
   void testServer_clientAuthAddsTheEku() {
     ServerProfile profile =
         new ServerProfile(
