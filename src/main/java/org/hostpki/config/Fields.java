@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.KernelPaths;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
@@ -211,7 +212,7 @@ final class Fields {
               + " (no shell is involved), so it names a folder '~' next to this file; write the full path");
     }
     try {
-      return Optional.of(folder.resolve(folder.getFileSystem().getPath(text.value())).normalize());
+      return Optional.of(KernelPaths.resolve(folder, folder.getFileSystem().getPath(text.value())));
     } catch (InvalidPathException e) {
       error(text.node(), text.node().displayName() + " '" + text.value() + "' is not a valid path: " + e.getReason());
       return Optional.empty();
@@ -354,7 +355,7 @@ final class Fields {
       return program;
     }
     try {
-      return folder.resolve(program).normalize().toString();
+      return KernelPaths.resolve(folder, folder.getFileSystem().getPath(program)).toString();
     } catch (InvalidPathException e) {
       return program; // not a path this file system takes: starting it fails with the reason
     }

@@ -1,0 +1,50 @@
+package org.hostpki.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.hostpki.config.DesiredStateLoader;
+import org.hostpki.model.DesiredState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code DIR/link/../f} names what the kernel opens by it, the file beside the link's target, in
+ * a command's arguments and in the desired state's paths; without links names are tidied as
+ * {@link Path#normalize()} tidies them.
+ */
+class KernelPathsTest {
+  @TempDir Path dir;
+
+  @Test
+  void dotDotStaysAfterALinkAndGoesAfterAFolder() throws IOException {
+    Path inner = Files.createDirectories(dir.resolve("away/inner"));
+    Files.writeString(dir.resolve("away/f.pem"), "beside the link's target");
+    Files.writeString(dir.resolve("f.pem"), "beside the link");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), inner);
+
+    Path resolved = KernelPaths.resolve(dir, Path.of("link/../f.pem"));
+
+    assertThat(resolved).isEqualTo(link.resolve("../f.pem"));
+    assertThat(Files.readString(resolved)).isEqualTo("beside the link's target");
+    assertThat(KernelPaths.resolve(dir, Path.of("./away//inner/./../f.pem"))).isEqualTo(dir.resolve("away/f.pem"));
+    assertThat(KernelPaths.resolve(dir, Path.of("link/../inner/../f.pem"))).as("a folder after the link's '..'")
+        .isEqualTo(link.resolve("../f.pem"));
+    assertThat(KernelPaths.resolve(dir, Path.of("link/../../x"))).isEqualTo(link.resolve("../../x"));
+    assertThat(KernelPaths.resolve(dir, Path.of("missing/../f.pem"))).as("the kernel finds no missing/")
+        .isEqualTo(dir.resolve("missing/../f.pem"));
+    assertThat(KernelPaths.resolve(dir, Path.of("/../.."))).isEqualTo(Path.of("/"));
+    assertThat(KernelPaths.resolve(dir, Path.of(dir + "/away/../f.pem"))).isEqualTo(dir.resolve("f.pem"));
+
+    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
+    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
+        apiVersion: hostpki/v1
+        store: {path: pki}
+        trust: {crls: [link/../f.pem, away/inner/../f.pem]}
+        """).desiredState().orElseThrow();
+    assertThat(desired.trust().crls()).extracting(c -> c.path())
+        .containsExactly(link.resolve("../f.pem"), dir.resolve("away/f.pem"));
+  }
+}
