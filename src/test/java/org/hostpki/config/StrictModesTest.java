@@ -111,23 +111,20 @@ class StrictModesTest {
         .startsWith("server.acme.caBundle " + ca + " decides which server is the ACME CA, but it is owned by nobody");
   }
 
+  /**
+   * nobody owned trust.crls' folder: they swapped the CA's CRL for an older one (or took it away
+   * for one apply), and root's apply installed that, trusting a revoked certificate again. A link
+   * of theirs to a root-only file had root read that as a CRL.
+   */
   @Test
   void aCrlFileOrFolderThatAnotherUserMayChangeIsRefusedAsTrustFilesAre() throws IOException {
-    // nobody owned trust.crls' folder: they swapped the CA's CRL for an older one (or took it
-    // away for one apply), and root's apply installed that, trusting a revoked certificate again.
-    // A link of theirs to a root-only file had root read that as a CRL.
     assumeTrue(System.getProperty("user.name").equals("root"), "chown needs root");
+    StrictModes modes = StrictModes.forThisProcess();
     Path crls = Files.createDirectory(dir.resolve("crls.d"));
     Path crl = Files.writeString(crls.resolve("fleet.crl"), "");
     Path ignored = Files.writeString(crls.resolve("README"), "");
     Path single = Files.writeString(dir.resolve("single.crl"), "");
-    Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
-    DesiredState desired = new DesiredStateLoader().loadString(yaml, """
-        apiVersion: hostpki/v1
-        store: {path: pki}
-        trust: {crls: [crls.d, single.crl]}
-        """).desiredState().orElseThrow();
-    StrictModes modes = StrictModes.forThisProcess();
+    DesiredState desired = desiredState("trust: {crls: [crls.d, single.crl]}");
     Files.setOwner(ignored, user("nobody")); // a file of the folder's that is not read
     assertThat(modes.problems(desired)).isEmpty();
     String harm = "have hostpki install an older CRL of its CA, or none, and so trust a revoked certificate again";
@@ -300,12 +297,14 @@ class StrictModesTest {
 
   /** A desired state in {@code dir} with the store pki and the trust directory trusted.d. */
   private DesiredState trustingDirectory() throws IOException {
+    return desiredState("trust: {directories: [trusted.d]}");
+  }
+
+  /** A desired state {@code dir/host.yaml} with the store pki and {@code more}. */
+  private DesiredState desiredState(String more) throws IOException {
     Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
-    return new DesiredStateLoader().loadString(yaml, """
-        apiVersion: hostpki/v1
-        store: {path: pki}
-        trust: {directories: [trusted.d]}
-        """).desiredState().orElseThrow();
+    return new DesiredStateLoader().loadString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\n" + more + "\n")
+        .desiredState().orElseThrow();
   }
 
   /** setfacl -m u:nobody:rw: Java cannot set an ACL; python3 writes system.posix_acl_access. */
