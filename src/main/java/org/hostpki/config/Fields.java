@@ -212,7 +212,13 @@ final class Fields {
               + " (no shell is involved), so it names a folder '~' next to this file; write the full path");
     }
     try {
-      return Optional.of(KernelPaths.resolve(folder, folder.getFileSystem().getPath(text.value())));
+      Path path = KernelPaths.resolve(folder, folder.getFileSystem().getPath(text.value()));
+      if (KernelPaths.goesUp(path)) {
+        // The store's code (outputs, the store's folder) takes a path's names as they stand.
+        error(text.node(), text.node().displayName() + " '" + text.value() + "' " + KernelPaths.goesUpAdvice());
+        return Optional.empty();
+      }
+      return Optional.of(path);
     } catch (InvalidPathException e) {
       error(text.node(), text.node().displayName() + " '" + text.value() + "' is not a valid path: " + e.getReason());
       return Optional.empty();
