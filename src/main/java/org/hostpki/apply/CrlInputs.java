@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.hostpki.files.FileReasons;
@@ -20,7 +19,6 @@ import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.CrlSource;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
-import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TrustedCrl;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
@@ -35,9 +33,6 @@ import org.hostpki.pki.RevocationList;
 public final class CrlInputs {
   /** The most CRLs one file may hold. */
   static final int MAX_PER_FILE = 1000;
-
-  /** File name endings read from a folder, besides {@code HASH.rN}. */
-  static final List<String> EXTENSIONS = List.of(".crl", ".pem", ".der");
 
   private CrlInputs() {}
 
@@ -104,10 +99,7 @@ public final class CrlInputs {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(path)) {
       for (Path p : stream) {
-        String name = p.getFileName().toString();
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (!name.startsWith(".")
-            && (EXTENSIONS.stream().anyMatch(lower::endsWith) || StoreLayout.isHashedCrl(name))) {
+        if (CrlSource.isCrlFileName(p.getFileName().toString())) {
           files.add(p);
         }
       }

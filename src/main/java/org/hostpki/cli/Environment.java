@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.hostpki.files.KernelPaths;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.host.LiveHostIdentityProbe;
 
@@ -98,8 +99,12 @@ public record Environment(
     return Optional.ofNullable(variables.get(name));
   }
 
-  /** Resolves a path given on the command line against the working directory. */
+  /**
+   * Resolves a path given on the command line against the working directory, as the kernel does:
+   * {@code DIR/link/../f} is the file beside the link's target, not {@code DIR/f} ({@link
+   * KernelPaths}).
+   */
   public Path resolve(String argument) {
-    return workingDirectory.resolve(fileSystem.getPath(argument)).normalize();
+    return KernelPaths.resolve(workingDirectory, fileSystem.getPath(argument));
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.files.FileReasons;
+import org.hostpki.files.KernelPaths;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
@@ -81,6 +82,10 @@ final class InitCommand implements Callable<Integer> {
             : environment.variable(DesiredStateFile.VARIABLE).filter(v -> !v.isBlank()).orElse(DesiredStateFile.DEFAULT);
     boolean toStandardOutput = OutputOption.STANDARD_OUTPUT.equals(named);
     Path path = toStandardOutput ? null : environment.resolve(named);
+    if (path != null && KernelPaths.goesUp(path)) {
+      // OutputFile takes the names as they stand: it would write beside the link, not where '..' leads
+      throw new CommandLine.ParameterException(spec.commandLine(), named + " " + KernelPaths.goesUpAdvice());
+    }
     boolean system = path == null || path.startsWith(environment.resolve(DesiredStateFile.DEFAULT).getParent());
     HostIdentity host;
     Optional<String> undetected = Optional.empty();

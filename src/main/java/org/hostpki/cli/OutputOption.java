@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.util.Optional;
+import org.hostpki.files.KernelPaths;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine;
 
@@ -25,6 +26,11 @@ final class OutputOption {
       throw new CommandLine.ParameterException(
           command, "--out names no file (an empty argument): give a file name, or - for standard output");
     }
-    return Optional.of(OutputFile.at(environment.resolve(argument)));
+    java.nio.file.Path path = environment.resolve(argument);
+    if (KernelPaths.goesUp(path)) {
+      // OutputFile takes the names as they stand: it would write beside the link, not where '..' leads
+      throw new CommandLine.ParameterException(command, "--out " + argument + " " + KernelPaths.goesUpAdvice());
+    }
+    return Optional.of(OutputFile.at(path));
   }
 }

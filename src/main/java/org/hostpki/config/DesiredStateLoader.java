@@ -2,6 +2,7 @@ package org.hostpki.config;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.hostpki.files.KernelPaths;
 import org.hostpki.model.DesiredState;
 
 /**
@@ -38,6 +39,11 @@ public final class DesiredStateLoader {
   /** Reads and checks {@code file}; relative paths inside it resolve against its folder. */
   public LoadResult load(Path file) {
     Problems problems = new Problems(file);
+    if (KernelPaths.goesUp(file)) {
+      // its paths resolve against its folder, which would go up too
+      problems.fileError("the desired state's path " + KernelPaths.goesUpAdvice());
+      return result(file, Optional.empty(), problems);
+    }
     return FileText.read(file, problems)
         .map(text -> check(file, text, problems))
         .orElseGet(() -> result(file, Optional.empty(), problems));

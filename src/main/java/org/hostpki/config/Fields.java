@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.hostpki.files.KernelPaths;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Percentage;
 import org.hostpki.model.RenewBefore;
@@ -211,7 +212,13 @@ final class Fields {
               + " (no shell is involved), so it names a folder '~' next to this file; write the full path");
     }
     try {
-      return Optional.of(folder.resolve(folder.getFileSystem().getPath(text.value())).normalize());
+      Path path = KernelPaths.resolve(folder, folder.getFileSystem().getPath(text.value()));
+      if (KernelPaths.goesUp(path)) {
+        // The store's code (outputs, the store's folder) takes a path's names as they stand.
+        error(text.node(), text.node().displayName() + " '" + text.value() + "' " + KernelPaths.goesUpAdvice());
+        return Optional.empty();
+      }
+      return Optional.of(path);
     } catch (InvalidPathException e) {
       error(text.node(), text.node().displayName() + " '" + text.value() + "' is not a valid path: " + e.getReason());
       return Optional.empty();
@@ -354,7 +361,7 @@ final class Fields {
       return program;
     }
     try {
-      return folder.resolve(program).normalize().toString();
+      return KernelPaths.resolve(folder, folder.getFileSystem().getPath(program)).toString();
     } catch (InvalidPathException e) {
       return program; // not a path this file system takes: starting it fails with the reason
     }

@@ -23,6 +23,7 @@ import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.GroupMembers;
 import org.hostpki.model.AcmeSpec;
+import org.hostpki.model.CrlSource;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.InstallSpec;
 import org.hostpki.model.TerminalText;
@@ -111,7 +112,8 @@ public final class StrictModes {
    * above them, has their CA trusted — in the store's trust bundle, and with {@code trust.install}
    * by this host's system, Java or NSS — as surely as by writing it into the desired state; and
    * whoever may change {@code server.acme.caBundle} decides which server hostpki takes for its
-   * ACME CA.
+   * ACME CA; whoever may change a file of {@code trust.crls}, a folder of them or a file in it
+   * decides which revocations hold.
    */
   private List<String> trustProblems(DesiredState desired) {
     List<String> problems = new ArrayList<>();
@@ -125,10 +127,15 @@ public final class StrictModes {
     }
     for (Path directory : desired.trust().directories()) {
       String what = "trust directory " + directory + " decides what is trusted";
-      Optional<String> problem = problem(directory, what, harm, directory, true);
-      if (problem.isEmpty()) {
-        problem = entryProblem(directory, what, harm);
-      }
+      readFolderProblem(directory, what, harm, TrustSpec::isTrustFileName).ifPresent(problems::add);
+    }
+    for (CrlSource crl : desired.trust().crls()) {
+      Path path = crl.path();
+      boolean folder = Files.isDirectory(path);
+      String what = "trust.crls " + (folder ? "folder " : "file ") + path + " decides which certificates are revoked";
+      Optional<String> problem = folder
+          ? readFolderProblem(path, what, REVOCATION_HARM, CrlSource::isCrlFileName)
+          : problem(path, what, REVOCATION_HARM, path);
       problem.ifPresent(problems::add);
     }
     desired.server().acme().flatMap(AcmeSpec::caBundle).flatMap(bundle -> problem(
@@ -139,14 +146,26 @@ public final class StrictModes {
   }
 
   /**
-   * The first file of a trust directory's that is read and that another user could change, or
-   * the way to which (a link in it to another user's folder) another user could change.
+   * What is wrong with a folder whose files are read (a trust directory, a folder of CRLs): the
+   * folder itself and the way to it, else the first of its files that is read and that another
+   * user could change.
+   *
+   * @param read which of its files are read, by name
    */
-  private Optional<String> entryProblem(Path directory, String what, String harm) {
+  private Optional<String> readFolderProblem(Path folder, String what, String harm, Predicate<String> read) {
+    Optional<String> problem = problem(folder, what, harm, folder, true);
+    return problem.isPresent() ? problem : entryProblem(folder, what, harm, read);
+  }
+
+  /**
+   * The first file of a folder's that is read and that another user could change, or the way to
+   * which (a link in it to another user's folder) another user could change.
+   */
+  private Optional<String> entryProblem(Path directory, String what, String harm, Predicate<String> isRead) {
     List<Path> read = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
-        if (TrustSpec.isTrustFileName(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
+        if (isRead.test(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
           read.add(entry);
         }
       }
@@ -171,6 +190,15 @@ public final class StrictModes {
       return Optional.of(what + ", but who may write the files in it cannot be checked: " + FileReasons.cause(e));
     }
   }
+
+  /**
+   * What whoever may change a file or folder of {@code trust.crls} can do: the CRLs a trusted CA
+   * signed are all accepted, so they choose which one is read — an older one, listing fewer
+   * revocations, when the store holds none of that CA (a first apply, or after they took it away
+   * for one apply) — or none.
+   */
+  private static final String REVOCATION_HARM =
+      "have hostpki install an older CRL of its CA, or none, and so trust a revoked certificate again";
 
   /** Ways to a file no read can follow, so whoever reads it reports them (ELOOP, ENOTDIR). */
   private static final Set<String> UNREADABLE_WAYS = Set.of("Too many levels of symbolic links", "Not a directory");

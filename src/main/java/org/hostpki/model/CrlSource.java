@@ -1,6 +1,8 @@
 package org.hostpki.model;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -10,6 +12,18 @@ import java.util.Objects;
  * @param origin where the desired state names it
  */
 public record CrlSource(Path path, SourcePosition origin) {
+  /** File name endings read from a folder, besides {@code HASH.rN}. */
+  public static final List<String> FILE_ENDINGS = List.of(".crl", ".pem", ".der");
+
+  /**
+   * Whether a file of a folder of CRLs is read, by its name: {@code *.crl}, {@code *.pem}, {@code
+   * *.der} and {@code HASH.rN}, not one starting with a dot.
+   */
+  public static boolean isCrlFileName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return !name.startsWith(".") && (FILE_ENDINGS.stream().anyMatch(lower::endsWith) || StoreLayout.isHashedCrl(name));
+  }
+
   public CrlSource {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(origin, "origin");

@@ -139,6 +139,24 @@ class InspectCommandTest {
    * reviewer could not see any of it. Every SAN and every extension is shown, escaped.
    */
   @Test
+  void testPath_dotDotAfterALinkIsLookedUpWhereTheLinkLeads() throws IOException {
+    // kern/link -> away/inner: the kernel (and cat) reads kern/link/../f.pem as away/f.pem, the CA;
+    // normalised by name first, it was kern/f.pem, the leaf: another file than the one named.
+    Path kern = Files.createDirectories(dir.resolve("kern/away/inner")).getParent().getParent();
+    Files.copy(ca.certificate(), kern.resolve("away/f.pem"));
+    Files.copy(leaf.certificate(), kern.resolve("f.pem"));
+    Files.createSymbolicLink(kern.resolve("link"), kern.resolve("away/inner"));
+
+    CliResult run = inspect("kern/link/../f.pem");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).startsWith("File     " + kern.resolve("link/../f.pem") + ": PEM, 1 certificate\n")
+        .contains("Cert 1   CN=Test Device CA,O=Example Corp\n").doesNotContain("device.test");
+    assertThat(inspect("kern/away/inner/../f.pem").out()).as("no link: the same file, its name tidied")
+        .startsWith("File     " + kern.resolve("away/f.pem") + ": PEM");
+  }
+
+  @Test
   void testRequest_showsEverySanAndEveryRequestedExtension() throws Exception {
     byte[] der = TestRequests.jcaWithExtensions("ca.test",
         Extension.create(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {

@@ -316,7 +316,10 @@ class DesiredStateLoaderTest {
   }
 
   @Test
-  void testLoadString_relativePathsResolveAgainstTheFilesFolder() {
+  void testLoadString_relativePathsResolveAgainstTheFilesFolder() throws IOException {
+    // A '..' is taken away by name only after a real folder (KernelPaths): the file's folder
+    // exists whenever the file was read.
+    Files.createDirectories(file.getParent());
     String yaml =
         "apiVersion: hostpki/v1\n"
             + "store:\n  path: ../pki\n  password: {file: secrets/p12}\n"
@@ -548,7 +551,8 @@ class DesiredStateLoaderTest {
    * path in it does; under systemd the working directory is /. A bare name stays for PATH.
    */
   @Test
-  void testLoadString_relativeHookProgramsResolveAgainstTheFilesFolder() {
+  void testLoadString_relativeHookProgramsResolveAgainstTheFilesFolder() throws IOException {
+    Files.createDirectories(file.getParent());
     DesiredState state =
         loader
             .loadString(file, MINIMAL + "hooks:\n  afterServerChange:\n"

@@ -111,6 +111,49 @@ class StrictModesTest {
         .startsWith("server.acme.caBundle " + ca + " decides which server is the ACME CA, but it is owned by nobody");
   }
 
+  /**
+   * nobody owned trust.crls' folder: they swapped the CA's CRL for an older one (or took it away
+   * for one apply), and root's apply installed that, trusting a revoked certificate again. A link
+   * of theirs to a root-only file had root read that as a CRL.
+   */
+  @Test
+  void aCrlFileOrFolderThatAnotherUserMayChangeIsRefusedAsTrustFilesAre() throws IOException {
+    assumeTrue(System.getProperty("user.name").equals("root"), "chown needs root");
+    StrictModes modes = StrictModes.forThisProcess();
+    Path crls = Files.createDirectory(dir.resolve("crls.d"));
+    Path crl = Files.writeString(crls.resolve("fleet.crl"), "");
+    Path ignored = Files.writeString(crls.resolve("README"), "");
+    Path single = Files.writeString(dir.resolve("single.crl"), "");
+    DesiredState desired = desiredState("trust: {crls: [crls.d, single.crl]}");
+    Files.setOwner(ignored, user("nobody")); // a file of the folder's that is not read
+    assertThat(modes.problems(desired)).isEmpty();
+    String harm = "have hostpki install an older CRL of its CA, or none, and so trust a revoked certificate again";
+
+    Files.setOwner(crls, user("nobody"));
+    assertThat(modes.problems(desired)).containsExactly(
+        "trust.crls folder " + crls + " decides which certificates are revoked, but it is owned by nobody, not by"
+            + " root: nobody could " + harm + ". Fix it: chown root " + crls);
+
+    Files.setOwner(crls, user("root"));
+    Files.setOwner(crl, user("nobody"));
+    assertThat(modes.problems(desired)).containsExactly(
+        "trust.crls folder " + crls + " decides which certificates are revoked, but its file " + crl + " is owned"
+            + " by nobody, not by root: nobody could " + harm + ". Fix it: chown root " + crl);
+
+    Files.setOwner(crl, user("root"));
+    Files.setPosixFilePermissions(single, PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertThat(modes.problems(desired)).containsExactly(
+        "trust.crls file " + single + " decides which certificates are revoked, but it has mode 0666: every user"
+            + " can change it and " + harm + ". Fix it: chmod go-w " + single);
+
+    Files.delete(single);
+    Path secret = Files.writeString(dir.resolve("root-only"), "");
+    lchown(Files.createSymbolicLink(single, secret), user("nobody"));
+    assertThat(modes.problems(desired)).singleElement().asString().startsWith(
+        "trust.crls file " + single + " decides which certificates are revoked, but " + single + " is a symbolic"
+            + " link owned by nobody");
+  }
+
   @Test
   void aLinkAnotherUserMadeInAStickyFolderIsRefusedWhereverItLeads() throws IOException {
     // store: {path: /tmp/pki}: nobody made /tmp/pki a link to another store of root's, and root's
@@ -254,12 +297,14 @@ class StrictModesTest {
 
   /** A desired state in {@code dir} with the store pki and the trust directory trusted.d. */
   private DesiredState trustingDirectory() throws IOException {
+    return desiredState("trust: {directories: [trusted.d]}");
+  }
+
+  /** A desired state {@code dir/host.yaml} with the store pki and {@code more}. */
+  private DesiredState desiredState(String more) throws IOException {
     Path yaml = Files.writeString(dir.resolve("host.yaml"), "");
-    return new DesiredStateLoader().loadString(yaml, """
-        apiVersion: hostpki/v1
-        store: {path: pki}
-        trust: {directories: [trusted.d]}
-        """).desiredState().orElseThrow();
+    return new DesiredStateLoader().loadString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\n" + more + "\n")
+        .desiredState().orElseThrow();
   }
 
   /** setfacl -m u:nobody:rw: Java cannot set an ACL; python3 writes system.posix_acl_access. */
