@@ -88,7 +88,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--out"},
       completionCandidates = Completion.Files.class,
-      paramLabel = "OUT",
+      paramLabel = "FILE",
       description = "Write to this file (a new file renamed into place; never inside a store) instead of standard output; - is standard output.")
   String target;
 
