@@ -119,7 +119,7 @@ final class Completion {
                 o.isMultiValue()));
       }
     }
-    boolean isHelp = spec.userObject() instanceof CommandLine.HelpCommand;
+    boolean isHelp = spec.userObject() instanceof HelpCommand;
     List<Positional> positionals = new ArrayList<>();
     for (PositionalParamSpec p : spec.positionalParameters()) {
       if (!p.hidden()) {

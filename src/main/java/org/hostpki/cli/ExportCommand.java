@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
     description = "Write a certificate, chain, CSR, the trust bundle or the CRL from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl; FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
+      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl; the desired-state FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
       "",
       "With --output json, standard output carries a JSON document instead: what was exported, where to, and each certificate (or the request); without -o, the export itself as PEM in it.",
       "",
@@ -88,7 +88,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--out"},
       completionCandidates = Completion.Files.class,
-      paramLabel = "OUT",
+      paramLabel = "FILE",
       description = "Write to this file (a new file renamed into place; never inside a store) instead of standard output; - is standard output.")
   String target;
 

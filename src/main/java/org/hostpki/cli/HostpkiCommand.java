@@ -95,7 +95,7 @@ public final class HostpkiCommand implements Runnable {
           new Subcommand("watch", WatchCommand.class),
           new Subcommand("version", VersionCommand.class),
           new Subcommand("completion", CompletionCommand.class),
-          new Subcommand("help", CommandLine.HelpCommand.class));
+          new Subcommand("help", HelpCommand.class));
 
   /** Subcommands that read the whole tree (the completion script, help on another command). */
   private static final Set<String> NEED_EVERY_SUBCOMMAND = Set.of("completion", "help");
@@ -179,7 +179,7 @@ public final class HostpkiCommand implements Runnable {
             stderr.withoutColour();
           }
           CommandLine.ParseResult last = last(parseResult);
-          if (last.commandSpec().userObject() instanceof CommandLine.HelpCommand && !last.unmatched().isEmpty()) {
+          if (last.commandSpec().userObject() instanceof HelpCommand && !last.unmatched().isEmpty()) {
             // picocli lets a help request through with arguments it did not match ('help plan
             // extra'): a usage error, as in every other command.
             throw new CommandLine.UnmatchedArgumentException(last.commandSpec().commandLine(), last.unmatched());
@@ -343,15 +343,6 @@ public final class HostpkiCommand implements Runnable {
       } else if (!u.getSuggestions().isEmpty() && !u.getSuggestions().get(0).equals(first)) {
         message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
       }
-    }
-    // 'hostpki help aply' (picocli's help command, of the command it was asked about): the same
-    // "did you mean" as 'hostpki aply'
-    Matcher unknown = Pattern.compile("^Unknown subcommand '(.*)'\\.$").matcher(message);
-    if (unknown.matches()) {
-      List<String> similar =
-          new CommandLine.UnmatchedArgumentException(ex.getCommandLine(), List.of(unknown.group(1))).getSuggestions();
-      message = "'" + unknown.group(1) + "' is not a hostpki command"
-          + (similar.isEmpty() || similar.get(0).equals(unknown.group(1)) ? "" : "; did you mean '" + similar.get(0) + "'?");
     }
     // an enum's value: "expected one of [text, json] (case-sensitive) but was 'xml'"
     Matcher choice = Pattern.compile("^(Invalid value for .*?): expected one of \\[(.*)\\] \\(case-sensitive\\) but was '(.*)'$")

@@ -1,6 +1,7 @@
 package org.hostpki.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -26,8 +27,7 @@ final class ManPages {
   static String hostpki(CommandSpec root, String version, String date) {
     Troff t = new Troff().title("hostpki", 1, date, "hostpki " + version, MANUAL);
     t.section("NAME").raw("hostpki \\- " + Troff.escape(sentence(root.usageMessage().description())));
-    t.section("SYNOPSIS").raw(Troff.bold("hostpki") + " [" + Troff.bold("--debug") + "] " + Troff.italic("COMMAND")
-        + " [" + Troff.italic("OPTIONS") + "]");
+    synopsis(t, root);
     t.section("DESCRIPTION");
     t.paragraph(
         "hostpki keeps a host's TLS identity right without a person in the loop. A desired-state file"
@@ -92,6 +92,32 @@ final class ManPages {
     return t.toString();
   }
 
+  /**
+   * hostpki(1)'s SYNOPSIS, from hostpki's own options (as git(1) writes its): a command with the
+   * options that go before it or after it ({@code --debug}, {@code --no-color}), then each option
+   * that prints something and exits ({@code --help}, {@code --version}) on a line of its own.
+   */
+  private static void synopsis(Troff t, CommandSpec root) {
+    StringBuilder run = new StringBuilder(Troff.bold("hostpki"));
+    List<String> alone = new ArrayList<>();
+    for (OptionSpec o : root.options()) {
+      if (o.hidden()) {
+        continue;
+      }
+      String names = String.join(" | ", Arrays.stream(o.names()).map(Troff::bold).toList());
+      if (o.usageHelp() || o.versionHelp()) {
+        alone.add(Troff.bold("hostpki") + " " + names);
+      } else {
+        run.append(" [").append(names).append(']');
+      }
+    }
+    run.append(' ').append(Troff.italic("COMMAND")).append(" [").append(Troff.italic("OPTIONS")).append(']');
+    t.section("SYNOPSIS").raw(run.toString());
+    for (String line : alone) {
+      t.raw(".br").raw(line);
+    }
+  }
+
   private static String synopsis(CommandLine command) {
     // picocli's synopsis, as --help shows it, on one line
     String text = command.getHelp().synopsis(0).replaceAll("\\s+", " ").strip();
@@ -146,7 +172,7 @@ final class ManPages {
 
   /**
    * A picocli text as a page shows it: its format specifiers ({@code %n}, {@code %%}), which
-   * {@code --help} expands, expanded (picocli's own help command has them), and no blank ends.
+   * {@code --help} expands, expanded (check's thresholds say 10%%), and no blank ends.
    */
   static String plain(String text) {
     return text.replace("%n", " ").replace("%%", "%").strip();

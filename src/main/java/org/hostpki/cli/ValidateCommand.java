@@ -57,25 +57,24 @@ final class ValidateCommand implements Callable<Integer> {
       names = "--output",
       paramLabel = "FORMAT",
       defaultValue = "text",
-      completionCandidates = Formats.class,
       description =
           "text (one line per problem), json (a document with every problem on stdout) or github"
               + " (GitHub Actions workflow commands: ::error file=F,line=L,col=C::MESSAGE).")
-  String output;
+  Format output = Format.text;
 
-  /** What {@code --output} takes, for shell completion. */
-  static final class Formats extends ArrayList<String> {
-    Formats() {
-      super(List.of("text", "json", "github"));
-    }
+  /**
+   * What {@code --output} takes: the reporting commands' {@link OutputFormat} and github. An enum,
+   * as theirs is, so that a word not among them reads as it does for them ("'xml' is not one of
+   * text, json, github") and completion offers the words.
+   */
+  enum Format {
+    text,
+    json,
+    github
   }
 
   @Override
   public Integer call() {
-    if (!output.equals("text") && !output.equals("json") && !output.equals("github")) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--output must be text, json or github, not '" + output + "'");
-    }
     List<String> files = this.files;
     if (files.stream().anyMatch(String::isBlank)) {
       // as plan and the others say it (an unset variable in "hostpki validate $FILE"), not
@@ -107,9 +106,9 @@ final class ValidateCommand implements Callable<Integer> {
       warnings += result.warningCount();
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (output.equals("json")) {
+    if (output == Format.json) {
       out.print(toJson(problems, valid, errors, warnings));
-    } else if (output.equals("github")) {
+    } else if (output == Format.github) {
       problems.forEach(p -> out.println(GithubAnnotation.of(p)));
       spec.commandLine().getErr().println(summary(files.size(), invalid, errors, warnings));
     } else {

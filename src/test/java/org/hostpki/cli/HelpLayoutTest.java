@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpLayoutTest {
   private static final List<String> COMMANDS =
       List.of("", "init", "validate", "plan", "apply", "status", "check", "export", "history", "rollback", "sign",
-          "revoke", "fetch-cert", "watch", "completion", "version");
+          "revoke", "fetch-cert", "inspect", "watch", "completion", "version", "help");
 
   @TempDir Path dir;
 

@@ -129,12 +129,48 @@ class ManPagesTest {
         .containsPattern("\\(store\\.password\\.env\\)\\.\\n\\n +NO_COLOR\\n");
   }
 
-  /** picocli's help command writes its description with %n, which --help expands: the page must too. */
+  /** check's thresholds say 10%%, which --help shows as 10%: the page must too. */
   @Test
   void testHostpki1_showsNoFormatSpecifiers() throws Exception {
     String page = page("man/man1/hostpki.1.gz");
 
-    assertThat(page).doesNotContain("%n").contains("When no COMMAND is given, the usage help for the main command is displayed.");
+    assertThat(page).doesNotContain("%n", "%%").contains("(10%)");
+  }
+
+  /**
+   * The SYNOPSIS names every option of hostpki itself (it named only --debug): those that go with
+   * a command, and each that prints and exits on its own line.
+   */
+  @Test
+  void testHostpki1_synopsisNamesHostpkisOwnOptions() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+    String synopsis = page.substring(page.indexOf(".SH \"SYNOPSIS\""), page.indexOf(".SH \"DESCRIPTION\""));
+
+    assertThat(synopsis).isEqualTo(".SH \"SYNOPSIS\"\n"
+        + "\\fBhostpki\\fR [\\fB\\-\\-debug\\fR] [\\fB\\-\\-no\\-color\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n"
+        + ".br\n\\fBhostpki\\fR \\fB\\-h\\fR | \\fB\\-\\-help\\fR\n"
+        + ".br\n\\fBhostpki\\fR \\fB\\-V\\fR | \\fB\\-\\-version\\fR\n");
+    for (CommandLine.Model.OptionSpec o : root().getCommandSpec().options()) {
+      assertThat(synopsis).as(o.longestName()).contains(Troff.bold(o.longestName()));
+    }
+  }
+
+  /** hostpki help is declared as every other command: its page section has examples and exit codes. */
+  @Test
+  void testHostpki1_helpCommandReadsAsTheOthers() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+    String help = page.substring(page.indexOf(".SS \"hostpki help\""), page.indexOf(".SH \"EXIT STATUS\""));
+
+    assertThat(help).contains("Examples:", "Exit codes:", "Show this help and exit.").doesNotContain("usage help");
+  }
+
+  /** export's -o names a FILE, as init's and fetch-cert's do, and as export's own errors say it. */
+  @Test
+  void testHostpki1_exportWritesToFile() throws Exception {
+    String page = page("man/man1/hostpki.1.gz");
+    String export = page.substring(page.indexOf(".SS \"hostpki export\""), page.indexOf(".SS \"hostpki history\""));
+
+    assertThat(export).contains("[\\-o=FILE]", "\\fB\\-o, \\-\\-out FILE\\fR").doesNotContain("OUT");
   }
 
   /** Every variable a reader may set to change what a command does has its entry. */

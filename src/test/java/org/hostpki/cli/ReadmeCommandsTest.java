@@ -37,9 +37,6 @@ class ReadmeCommandsTest {
     String table = readme.substring(readme.indexOf("\n## Commands\n"), readme.indexOf("\nExit codes:\n"));
     Set<String> missing = new TreeSet<>();
     commandLine().getSubcommands().forEach((name, command) -> {
-      if (name.equals("help")) {
-        return; // picocli's own; 'hostpki COMMAND --help' is said under the table
-      }
       String row = table.lines().filter(l -> l.startsWith("| `hostpki " + name + " ") || l.startsWith("| `hostpki " + name + "`"))
           .findFirst().orElse(null);
       if (row == null) {
@@ -57,6 +54,23 @@ class ReadmeCommandsTest {
       }
     });
     assertThat(missing).as("commands and options the README's table of commands does not show (README.md, ## Commands)").isEmpty();
+  }
+
+  /**
+   * What an option that writes a file is given, in the table as in --help, the man page and
+   * completion: export's row said -o OUT where its help and errors said -o FILE.
+   */
+  @Test
+  void testReadme_namesTheFileAnOptionWritesAsHelpDoes() throws Exception {
+    String readme = Files.readString(Cli.projectDir().resolve("README.md"), StandardCharsets.UTF_8);
+    String table = readme.substring(readme.indexOf("\n## Commands\n"), readme.indexOf("\nExit codes:\n"));
+    commandLine().getSubcommands().forEach((name, command) -> {
+      OptionSpec out = command.getCommandSpec().findOption("--out");
+      if (out != null) {
+        String row = table.lines().filter(l -> l.startsWith("| `hostpki " + name + " ")).findFirst().orElseThrow();
+        assertThat(row.split("` \\|", 2)[0]).as("hostpki %s", name).contains("[" + out.shortestName() + " " + out.paramLabel() + "]");
+      }
+    });
   }
 
   @Test

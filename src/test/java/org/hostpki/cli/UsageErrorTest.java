@@ -143,6 +143,31 @@ class UsageErrorTest {
         .as("a missing one: its words too").startsWith("error: missing SHELL: one of bash, zsh, fish (hostpki completion bash)\n");
   }
 
+  /**
+   * Every command's --output says a word it does not take the same way: validate's own check said
+   * "--output must be text, json or github, not 'xml'".
+   */
+  @Test
+  void testOutputWord_notAmongTheWords_readsTheSameInEveryCommand() {
+    for (String command : COMMANDS) {
+      CommandLine.Model.OptionSpec output = HostpkiCommand.commandLineFor(
+              new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
+              new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()), command)
+          .getSubcommands().get(command).getCommandSpec().findOption("--output");
+      if (output == null) {
+        continue;
+      }
+      String words = String.join(", ", output.completionCandidates());
+
+      assertThat(hostpki(command, "--output", "xml").assertExitCode(64).err())
+          .as(command)
+          .isEqualTo("error: invalid value for option '--output': 'xml' is not one of " + words + "\n"
+              + "Run 'hostpki " + command + " --help' for its usage.\n");
+    }
+    assertThat(hostpki("validate", "--output", "GitHub").err())
+        .startsWith("error: invalid value for option '--output': 'GitHub' is not one of text, json, github; did you mean 'github'?\n");
+  }
+
   @Test
   void testNoCommand_listsTheCommandsOnOneLine() {
     CliResult run = hostpki();

@@ -142,7 +142,7 @@ class ValidateCommandTest {
     int code = run("validate", "--output", "yaml", "good.yaml");
 
     assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--output must be text, json or github, not 'yaml'");
+    assertThat(err.toString()).contains("invalid value for option '--output': 'yaml' is not one of text, json, github");
   }
 
   @Test
