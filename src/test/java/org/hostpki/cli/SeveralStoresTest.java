@@ -35,6 +35,15 @@ class SeveralStoresTest {
     return Files.readString(dir.resolve("metrics").resolve(file));
   }
 
+  /** nginx's and the mail service's desired states name one metrics file; nginx's is applied. */
+  private String nginxAppliedMailNot() throws IOException {
+    Files.createDirectories(dir.resolve("metrics"));
+    desiredState("nginx", "hostpki.prom");
+    desiredState("mail", "hostpki.prom");
+    hostpki("apply", "-f", "nginx.yaml").assertSucceeded();
+    return metrics("hostpki.prom");
+  }
+
   /**
    * The trial: nginx's and the mail service's desired states both name
    * /var/lib/node-exporter/hostpki.prom (the example's path, copied). Each write replaced the whole
@@ -45,11 +54,7 @@ class SeveralStoresTest {
   @Test
   void testTwoStoresNamingOneMetricsFile_theSecondLeavesTheFirstsSeriesAndSaysToUseAFileOfItsOwn()
       throws IOException {
-    Files.createDirectories(dir.resolve("metrics"));
-    desiredState("nginx", "hostpki.prom");
-    desiredState("mail", "hostpki.prom");
-    hostpki("apply", "-f", "nginx.yaml").assertSucceeded();
-    String nginxSeries = metrics("hostpki.prom");
+    String nginxSeries = nginxAppliedMailNot();
 
     CliResult mail = hostpki("apply", "-f", "mail.yaml");
 
@@ -89,11 +94,7 @@ class SeveralStoresTest {
    */
   @Test
   void testAStoreNotYetAppliedLeavesAnotherStoresSeries() throws IOException {
-    Files.createDirectories(dir.resolve("metrics"));
-    desiredState("nginx", "hostpki.prom");
-    desiredState("mail", "hostpki.prom");
-    hostpki("apply", "-f", "nginx.yaml").assertSucceeded();
-    String nginxSeries = metrics("hostpki.prom");
+    String nginxSeries = nginxAppliedMailNot();
 
     CliResult check = hostpki("check", "-f", "mail.yaml");
 
