@@ -124,26 +124,62 @@ final class MetricsRecorder {
    * moved or was removed leaves series nobody updates; those are replaced. Empty also when the
    * file does not exist or cannot be read (writing it says why).
    */
-  private static Optional<String> anotherStoresFile(DesiredState desired, Path file) {
-    String text;
-    try {
-      text = new String(InputFiles.read(file, InputKind.METRICS_FILE), StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+  private static Optional<String> anotherStoresFile(DesiredState desired, String text) {
     for (String store : StoreMetrics.otherStores(text, desired)) {
       try {
         Path other = Path.of(store);
         if (other.isAbsolute()
             && OutputTarget.enclosingStore(other).filter(other::equals).isPresent()
-            && !Files.isSameFile(other, desired.store().path())) {
+            && !sameStore(other, desired.store().path())) {
           return Optional.of(store);
         }
-      } catch (IOException | InvalidPathException e) {
+      } catch (InvalidPathException e) {
         // not a store this host has: its series are stale
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether the store {@code other} (which exists) is this one, {@code ours}, under another name.
+   * Ours need not exist yet (a check before the first apply): then only the same path is.
+   */
+  private static boolean sameStore(Path other, Path ours) {
+    try {
+      return Files.isSameFile(other, ours);
+    } catch (IOException e) {
+      return other.toAbsolutePath().normalize().equals(ours.toAbsolutePath().normalize());
+    }
+  }
+
+  /**
+   * A file name in the metrics file's folder for this store alone: after its desired-state file
+   * ({@code /etc/hostpki/nginx.yaml}: {@code hostpki-nginx.prom}), or when that name says nothing
+   * of the store ({@code /etc/nginx/hostpki.yaml}), after the store's path ({@code
+   * hostpki-etc-nginx-pki.prom}): stores are told apart by their paths, not by their folders'
+   * names ({@code /etc/nginx/pki}, {@code /etc/postfix/pki}).
+   */
+  static Path ownFile(DesiredState desired, Path file) {
+    String stem = desired.source().getFileName() == null ? "" : desired.source().getFileName().toString();
+    stem = stem.replaceFirst("\\.(?i:ya?ml)$", "");
+    Path named = file.resolveSibling("hostpki-" + stem + ".prom");
+    if (!stem.isEmpty() && !stem.equalsIgnoreCase("hostpki") && !named.equals(file)) {
+      return named;
+    }
+    StringBuilder path = new StringBuilder();
+    for (Path part : desired.store().path().toAbsolutePath().normalize()) {
+      path.append(path.length() == 0 ? "" : "-").append(part);
+    }
+    return file.resolveSibling("hostpki-" + path + ".prom");
+  }
+
+  /** The metrics file's text, to see whose series it holds; empty when it cannot be read. */
+  private static Optional<String> readForOthers(Path file) {
+    try {
+      return Optional.of(new String(InputFiles.read(file, InputKind.METRICS_FILE), StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private void write(DesiredState desired, Optional<StoreState> state, Optional<RunOutcome> run) {
@@ -151,15 +187,20 @@ final class MetricsRecorder {
     if (file.isEmpty()) {
       return;
     }
-    Optional<String> other = anotherStoresFile(desired, file.get());
+    Optional<String> text = readForOthers(file.get());
+    Optional<String> other = text.flatMap(t -> anotherStoresFile(desired, t));
     if (other.isPresent()) {
-      Path ours = desired.store().path();
+      String lastRun = StoreMetrics.lastRun(text.get(), other.get())
+          .map(r -> " (its series say it was last run at " + r.at() + ")")
+          .orElse("");
       warn.accept(
           "the metrics file " + file.get() + " was not written: it holds the series of another store, "
-              + other.get() + ", whose desired state names the same metrics.textfile, and each write replaces"
-              + " the whole file (a monitor would see one store at a time). Give each store a file of its own"
-              + " in that folder, e.g. " + file.get().resolveSibling("hostpki-" + ours.getFileName() + ".prom")
-              + ": node_exporter's textfile collector reads every *.prom file there");
+              + other.get() + lastRun + ", and each write replaces the whole file (a monitor would see one"
+              + " store at a time). If that store's desired state names the same metrics.textfile, give each"
+              + " store a file of its own in that folder, e.g. " + ownFile(desired, file.get())
+              + ": node_exporter's textfile collector reads every *.prom file there. If that store is no"
+              + " longer applied (a copy left at its old path after a move), delete " + file.get()
+              + ": the next run writes it anew");
       return;
     }
     try {

@@ -17,7 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.hostpki.files.FileAcls;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
@@ -170,7 +170,7 @@ public final class StrictModes {
         }
       }
       // one ls for the folder's ACLs, when a file that its owner's group alone may write needs it
-      Predicate<Path> acls = FileAcls.ofFiles(read);
+      Function<Path, Optional<String>> acls = FileAcls.ofFiles(read);
       for (Path entry : read) {
         // A file in the folder: the way to it is the folder's, checked before, so only the file
         // itself (10,000 of them walked from / each cost a plan a second). A link: the way it
@@ -297,12 +297,12 @@ public final class StrictModes {
   /** @param folderItself whether {@code file} is a folder checked for what it holds (a trust directory) */
   private Optional<String> check(Path path, String what, Path file, String harm, Path moved, boolean folderItself)
       throws IOException {
-    return check(path, what, file, harm, moved, folderItself, FileAcls::mayHaveAcl);
+    return check(path, what, file, harm, moved, folderItself, FileAcls::writers);
   }
 
-  /** @param acls whether a file may have an ACL ({@link FileAcls}) */
+  /** @param acls whom a file's ACL may let write it, if it may have one ({@link FileAcls}) */
   private Optional<String> check(Path path, String what, Path file, String harm, Path moved, boolean folderItself,
-      Predicate<Path> acls) throws IOException {
+      Function<Path, Optional<String>> acls) throws IOException {
     PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
     boolean folder = a.isDirectory();
     boolean itself = path.equals(file) && (!folder || folderItself);
@@ -322,10 +322,10 @@ public final class StrictModes {
     } else if (mode.contains(PosixFilePermission.GROUP_WRITE)) {
       who = groups.othersThanOwner(path, a)
           .map(why -> "its group " + TerminalText.escape(a.group().getName() + " (" + why + ")"));
-      if (who.isEmpty() && acls.test(path)) {
+      if (who.isEmpty()) {
         // With an ACL the group bits are its mask: the group being the owner's alone says nothing
         // of the users and groups the ACL names (user:nobody:rw).
-        who = Optional.of("whoever its ACL names (ls -l marks an ACL with '+')");
+        who = acls.apply(path);
       }
     } else {
       who = Optional.empty();

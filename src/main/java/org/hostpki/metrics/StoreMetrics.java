@@ -76,7 +76,12 @@ public final class StoreMetrics {
    * the text does not say it whole (no file yet, another program's file).
    */
   public static Optional<RunOutcome> lastRun(String text, DesiredState desired) {
-    String labels = labels("store", desired.store().path().toString());
+    return lastRun(text, desired.store().path().toString());
+  }
+
+  /** The last run of the store at {@code store} (its label) that a metrics file's text records. */
+  public static Optional<RunOutcome> lastRun(String text, String store) {
+    String labels = labels("store", store);
     Optional<Long> at = sample(text, LAST_RUN_TIME + labels);
     Optional<Long> success = sample(text, LAST_RUN_SUCCESS + labels);
     Optional<Long> changes = sample(text, LAST_RUN_CHANGES + labels);

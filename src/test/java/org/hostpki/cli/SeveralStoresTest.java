@@ -35,6 +35,15 @@ class SeveralStoresTest {
     return Files.readString(dir.resolve("metrics").resolve(file));
   }
 
+  /** nginx's and the mail service's desired states name one metrics file; nginx's is applied. */
+  private String nginxAppliedMailNot() throws IOException {
+    Files.createDirectories(dir.resolve("metrics"));
+    desiredState("nginx", "hostpki.prom");
+    desiredState("mail", "hostpki.prom");
+    hostpki("apply", "-f", "nginx.yaml").assertSucceeded();
+    return metrics("hostpki.prom");
+  }
+
   /**
    * The trial: nginx's and the mail service's desired states both name
    * /var/lib/node-exporter/hostpki.prom (the example's path, copied). Each write replaced the whole
@@ -45,11 +54,7 @@ class SeveralStoresTest {
   @Test
   void testTwoStoresNamingOneMetricsFile_theSecondLeavesTheFirstsSeriesAndSaysToUseAFileOfItsOwn()
       throws IOException {
-    Files.createDirectories(dir.resolve("metrics"));
-    desiredState("nginx", "hostpki.prom");
-    desiredState("mail", "hostpki.prom");
-    hostpki("apply", "-f", "nginx.yaml").assertSucceeded();
-    String nginxSeries = metrics("hostpki.prom");
+    String nginxSeries = nginxAppliedMailNot();
 
     CliResult mail = hostpki("apply", "-f", "mail.yaml");
 
@@ -79,5 +84,53 @@ class SeveralStoresTest {
 
     assertThat(moved.err()).as(moved.toString()).doesNotContain("metrics");
     assertThat(metrics("hostpki.prom")).contains("stores/new").doesNotContain("stores/old");
+  }
+
+  /**
+   * The trial: nginx's store applied, the mail store's desired state (the same metrics file) not
+   * yet: its folder did not exist, so comparing the two stores failed and nginx's series were
+   * taken for a gone store's. `check` replaced nginx's series with the mail store's, and nginx's
+   * next apply put them back: each store vanished from the monitor in turn.
+   */
+  @Test
+  void testAStoreNotYetAppliedLeavesAnotherStoresSeries() throws IOException {
+    String nginxSeries = nginxAppliedMailNot();
+
+    CliResult check = hostpki("check", "-f", "mail.yaml");
+
+    assertThat(Files.exists(dir.resolve("stores/mail"))).isFalse();
+    assertThat(check.err()).as(check.toString())
+        .contains("was not written: it holds the series of another store, " + dir.resolve("stores/nginx"));
+    assertThat(metrics("hostpki.prom")).isEqualTo(nginxSeries);
+  }
+
+  /**
+   * Stores in services' folders, each desired state called hostpki.yaml: the file suggested is
+   * named after the store's whole path, not after a folder name they all share ("pki"). A copy of
+   * a store left at its old path is named as the other possible cause, with what to do.
+   */
+  @Test
+  void testStoresOfOneFolderNameAreSuggestedFilesOfTheirOwnAndACopyLeftBehindIsNamed()
+      throws IOException {
+    Files.createDirectories(dir.resolve("metrics"));
+    for (String service : new String[] {"nginx", "postfix"}) {
+      Files.createDirectories(dir.resolve(service));
+      Files.writeString(
+          dir.resolve(service).resolve("hostpki.yaml"),
+          "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+              + "host: {detect: false, hostname: portal, domain: example.test, addresses: [192.0.2.10]}\n"
+              + "metrics: {textfile: ../metrics/hostpki.prom}\n");
+    }
+    hostpki("apply", "-f", "nginx/hostpki.yaml").assertSucceeded();
+
+    CliResult postfix = hostpki("apply", "-f", "postfix/hostpki.yaml");
+
+    String own = "hostpki-" + String.join("-", dir.resolve("postfix/pki").toString().substring(1).split("/")) + ".prom";
+    assertThat(postfix.err()).as(postfix.toString())
+        .contains("e.g. " + dir.resolve("metrics").resolve(own) + ":")
+        .contains("If that store is no longer applied (a copy left at its old path after a move), delete "
+            + dir.resolve("metrics/hostpki.prom"))
+        .containsPattern("another store, " + java.util.regex.Pattern.quote(dir.resolve("nginx/pki").toString())
+            + " \\(its series say it was last run at 20[0-9-]+T");
   }
 }
