@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.hostpki.files.FileAcls;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
