@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -106,6 +107,35 @@ class DebianJavaTrustTest {
         .hasMessageContaining("the system store does not hold what it should: not as it should be: hostpki-web-1a2b3c4d-ca")
         .hasMessageContaining("The system store was put back as it was.");
     assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(before);
+  }
+
+  /**
+   * The real jks-keystore (set -e) queues the links for ca-certificates-java, then runs {@code dpkg
+   * --triggers-only --pending}, which fails while apt or unattended-upgrades holds dpkg's lock.
+   * The entry stays in the anchors and bundle; Java's change is queued, so the next apply has
+   * nothing to do (no reinstall on every run), and dpkg's triggers bring cacerts in step later.
+   */
+  @Test
+  void testApply_javaHookFailingOnDpkgsLockLeavesTheEntryAndQueuesJava() throws Exception {
+    Path pending = root.resolve(SystemTrustInstaller.JAVA_PENDING);
+    tree.script(
+        SystemTrustLayout.JAVA_HOOK,
+        "set -e\nmkdir -p " + pending.getParent() + "\ncat - >> " + pending + "\n"
+            + "echo 'dpkg: error: dpkg frontend lock was locked by another process with pid 4242' >&2\nexit 2\n");
+    List<String> notices = new java.util.ArrayList<>();
+
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca), notices::add);
+
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt"))).contains(ca.fingerprint());
+    assertThat(notices).anySatisfy(n -> assertThat(n).contains("jks-keystore exited with code 2", "dpkg frontend lock"));
+    assertThat(installer().observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    assertThat(installer().observe().damaged()).isEmpty();
+
+    // dpkg's triggers run once apt is done: ca-certificates-java takes the queue in
+    writeJks(cacerts, Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-web-1a2b3c4d-ca.pem", ca));
+    Files.delete(pending);
+    assertThat(installer().observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
   }
 
   @Test
