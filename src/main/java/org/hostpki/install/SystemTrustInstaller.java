@@ -198,7 +198,11 @@ public final class SystemTrustInstaller implements TrustInstaller {
 
   /**
    * {@inheritDoc} Holds the host-wide lock of {@link SystemTrustLayout#lockFile()} throughout:
-   * another store's apply into the same system store waits.
+   * another store's apply into the same system store waits. Where the tool rebuilds Java's
+   * cacerts, that file's own lock ({@link JavaKeystoreInstaller#lockFile(Path)}) is held too: a
+   * {@code java:} target naming it (one only in an install record, from when {@code
+   * cacerts_updates} was off) is not written at the same time. Always in this order, and a Java
+   * target takes only its own: no two applies wait for each other.
    */
   @Override
   public InstallObservation apply(SortedMap<String, Certificate> desired) {
@@ -213,7 +217,9 @@ public final class SystemTrustInstaller implements TrustInstaller {
    */
   @Override
   public InstallObservation apply(SortedMap<String, Certificate> desired, java.util.function.Consumer<String> notices) {
-    try (TargetLock lock = TargetLock.hold(target(), layout.lockFile(), TargetLock.WAIT)) {
+    try (TargetLock lock = TargetLock.hold(target(), layout.lockFile(), TargetLock.WAIT);
+        TargetLock java =
+            layout.javaKeystore().map(j -> TargetLock.hold(target(), JavaKeystoreInstaller.lockFile(j), TargetLock.WAIT)).orElse(null)) {
       return applyLocked(desired, notices);
     }
   }

@@ -138,6 +138,27 @@ class DebianJavaTrustTest {
     assertThat(installer().observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
   }
 
+  /**
+   * The system store's apply rebuilds Java's cacerts (through this hook) and held only its own lock,
+   * while a {@code java:} target naming that file takes the file's lock: both could write it at
+   * once. The system apply holds the file's lock too, while the hook runs.
+   */
+  @Test
+  void testApply_holdsTheLockOfJavasCacertsWhileTheHookRebuildsIt() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
+    Path lock = JavaKeystoreInstaller.lockFile(cacerts);
+    Path seen = root.resolve("seen");
+    tree.script(
+        SystemTrustLayout.JAVA_HOOK,
+        "cat >/dev/null\n/usr/bin/python3 -c 'import fcntl, sys\nf = open(sys.argv[1], \"a\")\ntry:\n"
+            + "  fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print(\"free\")\nexcept OSError:\n  print(\"held\")' "
+            + lock + " >> " + seen + "\n");
+
+    assertThatThrownBy(() -> installer().apply(desired("web-1a2b3c4d-ca", ca))); // cacerts stays behind
+
+    assertThat(HostTree.lines(seen)).isNotEmpty().containsOnly("held");
+  }
+
   @Test
   void testObserve_aJavaEntryWhoseFileIsGoneIsDamaged() throws Exception {
     writeJks(cacerts, Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-old.pem", ca));
