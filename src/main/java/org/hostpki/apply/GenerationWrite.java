@@ -86,7 +86,7 @@ final class GenerationWrite {
     }
     if (TrustInstalls.changesAny(plan)) {
       parts.progress().step("installing the new certificates where the host's clients look (trust.install)");
-      before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()));
+      before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()), notices);
     }
     parts.progress().step("writing a new generation of " + files.size() + " files");
     String generation =
@@ -95,7 +95,7 @@ final class GenerationWrite {
     if (TrustInstalls.changesAny(plan)) {
       parts.progress().step("removing what leaves the install targets (trust.install)");
       try {
-        before.installs().settle(plan, TrustInstalls.held(files));
+        before.installs().settle(plan, TrustInstalls.held(files), notices);
       } catch (HostpkiException e) {
         throw new HostpkiException(
             "the store was written (generation " + generation + "), but " + e.headline()

@@ -331,9 +331,10 @@ public final class Reconciler {
       }
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan, before.basis()));
       boolean held = plan.hold().isPresent() && unattended;
+      List<String> installNotices = new ArrayList<>();
       if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
         parts.progress().step("installing where the host's clients look (trust.install)");
-        before.installs().settle(plan, TrustInstalls.held(before.store()));
+        before.installs().settle(plan, TrustInstalls.held(before.store()), installNotices);
       }
       if (!TrustInstalls.changesStore(plan) || held) {
         SortedSet<String> restored = new TreeSet<>();
@@ -342,8 +343,8 @@ public final class Reconciler {
           parts.progress().step("making the store's missing links again");
           restored = directory.restoreLinks(envelope.live());
         }
-        Optional<String> debris = current.flatMap(c -> directory.removeInterruptedWrites());
-        return withoutWriting(before, directory, ledger, held, unattended, restored, debris);
+        current.flatMap(c -> directory.removeInterruptedWrites()).ifPresent(installNotices::add);
+        return withoutWriting(before, directory, ledger, held, unattended, restored, installNotices);
       }
       runBeforeChange(desired, plan, directory, current, before.now());
       Optional<Intent.OrderAcme> order = orderOf(plan);
@@ -466,7 +467,7 @@ public final class Reconciler {
       boolean held,
       boolean unattended,
       SortedSet<String> restoredLinks,
-      Optional<String> tidyUpProblem) {
+      List<String> earlyNotices) {
     Plan plan = before.plan();
     DesiredState desired = before.desired();
     Optional<String> current = before.store().snapshot().generation();
@@ -475,8 +476,7 @@ public final class Reconciler {
         directory.removeRecord(current.orElseThrow(), GenerationRecord.HOLD);
         released = plan.hold();
       }
-      List<String> notices = new ArrayList<>();
-      tidyUpProblem.ifPresent(notices::add);
+      List<String> notices = new ArrayList<>(earlyNotices);
       Optional<RollbackHold> heldBy = held ? plan.hold() : Optional.empty();
       parts.progress().committed(
           new Result(

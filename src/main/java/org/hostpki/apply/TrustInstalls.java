@@ -165,9 +165,11 @@ final class TrustInstalls {
    *
    * @param after the certificates the store holds once committed
    * @param before certificates of the store as it is, by fingerprint: what is installed now
+   * @param notices receives what went wrong without failing the step (a system hook)
    * @throws InstallException with the tool's words; the target is as it was
    */
-  void add(Plan plan, Function<Held, Optional<Certificate>> after, Map<Fingerprint, Certificate> before) {
+  void add(
+      Plan plan, Function<Held, Optional<Certificate>> after, Map<Fingerprint, Certificate> before, List<String> notices) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
       SortedMap<String, Certificate> wanted = certificates(intent, after);
       InstallObservation there = input.observed().get(intent.target());
@@ -186,7 +188,7 @@ final class TrustInstalls {
             }
           });
       if (adds) {
-        install(intent.target(), meanwhile);
+        install(intent.target(), meanwhile, notices);
       }
     }
   }
@@ -195,11 +197,12 @@ final class TrustInstalls {
    * Makes each target the plan changes hold exactly what the plan says (after the store's commit,
    * or alone when the store does not change), and forgets recorded targets that are gone.
    *
+   * @param notices receives what went wrong without failing the step (a system hook)
    * @throws InstallException with the tool's words; the target is as it was before this call
    */
-  void settle(Plan plan, Function<Held, Optional<Certificate>> after) {
+  void settle(Plan plan, Function<Held, Optional<Certificate>> after, List<String> notices) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
-      install(intent.target(), certificates(intent, after));
+      install(intent.target(), certificates(intent, after), notices);
     }
     InstallRecord record = InstallRecordFile.read(store);
     InstallRecord without = record;
@@ -213,7 +216,7 @@ final class TrustInstalls {
     }
   }
 
-  private void install(InstallTarget target, SortedMap<String, Certificate> entries) {
+  private void install(InstallTarget target, SortedMap<String, Certificate> entries, List<String> notices) {
     SortedMap<String, Fingerprint> prints = new TreeMap<>();
     entries.forEach((n, c) -> prints.put(n, c.fingerprint()));
     Optional<PasswordSource> password = passwords.getOrDefault(target, Optional.empty());
@@ -222,7 +225,11 @@ final class TrustInstalls {
     TrustInstaller installer = installers.get(target);
     InstallObservation now;
     try {
-      now = installer.apply(entries);
+      now = installer.apply(entries, n -> {
+        if (!notices.contains(n)) {
+          notices.add(n); // add and settle may meet the same failing hook
+        }
+      });
     } catch (InstallException e) {
       recordFailed(installer, before, password, e);
       throw e;

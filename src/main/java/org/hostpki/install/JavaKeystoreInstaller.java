@@ -93,6 +93,14 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
 
   /** {@code .NAME.hostpki.lock} beside the file the path names (a link followed). */
   Path lockFile() {
+    return lockFile(keystore);
+  }
+
+  /**
+   * The lock of the Java trust store at {@code keystore}: also held by the system store's apply
+   * when the system tool rebuilds that file ({@link SystemTrustInstaller}).
+   */
+  static Path lockFile(Path keystore) {
     Path file;
     try {
       file = keystore.toRealPath();

@@ -51,6 +51,16 @@ public final class SystemTrustInstaller implements TrustInstaller {
    */
   private static final Pattern FAILED_HOOK = Pattern.compile("^E: (.+) exited with code (\\d+)\\.$", Pattern.MULTILINE);
 
+  /**
+   * Where Debian's jks-keystore hook queues the links it is handed ({@code +LINK}, {@code -LINK})
+   * for ca-certificates-java, which takes them into {@code cacerts} when dpkg runs its triggers and
+   * then removes the file. Its hook queues first and asks dpkg to run the triggers after, which
+   * fails while apt holds dpkg's lock: a change queued here is on its way into Java.
+   */
+  static final String JAVA_PENDING = "var/lib/ca-certificates-java/pending";
+
+  private static final int MAX_PENDING_BYTES = 16 << 20;
+
   private final SystemTrustLayout layout;
   private final ToolRunner tools;
   private final Path tool;
@@ -88,22 +98,62 @@ public final class SystemTrustInstaller implements TrustInstaller {
   }
 
   private InstallObservation observe(SortedMap<String, Optional<byte[]>> files) throws IOException {
+    return observe(files, true);
+  }
+
+  /**
+   * @param withJava whether an entry must be in Java's cacerts too (or queued for it, {@link
+   *     #JAVA_PENDING}); not after a hook failed, when only the system tool's own work is checked
+   */
+  private InstallObservation observe(SortedMap<String, Optional<byte[]>> files, boolean withJava) throws IOException {
     Set<Fingerprint> bundle = bundleFingerprints(layout.bundle());
-    Optional<JavaKeystoreFile.Entries> java = javaEntries();
+    Optional<JavaKeystoreFile.Entries> java = withJava ? javaEntries() : Optional.empty();
+    Map<String, Character> pending = java.isPresent() ? javaPending() : Map.of();
     SortedMap<String, Fingerprint> entries = new TreeMap<>();
     SortedSet<String> damaged = new TreeSet<>();
     for (Map.Entry<String, Optional<byte[]>> file : files.entrySet()) {
       String name = file.getKey();
       Optional<Fingerprint> fingerprint = file.getValue().flatMap(SystemTrustInstaller::singleCertificate);
-      if (fingerprint.isPresent() && bundle.contains(fingerprint.get()) && linked(name) && inJava(java, name, fingerprint.get())) {
+      if (fingerprint.isPresent() && bundle.contains(fingerprint.get()) && linked(name)
+          && (inJava(java, name, fingerprint.get()) || pending.get(name) == Character.valueOf('+'))) {
         entries.put(name, fingerprint.get());
       } else {
         damaged.add(name);
       }
     }
     // Debian's gap: a Java entry whose file is gone stays in cacerts until someone removes it.
-    java.ifPresent(j -> staleJavaNames(j, files.keySet()).forEach(damaged::add));
+    java.ifPresent(j -> staleJavaNames(j, files.keySet()).stream()
+        .filter(n -> pending.get(n) != Character.valueOf('-'))
+        .forEach(damaged::add));
     return new InstallObservation(target(), entries, damaged);
+  }
+
+  /**
+   * Debian: what jks-keystore queued for Java and ca-certificates-java has not taken up yet, by
+   * entry name: {@code +} or {@code -}, the last line naming that entry's link.
+   */
+  private Map<String, Character> javaPending() {
+    Map<String, Character> out = new TreeMap<>();
+    if (layout.family() != SystemTrustLayout.Family.DEBIAN) {
+      return out;
+    }
+    Optional<byte[]> bytes;
+    try {
+      bytes = InstallFiles.read(layout.root().resolve(JAVA_PENDING), MAX_PENDING_BYTES, true);
+    } catch (IOException e) {
+      return out; // unreadable: nothing counts as on its way
+    }
+    if (bytes.isEmpty()) {
+      return out;
+    }
+    String prefix = layout.debianLink("").getParent() + "/" + InstallEntryNames.MARK;
+    for (String line : new String(bytes.get(), StandardCharsets.UTF_8).split("\n")) {
+      if (line.length() > 1 && (line.charAt(0) == '+' || line.charAt(0) == '-')
+          && line.startsWith(prefix, 1) && line.endsWith(".pem")) {
+        out.put(line.substring(1 + prefix.length(), line.length() - ".pem".length()), line.charAt(0));
+      }
+    }
+    return out;
   }
 
   private boolean linked(String name) {
@@ -148,16 +198,33 @@ public final class SystemTrustInstaller implements TrustInstaller {
 
   /**
    * {@inheritDoc} Holds the host-wide lock of {@link SystemTrustLayout#lockFile()} throughout:
-   * another store's apply into the same system store waits.
+   * another store's apply into the same system store waits. Where the tool rebuilds Java's
+   * cacerts, that file's own lock ({@link JavaKeystoreInstaller#lockFile(Path)}) is held too: a
+   * {@code java:} target naming it (one only in an install record, from when {@code
+   * cacerts_updates} was off) is not written at the same time. Always in this order, and a Java
+   * target takes only its own: no two applies wait for each other.
    */
   @Override
   public InstallObservation apply(SortedMap<String, Certificate> desired) {
-    try (TargetLock lock = TargetLock.hold(target(), layout.lockFile(), TargetLock.WAIT)) {
-      return applyLocked(desired);
+    return apply(desired, notice -> {});
+  }
+
+  /**
+   * {@inheritDoc} On Debian a hook in {@code /etc/ca-certificates/update.d} that fails (Java's
+   * jks-keystore does while apt holds dpkg's lock) is not the step's failure: the system tool did
+   * its work, and clients reading the bundle trust what it holds. The hook's failure, with its
+   * words, goes to {@code notices}, and the anchors and bundle stay.
+   */
+  @Override
+  public InstallObservation apply(SortedMap<String, Certificate> desired, java.util.function.Consumer<String> notices) {
+    try (TargetLock lock = TargetLock.hold(target(), layout.lockFile(), TargetLock.WAIT);
+        TargetLock java =
+            layout.javaKeystore().map(j -> TargetLock.hold(target(), JavaKeystoreInstaller.lockFile(j), TargetLock.WAIT)).orElse(null)) {
+      return applyLocked(desired, notices);
     }
   }
 
-  private InstallObservation applyLocked(SortedMap<String, Certificate> desired) {
+  private InstallObservation applyLocked(SortedMap<String, Certificate> desired, java.util.function.Consumer<String> notices) {
     SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
     SortedMap<String, Optional<byte[]>> before;
     InstallObservation now;
@@ -185,8 +252,21 @@ public final class SystemTrustInstaller implements TrustInstaller {
       for (String name : removed) {
         InstallFiles.delete(anchor(name));
       }
-      refresh(fresh, removed, log, true);
-      InstallObservation after = observe(anchorFiles());
+      List<String> hookFailures = new ArrayList<>();
+      refresh(fresh, removed, log, hookFailures);
+      SortedMap<String, Optional<byte[]>> files = anchorFiles();
+      InstallObservation after = observe(files);
+      if (!after.holdsExactly(wanted) && !hookFailures.isEmpty()) {
+        // Java's cacerts (what a hook keeps) may be behind: the tool's own work is what must hold.
+        InstallObservation toolsWork = observe(files, false);
+        if (toolsWork.holdsExactly(wanted)) {
+          hookFailures.add(
+              "Java's cacerts does not hold what it should yet (" + Differences.describe(after, wanted)
+                  + "): once apt and dpkg are done, run " + layout.family().tool() + " (or apply again)");
+          after = toolsWork;
+        }
+      }
+      hookFailures.forEach(notices);
       if (!after.holdsExactly(wanted)) {
         throw new StepFailed(
             layout.family().tool() + " ran, but the system store does not hold what it should: "
@@ -213,7 +293,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
         }
       }
       filesBack = true;
-      refresh(true, added, new ArrayList<>(), false);
+      refresh(true, added, new ArrayList<>(), new ArrayList<>());
       return new InstallException(target(), failure + "\n  The system store was put back as it was.", true, null);
     } catch (IOException | StepFailed e) {
       String state =
@@ -229,34 +309,46 @@ public final class SystemTrustInstaller implements TrustInstaller {
   }
 
   /**
-   * Runs the family's tool, and on Debian tells Java of removed entries.
-   *
-   * @param hooksMustSucceed whether a Debian hook that failed fails the step (not when putting the
-   *     store back: the anchors and bundle are back, whatever a broken hook does)
+   * Runs the family's tool, and on Debian tells Java of removed entries. A failure of the tool
+   * itself fails the step; a Debian hook that failed (reported only by an "E:" line, the tool
+   * exits 0) does not: the anchors and bundle are as they should be, and putting them back would
+   * take the CA from every client because, say, dpkg's lock was held. It goes to {@code
+   * hookFailures}, one line each with what the tool printed.
    */
-  private void refresh(boolean fresh, Set<String> removed, List<String> log, boolean hooksMustSucceed)
+  private void refresh(boolean fresh, Set<String> removed, List<String> log, List<String> hookFailures)
       throws IOException, StepFailed {
     ToolRunner.Result result = tools.run(layout.refreshCommand(tool, fresh), "");
     log.add(result.output());
     if (!result.succeeded()) {
       throw new StepFailed(result.failure());
     }
-    Matcher failedHook = FAILED_HOOK.matcher(result.stdout());
-    if (hooksMustSucceed && layout.family() == SystemTrustLayout.Family.DEBIAN && failedHook.find()) {
-      throw new StepFailed(
-          layout.family().tool() + " ran, but its hook " + TerminalText.escape(failedHook.group(1)) + " exited with code "
-              + failedHook.group(2) + ", so what that hook keeps in step with the system store was not updated;"
-              + " what the tool printed:" + result.output() + "\n  Fix the hook (or remove it) and apply again");
+    if (layout.family() != SystemTrustLayout.Family.DEBIAN) {
+      return;
     }
-    if (layout.family() == SystemTrustLayout.Family.DEBIAN && layout.javaKeystore().isPresent() && !removed.isEmpty()) {
+    Matcher failedHook = FAILED_HOOK.matcher(result.stdout());
+    while (failedHook.find()) {
+      hookFailures.add(
+          "install/system: " + layout.family().tool() + " put the entries in " + layout.bundle() + ", but its hook "
+              + TerminalText.escape(failedHook.group(1)) + " exited with code " + failedHook.group(2)
+              + ", so what that hook keeps in step with the system store (Java's cacerts, a copy elsewhere) may be"
+              + " behind; what the tool printed:" + oneLine(result.output()));
+    }
+    if (layout.javaKeystore().isPresent() && !removed.isEmpty()) {
       StringBuilder lines = new StringBuilder();
       removed.forEach(n -> lines.append('-').append(layout.debianLink(n)).append('\n'));
       ToolRunner.Result hook = tools.run(List.of(layout.debianJavaHook().toString()), lines.toString());
       log.add(hook.output());
       if (!hook.succeeded()) {
-        throw new StepFailed(hook.failure());
+        hookFailures.add(
+            "install/system: the entries left " + layout.bundle() + ", but telling Java of that failed: "
+                + oneLine(hook.failure()));
       }
     }
+  }
+
+  /** A tool's output (indented lines) as one line, for a warning. */
+  private static String oneLine(String output) {
+    return " " + String.join(" | ", output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
   }
 
   private static String toolOutput(List<String> log) {

@@ -3,16 +3,22 @@ package org.hostpki.install;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.hostpki.model.InstallTarget;
+import org.hostpki.model.TerminalText;
 
 /**
  * A host-wide lock on one install target, held by an installer from reading the target to its
@@ -32,6 +38,9 @@ final class TargetLock implements AutoCloseable {
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
   private static final long POLL_MILLIS = 100;
+
+  private static final java.nio.file.attribute.FileAttribute<?> MODE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final ReentrantLock local;
   private final FileChannel channel;
@@ -63,11 +72,7 @@ final class TargetLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel =
-          FileChannel.open(
-              file,
-              Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      channel = open(target, file);
       while (true) {
         FileLock lock = channel.tryLock();
         if (lock != null) {
@@ -95,14 +100,103 @@ final class TargetLock implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens the lock file, made when missing. Made by root in a folder of someone else's (a user's
+   * Java trust store), it is handed to the folder's owner: that user's own hostpki must be able to
+   * lock it too, and root can whoever owns it. A lock file an older root run left there is handed
+   * over the same way.
+   */
+  private static FileChannel open(InstallTarget target, Path file) throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), MODE);
+    } catch (AccessDeniedException e) {
+      throw new InstallException(target, notYours(file), true, e);
+    }
+    try {
+      handOver(file);
+    } catch (IOException | UnsupportedOperationException e) {
+      // only a convenience for a later run as the folder's owner, which says what to do
+    }
+    return channel;
+  }
+
+  private static String notYours(Path file) {
+    String user = TerminalText.escape(System.getProperty("user.name", "this user"));
+    String owner;
+    try {
+      owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
+    } catch (IOException e) {
+      return "cannot make " + file + " (it keeps two hostpki runs installing into this target apart): " + user
+          + " may not write in " + file.getParent() + ". Nothing was changed. Run as a user who may change the"
+          + " target, or make the file for this one (touch " + file + "; chown " + user + " " + file + ")";
+    }
+    return "cannot lock " + file + " (it keeps two hostpki runs installing into this target apart): it belongs"
+        + " to " + TerminalText.escape(owner) + " and " + user
+        + " may not write it" + ("root".equals(owner) ? " (a run as root made it before hostpki handed such files to"
+            + " the folder's owner)" : "") + "."
+        + " Nothing was changed. Give it to the folder's owner (sudo chown --reference=" + file.getParent() + " "
+        + file + ") and apply again";
+  }
+
+  /**
+   * When this process runs as root and the lock file's folder belongs to another user: gives the
+   * file it holds open to that user. Only an empty regular file with one link owned by root is
+   * handed over (the lock file root made, not a hard link someone put there to a file of root's),
+   * and through {@code /proc/self/fd}, so it is the file opened that changes owner even when the
+   * name is replaced meanwhile.
+   */
+  private static void handOver(Path file) throws IOException {
+    Path folder = file.toAbsolutePath().getParent();
+    if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))
+        || Integer.valueOf(0).equals(Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
+      return;
+    }
+    String name = file.toAbsolutePath().toString();
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        String to;
+        try {
+          to = Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+          continue; // closed meanwhile
+        }
+        if (!to.equals(name)) {
+          continue;
+        }
+        Map<String, Object> held = Files.readAttributes(fd, "unix:uid,nlink,size,mode");
+        boolean rootsLockFile =
+            Integer.valueOf(0).equals(held.get("uid")) && Integer.valueOf(1).equals(held.get("nlink"))
+                && Long.valueOf(0).equals(held.get("size")) && (((Integer) held.get("mode")) & 0170000) == 0100000;
+        if (rootsLockFile) {
+          Files.getFileAttributeView(fd, PosixFileAttributeView.class)
+              .setOwner(Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS));
+        }
+        return;
+      }
+    }
+  }
+
   private static InstallException busy(InstallTarget target, Path file, Duration wait) {
     return new InstallException(
         target,
-        "another hostpki (another store on this host) has been installing into this target for "
-            + wait.toMinutes() + " minutes, holding " + file + "; nothing was changed. Look for a hostpki apply or"
-            + " watch stuck in its tool (ps -ef | grep hostpki) and apply again",
+        "another hostpki (another store on this host) kept installing into this target all the "
+            + length(wait) + " this run waited for it (it holds " + file + "); nothing was changed. Look for a"
+            + " hostpki apply or watch stuck in its tool (ps -ef | grep hostpki) and apply again",
         true,
         null);
+  }
+
+  /** {@code 10 minutes}, {@code 1 minute 30 seconds}, {@code 300 milliseconds}. */
+  static String length(Duration wait) {
+    if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
+      return wait.toMillis() + " milliseconds";
+    }
+    long minutes = wait.toMinutes();
+    long seconds = wait.toSecondsPart();
+    String m = minutes == 0 ? "" : minutes + (minutes == 1 ? " minute" : " minutes");
+    String s = seconds == 0 ? "" : seconds + (seconds == 1 ? " second" : " seconds");
+    return (m + " " + s).strip();
   }
 
   private static void close(FileChannel channel) {

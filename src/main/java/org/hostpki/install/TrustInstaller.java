@@ -41,4 +41,12 @@ public sealed interface TrustInstaller
    * @throws IllegalArgumentException for an invalid name or a certificate given twice
    */
   InstallObservation apply(SortedMap<String, Certificate> desired);
+
+  /**
+   * {@link #apply(SortedMap)}, telling {@code notices} what went wrong that does not fail the step
+   * (the system store's own hooks: see {@link SystemTrustInstaller}).
+   */
+  default InstallObservation apply(SortedMap<String, Certificate> desired, java.util.function.Consumer<String> notices) {
+    return apply(desired);
+  }
 }

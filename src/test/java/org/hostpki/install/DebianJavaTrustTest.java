@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -106,6 +107,56 @@ class DebianJavaTrustTest {
         .hasMessageContaining("the system store does not hold what it should: not as it should be: hostpki-web-1a2b3c4d-ca")
         .hasMessageContaining("The system store was put back as it was.");
     assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(before);
+  }
+
+  /**
+   * The real jks-keystore (set -e) queues the links for ca-certificates-java, then runs {@code dpkg
+   * --triggers-only --pending}, which fails while apt or unattended-upgrades holds dpkg's lock.
+   * The entry stays in the anchors and bundle; Java's change is queued, so the next apply has
+   * nothing to do (no reinstall on every run), and dpkg's triggers bring cacerts in step later.
+   */
+  @Test
+  void testApply_javaHookFailingOnDpkgsLockLeavesTheEntryAndQueuesJava() throws Exception {
+    Path pending = root.resolve(SystemTrustInstaller.JAVA_PENDING);
+    tree.script(
+        SystemTrustLayout.JAVA_HOOK,
+        "set -e\nmkdir -p " + pending.getParent() + "\ncat - >> " + pending + "\n"
+            + "echo 'dpkg: error: dpkg frontend lock was locked by another process with pid 4242' >&2\nexit 2\n");
+    List<String> notices = new java.util.ArrayList<>();
+
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca), notices::add);
+
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt"))).contains(ca.fingerprint());
+    assertThat(notices).anySatisfy(n -> assertThat(n).contains("jks-keystore exited with code 2", "dpkg frontend lock"));
+    assertThat(installer().observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    assertThat(installer().observe().damaged()).isEmpty();
+
+    // dpkg's triggers run once apt is done: ca-certificates-java takes the queue in
+    writeJks(cacerts, Map.of("debian:distribution_root.pem", tree.distributionRoot, "debian:hostpki-web-1a2b3c4d-ca.pem", ca));
+    Files.delete(pending);
+    assertThat(installer().observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+  }
+
+  /**
+   * The system store's apply rebuilds Java's cacerts (through this hook) and held only its own lock,
+   * while a {@code java:} target naming that file takes the file's lock: both could write it at
+   * once. The system apply holds the file's lock too, while the hook runs.
+   */
+  @Test
+  void testApply_holdsTheLockOfJavasCacertsWhileTheHookRebuildsIt() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
+    Path lock = JavaKeystoreInstaller.lockFile(cacerts);
+    Path seen = root.resolve("seen");
+    tree.script(
+        SystemTrustLayout.JAVA_HOOK,
+        "cat >/dev/null\n/usr/bin/python3 -c 'import fcntl, sys\nf = open(sys.argv[1], \"a\")\ntry:\n"
+            + "  fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print(\"free\")\nexcept OSError:\n  print(\"held\")' "
+            + lock + " >> " + seen + "\n");
+
+    assertThatThrownBy(() -> installer().apply(desired("web-1a2b3c4d-ca", ca))); // cacerts stays behind
+
+    assertThat(HostTree.lines(seen)).isNotEmpty().containsOnly("held");
   }
 
   @Test

@@ -133,25 +133,31 @@ class DebianSystemTrustTest {
   }
 
   /**
-   * update-ca-certificates reports a hook that failed with an "E:" line and exits 0 all the same;
-   * what the hook keeps in step (ca-certificates-java's cacerts, a container's copy) is then
-   * behind. That fails the step, naming the hook, and the store is put back.
+   * update-ca-certificates reports a hook that failed with an "E:" line and exits 0 all the same
+   * (Debian's own jks-keystore does while apt holds dpkg's lock). The tool did its work: the entry
+   * stays in the anchors and bundle, for every client that reads them, and the hook's failure is a
+   * notice naming it, with what it printed. Putting the store back would take the CA from curl and
+   * openssl during every apt run.
    */
   @Test
-  void testApply_aHookThatFailsFailsTheStepAndTheStoreIsPutBack() throws IOException {
+  void testApply_aHookThatFailsIsANoticeAndTheEntryStays() throws IOException {
     installer().apply(desired("web-1a2b3c4d-ca", ca));
-    Path hook = tree.script("etc/ca-certificates/update.d/50broken", "cat >/dev/null\necho 'broken: cannot write /srv/chroot' >&2\nexit 3\n");
-    Map<String, String> before = tree.snapshot("");
+    Path hook = tree.script(
+        "etc/ca-certificates/update.d/50broken",
+        "set -e\ncat >/dev/null\necho 'dpkg: error: dpkg frontend lock was locked by another process with pid 4242' >&2\nexit 2\n");
+    List<String> notices = new java.util.ArrayList<>();
 
-    assertThatThrownBy(() -> installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-trust-bmc", next)))
-        .isInstanceOf(InstallException.class)
-        .hasMessageContaining("install/system: update-ca-certificates ran, but its hook " + hook + " exited with code 3")
-        .hasMessageContaining("broken: cannot write /srv/chroot")
-        .hasMessageContaining("Fix the hook (or remove it) and apply again")
-        .hasMessageContaining("The system store was put back as it was.")
-        .satisfies(e -> assertThat(((InstallException) e).rolledBack()).isTrue());
-    assertThat(tree.snapshot("usr/local/share/ca-certificates")).isEqualTo(subtree(before, "usr/local/share/ca-certificates/"));
-    assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt"))).doesNotContain(next.fingerprint());
+    InstallObservation after = installer().apply(desired("web-1a2b3c4d-ca", ca, "web-1a2b3c4d-trust-bmc", next), notices::add);
+
+    assertThat(after.entries()).containsOnlyKeys("web-1a2b3c4d-ca", "web-1a2b3c4d-trust-bmc");
+    assertThat(tree.path("usr/local/share/ca-certificates/hostpki-web-1a2b3c4d-trust-bmc.crt")).exists();
+    assertThat(SystemTrustInstaller.bundleFingerprints(tree.path("etc/ssl/certs/ca-certificates.crt"))).contains(next.fingerprint());
+    assertThat(notices).singleElement().asString()
+        .contains("install/system: update-ca-certificates put the entries in ", "but its hook " + hook + " exited with code 2")
+        .contains("dpkg frontend lock was locked by another process")
+        .doesNotContain("\n");
+    // nothing left to do: the next apply runs no tool (and meets no hook)
+    assertThat(installer().observe()).isEqualTo(after);
   }
 
   @Test

@@ -1,0 +1,88 @@
+package org.hostpki.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.hostpki.model.InstallTarget;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TargetLockTest {
+  @TempDir Path dir;
+
+  /**
+   * The busy message said the other run "has been installing into this target for 0 minutes": it
+   * is how long this run waited, and under a minute it said nothing.
+   */
+  @Test
+  void testHold_busySaysHowLongThisRunWaitedInWordsThatFit() throws Exception {
+    Path file = dir.resolve(".cacerts.hostpki.lock");
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    CompletableFuture<Void> holder =
+        CompletableFuture.runAsync(
+            () -> {
+              try (TargetLock lock = TargetLock.hold(InstallTarget.system(), file, TargetLock.WAIT)) {
+                held.countDown();
+                done.await(1, TimeUnit.MINUTES);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    try {
+      assertThat(held.await(1, TimeUnit.MINUTES)).isTrue();
+      assertThatThrownBy(() -> TargetLock.hold(InstallTarget.system(), file, Duration.ofMillis(200)))
+          .isInstanceOf(InstallException.class)
+          .hasMessageContaining("kept installing into this target all the 200 milliseconds this run waited for it")
+          .hasMessageNotContaining("0 minutes");
+    } finally {
+      done.countDown();
+      holder.get(1, TimeUnit.MINUTES);
+    }
+    assertThat(TargetLock.length(TargetLock.WAIT)).isEqualTo("10 minutes");
+    assertThat(TargetLock.length(Duration.ofSeconds(61))).isEqualTo("1 minute 1 second");
+    assertThat(TargetLock.length(Duration.ofSeconds(45))).isEqualTo("45 seconds");
+  }
+
+  /**
+   * A root run left its 0600 lock file in a user's folder (the user's own Java trust store), and
+   * that user's hostpki then failed "cannot lock ...: Permission denied". Root now hands the lock
+   * file to the folder's owner, also one an older run left; never a file that is not its empty
+   * lock file (a hard link to one of root's files put there by the folder's owner).
+   */
+  @Test
+  void testHold_asRootInSomeoneElsesFolderTheLockFileIsTheirs() throws IOException {
+    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
+    UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Path folder = Files.createDirectory(dir.resolve("home"));
+    Files.setOwner(folder, nobody);
+    Path fresh = folder.resolve(".cacerts.hostpki.lock");
+    Path left = folder.resolve(".other.hostpki.lock");
+    Files.createFile(left); // as an older root run left it
+    Path notALock = folder.resolve(".linked.hostpki.lock");
+    Files.writeString(notALock, "root's secret\n");
+    Files.createLink(dir.resolve("elsewhere"), notALock);
+
+    for (Path file : new Path[] {fresh, left, notALock}) {
+      TargetLock.hold(InstallTarget.system(), file, TargetLock.WAIT).close();
+    }
+
+    assertThat(Files.getOwner(fresh, LinkOption.NOFOLLOW_LINKS)).isEqualTo(nobody);
+    assertThat(Files.getOwner(left, LinkOption.NOFOLLOW_LINKS)).isEqualTo(nobody);
+    assertThat(Files.getOwner(notALock, LinkOption.NOFOLLOW_LINKS).getName()).isEqualTo("root");
+    // in root's own folder nothing changes hands
+    Path own = dir.resolve(".own.hostpki.lock");
+    TargetLock.hold(InstallTarget.system(), own, TargetLock.WAIT).close();
+    assertThat(Files.getOwner(own, LinkOption.NOFOLLOW_LINKS).getName()).isEqualTo("root");
+  }
+}
