@@ -313,7 +313,7 @@ public final class InputFiles {
   }
 
   /** An open that did not return within the limit. */
-  private static final class OpenTimedOut extends FileSystemException {
+  public static final class OpenTimedOut extends FileSystemException {
     private static final long serialVersionUID = 1L;
 
     OpenTimedOut(Path file, Duration limit) {

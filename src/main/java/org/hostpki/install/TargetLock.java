@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.TerminalText;
 
@@ -109,9 +111,33 @@ final class TargetLock implements AutoCloseable {
   private static FileChannel open(InstallTarget target, Path file) throws IOException {
     FileChannel channel;
     try {
-      channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), MODE);
+      // In a daemon thread, waited for at most InputFiles.OPEN_LIMIT, and refused unless it can
+      // seek: the folder's owner (an app user's Java trust store) could have put a FIFO there, whose
+      // open for writing waits for a reader for good, holding the store's lock all the while.
+      channel =
+          InputFiles.openBounded(
+              file,
+              () -> FileChannel.open(
+                  file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), MODE));
     } catch (AccessDeniedException e) {
       throw new InstallException(target, notYours(file), true, e);
+    } catch (NotARegularFileException | InputFiles.OpenTimedOut e) {
+      throw new InstallException(
+          target,
+          "cannot lock " + file + " (it keeps two stores' installs apart): " + e.getReason()
+              + "; it is no lock file hostpki made (a FIFO, a device or a socket someone put there):"
+              + " remove it and apply again. Nothing was changed",
+          true,
+          e);
+    }
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      channel.close();
+      throw new InstallException(
+          target,
+          "cannot lock " + file + " (it keeps two stores' installs apart): it is no regular file now;"
+              + " remove it and apply again. Nothing was changed",
+          true,
+          null);
     }
     try {
       handOver(file);

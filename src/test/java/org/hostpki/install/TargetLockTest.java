@@ -85,4 +85,26 @@ class TargetLockTest {
     TargetLock.hold(InstallTarget.system(), own, TargetLock.WAIT).close();
     assertThat(Files.getOwner(own, LinkOption.NOFOLLOW_LINKS).getName()).isEqualTo("root");
   }
+
+  /**
+   * rvsec12 F1: the owner of a Java trust store's folder put a FIFO where the lock file goes, and
+   * root's apply hung for good in the open (holding the store's lock). The open is bounded now,
+   * and the refusal says what to do; nothing was changed.
+   */
+  @Test
+  void testHold_aFifoInPlaceOfTheLockFileIsRefusedNotWaitedForForGood() throws Exception {
+    Path file = dir.resolve(".cacerts.hostpki.lock");
+    Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(mkfifo.exitValue()).isZero();
+
+    CompletableFuture<Void> hold =
+        CompletableFuture.runAsync(() -> TargetLock.hold(InstallTarget.system(), file, TargetLock.WAIT).close());
+
+    assertThatThrownBy(() -> hold.get(2, TimeUnit.MINUTES))
+        .hasCauseInstanceOf(InstallException.class)
+        .cause()
+        .hasMessageContaining("cannot lock " + file + " (it keeps two stores' installs apart)")
+        .hasMessageContaining("remove it and apply again. Nothing was changed");
+  }
 }
