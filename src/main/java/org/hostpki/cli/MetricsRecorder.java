@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.files.FileReasons;
+import org.hostpki.config.StrictModes;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.metrics.RunOutcome;
@@ -173,8 +174,16 @@ final class MetricsRecorder {
     return file.resolveSibling("hostpki-" + path + ".prom");
   }
 
-  /** The metrics file's text, to see whose series it holds; empty when it cannot be read. */
+  /**
+   * The metrics file's text, to see whose series it holds; empty when it cannot be read, or when
+   * another user could have written it ({@link StrictModes}): whoever may write the folder could
+   * otherwise forge another store's series there and stop this store's being written for good.
+   */
   private static Optional<String> readForOthers(Path file) {
+    if (file.getFileSystem() == java.nio.file.FileSystems.getDefault()
+        && StrictModes.forThisProcess().problem(file, "the metrics file").isPresent()) {
+      return Optional.empty();
+    }
     try {
       return Optional.of(new String(InputFiles.read(file, InputKind.METRICS_FILE), StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {

@@ -133,4 +133,21 @@ class SeveralStoresTest {
         .containsPattern("another store, " + java.util.regex.Pattern.quote(dir.resolve("nginx/pki").toString())
             + " \\(its series say it was last run at 20[0-9-]+T");
   }
+
+  /**
+   * rvsec12 F3: whoever may write the metrics folder could forge another store's series into the
+   * file, and this store then left it alone for good, its own series gone. Series in a file another
+   * user could have written are not taken for another store's.
+   */
+  @Test
+  void testAForgedFileInAFolderOthersMayWrite_isWrittenOver() throws IOException {
+    nginxAppliedMailNot();
+    Files.setPosixFilePermissions(dir.resolve("metrics"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    CliResult mail = hostpki("apply", "-f", "mail.yaml");
+
+    assertThat(mail.exitCode()).as(mail.toString()).isZero();
+    assertThat(mail.err()).doesNotContain("holds the series of another store");
+    assertThat(metrics("hostpki.prom")).contains("store=\"" + dir.resolve("stores/mail") + "\"");
+  }
 }
