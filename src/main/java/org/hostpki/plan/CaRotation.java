@@ -665,12 +665,18 @@ final class CaRotation {
    */
   private void keepWaitingNext(CertificateFacts next) {
     draft.unchanged(); // ca-next.crt stays trusted
+    // When the move comes: ca.crt's renewal time, and not before the overlap has passed.
+    Instant moves = moveAt(next);
+    Optional<Instant> due =
+        current.map(c -> Renewals.issuedHere(ca.renewBefore(), in.desired(), c).dueAt());
+    if (due.isPresent() && due.get().isAfter(moves)) {
+      moves = due.get();
+    }
     warnNext(
         next,
         "stays trusted, although ca.crt is not due for replacement now (the clock went back, or"
-            + " ca.renewBefore was shortened); the server moves to it once ca.crt is due, and no"
-            + " earlier than "
-            + DateText.of(moveAt(next)));
+            + " ca.renewBefore was shortened); the server moves to it when ca.crt is due, on "
+            + DateText.of(moves) + " (the first apply or watch look after then)");
   }
 
   // ---- shared -------------------------------------------------------------------------------
