@@ -50,6 +50,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       Pattern.compile("^" + InstallEntryNames.MARK + "([a-z0-9][a-z0-9._-]*) ([0-9a-f]{16})$");
   private static final String CA_TRUST = "C,,";
   private static final String PEER_TRUST = "P,,";
+  /** Commands per certutil run ({@link #batch}). */
+  private static final int BATCH = 250;
 
   private final Path directory;
   private final ToolRunner tools;
@@ -355,12 +357,23 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
     Path folder = Files.createTempDirectory("hostpki-nss");
     try {
-      Path file = folder.resolve("commands");
-      Files.writeString(file, String.join("\n", lines.in(folder)) + "\n", StandardCharsets.US_ASCII);
-      ToolRunner.Result result = tools.run(command("-B", "-i", file.toString()), "");
-      if (!result.succeeded()) {
-        throw new StepFailed(result.failure(
-            certutil.getFileName() + " -d sql:" + directory + " -B (" + doing + ", one command a line)"));
+      List<String> all = lines.in(folder);
+      // Each run has the tools' time limit: at 2,000 additions on a loaded host one run took longer.
+      for (int from = 0; from < all.size(); from += BATCH) {
+        Path file = folder.resolve("commands");
+        Files.writeString(file, String.join("\n", all.subList(from, Math.min(all.size(), from + BATCH))) + "\n", StandardCharsets.US_ASCII);
+        String what = certutil.getFileName() + " -d sql:" + directory + " -B (" + doing
+            + (all.size() > BATCH ? ", commands " + (from + 1) + "-" + Math.min(all.size(), from + BATCH) : "")
+            + ", one command a line)";
+        ToolRunner.Result result;
+        try {
+          result = tools.run(command("-B", "-i", file.toString()), "");
+        } catch (IOException e) {
+          throw new IOException(what + ": " + e.getMessage(), e);
+        }
+        if (!result.succeeded()) {
+          throw new StepFailed(result.failure(what));
+        }
       }
       return output.read(folder);
     } finally {
