@@ -52,6 +52,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private static final String PEER_TRUST = "P,,";
   /** Commands per certutil run ({@link #batch}). */
   private static final int BATCH = 250;
+  /** Enough for a listing of a million entries. */
+  private static final int LISTING_LIMIT = 256 * 1024 * 1024;
 
   private final Path directory;
   private final ToolRunner tools;
@@ -396,7 +398,13 @@ public final class NssDatabaseInstaller implements TrustInstaller {
 
   private List<Listed> list() throws IOException, StepFailed {
     List<Listed> out = new ArrayList<>();
-    for (String line : run("-L").stdout().split("\n")) {
+    // The whole listing: the tools' 64 KiB for messages cut it at about 900 entries, and the rest
+    // looked missing (2,000 entries: the install failed and was rolled back).
+    ToolRunner.Result listing = tools.run(command("-L"), "", LISTING_LIMIT);
+    if (!listing.succeeded()) {
+      throw new StepFailed(listing.failure());
+    }
+    for (String line : listing.stdout().split("\n")) {
       Matcher m = LISTED.matcher(line);
       if (m.matches() && !line.startsWith(" ")) {
         out.add(new Listed(m.group(1), m.group(2)));

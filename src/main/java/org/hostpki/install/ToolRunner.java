@@ -130,6 +130,14 @@ public final class ToolRunner {
    * @throws IOException when it cannot be started, or did not end in time (then it was killed)
    */
   public Result run(List<String> command, String stdin) throws IOException {
+    return run(command, stdin, MAX_OUTPUT);
+  }
+
+  /**
+   * The same, with more (or less) of the output kept: a listing that is parsed ({@code certutil
+   * -L} of thousands of entries) must not be cut.
+   */
+  public Result run(List<String> command, String stdin, int maxOutput) throws IOException {
     Path out = Files.createTempFile("hostpki-tool", ".out");
     Path err = Files.createTempFile("hostpki-tool", ".err");
     Path in = Files.createTempFile("hostpki-tool", ".in");
@@ -159,7 +167,7 @@ public final class ToolRunner {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while running " + String.join(" ", command), e);
       }
-      return new Result(List.copyOf(command), process.exitValue(), read(out), read(err));
+      return new Result(List.copyOf(command), process.exitValue(), read(out, maxOutput), read(err, MAX_OUTPUT));
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
@@ -167,10 +175,10 @@ public final class ToolRunner {
     }
   }
 
-  private static String read(Path file) throws IOException {
+  private static String read(Path file, int max) throws IOException {
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_OUTPUT);
+      bytes = in.readNBytes(max);
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     long more = Files.size(file) - bytes.length;

@@ -148,6 +148,22 @@ class NssDatabaseInstallerTest {
     assertThat(observing).as("list, read").isEqualTo(2);
   }
 
+  /**
+   * A listing longer than the 64 KiB the tools' output is cut at for messages (about 900 entries):
+   * at 2,000 the entries after the cut looked missing and the install was rolled back.
+   */
+  @Test
+  void testApply_aListingOfThousandsOfEntriesIsReadWhole() throws IOException {
+    // certutil -L listing 1,500 other entries (about 100 KiB) before the real ones
+    NssDatabaseInstaller longListing = wrapped(
+        "if [ $# = 3 ] && [ \"$3\" = -L ]; then\n  i=0; while [ $i -lt 1500 ]; do"
+            + " printf '%-60s %s\\n' \"Other Root $i\" 'CT,C,C'; i=$((i+1)); done\nfi\nexec " + certutil + " \"$@\"\n");
+
+    InstallObservation after = longListing.apply(desired("web-1a2b3c4d-ca", ca));
+
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+  }
+
   /** certutil stops a batch at its first failing command: what it did before is put back. */
   @Test
   void testApply_aBatchThatStopsHalfwayIsPutBack() throws IOException {
