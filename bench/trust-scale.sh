@@ -110,15 +110,7 @@ runs_for() {
 }
 
 write_desired() { # DIR
-  cat >"$1/bench.yaml" <<'EOF'
-apiVersion: hostpki/v1
-store:
-  path: store
-  password: {env: HOSTPKI_PASSWORD}
-host: {detect: false, hostname: bench, domain: example.com, addresses: [192.0.2.10]}
-trust:
-  directories: [trusted.d]
-EOF
+  cp bench/trust-desired.yaml "$1/bench.yaml"
 }
 
 log "work directory: $work"

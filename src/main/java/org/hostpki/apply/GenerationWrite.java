@@ -97,10 +97,15 @@ final class GenerationWrite {
       try {
         before.installs().settle(plan, TrustInstalls.held(files), notices);
       } catch (HostpkiException e) {
+        // The failure's own headline may end in "printing:" before the tool's lines: it goes
+        // below, whole, so that nothing is appended to it.
+        List<String> details = new ArrayList<>();
+        details.add(e.headline());
+        details.addAll(e.details());
         throw new HostpkiException(
-            "the store was written (generation " + generation + "), but " + e.headline()
-                + "; the next apply tries again, and runs the hooks this one did not",
-            e.details());
+            "the store was written (generation " + generation + "), but removing what leaves the install targets"
+                + " failed; the next apply tries again, and runs the hooks this one did not:",
+            details);
       }
     }
     parts.progress().step("checking the written store");

@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -48,6 +50,10 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       Pattern.compile("^" + InstallEntryNames.MARK + "([a-z0-9][a-z0-9._-]*) ([0-9a-f]{16})$");
   private static final String CA_TRUST = "C,,";
   private static final String PEER_TRUST = "P,,";
+  /** Commands per certutil run ({@link #batch}). */
+  private static final int BATCH = 250;
+  /** Enough for a listing of a million entries. */
+  private static final int LISTING_LIMIT = 256 * 1024 * 1024;
 
   private final Path directory;
   private final ToolRunner tools;
@@ -122,6 +128,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     SortedMap<String, Fingerprint> entries = new TreeMap<>();
     SortedSet<String> damaged = new TreeSet<>();
     Map<String, Certificate> certificates = new LinkedHashMap<>();
+    Map<String, List<Certificate>> held =
+        certificatesOf(listed.stream().map(Listed::nickname).filter(this::ours).distinct().toList());
     for (Listed line : listed) {
       Matcher m = MARKED.matcher(line.nickname());
       if (!m.matches() || !owned.test(m.group(1))) {
@@ -130,7 +138,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       String name = m.group(1);
       nicknames.computeIfAbsent(name, n -> new ArrayList<>()).add(line.nickname());
       Optional<Certificate> certificate =
-          certificatesOf(line.nickname()).stream().filter(c -> c.fingerprint().hex().startsWith(m.group(2))).findFirst();
+          held.get(line.nickname()).stream().filter(c -> c.fingerprint().hex().startsWith(m.group(2))).findFirst();
       certificate.ifPresent(c -> certificates.put(line.nickname(), c));
       if (certificate.isPresent() && line.trustedForServers(certificate.get()) && !entries.containsKey(name) && !damaged.contains(name)) {
         entries.put(name, certificate.get().fingerprint());
@@ -160,22 +168,25 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     List<String> deleted = new ArrayList<>();
     List<String> added = new ArrayList<>();
     try {
+      List<String> deleting = new ArrayList<>();
       for (Map.Entry<String, List<String>> name : found.nicknames().entrySet()) {
         Fingerprint want = wanted.get(name.getKey());
         if (want == null || !want.equals(found.observation().entries().get(name.getKey()))) {
-          for (String nickname : name.getValue()) {
-            run("-D", "-n", nickname);
-            deleted.add(nickname);
-          }
+          deleting.addAll(name.getValue());
         }
       }
+      // Counted as deleted before certutil runs: a batch that fails halfway leaves some done.
+      deleted.addAll(deleting);
+      delete(deleting);
+      Map<String, Adding> adding = new LinkedHashMap<>();
       for (Map.Entry<String, Certificate> entry : desired.entrySet()) {
         if (!wanted.get(entry.getKey()).equals(found.observation().entries().get(entry.getKey()))) {
           String nickname = nickname(entry.getKey(), wanted.get(entry.getKey()));
-          add(nickname, entry.getValue(), trustFlags(entry.getValue()));
-          added.add(nickname);
+          adding.put(nickname, new Adding(entry.getValue(), trustFlags(entry.getValue())));
         }
       }
+      added.addAll(adding.keySet());
+      add(adding);
       List<Listed> afterList = list();
       InstallObservation after = find(afterList).observation();
       if (!after.holdsExactly(wanted)) {
@@ -225,23 +236,35 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private InstallException rollBack(List<Listed> before, Found found, List<String> deleted, List<String> added, String failure) {
     List<String> problems = new ArrayList<>();
     try {
-      List<Listed> now = list();
-      for (String nickname : added) {
-        if (now.stream().anyMatch(l -> l.nickname().equals(nickname))) {
+      Map<String, String> trustBefore = new LinkedHashMap<>();
+      before.forEach(l -> trustBefore.put(l.nickname(), l.trust()));
+      List<String> leftOver = present(added);
+      try {
+        delete(leftOver);
+      } catch (StepFailed e) {
+        // The batch stops at its first failure: each one left, alone, to name every failure.
+        for (String nickname : present(leftOver)) {
           tryRun(problems, "-D", "-n", nickname);
         }
       }
-      Map<String, String> trustBefore = new LinkedHashMap<>();
-      before.forEach(l -> trustBefore.put(l.nickname(), l.trust()));
-      for (String nickname : deleted) {
+      Map<String, Adding> putBack = new LinkedHashMap<>();
+      List<String> gone = absent(deleted);
+      for (String nickname : gone) {
         Certificate certificate = found.certificates().get(nickname);
         if (certificate == null) {
           problems.add("the damaged entry '" + nickname + "' cannot be put back (its certificate was unreadable)");
         } else {
+          putBack.put(nickname, new Adding(certificate, trustBefore.get(nickname)));
+        }
+      }
+      try {
+        add(putBack);
+      } catch (StepFailed e) {
+        for (String nickname : absent(List.copyOf(putBack.keySet()))) {
           try {
-            add(nickname, certificate, trustBefore.get(nickname));
-          } catch (StepFailed e) {
-            problems.add(e.getMessage());
+            add(Map.of(nickname, putBack.get(nickname)));
+          } catch (StepFailed each) {
+            problems.add(each.getMessage());
           }
         }
       }
@@ -268,19 +291,120 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     }
   }
 
-  private void add(String nickname, Certificate certificate, String trust) throws IOException, StepFailed {
-    Path pem = Files.createTempFile("hostpki-nss", ".pem");
-    try {
-      Files.writeString(pem, certificate.pem(), StandardCharsets.US_ASCII);
-      run("-A", "-n", nickname, "-t", trust, "-i", pem.toString());
-    } finally {
-      Files.deleteIfExists(pem);
+  /** Which of these nicknames the database lists now. */
+  private List<String> present(List<String> nicknames) throws IOException, StepFailed {
+    Set<String> listed = new HashSet<>();
+    list().forEach(l -> listed.add(l.nickname()));
+    return nicknames.stream().filter(listed::contains).toList();
+  }
+
+  /** Which of these nicknames the database does not list now. */
+  private List<String> absent(List<String> nicknames) throws IOException, StepFailed {
+    List<String> there = present(nicknames);
+    return nicknames.stream().filter(n -> !there.contains(n)).toList();
+  }
+
+  /** A certificate to add, with its trust flags. */
+  private record Adding(Certificate certificate, String trust) {}
+
+  /** Deletes these entries (hostpki's nicknames), all in one certutil run. */
+  private void delete(List<String> nicknames) throws IOException, StepFailed {
+    if (nicknames.isEmpty()) {
+      return;
     }
+    batch(
+        "deleting " + count(nicknames.size()),
+        dir -> nicknames.stream().map(n -> "-D -n " + quoted(n)).toList());
+  }
+
+  /** Adds these entries (hostpki's nicknames), all in one certutil run. */
+  private void add(Map<String, Adding> entries) throws IOException, StepFailed {
+    if (entries.isEmpty()) {
+      return;
+    }
+    batch("adding " + count(entries.size()), dir -> {
+      List<String> lines = new ArrayList<>();
+      for (Map.Entry<String, Adding> entry : entries.entrySet()) {
+        Path pem = dir.resolve(lines.size() + ".pem");
+        Files.writeString(pem, entry.getValue().certificate().pem(), StandardCharsets.US_ASCII);
+        lines.add("-A -n " + quoted(entry.getKey()) + " -t " + entry.getValue().trust() + " -i " + quoted(pem.toString()));
+      }
+      return lines;
+    });
+  }
+
+  private static String count(int entries) {
+    return entries + (entries == 1 ? " entry" : " entries");
+  }
+
+  /** What goes into a batch file, written next to it in a private folder. */
+  private interface BatchLines {
+    List<String> in(Path folder) throws IOException;
+  }
+
+  /** What a batch's commands wrote into their private folder. */
+  private interface BatchOutput<T> {
+    T read(Path folder) throws IOException, StepFailed;
+  }
+
+  private void batch(String doing, BatchLines lines) throws IOException, StepFailed {
+    batch(doing, lines, folder -> null);
+  }
+
+  /**
+   * Runs certutil once for many commands ({@code -B}, one command a line): starting certutil once
+   * per entry took minutes at thousands of entries. certutil stops at the first command that fails.
+   * The folder (the batch file, certificates to add, certificates read) is private and removed.
+   */
+  private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
+    Path folder = Files.createTempDirectory("hostpki-nss");
+    try {
+      List<String> all = lines.in(folder);
+      // Each run has the tools' time limit: at 2,000 additions on a loaded host one run took longer.
+      for (int from = 0; from < all.size(); from += BATCH) {
+        Path file = folder.resolve("commands");
+        Files.writeString(file, String.join("\n", all.subList(from, Math.min(all.size(), from + BATCH))) + "\n", StandardCharsets.US_ASCII);
+        String what = certutil.getFileName() + " -d sql:" + directory + " -B (" + doing
+            + (all.size() > BATCH ? ", commands " + (from + 1) + "-" + Math.min(all.size(), from + BATCH) : "")
+            + ", one command a line)";
+        ToolRunner.Result result;
+        try {
+          result = tools.run(command("-B", "-i", file.toString()), "");
+        } catch (IOException e) {
+          throw new IOException(what + ": " + e.getMessage(), e);
+        }
+        if (!result.succeeded()) {
+          throw new StepFailed(result.failure(what));
+        }
+      }
+      return output.read(folder);
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(folder);
+    }
+  }
+
+  /** A batch file's argument: certutil's batch reader splits at spaces outside double quotes. */
+  private static String quoted(String argument) {
+    if (argument.contains("\"") || argument.contains("\n") || argument.contains("\r")) {
+      throw new IllegalArgumentException("no batch argument: " + argument);
+    }
+    return "\"" + argument + "\"";
   }
 
   private List<Listed> list() throws IOException, StepFailed {
     List<Listed> out = new ArrayList<>();
-    for (String line : run("-L").stdout().split("\n")) {
+    // The whole listing: the tools' 64 KiB for messages cut it at about 900 entries, and the rest
+    // looked missing (2,000 entries: the install failed and was rolled back).
+    ToolRunner.Result listing = tools.run(command("-L"), "", LISTING_LIMIT);
+    if (!listing.succeeded()) {
+      throw new StepFailed(listing.failure());
+    }
+    for (String line : listing.stdout().split("\n")) {
       Matcher m = LISTED.matcher(line);
       if (m.matches() && !line.startsWith(" ")) {
         out.add(new Listed(m.group(1), m.group(2)));
@@ -289,24 +413,50 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return out;
   }
 
-  /** Every certificate with the nickname's subject (what certutil answers). */
-  private List<Certificate> certificatesOf(String nickname) throws IOException, StepFailed {
-    String pem = run("-L", "-n", nickname, "-a").stdout();
-    try {
-      return pem.isBlank() ? List.of() : Pem.readCertificates(pem.getBytes(StandardCharsets.US_ASCII));
-    } catch (InvalidMaterialException e) {
-      throw new StepFailed("certutil -L -n '" + nickname + "' -a printed no readable certificate: " + e.getMessage());
+  /**
+   * Every certificate with each nickname's subject (what certutil answers for a nickname), all read
+   * by one certutil run.
+   */
+  private Map<String, List<Certificate>> certificatesOf(List<String> nicknames) throws IOException, StepFailed {
+    if (nicknames.isEmpty()) {
+      return Map.of();
     }
+    return batch(
+        "reading the certificates of " + count(nicknames.size()),
+        folder -> {
+          List<String> lines = new ArrayList<>();
+          for (int i = 0; i < nicknames.size(); i++) {
+            lines.add("-L -n " + quoted(nicknames.get(i)) + " -a -o " + quoted(folder.resolve(i + ".pem").toString()));
+          }
+          return lines;
+        },
+        folder -> {
+          Map<String, List<Certificate>> held = new LinkedHashMap<>();
+          for (int i = 0; i < nicknames.size(); i++) {
+            String pem = Files.readString(folder.resolve(i + ".pem"), StandardCharsets.US_ASCII);
+            try {
+              held.put(nicknames.get(i), pem.isBlank() ? List.of() : Pem.readCertificates(pem.getBytes(StandardCharsets.US_ASCII)));
+            } catch (InvalidMaterialException e) {
+              throw new StepFailed(
+                  "certutil -L -n '" + nicknames.get(i) + "' -a printed no readable certificate: " + e.getMessage());
+            }
+          }
+          return held;
+        });
   }
 
   private ToolRunner.Result run(String... arguments) throws IOException, StepFailed {
-    List<String> command = new ArrayList<>(List.of(certutil.toString(), "-d", "sql:" + directory));
-    command.addAll(List.of(arguments));
-    ToolRunner.Result result = tools.run(command, "");
+    ToolRunner.Result result = tools.run(command(arguments), "");
     if (!result.succeeded()) {
       throw new StepFailed(result.failure());
     }
     return result;
+  }
+
+  private List<String> command(String... arguments) {
+    List<String> command = new ArrayList<>(List.of(certutil.toString(), "-d", "sql:" + directory));
+    command.addAll(List.of(arguments));
+    return command;
   }
 
   private void requireDatabase() throws StepFailed {

@@ -94,21 +94,33 @@ public final class ToolRunner {
     }
 
     /**
-     * The tool's own words for a message: what it printed on stderr and stdout, escaped for a
-     * terminal, each line indented.
+     * The tool's own words for a message, on lines of their own: what it printed on stdout, then
+     * what it printed on stderr, each line marked with its stream (the order in which the tool
+     * wrote to the two is not kept), escaped for a terminal.
      */
     public String output() {
-      String text = (stderr.strip() + "\n" + stdout.strip()).strip();
-      if (text.isEmpty()) {
-        return "(it printed nothing)";
-      }
-      return "\n    " + TerminalText.escapeKeepingLines(text).replace("\n", "\n    ");
+      String text = marked("stdout", stdout) + marked("stderr", stderr);
+      return text.isEmpty() ? "\n    (it printed nothing)" : "\n" + TerminalText.escapeKeepingLines(text.stripTrailing());
     }
 
-    /** {@code update-ca-certificates --fresh exited with code 1: ...} */
+    private static String marked(String stream, String text) {
+      StringBuilder lines = new StringBuilder();
+      text.strip().lines().filter(l -> !l.isBlank()).forEach(l -> lines.append("    ").append(stream).append(": ").append(l.strip()).append('\n'));
+      return lines.toString();
+    }
+
+    /**
+     * {@code update-ca-certificates --fresh exited with code 1, printing:} and its output on the
+     * lines below: the first line reads on its own (a caller may go on after it).
+     */
     public String failure() {
       String name = Path.of(command.get(0)).getFileName() + (command.size() > 1 ? " " + String.join(" ", command.subList(1, command.size())) : "");
-      return TerminalText.escape(name) + " exited with code " + exitCode + ":" + output();
+      return failure(name);
+    }
+
+    /** The same, the command described in words (a batch's file is gone when this is read). */
+    public String failure(String what) {
+      return TerminalText.escape(what) + " exited with code " + exitCode + (stdout.isBlank() && stderr.isBlank() ? ", printing nothing" : ", printing:" + output());
     }
   }
 
@@ -118,6 +130,14 @@ public final class ToolRunner {
    * @throws IOException when it cannot be started, or did not end in time (then it was killed)
    */
   public Result run(List<String> command, String stdin) throws IOException {
+    return run(command, stdin, MAX_OUTPUT);
+  }
+
+  /**
+   * The same, with more (or less) of the output kept: a listing that is parsed ({@code certutil
+   * -L} of thousands of entries) must not be cut.
+   */
+  public Result run(List<String> command, String stdin, int maxOutput) throws IOException {
     Path out = Files.createTempFile("hostpki-tool", ".out");
     Path err = Files.createTempFile("hostpki-tool", ".err");
     Path in = Files.createTempFile("hostpki-tool", ".in");
@@ -147,7 +167,7 @@ public final class ToolRunner {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while running " + String.join(" ", command), e);
       }
-      return new Result(List.copyOf(command), process.exitValue(), read(out), read(err));
+      return new Result(List.copyOf(command), process.exitValue(), read(out, maxOutput), read(err, MAX_OUTPUT));
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
@@ -155,10 +175,10 @@ public final class ToolRunner {
     }
   }
 
-  private static String read(Path file) throws IOException {
+  private static String read(Path file, int max) throws IOException {
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_OUTPUT);
+      bytes = in.readNBytes(max);
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     long more = Files.size(file) - bytes.length;

@@ -101,7 +101,7 @@ class TrustInstallCommandTest {
 
     assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
     assertThat(apply.err())
-        .contains("error: install/nss:" + db + ": certutil -d sql:" + db + " -L exited with code 255:\n  certutil: ")
+        .contains("error: install/nss:" + db + ": certutil -d sql:" + db + " -L exited with code 255, printing:\n  stderr: certutil: ")
         .contains("\n  The database is damaged, or a program using it (a browser) holds it locked")
         .doesNotContain("\\n");
     assertThat(dir.resolve("pki/..data").toRealPath()).isEqualTo(live);

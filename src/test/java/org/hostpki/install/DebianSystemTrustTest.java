@@ -123,7 +123,7 @@ class DebianSystemTrustTest {
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("install/system: ")
         .hasMessageContaining("update-ca-certificates")
-        .hasMessageContaining("exited with code 3:")
+        .hasMessageContaining("exited with code 3, printing:")
         .hasMessageContaining("E: cannot rehash: disk full")
         .hasMessageContaining("Putting the system store back failed too")
         .hasMessageContaining("are as before, the bundle made from them may not be: once the cause is fixed, run update-ca-certificates --fresh")

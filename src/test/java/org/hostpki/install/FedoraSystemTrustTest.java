@@ -102,7 +102,7 @@ class FedoraSystemTrustTest {
 
     assertThatThrownBy(() -> failing.apply(desired("web-1a2b3c4d-ca", next)))
         .isInstanceOf(InstallException.class)
-        .hasMessageStartingWith("install/system: update-ca-trust extract exited with code 1:\n  p11-kit: couldn't create directory: Read-only file system")
+        .hasMessageStartingWith("install/system: update-ca-trust extract exited with code 1, printing:\n  stderr: p11-kit: couldn't create directory: Read-only file system")
         .hasMessageContaining("Putting the system store back failed too");
     assertThat(tree.snapshot("etc/pki/ca-trust/source/anchors")).isEqualTo(anchors);
   }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.pki.Certificate;
@@ -109,6 +110,92 @@ class NssDatabaseInstallerTest {
         .hasMessageContaining("NSS keeps a certificate it already holds under the nickname it has")
         .hasMessageContaining("The database was put back as it was.");
     assertThat(listing()).isEqualTo(before); // the foreign entry's trust too
+  }
+
+  /**
+   * tinstall12: 2,000 entries took 12 min 44 s, certutil started once per entry on every listing
+   * and once per change. Now a listing, one run reading every entry's certificates and one run per
+   * kind of change, whatever the number of entries.
+   */
+  @Test
+  void testApply_startsCertutilAFewTimesWhateverTheNumberOfEntries() throws IOException {
+    Path runs = dir.resolve("runs");
+    NssDatabaseInstaller counted = wrapped("echo run >>" + runs + "\nexec " + certutil + " \"$@\"\n");
+    SortedMap<String, Certificate> many = new TreeMap<>();
+    for (int i = 0; i < 12; i++) {
+      // NSS gives one key one nickname: each its own key (a device's own certificate, no CA)
+      many.put(String.format("web-1a2b3c4d-trust-%02d", i), i % 2 == 0 ? TestCa.selfSignedRoot("Root " + i) : TestCa.selfSignedLeaf("device-" + i));
+    }
+
+    InstallObservation after = counted.apply(many);
+    long applying = Files.readAllLines(runs).size();
+    SortedMap<String, Certificate> changed = new TreeMap<>(many);
+    changed.put("web-1a2b3c4d-trust-03", TestCa.selfSignedRoot("Root 3"));
+    changed.remove("web-1a2b3c4d-trust-04");
+    InstallObservation again = counted.apply(changed);
+    long changing = Files.readAllLines(runs).size() - applying;
+    InstallObservation observed = counted.observe();
+    long observing = Files.readAllLines(runs).size() - applying - changing;
+
+    assertThat(after.entries()).hasSize(12);
+    assertThat(observed).isEqualTo(again);
+    assertThat(again.entries()).hasSize(11).containsEntry("web-1a2b3c4d-trust-03", changed.get("web-1a2b3c4d-trust-03").fingerprint());
+    assertThat(listing()).hasSize(12).contains(
+        NssDatabaseInstaller.nickname("web-1a2b3c4d-trust-00", many.get("web-1a2b3c4d-trust-00").fingerprint()) + "|C,,",
+        NssDatabaseInstaller.nickname("web-1a2b3c4d-trust-01", many.get("web-1a2b3c4d-trust-01").fingerprint()) + "|P,,");
+    assertThat(applying).as("list, add, list, read").isEqualTo(4);
+    assertThat(changing).as("list, read, delete, add, list, read").isEqualTo(6);
+    assertThat(observing).as("list, read").isEqualTo(2);
+  }
+
+  /**
+   * A listing longer than the 64 KiB the tools' output is cut at for messages (about 900 entries):
+   * at 2,000 the entries after the cut looked missing and the install was rolled back.
+   */
+  @Test
+  void testApply_aListingOfThousandsOfEntriesIsReadWhole() throws IOException {
+    // certutil -L listing 1,500 other entries (about 100 KiB) before the real ones
+    NssDatabaseInstaller longListing = wrapped(
+        "if [ $# = 3 ] && [ \"$3\" = -L ]; then\n  i=0; while [ $i -lt 1500 ]; do"
+            + " printf '%-60s %s\\n' \"Other Root $i\" 'CT,C,C'; i=$((i+1)); done\nfi\nexec " + certutil + " \"$@\"\n");
+
+    InstallObservation after = longListing.apply(desired("web-1a2b3c4d-ca", ca));
+
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+  }
+
+  /** certutil stops a batch at its first failing command: what it did before is put back. */
+  @Test
+  void testApply_aBatchThatStopsHalfwayIsPutBack() throws IOException {
+    SortedMap<String, Certificate> three = new TreeMap<>();
+    for (int i = 0; i < 3; i++) {
+      three.put("web-1a2b3c4d-trust-" + i, TestCa.selfSignedRoot("Root " + i));
+    }
+    installer().apply(three);
+    List<String> before = listing();
+    // A certutil whose batches of deletions run their first command only, then fail as certutil does.
+    NssDatabaseInstaller halfway = wrapped(
+        "if [ \"$3\" = -B ] && [ \"$(wc -l <\"$5\")\" -gt 1 ] && head -n 1 \"$5\" | grep -q '^-D'; then\n"
+            + "  head -n 1 \"$5\" >\"$5.first\"; " + certutil + " \"$1\" \"$2\" -B -i \"$5.first\"\n"
+            + "  echo 'certutil: stopped here' >&2; exit 255\nfi\nexec " + certutil + " \"$@\"\n");
+    SortedMap<String, Certificate> replaced = new TreeMap<>();
+    three.keySet().forEach(n -> replaced.put(n, TestCa.selfSignedRoot("New " + n)));
+
+    assertThatThrownBy(() -> halfway.apply(replaced))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("install/nss:" + db + ": certutil -d sql:" + db + " -B (deleting 3 entries, one command a line)"
+            + " exited with code 255, printing:\n  stderr: certutil: stopped here")
+        .hasMessageContaining("The database was put back as it was.");
+    assertThat(listing()).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(installer().observe().entries()).containsOnlyKeys(three.keySet());
+  }
+
+  /** The installer with certutil replaced by a script (which may run the real one). */
+  private NssDatabaseInstaller wrapped(String script) throws IOException {
+    Path wrapper = Files.createDirectories(dir.resolve("wrapper-" + Integer.toHexString(script.hashCode()))).resolve("certutil");
+    Files.writeString(wrapper, "#!/bin/sh\n" + script);
+    wrapper.toFile().setExecutable(true);
+    return new NssDatabaseInstaller(db, tools, wrapper, HostTree.EVERY_NAME);
   }
 
   @Test
