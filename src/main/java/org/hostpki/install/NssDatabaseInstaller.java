@@ -150,8 +150,19 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return new Found(nicknames, new InstallObservation(target(), entries, damaged), certificates);
   }
 
+  /**
+   * {@inheritDoc} Holds the host-wide lock of {@code DIR/.hostpki.lock} throughout: another store's
+   * apply into the same database waits, where it could see this one's changes as a browser's and
+   * put them back.
+   */
   @Override
   public InstallObservation apply(SortedMap<String, Certificate> desired) {
+    try (TargetLock lock = TargetLock.hold(target(), directory.resolve(SystemTrustLayout.LOCK_FILE), TargetLock.WAIT)) {
+      return applyLocked(desired);
+    }
+  }
+
+  private InstallObservation applyLocked(SortedMap<String, Certificate> desired) {
     SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
     List<Listed> before;
     Found found;

@@ -56,6 +56,34 @@ class NssDatabaseInstallerTest {
   }
 
   /**
+   * rvcore12 3: the guide said two stores' installs into one NSS database take turns, but only the
+   * system and Java targets took the host-wide lock; another store's delete-and-add then looked
+   * like a browser's change and was put back. The apply now waits for a lock another holds.
+   */
+  @Test
+  void testApply_waitsForTheLockAnotherStoresApplyHolds() throws Exception {
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try (TargetLock lock = TargetLock.hold(
+          org.hostpki.model.InstallTarget.system(), db.resolve(SystemTrustLayout.LOCK_FILE), TargetLock.WAIT)) {
+        held.countDown();
+        release.await(2, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(held.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    java.util.concurrent.CompletableFuture<InstallObservation> apply =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> installer().apply(desired("web-1a2b3c4d-ca", ca)));
+    Thread.sleep(1500);
+    assertThat(apply).as("waits while the other holds the lock").isNotDone();
+    release.countDown();
+    other.get(1, java.util.concurrent.TimeUnit.MINUTES);
+    assertThat(apply.get(2, java.util.concurrent.TimeUnit.MINUTES).entries()).containsKey("web-1a2b3c4d-ca");
+  }
+
+  /**
    * A device's own self-signed certificate (what fetch-cert saves from a BMC) is no CA: NSS, and
    * Chromium with it, accept a server presenting it only as a trusted peer ({@code P,,}), never by
    * {@code C,,}. An entry installed with {@code C,,} before is put right.
