@@ -56,6 +56,17 @@ class OtherDesiredStateTest {
     return Cli.in(dir).clock(CLOCK).run(args);
   }
 
+  /** A folder with its own host.yaml (store pki, host web), applied once. */
+  private static Path appliedIn(String folder) throws IOException {
+    Path in = Files.createDirectories(dir.resolve(folder));
+    Files.writeString(
+        in.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "host: {detect: false, hostname: web, domain: example.com, addresses: [192.0.2.1]}\n");
+    Cli.in(in).clock(CLOCK).run("apply", "-f", "host.yaml").assertSucceeded();
+    return in;
+  }
+
   private static Optional<JsonNode> warning(CliResult plan) {
     for (JsonNode w : JsonReader.parse(plan.out()).get("warnings")) {
       if (w.get("code").asString().equals(CODE)) {
@@ -139,12 +150,7 @@ class OtherDesiredStateTest {
   @Test
   void testStoreRestoredIntoAnotherFolder_isNotWarnedOfTheOriginalsFile()
       throws IOException, InterruptedException {
-    Path original = Files.createDirectories(dir.resolve("original"));
-    Files.writeString(
-        original.resolve("host.yaml"),
-        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
-            + "host: {detect: false, hostname: web, domain: example.com, addresses: [192.0.2.1]}\n");
-    Cli.in(original).clock(CLOCK).run("apply", "-f", "host.yaml").assertSucceeded();
+    Path original = appliedIn("original");
     Path restored = Files.createDirectories(dir.resolve("restored"));
     Process copy = new ProcessBuilder("cp", "-a", original + "/.", restored.toString()).inheritIO().start();
     assertThat(copy.waitFor()).isZero();
@@ -213,12 +219,7 @@ class OtherDesiredStateTest {
    */
   @Test
   void testRecordNamingADevice_isNotAdvisedToBeRemoved() throws IOException {
-    Path devices = Files.createDirectories(dir.resolve("devices"));
-    Files.writeString(
-        devices.resolve("host.yaml"),
-        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
-            + "host: {detect: false, hostname: web, domain: example.com, addresses: [192.0.2.1]}\n");
-    Cli.in(devices).clock(CLOCK).run("apply", "-f", "host.yaml").assertSucceeded();
+    Path devices = appliedIn("devices");
     Path current = devices.resolve("pki").resolve(Files.readSymbolicLink(devices.resolve("pki/..data")));
     Path record = current.resolve(".generation.json");
     String said = Files.readString(record);
