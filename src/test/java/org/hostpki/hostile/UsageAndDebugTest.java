@@ -44,7 +44,7 @@ class UsageAndDebugTest {
         usage("unknown command", "error: 'deploy' is not a hostpki command", "Run 'hostpki --help' for its usage.").withArgs("deploy"),
         usage("no command", "error: no command given: init, validate, plan", "Run 'hostpki --help' for its usage.").withArgs(),
         usage("unknown output format", "invalid value for option '--output'", "'xml'").withArgs("plan", "-f", "host.yaml", "--output", "xml"),
-        usage("validate with an unknown output format", "--output must be text, json or github, not 'xml'").withArgs("validate", "host.yaml", "--output", "xml"),
+        usage("validate with an unknown output format", "invalid value for option '--output': 'xml' is not one of text, json, github").withArgs("validate", "host.yaml", "--output", "xml"),
         usage("validate without a file", "error: no desired-state file: name one (hostpki validate FILE)").withArgs("validate"),
         usage("a lock timeout that is no duration", "'forever' is not a duration").withArgs("apply", "-f", "host.yaml", "--lock-timeout", "forever"),
         usage("replace something unknown", "'everything' cannot be replaced; use ca or server").withArgs("apply", "-f", "host.yaml", "--replace", "everything"),
