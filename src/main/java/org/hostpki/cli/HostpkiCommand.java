@@ -45,6 +45,11 @@ import picocli.CommandLine.Option;
       "'hostpki COMMAND --help' shows a command's options and what it exits with."
     })
 public final class HostpkiCommand implements Runnable {
+  // Over 400 lines on purpose: the one place picocli is configured. Its top-level help, the table
+  // of commands, and the handlers that make every command's usage errors read alike (options
+  // before the command, a value's words, suggestions, the Nagios status line first) must agree
+  // with each other, and split apart they would drift.
+
   @Mixin HelpOption help;
 
   @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")

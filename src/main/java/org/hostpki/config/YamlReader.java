@@ -40,6 +40,10 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * schema's, and a core tag on text that is not of its type ({@code !!int abc}, {@code !!bool yes}).
  */
 final class YamlReader {
+  // Over 400 lines on purpose: every refusal listed above needs the node and its mark at hand, and
+  // the parser's own syntax errors are reworded here with the text they point into; the limits
+  // (depth, values, tags) are checked on one walk of the tree, so they live with it.
+
   /** A desired state nests five levels at most; 64 leaves room and stops pathological input. */
   static final int MAX_DEPTH = 64;
 

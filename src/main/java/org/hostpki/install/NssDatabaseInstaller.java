@@ -45,6 +45,10 @@ import org.hostpki.pki.Pem;
  * and a path with a typo would quietly get a database nobody reads.
  */
 public final class NssDatabaseInstaller implements TrustInstaller {
+  // Over 400 lines on purpose: reading the database (one listing, one batch of exports), changing
+  // it in batches, and putting it back when a batch stops halfway share one view of what certutil
+  // did; the rollback must know exactly which command of which batch ran.
+
   private static final Pattern LISTED = Pattern.compile("^(.*\\S)\\s+([A-Za-z]*,[A-Za-z]*,[A-Za-z]*)\\s*$");
   private static final Pattern MARKED =
       Pattern.compile("^" + InstallEntryNames.MARK + "([a-z0-9][a-z0-9._-]*) ([0-9a-f]{16})$");

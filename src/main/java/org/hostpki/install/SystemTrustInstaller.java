@@ -39,6 +39,10 @@ import org.hostpki.pki.Pem;
  * {@code jks-keystore} hook itself, as ca-certificates would for a removed system CA.
  */
 public final class SystemTrustInstaller implements TrustInstaller {
+  // Over 400 lines on purpose: the family's tool, its update.d hooks (whose failures are notices,
+  // not rollbacks), Java's cacerts kept by the same tool, and the put-back of the anchors are one
+  // step under one host-wide lock, judged by one look at what the tool left.
+
   /** Far more than any system bundle; a bound on what a bad file can make us read. */
   private static final int MAX_BUNDLE_BYTES = 64 << 20;
 
