@@ -119,7 +119,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
       String name = file.getKey();
       Optional<Fingerprint> fingerprint = file.getValue().flatMap(SystemTrustInstaller::singleCertificate);
       if (fingerprint.isPresent() && bundle.contains(fingerprint.get()) && linked(name)
-          && (inJava(java, name, fingerprint.get()) || pending.get(name) == Character.valueOf('+'))) {
+          && (inJava(java, name, fingerprint.get()) || Character.valueOf('+').equals(pending.get(name)))) {
         entries.put(name, fingerprint.get());
       } else {
         damaged.add(name);
@@ -127,7 +127,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
     }
     // Debian's gap: a Java entry whose file is gone stays in cacerts until someone removes it.
     java.ifPresent(j -> staleJavaNames(j, files.keySet()).stream()
-        .filter(n -> pending.get(n) != Character.valueOf('-'))
+        .filter(n -> !Character.valueOf('-').equals(pending.get(n)))
         .forEach(damaged::add));
     return new InstallObservation(target(), entries, damaged);
   }

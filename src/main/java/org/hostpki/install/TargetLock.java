@@ -130,15 +130,6 @@ final class TargetLock implements AutoCloseable {
           true,
           e);
     }
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      channel.close();
-      throw new InstallException(
-          target,
-          "cannot lock " + file + " (it keeps two stores' installs apart): it is no regular file now;"
-              + " remove it and apply again. Nothing was changed",
-          true,
-          null);
-    }
     try {
       handOver(file);
     } catch (IOException | UnsupportedOperationException e) {
