@@ -68,13 +68,26 @@ options:
         C(none)), fails the task before C(hostpki) runs; give it with C(secrets). Whatever stands
         at those places but a source (a vault value given as the name of C(env) too) is masked in every
         result of the task, a failure before C(hostpki) runs included.
-      - Each run writes it to a new temporary file, so the store's record of the file that last
-        wrote it names a file that is gone. The plan's warning that another desired-state file
-        wrote the store last (C(other-desired-state)) is left out when that file was an inline
-        desired state too; it stays when it was a desired-state file, say the
-        C(/etc/hostpki/host.yaml) a timer applies to the same store.
+      - Each run writes it to a new temporary file, named after the task (its playbook file and
+        name, or line), so the store's record of the file that last wrote it names a file that is
+        gone. The plan's warning that another desired-state file wrote the store last
+        (C(other-desired-state)) is left out when that file was this task's inline desired state
+        (an edited one); when it was another task's, the warning names both tasks - two tasks
+        applying one C(store.path) with different settings undo each other's changes on every run,
+        each reporting C(changed). It stays when it was a desired-state file, say the
+        C(/etc/hostpki/host.yaml) a timer applies to the same store (but see C(desired_file)).
       - Mutually exclusive with C(config); one of them is required.
     type: dict
+  desired_file:
+    description:
+      - The desired-state file on the target that holds C(desired) in a real run - a task before
+        this one writes it (M(ansible.builtin.copy), M(ansible.builtin.template)) and this task
+        applies it with C(config) outside check mode, as C(playbooks/fleet.yml) does. In check
+        mode that task writes nothing, so the file still holds what it held; a check-mode preview
+        with C(desired) then leaves out the plan's warning that this file wrote the store last
+        (C(other-desired-state)), which a real run would not give.
+      - Only with C(desired).
+    type: path
   chdir:
     description:
       - Directory on the target that C(hostpki) runs in.
@@ -372,6 +385,7 @@ stderr:
   type: str
 """
 
+import hashlib
 import json
 import os
 import re
@@ -552,9 +566,26 @@ def secret_environment(module, secrets):
     return environment
 
 
-def write_desired(desired, directory):
-    """Writes the inline desired state where hostpki can read it; JSON is YAML too."""
-    fd, path = tempfile.mkstemp(prefix=".hostpki-desired-", suffix=".json", dir=directory)
+def task_key(task):
+    """(label, key) of the task an inline desired state comes from, as the action plugin gives it
+    (its file, line and name on the controller), or None without it (the module run on its own): the
+    label its file's name and the task's name (or line), the key a digest of its file's path and
+    its name (or line), so that editing lines above a named task keeps it."""
+    if not isinstance(task, dict) or not task.get("file"):
+        return None
+    name = str(task.get("name") or "") or "line %s" % task.get("line")
+    label = TASK_LABEL_UNSAFE.sub("_", "%s:%s" % (os.path.basename(str(task["file"])), name))[:48]
+    key = hashlib.sha256(("%s\0%s" % (task["file"], name)).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return label, key
+
+
+def write_desired(desired, directory, task=None):
+    """Writes the inline desired state where hostpki can read it; JSON is YAML too. Its name carries
+    the task's label and key (see task_key): the store's record of who wrote it names that file."""
+    prefix = ".hostpki-desired-"
+    if task is not None:
+        prefix += "%s~%s~" % task
+    fd, path = tempfile.mkstemp(prefix=prefix, suffix=".json", dir=directory)
     with os.fdopen(fd, "w") as f:
         json.dump(desired, f, indent=2)
         f.write("\n")
@@ -664,21 +695,62 @@ def hook_diff(hook):
 
 
 # hostpki's warning that another desired-state file wrote the store last, when that file was an inline
-# desired state too (this module's temporary file, a new name on every run) and this run's is one.
-INLINE_WRITER = re.compile(r"last written from another desired-state file, .*/\.hostpki-desired-[^/]*\.json;"
+# desired state too (this module's temporary file, a new name on every run, with the label and key of
+# the task it came from since the action plugin names it) and this run's is one.
+INLINE_WRITER = re.compile(r"^store (.*) was last written from another desired-state file,"
+                           r" .*/\.hostpki-desired-(?:([^/~]*)~([0-9a-f]{10})~)?[^/]*\.json;"
                            r" this plan, from desired, ")
+# What a task's label keeps of its file's and its own name (the rest becomes _): a file name's letters.
+TASK_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9._:-]+")
+# hostpki's warning naming the desired-state file that wrote the store last.
+OTHER_WRITER = re.compile(r"last written from another desired-state file, (.*?); this plan, from ")
 
 
-def without_inline_writer(plan):
-    """The plan without the warning that the store was last written from another desired-state file
-    when both are inline desired states: their temporary files differ on every run, so it would show
-    on every run that changes the store, naming a file that is gone. Another file (a
-    /etc/hostpki/host.yaml a timer applies) keeps it."""
+def inline_writer(plan, task):
+    """The plan's warnings when this run's desired state is inline, about another inline desired state
+    that wrote the store last: left out when that was this task (its temporary files differ on every
+    run, so it would show on every run that changes the store, naming a file that is gone), or when
+    either task is unknown (a module run on its own); said plainly when it was another task of the
+    playbook - the two undo each other's changes on every run. Another file (a
+    /etc/hostpki/host.yaml a timer applies) keeps hostpki's warning."""
     warnings = plan.get("warnings")
-    if isinstance(warnings, list):
-        plan["warnings"] = [w for w in warnings if not (
-            isinstance(w, dict) and w.get("code") == "other-desired-state"
-            and INLINE_WRITER.search(str(w.get("message", ""))))]
+    if not isinstance(warnings, list):
+        return plan
+    kept = []
+    for warning in warnings:
+        match = None
+        if isinstance(warning, dict) and warning.get("code") == "other-desired-state":
+            match = INLINE_WRITER.search(str(warning.get("message", "")))
+        if match is None:
+            kept.append(warning)
+            continue
+        store, label, key = match.groups()
+        if task is None or key is None or key == task[1]:
+            continue
+        kept.append(dict(warning, message=(
+            "store %s was last written by another task's inline desired state (%s), which differs from this"
+            " task's (%s): the two tasks undo each other's changes (and run the hooks) on every run, and each"
+            " reports changed every time. Keep one task per store.path: merge the two desired states into"
+            " one task, or give one of them another store.path" % (store, label, task[0]))))
+    plan["warnings"] = kept
+    return plan
+
+
+def without_desired_file(plan, desired_file):
+    """The plan without the warning that the store was last written from desired_file, which this
+    task's desired state is what a real run writes there (a check-mode preview, see the option)."""
+    warnings = plan.get("warnings")
+    if not isinstance(warnings, list) or not desired_file:
+        return plan
+    ours = os.path.realpath(desired_file)
+    kept = []
+    for warning in warnings:
+        match = None
+        if isinstance(warning, dict) and warning.get("code") == "other-desired-state":
+            match = OTHER_WRITER.search(str(warning.get("message", "")))
+        if match is None or os.path.realpath(match.group(1)) != ours:
+            kept.append(warning)
+    plan["warnings"] = kept
     return plan
 
 
@@ -705,8 +777,12 @@ def main():
             lock_timeout=dict(type="str", default="30s"),
             unattended=dict(type="bool", default=False),
             secrets=dict(type="dict", no_log=True),
+            desired_file=dict(type="path"),
+            # the task's place in the playbook, from the action plugin (plugins/action/store.py)
+            _task=dict(type="dict"),
         ),
         mutually_exclusive=[("config", "desired")],
+        required_by={"desired_file": "desired"},
         required_one_of=[("config", "desired")],
         supports_check_mode=True,
     )
@@ -720,6 +796,7 @@ def main():
     environment = secret_environment(module, params["secrets"])
 
     temporary = None
+    task = None
     try:
         if params["desired"] is not None:
             refuse_literal_secrets(module, params["desired"])
@@ -728,7 +805,8 @@ def main():
                 module.fail_json(
                     msg="desired: relative paths need chdir, the directory they are relative to;"
                     " set chdir or make them absolute: " + ", ".join(relative))
-            temporary = write_desired(params["desired"], chdir or private_folder(module))
+            task = task_key(params["_task"])
+            temporary = write_desired(params["desired"], chdir or private_folder(module), task)
             config = temporary
         else:
             config = params["config"]
@@ -758,7 +836,9 @@ def main():
     output = parse_output(stdout)
     result = dict(changed=False, warnings=[])
     if output is not None:
-        plan = without_inline_writer(output["plan"]) if temporary is not None else output["plan"]
+        plan = output["plan"]
+        if temporary is not None:
+            plan = without_desired_file(inline_writer(plan, task), params["desired_file"])
         result["plan"] = plan
         # and what went wrong after the store was written (a tidy-up, a hook's record, an ACME
         # order's warning), which hostpki prints on standard error alone, where Ansible never shows it

@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hostpki contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# SPDX-License-Identifier: Apache-2.0
+"""hostpki.pki.store's action: runs the module on the target as Ansible would, and hands it the
+task's place in the playbook (file, line, name), which only the controller knows. The module names
+its inline desired state's temporary file after it, so that the store's record of who wrote it last
+tells two tasks applying one store.path (each undoing the other on every run) from one task whose
+desired state was edited."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.plugins.action import ActionBase
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp  # not used since ansible-core 2.5
+        args = dict(self._task.args)
+        if args.get("desired") is not None:
+            path = self._task.get_path() or ""
+            where, _colon, line = path.rpartition(":")
+            where = where or path
+            # relative to the playbook's folder: AWX and CI check a project out to a new folder each run
+            top = (task_vars or {}).get("playbook_dir")
+            if top and where.startswith(os.path.join(top, "")):
+                where = os.path.relpath(where, top)
+            args["_task"] = dict(file=where, line=line if where != path else "", name=self._task.name or "")
+        module = getattr(self._task, "resolved_action", None) or self._task.action
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        result.update(self._execute_module(module_name=module, module_args=args, task_vars=task_vars,
+                                           wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
