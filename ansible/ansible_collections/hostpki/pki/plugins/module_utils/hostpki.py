@@ -210,4 +210,6 @@ def fail_unexpected(module, rc, stdout, stderr, **result):
     else:
         why = "exited with code %d, which it does not use (a hostpki older than this module?)" % rc
     printed = terminal_text(stderr.strip() or stdout.strip()[:2000], keep_lines=True)
+    # the module's option, not the command line it made (picocli names the option it refused)
+    printed = printed.replace("option '--lock-timeout'", "the task's lock_timeout (--lock-timeout)")
     module.fail_json(msg="hostpki %s: %s" % (why, printed or "it printed nothing"), rc=rc, stderr=stderr, **result)

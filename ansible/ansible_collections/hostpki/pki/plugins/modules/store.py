@@ -57,7 +57,9 @@ options:
         C(server.external.chain), C(server.acme.caBundle),
         C(server.acme.externalAccountBinding.hmacKey.file), C(server.acme.http01.webroot), and
         C(server.acme.dns01.hook)'s program when it contains a C(/)) resolve against C(chdir).
-        Without C(chdir) they must be absolute, and a relative one is an error.
+        Without C(chdir) they must be absolute, and a relative one is an error. One starting with
+        C(~) is an error either way - C(hostpki) runs no shell and does not expand it; write the
+        full path (C({{ ansible_env.HOME }}/pki)).
         (C(outputs[].file) names a file in the store, not a path.)
       - Every key is passed to C(hostpki) as given, C(server.acme) included (an ACME CA as the
         server certificate's issuer - see the example); C(hostpki) checks them and reports a
@@ -466,6 +468,9 @@ PROCESS_VARIABLES = frozenset([
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
+# A place of relative_paths whose path starts with ~ (~, ~/pki, ~ops/pki): a shell's, not hostpki's.
+HOME_PATH = re.compile(r"^\S+ \(~[^/]*(/|\))")
+
 # Where a desired state names a secret's source ({env: NAME} or {file: path}), never the secret.
 SECRET_PLACES = [("store", "password"), ("store", "previousPassword"), ("trust", "install", "javaPassword"),
                  ("server", "acme", "externalAccountBinding", "hmacKey")]
@@ -790,6 +795,9 @@ def main():
     # masked before anything can fail: every failure shows the task's arguments (a missing hostpki too)
     module.no_log_values.update(possible_secrets(params["desired"] or {}))
     chdir = params["chdir"]
+    for option in ("config", "chdir", "desired_file"):
+        if params[option] == "":
+            module.fail_json(msg="%s is empty: give a path on the target, or leave %s out" % (option, option))
     if chdir is not None and not os.path.isdir(chdir):
         module.fail_json(msg="chdir %s is not a directory on the target" % terminal_text(chdir))
     hostpki = find_executable(module, "target")
@@ -801,6 +809,11 @@ def main():
         if params["desired"] is not None:
             refuse_literal_secrets(module, params["desired"])
             relative = relative_paths(params["desired"])
+            home = [place for place in relative if HOME_PATH.match(place)]
+            if home:
+                module.fail_json(
+                    msg="desired: a path starting with ~ is not expanded (hostpki runs no shell; it would name a"
+                    " folder '~' in chdir): write the full path, e.g. \"{{ ansible_env.HOME }}/pki\": " + ", ".join(home))
             if relative and chdir is None:
                 module.fail_json(
                     msg="desired: relative paths need chdir, the directory they are relative to;"

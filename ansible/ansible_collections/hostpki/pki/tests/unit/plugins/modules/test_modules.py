@@ -300,6 +300,36 @@ class StoreTest(ModuleTestCase):
         self.assertTrue(failed.failed)
         self.assertIn("desired_file", failed.result["msg"])
 
+    def test_aPathStartingWithTilde_isRefusedBeforeHostpkiRunsNotSentToChdir(self):
+        # Trial: store.path ~/pki said "relative paths need chdir"; with chdir, hostpki made a
+        # folder named ~ there (a warning an Ansible run easily misses). Ansible's own path options
+        # expand ~, so a user expects it: say that hostpki does not.
+        for chdir in (None, self.dir):
+            for path in ("~/pki", "~", "~ops/pki"):
+                args = dict(desired=dict(self.DESIRED, store={"path": path}))
+                if chdir:
+                    args["chdir"] = chdir
+                result = self.run_module("store", **args)
+                self.assertTrue(result.failed, path)
+                self.assertEqual(result.result["msg"], "desired: a path starting with ~ is not expanded (hostpki runs no"
+                                 " shell; it would name a folder '~' in chdir): write the full path, e.g."
+                                 " \"{{ ansible_env.HOME }}/pki\": store.path (%s)" % path)
+                self.assertFalse(result.result.get("changed"))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")))
+
+    def test_anEmptyPathOption_isRefusedByName(self):
+        # Trial: config: "" failed with hostpki's usage error (exit 64, "or a hostpki older than this
+        # module"), chdir: "" with "chdir  is not a directory".
+        for option, other in (("config", {}), ("chdir", {"desired": self.DESIRED}),
+                              ("desired_file", {"desired": self.DESIRED})):
+            args = dict(other)
+            args[option] = ""
+            result = self.run_module("store", **args)
+            self.assertTrue(result.failed, option)
+            self.assertEqual(result.result["msg"], "%s is empty: give a path on the target, or leave %s out"
+                             % (option, option))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")))
+
     def test_checkDiff_showsAPendingHook(self):
         # A hook that failed before is the only change: --diff said "changed" and showed nothing.
         hook = {"hook": "afterServerChange", "since": "2026-12-07T04:20:40Z", "changed": ["server", "output/web.pem"],
@@ -503,6 +533,15 @@ class UnexpectedExitTest(ModuleTestCase):
         result = self.run_module("revoke", config="/c.yaml", serial="zz").result
         self.assertEqual(result["msg"], "hostpki exited with code 64 (a usage error: a parameter value it refuses, or a"
                          " hostpki older than this module): error: invalid value for option '--serial'")
+
+
+    def test_aLockTimeoutHostpkiRefuses_namesTheTasksOption(self):
+        # Trial: lock_timeout: forever failed naming --lock-timeout, an option the task does not have.
+        self.answer("apply", "", rc=64, err="error: invalid value for option '--lock-timeout': 'forever' is not a"
+                    " duration; use e.g. 30s, 2m, 1h, 7d or PT30S\nRun 'hostpki apply --help' for its usage.\n")
+        result = self.run_module("store", config="/c.yaml", lock_timeout="forever").result
+        self.assertIn("error: invalid value for the task's lock_timeout (--lock-timeout): 'forever' is not a duration",
+                      result["msg"])
 
 
 class DocumentationTest(unittest.TestCase):
