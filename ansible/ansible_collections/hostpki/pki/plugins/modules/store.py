@@ -834,9 +834,14 @@ def main():
             command += ["--replace", target]
         rc, stdout, stderr = module.run_command(command, cwd=chdir, environ_update=environment)
         status = None
-        if rc in (0, 2, 3) and parse_output(stdout) is not None:
-            # Like community.crypto's modules: paths, fingerprints and expiry on every run.
-            status = read_status(module, hostpki, config, chdir, environment)
+        applied = parse_output(stdout) if rc in (0, 2, 3) else None
+        if applied is not None:
+            # Like community.crypto's modules: paths, fingerprints and expiry on every run. hostpki
+            # prints them with the apply (status, the store as the run leaves it); only an older one, or a
+            # store it could not read again, makes it take a second Java: hostpki status.
+            status = applied.get("status")
+            if not isinstance(status, dict) or "files" not in status:
+                status = read_status(module, hostpki, config, chdir, environment)
     finally:
         if temporary is not None:
             os.unlink(temporary)

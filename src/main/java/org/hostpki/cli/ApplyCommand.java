@@ -86,6 +86,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
 
   private DesiredState desired;
 
+  /** What the JSON's {@code status} shows: the store as the run leaves it. */
+  private Reconciler.Observation status;
+
   ApplyCommand(Environment environment) {
     super(environment);
   }
@@ -136,7 +139,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     Reconciler reconciler = reconciler();
     if (check) {
-      Plan plan = reconciler.plan(desired, replacements, unattended).plan();
+      Reconciler.Observation observation = reconciler.plan(desired, replacements, unattended);
+      Plan plan = observation.plan();
+      status = observation;
       printCheck(plan);
       if (plan.isRefused()) {
         return ExitCodes.ERROR;
@@ -153,6 +158,16 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       throw e;
     }
     metrics.applied(desired, result);
+    if (output.json()) {
+      // The store as it is now, as status reads it (in this process: the Ansible module returned it
+      // from a second Java, 'hostpki status'). The apply is done: a store that cannot be read again
+      // (a timer's apply between) leaves status null, not the apply failed.
+      try {
+        status = reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true);
+      } catch (RuntimeException e) {
+        status = null;
+      }
+    }
     printResult(result);
     result.notices().forEach(n -> err().println("warning: " + n));
     if (result.hookFailure().isPresent()) {
@@ -172,7 +187,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     if (output.json()) {
       out().print(
           json(plan.hasWork(unattended), true, Optional.empty(), plan, List.of(), Optional.empty(),
-                  Optional.empty(), Optional.empty(), List.of())
+                  Optional.empty(), Optional.empty(), List.of(), status)
               .line());
     } else {
       out().print(new PlanText(color()).lines(plan), color());
@@ -195,7 +210,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
           json(changed, false, result.generation(), plan, hooks.ran().stream().map(PendingHook::label).toList(),
                   result.hookFailure().map(Reconciler.HooksFailure::message),
                   result.heldBy().map(RollbackHold::at), result.released().map(RollbackHold::at),
-                  result.notices())
+                  result.notices(), status)
               .line());
       out().flush();
       return;
@@ -253,7 +268,8 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       Optional<String> hookError,
       Optional<Instant> heldBy,
       Optional<Instant> released,
-      List<String> notices) {
+      List<String> notices,
+      Reconciler.Observation status) {
     JsonWriter w = new JsonWriter().beginObject();
     w.field("format_version", FORMAT_VERSION);
     w.field("changed", changed);
@@ -265,6 +281,14 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     w.name("held_by_rollback").value(heldBy.orElse(null));
     w.name("released_hold").value(released.orElse(null));
     w.field("notices", notices);
+    w.name("status");
+    if (status == null) {
+      w.nullValue();
+    } else {
+      w.beginObject().field("store", status.desired().store().path().toString());
+      StatusCommand.storeMembers(w, StatusCommand.report(status));
+      w.endObject();
+    }
     return w.endObject();
   }
 }

@@ -67,6 +67,17 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     // As the timer and watch see it, like 'plan': a renewal waiting for a window is no drift.
     Reconciler.Observation o =
         reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class), true);
+    Report report = report(o);
+    if (output.json()) {
+      printJson(report);
+    } else {
+      printText(report);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** What status shows of an observation (planned as the timer and watch plan). */
+  static Report report(Reconciler.Observation o) {
     ObservedStore s = o.store().facts();
     SortedMap<String, Renewal> renewals = Renewals.of(o.desired(), s, o.acme(), o.now(), true);
     List<String> unmanaged = new ArrayList<>();
@@ -79,13 +90,39 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         IssuedCertificates.read(o.store().snapshot(), o.desired().store().path());
     RevocationStatus revoked =
         RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
-    Report report = new Report(o, renewals, unmanaged, issued, revoked);
-    if (output.json()) {
-      printJson(report);
-    } else {
-      printText(report);
+    return new Report(o, renewals, unmanaged, issued, revoked);
+  }
+
+  /**
+   * The store's files, CA, server and trusted certificates, as members of an object: the part of
+   * status that {@code apply --output json} also prints of the store it leaves (its {@code
+   * status}), so that the Ansible module reads them without starting Java again.
+   */
+  static void storeMembers(JsonWriter w, Report report) {
+    Reconciler.Observation o = report.observation();
+    ObservedStore s = o.store().facts();
+    Path store = o.desired().store().path();
+    Instant now = o.now();
+    w.name("files").beginArray();
+    for (String name : o.store().snapshot().files().keySet()) {
+      if (name.indexOf('/') < 0 && !name.startsWith(".")) {
+        w.beginObject().field("name", name).field("path", store.resolve(name).toString()).endObject();
+      }
     }
-    return ExitCodes.OK;
+    w.endArray();
+    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(report.renewals().get("ca")), now);
+    storeCertificate(
+        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(report.renewals().get("server")), now);
+    w.name("trusted").beginArray();
+    for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
+      w.beginObject();
+      w.field("name", e.getKey());
+      w.field("managed", !report.unmanaged().contains(e.getKey()));
+      w.field("file", store.resolve(StoreLayout.trustFile(e.getKey())).toString());
+      CertificateJson.members(w, e.getValue(), now);
+      w.endObject();
+    }
+    w.endArray();
   }
 
   /**
@@ -96,7 +133,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
    * @param issued what {@code hostpki sign} issued with this CA
    * @param revoked which of those the CA revoked, and its CRL
    */
-  private record Report(
+  record Report(
       Reconciler.Observation observation,
       SortedMap<String, Renewal> renewals,
       List<String> unmanaged,
@@ -270,26 +307,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     w.field("exists", s.exists());
     w.field("generation", o.store().snapshot().generation());
     host(w.name("host"), o.host());
-    w.name("files").beginArray();
-    for (String name : o.store().snapshot().files().keySet()) {
-      if (name.indexOf('/') < 0 && !name.startsWith(".")) {
-        w.beginObject().field("name", name).field("path", store.resolve(name).toString()).endObject();
-      }
-    }
-    w.endArray();
-    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(report.renewals().get("ca")), now);
-    storeCertificate(
-        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(report.renewals().get("server")), now);
-    w.name("trusted").beginArray();
-    for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
-      w.beginObject();
-      w.field("name", e.getKey());
-      w.field("managed", !report.unmanaged().contains(e.getKey()));
-      w.field("file", store.resolve(StoreLayout.trustFile(e.getKey())).toString());
-      CertificateJson.members(w, e.getValue(), now);
-      w.endObject();
-    }
-    w.endArray();
+    storeMembers(w, report);
     installedJson(w.name("installed"), o.installed());
     w.name("drift").beginArray();
     o.plan().changes().forEach(c -> PlanJson.change(w, c, false));

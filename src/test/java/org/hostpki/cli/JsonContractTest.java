@@ -145,6 +145,7 @@ class JsonContractTest {
     assertThat(check.get("check").asBoolean()).isTrue();
     assertThat(check.get("changed").asBoolean()).as("an apply would change the store").isTrue();
     assertThat(check.get("generation").isNull()).isTrue();
+    assertThat(check.get("status").get("server").isNull()).as("check mode: the store as it is, empty").isTrue();
 
     JsonNode apply = json(0, "apply.schema.json", "apply", "-f", "host.yaml");
     assertThat(apply.get("changed").asBoolean()).isTrue();
@@ -162,6 +163,11 @@ class JsonContractTest {
     assertThat(status.get("files").findValuesAsString("name")).contains("ca.crt", "server.key", "server.p12", "truststore.p12");
     assertThat(status.get("trusted").get(0).get("name").asString()).isEqualTo("ldap");
     assertThat(status.get("trusted").get(0).get("sha256").asString()).isEqualTo(EXTERNAL.root().fingerprint().hex());
+    // The Ansible module returned these from a second Java (hostpki status) after every apply: the
+    // apply prints them of the store it leaves.
+    for (String member : List.of("store", "files", "ca", "server", "trusted")) {
+      assertThat(apply.get("status").get(member)).as(member).isEqualTo(status.get(member));
+    }
 
     JsonNode history = json(0, "history.schema.json", "history", "-f", "host.yaml");
     JsonNode first = history.get("generations").get(0);
