@@ -191,6 +191,11 @@ def finish(module, rc, stdout, stderr, result_of):
     fail_unexpected(module, rc, stdout, stderr)
 
 
+# An option of a command line the modules make, as hostpki's usage errors name it: "invalid value for
+# option '--validity': ..." (picocli), "--names: ..." (hostpki's own checks).
+USAGE_OPTION = re.compile(r"(?:(for) option '|(?<=error: ))(--(lock-timeout|validity|names|serial|reason|replace))'?(?=:)")
+
+
 def fail_unexpected(module, rc, stdout, stderr, **result):
     """Fails for an exit code the module does not expect, or an expected one without the JSON result:
     64 (a parameter value hostpki refuses), 126/127 (the launcher could not start Java), a signal."""
@@ -210,6 +215,7 @@ def fail_unexpected(module, rc, stdout, stderr, **result):
     else:
         why = "exited with code %d, which it does not use (a hostpki older than this module?)" % rc
     printed = terminal_text(stderr.strip() or stdout.strip()[:2000], keep_lines=True)
-    # the module's option, not the command line it made (picocli names the option it refused)
-    printed = printed.replace("option '--lock-timeout'", "the task's lock_timeout (--lock-timeout)")
+    # the task's option, not the command line the module made (hostpki names the option it refused)
+    printed = USAGE_OPTION.sub(lambda m: "%sthe task's %s (%s)" % (
+        m.group(1) + " " if m.group(1) else "", m.group(3).replace("-", "_"), m.group(2)), printed)
     module.fail_json(msg="hostpki %s: %s" % (why, printed or "it printed nothing"), rc=rc, stderr=stderr, **result)

@@ -330,6 +330,22 @@ class StoreTest(ModuleTestCase):
                              % (option, option))
         self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")))
 
+    def test_theStoresFacts_comeWithTheApplyWithoutASecondHostpki(self):
+        # Trial: every task started Java twice, hostpki apply and then hostpki status for the
+        # store's paths and fingerprints; the apply prints them now (status, the store it leaves).
+        self.answer("apply", dict(APPLIED, status={k: STATUS[k] for k in ("store", "files", "ca", "server", "trusted")}))
+
+        result = self.run_module("store", desired=self.DESIRED).result
+
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "status.args")), "hostpki status did not run")
+        self.assertEqual(result["ca"]["sha256"], "ab" * 32)
+        self.assertEqual(result["files"], {"ca.crt": "/srv/pki/ca.crt"})
+        # An older hostpki (no status in its apply): status, as before.
+        self.answer("apply", APPLIED)
+        self.answer("status", STATUS)
+        self.assertEqual(self.run_module("store", desired=self.DESIRED).result["ca"]["sha256"], "ab" * 32)
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "status.args")))
+
     def test_checkDiff_showsAPendingHook(self):
         # A hook that failed before is the only change: --diff said "changed" and showed nothing.
         hook = {"hook": "afterServerChange", "since": "2026-12-07T04:20:40Z", "changed": ["server", "output/web.pem"],
@@ -535,13 +551,22 @@ class UnexpectedExitTest(ModuleTestCase):
                          " hostpki older than this module): error: invalid value for option '--serial'")
 
 
-    def test_aLockTimeoutHostpkiRefuses_namesTheTasksOption(self):
-        # Trial: lock_timeout: forever failed naming --lock-timeout, an option the task does not have.
+    def test_aValueHostpkiRefuses_namesTheTasksOption(self):
+        # Trial: lock_timeout: forever, validity: 30, serial: "" and a name with a control character
+        # failed naming --lock-timeout, --validity, --serial, --names: options the task does not have.
         self.answer("apply", "", rc=64, err="error: invalid value for option '--lock-timeout': 'forever' is not a"
                     " duration; use e.g. 30s, 2m, 1h, 7d or PT30S\nRun 'hostpki apply --help' for its usage.\n")
         result = self.run_module("store", config="/c.yaml", lock_timeout="forever").result
         self.assertIn("error: invalid value for the task's lock_timeout (--lock-timeout): 'forever' is not a duration",
                       result["msg"])
+        self.answer("sign", "", rc=64, err="error: --names: 'm1\\x07' is no DNS name, address or network\n")
+        result = self.run_module("sign", config="/c.yaml", csr_base64=base64.b64encode(
+            b"-----BEGIN CERTIFICATE REQUEST-----\nAA==\n-----END CERTIFICATE REQUEST-----\n").decode(),
+            names=["m1\x07"]).result
+        self.assertIn("error: the task's names (--names): 'm1\\x07' is no DNS name", result["msg"])
+        self.answer("revoke", "", rc=64, err="error: invalid value for option '--serial': '' is not a serial number\n")
+        result = self.run_module("revoke", config="/c.yaml", serial="").result
+        self.assertIn("error: invalid value for the task's serial (--serial): '' is not a serial number", result["msg"])
 
 
 class DocumentationTest(unittest.TestCase):
