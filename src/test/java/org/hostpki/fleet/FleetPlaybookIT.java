@@ -279,6 +279,10 @@ class FleetPlaybookIT {
     assertThat(signed(checkRun, "m2").path("skipped").asBoolean()).as(checkRun.toString()).isTrue();
     assertThat(m2RequestAfterCheck).as("check mode writes nothing").isEqualTo(m2RequestBeforeCheck);
     assertThat(issuedAfterCheck).as("nothing was signed in check mode").isEqualTo(issuedBefore);
+    // Trial: the preview warned that host.yaml, which its copy task writes in a real run (and
+    // check mode left with the old names), was another desired-state file to remove.
+    assertThat(result(checkRun, "Apply it (key and certificate request; the trust store)", "m2").toString())
+        .as("m2's check-mode apply").doesNotContain("other-desired-state", "another desired-state file");
   }
 
   @Test

@@ -234,13 +234,48 @@ class AnsiblePlaybookIT {
     assertThat(result(report, 7, "h1").path("rc").asInt()).isEqualTo(64);
     assertThat(failureMessage(report, 7))
         .startsWith("hostpki exited with code 64 (a usage error: a parameter value it refuses, or a hostpki older"
-            + " than this module): error: invalid value for option '--lock-timeout': 'soon' is not a duration");
+            + " than this module): error: invalid value for the task's lock_timeout (--lock-timeout): 'soon' is not"
+            + " a duration");
     // Outside text (here a file name) in msg is escaped as hostpki escapes it on a terminal: the
     // JSON diagnostics it comes from carry it as it is.
     assertThat(failureMessage(report, 8))
         .contains("the name 'ev\\x1b[31mil\\x07' (from the file name)")
         .doesNotContain("\u001b", "\u0007");
     assertThat(Ansible.stats(report, "h1").path("ignored").asInt()).isEqualTo(9);
+  }
+
+  @Test
+  void testTwoTasksOnOneStore_warnNamingBothAndEachTaskStartsJavaOnce() throws Exception {
+    // Trial: two tasks of a play with inline desired states for one store.path rewrote it back and
+    // forth on every run, each reporting changed, and nothing said why. And every task started
+    // Java twice: hostpki apply, then hostpki status for the store's paths and fingerprints.
+    Path calls = dir.resolve("calls.log");
+    Path counting = dir.resolve("counting-hostpki");
+    Files.writeString(counting, "#!/bin/sh\necho \"$1\" >> '" + calls + "'\nexec '"
+        + Cli.projectDir().resolve("bin/hostpki") + "' \"$@\"\n");
+    Files.setPosixFilePermissions(counting, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+    JsonNode first = ansible.playbook("two-tasks.yml", "--limit", "h1", "-e", "hostpki=" + counting);
+    String served = fingerprintOf(dir.resolve("two/pki/server.crt"));
+    JsonNode second = ansible.playbook("two-tasks.yml", "--limit", "h1", "-e", "hostpki=" + counting);
+
+    assertThat(Files.readAllLines(calls)).as("one hostpki per task and run").containsExactly(
+        "apply", "apply", "apply", "apply");
+    JsonNode rewrite = result(first, 1, "h1");
+    assertThat(rewrite.path("changed").asBoolean()).as(first.toString()).isTrue();
+    assertThat(rewrite.path("server").path("sha256").asString()).as("the store's facts, from the apply")
+        .isEqualTo(served);
+    assertThat(rewrite.path("warnings").toString())
+        .contains("was last written by another task's inline desired state (two-tasks.yml:Portal_certificate),"
+            + " which differs from this task's (two-tasks.yml:Portal_certificate_again): the two tasks undo"
+            + " each other's changes");
+    assertThat(result(second, 0, "h1").path("warnings").toString())
+        .contains("another task's inline desired state (two-tasks.yml:Portal_certificate_again)");
+    assertThat(Ansible.stats(second, "h1").path("changed").asInt()).as("it flips on every run").isEqualTo(2);
+  }
+
+  private static String fingerprintOf(Path pem) throws Exception {
+    return org.hostpki.pki.Pem.readCertificates(Files.readAllBytes(pem)).get(0).fingerprint().hex();
   }
 
   @Test
