@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
       "  source <(hostpki completion bash)              # this bash session",
       "  hostpki completion bash > /etc/bash_completion.d/hostpki",
       "  source <(hostpki completion zsh)               # in ~/.zshrc",
+      "  mkdir -p ~/.config/fish/completions            # fish does not make it",
       "  hostpki completion fish > ~/.config/fish/completions/hostpki.fish",
       "",
       "Sourced in zsh, the script loads compinit if it is not loaded yet. The .deb package installs all three.",

@@ -240,7 +240,8 @@ final class ManPages {
       d.append(d.length() > 0 ? " " : "").append(values.size() == 1 ? "Value: " : "One of: ").append(String.join(", ", values)).append('.');
     }
     JsonNode def = property.has("default") ? property.get("default") : resolved.path("default");
-    if (!def.isMissingNode()) {
+    // A description that gives the default in its own words (with why) is not told it again.
+    if (!def.isMissingNode() && !d.toString().contains("Default:")) {
       d.append(" Default: ").append(def.isString() ? def.asString() : def.toString()).append('.');
     }
     return d.toString();

@@ -190,6 +190,24 @@ class ManPagesTest {
     assertThat(page).doesNotContain(" (any").contains("store.path (string, required)", "trust.install.java (boolean or string or array)");
   }
 
+  /**
+   * A key whose schema description already says its default (ca.policy.maxSubjectAltNames) read
+   * "Default: 100, Let's Encrypt's cap … Default: 100.": the page says each default once.
+   */
+  @Test
+  void testHostpkiYaml5_saysEachDefaultOnce() throws Exception {
+    String page = page("man/man5/hostpki.yaml.5.gz");
+
+    List<String> twice = new ArrayList<>();
+    for (String entry : page.split("\n\\.TP\n")) {
+      if (entry.split("Default:", -1).length > 2) {
+        twice.add(entry.lines().findFirst().orElse(""));
+      }
+    }
+    assertThat(twice).isEmpty();
+    assertThat(page).contains("Default: 100, Let");
+  }
+
   @Test
   void testHostpki1_exitStatusNamesEveryCodeAndTheCommandsThatExitWithIt() throws Exception {
     String page = page("man/man1/hostpki.1.gz");

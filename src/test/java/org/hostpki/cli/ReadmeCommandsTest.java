@@ -93,6 +93,29 @@ class ReadmeCommandsTest {
     assertThat(offered(readme, "export")).isEqualTo(export);
   }
 
+  /**
+   * fish makes no ~/.config/fish/completions of its own: on a fresh account the README's and
+   * the help's "hostpki completion fish > ~/.config/fish/completions/hostpki.fish" failed with "No
+   * such file or directory". Each makes the folder on the line before.
+   */
+  @Test
+  void testReadmeAndHelp_makeFishsCompletionFolderBeforeWritingIntoIt() throws Exception {
+    String readme = Files.readString(Cli.projectDir().resolve("README.md"), StandardCharsets.UTF_8);
+    String help = commandLine().getSubcommands().get("completion").getUsageMessage(CommandLine.Help.Ansi.OFF);
+
+    for (String text : new String[] {readme, help}) {
+      String[] lines = text.split("\n");
+      int writes = 0;
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].contains("> ~/.config/fish/completions/")) {
+          writes++;
+          assertThat(i > 0 ? lines[i - 1] : "").as("the line before: %s", lines[i]).contains("mkdir -p ~/.config/fish/completions");
+        }
+      }
+      assertThat(writes).isPositive();
+    }
+  }
+
   /** What the README says TAB offers for an option or command: "`export` offers `a b c`". */
   private static String offered(String readme, String what) {
     Matcher m = Pattern.compile("`" + Pattern.quote(what) + "` offers `([^`]*)`").matcher(readme.replaceAll("\\s+", " "));

@@ -91,6 +91,8 @@ class ServedCertificateScriptTest {
 
     result.assertExitCode(2);
     assertThat(result.stderr()).contains("cannot read the certificate /server.crt");
+    // one line saying what to do, not the shell's own "cannot open /server.crt" before it
+    assertThat(result.stderr().strip().lines()).hasSize(1);
   }
 
   private static String fingerprint(Path pem) {
