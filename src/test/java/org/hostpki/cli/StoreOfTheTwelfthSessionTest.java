@@ -25,27 +25,24 @@ class StoreOfTheTwelfthSessionTest {
 
   @TempDir Path dir;
 
-  private CliResult hostpki(String... args) {
-    return Cli.in(dir)
-        .clock(Clock.fixed(Instant.parse("2026-12-08T12:00:00Z"), ZoneOffset.UTC))
-        .env(Map.of("HOSTPKI_PASSWORD", "s5-store-password"))
-        .run(args);
-  }
-
   @Test
   void testPlanApplyAndRollback_overTheStoreThatBuildWrote() throws Exception {
     StoreArchives.unpack("/org/hostpki/cli/store-f5405da2/store.tar.gz", dir);
+    Cli hostpki = Cli.in(dir).env(Map.of("HOSTPKI_PASSWORD", "s5-store-password"))
+        .clock(Clock.fixed(Instant.parse("2026-12-08T12:00:00Z"), ZoneOffset.UTC));
 
-    CliResult plan = hostpki("plan", "host.yaml");
-    CliResult apply = hostpki("apply", "host.yaml", "--unattended");
-    CliResult rollback = hostpki("rollback", "host.yaml", "--to", FIRST);
+    CliResult plan = hostpki.run("plan", "host.yaml");
+    CliResult apply = hostpki.run("apply", "host.yaml", "--unattended");
+    CliResult rollback = hostpki.run("rollback", "host.yaml", "--to", FIRST);
 
     assertThat(plan.exitCode()).as(plan.toString()).isZero();
-    assertThat(plan.out()).as(plan.toString()).contains("No changes: the store matches the desired state (14 resources checked).");
+    assertThat(plan.out()).as(plan.toString())
+        .contains("No changes: the store matches the desired state (14 resources checked).");
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     assertThat(apply.out()).as(apply.toString()).contains("No changes");
     assertThat(Files.readString(dir.resolve("metrics/hostpki.prom")))
-        .contains("hostpki_certificate_not_after_timestamp_seconds{store=\"" + dir.resolve("pki") + "\",certificate=\"server\"}");
+        .contains("hostpki_certificate_not_after_timestamp_seconds{store=\"" + dir.resolve("pki")
+            + "\",certificate=\"server\"}");
     assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
     assertThat(Files.readSymbolicLink(dir.resolve("pki/..data")).toString()).isEqualTo(FIRST);
   }
