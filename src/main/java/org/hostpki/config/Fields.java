@@ -215,7 +215,11 @@ final class Fields {
       Path path = KernelPaths.resolve(folder, folder.getFileSystem().getPath(text.value()));
       if (KernelPaths.goesUp(path)) {
         // The store's code (outputs, the store's folder) takes a path's names as they stand.
-        error(text.node(), text.node().displayName() + " '" + text.value() + "' " + KernelPaths.goesUpAdvice());
+        // Builds before f986cda3 took it by name: saying which folder keeps an upgraded host on the
+        // store it has (the kernel's reading, the link target's parent, may name an empty folder).
+        error(text.node(), text.node().displayName() + " '" + text.value() + "' " + KernelPaths.goesUpAdvice()
+            + "; earlier hostpki builds took it by name, as " + folder.resolve(text.value()).normalize()
+            + ": write that if it is the one meant");
         return Optional.empty();
       }
       return Optional.of(path);
