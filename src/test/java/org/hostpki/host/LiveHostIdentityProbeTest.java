@@ -636,12 +636,13 @@ class LiveHostIdentityProbeTest {
     HostIdentity identity = identify(HostSpec.defaults());
 
     assertThat(identity.domain()).contains("lab.example");
-    assertThat(identity.notes()).extracting(Note::kind).containsExactly(Note.Kind.HOST_FILE);
-    assertThat(identity.notes().get(0).message())
-        .isEqualTo(
-            "/etc/hosts:2: the name 'Portal.B\u00fccher.example' left out, so the host's domain is"
-                + " lab.example, from /etc/resolv.conf: it is not ASCII; write it in its xn-- form:"
-                + " 'portal.xn--bcher-kva.example'; correct it, or set host.domain in the desired state");
+    assertThat(identity.notes())
+        .containsExactly(
+            new Note(
+                Note.Kind.HOST_FILE,
+                "/etc/hosts:2: the name 'Portal.B\u00fccher.example' left out, so the host's domain is"
+                    + " lab.example, from /etc/resolv.conf: it is not ASCII; write it in its xn-- form:"
+                    + " 'portal.xn--bcher-kva.example'; correct it, or set host.domain in the desired state"));
 
     for (String hosts : List.of("192.0.2.10 other_host portal\n", "192.0.2.10 portal\n", "192.0.2.10 portal.corp.example portal\n")) {
       write("etc/hosts", hosts);
