@@ -28,6 +28,7 @@ import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
+import org.hostpki.cli.Watcher.Settings;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostIdentity;
@@ -339,22 +340,23 @@ class WatcherTest {
     applyNow();
     byte[] before = serverCertificate();
     ScriptedSleeper sleeper = new ScriptedSleeper(clock);
-    for (int i = 0; i < 28; i++) { // 08:00:30 to 08:12:00 another address each interval, then it holds
-      String address = "192.0.2." + (100 + Math.min(i, 23));
+    for (int i = 0; i < 11; i++) { // 08:02 to 08:16 another address every 2m, then it holds
+      String address = "192.0.2." + (100 + Math.min(i, 7));
       sleeper.then(() -> identity = identity(address));
     }
+    Settings everyTwoMinutes = new Settings(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ZERO);
 
-    watcher(sleeper).run();
+    new Watcher(() -> desired, reconciler, clock, sleeper, new PrintWriter(log, true), everyTwoMinutes, "host.yaml").run();
 
     assertThat(log.toString())
-        .contains("08:01:30Z drift changing: changed 2 times since 2026-11-27T08:01:00Z without holding for 2m:"
-            + " while it keeps changing, a count every 10m instead of each change, until it holds for 2m (then applied) or goes\n")
-        .contains("08:11:30Z drift changing: changed 22 times since 2026-11-27T08:01:00Z; applying it once it holds for 2m\n")
-        .contains("08:14:00Z applied: server replace (host identity changed: address 192.0.2.10 removed, address 192.0.2.123 added)");
+        .contains("08:06:00Z drift changing: changed 2 times since 2026-11-27T08:04:00Z without holding for 5m:"
+            + " while it keeps changing, a count every 10m instead of each change, until it holds for 5m (then applied) or goes\n")
+        .contains("08:16:00Z drift changing: changed 7 times since 2026-11-27T08:04:00Z; applying it once it holds for 5m\n")
+        .contains("08:21:00Z applied: server replace (host identity changed: address 192.0.2.10 removed, address 192.0.2.107 added)");
     assertThat(events())
         .containsExactly(
-            "08:00:00 started", "08:00:30 drift seen", "08:01:00 drift changed", "08:01:30 drift changing",
-            "08:11:30 drift changing", "08:14:00 applied", "08:14:00 stopped");
+            "08:00:00 started", "08:02:00 drift seen", "08:04:00 drift changed", "08:06:00 drift changing",
+            "08:16:00 drift changing", "08:21:00 applied", "08:21:00 stopped");
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
