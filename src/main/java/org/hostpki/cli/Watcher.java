@@ -47,7 +47,8 @@ import org.hostpki.plan.WarningCode;
  *
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
  * drift flapping (the same drift back within the debounce after it went: then a count every ten
- * minutes instead of a line each time; another drift then is a drift seen), drift settled,
+ * minutes instead of a line each time; another drift then is a drift seen), drift settled, drift
+ * changing (a drift that changed changes again before it held: then a count every ten minutes),
  * held, hold released, waiting (for another writer's lock), hooks done, renewal waiting, order waiting, warning, clock stepped back,
  * clock stepped forward, error, reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
@@ -124,12 +125,26 @@ final class Watcher {
    */
   private record Flap(Instant since, Instant lastChange, Instant reported, int returns) {}
 
+  /**
+   * A drift that keeps changing before it has held for the debounce (addresses added one by one to
+   * a bridge, a burst of netlink changes): after its first "drift changed" line, its changes are
+   * counted, not logged each, until it holds for the debounce (then applied) or goes. Found: a
+   * burst of 1,500 address changes over 45 s logged a line each second, each listing hundreds of
+   * addresses: 270 KB of log for a drift that was never applied.
+   *
+   * @param since when it first changed
+   * @param reported when the last line about it was logged
+   * @param changes how often it changed since
+   */
+  private record Churn(Instant since, Instant reported, int changes) {}
+
   private Optional<Pending> pending = Optional.empty();
   /** When "drift gone" was last logged, and the flapping since (none while the drift is steady). */
   private Optional<Instant> lastGone = Optional.empty();
   /** What the drift that went last was based on: only that drift coming back is flapping. */
   private Optional<Fingerprint> goneBasis = Optional.empty();
   private Optional<Flap> flap = Optional.empty();
+  private Optional<Churn> churn = Optional.empty();
   private Optional<String> lastError = Optional.empty();
   private List<String> loggedWaits = List.of();
   private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
@@ -323,6 +338,7 @@ final class Watcher {
         }
         goneBasis = Optional.of(pending.get().basis());
         pending = Optional.empty();
+        churn = Optional.empty();
       }
       if (!observation.arising().isEmpty() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
         if (hookFailures == 0) {
@@ -359,8 +375,11 @@ final class Watcher {
         log(now, "drift flapping", summary(plan) + "; back " + DurationText.of(Duration.between(lastGone.get(), now).truncatedTo(ChronoUnit.SECONDS))
             + " after it went: while it comes and goes, a count every " + DurationText.of(FLAP_REPORT)
             + " instead of each change, until it stays or stays away for " + DurationText.of(settings.debounce()));
+      } else if (pending.isPresent() && churn.isPresent()) {
+        noticeChurn(now);
       } else {
         log(now, event, summary(plan) + "; " + when);
+        churn = pending.isPresent() ? Optional.of(new Churn(now, now, 1)) : Optional.empty();
       }
       pending = Optional.of(new Pending(plan.basis(), now, false));
     }
@@ -371,6 +390,28 @@ final class Watcher {
       metrics.observed(state, observation, true);
     }
     return true;
+  }
+
+  /**
+   * Counts a change of a drift that changed before: the second change says that the changes are
+   * counted from then on, and then a count every {@link #FLAP_REPORT}.
+   */
+  private void noticeChurn(Instant now) {
+    Churn c = churn.get();
+    int changes = c.changes() + 1;
+    String count = "changed " + changes + " times since " + time(c.since());
+    if (changes == 2) {
+      log(now, "drift changing", count + " without holding for " + DurationText.of(settings.debounce())
+          + ": while it keeps changing, a count every " + DurationText.of(FLAP_REPORT)
+          + " instead of each change, until it holds for " + DurationText.of(settings.debounce())
+          + " (then applied) or goes");
+      churn = Optional.of(new Churn(c.since(), now, changes));
+    } else if (!now.isBefore(c.reported().plus(FLAP_REPORT))) {
+      log(now, "drift changing", count + "; applying it once it holds for " + DurationText.of(settings.debounce()));
+      churn = Optional.of(new Churn(c.since(), now, changes));
+    } else {
+      churn = Optional.of(new Churn(c.since(), c.reported(), changes));
+    }
   }
 
   /**
@@ -505,6 +546,7 @@ final class Watcher {
     metrics.applied(state, result);
     boolean hadDrift = pending.isPresent();
     pending = Optional.empty();
+    churn = Optional.empty();
     noticeHold(clock.instant(), result.heldBy().or(() -> result.plan().hold()));
     if (result.generation().isPresent()) {
       if (!loggedApplied) {

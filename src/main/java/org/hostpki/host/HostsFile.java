@@ -33,6 +33,18 @@ final class HostsFile {
           .filter(name -> name.startsWith(prefix))
           .map(name -> name.substring(prefix.length()));
     }
+
+    /**
+     * Why the canonical name, which names the host under a domain ({@code web1.}…), is no DNS
+     * name; empty when it is one, or names no domain of the host.
+     */
+    Optional<String> problem(String shortName) {
+      String name = canonicalName.strip().toLowerCase(Locale.ROOT);
+      name = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+      return name.startsWith(shortName.toLowerCase(Locale.ROOT) + ".")
+          ? DnsName.problem(name, false)
+          : Optional.empty();
+    }
   }
 
   /**

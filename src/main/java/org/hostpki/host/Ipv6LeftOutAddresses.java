@@ -1,10 +1,18 @@
 package org.hostpki.host;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,17 +40,39 @@ final class Ipv6LeftOutAddresses {
   private Ipv6LeftOutAddresses() {}
 
   /**
-   * The left-out addresses as {@link #key keys}. A missing or unreadable file (another OS, IPv6
-   * off) yields none: the file only refines what the JDK reports.
+   * The addresses of one reading of the file that are not left out, by interface name; empty when
+   * it cannot be read. The JDK reads the same file again, a moment later: a privacy address made
+   * in between (they rotate, one per prefix) was in its list and not left out, and went into the
+   * certificate. Found in a namespace trial with 60 prefixes rotating their privacy addresses:
+   * watch saw a drift every few seconds, and a timer's {@code apply}, with no debounce, would have
+   * re-issued the certificate with the address, and again without it at its next run.
    */
-  static Set<String> read(Path ifInet6) {
+  static Optional<Map<String, List<InetAddress>>> kept(Path ifInet6) {
     String text;
     try {
       text = HostFiles.text(ifInet6);
     } catch (IOException | SecurityException noSuchInformation) {
-      return Set.of();
+      return Optional.empty();
     }
-    return parse(text);
+    Map<String, List<InetAddress>> kept = new HashMap<>();
+    Set<String> leftOut = parse(text);
+    for (String line : text.split("\\R")) {
+      String[] fields = line.strip().split("\\s+");
+      if (fields.length < 6 || !fields[0].matches("[0-9a-fA-F]{32}")) {
+        continue;
+      }
+      String key = fields[0].toLowerCase(Locale.ROOT) + "%" + fields[5];
+      if (!leftOut.contains(key)) {
+        try {
+          // an Inet6Address also for ::ffff:a.b.c.d, which the identity leaves out as such
+          kept.computeIfAbsent(fields[5], n -> new ArrayList<>())
+              .add(Inet6Address.getByAddress(null, HexFormat.of().parseHex(fields[0]), -1));
+        } catch (UnknownHostException cannotHappenForSixteenBytes) {
+          // skip it
+        }
+      }
+    }
+    return Optional.of(kept);
   }
 
   static Set<String> parse(String text) {
@@ -61,11 +91,6 @@ final class Ipv6LeftOutAddresses {
       }
     }
     return leftOut;
-  }
-
-  /** An address on an interface, as {@link #read} lists it: 32 lower-case hex digits, '%', name. */
-  static String key(byte[] address, String interfaceName) {
-    return HexFormat.of().formatHex(address) + "%" + interfaceName;
   }
 
   private static boolean leftOut(int flags) {

@@ -1,6 +1,7 @@
 package org.hostpki.host;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -11,7 +12,9 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,7 +45,9 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
 
   @Override
   public List<Nic> list() throws IOException {
-    Set<String> leftOut = Ipv6LeftOutAddresses.read(root.resolve("proc/net/if_inet6"));
+    // IPv6 addresses from one reading of if_inet6, when there is one: the JDK's own reading comes
+    // later, and may list a privacy address made meanwhile that this one could not leave out.
+    Optional<Map<String, List<InetAddress>>> ipv6 = Ipv6LeftOutAddresses.kept(root.resolve("proc/net/if_inet6"));
     List<Nic> nics = new ArrayList<>();
     Enumeration<NetworkInterface> all;
     try {
@@ -71,10 +76,11 @@ final class JdkNetworkInterfaces implements NetworkInterfaces {
       }
       List<InetAddress> addresses = new ArrayList<>();
       for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-        if (!leftOut.contains(Ipv6LeftOutAddresses.key(address.getAddress(), nic.getName()))) {
+        if (ipv6.isEmpty() || !(address instanceof Inet6Address)) {
           addresses.add(address);
         }
       }
+      ipv6.ifPresent(kept -> addresses.addAll(kept.getOrDefault(nic.getName(), List.of())));
       // An IPv4 address with a label (ip addr add … label eth0:vip, keepalived's) is a virtual
       // interface of its own, which host.ignoreInterfaces can name; the JDK lists it twice.
       List<Nic> labels = new ArrayList<>();

@@ -28,6 +28,7 @@ import org.hostpki.apply.Hooks;
 import org.hostpki.apply.Progress;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.apply.Secrets;
+import org.hostpki.cli.Watcher.Settings;
 import org.hostpki.config.DesiredStateLoader;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostIdentity;
@@ -327,6 +328,36 @@ class WatcherTest {
             "08:01:30 drift changed",
             "08:03:30 applied",
             "08:03:30 stopped");
+  }
+
+  /**
+   * A drift that keeps changing (addresses added one by one, a burst of netlink changes): after its
+   * first change, a line when it changes again and then a count every ten minutes, not a line of
+   * all its addresses each interval; applied once it holds for the debounce.
+   */
+  @Test
+  void testRun_driftThatKeepsChangingIsCountedNotLoggedEachTime_andAppliedOnceItHolds() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int i = 0; i < 11; i++) { // 08:02 to 08:16 another address every 2m, then it holds
+      String address = "192.0.2." + (100 + Math.min(i, 7));
+      sleeper.then(() -> identity = identity(address));
+    }
+    Settings everyTwoMinutes = new Settings(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ZERO);
+
+    new Watcher(() -> desired, reconciler, clock, sleeper, new PrintWriter(log, true), everyTwoMinutes, "host.yaml").run();
+
+    assertThat(log.toString())
+        .contains("08:06:00Z drift changing: changed 2 times since 2026-11-27T08:04:00Z without holding for 5m:"
+            + " while it keeps changing, a count every 10m instead of each change, until it holds for 5m (then applied) or goes\n")
+        .contains("08:16:00Z drift changing: changed 7 times since 2026-11-27T08:04:00Z; applying it once it holds for 5m\n")
+        .contains("08:21:00Z applied: server replace (host identity changed: address 192.0.2.10 removed, address 192.0.2.107 added)");
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:02:00 drift seen", "08:04:00 drift changed", "08:06:00 drift changing",
+            "08:16:00 drift changing", "08:21:00 applied", "08:21:00 stopped");
+    assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
   @Test

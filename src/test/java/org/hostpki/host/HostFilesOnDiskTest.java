@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +86,11 @@ class HostFilesOnDiskTest {
   void testIfInet6_lineWithAForeignByteIsSkippedTheOthersRead() throws IOException {
     Path file = root.resolve("proc/net/if_inet6");
     write("proc/net/if_inet6", latin1(
-        "20010db80000000044d35f0e1a2b3c4d 02 40 00 01     eth0\n"
-            + "20010db8\u00e9000000099887766554433aa 02 40 00 01     eth0\n"));
+        "20010db80000000044d35f0e1a2b3c4d 02 40 00 80     eth0\n"
+            + "20010db8\u00e9000000099887766554433aa 02 40 00 80     eth0\n"));
 
-    assertThat(Ipv6LeftOutAddresses.read(file)).containsExactly("20010db80000000044d35f0e1a2b3c4d%eth0");
+    assertThat(Ipv6LeftOutAddresses.kept(file).orElseThrow().get("eth0"))
+        .containsExactly(InetAddress.getByName("2001:db8::44d3:5f0e:1a2b:3c4d"));
   }
 
   private HostIdentity identify() {

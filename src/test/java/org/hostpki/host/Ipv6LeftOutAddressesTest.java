@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class Ipv6LeftOutAddressesTest {
@@ -51,12 +53,20 @@ class Ipv6LeftOutAddressesTest {
   }
 
   @Test
-  void testKey_isWhatParseListsForThatInterfaceAlone() throws IOException {
-    byte[] failedOnEth0 = InetAddress.getByName("2001:db8:3::1").getAddress();
+  void testKept_isWhatParseDoesNotListForThatInterface() throws IOException {
+    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
+      Path file = fs.getPath("/proc/net/if_inet6");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, IF_INET6);
+      InetAddress failedOnEth0 = InetAddress.getByName("2001:db8:3::1");
 
-    assertThat(Ipv6LeftOutAddresses.parse(IF_INET6))
-        .contains(Ipv6LeftOutAddresses.key(failedOnEth0, "eth0"))
-        .doesNotContain(Ipv6LeftOutAddresses.key(failedOnEth0, "eth1"));
+      Map<String, List<InetAddress>> kept = Ipv6LeftOutAddresses.kept(file).orElseThrow();
+
+      assertThat(kept.get("eth0"))
+          .doesNotContain(failedOnEth0, InetAddress.getByName("2001:db8::44d3:5f0e:1a2b:3c4d"))
+          .contains(InetAddress.getByName("2001:db8::10"), InetAddress.getByName("2001:db8:1::5"));
+      assertThat(kept.get("eth1")).containsExactly(failedOnEth0);
+    }
   }
 
   @Test
@@ -65,20 +75,21 @@ class Ipv6LeftOutAddressesTest {
   }
 
   @Test
-  void testRead_fileUnderTheRoot() throws IOException {
+  void testKept_fileUnderTheRoot() throws IOException {
     try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
       Path file = fs.getPath("/proc/net/if_inet6");
       Files.createDirectories(file.getParent());
       Files.writeString(file, IF_INET6);
 
-      assertThat(Ipv6LeftOutAddresses.read(file)).hasSize(4);
+      assertThat(Ipv6LeftOutAddresses.kept(file).orElseThrow().values().stream().mapToInt(List::size).sum())
+          .isEqualTo(6);
     }
   }
 
   @Test
-  void testRead_missingFileMeansNone() throws IOException {
+  void testKept_missingFileMeansTheJdksAddresses() throws IOException {
     try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
-      assertThat(Ipv6LeftOutAddresses.read(fs.getPath("/proc/net/if_inet6"))).isEmpty();
+      assertThat(Ipv6LeftOutAddresses.kept(fs.getPath("/proc/net/if_inet6"))).isEmpty();
     }
   }
 }

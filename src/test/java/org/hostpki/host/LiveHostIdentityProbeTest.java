@@ -622,6 +622,35 @@ class LiveHostIdentityProbeTest {
                 + " set host.domain in the desired state");
   }
 
+  /**
+   * Found in a trial: the /etc/hosts line whose first name hostname -f gives was no DNS name, and
+   * the certificate took resolv.conf's domain with nothing said. A line naming another host first,
+   * or the short name alone, says nothing about a domain and is not noted.
+   */
+  @Test
+  void testIdentify_hostsLineNamingTheHostWithAnInvalidDomainIsNotedAndLeftOut() throws IOException {
+    nics.add(nic("eth0", true, false, "192.0.2.10"));
+    write("etc/resolv.conf", "search lab.example\n");
+    write("etc/hosts", "127.0.0.1 localhost\n192.0.2.10 Portal.B\u00fccher.example portal\n");
+
+    HostIdentity identity = identify(HostSpec.defaults());
+
+    assertThat(identity.domain()).contains("lab.example");
+    assertThat(identity.notes())
+        .containsExactly(
+            new Note(
+                Note.Kind.HOST_FILE,
+                "/etc/hosts:2: the name 'Portal.B\u00fccher.example' left out, so the host's domain is"
+                    + " lab.example, from /etc/resolv.conf: it is not ASCII; write it in its xn-- form:"
+                    + " 'portal.xn--bcher-kva.example'; correct it, or set host.domain in the desired state"));
+
+    for (String hosts : List.of("192.0.2.10 other_host portal\n", "192.0.2.10 portal\n", "192.0.2.10 portal.corp.example portal\n")) {
+      write("etc/hosts", hosts);
+
+      assertThat(identify(HostSpec.defaults()).notes()).as(hosts).isEmpty();
+    }
+  }
+
   @Test
   void testIdentify_searchRootAndValidEntriesAreNotNoted() throws IOException {
     nics.add(nic("eth0", true, false, "192.0.2.10"));
