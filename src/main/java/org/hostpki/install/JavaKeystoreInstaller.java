@@ -85,8 +85,11 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
    * apply into the same file waits, where the later rename would drop the first one's entries.
    */
   @Override
-  public InstallObservation apply(SortedMap<String, Certificate> desired) {
-    try (TargetLock lock = TargetLock.hold(target(), lockFile(), TargetLock.WAIT)) {
+  public InstallObservation apply(
+      SortedMap<String, Certificate> desired,
+      java.util.function.Consumer<String> notices,
+      java.util.function.Consumer<String> waiting) {
+    try (TargetLock lock = TargetLock.hold(target(), lockFile(), TargetLock.WAIT, waiting)) {
       return applyLocked(desired);
     }
   }

@@ -160,8 +160,12 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    * put them back.
    */
   @Override
-  public InstallObservation apply(SortedMap<String, Certificate> desired) {
-    try (TargetLock lock = TargetLock.hold(target(), directory.resolve(SystemTrustLayout.LOCK_FILE), TargetLock.WAIT)) {
+  public InstallObservation apply(
+      SortedMap<String, Certificate> desired,
+      java.util.function.Consumer<String> notices,
+      java.util.function.Consumer<String> waiting) {
+    try (TargetLock lock =
+        TargetLock.hold(target(), directory.resolve(SystemTrustLayout.LOCK_FILE), TargetLock.WAIT, waiting)) {
       return applyLocked(desired);
     }
   }
