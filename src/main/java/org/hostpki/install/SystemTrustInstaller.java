@@ -197,7 +197,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
     }
     // Read without the password: a JKS file's certificates are not encrypted, and the password
     // ca-certificates-java uses is in a file of its own (/etc/default/cacerts).
-    return Optional.of(JavaKeystoreFile.read(layout.javaKeystore().get(), Optional.empty()).entries());
+    return Optional.of(JavaKeystoreFile.read(layout.javaKeystore().get(), Optional.empty(), true).entries());
   }
 
   /**

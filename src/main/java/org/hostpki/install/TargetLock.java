@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -213,28 +212,17 @@ final class TargetLock implements AutoCloseable {
         || Integer.valueOf(0).equals(Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
       return;
     }
-    String name = file.toAbsolutePath().toString();
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-      for (Path fd : fds) {
-        String to;
-        try {
-          to = Files.readSymbolicLink(fd).toString();
-        } catch (IOException e) {
-          continue; // closed meanwhile
-        }
-        if (!to.equals(name)) {
-          continue;
-        }
-        Map<String, Object> held = Files.readAttributes(fd, "unix:uid,nlink,size,mode");
-        boolean rootsLockFile =
-            Integer.valueOf(0).equals(held.get("uid")) && Integer.valueOf(1).equals(held.get("nlink"))
-                && Long.valueOf(0).equals(held.get("size")) && (((Integer) held.get("mode")) & 0170000) == 0100000;
-        if (rootsLockFile) {
-          Files.getFileAttributeView(fd, PosixFileAttributeView.class)
-              .setOwner(Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS));
-        }
-        return;
-      }
+    Optional<Path> fd = InstallFiles.opened(folder.toRealPath().resolve(file.getFileName()));
+    if (fd.isEmpty()) {
+      return;
+    }
+    Map<String, Object> held = Files.readAttributes(fd.get(), "unix:uid,nlink,size,mode");
+    boolean rootsLockFile =
+        Integer.valueOf(0).equals(held.get("uid")) && Integer.valueOf(1).equals(held.get("nlink"))
+            && Long.valueOf(0).equals(held.get("size")) && (((Integer) held.get("mode")) & 0170000) == 0100000;
+    if (rootsLockFile) {
+      Files.getFileAttributeView(fd.get(), PosixFileAttributeView.class)
+          .setOwner(Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS));
     }
   }
 
