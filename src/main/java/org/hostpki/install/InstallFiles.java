@@ -41,6 +41,9 @@ final class InstallFiles {
   private static final FileAttribute<?> PRIVATE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
+  /** Runs once the temporary file is made, before it is written (tests: a swap by the folder's owner). */
+  static volatile java.util.function.Consumer<Path> afterCreate = temporary -> { };
+
   private InstallFiles() {}
 
   /**
@@ -100,6 +103,7 @@ final class InstallFiles {
               posix ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
                   : Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
               posix ? new FileAttribute<?>[] {PRIVATE} : new FileAttribute<?>[0])) {
+        afterCreate.accept(temporary);
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
