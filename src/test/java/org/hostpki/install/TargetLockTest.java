@@ -63,16 +63,7 @@ class TargetLockTest {
   void testHold_heldByAnotherProcess_saysWhomItWaitsForAtOnceAndInTheRefusal() throws Exception {
     Path file = dir.resolve(".cacerts.hostpki.lock");
     Files.createFile(file);
-    Process holder =
-        new ProcessBuilder(
-                "python3", "-c",
-                "import fcntl,sys\nf=open(sys.argv[1],'r+')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('held',flush=True)\nsys.stdin.read()",
-                file.toString())
-            .redirectErrorStream(true)
-            .start();
-    try {
-      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
-          .isEqualTo("held");
+    try (org.hostpki.testkit.PosixLockHolder holder = org.hostpki.testkit.PosixLockHolder.lock(file)) {
       java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
       InstallTarget target = InstallTarget.java(dir.resolve("cacerts"));
       assertThatThrownBy(() -> TargetLock.hold(target, file, Duration.ofMillis(300), lines::add))
@@ -85,9 +76,6 @@ class TargetLockTest {
       assertThat(lines).singleElement().asString()
           .startsWith("waiting up to 300 milliseconds to install into " + target.address() + ": " + file
               + " is locked by process " + holder.pid() + " (user ");
-    } finally {
-      holder.destroyForcibly();
-      holder.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
