@@ -334,7 +334,7 @@ public final class Reconciler {
       List<String> installNotices = new ArrayList<>();
       if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
         parts.progress().step("installing where the host's clients look (trust.install)");
-        before.installs().settle(plan, TrustInstalls.held(before.store()), installNotices);
+        before.installs().settle(plan, TrustInstalls.held(before.store()), installNotices, parts.progress()::waiting);
       }
       if (!TrustInstalls.changesStore(plan) || held) {
         SortedSet<String> restored = new TreeSet<>();

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hostpki.install.InstallException;
 import org.hostpki.install.InstallRecordFile;
@@ -166,10 +167,12 @@ final class TrustInstalls {
    * @param after the certificates the store holds once committed
    * @param before certificates of the store as it is, by fingerprint: what is installed now
    * @param notices receives what went wrong without failing the step (a system hook)
+   * @param waiting told when a target's lock is held by another process and the wait begins
    * @throws InstallException with the tool's words; the target is as it was
    */
   void add(
-      Plan plan, Function<Held, Optional<Certificate>> after, Map<Fingerprint, Certificate> before, List<String> notices) {
+      Plan plan, Function<Held, Optional<Certificate>> after, Map<Fingerprint, Certificate> before, List<String> notices,
+      Consumer<String> waiting) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
       SortedMap<String, Certificate> wanted = certificates(intent, after);
       InstallObservation there = input.observed().get(intent.target());
@@ -188,7 +191,7 @@ final class TrustInstalls {
             }
           });
       if (adds) {
-        install(intent.target(), meanwhile, notices);
+        install(intent.target(), meanwhile, notices, waiting);
       }
     }
   }
@@ -198,11 +201,12 @@ final class TrustInstalls {
    * or alone when the store does not change), and forgets recorded targets that are gone.
    *
    * @param notices receives what went wrong without failing the step (a system hook)
+   * @param waiting told when a target's lock is held by another process and the wait begins
    * @throws InstallException with the tool's words; the target is as it was before this call
    */
-  void settle(Plan plan, Function<Held, Optional<Certificate>> after, List<String> notices) {
+  void settle(Plan plan, Function<Held, Optional<Certificate>> after, List<String> notices, Consumer<String> waiting) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
-      install(intent.target(), certificates(intent, after), notices);
+      install(intent.target(), certificates(intent, after), notices, waiting);
     }
     InstallRecord record = InstallRecordFile.read(store);
     InstallRecord without = record;
@@ -216,7 +220,8 @@ final class TrustInstalls {
     }
   }
 
-  private void install(InstallTarget target, SortedMap<String, Certificate> entries, List<String> notices) {
+  private void install(
+      InstallTarget target, SortedMap<String, Certificate> entries, List<String> notices, Consumer<String> waiting) {
     SortedMap<String, Fingerprint> prints = new TreeMap<>();
     entries.forEach((n, c) -> prints.put(n, c.fingerprint()));
     Optional<PasswordSource> password = passwords.getOrDefault(target, Optional.empty());
@@ -229,7 +234,7 @@ final class TrustInstalls {
         if (!notices.contains(n)) {
           notices.add(n); // add and settle may meet the same failing hook
         }
-      });
+      }, waiting);
     } catch (InstallException e) {
       recordFailed(installer, before, password, e);
       throw e;

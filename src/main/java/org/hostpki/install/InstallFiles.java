@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -14,10 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.InputFiles;
@@ -31,6 +35,14 @@ import org.hostpki.files.MountPoints;
 final class InstallFiles {
   /** The mode of a certificate file in a system trust directory. */
   static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static final FileAttribute<?> PRIVATE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  /** Runs once the temporary file is made, before it is written (tests: a swap by the folder's owner). */
+  static volatile java.util.function.Consumer<Path> afterCreate = temporary -> { };
 
   private InstallFiles() {}
 
@@ -80,30 +92,45 @@ final class InstallFiles {
     Optional<PosixFileAttributes> old = posixAttributes(file);
     Set<PosixFilePermission> mode = old.map(PosixFileAttributes::permissions).orElse(modeIfNew);
     boolean posix = Files.getFileAttributeView(directory, PosixFileAttributeView.class) != null;
-    // Made 0600 (createTempFile's mode) and given its final mode only once complete.
-    Path temporary = Files.createTempFile(directory, ".hostpki-", ".tmp");
+    // Made 0600 and given its final mode only once complete, in the one open that makes it: the
+    // folder may be another user's (an app's Java trust store), who could put a FIFO (an open that
+    // waits for good) or a hard link to a file of root's in its place before a second open.
+    Path temporary = directory.resolve(".hostpki-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
     try {
       try (FileChannel channel =
           FileChannel.open(
-              temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+              temporary,
+              posix ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
+                  : Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              posix ? new FileAttribute<?>[] {PRIVATE} : new FileAttribute<?>[0])) {
+        afterCreate.accept(temporary);
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
         channel.force(true);
-      }
-      if (posix) {
-        PosixFileAttributeView view =
-            Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        if (old.isPresent()) {
-          if (!old.get().owner().equals(view.readAttributes().owner())) {
-            view.setOwner(old.get().owner());
+        if (posix) {
+          // Owner and mode set through the descriptor, on the file written, whatever is at its
+          // name by now.
+          Path written = temporary.getFileSystem() != FileSystems.getDefault()
+              ? temporary // a test's in-memory file system: no one else there
+              : opened(directory.toRealPath().resolve(temporary.getFileName())).orElseThrow(() -> new IOException(
+                  temporary + " was moved or replaced while hostpki wrote it (by someone who may write " + directory
+                      + "); " + file + " was not changed"));
+          // the /proc link is followed to the file opened; a name in memory is not
+          PosixFileAttributeView view = Files.getFileAttributeView(
+              written, PosixFileAttributeView.class,
+              written == temporary ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0]);
+          if (old.isPresent()) {
+            if (!old.get().owner().equals(view.readAttributes().owner())) {
+              view.setOwner(old.get().owner());
+            }
+            if (!old.get().group().equals(view.readAttributes().group())) {
+              view.setGroup(old.get().group());
+            }
           }
-          if (!old.get().group().equals(view.readAttributes().group())) {
-            view.setGroup(old.get().group());
-          }
+          view.setPermissions(mode); // exactly, whatever the umask
         }
-        view.setPermissions(mode); // exactly, whatever the umask
       }
       try {
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -116,6 +143,30 @@ final class InstallFiles {
       Files.deleteIfExists(temporary);
     }
     syncDirectory(directory);
+  }
+
+  /**
+   * {@code /proc/self/fd/N} of a file this process holds open under {@code name} (a real path):
+   * the kernel's link to the file opened, which a chown or chmod through it reaches even when
+   * someone has put another file at the name since. Empty when no descriptor of this process names
+   * it now (the file was moved or removed), or without {@code /proc}.
+   */
+  static Optional<Path> opened(Path name) throws IOException {
+    String wanted = name.toString();
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          if (Files.readSymbolicLink(fd).toString().equals(wanted)) {
+            return Optional.of(fd);
+          }
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
   }
 
   private static IOException mountPoint(Path file) {

@@ -2,6 +2,7 @@ package org.hostpki.install;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,9 +71,12 @@ public final class InstallTargets {
     for (Map.Entry<Path, String> store : javaStores.entrySet()) {
       Path real;
       try {
-        real = store.getKey().toRealPath();
-      } catch (IOException e) {
+        real = KeystorePlace.find(store.getKey());
+      } catch (NoSuchFileException e) {
         problems.add(store.getValue() + ": there is no trust store at " + store.getKey());
+        continue;
+      } catch (IOException e) {
+        problems.add(store.getValue() + ": " + e.getMessage());
         continue;
       }
       if (seen.put(real, true) != null) {

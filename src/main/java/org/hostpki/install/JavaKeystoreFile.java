@@ -67,11 +67,13 @@ final class JavaKeystoreFile {
    * Reads the key store. Without a password a JKS file's certificates are read unchecked (they are
    * not encrypted); a PKCS#12 file with a password needs it.
    *
+   * @param followLinks whether a link at the name is followed (not where another user may have put
+   *     it: {@link KeystorePlace})
    * @throws IOException with the cause in words: missing, not a key store, wrong password
    */
-  static Loaded read(Path file, Optional<char[]> password) throws IOException {
+  static Loaded read(Path file, Optional<char[]> password, boolean followLinks) throws IOException {
     byte[] bytes =
-        InstallFiles.read(file, MAX_BYTES, true).orElseThrow(() -> new IOException(file + " does not exist"));
+        InstallFiles.read(file, MAX_BYTES, followLinks).orElseThrow(() -> new IOException(file + " does not exist"));
     Format format = formatOf(file, bytes);
     KeyStore keyStore;
     try {

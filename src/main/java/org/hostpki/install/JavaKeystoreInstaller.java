@@ -22,8 +22,10 @@ import org.hostpki.pki.Certificate;
  * new file beside it, synced, with the old one's owner and mode), so a JVM starting meanwhile
  * reads the old or the new store, never half of one.
  *
- * <p>A link at the path (a JDK's {@code lib/security/cacerts} often is one) is followed, and the
- * file it names is replaced. Two writers at once (a package upgrade rewriting the same file) are
+ * <p>The path is the trust store's real path ({@link KeystorePlace}: a JDK's {@code
+ * lib/security/cacerts} often is a link, followed when the plan resolves it, unless another user
+ * may change it). The store may be in a folder of another user's (an app's own JDK), but no folder
+ * above it may be, and a link put at its name since is not followed. Two writers at once (a package upgrade rewriting the same file) are
  * not kept apart: the later rename wins, and the next apply puts hostpki's entries back. Two
  * stores' applies are: each holds a lock on a hidden file beside it ({@link #lockFile()}).
  */
@@ -33,7 +35,7 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
   private final Predicate<String> owned;
 
   /**
-   * @param keystore the trust store file (a link to it is followed)
+   * @param keystore the trust store file's real path ({@link KeystorePlace#find})
    * @param password its password; empty for one without
    * @param owned which marked entry names are this store's ({@link TrustInstaller})
    */
@@ -56,7 +58,7 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
   @Override
   public InstallObservation observe() {
     try {
-      return observe(JavaKeystoreFile.read(keystore, password));
+      return observe(JavaKeystoreFile.read(place(), password, false));
     } catch (IOException e) {
       throw new InstallException(target(), e.getMessage());
     }
@@ -85,15 +87,45 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
    * apply into the same file waits, where the later rename would drop the first one's entries.
    */
   @Override
-  public InstallObservation apply(SortedMap<String, Certificate> desired) {
-    try (TargetLock lock = TargetLock.hold(target(), lockFile(), TargetLock.WAIT)) {
-      return applyLocked(desired);
+  public InstallObservation apply(
+      SortedMap<String, Certificate> desired,
+      java.util.function.Consumer<String> notices,
+      java.util.function.Consumer<String> waiting) {
+    Path file = place();
+    try (TargetLock lock = TargetLock.hold(target(), beside(file), TargetLock.WAIT, waiting)) {
+      return applyLocked(file, desired);
     }
   }
 
-  /** {@code .NAME.hostpki.lock} beside the file the path names (a link followed). */
+  /**
+   * The trust store's path, checked again as the plan found it: a link put on the way since, by
+   * whoever may change a name on it, is not followed.
+   */
+  private Path place() {
+    Path real;
+    try {
+      real = KeystorePlace.find(keystore);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InstallException(target(), keystore + " does not exist");
+    } catch (IOException e) {
+      throw new InstallException(target(), e.getMessage() + "; nothing was changed");
+    }
+    if (!real.equals(keystore.toAbsolutePath())) {
+      throw new InstallException(
+          target(),
+          keystore + " leads to " + real + " now (a link was put on the way to it); nothing was changed. Name the"
+              + " trust store itself");
+    }
+    return real;
+  }
+
+  /** {@code .NAME.hostpki.lock} beside the trust store. */
   Path lockFile() {
-    return lockFile(keystore);
+    return beside(keystore.toAbsolutePath());
+  }
+
+  private static Path beside(Path file) {
+    return file.resolveSibling("." + file.getFileName() + SystemTrustLayout.LOCK_FILE);
   }
 
   /**
@@ -107,14 +139,14 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
     } catch (IOException e) {
       file = keystore.toAbsolutePath(); // reading it fails next, with its own words
     }
-    return file.resolveSibling("." + file.getFileName() + SystemTrustLayout.LOCK_FILE);
+    return beside(file);
   }
 
-  private InstallObservation applyLocked(SortedMap<String, Certificate> desired) {
+  private InstallObservation applyLocked(Path file, SortedMap<String, Certificate> desired) {
     SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
     JavaKeystoreFile.Loaded before;
     try {
-      before = JavaKeystoreFile.read(keystore, password);
+      before = JavaKeystoreFile.read(file, password, false);
     } catch (IOException e) {
       throw new InstallException(target(), e.getMessage());
     }
@@ -139,16 +171,14 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
             put.put(InstallEntryNames.MARK + name, certificate);
           }
         });
-    Path file;
     try {
-      file = keystore.toRealPath();
       InstallFiles.replace(file, JavaKeystoreFile.changed(before, remove, put, password), InstallFiles.PUBLIC);
     } catch (IOException e) {
       // Nothing was renamed over the store: it is as it was.
       throw new InstallException(target(), "cannot write " + keystore + ": " + e.getMessage());
     }
     try {
-      InstallObservation after = observe(JavaKeystoreFile.read(keystore, password));
+      InstallObservation after = observe(JavaKeystoreFile.read(file, password, false));
       if (after.holdsExactly(wanted)) {
         return after;
       }

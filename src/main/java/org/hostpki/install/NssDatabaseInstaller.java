@@ -3,6 +3,7 @@ package org.hostpki.install;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,9 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hostpki.files.FileOwners;
+import org.hostpki.files.InputFiles;
+import org.hostpki.files.InputKind;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallObservation;
@@ -58,6 +62,9 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private static final int BATCH = 250;
   /** Enough for a listing of a million entries. */
   private static final int LISTING_LIMIT = 256 * 1024 * 1024;
+
+  /** The folder certutil writes what it reads out into, in a batch's private folder. */
+  private static final String OUT = "out";
 
   private final Path directory;
   private final ToolRunner tools;
@@ -160,8 +167,12 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    * put them back.
    */
   @Override
-  public InstallObservation apply(SortedMap<String, Certificate> desired) {
-    try (TargetLock lock = TargetLock.hold(target(), directory.resolve(SystemTrustLayout.LOCK_FILE), TargetLock.WAIT)) {
+  public InstallObservation apply(
+      SortedMap<String, Certificate> desired,
+      java.util.function.Consumer<String> notices,
+      java.util.function.Consumer<String> waiting) {
+    try (TargetLock lock =
+        TargetLock.hold(target(), directory.resolve(SystemTrustLayout.LOCK_FILE), TargetLock.WAIT, waiting)) {
       return applyLocked(desired);
     }
   }
@@ -373,12 +384,31 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    */
   private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
     Path folder = Files.createTempDirectory("hostpki-nss");
+    Optional<int[]> owner = databaseOwner();
     try {
+      // certutil writes what it reads out here: the database's owner's when it runs as them
+      Path out = Files.createDirectory(folder.resolve(OUT));
       List<String> all = lines.in(folder);
+      if (owner.isPresent()) {
+        // It reads the commands and the certificates to add (public ones) as that user.
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+          for (Path f : files.toList()) {
+            if (!f.equals(out)) {
+              Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+          }
+        }
+        Files.setAttribute(out, "unix:uid", owner.get()[0]);
+        Files.setAttribute(out, "unix:gid", owner.get()[1]);
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+      }
       // Each run has the tools' time limit: at 2,000 additions on a loaded host one run took longer.
       for (int from = 0; from < all.size(); from += BATCH) {
         Path file = folder.resolve("commands");
         Files.writeString(file, String.join("\n", all.subList(from, Math.min(all.size(), from + BATCH))) + "\n", StandardCharsets.US_ASCII);
+        if (owner.isPresent()) {
+          Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
         String what = certutil.getFileName() + " -d sql:" + directory + " -B (" + doing
             + (all.size() > BATCH ? ", commands " + (from + 1) + "-" + Math.min(all.size(), from + BATCH) : "")
             + ", one command a line)";
@@ -394,11 +424,18 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       }
       return output.read(folder);
     } finally {
-      try (java.util.stream.Stream<Path> files = Files.list(folder)) {
-        for (Path f : files.toList()) {
-          Files.deleteIfExists(f);
+      for (Path f : List.of(folder.resolve(OUT), folder)) {
+        try (java.util.stream.Stream<Path> files = Files.list(f)) {
+          for (Path entry : files.toList()) {
+            if (!entry.equals(folder.resolve(OUT))) {
+              Files.deleteIfExists(entry); // a link is removed, not followed
+            }
+          }
+        } catch (java.nio.file.NoSuchFileException e) {
+          // never made
         }
       }
+      Files.deleteIfExists(folder.resolve(OUT));
       Files.deleteIfExists(folder);
     }
   }
@@ -441,14 +478,16 @@ public final class NssDatabaseInstaller implements TrustInstaller {
         folder -> {
           List<String> lines = new ArrayList<>();
           for (int i = 0; i < nicknames.size(); i++) {
-            lines.add("-L -n " + quoted(nicknames.get(i)) + " -a -o " + quoted(folder.resolve(i + ".pem").toString()));
+            lines.add("-L -n " + quoted(nicknames.get(i)) + " -a -o " + quoted(folder.resolve(OUT).resolve(i + ".pem").toString()));
           }
           return lines;
         },
         folder -> {
           Map<String, List<Certificate>> held = new LinkedHashMap<>();
           for (int i = 0; i < nicknames.size(); i++) {
-            String pem = Files.readString(folder.resolve(i + ".pem"), StandardCharsets.US_ASCII);
+            // In a folder of the database's owner's when certutil runs as them: a regular file only
+            String pem = new String(
+                InputFiles.readNoFollow(folder.resolve(OUT).resolve(i + ".pem"), InputKind.CHAIN), StandardCharsets.US_ASCII);
             try {
               held.put(nicknames.get(i), pem.isBlank() ? List.of() : Pem.readCertificates(pem.getBytes(StandardCharsets.US_ASCII)));
             } catch (InvalidMaterialException e) {
@@ -468,10 +507,36 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return result;
   }
 
-  private List<String> command(String... arguments) {
-    List<String> command = new ArrayList<>(List.of(certutil.toString(), "-d", "sql:" + directory));
+  private List<String> command(String... arguments) throws IOException {
+    List<String> command = new ArrayList<>();
+    Optional<int[]> owner = databaseOwner();
+    if (owner.isPresent()) {
+      Path setpriv = tools.find("setpriv").orElseThrow(() -> new IOException(
+          "certutil runs as the owner of " + directory + " (uid " + owner.get()[0] + "), with setpriv, which is not"
+              + " installed (util-linux)"));
+      command.addAll(List.of(
+          setpriv.toString(), "--reuid=" + owner.get()[0], "--regid=" + owner.get()[1], "--clear-groups", "--"));
+    }
+    command.addAll(List.of(certutil.toString(), "-d", "sql:" + directory));
     command.addAll(List.of(arguments));
     return command;
+  }
+
+  /**
+   * The uid and gid of the database folder's owner, when this process runs as root and that is
+   * another user: certutil then runs as them. A database names the PKCS#11 modules to load in its
+   * {@code pkcs11.txt}, which its owner may write: {@code library=/home/app/evil.so} there had
+   * root's certutil load and run that library (a plan as root was enough). As the owner it runs
+   * nothing they could not run themselves.
+   */
+  private Optional<int[]> databaseOwner() throws IOException {
+    if (!Integer.valueOf(0).equals(FileOwners.processUid(directory.getFileSystem()).orElse(-1))
+        || !directory.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return Optional.empty();
+    }
+    Map<String, Object> a = Files.readAttributes(directory, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+    int uid = (Integer) a.get("uid");
+    return uid == 0 ? Optional.empty() : Optional.of(new int[] {uid, (Integer) a.get("gid")});
   }
 
   private void requireDatabase() throws StepFailed {

@@ -197,7 +197,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
     }
     // Read without the password: a JKS file's certificates are not encrypted, and the password
     // ca-certificates-java uses is in a file of its own (/etc/default/cacerts).
-    return Optional.of(JavaKeystoreFile.read(layout.javaKeystore().get(), Optional.empty()).entries());
+    return Optional.of(JavaKeystoreFile.read(layout.javaKeystore().get(), Optional.empty(), true).entries());
   }
 
   /**
@@ -208,10 +208,6 @@ public final class SystemTrustInstaller implements TrustInstaller {
    * cacerts_updates} was off) is not written at the same time. Always in this order, and a Java
    * target takes only its own: no two applies wait for each other.
    */
-  @Override
-  public InstallObservation apply(SortedMap<String, Certificate> desired) {
-    return apply(desired, notice -> {});
-  }
 
   /**
    * {@inheritDoc} On Debian a hook in {@code /etc/ca-certificates/update.d} that fails (Java's
@@ -220,10 +216,14 @@ public final class SystemTrustInstaller implements TrustInstaller {
    * words, goes to {@code notices}, and the anchors and bundle stay.
    */
   @Override
-  public InstallObservation apply(SortedMap<String, Certificate> desired, java.util.function.Consumer<String> notices) {
-    try (TargetLock lock = TargetLock.hold(target(), layout.lockFile(), TargetLock.WAIT);
-        TargetLock java =
-            layout.javaKeystore().map(j -> TargetLock.hold(target(), JavaKeystoreInstaller.lockFile(j), TargetLock.WAIT)).orElse(null)) {
+  public InstallObservation apply(
+      SortedMap<String, Certificate> desired,
+      java.util.function.Consumer<String> notices,
+      java.util.function.Consumer<String> waiting) {
+    try (TargetLock lock = TargetLock.hold(target(), layout.lockFile(), TargetLock.WAIT, waiting);
+        TargetLock java = layout.javaKeystore()
+            .map(j -> TargetLock.hold(target(), JavaKeystoreInstaller.lockFile(j), TargetLock.WAIT, waiting))
+            .orElse(null)) {
       return applyLocked(desired, notices);
     }
   }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,15 +11,21 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.TerminalText;
+import org.hostpki.store.KernelLocks;
 
 /**
  * A host-wide lock on one install target, held by an installer from reading the target to its
@@ -52,18 +57,30 @@ final class TargetLock implements AutoCloseable {
     this.channel = channel;
   }
 
+  /** {@link #hold(InstallTarget, Path, Duration, Consumer)}, waiting without a word. */
+  static TargetLock hold(InstallTarget target, Path file, Duration wait) {
+    return hold(target, file, wait, line -> {});
+  }
+
   /**
    * Waits up to {@code wait} for the lock on {@code file} (made 0600 when missing; a link is
    * refused).
    *
+   * @param waiting told once, when another holds the lock and the wait begins: who holds it, as
+   *     far as this process can tell, and how long this run waits at most. The folder's owner may
+   *     hold the lock file of a Java trust store in their folder (it is theirs): a timer's run as
+   *     root then waits up to {@link #WAIT}, and its journal says for whom.
    * @throws InstallException when it cannot be made or another holder keeps it longer than that
    */
-  static TargetLock hold(InstallTarget target, Path file, Duration wait) {
+  static TargetLock hold(InstallTarget target, Path file, Duration wait, Consumer<String> waiting) {
     ReentrantLock local = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new ReentrantLock());
     long deadline = System.nanoTime() + wait.toNanos();
     try {
-      if (!local.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw busy(target, file, wait);
+      if (!local.tryLock()) {
+        waiting.accept(waitingLine(target, file, wait, "another store's apply in this process"));
+        if (!local.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+          throw busy(target, file, wait, "another store's apply in this process");
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -75,13 +92,18 @@ final class TargetLock implements AutoCloseable {
     FileChannel channel = null;
     try {
       channel = open(target, file);
+      boolean told = false;
       while (true) {
         FileLock lock = channel.tryLock();
         if (lock != null) {
           return new TargetLock(local, channel);
         }
         if (System.nanoTime() > deadline) {
-          throw busy(target, file, wait);
+          throw busy(target, file, wait, holder(file));
+        }
+        if (!told) {
+          told = true;
+          waiting.accept(waitingLine(target, file, wait, holder(file)));
         }
         Thread.sleep(POLL_MILLIS);
       }
@@ -100,6 +122,27 @@ final class TargetLock implements AutoCloseable {
       local.unlock();
       throw e;
     }
+  }
+
+  private static String waitingLine(InstallTarget target, Path file, Duration wait, String holder) {
+    return "waiting up to " + length(wait) + " to install into " + TerminalText.escape(target.address()) + ": "
+        + TerminalText.escape(file.toString()) + " is locked by " + holder;
+  }
+
+  /**
+   * Who holds the lock file, as far as this process can see: the process the kernel's lock table
+   * names, with its user and program ({@code process 4242 (user app, /usr/bin/python3.11)}).
+   */
+  static String holder(Path file) {
+    OptionalLong pid = KernelLocks.writeLockHolder(file);
+    if (pid.isEmpty()) {
+      return "another process (see which with: fuser -v " + TerminalText.escape(file.toString()) + ")";
+    }
+    Optional<ProcessHandle.Info> info = ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::info);
+    List<String> about = new ArrayList<>();
+    info.flatMap(ProcessHandle.Info::user).ifPresent(user -> about.add("user " + TerminalText.escape(user)));
+    info.flatMap(ProcessHandle.Info::command).ifPresent(command -> about.add(TerminalText.escape(command)));
+    return "process " + pid.getAsLong() + (about.isEmpty() ? "" : " (" + String.join(", ", about) + ")");
   }
 
   /**
@@ -169,37 +212,27 @@ final class TargetLock implements AutoCloseable {
         || Integer.valueOf(0).equals(Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
       return;
     }
-    String name = file.toAbsolutePath().toString();
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-      for (Path fd : fds) {
-        String to;
-        try {
-          to = Files.readSymbolicLink(fd).toString();
-        } catch (IOException e) {
-          continue; // closed meanwhile
-        }
-        if (!to.equals(name)) {
-          continue;
-        }
-        Map<String, Object> held = Files.readAttributes(fd, "unix:uid,nlink,size,mode");
-        boolean rootsLockFile =
-            Integer.valueOf(0).equals(held.get("uid")) && Integer.valueOf(1).equals(held.get("nlink"))
-                && Long.valueOf(0).equals(held.get("size")) && (((Integer) held.get("mode")) & 0170000) == 0100000;
-        if (rootsLockFile) {
-          Files.getFileAttributeView(fd, PosixFileAttributeView.class)
-              .setOwner(Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS));
-        }
-        return;
-      }
+    Optional<Path> fd = InstallFiles.opened(folder.toRealPath().resolve(file.getFileName()));
+    if (fd.isEmpty()) {
+      return;
+    }
+    Map<String, Object> held = Files.readAttributes(fd.get(), "unix:uid,nlink,size,mode");
+    boolean rootsLockFile =
+        Integer.valueOf(0).equals(held.get("uid")) && Integer.valueOf(1).equals(held.get("nlink"))
+            && Long.valueOf(0).equals(held.get("size")) && (((Integer) held.get("mode")) & 0170000) == 0100000;
+    if (rootsLockFile) {
+      Files.getFileAttributeView(fd.get(), PosixFileAttributeView.class)
+          .setOwner(Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS));
     }
   }
 
-  private static InstallException busy(InstallTarget target, Path file, Duration wait) {
+  private static InstallException busy(InstallTarget target, Path file, Duration wait, String holder) {
     return new InstallException(
         target,
-        "another hostpki (another store on this host) kept installing into this target all the "
-            + length(wait) + " this run waited for it (it holds " + file + "); nothing was changed. Look for a"
-            + " hostpki apply or watch stuck in its tool (ps -ef | grep hostpki) and apply again",
+        TerminalText.escape(file.toString()) + " (it keeps two hostpki runs installing into this target apart) was"
+            + " locked by " + holder + " all the " + length(wait) + " this run waited; nothing was changed. If that"
+            + " is a hostpki apply or watch, it is stuck in its tool: see what it runs (ps -f --ppid PID). If it is"
+            + " not hostpki (whoever owns the folder may lock a file in it), stop it; then apply again",
         true,
         null);
   }

@@ -40,13 +40,26 @@ public sealed interface TrustInstaller
    * @throws InstallException with the tool's own message when a step fails
    * @throws IllegalArgumentException for an invalid name or a certificate given twice
    */
-  InstallObservation apply(SortedMap<String, Certificate> desired);
+  default InstallObservation apply(SortedMap<String, Certificate> desired) {
+    return apply(desired, notice -> {}, line -> {});
+  }
 
   /**
    * {@link #apply(SortedMap)}, telling {@code notices} what went wrong that does not fail the step
    * (the system store's own hooks: see {@link SystemTrustInstaller}).
    */
   default InstallObservation apply(SortedMap<String, Certificate> desired, java.util.function.Consumer<String> notices) {
-    return apply(desired);
+    return apply(desired, notices, line -> {});
   }
+
+  /**
+   * {@link #apply(SortedMap, java.util.function.Consumer)}, telling {@code waiting} once, when the
+   * wait begins, that another process holds the target's lock ({@link TargetLock}): whom it waits
+   * for and how long at most. A timer's run that waits minutes for it says so in the journal, not
+   * only when it gives up.
+   */
+  InstallObservation apply(
+      SortedMap<String, Certificate> desired,
+      java.util.function.Consumer<String> notices,
+      java.util.function.Consumer<String> waiting);
 }

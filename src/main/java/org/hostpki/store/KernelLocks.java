@@ -22,7 +22,7 @@ import org.hostpki.files.InputKind;
  * as this process sees it (and leaves out a holder this namespace cannot see at all). Best effort:
  * without {@code /proc} a refusal says what the lock file says.
  */
-final class KernelLocks {
+public final class KernelLocks {
   private static final Path OWN_PID_NAMESPACE = Path.of("/proc/self/ns/pid");
   private static final Path LOCKS = Path.of("/proc/locks");
 
@@ -38,7 +38,7 @@ final class KernelLocks {
   }
 
   /** The PID (as this process sees it) of the process holding a write lock on {@code file}. */
-  static OptionalLong writeLockHolder(Path file) {
+  public static OptionalLong writeLockHolder(Path file) {
     try {
       long device = (Long) Files.getAttribute(file, "unix:dev", LinkOption.NOFOLLOW_LINKS);
       long inode = (Long) Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS);

@@ -143,10 +143,86 @@ class JavaKeystoreInstallerTest {
     Path real = store("JKS", "real-cacerts", Map.of("foreignroot", foreign));
     Path link = Files.createSymbolicLink(dir.resolve("cacerts"), real);
 
-    installer(link).apply(desired("web-1a2b3c4d-ca", ca));
+    installer(KeystorePlace.find(link)).apply(desired("web-1a2b3c4d-ca", ca));
 
     assertThat(Files.isSymbolicLink(link)).isTrue();
     assertThat(Collections.list(load("JKS", real, CHANGEIT).aliases())).contains("hostpki-web-1a2b3c4d-ca");
+  }
+
+  /**
+   * rvsec12 F2: an app user's own JDK keeps cacerts in a folder of theirs, and root's apply
+   * followed a link they put there: {@code cacerts -> } a trust store of root's (here one beside
+   * it; /etc/ssl/certs/java/cacerts on a host), which root read and replaced with what it holds plus
+   * hostpki's entry. A link in a folder another user may change is refused now, and the file it
+   * leads to is left as it was.
+   */
+  @Test
+  void testApply_aLinkTheFoldersOwnerMayChangeIsNotFollowed() throws Exception {
+    assumeRoot();
+    Path roots = store("JKS", "roots-cacerts", Map.of("foreignroot", foreign));
+    byte[] before = Files.readAllBytes(roots);
+    Path app = appFolder("app");
+    Path link = Files.createSymbolicLink(app.resolve("cacerts"), roots);
+
+    assertThatThrownBy(() -> installer(link).apply(desired("web-1a2b3c4d-ca", ca)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining(link + " leads through the symbolic link " + link + " in " + app + ", which nobody may"
+            + " change: nobody could point it at any file")
+        .hasMessageContaining("Name the trust store itself (the link leads to " + roots + " now)");
+    assertThat(Files.readAllBytes(roots)).isEqualTo(before);
+    assertThatThrownBy(() -> KeystorePlace.find(link)).hasMessageContaining("which nobody may change");
+  }
+
+  /**
+   * Below a folder of another user's, every name is theirs to swap for a link (to a folder of
+   * root's) between the look and the write: refused, saying which folder and what to do.
+   */
+  @Test
+  void testObserve_aTrustStoreBelowAFolderOfAnotherUsersOwnIsRefused() throws Exception {
+    assumeRoot();
+    Path app = appFolder("app");
+    Path security = Files.createDirectories(app.resolve("jdk/lib/security"));
+    for (Path p = security; !p.equals(app); p = p.getParent()) {
+      Files.setOwner(p, nobody());
+    }
+    Path cacerts = Files.move(store("JKS", "cacerts", Map.of("foreignroot", foreign)), security.resolve("cacerts"));
+
+    assertThatThrownBy(() -> installer(cacerts).observe())
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining(cacerts + " lies below " + app.resolve("jdk") + " in " + app + ", which nobody may"
+            + " change")
+        .hasMessageContaining("Only the folder that holds the trust store may be another user's");
+  }
+
+  /** The app's own cacerts in its own folder: installed into, and still the app's. */
+  @Test
+  void testApply_aTrustStoreInAFolderOfAnotherUsersStaysTheirs() throws Exception {
+    assumeRoot();
+    Path app = appFolder("app");
+    Path cacerts = Files.move(store("JKS", "cacerts", Map.of("foreignroot", foreign)), app.resolve("cacerts"));
+    Files.setOwner(cacerts, nobody());
+
+    installer(KeystorePlace.find(cacerts)).apply(desired("web-1a2b3c4d-ca", ca));
+
+    assertThat(Collections.list(load("JKS", cacerts, CHANGEIT).aliases())).contains("hostpki-web-1a2b3c4d-ca");
+    assertThat(Files.getOwner(cacerts, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isEqualTo(nobody());
+    assertThat(app.toFile().list()).containsExactlyInAnyOrder("cacerts", ".cacerts.hostpki.lock");
+  }
+
+  private static void assumeRoot() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
+  }
+
+  private java.nio.file.attribute.UserPrincipal nobody() throws IOException {
+    return dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+  }
+
+  /** A folder of nobody's, 0755, in this test's own. */
+  private Path appFolder(String name) throws IOException {
+    Path app = Files.createDirectory(dir.resolve(name));
+    Files.setOwner(app, nobody());
+    return app;
   }
 
   @Test

@@ -56,6 +56,38 @@ class NssDatabaseInstallerTest {
   }
 
   /**
+   * A database names the PKCS#11 modules to load in its pkcs11.txt, which its owner may write:
+   * {@code library=/home/app/evil.so} there had root's certutil load and run that library, on a
+   * plan as much as an apply (trial: the library wrote "loaded as uid 0"). Run as root on a database
+   * of another user's, certutil runs as that user (here a certutil that notes who runs it).
+   */
+  @Test
+  void testApply_asRootOnAnotherUsersDatabaseCertutilRunsAsThem() throws Exception {
+    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
+    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
+    java.nio.file.attribute.UserPrincipal nobody =
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (java.util.stream.Stream<Path> files = Files.walk(db)) {
+      for (Path f : files.toList()) {
+        Files.setOwner(f, nobody);
+      }
+    }
+    Path uids = Files.createFile(dir.resolve("uids"));
+    Files.setPosixFilePermissions(uids, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    Path noting = Files.writeString(dir.resolve("certutil"), "#!/bin/sh\nid -u >> " + uids + "\nexec " + certutil + " \"$@\"\n");
+    Files.setPosixFilePermissions(noting, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    NssDatabaseInstaller asRoot = new NssDatabaseInstaller(db, tools, noting, HostTree.EVERY_NAME);
+
+    InstallObservation after = asRoot.apply(desired("web-1a2b3c4d-ca", ca));
+
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    assertThat(asRoot.observe()).isEqualTo(after);
+    assertThat(Files.readAllLines(uids)).isNotEmpty().containsOnly(String.valueOf(Files.getAttribute(db, "unix:uid")));
+    assertThat(Files.getOwner(db.resolve("cert9.db"))).isEqualTo(nobody);
+  }
+
+  /**
    * rvcore12 3: the guide said two stores' installs into one NSS database take turns, but only the
    * system and Java targets took the host-wide lock; another store's delete-and-add then looked
    * like a browser's change and was put back. The apply now waits for a lock another holds.

@@ -43,7 +43,7 @@ class TargetLockTest {
       assertThat(held.await(1, TimeUnit.MINUTES)).isTrue();
       assertThatThrownBy(() -> TargetLock.hold(InstallTarget.system(), file, Duration.ofMillis(200)))
           .isInstanceOf(InstallException.class)
-          .hasMessageContaining("kept installing into this target all the 200 milliseconds this run waited for it")
+          .hasMessageContaining("locked by another store's apply in this process all the 200 milliseconds this run waited")
           .hasMessageNotContaining("0 minutes");
     } finally {
       done.countDown();
@@ -52,6 +52,31 @@ class TargetLockTest {
     assertThat(TargetLock.length(TargetLock.WAIT)).isEqualTo("10 minutes");
     assertThat(TargetLock.length(Duration.ofSeconds(61))).isEqualTo("1 minute 1 second");
     assertThat(TargetLock.length(Duration.ofSeconds(45))).isEqualTo("45 seconds");
+  }
+
+  /**
+   * rvsec12 F1, second variant: the owner of a Java trust store's folder locked the lock file
+   * (theirs to lock), and root's timer run waited up to 10 minutes without a word in its journal,
+   * then blamed "another hostpki". It says at once whom it waits for, and the refusal names them.
+   */
+  @Test
+  void testHold_heldByAnotherProcess_saysWhomItWaitsForAtOnceAndInTheRefusal() throws Exception {
+    Path file = dir.resolve(".cacerts.hostpki.lock");
+    Files.createFile(file);
+    try (org.hostpki.testkit.PosixLockHolder holder = org.hostpki.testkit.PosixLockHolder.lock(file)) {
+      java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+      InstallTarget target = InstallTarget.java(dir.resolve("cacerts"));
+      assertThatThrownBy(() -> TargetLock.hold(target, file, Duration.ofMillis(300), lines::add))
+          .isInstanceOf(InstallException.class)
+          .hasMessageContaining(file + " (it keeps two hostpki runs installing into this target apart) was locked by"
+              + " process " + holder.pid() + " (user " + System.getProperty("user.name"))
+          .hasMessageContaining("all the 300 milliseconds this run waited; nothing was changed")
+          .hasMessageContaining("If it is not hostpki (whoever owns the folder may lock a file in it), stop it")
+          .hasMessageNotContaining("another hostpki");
+      assertThat(lines).singleElement().asString()
+          .startsWith("waiting up to 300 milliseconds to install into " + target.address() + ": " + file
+              + " is locked by process " + holder.pid() + " (user ");
+    }
   }
 
   /**

@@ -290,24 +290,12 @@ class StoreLockTest {
   void testAcquire_heldByAnotherProcessThatDoesNotNameItself_isNamedByItsPid() throws Exception {
     hold("first").close();
     Path lockFile = store().toRealPath().resolve(".lock");
-    Process holder =
-        new ProcessBuilder(
-                "python3", "-c",
-                "import fcntl,sys\nf=open(sys.argv[1],'r+')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('held',flush=True)\nsys.stdin.read()",
-                lockFile.toString())
-            .redirectErrorStream(true)
-            .start();
-    try {
-      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
-          .isEqualTo("held");
+    try (org.hostpki.testkit.PosixLockHolder holder = org.hostpki.testkit.PosixLockHolder.lock(lockFile)) {
       assertThatThrownBy(() -> StoreLock.acquire(store(), Duration.ZERO, "hostpki apply"))
           .isInstanceOf(HostpkiException.class)
           .hasMessageStartingWith(
               "store " + store() + " is locked by a process (pid " + holder.pid()
                   + ", by /proc/locks) that does not name itself in " + lockFile);
-    } finally {
-      holder.destroyForcibly();
-      holder.waitFor(30, TimeUnit.SECONDS);
     }
   }
 }
