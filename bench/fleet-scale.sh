@@ -32,18 +32,7 @@ echo "|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   d=$work/n$n
   mkdir -p "$d"
-  cat >"$d/ca.yaml" <<'YAML'
-apiVersion: hostpki/v1
-store: {path: pki}
-host: {detect: false, hostname: ca, domain: fleet.example, addresses: [192.0.2.1]}
-ca:
-  subject: {commonName: Bench Fleet CA}
-  policy:
-    allowedDomains: ["*.fleet.example"]
-    maxValidity: 90d
-server:
-  issuer: internal
-YAML
+  cp bench/fleet-ca.yaml "$d/ca.yaml"
   java_run org.hostpki.cli.Main apply -f "$d/ca.yaml" >/dev/null
   java_run bench/FleetGrow.java "$d/pki" 1 "$n" >/dev/null
   java_run -Dstart=$((n + 1)) bench/FleetSign.java "$d/ca.yaml" "$d/csr" $((n + 2 * batch)) "$batch" >"$d/out.tsv"
