@@ -22,18 +22,7 @@ mkdir -p "$work"
 if [ -z "${WORK:-}" ] && [ "${KEEP:-0}" != 1 ]; then
   trap 'rm -rf "$work"' EXIT
 fi
-cat >"$work/ca.yaml" <<'YAML'
-apiVersion: hostpki/v1
-store: {path: pki}
-host: {detect: false, hostname: ca, domain: fleet.example, addresses: [192.0.2.1]}
-ca:
-  subject: {commonName: Bench Fleet CA}
-  policy:
-    allowedDomains: ["*.fleet.example"]
-    maxValidity: 90d
-server:
-  issuer: internal
-YAML
+cp bench/fleet-ca.yaml "$work/ca.yaml"
 bin/hostpki apply -f "$work/ca.yaml" >/dev/null
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?');" \
   "$(nproc) CPUs; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -123,8 +123,9 @@ public final class CaSigner {
       DesiredState caHost, SignRequest request, Optional<Duration> validity, Duration lockTimeout) {
     CaStore store = new CaStore(caHost, clock);
     // Before the lock, which makes the store directory: a refusal needs no lock and writes nothing.
-    checkPolicy(caHost, hostNames, request, store.ca(store.read(), clock.instant(), CaStore.Command.SIGN));
-    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN, waiting)) {
+    StoreSnapshot before = store.read();
+    checkPolicy(caHost, hostNames, request, store.ca(before, clock.instant(), CaStore.Command.SIGN));
+    try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN, waiting, before)) {
       Instant now = clock.instant();
       StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);

@@ -87,6 +87,14 @@ final class CaStore {
   }
 
   /**
+   * {@link #begin(Duration, Command, Consumer)} after reading the store ({@code before}) without
+   * the lock: that read is the live set unless another writer committed meanwhile.
+   */
+  StoreCommit begin(Duration timeout, Command command, Consumer<String> waiting, StoreSnapshot before) {
+    return StoreCommit.begin(directory, timeout, command.verb, clock, waiting, before);
+  }
+
+  /**
    * Commits the live files byte for byte plus {@code added} (certificates or a CRL, new or
    * replacing one of the same name); returns the generation.
    *

@@ -2,8 +2,6 @@ package org.hostpki.sign;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,9 +66,9 @@ public final class IssuedCertificates {
     index.retain(files);
     Fingerprint wanted = key.keyFingerprint();
     List<IssuedCertificate> records = new ArrayList<>();
-    MessageDigest sha256 = sha256(); // one for all: getInstance looks the provider up each time
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
-      Fingerprint digest = new Fingerprint(HexFormat.of().formatHex(sha256.digest(file.getValue())));
+      // Hashed once already, for the snapshot's content fingerprint.
+      Fingerprint digest = new Fingerprint(HexFormat.of().formatHex(snapshot.sha256Of(file.getKey())));
       Optional<Fingerprint> known = index.key(file.getKey(), digest);
       if (known.isPresent() && !known.get().equals(wanted)) {
         continue;
@@ -87,14 +85,6 @@ public final class IssuedCertificates {
     }
     records.sort(OLDEST_FIRST);
     return new ForKey(records, index);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
   }
 
   /** The records of one key, and the index of all records. */

@@ -28,8 +28,13 @@ import org.hostpki.model.StoreLayout;
  */
 final class GenerationReader {
 
-  /** A generation's files by name, and its metadata file. */
-  record Content(SortedMap<String, byte[]> files, Optional<byte[]> metadata) {}
+  /**
+   * A generation's files by name. Without its metadata file ({@code .generation.json}), which no
+   * reader of the set uses: it holds the plan that made the generation, 45 MB after the first apply
+   * of 100,000 trusted certificates, and was read into memory by every read of the store
+   * ({@link Generation#metadata()} reads it for history).
+   */
+  record Content(SortedMap<String, byte[]> files) {}
 
   private final Path store;
   private final StoreSafety safety;
@@ -51,7 +56,6 @@ final class GenerationReader {
   Content read(Path generation) throws IOException {
     Map<String, FileAccess> written = writtenAccess(generation);
     SortedMap<String, byte[]> files = new TreeMap<>();
-    byte[][] metadata = new byte[1][];
     Files.walkFileTree(
         generation,
         new SimpleFileVisitor<>() {
@@ -80,8 +84,7 @@ final class GenerationReader {
               throw alteredByHand(generation, file, FileReasons.kindOf(file, attributes, LinkOption.NOFOLLOW_LINKS));
             }
             if (name.equals(StoreNames.METADATA)) {
-              metadata[0] = SafeFiles.readNoFollow(file);
-              return FileVisitResult.CONTINUE;
+              return FileVisitResult.CONTINUE; // not content: see Content
             }
             if (name.equals(AccessRecord.FILE_NAME)) {
               return FileVisitResult.CONTINUE; // read before the walk
@@ -100,7 +103,7 @@ final class GenerationReader {
             return FileVisitResult.CONTINUE;
           }
         });
-    return new Content(files, Optional.ofNullable(metadata[0]));
+    return new Content(files);
   }
 
   /**

@@ -44,6 +44,31 @@ public final class StoreCommit implements AutoCloseable {
    */
   public static StoreCommit begin(
       StoreDirectory directory, Duration timeout, String command, Clock clock, Consumer<String> waiting) {
+    return begin(directory, timeout, command, clock, waiting, StoreDirectory::read);
+  }
+
+  /**
+   * {@link #begin(StoreDirectory, Duration, String, Clock, Consumer)} for a writer that read the
+   * store before the lock ({@code before}): the live set is that read when no other writer
+   * committed meanwhile ({@link StoreDirectory#readAgain}), else read again.
+   */
+  public static StoreCommit begin(
+      StoreDirectory directory,
+      Duration timeout,
+      String command,
+      Clock clock,
+      Consumer<String> waiting,
+      StoreSnapshot before) {
+    return begin(directory, timeout, command, clock, waiting, d -> d.readAgain(before));
+  }
+
+  private static StoreCommit begin(
+      StoreDirectory directory,
+      Duration timeout,
+      String command,
+      Clock clock,
+      Consumer<String> waiting,
+      java.util.function.Function<StoreDirectory, StoreSnapshot> live) {
     StoreLock lock =
         StoreLock.acquire(
             directory.directory(),
@@ -52,7 +77,7 @@ public final class StoreCommit implements AutoCloseable {
             clock,
             waiting);
     try {
-      return new StoreCommit(directory, lock, directory.read());
+      return new StoreCommit(directory, lock, live.apply(directory));
     } catch (RuntimeException e) {
       lock.close();
       throw e;

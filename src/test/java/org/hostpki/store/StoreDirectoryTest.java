@@ -142,6 +142,23 @@ class StoreDirectoryTest {
   }
 
   @Test
+  void testReadAgain_isTheEarlierReadOnlyWhileItsGenerationIsLive() {
+    write(StoreFiles.typical("v1"));
+    StoreSnapshot before = directory.read();
+
+    assertThat(directory.readAgain(before)).isSameAs(before);
+
+    String second = write(StoreFiles.typical("v2")); // another writer, between the read and the lock
+    StoreSnapshot again = directory.readAgain(before);
+    assertThat(again.generation()).contains(second);
+    assertThat(text(again.file("ca.crt").orElseThrow())).isEqualTo("ca cert v2");
+
+    directory.activate(before.generation().orElseThrow()); // a rollback to the earlier generation
+    assertThat(directory.readAgain(again).generation()).isEqualTo(before.generation());
+    assertThat(directory.readAgain(StoreSnapshot.empty()).generation()).isEqualTo(before.generation());
+  }
+
+  @Test
   void testWrite_oldGenerationIsKeptUnchanged() throws IOException {
     String first = write(StoreFiles.typical("v1"));
     write(StoreFiles.typical("v2"));

@@ -45,6 +45,26 @@ class StoreSnapshotTest {
   }
 
   @Test
+  void testSha256Of_isTheDigestOfTheContentKeptOrNot() {
+    SortedMap<String, byte[]> files = new TreeMap<>();
+    for (int i = 0; i < 200; i++) { // more than one hashing task
+      files.put(String.format("issued/%03d.crt", i), bytes("record " + i));
+    }
+    StoreSnapshot read = StoreSnapshot.of(GENERATION, files);
+    StoreSnapshot made =
+        new StoreSnapshot(true, Optional.of(GENERATION), files, StoreSnapshot.fingerprintOf(files));
+
+    for (String name : files.keySet()) {
+      Fingerprint expected = Fingerprint.sha256(files.get(name));
+      assertThat(new Fingerprint(java.util.HexFormat.of().formatHex(read.sha256Of(name)))).isEqualTo(expected);
+      assertThat(new Fingerprint(java.util.HexFormat.of().formatHex(made.sha256Of(name)))).isEqualTo(expected);
+    }
+    assertThat(read.contentFingerprint()).isEqualTo(made.contentFingerprint());
+    assertThat(read.digests()).isNotSameAs(StoreSnapshot.FileDigests.NONE);
+    assertThat(made.digests()).isSameAs(StoreSnapshot.FileDigests.NONE);
+  }
+
+  @Test
   void testUnder_givesOneDirectory() {
     StoreSnapshot snapshot =
         StoreSnapshot.of(
