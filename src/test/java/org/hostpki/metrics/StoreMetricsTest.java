@@ -104,6 +104,7 @@ class StoreMetricsTest {
         Optional.empty(),
         Map.of(),
         Optional.empty(),
+        Optional.empty(),
         List.of(),
         org.hostpki.model.ObservedOutputs.NONE,
         new java.util.TreeSet<>());

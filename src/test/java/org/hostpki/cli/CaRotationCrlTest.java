@@ -1,0 +1,140 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.KeySpec;
+import org.hostpki.model.Subject;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.CertificationRequest;
+import org.hostpki.pki.KeyMaterial;
+import org.hostpki.pki.Pem;
+import org.hostpki.pki.RevocationList;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fleet CA's CRLs across a phased CA rotation: each CA clients trust keeps a CRL that is not
+ * past its nextUpdate, so that {@code openssl verify -crl_check_all} accepts the members of both.
+ * Found in a trial: after the move {@code ca.crl} stayed the old CA's and was never renewed, and
+ * the new CA had none until the next revoke, which then dropped the old CA's revocations.
+ */
+class CaRotationCrlTest {
+  private static final Instant NOW = Instant.parse("2027-01-01T00:00:00Z");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String CA_YAML =
+      "apiVersion: hostpki/v1\n"
+          + "store: {path: pki}\n"
+          + "host: {detect: false, hostname: ca1, domain: fleet.test, addresses: [192.0.2.1]}\n"
+          + "ca:\n"
+          + "  subject: {commonName: %s}\n"
+          + "  rotation: {overlap: 3d}\n"
+          + "  policy: {allowedDomains: [\"*.fleet.test\"], maxValidity: 60d}\n"
+          + "  crl: {validity: 3d}\n";
+
+  @TempDir Path dir;
+
+  private CliResult hostpki(Instant at, String... args) {
+    CliResult run = Cli.in(dir).clock(Clock.fixed(at, ZoneOffset.UTC)).env(Map.of()).run(args);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return run;
+  }
+
+  private void caNamed(String name) throws Exception {
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted(name));
+  }
+
+  private String sign(Instant at, String host) throws Exception {
+    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM);
+    Files.write(
+        dir.resolve(host + ".csr"),
+        CertificationRequest.create(Subject.empty(), List.of(host + ".fleet.test"), List.of(), false, key, RANDOM));
+    hostpki(at, "sign", "-f", "ca.yaml", "--csr", host + ".csr", "-o", host + "-chain.pem");
+    return CertificateFacts.serialHex(
+        Pem.readCertificates(Files.readAllBytes(dir.resolve(host + "-chain.pem"))).get(0).facts().serialNumber());
+  }
+
+  private RevocationList crl(String file) throws Exception {
+    return RevocationList.parse(Files.readAllBytes(dir.resolve("pki").resolve(file)));
+  }
+
+  private Certificate cert(String file) throws Exception {
+    return Pem.readCertificates(Files.readAllBytes(dir.resolve("pki").resolve(file))).get(0);
+  }
+
+  @Test
+  void testRotation_eachTrustedCaKeepsACurrentCrl_theOldOnesLastCoversItsMembers() throws Exception {
+    caNamed("Fleet CA");
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String revoked = sign(NOW.plusSeconds(60), "m1");
+    sign(NOW.plusSeconds(60), "m2");
+    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", revoked);
+    Certificate oldCa = cert("ca.crt");
+    caNamed("Fleet CA 2");
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml"); // ca-next made
+
+    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
+
+    assertThat(moved.out())
+        .contains("~ ca.crl")
+        .contains("is not the CRL of the CA that signs: that CA gets its own; that CA signs its last CRL,"
+            + " valid until its notAfter, as ca-previous.crl");
+    Certificate newCa = cert("ca.crt");
+    assertThat(newCa.fingerprint()).isNotEqualTo(oldCa.fingerprint());
+    RevocationList own = crl("ca.crl");
+    assertThat(own.isSignedBy(newCa)).isTrue();
+    assertThat(own.facts().revoked()).isEmpty();
+    assertThat(own.facts().nextUpdate()).contains(move.plus(Duration.ofDays(3)));
+    RevocationList last = crl("ca-previous.crl");
+    assertThat(last.isSignedBy(oldCa)).isTrue();
+    assertThat(last.facts().revoked()).singleElement()
+        .satisfies(e -> assertThat(e.serial()).isEqualTo(new BigInteger(revoked, 16)));
+    assertThat(last.facts().nextUpdate()).contains(oldCa.facts().notAfter());
+    assertThat(last.facts().number().orElseThrow()).isLessThan(own.facts().number().orElseThrow());
+    assertThat(Files.exists(dir.resolve("pki/ca.key"))).isTrue();
+    assertThat(Files.list(dir.resolve("pki")).map(p -> p.getFileName().toString()))
+        .as("no key of the old CA stays")
+        .doesNotContain("ca-previous.key");
+
+    // The new CA's CRL is renewed like any: no client meets an expired one during the overlap.
+    CliResult renewed = hostpki(move.plus(Duration.ofDays(2)), "apply", "-f", "ca.yaml");
+    assertThat(renewed.out()).contains("~ ca.crl  update");
+    assertThat(crl("ca.crl").facts().nextUpdate()).contains(move.plus(Duration.ofDays(5)));
+    assertThat(crl("ca-previous.crl")).isEqualTo(last);
+
+    // The old CA leaves the trusted certificates, and its CRL with it.
+    hostpki(NOW.plus(Duration.ofDays(7)).plusSeconds(120), "apply", "-f", "ca.yaml");
+    assertThat(Files.exists(dir.resolve("pki/ca-previous.crt"))).isFalse();
+    assertThat(Files.exists(dir.resolve("pki/ca-previous.crl"))).isFalse();
+    assertThat(crl("ca.crl").isSignedBy(newCa)).isTrue();
+  }
+
+  @Test
+  void testReplaceCa_theNewCaGetsAnEmptyCrlAtOnce_theOldOneGoes() throws Exception {
+    caNamed("Fleet CA");
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String revoked = sign(NOW.plusSeconds(60), "m1");
+    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", revoked);
+
+    hostpki(NOW.plusSeconds(180), "apply", "-f", "ca.yaml", "--replace", "ca");
+
+    RevocationList own = crl("ca.crl");
+    assertThat(own.isSignedBy(cert("ca.crt"))).isTrue();
+    assertThat(own.facts().revoked()).isEmpty();
+    assertThat(Files.exists(dir.resolve("pki/ca-previous.crl"))).isFalse();
+    assertThat(hostpki(NOW.plusSeconds(240), "apply", "-f", "ca.yaml").out()).contains("No changes");
+  }
+}
