@@ -109,6 +109,12 @@ class CaRotationCrlTest {
         .as("no key of the old CA stays")
         .doesNotContain("ca-previous.key");
 
+    // Exported for clients, PEM: both CRLs, the signing CA's first.
+    CliResult exported = hostpki(move.plusSeconds(60), "export", "-f", "ca.yaml", "crl", "-o", "fleet.pem");
+    assertThat(exported.err()).contains("note: with the previous CA's last CRL (ca-previous.crl)");
+    assertThat(RevocationList.parseAll(Files.readAllBytes(dir.resolve("fleet.pem")), 10))
+        .containsExactly(own, last);
+
     // The new CA's CRL is renewed like any: no client meets an expired one during the overlap.
     CliResult renewed = hostpki(move.plus(Duration.ofDays(2)), "apply", "-f", "ca.yaml");
     assertThat(renewed.out()).contains("~ ca.crl  update");
