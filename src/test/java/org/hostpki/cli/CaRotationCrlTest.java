@@ -109,6 +109,23 @@ class CaRotationCrlTest {
         .as("no key of the old CA stays")
         .doesNotContain("ca-previous.key");
 
+    // status still marks the old CA's revoked member, from the CRL of the CA that issued it.
+    tools.jackson.databind.JsonNode status =
+        tools.jackson.databind.json.JsonMapper.builder().build()
+            .readTree(hostpki(move.plusSeconds(30), "status", "-f", "ca.yaml", "--output", "json").out());
+    assertThat(status.path("previous_crl").path("entries").asInt()).isEqualTo(1);
+    assertThat(status.path("crl").path("entries").asInt()).isZero();
+    tools.jackson.databind.JsonNode entry = null;
+    for (tools.jackson.databind.JsonNode i : status.path("issued")) {
+      if (i.path("serial").asString().equals(revoked)) {
+        entry = i;
+      }
+    }
+    assertThat(entry).isNotNull();
+    assertThat(entry.path("revoked").isObject()).as(entry.toString()).isTrue();
+    assertThat(hostpki(move.plusSeconds(30), "status", "-f", "ca.yaml").out())
+        .contains("and 1 certificate(s) of the previous CA on its last CRL, ca-previous.crl (number ");
+
     // Exported for clients, PEM: both CRLs, the signing CA's first.
     CliResult exported = hostpki(move.plusSeconds(60), "export", "-f", "ca.yaml", "crl", "-o", "fleet.pem");
     assertThat(exported.err()).contains("note: with the previous CA's last CRL (ca-previous.crl)");
