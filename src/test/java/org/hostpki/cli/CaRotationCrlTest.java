@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.hostpki.json.OutputSchemas;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.Subject;
@@ -126,6 +127,11 @@ class CaRotationCrlTest {
     assertThat(hostpki(move.plusSeconds(30), "status", "-f", "ca.yaml").out())
         .contains("and 1 certificate(s) of the previous CA on its last CRL, ca-previous.crl (number ");
 
+    OutputSchemas.valid("status.schema.json", hostpki(move.plusSeconds(30), "status", "-f", "ca.yaml", "--output", "json").out());
+    tools.jackson.databind.JsonNode check =
+        OutputSchemas.valid("check.schema.json", hostpki(move.plusSeconds(30), "check", "-f", "ca.yaml", "--output", "json").out());
+    assertThat(check.path("crls").get(1).path("file").asString()).isEqualTo("ca-previous.crl");
+
     // Exported for clients, PEM: both CRLs, the signing CA's first.
     CliResult exported = hostpki(move.plusSeconds(60), "export", "-f", "ca.yaml", "crl", "-o", "fleet.pem");
     assertThat(exported.err()).contains("note: with the previous CA's last CRL (ca-previous.crl)");
@@ -143,6 +149,38 @@ class CaRotationCrlTest {
     assertThat(Files.exists(dir.resolve("pki/ca-previous.crt"))).isFalse();
     assertThat(Files.exists(dir.resolve("pki/ca-previous.crl"))).isFalse();
     assertThat(crl("ca.crl").isSignedBy(newCa)).isTrue();
+  }
+
+  /**
+   * check showed nothing of the CRL: one that apply had not renewed ran out unseen, and clients
+   * checking CRLs refused every member.
+   */
+  @Test
+  void testCheck_showsTheCrlsNextUpdate_warnsWhenApplyHasNotRenewedIt_criticalOncePast() throws Exception {
+    caNamed("Fleet CA");
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String serial = sign(NOW.plusSeconds(60), "m1");
+    hostpki(NOW, "revoke", "-f", "ca.yaml", "--serial", serial); // 3d: renewed after 2d, WARNING after 2.5d
+
+    CliResult ok = hostpki(NOW.plus(Duration.ofDays(1)), "check", "-f", "ca.yaml", "--nagios");
+    CliResult warning = Cli.in(dir).clock(Clock.fixed(NOW.plus(Duration.ofHours(61)), ZoneOffset.UTC))
+        .env(Map.of()).run("check", "-f", "ca.yaml", "--nagios");
+    CliResult critical = Cli.in(dir).clock(Clock.fixed(NOW.plus(Duration.ofDays(3)), ZoneOffset.UTC))
+        .env(Map.of()).run("check", "-f", "ca.yaml", "--output", "json");
+
+    assertThat(ok.out())
+        .contains("'ca.crl'=172800s;43200:;0:")
+        .contains("\nca.crl   OK        next update 2027-01-04 00:00 UTC (in 2 days); WARNING from 2027-01-03 12:00 UTC\n");
+    assertThat(warning.exitCode()).as(warning.toString()).isEqualTo(1);
+    assertThat(warning.out())
+        .startsWith("WARNING: ca.crl expires 2027-01-04 00:00 UTC (in ")
+        .contains(") and has not been renewed (a sixth of its validity is left); hostpki apply (and watch) renews it");
+    assertThat(critical.exitCode()).as(critical.toString()).isEqualTo(1);
+    tools.jackson.databind.JsonNode json = OutputSchemas.valid("check.schema.json", critical.out());
+    assertThat(json.path("status").asString()).isEqualTo("critical");
+    assertThat(json.path("crls").get(0).path("problem").asString())
+        .startsWith("ca.crl is past its next update (2027-01-04 00:00 UTC): clients that check it refuse every"
+            + " certificate of CN=Fleet CA");
   }
 
   @Test
