@@ -35,15 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CaRotationCrlTest {
   private static final Instant NOW = Instant.parse("2027-01-01T00:00:00Z");
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String CA_YAML =
-      "apiVersion: hostpki/v1\n"
-          + "store: {path: pki}\n"
-          + "host: {detect: false, hostname: ca1, domain: fleet.test, addresses: [192.0.2.1]}\n"
-          + "ca:\n"
-          + "  subject: {commonName: %s}\n"
-          + "  rotation: {overlap: 3d}\n"
-          + "  policy: {allowedDomains: [\"*.fleet.test\"], maxValidity: 60d}\n"
-          + "  crl: {validity: 3d}\n";
+  /** A fleet CA rotating with a 3-day overlap, its CRL valid 3 days; %s is the CA's name. */
+  private static final String CA_YAML = String.join("\n",
+      "apiVersion: hostpki/v1",
+      "store: {path: pki}",
+      "host: {detect: false, hostname: ca1, domain: fleet.test, addresses: [192.0.2.1]}",
+      "ca: {subject: {commonName: %s}, rotation: {overlap: 3d}, crl: {validity: 3d},",
+      "     policy: {allowedDomains: [\"*.fleet.test\"], maxValidity: 60d}}",
+      "");
 
   @TempDir Path dir;
 
