@@ -31,6 +31,7 @@ public final class CrlNumbers {
       StoreSnapshot live, StoreDirectory directory, Instant thisUpdate, SecureRandom random) {
     List<byte[]> earlier = new ArrayList<>();
     live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
+    live.file(StoreLayout.CA_PREVIOUS_CRL).ifPresent(earlier::add);
     earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
     BigInteger next = RevocationList.nextNumber(earlier);
     BigInteger recorded = CrlNumberRecord.highest(directory.directory(), random).orElse(BigInteger.ZERO);

@@ -135,6 +135,7 @@ final class Executor {
       } else if (intent instanceof Intent.RemovePreviousCa) {
         next.caPreviousCert = Optional.empty();
         next.files.remove(StoreLayout.CA_PREVIOUS_CERT);
+        next.files.remove(StoreLayout.CA_PREVIOUS_CRL); // its CRL leaves with it
       } else if (intent instanceof Intent.IssueServer s) {
         issueServer(s, change);
       } else if (intent instanceof Intent.OrderAcme order) {
@@ -145,6 +146,8 @@ final class Executor {
         writeCsr(csr, change);
       } else if (intent instanceof Intent.RenewCrl renew) {
         renewCrl(renew, change);
+      } else if (intent instanceof Intent.NewCaCrl fresh) {
+        newCaCrl(fresh, change);
       } else if (intent instanceof Intent.RemoveCsr) {
         next.files.remove(StoreLayout.SERVER_CSR);
         next.files.remove(StoreLayout.EXTERNAL_CHAIN);
@@ -218,6 +221,7 @@ final class Executor {
       }
       next.caPreviousCert = Optional.of(old);
       next.putCertificates(StoreLayout.CA_PREVIOUS_CERT, old.pem());
+      next.files.remove(StoreLayout.CA_PREVIOUS_CRL); // of the CA before; CaCrl plans the new one's
     }
 
     private void removeNextCa() {
@@ -291,17 +295,7 @@ final class Executor {
 
     /** {@code ca.crl} again, with the same entries, the next number and a new validity. */
     private void renewCrl(Intent.RenewCrl renew, Change change) {
-      byte[] file =
-          current.snapshot().file(StoreLayout.CA_CRL).orElseThrow(() -> missing(StoreLayout.CA_CRL, change));
-      RevocationList crl;
-      try {
-        crl = RevocationList.parse(file);
-      } catch (InvalidMaterialException e) {
-        throw new HostpkiException(StoreLayout.CA_CRL + " " + e.getMessage() + "; run apply again");
-      }
-      if (!crl.facts().fingerprint().equals(renew.current())) {
-        throw new HostpkiException(StoreLayout.CA_CRL + " changed while applying; run apply again");
-      }
+      RevocationList crl = plannedCrl(renew.current(), change);
       Certificate ca = next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
       KeyMaterial key = next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
       if (!crl.isSignedBy(ca)) {
@@ -315,6 +309,60 @@ final class Executor {
               ca, key, nextCrlNumber.apply(thisUpdate), thisUpdate,
               thisUpdate.plus(desired.ca().crlOrDefaults().validity()), crl.facts().revoked(), random);
       next.putCertificates(StoreLayout.CA_CRL, renewed.pem());
+    }
+
+    /**
+     * {@code ca.crl} of the CA that signs after this plan (no entries), and the old CA's CRL as
+     * the intent says: its last one signed with its key at a rotation's move, kept as it is, or
+     * dropped.
+     */
+    private void newCaCrl(Intent.NewCaCrl fresh, Change change) {
+      RevocationList old = plannedCrl(fresh.current(), change);
+      Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
+      Optional<byte[]> previous = Optional.empty();
+      if (fresh.previous() == Intent.PreviousCrl.FINAL) {
+        Certificate oldCa = current.caCertificate().orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
+        KeyMaterial oldKey = current.caKey().orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
+        Instant end = oldCa.facts().notAfter();
+        if (old.isSignedBy(oldCa) && end.isAfter(thisUpdate)) {
+          // The old CA's last CRL: no key signs another, so it lasts as long as the CA does.
+          previous =
+              Optional.of(
+                  RevocationList.issue(
+                          oldCa, oldKey, nextCrlNumber.apply(thisUpdate), thisUpdate, end,
+                          old.facts().revoked(), random)
+                      .pem()
+                      .getBytes(StandardCharsets.US_ASCII));
+        }
+      } else if (fresh.previous() == Intent.PreviousCrl.KEEP) {
+        previous = current.snapshot().file(StoreLayout.CA_CRL);
+      }
+      previous.ifPresentOrElse(
+          pem -> next.files.put(StoreLayout.CA_PREVIOUS_CRL, new StoreFile(pem, FileKind.CERTIFICATES)),
+          () -> next.files.remove(StoreLayout.CA_PREVIOUS_CRL));
+      Certificate ca = next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
+      KeyMaterial key = next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
+      RevocationList own =
+          RevocationList.issue(
+              ca, key, nextCrlNumber.apply(thisUpdate), thisUpdate,
+              thisUpdate.plus(desired.ca().crlOrDefaults().validity()), List.of(), random);
+      next.putCertificates(StoreLayout.CA_CRL, own.pem());
+    }
+
+    /** {@code ca.crl} as read before the plan, still the one the plan saw. */
+    private RevocationList plannedCrl(Fingerprint planned, Change change) {
+      byte[] file =
+          current.snapshot().file(StoreLayout.CA_CRL).orElseThrow(() -> missing(StoreLayout.CA_CRL, change));
+      RevocationList crl;
+      try {
+        crl = RevocationList.parse(file);
+      } catch (InvalidMaterialException e) {
+        throw new HostpkiException(StoreLayout.CA_CRL + " " + e.getMessage() + "; run apply again");
+      }
+      if (!crl.facts().fingerprint().equals(planned)) {
+        throw new HostpkiException(StoreLayout.CA_CRL + " changed while applying; run apply again");
+      }
+      return crl;
     }
 
     private void putTrusted(Intent.PutTrusted t) {

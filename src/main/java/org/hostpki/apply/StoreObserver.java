@@ -118,6 +118,7 @@ public final class StoreObserver {
                 .map(b -> r.crls(StoreLayout.TRUST_CRLS, b).stream().map(c -> c.facts().fingerprint()).toList()),
             trustFiles.hashedCrls(),
             r.file(StoreLayout.CA_CRL).map(b -> r.crl(StoreLayout.CA_CRL, b).facts()),
+            r.file(StoreLayout.CA_PREVIOUS_CRL).map(b -> r.crl(StoreLayout.CA_PREVIOUS_CRL, b).facts()),
             serverCert.map(c -> r.distributionPoints(StoreLayout.SERVER_CERT, c)).orElse(List.of()),
             new ObservedOutputs(Map.of(), new java.util.TreeSet<>(), new java.util.TreeMap<>(), r.openedWithPrevious()),
             new java.util.TreeSet<>()); // the links: StoreDirectory#missingLinks, beside the files

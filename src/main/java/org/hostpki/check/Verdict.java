@@ -7,11 +7,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Percentage;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.AcmeObservation;
@@ -37,8 +39,29 @@ public record Verdict(
     Instant checkedAt,
     Thresholds thresholds,
     List<CertificateVerdict> certificates,
+    List<CrlVerdict> crls,
     List<String> problems,
     Optional<Plan> plan) {
+
+  /**
+   * A fleet CA's CRL ({@code ca.crl}, or the previous CA's last, {@code ca-previous.crl}): clients
+   * that check CRLs refuse every certificate of its CA once it is past its nextUpdate. WARNING
+   * with a sixth of its validity left (apply and watch renew {@code ca.crl} with a third left:
+   * half of that time went by without a run that did), CRITICAL past its nextUpdate.
+   *
+   * @param file {@code ca.crl} or {@code ca-previous.crl}
+   * @param warningFrom when it turns WARNING; empty when it names no nextUpdate
+   */
+  public record CrlVerdict(
+      String file, CrlFacts facts, Status status, Optional<Instant> warningFrom, Optional<String> problem) {
+    public CrlVerdict {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(facts, "facts");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(warningFrom, "warningFrom");
+      Objects.requireNonNull(problem, "problem");
+    }
+  }
 
   /** The contract's reasons to exit, most severe first: the CLI maps each to its code. */
   public enum Outcome {
@@ -89,6 +112,7 @@ public record Verdict(
     Objects.requireNonNull(checkedAt, "checkedAt");
     Objects.requireNonNull(thresholds, "thresholds");
     certificates = List.copyOf(certificates);
+    crls = List.copyOf(crls);
     problems = List.copyOf(problems);
     Objects.requireNonNull(plan, "plan");
   }
@@ -101,6 +125,7 @@ public record Verdict(
         "UNKNOWN: cannot check: " + error,
         at,
         thresholds,
+        List.of(),
         List.of(),
         List.of(error),
         Optional.empty());
@@ -138,6 +163,14 @@ public record Verdict(
     for (CertificateVerdict c : certificates) {
       status = status.worst(c.status());
       atRisk |= c.status() != Status.OK;
+    }
+    List<CrlVerdict> crls = new ArrayList<>();
+    store.caCrl().ifPresent(c -> crls.add(judge(StoreLayout.CA_CRL, c, now)));
+    store.caPreviousCrl().ifPresent(c -> crls.add(judge(StoreLayout.CA_PREVIOUS_CRL, c, now)));
+    for (CrlVerdict c : crls) {
+      status = status.worst(c.status());
+      atRisk |= c.status() != Status.OK;
+      c.problem().ifPresent(problems::add);
     }
     for (PendingHook h : plan.pendingHooks()) {
       status = status.worst(Status.WARNING);
@@ -183,7 +216,8 @@ public record Verdict(
       parts.add("no certificate in the store yet");
     }
     String summary = status.name() + ": " + String.join("; ", parts);
-    return new Verdict(status, outcome, summary, now, thresholds, certificates, problems, Optional.of(plan));
+    return new Verdict(
+        status, outcome, summary, now, thresholds, certificates, crls, problems, Optional.of(plan));
   }
 
   /**
@@ -204,8 +238,33 @@ public record Verdict(
         checkedAt,
         thresholds,
         certificates,
+        crls,
         all,
         plan);
+  }
+
+  private static CrlVerdict judge(String file, CrlFacts crl, Instant now) {
+    if (crl.nextUpdate().isEmpty()) {
+      return new CrlVerdict(file, crl, Status.OK, Optional.empty(), Optional.empty());
+    }
+    Instant next = crl.nextUpdate().get();
+    Instant warningFrom = next.minus(Duration.between(crl.thisUpdate(), next).dividedBy(6));
+    String fix =
+        file.equals(StoreLayout.CA_CRL)
+            ? "hostpki apply (and watch) renews it: run it on the CA host and publish the CRL (hostpki export crl)"
+            : "no CRL of the previous CA can be written now (its key is gone): end its trust (see"
+                + " hostpki revoke's refusal for one of its certificates)";
+    if (!now.isBefore(next)) {
+      return new CrlVerdict(file, crl, Status.CRITICAL, Optional.of(warningFrom), Optional.of(
+          file + " is past its next update (" + PlanText.time(next) + "): clients that check it refuse"
+              + " every certificate of " + crl.issuerDn() + "; " + fix));
+    }
+    if (!now.isBefore(warningFrom)) {
+      return new CrlVerdict(file, crl, Status.WARNING, Optional.of(warningFrom), Optional.of(
+          file + " " + expires(next, now) + " and has not been renewed (a sixth of its validity is"
+              + " left); " + fix));
+    }
+    return new CrlVerdict(file, crl, Status.OK, Optional.of(warningFrom), Optional.empty());
   }
 
   private static CertificateVerdict judge(Expiries.Standing s, Thresholds thresholds, Instant now) {

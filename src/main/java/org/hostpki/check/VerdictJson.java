@@ -37,6 +37,23 @@ public final class VerdictJson {
       certificate(w, c, v);
     }
     w.endArray();
+    w.name("crls").beginArray();
+    for (Verdict.CrlVerdict c : v.crls()) {
+      w.beginObject()
+          .field("file", c.file())
+          .field("status", c.status().code())
+          .field("issuer", c.facts().issuerDn())
+          .field("number", c.facts().number().map(java.math.BigInteger::toString))
+          .field("this_update", c.facts().thisUpdate());
+      optional(w.name("next_update"), c.facts().nextUpdate());
+      w.name("seconds_left");
+      c.facts().nextUpdate().ifPresentOrElse(
+          n -> w.value(Duration.between(v.checkedAt(), n).getSeconds()), w::nullValue);
+      optional(w.name("warning_from"), c.warningFrom());
+      w.field("problem", c.problem());
+      w.endObject();
+    }
+    w.endArray();
     w.name("plan");
     if (v.plan().isPresent()) {
       PlanJson.write(w, v.plan().get());
@@ -63,6 +80,10 @@ public final class VerdictJson {
     w.field("problem", c.problem());
     renewal(w.name("renewal"), r, v.checkedAt());
     w.endObject();
+  }
+
+  private static void optional(JsonWriter w, java.util.Optional<Instant> time) {
+    time.ifPresentOrElse(w::value, w::nullValue);
   }
 
   /**

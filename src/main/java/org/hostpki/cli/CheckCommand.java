@@ -3,6 +3,7 @@ package org.hostpki.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -153,6 +154,9 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       for (Verdict.CertificateVerdict c : verdict.certificates()) {
         out().println(pluginText(line(c, verdict)));
       }
+      for (Verdict.CrlVerdict c : verdict.crls()) {
+        out().println(pluginText(line(c, verdict)));
+      }
     }
     out().flush();
     return exitCode;
@@ -262,6 +266,21 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
         + DurationText.left(Duration.between(v.checkedAt(), c.standing().facts().notAfter())) + "); " + renewal;
   }
 
+  /** {@code ca.crl OK  next update 2027-01-08 01:00 UTC (in 3 days); WARNING from …}. */
+  private static String line(Verdict.CrlVerdict c, Verdict v) {
+    String head = String.format("%-8s %-9s ", c.file(), c.status().name());
+    if (c.problem().isPresent()) {
+      return head + c.problem().get();
+    }
+    if (c.facts().nextUpdate().isEmpty()) {
+      return head + "names no next update";
+    }
+    Instant next = c.facts().nextUpdate().get();
+    return head + "next update " + PlanText.time(next) + " (in "
+        + DurationText.left(Duration.between(v.checkedAt(), next)) + ")"
+        + c.warningFrom().map(w -> "; WARNING from " + PlanText.time(w)).orElse("");
+  }
+
   /**
    * {@code | 'ca'=315360000s;7776000:;3888000: 'server'=…}: seconds left and the thresholds as the
    * plugin guidelines' ranges, {@code N:} (alert below N; a bare {@code N} alerts above it, which
@@ -277,7 +296,12 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
             .map(c -> "'" + c.standing().certificate() + "'="
                 + Duration.between(v.checkedAt(), c.standing().facts().notAfter()).getSeconds() + "s;"
                 + c.warningBefore().getSeconds() + ":;" + c.criticalBefore().getSeconds() + ":")
-            .toList();
+            .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+    for (Verdict.CrlVerdict c : v.crls()) {
+      c.facts().nextUpdate().ifPresent(next -> data.add("'" + c.file() + "'="
+          + Duration.between(v.checkedAt(), next).getSeconds() + "s;"
+          + c.warningFrom().map(w -> Duration.between(w, next).getSeconds()).orElse(0L) + ":;0:"));
+    }
     return " | " + String.join(" ", data);
   }
 }

@@ -182,7 +182,23 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                         store.resolve(what.file)
                             + " does not exist"
                             + missingHelp(external)));
+    Optional<byte[]> previousCrl =
+        what == What.CRL ? directory.currentFile(StoreLayout.CA_PREVIOUS_CRL) : Optional.empty();
+    if (previousCrl.isPresent() && !der) {
+      content = concat(content, previousCrl.get());
+    }
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
+    if (previousCrl.isPresent()) {
+      // Until the previous CA of a rotation leaves the trusted certificates, clients that check
+      // the CRLs of its certificates need its last CRL too.
+      err().println(
+          der
+              ? "note: --der writes one CRL, the signing CA's; the previous CA of the rotation has"
+                  + " its last CRL too (" + StoreLayout.CA_PREVIOUS_CRL + ", for the certificates it"
+                  + " signed while it stays trusted): export crl without --der writes both, PEM"
+              : "note: with the previous CA's last CRL (" + StoreLayout.CA_PREVIOUS_CRL + ") after"
+                  + " the signing CA's, for the certificates it signed while it stays trusted");
+    }
     if (what == What.CA_CERT) {
       notSigningTheServer(directory, content).ifPresent(err()::println);
     }
@@ -221,6 +237,12 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       err().println("Wrote " + what.word + " to " + outputFile.get().path() + " (" + form() + ")");
     }
     return ExitCodes.OK;
+  }
+
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
   }
 
   /** The format of the JSON document, described by schema/export.schema.json. */

@@ -13,6 +13,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevokedCertificate;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.RevocationList;
@@ -42,13 +43,15 @@ final class RevocationStatus {
       "hostpki apply (and watch) renews it with the same entries: apply, then publish it (hostpki export crl)";
 
   private final Optional<CrlFacts> crl;
+  /** {@code ca-previous.crl}: after a rotation's move, the previous CA's last CRL. */
+  private Optional<CrlFacts> previous = Optional.empty();
   private final List<IssuedCertificate> issued;
   private final List<CrlWarning> warnings;
 
   private RevocationStatus(Optional<CrlFacts> crl, List<IssuedCertificate> issued, List<CrlWarning> warnings) {
     this.crl = crl;
     this.issued = issued;
-    this.warnings = List.copyOf(warnings);
+    this.warnings = new ArrayList<>(warnings);
   }
 
   static RevocationStatus of(
@@ -74,7 +77,8 @@ final class RevocationStatus {
     if (ca.isPresent() && !issuedBy(facts, ca.get())) {
       warnings.add(new CrlWarning("crl-other-ca", Revocations.FILE,
           file + " is the CRL of another CA (" + facts.issuerDn() + "): the CA was replaced since;"
-              + " the next hostpki revoke writes this CA's"));
+              + " the next hostpki apply gives this CA its own (and keeps that one as "
+              + StoreLayout.CA_PREVIOUS_CRL + " while its CA stays trusted)"));
     } else if (facts.nextUpdate().isPresent() && !now.isBefore(facts.nextUpdate().get())) {
       warnings.add(new CrlWarning("crl-expired", Revocations.FILE,
           file + " is past its next update (" + DateText.of(facts.nextUpdate().get()) + "): clients"
@@ -84,7 +88,18 @@ final class RevocationStatus {
           file + " is due for renewal: its next update is " + DateText.of(facts.nextUpdate().orElseThrow())
               + ". " + RENEW));
     }
-    return new RevocationStatus(Optional.of(facts), issued, warnings);
+    RevocationStatus status = new RevocationStatus(Optional.of(facts), issued, warnings);
+    try {
+      Optional<byte[]> last = snapshot.file(StoreLayout.CA_PREVIOUS_CRL);
+      if (last.isPresent()) {
+        status.previous = Optional.of(RevocationList.parse(last.get()).facts());
+      }
+    } catch (InvalidMaterialException e) {
+      status.warnings.add(
+          new CrlWarning("crl-unreadable", StoreLayout.CA_PREVIOUS_CRL,
+              store.resolve(StoreLayout.CA_PREVIOUS_CRL) + ": " + e.getMessage()));
+    }
+    return status;
   }
 
   /** By name and key identifier: a replaced CA often keeps its name, never its key. */
@@ -128,12 +143,16 @@ final class RevocationStatus {
   }
 
   List<CrlWarning> warnings() {
-    return warnings;
+    return List.copyOf(warnings);
   }
 
   /** The CRL entry of an issued certificate, when it is revoked. */
   Optional<RevokedCertificate> entry(IssuedCertificate certificate) {
-    return crl.flatMap(c -> c.entry(certificate.facts().serialNumber()));
+    // Of the CRL of the CA that issued it: ca.crl, or the previous CA's last one.
+    BigInteger serial = certificate.facts().serialNumber();
+    String issuer = certificate.facts().issuerDn();
+    return crl.filter(c -> c.issuerDn().equals(issuer)).flatMap(c -> c.entry(serial))
+        .or(() -> previous.filter(c -> c.issuerDn().equals(issuer)).flatMap(c -> c.entry(serial)));
   }
 
   private Optional<IssuedCertificate> issued(BigInteger serial) {
@@ -155,6 +174,17 @@ final class RevocationStatus {
           .add(" revoked ").add(DateText.of(e.revocationDate())).add(" (").add(e.reason().word()).add(')')
           .end();
     }
+    previous.ifPresent(p -> {
+      text.add("         and ").add(p.revoked().size()).add(" certificate(s) of the previous CA on its last CRL, ")
+          .add(StoreLayout.CA_PREVIOUS_CRL).add(" (number ").add(p.number().map(BigInteger::toString).orElse("none"))
+          .add(", next update ").add(p.nextUpdate().map(DateText::of).orElse("none")).add(")").end();
+      for (RevokedCertificate e : p.revoked()) {
+        text.add("         serial ").add(CertificateFacts.serialHex(e.serial())).add(' ')
+            .add(issued(e.serial()).map(i -> i.facts().subjectDn()).orElse("(not in issued/)"))
+            .add(" revoked ").add(DateText.of(e.revocationDate())).add(" (").add(e.reason().word()).add(')')
+            .end();
+      }
+    });
   }
 
   void json(JsonWriter w) {
@@ -174,6 +204,12 @@ final class RevocationStatus {
       w.endObject();
     }
     w.endArray();
+    w.name("previous_crl");
+    if (previous.isEmpty()) {
+      w.nullValue();
+    } else {
+      RevokeCommand.crlJson(w, previous.get());
+    }
   }
 
   static void entryJson(JsonWriter w, RevokedCertificate e) {

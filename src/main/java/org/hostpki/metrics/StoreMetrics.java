@@ -14,6 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hostpki.model.CertificateFacts;
+import org.hostpki.model.CrlFacts;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.plan.AcmeObservation;
@@ -58,6 +60,7 @@ public final class StoreMetrics {
           labels("store", store), s.drifted());
       acme(f, s.acme(), store);
       trust(f, desired, s.observed(), store);
+      crls(f, s.observed(), store);
       s.warnings().stream()
           .collect(Collectors.groupingBy(code -> code, TreeMap::new, Collectors.counting()))
           .forEach((code, count) -> f.sample("hostpki_warnings",
@@ -183,6 +186,26 @@ public final class StoreMetrics {
     acme.failure().ifPresent(failure -> f.sample("hostpki_acme_next_attempt_timestamp_seconds",
         "When the next ACME order may be tried after the failed ones (back-off, Retry-After).",
         labels("store", store), seconds(failure.nextAttempt())));
+  }
+
+  /**
+   * A fleet CA's CRLs ({@code ca.crl}, and {@code ca-previous.crl} after a rotation's move): when
+   * each was issued and when clients that check it stop accepting it, so that an alert can fire
+   * when apply has not renewed {@code ca.crl} in time.
+   */
+  private static void crls(Families f, ObservedStore o, String store) {
+    Map<String, CrlFacts> crls = new LinkedHashMap<>();
+    o.caCrl().ifPresent(c -> crls.put(StoreLayout.CA_CRL, c));
+    o.caPreviousCrl().ifPresent(c -> crls.put(StoreLayout.CA_PREVIOUS_CRL, c));
+    crls.forEach((file, crl) -> {
+      f.sample("hostpki_crl_this_update_timestamp_seconds",
+          "When the fleet CA's CRL was issued (crl=\"ca.crl\", or ca-previous.crl after a CA rotation).",
+          labels("store", store, "crl", file), seconds(crl.thisUpdate()));
+      crl.nextUpdate().ifPresent(next -> f.sample("hostpki_crl_next_update_timestamp_seconds",
+          "When clients that check the CRL stop accepting it (its nextUpdate); apply renews ca.crl"
+              + " with a third of its validity left.",
+          labels("store", store, "crl", file), seconds(next)));
+    });
   }
 
   private static void trust(Families f, DesiredState desired, ObservedStore o, String store) {

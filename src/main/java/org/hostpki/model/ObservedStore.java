@@ -36,6 +36,7 @@ import java.util.TreeSet;
  *     store has no such file
  * @param hashedCrls the CRLs of {@code trust-hashed/}: file name ({@code HASH.rN}) to fingerprint
  * @param caCrl {@code ca.crl}: the CRL a fleet CA publishes ({@code hostpki revoke} wrote it)
+ * @param caPreviousCrl {@code ca-previous.crl}: after a rotation's move, the previous CA's last CRL
  * @param serverCrlDistributionPoints the URLs of {@code server.crt}'s CRL Distribution Points;
  *     empty when it names none (or there is no server.crt)
  * @param outputs what the store holds of the files the desired state declares on top of its own
@@ -66,6 +67,7 @@ public record ObservedStore(
     Optional<List<Fingerprint>> trustCrls,
     Map<String, Fingerprint> hashedCrls,
     Optional<CrlFacts> caCrl,
+    Optional<CrlFacts> caPreviousCrl,
     List<String> serverCrlDistributionPoints,
     ObservedOutputs outputs,
     SortedSet<String> missingLinks) {
@@ -85,7 +87,7 @@ public record ObservedStore(
         exists, caKey, caCertificate, serverKey, serverCertificate, serverSignedByCa, serverFullchain,
         serverCsr, serverPkcs12, trusted, trustBundle, truststorePkcs12, hashedDirectory, externalChain,
         caNextKey, caNextCertificate, caPreviousCertificate, contentFingerprint, outdatedPkcs12Record,
-        trustCrls, hashedCrls, caCrl, serverCrlDistributionPoints, observed, missing);
+        trustCrls, hashedCrls, caCrl, caPreviousCrl, serverCrlDistributionPoints, observed, missing);
   }
 
   public ObservedStore {
@@ -110,6 +112,7 @@ public record ObservedStore(
     trustCrls = Objects.requireNonNull(trustCrls, "trustCrls").map(List::copyOf);
     hashedCrls = Collections.unmodifiableMap(new TreeMap<>(hashedCrls));
     Objects.requireNonNull(caCrl, "caCrl");
+    Objects.requireNonNull(caPreviousCrl, "caPreviousCrl");
     serverCrlDistributionPoints = List.copyOf(serverCrlDistributionPoints);
     Objects.requireNonNull(outputs, "outputs");
     missingLinks = Collections.unmodifiableSortedSet(new TreeSet<>(missingLinks));
@@ -154,6 +157,7 @@ public record ObservedStore(
         false,
         Optional.empty(),
         Map.of(),
+        Optional.empty(),
         Optional.empty(),
         List.of(),
         ObservedOutputs.NONE,

@@ -46,6 +46,11 @@ public final class StoreLayout {
 
   /** A fleet CA's revocation list. */
   public static final String CA_CRL = "ca.crl";
+  /**
+   * After a CA rotation's move: the previous CA's last CRL, signed with its key at the move and
+   * valid until that CA's notAfter, for the certificates it signed that stay trusted.
+   */
+  public static final String CA_PREVIOUS_CRL = "ca-previous.crl";
 
   public static final String TRUST_BUNDLE = "trust-bundle.crt";
   /** The CRLs consumed through {@code trust.crls}, PEM, one after the other. */
@@ -110,6 +115,7 @@ public final class StoreLayout {
           new TreeSet<>(
               List.of(
                   CA_CERT, CA_KEY, CA_NEXT_CERT, CA_NEXT_KEY, CA_PREVIOUS_CERT, CA_CRL,
+                  CA_PREVIOUS_CRL,
                   SERVER_KEY, SERVER_CERT, SERVER_FULLCHAIN, SERVER_CSR, SERVER_PKCS12,
                   EXTERNAL_CHAIN, TRUST_DIRECTORY, TRUST_BUNDLE, TRUST_CRLS, TRUSTSTORE_PKCS12,
                   HASHED_DIRECTORY, ISSUED_DIRECTORY)));
@@ -125,6 +131,7 @@ public final class StoreLayout {
           Map.entry(CA_NEXT_KEY, FileKind.PRIVATE_KEY),
           Map.entry(CA_PREVIOUS_CERT, FileKind.CERTIFICATES),
           Map.entry(CA_CRL, FileKind.CERTIFICATES),
+          Map.entry(CA_PREVIOUS_CRL, FileKind.CERTIFICATES),
           Map.entry(SERVER_KEY, FileKind.PRIVATE_KEY),
           Map.entry(SERVER_CERT, FileKind.CERTIFICATES),
           Map.entry(SERVER_FULLCHAIN, FileKind.CERTIFICATES),

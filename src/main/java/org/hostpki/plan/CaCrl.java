@@ -12,18 +12,45 @@ import org.hostpki.model.DurationText;
 /**
  * Plans {@code ca.crl}, the CRL of a fleet CA ({@code hostpki revoke} writes it): renewed like a
  * certificate, once a third of its validity is left ({@link CrlFacts#renewalTime}), so that
- * clients never meet an expired CRL while apply or {@code watch} runs. Only a CRL of the store's
- * CA is renewed, and not while this plan replaces the CA (the next {@code hostpki revoke} writes
- * the new CA's CRL).
+ * clients never meet an expired CRL while apply or {@code watch} runs.
+ *
+ * <p>Each CA clients trust has a CRL of its own, as RFC 5280 wants of a CA until its certificates
+ * expire and EJBCA does for a renewed CA's old key: when a rotation moves to the new CA, the old
+ * CA signs its last CRL while its key is still there (the same entries, valid until the old CA's
+ * notAfter) as {@code ca-previous.crl}, which leaves with {@code ca-previous.crt}, and the new CA
+ * gets its own {@code ca.crl} (empty) in the same apply, so that a client checking every CRL of
+ * the chain ({@code openssl verify -crl_check_all}) finds one for members of either CA. A CA
+ * replaced at once ({@code --replace ca}) is trusted no more: its CRL goes. A store whose {@code
+ * ca.crl} a build before {@code ca-previous.crl} left with the previous CA's CRL gets the same at
+ * the next apply, the old CRL kept as it is.
  */
 final class CaCrl {
   private CaCrl() {}
 
-  /** @param signerChanges this plan replaces the CA that signs ({@code ca.crt}) */
-  static void plan(PlanInput in, boolean signerChanges, PlanDraft draft) {
+  /**
+   * @param signerChanges this plan replaces the CA that signs ({@code ca.crt})
+   * @param previousKept {@code ca-previous.crt} is there after this plan: with {@code
+   *     signerChanges}, the CA that signs now
+   */
+  static void plan(PlanInput in, boolean signerChanges, boolean previousKept, PlanDraft draft) {
     Optional<CrlFacts> observed = in.observed().caCrl();
     Optional<CertificateFacts> ca = in.observed().caCertificate();
-    if (observed.isEmpty() || ca.isEmpty() || signerChanges || !issuedBy(observed.get(), ca.get())) {
+    if (observed.isEmpty() || ca.isEmpty()) {
+      return;
+    }
+    if (signerChanges) {
+      boolean moves = previousKept && issuedBy(observed.get(), ca.get());
+      newCrl(observed.get(), moves ? Intent.PreviousCrl.FINAL : Intent.PreviousCrl.DROP, draft);
+      return;
+    }
+    if (!issuedBy(observed.get(), ca.get())) {
+      Optional<CertificateFacts> previous = in.observed().caPreviousCertificate();
+      boolean keep =
+          previousKept
+              && in.observed().caPreviousCrl().isEmpty()
+              && previous.isPresent()
+              && issuedBy(observed.get(), previous.get());
+      newCrl(observed.get(), keep ? Intent.PreviousCrl.KEEP : Intent.PreviousCrl.DROP, draft);
       return;
     }
     CrlFacts crl = observed.get();
@@ -52,6 +79,29 @@ final class CaCrl {
             new Intent.RenewCrl(crl.fingerprint()),
             attributes(crl).with("next_update", next),
             attributes(crl).with("validity", validity)));
+  }
+
+  /** {@code ca.crl} of the CA that signs after this plan, and what becomes of the old one. */
+  private static void newCrl(CrlFacts crl, Intent.PreviousCrl previous, PlanDraft draft) {
+    String old = crl.number().map(n -> "ca.crl number " + n).orElse("ca.crl") + " of " + crl.issuerDn();
+    String becomes =
+        switch (previous) {
+          case FINAL -> "; that CA signs its last CRL, valid until its notAfter, as ca-previous.crl";
+          case KEEP -> "; it stays as ca-previous.crl while that CA is trusted (its key is gone: it"
+              + " is not renewed)";
+          case DROP -> "; that CA is trusted no more, and its CRL goes";
+        };
+    draft.add(
+        new Change(
+            Address.CA_CRL,
+            Action.REPLACE,
+            List.of(
+                new Reason(
+                    ReasonCode.CA_ROTATION,
+                    old + " is not the CRL of the CA that signs: that CA gets its own" + becomes)),
+            new Intent.NewCaCrl(crl.fingerprint(), previous),
+            attributes(crl),
+            Attributes.none().with("revoked_serials", List.<String>of())));
   }
 
   /** Whether the CRL names the CA as its issuer, by name and key identifier. */

@@ -196,6 +196,36 @@ public sealed interface Intent {
     }
   }
 
+  /**
+   * Give the CA that signs after this plan its own {@code ca.crl} (no entries, the next number,
+   * {@code ca.crl.validity}), since {@code ca.crl} is, or is about to be, another CA's.
+   *
+   * @param current the fingerprint of {@code ca.crl} as planned: apply checks it is still that
+   * @param previous what becomes of that CRL
+   */
+  record NewCaCrl(Fingerprint current, PreviousCrl previous) implements Intent {
+    public NewCaCrl {
+      Objects.requireNonNull(current, "current");
+      Objects.requireNonNull(previous, "previous");
+    }
+  }
+
+  /** What {@link NewCaCrl} does with the CRL of the CA that stops signing. */
+  enum PreviousCrl {
+    /**
+     * The move of a rotation, while the old CA's key is still there: its last CRL, with the same
+     * entries and valid until the old CA's notAfter, becomes {@code ca-previous.crl}.
+     */
+    FINAL,
+    /**
+     * It already is {@code ca-previous.crt}'s, whose key is gone (a store a build before
+     * {@code ca-previous.crl} moved): it becomes {@code ca-previous.crl} as it is.
+     */
+    KEEP,
+    /** Its CA is trusted no more (replaced at once, {@code --replace ca}): it goes. */
+    DROP
+  }
+
   /** Remove {@code server.csr} and {@code external-chain.crt}: the issuer is internal again. */
   record RemoveCsr() implements Intent {}
 

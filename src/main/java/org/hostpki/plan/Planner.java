@@ -39,7 +39,8 @@ public final class Planner {
     damagedCa(in).ifPresent(draft::refuse);
     missingCaKeys(in).ifPresent(draft::refuse);
     CaRotation.Outcome ca = CaRotation.decide(in, draft);
-    CaCrl.plan(in, ca.signerChanges(), draft);
+    CaCrl.plan(
+        in, ca.signerChanges(), ca.trustedCas().containsKey(StoreLayout.CA_PREVIOUS_ALIAS), draft);
     ServerPlan.Outcome server = ServerPlan.plan(in, ca.signerChanges(), ca.signerConstraints(), draft);
     RequestPlan.plan(in, server.keyChange(), draft);
     OutputPlan outputs = new OutputPlan(in, draft);

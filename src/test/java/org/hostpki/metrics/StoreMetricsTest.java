@@ -68,6 +68,32 @@ class StoreMetricsTest {
         "SHA256withECDSA", Optional.empty());
   }
 
+  private static org.hostpki.model.CrlFacts crl(String issuer, Instant thisUpdate, Duration validity) {
+    return new org.hostpki.model.CrlFacts(
+        Fingerprint.sha256(issuer.getBytes(StandardCharsets.UTF_8)), issuer,
+        Optional.of(java.math.BigInteger.TEN), thisUpdate, Optional.of(thisUpdate.plus(validity)),
+        List.of(), Optional.empty(), "SHA256withECDSA");
+  }
+
+  /**
+   * A fleet CA's CRLs, ca.crl and (after a rotation's move) ca-previous.crl: when each was issued
+   * and when clients stop accepting it, which neither the metrics nor check showed before.
+   */
+  @Test
+  void testRender_theFleetCasCrlsTheirUpdateTimes() {
+    String text = render("/var/lib/hostpki", false, 0);
+
+    assertThat(text)
+        .contains(
+            "# TYPE hostpki_crl_next_update_timestamp_seconds gauge\n",
+            "hostpki_crl_this_update_timestamp_seconds{store=\"/var/lib/hostpki\",crl=\"ca.crl\"} "
+                + NOW.minus(Duration.ofDays(1)).getEpochSecond() + "\n",
+            "hostpki_crl_next_update_timestamp_seconds{store=\"/var/lib/hostpki\",crl=\"ca.crl\"} "
+                + NOW.plus(Duration.ofDays(6)).getEpochSecond() + "\n",
+            "hostpki_crl_next_update_timestamp_seconds{store=\"/var/lib/hostpki\",crl=\"ca-previous.crl\"} "
+                + NOW.plus(Duration.ofDays(2998)).getEpochSecond() + "\n");
+  }
+
   private static final CertificateFacts SERVER = cert("server", 2, NOW.minus(Duration.ofDays(100)), Duration.ofDays(398));
 
   private static ObservedStore store(int trusted) {
@@ -103,7 +129,8 @@ class StoreMetricsTest {
         false,
         Optional.empty(),
         Map.of(),
-        Optional.empty(),
+        Optional.of(crl("CN=ca", NOW.minus(Duration.ofDays(1)), Duration.ofDays(7))),
+        Optional.of(crl("CN=old ca", NOW.minus(Duration.ofDays(2)), Duration.ofDays(3000))),
         List.of(),
         org.hostpki.model.ObservedOutputs.NONE,
         new java.util.TreeSet<>());

@@ -192,6 +192,7 @@ final class Fixtures {
         Optional.empty(),
         Map.of(),
         Optional.empty(),
+        Optional.empty(),
         List.of(),
         org.hostpki.model.ObservedOutputs.NONE,
         new java.util.TreeSet<>());
