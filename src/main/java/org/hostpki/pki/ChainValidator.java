@@ -91,7 +91,7 @@ public final class ChainValidator {
     if (certificates.isEmpty()) {
       return new Result(List.of(), List.of("the file holds no certificate"));
     }
-    ChainBuilder.Built built = ChainBuilder.build(certificates, serverKey);
+    ChainBuilder.Built built = ChainBuilder.build(certificates, serverKey, now);
     Map<Certificate, Integer> positions = new LinkedHashMap<>();
     for (int i = 0; i < certificates.size(); i++) {
       positions.putIfAbsent(certificates.get(i), i + 1);
