@@ -119,6 +119,31 @@ class StatusCommandTest {
         .doesNotContain("see the error below");
   }
 
+  /**
+   * Found in the external CA trial: with an intermediate that expires before the leaf, status showed
+   * only the leaf's end ("not after 2027-03-07 (89 days left)") while check counted from the
+   * intermediate's ("expires ... in 59 days").
+   */
+  @Test
+  void testStatus_anIntermediateThatEndsTheChainFirstIsShownWithItsDay() throws IOException {
+    Certificate shortIntermediate =
+        CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
+            .key(CA.intermediateKey())
+            .issuedBy(CA.root(), CA.rootKey())
+            .ca(0)
+            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
+            .build();
+    deliver(signed(), shortIntermediate);
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+
+    CliResult run = hostpki("status", "-f", "host.yaml");
+
+    assertThat(run.out())
+        .contains(
+            "chain valid until 2026-12-27 (30 days left), when CN=Example Issuing CA 2 in it"
+                + " expires, before the certificate itself");
+  }
+
   @Test
   void testStatus_jsonDescribesTheExternalIssuer() throws IOException {
     deliver(signed(), CA.intermediate());
