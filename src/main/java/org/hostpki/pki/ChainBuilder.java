@@ -3,6 +3,7 @@ package org.hostpki.pki;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +165,7 @@ final class ChainBuilder {
     List<Path> paths = new ArrayList<>();
     List<Certificate> start = new ArrayList<>();
     start.add(leaf);
-    walk(start, List.copyOf(all), paths);
+    walk(start, List.copyOf(all), paths, new HashMap<>());
     Comparator<Path> preference =
         Comparator.<Path>comparingInt(p -> p.end() == End.ROOT || p.end() == End.OPEN ? 0 : 1)
             .thenComparingLong(p -> p.chain().stream().filter(c -> !c.facts().isValidAt(now)).count())
@@ -182,12 +183,20 @@ final class ChainBuilder {
     return best;
   }
 
-  private static void walk(List<Certificate> path, List<Certificate> all, List<Path> paths) {
+  /**
+   * @param signatures what {@link Certificate#isSignedBy} said, by certificate and issuer: a
+   *     hostile file of CAs that certify each other reaches the same pair on many paths
+   */
+  private static void walk(
+      List<Certificate> path,
+      List<Certificate> all,
+      List<Path> paths,
+      Map<List<Certificate>, Boolean> signatures) {
     if (paths.size() >= MAX_PATHS) {
       return;
     }
     Certificate current = path.get(path.size() - 1);
-    if (current.facts().isSelfIssued() && current.isSignedBy(current)) {
+    if (current.facts().isSelfIssued() && signedBy(current, current, signatures)) {
       paths.add(new Path(List.copyOf(path), End.ROOT, null));
       return;
     }
@@ -201,7 +210,7 @@ final class ChainBuilder {
       if (named == null && !path.contains(candidate)) {
         named = candidate;
       }
-      if (!current.isSignedBy(candidate)) {
+      if (!signedBy(current, candidate, signatures)) {
         continue;
       }
       if (path.contains(candidate)) {
@@ -210,7 +219,7 @@ final class ChainBuilder {
       }
       extended = true;
       path.add(candidate);
-      walk(path, all, paths);
+      walk(path, all, paths, signatures);
       path.remove(path.size() - 1);
     }
     if (!extended) {
@@ -221,6 +230,11 @@ final class ChainBuilder {
                   ? new Path(List.copyOf(path), End.NAMED_NOT_SIGNING, named)
                   : new Path(List.copyOf(path), End.OPEN, null));
     }
+  }
+
+  private static boolean signedBy(
+      Certificate c, Certificate issuer, Map<List<Certificate>, Boolean> signatures) {
+    return signatures.computeIfAbsent(List.of(c, issuer), k -> c.isSignedBy(issuer));
   }
 
   /**

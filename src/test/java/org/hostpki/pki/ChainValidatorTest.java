@@ -225,6 +225,51 @@ class ChainValidatorTest {
                 + " root");
   }
 
+  /**
+   * A hostile file: six certificates of one CA and five of another, each signed by the other CA's
+   * key, has some 86,000 paths from the leaf (twenty certificates: billions); the walk is bounded,
+   * and the file is refused as a loop.
+   */
+  @Test
+  void testCheck_aMeshOfCaCertificatesIsBoundedAndRefusedAsALoop() {
+    KeyMaterial aKey = TestKeys.key(TestKeys.P256, "mesh-a");
+    KeyMaterial bKey = TestKeys.key(TestKeys.P256, "mesh-b");
+    Certificate aSelf = CertificateBuilder.certificate("Mesh A").selfSigned(aKey).ca(null).validity(START, END).build();
+    Certificate bSelf = CertificateBuilder.certificate("Mesh B").selfSigned(bKey).ca(null).validity(START, END).build();
+    List<Certificate> file = new java.util.ArrayList<>();
+    file.add(
+        CertificateBuilder.certificate("portal.example.com").key(SERVER_KEY).issuedBy(aSelf, aKey).serverAuth()
+            .dnsNames(DNS).ipAddresses(IPS).validity(START, END).build());
+    for (int i = 0; i < 11; i++) {
+      boolean a = i % 2 == 0;
+      file.add(
+          CertificateBuilder.certificate(a ? "Mesh A" : "Mesh B")
+              .key(a ? aKey : bKey)
+              .issuedBy(a ? bSelf : aSelf, a ? bKey : aKey)
+              .ca(null)
+              .validity(START, END.plus(Duration.ofDays(i)))
+              .build());
+    }
+
+    ChainValidator.Result result = ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW);
+
+    assertThat(result.problems()).singleElement().asString().contains("certify each other in a loop");
+  }
+
+  /** Found in the external CA trial: a leaf for 3001 other names made a refusal line of 53 kB. */
+  @Test
+  void testCheck_aLeafForManyOtherNamesShowsTheFirstSixteen() {
+    List<String> others = java.util.stream.IntStream.rangeClosed(1, 40).mapToObj(i -> "h" + i + ".other.test").toList();
+    Certificate leaf =
+        CA.leaf(SERVER_KEY.publicKey(), others, List.of()).validity(START, END).build();
+
+    assertThat(check(leaf, CA.intermediate()).problems())
+        .singleElement()
+        .asString()
+        .contains("(the leaf has: h1.other.test, h2.other.test, ", "h16.other.test and 24 more); ")
+        .doesNotContain("h17.other.test");
+  }
+
   private static Certificate crossSigned(Certificate oldRoot, KeyMaterial oldKey, Instant end) {
     return CertificateBuilder.certificate(TestCa.ROOT_NAME)
         .key(CA.rootKey())
