@@ -55,6 +55,16 @@ class StatusCommandTest {
     return CA.sign(Files.readAllBytes(dir.resolve("pki/server.csr")), NOW.minus(Duration.ofMinutes(1)), Duration.ofDays(90));
   }
 
+  /** The CA's intermediate, ending 30 days from now: before the leaf {@link #signed} makes. */
+  private static Certificate shortIntermediate() {
+    return CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
+        .key(CA.intermediateKey())
+        .issuedBy(CA.root(), CA.rootKey())
+        .ca(0)
+        .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
+        .build();
+  }
+
   @Test
   void testStatus_waitingSaysWhereTheChainGoesAndShowsTheRequest() {
     CliResult run = hostpki("status", "-f", "host.yaml");
@@ -100,14 +110,7 @@ class StatusCommandTest {
    */
   @Test
   void testStatus_theChainImportedBeforeRefusedNowSaysWhyInItsLine() throws IOException {
-    Certificate shortIntermediate =
-        CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
-            .key(CA.intermediateKey())
-            .issuedBy(CA.root(), CA.rootKey())
-            .ca(0)
-            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
-            .build();
-    deliver(signed(), shortIntermediate);
+    deliver(signed(), shortIntermediate());
     assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
 
     CliResult run =
@@ -126,14 +129,7 @@ class StatusCommandTest {
    */
   @Test
   void testStatus_anIntermediateThatEndsTheChainFirstIsShownWithItsDay() throws IOException {
-    Certificate shortIntermediate =
-        CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
-            .key(CA.intermediateKey())
-            .issuedBy(CA.root(), CA.rootKey())
-            .ca(0)
-            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
-            .build();
-    deliver(signed(), shortIntermediate);
+    deliver(signed(), shortIntermediate());
     assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
 
     CliResult run = hostpki("status", "-f", "host.yaml");

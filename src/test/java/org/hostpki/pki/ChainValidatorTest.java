@@ -209,13 +209,9 @@ class ChainValidatorTest {
   void testCheck_caCertificatesThatCertifyEachOtherAreALoop() {
     KeyMaterial aKey = TestKeys.key(TestKeys.P256, "loop-a");
     KeyMaterial bKey = TestKeys.key(TestKeys.P256, "loop-b");
-    Certificate bSelf = CertificateBuilder.certificate("Loop B").selfSigned(bKey).ca(null).validity(START, END).build();
-    Certificate aSelf = CertificateBuilder.certificate("Loop A").selfSigned(aKey).ca(null).validity(START, END).build();
-    Certificate a = CertificateBuilder.certificate("Loop A").key(aKey).issuedBy(bSelf, bKey).ca(null).validity(START, END).build();
-    Certificate b = CertificateBuilder.certificate("Loop B").key(bKey).issuedBy(aSelf, aKey).ca(null).validity(START, END).build();
-    Certificate leaf =
-        CertificateBuilder.certificate("portal.example.com").key(SERVER_KEY).issuedBy(a, aKey).serverAuth()
-            .dnsNames(DNS).ipAddresses(IPS).validity(START, END).build();
+    Certificate a = caSignedBy("Loop A", aKey, selfSignedCa("Loop B", bKey), bKey, END);
+    Certificate b = caSignedBy("Loop B", bKey, selfSignedCa("Loop A", aKey), aKey, END);
+    Certificate leaf = leafSignedBy(a, aKey);
 
     assertThat(check(leaf, a, b).problems())
         .containsExactly(
@@ -234,21 +230,16 @@ class ChainValidatorTest {
   void testCheck_aMeshOfCaCertificatesIsBoundedAndRefusedAsALoop() {
     KeyMaterial aKey = TestKeys.key(TestKeys.P256, "mesh-a");
     KeyMaterial bKey = TestKeys.key(TestKeys.P256, "mesh-b");
-    Certificate aSelf = CertificateBuilder.certificate("Mesh A").selfSigned(aKey).ca(null).validity(START, END).build();
-    Certificate bSelf = CertificateBuilder.certificate("Mesh B").selfSigned(bKey).ca(null).validity(START, END).build();
+    Certificate aSelf = selfSignedCa("Mesh A", aKey);
+    Certificate bSelf = selfSignedCa("Mesh B", bKey);
     List<Certificate> file = new java.util.ArrayList<>();
-    file.add(
-        CertificateBuilder.certificate("portal.example.com").key(SERVER_KEY).issuedBy(aSelf, aKey).serverAuth()
-            .dnsNames(DNS).ipAddresses(IPS).validity(START, END).build());
+    file.add(leafSignedBy(aSelf, aKey));
     for (int i = 0; i < 11; i++) {
-      boolean a = i % 2 == 0;
-      file.add(
-          CertificateBuilder.certificate(a ? "Mesh A" : "Mesh B")
-              .key(a ? aKey : bKey)
-              .issuedBy(a ? bSelf : aSelf, a ? bKey : aKey)
-              .ca(null)
-              .validity(START, END.plus(Duration.ofDays(i)))
-              .build());
+      Certificate ca =
+          i % 2 == 0
+              ? caSignedBy("Mesh A", aKey, bSelf, bKey, END.plus(Duration.ofDays(i)))
+              : caSignedBy("Mesh B", bKey, aSelf, aKey, END.plus(Duration.ofDays(i)));
+      file.add(ca);
     }
 
     ChainValidator.Result result = ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW);
@@ -268,6 +259,20 @@ class ChainValidatorTest {
         .asString()
         .contains("(the leaf has: h1.other.test, h2.other.test, ", "h16.other.test and 24 more); ")
         .doesNotContain("h17.other.test");
+  }
+
+  private static Certificate selfSignedCa(String name, KeyMaterial key) {
+    return CertificateBuilder.certificate(name).selfSigned(key).ca(null).validity(START, END).build();
+  }
+
+  private static Certificate caSignedBy(
+      String name, KeyMaterial key, Certificate issuer, KeyMaterial issuerKey, Instant end) {
+    return CertificateBuilder.certificate(name).key(key).issuedBy(issuer, issuerKey).ca(null).validity(START, end).build();
+  }
+
+  private static Certificate leafSignedBy(Certificate issuer, KeyMaterial issuerKey) {
+    return CertificateBuilder.certificate("portal.example.com").key(SERVER_KEY).issuedBy(issuer, issuerKey)
+        .serverAuth().dnsNames(DNS).ipAddresses(IPS).validity(START, END).build();
   }
 
   private static Certificate crossSigned(Certificate oldRoot, KeyMaterial oldKey, Instant end) {
