@@ -262,6 +262,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add("the imported chain: ")
           .add(String.join(" <- ", record.stream().map(CertificateFacts::subjectDn).toList()))
           .end();
+      chainEndText(text, pad, record, s, o.now());
     } else if (s.serverCertificate().isPresent()) {
       text.add("a certificate from the internal CA until a signed chain is imported").end();
     } else {
@@ -283,6 +284,31 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
             });
   }
 
+
+  /**
+   * When a certificate of the served chain ends it before the leaf does: the day clients refuse the
+   * chain, which renewal and check count from. Found in the external CA trial: status said "not
+   * after 2027-03-07 (89 days left)" and a renewal a month before an unexplained other day, while
+   * check said the server expires in 59 days.
+   */
+  private static void chainEndText(
+      TerminalLines text, String pad, List<CertificateFacts> record, ObservedStore s, Instant now) {
+    CertificateFacts leaf = record.get(0);
+    Instant end = Renewals.chainNotAfter(leaf, s);
+    if (!end.isBefore(leaf.notAfter())) {
+      return;
+    }
+    record.stream().skip(1).filter(c -> c.notAfter().equals(end)).findFirst().ifPresent(first ->
+        text.add(pad)
+            .add("chain valid until ")
+            .add(DateText.day(end))
+            .add(" (")
+            .add(CertificateText.left(first, now))
+            .add("), when ")
+            .add(first.subjectDn())
+            .add(" in it expires, before the certificate itself")
+            .end());
+  }
 
   /** The format of the JSON document, described by schema/status.schema.json. */
   static final String FORMAT_VERSION = "1";

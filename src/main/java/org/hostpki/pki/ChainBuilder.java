@@ -1,20 +1,23 @@
 package org.hostpki.pki;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.hostpki.model.CertificateFacts;
 
 /**
  * Puts the certificates of a chain file in order: the leaf for the server key first, then the
  * certificate that issued it, and so on up to a self-signed root or to the last issuer the file
  * holds (a root may be left out: clients have it). Certificates may come in any order; another
- * path to one of the chain's CAs (a cross-signed twin, and its issuers) may come along, and is not
- * served. Whatever
- * keeps it from being one unbroken chain is a problem, in words that name the certificate by its
- * place in the file and its subject.
+ * path to one of the chain's CAs (a cross-signed twin, and its issuers; the certificate a CA
+ * renewed with the same key) may come along: of the paths the file holds, one is chosen whatever
+ * the file's order ({@link #bestPath}), and the others are not served. Whatever keeps it from
+ * being one unbroken chain is a problem, in words that name the certificate by its place in the
+ * file and its subject.
  */
 final class ChainBuilder {
   private ChainBuilder() {}
@@ -33,7 +36,7 @@ final class ChainBuilder {
     }
   }
 
-  static Built build(List<Certificate> given, SubjectPublicKey serverKey) {
+  static Built build(List<Certificate> given, SubjectPublicKey serverKey, Instant now) {
     // Files sometimes repeat a certificate; the copy adds nothing.
     Map<Certificate, Integer> positions = new LinkedHashMap<>();
     for (int i = 0; i < given.size(); i++) {
@@ -58,62 +61,48 @@ final class ChainBuilder {
       return new Built(List.of(), false, problems);
     }
 
-    List<Certificate> chain = new ArrayList<>();
-    List<Certificate> remaining = new ArrayList<>(positions.keySet());
-    Certificate current = leaves.get(0);
-    remaining.remove(current);
-    chain.add(current);
-    boolean rootIncluded = false;
-    boolean explained = false;
-    while (true) {
-      CertificateFacts facts = current.facts();
-      if (facts.isSelfIssued() && current.isSignedBy(current)) {
-        if (current == chain.get(0)) {
+    Path best = bestPath(leaves.get(0), positions.keySet(), now);
+    List<Certificate> chain = best.chain();
+    boolean rootIncluded = best.end() == End.ROOT && chain.size() > 1;
+    boolean explained = true;
+    Certificate current = chain.get(chain.size() - 1);
+    switch (best.end()) {
+      case ROOT -> {
+        explained = chain.size() == 1;
+        if (explained) {
           problems.add(
               places.describe(current)
                   + " is self-signed: it was not signed by a CA; have server.csr signed by your CA");
-          explained = true;
-        } else {
-          rootIncluded = true;
-        }
-        break;
-      }
-      Certificate named = null;
-      Certificate issuer = null;
-      for (Certificate candidate : remaining) {
-        if (candidate.holder().getSubject().equals(current.holder().getIssuer())) {
-          named = named == null ? candidate : named;
-          if (current.isSignedBy(candidate)) {
-            issuer = candidate;
-            break;
-          }
         }
       }
-      if (issuer == null && named != null) {
-        problems.add(
-            places.describe(current)
-                + " is not signed by "
-                + places.describe(named)
-                + ": the signature does not verify with its key, although the names match");
-        explained = true;
-        break;
-      }
-      if (issuer == null) {
-        if (current == chain.get(0)) {
+      case NAMED_NOT_SIGNING ->
+          problems.add(
+              places.describe(current)
+                  + " is not signed by "
+                  + places.describe(best.named())
+                  + ": the signature does not verify with its key, although the names match");
+      case LOOP ->
+          problems.add(
+              places.describe(current)
+                  + " is issued by "
+                  + places.describe(best.named())
+                  + ", which is already in the chain below it: its CA certificates certify each"
+                  + " other in a loop and never reach a root; ask the CA for the chain from the"
+                  + " certificate up to its root");
+      case OPEN -> {
+        explained = chain.size() == 1;
+        if (explained) {
           problems.add(
               "missing intermediate: no certificate for issuer '"
-                  + facts.issuerDn()
+                  + current.facts().issuerDn()
                   + "', which issued "
                   + places.describe(current)
                   + "; put the issuing CA certificates after the leaf in the file");
-          explained = true;
         }
-        break;
       }
-      chain.add(issuer);
-      remaining.remove(issuer);
-      current = issuer;
     }
+    List<Certificate> remaining = new ArrayList<>(positions.keySet());
+    remaining.removeAll(chain);
     remaining.removeAll(otherPaths(chain, remaining));
     if (!explained) {
       Certificate top = chain.get(chain.size() - 1);
@@ -135,6 +124,117 @@ final class ChainBuilder {
       }
     }
     return new Built(chain, rootIncluded, problems);
+  }
+
+  /** How a path from the leaf ends. */
+  private enum End {
+    /** At a self-signed certificate (for the leaf itself: a self-signed leaf). */
+    ROOT,
+    /** At a certificate whose issuer is not in the file (clients may hold it). */
+    OPEN,
+    /** At a certificate whose issuer's name is in the file, but no such certificate signed it. */
+    NAMED_NOT_SIGNING,
+    /** At a certificate signed only by a certificate already in the path. */
+    LOOP
+  }
+
+  /**
+   * A path from the leaf up.
+   *
+   * @param named the certificate named as the issuer, for {@link End#NAMED_NOT_SIGNING} and {@link
+   *     End#LOOP}; otherwise null
+   */
+  private record Path(List<Certificate> chain, End end, Certificate named) {}
+
+  /** More paths than this through one file is a hostile file; the best found so far is taken. */
+  private static final int MAX_PATHS = 64;
+
+  /**
+   * The path to serve when the file holds several (a CA renewed with the same key, beside the
+   * certificate it replaced; a cross-signed CA beside its self-signed twin), whatever the order
+   * of the file, in this order of preference: an unbroken path over a broken one; every
+   * certificate valid at {@code now}; the longer path, which goes through the cross-signed
+   * certificate and so also reaches the clients that hold only the older root (the self-signed
+   * root is never served, the cross-signed certificate is); the path valid the longest; the one
+   * whose certificates come first in the file. Found in the external CA trial: with the
+   * self-signed root before its cross-signed twin, the twin was left out and a client that trusts
+   * only the older root refused the server; an expired intermediate before its renewal refused
+   * the chain.
+   */
+  private static Path bestPath(Certificate leaf, java.util.Collection<Certificate> all, Instant now) {
+    List<Path> paths = new ArrayList<>();
+    List<Certificate> start = new ArrayList<>();
+    start.add(leaf);
+    walk(start, List.copyOf(all), paths, new HashMap<>());
+    Comparator<Path> preference =
+        Comparator.<Path>comparingInt(p -> p.end() == End.ROOT || p.end() == End.OPEN ? 0 : 1)
+            .thenComparingLong(p -> p.chain().stream().filter(c -> !c.facts().isValidAt(now)).count())
+            .thenComparing(Comparator.<Path>comparingInt(p -> p.chain().size()).reversed())
+            .thenComparing(
+                Comparator.<Path, Instant>comparing(
+                        p -> p.chain().stream().map(c -> c.facts().notAfter()).min(Instant::compareTo).orElseThrow())
+                    .reversed());
+    Path best = paths.get(0);
+    for (Path p : paths) {
+      if (preference.compare(p, best) < 0) {
+        best = p; // strictly better only: ties keep the earlier one, in file order
+      }
+    }
+    return best;
+  }
+
+  /**
+   * @param signatures what {@link Certificate#isSignedBy} said, by certificate and issuer: a
+   *     hostile file of CAs that certify each other reaches the same pair on many paths
+   */
+  private static void walk(
+      List<Certificate> path,
+      List<Certificate> all,
+      List<Path> paths,
+      Map<List<Certificate>, Boolean> signatures) {
+    if (paths.size() >= MAX_PATHS) {
+      return;
+    }
+    Certificate current = path.get(path.size() - 1);
+    if (current.facts().isSelfIssued() && signedBy(current, current, signatures)) {
+      paths.add(new Path(List.copyOf(path), End.ROOT, null));
+      return;
+    }
+    Certificate named = null;
+    Certificate looping = null;
+    boolean extended = false;
+    for (Certificate candidate : all) {
+      if (!candidate.holder().getSubject().equals(current.holder().getIssuer())) {
+        continue;
+      }
+      if (named == null && !path.contains(candidate)) {
+        named = candidate;
+      }
+      if (!signedBy(current, candidate, signatures)) {
+        continue;
+      }
+      if (path.contains(candidate)) {
+        looping = looping == null ? candidate : looping;
+        continue;
+      }
+      extended = true;
+      path.add(candidate);
+      walk(path, all, paths, signatures);
+      path.remove(path.size() - 1);
+    }
+    if (!extended) {
+      paths.add(
+          looping != null
+              ? new Path(List.copyOf(path), End.LOOP, looping)
+              : named != null
+                  ? new Path(List.copyOf(path), End.NAMED_NOT_SIGNING, named)
+                  : new Path(List.copyOf(path), End.OPEN, null));
+    }
+  }
+
+  private static boolean signedBy(
+      Certificate c, Certificate issuer, Map<List<Certificate>, Boolean> signatures) {
+    return signatures.computeIfAbsent(List.of(c, issuer), k -> c.isSignedBy(issuer));
   }
 
   /**

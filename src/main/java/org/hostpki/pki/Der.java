@@ -62,6 +62,14 @@ final class Der {
           + " are present";
     }
     if (declared < data.length) {
+      int pieces = pieces(data);
+      if (pieces > 1) {
+        // Found in the external CA trial: two DER certificates written one after the other.
+        return "it holds "
+            + pieces
+            + " DER structures one after another, and a DER file holds one; save a chain as PEM"
+            + " (openssl x509 -inform DER -in EACH.der, appended to one file) or as PKCS#7 (.p7b)";
+      }
       return "it has "
           + (data.length - declared)
           + " bytes of trailing data after its "
@@ -69,6 +77,24 @@ final class Der {
           + "-byte DER structure";
     }
     return null;
+  }
+
+  /**
+   * How many complete definite-length SEQUENCEs {@code data} is, one after another with nothing
+   * between or after them; 0 when it is not that.
+   */
+  private static int pieces(byte[] data) {
+    int count = 0;
+    long offset = 0;
+    while (offset < data.length) {
+      long length = data[(int) offset] == 0x30 ? declaredLength(data, (int) offset) : MALFORMED;
+      if (length < 0 || offset + length > data.length) {
+        return 0;
+      }
+      offset += length;
+      count++;
+    }
+    return count;
   }
 
   /** Parses exactly one ASN.1 object spanning all of {@code data}. */

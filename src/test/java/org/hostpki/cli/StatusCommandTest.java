@@ -55,6 +55,16 @@ class StatusCommandTest {
     return CA.sign(Files.readAllBytes(dir.resolve("pki/server.csr")), NOW.minus(Duration.ofMinutes(1)), Duration.ofDays(90));
   }
 
+  /** The CA's intermediate, ending 30 days from now: before the leaf {@link #signed} makes. */
+  private static Certificate shortIntermediate() {
+    return CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
+        .key(CA.intermediateKey())
+        .issuedBy(CA.root(), CA.rootKey())
+        .ca(0)
+        .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
+        .build();
+  }
+
   @Test
   void testStatus_waitingSaysWhereTheChainGoesAndShowsTheRequest() {
     CliResult run = hostpki("status", "-f", "host.yaml");
@@ -100,14 +110,7 @@ class StatusCommandTest {
    */
   @Test
   void testStatus_theChainImportedBeforeRefusedNowSaysWhyInItsLine() throws IOException {
-    Certificate shortIntermediate =
-        CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
-            .key(CA.intermediateKey())
-            .issuedBy(CA.root(), CA.rootKey())
-            .ca(0)
-            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
-            .build();
-    deliver(signed(), shortIntermediate);
+    deliver(signed(), shortIntermediate());
     assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
 
     CliResult run =
@@ -117,6 +120,24 @@ class StatusCommandTest {
     assertThat(run.out())
         .contains("(the chain imported before, refused now: ", "expired on 2026-12-27 08:00 UTC")
         .doesNotContain("see the error below");
+  }
+
+  /**
+   * Found in the external CA trial: with an intermediate that expires before the leaf, status showed
+   * only the leaf's end ("not after 2027-03-07 (89 days left)") while check counted from the
+   * intermediate's ("expires ... in 59 days").
+   */
+  @Test
+  void testStatus_anIntermediateThatEndsTheChainFirstIsShownWithItsDay() throws IOException {
+    deliver(signed(), shortIntermediate());
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+
+    CliResult run = hostpki("status", "-f", "host.yaml");
+
+    assertThat(run.out())
+        .contains(
+            "chain valid until 2026-12-27 (30 days left), when CN=Example Issuing CA 2 in it"
+                + " expires, before the certificate itself");
   }
 
   @Test

@@ -95,6 +95,22 @@ class PemTest {
     assertThat(Pem.readCertificates(ca.der())).containsExactly(ca);
   }
 
+  /**
+   * Found in the external CA trial: two DER certificates written one after the other were refused
+   * with "439 bytes of trailing data after its 507-byte DER structure", no word of what to do.
+   */
+  @Test
+  void testReadCertificates_derCertificatesOneAfterAnotherAreNamedWithTheFix() {
+    byte[] both = Arrays.copyOf(server.der(), server.der().length + ca.der().length);
+    System.arraycopy(ca.der(), 0, both, server.der().length, ca.der().length);
+
+    assertThatThrownBy(() -> Pem.readCertificates(both))
+        .hasMessage(
+            "is not a valid DER certificate: it holds 2 DER structures one after another, and a DER"
+                + " file holds one; save a chain as PEM (openssl x509 -inform DER -in EACH.der,"
+                + " appended to one file) or as PKCS#7 (.p7b)");
+  }
+
   @Test
   void testReadCertificates_pkcs7InPemAndDer() throws Exception {
     Tool.OPENSSL.require();
