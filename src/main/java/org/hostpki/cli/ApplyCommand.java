@@ -286,7 +286,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       w.nullValue();
     } else {
       w.beginObject().field("store", status.desired().store().path().toString());
-      StatusCommand.storeMembers(w, StatusCommand.report(status));
+      StatusJson.storeMembers(w, StatusReport.of(status));
       w.endObject();
     }
     return w.endObject();

@@ -5,18 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
-import org.hostpki.check.VerdictJson;
-import org.hostpki.json.CertificateJson;
-import org.hostpki.json.JsonWriter;
 import org.hostpki.model.InstallEntryNames;
 import org.hostpki.plan.InstallInput;
 import org.hostpki.model.CertificateFacts;
-import org.hostpki.model.CsrFacts;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.DateText;
 import org.hostpki.model.ExternalSpec;
@@ -29,14 +22,12 @@ import org.hostpki.model.TerminalLines;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
-import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
 import org.hostpki.renewal.Renewal;
-import org.hostpki.sign.IssuedCertificates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -67,80 +58,17 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     // As the timer and watch see it, like 'plan': a renewal waiting for a window is no drift.
     Reconciler.Observation o =
         reconciler().plan(desiredState(), EnumSet.noneOf(PlanInput.Replace.class), true);
-    Report report = report(o);
+    StatusReport report = StatusReport.of(o);
     if (output.json()) {
-      printJson(report);
+      out().print(StatusJson.document(report));
+      out().flush();
     } else {
       printText(report);
     }
     return ExitCodes.OK;
   }
 
-  /** What status shows of an observation (planned as the timer and watch plan). */
-  static Report report(Reconciler.Observation o) {
-    ObservedStore s = o.store().facts();
-    SortedMap<String, Renewal> renewals = Renewals.of(o.desired(), s, o.acme(), o.now(), true);
-    List<String> unmanaged = new ArrayList<>();
-    for (String name : s.trusted().keySet()) {
-      if (!o.desiredTrust().containsKey(name)) {
-        unmanaged.add(name);
-      }
-    }
-    List<IssuedCertificate> issued =
-        IssuedCertificates.read(o.store().snapshot(), o.desired().store().path());
-    RevocationStatus revoked =
-        RevocationStatus.of(o.store().snapshot(), o.desired().store().path(), issued, s.caCertificate(), o.now());
-    return new Report(o, renewals, unmanaged, issued, revoked);
-  }
-
-  /**
-   * The store's files, CA, server and trusted certificates, as members of an object: the part of
-   * status that {@code apply --output json} also prints of the store it leaves (its {@code
-   * status}), so that the Ansible module reads them without starting Java again.
-   */
-  static void storeMembers(JsonWriter w, Report report) {
-    Reconciler.Observation o = report.observation();
-    ObservedStore s = o.store().facts();
-    Path store = o.desired().store().path();
-    Instant now = o.now();
-    w.name("files").beginArray();
-    for (String name : o.store().snapshot().files().keySet()) {
-      if (name.indexOf('/') < 0 && !name.startsWith(".")) {
-        w.beginObject().field("name", name).field("path", store.resolve(name).toString()).endObject();
-      }
-    }
-    w.endArray();
-    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(report.renewals().get("ca")), now);
-    storeCertificate(
-        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(report.renewals().get("server")), now);
-    w.name("trusted").beginArray();
-    for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
-      w.beginObject();
-      w.field("name", e.getKey());
-      w.field("managed", !report.unmanaged().contains(e.getKey()));
-      w.field("file", store.resolve(StoreLayout.trustFile(e.getKey())).toString());
-      CertificateJson.members(w, e.getValue(), now);
-      w.endObject();
-    }
-    w.endArray();
-  }
-
-  /**
-   * What status shows, as text or JSON: the observation and what call() works out from it.
-   *
-   * @param renewals when each certificate of the store is renewed, by name (ca, server)
-   * @param unmanaged the trusted certificates the desired state does not name (kept: prune is off)
-   * @param issued what {@code hostpki sign} issued with this CA
-   * @param revoked which of those the CA revoked, and its CRL
-   */
-  record Report(
-      Reconciler.Observation observation,
-      SortedMap<String, Renewal> renewals,
-      List<String> unmanaged,
-      List<IssuedCertificate> issued,
-      RevocationStatus revoked) {}
-
-  private void printText(Report report) {
+  private void printText(StatusReport report) {
     Reconciler.Observation o = report.observation();
     ObservedStore s = o.store().facts();
     TerminalLines text = new TerminalLines();
@@ -213,20 +141,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
           }
           text.end();
         });
-  }
-
-  private static void installedJson(JsonWriter w, InstallInput installed) {
-    w.beginArray();
-    installed.observed().forEach(
-        (target, there) -> {
-          w.beginObject().field("target", target.address()).field("named", installed.named().contains(target));
-          w.name("entries").beginArray();
-          there.entries().forEach((n, f) -> w.beginObject().field("name", n).field("sha256", f).endObject());
-          w.endArray();
-          w.field("damaged", List.copyOf(there.damaged()));
-          w.endObject();
-        });
-    w.endArray();
   }
 
   /** What {@code hostpki sign} issued with this CA; nothing on a host that signs for none. */
@@ -310,9 +224,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
             .end());
   }
 
-  /** The format of the JSON document, described by schema/status.schema.json. */
-  static final String FORMAT_VERSION = "1";
-
   /** A certificate of the store as {@code inspect} shows one, then when it is renewed. */
   private static void certificateText(
       TerminalLines text, String label, CertificateFacts c, Renewal renewal, Instant now) {
@@ -320,108 +231,6 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     if (renewal != null) {
       text.add(CertificateText.PAD).add("renewal ").add(renewal.summary(now)).end();
     }
-  }
-
-  private void printJson(Report report) {
-    Reconciler.Observation o = report.observation();
-    ObservedStore s = o.store().facts();
-    Path store = o.desired().store().path();
-    Instant now = o.now();
-    JsonWriter w = new JsonWriter().beginObject();
-    w.field("format_version", FORMAT_VERSION);
-    w.field("store", store.toString());
-    w.field("exists", s.exists());
-    w.field("generation", o.store().snapshot().generation());
-    host(w.name("host"), o.host());
-    storeMembers(w, report);
-    installedJson(w.name("installed"), o.installed());
-    w.name("drift").beginArray();
-    o.plan().changes().forEach(c -> PlanJson.change(w, c, false));
-    w.endArray();
-    PlanJson.pendingHooks(w.name("hooks_pending"), o.plan().pendingHooks());
-    PlanJson.hold(w.name("hold"), o.plan().hold());
-    w.name("warnings").beginArray();
-    for (Warning warning : o.plan().warnings()) {
-      w.beginObject().field("code", warning.code()).field("subject", warning.subject())
-          .field("message", warning.message()).endObject();
-    }
-    for (RevocationStatus.CrlWarning warning : report.revoked().warnings()) {
-      w.beginObject().field("code", warning.code()).field("subject", warning.subject())
-          .field("message", warning.message()).endObject();
-    }
-    w.endArray();
-    PlanJson.refusals(w.name("errors"), o.plan().refusals());
-    externalJson(w, o, s);
-    AcmeStatus.json(w, o);
-    w.name("issued").beginArray();
-    for (IssuedCertificate i : report.issued()) {
-      w.beginObject();
-      SignCommand.issuedMembers(w, i, store, now);
-      w.name("revoked");
-      report.revoked().entry(i).ifPresentOrElse(e -> RevocationStatus.entryJson(w, e), w::nullValue);
-      w.endObject();
-    }
-    w.endArray();
-    report.revoked().json(w);
-    OutputsStatus.json(w, o);
-    out().print(w.endObject().line());
-    out().flush();
-  }
-
-  /** The live host identity: its names and addresses, each in a field of its own. */
-  static void host(JsonWriter w, HostIdentity host) {
-    w.beginObject()
-        .field("hostname", host.hostname())
-        .field("domain", host.domain())
-        .field("fqdn", host.fqdn())
-        .field("addresses", IpAddresses.format(host.addresses()))
-        .endObject();
-  }
-
-  private static void externalJson(JsonWriter w, Reconciler.Observation o, ObservedStore s) {
-    w.name("external");
-    if (o.desired().server().issuer() != ServerSpec.Issuer.EXTERNAL) {
-      w.nullValue();
-      return;
-    }
-    w.beginObject();
-    w.field("chain_file", o.desired().server().external().map(ExternalSpec::chain).orElseThrow().toString());
-    w.field("chain_file_state", o.externalChainFile().map(f -> ChainFileState.of(f, s).word()).orElse("absent"));
-    w.field("serving", s.servesImportedChain() ? "external" : s.serverCertificate().isPresent() ? "internal" : "none");
-    w.name("imported");
-    if (s.externalChain().isPresent()) {
-      w.beginArray();
-      s.externalChain().get().forEach(c -> CertificateJson.write(w, c, o.now()));
-      w.endArray();
-    } else {
-      w.nullValue();
-    }
-    w.name("csr");
-    if (s.serverCsr().isPresent()) {
-      CsrFacts csr = s.serverCsr().get();
-      w.beginObject();
-      w.field("file", o.desired().store().path().resolve(StoreLayout.SERVER_CSR).toString());
-      CertificateJson.requestMembers(w, csr);
-      w.endObject();
-    } else {
-      w.nullValue();
-    }
-    w.endObject();
-  }
-
-  /** A certificate of the store with the path of its file and its renewal; null when there is none. */
-  private static void storeCertificate(
-      JsonWriter w, Optional<CertificateFacts> cert, Path store, String file, Optional<Renewal> renewal, Instant now) {
-    if (cert.isEmpty()) {
-      w.nullValue();
-      return;
-    }
-    w.beginObject();
-    w.field("file", store.resolve(file).toString());
-    CertificateJson.members(w, cert.get(), now);
-    w.name("renewal");
-    renewal.ifPresentOrElse(r -> VerdictJson.renewal(w, r, now), w::nullValue);
-    w.endObject();
   }
 
   /** The most addresses the text shows: a host with hundreds would fill the screen. */
