@@ -1,5 +1,7 @@
 package org.hostpki.config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -219,13 +221,26 @@ final class Fields {
         // store it has (the kernel's reading, the link target's parent, may name an empty folder).
         error(text.node(), text.node().displayName() + " '" + text.value() + "' " + KernelPaths.goesUpAdvice()
             + "; earlier hostpki builds took it by name, as " + folder.resolve(text.value()).normalize()
-            + ": write that if it is the one meant");
+            + kernelReading(path) + ": write the one meant");
         return Optional.empty();
       }
       return Optional.of(path);
     } catch (InvalidPathException e) {
       error(text.node(), text.node().displayName() + " '" + text.value() + "' is not a valid path: " + e.getReason());
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Where the kernel goes by a path that goes up after a link, when that is there now: ", the
+   * kernel goes to /srv/real/pki". Both places named, a user chooses (rvcore13: only the by-name
+   * one was named).
+   */
+  private static String kernelReading(Path path) {
+    try {
+      return "; the kernel goes to " + path.toRealPath();
+    } catch (IOException | UncheckedIOException | SecurityException e) {
+      return "";
     }
   }
 

@@ -49,13 +49,14 @@ class KernelPathsTest {
     assertThat(desired.trust().crls()).extracting(c -> c.path()).containsExactly(dir.resolve("away/f.pem"));
     // The store's code takes the names of what it writes as they stand: a '..' only the kernel
     // resolves is refused in the desired state, and so is a desired state named with one.
+    Path kernels = Files.createDirectories(dir.resolve("away/pki"));
     assertThat(new DesiredStateLoader().loadString(yaml, "apiVersion: hostpki/v1\nstore: {path: link/../pki}\n")
             .problems()).anySatisfy(p -> assertThat(p.message())
         .startsWith("store.path 'link/../pki' goes up ('..') after a symbolic link")
         // A desired state written for a build that took it by name: which folder that was, the
         // store the host has (upgrade trial: 'name it without that ..' alone left a guess open).
         .endsWith("; earlier hostpki builds took it by name, as " + dir.resolve("pki")
-            + ": write that if it is the one meant"));
+            + "; the kernel goes to " + kernels.toRealPath() + ": write the one meant"));
     assertThat(new DesiredStateLoader().load(link.resolve("../h.yaml")).problems()).singleElement()
         .satisfies(p -> assertThat(p.message()).startsWith("the desired state's path goes up ('..') after a symbolic link"));
   }
