@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             + " lock and writes nothing but metrics.textfile.",
     footer = {
       "",
-      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, changes a rollback's hold keeps back, and an ACME order that waits while the internal fallback serves, are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
+      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, changes a rollback's hold keeps back, an ACME order that waits while the internal fallback serves (or while fallback none keeps a certificate that lacks a wanted name), and a store no apply has written yet (never applied), are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
       "",
       "Examples:",
       "  hostpki check                                  # /etc/hostpki/host.yaml",
