@@ -135,21 +135,6 @@ public record Verdict(
    * Judges what one observation saw, as unattended runs would act on it.
    *
    * @param plan the plan of an unattended run, with the pending hooks and hold the store records
-   */
-  public static Verdict of(
-      DesiredState desired,
-      ObservedStore store,
-      AcmeObservation acme,
-      Plan plan,
-      Instant now,
-      Thresholds thresholds) {
-    return of(desired, store, acme, plan, now, thresholds, false);
-  }
-
-  /**
-   * Judges what one observation saw, as unattended runs would act on it.
-   *
-   * @param plan the plan of an unattended run, with the pending hooks and hold the store records
    * @param neverApplied the store has no generation yet: no apply or watch has ever run for it
    *     (a timer never enabled), which is WARNING as the metrics' HostpkiNeverApplied rule says,
    *     not OK with changes pending that nothing is going to make
