@@ -200,9 +200,8 @@ public record Verdict(
           && store.serverCertificate().filter(c -> acme.orderedHere(c.fingerprint())).isEmpty();
       boolean acmeUnserved = w.acmeKeepsWhatDoesNotServe();
       if (w.kind() == WarningCode.CHAIN_NOT_YET_VALID || acmeFallback || acmeUnserved) {
-        // nothing served at all while the order waits: every client fails
-        status = status.worst(
-            acmeWaits && store.serverCertificate().isEmpty() ? Status.CRITICAL : Status.WARNING);
+        // (one kept that is no longer valid is CRITICAL by its own line, as any expired one)
+        status = status.worst(Status.WARNING);
         problems.add(w.message());
         chainWaits = true;
       }
