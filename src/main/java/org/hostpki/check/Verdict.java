@@ -135,6 +135,9 @@ public record Verdict(
    * Judges what one observation saw, as unattended runs would act on it.
    *
    * @param plan the plan of an unattended run, with the pending hooks and hold the store records
+   * @param neverApplied the store has no generation yet: no apply or watch has ever run for it
+   *     (a timer never enabled), which is WARNING as the metrics' HostpkiNeverApplied rule says,
+   *     not OK with changes pending that nothing is going to make
    */
   public static Verdict of(
       DesiredState desired,
@@ -142,7 +145,8 @@ public record Verdict(
       AcmeObservation acme,
       Plan plan,
       Instant now,
-      Thresholds thresholds) {
+      Thresholds thresholds,
+      boolean neverApplied) {
     List<Expiries.Standing> standings =
         Expiries.standings(desired, store, acme, now, Expiries.blocked(plan, true));
     List<CertificateVerdict> certificates = new ArrayList<>();
@@ -151,6 +155,12 @@ public record Verdict(
     }
     Status status = Status.OK;
     List<String> problems = new ArrayList<>();
+    if (neverApplied && !plan.isRefused()) {
+      status = Status.WARNING;
+      problems.add(
+          "never applied: no apply or watch has run for the store " + desired.store().path()
+              + ": run hostpki apply (and enable its timer, or run hostpki watch)");
+    }
     for (Refusal r : plan.refusals()) {
       status = Status.CRITICAL;
       problems.add("apply refuses to change the store: " + r.line());
@@ -182,10 +192,15 @@ public record Verdict(
     boolean chainWaits = false;
     for (Warning w : plan.warnings()) {
       // An ACME order that waits while the server certificate is none the CA issued (the
-      // internal fallback serves): clients that trust only the CA's roots refuse it now.
-      boolean acmeFallback = w.kind() == WarningCode.ACME_WAITING
+      // internal fallback serves): clients that trust only the CA's roots refuse it now. With
+      // fallback none, the CA's certificate kept while it lacks a name the desired state wants:
+      // clients that ask for that name refuse it (found by a trial: "OK: nothing due").
+      boolean acmeWaits = w.kind() == WarningCode.ACME_WAITING;
+      boolean acmeFallback = acmeWaits
           && store.serverCertificate().filter(c -> acme.orderedHere(c.fingerprint())).isEmpty();
-      if (w.kind() == WarningCode.CHAIN_NOT_YET_VALID || acmeFallback) {
+      boolean acmeUnserved = w.acmeKeepsWhatDoesNotServe();
+      if (w.kind() == WarningCode.CHAIN_NOT_YET_VALID || acmeFallback || acmeUnserved) {
+        // (one kept that is no longer valid is CRITICAL by its own line, as any expired one)
         status = status.worst(Status.WARNING);
         problems.add(w.message());
         chainWaits = true;

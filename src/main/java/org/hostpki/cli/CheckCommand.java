@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             + " lock and writes nothing but metrics.textfile.",
     footer = {
       "",
-      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, changes a rollback's hold keeps back, and an ACME order that waits while the internal fallback serves, are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
+      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, changes a rollback's hold keeps back, an ACME order that waits while the internal fallback serves (or while fallback none keeps a certificate that lacks a wanted name), and a store no apply has written yet (never applied), are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
       "",
       "Examples:",
       "  hostpki check                                  # /etc/hostpki/host.yaml",
@@ -131,7 +131,9 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       store = desired.store().path().toString();
       Reconciler.Observation o =
           reconciler().plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true);
-      verdict = Verdict.of(o.desired(), o.store().facts(), o.acme(), o.plan(), o.now(), thresholds);
+      verdict = Verdict.of(
+          o.desired(), o.store().facts(), o.acme(), o.plan(), o.now(), thresholds,
+          o.store().snapshot().generation().isEmpty());
       // apply and watch refuse such a file before they plan: nothing renews what the plan shows.
       List<String> unsafe = unsafeToRun(desired);
       if (!unsafe.isEmpty()) {
@@ -151,11 +153,12 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
       out().println(VerdictJson.render(verdict, store, exitCode));
     } else {
       out().println(pluginText(verdict.summary()) + (nagios ? performanceData(verdict) : ""));
+      int width = nameWidth(verdict);
       for (Verdict.CertificateVerdict c : verdict.certificates()) {
-        out().println(pluginText(line(c, verdict)));
+        out().println(pluginText(line(c, verdict, width)));
       }
       for (Verdict.CrlVerdict c : verdict.crls()) {
-        out().println(pluginText(line(c, verdict)));
+        out().println(pluginText(line(c, verdict, width)));
       }
     }
     out().flush();
@@ -251,9 +254,26 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
     };
   }
 
+  /**
+   * The name column's width: the longest certificate or CRL name, at least 8 ({@code ca-previous.crl}
+   * overflowed a fixed 8 and pushed its status out of line with the others').
+   */
+  private static int nameWidth(Verdict v) {
+    return java.util.stream.Stream.concat(
+            v.certificates().stream().map(c -> c.standing().certificate()),
+            v.crls().stream().map(Verdict.CrlVerdict::file))
+        .mapToInt(String::length)
+        .reduce(8, Math::max);
+  }
+
+  /** {@code WIDTH}-wide name, then the status: {@code server   OK        }. */
+  private static String head(String name, Status status, int width) {
+    return String.format("%-" + width + "s %-9s ", name, status.name());
+  }
+
   /** {@code server OK  expires 2027-06-03 10:00 UTC (in 180 days); renewal 2027-…}. */
-  private static String line(Verdict.CertificateVerdict c, Verdict v) {
-    String head = String.format("%-8s %-9s ", c.standing().certificate(), c.status().name());
+  private static String line(Verdict.CertificateVerdict c, Verdict v, int width) {
+    String head = head(c.standing().certificate(), c.status(), width);
     if (c.problem().isPresent()) {
       return head + c.problem().get();
     }
@@ -267,8 +287,8 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
   }
 
   /** {@code ca.crl OK  next update 2027-01-08 01:00 UTC (in 3 days); WARNING from …}. */
-  private static String line(Verdict.CrlVerdict c, Verdict v) {
-    String head = String.format("%-8s %-9s ", c.file(), c.status().name());
+  private static String line(Verdict.CrlVerdict c, Verdict v, int width) {
+    String head = head(c.file(), c.status(), width);
     if (c.problem().isPresent()) {
       return head + c.problem().get();
     }

@@ -25,6 +25,15 @@ public record Warning(WarningCode kind, String subject, String message) {
     this(WarningCode.of(code), subject, message);
   }
 
+  /**
+   * Whether this is an {@code acme-waiting} warning while {@code server.acme.fallback: none} keeps
+   * serving a certificate that lacks a name or address the desired state wants, or is no longer
+   * valid: clients that ask for it refuse the server until an order succeeds.
+   */
+  public boolean acmeKeepsWhatDoesNotServe() {
+    return kind == WarningCode.ACME_WAITING && message.contains(AcmeOrders.KEPT_ALTHOUGH);
+  }
+
   /** The stable code of the JSON plan: {@code trust-expiring}. */
   public String code() {
     return kind.code();

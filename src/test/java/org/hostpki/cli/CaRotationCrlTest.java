@@ -130,6 +130,12 @@ class CaRotationCrlTest {
     tools.jackson.databind.JsonNode check =
         OutputSchemas.valid("check.schema.json", hostpki(move.plusSeconds(30), "check", "-f", "ca.yaml", "--output", "json").out());
     assertThat(check.path("crls").get(1).path("file").asString()).isEqualTo("ca-previous.crl");
+    // Found by a trial: "ca-previous.crl" overflowed the 8-character name column, its status out
+    // of line with the others'. The column fits the longest name.
+    List<String> lines = hostpki(move.plusSeconds(30), "check", "-f", "ca.yaml").out().lines().skip(1).toList();
+    assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("ca-previous.crl OK "));
+    assertThat(lines).allSatisfy(l -> assertThat(l.charAt("ca-previous.crl".length())).as(l).isEqualTo(' '))
+        .allSatisfy(l -> assertThat(l.substring("ca-previous.crl ".length())).as(l).matches("(OK|WARNING|CRITICAL) .*"));
 
     // Exported for clients, PEM: both CRLs, the signing CA's first.
     CliResult exported = hostpki(move.plusSeconds(60), "export", "-f", "ca.yaml", "crl", "-o", "fleet.pem");

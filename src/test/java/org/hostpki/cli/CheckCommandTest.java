@@ -120,15 +120,28 @@ class CheckCommandTest {
         "^OK: nothing due; next renewal server 2026-12-01 1\\d:\\d\\d UTC \\(in [2-5]h( \\d+m)?\\), waiting for the window daily 12:00–15:00 UTC;");
   }
 
+  /**
+   * Found by a trial: a store no apply ever wrote (a timer never enabled) said "OK: 4 changes
+   * pending" to Nagios, while nothing was going to make them. It is WARNING, saying what to run,
+   * as the metrics' HostpkiNeverApplied rule (severity warning) says; still exit 2 without --nagios.
+   */
   @Test
-  void testCheck_aStoreNeverWrittenIsChangesPendingAndIsNotCreated() throws IOException {
+  void testCheck_aStoreNeverWrittenIsAWarningWithChangesPendingAndIsNotCreated() throws IOException {
     desired("");
 
     CliResult run = check(T0);
+    CliResult nagios = check(T0, "--nagios");
+    JsonNode json = checkJson(T0);
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
-    assertThat(run.out()).startsWith("OK: 4 changes pending: ca create, server create, output/server-fullchain.crt create and 1 more;")
+    assertThat(run.out()).startsWith("WARNING: never applied: no apply or watch has run for the store "
+            + dir.resolve("pki") + ": run hostpki apply (and enable its timer, or run hostpki watch);"
+            + " 4 changes pending: ca create, server create, output/server-fullchain.crt create and 1 more;")
         .contains("; no certificate in the store yet");
+    assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(Status.WARNING);
+    assertThat(nagios.out()).startsWith("WARNING: never applied: ");
+    assertThat(json.get("status").asString()).isEqualTo("warning");
+    assertThat(json.get("problems").get(0).asString()).startsWith("never applied: ");
     assertThat(dir.resolve("pki")).doesNotExist();
   }
 
@@ -366,6 +379,59 @@ class CheckCommandTest {
 
     assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(Status.WARNING);
     assertThat(nagios.out()).startsWith("WARNING: the last ACME order failed at ");
+  }
+
+  /**
+   * Found by a trial: with {@code fallback: none}, the ACME CA down (a failed order recorded, the
+   * next waiting for its back-off) and a name added to the desired state, the CA's certificate
+   * kept serving without it and check said "OK: nothing due". Clients that ask for the new name
+   * refuse the server: WARNING with the failed order and the name, as when the fallback serves.
+   */
+  @Test
+  void testCheck_anAcmeOrderWaitingWhileFallbackNoneKeepsACertificateWithoutANameIsAWarning()
+      throws IOException {
+    String acme = "metrics: {textfile: hostpki.prom}\nserver:\n  issuer: acme\n  acme:\n"
+        + "    directory: https://127.0.0.1:" + org.hostpki.testkit.LoopbackPorts.free() + "/dir\n"
+        + "    termsOfServiceAgreed: true\n    fallback: none\n";
+    java.time.Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    org.hostpki.testkit.TestAcmeCa ca = new org.hostpki.testkit.TestAcmeCa(TestCa.create(T0), clock);
+    org.hostpki.apply.Reconciler engine =
+        new org.hostpki.apply.Reconciler(
+                PROBE, clock, new java.security.SecureRandom(),
+                new org.hostpki.apply.Secrets(Map.of()),
+                new org.hostpki.apply.Hooks(new java.io.PrintWriter(new java.io.StringWriter(), true)))
+            .orderingFrom(ca);
+    Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\n" + acme
+        + "  dnsNames: [portal.example.com]\n");
+    engine.apply(loaded(), java.util.EnumSet.noneOf(org.hostpki.plan.PlanInput.Replace.class), Optional.empty(), Duration.ZERO);
+    assertThat(ca.orders()).hasSize(1);
+    ca.failWith(Optional.of(new org.hostpki.acme.AcmeFailure(
+        org.hostpki.acme.AcmeFailure.Kind.CA_PROBLEM, "serverInternal: try later")));
+    Files.writeString(dir.resolve("host.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\n" + acme
+        + "  dnsNames: [portal.example.com, www.example.com]\n");
+    try {
+      engine.apply(loaded(), java.util.EnumSet.noneOf(org.hostpki.plan.PlanInput.Replace.class), Optional.empty(), Duration.ZERO);
+    } catch (RuntimeException e) {
+      // the order failed, and is recorded with its back-off
+    }
+    assertThat(ca.orders()).hasSize(2);
+
+    CliResult text = check(T0.plus(Duration.ofMinutes(1)));
+    CliResult nagios = check(T0.plus(Duration.ofMinutes(1)), "--nagios");
+    JsonNode json = checkJson(T0.plus(Duration.ofMinutes(1)));
+
+    assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(Status.WARNING);
+    assertThat(nagios.out()).startsWith("WARNING: the last ACME order failed at 2026-11-27 08:00 UTC: ")
+        .contains("serverInternal: try later", "(server.acme.fallback: none) although it does not cover",
+            "www.example.com");
+    assertThat(text.out()).startsWith("WARNING: the last ACME order failed at ");
+    assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    assertThat(json.get("status").asString()).isEqualTo("warning");
+    assertThat(json.get("problems").get(0).asString()).contains("www.example.com");
+  }
+
+  private org.hostpki.model.DesiredState loaded() {
+    return new org.hostpki.config.DesiredStateLoader().load(dir.resolve("host.yaml")).desiredState().orElseThrow();
   }
 
   @Test
