@@ -191,7 +191,7 @@ class ExternalIssuerTest {
   /**
    * Found in a trial: a chain ending in any self-signed root (a staging CA's, a test CA's) was
    * imported without a word. Without server.external.roots it is imported with a warning saying how
-   * to name the root.
+   * to name the root; a root the host trusts is named (a fleet member trusts its fleet CA).
    */
   @Test
   void testPlan_aChainEndingInARootNothingNamesIsImportedWithAWarning() {
@@ -200,6 +200,10 @@ class ExternalIssuerTest {
     List<CertificateFacts> chain = externalChain("a", d, portal, s, true);
 
     Plan plan = plan(d, portal, s.observed(), validFile(chain));
+    Plan trusting =
+        planner.plan(
+            input(d, portal, new TreeMap<>(java.util.Map.of("corp-root", chain.get(2))), s.observed(), NOW,
+                Set.of(), Fixtures.fp("basis"), Optional.of(validFile(chain)), Optional.empty()));
 
     assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.CHAIN_IMPORTED);
     assertThat(onlyWarning(plan, "chain-root-unnamed"))
@@ -209,22 +213,8 @@ class ExternalIssuerTest {
                 + " server.external.roots names: any root is accepted, a staging or test CA's too."
                 + " If it is your CA's root, name its certificate in server.external.roots (then only"
                 + " chains ending in it are imported); if not, have server.csr signed by your CA");
-  }
-
-  /** A root the host trusts is named: no warning (a fleet member trusts its fleet CA). */
-  @Test
-  void testPlan_aChainEndingInATrustedRootHasNoWarning() {
-    DesiredState d = external(Fallback.NONE);
-    Fixtures.Store s = waiting(d, portal);
-    List<CertificateFacts> chain = externalChain("a", d, portal, s, true);
-
-    Plan plan =
-        planner.plan(
-            input(d, portal, new TreeMap<>(java.util.Map.of("corp-root", chain.get(2))), s.observed(), NOW,
-                Set.of(), Fixtures.fp("basis"), Optional.of(validFile(chain)), Optional.empty()));
-
-    assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.CHAIN_IMPORTED);
-    assertThat(plan.warnings()).isEmpty();
+    assertThat(codes(change(trusting, "server"))).containsExactly(ReasonCode.CHAIN_IMPORTED);
+    assertThat(trusting.warnings()).isEmpty();
   }
 
   private static String onlyWarning(Plan plan, String code) {
