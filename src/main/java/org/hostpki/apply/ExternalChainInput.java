@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -43,17 +44,28 @@ final class ExternalChainInput {
    * @param facts empty with an internal issuer
    * @param chain the checked chain, leaf first, when it is valid; otherwise empty
    */
-  record Read(Optional<ExternalChainFile> facts, List<Certificate> chain) {
+  record Read(Optional<ExternalChainFile> facts, List<Certificate> chain, List<Certificate> roots) {
     Read {
       chain = List.copyOf(chain);
+      roots = List.copyOf(roots);
+    }
+
+    Read(Optional<ExternalChainFile> facts, List<Certificate> chain) {
+      this(facts, chain, List.of());
     }
 
     static Read none() {
       return new Read(Optional.empty(), List.of());
     }
 
-    /** The file's content digest, for the plan's basis. */
+    /** The file's content digest and server.external.roots' certificates, for the plan's basis. */
     String basisWords() {
+      StringBuilder named = new StringBuilder();
+      roots.forEach(r -> named.append(' ').append(r.fingerprint().hex()));
+      return chainWords() + named;
+    }
+
+    private String chainWords() {
       return facts.map(
               f ->
                   f instanceof ExternalChainFile.Valid v
@@ -80,6 +92,18 @@ final class ExternalChainInput {
     if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
       return Read.none();
     }
+    List<Certificate> roots = roots(server.external().get());
+    Read read = read(server, host, observed, serverKey, now, roots);
+    return new Read(read.facts(), read.chain(), roots);
+  }
+
+  private Read read(
+      ServerSpec server,
+      HostIdentity host,
+      ObservedStore observed,
+      Optional<KeyMaterial> serverKey,
+      Instant now,
+      List<Certificate> roots) {
     ExternalSpec external = server.external().get();
     Path path = external.chain();
     byte[] content;
@@ -117,9 +141,9 @@ final class ExternalChainInput {
     ServerNames names = ServerNames.of(server, host, observed);
     ChainValidator.Result result =
         ChainValidator.check(
-            certificates, serverKey.get().publicKey(), names.dnsNames(), names.ipAddresses(), now);
+            certificates, serverKey.get().publicKey(), names.dnsNames(), names.ipAddresses(), now, roots);
     if (!result.accepted()) {
-      Optional<Instant> validFrom = validSoon(result, certificates, serverKey.get(), names, now);
+      Optional<Instant> validFrom = validSoon(result, certificates, serverKey.get(), names, now, roots);
       if (validFrom.isPresent()) {
         return new Read(
             Optional.of(new ExternalChainFile.NotYetValid(
@@ -144,7 +168,7 @@ final class ExternalChainInput {
    */
   private static Optional<Instant> validSoon(
       ChainValidator.Result result, List<Certificate> certificates, KeyMaterial serverKey, ServerNames names,
-      Instant now) {
+      Instant now, List<Certificate> roots) {
     if (result.chain().isEmpty()) {
       return Optional.empty();
     }
@@ -154,9 +178,40 @@ final class ExternalChainInput {
       return Optional.empty();
     }
     ChainValidator.Result then =
-        ChainValidator.check(certificates, serverKey.publicKey(), names.dnsNames(), names.ipAddresses(), validFrom);
+        ChainValidator.check(
+            certificates, serverKey.publicKey(), names.dnsNames(), names.ipAddresses(), validFrom, roots);
     return then.accepted() ? Optional.of(validFrom) : Optional.empty();
   }
+
+  /**
+   * The certificates of {@code server.external.roots}. A file that cannot be read or holds no
+   * certificate is an error naming the desired state's line: the check it asks for cannot be made.
+   */
+  static List<Certificate> roots(ExternalSpec external) {
+    List<Certificate> roots = new ArrayList<>();
+    for (ExternalSpec.Root root : external.roots()) {
+      String origin = root.origin().prefix() + "server.external.roots: " + root.file();
+      byte[] content;
+      try {
+        content = InputFiles.read(root.file(), InputKind.TRUSTED_CERTIFICATES);
+      } catch (IOException e) {
+        throw new HostpkiException(
+            origin + " " + FileReasons.of(e) + "; give the PEM file of the root certificate(s) the"
+                + " imported chain must end in (the CA's ca.crt)");
+      }
+      try {
+        roots.addAll(Pem.readCertificates(content, MAX_ROOTS));
+      } catch (InvalidMaterialException e) {
+        throw new HostpkiException(
+            origin + ": not a PEM file of root certificates: " + e.getMessage()
+                + "; give the CA's root certificate(s) as PEM (-----BEGIN CERTIFICATE-----)");
+      }
+    }
+    return roots;
+  }
+
+  /** More root certificates than this in one file of server.external.roots is a whole CA bundle. */
+  static final int MAX_ROOTS = 100;
 
   private static Read refused(
       Path path, Fingerprint digest, List<Certificate> certificates, List<String> problems) {

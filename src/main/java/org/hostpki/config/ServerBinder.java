@@ -2,6 +2,7 @@ package org.hostpki.config;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -12,6 +13,7 @@ import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.KeyRotation;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.SourcePosition;
 import org.hostpki.model.Subject;
 import org.hostpki.model.TerminalText;
 
@@ -194,6 +196,17 @@ final class ServerBinder {
                                 .map(f -> f.value().equals("internal")
                                     ? ExternalSpec.Fallback.INTERNAL
                                     : ExternalSpec.Fallback.NONE)
-                                .orElse(ExternalSpec.Fallback.NONE))));
+                                .orElse(ExternalSpec.Fallback.NONE),
+                            roots(e))));
+  }
+
+  /** server.external.roots: the files of the roots an imported chain must end in. */
+  private List<ExternalSpec.Root> roots(YamlNode.Mapping external) {
+    List<ExternalSpec.Root> roots = new ArrayList<>();
+    for (Fields.Given<String> text : fields.strings(external, "roots")) {
+      SourcePosition origin = fields.origin(text.node());
+      fields.path(text).ifPresent(p -> roots.add(new ExternalSpec.Root(p, origin)));
+    }
+    return roots;
   }
 }

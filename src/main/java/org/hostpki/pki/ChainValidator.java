@@ -16,6 +16,7 @@ import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.SanCoverage;
+import org.hostpki.model.TerminalText;
 
 /**
  * Checks an externally signed chain before it is imported, the way a strict TLS client would, and
@@ -38,7 +39,8 @@ import org.hostpki.model.SanCoverage;
  *       addresses);
  *   <li>the leaf's extended key usage includes serverAuth. A leaf without the extension is
  *       accepted: RFC 5280 reads that as "any purpose", and browsers and OpenSSL accept it;
- *   <li>the leaf's SANs cover every desired name (a wildcard covers one left-most label).
+ *   <li>the leaf's SANs cover every desired name (a wildcard covers one left-most label);
+ *   <li>with {@code server.external.roots}, the chain ends in a named root.
  * </ul>
  */
 public final class ChainValidator {
@@ -86,6 +88,24 @@ public final class ChainValidator {
       List<String> dnsNames,
       List<InetAddress> ipAddresses,
       Instant now) {
+    return check(certificates, serverKey, dnsNames, ipAddresses, now, List.of());
+  }
+
+  /**
+   * As {@link #check(List, SubjectPublicKey, List, List, Instant)}, and the chain must end in one of
+   * {@code roots} ({@code server.external.roots}): its last certificate is one of them or is signed
+   * by one (a root the file holds is signed by itself, so a named root with its subject and key
+   * matches it; a file that stops below the root needs its last certificate's issuer named).
+   *
+   * @param roots the certificates the chain may end in; empty: any
+   */
+  public static Result check(
+      List<Certificate> certificates,
+      SubjectPublicKey serverKey,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      Instant now,
+      List<Certificate> roots) {
     Objects.requireNonNull(serverKey, "serverKey");
     Objects.requireNonNull(now, "now");
     if (certificates.isEmpty()) {
@@ -112,8 +132,43 @@ public final class ChainValidator {
       for (Certificate issuer : chain.subList(1, chain.size())) {
         nameConstraintProblems(chain.get(0), issuer, places.describe(issuer), problems);
       }
+      rootProblems(chain, built.rootIncluded(), roots, problems);
     }
     return new Result(chain, problems);
+  }
+
+  /**
+   * Whether the chain ends in a named root. Found in a trial: a chain file ending in any
+   * self-signed root (a staging CA's, a test CA's) was imported without a word.
+   */
+  private static void rootProblems(
+      List<Certificate> chain, boolean rootIncluded, List<Certificate> roots, List<String> problems) {
+    if (roots.isEmpty()) {
+      return;
+    }
+    Certificate top = chain.get(chain.size() - 1);
+    if (roots.stream().anyMatch(r -> top.equals(r) || top.isSignedBy(r))) {
+      return;
+    }
+    String named =
+        roots.stream().map(ChainValidator::rootWords).collect(java.util.stream.Collectors.joining(", "));
+    String end =
+        rootIncluded
+            ? "the chain ends in the root " + rootWords(top)
+            : "the chain ends with " + rootWords(top) + ", issued by "
+                + TerminalText.escape(top.facts().issuerDn()) + " (not in the file)";
+    problems.add(
+        end
+            + ", which is not a root server.external.roots names ("
+            + named
+            + "): the file comes from another CA (a staging or test CA's chain?); have server.csr"
+            + " signed by the CA of the named root, or, if this root is the right one, name its"
+            + " certificate in server.external.roots");
+  }
+
+  /** A root as a refusal names it: its subject and full SHA-256 fingerprint, as openssl prints it. */
+  private static String rootWords(Certificate c) {
+    return TerminalText.escape(c.facts().subjectDn()) + " (SHA-256 " + c.fingerprint().colonHex() + ")";
   }
 
   private static void certificateProblems(

@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.ExternalChainFile;
+import org.hostpki.model.TerminalText;
 
 /**
  * What some clients refuse in a chain file that passed every check ({@code pki.ChainValidator}):
@@ -20,6 +21,9 @@ import org.hostpki.model.ExternalChainFile;
  *       the server sends and their own store, so a client without that issuer fails ("unable to get
  *       local issuer certificate"); hostpki cannot tell a root clients have from an intermediate
  *       left out. certmonger and cert-manager serve what the CA returned and warn neither.
+ *   <li>{@code chain-root-unnamed}: without {@code server.external.roots}, the file ends in a
+ *       self-signed root that neither that nor the trusted certificates name: any root is accepted,
+ *       a staging or test CA's chain copied by mistake too (found in a trial).
  *   <li>{@code chain-eddsa}: a CA of the chain signs with Ed25519 or Ed448. Chrome (ERR_CERT_INVALID,
  *       ERR_CERT_AUTHORITY_INVALID) and Firefox (NSS) verify only RSA and ECDSA signatures in
  *       certificates; OpenSSL, GnuTLS and Java accept them. As for an Ed25519 {@code server.key}.
@@ -33,12 +37,30 @@ final class ExternalChainWarnings {
 
   /**
    * @param trusted the certificates this host's desired state trusts
+   * @param rootsNamed {@code server.external.roots} is set: the chain passed, so it ends in a root
+   *     named there
    */
-  static List<Warning> of(ExternalChainFile.Valid file, Collection<CertificateFacts> trusted) {
+  static List<Warning> of(
+      ExternalChainFile.Valid file, Collection<CertificateFacts> trusted, boolean rootsNamed) {
     List<Warning> warnings = new ArrayList<>();
     List<CertificateFacts> chain = file.chain();
     CertificateFacts top = chain.get(chain.size() - 1);
-    if (!top.isSelfIssued() && trusted.stream().noneMatch(t -> issued(top, t))) {
+    if (!rootsNamed
+        && chain.size() > 1
+        && top.isSelfIssued()
+        && trusted.stream().noneMatch(t -> sameRoot(top, t))) {
+      warnings.add(
+          new Warning(
+              WarningCode.CHAIN_ROOT_UNNAMED,
+              Address.SERVER,
+              "the chain in " + file.path() + " ends in the root "
+                  + TerminalText.escape(top.subjectDn()) + " (SHA-256 " + top.fingerprint().colonHex()
+                  + "), which neither trust.certificates nor server.external.roots names: any root is"
+                  + " accepted, a staging or test CA's too. If it is your CA's root, name its"
+                  + " certificate in server.external.roots (then only chains ending in it are"
+                  + " imported); if not, have server.csr signed by your CA"));
+    }
+    if (!rootsNamed && !top.isSelfIssued() && trusted.stream().noneMatch(t -> issued(top, t))) {
       warnings.add(
           new Warning(
               WarningCode.CHAIN_INCOMPLETE,
@@ -48,8 +70,8 @@ final class ExternalChainWarnings {
                   + " this host trusts: clients that do not hold " + top.issuerDn() + " refuse the"
                   + " server ('unable to get local issuer certificate'). If it is an intermediate CA,"
                   + " append its certificate to the file; if it is the root your clients trust, append"
-                  + " it too (hostpki checks the chain against it and does not serve it) or list it in"
-                  + " trust.certificates"));
+                  + " it too (hostpki checks the chain against it and does not serve it), or name it in"
+                  + " server.external.roots or trust.certificates"));
     }
     List<String> eddsa = new ArrayList<>();
     for (int i = 0; i < chain.size(); i++) {
@@ -86,6 +108,13 @@ final class ExternalChainWarnings {
                     + " ask the CA for a chain whose issuers outlast the certificate, or have server.csr"
                     + " signed again before then")));
     return warnings;
+  }
+
+  /** Whether {@code t} is the root {@code root}: the same certificate, or its subject with its key. */
+  private static boolean sameRoot(CertificateFacts root, CertificateFacts t) {
+    return t.fingerprint().equals(root.fingerprint())
+        || (t.subjectDn().equals(root.subjectDn())
+            && t.publicKey().publicKeyFingerprint().equals(root.publicKey().publicKeyFingerprint()));
   }
 
   /** Whether {@code issuer} may have issued {@code c}: its subject, and its key identifier. */

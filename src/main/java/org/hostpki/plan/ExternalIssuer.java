@@ -219,7 +219,8 @@ final class ExternalIssuer {
     }
     ExternalChainFile.Valid valid = (ExternalChainFile.Valid) file;
     expiring(valid.leaf());
-    warnings.addAll(ExternalChainWarnings.of(valid, in.desiredTrust().values()));
+    warnings.addAll(
+        ExternalChainWarnings.of(valid, in.desiredTrust().values(), !external.roots().isEmpty()));
     return Optional.of(new Decision.Import(valid));
   }
 

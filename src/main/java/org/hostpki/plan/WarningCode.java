@@ -56,6 +56,8 @@ public enum WarningCode {
   CHAIN_INCOMPLETE("chain-incomplete"),
   /** A CA of an imported chain signs with Ed25519 or Ed448, which browsers refuse. */
   CHAIN_EDDSA("chain-eddsa"),
+  /** An imported chain ends in a root that neither server.external.roots nor the trust names. */
+  CHAIN_ROOT_UNNAMED("chain-root-unnamed"),
   /** A renewal went ahead outside the maintenance windows: the safety margin was reached. */
   RENEWAL_SAFETY_MARGIN("renewal-safety-margin"),
   /** A due renewal waits for a maintenance window (unattended runs only). */

@@ -87,6 +87,72 @@ class ExternalChainInputTest {
         .build();
   }
 
+  private ExternalChainInput.Read readWithRoots(Path... rootFiles) {
+    DesiredState d = desired(ServerSpec.Issuer.EXTERNAL);
+    ServerSpec s = d.server();
+    List<ExternalSpec.Root> roots =
+        java.util.Arrays.stream(rootFiles)
+            .map(f -> new ExternalSpec.Root(f, new org.hostpki.model.SourcePosition(d.source(), 7, 9)))
+            .toList();
+    ServerSpec withRoots =
+        new ServerSpec(
+            s.issuer(), s.subject(), s.dnsNames(), s.ipAddresses(), s.includeHostIdentity(), s.key(),
+            s.keyRotation(), s.validity(), s.renewBefore(), s.clientAuth(), s.allowLongValidity(),
+            Optional.of(new ExternalSpec(chain, ExternalSpec.Fallback.NONE, roots)), Optional.empty());
+    return input.read(
+        DesiredStates.of(d.source(), d.store(), d.host(), d.ca(), withRoots, d.trust(), d.hooks()),
+        host, ObservedStore.empty(), Optional.of(KEY), NOW);
+  }
+
+  /**
+   * server.external.roots: a staging CA's chain (same names, other keys) is refused naming both
+   * roots; the named CA's chain is imported; the root files' certificates go into the plan's basis.
+   */
+  @Test
+  void testRead_chainEndingInARootOtherThanTheNamedOneIsRefused() throws IOException {
+    Path rootFile = fs.getPath("/etc/hostpki/corp-root.pem");
+    Files.createDirectories(rootFile.getParent());
+    Files.writeString(rootFile, Pem.certificates(List.of(CA.root())));
+    TestCa staging = TestCa.create(NOW);
+    Certificate stagingLeaf =
+        staging.leaf(KEY.publicKey(), List.of("portal.example.com", "portal"), host.addresses())
+            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)))
+            .build();
+    write(Pem.certificates(List.of(stagingLeaf, staging.intermediate(), staging.root()))
+        .getBytes(StandardCharsets.US_ASCII));
+
+    ExternalChainInput.Read refusedRead = readWithRoots(rootFile);
+
+    ExternalChainFile.Refused refused = (ExternalChainFile.Refused) refusedRead.facts().orElseThrow();
+    assertThat(refused.problems())
+        .singleElement()
+        .asString()
+        .contains(staging.root().fingerprint().colonHex(), CA.root().fingerprint().colonHex());
+    assertThat(refusedRead.basisWords()).endsWith(" " + CA.root().fingerprint().hex());
+
+    write(Pem.certificates(List.of(leaf(), CA.intermediate(), CA.root())).getBytes(StandardCharsets.US_ASCII));
+    assertThat(readWithRoots(rootFile).facts().orElseThrow()).isInstanceOf(ExternalChainFile.Valid.class);
+  }
+
+  /** A root file that cannot be read, or holds no certificate, is an error naming the line. */
+  @Test
+  void testRead_unreadableRootFileIsAnErrorAtItsLine() throws IOException {
+    write(Pem.certificates(List.of(leaf(), CA.intermediate())).getBytes(StandardCharsets.US_ASCII));
+    Path missing = fs.getPath("/etc/hostpki/missing-root.pem");
+    Path text = fs.getPath("/etc/hostpki/notes.pem");
+    Files.createDirectories(text.getParent());
+    Files.writeString(text, "hello\n");
+
+    assertThatThrownBy(() -> readWithRoots(missing))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith("/etc/hostpki/host.yaml:7:9: server.external.roots: " + missing + " ");
+    assertThatThrownBy(() -> readWithRoots(text))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith(
+            "/etc/hostpki/host.yaml:7:9: server.external.roots: " + text
+                + ": not a PEM file of root certificates: ");
+  }
+
   @Test
   void testRead_internalIssuerReadsNothing() {
     assertThat(input.read(desired(ServerSpec.Issuer.INTERNAL), host, ObservedStore.empty(), Optional.of(KEY), NOW).facts()).isEmpty();

@@ -323,10 +323,15 @@ class DesiredStateLoaderTest {
     String yaml =
         "apiVersion: hostpki/v1\n"
             + "store:\n  path: ../pki\n  password: {file: secrets/p12}\n"
-            + "server:\n  issuer: external\n  external: {chain: incoming/chain.pem}\n"
+            + "server:\n  issuer: external\n  external: {chain: incoming/chain.pem, roots: [corp-root.pem]}\n"
             + "trust:\n  certificates: [{name: ldap, file: /opt/ca/ldap.pem}]\n  directories: [trusted.d]\n";
 
     DesiredState state = loader.loadString(file, yaml).desiredState().orElseThrow();
+
+    assertThat(state.server().external().orElseThrow().roots())
+        .containsExactly(
+            new ExternalSpec.Root(
+                fs.getPath("/etc/hostpki/corp-root.pem"), new SourcePosition(file, 7, 49)));
 
     assertThat(state.store().path()).isEqualTo(fs.getPath("/etc/pki"));
     assertThat(state.store().password())
@@ -336,6 +341,21 @@ class DesiredStateLoaderTest {
     assertThat(state.trust().certificates().get(0).content())
         .isEqualTo(new TrustedCertificateSource.Content.FromFile(fs.getPath("/opt/ca/ldap.pem")));
     assertThat(state.trust().directories()).containsExactly(fs.getPath("/etc/hostpki/trusted.d"));
+  }
+
+  /** server.external.roots is a list of files, like trust.crls: one file alone is an error at its line. */
+  @Test
+  void testLoadString_externalRootsGivenAsOneStringIsAnErrorAtItsLine() {
+    String yaml =
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "server:\n  issuer: external\n  external:\n    chain: incoming/chain.pem\n    roots: corp-root.pem\n";
+
+    assertThat(loader.loadString(file, yaml).problems())
+        .extracting(Problem::format)
+        .singleElement()
+        .asString()
+        .startsWith("/etc/hostpki/host.yaml:7:")
+        .contains("server.external.roots");
   }
 
   @Test

@@ -68,6 +68,59 @@ class ChainValidatorTest {
     assertThat(result.servedChain()).containsExactly(leaf, CA.intermediate());
   }
 
+  /** server.external.roots: a chain from the named CA passes, with or without its root. */
+  @Test
+  void testCheck_chainEndingInANamedRootIsAccepted() {
+    Certificate leaf = leaf();
+    List<Certificate> named = List.of(TestCa.selfSignedRoot("Other Root"), CA.root());
+
+    assertThat(withRoots(named, leaf, CA.intermediate(), CA.root()).problems()).isEmpty();
+    assertThat(withRoots(named, leaf, CA.intermediate()).problems()).isEmpty();
+  }
+
+  /**
+   * Found in a trial: a staging CA's chain (same names, other keys) was imported without a word.
+   * With server.external.roots naming the production root it is refused, naming both roots.
+   */
+  @Test
+  void testCheck_chainEndingInAnotherRootIsRefusedNamingBoth() {
+    TestCa staging = TestCa.create(NOW);
+    Certificate leaf = staging.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).build();
+
+    ChainValidator.Result result = withRoots(List.of(CA.root()), leaf, staging.intermediate(), staging.root());
+
+    assertThat(result.problems())
+        .containsExactly(
+            "the chain ends in the root CN=Example Root CA (SHA-256 "
+                + staging.root().fingerprint().colonHex()
+                + "), which is not a root server.external.roots names (CN=Example Root CA (SHA-256 "
+                + CA.root().fingerprint().colonHex()
+                + ")): the file comes from another CA (a staging or test CA's chain?); have server.csr"
+                + " signed by the CA of the named root, or, if this root is the right one, name its"
+                + " certificate in server.external.roots");
+  }
+
+  /** A file that stops below the root: the issuer of its last certificate must be named. */
+  @Test
+  void testCheck_chainStoppingBelowAnotherRootIsRefused() {
+    TestCa staging = TestCa.create(NOW);
+    Certificate leaf = staging.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).build();
+
+    ChainValidator.Result result = withRoots(List.of(CA.root()), leaf, staging.intermediate());
+
+    assertThat(result.problems())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "the chain ends with CN=" + TestCa.INTERMEDIATE_NAME + " (SHA-256 "
+                + staging.intermediate().fingerprint().colonHex() + "), issued by CN=Example Root CA"
+                + " (not in the file), which is not a root server.external.roots names");
+  }
+
+  private static ChainValidator.Result withRoots(List<Certificate> roots, Certificate... certificates) {
+    return ChainValidator.check(List.of(certificates), SERVER_KEY.publicKey(), DNS, IPS, NOW, roots);
+  }
+
   @Test
   void testCheck_repeatedCertificateIsHarmless() {
     assertThat(check(leaf(), CA.intermediate(), CA.intermediate()).problems()).isEmpty();

@@ -90,7 +90,7 @@ class ExternalIssuerTest {
 
   @Test
   void testPlan_validChainFileIsImported() {
-    DesiredState d = external(Fallback.NONE);
+    DesiredState d = Fixtures.withRootsNamed(external(Fallback.NONE));
     Fixtures.Store s = waiting(d, portal);
     List<CertificateFacts> chain = externalChain("a", d, portal, s, true);
 
@@ -152,7 +152,7 @@ class ExternalIssuerTest {
    */
   @Test
   void testPlan_aChainWhoseIntermediateEndsBeforeTheLeafIsImportedWithAWarning() {
-    DesiredState d = external(Fallback.NONE);
+    DesiredState d = Fixtures.withRootsNamed(external(Fallback.NONE));
     Fixtures.Store s = waiting(d, portal);
     Instant intermediateEnds = NOW.plus(Duration.ofDays(30));
     List<CertificateFacts> chain =
@@ -170,7 +170,7 @@ class ExternalIssuerTest {
   /** Chrome and Firefox refuse a certificate signed with Ed25519 or Ed448. */
   @Test
   void testPlan_aChainSignedWithEdDsaIsImportedWithAWarning() {
-    DesiredState d = external(Fallback.NONE);
+    DesiredState d = Fixtures.withRootsNamed(external(Fallback.NONE));
     Fixtures.Store s = waiting(d, portal);
     List<CertificateFacts> chain = new ArrayList<>(externalChain("a", d, portal, s, true));
     chain.set(0, withSignature(chain.get(0), "Ed25519"));
@@ -186,6 +186,35 @@ class ExternalIssuerTest {
                 + " and ECDSA signatures in certificates and refuse the server (OpenSSL, GnuTLS"
                 + " and Java accept it); if browsers connect, have server.csr signed by an RSA or"
                 + " EC CA");
+  }
+
+  /**
+   * Found in a trial: a chain ending in any self-signed root (a staging CA's, a test CA's) was
+   * imported without a word. Without server.external.roots it is imported with a warning saying how
+   * to name the root; a root the host trusts is named (a fleet member trusts its fleet CA).
+   */
+  @Test
+  void testPlan_aChainEndingInARootNothingNamesIsImportedWithAWarning() {
+    DesiredState d = external(Fallback.NONE);
+    Fixtures.Store s = waiting(d, portal);
+    List<CertificateFacts> chain = externalChain("a", d, portal, s, true);
+
+    Plan plan = plan(d, portal, s.observed(), validFile(chain));
+    Plan trusting =
+        planner.plan(
+            input(d, portal, new TreeMap<>(java.util.Map.of("corp-root", chain.get(2))), s.observed(), NOW,
+                Set.of(), Fixtures.fp("basis"), Optional.of(validFile(chain)), Optional.empty()));
+
+    assertThat(codes(change(plan, "server"))).containsExactly(ReasonCode.CHAIN_IMPORTED);
+    assertThat(onlyWarning(plan, "chain-root-unnamed"))
+        .isEqualTo(
+            "the chain in " + CHAIN_FILE + " ends in the root CN=Example Root CA (SHA-256 "
+                + chain.get(2).fingerprint().colonHex() + "), which neither trust.certificates nor"
+                + " server.external.roots names: any root is accepted, a staging or test CA's too."
+                + " If it is your CA's root, name its certificate in server.external.roots (then only"
+                + " chains ending in it are imported); if not, have server.csr signed by your CA");
+    assertThat(codes(change(trusting, "server"))).containsExactly(ReasonCode.CHAIN_IMPORTED);
+    assertThat(trusting.warnings()).isEmpty();
   }
 
   private static String onlyWarning(Plan plan, String code) {

@@ -338,6 +338,22 @@ final class Fixtures {
             Optional.of(new ExternalSpec(CHAIN_FILE, fallback)), Optional.empty()));
   }
 
+  /** {@code d} (issuer external) with server.external.roots naming a root file. */
+  static DesiredState withRootsNamed(DesiredState d) {
+    ServerSpec s = d.server();
+    ExternalSpec e = s.external().orElseThrow();
+    Path rootFile = Path.of("/etc/hostpki/corp-root.pem");
+    return withServer(
+        d,
+        new ServerSpec(
+            s.issuer(), s.subject(), s.dnsNames(), s.ipAddresses(),
+            s.includeHostIdentity(), s.key(), s.keyRotation(), s.validity(), s.renewBefore(),
+            s.clientAuth(), s.allowLongValidity(),
+            Optional.of(new ExternalSpec(e.chain(), e.fallback(),
+                List.of(new ExternalSpec.Root(rootFile, new org.hostpki.model.SourcePosition(rootFile, 1, 1))))),
+            Optional.empty()));
+  }
+
   /** A request for the store's key and the desired names, as apply writes it. */
   static CsrFacts csr(DesiredState d, HostIdentity host, KeyFacts key) {
     ServerNames names = ServerNames.of(d.server(), host);
