@@ -90,7 +90,7 @@ final class KeystorePlace {
             keystore + " leads through the symbolic link " + next + " in " + current + ", which " + who
                 + " may change: " + who + " could point it at any file, and hostpki (as "
                 + TerminalText.escape(FileOwners.processUser()) + ") would read and replace that file. Name the"
-                + " trust store itself (the link leads to " + escaped(Files.readSymbolicLink(next)) + " now)");
+                + " trust store itself" + leadsTo(next));
       }
       if (link) {
         if (++followed > MAX_LINKS) {
@@ -261,6 +261,18 @@ final class KeystorePlace {
 
   private static String name(Map<String, Object> a) {
     return TerminalText.escape(((UserPrincipal) a.get("owner")).getName());
+  }
+
+  /**
+   * {@code  (the link leads to TARGET now)}; nothing when it is gone already (its owner may
+   * remove it between the look and this read).
+   */
+  private static String leadsTo(Path link) {
+    try {
+      return " (the link leads to " + escaped(Files.readSymbolicLink(link)) + " now)";
+    } catch (IOException | UnsupportedOperationException e) {
+      return "";
+    }
   }
 
   private static String escaped(Path path) {
