@@ -223,12 +223,16 @@ final class KeystorePlace {
     } catch (IOException e) {
       return new IOException(file + ": cannot open " + shown + " (" + cause.getMessage() + "); nothing was changed");
     }
-    if (now.isDirectory()) {
+    // ELOOP: a link when opened, whatever is there by this look
+    boolean wasLink = cause instanceof java.nio.file.FileSystemException f && f.getReason() != null
+        && f.getReason().startsWith("Too many levels of symbolic links");
+    if (now.isDirectory() && !wasLink) {
       return new IOException(file + ": cannot open " + shown + " (" + cause.getMessage() + "); nothing was changed");
     }
-    String what = now.isSymbolicLink() ? "a symbolic link" : "no folder";
+    String what = now.isSymbolicLink() ? "is a symbolic link now"
+        : wasLink ? "was a symbolic link when hostpki opened it" : "is no folder now";
     return new IOException(
-        file + ": " + shown + " is " + what + " now, put there after hostpki looked at the way (" + folder
+        file + ": " + shown + " " + what + ", put there after hostpki looked at the way (" + folder
             + " belongs to " + owner + ", who may change the names in it). hostpki (as "
             + TerminalText.escape(FileOwners.processUser()) + ") did not follow it, and nothing was changed. Find"
             + " out why " + owner + " changed it; once " + shown + " is a folder again, apply again");
