@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -12,9 +13,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -65,12 +69,37 @@ final class InstallFiles {
     }
     // Opened within a time limit, and refused when swapped for a FIFO since the look.
     try (InputStream in = Channels.newInputStream(InputFiles.openRegular(file, followLinks))) {
-      byte[] bytes = in.readNBytes(limit);
-      if (in.read() >= 0) {
-        throw new IOException(file + " is larger than " + limit + " bytes");
-      }
-      return Optional.of(bytes);
+      return Optional.of(bounded(in, file, limit));
     }
+  }
+
+  /**
+   * {@link #read(Path, int, boolean)} of {@code name} in a folder held open: a link there is
+   * refused, never followed, and so is a FIFO put at the name after the look.
+   */
+  static Optional<byte[]> read(Folder folder, Path name, int limit) throws IOException {
+    Path file = folder.path().resolve(name);
+    BasicFileAttributes attributes;
+    try {
+      attributes = folder.look(name);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (!attributes.isRegularFile()) {
+      throw new IOException(file + " is not a regular file (" + kind(attributes) + ")");
+    }
+    try (InputStream in = Channels.newInputStream(
+        InputFiles.openBounded(file, () -> folder.open(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))))) {
+      return Optional.of(bounded(in, file, limit));
+    }
+  }
+
+  private static byte[] bounded(InputStream in, Path file, int limit) throws IOException {
+    byte[] bytes = in.readNBytes(limit);
+    if (in.read() >= 0) {
+      throw new IOException(file + " is larger than " + limit + " bytes");
+    }
+    return bytes;
   }
 
   private static String kind(BasicFileAttributes a) {
@@ -85,21 +114,32 @@ final class InstallFiles {
    * replaced, never followed.
    */
   static void replace(Path file, byte[] content, Set<PosixFilePermission> modeIfNew) throws IOException {
-    Path directory = file.toAbsolutePath().getParent();
-    if (MountPoints.isMountPoint(file.toAbsolutePath())) {
+    replace(Folder.of(file.toAbsolutePath().getParent()), file.getFileName(), content, modeIfNew);
+  }
+
+  /**
+   * {@link #replace(Path, byte[], Set)} of {@code name} in a folder held open: the new file is
+   * made, looked at and renamed relative to that folder, so a link put on the way to it since
+   * does not lead the write elsewhere.
+   */
+  static void replace(Folder folder, Path name, byte[] content, Set<PosixFilePermission> modeIfNew) throws IOException {
+    Path directory = folder.path();
+    Path file = directory.resolve(name);
+    if (MountPoints.isMountPoint(file)) {
       throw mountPoint(file);
     }
-    Optional<PosixFileAttributes> old = posixAttributes(file);
+    Optional<PosixFileAttributes> old = folder.posix(name);
     Set<PosixFilePermission> mode = old.map(PosixFileAttributes::permissions).orElse(modeIfNew);
-    boolean posix = Files.getFileAttributeView(directory, PosixFileAttributeView.class) != null;
+    boolean posix = folder.isPosix();
     // Made 0600 and given its final mode only once complete, in the one open that makes it: the
     // folder may be another user's (an app's Java trust store), who could put a FIFO (an open that
     // waits for good) or a hard link to a file of root's in its place before a second open.
-    Path temporary = directory.resolve(".hostpki-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+    Path temporaryName = Path.of(".hostpki-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+    Path temporary = directory.resolve(temporaryName);
     try {
       try (FileChannel channel =
-          FileChannel.open(
-              temporary,
+          (FileChannel) folder.open(
+              temporaryName,
               posix ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
                   : Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
               posix ? new FileAttribute<?>[] {PRIVATE} : new FileAttribute<?>[0])) {
@@ -114,7 +154,7 @@ final class InstallFiles {
           // name by now.
           Path written = temporary.getFileSystem() != FileSystems.getDefault()
               ? temporary // a test's in-memory file system: no one else there
-              : opened(directory.toRealPath().resolve(temporary.getFileName())).orElseThrow(() -> new IOException(
+              : opened(folder.realPath().resolve(temporaryName)).orElseThrow(() -> new IOException(
                   temporary + " was moved or replaced while hostpki wrote it (by someone who may write " + directory
                       + "); " + file + " was not changed"));
           // the /proc link is followed to the file opened; a name in memory is not
@@ -133,16 +173,16 @@ final class InstallFiles {
         }
       }
       try {
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        folder.rename(temporaryName, name);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("cannot replace " + file + " in one step on this file system", e);
       } catch (FileSystemException e) {
         throw "Device or resource busy".equals(e.getReason()) ? mountPoint(file) : e; // mounted since
       }
     } finally {
-      Files.deleteIfExists(temporary);
+      folder.delete(temporaryName);
     }
-    syncDirectory(directory);
+    folder.sync();
   }
 
   /**
@@ -179,6 +219,147 @@ final class InstallFiles {
   static void delete(Path file) throws IOException {
     if (Files.deleteIfExists(file)) {
       syncDirectory(file.toAbsolutePath().getParent());
+    }
+  }
+
+  /**
+   * A folder files are read from and replaced in by their names in it: by its path ({@link
+   * #of}), or held open ({@link #held}), where every name is taken relative to the folder opened
+   * and a link is never followed.
+   */
+  interface Folder {
+    /** Where the folder is, for messages. */
+    Path path();
+
+    /** Its real path, as {@code /proc/self/fd} names a file opened in it. */
+    Path realPath() throws IOException;
+
+    /** Whether its files have POSIX owners and modes. */
+    boolean isPosix();
+
+    /** The name's attributes, a link's own. */
+    BasicFileAttributes look(Path name) throws IOException;
+
+    /** A regular file's POSIX attributes; empty when there is none at the name. */
+    Optional<PosixFileAttributes> posix(Path name) throws IOException;
+
+    SeekableByteChannel open(Path name, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
+        throws IOException;
+
+    /** Renames {@code from} over {@code to} in one step. */
+    void rename(Path from, Path to) throws IOException;
+
+    /** Removes the name, when there is one. */
+    void delete(Path name) throws IOException;
+
+    /** Makes the folder's names durable. */
+    void sync() throws IOException;
+
+    static Folder of(Path directory) {
+      return new ByPath(directory);
+    }
+
+    static Folder held(SecureDirectoryStream<Path> folder, Path path) {
+      return new Held(folder, path);
+    }
+  }
+
+  private record ByPath(Path path) implements Folder {
+    @Override
+    public Path realPath() throws IOException {
+      return path.toRealPath();
+    }
+
+    @Override
+    public boolean isPosix() {
+      return Files.getFileAttributeView(path, PosixFileAttributeView.class) != null;
+    }
+
+    @Override
+    public BasicFileAttributes look(Path name) throws IOException {
+      return Files.readAttributes(path.resolve(name), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public Optional<PosixFileAttributes> posix(Path name) throws IOException {
+      return posixAttributes(path.resolve(name));
+    }
+
+    @Override
+    public SeekableByteChannel open(Path name, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
+        throws IOException {
+      return FileChannel.open(path.resolve(name), options, attributes);
+    }
+
+    @Override
+    public void rename(Path from, Path to) throws IOException {
+      Files.move(path.resolve(from), path.resolve(to), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void delete(Path name) throws IOException {
+      Files.deleteIfExists(path.resolve(name));
+    }
+
+    @Override
+    public void sync() throws IOException {
+      syncDirectory(path);
+    }
+  }
+
+  /** @param path the real path the folder was opened at (by {@link KeystorePlace#open}) */
+  private record Held(SecureDirectoryStream<Path> folder, Path path) implements Folder {
+    @Override
+    public Path realPath() {
+      return path;
+    }
+
+    @Override
+    public boolean isPosix() {
+      return true;
+    }
+
+    @Override
+    public BasicFileAttributes look(Path name) throws IOException {
+      return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+    }
+
+    @Override
+    public Optional<PosixFileAttributes> posix(Path name) throws IOException {
+      try {
+        PosixFileAttributes a =
+            folder.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+        return a.isRegularFile() ? Optional.of(a) : Optional.empty();
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+    }
+
+    @Override
+    public SeekableByteChannel open(Path name, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
+        throws IOException {
+      return folder.newByteChannel(name, options, attributes);
+    }
+
+    @Override
+    public void rename(Path from, Path to) throws IOException {
+      folder.move(from, folder, to); // renameat: replaces what is at the name, in one step
+    }
+
+    @Override
+    public void delete(Path name) throws IOException {
+      try {
+        folder.deleteFile(name);
+      } catch (NoSuchFileException e) {
+        // renamed already
+      }
+    }
+
+    @Override
+    public void sync() throws IOException {
+      try (FileChannel channel = (FileChannel) folder.newByteChannel(Path.of("."), Set.of(StandardOpenOption.READ))) {
+        channel.force(true);
+      }
     }
   }
 

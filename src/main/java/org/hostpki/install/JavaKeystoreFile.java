@@ -72,8 +72,19 @@ final class JavaKeystoreFile {
    * @throws IOException with the cause in words: missing, not a key store, wrong password
    */
   static Loaded read(Path file, Optional<char[]> password, boolean followLinks) throws IOException {
-    byte[] bytes =
-        InstallFiles.read(file, MAX_BYTES, followLinks).orElseThrow(() -> new IOException(file + " does not exist"));
+    return load(file, InstallFiles.read(file, MAX_BYTES, followLinks), password);
+  }
+
+  /**
+   * {@link #read(Path, Optional, boolean)} of the trust store {@code file} in the folder held
+   * open, without following a link ({@link KeystorePlace#open}).
+   */
+  static Loaded read(InstallFiles.Folder folder, Path file, Optional<char[]> password) throws IOException {
+    return load(file, InstallFiles.read(folder, file.getFileName(), MAX_BYTES), password);
+  }
+
+  private static Loaded load(Path file, Optional<byte[]> read, Optional<char[]> password) throws IOException {
+    byte[] bytes = read.orElseThrow(() -> new IOException(file + " does not exist"));
     Format format = formatOf(file, bytes);
     KeyStore keyStore;
     try {

@@ -1,6 +1,7 @@
 package org.hostpki.install;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +25,12 @@ import org.hostpki.pki.Certificate;
  *
  * <p>The path is the trust store's real path ({@link KeystorePlace}: a JDK's {@code
  * lib/security/cacerts} often is a link, followed when the plan resolves it, unless another user
- * may change it). The store may be in a folder of another user's (an app's own JDK), but no folder
- * above it may be, and a link put at its name since is not followed. Two writers at once (a package upgrade rewriting the same file) are
- * not kept apart: the later rename wins, and the next apply puts hostpki's entries back. Two
- * stores' applies are: each holds a lock on a hidden file beside it ({@link #lockFile()}).
+ * may change it). The store may be below folders of another user's (an app's own JDK): its folder
+ * is reached without following a link from the first name that user may change on, and the file
+ * and its lock are read and written relative to that folder, held open, so a link put on the way
+ * since is refused, never followed. Two writers at once (a package upgrade rewriting the same
+ * file) are not kept apart: the later rename wins, and the next apply puts hostpki's entries back.
+ * Two stores' applies are: each holds a lock on a hidden file beside it ({@link #lockFile()}).
  */
 public final class JavaKeystoreInstaller implements TrustInstaller {
   private final Path keystore;
@@ -57,8 +60,8 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
 
   @Override
   public InstallObservation observe() {
-    try {
-      return observe(JavaKeystoreFile.read(place(), password, false));
+    try (KeystorePlace.Held held = place()) {
+      return observe(JavaKeystoreFile.read(held.folder(), held.file(), password));
     } catch (IOException e) {
       throw new InstallException(target(), e.getMessage());
     }
@@ -91,17 +94,21 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
       SortedMap<String, Certificate> desired,
       java.util.function.Consumer<String> notices,
       java.util.function.Consumer<String> waiting) {
-    Path file = place();
-    try (TargetLock lock = TargetLock.hold(target(), beside(file), TargetLock.WAIT, waiting)) {
-      return applyLocked(file, desired);
+    try (KeystorePlace.Held held = place();
+        TargetLock lock = TargetLock.hold(target(), beside(held.file()), TargetLock.WAIT, waiting, () -> (FileChannel)
+            held.folder().open(beside(held.name()), TargetLock.OPTIONS, TargetLock.MODE))) {
+      return applyLocked(held, desired);
+    } catch (IOException e) {
+      throw new InstallException(target(), e.getMessage());
     }
   }
 
   /**
-   * The trust store's path, checked again as the plan found it: a link put on the way since, by
-   * whoever may change a name on it, is not followed.
+   * The trust store's folder, held open ({@link KeystorePlace#open}), its path checked again as
+   * the plan found it: a link put on the way since, by whoever may change a name on it, is not
+   * followed.
    */
-  private Path place() {
+  private KeystorePlace.Held place() {
     Path real;
     try {
       real = KeystorePlace.find(keystore);
@@ -116,7 +123,11 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
           keystore + " leads to " + real + " now (a link was put on the way to it); nothing was changed. Name the"
               + " trust store itself");
     }
-    return real;
+    try {
+      return KeystorePlace.open(real);
+    } catch (IOException e) {
+      throw new InstallException(target(), e.getMessage());
+    }
   }
 
   /** {@code .NAME.hostpki.lock} beside the trust store. */
@@ -142,11 +153,11 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
     return beside(file);
   }
 
-  private InstallObservation applyLocked(Path file, SortedMap<String, Certificate> desired) {
+  private InstallObservation applyLocked(KeystorePlace.Held held, SortedMap<String, Certificate> desired) {
     SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
     JavaKeystoreFile.Loaded before;
     try {
-      before = JavaKeystoreFile.read(file, password, false);
+      before = JavaKeystoreFile.read(held.folder(), held.file(), password);
     } catch (IOException e) {
       throw new InstallException(target(), e.getMessage());
     }
@@ -172,25 +183,26 @@ public final class JavaKeystoreInstaller implements TrustInstaller {
           }
         });
     try {
-      InstallFiles.replace(file, JavaKeystoreFile.changed(before, remove, put, password), InstallFiles.PUBLIC);
+      InstallFiles.replace(
+          held.folder(), held.name(), JavaKeystoreFile.changed(before, remove, put, password), InstallFiles.PUBLIC);
     } catch (IOException e) {
       // Nothing was renamed over the store: it is as it was.
       throw new InstallException(target(), "cannot write " + keystore + ": " + e.getMessage());
     }
     try {
-      InstallObservation after = observe(JavaKeystoreFile.read(file, password, false));
+      InstallObservation after = observe(JavaKeystoreFile.read(held.folder(), held.file(), password));
       if (after.holdsExactly(wanted)) {
         return after;
       }
-      throw rollBack(file, before, "after writing, " + keystore + " does not hold what it should: " + Differences.describe(after, wanted));
+      throw rollBack(held, before, "after writing, " + keystore + " does not hold what it should: " + Differences.describe(after, wanted));
     } catch (IOException e) {
-      throw rollBack(file, before, "after writing, " + keystore + " cannot be read: " + e.getMessage());
+      throw rollBack(held, before, "after writing, " + keystore + " cannot be read: " + e.getMessage());
     }
   }
 
-  private InstallException rollBack(Path file, JavaKeystoreFile.Loaded before, String failure) {
+  private InstallException rollBack(KeystorePlace.Held held, JavaKeystoreFile.Loaded before, String failure) {
     try {
-      InstallFiles.replace(file, before.bytes(), InstallFiles.PUBLIC);
+      InstallFiles.replace(held.folder(), held.name(), before.bytes(), InstallFiles.PUBLIC);
       return new InstallException(target(), failure + "\n  The previous file was put back.", true, null);
     } catch (IOException e) {
       return new InstallException(target(), failure + "\n  Putting the previous file back failed too: " + e.getMessage(), false, e);

@@ -1,17 +1,25 @@
 package org.hostpki.install;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.WayNames;
 import org.hostpki.model.TerminalText;
@@ -20,15 +28,15 @@ import org.hostpki.model.TerminalText;
  * Where a Java trust store of {@code trust.install.java} really is, found as the kernel finds it,
  * one name at a time from {@code /}, and held to who could change the way (rvsec12 F2). An app
  * user's own JDK keeps its {@code cacerts} in a folder of that user's, and root's apply writes
- * there: that is allowed, since the file is the app's to trust with. But what the folder's owner
- * (or anyone who may write a folder) can change must not decide where root reads and writes: a
- * link they made ({@code cacerts -> /etc/ssl/certs/java/cacerts}, or to any file of root's) would
- * have root read and replace that file, and a folder of theirs above the store's own could be
- * swapped for a link to any folder of root's between the look and the write. So only the last
- * name may be someone else's to change, and it must not be a link: its folder is then reached
- * through names only root or this user can change, the file is read without following a link
- * ({@link InstallFiles#read}) and replaced by a rename in that folder ({@link
- * InstallFiles#replace}), where nothing its owner does reaches past the folder.
+ * there: that is allowed, since the file is the app's to trust with, and so is a store below
+ * folders of theirs ({@code /opt/app/jre/lib/security/cacerts}). But what the folders' owner (or
+ * anyone who may write a folder) can change must not decide where root reads and writes: a link
+ * they made ({@code cacerts -> /etc/ssl/certs/java/cacerts}, or to any file of root's) would have
+ * root read and replace that file, so such a link is refused ({@link #find}); and a folder of
+ * theirs could be swapped for a link to a folder of root's between the look and the write, so
+ * apply opens the way from their first folder on one folder at a time, relative to the one before
+ * and without following a link ({@link #open}), and reads and replaces the file relative to its
+ * folder held open ({@link InstallFiles.Folder}): a link swapped in is met as a link and refused.
  */
 final class KeystorePlace {
   /** As the kernel's MAXSYMLINKS: more is a loop. */
@@ -76,19 +84,13 @@ final class KeystorePlace {
       }
       Optional<String> others = changedBy(folder, entry, us);
       boolean link = type(entry) == LINK;
-      if (others.isPresent() && (link || !names.isEmpty())) {
+      if (others.isPresent() && link) {
         String who = others.get();
         throw new IOException(
-            link
-                ? keystore + " leads through the symbolic link " + next + " in " + current + ", which " + who
-                    + " may change: " + who + " could point it at any file, and hostpki (as "
-                    + TerminalText.escape(FileOwners.processUser()) + ") would read and replace that file. Name the"
-                    + " trust store itself (the link leads to " + escaped(Files.readSymbolicLink(next)) + " now)"
-                : keystore + " lies below " + next + " in " + current + ", which " + who + " may change: " + who
-                    + " could put a link to any folder in its place, and hostpki (as "
-                    + TerminalText.escape(FileOwners.processUser()) + ") would replace a file there. Only the"
-                    + " folder that holds the trust store may be another user's: name a trust store whose"
-                    + " folders above its own are root's, or install into it from a store that runs as " + who);
+            keystore + " leads through the symbolic link " + next + " in " + current + ", which " + who
+                + " may change: " + who + " could point it at any file, and hostpki (as "
+                + TerminalText.escape(FileOwners.processUser()) + ") would read and replace that file. Name the"
+                + " trust store itself" + leadsTo(next));
       }
       if (link) {
         if (++followed > MAX_LINKS) {
@@ -112,6 +114,128 @@ final class KeystorePlace {
       folder = entry;
     }
     throw new IOException(keystore + " is a folder, not a trust store file");
+  }
+
+  /**
+   * The folder that holds the trust store at {@code file} (its real path: {@link #find}), held
+   * open. The way to it is taken by path as far as only root and this user may change it; from
+   * the first name another user may change on, each folder is opened relative to the one before
+   * without following a link ({@code openat} with {@code O_NOFOLLOW}), so a folder swapped for a
+   * link since the look is met as a link and refused, never followed to a folder of root's.
+   *
+   * @throws IOException naming the name that became a link (or no folder), who may change it, and
+   *     what to do; or why the way cannot be opened
+   */
+  static Held open(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path parent = absolute.getParent();
+    if (absolute.getFileSystem() != FileSystems.getDefault()
+        || !absolute.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return new Held(absolute, InstallFiles.Folder.of(parent), () -> { });
+    }
+    OptionalInt us = FileOwners.processUid(absolute.getFileSystem());
+    List<Path> names = new ArrayList<>();
+    parent.forEach(names::add);
+    Path current = absolute.getRoot();
+    Map<String, Object> folder = look(current);
+    int i = 0;
+    for (; i < names.size(); i++) {
+      Path next = current.resolve(names.get(i));
+      Map<String, Object> entry = look(next);
+      Optional<String> others = changedBy(folder, entry, us);
+      if (others.isPresent()) {
+        break; // from here on, each folder is opened relative to the one before
+      }
+      if (type(entry) != DIRECTORY) {
+        throw new IOException(file + ": " + next + " is " + (type(entry) == LINK ? "a symbolic link" : "no folder")
+            + " now; hostpki found the trust store there when it looked. Nothing was changed; apply again");
+      }
+      current = next;
+      folder = entry;
+    }
+    SecureDirectoryStream<Path> held = secure(Files.newDirectoryStream(current), current);
+    try {
+      afterOpen.accept(current);
+      for (; i < names.size(); i++) {
+        Path name = names.get(i);
+        SecureDirectoryStream<Path> child;
+        try {
+          child = secure(held.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS), current.resolve(name));
+        } catch (IOException e) {
+          throw swapped(file, held, current, name, e);
+        }
+        held.close();
+        held = child;
+        current = current.resolve(name);
+        afterOpen.accept(current);
+      }
+    } catch (IOException | RuntimeException e) {
+      held.close();
+      throw e;
+    }
+    return new Held(absolute, InstallFiles.Folder.held(held, current), held::close);
+  }
+
+  /** Runs after each folder on the way is opened, before the next (tests: a swap by its owner). */
+  static volatile Consumer<Path> afterOpen = folder -> { };
+
+  /**
+   * A trust store's folder held open.
+   *
+   * @param file the trust store's real path
+   * @param folder its folder: names in it are the trust store and its lock file
+   */
+  record Held(Path file, InstallFiles.Folder folder, Closer closer) implements AutoCloseable {
+    /** The trust store's name in its folder. */
+    Path name() {
+      return file.getFileName();
+    }
+
+    @Override
+    public void close() throws IOException {
+      closer.close();
+    }
+  }
+
+  /** Closes a folder held open. */
+  interface Closer {
+    void close() throws IOException;
+  }
+
+  private static SecureDirectoryStream<Path> secure(DirectoryStream<Path> stream, Path folder) throws IOException {
+    if (stream instanceof SecureDirectoryStream<Path> held) {
+      return held;
+    }
+    stream.close();
+    throw new IOException("cannot hold " + folder + " open to work in it (this system's Java has no openat)");
+  }
+
+  /** Why {@code name} in the folder held ({@code folder}) could not be opened as a folder. */
+  private static IOException swapped(
+      Path file, SecureDirectoryStream<Path> held, Path folder, Path name, IOException cause) {
+    Path shown = folder.resolve(name);
+    BasicFileAttributes now;
+    String owner;
+    try {
+      // (a folder swapped for a link: ELOOP, no link's name in the message; looked at again)
+      now = held.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+      owner = TerminalText.escape(held.getFileAttributeView(PosixFileAttributeView.class).readAttributes().owner().getName());
+    } catch (IOException e) {
+      return new IOException(file + ": cannot open " + shown + " (" + cause.getMessage() + "); nothing was changed");
+    }
+    // ELOOP: a link when opened, whatever is there by this look
+    boolean wasLink = cause instanceof java.nio.file.FileSystemException f && f.getReason() != null
+        && f.getReason().startsWith("Too many levels of symbolic links");
+    if (now.isDirectory() && !wasLink) {
+      return new IOException(file + ": cannot open " + shown + " (" + cause.getMessage() + "); nothing was changed");
+    }
+    String what = now.isSymbolicLink() ? "is a symbolic link now"
+        : wasLink ? "was a symbolic link when hostpki opened it" : "is no folder now";
+    return new IOException(
+        file + ": " + shown + " " + what + ", put there after hostpki looked at the way (" + folder
+            + " belongs to " + owner + ", who may change the names in it). hostpki (as "
+            + TerminalText.escape(FileOwners.processUser()) + ") did not follow it, and nothing was changed. Find"
+            + " out why " + owner + " changed it; once " + shown + " is a folder again, apply again");
   }
 
   /**
@@ -141,6 +265,18 @@ final class KeystorePlace {
 
   private static String name(Map<String, Object> a) {
     return TerminalText.escape(((UserPrincipal) a.get("owner")).getName());
+  }
+
+  /**
+   * {@code  (the link leads to TARGET now)}; nothing when it is gone already (its owner may
+   * remove it between the look and this read).
+   */
+  private static String leadsTo(Path link) {
+    try {
+      return " (the link leads to " + escaped(Files.readSymbolicLink(link)) + " now)";
+    } catch (IOException | UnsupportedOperationException e) {
+      return "";
+    }
   }
 
   private static String escaped(Path path) {

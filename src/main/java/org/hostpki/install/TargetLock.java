@@ -46,8 +46,13 @@ final class TargetLock implements AutoCloseable {
 
   private static final long POLL_MILLIS = 100;
 
-  private static final java.nio.file.attribute.FileAttribute<?> MODE =
+  /** The lock file's mode when made. */
+  static final java.nio.file.attribute.FileAttribute<?> MODE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  /** How the lock file is opened: made when missing, never through a link. */
+  static final Set<java.nio.file.OpenOption> OPTIONS =
+      Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
   private final ReentrantLock local;
   private final FileChannel channel;
@@ -73,6 +78,15 @@ final class TargetLock implements AutoCloseable {
    * @throws InstallException when it cannot be made or another holder keeps it longer than that
    */
   static TargetLock hold(InstallTarget target, Path file, Duration wait, Consumer<String> waiting) {
+    return hold(target, file, wait, waiting, () -> FileChannel.open(file, OPTIONS, MODE));
+  }
+
+  /**
+   * {@link #hold(InstallTarget, Path, Duration, Consumer)} with the lock file opened by {@code
+   * opener} ({@link #OPTIONS}, {@link #MODE}): relative to a folder held open.
+   */
+  static TargetLock hold(
+      InstallTarget target, Path file, Duration wait, Consumer<String> waiting, InputFiles.Opener<FileChannel> opener) {
     ReentrantLock local = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new ReentrantLock());
     long deadline = System.nanoTime() + wait.toNanos();
     try {
@@ -91,7 +105,7 @@ final class TargetLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel = open(target, file);
+      channel = open(target, file, opener);
       boolean told = false;
       while (true) {
         FileLock lock = channel.tryLock();
@@ -151,17 +165,14 @@ final class TargetLock implements AutoCloseable {
    * lock it too, and root can whoever owns it. A lock file an older root run left there is handed
    * over the same way.
    */
-  private static FileChannel open(InstallTarget target, Path file) throws IOException {
+  private static FileChannel open(InstallTarget target, Path file, InputFiles.Opener<FileChannel> opener)
+      throws IOException {
     FileChannel channel;
     try {
       // In a daemon thread, waited for at most InputFiles.OPEN_LIMIT, and refused unless it can
       // seek: the folder's owner (an app user's Java trust store) could have put a FIFO there, whose
       // open for writing waits for a reader for good, holding the store's lock all the while.
-      channel =
-          InputFiles.openBounded(
-              file,
-              () -> FileChannel.open(
-                  file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), MODE));
+      channel = InputFiles.openBounded(file, opener);
     } catch (AccessDeniedException e) {
       throw new InstallException(target, notYours(file), true, e);
     } catch (NotARegularFileException | InputFiles.OpenTimedOut e) {

@@ -174,24 +174,75 @@ class JavaKeystoreInstallerTest {
   }
 
   /**
-   * Below a folder of another user's, every name is theirs to swap for a link (to a folder of
-   * root's) between the look and the write: refused, saying which folder and what to do.
+   * An app's own JDK, every folder from {@code app} down and the trust store nobody's (the guide's
+   * /opt/app/jre/lib/security/cacerts): the last wave refused it, since nobody could swap a folder
+   * on the way for a link; the way is opened without following links now, and the store installed
+   * into, still nobody's and 0640, with its lock beside it.
    */
   @Test
-  void testObserve_aTrustStoreBelowAFolderOfAnotherUsersOwnIsRefused() throws Exception {
+  void testApply_aTrustStoreBelowFoldersOfAnotherUsersIsInstalledAndStaysTheirs() throws Exception {
     assumeRoot();
+    Path cacerts = appJdk();
+    Files.setPosixFilePermissions(cacerts, PosixFilePermissions.fromString("rw-r-----"));
+
+    InstallObservation after = installer(KeystorePlace.find(cacerts)).apply(desired("web-1a2b3c4d-ca", ca));
+
+    assertThat(after.entries()).containsOnlyKeys("web-1a2b3c4d-ca");
+    assertThat(Collections.list(load("JKS", cacerts, CHANGEIT).aliases())).contains("foreignroot", "hostpki-web-1a2b3c4d-ca");
+    assertThat(Files.getOwner(cacerts, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isEqualTo(nobody());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cacerts))).isEqualTo("rw-r-----");
+    assertThat(cacerts.getParent().toFile().list()).containsExactlyInAnyOrder("cacerts", ".cacerts.hostpki.lock");
+    assertThat(installer(cacerts).observe().entries()).containsOnlyKeys("web-1a2b3c4d-ca");
+  }
+
+  /**
+   * nobody swaps {@code jdk}, a folder of theirs on the way, for a link to a folder of root's
+   * holding a trust store of root's, after apply looked at the way: followed, root would read that
+   * store and replace it with hostpki's entry added. The link is met as a link and refused, and
+   * root's folder is left as it was (no lock file, no temporary file).
+   */
+  @Test
+  void testApply_aFolderOnTheWaySwappedForALinkIsRefused() throws Exception {
+    assumeRoot();
+    Path cacerts = appJdk();
+    Path app = dir.resolve("app");
+    Path roots = Files.createDirectories(dir.resolve("roots/lib/security"));
+    Path rootsStore = Files.copy(cacerts, roots.resolve("cacerts"));
+    byte[] before = Files.readAllBytes(rootsStore);
+    JavaKeystoreInstaller installer = installer(KeystorePlace.find(cacerts));
+    KeystorePlace.afterOpen = folder -> {
+      if (folder.equals(app)) {
+        try { // as nobody may: rename their folder, put a link in its place
+          Files.move(app.resolve("jdk"), app.resolve("jdk.old"));
+          Files.createSymbolicLink(app.resolve("jdk"), dir.resolve("roots"));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    try {
+      assertThatThrownBy(() -> installer.apply(desired("web-1a2b3c4d-ca", ca)))
+          .isInstanceOf(InstallException.class)
+          .hasMessageContaining(app.resolve("jdk") + " is a symbolic link now, put there after hostpki looked at the"
+              + " way (" + app + " belongs to nobody, who may change the names in it). hostpki (as root) did not"
+              + " follow it, and nothing was changed");
+    } finally {
+      KeystorePlace.afterOpen = folder -> { };
+    }
+    assertThat(Files.readAllBytes(rootsStore)).isEqualTo(before);
+    assertThat(roots.toFile().list()).containsExactly("cacerts");
+  }
+
+  /** {@code app/jdk/lib/security/cacerts}, a JKS trust store, every name from {@code app} down nobody's. */
+  private Path appJdk() throws IOException, GeneralSecurityException {
     Path app = appFolder("app");
     Path security = Files.createDirectories(app.resolve("jdk/lib/security"));
     for (Path p = security; !p.equals(app); p = p.getParent()) {
       Files.setOwner(p, nobody());
     }
     Path cacerts = Files.move(store("JKS", "cacerts", Map.of("foreignroot", foreign)), security.resolve("cacerts"));
-
-    assertThatThrownBy(() -> installer(cacerts).observe())
-        .isInstanceOf(InstallException.class)
-        .hasMessageContaining(cacerts + " lies below " + app.resolve("jdk") + " in " + app + ", which nobody may"
-            + " change")
-        .hasMessageContaining("Only the folder that holds the trust store may be another user's");
+    Files.setOwner(cacerts, nobody());
+    return cacerts;
   }
 
   /** The app's own cacerts in its own folder: installed into, and still the app's. */
