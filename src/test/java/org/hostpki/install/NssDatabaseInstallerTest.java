@@ -63,16 +63,7 @@ class NssDatabaseInstallerTest {
    */
   @Test
   void testApply_asRootOnAnotherUsersDatabaseCertutilRunsAsThem() throws Exception {
-    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
-    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
-    java.nio.file.attribute.UserPrincipal nobody =
-        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (java.util.stream.Stream<Path> files = Files.walk(db)) {
-      for (Path f : files.toList()) {
-        Files.setOwner(f, nobody);
-      }
-    }
+    java.nio.file.attribute.UserPrincipal nobody = givenToNobodyByRoot(db);
     Path uids = Files.createFile(dir.resolve("uids"));
     Files.setPosixFilePermissions(uids, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     Path noting = Files.writeString(dir.resolve("certutil"), "#!/bin/sh\nid -u >> " + uids + "\nexec " + certutil + " \"$@\"\n");
@@ -329,11 +320,6 @@ class NssDatabaseInstallerTest {
    */
   @Test
   void testApply_asRootALinkAnotherUserMayChangeOnTheWayIsRefused() throws Exception {
-    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
-    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
-    java.nio.file.attribute.UserPrincipal nobody =
-        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Path rootsPki = Files.createDirectories(dir.resolve("root/.pki"));
     Files.move(db, rootsPki.resolve("nssdb")); // root's own database
     Path app = Files.createDirectories(dir.resolve("home/app"));
@@ -341,11 +327,7 @@ class NssDatabaseInstallerTest {
     List<String> rootsBefore = listing(rootsPki.resolve("nssdb"));
     db = appsDb;
     certutil("-N", "--empty-password");
-    try (java.util.stream.Stream<Path> files = Files.walk(app)) {
-      for (Path f : files.toList()) {
-        Files.setOwner(f, nobody);
-      }
-    }
+    java.nio.file.attribute.UserPrincipal nobody = givenToNobodyByRoot(app);
     Path link = Files.createSymbolicLink(dir.resolve("home/app/.pki-link"), rootsPki);
     Files.getFileAttributeView(link, java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
         .setOwner(nobody);
@@ -363,6 +345,21 @@ class NssDatabaseInstallerTest {
     assertThatThrownBy(() -> installer().observe())
         .isInstanceOf(InstallException.class)
         .hasMessageContaining("leads through the symbolic link " + app.resolve(".pki"));
+  }
+
+  /** Skips unless root with setpriv; gives everything in {@code folder} to nobody, and returns nobody. */
+  private java.nio.file.attribute.UserPrincipal givenToNobodyByRoot(Path folder) throws IOException {
+    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
+    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
+    java.nio.file.attribute.UserPrincipal nobody =
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+      for (Path f : files.toList()) {
+        Files.setOwner(f, nobody);
+      }
+    }
+    return nobody;
   }
 
   /** The installer with certutil replaced by a script (which may run the real one). */
