@@ -26,6 +26,7 @@ import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.model.InstallTarget;
+import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -63,6 +64,11 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   /** Enough for a listing of a million entries. */
   private static final int LISTING_LIMIT = 256 * 1024 * 1024;
 
+  /** The journals SQLite leaves beside the database's two files while it changes them. */
+  private static final List<String> JOURNALS = List.of("cert9.db-journal", "key4.db-journal");
+  /** The nickname {@link #afterJournal} renames to itself: held or not, nothing changes. */
+  private static final String NO_OP = "hostpki journal check";
+
   /** The folder certutil writes what it reads out into, in a batch's private folder. */
   private static final String OUT = "out";
 
@@ -70,6 +76,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private final ToolRunner tools;
   private final Path certutil;
   private final Predicate<String> owned;
+  /** What was found and put right on the way (a journal rolled back), not yet told. */
+  private final List<String> recovered = new ArrayList<>();
 
   /** @param owned which marked entry names are this store's ({@link TrustInstaller}) */
   NssDatabaseInstaller(Path directory, ToolRunner tools, Path certutil, Predicate<String> owned) {
@@ -128,7 +136,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
 
   /** certutil's words, and what they mean when it cannot open the database. */
   private String unreadable(String message) {
-    return message.contains("SEC_ERROR_BAD_DATABASE")
+    return message.contains("SEC_ERROR_BAD_DATABASE") && !message.contains(JOURNAL_LEFT)
         ? message + "\nThe database is damaged, or a program using it (a browser) holds it locked: close"
             + " that program, check it with certutil -d sql:" + directory + " -L, and apply again"
         : message;
@@ -174,6 +182,9 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     try (TargetLock lock =
         TargetLock.hold(target(), directory.resolve(SystemTrustLayout.LOCK_FILE), TargetLock.WAIT, waiting)) {
       return applyLocked(desired);
+    } finally {
+      recovered.forEach(r -> notices.accept("install/" + target().address() + ": " + r));
+      recovered.clear();
     }
   }
 
@@ -303,10 +314,13 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     } catch (IOException | StepFailed e) {
       problems.add(e.getMessage());
     }
+    // A journal rolled back on the way is told here: a failed apply's notices are not printed
+    String told = failure + recovered.stream().map(r -> "\n  " + r).reduce("", String::concat);
+    recovered.clear();
     return problems.isEmpty()
-        ? new InstallException(target(), failure + "\n  The database was put back as it was.", true, null)
+        ? new InstallException(target(), told + "\n  The database was put back as it was.", true, null)
         : new InstallException(
-            target(), failure + "\n  Putting the database back failed too: " + String.join("; ", problems), false, null);
+            target(), told + "\n  Putting the database back failed too: " + String.join("; ", problems), false, null);
   }
 
   private void tryRun(List<String> problems, String... arguments) throws IOException {
@@ -454,7 +468,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     // looked missing (2,000 entries: the install failed and was rolled back).
     ToolRunner.Result listing = tools.run(command("-L"), "", LISTING_LIMIT);
     if (!listing.succeeded()) {
-      throw new StepFailed(listing.failure());
+      listing = afterJournal(listing);
     }
     for (String line : listing.stdout().split("\n")) {
       Matcher m = LISTED.matcher(line);
@@ -463,6 +477,44 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       }
     }
     return out;
+  }
+
+  /** Begins the advice for a database a stopped writer left a journal of (see {@link #afterJournal}). */
+  private static final String JOURNAL_LEFT = "was stopped while it changed the database";
+
+  /**
+   * A listing that failed, tried once more after the database was opened for writing when a
+   * journal lies beside it. A certutil killed while it changed the database (an OOM kill, a unit's
+   * stop timeout: SIGKILL) leaves {@code cert9.db-journal} or {@code key4.db-journal}, a hot
+   * journal: SQLite rolls it back on the next open that may write, and until then {@code certutil
+   * -L}, which opens read-only, fails with SEC_ERROR_BAD_DATABASE (every later plan failed, and
+   * told the user to close a browser). The open that may write is {@code certutil --rename} of a
+   * nickname to itself: whatever the database holds it leaves as it was (a nickname it does not
+   * hold only fails), and certutil opens the database for writing for it (its listings do not).
+   */
+  private ToolRunner.Result afterJournal(ToolRunner.Result failed) throws IOException, StepFailed {
+    List<String> journals = new ArrayList<>();
+    for (String name : JOURNALS) {
+      if (Files.isRegularFile(directory.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        journals.add(name);
+      }
+    }
+    if (journals.isEmpty()) {
+      throw new StepFailed(failed.failure());
+    }
+    ToolRunner.Result opened = tools.run(command("--rename", "-n", NO_OP, "--new-n", NO_OP), "");
+    ToolRunner.Result again = tools.run(command("-L"), "", LISTING_LIMIT);
+    String left = "a program (a certutil killed halfway, a browser that crashed) " + JOURNAL_LEFT + " sql:" + directory
+        + ", and left " + String.join(" and ", journals);
+    if (again.succeeded()) {
+      recovered.add(left + ": opened it for writing once (certutil --rename of no"
+          + " entry), which put back its last complete state");
+      return again;
+    }
+    throw new StepFailed(again.failure() + "\n" + left + ". Opening it for writing, which puts back its last complete"
+        + " state, failed too:" + opened.output() + "\nThe database's files must be writable by "
+        + databaseOwner().map(o -> "uid " + o[0]).orElse(TerminalText.escape(FileOwners.processUser()))
+        + ": fix that, or restore the folder from a backup, and apply again");
   }
 
   /**
@@ -508,6 +560,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   }
 
   private List<String> command(String... arguments) throws IOException {
+    // Again just before certutil runs: a folder on the way may have become a link since the plan
+    refuseChangeableLinks();
     List<String> command = new ArrayList<>();
     Optional<int[]> owner = databaseOwner();
     if (owner.isPresent()) {
@@ -539,7 +593,78 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return uid == 0 ? Optional.empty() : Optional.of(new int[] {uid, (Integer) a.get("gid")});
   }
 
-  private void requireDatabase() throws StepFailed {
+  /**
+   * Refuses a way to the database through a link another user may change (tsec13: {@code
+   * /home/app/.pki} swapped for a link to {@code /root/.pki} by {@code app} had root's certutil
+   * change root's own database, as root, since the folder it reached was root's). The way is walked
+   * as the kernel walks it, one name at a time from {@code /}: a link is refused when a user other
+   * than root and this process's may change it, that is owns the folder it is in, may write that
+   * folder, or owns the link in a sticky folder ({@code /tmp}). Folders of the database's owner on
+   * the way are fine: those they may change only for links, and certutil runs as them there.
+   */
+  private void refuseChangeableLinks() throws IOException {
+    if (directory.getFileSystem() != java.nio.file.FileSystems.getDefault()
+        || !directory.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return;
+    }
+    java.util.OptionalInt us = FileOwners.processUid(directory.getFileSystem());
+    Path absolute = directory.toAbsolutePath();
+    java.util.Deque<String> names = new java.util.ArrayDeque<>();
+    absolute.forEach(name -> names.add(name.toString()));
+    Path current = absolute.getRoot();
+    int followed = 0;
+    for (String name = org.hostpki.files.WayNames.next(names); name != null; name = org.hostpki.files.WayNames.next(names)) {
+      Path next = name.equals("..") ? Optional.ofNullable(current.getParent()).orElse(current) : current.resolve(name);
+      Map<String, Object> entry;
+      try {
+        entry = Files.readAttributes(next, "unix:mode,uid,owner", LinkOption.NOFOLLOW_LINKS);
+      } catch (java.nio.file.NoSuchFileException e) {
+        return; // no database there: requireDatabase says so
+      }
+      if (!Files.isSymbolicLink(next)) {
+        current = next;
+        continue;
+      }
+      Map<String, Object> folder = Files.readAttributes(current, "unix:mode,uid,owner", LinkOption.NOFOLLOW_LINKS);
+      Optional<String> who = mayChange(folder, entry, us);
+      Path target = Files.readSymbolicLink(next);
+      if (who.isPresent()) {
+        throw new IOException(
+            "sql:" + directory + " leads through the symbolic link " + next + " (to " + TerminalText.escape(target.toString())
+                + "), which " + who.get() + " may change: " + who.get() + " could point it at any database, and certutil"
+                + " would change that one as " + TerminalText.escape(FileOwners.processUser()) + ". Name the database"
+                + " folder itself in trust.install.nss");
+      }
+      if (++followed > 40) {
+        throw new IOException("sql:" + directory + ": too many levels of symbolic links");
+      }
+      org.hostpki.files.WayNames.followLink(names, target);
+      if (target.isAbsolute()) {
+        current = absolute.getRoot();
+      }
+    }
+  }
+
+  /** Who but root and this process's user may change the name of {@code entry} in {@code folder}. */
+  private static Optional<String> mayChange(Map<String, Object> folder, Map<String, Object> entry, java.util.OptionalInt us) {
+    java.util.function.Function<Map<String, Object>, Optional<String>> other = a -> {
+      int uid = (Integer) a.get("uid");
+      return uid == 0 || (us.isPresent() && us.getAsInt() == uid)
+          ? Optional.empty()
+          : Optional.of(TerminalText.escape(((java.nio.file.attribute.UserPrincipal) a.get("owner")).getName()));
+    };
+    int mode = (Integer) folder.get("mode");
+    if (other.apply(folder).isPresent()) {
+      return other.apply(folder);
+    }
+    if ((mode & 0022) == 0) {
+      return Optional.empty();
+    }
+    return (mode & 01000) != 0 ? other.apply(entry) : Optional.of((mode & 0002) != 0 ? "every user" : "the folder's group");
+  }
+
+  private void requireDatabase() throws StepFailed, IOException {
+    refuseChangeableLinks();
     if (Files.isRegularFile(directory.resolve("cert9.db"))) {
       return;
     }

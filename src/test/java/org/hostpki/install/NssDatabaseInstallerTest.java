@@ -63,16 +63,7 @@ class NssDatabaseInstallerTest {
    */
   @Test
   void testApply_asRootOnAnotherUsersDatabaseCertutilRunsAsThem() throws Exception {
-    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
-    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
-    java.nio.file.attribute.UserPrincipal nobody =
-        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (java.util.stream.Stream<Path> files = Files.walk(db)) {
-      for (Path f : files.toList()) {
-        Files.setOwner(f, nobody);
-      }
-    }
+    java.nio.file.attribute.UserPrincipal nobody = givenToNobodyByRoot(db);
     Path uids = Files.createFile(dir.resolve("uids"));
     Files.setPosixFilePermissions(uids, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     Path noting = Files.writeString(dir.resolve("certutil"), "#!/bin/sh\nid -u >> " + uids + "\nexec " + certutil + " \"$@\"\n");
@@ -250,11 +241,132 @@ class NssDatabaseInstallerTest {
     assertThat(installer().observe().entries()).containsOnlyKeys(three.keySet());
   }
 
+  /**
+   * tupgrade13: a certutil killed while it changed the database (an OOM kill, a unit's stop
+   * timeout) leaves a hot journal, which certutil -L (read-only) cannot roll back: putting the
+   * database back failed, and every later plan failed with SEC_ERROR_BAD_DATABASE and advice to
+   * close a browser. Here strace kills certutil (SIGKILL) as it ends its first change.
+   */
+  @Test
+  void testApply_aCertutilKilledHalfwayLeavesAJournalThatIsRolledBack() throws IOException {
+    Path strace = tools.find("strace").orElse(null);
+    Assumptions.assumeTrue(strace != null, "strace is not installed");
+    List<String> before = listing();
+    NssDatabaseInstaller killed = wrapped(
+        "if [ \"$3\" = -B ]; then exec " + strace + " -f -qq -o /dev/null -P " + db.resolve("cert9.db-journal")
+            + " -e trace=unlink -e inject=unlink:signal=KILL " + certutil + " \"$@\"; fi\nexec " + certutil + " \"$@\"\n");
+    List<String> notices = new ArrayList<>();
+
+    assertThatThrownBy(() -> killed.apply(desired("web-1a2b3c4d-ca", ca), notices::add))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("exited with code 137, printing nothing\n  a program (a certutil killed halfway, a browser that"
+            + " crashed) was stopped while it changed the database sql:" + db + ", and left cert9.db-journal: opened it for"
+            + " writing once (certutil --rename of no entry), which put back its last complete state\n"
+            + "  The database was put back as it was.");
+    assertThat(notices).isEmpty(); // told in the message
+    assertThat(listing()).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(installer().apply(desired("web-1a2b3c4d-ca", ca)).entries()).containsOnlyKeys("web-1a2b3c4d-ca");
+  }
+
+  /** A journal rolled back where the apply then succeeds is a notice of the apply's. */
+  @Test
+  void testApply_aJournalRolledBackBeforeTheChangeIsANotice() throws IOException {
+    Path strace = tools.find("strace").orElse(null);
+    Assumptions.assumeTrue(strace != null, "strace is not installed");
+    killedAddingOther(strace);
+    List<String> notices = new ArrayList<>();
+
+    assertThat(installer().apply(desired("web-1a2b3c4d-ca", ca), notices::add).entries()).containsOnlyKeys("web-1a2b3c4d-ca");
+    assertThat(notices).containsExactly("install/nss:" + db + ": a program (a certutil killed halfway, a browser that"
+        + " crashed) was stopped while it changed the database sql:" + db + ", and left cert9.db-journal: opened it for"
+        + " writing once (certutil --rename of no entry), which put back its last complete state");
+    assertThat(listing()).containsExactlyInAnyOrder(
+        "Foreign Root|CT,C,C", NssDatabaseInstaller.nickname("web-1a2b3c4d-ca", ca.fingerprint()) + "|C,,");
+  }
+
+  /** certutil adding "other", killed by strace as SQLite is about to remove the journal (the commit). */
+  private void killedAddingOther(Path strace) throws IOException {
+    Path pem = Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    List<String> command = new ArrayList<>(List.of(strace.toString(), "-f", "-qq", "-o", "/dev/null", "-P",
+        db.resolve("cert9.db-journal").toString(), "-e", "trace=unlink", "-e", "inject=unlink:signal=KILL",
+        certutil.toString(), "-d", "sql:" + db, "-A", "-n", "other", "-t", "C,,", "-i", pem.toString()));
+    assertThat(tools.run(command, "").exitCode()).isEqualTo(137);
+    assertThat(db.resolve("cert9.db-journal")).isRegularFile();
+  }
+
+  /** A journal left behind is rolled back on a plan too; when that fails, the advice says why. */
+  @Test
+  void testObserve_aJournalLeftBehindIsRolledBackOrNamed() throws IOException {
+    Path strace = tools.find("strace").orElse(null);
+    Assumptions.assumeTrue(strace != null, "strace is not installed");
+    killedAddingOther(strace);
+    NssDatabaseInstaller renamingNothing = wrapped("[ \"$3\" = --rename ] && exit 0\nexec " + certutil + " \"$@\"\n");
+
+    assertThatThrownBy(renamingNothing::observe)
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("SEC_ERROR_BAD_DATABASE")
+        .hasMessageContaining("was stopped while it changed the database sql:" + db + ", and left cert9.db-journal."
+            + " Opening it for writing, which puts back its last complete state, failed too:")
+        .hasMessageNotContaining("browser) holds it locked");
+    assertThat(installer().observe().entries()).isEmpty();
+    assertThat(listing()).containsExactly("Foreign Root|CT,C,C");
+  }
+
+  /**
+   * tsec13: {@code app} swapped {@code /home/app/.pki} for a link to {@code /root/.pki}; the
+   * database folder reached was root's, so root's certutil changed root's database. A link that
+   * another user may change on the way is refused at the plan, and again just before each certutil
+   * run (here {@code app} swaps it while the apply runs: its certutil's first listing does).
+   */
+  @Test
+  void testApply_asRootALinkAnotherUserMayChangeOnTheWayIsRefused() throws Exception {
+    Path rootsPki = Files.createDirectories(dir.resolve("root/.pki"));
+    Files.move(db, rootsPki.resolve("nssdb")); // root's own database
+    Path app = Files.createDirectories(dir.resolve("home/app"));
+    Path appsDb = Files.createDirectories(app.resolve(".pki/nssdb"));
+    List<String> rootsBefore = listing(rootsPki.resolve("nssdb"));
+    db = appsDb;
+    certutil("-N", "--empty-password");
+    java.nio.file.attribute.UserPrincipal nobody = givenToNobodyByRoot(app);
+    Path link = Files.createSymbolicLink(dir.resolve("home/app/.pki-link"), rootsPki);
+    Files.getFileAttributeView(link, java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        .setOwner(nobody);
+    // app's swap, done by its certutil (it runs as app) after its first listing
+    NssDatabaseInstaller swapped = wrapped(
+        "if [ \"$3\" = -L ] && [ -d " + app.resolve(".pki") + " ] && [ ! -L " + app.resolve(".pki") + " ]; then\n"
+            + "  " + certutil + " \"$@\"; mv " + app.resolve(".pki") + " " + app.resolve(".pki-old") + "; mv "
+            + link + " " + app.resolve(".pki") + "; exit 0\nfi\nexec " + certutil + " \"$@\"\n");
+
+    assertThatThrownBy(() -> swapped.apply(desired("web-1a2b3c4d-ca", ca)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("sql:" + appsDb + " leads through the symbolic link " + app.resolve(".pki") + " (to " + rootsPki
+            + "), which nobody may change");
+    assertThat(listing(rootsPki.resolve("nssdb"))).containsExactlyInAnyOrderElementsOf(rootsBefore);
+    assertThatThrownBy(() -> installer().observe())
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("leads through the symbolic link " + app.resolve(".pki"));
+  }
+
+  /** Skips unless root with setpriv; gives everything in {@code folder} to nobody, and returns nobody. */
+  private java.nio.file.attribute.UserPrincipal givenToNobodyByRoot(Path folder) throws IOException {
+    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
+    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
+    java.nio.file.attribute.UserPrincipal nobody =
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+      for (Path f : files.toList()) {
+        Files.setOwner(f, nobody);
+      }
+    }
+    return nobody;
+  }
+
   /** The installer with certutil replaced by a script (which may run the real one). */
   private NssDatabaseInstaller wrapped(String script) throws IOException {
     Path wrapper = Files.createDirectories(dir.resolve("wrapper-" + Integer.toHexString(script.hashCode()))).resolve("certutil");
     Files.writeString(wrapper, "#!/bin/sh\n" + script);
-    wrapper.toFile().setExecutable(true);
+    Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     return new NssDatabaseInstaller(db, tools, wrapper, HostTree.EVERY_NAME);
   }
 
@@ -272,8 +384,14 @@ class NssDatabaseInstallerTest {
 
   /** {@code certutil -L} as "nickname|trust" lines. */
   private List<String> listing() throws IOException {
+    return listing(db);
+  }
+
+  private List<String> listing(Path database) throws IOException {
     List<String> out = new ArrayList<>();
-    for (String line : certutil("-L").stdout().split("\n")) {
+    ToolRunner.Result result = tools.run(List.of(certutil.toString(), "-d", "sql:" + database, "-L"), "");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    for (String line : result.stdout().split("\n")) {
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*\\S)\\s+(\\S*,\\S*,\\S*)\\s*$").matcher(line);
       if (m.matches() && !line.startsWith(" ")) {
         out.add(m.group(1) + "|" + m.group(2));
