@@ -256,9 +256,7 @@ class ChainValidatorTest {
   @Test
   @Timeout(30)
   void testCheck_aFileOfMoreThan32CertificatesIsRefusedByItsCount() {
-    List<Certificate> file = twinBehindAlternatingCas(50, false);
-
-    assertThat(ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW).problems())
+    assertThat(problems(twinBehindAlternatingCas(50, false)))
         .containsExactly(
             "the file holds 54 certificates, more than the 32 a chain file may hold; a CA's chain"
                 + " is the leaf, one or two intermediates and perhaps a cross-signed root: keep only"
@@ -269,9 +267,7 @@ class ChainValidatorTest {
   @Test
   @Timeout(30)
   void testCheck_alternatingCasWithoutKeyIdentifiersRunOutOfSignatureChecks() {
-    List<Certificate> file = twinBehindAlternatingCas(28, false);
-
-    assertThat(ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW).problems())
+    assertThat(problems(twinBehindAlternatingCas(28, false)))
         .containsExactly(
             "the file's 32 certificates name one another as issuers in too many ways: finding the"
                 + " chain from the leaf took more than 256 signature checks (a CA's chain takes a"
@@ -316,10 +312,14 @@ class ChainValidatorTest {
     }
     file.add(0, leafSignedBy(issuer, TestKeys.key(TestKeys.P256, "same-name-1")));
 
-    assertThat(ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW).problems())
+    assertThat(problems(file))
         .singleElement()
         .asString()
         .startsWith("the file's 32 certificates name one another as issuers in too many ways");
+  }
+
+  private static List<String> problems(List<Certificate> file) {
+    return ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW).problems();
   }
 
   /**
