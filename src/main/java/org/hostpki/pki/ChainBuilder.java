@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -36,7 +37,55 @@ final class ChainBuilder {
     }
   }
 
+  /**
+   * More certificates than this in one chain file is refused before any signature is checked. A
+   * CA's full chain holds the leaf, one or two intermediates and perhaps a cross-signed root (Let's
+   * Encrypt, DigiCert, Sectigo: at most five); bridge PKIs hold a few more. Found in review: the
+   * path search over a hostile file of 54 CA certificates took a minute, over 201 of one name an
+   * hour, and both were imported as clean chains.
+   */
+  static final int MAX_CERTIFICATES = 32;
+
+  /**
+   * Signature checks one build may make (each is about a millisecond); a real chain takes a few,
+   * fewer than one per certificate pair since pairs whose key identifiers disagree are never
+   * checked. A file that takes more is refused, rather than one of its paths silently chosen.
+   */
+  static final int MAX_SIGNATURE_CHECKS = 256;
+
   static Built build(List<Certificate> given, SubjectPublicKey serverKey, Instant now) {
+    if (given.size() > MAX_CERTIFICATES) {
+      return new Built(
+          List.of(),
+          false,
+          List.of(
+              "the file holds "
+                  + given.size()
+                  + " certificates, more than the "
+                  + MAX_CERTIFICATES
+                  + " a chain file may hold; a CA's chain is the leaf, one or two intermediates and"
+                  + " perhaps a cross-signed root: keep only the leaf and the CA certificates from"
+                  + " it up to the root"));
+    }
+    try {
+      return buildChecked(given, serverKey, now);
+    } catch (SignatureChecks.Exhausted e) {
+      return new Built(
+          List.of(),
+          false,
+          List.of(
+              "the file's "
+                  + given.size()
+                  + " certificates name one another as issuers in too many ways: finding the"
+                  + " chain from the leaf took more than "
+                  + MAX_SIGNATURE_CHECKS
+                  + " signature checks (a CA's chain takes a few); keep only the leaf and the CA"
+                  + " certificates from it up to the root"));
+    }
+  }
+
+  private static Built buildChecked(
+      List<Certificate> given, SubjectPublicKey serverKey, Instant now) {
     // Files sometimes repeat a certificate; the copy adds nothing.
     Map<Certificate, Integer> positions = new LinkedHashMap<>();
     for (int i = 0; i < given.size(); i++) {
@@ -61,7 +110,8 @@ final class ChainBuilder {
       return new Built(List.of(), false, problems);
     }
 
-    Path best = bestPath(leaves.get(0), positions.keySet(), now);
+    SignatureChecks signatures = new SignatureChecks();
+    Path best = bestPath(leaves.get(0), positions.keySet(), now, signatures);
     List<Certificate> chain = best.chain();
     boolean rootIncluded = best.end() == End.ROOT && chain.size() > 1;
     boolean explained = true;
@@ -103,7 +153,7 @@ final class ChainBuilder {
     }
     List<Certificate> remaining = new ArrayList<>(positions.keySet());
     remaining.removeAll(chain);
-    remaining.removeAll(otherPaths(chain, remaining));
+    remaining.removeAll(otherPaths(chain, remaining, signatures));
     if (!explained) {
       Certificate top = chain.get(chain.size() - 1);
       String end =
@@ -161,11 +211,12 @@ final class ChainBuilder {
    * only the older root refused the server; an expired intermediate before its renewal refused
    * the chain.
    */
-  private static Path bestPath(Certificate leaf, java.util.Collection<Certificate> all, Instant now) {
+  private static Path bestPath(
+      Certificate leaf, java.util.Collection<Certificate> all, Instant now, SignatureChecks signatures) {
     List<Path> paths = new ArrayList<>();
     List<Certificate> start = new ArrayList<>();
     start.add(leaf);
-    walk(start, List.copyOf(all), paths, new HashMap<>());
+    walk(start, List.copyOf(all), paths, signatures);
     Comparator<Path> preference =
         Comparator.<Path>comparingInt(p -> p.end() == End.ROOT || p.end() == End.OPEN ? 0 : 1)
             .thenComparingLong(p -> p.chain().stream().filter(c -> !c.facts().isValidAt(now)).count())
@@ -184,19 +235,16 @@ final class ChainBuilder {
   }
 
   /**
-   * @param signatures what {@link Certificate#isSignedBy} said, by certificate and issuer: a
-   *     hostile file of CAs that certify each other reaches the same pair on many paths
+   * @param signatures a hostile file of CAs that certify each other reaches the same pair on many
+   *     paths
    */
   private static void walk(
-      List<Certificate> path,
-      List<Certificate> all,
-      List<Path> paths,
-      Map<List<Certificate>, Boolean> signatures) {
+      List<Certificate> path, List<Certificate> all, List<Path> paths, SignatureChecks signatures) {
     if (paths.size() >= MAX_PATHS) {
       return;
     }
     Certificate current = path.get(path.size() - 1);
-    if (current.facts().isSelfIssued() && signedBy(current, current, signatures)) {
+    if (current.facts().isSelfIssued() && signatures.signedBy(current, current)) {
       paths.add(new Path(List.copyOf(path), End.ROOT, null));
       return;
     }
@@ -210,7 +258,7 @@ final class ChainBuilder {
       if (named == null && !path.contains(candidate)) {
         named = candidate;
       }
-      if (!signedBy(current, candidate, signatures)) {
+      if (!signatures.signedBy(current, candidate)) {
         continue;
       }
       if (path.contains(candidate)) {
@@ -232,9 +280,50 @@ final class ChainBuilder {
     }
   }
 
-  private static boolean signedBy(
-      Certificate c, Certificate issuer, Map<List<Certificate>, Boolean> signatures) {
-    return signatures.computeIfAbsent(List.of(c, issuer), k -> c.isSignedBy(issuer));
+  /**
+   * What {@link Certificate#isSignedBy} said, by certificate and issuer, each pair checked once, at
+   * most {@link #MAX_SIGNATURE_CHECKS} in all. A certificate whose authority key identifier is not
+   * the candidate issuer's subject key identifier was not issued by it (clients skip such a pair
+   * too, as OpenSSL's X509_check_akid does): its signature is not checked.
+   */
+  private static final class SignatureChecks {
+    /** The budget of signature checks is spent. */
+    static final class Exhausted extends RuntimeException {
+      Exhausted() {
+        super(null, null, false, false);
+      }
+    }
+
+    private final Map<List<Certificate>, Boolean> known = new HashMap<>();
+    private int made;
+
+    boolean signedBy(Certificate c, Certificate issuer) {
+      List<Certificate> pair = List.of(c, issuer);
+      Boolean answer = known.get(pair);
+      if (answer == null) {
+        if (!c.holder().getIssuer().equals(issuer.holder().getSubject())
+            || keyIdentifiersDisagree(c, issuer)) {
+          answer = false;
+        } else {
+          if (++made > MAX_SIGNATURE_CHECKS) {
+            throw new Exhausted();
+          }
+          answer = c.isSignedBy(issuer);
+        }
+        known.put(pair, answer);
+      }
+      return answer;
+    }
+  }
+
+  /** Both name a key identifier for the issuer's key, and not the same. */
+  private static boolean keyIdentifiersDisagree(Certificate c, Certificate issuer) {
+    Optional<String> authority = c.facts().authorityKeyId();
+    Optional<String> subject = issuer.facts().subjectKeyId();
+    return c != issuer
+        && authority.isPresent()
+        && subject.isPresent()
+        && !authority.get().equals(subject.get());
   }
 
   /**
@@ -243,7 +332,8 @@ final class ChainBuilder {
    * self-signed root beside its cross-signed twin), and whatever issued those. A client builds one
    * path or the other; neither is served beyond the chain built here.
    */
-  private static List<Certificate> otherPaths(List<Certificate> chain, List<Certificate> remaining) {
+  private static List<Certificate> otherPaths(
+      List<Certificate> chain, List<Certificate> remaining, SignatureChecks signatures) {
     List<Certificate> found = new ArrayList<>();
     boolean grew = true;
     while (grew) {
@@ -262,7 +352,7 @@ final class ChainBuilder {
                 .anyMatch(
                     f -> !f.facts().isSelfIssued()
                         && f.holder().getIssuer().equals(candidate.holder().getSubject())
-                        && f.isSignedBy(candidate));
+                        && signatures.signedBy(f, candidate));
         if (twin || issuedOne) {
           found.add(candidate);
           grew = true;

@@ -15,6 +15,7 @@ import org.hostpki.testkit.CertificateBuilder;
 import org.hostpki.testkit.TestCa;
 import org.hostpki.testkit.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -298,6 +299,110 @@ class ChainValidatorTest {
     ChainValidator.Result result = ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW);
 
     assertThat(result.problems()).singleElement().asString().contains("certify each other in a loop");
+  }
+
+  /**
+   * Found in review: the leaf, its intermediate and root, and a twin of the intermediate (expired)
+   * behind which CAs of two names issue one another, one after the other: with 54 certificates the
+   * check took a minute (104: four), and the file was imported as a clean chain.
+   */
+  @Test
+  @Timeout(30)
+  void testCheck_aFileOfMoreThan32CertificatesIsRefusedByItsCount() {
+    assertThat(problems(twinBehindAlternatingCas(50, false)))
+        .containsExactly(
+            "the file holds 54 certificates, more than the 32 a chain file may hold; a CA's chain"
+                + " is the leaf, one or two intermediates and perhaps a cross-signed root: keep only"
+                + " the leaf and the CA certificates from it up to the root");
+  }
+
+  /** The same shape within 32 certificates, without key identifiers: too many checks, refused. */
+  @Test
+  @Timeout(30)
+  void testCheck_alternatingCasWithoutKeyIdentifiersRunOutOfSignatureChecks() {
+    assertThat(problems(twinBehindAlternatingCas(28, false)))
+        .containsExactly(
+            "the file's 32 certificates name one another as issuers in too many ways: finding the"
+                + " chain from the leaf took more than 256 signature checks (a CA's chain takes a"
+                + " few); keep only the leaf and the CA certificates from it up to the root");
+  }
+
+  /**
+   * With key identifiers, as CAs issue them, only the pair they name is checked: the other path is
+   * found and left out, and the chain is served.
+   */
+  @Test
+  @Timeout(30)
+  void testCheck_alternatingCasWithKeyIdentifiersAreCheckedPairByPair() {
+    List<Certificate> file = twinBehindAlternatingCas(28, true);
+
+    ChainValidator.Result result = ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW);
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.servedChain()).containsExactly(file.get(0), CA.intermediate());
+  }
+
+  /**
+   * Found in review: 201 CA certificates all named "X", each signed by the next one's key, took a
+   * minute; within 32, without key identifiers, the checks run out and the file is refused.
+   */
+  @Test
+  @Timeout(30)
+  void testCheck_casAllOfOneNameWithoutKeyIdentifiersRunOutOfSignatureChecks() {
+    List<Certificate> file = new java.util.ArrayList<>();
+    KeyMaterial topKey = TestKeys.key(TestKeys.P256, "same-name-31");
+    Certificate issuer =
+        CertificateBuilder.certificate("X").selfSigned(topKey).ca(null).noKeyIdentifiers()
+            .validity(START, END).build();
+    file.add(issuer);
+    for (int i = 30; i > 0; i--) {
+      KeyMaterial key = TestKeys.key(TestKeys.P256, "same-name-" + i);
+      issuer =
+          CertificateBuilder.certificate("X").key(key)
+              .issuedBy(issuer, TestKeys.key(TestKeys.P256, "same-name-" + (i + 1)))
+              .ca(null).noKeyIdentifiers().validity(START, END).build();
+      file.add(0, issuer);
+    }
+    file.add(0, leafSignedBy(issuer, TestKeys.key(TestKeys.P256, "same-name-1")));
+
+    assertThat(problems(file))
+        .singleElement()
+        .asString()
+        .startsWith("the file's 32 certificates name one another as issuers in too many ways");
+  }
+
+  private static List<String> problems(List<Certificate> file) {
+    return ChainValidator.check(file, SERVER_KEY.publicKey(), DNS, IPS, NOW).problems();
+  }
+
+  /**
+   * The leaf, {@link TestCa}'s intermediate and root, then an expired twin of the intermediate
+   * issued by the first of {@code cas} CAs named "Hostile A" and "Hostile B" by turns, each issued
+   * by the next (the last by a CA not in the file).
+   */
+  private static List<Certificate> twinBehindAlternatingCas(int cas, boolean keyIdentifiers) {
+    Certificate issuer =
+        CertificateBuilder.certificate(cas % 2 == 0 ? "Hostile A" : "Hostile B")
+            .selfSigned(TestKeys.key(TestKeys.P256, "alternating-" + cas)).ca(null).build();
+    List<Certificate> behind = new java.util.ArrayList<>();
+    for (int j = cas - 1; j >= 0; j--) {
+      CertificateBuilder ca =
+          CertificateBuilder.certificate(j % 2 == 0 ? "Hostile A" : "Hostile B")
+              .key(TestKeys.key(TestKeys.P256, "alternating-" + j))
+              .issuedBy(issuer, TestKeys.key(TestKeys.P256, "alternating-" + (j + 1)))
+              .ca(null)
+              .validity(START, END);
+      issuer = (keyIdentifiers ? ca : ca.noKeyIdentifiers()).build();
+      behind.add(0, issuer);
+    }
+    CertificateBuilder twin =
+        intermediate()
+            .issuedBy(issuer, TestKeys.key(TestKeys.P256, "alternating-0"))
+            .validity(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(1)));
+    List<Certificate> file = new java.util.ArrayList<>();
+    file.addAll(List.of(leaf(), CA.intermediate(), CA.root(), (keyIdentifiers ? twin : twin.noKeyIdentifiers()).build()));
+    file.addAll(behind);
+    return file;
   }
 
   /** Found in the external CA trial: a leaf for 3001 other names made a refusal line of 53 kB. */

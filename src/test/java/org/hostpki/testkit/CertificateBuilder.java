@@ -64,6 +64,7 @@ public final class CertificateBuilder {
   private final List<String> dnsNames = new ArrayList<>();
   private final List<InetAddress> ipAddresses = new ArrayList<>();
   private String signatureAlgorithm;
+  private boolean keyIdentifiers = true;
 
   private CertificateBuilder(X500Name subject) {
     this.subject = subject;
@@ -124,6 +125,12 @@ public final class CertificateBuilder {
     if (keyUsage == null) {
       keyUsage = KeyUsage.keyCertSign | KeyUsage.cRLSign;
     }
+    return this;
+  }
+
+  /** No subject and authority key identifiers (as a hostile file may leave them out). */
+  public CertificateBuilder noKeyIdentifiers() {
+    this.keyIdentifiers = false;
     return this;
   }
 
@@ -204,15 +211,17 @@ public final class CertificateBuilder {
         builder.addExtension(
             Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
       }
-      builder.addExtension(
-          Extension.subjectKeyIdentifier, false, identifiers.createSubjectKeyIdentifier(subjectInfo));
-      builder.addExtension(
-          Extension.authorityKeyIdentifier,
-          false,
-          new AuthorityKeyIdentifier(
-              identifiers
-                  .createSubjectKeyIdentifier(SubjectPublicKeyInfo.getInstance(issuerKey.der()))
-                  .getKeyIdentifier()));
+      if (keyIdentifiers) {
+        builder.addExtension(
+            Extension.subjectKeyIdentifier, false, identifiers.createSubjectKeyIdentifier(subjectInfo));
+        builder.addExtension(
+            Extension.authorityKeyIdentifier,
+            false,
+            new AuthorityKeyIdentifier(
+                identifiers
+                    .createSubjectKeyIdentifier(SubjectPublicKeyInfo.getInstance(issuerKey.der()))
+                    .getKeyIdentifier()));
+      }
       PrivateKey key = jcaPrivateKey(signingKey);
       String algorithm = signatureAlgorithm != null ? signatureAlgorithm : naturalAlgorithm(key);
       return Certificate.fromDer(
