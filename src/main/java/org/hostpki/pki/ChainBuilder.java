@@ -220,10 +220,11 @@ final class ChainBuilder {
     Comparator<Path> preference =
         Comparator.<Path>comparingInt(p -> p.end() == End.ROOT || p.end() == End.OPEN ? 0 : 1)
             .thenComparingLong(p -> p.chain().stream().filter(c -> !c.facts().isValidAt(now)).count())
-            .thenComparing(Comparator.<Path>comparingInt(p -> p.chain().size()).reversed())
+            .thenComparing(Comparator.<Path>comparingInt(p -> served(p).size()).reversed())
             .thenComparing(
                 Comparator.<Path, Instant>comparing(
-                        p -> p.chain().stream().map(c -> c.facts().notAfter()).min(Instant::compareTo).orElseThrow())
+                        p -> served(p).stream().skip(1).map(c -> c.facts().notAfter()).min(Instant::compareTo)
+                            .orElse(Instant.MAX))
                     .reversed());
     Path best = paths.get(0);
     for (Path p : paths) {
@@ -232,6 +233,17 @@ final class ChainBuilder {
       }
     }
     return best;
+  }
+
+  /**
+   * What of a path is served: all but a self-signed root at its end. Compared by this, not by the
+   * whole path (rvcore13): leaf, intermediate, the self-signed root and its cross-signed twin (the
+   * older root not in the file, as Let's Encrypt shipped ISRG Root X1) make two paths of three,
+   * but only the cross-signed one serves three, and which one was served depended on the file's
+   * order; so did the end date, which the leaf's own decided for both.
+   */
+  private static List<Certificate> served(Path p) {
+    return p.end() == End.ROOT && p.chain().size() > 1 ? p.chain().subList(0, p.chain().size() - 1) : p.chain();
   }
 
   /**

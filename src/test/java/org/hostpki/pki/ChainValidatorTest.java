@@ -217,6 +217,11 @@ class ChainValidatorTest {
     assertThat(rootFirst.servedChain()).containsExactly(leaf, CA.intermediate(), crossSigned);
     assertThat(twinFirst.problems()).isEmpty();
     assertThat(twinFirst.chain()).containsExactly(leaf, CA.intermediate(), crossSigned);
+    // rvcore13: without the older root in the file both paths hold three, but the self-signed
+    // one serves two; the root first used to decide for it
+    ChainValidator.Result rootFirstOnly = check(leaf, CA.intermediate(), CA.root(), crossSigned);
+    assertThat(rootFirstOnly.problems()).isEmpty();
+    assertThat(rootFirstOnly.servedChain()).containsExactly(leaf, CA.intermediate(), crossSigned);
   }
 
   /** A cross-signed twin that expired (or whose old root did) gives way to the self-signed root. */
