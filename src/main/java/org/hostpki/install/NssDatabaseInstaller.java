@@ -657,7 +657,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private IOException notRootsAlone(Path what, String problem, String fix) {
     return new IOException(
         "certutil would run as root on the NSS database " + directory + ", but " + what + " " + problem
-            + ": they could have certutil load a library of theirs as root (pkcs11.txt names the libraries it loads)."
+            + ": whoever may change it could have certutil load a library of theirs as root (pkcs11.txt names the libraries it loads)."
             + " Make it root's alone (" + fix + "), or, if the database is a user's, give it to them: chown -R USER: " + directory);
   }
 
