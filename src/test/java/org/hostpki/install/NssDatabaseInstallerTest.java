@@ -63,16 +63,8 @@ class NssDatabaseInstallerTest {
    */
   @Test
   void testApply_asRootOnAnotherUsersDatabaseCertutilRunsAsThem() throws Exception {
-    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
-    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
-    java.nio.file.attribute.UserPrincipal nobody =
-        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (java.util.stream.Stream<Path> files = Files.walk(db)) {
-      for (Path f : files.toList()) {
-        Files.setOwner(f, nobody);
-      }
-    }
+    assumeRootWithSetpriv(tools);
+    java.nio.file.attribute.UserPrincipal nobody = giveTheDatabaseToNobody();
     Path uids = Files.createFile(dir.resolve("uids"));
     Files.setPosixFilePermissions(uids, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     Path noting = Files.writeString(dir.resolve("certutil"), "#!/bin/sh\nid -u >> " + uids + "\nexec " + certutil + " \"$@\"\n");
@@ -97,6 +89,19 @@ class NssDatabaseInstallerTest {
         + "exec " + certutil + " \"$@\"\n");
     Files.setPosixFilePermissions(noting, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     return noting;
+  }
+
+  /** The database folder and its files made nobody's, the folder above readable by all. */
+  private java.nio.file.attribute.UserPrincipal giveTheDatabaseToNobody() throws IOException {
+    java.nio.file.attribute.UserPrincipal nobody =
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (java.util.stream.Stream<Path> files = Files.walk(db)) {
+      for (Path f : files.toList()) {
+        Files.setOwner(f, nobody);
+      }
+    }
+    return nobody;
   }
 
   private static void assumeRootWithSetpriv(ToolRunner tools) throws IOException {
@@ -157,14 +162,7 @@ class NssDatabaseInstallerTest {
   @Test
   void testApply_asRootCertutilAsTheOwnerGetsNothingOfRootsAndLeavesNoFolder() throws Exception {
     assumeRootWithSetpriv(tools);
-    java.nio.file.attribute.UserPrincipal nobody =
-        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (java.util.stream.Stream<Path> files = Files.walk(db)) {
-      for (Path f : files.toList()) {
-        Files.setOwner(f, nobody);
-      }
-    }
+    giveTheDatabaseToNobody();
     Path notes = dir.resolve("notes");
     Path noting = notingCertutil(notes);
     // and it leaves a folder of files in the batch's out folder
