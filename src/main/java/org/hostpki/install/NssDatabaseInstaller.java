@@ -397,8 +397,9 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    * The folder (the batch file, certificates to add, certificates read) is private and removed.
    */
   private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
-    Path folder = Files.createTempDirectory("hostpki-nss");
     Optional<int[]> owner = databaseOwner();
+    Path folder = Files.createTempDirectory("hostpki-nss");
+    Exception failed = null;
     try {
       // certutil writes what it reads out here: the database's owner's when it runs as them
       Path out = Files.createDirectory(folder.resolve(OUT));
@@ -428,7 +429,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
             + ", one command a line)";
         ToolRunner.Result result;
         try {
-          result = tools.run(command("-B", "-i", file.toString()), "");
+          result = runCertutil(ToolRunner.MAX_OUTPUT, "-B", "-i", file.toString());
         } catch (IOException e) {
           throw new IOException(what + ": " + e.getMessage(), e);
         }
@@ -437,20 +438,60 @@ public final class NssDatabaseInstaller implements TrustInstaller {
         }
       }
       return output.read(folder);
+    } catch (IOException | StepFailed | RuntimeException e) {
+      failed = e;
+      throw e;
     } finally {
-      for (Path f : List.of(folder.resolve(OUT), folder)) {
-        try (java.util.stream.Stream<Path> files = Files.list(f)) {
-          for (Path entry : files.toList()) {
-            if (!entry.equals(folder.resolve(OUT))) {
-              Files.deleteIfExists(entry); // a link is removed, not followed
-            }
-          }
-        } catch (java.nio.file.NoSuchFileException e) {
-          // never made
+      try {
+        removeTree(folder);
+      } catch (IOException | RuntimeException e) {
+        // The owner may fill the out folder (a folder with files, a deep tree): what the batch did is
+        // the result, the leftover is a private folder of root's in the temporary folder.
+        if (failed != null) {
+          failed.addSuppressed(e);
         }
       }
-      Files.deleteIfExists(folder.resolve(OUT));
-      Files.deleteIfExists(folder);
+    }
+  }
+
+  /** Deepest folder below a batch's that is removed: more is left (its owner made it on purpose). */
+  private static final int REMOVE_DEPTH = 32;
+
+  /**
+   * Removes a batch's folder and everything in it, through handles of the folders (no path is
+   * looked up again), never following a link: the database's owner may write its out folder and
+   * swap a folder there for a link to one of root's while it is emptied.
+   */
+  private static void removeTree(Path folder) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
+      if (stream instanceof java.nio.file.SecureDirectoryStream<Path> secure) {
+        empty(secure, 0);
+      } else {
+        throw new IOException("no secure directory stream for " + folder);
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      return;
+    }
+    Files.delete(folder);
+  }
+
+  private static void empty(java.nio.file.SecureDirectoryStream<Path> folder, int depth) throws IOException {
+    List<Path> names = new ArrayList<>();
+    folder.forEach(entry -> names.add(entry.getFileName()));
+    for (Path name : names) {
+      boolean isFolder = folder.getFileAttributeView(name, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes().isDirectory();
+      if (isFolder) {
+        if (depth >= REMOVE_DEPTH) {
+          throw new IOException("folders nested deeper than " + REMOVE_DEPTH + " were left in a batch's folder");
+        }
+        try (java.nio.file.SecureDirectoryStream<Path> inner = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+          empty(inner, depth + 1);
+        }
+        folder.deleteDirectory(name);
+      } else {
+        folder.deleteFile(name);
+      }
     }
   }
 
@@ -466,7 +507,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     List<Listed> out = new ArrayList<>();
     // The whole listing: the tools' 64 KiB for messages cut it at about 900 entries, and the rest
     // looked missing (2,000 entries: the install failed and was rolled back).
-    ToolRunner.Result listing = tools.run(command("-L"), "", LISTING_LIMIT);
+    ToolRunner.Result listing = runCertutil(LISTING_LIMIT, "-L");
     if (!listing.succeeded()) {
       listing = afterJournal(listing);
     }
@@ -502,8 +543,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     if (journals.isEmpty()) {
       throw new StepFailed(failed.failure());
     }
-    ToolRunner.Result opened = tools.run(command("--rename", "-n", NO_OP, "--new-n", NO_OP), "");
-    ToolRunner.Result again = tools.run(command("-L"), "", LISTING_LIMIT);
+    ToolRunner.Result opened = runCertutil(ToolRunner.MAX_OUTPUT, "--rename", "-n", NO_OP, "--new-n", NO_OP);
+    ToolRunner.Result again = runCertutil(LISTING_LIMIT, "-L");
     String left = "a program (a certutil killed halfway, a browser that crashed) " + JOURNAL_LEFT + " sql:" + directory
         + ", and left " + String.join(" and ", journals);
     if (again.succeeded()) {
@@ -552,45 +593,138 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   }
 
   private ToolRunner.Result run(String... arguments) throws IOException, StepFailed {
-    ToolRunner.Result result = tools.run(command(arguments), "");
+    ToolRunner.Result result = runCertutil(ToolRunner.MAX_OUTPUT, arguments);
     if (!result.succeeded()) {
       throw new StepFailed(result.failure());
     }
     return result;
   }
 
-  private List<String> command(String... arguments) throws IOException {
+  /**
+   * Runs certutil, as the database's owner when root works on another user's database ({@link
+   * #databaseOwner}): then with no privilege it could gain (no new privileges, no inheritable
+   * capabilities) and nothing of root's (its environment, its working folder; {@link
+   * ToolRunner#confined}), for that user may inspect the process.
+   */
+  private ToolRunner.Result runCertutil(int maxOutput, String... arguments) throws IOException {
     // Again just before certutil runs: a folder on the way may have become a link since the plan
     refuseChangeableLinks();
-    List<String> command = new ArrayList<>();
     Optional<int[]> owner = databaseOwner();
+    List<String> command = new ArrayList<>();
     if (owner.isPresent()) {
       Path setpriv = tools.find("setpriv").orElseThrow(() -> new IOException(
           "certutil runs as the owner of " + directory + " (uid " + owner.get()[0] + "), with setpriv, which is not"
               + " installed (util-linux)"));
       command.addAll(List.of(
-          setpriv.toString(), "--reuid=" + owner.get()[0], "--regid=" + owner.get()[1], "--clear-groups", "--"));
+          setpriv.toString(), "--reuid=" + owner.get()[0], "--regid=" + owner.get()[1], "--clear-groups",
+          "--no-new-privs", "--inh-caps=-all", "--"));
     }
     command.addAll(List.of(certutil.toString(), "-d", "sql:" + directory));
     command.addAll(List.of(arguments));
-    return command;
+    return (owner.isPresent() ? tools.confined() : tools).run(command, "", maxOutput);
   }
 
+  /** What certutil reads of a database besides its folder: the module list names libraries to load. */
+  private static final List<String> DATABASE_FILES = List.of("cert9.db", "key4.db", "pkcs11.txt");
+
   /**
-   * The uid and gid of the database folder's owner, when this process runs as root and that is
-   * another user: certutil then runs as them. A database names the PKCS#11 modules to load in its
-   * {@code pkcs11.txt}, which its owner may write: {@code library=/home/app/evil.so} there had
-   * root's certutil load and run that library (a plan as root was enough). As the owner it runs
+   * Whom certutil runs as, when this process runs as root: root (empty) only when no one else may
+   * change what it reads, else the one other user who may (their uid and gid). A database names the
+   * PKCS#11 modules to load in its {@code pkcs11.txt}: {@code library=/home/app/evil.so} there had
+   * root's certutil load and run that library (a plan as root was enough). As that user it runs
    * nothing they could not run themselves.
+   *
+   * <p>Root's alone means: the folder is root's and no group or other may write it (a POSIX ACL's
+   * mask shows in the group bits), and each of {@link #DATABASE_FILES} present is root's, a regular
+   * file with one link, and writable by root only. A root folder that a group may write (a member
+   * replaced pkcs11.txt), or a database whose parts belong to two users, is refused, saying how to
+   * make it right. Looked at before every certutil run.
    */
   private Optional<int[]> databaseOwner() throws IOException {
     if (!Integer.valueOf(0).equals(FileOwners.processUid(directory.getFileSystem()).orElse(-1))
         || !directory.getFileSystem().supportedFileAttributeViews().contains("unix")) {
       return Optional.empty();
     }
-    Map<String, Object> a = Files.readAttributes(directory, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
-    int uid = (Integer) a.get("uid");
-    return uid == 0 ? Optional.empty() : Optional.of(new int[] {uid, (Integer) a.get("gid")});
+    Map<String, Object> folder = Files.readAttributes(directory, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+    // Every user but root who may change what certutil reads: uid, gid, and what is theirs
+    SortedMap<Integer, int[]> others = new TreeMap<>();
+    SortedMap<Integer, List<String>> theirs = new TreeMap<>();
+    int folderUid = (Integer) folder.get("uid");
+    if (folderUid != 0) {
+      others.put(folderUid, new int[] {folderUid, (Integer) folder.get("gid")});
+      theirs.computeIfAbsent(folderUid, u -> new ArrayList<>()).add(ownerName(directory) + ": the folder");
+    } else if (((Integer) folder.get("mode") & 022) != 0) {
+      throw notRootsAlone(directory, "may be written by " + writers(directory, (Integer) folder.get("mode")), "chmod go-w " + directory);
+    }
+    for (String name : DATABASE_FILES) {
+      Path file = directory.resolve(name);
+      Map<String, Object> a;
+      try {
+        a = Files.readAttributes(file, "unix:uid,gid,mode,nlink", LinkOption.NOFOLLOW_LINKS);
+      } catch (java.nio.file.NoSuchFileException e) {
+        continue;
+      }
+      int uid = (Integer) a.get("uid");
+      int mode = (Integer) a.get("mode");
+      if (uid != 0) {
+        others.putIfAbsent(uid, new int[] {uid, (Integer) a.get("gid")});
+        theirs.computeIfAbsent(uid, u -> new ArrayList<>()).add(ownerName(file) + ": " + name);
+      } else if (folderUid == 0 && (mode & 0170000) != 0100000) {
+        throw notRootsAlone(file, "is no regular file (" + (Files.isSymbolicLink(file) ? "a symbolic link" : "mode " + Integer.toOctalString(mode)) + ")",
+            "replace it with a regular file of root's");
+      } else if (folderUid == 0 && (Integer) a.get("nlink") != 1) {
+        throw notRootsAlone(file, "has " + a.get("nlink") + " hard links (another name may be someone else's to change)",
+            "cp " + file + " " + file + ".new && mv " + file + ".new " + file);
+      } else if (folderUid == 0 && (mode & 022) != 0) {
+        throw notRootsAlone(file, "may be written by " + writers(file, mode), "chmod go-w " + file);
+      }
+    }
+    if (others.size() > 1) {
+      List<String> whose = new ArrayList<>();
+      theirs.values().forEach(what -> whose.add(String.join(", ", what)));
+      throw new IOException(
+          "the NSS database " + directory + " belongs to several users (" + String.join("; ", whose) + "): certutil,"
+              + " run as one of them, would load what another may write (pkcs11.txt names libraries to load)."
+              + " Give it to the user whose database it is: chown -R USER: " + directory);
+    }
+    if (others.isEmpty()) {
+      return Optional.empty();
+    }
+    int[] owner = others.get(others.firstKey());
+    // root's group is no user's to run with (a file of nobody's that root gave only its user kept it)
+    return Optional.of(owner[1] != 0 ? owner : new int[] {owner[0], primaryGroup(owner[0])});
+  }
+
+  /** A user's own group (id -g), for a part of their database whose group is root's. */
+  private int primaryGroup(int uid) throws IOException {
+    Path id = tools.find("id").orElseThrow(() -> new IOException("id (coreutils) is not installed"));
+    ToolRunner.Result group = tools.confined().run(List.of(id.toString(), "-g", "--", String.valueOf(uid)), "");
+    if (!group.succeeded() || !group.stdout().strip().matches("[1-9][0-9]{0,9}")) {
+      throw new IOException(
+          "certutil would run as uid " + uid + ", the owner of a part of " + directory + " whose group is root's,"
+              + " with that user's own group, but " + group.failure() + " (no such user, or its group is root's):"
+              + " give the database to a user: chown -R USER: " + directory);
+    }
+    return Integer.parseInt(group.stdout().strip());
+  }
+
+  private IOException notRootsAlone(Path what, String problem, String fix) {
+    return new IOException(
+        "certutil would run as root on the NSS database " + directory + ", but " + what + " " + problem
+            + ": whoever may change it could have certutil load a library of theirs as root (pkcs11.txt names the libraries it loads)."
+            + " Make it root's alone (" + fix + "), or, if the database is a user's, give it to them: chown -R USER: " + directory);
+  }
+
+  private static String ownerName(Path file) throws IOException {
+    return Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
+  }
+
+  /** Who besides the owner may write a file of that mode: its group, or everyone. */
+  private static String writers(Path file, int mode) throws IOException {
+    String group = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).group().getName();
+    String bits = java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+    return ((mode & 002) != 0 ? "every user" : "the members of group " + group) + " (" + bits + ")";
   }
 
   /**

@@ -33,24 +33,41 @@ public final class ToolRunner {
       List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
   /** More output than any of these tools prints is cut: it only goes into a message. */
-  private static final int MAX_OUTPUT = 64 * 1024;
+  static final int MAX_OUTPUT = 64 * 1024;
 
   private final List<Path> searchPath;
   private final Duration timeout;
   /** Variables left out of the tools' environment: those secrets are read from. */
   private final Set<String> withheld;
+  /** Whether the tools start with no environment but {@link #CONFINED_ENVIRONMENT}, in {@code /}. */
+  private final boolean confined;
+
+  /** All a tool run as another user gets: that user may read its environment ({@link #confined}). */
+  static final Map<String, String> CONFINED_ENVIRONMENT = Map.of("PATH", "/usr/bin:/bin", "LC_ALL", "C");
 
   /**
    * @param searchPath the directories searched for a tool, in order
    */
   public ToolRunner(List<Path> searchPath, Duration timeout) {
-    this(searchPath, timeout, Set.of());
+    this(searchPath, timeout, Set.of(), false);
   }
 
-  private ToolRunner(List<Path> searchPath, Duration timeout, Set<String> withheld) {
+  private ToolRunner(List<Path> searchPath, Duration timeout, Set<String> withheld, boolean confined) {
     this.searchPath = List.copyOf(searchPath);
     this.timeout = timeout;
     this.withheld = Set.copyOf(withheld);
+    this.confined = confined;
+  }
+
+  /**
+   * This runner, its tools started with only {@link #CONFINED_ENVIRONMENT} and in {@code /}: for a
+   * tool that root starts as another user (certutil on a user's NSS database, with setpriv). That
+   * process is the user's to inspect: its {@code /proc/PID/environ} showed root's whole environment
+   * (tokens, proxy passwords) and {@code /proc/PID/cwd} opened root's working folder below folders
+   * the user may not enter.
+   */
+  public ToolRunner confined() {
+    return new ToolRunner(searchPath, timeout, withheld, true);
   }
 
   /**
@@ -61,7 +78,7 @@ public final class ToolRunner {
   public ToolRunner withholding(java.util.Collection<String> variables) {
     Set<String> all = new LinkedHashSet<>(withheld);
     all.addAll(variables);
-    return new ToolRunner(searchPath, timeout, all);
+    return new ToolRunner(searchPath, timeout, all, confined);
   }
 
   /** The process's PATH, then the usual system directories. */
@@ -152,6 +169,11 @@ public final class ToolRunner {
       builder.environment().put("LC_ALL", "C");
       builder.environment().remove("LANGUAGE");
       builder.environment().keySet().removeAll(withheld);
+      if (confined) {
+        builder.environment().clear();
+        builder.environment().putAll(CONFINED_ENVIRONMENT);
+        builder.directory(new File("/"));
+      }
       Process process = builder.start();
       try {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

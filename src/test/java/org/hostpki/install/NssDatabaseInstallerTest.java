@@ -78,6 +78,96 @@ class NssDatabaseInstallerTest {
     assertThat(Files.getOwner(db.resolve("cert9.db"))).isEqualTo(nobody);
   }
 
+  /** A certutil that notes its uid, environment, working folder and privileges, then runs the real one. */
+  private Path notingCertutil(Path notes) throws IOException {
+    Files.createFile(notes);
+    Files.setPosixFilePermissions(notes, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    Path noting = Files.writeString(dir.resolve("certutil"), "#!/bin/sh\n"
+        + "{ echo uid=$(id -u); echo gid=$(id -g); tr '\\0' '\\n' < /proc/$$/environ; echo cwd=$(readlink /proc/$$/cwd);"
+        + " grep -E '^(NoNewPrivs|CapInh):' /proc/$$/status; } >> " + notes + "\n"
+        + "exec " + certutil + " \"$@\"\n");
+    Files.setPosixFilePermissions(noting, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return noting;
+  }
+
+  private static void assumeRootWithSetpriv(ToolRunner tools) throws IOException {
+    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
+    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
+  }
+
+  /**
+   * rvsec13 H1: certutil ran as root whenever the database folder was root's, though a group could
+   * write the folder (root:nogroup 0775: a member replaced pkcs11.txt with library=evil.so and
+   * root's plan loaded it as uid 0). Refused now, saying who may write it and how to fix it.
+   */
+  @Test
+  void testObserve_asRootARootFolderAGroupMayWriteIsRefused() throws Exception {
+    assumeRootWithSetpriv(tools);
+    Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+    Path notes = dir.resolve("notes");
+    NssDatabaseInstaller asRoot = new NssDatabaseInstaller(db, tools, notingCertutil(notes), HostTree.EVERY_NAME);
+
+    assertThatThrownBy(asRoot::observe)
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining(db + ", but " + db + " may be written by the members of group")
+        .hasMessageContaining("rwxrwxr-x")
+        .hasMessageContaining("chmod go-w " + db);
+    assertThat(Files.readString(notes)).as("certutil never ran").isEmpty();
+  }
+
+  /**
+   * rvsec13 H1: a root folder (0755) whose pkcs11.txt another user owns: that user may write the
+   * module list, so certutil runs as them, not as root.
+   */
+  @Test
+  void testObserve_asRootAModuleListAnotherUserOwnsMakesCertutilRunAsThem() throws Exception {
+    assumeRootWithSetpriv(tools);
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setOwner(db.resolve("pkcs11.txt"), dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    for (String readable : List.of("cert9.db", "key4.db")) {
+      Files.setPosixFilePermissions(db.resolve(readable), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    Path notes = dir.resolve("notes");
+    NssDatabaseInstaller asRoot = new NssDatabaseInstaller(db, tools, notingCertutil(notes), HostTree.EVERY_NAME);
+
+    asRoot.observe();
+
+    assertThat(Files.readAllLines(notes))
+        .contains("uid=" + Files.getAttribute(db.resolve("pkcs11.txt"), "unix:uid"))
+        .doesNotContain("uid=0", "gid=0");
+  }
+
+  /**
+   * rvsec13 H2: certutil run as the database's owner is theirs to inspect: /proc/PID/environ showed
+   * root's whole environment and /proc/PID/cwd opened root's working folder. It now gets PATH and
+   * LC_ALL only, runs in /, without new privileges or inheritable capabilities. rvsec13 L2: the owner
+   * may fill the batch's out folder with a folder of files; removing it failed ("Directory not
+   * empty") and that replaced the apply's result.
+   */
+  @Test
+  void testApply_asRootCertutilAsTheOwnerGetsNothingOfRootsAndLeavesNoFolder() throws Exception {
+    givenToNobodyByRoot(db);
+    Path notes = dir.resolve("notes");
+    Path noting = notingCertutil(notes);
+    // and it leaves a folder of files in the batch's out folder
+    Files.writeString(noting, Files.readString(noting).replace("exec ", "for a in \"$@\"; do case $a in */commands)"
+        + " o=$(dirname $a)/out; mkdir -p $o/left/deeper && touch $o/left/deeper/f $o/left/g && echo out=$o >> " + notes
+        + ";; esac; done\nexec "));
+
+    InstallObservation after = new NssDatabaseInstaller(db, tools, noting, HostTree.EVERY_NAME)
+        .apply(desired("web-1a2b3c4d-ca", ca));
+
+    assertThat(after.entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    List<String> noted = Files.readAllLines(notes);
+    assertThat(noted).contains("uid=" + Files.getAttribute(db, "unix:uid"), "cwd=/", "NoNewPrivs:\t1", "CapInh:\t0000000000000000")
+        .doesNotContain("uid=0");
+    assertThat(noted.stream().filter(l -> l.matches("^[A-Za-z_][A-Za-z0-9_]*=.*") && !l.matches("^(uid|gid|cwd|out)=.*")))
+        .allMatch(l -> l.startsWith("PATH=") || l.startsWith("LC_ALL="), "only PATH and LC_ALL");
+    List<String> outs = noted.stream().filter(l -> l.startsWith("out=")).toList();
+    assertThat(outs).isNotEmpty().allSatisfy(o -> assertThat(Path.of(o.substring(4)).getParent()).doesNotExist());
+  }
+
   /**
    * rvcore12 3: the guide said two stores' installs into one NSS database take turns, but only the
    * system and Java targets took the host-wide lock; another store's delete-and-add then looked
@@ -349,8 +439,7 @@ class NssDatabaseInstallerTest {
 
   /** Skips unless root with setpriv; gives everything in {@code folder} to nobody, and returns nobody. */
   private java.nio.file.attribute.UserPrincipal givenToNobodyByRoot(Path folder) throws IOException {
-    Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
-    Assumptions.assumeTrue(tools.find("setpriv").isPresent(), "setpriv (util-linux) is not installed");
+    assumeRootWithSetpriv(tools);
     java.nio.file.attribute.UserPrincipal nobody =
         dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
     Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
