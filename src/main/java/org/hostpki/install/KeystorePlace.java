@@ -57,12 +57,38 @@ final class KeystorePlace {
    *     goes through one; or why the way cannot be looked at
    */
   static Path find(Path keystore) throws IOException {
-    if (keystore.getFileSystem() != FileSystems.getDefault()
-        || !keystore.getFileSystem().supportedFileAttributeViews().contains("unix")) {
-      return keystore.toRealPath();
+    Path real = find(keystore, "trust store", (link, folder, who) ->
+        keystore + " leads through the symbolic link " + link + " in " + folder + ", which " + who
+            + " may change: " + who + " could point it at any file, and hostpki (as "
+            + TerminalText.escape(FileOwners.processUser()) + ") would read and replace that file. Name the"
+            + " trust store itself" + leadsTo(link));
+    if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(keystore + " is a folder, not a trust store file");
     }
-    OptionalInt us = FileOwners.processUid(keystore.getFileSystem());
-    Path absolute = keystore.toAbsolutePath();
+    return real;
+  }
+
+  /** Why a link on the way is refused: {@code who} may change {@code link}, in {@code folder}. */
+  interface Refusal {
+    String message(Path link, Path folder, String who);
+  }
+
+  /**
+   * The real path of {@code target} (a file or a folder), walked as {@link #find(Path)} walks a
+   * trust store's: the one rule for every {@code trust.install} target a link on the way could
+   * send elsewhere (an NSS database's folder too, where certutil would change another database).
+   *
+   * @param what what {@code target} names, for the messages: "trust store", "NSS database"
+   * @param refusal the message when a link on the way is one another user may change
+   * @throws NoSuchFileException when a name on the way is not there
+   */
+  static Path find(Path target, String what, Refusal refusal) throws IOException {
+    if (target.getFileSystem() != FileSystems.getDefault()
+        || !target.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+      return target.toRealPath();
+    }
+    OptionalInt us = FileOwners.processUid(target.getFileSystem());
+    Path absolute = target.toAbsolutePath();
     Path root = absolute.getRoot();
     Deque<String> names = new ArrayDeque<>();
     absolute.forEach(name -> names.add(name.toString()));
@@ -80,25 +106,20 @@ final class KeystorePlace {
       try {
         entry = look(next);
       } catch (NoSuchFileException e) {
-        throw new NoSuchFileException(keystore.toString(), null, "there is no trust store at " + keystore);
+        throw new NoSuchFileException(target.toString(), null, "there is no " + what + " at " + target);
       }
       Optional<String> others = changedBy(folder, entry, us);
       boolean link = type(entry) == LINK;
       if (others.isPresent() && link) {
-        String who = others.get();
-        throw new IOException(
-            keystore + " leads through the symbolic link " + next + " in " + current + ", which " + who
-                + " may change: " + who + " could point it at any file, and hostpki (as "
-                + TerminalText.escape(FileOwners.processUser()) + ") would read and replace that file. Name the"
-                + " trust store itself" + leadsTo(next));
+        throw new IOException(refusal.message(next, current, others.get()));
       }
       if (link) {
         if (++followed > MAX_LINKS) {
-          throw new IOException(keystore + ": too many levels of symbolic links");
+          throw new IOException(target + ": too many levels of symbolic links");
         }
-        Path target = Files.readSymbolicLink(next);
-        WayNames.followLink(names, target);
-        if (target.isAbsolute()) {
+        Path linked = Files.readSymbolicLink(next);
+        WayNames.followLink(names, linked);
+        if (linked.isAbsolute()) {
           current = root;
           folder = look(root);
         }
@@ -108,12 +129,12 @@ final class KeystorePlace {
         return next;
       }
       if (type(entry) != DIRECTORY) {
-        throw new IOException("there is no trust store at " + keystore + " (" + next + " is not a folder)");
+        throw new IOException("there is no " + what + " at " + target + " (" + next + " is not a folder)");
       }
       current = next;
       folder = entry;
     }
-    throw new IOException(keystore + " is a folder, not a trust store file");
+    return current; // the way ended going up ('..'): a folder
   }
 
   /**
@@ -271,7 +292,7 @@ final class KeystorePlace {
    * {@code  (the link leads to TARGET now)}; nothing when it is gone already (its owner may
    * remove it between the look and this read).
    */
-  private static String leadsTo(Path link) {
+  static String leadsTo(Path link) {
     try {
       return " (the link leads to " + escaped(Files.readSymbolicLink(link)) + " now)";
     } catch (IOException | UnsupportedOperationException e) {

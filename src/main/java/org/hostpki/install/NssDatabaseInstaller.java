@@ -733,68 +733,19 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    * change root's own database, as root, since the folder it reached was root's). The way is walked
    * as the kernel walks it, one name at a time from {@code /}: a link is refused when a user other
    * than root and this process's may change it, that is owns the folder it is in, may write that
-   * folder, or owns the link in a sticky folder ({@code /tmp}). Folders of the database's owner on
+   * folder, or owns the link in a sticky folder ({@code /tmp}): {@link KeystorePlace#find(Path,
+   * String, KeystorePlace.Refusal)}, the Java trust store's rule. Folders of the database's owner on
    * the way are fine: those they may change only for links, and certutil runs as them there.
    */
   private void refuseChangeableLinks() throws IOException {
-    if (directory.getFileSystem() != java.nio.file.FileSystems.getDefault()
-        || !directory.getFileSystem().supportedFileAttributeViews().contains("unix")) {
-      return;
+    try {
+      KeystorePlace.find(directory, "NSS database", (link, folder, who) ->
+          "sql:" + directory + " leads through the symbolic link " + link + KeystorePlace.leadsTo(link) + ", which "
+              + who + " may change: " + who + " could point it at any database, and certutil would change that one as "
+              + TerminalText.escape(FileOwners.processUser()) + ". Name the database folder itself in trust.install.nss");
+    } catch (java.nio.file.NoSuchFileException e) {
+      // no database there: requireDatabase says so
     }
-    java.util.OptionalInt us = FileOwners.processUid(directory.getFileSystem());
-    Path absolute = directory.toAbsolutePath();
-    java.util.Deque<String> names = new java.util.ArrayDeque<>();
-    absolute.forEach(name -> names.add(name.toString()));
-    Path current = absolute.getRoot();
-    int followed = 0;
-    for (String name = org.hostpki.files.WayNames.next(names); name != null; name = org.hostpki.files.WayNames.next(names)) {
-      Path next = name.equals("..") ? Optional.ofNullable(current.getParent()).orElse(current) : current.resolve(name);
-      Map<String, Object> entry;
-      try {
-        entry = Files.readAttributes(next, "unix:mode,uid,owner", LinkOption.NOFOLLOW_LINKS);
-      } catch (java.nio.file.NoSuchFileException e) {
-        return; // no database there: requireDatabase says so
-      }
-      if (!Files.isSymbolicLink(next)) {
-        current = next;
-        continue;
-      }
-      Map<String, Object> folder = Files.readAttributes(current, "unix:mode,uid,owner", LinkOption.NOFOLLOW_LINKS);
-      Optional<String> who = mayChange(folder, entry, us);
-      Path target = Files.readSymbolicLink(next);
-      if (who.isPresent()) {
-        throw new IOException(
-            "sql:" + directory + " leads through the symbolic link " + next + " (to " + TerminalText.escape(target.toString())
-                + "), which " + who.get() + " may change: " + who.get() + " could point it at any database, and certutil"
-                + " would change that one as " + TerminalText.escape(FileOwners.processUser()) + ". Name the database"
-                + " folder itself in trust.install.nss");
-      }
-      if (++followed > 40) {
-        throw new IOException("sql:" + directory + ": too many levels of symbolic links");
-      }
-      org.hostpki.files.WayNames.followLink(names, target);
-      if (target.isAbsolute()) {
-        current = absolute.getRoot();
-      }
-    }
-  }
-
-  /** Who but root and this process's user may change the name of {@code entry} in {@code folder}. */
-  private static Optional<String> mayChange(Map<String, Object> folder, Map<String, Object> entry, java.util.OptionalInt us) {
-    java.util.function.Function<Map<String, Object>, Optional<String>> other = a -> {
-      int uid = (Integer) a.get("uid");
-      return uid == 0 || (us.isPresent() && us.getAsInt() == uid)
-          ? Optional.empty()
-          : Optional.of(TerminalText.escape(((java.nio.file.attribute.UserPrincipal) a.get("owner")).getName()));
-    };
-    int mode = (Integer) folder.get("mode");
-    if (other.apply(folder).isPresent()) {
-      return other.apply(folder);
-    }
-    if ((mode & 0022) == 0) {
-      return Optional.empty();
-    }
-    return (mode & 01000) != 0 ? other.apply(entry) : Optional.of((mode & 0002) != 0 ? "every user" : "the folder's group");
   }
 
   private void requireDatabase() throws StepFailed, IOException {

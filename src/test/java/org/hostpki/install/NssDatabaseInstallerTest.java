@@ -429,8 +429,8 @@ class NssDatabaseInstallerTest {
 
     assertThatThrownBy(() -> swapped.apply(desired("web-1a2b3c4d-ca", ca)))
         .isInstanceOf(InstallException.class)
-        .hasMessageContaining("sql:" + appsDb + " leads through the symbolic link " + app.resolve(".pki") + " (to " + rootsPki
-            + "), which nobody may change");
+        .hasMessageContaining("sql:" + appsDb + " leads through the symbolic link " + app.resolve(".pki") + " (the link leads to "
+            + rootsPki + " now), which nobody may change");
     assertThat(listing(rootsPki.resolve("nssdb"))).containsExactlyInAnyOrderElementsOf(rootsBefore);
     assertThatThrownBy(() -> installer().observe())
         .isInstanceOf(InstallException.class)
