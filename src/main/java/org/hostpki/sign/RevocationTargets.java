@@ -124,10 +124,7 @@ final class RevocationTargets {
       Certificate certificate,
       String shown,
       Instant now) {
-    Optional<Certificate> previous =
-        snapshot.file(StoreLayout.CA_PREVIOUS_CERT)
-            .map(RevocationTargets::first)
-            .filter(certificate::isSignedBy);
+    Optional<Certificate> previous = signer(snapshot, StoreLayout.CA_PREVIOUS_CERT, certificate);
     if (previous.isEmpty()) {
       return;
     }
@@ -170,10 +167,7 @@ final class RevocationTargets {
    */
   private static void refuseIfOfNextCa(
       DesiredState caHost, StoreSnapshot snapshot, Certificate certificate, String shown) {
-    Optional<Certificate> next =
-        snapshot.file(StoreLayout.CA_NEXT_CERT)
-            .map(RevocationTargets::first)
-            .filter(certificate::isSignedBy);
+    Optional<Certificate> next = signer(snapshot, StoreLayout.CA_NEXT_CERT, certificate);
     if (next.isEmpty()) {
       return;
     }
@@ -184,6 +178,11 @@ final class RevocationTargets {
             + "), which this store does not sign with yet (it was rolled back to before the move):"
             + " only that CA's CRL revokes it. Nothing was revoked. Run hostpki apply -f " + source
             + " first (it moves to the new CA again), then revoke it");
+  }
+
+  /** The CA certificate of the store file, when it signed the certificate. */
+  private static Optional<Certificate> signer(StoreSnapshot snapshot, String file, Certificate certificate) {
+    return snapshot.file(file).map(RevocationTargets::first).filter(certificate::isSignedBy);
   }
 
   private static Certificate first(byte[] pem) {

@@ -67,6 +67,14 @@ class CaRotationCrlTest {
         Pem.readCertificates(Files.readAllBytes(dir.resolve(host + "-chain.pem"))).get(0).facts().serialNumber());
   }
 
+  /** The CA made, a member m1 signed and revoked; its serial. */
+  private String applyAndRevokeAMember() throws Exception {
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String serial = sign(NOW.plusSeconds(60), "m1");
+    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial);
+    return serial;
+  }
+
   private RevocationList crl(String file) throws Exception {
     return RevocationList.parse(Files.readAllBytes(dir.resolve("pki").resolve(file)));
   }
@@ -198,9 +206,7 @@ class CaRotationCrlTest {
   @Test
   void testReplaceCa_theNewCaGetsAnEmptyCrlAtOnce_theOldOneGoes() throws Exception {
     caNamed("Fleet CA");
-    hostpki(NOW, "apply", "-f", "ca.yaml");
-    String revoked = sign(NOW.plusSeconds(60), "m1");
-    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", revoked);
+    String revoked = applyAndRevokeAMember();
 
     hostpki(NOW.plusSeconds(180), "apply", "-f", "ca.yaml", "--replace", "ca");
 
@@ -219,9 +225,7 @@ class CaRotationCrlTest {
   @Test
   void testRevoke_onAStoreAnOlderBuildMoved_keepsTheOldCasCrlAsCaPreviousCrl() throws Exception {
     caNamed("Fleet CA");
-    hostpki(NOW, "apply", "-f", "ca.yaml");
-    String revoked = sign(NOW.plusSeconds(60), "m1");
-    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", revoked);
+    String revoked = applyAndRevokeAMember();
     byte[] oldCrl = Files.readAllBytes(dir.resolve("pki/ca.crl"));
     caNamed("Fleet CA 2");
     hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
@@ -255,9 +259,7 @@ class CaRotationCrlTest {
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA")
         .replace("rotation: {overlap: 3d}, crl: {validity: 3d}",
             "validity: 200d, renewBefore: 90d, rotation: {overlap: 60d}, crl: {validity: 30d}"));
-    hostpki(NOW, "apply", "-f", "ca.yaml");
-    String serial = sign(NOW.plusSeconds(60), "m1");
-    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial);
+    applyAndRevokeAMember();
     hostpki(NOW.plus(Duration.ofDays(111)), "apply", "-f", "ca.yaml"); // ca-next made
     hostpki(NOW.plus(Duration.ofDays(172)), "apply", "-f", "ca.yaml"); // the move
     assertThat(crl("ca-previous.crl").facts().nextUpdate()).contains(cert("ca-previous.crt").facts().notAfter());
