@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
@@ -175,8 +176,10 @@ public record Verdict(
       atRisk |= c.status() != Status.OK;
     }
     List<CrlVerdict> crls = new ArrayList<>();
-    store.caCrl().ifPresent(c -> crls.add(judge(StoreLayout.CA_CRL, c, now)));
-    store.caPreviousCrl().ifPresent(c -> crls.add(judge(StoreLayout.CA_PREVIOUS_CRL, c, now)));
+    store.caCrl().ifPresent(c -> crls.add(judge(StoreLayout.CA_CRL, c, Optional.empty(), desired, now)));
+    store.caPreviousCrl().ifPresent(c -> crls.add(judge(
+        StoreLayout.CA_PREVIOUS_CRL, c,
+        store.caPreviousCertificate().map(CertificateFacts::notAfter), desired, now)));
     for (CrlVerdict c : crls) {
       status = status.worst(c.status());
       atRisk |= c.status() != Status.OK;
@@ -258,17 +261,31 @@ public record Verdict(
         plan);
   }
 
-  private static CrlVerdict judge(String file, CrlFacts crl, Instant now) {
+  /**
+   * @param issuerNotAfter for {@code ca-previous.crl}, when its CA ({@code ca-previous.crt}) expires
+   */
+  private static CrlVerdict judge(
+      String file, CrlFacts crl, Optional<Instant> issuerNotAfter, DesiredState desired, Instant now) {
     if (crl.nextUpdate().isEmpty()) {
       return new CrlVerdict(file, crl, Status.OK, Optional.empty(), Optional.empty());
     }
     Instant next = crl.nextUpdate().get();
+    if (issuerNotAfter.isPresent() && !next.isBefore(issuerNotAfter.get())) {
+      // The previous CA's last CRL, valid until that CA expires: it runs out with its CA, whose
+      // certificates clients refuse from then on anyway; nothing to renew, nothing to warn of.
+      return new CrlVerdict(file, crl, Status.OK, Optional.empty(), Optional.empty());
+    }
     Instant warningFrom = next.minus(Duration.between(crl.thisUpdate(), next).dividedBy(6));
+    String source = desired.source().toString();
     String fix =
         file.equals(StoreLayout.CA_CRL)
             ? "hostpki apply (and watch) renews it: run it on the CA host and publish the CRL (hostpki export crl)"
-            : "no CRL of the previous CA can be written now (its key is gone): end its trust (see"
-                + " hostpki revoke's refusal for one of its certificates)";
+            : "no CRL of the previous CA can be written now (its key is gone): end its trust early"
+                + " instead: have the hosts of its certificates signed anew (hostpki sign), remove"
+                + " ca.rotation.overlap from " + source + " and run hostpki apply -f " + source + " ("
+                + StoreLayout.CA_PREVIOUS_CERT + " leaves the trust bundle, this CRL the store), hand clients"
+                + " the new one (hostpki export -f " + source + " trust-bundle), and put"
+                + " ca.rotation.overlap back";
     if (!now.isBefore(next)) {
       return new CrlVerdict(file, crl, Status.CRITICAL, Optional.of(warningFrom), Optional.of(
           file + " is past its next update (" + PlanText.time(next) + "): clients that check it refuse"

@@ -184,10 +184,16 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                             + missingHelp(external)));
     Optional<byte[]> previousCrl =
         what == What.CRL ? directory.currentFile(StoreLayout.CA_PREVIOUS_CRL) : Optional.empty();
+    byte[] own = content;
     if (previousCrl.isPresent() && !der) {
       content = concat(content, previousCrl.get());
     }
     byte[] result = der ? toDer(store.resolve(what.file), content) : content;
+    // Built before anything is written: a file written and then an exit 1 for the JSON misleads.
+    String document =
+        output.json()
+            ? json(store, content, own, previousCrl, outputFile).line()
+            : null;
     if (previousCrl.isPresent()) {
       // Until the previous CA of a rotation leaves the trusted certificates, clients that check
       // the CRLs of its certificates need its last CRL too.
@@ -211,7 +217,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
     if (output.json()) {
       outputFile.ifPresent(f -> f.write(result));
-      out().print(json(store.resolve(what.file), content, outputFile).line());
+      out().print(document);
       out().flush();
       return ExitCodes.OK;
     }
@@ -248,7 +254,14 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
   /** The format of the JSON document, described by schema/export.schema.json. */
   static final String FORMAT_VERSION = "1";
 
-  private JsonWriter json(Path source, byte[] pem, Optional<OutputFile> outputFile) {
+  /**
+   * @param pem what is exported (PEM)
+   * @param own the store's file itself: with {@code crl}, {@code ca.crl} alone
+   * @param previousCrl with {@code crl}, {@code ca-previous.crl} when the store has it
+   */
+  private JsonWriter json(
+      Path store, byte[] pem, byte[] own, Optional<byte[]> previousCrl, Optional<OutputFile> outputFile) {
+    Path source = store.resolve(what.file);
     JsonWriter w = new JsonWriter().beginObject();
     w.field("format_version", FORMAT_VERSION);
     w.field("what", what.word);
@@ -273,12 +286,22 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       }
       w.name("crl");
       if (what == What.CRL) {
-        RevokeCommand.crlJson(w, RevocationList.parse(pem).facts());
+        RevokeCommand.crlJson(w, RevocationList.parse(own).facts());
       } else {
         w.nullValue();
       }
     } catch (InvalidMaterialException e) {
       throw new HostpkiException(source + ": " + e.getMessage());
+    }
+    w.name("previous_crl");
+    if (previousCrl.isPresent()) {
+      try {
+        RevokeCommand.crlJson(w, RevocationList.parse(previousCrl.get()).facts());
+      } catch (InvalidMaterialException e) {
+        throw new HostpkiException(store.resolve(StoreLayout.CA_PREVIOUS_CRL) + ": " + e.getMessage());
+      }
+    } else {
+      w.nullValue();
     }
     w.field("pem", outputFile.isEmpty() ? Optional.of(new String(pem, StandardCharsets.US_ASCII)) : Optional.empty());
     return w.endObject();

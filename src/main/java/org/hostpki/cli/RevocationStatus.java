@@ -15,7 +15,9 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
+import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.sign.IssuedCertificate;
@@ -125,14 +127,36 @@ final class RevocationStatus {
       if (dropped.isEmpty()) {
         return Optional.empty();
       }
+      String again =
+          "revoke them again with hostpki revoke (--cert FILE where the rollback took their issued/"
+              + " record too), and publish the CRL";
+      if (signedByNextCa(store, from, to)) {
+        // Back across a rotation's move: their CA is ca-next.crt again, which does not sign yet,
+        // and revoke refuses them until it does.
+        again =
+            "they are certificates of the new CA (" + StoreLayout.CA_NEXT_CERT + " in that generation),"
+                + " which signs again only after the move: run hostpki apply first (it moves to the new"
+                + " CA again), then " + again;
+      }
       return Optional.of(
           "generation " + to + " was written before the revocation of " + dropped.size()
               + " certificate(s) its ca.crl does not list: " + String.join(", ", dropped)
-              + "; they count as valid again: revoke them again with hostpki revoke (--cert FILE"
-              + " where the rollback took their issued/ record too), and publish the CRL");
+              + "; they count as valid again: " + again);
     } catch (HostpkiException | InvalidMaterialException e) {
       return Optional.empty();
     }
+  }
+
+  /** Whether {@code from}'s ca.crl is of the CA that is {@code ca-next.crt} in {@code to}. */
+  private static boolean signedByNextCa(StoreDirectory store, String from, String to)
+      throws InvalidMaterialException {
+    Optional<byte[]> crl = store.generationFile(from, Revocations.FILE);
+    Optional<byte[]> next = store.generationFile(to, StoreLayout.CA_NEXT_CERT);
+    if (crl.isEmpty() || next.isEmpty()) {
+      return false;
+    }
+    List<Certificate> certificates = Pem.readCertificates(next.get());
+    return !certificates.isEmpty() && RevocationList.parse(crl.get()).isSignedBy(certificates.get(0));
   }
 
   private static List<BigInteger> serials(Optional<byte[]> crl) throws InvalidMaterialException {

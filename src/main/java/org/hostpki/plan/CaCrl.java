@@ -8,6 +8,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
+import org.hostpki.model.PreviousCaCrl;
 
 /**
  * Plans {@code ca.crl}, the CRL of a fleet CA ({@code hostpki revoke} writes it): renewed like a
@@ -44,12 +45,11 @@ final class CaCrl {
       return;
     }
     if (!issuedBy(observed.get(), ca.get())) {
-      Optional<CertificateFacts> previous = in.observed().caPreviousCertificate();
       boolean keep =
           previousKept
-              && in.observed().caPreviousCrl().isEmpty()
-              && previous.isPresent()
-              && issuedBy(observed.get(), previous.get());
+              && PreviousCaCrl.leftAsCaCrl(
+                  observed.get(), ca.get(), in.observed().caPreviousCertificate(),
+                  in.observed().caPreviousCrl().isPresent());
       newCrl(observed.get(), keep ? Intent.PreviousCrl.KEEP : Intent.PreviousCrl.DROP, draft);
       return;
     }
@@ -83,13 +83,16 @@ final class CaCrl {
 
   /** {@code ca.crl} of the CA that signs after this plan, and what becomes of the old one. */
   private static void newCrl(CrlFacts crl, Intent.PreviousCrl previous, PlanDraft draft) {
-    String old = crl.number().map(n -> "ca.crl number " + n).orElse("ca.crl") + " of " + crl.issuerDn();
+    // By name and key id: a rotation by expiry keeps the name, and both CAs are "CN=Fleet CA".
+    String old =
+        crl.number().map(n -> "ca.crl number " + n).orElse("ca.crl") + " is the previous CA's ("
+            + crl.issuerDn() + crl.authorityKeyId().map(k -> ", key id " + k).orElse("") + ")";
     String becomes =
         switch (previous) {
-          case FINAL -> "; that CA signs its last CRL, valid until its notAfter, as ca-previous.crl";
-          case KEEP -> "; it stays as ca-previous.crl while that CA is trusted (its key is gone: it"
-              + " is not renewed)";
-          case DROP -> "; that CA is trusted no more, and its CRL goes";
+          case FINAL -> "; the previous CA signs its last CRL, valid until its notAfter, as ca-previous.crl";
+          case KEEP -> "; it stays as ca-previous.crl while the previous CA is trusted (its key is gone:"
+              + " it is not renewed)";
+          case DROP -> "; the previous CA is trusted no more, and its CRL goes";
         };
     draft.add(
         new Change(
@@ -98,18 +101,14 @@ final class CaCrl {
             List.of(
                 new Reason(
                     ReasonCode.CA_ROTATION,
-                    old + " is not the CRL of the CA that signs: that CA gets its own" + becomes)),
+                    old + ": the CA that signs gets its own ca.crl" + becomes)),
             new Intent.NewCaCrl(crl.fingerprint(), previous),
             attributes(crl),
             Attributes.none().with("revoked_serials", List.<String>of())));
   }
 
-  /** Whether the CRL names the CA as its issuer, by name and key identifier. */
   private static boolean issuedBy(CrlFacts crl, CertificateFacts ca) {
-    return crl.issuerDn().equals(ca.subjectDn())
-        && (crl.authorityKeyId().isEmpty()
-            || ca.subjectKeyId().isEmpty()
-            || crl.authorityKeyId().equals(ca.subjectKeyId()));
+    return PreviousCaCrl.issuedBy(crl, ca);
   }
 
   private static Attributes attributes(CrlFacts crl) {

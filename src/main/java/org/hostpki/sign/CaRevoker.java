@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlSpec;
+import org.hostpki.model.PreviousCaCrl;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.apply.CrlNumbers;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DesiredStateContent;
@@ -26,6 +29,8 @@ import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
 import org.hostpki.pki.Certificate;
+import org.hostpki.pki.InvalidMaterialException;
+import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.store.Generation;
@@ -159,6 +164,7 @@ public final class CaRevoker {
       added.put(Revocations.FILE, crl.pem().getBytes(StandardCharsets.US_ASCII));
       decision.record().ifPresent(
           r -> added.put(r.fileName(), r.certificate().pem().getBytes(StandardCharsets.US_ASCII)));
+      decision.keptAsPrevious().ifPresent(old -> added.put(StoreLayout.CA_PREVIOUS_CRL, old));
       List<String> notes = new ArrayList<>(decision.notes());
       boolean first = snapshot.file(Revocations.FILE).isEmpty();
       String generation = store.commit(envelope, added, metadata(decision, crl, first, caHost, now), notes);
@@ -188,6 +194,8 @@ public final class CaRevoker {
    * @param entries the entries of the new CRL
    * @param current the store's CRL when it is this CA's
    * @param record a certificate to add to {@code issued/}
+   * @param keptAsPrevious the old {@code ca.crl}, to keep as {@code ca-previous.crl} ({@link
+   *     PreviousCaCrl})
    */
   private record Decision(
       CaStore.SigningCa ca,
@@ -200,6 +208,7 @@ public final class CaRevoker {
       List<RevokedCertificate> entries,
       Optional<RevocationList> current,
       Optional<IssuedCertificate> record,
+      Optional<byte[]> keptAsPrevious,
       List<String> notes) {
 
     Revoked result(Optional<RevocationList> crl, Optional<String> generation) {
@@ -242,7 +251,22 @@ public final class CaRevoker {
     }
     Revocations revocations = Revocations.read(snapshot, store.path());
     Optional<RevocationList> current = revocations.crl().filter(c -> c.isSignedBy(ca.certificate()));
-    if (revocations.crl().isPresent() && current.isEmpty()) {
+    Optional<byte[]> keptAsPrevious = Optional.empty();
+    if (revocations.crl().isPresent()
+        && current.isEmpty()
+        && PreviousCaCrl.leftAsCaCrl(
+            revocations.crl().get().facts(), ca.certificate().facts(),
+            snapshot.file(StoreLayout.CA_PREVIOUS_CERT).flatMap(CaRevoker::firstFacts),
+            snapshot.file(StoreLayout.CA_PREVIOUS_CRL).isPresent())) {
+      // A store an older build moved: ca.crl is still the previous CA's, and its revocations have
+      // no other home; they stay with their CA as ca-previous.crl, as apply would keep them.
+      keptAsPrevious = snapshot.file(Revocations.FILE);
+      notes.add(
+          store.path().resolve(Revocations.FILE) + " was the previous CA's ("
+              + revocations.crl().get().facts().issuerDn() + ", " + StoreLayout.CA_PREVIOUS_CERT
+              + "): it is kept as it is as " + StoreLayout.CA_PREVIOUS_CRL + ", and the new "
+              + Revocations.FILE + " lists what this CA revoked");
+    } else if (revocations.crl().isPresent() && current.isEmpty()) {
       notes.add(
           store.path().resolve(Revocations.FILE) + " was issued by another CA ("
               + revocations.crl().get().facts().issuerDn() + ", replaced since); the new CRL lists only"
@@ -260,7 +284,7 @@ public final class CaRevoker {
       entries.set(entries.indexOf(before.get()), entry);
       return new Decision(
           ca, revoking.serial(), subject, entry, false, Optional.of(before.get().reason()), true, entries,
-          current, record, notes);
+          current, record, keptAsPrevious, notes);
     }
     if (before.isPresent()) {
       if (reason.isPresent() && before.get().reason() != reason.get()) {
@@ -275,14 +299,15 @@ public final class CaRevoker {
       boolean due = current.flatMap(c -> c.facts().renewalTime()).map(t -> !now.isBefore(t)).orElse(false);
       return new Decision(
           ca, revoking.serial(), subject, before.get(), true, Optional.empty(), due || record.isPresent(), entries,
-          current, record, notes);
+          current, record, keptAsPrevious, notes);
     }
     RevokedCertificate entry = new RevokedCertificate(serial, now, reason.orElse(RevocationReason.UNSPECIFIED));
     entries.add(entry);
     entries.sort(
         Comparator.comparing(RevokedCertificate::revocationDate).thenComparing(RevokedCertificate::serial));
     return new Decision(
-        ca, revoking.serial(), subject, entry, false, Optional.empty(), true, entries, current, record, notes);
+        ca, revoking.serial(), subject, entry, false, Optional.empty(), true, entries, current, record,
+        keptAsPrevious, notes);
   }
 
   /** The generation's record; {@code firstCrl} when the store held no {@code ca.crl} before. */
@@ -309,6 +334,15 @@ public final class CaRevoker {
     }
     decision.record().ifPresent(r -> w.field("recorded", r.fileName()));
     return w.endObject().endObject().toString();
+  }
+
+  private static Optional<CertificateFacts> firstFacts(byte[] pem) {
+    try {
+      List<Certificate> certificates = Pem.readCertificates(pem);
+      return certificates.isEmpty() ? Optional.empty() : Optional.of(certificates.get(0).facts());
+    } catch (InvalidMaterialException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -50,6 +50,8 @@ final class RevocationTargets {
                             + " certificates); nothing was revoked. A certificate this CA signed that"
                             + " is missing from the record can be given with --cert FILE"));
     if (!found.certificate().isSignedBy(ca.certificate())) {
+      refuseIfOfNextCa(caHost, snapshot, found.certificate(),
+          "serial " + hex + " (" + TerminalText.escape(found.facts().subjectDn()) + ")");
       refuseIfOfPreviousCa(caHost, snapshot, ca, issued, found.certificate(),
           "serial " + hex + " (" + TerminalText.escape(found.facts().subjectDn()) + ")", now);
       // Clients look for a revocation on the CRL of the certificate's own CA: this CA's would list
@@ -79,6 +81,7 @@ final class RevocationTargets {
       throw refusedCaItself(IssuedCertificate.of(certificate).serial());
     }
     if (!certificate.isSignedBy(ca.certificate())) {
+      refuseIfOfNextCa(caHost, snapshot, certificate, shown);
       refuseIfOfPreviousCa(caHost, snapshot, ca, issued, certificate, shown, now);
       String issuer = certificate.facts().issuerDn();
       throw new HostpkiException(
@@ -121,10 +124,7 @@ final class RevocationTargets {
       Certificate certificate,
       String shown,
       Instant now) {
-    Optional<Certificate> previous =
-        snapshot.file(StoreLayout.CA_PREVIOUS_CERT)
-            .map(RevocationTargets::first)
-            .filter(certificate::isSignedBy);
+    Optional<Certificate> previous = signer(snapshot, StoreLayout.CA_PREVIOUS_CERT, certificate);
     if (previous.isEmpty()) {
       return;
     }
@@ -157,6 +157,32 @@ final class RevocationTargets {
             + StoreLayout.CA_PREVIOUS_CERT + " leaves trust-bundle.crt, truststore.p12 and"
             + " trust-hashed/), hand the new trust bundle to the clients (hostpki export -f " + source
             + " trust-bundle), and put ca.rotation.overlap back");
+  }
+
+  /**
+   * The refusal for a certificate of the rotation's new CA ({@code ca-next.crt}), which signs
+   * nothing before the move: the store was rolled back across the move after it signed (and
+   * maybe revoked) it. Its CRL is that CA's, written once it signs again. Nothing when another CA
+   * issued the certificate.
+   */
+  private static void refuseIfOfNextCa(
+      DesiredState caHost, StoreSnapshot snapshot, Certificate certificate, String shown) {
+    Optional<Certificate> next = signer(snapshot, StoreLayout.CA_NEXT_CERT, certificate);
+    if (next.isEmpty()) {
+      return;
+    }
+    String source = caHost.source().toString();
+    throw new HostpkiException(
+        shown + " was signed by the new CA of the rotation "
+            + TerminalText.escape(next.get().facts().subjectDn()) + " (" + StoreLayout.CA_NEXT_CERT
+            + "), which this store does not sign with yet (it was rolled back to before the move):"
+            + " only that CA's CRL revokes it. Nothing was revoked. Run hostpki apply -f " + source
+            + " first (it moves to the new CA again), then revoke it");
+  }
+
+  /** The CA certificate of the store file, when it signed the certificate. */
+  private static Optional<Certificate> signer(StoreSnapshot snapshot, String file, Certificate certificate) {
+    return snapshot.file(file).map(RevocationTargets::first).filter(certificate::isSignedBy);
   }
 
   private static Certificate first(byte[] pem) {

@@ -23,6 +23,7 @@ import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
+import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,14 @@ class CaRotationCrlTest {
         Pem.readCertificates(Files.readAllBytes(dir.resolve(host + "-chain.pem"))).get(0).facts().serialNumber());
   }
 
+  /** The CA made, a member m1 signed and revoked; its serial. */
+  private String applyAndRevokeAMember() throws Exception {
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String serial = sign(NOW.plusSeconds(60), "m1");
+    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", serial);
+    return serial;
+  }
+
   private RevocationList crl(String file) throws Exception {
     return RevocationList.parse(Files.readAllBytes(dir.resolve("pki").resolve(file)));
   }
@@ -90,7 +99,8 @@ class CaRotationCrlTest {
 
     assertThat(moved.out())
         .contains("~ ca.crl")
-        .contains("is not the CRL of the CA that signs: that CA gets its own; that CA signs its last CRL,"
+        .contains("is the previous CA's (CN=Fleet CA, key id ")
+        .contains("): the CA that signs gets its own ca.crl; the previous CA signs its last CRL,"
             + " valid until its notAfter, as ca-previous.crl");
     Certificate newCa = cert("ca.crt");
     assertThat(newCa.fingerprint()).isNotEqualTo(oldCa.fingerprint());
@@ -142,6 +152,17 @@ class CaRotationCrlTest {
     assertThat(exported.err()).contains("note: with the previous CA's last CRL (ca-previous.crl)");
     assertThat(RevocationList.parseAll(Files.readAllBytes(dir.resolve("fleet.pem")), 10))
         .containsExactly(own, last);
+    // JSON: each CRL on its own (it exited 1 after writing the file: "holds more than one CRL").
+    Files.delete(dir.resolve("fleet.pem"));
+    tools.jackson.databind.JsonNode exportJson =
+        OutputSchemas.valid(
+            "export.schema.json",
+            hostpki(move.plusSeconds(60), "export", "-f", "ca.yaml", "crl", "-o", "fleet.pem", "--output", "json")
+                .out());
+    assertThat(exportJson.path("crl").path("entries").asInt()).as(exportJson.toString()).isZero();
+    assertThat(exportJson.path("previous_crl").path("entries").asInt()).isEqualTo(1);
+    assertThat(RevocationList.parseAll(Files.readAllBytes(dir.resolve("fleet.pem")), 10))
+        .containsExactly(own, last);
 
     // The new CA's CRL is renewed like any: no client meets an expired one during the overlap.
     CliResult renewed = hostpki(move.plus(Duration.ofDays(2)), "apply", "-f", "ca.yaml");
@@ -191,9 +212,7 @@ class CaRotationCrlTest {
   @Test
   void testReplaceCa_theNewCaGetsAnEmptyCrlAtOnce_theOldOneGoes() throws Exception {
     caNamed("Fleet CA");
-    hostpki(NOW, "apply", "-f", "ca.yaml");
-    String revoked = sign(NOW.plusSeconds(60), "m1");
-    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", revoked);
+    String revoked = applyAndRevokeAMember();
 
     hostpki(NOW.plusSeconds(180), "apply", "-f", "ca.yaml", "--replace", "ca");
 
@@ -202,5 +221,158 @@ class CaRotationCrlTest {
     assertThat(own.facts().revoked()).isEmpty();
     assertThat(Files.exists(dir.resolve("pki/ca-previous.crl"))).isFalse();
     assertThat(hostpki(NOW.plusSeconds(240), "apply", "-f", "ca.yaml").out()).contains("No changes");
+  }
+
+  /**
+   * A store an older build moved kept the old CA's CRL as ca.crl and had no ca-previous.crl: a
+   * revoke before any apply wrote the new CA's ca.crl over it, and the old CA's revocations were
+   * lost for good (apply finds nothing to keep as ca-previous.crl after that).
+   */
+  @Test
+  void testRevoke_onAStoreAnOlderBuildMoved_keepsTheOldCasCrlAsCaPreviousCrl() throws Exception {
+    caNamed("Fleet CA");
+    String revoked = applyAndRevokeAMember();
+    byte[] oldCrl = Files.readAllBytes(dir.resolve("pki/ca.crl"));
+    caNamed("Fleet CA 2");
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
+    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+    hostpki(move, "apply", "-f", "ca.yaml");
+    // As a build before ca-previous.crl left it: ca.crl the old CA's, no ca-previous.crl.
+    Path data = dir.resolve("pki/..data");
+    Files.write(data.resolve("ca.crl"), oldCrl);
+    Files.delete(data.resolve("ca-previous.crl"));
+    Files.delete(dir.resolve("pki/ca-previous.crl"));
+    String member = sign(move.plusSeconds(60), "m2");
+
+    CliResult revoke = hostpki(move.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", member);
+
+    assertThat(revoke.err()).contains("it is kept as it is as ca-previous.crl");
+    assertThat(Files.readAllBytes(dir.resolve("pki/ca-previous.crl"))).isEqualTo(oldCrl);
+    assertThat(crl("ca-previous.crl").facts().revoked()).singleElement()
+        .satisfies(e -> assertThat(e.serial()).isEqualTo(new BigInteger(revoked, 16)));
+    assertThat(crl("ca.crl").facts().revoked()).singleElement()
+        .satisfies(e -> assertThat(e.serial()).isEqualTo(new BigInteger(member, 16)));
+    assertThat(hostpki(move.plusSeconds(180), "apply", "-f", "ca.yaml").out()).contains("No changes");
+  }
+
+  /**
+   * The old CA's last CRL runs out with that CA: when the CA expires inside the overlap, check
+   * warned "has not been renewed; end its trust" in its last sixth, of a CRL nobody can renew
+   * and that needs nothing (clients refuse that CA's certificates from then on anyway).
+   */
+  @Test
+  void testCheck_thePreviousCasLastCrlRunsOutWithItsCa_noWarning() throws Exception {
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA")
+        .replace("rotation: {overlap: 3d}, crl: {validity: 3d}",
+            "validity: 200d, renewBefore: 90d, rotation: {overlap: 60d}, crl: {validity: 30d}"));
+    applyAndRevokeAMember();
+    hostpki(NOW.plus(Duration.ofDays(111)), "apply", "-f", "ca.yaml"); // ca-next made
+    hostpki(NOW.plus(Duration.ofDays(172)), "apply", "-f", "ca.yaml"); // the move
+    assertThat(crl("ca-previous.crl").facts().nextUpdate()).contains(cert("ca-previous.crt").facts().notAfter());
+
+    CliResult check =
+        Cli.in(dir).clock(Clock.fixed(NOW.plus(Duration.ofDays(196)), ZoneOffset.UTC)).env(Map.of())
+            .run("check", "-f", "ca.yaml", "--output", "json");
+
+    tools.jackson.databind.JsonNode json = OutputSchemas.valid("check.schema.json", check.out());
+    tools.jackson.databind.JsonNode previous = json.path("crls").get(1);
+    assertThat(previous.path("file").asString()).isEqualTo("ca-previous.crl");
+    assertThat(previous.path("status").asString()).as(check.out()).isEqualTo("ok");
+    assertThat(check.out()).doesNotContain("has not been renewed");
+  }
+
+  /**
+   * A rollback to before the move takes the new CA's revocations back, and said "revoke them again
+   * with hostpki revoke", which then refused them (serial: "not a certificate this CA issued";
+   * --cert: "signature does not verify … forged"): the new CA signs only after the move again.
+   */
+  /** A rotation that keeps the CA's name (by expiry, or here a new key spec): the new CA, "CN=Fleet CA" too. */
+  private void sameNameNewKey() throws Exception {
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA")
+        .replace("rotation: {overlap: 3d}", "key: {algorithm: EC, curve: P-384}, rotation: {overlap: 3d}"));
+  }
+
+  /**
+   * The common rotation keeps the name: the plan said "ca.crl of CN=Fleet CA is not the CRL of the
+   * CA that signs" of CN=Fleet CA. Both CRLs name the same issuer; openssl picks each member's by
+   * its key identifier.
+   */
+  @Test
+  void testSameNameRotation_planNamesThePreviousCaByKeyId_opensslPicksEachMembersCrl() throws Exception {
+    Tool.OPENSSL.require();
+    caNamed("Fleet CA");
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String oldRevoked = sign(NOW.plusSeconds(60), "m1");
+    sign(NOW.plusSeconds(60), "m0");
+    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", oldRevoked);
+    sameNameNewKey();
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
+    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+
+    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
+    sign(move.plusSeconds(60), "m2");
+    String newRevoked = sign(move.plusSeconds(60), "m3");
+    hostpki(move.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", newRevoked);
+
+    assertThat(moved.out())
+        .contains("ca.crl number ")
+        .contains(" is the previous CA's (CN=Fleet CA, key id "
+            + crl("ca-previous.crl").facts().authorityKeyId().orElseThrow() + "): the CA that signs gets its own");
+    assertThat(cert("ca.crt").facts().subjectDn()).isEqualTo(cert("ca-previous.crt").facts().subjectDn());
+    Path pki = dir.resolve("pki");
+    Files.write(dir.resolve("cas.pem"), concat(pki.resolve("ca.crt"), pki.resolve("ca-previous.crt")));
+    Files.write(dir.resolve("crls.pem"), concat(pki.resolve("ca.crl"), pki.resolve("ca-previous.crl")));
+    String at = Long.toString(move.plusSeconds(300).getEpochSecond());
+    Map<String, Boolean> accepted = new java.util.TreeMap<>();
+    for (String member : List.of("m0", "m1", "m2", "m3")) {
+      org.hostpki.testkit.ProcessResult verify =
+          Tool.OPENSSL.command("verify", "-attime", at, "-crl_check_all", "-CAfile", "cas.pem",
+                  "-CRLfile", "crls.pem", member + "-chain.pem")
+              .in(dir).run();
+      accepted.put(member, verify.exitCode() == 0);
+      if (verify.exitCode() != 0) {
+        assertThat(verify.output()).as(member).contains("certificate revoked");
+      }
+    }
+    assertThat(accepted).containsExactlyEntriesOf(
+        new java.util.TreeMap<>(Map.of("m0", true, "m1", false, "m2", true, "m3", false)));
+  }
+
+  private static byte[] concat(Path first, Path second) throws Exception {
+    return (Files.readString(first) + Files.readString(second)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void testRollbackAcrossTheMove_saysToApplyFirst_revokeRecognisesTheNewCasCertificate() throws Exception {
+    caNamed("Fleet CA");
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    sign(NOW.plusSeconds(60), "m1");
+    sameNameNewKey();
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml"); // ca-next made (same name)
+    String beforeMove =
+        new org.hostpki.store.StoreDirectory(dir.resolve("pki"), Clock.systemUTC()).read().generation().orElseThrow();
+    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+    hostpki(move, "apply", "-f", "ca.yaml");
+    String member = sign(move.plusSeconds(60), "m2");
+    hostpki(move.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", member);
+
+    CliResult rollback = hostpki(move.plusSeconds(180), "rollback", "-f", "ca.yaml", "--to", beforeMove);
+    CliResult revoke =
+        Cli.in(dir).clock(Clock.fixed(move.plusSeconds(240), ZoneOffset.UTC)).env(Map.of())
+            .run("revoke", "-f", "ca.yaml", "--cert", "m2-chain.pem");
+
+    assertThat(rollback.err())
+        .contains(member + "; they count as valid again: they are certificates of the new CA (ca-next.crt in"
+            + " that generation), which signs again only after the move: run hostpki apply first (it moves"
+            + " to the new CA again), then revoke them again");
+    assertThat(revoke.exitCode()).as(revoke.toString()).isNotZero();
+    assertThat(revoke.err())
+        .contains("was signed by the new CA of the rotation CN=Fleet CA (ca-next.crt), which this store"
+            + " does not sign with yet")
+        .contains("Run hostpki apply -f " + dir.resolve("ca.yaml") + " first (it moves to the new CA again), then revoke it")
+        .doesNotContain("forged");
+    hostpki(move.plusSeconds(300), "apply", "-f", "ca.yaml");
+    hostpki(move.plusSeconds(360), "revoke", "-f", "ca.yaml", "--cert", "m2-chain.pem");
+    assertThat(crl("ca.crl").facts().entry(new BigInteger(member, 16))).isPresent();
   }
 }
