@@ -46,6 +46,7 @@ class SchemaDriftTest {
           Map.entry("server.includeHostIdentity", Map.of("server.dnsNames", List.of("portal.example.com"))),
           Map.entry("server.external.chain", external()),
           Map.entry("server.external.fallback", external()),
+          Map.entry("server.external.roots", external()),
           Map.entry("trust.certificates[].name", trustEntry()),
           Map.entry("trust.certificates[].file", trustEntry()),
           Map.entry("trust.certificates[].pem", trustEntry()),
