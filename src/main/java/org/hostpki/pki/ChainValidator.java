@@ -147,7 +147,10 @@ public final class ChainValidator {
       return;
     }
     Certificate top = chain.get(chain.size() - 1);
-    if (roots.stream().anyMatch(r -> top.equals(r) || top.isSignedBy(r))) {
+    // A certificate of the named root's CA on the way (its subject and key: the root itself, or
+    // its cross-signed twin, as Let's Encrypt served ISRG Root X1 signed by DST Root CA X3) anchors
+    // the chain in that root as much as the root does: a client that trusts it accepts the chain.
+    if (roots.stream().anyMatch(r -> top.isSignedBy(r) || chain.stream().skip(1).anyMatch(c -> sameCa(c, r)))) {
       return;
     }
     String named =
@@ -164,6 +167,11 @@ public final class ChainValidator {
             + "): the file comes from another CA (a staging or test CA's chain?); have server.csr"
             + " signed by the CA of the named root, or, if this root is the right one, name its"
             + " certificate in server.external.roots");
+  }
+
+  /** The same CA: the same subject and key (a root and its cross-signed twin). */
+  private static boolean sameCa(Certificate c, Certificate root) {
+    return c.holder().getSubject().equals(root.holder().getSubject()) && c.publicKey().sameKey(root.publicKey());
   }
 
   /** A root as a refusal names it: its subject and full SHA-256 fingerprint, as openssl prints it. */

@@ -77,6 +77,14 @@ class ChainValidatorTest {
 
     assertThat(withRoots(named, leaf, CA.intermediate(), CA.root()).problems()).isEmpty();
     assertThat(withRoots(named, leaf, CA.intermediate()).problems()).isEmpty();
+    // The lead's read: the chain Let's Encrypt served for years (its root cross-signed by an older
+    // one, which is not in the file) with its own root named was refused.
+    KeyMaterial oldKey = TestKeys.key(TestKeys.P256, "old-root");
+    Certificate oldRoot = CertificateBuilder.certificate("Old Root").selfSigned(oldKey).ca(null).validity(START, END).build();
+    Certificate crossSigned = crossSigned(oldRoot, oldKey, END);
+    assertThat(withRoots(List.of(CA.root()), leaf, CA.intermediate(), crossSigned).problems()).isEmpty();
+    assertThat(withRoots(List.of(CA.root()), leaf, CA.intermediate(), CA.root(), crossSigned).problems()).isEmpty();
+    assertThat(withRoots(List.of(oldRoot), leaf, CA.intermediate(), crossSigned).problems()).isEmpty();
   }
 
   /**
