@@ -1,5 +1,12 @@
 package org.hostpki.files;
 
+import static org.hostpki.files.FileModes.DIRECTORY;
+import static org.hostpki.files.FileModes.LINK;
+import static org.hostpki.files.FileModes.OTHERS_MAY_WRITE;
+import static org.hostpki.files.FileModes.REGULAR;
+import static org.hostpki.files.FileModes.STICKY;
+import static org.hostpki.files.FileModes.TYPE;
+
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -46,12 +53,6 @@ final class OwnWays {
   /** As the kernel's MAXSYMLINKS: more is a loop. */
   private static final int MAX_LINKS = 40;
 
-  private static final int OTHERS_MAY_WRITE = 0022;
-  private static final int STICKY = 01000;
-  private static final int TYPE = 0170000;
-  private static final int DIRECTORY = 0040000;
-  private static final int REGULAR = 0100000;
-  private static final int LINK = 0120000;
 
   private static final OwnWays PROCESS = new OwnWays(
       FileOwners.processUid(FileSystems.getDefault()), MountPoints::typesByDevice);

@@ -1,5 +1,12 @@
 package org.hostpki.install;
 
+import static org.hostpki.files.FileModes.DIRECTORY;
+import static org.hostpki.files.FileModes.EVERY_USER_MAY_WRITE;
+import static org.hostpki.files.FileModes.LINK;
+import static org.hostpki.files.FileModes.OTHERS_MAY_WRITE;
+import static org.hostpki.files.FileModes.STICKY;
+import static org.hostpki.files.FileModes.TYPE;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -42,11 +49,6 @@ final class KeystorePlace {
   /** As the kernel's MAXSYMLINKS: more is a loop. */
   private static final int MAX_LINKS = 40;
 
-  private static final int OTHERS_MAY_WRITE = 0022;
-  private static final int STICKY = 01000;
-  private static final int TYPE = 0170000;
-  private static final int DIRECTORY = 0040000;
-  private static final int LINK = 0120000;
 
   private KeystorePlace() {}
 
@@ -273,7 +275,7 @@ final class KeystorePlace {
       return Optional.empty();
     }
     if ((mode & STICKY) == 0) {
-      return Optional.of((mode & 0002) != 0 ? "every user" : "its group " + TerminalText.escape(
+      return Optional.of((mode & EVERY_USER_MAY_WRITE) != 0 ? "every user" : "its group " + TerminalText.escape(
           ((java.nio.file.attribute.GroupPrincipal) folder.get("group")).getName()));
     }
     return ours(entry, us) ? Optional.empty() : Optional.of(name(entry));

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hostpki.files.FileModes;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
@@ -653,7 +654,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     if (folderUid != 0) {
       others.put(folderUid, new int[] {folderUid, (Integer) folder.get("gid")});
       theirs.computeIfAbsent(folderUid, u -> new ArrayList<>()).add(ownerName(directory) + ": the folder");
-    } else if (((Integer) folder.get("mode") & 022) != 0) {
+    } else if (((Integer) folder.get("mode") & FileModes.OTHERS_MAY_WRITE) != 0) {
       throw notRootsAlone(directory, "may be written by " + writers(directory, (Integer) folder.get("mode")), "chmod go-w " + directory);
     }
     for (String name : DATABASE_FILES) {
@@ -669,13 +670,13 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       if (uid != 0) {
         others.putIfAbsent(uid, new int[] {uid, (Integer) a.get("gid")});
         theirs.computeIfAbsent(uid, u -> new ArrayList<>()).add(ownerName(file) + ": " + name);
-      } else if (folderUid == 0 && (mode & 0170000) != 0100000) {
+      } else if (folderUid == 0 && (mode & FileModes.TYPE) != FileModes.REGULAR) {
         throw notRootsAlone(file, "is no regular file (" + (Files.isSymbolicLink(file) ? "a symbolic link" : "mode " + Integer.toOctalString(mode)) + ")",
             "replace it with a regular file of root's");
       } else if (folderUid == 0 && (Integer) a.get("nlink") != 1) {
         throw notRootsAlone(file, "has " + a.get("nlink") + " hard links (another name may be someone else's to change)",
             "cp " + file + " " + file + ".new && mv " + file + ".new " + file);
-      } else if (folderUid == 0 && (mode & 022) != 0) {
+      } else if (folderUid == 0 && (mode & FileModes.OTHERS_MAY_WRITE) != 0) {
         throw notRootsAlone(file, "may be written by " + writers(file, mode), "chmod go-w " + file);
       }
     }
@@ -724,7 +725,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     String group = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).group().getName();
     String bits = java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
-    return ((mode & 002) != 0 ? "every user" : "the members of group " + group) + " (" + bits + ")";
+    return ((mode & FileModes.EVERY_USER_MAY_WRITE) != 0 ? "every user" : "the members of group " + group) + " (" + bits + ")";
   }
 
   /**

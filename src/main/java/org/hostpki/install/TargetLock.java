@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.hostpki.files.FileModes;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.InstallTarget;
@@ -230,7 +231,7 @@ final class TargetLock implements AutoCloseable {
     Map<String, Object> held = Files.readAttributes(fd.get(), "unix:uid,nlink,size,mode");
     boolean rootsLockFile =
         Integer.valueOf(0).equals(held.get("uid")) && Integer.valueOf(1).equals(held.get("nlink"))
-            && Long.valueOf(0).equals(held.get("size")) && (((Integer) held.get("mode")) & 0170000) == 0100000;
+            && Long.valueOf(0).equals(held.get("size")) && (((Integer) held.get("mode")) & FileModes.TYPE) == FileModes.REGULAR;
     if (rootsLockFile) {
       Files.getFileAttributeView(fd.get(), PosixFileAttributeView.class)
           .setOwner(Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS));
