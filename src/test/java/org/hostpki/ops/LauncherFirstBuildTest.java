@@ -8,6 +8,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -485,6 +486,7 @@ class LauncherFirstBuildTest {
     Files.createDirectories(top.resolve("target"));
     Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
     script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"LC_CTYPE=$LC_CTYPE LC_ALL=$LC_ALL\"\n");
+    systemWithGermanButNotTurkish();
     Map<String, String> plain = env;
 
     for (var c : Map.of("", "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=C", "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=POSIX",
@@ -498,6 +500,42 @@ class LauncherFirstBuildTest {
       assertThat(launch("--version").stdout()).as(c.getKey()).isEqualTo(c.getValue() + "\n");
     }
   }
+  /** glibc's locale command on a system with de_DE.UTF-8 but not tr_TR.UTF-8. */
+  private void systemWithGermanButNotTurkish() throws Exception {
+    script(tools.resolve("locale"), "#!/bin/sh\ncase \"$LC_ALL $LC_CTYPE $LC_MESSAGES $LANG\" in *tr_TR*)"
+        + " echo 'locale: Cannot set LC_ALL to default locale: No such file or directory' >&2 ;; esac\necho LANG=\n");
+  }
+
+  /**
+   * A locale the system lacks (LANG=tr_TR.UTF-8 sent by ssh, LC_ALL=en_US.UTF-8 from a script, a
+   * LC_MESSAGES of one never generated) is C to glibc and the JVM, ASCII:
+   * 'validate zertifikäte.yaml' was refused "in a UTF-8 locale" by name. `locale` complains then,
+   * and the launcher runs in C.UTF-8; a locale the system has, and an LC_ALL=C, stay.
+   */
+  @Test
+  void testLocaleTheSystemLacks_becomesCUtf8() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"LC_CTYPE=$LC_CTYPE LC_ALL=$LC_ALL\"\n");
+    systemWithGermanButNotTurkish();
+    Map<String, String> plain = env;
+
+    for (var c : Map.of("LANG=tr_TR.UTF-8", "LC_CTYPE= LC_ALL=C.UTF-8", "LC_ALL=tr_TR.UTF-8", "LC_CTYPE= LC_ALL=C.UTF-8",
+        "LC_MESSAGES=tr_TR.UTF-8", "LC_CTYPE=C.UTF-8 LC_ALL=C.UTF-8", "LANG=de_DE.UTF-8", "LC_CTYPE= LC_ALL=",
+        "LC_ALL=de_DE.UTF-8", "LC_CTYPE= LC_ALL=de_DE.UTF-8", "LC_ALL=C", "LC_CTYPE= LC_ALL=C").entrySet()) {
+      env = new java.util.HashMap<>(plain);
+      env.putAll(Map.of("LANG", "", "LC_CTYPE", "", "LC_ALL", "", "LC_MESSAGES", ""));
+      env.put(c.getKey().split("=")[0], c.getKey().split("=", 2)[1]);
+      assertThat(launch("--version").stdout()).as(c.getKey()).isEqualTo(c.getValue() + "\n");
+    }
+    // The real locale, where there is one, with a name no system has.
+    Files.delete(tools.resolve("locale"));
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/locale")), "no locale command");
+    env = new java.util.HashMap<>(plain);
+    env.putAll(Map.of("LANG", "xx_XX.UTF-8", "LC_CTYPE", "", "LC_ALL", "", "LC_MESSAGES", ""));
+    assertThat(launch("--version").stdout()).isEqualTo("LC_CTYPE= LC_ALL=C.UTF-8\n");
+  }
+
   /**
    * Found in the watch endurance trial (bench/watch-endurance.sh): an idle watch held ~190 MB
    * resident for ~15 MB of live heap, Java's initial heap (1/64 of memory) touched by its young
