@@ -500,6 +500,25 @@ class LauncherFirstBuildTest {
       assertThat(launch("--version").stdout()).as(c.getKey()).isEqualTo(c.getValue() + "\n");
     }
   }
+  /**
+   * A umask that takes the owner's own bits: under 0400 or 0777 a new store's folder was one its
+   * owner could not list (the next runs said "permission denied ... run hostpki as the store's
+   * owner" to the owner) and its keys were 0000. The owner's bits are given back; the group's and
+   * others' stay.
+   */
+  @Test
+  void testUmaskWithoutTheOwnersBits_givesThemBack() throws Exception {
+    Files.createDirectories(top.resolve("target"));
+    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
+    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\numask\n");
+
+    for (var c : Map.of("0777", "0077", "0400", "0000", "0027", "0027", "0000", "0000", "0177", "0077").entrySet()) {
+      ProcessResult run = Command.of("sh", "-c", "umask " + c.getKey() + " && exec \"$0\" --version",
+          top.resolve("bin/hostpki").toString()).in(top).env(env).timeout(Command.LONG_GUARD).run();
+      assertThat(run.stdout()).as(c.getKey() + ": " + run).isEqualTo(c.getValue() + "\n");
+    }
+  }
+
   /** glibc's locale command on a system with de_DE.UTF-8 but not tr_TR.UTF-8. */
   private void systemWithGermanButNotTurkish() throws Exception {
     script(tools.resolve("locale"), "#!/bin/sh\ncase \"$LC_ALL $LC_CTYPE $LC_MESSAGES $LANG\" in *tr_TR*)"
