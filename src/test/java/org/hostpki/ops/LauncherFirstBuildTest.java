@@ -519,6 +519,32 @@ class LauncherFirstBuildTest {
     }
   }
 
+  /**
+   * A JVM that cannot start (a ulimit -v too small for its heap, a JAVA_TOOL_OPTIONS or
+   * HOSTPKI_JAVA_OPTS with -Xmx1m) printed "Error occurred during initialization of VM" on
+   * stdout, into what `status --output json` and a Nagios check read. The real Java: its start
+   * fails before it loads the jar's (missing) main class.
+   */
+  @Test
+  void testJvmThatCannotStart_saysSoOnStderrOnly() throws Exception {
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, "org.hostpki.cli.Main");
+    try (var jar = new java.util.jar.JarOutputStream(
+        Files.newOutputStream(Files.createDirectories(top.resolve("target")).resolve("hostpki-0.1.0.jar")), manifest)) {
+      jar.flush();
+    }
+    env = new java.util.HashMap<>(env);
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("HOSTPKI_JAVA_OPTS", "-Xmx1m");
+
+    ProcessResult run = launch("status", "--output", "json");
+
+    assertThat(run.exitCode()).as(run.toString()).isNotZero();
+    assertThat(run.stdout()).as(run.toString()).isEmpty();
+    assertThat(run.stderr()).contains("Too small maximum heap");
+  }
+
   /** glibc's locale command on a system with de_DE.UTF-8 but not tr_TR.UTF-8. */
   private void systemWithGermanButNotTurkish() throws Exception {
     script(tools.resolve("locale"), "#!/bin/sh\ncase \"$LC_ALL $LC_CTYPE $LC_MESSAGES $LANG\" in *tr_TR*)"
