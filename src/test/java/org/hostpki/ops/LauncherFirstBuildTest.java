@@ -483,22 +483,31 @@ class LauncherFirstBuildTest {
    */
   @Test
   void testCLocale_becomesCUtf8ButAnLcAllSetOnPurposeStays() throws Exception {
+    assertLocaleForJava(Map.of("", "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=C", "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=POSIX",
+        "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=de_DE.UTF-8", "LC_CTYPE= LC_ALL=", "LC_CTYPE=C", "LC_CTYPE=C.UTF-8 LC_ALL=",
+        "LC_ALL=C", "LC_CTYPE= LC_ALL=C"));
+  }
+
+  /**
+   * Runs the launcher with each VARIABLE=VALUE (none of this JVM's locale variables, on a system
+   * with de_DE.UTF-8 but not tr_TR.UTF-8) and checks the LC_CTYPE and LC_ALL Java gets.
+   */
+  private void assertLocaleForJava(Map<String, String> cases) throws Exception {
     Files.createDirectories(top.resolve("target"));
     Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
     script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"LC_CTYPE=$LC_CTYPE LC_ALL=$LC_ALL\"\n");
-    systemWithGermanButNotTurkish();
+    script(tools.resolve("locale"), "#!/bin/sh\ncase \"$LC_ALL $LC_CTYPE $LC_MESSAGES $LANG\" in *tr_TR*)"
+        + " echo 'locale: Cannot set LC_ALL to default locale: No such file or directory' >&2 ;; esac\necho LANG=\n");
     Map<String, String> plain = env;
-
-    for (var c : Map.of("", "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=C", "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=POSIX",
-        "LC_CTYPE=C.UTF-8 LC_ALL=", "LANG=de_DE.UTF-8", "LC_CTYPE= LC_ALL=", "LC_CTYPE=C", "LC_CTYPE=C.UTF-8 LC_ALL=",
-        "LC_ALL=C", "LC_CTYPE= LC_ALL=C").entrySet()) {
+    for (var c : cases.entrySet()) {
       env = new java.util.HashMap<>(plain);
-      env.putAll(Map.of("LANG", "", "LC_CTYPE", "", "LC_ALL", "")); // none of this JVM's
+      env.putAll(Map.of("LANG", "", "LC_CTYPE", "", "LC_ALL", "", "LC_MESSAGES", ""));
       if (!c.getKey().isEmpty()) {
         env.put(c.getKey().split("=")[0], c.getKey().split("=", 2)[1]);
       }
       assertThat(launch("--version").stdout()).as(c.getKey()).isEqualTo(c.getValue() + "\n");
     }
+    env = plain;
   }
   /**
    * A umask that takes the owner's own bits: under 0400 or 0777 a new store's folder was one its
@@ -545,12 +554,6 @@ class LauncherFirstBuildTest {
     assertThat(run.stderr()).contains("Too small maximum heap");
   }
 
-  /** glibc's locale command on a system with de_DE.UTF-8 but not tr_TR.UTF-8. */
-  private void systemWithGermanButNotTurkish() throws Exception {
-    script(tools.resolve("locale"), "#!/bin/sh\ncase \"$LC_ALL $LC_CTYPE $LC_MESSAGES $LANG\" in *tr_TR*)"
-        + " echo 'locale: Cannot set LC_ALL to default locale: No such file or directory' >&2 ;; esac\necho LANG=\n");
-  }
-
   /**
    * A locale the system lacks (LANG=tr_TR.UTF-8 sent by ssh, LC_ALL=en_US.UTF-8 from a script, a
    * LC_MESSAGES of one never generated) is C to glibc and the JVM, ASCII:
@@ -559,24 +562,13 @@ class LauncherFirstBuildTest {
    */
   @Test
   void testLocaleTheSystemLacks_becomesCUtf8() throws Exception {
-    Files.createDirectories(top.resolve("target"));
-    Files.writeString(top.resolve("target/hostpki-0.1.0.jar"), "");
-    script(tools.resolve("jdk/bin/java"), "#!/bin/sh\necho \"LC_CTYPE=$LC_CTYPE LC_ALL=$LC_ALL\"\n");
-    systemWithGermanButNotTurkish();
-    Map<String, String> plain = env;
-
-    for (var c : Map.of("LANG=tr_TR.UTF-8", "LC_CTYPE= LC_ALL=C.UTF-8", "LC_ALL=tr_TR.UTF-8", "LC_CTYPE= LC_ALL=C.UTF-8",
-        "LC_MESSAGES=tr_TR.UTF-8", "LC_CTYPE=C.UTF-8 LC_ALL=C.UTF-8", "LANG=de_DE.UTF-8", "LC_CTYPE= LC_ALL=",
-        "LC_ALL=de_DE.UTF-8", "LC_CTYPE= LC_ALL=de_DE.UTF-8", "LC_ALL=C", "LC_CTYPE= LC_ALL=C").entrySet()) {
-      env = new java.util.HashMap<>(plain);
-      env.putAll(Map.of("LANG", "", "LC_CTYPE", "", "LC_ALL", "", "LC_MESSAGES", ""));
-      env.put(c.getKey().split("=")[0], c.getKey().split("=", 2)[1]);
-      assertThat(launch("--version").stdout()).as(c.getKey()).isEqualTo(c.getValue() + "\n");
-    }
+    assertLocaleForJava(Map.of("LANG=tr_TR.UTF-8", "LC_CTYPE= LC_ALL=C.UTF-8", "LC_ALL=tr_TR.UTF-8",
+        "LC_CTYPE= LC_ALL=C.UTF-8", "LC_MESSAGES=tr_TR.UTF-8", "LC_CTYPE=C.UTF-8 LC_ALL=C.UTF-8",
+        "LC_ALL=de_DE.UTF-8", "LC_CTYPE= LC_ALL=de_DE.UTF-8"));
     // The real locale, where there is one, with a name no system has.
     Files.delete(tools.resolve("locale"));
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/locale")), "no locale command");
-    env = new java.util.HashMap<>(plain);
+    env = new java.util.HashMap<>(env);
     env.putAll(Map.of("LANG", "xx_XX.UTF-8", "LC_CTYPE", "", "LC_ALL", "", "LC_MESSAGES", ""));
     assertThat(launch("--version").stdout()).isEqualTo("LC_CTYPE= LC_ALL=C.UTF-8\n");
   }
