@@ -129,11 +129,21 @@ final class TrustInstalls {
               });
     }
     SortedMap<InstallTarget, InstallObservation> observed = new TreeMap<>();
+    SortedMap<InstallTarget, List<String>> unreadable = new TreeMap<>();
     if (problems.isEmpty()) {
-      installers.forEach((target, installer) -> observed.put(target, installer.observe()));
+      installers.forEach(
+          (target, installer) -> {
+            // One target that cannot be read (another user's, locked, damaged) is left alone: the
+            // store and the other targets go ahead, and apply exits 3 until it can be read.
+            try {
+              observed.put(target, installer.observe());
+            } catch (InstallException e) {
+              unreadable.put(target, lines(e));
+            }
+          });
     }
     return new TrustInstalls(
-        store, new InstallInput(observed, named, record, notes, problems, tag), installers, passwords);
+        store, new InstallInput(observed, named, record, notes, problems, tag, unreadable), installers, passwords);
   }
 
   /** What the planner is told. */
@@ -168,11 +178,13 @@ final class TrustInstalls {
    * @param before certificates of the store as it is, by fingerprint: what is installed now
    * @param notices receives what went wrong without failing the step (a system hook)
    * @param waiting told when a target's lock is held by another process and the wait begins
-   * @throws InstallException with the tool's words; the target is as it was
+   * @param failed receives each target whose change failed, with its error's lines (the tool's
+   *     words): the target is as it was (or as the record says), the other targets and the store go
+   *     ahead, and {@link #settle} leaves it alone
    */
   void add(
       Plan plan, Function<Held, Optional<Certificate>> after, Map<Fingerprint, Certificate> before, List<String> notices,
-      Consumer<String> waiting) {
+      Consumer<String> waiting, SortedMap<InstallTarget, List<String>> failed) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
       SortedMap<String, Certificate> wanted = certificates(intent, after);
       InstallObservation there = input.observed().get(intent.target());
@@ -191,7 +203,7 @@ final class TrustInstalls {
             }
           });
       if (adds) {
-        install(intent.target(), meanwhile, notices, waiting);
+        installAlone(intent.target(), meanwhile, notices, waiting, failed);
       }
     }
   }
@@ -202,11 +214,16 @@ final class TrustInstalls {
    *
    * @param notices receives what went wrong without failing the step (a system hook)
    * @param waiting told when a target's lock is held by another process and the wait begins
-   * @throws InstallException with the tool's words; the target is as it was before this call
+   * @param failed the targets whose change failed in {@link #add} (left alone here), and receives
+   *     those whose change fails here, as there
    */
-  void settle(Plan plan, Function<Held, Optional<Certificate>> after, List<String> notices, Consumer<String> waiting) {
+  void settle(
+      Plan plan, Function<Held, Optional<Certificate>> after, List<String> notices, Consumer<String> waiting,
+      SortedMap<InstallTarget, List<String>> failed) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
-      install(intent.target(), certificates(intent, after), notices, waiting);
+      if (!failed.containsKey(intent.target())) {
+        installAlone(intent.target(), certificates(intent, after), notices, waiting, failed);
+      }
     }
     InstallRecord record = InstallRecordFile.read(store);
     InstallRecord without = record;
@@ -218,6 +235,40 @@ final class TrustInstalls {
     if (!without.equals(record)) {
       InstallRecordFile.write(store, without);
     }
+  }
+
+  /**
+   * {@link #install}, a failure of the target's own (its tool, its lock held too long, its files)
+   * going into {@code failed} instead of stopping the apply: one app's trust store does not hold
+   * back the host's own certificate, nor the other targets.
+   */
+  private void installAlone(
+      InstallTarget target, SortedMap<String, Certificate> entries, List<String> notices, Consumer<String> waiting,
+      SortedMap<InstallTarget, List<String>> failed) {
+    try {
+      install(target, entries, notices, waiting);
+    } catch (InstallException e) {
+      failed.put(target, lines(e));
+    }
+  }
+
+  /**
+   * The targets this apply left as they were, by target: those that could not be read, then
+   * those whose change failed ({@code failed}).
+   */
+  static SortedMap<InstallTarget, List<String>> failures(
+      InstallInput input, SortedMap<InstallTarget, List<String>> failed) {
+    SortedMap<InstallTarget, List<String>> out = new TreeMap<>(input.unreadable());
+    out.putAll(failed);
+    return out;
+  }
+
+  /** An install error's lines: its headline ({@code install/ADDRESS: ...}), then the tool's words. */
+  static List<String> lines(HostpkiException e) {
+    List<String> out = new ArrayList<>();
+    out.add(e.headline());
+    out.addAll(e.details());
+    return out;
   }
 
   private void install(
