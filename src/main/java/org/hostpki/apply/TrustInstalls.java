@@ -101,10 +101,12 @@ final class TrustInstalls {
     List<InstallTarget> named = new ArrayList<>();
     Map<InstallTarget, String> notes = new TreeMap<>();
     List<String> problems = new ArrayList<>();
+    SortedMap<InstallTarget, List<String>> unreadableNamed = new TreeMap<>();
     if (spec.isPresent()) {
       InstallTargets.Resolution resolution =
           targets.resolve(spec.get(), secrets.javaPassword(spec.get().javaPassword()));
       problems.addAll(resolution.problems());
+      resolution.unreadable().forEach((target, why) -> unreadableNamed.put(target, List.of("install/" + target.address() + ": " + why)));
       resolution.notes().forEach(n -> notes.merge(InstallTarget.system(), n, (a, b) -> a + "; " + b));
       for (TrustInstaller installer : resolution.installers()) {
         installers.put(installer.target(), installer);
@@ -116,8 +118,8 @@ final class TrustInstalls {
     }
     for (Map.Entry<InstallTarget, InstallRecord.Installed> recorded : record.targets().entrySet()) {
       InstallTarget target = recorded.getKey();
-      if (installers.containsKey(target)) {
-        continue;
+      if (installers.containsKey(target) || unreadableNamed.containsKey(target)) {
+        continue; // a named one that cannot be reached now is left as it is, not emptied
       }
       Optional<PasswordSource> password = recorded.getValue().password();
       targets
@@ -129,7 +131,7 @@ final class TrustInstalls {
               });
     }
     SortedMap<InstallTarget, InstallObservation> observed = new TreeMap<>();
-    SortedMap<InstallTarget, List<String>> unreadable = new TreeMap<>();
+    SortedMap<InstallTarget, List<String>> unreadable = new TreeMap<>(unreadableNamed);
     if (problems.isEmpty()) {
       installers.forEach(
           (target, installer) -> {

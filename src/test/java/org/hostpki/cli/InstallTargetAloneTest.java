@@ -115,6 +115,14 @@ class InstallTargetAloneTest {
     assertThat(Files.readAllBytes(dir.resolve("pki/server.crt"))).isNotEqualTo(server);
     assertThat(hookRuns()).hasSize(3);
 
+    // Gone altogether (its user removed it): the same, not a refused plan.
+    Files.delete(dir.resolve("cacerts"));
+    CliResult gone = run("apply", "-f", "host.yaml", "--replace", "server");
+    assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(3);
+    assertThat(gone.err())
+        .contains("error: install/java:" + dir.resolve("cacerts") + ": trust.install.java: there is no trust store at ");
+    assertThat(hookRuns()).hasSize(4);
+
     // Fixed by their users: the next apply installs the CA there, and exits 0.
     try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
       empty.store(out, "changeit".toCharArray());
