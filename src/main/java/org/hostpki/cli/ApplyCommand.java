@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
       "  0   success",
       "  1   error: nothing on disk changed",
       "  2   changes or hooks pending (only with --check)",
-      "  3   the store is at the desired state, but a hook failed (recorded; the next run retries it)",
+      "  3   the store is at the desired state, but a hook failed (recorded) or a trust.install target could not be read"
+          + " or changed (left as it was); the next run retries it",
       "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
