@@ -78,10 +78,11 @@ final class TrustInstalls {
   }
 
   /**
-   * Reads the record and observes the targets; changes nothing.
+   * Reads the record and observes the targets; changes nothing. A target that cannot be read (an
+   * NSS database that is locked or damaged, a Java trust store whose password is wrong or that is
+   * gone) is in {@link InstallInput#unreadable}: it fails alone.
    *
-   * @throws HostpkiException when a target cannot be read (an NSS database that is locked or
-   *     damaged, a Java trust store whose password is wrong) or the record is not one
+   * @throws HostpkiException when the record is not one
    */
   static TrustInstalls observe(DesiredState desired, TrustHost live, Secrets secrets) {
     TrustHost host = live.withholding(desired.secretVariables());
