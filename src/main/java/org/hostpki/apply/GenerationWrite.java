@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DesiredStateContent;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallTarget;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.StoreLayout;
@@ -84,10 +86,12 @@ final class GenerationWrite {
     if (!expiring.done().isEmpty()) {
       records.put(GenerationRecord.HOOKS_DONE, HookLedger.doneRecord(expiring.done()));
     }
+    // A target whose change fails is left as it was, alone: the store still commits (exit 3).
+    SortedMap<InstallTarget, List<String>> installFailed = new TreeMap<>();
     if (TrustInstalls.changesAny(plan)) {
       parts.progress().step("installing the new certificates where the host's clients look (trust.install)");
       before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()), notices,
-            parts.progress()::waiting);
+            parts.progress()::waiting, installFailed);
     }
     parts.progress().step("writing a new generation of " + files.size() + " files");
     String generation =
@@ -96,7 +100,7 @@ final class GenerationWrite {
     if (TrustInstalls.changesAny(plan)) {
       parts.progress().step("removing what leaves the install targets (trust.install)");
       try {
-        before.installs().settle(plan, TrustInstalls.held(files), notices, parts.progress()::waiting);
+        before.installs().settle(plan, TrustInstalls.held(files), notices, parts.progress()::waiting, installFailed);
       } catch (HostpkiException e) {
         // The failure's own headline may end in "printing:" before the tool's lines: it goes
         // below, whole, so that nothing is appended to it.
@@ -139,7 +143,8 @@ final class GenerationWrite {
         after,
         before.host(),
         acmeAfter,
-        before.now());
+        before.now(),
+        TrustInstalls.failures(before.installs().input(), installFailed));
   }
 
   /**

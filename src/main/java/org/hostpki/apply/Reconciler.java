@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import org.hostpki.acme.AcmeCa;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.install.TrustHost;
+import org.hostpki.model.InstallTarget;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ExternalChainFile;
 import org.hostpki.model.HooksSpec;
@@ -218,7 +219,8 @@ public final class Reconciler {
       ObservedStore observed,
       HostIdentity host,
       AcmeObservation acme,
-      Instant now) {
+      Instant now,
+      SortedMap<InstallTarget, List<String>> installFailures) {
     public Result {
       Objects.requireNonNull(hooks, "hooks");
       Objects.requireNonNull(heldBy, "heldBy");
@@ -226,6 +228,16 @@ public final class Reconciler {
       restoredLinks = Collections.unmodifiableSortedSet(new TreeSet<>(restoredLinks));
       notices = List.copyOf(notices);
       pendingAfter = List.copyOf(pendingAfter);
+      installFailures = Collections.unmodifiableSortedMap(new java.util.TreeMap<>(installFailures));
+    }
+
+    /** Every install target brought to what the plan says (or none to change). */
+    public Result(
+        Plan plan, Optional<String> generation, HookLedger.Attempt hooks, Optional<RollbackHold> heldBy,
+        Optional<RollbackHold> released, SortedSet<String> restoredLinks, List<String> notices,
+        List<PendingHook> pendingAfter, ObservedStore observed, HostIdentity host, AcmeObservation acme, Instant now) {
+      this(plan, generation, hooks, heldBy, released, restoredLinks, notices, pendingAfter, observed, host, acme, now,
+          new java.util.TreeMap<>());
     }
 
     /** A hook that failed: the store is as it should be, the hook is pending. */
@@ -332,9 +344,11 @@ public final class Reconciler {
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan, before.basis()));
       boolean held = plan.hold().isPresent() && unattended;
       List<String> installNotices = new ArrayList<>();
+      SortedMap<InstallTarget, List<String>> installFailures = new java.util.TreeMap<>();
       if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
         parts.progress().step("installing where the host's clients look (trust.install)");
-        before.installs().settle(plan, TrustInstalls.held(before.store()), installNotices, parts.progress()::waiting);
+        before.installs().settle(
+            plan, TrustInstalls.held(before.store()), installNotices, parts.progress()::waiting, installFailures);
       }
       if (!TrustInstalls.changesStore(plan) || held) {
         SortedSet<String> restored = new TreeSet<>();
@@ -344,7 +358,7 @@ public final class Reconciler {
           restored = directory.restoreLinks(envelope.live());
         }
         current.flatMap(c -> directory.removeInterruptedWrites()).ifPresent(installNotices::add);
-        return withoutWriting(before, directory, ledger, held, unattended, restored, installNotices);
+        return withoutWriting(before, directory, ledger, held, unattended, restored, installNotices, installFailures);
       }
       runBeforeChange(desired, plan, directory, current, before.now());
       Optional<Intent.OrderAcme> order = orderOf(plan);
@@ -467,7 +481,8 @@ public final class Reconciler {
       boolean held,
       boolean unattended,
       SortedSet<String> restoredLinks,
-      List<String> earlyNotices) {
+      List<String> earlyNotices,
+      SortedMap<InstallTarget, List<String>> installFailures) {
     Plan plan = before.plan();
     DesiredState desired = before.desired();
     Optional<String> current = before.store().snapshot().generation();
@@ -504,7 +519,8 @@ public final class Reconciler {
           before.store().facts(),
           before.host(),
           before.acme(),
-          before.now());
+          before.now(),
+          TrustInstalls.failures(before.installs().input(), installFailures));
   }
 
   /**

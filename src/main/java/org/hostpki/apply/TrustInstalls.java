@@ -78,10 +78,11 @@ final class TrustInstalls {
   }
 
   /**
-   * Reads the record and observes the targets; changes nothing.
+   * Reads the record and observes the targets; changes nothing. A target that cannot be read (an
+   * NSS database that is locked or damaged, a Java trust store whose password is wrong or that is
+   * gone) is in {@link InstallInput#unreadable}: it fails alone.
    *
-   * @throws HostpkiException when a target cannot be read (an NSS database that is locked or
-   *     damaged, a Java trust store whose password is wrong) or the record is not one
+   * @throws HostpkiException when the record is not one
    */
   static TrustInstalls observe(DesiredState desired, TrustHost live, Secrets secrets) {
     TrustHost host = live.withholding(desired.secretVariables());
@@ -101,10 +102,12 @@ final class TrustInstalls {
     List<InstallTarget> named = new ArrayList<>();
     Map<InstallTarget, String> notes = new TreeMap<>();
     List<String> problems = new ArrayList<>();
+    SortedMap<InstallTarget, List<String>> unreadableNamed = new TreeMap<>();
     if (spec.isPresent()) {
       InstallTargets.Resolution resolution =
           targets.resolve(spec.get(), secrets.javaPassword(spec.get().javaPassword()));
       problems.addAll(resolution.problems());
+      resolution.unreadable().forEach((target, why) -> unreadableNamed.put(target, List.of("install/" + target.address() + ": " + why)));
       resolution.notes().forEach(n -> notes.merge(InstallTarget.system(), n, (a, b) -> a + "; " + b));
       for (TrustInstaller installer : resolution.installers()) {
         installers.put(installer.target(), installer);
@@ -116,8 +119,8 @@ final class TrustInstalls {
     }
     for (Map.Entry<InstallTarget, InstallRecord.Installed> recorded : record.targets().entrySet()) {
       InstallTarget target = recorded.getKey();
-      if (installers.containsKey(target)) {
-        continue;
+      if (installers.containsKey(target) || unreadableNamed.containsKey(target)) {
+        continue; // a named one that cannot be reached now is left as it is, not emptied
       }
       Optional<PasswordSource> password = recorded.getValue().password();
       targets
@@ -129,11 +132,21 @@ final class TrustInstalls {
               });
     }
     SortedMap<InstallTarget, InstallObservation> observed = new TreeMap<>();
+    SortedMap<InstallTarget, List<String>> unreadable = new TreeMap<>(unreadableNamed);
     if (problems.isEmpty()) {
-      installers.forEach((target, installer) -> observed.put(target, installer.observe()));
+      installers.forEach(
+          (target, installer) -> {
+            // One target that cannot be read (another user's, locked, damaged) is left alone: the
+            // store and the other targets go ahead, and apply exits 3 until it can be read.
+            try {
+              observed.put(target, installer.observe());
+            } catch (InstallException e) {
+              unreadable.put(target, lines(e));
+            }
+          });
     }
     return new TrustInstalls(
-        store, new InstallInput(observed, named, record, notes, problems, tag), installers, passwords);
+        store, new InstallInput(observed, named, record, notes, problems, tag, unreadable), installers, passwords);
   }
 
   /** What the planner is told. */
@@ -168,11 +181,13 @@ final class TrustInstalls {
    * @param before certificates of the store as it is, by fingerprint: what is installed now
    * @param notices receives what went wrong without failing the step (a system hook)
    * @param waiting told when a target's lock is held by another process and the wait begins
-   * @throws InstallException with the tool's words; the target is as it was
+   * @param failed receives each target whose change failed, with its error's lines (the tool's
+   *     words): the target is as it was (or as the record says), the other targets and the store go
+   *     ahead, and {@link #settle} leaves it alone
    */
   void add(
       Plan plan, Function<Held, Optional<Certificate>> after, Map<Fingerprint, Certificate> before, List<String> notices,
-      Consumer<String> waiting) {
+      Consumer<String> waiting, SortedMap<InstallTarget, List<String>> failed) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
       SortedMap<String, Certificate> wanted = certificates(intent, after);
       InstallObservation there = input.observed().get(intent.target());
@@ -191,7 +206,7 @@ final class TrustInstalls {
             }
           });
       if (adds) {
-        install(intent.target(), meanwhile, notices, waiting);
+        installAlone(intent.target(), meanwhile, notices, waiting, failed);
       }
     }
   }
@@ -202,11 +217,16 @@ final class TrustInstalls {
    *
    * @param notices receives what went wrong without failing the step (a system hook)
    * @param waiting told when a target's lock is held by another process and the wait begins
-   * @throws InstallException with the tool's words; the target is as it was before this call
+   * @param failed the targets whose change failed in {@link #add} (left alone here), and receives
+   *     those whose change fails here, as there
    */
-  void settle(Plan plan, Function<Held, Optional<Certificate>> after, List<String> notices, Consumer<String> waiting) {
+  void settle(
+      Plan plan, Function<Held, Optional<Certificate>> after, List<String> notices, Consumer<String> waiting,
+      SortedMap<InstallTarget, List<String>> failed) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
-      install(intent.target(), certificates(intent, after), notices, waiting);
+      if (!failed.containsKey(intent.target())) {
+        installAlone(intent.target(), certificates(intent, after), notices, waiting, failed);
+      }
     }
     InstallRecord record = InstallRecordFile.read(store);
     InstallRecord without = record;
@@ -218,6 +238,40 @@ final class TrustInstalls {
     if (!without.equals(record)) {
       InstallRecordFile.write(store, without);
     }
+  }
+
+  /**
+   * {@link #install}, a failure of the target's own (its tool, its lock held too long, its files)
+   * going into {@code failed} instead of stopping the apply: one app's trust store does not hold
+   * back the host's own certificate, nor the other targets.
+   */
+  private void installAlone(
+      InstallTarget target, SortedMap<String, Certificate> entries, List<String> notices, Consumer<String> waiting,
+      SortedMap<InstallTarget, List<String>> failed) {
+    try {
+      install(target, entries, notices, waiting);
+    } catch (InstallException e) {
+      failed.put(target, lines(e));
+    }
+  }
+
+  /**
+   * The targets this apply left as they were, by target: those that could not be read, then
+   * those whose change failed ({@code failed}).
+   */
+  static SortedMap<InstallTarget, List<String>> failures(
+      InstallInput input, SortedMap<InstallTarget, List<String>> failed) {
+    SortedMap<InstallTarget, List<String>> out = new TreeMap<>(input.unreadable());
+    out.putAll(failed);
+    return out;
+  }
+
+  /** An install error's lines: its headline ({@code install/ADDRESS: ...}), then the tool's words. */
+  static List<String> lines(HostpkiException e) {
+    List<String> out = new ArrayList<>();
+    out.add(e.headline());
+    out.addAll(e.details());
+    return out;
   }
 
   private void install(

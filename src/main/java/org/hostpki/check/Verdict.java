@@ -193,7 +193,16 @@ public record Verdict(
     }
     // A chain from a CA whose clock runs ahead waits to be valid: no error, but not yet served.
     boolean chainWaits = false;
+    boolean installUnreadable = false;
     for (Warning w : plan.warnings()) {
+      // A trust.install target that cannot be read: the store goes ahead without it, and apply
+      // exits 3 (as for a failed hook) until it can be read again.
+      if (w.kind() == WarningCode.INSTALL_UNREADABLE) {
+        status = status.worst(Status.WARNING);
+        problems.add(w.message());
+        installUnreadable = true;
+        continue;
+      }
       // An ACME order that waits while the server certificate is none the CA issued (the
       // internal fallback serves): clients that trust only the CA's roots refuse it now. With
       // fallback none, the CA's certificate kept while it lacks a name the desired state wants:
@@ -218,7 +227,7 @@ public record Verdict(
     Outcome outcome =
         plan.isRefused() || atRisk
             ? Outcome.ERROR
-            : plan.hasPendingHooks()
+            : plan.hasPendingHooks() || installUnreadable
                 ? Outcome.HOOK_PENDING
                 : plan.isEmpty() && !chainWaits ? Outcome.NOTHING_DUE : Outcome.CHANGES_PENDING;
 

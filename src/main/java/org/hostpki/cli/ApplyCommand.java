@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
       "  0   success",
       "  1   error: nothing on disk changed",
       "  2   changes or hooks pending (only with --check)",
-      "  3   the store is at the desired state, but a hook failed (recorded; the next run retries it)",
+      "  3   the store is at the desired state, but a hook failed (recorded) or a trust.install target could not be read"
+          + " or changed (left as it was); the next run retries it",
       "  64  usage error"
     })
 final class ApplyCommand extends StoreCommand implements Callable<Integer> {
@@ -170,6 +171,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     printResult(result);
     result.notices().forEach(n -> err().println("warning: " + n));
+    if (!result.installFailures().isEmpty()) {
+      printInstallFailures(result);
+    }
     if (result.hookFailure().isPresent()) {
       String store =
           result.generation().map(g -> "the store is now at generation " + g).orElse("the store did not change")
@@ -180,14 +184,37 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       err().flush();
       return ExitCodes.HOOK_FAILED;
     }
-    return ExitCodes.OK;
+    return result.installFailures().isEmpty() ? ExitCodes.OK : ExitCodes.HOOK_FAILED;
+  }
+
+  /** {@code install_errors}: each target left as it was, its error's lines in one. */
+  private static List<String> installErrors(Reconciler.Result result) {
+    return result.installFailures().values().stream().map(lines -> String.join("\n", lines)).toList();
+  }
+
+  /**
+   * Each install target this apply left as it was (it could not be read, or its change failed),
+   * with its tool's words, and what became of the store: it went ahead without the target (exit 3).
+   */
+  private void printInstallFailures(Reconciler.Result result) {
+    String store =
+        result.generation().map(g -> "the store is now at generation " + g).orElse("the store did not change")
+            + (result.heldBy().isPresent() ? ", held by a rollback" : " and matches the desired state");
+    result.installFailures().forEach((target, lines) -> {
+      err().println("error: " + TerminalText.escape(lines.get(0)));
+      lines.stream().skip(1).forEach(l -> err().println("  " + TerminalText.escape(l)));
+      err().println(
+          "  install/" + TerminalText.escape(target.address()) + " is left as it was; " + store
+              + ". The next apply, watch tick or timer run tries this target again");
+    });
+    err().flush();
   }
 
   private void printCheck(Plan plan) {
     if (output.json()) {
       out().print(
           json(plan.hasWork(unattended), true, Optional.empty(), plan, List.of(), Optional.empty(),
-                  Optional.empty(), Optional.empty(), List.of(), status)
+                  Optional.empty(), Optional.empty(), List.of(), List.of(), status)
               .line());
     } else {
       out().print(new PlanText(color()).lines(plan), color());
@@ -210,7 +237,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
           json(changed, false, result.generation(), plan, hooks.ran().stream().map(PendingHook::label).toList(),
                   result.hookFailure().map(Reconciler.HooksFailure::message),
                   result.heldBy().map(RollbackHold::at), result.released().map(RollbackHold::at),
-                  result.notices(), status)
+                  result.notices(), installErrors(result), status)
               .line());
       out().flush();
       return;
@@ -269,6 +296,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       Optional<Instant> heldBy,
       Optional<Instant> released,
       List<String> notices,
+      List<String> installErrors,
       Reconciler.Observation status) {
     JsonWriter w = new JsonWriter().beginObject();
     w.field("format_version", FORMAT_VERSION);
@@ -281,6 +309,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     w.name("held_by_rollback").value(heldBy.orElse(null));
     w.name("released_hold").value(released.orElse(null));
     w.field("notices", notices);
+    w.field("install_errors", installErrors);
     w.name("status");
     if (status == null) {
       w.nullValue();

@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
       "  0   nothing due and nothing wrong",
       "  1   error: cannot check, apply would refuse, or a certificate is WARNING or CRITICAL",
       "  2   changes pending",
-      "  3   a hook is pending (also when changes are pending: the more severe)",
+      "  3   a hook is pending, or a trust.install target cannot be read (also when changes are pending: the more severe)",
       "  64  usage error (with --nagios: 3, UNKNOWN)"
     })
 final class CheckCommand extends StoreCommand implements Callable<Integer> {

@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
       "  0   success",
       "  1   error (nothing changed)",
       "  2   changes pending (plan --detailed-exitcode, apply/sign/revoke --check, check); for plan and apply also hooks pending",
-      "  3   a hook failed (recorded; the next run retries it); for check, a hook is pending",
+      "  3   a hook or a trust.install target failed (the next run retries it); for check, one is pending",
       "  64  usage error",
       "",
       "'hostpki COMMAND --help' shows a command's options and what it exits with."

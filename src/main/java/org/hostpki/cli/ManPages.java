@@ -67,7 +67,7 @@ final class ManPages {
         Map.entry("0", "Success; for plan also with changes pending."),
         Map.entry("1", "An error: an invalid desired state, an unreadable store, a refused apply. Nothing on disk changed. Also a run that would have exited 0 but could not write its standard output (a full disk): what it did to the store stands (a 2, 3 or 64 stays)."),
         Map.entry("2", "Changes or hooks are pending (only plan --detailed-exitcode, apply --check, sign --check and revoke --check); for check, changes are pending."),
-        Map.entry("3", "The store is at the desired state, but a hook failed (apply, rollback): it is recorded, and the next apply, watch tick or timer run runs it again; for check, a hook is pending."),
+        Map.entry("3", "The store is at the desired state, but a hook failed (apply, rollback): it is recorded, and the next apply, watch tick or timer run runs it again. Or a trust.install target could not be read or changed (apply): it is left as it was while the store and the other targets went ahead, and the next run tries it again; for check, a target cannot be read or a hook is pending."),
         Map.entry("64", "A usage error: an unknown option or command, a missing or malformed argument.")));
 
     t.section("ENVIRONMENT");

@@ -55,7 +55,8 @@ final class MetricsRecorder {
         Optional.of(
             new StoreState(result.observed(), result.host(), result.acme(), result.now(), held ? planned : 0,
                 result.pendingAfter().size(), warningCodes(result.plan()))),
-        Optional.of(new RunOutcome(result.now(), result.hookFailure().isEmpty(), held ? 0 : planned)));
+        Optional.of(new RunOutcome(
+            result.now(), result.hookFailure().isEmpty() && result.installFailures().isEmpty(), held ? 0 : planned)));
   }
 
   /**

@@ -141,6 +141,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
           }
           text.end();
         });
+    installed.unreadable().keySet().forEach(
+        target -> text.add("Install  ").add(target.address())
+            .add(": cannot be read, apply leaves it as it is (see the warning below)").end());
   }
 
   /** What {@code hostpki sign} issued with this CA; nothing on a host that signs for none. */

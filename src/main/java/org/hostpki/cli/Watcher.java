@@ -559,6 +559,9 @@ final class Watcher {
       log("drift gone", "nothing left to apply once the store was locked (another run applied it, or the drift went away)");
     }
     result.notices().forEach(n -> log("warning", n));
+    // A target left as it was: the store went ahead; the next tick that finds it changeable tries again.
+    result.installFailures().values().forEach(lines -> error(String.join("; ", lines)
+        + "; this target is left as it was, the store went ahead; the next tick tries it again"));
     hooksRan(result.hooks());
     return result;
   }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +42,19 @@ public final class InstallTargets {
    * @param notes what the plan should say about how targets were resolved (a Java store that is
    *     part of the system target)
    * @param problems why a named target cannot be installed into on this host, each with the fix
+   *     (the desired state or the host must change): the plan is refused
+   * @param unreadable by target: why a Java trust store or NSS database named cannot be reached as it
+   *     is now (no file there, a link its user put on the way): that target fails alone, as one that
+   *     cannot be read, since its user can change it at any time
    */
-  public record Resolution(List<TrustInstaller> installers, List<String> notes, List<String> problems) {
+  public record Resolution(
+      List<TrustInstaller> installers, List<String> notes, List<String> problems,
+      Map<InstallTarget, String> unreadable) {
     public Resolution {
       installers = List.copyOf(installers);
       notes = List.copyOf(notes);
       problems = List.copyOf(problems);
+      unreadable = Collections.unmodifiableMap(new LinkedHashMap<>(unreadable));
     }
   }
 
@@ -58,6 +66,7 @@ public final class InstallTargets {
     List<TrustInstaller> installers = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    Map<InstallTarget, String> unreadable = new LinkedHashMap<>();
     Optional<SystemTrustLayout> layout = SystemTrustLayout.detect(host.root());
     if (spec.system()) {
       system(layout).ifPresentOrElse(installers::add, () -> problems.add(systemProblem(layout)));
@@ -73,10 +82,10 @@ public final class InstallTargets {
       try {
         real = KeystorePlace.find(store.getKey());
       } catch (NoSuchFileException e) {
-        problems.add(store.getValue() + ": there is no trust store at " + store.getKey());
+        unreadable.put(InstallTarget.java(store.getKey()), store.getValue() + ": there is no trust store at " + store.getKey());
         continue;
       } catch (IOException e) {
-        problems.add(store.getValue() + ": " + e.getMessage());
+        unreadable.put(InstallTarget.java(store.getKey()), store.getValue() + ": " + e.getMessage());
         continue;
       }
       if (seen.put(real, true) != null) {
@@ -116,7 +125,7 @@ public final class InstallTargets {
         for (Path database : spec.nssDatabases()) {
           Path directory = underRoot(database);
           if (Files.isSymbolicLink(directory)) {
-            problems.add(
+            unreadable.put(InstallTarget.nss(directory),
                 "trust.install.nss: " + directory + " is a symbolic link" + linkTarget(directory)
                     + "; hostpki runs as root and does not follow a link in someone's profile to another"
                     + " database: name the database's own folder");
@@ -131,7 +140,7 @@ public final class InstallTargets {
         }
       }
     }
-    return new Resolution(installers, notes, problems);
+    return new Resolution(installers, notes, problems, unreadable);
   }
 
   /**

@@ -40,8 +40,13 @@ import org.hostpki.store.KernelLocks;
  * take it again.
  */
 final class TargetLock implements AutoCloseable {
-  /** Longer than any one holder needs: its tool runs (each bounded by the tool timeout) and checks. */
-  static final Duration WAIT = Duration.ofMinutes(10);
+  /**
+   * How long one target waits for its lock: longer than another hostpki run's change of it
+   * usually takes, and short, since the store's commit waits for it (new entries go in before the
+   * commit). A target that stays locked fails alone: the store and the other targets go ahead,
+   * the apply exits 3, and the next apply or watch tick tries the target again.
+   */
+  static final Duration WAIT = Duration.ofMinutes(1);
 
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 

@@ -25,6 +25,10 @@ import org.hostpki.model.InstallTarget;
  *     refused
  * @param tag the store's {@linkplain org.hostpki.model.InstallEntryNames#tag tag}, which starts
  *     the name of every entry it installs
+ * @param unreadable by target: why a target (named or recorded) could not be read (its error's
+ *     lines, the first a headline). It is not in {@code observed}: the plan leaves it as it is
+ *     with a warning, and the rest of the plan goes ahead (one app's broken trust store does not
+ *     hold back the host's own certificate)
  */
 public record InstallInput(
     SortedMap<InstallTarget, InstallObservation> observed,
@@ -32,11 +36,23 @@ public record InstallInput(
     InstallRecord record,
     Map<InstallTarget, String> notes,
     List<String> problems,
-    String tag) {
+    String tag,
+    SortedMap<InstallTarget, List<String>> unreadable) {
 
   /** Nothing installed, nothing named: {@code trust.install} absent and no record. */
   public static final InstallInput NONE =
       new InstallInput(new TreeMap<>(), List.of(), InstallRecord.empty(), Map.of(), List.of(), "none");
+
+  /** Every target read. */
+  public InstallInput(
+      SortedMap<InstallTarget, InstallObservation> observed,
+      List<InstallTarget> named,
+      InstallRecord record,
+      Map<InstallTarget, String> notes,
+      List<String> problems,
+      String tag) {
+    this(observed, named, record, notes, problems, tag, new TreeMap<>());
+  }
 
   public InstallInput {
     observed = Collections.unmodifiableSortedMap(new TreeMap<>(observed));
@@ -45,5 +61,13 @@ public record InstallInput(
     notes = Map.copyOf(notes);
     problems = List.copyOf(problems);
     Objects.requireNonNull(tag, "tag");
+    SortedMap<InstallTarget, List<String>> copy = new TreeMap<>();
+    unreadable.forEach((t, lines) -> copy.put(t, List.copyOf(lines)));
+    unreadable = Collections.unmodifiableSortedMap(copy);
+    for (InstallTarget t : unreadable.keySet()) {
+      if (observed.containsKey(t)) {
+        throw new IllegalArgumentException(t + " is both observed and unreadable");
+      }
+    }
   }
 }

@@ -58,12 +58,24 @@ final class InstallPlan {
               installs.problems()));
       return;
     }
+    installs.unreadable().forEach((target, lines) -> draft.warn(unreadable(target, lines)));
     SortedMap<String, Held> wanted = wanted(trustedCas);
     for (Map.Entry<InstallTarget, InstallObservation> t : installs.observed().entrySet()) {
       InstallTarget target = t.getKey();
       SortedMap<String, Held> entries = installs.named().contains(target) ? wanted : new TreeMap<>();
       target(target, t.getValue(), entries, Optional.ofNullable(installs.notes().get(target)));
     }
+  }
+
+  /**
+   * A target that cannot be read: left as it is, with its error's own lines (the tool's words and
+   * the fix) in one line, and what happens meanwhile.
+   */
+  static Warning unreadable(InstallTarget target, List<String> lines) {
+    return new Warning(
+        WarningCode.INSTALL_UNREADABLE, "install/" + target.address(),
+        String.join(" | ", lines) + " | this target is left as it is and the rest of the plan goes ahead;"
+            + " apply exits 3 until the target can be read, and the next apply or watch tick tries again");
   }
 
   /** What every named target should hold, by entry name; each certificate once. */

@@ -37,6 +37,11 @@ public enum WarningCode {
    * changes it: two files naming one {@code store.path} undo each other's changes on every run.
    */
   OTHER_DESIRED_STATE("other-desired-state"),
+  /**
+   * A {@code trust.install} target (or one of the install record) cannot be read: it is left as
+   * it is, the rest of the plan goes ahead, and apply exits 3 until it can be read again.
+   */
+  INSTALL_UNREADABLE("install-unreadable"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
   CA_ROTATION("ca-rotation"),
   /** A name of the host identity is outside the CA's name constraints: the server certificate leaves it out. */

@@ -182,7 +182,8 @@ class HelpLayoutTest {
       }
     }
     assertThat(help("apply", 80)).contains(
-        "  3   the store is at the desired state, but a hook failed (recorded; the next\n      run retries it)\n");
+        "  3   the store is at the desired state, but a hook failed (recorded) or a\n      trust.install target could not"
+            + " be read or changed (left as it was); the\n      next run retries it\n");
     assertThat(help("sign", 80)).contains("at most\nca.policy.maxValidity.\n");
   }
 

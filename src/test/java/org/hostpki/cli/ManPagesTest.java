@@ -218,7 +218,7 @@ class ManPagesTest {
     for (int code : List.of(ExitCodes.OK, ExitCodes.ERROR, ExitCodes.CHANGES_PENDING, ExitCodes.HOOK_FAILED, ExitCodes.USAGE)) {
       assertThat(exitStatus).as("exit code %d", code).contains(".TP\n\\fB" + code + "\\fR\n");
     }
-    assertThat(exitStatus).contains("revoke \\-\\-check", "for check, a hook is pending", "rollback");
+    assertThat(exitStatus).contains("revoke \\-\\-check", "for check, a target cannot be read or a hook is pending", "rollback");
   }
 
   @Test

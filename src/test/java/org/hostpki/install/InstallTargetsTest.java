@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hostpki.model.InstallTarget;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,8 +119,12 @@ class InstallTargetsTest {
     assertThat(resolution.installers()).isEmpty();
     assertThat(resolution.problems())
         .containsExactly(
-            "trust.install.java: there is no trust store at " + root.resolve("opt/app/jre/lib/security/cacerts"),
             "trust.install.nss: certutil is not installed (Debian/Ubuntu: apt install libnss3-tools; Fedora/RHEL: dnf install nss-tools)");
+    // A Java trust store its user removed fails alone (the store and the other targets go ahead).
+    assertThat(resolution.unreadable())
+        .containsExactly(Map.entry(
+            org.hostpki.model.InstallTarget.java(root.resolve("opt/app/jre/lib/security/cacerts")),
+            "trust.install.java: there is no trust store at " + root.resolve("opt/app/jre/lib/security/cacerts")));
   }
 
   @Test
@@ -133,10 +138,13 @@ class InstallTargetsTest {
     InstallTargets.Resolution resolution = resolve(false, false, List.of(), List.of(Path.of("/home/app/.pki/nssdb")));
 
     assertThat(resolution.installers()).isEmpty();
-    assertThat(resolution.problems())
-        .containsExactly(
+    // Its user may put the link there at any time: the target fails alone, the plan is not refused.
+    assertThat(resolution.problems()).isEmpty();
+    assertThat(resolution.unreadable())
+        .containsExactly(Map.entry(
+            InstallTarget.nss(link),
             "trust.install.nss: " + link + " is a symbolic link (to " + other + "); hostpki runs as root and does not"
-                + " follow a link in someone's profile to another database: name the database's own folder");
+                + " follow a link in someone's profile to another database: name the database's own folder"));
     Files.delete(link);
     Files.createDirectories(link);
     Files.writeString(link.resolve("cert9.db"), "");

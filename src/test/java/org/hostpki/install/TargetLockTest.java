@@ -49,7 +49,8 @@ class TargetLockTest {
       done.countDown();
       holder.get(1, TimeUnit.MINUTES);
     }
-    assertThat(TargetLock.length(TargetLock.WAIT)).isEqualTo("10 minutes");
+    assertThat(TargetLock.length(TargetLock.WAIT)).isEqualTo("1 minute");
+    assertThat(TargetLock.length(Duration.ofMinutes(10))).isEqualTo("10 minutes");
     assertThat(TargetLock.length(Duration.ofSeconds(61))).isEqualTo("1 minute 1 second");
     assertThat(TargetLock.length(Duration.ofSeconds(45))).isEqualTo("45 seconds");
   }
