@@ -511,7 +511,9 @@ class CheckCommandTest {
     assertThat(text.out().lines()).hasSize(1);
     assertThat(text.err()).contains("Run 'hostpki check --help' for its usage.");
     assertThat(json.exitCode()).isEqualTo(Status.UNKNOWN);
-    assertThat(json.out()).isEmpty();
+    // standard output is JSON only: the error document, as for every usage error under --output json
+    assertThat(org.hostpki.json.OutputSchemas.valid("error.schema.json", json.out()).get("diagnostics").get(0)
+        .get("message").asString()).startsWith("invalid value for option '--critical': 'soon' is not a threshold;");
     // picocli reads --nagios=true as --nagios: so does the usage error
     assertThat(check(T0, "--nagios=true", "--critical", "soon").out()).isEqualTo(text.out());
   }

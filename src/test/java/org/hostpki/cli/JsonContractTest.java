@@ -388,12 +388,15 @@ class JsonContractTest {
     assertThat(refused.get("diagnostics").get(0).get("file").isNull()).isTrue();
   }
 
+  /** A usage error is the error document too (it was text on standard error only), exit 64. */
   @Test
-  void testUsageErrors_stayTextOnStandardErrorWithExit64() {
+  void testUsageErrors_areTheErrorDocumentWithExit64() {
     CliResult run = hostpki("status", "-f", "host.yaml", "--output", "json", "--no-such-option");
 
     assertThat(run.exitCode()).isEqualTo(64);
-    assertThat(run.out()).isEmpty();
+    JsonNode error = OutputSchemas.valid("error.schema.json", run.out());
+    assertThat(error.get("command").asString()).isEqualTo("status");
+    assertThat(error.get("diagnostics").get(0).get("message").asString()).startsWith("unknown option: '--no-such-option'");
     assertThat(run.err()).contains("--no-such-option");
   }
 }
