@@ -379,6 +379,12 @@ class CheckCommandTest {
 
     assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(Status.WARNING);
     assertThat(nagios.out()).startsWith("WARNING: the last ACME order failed at ");
+    // Without --nagios it exited 2, "changes pending", while the unattended plan was empty (the
+    // order waits for its back-off) and apply would change nothing: clients refuse what serves
+    // now, which is an error to look at, exit 1, as a certificate that is WARNING.
+    CliResult text = check(T0.plus(Duration.ofMinutes(1)));
+    assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(text.out()).startsWith("WARNING: the last ACME order failed at ");
   }
 
   /**
@@ -425,7 +431,10 @@ class CheckCommandTest {
         .contains("serverInternal: try later", "(server.acme.fallback: none) although it does not cover",
             "www.example.com");
     assertThat(text.out()).startsWith("WARNING: the last ACME order failed at ");
-    assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    // clients refuse what serves, and an unattended apply changes nothing before the back-off ends:
+    // an error to look at (1, as a certificate that is WARNING), not changes pending (2)
+    assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(json.get("exit_code").asInt()).isEqualTo(ExitCodes.ERROR);
     assertThat(json.get("status").asString()).isEqualTo("warning");
     assertThat(json.get("problems").get(0).asString()).contains("www.example.com");
   }
