@@ -284,7 +284,9 @@ public final class HostpkiCommand implements Runnable {
     boolean nagios = command.getCommandSpec().userObject() instanceof CheckCommand && nagiosAsked(List.of(args));
     // A command that takes --output, asked for json: standard output is JSON only, and says what
     // went wrong as every other failure does (schema/error.schema.json), not nothing at all.
-    boolean json = command.getCommandSpec().findOption("--output") != null && jsonAsked(List.of(args));
+    // 'hostpki --frob plan --output json' fails in hostpki's own options: JSON of the command named
+    CommandLine named = command.getParent() == null ? namedCommand(command, List.of(args)).orElse(command) : command;
+    boolean json = named.getCommandSpec().findOption("--output") != null && jsonAsked(List.of(args));
     if (nagios && !json) {
       // the status line first: Icinga 2 reads standard error into the same pipe
       CheckCommand.nagiosUnknown(command.getOut(), message);
@@ -294,10 +296,15 @@ public final class HostpkiCommand implements Runnable {
     err.flush();
     if (json) {
       PrintWriter o = command.getOut();
-      o.print(Diagnostics.usageDocument(command.getCommandName(), message, hint));
+      o.print(Diagnostics.usageDocument(named.getCommandName(), message, hint));
       o.flush();
     }
     return nagios ? Status.UNKNOWN.nagiosCode() : command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** The first command of {@code root} the line names (before a {@code --}), if any. */
+  private static Optional<CommandLine> namedCommand(CommandLine root, List<String> args) {
+    return options(args).stream().filter(root.getSubcommands()::containsKey).findFirst().map(root.getSubcommands()::get);
   }
 
   /** The words of the line that are options: those before a {@code --}. */

@@ -104,6 +104,12 @@ class UsageErrorTest {
             hostpki("check", "x.yaml", "--output=json", "--warning", "3d", "--critical", "14d").assertExitCode(64).out())
         .get("diagnostics").get(0).get("message").asString()).startsWith("--critical 14d is further from expiry than --warning 3d");
     assertThat(hostpki("apply", "x.yaml", "--output", "text", "--bogus").assertExitCode(64).out()).isEmpty();
+    // an error in hostpki's own options: the document of the command the line names
+    CliResult before = hostpki("--frobnicate", "plan", "x.yaml", "--output", "json").assertExitCode(64);
+    assertThat(org.hostpki.json.OutputSchemas.valid("error.schema.json", before.out()).get("command").asString())
+        .isEqualTo("plan");
+    assertThat(before.err()).startsWith("error: unknown option: '--frobnicate'\nRun 'hostpki --help' for its usage.\n");
+    assertThat(hostpki("--frobnicate", "init", "--output", "json").assertExitCode(64).out()).as("init has no --output").isEmpty();
     assertThat(hostpki("inspect", "--bogus", "--", "--output", "json").assertExitCode(64).out()).isEmpty();
   }
 
