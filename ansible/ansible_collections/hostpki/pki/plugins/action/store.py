@@ -14,7 +14,38 @@ __metaclass__ = type
 
 import os
 
+import yaml
+
 from ansible.plugins.action import ActionBase
+
+
+def occurrence(path, name, line):
+    """Which task of that name in the file at path the one starting on line is: 1 for the first
+    (or the only one, or when the file cannot be read as YAML, or the name has no literal twin, such as
+    a templated one), 2 for the second, and so on. Two tasks of one name in one file (a copied play)
+    must not share the key of the module's task_key; a task keeps its number when lines above it
+    change, as it keeps its name."""
+    try:
+        line = int(line)
+        with open(path, "rb") as f:
+            root = yaml.compose(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:  # pylint: disable=broad-except
+        return 1
+    starts = []
+    nodes = [root] if root is not None else []
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (isinstance(key, yaml.ScalarNode) and key.value == "name" and isinstance(value, yaml.ScalarNode)
+                        and value.value == name):
+                    starts.append(node.start_mark.line + 1)
+                nodes.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            nodes.extend(node.value)
+    if line not in starts:
+        return 1
+    return 1 + len([start for start in starts if start < line])
 
 
 class ActionModule(ActionBase):
@@ -30,11 +61,13 @@ class ActionModule(ActionBase):
             path = self._task.get_path() or ""
             where, _colon, line = path.rpartition(":")
             where = where or path
+            name = self._task.name or ""
+            number = occurrence(where, name, line) if name and where != path else 1
             # relative to the playbook's folder: AWX and CI check a project out to a new folder each run
             top = (task_vars or {}).get("playbook_dir")
             if top and where.startswith(os.path.join(top, "")):
                 where = os.path.relpath(where, top)
-            args["_task"] = dict(file=where, line=line if where != path else "", name=self._task.name or "")
+            args["_task"] = dict(file=where, line=line if where != path else "", name=name, occurrence=number)
         module = getattr(self._task, "resolved_action", None) or self._task.action
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result.update(self._execute_module(module_name=module, module_args=args, task_vars=task_vars,

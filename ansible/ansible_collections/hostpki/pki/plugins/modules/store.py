@@ -71,7 +71,8 @@ options:
         at those places but a source (a vault value given as the name of C(env) too) is masked in every
         result of the task, a failure before C(hostpki) runs included.
       - Each run writes it to a new temporary file, named after the task (its playbook file and
-        name, or line), so the store's record of the file that last wrote it names a file that is
+        name, or line; the second task of one name in one file also by its number, C(#2)), which the
+        collection's action plugin passes as the internal option C(_task) (not for playbooks), so the store's record of the file that last wrote it names a file that is
         gone. The plan's warning that another desired-state file wrote the store last
         (C(other-desired-state)) is left out when that file was this task's inline desired state
         (an edited one); when it was another task's, the warning names both tasks - two tasks
@@ -573,12 +574,17 @@ def secret_environment(module, secrets):
 
 def task_key(task):
     """(label, key) of the task an inline desired state comes from, as the action plugin gives it
-    (its file, line and name on the controller), or None without it (the module run on its own): the
-    label its file's name and the task's name (or line), the key a digest of its file's path and
-    its name (or line), so that editing lines above a named task keeps it."""
+    (its file, line and name on the controller, and which task of that name in the file it is), or
+    None without it (the module run on its own): the label its file's name and the task's name (or
+    line), the key a digest of its file's path and its name (or line), so that editing lines above a
+    named task keeps it; a second task of the same name in the file adds its number (#2)."""
     if not isinstance(task, dict) or not task.get("file"):
         return None
     name = str(task.get("name") or "") or "line %s" % task.get("line")
+    # the second task of one name in one file (a copied play) is another task: its own key; the
+    # first keeps the key it had before tasks were counted
+    if task.get("name") and isinstance(task.get("occurrence"), int) and task["occurrence"] > 1:
+        name = "%s #%d" % (name, task["occurrence"])
     label = TASK_LABEL_UNSAFE.sub("_", "%s:%s" % (os.path.basename(str(task["file"])), name))[:48]
     key = hashlib.sha256(("%s\0%s" % (task["file"], name)).encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return label, key

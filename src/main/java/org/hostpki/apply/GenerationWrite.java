@@ -126,7 +126,8 @@ final class GenerationWrite {
     parts.progress().committed(
         new Reconciler.Result(
             plan, Optional.of(generation), HookLedger.Attempt.none(), Optional.empty(), plan.hold(),
-            Collections.emptySortedSet(), notices, written.pending(desired.hooks()), after, before.host(), acmeAfter, before.now()));
+            Collections.emptySortedSet(), notices, written.pending(desired.hooks()), after, before.host(), acmeAfter, before.now(),
+            files.keySet(), before.desiredTrust().keySet()));
     HookLedger.Attempt hooksRun =
         written.attempt(
             parts.hooks(), desired, directory, generation, written.pending(desired.hooks()), before.now(), notices);
@@ -144,6 +145,8 @@ final class GenerationWrite {
         before.host(),
         acmeAfter,
         before.now(),
+        files.keySet(),
+        before.desiredTrust().keySet(),
         TrustInstalls.failures(before.installs().input(), installFailed));
   }
 

@@ -206,6 +206,11 @@ public final class Reconciler {
    * @param acme what the ACME edge knows after the apply: the certificate this apply ordered is the
    *     account's last, without a renewal window until the next observation asks the CA
    * @param now the time the apply planned with
+   * @param files the names of the files of the store's current generation when the apply ends, in
+   *     name order ({@code ca.crt}, {@code trust/ldap.crt}, ...): what {@code status} lists,
+   *     without reading the store again
+   * @param desiredTrust the names the desired state trusts: a trusted certificate of the store
+   *     under another name is unmanaged (kept, prune is off)
    */
   public record Result(
       Plan plan,
@@ -220,9 +225,14 @@ public final class Reconciler {
       HostIdentity host,
       AcmeObservation acme,
       Instant now,
+      Set<String> files,
+      Set<String> desiredTrust,
       SortedMap<InstallTarget, List<String>> installFailures) {
     public Result {
       Objects.requireNonNull(hooks, "hooks");
+      // views, not copies: a store of 100,000 trusted certificates has as many names
+      files = Collections.unmodifiableSet(files);
+      desiredTrust = Collections.unmodifiableSet(desiredTrust);
       Objects.requireNonNull(heldBy, "heldBy");
       Objects.requireNonNull(released, "released");
       restoredLinks = Collections.unmodifiableSortedSet(new TreeSet<>(restoredLinks));
@@ -235,9 +245,10 @@ public final class Reconciler {
     public Result(
         Plan plan, Optional<String> generation, HookLedger.Attempt hooks, Optional<RollbackHold> heldBy,
         Optional<RollbackHold> released, SortedSet<String> restoredLinks, List<String> notices,
-        List<PendingHook> pendingAfter, ObservedStore observed, HostIdentity host, AcmeObservation acme, Instant now) {
+        List<PendingHook> pendingAfter, ObservedStore observed, HostIdentity host, AcmeObservation acme, Instant now,
+        Set<String> files, Set<String> desiredTrust) {
       this(plan, generation, hooks, heldBy, released, restoredLinks, notices, pendingAfter, observed, host, acme, now,
-          new java.util.TreeMap<>());
+          files, desiredTrust, new java.util.TreeMap<>());
     }
 
     /** A hook that failed: the store is as it should be, the hook is pending. */
@@ -382,7 +393,8 @@ public final class Reconciler {
       return new Result(
           result.plan(), result.generation(), result.hooks(), result.heldBy(), result.released(),
           result.restoredLinks(), notices,
-          result.pendingAfter(), result.observed(), result.host(), result.acme(), result.now());
+          result.pendingAfter(), result.observed(), result.host(), result.acme(), result.now(), result.files(),
+          result.desiredTrust(), result.installFailures());
     }
   }
 
@@ -496,7 +508,8 @@ public final class Reconciler {
       parts.progress().committed(
           new Result(
               plan, Optional.empty(), HookLedger.Attempt.none(), heldBy, released, restoredLinks, notices,
-              ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.acme(), before.now()));
+              ledger.pending(desired.hooks()), before.store().facts(), before.host(), before.acme(), before.now(),
+              before.store().snapshot().files().keySet(), before.desiredTrust().keySet()));
       HookLedger.Attempt hooksRun = HookLedger.Attempt.none();
       if (current.isPresent()) {
         ledger =
@@ -520,6 +533,8 @@ public final class Reconciler {
           before.host(),
           before.acme(),
           before.now(),
+          before.store().snapshot().files().keySet(),
+          before.desiredTrust().keySet(),
           TrustInstalls.failures(before.installs().input(), installFailures));
   }
 

@@ -66,7 +66,10 @@ public record Verdict(
 
   /** The contract's reasons to exit, most severe first: the CLI maps each to its code. */
   public enum Outcome {
-    /** Could not check, apply refuses the plan, or a certificate is within a threshold: 1. */
+    /**
+     * Could not check, apply refuses the plan, a certificate is within a threshold, or the server
+     * certificate is one clients refuse while an ACME order waits: 1.
+     */
     ERROR,
     /** A hook is pending (and perhaps changes too): 3. */
     HOOK_PENDING,
@@ -216,6 +219,10 @@ public record Verdict(
         status = status.worst(Status.WARNING);
         problems.add(w.message());
         chainWaits = true;
+        // Clients refuse what serves now, and no apply changes that before the CA answers: a
+        // person looks (exit 1, as a certificate that is WARNING), not "changes pending" (exit 2)
+        // while apply --check finds nothing to do.
+        atRisk |= acmeFallback || acmeUnserved;
       }
     }
     boolean held = plan.hold().isPresent() && !plan.isEmpty();

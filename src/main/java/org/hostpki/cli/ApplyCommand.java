@@ -88,7 +88,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
   private DesiredState desired;
 
   /** What the JSON's {@code status} shows: the store as the run leaves it. */
-  private Reconciler.Observation status;
+  private StatusReport.StoreShown status;
 
   ApplyCommand(Environment environment) {
     super(environment);
@@ -142,7 +142,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     if (check) {
       Reconciler.Observation observation = reconciler.plan(desired, replacements, unattended);
       Plan plan = observation.plan();
-      status = observation;
+      if (output.json()) {
+        status = StatusReport.of(observation).shown();
+      }
       printCheck(plan);
       if (plan.isRefused()) {
         return ExitCodes.ERROR;
@@ -160,14 +162,9 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     }
     metrics.applied(desired, result);
     if (output.json()) {
-      // The store as it is now, as status reads it (in this process: the Ansible module returned it
-      // from a second Java, 'hostpki status'). The apply is done: a store that cannot be read again
-      // (a timer's apply between) leaves status null, not the apply failed.
-      try {
-        status = reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class), true);
-      } catch (RuntimeException e) {
-        status = null;
-      }
+      // The store as the apply left it, as status shows it (the Ansible module returned it from a
+      // second Java, 'hostpki status'), from the apply's own result: no second plan of the store.
+      status = StatusReport.StoreShown.applied(desired, result, environment.clock().instant());
     }
     printResult(result);
     result.notices().forEach(n -> err().println("warning: " + n));
@@ -297,7 +294,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       Optional<Instant> released,
       List<String> notices,
       List<String> installErrors,
-      Reconciler.Observation status) {
+      StatusReport.StoreShown status) {
     JsonWriter w = new JsonWriter().beginObject();
     w.field("format_version", FORMAT_VERSION);
     w.field("changed", changed);
@@ -314,8 +311,8 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     if (status == null) {
       w.nullValue();
     } else {
-      w.beginObject().field("store", status.desired().store().path().toString());
-      StatusJson.storeMembers(w, StatusReport.of(status));
+      w.beginObject().field("store", status.store().toString());
+      StatusJson.storeMembers(w, status);
       w.endObject();
     }
     return w.endObject();

@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
       "",
       "Exit codes (with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):",
       "  0   nothing due and nothing wrong",
-      "  1   error: cannot check, apply would refuse, or a certificate is WARNING or CRITICAL",
+      "  1   error: cannot check, apply would refuse, a certificate is WARNING or CRITICAL, or an ACME order waits while what serves is refused by clients (the fallback, or a certificate without a wanted name)",
       "  2   changes pending",
       "  3   a hook is pending, or a trust.install target cannot be read (also when changes are pending: the more severe)",
       "  64  usage error (with --nagios: 3, UNKNOWN)"

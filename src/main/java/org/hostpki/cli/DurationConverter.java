@@ -27,10 +27,13 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   private final boolean lenient;
   private final String examples;
   private final Optional<Duration> longestTimeout;
+  private final boolean positive;
 
   DurationConverter() {
-    this("ms|s|m|h|d", false, "; use e.g. 30s, 2m, 1h, 7d or PT30S", Optional.empty());
+    this("ms|s|m|h|d", false, GENERAL_EXAMPLES, Optional.empty());
   }
+
+  private static final String GENERAL_EXAMPLES = "; use e.g. 30s, 2m, 1h, 7d or PT30S";
 
   /**
    * @param units the short form's units, of {@code ms|s|m|h|d}
@@ -39,6 +42,13 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
    * @param longestTimeout a timeout: more than zero and at most this long
    */
   DurationConverter(String units, boolean lenient, String examples, Optional<Duration> longestTimeout) {
+    this(units, lenient, examples, longestTimeout, longestTimeout.isPresent());
+  }
+
+  /** @param positive 0 (and less) is refused: the option needs some time ({@code watch --interval}) */
+  private DurationConverter(
+      String units, boolean lenient, String examples, Optional<Duration> longestTimeout, boolean positive) {
+    this.positive = positive;
     this.shortForm = Pattern.compile("(\\d+)(" + units + ")");
     this.units = List.of(units.split("\\|"));
     this.lenient = lenient;
@@ -70,12 +80,19 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         if (e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException) {
           throw outOfRange(value); // PT99999999999999999999H: a duration, but beyond any clock
         }
+        if (positive && text.matches("0+")) {
+          // not "write it with one: 0ms, 0s ...", each of which is refused in turn
+          throw new NotADuration("'" + value + "' must be longer than 0" + examples);
+        }
         if (text.matches("\\d+")) {
           // '--lock-timeout 5': seconds to one reader, days to the next; the unit is asked for
           throw new NotADuration("'" + value + "' has no unit; write it with one: " + withUnits(text));
         }
         throw new NotADuration("'" + value + "' is not a duration" + examples);
       }
+    }
+    if (positive && longestTimeout.isEmpty() && (d.isZero() || d.isNegative())) {
+      throw new CommandLine.TypeConversionException("'" + value + "' must be longer than 0" + examples);
     }
     if (longestTimeout.isPresent() && (d.isNegative() || d.isZero() || d.compareTo(longestTimeout.get()) > 0)
         || d.compareTo(LONGEST) > 0) {
@@ -88,6 +105,20 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   private String withUnits(String number) {
     List<String> forms = units.stream().map(u -> number + u).toList();
     return String.join(", ", forms.subList(0, forms.size() - 1)) + " or " + forms.get(forms.size() - 1);
+  }
+
+  /**
+   * A duration longer than 0 ({@code watch --interval}): the general forms, with 0 and less
+   * refused as the conversion's own message instead of after it.
+   */
+  static final class Positive implements CommandLine.ITypeConverter<Duration> {
+    private final DurationConverter converter =
+        new DurationConverter("ms|s|m|h|d", false, GENERAL_EXAMPLES, Optional.empty(), true);
+
+    @Override
+    public Duration convert(String value) {
+      return converter.convert(value);
+    }
   }
 
   /** A value of no duration form at all (not one out of range): an option taking more forms says so. */

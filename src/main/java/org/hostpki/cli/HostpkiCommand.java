@@ -280,24 +280,54 @@ public final class HostpkiCommand implements Runnable {
       err.withoutColour(); // the line did not parse: --no-color may not have been read
     }
     String message = usageMessage(ex, List.of(args));
+    String hint = "Run '" + command.getCommandSpec().qualifiedName() + " --help' for its usage.";
     boolean nagios = command.getCommandSpec().userObject() instanceof CheckCommand && nagiosAsked(List.of(args));
-    // standard output stays JSON only (none, for a usage error) with --output json
-    String joined = " " + String.join(" ", args) + " ";
-    if (nagios && !joined.contains(" --output json ") && !joined.contains(" --output=json ")) {
+    // A command that takes --output, asked for json: standard output is JSON only, and says what
+    // went wrong as every other failure does (schema/error.schema.json), not nothing at all.
+    // 'hostpki --frob plan --output json' fails in hostpki's own options: JSON of the command named
+    CommandLine named = command.getParent() == null ? namedCommand(command, List.of(args)).orElse(command) : command;
+    boolean json = named.getCommandSpec().findOption("--output") != null && jsonAsked(List.of(args));
+    if (nagios && !json) {
       // the status line first: Icinga 2 reads standard error into the same pipe
       CheckCommand.nagiosUnknown(command.getOut(), message);
     }
     err.println("error: " + message);
-    err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its usage.");
+    err.println(hint);
     err.flush();
+    if (json) {
+      PrintWriter o = command.getOut();
+      o.print(Diagnostics.usageDocument(named.getCommandName(), message, hint));
+      o.flush();
+    }
     return nagios ? Status.UNKNOWN.nagiosCode() : command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** The first command of {@code root} the line names (before a {@code --}), if any. */
+  private static Optional<CommandLine> namedCommand(CommandLine root, List<String> args) {
+    return options(args).stream().filter(root.getSubcommands()::containsKey).findFirst().map(root.getSubcommands()::get);
+  }
+
+  /** The words of the line that are options: those before a {@code --}. */
+  private static List<String> options(List<String> args) {
+    return args.contains("--") ? args.subList(0, args.indexOf("--")) : args;
   }
 
   /** Whether {@code --nagios} (or {@code --nagios=true}) is on the line as an option (not after {@code --}). */
   private static boolean nagiosAsked(List<String> args) {
-    List<String> options = args.contains("--") ? args.subList(0, args.indexOf("--")) : args;
-    return options.stream()
+    return options(args).stream()
         .anyMatch(a -> a.equals("--nagios") || (a.startsWith("--nagios=") && !a.equalsIgnoreCase("--nagios=false")));
+  }
+
+  /** Whether {@code --output json} (or {@code --output=json}) is on the line as an option. */
+  private static boolean jsonAsked(List<String> args) {
+    List<String> options = options(args);
+    for (int i = 0; i < options.size(); i++) {
+      if (options.get(i).equals("--output=json")
+          || (options.get(i).equals("--output") && i + 1 < options.size() && options.get(i + 1).equals("json"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -47,7 +47,7 @@ final class StatusJson {
     w.field("exists", s.exists());
     w.field("generation", o.store().snapshot().generation());
     host(w.name("host"), o.host());
-    storeMembers(w, report);
+    storeMembers(w, report.shown());
     installedJson(w.name("installed"), o.installed());
     w.name("drift").beginArray();
     o.plan().changes().forEach(c -> PlanJson.change(w, c, false));
@@ -143,26 +143,25 @@ final class StatusJson {
    * status that {@code apply --output json} also prints of the store it leaves (its {@code
    * status}), so that the Ansible module reads them without starting Java again.
    */
-  static void storeMembers(JsonWriter w, StatusReport report) {
-    Reconciler.Observation o = report.observation();
-    ObservedStore s = o.store().facts();
-    Path store = o.desired().store().path();
-    Instant now = o.now();
+  static void storeMembers(JsonWriter w, StatusReport.StoreShown shown) {
+    ObservedStore s = shown.facts();
+    Path store = shown.store();
+    Instant now = shown.now();
     w.name("files").beginArray();
-    for (String name : o.store().snapshot().files().keySet()) {
+    for (String name : shown.files()) {
       if (name.indexOf('/') < 0 && !name.startsWith(".")) {
         w.beginObject().field("name", name).field("path", store.resolve(name).toString()).endObject();
       }
     }
     w.endArray();
-    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(report.renewals().get("ca")), now);
+    storeCertificate(w.name("ca"), s.caCertificate(), store, StoreLayout.CA_CERT, Optional.ofNullable(shown.renewals().get("ca")), now);
     storeCertificate(
-        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(report.renewals().get("server")), now);
+        w.name("server"), s.serverCertificate(), store, StoreLayout.SERVER_CERT, Optional.ofNullable(shown.renewals().get("server")), now);
     w.name("trusted").beginArray();
     for (Map.Entry<String, CertificateFacts> e : s.trusted().entrySet()) {
       w.beginObject();
       w.field("name", e.getKey());
-      w.field("managed", !report.unmanaged().contains(e.getKey()));
+      w.field("managed", !shown.unmanaged().contains(e.getKey()));
       w.field("file", store.resolve(StoreLayout.trustFile(e.getKey())).toString());
       CertificateJson.members(w, e.getValue(), now);
       w.endObject();

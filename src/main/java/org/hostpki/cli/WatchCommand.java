@@ -86,7 +86,7 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
       names = "--interval",
       paramLabel = "DURATION",
       defaultValue = "30s",
-      converter = DurationConverter.class,
+      converter = DurationConverter.Positive.class,
       description = "How often to look (default: ${DEFAULT-VALUE}).")
   Duration interval;
 
@@ -112,9 +112,6 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (interval.isZero() || interval.isNegative()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be longer than 0s");
-    }
     if (debounce.isNegative()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--debounce must not be negative");
     }

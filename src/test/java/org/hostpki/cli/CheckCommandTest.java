@@ -379,6 +379,12 @@ class CheckCommandTest {
 
     assertThat(nagios.exitCode()).as(nagios.toString()).isEqualTo(Status.WARNING);
     assertThat(nagios.out()).startsWith("WARNING: the last ACME order failed at ");
+    // Without --nagios it exited 2, "changes pending", while the unattended plan was empty (the
+    // order waits for its back-off) and apply would change nothing: clients refuse what serves
+    // now, which is an error to look at, exit 1, as a certificate that is WARNING.
+    CliResult text = check(T0.plus(Duration.ofMinutes(1)));
+    assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(text.out()).startsWith("WARNING: the last ACME order failed at ");
   }
 
   /**
@@ -425,7 +431,10 @@ class CheckCommandTest {
         .contains("serverInternal: try later", "(server.acme.fallback: none) although it does not cover",
             "www.example.com");
     assertThat(text.out()).startsWith("WARNING: the last ACME order failed at ");
-    assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.CHANGES_PENDING);
+    // clients refuse what serves, and an unattended apply changes nothing before the back-off ends:
+    // an error to look at (1, as a certificate that is WARNING), not changes pending (2)
+    assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(json.get("exit_code").asInt()).isEqualTo(ExitCodes.ERROR);
     assertThat(json.get("status").asString()).isEqualTo("warning");
     assertThat(json.get("problems").get(0).asString()).contains("www.example.com");
   }
@@ -511,7 +520,9 @@ class CheckCommandTest {
     assertThat(text.out().lines()).hasSize(1);
     assertThat(text.err()).contains("Run 'hostpki check --help' for its usage.");
     assertThat(json.exitCode()).isEqualTo(Status.UNKNOWN);
-    assertThat(json.out()).isEmpty();
+    // standard output is JSON only: the error document, as for every usage error under --output json
+    assertThat(org.hostpki.json.OutputSchemas.valid("error.schema.json", json.out()).get("diagnostics").get(0)
+        .get("message").asString()).startsWith("invalid value for option '--critical': 'soon' is not a threshold;");
     // picocli reads --nagios=true as --nagios: so does the usage error
     assertThat(check(T0, "--nagios=true", "--critical", "soon").out()).isEqualTo(text.out());
   }

@@ -36,7 +36,7 @@ class DurationConverterTest {
         "PT-1S   | PT-1S  | 'PT-1S' is out of range: a timeout is more than 0 and at most 1h",
         "soon    | 'soon' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | 'soon' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
         "5       | '5' has no unit; write it with one: 5ms, 5s, 5m, 5h or 5d | '5' has no unit; write it with one: 5ms, 5s or 5m",
-        "0       | '0' has no unit; write it with one: 0ms, 0s, 0m, 0h or 0d | '0' has no unit; write it with one: 0ms, 0s or 0m",
+        "0       | '0' has no unit; write it with one: 0ms, 0s, 0m, 0h or 0d | '0' must be longer than 0: write e.g. 10s, 1500ms, 2m or PT10S",
         "12345678901 | '12345678901' has no unit; write it with one: 12345678901ms, 12345678901s, 12345678901m, 12345678901h or 12345678901d | '12345678901' has no unit; write it with one: 12345678901ms, 12345678901s or 12345678901m",
         "1m30s   | '1m30s' is not a duration; use e.g. 30s, 2m, 1h, 7d or PT30S | '1m30s' is not a duration: write e.g. 10s, 1500ms, 2m or PT10S",
         "1234567890s | '1234567890s' is too long: at most 36500d (100 years) | '1234567890s' is out of range: a timeout is more than 0 and at most 1h",
@@ -51,6 +51,28 @@ class DurationConverterTest {
     assertThat(converted(new DurationConverter(), value)).as("general: " + value).isEqualTo(general);
     assertThat(converted(new FetchCertCommand.TimeoutConverter(), value)).as("fetch-cert --timeout: " + value)
         .isEqualTo(fetchCertTimeout);
+  }
+
+  /**
+   * Found by a trial: 'watch --interval 0' answered "'0' has no unit; write it with one: 0ms, 0s,
+   * ...", and '--interval 0s' then "--interval must be longer than 0s" (so did fetch-cert's
+   * '--timeout 0'). An option that needs some time says so of a bare 0, and of 0 with a unit.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "0      | '0' must be longer than 0; use e.g. 30s, 2m, 1h, 7d or PT30S",
+        "000    | '000' must be longer than 0; use e.g. 30s, 2m, 1h, 7d or PT30S",
+        "0s     | '0s' must be longer than 0; use e.g. 30s, 2m, 1h, 7d or PT30S",
+        "PT0S   | 'PT0S' must be longer than 0; use e.g. 30s, 2m, 1h, 7d or PT30S",
+        "PT-5S  | 'PT-5S' must be longer than 0; use e.g. 30s, 2m, 1h, 7d or PT30S",
+        "5      | '5' has no unit; write it with one: 5ms, 5s, 5m, 5h or 5d",
+        "1ms    | PT0.001S",
+        "30s    | PT30S",
+      })
+  void testPositive_refusesZeroWithoutSuggestingIt(String value, String expected) {
+    assertThat(converted(new DurationConverter.Positive(), value)).isEqualTo(expected);
   }
 
   /** The duration in ISO-8601, or the refusal's message. */

@@ -177,6 +177,40 @@ class JsonContractTest {
     assertThat(first.get("changes").findValuesAsString("address")).contains("ca", "server", "trust/ldap");
   }
 
+  /**
+   * rvcore13 7: apply --output json planned the store a second time for its status (the host
+   * observed again, every input and the whole store read again). Its status is built from the
+   * apply's own result now: the host is observed as often as by a text apply, and the status is
+   * status's, also for a trusted certificate the desired state no longer names (prune off).
+   */
+  @Test
+  void testApply_jsonStatusComesFromTheApplyNotASecondPlan() throws Exception {
+    Files.writeString(dir.resolve("other.yaml"), Files.readString(dir.resolve("host.yaml")).replace("path: pki", "path: other"));
+    java.util.concurrent.atomic.AtomicInteger looked = new java.util.concurrent.atomic.AtomicInteger();
+    org.hostpki.host.HostIdentityProbe live = org.hostpki.host.LiveHostIdentityProbe.system();
+    Cli cli = Cli.in(dir).clock(clock).env(ENV).probe(spec -> {
+      looked.incrementAndGet();
+      return live.identify(spec);
+    });
+    for (String run : List.of("a new store", "a store at the desired state")) {
+      looked.set(0);
+      cli.run("apply", "-f", "other.yaml").assertExitCode(0);
+      int text = looked.getAndSet(0);
+      CliResult json = cli.run("apply", "-f", "host.yaml", "--output", "json").assertExitCode(0);
+      assertThat(looked.get()).as(run + ": host observations of apply --output json, of apply " + text).isEqualTo(text);
+      OutputSchemas.valid("apply.schema.json", json.out());
+    }
+
+    Files.writeString(dir.resolve("host.yaml"), Files.readString(dir.resolve("host.yaml"))
+        .replace("trust: {certificates: [{name: ldap, file: trusted/ldap.pem}]}", "trust: {prune: false}"));
+    JsonNode apply = json(0, "apply.schema.json", "apply", "-f", "host.yaml");
+    JsonNode status = json(0, "status.schema.json", "status", "-f", "host.yaml");
+    assertThat(status.get("trusted").get(0).get("managed").asBoolean()).isFalse();
+    for (String member : List.of("store", "files", "ca", "server", "trusted")) {
+      assertThat(apply.get("status").get(member)).as(member).isEqualTo(status.get(member));
+    }
+  }
+
   @Test
   void testRollback_andTheHoldThatStatusPlanAndApplyShow() throws Exception {
     json(0, "apply.schema.json", "apply", "-f", "host.yaml");
@@ -388,12 +422,15 @@ class JsonContractTest {
     assertThat(refused.get("diagnostics").get(0).get("file").isNull()).isTrue();
   }
 
+  /** A usage error is the error document too (it was text on standard error only), exit 64. */
   @Test
-  void testUsageErrors_stayTextOnStandardErrorWithExit64() {
+  void testUsageErrors_areTheErrorDocumentWithExit64() {
     CliResult run = hostpki("status", "-f", "host.yaml", "--output", "json", "--no-such-option");
 
     assertThat(run.exitCode()).isEqualTo(64);
-    assertThat(run.out()).isEmpty();
+    JsonNode error = OutputSchemas.valid("error.schema.json", run.out());
+    assertThat(error.get("command").asString()).isEqualTo("status");
+    assertThat(error.get("diagnostics").get(0).get("message").asString()).startsWith("unknown option: '--no-such-option'");
     assertThat(run.err()).contains("--no-such-option");
   }
 }

@@ -66,6 +66,53 @@ class UsageErrorTest {
     }
   }
 
+  /**
+   * Found by a trial: 'apply --output json --bogus' printed nothing on standard output, where every
+   * other failure under --output json prints the error document; a script reading it found no
+   * JSON. Every command that takes --output prints it for a usage error too, with exit 64.
+   */
+  @Test
+  void testUsageErrorUnderOutputJson_isTheErrorDocumentOnStandardOutputInEveryCommand() {
+    int taking = 0;
+    for (String command : COMMANDS) {
+      CommandLine line = HostpkiCommand.commandLine(
+          new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
+          new Environment(FileSystems.getDefault(), dir, Map.of(), Clock.systemUTC()));
+      if (line.getSubcommands().get(command).getCommandSpec().findOption("--output") == null) {
+        continue;
+      }
+      taking++;
+      List<String> words = new ArrayList<>(List.of(command, "--output", "json"));
+      words.addAll(Map.<String, List<String>>of("export", List.of("ca-cert"), "fetch-cert", List.of("device.test"),
+              "sign", List.of("--csr", "x.csr"), "revoke", List.of("--serial", "01"), "version", List.<String>of())
+          .getOrDefault(command, List.of("x.yaml")));
+      words.add("--frobnicate");
+      CliResult run = hostpki(words.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as(command).isEqualTo(ExitCodes.USAGE);
+      tools.jackson.databind.JsonNode error = org.hostpki.json.OutputSchemas.valid("error.schema.json", run.out());
+      assertThat(error.get("command").asString()).as(command).isEqualTo(command);
+      assertThat(error.get("diagnostics").get(0).get("message").asString()).isEqualTo("unknown option: '--frobnicate'");
+      assertThat(error.get("diagnostics").get(0).get("details").get(0).asString())
+          .isEqualTo("Run 'hostpki " + command + " --help' for its usage.");
+      assertThat(run.err().lines()).as("text on standard error, as without JSON").containsExactly(
+          "error: unknown option: '--frobnicate'", "Run 'hostpki " + command + " --help' for its usage.");
+    }
+    assertThat(taking).as("commands that take --output").isGreaterThan(5);
+    // --output=json, and an error found after parsing; --output text and a value after -- are not JSON
+    assertThat(org.hostpki.json.OutputSchemas.valid("error.schema.json",
+            hostpki("check", "x.yaml", "--output=json", "--warning", "3d", "--critical", "14d").assertExitCode(64).out())
+        .get("diagnostics").get(0).get("message").asString()).startsWith("--critical 14d is further from expiry than --warning 3d");
+    assertThat(hostpki("apply", "x.yaml", "--output", "text", "--bogus").assertExitCode(64).out()).isEmpty();
+    // an error in hostpki's own options: the document of the command the line names
+    CliResult before = hostpki("--frobnicate", "plan", "x.yaml", "--output", "json").assertExitCode(64);
+    assertThat(org.hostpki.json.OutputSchemas.valid("error.schema.json", before.out()).get("command").asString())
+        .isEqualTo("plan");
+    assertThat(before.err()).startsWith("error: unknown option: '--frobnicate'\nRun 'hostpki --help' for its usage.\n");
+    assertThat(hostpki("--frobnicate", "init", "--output", "json").assertExitCode(64).out()).as("init has no --output").isEmpty();
+    assertThat(hostpki("inspect", "--bogus", "--", "--output", "json").assertExitCode(64).out()).isEmpty();
+  }
+
   @Test
   void testEmptyOut_isAUsageErrorNotTheCurrentDirectory() {
     // -o "$UNSET": the empty name resolved to the current directory ("it is a directory")

@@ -53,9 +53,14 @@ class WatchCommandTest {
     writeDesired("");
 
     CliResult run = hostpki("watch", "-f", "host.yaml", "--interval", "0s");
+    // found by a trial: a bare 0 was told to "write it with one: 0ms, 0s, ...", refused in turn
+    CliResult bare = hostpki("watch", "-f", "host.yaml", "--interval", "0");
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err()).contains("--interval must be longer than 0s");
+    assertThat(run.err()).startsWith("error: invalid value for option '--interval': '0s' must be longer than 0; use e.g. 30s,");
+    assertThat(bare.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bare.err()).startsWith("error: invalid value for option '--interval': '0' must be longer than 0; use e.g. 30s,")
+        .doesNotContain("0ms").doesNotContain(" 0s,");
   }
 
   @Test

@@ -276,6 +276,45 @@ class StoreTest(ModuleTestCase):
         # Without the task's place (the module run without its action plugin): left out, as before.
         self.assertEqual(self.run_module("store", desired=self.DESIRED).result["warnings"], [])
 
+    def test_twoTasksOfOneNameInOneFile_areTwoTasks(self):
+        # Found by reading: the key was the task's file and name, so two tasks of one name in one
+        # file (a copied play) shared it, and their fight over one store was left out as one task
+        # edited. The action plugin numbers them; the first keeps the key it had.
+        first = {"file": "site.yml", "line": "12", "name": "pki", "occurrence": 1}
+        copy = {"file": "site.yml", "line": "40", "name": "pki", "occurrence": 2}
+        store = importlib.import_module(PACKAGE + "store")
+        self.assertEqual(store.task_key(first), store.task_key({"file": "site.yml", "line": "3", "name": "pki"}))
+        self.assertNotEqual(store.task_key(first)[1], store.task_key(copy)[1])
+        self.assertEqual(store.task_key(copy)[0], "site.yml:pki_2")
+        self.answer("apply", dict(APPLIED, changed=True))
+        self.answer("status", STATUS)
+        self.run_module("store", desired=self.DESIRED, _task=first)
+        writer = self.arguments("apply")[2]
+        self.answer("apply", dict(APPLIED, changed=True, plan=dict(PLAN, warnings=[{
+            "code": "other-desired-state", "subject": "store",
+            "message": "store /srv/pki was last written from another desired-state file, %s; this plan, from"
+                       " @CONFIG@, changes it." % writer}])))
+        self.assertIn("another task's inline desired state (site.yml:pki), which differs from this task's"
+                      " (site.yml:pki_2)", self.run_module("store", desired=self.DESIRED, _task=copy).result["warnings"][0])
+
+    def test_occurrence_numbersTasksOfOneNameInTheirFile(self):
+        action = importlib.import_module("ansible_collections.hostpki.pki.plugins.action.store")
+        playbook = os.path.join(self.dir, "site.yml")
+        with open(playbook, "w") as f:
+            f.write("- hosts: web\n  tasks:\n    - name: pki\n      hostpki.pki.store: {desired: {}}\n"
+                    "    - name: other\n      debug: {}\n"
+                    "- hosts: db\n  tasks:\n    - name: pki\n      hostpki.pki.store: {desired: {}}\n")
+        self.assertEqual(action.occurrence(playbook, "pki", "3"), 1)
+        self.assertEqual(action.occurrence(playbook, "pki", "9"), 2)
+        self.assertEqual(action.occurrence(playbook, "other", "5"), 1)
+        # unknown: a templated name, a line that starts no such task, a file that is gone or no YAML
+        self.assertEqual(action.occurrence(playbook, "{{ name }}", "9"), 1)
+        self.assertEqual(action.occurrence(playbook, "pki", "4"), 1)
+        self.assertEqual(action.occurrence(os.path.join(self.dir, "gone.yml"), "pki", "9"), 1)
+        with open(playbook, "w") as f:
+            f.write("- name: [unclosed\n")
+        self.assertEqual(action.occurrence(playbook, "pki", "1"), 1)
+
     def test_desiredFile_aCheckModePreviewOfTheFileAPlayWritesDoesNotWarnThatItWroteTheStore(self):
         # Trial: playbooks/fleet.yml --check previews with desired what its copy task writes to
         # host.yaml in a real run; check mode writes nothing, so hostpki warned that host.yaml (the
