@@ -186,13 +186,19 @@ class CaRotationCrlTest {
    */
   @Test
   void testRevokeAfterTheMove_alreadyOnThePreviousCrl_orItsCaGone_isNoChangeExit0() throws Exception {
-    caNamed("Fleet CA");
+    String url = "crl: {validity: 3d, url: \"http://pki.fleet.test/fleet.crl\"}";
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA").replace("crl: {validity: 3d}", url));
     String revoked = applyAndRevokeAMember();
     String kept = sign(NOW.plusSeconds(180), "m2");
-    caNamed("Fleet CA 2");
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA 2").replace("crl: {validity: 3d}", url));
     hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
     Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
-    hostpki(move, "apply", "-f", "ca.yaml");
+    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
+    // Both CAs' certificates name ca.crl.url, and a distribution point serves one CRL (fcrl14):
+    // the move says which to publish there, and what to change.
+    assertThat(moved.out()).contains("; http://pki.fleet.test/fleet.crl (ca.crl.url) is the distribution point of"
+        + " the previous CA's certificates: keep it serving ca-previous.crl until that CA leaves, and set"
+        + " ca.crl.url to a new URL for the new CA's ca.crl");
     Map<String, String> before = storeFiles();
 
     CliResult again = hostpki(move.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", revoked, "--output", "json");
