@@ -56,8 +56,9 @@ import picocli.CommandLine.Option;
       "hostpki status lists the serials of the certificates the CA issued, and the revoked ones.",
       "",
       "Exit codes:",
-      "  0   revoked, or revoked before (for the same reason, or with no --reason; also with --check),",
-      "      or the reason changed to keyCompromise",
+      "  0   revoked, or revoked before (for the same reason, or with no --reason; also with --check;",
+      "      also on the previous CA's last CRL), or the reason changed to",
+      "      keyCompromise, or no effect (the certificate's CA is trusted no more)",
       "  1   refused or error (nothing changed)",
       "  2   it would write a new CRL (only with --check)",
       "  64  usage error"
