@@ -127,7 +127,12 @@ changed:
   type: bool
   sample: true
 already_revoked:
-  description: The certificate had been revoked before, for the same reason (or with no I(reason) given); a changed result then only renewed the CRL.
+  description: The certificate had been revoked before, for the same reason (or with no I(reason) given); a changed result then only renewed the CRL. After a CA rotation's move, also for a certificate of the previous CA that its last CRL (ca-previous.crl) revokes.
+  returned: success
+  type: bool
+  sample: false
+no_effect:
+  description: The certificate's CA (one the CA host signed with before) is trusted no more, so revoking it has no effect and nothing was changed (C(changed=false)); clients that trust only the CA host's CAs refuse it anyway.
   returned: success
   type: bool
   sample: false
@@ -208,6 +213,7 @@ def result_of(output):
     result = dict(
         changed=bool(output.get("changed")),
         already_revoked=bool(output.get("already_revoked")),
+        no_effect=bool(output.get("no_effect")),
         serial=output.get("serial"),
         subject=output.get("subject"),
         reason=output.get("reason"),

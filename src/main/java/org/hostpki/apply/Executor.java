@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.Fingerprint;
@@ -303,11 +304,12 @@ final class Executor {
             StoreLayout.CA_CRL + " is not signed by the store's CA (" + ca.facts().subjectDn()
                 + "); 'hostpki revoke' writes the current CA's CRL");
       }
-      Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
+      Instant made = now.truncatedTo(ChronoUnit.SECONDS);
+      Instant nextUpdate = made.plus(desired.ca().crlOrDefaults().validity());
       RevocationList renewed =
           RevocationList.issue(
-              ca, key, nextCrlNumber.apply(thisUpdate), thisUpdate,
-              thisUpdate.plus(desired.ca().crlOrDefaults().validity()), crl.facts().revoked(), random);
+              ca, key, nextCrlNumber.apply(made), Backdate.thisUpdate(made, nextUpdate), nextUpdate,
+              crl.facts().revoked(), random);
       next.putCertificates(StoreLayout.CA_CRL, renewed.pem());
     }
 
@@ -318,18 +320,18 @@ final class Executor {
      */
     private void newCaCrl(Intent.NewCaCrl fresh, Change change) {
       RevocationList old = plannedCrl(fresh.current(), change);
-      Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
+      Instant made = now.truncatedTo(ChronoUnit.SECONDS);
       Optional<byte[]> previous = Optional.empty();
       if (fresh.previous() == Intent.PreviousCrl.FINAL) {
         Certificate oldCa = current.caCertificate().orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
         KeyMaterial oldKey = current.caKey().orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
         Instant end = oldCa.facts().notAfter();
-        if (old.isSignedBy(oldCa) && end.isAfter(thisUpdate)) {
+        if (old.isSignedBy(oldCa) && end.isAfter(made)) {
           // The old CA's last CRL: no key signs another, so it lasts as long as the CA does.
           previous =
               Optional.of(
                   RevocationList.issue(
-                          oldCa, oldKey, nextCrlNumber.apply(thisUpdate), thisUpdate, end,
+                          oldCa, oldKey, nextCrlNumber.apply(made), Backdate.thisUpdate(made, end), end,
                           old.facts().revoked(), random)
                       .pem()
                       .getBytes(StandardCharsets.US_ASCII));
@@ -342,10 +344,11 @@ final class Executor {
           () -> next.files.remove(StoreLayout.CA_PREVIOUS_CRL));
       Certificate ca = next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
       KeyMaterial key = next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
+      Instant nextUpdate = made.plus(desired.ca().crlOrDefaults().validity());
       RevocationList own =
           RevocationList.issue(
-              ca, key, nextCrlNumber.apply(thisUpdate), thisUpdate,
-              thisUpdate.plus(desired.ca().crlOrDefaults().validity()), List.of(), random);
+              ca, key, nextCrlNumber.apply(made), Backdate.thisUpdate(made, nextUpdate), nextUpdate, List.of(),
+              random);
       next.putCertificates(StoreLayout.CA_CRL, own.pem());
     }
 

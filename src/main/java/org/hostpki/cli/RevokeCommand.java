@@ -16,6 +16,7 @@ import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -55,8 +56,9 @@ import picocli.CommandLine.Option;
       "hostpki status lists the serials of the certificates the CA issued, and the revoked ones.",
       "",
       "Exit codes:",
-      "  0   revoked, or revoked before (for the same reason, or with no --reason; also with --check),",
-      "      or the reason changed to keyCompromise",
+      "  0   revoked, or revoked before (for the same reason, or with no --reason; also with --check;",
+      "      also on the previous CA's last CRL), or the reason changed to",
+      "      keyCompromise, or no effect (the certificate's CA is trusted no more)",
       "  1   refused or error (nothing changed)",
       "  2   it would write a new CRL (only with --check)",
       "  64  usage error"
@@ -174,21 +176,28 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
     String who = "serial " + revoked.serial() + revoked.subject().map(s -> " (" + s + ")").orElse("");
     String reasonText = revoked.entry().reason().word();
     String since = " on " + DateText.of(revoked.entry().revocationDate());
-    if (check && revoked.reasonBefore().isPresent()) {
+    boolean noEffect = revoked.standing() == CaRevoker.Standing.ISSUER_GONE;
+    String onPrevious =
+        revoked.standing() == CaRevoker.Standing.PREVIOUS_CA_CRL ? " on " + StoreLayout.CA_PREVIOUS_CRL : "";
+    if (noEffect) {
+      err().println(
+          "no effect: " + who + " was signed by a CA that is trusted no more; nothing was changed"
+              + (check ? " (--check)" : ""));
+    } else if (check && revoked.reasonBefore().isPresent()) {
       err().println(
           "would change the reason " + who + " was revoked for" + since + " from "
               + revoked.reasonBefore().get().word() + " to " + reasonText + "; nothing was changed (--check)");
     } else if (check) {
       err().println(
           (revoked.alreadyRevoked()
-                  ? "already revoked: " + who + " on " + DateText.of(revoked.entry().revocationDate())
+                  ? "already revoked: " + who + onPrevious + " on " + DateText.of(revoked.entry().revocationDate())
                       + " for " + reasonText + (revoked.changed() ? "; the CRL is due and would be renewed" : "")
                   : "would revoke " + who + " for " + reasonText)
               + "; nothing was changed (--check)");
     } else if (!revoked.changed()) {
       err().println(
-          "already revoked: " + who + " on " + DateText.of(revoked.entry().revocationDate()) + " for "
-              + reasonText + "; nothing was changed");
+          "already revoked: " + who + onPrevious + " on " + DateText.of(revoked.entry().revocationDate())
+              + " for " + reasonText + "; nothing was changed");
     } else {
       CrlFacts crl = revoked.crl().orElseThrow().facts();
       err().println(
@@ -210,6 +219,7 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
       w.field("changed", revoked.changed());
       w.field("check", check);
       w.field("already_revoked", revoked.alreadyRevoked());
+      w.field("no_effect", noEffect);
       w.field("serial", revoked.serial());
       w.field("subject", revoked.subject());
       w.field("reason", reasonText);

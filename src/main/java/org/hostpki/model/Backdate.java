@@ -15,6 +15,11 @@ import java.time.temporal.ChronoUnit;
  * <p>The one rule for everything that depends on it: the issuer, the planner (when a CA was made,
  * for the rotation schedule), signing (a certificate that must end with its CA) and validation (a
  * renewBefore that leaves no time).
+ *
+ * <p>A CRL's thisUpdate is set back by the same rule ({@link #thisUpdate}), for the same clients:
+ * a member whose clock is a little behind refuses a CRL "not yet valid" (OpenSSL's error 11, and
+ * hostpki's own {@code trust.crls}) and with it every certificate of the CA under {@code
+ * -crl_check_all}. Its nextUpdate stays the CRL's validity after the moment it is made.
  */
 public final class Backdate {
   /** The set-back of a certificate valid for two days or more. */
@@ -29,6 +34,16 @@ public final class Backdate {
   public static Duration of(Duration validity) {
     Duration share = Duration.ofSeconds(validity.dividedBy(SHARE).getSeconds());
     return share.compareTo(MAX) < 0 ? share : MAX;
+  }
+
+  /**
+   * The thisUpdate of a CRL made at {@code made} with this nextUpdate: set back, to the second, by
+   * what a certificate valid from {@code made} to {@code nextUpdate} is set back.
+   */
+  public static Instant thisUpdate(Instant made, Instant nextUpdate) {
+    Instant start = made.truncatedTo(ChronoUnit.SECONDS);
+    Duration validity = Duration.between(start, nextUpdate);
+    return validity.isNegative() ? start : start.minus(of(validity));
   }
 
   /** How long a certificate of this validity is valid from the moment it is made. */

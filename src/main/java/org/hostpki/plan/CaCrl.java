@@ -41,7 +41,8 @@ final class CaCrl {
     }
     if (signerChanges) {
       boolean moves = previousKept && issuedBy(observed.get(), ca.get());
-      newCrl(observed.get(), moves ? Intent.PreviousCrl.FINAL : Intent.PreviousCrl.DROP, draft);
+      newCrl(observed.get(), moves ? Intent.PreviousCrl.FINAL : Intent.PreviousCrl.DROP,
+          moves ? in.desired().ca().crlOrDefaults().url() : Optional.empty(), draft);
       return;
     }
     if (!issuedBy(observed.get(), ca.get())) {
@@ -50,7 +51,7 @@ final class CaCrl {
               && PreviousCaCrl.leftAsCaCrl(
                   observed.get(), ca.get(), in.observed().caPreviousCertificate(),
                   in.observed().caPreviousCrl().isPresent());
-      newCrl(observed.get(), keep ? Intent.PreviousCrl.KEEP : Intent.PreviousCrl.DROP, draft);
+      newCrl(observed.get(), keep ? Intent.PreviousCrl.KEEP : Intent.PreviousCrl.DROP, Optional.empty(), draft);
       return;
     }
     CrlFacts crl = observed.get();
@@ -81,8 +82,14 @@ final class CaCrl {
             attributes(crl).with("validity", validity)));
   }
 
-  /** {@code ca.crl} of the CA that signs after this plan, and what becomes of the old one. */
-  private static void newCrl(CrlFacts crl, Intent.PreviousCrl previous, PlanDraft draft) {
+  /**
+   * {@code ca.crl} of the CA that signs after this plan, and what becomes of the old one.
+   *
+   * @param url {@code ca.crl.url} at a rotation's move: the distribution point the previous CA's
+   *     certificates name, which must keep serving that CA's last CRL (a distribution point serves
+   *     one CRL, and clients that fetch it want their own CA's)
+   */
+  private static void newCrl(CrlFacts crl, Intent.PreviousCrl previous, Optional<java.net.URI> url, PlanDraft draft) {
     // By name and key id: a rotation by expiry keeps the name, and both CAs are "CN=Fleet CA".
     String old =
         crl.number().map(n -> "ca.crl number " + n).orElse("ca.crl") + " is the previous CA's ("
@@ -101,7 +108,10 @@ final class CaCrl {
             List.of(
                 new Reason(
                     ReasonCode.CA_ROTATION,
-                    old + ": the CA that signs gets its own ca.crl" + becomes)),
+                    old + ": the CA that signs gets its own ca.crl" + becomes
+                        + url.map(u -> "; " + u + " (ca.crl.url) is the distribution point of the previous"
+                            + " CA's certificates: keep it serving ca-previous.crl until that CA leaves, and"
+                            + " set ca.crl.url to a new URL for the new CA's ca.crl").orElse(""))),
             new Intent.NewCaCrl(crl.fingerprint(), previous),
             attributes(crl),
             Attributes.none().with("revoked_serials", List.<String>of())));

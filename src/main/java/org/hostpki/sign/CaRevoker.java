@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlSpec;
 import org.hostpki.model.PreviousCaCrl;
@@ -28,6 +29,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
+import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -101,6 +103,8 @@ public final class CaRevoker {
    * @param crl the CRL now in the store; with check, the current one
    * @param generation the store generation written
    * @param notes what the user should know: the certificate expired already, a record added
+   * @param standing which CA's CRL revokes it: this CA's, the previous CA's last ({@code
+   *     ca-previous.crl}), or none because its CA is trusted no more
    */
   public record Revoked(
       boolean changed,
@@ -111,9 +115,11 @@ public final class CaRevoker {
       RevokedCertificate entry,
       Optional<RevocationList> crl,
       Optional<String> generation,
-      List<String> notes) {
+      List<String> notes,
+      Standing standing) {
     public Revoked {
       Objects.requireNonNull(reasonBefore, "reasonBefore");
+      Objects.requireNonNull(standing, "standing");
       notes = List.copyOf(notes);
     }
 
@@ -121,6 +127,26 @@ public final class CaRevoker {
     public boolean crlRenewed() {
       return changed && alreadyRevoked;
     }
+  }
+
+  /**
+   * Which CRL revokes a certificate, for a revoke that names one this CA did not sign but the store
+   * did (like {@code kubectl delete --ignore-not-found}, automation repeats a revoke after a CA
+   * rotation without failing: nothing is changed, exit 0).
+   */
+  public enum Standing {
+    /** This CA's {@code ca.crl}: a revocation is written there. */
+    THIS_CA,
+    /**
+     * The previous CA's last CRL, {@code ca-previous.crl}, lists it already (revoked before the
+     * rotation's move); its key is gone, so nothing more can be written.
+     */
+    PREVIOUS_CA_CRL,
+    /**
+     * Its CA left this store (replaced at once, or a rotation's previous CA after its overlap):
+     * clients that trust the store's CAs refuse it anyway, and no CRL of that CA can be written.
+     */
+    ISSUER_GONE
   }
 
   /**
@@ -151,13 +177,14 @@ public final class CaRevoker {
         return decision.result(Optional.empty(), Optional.empty());
       }
       CrlSpec settings = caHost.ca().crlOrDefaults();
+      Instant nextUpdate = now.plus(settings.validity());
       RevocationList crl =
           RevocationList.issue(
               decision.ca().certificate(),
               decision.ca().key(),
               CrlNumbers.next(snapshot, store.directory(), now, random),
-              now,
-              now.plus(settings.validity()),
+              Backdate.thisUpdate(now, nextUpdate),
+              nextUpdate,
               decision.entries(),
               random);
       Map<String, byte[]> added = new LinkedHashMap<>();
@@ -170,7 +197,7 @@ public final class CaRevoker {
       String generation = store.commit(envelope, added, metadata(decision, crl, first, caHost, now), notes);
       return new Revoked(
           true, decision.alreadyRevoked(), decision.reasonBefore(), decision.serial(), decision.subject(),
-          decision.entry(), Optional.of(crl), Optional.of(generation), notes);
+          decision.entry(), Optional.of(crl), Optional.of(generation), notes, Standing.THIS_CA);
     }
   }
 
@@ -209,11 +236,32 @@ public final class CaRevoker {
       Optional<RevocationList> current,
       Optional<IssuedCertificate> record,
       Optional<byte[]> keptAsPrevious,
-      List<String> notes) {
+      List<String> notes,
+      Standing standing) {
+
+    Decision(
+        CaStore.SigningCa ca, String serial, Optional<String> subject, RevokedCertificate entry,
+        boolean alreadyRevoked, Optional<RevocationReason> reasonBefore, boolean writes,
+        List<RevokedCertificate> entries, Optional<RevocationList> current, Optional<IssuedCertificate> record,
+        Optional<byte[]> keptAsPrevious, List<String> notes) {
+      this(ca, serial, subject, entry, alreadyRevoked, reasonBefore, writes, entries, current, record,
+          keptAsPrevious, notes, Standing.THIS_CA);
+    }
+
+    /** Nothing to write: another CA's CRL revokes it, or its CA is trusted no more. */
+    static Decision settled(
+        CaStore.SigningCa ca, IssuedCertificate revoking, RevokedCertificate entry,
+        Optional<RevocationList> crl, Standing standing, List<String> notes) {
+      return new Decision(
+          ca, revoking.serial(), Optional.of(revoking.facts().subjectDn()), entry,
+          standing == Standing.PREVIOUS_CA_CRL, Optional.empty(), false, List.of(), crl, Optional.empty(),
+          Optional.empty(), notes, standing);
+    }
 
     Revoked result(Optional<RevocationList> crl, Optional<String> generation) {
       return new Revoked(
-          writes, alreadyRevoked, reasonBefore, serial, subject, entry, crl.or(() -> current), generation, notes);
+          writes, alreadyRevoked, reasonBefore, serial, subject, entry, crl.or(() -> current), generation, notes,
+          standing);
     }
   }
 
@@ -229,6 +277,10 @@ public final class CaRevoker {
     }
     CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.REVOKE);
     List<IssuedCertificate> issued = IssuedCertificates.read(snapshot, store.path());
+    Optional<Decision> settled = settledElsewhere(caHost, snapshot, ca, issued, target, reason, now);
+    if (settled.isPresent()) {
+      return settled.get();
+    }
     Optional<IssuedCertificate> record = Optional.empty();
     IssuedCertificate revoking;
     List<String> notes = new ArrayList<>();
@@ -310,6 +362,93 @@ public final class CaRevoker {
         keptAsPrevious, notes);
   }
 
+  /**
+   * A revoke with nothing to write, of a certificate the store signed with a CA that signs no
+   * more: the previous CA's last CRL lists it already, or its CA left the store's trust. Empty
+   * for everything else, which {@link RevocationTargets} revokes or refuses (a previous CA's
+   * certificate that no CRL lists stays refused: clients accept it while that CA is trusted).
+   */
+  private static Optional<Decision> settledElsewhere(
+      DesiredState caHost,
+      StoreSnapshot snapshot,
+      CaStore.SigningCa ca,
+      List<IssuedCertificate> issued,
+      Target target,
+      Optional<RevocationReason> reason,
+      Instant now) {
+    Optional<IssuedCertificate> found =
+        target instanceof Target.Given given
+            ? issued.stream().filter(i -> i.certificate().equals(given.certificate())).findFirst()
+                .or(() -> Optional.of(IssuedCertificate.of(given.certificate())))
+            : issued.stream()
+                .filter(i -> i.facts().serialNumber().equals(((Target.Serial) target).serial()))
+                .findFirst();
+    if (found.isEmpty()
+        || found.get().certificate().equals(ca.certificate())
+        || found.get().certificate().isSignedBy(ca.certificate())
+        || signedBy(snapshot, StoreLayout.CA_NEXT_CERT, found.get().certificate())) {
+      return Optional.empty();
+    }
+    IssuedCertificate revoking = found.get();
+    BigInteger serial = revoking.facts().serialNumber();
+    String who = "serial " + revoking.serial() + " (" + TerminalText.escape(revoking.facts().subjectDn()) + ")";
+    Optional<Certificate> previous =
+        snapshot.file(StoreLayout.CA_PREVIOUS_CERT).flatMap(CaRevoker::firstCertificate);
+    if (previous.isPresent() && revoking.certificate().isSignedBy(previous.get())) {
+      Optional<RevocationList> last =
+          snapshot.file(StoreLayout.CA_PREVIOUS_CRL).flatMap(CaRevoker::crlOf)
+              .filter(c -> c.isSignedBy(previous.get()));
+      Optional<RevokedCertificate> entry = last.flatMap(c -> c.facts().entry(serial));
+      if (entry.isEmpty()) {
+        return Optional.empty(); // clients accept it: refused, with the way to end that CA's trust
+      }
+      if (reason.isPresent() && reason.get() != entry.get().reason()) {
+        throw new HostpkiException(
+            who + " was revoked on " + DateText.of(entry.get().revocationDate()) + " for "
+                + entry.get().reason() + " by the previous CA's last CRL (" + StoreLayout.CA_PREVIOUS_CRL
+                + "); revoking it again for " + reason.get() + " is refused: a revocation is final, and"
+                + " that CA's key is gone, so no CRL of it can be written again. Leave the reason out to"
+                + " repeat the revocation as it stands. Nothing was changed");
+      }
+      return Optional.of(Decision.settled(ca, revoking, entry.get(), last, Standing.PREVIOUS_CA_CRL, List.of(
+          who + " was signed by the previous CA " + TerminalText.escape(previous.get().facts().subjectDn())
+              + ", whose last CRL (" + StoreLayout.CA_PREVIOUS_CRL + ") revokes it; publish that CRL"
+              + " at the distribution point of that CA's certificates until it leaves")));
+    }
+    if (target instanceof Target.Given given
+        && issued.stream().noneMatch(i -> i.certificate().equals(given.certificate()))) {
+      return Optional.empty(); // not known to be this store's: refused
+    }
+    return Optional.of(Decision.settled(
+        ca, revoking, new RevokedCertificate(serial, now, reason.orElse(RevocationReason.UNSPECIFIED)),
+        Optional.empty(), Standing.ISSUER_GONE, List.of(
+            who + " was signed by " + TerminalText.escape(revoking.facts().issuerDn()) + ", a CA this"
+                + " store trusts and signs with no more (replaced since: --replace ca or a rotation):"
+                + " no CRL of it can be written, and clients that trust only this store's CAs refuse"
+                + " it anyway. Remove that CA from the trust (trust.certificates) of clients that"
+                + " still trust it")));
+  }
+
+  private static boolean signedBy(StoreSnapshot snapshot, String file, Certificate certificate) {
+    return snapshot.file(file).flatMap(CaRevoker::firstCertificate).filter(certificate::isSignedBy).isPresent();
+  }
+
+  private static Optional<Certificate> firstCertificate(byte[] pem) {
+    try {
+      return Pem.readCertificates(pem).stream().findFirst();
+    } catch (InvalidMaterialException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<RevocationList> crlOf(byte[] pem) {
+    try {
+      return Optional.of(RevocationList.parse(pem));
+    } catch (InvalidMaterialException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The generation's record; {@code firstCrl} when the store held no {@code ca.crl} before. */
   private static String metadata(
       Decision decision, RevocationList crl, boolean first, DesiredState caHost, Instant now) {
@@ -337,12 +476,7 @@ public final class CaRevoker {
   }
 
   private static Optional<CertificateFacts> firstFacts(byte[] pem) {
-    try {
-      List<Certificate> certificates = Pem.readCertificates(pem);
-      return certificates.isEmpty() ? Optional.empty() : Optional.of(certificates.get(0).facts());
-    } catch (InvalidMaterialException e) {
-      return Optional.empty();
-    }
+    return firstCertificate(pem).map(Certificate::facts);
   }
 
   /**

@@ -178,6 +178,76 @@ class CaRotationCrlTest {
   }
 
   /**
+   * Found in a trial (fcrl14): after the move, {@code revoke} of the old CA's member that its last
+   * CRL lists exited 1 (the fleet playbook had to read status to skip it), and so did any revoke
+   * of the old CA's members once that CA left. Like {@code kubectl delete --ignore-not-found}, a
+   * repeated revoke with nothing to do succeeds and changes nothing; one the clients still accept
+   * (the previous CA trusted, no CRL listing it) stays refused.
+   */
+  @Test
+  void testRevokeAfterTheMove_alreadyOnThePreviousCrl_orItsCaGone_isNoChangeExit0() throws Exception {
+    String url = "crl: {validity: 3d, url: \"http://pki.fleet.test/fleet.crl\"}";
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA").replace("crl: {validity: 3d}", url));
+    String revoked = applyAndRevokeAMember();
+    String kept = sign(NOW.plusSeconds(180), "m2");
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA 2").replace("crl: {validity: 3d}", url));
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
+    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
+    // Both CAs' certificates name ca.crl.url, and a distribution point serves one CRL (fcrl14):
+    // the move says which to publish there, and what to change.
+    assertThat(moved.out()).contains("; http://pki.fleet.test/fleet.crl (ca.crl.url) is the distribution point of"
+        + " the previous CA's certificates: keep it serving ca-previous.crl until that CA leaves, and set"
+        + " ca.crl.url to a new URL for the new CA's ca.crl");
+    Map<String, String> before = storeFiles();
+
+    CliResult again = hostpki(move.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", revoked, "--output", "json");
+    CliResult refused = Cli.in(dir).clock(Clock.fixed(move.plusSeconds(60), ZoneOffset.UTC)).env(Map.of())
+        .run("revoke", "-f", "ca.yaml", "--serial", kept);
+    CliResult otherReason = Cli.in(dir).clock(Clock.fixed(move.plusSeconds(60), ZoneOffset.UTC)).env(Map.of())
+        .run("revoke", "-f", "ca.yaml", "--serial", revoked, "--reason", "superseded");
+
+    assertThat(again.err()).contains("already revoked: serial " + revoked + " (CN=m1.fleet.test) on ca-previous.crl on ")
+        .contains("; nothing was changed");
+    tools.jackson.databind.JsonNode json = OutputSchemas.valid("revoke.schema.json", again.out());
+    assertThat(json.path("changed").asBoolean()).isFalse();
+    assertThat(json.path("already_revoked").asBoolean()).isTrue();
+    assertThat(json.path("no_effect").asBoolean()).isFalse();
+    assertThat(json.path("crl").path("issuer").asString()).isEqualTo("CN=Fleet CA");
+    assertThat(refused.exitCode()).as("the previous CA is trusted and no CRL lists it: %s", refused).isEqualTo(1);
+    assertThat(refused.err()).contains("was signed by the previous CA CN=Fleet CA (ca-previous.crt)");
+    assertThat(otherReason.exitCode()).as(otherReason.toString()).isEqualTo(1);
+    assertThat(otherReason.err()).contains("by the previous CA's last CRL (ca-previous.crl); revoking it again for"
+        + " superseded is refused");
+    assertThat(storeFiles()).isEqualTo(before);
+
+    Instant gone = NOW.plus(Duration.ofDays(7)).plusSeconds(120);
+    hostpki(gone, "apply", "-f", "ca.yaml"); // the previous CA leaves
+    before = storeFiles();
+    for (String serial : List.of(revoked, kept)) {
+      CliResult noEffect = hostpki(gone.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--output", "json");
+      assertThat(noEffect.err()).contains("no effect: serial " + serial + " (CN=m")
+          .contains("was signed by a CA that is trusted no more; nothing was changed");
+      tools.jackson.databind.JsonNode gone1 = OutputSchemas.valid("revoke.schema.json", noEffect.out());
+      assertThat(gone1.path("no_effect").asBoolean()).as(gone1.toString()).isTrue();
+      assertThat(gone1.path("changed").asBoolean()).isFalse();
+      assertThat(gone1.path("crl").isNull()).isTrue();
+    }
+    assertThat(storeFiles()).isEqualTo(before);
+  }
+
+  /** Every file of the store's current generation, by name. */
+  private Map<String, String> storeFiles() throws Exception {
+    Map<String, String> files = new java.util.TreeMap<>();
+    try (var walk = Files.walk(dir.resolve("pki"))) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        files.put(dir.resolve("pki").relativize(p).toString(), java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
+      }
+    }
+    return files;
+  }
+
+  /**
    * check showed nothing of the CRL: one that apply had not renewed ran out unseen, and clients
    * checking CRLs refused every member.
    */
@@ -195,8 +265,9 @@ class CaRotationCrlTest {
         .env(Map.of()).run("check", "-f", "ca.yaml", "--output", "json");
 
     assertThat(ok.out())
-        .contains("'ca.crl'=172800s;43200:;0:")
-        .contains("\nca.crl   OK        next update 2027-01-04 00:00 UTC (in 2 days); WARNING from 2027-01-03 12:00 UTC\n");
+        // a sixth of the CRL's span, thisUpdate (set back an hour) to nextUpdate
+        .contains("'ca.crl'=172800s;43800:;0:")
+        .contains("\nca.crl   OK        next update 2027-01-04 00:00 UTC (in 2 days); WARNING from 2027-01-03 11:50 UTC\n");
     assertThat(warning.exitCode()).as(warning.toString()).isEqualTo(1);
     assertThat(warning.out())
         .startsWith("WARNING: ca.crl expires 2027-01-04 00:00 UTC (in ")
@@ -336,6 +407,21 @@ class CaRotationCrlTest {
     }
     assertThat(accepted).containsExactlyEntriesOf(
         new java.util.TreeMap<>(Map.of("m0", true, "m1", false, "m2", true, "m3", false)));
+
+    // A member whose clock is ten minutes behind the CA host's, checking the CRLs just made: each
+    // CRL's thisUpdate is set back as a certificate's notBefore is. Found in a trial (fcrl14): it
+    // refused both ("CRL is not yet valid"), and with them every member of both CAs.
+    String behind = Long.toString(move.plusSeconds(120).minus(Duration.ofMinutes(10)).getEpochSecond());
+    for (String member : List.of("m0", "m1", "m2", "m3")) {
+      org.hostpki.testkit.ProcessResult verify =
+          Tool.OPENSSL.command("verify", "-attime", behind, "-crl_check_all", "-CAfile", "cas.pem",
+                  "-CRLfile", "crls.pem", member + "-chain.pem")
+              .in(dir).run();
+      assertThat(verify.exitCode() == 0).as("%s: %s", member, verify.output()).isEqualTo(accepted.get(member));
+      if (verify.exitCode() != 0) {
+        assertThat(verify.output()).as(member).contains("certificate revoked");
+      }
+    }
   }
 
   private static byte[] concat(Path first, Path second) throws Exception {

@@ -349,7 +349,8 @@ class RevokeCommandTest {
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
     String revoked = generation();
     CrlFacts first = crl();
-    Instant due = NOW.plusSeconds(60).plus(Duration.ofDays(2)); // 3d validity, a third left
+    // 3d validity, a third of the CRL's span left (thisUpdate is set back an hour: 3d 1h)
+    Instant due = NOW.plusSeconds(60).plus(Duration.ofDays(2)).minus(Duration.ofMinutes(20));
 
     CliResult early = hostpki(due.minusSeconds(1), "apply", "-f", "ca.yaml");
     CliResult renew = hostpki(due, "apply", "-f", "ca.yaml");
@@ -359,10 +360,10 @@ class RevokeCommandTest {
     assertThat(early.out()).as(early.toString()).contains("No changes");
     assertThat(renew.exitCode()).as(renew.toString()).isZero();
     assertThat(renew.out())
-        .contains("~ ca.crl  update   ca.crl number 1795766460000000000 expires on 2026-11-30 08:01 UTC (in 1d): renewed once a"
+        .contains("~ ca.crl  update   ca.crl number 1795766460000000000 expires on 2026-11-30 08:01 UTC (in 1d 20m): renewed once a"
             + " third of its validity is left");
     assertThat(second.number()).contains(CrlNumbers.ofTime(due));
-    assertThat(second.thisUpdate()).isEqualTo(due);
+    assertThat(second.thisUpdate()).isEqualTo(due.minus(Duration.ofHours(1)));
     assertThat(second.nextUpdate()).contains(due.plus(Duration.ofDays(3)));
     assertThat(second.revoked()).isEqualTo(first.revoked());
     assertThat(RevocationList.parse(Files.readAllBytes(dir.resolve("pki/ca.crl")))
