@@ -166,6 +166,28 @@ public final class ChainValidator {
             + " certificate in server.external.roots");
   }
 
+  /**
+   * Where a chain imported earlier (leaf first, as {@code external-chain.crt} records it) ends,
+   * when that is in none of {@code roots}, in words that go on "the imported chain ": {@code ends
+   * in the root CN=… (SHA-256 …), which server.external.roots does not name (it names …)}; empty
+   * when it ends in one of them, or {@code roots} is empty. Found in a trial: a chain imported
+   * before server.external.roots named another root went on being served without a word.
+   */
+  public static Optional<String> outsideRoots(List<Certificate> chain, List<Certificate> roots) {
+    if (roots.isEmpty() || chain.isEmpty() || ChainBuilder.anchored(chain, roots)) {
+      return Optional.empty();
+    }
+    Certificate top = chain.get(chain.size() - 1);
+    boolean root = chain.size() > 1 && top.facts().isSelfIssued();
+    return Optional.of(
+        (root
+                ? "ends in the root " + rootWords(top)
+                : "ends with " + rootWords(top) + ", issued by " + TerminalText.escape(top.facts().issuerDn()))
+            + ", which server.external.roots does not name (it names "
+            + roots.stream().map(ChainValidator::rootWords).collect(java.util.stream.Collectors.joining(", "))
+            + ")");
+  }
+
   /** A root as a refusal names it: its subject and full SHA-256 fingerprint, as openssl prints it. */
   private static String rootWords(Certificate c) {
     return TerminalText.escape(c.facts().subjectDn()) + " (SHA-256 " + c.fingerprint().colonHex() + ")";

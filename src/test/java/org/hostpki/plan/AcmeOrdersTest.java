@@ -303,7 +303,7 @@ class AcmeOrdersTest {
     return new PlanInput(
         d, host, new TreeMap<>(), observed, now, replace, Fixtures.fp("basis"), Optional.empty(),
         Optional.empty(), seen.honourBackOff(), List.of(), InstallInput.NONE, seen, List.of(), List.of(),
-        Optional.empty(), List.of());
+        Optional.empty(), List.of(), Optional.empty());
   }
 
   private static Optional<Change> change(Plan plan, String address) {
