@@ -108,6 +108,21 @@ class ExternalChainInputTest {
         host, ObservedStore.empty(), Optional.of(KEY), imported, NOW);
   }
 
+  /** server.external.roots' file, naming the test CA's root. */
+  private Path corpRootFile() throws IOException {
+    Path rootFile = fs.getPath("/etc/hostpki/corp-root.pem");
+    Files.createDirectories(rootFile.getParent());
+    Files.writeString(rootFile, Pem.certificates(List.of(CA.root())));
+    return rootFile;
+  }
+
+  /** A staging CA's leaf for the server key and names: another root than the one named. */
+  private Certificate stagingLeaf(TestCa staging) {
+    return staging.leaf(KEY.publicKey(), List.of("portal.example.com", "portal"), host.addresses())
+        .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)))
+        .build();
+  }
+
   /**
    * Found in a trial: a chain imported before server.external.roots named another root was not
    * checked again. The chain the store recorded is, with the roots named now, whether or not the
@@ -115,14 +130,9 @@ class ExternalChainInputTest {
    */
   @Test
   void testRead_theChainImportedEarlierIsCheckedAgainstTheRootsNamedNow() throws IOException {
-    Path rootFile = fs.getPath("/etc/hostpki/corp-root.pem");
-    Files.createDirectories(rootFile.getParent());
-    Files.writeString(rootFile, Pem.certificates(List.of(CA.root())));
+    Path rootFile = corpRootFile();
     TestCa staging = TestCa.create(NOW);
-    Certificate stagingLeaf =
-        staging.leaf(KEY.publicKey(), List.of("portal.example.com", "portal"), host.addresses())
-            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)))
-            .build();
+    Certificate stagingLeaf = stagingLeaf(staging);
 
     ExternalChainInput.Read outside =
         readWithRoots(Optional.of(List.of(stagingLeaf, staging.intermediate(), staging.root())), rootFile);
@@ -146,14 +156,9 @@ class ExternalChainInputTest {
    */
   @Test
   void testRead_chainEndingInARootOtherThanTheNamedOneIsRefused() throws IOException {
-    Path rootFile = fs.getPath("/etc/hostpki/corp-root.pem");
-    Files.createDirectories(rootFile.getParent());
-    Files.writeString(rootFile, Pem.certificates(List.of(CA.root())));
+    Path rootFile = corpRootFile();
     TestCa staging = TestCa.create(NOW);
-    Certificate stagingLeaf =
-        staging.leaf(KEY.publicKey(), List.of("portal.example.com", "portal"), host.addresses())
-            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)))
-            .build();
+    Certificate stagingLeaf = stagingLeaf(staging);
     write(Pem.certificates(List.of(stagingLeaf, staging.intermediate(), staging.root()))
         .getBytes(StandardCharsets.US_ASCII));
 
