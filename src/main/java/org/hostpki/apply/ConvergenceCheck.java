@@ -80,7 +80,7 @@ final class ConvergenceCheck {
                 before.desired(), before.host(), trustFacts, after, before.now(), java.util.Set.of(),
                 before.plan().basis(), before.externalChainFile(), Optional.empty(), true,
                 before.trustedCrls(), InstallInput.NONE, acme, List.of(), before.installedTrustedCrls(),
-                Optional.empty(), List.of()));
+                Optional.empty(), List.of(), importedOutsideRoots(before, after)));
     if (!again.isEmpty()) {
       List<String> details = new ArrayList<>();
       for (Change c : again.changes()) {
@@ -90,6 +90,17 @@ final class ConvergenceCheck {
       throw new HostpkiException("the store was written but did not converge; still to do:", details);
     }
     return after;
+  }
+
+  /**
+   * Where the chain imported earlier ends, when outside server.external.roots, as the plan before
+   * the write saw it: the same while the write kept that chain; a chain imported now passed the
+   * roots.
+   */
+  private static Optional<String> importedOutsideRoots(Reconciler.Observation before, ObservedStore after) {
+    return before.store().facts().externalChain().equals(after.externalChain())
+        ? before.importedOutsideRoots()
+        : Optional.empty();
   }
 
   /**

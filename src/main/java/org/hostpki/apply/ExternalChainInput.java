@@ -43,15 +43,22 @@ final class ExternalChainInput {
    *
    * @param facts empty with an internal issuer
    * @param chain the checked chain, leaf first, when it is valid; otherwise empty
+   * @param importedOutsideRoots where the chain imported earlier ({@code external-chain.crt})
+   *     ends, when server.external.roots names other roots ({@link ChainValidator#outsideRoots})
    */
-  record Read(Optional<ExternalChainFile> facts, List<Certificate> chain, List<Certificate> roots) {
+  record Read(
+      Optional<ExternalChainFile> facts,
+      List<Certificate> chain,
+      List<Certificate> roots,
+      Optional<String> importedOutsideRoots) {
     Read {
       chain = List.copyOf(chain);
       roots = List.copyOf(roots);
+      java.util.Objects.requireNonNull(importedOutsideRoots, "importedOutsideRoots");
     }
 
     Read(Optional<ExternalChainFile> facts, List<Certificate> chain) {
-      this(facts, chain, List.of());
+      this(facts, chain, List.of(), Optional.empty());
     }
 
     static Read none() {
@@ -81,12 +88,15 @@ final class ExternalChainInput {
    * @param observed the store: while detection finds no address or name, the chain must cover
    *     what the server certificate keeps, as the planner asks ({@link ServerNames#of(ServerSpec,
    *     HostIdentity, ObservedStore)})
+   * @param imported the chain imported earlier ({@code external-chain.crt}), checked again
+   *     against server.external.roots, which may have changed since
    */
   Read read(
       DesiredState desired,
       HostIdentity host,
       ObservedStore observed,
       Optional<KeyMaterial> serverKey,
+      Optional<List<Certificate>> imported,
       Instant now) {
     ServerSpec server = desired.server();
     if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
@@ -94,7 +104,8 @@ final class ExternalChainInput {
     }
     List<Certificate> roots = roots(server.external().get());
     Read read = read(server, host, observed, serverKey, now, roots);
-    return new Read(read.facts(), read.chain(), roots);
+    return new Read(
+        read.facts(), read.chain(), roots, imported.flatMap(chain -> ChainValidator.outsideRoots(chain, roots)));
   }
 
   private Read read(

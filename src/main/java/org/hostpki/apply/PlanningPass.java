@@ -113,7 +113,7 @@ final class PlanningPass {
         CrlInputs.installed(
             desired.store().path().resolve(StoreLayout.TRUST_CRLS),
             store.snapshot().file(StoreLayout.TRUST_CRLS), signers(store, trust));
-    ExternalChainInput.Read external = externalChainInput.read(desired, host, store.facts(), store.serverKey(), now);
+    ExternalChainInput.Read external = externalChainInput.read(desired, host, store.facts(), store.serverKey(), store.externalChain(), now);
     TrustInstalls installs = observeInstalls(desired);
     AcmeObservation acme = observeAcme(desired, store, unattended, acmeFailed);
     PlanBasis inputs = basis(desired, host, store, trustFacts, replace, external, trustedCrls, installs, acme);
@@ -128,7 +128,8 @@ final class PlanningPass {
                     store.keptCas().stream().map(KeptCa::facts).toList(),
                     installedCrls.stream().map(CrlInputs.Read::trusted).toList(),
                     OtherWriter.of(desired, directory),
-                    KeptCa.keysOf(directory, snapshot.generation(), store)))
+                    KeptCa.keysOf(directory, snapshot.generation(), store),
+                    external.importedOutsideRoots()))
             .withRecords(ledger.pending(desired.hooks()), ledger.hold());
     if (misplaced.isPresent()) {
       // Nothing is planned for a folder that is not hostpki's to use: the refusal alone.
@@ -151,7 +152,8 @@ final class PlanningPass {
     pending.addAll(arising);
     Plan plan = JavaPasswordWarning.added(password, planned.withRecords(pending, planned.hold()));
     return new Reconciler.Observation(
-        desired, host, store, trust, password, now, plan, external.facts(), external.chain(), arising,
+        desired, host, store, trust, password, now, plan, external.facts(), external.chain(),
+        external.importedOutsideRoots(), arising,
         crls, installedCrls, installs, acme, inputs);
   }
 

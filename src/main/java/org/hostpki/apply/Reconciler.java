@@ -106,6 +106,8 @@ public final class Reconciler {
    *     internal issuer
    * @param externalChain the certificates of that file when it is a valid chain, leaf first, for
    *     apply to import
+   * @param importedOutsideRoots where the chain imported earlier ends, when {@code
+   *     server.external.roots} names other roots ({@link PlanInput#importedOutsideRoots})
    * @param plan the plan, with the hooks an apply would run: those the store records as pending,
    *     and the {@code arising} ones
    * @param arising {@code onExpiring} obligations not recorded yet that an apply like the one
@@ -127,6 +129,7 @@ public final class Reconciler {
       Plan plan,
       Optional<ExternalChainFile> externalChainFile,
       List<Certificate> externalChain,
+      Optional<String> importedOutsideRoots,
       List<PendingHook> arising,
       List<CrlInputs.Read> crls,
       List<CrlInputs.Read> installedCrls,
@@ -149,7 +152,7 @@ public final class Reconciler {
     Observation at(Instant later) {
       return new Observation(
           desired, host, store, desiredTrust, password, later, plan, externalChainFile, externalChain,
-          arising, crls, installedCrls, installs, acme, basis);
+          importedOutsideRoots, arising, crls, installedCrls, installs, acme, basis);
     }
 
     /** What the planner is told of the CRLs. */

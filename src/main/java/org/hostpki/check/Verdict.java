@@ -208,13 +208,13 @@ public record Verdict(
       }
       // An ACME order that waits while the server certificate is none the CA issued (the
       // internal fallback serves): clients that trust only the CA's roots refuse it now. With
-      // fallback none, the CA's certificate kept while it lacks a name the desired state wants:
-      // clients that ask for that name refuse it (found by a trial: "OK: nothing due").
+      // fallback none (ACME or external), a certificate kept while it lacks a name the desired
+      // state wants, or its chain ends outside server.external.roots: clients that ask for that
+      // name refuse it (found by a trial: "OK: nothing due"). The warning says so by its flag.
       boolean acmeWaits = w.kind() == WarningCode.ACME_WAITING;
       boolean acmeFallback = acmeWaits
           && store.serverCertificate().filter(c -> acme.orderedHere(c.fingerprint())).isEmpty();
-      boolean acmeUnserved = w.acmeKeepsWhatDoesNotServe();
-      if (w.kind() == WarningCode.CHAIN_NOT_YET_VALID || acmeFallback || acmeUnserved) {
+      if (w.kind() == WarningCode.CHAIN_NOT_YET_VALID || acmeFallback || w.keepsWhatDoesNotServe()) {
         // (one kept that is no longer valid is CRITICAL by its own line, as any expired one)
         status = status.worst(Status.WARNING);
         problems.add(w.message());

@@ -2,10 +2,13 @@ package org.hostpki.pki;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +55,14 @@ final class ChainBuilder {
   static final int MAX_SIGNATURE_CHECKS = 256;
 
   static Built build(List<Certificate> given, SubjectPublicKey serverKey, Instant now) {
+    return build(given, serverKey, now, List.of());
+  }
+
+  /**
+   * As {@link #build(List, SubjectPublicKey, Instant)}, preferring a path that ends in one of
+   * {@code roots} ({@code server.external.roots}; {@link #anchored}).
+   */
+  static Built build(List<Certificate> given, SubjectPublicKey serverKey, Instant now, List<Certificate> roots) {
     if (given.size() > MAX_CERTIFICATES) {
       return new Built(
           List.of(),
@@ -66,7 +77,7 @@ final class ChainBuilder {
                   + " it up to the root"));
     }
     try {
-      return buildChecked(given, serverKey, now);
+      return buildChecked(given, serverKey, now, roots);
     } catch (SignatureChecks.Exhausted e) {
       return new Built(
           List.of(),
@@ -83,7 +94,7 @@ final class ChainBuilder {
   }
 
   private static Built buildChecked(
-      List<Certificate> given, SubjectPublicKey serverKey, Instant now) {
+      List<Certificate> given, SubjectPublicKey serverKey, Instant now, List<Certificate> roots) {
     // Files sometimes repeat a certificate; the copy adds nothing.
     Map<Certificate, Integer> positions = new LinkedHashMap<>();
     for (int i = 0; i < given.size(); i++) {
@@ -109,7 +120,7 @@ final class ChainBuilder {
     }
 
     SignatureChecks signatures = new SignatureChecks();
-    Path best = bestPath(leaves.get(0), positions.keySet(), now, signatures);
+    Path best = bestPath(leaves.get(0), positions.keySet(), now, roots, signatures);
     List<Certificate> chain = best.chain();
     boolean rootIncluded = best.end() == End.ROOT && chain.size() > 1;
     boolean explained = true;
@@ -200,8 +211,10 @@ final class ChainBuilder {
   /**
    * The path to serve when the file holds several (a CA renewed with the same key, beside the
    * certificate it replaced; a cross-signed CA beside its self-signed twin), whatever the order
-   * of the file, in this order of preference: an unbroken path over a broken one; every
-   * certificate valid at {@code now}; the longer path, which goes through the cross-signed
+   * of the file, in this order of preference: an unbroken path over a broken one; with {@code
+   * server.external.roots}, a path that ends in a named root ({@link #anchored}; found in a
+   * trial: an intermediate cross-signed by two roots, the path to the named one second in the
+   * file, was refused as ending in the other); every certificate valid at {@code now}; the longer path, which goes through the cross-signed
    * certificate and so also reaches the clients that hold only the older root (the self-signed
    * root is never served, the cross-signed certificate is); the path valid the longest; the one
    * whose certificates come first in the file. Found in the external CA trial: with the
@@ -210,13 +223,22 @@ final class ChainBuilder {
    * the chain.
    */
   private static Path bestPath(
-      Certificate leaf, java.util.Collection<Certificate> all, Instant now, SignatureChecks signatures) {
+      Certificate leaf,
+      java.util.Collection<Certificate> all,
+      Instant now,
+      List<Certificate> roots,
+      SignatureChecks signatures) {
     List<Path> paths = new ArrayList<>();
     List<Certificate> start = new ArrayList<>();
     start.add(leaf);
     walk(start, List.copyOf(all), paths, signatures);
+    Set<Path> unanchored = Collections.newSetFromMap(new IdentityHashMap<>());
+    if (!roots.isEmpty()) {
+      paths.stream().filter(p -> !anchored(p.chain(), roots)).forEach(unanchored::add);
+    }
     Comparator<Path> preference =
         Comparator.<Path>comparingInt(p -> p.end() == End.ROOT || p.end() == End.OPEN ? 0 : 1)
+            .thenComparingInt(p -> unanchored.contains(p) ? 1 : 0)
             .thenComparingLong(p -> p.chain().stream().filter(c -> !c.facts().isValidAt(now)).count())
             .thenComparing(Comparator.<Path>comparingInt(p -> served(p).size()).reversed())
             .thenComparing(
@@ -231,6 +253,29 @@ final class ChainBuilder {
       }
     }
     return best;
+  }
+
+  /**
+   * Whether a chain (leaf first) ends in one of {@code roots}: its last certificate is one of them
+   * or is signed by one (a root the file holds is signed by itself, so a named root with its
+   * subject and key matches it; a file that stops below the root needs its last certificate's
+   * issuer named), or a certificate of a named root's CA is on the way (its subject and key: the
+   * root itself, or its cross-signed twin, as Let's Encrypt served ISRG Root X1 signed by DST Root
+   * CA X3), which anchors the chain in that root as much as the root does: a client that trusts it
+   * accepts the chain. Only a root named as the last certificate's issuer has its signature
+   * checked.
+   */
+  static boolean anchored(List<Certificate> chain, List<Certificate> roots) {
+    Certificate top = chain.get(chain.size() - 1);
+    return roots.stream()
+        .anyMatch(
+            r -> (r.holder().getSubject().equals(top.holder().getIssuer()) && top.isSignedBy(r))
+                || chain.stream().skip(1).anyMatch(c -> sameCa(c, r)));
+  }
+
+  /** The same CA: the same subject and key (a root and its cross-signed twin). */
+  private static boolean sameCa(Certificate c, Certificate root) {
+    return c.holder().getSubject().equals(root.holder().getSubject()) && c.publicKey().sameKey(root.publicKey());
   }
 
   /**

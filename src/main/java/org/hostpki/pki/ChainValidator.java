@@ -111,7 +111,7 @@ public final class ChainValidator {
     if (certificates.isEmpty()) {
       return new Result(List.of(), List.of("the file holds no certificate"));
     }
-    ChainBuilder.Built built = ChainBuilder.build(certificates, serverKey, now);
+    ChainBuilder.Built built = ChainBuilder.build(certificates, serverKey, now, roots);
     Map<Certificate, Integer> positions = new LinkedHashMap<>();
     for (int i = 0; i < certificates.size(); i++) {
       positions.putIfAbsent(certificates.get(i), i + 1);
@@ -146,13 +146,10 @@ public final class ChainValidator {
     if (roots.isEmpty()) {
       return;
     }
-    Certificate top = chain.get(chain.size() - 1);
-    // A certificate of the named root's CA on the way (its subject and key: the root itself, or
-    // its cross-signed twin, as Let's Encrypt served ISRG Root X1 signed by DST Root CA X3) anchors
-    // the chain in that root as much as the root does: a client that trusts it accepts the chain.
-    if (roots.stream().anyMatch(r -> top.isSignedBy(r) || chain.stream().skip(1).anyMatch(c -> sameCa(c, r)))) {
+    if (ChainBuilder.anchored(chain, roots)) {
       return;
     }
+    Certificate top = chain.get(chain.size() - 1);
     String named =
         roots.stream().map(ChainValidator::rootWords).collect(java.util.stream.Collectors.joining(", "));
     String end =
@@ -169,9 +166,26 @@ public final class ChainValidator {
             + " certificate in server.external.roots");
   }
 
-  /** The same CA: the same subject and key (a root and its cross-signed twin). */
-  private static boolean sameCa(Certificate c, Certificate root) {
-    return c.holder().getSubject().equals(root.holder().getSubject()) && c.publicKey().sameKey(root.publicKey());
+  /**
+   * Where a chain imported earlier (leaf first, as {@code external-chain.crt} records it) ends,
+   * when that is in none of {@code roots}, in words that go on "the imported chain ": {@code ends
+   * in the root CN=… (SHA-256 …), which server.external.roots does not name (it names …)}; empty
+   * when it ends in one of them, or {@code roots} is empty. Found in a trial: a chain imported
+   * before server.external.roots named another root went on being served without a word.
+   */
+  public static Optional<String> outsideRoots(List<Certificate> chain, List<Certificate> roots) {
+    if (roots.isEmpty() || chain.isEmpty() || ChainBuilder.anchored(chain, roots)) {
+      return Optional.empty();
+    }
+    Certificate top = chain.get(chain.size() - 1);
+    boolean root = chain.size() > 1 && top.facts().isSelfIssued();
+    return Optional.of(
+        (root
+                ? "ends in the root " + rootWords(top)
+                : "ends with " + rootWords(top) + ", issued by " + TerminalText.escape(top.facts().issuerDn()))
+            + ", which server.external.roots does not name (it names "
+            + roots.stream().map(ChainValidator::rootWords).collect(java.util.stream.Collectors.joining(", "))
+            + ")");
   }
 
   /** A root as a refusal names it: its subject and full SHA-256 fingerprint, as openssl prints it. */

@@ -41,14 +41,6 @@ import org.hostpki.renewal.RenewalSchedule;
  * The key follows {@code server.keyRotation}: a new one on each order with {@code always}.
  */
 final class AcmeOrders {
-  /**
-   * How an {@code acme-waiting} warning goes on when {@code fallback: none} keeps a certificate
-   * that does not serve the desired state (a name it lacks, or no longer valid): {@link
-   * Warning#acmeKeepsWhatDoesNotServe}.
-   */
-  static final String KEPT_ALTHOUGH =
-      "; the current certificate is still served (server.acme.fallback: none) although ";
-
   /** What the server serves. */
   sealed interface Decision {
     /** Order for these reasons; the outcome is served. */
@@ -226,11 +218,11 @@ final class AcmeOrders {
             ? "; the current certificate keeps serving meanwhile"
             : fallBack
                 ? "; a certificate from the internal CA serves meanwhile"
-                : KEPT_ALTHOUGH
+                : "; the current certificate is still served (server.acme.fallback: none) although "
                     + (cert.isPresent() && !cert.get().isValidAt(in.now())
                         ? "it is not valid now"
                         : "it does not cover " + cert.map(c -> changes.uncovered(c).words()).orElse(""));
-    draft.warn(new Warning(WarningCode.ACME_WAITING, Address.SERVER, next + meanwhile));
+    draft.warn(new Warning(WarningCode.ACME_WAITING, Address.SERVER, next + meanwhile, !serves && !fallBack));
     if (!fallBack) {
       return new Decision.Keep(servedRecord());
     }

@@ -32,7 +32,9 @@ import org.hostpki.renewal.Renewal;
  *   <li>When the key must change (missing, key spec changed, {@code --replace server}), an
  *       imported certificate cannot be kept (server.crt and server.key must match): the server
  *       gets an internal certificate for the new key, and the new CSR goes out.
- *   <li>When the imported chain still fits (the key, every desired name, valid now), it is served
+ *   <li>When the imported chain still fits (the key, every desired name, valid now, ending in a
+ *       root of {@code server.external.roots} when that names any: checked again when the roots
+ *       change), it is served
  *       — installed again when something else is served (the identity drifted back).
  *   <li>When it no longer fits but is served: kept with {@code fallback: none} (a warning says
  *       why), replaced by an internal certificate for the same key with {@code fallback:
@@ -141,7 +143,8 @@ final class ExternalIssuer {
       CertificateFacts leaf = Renewals.endingWithItsChain(record.get().get(0), observed);
       NameChanges.Uncovered uncovered = nameChanges.uncovered(leaf);
       boolean valid = leaf.isValidAt(now);
-      if (uncovered.isEmpty() && valid) {
+      Optional<String> outside = in.importedOutsideRoots();
+      if (uncovered.isEmpty() && valid && outside.isEmpty()) {
         expiring(leaf);
         if (servingRecord) {
           return new Decision.KeepRecord(record.get());
@@ -152,20 +155,22 @@ final class ExternalIssuer {
                 ? new Reason(ReasonCode.MISSING, "server.crt is missing: serving the imported chain again")
                 : new Reason(
                     ReasonCode.CHAIN_IMPORTED,
-                    "the chain imported earlier covers the desired names again: serving it"
+                    "the chain imported earlier fits the desired state again: serving it"
                         + " instead of the internal certificate"));
       }
-      String what = notFittingWords(leaf, uncovered, valid);
+      String what = notFittingWords(leaf, uncovered, valid, outside);
       if (servingRecord) {
         List<Reason> reasons = new ArrayList<>(nameChanges.reasons(uncovered));
         if (!valid) {
           reasons.add(validityReason(leaf));
         }
+        outside.ifPresent(o -> reasons.add(new Reason(ReasonCode.ISSUER_CHANGED, "the imported chain " + o)));
         if (external.fallback() == ExternalSpec.Fallback.NONE) {
           awaited(
               what
                   + "; it is still served (server.external.fallback: none) until a new chain"
-                  + " arrives. ");
+                  + " arrives. ",
+              true);
           return new Decision.KeepRecord(record.get());
         }
         reasons.add(
@@ -252,7 +257,7 @@ final class ExternalIssuer {
   }
 
   private String notFittingWords(
-      CertificateFacts leaf, NameChanges.Uncovered uncovered, boolean valid) {
+      CertificateFacts leaf, NameChanges.Uncovered uncovered, boolean valid, Optional<String> outside) {
     List<String> parts = new ArrayList<>();
     if (!uncovered.isEmpty()) {
       parts.add("no longer covers " + uncovered.words());
@@ -263,7 +268,11 @@ final class ExternalIssuer {
               ? "is not valid before " + DateText.of(leaf.notBefore())
               : expiredWords(leaf));
     }
-    return "the imported certificate " + String.join(" and ", parts);
+    if (parts.isEmpty()) {
+      return "the imported chain " + outside.orElseThrow();
+    }
+    return "the imported certificate " + String.join(" and ", parts)
+        + outside.map(o -> ", and its chain " + o).orElse("");
   }
 
   /**
@@ -329,9 +338,17 @@ final class ExternalIssuer {
    * {@code situation} while a chain file is there and waits to be valid ({@link #waitsFor}).
    */
   private void awaited(String situation) {
+    awaited(situation, false);
+  }
+
+  /**
+   * @param keptUnfit what is served is kept although it does not serve the desired state ({@link
+   *     Warning#keepsWhatDoesNotServe})
+   */
+  private void awaited(String situation, boolean keptUnfit) {
     if (waiting) {
       if (!situation.isBlank()) {
-        warnings.add(new Warning(WarningCode.CHAIN_AWAITED, Address.SERVER, situation.strip()));
+        warnings.add(new Warning(WarningCode.CHAIN_AWAITED, Address.SERVER, situation.strip(), keptUnfit));
       }
       return;
     }
@@ -349,7 +366,8 @@ final class ExternalIssuer {
                 + " csr' prints it) and put the full chain there; the next apply imports it"
                 + (situation.isEmpty()
                     ? ". Until then the server certificate comes from the internal CA"
-                    : "")));
+                    : ""),
+            keptUnfit));
   }
 
   private void refuse(Path file, List<String> problems) {

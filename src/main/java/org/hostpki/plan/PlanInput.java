@@ -47,6 +47,9 @@ import org.hostpki.model.TrustedCrl;
  *     another file wrote warns ({@link WarningCode#OTHER_DESIRED_STATE})
  * @param keptKeys the kept generations that still hold a CA key the current one lacks (its
  *     certificate there): the refusal ({@link RefusalCode#KEY_MISSING}) names the rollback to them
+ * @param importedOutsideRoots where the chain imported earlier from {@code server.external.chain}
+ *     ends, in words, when {@code server.external.roots} names other roots (they were added or
+ *     changed since): it no longer fits the desired state; empty otherwise
  */
 public record PlanInput(
     DesiredState desired,
@@ -65,7 +68,8 @@ public record PlanInput(
     List<KeptCa> keptCas,
     List<TrustedCrl> installedCrls,
     Optional<LastWriter> lastWriter,
-    List<KeptKey> keptKeys) {
+    List<KeptKey> keptKeys,
+    Optional<String> importedOutsideRoots) {
 
   public PlanInput {
     Objects.requireNonNull(desired, "desired");
@@ -84,6 +88,7 @@ public record PlanInput(
     installedCrls = List.copyOf(installedCrls);
     Objects.requireNonNull(lastWriter, "lastWriter");
     keptKeys = List.copyOf(keptKeys);
+    Objects.requireNonNull(importedOutsideRoots, "importedOutsideRoots");
   }
 
   /**

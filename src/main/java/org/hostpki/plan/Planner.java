@@ -147,7 +147,7 @@ public final class Planner {
     return new PlanInput(
         in.desired(), in.host(), result.kept(), in.observed(), in.now(), in.replace(), in.basis(),
         in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme(),
-        in.keptCas(), in.installedCrls(), in.lastWriter(), in.keptKeys());
+        in.keptCas(), in.installedCrls(), in.lastWriter(), in.keptKeys(), in.importedOutsideRoots());
   }
 
   /**

@@ -8,12 +8,23 @@ import java.util.Objects;
  *
  * @param kind what it is about, as a stable code
  * @param subject what it is about: {@code trust/ldap}, {@code server}
+ * @param keepsWhatDoesNotServe the server keeps a certificate that does not serve the desired
+ *     state ({@code fallback: none} while an ACME order waits, or while no new external chain
+ *     has come: a name or address it lacks, no longer valid, outside {@code
+ *     server.external.roots}): clients that ask for what it lacks refuse the server meanwhile,
+ *     so {@code check} says WARNING although nothing is due. A flag, not a phrase of the message:
+ *     the message carries outside text (an ACME CA's error) that may hold any phrase
  */
-public record Warning(WarningCode kind, String subject, String message) {
+public record Warning(WarningCode kind, String subject, String message, boolean keepsWhatDoesNotServe) {
   public Warning {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(message, "message");
+  }
+
+  /** A warning that leaves what the server serves alone. */
+  public Warning(WarningCode kind, String subject, String message) {
+    this(kind, subject, message, false);
   }
 
   /**
@@ -23,15 +34,6 @@ public record Warning(WarningCode kind, String subject, String message) {
    */
   public Warning(String code, String subject, String message) {
     this(WarningCode.of(code), subject, message);
-  }
-
-  /**
-   * Whether this is an {@code acme-waiting} warning while {@code server.acme.fallback: none} keeps
-   * serving a certificate that lacks a name or address the desired state wants, or is no longer
-   * valid: clients that ask for it refuse the server until an order succeeds.
-   */
-  public boolean acmeKeepsWhatDoesNotServe() {
-    return kind == WarningCode.ACME_WAITING && message.contains(AcmeOrders.KEPT_ALTHOUGH);
   }
 
   /** The stable code of the JSON plan: {@code trust-expiring}. */

@@ -73,7 +73,7 @@ class ExternalChainInputTest {
   }
 
   private ExternalChainInput.Read read(Optional<KeyMaterial> key) {
-    return input.read(desired(ServerSpec.Issuer.EXTERNAL), host, ObservedStore.empty(), key, NOW);
+    return input.read(desired(ServerSpec.Issuer.EXTERNAL), host, ObservedStore.empty(), key, Optional.empty(), NOW);
   }
 
   private void write(byte[] content) throws IOException {
@@ -88,6 +88,10 @@ class ExternalChainInputTest {
   }
 
   private ExternalChainInput.Read readWithRoots(Path... rootFiles) {
+    return readWithRoots(Optional.empty(), rootFiles);
+  }
+
+  private ExternalChainInput.Read readWithRoots(Optional<List<Certificate>> imported, Path... rootFiles) {
     DesiredState d = desired(ServerSpec.Issuer.EXTERNAL);
     ServerSpec s = d.server();
     List<ExternalSpec.Root> roots =
@@ -101,7 +105,49 @@ class ExternalChainInputTest {
             Optional.of(new ExternalSpec(chain, ExternalSpec.Fallback.NONE, roots)), Optional.empty());
     return input.read(
         DesiredStates.of(d.source(), d.store(), d.host(), d.ca(), withRoots, d.trust(), d.hooks()),
-        host, ObservedStore.empty(), Optional.of(KEY), NOW);
+        host, ObservedStore.empty(), Optional.of(KEY), imported, NOW);
+  }
+
+  /** server.external.roots' file, naming the test CA's root. */
+  private Path corpRootFile() throws IOException {
+    Path rootFile = fs.getPath("/etc/hostpki/corp-root.pem");
+    Files.createDirectories(rootFile.getParent());
+    Files.writeString(rootFile, Pem.certificates(List.of(CA.root())));
+    return rootFile;
+  }
+
+  /** A staging CA's leaf for the server key and names: another root than the one named. */
+  private Certificate stagingLeaf(TestCa staging) {
+    return staging.leaf(KEY.publicKey(), List.of("portal.example.com", "portal"), host.addresses())
+        .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)))
+        .build();
+  }
+
+  /**
+   * Found in a trial: a chain imported before server.external.roots named another root was not
+   * checked again. The chain the store recorded is, with the roots named now, whether or not the
+   * file is still there.
+   */
+  @Test
+  void testRead_theChainImportedEarlierIsCheckedAgainstTheRootsNamedNow() throws IOException {
+    Path rootFile = corpRootFile();
+    TestCa staging = TestCa.create(NOW);
+    Certificate stagingLeaf = stagingLeaf(staging);
+
+    ExternalChainInput.Read outside =
+        readWithRoots(Optional.of(List.of(stagingLeaf, staging.intermediate(), staging.root())), rootFile);
+    ExternalChainInput.Read below = readWithRoots(Optional.of(List.of(stagingLeaf, staging.intermediate())), rootFile);
+
+    assertThat(outside.importedOutsideRoots())
+        .hasValue("ends in the root CN=Example Root CA (SHA-256 " + staging.root().fingerprint().colonHex()
+            + "), which server.external.roots does not name (it names CN=Example Root CA (SHA-256 "
+            + CA.root().fingerprint().colonHex() + "))");
+    assertThat(below.importedOutsideRoots()).get().asString()
+        .startsWith("ends with CN=Example Issuing CA 2 (SHA-256 " + staging.intermediate().fingerprint().colonHex()
+            + "), issued by CN=Example Root CA, which server.external.roots does not name");
+    assertThat(readWithRoots(Optional.of(List.of(leaf(), CA.intermediate())), rootFile).importedOutsideRoots()).isEmpty();
+    assertThat(input.read(desired(ServerSpec.Issuer.EXTERNAL), host, ObservedStore.empty(), Optional.of(KEY),
+        Optional.of(List.of(stagingLeaf, staging.intermediate())), NOW).importedOutsideRoots()).isEmpty();
   }
 
   /**
@@ -110,14 +156,9 @@ class ExternalChainInputTest {
    */
   @Test
   void testRead_chainEndingInARootOtherThanTheNamedOneIsRefused() throws IOException {
-    Path rootFile = fs.getPath("/etc/hostpki/corp-root.pem");
-    Files.createDirectories(rootFile.getParent());
-    Files.writeString(rootFile, Pem.certificates(List.of(CA.root())));
+    Path rootFile = corpRootFile();
     TestCa staging = TestCa.create(NOW);
-    Certificate stagingLeaf =
-        staging.leaf(KEY.publicKey(), List.of("portal.example.com", "portal"), host.addresses())
-            .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(90)))
-            .build();
+    Certificate stagingLeaf = stagingLeaf(staging);
     write(Pem.certificates(List.of(stagingLeaf, staging.intermediate(), staging.root()))
         .getBytes(StandardCharsets.US_ASCII));
 
@@ -155,7 +196,7 @@ class ExternalChainInputTest {
 
   @Test
   void testRead_internalIssuerReadsNothing() {
-    assertThat(input.read(desired(ServerSpec.Issuer.INTERNAL), host, ObservedStore.empty(), Optional.of(KEY), NOW).facts()).isEmpty();
+    assertThat(input.read(desired(ServerSpec.Issuer.INTERNAL), host, ObservedStore.empty(), Optional.of(KEY), Optional.empty(), NOW).facts()).isEmpty();
   }
 
   @Test

@@ -88,6 +88,33 @@ class ChainValidatorTest {
   }
 
   /**
+   * Found in a trial (openssl, bin/hostpki): an intermediate cross-signed by two roots, both paths
+   * in one file. The path was chosen before the roots were looked at, so naming the root of the
+   * path not chosen refused the file; the path that ends in a named root is the one served now,
+   * whatever the file's order.
+   */
+  @Test
+  void testCheck_pathEndingInTheNamedRootIsChosenOverAnotherRootsPath() {
+    Certificate leaf = leaf();
+    KeyMaterial otherKey = TestKeys.key(TestKeys.P256, "other-root");
+    Certificate otherRoot =
+        CertificateBuilder.certificate("Other Root").selfSigned(otherKey).ca(null).validity(START, END).build();
+    Certificate viaOther = intermediate().issuedBy(otherRoot, otherKey).build();
+    List<Certificate> file = List.of(leaf, viaOther, otherRoot, CA.intermediate(), CA.root());
+
+    List<Certificate> reversed = new java.util.ArrayList<>(file);
+    java.util.Collections.reverse(reversed);
+    for (List<Certificate> order : List.of(file, reversed)) {
+      ChainValidator.Result named = withRoots(List.of(CA.root()), order.toArray(Certificate[]::new));
+      assertThat(named.problems()).isEmpty();
+      assertThat(named.chain()).containsExactly(leaf, CA.intermediate(), CA.root());
+      ChainValidator.Result other = withRoots(List.of(otherRoot), order.toArray(Certificate[]::new));
+      assertThat(other.problems()).isEmpty();
+      assertThat(other.chain()).containsExactly(leaf, viaOther, otherRoot);
+    }
+  }
+
+  /**
    * Found in a trial: a staging CA's chain (same names, other keys) was imported without a word.
    * With server.external.roots naming the production root it is refused, naming both roots.
    */

@@ -192,6 +192,31 @@ class AcmeOrdersTest {
     assertThat(change(person, Address.SERVER).orElseThrow().intent()).isInstanceOf(Intent.OrderAcme.class);
   }
 
+  /**
+   * check's WARNING for a certificate kept under fallback none that lacks a desired name goes by a
+   * flag on the warning. It went by a phrase of the message, which also carries the ACME CA's own
+   * error text: a CA whose error held that phrase made a certificate that serves, or the internal
+   * fallback, look like one kept although it does not serve.
+   */
+  @Test
+  void plan_aKeptCertificateThatDoesNotServeIsFlaggedNotFoundInTheMessage() {
+    HostIdentity moved = host("portal", "example.com", "203.0.114.10", "203.0.114.12");
+    String phrase = "; the current certificate is still served (server.acme.fallback: none) although ";
+    for (ExternalSpec.Fallback fallback : ExternalSpec.Fallback.values()) {
+      DesiredState d = acme(fallback, true);
+      Fixtures.Store s = ordered(d, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(80)));
+      AcmeObservation.Failure failed =
+          new AcmeObservation.Failure(NOW.minusSeconds(60), "urn:ietf:params:acme:error:x" + phrase + "x", 1,
+              Optional.empty(), false, NOW.plus(Duration.ofMinutes(9)));
+
+      Plan plan =
+          planner.plan(input(d, moved, s.observed(), seen(s, Optional.empty(), Optional.of(failed), true), NOW, Set.of()));
+
+      Warning waiting = plan.warnings().stream().filter(w -> w.code().equals("acme-waiting")).findFirst().orElseThrow();
+      assertThat(waiting.keepsWhatDoesNotServe()).as(fallback.toString()).isEqualTo(fallback == ExternalSpec.Fallback.NONE);
+    }
+  }
+
   @Test
   void plan_aRateLimitOrRetryAfterMakesEvenAPersonsApplyWait() {
     DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
@@ -278,7 +303,7 @@ class AcmeOrdersTest {
     return new PlanInput(
         d, host, new TreeMap<>(), observed, now, replace, Fixtures.fp("basis"), Optional.empty(),
         Optional.empty(), seen.honourBackOff(), List.of(), InstallInput.NONE, seen, List.of(), List.of(),
-        Optional.empty(), List.of());
+        Optional.empty(), List.of(), Optional.empty());
   }
 
   private static Optional<Change> change(Plan plan, String address) {

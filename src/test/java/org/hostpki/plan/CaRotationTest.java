@@ -452,7 +452,7 @@ class CaRotationTest {
             given.desired(), given.host(), given.desiredTrust(), given.observed(), given.now(), given.replace(),
             given.basis(), given.externalChain(), given.lastWritten(), true, given.crls(), given.installs(),
             given.acme(), given.keptCas(), given.installedCrls(), given.lastWriter(),
-            List.of(new PlanInput.KeptKey("..2026_06_01_11_00_00.1", "ca.key")));
+            List.of(new PlanInput.KeptKey("..2026_06_01_11_00_00.1", "ca.key")), given.importedOutsideRoots());
 
     Plan plan = planner.plan(kept);
 

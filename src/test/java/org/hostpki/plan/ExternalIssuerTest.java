@@ -451,6 +451,55 @@ class ExternalIssuerTest {
     assertThat(plan.warnings()).extracting(Warning::message).anySatisfy(m -> assertThat(m).contains("expired on"));
   }
 
+  /**
+   * Found in a trial (openssl, bin/hostpki): a chain imported before server.external.roots named
+   * another root went on being served, "No changes", and check said OK. It no longer fits the
+   * desired state, like a certificate that lacks a desired name: kept with a warning under
+   * fallback none, an internal certificate for the same key under fallback internal.
+   */
+  @Test
+  void testPlan_anImportedChainOutsideTheRootsNamedSinceNoLongerFits() {
+    String outside = "ends in the root CN=Root A (SHA-256 AA), which server.external.roots does not name"
+        + " (it names CN=Root B (SHA-256 BB))";
+    for (Fallback fallback : Fallback.values()) {
+      DesiredState d = external(fallback);
+      List<CertificateFacts> chain = externalChain("a", d, portal, waiting(d, portal), true);
+      Fixtures.Store s = imported(d, portal, chain);
+
+      Plan plan = planner.plan(outsideRoots(input(d, portal, s.observed(), NOW, validFile(chain)), outside));
+
+      assertThat(plan.isRefused()).isFalse();
+      Warning awaited = plan.warnings().stream().filter(w -> w.code().equals("chain-awaited")).findFirst().orElseThrow();
+      if (fallback == Fallback.NONE) {
+        assertThat(plan.changes()).isEmpty();
+        assertThat(awaited.message())
+            .startsWith("the imported chain " + outside + "; it is still served (server.external.fallback: none)");
+        assertThat(awaited.keepsWhatDoesNotServe()).isTrue();
+      } else {
+        assertThat(addresses(plan)).containsExactly("server", "output/server-fullchain.crt", "output/server.p12");
+        Change server = change(plan, "server");
+        assertThat(codes(server)).containsExactly(ReasonCode.ISSUER_CHANGED, ReasonCode.ISSUER_CHANGED);
+        assertThat(server.reasons().get(0).message()).isEqualTo("the imported chain " + outside);
+        assertThat(((Intent.IssueServer) server.intent()).newKey()).isFalse();
+        // once the internal certificate serves, nothing more changes
+        Fixtures.Store after = waiting(d, portal);
+        after.externalChain = chain;
+        Plan again = planner.plan(outsideRoots(input(d, portal, after.observed(), NOW, validFile(chain)), outside));
+        assertThat(again.changes()).isEmpty();
+        assertThat(warningCodes(again)).containsExactly("chain-awaited");
+      }
+      // the same chain with the roots it ends in: served as before
+      assertThat(planner.plan(input(d, portal, s.observed(), NOW, validFile(chain))).changes()).isEmpty();
+    }
+  }
+
+  private static PlanInput outsideRoots(PlanInput in, String words) {
+    return new PlanInput(
+        in.desired(), in.host(), in.desiredTrust(), in.observed(), in.now(), in.replace(), in.basis(),
+        in.externalChain(), in.lastWritten(), in.unattended(), in.crls(), in.installs(), in.acme(),
+        in.keptCas(), in.installedCrls(), in.lastWriter(), in.keptKeys(), Optional.of(words));
+  }
+
   @Test
   void testPlan_keySpecChangeReplacesTheImportedCertificateAndTheCsr() {
     DesiredState d = external(Fallback.NONE);

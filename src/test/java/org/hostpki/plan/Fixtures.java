@@ -464,7 +464,8 @@ final class Fixtures {
       Optional<Instant> lastWritten) {
     return new PlanInput(
         d, host, trust, observed, now, replace, basis, externalChain, lastWritten, false, List.of(),
-        InstallInput.NONE, AcmeObservation.NONE, List.of(), List.of(), Optional.empty(), List.of());
+        InstallInput.NONE, AcmeObservation.NONE, List.of(), List.of(), Optional.empty(), List.of(),
+        Optional.empty());
   }
 
   static PlanInput input(

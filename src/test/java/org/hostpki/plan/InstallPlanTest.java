@@ -73,7 +73,7 @@ class InstallPlanTest {
     return planner.plan(
         new PlanInput(d, portal, trust, s.observed(), now, Set.of(), fp("basis"), Optional.empty(), Optional.empty(), false,
             List.of(), installs, AcmeObservation.NONE, List.of(), List.of(),
-            Optional.empty(), List.of()));
+            Optional.empty(), List.of(), Optional.empty()));
   }
 
   private Plan plan(DesiredState d, Fixtures.Store s, InstallInput installs) {
