@@ -222,7 +222,7 @@ public record Verdict(
         // Clients refuse what serves now, and no apply changes that before the CA answers: a
         // person looks (exit 1, as a certificate that is WARNING), not "changes pending" (exit 2)
         // while apply --check finds nothing to do.
-        atRisk |= acmeFallback || acmeUnserved;
+        atRisk |= acmeFallback || w.keepsWhatDoesNotServe();
       }
     }
     boolean held = plan.hold().isPresent() && !plan.isEmpty();
