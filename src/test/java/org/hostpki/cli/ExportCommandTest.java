@@ -281,4 +281,40 @@ class ExportCommandTest {
         .contains("does not sign the server certificate, " + leaf.facts().issuerDn() + " does")
         .contains("trust the root of that CA's chain instead");
   }
+
+  /** tclients14: a client given the leaf itself broke at the first address change, unwarned. */
+  @Test
+  void testExport_serverCertSaysItChangesAndToTrustTheCa() {
+    CliResult run = hostpki("export", "-f", "host.yaml", "server-cert", "-o", "leaf.pem");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err())
+        .contains("note: the server certificate is re-issued when the host's names or addresses change")
+        .contains("hostpki export ca-cert -f host.yaml");
+  }
+
+  /**
+   * tclients14: after an external chain's import, the bundle the README says to hand to clients
+   * does not hold the chain's root (it is not declared under trust.certificates): curl, python and
+   * Java given it refused the server, and export said nothing.
+   */
+  @Test
+  void testExport_trustBundleThatDoesNotAnchorTheServedChainSaysSo() throws Exception {
+    CliResult internal = hostpki("export", "-f", "host.yaml", "trust-bundle", "-o", "before.pem");
+    assertThat(internal.err()).doesNotContain("note:");
+    org.hostpki.testkit.TestCa ca = org.hostpki.testkit.TestCa.create(clock.instant());
+    Path chain = Files.createDirectories(dir.resolve(ExternalSetup.CHAIN).getParent()).resolve("portal-chain.pem");
+    Certificate leaf =
+        ca.sign(store("server.csr"), clock.instant().minus(java.time.Duration.ofMinutes(1)), java.time.Duration.ofDays(90));
+    Files.writeString(chain, Pem.certificates(List.of(leaf, ca.intermediate())));
+    CliResult imported = hostpki("apply", "-f", "host.yaml");
+    assertThat(imported.exitCode()).as(imported.toString()).isZero();
+
+    CliResult run = hostpki("export", "-f", "host.yaml", "trust-bundle", "-o", "bundle.pem");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err())
+        .contains("note: no certificate in this bundle anchors the server certificate's chain")
+        .contains("declare that CA's root under trust.certificates");
+  }
 }
