@@ -208,6 +208,18 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     if (what == What.CA_CERT) {
       notSigningTheServer(directory, content).ifPresent(err()::println);
     }
+    if (what == What.SERVER_CERT) {
+      // tclients14: a curl --cacert or a browser exception given the leaf broke at the first
+      // address change; the README says "trust the CA", export said nothing.
+      err().println(
+          "note: the server certificate is re-issued when the host's names or addresses change, at"
+              + " renewal and when the CA changes: a client that trusts this certificate itself"
+              + " refuses the server from then on; have clients trust its CA instead (hostpki export"
+              + " ca-cert -f " + file + ")");
+    }
+    if (what == What.TRUST_BUNDLE) {
+      notAnchoringTheServer(directory, content).ifPresent(err()::println);
+    }
     if (what == What.CA_CERT && directory.currentFile(StoreLayout.CA_NEXT_CERT).isPresent()) {
       // A browser given only ca.crt now refuses the server once it moves to the new CA.
       err().println(
@@ -328,6 +340,37 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
               + " the server certificate, " + TerminalText.escape(leaf.facts().issuerDn()) + " does: a"
               + " browser that trusts only ca.crt refuses the server; trust the root of that CA's"
               + " chain instead");
+    } catch (InvalidMaterialException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A note when no certificate of the bundle anchors the chain served (an imported chain whose root
+   * is not declared under trust.certificates): a client given only the bundle refuses the server.
+   */
+  private static Optional<String> notAnchoringTheServer(StoreDirectory directory, byte[] bundlePem) {
+    try {
+      Optional<byte[]> served = directory.currentFile(StoreLayout.SERVER_FULLCHAIN);
+      if (served.isEmpty()) {
+        return Optional.empty();
+      }
+      List<Certificate> chain = Pem.readCertificates(served.get());
+      List<Certificate> bundle = Pem.readCertificates(bundlePem);
+      for (Certificate c : chain) {
+        for (Certificate b : bundle) {
+          if (java.util.Arrays.equals(c.der(), b.der()) || c.isSignedBy(b)) {
+            return Optional.empty();
+          }
+        }
+      }
+      Certificate top = chain.get(chain.size() - 1);
+      return Optional.of(
+          "note: no certificate in this bundle anchors the server certificate's chain (it ends in "
+              + TerminalText.escape(top.facts().subjectDn()) + ", issued by "
+              + TerminalText.escape(top.facts().issuerDn()) + "): a client given only this bundle"
+              + " refuses the server; declare that CA's root under trust.certificates, and it joins"
+              + " trust-bundle.crt and truststore.p12");
     } catch (InvalidMaterialException | RuntimeException e) {
       return Optional.empty();
     }

@@ -369,7 +369,8 @@ final class CaRotation {
                 + " (overlap "
                 + DurationText.of(o)
                 + ")"
-                + (again ? "; the overlap starts again" : "")));
+                + (again ? "; the overlap starts again" : "")
+                + HAND_NEXT_TO_CLIENTS));
     Optional<PlanInput.KeptCa> kept = keptCa();
     kept.ifPresent(k -> all.add(keptKeyReason(k)));
     Attributes after = newCa().with("server_moves_on", move);
@@ -387,6 +388,15 @@ final class CaRotation {
     planPrevious();
   }
 
+  /**
+   * What the plan of a rotation's first phase says about the clients: the ones given the CA by
+   * hand refuse the server at the move unless they trust the new CA by then (the README's
+   * "Rotating the CA without an outage").
+   */
+  static final String HAND_NEXT_TO_CLIENTS =
+      "; clients that trust the CA by hand need the new one before then: hostpki export"
+          + " ca-next-cert (browsers) or trust-bundle";
+
   /** Between phase 1 and 2: nothing to do but say when the server moves. */
   private void awaitMove(List<Reason> reasons, CertificateFacts next) {
     draft.unchanged(); // ca.crt keeps signing
@@ -397,7 +407,9 @@ final class CaRotation {
             + DateText.of(moveAt(next))
             + " (overlap "
             + DurationText.of(overlap.orElseThrow())
-            + "): the first apply from then on does it. It replaces ca.crt: "
+            + "): the first apply from then on does it"
+            + HAND_NEXT_TO_CLIENTS
+            + ". It replaces ca.crt: "
             + reasons.stream().map(Reason::message).collect(Collectors.joining("; ")));
     planPrevious();
   }
@@ -474,6 +486,19 @@ final class CaRotation {
    * @param compromise {@code --replace ca}: no old CA stays trusted
    */
   private void replaceAtOnce(List<Reason> reasons, boolean compromise) {
+    if (overlap.isEmpty() && current.isPresent() && !compromise) {
+      // The default: a browser that trusts ca.crt refuses the server from this apply on, and an
+      // unattended run does it 90 days before the CA's end with nothing else to say so.
+      draft.warn(
+          new Warning(
+              WarningCode.CA_ROTATION,
+              Address.CA,
+              "the CA is replaced in one step (no ca.rotation): the server moves to the new CA in"
+                  + " the same apply, and clients that trust the CA by hand (browsers, a copied"
+                  + " trust-bundle.crt or truststore.p12) refuse it until they trust the new CA"
+                  + " (hostpki export ca-cert); with ca.rotation.overlap the new CA is trusted"
+                  + " first and the server moves later"));
+    }
     List<Reason> all = new ArrayList<>(reasons);
     all.addAll(alsoDiffers());
     if (overlap.isPresent() && current.isPresent()) {

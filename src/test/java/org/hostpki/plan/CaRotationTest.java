@@ -181,6 +181,7 @@ class CaRotationTest {
             "was made on 2036-04-09 12:00 UTC",
             "the server moves to it on 2036-04-16 12:00 UTC (overlap 7d)",
             "the first apply from then on does it",
+            "hostpki export ca-next-cert (browsers) or trust-bundle",
             "It replaces ca.crt: expires on");
   }
 
@@ -409,6 +410,34 @@ class CaRotationTest {
     assertThat(lines(plan)).startsWith("~ca", "~server").doesNotContain("+ca-next", "+ca-previous");
     assertThat(change(plan, "ca").intent()).isInstanceOf(Intent.IssueCa.class);
     assertThat(codes(change(plan, "ca"))).containsExactly(ReasonCode.EXPIRING);
+  }
+
+  @Test
+  void testPlan_aCaReplacedInOneStepWarnsThatClientsTrustingItByHandRefuseTheServer() {
+    // tclients14: by default (no ca.rotation) the CA's renewal broke every browser, curl, Java and
+    // python client given ca.crt at once, and the plan said only "expires on ...".
+    DesiredState d = overlap(Optional.empty());
+
+    Plan plan = plan(d, beforeT1(d).observed(), T1);
+
+    assertThat(plan.warnings()).extracting(Warning::code).containsExactly("ca-rotation");
+    assertThat(warningMessages(plan).get(0))
+        .contains("replaced in one step (no ca.rotation)", "hostpki export ca-cert", "ca.rotation.overlap");
+  }
+
+  @Test
+  void testPlan_replaceCaOrAPhasedRotationDoesNotWarnOfTheOneStepReplacement() {
+    DesiredState d = overlap(Optional.empty());
+    Plan compromise =
+        planner.plan(
+            Fixtures.input(d, portal, new TreeMap<>(), converged(d, portal).observed(), NOW,
+                Set.of(PlanInput.Replace.CA), Fixtures.fp("b"), Optional.empty(), Optional.empty()));
+    Plan phased = plan(rotating(), beforeT1(rotating()).observed(), T1);
+
+    assertThat(warningMessages(compromise)).noneMatch(m -> m.contains("one step"));
+    assertThat(warningMessages(phased)).noneMatch(m -> m.contains("one step"));
+    assertThat(change(phased, "ca-next").reasonText())
+        .contains("clients that trust the CA by hand need the new one before then: hostpki export ca-next-cert");
   }
 
   @Test

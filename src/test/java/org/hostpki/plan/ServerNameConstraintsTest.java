@@ -141,6 +141,10 @@ class ServerNameConstraintsTest {
         .isEqualTo(
             "key EC P-256 → RSA 3072; name constraints permitted dnsDomains [example.com];"
                 + " permitted ipRanges [192.0.2.0/24] → none (ca.nameConstraints is not set)");
-    assertThat(warningMessages(newKey)).isEmpty();
+    // Only the one-step replacement's word about clients (no ca.rotation here), nothing of names.
+    assertThat(warningMessages(newKey))
+        .singleElement()
+        .asString()
+        .contains("the CA is replaced in one step (no ca.rotation)");
   }
 }
