@@ -154,27 +154,24 @@ public final class UnprotectedPkcs12 {
     for (byte[] bag : bags) {
       bagsLength += bag.length;
     }
-    // From the inside out: the layers' tags, each around the length of what it holds.
-    byte[][] headers = new byte[9][];
+    // From the inside out, each layer's tag around what it holds: the layer inside it, after the
+    // members before that (the content type data; the PFX's version).
+    int[] tags = {
+      0x30, // SafeContents: SEQUENCE OF SafeBag
+      0x04, 0xA0, 0x30, // in an OCTET STRING, [0] EXPLICIT, a ContentInfo of type data
+      0x30, // AuthenticatedSafe: SEQUENCE OF ContentInfo
+      0x04, 0xA0, 0x30, // in an OCTET STRING, [0] EXPLICIT, a ContentInfo of type data
+      0x30 // the PFX
+    };
+    int[] before = {0, 0, 0, DATA.length, 0, 0, 0, DATA.length, VERSION_3.length};
+    byte[][] headers = new byte[tags.length][]; // outermost first
     long inner = bagsLength;
-    headers[8] = header(0x30, inner); // SafeContents: SEQUENCE OF SafeBag
-    inner += headers[8].length;
-    headers[7] = header(0x04, inner); // its OCTET STRING
-    inner += headers[7].length;
-    headers[6] = header(0xA0, inner); // [0] EXPLICIT content
-    inner += headers[6].length + DATA.length;
-    headers[5] = header(0x30, inner); // ContentInfo (data)
-    inner += headers[5].length;
-    headers[4] = header(0x30, inner); // AuthenticatedSafe: SEQUENCE OF ContentInfo
-    inner += headers[4].length;
-    headers[3] = header(0x04, inner); // its OCTET STRING
-    inner += headers[3].length;
-    headers[2] = header(0xA0, inner); // [0] EXPLICIT content
-    inner += headers[2].length + DATA.length;
-    headers[1] = header(0x30, inner); // authSafe: ContentInfo (data)
-    inner += headers[1].length + VERSION_3.length;
-    headers[0] = header(0x30, inner); // PFX
-    inner += headers[0].length;
+    for (int k = 0; k < tags.length; k++) {
+      inner += before[k];
+      byte[] header = header(tags[k], inner);
+      headers[tags.length - 1 - k] = header;
+      inner += header.length;
+    }
     if (inner > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("a PKCS#12 file of " + inner + " bytes is too large");
     }

@@ -63,8 +63,8 @@ public final class StoreFile {
     return bytes().clone();
   }
 
-  /** The bytes themselves, not to be modified. */
-  private byte[] bytes() {
+  /** The bytes themselves, for the writer: not to be modified. */
+  byte[] bytes() {
     return content != null ? content : carriedFrom.get(carriedName);
   }
 

@@ -2,7 +2,6 @@ package org.hostpki.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.hostpki.store.StoreFiles.bytes;
 
 import java.io.IOException;
@@ -36,9 +35,8 @@ class GenerationFilesTest {
 
   @BeforeEach
   void setUp() {
-    assumeThat(temp.getFileSystem().supportedFileAttributeViews()).contains("posix");
-    store = temp.resolve("etc/pki");
-    directory = new StoreDirectory(store, new TestClock(Instant.parse("2026-03-01T12:00:00Z")));
+    store = temp.resolve("pki");
+    directory = new StoreDirectory(store, new TestClock(Instant.parse("2026-12-07T15:00:00Z")));
   }
 
   private static SortedMap<String, byte[]> files(String... namesAndContents) {
