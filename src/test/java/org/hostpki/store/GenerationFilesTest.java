@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.HostpkiException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,13 +29,13 @@ class GenerationFilesTest {
 
   @TempDir Path temp;
 
-  private Path store;
-  private StoreDirectory directory;
+  /** A store in the test's own folder; its clock fixes the generations' names. */
+  private StoreDirectory directory() {
+    return new StoreDirectory(store(), new TestClock(Instant.parse("2026-12-07T15:00:00Z")));
+  }
 
-  @BeforeEach
-  void setUp() {
-    store = temp.resolve("pki");
-    directory = new StoreDirectory(store, new TestClock(Instant.parse("2026-12-07T15:00:00Z")));
+  private Path store() {
+    return temp.resolve("pki");
   }
 
   private static SortedMap<String, byte[]> files(String... namesAndContents) {
@@ -55,8 +54,8 @@ class GenerationFilesTest {
 
   @Test
   void testRead_aDroppedContentIsReadAgainFromItsGeneration() {
-    directory.write(StoreFiles.typical("v1"), bytes("{}"));
-    StoreSnapshot snapshot = directory.read();
+    directory().write(StoreFiles.typical("v1"), bytes("{}"));
+    StoreSnapshot snapshot = directory().read();
     byte[] bundle = snapshot.files().get("trust-bundle.crt").clone();
 
     dropped(snapshot);
@@ -69,10 +68,10 @@ class GenerationFilesTest {
 
   @Test
   void testRead_aFileChangedByHandSinceTheReadIsRefusedNotReturned() throws IOException {
-    String generation = directory.write(StoreFiles.typical("v1"), bytes("{}"));
-    StoreSnapshot snapshot = directory.read();
+    String generation = directory().write(StoreFiles.typical("v1"), bytes("{}"));
+    StoreSnapshot snapshot = directory().read();
     dropped(snapshot);
-    Path file = store.resolve(generation).resolve("trust/ldap.crt");
+    Path file = store().resolve(generation).resolve("trust/ldap.crt");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     Files.writeString(file, "ldap v2");
 
@@ -86,10 +85,10 @@ class GenerationFilesTest {
 
   @Test
   void testRead_aGenerationRemovedSinceTheReadIsAClearError() throws IOException {
-    String generation = directory.write(StoreFiles.typical("v1"), bytes("{}"));
-    StoreSnapshot snapshot = directory.read();
+    String generation = directory().write(StoreFiles.typical("v1"), bytes("{}"));
+    StoreSnapshot snapshot = directory().read();
     dropped(snapshot);
-    Files.delete(store.resolve(generation).resolve("trust/ldap.crt"));
+    Files.delete(store().resolve(generation).resolve("trust/ldap.crt"));
 
     assertThatThrownBy(() -> snapshot.files().get("trust/ldap.crt"))
         .isInstanceOf(HostpkiException.class)
@@ -99,9 +98,9 @@ class GenerationFilesTest {
 
   @Test
   void testCarriedOver_refersToTheSnapshotAndReadsAgainWhatWasDropped() {
-    directory.write(StoreFiles.typical("v1"), bytes("{}"));
-    StoreSnapshot snapshot = directory.read();
-    SortedMap<String, StoreFile> carried = directory.carriedOver(snapshot);
+    directory().write(StoreFiles.typical("v1"), bytes("{}"));
+    StoreSnapshot snapshot = directory().read();
+    SortedMap<String, StoreFile> carried = directory().carriedOver(snapshot);
     dropped(snapshot);
 
     assertThat(carried.keySet()).isEqualTo(snapshot.files().keySet());
@@ -110,8 +109,8 @@ class GenerationFilesTest {
     assertThat(carried.get("trust/ldap.crt"))
         .isEqualTo(new StoreFile(bytes("ldap v1"), carried.get("trust/ldap.crt").kind()));
     // A new set written from it links what it carries and reads back the same.
-    directory.write(carried, bytes("{}"));
-    assertThat(StoreFiles.text(directory.read().files().get("trust/ldap.crt"))).isEqualTo("ldap v1");
+    directory().write(carried, bytes("{}"));
+    assertThat(StoreFiles.text(directory().read().files().get("trust/ldap.crt"))).isEqualTo("ldap v1");
   }
 
   @Test
@@ -150,13 +149,13 @@ class GenerationFilesTest {
     String plan = "x".repeat(3 * Generation.HEAD);
     String record = "{\"time\":\"2026-03-01T12:00:00Z\",\"desiredState\":\"/etc/hostpki/host.yaml\","
         + "\"desiredStateDigest\":\"ab12\",\"plan\":\"" + plan + "\"}";
-    directory.write(StoreFiles.typical("v1"), bytes(record));
+    directory().write(StoreFiles.typical("v1"), bytes(record));
 
-    Generation current = directory.current().orElseThrow();
+    Generation current = directory().current().orElseThrow();
 
     assertThat(current.desiredState()).hasValue("/etc/hostpki/host.yaml");
     assertThat(current.desiredStateDigest()).hasValue("ab12");
     assertThat(current.metadata()).hasValueSatisfying(m -> assertThat(StoreFiles.text(m)).isEqualTo(record));
-    assertThat(directory.generations()).containsExactly(current);
+    assertThat(directory().generations()).containsExactly(current);
   }
 }
