@@ -2,6 +2,7 @@ package org.hostpki.pki;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,17 +11,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERBMPString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSet;
-import org.bouncycastle.asn1.DLSequence;
 import org.bouncycastle.asn1.pkcs.Attribute;
-import org.bouncycastle.asn1.pkcs.AuthenticatedSafe;
 import org.bouncycastle.asn1.pkcs.ContentInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.Pfx;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.pkcs.PKCS12PfxPdu;
 import org.bouncycastle.pkcs.PKCS12SafeBag;
@@ -79,7 +76,7 @@ public final class UnprotectedPkcs12 {
   public static byte[] trustStore(SortedMap<String, Certificate> entries) {
     Attribute trusted =
         new Attribute(Pkcs12.JDK_TRUSTED_KEY_USAGE, new DERSet(KeyPurposeId.anyExtendedKeyUsage.toOID()));
-    ASN1EncodableVector bags = new ASN1EncodableVector(entries.size());
+    List<byte[]> bags = new ArrayList<>(entries.size());
     Set<String> seen = new HashSet<>();
     for (Map.Entry<String, Certificate> entry : entries.entrySet()) {
       if (entry.getKey().isEmpty()) {
@@ -90,7 +87,7 @@ public final class UnprotectedPkcs12 {
             "trust store aliases differ only in case, which Java's KeyStore cannot tell apart: "
                 + entry.getKey());
       }
-      bags.add(Pkcs12.certificateBag(entry.getValue(), Pkcs12.friendlyName(entry.getKey()), trusted).toASN1Structure());
+      bags.add(encoded(Pkcs12.certificateBag(entry.getValue(), Pkcs12.friendlyName(entry.getKey()), trusted)));
     }
     return pfx(bags);
   }
@@ -115,32 +112,90 @@ public final class UnprotectedPkcs12 {
       String alias, KeyMaterial key, List<Certificate> chain, SecureRandom random) {
     Pkcs12.requireKeyEntry(alias, key, chain);
     DEROctetString localKeyId = Pkcs12.localKeyId(chain.get(0));
-    ASN1EncodableVector bags = new ASN1EncodableVector(chain.size() + 1);
-    bags.add(
+    List<byte[]> bags = new ArrayList<>(chain.size() + 1);
+    bags.add(encoded(
         new PKCS12SafeBagBuilder(
                 key.privateKeyInfo(),
                 PasswordEncryption.encryptor(Pkcs12Profile.MODERN, EMPTY_PASSWORD, Pkcs12.MODERN_ITERATIONS, random))
             .addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString(alias))
             .addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, localKeyId)
-            .build()
-            .toASN1Structure());
+            .build()));
     for (PKCS12SafeBag bag : Pkcs12.certificateBags(alias, chain, localKeyId)) {
-      bags.add(bag.toASN1Structure());
+      bags.add(encoded(bag));
     }
     return pfx(bags);
   }
 
-  private static byte[] pfx(ASN1EncodableVector bags) {
+  private static byte[] encoded(PKCS12SafeBag bag) {
     try {
-      ContentInfo safeContents =
-          new ContentInfo(PKCSObjectIdentifiers.data, new DEROctetString(new DLSequence(bags).getEncoded(ASN1Encoding.DL)));
-      AuthenticatedSafe authenticatedSafe = new AuthenticatedSafe(new ContentInfo[] {safeContents});
-      return new Pfx(
-              new ContentInfo(PKCSObjectIdentifiers.data, new DEROctetString(authenticatedSafe.getEncoded(ASN1Encoding.DL))),
-              null)
-          .getEncoded(ASN1Encoding.DL);
+      return bag.toASN1Structure().getEncoded(ASN1Encoding.DL);
     } catch (IOException e) {
       throw new IllegalStateException("building a PKCS#12 file failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The DER encoding of the OID {@code data} (1.2.840.113549.1.7.1). */
+  private static final byte[] DATA = {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x07, 0x01};
+
+  /** {@code version 3}, the first member of a PFX. */
+  private static final byte[] VERSION_3 = {0x02, 0x01, 0x03};
+
+  /**
+   * The PFX, without a MAC, of one unencrypted safe of these bags (each DL-encoded), as
+   * BouncyCastle's {@code new Pfx(new ContentInfo(data, new DEROctetString(new AuthenticatedSafe(new
+   * ContentInfo[] {new ContentInfo(data, new DEROctetString(new DLSequence(bags)…))})…)), null)
+   * .getEncoded(DL)} encodes it, byte for byte (UnprotectedPkcs12Test), but written once into one
+   * array: BouncyCastle encodes each of the nested layers whole around the one inside, which at
+   * 100,000 trusted certificates held the ~60 MB store several times at once, and the bags' parse
+   * trees beside them (bench/NOTES.md, -Xmx512m).
+   */
+  private static byte[] pfx(List<byte[]> bags) {
+    long bagsLength = 0;
+    for (byte[] bag : bags) {
+      bagsLength += bag.length;
+    }
+    // From the inside out, each layer's tag around what it holds: the layer inside it, after the
+    // members before that (the content type data; the PFX's version).
+    int[] tags = {
+      0x30, // SafeContents: SEQUENCE OF SafeBag
+      0x04, 0xA0, 0x30, // in an OCTET STRING, [0] EXPLICIT, a ContentInfo of type data
+      0x30, // AuthenticatedSafe: SEQUENCE OF ContentInfo
+      0x04, 0xA0, 0x30, // in an OCTET STRING, [0] EXPLICIT, a ContentInfo of type data
+      0x30 // the PFX
+    };
+    int[] before = {0, 0, 0, DATA.length, 0, 0, 0, DATA.length, VERSION_3.length};
+    byte[][] headers = new byte[tags.length][]; // outermost first
+    long inner = bagsLength;
+    for (int k = 0; k < tags.length; k++) {
+      inner += before[k];
+      byte[] header = header(tags[k], inner);
+      headers[tags.length - 1 - k] = header;
+      inner += header.length;
+    }
+    if (inner > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("a PKCS#12 file of " + inner + " bytes is too large");
+    }
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate((int) inner);
+    out.put(headers[0]).put(VERSION_3).put(headers[1]).put(DATA).put(headers[2]).put(headers[3])
+        .put(headers[4]).put(headers[5]).put(DATA).put(headers[6]).put(headers[7]).put(headers[8]);
+    for (byte[] bag : bags) {
+      out.put(bag);
+    }
+    return out.array();
+  }
+
+  /** A DER tag and definite length. */
+  private static byte[] header(int tag, long length) {
+    if (length < 0x80) {
+      return new byte[] {(byte) tag, (byte) length};
+    }
+    int octets = (64 - Long.numberOfLeadingZeros(length) + 7) / 8;
+    byte[] header = new byte[2 + octets];
+    header[0] = (byte) tag;
+    header[1] = (byte) (0x80 | octets);
+    for (int i = 0; i < octets; i++) {
+      header[2 + i] = (byte) (length >>> (8 * (octets - 1 - i)));
+    }
+    return header;
   }
 }

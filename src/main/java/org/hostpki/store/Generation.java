@@ -10,11 +10,22 @@ import org.hostpki.json.JsonReader;
 /**
  * One kept generation of the store, for history and rollback.
  *
- * @param name the directory name, e.g. {@code ..2026_03_01_12_00_00.000000000}
- * @param current whether {@code ..data} points at it
- * @param metadata the {@code .generation.json} the writer was given, when the generation has one
+ * <p>A generation read from a store reads its {@code .generation.json} when asked, and again each
+ * time: after the first apply of 100,000 trusted certificates it is 45 MB, and every plan asks for
+ * the {@link #desiredState() writer} it names, which only the file's head is read for.
  */
-public record Generation(String name, boolean current, Optional<byte[]> metadata) {
+public final class Generation {
+
+  /** Reads a generation's {@code .generation.json}: whole, or its head (see {@link #HEAD}). */
+  interface Metadata {
+    Optional<byte[]> read(boolean head);
+  }
+
+  /**
+   * How much of {@code .generation.json} is read for its leading members: they come first (the
+   * writer puts them there) and are a path and a digest.
+   */
+  static final int HEAD = 1 << 16;
 
   /**
    * The member of {@code .generation.json} naming the desired-state file (absolute) whose apply,
@@ -30,11 +41,40 @@ public record Generation(String name, boolean current, Optional<byte[]> metadata
    */
   public static final String DESIRED_STATE_DIGEST = "desiredStateDigest";
 
-  public Generation {
+  private final String name;
+  private final boolean current;
+  private final Metadata metadata;
+
+  /**
+   * @param name the directory name, e.g. {@code ..2026_03_01_12_00_00.000000000}
+   * @param current whether {@code ..data} points at it
+   * @param metadata the {@code .generation.json} the writer was given, when the generation has one
+   */
+  public Generation(String name, boolean current, Optional<byte[]> metadata) {
+    this(name, current, given(Objects.requireNonNull(metadata, "metadata").map(byte[]::clone)));
+  }
+
+  Generation(String name, boolean current, Metadata metadata) {
     if (!GenerationNames.isGeneration(Objects.requireNonNull(name, "name"))) {
       throw new IllegalArgumentException("not a generation name: " + name);
     }
-    metadata = Objects.requireNonNull(metadata, "metadata").map(byte[]::clone);
+    this.name = name;
+    this.current = current;
+    this.metadata = Objects.requireNonNull(metadata, "metadata");
+  }
+
+  private static Metadata given(Optional<byte[]> bytes) {
+    return head -> bytes.map(byte[]::clone);
+  }
+
+  /** The directory name, e.g. {@code ..2026_03_01_12_00_00.000000000}. */
+  public String name() {
+    return name;
+  }
+
+  /** Whether {@code ..data} points at it. */
+  public boolean current() {
+    return current;
   }
 
   /** When the generation was written (UTC, from its name). */
@@ -57,31 +97,33 @@ public record Generation(String name, boolean current, Optional<byte[]> metadata
 
   private Optional<String> leading(String member) {
     try {
-      // A leading member: the plan after it is not parsed (every plan reads this).
-      return JsonReader.leadingString(new String(metadata.orElse(new byte[0]), StandardCharsets.UTF_8), member)
+      // A leading member: the plan after it is not parsed (every plan reads this), nor read.
+      return JsonReader.leadingString(new String(metadata.read(true).orElse(new byte[0]), StandardCharsets.UTF_8), member)
           .filter(value -> !value.isEmpty());
     } catch (JsonReader.MalformedJsonException e) {
       return Optional.empty();
     }
   }
 
-  @Override
+  /** The {@code .generation.json} the writer was given, when the generation has one (read now). */
   public Optional<byte[]> metadata() {
-    return metadata.map(byte[]::clone);
+    return metadata.read(false);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Generation other
-        && name.equals(other.name)
-        && current == other.current
-        && metadata.isPresent() == other.metadata.isPresent()
-        && Arrays.equals(metadata.orElse(null), other.metadata.orElse(null));
+    if (!(o instanceof Generation other) || !name.equals(other.name) || current != other.current) {
+      return false;
+    }
+    Optional<byte[]> mine = metadata();
+    Optional<byte[]> theirs = other.metadata();
+    return mine.isPresent() == theirs.isPresent()
+        && Arrays.equals(mine.orElse(null), theirs.orElse(null));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, current, metadata.map(Arrays::hashCode).orElse(0));
+    return Objects.hash(name, current);
   }
 
   @Override

@@ -97,13 +97,23 @@ final class GenerationReader {
             }
             // An output may belong to a service user (owner: postgres), who can write it: its
             // content is compared and rewritten, never trusted, and is read only so far.
-            files.put(
-                name,
-                outputName(name) ? SafeFiles.readOutputNoFollow(file) : SafeFiles.readNoFollow(file));
+            files.put(name, content(file, name));
             return FileVisitResult.CONTINUE;
           }
         });
     return new Content(files);
+  }
+
+  /**
+   * One file of a generation read again, as {@link #read} read it (a snapshot whose content the
+   * heap dropped: {@link GenerationFiles}, which checks it against the digest of the first read).
+   */
+  byte[] readAgain(Path generation, String name) throws IOException {
+    return content(generation.resolve(name), name);
+  }
+
+  private static byte[] content(Path file, String name) throws IOException {
+    return outputName(name) ? SafeFiles.readOutputNoFollow(file) : SafeFiles.readNoFollow(file);
   }
 
   /**

@@ -48,6 +48,17 @@ final class SafeFiles {
     return InputFiles.readHeadNoFollow(file, InputKind.OUTPUT_FILE);
   }
 
+  /** The first {@code most} bytes of a store file (all of a shorter one), a link not followed. */
+  static byte[] readHeadNoFollow(Path file, int most) throws IOException {
+    try (FileChannel channel = InputFiles.openRegular(file, false)) {
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), most));
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // until the end of the file or the limit
+      }
+      return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    }
+  }
+
   /** What is at {@code path} itself, a link not followed; empty when nothing is there. */
   static Optional<BasicFileAttributes> entry(Path path) throws IOException {
     try {

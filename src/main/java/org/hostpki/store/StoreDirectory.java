@@ -134,7 +134,9 @@ public final class StoreDirectory {
    */
   public SortedMap<String, StoreFile> carriedOver(StoreSnapshot snapshot) {
     SortedMap<String, StoreFile> files = new java.util.TreeMap<>();
-    snapshot.files().forEach((name, bytes) -> files.put(name, new StoreFile(bytes, layout.kindOf(name))));
+    for (String name : snapshot.files().keySet()) { // its contents are not copied: see StoreFile
+      files.put(name, StoreFile.carried(snapshot.files(), name, layout.kindOf(name)));
+    }
     return files;
   }
 
@@ -163,9 +165,10 @@ public final class StoreDirectory {
         }
         return StoreSnapshot.empty();
       }
-      GenerationReader.Content content = reader.read(directory.resolve(current.get()));
+      Path generation = directory.resolve(current.get());
+      GenerationReader.Content content = reader.read(generation);
       links.requireNoForeignEntries(StoreNames.topLevelNames(content.files().keySet()));
-      return StoreSnapshot.of(current.get(), content.files());
+      return StoreSnapshot.of(current.get(), content.files(), name -> reader.readAgain(generation, name));
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw readFailure(e);
     }
@@ -1071,12 +1074,22 @@ public final class StoreDirectory {
     return names;
   }
 
-  private Optional<byte[]> metadataOf(String generation) throws IOException {
+  /**
+   * A generation's {@code .generation.json}, read when asked for ({@link Generation}): whole, or
+   * only its head for the leading members every plan reads.
+   */
+  private Generation.Metadata metadataOf(String generation) {
     Path file = directory.resolve(generation).resolve(StoreNames.METADATA);
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    return Optional.of(SafeFiles.readNoFollow(file));
+    return head -> {
+      try {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+          return Optional.empty();
+        }
+        return Optional.of(head ? SafeFiles.readHeadNoFollow(file, Generation.HEAD) : SafeFiles.readNoFollow(file));
+      } catch (IOException | UncheckedIOException e) {
+        throw readFailure(e);
+      }
+    };
   }
 
   /**

@@ -2,22 +2,55 @@ package org.hostpki.store;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.SortedMap;
 import org.hostpki.model.FileKind;
 
 /**
  * One file of a set to be written to the store.
  *
- * @param content the file's bytes (copied in and out, so the value cannot change under the writer)
- * @param kind what it holds: a {@link FileKind#secret() secret} file is created with mode 0600 from
- *     the first byte, never widened; other files are 0644. A file the store's layout calls secret
- *     must be written as one, because {@link StoreDirectory#read()} refuses it when others can read
- *     it
+ * <p>Its content is copied in and out, so the value cannot change under the writer; a file carried
+ * over from the live set ({@link StoreDirectory#carriedOver}) refers to the snapshot's content
+ * instead of copying it, which the snapshot may drop and read again ({@link StoreSnapshot}): a
+ * store of 100,000 trusted certificates would otherwise hold each of them twice while it applies.
  */
-public record StoreFile(byte[] content, FileKind kind) {
+public final class StoreFile {
 
-  public StoreFile {
-    content = Objects.requireNonNull(content, "content").clone();
-    Objects.requireNonNull(kind, "kind");
+  private final byte[] content; // null when carried over
+  private final SortedMap<String, byte[]> carriedFrom; // a snapshot's files, when carried over
+  private final String carriedName;
+  private final FileKind kind;
+
+  /**
+   * @param content the file's bytes (copied)
+   * @param kind what it holds: a {@link FileKind#secret() secret} file is created with mode 0600
+   *     from the first byte, never widened; other files are 0644. A file the store's layout calls
+   *     secret must be written as one, because {@link StoreDirectory#read()} refuses it when others
+   *     can read it
+   */
+  public StoreFile(byte[] content, FileKind kind) {
+    this.content = Objects.requireNonNull(content, "content").clone();
+    this.carriedFrom = null;
+    this.carriedName = null;
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  private StoreFile(SortedMap<String, byte[]> files, String name, FileKind kind) {
+    this.content = null;
+    this.carriedFrom = files;
+    this.carriedName = name;
+    this.kind = kind;
+  }
+
+  /** The file {@code name} of a snapshot's (unmodifiable) files, not copied until asked for. */
+  static StoreFile carried(SortedMap<String, byte[]> files, String name, FileKind kind) {
+    if (!files.containsKey(name)) {
+      throw new IllegalArgumentException("no file " + name);
+    }
+    return new StoreFile(files, name, Objects.requireNonNull(kind, "kind"));
+  }
+
+  public FileKind kind() {
+    return kind;
   }
 
   /** Whether it is created 0600 (otherwise 0644). */
@@ -25,25 +58,30 @@ public record StoreFile(byte[] content, FileKind kind) {
     return kind.secret();
   }
 
-  @Override
+  /** A copy of the file's bytes. */
   public byte[] content() {
-    return content.clone();
+    return bytes().clone();
+  }
+
+  /** The bytes themselves, for the writer: not to be modified. */
+  byte[] bytes() {
+    return content != null ? content : carriedFrom.get(carriedName);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof StoreFile other
         && kind == other.kind
-        && Arrays.equals(content, other.content);
+        && Arrays.equals(bytes(), other.bytes());
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(content) + kind.hashCode();
+    return 31 * Arrays.hashCode(bytes()) + kind.hashCode();
   }
 
   @Override
   public String toString() {
-    return "StoreFile[" + content.length + " bytes" + (secret() ? ", secret" : "") + "]";
+    return "StoreFile[" + bytes().length + " bytes" + (secret() ? ", secret" : "") + "]";
   }
 }

@@ -23,6 +23,11 @@ import org.hostpki.model.Fingerprint;
  * may hold 100,000 trusted certificates): do not modify them. {@link #file(String)} returns a
  * copy. Two snapshots are equal when they have the same generation and content fingerprint.
  *
+ * <p>A snapshot read from a store holds its files' contents only softly ({@link GenerationFiles}):
+ * one the heap had to drop is read again from its generation when asked for, and must have the
+ * digest it was read with, so that a large trust store can be planned and applied in a small heap.
+ * Hold on to a content only as long as it is used.
+ *
  * @param exists whether the store has been written (it has a {@code ..data} link)
  * @param generation the generation read, e.g. {@code ..2026_03_01_12_00_00.000000000}
  * @param files file name ({@code /}-separated: {@code trust/ldap.crt}) to content, sorted;
@@ -43,7 +48,9 @@ public record StoreSnapshot(
     if (exists != generation.isPresent()) {
       throw new IllegalArgumentException("a snapshot has a generation exactly when it exists");
     }
-    files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+    if (!(files instanceof GenerationFiles)) { // which is unmodifiable and the reader's own
+      files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+    }
     Objects.requireNonNull(contentFingerprint, "contentFingerprint");
     Objects.requireNonNull(digests, "digests");
   }
@@ -60,10 +67,13 @@ public record StoreSnapshot(
         false, Optional.empty(), new TreeMap<>(), fingerprintOf(new TreeMap<>()));
   }
 
-  static StoreSnapshot of(String generation, SortedMap<String, byte[]> files) {
+  /** A generation as read, each content held softly and read again with {@code reader} (by name). */
+  static StoreSnapshot of(String generation, SortedMap<String, byte[]> files, GenerationFiles.Reader reader) {
     byte[][] digests = digests(files);
+    FileDigests kept = new FileDigests(files, digests);
     return new StoreSnapshot(
-        true, Optional.of(generation), files, fingerprintOf(files, digests), new FileDigests(files, digests));
+        true, Optional.of(generation), new GenerationFiles(files, kept, reader),
+        fingerprintOf(files, digests), kept);
   }
 
   /**
@@ -74,47 +84,41 @@ public record StoreSnapshot(
    * @throws IllegalArgumentException when the snapshot has no such file
    */
   public byte[] sha256Of(String name) {
+    if (files instanceof GenerationFiles read) {
+      byte[] digest = read.sha256Of(name);
+      if (digest == null) {
+        throw new IllegalArgumentException("no file " + name);
+      }
+      return digest;
+    }
     byte[] content = files.get(name);
     if (content == null) {
       throw new IllegalArgumentException("no file " + name);
     }
-    return digests.of(name, content).orElseGet(() -> sha256().digest(content));
+    return sha256(content);
   }
 
   /**
-   * The digests of a store's files as read, in name order, compactly: one array of 32 bytes per
-   * file and the names (the map's own strings), so that a store of 100,000 trusted certificates
-   * holds them in about 3.6 MB.
+   * The digests of a store's files as read, in name order, compactly: one array of 32 bytes for
+   * all, so that a store of 100,000 trusted certificates holds them in about 3.2 MB.
    */
   public static final class FileDigests {
     /** No digests kept. */
     public static final FileDigests NONE = new FileDigests(new TreeMap<>(), new byte[0][]);
 
-    private final String[] names; // sorted, as the files
-    private final byte[] digests; // 32 bytes per name
-    private final byte[][] contents; // the content each digest is of, by identity
+    private final byte[] digests; // 32 bytes per file, in name order
 
     FileDigests(SortedMap<String, byte[]> files, byte[][] digests) {
       int n = files.size();
-      this.names = new String[n];
-      this.contents = new byte[n][];
       this.digests = new byte[n * DIGEST_LENGTH];
-      int i = 0;
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        names[i] = file.getKey();
-        contents[i] = file.getValue();
+      for (int i = 0; i < n; i++) {
         System.arraycopy(digests[i], 0, this.digests, i * DIGEST_LENGTH, DIGEST_LENGTH);
-        i++;
       }
     }
 
-    /** The digest kept for the file, when it is of exactly this array (not a copy or other bytes). */
-    Optional<byte[]> of(String name, byte[] content) {
-      int i = java.util.Arrays.binarySearch(names, name);
-      if (i < 0 || contents[i] != content) {
-        return Optional.empty();
-      }
-      return Optional.of(java.util.Arrays.copyOfRange(digests, i * DIGEST_LENGTH, (i + 1) * DIGEST_LENGTH));
+    /** The digest of the i-th file in name order (a copy). */
+    byte[] at(int i) {
+      return java.util.Arrays.copyOfRange(digests, i * DIGEST_LENGTH, (i + 1) * DIGEST_LENGTH);
     }
 
     private static final int DIGEST_LENGTH = 32;
@@ -181,6 +185,10 @@ public record StoreSnapshot(
 
   /** Files hashed by one task: enough to outweigh handing the task over. */
   private static final int FILES_PER_TASK = 64;
+
+  static byte[] sha256(byte[] content) {
+    return sha256().digest(content);
+  }
 
   private static MessageDigest sha256() {
     try {

@@ -32,6 +32,37 @@ class UnprotectedPkcs12Test {
 
   private final Certificate root = TestPki.ca(TestKeys.P256);
 
+  /**
+   * The trust store is written in one array around the bags' encodings (a 100,000-certificate
+   * store in a 512 MB heap): byte for byte what BouncyCastle's nested encoding made, for lengths
+   * of one, two and three octets.
+   */
+  @Test
+  void testTrustStore_isByteForByteBouncyCastlesNestedEncoding() throws Exception {
+    for (int n : new int[] {0, 1, 2, 300}) {
+      TreeMap<String, Certificate> entries = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        entries.put(String.format("root %03d", i), root);
+      }
+      org.bouncycastle.asn1.pkcs.Attribute trusted =
+          new org.bouncycastle.asn1.pkcs.Attribute(
+              Pkcs12.JDK_TRUSTED_KEY_USAGE,
+              new org.bouncycastle.asn1.DERSet(org.bouncycastle.asn1.x509.KeyPurposeId.anyExtendedKeyUsage.toOID()));
+      org.bouncycastle.asn1.ASN1EncodableVector bags = new org.bouncycastle.asn1.ASN1EncodableVector();
+      entries.forEach((alias, c) -> bags.add(Pkcs12.certificateBag(c, Pkcs12.friendlyName(alias), trusted).toASN1Structure()));
+      var data = org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.data;
+      var safe = new org.bouncycastle.asn1.pkcs.ContentInfo(data, new org.bouncycastle.asn1.DEROctetString(
+          new org.bouncycastle.asn1.DLSequence(bags).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DL)));
+      var authenticated = new org.bouncycastle.asn1.pkcs.AuthenticatedSafe(new org.bouncycastle.asn1.pkcs.ContentInfo[] {safe});
+      byte[] expected = new org.bouncycastle.asn1.pkcs.Pfx(
+              new org.bouncycastle.asn1.pkcs.ContentInfo(data, new org.bouncycastle.asn1.DEROctetString(
+                  authenticated.getEncoded(org.bouncycastle.asn1.ASN1Encoding.DL))), null)
+          .getEncoded(org.bouncycastle.asn1.ASN1Encoding.DL);
+
+      assertThat(UnprotectedPkcs12.trustStore(entries)).as("%d entries", n).isEqualTo(expected);
+    }
+  }
+
   @Test
   void testWrite_theJdkReadsItWithoutAPasswordAsTrustedEntries() throws Exception {
     byte[] store = UnprotectedPkcs12.trustStore(new TreeMap<>(Map.of("Some Root [jdk]", root)));
