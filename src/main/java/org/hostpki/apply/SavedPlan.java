@@ -65,8 +65,10 @@ public record SavedPlan(
     }
     String version = root.get("format_version").isValueNode() ? root.get("format_version").asString() : "?";
     if (!Plan.FORMAT_VERSION.equals(version)) {
+      // quoted from the file: one line, escaped, and short (an edited file may hold anything there)
+      String quoted = TerminalText.escape(version.length() > 20 ? version.substring(0, 20) + "..." : version);
       throw new HostpkiException(
-          "saved plan " + file + " is in plan format " + version + (version.compareTo(Plan.FORMAT_VERSION) < 0
+          "saved plan " + file + " is in plan format " + quoted + (version.compareTo(Plan.FORMAT_VERSION) < 0
               ? ", written by an older hostpki" : ", written by a newer hostpki")
               + "; this hostpki applies format " + Plan.FORMAT_VERSION + " only, and nothing was applied."
               + " Make the plan again with 'hostpki plan --out', review it, and apply that");

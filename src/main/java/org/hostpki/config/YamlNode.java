@@ -187,7 +187,16 @@ sealed interface YamlNode {
       if (t.equals(".nan")) {
         return json.numberNode(Double.NaN);
       }
-      BigDecimal value = new BigDecimal(text.startsWith("+") ? text.substring(1) : text);
+      BigDecimal value;
+      try {
+        value = new BigDecimal(text.startsWith("+") ? text.substring(1) : text);
+      } catch (NumberFormatException e) {
+        // An exponent beyond an int (1e99999999999): beyond any setting's range too. One that is
+        // that far negative is as good as zero.
+        boolean tiny = t.matches(".*e-.*");
+        return tiny ? json.numberNode(BigDecimal.ZERO)
+            : json.numberNode(t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+      }
       if (value.abs().compareTo(LONG_RANGE) >= 0) {
         // The schema validator compares a decimal with an integer bound through a long, and throws
         // for one beyond that range; no setting can use such a number, so it counts as infinite.
