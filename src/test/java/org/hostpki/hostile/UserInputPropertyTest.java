@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import org.assertj.core.api.SoftAssertions;
@@ -57,8 +60,13 @@ class UserInputPropertyTest {
   @TempDir static Path template;
   @TempDir Path dir;
 
+  private static boolean machineHadConfig;
+  private static boolean machineHadStore;
+
   @BeforeAll
   static void makeGoodStore() throws Exception {
+    machineHadConfig = Files.exists(Path.of("/etc/hostpki"), LinkOption.NOFOLLOW_LINKS);
+    machineHadStore = Files.exists(Path.of("/var/lib/hostpki"), LinkOption.NOFOLLOW_LINKS);
     GoodStore.build(template);
   }
 
@@ -70,7 +78,12 @@ class UserInputPropertyTest {
     SoftAssertions softly = new SoftAssertions();
     for (int i = 1; i <= Integer.getInteger("hostpki.fuzz.tries", TRIES); i++) {
       List<String> args = commandLine(random);
-      CliResult result = w.hostpki(GoodStore.ENVIRONMENT, args);
+      // A command line without -f goes to HOSTPKI_CONFIG, else /etc/hostpki/host.yaml: `init`
+      // wrote the machine's own file there, and `apply` made /var/lib/hostpki/pki (found on the
+      // session's machine). Every command of this test stays in its folder.
+      Map<String, String> environment = new HashMap<>(GoodStore.ENVIRONMENT);
+      environment.put("HOSTPKI_CONFIG", w.dir.resolve("host.yaml").toString());
+      CliResult result = w.hostpki(environment, args);
       String as = shown(args) + "\n" + result;
       softly.assertThat(result.exitCode()).as(as).isIn(0, 1, 2, 3, 64);
       softly.assertThat(result.out() + result.err()).as(as).doesNotContain("internal error");
@@ -86,6 +99,10 @@ class UserInputPropertyTest {
         w = Workspace.copyOf(template, dir.resolve(String.valueOf(i)), GoodStore.CLOCK, GoodStore.PROBE);
       }
     }
+    softly.assertThat(Path.of("/etc/hostpki")).as("the machine's own desired-state folder").matches(
+        p -> machineHadConfig || !Files.exists(p, LinkOption.NOFOLLOW_LINKS));
+    softly.assertThat(Path.of("/var/lib/hostpki")).as("the machine's own store folder").matches(
+        p -> machineHadStore || !Files.exists(p, LinkOption.NOFOLLOW_LINKS));
     softly.assertAll();
   }
 
