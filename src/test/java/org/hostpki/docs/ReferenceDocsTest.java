@@ -175,6 +175,33 @@ class ReferenceDocsTest {
     return words;
   }
 
+  /**
+   * A table ends at a blank line: text right after a row (README's "When to import again" had its
+   * next paragraph glued to the last row) is rendered as one more cell of that row.
+   */
+  @Test
+  void testDocs_tablesEndBeforeTheNextParagraph() throws IOException {
+    Set<String> glued = new TreeSet<>();
+    for (String document : DocsIT.DOCUMENTS) {
+      List<String> lines = read(document).lines().toList();
+      boolean fenced = false;
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        if (line.strip().startsWith("```")) {
+          fenced = !fenced;
+        }
+        if (fenced || !line.startsWith("|")) {
+          continue;
+        }
+        String next = i + 1 < lines.size() ? lines.get(i + 1) : "";
+        if (!line.stripTrailing().endsWith("|") || !(next.isBlank() || next.startsWith("|"))) {
+          glued.add(document + ":" + (i + 1) + ": " + line.substring(0, Math.min(line.length(), 60)));
+        }
+      }
+    }
+    assertThat(glued).as("table rows with text glued to them (end the table with a blank line)").isEmpty();
+  }
+
   /** A link to a file that is not there, or to a heading it does not have, leads a reader nowhere. */
   @Test
   void testDocs_linkToFilesAndHeadingsThatExist() throws IOException {
