@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
@@ -18,6 +19,8 @@ import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Percentage;
 import org.hostpki.plan.Change;
 import org.hostpki.plan.AcmeObservation;
+import org.hostpki.plan.Address;
+import org.hostpki.plan.CaOneStepRenewal;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanText;
@@ -155,7 +158,7 @@ public record Verdict(
         Expiries.standings(desired, store, acme, now, Expiries.blocked(plan, true));
     List<CertificateVerdict> certificates = new ArrayList<>();
     for (Expiries.Standing s : standings) {
-      certificates.add(judge(s, thresholds, now));
+      certificates.add(oneStep(judge(s, thresholds, now), desired, store, now));
     }
     Status status = Status.OK;
     List<String> problems = new ArrayList<>();
@@ -348,6 +351,23 @@ public record Verdict(
         Optional.of(s.certificate() + " " + expires(notAfter, now) + ", within "
             + thresholdWords(crossed, s.before(crossed)) + ", and nothing renews it in time: "
             + s.unhandled().orElseThrow()));
+  }
+
+  /**
+   * The CA's line WARNING when its renewal without {@code ca.rotation} is near or due: that apply
+   * moves the server to a new CA at once, and clients that trust the CA by hand refuse it (see
+   * {@link CaOneStepRenewal}). A line already worse keeps its own problem.
+   */
+  private static CertificateVerdict oneStep(
+      CertificateVerdict v, DesiredState desired, ObservedStore store, Instant now) {
+    if (v.status() != Status.OK || !v.standing().certificate().equals(Address.CA)) {
+      return v;
+    }
+    return CaOneStepRenewal.of(desired, store, Map.of(Address.CA, v.standing().renewal()))
+        .filter(r -> r.warnsAt(now))
+        .map(r -> new CertificateVerdict(v.standing(), Status.WARNING, v.warningBefore(), v.criticalBefore(),
+            Optional.of("ca is " + r.words(now, desired.source().toString()))))
+        .orElse(v);
   }
 
   /**

@@ -24,6 +24,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
+import org.hostpki.plan.CaOneStepRenewal;
 import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
@@ -84,6 +85,10 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     text.end();
     text.add("Host     ").add(hostLine(o.host())).end();
     s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, report.renewals().get("ca"), o.now()));
+    CaOneStepRenewal.of(o.desired(), s, report.renewals())
+        .filter(r -> r.warnsAt(o.now()))
+        .ifPresent(r -> text.add(CertificateText.PAD).add("warning: the CA is ")
+            .add(r.words(o.now(), o.desired().source().toString())).end());
     s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, report.renewals().get("server"), o.now()));
     externalText(text, o, s);
     AcmeStatus.text(text, o);

@@ -19,6 +19,7 @@ import org.hostpki.model.StoreLayout;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.plan.AcmeObservation;
+import org.hostpki.plan.CaOneStepRenewal;
 import org.hostpki.plan.Renewals;
 import org.hostpki.renewal.Renewal;
 
@@ -166,6 +167,11 @@ public final class StoreMetrics {
     renewals.forEach((name, r) -> f.sample("hostpki_certificate_next_renewal_timestamp_seconds",
         "When an unattended run renews the certificate; in the past while a renewal is due.",
         labels("store", store, "certificate", name), seconds(r.at())));
+    CaOneStepRenewal.of(desired, o, renewals).ifPresent(r -> f.sample("hostpki_ca_one_step_renewal_timestamp_seconds",
+        "When an unattended run replaces the internal CA in one step (ca.rotation is not set): the"
+            + " server moves to the new CA at once and clients that trust the CA by hand refuse it;"
+            + " in the past while due. Absent with ca.rotation.",
+        labels("store", store), seconds(r.at())));
     renewals.forEach((name, r) -> f.sample("hostpki_certificate_renewal_due",
         "Whether the certificate is due for renewal (1), also while it waits for a maintenance window.",
         labels("store", store, "certificate", name), r.state() == Renewal.State.SCHEDULED ? 0 : 1));

@@ -121,6 +121,45 @@ class CheckCommandTest {
   }
 
   /**
+   * Found in the clients trial: without ca.rotation the first unattended run from the CA's renewal
+   * time on replaces it and moves the server to the new CA at once, so every client that imported
+   * the CA by hand refuses the server; nine days before, check said "OK: nothing due". Now the ca
+   * line is WARNING from 30 days before (exit 1, Nagios 1), status says it under the CA, and with
+   * ca.rotation.overlap (a phased renewal) neither warns.
+   */
+  @Test
+  void testCheck_aOneStepCaRenewalIsAWarningAMonthAheadUnlessRotationIsSet() throws IOException {
+    // A 200-day CA is renewed 90 days before its end: from about day 110 (jitter makes it earlier).
+    desired("ca: {validity: 200d}\n");
+    applied(T0);
+    CliResult early = check(T0.plus(Duration.ofDays(60))); // more than 30 days ahead
+    Instant close = T0.plus(Duration.ofDays(100));
+    applied(close.minus(Duration.ofDays(1))); // the 6-day server certificate, renewed
+
+    CliResult run = check(close);
+    CliResult nagios = check(close, "--nagios");
+    CliResult status = hostpki(close, "status", "-f", "host.yaml");
+
+    assertThat(early.out()).as(early.toString()).contains("\nca       OK  ");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).startsWith("WARNING: ca is replaced in one step (no ca.rotation) on 2027-0");
+    assertThat(run.out()).contains(
+        "\nca       WARNING   ca is replaced in one step (no ca.rotation) on ",
+        "clients that trust the CA by hand (browsers, Java truststores, curl --cacert, a copied"
+            + " trust-bundle.crt) refuse it until they are given the new one; set ca.rotation.overlap"
+            + " (e.g. 14d) in " + dir.resolve("host.yaml") + " before then");
+    assertThat(nagios.exitCode()).isEqualTo(1);
+    assertThat(checkJson(close).get("status").asString()).isEqualTo("warning");
+    assertThat(status.out()).as(status.toString()).contains("\n         warning: the CA is replaced in one step (no ca.rotation) on ");
+
+    desired("ca: {validity: 200d, rotation: {overlap: 14d}}\n");
+    CliResult phased = check(close);
+    assertThat(phased.exitCode()).as(phased.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(phased.out()).startsWith("OK: nothing due;");
+    assertThat(hostpki(close, "status", "-f", "host.yaml").out()).doesNotContain("one step");
+  }
+
+  /**
    * Found by a trial: a store no apply ever wrote (a timer never enabled) said "OK: 4 changes
    * pending" to Nagios, while nothing was going to make them. It is WARNING, saying what to run,
    * as the metrics' HostpkiNeverApplied rule (severity warning) says; still exit 2 without --nagios.

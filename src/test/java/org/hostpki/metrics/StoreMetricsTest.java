@@ -196,6 +196,30 @@ class StoreMetricsTest {
                 + NOW.minus(Duration.ofDays(100)).plus(Duration.ofDays(3650)).getEpochSecond() + "\n");
   }
 
+  /**
+   * Found in the clients trial: nothing in the metrics said when the CA is replaced in one step
+   * (no ca.rotation), moving the server to a new CA that hand-imported clients do not trust. The
+   * series is the CA's next renewal, and absent with ca.rotation.
+   */
+  @Test
+  void testRender_theCasOneStepRenewalDateUnlessRotationIsSet() {
+    String oneStep = render("/var/lib/hostpki", false, 0);
+    DesiredState phased = desired("/var/lib/hostpki", false);
+    CaSpec d = CaSpec.defaults();
+    phased = new DesiredState(phased.source(), phased.store(), phased.host(),
+        new CaSpec(d.subject(), d.key(), d.validity(), d.renewBefore(), Optional.of(Duration.ofDays(14)), d.policy()),
+        phased.server(), phased.trust(), phased.hooks(), phased.renewal(), phased.metrics(), List.of(), List.of());
+    String rotating = StoreMetrics.render(phased,
+        Optional.of(new StoreState(store(0), HOST, AcmeObservation.NONE, NOW, 0, 0, List.of())), Optional.empty());
+
+    String next = oneStep.lines()
+        .filter(l -> l.startsWith("hostpki_certificate_next_renewal_timestamp_seconds{store=\"/var/lib/hostpki\",certificate=\"ca\"} "))
+        .findFirst().orElseThrow();
+    assertThat(oneStep).contains(
+        "\nhostpki_ca_one_step_renewal_timestamp_seconds{store=\"/var/lib/hostpki\"} " + next.substring(next.lastIndexOf(' ') + 1) + "\n");
+    assertThat(rotating).contains("certificate=\"ca\"").doesNotContain("hostpki_ca_one_step_renewal");
+  }
+
   @Test
   void testRender_eachFamilyOnceWithHelpAndType() {
     String text = render("/var/lib/hostpki", true, 3);
