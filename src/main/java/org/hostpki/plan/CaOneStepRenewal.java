@@ -8,6 +8,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.renewal.Renewal;
 
 /**
@@ -45,6 +46,12 @@ public record CaOneStepRenewal(Instant at, Instant warnFrom) {
       DesiredState desired, ObservedStore observed, Map<String, Renewal> renewals) {
     Renewal ca = renewals.get(Address.CA);
     if (desired.ca().rotationOverlap().isPresent() || observed.caCertificate().isEmpty() || ca == null) {
+      return Optional.empty();
+    }
+    // Only a CA clients see: the one that signs the server, or a fleet CA (hostpki sign) whose
+    // members trust it. Under an external or ACME issuer a CA that signs nothing clients check is
+    // replaced unnoticed, and a month of WARNING for it would be a false alarm.
+    if (desired.server().issuer() != ServerSpec.Issuer.INTERNAL && desired.ca().policy().isEmpty()) {
       return Optional.empty();
     }
     Duration renewBefore = Duration.between(ca.dueAt(), ca.notAfter());
