@@ -231,7 +231,9 @@ final class TrustInstalls {
     InstallRecord record = InstallRecordFile.read(store);
     InstallRecord without = record;
     for (InstallTarget target : record.targets().keySet()) {
-      if (!installers.containsKey(target)) {
+      // a named target that cannot be read now (its store removed, its folder swapped) stays on
+      // record, so that hostpki's entries are still cleaned up once it is dropped from trust.install
+      if (!installers.containsKey(target) && !input.unreadable().containsKey(target)) {
         without = without.with(target, new TreeMap<>(), Optional.empty());
       }
     }

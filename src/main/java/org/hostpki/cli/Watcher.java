@@ -101,7 +101,9 @@ final class Watcher {
           WarningCode.ACME_WAITING, "order waiting",
           WarningCode.HOST_NO_ADDRESS, "warning",
           WarningCode.HOST_NO_NAME, "warning",
-          WarningCode.HOST_FILE_ENTRY, "warning");
+          WarningCode.HOST_FILE_ENTRY, "warning",
+          // the store goes ahead without it; each apply tries it again and exits 3 meanwhile
+          WarningCode.INSTALL_UNREADABLE, "error");
 
   /** The longest pause between two runs of hooks that keep failing. */
   static final Duration MAX_HOOK_BACKOFF = Duration.ofMinutes(15);

@@ -93,14 +93,21 @@ public record Plan(
   }
 
   /**
-   * Whether an apply would do anything — change the store or run pending hooks: what {@code plan
-   * --detailed-exitcode} and {@code apply --check} exit 2 for.
+   * Whether an apply would do anything — change the store, run pending hooks or try again a
+   * trust.install target that cannot be read now: what {@code plan --detailed-exitcode} and {@code
+   * apply --check} exit 2 for. Such a target is work left like a pending hook: the real apply
+   * exits 3 while it stays unreadable, and a check that said "nothing to do" would hide it.
    *
    * @param unattended for an unattended run, which leaves a held store as it is
    */
   public boolean hasWork(boolean unattended) {
     boolean changesApply = !isEmpty() && !(unattended && hold.isPresent());
-    return changesApply || hasPendingHooks();
+    return changesApply || hasPendingHooks() || installUnreadable();
+  }
+
+  /** Whether a trust.install target cannot be read: apply leaves it as it is and exits 3. */
+  public boolean installUnreadable() {
+    return warnings.stream().anyMatch(w -> w.kind() == WarningCode.INSTALL_UNREADABLE);
   }
 
   public long count(Action action) {

@@ -276,6 +276,30 @@ class WatcherTest {
   }
 
   @Test
+  void testRun_aTrustInstallTargetThatCannotBeReadIsLoggedOnceAsAnError() throws IOException {
+    // rvcore14: with nothing else to do, watch never applied and never said a word about it.
+    Path yaml = dir.resolve("host.yaml");
+    Files.writeString(
+        yaml,
+        "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install:\n    certificates: [ca]\n"
+            + "    java: [" + dir.resolve("cacerts") + "]\n");
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    Files.writeString(dir.resolve("cacerts"), "garbage\n");
+    applyNow();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int i = 0; i < 3; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 error", "08:01:30 stopped");
+    assertThat(log.toString())
+        .contains("08:00:00Z error: install/java:" + dir.resolve("cacerts") + ": ")
+        .contains("this target is left as it is");
+  }
+
+  @Test
   void testRun_declaredOutputsConvergeAndAnAccessNoLongerDeclaredIsNarrowedUnattended() throws IOException {
     String outputs = "outputs:\n  - {format: combined-pem, file: haproxy.pem}\n  - {format: der, file: ca.der, certificate: ca}\n";
     desired = load("store: {path: pki, access: {group: ssl-cert}}\n" + outputs);
