@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
     description = "Write a certificate, chain, CSR, the trust bundle or the CRL from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl; the desired-state FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
+      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl, previous-crl; the desired-state FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280); previous-crl, after a CA rotation's move, the previous CA's last CRL (ca-previous.crl), for the distribution point its certificates name.",
       "",
       "With --output json, standard output carries a JSON document instead: what was exported, where to, and each certificate (or the request); without -o, the export itself as PEM in it.",
       "",
@@ -41,6 +41,7 @@ import picocli.CommandLine.Parameters;
       "  hostpki export -f host.yaml server-cert --der -o portal.der",
       "  hostpki export -f host.yaml trust-bundle --der -o bundle.p7b",
       "  hostpki export -f ca.yaml crl --der -o /var/www/pki/fleet.crl",
+      "  hostpki export -f ca.yaml previous-crl --der -o /var/www/pki/fleet-previous.crl",
       "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com",
       "",
       "Exit codes:",
@@ -57,7 +58,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     SERVER_CHAIN("server-chain", StoreLayout.SERVER_FULLCHAIN),
     CSR("csr", StoreLayout.SERVER_CSR),
     TRUST_BUNDLE("trust-bundle", StoreLayout.TRUST_BUNDLE),
-    CRL("crl", Revocations.FILE);
+    CRL("crl", Revocations.FILE),
+    PREVIOUS_CRL("previous-crl", StoreLayout.CA_PREVIOUS_CRL);
 
     final String word;
     final String file;
@@ -77,7 +79,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
   }
 
-  @Parameters(index = "0", paramLabel = "WHAT", completionCandidates = Whats.class, description = "ca-cert | ca-next-cert | server-cert | server-chain | csr | trust-bundle | crl")
+  @Parameters(index = "0", paramLabel = "WHAT", completionCandidates = Whats.class, description = "ca-cert | ca-next-cert | server-cert | server-chain | csr | trust-bundle | crl | previous-crl")
   String whatWord;
 
   /** WHAT, read by {@link #call()} from the arguments in either order. */
@@ -135,7 +137,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   /** Every WHAT, as the usage errors list them. */
   static final String WHATS =
-      "ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle or crl";
+      "ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl or previous-crl";
 
   /**
    * The usage error for no WHAT, after the desired-state file {@code file} (null when no file was
@@ -201,7 +203,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
           der
               ? "note: --der writes one CRL, the signing CA's; the previous CA of the rotation has"
                   + " its last CRL too (" + StoreLayout.CA_PREVIOUS_CRL + ", for the certificates it"
-                  + " signed while it stays trusted): export crl without --der writes both, PEM"
+                  + " signed while it stays trusted): export previous-crl --der writes it, for the"
+                  + " distribution point its certificates name; export crl without --der writes both, PEM"
               : "note: with the previous CA's last CRL (" + StoreLayout.CA_PREVIOUS_CRL + ") after"
                   + " the signing CA's, for the certificates it signed while it stays trusted");
     }
@@ -282,7 +285,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     w.field("encoding", !der ? "pem" : chainLike() ? "pkcs7" : "der");
     try {
       w.name("certificates").beginArray();
-      if (what != What.CSR && what != What.CRL) {
+      if (what != What.CSR && !isCrl()) {
         for (Certificate c : Pem.readCertificates(pem)) {
           CertificateJson.write(w, c.facts(), environment.clock().instant());
         }
@@ -297,7 +300,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
         w.nullValue();
       }
       w.name("crl");
-      if (what == What.CRL) {
+      if (isCrl()) {
         RevokeCommand.crlJson(w, RevocationList.parse(own).facts());
       } else {
         w.nullValue();
@@ -384,6 +387,11 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       return ": no CA rotation is under way (ca.rotation makes the new CA one overlap before the"
           + " server moves to it); export ca-cert";
     }
+    if (what == What.PREVIOUS_CRL) {
+      return ": the previous CA of a CA rotation has its last CRL there from the rotation's move until"
+          + " it leaves the trusted certificates, and no rotation has moved to a new CA with a CRL of"
+          + " the old one; export crl";
+    }
     if (what == What.CRL) {
       return ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"
           + " store's CA yet";
@@ -398,6 +406,10 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     return chainLike() ? "PKCS#7 DER" : "DER";
   }
 
+  private boolean isCrl() {
+    return what == What.CRL || what == What.PREVIOUS_CRL;
+  }
+
   private boolean chainLike() {
     return what == What.SERVER_CHAIN || what == What.TRUST_BUNDLE;
   }
@@ -407,7 +419,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       if (what == What.CSR) {
         return CertificationRequest.parse(pem).der();
       }
-      if (what == What.CRL) {
+      if (isCrl()) {
         return RevocationList.parse(pem).der();
       }
       List<Certificate> certs = Pem.readCertificates(pem);

@@ -197,8 +197,9 @@ class CaRotationCrlTest {
     // Both CAs' certificates name ca.crl.url, and a distribution point serves one CRL (fcrl14):
     // the move says which to publish there, and what to change.
     assertThat(moved.out()).contains("; http://pki.fleet.test/fleet.crl (ca.crl.url) is the distribution point of"
-        + " the previous CA's certificates: keep it serving ca-previous.crl until that CA leaves, and set"
-        + " ca.crl.url to a new URL for the new CA's ca.crl");
+        + " the previous CA's certificates: keep it serving ca-previous.crl until that CA leaves (hostpki"
+        + " export previous-crl --der), and set ca.crl.url to a new URL for the new CA's ca.crl, or put"
+        + " {keyId} in it for a distribution point per CA");
     Map<String, String> before = storeFiles();
 
     CliResult again = hostpki(move.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", revoked, "--output", "json");
@@ -422,6 +423,74 @@ class CaRotationCrlTest {
         assertThat(verify.output()).as(member).contains("certificate revoked");
       }
     }
+  }
+
+  /**
+   * {@code {keyId}} in {@code ca.crl.url}: a distribution point per CA. Found in a trial
+   * (fcrl14, fcrlurl14): with one URL, the new CA's members named the URL that must keep serving
+   * the previous CA's last CRL, so a client fetching "the" CRL of a new member got the old CA's
+   * and refused it. Here each member names its own CA's URL, the publisher writes each CA's DER
+   * there ({@code export crl} and {@code export previous-crl}), and a client that fetches the CRL
+   * from the member's URL alone ({@code openssl verify -crl_check_all}) decides right for members
+   * of both CAs.
+   */
+  @Test
+  void testKeyIdInCrlUrl_eachCaNamesItsOwnDistributionPoint_aClientFetchingFromItDecidesRight() throws Exception {
+    Tool.OPENSSL.require();
+    String url = "crl: {validity: 3d, url: \"http://pki.fleet.test/fleet-{keyId}.crl\"}";
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA").replace("crl: {validity: 3d}", url));
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String oldRevoked = sign(NOW.plusSeconds(60), "m1");
+    sign(NOW.plusSeconds(60), "m0");
+    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", oldRevoked);
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA 2").replace("crl: {validity: 3d}", url));
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
+    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
+    sign(move.plusSeconds(60), "m2");
+    String newRevoked = sign(move.plusSeconds(60), "m3");
+    hostpki(move.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", newRevoked);
+
+    String oldUrl = "http://pki.fleet.test/fleet-" + cert("ca-previous.crt").facts().subjectKeyId().orElseThrow() + ".crl";
+    String newUrl = "http://pki.fleet.test/fleet-" + cert("ca.crt").facts().subjectKeyId().orElseThrow() + ".crl";
+    assertThat(moved.out()).contains("; the new CA's certificates name " + newUrl + " (ca.crl.url): publish its ca.crl"
+        + " there (hostpki export crl --der), and keep " + oldUrl + " serving ca-previous.crl until the previous"
+        + " CA leaves (hostpki export previous-crl --der)");
+    // The CA host's own server certificate names its CA's URL, and stays: no re-issue each plan.
+    assertThat(cert("server.crt").crlDistributionPoints()).containsExactly(newUrl);
+    assertThat(hostpki(move.plusSeconds(180), "plan", "-f", "ca.yaml").out()).contains("No changes");
+
+    // The publisher: each CA's CRL, DER, at its URL (a web root under www/).
+    Files.createDirectories(dir.resolve("www"));
+    String newFile = "www/" + newUrl.substring(newUrl.lastIndexOf('/') + 1);
+    String oldFile = "www/" + oldUrl.substring(oldUrl.lastIndexOf('/') + 1);
+    hostpki(move.plusSeconds(180), "export", "-f", "ca.yaml", "crl", "--der", "-o", newFile);
+    CliResult previous =
+        hostpki(move.plusSeconds(180), "export", "-f", "ca.yaml", "previous-crl", "--der", "-o", oldFile, "--output", "json");
+    assertThat(OutputSchemas.valid("export.schema.json", previous.out()).path("crl").path("issuer").asString())
+        .isEqualTo("CN=Fleet CA");
+    assertThat(Files.readAllBytes(dir.resolve(oldFile))).isEqualTo(crl("ca-previous.crl").der());
+
+    Path pki = dir.resolve("pki");
+    Files.write(dir.resolve("cas.pem"), concat(pki.resolve("ca.crt"), pki.resolve("ca-previous.crt")));
+    String at = Long.toString(move.plusSeconds(300).getEpochSecond());
+    Map<String, Boolean> accepted = new java.util.TreeMap<>();
+    for (String member : List.of("m0", "m1", "m2", "m3")) {
+      Certificate leaf = Pem.readCertificates(Files.readAllBytes(dir.resolve(member + "-chain.pem"))).get(0);
+      String dp = leaf.crlDistributionPoints().get(0);
+      assertThat(dp).as(member).isEqualTo(member.compareTo("m2") < 0 ? oldUrl : newUrl);
+      Path fetched = dir.resolve("www").resolve(dp.substring(dp.lastIndexOf('/') + 1)); // "GET" the URL
+      org.hostpki.testkit.ProcessResult verify =
+          Tool.OPENSSL.command("verify", "-attime", at, "-crl_check_all", "-CAfile", "cas.pem",
+                  "-CRLfile", fetched.toString(), member + "-chain.pem")
+              .in(dir).run();
+      accepted.put(member, verify.exitCode() == 0);
+      if (verify.exitCode() != 0) {
+        assertThat(verify.output()).as(member).contains("certificate revoked");
+      }
+    }
+    assertThat(accepted).containsExactlyEntriesOf(
+        new java.util.TreeMap<>(Map.of("m0", true, "m1", false, "m2", true, "m3", false)));
   }
 
   private static byte[] concat(Path first, Path second) throws Exception {
