@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.json.CertificateJson;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.model.CrlUrl;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Parameters;
     description = "Write a certificate, chain, CSR, the trust bundle or the CRL from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl, previous-crl; the desired-state FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280); previous-crl, after a CA rotation's move, the previous CA's last CRL (ca-previous.crl), for the distribution point its certificates name.",
+      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl, previous-crl; the desired-state FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280); previous-crl, after a CA rotation's move, the previous CA's last CRL (ca-previous.crl), for the distribution point its certificates name. With crl and previous-crl, {keyId} in -o FILE becomes the key id of the CRL's CA, as in ca.crl.url.",
       "",
       "With --output json, standard output carries a JSON document instead: what was exported, where to, and each certificate (or the request); without -o, the export itself as PEM in it.",
       "",
@@ -41,7 +42,7 @@ import picocli.CommandLine.Parameters;
       "  hostpki export -f host.yaml server-cert --der -o portal.der",
       "  hostpki export -f host.yaml trust-bundle --der -o bundle.p7b",
       "  hostpki export -f ca.yaml crl --der -o /var/www/pki/fleet.crl",
-      "  hostpki export -f ca.yaml previous-crl --der -o /var/www/pki/fleet-previous.crl",
+      "  hostpki export -f ca.yaml previous-crl --der -o 'www/fleet-{keyId}.crl'",
       "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com",
       "",
       "Exit codes:",
@@ -187,6 +188,10 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     Optional<byte[]> previousCrl =
         what == What.CRL ? directory.currentFile(StoreLayout.CA_PREVIOUS_CRL) : Optional.empty();
     byte[] own = content;
+    if (isCrl() && target != null && target.contains(CrlUrl.KEY_ID)) {
+      // -o www/fleet-{keyId}.crl: the file ca.crl.url names for this CRL's CA, as the URL expands.
+      outputFile = OutputOption.file(spec.commandLine(), environment, target.replace(CrlUrl.KEY_ID, keyId(store, own)));
+    }
     if (previousCrl.isPresent() && !der) {
       content = concat(content, previousCrl.get());
     }
@@ -404,6 +409,17 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       return "PEM";
     }
     return chainLike() ? "PKCS#7 DER" : "DER";
+  }
+
+  /** The key id of a CRL's CA ({@code {keyId}} in ca.crl.url): its authority key identifier. */
+  private String keyId(Path store, byte[] crl) {
+    try {
+      return RevocationList.parse(crl).facts().authorityKeyId()
+          .orElseThrow(() -> new HostpkiException(store.resolve(what.file) + " has no authority key"
+              + " identifier, so {keyId} in -o cannot be expanded; name the file without it"));
+    } catch (InvalidMaterialException e) {
+      throw new HostpkiException(store.resolve(what.file) + ": " + e.getMessage());
+    }
   }
 
   private boolean isCrl() {

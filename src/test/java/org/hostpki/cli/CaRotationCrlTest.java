@@ -460,13 +460,14 @@ class CaRotationCrlTest {
     assertThat(cert("server.crt").crlDistributionPoints()).containsExactly(newUrl);
     assertThat(hostpki(move.plusSeconds(180), "plan", "-f", "ca.yaml").out()).contains("No changes");
 
-    // The publisher: each CA's CRL, DER, at its URL (a web root under www/).
+    // The publisher: each CA's CRL, DER, at its URL (a web root under www/), {keyId} in -o
+    // expanded as in the URL.
     Files.createDirectories(dir.resolve("www"));
-    String newFile = "www/" + newUrl.substring(newUrl.lastIndexOf('/') + 1);
     String oldFile = "www/" + oldUrl.substring(oldUrl.lastIndexOf('/') + 1);
-    hostpki(move.plusSeconds(180), "export", "-f", "ca.yaml", "crl", "--der", "-o", newFile);
-    CliResult previous =
-        hostpki(move.plusSeconds(180), "export", "-f", "ca.yaml", "previous-crl", "--der", "-o", oldFile, "--output", "json");
+    CliResult current = hostpki(move.plusSeconds(180), "export", "-f", "ca.yaml", "crl", "--der", "-o", "www/fleet-{keyId}.crl");
+    CliResult previous = hostpki(move.plusSeconds(180), "export", "-f", "ca.yaml", "previous-crl", "--der",
+        "-o", "www/fleet-{keyId}.crl", "--output", "json");
+    assertThat(current.err()).contains("Wrote crl to " + dir.resolve("www/" + newUrl.substring(newUrl.lastIndexOf('/') + 1)));
     assertThat(OutputSchemas.valid("export.schema.json", previous.out()).path("crl").path("issuer").asString())
         .isEqualTo("CN=Fleet CA");
     assertThat(Files.readAllBytes(dir.resolve(oldFile))).isEqualTo(crl("ca-previous.crl").der());
