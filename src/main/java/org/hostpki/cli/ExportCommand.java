@@ -393,9 +393,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
           + " server moves to it); export ca-cert";
     }
     if (what == What.PREVIOUS_CRL) {
-      return ": the previous CA of a CA rotation has its last CRL there from the rotation's move until"
-          + " it leaves the trusted certificates, and no rotation has moved to a new CA with a CRL of"
-          + " the old one; export crl";
+      return ": the previous CA's last CRL is there only from a CA rotation's move until that CA"
+          + " leaves the trusted certificates (ca-previous.crt); export crl writes the signing CA's";
     }
     if (what == What.CRL) {
       return ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"
