@@ -397,14 +397,7 @@ class CaRotationCrlTest {
     String at = Long.toString(move.plusSeconds(300).getEpochSecond());
     Map<String, Boolean> accepted = new java.util.TreeMap<>();
     for (String member : List.of("m0", "m1", "m2", "m3")) {
-      org.hostpki.testkit.ProcessResult verify =
-          Tool.OPENSSL.command("verify", "-attime", at, "-crl_check_all", "-CAfile", "cas.pem",
-                  "-CRLfile", "crls.pem", member + "-chain.pem")
-              .in(dir).run();
-      accepted.put(member, verify.exitCode() == 0);
-      if (verify.exitCode() != 0) {
-        assertThat(verify.output()).as(member).contains("certificate revoked");
-      }
+      accepted.put(member, verifies(member, at, "crls.pem"));
     }
     assertThat(accepted).containsExactlyEntriesOf(
         new java.util.TreeMap<>(Map.of("m0", true, "m1", false, "m2", true, "m3", false)));
@@ -414,14 +407,7 @@ class CaRotationCrlTest {
     // refused both ("CRL is not yet valid"), and with them every member of both CAs.
     String behind = Long.toString(move.plusSeconds(120).minus(Duration.ofMinutes(10)).getEpochSecond());
     for (String member : List.of("m0", "m1", "m2", "m3")) {
-      org.hostpki.testkit.ProcessResult verify =
-          Tool.OPENSSL.command("verify", "-attime", behind, "-crl_check_all", "-CAfile", "cas.pem",
-                  "-CRLfile", "crls.pem", member + "-chain.pem")
-              .in(dir).run();
-      assertThat(verify.exitCode() == 0).as("%s: %s", member, verify.output()).isEqualTo(accepted.get(member));
-      if (verify.exitCode() != 0) {
-        assertThat(verify.output()).as(member).contains("certificate revoked");
-      }
+      assertThat(verifies(member, behind, "crls.pem")).as(member).isEqualTo(accepted.get(member));
     }
   }
 
@@ -481,17 +467,25 @@ class CaRotationCrlTest {
       String dp = leaf.crlDistributionPoints().get(0);
       assertThat(dp).as(member).isEqualTo(member.compareTo("m2") < 0 ? oldUrl : newUrl);
       Path fetched = dir.resolve("www").resolve(dp.substring(dp.lastIndexOf('/') + 1)); // "GET" the URL
-      org.hostpki.testkit.ProcessResult verify =
-          Tool.OPENSSL.command("verify", "-attime", at, "-crl_check_all", "-CAfile", "cas.pem",
-                  "-CRLfile", fetched.toString(), member + "-chain.pem")
-              .in(dir).run();
-      accepted.put(member, verify.exitCode() == 0);
-      if (verify.exitCode() != 0) {
-        assertThat(verify.output()).as(member).contains("certificate revoked");
-      }
+      accepted.put(member, verifies(member, at, fetched.toString()));
     }
     assertThat(accepted).containsExactlyEntriesOf(
         new java.util.TreeMap<>(Map.of("m0", true, "m1", false, "m2", true, "m3", false)));
+  }
+
+  /**
+   * Whether {@code openssl verify -crl_check_all} at {@code at} (epoch seconds) accepts a member's
+   * chain with the CAs of cas.pem and the CRLs of {@code crls}; a refusal must be for revocation.
+   */
+  private boolean verifies(String member, String at, String crls) {
+    org.hostpki.testkit.ProcessResult verify =
+        Tool.OPENSSL.command("verify", "-attime", at, "-crl_check_all", "-CAfile", "cas.pem",
+                "-CRLfile", crls, member + "-chain.pem")
+            .in(dir).run();
+    if (verify.exitCode() != 0) {
+      assertThat(verify.output()).as(member).contains("certificate revoked");
+    }
+    return verify.exitCode() == 0;
   }
 
   private static byte[] concat(Path first, Path second) throws Exception {
