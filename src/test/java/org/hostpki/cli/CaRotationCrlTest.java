@@ -373,18 +373,9 @@ class CaRotationCrlTest {
   void testSameNameRotation_planNamesThePreviousCaByKeyId_opensslPicksEachMembersCrl() throws Exception {
     Tool.OPENSSL.require();
     caNamed("Fleet CA");
-    hostpki(NOW, "apply", "-f", "ca.yaml");
-    String oldRevoked = sign(NOW.plusSeconds(60), "m1");
-    sign(NOW.plusSeconds(60), "m0");
-    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", oldRevoked);
-    sameNameNewKey();
-    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
-    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+    Instant move = MOVE;
 
-    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
-    sign(move.plusSeconds(60), "m2");
-    String newRevoked = sign(move.plusSeconds(60), "m3");
-    hostpki(move.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", newRevoked);
+    CliResult moved = rotateWithMembers(this::sameNameNewKey);
 
     assertThat(moved.out())
         .contains("ca.crl number ")
@@ -425,17 +416,9 @@ class CaRotationCrlTest {
     Tool.OPENSSL.require();
     String url = "crl: {validity: 3d, url: \"http://pki.fleet.test/fleet-{keyId}.crl\"}";
     Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA").replace("crl: {validity: 3d}", url));
-    hostpki(NOW, "apply", "-f", "ca.yaml");
-    String oldRevoked = sign(NOW.plusSeconds(60), "m1");
-    sign(NOW.plusSeconds(60), "m0");
-    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", oldRevoked);
-    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA 2").replace("crl: {validity: 3d}", url));
-    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
-    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
-    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
-    sign(move.plusSeconds(60), "m2");
-    String newRevoked = sign(move.plusSeconds(60), "m3");
-    hostpki(move.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", newRevoked);
+    Instant move = MOVE;
+    CliResult moved = rotateWithMembers(
+        () -> Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA 2").replace("crl: {validity: 3d}", url)));
 
     String oldUrl = "http://pki.fleet.test/fleet-" + cert("ca-previous.crt").facts().subjectKeyId().orElseThrow() + ".crl";
     String newUrl = "http://pki.fleet.test/fleet-" + cert("ca.crt").facts().subjectKeyId().orElseThrow() + ".crl";
@@ -471,6 +454,32 @@ class CaRotationCrlTest {
     }
     assertThat(accepted).containsExactlyEntriesOf(
         new java.util.TreeMap<>(Map.of("m0", true, "m1", false, "m2", true, "m3", false)));
+  }
+
+  /** When {@link #rotateWithMembers} moves to the new CA. */
+  private static final Instant MOVE = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+
+  private interface DesiredChange {
+    void make() throws Exception;
+  }
+
+  /**
+   * The CA made; members m0 and m1 signed, m1 revoked; {@code next} makes the desired state of a
+   * new CA, which the rotation makes a day later and moves to at {@link #MOVE}; then members m2
+   * and m3 of the new CA signed, m3 revoked. The move's apply.
+   */
+  private CliResult rotateWithMembers(DesiredChange next) throws Exception {
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String oldRevoked = sign(NOW.plusSeconds(60), "m1");
+    sign(NOW.plusSeconds(60), "m0");
+    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", oldRevoked);
+    next.make();
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
+    CliResult moved = hostpki(MOVE, "apply", "-f", "ca.yaml");
+    sign(MOVE.plusSeconds(60), "m2");
+    String newRevoked = sign(MOVE.plusSeconds(60), "m3");
+    hostpki(MOVE.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", newRevoked);
+    return moved;
   }
 
   /**
