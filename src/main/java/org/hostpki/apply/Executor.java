@@ -237,14 +237,15 @@ final class Executor {
           s.newKey() || next.serverKey.isEmpty()
               ? KeyMaterial.generate(s.key(), random)
               : next.serverKey.get();
+      Certificate ca = next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
       Certificate cert =
           issuer.server(
               new ServerProfile(s.subject(), s.dnsNames(), s.ipAddresses(), s.validity(), s.clientAuth()),
               key.publicKey(),
-              next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change)),
+              ca,
               next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change)),
               now,
-              s.crlUrl());
+              s.crlUrl().map(u -> u.forCa(ca.facts()))); // {keyId}: the CA that signs it now
       next.serverKey = Optional.of(key);
       next.serverCert = Optional.of(cert);
       next.putKey(StoreLayout.SERVER_KEY, key);

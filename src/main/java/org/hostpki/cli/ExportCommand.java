@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.json.CertificateJson;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.model.CrlUrl;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Parameters;
     description = "Write a certificate, chain, CSR, the trust bundle or the CRL from the store, as PEM or DER.",
     footer = {
       "",
-      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl; the desired-state FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280).",
+      "WHAT is one of: ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl, previous-crl; the desired-state FILE may come before it too (hostpki export host.yaml ca-cert). ca-next-cert is the new CA of a rotation under way (ca.rotation), which browsers and other hosts must trust before the server moves to it; trust-bundle is every certificate this host trusts (devices, other services), not for a browser's roots. With --der: one certificate (ca-cert, ca-next-cert, server-cert), the CSR or the CRL as DER; a chain or bundle (server-chain, trust-bundle) as a PKCS#7 .p7b file, which Windows and macOS import. crl is a fleet CA's revocation list (hostpki revoke writes it), DER as a distribution point serves it (RFC 5280); previous-crl, after a CA rotation's move, the previous CA's last CRL (ca-previous.crl), for the distribution point its certificates name. With crl and previous-crl, {keyId} in -o FILE becomes the key id of the CRL's CA, as in ca.crl.url.",
       "",
       "With --output json, standard output carries a JSON document instead: what was exported, where to, and each certificate (or the request); without -o, the export itself as PEM in it.",
       "",
@@ -41,6 +42,7 @@ import picocli.CommandLine.Parameters;
       "  hostpki export -f host.yaml server-cert --der -o portal.der",
       "  hostpki export -f host.yaml trust-bundle --der -o bundle.p7b",
       "  hostpki export -f ca.yaml crl --der -o /var/www/pki/fleet.crl",
+      "  hostpki export -f ca.yaml previous-crl --der -o 'www/fleet-{keyId}.crl'",
       "  hostpki export -f host.yaml csr | mail -s 'please sign' pki@example.com",
       "",
       "Exit codes:",
@@ -57,7 +59,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     SERVER_CHAIN("server-chain", StoreLayout.SERVER_FULLCHAIN),
     CSR("csr", StoreLayout.SERVER_CSR),
     TRUST_BUNDLE("trust-bundle", StoreLayout.TRUST_BUNDLE),
-    CRL("crl", Revocations.FILE);
+    CRL("crl", Revocations.FILE),
+    PREVIOUS_CRL("previous-crl", StoreLayout.CA_PREVIOUS_CRL);
 
     final String word;
     final String file;
@@ -77,7 +80,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
   }
 
-  @Parameters(index = "0", paramLabel = "WHAT", completionCandidates = Whats.class, description = "ca-cert | ca-next-cert | server-cert | server-chain | csr | trust-bundle | crl")
+  @Parameters(index = "0", paramLabel = "WHAT", completionCandidates = Whats.class, description = "ca-cert | ca-next-cert | server-cert | server-chain | csr | trust-bundle | crl | previous-crl")
   String whatWord;
 
   /** WHAT, read by {@link #call()} from the arguments in either order. */
@@ -135,7 +138,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
 
   /** Every WHAT, as the usage errors list them. */
   static final String WHATS =
-      "ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle or crl";
+      "ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl or previous-crl";
 
   /**
    * The usage error for no WHAT, after the desired-state file {@code file} (null when no file was
@@ -185,6 +188,10 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     Optional<byte[]> previousCrl =
         what == What.CRL ? directory.currentFile(StoreLayout.CA_PREVIOUS_CRL) : Optional.empty();
     byte[] own = content;
+    if (isCrl() && target != null && target.contains(CrlUrl.KEY_ID)) {
+      // -o www/fleet-{keyId}.crl: the file ca.crl.url names for this CRL's CA, as the URL expands.
+      outputFile = OutputOption.file(spec.commandLine(), environment, target.replace(CrlUrl.KEY_ID, keyId(store, own)));
+    }
     if (previousCrl.isPresent() && !der) {
       content = concat(content, previousCrl.get());
     }
@@ -201,7 +208,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
           der
               ? "note: --der writes one CRL, the signing CA's; the previous CA of the rotation has"
                   + " its last CRL too (" + StoreLayout.CA_PREVIOUS_CRL + ", for the certificates it"
-                  + " signed while it stays trusted): export crl without --der writes both, PEM"
+                  + " signed while it stays trusted): export previous-crl --der writes it, for the"
+                  + " distribution point its certificates name; export crl without --der writes both, PEM"
               : "note: with the previous CA's last CRL (" + StoreLayout.CA_PREVIOUS_CRL + ") after"
                   + " the signing CA's, for the certificates it signed while it stays trusted");
     }
@@ -282,7 +290,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     w.field("encoding", !der ? "pem" : chainLike() ? "pkcs7" : "der");
     try {
       w.name("certificates").beginArray();
-      if (what != What.CSR && what != What.CRL) {
+      if (what != What.CSR && !isCrl()) {
         for (Certificate c : Pem.readCertificates(pem)) {
           CertificateJson.write(w, c.facts(), environment.clock().instant());
         }
@@ -297,7 +305,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
         w.nullValue();
       }
       w.name("crl");
-      if (what == What.CRL) {
+      if (isCrl()) {
         RevokeCommand.crlJson(w, RevocationList.parse(own).facts());
       } else {
         w.nullValue();
@@ -384,6 +392,10 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       return ": no CA rotation is under way (ca.rotation makes the new CA one overlap before the"
           + " server moves to it); export ca-cert";
     }
+    if (what == What.PREVIOUS_CRL) {
+      return ": the previous CA's last CRL is there only from a CA rotation's move until that CA"
+          + " leaves the trusted certificates (ca-previous.crt); export crl writes the signing CA's";
+    }
     if (what == What.CRL) {
       return ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"
           + " store's CA yet";
@@ -398,6 +410,21 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     return chainLike() ? "PKCS#7 DER" : "DER";
   }
 
+  /** The key id of a CRL's CA ({@code {keyId}} in ca.crl.url): its authority key identifier. */
+  private String keyId(Path store, byte[] crl) {
+    try {
+      return RevocationList.parse(crl).facts().authorityKeyId()
+          .orElseThrow(() -> new HostpkiException(store.resolve(what.file) + " has no authority key"
+              + " identifier, so {keyId} in -o cannot be expanded; name the file without it"));
+    } catch (InvalidMaterialException e) {
+      throw new HostpkiException(store.resolve(what.file) + ": " + e.getMessage());
+    }
+  }
+
+  private boolean isCrl() {
+    return what == What.CRL || what == What.PREVIOUS_CRL;
+  }
+
   private boolean chainLike() {
     return what == What.SERVER_CHAIN || what == What.TRUST_BUNDLE;
   }
@@ -407,7 +434,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       if (what == What.CSR) {
         return CertificationRequest.parse(pem).der();
       }
-      if (what == What.CRL) {
+      if (isCrl()) {
         return RevocationList.parse(pem).der();
       }
       List<Certificate> certs = Pem.readCertificates(pem);

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.hostpki.model.DnsName;
 import org.hostpki.model.CaSpec;
 import org.hostpki.model.CrlSpec;
+import org.hostpki.model.CrlUrl;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.IpNetwork;
 import org.hostpki.model.KeyPurpose;
@@ -84,9 +85,19 @@ final class CaBinder {
    * IA5String, and clients fetch CRLs over plain http (a CRL is signed, and fetching it over TLS
    * would need revocation checking of its own).
    */
-  private Optional<URI> distributionPoint(Fields.Given<String> text) {
-    String value = text.value();
+  private Optional<CrlUrl> distributionPoint(Fields.Given<String> text) {
+    String written = text.value();
     String example = "; write the URL the CRL is published at, e.g. http://pki.corp.example/fleet.crl";
+    // {keyId} expands to a CA's key id (hex): checked as the URL a CA with such an id gets.
+    String value = written.replace(CrlUrl.KEY_ID, SAMPLE_KEY_ID);
+    if (value.indexOf('{') >= 0 || value.indexOf('}') >= 0) {
+      fields.error(
+          text.node(),
+          "ca.crl.url '" + TerminalText.escape(written) + "' has a { or } that is not " + CrlUrl.KEY_ID
+              + " (the one placeholder, which each CA expands to its key id); write " + CrlUrl.KEY_ID
+              + " exactly, e.g. http://pki.corp.example/fleet-" + CrlUrl.KEY_ID + ".crl, or no braces");
+      return Optional.empty();
+    }
     if (value.length() > MAX_URL_LENGTH) {
       // Every certificate sign issues carries it, and every client that checks revocation fetches it.
       fields.error(
@@ -96,7 +107,7 @@ final class CaBinder {
               + example);
       return Optional.empty();
     }
-    String shown = TerminalText.escape(value);
+    String shown = TerminalText.escape(written);
     URI uri;
     try {
       uri = new URI(value);
@@ -127,8 +138,18 @@ final class CaBinder {
               + " it out for the scheme's own)");
       return Optional.empty();
     }
-    return Optional.of(uri);
+    if (uri.getHost().contains(SAMPLE_KEY_ID)) {
+      fields.error(
+          text.node(),
+          "ca.crl.url '" + shown + "' has " + CrlUrl.KEY_ID + " in its host name; put it in the path,"
+              + " e.g. http://pki.corp.example/fleet-" + CrlUrl.KEY_ID + ".crl");
+      return Optional.empty();
+    }
+    return Optional.of(new CrlUrl(written));
   }
+
+  /** A key id as {@code {keyId}} expands (40 hex digits, a SHA-1's), to check the URL with. */
+  private static final String SAMPLE_KEY_ID = "0123456789abcdef0123456789abcdef01234567";
 
   /**
    * {@code false}: none; a mapping: the declared ones; absent: empty (the default applies).

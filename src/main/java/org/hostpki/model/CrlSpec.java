@@ -1,6 +1,5 @@
 package org.hostpki.model;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,9 +9,10 @@ import java.util.Optional;
  * ca.crl}).
  *
  * @param validity how long one CRL is valid: nextUpdate minus thisUpdate
- * @param url the CRL Distribution Point put in every certificate {@code hostpki sign} issues
+ * @param url the CRL Distribution Point put in every certificate {@code hostpki sign} issues, per CA
+ *     when it holds {@value CrlUrl#KEY_ID}
  */
-public record CrlSpec(Duration validity, Optional<URI> url) {
+public record CrlSpec(Duration validity, Optional<CrlUrl> url) {
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(7);
   /** The shortest {@code ca.crl.validity}: a third of it is more than a timer's 15-minute period. */
   public static final Duration SHORTEST_VALIDITY = Duration.ofHours(1);

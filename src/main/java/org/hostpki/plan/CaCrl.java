@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
+import org.hostpki.model.CrlUrl;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.PreviousCaCrl;
@@ -42,7 +43,7 @@ final class CaCrl {
     if (signerChanges) {
       boolean moves = previousKept && issuedBy(observed.get(), ca.get());
       newCrl(observed.get(), moves ? Intent.PreviousCrl.FINAL : Intent.PreviousCrl.DROP,
-          moves ? in.desired().ca().crlOrDefaults().url() : Optional.empty(), draft);
+          moves ? distributionPoints(in, ca.get()) : "", draft);
       return;
     }
     if (!issuedBy(observed.get(), ca.get())) {
@@ -51,7 +52,7 @@ final class CaCrl {
               && PreviousCaCrl.leftAsCaCrl(
                   observed.get(), ca.get(), in.observed().caPreviousCertificate(),
                   in.observed().caPreviousCrl().isPresent());
-      newCrl(observed.get(), keep ? Intent.PreviousCrl.KEEP : Intent.PreviousCrl.DROP, Optional.empty(), draft);
+      newCrl(observed.get(), keep ? Intent.PreviousCrl.KEEP : Intent.PreviousCrl.DROP, "", draft);
       return;
     }
     CrlFacts crl = observed.get();
@@ -83,13 +84,40 @@ final class CaCrl {
   }
 
   /**
+   * What the plan line says of {@code ca.crl.url} at a rotation's move: where each CA's CRL is to
+   * be published. A distribution point serves one CRL, and clients that fetch it want their own
+   * CA's: the URL the previous CA's certificates name must keep serving its last CRL. With {@code
+   * {keyId}} the new CA's certificates name a URL of their own; without it they name the same one
+   * until the operator changes it, so the line says to.
+   *
+   * @param previous the CA that signs before this plan
+   */
+  private static String distributionPoints(PlanInput in, CertificateFacts previous) {
+    Optional<CrlUrl> url = in.desired().ca().crlOrDefaults().url();
+    if (url.isEmpty()) {
+      return "";
+    }
+    if (!url.get().perCa()) {
+      return "; " + url.get() + " (ca.crl.url) is the distribution point of the previous CA's"
+          + " certificates: keep it serving ca-previous.crl until that CA leaves (hostpki export"
+          + " previous-crl --der), and set ca.crl.url to a new URL for the new CA's ca.crl, or put "
+          + CrlUrl.KEY_ID + " in it for a distribution point per CA";
+    }
+    String next =
+        in.observed().caNextCertificate()
+            .map(c -> url.get().forCa(c).toString())
+            .orElse(url.get() + " with its key id");
+    return "; the new CA's certificates name " + next + " (ca.crl.url): publish its ca.crl there"
+        + " (hostpki export crl --der), and keep " + url.get().forCa(previous)
+        + " serving ca-previous.crl until the previous CA leaves (hostpki export previous-crl --der)";
+  }
+
+  /**
    * {@code ca.crl} of the CA that signs after this plan, and what becomes of the old one.
    *
-   * @param url {@code ca.crl.url} at a rotation's move: the distribution point the previous CA's
-   *     certificates name, which must keep serving that CA's last CRL (a distribution point serves
-   *     one CRL, and clients that fetch it want their own CA's)
+   * @param distributionPoints what to publish where ({@link #distributionPoints}), or ""
    */
-  private static void newCrl(CrlFacts crl, Intent.PreviousCrl previous, Optional<java.net.URI> url, PlanDraft draft) {
+  private static void newCrl(CrlFacts crl, Intent.PreviousCrl previous, String distributionPoints, PlanDraft draft) {
     // By name and key id: a rotation by expiry keeps the name, and both CAs are "CN=Fleet CA".
     String old =
         crl.number().map(n -> "ca.crl number " + n).orElse("ca.crl") + " is the previous CA's ("
@@ -108,10 +136,7 @@ final class CaCrl {
             List.of(
                 new Reason(
                     ReasonCode.CA_ROTATION,
-                    old + ": the CA that signs gets its own ca.crl" + becomes
-                        + url.map(u -> "; " + u + " (ca.crl.url) is the distribution point of the previous"
-                            + " CA's certificates: keep it serving ca-previous.crl until that CA leaves, and"
-                            + " set ca.crl.url to a new URL for the new CA's ca.crl").orElse(""))),
+                    old + ": the CA that signs gets its own ca.crl" + becomes + distributionPoints)),
             new Intent.NewCaCrl(crl.fingerprint(), previous),
             attributes(crl),
             Attributes.none().with("revoked_serials", List.<String>of())));

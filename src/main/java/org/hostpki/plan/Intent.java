@@ -1,7 +1,6 @@
 package org.hostpki.plan;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -100,7 +99,8 @@ public sealed interface Intent {
    * Issue the server certificate from the internal CA.
    *
    * @param newKey make a new key pair; otherwise keep the store's {@code server.key}
-   * @param crlUrl the CRL Distribution Point it names ({@code ca.crl.url}); empty for none
+   * @param crlUrl the CRL Distribution Point it names ({@code ca.crl.url}, expanded for the CA that
+   *     signs it when it holds {@code {keyId}}); empty for none
    */
   record IssueServer(
       Subject subject,
@@ -110,7 +110,7 @@ public sealed interface Intent {
       Duration validity,
       boolean clientAuth,
       boolean newKey,
-      Optional<URI> crlUrl)
+      Optional<org.hostpki.model.CrlUrl> crlUrl)
       implements Intent {
     public IssueServer {
       Objects.requireNonNull(subject, "subject");

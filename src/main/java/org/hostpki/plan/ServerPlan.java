@@ -1,6 +1,5 @@
 package org.hostpki.plan;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +9,7 @@ import java.util.Optional;
 import org.hostpki.model.Backdate;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlSpec;
+import org.hostpki.model.CrlUrl;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ExternalChainFile;
@@ -251,8 +251,15 @@ final class ServerPlan {
           .ifPresent(reasons::add);
     }
     CertificateChecks.usageReason(c, server.clientAuth()).ifPresent(reasons::add);
-    CertificateChecks.distributionPointReason(observed.serverCrlDistributionPoints(), crlUrl())
-        .ifPresent(reasons::add);
+    // With {keyId}, the URL of the CA that signs it; a new CA (its key id unknown yet) issues it
+    // again anyway, with its own.
+    Optional<CrlUrl> url = crlUrl();
+    if (!(caChanges && url.map(CrlUrl::perCa).orElse(false))) {
+      CertificateChecks.distributionPointReason(
+              observed.serverCrlDistributionPoints(),
+              url.flatMap(u -> u.perCa() ? observed.caCertificate().map(u::forCa) : Optional.of(u.forCa(""))))
+          .ifPresent(reasons::add);
+    }
     if (!observed.isImportedLeaf(c) && observed.serverSignedByCa()) {
       CertificateChecks.lifetimeReason(c, server.validity(), "server.validity").ifPresent(reasons::add);
     }
@@ -367,8 +374,11 @@ final class ServerPlan {
     return issued;
   }
 
-  /** The CRL Distribution Point the CA host's server certificate names: {@code ca.crl.url}. */
-  private Optional<URI> crlUrl() {
+  /**
+   * The CRL Distribution Point the CA host's server certificate names: {@code ca.crl.url}, which
+   * its CA expands when it holds {@code {keyId}}.
+   */
+  private Optional<CrlUrl> crlUrl() {
     return in.desired().ca().crl().flatMap(CrlSpec::url);
   }
 

@@ -143,7 +143,7 @@ public final class CaSigner {
               new CertificateIssuer(random)
                   .server(
                       request.profile(chosen.validity()), request.publicKey(), ca.certificate(), ca.key(),
-                      now, caHost.ca().crl().flatMap(CrlSpec::url)));
+                      now, caHost.ca().crl().flatMap(CrlSpec::url).map(u -> u.forCa(ca.certificate().facts()))));
       if (snapshot.files().containsKey(issued.fileName())) {
         throw new IllegalStateException("serial " + issued.serial() + " is already recorded");
       }

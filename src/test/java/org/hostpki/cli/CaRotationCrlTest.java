@@ -197,8 +197,9 @@ class CaRotationCrlTest {
     // Both CAs' certificates name ca.crl.url, and a distribution point serves one CRL (fcrl14):
     // the move says which to publish there, and what to change.
     assertThat(moved.out()).contains("; http://pki.fleet.test/fleet.crl (ca.crl.url) is the distribution point of"
-        + " the previous CA's certificates: keep it serving ca-previous.crl until that CA leaves, and set"
-        + " ca.crl.url to a new URL for the new CA's ca.crl");
+        + " the previous CA's certificates: keep it serving ca-previous.crl until that CA leaves (hostpki"
+        + " export previous-crl --der), and set ca.crl.url to a new URL for the new CA's ca.crl, or put"
+        + " {keyId} in it for a distribution point per CA");
     Map<String, String> before = storeFiles();
 
     CliResult again = hostpki(move.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", revoked, "--output", "json");
@@ -372,18 +373,9 @@ class CaRotationCrlTest {
   void testSameNameRotation_planNamesThePreviousCaByKeyId_opensslPicksEachMembersCrl() throws Exception {
     Tool.OPENSSL.require();
     caNamed("Fleet CA");
-    hostpki(NOW, "apply", "-f", "ca.yaml");
-    String oldRevoked = sign(NOW.plusSeconds(60), "m1");
-    sign(NOW.plusSeconds(60), "m0");
-    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", oldRevoked);
-    sameNameNewKey();
-    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
-    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+    Instant move = MOVE;
 
-    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
-    sign(move.plusSeconds(60), "m2");
-    String newRevoked = sign(move.plusSeconds(60), "m3");
-    hostpki(move.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", newRevoked);
+    CliResult moved = rotateWithMembers(this::sameNameNewKey);
 
     assertThat(moved.out())
         .contains("ca.crl number ")
@@ -396,14 +388,7 @@ class CaRotationCrlTest {
     String at = Long.toString(move.plusSeconds(300).getEpochSecond());
     Map<String, Boolean> accepted = new java.util.TreeMap<>();
     for (String member : List.of("m0", "m1", "m2", "m3")) {
-      org.hostpki.testkit.ProcessResult verify =
-          Tool.OPENSSL.command("verify", "-attime", at, "-crl_check_all", "-CAfile", "cas.pem",
-                  "-CRLfile", "crls.pem", member + "-chain.pem")
-              .in(dir).run();
-      accepted.put(member, verify.exitCode() == 0);
-      if (verify.exitCode() != 0) {
-        assertThat(verify.output()).as(member).contains("certificate revoked");
-      }
+      accepted.put(member, verifies(member, at, "crls.pem"));
     }
     assertThat(accepted).containsExactlyEntriesOf(
         new java.util.TreeMap<>(Map.of("m0", true, "m1", false, "m2", true, "m3", false)));
@@ -413,15 +398,103 @@ class CaRotationCrlTest {
     // refused both ("CRL is not yet valid"), and with them every member of both CAs.
     String behind = Long.toString(move.plusSeconds(120).minus(Duration.ofMinutes(10)).getEpochSecond());
     for (String member : List.of("m0", "m1", "m2", "m3")) {
-      org.hostpki.testkit.ProcessResult verify =
-          Tool.OPENSSL.command("verify", "-attime", behind, "-crl_check_all", "-CAfile", "cas.pem",
-                  "-CRLfile", "crls.pem", member + "-chain.pem")
-              .in(dir).run();
-      assertThat(verify.exitCode() == 0).as("%s: %s", member, verify.output()).isEqualTo(accepted.get(member));
-      if (verify.exitCode() != 0) {
-        assertThat(verify.output()).as(member).contains("certificate revoked");
-      }
+      assertThat(verifies(member, behind, "crls.pem")).as(member).isEqualTo(accepted.get(member));
     }
+  }
+
+  /**
+   * {@code {keyId}} in {@code ca.crl.url}: a distribution point per CA. Found in a trial
+   * (fcrl14, fcrlurl14): with one URL, the new CA's members named the URL that must keep serving
+   * the previous CA's last CRL, so a client fetching "the" CRL of a new member got the old CA's
+   * and refused it. Here each member names its own CA's URL, the publisher writes each CA's DER
+   * there ({@code export crl} and {@code export previous-crl}), and a client that fetches the CRL
+   * from the member's URL alone ({@code openssl verify -crl_check_all}) decides right for members
+   * of both CAs.
+   */
+  @Test
+  void testKeyIdInCrlUrl_eachCaNamesItsOwnDistributionPoint_aClientFetchingFromItDecidesRight() throws Exception {
+    Tool.OPENSSL.require();
+    String url = "crl: {validity: 3d, url: \"http://pki.fleet.test/fleet-{keyId}.crl\"}";
+    Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA").replace("crl: {validity: 3d}", url));
+    Instant move = MOVE;
+    CliResult moved = rotateWithMembers(
+        () -> Files.writeString(dir.resolve("ca.yaml"), CA_YAML.formatted("Fleet CA 2").replace("crl: {validity: 3d}", url)));
+
+    String oldUrl = "http://pki.fleet.test/fleet-" + cert("ca-previous.crt").facts().subjectKeyId().orElseThrow() + ".crl";
+    String newUrl = "http://pki.fleet.test/fleet-" + cert("ca.crt").facts().subjectKeyId().orElseThrow() + ".crl";
+    assertThat(moved.out()).contains("; the new CA's certificates name " + newUrl + " (ca.crl.url): publish its ca.crl"
+        + " there (hostpki export crl --der), and keep " + oldUrl + " serving ca-previous.crl until the previous"
+        + " CA leaves (hostpki export previous-crl --der)");
+    // The CA host's own server certificate names its CA's URL, and stays: no re-issue each plan.
+    assertThat(cert("server.crt").crlDistributionPoints()).containsExactly(newUrl);
+    assertThat(hostpki(move.plusSeconds(180), "plan", "-f", "ca.yaml").out()).contains("No changes");
+
+    // The publisher: each CA's CRL, DER, at its URL (a web root under www/), {keyId} in -o
+    // expanded as in the URL.
+    Files.createDirectories(dir.resolve("www"));
+    String oldFile = "www/" + oldUrl.substring(oldUrl.lastIndexOf('/') + 1);
+    CliResult current = hostpki(move.plusSeconds(180), "export", "-f", "ca.yaml", "crl", "--der", "-o", "www/fleet-{keyId}.crl");
+    CliResult previous = hostpki(move.plusSeconds(180), "export", "-f", "ca.yaml", "previous-crl", "--der",
+        "-o", "www/fleet-{keyId}.crl", "--output", "json");
+    assertThat(current.err()).contains("Wrote crl to " + dir.resolve("www/" + newUrl.substring(newUrl.lastIndexOf('/') + 1)));
+    assertThat(OutputSchemas.valid("export.schema.json", previous.out()).path("crl").path("issuer").asString())
+        .isEqualTo("CN=Fleet CA");
+    assertThat(Files.readAllBytes(dir.resolve(oldFile))).isEqualTo(crl("ca-previous.crl").der());
+
+    Path pki = dir.resolve("pki");
+    Files.write(dir.resolve("cas.pem"), concat(pki.resolve("ca.crt"), pki.resolve("ca-previous.crt")));
+    String at = Long.toString(move.plusSeconds(300).getEpochSecond());
+    Map<String, Boolean> accepted = new java.util.TreeMap<>();
+    for (String member : List.of("m0", "m1", "m2", "m3")) {
+      Certificate leaf = Pem.readCertificates(Files.readAllBytes(dir.resolve(member + "-chain.pem"))).get(0);
+      String dp = leaf.crlDistributionPoints().get(0);
+      assertThat(dp).as(member).isEqualTo(member.compareTo("m2") < 0 ? oldUrl : newUrl);
+      Path fetched = dir.resolve("www").resolve(dp.substring(dp.lastIndexOf('/') + 1)); // "GET" the URL
+      accepted.put(member, verifies(member, at, fetched.toString()));
+    }
+    assertThat(accepted).containsExactlyEntriesOf(
+        new java.util.TreeMap<>(Map.of("m0", true, "m1", false, "m2", true, "m3", false)));
+  }
+
+  /** When {@link #rotateWithMembers} moves to the new CA. */
+  private static final Instant MOVE = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+
+  private interface DesiredChange {
+    void make() throws Exception;
+  }
+
+  /**
+   * The CA made; members m0 and m1 signed, m1 revoked; {@code next} makes the desired state of a
+   * new CA, which the rotation makes a day later and moves to at {@link #MOVE}; then members m2
+   * and m3 of the new CA signed, m3 revoked. The move's apply.
+   */
+  private CliResult rotateWithMembers(DesiredChange next) throws Exception {
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    String oldRevoked = sign(NOW.plusSeconds(60), "m1");
+    sign(NOW.plusSeconds(60), "m0");
+    hostpki(NOW.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", oldRevoked);
+    next.make();
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml");
+    CliResult moved = hostpki(MOVE, "apply", "-f", "ca.yaml");
+    sign(MOVE.plusSeconds(60), "m2");
+    String newRevoked = sign(MOVE.plusSeconds(60), "m3");
+    hostpki(MOVE.plusSeconds(120), "revoke", "-f", "ca.yaml", "--serial", newRevoked);
+    return moved;
+  }
+
+  /**
+   * Whether {@code openssl verify -crl_check_all} at {@code at} (epoch seconds) accepts a member's
+   * chain with the CAs of cas.pem and the CRLs of {@code crls}; a refusal must be for revocation.
+   */
+  private boolean verifies(String member, String at, String crls) {
+    org.hostpki.testkit.ProcessResult verify =
+        Tool.OPENSSL.command("verify", "-attime", at, "-crl_check_all", "-CAfile", "cas.pem",
+                "-CRLfile", crls, member + "-chain.pem")
+            .in(dir).run();
+    if (verify.exitCode() != 0) {
+      assertThat(verify.output()).as(member).contains("certificate revoked");
+    }
+    return verify.exitCode() == 0;
   }
 
   private static byte[] concat(Path first, Path second) throws Exception {

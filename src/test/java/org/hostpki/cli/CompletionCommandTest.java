@@ -76,7 +76,7 @@ class CompletionCommandTest {
     assertThat(output.lines())
         .containsExactly(
             "[apply]", "[bash zsh fish]", "[text json github]", "[--debounce]",
-            "[ca-cert ca-next-cert server-cert server-chain csr trust-bundle crl]", "[ca server]", "[json]", "[export]", "[]",
+            "[ca-cert ca-next-cert server-cert server-chain csr trust-bundle crl previous-crl]", "[ca server]", "[json]", "[export]", "[]",
             "[rollback]");
   }
 

@@ -210,7 +210,7 @@ class ExportCommandTest {
    */
   @Test
   void testExport_withoutWhatSaysWhatIsMissingAndListsWhatCanBeExported() {
-    String list = "one of ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle or crl";
+    String list = "one of ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl or previous-crl";
 
     CliResult fileOnly = hostpki("export", "host.yaml");
     CliResult nothing = hostpki("export");

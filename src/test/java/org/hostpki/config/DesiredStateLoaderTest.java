@@ -607,7 +607,7 @@ class DesiredStateLoaderTest {
     DesiredState state = result.desiredState().orElseThrow();
     assertThat(state.ca().policy().orElseThrow().allowedExtendedKeyUsages()).containsExactly(KeyPurpose.CLIENT_AUTH);
     assertThat(state.ca().crl())
-        .contains(new CrlSpec(Duration.ofDays(30), Optional.of(new java.net.URI("http://pki.corp.example/fleet.crl"))));
+        .contains(new CrlSpec(Duration.ofDays(30), Optional.of(new org.hostpki.model.CrlUrl("http://pki.corp.example/fleet.crl"))));
     assertThat(state.ca().nameConstraints())
         .contains(
             new NameConstraints(

@@ -48,10 +48,10 @@ class UsageAndDebugTest {
         usage("validate without a file", "error: no desired-state file: name one (hostpki validate FILE)").withArgs("validate"),
         usage("a lock timeout that is no duration", "'forever' is not a duration").withArgs("apply", "-f", "host.yaml", "--lock-timeout", "forever"),
         usage("replace something unknown", "'everything' cannot be replaced; use ca or server").withArgs("apply", "-f", "host.yaml", "--replace", "everything"),
-        usage("export something unknown", "'keys' cannot be exported; use ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle or crl")
+        usage("export something unknown", "'keys' cannot be exported; use ca-cert, ca-next-cert, server-cert, server-chain, csr, trust-bundle, crl or previous-crl")
             .withArgs("export", "-f", "host.yaml", "keys"),
         usage("export without WHAT", "error: missing WHAT: say what to export, one of ca-cert, ca-next-cert, server-cert,"
-            + " server-chain, csr, trust-bundle or crl (hostpki export host.yaml ca-cert)").withArgs("export", "-f", "host.yaml"),
+            + " server-chain, csr, trust-bundle, crl or previous-crl (hostpki export host.yaml ca-cert)").withArgs("export", "-f", "host.yaml"),
         usage("a password on the command line", "unknown option: '--password'").withArgs("apply", "-f", "host.yaml", "--password", "pw"),
         usage("a stray argument", "two desired-state files given, -f host.yaml and extra: give one").withArgs("status", "-f", "host.yaml", "extra"),
         usage("plan --out without a file", "missing required parameter for option '--out'").withArgs("plan", "-f", "host.yaml", "--out"));

@@ -479,6 +479,18 @@ class CaSignerTest {
   }
 
   @Test
+  void testSign_keyIdInTheCrlUrlBecomesTheSigningCasKeyId() throws Exception {
+    CaHost host = CaHost.withCa(dir, CaHost.POLICY + "  crl: {url: \"http://pki.fleet.test/fleet-{keyId}.crl\"}\n").applied(NOW);
+
+    CaSigner.Signed signed = signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
+
+    String keyId = signed.ca().facts().subjectKeyId().orElseThrow();
+    assertThat(keyId).matches("[0-9a-f]{40}");
+    assertThat(signed.issued().certificate().crlDistributionPoints())
+        .containsExactly("http://pki.fleet.test/fleet-" + keyId + ".crl");
+  }
+
+  @Test
   void testSign_whatTheCaCertificatesNameConstraintsForbidIsRefusedLikeThePolicy() {
     CaHost host =
         CaHost.withCa(dir, "  policy: {allowedDomains: [\"*.fleet.test\", m1], allowedNetworks: [0.0.0.0/0]}\n")
