@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +21,11 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.plan.Change;
+import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanText;
@@ -153,6 +156,14 @@ final class Watcher {
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
   /**
+   * Install targets whose change failed (a lock their app's user holds, a tool that fails): failed
+   * changes in a row and when the target is tried again. Each attempt waits up to a minute for a
+   * held lock, with the store locked: found, a tick every 10 s then waited a minute each time.
+   */
+  private final Map<InstallTarget, InstallRetry> installRetries = new HashMap<>();
+
+  private record InstallRetry(int failures, Instant dueAt) {}
+  /**
    * The clock at the last observation, to notice a step back, when the wait after it began, to
    * notice a step forward, and how long was waited since.
    */
@@ -200,7 +211,9 @@ final class Watcher {
           // their back-off — the service they failed on may just have been fixed.
           hookFailures = 0;
           hooksDueAt = Instant.MIN;
-          log("reload", "SIGHUP: reading " + what + ", the host and the clock now; pending hooks run now");
+          installRetries.clear();
+          log("reload", "SIGHUP: reading " + what + ", the host and the clock now; pending hooks and failed"
+              + " install targets are tried now");
         }
         observe();
         CountDownLatch wait = new CountDownLatch(1);
@@ -314,6 +327,11 @@ final class Watcher {
     }
     logWaits(now, plan);
     noticeHold(now, plan.hold());
+    if (onlyInstallsBackingOff(plan, now)) {
+      // Its failure was logged with when it is tried again; the store matches otherwise.
+      metrics.observed(state, observation, true);
+      return true;
+    }
     boolean drifting = !plan.isEmpty() && plan.hold().isEmpty();
     if (drifting != pending.isEmpty()) { // no drift came or went
       noticeFlap(now, plan);
@@ -552,18 +570,49 @@ final class Watcher {
       if (!loggedApplied) {
         log("applied", summary(result.plan()) + "; store is at generation " + result.generation().get());
       }
-    } else if (!result.plan().isEmpty() && result.heldBy().isEmpty()) {
+    } else if (!result.plan().isEmpty() && result.heldBy().isEmpty() && !onlyFailedInstalls(result)) {
       // Changes that need no new generation: links made again, install targets.
       log("applied", summary(result.plan()) + "; no new generation");
     } else if (hadDrift && result.heldBy().isEmpty()) {
       log("drift gone", "nothing left to apply once the store was locked (another run applied it, or the drift went away)");
     }
     result.notices().forEach(n -> log("warning", n));
-    // A target left as it was: the store went ahead; the next tick that finds it changeable tries again.
-    result.installFailures().values().forEach(lines -> error(String.join("; ", lines)
-        + "; this target is left as it was, the store went ahead; the next tick tries it again"));
+    // A target left as it was: the store went ahead; it is tried again after a growing pause.
+    Instant after = clock.instant();
+    result.plan().changes().stream()
+        .filter(c -> c.intent() instanceof Intent.InstallTrust)
+        .map(c -> ((Intent.InstallTrust) c.intent()).target())
+        .filter(t -> !result.installFailures().containsKey(t))
+        .forEach(installRetries::remove);
+    result.installFailures().forEach((target, lines) -> {
+      int failures = installRetries.containsKey(target) ? installRetries.get(target).failures() + 1 : 1;
+      Duration pause = backoff(failures);
+      installRetries.put(target, new InstallRetry(failures, after.plus(pause)));
+      error(String.join("; ", lines) + "; this target is left as it was, the store went ahead; trying it again in "
+          + DurationText.of(pause) + " (sooner on SIGHUP)");
+    });
     hooksRan(result.hooks());
     return result;
+  }
+
+  /** Whether every change of an apply that wrote no generation was into a target whose change failed. */
+  private static boolean onlyFailedInstalls(Reconciler.Result result) {
+    return result.plan().changes().stream().allMatch(c -> c.intent() instanceof Intent.InstallTrust install
+        && result.installFailures().containsKey(install.target()));
+  }
+
+  /**
+   * Whether every change of the plan is an install into a target that failed and is not yet due
+   * again, and no pending hook is due: then nothing is applied (each attempt would wait for the
+   * target's lock again).
+   */
+  private boolean onlyInstallsBackingOff(Plan plan, Instant now) {
+    if (plan.isEmpty() || plan.hold().isPresent() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
+      return false;
+    }
+    return plan.changes().stream().allMatch(c -> c.intent() instanceof Intent.InstallTrust install
+        && installRetries.containsKey(install.target())
+        && now.isBefore(installRetries.get(install.target()).dueAt()));
   }
 
   /** Logs the hooks an apply ran; a failure backs the next attempt off. */
