@@ -51,7 +51,8 @@ import org.hostpki.plan.WarningCode;
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
  * drift flapping (the same drift back within the debounce after it went: then a count every ten
  * minutes instead of a line each time; another drift then is a drift seen), drift settled, drift
- * changing (a drift that changed changes again before it held: then a count every ten minutes),
+ * changing (a drift that changed changes again before it held: then a count every ten minutes,
+ * and its last count when it is applied, goes or watch stops),
  * held, hold released, waiting (for another writer's lock), hooks done, renewal waiting, order waiting, warning, clock stepped back,
  * clock stepped forward, error, reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
@@ -138,8 +139,9 @@ final class Watcher {
    * @param since when it first changed
    * @param reported when the last line about it was logged
    * @param changes how often it changed since
+   * @param logged the count the last line about it gave
    */
-  private record Churn(Instant since, Instant reported, int changes) {}
+  private record Churn(Instant since, Instant reported, int changes, int logged) {}
 
   private Optional<Pending> pending = Optional.empty();
   /** When "drift gone" was last logged, and the flapping since (none while the drift is steady). */
@@ -234,6 +236,7 @@ final class Watcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      endChurn(clock.instant(), "still changing when watch stopped");
       log("stopped", "");
       finished.countDown();
     }
@@ -356,7 +359,7 @@ final class Watcher {
         }
         goneBasis = Optional.of(pending.get().basis());
         pending = Optional.empty();
-        churn = Optional.empty();
+        endChurn(now, "then it went");
       }
       if (!observation.arising().isEmpty() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
         if (hookFailures == 0) {
@@ -397,7 +400,7 @@ final class Watcher {
         noticeChurn(now);
       } else {
         log(now, event, summary(plan) + "; " + when);
-        churn = pending.isPresent() ? Optional.of(new Churn(now, now, 1)) : Optional.empty();
+        churn = pending.isPresent() ? Optional.of(new Churn(now, now, 1, 1)) : Optional.empty();
       }
       pending = Optional.of(new Pending(plan.basis(), now, false));
     }
@@ -423,13 +426,24 @@ final class Watcher {
           + ": while it keeps changing, a count every " + DurationText.of(FLAP_REPORT)
           + " instead of each change, until it holds for " + DurationText.of(settings.debounce())
           + " (then applied) or goes");
-      churn = Optional.of(new Churn(c.since(), now, changes));
+      churn = Optional.of(new Churn(c.since(), now, changes, changes));
     } else if (!now.isBefore(c.reported().plus(FLAP_REPORT))) {
       log(now, "drift changing", count + "; applying it once it holds for " + DurationText.of(settings.debounce()));
-      churn = Optional.of(new Churn(c.since(), now, changes));
+      churn = Optional.of(new Churn(c.since(), now, changes, changes));
     } else {
-      churn = Optional.of(new Churn(c.since(), c.reported(), changes));
+      churn = Optional.of(new Churn(c.since(), c.reported(), changes, c.logged()));
     }
+  }
+
+  /**
+   * Ends the count of a drift that kept changing ({@code how}: it held and is applied, it went,
+   * watch stops), logging its last count when changes since the last line went uncounted: found,
+   * a burst that settled between two ten-minute counts never had its final count logged.
+   */
+  private void endChurn(Instant now, String how) {
+    churn.filter(c -> c.logged() >= 2 && c.changes() > c.logged()).ifPresent(c ->
+        log(now, "drift changing", "changed " + c.changes() + " times since " + time(c.since()) + " in all; " + how));
+    churn = Optional.empty();
   }
 
   /**
@@ -550,6 +564,7 @@ final class Watcher {
   }
 
   private Reconciler.Result apply(DesiredState state, Instant now) {
+    endChurn(now, "applying it now");
     loggedApplied = false;
     Reconciler.Result result;
     try {

@@ -360,6 +360,42 @@ class WatcherTest {
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
+  /**
+   * The count of a drift that kept changing ends with a line of its final count when it is
+   * applied, goes, or watch stops — found: changes after the last ten-minute count were never
+   * logged.
+   */
+  @Test
+  void testRun_aDriftThatKeptChangingLogsItsFinalCountWhenAppliedOrWhenWatchStops() throws IOException {
+    applyNow();
+    Settings everyTwoMinutes = new Settings(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ZERO);
+    ScriptedSleeper settles = new ScriptedSleeper(clock);
+    for (int i = 0; i < 10; i++) { // 08:02 to 08:12 another address every 2m, then it holds
+      String address = "192.0.2." + (100 + Math.min(i, 5));
+      settles.then(() -> identity = identity(address));
+    }
+
+    new Watcher(() -> desired, reconciler, clock, settles, new PrintWriter(log, true), everyTwoMinutes, "host.yaml").run();
+
+    assertThat(log.toString())
+        .contains("08:17:00Z drift changing: changed 5 times since 2026-11-27T08:04:00Z in all; applying it now\n"
+            + "2026-11-27T08:17:00Z applied: ");
+    assertThat(events()).containsExactly("08:00:00 started", "08:02:00 drift seen", "08:04:00 drift changed",
+        "08:06:00 drift changing", "08:17:00 drift changing", "08:17:00 applied", "08:19:00 stopped");
+
+    log.getBuffer().setLength(0);
+    ScriptedSleeper stops = new ScriptedSleeper(clock);
+    for (int i = 0; i < 4; i++) { // another address every 2m until watch stops
+      String address = "192.0.2." + (20 + i);
+      stops.then(() -> identity = identity(address));
+    }
+
+    new Watcher(() -> desired, reconciler, clock, stops, new PrintWriter(log, true), everyTwoMinutes, "host.yaml").run();
+
+    assertThat(log.toString()).contains("08:27:00Z drift changing: changed 3 times since 2026-11-27T08:23:00Z in all;"
+        + " still changing when watch stopped\n2026-11-27T08:27:00Z stopped");
+  }
+
   @Test
   void testRun_expiringCertificateIsAppliedAtOnce() throws IOException {
     applyNow();
