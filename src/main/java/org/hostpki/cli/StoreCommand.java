@@ -89,7 +89,7 @@ abstract class StoreCommand implements FileArgument.Taker {
             .orElseThrow(
                 () ->
                     new InvalidDesiredStateException(
-                        environment.resolve(file) + " is not a valid desired state (see above); nothing was changed",
+                        result.failure(environment.resolve(file)) + " (see above); nothing was changed",
                         result.problems()));
     requireSafeToRun(desired, beforeLoad, "nothing was changed");
     return desired;

@@ -125,7 +125,7 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
     LoadResult first = loader.load(path);
     first.problems().forEach(p -> err.println(p.format()));
     if (first.desiredState().isEmpty()) {
-      throw new HostpkiException(path + " is not a valid desired state (see above); not watching");
+      throw new HostpkiException(first.failure(path) + " (see above); not watching");
     }
     StoreCommand.requireSafeToRun(first.desiredState().get(), beforeLoad, "not watching");
     AtomicReference<Watcher> logger = new AtomicReference<>();
@@ -220,8 +220,8 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
             .orElseThrow(
                 () ->
                     new HostpkiException(
-                        path
-                            + " is not a valid desired state, nothing applied: "
+                        result.failure(path)
+                            + ", nothing applied: "
                             + result.problems().stream()
                                 .filter(Problem::isError)
                                 .map(Problem::format)

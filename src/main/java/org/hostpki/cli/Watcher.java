@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +21,11 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.plan.Change;
+import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanText;
@@ -48,7 +51,8 @@ import org.hostpki.plan.WarningCode;
  * <p>One log line per event (started, drift seen, drift changed, drift gone, applied, hooks ran,
  * drift flapping (the same drift back within the debounce after it went: then a count every ten
  * minutes instead of a line each time; another drift then is a drift seen), drift settled, drift
- * changing (a drift that changed changes again before it held: then a count every ten minutes),
+ * changing (a drift that changed changes again before it held: then a count every ten minutes,
+ * and its last count when it is applied, goes or watch stops),
  * held, hold released, waiting (for another writer's lock), hooks done, renewal waiting, order waiting, warning, clock stepped back,
  * clock stepped forward, error, reload, stopped). An error is logged and watching goes on; the same error again is not repeated.
  *
@@ -137,8 +141,9 @@ final class Watcher {
    * @param since when it first changed
    * @param reported when the last line about it was logged
    * @param changes how often it changed since
+   * @param logged the count the last line about it gave
    */
-  private record Churn(Instant since, Instant reported, int changes) {}
+  private record Churn(Instant since, Instant reported, int changes, int logged) {}
 
   private Optional<Pending> pending = Optional.empty();
   /** When "drift gone" was last logged, and the flapping since (none while the drift is steady). */
@@ -154,6 +159,14 @@ final class Watcher {
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
+  /**
+   * Install targets whose change failed (a lock their app's user holds, a tool that fails): failed
+   * changes in a row and when the target is tried again. Each attempt waits up to a minute for a
+   * held lock, with the store locked: found, a tick every 10 s then waited a minute each time.
+   */
+  private final Map<InstallTarget, InstallRetry> installRetries = new HashMap<>();
+
+  private record InstallRetry(int failures, Instant dueAt) {}
   /**
    * The clock at the last observation, to notice a step back, when the wait after it began, to
    * notice a step forward, and how long was waited since.
@@ -202,7 +215,9 @@ final class Watcher {
           // their back-off — the service they failed on may just have been fixed.
           hookFailures = 0;
           hooksDueAt = Instant.MIN;
-          log("reload", "SIGHUP: reading " + what + ", the host and the clock now; pending hooks run now");
+          installRetries.clear();
+          log("reload", "SIGHUP: reading " + what + ", the host and the clock now; pending hooks and failed"
+              + " install targets are tried now");
         }
         observe();
         CountDownLatch wait = new CountDownLatch(1);
@@ -223,6 +238,7 @@ final class Watcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      endChurn(clock.instant(), "still changing when watch stopped");
       log("stopped", "");
       finished.countDown();
     }
@@ -316,6 +332,11 @@ final class Watcher {
     }
     logWaits(now, plan);
     noticeHold(now, plan.hold());
+    if (onlyInstallsBackingOff(plan, now)) {
+      // Its failure was logged with when it is tried again; the store matches otherwise.
+      metrics.observed(state, observation, true);
+      return true;
+    }
     boolean drifting = !plan.isEmpty() && plan.hold().isEmpty();
     if (drifting != pending.isEmpty()) { // no drift came or went
       noticeFlap(now, plan);
@@ -340,7 +361,7 @@ final class Watcher {
         }
         goneBasis = Optional.of(pending.get().basis());
         pending = Optional.empty();
-        churn = Optional.empty();
+        endChurn(now, "then it went");
       }
       if (!observation.arising().isEmpty() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
         if (hookFailures == 0) {
@@ -381,7 +402,7 @@ final class Watcher {
         noticeChurn(now);
       } else {
         log(now, event, summary(plan) + "; " + when);
-        churn = pending.isPresent() ? Optional.of(new Churn(now, now, 1)) : Optional.empty();
+        churn = pending.isPresent() ? Optional.of(new Churn(now, now, 1, 1)) : Optional.empty();
       }
       pending = Optional.of(new Pending(plan.basis(), now, false));
     }
@@ -407,13 +428,24 @@ final class Watcher {
           + ": while it keeps changing, a count every " + DurationText.of(FLAP_REPORT)
           + " instead of each change, until it holds for " + DurationText.of(settings.debounce())
           + " (then applied) or goes");
-      churn = Optional.of(new Churn(c.since(), now, changes));
+      churn = Optional.of(new Churn(c.since(), now, changes, changes));
     } else if (!now.isBefore(c.reported().plus(FLAP_REPORT))) {
       log(now, "drift changing", count + "; applying it once it holds for " + DurationText.of(settings.debounce()));
-      churn = Optional.of(new Churn(c.since(), now, changes));
+      churn = Optional.of(new Churn(c.since(), now, changes, changes));
     } else {
-      churn = Optional.of(new Churn(c.since(), c.reported(), changes));
+      churn = Optional.of(new Churn(c.since(), c.reported(), changes, c.logged()));
     }
+  }
+
+  /**
+   * Ends the count of a drift that kept changing ({@code how}: it held and is applied, it went,
+   * watch stops), logging its last count when changes since the last line went uncounted: found,
+   * a burst that settled between two ten-minute counts never had its final count logged.
+   */
+  private void endChurn(Instant now, String how) {
+    churn.filter(c -> c.logged() >= 2 && c.changes() > c.logged()).ifPresent(c ->
+        log(now, "drift changing", "changed " + c.changes() + " times since " + time(c.since()) + " in all; " + how));
+    churn = Optional.empty();
   }
 
   /**
@@ -534,6 +566,7 @@ final class Watcher {
   }
 
   private Reconciler.Result apply(DesiredState state, Instant now) {
+    endChurn(now, "applying it now");
     loggedApplied = false;
     Reconciler.Result result;
     try {
@@ -554,18 +587,49 @@ final class Watcher {
       if (!loggedApplied) {
         log("applied", summary(result.plan()) + "; store is at generation " + result.generation().get());
       }
-    } else if (!result.plan().isEmpty() && result.heldBy().isEmpty()) {
+    } else if (!result.plan().isEmpty() && result.heldBy().isEmpty() && !onlyFailedInstalls(result)) {
       // Changes that need no new generation: links made again, install targets.
       log("applied", summary(result.plan()) + "; no new generation");
     } else if (hadDrift && result.heldBy().isEmpty()) {
       log("drift gone", "nothing left to apply once the store was locked (another run applied it, or the drift went away)");
     }
     result.notices().forEach(n -> log("warning", n));
-    // A target left as it was: the store went ahead; the next tick that finds it changeable tries again.
-    result.installFailures().values().forEach(lines -> error(String.join("; ", lines)
-        + "; this target is left as it was, the store went ahead; the next tick tries it again"));
+    // A target left as it was: the store went ahead; it is tried again after a growing pause.
+    Instant after = clock.instant();
+    result.plan().changes().stream()
+        .filter(c -> c.intent() instanceof Intent.InstallTrust)
+        .map(c -> ((Intent.InstallTrust) c.intent()).target())
+        .filter(t -> !result.installFailures().containsKey(t))
+        .forEach(installRetries::remove);
+    result.installFailures().forEach((target, lines) -> {
+      int failures = installRetries.containsKey(target) ? installRetries.get(target).failures() + 1 : 1;
+      Duration pause = backoff(failures);
+      installRetries.put(target, new InstallRetry(failures, after.plus(pause)));
+      error(String.join("; ", lines) + "; this target is left as it was, the store went ahead; trying it again in "
+          + DurationText.of(pause) + " (sooner on SIGHUP)");
+    });
     hooksRan(result.hooks());
     return result;
+  }
+
+  /** Whether every change of an apply that wrote no generation was into a target whose change failed. */
+  private static boolean onlyFailedInstalls(Reconciler.Result result) {
+    return result.plan().changes().stream().allMatch(c -> c.intent() instanceof Intent.InstallTrust install
+        && result.installFailures().containsKey(install.target()));
+  }
+
+  /**
+   * Whether every change of the plan is an install into a target that failed and is not yet due
+   * again, and no pending hook is due: then nothing is applied (each attempt would wait for the
+   * target's lock again).
+   */
+  private boolean onlyInstallsBackingOff(Plan plan, Instant now) {
+    if (plan.isEmpty() || plan.hold().isPresent() || (plan.hasPendingHooks() && !now.isBefore(hooksDueAt))) {
+      return false;
+    }
+    return plan.changes().stream().allMatch(c -> c.intent() instanceof Intent.InstallTrust install
+        && installRetries.containsKey(install.target())
+        && now.isBefore(installRetries.get(install.target()).dueAt()));
   }
 
   /** Logs the hooks an apply ran; a failure backs the next attempt off. */

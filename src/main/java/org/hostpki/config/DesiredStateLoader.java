@@ -92,7 +92,7 @@ public final class DesiredStateLoader {
   private static LoadResult result(Path file, Optional<DesiredState> state, Problems problems) {
     return new LoadResult(
         file, problems.hasErrors() ? Optional.empty() : state, problems.sorted(), problems.unshownErrors(),
-        problems.unshownWarnings());
+        problems.unshownWarnings(), problems.unread());
   }
 
   private synchronized SchemaCheck schemaCheck() {

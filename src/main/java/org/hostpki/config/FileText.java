@@ -45,7 +45,7 @@ final class FileText {
       problems.fileError(e.getReason());
       return Optional.empty();
     } catch (IOException e) {
-      problems.fileError("cannot read the file: " + FileReasons.cause(e));
+      problems.readError("cannot read the file: " + FileReasons.cause(e));
       return Optional.empty();
     }
     return decode(bytes, problems);

@@ -38,6 +38,7 @@ final class Problems {
   private final Set<Position> flaggedNow = new HashSet<>();
   private int moreErrors;
   private int moreWarnings;
+  private boolean unread;
 
   Problems(Path file) {
     this.file = file;
@@ -68,6 +69,20 @@ final class Problems {
   /** An error about the file as a whole (no line, no column). */
   void fileError(String message) {
     add(Position.NONE, Severity.ERROR, message);
+  }
+
+  /**
+   * The file could not be read (too many open files, permission denied): a {@link #fileError}
+   * that says nothing about what is in it.
+   */
+  void readError(String message) {
+    unread = true;
+    fileError(message);
+  }
+
+  /** Whether {@link #readError} was called. */
+  boolean unread() {
+    return unread;
   }
 
   private void add(Position at, Severity severity, String message) {

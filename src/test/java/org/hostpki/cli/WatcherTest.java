@@ -384,6 +384,42 @@ class WatcherTest {
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
+  /**
+   * The count of a drift that kept changing ends with a line of its final count when it is
+   * applied, goes, or watch stops — found: changes after the last ten-minute count were never
+   * logged.
+   */
+  @Test
+  void testRun_aDriftThatKeptChangingLogsItsFinalCountWhenAppliedOrWhenWatchStops() throws IOException {
+    applyNow();
+    Settings everyTwoMinutes = new Settings(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ZERO);
+    ScriptedSleeper settles = new ScriptedSleeper(clock);
+    for (int i = 0; i < 10; i++) { // 08:02 to 08:12 another address every 2m, then it holds
+      String address = "192.0.2." + (100 + Math.min(i, 5));
+      settles.then(() -> identity = identity(address));
+    }
+
+    new Watcher(() -> desired, reconciler, clock, settles, new PrintWriter(log, true), everyTwoMinutes, "host.yaml").run();
+
+    assertThat(log.toString())
+        .contains("08:17:00Z drift changing: changed 5 times since 2026-11-27T08:04:00Z in all; applying it now\n"
+            + "2026-11-27T08:17:00Z applied: ");
+    assertThat(events()).containsExactly("08:00:00 started", "08:02:00 drift seen", "08:04:00 drift changed",
+        "08:06:00 drift changing", "08:17:00 drift changing", "08:17:00 applied", "08:19:00 stopped");
+
+    log.getBuffer().setLength(0);
+    ScriptedSleeper stops = new ScriptedSleeper(clock);
+    for (int i = 0; i < 4; i++) { // another address every 2m until watch stops
+      String address = "192.0.2." + (20 + i);
+      stops.then(() -> identity = identity(address));
+    }
+
+    new Watcher(() -> desired, reconciler, clock, stops, new PrintWriter(log, true), everyTwoMinutes, "host.yaml").run();
+
+    assertThat(log.toString()).contains("08:27:00Z drift changing: changed 3 times since 2026-11-27T08:23:00Z in all;"
+        + " still changing when watch stopped\n2026-11-27T08:27:00Z stopped");
+  }
+
   @Test
   void testRun_expiringCertificateIsAppliedAtOnce() throws IOException {
     applyNow();
@@ -508,6 +544,50 @@ class WatcherTest {
             "trying again in 1m", "trying again in 2m");
     assertThat(reconciler.plan(desired, EnumSet.noneOf(PlanInput.Replace.class)).plan().hasPendingHooks())
         .isFalse();
+  }
+
+  /**
+   * An install target whose change keeps failing (found: an app user held its lock; each tick then
+   * waited a minute for it, the store locked meanwhile) is tried again after the hooks' growing
+   * pause, not at every tick; once it can be changed, it is.
+   */
+  @Test
+  void testRun_installTargetThatKeepsFailingIsRetriedBackingOffNotEveryTick() throws Exception {
+    java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
+    empty.load(null, null);
+    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
+      empty.store(out, "changeit".toCharArray());
+    }
+    // Its lock file cannot be opened (a folder in its place): the change fails at once, as a lock
+    // held for a minute does after that minute.
+    Files.createDirectory(dir.resolve(".cacerts.hostpki.lock"));
+    Path yaml = dir.resolve("installs.yaml");
+    Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install:\n"
+        + "    certificates: [ca]\n    java: [" + dir.resolve("cacerts") + "]\n");
+    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int i = 0; i < 7; i++) {
+      sleeper.then(() -> {});
+    }
+    sleeper.then(() -> Files.delete(dir.resolve(".cacerts.hostpki.lock")));
+    for (int i = 0; i < 7; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    // Failures 1, 2, 3 pause 30 s, 1 min, 2 min: tries at 08:00:00, 08:00:30, 08:01:30, 08:03:30,
+    // then (failure 4: 4 min) 08:07:30, when it can be changed.
+    List<String> tries = log.toString().lines().filter(l -> l.contains(" error: install/java:")).toList();
+    assertThat(tries).extracting(l -> l.substring(11, 19)).containsExactly("08:00:00", "08:00:30", "08:01:30", "08:03:30");
+    assertThat(tries.get(2)).endsWith("; this target is left as it was, the store went ahead; trying it again in 2m"
+        + " (sooner on SIGHUP)");
+    // A try that failed is no "applied" (it said "applied ...; no new generation" before its error).
+    assertThat(events()).contains("08:07:30 applied")
+        .doesNotContain("08:00:30 applied", "08:03:30 applied", "08:04:00 applied", "08:05:00 drift seen");
+    assertThat(java.util.Collections.list(
+            java.security.KeyStore.getInstance(dir.resolve("cacerts").toFile(), "changeit".toCharArray()).aliases()))
+        .hasSize(1);
   }
 
   /** The events of {@link #withHook()} applied at 08:00 and failing twice, then {@code more}. */

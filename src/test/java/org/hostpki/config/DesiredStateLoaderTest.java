@@ -189,6 +189,22 @@ class DesiredStateLoaderTest {
         .containsExactly("cannot read the file: permission denied");
   }
 
+  /**
+   * A file that cannot be read (found: {@code ulimit -n 16}, too many open files) was followed by
+   * "is not a valid desired state": a read that failed says nothing about what is in the file.
+   */
+  @Test
+  void testLoad_aReadThatFailsIsNoInvalidFile(@TempDir Path dir) throws IOException {
+    Path loop = Files.createSymbolicLink(dir.resolve("loop.yaml"), Path.of("loop.yaml"));
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "apiVersion: hostpki/v2\n");
+
+    LoadResult unread = loader.load(loop);
+    assertThat(unread.unread()).isTrue();
+    assertThat(unread.failure("loop.yaml")).isEqualTo("loop.yaml could not be read");
+    assertThat(loader.load(bad).unread()).isFalse();
+    assertThat(loader.load(bad).failure("bad.yaml")).isEqualTo("bad.yaml is not a valid desired state");
+  }
+
   /** Found by the hostile-input trial: 100,000 unknown keys printed 16 MB of messages. */
   @Test
   void testLoadString_pastAHundredProblemsTheRestAreCounted() {
