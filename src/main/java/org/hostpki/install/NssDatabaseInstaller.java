@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -65,6 +66,14 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   /** Enough for a listing of a million entries. */
   private static final int LISTING_LIMIT = 256 * 1024 * 1024;
 
+  /**
+   * How long a listing ({@code certutil -L}, read-only) may take: a healthy one of 2,000 entries
+   * takes well under a second (bench/NOTES.md). A database file its owner made a FIFO, or a
+   * pkcs11.txt naming one as a module, had certutil wait for the whole {@link
+   * ToolRunner#DEFAULT_TIMEOUT} (3 minutes) while root's apply held the store's lock (rvsec14 M2).
+   */
+  static final Duration LISTING_TIMEOUT = Duration.ofSeconds(30);
+
   /** The journals SQLite leaves beside the database's two files while it changes them. */
   private static final List<String> JOURNALS = List.of("cert9.db-journal", "key4.db-journal");
   /** The nickname {@link #afterJournal} renames to itself: held or not, nothing changes. */
@@ -77,11 +86,18 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private final ToolRunner tools;
   private final Path certutil;
   private final Predicate<String> owned;
+  private final Duration listingTimeout;
   /** What was found and put right on the way (a journal rolled back), not yet told. */
   private final List<String> recovered = new ArrayList<>();
 
   /** @param owned which marked entry names are this store's ({@link TrustInstaller}) */
   NssDatabaseInstaller(Path directory, ToolRunner tools, Path certutil, Predicate<String> owned) {
+    this(directory, tools, certutil, owned, LISTING_TIMEOUT);
+  }
+
+  /** @param listingTimeout how long a {@code certutil -L} may take ({@link #LISTING_TIMEOUT}) */
+  NssDatabaseInstaller(Path directory, ToolRunner tools, Path certutil, Predicate<String> owned, Duration listingTimeout) {
+    this.listingTimeout = listingTimeout;
     this.directory = directory;
     this.tools = tools;
     this.certutil = certutil;
@@ -508,7 +524,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     List<Listed> out = new ArrayList<>();
     // The whole listing: the tools' 64 KiB for messages cut it at about 900 entries, and the rest
     // looked missing (2,000 entries: the install failed and was rolled back).
-    ToolRunner.Result listing = runCertutil(LISTING_LIMIT, "-L");
+    ToolRunner.Result listing = listing();
     if (!listing.succeeded()) {
       listing = afterJournal(listing);
     }
@@ -519,6 +535,11 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       }
     }
     return out;
+  }
+
+  /** {@code certutil -L}, stopped after {@link #listingTimeout}: it only reads. */
+  private ToolRunner.Result listing() throws IOException {
+    return runCertutil(tools.withTimeout(listingTimeout), LISTING_LIMIT, "-L");
   }
 
   /** Begins the advice for a database a stopped writer left a journal of (see {@link #afterJournal}). */
@@ -545,7 +566,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       throw new StepFailed(failed.failure());
     }
     ToolRunner.Result opened = runCertutil(ToolRunner.MAX_OUTPUT, "--rename", "-n", NO_OP, "--new-n", NO_OP);
-    ToolRunner.Result again = runCertutil(LISTING_LIMIT, "-L");
+    ToolRunner.Result again = listing();
     String left = "a program (a certutil killed halfway, a browser that crashed) " + JOURNAL_LEFT + " sql:" + directory
         + ", and left " + String.join(" and ", journals);
     if (again.succeeded()) {
@@ -608,6 +629,10 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    * ToolRunner#confined}), for that user may inspect the process.
    */
   private ToolRunner.Result runCertutil(int maxOutput, String... arguments) throws IOException {
+    return runCertutil(tools, maxOutput, arguments);
+  }
+
+  private ToolRunner.Result runCertutil(ToolRunner runner, int maxOutput, String... arguments) throws IOException {
     // Again just before certutil runs: a folder on the way may have become a link since the plan
     refuseChangeableLinks();
     Optional<int[]> owner = databaseOwner();
@@ -622,7 +647,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     }
     command.addAll(List.of(certutil.toString(), "-d", "sql:" + directory));
     command.addAll(List.of(arguments));
-    return (owner.isPresent() ? tools.confined() : tools).run(command, "", maxOutput);
+    return (owner.isPresent() ? runner.confined() : runner).run(command, "", maxOutput);
   }
 
   /** What certutil reads of a database besides its folder: the module list names libraries to load. */
@@ -749,9 +774,33 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     }
   }
 
+  /** Every file certutil (SQLite) opens in the folder besides cert9.db, when there. */
+  private static final List<String> OPENED_FILES = List.of(
+      "key4.db", "pkcs11.txt", "cert9.db-journal", "key4.db-journal", "cert9.db-wal", "key4.db-wal", "cert9.db-shm",
+      "key4.db-shm");
+
+  /**
+   * Refuses a file certutil opens that is there but no regular file where it leads (rvsec14 M2: the
+   * owner's {@code mkfifo key4.db} had every certutil wait on the pipe for its whole timeout while
+   * root's apply held the store's lock). certutil then runs not at all: the target is unreadable.
+   */
+  private void refuseOddFiles() throws StepFailed {
+    for (String name : OPENED_FILES) {
+      Path file = directory.resolve(name);
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+        throw new StepFailed(
+            file + " is no regular file (" + (Files.isSymbolicLink(file) ? "a symbolic link to no regular file"
+                : Files.isDirectory(file) ? "a folder" : "a pipe, socket or device") + "): certutil would wait on it or"
+                + " fail. Put the database's own file back (its owner moved or replaced it), or make the database again as"
+                + " its owner: certutil -d sql:" + directory + " -N --empty-password");
+      }
+    }
+  }
+
   private void requireDatabase() throws StepFailed, IOException {
     refuseChangeableLinks();
     if (Files.isRegularFile(directory.resolve("cert9.db"))) {
+      refuseOddFiles();
       return;
     }
     if (Files.exists(directory.resolve("cert8.db"))) {

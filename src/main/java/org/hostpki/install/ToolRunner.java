@@ -71,6 +71,14 @@ public final class ToolRunner {
   }
 
   /**
+   * This runner, its tools stopped after {@code limit} instead: a read that should take a second
+   * ({@code certutil -L}) is not left hanging for the minutes an install may take.
+   */
+  public ToolRunner withTimeout(Duration limit) {
+    return new ToolRunner(searchPath, limit, withheld, confined);
+  }
+
+  /**
    * This runner, its tools started without these environment variables: the store password's and
    * the other secrets' (hooks never see them either). {@code update-ca-certificates} runs every
    * script of {@code /etc/ca-certificates/update.d}, and none of them needs a secret.

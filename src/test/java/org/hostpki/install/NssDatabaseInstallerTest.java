@@ -459,6 +459,49 @@ class NssDatabaseInstallerTest {
     return new NssDatabaseInstaller(db, tools, wrapper, HostTree.EVERY_NAME);
   }
 
+  /**
+   * rvsec14 M2: the owner of a database made key4.db a FIFO (cert9.db stayed a regular file), and
+   * certutil -L, run as them, waited on the pipe for its whole 3-minute timeout while root's apply
+   * held the store's lock. Refused now before certutil runs: the target is unreadable at once.
+   */
+  @Test
+  void testObserve_asRootADatabaseFileItsOwnerMadeAPipeIsRefusedWithoutCertutil() throws Exception {
+    assumeRootWithSetpriv(tools);
+    Files.delete(db.resolve("key4.db"));
+    mkfifo(db.resolve("key4.db"));
+    givenToNobodyByRoot(db);
+    Path notes = dir.resolve("notes");
+    NssDatabaseInstaller asRoot =
+        new NssDatabaseInstaller(db, tools, notingCertutil(notes), HostTree.EVERY_NAME, java.time.Duration.ofSeconds(5));
+
+    assertThatThrownBy(asRoot::observe)
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining(db.resolve("key4.db") + " is no regular file (a pipe, socket or device)");
+    assertThat(Files.readString(notes)).as("certutil never ran").isEmpty();
+  }
+
+  /**
+   * rvsec14 M2: a certutil -L that hangs (here: pkcs11.txt names a FIFO as a module, which a
+   * database's owner may write) is stopped after the listing's own short timeout, not the 3 minutes
+   * an install may take: the target is unreadable quickly and root's store lock is freed.
+   */
+  @Test
+  void testObserve_aListingThatHangsIsStoppedAfterTheListingTimeout() throws Exception {
+    Path module = dir.resolve("module.so");
+    mkfifo(module);
+    Files.writeString(db.resolve("pkcs11.txt"), "\nlibrary=" + module + "\nname=Hangs\n", java.nio.file.StandardOpenOption.APPEND);
+    NssDatabaseInstaller installer = new NssDatabaseInstaller(db, tools, certutil, HostTree.EVERY_NAME, java.time.Duration.ofSeconds(2));
+
+    assertThatThrownBy(installer::observe)
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("-L did not finish within 2 s and was stopped");
+  }
+
+  private static void mkfifo(Path path) throws IOException, InterruptedException {
+    Process made = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+    assertThat(made.waitFor()).isZero();
+  }
+
   @Test
   void testObserve_missingDatabaseNamesTheFix() {
     Path none = dir.resolve("home/app/.pki/nssdb");
