@@ -132,7 +132,7 @@ already_revoked:
   type: bool
   sample: false
 no_effect:
-  description: The certificate's CA (one the CA host signed with before) is trusted no more, so revoking it has no effect and nothing was changed (C(changed=false)); clients that trust only the CA host's CAs refuse it anyway.
+  description: The certificate expired and its CA (one the CA host signed with before) left the CA host's store, so revoking it has no effect and nothing was changed (C(changed=false)); every client refuses it. One that CA had revoked is I(already_revoked); one never revoked and still valid fails the task.
   returned: success
   type: bool
   sample: false

@@ -11,14 +11,19 @@ import org.hostpki.store.CrlNumberRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreSnapshot;
 
-/** The number of a store's next {@code ca.crl}, for every writer that issues one (apply, revoke). */
+/**
+ * The number of a store's next {@code ca.crl}, for every writer that issues one (apply, revoke):
+ * at least the moment the CRL is made, in nanoseconds since 1970 (not its thisUpdate, which is
+ * set back for members whose clock is behind, {@code Backdate.thisUpdate}).
+ */
 public final class CrlNumbers {
   private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
 
   private CrlNumbers() {}
 
   /**
-   * The CRL's thisUpdate in nanoseconds since 1970, at least one more than any {@code ca.crl}
+   * The moment the CRL is made ({@code now}, not its back-dated thisUpdate) in nanoseconds since
+   * 1970, at least one more than any {@code ca.crl}
    * number of the live set, the kept generations and the store's record of the highest issued
    * ({@link CrlNumberRecord}). The counts keep numbers rising after a rollback, also once the
    * generations that held the higher ones are pruned, and for CRLs within one second; the time
@@ -28,22 +33,22 @@ public final class CrlNumbers {
    * call under the store's lock, before the commit.
    */
   public static BigInteger next(
-      StoreSnapshot live, StoreDirectory directory, Instant thisUpdate, SecureRandom random) {
+      StoreSnapshot live, StoreDirectory directory, Instant now, SecureRandom random) {
     List<byte[]> earlier = new ArrayList<>();
     live.file(StoreLayout.CA_CRL).ifPresent(earlier::add);
     live.file(StoreLayout.CA_PREVIOUS_CRL).ifPresent(earlier::add);
     earlier.addAll(directory.keptFiles(StoreLayout.CA_CRL));
     BigInteger next = RevocationList.nextNumber(earlier);
     BigInteger recorded = CrlNumberRecord.highest(directory.directory(), random).orElse(BigInteger.ZERO);
-    next = next.max(recorded.add(BigInteger.ONE)).max(ofTime(thisUpdate));
+    next = next.max(recorded.add(BigInteger.ONE)).max(ofTime(now));
     CrlNumberRecord.record(directory.directory(), next, random);
     return next;
   }
 
-  /** The number a CRL of {@code thisUpdate} gets at least: nanoseconds since 1970. */
-  public static BigInteger ofTime(Instant thisUpdate) {
-    return BigInteger.valueOf(thisUpdate.getEpochSecond())
+  /** The number a CRL made at {@code now} gets at least: nanoseconds since 1970. */
+  public static BigInteger ofTime(Instant now) {
+    return BigInteger.valueOf(now.getEpochSecond())
         .multiply(NANOS_PER_SECOND)
-        .add(BigInteger.valueOf(thisUpdate.getNano()));
+        .add(BigInteger.valueOf(now.getNano()));
   }
 }

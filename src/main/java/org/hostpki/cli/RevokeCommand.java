@@ -57,9 +57,11 @@ import picocli.CommandLine.Option;
       "",
       "Exit codes:",
       "  0   revoked, or revoked before (for the same reason, or with no --reason; also with --check;",
-      "      also on the previous CA's last CRL), or the reason changed to",
-      "      keyCompromise, or no effect (the certificate's CA is trusted no more)",
-      "  1   refused or error (nothing changed)",
+      "      also on the previous CA's last CRL, or by its CA before that CA left the store), or the",
+      "      reason changed to keyCompromise, or no effect (it expired and its CA left the store)",
+      "  1   refused or error (nothing changed); also a certificate never revoked whose CA left",
+      "      the store: clients that trust that CA by hand accept it until it expires (the error",
+      "      names the CA to remove from them)",
       "  2   it would write a new CRL (only with --check)",
       "  64  usage error"
     })
@@ -178,10 +180,14 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
     String since = " on " + DateText.of(revoked.entry().revocationDate());
     boolean noEffect = revoked.standing() == CaRevoker.Standing.ISSUER_GONE;
     String onPrevious =
-        revoked.standing() == CaRevoker.Standing.PREVIOUS_CA_CRL ? " on " + StoreLayout.CA_PREVIOUS_CRL : "";
+        switch (revoked.standing()) {
+          case PREVIOUS_CA_CRL -> " on " + StoreLayout.CA_PREVIOUS_CRL;
+          case REVOKED_BEFORE_ITS_CA_LEFT -> " by its CA, which has left this store,";
+          default -> "";
+        };
     if (noEffect) {
       err().println(
-          "no effect: " + who + " was signed by a CA that is trusted no more; nothing was changed"
+          "no effect: " + who + " expired and its CA left this store; nothing was changed"
               + (check ? " (--check)" : ""));
     } else if (check && revoked.reasonBefore().isPresent()) {
       err().println(

@@ -29,13 +29,11 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
-import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.InvalidMaterialException;
-import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.store.Generation;
+import org.hostpki.store.RevocationRecord;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
 
@@ -43,10 +41,13 @@ import org.hostpki.store.StoreSnapshot;
  * Revokes a certificate the CA host issued: records it in the store's CRL ({@code ca.crl}),
  * written in a new store generation under the store's lock, with the {@code issued/} records.
  *
- * <p>Each CRL gets the next CRL number ({@link CrlNumbers}: thisUpdate in nanoseconds, and more than
- * any CRL of the kept generations and the store's record, so neither a rollback nor a store gone
- * back with the VM makes a number repeat), thisUpdate now, nextUpdate {@code ca.crl.validity} later, and the revocations of this CA, oldest first; entries stay after the certificates
- * expire (RFC 5280 allows dropping them; a fleet's CRL stays small and the record whole).
+ * <p>Each CRL gets the next CRL number ({@link CrlNumbers}: the moment it is made in nanoseconds,
+ * and more than any CRL of the kept generations and the store's record, so neither a rollback nor
+ * a store gone back with the VM makes a number repeat), thisUpdate set back a little for members
+ * whose clock is behind ({@link Backdate#thisUpdate}), nextUpdate {@code ca.crl.validity} after
+ * now, and the revocations of this CA, oldest first; entries stay after the certificates expire
+ * (RFC 5280 allows dropping them; a fleet's CRL stays small and the record whole). They are copied
+ * to the store's {@link RevocationRecord} too, for {@link RevokedElsewhere} once this CA has left.
  *
  * <p>Revoking what was revoked before, for the same reason, changes nothing (so automation can
  * repeat it) unless the CRL is due for renewal (a third of its validity left, or past it): then
@@ -58,6 +59,9 @@ import org.hostpki.store.StoreSnapshot;
  * Mozilla Root Store Policy (6.1.1) asks of public CAs, so that {@code sign} refuses that key from
  * then on and relying parties see why.
  */
+// Over 400 lines on purpose: what revoke decides for this CA's CRL (decide, Decision) and what it
+// writes (revoke, metadata, the record) read together; what other CAs' CRLs settle is split off to
+// RevokedElsewhere, and the targets' refusals to RevocationTargets.
 public final class CaRevoker {
   private final Clock clock;
   private final SecureRandom random;
@@ -104,7 +108,7 @@ public final class CaRevoker {
    * @param generation the store generation written
    * @param notes what the user should know: the certificate expired already, a record added
    * @param standing which CA's CRL revokes it: this CA's, the previous CA's last ({@code
-   *     ca-previous.crl}), or none because its CA is trusted no more
+   *     ca-previous.crl}), that of its CA gone, or none because it expired and its CA left
    */
   public record Revoked(
       boolean changed,
@@ -143,8 +147,14 @@ public final class CaRevoker {
      */
     PREVIOUS_CA_CRL,
     /**
-     * Its CA left this store (replaced at once, or a rotation's previous CA after its overlap):
-     * clients that trust the store's CAs refuse it anyway, and no CRL of that CA can be written.
+     * Its CA left this store (replaced at once, or a rotation's previous CA after its overlap)
+     * after revoking it: the store's revocation record, or a CRL of that CA still kept, lists it.
+     */
+    REVOKED_BEFORE_ITS_CA_LEFT,
+    /**
+     * It expired, and its CA left this store: every client refuses it, no CRL of that CA can be
+     * written. (One still valid that its CA never revoked is refused: clients that trust that CA
+     * by hand accept it.)
      */
     ISSUER_GONE
   }
@@ -195,6 +205,7 @@ public final class CaRevoker {
       List<String> notes = new ArrayList<>(decision.notes());
       boolean first = snapshot.file(Revocations.FILE).isEmpty();
       String generation = store.commit(envelope, added, metadata(decision, crl, first, caHost, now), notes);
+      recordRevocations(store, decision.ca(), crl, notes);
       return new Revoked(
           true, decision.alreadyRevoked(), decision.reasonBefore(), decision.serial(), decision.subject(),
           decision.entry(), Optional.of(crl), Optional.of(generation), notes, Standing.THIS_CA);
@@ -254,7 +265,7 @@ public final class CaRevoker {
         Optional<RevocationList> crl, Standing standing, List<String> notes) {
       return new Decision(
           ca, revoking.serial(), Optional.of(revoking.facts().subjectDn()), entry,
-          standing == Standing.PREVIOUS_CA_CRL, Optional.empty(), false, List.of(), crl, Optional.empty(),
+          standing != Standing.ISSUER_GONE, Optional.empty(), false, List.of(), crl, Optional.empty(),
           Optional.empty(), notes, standing);
     }
 
@@ -277,9 +288,11 @@ public final class CaRevoker {
     }
     CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.REVOKE);
     List<IssuedCertificate> issued = IssuedCertificates.read(snapshot, store.path());
-    Optional<Decision> settled = settledElsewhere(caHost, snapshot, ca, issued, target, reason, now);
+    Optional<RevokedElsewhere.Settled> settled =
+        RevokedElsewhere.find(store, snapshot, ca, issued, target, reason, now, random);
     if (settled.isPresent()) {
-      return settled.get();
+      RevokedElsewhere.Settled s = settled.get();
+      return Decision.settled(ca, s.revoking(), s.entry(), s.crl(), s.standing(), s.notes());
     }
     Optional<IssuedCertificate> record = Optional.empty();
     IssuedCertificate revoking;
@@ -363,89 +376,19 @@ public final class CaRevoker {
   }
 
   /**
-   * A revoke with nothing to write, of a certificate the store signed with a CA that signs no
-   * more: the previous CA's last CRL lists it already, or its CA left the store's trust. Empty
-   * for everything else, which {@link RevocationTargets} revokes or refuses (a previous CA's
-   * certificate that no CRL lists stays refused: clients accept it while that CA is trusted).
+   * Copies the CRL's entries to the store's {@link RevocationRecord}, after the commit: once this CA
+   * has left the store with its CRLs, a repeated revoke still finds them there. A failure is a
+   * note, not an error: the revocation is committed, and the kept generations hold the CRL a while.
    */
-  private static Optional<Decision> settledElsewhere(
-      DesiredState caHost,
-      StoreSnapshot snapshot,
-      CaStore.SigningCa ca,
-      List<IssuedCertificate> issued,
-      Target target,
-      Optional<RevocationReason> reason,
-      Instant now) {
-    Optional<IssuedCertificate> found =
-        target instanceof Target.Given given
-            ? issued.stream().filter(i -> i.certificate().equals(given.certificate())).findFirst()
-                .or(() -> Optional.of(IssuedCertificate.of(given.certificate())))
-            : issued.stream()
-                .filter(i -> i.facts().serialNumber().equals(((Target.Serial) target).serial()))
-                .findFirst();
-    if (found.isEmpty()
-        || found.get().certificate().equals(ca.certificate())
-        || found.get().certificate().isSignedBy(ca.certificate())
-        || signedBy(snapshot, StoreLayout.CA_NEXT_CERT, found.get().certificate())) {
-      return Optional.empty();
+  private void recordRevocations(CaStore store, CaStore.SigningCa ca, RevocationList crl, List<String> notes) {
+    Optional<String> keyId = ca.certificate().facts().subjectKeyId();
+    if (keyId.isEmpty()) {
+      return; // hostpki's CAs have one; a CA without one is found by its CRLs of the kept generations
     }
-    IssuedCertificate revoking = found.get();
-    BigInteger serial = revoking.facts().serialNumber();
-    String who = "serial " + revoking.serial() + " (" + TerminalText.escape(revoking.facts().subjectDn()) + ")";
-    Optional<Certificate> previous =
-        snapshot.file(StoreLayout.CA_PREVIOUS_CERT).flatMap(CaRevoker::firstCertificate);
-    if (previous.isPresent() && revoking.certificate().isSignedBy(previous.get())) {
-      Optional<RevocationList> last =
-          snapshot.file(StoreLayout.CA_PREVIOUS_CRL).flatMap(CaRevoker::crlOf)
-              .filter(c -> c.isSignedBy(previous.get()));
-      Optional<RevokedCertificate> entry = last.flatMap(c -> c.facts().entry(serial));
-      if (entry.isEmpty()) {
-        return Optional.empty(); // clients accept it: refused, with the way to end that CA's trust
-      }
-      if (reason.isPresent() && reason.get() != entry.get().reason()) {
-        throw new HostpkiException(
-            who + " was revoked on " + DateText.of(entry.get().revocationDate()) + " for "
-                + entry.get().reason() + " by the previous CA's last CRL (" + StoreLayout.CA_PREVIOUS_CRL
-                + "); revoking it again for " + reason.get() + " is refused: a revocation is final, and"
-                + " that CA's key is gone, so no CRL of it can be written again. Leave the reason out to"
-                + " repeat the revocation as it stands. Nothing was changed");
-      }
-      return Optional.of(Decision.settled(ca, revoking, entry.get(), last, Standing.PREVIOUS_CA_CRL, List.of(
-          who + " was signed by the previous CA " + TerminalText.escape(previous.get().facts().subjectDn())
-              + ", whose last CRL (" + StoreLayout.CA_PREVIOUS_CRL + ") revokes it; publish that CRL"
-              + " at the distribution point of that CA's certificates until it leaves")));
-    }
-    if (target instanceof Target.Given given
-        && issued.stream().noneMatch(i -> i.certificate().equals(given.certificate()))) {
-      return Optional.empty(); // not known to be this store's: refused
-    }
-    return Optional.of(Decision.settled(
-        ca, revoking, new RevokedCertificate(serial, now, reason.orElse(RevocationReason.UNSPECIFIED)),
-        Optional.empty(), Standing.ISSUER_GONE, List.of(
-            who + " was signed by " + TerminalText.escape(revoking.facts().issuerDn()) + ", a CA this"
-                + " store trusts and signs with no more (replaced since: --replace ca or a rotation):"
-                + " no CRL of it can be written, and clients that trust only this store's CAs refuse"
-                + " it anyway. Remove that CA from the trust (trust.certificates) of clients that"
-                + " still trust it")));
-  }
-
-  private static boolean signedBy(StoreSnapshot snapshot, String file, Certificate certificate) {
-    return snapshot.file(file).flatMap(CaRevoker::firstCertificate).filter(certificate::isSignedBy).isPresent();
-  }
-
-  private static Optional<Certificate> firstCertificate(byte[] pem) {
     try {
-      return Pem.readCertificates(pem).stream().findFirst();
-    } catch (InvalidMaterialException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<RevocationList> crlOf(byte[] pem) {
-    try {
-      return Optional.of(RevocationList.parse(pem));
-    } catch (InvalidMaterialException e) {
-      return Optional.empty();
+      RevocationRecord.record(store.directory().directory(), keyId.get(), crl.facts().revoked(), random);
+    } catch (HostpkiException e) {
+      notes.add(e.getMessage() + "; the revocation is committed all the same");
     }
   }
 
@@ -476,7 +419,7 @@ public final class CaRevoker {
   }
 
   private static Optional<CertificateFacts> firstFacts(byte[] pem) {
-    return firstCertificate(pem).map(Certificate::facts);
+    return RevokedElsewhere.firstCertificate(pem).map(Certificate::facts);
   }
 
   /**

@@ -223,17 +223,36 @@ class CaRotationCrlTest {
     assertThat(storeFiles()).isEqualTo(before);
 
     Instant gone = NOW.plus(Duration.ofDays(7)).plusSeconds(120);
-    hostpki(gone, "apply", "-f", "ca.yaml"); // the previous CA leaves
-    before = storeFiles();
-    for (String serial : List.of(revoked, kept)) {
-      CliResult noEffect = hostpki(gone.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--output", "json");
-      assertThat(noEffect.err()).contains("no effect: serial " + serial + " (CN=m")
-          .contains("was signed by a CA that is trusted no more; nothing was changed");
-      tools.jackson.databind.JsonNode gone1 = OutputSchemas.valid("revoke.schema.json", noEffect.out());
-      assertThat(gone1.path("no_effect").asBoolean()).as(gone1.toString()).isTrue();
-      assertThat(gone1.path("changed").asBoolean()).isFalse();
-      assertThat(gone1.path("crl").isNull()).isTrue();
+    hostpki(gone, "apply", "-f", "ca.yaml"); // the previous CA leaves, ca-previous.crl with it
+    for (int i = 0; i < 5; i++) {
+      sign(gone.plusSeconds(10 + i), "n" + i); // the generations that held its CRLs are pruned
     }
+    before = storeFiles();
+    // rvcore14: a revoke of m2 (never revoked, valid 60 days) exited 0 "no effect", though clients
+    // that trust the old CA by hand keep it (README "When to import again") and accept m2.
+    CliResult stillAccepted = Cli.in(dir).clock(Clock.fixed(gone.plusSeconds(60), ZoneOffset.UTC)).env(Map.of())
+        .run("revoke", "-f", "ca.yaml", "--serial", kept, "--reason", "keyCompromise");
+    assertThat(stillAccepted.exitCode()).as(stillAccepted.toString()).isEqualTo(1);
+    assertThat(stillAccepted.err()).contains("serial " + kept + " (CN=m2.fleet.test) was signed by CN=Fleet CA, a CA"
+        + " this store signs with no more").contains("and it was never revoked")
+        .contains("Clients that still trust CN=Fleet CA accept this certificate until it expires on 2027-03-01 23:03 UTC")
+        .contains("Remove CN=Fleet CA (key id ").contains("Nothing was changed").doesNotContain("Exception");
+    // m1, revoked before its CA left: still known (.crl/revoked), so the playbook's loop stays green.
+    CliResult againAfter = hostpki(gone.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", revoked, "--output", "json");
+    assertThat(againAfter.err()).contains("already revoked: serial " + revoked + " (CN=m1.fleet.test) by its CA, which"
+        + " has left this store, on 2027-01-01 00:02 UTC for unspecified; nothing was changed");
+    tools.jackson.databind.JsonNode json2 = OutputSchemas.valid("revoke.schema.json", againAfter.out());
+    assertThat(json2.path("already_revoked").asBoolean()).isTrue();
+    assertThat(json2.path("no_effect").asBoolean()).isFalse();
+    assertThat(json2.path("changed").asBoolean()).isFalse();
+    // Once m2 expired every client refuses it: no effect, exit 0.
+    CliResult noEffect = hostpki(NOW.plus(Duration.ofDays(61)), "revoke", "-f", "ca.yaml", "--serial", kept, "--output", "json");
+    assertThat(noEffect.err()).contains("no effect: serial " + kept + " (CN=m2.fleet.test) expired and its CA left"
+        + " this store; nothing was changed");
+    tools.jackson.databind.JsonNode gone1 = OutputSchemas.valid("revoke.schema.json", noEffect.out());
+    assertThat(gone1.path("no_effect").asBoolean()).as(gone1.toString()).isTrue();
+    assertThat(gone1.path("changed").asBoolean()).isFalse();
+    assertThat(gone1.path("crl").isNull()).isTrue();
     assertThat(storeFiles()).isEqualTo(before);
   }
 

@@ -124,26 +124,47 @@ class CaRevokerTest {
   }
 
   @Test
-  void testRevoke_aCertificateOfAReplacedCaHasNoEffect_notListedOnTheNewCasCrl_andChangesNothing() {
+  void testRevoke_aValidCertificateOfAReplacedCaNeverRevoked_isRefusedWithTheCaToRemove_andChangesNothing() {
     // How it was found: after --replace ca this "revoked" a member of the old CA on the new CA's
-    // CRL, where no client looks for it; then it was refused (exit 1), which failed automation
-    // repeating the revoke after a rotation (fcrl14): nothing to do is not an error.
+    // CRL, where no client looks for it; then (fcrl14) it exited 0 "no effect", though clients
+    // that trust the old CA by hand accept the certificate until its end (rvcore14): refused.
     CaHost host = CaHost.withPolicy(dir).applied(NOW);
     IssuedCertificate m1 = signed(host, "m1");
     host.caReplaced(NOW.plusSeconds(60));
     SortedMap<String, byte[]> before = read(host).files();
 
-    CaRevoker.Revoked revoked =
-        revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
-
-    assertThat(revoked.standing()).isEqualTo(CaRevoker.Standing.ISSUER_GONE);
-    assertThat(revoked.changed()).isFalse();
-    assertThat(revoked.alreadyRevoked()).isFalse();
-    assertThat(revoked.crl()).isEmpty();
-    assertThat(revoked.notes()).singleElement().asString()
-        .startsWith("serial " + m1.serial() + " (CN=m1.fleet.test) was signed by CN=")
-        .contains("a CA this store trusts and signs with no more");
+    assertThatThrownBy(() -> revoker(NOW.plusSeconds(120))
+            .revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith("serial " + m1.serial() + " (CN=m1.fleet.test) was signed by CN=")
+        .hasMessageContaining("and it was never revoked")
+        .hasMessageContaining("accept this certificate until it expires on")
+        .hasMessageEndingWith("Nothing was changed");
     assertThat(read(host).files()).containsOnlyKeys(before.keySet()).doesNotContainKey(Revocations.FILE);
+
+    CaRevoker.Revoked expired = revoker(m1.facts().notAfter().plusSeconds(1))
+        .revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+    assertThat(expired.standing()).isEqualTo(CaRevoker.Standing.ISSUER_GONE);
+    assertThat(expired.changed()).isFalse();
+    assertThat(expired.alreadyRevoked()).isFalse();
+    assertThat(expired.notes()).singleElement().asString().contains("expired on").contains("every client refuses it");
+  }
+
+  @Test
+  void testRevoke_aCertificateRevokedBeforeItsCaWasReplaced_isAlreadyRevoked() {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    revoker(NOW.plusSeconds(30)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+    host.caReplaced(NOW.plusSeconds(60));
+
+    CaRevoker.Revoked again =
+        revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(m1), Optional.empty(), NO_WAIT);
+
+    assertThat(again.standing()).isEqualTo(CaRevoker.Standing.REVOKED_BEFORE_ITS_CA_LEFT);
+    assertThat(again.changed()).isFalse();
+    assertThat(again.alreadyRevoked()).isTrue();
+    assertThat(again.entry().reason()).isEqualTo(RevocationReason.KEY_COMPROMISE);
+    assertThat(again.entry().revocationDate()).isEqualTo(NOW.plusSeconds(30));
   }
 
   /**

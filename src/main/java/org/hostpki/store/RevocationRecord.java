@@ -1,0 +1,88 @@
+package org.hostpki.store;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RevocationReason;
+import org.hostpki.model.RevokedCertificate;
+
+/**
+ * What each CA of a store revoked, kept beside the generations ({@code STORE/.crl/revoked}, one
+ * line per entry: the CA's key id, the serial in hex, the revocation time in epoch seconds, the
+ * reason), so that {@code revoke} still knows a certificate was revoked once its CA has left the
+ * store with its CRLs (a rotation's previous CA after its overlap, a CA replaced at once) and the
+ * kept generations that held them are pruned: the fleet playbook repeats its revocations on every
+ * run. Written after the commit of the CRL it copies, so that a crash leaves it short, never
+ * claiming a revocation no CRL made.
+ */
+public final class RevocationRecord {
+  private static final String FILE = "revoked";
+
+  private RevocationRecord() {}
+
+  /** The entry of {@code serial} the CA with this key id revoked, if the record has it. */
+  public static Optional<RevokedCertificate> find(Path store, String caKeyId, BigInteger serial, SecureRandom random) {
+    String key = caKeyId.toLowerCase(Locale.ROOT);
+    return lines(store, random).stream()
+        .map(l -> l.split(" "))
+        .filter(f -> f.length == 4 && f[0].equals(key))
+        .map(RevocationRecord::entry)
+        .flatMap(Optional::stream)
+        .filter(e -> e.serial().equals(serial))
+        .findFirst();
+  }
+
+  /** Records {@code entries} as what the CA with this key id revoked (under the store's lock). */
+  public static void record(Path store, String caKeyId, List<RevokedCertificate> entries, SecureRandom random) {
+    String key = caKeyId.toLowerCase(Locale.ROOT);
+    StringBuilder text = new StringBuilder();
+    for (String line : lines(store, random)) {
+      if (!line.startsWith(key + " ")) {
+        text.append(line).append('\n');
+      }
+    }
+    for (RevokedCertificate e : entries) {
+      text.append(key).append(' ').append(e.serial().toString(16)).append(' ')
+          .append(e.revocationDate().getEpochSecond()).append(' ').append(e.reason().word()).append('\n');
+    }
+    try {
+      RecordDirectory.in(store, random, CrlNumberRecord.FOLDER)
+          .replace(FILE, text.toString().getBytes(StandardCharsets.US_ASCII), false);
+    } catch (IOException e) {
+      throw failure(store, e);
+    }
+  }
+
+  private static List<String> lines(Path store, SecureRandom random) {
+    try {
+      return RecordDirectory.in(store, random, CrlNumberRecord.FOLDER).read(FILE)
+          .map(b -> new String(b, StandardCharsets.US_ASCII).lines().filter(l -> !l.isBlank()).toList())
+          .orElse(List.of());
+    } catch (IOException e) {
+      throw failure(store, e);
+    }
+  }
+
+  private static Optional<RevokedCertificate> entry(String[] fields) {
+    try {
+      return RevocationReason.byWord(fields[3]).map(reason -> new RevokedCertificate(
+          new BigInteger(fields[1], 16), Instant.ofEpochSecond(Long.parseLong(fields[2])), reason));
+    } catch (NumberFormatException e) {
+      return Optional.empty(); // a line spoilt by hand: the CRLs of the kept generations may know
+    }
+  }
+
+  private static HostpkiException failure(Path store, IOException e) {
+    return new HostpkiException(
+        "cannot keep the revocation record " + store.resolve(CrlNumberRecord.FOLDER).resolve(FILE) + ": "
+            + IoFailures.describe(e),
+        e);
+  }
+}
