@@ -33,7 +33,9 @@ import picocli.CommandLine.Option;
             + " lock and writes nothing but metrics.textfile.",
     footer = {
       "",
-      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL. Pending hooks, changes a rollback's hold keeps back, an ACME order that waits while the internal fallback serves, a certificate fallback none keeps although it does not serve the desired state (an ACME or imported one that lacks a wanted name, or an imported chain outside server.external.roots), a store no apply has written yet (never applied), and without ca.rotation the CA from 30 days before its renewal (that run replaces it in one step: clients that trust it by hand refuse the server after it), are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
+      "A certificate hostpki renews itself is OK while its renewal can still happen in time (up to its safety margin: a quarter of renewBefore, at least 1h); one nothing renews in time (an imported chain with no newer one, a refused or held renewal, a renewal past its safety margin) is WARNING within --warning of its expiry and CRITICAL within --critical; an expired one is CRITICAL.",
+      "",
+      "Pending hooks, changes a rollback's hold keeps back, an ACME order that waits while the internal fallback serves, a certificate fallback none keeps although it does not serve the desired state (an ACME or imported one that lacks a wanted name, or an imported chain outside server.external.roots), a store no apply has written yet (never applied), and without ca.rotation the CA from 30 days before its renewal (that run replaces it in one step: clients that trust it by hand refuse the server after it), are WARNING; a plan apply refuses, or a desired state it refuses to run (one others could have written), is CRITICAL.",
       "",
       "Examples:",
       "  hostpki check                                  # /etc/hostpki/host.yaml",
@@ -42,7 +44,7 @@ import picocli.CommandLine.Option;
       "",
       "Exit codes (with --nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):",
       "  0   nothing due and nothing wrong",
-      "  1   error: cannot check, apply would refuse, a certificate is WARNING or CRITICAL, or an ACME order waits while what serves is refused by clients (the fallback, or a certificate without a wanted name)",
+      "  1   error: cannot check, apply would refuse, a certificate is WARNING or CRITICAL, or what serves is refused by clients: an ACME order waits on the fallback, or a certificate kept with fallback none lacks a wanted name or ends outside server.external.roots",
       "  2   changes pending",
       "  3   a hook is pending, or a trust.install target cannot be read (also when changes are pending: the more severe)",
       "  64  usage error (with --nagios: 3, UNKNOWN)"
