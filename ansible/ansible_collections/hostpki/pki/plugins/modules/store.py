@@ -174,7 +174,9 @@ notes:
     to the desired state but a hook (C(hooks.afterServerChange), C(afterTrustChange),
     C(afterCaChange), an output's C(afterChange)) failed - the module fails with the hook's error as C(msg), with
     C(changed=true) and C(plan) saying what changed. The hook is recorded as pending and the next
-    run (of this module, the timer or C(hostpki watch)) runs it again until it succeeds.
+    run (of this module, the timer or C(hostpki watch)) runs it again until it succeeds. C(3) also
+    when a C(trust.install) target could not be read or changed; it was left as it was while the
+    rest applied, C(msg) and C(install_errors) say which and why, and the next run tries it again.
   - Hooks in the desired state run as the user running C(hostpki) on the target. Use one that
     succeeds while the service is not running yet, for example
     C([systemctl, try-reload-or-restart, nginx]); C(reload) fails on a fresh host.
@@ -323,6 +325,15 @@ hooks_ran:
   type: list
   elements: str
   sample: [afterServerChange]
+install_errors:
+  description:
+    - The C(trust.install) targets that could not be read or changed, each with the tool's words;
+      they were left as they were while the store and the other targets changed (exit 3, the task
+      fails). The next run tries them again.
+  returned: when hostpki applied
+  type: list
+  elements: str
+  sample: ["install/java:/opt/app/jre/lib/security/cacerts: ... was locked by process 4242 ..."]
 held_by_rollback:
   description:
     - With C(unattended), the time of the C(hostpki rollback) whose hold kept the store as it is
@@ -873,6 +884,7 @@ def main():
         if not module.check_mode:
             result["hooks_ran"] = output.get("hooks_ran", [])
             result["held_by_rollback"] = output.get("held_by_rollback")
+            result["install_errors"] = [terminal_text(e) for e in output.get("install_errors") or []]
         if module._diff and result["changed"]:
             result["diff"] = plan_diff(plan)
     if status is not None:
@@ -881,8 +893,10 @@ def main():
     if rc in (0, 2) and output is not None:
         module.exit_json(**result)
     if rc == 3 and output is not None:
-        # The store changed (or already matched); a hook failed and is pending.
-        module.fail_json(msg=terminal_text(output.get("hook_error") or error_lines(stderr), keep_lines=True), rc=rc,
+        # The store changed (or already matched); a hook failed and is pending, or a trust.install
+        # target failed alone: both are said, a hook's error first.
+        failed = ([output["hook_error"]] if output.get("hook_error") else []) + list(output.get("install_errors") or [])
+        module.fail_json(msg=terminal_text("\n".join(failed) or error_lines(stderr), keep_lines=True), rc=rc,
                          stderr=stderr, **result)
     if rc == 1:
         module.fail_json(msg=failure_message(stdout, stderr, lock_timeout=params["lock_timeout"], secrets=True), rc=rc,

@@ -153,6 +153,21 @@ class StoreTest(ModuleTestCase):
 
         self.assertEqual(result["warnings"], [notice.replace("\x1b", "\\x1b")])
 
+    def test_exit3_aHookAndAnInstallTargetThatFailedTogether_areBothInTheMessage(self):
+        # rvcore14: on exit 3 the message was the hook's error alone, and install_errors was not
+        # returned, so a trust.install target that failed alone was never said.
+        target = "install/java:/opt/app/cacerts: locked by process 4242 (user app, \x1b[2J)"
+        self.answer("apply", dict(APPLIED, changed=True, hook_error="afterServerChange exited 1",
+                                  install_errors=[target]), rc=3)
+        self.answer("status", STATUS)
+
+        exited = self.run_module("store", desired=self.DESIRED)
+
+        self.assertTrue(exited.failed)
+        self.assertEqual(exited.result["msg"].splitlines(),
+                         ["afterServerChange exited 1", target.replace("\x1b", "\\x1b")])
+        self.assertEqual(exited.result["install_errors"], [target.replace("\x1b", "\\x1b")])
+
     def test_noticesAndPlanWarnings_bothReachWarnings(self):
         plan = dict(PLAN, warnings=[{"code": "trust-expiring", "subject": "trust/ldap", "message": "expires soon"}])
         self.answer("apply", dict(APPLIED, plan=plan, notices=["a tidy-up failed"]))
