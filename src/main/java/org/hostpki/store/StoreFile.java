@@ -79,6 +79,15 @@ public final class StoreFile {
     return bytes().clone();
   }
 
+  /**
+   * Whether the file has exactly these bytes, compared without a copy: the check after apply
+   * compares each file read back with the written one, and a copy of a 75 MB trust bundle beside
+   * both did not fit a 512 MB heap.
+   */
+  public boolean hasContent(byte[] other) {
+    return Arrays.equals(bytes(), other);
+  }
+
   /** The bytes themselves, for the writer: not to be modified. */
   byte[] bytes() {
     return content != null ? content : carriedFrom.get(carriedName);
