@@ -2,7 +2,6 @@ package org.hostpki.apply;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -134,7 +133,7 @@ final class ConvergenceCheck {
     List<String> differing = new ArrayList<>();
     for (Map.Entry<String, StoreFile> file : written.entrySet()) {
       byte[] read = readBack.files().get(file.getKey());
-      if (read == null || !Arrays.equals(read, file.getValue().content())) {
+      if (read == null || !file.getValue().hasContent(read)) {
         differing.add(file.getKey());
       }
     }

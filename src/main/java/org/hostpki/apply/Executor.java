@@ -402,13 +402,13 @@ final class Executor {
       }
       String name = w.output().fileName();
       switch (w.output()) {
-        case SERVER_FULLCHAIN, TRUST_BUNDLE -> next.putCertificates(name, Pem.certificates(certificates));
+        case SERVER_FULLCHAIN, TRUST_BUNDLE -> next.putCertificates(name, Pem.certificateBytes(certificates));
         case SERVER_PKCS12 -> serverPkcs12(name, certificates, change);
         case TRUSTSTORE_PKCS12 -> {
           // No secret in it, so no password: readable like the bundle (StoreLayout).
           SortedMap<String, Certificate> entries = new TreeMap<>();
           w.aliases().forEach((alias, h) -> entries.put(alias, certificate(h, change)));
-          next.files.put(name, new StoreFile(UnprotectedPkcs12.trustStore(entries), FileKind.CERTIFICATES));
+          next.files.put(name, StoreFile.adopting(UnprotectedPkcs12.trustStore(entries), FileKind.CERTIFICATES));
           next.written.put(name, UnprotectedPkcs12.trustStoreFacts(entries));
         }
         case TRUST_HASHED -> HashedDirectory.write(certificates, crls(w, change))

@@ -61,7 +61,12 @@ final class NextSet {
   }
 
   void putCertificates(String name, String pem) {
-    files.put(name, new StoreFile(pem.getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
+    files.put(name, StoreFile.adopting(pem.getBytes(StandardCharsets.US_ASCII), FileKind.CERTIFICATES));
+  }
+
+  /** As {@link #putCertificates(String, String)}, the PEM text's bytes handed over uncopied. */
+  void putCertificates(String name, byte[] pem) {
+    files.put(name, StoreFile.adopting(pem, FileKind.CERTIFICATES));
   }
 
   void putKey(String name, KeyMaterial key) {

@@ -149,15 +149,24 @@ public final class InputFiles {
     long size = requireRegular(file, kind, follow).size();
     long most = kind.limit() + 1;
     try (FileChannel channel = open(file, open, follow)) {
-      // One byte more than the size tells the end of the file from a file that grew.
-      byte[] buffer = new byte[(int) Math.min(size == 0 ? FIRST_CHUNK : size + 1, most)];
+      byte[] buffer = new byte[(int) Math.min(size == 0 ? FIRST_CHUNK : size, most)];
       int length = 0;
       while (true) {
         if (length == buffer.length) {
           if (length == most) {
             throw FileTooLargeException.whileReading(file, kind);
           }
-          buffer = Arrays.copyOf(buffer, (int) Math.min(2L * length, most));
+          // Full at the size it had: one byte more tells its end from a file that grew, without
+          // a trimmed copy of the whole (a 75 MB trust bundle read back in a 512 MB heap).
+          ByteBuffer probe = ByteBuffer.allocate(1);
+          if (read(file, channel, probe) < 0) {
+            return buffer;
+          }
+          buffer = Arrays.copyOf(buffer, (int) Math.min(Math.max(2L * length, FIRST_CHUNK), most));
+          if (probe.position() == 1) {
+            buffer[length++] = probe.get(0);
+          }
+          continue;
         }
         int n = read(file, channel, ByteBuffer.wrap(buffer, length, buffer.length - length));
         if (n < 0) {

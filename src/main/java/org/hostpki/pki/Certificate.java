@@ -104,6 +104,16 @@ public final class Certificate {
     return PemText.encode("CERTIFICATE", der);
   }
 
+  /** The length of {@link #pem()} in bytes. */
+  int pemLength() {
+    return PemText.encodedLength("CERTIFICATE", der.length);
+  }
+
+  /** Writes {@link #pem()}'s bytes into {@code target} from {@code offset}; returns the end. */
+  int pemInto(byte[] target, int offset) {
+    return PemText.encodeInto("CERTIFICATE", der, target, offset);
+  }
+
   /** SHA-256 of the DER. */
   public Fingerprint fingerprint() {
     Fingerprint result = fingerprint;

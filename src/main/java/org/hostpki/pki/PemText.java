@@ -244,6 +244,36 @@ final class PemText {
   }
 
   /** One PEM block: 64-column base64, LF line ends, a final LF. */
+  /** The length of {@link #encode}'s block for content of this length, in bytes (ASCII). */
+  static int encodedLength(String label, int contentLength) {
+    int base64 = 4 * ((contentLength + 2) / 3);
+    int body = base64 == 0 ? 0 : base64 + (base64 + 63) / 64; // a LF after each line
+    return ("-----BEGIN ".length() + label.length() + "-----\n".length()) * 2 - 2 + body;
+  }
+
+  /**
+   * Writes {@link #encode}'s block into {@code target} from {@code offset}, byte for byte the
+   * same, without a String of it: a bundle of 100,000 certificates is 75 MB.
+   *
+   * @return the offset after it
+   */
+  static int encodeInto(String label, byte[] content, byte[] target, int offset) {
+    int at = put("-----BEGIN " + label + "-----\n", target, offset);
+    byte[] body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encode(content);
+    System.arraycopy(body, 0, target, at, body.length);
+    at += body.length;
+    if (body.length > 0) {
+      target[at++] = '\n';
+    }
+    return put("-----END " + label + "-----\n", target, at);
+  }
+
+  private static int put(String ascii, byte[] target, int offset) {
+    byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(bytes, 0, target, offset, bytes.length);
+    return offset + bytes.length;
+  }
+
   static String encode(String label, byte[] content) {
     String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(content);
     StringBuilder sb = new StringBuilder(body.length() + 2 * label.length() + 40);

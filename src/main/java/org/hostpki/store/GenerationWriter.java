@@ -56,7 +56,18 @@ final class GenerationWriter {
    * @param directory the generation's directory
    * @param files its files by name, as read (the caller read them under the same lock)
    */
-  record Live(Path directory, SortedMap<String, byte[]> files) {}
+  record Live(Path directory, SortedMap<String, byte[]> files) {
+    /**
+     * Whether its file of this name has exactly these bytes. A store's snapshot answers without
+     * reading a content the heap dropped ({@link GenerationFiles#hasContent}).
+     */
+    boolean hasContent(String name, byte[] content) {
+      if (files instanceof GenerationFiles read) {
+        return read.hasContent(name, content);
+      }
+      return Arrays.equals(files.get(name), content);
+    }
+  }
 
   private final Path directory;
   private final Optional<Live> live;
@@ -158,7 +169,7 @@ final class GenerationWriter {
    */
   private boolean carryOver(String name, Path file, byte[] content, boolean secret)
       throws IOException {
-    if (live.isEmpty() || !Arrays.equals(live.get().files().get(name), content)) {
+    if (live.isEmpty() || !live.get().hasContent(name, content)) {
       return false;
     }
     try {
@@ -177,7 +188,7 @@ final class GenerationWriter {
   /** As {@link #carryOver}, for a file with declared access: linked only if it has exactly that. */
   private boolean carryOverDeclared(String name, Path file, byte[] content, FileAccess access)
       throws IOException {
-    if (live.isEmpty() || !Arrays.equals(live.get().files().get(name), content)) {
+    if (live.isEmpty() || !live.get().hasContent(name, content)) {
       return false;
     }
     Path source = StoreNames.resolve(live.get().directory(), name);

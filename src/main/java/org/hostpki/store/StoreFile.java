@@ -34,6 +34,22 @@ public final class StoreFile {
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 
+  private StoreFile(byte[] content, FileKind kind, boolean adopted) {
+    this.content = Objects.requireNonNull(content, "content");
+    this.carriedFrom = null;
+    this.carriedName = null;
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  /**
+   * A file of these bytes, not copied: the caller hands the array over and neither keeps nor
+   * changes it (a new trust bundle of 100,000 certificates is 75 MB; a copy of it beside it was
+   * what a -Xmx512m apply could not hold).
+   */
+  public static StoreFile adopting(byte[] content, FileKind kind) {
+    return new StoreFile(content, kind, true);
+  }
+
   private StoreFile(SortedMap<String, byte[]> files, String name, FileKind kind) {
     this.content = null;
     this.carriedFrom = files;
@@ -61,6 +77,15 @@ public final class StoreFile {
   /** A copy of the file's bytes. */
   public byte[] content() {
     return bytes().clone();
+  }
+
+  /**
+   * Whether the file has exactly these bytes, compared without a copy: the check after apply
+   * compares each file read back with the written one, and a copy of a 75 MB trust bundle beside
+   * both did not fit a 512 MB heap.
+   */
+  public boolean hasContent(byte[] other) {
+    return Arrays.equals(bytes(), other);
   }
 
   /** The bytes themselves, for the writer: not to be modified. */

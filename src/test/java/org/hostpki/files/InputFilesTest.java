@@ -32,6 +32,20 @@ class InputFilesTest {
   }
 
   @Test
+  void testRead_filesAroundTheFirstChunkAreReadExactly() throws IOException {
+    // Read into an array of the size the file has, probed one byte further for its end.
+    for (int size : new int[] {1, 2, 8191, 8192, 8193, 70_000}) {
+      byte[] content = new byte[size];
+      Arrays.fill(content, (byte) size);
+      content[size - 1] = 42;
+      Path file = Files.write(dir.resolve("f" + size), content);
+
+      assertThat(InputFiles.read(file, InputKind.CHAIN)).as("size %d", size).isEqualTo(content);
+    }
+    assertThat(InputFiles.read(Files.write(dir.resolve("empty"), new byte[0]), InputKind.CHAIN)).isEmpty();
+  }
+
+  @Test
   void testRead_fileOfExactlyTheLimit() throws IOException {
     byte[] content = new byte[(int) InputKind.PASSWORD.limit()];
     Arrays.fill(content, (byte) 'x');

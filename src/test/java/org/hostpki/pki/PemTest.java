@@ -411,6 +411,30 @@ class PemTest {
   }
 
   @Test
+  void testCertificateBytes_areTheBundlesTextByteForByte() {
+    List<Certificate> bundle = distinct(3);
+
+    assertThat(Pem.certificateBytes(bundle)).isEqualTo(bytes(Pem.certificates(bundle)));
+    assertThat(Pem.certificateBytes(List.of())).isEmpty();
+  }
+
+  @Test
+  void testEncodeInto_writesEncodesBlockAtEveryLengthModuloLineAndGroup() {
+    // Lengths 0..200 cover every remainder of a 3-byte group and of a 48-byte (64-column) line.
+    for (int n = 0; n <= 200; n++) {
+      byte[] content = new byte[n];
+      Arrays.fill(content, (byte) (n * 31));
+      byte[] expected = bytes(PemText.encode("X509 CRL", content));
+      byte[] into = new byte[PemText.encodedLength("X509 CRL", n) + 3];
+
+      int end = PemText.encodeInto("X509 CRL", content, into, 3);
+
+      assertThat(end).as("n=%d", n).isEqualTo(into.length);
+      assertThat(Arrays.copyOfRange(into, 3, end)).as("n=%d", n).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void testReadCertificates_withAPoolGivesWhatParsingGives() throws Exception {
     List<Certificate> bundle = distinct(100);
     byte[] pem = bytes(Pem.certificates(bundle));

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.hostpki.model.HostpkiException;
@@ -142,6 +143,38 @@ class GenerationFilesTest {
     assertThat(snapshot.files().get("b/y")).isSameAs(snapshot.files().get("b/y")); // kept again
     assertThat(snapshot.under("b").get("a")).isNull();
     assertThat(reads).containsExactly("b/y");
+  }
+
+  @Test
+  void testWrite_aDroppedLiveContentIsComparedByItsDigestNotReadAgain() throws IOException {
+    // A 100,000-certificate bundle (75 MB) read again beside the new one ran out of -Xmx512m.
+    Path live = temp.resolve(GENERATION);
+    GenerationWriter.write(live, StoreFiles.typical("v1"), bytes("{}"));
+    SortedMap<String, byte[]> onDisk = new TreeMap<>();
+    for (String name : StoreFiles.typical("v1").keySet()) {
+      onDisk.put(name, Files.readAllBytes(live.resolve(name)));
+    }
+    List<String> reads = new ArrayList<>();
+    StoreSnapshot snapshot = StoreSnapshot.of(GENERATION, onDisk, name -> {
+      reads.add(name);
+      return Files.readAllBytes(live.resolve(name));
+    });
+    dropped(snapshot);
+    // Same lengths as v1, one byte different: only the digest tells them apart.
+    SortedMap<String, StoreFile> next = StoreFiles.typical("v1");
+    next.put("trust/ldap.crt", StoreFiles.set().with("trust/ldap.crt", "ldap v2").build().get("trust/ldap.crt"));
+    next.put("trust/new.crt", StoreFiles.set().with("trust/new.crt", "new v1").build().get("trust/new.crt"));
+
+    Path written = temp.resolve("next");
+    int linked = GenerationWriter.write(written, next, bytes("{}"), Map.of(),
+        Optional.of(new GenerationWriter.Live(live, snapshot.files())));
+
+    assertThat(reads).isEmpty();
+    assertThat(linked).isEqualTo(next.size() - 2); // all but the changed and the new file
+    assertThat(Files.readString(written.resolve("trust/ldap.crt"))).isEqualTo("ldap v2");
+    assertThat(Files.readString(live.resolve("trust/ldap.crt"))).isEqualTo("ldap v1");
+    assertThat(Files.isSameFile(written.resolve("trust-bundle.crt"), live.resolve("trust-bundle.crt"))).isTrue();
+    assertThat(Files.isSameFile(written.resolve("trust/ldap.crt"), live.resolve("trust/ldap.crt"))).isFalse();
   }
 
   @Test

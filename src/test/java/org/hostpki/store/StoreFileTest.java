@@ -20,6 +20,26 @@ class StoreFileTest {
   }
 
   @Test
+  void testAdopting_takesTheArrayUncopied() {
+    byte[] content = bytes("bundle");
+    StoreFile file = StoreFile.adopting(content, FileKind.CERTIFICATES);
+
+    assertThat(file.bytes()).isSameAs(content);
+    assertThat(file).isEqualTo(new StoreFile(bytes("bundle"), FileKind.CERTIFICATES));
+    assertThat(file.content()).isNotSameAs(content).isEqualTo(content);
+  }
+
+  @Test
+  void testHasContent_comparesTheBytes() {
+    StoreFile file = new StoreFile(bytes("ab"), FileKind.CERTIFICATES);
+
+    assertThat(file.hasContent(bytes("ab"))).isTrue();
+    assertThat(file.hasContent(bytes("aB"))).isFalse();
+    assertThat(file.hasContent(bytes("abc"))).isFalse();
+    assertThat(file.hasContent(null)).isFalse();
+  }
+
+  @Test
   void testEquals_byContentAndSecrecy() {
     assertThat(new StoreFile(bytes("a"), FileKind.CERTIFICATES))
         .isEqualTo(new StoreFile(bytes("a"), FileKind.CERTIFICATES));
