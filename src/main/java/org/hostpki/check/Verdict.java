@@ -33,6 +33,11 @@ import org.hostpki.renewal.Renewal;
  * What {@code hostpki check} found: a status, what the exit code is for, one summary line, and
  * each certificate's standing.
  *
+ * <p>Past 400 lines on purpose: every rule that makes check WARNING, CRITICAL or changes its exit
+ * code (certificates, CRLs, plan warnings, holds, install targets, the CA's one-step renewal) is
+ * decided in {@link #of}'s one pass, so that their order of severity is read in one place (the
+ * JSON form is {@link VerdictJson}'s).
+ *
  * @param problems what made the status worse than OK, in words, worst first
  * @param plan what unattended runs would do; empty when the check could not plan
  */

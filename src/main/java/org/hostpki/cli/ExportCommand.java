@@ -13,7 +13,6 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
-import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
 import org.hostpki.pki.InvalidMaterialException;
@@ -214,7 +213,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                   + " the signing CA's, for the certificates it signed while it stays trusted");
     }
     if (what == What.CA_CERT) {
-      notSigningTheServer(directory, content).ifPresent(err()::println);
+      ExportNotes.notSigningTheServer(directory, content).ifPresent(err()::println);
     }
     if (what == What.SERVER_CERT) {
       // tclients14: a curl --cacert or a browser exception given the leaf broke at the first
@@ -226,7 +225,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
               + " ca-cert -f " + file + ")");
     }
     if (what == What.TRUST_BUNDLE) {
-      notAnchoringTheServer(directory, content).ifPresent(err()::println);
+      ExportNotes.notAnchoringTheServer(directory, content).ifPresent(err()::println);
     }
     if (what == What.CA_CERT && directory.currentFile(StoreLayout.CA_NEXT_CERT).isPresent()) {
       // A browser given only ca.crt now refuses the server once it moves to the new CA.
@@ -325,63 +324,6 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
     w.field("pem", outputFile.isEmpty() ? Optional.of(new String(pem, StandardCharsets.US_ASCII)) : Optional.empty());
     return w.endObject();
-  }
-
-  /**
-   * A note when the server certificate is not issued by ca.crt (an external or ACME issuer): a
-   * browser that trusts ca.crt then refuses the server, and the README's "trust your CA's root
-   * instead" is easily missed. Unreadable files make no note: export itself reports them.
-   */
-  private static Optional<String> notSigningTheServer(StoreDirectory directory, byte[] caPem) {
-    try {
-      Optional<byte[]> server = directory.currentFile(StoreLayout.SERVER_CERT);
-      if (server.isEmpty()) {
-        return Optional.empty();
-      }
-      Certificate leaf = Pem.readCertificates(server.get()).get(0);
-      Certificate ca = Pem.readCertificates(caPem).get(0);
-      if (leaf.isSignedBy(ca)) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          "note: this store's CA (" + TerminalText.escape(ca.facts().subjectDn()) + ") does not sign"
-              + " the server certificate, " + TerminalText.escape(leaf.facts().issuerDn()) + " does: a"
-              + " browser that trusts only ca.crt refuses the server; trust the root of that CA's"
-              + " chain instead");
-    } catch (InvalidMaterialException | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * A note when no certificate of the bundle anchors the chain served (an imported chain whose root
-   * is not declared under trust.certificates): a client given only the bundle refuses the server.
-   */
-  private static Optional<String> notAnchoringTheServer(StoreDirectory directory, byte[] bundlePem) {
-    try {
-      Optional<byte[]> served = directory.currentFile(StoreLayout.SERVER_FULLCHAIN);
-      if (served.isEmpty()) {
-        return Optional.empty();
-      }
-      List<Certificate> chain = Pem.readCertificates(served.get());
-      List<Certificate> bundle = Pem.readCertificates(bundlePem);
-      for (Certificate c : chain) {
-        for (Certificate b : bundle) {
-          if (java.util.Arrays.equals(c.der(), b.der()) || c.isSignedBy(b)) {
-            return Optional.empty();
-          }
-        }
-      }
-      Certificate top = chain.get(chain.size() - 1);
-      return Optional.of(
-          "note: no certificate in this bundle anchors the server certificate's chain (it ends in "
-              + TerminalText.escape(top.facts().subjectDn()) + ", issued by "
-              + TerminalText.escape(top.facts().issuerDn()) + "): a client given only this bundle"
-              + " refuses the server; declare that CA's root under trust.certificates, and it joins"
-              + " trust-bundle.crt and truststore.p12");
-    } catch (InvalidMaterialException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 
   private String missingHelp(boolean external) {
