@@ -184,6 +184,7 @@ public final class CaRevoker {
       StoreSnapshot snapshot = envelope.live();
       Decision decision = decide(caHost, store, snapshot, target, reason, now);
       if (!decision.writes()) {
+        decision.current().ifPresent(answered -> keepAnswer(store, answered));
         return decision.result(Optional.empty(), Optional.empty());
       }
       CrlSpec settings = caHost.ca().crlOrDefaults();
@@ -390,6 +391,21 @@ public final class CaRevoker {
     } catch (HostpkiException e) {
       notes.add(e.getMessage() + "; the revocation is committed all the same");
     }
+  }
+
+  /**
+   * What the CRL that answered a revoke with nothing to write lists, added to the store's {@link
+   * RevocationRecord} (under the lock): it outlives that CRL. A failure changes no answer, and the
+   * next revoke tries again.
+   */
+  private void keepAnswer(CaStore store, RevocationList answered) {
+    answered.facts().authorityKeyId().ifPresent(keyId -> {
+      try {
+        RevocationRecord.add(store.directory().directory(), keyId, answered.facts().revoked(), random);
+      } catch (HostpkiException e) {
+        // the record is a cache of what CRLs said; this revoke's answer came from the CRL itself
+      }
+    });
   }
 
   /** The generation's record; {@code firstCrl} when the store held no {@code ca.crl} before. */

@@ -100,8 +100,12 @@ final class RevokedElsewhere {
     }
     CertificateFacts facts = revoking.facts();
     String issuer = TerminalText.escape(facts.issuerDn());
-    Optional<RevokedCertificate> before =
-        facts.authorityKeyId().flatMap(id -> RevocationRecord.find(store.directory().directory(), id, serial, random));
+    Optional<RevokedCertificate> before;
+    try {
+      before = facts.authorityKeyId().flatMap(id -> RevocationRecord.find(store.directory().directory(), id, serial, random));
+    } catch (HostpkiException unreadable) {
+      before = Optional.empty(); // the record only caches what CRLs said: the kept CRLs may still say it
+    }
     Optional<RevocationList> crl = Optional.empty();
     if (before.isEmpty()) {
       crl = lastCrlListing(store, snapshot, facts);

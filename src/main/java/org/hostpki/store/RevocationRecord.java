@@ -49,12 +49,52 @@ public final class RevocationRecord {
       }
     }
     for (RevokedCertificate e : entries) {
-      text.append(key).append(' ').append(e.serial().toString(16)).append(' ')
-          .append(e.revocationDate().getEpochSecond()).append(' ').append(e.reason().word()).append('\n');
+      text.append(line(key, e));
     }
+    write(store, text.toString(), random);
+  }
+
+  /**
+   * Adds to the record what a CRL of the CA with this key id lists and the record lacks, keeping
+   * every line it has: a revoke that a CRL answered (the previous CA's last CRL, one of a kept
+   * generation, this CA's own when there was nothing to write) leaves what it found where it
+   * outlives those CRLs. Revocations made by builds before the record, and one whose record a crash
+   * after its commit cut short, are so kept before the generations holding their CRLs are pruned
+   * (found in review: they were refused as never revoked once those were gone).
+   */
+  public static void add(Path store, String caKeyId, List<RevokedCertificate> entries, SecureRandom random) {
+    String key = caKeyId.toLowerCase(Locale.ROOT);
+    List<String> lines = lines(store, random);
+    java.util.Set<String> known = new java.util.HashSet<>();
+    for (String line : lines) {
+      String[] f = line.split(" ");
+      if (f.length == 4) {
+        known.add(f[0] + " " + f[1]);
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    lines.forEach(l -> text.append(l).append('\n'));
+    boolean added = false;
+    for (RevokedCertificate e : entries) {
+      if (known.add(key + " " + e.serial().toString(16))) {
+        text.append(line(key, e));
+        added = true;
+      }
+    }
+    if (added) {
+      write(store, text.toString(), random);
+    }
+  }
+
+  private static String line(String key, RevokedCertificate e) {
+    return key + " " + e.serial().toString(16) + " " + e.revocationDate().getEpochSecond() + " " + e.reason().word()
+        + "\n";
+  }
+
+  private static void write(Path store, String text, SecureRandom random) {
     try {
       RecordDirectory.in(store, random, CrlNumberRecord.FOLDER)
-          .replace(FILE, text.toString().getBytes(StandardCharsets.US_ASCII), false);
+          .replace(FILE, text.getBytes(StandardCharsets.US_ASCII), false);
     } catch (IOException e) {
       throw failure(store, e);
     }
@@ -66,7 +106,10 @@ public final class RevocationRecord {
           .map(b -> new String(b, StandardCharsets.US_ASCII).lines().filter(l -> !l.isBlank()).toList())
           .orElse(List.of());
     } catch (IOException e) {
-      throw failure(store, e);
+      throw new HostpkiException(
+          "cannot read the revocation record " + store.resolve(CrlNumberRecord.FOLDER).resolve(FILE) + ": "
+              + IoFailures.describe(e),
+          e);
     }
   }
 

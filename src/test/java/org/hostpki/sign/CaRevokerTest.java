@@ -168,6 +168,34 @@ class CaRevokerTest {
   }
 
   /**
+   * Found in review: a revocation the record lacks (made by a build before it, or cut short by a
+   * crash after its commit) was answered from the kept generations' CRLs only, and once those were
+   * pruned the certificate was refused as never revoked. A revoke a CRL answers now adds what that
+   * CRL lists to the record.
+   */
+  @Test
+  void testRevoke_aRevocationTheRecordLacksIsKeptOnceACrlAnswersIt_andOutlivesThePrunedGenerations() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    IssuedCertificate m1 = signed(host, "m1");
+    revoker(NOW.plusSeconds(30)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+    java.nio.file.Files.delete(host.store().resolve(".crl/revoked")); // as a build before the record left it
+    host.caReplaced(NOW.plusSeconds(60));
+    IssuedCertificate m2 = signed(host, "m2");
+    revoker(NOW.plusSeconds(80)).revoke(host.desired, serial(m2), RevocationReason.KEY_COMPROMISE, NO_WAIT); // the new CA's ca.crl
+    revoker(NOW.plusSeconds(90)).revoke(host.desired, serial(m1), Optional.empty(), NO_WAIT); // a kept CRL answers
+    for (int i = 0; i < 6; i++) {
+      signed(host, "n" + i); // each sign a generation: those holding the old CA's CRLs are pruned
+    }
+
+    CaRevoker.Revoked again =
+        revoker(NOW.plusSeconds(300)).revoke(host.desired, serial(m1), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(again.standing()).isEqualTo(CaRevoker.Standing.REVOKED_BEFORE_ITS_CA_LEFT);
+    assertThat(again.changed()).isFalse();
+    assertThat(again.entry().revocationDate()).isEqualTo(NOW.plusSeconds(30));
+  }
+
+  /**
    * During a rotation's last overlap the previous CA is still trusted but its key is gone: the
    * refusal says how to end that trust early, and which other hosts need new certificates first.
    */
