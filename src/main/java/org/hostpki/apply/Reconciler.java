@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hostpki.acme.AcmeCa;
 import org.hostpki.host.HostIdentityProbe;
@@ -241,7 +242,7 @@ public final class Reconciler {
       restoredLinks = Collections.unmodifiableSortedSet(new TreeSet<>(restoredLinks));
       notices = List.copyOf(notices);
       pendingAfter = List.copyOf(pendingAfter);
-      installFailures = Collections.unmodifiableSortedMap(new java.util.TreeMap<>(installFailures));
+      installFailures = Collections.unmodifiableSortedMap(new TreeMap<>(installFailures));
     }
 
     /** Every install target brought to what the plan says (or none to change). */
@@ -251,7 +252,7 @@ public final class Reconciler {
         List<PendingHook> pendingAfter, ObservedStore observed, HostIdentity host, AcmeObservation acme, Instant now,
         Set<String> files, Set<String> desiredTrust) {
       this(plan, generation, hooks, heldBy, released, restoredLinks, notices, pendingAfter, observed, host, acme, now,
-          files, desiredTrust, new java.util.TreeMap<>());
+          files, desiredTrust, new TreeMap<>());
     }
 
     /** A hook that failed: the store is as it should be, the hook is pending. */
@@ -358,7 +359,7 @@ public final class Reconciler {
       savedPlan.ifPresent(saved -> saved.checkCurrent(plan, before.basis()));
       boolean held = plan.hold().isPresent() && unattended;
       List<String> installNotices = new ArrayList<>();
-      SortedMap<InstallTarget, List<String>> installFailures = new java.util.TreeMap<>();
+      SortedMap<InstallTarget, List<String>> installFailures = new TreeMap<>();
       if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
         parts.progress().step("installing where the host's clients look (trust.install)");
         before.installs().settle(

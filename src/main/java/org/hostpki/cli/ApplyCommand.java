@@ -172,9 +172,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       printInstallFailures(result);
     }
     if (result.hookFailure().isPresent()) {
-      String store =
-          result.generation().map(g -> "the store is now at generation " + g).orElse("the store did not change")
-              + (result.heldBy().isPresent() ? ", held by a rollback" : " and matches the desired state");
+      String store = storeAfter(result);
       err().println(
           "error: " + result.hookFailure().get().message() + "; " + store + ". The hook is recorded"
               + " as pending: the next apply, watch tick or timer run runs it again");
@@ -182,6 +180,12 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
       return ExitCodes.HOOK_FAILED;
     }
     return result.installFailures().isEmpty() ? ExitCodes.OK : ExitCodes.HOOK_FAILED;
+  }
+
+  /** What became of the store, after a failure of a side step: {@code the store is now at ...}. */
+  private static String storeAfter(Reconciler.Result result) {
+    return result.generation().map(g -> "the store is now at generation " + g).orElse("the store did not change")
+        + (result.heldBy().isPresent() ? ", held by a rollback" : " and matches the desired state");
   }
 
   /** {@code install_errors}: each target left as it was, its error's lines in one. */
@@ -194,9 +198,7 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
    * with its tool's words, and what became of the store: it went ahead without the target (exit 3).
    */
   private void printInstallFailures(Reconciler.Result result) {
-    String store =
-        result.generation().map(g -> "the store is now at generation " + g).orElse("the store did not change")
-            + (result.heldBy().isPresent() ? ", held by a rollback" : " and matches the desired state");
+    String store = storeAfter(result);
     result.installFailures().forEach((target, lines) -> {
       err().println("error: " + TerminalText.escape(lines.get(0)));
       lines.stream().skip(1).forEach(l -> err().println("  " + TerminalText.escape(l)));

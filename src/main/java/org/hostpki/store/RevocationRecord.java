@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
@@ -65,7 +67,7 @@ public final class RevocationRecord {
   public static void add(Path store, String caKeyId, List<RevokedCertificate> entries, SecureRandom random) {
     String key = caKeyId.toLowerCase(Locale.ROOT);
     List<String> lines = lines(store, random);
-    java.util.Set<String> known = new java.util.HashSet<>();
+    Set<String> known = new HashSet<>();
     for (String line : lines) {
       String[] f = line.split(" ");
       if (f.length == 4) {
