@@ -146,7 +146,7 @@ public final class ChainValidator {
     if (roots.isEmpty()) {
       return;
     }
-    if (ChainBuilder.anchored(chain, roots)) {
+    if (ChainPaths.anchored(chain, roots)) {
       return;
     }
     Certificate top = chain.get(chain.size() - 1);
@@ -174,7 +174,7 @@ public final class ChainValidator {
    * before server.external.roots named another root went on being served without a word.
    */
   public static Optional<String> outsideRoots(List<Certificate> chain, List<Certificate> roots) {
-    if (roots.isEmpty() || chain.isEmpty() || ChainBuilder.anchored(chain, roots)) {
+    if (roots.isEmpty() || chain.isEmpty() || ChainPaths.anchored(chain, roots)) {
       return Optional.empty();
     }
     Certificate top = chain.get(chain.size() - 1);
