@@ -26,6 +26,13 @@ import org.hostpki.renewal.RenewalSchedule;
  * internal CA, and issued again when anything about it drifted; with {@code server.issuer:
  * external}, what {@link ExternalIssuer} decides to serve (an imported chain, or an internal
  * certificate until one arrives). Pure, like the planner.
+ *
+ * <p>Just over 400 lines on purpose: what the external and ACME issuers decide lives apart
+ * ({@link ExternalIssuer}, {@link AcmeOrders}); what stays is where the three issuers meet. Each
+ * ends in one of the same two changes (an internal certificate issued, a chain installed), and the
+ * drift reasons and the issue share the names checked once per plan against the CA's constraints
+ * (whose warnings must come once) and the CA this plan makes or promotes; apart, they would pass
+ * that state back and forth.
  */
 final class ServerPlan {
   /**
