@@ -111,6 +111,32 @@ class RevokeCommandTest {
   }
 
   /**
+   * Found in the upgrade trial (tupgrade15): a revocation made by a build before {@code
+   * .crl/revoked} (c8521ea7 and earlier) lived only in its CA's CRLs. Once that CA was replaced
+   * and the generations holding them were pruned, with no revoke of it in between, revoke said
+   * "it was never revoked" (exit 1). The apply that issues the new CA's CRL keeps what the live
+   * CRLs list in the record first.
+   */
+  @Test
+  void testRevoke_aRevocationOfABuildBeforeTheRecordOutlivesItsReplacedCaAndThePrunedGenerations() throws Exception {
+    hostpki(NOW.plusSeconds(20), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+    Files.delete(dir.resolve("pki/.crl/revoked")); // as such a build left its store
+    assertThat(hostpki(NOW.plusSeconds(30), "apply", "-f", "ca.yaml", "--replace", "ca").exitCode()).isZero();
+    for (int i = 2; i <= 5; i++) { // each sign a generation: those holding the old CA's CRL are pruned
+      Files.write(dir.resolve("m" + i + ".csr"), CertificationRequest.create(Subject.empty(), List.of("m" + i + ".fleet.test"),
+          List.of(), false, KeyMaterial.generate(KeySpec.defaultSpec(), RANDOM), RANDOM));
+      assertThat(hostpki(NOW.plusSeconds(30 + i), "sign", "-f", "ca.yaml", "--csr", "m" + i + ".csr").exitCode()).isZero();
+    }
+
+    CliResult again = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.err()).as(again.toString())
+        .contains("already revoked: serial " + serial + " (CN=m1.fleet.test) by its CA, which has left this store,"
+            + " on 2026-11-27 08:00 UTC for keyCompromise");
+  }
+
+  /**
    * Ansible and Terraform users repeat a revoke task as written; one without --reason failed
    * (exit 1) once the certificate had been revoked for keyCompromise, as if it asked for
    * unspecified.
