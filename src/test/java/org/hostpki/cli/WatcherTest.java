@@ -145,6 +145,35 @@ class WatcherTest {
     assertThat(events()).containsExactly("08:00:00 started", "08:00:00 drift seen", "08:00:00 stopped");
   }
 
+  /**
+   * Found in the watch trial (a trust store of 1,500 certificates): "drift seen" and "applied"
+   * listed every change, two lines of 105 KB, which journald cuts into 48K pieces. A line
+   * describes the first changes and counts the rest.
+   */
+  @Test
+  void testRun_aDriftOfManyChangesIsLoggedOnAShortLine() throws IOException {
+    Files.createDirectories(dir.resolve("trusted.d"));
+    CertificateIssuer issuer = new CertificateIssuer(new SecureRandom());
+    KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom());
+    for (int i = 0; i < 30; i++) {
+      Files.writeString(
+          dir.resolve("trusted.d/r" + i + ".pem"),
+          issuer.selfSignedCa(Subject.commonName("root " + i), key, START, Duration.ofDays(365)).pem());
+    }
+    Files.writeString(
+        dir.resolve("host.yaml"), "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust: {directories: [trusted.d]}\n");
+    desired = new DesiredStateLoader().load(dir.resolve("host.yaml")).desiredState().orElseThrow();
+
+    watcher(new ScriptedSleeper(clock)).run();
+
+    String seen = log.toString().lines().filter(l -> l.contains(" drift seen: ")).findFirst().orElseThrow();
+    assertThat(seen)
+        .startsWith("2026-11-27T08:00:00Z drift seen: ca create (no CA in the store yet); server create")
+        .containsPattern("; and \\d+ more \\(\\d+ create; 'hostpki plan' lists each\\)")
+        .endsWith("; applying if it persists until 2026-11-27T08:02:00Z");
+    assertThat(seen.length()).isLessThan(4000);
+  }
+
   @Test
   void testRun_emptyStoreIsAppliedAtOnce() {
     watcher(new ScriptedSleeper(clock)).run();
@@ -918,6 +947,17 @@ class WatcherTest {
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
+  /** Found in the watch trial: a step back of two weeks was logged as "by about 20159m". */
+  @Test
+  void testRun_clockSteppedBackByDays_saysDays() {
+    applyNow();
+
+    watchAnAddressChangeAndAStep(Duration.ofDays(-14).minusHours(1), 1);
+
+    assertThat(log.toString())
+        .contains("clock stepped back: by about 14d (it was 2026-11-27T08:00:30Z one interval ago)");
+  }
+
   /**
    * Found in the time trial (the real watch under faketime, the wall clock stepped a day forward
    * while a changed address was being debounced, as a suspend does): the drift was applied at the
@@ -940,6 +980,28 @@ class WatcherTest {
             + " began at 2026-11-27T08:00:30Z); the drift was not watched meanwhile: applying it if"
             + " it persists until 2026-11-27T16:03:00Z\n");
     assertThat(serverCertificate()).isNotEqualTo(before);
+  }
+
+  /**
+   * Found in the watch trial: a wait cut short to end with the debounce lasts milliseconds, and a
+   * step of the clock after it was logged as "the 963818ms wait began at ...".
+   */
+  @Test
+  void testRun_clockSteppedForwardAfterAWaitCutShort_saysTheWaitInSeconds() throws IOException {
+    applyNow();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.11"))
+            .then(() -> {})
+            .then(() -> clock.advance(Duration.ofHours(8)));
+
+    new Watcher(() -> desired, reconciler, clock, sleeper, new PrintWriter(log, true),
+            new Watcher.Settings(INTERVAL, Duration.ofMillis(45_500), Duration.ZERO), "host.yaml")
+        .run();
+
+    assertThat(log.toString())
+        .contains("clock stepped forward: by about 8h (a suspend, or the clock set ahead: the 15s wait"
+            + " began at 2026-11-27T08:01:00Z)");
   }
 
   /**
