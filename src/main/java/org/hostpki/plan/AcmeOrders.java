@@ -161,12 +161,13 @@ final class AcmeOrders {
       reasons.add(
           new Reason(
               ReasonCode.ISSUER_CHANGED,
-              (observed.isImportedLeaf(c)
-                      ? "server.crt was not ordered by this store's ACME account at "
-                      : "server.issuer is acme: ordering from ")
-                  + directory
-                  + " instead of serving the certificate issued by "
-                  + c.issuerDn()));
+              // An imported leaf is also the one another directory's account ordered (the CA
+              // switched, staging to production): the sentence must read for that case too.
+              observed.isImportedLeaf(c)
+                  ? "server.crt (issued by " + c.issuerDn() + ") was not ordered by this store's ACME account at "
+                      + directory + ": ordering from it"
+                  : "server.issuer is acme: ordering from " + directory
+                      + " instead of serving the certificate issued by " + c.issuerDn()));
     } else if (servedRecord().isEmpty()) {
       reasons.add(
           new Reason(

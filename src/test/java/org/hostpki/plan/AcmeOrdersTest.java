@@ -80,6 +80,12 @@ class AcmeOrdersTest {
 
     Change server = change(plan, Address.SERVER).orElseThrow();
     assertThat(server.reasons()).extracting(Reason::code).contains(ReasonCode.ISSUER_CHANGED);
+    // As after server.acme.directory moved to another CA (tacme15: it read "... account at URL
+    // instead of serving the certificate issued by ...").
+    assertThat(server.reasonText())
+        .contains("server.crt (issued by CN=Example ACME Intermediate) was not ordered by this store's ACME"
+            + " account at https://acme.example.com/dir: ordering from it")
+        .doesNotContain("instead of");
     assertThat(((Intent.OrderAcme) server.intent()).replaces()).isEmpty();
   }
 
