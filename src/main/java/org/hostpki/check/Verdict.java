@@ -21,10 +21,12 @@ import org.hostpki.plan.Change;
 import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Address;
 import org.hostpki.plan.CaOneStepRenewal;
+import org.hostpki.plan.CaPhasedMove;
 import org.hostpki.plan.Expiries;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
+import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
 import org.hostpki.plan.WarningCode;
 import org.hostpki.renewal.Renewal;
@@ -163,7 +165,8 @@ public record Verdict(
         Expiries.standings(desired, store, acme, now, Expiries.blocked(plan, true));
     List<CertificateVerdict> certificates = new ArrayList<>();
     for (Expiries.Standing s : standings) {
-      certificates.add(oneStep(judge(s, thresholds, now), desired, store, now));
+      certificates.add(
+          phasedMove(oneStep(judge(s, thresholds, now), desired, store, now), desired, store, now));
     }
     Status status = Status.OK;
     List<String> problems = new ArrayList<>();
@@ -372,6 +375,23 @@ public record Verdict(
         .filter(r -> r.warnsAt(now))
         .map(r -> new CertificateVerdict(v.standing(), Status.WARNING, v.warningBefore(), v.criticalBefore(),
             Optional.of("ca is " + r.words(now, desired.source().toString()))))
+        .orElse(v);
+  }
+
+  /**
+   * The {@code ca-next} line WARNING for the whole overlap of a phased rotation: from its move the
+   * new CA signs, and clients that trust the CA by hand refuse what it signs unless they were given
+   * it before (see {@link CaPhasedMove}). A line already worse keeps its own problem.
+   */
+  private static CertificateVerdict phasedMove(
+      CertificateVerdict v, DesiredState desired, ObservedStore store, Instant now) {
+    if (v.status() != Status.OK || !v.standing().certificate().equals(Address.CA_NEXT)) {
+      return v;
+    }
+    Map<String, Renewal> renewals = Renewals.of(desired, store, AcmeObservation.NONE, now, true);
+    return CaPhasedMove.of(desired, store, renewals, now)
+        .map(m -> new CertificateVerdict(v.standing(), Status.WARNING, v.warningBefore(), v.criticalBefore(),
+            Optional.of("ca-next is " + m.words(now, desired.source().toString()))))
         .orElse(v);
   }
 

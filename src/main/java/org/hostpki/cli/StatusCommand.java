@@ -25,6 +25,7 @@ import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanText;
 import org.hostpki.plan.Refusal;
 import org.hostpki.plan.CaOneStepRenewal;
+import org.hostpki.plan.CaPhasedMove;
 import org.hostpki.plan.Renewals;
 import org.hostpki.plan.Warning;
 import org.hostpki.sign.IssuedCertificate;
@@ -89,6 +90,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
         .filter(r -> r.warnsAt(o.now()))
         .ifPresent(r -> text.add(CertificateText.PAD).add("warning: the CA is ")
             .add(r.words(o.now(), o.desired().source().toString())).end());
+    CaPhasedMove.of(o.desired(), s, report.renewals(), o.now())
+        .ifPresent(m -> text.add(CertificateText.PAD).add("warning: ca-next is ")
+            .add(m.words(o.now(), o.desired().source().toString())).end());
     s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, report.renewals().get("server"), o.now()));
     externalText(text, o, s);
     AcmeStatus.text(text, o);

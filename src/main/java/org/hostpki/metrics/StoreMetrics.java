@@ -20,6 +20,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.CaOneStepRenewal;
+import org.hostpki.plan.CaPhasedMove;
 import org.hostpki.plan.Renewals;
 import org.hostpki.renewal.Renewal;
 
@@ -169,9 +170,16 @@ public final class StoreMetrics {
         labels("store", store, "certificate", name), seconds(r.at())));
     CaOneStepRenewal.of(desired, o, renewals).ifPresent(r -> f.sample("hostpki_ca_one_step_renewal_timestamp_seconds",
         "When an unattended run replaces the internal CA in one step (ca.rotation is not set): the"
-            + " server moves to the new CA at once and clients that trust the CA by hand refuse it;"
-            + " in the past while due. Absent with ca.rotation.",
+            + " server (or a fleet CA's hosts, at their next signing) moves to the new CA at once and"
+            + " clients that trust the CA by hand refuse it; in the past while due. Absent with"
+            + " ca.rotation.",
         labels("store", store), seconds(r.at())));
+    CaPhasedMove.of(desired, o, renewals, s.now()).ifPresent(m -> f.sample("hostpki_ca_rotation_move_timestamp_seconds",
+        "When a phased CA rotation under way (ca.rotation.overlap, ca-next.crt in the store) moves to"
+            + " the new CA: the server (or a fleet CA's hosts, at their next signing) moves to it, and"
+            + " clients that trust the CA by hand refuse it unless given ca-next before; in the past"
+            + " while due. Present only during the overlap.",
+        labels("store", store), seconds(m.at())));
     renewals.forEach((name, r) -> f.sample("hostpki_certificate_renewal_due",
         "Whether the certificate is due for renewal (1), also while it waits for a maintenance window.",
         labels("store", store, "certificate", name), r.state() == Renewal.State.SCHEDULED ? 0 : 1));

@@ -8,7 +8,6 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ObservedStore;
-import org.hostpki.model.ServerSpec;
 import org.hostpki.renewal.Renewal;
 
 /**
@@ -22,8 +21,9 @@ import org.hostpki.renewal.Renewal;
  *
  * @param at when an unattended run replaces the CA (in the past while the renewal is due)
  * @param warnFrom when check turns WARNING for it
+ * @param audience what moves to the new CA: the server, a fleet CA's hosts, or both
  */
-public record CaOneStepRenewal(Instant at, Instant warnFrom) {
+public record CaOneStepRenewal(Instant at, Instant warnFrom, CaAudience audience) {
   /**
    * How long before the one-step renewal check warns: 30 days. Setting {@code ca.rotation.overlap}
    * any time before the renewal time turns that renewal into a phased one, so the warning only has
@@ -51,12 +51,13 @@ public record CaOneStepRenewal(Instant at, Instant warnFrom) {
     // Only a CA clients see: the one that signs the server, or a fleet CA (hostpki sign) whose
     // members trust it. Under an external or ACME issuer a CA that signs nothing clients check is
     // replaced unnoticed, and a month of WARNING for it would be a false alarm.
-    if (desired.server().issuer() != ServerSpec.Issuer.INTERNAL && desired.ca().policy().isEmpty()) {
+    Optional<CaAudience> audience = CaAudience.of(desired);
+    if (audience.isEmpty()) {
       return Optional.empty();
     }
     Duration renewBefore = Duration.between(ca.dueAt(), ca.notAfter());
     Duration before = renewBefore.dividedBy(3).compareTo(WARN_BEFORE) < 0 ? renewBefore.dividedBy(3) : WARN_BEFORE;
-    return Optional.of(new CaOneStepRenewal(ca.at(), ca.at().minus(before)));
+    return Optional.of(new CaOneStepRenewal(ca.at(), ca.at().minus(before), audience.get()));
   }
 
   /** Whether check warns of it at {@code now}. */
@@ -66,17 +67,19 @@ public record CaOneStepRenewal(Instant at, Instant warnFrom) {
 
   /**
    * What it does and the fix, after "the CA is" or "ca is": {@code replaced in one step (no
-   * ca.rotation) on 2036-09-04 02:22 UTC (in 24 days): the server moves …}.
+   * ca.rotation) on 2036-09-04 02:22 UTC (in 24 days): the server moves …}, or for a fleet CA
+   * {@code … the hosts it signs (hostpki sign) move to the new CA at their next signing …}.
    */
   public String words(Instant now, String source) {
     String when =
         now.isBefore(at)
             ? "on " + DateText.of(at) + " (in " + DurationText.left(Duration.between(now, at)) + ")"
             : "by the next unattended run (due since " + DateText.of(at) + ")";
-    return "replaced in one step (no ca.rotation) " + when + ": the server moves to the new CA in the"
-        + " same apply, and clients that trust the CA by hand (browsers, Java truststores, curl"
-        + " --cacert, a copied trust-bundle.crt) refuse it until they are given the new one; set"
+    return "replaced in one step (no ca.rotation) " + when + ": "
+        + audience.moves("in the same apply", "at their next signing") + ", and clients that trust the"
+        + " CA by hand (browsers, Java truststores, curl --cacert, a copied trust-bundle.crt) refuse "
+        + audience.refused() + " until they are given the new one; set"
         + " ca.rotation.overlap (e.g. 14d) in " + source + " before then to trust the new CA first and"
-        + " move the server later";
+        + (audience.fleet() ? " move to it later" : " move the server later");
   }
 }

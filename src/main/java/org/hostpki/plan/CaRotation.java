@@ -488,16 +488,19 @@ final class CaRotation {
   private void replaceAtOnce(List<Reason> reasons, boolean compromise) {
     if (overlap.isEmpty() && current.isPresent() && !compromise) {
       // The default: a browser that trusts ca.crt refuses the server from this apply on, and an
-      // unattended run does it 90 days before the CA's end with nothing else to say so.
+      // unattended run does it 90 days before the CA's end with nothing else to say so. (A CA
+      // that signs nothing clients see is worded as the server's, as it always was.)
+      CaAudience audience = CaAudience.of(in.desired()).orElse(new CaAudience(true, false));
       draft.warn(
           new Warning(
               WarningCode.CA_ROTATION,
               Address.CA,
-              "the CA is replaced in one step (no ca.rotation): the server moves to the new CA in"
-                  + " the same apply, and clients that trust the CA by hand (browsers, a copied"
-                  + " trust-bundle.crt or truststore.p12) refuse it until they trust the new CA"
+              "the CA is replaced in one step (no ca.rotation): "
+                  + audience.moves("in the same apply", "at their next signing")
+                  + ", and clients that trust the CA by hand (browsers, a copied trust-bundle.crt or"
+                  + " truststore.p12) refuse " + audience.refused() + " until they trust the new CA"
                   + " (hostpki export ca-cert); with ca.rotation.overlap the new CA is trusted"
-                  + " first and the server moves later"));
+                  + " first and " + (audience.fleet() ? "the move comes" : "the server moves") + " later"));
     }
     List<Reason> all = new ArrayList<>(reasons);
     all.addAll(alsoDiffers());

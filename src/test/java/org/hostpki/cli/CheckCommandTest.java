@@ -160,6 +160,47 @@ class CheckCommandTest {
   }
 
   /**
+   * Session 14 left: a phased rotation's first phase said nothing outside the plan of the run that
+   * started it ("OK: nothing due" all through the overlap), while clients that trust the CA by hand
+   * must be given the new CA before the server moves to it. The ca-next line is WARNING for the
+   * whole overlap (exit 1, as the one-step renewal), saying what to hand out and by when; status
+   * says it under the CA; after the move check is OK again.
+   */
+  @Test
+  void testCheck_aPhasedRotationsOverlapIsAWarningSayingWhatToHandOutByTheMove() throws IOException {
+    desired("ca: {validity: 200d, rotation: {overlap: 14d}}\n");
+    applied(T0);
+    Instant started = T0.plus(Duration.ofDays(112)); // the CA is due from about day 110
+    applied(started); // the rotation starts: ca-next is made and trusted
+    Instant during = started.plus(Duration.ofDays(1));
+
+    CliResult run = check(during);
+    CliResult nagios = check(during, "--nagios");
+    CliResult status = hostpki(during, "status", "-f", "host.yaml");
+    CliResult due = check(started.plus(Duration.ofDays(14)).plus(Duration.ofHours(1)));
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+    assertThat(run.out()).startsWith("WARNING: ca-next is the new CA of a phased rotation (overlap 14d): the"
+        + " server moves to the new CA on 2027-0");
+    assertThat(run.out()).contains(
+        "\nca-next  WARNING   ca-next is the new CA of a phased rotation (overlap 14d): the server moves to",
+        " (in 13 days), and clients that trust the CA by hand (browsers, Java truststores, curl --cacert, a"
+            + " copied trust-bundle.crt) refuse it unless they are given the new CA before: hostpki export -f "
+            + dir.resolve("host.yaml") + " ca-next-cert (ca-next.crt, for browsers) or trust-bundle (both CAs)");
+    assertThat(nagios.exitCode()).isEqualTo(1);
+    assertThat(checkJson(during).get("status").asString()).isEqualTo("warning");
+    assertThat(status.out()).as(status.toString())
+        .contains("\n         warning: ca-next is the new CA of a phased rotation (overlap 14d): the server moves to");
+    assertThat(due.out()).as(due.toString()).contains("the server moves to the new CA by the next unattended run (due since ");
+
+    Instant moved = started.plus(Duration.ofDays(15));
+    applied(moved);
+    CliResult after = check(moved.plus(Duration.ofHours(1)));
+    assertThat(after.exitCode()).as(after.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(after.out()).doesNotContain("ca-next");
+  }
+
+  /**
    * Found by a trial: a store no apply ever wrote (a timer never enabled) said "OK: 4 changes
    * pending" to Nagios, while nothing was going to make them. It is WARNING, saying what to run,
    * as the metrics' HostpkiNeverApplied rule (severity warning) says; still exit 2 without --nagios.

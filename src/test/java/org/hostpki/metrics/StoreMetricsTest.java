@@ -102,6 +102,13 @@ class StoreMetricsTest {
 
   /** @param externalChain the chain imported last, {@link #SERVER} first when it serves it */
   private static ObservedStore store(int trusted, Optional<List<CertificateFacts>> externalChain) {
+    return store(trusted, externalChain, cert("ca", 1, NOW.minus(Duration.ofDays(100)), Duration.ofDays(3650)),
+        Optional.empty());
+  }
+
+  private static ObservedStore store(
+      int trusted, Optional<List<CertificateFacts>> externalChain, CertificateFacts ca,
+      Optional<CertificateFacts> caNext) {
     Map<String, CertificateFacts> trust = new TreeMap<>();
     for (int i = 0; i < trusted; i++) {
       trust.put("device-" + i, cert("device-" + i, 100 + i, NOW.minus(Duration.ofDays(10)), Duration.ofDays(30 + i)));
@@ -110,7 +117,7 @@ class StoreMetricsTest {
     return new ObservedStore(
         true,
         empty.caKey(),
-        Optional.of(cert("ca", 1, NOW.minus(Duration.ofDays(100)), Duration.ofDays(3650))),
+        Optional.of(ca),
         empty.serverKey(),
         Optional.of(SERVER),
         false,
@@ -123,7 +130,7 @@ class StoreMetricsTest {
         empty.hashedDirectory(),
         externalChain,
         empty.caNextKey(),
-        empty.caNextCertificate(),
+        caNext,
         Optional.of(cert("old ca", 3, NOW.minus(Duration.ofDays(3000)), Duration.ofDays(3650))),
         empty.contentFingerprint(),
         false,
@@ -218,6 +225,54 @@ class StoreMetricsTest {
     assertThat(oneStep).contains(
         "\nhostpki_ca_one_step_renewal_timestamp_seconds{store=\"/var/lib/hostpki\"} " + next.substring(next.lastIndexOf(' ') + 1) + "\n");
     assertThat(rotating).contains("certificate=\"ca\"").doesNotContain("hostpki_ca_one_step_renewal");
+  }
+
+  /** The metrics of a store whose CA is a day into a phased rotation's overlap of 14 days. */
+  static String renderPhasedRotation() {
+    return StoreMetrics.render(phased(), Optional.of(new StoreState(rotatingStore(), HOST, AcmeObservation.NONE, NOW,
+        0, 0, List.of())), Optional.empty());
+  }
+
+  private static DesiredState phased() {
+    DesiredState d = desired("/var/lib/hostpki", false);
+    CaSpec ca = CaSpec.defaults();
+    return new DesiredState(d.source(), d.store(), d.host(),
+        new CaSpec(ca.subject(), ca.key(), ca.validity(), ca.renewBefore(), Optional.of(Duration.ofDays(14)), ca.policy()),
+        d.server(), d.trust(), d.hooks(), d.renewal(), d.metrics(), List.of(), List.of());
+  }
+
+  /** A CA within its renewal time (80 days left) and the new CA made a day ago. */
+  private static final CertificateFacts NEXT_CA = caCert("ca next", 4, NOW.minus(Duration.ofDays(1)), Duration.ofDays(3650));
+
+  private static ObservedStore rotatingStore() {
+    return store(0, Optional.empty(), caCert("ca", 1, NOW.minus(Duration.ofDays(3570)), Duration.ofDays(3650)),
+        Optional.of(NEXT_CA));
+  }
+
+  private static CertificateFacts caCert(String name, long serial, Instant notBefore, Duration validity) {
+    CertificateFacts c = cert(name, serial, notBefore, validity);
+    return new CertificateFacts(c.fingerprint(), c.subject(), c.subjectDn(), c.issuerDn(), c.serialNumber(),
+        c.notBefore(), c.notAfter(), c.dnsNames(), c.ipAddresses(), c.publicKey(), true, c.pathLength(),
+        c.extendedKeyUsages(), c.subjectKeyId(), c.authorityKeyId(), c.signatureAlgorithm(), c.nameConstraints());
+  }
+
+  /**
+   * Session 14 left: a phased rotation's first phase said nothing outside the plan of the run that
+   * started it, while clients that trust the CA by hand must import the new CA before the move.
+   * The move's date is a series for the overlap (one overlap after the new CA was made), absent
+   * before the rotation starts and without ca.rotation.
+   */
+  @Test
+  void testRender_aPhasedRotationsMoveDateDuringItsOverlap() {
+    String rotating = renderPhasedRotation();
+    String before = StoreMetrics.render(phased(), Optional.of(new StoreState(store(0), HOST, AcmeObservation.NONE, NOW,
+        0, 0, List.of())), Optional.empty());
+
+    assertThat(rotating).contains("\nhostpki_ca_rotation_move_timestamp_seconds{store=\"/var/lib/hostpki\"} "
+        + NEXT_CA.madeAt().plus(Duration.ofDays(14)).getEpochSecond() + "\n");
+    assertThat(rotating).doesNotContain("hostpki_ca_one_step_renewal");
+    assertThat(before).doesNotContain("hostpki_ca_rotation_move");
+    assertThat(render("/var/lib/hostpki", false, 0)).doesNotContain("hostpki_ca_rotation_move");
   }
 
   @Test
