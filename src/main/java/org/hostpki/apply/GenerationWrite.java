@@ -113,6 +113,9 @@ final class GenerationWrite {
             details);
       }
     }
+    if (!TrustInstalls.changesAny(plan)) {
+      before.installs().forgetPastFailures(plan); // settle does it when the plan changes a target
+    }
     parts.progress().step("checking the written store");
     AcmeObservation acmeAfter =
         ordered.map(o -> before.acme().ordered(o.leaf().fingerprint())).orElse(before.acme());

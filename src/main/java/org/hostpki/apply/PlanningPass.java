@@ -189,7 +189,7 @@ final class PlanningPass {
       return TrustInstalls.NONE;
     }
     parts.progress().step("reading the install targets (trust.install)");
-    return TrustInstalls.observe(desired, parts.trustHost().get(), parts.secrets());
+    return TrustInstalls.observe(desired, parts.trustHost().get(), parts.secrets(), parts.clock());
   }
 
   /**

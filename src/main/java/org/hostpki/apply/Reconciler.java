@@ -364,6 +364,8 @@ public final class Reconciler {
         parts.progress().step("installing where the host's clients look (trust.install)");
         before.installs().settle(
             plan, TrustInstalls.held(before.store()), installNotices, parts.progress()::waiting, installFailures);
+      } else if (!held && !TrustInstalls.changesAny(plan)) {
+        before.installs().forgetPastFailures(plan);
       }
       if (!TrustInstalls.changesStore(plan) || held) {
         SortedSet<String> restored = new TreeSet<>();

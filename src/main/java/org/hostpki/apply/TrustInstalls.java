@@ -1,6 +1,7 @@
 package org.hostpki.apply;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import org.hostpki.model.InstallSpec;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.StoreLayout;
+import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -59,22 +61,26 @@ import org.hostpki.plan.Plan;
  */
 final class TrustInstalls {
   /** Nothing named, nothing recorded. */
-  static final TrustInstalls NONE = new TrustInstalls(null, InstallInput.NONE, Map.of(), Map.of());
+  static final TrustInstalls NONE = new TrustInstalls(null, InstallInput.NONE, Map.of(), Map.of(), Clock.systemUTC());
 
   private final Path store;
   private final InstallInput input;
   private final Map<InstallTarget, TrustInstaller> installers;
   private final Map<InstallTarget, Optional<PasswordSource>> passwords;
+  /** When a failed change is recorded as having happened. */
+  private final Clock clock;
 
   private TrustInstalls(
       Path store,
       InstallInput input,
       Map<InstallTarget, TrustInstaller> installers,
-      Map<InstallTarget, Optional<PasswordSource>> passwords) {
+      Map<InstallTarget, Optional<PasswordSource>> passwords,
+      Clock clock) {
     this.store = store;
     this.input = input;
     this.installers = installers;
     this.passwords = passwords;
+    this.clock = clock;
   }
 
   /**
@@ -84,12 +90,12 @@ final class TrustInstalls {
    *
    * @throws HostpkiException when the record is not one
    */
-  static TrustInstalls observe(DesiredState desired, TrustHost live, Secrets secrets) {
+  static TrustInstalls observe(DesiredState desired, TrustHost live, Secrets secrets, Clock clock) {
     TrustHost host = live.withholding(desired.secretVariables());
     Path store = desired.store().path();
     InstallRecord record = InstallRecordFile.read(store);
     Optional<InstallSpec> spec = desired.trust().install();
-    if (spec.isEmpty() && record.targets().isEmpty()) {
+    if (spec.isEmpty() && record.targets().isEmpty() && record.failures().isEmpty()) {
       return NONE;
     }
     String tag = InstallTargets.storeTag(store);
@@ -146,7 +152,8 @@ final class TrustInstalls {
           });
     }
     return new TrustInstalls(
-        store, new InstallInput(observed, named, record, notes, problems, tag, unreadable), installers, passwords);
+        store, new InstallInput(observed, named, record, notes, problems, tag, unreadable), installers, passwords,
+        clock);
   }
 
   /** What the planner is told. */
@@ -237,9 +244,49 @@ final class TrustInstalls {
         without = without.with(target, new TreeMap<>(), Optional.empty());
       }
     }
+    without = withoutStaleFailures(without, plan);
     if (!without.equals(record)) {
       InstallRecordFile.write(store, without);
     }
+  }
+
+  /**
+   * After an apply that changed no target, or in addition to {@link #settle}: forgets the failures
+   * that no longer stand ({@link #withoutStaleFailures}), so that a target that left {@code
+   * trust.install}, or was repaired by hand, is not shown as failing from an old attempt.
+   */
+  void forgetPastFailures(Plan plan) {
+    if (store == null) {
+      return;
+    }
+    try {
+      InstallRecord record = InstallRecordFile.read(store);
+      InstallRecord without = withoutStaleFailures(record, plan);
+      if (!without.equals(record)) {
+        InstallRecordFile.write(store, without);
+      }
+    } catch (HostpkiException e) {
+      // a record that cannot be read or written now: a past failure shows only while the plan
+      // changes its target again, and the next install of it writes the record anyway
+    }
+  }
+
+  /**
+   * The record without the failures that no longer stand: of a target that left (neither named
+   * nor recorded), and of a target read now that the plan does not change (it holds what it
+   * should: repaired by hand, or the desired state changed).
+   */
+  private InstallRecord withoutStaleFailures(InstallRecord record, Plan plan) {
+    InstallRecord out = record;
+    Map<InstallTarget, Intent.InstallTrust> changed = intents(plan);
+    for (InstallTarget target : record.failures().keySet()) {
+      boolean there = installers.containsKey(target) || input.unreadable().containsKey(target);
+      boolean settled = input.observed().containsKey(target) && !changed.containsKey(target);
+      if (!there || settled) {
+        out = out.succeeded(target);
+      }
+    }
+    return out;
   }
 
   /**
@@ -268,6 +315,19 @@ final class TrustInstalls {
     return out;
   }
 
+  /** An install error's lines for the record: one line each, escaped (a tool's output has breaks). */
+  private static List<String> recordLines(InstallException e) {
+    List<String> out = new ArrayList<>();
+    for (String line : lines(e)) {
+      for (String part : line.split("\n")) {
+        if (!part.isBlank()) {
+          out.add(TerminalText.escape(part.strip()));
+        }
+      }
+    }
+    return out;
+  }
+
   /** An install error's lines: its headline ({@code install/ADDRESS: ...}), then the tool's words. */
   static List<String> lines(HostpkiException e) {
     List<String> out = new ArrayList<>();
@@ -293,9 +353,15 @@ final class TrustInstalls {
       }, waiting);
     } catch (InstallException e) {
       recordFailed(installer, before, password, e);
+      try {
+        InstallRecordFile.write(store, InstallRecordFile.read(store).failed(target, clock.instant(), recordLines(e)));
+      } catch (HostpkiException unrecorded) {
+        e.addSuppressed(unrecorded); // the failure itself is what the user must see
+      }
       throw e;
     }
-    InstallRecordFile.write(store, InstallRecordFile.read(store).with(target, now.entries(), password));
+    InstallRecordFile.write(
+        store, InstallRecordFile.read(store).with(target, now.entries(), password).succeeded(target));
   }
 
   /**

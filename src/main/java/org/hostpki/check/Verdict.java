@@ -211,7 +211,9 @@ public record Verdict(
     for (Warning w : plan.warnings()) {
       // A trust.install target that cannot be read: the store goes ahead without it, and apply
       // exits 3 (as for a failed hook) until it can be read again.
-      if (w.kind() == WarningCode.INSTALL_UNREADABLE) {
+      // One whose last change failed (its lock held, its tool failing) is the same: recorded, not
+      // only a pending change that Nagios would take for OK.
+      if (w.kind() == WarningCode.INSTALL_UNREADABLE || w.kind() == WarningCode.INSTALL_FAILED) {
         status = status.worst(Status.WARNING);
         problems.add(w.message());
         installUnreadable = true;

@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
       "  0   nothing due and nothing wrong",
       "  1   error: cannot check, apply would refuse, a certificate is WARNING or CRITICAL, or what serves is refused by clients: an ACME order waits on the fallback, or a certificate kept with fallback none lacks a wanted name or ends outside server.external.roots",
       "  2   changes pending",
-      "  3   a hook is pending, or a trust.install target cannot be read (also when changes are pending: the more severe)",
+      "  3   a hook is pending, or a trust.install target cannot be read or its last change failed (also when changes are pending: the more severe)",
       "  64  usage error (with --nagios: 3, UNKNOWN)"
     })
 final class CheckCommand extends StoreCommand implements Callable<Integer> {

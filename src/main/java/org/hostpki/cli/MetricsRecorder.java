@@ -21,9 +21,11 @@ import org.hostpki.metrics.StoreMetrics;
 import org.hostpki.metrics.StoreState;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallTarget;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.Warning;
+import org.hostpki.plan.WarningCode;
 import org.hostpki.store.OutputFile;
 import org.hostpki.store.OutputTarget;
 
@@ -54,7 +56,8 @@ final class MetricsRecorder {
         desired,
         Optional.of(
             new StoreState(result.observed(), result.host(), result.acme(), result.now(), held ? planned : 0,
-                result.pendingAfter().size(), warningCodes(result.plan()))),
+                result.pendingAfter().size(), warningCodes(result.plan()),
+                result.installFailures().keySet().stream().map(InstallTarget::address).toList())),
         Optional.of(new RunOutcome(
             result.now(), result.hookFailure().isEmpty() && result.installFailures().isEmpty(), held ? 0 : planned)));
   }
@@ -99,7 +102,17 @@ final class MetricsRecorder {
   private static StoreState state(Reconciler.Observation o) {
     return new StoreState(
         o.store().facts(), o.host(), o.acme(), o.now(), o.plan().changes().size(), o.plan().pendingHooks().size(),
-        warningCodes(o.plan()));
+        warningCodes(o.plan()), installFailing(o.plan()));
+  }
+
+  /** The targets the plan warns of as failing: {@code install-unreadable}, {@code install-failed}. */
+  private static List<String> installFailing(Plan plan) {
+    String prefix = "install/";
+    return plan.warnings().stream()
+        .filter(w -> w.kind() == WarningCode.INSTALL_UNREADABLE || w.kind() == WarningCode.INSTALL_FAILED)
+        .filter(w -> w.subject().startsWith(prefix))
+        .map(w -> w.subject().substring(prefix.length()))
+        .toList();
   }
 
   private static List<String> warningCodes(Plan plan) {

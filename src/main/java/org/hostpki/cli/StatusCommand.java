@@ -101,7 +101,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add(", unmanaged (kept, prune is off): ").add(String.join(", ", report.unmanaged()));
     }
     text.end();
-    installedText(text, o.installed());
+    installedText(text, o.installed(), o.plan());
     OutputsStatus.text(text, o);
     issuedText(text, report.issued(), report.revoked(), o.now());
     report.revoked().text(text);
@@ -137,7 +137,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
   }
 
   /** Where hostpki installed certificates ({@code trust.install}); nothing when it installs nowhere. */
-  private static void installedText(TerminalLines text, InstallInput installed) {
+  private static void installedText(TerminalLines text, InstallInput installed, Plan plan) {
     installed.observed().forEach(
         (target, there) -> {
           text.add("Install  ").add(target.address()).add(": ");
@@ -148,6 +148,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
           if (!installed.named().contains(target)) {
             text.add(" (no longer named: the next apply removes it)");
           }
+          StatusJson.standingFailure(installed, plan, target).ifPresent(
+              f -> text.add("; its last change FAILED at ").add(PlanText.time(f.at())).add(" (")
+                  .add(f.attempts()).add(" attempt(s) in a row), see the warning below"));
           text.end();
         });
     installed.unreadable().keySet().forEach(

@@ -13,13 +13,17 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.ExternalSpec;
 import org.hostpki.model.HostIdentity;
+import org.hostpki.model.InstallRecord;
+import org.hostpki.model.InstallTarget;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.plan.InstallInput;
+import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.Warning;
+import org.hostpki.plan.WarningCode;
 import org.hostpki.renewal.Renewal;
 import org.hostpki.sign.IssuedCertificate;
 
@@ -48,7 +52,7 @@ final class StatusJson {
     w.field("generation", o.store().snapshot().generation());
     host(w.name("host"), o.host());
     storeMembers(w, report.shown());
-    installedJson(w.name("installed"), o.installed());
+    installedJson(w.name("installed"), o.installed(), o.plan());
     w.name("drift").beginArray();
     o.plan().changes().forEach(c -> PlanJson.change(w, c, false));
     w.endArray();
@@ -170,7 +174,7 @@ final class StatusJson {
   }
 
 
-  private static void installedJson(JsonWriter w, InstallInput installed) {
+  private static void installedJson(JsonWriter w, InstallInput installed, Plan plan) {
     w.beginArray();
     installed.observed().forEach(
         (target, there) -> {
@@ -179,8 +183,22 @@ final class StatusJson {
           there.entries().forEach((n, f) -> w.beginObject().field("name", n).field("sha256", f).endObject());
           w.endArray();
           w.field("damaged", List.copyOf(there.damaged()));
+          standingFailure(installed, plan, target).ifPresent(f -> {
+            w.name("last_failure").beginObject().field("since", f.since()).field("at", f.at())
+                .field("attempts", f.attempts()).field("error", f.error()).endObject();
+          });
           w.endObject();
         });
     w.endArray();
+  }
+
+  /**
+   * The install record's failure of a target that stands: the plan changes the target again (it
+   * warns {@code install-failed}); one of a target the plan leaves alone is past.
+   */
+  static Optional<InstallRecord.Failure> standingFailure(InstallInput installed, Plan plan, InstallTarget target) {
+    boolean warned = plan.warnings().stream()
+        .anyMatch(x -> x.kind() == WarningCode.INSTALL_FAILED && x.subject().equals("install/" + target.address()));
+    return warned ? installed.record().failure(target) : Optional.empty();
   }
 }

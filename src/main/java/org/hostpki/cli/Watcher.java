@@ -108,7 +108,8 @@ final class Watcher {
           WarningCode.HOST_NO_NAME, "warning",
           WarningCode.HOST_FILE_ENTRY, "warning",
           // the store goes ahead without it; each apply tries it again and exits 3 meanwhile
-          WarningCode.INSTALL_UNREADABLE, "error");
+          WarningCode.INSTALL_UNREADABLE, "error",
+          WarningCode.INSTALL_FAILED, "error");
 
   /** The longest pause between two runs of hooks that keep failing. */
   static final Duration MAX_HOOK_BACKOFF = Duration.ofMinutes(15);

@@ -6,6 +6,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -19,6 +23,7 @@ import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.TerminalText;
 import org.hostpki.store.RecordDirectory;
 import tools.jackson.databind.JsonNode;
 
@@ -35,8 +40,15 @@ import tools.jackson.databind.JsonNode;
  *    {"target": "system", "entries": [{"name": "ca", "sha256": "3f9a…"}]},
  *    {"target": "java:/opt/app/jre/lib/security/cacerts", "password": {"env": "CACERTS_PASSWORD"},
  *     "entries": [{"name": "ca", "sha256": "3f9a…"}, {"name": "trust-ldap", "sha256": "…"}]},
- *    {"target": "nss:/home/app/.pki/nssdb", "entries": [{"name": "ca", "sha256": "3f9a…"}]}]}
+ *    {"target": "nss:/home/app/.pki/nssdb", "entries": [{"name": "ca", "sha256": "3f9a…"}]}],
+ *  "failed": [
+ *    {"target": "java:/opt/app/jre/lib/security/cacerts", "since": "2026-12-07T15:21:14Z",
+ *     "at": "2026-12-07T16:21:14Z", "attempts": 2, "error": ["install/java:…: … was locked by …"]}]}
  * </pre>
+ *
+ * {@code failed} (the last failed change of a target, kept until one succeeds) is there only when
+ * a change failed: a record without it is as an older build writes it, and an older build reads
+ * a record with it (it ignores what it does not know) and drops it when it writes the record.
  */
 public final class InstallRecordFile {
   /** The record's folder in the store. */
@@ -107,6 +119,17 @@ public final class InstallRecordFile {
       w.endObject();
     }
     w.endArray();
+    if (!record.failures().isEmpty()) {
+      w.name("failed").beginArray();
+      record.failures().forEach((target, f) -> {
+        w.beginObject().field("target", target.address()).field("since", f.since().toString())
+            .field("at", f.at().toString()).field("attempts", f.attempts());
+        w.name("error").beginArray();
+        f.error().forEach(w::value);
+        w.endArray().endObject();
+      });
+      w.endArray();
+    }
     return w.endObject().line();
   }
 
@@ -130,7 +153,37 @@ public final class InstallRecordFile {
         throw new IllegalArgumentException("the target " + target + " is there twice");
       }
     }
-    return new InstallRecord(targets);
+    return new InstallRecord(targets, failures(root, fileSystem));
+  }
+
+  private static SortedMap<InstallTarget, InstallRecord.Failure> failures(JsonNode root, FileSystem fileSystem) {
+    SortedMap<InstallTarget, InstallRecord.Failure> out = new TreeMap<>();
+    if (root.get("failed") == null) {
+      return out;
+    }
+    for (JsonNode f : array(root, "failed")) {
+      InstallTarget target =
+          InstallTarget.fromAddress(text(f, "target"), fileSystem)
+              .orElseThrow(() -> new IllegalArgumentException("unknown failed target '" + text(f, "target") + "'"));
+      List<String> error = new ArrayList<>();
+      for (JsonNode line : array(f, "error")) {
+        // the tool's words: escaped when written, escaped again (a no-op then) as the file may
+        // have been edited
+        error.add(TerminalText.escape(line.isString() ? line.asString() : line.toString()));
+      }
+      JsonNode attempts = f.get("attempts");
+      try {
+        InstallRecord.Failure failure = new InstallRecord.Failure(
+            Instant.parse(text(f, "since")), Instant.parse(text(f, "at")),
+            attempts != null && attempts.isInt() ? attempts.asInt() : 0, error);
+        if (out.put(target, failure) != null) {
+          throw new IllegalArgumentException("the failed target " + target + " is there twice");
+        }
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("a failed target " + target + " without its times");
+      }
+    }
+    return out;
   }
 
   private static Optional<PasswordSource> password(JsonNode password, FileSystem fileSystem) {

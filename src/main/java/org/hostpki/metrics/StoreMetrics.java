@@ -63,6 +63,10 @@ public final class StoreMetrics {
       acme(f, s.acme(), store);
       trust(f, desired, s.observed(), store);
       crls(f, s.observed(), store);
+      s.installFailing().forEach(target -> f.sample("hostpki_install_target_failing",
+          "A trust.install target whose last change failed or that cannot be read (1; there only while it"
+              + " fails): apply exits 3 and tries it again; 'hostpki status' says why.",
+          labels("store", store, "target", target), 1));
       s.warnings().stream()
           .collect(Collectors.groupingBy(code -> code, TreeMap::new, Collectors.counting()))
           .forEach((code, count) -> f.sample("hostpki_warnings",

@@ -1,6 +1,8 @@
 package org.hostpki.model;
 
+import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -18,14 +20,47 @@ import java.util.TreeMap;
  * between {@link #intending} and {@link #with} leaves a certificate that was about to be
  * installed there, which the next apply compares with the target and settles.
  *
+ * <p>It also keeps, per target, the last change that failed ({@link Failure}: its lock held by its
+ * owner, certutil or the write failing), until a change of that target succeeds or the target
+ * leaves: the plan, {@code check}, {@code status} and the metrics show it (as certmonger's
+ * NEED_TO_SAVE or cert-manager's Ready=False), not only the failed apply's exit code.
+ *
  * @param targets by target: the entries installed there and, for a Java trust store, where its
  *     password came from (needed to write it again when the desired state no longer says)
+ * @param failures by target: the last change of it that failed, while no later one succeeded
  */
-public record InstallRecord(SortedMap<InstallTarget, Installed> targets) {
+public record InstallRecord(SortedMap<InstallTarget, Installed> targets, SortedMap<InstallTarget, Failure> failures) {
 
   public InstallRecord {
     targets = Collections.unmodifiableSortedMap(new TreeMap<>(targets));
     targets.values().forEach(Objects::requireNonNull);
+    failures = Collections.unmodifiableSortedMap(new TreeMap<>(failures));
+    failures.values().forEach(Objects::requireNonNull);
+  }
+
+  /** A record without failures. */
+  public InstallRecord(SortedMap<InstallTarget, Installed> targets) {
+    this(targets, new TreeMap<>());
+  }
+
+  /**
+   * A change of a target that failed, and the ones before it that failed too.
+   *
+   * @param since when the first of these failures happened
+   * @param at when the last one happened
+   * @param attempts how many changes failed in a row (at least 1)
+   * @param error the last failure's lines: its headline, then the tool's words, escaped for a
+   *     terminal
+   */
+  public record Failure(Instant since, Instant at, int attempts, List<String> error) {
+    public Failure {
+      Objects.requireNonNull(since, "since");
+      Objects.requireNonNull(at, "at");
+      error = List.copyOf(error);
+      if (attempts < 1 || error.isEmpty()) {
+        throw new IllegalArgumentException("a failure needs an attempt and its error");
+      }
+    }
   }
 
   /**
@@ -46,6 +81,30 @@ public record InstallRecord(SortedMap<InstallTarget, Installed> targets) {
     return new InstallRecord(new TreeMap<>());
   }
 
+  /** This record with one more failed change of {@code target} (counted after the ones before). */
+  public InstallRecord failed(InstallTarget target, Instant at, List<String> error) {
+    SortedMap<InstallTarget, Failure> next = new TreeMap<>(failures);
+    Failure before = failures.get(target);
+    next.put(target, before == null
+        ? new Failure(at, at, 1, error)
+        : new Failure(before.since(), at, before.attempts() + 1, error));
+    return new InstallRecord(targets, next);
+  }
+
+  /** This record without a failure of {@code target}: a change of it succeeded, or it left. */
+  public InstallRecord succeeded(InstallTarget target) {
+    if (!failures.containsKey(target)) {
+      return this;
+    }
+    SortedMap<InstallTarget, Failure> next = new TreeMap<>(failures);
+    next.remove(target);
+    return new InstallRecord(targets, next);
+  }
+
+  public Optional<Failure> failure(InstallTarget target) {
+    return Optional.ofNullable(failures.get(target));
+  }
+
   /** What the target holds now, after an install into it; a target left empty leaves the record. */
   public InstallRecord with(
       InstallTarget target, SortedMap<String, Fingerprint> entries, Optional<PasswordSource> password) {
@@ -55,7 +114,7 @@ public record InstallRecord(SortedMap<InstallTarget, Installed> targets) {
     } else {
       next.put(target, new Installed(entries, password));
     }
-    return new InstallRecord(next);
+    return new InstallRecord(next, failures);
   }
 
   /**

@@ -13,6 +13,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallObservation;
+import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallSpec;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.ObservedStore;
@@ -63,8 +64,31 @@ final class InstallPlan {
     for (Map.Entry<InstallTarget, InstallObservation> t : installs.observed().entrySet()) {
       InstallTarget target = t.getKey();
       SortedMap<String, Held> entries = installs.named().contains(target) ? wanted : new TreeMap<>();
-      target(target, t.getValue(), entries, Optional.ofNullable(installs.notes().get(target)));
+      boolean changes = target(target, t.getValue(), entries, Optional.ofNullable(installs.notes().get(target)));
+      if (changes) {
+        installs.record().failure(target).ifPresent(f -> draft.warn(failed(target, f)));
+      }
     }
+  }
+
+  /**
+   * A target the plan changes whose last change failed (the install record keeps it until one
+   * succeeds): when and how often, and the error's lines (the tool's words, escaped) in one line.
+   * A failure of a target the plan does not change is past: the target holds what it should.
+   */
+  static Warning failed(InstallTarget target, InstallRecord.Failure f) {
+    String when = f.attempts() == 1
+        ? "at " + PlanText.time(f.at())
+        : "at " + PlanText.time(f.at()) + ", " + f.attempts() + " attempts in a row since " + PlanText.time(f.since());
+    String subject = "install/" + target.address();
+    List<String> error = new ArrayList<>(f.error());
+    if (error.get(0).startsWith(subject + ": ")) {
+      error.set(0, error.get(0).substring(subject.length() + 2));
+    }
+    return new Warning(
+        WarningCode.INSTALL_FAILED, subject,
+        subject + ": the last attempt to change it failed " + when + ": " + String.join(" | ", error)
+            + " | apply exits 3 while it fails; the next apply, watch tick or timer run tries again");
   }
 
   /**
@@ -116,7 +140,8 @@ final class InstallPlan {
     };
   }
 
-  private void target(
+  /** @return whether the plan changes the target */
+  private boolean target(
       InstallTarget target, InstallObservation there, SortedMap<String, Held> entries, Optional<String> note) {
     String suffix = note.map(n -> " (" + n + ")").orElse("");
     List<Change> changes = new ArrayList<>();
@@ -157,6 +182,7 @@ final class InstallPlan {
       changes.add(change(target, name, Action.DELETE, ReasonCode.NOT_WANTED, why + suffix, entries, before, Attributes.none()));
     }
     changes.forEach(draft::add);
+    return !changes.isEmpty();
   }
 
   private static Change change(

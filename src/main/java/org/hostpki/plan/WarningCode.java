@@ -42,6 +42,12 @@ public enum WarningCode {
    * it is, the rest of the plan goes ahead, and apply exits 3 until it can be read again.
    */
   INSTALL_UNREADABLE("install-unreadable"),
+  /**
+   * The last change of a {@code trust.install} target that can be read failed (its lock held by
+   * its owner, its tool or the write failing; the install record keeps it until a change of it
+   * succeeds), and the plan changes it again: apply exits 3 while it keeps failing.
+   */
+  INSTALL_FAILED("install-failed"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
   CA_ROTATION("ca-rotation"),
   /** A name of the host identity is outside the CA's name constraints: the server certificate leaves it out. */

@@ -258,6 +258,62 @@ class ReconcilerInstallTest {
   }
 
   /**
+   * A change that fails is recorded (frecord15): before, only apply's exit 3 said so, and the next
+   * plan, check, status and metrics showed a pending change like any other. The record keeps the
+   * tool's words, when and how often, and the plan warns {@code install-failed}; the next success
+   * clears it.
+   */
+  @Test
+  void testFailingTool_isRecordedSeenByThePlanAndClearedByTheNextSuccess() throws Exception {
+    standIn("echo 'p11-kit: cannot write the bundle \033[31m' >&2; exit 1\n");
+    org.hostpki.model.InstallTarget system = org.hostpki.model.InstallTarget.system();
+
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+
+    org.hostpki.model.InstallRecord.Failure first = InstallRecordFile.read(store).failure(system).orElseThrow();
+    assertThat(first.attempts()).isEqualTo(1);
+    assertThat(first.at()).isEqualTo(T0);
+    assertThat(String.join("\n", first.error()))
+        .startsWith("install/system: ")
+        .contains("p11-kit: cannot write the bundle \\x1b[31m")
+        .doesNotContain("\033");
+    assertThat(plan().warnings())
+        .filteredOn(w -> w.kind() == org.hostpki.plan.WarningCode.INSTALL_FAILED)
+        .singleElement()
+        .satisfies(w -> assertThat(w.message())
+            .startsWith("install/system: the last attempt to change it failed at ")
+            .contains("p11-kit: cannot write the bundle")
+            .doesNotContain("install/system: install/system"));
+
+    now = T0.plus(Duration.ofMinutes(15));
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    org.hostpki.model.InstallRecord.Failure second = InstallRecordFile.read(store).failure(system).orElseThrow();
+    assertThat(second.attempts()).isEqualTo(2);
+    assertThat(second.since()).isEqualTo(T0);
+    assertThat(second.at()).isEqualTo(now);
+    assertThat(plan().warnings()).anySatisfy(w -> assertThat(w.message()).contains("2 attempts in a row since"));
+
+    standIn("");
+    assertThat(reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO).installFailures()).isEmpty();
+    assertThat(InstallRecordFile.read(store).failures()).isEmpty();
+    assertThat(plan().warnings()).noneMatch(w -> w.kind() == org.hostpki.plan.WarningCode.INSTALL_FAILED);
+  }
+
+  /** A failed target dropped from trust.install: its failure goes with it, the next apply says nothing of it. */
+  @Test
+  void testFailedTargetLeavingTrustInstall_itsFailureGoes() throws Exception {
+    standIn("echo 'p11-kit: cannot write the bundle' >&2; exit 1\n");
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(InstallRecordFile.read(store).failures()).containsOnlyKeys(org.hostpki.model.InstallTarget.system());
+
+    install = Optional.empty();
+    Reconciler.Result result = reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+
+    assertThat(result.installFailures()).isEmpty();
+    assertThat(InstallRecordFile.read(store).failures()).isEmpty();
+  }
+
+  /**
    * A new CA whose install fails is committed all the same, and the record keeps saying what the
    * target holds: the CA installed before, not the one that was about to be (the record used to
    * keep that one's fingerprint). The next apply installs the new CA.
@@ -276,7 +332,7 @@ class ReconcilerInstallTest {
     Certificate replaced = Pem.readCertificates(Files.readAllBytes(store.resolve("ca.crt"))).get(0);
     assertThat(replaced).isNotEqualTo(ca);
     assertThat(anchor(mark + "ca.pem")).isEqualTo(ca);
-    assertThat(InstallRecordFile.read(store)).isEqualTo(installed);
+    assertThat(InstallRecordFile.read(store).targets()).isEqualTo(installed.targets());
     assertThat(installed.installed(org.hostpki.model.InstallTarget.system()).orElseThrow().entries())
         .containsExactly(Map.entry(mark.substring("hostpki-".length()) + "ca", ca.fingerprint()));
     standIn("");

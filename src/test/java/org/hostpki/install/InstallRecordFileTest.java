@@ -64,6 +64,32 @@ class InstallRecordFileTest {
                 + A.hex() + "\"}]}]}\n");
   }
 
+  /**
+   * A failed change is kept beside the targets (frecord15): read back as written, and a record
+   * edited to hold a terminal escape gives it escaped; a record without failures renders as an
+   * older build wrote it (testRender_isTheDocumentedFormat).
+   */
+  @Test
+  void testFailures_writtenAndReadBackAndEscaped() throws IOException {
+    InstallTarget app = InstallTarget.java(Path.of("/opt/app/jre/lib/security/cacerts"));
+    java.time.Instant t0 = java.time.Instant.parse("2026-12-07T15:21:14.123Z");
+    InstallRecord failing = record.failed(app, t0, java.util.List.of("install/java:/opt/app: locked by 4242"))
+        .failed(app, t0.plusSeconds(900), java.util.List.of("install/java:/opt/app: locked by 4243"));
+    InstallRecordFile.write(store, failing);
+
+    assertThat(InstallRecordFile.read(store)).isEqualTo(failing);
+    assertThat(InstallRecordFile.read(store).failure(app)).hasValueSatisfying(f -> {
+      assertThat(f.attempts()).isEqualTo(2);
+      assertThat(f.since()).isEqualTo(t0);
+    });
+    assertThat(InstallRecordFile.read(store).succeeded(app)).isEqualTo(record);
+
+    Path file = store.resolve(".install/record.json");
+    Files.writeString(file, Files.readString(file).replace("locked by 4243", "locked by \\u001b[2J"));
+    assertThat(InstallRecordFile.read(store).failure(app).orElseThrow().error())
+        .containsExactly("install/java:/opt/app: locked by \\x1b[2J");
+  }
+
   @Test
   void testRead_noFileIsAnEmptyRecord() {
     assertThat(InstallRecordFile.read(store)).isEqualTo(InstallRecord.empty());

@@ -25,7 +25,7 @@ class AlertRulesTest {
     Promtool.Result result = Promtool.run("", "check", "rules", RULES.toAbsolutePath().toString());
 
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("SUCCESS: 12 rules found");
+    assertThat(result.output()).contains("SUCCESS: 13 rules found");
   }
 
   @Test
@@ -49,7 +49,8 @@ class AlertRulesTest {
       used.add(m.group());
     }
     String written = StoreMetricsTest.render("/var/lib/hostpki", true, 3) + StoreMetricsTest.renderFailingAcme()
-        + StoreMetricsTest.renderPhasedRotation();
+        + StoreMetricsTest.renderPhasedRotation()
+        + StoreMetricsTest.renderFailingInstall();
 
     assertThat(used).isNotEmpty().allSatisfy(name -> assertThat(written).contains("# TYPE " + name + " gauge"));
   }

@@ -151,6 +151,22 @@ class StoreMetricsTest {
         Optional.of(new RunOutcome(NOW, true, 3)));
   }
 
+  /** A store one trust.install target of which failed its last change (and an observing run since). */
+  static String renderFailingInstall() {
+    return StoreMetrics.render(
+        desired("/var/lib/hostpki", false),
+        Optional.of(new StoreState(store(0), HOST, AcmeObservation.NONE, NOW, 1, 0, List.of("install-failed"),
+            List.of("java:/opt/app/\"cacerts"))),
+        Optional.of(new RunOutcome(NOW, true, 0)));
+  }
+
+  @Test
+  void testRender_aFailingInstallTargetHasItsGauge() {
+    assertThat(renderFailingInstall())
+        .contains("hostpki_install_target_failing{store=\"/var/lib/hostpki\",target=\"java:/opt/app/\\\"cacerts\"} 1")
+        .contains("hostpki_warnings{store=\"/var/lib/hostpki\",code=\"install-failed\"} 1");
+  }
+
   @Test
   void testRender_everyCertificateItsDatesAndNextRenewal() {
     String text = render("/var/lib/hostpki", false, 0);
