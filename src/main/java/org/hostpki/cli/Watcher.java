@@ -158,7 +158,7 @@ final class Watcher {
   private Optional<Flap> flap = Optional.empty();
   private Optional<Churn> churn = Optional.empty();
   private Optional<String> lastError = Optional.empty();
-  private List<String> loggedWaits = List.of();
+  private List<String> loggedWaits = new ArrayList<>();
   private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
   private Optional<RollbackHold> hold = Optional.empty();
   /** Failed runs of pending hooks in a row, and when they may run next. */
@@ -571,11 +571,24 @@ final class Watcher {
   private void logWaits(Instant now, Plan plan) {
     List<Warning> waits = plan.warnings().stream().filter(w -> LOGGED_ONCE.containsKey(w.kind())).toList();
     for (Warning wait : waits) {
-      if (!loggedWaits.contains(wait.message())) {
+      if (!loggedWaits.contains(onceKey(wait))) {
         log(now, LOGGED_ONCE.get(wait.kind()), wait.message());
       }
     }
-    loggedWaits = waits.stream().map(Warning::message).toList();
+    loggedWaits = waits.stream().map(Watcher::onceKey).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+  }
+
+  /**
+   * What makes a warning new: its text, except for a target whose change failed, whose text names
+   * the last attempt's time — that target is logged once while it keeps failing (watch's own tries
+   * log their errors themselves).
+   */
+  private static String onceKey(Warning w) {
+    return w.kind() == WarningCode.INSTALL_FAILED ? failedKey(w.subject()) : w.message();
+  }
+
+  private static String failedKey(String subject) {
+    return WarningCode.INSTALL_FAILED.code() + " " + subject;
   }
 
   private Reconciler.Result apply(DesiredState state, Instant now) {
@@ -618,6 +631,7 @@ final class Watcher {
       int failures = installRetries.containsKey(target) ? installRetries.get(target).failures() + 1 : 1;
       Duration pause = backoff(failures);
       installRetries.put(target, new InstallRetry(failures, after.plus(pause)));
+      loggedWaits.add(failedKey("install/" + target.address()));
       error(String.join("; ", lines) + "; this target is left as it was, the store went ahead; trying it again in "
           + DurationText.of(pause) + " (sooner on SIGHUP)");
     });
