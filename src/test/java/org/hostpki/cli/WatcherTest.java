@@ -553,18 +553,7 @@ class WatcherTest {
    */
   @Test
   void testRun_installTargetThatKeepsFailingIsRetriedBackingOffNotEveryTick() throws Exception {
-    java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
-    empty.load(null, null);
-    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
-      empty.store(out, "changeit".toCharArray());
-    }
-    // Its lock file cannot be opened (a folder in its place): the change fails at once, as a lock
-    // held for a minute does after that minute.
-    Files.createDirectory(dir.resolve(".cacerts.hostpki.lock"));
-    Path yaml = dir.resolve("installs.yaml");
-    Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install:\n"
-        + "    certificates: [ca]\n    java: [" + dir.resolve("cacerts") + "]\n");
-    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    desired = withJavaTargetThatCannotBeLocked();
     ScriptedSleeper sleeper = new ScriptedSleeper(clock);
     for (int i = 0; i < 7; i++) {
       sleeper.then(() -> {});
@@ -597,16 +586,7 @@ class WatcherTest {
    */
   @Test
   void testRun_installTargetSettledOutsideTheWatchStartsItsBackoffAgain() throws Exception {
-    java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
-    empty.load(null, null);
-    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
-      empty.store(out, "changeit".toCharArray());
-    }
-    Files.createDirectory(dir.resolve(".cacerts.hostpki.lock"));
-    Path yaml = dir.resolve("installs.yaml");
-    Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install:\n"
-        + "    certificates: [ca]\n    java: [" + dir.resolve("cacerts") + "]\n");
-    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    desired = withJavaTargetThatCannotBeLocked();
     ScriptedSleeper sleeper = new ScriptedSleeper(clock);
     for (int i = 0; i < 3; i++) {
       sleeper.then(() -> {});
@@ -633,6 +613,24 @@ class WatcherTest {
     List<String> tries = log.toString().lines().filter(l -> l.contains(" error: install/java:")).toList();
     assertThat(tries).hasSizeGreaterThan(3);
     assertThat(tries.get(3)).endsWith("trying it again in 30s (sooner on SIGHUP)");
+  }
+
+  /**
+   * An empty Java trust store {@code cacerts} in trust.install whose lock file cannot be opened (a
+   * folder in its place): its change fails at once, as a lock held for a minute does after that
+   * minute.
+   */
+  private DesiredState withJavaTargetThatCannotBeLocked() throws Exception {
+    java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
+    empty.load(null, null);
+    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
+      empty.store(out, "changeit".toCharArray());
+    }
+    Files.createDirectory(dir.resolve(".cacerts.hostpki.lock"));
+    Path yaml = dir.resolve("installs.yaml");
+    Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install:\n"
+        + "    certificates: [ca]\n    java: [" + dir.resolve("cacerts") + "]\n");
+    return new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
   }
 
   /** The events of {@link #withHook()} applied at 08:00 and failing twice, then {@code more}. */
