@@ -1,6 +1,12 @@
 package org.hostpki.cli;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.hostpki.model.HostpkiException;
 
 /**
@@ -24,8 +30,66 @@ final class JvmErrors {
 
   private JvmErrors() {}
 
+  /**
+   * How many file descriptors this process holds, against its soft limit, when an error is
+   * described. Some of the JDK's class initialisers swallow the "Too many open files" of a file
+   * they could not open and throw an Error with no cause: {@code java.security.Security} answers
+   * {@code InternalError: Error loading java.security file} (found: {@code ulimit -n 20}).
+   */
+  record OpenFiles(long open, long limit) {
+    /** Left to the JVM's own use between the failed open and this count (its stream closed). */
+    private static final long MARGIN = 8;
+
+    boolean nearLimit() {
+      return limit > 0 && open + MARGIN >= limit;
+    }
+
+    /**
+     * This process's count, from /proc; none (no limit known) where /proc cannot be read, the
+     * limit itself where not even /proc can be opened for too many open files.
+     */
+    static OpenFiles ofThisProcess() {
+      long limit;
+      long open = 0;
+      try {
+        OptionalLong soft = softLimit(Files.readAllLines(Path.of("/proc/self/limits")));
+        if (soft.isEmpty()) {
+          return new OpenFiles(0, 0);
+        }
+        limit = soft.getAsLong();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+          for (Path ignored : fds) {
+            open++;
+          }
+        }
+      } catch (IOException e) {
+        return tooManyOpenFiles(e) ? new OpenFiles(1, 1) : new OpenFiles(0, 0);
+      } catch (RuntimeException e) {
+        return new OpenFiles(0, 0);
+      }
+      return new OpenFiles(open, limit);
+    }
+
+    /** The soft limit of the "Max open files" line of /proc/self/limits; none if unknown or unlimited. */
+    static OptionalLong softLimit(List<String> limits) {
+      for (String line : limits) {
+        if (line.startsWith("Max open files")) {
+          String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+          return !soft.isEmpty() && soft.chars().allMatch(Character::isDigit)
+              ? OptionalLong.of(Long.parseLong(soft)) : OptionalLong.empty();
+        }
+      }
+      return OptionalLong.empty();
+    }
+  }
+
   /** The error in a user's words; the original is its cause, for {@code --debug}. */
   static HostpkiException describe(Error error) {
+    return describe(error, OpenFiles::ofThisProcess);
+  }
+
+  /** As {@link #describe(Error)}, with this process's open files counted by {@code openFiles}. */
+  static HostpkiException describe(Error error, Supplier<OpenFiles> openFiles) {
     if (error instanceof OutOfMemoryError && String.valueOf(error.getMessage()).contains(NATIVE_THREAD)) {
       // Not the heap: the process limit (RLIMIT_NPROC counts threads) or the cgroup's pids.max.
       return new HostpkiException(
@@ -42,7 +106,7 @@ final class JvmErrors {
               + Math.max(256, 4 * mebibytes) + "m, and run it again." + NEVER_HALF_WRITTEN,
           error);
     }
-    if (tooManyOpenFiles(error)) {
+    if (tooManyOpenFiles(error) || (causeSwallowed(error) && openFiles.get().nearLimit())) {
       return new HostpkiException(
           "hostpki ran out of file descriptors (too many open files): raise the limit (ulimit -n 1024;"
               + " LimitNOFILE= in a systemd unit) and run it again." + NEVER_HALF_WRITTEN,
@@ -71,6 +135,18 @@ final class JvmErrors {
    * (the jar was replaced under the running JVM), this class included.
    */
   static void load() {}
+
+  /**
+   * An Error the JDK threw for a failure it did not pass on (no cause), or the
+   * NoClassDefFoundError of a class whose initialiser failed so: only the count of open files
+   * can tell whether the limit was the reason.
+   */
+  private static boolean causeSwallowed(Error error) {
+    return error.getCause() == null
+        && (error instanceof InternalError || error instanceof ExceptionInInitializerError
+            || (error instanceof NoClassDefFoundError
+                && String.valueOf(error.getMessage()).startsWith("Could not initialize class")));
+  }
 
   private static boolean tooManyOpenFiles(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {

@@ -337,6 +337,7 @@ final class Watcher {
     }
     logWaits(now, plan);
     noticeHold(now, plan.hold());
+    forgetSettledInstalls(plan);
     if (onlyInstallsBackingOff(plan, now)) {
       // Its failure was logged with when it is tried again; the store matches otherwise.
       metrics.observed(state, observation, true);
@@ -637,6 +638,16 @@ final class Watcher {
     });
     hooksRan(result.hooks());
     return result;
+  }
+
+  /**
+   * Back-off is kept only for targets still to change: one that a person's apply changed, or that
+   * left trust.install, starts a later failure at the first pause again, not where its old run of
+   * failures left off (a stale entry was kept for the watch's life).
+   */
+  private void forgetSettledInstalls(Plan plan) {
+    installRetries.keySet().removeIf(target -> plan.changes().stream()
+        .noneMatch(c -> c.intent() instanceof Intent.InstallTrust install && install.target().equals(target)));
   }
 
   /** Whether every change of an apply that wrote no generation was into a target whose change failed. */

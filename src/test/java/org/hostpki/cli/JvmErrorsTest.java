@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.hostpki.host.HostIdentityProbe;
+import org.hostpki.model.HostpkiException;
 import org.hostpki.testkit.Cli;
 import org.hostpki.testkit.CliResult;
 import org.junit.jupiter.api.Test;
@@ -94,5 +96,38 @@ class JvmErrorsTest {
     assertThat(run.err().lines()).hasSize(1);
     assertThat(run.err()).startsWith("error: hostpki ran out of file descriptors").contains("ulimit -n");
     assertThat(run.out()).contains("\"command\":\"plan\"", "ran out of file descriptors");
+  }
+
+  /**
+   * {@code java.security.Security}'s initialiser swallows the "Too many open files" of its
+   * java.security file and throws an InternalError with no cause (found: {@code ulimit -n 20},
+   * plan, status and export said "internal error ... report it"): the count of open files
+   * against the limit tells.
+   */
+  @Test
+  void anErrorWithoutCauseAtTheDescriptorLimitNamesTheLimit() {
+    Error error = new InternalError("Error loading java.security file");
+
+    HostpkiException atLimit = JvmErrors.describe(error, () -> new JvmErrors.OpenFiles(19, 20));
+    HostpkiException withRoom = JvmErrors.describe(error, () -> new JvmErrors.OpenFiles(30, 1024));
+    HostpkiException notEvenProc = JvmErrors.describe(
+        new NoClassDefFoundError("Could not initialize class java.security.Security"),
+        () -> new JvmErrors.OpenFiles(1, 1));
+
+    assertThat(atLimit.getMessage()).startsWith("hostpki ran out of file descriptors").contains("ulimit -n");
+    assertThat(notEvenProc.getMessage()).startsWith("hostpki ran out of file descriptors");
+    assertThat(withRoom.getMessage()).startsWith("internal error: java.lang.InternalError");
+  }
+
+  @Test
+  void theSoftLimitIsReadFromProcSelfLimits() {
+    assertThat(JvmErrors.OpenFiles.softLimit(List.of(
+            "Limit                     Soft Limit           Hard Limit           Units",
+            "Max open files            27                   1048576              files")))
+        .hasValue(27);
+    assertThat(JvmErrors.OpenFiles.softLimit(List.of(
+            "Max open files            unlimited            unlimited            files")))
+        .isEmpty();
+    assertThat(JvmErrors.OpenFiles.ofThisProcess().nearLimit()).isFalse();
   }
 }

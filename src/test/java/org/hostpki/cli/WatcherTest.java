@@ -582,18 +582,7 @@ class WatcherTest {
    */
   @Test
   void testRun_installTargetThatKeepsFailingIsRetriedBackingOffNotEveryTick() throws Exception {
-    java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
-    empty.load(null, null);
-    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
-      empty.store(out, "changeit".toCharArray());
-    }
-    // Its lock file cannot be opened (a folder in its place): the change fails at once, as a lock
-    // held for a minute does after that minute.
-    Files.createDirectory(dir.resolve(".cacerts.hostpki.lock"));
-    Path yaml = dir.resolve("installs.yaml");
-    Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install:\n"
-        + "    certificates: [ca]\n    java: [" + dir.resolve("cacerts") + "]\n");
-    desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
+    desired = withJavaTargetThatCannotBeLocked();
     ScriptedSleeper sleeper = new ScriptedSleeper(clock);
     for (int i = 0; i < 7; i++) {
       sleeper.then(() -> {});
@@ -617,6 +606,60 @@ class WatcherTest {
     assertThat(java.util.Collections.list(
             java.security.KeyStore.getInstance(dir.resolve("cacerts").toFile(), "changeit".toCharArray()).aliases()))
         .hasSize(1);
+  }
+
+  /**
+   * A target that failed three times and was then changed by a person's apply is no longer backed
+   * off: when it fails again, much later, the first pause is the first one again (it was 4 min,
+   * where the old run of failures had left off).
+   */
+  @Test
+  void testRun_installTargetSettledOutsideTheWatchStartsItsBackoffAgain() throws Exception {
+    desired = withJavaTargetThatCannotBeLocked();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int i = 0; i < 3; i++) {
+      sleeper.then(() -> {});
+    }
+    sleeper.then(() -> {
+      Files.delete(dir.resolve(".cacerts.hostpki.lock"));
+      reconciler.apply(desired, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), Duration.ZERO);
+    });
+    for (int i = 0; i < 3; i++) {
+      sleeper.then(() -> {});
+    }
+    byte[] emptyStore = Files.readAllBytes(dir.resolve("cacerts"));
+    sleeper.then(() -> {
+      Files.write(dir.resolve("cacerts"), emptyStore);
+      Files.deleteIfExists(dir.resolve(".cacerts.hostpki.lock"));
+      Files.createDirectory(dir.resolve(".cacerts.hostpki.lock"));
+    });
+    for (int i = 0; i < 8; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    List<String> tries = log.toString().lines().filter(l -> l.contains(" error: install/java:")).toList();
+    assertThat(tries).hasSizeGreaterThan(3);
+    assertThat(tries.get(3)).endsWith("trying it again in 30s (sooner on SIGHUP)");
+  }
+
+  /**
+   * An empty Java trust store {@code cacerts} in trust.install whose lock file cannot be opened (a
+   * folder in its place): its change fails at once, as a lock held for a minute does after that
+   * minute.
+   */
+  private DesiredState withJavaTargetThatCannotBeLocked() throws Exception {
+    java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
+    empty.load(null, null);
+    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
+      empty.store(out, "changeit".toCharArray());
+    }
+    Files.createDirectory(dir.resolve(".cacerts.hostpki.lock"));
+    Path yaml = dir.resolve("installs.yaml");
+    Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust:\n  install:\n"
+        + "    certificates: [ca]\n    java: [" + dir.resolve("cacerts") + "]\n");
+    return new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
   }
 
   /** The events of {@link #withHook()} applied at 08:00 and failing twice, then {@code more}. */

@@ -249,4 +249,18 @@ class ReferenceDocsTest {
       keys(child, keys, depth + 1);
     }
   }
+
+  /**
+   * The fleet guide's first CA host, the one readers copy, gives each CA its own CRL distribution
+   * point: with one URL, a rotation's previous-CA members name the URL the new CA's CRL is
+   * published at (closing note 14).
+   */
+  @Test
+  void theFleetGuidesFirstCrlUrlIsOnePerCa() throws IOException {
+    String fleet = read("docs/fleet.md");
+    int crl = fleet.indexOf("  crl:");
+
+    assertThat(fleet.substring(crl, fleet.indexOf("```", crl))).contains("url: \"http://pki.corp.example/fleet-{keyId}.crl\"");
+    assertThat(fleet).doesNotContain("crl --der -o /var/www/pki/fleet.crl\n   openssl");
+  }
 }
