@@ -1,6 +1,5 @@
 package org.hostpki.store;
 
-import java.io.IOException;
 import java.lang.ref.SoftReference;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -8,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import org.hostpki.model.FileKind;
-import org.hostpki.model.HostpkiException;
 
 /**
  * One file of a set to be written to the store.
@@ -159,19 +157,7 @@ public final class StoreFile {
     if (held != null) {
       return held;
     }
-    try {
-      held = committedIn.read(committedName);
-    } catch (IOException e) {
-      throw new HostpkiException(
-          "store file " + committedName + " could not be read again (" + e.getMessage() + "): was the"
-              + " store changed by hand, or its generation removed, while hostpki ran? Run it again.");
-    }
-    if (!MessageDigest.isEqual(StoreSnapshot.sha256(held), sha256)) {
-      throw new HostpkiException(
-          "store file " + committedName + " changed while hostpki ran, but hostpki never changes a"
-              + " generation once made: it was altered by hand. Run hostpki again to read the"
-              + " store as it is now.");
-    }
+    held = GenerationFiles.readAgain(committedIn, committedName, sha256);
     committedContent = new SoftReference<>(held);
     return held;
   }

@@ -423,26 +423,35 @@ class ReconcilerTest {
         .hasMessageContaining("/var/lib/hostpki/ca.crt");
   }
 
-  @Test
-  void testApply_aStoreChangedBehindTheLockBeforeTheCheckIsAnError() {
+  /** A reconciler that runs {@code tamper} when the apply starts checking the written store. */
+  private Reconciler tamperingBeforeTheCheck(IoAction tamper) {
     Progress tampering =
         step -> {
           if (step.startsWith("checking the written store")) {
             try {
-              Files.writeString(store.resolve("ca.crt"), "not what was written");
+              tamper.run();
             } catch (IOException e) {
               throw new java.io.UncheckedIOException(e);
             }
           }
         };
+    return new Reconciler(
+        spec -> host,
+        Clock.fixed(now, ZoneOffset.UTC),
+        new SecureRandom(),
+        new Secrets(Map.of("PW", "pw")),
+        new Hooks(new PrintWriter(log, true)),
+        tampering);
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  @Test
+  void testApply_aStoreChangedBehindTheLockBeforeTheCheckIsAnError() {
     Reconciler reconciler =
-        new Reconciler(
-            spec -> host,
-            Clock.fixed(now, ZoneOffset.UTC),
-            new SecureRandom(),
-            new Secrets(Map.of("PW", "pw")),
-            new Hooks(new PrintWriter(log, true)),
-            tampering);
+        tamperingBeforeTheCheck(() -> Files.writeString(store.resolve("ca.crt"), "not what was written"));
 
     assertThatThrownBy(
             () -> reconciler.apply(desired(), Set.of(), Optional.empty(), Duration.ZERO))
@@ -457,26 +466,13 @@ class ReconcilerTest {
    */
   @Test
   void testApply_oneByteChangedBehindTheLockBeforeTheCheckIsAnError() {
-    Progress tampering =
-        step -> {
-          if (step.startsWith("checking the written store")) {
-            try {
+    Reconciler reconciler =
+        tamperingBeforeTheCheck(
+            () -> {
               byte[] ca = Files.readAllBytes(store.resolve("ca.crt"));
               ca[40] ^= 1;
               Files.write(store.resolve("ca.crt"), ca);
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          }
-        };
-    Reconciler reconciler =
-        new Reconciler(
-            spec -> host,
-            Clock.fixed(now, ZoneOffset.UTC),
-            new SecureRandom(),
-            new Secrets(Map.of("PW", "pw")),
-            new Hooks(new PrintWriter(log, true)),
-            tampering);
+            });
 
     assertThatThrownBy(
             () -> reconciler.apply(desired(), Set.of(), Optional.empty(), Duration.ZERO))
