@@ -94,15 +94,20 @@ public final class StoreFile {
   }
 
   /**
-   * Whether {@code snapshot}'s file {@code name} has exactly this content, compared by SHA-256:
-   * the snapshot's from its read, this file's from its commit (or from the snapshot it was carried
-   * from). Neither content is read or held for it: the check after apply compares the store read
-   * back with the written set, and both whole beside each other did not fit a 512 MB heap at
-   * 100,000 trusted certificates (bench/NOTES.md).
+   * Whether {@code snapshot}'s file {@code name} has exactly this content: byte for byte while this
+   * file holds its own content, else by SHA-256, the snapshot's from its read, this file's from its
+   * commit (or from the snapshot it was carried from), neither content read or held for it: the
+   * check after apply compares the store read back with the written set, and both whole beside
+   * each other did not fit a 512 MB heap at 100,000 trusted certificates (bench/NOTES.md).
    */
   public boolean readsBackIn(StoreSnapshot snapshot, String name) {
-    return snapshot.files().containsKey(name)
-        && MessageDigest.isEqual(snapshot.sha256Of(name), sha256());
+    if (!snapshot.files().containsKey(name)) {
+      return false;
+    }
+    byte[] held = content;
+    return held != null
+        ? Arrays.equals(held, snapshot.files().get(name)) // no digest made: compared as it is
+        : MessageDigest.isEqual(snapshot.sha256Of(name), sha256());
   }
 
   /**
@@ -124,10 +129,25 @@ public final class StoreFile {
   /**
    * The files of {@code set} now hold their contents only softly, to be read again by name with
    * {@code generation}'s reader (the generation just committed with them) when the heap dropped
-   * them. Hashes each content once (on every core for a large set), so that the written set can be
-   * compared with the store read back without holding both.
+   * them, when their contents would take more than a quarter of the heap: each is hashed once
+   * then, so that the written set can be compared with the store read back without holding both.
+   * In a heap to spare they stay as they are, and are compared byte for byte: hashing the 230 MB of
+   * a 100,000 set costs ~2 CPU seconds with the launcher's flags (bench/NOTES.md, fheap15).
    */
   static void committed(SortedMap<String, StoreFile> set, GenerationFiles.Reader generation) {
+    committed(set, generation, Runtime.getRuntime().maxMemory());
+  }
+
+  /** As {@link #committed(SortedMap, GenerationFiles.Reader)}, in a heap of {@code heap} bytes. */
+  static void committed(SortedMap<String, StoreFile> set, GenerationFiles.Reader generation, long heap) {
+    long held = 0;
+    for (StoreFile file : set.values()) {
+      byte[] content = file.content;
+      held += content == null ? 0 : content.length;
+    }
+    if (held <= heap / 4) {
+      return;
+    }
     java.util.List<Map.Entry<String, StoreFile>> files = new java.util.ArrayList<>(set.entrySet());
     java.util.stream.IntStream all = java.util.stream.IntStream.range(0, files.size());
     (files.size() > 64 ? all.parallel() : all)

@@ -44,10 +44,19 @@ class StoreFileTest {
     return new StoreDirectory(temp.resolve("pki"), new TestClock(Instant.parse("2026-12-07T15:00:00Z")));
   }
 
+  /** The set as committed in a heap its contents would fill: held softly, with their digests. */
+  private void inASmallHeap(SortedMap<String, StoreFile> written, String generation) {
+    Path committed = temp.resolve("pki").resolve(generation);
+    StoreFile.committed(written, name -> Files.readAllBytes(committed.resolve(name)), 64);
+  }
+
   @Test
   void testReadsBackIn_aCommittedSetIsComparedByDigestWithoutItsContents() {
     SortedMap<String, StoreFile> written = StoreFiles.typical("v1");
-    directory().write(written, bytes("{}"));
+    String generation = directory().write(written, bytes("{}"));
+    assertThat(written.get("trust-bundle.crt").readsBackIn(directory().read(), "trust-bundle.crt"))
+        .as("compared byte for byte, in a heap to spare").isTrue();
+    inASmallHeap(written, generation);
     written.values().forEach(StoreFile::dropContent);
     StoreSnapshot readBack = directory().read();
 
@@ -64,6 +73,7 @@ class StoreFileTest {
   void testReadsBackIn_oneWrongByteOfTheSameLengthIsFound() throws IOException {
     SortedMap<String, StoreFile> written = StoreFiles.typical("v1");
     String generation = directory().write(written, bytes("{}"));
+    inASmallHeap(written, generation);
     written.values().forEach(StoreFile::dropContent);
     Path bundle = temp.resolve("pki").resolve(generation).resolve("trust-bundle.crt");
     Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString("rw-------"));
