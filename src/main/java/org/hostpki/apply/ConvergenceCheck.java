@@ -132,8 +132,7 @@ final class ConvergenceCheck {
       Path storePath, StoreSnapshot readBack, SortedMap<String, StoreFile> written) {
     List<String> differing = new ArrayList<>();
     for (Map.Entry<String, StoreFile> file : written.entrySet()) {
-      byte[] read = readBack.files().get(file.getKey());
-      if (read == null || !file.getValue().hasContent(read)) {
+      if (!file.getValue().readsBackIn(readBack, file.getKey())) {
         differing.add(file.getKey());
       }
     }

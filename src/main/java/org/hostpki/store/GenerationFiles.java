@@ -109,7 +109,17 @@ final class GenerationFiles extends AbstractMap<String, byte[]> implements Sorte
     if (content != null) {
       return content;
     }
-    String name = names[i];
+    content = readAgain(reader, names[i], digests.at(i));
+    contents[i] = new SoftReference<>(content); // racing readers store equal contents
+    return content;
+  }
+
+  /**
+   * A file of a generation read again with {@code reader}, which must have the SHA-256 {@code
+   * digest} it had when first read (or written): a generation never changes once made.
+   */
+  static byte[] readAgain(Reader reader, String name, byte[] digest) {
+    byte[] content;
     try {
       content = reader.read(name);
     } catch (IOException e) {
@@ -117,13 +127,12 @@ final class GenerationFiles extends AbstractMap<String, byte[]> implements Sorte
           "store file " + name + " could not be read again (" + e.getMessage() + "): was the store"
               + " changed by hand, or its generation removed, while hostpki ran? Run it again.");
     }
-    if (!MessageDigest.isEqual(StoreSnapshot.sha256(content), digests.at(i))) {
+    if (!MessageDigest.isEqual(StoreSnapshot.sha256(content), digest)) {
       throw new HostpkiException(
           "store file " + name + " changed while hostpki ran, but hostpki never changes a"
               + " generation once made: it was altered by hand. Run hostpki again to read the"
               + " store as it is now.");
     }
-    contents[i] = new SoftReference<>(content); // racing readers store equal contents
     return content;
   }
 

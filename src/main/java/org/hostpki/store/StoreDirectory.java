@@ -322,6 +322,8 @@ public final class StoreDirectory {
       throw writeFailure(e);
     }
     commitNewGeneration(name, files, generationMetadata, records, carried);
+    Path committed = directory.resolve(name);
+    StoreFile.committed(files, file -> reader.readAgain(committed, file));
     tidyUp(name, visible, true, "run `hostpki apply` again to finish");
     return name;
   }

@@ -1,6 +1,9 @@
 package org.hostpki.store;
 
+import java.lang.ref.SoftReference;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import org.hostpki.model.FileKind;
@@ -12,13 +15,24 @@ import org.hostpki.model.FileKind;
  * over from the live set ({@link StoreDirectory#carriedOver}) refers to the snapshot's content
  * instead of copying it, which the snapshot may drop and read again ({@link StoreSnapshot}): a
  * store of 100,000 trusted certificates would otherwise hold each of them twice while it applies.
+ *
+ * <p>Once its generation is committed ({@link #committed}), a file holds its content only softly,
+ * with its SHA-256: the check after apply compares the store read back with the written set by
+ * digests ({@link #sha256()}), and a content the heap dropped is read again from the committed
+ * generation (never changed once made) and must have that digest. With a heap to spare nothing is
+ * read twice; in a small one the written set (230 MB for 100,000 certificates) is not held beside
+ * the store read back (bench/NOTES.md, fheap15).
  */
 public final class StoreFile {
 
-  private final byte[] content; // null when carried over
+  private volatile byte[] content; // null when carried over, or once committed
   private final SortedMap<String, byte[]> carriedFrom; // a snapshot's files, when carried over
   private final String carriedName;
   private final FileKind kind;
+  private volatile byte[] sha256; // known once committed, or asked for
+  private volatile SoftReference<byte[]> committedContent; // once committed
+  private volatile GenerationFiles.Reader committedIn; // reads it from its committed generation
+  private volatile String committedName;
 
   /**
    * @param content the file's bytes (copied)
@@ -80,17 +94,99 @@ public final class StoreFile {
   }
 
   /**
-   * Whether the file has exactly these bytes, compared without a copy: the check after apply
-   * compares each file read back with the written one, and a copy of a 75 MB trust bundle beside
-   * both did not fit a 512 MB heap.
+   * Whether {@code snapshot}'s file {@code name} has exactly this content: byte for byte while this
+   * file holds its own content, else by SHA-256, the snapshot's from its read, this file's from its
+   * commit (or from the snapshot it was carried from), neither content read or held for it: the
+   * check after apply compares the store read back with the written set, and both whole beside
+   * each other did not fit a 512 MB heap at 100,000 trusted certificates (bench/NOTES.md).
    */
-  public boolean hasContent(byte[] other) {
-    return Arrays.equals(bytes(), other);
+  public boolean readsBackIn(StoreSnapshot snapshot, String name) {
+    if (!snapshot.files().containsKey(name)) {
+      return false;
+    }
+    byte[] held = content;
+    return held != null
+        ? Arrays.equals(held, snapshot.files().get(name)) // no digest made: compared as it is
+        : MessageDigest.isEqual(snapshot.sha256Of(name), sha256());
+  }
+
+  /**
+   * The SHA-256 of the content (a copy): for a file carried over, the one the snapshot made when it
+   * read the store; for a committed one, the one made at its commit; else hashed now.
+   */
+  public byte[] sha256() {
+    byte[] known = sha256;
+    if (known == null) {
+      known =
+          carriedFrom instanceof GenerationFiles read
+              ? read.sha256Of(carriedName)
+              : StoreSnapshot.sha256(bytes());
+      sha256 = known;
+    }
+    return known.clone();
+  }
+
+  /**
+   * The files of {@code set} now hold their contents only softly, to be read again by name with
+   * {@code generation}'s reader (the generation just committed with them) when the heap dropped
+   * them, when their contents would take more than a quarter of the heap: each is hashed once
+   * then, so that the written set can be compared with the store read back without holding both.
+   * In a heap to spare they stay as they are, and are compared byte for byte: hashing the 230 MB of
+   * a 100,000 set costs ~2 CPU seconds with the launcher's flags (bench/NOTES.md, fheap15).
+   */
+  static void committed(SortedMap<String, StoreFile> set, GenerationFiles.Reader generation) {
+    committed(set, generation, Runtime.getRuntime().maxMemory());
+  }
+
+  /** As {@link #committed(SortedMap, GenerationFiles.Reader)}, in a heap of {@code heap} bytes. */
+  static void committed(SortedMap<String, StoreFile> set, GenerationFiles.Reader generation, long heap) {
+    long held = 0;
+    for (StoreFile file : set.values()) {
+      byte[] content = file.content;
+      held += content == null ? 0 : content.length;
+    }
+    if (held <= heap / 4) {
+      return;
+    }
+    java.util.List<Map.Entry<String, StoreFile>> files = new java.util.ArrayList<>(set.entrySet());
+    java.util.stream.IntStream all = java.util.stream.IntStream.range(0, files.size());
+    (files.size() > 64 ? all.parallel() : all)
+        .forEach(
+            i -> {
+              StoreFile file = files.get(i).getValue();
+              if (file.content != null) {
+                file.sha256();
+                file.committedIn = generation;
+                file.committedName = files.get(i).getKey();
+                file.committedContent = new SoftReference<>(file.content);
+                file.content = null;
+              }
+            });
   }
 
   /** The bytes themselves, for the writer: not to be modified. */
   byte[] bytes() {
-    return content != null ? content : carriedFrom.get(carriedName);
+    byte[] held = content;
+    if (held != null) {
+      return held;
+    }
+    if (carriedFrom != null) {
+      return carriedFrom.get(carriedName);
+    }
+    held = committedContent.get();
+    if (held != null) {
+      return held;
+    }
+    held = GenerationFiles.readAgain(committedIn, committedName, sha256);
+    committedContent = new SoftReference<>(held);
+    return held;
+  }
+
+  /** Drops the content of a committed file, as the garbage collector may: for tests. */
+  void dropContent() {
+    if (committedContent != null) {
+      committedContent = new SoftReference<>(null);
+    }
   }
 
   @Override

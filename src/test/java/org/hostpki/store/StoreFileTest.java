@@ -1,12 +1,22 @@
 package org.hostpki.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hostpki.store.StoreFiles.bytes;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.SortedMap;
 import org.hostpki.model.FileKind;
+import org.hostpki.model.HostpkiException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StoreFileTest {
+  @TempDir Path temp;
 
   @Test
   void testContent_isCopiedInAndOut() {
@@ -29,14 +39,50 @@ class StoreFileTest {
     assertThat(file.content()).isNotSameAs(content).isEqualTo(content);
   }
 
-  @Test
-  void testHasContent_comparesTheBytes() {
-    StoreFile file = new StoreFile(bytes("ab"), FileKind.CERTIFICATES);
+  /** A store in the test's own folder; its clock fixes the generations' names. */
+  private StoreDirectory directory() {
+    return new StoreDirectory(temp.resolve("pki"), new TestClock(Instant.parse("2026-12-07T15:00:00Z")));
+  }
 
-    assertThat(file.hasContent(bytes("ab"))).isTrue();
-    assertThat(file.hasContent(bytes("aB"))).isFalse();
-    assertThat(file.hasContent(bytes("abc"))).isFalse();
-    assertThat(file.hasContent(null)).isFalse();
+  /** The set as committed in a heap its contents would fill: held softly, with their digests. */
+  private void inASmallHeap(SortedMap<String, StoreFile> written, String generation) {
+    Path committed = temp.resolve("pki").resolve(generation);
+    StoreFile.committed(written, name -> Files.readAllBytes(committed.resolve(name)), 64);
+  }
+
+  @Test
+  void testReadsBackIn_aCommittedSetIsComparedByDigestWithoutItsContents() {
+    SortedMap<String, StoreFile> written = StoreFiles.typical("v1");
+    String generation = directory().write(written, bytes("{}"));
+    assertThat(written.get("trust-bundle.crt").readsBackIn(directory().read(), "trust-bundle.crt"))
+        .as("compared byte for byte, in a heap to spare").isTrue();
+    inASmallHeap(written, generation);
+    written.values().forEach(StoreFile::dropContent);
+    StoreSnapshot readBack = directory().read();
+
+    for (String name : written.keySet()) {
+      assertThat(written.get(name).readsBackIn(readBack, name)).as(name).isTrue();
+    }
+    assertThat(written.get("trust/ldap.crt").readsBackIn(readBack, "server.crt")).isFalse();
+    assertThat(written.get("ca.crt").readsBackIn(readBack, "no/such.crt")).isFalse();
+    // A dropped content is read again from the committed generation.
+    assertThat(StoreFiles.text(written.get("trust-bundle.crt").content())).isEqualTo("bundle v1");
+  }
+
+  @Test
+  void testReadsBackIn_oneWrongByteOfTheSameLengthIsFound() throws IOException {
+    SortedMap<String, StoreFile> written = StoreFiles.typical("v1");
+    String generation = directory().write(written, bytes("{}"));
+    inASmallHeap(written, generation);
+    written.values().forEach(StoreFile::dropContent);
+    Path bundle = temp.resolve("pki").resolve(generation).resolve("trust-bundle.crt");
+    Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(bundle, "bundle v2");
+
+    assertThat(written.get("trust-bundle.crt").readsBackIn(directory().read(), "trust-bundle.crt")).isFalse();
+    assertThatThrownBy(() -> written.get("trust-bundle.crt").content())
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("store file trust-bundle.crt changed while hostpki ran");
   }
 
   @Test
