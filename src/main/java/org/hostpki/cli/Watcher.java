@@ -170,6 +170,14 @@ final class Watcher {
   private List<String> loggedWaits = List.of();
   private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
   private Optional<RollbackHold> hold = Optional.empty();
+  /**
+   * The store as this watch last saw it written (its generation and CA), to refuse to make a new
+   * CA where the store went (an unmounted volume, a moved folder); cleared by SIGHUP, which accepts
+   * the store as it is then.
+   */
+  private Optional<String> seenStore = Optional.empty();
+  /** Whether the store watch saw has gone and nothing is applied for it. */
+  private boolean storeGone;
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
@@ -231,7 +239,9 @@ final class Watcher {
           hooksDueAt = Instant.MIN;
           installRetries.clear();
           log("reload", "SIGHUP: reading " + what + ", the host and the clock now; pending hooks and failed"
-              + " install targets are tried now");
+              + " install targets are tried now" + (storeGone ? "; the store that went is not waited for: a new one is made" : ""));
+          seenStore = Optional.empty();
+          storeGone = false;
         }
         observe();
         CountDownLatch wait = new CountDownLatch(1);
@@ -322,6 +332,7 @@ final class Watcher {
     }
     Instant now = observedAt(observation.now());
     Plan plan = observation.plan();
+    requireStoreNotGone(state, observation, now);
     if (plan.isRefused()) {
       // Apply would refuse it (a clock that is behind, a chain that cannot be imported): said
       // once, although its words change with the clock, and nothing is applied until it is fixed.
@@ -439,6 +450,34 @@ final class Watcher {
       metrics.observed(state, observation, true);
     }
     return true;
+  }
+
+  /**
+   * Refuses to plan on when the store this watch saw written has no generation now: found in the
+   * watch trial, the store's folder removed under watch (an unmounted volume, a moved folder) made
+   * the next tick create a new CA at once in a new folder at that path, which every client that
+   * trusts the old one rejects. A person decides: the volume mounted again (watch goes on as
+   * before), or SIGHUP or a restart (a new store is made).
+   */
+  private void requireStoreNotGone(DesiredState state, Reconciler.Observation observation, Instant now) {
+    org.hostpki.apply.StoreContents store = observation.store();
+    if (store.snapshot().exists()) {
+      seenStore = Optional.of("at generation " + store.snapshot().generation().orElseThrow()
+          + store.caCertificate().map(ca -> " with the CA '" + ca.facts().subjectDn() + "' (sha256 "
+              + ca.fingerprint().colonHex() + ")").orElse("") + ", seen " + time(now));
+      storeGone = false;
+      return;
+    }
+    if (seenStore.isEmpty()) {
+      return;
+    }
+    storeGone = true;
+    pending = Optional.empty();
+    metrics.observed(state, observation, false);
+    throw new HostpkiException("the store " + state.store().path() + " has no generation now, but this watch saw it "
+        + seenStore.get() + " (an unmounted volume? a moved or removed folder?): not making a new store"
+        + " or CA there; looking again every " + DurationText.of(settings.interval()) + ". Mount or move it back,"
+        + " or, if a new store is meant, send SIGHUP (systemctl reload hostpki-watch) or restart watch");
   }
 
   /**

@@ -1169,6 +1169,49 @@ class WatcherTest {
   }
 
   /**
+   * Found in the watch trial: the store's folder gone under watch (an unmounted volume, a moved
+   * folder) made the next tick create a new CA at once. Watch refuses, names the CA it saw, goes on
+   * when the store is back, and makes a new one only after SIGHUP.
+   */
+  @Test
+  void testRun_aStoreThatVanishesIsNotMadeAgainWithANewCaUntilSighup() throws Exception {
+    applyNow();
+    Path store = dir.resolve("pki");
+    Path away = dir.resolve("pki.away");
+    byte[] ca = Files.readAllBytes(store.resolve("ca.crt"));
+    String caFingerprint = org.hostpki.pki.Pem.readCertificates(ca).get(0).fingerprint().colonHex();
+    Watcher[] watcher = new Watcher[1];
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> Files.move(store, away)) // 08:00:30
+            .then(() -> {})
+            .then(() -> Files.createDirectory(store)) // 08:01:30: an empty mount point
+            .then(() -> {
+              Files.delete(store);
+              Files.move(away, store); // 08:02:00: mounted again
+            })
+            .then(() -> Files.move(store, away)) // 08:02:30
+            .then(() -> watcher[0].reload()); // 08:03:00: a person accepts it
+    watcher[0] = watcher(sleeper);
+
+    watcher[0].run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 error", "08:02:30 error", "08:03:00 reload", "08:03:00 drift seen",
+            "08:03:00 applied", "08:03:00 stopped");
+    assertThat(log.toString())
+        .contains("08:00:30Z error: the store " + store + " has no generation now, but this watch saw it at generation ..")
+        .contains(" with the CA 'CN=portal hostpki CA' (sha256 " + caFingerprint + "), seen 2026-11-27T08:00:00Z (an unmounted"
+            + " volume? a moved or removed folder?): not making a new store or CA there; looking again every 30s."
+            + " Mount or move it back, or, if a new store is meant, send SIGHUP (systemctl reload hostpki-watch)"
+            + " or restart watch\n")
+        .contains("the store that went is not waited for: a new one is made");
+    assertThat(Files.readAllBytes(away.resolve("ca.crt"))).isEqualTo(ca);
+    assertThat(Files.readAllBytes(store.resolve("ca.crt"))).isNotEqualTo(ca);
+  }
+
+  /**
    * {@code server.issuer: acme} under watch, with a test CA in place of the network: an empty
    * store orders at once, an identity change orders after the debounce, and a failing CA is asked
    * again only when the recorded back-off says (5 minutes, then 10), not every 30 s.
