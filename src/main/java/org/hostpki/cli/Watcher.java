@@ -176,6 +176,8 @@ final class Watcher {
    * the store as it is then.
    */
   private Optional<String> seenStore = Optional.empty();
+  /** Lines logged right after "started" (event, detail): what the command found at start. */
+  private final List<String[]> atStart = new ArrayList<>();
   /** Whether the store watch saw has gone and nothing is applied for it. */
   private boolean storeGone;
   /** Failed runs of pending hooks in a row, and when they may run next. */
@@ -230,6 +232,7 @@ final class Watcher {
             + DurationText.of(settings.interval())
             + ", applying drift that persists for "
             + DurationText.of(settings.debounce()));
+    atStart.forEach(line -> log(line[0], line[1]));
     try {
       while (true) {
         if (reloadRequested.getAndSet(false)) {
@@ -266,6 +269,11 @@ final class Watcher {
       log("stopped", "");
       finished.countDown();
     }
+  }
+
+  /** Logs this line right after "started" ({@link #run()} not yet called). */
+  void noteAtStart(String event, String detail) {
+    atStart.add(new String[] {event, detail});
   }
 
   /** Asks the loop to end after the current observation (and apply, if one is running). */
