@@ -17,6 +17,7 @@ import org.hostpki.config.LoadResult;
 import org.hostpki.config.Problem;
 import org.hostpki.config.StrictModes;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.DurationText;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Option;
       "Logs one timestamped line per event to standard error, and the hooks' commands and output"
           + " stamped too, except under systemd (JOURNAL_STREAM), whose journal stamps each line."
           + " Errors are logged and watching goes on. SIGHUP (systemctl reload) looks again at once"
-          + " and runs pending hooks without waiting for their back-off. SIGTERM (systemctl stop)"
+          + " and runs pending hooks without waiting for their back-off (not when started under"
+          + " nohup, which makes the JVM ignore SIGHUP: the log says so at start). SIGTERM (systemctl stop)"
           + " finishes an apply in progress, then exits 0."
     },
     footer = {
@@ -167,6 +169,13 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
     Thread onTerm = new Thread(() -> stopOnSignal(watcher, err), "hostpki-watch-stop");
     Runtime.getRuntime().addShutdownHook(onTerm);
     Optional<sun.misc.SignalHandler> hangUp = reloadOnHangUp(watcher);
+    if (hangUp.isEmpty() || hangUp.get() == sun.misc.SignalHandler.SIG_IGN) {
+      watcher.noteAtStart("warning", "reloads by SIGHUP are off: "
+          + (hangUp.isEmpty() ? "the JVM keeps SIGHUP to itself (-Xrs)" : "SIGHUP was ignored when watch started (nohup?),"
+              + " and the JVM leaves it ignored") + "; 'systemctl reload' and 'kill -HUP' do nothing. The desired state,"
+          + " the host and the clock are still read every " + DurationText.of(interval) + "; to run pending hooks at once,"
+          + " restart watch (under systemd, or setsid instead of nohup)");
+    }
     try {
       watcher.run();
     } finally {
@@ -185,7 +194,10 @@ final class WatchCommand implements Callable<Integer>, FileArgument.Taker {
    * it. The JVM's own answer to SIGHUP is to exit, and with status 0 here: a service with {@code
    * Restart=on-failure} would then stay stopped for good after a stray {@code kill -HUP}.
    *
-   * @return the handler before, to put back; empty when the JVM keeps SIGHUP to itself ({@code -Xrs})
+   * @return the handler before, to put back; empty when the JVM keeps SIGHUP to itself ({@code -Xrs});
+   *     {@code SIG_IGN} when SIGHUP was ignored at start ({@code nohup}): the JVM then installs no
+   *     handler (HotSpot's JVM_RegisterSignal leaves an ignored SIGHUP ignored) and a reload is
+   *     silently lost — found in the watch trial
    */
   private static Optional<sun.misc.SignalHandler> reloadOnHangUp(Watcher watcher) {
     try {

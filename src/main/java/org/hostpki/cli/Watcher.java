@@ -41,7 +41,9 @@ import org.hostpki.plan.WarningCode;
  * identity and the clock, and plans. A plan is applied once the same plan (the same basis: store,
  * host identity, desired state, trusted inputs) has been seen for the whole debounce time, so a
  * DHCP lease that flaps for a minute does not re-key the host. A plan caused only by time or by
- * missing files applies at once: waiting cannot make it go away.
+ * missing files applies at once: waiting cannot make it go away; so does any plan with a
+ * certificate expired, missing or not yet valid, whatever drift is beside it. A drift that keeps
+ * changing is applied {@link #MAX_POSTPONEMENT} debounces after it was first seen at the latest.
  *
  * <p>Hooks an earlier write left pending (failed, timed out, or hostpki was killed before they
  * ran) are run at once, and while they keep failing again after a growing pause: the interval,
@@ -93,11 +95,19 @@ final class Watcher {
   private final CountDownLatch finished = new CountDownLatch(1);
 
   /**
-   * The drift being waited out: the basis of its plan, when it was first seen, and whether an
-   * apply of it just failed (an ACME order: the failure's record then changes the basis, not the
-   * drift).
+   * The drift being waited out: the basis of its plan, when it was seen as it is, whether an apply
+   * of it just failed (an ACME order: the failure's record then changes the basis, not the drift),
+   * and when a drift was first seen, however it changed since (it is applied {@link
+   * #MAX_POSTPONEMENT} debounces after that at the latest).
    */
-  private record Pending(Fingerprint basis, Instant since, boolean applyFailed) {}
+  private record Pending(Fingerprint basis, Instant since, boolean applyFailed, Instant first) {}
+
+  /**
+   * How many debounces a drift that keeps changing waits at most, from when it was first seen:
+   * found in the watch trial, an address added every minute restarted the debounce each time and
+   * kept the drift (with it an expiring certificate's renewal) from being applied for hours.
+   */
+  static final int MAX_POSTPONEMENT = 5;
 
   /** The plan's warnings logged when they first appear, with their event. */
   private static final Map<WarningCode, String> LOGGED_ONCE =
@@ -161,6 +171,16 @@ final class Watcher {
   private List<String> loggedWaits = new ArrayList<>();
   private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
   private Optional<RollbackHold> hold = Optional.empty();
+  /**
+   * The store as this watch last saw it written (its generation and CA), to refuse to make a new
+   * CA where the store went (an unmounted volume, a moved folder); cleared by SIGHUP, which accepts
+   * the store as it is then.
+   */
+  private Optional<String> seenStore = Optional.empty();
+  /** Lines logged right after "started" (event, detail): what the command found at start. */
+  private final List<String[]> atStart = new ArrayList<>();
+  /** Whether the store watch saw has gone and nothing is applied for it. */
+  private boolean storeGone;
   /** Failed runs of pending hooks in a row, and when they may run next. */
   private int hookFailures;
   private Instant hooksDueAt = Instant.MIN;
@@ -213,6 +233,7 @@ final class Watcher {
             + DurationText.of(settings.interval())
             + ", applying drift that persists for "
             + DurationText.of(settings.debounce()));
+    atStart.forEach(line -> log(line[0], line[1]));
     try {
       while (true) {
         if (reloadRequested.getAndSet(false)) {
@@ -222,7 +243,9 @@ final class Watcher {
           hooksDueAt = Instant.MIN;
           installRetries.clear();
           log("reload", "SIGHUP: reading " + what + ", the host and the clock now; pending hooks and failed"
-              + " install targets are tried now");
+              + " install targets are tried now" + (storeGone ? "; the store that went is not waited for: a new one is made" : ""));
+          seenStore = Optional.empty();
+          storeGone = false;
         }
         observe();
         CountDownLatch wait = new CountDownLatch(1);
@@ -247,6 +270,11 @@ final class Watcher {
       log("stopped", "");
       finished.countDown();
     }
+  }
+
+  /** Logs this line right after "started" ({@link #run()} not yet called). */
+  void noteAtStart(String event, String detail) {
+    atStart.add(new String[] {event, detail});
   }
 
   /** Asks the loop to end after the current observation (and apply, if one is running). */
@@ -313,6 +341,7 @@ final class Watcher {
     }
     Instant now = observedAt(observation.now());
     Plan plan = observation.plan();
+    requireStoreNotGone(state, observation, now);
     if (plan.isRefused()) {
       // Apply would refuse it (a clock that is behind, a chain that cannot be imported): said
       // once, although its words change with the clock, and nothing is applied until it is fixed.
@@ -351,7 +380,7 @@ final class Watcher {
       // The drift is still there, the CA's back-off holds the order: it is applied when the
       // back-off ends, debounced from when it was first seen (the failure's record is not a drift).
       Pending p = pending.get();
-      pending = Optional.of(new Pending(plan.basis(), p.applyFailed() || p.basis().equals(plan.basis()) ? p.since() : now, false));
+      pending = Optional.of(new Pending(plan.basis(), p.applyFailed() || p.basis().equals(plan.basis()) ? p.since() : now, false, p.first()));
       metrics.observed(state, observation, true);
       return true;
     }
@@ -389,7 +418,11 @@ final class Watcher {
     boolean atOnce = dueAtOnce(plan) || settings.debounce().isZero();
     if (pending.isEmpty() || !pending.get().basis().equals(plan.basis())) {
       String event = pending.isEmpty() ? "drift seen" : "drift changed";
-      String when = atOnce ? "applying now" : "applying if it persists until " + time(now.plus(settings.debounce()));
+      Instant first = pending.map(Pending::first).orElse(now);
+      String when = atOnce ? "applying now" : latest(first).isBefore(now.plus(settings.debounce()))
+          ? "applying it at " + time(latest(first)) + " whether or not it holds until then: first seen at "
+              + time(first) + ", a drift waits at most " + MAX_POSTPONEMENT + " times " + DurationText.of(settings.debounce())
+          : "applying if it persists until " + time(now.plus(settings.debounce()));
       boolean back = pending.isEmpty() && goneBasis.equals(Optional.of(plan.basis()));
       if (pending.isEmpty() && !back) {
         // A drift other than the one that went: a new drift, debounced from now, not a flap.
@@ -410,15 +443,51 @@ final class Watcher {
         log(now, event, summary(plan) + "; " + when);
         churn = pending.isPresent() ? Optional.of(new Churn(now, now, 1, 1)) : Optional.empty();
       }
-      pending = Optional.of(new Pending(plan.basis(), now, false));
+      pending = Optional.of(new Pending(plan.basis(), now, false, first));
     }
     // A failed apply leaves the drift pending: the next observation tries again.
-    if (atOnce || !now.isBefore(pending.get().since().plus(settings.debounce()))) {
+    Pending p = pending.get();
+    if (atOnce || !now.isBefore(p.since().plus(settings.debounce()))) {
+      apply(state, now);
+    } else if (!now.isBefore(latest(p.first()))) {
+      int changes = churn.map(Churn::changes).orElse(1);
+      log(now, "drift changing", "changed " + changes + (changes == 1 ? " time" : " times") + " since it was first seen at "
+          + time(p.first()) + " without holding for " + DurationText.of(settings.debounce()) + "; applying it now: a drift"
+          + " waits at most " + MAX_POSTPONEMENT + " times " + DurationText.of(settings.debounce()));
+      churn = Optional.empty();
       apply(state, now);
     } else {
       metrics.observed(state, observation, true);
     }
     return true;
+  }
+
+  /**
+   * Refuses to plan on when the store this watch saw written has no generation now: found in the
+   * watch trial, the store's folder removed under watch (an unmounted volume, a moved folder) made
+   * the next tick create a new CA at once in a new folder at that path, which every client that
+   * trusts the old one rejects. A person decides: the volume mounted again (watch goes on as
+   * before), or SIGHUP or a restart (a new store is made).
+   */
+  private void requireStoreNotGone(DesiredState state, Reconciler.Observation observation, Instant now) {
+    org.hostpki.apply.StoreContents store = observation.store();
+    if (store.snapshot().exists()) {
+      seenStore = Optional.of("at generation " + store.snapshot().generation().orElseThrow()
+          + store.caCertificate().map(ca -> " with the CA '" + ca.facts().subjectDn() + "' (sha256 "
+              + ca.fingerprint().colonHex() + ")").orElse("") + ", seen " + time(now));
+      storeGone = false;
+      return;
+    }
+    if (seenStore.isEmpty()) {
+      return;
+    }
+    storeGone = true;
+    pending = Optional.empty();
+    metrics.observed(state, observation, false);
+    throw new HostpkiException("the store " + state.store().path() + " has no generation now, but this watch saw it "
+        + seenStore.get() + " (an unmounted volume? a moved or removed folder?): not making a new store"
+        + " or CA there; looking again every " + DurationText.of(settings.interval()) + ". Mount or move it back,"
+        + " or, if a new store is meant, send SIGHUP (systemctl reload hostpki-watch) or restart watch");
   }
 
   /**
@@ -486,7 +555,9 @@ final class Watcher {
     if (pending.isEmpty() || pending.get().applyFailed()) {
       return settings.interval();
     }
-    Duration left = Duration.between(now, pending.get().since().plus(settings.debounce()));
+    Instant due = pending.get().since().plus(settings.debounce());
+    Instant latest = latest(pending.get().first());
+    Duration left = Duration.between(now, latest.isBefore(due) ? latest : due);
     if (left.isNegative() || left.compareTo(settings.interval()) >= 0) {
       return settings.interval();
     }
@@ -513,7 +584,7 @@ final class Watcher {
     if (pending.isPresent()) {
       // The log said until when the drift must persist: it says the new time.
       Pending p = pending.get();
-      pending = Optional.of(new Pending(p.basis(), p.since().minus(back), p.applyFailed()));
+      pending = Optional.of(new Pending(p.basis(), p.since().minus(back), p.applyFailed(), p.first().minus(back)));
       log(now, "clock stepped back", "by about " + about(back)
           + " (it was " + time(before) + " one interval ago); applying the drift if it persists until "
           + time(pending.get().since().plus(settings.debounce())));
@@ -536,7 +607,7 @@ final class Watcher {
       return;
     }
     Duration ahead = Duration.between(expected, now);
-    pending = Optional.of(new Pending(pending.get().basis(), now, false));
+    pending = Optional.of(new Pending(pending.get().basis(), now, false, now));
     log(now, "clock stepped forward", "by about " + about(ahead)
         + " (a suspend, or the clock set ahead: the " + DurationText.exact(lastWait) + " wait began at "
         + time(waitBegan) + "); the drift was not watched meanwhile: applying it if it persists until "
@@ -602,7 +673,7 @@ final class Watcher {
               state, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), settings.lockTimeout(), true);
     } catch (RuntimeException e) {
       metrics.failed(state, reconciler, now);
-      pending = pending.map(p -> new Pending(p.basis(), p.since(), true));
+      pending = pending.map(p -> new Pending(p.basis(), p.since(), true, p.first()));
       throw e;
     }
     metrics.applied(state, result);
@@ -719,11 +790,19 @@ final class Watcher {
     hold = seen;
   }
 
+  /**
+   * Whether a plan is applied without the debounce: when any change is urgent (an expired,
+   * missing, not yet valid certificate: no drift beside it may hold it back), or every change is
+   * due at once.
+   */
   static boolean dueAtOnce(Plan plan) {
-    return plan.changes().stream()
-        .flatMap(c -> c.reasons().stream())
-        .map(Reason::code)
-        .allMatch(ReasonCode::appliesAtOnce);
+    List<ReasonCode> codes = plan.changes().stream().flatMap(c -> c.reasons().stream()).map(Reason::code).toList();
+    return codes.stream().anyMatch(ReasonCode::appliesAtOnceWithAnyDrift) || codes.stream().allMatch(ReasonCode::appliesAtOnce);
+  }
+
+  /** When a drift first seen at {@code first} is applied at the latest, held or not. */
+  private Instant latest(Instant first) {
+    return first.plus(settings.debounce().multipliedBy(MAX_POSTPONEMENT));
   }
 
   private void error(String message) {

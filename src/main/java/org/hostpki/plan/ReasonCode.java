@@ -9,13 +9,14 @@ package org.hostpki.plan;
  * <ul>
  *   <li>{@link Rotation}: whether a phased CA rotation ({@code ca.rotation.overlap}) may let the
  *       current CA go on signing through the overlap for this reason, or must replace it at once;
- *   <li>{@link Watch}: whether {@code hostpki watch} applies the change at once, or waits until
- *       the host identity it follows has been stable for the debounce time.
+ *   <li>{@link Watch}: whether {@code hostpki watch} applies the change at once, even with drift
+ *       that waits beside it, or waits until the host identity it follows has been stable for the
+ *       debounce time.
  * </ul>
  */
 public enum ReasonCode {
-  MISSING("missing", Rotation.AT_ONCE, Watch.AT_ONCE),
-  KEY_MISMATCH("key-mismatch", Rotation.AT_ONCE, Watch.AT_ONCE),
+  MISSING("missing", Rotation.AT_ONCE, Watch.URGENT),
+  KEY_MISMATCH("key-mismatch", Rotation.AT_ONCE, Watch.URGENT),
   KEY_SPEC_CHANGED("key-spec-changed", Rotation.WAITS_FOR_OVERLAP, Watch.DEBOUNCED),
   SUBJECT_CHANGED("subject-changed", Rotation.WAITS_FOR_OVERLAP, Watch.DEBOUNCED),
   /** The CA's name constraints differ from {@code ca.nameConstraints}: it still signs correctly. */
@@ -25,8 +26,8 @@ public enum ReasonCode {
   ISSUER_CHANGED("issuer-changed", Rotation.AT_ONCE, Watch.AT_ONCE),
   PROFILE_CHANGED("profile-changed", Rotation.AT_ONCE, Watch.DEBOUNCED),
   EXPIRING("expiring", Rotation.WAITS_FOR_OVERLAP, Watch.AT_ONCE),
-  EXPIRED("expired", Rotation.AT_ONCE, Watch.AT_ONCE),
-  NOT_YET_VALID("not-yet-valid", Rotation.AT_ONCE, Watch.AT_ONCE),
+  EXPIRED("expired", Rotation.AT_ONCE, Watch.URGENT),
+  NOT_YET_VALID("not-yet-valid", Rotation.AT_ONCE, Watch.URGENT),
   REPLACE_REQUESTED("replace-requested", Rotation.AT_ONCE, Watch.DEBOUNCED),
   OUT_OF_DATE("out-of-date", Rotation.AT_ONCE, Watch.AT_ONCE),
   NOT_WANTED("not-wanted", Rotation.AT_ONCE, Watch.DEBOUNCED),
@@ -45,7 +46,7 @@ public enum ReasonCode {
    * A visible name's link through {@code ..data} is gone (removed by hand): made again, nothing
    * re-issued. Due by the store itself, so {@code watch} restores it at its next tick.
    */
-  LINK_MISSING("link-missing", Rotation.AT_ONCE, Watch.AT_ONCE);
+  LINK_MISSING("link-missing", Rotation.AT_ONCE, Watch.URGENT);
 
   /** How a phased CA rotation treats a reason to replace {@code ca.crt}. */
   public enum Rotation {
@@ -57,7 +58,19 @@ public enum ReasonCode {
 
   /** How {@code hostpki watch} treats a change for this reason. */
   public enum Watch {
-    /** Applied at the next tick: due by the clock or the store itself, not by a flapping host. */
+    /**
+     * Applied at the next tick with the whole plan: the host has no valid certificate (or file)
+     * meanwhile, and no drift beside it may hold it back. Found in the watch trial: an expired
+     * certificate waited behind an address that kept changing, each change restarting the
+     * debounce; cert-manager and certmonger never let churn postpone an expired certificate.
+     */
+    URGENT,
+    /**
+     * Applied at the next tick when every change of the plan is due at once (due by the clock or
+     * the store itself, or following such a change); beside a debounced change it waits with it —
+     * an output that follows a server certificate re-issued for a new address, a server re-issued
+     * because its CA is replaced for a changed subject, a renewal still weeks from expiry.
+     */
     AT_ONCE,
     /** Applied only once the host identity has been stable for the debounce time. */
     DEBOUNCED
@@ -85,6 +98,14 @@ public enum ReasonCode {
 
   /** Whether {@code hostpki watch} applies a change for this reason without the debounce. */
   public boolean appliesAtOnce() {
-    return watch == Watch.AT_ONCE;
+    return watch != Watch.DEBOUNCED;
+  }
+
+  /**
+   * Whether {@code hostpki watch} applies a plan with a change for this reason at once, whatever
+   * its other changes are: the host is without a valid certificate or file until it is applied.
+   */
+  public boolean appliesAtOnceWithAnyDrift() {
+    return watch == Watch.URGENT;
   }
 }

@@ -152,15 +152,45 @@ class WatchCommandTest {
   }
 
   /**
-   * Runs {@code hostpki watch -f host.yaml --interval INTERVAL} in a JVM of its own until it ends,
-   * handing each line of its log to {@code onLine}; asserts it ended with status 0.
+   * Found in the watch trial: started under nohup, the JVM leaves SIGHUP ignored and installs no
+   * handler, so 'systemctl reload' and 'kill -HUP' were silently lost. Watch says so at start.
    */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void testWatch_underNohupSaysAtStartThatSighupReloadsAreOff() throws Exception {
+    writeDesired("");
+
+    List<String> lines = watch(List.of("nohup"), "1h", (line, watch) -> {
+      if (event(line).equals("applied")) {
+        watch.toHandle().destroy();
+      }
+    });
+
+    assertThat(lines.stream().map(WatchCommandTest::event).filter(e -> !e.isEmpty()))
+        .containsExactly("started", "warning", "drift seen", "applied", "stopped");
+    assertThat(lines).anyMatch(l -> l.endsWith(" warning: reloads by SIGHUP are off: SIGHUP was ignored when watch"
+        + " started (nohup?), and the JVM leaves it ignored; 'systemctl reload' and 'kill -HUP' do nothing. The desired"
+        + " state, the host and the clock are still read every 1h; to run pending hooks at once, restart watch (under"
+        + " systemd, or setsid instead of nohup)"));
+  }
+
   private List<String> watch(String interval, BiConsumer<String, Process> onLine) throws Exception {
+    return watch(List.of(), interval, onLine);
+  }
+
+  /**
+   * Runs {@code hostpki watch -f host.yaml --interval INTERVAL} in a JVM of its own, started by
+   * {@code launcher} (e.g. nohup) if any, until it ends, handing each line of its log to {@code
+   * onLine}; asserts it ended with status 0.
+   */
+  private List<String> watch(List<String> launcher, String interval, BiConsumer<String, Process> onLine) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(
+        java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "watch", "-f", "host.yaml", "--interval", interval));
     Process watch =
-        new ProcessBuilder(
-                java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "watch", "-f", "host.yaml", "--interval", interval)
+        new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .start();

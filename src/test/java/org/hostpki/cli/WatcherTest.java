@@ -132,6 +132,7 @@ class WatcherTest {
                 KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom()), START, Duration.ofDays(365))
             .pem());
     Path yaml = dir.resolve("host.yaml");
+    applyNow(); // without trust: a store with certificates to keep while the new one is debounced
     Files.writeString(yaml, "apiVersion: hostpki/v1\nstore: {path: pki}\ntrust: {directories: [trusted.d]}\n");
     desired = new DesiredStateLoader().load(yaml).desiredState().orElseThrow();
 
@@ -170,7 +171,7 @@ class WatcherTest {
     assertThat(seen)
         .startsWith("2026-11-27T08:00:00Z drift seen: ca create (no CA in the store yet); server create")
         .containsPattern("; and \\d+ more \\(\\d+ create; 'hostpki plan' lists each\\)")
-        .endsWith("; applying if it persists until 2026-11-27T08:02:00Z");
+        .endsWith("; applying now"); // an empty store has no certificate to keep meanwhile
     assertThat(seen.length()).isLessThan(4000);
   }
 
@@ -381,6 +382,62 @@ class WatcherTest {
             "08:01:30 drift changed",
             "08:03:30 applied",
             "08:03:30 stopped");
+  }
+
+  /**
+   * Found in the watch trial: an expired certificate beside an address change waited out the
+   * debounce, and each new address restarted it, so a churning address kept the host on an expired
+   * certificate. An urgent reason applies the whole plan at once.
+   */
+  @Test
+  void testRun_anExpiredCertificateIsRenewedAtOnceThoughAnAddressKeepsChanging() throws Exception {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {
+      clock.advance(Duration.ofDays(420));
+      identity = identity("192.0.2.50");
+    });
+    for (int i = 0; i < 3; i++) { // another address each tick
+      String address = "192.0.2." + (51 + i);
+      sleeper.then(() -> identity = identity(address));
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(log.toString()).contains("08:00:30Z drift seen: server replace (host identity changed: address 192.0.2.10"
+        + " removed, address 192.0.2.50 added; expired on 2027-12-30 07:00 UTC); output/server-fullchain.crt follows;"
+        + " applying now\n");
+    assertThat(events()).contains("08:00:30 drift seen", "08:00:30 applied");
+    assertThat(serverCertificate()).isNotEqualTo(before);
+    assertThat(org.hostpki.pki.Pem.readCertificates(serverCertificate()).get(0).facts().notAfter())
+        .isAfter(clock.instant());
+  }
+
+  /**
+   * A drift that never holds for the debounce (an address added every tick) is applied {@link
+   * Watcher#MAX_POSTPONEMENT} debounces after it was first seen, not postponed for ever.
+   */
+  @Test
+  void testRun_aDriftThatNeverHoldsIsAppliedAtTheLatestFiveDebouncesAfterItWasFirstSeen() throws IOException {
+    applyNow();
+    byte[] before = serverCertificate();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    for (int i = 0; i < 24; i++) { // 08:00:30 to 08:12:00, another address every 30 s
+      String address = "192.0.2." + (100 + i);
+      sleeper.then(() -> identity = identity(address));
+    }
+
+    watcher(sleeper).run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 drift seen", "08:01:00 drift changed", "08:01:30 drift changing",
+            "08:10:30 drift changing", "08:10:30 applied", "08:11:00 drift seen", "08:11:30 drift changed",
+            "08:12:00 drift changing", "08:12:00 stopped");
+    assertThat(log.toString())
+        .contains("08:10:30Z drift changing: changed 20 times since it was first seen at 2026-11-27T08:00:30Z without"
+            + " holding for 2m; applying it now: a drift waits at most 5 times 2m\n2026-11-27T08:10:30Z applied: ");
+    assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
   /**
@@ -1152,6 +1209,49 @@ class WatcherTest {
     try (var entries = Files.list(store)) {
       assertThat(entries.filter(p -> p.getFileName().toString().startsWith("..2")).count()).isEqualTo(1);
     }
+  }
+
+  /**
+   * Found in the watch trial: the store's folder gone under watch (an unmounted volume, a moved
+   * folder) made the next tick create a new CA at once. Watch refuses, names the CA it saw, goes on
+   * when the store is back, and makes a new one only after SIGHUP.
+   */
+  @Test
+  void testRun_aStoreThatVanishesIsNotMadeAgainWithANewCaUntilSighup() throws Exception {
+    applyNow();
+    Path store = dir.resolve("pki");
+    Path away = dir.resolve("pki.away");
+    byte[] ca = Files.readAllBytes(store.resolve("ca.crt"));
+    String caFingerprint = org.hostpki.pki.Pem.readCertificates(ca).get(0).fingerprint().colonHex();
+    Watcher[] watcher = new Watcher[1];
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> Files.move(store, away)) // 08:00:30
+            .then(() -> {})
+            .then(() -> Files.createDirectory(store)) // 08:01:30: an empty mount point
+            .then(() -> {
+              Files.delete(store);
+              Files.move(away, store); // 08:02:00: mounted again
+            })
+            .then(() -> Files.move(store, away)) // 08:02:30
+            .then(() -> watcher[0].reload()); // 08:03:00: a person accepts it
+    watcher[0] = watcher(sleeper);
+
+    watcher[0].run();
+
+    assertThat(events())
+        .containsExactly(
+            "08:00:00 started", "08:00:30 error", "08:02:30 error", "08:03:00 reload", "08:03:00 drift seen",
+            "08:03:00 applied", "08:03:00 stopped");
+    assertThat(log.toString())
+        .contains("08:00:30Z error: the store " + store + " has no generation now, but this watch saw it at generation ..")
+        .contains(" with the CA 'CN=portal hostpki CA' (sha256 " + caFingerprint + "), seen 2026-11-27T08:00:00Z (an unmounted"
+            + " volume? a moved or removed folder?): not making a new store or CA there; looking again every 30s."
+            + " Mount or move it back, or, if a new store is meant, send SIGHUP (systemctl reload hostpki-watch)"
+            + " or restart watch\n")
+        .contains("the store that went is not waited for: a new one is made");
+    assertThat(Files.readAllBytes(away.resolve("ca.crt"))).isEqualTo(ca);
+    assertThat(Files.readAllBytes(store.resolve("ca.crt"))).isNotEqualTo(ca);
   }
 
   /**

@@ -68,6 +68,11 @@ class PlanCodesTest {
             ReasonCode.MISSING, ReasonCode.KEY_MISMATCH, ReasonCode.ISSUER_CHANGED,
             ReasonCode.EXPIRING, ReasonCode.EXPIRED, ReasonCode.NOT_YET_VALID,
             ReasonCode.OUT_OF_DATE, ReasonCode.CA_ROTATION, ReasonCode.LINK_MISSING);
+    // The host is without a valid certificate or file until applied: no drift beside it waits it out.
+    assertThat(Arrays.stream(ReasonCode.values()).filter(ReasonCode::appliesAtOnceWithAnyDrift))
+        .containsExactly(
+            ReasonCode.MISSING, ReasonCode.KEY_MISMATCH, ReasonCode.EXPIRED, ReasonCode.NOT_YET_VALID,
+            ReasonCode.LINK_MISSING);
   }
 
   private static List<String> words(JsonNode array) {
