@@ -41,6 +41,18 @@ public final class RevocationRecord {
         .findFirst();
   }
 
+  /** An entry of the record: what the CA with this key id revoked. */
+  public record Kept(String caKeyId, RevokedCertificate entry) {}
+
+  /** Every entry the record has, of every CA. */
+  public static List<Kept> entries(Path store, SecureRandom random) {
+    return lines(store, random).stream()
+        .map(l -> l.split(" "))
+        .filter(f -> f.length == 4)
+        .flatMap(f -> entry(f).map(e -> new Kept(f[0], e)).stream())
+        .toList();
+  }
+
   /** Records {@code entries} as what the CA with this key id revoked (under the store's lock). */
   public static void record(Path store, String caKeyId, List<RevokedCertificate> entries, SecureRandom random) {
     String key = caKeyId.toLowerCase(Locale.ROOT);
