@@ -19,8 +19,6 @@ import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
-import org.hostpki.pki.InvalidMaterialException;
-import org.hostpki.pki.Pem;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.pki.SubjectPublicKey;
 import org.hostpki.store.CompromisedKeyRecord;
@@ -117,7 +115,7 @@ final class CompromisedKeys {
     Stream.concat(
             Stream.of(StoreLayout.CA_CRL, StoreLayout.CA_PREVIOUS_CRL)
                 .flatMap(name -> snapshot.file(name).stream())
-                .flatMap(pem -> crl(pem).stream()),
+                .flatMap(pem -> RevokedElsewhere.crlOf(pem).stream()),
             crls.stream())
         .forEach(crl -> crl.facts().authorityKeyId()
             .ifPresent(keyId -> crl.facts().revoked().forEach(e -> add(candidates, keyId, e))));
@@ -139,7 +137,7 @@ final class CompromisedKeys {
     Stream<Certificate> stored = Stream.concat(
         snapshot.file(file).stream(),
         kept ? store.directory().keptFiles(file).stream() : Stream.empty())
-        .flatMap(pem -> first(pem).stream());
+        .flatMap(pem -> RevokedElsewhere.firstCertificate(pem).stream());
     return Stream.concat(given.stream(), stored)
         .filter(c -> c.facts().serialNumber().equals(serial)
             && c.facts().authorityKeyId().map(id -> id.equalsIgnoreCase(candidate.caKeyId())).orElse(true))
@@ -155,7 +153,7 @@ final class CompromisedKeys {
       CompromisedKeyRecord.Entry blocked, CaStore store, StoreSnapshot snapshot, CaStore.SigningCa ca, SignRequest request) {
     String serial = CertificateFacts.serialHex(blocked.serial());
     Optional<String> subject = snapshot.file(StoreLayout.ISSUED_DIRECTORY + "/" + serial + ".crt")
-        .flatMap(CompromisedKeys::first)
+        .flatMap(RevokedElsewhere::firstCertificate)
         .filter(c -> c.facts().serialNumber().equals(blocked.serial()))
         .map(c -> TerminalText.escape(c.facts().subjectDn()));
     boolean thisCa = ca.certificate().facts().subjectKeyId().map(id -> id.equalsIgnoreCase(blocked.caKeyId())).orElse(false);
@@ -168,21 +166,5 @@ final class CompromisedKeys {
                 + CompromisedKeyRecord.file(store.directory().directory()) + " records it)",
             "nothing was signed for " + request.source() + "; make a new key on the host and a new"
                 + " request for it (hostpki apply --replace server on that host does both)"));
-  }
-
-  private static Optional<Certificate> first(byte[] pem) {
-    try {
-      return Pem.readCertificates(pem).stream().findFirst();
-    } catch (InvalidMaterialException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<RevocationList> crl(byte[] pem) {
-    try {
-      return Optional.of(RevocationList.parse(pem));
-    } catch (InvalidMaterialException e) {
-      return Optional.empty();
-    }
   }
 }

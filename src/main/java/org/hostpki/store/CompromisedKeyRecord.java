@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -65,28 +64,36 @@ public final class CompromisedKeyRecord {
    *     cannot know which keys are refused
    */
   public static List<Entry> read(Path store, SecureRandom random) {
-    Optional<byte[]> content;
+    return lines(store, random).stream().flatMap(l -> parse(l).stream()).toList();
+  }
+
+  private static List<String> lines(Path store, SecureRandom random) {
     try {
-      content = RecordDirectory.in(store, random, CrlNumberRecord.FOLDER).read(FILE);
+      return RecordDirectory.in(store, random, CrlNumberRecord.FOLDER).readLines(FILE);
     } catch (IOException e) {
       throw new HostpkiException(
           "cannot read the record of keys revoked for keyCompromise " + file(store) + ": " + IoFailures.describe(e)
               + "; nothing was signed: without it hostpki cannot tell which keys it must refuse",
           e);
     }
-    List<Entry> entries = new ArrayList<>();
-    content.map(b -> new String(b, StandardCharsets.US_ASCII)).orElse("").lines().forEach(line -> {
-      String[] f = line.strip().split(" ");
-      if (f.length == 4) {
-        try {
-          Optional<Fingerprint> key = f[0].equals(UNKNOWN) ? Optional.empty() : Optional.of(new Fingerprint(f[0]));
-          entries.add(new Entry(key, f[1], new BigInteger(f[2], 16), Instant.ofEpochSecond(Long.parseLong(f[3]))));
-        } catch (IllegalArgumentException e) {
-          // spoilt by hand (NumberFormatException is one): the revocations it came from are found again
-        }
-      }
-    });
-    return entries;
+  }
+
+  private static Optional<Entry> parse(String line) {
+    String[] f = line.strip().split(" ");
+    if (f.length != 4) {
+      return Optional.empty();
+    }
+    try {
+      Optional<Fingerprint> key = f[0].equals(UNKNOWN) ? Optional.empty() : Optional.of(new Fingerprint(f[0]));
+      return Optional.of(new Entry(key, f[1], new BigInteger(f[2], 16), Instant.ofEpochSecond(Long.parseLong(f[3]))));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // spoilt by hand (NumberFormatException is one): kept as it is, not read
+    }
+  }
+
+  private static String line(Entry e) {
+    return e.key().map(Fingerprint::hex).orElse(UNKNOWN) + " " + e.caKeyId() + " " + e.serial().toString(16) + " "
+        + e.revoked().getEpochSecond();
   }
 
   /**
@@ -94,38 +101,29 @@ public final class CompromisedKeyRecord {
    * takes the key when it is found after all. Lines are never removed.
    */
   public static void add(Path store, List<Entry> entries, SecureRandom random) {
-    List<Entry> known = read(store, random);
+    List<String> lines = lines(store, random);
     Set<String> withKey = new HashSet<>();
-    known.stream().filter(e -> e.key().isPresent()).forEach(e -> withKey.add(e.revocation()));
+    lines.forEach(l -> parse(l).filter(e -> e.key().isPresent()).ifPresent(e -> withKey.add(e.revocation())));
+    entries.stream().filter(e -> e.key().isPresent()).forEach(e -> withKey.add(e.revocation()));
     Set<String> seen = new HashSet<>();
-    List<Entry> all = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
     boolean changed = false;
-    for (Entry e : known) {
-      if (e.key().isEmpty() && withKey.contains(e.revocation())) {
-        continue;
-      }
-      if (e.key().isEmpty() && entries.stream().anyMatch(n -> n.key().isPresent() && n.revocation().equals(e.revocation()))) {
-        changed = true;
-        continue;
-      }
-      if (seen.add(e.revocation() + " " + e.key().map(Fingerprint::hex).orElse(UNKNOWN))) {
-        all.add(e);
+    for (String l : lines) {
+      Optional<Entry> e = parse(l);
+      if (e.isPresent() && e.get().key().isEmpty() && withKey.contains(e.get().revocation())) {
+        changed = true; // its key was found: the line with it replaces this one
+      } else if (e.isEmpty() || seen.add(line(e.get()))) {
+        text.append(l).append('\n'); // a spoilt line is kept as it is: a person may have meant it
       }
     }
     for (Entry e : entries) {
-      if (seen.add(e.revocation() + " " + e.key().map(Fingerprint::hex).orElse(UNKNOWN))
-          && (e.key().isPresent() || !withKey.contains(e.revocation()))) {
-        all.add(e);
+      if ((e.key().isPresent() || !withKey.contains(e.revocation())) && seen.add(line(e))) {
+        text.append(line(e)).append('\n');
         changed = true;
       }
     }
     if (!changed) {
       return;
-    }
-    StringBuilder text = new StringBuilder();
-    for (Entry e : all) {
-      text.append(e.key().map(Fingerprint::hex).orElse(UNKNOWN)).append(' ').append(e.caKeyId()).append(' ')
-          .append(e.serial().toString(16)).append(' ').append(e.revoked().getEpochSecond()).append('\n');
     }
     try {
       RecordDirectory.in(store, random, CrlNumberRecord.FOLDER)

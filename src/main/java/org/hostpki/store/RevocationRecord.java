@@ -116,9 +116,7 @@ public final class RevocationRecord {
 
   private static List<String> lines(Path store, SecureRandom random) {
     try {
-      return RecordDirectory.in(store, random, CrlNumberRecord.FOLDER).read(FILE)
-          .map(b -> new String(b, StandardCharsets.US_ASCII).lines().filter(l -> !l.isBlank()).toList())
-          .orElse(List.of());
+      return RecordDirectory.in(store, random, CrlNumberRecord.FOLDER).readLines(FILE);
     } catch (IOException e) {
       throw new HostpkiException(
           "cannot read the revocation record " + store.resolve(CrlNumberRecord.FOLDER).resolve(FILE) + ": "

@@ -26,13 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CompromisedKeySignTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
-  private static final String CA_YAML =
-      "apiVersion: hostpki/v1\n"
-          + "store: {path: pki}\n"
-          + "host: {detect: false, hostname: ca1, domain: fleet.test, addresses: [192.0.2.1]}\n"
-          + "ca:\n"
-          + "  subject: {commonName: Fleet CA}\n"
-          + "  policy: {allowedDomains: [\"*.fleet.test\"], maxValidity: 90d}\n";
+  private static final String CA_YAML = RevokeCommandTest.CA_YAML;
 
   @TempDir Path dir;
   private String serial;
