@@ -32,6 +32,7 @@ import org.hostpki.model.RevokedCertificate;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.RevocationList;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.store.CompromisedKeyRecord;
 import org.hostpki.store.Generation;
 import org.hostpki.store.RevocationRecord;
 import org.hostpki.store.StoreCommit;
@@ -207,6 +208,9 @@ public final class CaRevoker {
       boolean first = snapshot.file(Revocations.FILE).isEmpty();
       String generation = store.commit(envelope, added, metadata(decision, crl, first, caHost, now), notes);
       recordRevocations(store, decision.ca(), crl, notes);
+      if (decision.entry().reason() == RevocationReason.KEY_COMPROMISE) {
+        recordKeys(store, snapshot, crl, decision.record(), notes);
+      }
       return new Revoked(
           true, decision.alreadyRevoked(), decision.reasonBefore(), decision.serial(), decision.subject(),
           decision.entry(), Optional.of(crl), Optional.of(generation), notes, Standing.THIS_CA);
@@ -390,6 +394,24 @@ public final class CaRevoker {
       RevocationRecord.record(store.directory().directory(), keyId.get(), crl.facts().revoked(), random);
     } catch (HostpkiException e) {
       notes.add(e.getMessage() + "; the revocation is committed all the same");
+    }
+  }
+
+  /**
+   * Records the keys of the CRL's keyCompromise entries in the store's {@link
+   * CompromisedKeyRecord}, after the commit: {@code sign} refuses them whatever CA is current. A
+   * failure is a note (the next sign looks for the key again, in {@code issued/} and the kept
+   * generations).
+   */
+  private void recordKeys(
+      CaStore store, StoreSnapshot before, RevocationList crl, Optional<IssuedCertificate> recorded, List<String> notes) {
+    try {
+      CompromisedKeys.Known known = CompromisedKeys.find(
+          store, before, List.of(crl), recorded.map(IssuedCertificate::certificate).stream().toList(), random);
+      notes.addAll(known.notes());
+      CompromisedKeyRecord.add(store.directory().directory(), known.found(), random);
+    } catch (HostpkiException e) {
+      notes.add(e.getMessage() + "; the revocation is committed all the same, and sign looks for its key again");
     }
   }
 

@@ -17,18 +17,16 @@ import org.hostpki.model.CrlSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DesiredStateContent;
 import org.hostpki.model.StoreLayout;
-import org.hostpki.model.DateText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.NameConstraints;
-import org.hostpki.model.RevocationReason;
-import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.SigningPolicy;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
 import org.hostpki.json.JsonWriter;
+import org.hostpki.store.CompromisedKeyRecord;
 import org.hostpki.store.Generation;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreSnapshot;
@@ -130,10 +128,20 @@ public final class CaSigner {
       StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
       SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca); // the CA may have changed meanwhile
+      CompromisedKeys.Known compromised = CompromisedKeys.find(store, snapshot, List.of(), List.of(), random);
+      List<String> notes = new ArrayList<>(compromised.notes());
+      if (!compromised.found().isEmpty()) {
+        try {
+          CompromisedKeyRecord.add(store.directory().directory(), compromised.found(), random);
+        } catch (HostpkiException e) {
+          notes.add(e.getMessage() + "; this sign refused the keys all the same, and the next one looks again");
+        }
+      }
       IssuedCertificates.ForKey records = IssuedCertificates.forKey(snapshot, caHost.store().path(), request.publicKey());
-      Optional<IssuedCertificate> existing = reusable(caHost, snapshot, records.records(), request, ca, now);
+      Optional<IssuedCertificate> existing =
+          reusable(caHost, store, snapshot, compromised, records.records(), request, ca, now);
       if (existing.isPresent()) {
-        return new Signed(false, existing.get(), ca.certificate(), Optional.empty(), List.of());
+        return new Signed(false, existing.get(), ca.certificate(), Optional.empty(), notes);
       }
       IssuedValidity chosen =
           IssuedValidity.choose(
@@ -147,7 +155,6 @@ public final class CaSigner {
       if (snapshot.files().containsKey(issued.fileName())) {
         throw new IllegalStateException("serial " + issued.serial() + " is already recorded");
       }
-      List<String> notes = new ArrayList<>();
       chosen.note().ifPresent(notes::add);
       String metadata =
           new JsonWriter()
@@ -184,8 +191,9 @@ public final class CaSigner {
     SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca);
     List<IssuedCertificate> records =
         IssuedCertificates.forKey(snapshot, caHost.store().path(), request.publicKey()).records();
+    CompromisedKeys.Known compromised = CompromisedKeys.find(store, snapshot, List.of(), List.of(), random);
     Optional<Signed> existing =
-        reusable(caHost, snapshot, records, request, ca, now)
+        reusable(caHost, store, snapshot, compromised, records, request, ca, now)
             .map(i -> new Signed(false, i, ca.certificate(), Optional.empty(), List.of()));
     return new Preview(
         existing,
@@ -195,32 +203,24 @@ public final class CaSigner {
 
   /**
    * The recorded certificate to hand out again, if any, among the records of the request's key
-   * ({@code issued}); refuses a request for a key whose
-   * certificate was revoked for keyCompromise (as Let's Encrypt blocks such keys), since a new
-   * certificate for it would be as compromised.
+   * ({@code issued}); refuses a request for a key whose certificate was revoked for keyCompromise
+   * by any CA of the store, the current one or one gone ({@code compromised}; as Let's Encrypt
+   * blocks such keys), since a new certificate for it would be as compromised.
    */
   private static Optional<IssuedCertificate> reusable(
       DesiredState caHost,
+      CaStore store,
       StoreSnapshot snapshot,
+      CompromisedKeys.Known compromised,
       List<IssuedCertificate> issued,
       SignRequest request,
       CaStore.SigningCa ca,
       Instant now) {
-    Revocations revocations = Revocations.read(snapshot, caHost.store().path());
-    for (IssuedCertificate i : issued) {
-      Optional<RevokedCertificate> entry = revocations.entry(i.facts().serialNumber());
-      if (entry.isPresent()
-          && entry.get().reason() == RevocationReason.KEY_COMPROMISE
-          && i.certificate().publicKey().sameKey(request.publicKey())) {
-        throw new HostpkiException(
-            "refused: the request's key is the key of certificate " + i.serial() + " ("
-                + i.facts().subjectDn() + "), revoked for keyCompromise on "
-                + DateText.of(entry.get().revocationDate()),
-            List.of(
-                "nothing was signed for " + request.source() + "; make a new key on the host and a new"
-                    + " request for it (hostpki apply --replace server on that host does both)"));
-      }
+    Optional<CompromisedKeyRecord.Entry> blocked = compromised.of(request.publicKey());
+    if (blocked.isPresent()) {
+      throw CompromisedKeys.refusal(blocked.get(), store, snapshot, ca, request);
     }
+    Revocations revocations = Revocations.read(snapshot, caHost.store().path());
     List<IssuedCertificate> valid =
         issued.stream().filter(i -> revocations.entry(i.facts().serialNumber()).isEmpty()).toList();
     return IssuedCertificates.reusable(

@@ -185,7 +185,7 @@ final class RevokedElsewhere {
     }
   }
 
-  private static Optional<RevocationList> crlOf(byte[] pem) {
+  static Optional<RevocationList> crlOf(byte[] pem) {
     try {
       return Optional.of(RevocationList.parse(pem));
     } catch (InvalidMaterialException e) {

@@ -1,6 +1,7 @@
 package org.hostpki.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -85,6 +87,13 @@ public final class RecordDirectory {
       }
       throw e;
     }
+  }
+
+  /** The file's lines that are not blank, as {@link #read(String)} reads it, in US-ASCII: a line record's. */
+  public List<String> readLines(String file) throws IOException {
+    return read(file)
+        .map(b -> new String(b, StandardCharsets.US_ASCII).lines().filter(l -> !l.isBlank()).toList())
+        .orElse(List.of());
   }
 
   /** As {@link #read(String)}, for a private key: refused when group or others may read it. */

@@ -41,6 +41,18 @@ public final class RevocationRecord {
         .findFirst();
   }
 
+  /** An entry of the record: what the CA with this key id revoked. */
+  public record Kept(String caKeyId, RevokedCertificate entry) {}
+
+  /** Every entry the record has, of every CA. */
+  public static List<Kept> entries(Path store, SecureRandom random) {
+    return lines(store, random).stream()
+        .map(l -> l.split(" "))
+        .filter(f -> f.length == 4)
+        .flatMap(f -> entry(f).map(e -> new Kept(f[0], e)).stream())
+        .toList();
+  }
+
   /** Records {@code entries} as what the CA with this key id revoked (under the store's lock). */
   public static void record(Path store, String caKeyId, List<RevokedCertificate> entries, SecureRandom random) {
     String key = caKeyId.toLowerCase(Locale.ROOT);
@@ -104,9 +116,7 @@ public final class RevocationRecord {
 
   private static List<String> lines(Path store, SecureRandom random) {
     try {
-      return RecordDirectory.in(store, random, CrlNumberRecord.FOLDER).read(FILE)
-          .map(b -> new String(b, StandardCharsets.US_ASCII).lines().filter(l -> !l.isBlank()).toList())
-          .orElse(List.of());
+      return RecordDirectory.in(store, random, CrlNumberRecord.FOLDER).readLines(FILE);
     } catch (IOException e) {
       throw new HostpkiException(
           "cannot read the revocation record " + store.resolve(CrlNumberRecord.FOLDER).resolve(FILE) + ": "

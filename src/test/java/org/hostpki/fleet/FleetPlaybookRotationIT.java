@@ -73,8 +73,10 @@ class FleetPlaybookRotationIT {
     hostpki(Duration.ofHours(74), "apply", "-f", yaml.toString()); // the move
     assertThat(ca.resolve("pki/ca-previous.crl")).isRegularFile();
     // A member of the new CA, lost after the move: the playbook revokes it on the new CA's ca.crl.
+    // Its own key: m1's was revoked for keyCompromise, and sign refuses it whatever CA is current.
+    KeyMaterial m2Key = KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom());
     Files.write(dir.resolve("m2.csr"),
-        CertificationRequest.create(Subject.empty(), List.of("m2.fleet.test"), List.of(), false, key, new SecureRandom()));
+        CertificationRequest.create(Subject.empty(), List.of("m2.fleet.test"), List.of(), false, m2Key, new SecureRandom()));
     hostpki(Duration.ofHours(75), "sign", "-f", yaml.toString(), "--csr", "m2.csr",
         "-o", "m2-chain.pem");
     String newSerial = CertificateFacts.serialHex(

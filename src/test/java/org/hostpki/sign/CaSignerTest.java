@@ -469,6 +469,28 @@ class CaSignerTest {
         .isTrue();
   }
 
+  /**
+   * A keyCompromise revocation whose certificate is in neither {@code issued/} nor a kept
+   * generation (an older build's, pruned): its key cannot be known, so it cannot be refused; the
+   * sign says so once, and records the revocation without a key so as not to say it again.
+   */
+  @Test
+  void testSign_aKeyCompromiseWhoseCertificateIsGoneIsSaidOnce() throws IOException {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    org.hostpki.store.RevocationRecord.record(host.store(), "0123abcd", List.of(new org.hostpki.model.RevokedCertificate(
+        BigInteger.valueOf(0x7e57), NOW, RevocationReason.KEY_COMPROMISE)), TestKeys.RANDOM);
+
+    CaSigner.Signed first = signer(NOW).sign(host.desired, m1(TestKeys.freshEc()), Optional.empty(), NO_WAIT);
+    CaSigner.Signed second = signer(NOW).sign(host.desired, request(TestKeys.freshEc(), List.of("m2.fleet.test")),
+        Optional.empty(), NO_WAIT);
+
+    assertThat(first.notes()).anySatisfy(n -> assertThat(n).startsWith(
+        "serial 7E57 was revoked for keyCompromise on 2026-11-27 08:00 UTC by the CA with key id 0123abcd, but that"
+            + " certificate is in neither issued/ nor a kept generation of the store"));
+    assertThat(second.notes()).noneSatisfy(n -> assertThat(n).contains("7E57"));
+    assertThat(Files.readString(host.store().resolve(".crl/compromised-keys"))).isEqualTo("- 0123abcd 7e57 " + NOW.getEpochSecond() + "\n");
+  }
+
   @Test
   void testSign_theCrlUrlBecomesTheDistributionPoint() throws Exception {
     CaHost host = CaHost.withCa(dir, CaHost.POLICY + "  crl: {url: \"http://pki.fleet.test/fleet.crl\"}\n").applied(NOW);

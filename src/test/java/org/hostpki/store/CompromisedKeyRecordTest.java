@@ -1,0 +1,49 @@
+package org.hostpki.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.hostpki.model.Fingerprint;
+import org.hostpki.testkit.TestKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code STORE/.crl/compromised-keys}: lines are added, a key found later fills an unknown one, none is removed. */
+class CompromisedKeyRecordTest {
+  private static final Instant WHEN = Instant.ofEpochSecond(1796669391L);
+  private static final Fingerprint KEY = Fingerprint.sha256(new byte[] {1});
+
+  @TempDir Path store;
+
+  private static CompromisedKeyRecord.Entry entry(Optional<Fingerprint> key, long serial) {
+    return new CompromisedKeyRecord.Entry(key, "ABCD01", BigInteger.valueOf(serial), WHEN);
+  }
+
+  @Test
+  void testAdd_keepsEveryLineAndFillsAnUnknownKey() throws Exception {
+    CompromisedKeyRecord.add(store, List.of(entry(Optional.of(KEY), 0x10), entry(Optional.empty(), 0x20)), TestKeys.RANDOM);
+    Path file = CompromisedKeyRecord.file(store);
+    Files.writeString(file, Files.readString(file) + "not a line\nzz abcd01 30 1\n");
+
+    CompromisedKeyRecord.add(store, List.of(entry(Optional.of(KEY), 0x20), entry(Optional.of(KEY), 0x10)), TestKeys.RANDOM);
+
+    assertThat(CompromisedKeyRecord.read(store, TestKeys.RANDOM))
+        .containsExactly(entry(Optional.of(KEY), 0x10), entry(Optional.of(KEY), 0x20));
+    assertThat(Files.readString(file)).as("a spoilt line is kept: a person may have meant it").isEqualTo(
+        KEY.hex() + " abcd01 10 1796669391\nnot a line\nzz abcd01 30 1\n" + KEY.hex() + " abcd01 20 1796669391\n");
+  }
+
+  @Test
+  void testAdd_anUnknownKeyDoesNotReplaceAKnownOne() {
+    CompromisedKeyRecord.add(store, List.of(entry(Optional.of(KEY), 0x10)), TestKeys.RANDOM);
+
+    CompromisedKeyRecord.add(store, List.of(entry(Optional.empty(), 0x10)), TestKeys.RANDOM);
+
+    assertThat(CompromisedKeyRecord.read(store, TestKeys.RANDOM)).containsExactly(entry(Optional.of(KEY), 0x10));
+  }
+}
