@@ -110,9 +110,13 @@ public final class StoreFormat {
       if (!Files.exists(store, LinkOption.NOFOLLOW_LINKS)) {
         return Optional.empty();
       }
+      boolean notAFile =
+          Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
       throw new HostpkiException(
           "cannot read the store format marker " + file + ": " + IoFailures.describe(e)
-              + "; the store was left as it is",
+              + "; the store was left as it is"
+              + (notAFile ? ". hostpki writes it as a file: move that out of the store (mv " + file + " "
+                  + store.getParent() + "/) and run again" : ""),
           e);
     }
     JsonNode root;

@@ -115,6 +115,13 @@ class StoreFormatTest {
     assertThatThrownBy(directory::read)
         .isInstanceOf(HostpkiException.class)
         .hasMessageStartingWith(marker + " is a symbolic link;");
+
+    Files.delete(marker);
+    Files.createDirectory(marker);
+    assertThatThrownBy(directory::read)
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageStartingWith("cannot read the store format marker " + marker + ": ")
+        .hasMessageEndingWith("move that out of the store (mv " + marker + " " + temp + "/) and run again");
   }
 
   @Test
