@@ -3,12 +3,10 @@ package org.hostpki.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 import org.hostpki.json.JsonReader;
@@ -79,18 +77,7 @@ public final class StoreFormat {
     }
     Path temporary = store.resolve(TEMPORARY);
     Files.deleteIfExists(temporary); // a crash's leftover; the caller holds the lock
-    SafeFiles.writeNew(temporary, render().getBytes(StandardCharsets.UTF_8), FileModes.PUBLIC);
-    try {
-      FileModes.setExactly(temporary, FileModes.PUBLIC);
-      SafeFiles.sync(temporary);
-      Files.move(
-          temporary, store.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the file system of " + store + " cannot rename atomically", e);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
-    SafeFiles.syncDirectory(store);
+    SafeFiles.replaceVia(temporary, store.resolve(FILE), render().getBytes(StandardCharsets.UTF_8), false);
   }
 
   /** The format the marker names; empty without one. */

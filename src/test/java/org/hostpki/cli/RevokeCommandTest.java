@@ -40,7 +40,8 @@ import org.hostpki.testkit.CliResult;
 class RevokeCommandTest {
   private static final Instant NOW = Instant.parse("2026-11-27T08:00:00Z");
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String CA_YAML =
+  /** A fleet CA host's desired state (StoreOfANewerBuildTest signs and revokes with it too). */
+  static final String CA_YAML =
       "apiVersion: hostpki/v1\n"
           + "store: {path: pki}\n"
           + "host: {detect: false, hostname: ca1, domain: fleet.test, addresses: [192.0.2.1]}\n"

@@ -73,18 +73,9 @@ class StoreOfANewerBuildTest {
         .hasMessageStartingWith(record + " is in record format 2, which a newer hostpki wrote;");
   }
 
-  private static final String CA_YAML =
-      "apiVersion: hostpki/v1\n"
-          + "store: {path: pki}\n"
-          + "host: {detect: false, hostname: ca1, domain: fleet.test, addresses: [192.0.2.1]}\n"
-          + "ca:\n"
-          + "  subject: {commonName: Fleet CA}\n"
-          + "  policy: {allowedDomains: [\"*.fleet.test\"], maxValidity: 90d}\n"
-          + "  crl: {validity: 3d, url: \"http://ca1.fleet.test/fleet.crl\"}\n";
-
   /** A fleet CA store of two generations (its first apply, one member signed); the member's serial. */
   private String caStoreWithOneMember() throws Exception {
-    Files.writeString(dir.resolve("ca.yaml"), CA_YAML);
+    Files.writeString(dir.resolve("ca.yaml"), RevokeCommandTest.CA_YAML);
     assertThat(hostpki("apply", "-f", "ca.yaml").exitCode()).isZero();
     writeRequest("m1");
     CliResult sign = hostpki("sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
