@@ -21,12 +21,20 @@ public final class RecordFormat {
    * format than {@code read}; anything else is left to the record's own checks.
    */
   public static void refuseNewer(JsonNode root, String read, Path file) {
+    refuseNewer(root, read, file, "record format");
+  }
+
+  /**
+   * As {@link #refuseNewer(JsonNode, String, Path)}, for a format of another kind ({@code store
+   * format}: the store-wide marker).
+   */
+  public static void refuseNewer(JsonNode root, String read, Path file, String kind) {
     JsonNode version = root == null || !root.isObject() ? null : root.get("format_version");
     if (version == null || !version.isString() || !isLater(version.asString(), read)) {
       return;
     }
     throw new HostpkiException(
-        file + " is in record format " + TerminalText.escape(version.asString())
+        file + " is in " + kind + " " + TerminalText.escape(version.asString())
             + ", which a newer hostpki wrote; this one reads format " + read + " (was hostpki"
             + " downgraded?): run a hostpki at least as new as the one that wrote it. The store was"
             + " left as it is.");

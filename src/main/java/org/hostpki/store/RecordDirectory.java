@@ -2,13 +2,11 @@ package org.hostpki.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -123,24 +121,7 @@ public final class RecordDirectory {
     byte[] suffix = new byte[8];
     random.nextBytes(suffix);
     Path temporary = directory.resolve(TEMPORARY_PREFIX + HexFormat.of().formatHex(suffix));
-    SafeFiles.writeNew(temporary, content, secret ? FileModes.SECRET : FileModes.PUBLIC);
-    try {
-      if (!secret) {
-        FileModes.setExactly(temporary, FileModes.PUBLIC);
-      }
-      SafeFiles.sync(temporary);
-      try {
-        // REPLACE_EXISTING too: with ATOMIC_MOVE alone, replacing an existing file is up to the
-        // file system (Linux's rename replaces it; others, Jimfs among them, refuse).
-        Files.move(
-            temporary, directory.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the file system of " + directory + " cannot rename atomically", e);
-      }
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
-    SafeFiles.syncDirectory(directory);
+    SafeFiles.replaceVia(temporary, directory.resolve(file), content, secret);
   }
 
   private void ensureDirectories() throws IOException {

@@ -3,6 +3,7 @@ package org.hostpki.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -105,6 +107,32 @@ final class SafeFiles {
     } catch (IOException e) {
       throw IoFailures.naming(file, e);
     }
+  }
+
+  /**
+   * Replaces {@code target} with {@code content} atomically: written to {@code temporary} (a new
+   * name in the same directory, created 0600 or 0644 from the first byte, O_EXCL, never through a
+   * link), synced, renamed over {@code target}, the directory synced. A crash leaves the old or the
+   * new content, and perhaps {@code temporary}, for the next writer to remove.
+   */
+  static void replaceVia(Path temporary, Path target, byte[] content, boolean secret) throws IOException {
+    writeNew(temporary, content, secret ? FileModes.SECRET : FileModes.PUBLIC);
+    try {
+      if (!secret) {
+        FileModes.setExactly(temporary, FileModes.PUBLIC);
+      }
+      sync(temporary);
+      try {
+        // REPLACE_EXISTING too: with ATOMIC_MOVE alone, replacing an existing file is up to the
+        // file system (Linux's rename replaces it; others, Jimfs among them, refuse).
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system of " + target.getParent() + " cannot rename atomically", e);
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    syncDirectory(target.getParent());
   }
 
   /**

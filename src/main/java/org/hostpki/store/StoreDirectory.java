@@ -129,6 +129,16 @@ public final class StoreDirectory {
   }
 
   /**
+   * The store directory is safe ({@link StoreSafety#checkStoreDirectory}) and in a format this
+   * build reads ({@link StoreFormat}): every reading entry point starts here, so that no command
+   * reads, let alone writes, a store a newer hostpki marked.
+   */
+  private void checkStoreDirectory() throws IOException {
+    safety.checkStoreDirectory(directory);
+    StoreFormat.requireReadable(directory);
+  }
+
+  /**
    * The files of {@code snapshot}, each with what this store's layout says it holds: the start of
    * a writer's next set, carried over byte for byte.
    */
@@ -156,7 +166,7 @@ public final class StoreDirectory {
       return StoreSnapshot.empty();
     }
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       Optional<String> current = dataLink.currentGeneration();
       if (current.isEmpty()) {
         List<String> kept = committedOnce();
@@ -186,7 +196,7 @@ public final class StoreDirectory {
       return read();
     }
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       if (dataLink.currentGeneration().equals(before.generation())) {
         return before;
       }
@@ -220,7 +230,7 @@ public final class StoreDirectory {
    */
   public SortedSet<String> restoreLinks(StoreSnapshot live) {
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       if (live.generation().isEmpty() || !dataLink.currentGeneration().equals(live.generation())) {
         throw new HostpkiException(
             "store " + directory + " changed while its links were restored; nothing was changed."
@@ -306,7 +316,7 @@ public final class StoreDirectory {
     try {
       SafeFiles.ensureStoreDirectory(directory);
       storeExists();
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       dataLink.requireLinkOrAbsent();
       links.requireNoForeignEntries(visible, heldBy(live));
       dataLink.removeStaleTmp();
@@ -352,7 +362,7 @@ public final class StoreDirectory {
       return Optional.empty();
     }
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       Optional<String> current = dataLink.target().filter(generationNames()::contains);
       return current.isEmpty()
           ? Optional.empty()
@@ -368,7 +378,7 @@ public final class StoreDirectory {
       return List.of();
     }
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       Optional<String> current = dataLink.target();
       List<Generation> generations = new ArrayList<>();
       for (String name : generationNames()) {
@@ -430,7 +440,7 @@ public final class StoreDirectory {
     StoreNames.requireValid(name);
     Path path = existingGeneration(generation);
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       Path file = StoreNames.resolve(path, name);
       for (Path parent = file.getParent(); !parent.equals(path); parent = parent.getParent()) {
         if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
@@ -459,7 +469,7 @@ public final class StoreDirectory {
     Path path = existingGeneration(generation);
     SortedSet<String> names = new java.util.TreeSet<>();
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       Path dir = StoreNames.resolve(path, folder);
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         return names;
@@ -505,10 +515,11 @@ public final class StoreDirectory {
     }
     SortedSet<String> visible;
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       visible = StoreNames.topLevelNames(reader.read(path).files().keySet());
       dataLink.requireLinkOrAbsent();
       links.requireNoForeignEntries(visible);
+      StoreFormat.raiseIn(directory); // before the switch: a rollback never lowers it
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw new HostpkiException(
           "cannot activate generation " + generation + " of store " + directory + ": "
@@ -560,7 +571,7 @@ public final class StoreDirectory {
       return removed;
     }
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       Optional<String> current = dataLink.target();
       for (String generation : generationNames()) {
         Path file = directory.resolve(generation).resolve(name);
@@ -818,6 +829,8 @@ public final class StoreDirectory {
 
   private static boolean isOwnLeftover(Path entry, String name) throws IOException {
     if (name.equals(StoreLock.LOCK_FILE)
+        || name.equals(StoreFormat.FILE)
+        || name.equals(StoreFormat.TEMPORARY)
         || name.equals(DataLink.TMP_NAME)
         || GenerationNames.isLeftover(name)) {
       return true;
@@ -896,6 +909,7 @@ public final class StoreDirectory {
       links.createMissing(StoreNames.topLevelNames(files.keySet()), newLinks);
       // The generation's name and the links must be on disk before ..data can point at them.
       SafeFiles.syncDirectory(directory);
+      StoreFormat.raiseIn(directory); // last before the commit: a failed write leaves no marker
       dataLink.commit();
     } catch (IOException | UncheckedIOException | DirectoryIteratorException | UnsupportedOperationException e) {
       removeQuietly(newLinks);
@@ -1004,7 +1018,7 @@ public final class StoreDirectory {
    */
   public Optional<String> removeInterruptedWrites() {
     try {
-      safety.checkStoreDirectory(directory);
+      checkStoreDirectory();
       removeLeftovers();
       return Optional.empty();
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {

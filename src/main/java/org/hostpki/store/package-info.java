@@ -7,6 +7,7 @@
  * <pre>
  * STORE/
  *   .lock                         the writers' lock ({@link org.hostpki.store.StoreLock})
+ *   .hostpki-store.json           the store's format ({@link org.hostpki.store.StoreFormat})
  *   ..2026_03_01_12_00_00.000000000/   a generation: a complete set, never changed once made
  *     .generation.json            the writer's metadata (what changed, when, from which file)
  *     .access.json                the owner, group and mode it declared for its files, if any
@@ -137,7 +138,7 @@
  * <p>A folder that is no store yet (no {@code ..data}, no generation) reads as empty, but a
  * store is made only in a folder that holds nothing else than what hostpki itself leaves (its
  * lock, leftovers of an interrupted first write, the {@code .acme}, {@code .install} and {@code
- * .crl} records)
+ * .crl} records, the format marker)
  * and a mount point's {@code lost+found}: {@link org.hostpki.store.StoreDirectory#foreignEntries()}
  * names the rest, which the planner's caller refuses before the lock, so that nothing, not even a
  * lock file, is made among another program's files.
