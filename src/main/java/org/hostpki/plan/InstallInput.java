@@ -55,19 +55,7 @@ public record InstallInput(
       Map<InstallTarget, String> notes,
       List<String> problems,
       String tag) {
-    this(observed, named, record, notes, problems, tag, new TreeMap<>());
-  }
-
-  /** No entries left to another store. */
-  public InstallInput(
-      SortedMap<InstallTarget, InstallObservation> observed,
-      List<InstallTarget> named,
-      InstallRecord record,
-      Map<InstallTarget, String> notes,
-      List<String> problems,
-      String tag,
-      SortedMap<InstallTarget, List<String>> unreadable) {
-    this(observed, named, record, notes, problems, tag, unreadable, new TreeMap<>());
+    this(observed, named, record, notes, problems, tag, new TreeMap<>(), new TreeMap<>());
   }
 
   public InstallInput {
