@@ -334,6 +334,17 @@ install_errors:
   type: list
   elements: str
   sample: ["install/java:/opt/app/jre/lib/security/cacerts: ... was locked by process 4242 ..."]
+install_failures:
+  description:
+    - The C(trust.install) targets whose last change failed and that the next run changes again,
+      from the store's install record (as C(hostpki status) shows them), each with its
+      C(last_failure) - when the first and the last of the failures in a row happened, how many
+      there were and the last one's error lines (the tool's words). Empty when none.
+  returned: always, when hostpki applied or status could read the store
+  type: list
+  elements: dict
+  sample: [{"target": "java:/opt/app/jre/lib/security/cacerts", "last_failure": {"since": "2026-12-07T15:21:14Z",
+            "at": "2026-12-07T16:21:14Z", "attempts": 2, "error": ["install/java:...: ... was locked by process 4242"]}}]
 held_by_rollback:
   description:
     - With C(unattended), the time of the C(hostpki rollback) whose hold kept the store as it is
@@ -653,6 +664,13 @@ def store_facts(status):
             dict(name=t.get("name"), path=t.get("file"), subject=t.get("subject"), sha256=t.get("sha256"),
                  not_after=t.get("not_after"))
             for t in status.get("trusted", []) if isinstance(t, dict)
+        ],
+        install_failures=[
+            dict(target=terminal_text(t.get("target") or ""), last_failure=dict(
+                since=t["last_failure"].get("since"), at=t["last_failure"].get("at"),
+                attempts=t["last_failure"].get("attempts"),
+                error=[terminal_text(e) for e in t["last_failure"].get("error") or []]))
+            for t in status.get("installed") or [] if isinstance(t, dict) and isinstance(t.get("last_failure"), dict)
         ],
     )
 

@@ -21,6 +21,7 @@ import org.hostpki.install.TrustInstaller;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallSpec;
@@ -100,7 +101,10 @@ final class TrustInstalls {
     }
     String tag = InstallTargets.storeTag(store);
     Set<String> recordedNames = new HashSet<>();
-    record.targets().values().forEach(i -> recordedNames.addAll(i.entries().keySet()));
+    SortedMap<InstallTarget, SortedMap<String, String>> others = othersLive(store, tag, record);
+    record.targets().forEach((target, installed) -> installed.entries().keySet().stream()
+        .filter(name -> !others.getOrDefault(target, new TreeMap<>()).containsKey(name))
+        .forEach(recordedNames::add));
     InstallTargets targets =
         new InstallTargets(host, name -> name.startsWith(tag + "-") || recordedNames.contains(name));
     Map<InstallTarget, TrustInstaller> installers = new LinkedHashMap<>();
@@ -152,8 +156,32 @@ final class TrustInstalls {
           });
     }
     return new TrustInstalls(
-        store, new InstallInput(observed, named, record, notes, problems, tag, unreadable), installers, passwords,
-        clock);
+        store, new InstallInput(observed, named, record, notes, problems, tag, unreadable, others), installers,
+        passwords, clock);
+  }
+
+  /**
+   * The entries the record names under another tag that the store which has that tag still names
+   * as its own, by target: entry name → that store's path. This store is a copy of that one (a
+   * backup restored into another folder, a copied folder) while the original is still there: it
+   * leaves them to it rather than take them over, as it does when the store has moved (the
+   * folder that had the other tag holds no record naming them).
+   */
+  private static SortedMap<InstallTarget, SortedMap<String, String>> othersLive(Path store, String tag, InstallRecord record) {
+    SortedMap<InstallTarget, SortedMap<String, String>> out = new TreeMap<>();
+    if (record.targets().isEmpty()) {
+      return out;
+    }
+    SortedMap<String, String> stores = InstallRecordFile.stores(store);
+    String real = InstallTargets.realPath(store);
+    record.targets().forEach((target, installed) -> installed.entries().keySet().forEach(name -> {
+      Optional<String> other = InstallEntryNames.tagOf(name).filter(t -> !t.equals(tag)).map(stores::get)
+          .filter(path -> !path.equals(real) && InstallEntryNames.tag(path).equals(InstallEntryNames.tagOf(name).get()));
+      if (other.isPresent() && InstallRecordFile.names(store.getFileSystem().getPath(other.get()), target, name)) {
+        out.computeIfAbsent(target, t -> new TreeMap<>()).put(name, other.get());
+      }
+    }));
+    return out;
   }
 
   /** What the planner is told. */

@@ -3,6 +3,7 @@ package org.hostpki.install;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,6 +37,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <pre>
  * {"format_version": "1",
+ *  "stores": {"web-3f9a0c1d": "/var/lib/hostpki/web"},
  *  "targets": [
  *    {"target": "system", "entries": [{"name": "ca", "sha256": "3f9a…"}]},
  *    {"target": "java:/opt/app/jre/lib/security/cacerts", "password": {"env": "CACERTS_PASSWORD"},
@@ -46,7 +48,11 @@ import tools.jackson.databind.JsonNode;
  *     "at": "2026-12-07T16:21:14Z", "attempts": 2, "error": ["install/java:…: … was locked by …"]}]}
  * </pre>
  *
- * {@code failed} (the last failed change of a target, kept until one succeeds) is there only when
+ * {@code stores} (each tag whose entries the record names, with the real path of its store, this
+ * one's included) tells a copy of a store in another folder from a store that moved ({@link
+ * #stores}); an older build ignores it and leaves it out when it writes the record.
+ *
+ * <p>{@code failed} (the last failed change of a target, kept until one succeeds) is there only when
  * a change failed: a record without it is as an older build writes it, and an older build reads
  * a record with it (it ignores what it does not know) and drops it when it writes the record.
  */
@@ -83,10 +89,59 @@ public final class InstallRecordFile {
     }
   }
 
-  /** Replaces the record in {@code store} in one rename. */
-  public static void write(Path store, InstallRecord record) {
+  /**
+   * The stores whose entries the record in {@code store} names, by tag: the real path each had
+   * when it wrote the record ({@code "stores"}; empty for a record an older build wrote). A copy of
+   * a store (a backup restored into another folder) finds there the store it was copied from.
+   */
+  public static SortedMap<String, String> stores(Path store) {
+    SortedMap<String, String> out = new TreeMap<>();
     try {
-      folder(store).replace(FILE, render(record).getBytes(StandardCharsets.UTF_8), true);
+      Optional<byte[]> bytes = folder(store).read(FILE);
+      JsonNode stores = bytes.isEmpty() ? null : JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8)).get("stores");
+      if (stores != null && stores.isObject()) {
+        for (String tag : stores.propertyNames()) {
+          JsonNode path = stores.get(tag);
+          if (path.isString() && path.asString().startsWith("/")) {
+            out.put(tag, path.asString());
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // read() says what is wrong with the record; without it no other store is known
+    }
+    return out;
+  }
+
+  /**
+   * Whether the store at {@code other} holds a record that names {@code name} in {@code target}:
+   * that store is there and counts the entry as its own. A record that cannot be read counts as
+   * naming it (the entry is left alone).
+   */
+  public static boolean names(Path other, InstallTarget target, String name) {
+    if (!Files.exists(other.resolve(FOLDER).resolve(FILE), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try {
+      return read(other).installed(target).map(i -> i.entries().containsKey(name)).orElse(false);
+    } catch (HostpkiException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Replaces the record in {@code store} in one rename, with the real path of this store and of
+   * the other stores whose entries it still names (as {@link #stores} read them).
+   */
+  public static void write(Path store, InstallRecord record) {
+    SortedMap<String, String> stores = new TreeMap<>();
+    SortedMap<String, String> known = stores(store);
+    record.targets().values().forEach(i -> i.entries().keySet().forEach(
+        name -> InstallEntryNames.tagOf(name).filter(known::containsKey).ifPresent(t -> stores.put(t, known.get(t)))));
+    String real = InstallTargets.realPath(store);
+    stores.put(InstallEntryNames.tag(real), real);
+    try {
+      folder(store).replace(FILE, render(record, stores).getBytes(StandardCharsets.UTF_8), true);
     } catch (IOException e) {
       throw new HostpkiException("cannot write the install record " + store.resolve(FOLDER).resolve(FILE) + ": " + e.getMessage());
     }
@@ -97,8 +152,17 @@ public final class InstallRecordFile {
   }
 
   static String render(InstallRecord record) {
+    return render(record, new TreeMap<>());
+  }
+
+  static String render(InstallRecord record, SortedMap<String, String> stores) {
     JsonWriter w = new JsonWriter().beginObject();
     w.field("format_version", FORMAT_VERSION);
+    if (!stores.isEmpty()) {
+      w.name("stores").beginObject();
+      stores.forEach((tag, path) -> w.field(tag, path));
+      w.endObject();
+    }
     w.name("targets").beginArray();
     for (Map.Entry<InstallTarget, InstallRecord.Installed> t : record.targets().entrySet()) {
       w.beginObject();

@@ -208,6 +208,11 @@ public final class InstallTargets {
    * its nearest existing parent and the rest as written, which is what it has once made.
    */
   public static String storeTag(Path store) {
+    return org.hostpki.model.InstallEntryNames.tag(realPath(store));
+  }
+
+  /** The real path of the store at {@code store}, as its {@link #storeTag tag} is made from. */
+  public static String realPath(Path store) {
     Path absolute = store.toAbsolutePath().normalize();
     Path existing = absolute;
     while (existing.getParent() != null && !Files.exists(existing)) {
@@ -219,7 +224,7 @@ public final class InstallTargets {
     } catch (IOException e) {
       real = absolute;
     }
-    return org.hostpki.model.InstallEntryNames.tag(real.toString());
+    return real.toString();
   }
 
   /** The running Java's cacerts: {@code lib/security/cacerts}, or a Java 8 JDK's {@code jre/lib/...}. */

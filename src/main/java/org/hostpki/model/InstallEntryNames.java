@@ -70,6 +70,25 @@ public final class InstallEntryNames {
     return (label.length() == 0 ? "store" : label) + "-" + hash;
   }
 
+  /**
+   * The {@linkplain #tag tag} an entry name starts with ({@code web-3f9a0c1d} of {@code
+   * web-3f9a0c1d-ca}); empty when it does not start with one.
+   */
+  public static java.util.Optional<String> tagOf(String name) {
+    int dash = name.indexOf('-');
+    int end = dash + 9;
+    if (dash < 1 || name.length() <= end || name.charAt(end) != '-') {
+      return java.util.Optional.empty();
+    }
+    for (int i = dash + 1; i < end; i++) {
+      char c = name.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return java.util.Optional.empty();
+      }
+    }
+    return java.util.Optional.of(name.substring(0, end));
+  }
+
   /** The entry name of {@code name} ({@link #CA}, {@link #trusted}) for the store tagged {@code tag}. */
   public static String tagged(String tag, String name) {
     return require(tag + "-" + name);

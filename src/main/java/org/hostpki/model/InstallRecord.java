@@ -81,8 +81,13 @@ public record InstallRecord(SortedMap<InstallTarget, Installed> targets, SortedM
     return new InstallRecord(new TreeMap<>());
   }
 
-  /** This record with one more failed change of {@code target} (counted after the ones before). */
-  public InstallRecord failed(InstallTarget target, Instant at, List<String> error) {
+  /**
+   * This record with one more failed change of {@code target} (counted after the ones before), at
+   * {@code at} to the second: what people read, as the revocation record and the lock holder keep
+   * it (an instant with nanoseconds only looked precise in {@code status}).
+   */
+  public InstallRecord failed(InstallTarget target, Instant atAnyPrecision, List<String> error) {
+    Instant at = atAnyPrecision.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     SortedMap<InstallTarget, Failure> next = new TreeMap<>(failures);
     Failure before = failures.get(target);
     next.put(target, before == null

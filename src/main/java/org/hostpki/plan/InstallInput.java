@@ -29,6 +29,9 @@ import org.hostpki.model.InstallTarget;
  *     lines, the first a headline). It is not in {@code observed}: the plan leaves it as it is
  *     with a warning, and the rest of the plan goes ahead (one app's broken trust store does not
  *     hold back the host's own certificate)
+ * @param others by target: the entries the install record names under another tag whose store is
+ *     still there and names them too (entry name → that store's path): this store is a copy of
+ *     it, and leaves them to it
  */
 public record InstallInput(
     SortedMap<InstallTarget, InstallObservation> observed,
@@ -37,7 +40,8 @@ public record InstallInput(
     Map<InstallTarget, String> notes,
     List<String> problems,
     String tag,
-    SortedMap<InstallTarget, List<String>> unreadable) {
+    SortedMap<InstallTarget, List<String>> unreadable,
+    SortedMap<InstallTarget, SortedMap<String, String>> others) {
 
   /** Nothing installed, nothing named: {@code trust.install} absent and no record. */
   public static final InstallInput NONE =
@@ -51,7 +55,7 @@ public record InstallInput(
       Map<InstallTarget, String> notes,
       List<String> problems,
       String tag) {
-    this(observed, named, record, notes, problems, tag, new TreeMap<>());
+    this(observed, named, record, notes, problems, tag, new TreeMap<>(), new TreeMap<>());
   }
 
   public InstallInput {
@@ -64,6 +68,9 @@ public record InstallInput(
     SortedMap<InstallTarget, List<String>> copy = new TreeMap<>();
     unreadable.forEach((t, lines) -> copy.put(t, List.copyOf(lines)));
     unreadable = Collections.unmodifiableSortedMap(copy);
+    SortedMap<InstallTarget, SortedMap<String, String>> left = new TreeMap<>();
+    others.forEach((t, names) -> left.put(t, Collections.unmodifiableSortedMap(new TreeMap<>(names))));
+    others = Collections.unmodifiableSortedMap(left);
     for (InstallTarget t : unreadable.keySet()) {
       if (observed.containsKey(t)) {
         throw new IllegalArgumentException(t + " is both observed and unreadable");

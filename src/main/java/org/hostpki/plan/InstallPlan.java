@@ -60,6 +60,7 @@ final class InstallPlan {
       return;
     }
     installs.unreadable().forEach((target, lines) -> draft.warn(unreadable(target, lines)));
+    installs.others().forEach((target, names) -> draft.warn(otherStore(target, names)));
     SortedMap<String, Held> wanted = wanted(trustedCas);
     for (Map.Entry<InstallTarget, InstallObservation> t : installs.observed().entrySet()) {
       InstallTarget target = t.getKey();
@@ -89,6 +90,26 @@ final class InstallPlan {
         WarningCode.INSTALL_FAILED, subject,
         subject + ": the last attempt to change it failed " + when + ": " + String.join(" | ", error)
             + " | apply exits 3 while it fails; the next apply, watch tick or timer run tries again");
+  }
+
+  /**
+   * Entries of a target this store's install record names under another tag, whose store is still
+   * there and names them too: this store is a copy of it, and leaves them to it.
+   */
+  static Warning otherStore(InstallTarget target, SortedMap<String, String> names) {
+    SortedMap<String, List<String>> byStore = new TreeMap<>();
+    names.forEach((name, store) -> byStore.computeIfAbsent(store, s -> new ArrayList<>()).add(InstallEntryNames.MARK + name));
+    List<String> parts = new ArrayList<>();
+    byStore.forEach((store, entries) -> parts.add(String.join(", ", entries) + " of the store at " + store));
+    String subject = "install/" + target.address();
+    return new Warning(
+        WarningCode.INSTALL_OTHER_STORE, subject,
+        subject + ": " + String.join("; ", parts) + " (install record): that store is still there and has them"
+            + " in its own install record, so this store is a copy of it (restored or copied into another folder)"
+            + " and leaves them to it: its apply neither changes nor removes them, and drops them from this"
+            + " store's record | if this copy is to replace that store, take trust.install out of that store's"
+            + " desired state and apply it (it removes its entries), or remove that store, before this copy's"
+            + " apply; if both stay, each installs its own entries");
   }
 
   /**

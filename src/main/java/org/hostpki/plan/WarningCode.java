@@ -48,6 +48,12 @@ public enum WarningCode {
    * succeeds), and the plan changes it again: apply exits 3 while it keeps failing.
    */
   INSTALL_FAILED("install-failed"),
+  /**
+   * The install record names entries of a target under another tag whose store is still there and
+   * names them too: this store is a copy of it (restored or copied into another folder), and leaves
+   * them to it instead of taking them over.
+   */
+  INSTALL_OTHER_STORE("install-other-store"),
   /** A phased CA rotation is under way: when the server moves, when the previous CA leaves. */
   CA_ROTATION("ca-rotation"),
   /** A name of the host identity is outside the CA's name constraints: the server certificate leaves it out. */

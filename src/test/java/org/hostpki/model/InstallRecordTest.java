@@ -30,6 +30,18 @@ class InstallRecordTest {
   }
 
   @Test
+  void testFailed_keepsItsTimesToTheSecondAsTheOtherRecords() {
+    java.time.Instant first = java.time.Instant.parse("2026-12-07T15:21:14.753001593Z");
+
+    InstallRecord.Failure f = InstallRecord.empty().failed(NSS, first, java.util.List.of("install/nss:…: locked"))
+        .failed(NSS, first.plusSeconds(60), java.util.List.of("install/nss:…: locked")).failure(NSS).orElseThrow();
+
+    assertThat(f.since()).hasToString("2026-12-07T15:21:14Z");
+    assertThat(f.at()).hasToString("2026-12-07T15:22:14Z");
+    assertThat(f.attempts()).isEqualTo(2);
+  }
+
+  @Test
   void testWith_anEmptiedTargetLeavesTheRecord() {
     InstallRecord record = InstallRecord.empty().with(NSS, new TreeMap<>(Map.of("ca", A)), Optional.empty());
 

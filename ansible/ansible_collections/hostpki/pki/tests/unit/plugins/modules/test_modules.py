@@ -168,6 +168,22 @@ class StoreTest(ModuleTestCase):
                          ["afterServerChange exited 1", target.replace("\x1b", "\\x1b")])
         self.assertEqual(exited.result["install_errors"], [target.replace("\x1b", "\\x1b")])
 
+    def test_installFailures_ofTheStatusAreInTheResultWithTheirLastFailure(self):
+        # finstall15b: the install record's failure (when, how often, the tool's words) reached
+        # status and the metrics, but not the module's result.
+        error = "install/java:/opt/app/cacerts: locked by process 4242 (\x1b[2J)"
+        failure = {"since": "2026-12-07T15:21:14Z", "at": "2026-12-07T16:21:14Z", "attempts": 2, "error": [error]}
+        status = dict(STATUS, installed=[
+            {"target": "java:/opt/app/cacerts", "named": True, "entries": [], "last_failure": failure},
+            {"target": "nss:/home/app/.pki/nssdb", "named": True, "entries": []}])
+        self.answer("apply", dict(APPLIED, install_errors=[error], status=status), rc=3)
+
+        exited = self.run_module("store", desired=self.DESIRED)
+
+        self.assertTrue(exited.failed)
+        self.assertEqual(exited.result["install_failures"], [{"target": "java:/opt/app/cacerts", "last_failure": dict(
+            failure, error=[error.replace("\x1b", "\\x1b")])}])
+
     def test_noticesAndPlanWarnings_bothReachWarnings(self):
         plan = dict(PLAN, warnings=[{"code": "trust-expiring", "subject": "trust/ldap", "message": "expires soon"}])
         self.answer("apply", dict(APPLIED, plan=plan, notices=["a tidy-up failed"]))

@@ -1,0 +1,94 @@
+package org.hostpki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.hostpki.install.InstallTargets;
+import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.CliResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A copy of a store in another folder of the same host (a backup restored beside the original,
+ * tupgrade15) has another tag, and its install record names the original's entries. Before, its
+ * plan deleted them as "installed by this store under another tag: the store has moved" while the
+ * original was still live, so the original's app lost its trust until the original's next apply.
+ * Now the copy leaves entries to a store that is still there and names them in its own record
+ * (warning {@code install-other-store}), and takes them over once that store is gone (it moved).
+ */
+class InstallCopiedStoreTest {
+  @TempDir Path dir;
+
+  private CliResult run(Path folder, String... args) {
+    CliResult run = Cli.in(folder).clock(Clock.systemUTC()).env(Map.of("HOSTPKI_PASSWORD", "store-secret")).run(args);
+    run.assertNoStackTrace();
+    return run;
+  }
+
+  private void yaml(Path folder) throws Exception {
+    Files.createDirectories(folder);
+    Files.writeString(
+        folder.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore:\n  path: pki\n  password: {env: HOSTPKI_PASSWORD}\n"
+            + "host: {detect: false, hostname: portal, domain: example.com, addresses: [192.0.2.10]}\n"
+            + "trust:\n  install:\n    certificates: [ca]\n    java: [" + dir.resolve("cacerts") + "]\n");
+  }
+
+  private List<String> aliases() throws Exception {
+    return Collections.list(KeyStore.getInstance(dir.resolve("cacerts").toFile(), "changeit".toCharArray()).aliases());
+  }
+
+  private static void copy(Path from, Path to) throws Exception {
+    assertThat(new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start().waitFor()).isZero();
+  }
+
+  @Test
+  void testCopyOfALiveStore_leavesTheOriginalsEntriesAndTakesThemOverOnceTheOriginalIsGone() throws Exception {
+    KeyStore empty = KeyStore.getInstance("PKCS12");
+    empty.load(null, null);
+    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
+      empty.store(out, "changeit".toCharArray());
+    }
+    Path orig = dir.resolve("orig");
+    yaml(orig);
+    run(orig, "apply", "-f", "host.yaml").assertExitCode(0);
+    String origTag = InstallTargets.storeTag(orig.resolve("pki"));
+    assertThat(Files.readString(orig.resolve("pki/.install/record.json")))
+        .contains("\"stores\":{\"" + origTag + "\":\"" + orig.resolve("pki").toRealPath() + "\"}");
+    Path copy = dir.resolve("copy");
+    copy(orig, copy);
+    String copyTag = InstallTargets.storeTag(copy.resolve("pki"));
+
+    CliResult plan = run(copy, "plan", "-f", "host.yaml");
+    CliResult apply = run(copy, "apply", "-f", "host.yaml");
+
+    assertThat(plan.out() + plan.err())
+        .contains("+ install/java:" + dir.resolve("cacerts") + "/hostpki-" + copyTag + "-ca")
+        .doesNotContain("  delete  ")
+        .contains("warning: install/java:" + dir.resolve("cacerts") + ": hostpki-" + origTag + "-ca of the store at "
+            + orig.resolve("pki").toRealPath() + " (install record): that store is still there");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(aliases()).containsExactlyInAnyOrder("hostpki-" + origTag + "-ca", "hostpki-" + copyTag + "-ca");
+    assertThat(Files.readString(copy.resolve("pki/.install/record.json"))).doesNotContain(origTag + "-ca");
+    assertThat(run(copy, "plan", "-f", "host.yaml").out()).startsWith("No changes");
+    assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
+
+    // a store that moved: the folder with the old tag holds no record naming the entries
+    Path moved = dir.resolve("moved");
+    copy(orig, moved);
+    assertThat(new ProcessBuilder("rm", "-rf", orig.toString()).start().waitFor()).isZero();
+    CliResult takeover = run(moved, "apply", "-f", "host.yaml");
+    assertThat(takeover.out())
+        .contains("- install/java:" + dir.resolve("cacerts") + "/hostpki-" + origTag + "-ca")
+        .contains("the store has moved")
+        .doesNotContain("that store is still there");
+    assertThat(aliases()).doesNotContain("hostpki-" + origTag + "-ca").contains("hostpki-" + copyTag + "-ca");
+  }
+}
