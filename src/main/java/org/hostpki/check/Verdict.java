@@ -111,13 +111,22 @@ public record Verdict(
    * @param warningBefore how long before its expiry the warning threshold is for this certificate
    * @param criticalBefore the same for the critical threshold
    * @param problem what is wrong, when its status is not OK
+   * @param next what comes next for it when that is no renewal of its own: {@code ca.crt}'s during
+   *     a phased rotation's overlap is the move to the new CA ({@link CaPhasedMove#nextWords})
    */
   public record CertificateVerdict(
       Expiries.Standing standing,
       Status status,
       Duration warningBefore,
       Duration criticalBefore,
-      Optional<String> problem) {}
+      Optional<String> problem,
+      Optional<String> next) {
+    public CertificateVerdict(
+        Expiries.Standing standing, Status status, Duration warningBefore, Duration criticalBefore,
+        Optional<String> problem) {
+      this(standing, status, warningBefore, criticalBefore, problem, Optional.empty());
+    }
+  }
 
   public Verdict {
     Objects.requireNonNull(status, "status");
@@ -163,10 +172,16 @@ public record Verdict(
       boolean neverApplied) {
     List<Expiries.Standing> standings =
         Expiries.standings(desired, store, acme, now, Expiries.blocked(plan, true));
+    Optional<CaPhasedMove> move =
+        CaPhasedMove.of(desired, store, Renewals.of(desired, store, AcmeObservation.NONE, now, true), now);
     List<CertificateVerdict> certificates = new ArrayList<>();
     for (Expiries.Standing s : standings) {
-      certificates.add(
-          phasedMove(oneStep(judge(s, thresholds, now), desired, store, now), desired, store, now));
+      CertificateVerdict v = phasedMove(oneStep(judge(s, thresholds, now), desired, store, now), desired, store, now);
+      if (move.isPresent() && s.certificate().equals(Address.CA)) {
+        v = new CertificateVerdict(v.standing(), v.status(), v.warningBefore(), v.criticalBefore(), v.problem(),
+            Optional.of("renewal by the phased rotation: " + move.get().nextWords(now)));
+      }
+      certificates.add(v);
     }
     Status status = Status.OK;
     List<String> problems = new ArrayList<>();
@@ -257,7 +272,7 @@ public record Verdict(
     } else if (problems.isEmpty() && plan.isEmpty()) {
       parts.add("nothing due");
     }
-    next(standings, now).ifPresent(parts::add);
+    next(standings, move, now).ifPresent(parts::add);
     nearest(standings, now).ifPresent(parts::add);
     if (standings.isEmpty() && !plan.isRefused()) {
       parts.add("no certificate in the store yet");
@@ -429,12 +444,20 @@ public record Verdict(
         + String.join(", ", shown) + more;
   }
 
-  /** The next renewal not yet due: {@code next renewal server 2027-02-01 09:12 UTC (in 57 days)}. */
-  private static Optional<String> next(List<Expiries.Standing> standings, Instant now) {
-    return standings.stream()
+  /**
+   * The next renewal not yet due: {@code next renewal server 2027-02-01 09:12 UTC (in 57 days)}.
+   * During a phased rotation's overlap {@code ca.crt}'s is the move to the new CA ({@link
+   * CaPhasedMove#nextWords}): its renewal, overdue, looked like one waiting for the catch-up hour.
+   */
+  private static Optional<String> next(List<Expiries.Standing> standings, Optional<CaPhasedMove> move, Instant now) {
+    Optional<Expiries.Standing> next = standings.stream()
         .filter(s -> s.renewal().state() != Renewal.State.DUE && s.unhandled().isEmpty())
-        .min(Comparator.comparing(s -> s.renewal().at()))
-        .map(s -> "next renewal " + s.certificate() + " " + PlanText.time(s.renewal().at()) + " (in "
+        .filter(s -> move.isEmpty() || !s.certificate().equals(Address.CA))
+        .min(Comparator.comparing(s -> s.renewal().at()));
+    if (move.isPresent() && (next.isEmpty() || !next.get().renewal().at().isBefore(move.get().at()))) {
+      return Optional.of("next " + move.get().nextWords(now));
+    }
+    return next.map(s -> "next renewal " + s.certificate() + " " + PlanText.time(s.renewal().at()) + " (in "
             + DurationText.left(Duration.between(now, s.renewal().at())) + ")"
             + (s.renewal().state() == Renewal.State.WAITING
                 ? ", waiting for " + s.renewal().waitingFor().orElse("a window")

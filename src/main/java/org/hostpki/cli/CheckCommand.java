@@ -283,7 +283,7 @@ final class CheckCommand extends StoreCommand implements Callable<Integer> {
         c.standing().unhandled().isPresent()
             ? "nothing renews it in time (" + c.standing().unhandled().get() + "); WARNING from "
                 + PlanText.time(c.standing().facts().notAfter().minus(c.warningBefore()))
-            : "renewal " + c.standing().renewal().summary(v.checkedAt());
+            : c.next().orElseGet(() -> "renewal " + c.standing().renewal().summary(v.checkedAt()));
     return head + "expires " + PlanText.time(c.standing().facts().notAfter()) + " (in "
         + DurationText.left(Duration.between(v.checkedAt(), c.standing().facts().notAfter())) + "); " + renewal;
   }

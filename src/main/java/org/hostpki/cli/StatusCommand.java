@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.InstallEntryNames;
@@ -85,13 +86,20 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     }
     text.end();
     text.add("Host     ").add(hostLine(o.host())).end();
-    s.caCertificate().ifPresent(c -> certificateText(text, "CA", c, report.renewals().get("ca"), o.now()));
+    Optional<CaPhasedMove> move = CaPhasedMove.of(o.desired(), s, report.renewals(), o.now());
+    s.caCertificate().ifPresent(c -> {
+      if (move.isPresent()) { // its renewal is the move, not one waiting for the catch-up hour
+        CertificateText.lines(text, "CA", c, o.now());
+        text.add(CertificateText.PAD).add("renewal by the phased rotation: ").add(move.get().nextWords(o.now())).end();
+      } else {
+        certificateText(text, "CA", c, report.renewals().get("ca"), o.now());
+      }
+    });
     CaOneStepRenewal.of(o.desired(), s, report.renewals())
         .filter(r -> r.warnsAt(o.now()))
         .ifPresent(r -> text.add(CertificateText.PAD).add("warning: the CA is ")
             .add(r.words(o.now(), o.desired().source().toString())).end());
-    CaPhasedMove.of(o.desired(), s, report.renewals(), o.now())
-        .ifPresent(m -> text.add(CertificateText.PAD).add("warning: ca-next is ")
+    move.ifPresent(m -> text.add(CertificateText.PAD).add("warning: ca-next is ")
             .add(m.words(o.now(), o.desired().source().toString())).end());
     s.serverCertificate().ifPresent(c -> certificateText(text, "Server", c, report.renewals().get("server"), o.now()));
     externalText(text, o, s);

@@ -342,6 +342,7 @@ final class Watcher {
     Instant now = observedAt(observation.now());
     Plan plan = observation.plan();
     requireStoreNotGone(state, observation, now);
+    forgetSettledHooks(plan);
     if (plan.isRefused()) {
       // Apply would refuse it (a clock that is behind, a chain that cannot be imported): said
       // once, although its words change with the clock, and nothing is applied until it is fixed.
@@ -719,6 +720,18 @@ final class Watcher {
   private void forgetSettledInstalls(Plan plan) {
     installRetries.keySet().removeIf(target -> plan.changes().stream()
         .noneMatch(c -> c.intent() instanceof Intent.InstallTrust install && install.target().equals(target)));
+  }
+
+  /**
+   * No hook pending (another run, a timer's apply or a person's, ran them; or a rollback took
+   * their change away): a later failure starts its back-off at the first pause again and says the
+   * hooks are pending, not where the old run of failures left off.
+   */
+  private void forgetSettledHooks(Plan plan) {
+    if (!plan.hasPendingHooks()) {
+      hookFailures = 0;
+      hooksDueAt = Instant.MIN;
+    }
   }
 
   /** Whether every change of an apply that wrote no generation was into a target whose change failed. */

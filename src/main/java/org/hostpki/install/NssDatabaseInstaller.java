@@ -145,10 +145,73 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   public InstallObservation observe() {
     try {
       requireDatabase();
+      if (!journals().isEmpty()) {
+        return observedInACopy();
+      }
       return find(list()).observation();
     } catch (IOException | StepFailed e) {
       throw new InstallException(target(), unreadable(e.getMessage()));
     }
+  }
+
+  /**
+   * What the database holds once its journal is rolled back, read in a private copy: observing
+   * changes no app's file (fsmall15 b). A plan, check or status that rolled the journal back in
+   * the database itself changed an app's files and said nothing; an apply still rolls it back there
+   * (before its change, as a notice). The copy holds the database's two files and their journals,
+   * not pkcs11.txt (its internal module names the original folder); it is its owner's, in a folder
+   * of root's, when root reads another user's database (certutil runs as them there too).
+   */
+  private InstallObservation observedInACopy() throws IOException, StepFailed {
+    Optional<int[]> owner = databaseOwner();
+    Path folder = Files.createTempDirectory("hostpki-nss");
+    try {
+      Path copy = Files.createDirectory(folder.resolve("db"));
+      for (String name : COPIED) {
+        Path from = directory.resolve(name);
+        if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        Path to = copy.resolve(name);
+        try (java.io.InputStream in = Files.newInputStream(from, LinkOption.NOFOLLOW_LINKS)) {
+          Files.copy(in, to);
+        }
+        if (owner.isPresent()) {
+          Files.setAttribute(to, "unix:uid", owner.get()[0]);
+          Files.setAttribute(to, "unix:gid", owner.get()[1]);
+        }
+      }
+      if (owner.isPresent()) {
+        Files.setAttribute(copy, "unix:uid", owner.get()[0]);
+        Files.setAttribute(copy, "unix:gid", owner.get()[1]);
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+      }
+      NssDatabaseInstaller there = new NssDatabaseInstaller(copy, tools, certutil, owned, listingTimeout);
+      InstallObservation seen;
+      try {
+        there.requireDatabase();
+        seen = there.find(there.list()).observation(); // the copy's journal is rolled back
+      } catch (StepFailed e) {
+        throw new StepFailed(e.getMessage().replace(copy.toString(), directory.toString()));
+      }
+      return new InstallObservation(target(), seen.entries(), seen.damaged());
+    } finally {
+      removeTree(folder);
+    }
+  }
+
+  /** What {@link #observedInACopy} copies. */
+  private static final List<String> COPIED = List.of("cert9.db", "key4.db", "cert9.db-journal", "key4.db-journal");
+
+  /** The journals beside the database, by name: a writer stopped halfway left them. */
+  private List<String> journals() {
+    List<String> out = new ArrayList<>();
+    for (String name : JOURNALS) {
+      if (Files.isRegularFile(directory.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        out.add(name);
+      }
+    }
+    return out;
   }
 
   /** certutil's words, and what they mean when it cannot open the database. */
@@ -556,12 +619,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    * hold only fails), and certutil opens the database for writing for it (its listings do not).
    */
   private ToolRunner.Result afterJournal(ToolRunner.Result failed) throws IOException, StepFailed {
-    List<String> journals = new ArrayList<>();
-    for (String name : JOURNALS) {
-      if (Files.isRegularFile(directory.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-        journals.add(name);
-      }
-    }
+    List<String> journals = journals();
     if (journals.isEmpty()) {
       throw new StepFailed(failed.failure());
     }

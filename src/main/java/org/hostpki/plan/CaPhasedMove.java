@@ -51,6 +51,18 @@ public record CaPhasedMove(Instant at, Duration overlap, CaAudience audience) {
   }
 
   /**
+   * What comes next for {@code ca.crt}, after "next": {@code the move to the new CA (ca-next)
+   * 2027-04-12 17:57 UTC (in 13 days)}. During the overlap its renewal is the move, not a renewal
+   * that waits for the catch-up hour (what check and status said, fsmall15 h).
+   */
+  public String nextWords(Instant now) {
+    return "the move to the new CA (" + Address.CA_NEXT + ") "
+        + (now.isBefore(at)
+            ? DateText.of(at) + " (in " + DurationText.left(Duration.between(now, at)) + ")"
+            : "by the next unattended run (due since " + DateText.of(at) + ")");
+  }
+
+  /**
    * What comes and what to do, after "ca-next is": {@code the new CA of a phased rotation (overlap
    * 14d): on 2027-04-12 17:57 UTC (in 13 days) the server moves to the new CA …}.
    *

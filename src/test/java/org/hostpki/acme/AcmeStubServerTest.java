@@ -541,6 +541,25 @@ class AcmeStubServerTest {
   private static final Duration ORDER_TIME_UNDER_LOAD = Duration.ofSeconds(120);
 
   /**
+   * An issuer for the preferredChain test: each request may take as long as the whole order may
+   * (at load ~40 one request to the stub took over the 30 s of {@link AcmeIssuer#REQUEST_TIMEOUT},
+   * 71c76ccf); a stub that hangs still fails the order after {@link #ORDER_TIME_UNDER_LOAD}.
+   */
+  private AcmeIssuer underLoad(String preferredChain) {
+    return issuer(Optional.empty(), ORDER_TIME_UNDER_LOAD, Optional.of(preferredChain))
+        .withRequestTimeout(ORDER_TIME_UNDER_LOAD);
+  }
+
+  /** A request the stub answers only after the issuer's request timeout fails the order, said so. */
+  @Test
+  void testOrder_aRequestOverTheRequestTimeoutFails() {
+    requestDelay = Duration.ofMillis(1500);
+    AcmeIssuer issuer = issuer(Optional.empty(), Duration.ofSeconds(20)).withRequestTimeout(Duration.ofMillis(500));
+
+    assertThatThrownBy(() -> issuer.order(request(Optional.empty()))).isInstanceOf(AcmeFailure.class);
+  }
+
+  /**
    * preferredChain reads an alternate chain only while none read so far has its root, and 8 at
    * most of a CA's list (2,000 here): every one listed was downloaded, also when the default
    * chain had the root, so a hostile CA could make an order download thousands.
@@ -550,20 +569,17 @@ class AcmeStubServerTest {
     issuing = true;
     alternates = 2000;
 
-    Issued byDefault = issuer(Optional.empty(), ORDER_TIME_UNDER_LOAD, Optional.of(TestCa.ROOT_NAME))
-        .order(request(Optional.empty()));
+    Issued byDefault = underLoad(TestCa.ROOT_NAME).order(request(Optional.empty()));
     assertThat(byDefault.rootName()).isEqualTo(TestCa.ROOT_NAME);
     assertThat(alternatesRead).as("the default chain has the root").isEmpty();
 
-    Issued second = issuer(Optional.empty(), ORDER_TIME_UNDER_LOAD, Optional.of("Alternate Root 2"))
-        .order(request(Optional.empty()));
+    Issued second = underLoad("Alternate Root 2").order(request(Optional.empty()));
     assertThat(second.rootName()).isEqualTo("Alternate Root 2");
     assertThat(second.chain()).hasSize(2);
     assertThat(alternatesRead).containsExactly(1, 2);
 
     alternatesRead.clear();
-    Issued none = issuer(Optional.empty(), ORDER_TIME_UNDER_LOAD, Optional.of("No Such Root"))
-        .order(request(Optional.empty()));
+    Issued none = underLoad("No Such Root").order(request(Optional.empty()));
     assertThat(none.rootName()).isEqualTo(TestCa.ROOT_NAME);
     assertThat(alternatesRead).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(none.warnings()).singleElement().asString()

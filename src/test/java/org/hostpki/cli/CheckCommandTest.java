@@ -192,6 +192,11 @@ class CheckCommandTest {
     assertThat(status.out()).as(status.toString())
         .contains("\n         warning: ca-next is the new CA of a phased rotation (overlap 14d): the server moves to");
     assertThat(due.out()).as(due.toString()).contains("the server moves to the new CA by the next unattended run (due since ");
+    // fsmall15 h: what comes next for ca.crt is the move, not a renewal waiting for the catch-up hour
+    assertThat(run.out()).contains("; renewal by the phased rotation: the move to the new CA (ca-next) 2027-0")
+        .doesNotContain("catch-up hour");
+    assertThat(status.out()).contains("\n         renewal by the phased rotation: the move to the new CA (ca-next) 2027-0")
+        .doesNotContain("catch-up hour");
 
     Instant moved = started.plus(Duration.ofDays(15));
     applied(moved);

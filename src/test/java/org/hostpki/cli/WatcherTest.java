@@ -751,6 +751,35 @@ class WatcherTest {
     assertThat(hookRuns()).isEqualTo(3);
   }
 
+  /**
+   * fsmall15 g: a timer's apply ran the hooks that failed twice under watch: a later failure (the
+   * next change's hook) starts the back-off from its first pause again and says the hooks are
+   * pending, not where the old run of failures left off (failure 3: 2 min, and no "hooks pending").
+   */
+  @Test
+  void testRun_hooksRunByAnotherRunStartTheirBackoffAgain() throws IOException {
+    desired = withHook();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> {})
+            .then(() -> {
+              Files.writeString(dir.resolve("ok"), "");
+              reconciler.apply(desired, EnumSet.noneOf(PlanInput.Replace.class), Optional.empty(), Duration.ZERO);
+            })
+            .then(() -> {
+              Files.delete(dir.resolve("ok"));
+              reconciler.apply(desired, EnumSet.of(PlanInput.Replace.SERVER), Optional.empty(), Duration.ZERO);
+            })
+            .then(() -> {});
+
+    watcher(sleeper).run();
+
+    assertThat(events()).containsExactlyElementsOf(
+        afterTwoFailures("08:01:30 hooks pending", "08:01:30 error", "08:02:00 error", "08:02:00 stopped"));
+    assertThat(log.toString().lines().filter(l -> l.contains("08:01:30") && l.contains(" error: ")))
+        .singleElement().asString().contains("recorded as pending, trying again in 30s");
+  }
+
   /** A reload ends the wait between observations, as a stop does. */
   @Test
   @org.junit.jupiter.api.Timeout(20)

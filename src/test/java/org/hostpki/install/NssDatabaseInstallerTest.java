@@ -384,9 +384,35 @@ class NssDatabaseInstallerTest {
     assertThat(db.resolve("cert9.db-journal")).isRegularFile();
   }
 
-  /** A journal left behind is rolled back on a plan too; when that fails, the advice says why. */
+  /**
+   * fsmall15 b: a plan, check or status reads a database with a journal left behind in a private
+   * copy, rolled back there: the app's files are left as they are (it rolled the journal back in
+   * the database itself, and said nothing). The next apply rolls it back there, as a notice.
+   */
   @Test
-  void testObserve_aJournalLeftBehindIsRolledBackOrNamed() throws IOException {
+  void testObserve_aJournalLeftBehindIsReadInACopyAndTheDatabaseLeftAsItIs() throws IOException {
+    Path strace = tools.find("strace").orElse(null);
+    Assumptions.assumeTrue(strace != null, "strace is not installed");
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    killedAddingOther(strace);
+    Map<String, byte[]> before = new TreeMap<>();
+    for (String name : List.of("cert9.db", "key4.db", "cert9.db-journal")) {
+      before.put(name, Files.readAllBytes(db.resolve(name)));
+    }
+
+    assertThat(installer().observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    for (Map.Entry<String, byte[]> file : before.entrySet()) {
+      assertThat(db.resolve(file.getKey())).as(file.getKey()).hasBinaryContent(file.getValue());
+    }
+    List<String> notices = new ArrayList<>();
+    assertThat(installer().apply(desired("web-1a2b3c4d-ca", ca), notices::add).entries()).containsOnlyKeys("web-1a2b3c4d-ca");
+    assertThat(notices).singleElement().asString().contains("left cert9.db-journal: opened it for writing once");
+    assertThat(db.resolve("cert9.db-journal")).doesNotExist();
+  }
+
+  /** A journal that cannot be rolled back (in the copy): the advice says why, naming the database. */
+  @Test
+  void testObserve_aJournalThatCannotBeRolledBackIsNamed() throws IOException {
     Path strace = tools.find("strace").orElse(null);
     Assumptions.assumeTrue(strace != null, "strace is not installed");
     killedAddingOther(strace);
@@ -397,9 +423,11 @@ class NssDatabaseInstallerTest {
         .hasMessageContaining("SEC_ERROR_BAD_DATABASE")
         .hasMessageContaining("was stopped while it changed the database sql:" + db + ", and left cert9.db-journal."
             + " Opening it for writing, which puts back its last complete state, failed too:")
-        .hasMessageNotContaining("browser) holds it locked");
+        .hasMessageNotContaining("browser) holds it locked")
+        .hasMessageNotContaining("hostpki-nss");
+    assertThat(db.resolve("cert9.db-journal")).isRegularFile();
     assertThat(installer().observe().entries()).isEmpty();
-    assertThat(listing()).containsExactly("Foreign Root|CT,C,C");
+    assertThat(db.resolve("cert9.db-journal")).isRegularFile();
   }
 
   /**
