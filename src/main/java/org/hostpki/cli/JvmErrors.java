@@ -137,15 +137,30 @@ final class JvmErrors {
   static void load() {}
 
   /**
-   * An Error the JDK threw for a failure it did not pass on (no cause), or the
-   * NoClassDefFoundError of a class whose initialiser failed so: only the count of open files
-   * can tell whether the limit was the reason.
+   * An Error the JDK threw for a failure it did not pass on (no cause, or causes of its own
+   * words with no IOException among them), or a NoClassDefFoundError (a class whose
+   * initialiser failed so, or one whose jar could not be opened): only the count of open files
+   * can tell whether the limit was the reason, not replaced jars.
+   * {@code javax.crypto.JceSecurity}'s initialiser, run by the first PKCS#12 load (a
+   * trust.install java target), drops the "Too many open files" of its policy files and throws
+   * ExceptionInInitializerError &lt;- SecurityException "Can not initialize cryptographic
+   * mechanism" &lt;- SecurityException "Couldn't parse jurisdiction policy files" (found:
+   * {@code ulimit -n 27}).
    */
   private static boolean causeSwallowed(Error error) {
-    return error.getCause() == null
+    return !ioExceptionInChain(error)
         && (error instanceof InternalError || error instanceof ExceptionInInitializerError
-            || (error instanceof NoClassDefFoundError
-                && String.valueOf(error.getMessage()).startsWith("Could not initialize class")));
+            || error instanceof NoClassDefFoundError);
+  }
+
+  /** Whether the chain of causes holds an IOException: then its own words tell what failed. */
+  private static boolean ioExceptionInChain(Throwable error) {
+    for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean tooManyOpenFiles(Throwable error) {

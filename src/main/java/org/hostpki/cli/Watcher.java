@@ -689,6 +689,9 @@ final class Watcher {
     } else if (!result.plan().isEmpty() && result.heldBy().isEmpty() && !onlyFailedInstalls(result)) {
       // Changes that need no new generation: links made again, install targets.
       log("applied", summary(result.plan()) + "; no new generation");
+    } else if (!result.plan().isEmpty() && result.heldBy().isEmpty()) {
+      // Every change was into a target whose change failed again: its error line below says so,
+      // the drift did not go (rvcore15: each retry logged "drift gone ... another run applied it").
     } else if (hadDrift && result.heldBy().isEmpty()) {
       log("drift gone", "nothing left to apply once the store was locked (another run applied it, or the drift went away)");
     }

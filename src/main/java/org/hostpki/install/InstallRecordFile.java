@@ -220,34 +220,43 @@ public final class InstallRecordFile {
     return new InstallRecord(targets, failures(root, fileSystem));
   }
 
+  /**
+   * The failed changes, each one skipped where it is bad: they only say why a target's last
+   * change failed, and one bad entry (an edit, a newer build's field) must not make the whole
+   * record, which says what hostpki installed where, unreadable (rvcore15). The target's next
+   * attempt records its failure again.
+   */
   private static SortedMap<InstallTarget, InstallRecord.Failure> failures(JsonNode root, FileSystem fileSystem) {
     SortedMap<InstallTarget, InstallRecord.Failure> out = new TreeMap<>();
-    if (root.get("failed") == null) {
+    JsonNode failed = root.get("failed");
+    if (failed == null || !failed.isArray()) {
       return out;
     }
-    for (JsonNode f : array(root, "failed")) {
-      InstallTarget target =
-          InstallTarget.fromAddress(text(f, "target"), fileSystem)
-              .orElseThrow(() -> new IllegalArgumentException("unknown failed target '" + text(f, "target") + "'"));
-      List<String> error = new ArrayList<>();
-      for (JsonNode line : array(f, "error")) {
-        // the tool's words: escaped when written, escaped again (a no-op then) as the file may
-        // have been edited
-        error.add(TerminalText.escape(line.isString() ? line.asString() : line.toString()));
-      }
-      JsonNode attempts = f.get("attempts");
-      try {
-        InstallRecord.Failure failure = new InstallRecord.Failure(
-            Instant.parse(text(f, "since")), Instant.parse(text(f, "at")),
-            attempts != null && attempts.isInt() ? attempts.asInt() : 0, error);
-        if (out.put(target, failure) != null) {
-          throw new IllegalArgumentException("the failed target " + target + " is there twice");
-        }
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("a failed target " + target + " without its times");
-      }
+    for (JsonNode f : failed) {
+      failure(f, fileSystem).ifPresent(failure -> out.putIfAbsent(failure.getKey(), failure.getValue()));
     }
     return out;
+  }
+
+  private static Optional<Map.Entry<InstallTarget, InstallRecord.Failure>> failure(JsonNode f, FileSystem fileSystem) {
+    Optional<InstallTarget> target = InstallTarget.fromAddress(text(f, "target"), fileSystem);
+    JsonNode lines = f.get("error");
+    JsonNode attempts = f.get("attempts");
+    if (target.isEmpty() || lines == null || !lines.isArray() || attempts == null || !attempts.isInt()) {
+      return Optional.empty();
+    }
+    List<String> error = new ArrayList<>();
+    for (JsonNode line : lines) {
+      // the tool's words: escaped when written, escaped again (a no-op then) as the file may
+      // have been edited
+      error.add(TerminalText.escape(line.isString() ? line.asString() : line.toString()));
+    }
+    try {
+      return Optional.of(Map.entry(target.get(), new InstallRecord.Failure(
+          Instant.parse(text(f, "since")), Instant.parse(text(f, "at")), attempts.asInt(), error)));
+    } catch (DateTimeParseException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static Optional<PasswordSource> password(JsonNode password, FileSystem fileSystem) {

@@ -119,6 +119,40 @@ class JvmErrorsTest {
     assertThat(withRoom.getMessage()).startsWith("internal error: java.lang.InternalError");
   }
 
+  /**
+   * {@code javax.crypto.JceSecurity}'s initialiser, run by the first PKCS#12 load (a
+   * trust.install java target), keeps no IOException in its chain of causes (found by rvcore15:
+   * {@code ulimit -n 27}, plan/status/check said "internal error: ExceptionInInitializerError").
+   */
+  @Test
+  void anInitialiserErrorWithCausesOfItsOwnAtTheDescriptorLimitNamesTheLimit() {
+    Error error = new ExceptionInInitializerError(new SecurityException(
+        "Can not initialize cryptographic mechanism",
+        new SecurityException("Couldn't parse jurisdiction policy files in: unlimited")));
+
+    HostpkiException atLimit = JvmErrors.describe(error, () -> new JvmErrors.OpenFiles(21, 27));
+    HostpkiException withRoom = JvmErrors.describe(error, () -> new JvmErrors.OpenFiles(30, 1024));
+
+    assertThat(atLimit.getMessage()).startsWith("hostpki ran out of file descriptors").contains("ulimit -n");
+    assertThat(withRoom.getMessage()).startsWith("internal error: java.lang.ExceptionInInitializerError");
+  }
+
+  /**
+   * A class whose jar could not be opened at the limit (hostpki run from its classes and lib/,
+   * {@code ulimit -n 24}): the JVM's NoClassDefFoundError names the class, not the reason, and
+   * was taken for jars replaced while it ran.
+   */
+  @Test
+  void aClassNotLoadedAtTheDescriptorLimitNamesTheLimitNotReplacedJars() {
+    Error error = new NoClassDefFoundError("org/hostpki/store/StoreNames");
+
+    HostpkiException atLimit = JvmErrors.describe(error, () -> new JvmErrors.OpenFiles(20, 24));
+    HostpkiException withRoom = JvmErrors.describe(error, () -> new JvmErrors.OpenFiles(30, 1024));
+
+    assertThat(atLimit.getMessage()).startsWith("hostpki ran out of file descriptors");
+    assertThat(withRoom.getMessage()).startsWith("hostpki's own code could not be loaded");
+  }
+
   @Test
   void theSoftLimitIsReadFromProcSelfLimits() {
     assertThat(JvmErrors.OpenFiles.softLimit(List.of(

@@ -660,6 +660,8 @@ class WatcherTest {
     // A try that failed is no "applied" (it said "applied ...; no new generation" before its error).
     assertThat(events()).contains("08:07:30 applied")
         .doesNotContain("08:00:30 applied", "08:03:30 applied", "08:04:00 applied", "08:05:00 drift seen");
+    // Nor did the drift go at a failed try (rvcore15: "drift gone ... another run applied it").
+    assertThat(log.toString()).doesNotContain("drift gone");
     assertThat(java.util.Collections.list(
             java.security.KeyStore.getInstance(dir.resolve("cacerts").toFile(), "changeit".toCharArray()).aliases()))
         .hasSize(1);

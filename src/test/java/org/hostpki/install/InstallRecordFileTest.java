@@ -90,6 +90,38 @@ class InstallRecordFileTest {
         .containsExactly("install/java:/opt/app: locked by \\x1b[2J");
   }
 
+  /**
+   * A bad failed entry (an edit, a newer build's field) is skipped: the failures only say why a
+   * target's last change failed, and the record must still say what was installed where, so
+   * that a target no longer named is cleaned up (rvcore15: it made the whole record unreadable).
+   */
+  @Test
+  void testFailures_aBadFailedEntryIsSkippedTheTargetsAndTheGoodFailuresStay() throws IOException {
+    InstallTarget app = InstallTarget.java(Path.of("/opt/app/jre/lib/security/cacerts"));
+    java.time.Instant t0 = java.time.Instant.parse("2026-12-07T15:21:14Z");
+    InstallRecordFile.write(store, record.failed(app, t0, java.util.List.of("install/java:/opt/app: locked by 4242")));
+    Path file = store.resolve(".install/record.json");
+    String good = Files.readString(file);
+    String goodEntry = good.substring(good.indexOf("[", good.indexOf("\"failed\"")) + 1, good.lastIndexOf("]"));
+    for (String bad : java.util.List.of(
+        "{\"target\":\"floppy:/a\",\"since\":\"2026-12-07T15:21:14Z\",\"at\":\"2026-12-07T15:21:14Z\",\"attempts\":1,\"error\":[\"x\"]}",
+        "{\"target\":\"system\",\"since\":\"yesterday\",\"at\":\"2026-12-07T15:21:14Z\",\"attempts\":1,\"error\":[\"x\"]}",
+        "{\"target\":\"system\",\"since\":\"2026-12-07T15:21:14Z\",\"at\":\"2026-12-07T15:21:14Z\",\"attempts\":0,\"error\":[]}",
+        "{\"target\":\"system\"}",
+        "\"system\"",
+        goodEntry)) {
+      Files.writeString(file, good.replace(goodEntry, goodEntry + "," + bad));
+
+      InstallRecord read = InstallRecordFile.read(store);
+
+      assertThat(read.targets()).as(bad).isEqualTo(record.targets());
+      assertThat(read.failures()).as(bad).containsOnlyKeys(app);
+      assertThat(read.failure(app).orElseThrow().error()).containsExactly("install/java:/opt/app: locked by 4242");
+    }
+    Files.writeString(file, good.replace("\"failed\":[", "\"failed\":{\"no\":[").replace("]}\n", "]}}\n"));
+    assertThat(InstallRecordFile.read(store).targets()).isEqualTo(record.targets());
+  }
+
   @Test
   void testRead_noFileIsAnEmptyRecord() {
     assertThat(InstallRecordFile.read(store)).isEqualTo(InstallRecord.empty());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -177,6 +178,37 @@ class DistributionIT {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(work.resolve("pki/server.p12")).isRegularFile();
     assertThat(work.resolve("pki/truststore.p12")).isRegularFile();
+  }
+
+  /**
+   * Under a low {@code ulimit -n}, whatever fails says which limit, never "internal error"
+   * (rvcore15: at 27 a trust.install java target's first PKCS#12 load failed in
+   * javax.crypto.JceSecurity's initialiser, which keeps no IOException among its causes). The
+   * limits span where the run stops in the JVM's, hostpki's and the JDK's own opens.
+   */
+  @Test
+  void testLowDescriptorLimit_isNeverAnInternalError(@TempDir Path work) throws Exception {
+    KeyStore empty = KeyStore.getInstance("PKCS12");
+    empty.load(null, null);
+    try (var out = Files.newOutputStream(work.resolve("cacerts"))) {
+      empty.store(out, "changeit".toCharArray());
+    }
+    Files.writeString(work.resolve("host.yaml"),
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "host: {detect: false, hostname: portal, domain: example.test, addresses: [192.0.2.10]}\n"
+            + "trust:\n  install:\n    certificates: [ca]\n    java: [" + work.resolve("cacerts") + "]\n");
+    ProcessResult apply = hostpki(work, "apply", "-f", "host.yaml");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+
+    for (String command : List.of("plan", "status", "check")) {
+      for (int limit = 24; limit <= 30; limit += command.equals("plan") ? 1 : 3) {
+        ProcessResult run = Command.of("/bin/sh", "-c", "ulimit -n " + limit + " && exec \"$0\" " + command
+                + " -f host.yaml", top.resolve("bin/hostpki").toString())
+            .in(work).env(env).timeout(Command.LONG_GUARD).run();
+        assertThat(run.stdout() + run.stderr()).as("ulimit -n %d, %s: %s", limit, command, run)
+            .doesNotContain("internal error", "\tat ", "Exception in thread");
+      }
+    }
   }
 
   @Test
