@@ -61,6 +61,11 @@ import org.hostpki.plan.Plan;
  * InstallTargets#storeTag}) and those its record names (the tag changes when the store moves).
  */
 final class TrustInstalls {
+  /** How much of a failed change's error the record keeps ({@link #recordLines}). */
+  static final int RECORDED_LINES = 20;
+
+  static final int RECORDED_CHARS = 2048;
+
   /** Nothing named, nothing recorded. */
   static final TrustInstalls NONE = new TrustInstalls(null, InstallInput.NONE, Map.of(), Map.of(), Clock.systemUTC());
 
@@ -343,15 +348,34 @@ final class TrustInstalls {
     return out;
   }
 
-  /** An install error's lines for the record: one line each, escaped (a tool's output has breaks). */
-  private static List<String> recordLines(InstallException e) {
+  /**
+   * An install error's lines for the record: one line each, escaped (a tool's output has breaks),
+   * at most {@link #RECORDED_LINES} lines and {@link #RECORDED_CHARS} characters — a tool may say up
+   * to 64 KiB, and the record's words are repeated in every plan, check, status and Nagios line.
+   */
+  static List<String> recordLines(HostpkiException e) {
     List<String> out = new ArrayList<>();
+    int size = 0;
+    int left = 0;
     for (String line : lines(e)) {
       for (String part : line.split("\n")) {
-        if (!part.isBlank()) {
-          out.add(TerminalText.escape(part.strip()));
+        if (part.isBlank()) {
+          continue;
+        }
+        String escaped = TerminalText.escape(part.strip());
+        if (out.isEmpty() && escaped.length() > RECORDED_CHARS) { // the headline is always kept
+          escaped = escaped.substring(0, RECORDED_CHARS) + "...";
+        }
+        if (out.isEmpty() || out.size() < RECORDED_LINES && size + escaped.length() <= RECORDED_CHARS) {
+          out.add(escaped);
+          size += escaped.length();
+        } else {
+          left++;
         }
       }
+    }
+    if (left > 0) {
+      out.add("... (" + left + " more line(s) of the tool's output: run hostpki apply to see them)");
     }
     return out;
   }

@@ -722,7 +722,19 @@ final class Watcher {
    */
   private void forgetSettledInstalls(Plan plan) {
     installRetries.keySet().removeIf(target -> plan.changes().stream()
-        .noneMatch(c -> c.intent() instanceof Intent.InstallTrust install && install.target().equals(target)));
+            .noneMatch(c -> c.intent() instanceof Intent.InstallTrust install && install.target().equals(target))
+        && !stillFailing(plan, target));
+  }
+
+  /**
+   * A target that cannot be read now, or whose last change failed, has not settled: its owner
+   * making it unreadable for a tick must not start its back-off again (each try may hold the
+   * store's lock for the target's whole lock wait).
+   */
+  private static boolean stillFailing(Plan plan, InstallTarget target) {
+    String subject = "install/" + target.address();
+    return plan.warnings().stream().anyMatch(w -> w.subject().equals(subject)
+        && (w.kind() == WarningCode.INSTALL_UNREADABLE || w.kind() == WarningCode.INSTALL_FAILED));
   }
 
   /**

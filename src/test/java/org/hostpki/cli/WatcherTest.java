@@ -704,6 +704,30 @@ class WatcherTest {
   }
 
   /**
+   * A target its owner makes unreadable for a tick (rvsec15 L2) has not settled: its back-off goes
+   * on where it was, not from the first pause (each try may hold the store's lock a whole minute).
+   */
+  @Test
+  void testRun_installTargetUnreadableForATickKeepsItsBackoff() throws Exception {
+    desired = withJavaTargetThatCannotBeLocked();
+    byte[] emptyStore = Files.readAllBytes(dir.resolve("cacerts"));
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock);
+    sleeper.then(() -> Files.writeString(dir.resolve("cacerts"), "not a keystore"));
+    sleeper.then(() -> Files.write(dir.resolve("cacerts"), emptyStore));
+    for (int i = 0; i < 6; i++) {
+      sleeper.then(() -> {});
+    }
+
+    watcher(sleeper).run();
+
+    List<String> tries = log.toString().lines()
+        .filter(l -> l.contains(" error: install/java:") && l.contains("trying it again in")).toList();
+    assertThat(tries).hasSizeGreaterThan(1);
+    assertThat(tries.get(0)).endsWith("trying it again in 30s (sooner on SIGHUP)");
+    assertThat(tries.get(1)).endsWith("trying it again in 1m (sooner on SIGHUP)");
+  }
+
+  /**
    * An empty Java trust store {@code cacerts} in trust.install whose lock file cannot be opened (a
    * folder in its place): its change fails at once, as a lock held for a minute does after that
    * minute.
