@@ -28,7 +28,6 @@ import org.hostpki.model.InstallSpec;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.StoreLayout;
-import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.Pem;
@@ -61,11 +60,6 @@ import org.hostpki.plan.Plan;
  * InstallTargets#storeTag}) and those its record names (the tag changes when the store moves).
  */
 final class TrustInstalls {
-  /** How much of a failed change's error the record keeps ({@link #recordLines}). */
-  static final int RECORDED_LINES = 20;
-
-  static final int RECORDED_CHARS = 2048;
-
   /** Nothing named, nothing recorded. */
   static final TrustInstalls NONE = new TrustInstalls(null, InstallInput.NONE, Map.of(), Map.of(), Clock.systemUTC());
 
@@ -73,8 +67,8 @@ final class TrustInstalls {
   private final InstallInput input;
   private final Map<InstallTarget, TrustInstaller> installers;
   private final Map<InstallTarget, Optional<PasswordSource>> passwords;
-  /** When a failed change is recorded as having happened. */
-  private final Clock clock;
+  /** The record's side of each change: what a target holds, its failure. */
+  private final InstallFailures failures;
 
   private TrustInstalls(
       Path store,
@@ -86,7 +80,9 @@ final class TrustInstalls {
     this.input = input;
     this.installers = installers;
     this.passwords = passwords;
-    this.clock = clock;
+    Set<InstallTarget> there = new HashSet<>(installers.keySet());
+    there.addAll(input.unreadable().keySet());
+    this.failures = new InstallFailures(store, clock, there, input.observed().keySet());
   }
 
   /**
@@ -156,7 +152,7 @@ final class TrustInstalls {
             try {
               observed.put(target, installer.observe());
             } catch (InstallException e) {
-              unreadable.put(target, lines(e));
+              unreadable.put(target, InstallFailures.lines(e));
             }
           });
     }
@@ -277,7 +273,7 @@ final class TrustInstalls {
         without = without.with(target, new TreeMap<>(), Optional.empty());
       }
     }
-    without = withoutStaleFailures(without, plan);
+    without = failures.withoutStale(without, intents(plan).keySet());
     if (!without.equals(record)) {
       InstallRecordFile.write(store, without);
     }
@@ -285,41 +281,10 @@ final class TrustInstalls {
 
   /**
    * After an apply that changed no target, or in addition to {@link #settle}: forgets the failures
-   * that no longer stand ({@link #withoutStaleFailures}), so that a target that left {@code
-   * trust.install}, or was repaired by hand, is not shown as failing from an old attempt.
+   * that no longer stand ({@link InstallFailures#withoutStale}).
    */
   void forgetPastFailures(Plan plan) {
-    if (store == null) {
-      return;
-    }
-    try {
-      InstallRecord record = InstallRecordFile.read(store);
-      InstallRecord without = withoutStaleFailures(record, plan);
-      if (!without.equals(record)) {
-        InstallRecordFile.write(store, without);
-      }
-    } catch (HostpkiException e) {
-      // a record that cannot be read or written now: a past failure shows only while the plan
-      // changes its target again, and the next install of it writes the record anyway
-    }
-  }
-
-  /**
-   * The record without the failures that no longer stand: of a target that left (neither named
-   * nor recorded), and of a target read now that the plan does not change (it holds what it
-   * should: repaired by hand, or the desired state changed).
-   */
-  private InstallRecord withoutStaleFailures(InstallRecord record, Plan plan) {
-    InstallRecord out = record;
-    Map<InstallTarget, Intent.InstallTrust> changed = intents(plan);
-    for (InstallTarget target : record.failures().keySet()) {
-      boolean there = installers.containsKey(target) || input.unreadable().containsKey(target);
-      boolean settled = input.observed().containsKey(target) && !changed.containsKey(target);
-      if (!there || settled) {
-        out = out.succeeded(target);
-      }
-    }
-    return out;
+    failures.forgetPast(intents(plan).keySet());
   }
 
   /**
@@ -333,7 +298,7 @@ final class TrustInstalls {
     try {
       install(target, entries, notices, waiting);
     } catch (InstallException e) {
-      failed.put(target, lines(e));
+      failed.put(target, InstallFailures.lines(e));
     }
   }
 
@@ -345,46 +310,6 @@ final class TrustInstalls {
       InstallInput input, SortedMap<InstallTarget, List<String>> failed) {
     SortedMap<InstallTarget, List<String>> out = new TreeMap<>(input.unreadable());
     out.putAll(failed);
-    return out;
-  }
-
-  /**
-   * An install error's lines for the record: one line each, escaped (a tool's output has breaks),
-   * at most {@link #RECORDED_LINES} lines and {@link #RECORDED_CHARS} characters — a tool may say up
-   * to 64 KiB, and the record's words are repeated in every plan, check, status and Nagios line.
-   */
-  static List<String> recordLines(HostpkiException e) {
-    List<String> out = new ArrayList<>();
-    int size = 0;
-    int left = 0;
-    for (String line : lines(e)) {
-      for (String part : line.split("\n")) {
-        if (part.isBlank()) {
-          continue;
-        }
-        String escaped = TerminalText.escape(part.strip());
-        if (out.isEmpty() && escaped.length() > RECORDED_CHARS) { // the headline is always kept
-          escaped = escaped.substring(0, RECORDED_CHARS) + "...";
-        }
-        if (out.isEmpty() || out.size() < RECORDED_LINES && size + escaped.length() <= RECORDED_CHARS) {
-          out.add(escaped);
-          size += escaped.length();
-        } else {
-          left++;
-        }
-      }
-    }
-    if (left > 0) {
-      out.add("... (" + left + " more line(s) of the tool's output: run hostpki apply to see them)");
-    }
-    return out;
-  }
-
-  /** An install error's lines: its headline ({@code install/ADDRESS: ...}), then the tool's words. */
-  static List<String> lines(HostpkiException e) {
-    List<String> out = new ArrayList<>();
-    out.add(e.headline());
-    out.addAll(e.details());
     return out;
   }
 
@@ -404,41 +329,10 @@ final class TrustInstalls {
         }
       }, waiting);
     } catch (InstallException e) {
-      recordFailed(installer, before, password, e);
-      try {
-        InstallRecordFile.write(store, InstallRecordFile.read(store).failed(target, clock.instant(), recordLines(e)));
-      } catch (HostpkiException unrecorded) {
-        e.addSuppressed(unrecorded); // the failure itself is what the user must see
-      }
+      failures.failed(installer, before, password, e);
       throw e;
     }
-    InstallRecordFile.write(
-        store, InstallRecordFile.read(store).with(target, now.entries(), password).succeeded(target));
-  }
-
-  /**
-   * After a failed change the record says what the target holds, not what was about to be: the
-   * record as it was when the installer put the target back, else what it holds now. Only when
-   * that cannot be read either does the record keep every name that may be there (as after a
-   * crash), so that the next apply still cleans them up.
-   */
-  private void recordFailed(
-      TrustInstaller installer, InstallRecord before, Optional<PasswordSource> password, InstallException e) {
-    try {
-      if (e.rolledBack()) {
-        InstallRecordFile.write(store, before);
-        return;
-      }
-      InstallObservation there = installer.observe();
-      SortedMap<String, Fingerprint> entries = new TreeMap<>(there.entries());
-      // a damaged entry is still hostpki's: its name stays on record
-      SortedMap<String, Fingerprint> recorded = InstallRecordFile.read(store).installed(installer.target())
-          .map(InstallRecord.Installed::entries).orElse(new TreeMap<>());
-      there.damaged().forEach(name -> Optional.ofNullable(recorded.get(name)).ifPresent(f -> entries.put(name, f)));
-      InstallRecordFile.write(store, before.with(installer.target(), entries, password));
-    } catch (HostpkiException unknown) {
-      e.addSuppressed(unknown); // the failure itself is what the user must see
-    }
+    failures.succeeded(target, now, password);
   }
 
   /** The certificates of the store as it is: its CAs and trusted certificates. */
