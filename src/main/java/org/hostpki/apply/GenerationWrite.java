@@ -90,8 +90,8 @@ final class GenerationWrite {
     SortedMap<InstallTarget, List<String>> installFailed = new TreeMap<>();
     if (TrustInstalls.changesAny(plan)) {
       parts.progress().step("installing the new certificates where the host's clients look (trust.install)");
-      before.installs().add(plan, TrustInstalls.held(files), TrustInstalls.known(before.store(), before.desiredTrust()), notices,
-            parts.progress()::waiting, installFailed);
+      before.installs().add(plan, HeldCertificates.held(files),
+          HeldCertificates.known(before.store(), before.desiredTrust()), notices, parts.progress()::waiting, installFailed);
     }
     parts.progress().step("writing a new generation of " + files.size() + " files");
     String generation =
@@ -100,7 +100,7 @@ final class GenerationWrite {
     if (TrustInstalls.changesAny(plan)) {
       parts.progress().step("removing what leaves the install targets (trust.install)");
       try {
-        before.installs().settle(plan, TrustInstalls.held(files), notices, parts.progress()::waiting, installFailed);
+        before.installs().settle(plan, HeldCertificates.held(files), notices, parts.progress()::waiting, installFailed);
       } catch (HostpkiException e) {
         // The failure's own headline may end in "printing:" before the tool's lines: it goes
         // below, whole, so that nothing is appended to it.

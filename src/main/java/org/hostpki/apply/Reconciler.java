@@ -363,7 +363,7 @@ public final class Reconciler {
       if (!held && !TrustInstalls.changesStore(plan) && TrustInstalls.changesAny(plan)) {
         parts.progress().step("installing where the host's clients look (trust.install)");
         before.installs().settle(
-            plan, TrustInstalls.held(before.store()), installNotices, parts.progress()::waiting, installFailures);
+            plan, HeldCertificates.held(before.store()), installNotices, parts.progress()::waiting, installFailures);
       } else if (!held && !TrustInstalls.changesAny(plan)) {
         before.installs().forgetPastFailures(plan);
       }
