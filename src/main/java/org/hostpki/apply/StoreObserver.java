@@ -81,7 +81,7 @@ public final class StoreObserver {
     SortedMap<String, Certificate> trusted = trustFiles.trusted();
     Map<String, Fingerprint> hashed = trustFiles.hashed();
     Optional<List<Fingerprint>> bundle =
-        r.file(StoreLayout.TRUST_BUNDLE)
+        r.shared(StoreLayout.TRUST_BUNDLE)
             .map(
                 b ->
                     r.certificates(StoreLayout.TRUST_BUNDLE, b, pool).stream()
@@ -203,6 +203,15 @@ public final class StoreObserver {
 
     Optional<byte[]> file(String name) {
       return snapshot.file(name);
+    }
+
+    /**
+     * The snapshot's own content of the file of this name, not a copy, for a caller that only
+     * reads it: the trust bundle of 100,000 certificates is 75 MB, and its copy beside the content
+     * read again ran the check after an apply out of {@code -Xmx512m} (bench/NOTES.md "fheap15b").
+     */
+    Optional<byte[]> shared(String name) {
+      return Optional.ofNullable(snapshot.files().get(name));
     }
 
     /** The key in the file of this name, when there is one. */

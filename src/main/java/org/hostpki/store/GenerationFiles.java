@@ -42,19 +42,32 @@ final class GenerationFiles extends AbstractMap<String, byte[]> implements Sorte
   private final int to;
 
   /**
-   * @param files the contents as read, sorted by name
+   * One file of a generation as first read: its length, the SHA-256 of its content, and the content
+   * held only softly from the moment it was read, so that no read of a store holds all its contents
+   * at once (a 100,000-certificate set is 230 MB: the read-back after an apply ran out of {@code
+   * -Xmx512m} when it held them all before hashing, bench/NOTES.md "fheap15b").
+   */
+  record Read(int length, byte[] sha256, SoftReference<byte[]> content) {
+    /** A file just read, hashed with {@code digest} (reset after use). */
+    static Read of(byte[] content, MessageDigest digest) {
+      return new Read(content.length, digest.digest(content), new SoftReference<>(content));
+    }
+  }
+
+  /**
+   * @param files the files as read, sorted by name
    * @param digests their SHA-256, as {@link StoreSnapshot.FileDigests} of the same names
    */
   @SuppressWarnings("unchecked")
-  GenerationFiles(SortedMap<String, byte[]> files, StoreSnapshot.FileDigests digests, Reader reader) {
+  GenerationFiles(SortedMap<String, Read> files, StoreSnapshot.FileDigests digests, Reader reader) {
     this.names = files.keySet().toArray(new String[0]);
     this.digests = digests;
     this.contents = new SoftReference[names.length];
     this.lengths = new int[names.length];
     int i = 0;
-    for (byte[] content : files.values()) {
-      lengths[i] = content.length;
-      contents[i++] = new SoftReference<>(content);
+    for (Read read : files.values()) {
+      lengths[i] = read.length();
+      contents[i++] = read.content();
     }
     this.reader = reader;
     this.from = 0;

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -24,7 +25,8 @@ import org.hostpki.model.StoreLayout;
  * write, secret files of another owner, private keys others can read.
  *
  * <p>One walk, one lstat per entry (which the walk needs anyway, and which keeps a FIFO from
- * blocking the read), then each file is opened without following links and read whole.
+ * blocking the read), then each file is opened without following links, read whole, hashed, and
+ * held only softly ({@link GenerationFiles.Read}).
  */
 final class GenerationReader {
 
@@ -34,7 +36,7 @@ final class GenerationReader {
    * of 100,000 trusted certificates, and was read into memory by every read of the store
    * ({@link Generation#metadata()} reads it for history).
    */
-  record Content(SortedMap<String, byte[]> files) {}
+  record Content(SortedMap<String, GenerationFiles.Read> files) {}
 
   private final Path store;
   private final StoreSafety safety;
@@ -55,7 +57,8 @@ final class GenerationReader {
 
   Content read(Path generation) throws IOException {
     Map<String, FileAccess> written = writtenAccess(generation);
-    SortedMap<String, byte[]> files = new TreeMap<>();
+    SortedMap<String, GenerationFiles.Read> files = new TreeMap<>();
+    MessageDigest sha256 = StoreSnapshot.sha256();
     Files.walkFileTree(
         generation,
         new SimpleFileVisitor<>() {
@@ -97,7 +100,8 @@ final class GenerationReader {
             }
             // An output may belong to a service user (owner: postgres), who can write it: its
             // content is compared and rewritten, never trusted, and is read only so far.
-            files.put(name, content(file, name));
+            // Hashed and held softly at once: see GenerationFiles.Read.
+            files.put(name, GenerationFiles.Read.of(content(file, name), sha256));
             return FileVisitResult.CONTINUE;
           }
         });

@@ -178,7 +178,7 @@ public final class StoreDirectory {
       Path generation = directory.resolve(current.get());
       GenerationReader.Content content = reader.read(generation);
       links.requireNoForeignEntries(StoreNames.topLevelNames(content.files().keySet()));
-      return StoreSnapshot.of(current.get(), content.files(), name -> reader.readAgain(generation, name));
+      return StoreSnapshot.ofRead(current.get(), content.files(), name -> reader.readAgain(generation, name));
     } catch (IOException | UncheckedIOException | DirectoryIteratorException e) {
       throw readFailure(e);
     }

@@ -1,5 +1,6 @@
 package org.hostpki.store;
 
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -67,13 +68,36 @@ public record StoreSnapshot(
         false, Optional.empty(), new TreeMap<>(), fingerprintOf(new TreeMap<>()));
   }
 
-  /** A generation as read, each content held softly and read again with {@code reader} (by name). */
+  /**
+   * A generation's contents given whole (tests), each then held softly and read again with {@code
+   * reader} (by name).
+   */
   static StoreSnapshot of(String generation, SortedMap<String, byte[]> files, GenerationFiles.Reader reader) {
     byte[][] digests = digests(files);
-    FileDigests kept = new FileDigests(files, digests);
+    SortedMap<String, GenerationFiles.Read> read = new TreeMap<>();
+    int i = 0;
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      byte[] content = file.getValue();
+      read.put(file.getKey(), new GenerationFiles.Read(content.length, digests[i++], new SoftReference<>(content)));
+    }
+    return ofRead(generation, read, reader);
+  }
+
+  /**
+   * A generation as {@link GenerationReader} read it, file by file hashed and held softly; a content
+   * the heap dropped is read again with {@code reader} (by name).
+   */
+  static StoreSnapshot ofRead(
+      String generation, SortedMap<String, GenerationFiles.Read> files, GenerationFiles.Reader reader) {
+    FileDigests kept = new FileDigests(files);
+    MessageDigest digest = sha256();
+    ByteBuffer length = ByteBuffer.allocate(Long.BYTES);
+    for (Map.Entry<String, GenerationFiles.Read> file : files.entrySet()) {
+      addToFingerprint(digest, length, file.getKey(), file.getValue().length(), file.getValue().sha256());
+    }
     return new StoreSnapshot(
         true, Optional.of(generation), new GenerationFiles(files, kept, reader),
-        fingerprintOf(files, digests), kept);
+        new Fingerprint(HexFormat.of().formatHex(digest.digest())), kept);
   }
 
   /**
@@ -104,15 +128,15 @@ public record StoreSnapshot(
    */
   public static final class FileDigests {
     /** No digests kept. */
-    public static final FileDigests NONE = new FileDigests(new TreeMap<>(), new byte[0][]);
+    public static final FileDigests NONE = new FileDigests(new TreeMap<>());
 
     private final byte[] digests; // 32 bytes per file, in name order
 
-    FileDigests(SortedMap<String, byte[]> files, byte[][] digests) {
-      int n = files.size();
-      this.digests = new byte[n * DIGEST_LENGTH];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(digests[i], 0, this.digests, i * DIGEST_LENGTH, DIGEST_LENGTH);
+    FileDigests(SortedMap<String, GenerationFiles.Read> files) {
+      this.digests = new byte[files.size() * DIGEST_LENGTH];
+      int i = 0;
+      for (GenerationFiles.Read file : files.values()) {
+        System.arraycopy(file.sha256(), 0, this.digests, i++ * DIGEST_LENGTH, DIGEST_LENGTH);
       }
     }
 
@@ -173,14 +197,20 @@ public record StoreSnapshot(
     ByteBuffer length = ByteBuffer.allocate(Long.BYTES);
     int i = 0;
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
-      digest.update(file.getKey().getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      length.clear();
-      length.putLong(file.getValue().length);
-      digest.update(length.array());
-      digest.update(digests[i++]);
+      addToFingerprint(digest, length, file.getKey(), file.getValue().length, digests[i++]);
     }
     return new Fingerprint(HexFormat.of().formatHex(digest.digest()));
+  }
+
+  /** One file's part of {@link #fingerprintOf}: name, NUL, length (8 bytes), SHA-256. */
+  private static void addToFingerprint(
+      MessageDigest digest, ByteBuffer length, String name, long size, byte[] sha256) {
+    digest.update(name.getBytes(StandardCharsets.UTF_8));
+    digest.update((byte) 0);
+    length.clear();
+    length.putLong(size);
+    digest.update(length.array());
+    digest.update(sha256);
   }
 
   /** Files hashed by one task: enough to outweigh handing the task over. */
@@ -190,7 +220,7 @@ public record StoreSnapshot(
     return sha256().digest(content);
   }
 
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
