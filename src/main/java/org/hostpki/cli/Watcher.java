@@ -43,7 +43,8 @@ import org.hostpki.plan.WarningCode;
  * DHCP lease that flaps for a minute does not re-key the host. A plan caused only by time or by
  * missing files applies at once: waiting cannot make it go away; so does any plan with a
  * certificate expired, missing or not yet valid, whatever drift is beside it. A drift that keeps
- * changing is applied {@link #MAX_POSTPONEMENT} debounces after it was first seen at the latest.
+ * changing and holds a renewal the clock made due is applied {@link #MAX_POSTPONEMENT} debounces
+ * after it was first seen at the latest.
  *
  * <p>Hooks an earlier write left pending (failed, timed out, or hostpki was killed before they
  * ran) are run at once, and while they keep failing again after a growing pause: the interval,
@@ -101,6 +102,13 @@ final class Watcher {
    * #MAX_POSTPONEMENT} debounces after that at the latest).
    */
   private record Pending(Fingerprint basis, Instant since, boolean applyFailed, Instant first) {}
+
+  /**
+   * Whether the drift last seen has a change the clock made due ({@link
+   * ReasonCode#madeDueByTheClock}): only then is its postponement capped (rvfinal15: an address
+   * that never holds re-keyed the host, with ACME an order, every ten minutes).
+   */
+  private boolean postponementCapped;
 
   /**
    * How many debounces a drift that keeps changing waits at most, from when it was first seen:
@@ -417,6 +425,8 @@ final class Watcher {
       return true;
     }
     boolean atOnce = dueAtOnce(plan) || settings.debounce().isZero();
+    postponementCapped = plan.changes().stream().flatMap(c -> c.reasons().stream()).map(Reason::code)
+        .anyMatch(ReasonCode::madeDueByTheClock);
     if (pending.isEmpty() || !pending.get().basis().equals(plan.basis())) {
       String event = pending.isEmpty() ? "drift seen" : "drift changed";
       Instant first = pending.map(Pending::first).orElse(now);
@@ -828,9 +838,13 @@ final class Watcher {
     return codes.stream().anyMatch(ReasonCode::appliesAtOnceWithAnyDrift) || codes.stream().allMatch(ReasonCode::appliesAtOnce);
   }
 
-  /** When a drift first seen at {@code first} is applied at the latest, held or not. */
+  /**
+   * When a drift first seen at {@code first} is applied at the latest, held or not: with a change
+   * the clock made due, {@link #MAX_POSTPONEMENT} debounces after it; otherwise never before it
+   * holds ({@link #postponementCapped}).
+   */
   private Instant latest(Instant first) {
-    return first.plus(settings.debounce().multipliedBy(MAX_POSTPONEMENT));
+    return postponementCapped ? first.plus(settings.debounce().multipliedBy(MAX_POSTPONEMENT)) : Instant.MAX;
   }
 
   private void error(String message) {

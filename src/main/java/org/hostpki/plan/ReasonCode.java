@@ -108,4 +108,15 @@ public enum ReasonCode {
   public boolean appliesAtOnceWithAnyDrift() {
     return watch == Watch.URGENT;
   }
+
+  /**
+   * Whether the clock made a change for this reason due (a renewal, a rotation's next phase):
+   * {@code hostpki watch} applies a drift with one at the latest a few debounces after it was
+   * first seen, however the rest of it keeps changing; a drift of the host's identity alone waits
+   * until it holds (re-keying, or an ACME order, at every few debounces of a churning address
+   * would be worse than waiting).
+   */
+  public boolean madeDueByTheClock() {
+    return this == EXPIRING || this == CA_ROTATION;
+  }
 }
