@@ -185,6 +185,9 @@ final class Watcher {
    * the store as it is then.
    */
   private Optional<String> seenStore = Optional.empty();
+
+  /** Where {@link #seenStore} was: a store.path edited to a place without a store is said as such. */
+  private Optional<java.nio.file.Path> seenPath = Optional.empty();
   /** Lines logged right after "started" (event, detail): what the command found at start. */
   private final List<String[]> atStart = new ArrayList<>();
   /** Whether the store watch saw has gone and nothing is applied for it. */
@@ -483,6 +486,7 @@ final class Watcher {
   private void requireStoreNotGone(DesiredState state, Reconciler.Observation observation, Instant now) {
     org.hostpki.apply.StoreContents store = observation.store();
     if (store.snapshot().exists()) {
+      seenPath = Optional.of(state.store().path());
       seenStore = Optional.of("at generation " + store.snapshot().generation().orElseThrow()
           + store.caCertificate().map(ca -> " with the CA '" + ca.facts().subjectDn() + "' (sha256 "
               + ca.fingerprint().colonHex() + ")").orElse("") + ", seen " + time(now));
@@ -495,6 +499,11 @@ final class Watcher {
     storeGone = true;
     pending = Optional.empty();
     metrics.observed(state, observation, false);
+    if (!seenPath.equals(Optional.of(state.store().path()))) {
+      throw new HostpkiException("store.path changed from " + seenPath.orElseThrow() + " to " + state.store().path()
+          + ", which holds no store: not making a new store or CA there; if one is meant there, send SIGHUP"
+          + " (systemctl reload hostpki-watch) or restart watch");
+    }
     throw new HostpkiException("the store " + state.store().path() + " has no generation now, but this watch saw it "
         + seenStore.get() + " (an unmounted volume? a moved or removed folder?): not making a new store"
         + " or CA there; looking again every " + DurationText.of(settings.interval()) + ". Mount or move it back,"

@@ -1343,6 +1343,23 @@ class WatcherTest {
   }
 
   /**
+   * store.path edited while watch runs to a place without a store (rvfinal15 L1): watch fails
+   * closed there too, and says that the path changed, not that the store it saw went.
+   */
+  @Test
+  void testRun_storePathEditedToAnEmptyPlaceIsSaidAsSuch() throws Exception {
+    applyNow();
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock)
+        .then(() -> desired("apiVersion: hostpki/v1\nstore: {path: pki2}\n"))
+        .then(() -> {});
+    watcher(sleeper).run();
+
+    assertThat(log.toString()).contains("08:00:30Z error: store.path changed from " + dir.resolve("pki") + " to "
+        + dir.resolve("pki2") + ", which holds no store: not making a new store or CA there;");
+    assertThat(dir.resolve("pki2").resolve("ca.crt")).doesNotExist();
+  }
+
+  /**
    * {@code server.issuer: acme} under watch, with a test CA in place of the network: an empty
    * store orders at once, an identity change orders after the debounce, and a failing CA is asked
    * again only when the recorded back-off says (5 minutes, then 10), not every 30 s.
