@@ -160,7 +160,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    * the database itself changed an app's files and said nothing; an apply still rolls it back there
    * (before its change, as a notice). The copy holds the database's two files and their journals,
    * not pkcs11.txt (its internal module names the original folder); it is its owner's, in a folder
-   * of root's, when root reads another user's database (certutil runs as them there too).
+   * of root's only their group may pass, when root reads another user's database (certutil runs as
+   * them there too). Folder 0700, files 0600, whatever the umask: key4.db holds the app's keys.
    */
   private InstallObservation observedInACopy() throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
