@@ -160,21 +160,28 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    * the database itself changed an app's files and said nothing; an apply still rolls it back there
    * (before its change, as a notice). The copy holds the database's two files and their journals,
    * not pkcs11.txt (its internal module names the original folder); it is its owner's, in a folder
-   * of root's, when root reads another user's database (certutil runs as them there too).
+   * of root's only their group may pass, when root reads another user's database (certutil runs as
+   * them there too). Folder 0700, files 0600, whatever the umask: key4.db holds the app's keys.
    */
   private InstallObservation observedInACopy() throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
-    Path folder = Files.createTempDirectory("hostpki-nss");
+    Path folder = Files.createTempDirectory("hostpki-nss"); // root's, rwx------
     try {
-      Path copy = Files.createDirectory(folder.resolve("db"));
+      // Made private, not by the umask (rvfinal15: under umask 022 the copy of key4.db, the app's
+      // private keys, was 0644 in a folder any user could pass through, while it existed).
+      Path copy = Files.createDirectory(folder.resolve("db"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
       for (String name : COPIED) {
         Path from = directory.resolve(name);
         if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
-        Path to = copy.resolve(name);
-        try (java.io.InputStream in = Files.newInputStream(from, LinkOption.NOFOLLOW_LINKS)) {
-          Files.copy(in, to);
+        Path to = Files.createFile(copy.resolve(name), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        try (java.io.InputStream in = Files.newInputStream(from, LinkOption.NOFOLLOW_LINKS);
+            java.io.OutputStream out = Files.newOutputStream(to, java.nio.file.StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+          in.transferTo(out);
         }
         if (owner.isPresent()) {
           Files.setAttribute(to, "unix:uid", owner.get()[0]);
@@ -184,7 +191,10 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       if (owner.isPresent()) {
         Files.setAttribute(copy, "unix:uid", owner.get()[0]);
         Files.setAttribute(copy, "unix:gid", owner.get()[1]);
-        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        // certutil runs as the owner with their group alone (--clear-groups): it passes through
+        // root's folder by the group's x; no one else may
+        Files.setAttribute(folder, "unix:gid", owner.get()[1]);
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x---"));
       }
       NssDatabaseInstaller there = new NssDatabaseInstaller(copy, tools, certutil, owned, listingTimeout);
       InstallObservation seen;

@@ -410,6 +410,32 @@ class NssDatabaseInstallerTest {
     assertThat(db.resolve("cert9.db-journal")).doesNotExist();
   }
 
+  /**
+   * rvfinal15: root's copy of another user's database (a journal left behind) was made with the
+   * umask's modes: under umask 022 its key4.db (the app's private keys) was 0644 in a folder 0755,
+   * and any user could read it while a plan ran. The copy is its owner's alone now, whatever the
+   * umask; root's folder around it lets only the owner's group pass. Its certutil notes the modes.
+   */
+  @Test
+  void testObserve_asRootTheCopyOfAnotherUsersDatabaseIsTheirsAlone() throws IOException {
+    Path strace = tools.find("strace").orElse(null);
+    Assumptions.assumeTrue(strace != null, "strace is not installed");
+    killedAddingOther(strace);
+    givenToNobodyByRoot(db);
+    Path notes = Files.createFile(dir.resolve("modes"));
+    Files.setPosixFilePermissions(notes, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    NssDatabaseInstaller noting = wrapped("d=${2#sql:}\ncase $d in */hostpki-nss*) [ -s " + notes + " ] || stat -c '%n %a %U:%G' \"${d%/db}\" \"$d\" \"$d\"/* >> "
+        + notes + ";; esac\nexec " + certutil + " \"$@\"\n");
+
+    assertThat(noting.observe().entries()).isEmpty();
+    List<String> seen = Files.readAllLines(notes); // at certutil's first run in the copy
+    String folder = seen.get(0).substring(0, seen.get(0).indexOf(' '));
+    assertThat(seen.stream().map(line -> line.replace(folder, "FOLDER"))).containsExactlyInAnyOrder(
+        "FOLDER 710 root:nogroup", "FOLDER/db 700 nobody:nogroup", "FOLDER/db/cert9.db 600 nobody:nogroup",
+        "FOLDER/db/key4.db 600 nobody:nogroup", "FOLDER/db/cert9.db-journal 600 nobody:nogroup");
+    assertThat(Path.of(folder)).doesNotExist();
+  }
+
   /** A journal that cannot be rolled back (in the copy): the advice says why, naming the database. */
   @Test
   void testObserve_aJournalThatCannotBeRolledBackIsNamed() throws IOException {
