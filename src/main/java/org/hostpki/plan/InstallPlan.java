@@ -99,9 +99,24 @@ final class InstallPlan {
   static Warning otherStore(InstallTarget target, SortedMap<String, String> names) {
     SortedMap<String, List<String>> byStore = new TreeMap<>();
     names.forEach((name, store) -> byStore.computeIfAbsent(store, s -> new ArrayList<>()).add(InstallEntryNames.MARK + name));
+    String subject = "install/" + target.address();
+    List<String> unknown = byStore.remove(InstallInput.UNKNOWN_STORE);
+    if (unknown != null && byStore.isEmpty()) {
+      return new Warning(
+          WarningCode.INSTALL_OTHER_STORE, subject,
+          subject + ": " + String.join(", ", unknown) + " (install record) were installed by a store in another"
+              + " folder, and the record (written by a build before 2026-12-07) does not say which: it may be a"
+              + " live store this one was copied from (a backup restored into another folder), so this store"
+              + " leaves them as they are and drops them from its record | if that store moved here and its old"
+              + " folder is gone, remove them by hand (" + removeHint(target) + "); if that store is still"
+              + " there, nothing: each installs its own entries");
+    }
     List<String> parts = new ArrayList<>();
     byStore.forEach((store, entries) -> parts.add(String.join(", ", entries) + " of the store at " + store));
-    String subject = "install/" + target.address();
+    if (unknown != null) {
+      parts.add(String.join(", ", unknown) + " of a store the record (written by a build before 2026-12-07) does"
+          + " not name, left as they are (remove them by hand if that store is gone: " + removeHint(target) + ")");
+    }
     return new Warning(
         WarningCode.INSTALL_OTHER_STORE, subject,
         subject + ": " + String.join("; ", parts) + " (install record): that store is still there and has them"
@@ -110,6 +125,15 @@ final class InstallPlan {
             + " store's record | if this copy is to replace that store, take trust.install out of that store's"
             + " desired state and apply it (it removes its entries), or remove that store, before this copy's"
             + " apply; if both stay, each installs its own entries");
+  }
+
+  /** How to remove one entry of {@code target} by hand, in words. */
+  private static String removeHint(InstallTarget target) {
+    return switch (target.kind()) {
+      case NSS -> "certutil -D -d sql:" + target.location().map(Object::toString).orElse("") + " -n NAME";
+      case JAVA -> "keytool -delete -keystore " + target.location().map(Object::toString).orElse("") + " -alias NAME";
+      case SYSTEM -> "remove its certificate file from the system store's folder and run its update tool";
+    };
   }
 
   /**

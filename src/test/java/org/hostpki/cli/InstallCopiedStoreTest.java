@@ -91,4 +91,40 @@ class InstallCopiedStoreTest {
         .doesNotContain("that store is still there");
     assertThat(aliases()).doesNotContain("hostpki-" + origTag + "-ca").contains("hostpki-" + copyTag + "-ca");
   }
+
+  @Test
+  void testCopyWithARecordOfAnOlderBuild_leavesTheOtherTagsEntriesAlone() throws Exception {
+    KeyStore empty = KeyStore.getInstance("PKCS12");
+    empty.load(null, null);
+    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
+      empty.store(out, "changeit".toCharArray());
+    }
+    Path orig = dir.resolve("orig");
+    yaml(orig);
+    run(orig, "apply", "-f", "host.yaml").assertExitCode(0);
+    String origTag = InstallTargets.storeTag(orig.resolve("pki"));
+    Path copy = dir.resolve("copy");
+    copy(orig, copy);
+    // a backup taken before the upgrade: its record has no "stores"
+    Path record = copy.resolve("pki/.install/record.json");
+    String json = Files.readString(record);
+    Files.writeString(record, json.replaceFirst("\"stores\":\\{[^}]*\\},", ""));
+    assertThat(Files.readString(record)).doesNotContain("stores").contains(origTag + "-ca");
+    String copyTag = InstallTargets.storeTag(copy.resolve("pki"));
+
+    CliResult plan = run(copy, "plan", "-f", "host.yaml");
+    CliResult apply = run(copy, "apply", "-f", "host.yaml");
+
+    assertThat(plan.out() + plan.err())
+        .doesNotContain("  delete  ")
+        .doesNotContain("the store has moved")
+        .contains("warning: install/java:" + dir.resolve("cacerts") + ": hostpki-" + origTag + "-ca (install record)"
+            + " were installed by a store in another folder")
+        .contains("keytool -delete -keystore " + dir.resolve("cacerts"));
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(aliases()).containsExactlyInAnyOrder("hostpki-" + origTag + "-ca", "hostpki-" + copyTag + "-ca");
+    assertThat(Files.readString(record)).doesNotContain(origTag + "-ca");
+    assertThat(run(copy, "plan", "-f", "host.yaml").out()).startsWith("No changes");
+    assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
+  }
 }
