@@ -64,12 +64,37 @@ final class InstallPlan {
     SortedMap<String, Held> wanted = wanted(trustedCas);
     for (Map.Entry<InstallTarget, InstallObservation> t : installs.observed().entrySet()) {
       InstallTarget target = t.getKey();
-      SortedMap<String, Held> entries = installs.named().contains(target) ? wanted : new TreeMap<>();
+      SortedMap<String, Held> entries =
+          installs.named().contains(target) ? withoutHeldByOthers(target, wanted) : new TreeMap<>();
       boolean changes = target(target, t.getValue(), entries, Optional.ofNullable(installs.notes().get(target)));
       if (changes) {
         installs.record().failure(target).ifPresent(f -> draft.warn(failed(target, f)));
       }
     }
+  }
+
+  /**
+   * What {@code target} should hold of {@code wanted}: in an NSS database, which keeps a
+   * certificate under one nickname only, less a certificate that is there already under the entry
+   * of a live store this one is a copy of ({@link InstallInput#others}, with the sha256 the install
+   * record names): it counts as installed (certutil would refuse a second nickname, and the
+   * target's apply would fail on every run).
+   */
+  private SortedMap<String, Held> withoutHeldByOthers(InstallTarget target, SortedMap<String, Held> wanted) {
+    SortedMap<String, String> others = in.installs().others().getOrDefault(target, new TreeMap<>());
+    if (target.kind() != InstallTarget.Kind.NSS || others.isEmpty()) {
+      return wanted;
+    }
+    Set<Fingerprint> theirs = new HashSet<>();
+    in.installs().record().installed(target).ifPresent(i -> others.keySet().stream()
+        .map(i.entries()::get).filter(java.util.Objects::nonNull).forEach(theirs::add));
+    SortedMap<String, Held> out = new TreeMap<>();
+    wanted.forEach((name, held) -> {
+      if (fingerprint(held).filter(theirs::contains).isEmpty()) {
+        out.put(name, held);
+      }
+    });
+    return out;
   }
 
   /**
@@ -109,7 +134,7 @@ final class InstallPlan {
               + " live store this one was copied from (a backup restored into another folder), so this store"
               + " leaves them as they are and drops them from its record | if that store moved here and its old"
               + " folder is gone, remove them by hand (" + removeHint(target) + "); if that store is still"
-              + " there, nothing: each installs its own entries");
+              + " there, nothing: " + bothStay(target));
     }
     List<String> parts = new ArrayList<>();
     byStore.forEach((store, entries) -> parts.add(String.join(", ", entries) + " of the store at " + store));
@@ -122,9 +147,18 @@ final class InstallPlan {
         subject + ": " + String.join("; ", parts) + " (install record): that store is still there and has them"
             + " in its own install record, so this store is a copy of it (restored or copied into another folder)"
             + " and leaves them to it: its apply neither changes nor removes them, and drops them from this"
-            + " store's record | if this copy is to replace that store, take trust.install out of that store's"
+            + " store's record at its next change of this target | if this copy is to replace that store, take trust.install out of that store's"
             + " desired state and apply it (it removes its entries), or remove that store, before this copy's"
-            + " apply; if both stay, each installs its own entries");
+            + " apply; if both stay, " + bothStay(target));
+  }
+
+  /** What happens while a store and its copy both install into {@code target}, in words. */
+  private static String bothStay(InstallTarget target) {
+    return target.kind() == InstallTarget.Kind.NSS
+        ? "NSS keeps a certificate under one nickname: the same certificate counts as installed under that"
+            + " store's entry (this store installs none under its own nickname), and a certificate"
+            + " of this store's own is installed under its own"
+        : "each installs its own entries";
   }
 
   /** How to remove one entry of {@code target} by hand, in words. */

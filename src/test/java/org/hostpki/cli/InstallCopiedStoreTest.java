@@ -127,4 +127,35 @@ class InstallCopiedStoreTest {
     assertThat(run(copy, "plan", "-f", "host.yaml").out()).startsWith("No changes");
     assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
   }
+
+  @Test
+  void testCopyOfALiveStoreIntoTheSameNssDatabase_countsTheOriginalsEntryAsInstalled() throws Exception {
+    Path db = dir.resolve("nssdb");
+    Files.createDirectories(db);
+    org.hostpki.testkit.Tool.CERTUTIL.command("-N", "-d", "sql:" + db, "--empty-password").run().assertSucceeded();
+    Path orig = dir.resolve("orig");
+    yaml(orig);
+    Files.writeString(orig.resolve("host.yaml"), Files.readString(orig.resolve("host.yaml"))
+        .replace("java: [" + dir.resolve("cacerts") + "]", "nss: [sql:" + db + "]"));
+    run(orig, "apply", "-f", "host.yaml").assertExitCode(0);
+    String origTag = InstallTargets.storeTag(orig.resolve("pki"));
+    Path copy = dir.resolve("copy");
+    copy(orig, copy);
+    String copyTag = InstallTargets.storeTag(copy.resolve("pki"));
+
+    CliResult plan = run(copy, "plan", "-f", "host.yaml");
+    CliResult apply = run(copy, "apply", "-f", "host.yaml");
+    CliResult again = run(copy, "apply", "-f", "host.yaml");
+
+    assertThat(plan.out() + plan.err())
+        .doesNotContain("hostpki-" + copyTag + "-ca")
+        .doesNotContain("  delete  ")
+        .contains("NSS keeps a certificate under one nickname");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out() + again.err()).doesNotContain("does not hold what it should");
+    String listed = org.hostpki.testkit.Tool.CERTUTIL.command("-L", "-d", "sql:" + db).run().assertSucceeded().stdout();
+    assertThat(listed).contains("hostpki-" + origTag + "-ca").doesNotContain(copyTag);
+    assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
+  }
 }
