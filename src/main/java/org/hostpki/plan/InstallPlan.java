@@ -127,14 +127,12 @@ final class InstallPlan {
     String subject = "install/" + target.address();
     List<String> unknown = byStore.remove(InstallInput.UNKNOWN_STORE);
     if (unknown != null && byStore.isEmpty()) {
-      return new Warning(
-          WarningCode.INSTALL_OTHER_STORE, subject,
-          subject + ": " + String.join(", ", unknown) + " (install record) were installed by a store in another"
-              + " folder, and the record (written by a build before 2026-12-07) does not say which: it may be a"
-              + " live store this one was copied from (a backup restored into another folder), so this store"
-              + " leaves them as they are and drops them from its record | if that store moved here and its old"
-              + " folder is gone, remove them by hand (" + removeHint(target) + "); if that store is still"
-              + " there, nothing: " + bothStay(target));
+      return new Warning(WarningCode.INSTALL_OTHER_STORE, subject, subject + ": " + String.join(", ", unknown)
+          + " (install record) were installed by a store in another folder, and the record (written by a build"
+          + " before 2026-12-07) does not say which: it may be a live store this one was copied from (a backup"
+          + " restored into another folder), so this store leaves them as they are and drops them from its"
+          + " record | if that store moved here and its old folder is gone, remove them by hand ("
+          + removeHint(target) + "); if that store is still there, nothing: " + bothStay(target));
     }
     List<String> parts = new ArrayList<>();
     byStore.forEach((store, entries) -> parts.add(String.join(", ", entries) + " of the store at " + store));
@@ -142,14 +140,13 @@ final class InstallPlan {
       parts.add(String.join(", ", unknown) + " of a store the record (written by a build before 2026-12-07) does"
           + " not name, left as they are (remove them by hand if that store is gone: " + removeHint(target) + ")");
     }
-    return new Warning(
-        WarningCode.INSTALL_OTHER_STORE, subject,
-        subject + ": " + String.join("; ", parts) + " (install record): that store is still there and has them"
-            + " in its own install record, so this store is a copy of it (restored or copied into another folder)"
-            + " and leaves them to it: its apply neither changes nor removes them, and drops them from this"
-            + " store's record at its next change of this target | if this copy is to replace that store, take trust.install out of that store's"
-            + " desired state and apply it (it removes its entries), or remove that store, before this copy's"
-            + " apply; if both stay, " + bothStay(target));
+    return new Warning(WarningCode.INSTALL_OTHER_STORE, subject, subject + ": " + String.join("; ", parts)
+        + " (install record): that store is still there and has them in its own install record, so this store is"
+        + " a copy of it (restored or copied into another folder) and leaves them to it: its apply neither changes"
+        + " nor removes them, and drops them from this store's record at its next change of this target | if this"
+        + " copy is to replace that store, take trust.install out of that store's desired state and apply it (it"
+        + " removes its entries), or remove that store, before this copy's apply; if both stay, "
+        + bothStay(target));
   }
 
   /** What happens while a store and its copy both install into {@code target}, in words. */

@@ -45,12 +45,8 @@ class InstallCopiedStoreTest {
     return Collections.list(KeyStore.getInstance(dir.resolve("cacerts").toFile(), "changeit".toCharArray()).aliases());
   }
 
-  private static void copy(Path from, Path to) throws Exception {
-    assertThat(new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start().waitFor()).isZero();
-  }
-
-  @Test
-  void testCopyOfALiveStore_leavesTheOriginalsEntriesAndTakesThemOverOnceTheOriginalIsGone() throws Exception {
+  /** A store at {@code orig} installing into an empty Java trust store, applied. */
+  private Path appliedOriginal() throws Exception {
     KeyStore empty = KeyStore.getInstance("PKCS12");
     empty.load(null, null);
     try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
@@ -59,6 +55,16 @@ class InstallCopiedStoreTest {
     Path orig = dir.resolve("orig");
     yaml(orig);
     run(orig, "apply", "-f", "host.yaml").assertExitCode(0);
+    return orig;
+  }
+
+  private static void copy(Path from, Path to) throws Exception {
+    assertThat(new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start().waitFor()).isZero();
+  }
+
+  @Test
+  void testCopyOfALiveStore_leavesTheOriginalsEntriesAndTakesThemOverOnceTheOriginalIsGone() throws Exception {
+    Path orig = appliedOriginal();
     String origTag = InstallTargets.storeTag(orig.resolve("pki"));
     assertThat(Files.readString(orig.resolve("pki/.install/record.json")))
         .contains("\"stores\":{\"" + origTag + "\":\"" + orig.resolve("pki").toRealPath() + "\"}");
@@ -94,14 +100,7 @@ class InstallCopiedStoreTest {
 
   @Test
   void testCopyWithARecordOfAnOlderBuild_leavesTheOtherTagsEntriesAlone() throws Exception {
-    KeyStore empty = KeyStore.getInstance("PKCS12");
-    empty.load(null, null);
-    try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
-      empty.store(out, "changeit".toCharArray());
-    }
-    Path orig = dir.resolve("orig");
-    yaml(orig);
-    run(orig, "apply", "-f", "host.yaml").assertExitCode(0);
+    Path orig = appliedOriginal();
     String origTag = InstallTargets.storeTag(orig.resolve("pki"));
     Path copy = dir.resolve("copy");
     copy(orig, copy);
