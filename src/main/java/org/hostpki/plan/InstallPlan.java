@@ -130,8 +130,8 @@ final class InstallPlan {
       return new Warning(WarningCode.INSTALL_OTHER_STORE, subject, subject + ": " + String.join(", ", unknown)
           + " (install record) were installed by a store in another folder, and the record (written by a build"
           + " before 2026-12-07) does not say which: it may be a live store this one was copied from (a backup"
-          + " restored into another folder), so this store leaves them as they are and drops them from its"
-          + " record | if that store moved here and its old folder is gone, remove them by hand ("
+          + " restored into another folder), so this store leaves them as they are and drops them from its record at"
+          + " its next change of this target | if that store moved here and its old folder is gone, remove them by hand ("
           + removeHint(target) + "); if that store is still there, nothing: " + bothStay(target));
     }
     List<String> parts = new ArrayList<>();
