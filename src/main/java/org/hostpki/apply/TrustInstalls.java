@@ -173,8 +173,15 @@ final class TrustInstalls {
     SortedMap<String, String> stores = InstallRecordFile.stores(store);
     String real = InstallTargets.realPath(store);
     record.targets().forEach((target, installed) -> installed.entries().keySet().forEach(name -> {
-      Optional<String> other = InstallEntryNames.tagOf(name).filter(t -> !t.equals(tag)).map(stores::get)
-          .filter(path -> !path.equals(real) && InstallEntryNames.tag(path).equals(InstallEntryNames.tagOf(name).get()));
+      Optional<String> otherTag = InstallEntryNames.tagOf(name).filter(t -> !t.equals(tag));
+      if (otherTag.isPresent() && !stores.containsKey(otherTag.get())) {
+        // a record an older build wrote (no "stores"): the tag is a hash of a folder that cannot
+        // be found from it, and that store may be live (a backup taken before the upgrade)
+        out.computeIfAbsent(target, t -> new TreeMap<>()).put(name, InstallInput.UNKNOWN_STORE);
+        return;
+      }
+      Optional<String> other = otherTag.map(stores::get)
+          .filter(path -> !path.equals(real) && InstallEntryNames.tag(path).equals(otherTag.get()));
       if (other.isPresent() && InstallRecordFile.names(store.getFileSystem().getPath(other.get()), target, name)) {
         out.computeIfAbsent(target, t -> new TreeMap<>()).put(name, other.get());
       }

@@ -31,7 +31,7 @@ import org.hostpki.model.InstallTarget;
  *     hold back the host's own certificate)
  * @param others by target: the entries the install record names under another tag whose store is
  *     still there and names them too (entry name → that store's path): this store is a copy of
- *     it, and leaves them to it
+ *     it, and leaves them to it; or whose store the record does not name ({@link #UNKNOWN_STORE})
  */
 public record InstallInput(
     SortedMap<InstallTarget, InstallObservation> observed,
@@ -42,6 +42,12 @@ public record InstallInput(
     String tag,
     SortedMap<InstallTarget, List<String>> unreadable,
     SortedMap<InstallTarget, SortedMap<String, String>> others) {
+
+  /**
+   * In {@link #others}: the entry's store is not known (a record written by a build before
+   * 2026-12-07 keeps no store paths), so whether it is live cannot be told; it is left alone.
+   */
+  public static final String UNKNOWN_STORE = "";
 
   /** Nothing installed, nothing named: {@code trust.install} absent and no record. */
   public static final InstallInput NONE =

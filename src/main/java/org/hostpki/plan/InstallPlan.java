@@ -64,12 +64,37 @@ final class InstallPlan {
     SortedMap<String, Held> wanted = wanted(trustedCas);
     for (Map.Entry<InstallTarget, InstallObservation> t : installs.observed().entrySet()) {
       InstallTarget target = t.getKey();
-      SortedMap<String, Held> entries = installs.named().contains(target) ? wanted : new TreeMap<>();
+      SortedMap<String, Held> entries =
+          installs.named().contains(target) ? withoutHeldByOthers(target, wanted) : new TreeMap<>();
       boolean changes = target(target, t.getValue(), entries, Optional.ofNullable(installs.notes().get(target)));
       if (changes) {
         installs.record().failure(target).ifPresent(f -> draft.warn(failed(target, f)));
       }
     }
+  }
+
+  /**
+   * What {@code target} should hold of {@code wanted}: in an NSS database, which keeps a
+   * certificate under one nickname only, less a certificate that is there already under the entry
+   * of a live store this one is a copy of ({@link InstallInput#others}, with the sha256 the install
+   * record names): it counts as installed (certutil would refuse a second nickname, and the
+   * target's apply would fail on every run).
+   */
+  private SortedMap<String, Held> withoutHeldByOthers(InstallTarget target, SortedMap<String, Held> wanted) {
+    SortedMap<String, String> others = in.installs().others().getOrDefault(target, new TreeMap<>());
+    if (target.kind() != InstallTarget.Kind.NSS || others.isEmpty()) {
+      return wanted;
+    }
+    Set<Fingerprint> theirs = new HashSet<>();
+    in.installs().record().installed(target).ifPresent(i -> others.keySet().stream()
+        .map(i.entries()::get).filter(java.util.Objects::nonNull).forEach(theirs::add));
+    SortedMap<String, Held> out = new TreeMap<>();
+    wanted.forEach((name, held) -> {
+      if (fingerprint(held).filter(theirs::contains).isEmpty()) {
+        out.put(name, held);
+      }
+    });
+    return out;
   }
 
   /**
@@ -99,17 +124,47 @@ final class InstallPlan {
   static Warning otherStore(InstallTarget target, SortedMap<String, String> names) {
     SortedMap<String, List<String>> byStore = new TreeMap<>();
     names.forEach((name, store) -> byStore.computeIfAbsent(store, s -> new ArrayList<>()).add(InstallEntryNames.MARK + name));
+    String subject = "install/" + target.address();
+    List<String> unknown = byStore.remove(InstallInput.UNKNOWN_STORE);
+    if (unknown != null && byStore.isEmpty()) {
+      return new Warning(WarningCode.INSTALL_OTHER_STORE, subject, subject + ": " + String.join(", ", unknown)
+          + " (install record) were installed by a store in another folder, and the record (written by a build"
+          + " before 2026-12-07) does not say which: it may be a live store this one was copied from (a backup"
+          + " restored into another folder), so this store leaves them as they are and drops them from its record at"
+          + " its next change of this target | if that store moved here and its old folder is gone, remove them by hand ("
+          + removeHint(target) + "); if that store is still there, nothing: " + bothStay(target));
+    }
     List<String> parts = new ArrayList<>();
     byStore.forEach((store, entries) -> parts.add(String.join(", ", entries) + " of the store at " + store));
-    String subject = "install/" + target.address();
-    return new Warning(
-        WarningCode.INSTALL_OTHER_STORE, subject,
-        subject + ": " + String.join("; ", parts) + " (install record): that store is still there and has them"
-            + " in its own install record, so this store is a copy of it (restored or copied into another folder)"
-            + " and leaves them to it: its apply neither changes nor removes them, and drops them from this"
-            + " store's record | if this copy is to replace that store, take trust.install out of that store's"
-            + " desired state and apply it (it removes its entries), or remove that store, before this copy's"
-            + " apply; if both stay, each installs its own entries");
+    if (unknown != null) {
+      parts.add(String.join(", ", unknown) + " of a store the record (written by a build before 2026-12-07) does"
+          + " not name, left as they are (remove them by hand if that store is gone: " + removeHint(target) + ")");
+    }
+    return new Warning(WarningCode.INSTALL_OTHER_STORE, subject, subject + ": " + String.join("; ", parts)
+        + " (install record): that store is still there and has them in its own install record, so this store is"
+        + " a copy of it (restored or copied into another folder) and leaves them to it: its apply neither changes"
+        + " nor removes them, and drops them from this store's record at its next change of this target | if this"
+        + " copy is to replace that store, take trust.install out of that store's desired state and apply it (it"
+        + " removes its entries), or remove that store, before this copy's apply; if both stay, "
+        + bothStay(target));
+  }
+
+  /** What happens while a store and its copy both install into {@code target}, in words. */
+  private static String bothStay(InstallTarget target) {
+    return target.kind() == InstallTarget.Kind.NSS
+        ? "NSS keeps a certificate under one nickname: the same certificate counts as installed under that"
+            + " store's entry (this store installs none under its own nickname), and a certificate"
+            + " of this store's own is installed under its own"
+        : "each installs its own entries";
+  }
+
+  /** How to remove one entry of {@code target} by hand, in words. */
+  private static String removeHint(InstallTarget target) {
+    return switch (target.kind()) {
+      case NSS -> "certutil -D -d sql:" + target.location().map(Object::toString).orElse("") + " -n NAME";
+      case JAVA -> "keytool -delete -keystore " + target.location().map(Object::toString).orElse("") + " -alias NAME";
+      case SYSTEM -> "remove its certificate file from the system store's folder and run its update tool";
+    };
   }
 
   /**

@@ -45,12 +45,8 @@ class InstallCopiedStoreTest {
     return Collections.list(KeyStore.getInstance(dir.resolve("cacerts").toFile(), "changeit".toCharArray()).aliases());
   }
 
-  private static void copy(Path from, Path to) throws Exception {
-    assertThat(new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start().waitFor()).isZero();
-  }
-
-  @Test
-  void testCopyOfALiveStore_leavesTheOriginalsEntriesAndTakesThemOverOnceTheOriginalIsGone() throws Exception {
+  /** A store at {@code orig} installing into an empty Java trust store, applied. */
+  private Path appliedOriginal() throws Exception {
     KeyStore empty = KeyStore.getInstance("PKCS12");
     empty.load(null, null);
     try (var out = Files.newOutputStream(dir.resolve("cacerts"))) {
@@ -59,6 +55,16 @@ class InstallCopiedStoreTest {
     Path orig = dir.resolve("orig");
     yaml(orig);
     run(orig, "apply", "-f", "host.yaml").assertExitCode(0);
+    return orig;
+  }
+
+  private static void copy(Path from, Path to) throws Exception {
+    assertThat(new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start().waitFor()).isZero();
+  }
+
+  @Test
+  void testCopyOfALiveStore_leavesTheOriginalsEntriesAndTakesThemOverOnceTheOriginalIsGone() throws Exception {
+    Path orig = appliedOriginal();
     String origTag = InstallTargets.storeTag(orig.resolve("pki"));
     assertThat(Files.readString(orig.resolve("pki/.install/record.json")))
         .contains("\"stores\":{\"" + origTag + "\":\"" + orig.resolve("pki").toRealPath() + "\"}");
@@ -90,5 +96,65 @@ class InstallCopiedStoreTest {
         .contains("the store has moved")
         .doesNotContain("that store is still there");
     assertThat(aliases()).doesNotContain("hostpki-" + origTag + "-ca").contains("hostpki-" + copyTag + "-ca");
+  }
+
+  @Test
+  void testCopyWithARecordOfAnOlderBuild_leavesTheOtherTagsEntriesAlone() throws Exception {
+    Path orig = appliedOriginal();
+    String origTag = InstallTargets.storeTag(orig.resolve("pki"));
+    Path copy = dir.resolve("copy");
+    copy(orig, copy);
+    // a backup taken before the upgrade: its record has no "stores"
+    Path record = copy.resolve("pki/.install/record.json");
+    String json = Files.readString(record);
+    Files.writeString(record, json.replaceFirst("\"stores\":\\{[^}]*\\},", ""));
+    assertThat(Files.readString(record)).doesNotContain("stores").contains(origTag + "-ca");
+    String copyTag = InstallTargets.storeTag(copy.resolve("pki"));
+
+    CliResult plan = run(copy, "plan", "-f", "host.yaml");
+    CliResult apply = run(copy, "apply", "-f", "host.yaml");
+
+    assertThat(plan.out() + plan.err())
+        .doesNotContain("  delete  ")
+        .doesNotContain("the store has moved")
+        .contains("warning: install/java:" + dir.resolve("cacerts") + ": hostpki-" + origTag + "-ca (install record)"
+            + " were installed by a store in another folder")
+        .contains("keytool -delete -keystore " + dir.resolve("cacerts"));
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(aliases()).containsExactlyInAnyOrder("hostpki-" + origTag + "-ca", "hostpki-" + copyTag + "-ca");
+    assertThat(Files.readString(record)).doesNotContain(origTag + "-ca");
+    assertThat(run(copy, "plan", "-f", "host.yaml").out()).startsWith("No changes");
+    assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
+  }
+
+  @Test
+  void testCopyOfALiveStoreIntoTheSameNssDatabase_countsTheOriginalsEntryAsInstalled() throws Exception {
+    Path db = dir.resolve("nssdb");
+    Files.createDirectories(db);
+    org.hostpki.testkit.Tool.CERTUTIL.command("-N", "-d", "sql:" + db, "--empty-password").run().assertSucceeded();
+    Path orig = dir.resolve("orig");
+    yaml(orig);
+    Files.writeString(orig.resolve("host.yaml"), Files.readString(orig.resolve("host.yaml"))
+        .replace("java: [" + dir.resolve("cacerts") + "]", "nss: [sql:" + db + "]"));
+    run(orig, "apply", "-f", "host.yaml").assertExitCode(0);
+    String origTag = InstallTargets.storeTag(orig.resolve("pki"));
+    Path copy = dir.resolve("copy");
+    copy(orig, copy);
+    String copyTag = InstallTargets.storeTag(copy.resolve("pki"));
+
+    CliResult plan = run(copy, "plan", "-f", "host.yaml");
+    CliResult apply = run(copy, "apply", "-f", "host.yaml");
+    CliResult again = run(copy, "apply", "-f", "host.yaml");
+
+    assertThat(plan.out() + plan.err())
+        .doesNotContain("hostpki-" + copyTag + "-ca")
+        .doesNotContain("  delete  ")
+        .contains("NSS keeps a certificate under one nickname");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out() + again.err()).doesNotContain("does not hold what it should");
+    String listed = org.hostpki.testkit.Tool.CERTUTIL.command("-L", "-d", "sql:" + db).run().assertSucceeded().stdout();
+    assertThat(listed).contains("hostpki-" + origTag + "-ca").doesNotContain(copyTag);
+    assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
   }
 }
