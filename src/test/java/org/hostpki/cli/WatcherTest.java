@@ -421,11 +421,7 @@ class WatcherTest {
   @Test
   void testRun_aDriftWithADueRenewalThatNeverHoldsIsAppliedAtTheLatestFiveDebouncesAfterItWasFirstSeen()
       throws IOException {
-    desired(
-        "apiVersion: hostpki/v1\nstore: {path: pki}\nca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
-            + "  crl: {validity: 3d}\n");
-    applyNow();
-    signedAndRevoked();
+    fleetCaWithARevocation();
     byte[] before = Files.readAllBytes(dir.resolve("pki/ca.crl"));
     ScriptedSleeper sleeper = new ScriptedSleeper(clock);
     for (int i = 0; i < 24; i++) { // another address every 30 s; the CRL due from the first
@@ -547,8 +543,12 @@ class WatcherTest {
     assertThat(serverCertificate()).isNotEqualTo(before);
   }
 
-  /** A fleet CA host's store with a CRL: m1 signed and revoked (at START). */
-  private void signedAndRevoked() throws IOException {
+  /** A fleet CA host's store with a CRL of 3 days: m1 signed and revoked (at START). */
+  private void fleetCaWithARevocation() throws IOException {
+    desired(
+        "apiVersion: hostpki/v1\nstore: {path: pki}\nca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
+            + "  crl: {validity: 3d}\n");
+    applyNow();
     KeyMaterial key = KeyMaterial.generate(KeySpec.defaultSpec(), new SecureRandom());
     Files.write(
         dir.resolve("m1.csr"),
@@ -561,11 +561,7 @@ class WatcherTest {
 
   @Test
   void testRun_aFleetCasCrlIsRenewedAtOnceWhenAThirdOfItsValidityIsLeft() throws Exception {
-    desired(
-        "apiVersion: hostpki/v1\nstore: {path: pki}\nca:\n  policy: {allowedDomains: [\"*.example.com\"]}\n"
-            + "  crl: {validity: 3d}\n");
-    applyNow();
-    signedAndRevoked();
+    fleetCaWithARevocation();
     byte[] before = Files.readAllBytes(dir.resolve("pki/ca.crl"));
     ScriptedSleeper sleeper =
         new ScriptedSleeper(clock).then(() -> clock.advance(Duration.ofDays(1))).then(() -> clock.advance(Duration.ofDays(1)));
