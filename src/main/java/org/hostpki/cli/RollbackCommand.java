@@ -1,5 +1,6 @@
 package org.hostpki.cli;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -27,6 +28,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
 import org.hostpki.plan.PlanText;
+import org.hostpki.sign.RolledBackRevocations;
 import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreLock;
@@ -217,6 +219,11 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
         leaving.pending(desired.hooks()).stream().filter(h -> h.expiring().isEmpty()).toList();
     List<PendingHook> due = HookLedger.merge(carried, fresh);
     RollbackHold hold = new RollbackHold(now, current.map(GenerationSummary::name), target.name());
+    // The keys of revocations for keyCompromise it undoes are recorded before the switch (a crash
+    // never loses them); the revocation record follows the switch after it.
+    SecureRandom random = new SecureRandom();
+    RolledBackRevocations undone = RolledBackRevocations.of(store, target.name(), target.time(), random);
+    current.ifPresent(c -> undone.keepCompromisedKeys(store, c.name(), random));
     Optional<String> warning = Optional.empty();
     try {
       store.activate(
@@ -227,9 +234,12 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     } catch (StoreTidyUpException e) {
       warning = Optional.of(e.getMessage()); // switched; only the tidy-up failed
     }
+    Optional<String> unrecorded = undone.undo(store, random);
     // As apply does: the hooks run under the lock, so no apply can change the set under them.
     List<String> notices = new ArrayList<>();
     current.flatMap(c -> RevocationStatus.droppedBy(store, c.name(), target.name())).ifPresent(notices::add);
+    undone.notice(store).ifPresent(notices::add);
+    unrecorded.ifPresent(notices::add);
     current.flatMap(c -> ReplacedCaNotice.of(store, c.name(), target.name(), file)).ifPresent(notices::add);
     expiredServer(store, target.name(), now).ifPresent(notices::add);
     HookLedger.Attempt attempt =

@@ -107,7 +107,14 @@ final class RevokedElsewhere {
       before = Optional.empty(); // the record only caches what CRLs said: the kept CRLs may still say it
     }
     Optional<RevocationList> crl = Optional.empty();
-    if (before.isEmpty()) {
+    boolean undone = false;
+    try {
+      undone = facts.authorityKeyId()
+          .map(id -> RevocationRecord.undone(store.directory().directory(), id, serial, random)).orElse(false);
+    } catch (HostpkiException unreadable) {
+      // as above
+    }
+    if (before.isEmpty() && !undone) {
       crl = lastCrlListing(store, snapshot, facts);
       before = crl.flatMap(c -> c.facts().entry(serial));
     }

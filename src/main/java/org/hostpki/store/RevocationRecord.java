@@ -23,9 +23,16 @@ import org.hostpki.model.RevokedCertificate;
  * kept generations that held them are pruned: the fleet playbook repeats its revocations on every
  * run. Written after the commit of the CRL it copies, so that a crash leaves it short, never
  * claiming a revocation no CRL made.
+ *
+ * <p>A {@code rollback} to a generation whose CRLs no longer list a revocation of a CA still in the
+ * store turns its line into {@code CA-KEY-ID SERIAL TIME undone}: the certificate counts as valid
+ * again, and the CRLs of the generation rolled back from, still kept, must not answer for it (found
+ * in session 15: a revoke after that CA left answered "already revoked", exit 0). Four fields, with
+ * a reason no build reads: builds before this one skip such a line (and fall back to those CRLs).
  */
 public final class RevocationRecord {
   private static final String FILE = "revoked";
+  private static final String UNDONE = "undone";
 
   private RevocationRecord() {}
 
@@ -56,9 +63,12 @@ public final class RevocationRecord {
   /** Records {@code entries} as what the CA with this key id revoked (under the store's lock). */
   public static void record(Path store, String caKeyId, List<RevokedCertificate> entries, SecureRandom random) {
     String key = caKeyId.toLowerCase(Locale.ROOT);
+    Set<String> listed = new HashSet<>();
+    entries.forEach(e -> listed.add(key + " " + e.serial().toString(16)));
     StringBuilder text = new StringBuilder();
     for (String line : lines(store, random)) {
-      if (!line.startsWith(key + " ")) {
+      String[] f = line.split(" ");
+      if (!line.startsWith(key + " ") || (isUndone(f) && !listed.contains(f[0] + " " + f[1]))) {
         text.append(line).append('\n');
       }
     }
@@ -80,15 +90,21 @@ public final class RevocationRecord {
     String key = caKeyId.toLowerCase(Locale.ROOT);
     List<String> lines = lines(store, random);
     Set<String> known = new HashSet<>();
+    Set<String> listed = new HashSet<>();
+    entries.forEach(e -> listed.add(key + " " + e.serial().toString(16)));
+    StringBuilder text = new StringBuilder();
+    boolean added = false;
     for (String line : lines) {
       String[] f = line.split(" ");
+      if (isUndone(f) && listed.contains(f[0] + " " + f[1])) {
+        added = true; // a CRL lists it again (a rollback forward): the entry below replaces the mark
+        continue;
+      }
       if (f.length == 4) {
         known.add(f[0] + " " + f[1]);
       }
+      text.append(line).append('\n');
     }
-    StringBuilder text = new StringBuilder();
-    lines.forEach(l -> text.append(l).append('\n'));
-    boolean added = false;
     for (RevokedCertificate e : entries) {
       if (known.add(key + " " + e.serial().toString(16))) {
         text.append(line(key, e));
@@ -98,6 +114,43 @@ public final class RevocationRecord {
     if (added) {
       write(store, text.toString(), random);
     }
+  }
+
+  /**
+   * Whether a rollback undid the revocation of {@code serial} by the CA with this key id: then no
+   * kept CRL answers for it (the generation rolled back from still holds one that lists it).
+   */
+  public static boolean undone(Path store, String caKeyId, BigInteger serial, SecureRandom random) {
+    String key = caKeyId.toLowerCase(Locale.ROOT) + " " + serial.toString(16);
+    return lines(store, random).stream()
+        .map(l -> l.split(" "))
+        .anyMatch(f -> isUndone(f) && (f[0] + " " + f[1]).equals(key));
+  }
+
+  /**
+   * Marks these entries undone (under the store's lock, after a rollback's switch): the generation
+   * made current lists them on none of its CRLs.
+   */
+  public static void undo(Path store, List<Kept> undone, SecureRandom random) {
+    if (undone.isEmpty()) {
+      return;
+    }
+    Set<String> marked = new HashSet<>();
+    undone.forEach(k -> marked.add(k.caKeyId().toLowerCase(Locale.ROOT) + " " + k.entry().serial().toString(16)));
+    StringBuilder text = new StringBuilder();
+    for (String line : lines(store, random)) {
+      String[] f = line.split(" ");
+      if (f.length == 4 && !isUndone(f) && marked.contains(f[0] + " " + f[1])) {
+        text.append(f[0]).append(' ').append(f[1]).append(' ').append(f[2]).append(' ').append(UNDONE).append('\n');
+      } else {
+        text.append(line).append('\n');
+      }
+    }
+    write(store, text.toString(), random);
+  }
+
+  private static boolean isUndone(String[] fields) {
+    return fields.length == 4 && fields[3].equals(UNDONE);
   }
 
   private static String line(String key, RevokedCertificate e) {

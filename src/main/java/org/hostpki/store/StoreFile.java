@@ -149,19 +149,33 @@ public final class StoreFile {
       return;
     }
     java.util.List<Map.Entry<String, StoreFile>> files = new java.util.ArrayList<>(set.entrySet());
-    java.util.stream.IntStream all = java.util.stream.IntStream.range(0, files.size());
-    (files.size() > 64 ? all.parallel() : all)
-        .forEach(
-            i -> {
-              StoreFile file = files.get(i).getValue();
-              if (file.content != null) {
-                file.sha256();
-                file.committedIn = generation;
-                file.committedName = files.get(i).getKey();
-                file.committedContent = new SoftReference<>(file.content);
-                file.content = null;
-              }
-            });
+    java.util.function.IntConsumer hash = i -> files.get(i).getValue().commit(generation, files.get(i).getKey());
+    if (files.size() > 64) {
+      try {
+        java.util.stream.IntStream.range(0, files.size()).parallel().forEach(hash);
+        return;
+      } catch (OutOfMemoryError e) {
+        // The common pool could not start a thread (ulimit -u, a cgroup's pids.max: "unable to create
+        // native thread"; rvsec15 L5). The store is committed already: an error now would say it
+        // failed after it changed. Hashed here instead, one by one; a file a pool thread is still
+        // on is done twice, the same way (commit() is idempotent). A heap truly full fails again.
+        if (!String.valueOf(e.getMessage()).contains("native thread")) {
+          throw e;
+        }
+      }
+    }
+    java.util.stream.IntStream.range(0, files.size()).forEach(hash);
+  }
+
+  private void commit(GenerationFiles.Reader generation, String name) {
+    byte[] held = content;
+    if (held != null) {
+      sha256();
+      committedIn = generation;
+      committedName = name;
+      committedContent = new SoftReference<>(held);
+      content = null;
+    }
   }
 
   /** The bytes themselves, for the writer: not to be modified. */
