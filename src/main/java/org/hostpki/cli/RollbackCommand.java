@@ -57,6 +57,12 @@ import picocli.CommandLine.Option;
       "  3   rolled back, but a hook failed (recorded; the next apply or watch tick retries it)",
       "  64  usage error"
     })
+/**
+ * {@code hostpki rollback}: one switch and everything that must happen around it under the store's
+ * lock, in order — the hold, the hooks carried and due, the revocation records that follow the
+ * switch (their logic is in sign/RolledBackRevocations), the notices of what clients see after it.
+ * Just over 400 lines: the order is the point, and split up it would have to be read across files.
+ */
 final class RollbackCommand extends StoreCommand implements Callable<Integer> {
 
   @Mixin FileArgument argument;
