@@ -178,7 +178,9 @@ public final class NssDatabaseInstaller implements TrustInstaller {
         }
         Path to = Files.createFile(copy.resolve(name), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
             java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        try (java.io.InputStream in = Files.newInputStream(from, LinkOption.NOFOLLOW_LINKS);
+        // Opened within a limit and only as a regular file: the owner may swap a FIFO in after the
+        // look above, and an open of one would wait for a writer for ever (a watch's look with it).
+        try (java.io.InputStream in = java.nio.channels.Channels.newInputStream(InputFiles.openRegular(from, false));
             java.io.OutputStream out = Files.newOutputStream(to, java.nio.file.StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
           in.transferTo(out);
