@@ -50,6 +50,9 @@ class AcmeIssuerPebbleTest {
 
   @TempDir Path store;
 
+  /** Files beside the store (a webroot, a hook, its log): not in it, and removed after each test. */
+  @TempDir Path beside;
+
   @BeforeAll
   static void startPebble() throws Exception {
     pebble = Pebble.start(pebbleDir);
@@ -154,7 +157,7 @@ class AcmeIssuerPebbleTest {
 
   @Test
   void testOrder_http01WebrootWritesTheTokensAndRemovesThem() throws Exception {
-    Path webroot = Files.createDirectory(store.resolveSibling(store.getFileName() + "-www"));
+    Path webroot = Files.createDirectory(beside.resolve("www"));
     HttpServer web = HttpServer.create(new InetSocketAddress(LOOPBACK, pebble.httpPort), 8);
     List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
     web.createContext("/", exchange -> {
@@ -219,8 +222,8 @@ class AcmeIssuerPebbleTest {
 
   @Test
   void testOrder_dns01HookPresentsAndCleansUpTheTxtRecord() throws Exception {
-    Path calls = store.resolveSibling(store.getFileName() + "-hook.log");
-    Path hook = pebble.dnsHook(store.resolveSibling(store.getFileName() + "-dns-hook.sh"));
+    Path calls = beside.resolve("hook.log");
+    Path hook = pebble.dnsHook(beside.resolve("dns-hook.sh"));
 
     Issued issued =
         issuer(spec(new AcmeChallenge.Dns01Hook(List.of(hook.toString(), calls.toString()), Duration.ofSeconds(20))))
@@ -300,7 +303,7 @@ class AcmeIssuerPebbleTest {
 
   @Test
   void testOrder_untrustedServerCertificateIsRefused() throws Exception {
-    Path otherCa = store.resolveSibling(store.getFileName() + "-other-ca.pem");
+    Path otherCa = beside.resolve("other-ca.pem");
     Files.writeString(otherCa, pebble.root(0)); // a CA, but not the one that signed pebble's TLS certificate
     AcmeSpec s = spec(http01());
     AcmeSpec untrusted =

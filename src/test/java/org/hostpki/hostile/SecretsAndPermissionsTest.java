@@ -37,6 +37,9 @@ import org.hostpki.testkit.Tags;
 class SecretsAndPermissionsTest {
   @TempDir static Path templateDir;
   @TempDir Path dir;
+
+  /** A folder outside the workspace (a victim of a link), removed after each test. */
+  @TempDir Path outside;
   private Workspace workspace;
 
   @BeforeAll
@@ -259,7 +262,7 @@ class SecretsAndPermissionsTest {
   }
 
   private Path victimDirectory() throws IOException {
-    Path victim = dir.resolveSibling(dir.getFileName() + "-victim");
+    Path victim = outside.resolve("victim");
     Files.createDirectories(victim);
     return victim;
   }

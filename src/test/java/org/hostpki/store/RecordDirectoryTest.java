@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RecordDirectoryTest {
   @TempDir Path store;
+
+  /** A folder outside the store, removed after each test. */
+  @TempDir Path outside;
   private final SecureRandom random = new SecureRandom();
 
   @Test
@@ -57,7 +60,7 @@ class RecordDirectoryTest {
 
   @Test
   void testRead_aLinkedFolderIsRefused() throws Exception {
-    Path elsewhere = Files.createDirectory(store.resolveSibling(store.getFileName() + "-elsewhere"));
+    Path elsewhere = Files.createDirectory(outside.resolve("elsewhere"));
     Files.createSymbolicLink(store.resolve(".acme"), elsewhere);
     RecordDirectory records = RecordDirectory.in(store, random, RecordDirectory.ACME, "ca-1");
 
