@@ -228,7 +228,7 @@ public record Verdict(
       // exits 3 (as for a failed hook) until it can be read again.
       // One whose last change failed (its lock held, its tool failing) is the same: recorded, not
       // only a pending change that Nagios would take for OK.
-      if (w.kind() == WarningCode.INSTALL_UNREADABLE || w.kind() == WarningCode.INSTALL_FAILED) {
+      if (w.kind().failingInstall()) {
         status = status.worst(Status.WARNING);
         problems.add(w.message());
         installUnreadable = true;

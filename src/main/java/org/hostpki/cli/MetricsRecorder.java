@@ -128,7 +128,8 @@ final class MetricsRecorder {
   }
 
   private static String target(Warning w) {
-    return w.subject().startsWith("install/") ? w.subject().substring("install/".length()) : w.subject();
+    String prefix = InstallTarget.SUBJECT_PREFIX;
+    return w.subject().startsWith(prefix) ? w.subject().substring(prefix.length()) : w.subject();
   }
 
   /** The targets the plan warns of as failing: {@code install-unreadable}, {@code install-failed}. */
@@ -137,11 +138,9 @@ final class MetricsRecorder {
   }
 
   private static List<String> installFailing(List<Warning> warnings) {
-    String prefix = "install/";
     return warnings.stream()
-        .filter(w -> w.kind() == WarningCode.INSTALL_UNREADABLE || w.kind() == WarningCode.INSTALL_FAILED)
-        .filter(w -> w.subject().startsWith(prefix))
-        .map(w -> w.subject().substring(prefix.length()))
+        .filter(w -> w.kind().failingInstall() && w.subject().startsWith(InstallTarget.SUBJECT_PREFIX))
+        .map(MetricsRecorder::target)
         .toList();
   }
 

@@ -198,7 +198,7 @@ final class StatusJson {
    */
   static Optional<InstallRecord.Failure> standingFailure(InstallInput installed, Plan plan, InstallTarget target) {
     boolean warned = plan.warnings().stream()
-        .anyMatch(x -> x.kind() == WarningCode.INSTALL_FAILED && x.subject().equals("install/" + target.address()));
+        .anyMatch(x -> x.kind() == WarningCode.INSTALL_FAILED && x.subject().equals(target.subject()));
     return warned ? installed.record().failure(target) : Optional.empty();
   }
 }

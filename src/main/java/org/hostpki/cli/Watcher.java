@@ -726,7 +726,7 @@ final class Watcher {
       int failures = installRetries.containsKey(target) ? installRetries.get(target).failures() + 1 : 1;
       Duration pause = backoff(failures);
       installRetries.put(target, new InstallRetry(failures, after.plus(pause)));
-      loggedWaits.add(failedKey("install/" + target.address()));
+      loggedWaits.add(failedKey(target.subject()));
       error(String.join("; ", lines) + "; this target is left as it was, the store went ahead; trying it again in "
           + DurationText.of(pause) + " (sooner on SIGHUP)");
     });
@@ -751,9 +751,7 @@ final class Watcher {
    * store's lock for the target's whole lock wait).
    */
   private static boolean stillFailing(Plan plan, InstallTarget target) {
-    String subject = "install/" + target.address();
-    return plan.warnings().stream().anyMatch(w -> w.subject().equals(subject)
-        && (w.kind() == WarningCode.INSTALL_UNREADABLE || w.kind() == WarningCode.INSTALL_FAILED));
+    return plan.warnings().stream().anyMatch(w -> w.kind().failingInstall() && w.subject().equals(target.subject()));
   }
 
   /**

@@ -63,9 +63,20 @@ public record InstallTarget(Kind kind, Optional<Path> location) implements Compa
     return location.map(p -> kind.word + ":" + p).orElse(kind.word);
   }
 
+  /** What starts a target's {@link #subject()}. */
+  public static final String SUBJECT_PREFIX = "install/";
+
+  /**
+   * The target in plans, warnings and errors: {@code install/java:/etc/ssl/certs/java/cacerts}
+   * (a warning's subject, an error's headline).
+   */
+  public String subject() {
+    return SUBJECT_PREFIX + address();
+  }
+
   /** The plan address of one entry: {@code install/nss:/home/app/.pki/nssdb/hostpki-ca}. */
   public String entryAddress(String entryName) {
-    return "install/" + address() + "/" + InstallEntryNames.MARK + entryName;
+    return subject() + "/" + InstallEntryNames.MARK + entryName;
   }
 
   /** The target an {@link #address()} names; empty when the text is not one. */

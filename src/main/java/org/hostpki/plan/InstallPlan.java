@@ -106,7 +106,7 @@ final class InstallPlan {
     String when = f.attempts() == 1
         ? "at " + PlanText.time(f.at())
         : "at " + PlanText.time(f.at()) + ", " + f.attempts() + " attempts in a row since " + PlanText.time(f.since());
-    String subject = "install/" + target.address();
+    String subject = target.subject();
     List<String> error = new ArrayList<>(f.error());
     if (error.get(0).startsWith(subject + ": ")) {
       error.set(0, error.get(0).substring(subject.length() + 2));
@@ -124,7 +124,7 @@ final class InstallPlan {
   static Warning otherStore(InstallTarget target, SortedMap<String, String> names) {
     SortedMap<String, List<String>> byStore = new TreeMap<>();
     names.forEach((name, store) -> byStore.computeIfAbsent(store, s -> new ArrayList<>()).add(InstallEntryNames.MARK + name));
-    String subject = "install/" + target.address();
+    String subject = target.subject();
     List<String> unknown = byStore.remove(InstallInput.UNKNOWN_STORE);
     if (unknown != null && byStore.isEmpty()) {
       return new Warning(WarningCode.INSTALL_OTHER_STORE, subject, subject + ": " + String.join(", ", unknown)
@@ -173,7 +173,7 @@ final class InstallPlan {
    */
   static Warning unreadable(InstallTarget target, List<String> lines) {
     return new Warning(
-        WarningCode.INSTALL_UNREADABLE, "install/" + target.address(),
+        WarningCode.INSTALL_UNREADABLE, target.subject(),
         String.join(" | ", lines) + " | this target is left as it is and the rest of the plan goes ahead;"
             + " apply exits 3 until the target can be read, and the next apply or watch tick tries again");
   }

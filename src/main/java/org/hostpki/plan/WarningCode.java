@@ -113,6 +113,14 @@ public enum WarningCode {
    *
    * @throws IllegalArgumentException when there is none
    */
+  /**
+   * Whether the warning says an install target is failing — it cannot be read, or its last change
+   * failed: check's WARNING (exit 3), the failing gauge, watch's back-off kept.
+   */
+  public boolean failingInstall() {
+    return this == INSTALL_UNREADABLE || this == INSTALL_FAILED;
+  }
+
   public static WarningCode of(String code) {
     return EnumValues.find(WarningCode.class, WarningCode::code, code)
         .orElseThrow(() -> new IllegalArgumentException("no such code: " + code));
