@@ -165,7 +165,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    */
   private InstallObservation observedInACopy() throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
-    Path folder = Files.createTempDirectory("hostpki-nss"); // root's, rwx------
+    Path folder = Files.createTempDirectory(NssLeftovers.PREFIX); // root's, rwx------
+    NssLeftovers.sweep(folder); // a killed run's copies of key4.db
     try {
       // Made private, not by the umask (rvfinal15: under umask 022 the copy of key4.db, the app's
       // private keys, was 0644 in a folder any user could pass through, while it existed).
@@ -490,7 +491,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    */
   private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
-    Path folder = Files.createTempDirectory("hostpki-nss");
+    Path folder = Files.createTempDirectory(NssLeftovers.PREFIX);
+    NssLeftovers.sweep(folder); // a killed run's batch folders
     Exception failed = null;
     try {
       // certutil writes what it reads out here: the database's owner's when it runs as them
@@ -557,7 +559,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private static void removeTree(Path folder) throws IOException {
     try (java.nio.file.DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
       if (stream instanceof java.nio.file.SecureDirectoryStream<Path> secure) {
-        empty(secure, 0);
+        NssLeftovers.empty(secure, 0, REMOVE_DEPTH);
       } else {
         throw new IOException("no secure directory stream for " + folder);
       }
@@ -565,26 +567,6 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       return;
     }
     Files.delete(folder);
-  }
-
-  private static void empty(java.nio.file.SecureDirectoryStream<Path> folder, int depth) throws IOException {
-    List<Path> names = new ArrayList<>();
-    folder.forEach(entry -> names.add(entry.getFileName()));
-    for (Path name : names) {
-      boolean isFolder = folder.getFileAttributeView(name, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-          .readAttributes().isDirectory();
-      if (isFolder) {
-        if (depth >= REMOVE_DEPTH) {
-          throw new IOException("folders nested deeper than " + REMOVE_DEPTH + " were left in a batch's folder");
-        }
-        try (java.nio.file.SecureDirectoryStream<Path> inner = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-          empty(inner, depth + 1);
-        }
-        folder.deleteDirectory(name);
-      } else {
-        folder.deleteFile(name);
-      }
-    }
   }
 
   /** A batch file's argument: certutil's batch reader splits at spaces outside double quotes. */

@@ -1,0 +1,75 @@
+package org.hostpki.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code hostpki-nss*} folders a killed plan left in the temporary folder (each a copy of an
+ * app's key4.db): the next run that makes one removes this user's that are older than a day, and
+ * nothing else (closing note 15: "they still take /tmp space").
+ */
+class NssLeftoversTest {
+  @TempDir Path tmp;
+  @TempDir Path elsewhere;
+
+  @Test
+  void removesOnlyThisUsersStaleFoldersNeverFollowingALink() throws IOException {
+    Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
+    Instant now = Files.getLastModifiedTime(made).toInstant();
+    Path stale = leftover("hostpki-nss200", now.minus(Duration.ofHours(25)));
+    Files.setLastModifiedTime(stale.resolve("db").resolve("key4.db"), FileTime.from(now.minus(Duration.ofDays(3))));
+    Path fresh = leftover("hostpki-nss300", now.minus(Duration.ofHours(23))); // a live run's, perhaps
+    Path other = leftover("not-hostpki", now.minus(Duration.ofDays(9)));
+    Path victim = leftover("victim", now.minus(Duration.ofDays(9)));
+    Path victimHere = elsewhere.resolve("hostpki-nss-victim");
+    Files.move(victim, victimHere);
+    Path link = Files.createSymbolicLink(tmp.resolve("hostpki-nss400"), victimHere);
+    Path file = Files.writeString(tmp.resolve("hostpki-nss500"), "not a folder");
+    Files.setLastModifiedTime(file, FileTime.from(now.minus(Duration.ofDays(9))));
+
+    assertThat(NssLeftovers.sweep(made)).containsExactly("hostpki-nss200");
+
+    assertThat(stale).doesNotExist();
+    assertThat(made).isDirectory();
+    assertThat(fresh.resolve("db").resolve("key4.db")).exists();
+    assertThat(other.resolve("db").resolve("key4.db")).exists();
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(victimHere.resolve("db").resolve("key4.db")).exists();
+    assertThat(file).exists();
+  }
+
+  @Test
+  void leavesAnotherUsersFolder() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "needs root");
+    Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
+    Instant now = Files.getLastModifiedTime(made).toInstant();
+    Path theirs = leftover("hostpki-nss200", now.minus(Duration.ofDays(2)));
+    Files.setOwner(theirs, tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    Files.setLastModifiedTime(theirs, FileTime.from(now.minus(Duration.ofDays(2))));
+
+    assertThat(NssLeftovers.sweep(made)).isEmpty();
+
+    assertThat(theirs.resolve("db").resolve("key4.db")).exists();
+  }
+
+  /** A folder as a killed run leaves it: db/ with the copied files, last changed at {@code at}. */
+  private Path leftover(String name, Instant at) throws IOException {
+    Path folder = Files.createDirectory(tmp.resolve(name));
+    Path db = Files.createDirectory(folder.resolve("db"));
+    Files.writeString(db.resolve("key4.db"), "keys");
+    Files.writeString(db.resolve("cert9.db"), "certificates");
+    Files.setLastModifiedTime(folder, FileTime.from(at));
+    assertThat(Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant()).isEqualTo(at);
+    return folder;
+  }
+}
