@@ -347,6 +347,11 @@ public final class CaRevoker {
     BigInteger serial = revoking.facts().serialNumber();
     Optional<RevokedCertificate> before = entries.stream().filter(e -> e.serial().equals(serial)).findFirst();
     Optional<String> subject = Optional.of(revoking.facts().subjectDn());
+    if (reason.equals(Optional.of(RevocationReason.KEY_COMPROMISE))
+        || reason.isEmpty() && before.filter(b -> b.reason() == RevocationReason.KEY_COMPROMISE).isPresent()) {
+      // the key is out: other certificates for it are named, not revoked unasked (rvfinal15)
+      notes.addAll(SameKeyCertificates.notes(caHost, ca.certificate(), issued, revoking, entries, now));
+    }
     if (before.isPresent() && reason.equals(Optional.of(RevocationReason.KEY_COMPROMISE))
         && before.get().reason() != RevocationReason.KEY_COMPROMISE) {
       RevokedCertificate entry =

@@ -45,11 +45,7 @@ class CaRevokerTest {
   }
 
   private IssuedCertificate signed(CaHost host, String name) {
-    SignRequest request =
-        SignRequest.read(dir.resolve(name + ".csr"), TestRequests.pem(TestKeys.freshEc(), List.of(name + ".fleet.test"), List.of()));
-    return new CaSigner(Clock.fixed(NOW, ZoneOffset.UTC), TestKeys.RANDOM)
-        .sign(host.desired, request, Optional.empty(), NO_WAIT)
-        .issued();
+    return signedWith(host, name, TestKeys.freshEc());
   }
 
   private static CaRevoker.Target serial(IssuedCertificate issued) {
@@ -88,6 +84,54 @@ class CaRevokerTest {
     SortedMap<String, byte[]> after = read(host).files();
     before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
     assertThat(after.keySet()).hasSize(before.size() + 1).contains(Revocations.FILE);
+  }
+
+  /**
+   * A keyCompromise revoke names the other valid certificates issued for the same key, each with
+   * the revoke that ends it, and revokes none unasked (rvfinal15: they went unmentioned, while
+   * whoever holds the leaked key can still use them); another reason says nothing of them.
+   */
+  @Test
+  void testRevoke_keyCompromiseNamesTheOtherValidCertificatesOfTheSameKey() throws Exception {
+    CaHost host = CaHost.withPolicy(dir).applied(NOW);
+    KeyMaterial leaked = TestKeys.freshEc();
+    IssuedCertificate web = signedWith(host, "web", leaked);
+    IssuedCertificate api = signedWith(host, "api", leaked);
+    IssuedCertificate other = signed(host, "other");
+
+    CaRevoker.Revoked superseded =
+        revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(web), RevocationReason.SUPERSEDED, NO_WAIT);
+    CaRevoker.Revoked compromised =
+        revoker(NOW.plusSeconds(90)).revoke(host.desired, serial(api), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(superseded.notes()).noneMatch(n -> n.contains("same key"));
+    assertThat(compromised.notes()).noneMatch(n -> n.contains(web.serial()) || n.contains(other.serial()));
+    IssuedCertificate third = signedWith(host, "third", TestKeys.freshEc());
+    assertThat(crl(host).revoked()).hasSize(2);
+
+    KeyMaterial again = TestKeys.freshEc();
+    IssuedCertificate a = signedWith(host, "a", again);
+    IssuedCertificate b = signedWith(host, "b", again);
+    CaRevoker.Revoked named =
+        revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(a), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(named.notes()).containsExactly(
+        "certificate " + b.serial() + " (CN=b.fleet.test, valid until " + DateText.of(b.facts().notAfter()) + ", "
+            + b.fileName() + ") has the same key and is not revoked: whoever holds the leaked key can still use it;"
+            + " revoke it too: hostpki revoke -f " + host.desired.source() + " --serial " + b.serial()
+            + " --reason keyCompromise");
+    assertThat(crl(host).revoked()).extracting(RevokedCertificate::serial)
+        .doesNotContain(b.facts().serialNumber(), third.facts().serialNumber());
+    assertThat(revoker(NOW.plusSeconds(150)).check(host.desired, serial(a), Optional.empty()).notes())
+        .as("a repeated revoke without a reason names it again").hasSize(1);
+  }
+
+  private IssuedCertificate signedWith(CaHost host, String name, KeyMaterial key) {
+    SignRequest request =
+        SignRequest.read(dir.resolve(name + ".csr"), TestRequests.pem(key, List.of(name + ".fleet.test"), List.of()));
+    return new CaSigner(Clock.fixed(NOW, ZoneOffset.UTC), TestKeys.RANDOM)
+        .sign(host.desired, request, Optional.empty(), NO_WAIT)
+        .issued();
   }
 
   /** A revoke waiting behind the timer's apply says whom for, as sign, apply, rollback and watch do. */
