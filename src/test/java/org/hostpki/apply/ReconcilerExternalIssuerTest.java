@@ -590,4 +590,23 @@ class ReconcilerExternalIssuerTest {
 
     assertThat(plan(external()).basis()).isNotEqualTo(waiting.basis());
   }
+
+  // ---- found by the external-CA trial (textern16) ---------------------------------------------
+
+  @Test
+  void testApply_aChainFileOverTheLimitSaysWhatBelongsThere() throws Exception {
+    apply(external());
+    byte[] huge = new byte[1_100_000];
+    java.util.Arrays.fill(huge, (byte) 'A');
+    deliver(huge);
+    SortedMap<String, byte[]> before = storeBytes();
+
+    assertThatThrownBy(() -> apply(external()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("over the 1 MiB limit for a certificate chain")
+        .hasMessageContaining("put there the chain your CA returned for server.csr")
+        .message()
+        .doesNotContain("make it a readable regular file");
+    assertSameBytes(before, storeBytes());
+  }
 }
