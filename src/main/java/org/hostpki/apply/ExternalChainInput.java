@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.files.FileReasons;
+import org.hostpki.files.FileTooLargeException;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
 import org.hostpki.model.DesiredState;
@@ -123,12 +124,19 @@ final class ExternalChainInput {
     } catch (NoSuchFileException e) {
       return new Read(Optional.of(new ExternalChainFile.Absent(path)), List.of());
     } catch (IOException e) {
+      // A readable file over the limit needs other words than "make it a readable regular file".
+      String fix =
+          e instanceof FileTooLargeException
+              ? "; a chain file holds the server certificate and its CA's intermediates (a few KiB):"
+                  + " put there the chain your CA returned for server.csr"
+              : "; make it a readable regular file";
       throw new HostpkiException(
           "server.external.chain: "
               + path
               + " "
               + FileReasons.of(e)
-              + "; make it a readable regular file (or remove it to keep waiting for the chain)");
+              + fix
+              + " (or remove it to keep waiting for the chain)");
     }
     Fingerprint digest = Fingerprint.sha256(content);
     List<Certificate> certificates;

@@ -119,7 +119,8 @@ final class ServerPlan {
                   + ", issued by "
                   + leaf.issuerDn()
                   + ", valid until "
-                  + DateText.of(leaf.notAfter())),
+                  + DateText.of(leaf.notAfter())
+                  + ImportNotes.of(chain, names, observed)),
           Intent.ChainSource.FILE,
           chain.chain());
       return new Outcome(true, Optional.of(chain.chain()), keyChange);

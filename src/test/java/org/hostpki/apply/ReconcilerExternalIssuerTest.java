@@ -590,4 +590,65 @@ class ReconcilerExternalIssuerTest {
 
     assertThat(plan(external()).basis()).isNotEqualTo(waiting.basis());
   }
+
+  // ---- found by the external-CA trial (textern16) ---------------------------------------------
+
+  @Test
+  void testApply_aChainFileOverTheLimitSaysWhatBelongsThere() throws Exception {
+    apply(external());
+    byte[] huge = new byte[1_100_000];
+    java.util.Arrays.fill(huge, (byte) 'A');
+    deliver(huge);
+    SortedMap<String, byte[]> before = storeBytes();
+
+    assertThatThrownBy(() -> apply(external()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining("over the 1 MiB limit for a certificate chain")
+        .hasMessageContaining("put there the chain your CA returned for server.csr")
+        .message()
+        .doesNotContain("make it a readable regular file");
+    assertSameBytes(before, storeBytes());
+  }
+
+  @Test
+  void testApply_anOlderChainPutBackIsImportedWithAWordThatItIsOlder() throws Exception {
+    apply(external());
+    Certificate older = signCsr(300);
+    now = T0.plus(Duration.ofDays(10));
+    Certificate newer = signCsr(300);
+    deliver(newer, CA.intermediate());
+    Plan first = apply(external()).plan();
+    assertThat(first.changes().get(0).reasonText()).doesNotContain("issued before");
+    deliver(older, CA.intermediate());
+
+    Plan plan = apply(external()).plan();
+
+    assertThat(plan.changes().get(0).reasonText())
+        .contains("import the chain from " + chainFile)
+        .contains("it was issued before the certificate served now (on 2026-11-27 07:55 UTC;"
+            + " the one served now on 2026-12-07 07:55 UTC, valid until 2027-10-03 07:55 UTC)")
+        .contains("an older chain file put back?");
+    assertThat(certificate("server.crt")).isEqualTo(older);
+  }
+
+  @Test
+  void testApply_aCertificateWithNamesTheRequestDidNotAskForIsImportedWithThoseNamesSaid() throws Exception {
+    apply(external());
+    List<String> names = new ArrayList<>(CertificationRequest.read(read("server.csr")).dnsNames());
+    names.add("evil.example");
+    Certificate leaf =
+        CA.request(read("server.csr"))
+            .dnsNames(names)
+            .validity(now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(90)))
+            .build();
+    deliver(leaf, CA.intermediate());
+
+    Plan plan = apply(external()).plan();
+
+    assertThat(plan.changes().get(0).reasonText())
+        .contains("the certificate also covers names server.csr does not ask for (evil.example)");
+    assertThat(certificate("server.crt")).isEqualTo(leaf);
+    deliver(signCsr(90), CA.intermediate());
+    assertThat(plan(external()).changes().get(0).reasonText()).doesNotContain("also covers");
+  }
 }
