@@ -65,6 +65,8 @@ public final class SystemTrustInstaller implements TrustInstaller {
 
   private static final int MAX_PENDING_BYTES = 16 << 20;
 
+  private static final String READ_ONLY_REFUSED = "; a read-only file system refused a write: ";
+
   private final SystemTrustLayout layout;
   private final ToolRunner tools;
   private final Path tool;
@@ -265,8 +267,11 @@ public final class SystemTrustInstaller implements TrustInstaller {
         InstallObservation toolsWork = observe(files, false);
         if (toolsWork.holdsExactly(wanted)) {
           hookFailures.add(
-              "Java's cacerts does not hold what it should yet (" + Differences.describe(after, wanted)
-                  + "): once apt and dpkg are done, run " + layout.family().tool() + " (or apply again)");
+              "Java's cacerts does not hold what it should yet (" + Differences.describe(after, wanted) + "): "
+                  + (readOnly(log)
+                      ? "a hook could not write, a file system being read-only: " + TargetLock.READ_ONLY_ADVICE
+                          + "; then apply again"
+                      : "once apt and dpkg are done, run " + layout.family().tool() + " (or apply again)"));
           after = toolsWork;
         }
       }
@@ -324,7 +329,7 @@ public final class SystemTrustInstaller implements TrustInstaller {
     ToolRunner.Result result = tools.run(layout.refreshCommand(tool, fresh), "");
     log.add(result.output());
     if (!result.succeeded()) {
-      throw new StepFailed(result.failure());
+      throw new StepFailed(result.failure() + readOnlyAdvice(result));
     }
     if (layout.family() != SystemTrustLayout.Family.DEBIAN) {
       return;
@@ -335,7 +340,8 @@ public final class SystemTrustInstaller implements TrustInstaller {
           "install/system: " + layout.family().tool() + " put the entries in " + layout.bundle() + ", but its hook "
               + TerminalText.escape(failedHook.group(1)) + " exited with code " + failedHook.group(2)
               + ", so what that hook keeps in step with the system store (Java's cacerts, a copy elsewhere) may be"
-              + " behind; what the tool printed:" + oneLine(result.output()));
+              + " behind; what the tool printed:" + oneLine(result.output())
+              + readOnlyAdvice(result));
     }
     if (layout.javaKeystore().isPresent() && !removed.isEmpty()) {
       StringBuilder lines = new StringBuilder();
@@ -345,9 +351,23 @@ public final class SystemTrustInstaller implements TrustInstaller {
       if (!hook.succeeded()) {
         hookFailures.add(
             "install/system: the entries left " + layout.bundle() + ", but telling Java of that failed: "
-                + oneLine(hook.failure()));
+                + oneLine(hook.failure()) + readOnlyAdvice(hook));
       }
     }
+  }
+
+  /**
+   * Whether the tools' output says a write was refused by a read-only file system (the shipped
+   * units' ProtectSystem=strict without trust-install.conf): then that, not dpkg's lock, is the
+   * cause to name.
+   */
+  private static boolean readOnly(List<String> log) {
+    return log.stream().anyMatch(o -> o.contains(TargetLock.READ_ONLY));
+  }
+
+  /** {@link TargetLock#READ_ONLY_ADVICE} when the tool's output says a read-only file system refused it. */
+  private static String readOnlyAdvice(ToolRunner.Result result) {
+    return result.output().contains(TargetLock.READ_ONLY) ? READ_ONLY_REFUSED + TargetLock.READ_ONLY_ADVICE : "";
   }
 
   /** A tool's output (indented lines) as one line, for a warning. */

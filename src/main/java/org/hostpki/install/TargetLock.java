@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ import org.hostpki.store.KernelLocks;
  * take it again.
  */
 final class TargetLock implements AutoCloseable {
+  /** How the JDK words EROFS (strerror), as the reason of a {@link FileSystemException}. */
+  static final String READ_ONLY = "Read-only file system";
+
   /**
    * How long one target waits for its lock: longer than another hostpki run's change of it
    * usually takes, and short, since the store's commit waits for it (new entries go in before the
@@ -131,7 +135,13 @@ final class TargetLock implements AutoCloseable {
       close(channel);
       local.unlock();
       throw new InstallException(
-          target, "cannot lock " + file + " (it keeps two stores' installs apart): " + e.getMessage(), true, e);
+          target,
+          "cannot lock " + file + " (it keeps two stores' installs apart): " + e.getMessage()
+              + (e instanceof FileSystemException f && READ_ONLY.equals(f.getReason())
+                  ? "; the folder is read-only for hostpki: " + READ_ONLY_ADVICE + ". Nothing was changed"
+                  : ""),
+          true,
+          e);
     } catch (InterruptedException e) {
       close(channel);
       local.unlock();
@@ -143,6 +153,15 @@ final class TargetLock implements AutoCloseable {
       throw e;
     }
   }
+
+  /**
+   * What to do when a write into a target's folder met a read-only file system: most often the
+   * shipped units' {@code ProtectSystem=strict} without the drop-in that opens the trust stores.
+   */
+  static final String READ_ONLY_ADVICE =
+      "under systemd, a unit with ProtectSystem= needs the folders of each trust.install target in"
+          + " ReadWritePaths= (examples/systemd/trust-install.conf lists them; with the package, in"
+          + " /usr/share/doc/hostpki/examples/systemd/)";
 
   private static String waitingLine(InstallTarget target, Path file, Duration wait, String holder) {
     return "waiting up to " + length(wait) + " to install into " + TerminalText.escape(target.address()) + ": "

@@ -139,6 +139,27 @@ class DebianJavaTrustTest {
   }
 
   /**
+   * The shipped units without trust-install.conf (ProtectSystem=strict): update-ca-certificates
+   * may write the anchors and /etc/ssl/certs, but the real jks-keystore cannot queue in a read-only
+   * /var/lib/ca-certificates-java. The warning said "once apt and dpkg are done", which never
+   * comes, and named no fix (trial tsystem16, the real tools under the unit's read-only binds).
+   */
+  @Test
+  void testApply_javaHookOnAReadOnlyFileSystemNamesTheDropInNotDpkgsLock() throws IOException {
+    tree.script(
+        SystemTrustLayout.JAVA_HOOK,
+        "echo \"$0: 14: cannot create /var/lib/ca-certificates-java/pending: Read-only file system\" >&2\nexit 2\n");
+    List<String> notices = new java.util.ArrayList<>();
+
+    installer().apply(desired("web-1a2b3c4d-ca", ca), notices::add);
+
+    assertThat(notices).anySatisfy(n -> assertThat(n).contains("jks-keystore exited with code 2", "ReadWritePaths=",
+        "examples/systemd/trust-install.conf"));
+    assertThat(notices).anySatisfy(n -> assertThat(n).startsWith("Java's cacerts does not hold what it should yet")
+        .contains("read-only", "trust-install.conf").doesNotContain("once apt and dpkg are done"));
+  }
+
+  /**
    * The system store's apply rebuilds Java's cacerts (through this hook) and held only its own lock,
    * while a {@code java:} target naming that file takes the file's lock: both could write it at
    * once. The system apply holds the file's lock too, while the hook runs.

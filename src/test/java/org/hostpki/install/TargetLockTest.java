@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -132,5 +133,28 @@ class TargetLockTest {
         .cause()
         .hasMessageContaining("cannot lock " + file + " (it keeps two stores' installs apart)")
         .hasMessageContaining("remove it and apply again. Nothing was changed");
+  }
+
+  /**
+   * Under the shipped units' ProtectSystem=strict without trust-install.conf, the lock file is the
+   * first write into the target's folder, and the error said only "Read-only file system" (trial
+   * tsystem16, in a namespace with the unit's read-only binds): it names the drop-in that opens it.
+   */
+  @Test
+  void testHold_aReadOnlyFolderNamesTheSystemdDropInThatOpensIt() {
+    Path file = dir.resolve(".hostpki.lock");
+
+    assertThatThrownBy(
+            () -> TargetLock.hold(
+                InstallTarget.system(), file, TargetLock.WAIT, line -> {},
+                () -> {
+                  throw new FileSystemException(file.toString(), null, "Read-only file system");
+                }))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("Read-only file system")
+        .hasMessageContaining("ProtectSystem=")
+        .hasMessageContaining("ReadWritePaths=")
+        .hasMessageContaining("examples/systemd/trust-install.conf")
+        .hasMessageContaining("Nothing was changed");
   }
 }

@@ -62,7 +62,9 @@ class DebianPackageIT {
       check fish env HOME="$scratch" fish -c 'complete -C "hostpki exp"'
       check units sh -c 'ls /lib/systemd/system/hostpki* && grep -h ^ExecStart= /lib/systemd/system/hostpki*.service'
       dpkg -L hostpki > "$scratch/files"
+      : > "$scratch/systemctl.log"
       check remove dpkg -r hostpki
+      check systemctl-remove cat "$scratch/systemctl.log"
       echo "== left"
       while read -r f; do
         if [ -e "$f" ] && [ ! -d "$f" ]; then echo "$f"; fi
@@ -150,6 +152,11 @@ class DebianPackageIT {
         .contains("ExecStart=/usr/bin/hostpki apply")
         .doesNotContain("/opt/hostpki");
     assertThat(check(t, "remove").exitCode()).as(t).isZero();
+    // A removal stops the timers and a running watch, which would go on with the removed code.
+    assertThat(check(t, "systemctl-remove").output())
+        .as(t)
+        .startsWith("--system stop hostpki.timer hostpki@*.timer hostpki-watch.service hostpki-watch@*.service\n")
+        .endsWith("--system daemon-reload\n");
     assertThat(check(t, "left").output()).as("files left after dpkg -r").isEmpty();
     assertThat(check(t, "purge").exitCode()).as(t).isZero();
     assertThat(check(t, "status").exitCode()).as("dpkg -s after purging\n" + t).isNotZero();
