@@ -63,6 +63,10 @@ public final class InstallRecordFile {
   public static final String FILE = "record.json";
   public static final String FORMAT_VERSION = "1";
 
+  /** The earliest and latest time a failure is read with: outside them it is spoilt by hand. */
+  private static final Instant EARLIEST = Instant.EPOCH;
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private InstallRecordFile() {}
 
   /** The record in {@code store}; empty when there is none yet. */
@@ -102,7 +106,9 @@ public final class InstallRecordFile {
       if (stores != null && stores.isObject()) {
         for (String tag : stores.propertyNames()) {
           JsonNode path = stores.get(tag);
-          if (path.isString() && path.asString().startsWith("/")) {
+          // a path no file can have (a NUL by hand) stopped every plan with "cannot use the file
+          // name '/x\x00y'", naming no record (thostile16): that store is not known
+          if (path.isString() && path.asString().startsWith("/") && path.asString().indexOf('\0') < 0) {
             out.put(tag, path.asString());
           }
         }
@@ -252,11 +258,24 @@ public final class InstallRecordFile {
       error.add(TerminalText.escape(line.isString() ? line.asString() : line.toString()));
     }
     try {
-      return Optional.of(Map.entry(target.get(), new InstallRecord.Failure(
-          Instant.parse(text(f, "since")), Instant.parse(text(f, "at")), attempts.asInt(), error)));
+      Instant since = Instant.parse(text(f, "since"));
+      Instant at = Instant.parse(text(f, "at"));
+      if (!isDate(since) || !isDate(at)) {
+        return Optional.empty();
+      }
+      return Optional.of(Map.entry(target.get(), new InstallRecord.Failure(since, at, attempts.asInt(), error)));
     } catch (DateTimeParseException | IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether a time read from the record is one a date can be written for: Instant.parse takes
+   * years up to a billion, and such an edit made every plan, check and status stop with "internal
+   * error: DateTimeException" where the failure's time is written (thostile16).
+   */
+  private static boolean isDate(Instant time) {
+    return !time.isBefore(EARLIEST) && !time.isAfter(LATEST);
   }
 
   private static Optional<PasswordSource> password(JsonNode password, FileSystem fileSystem) {

@@ -172,6 +172,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       // private keys, was 0644 in a folder any user could pass through, while it existed).
       Path copy = Files.createDirectory(folder.resolve("db"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
           java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      long left = COPY_LIMIT;
       for (String name : COPIED) {
         Path from = directory.resolve(name);
         if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
@@ -179,13 +180,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
         }
         Path to = Files.createFile(copy.resolve(name), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
             java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        // Opened within a limit and only as a regular file: the owner may swap a FIFO in after the
-        // look above, and an open of one would wait for a writer for ever (a watch's look with it).
-        try (java.io.InputStream in = java.nio.channels.Channels.newInputStream(InputFiles.openRegular(from, false));
-            java.io.OutputStream out = Files.newOutputStream(to, java.nio.file.StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-          in.transferTo(out);
-        }
+        left -= copyWithin(from, to, left);
         if (owner.isPresent()) {
           Files.setAttribute(to, "unix:uid", owner.get()[0]);
           Files.setAttribute(to, "unix:gid", owner.get()[1]);
@@ -210,6 +205,50 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       return new InstallObservation(target(), seen.entries(), seen.damaged());
     } finally {
       removeTree(folder);
+    }
+  }
+
+  /**
+   * The most {@link #observedInACopy} copies, the database and its journals together: far above a
+   * database of 100,000 certificates. Found by thostile16: the database's owner (the app's user)
+   * could make a journal of any size (a sparse file of terabytes costs them nothing), and every
+   * plan, check or status of root's (a watch's every look while the journal stayed) wrote it out
+   * whole in the temp folder, filling that disk for every service on the host.
+   */
+  static final long COPY_LIMIT = 1L << 30;
+
+  /**
+   * Copies {@code from} to {@code to}, refusing it when it holds more than {@code most} bytes
+   * (before writing any, or as soon as it grows past them while copied).
+   *
+   * @return the bytes copied
+   */
+  private long copyWithin(Path from, Path to, long most) throws IOException, StepFailed {
+    // Opened within a limit and only as a regular file: the owner may swap a FIFO in after the
+    // look before, and an open of one would wait for a writer for ever (a watch's look with it).
+    try (java.nio.channels.FileChannel in = InputFiles.openRegular(from, false);
+        java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(
+            to, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+      long copied = in.size();
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 << 10);
+      if (copied <= most) {
+        copied = 0;
+        while (copied <= most && in.read(buffer) >= 0) {
+          buffer.flip();
+          copied += buffer.remaining();
+          while (buffer.hasRemaining()) {
+            out.write(buffer);
+          }
+          buffer.clear();
+        }
+      }
+      if (copied > most) {
+        throw new StepFailed(from + " is too large: hostpki copies at most 1 GiB of an NSS database with its"
+            + " journals to read it without changing it (a journal is left by a program stopped while"
+            + " changing the database): have the database's owner open it once (certutil -L -d sql:"
+            + directory + "), which rolls the journal back, or move away what is no part of it");
+      }
+      return copied;
     }
   }
 

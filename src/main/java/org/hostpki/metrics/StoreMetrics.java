@@ -94,7 +94,10 @@ public final class StoreMetrics {
     Optional<Long> at = sample(text, LAST_RUN_TIME + labels);
     Optional<Long> success = sample(text, LAST_RUN_SUCCESS + labels);
     Optional<Long> changes = sample(text, LAST_RUN_CHANGES + labels);
+    // a time no Instant holds (the file edited, or written by whoever may write its folder) made
+    // check stop with "internal error: DateTimeException" (thostile16): such a run is not known
     if (at.isEmpty() || success.isEmpty() || changes.isEmpty()
+        || at.get() < Instant.MIN.getEpochSecond() || at.get() > Instant.MAX.getEpochSecond()
         || changes.get() < 0 || changes.get() > Integer.MAX_VALUE) {
       return Optional.empty();
     }

@@ -33,14 +33,18 @@ public final class RolledBackRevocations {
   /** The CRLs of the generation made current: what they list is revoked again (a rollback forward). */
   private final List<RevocationList> crls;
 
-  private RolledBackRevocations(List<RevocationRecord.Kept> undone, List<RevocationList> crls) {
+  /** Why what it undoes could not be known (the record or a file unreadable); empty when it could. */
+  private final Optional<String> unknown;
+
+  private RolledBackRevocations(List<RevocationRecord.Kept> undone, List<RevocationList> crls, Optional<String> unknown) {
     this.undone = undone;
     this.crls = crls;
+    this.unknown = unknown;
   }
 
   /**
-   * What a switch to {@code to} (written at {@code written}) undoes; nothing
-   * when the record or a file cannot be read (the switch does not depend on it).
+   * What a switch to {@code to} (written at {@code written}) undoes; nothing when the record or a
+   * file cannot be read (the switch does not depend on it), and then {@link #undo} says so.
    */
   public static RolledBackRevocations of(StoreDirectory store, String to, Instant written, SecureRandom random) {
     try {
@@ -61,9 +65,11 @@ public final class RolledBackRevocations {
           .filter(k -> !listed.contains(k.caKeyId() + " " + k.entry().serial().toString(16)))
           .filter(k -> !k.entry().revocationDate().isBefore(written.truncatedTo(ChronoUnit.SECONDS)))
           .toList();
-      return new RolledBackRevocations(undone, crls);
+      return new RolledBackRevocations(undone, crls, Optional.empty());
     } catch (HostpkiException e) {
-      return new RolledBackRevocations(List.of(), List.of());
+      // thostile16: said nothing, and the record went on saying "revoked" for what the rollback
+      // made valid again, answering a later revoke "already revoked" once its CA left
+      return new RolledBackRevocations(List.of(), List.of(), Optional.of(e.getMessage()));
     }
   }
 
@@ -96,6 +102,11 @@ public final class RolledBackRevocations {
    * it cannot (switched already: not an error).
    */
   public Optional<String> undo(StoreDirectory store, SecureRandom random) {
+    if (unknown.isPresent()) {
+      return Optional.of(unknown.get() + "; so the record was not changed: a revocation this rollback made"
+          + " valid again may still be recorded as revoked there. Make the record readable, then revoke"
+          + " again what the CRL now made current does not list");
+    }
     try {
       RevocationRecord.undo(store.directory(), undone, random);
       for (RevocationList crl : crls) {

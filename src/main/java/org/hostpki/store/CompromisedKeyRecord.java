@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -80,14 +81,16 @@ public final class CompromisedKeyRecord {
 
   private static Optional<Entry> parse(String line) {
     String[] f = line.strip().split(" ");
-    if (f.length != 4) {
+    if (f.length != 4 || !RevocationRecord.isKeyId(f[1])) {
       return Optional.empty();
     }
     try {
       Optional<Fingerprint> key = f[0].equals(UNKNOWN) ? Optional.empty() : Optional.of(new Fingerprint(f[0]));
       return Optional.of(new Entry(key, f[1], new BigInteger(f[2], 16), Instant.ofEpochSecond(Long.parseLong(f[3]))));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty(); // spoilt by hand (NumberFormatException is one): kept as it is, not read
+    } catch (IllegalArgumentException | DateTimeException e) {
+      // spoilt by hand (NumberFormatException is one; a time past the year 1,000,000,000 a
+      // DateTimeException): kept as it is, not read
+      return Optional.empty();
     }
   }
 

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class RevocationRecord {
   public static List<Kept> entries(Path store, SecureRandom random) {
     return lines(store, random).stream()
         .map(l -> l.split(" "))
-        .filter(f -> f.length == 4)
+        .filter(f -> f.length == 4 && isKeyId(f[0]))
         .flatMap(f -> entry(f).map(e -> new Kept(f[0], e)).stream())
         .toList();
   }
@@ -182,9 +183,19 @@ public final class RevocationRecord {
     try {
       return RevocationReason.byWord(fields[3]).map(reason -> new RevokedCertificate(
           new BigInteger(fields[1], 16), Instant.ofEpochSecond(Long.parseLong(fields[2])), reason));
-    } catch (NumberFormatException e) {
-      return Optional.empty(); // a line spoilt by hand: the CRLs of the kept generations may know
+    } catch (NumberFormatException | DateTimeException e) {
+      // a line spoilt by hand (a time past the year 1,000,000,000 is a DateTimeException): the
+      // CRLs of the kept generations may know
+      return Optional.empty();
     }
+  }
+
+  /**
+   * Whether a line's first field is a key id as hostpki writes it (hex): a line spoilt by hand is
+   * skipped, so that what it holds (a terminal escape) never reaches a message or another record.
+   */
+  static boolean isKeyId(String field) {
+    return !field.isEmpty() && field.length() <= 128 && field.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 128);
   }
 
   private static HostpkiException failure(Path store, IOException e) {

@@ -76,6 +76,24 @@ class RollbackRevocationRecordTest {
     assertThat(sign.err()).startsWith("error: refused: the request's key is the key of certificate ");
   }
 
+  /**
+   * thostile16: a revocation record that cannot be read (a FIFO, by hand) when the rollback looks
+   * at it: the rollback went ahead and said nothing, and the record, readable again, still said
+   * "revoked" for what the rollback made valid again. It says so now, with what to do.
+   */
+  @Test
+  void testRollback_aRecordItCannotReadIsSaid() throws Exception {
+    Path record = dir.resolve("pki/.crl/revoked");
+    Files.delete(record);
+    assertThat(new ProcessBuilder("mkfifo", record.toString()).inheritIO().start().waitFor()).isZero();
+
+    CliResult rollback = rollback(NOW.plusSeconds(120), beforeRevoke);
+
+    assertThat(rollback.err()).contains("cannot read the revocation record " + record)
+        .contains("so the record was not changed: a revocation this rollback made valid again may still be"
+            + " recorded as revoked there");
+  }
+
   @Test
   void testRollback_forwardAgainRestoresTheRevocation() {
     String revoked = generation();

@@ -56,6 +56,19 @@ class InstallRecordFileTest {
     assertThat(InstallRecordFile.read(store)).isEqualTo(InstallRecord.empty());
   }
 
+  /**
+   * thostile16: a store path no file can have (a NUL, by hand) stopped every plan with "cannot use
+   * the file name", naming no record: such a store is not known, the others are.
+   */
+  @Test
+  void testStores_aPathWithANulIsNoStore() throws IOException {
+    InstallRecordFile.write(store, record);
+    Path file = store.resolve(".install/record.json");
+    Files.writeString(file, Files.readString(file).replace("\"stores\":{", "\"stores\":{\"x_y-12345678\":\"/x\\u0000y\","));
+
+    assertThat(InstallRecordFile.stores(store)).hasSize(1).doesNotContainKey("x_y-12345678");
+  }
+
   @Test
   void testRender_isTheDocumentedFormat() {
     assertThat(InstallRecordFile.render(InstallRecord.empty().with(InstallTarget.system(), new TreeMap<>(Map.of("web-1a2b3c4d-ca", A)), Optional.empty())))
@@ -108,6 +121,10 @@ class InstallRecordFileTest {
         "{\"target\":\"system\",\"since\":\"yesterday\",\"at\":\"2026-12-07T15:21:14Z\",\"attempts\":1,\"error\":[\"x\"]}",
         "{\"target\":\"system\",\"since\":\"2026-12-07T15:21:14Z\",\"at\":\"2026-12-07T15:21:14Z\",\"attempts\":0,\"error\":[]}",
         "{\"target\":\"system\"}",
+        // times Instant.parse takes but no date is written for: every plan, check and status said
+        // "internal error: DateTimeException" (thostile16)
+        "{\"target\":\"system\",\"since\":\"2026-12-07T15:21:14Z\",\"at\":\"+1000000000-12-31T23:59:59Z\",\"attempts\":1,\"error\":[\"x\"]}",
+        "{\"target\":\"system\",\"since\":\"-1000000000-01-01T00:00:00Z\",\"at\":\"2026-12-07T15:21:14Z\",\"attempts\":1,\"error\":[\"x\"]}",
         "\"system\"",
         goodEntry)) {
       Files.writeString(file, good.replace(goodEntry, goodEntry + "," + bad));

@@ -436,6 +436,27 @@ class NssDatabaseInstallerTest {
     assertThat(Path.of(folder)).doesNotExist();
   }
 
+  /**
+   * thostile16: the database's owner made a sparse journal of any size, and every plan, check or
+   * status of root's wrote it out whole into the temp folder (a watch at every look), filling that
+   * disk. The copy is refused past its limit before anything is written, naming the file and the
+   * fix; the app's files are left as they are.
+   */
+  @Test
+  void testObserve_aJournalLargerThanTheCopysLimitIsRefusedBeforeItIsCopied() throws IOException {
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    Path journal = db.resolve("cert9.db-journal");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(journal.toFile(), "rw")) {
+      file.setLength(NssDatabaseInstaller.COPY_LIMIT + 1); // sparse: no disk space
+    }
+
+    assertThatThrownBy(installer()::observe)
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining(journal + " is too large: hostpki copies at most 1 GiB of an NSS database")
+        .hasMessageContaining("certutil -L -d sql:" + db);
+    assertThat(Files.size(journal)).isEqualTo(NssDatabaseInstaller.COPY_LIMIT + 1);
+  }
+
   /** A journal that cannot be rolled back (in the copy): the advice says why, naming the database. */
   @Test
   void testObserve_aJournalThatCannotBeRolledBackIsNamed() throws IOException {

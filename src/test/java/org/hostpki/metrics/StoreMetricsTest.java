@@ -337,6 +337,16 @@ class StoreMetricsTest {
   }
 
   @Test
+  void testLastRun_aTimeNoInstantHoldsIsNoRunKnown() {
+    // found by thostile16: check stopped with "internal error: DateTimeException"
+    String text = render("/srv/pki", false, 0)
+        .replaceAll("(?m)^(hostpki_last_apply_timestamp_seconds\\S*) \\d+$", "$1 99999999999999999");
+
+    assertThat(text).contains(" 99999999999999999");
+    assertThat(StoreMetrics.lastRun(text, desired("/srv/pki", false))).isEmpty();
+  }
+
+  @Test
   void testRender_aCheckBeforeAnyApplyHasNoLastRunAndPassesPromtool() throws Exception {
     String text =
         StoreMetrics.render(

@@ -46,4 +46,16 @@ class CompromisedKeyRecordTest {
 
     assertThat(CompromisedKeyRecord.read(store, TestKeys.RANDOM)).containsExactly(entry(Optional.of(KEY), 0x10));
   }
+
+  @Test
+  void testRead_skipsALineWithATimePastInstantsRangeOrAKeyIdThatIsNotHex() throws Exception {
+    CompromisedKeyRecord.add(store, List.of(entry(Optional.of(KEY), 0x10)), TestKeys.RANDOM);
+    Path file = CompromisedKeyRecord.file(store);
+    // a hand edit: a time no Instant holds (sign said "internal error: DateTimeException"), and
+    // a key id with a terminal escape (it reached sign's note and was copied into the record)
+    Files.writeString(file, Files.readString(file) + "- abcd01 20 99999999999999999\n"
+        + KEY.hex() + " abcd01 30 -99999999999999999\n- \u001b]0;x\u0007ab 40 1\n");
+
+    assertThat(CompromisedKeyRecord.read(store, TestKeys.RANDOM)).containsExactly(entry(Optional.of(KEY), 0x10));
+  }
 }
