@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -143,17 +144,37 @@ final class InitCommand implements Callable<Integer> {
         : name + " (" + String.join(", ", host.addresses().stream().map(IpAddresses::format).toList()) + ")";
   }
 
-  /** Creates the default file's folder, {@code /etc/hostpki}, when it is missing (mode 0755). */
+  /**
+   * Creates the default file's folder, {@code /etc/hostpki}, when it is missing: mode 0755 exactly,
+   * as the guide's {@code install -d -m 0755} (root's umask 002 made it 0775), with each missing
+   * folder above it.
+   */
   private static void makeFolder(Path folder) {
     if (folder == null || Files.isDirectory(folder)) {
       return;
     }
     try {
-      Files.createDirectories(folder);
+      makeFolders(folder);
     } catch (IOException e) {
       throw new HostpkiException(
           "cannot create " + folder + ": " + FileReasons.cause(e) + "; create it (as root for /etc), or write the file elsewhere with -o FILE");
     }
+  }
+
+  private static void makeFolders(Path folder) throws IOException {
+    if (folder == null || Files.isDirectory(folder)) {
+      return;
+    }
+    makeFolders(folder.getParent());
+    try {
+      Files.createDirectory(folder);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      if (Files.isDirectory(folder)) {
+        return; // made meanwhile by another run: its mode is its maker's
+      }
+      throw e;
+    }
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   /**

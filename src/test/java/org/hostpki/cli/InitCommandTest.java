@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hostpki.testkit.CliResult;
 import org.hostpki.testkit.Cli;
+import org.hostpki.testkit.Command;
+import org.hostpki.testkit.ProcessResult;
 import org.hostpki.host.HostIdentityProbe;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostpkiException;
@@ -77,6 +80,24 @@ class InitCommandTest {
     assertThat(init.err()).startsWith("error: cannot create " + dir.resolve("etc/hostpki") + ": ")
         .endsWith("; create it (as root for /etc), or write the file elsewhere with -o FILE\n")
         .hasLineCount(1);
+  }
+
+  /**
+   * {@code hostpki init} on a fresh host makes /etc/hostpki 0755, whatever the umask: under root's
+   * umask 002 it was 0775 (tdocs16's trial), unlike the guide's {@code install -d -m 0755}.
+   */
+  @Test
+  void testInit_makesTheFolder0755UnderUmask002() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessResult run = Command.of("sh", "-c", "umask 002 && exec \"$0\" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp \"$1\" "
+            + Main.class.getName() + " init", java, System.getProperty("java.class.path"))
+        .in(dir).env("HOSTPKI_CONFIG", "etc/hostpki/host.yaml").timeout(Command.LONG_GUARD).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    for (String folder : List.of("etc", "etc/hostpki")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(folder))))
+          .as(folder).isEqualTo("rwxr-xr-x");
+    }
   }
 
   @Test

@@ -262,5 +262,26 @@ class ReferenceDocsTest {
 
     assertThat(fleet.substring(crl, fleet.indexOf("```", crl))).contains("url: \"http://pki.corp.example/fleet-{keyId}.crl\"");
     assertThat(fleet).doesNotContain("crl --der -o /var/www/pki/fleet.crl\n   openssl");
+    // README's short version of the same revocation publishes where that URL points, into a
+    // folder it makes first (export makes none: it failed there, tdocs16's trial).
+    String readme = section("README.md", "Many hosts, one CA");
+    String publish = readme.substring(readme.indexOf("hostpki revoke ca/host.yaml"));
+    assertThat(publish.substring(0, publish.indexOf("```")))
+        .contains("install -d /var/www/pki", "--der -o '/var/www/pki/fleet-{keyId}.crl'");
+  }
+
+  /**
+   * The guide's restore extracts the backup into an empty place: `tar x` over the live store (as
+   * it said before) removes nothing, so a rollback's hold made after the backup held the restored
+   * store, and the generations made since stayed beside it (tdocs16's trial).
+   */
+  @Test
+  void theGuidesRestoreMovesTheLiveStoreAsideFirst() throws IOException {
+    String backups = section("docs/guide.md", "Backups, restores and snapshots");
+    int restore = backups.indexOf("tar xzpf /backup/hostpki.tgz");
+
+    assertThat(restore).isPositive();
+    assertThat(backups.substring(backups.lastIndexOf("```sh", restore), restore))
+        .contains("mv /var/lib/hostpki/pki /var/lib/hostpki/pki.before-restore");
   }
 }

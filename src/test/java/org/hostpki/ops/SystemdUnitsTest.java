@@ -339,6 +339,23 @@ class SystemdUnitsTest {
   }
 
   /**
+   * A template's comments are read by the operator of one instance: a command they show names an
+   * instance (`systemctl reload hostpki-watch@nginx`), never the plain unit, which is not running
+   * there (hostpki-watch@.service told them to reload hostpki-watch), and its file is INSTANCE.yaml.
+   */
+  @Test
+  void testTemplates_commentsNameTheInstance() throws IOException {
+    for (String template : List.of("hostpki@.service", "hostpki@.timer", "hostpki-watch@.service")) {
+      List<String> comments = Files.readAllLines(examples().resolve(template)).stream()
+          .filter(line -> line.startsWith("#"))
+          .toList();
+      assertThat(comments).as(template)
+          .noneMatch(line -> line.matches(".*(systemctl|journalctl)\\b.*\\bhostpki(-watch)?(?![-\\w@]).*"))
+          .noneMatch(line -> line.contains(" host.yaml"));
+    }
+  }
+
+  /**
    * ProtectHostname=yes gives a service a private copy of the hostname taken at its start
    * (systemd.exec(5)): hostpki-watch.service never saw the host renamed, the one change it watches
    * for. Neither service may set it again, nor anything else that hides the host's UTS name.
