@@ -150,7 +150,7 @@ final class ExternalChainRoots {
    */
   static Plan checked(
       Plan plan, DesiredState desired, Path store, List<Certificate> chain, Collection<Certificate> trusted) {
-    if (!applies(desired) || chain.isEmpty() || plan.isRefused() || importsChain(plan)) {
+    if (!applies(desired) || chain.isEmpty() || importsChain(plan)) {
       return plan;
     }
     Fingerprint leaf = chain.get(0).fingerprint();

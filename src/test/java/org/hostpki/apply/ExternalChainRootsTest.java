@@ -148,6 +148,12 @@ class ExternalChainRootsTest {
     assertThat(verdict.status()).isEqualTo(Status.WARNING);
     assertThat(verdict.summary()).contains("trusts no longer");
 
+    // A chain file that cannot be imported leaves the old chain served: the warning stays.
+    Files.writeString(chainFile, "not a chain\n");
+    Plan refused = plan();
+    assertThat(refused.isRefused()).isTrue();
+    assertThat(codes(refused)).contains("chain-root-untrusted");
+
     systemBundle(OTHER_ROOT, CA.root()); // trusted again
     assertThat(codes(plan())).doesNotContain("chain-root-untrusted");
   }
