@@ -2,8 +2,6 @@ package org.hostpki.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.jimfs.Configuration;
-import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,7 +29,6 @@ import org.hostpki.model.HooksSpec;
 import org.hostpki.model.HostIdentity;
 import org.hostpki.model.HostSpec;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.model.PasswordSource;
 import org.hostpki.model.Pkcs12Profile;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.StoreSpec;
@@ -44,6 +41,7 @@ import org.hostpki.plan.Plan;
 import org.hostpki.plan.Warning;
 import org.hostpki.testkit.DesiredStates;
 import org.hostpki.testkit.TestCa;
+import org.hostpki.testkit.UnixJimfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,12 +54,7 @@ class ExternalChainRootsTest {
   private static final TestCa CA = TestCa.create(T0);
   private static final Certificate OTHER_ROOT = TestCa.selfSignedRoot("Other Root CA");
 
-  private final FileSystem fs =
-      Jimfs.newFileSystem(
-          Configuration.unix().toBuilder()
-              .setAttributeViews("basic", "owner", "posix", "unix")
-              .setDefaultAttributeValue("owner:owner", System.getProperty("user.name"))
-              .build());
+  private final FileSystem fs = UnixJimfs.create();
   private final Path store = fs.getPath("/var/lib/hostpki");
   private final Path chainFile = fs.getPath("/etc/hostpki/incoming/portal-chain.pem");
   private final Path host = fs.getPath("/host");
@@ -76,7 +69,7 @@ class ExternalChainRootsTest {
     HostIdentity identity =
         new HostIdentity("portal", Optional.of("example.com"), List.of(IpAddresses.parse("192.0.2.10").orElseThrow()));
     return new Reconciler(
-            spec -> identity, Clock.fixed(T0, ZoneOffset.UTC), new SecureRandom(), new Secrets(Map.of("PW", "pw")),
+            spec -> identity, Clock.fixed(T0, ZoneOffset.UTC), new SecureRandom(), new Secrets(Map.of()),
             new Hooks(new PrintWriter(new StringWriter(), true)))
         .installingInto(new TrustHost(host, host.resolve("jdk"), ToolRunner.system(Map.of())));
   }
@@ -88,13 +81,12 @@ class ExternalChainRootsTest {
             ServerSpec.Issuer.EXTERNAL, d.subject(), List.of("portal.example.com"), d.ipAddresses(), true, d.key(),
             d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
             Optional.of(new ExternalSpec(chainFile, ExternalSpec.Fallback.NONE)), Optional.empty());
+    // No store password: no PKCS#12 files to write; trust.includeSystemRoots reads the bundle.
+    TrustSpec systemRoots =
+        new TrustSpec(true, false, List.of(), List.of(), true, TrustFilters.NONE, Optional.empty(), List.of(), Map.of());
+    StoreSpec noPassword = new StoreSpec(store, Optional.empty(), Pkcs12Profile.MODERN);
     return DesiredStates.of(
-        fs.getPath("/etc/hostpki/host.yaml"),
-        new StoreSpec(store, Optional.of(new PasswordSource.Env("PW")), Pkcs12Profile.MODERN),
-        HostSpec.defaults(),
-        CaSpec.defaults(),
-        server,
-        new TrustSpec(true, false, List.of(), List.of(), true, TrustFilters.NONE, Optional.empty(), List.of(), Map.of()),
+        fs.getPath("/etc/hostpki/host.yaml"), noPassword, HostSpec.defaults(), CaSpec.defaults(), server, systemRoots,
         HooksSpec.none());
   }
 
