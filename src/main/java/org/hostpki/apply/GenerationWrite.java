@@ -93,6 +93,7 @@ final class GenerationWrite {
       before.installs().add(plan, HeldCertificates.held(files),
           HeldCertificates.known(before.store(), before.desiredTrust()), notices, parts.progress()::waiting, installFailed);
     }
+    recordChainRoot(desired, files, before, notices);
     parts.progress().step("writing a new generation of " + files.size() + " files");
     String generation =
         envelope.commit(
@@ -151,6 +152,26 @@ final class GenerationWrite {
         files.keySet(),
         before.desiredTrust().keySet(),
         TrustInstalls.failures(before.installs().input(), installFailed));
+  }
+
+  /**
+   * Records, before the commit, which trusted root completes the imported chain the new set holds
+   * ({@link ExternalChainRoots}), when the record lacks it.
+   */
+  private void recordChainRoot(
+      DesiredState desired, SortedMap<String, StoreFile> files, Reconciler.Observation before, List<String> notices) {
+    StoreFile chain = files.get(StoreLayout.EXTERNAL_CHAIN);
+    if (chain == null || !ExternalChainRoots.applies(desired)) {
+      return;
+    }
+    List<org.hostpki.pki.Certificate> certificates;
+    try {
+      certificates = org.hostpki.pki.Pem.readCertificates(chain.content());
+    } catch (org.hostpki.pki.InvalidMaterialException e) {
+      return; // written by this apply from checked certificates: cannot happen
+    }
+    ExternalChainRoots.record(
+        desired.store().path(), parts.random(), certificates, before.desiredTrust().values(), notices);
   }
 
   /**

@@ -151,6 +151,8 @@ final class PlanningPass {
     List<PendingHook> pending = new ArrayList<>(planned.pendingHooks());
     pending.addAll(arising);
     Plan plan = JavaPasswordWarning.added(password, planned.withRecords(pending, planned.hold()));
+    plan = ExternalChainRoots.checked(
+        plan, desired, desired.store().path(), store.externalChain().orElse(List.of()), trust.values());
     return new Reconciler.Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(),
         external.importedOutsideRoots(), arising,

@@ -99,11 +99,21 @@ final class ChainPaths {
    * checked.
    */
   static boolean anchored(List<Certificate> chain, List<Certificate> roots) {
+    return anchor(chain, roots).isPresent();
+  }
+
+  /**
+   * The first of {@code roots} that anchors {@code chain} as {@link #anchored} says: the root an
+   * import found the chain to end in, recorded so that a later plan notices it leave this host's
+   * trust ({@code apply.ExternalChainRoots}).
+   */
+  static java.util.Optional<Certificate> anchor(List<Certificate> chain, java.util.Collection<Certificate> roots) {
     Certificate top = chain.get(chain.size() - 1);
     return roots.stream()
-        .anyMatch(
+        .filter(
             r -> (r.holder().getSubject().equals(top.holder().getIssuer()) && top.isSignedBy(r))
-                || chain.stream().skip(1).anyMatch(c -> sameCa(c, r)));
+                || chain.stream().skip(1).anyMatch(c -> sameCa(c, r)))
+        .findFirst();
   }
 
   /** The same CA: the same subject and key (a root and its cross-signed twin). */

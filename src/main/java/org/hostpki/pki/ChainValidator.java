@@ -188,6 +188,14 @@ public final class ChainValidator {
             + ")");
   }
 
+  /**
+   * The certificate of {@code trusted} that completes {@code chain} (leaf first): the root it ends
+   * in, or the root that signed its last certificate; empty when none does.
+   */
+  public static Optional<Certificate> anchor(List<Certificate> chain, java.util.Collection<Certificate> trusted) {
+    return chain.isEmpty() ? Optional.empty() : ChainPaths.anchor(chain, trusted);
+  }
+
   /** A root as a refusal names it: its subject and full SHA-256 fingerprint, as openssl prints it. */
   private static String rootWords(Certificate c) {
     return TerminalText.escape(c.facts().subjectDn()) + " (SHA-256 " + c.fingerprint().colonHex() + ")";

@@ -75,6 +75,11 @@ public enum WarningCode {
   CHAIN_EDDSA("chain-eddsa"),
   /** An imported chain ends in a root that neither server.external.roots nor the trust names. */
   CHAIN_ROOT_UNNAMED("chain-root-unnamed"),
+  /**
+   * The root that completed an imported chain when it was imported (this host trusted it then) is
+   * no longer trusted: a distrusted root the system's bundle dropped, one removed from the trust.
+   */
+  CHAIN_ROOT_UNTRUSTED("chain-root-untrusted"),
   /** A renewal went ahead outside the maintenance windows: the safety margin was reached. */
   RENEWAL_SAFETY_MARGIN("renewal-safety-margin"),
   /** A due renewal waits for a maintenance window (unattended runs only). */

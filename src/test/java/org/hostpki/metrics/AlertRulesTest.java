@@ -25,7 +25,7 @@ class AlertRulesTest {
     Promtool.Result result = Promtool.run("", "check", "rules", RULES.toAbsolutePath().toString());
 
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("SUCCESS: 13 rules found");
+    assertThat(result.output()).contains("SUCCESS: 14 rules found");
   }
 
   @Test

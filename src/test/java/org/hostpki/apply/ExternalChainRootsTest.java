@@ -1,0 +1,169 @@
+package org.hostpki.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hostpki.check.Status;
+import org.hostpki.check.Verdict;
+import org.hostpki.install.TrustHost;
+import org.hostpki.install.ToolRunner;
+import org.hostpki.model.CaSpec;
+import org.hostpki.model.DesiredState;
+import org.hostpki.model.ExternalSpec;
+import org.hostpki.model.HooksSpec;
+import org.hostpki.model.HostIdentity;
+import org.hostpki.model.HostSpec;
+import org.hostpki.model.IpAddresses;
+import org.hostpki.model.Pkcs12Profile;
+import org.hostpki.model.ServerSpec;
+import org.hostpki.model.StoreSpec;
+import org.hostpki.model.TrustFilters;
+import org.hostpki.model.TrustSpec;
+import org.hostpki.pki.Certificate;
+import org.hostpki.pki.Pem;
+import org.hostpki.plan.AcmeObservation;
+import org.hostpki.plan.Plan;
+import org.hostpki.plan.Warning;
+import org.hostpki.testkit.DesiredStates;
+import org.hostpki.testkit.TestCa;
+import org.hostpki.testkit.UnixJimfs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An imported external chain whose root leaves this host's trust (a distrust: ca-certificates
+ * drops it from the system bundle) is noticed at the next plan ({@link ExternalChainRoots}).
+ */
+class ExternalChainRootsTest {
+  private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
+  private static final TestCa CA = TestCa.create(T0);
+  private static final Certificate OTHER_ROOT = TestCa.selfSignedRoot("Other Root CA");
+
+  private final FileSystem fs = UnixJimfs.create();
+  private final Path store = fs.getPath("/var/lib/hostpki");
+  private final Path chainFile = fs.getPath("/etc/hostpki/incoming/portal-chain.pem");
+  private final Path host = fs.getPath("/host");
+  private final Path bundle = host.resolve("etc/ssl/certs/ca-certificates.crt");
+
+  @AfterEach
+  void close() throws IOException {
+    fs.close();
+  }
+
+  private Reconciler reconciler() {
+    HostIdentity identity =
+        new HostIdentity("portal", Optional.of("example.com"), List.of(IpAddresses.parse("192.0.2.10").orElseThrow()));
+    return new Reconciler(
+            spec -> identity, Clock.fixed(T0, ZoneOffset.UTC), new SecureRandom(), new Secrets(Map.of()),
+            new Hooks(new PrintWriter(new StringWriter(), true)))
+        .installingInto(new TrustHost(host, host.resolve("jdk"), ToolRunner.system(Map.of())));
+  }
+
+  private DesiredState desired() {
+    ServerSpec d = ServerSpec.defaults();
+    ServerSpec server =
+        new ServerSpec(
+            ServerSpec.Issuer.EXTERNAL, d.subject(), List.of("portal.example.com"), d.ipAddresses(), true, d.key(),
+            d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
+            Optional.of(new ExternalSpec(chainFile, ExternalSpec.Fallback.NONE)), Optional.empty());
+    // No store password: no PKCS#12 files to write; trust.includeSystemRoots reads the bundle.
+    TrustSpec systemRoots =
+        new TrustSpec(true, false, List.of(), List.of(), true, TrustFilters.NONE, Optional.empty(), List.of(), Map.of());
+    StoreSpec noPassword = new StoreSpec(store, Optional.empty(), Pkcs12Profile.MODERN);
+    return DesiredStates.of(
+        fs.getPath("/etc/hostpki/host.yaml"), noPassword, HostSpec.defaults(), CaSpec.defaults(), server, systemRoots,
+        HooksSpec.none());
+  }
+
+  private void systemBundle(Certificate... roots) throws IOException {
+    Files.createDirectories(bundle.getParent());
+    Files.createDirectories(host.resolve("usr/local/share/ca-certificates"));
+    Files.writeString(host.resolve("etc/ca-certificates.conf"), "");
+    Files.writeString(bundle, Pem.certificates(List.of(roots)), StandardCharsets.US_ASCII);
+  }
+
+  /** The system trusts the CA's root; the CA signs server.csr; the chain (no root) is imported. */
+  private void imported() throws Exception {
+    systemBundle(CA.root(), OTHER_ROOT);
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    Certificate leaf =
+        CA.sign(Files.readAllBytes(store.resolve("server.csr")), T0.minus(Duration.ofMinutes(5)), Duration.ofDays(90));
+    Files.createDirectories(chainFile.getParent());
+    Files.writeString(chainFile, Pem.certificates(List.of(leaf, CA.intermediate())), StandardCharsets.US_ASCII);
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(Pem.readCertificates(Files.readAllBytes(store.resolve("server.crt")))).containsExactly(leaf);
+  }
+
+  private Plan plan() {
+    return reconciler().plan(desired(), Set.of()).plan();
+  }
+
+  private static List<String> codes(Plan plan) {
+    return plan.warnings().stream().map(Warning::code).toList();
+  }
+
+  @Test
+  void testPlan_rootDroppedFromTheSystemBundle_isAWarningThatCheckCallsWarning() throws Exception {
+    imported();
+    assertThat(Files.readString(store.resolve(".external/chain-roots.json")))
+        .contains(CA.root().fingerprint().hex());
+    assertThat(codes(plan())).doesNotContain("chain-root-untrusted");
+
+    systemBundle(OTHER_ROOT); // ca-certificates drops the distrusted root
+
+    Plan plan = plan();
+    Warning warning =
+        plan.warnings().stream().filter(w -> w.code().equals("chain-root-untrusted")).findFirst().orElseThrow();
+    assertThat(warning.message())
+        .contains(CA.root().facts().subjectDn(), CA.root().fingerprint().colonHex(), "trusts no longer",
+            "have server.csr signed by a CA whose root this host still trusts");
+    assertThat(warning.keepsWhatDoesNotServe()).isTrue();
+    Verdict verdict =
+        Verdict.of(
+            desired(), reconciler().plan(desired(), Set.of()).store().facts(), AcmeObservation.NONE, plan, T0,
+            Verdict.Thresholds.DEFAULTS, false);
+    assertThat(verdict.status()).isEqualTo(Status.WARNING);
+    assertThat(verdict.summary()).contains("trusts no longer");
+
+    // A chain file that cannot be imported leaves the old chain served: the warning stays.
+    Files.writeString(chainFile, "not a chain\n");
+    Plan refused = plan();
+    assertThat(refused.isRefused()).isTrue();
+    assertThat(codes(refused)).contains("chain-root-untrusted");
+
+    systemBundle(OTHER_ROOT, CA.root()); // trusted again
+    assertThat(codes(plan())).doesNotContain("chain-root-untrusted");
+  }
+
+  @Test
+  void testPlan_chainImportedByAnOlderBuild_withoutRecord_saysNothingNewWhileTrusted() throws Exception {
+    imported();
+    Files.delete(store.resolve(".external/chain-roots.json"));
+
+    assertThat(codes(plan())).doesNotContain("chain-root-untrusted");
+  }
+
+  @Test
+  void testRecord_spoiltRecord_isReadAsNone_andHalfWrittenJsonStopsNothing() throws Exception {
+    imported();
+    Files.writeString(store.resolve(".external/chain-roots.json"), "{\"format_version\":\"1\",\"chains\":[{\"leaf\":");
+    systemBundle(OTHER_ROOT);
+
+    assertThat(codes(plan())).doesNotContain("chain-root-untrusted");
+  }
+}
