@@ -401,7 +401,11 @@ final class Executor {
       }
       String name = w.output().fileName();
       switch (w.output()) {
-        case SERVER_FULLCHAIN, TRUST_BUNDLE -> next.putCertificates(name, Pem.certificateBytes(certificates));
+        case SERVER_FULLCHAIN, TRUST_BUNDLE ->
+            // Made when written: a bundle of 100,000 is 75 MB (bench/NOTES.md, fheap16).
+            next.files.put(
+                name,
+                StoreFile.derived(() -> Pem.certificateBytes(certificates), FileKind.CERTIFICATES));
         case SERVER_PKCS12 -> serverPkcs12(name, certificates, change);
         case TRUSTSTORE_PKCS12 -> {
           // No secret in it, so no password: readable like the bundle (StoreLayout).
