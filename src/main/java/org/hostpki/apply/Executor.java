@@ -6,7 +6,6 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.function.Function;
 import java.util.List;
@@ -376,7 +375,7 @@ final class Executor {
             "trusted certificate '" + t.name() + "' changed while applying; run apply again");
       }
       next.trusted.put(t.name(), cert);
-      next.putCertificates(StoreLayout.trustFile(t.name()), cert.pem());
+      next.putCertificate(StoreLayout.trustFile(t.name()), cert);
     }
 
     private void remove(Output output) {
@@ -402,13 +401,20 @@ final class Executor {
       }
       String name = w.output().fileName();
       switch (w.output()) {
-        case SERVER_FULLCHAIN, TRUST_BUNDLE -> next.putCertificates(name, Pem.certificateBytes(certificates));
+        case SERVER_FULLCHAIN, TRUST_BUNDLE ->
+            // Made when written: a bundle of 100,000 is 75 MB (bench/NOTES.md, fheap16).
+            next.files.put(
+                name,
+                StoreFile.derived(() -> Pem.certificateBytes(certificates), FileKind.CERTIFICATES));
         case SERVER_PKCS12 -> serverPkcs12(name, certificates, change);
         case TRUSTSTORE_PKCS12 -> {
           // No secret in it, so no password: readable like the bundle (StoreLayout).
           SortedMap<String, Certificate> entries = new TreeMap<>();
           w.aliases().forEach((alias, h) -> entries.put(alias, certificate(h, change)));
-          next.files.put(name, StoreFile.adopting(UnprotectedPkcs12.trustStore(entries), FileKind.CERTIFICATES));
+          // Encoded when written, bag by bag into the file's one array: not held from now on.
+          next.files.put(
+              name,
+              StoreFile.derived(UnprotectedPkcs12.trustStoreEncoder(entries), FileKind.CERTIFICATES));
           next.written.put(name, UnprotectedPkcs12.trustStoreFacts(entries));
         }
         case TRUST_HASHED -> HashedDirectory.write(certificates, crls(w, change))
@@ -492,16 +498,15 @@ final class Executor {
       if (file == null) {
         continue;
       }
-      byte[] content = file.content();
+      // Not a copy of the content: truststore.p12 of 100,000 is ~65 MB, made as it is asked for.
       Optional<Pkcs12Facts> facts = Optional.ofNullable(written.get(name));
-      if (facts.isEmpty()
-          && Arrays.equals(content, current.snapshot().files().get(name))) {
+      if (facts.isEmpty() && file.readsBackIn(current.snapshot(), name)) {
         facts =
             name.equals(StoreLayout.SERVER_PKCS12)
                 ? current.facts().serverPkcs12()
                 : current.facts().truststorePkcs12();
       }
-      facts.ifPresent(f -> entries.put(name, Pkcs12Record.Entry.of(content, f)));
+      facts.ifPresent(f -> entries.put(name, Pkcs12Record.Entry.ofDigest(file.sha256(), f)));
     }
     if (entries.isEmpty()) {
       return Optional.empty();

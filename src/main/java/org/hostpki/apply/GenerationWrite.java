@@ -1,6 +1,5 @@
 package org.hostpki.apply;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -97,7 +96,7 @@ final class GenerationWrite {
     parts.progress().step("writing a new generation of " + files.size() + " files");
     String generation =
         envelope.commit(
-            files, metadata(plan, desired, before.now()).getBytes(StandardCharsets.UTF_8), records, notices);
+            files, metadata(plan, desired, before.now()), records, notices);
     if (TrustInstalls.changesAny(plan)) {
       parts.progress().step("removing what leaves the install targets (trust.install)");
       try {
@@ -216,7 +215,7 @@ final class GenerationWrite {
    * The writer's record of a generation: when, from which desired-state file (a later plan from
    * another file warns), and the plan that made it ({@code history}).
    */
-  private static String metadata(Plan plan, DesiredState desired, Instant now) {
+  private static byte[] metadata(Plan plan, DesiredState desired, Instant now) {
     JsonWriter w =
         new JsonWriter()
             .beginObject()
@@ -224,6 +223,6 @@ final class GenerationWrite {
             .field(Generation.DESIRED_STATE, desired.source().toString())
             .field(Generation.DESIRED_STATE_DIGEST, DesiredStateContent.digest(desired).hex());
     PlanJson.write(w.name("plan"), plan);
-    return w.endObject().toString();
+    return w.endObject().utf8(); // 45 MB after an apply of 100,000: no String of it as well
   }
 }

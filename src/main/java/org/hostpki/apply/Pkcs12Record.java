@@ -95,6 +95,12 @@ final class Pkcs12Record {
       return new Entry(sha256(content), facts);
     }
 
+    /** An entry for a file just written, by the SHA-256 of its bytes (as the file has it). */
+    static Entry ofDigest(byte[] sha256, Pkcs12Facts facts) {
+      HASHED.increment();
+      return new Entry(new Fingerprint(java.util.HexFormat.of().formatHex(sha256)), facts);
+    }
+
     boolean describes(byte[] content) {
       return digest.equals(sha256(content));
     }

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERBMPString;
 import org.bouncycastle.asn1.DEROctetString;
@@ -74,22 +76,38 @@ public final class UnprotectedPkcs12 {
    * @throws IllegalArgumentException for an empty alias, or two aliases equal ignoring case
    */
   public static byte[] trustStore(SortedMap<String, Certificate> entries) {
-    Attribute trusted =
-        new Attribute(Pkcs12.JDK_TRUSTED_KEY_USAGE, new DERSet(KeyPurposeId.anyExtendedKeyUsage.toOID()));
-    List<byte[]> bags = new ArrayList<>(entries.size());
+    return trustStoreEncoder(entries).get();
+  }
+
+  /**
+   * What makes {@link #trustStore}'s bytes for these entries, each time it is asked, the aliases
+   * checked now. It encodes each certificate's bag twice, once for its length and once into the
+   * file's one array, and holds no bag beyond the one it encodes: at 100,000 trusted certificates
+   * the bags held until their array was made (~65 MB) did not fit a 512 MB heap beside the rest
+   * of an apply from an empty store (bench/NOTES.md, fheap16).
+   *
+   * @throws IllegalArgumentException for an empty alias, or two aliases equal ignoring case
+   */
+  public static Supplier<byte[]> trustStoreEncoder(SortedMap<String, Certificate> entries) {
     Set<String> seen = new HashSet<>();
-    for (Map.Entry<String, Certificate> entry : entries.entrySet()) {
-      if (entry.getKey().isEmpty()) {
+    for (String alias : entries.keySet()) {
+      if (alias.isEmpty()) {
         throw new IllegalArgumentException("a PKCS#12 alias must not be empty");
       }
-      if (!seen.add(entry.getKey().toLowerCase(Locale.ROOT))) {
+      if (!seen.add(alias.toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException(
             "trust store aliases differ only in case, which Java's KeyStore cannot tell apart: "
-                + entry.getKey());
+                + alias);
       }
-      bags.add(encoded(Pkcs12.certificateBag(entry.getValue(), Pkcs12.friendlyName(entry.getKey()), trusted)));
     }
-    return pfx(bags);
+    List<Map.Entry<String, Certificate>> list = List.copyOf(entries.entrySet());
+    Attribute trusted =
+        new Attribute(Pkcs12.JDK_TRUSTED_KEY_USAGE, new DERSet(KeyPurposeId.anyExtendedKeyUsage.toOID()));
+    IntFunction<byte[]> bag =
+        i -> encoded(
+            Pkcs12.certificateBag(
+                list.get(i).getValue(), Pkcs12.friendlyName(list.get(i).getKey()), trusted));
+    return () -> pfx(list.size(), bag);
   }
 
   /**
@@ -123,7 +141,7 @@ public final class UnprotectedPkcs12 {
     for (PKCS12SafeBag bag : Pkcs12.certificateBags(alias, chain, localKeyId)) {
       bags.add(encoded(bag));
     }
-    return pfx(bags);
+    return pfx(bags.size(), bags::get);
   }
 
   private static byte[] encoded(PKCS12SafeBag bag) {
@@ -147,12 +165,13 @@ public final class UnprotectedPkcs12 {
    * .getEncoded(DL)} encodes it, byte for byte (UnprotectedPkcs12Test), but written once into one
    * array: BouncyCastle encodes each of the nested layers whole around the one inside, which at
    * 100,000 trusted certificates held the ~60 MB store several times at once, and the bags' parse
-   * trees beside them (bench/NOTES.md, -Xmx512m).
+   * trees beside them (bench/NOTES.md, -Xmx512m). {@code bag} gives the encoding of bag {@code i}
+   * (the same bytes each time): asked twice for each, for its length and to copy it.
    */
-  private static byte[] pfx(List<byte[]> bags) {
+  private static byte[] pfx(int count, IntFunction<byte[]> bag) {
     long bagsLength = 0;
-    for (byte[] bag : bags) {
-      bagsLength += bag.length;
+    for (int i = 0; i < count; i++) {
+      bagsLength += bag.apply(i).length;
     }
     // From the inside out, each layer's tag around what it holds: the layer inside it, after the
     // members before that (the content type data; the PFX's version).
@@ -178,8 +197,11 @@ public final class UnprotectedPkcs12 {
     java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate((int) inner);
     out.put(headers[0]).put(VERSION_3).put(headers[1]).put(DATA).put(headers[2]).put(headers[3])
         .put(headers[4]).put(headers[5]).put(DATA).put(headers[6]).put(headers[7]).put(headers[8]);
-    for (byte[] bag : bags) {
-      out.put(bag);
+    for (int i = 0; i < count; i++) {
+      out.put(bag.apply(i));
+    }
+    if (out.hasRemaining()) {
+      throw new IllegalStateException("PKCS#12 length " + out.position() + " != " + inner);
     }
     return out.array();
   }

@@ -33,6 +33,8 @@ public final class StoreFile {
   private volatile SoftReference<byte[]> committedContent; // once committed
   private volatile GenerationFiles.Reader committedIn; // reads it from its committed generation
   private volatile String committedName;
+  private final java.util.function.Supplier<byte[]> derive; // makes the content, when derived
+  private volatile SoftReference<byte[]> derivedContent; // what it made last, when derived
 
   /**
    * @param content the file's bytes (copied)
@@ -46,6 +48,7 @@ public final class StoreFile {
     this.carriedFrom = null;
     this.carriedName = null;
     this.kind = Objects.requireNonNull(kind, "kind");
+    this.derive = null;
   }
 
   private StoreFile(byte[] content, FileKind kind, boolean adopted) {
@@ -53,6 +56,27 @@ public final class StoreFile {
     this.carriedFrom = null;
     this.carriedName = null;
     this.kind = Objects.requireNonNull(kind, "kind");
+    this.derive = null;
+  }
+
+  private StoreFile(java.util.function.Supplier<byte[]> derive, FileKind kind) {
+    this.content = null;
+    this.carriedFrom = null;
+    this.carriedName = null;
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.derive = Objects.requireNonNull(derive, "derive");
+  }
+
+  /**
+   * A file whose content {@code derive} makes when it is asked for (by the writer, as it writes
+   * the file), from what the caller holds anyway, such as a trusted certificate's DER; it must
+   * make the same bytes every time, a new array each time, which this file then holds only
+   * softly. An apply from an empty store of 100,000 trusted certificates held each new trust
+   * file's PEM (77 MB) and the trust store's bags beside its file until the write; a 512 MB heap
+   * could not (bench/NOTES.md, fheap16). With a heap to spare the content made once is kept.
+   */
+  public static StoreFile derived(java.util.function.Supplier<byte[]> derive, FileKind kind) {
+    return new StoreFile(derive, kind);
   }
 
   /**
@@ -69,6 +93,7 @@ public final class StoreFile {
     this.carriedFrom = files;
     this.carriedName = name;
     this.kind = kind;
+    this.derive = null;
   }
 
   /** The file {@code name} of a snapshot's (unmodifiable) files, not copied until asked for. */
@@ -105,6 +130,10 @@ public final class StoreFile {
       return false;
     }
     byte[] held = content;
+    if (held == null && derive != null) {
+      SoftReference<byte[]> made = derivedContent;
+      held = made == null ? null : made.get();
+    }
     return held != null
         ? Arrays.equals(held, snapshot.files().get(name)) // no digest made: compared as it is
         : MessageDigest.isEqual(snapshot.sha256Of(name), sha256());
@@ -187,6 +216,15 @@ public final class StoreFile {
     if (carriedFrom != null) {
       return carriedFrom.get(carriedName);
     }
+    if (derive != null) {
+      SoftReference<byte[]> made = derivedContent;
+      held = made == null ? null : made.get();
+      if (held == null) {
+        held = derive.get();
+        derivedContent = new SoftReference<>(held);
+      }
+      return held;
+    }
     held = committedContent.get();
     if (held != null) {
       return held;
@@ -198,6 +236,7 @@ public final class StoreFile {
 
   /** Drops the content of a committed file, as the garbage collector may: for tests. */
   void dropContent() {
+    derivedContent = null;
     if (committedContent != null) {
       committedContent = new SoftReference<>(null);
     }

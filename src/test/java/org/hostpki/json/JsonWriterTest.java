@@ -35,6 +35,24 @@ class JsonWriterTest {
     assertThat(json).isEqualTo("{\"a\":1,\"b\":[\"x\",{},[]],\"c\":true,\"d\":null,\"e\":[\"p\",\"q\"],\"f\":null}");
   }
 
+  /**
+   * utf8() (a generation's record, encoded in pieces without a String of it: fheap16) makes
+   * exactly toString()'s UTF-8 bytes: ASCII, two- and three-byte characters, a pair of surrogates
+   * at every place around a piece's end, and an escaped lone surrogate.
+   */
+  @Test
+  void testUtf8_isTheDocumentsUtf8BytesAcrossPieces() {
+    for (int pad = 8180; pad < 8200; pad++) {
+      JsonWriter w = new JsonWriter().beginArray().value("a".repeat(pad) + "\uD83D\uDD12é€\uD800x");
+      for (int i = 0; i < 3000; i++) {
+        w.value("ü\uD83C\uDF0D" + i);
+      }
+      w.endArray();
+      assertThat(w.utf8()).as("pad %d", pad).isEqualTo(w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertThatThrownBy(() -> new JsonWriter().beginObject().utf8()).isInstanceOf(IllegalStateException.class);
+  }
+
   @Test
   void testLine_endsTheDocumentWithOneLineBreak() {
     assertThat(new JsonWriter().beginArray().endArray().line()).isEqualTo("[]\n");

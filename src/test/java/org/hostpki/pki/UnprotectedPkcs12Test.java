@@ -63,6 +63,23 @@ class UnprotectedPkcs12Test {
     }
   }
 
+  /**
+   * The encoder apply hands the store (the file made when written, bag by bag: fheap16) checks the
+   * aliases when it is made, not when the store writes, and makes the same bytes each time.
+   */
+  @Test
+  void testTrustStoreEncoder_checksAliasesAtOnceAndMakesTheSameBytesEachTime() {
+    TreeMap<String, Certificate> entries = new TreeMap<>(Map.of("a", root, "b", TestPki.ca(TestKeys.P256)));
+    var encoder = UnprotectedPkcs12.trustStoreEncoder(entries);
+    byte[] first = encoder.get();
+    assertThat(encoder.get()).isEqualTo(first).isNotSameAs(first);
+    assertThat(UnprotectedPkcs12.trustStore(entries)).isEqualTo(first);
+    entries.put("A", root);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> UnprotectedPkcs12.trustStoreEncoder(entries))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("differ only in case");
+  }
+
   @Test
   void testWrite_theJdkReadsItWithoutAPasswordAsTrustedEntries() throws Exception {
     byte[] store = UnprotectedPkcs12.trustStore(new TreeMap<>(Map.of("Some Root [jdk]", root)));

@@ -85,6 +85,35 @@ class StoreFileTest {
         .hasMessageContaining("store file trust-bundle.crt changed while hostpki ran");
   }
 
+  /**
+   * A derived file's content is made when the writer asks for it, written byte for byte as made,
+   * and, once dropped, compared with the store read back by making it again (fheap16: 100,000
+   * trust files' PEM were held from the plan's execution until the write).
+   */
+  @Test
+  void testDerived_isMadeWhenWrittenAndReadsBackWhenDropped() throws IOException {
+    java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+    StoreFile derived =
+        StoreFile.derived(() -> { made.incrementAndGet(); return bytes("ldap pem"); }, FileKind.CERTIFICATES);
+    SortedMap<String, StoreFile> written = StoreFiles.typical("v1");
+    written.put("trust/ldap.crt", derived);
+    assertThat(made).as("not made until asked").hasValue(0);
+
+    String generation = directory().write(written, bytes("{}"));
+    Path file = temp.resolve("pki").resolve(generation).resolve("trust/ldap.crt");
+    assertThat(Files.readAllBytes(file)).isEqualTo(bytes("ldap pem"));
+    assertThat(derived.readsBackIn(directory().read(), "trust/ldap.crt")).isTrue();
+    assertThat(made).as("made once, kept softly in a heap to spare").hasValue(1);
+
+    derived.dropContent();
+    assertThat(derived.readsBackIn(directory().read(), "trust/ldap.crt")).isTrue();
+    assertThat(derived).isEqualTo(new StoreFile(bytes("ldap pem"), FileKind.CERTIFICATES));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(file, "ldap PEM");
+    derived.dropContent();
+    assertThat(derived.readsBackIn(directory().read(), "trust/ldap.crt")).as("one byte changed").isFalse();
+  }
+
   @Test
   void testEquals_byContentAndSecrecy() {
     assertThat(new StoreFile(bytes("a"), FileKind.CERTIFICATES))
