@@ -152,9 +152,10 @@ final class InstallPlan {
   /** What happens while a store and its copy both install into {@code target}, in words. */
   private static String bothStay(InstallTarget target) {
     return target.kind() == InstallTarget.Kind.NSS
-        ? "NSS keeps a certificate under one nickname: the same certificate counts as installed under that"
-            + " store's entry (this store installs none under its own nickname), and a certificate"
-            + " of this store's own is installed under its own"
+        ? "NSS keeps a certificate under one nickname: the same certificate counts as installed while one of"
+            + " that store's entries holds it (this store installs none under its own nickname), and a"
+            + " certificate of this store's own, or one that store's entries no longer hold (it replaced its CA),"
+            + " is installed under its own"
         : "each installs its own entries";
   }
 

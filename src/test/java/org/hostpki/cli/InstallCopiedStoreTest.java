@@ -143,8 +143,16 @@ class InstallCopiedStoreTest {
     return org.hostpki.testkit.Tool.CERTUTIL.command("-L", "-d", "sql:" + db).run().assertSucceeded().stdout();
   }
 
+  /**
+   * fnss16: the copy counted its CA as installed by the fingerprint its own install record kept of
+   * the original's entry. Once the original replaced its CA, the database held the original's new
+   * CA under that nickname and the copy's CA nowhere, and the copy's plan and apply said "No
+   * changes" while the app's clients refused the copy's server. It now looks at what the database
+   * holds under the original's entries now.
+   */
   @Test
-  void testCopyOfALiveStoreIntoTheSameNssDatabase_countsTheOriginalsEntryAsInstalled() throws Exception {
+  void testCopyOfALiveStoreIntoTheSameNssDatabase_countsTheOriginalsEntryAsInstalledWhileItHoldsTheCopysCa()
+      throws Exception {
     Path db = dir.resolve("nssdb");
     Path orig = appliedNssOriginal(db);
     String origTag = InstallTargets.storeTag(orig.resolve("pki"));
@@ -165,34 +173,16 @@ class InstallCopiedStoreTest {
     assertThat(again.out() + again.err()).doesNotContain("does not hold what it should");
     assertThat(nicknames(db)).contains("hostpki-" + origTag + "-ca").doesNotContain(copyTag);
     assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
-  }
 
-  /**
-   * fnss16: the copy counted its CA as installed by the fingerprint its own install record kept of
-   * the original's entry. Once the original replaced its CA, the database held the original's new
-   * CA under that nickname and the copy's CA nowhere, and the copy's plan and apply said "No
-   * changes" while the app's clients refused the copy's server. It now looks at what the database
-   * holds under the original's entries now.
-   */
-  @Test
-  void testCopyInTheSameNssDatabase_installsItsOwnCaOnceTheOriginalReplacedTheirs() throws Exception {
-    Path db = dir.resolve("nssdb");
-    Path orig = appliedNssOriginal(db);
-    String origTag = InstallTargets.storeTag(orig.resolve("pki"));
-    Path copy = dir.resolve("copy");
-    copy(orig, copy);
-    String copyTag = InstallTargets.storeTag(copy.resolve("pki"));
-    run(copy, "apply", "-f", "host.yaml").assertExitCode(0);
-    assertThat(nicknames(db)).doesNotContain(copyTag);
-
+    // the original replaces its CA: its entry now holds its new one, the copy's CA is nowhere
     run(orig, "apply", "-f", "host.yaml", "--replace", "ca").assertExitCode(0);
-    CliResult plan = run(copy, "plan", "-f", "host.yaml");
-    CliResult apply = run(copy, "apply", "-f", "host.yaml");
+    CliResult replanned = run(copy, "plan", "-f", "host.yaml");
+    CliResult installed = run(copy, "apply", "-f", "host.yaml");
 
-    assertThat(plan.out()).as(plan.toString())
+    assertThat(replanned.out()).as(replanned.toString())
         .contains("+ install/nss:" + db + "/hostpki-" + copyTag + "-ca")
         .doesNotContain("  delete  ");
-    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(installed.exitCode()).as(installed.toString()).isZero();
     String copyCa = org.hostpki.pki.Pem.readCertificates(Files.readAllBytes(copy.resolve("pki/ca.crt"))).get(0)
         .fingerprint().hex().substring(0, 16);
     assertThat(nicknames(db)).contains("hostpki-" + origTag + "-ca").contains("hostpki-" + copyTag + "-ca " + copyCa);
