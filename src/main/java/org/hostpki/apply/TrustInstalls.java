@@ -153,9 +153,35 @@ final class TrustInstalls {
             }
           });
     }
+    SortedMap<InstallTarget, SortedMap<String, Fingerprint>> othersHeld = new TreeMap<>();
+    others.forEach((target, names) -> {
+      if (target.kind() == InstallTarget.Kind.NSS && observed.containsKey(target)) {
+        othersHeld.put(target, heldByOthers(host, target, names.keySet()));
+      }
+    });
     return new TrustInstalls(
-        store, new InstallInput(observed, named, record, notes, problems, tag, unreadable, others), installers,
-        passwords, clock);
+        store, new InstallInput(observed, named, record, notes, problems, tag, unreadable, others, othersHeld),
+        installers, passwords, clock);
+  }
+
+  /**
+   * What an NSS database holds now under the entries of the stores whose tags {@code names} have
+   * (every entry of theirs: a CA they rotated since sits under ca-previous), read only and apart
+   * from this store's own observation, whose names are the ones its apply may change. Empty when
+   * it cannot be read: the plan then installs this store's certificates under its own entries,
+   * and apply says so if the database refuses.
+   */
+  private static SortedMap<String, Fingerprint> heldByOthers(TrustHost host, InstallTarget target, Set<String> names) {
+    Set<String> tags = new HashSet<>();
+    names.forEach(n -> InstallEntryNames.tagOf(n).ifPresent(tags::add));
+    try {
+      return new InstallTargets(host, n -> InstallEntryNames.tagOf(n).filter(tags::contains).isPresent())
+          .forRecorded(target, Optional.empty())
+          .map(installer -> installer.observe().entries())
+          .orElse(new TreeMap<>());
+    } catch (InstallException e) {
+      return new TreeMap<>();
+    }
   }
 
   /**

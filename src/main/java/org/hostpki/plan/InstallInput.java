@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallTarget;
@@ -32,6 +33,10 @@ import org.hostpki.model.InstallTarget;
  * @param others by target: the entries the install record names under another tag whose store is
  *     still there and names them too (entry name → that store's path): this store is a copy of
  *     it, and leaves them to it; or whose store the record does not name ({@link #UNKNOWN_STORE})
+ * @param othersHeld by NSS target with {@code others}: what it holds NOW under the entries of the
+ *     stores with those entries' tags (entry name → fingerprint), read apart from {@code observed}
+ *     (those entries are not this store's to change). The record's fingerprints are what the
+ *     target held when the copy was made: the original may have replaced its CA since (fnss16)
  */
 public record InstallInput(
     SortedMap<InstallTarget, InstallObservation> observed,
@@ -41,7 +46,8 @@ public record InstallInput(
     List<String> problems,
     String tag,
     SortedMap<InstallTarget, List<String>> unreadable,
-    SortedMap<InstallTarget, SortedMap<String, String>> others) {
+    SortedMap<InstallTarget, SortedMap<String, String>> others,
+    SortedMap<InstallTarget, SortedMap<String, Fingerprint>> othersHeld) {
 
   /**
    * In {@link #others}: the entry's store is not known (a record written by a build before
@@ -61,7 +67,7 @@ public record InstallInput(
       Map<InstallTarget, String> notes,
       List<String> problems,
       String tag) {
-    this(observed, named, record, notes, problems, tag, new TreeMap<>(), new TreeMap<>());
+    this(observed, named, record, notes, problems, tag, new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
   }
 
   public InstallInput {
@@ -77,6 +83,9 @@ public record InstallInput(
     SortedMap<InstallTarget, SortedMap<String, String>> left = new TreeMap<>();
     others.forEach((t, names) -> left.put(t, Collections.unmodifiableSortedMap(new TreeMap<>(names))));
     others = Collections.unmodifiableSortedMap(left);
+    SortedMap<InstallTarget, SortedMap<String, Fingerprint>> held = new TreeMap<>();
+    othersHeld.forEach((t, names) -> held.put(t, Collections.unmodifiableSortedMap(new TreeMap<>(names))));
+    othersHeld = Collections.unmodifiableSortedMap(held);
     for (InstallTarget t : unreadable.keySet()) {
       if (observed.containsKey(t)) {
         throw new IllegalArgumentException(t + " is both observed and unreadable");

@@ -75,19 +75,19 @@ final class InstallPlan {
 
   /**
    * What {@code target} should hold of {@code wanted}: in an NSS database, which keeps a
-   * certificate under one nickname only, less a certificate that is there already under the entry
-   * of a live store this one is a copy of ({@link InstallInput#others}, with the sha256 the install
-   * record names): it counts as installed (certutil would refuse a second nickname, and the
-   * target's apply would fail on every run).
+   * certificate under one nickname only, less a certificate that is there now under an entry of a
+   * live store this one is a copy of ({@link InstallInput#othersHeld}): it counts as installed
+   * (certutil would refuse a second nickname, and the target's apply would fail on every run). Not
+   * the sha256 this store's install record names for that entry: that is what the database held
+   * when the copy was made, and once the original replaced its CA the copy's was nowhere while its
+   * plan said "No changes" (fnss16).
    */
   private SortedMap<String, Held> withoutHeldByOthers(InstallTarget target, SortedMap<String, Held> wanted) {
     SortedMap<String, String> others = in.installs().others().getOrDefault(target, new TreeMap<>());
     if (target.kind() != InstallTarget.Kind.NSS || others.isEmpty()) {
       return wanted;
     }
-    Set<Fingerprint> theirs = new HashSet<>();
-    in.installs().record().installed(target).ifPresent(i -> others.keySet().stream()
-        .map(i.entries()::get).filter(java.util.Objects::nonNull).forEach(theirs::add));
+    Set<Fingerprint> theirs = new HashSet<>(in.installs().othersHeld().getOrDefault(target, new TreeMap<>()).values());
     SortedMap<String, Held> out = new TreeMap<>();
     wanted.forEach((name, held) -> {
       if (fingerprint(held).filter(theirs::contains).isEmpty()) {
@@ -152,9 +152,10 @@ final class InstallPlan {
   /** What happens while a store and its copy both install into {@code target}, in words. */
   private static String bothStay(InstallTarget target) {
     return target.kind() == InstallTarget.Kind.NSS
-        ? "NSS keeps a certificate under one nickname: the same certificate counts as installed under that"
-            + " store's entry (this store installs none under its own nickname), and a certificate"
-            + " of this store's own is installed under its own"
+        ? "NSS keeps a certificate under one nickname: the same certificate counts as installed while one of"
+            + " that store's entries holds it (this store installs none under its own nickname), and a"
+            + " certificate of this store's own, or one that store's entries no longer hold (it replaced its CA),"
+            + " is installed under its own"
         : "each installs its own entries";
   }
 

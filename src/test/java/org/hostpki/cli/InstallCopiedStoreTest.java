@@ -127,9 +127,8 @@ class InstallCopiedStoreTest {
     assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
   }
 
-  @Test
-  void testCopyOfALiveStoreIntoTheSameNssDatabase_countsTheOriginalsEntryAsInstalled() throws Exception {
-    Path db = dir.resolve("nssdb");
+  /** A store at {@code orig} installing into a new NSS database at {@code db}, applied. */
+  private Path appliedNssOriginal(Path db) throws Exception {
     Files.createDirectories(db);
     org.hostpki.testkit.Tool.CERTUTIL.command("-N", "-d", "sql:" + db, "--empty-password").run().assertSucceeded();
     Path orig = dir.resolve("orig");
@@ -137,6 +136,25 @@ class InstallCopiedStoreTest {
     Files.writeString(orig.resolve("host.yaml"), Files.readString(orig.resolve("host.yaml"))
         .replace("java: [" + dir.resolve("cacerts") + "]", "nss: [sql:" + db + "]"));
     run(orig, "apply", "-f", "host.yaml").assertExitCode(0);
+    return orig;
+  }
+
+  private static String nicknames(Path db) {
+    return org.hostpki.testkit.Tool.CERTUTIL.command("-L", "-d", "sql:" + db).run().assertSucceeded().stdout();
+  }
+
+  /**
+   * fnss16: the copy counted its CA as installed by the fingerprint its own install record kept of
+   * the original's entry. Once the original replaced its CA, the database held the original's new
+   * CA under that nickname and the copy's CA nowhere, and the copy's plan and apply said "No
+   * changes" while the app's clients refused the copy's server. It now looks at what the database
+   * holds under the original's entries now.
+   */
+  @Test
+  void testCopyOfALiveStoreIntoTheSameNssDatabase_countsTheOriginalsEntryAsInstalledWhileItHoldsTheCopysCa()
+      throws Exception {
+    Path db = dir.resolve("nssdb");
+    Path orig = appliedNssOriginal(db);
     String origTag = InstallTargets.storeTag(orig.resolve("pki"));
     Path copy = dir.resolve("copy");
     copy(orig, copy);
@@ -153,8 +171,22 @@ class InstallCopiedStoreTest {
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(again.out() + again.err()).doesNotContain("does not hold what it should");
-    String listed = org.hostpki.testkit.Tool.CERTUTIL.command("-L", "-d", "sql:" + db).run().assertSucceeded().stdout();
-    assertThat(listed).contains("hostpki-" + origTag + "-ca").doesNotContain(copyTag);
+    assertThat(nicknames(db)).contains("hostpki-" + origTag + "-ca").doesNotContain(copyTag);
+    assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
+
+    // the original replaces its CA: its entry now holds its new one, the copy's CA is nowhere
+    run(orig, "apply", "-f", "host.yaml", "--replace", "ca").assertExitCode(0);
+    CliResult replanned = run(copy, "plan", "-f", "host.yaml");
+    CliResult installed = run(copy, "apply", "-f", "host.yaml");
+
+    assertThat(replanned.out()).as(replanned.toString())
+        .contains("+ install/nss:" + db + "/hostpki-" + copyTag + "-ca")
+        .doesNotContain("  delete  ");
+    assertThat(installed.exitCode()).as(installed.toString()).isZero();
+    String copyCa = org.hostpki.pki.Pem.readCertificates(Files.readAllBytes(copy.resolve("pki/ca.crt"))).get(0)
+        .fingerprint().hex().substring(0, 16);
+    assertThat(nicknames(db)).contains("hostpki-" + origTag + "-ca").contains("hostpki-" + copyTag + "-ca " + copyCa);
+    assertThat(run(copy, "plan", "-f", "host.yaml").out()).startsWith("No changes");
     assertThat(run(orig, "plan", "-f", "host.yaml").out()).startsWith("No changes");
   }
 }
