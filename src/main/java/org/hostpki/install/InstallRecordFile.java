@@ -188,6 +188,9 @@ public final class InstallRecordFile {
       record.failures().forEach((target, f) -> {
         w.beginObject().field("target", target.address()).field("since", f.since().toString())
             .field("at", f.at().toString()).field("attempts", f.attempts());
+        if (f.hook()) {
+          w.field("hook", true); // an older build reads it as a failed change of the target
+        }
         w.name("error").beginArray();
         f.error().forEach(w::value);
         w.endArray().endObject();
@@ -253,7 +256,8 @@ public final class InstallRecordFile {
     }
     try {
       return Optional.of(Map.entry(target.get(), new InstallRecord.Failure(
-          Instant.parse(text(f, "since")), Instant.parse(text(f, "at")), attempts.asInt(), error)));
+          Instant.parse(text(f, "since")), Instant.parse(text(f, "at")), attempts.asInt(), error,
+          f.get("hook") != null && f.get("hook").isBoolean() && f.get("hook").asBoolean())));
     } catch (DateTimeParseException | IllegalArgumentException e) {
       return Optional.empty();
     }
