@@ -57,6 +57,19 @@ final class InstallFailures {
   }
 
   /**
+   * After a change that went through while a hook its tool runs failed (the system store's
+   * update.d hooks, Java's jks-keystore): what the target holds now, and the hook's failure
+   * ({@link InstallRecord.Failure#hook}), which stands until a run whose hooks succeed. The entries
+   * stay: clients reading the bundle trust them.
+   *
+   * @param lines the hooks' failures, one line each, the first naming the target
+   */
+  void hookFailed(InstallTarget target, InstallObservation now, Optional<PasswordSource> password, List<String> lines) {
+    InstallRecordFile.write(store, InstallRecordFile.read(store).with(target, now.entries(), password)
+        .failed(target, clock.instant(), recordLines(lines), true));
+  }
+
+  /**
    * After a failed change: what the target holds ({@link #recordHeld}) and the failure. Neither
    * write failing hides {@code e}: its own failure is added to it as suppressed.
    *
@@ -145,10 +158,14 @@ final class InstallFailures {
    * to 64 KiB, and the record's words are repeated in every plan, check, status and Nagios line.
    */
   static List<String> recordLines(HostpkiException e) {
+    return recordLines(lines(e));
+  }
+
+  private static List<String> recordLines(List<String> lines) {
     List<String> out = new ArrayList<>();
     int size = 0;
     int left = 0;
-    for (String line : lines(e)) {
+    for (String line : lines) {
       for (String part : line.split("\n")) {
         if (part.isBlank()) {
           continue;

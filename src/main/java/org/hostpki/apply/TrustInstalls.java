@@ -66,6 +66,14 @@ final class TrustInstalls {
   private final Map<InstallTarget, Optional<PasswordSource>> passwords;
   /** The record's side of each change: what a target holds, its failure. */
   private final InstallFailures failures;
+  /**
+   * The targets whose change in this apply went through while a hook failed: the entries put
+   * there, and the hooks' words. {@link #settle} does not run the tool again for the same
+   * entries (the hook would fail again, and its words appear twice), and reports them as failed.
+   */
+  private final Map<InstallTarget, HookFailure> hookFailed = new LinkedHashMap<>();
+
+  private record HookFailure(SortedMap<String, Fingerprint> entries, List<String> lines) {}
 
   private TrustInstalls(
       Path store,
@@ -290,10 +298,13 @@ final class TrustInstalls {
       Plan plan, Function<Held, Optional<Certificate>> after, List<String> notices, Consumer<String> waiting,
       SortedMap<InstallTarget, List<String>> failed) {
     for (Intent.InstallTrust intent : intents(plan).values()) {
-      if (!failed.containsKey(intent.target())) {
-        installAlone(intent.target(), certificates(intent, after), notices, waiting, failed);
+      SortedMap<String, Certificate> entries = certificates(intent, after);
+      HookFailure hook = hookFailed.get(intent.target());
+      if (!failed.containsKey(intent.target()) && (hook == null || !hook.entries().equals(fingerprints(entries)))) {
+        installAlone(intent.target(), entries, notices, waiting, failed);
       }
     }
+    hookFailed.forEach((target, hook) -> failed.putIfAbsent(target, hook.lines()));
     InstallRecord record = InstallRecordFile.read(store);
     InstallRecord without = record;
     for (InstallTarget target : record.targets().keySet()) {
@@ -345,24 +356,39 @@ final class TrustInstalls {
 
   private void install(
       InstallTarget target, SortedMap<String, Certificate> entries, List<String> notices, Consumer<String> waiting) {
-    SortedMap<String, Fingerprint> prints = new TreeMap<>();
-    entries.forEach((n, c) -> prints.put(n, c.fingerprint()));
+    SortedMap<String, Fingerprint> prints = fingerprints(entries);
     Optional<PasswordSource> password = passwords.getOrDefault(target, Optional.empty());
     InstallRecord before = InstallRecordFile.read(store);
     InstallRecordFile.write(store, before.intending(target, prints, password));
     TrustInstaller installer = installers.get(target);
+    // a hook that failed at the last run: the tool runs again, even for entries that are there
+    boolean again = before.failure(target).filter(InstallRecord.Failure::hook).isPresent();
+    List<String> hooks = new ArrayList<>();
     InstallObservation now;
     try {
       now = installer.apply(entries, n -> {
         if (!notices.contains(n)) {
-          notices.add(n); // add and settle may meet the same failing hook
+          notices.add(n);
         }
-      }, waiting);
+      }, waiting, hooks::add, again);
     } catch (InstallException e) {
+      hookFailed.remove(target);
       failures.failed(installer, before, password, e);
       throw e;
     }
-    failures.succeeded(target, now, password);
+    if (hooks.isEmpty()) {
+      hookFailed.remove(target);
+      failures.succeeded(target, now, password);
+    } else {
+      hookFailed.put(target, new HookFailure(prints, List.copyOf(hooks)));
+      failures.hookFailed(target, now, password, hooks);
+    }
+  }
+
+  private static SortedMap<String, Fingerprint> fingerprints(SortedMap<String, Certificate> entries) {
+    SortedMap<String, Fingerprint> prints = new TreeMap<>();
+    entries.forEach((n, c) -> prints.put(n, c.fingerprint()));
+    return prints;
   }
 
   /** The plan's install intents, one per target, in the plan's order. */

@@ -188,6 +188,15 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
         + (result.heldBy().isPresent() ? ", held by a rollback" : " and matches the desired state");
   }
 
+  /** The store's install record, for what a failure left; empty when it cannot be read now. */
+  private org.hostpki.model.InstallRecord installRecord() {
+    try {
+      return org.hostpki.install.InstallRecordFile.read(desired.store().path());
+    } catch (HostpkiException e) {
+      return org.hostpki.model.InstallRecord.empty();
+    }
+  }
+
   /** {@code install_errors}: each target left as it was, its error's lines in one. */
   private static List<String> installErrors(Reconciler.Result result) {
     return result.installFailures().values().stream().map(lines -> String.join("\n", lines)).toList();
@@ -199,12 +208,17 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
    */
   private void printInstallFailures(Reconciler.Result result) {
     String store = storeAfter(result);
+    org.hostpki.model.InstallRecord record = installRecord();
     result.installFailures().forEach((target, lines) -> {
       err().println("error: " + TerminalText.escape(lines.get(0)));
       lines.stream().skip(1).forEach(l -> err().println("  " + TerminalText.escape(l)));
+      boolean hook = record.failure(target).filter(org.hostpki.model.InstallRecord.Failure::hook).isPresent();
       err().println(
-          "  install/" + TerminalText.escape(target.address()) + " is left as it was; " + store
-              + ". The next apply, watch tick or timer run tries this target again");
+          "  install/" + TerminalText.escape(target.address())
+              + (hook
+                  ? " holds its entries (only the hook failed, recorded); " + store
+                      + ". The next apply, watch tick or timer run runs its tool again until its hooks succeed"
+                  : " is left as it was; " + store + ". The next apply, watch tick or timer run tries this target again"));
     });
     err().flush();
   }

@@ -149,7 +149,11 @@ final class InstallBinder {
         : value instanceof YamlNode.Scalar s && s.bool().equals(java.util.Optional.of(false));
   }
 
-  /** An install section that installs nothing is allowed (it removes everything), but say so. */
+  /**
+   * An install section that installs nothing is allowed (it removes everything), but say so: as
+   * what the setting means, true at every load, not as what the next apply does (after the removal
+   * that apply has nothing left to do, and plan and check said it on and on).
+   */
   private void warnAboutNothing(YamlNode.Mapping install, InstallSpec spec) {
     boolean targetsLeftOut =
         List.of("system", "java", "nss").stream()
@@ -157,16 +161,16 @@ final class InstallBinder {
     if (targetsLeftOut) {
       fields.warning(
           install,
-          "trust.install names no target (system, java, nss): the next apply removes everything"
-              + " hostpki installed before, and installs nothing");
+          "trust.install names no target (system, java, nss): hostpki installs nothing, and keeps removed"
+              + " what it installed before (the plan lists what is still there)");
     } else if (spec.certificates().isEmpty()) {
       install.sequence("certificates")
           .ifPresent(
               list ->
                   fields.warning(
                       list,
-                      "trust.install.certificates is empty: the next apply removes everything hostpki"
-                          + " installed in the targets, and installs nothing"));
+                      "trust.install.certificates is empty: hostpki installs nothing in the targets, and"
+                          + " keeps removed what it installed there before (the plan lists what is still there)"));
     }
   }
 }

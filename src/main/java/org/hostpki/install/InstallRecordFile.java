@@ -194,6 +194,9 @@ public final class InstallRecordFile {
       record.failures().forEach((target, f) -> {
         w.beginObject().field("target", target.address()).field("since", f.since().toString())
             .field("at", f.at().toString()).field("attempts", f.attempts());
+        if (f.hook()) {
+          w.field("hook", true); // an older build reads it as a failed change of the target
+        }
         w.name("error").beginArray();
         f.error().forEach(w::value);
         w.endArray().endObject();
@@ -263,7 +266,9 @@ public final class InstallRecordFile {
       if (!isDate(since) || !isDate(at)) {
         return Optional.empty();
       }
-      return Optional.of(Map.entry(target.get(), new InstallRecord.Failure(since, at, attempts.asInt(), error)));
+      boolean hook = f.get("hook") != null && f.get("hook").isBoolean() && f.get("hook").asBoolean();
+      return Optional.of(
+          Map.entry(target.get(), new InstallRecord.Failure(since, at, attempts.asInt(), error, hook)));
     } catch (DateTimeParseException | IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -222,15 +222,27 @@ public final class SystemTrustInstaller implements TrustInstaller {
       SortedMap<String, Certificate> desired,
       java.util.function.Consumer<String> notices,
       java.util.function.Consumer<String> waiting) {
+    return apply(desired, notices, waiting, notices, false);
+  }
+
+  @Override
+  public InstallObservation apply(
+      SortedMap<String, Certificate> desired,
+      java.util.function.Consumer<String> notices,
+      java.util.function.Consumer<String> waiting,
+      java.util.function.Consumer<String> hookFailures,
+      boolean again) {
     try (TargetLock lock = TargetLock.hold(target(), layout.lockFile(), TargetLock.WAIT, waiting);
         TargetLock java = layout.javaKeystore()
             .map(j -> TargetLock.hold(target(), JavaKeystoreInstaller.lockFile(j), TargetLock.WAIT, waiting))
             .orElse(null)) {
-      return applyLocked(desired, notices);
+      return applyLocked(desired, hookFailures, again);
     }
   }
 
-  private InstallObservation applyLocked(SortedMap<String, Certificate> desired, java.util.function.Consumer<String> notices) {
+  /** @param again run the tool (with --fresh) even when the entries are as desired */
+  private InstallObservation applyLocked(
+      SortedMap<String, Certificate> desired, java.util.function.Consumer<String> notices, boolean again) {
     SortedMap<String, Fingerprint> wanted = DesiredEntries.fingerprints(desired);
     SortedMap<String, Optional<byte[]>> before;
     InstallObservation now;
@@ -240,14 +252,14 @@ public final class SystemTrustInstaller implements TrustInstaller {
     } catch (IOException e) {
       throw new InstallException(target(), "cannot read the system trust store: " + e.getMessage());
     }
-    if (now.holdsExactly(wanted)) {
+    if (now.holdsExactly(wanted) && !again) {
       return now;
     }
     Set<String> removed = new TreeSet<>(now.damaged());
     removed.addAll(now.entries().keySet());
     removed.removeAll(desired.keySet());
     boolean rewrites = desired.keySet().stream().anyMatch(n -> before.containsKey(n) && !wanted.get(n).equals(now.entries().get(n)));
-    boolean fresh = !removed.isEmpty() || rewrites || !now.damaged().isEmpty();
+    boolean fresh = again || !removed.isEmpty() || rewrites || !now.damaged().isEmpty();
     List<String> log = new ArrayList<>();
     try {
       for (Map.Entry<String, Certificate> entry : desired.entrySet()) {

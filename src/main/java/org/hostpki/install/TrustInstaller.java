@@ -62,4 +62,21 @@ public sealed interface TrustInstaller
       SortedMap<String, Certificate> desired,
       java.util.function.Consumer<String> notices,
       java.util.function.Consumer<String> waiting);
+
+  /**
+   * {@link #apply(SortedMap, java.util.function.Consumer, java.util.function.Consumer)}, telling
+   * {@code hookFailures} (not {@code notices}) of a hook the target's tool runs that failed while
+   * the entries went in (the system store's update.d hooks): the entries stay, the caller records
+   * the failure. With {@code again}, the tool runs even when the entries are as desired: the last
+   * run's hook failed, and only a run whose hooks succeed settles it. Targets without such hooks
+   * ignore both.
+   */
+  default InstallObservation apply(
+      SortedMap<String, Certificate> desired,
+      java.util.function.Consumer<String> notices,
+      java.util.function.Consumer<String> waiting,
+      java.util.function.Consumer<String> hookFailures,
+      boolean again) {
+    return apply(desired, notices, waiting);
+  }
 }

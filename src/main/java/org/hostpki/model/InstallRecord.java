@@ -51,8 +51,16 @@ public record InstallRecord(SortedMap<InstallTarget, Installed> targets, SortedM
    * @param attempts how many changes failed in a row (at least 1)
    * @param error the last failure's lines: its headline, then the tool's words, escaped for a
    *     terminal
+   * @param hook whether the target's own change went through and a hook its tool runs failed (a
+   *     script in /etc/ca-certificates/update.d, Java's jks-keystore): the entries stay installed,
+   *     and the failure stands until a run of the tool whose hooks all succeed
    */
-  public record Failure(Instant since, Instant at, int attempts, List<String> error) {
+  public record Failure(Instant since, Instant at, int attempts, List<String> error, boolean hook) {
+    /** A failed change of the target itself. */
+    public Failure(Instant since, Instant at, int attempts, List<String> error) {
+      this(since, at, attempts, error, false);
+    }
+
     public Failure {
       Objects.requireNonNull(since, "since");
       Objects.requireNonNull(at, "at");
@@ -87,12 +95,20 @@ public record InstallRecord(SortedMap<InstallTarget, Installed> targets, SortedM
    * it (an instant with nanoseconds only looked precise in {@code status}).
    */
   public InstallRecord failed(InstallTarget target, Instant atAnyPrecision, List<String> error) {
+    return failed(target, atAnyPrecision, error, false);
+  }
+
+  /**
+   * {@link #failed(InstallTarget, Instant, List)}, of the given kind ({@link Failure#hook}); a
+   * failure of either kind counts after one of the other.
+   */
+  public InstallRecord failed(InstallTarget target, Instant atAnyPrecision, List<String> error, boolean hook) {
     Instant at = atAnyPrecision.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     SortedMap<InstallTarget, Failure> next = new TreeMap<>(failures);
     Failure before = failures.get(target);
     next.put(target, before == null
-        ? new Failure(at, at, 1, error)
-        : new Failure(before.since(), at, before.attempts() + 1, error));
+        ? new Failure(at, at, 1, error, hook)
+        : new Failure(before.since(), at, before.attempts() + 1, error, hook));
     return new InstallRecord(targets, next);
   }
 

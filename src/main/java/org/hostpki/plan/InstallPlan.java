@@ -66,7 +66,9 @@ final class InstallPlan {
       InstallTarget target = t.getKey();
       SortedMap<String, Held> entries =
           installs.named().contains(target) ? withoutHeldByOthers(target, wanted) : new TreeMap<>();
-      boolean changes = target(target, t.getValue(), entries, Optional.ofNullable(installs.notes().get(target)));
+      boolean hookFailed = installs.record().failure(target).filter(InstallRecord.Failure::hook).isPresent();
+      boolean changes =
+          target(target, t.getValue(), entries, Optional.ofNullable(installs.notes().get(target)), hookFailed);
       if (changes) {
         installs.record().failure(target).ifPresent(f -> draft.warn(failed(target, f)));
       }
@@ -217,9 +219,14 @@ final class InstallPlan {
     };
   }
 
-  /** @return whether the plan changes the target */
+  /**
+   * @param hookFailed whether a hook of the target's tool failed at its last run (install record):
+   *     the entries that are there are installed again, so that the tool runs again
+   * @return whether the plan changes the target
+   */
   private boolean target(
-      InstallTarget target, InstallObservation there, SortedMap<String, Held> entries, Optional<String> note) {
+      InstallTarget target, InstallObservation there, SortedMap<String, Held> entries, Optional<String> note,
+      boolean hookFailed) {
     String suffix = note.map(n -> " (" + n + ")").orElse("");
     List<Change> changes = new ArrayList<>();
     for (Map.Entry<String, Held> e : entries.entrySet()) {
@@ -239,6 +246,11 @@ final class InstallPlan {
                 target, name, Action.REPLACE, ReasonCode.OUT_OF_DATE,
                 "installed " + installed.get().abbreviatedColonHex() + ", now " + what + suffix, entries, before,
                 afterAttributes));
+      } else if (hookFailed) {
+        changes.add(change(target, name, Action.REPLACE, ReasonCode.OUT_OF_DATE, "installed, but a hook of the"
+            + " target's tool failed at its last run (install record), so what that hook keeps (Java's cacerts, a"
+            + " copy elsewhere) may be behind; running the tool again: " + what + suffix, entries, before,
+            afterAttributes));
       } else {
         draft.unchanged();
       }
