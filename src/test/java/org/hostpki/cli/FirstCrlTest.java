@@ -76,6 +76,10 @@ class FirstCrlTest {
     assertThat(first.facts().number()).isPresent();
     assertThat(first.facts().nextUpdate()).contains(NOW.plus(Duration.ofDays(3)));
     assertThat(hostpki(NOW.plusSeconds(60), "plan", "-f", "ca.yaml").out()).startsWith("No changes");
+    // Found in the trial: status ended the line with a colon and listed nothing under it.
+    assertThat(hostpki(NOW.plusSeconds(60), "status", "-f", "ca.yaml").out())
+        .contains("Revoked  0 certificate(s) on ca.crl (number " + first.facts().number().orElseThrow()
+            + ", next update 2027-01-04 00:00 UTC)\n");
 
     CliResult renewed = hostpki(NOW.plus(Duration.ofDays(2)), "apply", "-f", "ca.yaml");
     assertThat(renewed.out()).contains("~ ca.crl");
