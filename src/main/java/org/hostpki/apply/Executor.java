@@ -148,6 +148,8 @@ final class Executor {
         renewCrl(renew, change);
       } else if (intent instanceof Intent.NewCaCrl fresh) {
         newCaCrl(fresh, change);
+      } else if (intent instanceof Intent.FirstCrl) {
+        firstCrl(change);
       } else if (intent instanceof Intent.RemoveCsr) {
         next.files.remove(StoreLayout.SERVER_CSR);
         next.files.remove(StoreLayout.EXTERNAL_CHAIN);
@@ -342,6 +344,20 @@ final class Executor {
       previous.ifPresentOrElse(
           pem -> next.files.put(StoreLayout.CA_PREVIOUS_CRL, new StoreFile(pem, FileKind.CERTIFICATES)),
           () -> next.files.remove(StoreLayout.CA_PREVIOUS_CRL));
+      emptyCrl(made, change);
+    }
+
+    /** The first {@code ca.crl}, of a CA with {@code ca.crl} declared that had none. */
+    private void firstCrl(Change change) {
+      if (current.snapshot().file(StoreLayout.CA_CRL).isPresent()) {
+        throw new HostpkiException(
+            StoreLayout.CA_CRL + " was written while applying (hostpki revoke); run apply again");
+      }
+      emptyCrl(now.truncatedTo(ChronoUnit.SECONDS), change);
+    }
+
+    /** {@code ca.crl} of the CA that signs after this plan, with no entries. */
+    private void emptyCrl(Instant made, Change change) {
       Certificate ca = next.caCert.orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
       KeyMaterial key = next.caKey.orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
       Instant nextUpdate = made.plus(desired.ca().crlOrDefaults().validity());

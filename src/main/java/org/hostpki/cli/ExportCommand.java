@@ -183,7 +183,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
                     new HostpkiException(
                         store.resolve(what.file)
                             + " does not exist"
-                            + missingHelp(external)));
+                            + missingHelp(external, desired.ca().crl().isPresent())));
     Optional<byte[]> previousCrl =
         what == What.CRL ? directory.currentFile(StoreLayout.CA_PREVIOUS_CRL) : Optional.empty();
     byte[] own = content;
@@ -326,7 +326,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     return w.endObject();
   }
 
-  private String missingHelp(boolean external) {
+  private String missingHelp(boolean external, boolean crlDeclared) {
     if (what == What.CSR && !external) {
       return "; a CSR is written only with server.issuer: external";
     }
@@ -339,8 +339,11 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
           + " leaves the trusted certificates (ca-previous.crt); export crl writes the signing CA's";
     }
     if (what == What.CRL) {
-      return ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"
-          + " store's CA yet";
+      return crlDeclared
+          ? ": with ca.crl declared, hostpki apply writes it as soon as the CA exists (empty until"
+              + " a revoke); run 'hostpki apply -f " + file + "'"
+          : ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"
+              + " store's CA yet (with ca.crl declared, apply writes an empty one from the start)";
     }
     return "; run 'hostpki apply -f " + file + "' first";
   }

@@ -191,7 +191,8 @@ final class RevocationStatus {
     CrlFacts c = crl.get();
     text.add("Revoked  ").add(c.revoked().size()).add(" certificate(s) on ca.crl (number ")
         .add(c.number().map(BigInteger::toString).orElse("none")).add(", next update ")
-        .add(c.nextUpdate().map(DateText::of).orElse("none")).add("):").end();
+        .add(c.nextUpdate().map(DateText::of).orElse("none"))
+        .add(c.revoked().isEmpty() ? ")" : "):").end(); // empty: a CA's first CRL, apply's (ca.crl declared)
     for (RevokedCertificate e : c.revoked()) {
       text.add("         serial ").add(CertificateFacts.serialHex(e.serial())).add(' ')
           .add(issued(e.serial()).map(i -> i.facts().subjectDn()).orElse("(not in issued/)"))

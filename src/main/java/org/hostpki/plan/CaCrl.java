@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CrlFacts;
+import org.hostpki.model.CrlSpec;
 import org.hostpki.model.CrlUrl;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DurationText;
@@ -37,7 +38,11 @@ final class CaCrl {
   static void plan(PlanInput in, boolean signerChanges, boolean previousKept, PlanDraft draft) {
     Optional<CrlFacts> observed = in.observed().caCrl();
     Optional<CertificateFacts> ca = in.observed().caCertificate();
-    if (observed.isEmpty() || ca.isEmpty()) {
+    if (observed.isEmpty()) {
+      first(in, ca, draft);
+      return;
+    }
+    if (ca.isEmpty()) {
       return;
     }
     if (signerChanges) {
@@ -81,6 +86,42 @@ final class CaCrl {
             new Intent.RenewCrl(crl.fingerprint()),
             attributes(crl).with("next_update", next),
             attributes(crl).with("validity", validity)));
+  }
+
+  /**
+   * {@code ca.crl} of a CA with {@code ca.crl} declared that has none yet (a new store, one whose
+   * CRL a {@code --replace} or rollback took along, one a build before this wrote): an empty CRL,
+   * as step-ca and EJBCA publish one from the start. The certificates the CA signs name {@code
+   * ca.crl.url} from the first sign, and clients that fetch the CRL from there ({@code openssl
+   * verify -crl_check -crl_download}, Java with {@code com.sun.security.enableCRLDP}) refuse them
+   * while there is none to publish. Without {@code ca.crl} declared, {@code hostpki revoke} writes
+   * the first, as before.
+   *
+   * @param ca the CA before this plan; empty when this plan makes the first
+   */
+  private static void first(PlanInput in, Optional<CertificateFacts> ca, PlanDraft draft) {
+    Optional<CrlSpec> declared = in.desired().ca().crl();
+    if (declared.isEmpty()) {
+      return;
+    }
+    String why =
+        (ca.isEmpty() ? "the CA is new" : "the CA has no CRL yet")
+            + " and ca.crl is declared: a CA publishes its CRL from the start, empty until hostpki"
+            + " revoke adds an entry"
+            + declared.get().url()
+                .map(u -> "; the certificates it signs name " + u + " (ca.crl.url): publish it there"
+                    + " (hostpki export crl --der), since clients that fetch it refuse them until then")
+                .orElse("");
+    draft.add(
+        new Change(
+            Address.CA_CRL,
+            Action.CREATE,
+            List.of(new Reason(ReasonCode.MISSING, why)),
+            new Intent.FirstCrl(),
+            Attributes.none(),
+            Attributes.none()
+                .with("revoked_serials", List.<String>of())
+                .with("validity", declared.get().validity())));
   }
 
   /**

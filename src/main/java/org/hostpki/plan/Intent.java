@@ -210,6 +210,13 @@ public sealed interface Intent {
     }
   }
 
+  /**
+   * Issue the first {@code ca.crl} of the CA that signs after this plan: no entries, the next CRL
+   * number, {@code ca.crl.validity}; the store holds none ({@code ca.crl} declared, {@link
+   * CaCrl}). Apply checks there is still none.
+   */
+  record FirstCrl() implements Intent {}
+
   /** What {@link NewCaCrl} does with the CRL of the CA that stops signing. */
   enum PreviousCrl {
     /**

@@ -222,12 +222,13 @@ class RevokeCommandTest {
   }
 
   @Test
-  void testRevoke_anUnknownSerialIsExitOne() {
+  void testRevoke_anUnknownSerialIsExitOne() throws Exception {
+    byte[] crl = Files.readAllBytes(dir.resolve("pki/ca.crl")); // apply's, empty (ca.crl declared)
     CliResult run = hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", "0BADC0DE");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).startsWith("error: serial 0BADC0DE is not a certificate this CA issued");
-    assertThat(dir.resolve("pki/ca.crl")).doesNotExist();
+    assertThat(dir.resolve("pki/ca.crl")).hasBinaryContent(crl);
   }
 
   @Test
@@ -299,11 +300,19 @@ class RevokeCommandTest {
 
   @Test
   void testExportCrl_pemAndDerAndWithoutACrlAClearError() throws Exception {
-    CliResult none = hostpki(NOW, "export", "-f", "ca.yaml", "crl");
+    CliResult empty = hostpki(NOW, "export", "-f", "ca.yaml", "crl");
+    assertThat(empty.exitCode()).as("apply wrote the first, empty (ca.crl declared)").isZero();
+    assertThat(RevocationList.parse(empty.out().getBytes(java.nio.charset.StandardCharsets.US_ASCII)).facts().revoked())
+        .isEmpty();
+    Files.writeString(dir.resolve("bare.yaml"), CA_YAML.replace("store: {path: pki}", "store: {path: bare}")
+        .replace("  crl: {validity: 3d, url: \"http://ca1.fleet.test/fleet.crl\"}\n", ""));
+    assertThat(hostpki(NOW, "apply", "-f", "bare.yaml").exitCode()).isZero();
+    CliResult none = hostpki(NOW, "export", "-f", "bare.yaml", "crl");
     assertThat(none.exitCode()).isEqualTo(1);
     assertThat(none.err())
-        .isEqualTo("error: " + dir.resolve("pki/ca.crl") + " does not exist: hostpki revoke writes the CRL of a fleet"
-            + " CA, and nothing was revoked with this store's CA yet\n");
+        .isEqualTo("error: " + dir.resolve("bare/ca.crl") + " does not exist: hostpki revoke writes the CRL of a fleet"
+            + " CA, and nothing was revoked with this store's CA yet (with ca.crl declared, apply writes an empty"
+            + " one from the start)\n");
     hostpki(NOW.plusSeconds(60), "revoke", "-f", "ca.yaml", "--serial", serial);
 
     CliResult pem = hostpki(NOW, "export", "-f", "ca.yaml", "crl");
@@ -354,7 +363,7 @@ class RevokeCommandTest {
     CliResult run = hostpki(NOW.plusSeconds(120), "history", "-f", "ca.yaml");
 
     assertThat(run.out())
-        .contains("changed  +revoked/" + serial + " +ca.crl\n")
+        .contains("changed  +revoked/" + serial + " ~ca.crl\n")
         .contains("changed  +issued/" + serial + "\n");
   }
 
