@@ -26,6 +26,7 @@ import org.hostpki.store.GenerationRecord;
 import org.hostpki.store.StoreCommit;
 import org.hostpki.store.StoreDirectory;
 import org.hostpki.store.StoreFile;
+import org.hostpki.store.StreamedContent;
 
 /**
  * One write of a new generation for {@link Reconciler}: the executor makes the set the plan
@@ -215,14 +216,25 @@ final class GenerationWrite {
    * The writer's record of a generation: when, from which desired-state file (a later plan from
    * another file warns), and the plan that made it ({@code history}).
    */
-  private static byte[] metadata(Plan plan, DesiredState desired, Instant now) {
-    JsonWriter w =
-        new JsonWriter()
-            .beginObject()
-            .field("time", now)
-            .field(Generation.DESIRED_STATE, desired.source().toString())
-            .field(Generation.DESIRED_STATE_DIGEST, DesiredStateContent.digest(desired).hex());
-    PlanJson.write(w.name("plan"), plan);
-    return w.endObject().utf8(); // 45 MB after an apply of 100,000: no String of it as well
+  static StreamedContent metadata(Plan plan, DesiredState desired, Instant now) {
+    String source = desired.source().toString();
+    String digest = DesiredStateContent.digest(desired).hex();
+    // Written into the file as it is encoded: 45 MB after an apply of 100,000, which did not fit
+    // a 512 MB heap whole beside the plan and the certificates (bench/NOTES.md, fheap16b).
+    return out -> {
+      java.io.Writer text = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+      try {
+        JsonWriter w =
+            JsonWriter.to(text)
+                .beginObject()
+                .field("time", now)
+                .field(Generation.DESIRED_STATE, source)
+                .field(Generation.DESIRED_STATE_DIGEST, digest);
+        PlanJson.write(w.name("plan"), plan);
+        w.endObject().finish();
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause(); // the file's write failed: the store's own failure says which
+      }
+    };
   }
 }

@@ -25,9 +25,48 @@ import org.hostpki.model.TerminalText;
  * {@link IllegalStateException}.
  */
 public final class JsonWriter {
+  /** Text written into {@link #sink} once it holds this many characters. */
+  private static final int PIECE = 8192;
+
   private final StringBuilder out = new StringBuilder(256);
   /** Per open object or array: whether nothing has been written into it yet. */
   private final Deque<Scope> scopes = new ArrayDeque<>();
+  /** Where a {@link #to streamed} document goes as it is written; null: kept whole in {@link #out}. */
+  private final java.io.Writer sink;
+  /** Whether the top-level value was begun. */
+  private boolean begun;
+
+  /** A document kept whole: {@link #toString}, {@link #line}. */
+  public JsonWriter() {
+    this.sink = null;
+  }
+
+  private JsonWriter(java.io.Writer sink) {
+    this.sink = java.util.Objects.requireNonNull(sink, "sink");
+  }
+
+  /**
+   * A document written into {@code sink} in pieces of about 8,192 characters as it is written,
+   * never whole in memory (a store's {@code .generation.json} after an apply of 100,000 trusted
+   * certificates is 45 MB): {@link #finish} writes the rest. A failure of the sink is thrown as
+   * an {@link java.io.UncheckedIOException} from the method that wrote the piece.
+   */
+  public static JsonWriter to(java.io.Writer sink) {
+    return new JsonWriter(sink);
+  }
+
+  /** Writes the rest of a {@link #to streamed} document, which must be complete, and flushes its sink. */
+  public void finish() throws java.io.IOException {
+    if (sink == null) {
+      throw new IllegalStateException("not a streamed JSON document: use toString");
+    }
+    if (!scopes.isEmpty() || !begun) {
+      throw new IllegalStateException("the JSON document is not complete: " + out);
+    }
+    sink.append(out);
+    out.setLength(0);
+    sink.flush();
+  }
 
   private static final class Scope {
     final boolean object;
@@ -153,67 +192,13 @@ public final class JsonWriter {
   /** The document, which must be complete. */
   @Override
   public String toString() {
+    if (sink != null) {
+      throw new IllegalStateException("a streamed JSON document is not kept: use finish");
+    }
     if (!scopes.isEmpty() || out.length() == 0) {
       throw new IllegalStateException("the JSON document is not complete: " + out);
     }
     return out.toString();
-  }
-
-  /**
-   * The document's UTF-8 bytes ({@code toString().getBytes(UTF_8)}), encoded from the writer's
-   * text in pieces straight into one array of their exact length, without the String of the whole
-   * document beside it: a store's {@code .generation.json} after an apply of 100,000 trusted
-   * certificates is 45 MB, and the text, its String and its bytes at once did not help a 512 MB
-   * heap (bench/NOTES.md, fheap16).
-   */
-  public byte[] utf8() {
-    if (!scopes.isEmpty() || out.length() == 0) {
-      throw new IllegalStateException("the JSON document is not complete: " + out);
-    }
-    int n = out.length();
-    long length = 0;
-    for (int i = 0; i < n; i++) {
-      char c = out.charAt(i);
-      if (c < 0x80) {
-        length += 1;
-      } else if (c < 0x800) {
-        length += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(out.charAt(i + 1))) {
-        length += 4;
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        length += 1; // '?', as String.getBytes writes a lone surrogate (never written: see string)
-      } else {
-        length += 3;
-      }
-    }
-    if (length > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("a JSON document of " + length + " bytes is too large");
-    }
-    byte[] bytes = new byte[(int) length];
-    java.nio.ByteBuffer target = java.nio.ByteBuffer.wrap(bytes);
-    java.nio.charset.CharsetEncoder encoder =
-        java.nio.charset.StandardCharsets.UTF_8.newEncoder()
-            .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
-            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
-    char[] piece = new char[8192];
-    for (int start = 0; start < n; ) {
-      int end = Math.min(n, start + piece.length);
-      if (end < n && Character.isHighSurrogate(out.charAt(end - 1))) {
-        end--; // a pair is not split between two pieces
-      }
-      out.getChars(start, end, piece, 0);
-      java.nio.charset.CoderResult result =
-          encoder.encode(java.nio.CharBuffer.wrap(piece, 0, end - start), target, end == n);
-      if (!result.isUnderflow()) {
-        throw new IllegalStateException("encoding the JSON document failed: " + result);
-      }
-      start = end;
-    }
-    if (!encoder.flush(target).isUnderflow() || target.hasRemaining()) {
-      throw new IllegalStateException("the JSON document's UTF-8 length was miscounted");
-    }
-    return bytes;
   }
 
   /** The document and a line end: what a command prints. */
@@ -234,18 +219,33 @@ public final class JsonWriter {
     return span.toString();
   }
 
+  /** A streamed document's text so far goes to its sink once it is a piece. */
+  private void spill() {
+    if (sink == null || out.length() < PIECE) {
+      return;
+    }
+    try {
+      sink.append(out); // only after a whole token: no surrogate pair is split
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    out.setLength(0);
+  }
+
   private JsonWriter raw(String token) {
     beforeValue();
     out.append(token);
+    spill();
     return this;
   }
 
   private void beforeValue() {
     Scope scope = scopes.peek();
     if (scope == null) {
-      if (out.length() > 0) {
+      if (begun) {
         throw new IllegalStateException("a JSON document has one top-level value");
       }
+      begun = true;
       return;
     }
     if (scope.object) {
@@ -274,6 +274,7 @@ public final class JsonWriter {
       throw new IllegalStateException("nothing to close with " + closing + " here: " + out);
     }
     out.append(closing);
+    spill();
   }
 
   private void string(String s) {
@@ -296,6 +297,7 @@ public final class JsonWriter {
       }
     }
     out.append('"');
+    spill();
   }
 
   /** A surrogate without its pair has no UTF-8 form: it is written as an escape instead. */

@@ -101,7 +101,7 @@ final class GenerationWriter {
       Map<GenerationRecord, byte[]> records,
       Optional<Live> live)
       throws IOException {
-    return write(directory, files, metadata, records, live, name -> Optional.empty());
+    return write(directory, files, StreamedContent.of(metadata), records, live, name -> Optional.empty());
   }
 
   /**
@@ -117,7 +117,7 @@ final class GenerationWriter {
   static int write(
       Path directory,
       SortedMap<String, StoreFile> files,
-      byte[] metadata,
+      StreamedContent metadata,
       Map<GenerationRecord, byte[]> records,
       Optional<Live> live,
       Function<String, Optional<FileAccess>> declared)
@@ -128,7 +128,7 @@ final class GenerationWriter {
   }
 
   private void writeAll(
-      SortedMap<String, StoreFile> files, byte[] metadata, Map<GenerationRecord, byte[]> records)
+      SortedMap<String, StoreFile> files, StreamedContent metadata, Map<GenerationRecord, byte[]> records)
       throws IOException {
     SafeFiles.createDirectory(directory, FileModes.DIRECTORY);
     directories.add(directory);
@@ -149,7 +149,10 @@ final class GenerationWriter {
         writeFile(file, content, secret);
       }
     }
-    writeFile(directory.resolve(StoreNames.METADATA), metadata, false);
+    Path metadataFile = directory.resolve(StoreNames.METADATA);
+    SafeFiles.writeNew(metadataFile, metadata, FileModes.PUBLIC); // 45 MB at 100,000: as encoded
+    widenPublicMode(metadataFile);
+    written.add(metadataFile);
     if (!given.isEmpty()) {
       writeFile(directory.resolve(AccessRecord.FILE_NAME), AccessRecord.encode(given), false);
     }

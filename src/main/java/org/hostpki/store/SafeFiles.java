@@ -79,6 +79,34 @@ final class SafeFiles {
    */
   static void writeNew(Path file, byte[] content, Set<PosixFilePermission> mode)
       throws IOException {
+    writeNew(file, mode, channel -> {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    });
+  }
+
+  /**
+   * As {@link #writeNew(Path, byte[], Set)}, the content written as it is made, through a buffer
+   * of 64 KiB: no array of the whole content.
+   */
+  static void writeNew(Path file, StreamedContent content, Set<PosixFilePermission> mode)
+      throws IOException {
+    writeNew(file, mode, channel -> {
+      java.io.OutputStream out =
+          new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+      content.writeTo(out);
+      out.flush(); // not closed: the channel is, by the caller
+    });
+  }
+
+  private interface ChannelWrite {
+    void into(FileChannel channel) throws IOException;
+  }
+
+  private static void writeNew(Path file, Set<PosixFilePermission> mode, ChannelWrite write)
+      throws IOException {
     FileChannel channel;
     try {
       channel = FileChannel.open(file, CREATE_NEW_NO_FOLLOW, FileModes.creationAttributes(file, mode));
@@ -86,10 +114,7 @@ final class SafeFiles {
       throw IoFailures.naming(file, e); // not made here: never removed
     }
     try (channel) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      write.into(channel);
     } catch (IOException e) {
       try {
         Files.deleteIfExists(file);

@@ -107,11 +107,11 @@ public final class StoreCommit implements AutoCloseable {
 
   /**
    * As {@link #commit(SortedMap, byte[], List)}, with the new generation's own records instead of
-   * the live one's.
+   * the live one's, and {@code .generation.json} written as {@code metadata} makes it.
    */
   public String commit(
       SortedMap<String, StoreFile> files,
-      byte[] metadata,
+      StreamedContent metadata,
       Map<GenerationRecord, byte[]> records,
       List<String> notices) {
     Objects.requireNonNull(records, "records");

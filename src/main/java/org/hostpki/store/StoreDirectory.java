@@ -302,6 +302,19 @@ public final class StoreDirectory {
       StoreSnapshot live,
       Map<GenerationRecord, byte[]> records) {
     Objects.requireNonNull(generationMetadata, "generationMetadata");
+    return write(files, StreamedContent.of(generationMetadata), live, records);
+  }
+
+  /**
+   * As {@link #write(SortedMap, byte[], StoreSnapshot, Map)}, {@code .generation.json} written
+   * into its file as {@code generationMetadata} makes it, once, before the commit.
+   */
+  public String write(
+      SortedMap<String, StoreFile> files,
+      StreamedContent generationMetadata,
+      StoreSnapshot live,
+      Map<GenerationRecord, byte[]> records) {
+    Objects.requireNonNull(generationMetadata, "generationMetadata");
     Objects.requireNonNull(records, "records");
     Objects.requireNonNull(live, "live");
     StoreNames.requireValidSet(files.keySet());
@@ -893,7 +906,7 @@ public final class StoreDirectory {
   private void commitNewGeneration(
       String name,
       SortedMap<String, StoreFile> files,
-      byte[] metadata,
+      StreamedContent metadata,
       Map<GenerationRecord, byte[]> records,
       Optional<GenerationWriter.Live> carried) {
     Path partial = directory.resolve(name + GenerationNames.PARTIAL_SUFFIX);

@@ -36,21 +36,62 @@ class JsonWriterTest {
   }
 
   /**
-   * utf8() (a generation's record, encoded in pieces without a String of it: fheap16) makes
-   * exactly toString()'s UTF-8 bytes: ASCII, two- and three-byte characters, a pair of surrogates
-   * at every place around a piece's end, and an escaped lone surrogate.
+   * A streamed document (a generation's record, written into its file as it is encoded:
+   * fheap16b) is exactly the whole document's UTF-8 bytes: ASCII, two- and three-byte characters,
+   * pairs of surrogates at every place around a piece's end, and an escaped lone surrogate.
    */
   @Test
-  void testUtf8_isTheDocumentsUtf8BytesAcrossPieces() {
+  void testTo_writesTheWholeDocumentsUtf8BytesInPieces() throws Exception {
     for (int pad = 8180; pad < 8200; pad++) {
-      JsonWriter w = new JsonWriter().beginArray().value("a".repeat(pad) + "\uD83D\uDD12é€\uD800x");
-      for (int i = 0; i < 3000; i++) {
-        w.value("ü\uD83C\uDF0D" + i);
+      JsonWriter whole = new JsonWriter();
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      java.util.concurrent.atomic.AtomicInteger pieces = new java.util.concurrent.atomic.AtomicInteger();
+      java.io.Writer sink =
+          new java.io.FilterWriter(new java.io.OutputStreamWriter(bytes, java.nio.charset.StandardCharsets.UTF_8)) {
+            @Override
+            public void write(String s, int off, int len) throws java.io.IOException {
+              pieces.incrementAndGet();
+              super.write(s, off, len);
+            }
+          };
+      JsonWriter streamed = JsonWriter.to(sink);
+      for (JsonWriter w : List.of(whole, streamed)) {
+        w.beginObject().name("p").beginArray().value("a".repeat(pad) + "\uD83D\uDD12é€\uD800x");
+        for (int i = 0; i < 3000; i++) {
+          w.value("ü\uD83C\uDF0D" + "b".repeat(i % 7) + i);
+        }
+        w.endArray().field("n", pad).endObject();
       }
-      w.endArray();
-      assertThat(w.utf8()).as("pad %d", pad).isEqualTo(w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      streamed.finish();
+      assertThat(bytes.toByteArray()).as("pad %d", pad).isEqualTo(whole.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(pieces.get()).as("written in pieces").isGreaterThan(3);
     }
-    assertThatThrownBy(() -> new JsonWriter().beginObject().utf8()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void testTo_misuseAndAFailingSink() {
+    assertThatThrownBy(() -> JsonWriter.to(new java.io.StringWriter()).beginObject().finish())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> JsonWriter.to(new java.io.StringWriter()).beginObject().endObject().toString())
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new JsonWriter().beginObject().endObject().finish())
+        .isInstanceOf(IllegalStateException.class);
+    java.io.Writer full =
+        new java.io.Writer() {
+          @Override
+          public void write(char[] c, int off, int len) throws java.io.IOException {
+            throw new java.io.IOException("No space left on device");
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    assertThatThrownBy(() -> JsonWriter.to(full).beginArray().value("x".repeat(9000)))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("No space left");
   }
 
   @Test

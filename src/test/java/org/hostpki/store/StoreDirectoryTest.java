@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.stream.Stream;
@@ -221,6 +222,41 @@ class StoreDirectoryTest {
     assertThat(directory.read().files()).doesNotContainKey(".generation.json");
     assertThat(directory.generations().get(0).metadata().map(StoreFiles::text))
         .contains("{\"why\":\"first\"}");
+  }
+
+  /**
+   * .generation.json written as it is encoded (fheap16b): the bytes given in pieces are the
+   * file's, and a write that fails half-way (a full disk) leaves the store as it was, no partial
+   * generation behind.
+   */
+  @Test
+  void testWrite_streamedMetadataIsTheFileAndItsFailureLeavesTheStoreAsItWas() throws IOException {
+    String first = write(StoreFiles.typical("v1"));
+    byte[] large = ("{\"p\":\"" + "é".repeat(100_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    StreamedContent inPieces =
+        out -> {
+          for (int i = 0; i < large.length; i += 1000) {
+            out.write(large, i, Math.min(1000, large.length - i));
+          }
+        };
+    String second = directory.write(StoreFiles.typical("v2"), inPieces, directory.read(), Map.of());
+    assertThat(Files.readAllBytes(store.resolve(second).resolve(".generation.json"))).isEqualTo(large);
+    clock.advance(Duration.ofMinutes(1));
+    List<String> before = entries();
+
+    StreamedContent failing =
+        out -> {
+          out.write(large);
+          throw new IOException("No space left on device");
+        };
+    assertThatThrownBy(() -> directory.write(StoreFiles.typical("v3"), failing, directory.read(), Map.of()))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(".generation.json")
+        .hasMessageContaining("The store is unchanged");
+
+    assertThat(entries()).isEqualTo(before);
+    assertThat(directory.read().generation()).contains(second);
+    assertThat(first).isLessThan(second);
   }
 
   @Test
