@@ -166,7 +166,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private InstallObservation observedInACopy() throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
     Path folder = Files.createTempDirectory(NssLeftovers.PREFIX); // root's, rwx------
-    NssLeftovers.sweep(folder); // a killed run's copies of key4.db
+    NssLeftovers.sweepOnce(folder); // a killed run's copies of key4.db
     try {
       // Made private, not by the umask (rvfinal15: under umask 022 the copy of key4.db, the app's
       // private keys, was 0644 in a folder any user could pass through, while it existed).
@@ -531,7 +531,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
     Path folder = Files.createTempDirectory(NssLeftovers.PREFIX);
-    NssLeftovers.sweep(folder); // a killed run's batch folders
+    NssLeftovers.sweepOnce(folder); // a killed run's batch folders
     Exception failed = null;
     try {
       // certutil writes what it reads out here: the database's owner's when it runs as them
