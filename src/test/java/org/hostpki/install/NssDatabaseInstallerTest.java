@@ -374,6 +374,14 @@ class NssDatabaseInstallerTest {
         "Foreign Root|CT,C,C", NssDatabaseInstaller.nickname("web-1a2b3c4d-ca", ca.fingerprint()) + "|C,,");
   }
 
+  /** hostpki's entry installed, then a certutil adding "other" killed as it committed (needs strace). */
+  private void installedThenKilledAddingOther() throws IOException {
+    Path strace = tools.find("strace").orElse(null);
+    Assumptions.assumeTrue(strace != null, "strace is not installed");
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    killedAddingOther(strace);
+  }
+
   /** certutil adding "other", killed by strace as SQLite is about to remove the journal (the commit). */
   private void killedAddingOther(Path strace) throws IOException {
     Path pem = Files.writeString(dir.resolve("ca.pem"), ca.pem());
@@ -391,10 +399,7 @@ class NssDatabaseInstallerTest {
    */
   @Test
   void testObserve_aJournalLeftBehindIsReadInACopyAndTheDatabaseLeftAsItIs() throws IOException {
-    Path strace = tools.find("strace").orElse(null);
-    Assumptions.assumeTrue(strace != null, "strace is not installed");
-    installer().apply(desired("web-1a2b3c4d-ca", ca));
-    killedAddingOther(strace);
+    installedThenKilledAddingOther();
     Map<String, byte[]> before = new TreeMap<>();
     for (String name : List.of("cert9.db", "key4.db", "cert9.db-journal")) {
       before.put(name, Files.readAllBytes(db.resolve(name)));
@@ -462,10 +467,7 @@ class NssDatabaseInstallerTest {
    */
   @Test
   void testObserve_aJournalIsCopiedAtMostAsLargeAsItsDatabaseAllows() throws IOException {
-    Path strace = tools.find("strace").orElse(null);
-    Assumptions.assumeTrue(strace != null, "strace is not installed");
-    installer().apply(desired("web-1a2b3c4d-ca", ca));
-    killedAddingOther(strace);
+    installedThenKilledAddingOther();
     Path journal = db.resolve("cert9.db-journal");
     try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(journal.toFile(), "rw")) {
       file.setLength(16 << 20); // sparse past the journal's pages
