@@ -166,21 +166,21 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private InstallObservation observedInACopy() throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
     Path folder = Files.createTempDirectory(NssLeftovers.PREFIX); // root's, rwx------
-    NssLeftovers.sweep(folder); // a killed run's copies of key4.db
+    NssLeftovers.sweepOnce(folder); // a killed run's copies of key4.db
     try {
       // Made private, not by the umask (rvfinal15: under umask 022 the copy of key4.db, the app's
       // private keys, was 0644 in a folder any user could pass through, while it existed).
       Path copy = Files.createDirectory(folder.resolve("db"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
           java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
       long left = COPY_LIMIT;
-      for (String name : COPIED) {
+      Map<String, Long> kept = copied();
+      requireSpace(folder, kept);
+      for (Map.Entry<String, Long> file : kept.entrySet()) {
+        String name = file.getKey();
         Path from = directory.resolve(name);
-        if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
         Path to = Files.createFile(copy.resolve(name), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
             java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        left -= copyWithin(from, to, left);
+        left -= copyWithin(from, to, left, file.getValue());
         if (owner.isPresent()) {
           Files.setAttribute(to, "unix:uid", owner.get()[0]);
           Files.setAttribute(to, "unix:gid", owner.get()[1]);
@@ -218,22 +218,90 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   static final long COPY_LIMIT = 1L << 30;
 
   /**
-   * Copies {@code from} to {@code to}, refusing it when it holds more than {@code most} bytes
-   * (before writing any, or as soon as it grows past them while copied).
+   * What {@link #observedInACopy} copies, by name, with the most bytes of each it copies (rvsec16:
+   * the database's owner made every look write ~1 GB to the temp folder with a sparse {@code
+   * truncate -s 1000M key4.db-journal}, under the copy's limit). A journal is copied only when it
+   * starts with SQLite's rollback journal magic: SQLite itself rolls back nothing else (it writes
+   * the magic only once the journal's pages are on disk, before it changes the database), so the
+   * copy reads what the database would show. A journal holds each changed page of the database
+   * once with 8 bytes more, and its headers: past the database's size with that, and 1 MiB for
+   * the headers, nothing is copied (SQLite stops a rollback at a journal's end).
+   */
+  private Map<String, Long> copied() throws IOException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String name : COPIED) {
+      Path from = directory.resolve(name);
+      if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      if (!name.endsWith(JOURNAL)) {
+        out.put(name, Long.MAX_VALUE);
+      } else if (isRollbackJournal(from)) {
+        Path database = directory.resolve(name.substring(0, name.length() - JOURNAL.length()));
+        long size = Files.isRegularFile(database, LinkOption.NOFOLLOW_LINKS) ? Files.size(database) : 0;
+        out.put(name, Math.min(COPY_LIMIT, size + size / 64 + (1 << 20)));
+      }
+    }
+    return out;
+  }
+
+  private static final String JOURNAL = "-journal";
+
+  /** The first 8 bytes of a SQLite rollback journal whose pages were written out. */
+  private static final byte[] JOURNAL_MAGIC = {
+    (byte) 0xd9, (byte) 0xd5, 0x05, (byte) 0xf9, 0x20, (byte) 0xa1, 0x63, (byte) 0xd7
+  };
+
+  private static boolean isRollbackJournal(Path file) throws IOException {
+    try (java.nio.channels.FileChannel in = InputFiles.openRegular(file, false)) {
+      java.nio.ByteBuffer start = java.nio.ByteBuffer.allocate(JOURNAL_MAGIC.length);
+      while (start.hasRemaining() && in.read(start) >= 0) {
+        // until the magic's length is read or the file ends
+      }
+      return java.util.Arrays.equals(start.array(), JOURNAL_MAGIC) && !start.hasRemaining();
+    }
+  }
+
+  /** Space left free in the temporary folder after a copy: other services write there too. */
+  static final long SPACE_KEPT = 64L << 20;
+
+  /**
+   * Refuses a copy that would leave less than {@link #SPACE_KEPT} free where it is made (rvsec16):
+   * a look at a database must not fill the temporary folder the host's services share.
+   */
+  private void requireSpace(Path folder, Map<String, Long> kept) throws IOException, StepFailed {
+    long needed = 0;
+    for (Map.Entry<String, Long> file : kept.entrySet()) {
+      needed += Math.min(file.getValue(), Math.min(COPY_LIMIT, Files.size(directory.resolve(file.getKey()))));
+    }
+    long free = Files.getFileStore(folder).getUsableSpace();
+    if (free - needed < SPACE_KEPT) {
+      throw new StepFailed("reading the NSS database sql:" + directory + ", which a program stopped while changing"
+          + " it left a journal of, needs a private copy of " + (needed >> 20) + " MiB in "
+          + folder.getParent() + ", which has " + (free >> 20) + " MiB free (hostpki keeps " + (SPACE_KEPT >> 20)
+          + " MiB free there): free space there, point TMPDIR elsewhere, or have the database's owner open it"
+          + " once (certutil -L -d sql:" + directory + "), which rolls the journal back");
+    }
+  }
+
+  /**
+   * Copies at most {@code keep} bytes of {@code from} to {@code to}, refusing it when that is more
+   * than {@code most} bytes (before writing any, or as soon as it grows past them while copied).
    *
    * @return the bytes copied
    */
-  private long copyWithin(Path from, Path to, long most) throws IOException, StepFailed {
+  private long copyWithin(Path from, Path to, long most, long keep) throws IOException, StepFailed {
     // Opened within a limit and only as a regular file: the owner may swap a FIFO in after the
     // look before, and an open of one would wait for a writer for ever (a watch's look with it).
     try (java.nio.channels.FileChannel in = InputFiles.openRegular(from, false);
         java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(
             to, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-      long copied = in.size();
+      long copied = Math.min(in.size(), keep);
       java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 << 10);
       if (copied <= most) {
         copied = 0;
-        while (copied <= most && in.read(buffer) >= 0) {
+        while (copied <= most && copied < keep
+            && in.read(buffer.limit((int) Math.min(buffer.capacity(), keep - copied))) >= 0) {
           buffer.flip();
           copied += buffer.remaining();
           while (buffer.hasRemaining()) {
@@ -531,7 +599,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
     Path folder = Files.createTempDirectory(NssLeftovers.PREFIX);
-    NssLeftovers.sweep(folder); // a killed run's batch folders
+    NssLeftovers.sweepOnce(folder); // a killed run's batch folders
     Exception failed = null;
     try {
       // certutil writes what it reads out here: the database's owner's when it runs as them

@@ -23,6 +23,10 @@ import java.util.List;
  * certutil run has the tools' time limit), so a live run's folder is never taken. Another user's
  * folder, a link and anything but a folder are left alone; nothing is followed; a folder that
  * cannot be removed is left for the next run (it is private; a failure here fails no run).
+ *
+ * <p>The cost is bounded whatever other users put in the temporary folder (rvsec16): one sweep a
+ * process, only the names {@code createTempDirectory} makes, at most {@link #MAX_EXAMINED} names
+ * looked at, and a leftover holding more than a run leaves is left rather than read whole again.
  */
 final class NssLeftovers {
   /** The name every such folder starts with. */
@@ -34,7 +38,32 @@ final class NssLeftovers {
   /** At most this many leftovers a run: the rest go at the next runs. */
   static final int MAX_REMOVED = 64;
 
+  /**
+   * At most this many names of the temporary folder looked at a sweep, whatever they are called
+   * (rvsec16: 200,000 files named {@code hostpki-nss…} by any local user were all collected and
+   * looked up at every folder a run made, several times an apply).
+   */
+  static final int MAX_EXAMINED = 4096;
+
+  /**
+   * At most this many names removed in one leftover: a run leaves its copy (db/ and four files) or
+   * a batch's folder (its commands, the certificates it added, out/): a leftover holding more was
+   * filled by the database's owner (out/ is theirs) and is left, not read again whole at each run.
+   */
+  static final int MAX_LEFTOVER_ENTRIES = 4096;
+
+  /** The names {@link java.nio.file.Files#createTempDirectory} gives: the prefix and a number. */
+  private static final java.util.regex.Pattern MADE = java.util.regex.Pattern.compile(PREFIX + "[0-9]{1,20}");
+
+  /** Swept already in this process: once is enough (a run lives far less than {@link #STALE}). */
+  private static final java.util.concurrent.atomic.AtomicBoolean SWEPT = new java.util.concurrent.atomic.AtomicBoolean();
+
   private NssLeftovers() {}
+
+  /** {@link #sweep} at the first folder this process makes; nothing after that. */
+  static List<String> sweepOnce(Path made) {
+    return SWEPT.compareAndSet(false, true) ? sweep(made) : List.of();
+  }
 
   /**
    * Removes the stale leftovers beside {@code made}, the folder this run has just made there: its
@@ -44,6 +73,10 @@ final class NssLeftovers {
    * @return the names removed
    */
   static List<String> sweep(Path made) {
+    return sweep(made, MAX_EXAMINED, MAX_LEFTOVER_ENTRIES);
+  }
+
+  static List<String> sweep(Path made, int examined, int entries) {
     List<String> removed = new ArrayList<>();
     Path temporary = made.toAbsolutePath().getParent();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(temporary)) {
@@ -52,18 +85,19 @@ final class NssLeftovers {
       }
       UserPrincipal ours = Files.getOwner(made, LinkOption.NOFOLLOW_LINKS);
       Instant before = Files.getLastModifiedTime(made, LinkOption.NOFOLLOW_LINKS).toInstant().minus(STALE);
-      List<Path> names = new ArrayList<>();
-      for (Path entry : folder) {
-        Path name = entry.getFileName();
-        if (name.toString().startsWith(PREFIX) && !name.equals(made.getFileName())) {
-          names.add(name);
+      // Only the stale ones are kept while the folder is read, at most as many as are removed
+      List<Path> stale = new ArrayList<>();
+      int looked = 0;
+      for (java.util.Iterator<Path> names = folder.iterator(); names.hasNext() && looked < examined
+          && stale.size() < MAX_REMOVED; looked++) {
+        Path name = names.next().getFileName();
+        if (MADE.matcher(name.toString()).matches() && !name.equals(made.getFileName())
+            && isStale(folder.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS), ours, before)) {
+          stale.add(name);
         }
       }
-      for (Path name : names) {
-        if (removed.size() >= MAX_REMOVED) {
-          break;
-        }
-        if (removeIfStale(folder, name, ours, before)) {
+      for (Path name : stale) {
+        if (removeIfStale(folder, name, ours, before, entries)) {
           removed.add(name.toString());
         }
       }
@@ -73,24 +107,33 @@ final class NssLeftovers {
     return removed;
   }
 
-  private static boolean removeIfStale(
-      SecureDirectoryStream<Path> temporary, Path name, UserPrincipal ours, Instant before) {
+  /** A folder of this user's, last changed before {@code before}; false if it cannot be read. */
+  private static boolean isStale(PosixFileAttributeView view, UserPrincipal ours, Instant before) {
     try {
-      PosixFileAttributes attributes =
-          temporary.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-              .readAttributes();
-      if (!attributes.isDirectory()
-          || !attributes.owner().equals(ours)
-          || !attributes.lastModifiedTime().toInstant().isBefore(before)) {
-        return false;
-      }
+      PosixFileAttributes attributes = view.readAttributes();
+      return attributes.isDirectory()
+          && attributes.owner().equals(ours)
+          && attributes.lastModifiedTime().toInstant().isBefore(before);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean removeIfStale(
+      SecureDirectoryStream<Path> temporary, Path name, UserPrincipal ours, Instant before, int entries) {
+    try {
       try (SecureDirectoryStream<Path> inner = temporary.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-        empty(inner, 0, REMOVE_DEPTH);
+        // Looked at again through the folder opened: the name may have been swapped since it was
+        // looked up (the temporary folder is everyone's)
+        if (!isStale(inner.getFileAttributeView(PosixFileAttributeView.class), ours, before)) {
+          return false;
+        }
+        empty(inner, 0, REMOVE_DEPTH, new int[] {entries});
       }
       temporary.deleteDirectory(name);
       return true;
     } catch (IOException | RuntimeException e) {
-      return false; // gone meanwhile, not ours to empty, or deeper than a run makes: left
+      return false; // gone meanwhile, not ours to empty, or more than a run makes: left
     }
   }
 
@@ -105,8 +148,22 @@ final class NssLeftovers {
    * @param deepest folders nested deeper are left, and the removal fails
    */
   static void empty(SecureDirectoryStream<Path> folder, int depth, int deepest) throws IOException {
+    empty(folder, depth, deepest, new int[] {Integer.MAX_VALUE});
+  }
+
+  /**
+   * {@link #empty(SecureDirectoryStream, int, int)}, giving up (an IOException) once more than
+   * {@code left[0]} names are met in all: a folder holding more is left before any of it is
+   * removed, and no run reads more than that many names of it.
+   */
+  static void empty(SecureDirectoryStream<Path> folder, int depth, int deepest, int[] left) throws IOException {
     List<Path> names = new ArrayList<>();
-    folder.forEach(entry -> names.add(entry.getFileName()));
+    for (Path entry : folder) {
+      if (--left[0] < 0) {
+        throw new IOException("more names than a run leaves in its folder");
+      }
+      names.add(entry.getFileName());
+    }
     for (Path name : names) {
       boolean isFolder = folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .readAttributes().isDirectory();
@@ -115,7 +172,7 @@ final class NssLeftovers {
           throw new IOException("folders nested deeper than " + deepest + " were left in a run's folder");
         }
         try (SecureDirectoryStream<Path> inner = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-          empty(inner, depth + 1, deepest);
+          empty(inner, depth + 1, deepest, left);
         }
         folder.deleteDirectory(name);
       } else {

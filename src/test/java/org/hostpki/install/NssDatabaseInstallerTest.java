@@ -374,6 +374,14 @@ class NssDatabaseInstallerTest {
         "Foreign Root|CT,C,C", NssDatabaseInstaller.nickname("web-1a2b3c4d-ca", ca.fingerprint()) + "|C,,");
   }
 
+  /** hostpki's entry installed, then a certutil adding "other" killed as it committed (needs strace). */
+  private void installedThenKilledAddingOther() throws IOException {
+    Path strace = tools.find("strace").orElse(null);
+    Assumptions.assumeTrue(strace != null, "strace is not installed");
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    killedAddingOther(strace);
+  }
+
   /** certutil adding "other", killed by strace as SQLite is about to remove the journal (the commit). */
   private void killedAddingOther(Path strace) throws IOException {
     Path pem = Files.writeString(dir.resolve("ca.pem"), ca.pem());
@@ -391,10 +399,7 @@ class NssDatabaseInstallerTest {
    */
   @Test
   void testObserve_aJournalLeftBehindIsReadInACopyAndTheDatabaseLeftAsItIs() throws IOException {
-    Path strace = tools.find("strace").orElse(null);
-    Assumptions.assumeTrue(strace != null, "strace is not installed");
-    installer().apply(desired("web-1a2b3c4d-ca", ca));
-    killedAddingOther(strace);
+    installedThenKilledAddingOther();
     Map<String, byte[]> before = new TreeMap<>();
     for (String name : List.of("cert9.db", "key4.db", "cert9.db-journal")) {
       before.put(name, Files.readAllBytes(db.resolve(name)));
@@ -439,22 +444,42 @@ class NssDatabaseInstallerTest {
   /**
    * thostile16: the database's owner made a sparse journal of any size, and every plan, check or
    * status of root's wrote it out whole into the temp folder (a watch at every look), filling that
-   * disk. The copy is refused past its limit before anything is written, naming the file and the
-   * fix; the app's files are left as they are.
+   * disk. rvsec16: one under the copy's 1 GiB limit still wrote ~1 GB at every look. A journal
+   * without SQLite's rollback journal magic is not copied at all (SQLite rolls nothing back from
+   * it either): the database is read, and the app's files are left as they are.
    */
   @Test
-  void testObserve_aJournalLargerThanTheCopysLimitIsRefusedBeforeItIsCopied() throws IOException {
+  void testObserve_aJournalWithoutSqlitesHeaderIsNotCopied() throws IOException {
     installer().apply(desired("web-1a2b3c4d-ca", ca));
     Path journal = db.resolve("cert9.db-journal");
     try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(journal.toFile(), "rw")) {
       file.setLength(NssDatabaseInstaller.COPY_LIMIT + 1); // sparse: no disk space
     }
 
-    assertThatThrownBy(installer()::observe)
-        .isInstanceOf(InstallException.class)
-        .hasMessageContaining(journal + " is too large: hostpki copies at most 1 GiB of an NSS database")
-        .hasMessageContaining("certutil -L -d sql:" + db);
+    assertThat(installer().observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
     assertThat(Files.size(journal)).isEqualTo(NssDatabaseInstaller.COPY_LIMIT + 1);
+  }
+
+  /**
+   * rvsec16: a real journal (a certutil killed as it committed) made sparse-large by the
+   * database's owner: what is copied of it is bounded by its database's size (a journal holds
+   * each page once), and the copy still reads what a rollback gives.
+   */
+  @Test
+  void testObserve_aJournalIsCopiedAtMostAsLargeAsItsDatabaseAllows() throws IOException {
+    installedThenKilledAddingOther();
+    Path journal = db.resolve("cert9.db-journal");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(journal.toFile(), "rw")) {
+      file.setLength(16 << 20); // sparse past the journal's pages
+    }
+    Path notes = Files.createFile(dir.resolve("sizes"));
+    NssDatabaseInstaller noting = wrapped("d=${2#sql:}\ncase $d in */hostpki-nss*) [ -s " + notes
+        + " ] || stat -c '%s' \"$d\"/cert9.db-journal >> " + notes + ";; esac\nexec " + certutil + " \"$@\"\n");
+
+    assertThat(noting.observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    long copied = Long.parseLong(Files.readAllLines(notes).get(0));
+    assertThat(copied).isGreaterThan(0).isLessThanOrEqualTo(Files.size(db.resolve("cert9.db")) * 65 / 64 + (1 << 20));
+    assertThat(Files.size(journal)).isEqualTo(16 << 20);
   }
 
   /** A journal that cannot be rolled back (in the copy): the advice says why, naming the database. */

@@ -62,6 +62,59 @@ class NssLeftoversTest {
     assertThat(theirs.resolve("db").resolve("key4.db")).exists();
   }
 
+  /**
+   * rvsec16: every folder a run made read the whole temporary folder, collecting and looking up
+   * every name starting with hostpki-nss (any local user may make 200,000 of them). Only the names
+   * createTempDirectory makes are taken now, and the names looked at are bounded.
+   */
+  @Test
+  void takesOnlyTheNamesARunMakesAndLooksAtABoundedNumber() throws IOException {
+    Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
+    Instant old = Files.getLastModifiedTime(made).toInstant().minus(Duration.ofDays(2));
+    Path ours = leftover("hostpki-nss18446744073709551615", old);
+    Path[] alike = {leftover("hostpki-nss", old), leftover("hostpki-nss-7", old), leftover("hostpki-nss7x", old),
+        leftover("hostpki-nss123456789012345678901", old)};
+
+    assertThat(NssLeftovers.sweep(made)).containsExactly("hostpki-nss18446744073709551615");
+
+    assertThat(ours).doesNotExist();
+    for (Path folder : alike) {
+      assertThat(folder.resolve("db").resolve("key4.db")).exists();
+    }
+    for (int i = 0; i < 30; i++) {
+      leftover("hostpki-nss" + (200 + i), old);
+    }
+    assertThat(NssLeftovers.sweep(made, 10, NssLeftovers.MAX_LEFTOVER_ENTRIES)).hasSizeBetween(1, 10);
+  }
+
+  /**
+   * rvsec16: a leftover whose out/ the database's owner filled (300,000 files, or folders deeper
+   * than a run makes) was read whole at every run and never removed. One holding more names than
+   * a run leaves is given up before any of it is removed; the next sweep is one a process.
+   */
+  @Test
+  void givesUpALeftoverHoldingMoreThanARunLeavesAndSweepsOnceAProcess() throws IOException {
+    Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
+    Instant old = Files.getLastModifiedTime(made).toInstant().minus(Duration.ofDays(2));
+    Path filled = leftover("hostpki-nss200", old);
+    for (int i = 0; i < 20; i++) {
+      Files.writeString(filled.resolve("db").resolve("f" + i), "x");
+    }
+    Files.setLastModifiedTime(filled, FileTime.from(old));
+    Path plain = leftover("hostpki-nss300", old);
+
+    assertThat(NssLeftovers.sweep(made, NssLeftovers.MAX_EXAMINED, 8)).containsExactly("hostpki-nss300");
+
+    assertThat(plain).doesNotExist();
+    assertThat(filled.resolve("db")).isDirectoryContaining(path -> path.endsWith("f19"));
+    assertThat(filled.resolve("db").resolve("key4.db")).exists();
+
+    NssLeftovers.sweepOnce(made); // this process's first sweep, unless another test made it
+    Path later = leftover("hostpki-nss400", old);
+    assertThat(NssLeftovers.sweepOnce(made)).isEmpty();
+    assertThat(later.resolve("db").resolve("key4.db")).exists();
+  }
+
   /** A folder as a killed run leaves it: db/ with the copied files, last changed at {@code at}. */
   private Path leftover(String name, Instant at) throws IOException {
     Path folder = Files.createDirectory(tmp.resolve(name));
