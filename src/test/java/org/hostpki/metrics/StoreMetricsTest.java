@@ -347,6 +347,16 @@ class StoreMetricsTest {
   }
 
   @Test
+  void testLastRun_aTimeInInstantsLastYearIsNoRunKnown() {
+    // rvcore16 L4: Instant holds it, but no date is written for it (DateTimeException in DateText)
+    String text = render("/srv/pki", false, 0)
+        .replaceAll("(?m)^(hostpki_last_apply_timestamp_seconds\\S*) \\d+$", "$1 31556889864403199");
+
+    assertThat(text).contains(" 31556889864403199");
+    assertThat(StoreMetrics.lastRun(text, desired("/srv/pki", false))).isEmpty();
+  }
+
+  @Test
   void testRender_aCheckBeforeAnyApplyHasNoLastRunAndPassesPromtool() throws Exception {
     String text =
         StoreMetrics.render(

@@ -33,4 +33,18 @@ class RevocationRecordTest {
         .containsExactly(new RevocationRecord.Kept("abcd01", REVOKED));
     assertThat(RevocationRecord.find(store, "abcd01", BigInteger.valueOf(0x20), TestKeys.RANDOM)).isEmpty();
   }
+
+  @Test
+  void testEntries_skipsALineWithATimeInInstantsLastYear() throws Exception {
+    RevocationRecord.record(store, "ABCD01", List.of(REVOKED), TestKeys.RANDOM);
+    Path file = store.resolve(CrlNumberRecord.FOLDER).resolve("revoked");
+    // rvcore16 L4: Instant holds these (its last year), but no date is written for them: sign and
+    // revoke stopped with "internal error: DateTimeException" (Invalid value for EpochDay)
+    Files.writeString(file, Files.readString(file) + "abcd01 20 31556889864403199 keyCompromise\n"
+        + "abcd01 30 31556889832780800 keyCompromise\nabcd01 40 253402300800 keyCompromise\n");
+
+    assertThat(RevocationRecord.entries(store, TestKeys.RANDOM))
+        .containsExactly(new RevocationRecord.Kept("abcd01", REVOKED));
+    assertThat(RevocationRecord.find(store, "abcd01", BigInteger.valueOf(0x20), TestKeys.RANDOM)).isEmpty();
+  }
 }
