@@ -19,6 +19,7 @@ import org.hostpki.json.JsonWriter;
 import org.hostpki.json.RecordFormat;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.KeySpec;
+import org.hostpki.model.RecordTime;
 import org.hostpki.pki.InvalidMaterialException;
 import org.hostpki.pki.KeyMaterial;
 import org.hostpki.store.RecordDirectory;
@@ -199,7 +200,7 @@ public final class AccountRecord {
       order =
           Optional.of(
               new AccountState.LastOrder(
-                  Instant.parse(text(o, "completed")), text(o, "order_url"), text(o, "certificate_url"), ids,
+                  time(o, "completed"), text(o, "order_url"), text(o, "certificate_url"), ids,
                   text(o, "leaf_sha256"), earlier));
     }
     Optional<AccountState.LastFailure> failure = Optional.empty();
@@ -208,15 +209,28 @@ public final class AccountRecord {
       failure =
           Optional.of(
               new AccountState.LastFailure(
-                  Instant.parse(text(f, "at")),
+                  time(f, "at"),
                   f.path("in_a_row").asInt(1),
                   AcmeFailure.Kind.valueOf(text(f, "kind").toUpperCase(Locale.ROOT)),
                   text(f, "message"),
                   optional(f, "problem_type"),
-                  optional(f, "retry_after").map(Instant::parse),
-                  Instant.parse(text(f, "next_attempt"))));
+                  optional(f, "retry_after").map(t -> time(t, "retry_after")),
+                  time(f, "next_attempt")));
     }
     return new AccountState(text(root, "directory"), optional(root, "account_url"), order, failure);
+  }
+
+  /**
+   * A time of the record: outside RecordTime's years (Instant.parse takes a year of a billion,
+   * which status and plan cannot write a date for) the record is damaged.
+   */
+  private static Instant time(JsonNode n, String key) {
+    return time(text(n, key), key);
+  }
+
+  private static Instant time(String text, String key) {
+    return RecordTime.parse(text)
+        .orElseThrow(() -> new IllegalArgumentException("'" + key + "' is not a time of the years 1970 to 9999"));
   }
 
   private static String text(JsonNode n, String key) {

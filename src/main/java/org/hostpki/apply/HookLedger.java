@@ -17,6 +17,7 @@ import org.hostpki.model.HooksSpec;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
+import org.hostpki.model.RecordTime;
 import org.hostpki.model.RollbackHold;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.store.GenerationRecord;
@@ -399,7 +400,12 @@ public final class HookLedger {
     return v.asString();
   }
 
+  /**
+   * A time of the record: outside RecordTime's years (Instant.parse takes a year of a billion,
+   * which no date is written for) the record is not what hostpki writes.
+   */
   private static Instant instant(JsonNode node, String field) {
-    return Instant.parse(text(node, field));
+    return RecordTime.parse(text(node, field))
+        .orElseThrow(() -> new IllegalArgumentException(field + " is not a time of the years 1970 to 9999"));
   }
 }

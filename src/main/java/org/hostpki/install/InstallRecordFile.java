@@ -8,7 +8,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.RecordTime;
 import org.hostpki.model.TerminalText;
 import org.hostpki.store.RecordDirectory;
 import tools.jackson.databind.JsonNode;
@@ -62,10 +62,6 @@ public final class InstallRecordFile {
 
   public static final String FILE = "record.json";
   public static final String FORMAT_VERSION = "1";
-
-  /** The earliest and latest time a failure is read with: outside them it is spoilt by hand. */
-  private static final Instant EARLIEST = Instant.EPOCH;
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   private InstallRecordFile() {}
 
@@ -260,27 +256,21 @@ public final class InstallRecordFile {
       // have been edited
       error.add(TerminalText.escape(line.isString() ? line.asString() : line.toString()));
     }
-    try {
-      Instant since = Instant.parse(text(f, "since"));
-      Instant at = Instant.parse(text(f, "at"));
-      if (!isDate(since) || !isDate(at)) {
-        return Optional.empty();
-      }
-      boolean hook = f.get("hook") != null && f.get("hook").isBoolean() && f.get("hook").asBoolean();
-      return Optional.of(
-          Map.entry(target.get(), new InstallRecord.Failure(since, at, attempts.asInt(), error, hook)));
-    } catch (DateTimeParseException | IllegalArgumentException e) {
+    // a time outside RecordTime's years (Instant.parse takes years up to a billion) made every
+    // plan, check and status stop with "internal error: DateTimeException" where the failure's
+    // time is written (thostile16): such an entry is spoilt by hand, skipped
+    Optional<Instant> since = RecordTime.parse(text(f, "since"));
+    Optional<Instant> at = RecordTime.parse(text(f, "at"));
+    if (since.isEmpty() || at.isEmpty()) {
       return Optional.empty();
     }
-  }
-
-  /**
-   * Whether a time read from the record is one a date can be written for: Instant.parse takes
-   * years up to a billion, and such an edit made every plan, check and status stop with "internal
-   * error: DateTimeException" where the failure's time is written (thostile16).
-   */
-  private static boolean isDate(Instant time) {
-    return !time.isBefore(EARLIEST) && !time.isAfter(LATEST);
+    boolean hook = f.get("hook") != null && f.get("hook").isBoolean() && f.get("hook").asBoolean();
+    try {
+      return Optional.of(Map.entry(target.get(),
+          new InstallRecord.Failure(since.get(), at.get(), attempts.asInt(), error, hook)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static Optional<PasswordSource> password(JsonNode password, FileSystem fileSystem) {

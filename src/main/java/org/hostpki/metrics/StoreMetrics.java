@@ -18,6 +18,7 @@ import org.hostpki.model.CrlFacts;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.RecordTime;
 import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.CaOneStepRenewal;
 import org.hostpki.plan.CaPhasedMove;
@@ -94,15 +95,15 @@ public final class StoreMetrics {
     Optional<Long> at = sample(text, LAST_RUN_TIME + labels);
     Optional<Long> success = sample(text, LAST_RUN_SUCCESS + labels);
     Optional<Long> changes = sample(text, LAST_RUN_CHANGES + labels);
-    // a time no Instant holds (the file edited, or written by whoever may write its folder) made
-    // check stop with "internal error: DateTimeException" (thostile16): such a run is not known
-    if (at.isEmpty() || success.isEmpty() || changes.isEmpty()
-        || at.get() < Instant.MIN.getEpochSecond() || at.get() > Instant.MAX.getEpochSecond()
+    // a time outside RecordTime's years (the file edited, or written by whoever may write its
+    // folder) made check stop with "internal error: DateTimeException" (thostile16): such a run
+    // is not known
+    Optional<Instant> time = at.flatMap(RecordTime::ofEpochSecond);
+    if (time.isEmpty() || success.isEmpty() || changes.isEmpty()
         || changes.get() < 0 || changes.get() > Integer.MAX_VALUE) {
       return Optional.empty();
     }
-    return Optional.of(
-        new RunOutcome(Instant.ofEpochSecond(at.get()), success.get() == 1, changes.get().intValue()));
+    return Optional.of(new RunOutcome(time.get(), success.get() == 1, changes.get().intValue()));
   }
 
   /**

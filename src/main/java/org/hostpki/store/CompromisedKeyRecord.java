@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RecordTime;
 
 /**
  * The keys of the certificates a store's CAs revoked for keyCompromise, kept beside the
@@ -85,11 +85,13 @@ public final class CompromisedKeyRecord {
       return Optional.empty();
     }
     try {
+      // spoilt by hand (NumberFormatException is one; a time outside RecordTime's years another:
+      // one in Instant's last year made sign and revoke stop with "internal error:
+      // DateTimeException" where it is written, rvcore16): kept as it is, not read
       Optional<Fingerprint> key = f[0].equals(UNKNOWN) ? Optional.empty() : Optional.of(new Fingerprint(f[0]));
-      return Optional.of(new Entry(key, f[1], new BigInteger(f[2], 16), Instant.ofEpochSecond(Long.parseLong(f[3]))));
-    } catch (IllegalArgumentException | DateTimeException e) {
-      // spoilt by hand (NumberFormatException is one; a time past the year 1,000,000,000 a
-      // DateTimeException): kept as it is, not read
+      BigInteger serial = new BigInteger(f[2], 16);
+      return RecordTime.ofEpochSecond(Long.parseLong(f[3])).map(revoked -> new Entry(key, f[1], serial, revoked));
+    } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
   }

@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.RecordTime;
 import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
 
@@ -181,11 +181,13 @@ public final class RevocationRecord {
 
   private static Optional<RevokedCertificate> entry(String[] fields) {
     try {
-      return RevocationReason.byWord(fields[3]).map(reason -> new RevokedCertificate(
-          new BigInteger(fields[1], 16), Instant.ofEpochSecond(Long.parseLong(fields[2])), reason));
-    } catch (NumberFormatException | DateTimeException e) {
-      // a line spoilt by hand (a time past the year 1,000,000,000 is a DateTimeException): the
-      // CRLs of the kept generations may know
+      // a line spoilt by hand: the CRLs of the kept generations may know. A time outside
+      // RecordTime's years is one (a time in Instant's last year made sign and revoke stop with
+      // "internal error: DateTimeException" where it is written, rvcore16)
+      Optional<Instant> revoked = RecordTime.ofEpochSecond(Long.parseLong(fields[2]));
+      BigInteger serial = new BigInteger(fields[1], 16);
+      return revoked.flatMap(at -> RevocationReason.byWord(fields[3]).map(reason -> new RevokedCertificate(serial, at, reason)));
+    } catch (NumberFormatException e) {
       return Optional.empty();
     }
   }

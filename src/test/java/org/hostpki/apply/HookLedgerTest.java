@@ -171,4 +171,27 @@ class HookLedgerTest {
         .isInstanceOf(HostpkiException.class)
         .hasMessageContaining(".hooks-due.json is not what hostpki writes (altered by hand?); remove it");
   }
+
+  @Test
+  void testRead_aTimeNoDateIsWrittenForIsADamagedRecord() {
+    // rvcore16 L4 / thostile16: Instant.parse takes a year of a billion, DateText then threw
+    // DateTimeException where status and plan show the time
+    String far = "+1000000000-12-31T23:59:59Z";
+    store.putRecord(generation, GenerationRecord.HOOKS_DUE,
+        ("{\"format_version\":\"1\",\"hooks\":[{\"hook\":\"onChange\",\"since\":\"" + far
+            + "\",\"changed\":[]}]}").getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> HookLedger.read(store, Optional.of(generation)))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(".hooks-due.json is not what hostpki writes (altered by hand?); remove it");
+
+    store.putRecord(generation, GenerationRecord.HOOKS_DUE,
+        ("{\"format_version\":\"1\",\"hooks\":[]}").getBytes(StandardCharsets.UTF_8));
+    store.putRecord(generation, GenerationRecord.HOLD,
+        ("{\"format_version\":\"1\",\"at\":\"" + far + "\",\"to\":\"x\"}").getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> HookLedger.read(store, Optional.of(generation)))
+        .isInstanceOf(HostpkiException.class)
+        .hasMessageContaining(" is not what hostpki writes (altered by hand?); remove it");
+  }
 }

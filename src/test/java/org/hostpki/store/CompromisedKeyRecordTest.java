@@ -58,4 +58,19 @@ class CompromisedKeyRecordTest {
 
     assertThat(CompromisedKeyRecord.read(store, TestKeys.RANDOM)).containsExactly(entry(Optional.of(KEY), 0x10));
   }
+
+  @Test
+  void testRead_skipsALineWithATimeInInstantsLastYear() throws Exception {
+    CompromisedKeyRecord.add(store, List.of(entry(Optional.of(KEY), 0x10)), TestKeys.RANDOM);
+    Path file = CompromisedKeyRecord.file(store);
+    // rvcore16 L4: Instant holds these, but no date is written for them: sign's refusal stopped
+    // with "internal error: DateTimeException" (Invalid value for EpochDay)
+    String spoilt = KEY.hex() + " abcd01 20 31556889864403199\n- abcd01 30 253402300800\n";
+    Files.writeString(file, Files.readString(file) + spoilt);
+
+    assertThat(CompromisedKeyRecord.read(store, TestKeys.RANDOM)).containsExactly(entry(Optional.of(KEY), 0x10));
+    // a spoilt line is kept as it is when the record is rewritten
+    CompromisedKeyRecord.add(store, List.of(entry(Optional.of(KEY), 0x11)), TestKeys.RANDOM);
+    assertThat(Files.readString(file)).contains(spoilt);
+  }
 }

@@ -27,7 +27,10 @@ class RevocationRecordTest {
     // hand edits: a time no Instant holds (sign and rollback said "internal error:
     // DateTimeException"), and a key id with a terminal escape (it reached sign's note)
     Files.writeString(file, Files.readString(file) + "abcd01 20 99999999999999999 keyCompromise\n"
-        + "abcd01 30 -99999999999999999 keyCompromise\n\u001b]0;x\u0007ab 40 1 keyCompromise\n");
+        + "abcd01 30 -99999999999999999 keyCompromise\n\u001b]0;x\u0007ab 40 1 keyCompromise\n"
+        // rvcore16 L4: Instant holds these (its last year, the year 10000), but no date is
+        // written for them: sign stopped with "internal error: DateTimeException" (EpochDay)
+        + "abcd01 20 31556889864403199 keyCompromise\nabcd01 20 253402300800 keyCompromise\n");
 
     assertThat(RevocationRecord.entries(store, TestKeys.RANDOM))
         .containsExactly(new RevocationRecord.Kept("abcd01", REVOKED));
