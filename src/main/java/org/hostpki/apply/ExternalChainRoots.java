@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
@@ -38,9 +40,11 @@ import tools.jackson.databind.JsonNode;
  * chains), lies beside the generations like {@code .install/}: builds that do not know it never
  * read, rewrite or remove it, and a rollback finds the entry of the chain it brings back by its
  * leaf. It is written under the store's lock before the commit of each generation that holds an
- * imported chain whose root the record lacks: a chain imported by an older build gets its root
- * resolved as the import did, by the first new generation. Until then a plan resolves it from the
- * trust it reads and says nothing if it is trusted, as the import did not either.
+ * imported chain whose root the record lacks, and by an apply that writes no generation: a chain
+ * imported by an older build gets its root resolved as the import did by the next apply. Until
+ * then, and while the record cannot be read, a plan resolves it from the trust it reads: none is
+ * the same warning. A rewrite keeps each entry as written (a newer build's fields, an entry this
+ * build skips).
  */
 final class ExternalChainRoots {
   static final String FOLDER = ".external";
@@ -50,8 +54,28 @@ final class ExternalChainRoots {
   /** How many chains the record keeps: those of the kept generations, and some. */
   static final int KEPT = 16;
 
-  /** One chain's root: the leaf's and the root's SHA-256, the root's subject. */
-  record Entry(Fingerprint leaf, Fingerprint root, String subject) {}
+  /** The most a record is read: its entries take some 200 bytes each, a newer build's some more. */
+  static final int MOST = 256 * 1024;
+
+  /**
+   * One chain's root: the leaf's and the root's SHA-256, the root's subject; no root when none this
+   * host trusted completed the chain at its import (that import warned: its root is unnamed, or the
+   * chain incomplete), written {@code "root": null}.
+   */
+  record Entry(Fingerprint leaf, Optional<Fingerprint> root, String subject) {}
+
+  /**
+   * What the record holds: its entries; each chain as written, kept whole when the record is
+   * written again (an entry this build skips, a newer build's fields); the other top-level fields
+   * as written; and, when it cannot be read (a FIFO, over the size limit, not JSON), why.
+   */
+  record Read(List<Entry> entries, List<JsonNode> written, Map<String, JsonNode> others, Optional<String> unreadable) {
+    static final Read NONE = new Read(List.of(), List.of(), Map.of(), Optional.empty());
+
+    Optional<Entry> of(Fingerprint leaf) {
+      return entries.stream().filter(e -> e.leaf().equals(leaf)).reduce((a, b) -> b);
+    }
+  }
 
   private ExternalChainRoots() {}
 
@@ -65,86 +89,129 @@ final class ExternalChainRoots {
 
   /** The entries recorded; empty when there is no record. One malformed entry is skipped. */
   static List<Entry> read(Path store) {
+    return readRecord(store).entries();
+  }
+
+  /**
+   * The record; none when there is none, and none with the reason when it cannot be read: a plan
+   * then resolves the root as for an older build's import, and the next write replaces it.
+   */
+  static Read readRecord(Path store) {
+    Path file = store.resolve(FOLDER).resolve(FILE);
     Optional<byte[]> bytes;
     try {
-      bytes = RecordDirectory.in(store, new SecureRandom(), FOLDER).read(FILE);
-    } catch (IOException e) {
-      return List.of(); // unreadable: the plan resolves the root as for an older build's import
+      bytes = RecordDirectory.in(store, new SecureRandom(), FOLDER).readHead(FILE, MOST);
+    } catch (IOException | HostpkiException e) {
+      String why = String.valueOf(e.getMessage());
+      return unreadable(why.contains(file.toString()) ? why : file + " cannot be read: " + why);
     }
     if (bytes.isEmpty()) {
-      return List.of();
+      return Read.NONE;
+    }
+    if (bytes.get().length > MOST) {
+      return unreadable(file + " is larger than " + MOST / 1024 + " KiB, which its " + KEPT + " chains never are");
     }
     JsonNode root;
     try {
       root = JsonReader.parse(new String(bytes.get(), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
-      return List.of(); // a half-written or hand-spoilt record: as if none; the next write replaces it
+      return unreadable(file + " is not JSON (" + e.getMessage() + ")"); // half-written or hand-spoilt
     }
-    RecordFormat.refuseNewer(root, FORMAT, store.resolve(FOLDER).resolve(FILE));
-    List<Entry> entries = new ArrayList<>();
+    RecordFormat.refuseNewer(root, FORMAT, file);
     JsonNode chains = root.isObject() ? root.get("chains") : null;
     if (chains == null || !chains.isArray()) {
-      return List.of();
+      return unreadable(file + " has no list of chains");
     }
-    for (JsonNode c : chains) {
-      try {
-        entries.add(
-            new Entry(
-                new Fingerprint(c.get("leaf").asString()),
-                new Fingerprint(c.get("root").asString()),
-                c.get("subject").asString()));
-      } catch (RuntimeException e) {
-        // skipped: written by hand or by a newer build
+    Map<String, JsonNode> others = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> field : root.properties()) {
+      if (!field.getKey().equals("format_version") && !field.getKey().equals("chains")) {
+        others.put(field.getKey(), field.getValue());
       }
     }
-    return entries;
+    List<Entry> entries = new ArrayList<>();
+    List<JsonNode> written = new ArrayList<>();
+    for (JsonNode c : chains) {
+      written.add(c);
+      try {
+        JsonNode r = c.get("root");
+        entries.add(
+            r.isNull()
+                ? new Entry(new Fingerprint(c.get("leaf").asString()), Optional.empty(), "")
+                : new Entry(
+                    new Fingerprint(c.get("leaf").asString()), Optional.of(new Fingerprint(r.asString())),
+                    c.get("subject").asString()));
+      } catch (RuntimeException e) {
+        // skipped here, kept as written: by hand or by a newer build
+      }
+    }
+    return new Read(entries, written, others, Optional.empty());
+  }
+
+  private static Read unreadable(String why) {
+    return new Read(List.of(), List.of(), Map.of(), Optional.of(TerminalText.escape(why)));
   }
 
   /**
    * Records the root that completes {@code chain} in {@code trusted}, unless the record has the
-   * chain's leaf already or no trusted root completes it. A failure is a notice: the store is
-   * written all the same, and the next write tries again.
+   * chain's leaf already. When no trusted root completes it, an import records that ("root":
+   * null: the import warned, and the plan stays quiet); any other writer (a generation or an
+   * apply that keeps a chain an older build imported) records nothing, so that the plan goes on
+   * warning. A failure is a notice: the store is written all the same, and the next apply tries
+   * again.
+   *
+   * @param imported whether this apply imports {@code chain} from {@code server.external.chain}
    */
   static void record(
-      Path store, SecureRandom random, List<Certificate> chain, Collection<Certificate> trusted, List<String> notices) {
+      Path store,
+      SecureRandom random,
+      List<Certificate> chain,
+      Collection<Certificate> trusted,
+      boolean imported,
+      List<String> notices) {
     if (chain.isEmpty()) {
       return;
     }
     Fingerprint leaf = chain.get(0).fingerprint();
     try {
-      List<Entry> entries = new ArrayList<>(read(store));
-      if (entries.stream().anyMatch(e -> e.leaf().equals(leaf))) {
+      Read read = readRecord(store);
+      if (read.of(leaf).isPresent()) {
         return;
       }
       Optional<Certificate> root = ChainValidator.anchor(chain, trusted);
-      if (root.isEmpty()) {
+      if (root.isEmpty() && !imported) {
         return;
       }
-      entries.add(new Entry(leaf, root.get().fingerprint(), root.get().facts().subjectDn()));
-      if (entries.size() > KEPT) {
-        entries = new ArrayList<>(entries.subList(entries.size() - KEPT, entries.size()));
+      List<JsonNode> kept = read.written();
+      if (kept.size() >= KEPT) {
+        kept = kept.subList(kept.size() - (KEPT - 1), kept.size());
       }
-      RecordDirectory.in(store, random, FOLDER).replace(FILE, render(entries), false);
+      JsonWriter w = new JsonWriter().beginObject().field("format_version", FORMAT);
+      read.others().forEach((name, value) -> w.name(name).value(value));
+      w.name("chains").beginArray();
+      kept.forEach(w::value);
+      w.beginObject().field("leaf", leaf.hex());
+      if (root.isPresent()) {
+        w.field("root", root.get().fingerprint().hex()).field("subject", root.get().facts().subjectDn());
+      } else {
+        w.name("root").nullValue().name("subject").nullValue();
+      }
+      w.endObject().endArray().endObject();
+      RecordDirectory.in(store, random, FOLDER)
+          .replace(FILE, (w.toString() + "\n").getBytes(StandardCharsets.UTF_8), false);
     } catch (IOException | HostpkiException e) {
       notices.add(
           "could not record which root completes the imported chain (" + store.resolve(FOLDER).resolve(FILE)
               + "): " + TerminalText.escape(String.valueOf(e.getMessage()))
-              + "; the next apply that writes the store tries again");
+              + "; the next apply tries again");
     }
-  }
-
-  private static byte[] render(List<Entry> entries) {
-    JsonWriter w = new JsonWriter().beginObject().field("format_version", FORMAT).name("chains").beginArray();
-    for (Entry e : entries) {
-      w.beginObject().field("leaf", e.leaf().hex()).field("root", e.root().hex()).field("subject", e.subject()).endObject();
-    }
-    return (w.endArray().endObject().toString() + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
   /**
    * The plan with the warning {@code chain-root-untrusted} added when the served imported chain's
    * recorded root is no longer among {@code trusted}: clients that trust only what this host
-   * trusts refuse the server now, and no apply changes that before a new chain is imported.
+   * trusts refuse the server now, and no apply changes that before a new chain is imported. A
+   * chain the record lacks (imported by an older build, or the record unreadable) has its root
+   * resolved from {@code trusted} as the import did: none is the same warning.
    *
    * @param chain the chain imported last ({@code external-chain.crt}), leaf first
    */
@@ -154,35 +221,53 @@ final class ExternalChainRoots {
       return plan;
     }
     Fingerprint leaf = chain.get(0).fingerprint();
-    Optional<Entry> recorded = read(store).stream().filter(e -> e.leaf().equals(leaf)).reduce((a, b) -> b);
-    if (recorded.isEmpty()) {
-      return plan; // an older build's import, or one no trusted root completed (that import warned)
+    Read read = readRecord(store);
+    Optional<Entry> recorded = read.of(leaf);
+    if (recorded.isPresent() && recorded.get().root().isEmpty()) {
+      return plan; // no trusted root completed it at its import, which warned
     }
-    Entry entry = recorded.get();
-    if (trusted.stream().anyMatch(t -> t.fingerprint().equals(entry.root()))
-        || ChainValidator.anchor(chain, trusted).isPresent()) {
+    if (recorded.isPresent() && trusted.stream().anyMatch(t -> t.fingerprint().equals(recorded.get().root().get()))) {
+      return plan;
+    }
+    if (ChainValidator.anchor(chain, trusted).isPresent()) {
       return plan; // still trusted (perhaps as a renewed certificate of the same root)
+    }
+    Path chainFile = desired.server().external().get().chain();
+    String what;
+    if (recorded.isPresent()) {
+      Entry entry = recorded.get();
+      what =
+          "the imported chain (" + chainFile + ") ends in the root " + TerminalText.escape(entry.subject())
+              + " (SHA-256 " + entry.root().get().colonHex() + "), which this host trusted when it was imported"
+              + " and trusts no longer (it left trust.certificates or the system's CA bundle, as a"
+              + " distrusted root does)";
+    } else {
+      Certificate top = chain.get(chain.size() - 1);
+      what =
+          "no root this host trusts completes the imported chain (" + chainFile + ", ending with "
+              + TerminalText.escape(top.facts().subjectDn()) + ", issued by "
+              + TerminalText.escape(top.facts().issuerDn()) + "); "
+              + read.unreadable()
+                  .map(why -> "which root completed it at its import is not known (" + why + ")")
+                  .orElse("it was imported before hostpki recorded which root completes a chain")
+              + ", so whether that root left trust.certificates or the system's CA bundle (as a"
+              + " distrusted root does) is not known";
     }
     List<Warning> warnings = new ArrayList<>(plan.warnings());
     warnings.add(
         new Warning(
             WarningCode.CHAIN_ROOT_UNTRUSTED,
             Address.SERVER,
-            "the imported chain (" + desired.server().external().get().chain() + ") ends in the root "
-                + TerminalText.escape(entry.subject()) + " (SHA-256 " + entry.root().colonHex()
-                + "), which this host trusted when it was imported and trusts no longer (it left"
-                + " trust.certificates or the system's CA bundle, as a distrusted root does):"
-                + " clients with the same trust refuse the server; have server.csr signed by a CA"
-                + " whose root this host still trusts and put that chain at "
-                + desired.server().external().get().chain() + " (or, if the root is still right,"
-                + " trust it again)",
+            what + ": clients with the same trust refuse the server; have server.csr signed by a CA"
+                + " whose root this host still trusts and put that chain at " + chainFile
+                + " (or, if the root is still right, trust it again)",
             true));
     return new Plan(
         plan.changes(), warnings, plan.refusals(), plan.unchanged(), plan.basis(), plan.pendingHooks(), plan.hold());
   }
 
   /** Whether the plan imports a chain file: its own warnings speak for the new chain. */
-  private static boolean importsChain(Plan plan) {
+  static boolean importsChain(Plan plan) {
     return plan.changes().stream()
         .anyMatch(c -> c.intent() instanceof org.hostpki.plan.Intent.InstallExternalChain i
             && i.source() == org.hostpki.plan.Intent.ChainSource.FILE);

@@ -171,7 +171,8 @@ final class GenerationWrite {
       return; // written by this apply from checked certificates: cannot happen
     }
     ExternalChainRoots.record(
-        desired.store().path(), parts.random(), certificates, before.desiredTrust().values(), notices);
+        desired.store().path(), parts.random(), certificates, before.desiredTrust().values(),
+        ExternalChainRoots.importsChain(before.plan()), notices);
   }
 
   /**

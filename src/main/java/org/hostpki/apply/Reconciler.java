@@ -375,6 +375,12 @@ public final class Reconciler {
           restored = directory.restoreLinks(envelope.live());
         }
         current.flatMap(c -> directory.removeInterruptedWrites()).ifPresent(installNotices::add);
+        // A chain an older build imported gets its root recorded now, not at the next generation.
+        if (ExternalChainRoots.applies(desired)) {
+          ExternalChainRoots.record(
+              desired.store().path(), parts.random(), before.store().externalChain().orElse(List.of()),
+              before.desiredTrust().values(), false, installNotices);
+        }
         return withoutWriting(before, directory, ledger, held, unattended, restored, installNotices, installFailures);
       }
       runBeforeChange(desired, plan, directory, current, before.now());

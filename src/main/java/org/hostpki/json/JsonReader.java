@@ -134,8 +134,14 @@ public final class JsonReader {
     return out.append('"').toString();
   }
 
+  /**
+   * The deepest nesting read: hostpki's records nest a few levels; two frames per level, so that a
+   * document nested 100,000 deep is an error here, not a StackOverflowError on a caller's stack.
+   */
+  private static final int MAX_DEPTH = 200;
+
   private JsonNode value(int depth) {
-    if (depth > 1000) {
+    if (depth > MAX_DEPTH) {
       throw invalid("nesting too deep");
     }
     skipWhitespace();

@@ -149,6 +149,11 @@ public final class JsonWriter {
     return raw("null");
   }
 
+  /** A value as read ({@link JsonReader#parse}): a record's part kept whole when it is written again. */
+  public JsonWriter value(tools.jackson.databind.JsonNode node) {
+    return raw(node.toString());
+  }
+
   /** An array of strings. */
   public JsonWriter strings(Collection<String> values) {
     beginArray();

@@ -68,13 +68,25 @@ public final class RecordDirectory {
 
   /** The file's bytes, or empty when there is no such file (nor folder). */
   public Optional<byte[]> read(String file) throws IOException {
+    return read(file, -1);
+  }
+
+  /**
+   * As {@link #read(String)}, of a record that is never large: at most {@code most} bytes and one
+   * more are read, so that a caller finds a file over its size without reading all of it.
+   */
+  public Optional<byte[]> readHead(String file, int most) throws IOException {
+    return read(file, most);
+  }
+
+  private Optional<byte[]> read(String file, int most) throws IOException {
     Path path = directory.resolve(requirePlainName(file));
     if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     requireSafeDirectories();
     try {
-      return Optional.of(SafeFiles.readNoFollow(path));
+      return Optional.of(most < 0 ? SafeFiles.readNoFollow(path) : SafeFiles.readHeadNoFollow(path, most + 1));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

@@ -159,11 +159,95 @@ class ExternalChainRootsTest {
   }
 
   @Test
-  void testRecord_spoiltRecord_isReadAsNone_andHalfWrittenJsonStopsNothing() throws Exception {
+  void testPlan_chainImportedByAnOlderBuild_rootDroppedLater_isAWarning() throws Exception {
     imported();
-    Files.writeString(store.resolve(".external/chain-roots.json"), "{\"format_version\":\"1\",\"chains\":[{\"leaf\":");
+    Files.delete(store.resolve(".external/chain-roots.json"));
     systemBundle(OTHER_ROOT);
 
+    Warning warning = untrusted(plan());
+    assertThat(warning.message())
+        .contains("no root this host trusts completes the imported chain", CA.intermediate().facts().subjectDn(),
+            "imported before hostpki recorded which root completes a chain",
+            "have server.csr signed by a CA whose root this host still trusts");
+  }
+
+  @Test
+  void testApply_noChanges_recordsTheRootOfAnOlderBuildsImport_andADistrustLaterIsNamed() throws Exception {
+    imported();
+    Path record = store.resolve(".external/chain-roots.json");
+    Files.delete(record);
+    String generation = reconciler().plan(desired(), Set.of()).store().snapshot().generation().orElseThrow();
+
+    Reconciler.Result result = reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+
+    assertThat(result.generation()).isEmpty();
+    assertThat(reconciler().plan(desired(), Set.of()).store().snapshot().generation()).contains(generation);
+    assertThat(Files.readString(record)).contains(CA.root().fingerprint().hex());
+    systemBundle(OTHER_ROOT);
+    assertThat(untrusted(plan()).message()).contains(CA.root().fingerprint().colonHex(), "trusts no longer");
+    // A root no longer trusted is not recorded by an apply that imports nothing: the warning stays.
+    Files.delete(record);
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(record).doesNotExist();
+    assertThat(codes(plan())).contains("chain-root-untrusted");
+  }
+
+  @Test
+  void testImport_chainNoTrustedRootCompletes_isRecordedAsSuch_andThePlanStaysQuiet() throws Exception {
+    systemBundle(OTHER_ROOT);
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    Certificate leaf =
+        CA.sign(Files.readAllBytes(store.resolve("server.csr")), T0.minus(Duration.ofMinutes(5)), Duration.ofDays(90));
+    Files.createDirectories(chainFile.getParent());
+    Files.writeString(
+        chainFile, Pem.certificates(List.of(leaf, CA.intermediate(), CA.root())), StandardCharsets.US_ASCII);
+    Plan importing = plan();
+    assertThat(codes(importing)).contains("chain-root-unnamed").doesNotContain("chain-root-untrusted");
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+
+    assertThat(Files.readString(store.resolve(".external/chain-roots.json")))
+        .contains(leaf.fingerprint().hex(), "\"root\":null");
     assertThat(codes(plan())).doesNotContain("chain-root-untrusted");
+  }
+
+  @Test
+  void testRecord_rewrite_keepsWhatANewerBuildWrote() throws Exception {
+    imported();
+    Path record = store.resolve(".external/chain-roots.json");
+    String other = "a".repeat(64);
+    Files.writeString(
+        record,
+        "{\"format_version\":\"1\",\"signed\":{\"by\":\"x\"},\"chains\":[{\"leaf\":\"" + other
+            + "\",\"roots\":[\"" + "b".repeat(64) + "\"]},{\"leaf\":\"" + "c".repeat(64) + "\",\"root\":\""
+            + "d".repeat(64) + "\",\"subject\":\"CN=D\",\"since\":\"2026-01-01\"}]}\n");
+
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+
+    String written = Files.readString(record);
+    assertThat(written)
+        .contains("\"signed\":{\"by\":\"x\"}", "{\"leaf\":\"" + other + "\",\"roots\":[\"" + "b".repeat(64) + "\"]}",
+            "\"since\":\"2026-01-01\"", CA.root().fingerprint().hex());
+    assertThat(ExternalChainRoots.read(store)).hasSize(2);
+  }
+
+  @Test
+  void testPlan_spoiltRecord_fallsBackToTheTrustItReads_andSaysTheRecordCannotBeRead() throws Exception {
+    imported();
+    Path record = store.resolve(".external/chain-roots.json");
+    for (String spoilt :
+        List.of(
+            "{\"format_version\":\"1\",\"chains\":[{\"leaf\":",
+            "[".repeat(100_000) + "]".repeat(100_000),
+            "{\"format_version\":\"1\",\"chains\":" + " ".repeat(1 << 20) + "[]}")) {
+      Files.writeString(record, spoilt);
+      systemBundle(OTHER_ROOT, CA.root());
+      assertThat(codes(plan())).doesNotContain("chain-root-untrusted");
+      systemBundle(OTHER_ROOT);
+      assertThat(untrusted(plan()).message()).as(spoilt.substring(0, 20)).contains("is not known", "chain-roots.json");
+    }
+  }
+
+  private static Warning untrusted(Plan plan) {
+    return plan.warnings().stream().filter(w -> w.code().equals("chain-root-untrusted")).findFirst().orElseThrow();
   }
 }
