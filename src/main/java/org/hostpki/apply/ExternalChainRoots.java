@@ -213,11 +213,16 @@ final class ExternalChainRoots {
    * chain the record lacks (imported by an older build, or the record unreadable) has its root
    * resolved from {@code trusted} as the import did: none is the same warning.
    *
-   * @param chain the chain imported last ({@code external-chain.crt}), leaf first
+   * @param chain the chain imported last ({@code external-chain.crt}), leaf first, when it is what
+   *     serves (not while the internal fallback serves instead): empty otherwise
    */
   static Plan checked(
       Plan plan, DesiredState desired, Path store, List<Certificate> chain, Collection<Certificate> trusted) {
-    if (!applies(desired) || chain.isEmpty() || importsChain(plan)) {
+    // A plan that imports the chain file speaks for the new chain, but only if that import
+    // happens: a rollback's hold keeps unattended runs from it, and a refused plan changes
+    // nothing, while the chain to the distrusted root goes on serving (rvcore16 M2).
+    if (!applies(desired) || chain.isEmpty()
+        || (importsChain(plan) && plan.hold().isEmpty() && !plan.isRefused())) {
       return plan;
     }
     Fingerprint leaf = chain.get(0).fingerprint();

@@ -151,8 +151,12 @@ final class PlanningPass {
     List<PendingHook> pending = new ArrayList<>(planned.pendingHooks());
     pending.addAll(arising);
     Plan plan = JavaPasswordWarning.added(password, planned.withRecords(pending, planned.hold()));
+    // Only the chain that serves: while the internal fallback serves, external-chain.crt is kept
+    // for later and its root's trust is nothing clients meet now (rvcore16 L1).
     plan = ExternalChainRoots.checked(
-        plan, desired, desired.store().path(), store.externalChain().orElse(List.of()), trust.values());
+        plan, desired, desired.store().path(),
+        store.facts().servesImportedChain() ? store.externalChain().orElse(List.of()) : List.of(),
+        trust.values());
     return new Reconciler.Observation(
         desired, host, store, trust, password, now, plan, external.facts(), external.chain(),
         external.importedOutsideRoots(), arising,

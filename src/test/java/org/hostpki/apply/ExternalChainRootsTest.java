@@ -66,8 +66,12 @@ class ExternalChainRootsTest {
   }
 
   private Reconciler reconciler() {
+    return reconciler("192.0.2.10");
+  }
+
+  private Reconciler reconciler(String address) {
     HostIdentity identity =
-        new HostIdentity("portal", Optional.of("example.com"), List.of(IpAddresses.parse("192.0.2.10").orElseThrow()));
+        new HostIdentity("portal", Optional.of("example.com"), List.of(IpAddresses.parse(address).orElseThrow()));
     return new Reconciler(
             spec -> identity, Clock.fixed(T0, ZoneOffset.UTC), new SecureRandom(), new Secrets(Map.of()),
             new Hooks(new PrintWriter(new StringWriter(), true)))
@@ -75,12 +79,16 @@ class ExternalChainRootsTest {
   }
 
   private DesiredState desired() {
+    return desired(ExternalSpec.Fallback.NONE);
+  }
+
+  private DesiredState desired(ExternalSpec.Fallback fallback) {
     ServerSpec d = ServerSpec.defaults();
     ServerSpec server =
         new ServerSpec(
             ServerSpec.Issuer.EXTERNAL, d.subject(), List.of("portal.example.com"), d.ipAddresses(), true, d.key(),
             d.keyRotation(), d.validity(), d.renewBefore(), d.clientAuth(), d.allowLongValidity(),
-            Optional.of(new ExternalSpec(chainFile, ExternalSpec.Fallback.NONE)), Optional.empty());
+            Optional.of(new ExternalSpec(chainFile, fallback)), Optional.empty());
     // No store password: no PKCS#12 files to write; trust.includeSystemRoots reads the bundle.
     TrustSpec systemRoots =
         new TrustSpec(true, false, List.of(), List.of(), true, TrustFilters.NONE, Optional.empty(), List.of(), Map.of());
@@ -245,6 +253,61 @@ class ExternalChainRootsTest {
       systemBundle(OTHER_ROOT);
       assertThat(untrusted(plan()).message()).as(spoilt.substring(0, 20)).contains("is not known", "chain-roots.json");
     }
+  }
+
+  @Test
+  void testPlan_importHeldByARollbackOrRefused_stillNamesTheRootOfTheChainThatServes() throws Exception {
+    imported();
+    systemBundle(OTHER_ROOT);
+    Plan plan = plan();
+    List<Certificate> served = Pem.readCertificates(Files.readAllBytes(store.resolve("external-chain.crt")));
+    // a plan that would import the chain file (a new chain there)
+    org.hostpki.plan.Change importing =
+        new org.hostpki.plan.Change(
+            "server", org.hostpki.plan.Action.REPLACE,
+            List.of(new org.hostpki.plan.Reason(org.hostpki.plan.ReasonCode.values()[0], "a new chain")), new org.hostpki.plan.Intent.InstallExternalChain(
+                org.hostpki.plan.Intent.ChainSource.FILE, List.of()), org.hostpki.plan.Attributes.none(),
+            org.hostpki.plan.Attributes.none());
+    Plan imports = new Plan(List.of(importing), List.of(), List.of(), 0, plan.basis());
+    List<Certificate> trusted = List.of(OTHER_ROOT);
+    assertThat(codes(ExternalChainRoots.checked(imports, desired(), store, served, trusted)))
+        .doesNotContain("chain-root-untrusted");
+
+    Plan held =
+        imports.withRecords(
+            List.of(), Optional.of(new org.hostpki.model.RollbackHold(T0, Optional.empty(), "..2026_11_27")));
+    Plan refused =
+        new Plan(
+            List.of(importing), List.of(),
+            List.of(new org.hostpki.plan.Refusal(
+                org.hostpki.plan.RefusalCode.values()[0], "server", "refused", List.of())),
+            0, plan.basis());
+    assertThat(codes(ExternalChainRoots.checked(held, desired(), store, served, trusted)))
+        .contains("chain-root-untrusted");
+    assertThat(codes(ExternalChainRoots.checked(refused, desired(), store, served, trusted)))
+        .contains("chain-root-untrusted");
+  }
+
+  @Test
+  void testPlan_whileTheInternalFallbackServes_theKeptChainsRootIsNotWarnedOf() throws Exception {
+    systemBundle(CA.root(), OTHER_ROOT);
+    DesiredState fallback = desired(ExternalSpec.Fallback.INTERNAL);
+    reconciler().apply(fallback, Set.of(), Optional.empty(), Duration.ZERO);
+    Certificate leaf =
+        CA.sign(Files.readAllBytes(store.resolve("server.csr")), T0.minus(Duration.ofMinutes(5)), Duration.ofDays(90));
+    Files.createDirectories(chainFile.getParent());
+    Files.writeString(chainFile, Pem.certificates(List.of(leaf, CA.intermediate())), StandardCharsets.US_ASCII);
+    reconciler().apply(fallback, Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(Pem.readCertificates(Files.readAllBytes(store.resolve("server.crt")))).containsExactly(leaf);
+
+    // The host gets a new address the chain does not cover: the internal CA serves meanwhile.
+    reconciler("192.0.2.77").apply(fallback, Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(Pem.readCertificates(Files.readAllBytes(store.resolve("server.crt")))).doesNotContain(leaf);
+    assertThat(reconciler("192.0.2.77").plan(fallback, Set.of()).store().facts().servesImportedChain()).isFalse();
+    systemBundle(OTHER_ROOT);
+
+    assertThat(codes(reconciler("192.0.2.77").plan(fallback, Set.of()).plan()))
+        .doesNotContain("chain-root-untrusted");
   }
 
   private static Warning untrusted(Plan plan) {
