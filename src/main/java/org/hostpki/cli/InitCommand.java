@@ -202,7 +202,7 @@ final class InitCommand implements Callable<Integer> {
           Files.createDirectory(next, PosixFilePermissions.asFileAttribute(FOLDER_MODE));
         } catch (FileAlreadyExistsException e) {
           if (!Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS)) {
-            throw e;
+            throw new IOException(next + " exists and is no folder (a link is not followed)", e);
           }
           ours = false; // made meanwhile by another run: its mode is its maker's
         }
