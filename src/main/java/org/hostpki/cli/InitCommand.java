@@ -4,13 +4,21 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.KernelPaths;
 import org.hostpki.model.HostIdentity;
@@ -162,19 +170,66 @@ final class InitCommand implements Callable<Integer> {
   }
 
   private static void makeFolders(Path folder) throws IOException {
-    if (folder == null || Files.isDirectory(folder)) {
+    makeFolders(folder, made -> {});
+  }
+
+  /** A folder of the default file's path, as {@link #makeFolder} makes it. */
+  static final Set<PosixFilePermission> FOLDER_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+
+  /**
+   * Makes each missing folder of {@code folder}'s path 0755, never through a link: a user who can
+   * write a folder on the way (HOSTPKI_CONFIG under /tmp) could swap a folder just made for a link
+   * to any file, and a chmod by name as root would follow it (rvsec16). Each folder is made with
+   * the mode (the umask can only take from it), then opened without following links from its
+   * parent, itself held open, and its mode set on that handle when the umask took some away.
+   *
+   * @param made told each folder just made, before its mode is set (a test swaps it for a link)
+   */
+  static void makeFolders(Path folder, Consumer<Path> made) throws IOException {
+    List<Path> missing = new ArrayList<>();
+    Path existing = folder.toAbsolutePath();
+    for (; existing != null && !Files.isDirectory(existing); existing = existing.getParent()) {
+      missing.add(0, existing);
+    }
+    if (existing == null || missing.isEmpty()) {
       return;
     }
-    makeFolders(folder.getParent());
+    DirectoryStream<Path> held = Files.newDirectoryStream(existing);
     try {
-      Files.createDirectory(folder);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      if (Files.isDirectory(folder)) {
-        return; // made meanwhile by another run: its mode is its maker's
+      for (Path next : missing) {
+        boolean ours = true;
+        try {
+          Files.createDirectory(next, PosixFilePermissions.asFileAttribute(FOLDER_MODE));
+        } catch (FileAlreadyExistsException e) {
+          if (!Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(next + " exists and is no folder (a link is not followed)", e);
+          }
+          ours = false; // made meanwhile by another run: its mode is its maker's
+        }
+        made.accept(next);
+        if (!(held instanceof SecureDirectoryStream<Path> parent)) {
+          throw new IOException("this platform cannot open a folder without following links");
+        }
+        SecureDirectoryStream<Path> opened;
+        try {
+          opened = parent.newDirectoryStream(next.getFileName(), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+          throw new IOException(
+              next + " was replaced while hostpki made it (by a link or a file?), and it is not followed: "
+                  + FileReasons.cause(e), e);
+        }
+        held.close();
+        held = opened;
+        if (ours) {
+          PosixFileAttributeView view = opened.getFileAttributeView(PosixFileAttributeView.class);
+          if (!view.readAttributes().permissions().equals(FOLDER_MODE)) {
+            view.setPermissions(FOLDER_MODE); // on the folder held open, not on the name
+          }
+        }
       }
-      throw e;
+    } finally {
+      held.close();
     }
-    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   /**

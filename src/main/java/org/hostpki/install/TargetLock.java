@@ -41,7 +41,7 @@ import org.hostpki.store.KernelLocks;
  * take it again.
  */
 final class TargetLock implements AutoCloseable {
-  /** How the JDK words EROFS (strerror), as the reason of a {@link FileSystemException}. */
+  /** How the C library words EROFS in the C locale: tools {@link ToolRunner} runs print it so (LC_ALL=C). */
   static final String READ_ONLY = "Read-only file system";
 
   /**
@@ -137,7 +137,7 @@ final class TargetLock implements AutoCloseable {
       throw new InstallException(
           target,
           "cannot lock " + file + " (it keeps two stores' installs apart): " + e.getMessage()
-              + (e instanceof FileSystemException f && READ_ONLY.equals(f.getReason())
+              + (readOnly(file.toAbsolutePath().getParent())
                   ? "; the folder is read-only for hostpki: " + READ_ONLY_ADVICE + ". Nothing was changed"
                   : ""),
           true,
@@ -151,6 +151,24 @@ final class TargetLock implements AutoCloseable {
       close(channel);
       local.unlock();
       throw e;
+    }
+  }
+
+  /**
+   * Whether {@code folder} is on a file system mounted read-only, as the kernel sees it for this
+   * process: {@code access(W_OK)} refused (EROFS; a read-only bind mount such as ProtectSystem's,
+   * which {@link java.nio.file.FileStore#isReadOnly()} misses, as it reads the options of the file
+   * system's first mount), or the file store says so. Not the exception's words: they are the C
+   * library's, in its language (rvsec16).
+   */
+  static boolean readOnly(Path folder) {
+    if (folder == null) {
+      return false;
+    }
+    try {
+      return !Files.isWritable(folder) && Files.isDirectory(folder) || Files.getFileStore(folder).isReadOnly();
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

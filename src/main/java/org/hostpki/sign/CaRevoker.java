@@ -297,7 +297,16 @@ public final class CaRevoker {
         RevokedElsewhere.find(store, snapshot, ca, issued, target, reason, now, random);
     if (settled.isPresent()) {
       RevokedElsewhere.Settled s = settled.get();
-      return Decision.settled(ca, s.revoking(), s.entry(), s.crl(), s.standing(), s.notes());
+      List<String> notes = new ArrayList<>(s.notes());
+      if (s.entry().reason() == RevocationReason.KEY_COMPROMISE) {
+        // a repeat revoke of a gone CA's keyCompromise certificate names the key's others too
+        List<RevokedCertificate> ended = new ArrayList<>();
+        Revocations.read(snapshot, store.path()).crl().filter(c -> c.isSignedBy(ca.certificate()))
+            .ifPresent(c -> ended.addAll(c.facts().revoked()));
+        s.crl().ifPresent(c -> ended.addAll(c.facts().revoked()));
+        notes.addAll(SameKeyCertificates.notes(caHost, ca.certificate(), issued, s.revoking(), ended, now));
+      }
+      return Decision.settled(ca, s.revoking(), s.entry(), s.crl(), s.standing(), notes);
     }
     Optional<IssuedCertificate> record = Optional.empty();
     IssuedCertificate revoking;

@@ -100,6 +100,36 @@ class InitCommandTest {
     }
   }
 
+  /**
+   * A user who can write a folder on HOSTPKI_CONFIG's path swaps the folder init just made for a
+   * link to a file: init as root chmodded the file 0755 through it (rvsec16: /etc/shadow became
+   * world-readable). The link is never followed: the file keeps its mode, and init says why it
+   * stopped.
+   */
+  @Test
+  void testInit_aFolderSwappedForALinkIsNeverFollowed() throws Exception {
+    Path secret = Files.writeString(dir.resolve("target.txt"), "secret\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    Path made = dir.resolve("att/new");
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> InitCommand.makeFolders(made, folder -> {
+      if (folder.equals(made)) {
+        try {
+          Files.move(made, dir.resolve("att/old"));
+          Files.createSymbolicLink(made, secret);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }));
+
+    assertThat(thrown).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining(made + " was replaced while hostpki made it");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("att"))))
+        .as("the folder above, made and held open").isEqualTo("rwxr-xr-x");
+  }
+
   @Test
   void testInit_refusesALinkEvenOneThatDangles() throws Exception {
     Files.createSymbolicLink(dir.resolve("host.yaml"), dir.resolve("elsewhere.yaml"));

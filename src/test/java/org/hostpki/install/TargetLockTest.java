@@ -136,12 +136,12 @@ class TargetLockTest {
   }
 
   /**
-   * Under the shipped units' ProtectSystem=strict without trust-install.conf, the lock file is the
-   * first write into the target's folder, and the error said only "Read-only file system" (trial
-   * tsystem16, in a namespace with the unit's read-only binds): it names the drop-in that opens it.
+   * The systemd advice for a read-only folder (TargetLockNamespaceTest) follows from the folder, not
+   * from the exception's words, which are the C library's in its language: a folder that can be
+   * written gets none, whatever the words (rvsec16).
    */
   @Test
-  void testHold_aReadOnlyFolderNamesTheSystemdDropInThatOpensIt() {
+  void testHold_theWordsAloneBringNoReadOnlyAdvice() {
     Path file = dir.resolve(".hostpki.lock");
 
     assertThatThrownBy(
@@ -151,10 +151,7 @@ class TargetLockTest {
                   throw new FileSystemException(file.toString(), null, "Read-only file system");
                 }))
         .isInstanceOf(InstallException.class)
-        .hasMessageContaining("Read-only file system")
-        .hasMessageContaining("ProtectSystem=")
-        .hasMessageContaining("ReadWritePaths=")
-        .hasMessageContaining("examples/systemd/trust-install.conf")
-        .hasMessageContaining("Nothing was changed");
+        .hasMessageContaining("cannot lock " + file)
+        .hasMessageNotContaining("ProtectSystem=");
   }
 }

@@ -20,6 +20,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
 import org.hostpki.model.RevokedCertificate;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificateIssuer;
 import org.hostpki.pki.KeyMaterial;
@@ -124,6 +125,35 @@ class CaRevokerTest {
         .doesNotContain(b.facts().serialNumber(), third.facts().serialNumber());
     assertThat(revoker(NOW.plusSeconds(150)).check(host.desired, serial(a), Optional.empty()).notes())
         .as("a repeated revoke without a reason names it again").hasSize(1);
+  }
+
+  /**
+   * A repeat keyCompromise revoke of a certificate the previous CA's last CRL revokes names the
+   * other valid certificates of the same key too (rvsec16: the previous CA's early return skipped
+   * the note), the previous CA's without a revoke command (its CRL can be written no more).
+   */
+  @Test
+  void testRevoke_aRepeatRevokeOfThePreviousCasCertificateNamesTheSameKeysOthers() throws Exception {
+    CaHost host = CaHost.withCa(dir, CaHost.POLICY + "  rotation: {overlap: 7d}\n").applied(NOW);
+    KeyMaterial leaked = TestKeys.freshEc();
+    IssuedCertificate a = signedWith(host, "a", leaked);
+    IssuedCertificate b = signedWith(host, "b", leaked);
+    revoker(NOW.plusSeconds(60)).revoke(host.desired, serial(a), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+    host.rotated(NOW.plusSeconds(90));
+    SortedMap<String, org.hostpki.store.StoreFile> files = new java.util.TreeMap<>();
+    read(host).files().forEach((name, bytes) -> files.put(
+        name.equals(Revocations.FILE) ? StoreLayout.CA_PREVIOUS_CRL : name,
+        new org.hostpki.store.StoreFile(bytes, StoreLayout.standard().kindOf(name))));
+    new org.hostpki.store.StoreDirectory(host.store(), Clock.fixed(NOW.plusSeconds(100), ZoneOffset.UTC))
+        .write(files, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    CaRevoker.Revoked again =
+        revoker(NOW.plusSeconds(120)).revoke(host.desired, serial(a), RevocationReason.KEY_COMPROMISE, NO_WAIT);
+
+    assertThat(again.changed()).isFalse();
+    assertThat(again.notes()).anyMatch(n -> n.contains("whose last CRL (" + StoreLayout.CA_PREVIOUS_CRL + ") revokes it"));
+    assertThat(again.notes()).anyMatch(n -> n.startsWith("certificate " + b.serial() + " (CN=b.fleet.test")
+        && n.contains("has the same key and is not revoked") && n.contains("its CA signs for this store no more"));
   }
 
   private IssuedCertificate signedWith(CaHost host, String name, KeyMaterial key) {
