@@ -214,7 +214,9 @@ public final class AccountRecord {
                   AcmeFailure.Kind.valueOf(text(f, "kind").toUpperCase(Locale.ROOT)),
                   text(f, "message"),
                   optional(f, "problem_type"),
-                  optional(f, "retry_after").map(t -> time(t, "retry_after")),
+                  // what the CA asked for, kept as it said it: a Retry-After of the year 99999
+                  // (believed for a week at most: next_attempt) is no time a date is written for
+                  optional(f, "retry_after").map(Instant::parse).filter(RecordTime::holds),
                   time(f, "next_attempt")));
     }
     return new AccountState(text(root, "directory"), optional(root, "account_url"), order, failure);
@@ -225,11 +227,7 @@ public final class AccountRecord {
    * which status and plan cannot write a date for) the record is damaged.
    */
   private static Instant time(JsonNode n, String key) {
-    return time(text(n, key), key);
-  }
-
-  private static Instant time(String text, String key) {
-    return RecordTime.parse(text)
+    return RecordTime.parse(text(n, key))
         .orElseThrow(() -> new IllegalArgumentException("'" + key + "' is not a time of the years 1970 to 9999"));
   }
 
