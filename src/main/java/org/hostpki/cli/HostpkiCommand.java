@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hostpki.model.ShellWord;
 import org.hostpki.check.Status;
 import org.hostpki.model.HostpkiException;
 import picocli.CommandLine;
@@ -432,14 +433,10 @@ public final class HostpkiCommand implements Runnable {
     line.add(args.get(at));
     args.subList(0, at).stream().filter(a -> !LEADING_OPTIONS.contains(a)).forEach(line::add);
     line.addAll(args.subList(at + 1, args.size()));
-    return Optional.of(String.join(" ", line.stream().map(HostpkiCommand::shellWord).toList()));
+    return Optional.of(String.join(" ", line.stream().map(ShellWord::of).toList()));
   }
 
   /** A word as a shell reads it back: quoted when it holds more than plain characters. */
-  private static String shellWord(String word) {
-    return word.matches("[A-Za-z0-9._/=:,@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
-  }
-
   /** The terminal's columns for a line that must not wrap: COLUMNS when it is set, else 80. */
   private static int width(Environment environment) {
     return environment.variable("COLUMNS").flatMap(HostpkiCommand::positiveNumber).orElse(80);

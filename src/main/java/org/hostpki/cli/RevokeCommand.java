@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.hostpki.model.ShellWord;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.InputKind;
@@ -217,7 +218,8 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
               + ": ca.crl number " + crl.number().map(BigInteger::toString).orElse("?") + " lists "
               + crl.revoked().size() + " certificate(s), next update "
               + crl.nextUpdate().map(DateText::of).orElse("none") + " (generation "
-              + revoked.generation().orElse("?") + "); publish it: hostpki export -f " + file
+              + revoked.generation().orElse("?") + "); publish it: hostpki export -f "
+              + ShellWord.of(file)
               + " crl --der -o FILE");
     }
     if (output.json()) {

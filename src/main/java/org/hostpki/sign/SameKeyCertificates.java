@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.hostpki.model.ShellWord;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
@@ -48,7 +49,8 @@ final class SameKeyCertificates {
           + ", valid until " + DateText.of(other.facts().notAfter()) + ", " + other.fileName()
           + ") has the same key and is not revoked: whoever holds the leaked key can still use it";
       out.add(other.certificate().isSignedBy(ca)
-          ? named + "; revoke it too: hostpki revoke -f " + TerminalText.escape(caHost.source().toString())
+          ? named + "; revoke it too: hostpki revoke -f "
+              + TerminalText.escape(ShellWord.of(caHost.source().toString()))
               + " --serial " + other.serial() + " --reason keyCompromise"
           : named + " (its CA signs for this store no more, and its CRL can no longer be written: clients"
               + " that trust that CA accept it until it expires; take that CA out of their trust)");

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.function.Predicate;
+import org.hostpki.model.ShellWord;
 import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
 import org.hostpki.model.DateText;
@@ -1237,14 +1238,10 @@ public final class StoreDirectory {
 
   /** {@code hostpki VERB -f FILE}, with the file when this store knows it. */
   private String command(String verb) {
-    return "hostpki " + verb + desiredStateFile.map(f -> " -f " + shellWord(f.toString())).orElse("");
+    return "hostpki " + verb + desiredStateFile.map(f -> " -f " + ShellWord.of(f.toString())).orElse("");
   }
 
   /** A word as a shell reads it back: quoted when it holds anything beyond the plain. */
-  private static String shellWord(String word) {
-    return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
-  }
-
   /** {@link #restorableOtherThan} for advice; none when the store cannot even be listed. */
   private Optional<String> restorableQuietly(Optional<String> damaged) {
     try {
