@@ -55,6 +55,10 @@ import org.hostpki.plan.Plan;
  * are another store's: this store owns only the entries with its tag ({@link
  * InstallTargets#storeTag}) and those its record names (the tag changes when the store moves).
  * Which certificate a plan's {@link Held} names comes from {@link HeldCertificates}.
+ *
+ * <p>Just over 400 lines on purpose: observing the targets (also, read-only, a copied store's
+ * original's entries), adding and settling share one record and one set of installers, and what
+ * could live apart already does ({@link InstallFailures}, {@link HeldCertificates}).
  */
 final class TrustInstalls {
   /** Nothing named, nothing recorded. */
