@@ -174,14 +174,21 @@ final class ExternalChainRoots {
     Fingerprint leaf = chain.get(0).fingerprint();
     try {
       Read read = readRecord(store);
-      if (read.of(leaf).isPresent()) {
+      Optional<Entry> recorded = read.of(leaf);
+      if (recorded.isPresent() && recorded.get().root().isPresent()) {
         return;
       }
       Optional<Certificate> root = ChainValidator.anchor(chain, trusted);
-      if (root.isEmpty() && !imported) {
+      // An entry without a root (no trusted root completed the chain at its import) is replaced
+      // once one does (the operator trusted it, as the import's warning asked): else a later
+      // distrust of that root went unnoticed (rvfinal16 1).
+      if (root.isEmpty() && (recorded.isPresent() || !imported)) {
         return;
       }
-      List<JsonNode> kept = read.written();
+      List<JsonNode> kept =
+          read.written().stream()
+              .filter(n -> !(n.get("leaf") != null && n.get("leaf").isString() && n.get("leaf").asString().equals(leaf.hex())))
+              .toList();
       if (kept.size() >= KEPT) {
         kept = kept.subList(kept.size() - (KEPT - 1), kept.size());
       }

@@ -219,6 +219,20 @@ class ExternalChainRootsTest {
   }
 
   @Test
+  void testImport_chainNoTrustedRootCompleted_getsItsRootOnceTrusted_andADistrustLaterIsNamed() throws Exception {
+    testImport_chainNoTrustedRootCompletes_isRecordedAsSuch_andThePlanStaysQuiet();
+    Path record = store.resolve(".external/chain-roots.json");
+    systemBundle(OTHER_ROOT, CA.root()); // the operator trusts the root, as the import's warning asked
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(Files.readString(record)).contains(CA.root().fingerprint().hex()).doesNotContain("\"root\":null");
+    assertThat(ExternalChainRoots.read(store)).hasSize(1);
+
+    systemBundle(OTHER_ROOT); // and a later distrust
+
+    assertThat(untrusted(plan()).message()).contains(CA.root().fingerprint().colonHex(), "trusts no longer");
+  }
+
+  @Test
   void testRecord_rewrite_keepsWhatANewerBuildWrote() throws Exception {
     imported();
     Path record = store.resolve(".external/chain-roots.json");
