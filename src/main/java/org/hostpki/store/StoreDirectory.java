@@ -932,6 +932,15 @@ public final class StoreDirectory {
       throw StoreFileSystem.failedForWantOfLinks(directory)
           .map(why -> new HostpkiException("cannot write store " + directory + ": " + why + ". The store is unchanged", e))
           .orElseGet(() -> writeFailure(e));
+    } catch (RuntimeException | Error e) {
+      // .generation.json is encoded while it is written (StreamedContent): an encoder's failure or
+      // an OutOfMemoryError half-way left a half-written NAME.partial until the next write
+      // (rvfinal16 4). Only before the generation has its name: after that, ..data may name it.
+      if (!complete) {
+        dataLink.discardQuietly();
+        discardQuietly(null, partial);
+      }
+      throw e;
     }
   }
 
@@ -1241,7 +1250,6 @@ public final class StoreDirectory {
     return "hostpki " + verb + desiredStateFile.map(f -> " -f " + ShellWord.of(f.toString())).orElse("");
   }
 
-  /** A word as a shell reads it back: quoted when it holds anything beyond the plain. */
   /** {@link #restorableOtherThan} for advice; none when the store cannot even be listed. */
   private Optional<String> restorableQuietly(Optional<String> damaged) {
     try {

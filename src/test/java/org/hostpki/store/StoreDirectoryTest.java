@@ -257,6 +257,22 @@ class StoreDirectoryTest {
     assertThat(entries()).isEqualTo(before);
     assertThat(directory.read().generation()).contains(second);
     assertThat(first).isLessThan(second);
+
+    // The encoder's own failure half-way (a bug, an OutOfMemoryError) leaves no NAME.partial either.
+    for (Throwable thrown : List.of(new IllegalStateException("the encoder's bug"), new OutOfMemoryError("heap"))) {
+      clock.advance(Duration.ofMinutes(1));
+      StreamedContent breaking =
+          out -> {
+            out.write(large);
+            if (thrown instanceof Error error) {
+              throw error;
+            }
+            throw (RuntimeException) thrown;
+          };
+      assertThatThrownBy(() -> directory.write(StoreFiles.typical("v4"), breaking, directory.read(), Map.of()))
+          .isSameAs(thrown);
+      assertThat(entries()).as(thrown.toString()).isEqualTo(before);
+    }
   }
 
   @Test
