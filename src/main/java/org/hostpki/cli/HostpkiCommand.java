@@ -436,7 +436,6 @@ public final class HostpkiCommand implements Runnable {
     return Optional.of(String.join(" ", line.stream().map(ShellWord::of).toList()));
   }
 
-  /** A word as a shell reads it back: quoted when it holds more than plain characters. */
   /** The terminal's columns for a line that must not wrap: COLUMNS when it is set, else 80. */
   private static int width(Environment environment) {
     return environment.variable("COLUMNS").flatMap(HostpkiCommand::positiveNumber).orElse(80);

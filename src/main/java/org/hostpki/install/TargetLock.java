@@ -137,7 +137,9 @@ final class TargetLock implements AutoCloseable {
       throw new InstallException(
           target,
           "cannot lock " + file + " (it keeps two stores' installs apart): " + e.getMessage()
-              + (readOnly(file.toAbsolutePath().getParent())
+              // permission denied (EACCES: AccessDeniedException) is no read-only file system
+              // (EROFS), whatever access(W_OK) says of the folder: no systemd advice (rvfinal16 3)
+              + (!(e instanceof java.nio.file.AccessDeniedException) && readOnly(file.toAbsolutePath().getParent())
                   ? "; the folder is read-only for hostpki: " + READ_ONLY_ADVICE + ". Nothing was changed"
                   : ""),
           true,
