@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.hostpki.model.ShellWord;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.RevokedCertificate;
+import org.hostpki.model.ShellWord;
 import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 
