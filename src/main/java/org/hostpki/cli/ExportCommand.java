@@ -12,6 +12,7 @@ import org.hostpki.model.CrlUrl;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.ShellWord;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
@@ -222,7 +223,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
           "note: the server certificate is re-issued when the host's names or addresses change, at"
               + " renewal and when the CA changes: a client that trusts this certificate itself"
               + " refuses the server from then on; have clients trust its CA instead (hostpki export"
-              + " ca-cert -f " + file + ")");
+              + " ca-cert -f " + ShellWord.of(String.valueOf(file)) + ")");
     }
     if (what == What.TRUST_BUNDLE) {
       ExportNotes.notAnchoringTheServer(directory, content).ifPresent(err()::println);
