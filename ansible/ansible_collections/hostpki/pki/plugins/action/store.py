@@ -50,10 +50,12 @@ def occurrence(path, name, line):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
+        # As ansible.builtin.normal does: ActionBase.__init__ sets both on the instance (async off), so
+        # class attributes would never be seen, and `async:` failed with "async is not supported".
+        self._supports_check_mode = True
+        self._supports_async = True
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp  # not used since ansible-core 2.5
         args = dict(self._task.args)

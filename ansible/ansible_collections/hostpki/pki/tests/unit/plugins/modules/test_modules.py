@@ -346,6 +346,29 @@ class StoreTest(ModuleTestCase):
             f.write("- name: [unclosed\n")
         self.assertEqual(action.occurrence(playbook, "pki", "1"), 1)
 
+    def test_actionPlugin_runsATaskWithAsyncAndOneInCheckMode(self):
+        # Trial (tansible17): `async: 120` (poll or fire-and-forget) failed every task with "async is
+        # not supported for this task": ActionBase.__init__ sets _supports_async = False on the instance.
+        action = importlib.import_module("ansible_collections.hostpki.pki.plugins.action.store")
+
+        class Stub(object):
+            def __init__(self, **values):
+                self.__dict__.update(values)
+
+        for async_val, check_mode in ((120, False), (0, True)):
+            task = Stub(args={"config": "/etc/hostpki/host.yaml"}, async_val=async_val, check_mode=check_mode,
+                        action="hostpki.pki.store", resolved_action="hostpki.pki.store", name="pki",
+                        get_path=lambda: "site.yml:3")
+            connection = Stub(has_native_async=False, _shell=Stub(tmpdir="/tmp/ansible-tmp-x"))
+            plugin = action.ActionModule(task, connection, None, None, None, None)
+            calls = []
+            plugin._execute_module = lambda **kwargs: calls.append(kwargs) or {"changed": False}
+            plugin._remove_tmp_path = lambda path: None
+            result = plugin.run(task_vars={})
+            self.assertNotIn("failed", result, result)
+            self.assertEqual(calls[0]["wrap_async"], bool(async_val))
+            self.assertEqual(calls[0]["module_name"], "hostpki.pki.store")
+
     def test_desiredFile_aCheckModePreviewOfTheFileAPlayWritesDoesNotWarnThatItWroteTheStore(self):
         # Trial: playbooks/fleet.yml --check previews with desired what its copy task writes to
         # host.yaml in a real run; check mode writes nothing, so hostpki warned that host.yaml (the
