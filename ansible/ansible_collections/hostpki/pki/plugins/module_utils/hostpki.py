@@ -149,8 +149,13 @@ def failure_message(stdout, stderr, strip_prefix=False, lock_timeout=None, secre
     text, a file name or a CA's problem, as it is). A store locked by another run (a timer's apply,
     hostpki watch) names the task's lock_timeout where hostpki names its --lock-timeout; with
     secrets (a module that has them), a secret's variable that is not set names the task's
-    secrets where hostpki says to export it."""
-    text = terminal_text(diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix), keep_lines=True)
+    secrets where hostpki says to export it. A run that printed nothing on standard error says what
+    it printed on standard output, or that it printed nothing (never an empty msg)."""
+    text = terminal_text(diagnostic_lines(stdout, strip_prefix) or error_lines(stderr, strip_prefix)
+                         or stdout.strip()[:2000], keep_lines=True)
+    if not text.strip():
+        text = ("hostpki failed but printed nothing on standard error or output (a launcher or wrapper that"
+                " failed silently?); run the same command on the target by hand to see why")
     if lock_timeout is not None:
         text = text.replace("use --lock-timeout", "raise the task's lock_timeout (now %s)" % terminal_text(lock_timeout))
     if secrets:

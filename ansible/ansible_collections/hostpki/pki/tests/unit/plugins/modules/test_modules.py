@@ -625,6 +625,18 @@ class UnexpectedExitTest(ModuleTestCase):
         self.assertEqual(result["msg"], "hostpki exited with code 0 but printed no result this module can read"
                          " (a hostpki older than this module, or another program): it printed nothing")
 
+    def test_exit1WithNothingPrinted_saysSoNotAnEmptyMsg(self):
+        # Trial (tansible17): executable: /bin/false failed the task with "msg": "".
+        csr = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n"
+        for module, args in (("store", {"config": "/c.yaml"}), ("sign", {"config": "/c.yaml", "csr": csr}),
+                             ("revoke", {"config": "/c.yaml", "serial": "01"})):
+            self.answer("apply" if module == "store" else module, "", rc=1)
+            result = self.run_module(module, **args).result
+            self.assertTrue(result["failed"])
+            self.assertIn("hostpki failed but printed nothing on standard error or output", result["msg"])
+        self.answer("sign", "Exception in thread main\n", rc=1)
+        self.assertEqual(self.run_module("sign", config="/c.yaml", csr=csr).result["msg"], "Exception in thread main")
+
     def test_javaMissing_saysHowToFixIt(self):
         self.answer("revoke", "", rc=127, err="hostpki: 141: exec: /opt/jdk/bin/java: not found\n")
         result = self.run_module("revoke", config="/c.yaml", serial="01").result
