@@ -572,6 +572,10 @@ def refuse_literal_secrets(module, desired):
     module.fail_json(msg="desired: " + "; ".join(problems))
 
 
+# Linux's MAX_ARG_STRLEN (32 pages): one environment string NAME=VALUE, its NUL included, must fit.
+MAX_VARIABLE = 131072
+
+
 def secret_environment(module, secrets):
     """hostpki's environment: NO_COLOR, and each of the secrets as a variable."""
     environment = {"NO_COLOR": "1"}
@@ -590,7 +594,20 @@ def secret_environment(module, secrets):
             module.fail_json(
                 msg="secrets: %s must be a non-empty string (the secret itself), not %s"
                 % (name, "an empty one" if value == "" else type(value).__name__))
-        environment[name] = str(value)
+        value = str(value)
+        # Both made the run itself fail with Python's words ("embedded null byte" with a traceback
+        # under -vvv, "[Errno 7] Argument list too long: b'.../hostpki'"), naming no secret.
+        if "\0" in value:
+            module.fail_json(
+                msg="secrets: %s holds a NUL character, which no environment variable can carry (hostpki"
+                " would never see the secret whole); remove it" % name)
+        size = len(("%s=%s" % (name, value)).encode("utf-8", "surrogateescape"))
+        if size >= MAX_VARIABLE:
+            module.fail_json(
+                msg="secrets: %s is %d bytes long; Linux hands a program an environment variable of at most"
+                " %d bytes (NAME=VALUE): give a shorter secret, or let the desired state read it from a"
+                " file ({file: PATH})" % (name, size, MAX_VARIABLE - 1))
+        environment[name] = value
     return environment
 
 

@@ -248,6 +248,21 @@ class StoreTest(ModuleTestCase):
                              " and name that in the desired state ({env: HOSTPKI_PASSWORD})" % name)
         self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")))
 
+    def test_aSecretNoEnvironmentVariableCanCarry_isRefusedByNameBeforeHostpkiRuns(self):
+        # Trial (tansible17): a NUL failed the task with "embedded null byte" (a traceback under -vvv),
+        # 128 KiB with "[Errno 7] Argument list too long: b'.../hostpki'"; neither named the secret.
+        desired = dict(self.DESIRED, store={"path": "/srv/pki", "password": {"env": "HOSTPKI_PASSWORD"}})
+        for value, expected in (("s3c\0ret", "secrets: HOSTPKI_PASSWORD holds a NUL character"),
+                                ("x" * 131055, "secrets: HOSTPKI_PASSWORD is 131072 bytes long; Linux hands a"
+                                               " program an environment variable of at most 131071 bytes")):
+            result = self.run_module("store", desired=desired, secrets={"HOSTPKI_PASSWORD": value}).result
+            self.assertTrue(result["msg"].startswith(expected), result["msg"][:200])
+            self.assertNotIn("s3c", result["msg"])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "apply.args")))
+        self.answer("apply", APPLIED)
+        self.answer("status", STATUS)
+        self.assertFalse(self.run_module("store", desired=desired, secrets={"HOSTPKI_PASSWORD": "x" * 131054}).failed)
+
     def test_inlineDesiredState_leavesOutTheWarningThatAnotherInlineOneWroteTheStoreLast(self):
         # Each run's inline desired state is a new temporary file: hostpki's record names the last
         # one, so every run that changes the store warned of "another desired-state file".
