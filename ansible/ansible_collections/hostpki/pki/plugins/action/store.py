@@ -69,7 +69,8 @@ class ActionModule(ActionBase):
             top = (task_vars or {}).get("playbook_dir")
             if top and where.startswith(os.path.join(top, "")):
                 where = os.path.relpath(where, top)
-            args["_task"] = dict(file=where, line=line if where != path else "", name=name, occurrence=number)
+            args["_task"] = dict(file=where, line=line if where != path else "", name=name, occurrence=number,
+                                 host=(task_vars or {}).get("inventory_hostname"))
         module = getattr(self._task, "resolved_action", None) or self._task.action
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result.update(self._execute_module(module_name=module, module_args=args, task_vars=task_vars,

@@ -71,14 +71,18 @@ options:
         at those places but a source (a vault value given as the name of C(env) too) is masked in every
         result of the task, a failure before C(hostpki) runs included.
       - Each run writes it to a new temporary file, named after the task (its playbook file and
-        name, or line; the second task of one name in one file also by its number, C(#2)), which the
+        name, or line; the second task of one name in one file also by its number, C(#2)) and the
+        inventory host it runs for, which the
         collection's action plugin passes as the internal option C(_task) (not for playbooks), so the store's record of the file that last wrote it names a file that is
         gone. The plan's warning that another desired-state file wrote the store last
         (C(other-desired-state)) is left out when that file was this task's inline desired state
         (an edited one); when it was another task's, the warning names both tasks - two tasks
         applying one C(store.path) with different settings undo each other's changes on every run,
-        each reporting C(changed). It stays when it was a desired-state file, say the
-        C(/etc/hostpki/host.yaml) a timer applies to the same store (but see C(desired_file)).
+        each reporting C(changed). The same holds, and the warning names both, when this task wrote
+        it for another inventory host that is the same machine (C(connection=local), or one address
+        listed under two names) with another desired state. It stays when it was a desired-state
+        file, say the C(/etc/hostpki/host.yaml) a timer applies to the same store (but see
+        C(desired_file)).
       - Mutually exclusive with C(config); one of them is required.
     type: dict
   desired_file:
@@ -616,7 +620,9 @@ def task_key(task):
     (its file, line and name on the controller, and which task of that name in the file it is), or
     None without it (the module run on its own): the label its file's name and the task's name (or
     line), the key a digest of its file's path and its name (or line), so that editing lines above a
-    named task keeps it; a second task of the same name in the file adds its number (#2)."""
+    named task keeps it; a second task of the same name in the file adds its number (#2). A third
+    element, the inventory host the task ran for (its name's safe letters, or None), tells two hosts
+    of one play that are one machine apart: they write one store with one task."""
     if not isinstance(task, dict) or not task.get("file"):
         return None
     name = str(task.get("name") or "") or "line %s" % task.get("line")
@@ -626,7 +632,8 @@ def task_key(task):
         name = "%s #%d" % (name, task["occurrence"])
     label = TASK_LABEL_UNSAFE.sub("_", "%s:%s" % (os.path.basename(str(task["file"])), name))[:48]
     key = hashlib.sha256(("%s\0%s" % (task["file"], name)).encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return label, key
+    host = TASK_LABEL_UNSAFE.sub("_", str(task.get("host") or ""))[:32] or None
+    return label, key, host
 
 
 def write_desired(desired, directory, task=None):
@@ -634,7 +641,7 @@ def write_desired(desired, directory, task=None):
     the task's label and key (see task_key): the store's record of who wrote it names that file."""
     prefix = ".hostpki-desired-"
     if task is not None:
-        prefix += "%s~%s~" % task
+        prefix += "%s~%s~" % task[:2] + ("%s~" % task[2] if task[2] else "")
     fd, path = tempfile.mkstemp(prefix=prefix, suffix=".json", dir=directory)
     with os.fdopen(fd, "w") as f:
         json.dump(desired, f, indent=2)
@@ -755,7 +762,7 @@ def hook_diff(hook):
 # desired state too (this module's temporary file, a new name on every run, with the label and key of
 # the task it came from since the action plugin names it) and this run's is one.
 INLINE_WRITER = re.compile(r"^store (.*) was last written from another desired-state file,"
-                           r" .*/\.hostpki-desired-(?:([^/~]*)~([0-9a-f]{10})~)?[^/]*\.json;"
+                           r" .*/\.hostpki-desired-(?:([^/~]*)~([0-9a-f]{10})~(?:([^/~]+)~)?)?[^/~]*\.json;"
                            r" this plan, from desired, ")
 # What a task's label keeps of its file's and its own name (the rest becomes _): a file name's letters.
 TASK_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9._:-]+")
@@ -781,8 +788,20 @@ def inline_writer(plan, task):
         if match is None:
             kept.append(warning)
             continue
-        store, label, key = match.groups()
-        if task is None or key is None or key == task[1]:
+        store, label, key, host = match.groups()
+        if task is None or key is None:
+            continue
+        if key == task[1]:
+            if host is None or task[2] is None or host == task[2]:
+                continue
+            # One task, two inventory hosts that are one machine (connection local, one address under
+            # two names): each run of the play writes the store twice, each reporting changed.
+            kept.append(dict(warning, message=(
+                "store %s was last written by this task (%s) for another inventory host (%s), with a desired"
+                " state that differs from this host's (%s): two inventory hosts that are one machine (connection"
+                " local, or one address under two names) undo each other's changes (and run the hooks) on every"
+                " run, and each reports changed every time. Give each host its own store.path, or list the"
+                " machine once in the inventory" % (store, label, host, task[2]))))
             continue
         kept.append(dict(warning, message=(
             "store %s was last written by another task's inline desired state (%s), which differs from this"

@@ -322,6 +322,35 @@ class StoreTest(ModuleTestCase):
         # Without the task's place (the module run without its action plugin): left out, as before.
         self.assertEqual(self.run_module("store", desired=self.DESIRED).result["warnings"], [])
 
+    def test_twoInventoryHostsThatAreOneMachine_warnNamingBothAndOneHostAgainDoesNot(self):
+        # Trial (tansible17): two inventory hosts with connection local (one machine under two names)
+        # whose one task named one store.path with host-specific settings rewrote it on every run,
+        # both changed, with no warning: the task's key was the same for both, as for one task edited.
+        alpha = {"file": "site.yml", "line": "4", "name": "pki", "occurrence": 1, "host": "alpha"}
+        beta = dict(alpha, host="beta\x1b[31m")
+        self.answer("apply", dict(APPLIED, changed=True))
+        self.answer("status", STATUS)
+        self.run_module("store", desired=self.DESIRED, _task=alpha)
+        written_by_alpha = self.arguments("apply")[2]
+        self.assertRegex(os.path.basename(written_by_alpha),
+                         r"^\.hostpki-desired-site\.yml:pki~[0-9a-f]{10}~alpha~[^/~]*\.json$")
+
+        def after(writer):
+            return {"code": "other-desired-state", "subject": "store",
+                    "message": "store /srv/pki was last written from another desired-state file, %s; this plan, from"
+                    " @CONFIG@, changes it." % writer}
+        self.answer("apply", dict(APPLIED, changed=True, plan=dict(PLAN, warnings=[after(written_by_alpha)])))
+        warnings = self.run_module("store", desired=self.DESIRED, _task=beta).result["warnings"]
+        self.assertEqual(len(warnings), 1, warnings)
+        self.assertIn("store /srv/pki was last written by this task (site.yml:pki) for another inventory host"
+                      " (alpha), with a desired state that differs from this host's (beta_31m)", warnings[0])
+        self.assertIn("Give each host its own store.path, or list the machine once in the inventory", warnings[0])
+        # The same host again (its desired state edited), or a file an older module wrote: no warning.
+        self.assertEqual(self.run_module("store", desired=self.DESIRED, _task=alpha).result["warnings"], [])
+        older = written_by_alpha.replace("~alpha~", "~")
+        self.answer("apply", dict(APPLIED, changed=True, plan=dict(PLAN, warnings=[after(older)])))
+        self.assertEqual(self.run_module("store", desired=self.DESIRED, _task=beta).result["warnings"], [])
+
     def test_twoTasksOfOneNameInOneFile_areTwoTasks(self):
         # Found by reading: the key was the task's file and name, so two tasks of one name in one
         # file (a copied play) shared it, and their fight over one store was left out as one task
