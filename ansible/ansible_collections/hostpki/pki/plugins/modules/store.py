@@ -151,6 +151,12 @@ options:
         its values are masked in the output, C(-vvv) and the results.
     type: dict
 attributes:
+  action:
+    description: Has a corresponding action plugin, which hands the module the task's place in the playbook.
+    support: full
+  async:
+    description: Supports being used with the C(async) keyword (not in check mode, which Ansible refuses with it).
+    support: full
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
