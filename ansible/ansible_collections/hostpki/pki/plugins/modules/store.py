@@ -362,6 +362,15 @@ held_by_rollback:
   returned: when hostpki applied
   type: str
   sample: "2026-11-27T10:00:00Z"
+released_hold:
+  description:
+    - Without C(unattended), the time of the C(hostpki rollback) whose hold this run released
+      (C(changed) then, with nothing else applied; unattended runs apply again from now on); null
+      otherwise. In check mode a hold this run would release makes C(changed) true, and C(--diff)
+      shows it as C(hold).
+  returned: when hostpki applied
+  type: str
+  sample: "2026-11-27T10:00:00Z"
 store:
   description: The store's directory.
   returned: when hostpki applied (in check mode - the store as it is now)
@@ -742,6 +751,17 @@ def plan_diff(plan):
     return diffs
 
 
+def hold_diff(hold):
+    """A rollback's hold that this run releases, as a diff: held before, released after."""
+    return {
+        "before_header": "hold",
+        "after_header": "hold (release)",
+        "before": "held by the rollback at %s to generation %s: unattended runs leave the store as it is\n"
+                  % (terminal_text(str(hold.get("at"))), terminal_text(str(hold.get("to")))),
+        "after": "# release: a person's run (not unattended) releases it; unattended runs apply again\n",
+    }
+
+
 def hook_diff(hook):
     """A pending hook as a diff: nothing before, its run after, with why it is due and what changed."""
     name = "hook/%s" % terminal_text(str(hook.get("hook")))
@@ -938,15 +958,21 @@ def main():
         # and what went wrong after the store was written (a tidy-up, a hook's record, an ACME
         # order's warning), which hostpki prints on standard error alone, where Ansible never shows it
         result["warnings"] = plan_warnings(plan) + [terminal_text(n) for n in output.get("notices") or []]
-        result["changed"] = (rc == 2) if module.check_mode else bool(output.get("changed"))
+        # A rollback's hold that a person's run releases is a change (a real run says changed), though
+        # hostpki apply --check exits 0 for it: check mode predicts it here.
+        releases = isinstance(plan.get("hold"), dict) and not params["unattended"]
+        result["changed"] = (rc == 2 or (rc == 0 and releases)) if module.check_mode else bool(output.get("changed"))
         if output.get("generation"):
             result["generation"] = output["generation"]
         if not module.check_mode:
             result["hooks_ran"] = output.get("hooks_ran", [])
             result["held_by_rollback"] = output.get("held_by_rollback")
+            result["released_hold"] = output.get("released_hold")
             result["install_errors"] = [terminal_text(e) for e in output.get("install_errors") or []]
         if module._diff and result["changed"]:
             result["diff"] = plan_diff(plan)
+            if releases and (module.check_mode or output.get("released_hold")):
+                result["diff"].append(hold_diff(plan["hold"]))
     if status is not None:
         result.update(store_facts(status))
 

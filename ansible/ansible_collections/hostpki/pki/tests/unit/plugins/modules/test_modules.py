@@ -507,6 +507,27 @@ class StoreTest(ModuleTestCase):
              "after": "# run: pending since 2026-12-07T04:20:40Z\ncertificate: server\nnot_after: 2026-12-20T00:00:00Z\n"
              "reason: no renewal before expiry\nwithin: 14d\n"}])
 
+    def test_aRollbacksHoldThatTheRunReleases_isAChangeInCheckModeAndInTheDiff(self):
+        # Trial (tansible17): after hostpki rollback, a task without unattended said changed with an
+        # empty --diff and no word of why (the hold's release), and its check mode said ok.
+        hold = {"at": "2026-12-08T00:20:22Z", "from": "..2026_12_08_00_20_19.8", "to": "..2026_12_08_00_19_52.3"}
+        released = {"before_header": "hold", "after_header": "hold (release)",
+                    "before": "held by the rollback at 2026-12-08T00:20:22Z to generation ..2026_12_08_00_19_52.3:"
+                              " unattended runs leave the store as it is\n",
+                    "after": "# release: a person's run (not unattended) releases it; unattended runs apply again\n"}
+        self.answer("status", STATUS)
+        self.answer("apply", dict(APPLIED, check=True, plan=dict(PLAN, hold=hold)))
+        check = self.run_module("store", desired=self.DESIRED, _ansible_check_mode=True, _ansible_diff=True).result
+        self.assertTrue(check["changed"])
+        self.assertEqual(check["diff"], [released])
+        self.assertFalse(self.run_module("store", desired=self.DESIRED, unattended=True,
+                                         _ansible_check_mode=True).result["changed"])
+        self.answer("apply", dict(APPLIED, changed=True, released_hold=hold["at"], plan=dict(PLAN, hold=hold)))
+        real = self.run_module("store", desired=self.DESIRED, _ansible_diff=True).result
+        self.assertTrue(real["changed"])
+        self.assertEqual(real["released_hold"], hold["at"])
+        self.assertEqual(real["diff"], [released])
+
     def test_resultKeys_areDocumentedInReturn(self):
         change = {"address": "server", "action": "replace", "before": {"subject": "CN=a"}, "after": {"subject": "CN=a"},
                   "reasons": [{"code": "expiring", "message": "expires soon"}]}
