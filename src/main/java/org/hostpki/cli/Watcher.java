@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.hostpki.apply.HookLedger;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.DesiredState;
@@ -64,6 +65,16 @@ import org.hostpki.plan.WarningCode;
  * loop's state (what is pending since when, when hooks are due); split, each part would need it.
  */
 final class Watcher {
+
+  /**
+   * A generation folder's name, {@code ..2026_12_08_00_03_08.146449391}, maybe with {@code .partial}:
+   * left out when two errors are compared. A store write that fails (a full file system) names the
+   * folder it was writing, a new one at each try: found in the watch trial (twatch17), where a full
+   * store logged the same error again at every observation, a line each interval for as long as the
+   * disk stayed full.
+   */
+  private static final Pattern GENERATION_NAME =
+      Pattern.compile("\\.\\.\\d{4}(_\\d{2}){5}\\.\\d{9}(\\.partial)?");
 
   /** Waits between observations; a test moves its clock instead. */
   interface Sleeper {
@@ -855,7 +866,7 @@ final class Watcher {
   }
 
   private void error(String message) {
-    error(message, message.replace('\n', ' '));
+    error(message, GENERATION_NAME.matcher(message.replace('\n', ' ')).replaceAll("..GENERATION"));
   }
 
   /** Logs the error unless the one logged last had the same {@code key}. */

@@ -611,6 +611,30 @@ class WatcherTest {
     assertThat(log.toString()).contains("error: host.yaml:3:5: error: something is wrong");
   }
 
+  /**
+   * Found in the watch trial (twatch17): a store on a full file system named the generation folder
+   * each try was writing, a new name each time, so its error was logged again at every observation
+   * for as long as the disk stayed full.
+   */
+  @Test
+  void testRun_aStoreWriteFailingAtEveryObservationIsLoggedOnceThoughItNamesANewFolderEachTime() {
+    Deque<Supplier<DesiredState>> sources = new ArrayDeque<>();
+    for (String generation : List.of("..2026_12_08_00_03_08.146449391", "..2026_12_08_00_03_09.333660663")) {
+      sources.add(() -> {
+        throw new HostpkiException("cannot write store /var/lib/hostpki/pki: /var/lib/hostpki/pki/" + generation
+            + ".partial/server-fullchain.crt: no space is left on the tmpfs file system at /var/lib/hostpki");
+      });
+    }
+    sources.add(() -> desired);
+    ScriptedSleeper sleeper = new ScriptedSleeper(clock).then(() -> {}).then(() -> {});
+
+    watcher(() -> sources.remove().get(), sleeper).run();
+
+    assertThat(events())
+        .containsExactly("08:00:00 started", "08:00:00 error", "08:01:00 drift seen", "08:01:00 applied", "08:01:00 stopped");
+    assertThat(log.toString()).contains("/var/lib/hostpki/pki/..2026_12_08_00_03_08.146449391.partial/server-fullchain.crt");
+  }
+
   @Test
   void testRun_stopEndsTheLoopAfterTheCurrentObservation() throws InterruptedException {
     applyNow();
