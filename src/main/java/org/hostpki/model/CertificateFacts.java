@@ -86,8 +86,15 @@ public record CertificateFacts(
     return serialHex(serialNumber);
   }
 
-  /** A serial number as {@code openssl x509 -serial} prints it: upper-case hex, whole bytes. */
+  /**
+   * A serial number as {@code openssl x509 -serial} prints it: upper-case hex, whole bytes, a
+   * negative one (RFC 5280 forbids them; hostile and old certificates have them) with its minus
+   * sign, not as its two's complement, which is the serial of another certificate.
+   */
   public static String serialHex(BigInteger serial) {
+    if (serial.signum() < 0) {
+      return "-" + serialHex(serial.negate());
+    }
     byte[] bytes = serial.toByteArray();
     int start = bytes.length > 1 && bytes[0] == 0 ? 1 : 0; // the sign byte of a positive number
     return HexFormat.of().withUpperCase().formatHex(bytes, start, bytes.length);

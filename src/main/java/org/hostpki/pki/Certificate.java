@@ -195,6 +195,42 @@ public final class Certificate {
     }
   }
 
+  /**
+   * The extensions OpenSSL knows (its X509_supported_extension): one it does not know, marked
+   * critical, makes it refuse every chain through the certificate (error 34, "unhandled critical
+   * extension"), a trust anchor's too.
+   */
+  private static final java.util.Set<org.bouncycastle.asn1.ASN1ObjectIdentifier> OPENSSL_KNOWS =
+      java.util.Set.of(
+          Extension.keyUsage,
+          Extension.subjectAlternativeName,
+          Extension.basicConstraints,
+          Extension.certificatePolicies,
+          Extension.extendedKeyUsage,
+          Extension.policyConstraints,
+          Extension.nameConstraints,
+          Extension.policyMappings,
+          Extension.inhibitAnyPolicy,
+          new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.16.840.1.113730.1.1"), // Netscape cert type
+          new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.7"), // RFC 3779 IP blocks
+          new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.8"), // RFC 3779 AS ids
+          new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.14")); // proxyCertInfo
+
+  /**
+   * The dotted OIDs of the extensions marked critical that OpenSSL does not know: OpenSSL
+   * (curl, nginx, HAProxy, Python) refuses every chain through such a certificate.
+   */
+  public List<String> criticalExtensionsOpensslRefuses() {
+    Extensions extensions = holder().getExtensions();
+    if (extensions == null) {
+      return List.of();
+    }
+    return Arrays.stream(extensions.getCriticalExtensionOIDs())
+        .filter(oid -> !OPENSSL_KNOWS.contains(oid))
+        .map(org.bouncycastle.asn1.ASN1ObjectIdentifier::getId)
+        .toList();
+  }
+
   /** The parsed certificate: kept from reading while the facts are not worked out, else parsed anew. */
   X509CertificateHolder holder() {
     X509CertificateHolder holder = parsed;

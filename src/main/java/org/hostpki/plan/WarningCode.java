@@ -23,6 +23,11 @@ public enum WarningCode {
   TRUST_REVOKED("trust-revoked"),
   /** A certificate of a trust source is left out by trust.excludeExpired or trust.caOnly. */
   TRUST_FILTERED("trust-filtered"),
+  /**
+   * A trusted certificate has an extension marked critical that OpenSSL does not know: OpenSSL
+   * clients refuse every certificate it signs, and the certificate itself.
+   */
+  TRUST_CRITICAL_EXTENSION("trust-critical-extension"),
   /** A CRL of {@code trust.crls} has less than a third of its validity left: fetch a newer one. */
   CRL_EXPIRING("crl-expiring"),
   /** A CRL of {@code trust.crls} is past its nextUpdate: installed all the same, fetch a newer one. */

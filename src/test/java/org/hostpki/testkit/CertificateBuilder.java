@@ -65,6 +65,7 @@ public final class CertificateBuilder {
   private final List<InetAddress> ipAddresses = new ArrayList<>();
   private String signatureAlgorithm;
   private boolean keyIdentifiers = true;
+  private final List<String> criticalExtensions = new ArrayList<>();
 
   private CertificateBuilder(X500Name subject) {
     this.subject = subject;
@@ -170,6 +171,12 @@ public final class CertificateBuilder {
     return this;
   }
 
+  /** An extension of this dotted OID marked critical, its value an empty UTF8String. */
+  public CertificateBuilder criticalExtension(String oid) {
+    criticalExtensions.add(oid);
+    return this;
+  }
+
   /** A JCA signature algorithm name such as {@code SHA1withRSA}; default: the key's natural one. */
   public CertificateBuilder signatureAlgorithm(String name) {
     this.signatureAlgorithm = name;
@@ -221,6 +228,10 @@ public final class CertificateBuilder {
                 identifiers
                     .createSubjectKeyIdentifier(SubjectPublicKeyInfo.getInstance(issuerKey.der()))
                     .getKeyIdentifier()));
+      }
+      for (String oid : criticalExtensions) {
+        builder.addExtension(
+            new org.bouncycastle.asn1.ASN1ObjectIdentifier(oid), true, new org.bouncycastle.asn1.DERUTF8String(""));
       }
       PrivateKey key = jcaPrivateKey(signingKey);
       String algorithm = signatureAlgorithm != null ? signatureAlgorithm : naturalAlgorithm(key);
