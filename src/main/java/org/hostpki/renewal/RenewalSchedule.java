@@ -32,7 +32,9 @@ public final class RenewalSchedule {
       boolean longerThanLifetime,
       Duration jitter,
       Duration margin,
-      Optional<SuggestedWindow> suggested) {
+      Optional<SuggestedWindow> suggested,
+      Optional<Duration> shareAlone,
+      Optional<Duration> notice) {
 
     /** {@code renewBefore 33% of 398 days = 131 days, 6 days earlier by jitter}. */
     String words() {
@@ -51,6 +53,19 @@ public final class RenewalSchedule {
                 + DurationText.left(lifetime)
                 + ", so a third of it = "
                 + DurationText.left(period);
+      } else if (renewBefore instanceof RenewBefore.OfLifetime && shareAlone.isPresent()) {
+        threshold =
+            "renewBefore "
+                + renewBefore.text()
+                + " of "
+                + DurationText.left(lifetime)
+                + " = "
+                + DurationText.left(shareAlone.get())
+                + ", raised to "
+                + DurationText.left(period)
+                + " for a chain another CA signs ("
+                + DurationText.left(notice.orElseThrow())
+                + ", or two thirds of a shorter lifetime, to have it signed in time)";
       } else if (renewBefore instanceof RenewBefore.OfLifetime) {
         threshold =
             "renewBefore "
