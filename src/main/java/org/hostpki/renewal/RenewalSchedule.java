@@ -24,6 +24,9 @@ public final class RenewalSchedule {
    *     the lifetime is used
    * @param jitter how much earlier than the threshold this certificate is due
    * @param margin how close to expiry a wait for a window may come
+   * @param shareAlone the share of the lifetime renewBefore names, when {@code notice} raised
+   *     {@code period} above it ({@link RenewalPolicy#withNotice}); empty otherwise
+   * @param notice the least time ahead a certificate a person renews is due, if it is one
    */
   record Rule(
       RenewBefore renewBefore,
@@ -53,19 +56,6 @@ public final class RenewalSchedule {
                 + DurationText.left(lifetime)
                 + ", so a third of it = "
                 + DurationText.left(period);
-      } else if (renewBefore instanceof RenewBefore.OfLifetime && shareAlone.isPresent()) {
-        threshold =
-            "renewBefore "
-                + renewBefore.text()
-                + " of "
-                + DurationText.left(lifetime)
-                + " = "
-                + DurationText.left(shareAlone.get())
-                + ", raised to "
-                + DurationText.left(period)
-                + " for a chain another CA signs ("
-                + DurationText.left(notice.orElseThrow())
-                + ", or two thirds of a shorter lifetime, to have it signed in time)";
       } else if (renewBefore instanceof RenewBefore.OfLifetime) {
         threshold =
             "renewBefore "
@@ -73,7 +63,11 @@ public final class RenewalSchedule {
                 + " of "
                 + DurationText.left(lifetime)
                 + " = "
-                + DurationText.left(period);
+                + shareAlone
+                    .map(share -> DurationText.left(share) + ", raised to " + DurationText.left(period)
+                        + " for a chain another CA signs (" + DurationText.left(notice.orElseThrow())
+                        + ", or two thirds of a shorter lifetime, to have it signed in time)")
+                    .orElse(DurationText.left(period));
       } else {
         threshold = "renewBefore " + renewBefore.text();
       }
