@@ -36,10 +36,14 @@ import tools.jackson.databind.JsonNode;
  * named roots are checked again at every plan already ({@link ChainValidator#outsideRoots}).
  *
  * <p>The record, {@code STORE/.external/chain-roots.json} ({@code {"format_version": "1",
- * "chains": [{"leaf": SHA-256, "root": SHA-256, "subject": DN}]}}, the last {@link #KEPT}
- * chains), lies beside the generations like {@code .install/}: builds that do not know it never
- * read, rewrite or remove it, and a rollback finds the entry of the chain it brings back by its
- * leaf. It is written under the store's lock before the commit of each generation that holds an
+ * "chains": [{"leaf": SHA-256, "chain": SHA-256, "root": SHA-256, "subject": DN}]}}, the last
+ * {@link #KEPT} chains), lies beside the generations like {@code .install/}: builds that do not
+ * know it never read, rewrite or remove it, and a rollback finds the entry of the chain it brings
+ * back. An entry is the chain's, not the leaf's ({@code "chain"}, {@link #chainKey}): the same leaf
+ * imported again through another intermediate (a cross-signed one, a new chain file from the CA)
+ * may end in another root, and the check follows the chain that serves (rvcore16 L2). An entry
+ * without {@code "chain"} (written by a build before 2026-12-08) stands for its leaf's chain until
+ * a chain of that leaf is recorded with one. It is written under the store's lock before the commit of each generation that holds an
  * imported chain whose root the record lacks, and by an apply that writes no generation: a chain
  * imported by an older build gets its root resolved as the import did by the next apply. Until
  * then, and while the record cannot be read, a plan resolves it from the trust it reads: none is
@@ -58,11 +62,12 @@ final class ExternalChainRoots {
   static final int MOST = 256 * 1024;
 
   /**
-   * One chain's root: the leaf's and the root's SHA-256, the root's subject; no root when none this
+   * One chain's root: the leaf's SHA-256, the chain's ({@link #chainKey}; none in an entry an
+   * earlier build wrote), the root's SHA-256 and subject; no root when none this
    * host trusted completed the chain at its import (that import warned: its root is unnamed, or the
    * chain incomplete), written {@code "root": null}.
    */
-  record Entry(Fingerprint leaf, Optional<Fingerprint> root, String subject) {}
+  record Entry(Fingerprint leaf, Optional<Fingerprint> chain, Optional<Fingerprint> root, String subject) {}
 
   /**
    * What the record holds: its entries; each chain as written, kept whole when the record is
@@ -72,12 +77,26 @@ final class ExternalChainRoots {
   record Read(List<Entry> entries, List<JsonNode> written, Map<String, JsonNode> others, Optional<String> unreadable) {
     static final Read NONE = new Read(List.of(), List.of(), Map.of(), Optional.empty());
 
-    Optional<Entry> of(Fingerprint leaf) {
-      return entries.stream().filter(e -> e.leaf().equals(leaf)).reduce((a, b) -> b);
+    /** The entry of {@code chain} (leaf first): its own, else its leaf's written without a chain. */
+    Optional<Entry> of(List<Certificate> chain) {
+      Fingerprint leaf = chain.get(0).fingerprint();
+      Fingerprint key = chainKey(chain);
+      return entries.stream().filter(e -> e.chain().map(key::equals).orElse(false)).reduce((a, b) -> b)
+          .or(() -> entries.stream().filter(e -> e.chain().isEmpty() && e.leaf().equals(leaf)).reduce((a, b) -> b));
     }
   }
 
   private ExternalChainRoots() {}
+
+  /**
+   * What keys a chain's entry: the SHA-256 of its certificates' SHA-256 fingerprints in hex, leaf
+   * first, each followed by a newline (a chain of any length, one fixed size in the record).
+   */
+  static Fingerprint chainKey(List<Certificate> chain) {
+    StringBuilder sb = new StringBuilder();
+    chain.forEach(c -> sb.append(c.fingerprint().hex()).append('\n'));
+    return Fingerprint.sha256(sb.toString().getBytes(StandardCharsets.US_ASCII));
+  }
 
   /** Whether the record applies: an external issuer whose roots server.external.roots does not name. */
   static boolean applies(DesiredState desired) {
@@ -134,11 +153,14 @@ final class ExternalChainRoots {
       written.add(c);
       try {
         JsonNode r = c.get("root");
+        JsonNode k = c.get("chain");
+        Optional<Fingerprint> key =
+            k == null || k.isNull() ? Optional.empty() : Optional.of(new Fingerprint(k.asString()));
         entries.add(
             r.isNull()
-                ? new Entry(new Fingerprint(c.get("leaf").asString()), Optional.empty(), "")
+                ? new Entry(new Fingerprint(c.get("leaf").asString()), key, Optional.empty(), "")
                 : new Entry(
-                    new Fingerprint(c.get("leaf").asString()), Optional.of(new Fingerprint(r.asString())),
+                    new Fingerprint(c.get("leaf").asString()), key, Optional.of(new Fingerprint(r.asString())),
                     c.get("subject").asString()));
       } catch (RuntimeException e) {
         // skipped here, kept as written: by hand or by a newer build
@@ -147,13 +169,17 @@ final class ExternalChainRoots {
     return new Read(entries, written, others, Optional.empty());
   }
 
+  private static boolean isText(JsonNode node, String text) {
+    return node != null && node.isString() && node.asString().equals(text);
+  }
+
   private static Read unreadable(String why) {
     return new Read(List.of(), List.of(), Map.of(), Optional.of(TerminalText.escape(why)));
   }
 
   /**
    * Records the root that completes {@code chain} in {@code trusted}, unless the record has the
-   * chain's leaf already. When no trusted root completes it, an import records that ("root":
+   * chain already (or, written by an earlier build, its leaf). When no trusted root completes it, an import records that ("root":
    * null: the import warned, and the plan stays quiet); any other writer (a generation or an
    * apply that keeps a chain an older build imported) records nothing, so that the plan goes on
    * warning. A failure is a notice: the store is written all the same, and the next apply tries
@@ -172,9 +198,15 @@ final class ExternalChainRoots {
       return;
     }
     Fingerprint leaf = chain.get(0).fingerprint();
+    Fingerprint key = chainKey(chain);
     try {
       Read read = readRecord(store);
-      Optional<Entry> recorded = read.of(leaf);
+      Optional<Entry> recorded = read.of(chain);
+      // An earlier build's entry for the leaf names the root of whichever chain it was imported
+      // with: an import (the same leaf through another intermediate) records its own.
+      if (imported && recorded.isPresent() && recorded.get().chain().isEmpty()) {
+        recorded = Optional.empty();
+      }
       if (recorded.isPresent() && recorded.get().root().isPresent()) {
         return;
       }
@@ -185,9 +217,13 @@ final class ExternalChainRoots {
       if (root.isEmpty() && (recorded.isPresent() || !imported)) {
         return;
       }
+      // Replaced: this chain's entry, and an earlier build's entry for its leaf (of this chain or
+      // of one that no longer serves). Another chain of the same leaf keeps its entry, for a
+      // rollback that brings it back.
       List<JsonNode> kept =
           read.written().stream()
-              .filter(n -> !(n.get("leaf") != null && n.get("leaf").isString() && n.get("leaf").asString().equals(leaf.hex())))
+              .filter(n -> !(isText(n.get("chain"), key.hex())
+                  || (n.get("chain") == null && isText(n.get("leaf"), leaf.hex()))))
               .toList();
       if (kept.size() >= KEPT) {
         kept = kept.subList(kept.size() - (KEPT - 1), kept.size());
@@ -196,7 +232,7 @@ final class ExternalChainRoots {
       read.others().forEach((name, value) -> w.name(name).value(value));
       w.name("chains").beginArray();
       kept.forEach(w::value);
-      w.beginObject().field("leaf", leaf.hex());
+      w.beginObject().field("leaf", leaf.hex()).field("chain", key.hex());
       if (root.isPresent()) {
         w.field("root", root.get().fingerprint().hex()).field("subject", root.get().facts().subjectDn());
       } else {
@@ -232,9 +268,8 @@ final class ExternalChainRoots {
         || (importsChain(plan) && plan.hold().isEmpty() && !plan.isRefused())) {
       return plan;
     }
-    Fingerprint leaf = chain.get(0).fingerprint();
     Read read = readRecord(store);
-    Optional<Entry> recorded = read.of(leaf);
+    Optional<Entry> recorded = read.of(chain);
     if (recorded.isPresent() && recorded.get().root().isEmpty()) {
       return plan; // no trusted root completed it at its import, which warned
     }

@@ -81,6 +81,16 @@ final class ExternalIssuer {
   private final List<Refusal> refusals = new ArrayList<>();
   /** A new chain file is there and waits to be valid: no chain is awaited from anyone. */
   private boolean waiting;
+  /**
+   * The chain file was refused: its error says what to do with it (fix, replace or remove it to
+   * keep waiting), so no line says besides that a chain is awaited there (one clear message).
+   */
+  private boolean refused;
+  /**
+   * Why the chain file is not imported although it is there, said before the line that a chain is
+   * awaited: it still holds the chain imported for a server key since replaced. Empty otherwise.
+   */
+  private String previousKeyChain = "";
 
   private ExternalIssuer(PlanInput in, ServerNames names) {
     this.in = in;
@@ -117,6 +127,8 @@ final class ExternalIssuer {
       if (imported.isPresent()) {
         return imported.get();
       }
+    } else if (record.isPresent() && !(file instanceof ExternalChainFile.Absent)) {
+      previousKeyChain = previousKeyChain(file.path(), record.get().get(0), keyChange);
     }
 
     Optional<CertificateFacts> served = observed.serverCertificate();
@@ -186,6 +198,24 @@ final class ExternalIssuer {
     }
     awaited("");
     return new Decision.Internal();
+  }
+
+  /**
+   * The words for a chain file that holds the chain imported last when that chain is for a server
+   * key that {@code keyChange} replaces or that was replaced since (found in a trial: after {@code
+   * apply --replace server} the plan said only "Waiting for a signed chain at FILE", with the
+   * previous key's chain in FILE); empty when it is for the key kept.
+   */
+  private String previousKeyChain(Path path, CertificateFacts leaf, List<Reason> keyChange) {
+    Fingerprint leafKey = leaf.publicKey().publicKeyFingerprint();
+    if (keyChange.isEmpty()
+        && observed.serverKey().map(k -> k.publicKeyFingerprint().equals(leafKey)).orElse(true)) {
+      return "";
+    }
+    return path + " still holds the chain imported for the "
+        + (keyChange.isEmpty() ? "previous server.key, replaced since" : "server.key this plan replaces")
+        + " (" + leaf.subjectDn() + ", valid until " + DateText.of(leaf.notAfter())
+        + "): it is not imported again, and the new key needs a new chain. ";
   }
 
   /** The decision for a chain file not imported before, or empty (with a refusal) when it cannot be. */
@@ -346,7 +376,7 @@ final class ExternalIssuer {
    *     Warning#keepsWhatDoesNotServe})
    */
   private void awaited(String situation, boolean keptUnfit) {
-    if (waiting) {
+    if (waiting || refused) {
       if (!situation.isBlank()) {
         warnings.add(new Warning(WarningCode.CHAIN_AWAITED, Address.SERVER, situation.strip(), keptUnfit));
       }
@@ -356,7 +386,8 @@ final class ExternalIssuer {
         new Warning(
             WarningCode.CHAIN_AWAITED,
             Address.SERVER,
-            situation
+            previousKeyChain
+                + situation
                 + "Waiting for a signed chain at "
                 + external.chain()
                 + ": have "
@@ -371,6 +402,7 @@ final class ExternalIssuer {
   }
 
   private void refuse(Path file, List<String> problems) {
+    refused = true;
     refusals.add(
         new Refusal(
             RefusalCode.CHAIN_REFUSED,

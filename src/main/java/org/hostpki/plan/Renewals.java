@@ -33,10 +33,19 @@ public final class Renewals {
     return new RenewalPolicy(renewBefore, desired.renewal()).schedule(c, c.madeAt());
   }
 
-  /** The schedule of a certificate another CA made: when it was made is its notBefore. */
+  /**
+   * How long before its chain's end an imported certificate is due at least (a person has the next
+   * chain signed): see {@link RenewalPolicy#withNotice}.
+   */
+  public static final java.time.Duration IMPORTED_NOTICE = java.time.Duration.ofDays(14);
+
+  /**
+   * The schedule of a certificate another CA made: when it was made is its notBefore; a share of
+   * its lifetime is due {@link #IMPORTED_NOTICE} ahead at least.
+   */
   static RenewalSchedule imported(
       RenewBefore renewBefore, DesiredState desired, CertificateFacts c) {
-    return new RenewalPolicy(renewBefore, desired.renewal()).schedule(c, c.notBefore());
+    return new RenewalPolicy(renewBefore, desired.renewal()).withNotice(IMPORTED_NOTICE).schedule(c, c.notBefore());
   }
 
   /**

@@ -32,10 +32,28 @@ public final class RenewalPolicy {
 
   private final RenewBefore renewBefore;
   private final RenewalSpec renewal;
+  private final Optional<Duration> notice;
 
   public RenewalPolicy(RenewBefore renewBefore, RenewalSpec renewal) {
+    this(renewBefore, renewal, Optional.empty());
+  }
+
+  private RenewalPolicy(RenewBefore renewBefore, RenewalSpec renewal, Optional<Duration> notice) {
     this.renewBefore = Objects.requireNonNull(renewBefore, "renewBefore");
     this.renewal = Objects.requireNonNull(renewal, "renewal");
+    this.notice = notice;
+  }
+
+  /**
+   * This policy for a certificate a person renews (a chain another CA signs, which someone must
+   * order and put in place): a renewBefore given as a share of the lifetime is due at least {@code
+   * notice} before expiry, or two thirds of the lifetime when that is shorter. A third of a chain
+   * that lasts 20 days is under 7 days, too little for a request through a corporate CA (certmonger
+   * tells from 30 days whatever the lifetime; step and cert-manager renew by themselves, at a
+   * third). A fixed renewBefore is what the operator chose, and stays.
+   */
+  public RenewalPolicy withNotice(Duration notice) {
+    return new RenewalPolicy(renewBefore, renewal, Optional.of(notice));
   }
 
   /**
@@ -62,6 +80,15 @@ public final class RenewalPolicy {
     SpreadHash hash = SpreadHash.of(cert.fingerprint());
 
     Duration period = lifetime.isNegative() ? Duration.ZERO : renewBefore.period(lifetime);
+    Optional<Duration> shareAlone = Optional.empty();
+    if (notice.isPresent() && renewBefore instanceof RenewBefore.OfLifetime && lifetime.compareTo(Duration.ZERO) > 0) {
+      Duration twoThirds = lifetime.multipliedBy(2).dividedBy(3);
+      Duration least = notice.get().compareTo(twoThirds) < 0 ? notice.get() : twoThirds;
+      if (least.compareTo(period) > 0) {
+        shareAlone = Optional.of(period);
+        period = least;
+      }
+    }
     if (period.compareTo(MINIMUM_PERIOD) < 0) {
       period = MINIMUM_PERIOD; // a share of a short lifetime may round to nothing: never at expiry
     }
@@ -92,7 +119,7 @@ public final class RenewalPolicy {
     }
     return new RenewalSchedule(
         new RenewalSchedule.Rule(
-            renewBefore, lifetime, period, longerThanLifetime, jitter, margin, suggested),
+            renewBefore, lifetime, period, longerThanLifetime, jitter, margin, suggested, shareAlone, notice),
         notAfter,
         dueAt,
         latest,

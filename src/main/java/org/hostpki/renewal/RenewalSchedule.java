@@ -24,6 +24,9 @@ public final class RenewalSchedule {
    *     the lifetime is used
    * @param jitter how much earlier than the threshold this certificate is due
    * @param margin how close to expiry a wait for a window may come
+   * @param shareAlone the share of the lifetime renewBefore names, when {@code notice} raised
+   *     {@code period} above it ({@link RenewalPolicy#withNotice}); empty otherwise
+   * @param notice the least time ahead a certificate a person renews is due, if it is one
    */
   record Rule(
       RenewBefore renewBefore,
@@ -32,7 +35,9 @@ public final class RenewalSchedule {
       boolean longerThanLifetime,
       Duration jitter,
       Duration margin,
-      Optional<SuggestedWindow> suggested) {
+      Optional<SuggestedWindow> suggested,
+      Optional<Duration> shareAlone,
+      Optional<Duration> notice) {
 
     /** {@code renewBefore 33% of 398 days = 131 days, 6 days earlier by jitter}. */
     String words() {
@@ -58,7 +63,11 @@ public final class RenewalSchedule {
                 + " of "
                 + DurationText.left(lifetime)
                 + " = "
-                + DurationText.left(period);
+                + shareAlone
+                    .map(share -> DurationText.left(share) + ", raised to " + DurationText.left(period)
+                        + " for a chain another CA signs (" + DurationText.left(notice.orElseThrow())
+                        + ", or two thirds of a shorter lifetime, to have it signed in time)")
+                    .orElse(DurationText.left(period));
       } else {
         threshold = "renewBefore " + renewBefore.text();
       }

@@ -200,6 +200,39 @@ class ExternalChainRootsTest {
     assertThat(codes(plan())).contains("chain-root-untrusted");
   }
 
+  /**
+   * rvcore16 L2: the record was keyed by the leaf, so the same leaf imported again through another
+   * root (the CA's intermediate cross-signed by a second root, in a new chain file from the CA)
+   * kept the first root, and a distrust of the root that serves went unnoticed while the first
+   * stayed trusted. Each chain has its entry now; the first chain's stays, for a rollback.
+   */
+  @Test
+  void testImport_sameLeafThroughAnotherRoot_recordsThatRoot_andItsDistrustIsNamed() throws Exception {
+    imported();
+    Certificate leaf = Pem.readCertificates(Files.readAllBytes(store.resolve("server.crt"))).get(0);
+    Certificate crossRoot =
+        TestCa.selfSignedRoot("Cross Root CA", T0.minus(Duration.ofDays(365)), T0.plus(Duration.ofDays(3650)));
+    Certificate crossSigned =
+        org.hostpki.testkit.CertificateBuilder.certificate(TestCa.INTERMEDIATE_NAME)
+            .key(CA.intermediateKey())
+            .issuedBy(crossRoot, org.hostpki.testkit.TestKeys.ec())
+            .ca(0)
+            .validity(T0.minus(Duration.ofDays(30)), T0.plus(Duration.ofDays(3000)))
+            .build();
+    systemBundle(CA.root(), OTHER_ROOT, crossRoot);
+    Files.writeString(chainFile, Pem.certificates(List.of(leaf, crossSigned)), StandardCharsets.US_ASCII);
+    reconciler().apply(desired(), Set.of(), Optional.empty(), Duration.ZERO);
+    assertThat(Pem.readCertificates(Files.readAllBytes(store.resolve("external-chain.crt"))))
+        .containsExactly(leaf, crossSigned);
+    assertThat(ExternalChainRoots.read(store))
+        .extracting(e -> e.root().orElseThrow())
+        .containsExactly(CA.root().fingerprint(), crossRoot.fingerprint());
+
+    systemBundle(CA.root(), OTHER_ROOT); // the root that serves now is distrusted; the first is not
+
+    assertThat(untrusted(plan()).message()).contains(crossRoot.fingerprint().colonHex(), "trusts no longer");
+  }
+
   @Test
   void testImport_chainNoTrustedRootCompletes_isRecordedAsSuch_andThePlanStaysQuiet() throws Exception {
     systemBundle(OTHER_ROOT);

@@ -157,6 +157,36 @@ class ChainValidatorTest {
     return ChainValidator.check(List.of(certificates), SERVER_KEY.publicKey(), DNS, IPS, NOW, roots);
   }
 
+  /**
+   * server.external.roots naming the CA's intermediate (an operator pinning the issuing CA, as a
+   * corporate CA's "issuing CA" file is often all they are given): a chain through it is accepted,
+   * with or without the root in the file, and checked again at every plan; a chain through another
+   * intermediate of the same root is refused, and no longer fits once imported. Documented in the
+   * guide (section 2, step 3).
+   */
+  @Test
+  void testCheck_rootsNamingAnIntermediate_acceptOnlyChainsThroughIt() {
+    Certificate leaf = leaf();
+    List<Certificate> named = List.of(CA.intermediate());
+    assertThat(withRoots(named, leaf, CA.intermediate()).problems()).isEmpty();
+    assertThat(withRoots(named, leaf, CA.intermediate(), CA.root()).problems()).isEmpty();
+    assertThat(ChainValidator.outsideRoots(List.of(leaf, CA.intermediate()), named)).isEmpty();
+
+    KeyMaterial otherKey = TestKeys.key(TestKeys.P256, "other-intermediate");
+    Certificate other =
+        CertificateBuilder.certificate("Other Issuing CA").key(otherKey).issuedBy(CA.root(), CA.rootKey()).ca(0)
+            .validity(START, END).build();
+    Certificate otherLeaf = CA.leaf(SERVER_KEY.publicKey(), DNS, IPS).issuedBy(other, otherKey).validity(START, END).build();
+    assertThat(withRoots(named, otherLeaf, other, CA.root()).problems())
+        .singleElement()
+        .asString()
+        .contains("server.external.roots");
+    assertThat(ChainValidator.outsideRoots(List.of(otherLeaf, other), named))
+        .get()
+        .asString()
+        .contains("which server.external.roots does not name");
+  }
+
   @Test
   void testCheck_repeatedCertificateIsHarmless() {
     assertThat(check(leaf(), CA.intermediate(), CA.intermediate()).problems()).isEmpty();

@@ -268,6 +268,42 @@ class ExternalIssuerTest {
     assertThat(refusal.code()).isEqualTo("chain-refused");
     assertThat(refusal.message()).contains("cannot import the chain in " + CHAIN_FILE, "nothing was changed");
     assertThat(refusal.problems()).containsExactly("SAN does not cover: portal");
+    // one clear message: the refusal says to fix, replace or remove the file; no line besides it
+    // that a chain is awaited at the same path (found in a trial)
+    assertThat(warningCodes(plan)).doesNotContain("chain-awaited");
+  }
+
+  /**
+   * Found in a trial (openssl, bin/hostpki): after {@code apply --replace server} the chain file
+   * still held the chain imported for the old key, and the plan only said "Waiting for a signed
+   * chain at FILE", the file being there.
+   */
+  @Test
+  void testPlan_theOldKeysChainStillInTheFileAfterAKeyReplacementIsNamedAsSuch() {
+    DesiredState d = external(Fallback.INTERNAL);
+    List<CertificateFacts> chain = externalChain("a", d, portal, waiting(d, portal), false);
+    Fixtures.Store s = imported(d, portal, chain);
+    // as --replace server left it: a new key, an internal certificate for it, the old record kept
+    s.serverKey = Fixtures.key(d.server().key(), "server-new");
+    s.serverCert = Fixtures.serverCert("server-new", d, portal, s.caCert, s.serverKey, NOW);
+    s.serverSignedByCa = true;
+    s.csr = Fixtures.csr(d, portal, s.serverKey);
+    s = s.deriveOutputs(d);
+
+    Plan plan = plan(d, portal, s.observed(), validFile(chain));
+
+    assertThat(plan.isRefused()).isFalse();
+    assertThat(plan.changes()).isEmpty();
+    assertThat(plan.warnings())
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.message())
+                .startsWith(CHAIN_FILE + " still holds the chain imported for the previous server.key, replaced since (")
+                .contains("it is not imported again", "Waiting for a signed chain at " + CHAIN_FILE));
+    // with the file gone, the plain line
+    assertThat(plan(d, portal, s.observed(), absent).warnings())
+        .singleElement()
+        .satisfies(w -> assertThat(w.message()).startsWith("Waiting for a signed chain at "));
   }
 
   @Test
@@ -375,9 +411,15 @@ class ExternalIssuerTest {
     DesiredState d = external(Fallback.NONE);
     ObservedStore store = importedTwentyOneDays(d);
 
-    // 21 days from notBefore to notAfter: due a third of that, 7 days, before expiry, or a little earlier
-    assertThat(planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(12)), absent)).warnings()).isEmpty();
-    Plan plan = planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(15)), absent));
+    // 21 days from notBefore to notAfter: a third of that is 7 days, too little to have a chain
+    // signed (a chain ending 20 days after its import warned 6.6 days ahead): due 14 days before
+    // expiry, or a little earlier, as status, check and the metrics say too
+    assertThat(planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(4)), absent)).warnings()).isEmpty();
+    assertThat(Renewals.of(d, store, AcmeObservation.NONE, NOW.plus(Duration.ofDays(4)), true).get("server").due())
+        .isFalse();
+    assertThat(Renewals.of(d, store, AcmeObservation.NONE, NOW.plus(Duration.ofDays(7)), true).get("server").due())
+        .isTrue();
+    Plan plan = planner.plan(input(d, portal, store, NOW.plus(Duration.ofDays(7)), absent));
 
     assertThat(plan.changes()).isEmpty();
     assertThat(plan.warnings())
@@ -386,8 +428,9 @@ class ExternalIssuerTest {
             w -> {
               assertThat(w.code()).isEqualTo("external-expiring");
               assertThat(w.message())
-                  .contains("expires on 2026-06-21 12:00 UTC (in 5 days); renewal due since ",
-                      ": renewBefore 33% of 21 days = 6 days", "signed again");
+                  .contains("expires on 2026-06-21 12:00 UTC (in 13 days); renewal due since ",
+                      ": renewBefore 33% of 21 days = 6 days", ", raised to 14 days for a chain another CA signs",
+                      "signed again");
             });
   }
 
