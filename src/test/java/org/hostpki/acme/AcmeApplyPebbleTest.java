@@ -81,6 +81,28 @@ class AcmeApplyPebbleTest {
   }
 
   @Test
+  void apply_aDeclaredOutputHoldsTheOrdersChainAndASecondApplyChangesNothing() throws Exception {
+    // tacme17: a combined-pem output (HAProxy) of a store whose order brought its chain in the
+    // same apply stopped with an internal error after the order, so every run ordered again
+    Files.writeString(
+        write(http01(), "[out.example.test]", ""),
+        "outputs:\n  - {format: combined-pem, file: haproxy.pem}\n",
+        java.nio.file.StandardOpenOption.APPEND);
+
+    CliResult first = apply();
+
+    first.assertSucceeded().assertNoStackTrace();
+    assertThat(certificates("server-fullchain.crt")).hasSize(3);
+    assertThat(Files.readString(dir.resolve("pki/haproxy.pem")))
+        .contains("PRIVATE KEY", Files.readString(dir.resolve("pki/server-fullchain.crt")));
+
+    CliResult second = apply();
+
+    second.assertSucceeded();
+    assertThat(second.out()).contains("No changes");
+  }
+
+  @Test
   void apply_tlsAlpn01OrdersTheHostsAddressAsAnIpIdentifier() throws Exception {
     write(
         "    challenge: tls-alpn-01\n    tlsAlpn01: {listen: \"127.0.0.1:" + pebble.tlsPort + "\"}\n"
