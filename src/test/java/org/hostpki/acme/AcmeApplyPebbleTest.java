@@ -90,7 +90,7 @@ class AcmeApplyPebbleTest {
     Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     Files.writeString(
         write(http01(), "[out.example.test]", ""),
-        "outputs:\n  - {format: combined-pem, file: haproxy.pem}\n"
+        "outputs:\n  - {format: combined-pem, file: haproxy.pem}\n  - {format: key, file: nginx.key}\n"
             + "hooks:\n  afterServerChange:\n    - [" + hook + "]\n",
         java.nio.file.StandardOpenOption.APPEND);
 
@@ -108,6 +108,14 @@ class AcmeApplyPebbleTest {
     second.assertSucceeded();
     assertThat(second.out()).contains("No changes");
     assertThat(Files.readAllLines(dir.resolve("reloads.log"))).hasSize(1);
+
+    CliResult replaced = Cli.in(dir).run("apply", "-f", "host.yaml", "--replace", "server");
+
+    // the key output follows the new key (it kept the old one, and apply did not converge)
+    replaced.assertSucceeded().assertNoStackTrace();
+    assertThat(replaced.out()).contains("~ output/nginx.key");
+    assertThat(Files.readString(dir.resolve("pki/nginx.key"))).isEqualTo(Files.readString(dir.resolve("pki/server.key")));
+    assertThat(Files.readAllLines(dir.resolve("reloads.log"))).hasSize(2);
   }
 
   @Test
