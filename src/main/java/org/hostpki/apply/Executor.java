@@ -405,16 +405,7 @@ final class Executor {
     /** A derived output, holding what the plan says, in its order and under its aliases. */
     private void write(Intent.WriteOutput w, Change change) {
       remove(w.output());
-      List<Certificate> certificates = new ArrayList<>();
-      for (Held h : w.certificates()) {
-        if (h == Held.Ordered.INTERMEDIATES) {
-          List<Certificate> served =
-              ordered.orElseThrow(() -> missing("the chain of the ACME order", change)).served();
-          certificates.addAll(served.subList(1, served.size()));
-        } else {
-          certificates.add(certificate(h, change));
-        }
-      }
+      List<Certificate> certificates = certificates(w.certificates(), change);
       String name = w.output().fileName();
       switch (w.output()) {
         case SERVER_FULLCHAIN, TRUST_BUNDLE ->
@@ -449,8 +440,9 @@ final class Executor {
      */
     private void writeDeclared(Intent.WriteDeclaredOutput w, Change change) {
       KeyMaterial key = next.serverKey.orElseThrow(() -> missing(StoreLayout.SERVER_KEY, change));
-      List<Certificate> chain = new ArrayList<>();
-      w.chain().forEach(h -> chain.add(certificate(h, change)));
+      // An ACME order's intermediates too: a declared output of a store whose order brings its
+      // chain in this apply (a combined-pem for HAProxy) holds them as server-fullchain.crt does.
+      List<Certificate> chain = certificates(w.chain(), change);
       Certificate ca = next.caCert.orElse(chain.get(chain.size() - 1));
       StoreLayout layout = StoreLayout.of(desired);
       OutputEncoder.encode(
@@ -483,6 +475,21 @@ final class Executor {
           name,
           Pkcs12.keyStoreFacts(
               StoreLayout.SERVER_KEY_ALIAS, key, chain, desired.store().pkcs12Profile()));
+    }
+
+    /** The certificates {@code held} names, the intermediates of this apply's ACME order included. */
+    private List<Certificate> certificates(List<Held> held, Change change) {
+      List<Certificate> certificates = new ArrayList<>();
+      for (Held h : held) {
+        if (h == Held.Ordered.INTERMEDIATES) {
+          List<Certificate> served =
+              ordered.orElseThrow(() -> missing("the chain of the ACME order", change)).served();
+          certificates.addAll(served.subList(1, served.size()));
+        } else {
+          certificates.add(certificate(h, change));
+        }
+      }
+      return certificates;
     }
 
     private Certificate certificate(Held held, Change change) {

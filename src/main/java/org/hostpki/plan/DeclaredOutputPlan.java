@@ -87,7 +87,12 @@ final class DeclaredOutputPlan {
   private boolean keyChanges(ServerPlan.Outcome server) {
     return observed.serverKey().isEmpty()
         || server.keyChange().isPresent()
-        || draft.change(Address.SERVER).map(c -> c.intent() instanceof Intent.IssueServer s && s.newKey()).orElse(false);
+        || draft.change(Address.SERVER)
+            .map(c -> c.intent() instanceof Intent.IssueServer s && s.newKey()
+                // an ACME order for a new key (--replace server, a changed key spec): a key output
+                // kept the old key beside the new certificate, and apply did not converge (tacme17)
+                || c.intent() instanceof Intent.OrderAcme o && o.newKey())
+            .orElse(false);
   }
 
   private void declared(OutputSpec output, List<Held> chain, Optional<String> cascade) {

@@ -120,6 +120,9 @@ public record Plan(
         .anyMatch(
             c ->
                 c.intent() instanceof Intent.IssueServer
-                    || c.intent() instanceof Intent.InstallExternalChain);
+                    || c.intent() instanceof Intent.InstallExternalChain
+                    // an ACME order serves a new certificate too (tacme17: afterServerChange
+                    // never ran after one, so the service kept the old certificate)
+                    || c.intent() instanceof Intent.OrderAcme);
   }
 }

@@ -81,6 +81,44 @@ class AcmeApplyPebbleTest {
   }
 
   @Test
+  void apply_aDeclaredOutputHoldsTheOrdersChainAndTheServiceIsReloaded() throws Exception {
+    // tacme17: a combined-pem output (HAProxy) of a store whose order brought its chain in the
+    // same apply stopped with an internal error after the order, so every run ordered again; and
+    // afterServerChange never ran after an order, so the service kept the old certificate
+    Path hook = dir.resolve("reload.sh");
+    Files.writeString(hook, "#!/bin/sh\necho \"$HOSTPKI_CHANGED\" >> reloads.log\n");
+    Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(
+        write(http01(), "[out.example.test]", ""),
+        "outputs:\n  - {format: combined-pem, file: haproxy.pem}\n  - {format: key, file: nginx.key}\n"
+            + "hooks:\n  afterServerChange:\n    - [" + hook + "]\n",
+        java.nio.file.StandardOpenOption.APPEND);
+
+    CliResult first = apply();
+
+    first.assertSucceeded().assertNoStackTrace();
+    assertThat(certificates("server-fullchain.crt")).hasSize(3);
+    assertThat(Files.readString(dir.resolve("pki/haproxy.pem")))
+        .contains("PRIVATE KEY", Files.readString(dir.resolve("pki/server-fullchain.crt")));
+    assertThat(Files.readAllLines(dir.resolve("reloads.log")))
+        .singleElement().asString().contains("server", "output/haproxy.pem");
+
+    CliResult second = apply();
+
+    second.assertSucceeded();
+    assertThat(second.out()).contains("No changes");
+    assertThat(Files.readAllLines(dir.resolve("reloads.log"))).hasSize(1);
+
+    CliResult replaced = Cli.in(dir).run("apply", "-f", "host.yaml", "--replace", "server");
+
+    // the key output follows the new key (it kept the old one, and apply did not converge)
+    replaced.assertSucceeded().assertNoStackTrace();
+    assertThat(replaced.out()).contains("~ output/nginx.key");
+    assertThat(Files.readString(dir.resolve("pki/nginx.key"))).isEqualTo(Files.readString(dir.resolve("pki/server.key")));
+    assertThat(Files.readAllLines(dir.resolve("reloads.log"))).hasSize(2);
+  }
+
+  @Test
   void apply_tlsAlpn01OrdersTheHostsAddressAsAnIpIdentifier() throws Exception {
     write(
         "    challenge: tls-alpn-01\n    tlsAlpn01: {listen: \"127.0.0.1:" + pebble.tlsPort + "\"}\n"
