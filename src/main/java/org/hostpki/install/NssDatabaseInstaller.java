@@ -145,7 +145,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   public InstallObservation observe() {
     try {
       requireDatabase();
-      if (!journals().isEmpty()) {
+      if (!hotJournals().isEmpty()) {
         return observedInACopy();
       }
       return find(list()).observation();
@@ -218,49 +218,70 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   static final long COPY_LIMIT = 1L << 30;
 
   /**
-   * What {@link #observedInACopy} copies, by name, with the most bytes of each it copies (rvsec16:
-   * the database's owner made every look write ~1 GB to the temp folder with a sparse {@code
-   * truncate -s 1000M key4.db-journal}, under the copy's limit). A journal is copied only when it
-   * starts with SQLite's rollback journal magic: SQLite itself rolls back nothing else (it writes
-   * the magic only once the journal's pages are on disk, before it changes the database), so the
-   * copy reads what the database would show. A journal holds each changed page of the database
-   * once with 8 bytes more, and its headers: past the database's size with that, and 1 MiB for
-   * the headers, nothing is copied (SQLite stops a rollback at a journal's end).
+   * What {@link #observedInACopy} copies, by name, with the most bytes of each it copies (rvsec16,
+   * rvfinal16 2: the database's owner made every look write ~1 GB to the temp folder with a sparse
+   * {@code truncate -s 1000M key4.db-journal}, or {@code key4.db}, under the copy's limit).
+   *
+   * <p>A database is copied as far as its own header says it reaches (page size times page count,
+   * {@link SqliteHeader}), or as far as a journal's header says it reached before the change the
+   * journal undoes: SQLite reads nothing past that, so a file longer than it (a sparse tail its
+   * owner added, or the end a crash left before a truncation) is copied only that far and reads as
+   * the database does. A journal is copied only when it starts with SQLite's rollback journal
+   * magic: SQLite itself rolls back nothing else (it writes the magic only once the journal's pages
+   * are on disk, before it changes the database), so the copy reads what the database would show.
+   * A journal holds each page of the database as it was once, with 8 bytes more, and its headers:
+   * past that, and 1 MiB for the headers, nothing is copied (SQLite stops a rollback at a
+   * journal's end).
    */
-  private Map<String, Long> copied() throws IOException {
+  private Map<String, Long> copied() throws IOException, StepFailed {
     Map<String, Long> out = new LinkedHashMap<>();
-    for (String name : COPIED) {
+    for (String name : List.of("cert9.db", "key4.db")) {
       Path from = directory.resolve(name);
       if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      if (!name.endsWith(JOURNAL)) {
-        out.put(name, Long.MAX_VALUE);
-      } else if (isRollbackJournal(from)) {
-        Path database = directory.resolve(name.substring(0, name.length() - JOURNAL.length()));
-        long size = Files.isRegularFile(database, LinkOption.NOFOLLOW_LINKS) ? Files.size(database) : 0;
-        out.put(name, Math.min(COPY_LIMIT, size + size / 64 + (1 << 20)));
+      Optional<SqliteHeader.Journal> journal = journalHeader(directory.resolve(name + JOURNAL));
+      long reach;
+      try {
+        reach = SqliteHeader.databaseBytes(from, journal.map(SqliteHeader.Journal::originalBytes).orElse(0L));
+      } catch (SqliteHeader.Unreadable e) {
+        throw new StepFailed(from + " " + e.getMessage() + ": hostpki reads the database in a private copy, as far as"
+            + " its header says it reaches, because a program stopped while changing it left a journal (" + name + JOURNAL
+            + "); certutil cannot read it either. Restore the folder from a backup, or make the database again as its"
+            + " owner: certutil -d sql:" + directory + " -N --empty-password");
+      }
+      out.put(name, reach);
+      if (journal.isPresent()) {
+        long most = Math.max(reach, journal.get().originalBytes());
+        out.put(name + JOURNAL, Math.min(COPY_LIMIT, most + most / 64 + (1 << 20)));
+      }
+    }
+    return out;
+  }
+
+  /** A journal's header when the file is one SQLite would roll back (its magic is there), else empty. */
+  private static Optional<SqliteHeader.Journal> journalHeader(Path journal) throws IOException {
+    return Files.isRegularFile(journal, LinkOption.NOFOLLOW_LINKS) ? SqliteHeader.journal(journal) : Optional.empty();
+  }
+
+  /**
+   * The journals SQLite would find hot: their first byte is not 0 (rvfinal16 2). A journal whose
+   * header is zeroes (a sparse file of any size, or one SQLite zeroed in its persistent mode) is
+   * ignored by SQLite, and certutil reads the database itself, read-only: no copy is made. A hot
+   * one stops a read-only open (SEC_ERROR_BAD_DATABASE), so the database is read in a copy, where
+   * a journal without the rollback magic is left out (SQLite would only delete it).
+   */
+  private List<String> hotJournals() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String name : journals()) {
+      if (SqliteHeader.startsWithNonZero(directory.resolve(name))) {
+        out.add(name);
       }
     }
     return out;
   }
 
   private static final String JOURNAL = "-journal";
-
-  /** The first 8 bytes of a SQLite rollback journal whose pages were written out. */
-  private static final byte[] JOURNAL_MAGIC = {
-    (byte) 0xd9, (byte) 0xd5, 0x05, (byte) 0xf9, 0x20, (byte) 0xa1, 0x63, (byte) 0xd7
-  };
-
-  private static boolean isRollbackJournal(Path file) throws IOException {
-    try (java.nio.channels.FileChannel in = InputFiles.openRegular(file, false)) {
-      java.nio.ByteBuffer start = java.nio.ByteBuffer.allocate(JOURNAL_MAGIC.length);
-      while (start.hasRemaining() && in.read(start) >= 0) {
-        // until the magic's length is read or the file ends
-      }
-      return java.util.Arrays.equals(start.array(), JOURNAL_MAGIC) && !start.hasRemaining();
-    }
-  }
 
   /** Space left free in the temporary folder after a copy: other services write there too. */
   static final long SPACE_KEPT = 64L << 20;
@@ -319,9 +340,6 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       return copied;
     }
   }
-
-  /** What {@link #observedInACopy} copies. */
-  private static final List<String> COPIED = List.of("cert9.db", "key4.db", "cert9.db-journal", "key4.db-journal");
 
   /** The journals beside the database, by name: a writer stopped halfway left them. */
   private List<String> journals() {
