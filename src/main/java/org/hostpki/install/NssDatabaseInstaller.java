@@ -165,8 +165,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    */
   private InstallObservation observedInACopy() throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
-    Path folder = Files.createTempDirectory(NssLeftovers.PREFIX); // root's, rwx------
-    NssLeftovers.sweepOnce(folder); // a killed run's copies of key4.db
+    Path folder = privateFolder(); // root's, rwx------
     try {
       // Made private, not by the umask (rvfinal15: under umask 022 the copy of key4.db, the app's
       // private keys, was 0644 in a folder any user could pass through, while it existed).
@@ -300,7 +299,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       throw new StepFailed("reading the NSS database sql:" + directory + ", which a program stopped while changing"
           + " it left a journal of, needs a private copy of " + (needed >> 20) + " MiB in "
           + folder.getParent() + ", which has " + (free >> 20) + " MiB free (hostpki keeps " + (SPACE_KEPT >> 20)
-          + " MiB free there): free space there, point TMPDIR elsewhere, or have the database's owner open it"
+          + " MiB free there): free space there, give hostpki another temporary folder"
+          + " (HOSTPKI_JAVA_OPTS=-Djava.io.tmpdir=DIR), or have the database's owner open it"
           + " once (certutil -L -d sql:" + directory + "), which rolls the journal back");
     }
   }
@@ -616,8 +616,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    */
   private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
-    Path folder = Files.createTempDirectory(NssLeftovers.PREFIX);
-    NssLeftovers.sweepOnce(folder); // a killed run's batch folders
+    Path folder = privateFolder();
     Exception failed = null;
     try {
       // certutil writes what it reads out here: the database's owner's when it runs as them
@@ -671,6 +670,21 @@ public final class NssDatabaseInstaller implements TrustInstaller {
         }
       }
     }
+  }
+
+  /**
+   * A new private folder (rwx------) in {@link PrivateTemp}'s place, after a sweep of what killed
+   * runs left there ({@link NssLeftovers#sweepDaily}). A place that was refused is told with the
+   * apply's notices.
+   */
+  private Path privateFolder() throws IOException {
+    PrivateTemp.Place place = PrivateTemp.place();
+    if (place.bypassed() && !recovered.contains(place.refused())) {
+      recovered.add(place.refused());
+    }
+    Path folder = Files.createTempDirectory(place.folder(), NssLeftovers.PREFIX);
+    NssLeftovers.sweepDaily(folder); // a killed run's copies of key4.db and batch folders
+    return folder;
   }
 
   /** Deepest folder below a batch's that is removed: more is left (its owner made it on purpose). */
