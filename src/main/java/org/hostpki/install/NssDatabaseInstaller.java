@@ -357,7 +357,18 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return message.contains("SEC_ERROR_BAD_DATABASE") && !message.contains(JOURNAL_LEFT)
         ? message + "\nThe database is damaged, or a program using it (a browser) holds it locked: close"
             + " that program, check it with certutil -d sql:" + directory + " -L, and apply again"
-        : message;
+        : message + readOnlyAdvice(message);
+  }
+
+  /**
+   * {@link TargetLock#READ_ONLY_ADVICE} when certutil met a read-only database in a folder this
+   * process cannot write: a unit's ProtectHome=/ProtectSystem= without ReadWritePaths= for it
+   * (certutil opens the database for writing to read certificates out too, so a plan fails so).
+   */
+  private String readOnlyAdvice(String message) {
+    return message.contains("SEC_ERROR_READ_ONLY") && TargetLock.readOnly(directory)
+        ? "\n" + directory + " is read-only for hostpki: " + TargetLock.READ_ONLY_ADVICE
+        : "";
   }
 
   private Found find(List<Listed> listed) throws IOException, StepFailed {
@@ -447,7 +458,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       if (!after.holdsExactly(wanted)) {
         throw new StepFailed(
             "after certutil, the database does not hold what it should: " + Differences.describe(after, wanted)
-                + alreadyThere(after, wanted));
+                + alreadyThere(after, wanted, afterList));
       }
       List<String> changedTrust = foreignTrustChanged(before, afterList);
       if (!changedTrust.isEmpty()) {
@@ -461,10 +472,32 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     }
   }
 
-  /** A certificate NSS kept under an earlier nickname: the likely cause of a missing entry. */
-  private static String alreadyThere(InstallObservation after, SortedMap<String, Fingerprint> wanted) {
-    boolean missing = wanted.keySet().stream().anyMatch(n -> !after.entries().containsKey(n) && !after.damaged().contains(n));
-    return missing
+  /**
+   * A certificate NSS kept under an earlier nickname: the likely cause of a missing entry. When
+   * that nickname is another hostpki store's (its name ends in the certificate's digits), it is
+   * named: this store is often a copy of that one (closing note 16: the hint said "a nickname
+   * hostpki did not give it" of the original's own entry).
+   */
+  private String alreadyThere(InstallObservation after, SortedMap<String, Fingerprint> wanted, List<Listed> listed) {
+    List<String> missing = wanted.keySet().stream()
+        .filter(n -> !after.entries().containsKey(n) && !after.damaged().contains(n)).toList();
+    List<String> others = new ArrayList<>();
+    for (String name : missing) {
+      String digits = wanted.get(name).hex().substring(0, 16);
+      for (Listed l : listed) {
+        Matcher m = MARKED.matcher(l.nickname());
+        if (m.matches() && m.group(2).equals(digits) && !ours(l.nickname())) {
+          others.add("'" + l.nickname() + "' holds the certificate of " + name);
+        }
+      }
+    }
+    if (!others.isEmpty()) {
+      return ". NSS keeps a certificate it already holds under the nickname it has, and " + String.join(", ", others)
+          + ": an entry of another hostpki store's (this store may be a copy of that one, a restored backup or"
+          + " a copied folder). One database cannot take the same certificate from two stores: install it from one"
+          + " (leave it out of the other's trust.install, or remove that store's entry with its own apply)";
+    }
+    return !missing.isEmpty()
         ? ". NSS keeps a certificate it already holds under the nickname it has: if one of these is in the database"
             + " under a nickname hostpki did not give it (certutil -L lists them), delete that entry or leave the"
             + " certificate out of trust.install; if it is another hostpki store's (a nickname hostpki-TAG-… with"
@@ -533,7 +566,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       problems.add(e.getMessage());
     }
     // A journal rolled back on the way is told here: a failed apply's notices are not printed
-    String told = failure + recovered.stream().map(r -> "\n  " + r).reduce("", String::concat);
+    String told = failure + readOnlyAdvice(failure) + recovered.stream().map(r -> "\n  " + r).reduce("", String::concat);
     recovered.clear();
     return problems.isEmpty()
         ? new InstallException(target(), told + "\n  The database was put back as it was.", true, null)

@@ -544,6 +544,27 @@ class NssDatabaseInstallerTest {
         .hasMessageContaining("certutil -d sql:" + db + " -N --empty-password");
   }
 
+  /**
+   * Closing note 16: a copied store's install failed because the original's entry holds the same
+   * certificate (NSS keeps one nickname a certificate), and the hint said "a nickname hostpki did
+   * not give it". The original's entry is named now, as another hostpki store's.
+   */
+  @Test
+  void testApply_aCertificateAnotherStoreInstalledIsNamedAsThatStoresEntry() throws IOException {
+    String theirs = NssDatabaseInstaller.nickname("orig-5e6f7a8b-ca", ca.fingerprint());
+    Path pem = Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    certutil("-A", "-n", theirs, "-t", "C,,", "-i", pem.toString());
+    NssDatabaseInstaller copy = new NssDatabaseInstaller(db, tools, certutil, n -> n.startsWith("web-"));
+
+    assertThatThrownBy(() -> copy.apply(desired("web-1a2b3c4d-ca", ca)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("'" + theirs + "' holds the certificate of web-1a2b3c4d-ca: an entry of another hostpki"
+            + " store's (this store may be a copy of that one")
+        .hasMessageNotContaining("hostpki did not give it")
+        .hasMessageContaining("The database was put back as it was.");
+    assertThat(listing()).containsExactlyInAnyOrder("Foreign Root|CT,C,C", theirs + "|C,,");
+  }
+
   /** A journal that cannot be rolled back (in the copy): the advice says why, naming the database. */
   @Test
   void testObserve_aJournalThatCannotBeRolledBackIsNamed() throws IOException {
