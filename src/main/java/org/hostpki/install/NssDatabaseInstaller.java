@@ -145,7 +145,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   public InstallObservation observe() {
     try {
       requireDatabase();
-      if (!journals().isEmpty()) {
+      if (!hotJournals().isEmpty()) {
         return observedInACopy();
       }
       return find(list()).observation();
@@ -165,8 +165,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    */
   private InstallObservation observedInACopy() throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
-    Path folder = Files.createTempDirectory(NssLeftovers.PREFIX); // root's, rwx------
-    NssLeftovers.sweepOnce(folder); // a killed run's copies of key4.db
+    Path folder = privateFolder(); // root's, rwx------
     try {
       // Made private, not by the umask (rvfinal15: under umask 022 the copy of key4.db, the app's
       // private keys, was 0644 in a folder any user could pass through, while it existed).
@@ -218,49 +217,70 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   static final long COPY_LIMIT = 1L << 30;
 
   /**
-   * What {@link #observedInACopy} copies, by name, with the most bytes of each it copies (rvsec16:
-   * the database's owner made every look write ~1 GB to the temp folder with a sparse {@code
-   * truncate -s 1000M key4.db-journal}, under the copy's limit). A journal is copied only when it
-   * starts with SQLite's rollback journal magic: SQLite itself rolls back nothing else (it writes
-   * the magic only once the journal's pages are on disk, before it changes the database), so the
-   * copy reads what the database would show. A journal holds each changed page of the database
-   * once with 8 bytes more, and its headers: past the database's size with that, and 1 MiB for
-   * the headers, nothing is copied (SQLite stops a rollback at a journal's end).
+   * What {@link #observedInACopy} copies, by name, with the most bytes of each it copies (rvsec16,
+   * rvfinal16 2: the database's owner made every look write ~1 GB to the temp folder with a sparse
+   * {@code truncate -s 1000M key4.db-journal}, or {@code key4.db}, under the copy's limit).
+   *
+   * <p>A database is copied as far as its own header says it reaches (page size times page count,
+   * {@link SqliteHeader}), or as far as a journal's header says it reached before the change the
+   * journal undoes: SQLite reads nothing past that, so a file longer than it (a sparse tail its
+   * owner added, or the end a crash left before a truncation) is copied only that far and reads as
+   * the database does. A journal is copied only when it starts with SQLite's rollback journal
+   * magic: SQLite itself rolls back nothing else (it writes the magic only once the journal's pages
+   * are on disk, before it changes the database), so the copy reads what the database would show.
+   * A journal holds each page of the database as it was once, with 8 bytes more, and its headers:
+   * past that, and 1 MiB for the headers, nothing is copied (SQLite stops a rollback at a
+   * journal's end).
    */
-  private Map<String, Long> copied() throws IOException {
+  private Map<String, Long> copied() throws IOException, StepFailed {
     Map<String, Long> out = new LinkedHashMap<>();
-    for (String name : COPIED) {
+    for (String name : List.of("cert9.db", "key4.db")) {
       Path from = directory.resolve(name);
       if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      if (!name.endsWith(JOURNAL)) {
-        out.put(name, Long.MAX_VALUE);
-      } else if (isRollbackJournal(from)) {
-        Path database = directory.resolve(name.substring(0, name.length() - JOURNAL.length()));
-        long size = Files.isRegularFile(database, LinkOption.NOFOLLOW_LINKS) ? Files.size(database) : 0;
-        out.put(name, Math.min(COPY_LIMIT, size + size / 64 + (1 << 20)));
+      Optional<SqliteHeader.Journal> journal = journalHeader(directory.resolve(name + JOURNAL));
+      long reach;
+      try {
+        reach = SqliteHeader.databaseBytes(from, journal.map(SqliteHeader.Journal::originalBytes).orElse(0L));
+      } catch (SqliteHeader.Unreadable e) {
+        throw new StepFailed(from + " " + e.getMessage() + ": hostpki reads the database in a private copy, as far as"
+            + " its header says it reaches, because a program stopped while changing it left a journal (" + name + JOURNAL
+            + "); certutil cannot read it either. Restore the folder from a backup, or make the database again as its"
+            + " owner: certutil -d sql:" + directory + " -N --empty-password");
+      }
+      out.put(name, reach);
+      if (journal.isPresent()) {
+        long most = Math.max(reach, journal.get().originalBytes());
+        out.put(name + JOURNAL, Math.min(COPY_LIMIT, most + most / 64 + (1 << 20)));
+      }
+    }
+    return out;
+  }
+
+  /** A journal's header when the file is one SQLite would roll back (its magic is there), else empty. */
+  private static Optional<SqliteHeader.Journal> journalHeader(Path journal) throws IOException {
+    return Files.isRegularFile(journal, LinkOption.NOFOLLOW_LINKS) ? SqliteHeader.journal(journal) : Optional.empty();
+  }
+
+  /**
+   * The journals SQLite would find hot: their first byte is not 0 (rvfinal16 2). A journal whose
+   * header is zeroes (a sparse file of any size, or one SQLite zeroed in its persistent mode) is
+   * ignored by SQLite, and certutil reads the database itself, read-only: no copy is made. A hot
+   * one stops a read-only open (SEC_ERROR_BAD_DATABASE), so the database is read in a copy, where
+   * a journal without the rollback magic is left out (SQLite would only delete it).
+   */
+  private List<String> hotJournals() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String name : journals()) {
+      if (SqliteHeader.startsWithNonZero(directory.resolve(name))) {
+        out.add(name);
       }
     }
     return out;
   }
 
   private static final String JOURNAL = "-journal";
-
-  /** The first 8 bytes of a SQLite rollback journal whose pages were written out. */
-  private static final byte[] JOURNAL_MAGIC = {
-    (byte) 0xd9, (byte) 0xd5, 0x05, (byte) 0xf9, 0x20, (byte) 0xa1, 0x63, (byte) 0xd7
-  };
-
-  private static boolean isRollbackJournal(Path file) throws IOException {
-    try (java.nio.channels.FileChannel in = InputFiles.openRegular(file, false)) {
-      java.nio.ByteBuffer start = java.nio.ByteBuffer.allocate(JOURNAL_MAGIC.length);
-      while (start.hasRemaining() && in.read(start) >= 0) {
-        // until the magic's length is read or the file ends
-      }
-      return java.util.Arrays.equals(start.array(), JOURNAL_MAGIC) && !start.hasRemaining();
-    }
-  }
 
   /** Space left free in the temporary folder after a copy: other services write there too. */
   static final long SPACE_KEPT = 64L << 20;
@@ -279,7 +299,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       throw new StepFailed("reading the NSS database sql:" + directory + ", which a program stopped while changing"
           + " it left a journal of, needs a private copy of " + (needed >> 20) + " MiB in "
           + folder.getParent() + ", which has " + (free >> 20) + " MiB free (hostpki keeps " + (SPACE_KEPT >> 20)
-          + " MiB free there): free space there, point TMPDIR elsewhere, or have the database's owner open it"
+          + " MiB free there): free space there, give hostpki another temporary folder"
+          + " (HOSTPKI_JAVA_OPTS=-Djava.io.tmpdir=DIR), or have the database's owner open it"
           + " once (certutil -L -d sql:" + directory + "), which rolls the journal back");
     }
   }
@@ -320,9 +341,6 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     }
   }
 
-  /** What {@link #observedInACopy} copies. */
-  private static final List<String> COPIED = List.of("cert9.db", "key4.db", "cert9.db-journal", "key4.db-journal");
-
   /** The journals beside the database, by name: a writer stopped halfway left them. */
   private List<String> journals() {
     List<String> out = new ArrayList<>();
@@ -339,7 +357,18 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return message.contains("SEC_ERROR_BAD_DATABASE") && !message.contains(JOURNAL_LEFT)
         ? message + "\nThe database is damaged, or a program using it (a browser) holds it locked: close"
             + " that program, check it with certutil -d sql:" + directory + " -L, and apply again"
-        : message;
+        : message + readOnlyAdvice(message);
+  }
+
+  /**
+   * {@link TargetLock#READ_ONLY_ADVICE} when certutil met a read-only database in a folder this
+   * process cannot write: a unit's ProtectHome=/ProtectSystem= without ReadWritePaths= for it
+   * (certutil opens the database for writing to read certificates out too, so a plan fails so).
+   */
+  private String readOnlyAdvice(String message) {
+    return message.contains("SEC_ERROR_READ_ONLY") && TargetLock.readOnly(directory)
+        ? "\n" + directory + " is read-only for hostpki: " + TargetLock.READ_ONLY_ADVICE
+        : "";
   }
 
   private Found find(List<Listed> listed) throws IOException, StepFailed {
@@ -429,7 +458,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       if (!after.holdsExactly(wanted)) {
         throw new StepFailed(
             "after certutil, the database does not hold what it should: " + Differences.describe(after, wanted)
-                + alreadyThere(after, wanted));
+                + alreadyThere(after, wanted, afterList));
       }
       List<String> changedTrust = foreignTrustChanged(before, afterList);
       if (!changedTrust.isEmpty()) {
@@ -443,10 +472,32 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     }
   }
 
-  /** A certificate NSS kept under an earlier nickname: the likely cause of a missing entry. */
-  private static String alreadyThere(InstallObservation after, SortedMap<String, Fingerprint> wanted) {
-    boolean missing = wanted.keySet().stream().anyMatch(n -> !after.entries().containsKey(n) && !after.damaged().contains(n));
-    return missing
+  /**
+   * A certificate NSS kept under an earlier nickname: the likely cause of a missing entry. When
+   * that nickname is another hostpki store's (its name ends in the certificate's digits), it is
+   * named: this store is often a copy of that one (closing note 16: the hint said "a nickname
+   * hostpki did not give it" of the original's own entry).
+   */
+  private String alreadyThere(InstallObservation after, SortedMap<String, Fingerprint> wanted, List<Listed> listed) {
+    List<String> missing = wanted.keySet().stream()
+        .filter(n -> !after.entries().containsKey(n) && !after.damaged().contains(n)).toList();
+    List<String> others = new ArrayList<>();
+    for (String name : missing) {
+      String digits = wanted.get(name).hex().substring(0, 16);
+      for (Listed l : listed) {
+        Matcher m = MARKED.matcher(l.nickname());
+        if (m.matches() && m.group(2).equals(digits) && !ours(l.nickname())) {
+          others.add("'" + l.nickname() + "' holds the certificate of " + name);
+        }
+      }
+    }
+    if (!others.isEmpty()) {
+      return ". NSS keeps a certificate it already holds under the nickname it has, and " + String.join(", ", others)
+          + ": an entry of another hostpki store's (this store may be a copy of that one, a restored backup or"
+          + " a copied folder). One database cannot take the same certificate from two stores: install it from one"
+          + " (leave it out of the other's trust.install, or remove that store's entry with its own apply)";
+    }
+    return !missing.isEmpty()
         ? ". NSS keeps a certificate it already holds under the nickname it has: if one of these is in the database"
             + " under a nickname hostpki did not give it (certutil -L lists them), delete that entry or leave the"
             + " certificate out of trust.install; if it is another hostpki store's (a nickname hostpki-TAG-… with"
@@ -515,7 +566,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       problems.add(e.getMessage());
     }
     // A journal rolled back on the way is told here: a failed apply's notices are not printed
-    String told = failure + recovered.stream().map(r -> "\n  " + r).reduce("", String::concat);
+    String told = failure + readOnlyAdvice(failure) + recovered.stream().map(r -> "\n  " + r).reduce("", String::concat);
     recovered.clear();
     return problems.isEmpty()
         ? new InstallException(target(), told + "\n  The database was put back as it was.", true, null)
@@ -598,8 +649,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
    */
   private <T> T batch(String doing, BatchLines lines, BatchOutput<T> output) throws IOException, StepFailed {
     Optional<int[]> owner = databaseOwner();
-    Path folder = Files.createTempDirectory(NssLeftovers.PREFIX);
-    NssLeftovers.sweepOnce(folder); // a killed run's batch folders
+    Path folder = privateFolder();
     Exception failed = null;
     try {
       // certutil writes what it reads out here: the database's owner's when it runs as them
@@ -653,6 +703,21 @@ public final class NssDatabaseInstaller implements TrustInstaller {
         }
       }
     }
+  }
+
+  /**
+   * A new private folder (rwx------) in {@link PrivateTemp}'s place, after a sweep of what killed
+   * runs left there ({@link NssLeftovers#sweepDaily}). A place that was refused is told with the
+   * apply's notices.
+   */
+  private Path privateFolder() throws IOException {
+    PrivateTemp.Place place = PrivateTemp.place();
+    if (place.bypassed() && !recovered.contains(place.refused())) {
+      recovered.add(place.refused());
+    }
+    Path folder = Files.createTempDirectory(place.folder(), NssLeftovers.PREFIX);
+    NssLeftovers.sweepDaily(folder); // a killed run's copies of key4.db and batch folders
+    return folder;
   }
 
   /** Deepest folder below a batch's that is removed: more is left (its owner made it on purpose). */

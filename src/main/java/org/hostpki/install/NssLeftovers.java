@@ -17,16 +17,21 @@ import java.util.List;
 
 /**
  * The private folders ({@code hostpki-nss*}) that a run killed while it read or changed an NSS
- * database left in the temporary folder: each holds a copy of the app's {@code key4.db} and takes
- * space for good (a SIGKILL runs no {@code finally}). A run that makes such a folder removes the
- * leftovers first made by the same user more than {@link #STALE} ago: no run lives that long (each
- * certutil run has the tools' time limit), so a live run's folder is never taken. Another user's
- * folder, a link and anything but a folder are left alone; nothing is followed; a folder that
- * cannot be removed is left for the next run (it is private; a failure here fails no run).
+ * database left, and the files of a tool's input and output ({@code hostpki-tool*}) any killed run
+ * left: each folder holds a copy of the app's {@code key4.db} and takes space for good (a SIGKILL
+ * runs no {@code finally}). A run that makes such a folder or file removes the leftovers beside it
+ * first made by the same user more than {@link #STALE} ago: no run lives that long (each certutil
+ * run has the tools' time limit), so a live run's are never taken. Another user's, a link and
+ * anything of another kind are left alone; nothing is followed; what cannot be removed is left for
+ * the next run (it is private; a failure here fails no run).
  *
- * <p>The cost is bounded whatever other users put in the temporary folder (rvsec16): one sweep a
- * process, only the names {@code createTempDirectory} makes, at most {@link #MAX_EXAMINED} names
- * looked at, and a leftover holding more than a run leaves is left rather than read whole again.
+ * <p>They are made in {@link PrivateTemp}'s folder, this user's alone, so the sweep reads only
+ * what hostpki left (rvfinal16 5: in the temporary folder, 4,096 look-alike names any user made
+ * ahead of them kept them for good). When that folder is refused (someone else made it), the
+ * temporary folder itself is swept, with the bounds rvsec16 asked for: only the names {@code
+ * createTempDirectory}/{@code createTempFile} make, at most {@link #MAX_EXAMINED} names looked at,
+ * and a leftover holding more than a run leaves is left rather than read whole again. A process
+ * sweeps at its first folder or file, and again a {@link #STALE} later (a long-lived watch).
  */
 final class NssLeftovers {
   /** The name every such folder starts with. */
@@ -52,17 +57,38 @@ final class NssLeftovers {
    */
   static final int MAX_LEFTOVER_ENTRIES = 4096;
 
+  /** The name {@link ToolRunner}'s files of a tool's input and output start with. */
+  static final String TOOL_PREFIX = "hostpki-tool";
+
   /** The names {@link java.nio.file.Files#createTempDirectory} gives: the prefix and a number. */
   private static final java.util.regex.Pattern MADE = java.util.regex.Pattern.compile(PREFIX + "[0-9]{1,20}");
 
-  /** Swept already in this process: once is enough (a run lives far less than {@link #STALE}). */
-  private static final java.util.concurrent.atomic.AtomicBoolean SWEPT = new java.util.concurrent.atomic.AtomicBoolean();
+  /** The names {@link java.nio.file.Files#createTempFile} gives {@link ToolRunner}'s files. */
+  private static final java.util.regex.Pattern TOOL_FILE =
+      java.util.regex.Pattern.compile(TOOL_PREFIX + "[0-9]{1,20}\\.(in|out|err)");
+
+  /**
+   * When this process last swept ({@link System#nanoTime}), or null: once a {@link #STALE} is
+   * enough (rvfinal16 5: a long-lived watch swept only at its first look, and leftovers of runs
+   * killed since stayed for good).
+   */
+  static final java.util.concurrent.atomic.AtomicReference<Long> SWEPT =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private NssLeftovers() {}
 
-  /** {@link #sweep} at the first folder this process makes; nothing after that. */
-  static List<String> sweepOnce(Path made) {
-    return SWEPT.compareAndSet(false, true) ? sweep(made) : List.of();
+  /** {@link #sweep} at the first folder or file this process makes, and again a day after. */
+  static List<String> sweepDaily(Path made) {
+    return sweepDaily(made, System.nanoTime());
+  }
+
+  /** {@link #sweepDaily(Path)} at {@code now} by {@link System#nanoTime}'s clock. */
+  static List<String> sweepDaily(Path made, long now) {
+    Long last = SWEPT.get();
+    if (last != null && now - last < STALE.toNanos() || !SWEPT.compareAndSet(last, now)) {
+      return List.of();
+    }
+    return sweep(made);
   }
 
   /**
@@ -91,13 +117,18 @@ final class NssLeftovers {
       for (java.util.Iterator<Path> names = folder.iterator(); names.hasNext() && looked < examined
           && stale.size() < MAX_REMOVED; looked++) {
         Path name = names.next().getFileName();
-        if (MADE.matcher(name.toString()).matches() && !name.equals(made.getFileName())
-            && isStale(folder.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS), ours, before)) {
+        if (name.equals(made.getFileName())) {
+          continue;
+        }
+        PosixFileAttributeView view = folder.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (MADE.matcher(name.toString()).matches() && isStale(view, ours, before, true)
+            || TOOL_FILE.matcher(name.toString()).matches() && isStale(view, ours, before, false)) {
           stale.add(name);
         }
       }
       for (Path name : stale) {
-        if (removeIfStale(folder, name, ours, before, entries)) {
+        if (MADE.matcher(name.toString()).matches() ? removeIfStale(folder, name, ours, before, entries)
+            : removeFileIfStale(folder, name, ours, before)) {
           removed.add(name.toString());
         }
       }
@@ -107,11 +138,14 @@ final class NssLeftovers {
     return removed;
   }
 
-  /** A folder of this user's, last changed before {@code before}; false if it cannot be read. */
-  private static boolean isStale(PosixFileAttributeView view, UserPrincipal ours, Instant before) {
+  /**
+   * A folder (or a regular file) of this user's, last changed before {@code before}; false if it
+   * cannot be read.
+   */
+  private static boolean isStale(PosixFileAttributeView view, UserPrincipal ours, Instant before, boolean folder) {
     try {
       PosixFileAttributes attributes = view.readAttributes();
-      return attributes.isDirectory()
+      return (folder ? attributes.isDirectory() : attributes.isRegularFile())
           && attributes.owner().equals(ours)
           && attributes.lastModifiedTime().toInstant().isBefore(before);
     } catch (IOException | RuntimeException e) {
@@ -125,7 +159,7 @@ final class NssLeftovers {
       try (SecureDirectoryStream<Path> inner = temporary.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
         // Looked at again through the folder opened: the name may have been swapped since it was
         // looked up (the temporary folder is everyone's)
-        if (!isStale(inner.getFileAttributeView(PosixFileAttributeView.class), ours, before)) {
+        if (!isStale(inner.getFileAttributeView(PosixFileAttributeView.class), ours, before, true)) {
           return false;
         }
         empty(inner, 0, REMOVE_DEPTH, new int[] {entries});
@@ -134,6 +168,23 @@ final class NssLeftovers {
       return true;
     } catch (IOException | RuntimeException e) {
       return false; // gone meanwhile, not ours to empty, or more than a run makes: left
+    }
+  }
+
+  /**
+   * Removes a tool's file a killed run left: looked at again just before (a file's name cannot be
+   * opened without following it, and this folder is this user's alone when it is {@link
+   * PrivateTemp}'s; in the temporary folder itself, the sticky bit keeps others from swapping it).
+   */
+  private static boolean removeFileIfStale(SecureDirectoryStream<Path> temporary, Path name, UserPrincipal ours, Instant before) {
+    try {
+      if (!isStale(temporary.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS), ours, before, false)) {
+        return false;
+      }
+      temporary.deleteFile(name);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -163,9 +163,12 @@ public final class ToolRunner {
    * -L} of thousands of entries) must not be cut.
    */
   public Result run(List<String> command, String stdin, int maxOutput) throws IOException {
-    Path out = Files.createTempFile("hostpki-tool", ".out");
-    Path err = Files.createTempFile("hostpki-tool", ".err");
-    Path in = Files.createTempFile("hostpki-tool", ".in");
+    // In hostpki's own temporary folder, where the next runs find what a killed run left
+    Path temporary = PrivateTemp.place().folder();
+    Path out = Files.createTempFile(temporary, NssLeftovers.TOOL_PREFIX, ".out");
+    NssLeftovers.sweepDaily(out);
+    Path err = Files.createTempFile(temporary, NssLeftovers.TOOL_PREFIX, ".err");
+    Path in = Files.createTempFile(temporary, NssLeftovers.TOOL_PREFIX, ".in");
     try {
       Files.writeString(in, stdin, StandardCharsets.UTF_8);
       ProcessBuilder builder =

@@ -482,6 +482,89 @@ class NssDatabaseInstallerTest {
     assertThat(Files.size(journal)).isEqualTo(16 << 20);
   }
 
+  /**
+   * rvfinal16 2: a journal whose header is zeroes (a sparse file: SQLite ignores it) still made a
+   * private copy of the database at every look. Now certutil reads the database itself.
+   */
+  @Test
+  void testObserve_aJournalSqliteIgnoresMakesNoCopy() throws IOException {
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(db.resolve("key4.db-journal").toFile(), "rw")) {
+      file.setLength(900L << 20); // sparse
+    }
+    Path notes = Files.createFile(dir.resolve("where"));
+    NssDatabaseInstaller noting = wrapped("echo \"$2\" >> " + notes + "\nexec " + certutil + " \"$@\"\n");
+
+    assertThat(noting.observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    assertThat(Files.readAllLines(notes)).isNotEmpty().containsOnly("sql:" + db);
+    assertThat(Files.size(db.resolve("key4.db-journal"))).isEqualTo(900L << 20);
+  }
+
+  /**
+   * rvfinal16 2: with a journal SQLite would roll back, a database its owner made sparse-large was
+   * copied at its full size (up to 1 GiB at every look). Now as far as its header says it reaches:
+   * SQLite reads nothing past that, and the copy reads as the database does. A journal with a
+   * first byte but no rollback magic makes the copy (a read-only open refuses it) but is left out.
+   */
+  @Test
+  void testObserve_aSparseDatabaseIsCopiedAsFarAsItsHeaderSays() throws IOException {
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    long reach = Files.size(db.resolve("cert9.db"));
+    Files.writeString(db.resolve("cert9.db-journal"), "no journal SQLite wrote");
+    for (String name : List.of("cert9.db", "key4.db")) {
+      try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(db.resolve(name).toFile(), "rw")) {
+        file.setLength(64L << 20); // sparse past the header's pages
+      }
+    }
+    Path notes = Files.createFile(dir.resolve("sizes"));
+    NssDatabaseInstaller noting = wrapped("d=${2#sql:}\ncase $d in */hostpki-nss*) ls \"$d\" >> " + notes
+        + "; stat -c '%s' \"$d\"/cert9.db >> " + notes + ";; esac\nexec " + certutil + " \"$@\"\n");
+
+    assertThat(noting.observe().entries()).containsExactly(Map.entry("web-1a2b3c4d-ca", ca.fingerprint()));
+    assertThat(Files.readAllLines(notes)).isNotEmpty().doesNotContain("cert9.db-journal").contains(String.valueOf(reach))
+        .allMatch(l -> !l.matches("[0-9]+") || l.equals(String.valueOf(reach)));
+    assertThat(Files.size(db.resolve("cert9.db"))).isEqualTo(64L << 20);
+    assertThat(db.resolve("cert9.db-journal")).hasContent("no journal SQLite wrote");
+  }
+
+  /** A database whose header gives no size, read in a copy: a clear refusal, nothing copied. */
+  @Test
+  void testObserve_aDatabaseWithoutAValidHeaderIsNotCopied() throws IOException {
+    installer().apply(desired("web-1a2b3c4d-ca", ca));
+    Files.writeString(db.resolve("key4.db-journal"), "x");
+    try (java.nio.channels.FileChannel key4 = java.nio.channels.FileChannel.open(db.resolve("key4.db"),
+        java.nio.file.StandardOpenOption.WRITE)) {
+      key4.write(java.nio.ByteBuffer.wrap(new byte[] {0, 3}), 16); // page size 3
+    }
+
+    assertThatThrownBy(installer()::observe)
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining(db.resolve("key4.db") + " has a damaged header (its page size or page count is not valid)")
+        .hasMessageContaining("left a journal (key4.db-journal); certutil cannot read it either")
+        .hasMessageContaining("certutil -d sql:" + db + " -N --empty-password");
+  }
+
+  /**
+   * Closing note 16: a copied store's install failed because the original's entry holds the same
+   * certificate (NSS keeps one nickname a certificate), and the hint said "a nickname hostpki did
+   * not give it". The original's entry is named now, as another hostpki store's.
+   */
+  @Test
+  void testApply_aCertificateAnotherStoreInstalledIsNamedAsThatStoresEntry() throws IOException {
+    String theirs = NssDatabaseInstaller.nickname("orig-5e6f7a8b-ca", ca.fingerprint());
+    Path pem = Files.writeString(dir.resolve("ca.pem"), ca.pem());
+    certutil("-A", "-n", theirs, "-t", "C,,", "-i", pem.toString());
+    NssDatabaseInstaller copy = new NssDatabaseInstaller(db, tools, certutil, n -> n.startsWith("web-"));
+
+    assertThatThrownBy(() -> copy.apply(desired("web-1a2b3c4d-ca", ca)))
+        .isInstanceOf(InstallException.class)
+        .hasMessageContaining("'" + theirs + "' holds the certificate of web-1a2b3c4d-ca: an entry of another hostpki"
+            + " store's (this store may be a copy of that one")
+        .hasMessageNotContaining("hostpki did not give it")
+        .hasMessageContaining("The database was put back as it was.");
+    assertThat(listing()).containsExactlyInAnyOrder("Foreign Root|CT,C,C", theirs + "|C,,");
+  }
+
   /** A journal that cannot be rolled back (in the copy): the advice says why, naming the database. */
   @Test
   void testObserve_aJournalThatCannotBeRolledBackIsNamed() throws IOException {

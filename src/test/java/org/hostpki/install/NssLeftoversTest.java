@@ -93,7 +93,7 @@ class NssLeftoversTest {
    * a run leaves is given up before any of it is removed; the next sweep is one a process.
    */
   @Test
-  void givesUpALeftoverHoldingMoreThanARunLeavesAndSweepsOnceAProcess() throws IOException {
+  void givesUpALeftoverHoldingMoreThanARunLeaves() throws IOException {
     Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
     Instant old = Files.getLastModifiedTime(made).toInstant().minus(Duration.ofDays(2));
     Path filled = leftover("hostpki-nss200", old);
@@ -109,10 +109,59 @@ class NssLeftoversTest {
     assertThat(filled.resolve("db")).isDirectoryContaining(path -> path.endsWith("f19"));
     assertThat(filled.resolve("db").resolve("key4.db")).exists();
 
-    NssLeftovers.sweepOnce(made); // this process's first sweep, unless another test made it
-    Path later = leftover("hostpki-nss400", old);
-    assertThat(NssLeftovers.sweepOnce(made)).isEmpty();
-    assertThat(later.resolve("db").resolve("key4.db")).exists();
+  }
+
+  /**
+   * rvfinal16 5: a long-lived watch swept only at its first look, so the leftovers of runs killed
+   * later stayed for good. Now a process sweeps again a day after its last sweep, never sooner.
+   */
+  @Test
+  void sweepsAtTheFirstLookAndAgainADayLater() throws IOException {
+    Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
+    Instant old = Files.getLastModifiedTime(made).toInstant().minus(Duration.ofDays(2));
+    long now = System.nanoTime() + Duration.ofDays(3).toNanos(); // after any other test's sweep
+    try {
+      leftover("hostpki-nss200", old);
+      assertThat(NssLeftovers.sweepDaily(made, now)).containsExactly("hostpki-nss200");
+      Path later = leftover("hostpki-nss300", old);
+      assertThat(NssLeftovers.sweepDaily(made, now + Duration.ofHours(23).toNanos())).isEmpty();
+      assertThat(later.resolve("db").resolve("key4.db")).exists();
+      assertThat(NssLeftovers.sweepDaily(made, now + Duration.ofHours(25).toNanos())).containsExactly("hostpki-nss300");
+    } finally {
+      NssLeftovers.SWEPT.set(null); // the next sweep of this process is due again
+    }
+  }
+
+  /**
+   * Closing note 16: the {@code hostpki-tool*} files a killed run left (a tool's input, output and
+   * messages) were never removed. Now this user's stale ones of exactly those names are; a link,
+   * another name and a fresh one are left.
+   */
+  @Test
+  void removesAKilledRunsToolFiles() throws IOException {
+    Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
+    Instant now = Files.getLastModifiedTime(made).toInstant();
+    Path out = file("hostpki-tool123.out", now.minus(Duration.ofDays(2)));
+    Path in = file("hostpki-tool9.in", now.minus(Duration.ofDays(2)));
+    Path fresh = file("hostpki-tool5.err", now.minus(Duration.ofHours(1)));
+    Path other = file("hostpki-tool5.txt", now.minus(Duration.ofDays(2)));
+    Path target = file("target", now.minus(Duration.ofDays(2)));
+    Path link = Files.createSymbolicLink(tmp.resolve("hostpki-tool7.out"), target);
+
+    assertThat(NssLeftovers.sweep(made)).containsExactlyInAnyOrder("hostpki-tool123.out", "hostpki-tool9.in");
+
+    assertThat(out).doesNotExist();
+    assertThat(in).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(other).exists();
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(target).exists();
+  }
+
+  private Path file(String name, Instant at) throws IOException {
+    Path file = Files.writeString(tmp.resolve(name), "output");
+    Files.setLastModifiedTime(file, FileTime.from(at));
+    return file;
   }
 
   /** A folder as a killed run leaves it: db/ with the copied files, last changed at {@code at}. */
