@@ -22,11 +22,9 @@ class StatusInstallEntriesTest {
   @Test
   void testStatus_manyEntriesInOneTarget_showsTheFirstAndCountsTheRest() throws Exception {
     Path cacerts = dir.resolve("cacerts");
-    KeyStore empty = KeyStore.getInstance("PKCS12");
-    empty.load(null, null);
-    try (var out = Files.newOutputStream(cacerts)) {
-      empty.store(out, "changeit".toCharArray());
-    }
+    KeyStore javaTrust = KeyStore.getInstance("PKCS12");
+    javaTrust.load(null, null);
+    try (var out = Files.newOutputStream(cacerts)) { javaTrust.store(out, "changeit".toCharArray()); }
     Path trusted = Files.createDirectories(dir.resolve("trusted.d"));
     for (int i = 1; i <= 20; i++) {
       Files.writeString(trusted.resolve("r" + i + ".pem"), TestCa.selfSignedRoot("Trial Root " + i).pem());
