@@ -149,10 +149,16 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     installed.observed().forEach(
         (target, there) -> {
           text.add("Install  ").add(target.address()).add(": ");
+          // A target holding 1,000 trusted certificates made one line of some 45,000 characters:
+          // the first SHOWN_ENTRIES, every damaged one, and how many more.
           List<String> entries = new ArrayList<>();
           there.entries().forEach((n, f) -> entries.add(InstallEntryNames.MARK + n + " " + f.abbreviatedColonHex()));
+          int shown = Math.min(entries.size(), Math.max(0, SHOWN_ENTRIES - there.damaged().size()));
+          int more = entries.size() - shown;
+          entries.subList(shown, entries.size()).clear();
           there.damaged().forEach(n -> entries.add(InstallEntryNames.MARK + n + " (damaged)"));
-          text.add(entries.isEmpty() ? "nothing of hostpki's" : String.join(", ", entries));
+          text.add(entries.isEmpty() && more == 0 ? "nothing of hostpki's"
+              : String.join(", ", entries) + (more > 0 ? ", and " + more + " more (--output json lists all)" : ""));
           if (!installed.named().contains(target)) {
             text.add(" (no longer named: the next apply removes it)");
           }
@@ -255,6 +261,9 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
       text.add(CertificateText.PAD).add("renewal ").add(renewal.summary(now)).end();
     }
   }
+
+  /** The most entries of one install target the text shows, as {@link #SHOWN_ADDRESSES}. */
+  static final int SHOWN_ENTRIES = 16;
 
   /** The most addresses the text shows: a host with hundreds would fill the screen. */
   static final int SHOWN_ADDRESSES = 16;
