@@ -196,7 +196,7 @@ public final class Certificate {
   }
 
   /**
-   * The extensions OpenSSL knows (its X509_supported_extension): one it does not know, marked
+   * The extensions OpenSSL 3.0 knows (its X509_supported_extension): one it does not know, marked
    * critical, makes it refuse every chain through the certificate (error 34, "unhandled critical
    * extension"), a trust anchor's too.
    */
@@ -211,6 +211,9 @@ public final class Certificate {
           Extension.nameConstraints,
           Extension.policyMappings,
           Extension.inhibitAnyPolicy,
+          // OpenSSL 3.0 added these two to the list; tried with openssl 3.0.19's verify.
+          Extension.cRLDistributionPoints,
+          new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.48.1.5"), // OCSP noCheck
           new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.16.840.1.113730.1.1"), // Netscape cert type
           new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.7"), // RFC 3779 IP blocks
           new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.8"), // RFC 3779 AS ids

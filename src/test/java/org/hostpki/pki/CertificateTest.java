@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.Subject;
+import org.hostpki.testkit.CertificateBuilder;
 import org.hostpki.testkit.TestKeys;
 import org.hostpki.testkit.Tool;
 import org.junit.jupiter.api.Test;
@@ -314,5 +315,25 @@ class CertificateTest {
     assertThat(ca.facts().issuerDn()).isEqualTo(ca.facts().subjectDn());
     assertThat(server.facts().issuerDn()).isEqualTo(ca.facts().subjectDn());
     assertThat(server.facts().subjectDn()).isNotEqualTo(ca.facts().subjectDn());
+  }
+
+  /**
+   * OpenSSL 3.0's verify takes a critical CRL distribution point and OCSP noCheck (tried with
+   * openssl 3.0.19): they are not among the ones it refuses; TLS feature (must-staple) is.
+   */
+  @Test
+  void testCriticalExtensionsOpensslRefuses_namesOnlyTheOnesOpenssl3DoesNotKnow() {
+    Instant now = Instant.now();
+    Certificate certificate =
+        CertificateBuilder.certificate("Critical Root")
+            .selfSigned(TestKeys.ec())
+            .ca(null)
+            .validity(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)))
+            .criticalExtension("2.5.29.31")
+            .criticalExtension("1.3.6.1.5.5.7.48.1.5")
+            .criticalExtension("1.3.6.1.5.5.7.1.24")
+            .build();
+
+    assertThat(certificate.criticalExtensionsOpensslRefuses()).containsExactly("1.3.6.1.5.5.7.1.24");
   }
 }
