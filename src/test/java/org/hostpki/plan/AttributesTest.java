@@ -6,6 +6,9 @@ import static org.hostpki.plan.Fixtures.host;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeySpec;
@@ -18,19 +21,36 @@ import org.junit.jupiter.api.Test;
  * built attribute by attribute, and they compare, hash and print alike.
  */
 class AttributesTest {
-  private static Attributes builtByHand(CertificateFacts c) {
-    Attributes a =
-        Attributes.none()
-            .with("subject", c.subjectDn())
-            .with("issuer", c.issuerDn())
-            .with("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"))
-            .with("not_after", c.notAfter())
-            .with("sha256", c.fingerprint());
+  /** The attributes a certificate shows, as the JSON plan names them, written out. */
+  private static SortedMap<String, Attribute> expected(CertificateFacts c) {
+    SortedMap<String, Attribute> m = new TreeMap<>();
+    m.put("subject", new Attribute.Text(c.subjectDn()));
+    m.put("issuer", new Attribute.Text(c.issuerDn()));
+    m.put("key", new Attribute.Text(c.publicKey().spec().orElseThrow().toString()));
+    m.put("not_after", new Attribute.Time(c.notAfter()));
+    m.put("sha256", new Attribute.Digest(c.fingerprint()));
     if (!c.dnsNames().isEmpty()) {
-      a = a.with("dns_names", c.dnsNames());
+      m.put("dns_names", new Attribute.Texts(c.dnsNames()));
     }
     if (!c.ipAddresses().isEmpty()) {
-      a = a.with("ip_addresses", IpAddresses.format(c.ipAddresses()));
+      m.put("ip_addresses", new Attribute.Texts(IpAddresses.format(c.ipAddresses())));
+    }
+    return m;
+  }
+
+  /** Attributes held as a map, as every other change's are: the map above, one by one. */
+  private static Attributes held(SortedMap<String, Attribute> values) {
+    Attributes a = Attributes.none();
+    for (Map.Entry<String, Attribute> e : values.entrySet()) {
+      if (e.getValue() instanceof Attribute.Text t) {
+        a = a.with(e.getKey(), t.value());
+      } else if (e.getValue() instanceof Attribute.Texts t) {
+        a = a.with(e.getKey(), t.values());
+      } else if (e.getValue() instanceof Attribute.Time t) {
+        a = a.with(e.getKey(), t.value());
+      } else if (e.getValue() instanceof Attribute.Digest d) {
+        a = a.with(e.getKey(), d.value());
+      }
     }
     return a;
   }
@@ -46,9 +66,9 @@ class AttributesTest {
 
     for (CertificateFacts c : List.of(ca, server, Fixtures.trusted("root", NOW.plus(Duration.ofDays(99))))) {
       Attributes lazy = Attributes.of(c);
-      Attributes expected = builtByHand(c);
+      Attributes expected = held(expected(c));
 
-      assertThat(lazy.values()).containsExactlyEntriesOf(expected.values());
+      assertThat(lazy.values()).containsExactlyEntriesOf(expected(c));
       assertThat(lazy.values()).isEqualTo(Attributes.of(c).values());
       assertThat(lazy).isEqualTo(expected).hasSameHashCodeAs(expected).hasToString(expected.toString());
       assertThat(expected).isEqualTo(lazy);
