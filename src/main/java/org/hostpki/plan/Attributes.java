@@ -21,10 +21,25 @@ import org.hostpki.model.KeySpec;
 public final class Attributes {
   private static final Attributes NONE = new Attributes(new TreeMap<>());
 
+  /** The attributes; null for those of a certificate, made from {@link #facts} when asked. */
   private final SortedMap<String, Attribute> values;
+
+  /**
+   * The certificate whose attributes these are, when made by {@link #of(CertificateFacts)}: a plan
+   * of 100,000 trusted certificates held a map of five attributes per change to the end of an
+   * apply (~50 MB), beside the facts each was made from, which the apply holds anyway; the
+   * check after apply ran out of a 512 MB heap (bench/NOTES.md, fheap17).
+   */
+  private final CertificateFacts facts;
 
   private Attributes(SortedMap<String, Attribute> values) {
     this.values = Collections.unmodifiableSortedMap(values);
+    this.facts = null;
+  }
+
+  private Attributes(CertificateFacts facts) {
+    this.values = null;
+    this.facts = facts;
   }
 
   /** Nothing: a resource that does not exist, or one with nothing to show. */
@@ -32,8 +47,15 @@ public final class Attributes {
     return NONE;
   }
 
-  /** What a certificate shows: subject, issuer, names, key, expiry and fingerprint. */
+  /**
+   * What a certificate shows: subject, issuer, names, key, expiry and fingerprint. Made from the
+   * facts each time they are asked for (see {@link #facts}); the same values every time.
+   */
   public static Attributes of(CertificateFacts c) {
+    return new Attributes(java.util.Objects.requireNonNull(c, "facts"));
+  }
+
+  private static SortedMap<String, Attribute> valuesOf(CertificateFacts c) {
     Attributes a =
         none()
             .with("subject", c.subjectDn())
@@ -50,7 +72,7 @@ public final class Attributes {
     if (c.nameConstraints().isPresent()) {
       a = a.with("name_constraints", c.nameConstraints().get().toString());
     }
-    return a;
+    return a.values;
   }
 
   /** What a certificate request shows: subject, names and the key it is for. */
@@ -87,37 +109,37 @@ public final class Attributes {
   }
 
   private Attributes with(String name, Attribute value) {
-    SortedMap<String, Attribute> more = new TreeMap<>(values);
+    SortedMap<String, Attribute> more = new TreeMap<>(values());
     more.put(name, value);
     return new Attributes(more);
   }
 
   /** The attributes by name, in name order. */
   public SortedMap<String, Attribute> values() {
-    return values;
+    return values != null ? values : valuesOf(facts);
   }
 
   public boolean isEmpty() {
-    return values.isEmpty();
+    return values != null && values.isEmpty(); // a certificate's has a subject
   }
 
   /** The attribute of that name when it is a text, such as a subject or an issuer. */
   public Optional<String> text(String name) {
-    return values.get(name) instanceof Attribute.Text t ? Optional.of(t.value()) : Optional.empty();
+    return values().get(name) instanceof Attribute.Text t ? Optional.of(t.value()) : Optional.empty();
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Attributes other && values.equals(other.values);
+    return o instanceof Attributes other && values().equals(other.values());
   }
 
   @Override
   public int hashCode() {
-    return values.hashCode();
+    return values().hashCode();
   }
 
   @Override
   public String toString() {
-    return values.toString();
+    return values().toString();
   }
 }
