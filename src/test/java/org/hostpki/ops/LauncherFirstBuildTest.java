@@ -135,6 +135,37 @@ class LauncherFirstBuildTest {
   }
 
   /**
+   * A first run stopped during its build (a timeout's TERM, Ctrl-C) left its Maven log
+   * (hostpki-build.XXXXXX) in the temporary folder for good, and the build's stamp beside the
+   * jar: trials found fourteen such logs in /tmp. The launcher removes both once Maven has ended.
+   */
+  @Test
+  void testFirstUse_stoppedDuringTheBuildLeavesNoLogAndNoStamp() throws Exception {
+    script(tools.resolve("mvn"), "#!/bin/sh\necho > started\nread x < release\n");
+    Path tmp = Files.createDirectories(top.resolve("tmp"));
+    env = new java.util.HashMap<>(env);
+    env.put("TMPDIR", tmp.toString());
+
+    ProcessResult run = Command.of("/bin/sh", "-c", String.join("\n",
+            "mkfifo started release",
+            "\"$0\" --version > a.out 2> a.err & a=$!",
+            "read x < started", // Maven runs: the log, the stamp (and the build's lock) are there
+            "ls -A tmp target | grep -c -e hostpki-build -e hostpki-built",
+            "kill -TERM $a",
+            "echo > release",
+            "wait $a; echo \"exit $?\""), top.resolve("bin/hostpki").toString())
+        .in(top).env(env).timeout(Command.LONG_GUARD).run();
+
+    assertThat(run.stdout()).as(run.toString()).isEqualTo("3\nexit 143\n");
+    try (var left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
+    try (var left = Files.list(top.resolve("target"))) {
+      assertThat(left).noneMatch(f -> f.getFileName().toString().startsWith(".hostpki-built."));
+    }
+  }
+
+  /**
    * The build trains its start-up archive with this launcher (pom.xml, cds-archive) while the run
    * that started the build holds the build's lock: that inner run must not wait for the lock, or
    * the first run of a fresh clone never ends (it did, with the lock alone).
