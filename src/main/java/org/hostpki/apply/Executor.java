@@ -148,8 +148,8 @@ final class Executor {
         renewCrl(renew, change);
       } else if (intent instanceof Intent.NewCaCrl fresh) {
         newCaCrl(fresh, change);
-      } else if (intent instanceof Intent.FirstCrl) {
-        firstCrl(change);
+      } else if (intent instanceof Intent.FirstCrl first) {
+        firstCrl(first, change);
       } else if (intent instanceof Intent.RemoveCsr) {
         next.files.remove(StoreLayout.SERVER_CSR);
         next.files.remove(StoreLayout.EXTERNAL_CHAIN);
@@ -348,12 +348,27 @@ final class Executor {
     }
 
     /** The first {@code ca.crl}, of a CA with {@code ca.crl} declared that had none. */
-    private void firstCrl(Change change) {
+    private void firstCrl(Intent.FirstCrl first, Change change) {
       if (current.snapshot().file(StoreLayout.CA_CRL).isPresent()) {
         throw new HostpkiException(
             StoreLayout.CA_CRL + " was written while applying (hostpki revoke); run apply again");
       }
-      emptyCrl(now.truncatedTo(ChronoUnit.SECONDS), change);
+      Instant made = now.truncatedTo(ChronoUnit.SECONDS);
+      if (first.previousFinal()) {
+        // The previous CA's last CRL, as newCaCrl's FINAL: it revoked nothing, and no key signs another.
+        Certificate oldCa = current.caCertificate().orElseThrow(() -> missing(StoreLayout.CA_CERT, change));
+        KeyMaterial oldKey = current.caKey().orElseThrow(() -> missing(StoreLayout.CA_KEY, change));
+        Instant end = oldCa.facts().notAfter();
+        if (end.isAfter(made)) {
+          byte[] last =
+              RevocationList.issue(
+                      oldCa, oldKey, nextCrlNumber.apply(made), Backdate.thisUpdate(made, end), end, List.of(), random)
+                  .pem()
+                  .getBytes(StandardCharsets.US_ASCII);
+          next.files.put(StoreLayout.CA_PREVIOUS_CRL, new StoreFile(last, FileKind.CERTIFICATES));
+        }
+      }
+      emptyCrl(made, change);
     }
 
     /** {@code ca.crl} of the CA that signs after this plan, with no entries. */

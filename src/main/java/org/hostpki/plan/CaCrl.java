@@ -39,7 +39,7 @@ final class CaCrl {
     Optional<CrlFacts> observed = in.observed().caCrl();
     Optional<CertificateFacts> ca = in.observed().caCertificate();
     if (observed.isEmpty()) {
-      first(in, ca, draft);
+      first(in, ca, signerChanges && previousKept, draft);
       return;
     }
     if (ca.isEmpty()) {
@@ -97,27 +97,35 @@ final class CaCrl {
    * while there is none to publish. Without {@code ca.crl} declared, {@code hostpki revoke} writes
    * the first, as before.
    *
+   * <p>At a rotation's move ({@code moves}) the previous CA, whose key is still there, signs its
+   * last CRL too, as a move with a CRL has it do (ffleet17: a store that never had a CRL gave
+   * the previous CA none, and its members' distribution point had nothing to serve).
+   *
    * @param ca the CA before this plan; empty when this plan makes the first
    */
-  private static void first(PlanInput in, Optional<CertificateFacts> ca, PlanDraft draft) {
+  private static void first(PlanInput in, Optional<CertificateFacts> ca, boolean moves, PlanDraft draft) {
     Optional<CrlSpec> declared = in.desired().ca().crl();
     if (declared.isEmpty()) {
       return;
     }
+    boolean previousFinal = moves && ca.isPresent();
     String why =
         (ca.isEmpty() ? "the CA is new" : "the CA has no CRL yet")
             + " and ca.crl is declared: a CA publishes its CRL from the start, empty until hostpki"
             + " revoke adds an entry"
-            + declared.get().url()
-                .map(u -> "; the certificates it signs name " + u + " (ca.crl.url): publish it there"
-                    + " (hostpki export crl --der), since clients that fetch it refuse them until then")
-                .orElse("");
+            + (previousFinal
+                ? "; the previous CA signs its last CRL (empty), valid until its notAfter, as"
+                    + " ca-previous.crl" + distributionPoints(in, ca.get())
+                : declared.get().url()
+                    .map(u -> "; the certificates it signs name " + u + " (ca.crl.url): publish it there"
+                        + " (hostpki export crl --der), since clients that fetch it refuse them until then")
+                    .orElse(""));
     draft.add(
         new Change(
             Address.CA_CRL,
             Action.CREATE,
             List.of(new Reason(ReasonCode.MISSING, why)),
-            new Intent.FirstCrl(),
+            new Intent.FirstCrl(previousFinal),
             Attributes.none(),
             Attributes.none()
                 .with("revoked_serials", List.<String>of())

@@ -214,8 +214,12 @@ public sealed interface Intent {
    * Issue the first {@code ca.crl} of the CA that signs after this plan: no entries, the next CRL
    * number, {@code ca.crl.validity}; the store holds none ({@code ca.crl} declared, {@link
    * CaCrl}). Apply checks there is still none.
+   *
+   * @param previousFinal the plan is a rotation's move: the CA that stops signing signs its last
+   *     CRL too (no entries, valid until its notAfter) as {@code ca-previous.crl}, so that the
+   *     distribution point its certificates name has one to serve
    */
-  record FirstCrl() implements Intent {}
+  record FirstCrl(boolean previousFinal) implements Intent {}
 
   /** What {@link NewCaCrl} does with the CRL of the CA that stops signing. */
   enum PreviousCrl {

@@ -304,7 +304,9 @@ public final class CaRevoker {
         Revocations.read(snapshot, store.path()).crl().filter(c -> c.isSignedBy(ca.certificate()))
             .ifPresent(c -> ended.addAll(c.facts().revoked()));
         s.crl().ifPresent(c -> ended.addAll(c.facts().revoked()));
-        notes.addAll(SameKeyCertificates.notes(caHost, ca.certificate(), issued, s.revoking(), ended, now));
+        notes.addAll(
+            SameKeyCertificates.notes(
+                caHost, store, snapshot, ca.certificate(), issued, s.revoking(), ended, now, random));
       }
       return Decision.settled(ca, s.revoking(), s.entry(), s.crl(), s.standing(), notes);
     }
@@ -359,7 +361,8 @@ public final class CaRevoker {
     if (reason.equals(Optional.of(RevocationReason.KEY_COMPROMISE))
         || reason.isEmpty() && before.filter(b -> b.reason() == RevocationReason.KEY_COMPROMISE).isPresent()) {
       // the key is out: other certificates for it are named, not revoked unasked (rvfinal15)
-      notes.addAll(SameKeyCertificates.notes(caHost, ca.certificate(), issued, revoking, entries, now));
+      notes.addAll(
+          SameKeyCertificates.notes(caHost, store, snapshot, ca.certificate(), issued, revoking, entries, now, random));
     }
     if (before.isPresent() && reason.equals(Optional.of(RevocationReason.KEY_COMPROMISE))
         && before.get().reason() != RevocationReason.KEY_COMPROMISE) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -122,12 +123,14 @@ public final class CaSigner {
     CaStore store = new CaStore(caHost, clock);
     // Before the lock, which makes the store directory: a refusal needs no lock and writes nothing.
     StoreSnapshot before = store.read();
-    checkPolicy(caHost, hostNames, request, store.ca(before, clock.instant(), CaStore.Command.SIGN));
+    checkPolicy(caHost, hostNames, request, store.ca(before, clock.instant(), CaStore.Command.SIGN),
+        () -> compromisedKey(store, before, request));
     try (StoreCommit envelope = store.begin(lockTimeout, CaStore.Command.SIGN, waiting, before)) {
       Instant now = clock.instant();
       StoreSnapshot snapshot = envelope.live();
       CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
-      SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca); // the CA may have changed meanwhile
+      SigningPolicy policy = // the CA may have changed meanwhile
+          checkPolicy(caHost, hostNames, request, ca, () -> compromisedKey(store, snapshot, request));
       CompromisedKeys.Known compromised = CompromisedKeys.find(store, snapshot, List.of(), List.of(), random);
       List<String> notes = new ArrayList<>(compromised.notes());
       if (!compromised.found().isEmpty()) {
@@ -188,7 +191,7 @@ public final class CaSigner {
     CaStore store = new CaStore(caHost, clock);
     StoreSnapshot snapshot = store.read();
     CaStore.SigningCa ca = store.ca(snapshot, now, CaStore.Command.SIGN);
-    SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca);
+    SigningPolicy policy = checkPolicy(caHost, hostNames, request, ca, () -> compromisedKey(store, snapshot, request));
     List<IssuedCertificate> records =
         IssuedCertificates.forKey(snapshot, caHost.store().path(), request.publicKey()).records();
     CompromisedKeys.Known compromised = CompromisedKeys.find(store, snapshot, List.of(), List.of(), random);
@@ -227,8 +230,25 @@ public final class CaSigner {
         valid, request, ca.certificate(), now, caHost.server().renewBefore(), caHost.renewal().jitter());
   }
 
+  /**
+   * The line a policy refusal adds when the request's key was also revoked for keyCompromise
+   * (ffleet17: a refusal named only the policy, and the operator who widened it met the second
+   * refusal next). Reading the record is best effort: the sign that gets past the policy looks
+   * again and refuses the key.
+   */
+  private Optional<String> compromisedKey(CaStore store, StoreSnapshot snapshot, SignRequest request) {
+    try {
+      return CompromisedKeys.find(store, snapshot, List.of(), List.of(), random).of(request.publicKey())
+          .map(blocked -> "the request's key is also refused: " + CompromisedKeys.blockedBy(blocked, snapshot)
+              + "; a new request needs a new key too (hostpki apply --replace server on that host makes both)");
+    } catch (HostpkiException unreadable) {
+      return Optional.empty();
+    }
+  }
+
   private static SigningPolicy checkPolicy(
-      DesiredState caHost, Optional<HostNames> hostNames, SignRequest request, CaStore.SigningCa ca) {
+      DesiredState caHost, Optional<HostNames> hostNames, SignRequest request, CaStore.SigningCa ca,
+      Supplier<Optional<String>> compromisedKey) {
     Optional<SigningPolicy> policy = caHost.ca().policy();
     if (policy.isEmpty()) {
       throw new HostpkiException(
@@ -264,7 +284,7 @@ public final class CaSigner {
                     .filter(v -> !refusedByPolicy.contains(v.subject()))
                     .forEach(violations::add));
     if (!violations.isEmpty()) {
-      throw refused(caHost, request, distinct(violations), !outsideCertificate.isEmpty());
+      throw refused(caHost, request, distinct(violations), !outsideCertificate.isEmpty(), compromisedKey.get());
     }
     return policy.get();
   }
@@ -290,7 +310,8 @@ public final class CaSigner {
    * help — a new request for what hostpki never issues, a broader ca.policy for the rest.
    */
   private static HostpkiException refused(
-      DesiredState caHost, SignRequest request, List<PolicyViolation> violations, boolean beyondCaCertificate) {
+      DesiredState caHost, SignRequest request, List<PolicyViolation> violations, boolean beyondCaCertificate,
+      Optional<String> compromisedKey) {
     List<String> details = new ArrayList<>();
     violations.stream().skip(1).limit(MAX_LISTED - 1).forEach(v -> details.add(v.message()));
     if (violations.size() > MAX_LISTED) {
@@ -310,6 +331,7 @@ public final class CaSigner {
         "nothing was signed for " + request.source() + " ("
             + (dn.isEmpty() ? "empty subject" : shortened(dn))
             + ")" + help);
+    compromisedKey.ifPresent(details::add);
     if (beyondCaCertificate) {
       // ca.policy allows the name (one it refuses is not listed for the constraints): the
       // operator who widened the policy needs the CA's constraints widened too, not a new request.

@@ -144,6 +144,17 @@ final class CompromisedKeys {
         .findFirst();
   }
 
+  /** {@code the key of certificate 0A1B (CN=m1.fleet.test), revoked for keyCompromise on 2026-11-27 08:01 UTC} */
+  static String blockedBy(CompromisedKeyRecord.Entry blocked, StoreSnapshot snapshot) {
+    String serial = CertificateFacts.serialHex(blocked.serial());
+    Optional<String> subject = snapshot.file(StoreLayout.ISSUED_DIRECTORY + "/" + serial + ".crt")
+        .flatMap(RevokedElsewhere::firstCertificate)
+        .filter(c -> c.facts().serialNumber().equals(blocked.serial()))
+        .map(c -> TerminalText.escape(c.facts().subjectDn()));
+    return "the key of certificate " + serial + subject.map(s -> " (" + s + ")").orElse("")
+        + ", revoked for keyCompromise on " + DateText.of(blocked.revoked());
+  }
+
   /**
    * The refusal of a request for a blocked key: which revocation, when, and how to proceed.
    *
@@ -151,15 +162,9 @@ final class CompromisedKeys {
    */
   static HostpkiException refusal(
       CompromisedKeyRecord.Entry blocked, CaStore store, StoreSnapshot snapshot, CaStore.SigningCa ca, SignRequest request) {
-    String serial = CertificateFacts.serialHex(blocked.serial());
-    Optional<String> subject = snapshot.file(StoreLayout.ISSUED_DIRECTORY + "/" + serial + ".crt")
-        .flatMap(RevokedElsewhere::firstCertificate)
-        .filter(c -> c.facts().serialNumber().equals(blocked.serial()))
-        .map(c -> TerminalText.escape(c.facts().subjectDn()));
     boolean thisCa = ca.certificate().facts().subjectKeyId().map(id -> id.equalsIgnoreCase(blocked.caKeyId())).orElse(false);
     return new HostpkiException(
-        "refused: the request's key is the key of certificate " + serial + subject.map(s -> " (" + s + ")").orElse("")
-            + ", revoked for keyCompromise on " + DateText.of(blocked.revoked())
+        "refused: the request's key is " + blockedBy(blocked, snapshot)
             + (thisCa ? "" : " by a CA this store signs with no more (key id " + blocked.caKeyId() + ")"),
         List.of(
             "a key revoked for keyCompromise is refused by every later sign, whatever CA signs ("

@@ -1,18 +1,26 @@
 package org.hostpki.sign;
 
 import java.math.BigInteger;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
+import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.ShellWord;
+import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
+import org.hostpki.store.RevocationRecord;
+import org.hostpki.store.StoreSnapshot;
 
 /**
  * After a keyCompromise revocation: the other certificates in {@code issued/} for the same key
@@ -26,21 +34,31 @@ final class SameKeyCertificates {
 
   /**
    * One note a certificate: its serial, subject, end and the command that revokes it; certificates
-   * of a CA this store signs with no more are named without one (that CA's CRL can no longer be
-   * written: clients that still trust it accept them until they expire).
+   * of the rotation's new CA after a rollback to before the move are named with the apply that
+   * moves to it first, and those of a CA this store signs with no more without a command (that
+   * CA's CRL can no longer be written: clients that still trust it accept them until they expire).
+   * A certificate that its own CA's last CRL ({@code ca-previous.crl}) or the store's record of
+   * revocations ({@code .crl/revoked}) lists is ended already and not named (ffleet17).
    *
    * @param revoking the certificate revoked for keyCompromise
    * @param revoked the entries of the CA's CRL: those are ended already
    */
   static List<String> notes(
-      DesiredState caHost, Certificate ca, List<IssuedCertificate> issued, IssuedCertificate revoking,
-      List<RevokedCertificate> revoked, Instant now) {
+      DesiredState caHost, CaStore store, StoreSnapshot snapshot, Certificate ca, List<IssuedCertificate> issued,
+      IssuedCertificate revoking, List<RevokedCertificate> revoked, Instant now, SecureRandom random) {
     Fingerprint key = revoking.certificate().publicKey().keyFingerprint();
     Set<BigInteger> ended = revoked.stream().map(RevokedCertificate::serial).collect(Collectors.toSet());
+    Set<String> endedElsewhere = endedByOtherCas(store, snapshot, random);
+    Optional<Certificate> next =
+        snapshot.file(StoreLayout.CA_NEXT_CERT).flatMap(RevokedElsewhere::firstCertificate);
+    String source = TerminalText.escape(ShellWord.of(caHost.source().toString()));
     List<String> out = new ArrayList<>();
     for (IssuedCertificate other : issued) {
       if (other.serial().equals(revoking.serial())
           || ended.contains(other.facts().serialNumber())
+          || other.facts().authorityKeyId()
+              .map(id -> endedElsewhere.contains(entryKey(id, other.facts().serialNumber())))
+              .orElse(false)
           || !now.isBefore(other.facts().notAfter())
           || !other.certificate().publicKey().keyFingerprint().equals(key)) {
         continue;
@@ -48,13 +66,41 @@ final class SameKeyCertificates {
       String named = "certificate " + other.serial() + " (" + TerminalText.escape(other.facts().subjectDn())
           + ", valid until " + DateText.of(other.facts().notAfter()) + ", " + other.fileName()
           + ") has the same key and is not revoked: whoever holds the leaked key can still use it";
-      out.add(other.certificate().isSignedBy(ca)
-          ? named + "; revoke it too: hostpki revoke -f "
-              + TerminalText.escape(ShellWord.of(caHost.source().toString()))
-              + " --serial " + other.serial() + " --reason keyCompromise"
-          : named + " (its CA signs for this store no more, and its CRL can no longer be written: clients"
-              + " that trust that CA accept it until it expires; take that CA out of their trust)");
+      String revoke = "hostpki revoke -f " + source + " --serial " + other.serial() + " --reason keyCompromise";
+      if (other.certificate().isSignedBy(ca)) {
+        out.add(named + "; revoke it too: " + revoke);
+      } else if (next.filter(other.certificate()::isSignedBy).isPresent()) {
+        out.add(named + " (its CA is the rotation's new CA, " + StoreLayout.CA_NEXT_CERT + ", which this store"
+            + " does not sign with yet: it was rolled back to before the move); run hostpki apply -f " + source
+            + " first (it moves to the new CA again), then revoke it: " + revoke);
+      } else {
+        out.add(named + " (its CA signs for this store no more, and its CRL can no longer be written: clients"
+            + " that trust that CA accept it until it expires; take that CA out of their trust)");
+      }
     }
     return out;
+  }
+
+  /**
+   * {@code caKeyId serial} of what other CAs of the store revoked: the previous CA's last CRL and
+   * the store's record. An unreadable record hides nothing it would list: the note is then named
+   * as before.
+   */
+  private static Set<String> endedByOtherCas(CaStore store, StoreSnapshot snapshot, SecureRandom random) {
+    Set<String> ended = new HashSet<>();
+    snapshot.file(StoreLayout.CA_PREVIOUS_CRL).flatMap(RevokedElsewhere::crlOf).ifPresent(crl ->
+        crl.facts().authorityKeyId().ifPresent(id ->
+            crl.facts().revoked().forEach(e -> ended.add(entryKey(id, e.serial())))));
+    try {
+      RevocationRecord.entries(store.directory().directory(), random)
+          .forEach(k -> ended.add(entryKey(k.caKeyId(), k.entry().serial())));
+    } catch (HostpkiException unreadable) {
+      // the CRLs above still end what they list
+    }
+    return ended;
+  }
+
+  private static String entryKey(String caKeyId, BigInteger serial) {
+    return caKeyId.toLowerCase(Locale.ROOT) + " " + serial.toString(16);
   }
 }

@@ -300,6 +300,36 @@ class CaRotationCrlTest {
             + " certificate of CN=Fleet CA");
   }
 
+  /**
+   * A store that never had a CRL, ca.crl declared at the rotation's move: the previous CA signs
+   * its last CRL too (ffleet17: only the new CA got one, and the previous CA's members had no CRL
+   * for {@code openssl verify -crl_check_all} or their distribution point).
+   */
+  @Test
+  void testMove_onAStoreThatNeverHadACrl_givesThePreviousCaItsLastCrl() throws Exception {
+    String noCrl = CA_YAML.replace(" crl: {validity: 3d},", "");
+    Files.writeString(dir.resolve("ca.yaml"), noCrl.formatted("Fleet CA"));
+    hostpki(NOW, "apply", "-f", "ca.yaml");
+    sign(NOW.plusSeconds(60), "m1");
+    Certificate oldCa = cert("ca.crt");
+    Files.writeString(dir.resolve("ca.yaml"), noCrl.formatted("Fleet CA 2"));
+    hostpki(NOW.plus(Duration.ofDays(1)), "apply", "-f", "ca.yaml"); // ca-next made
+    assertThat(Files.exists(dir.resolve("pki/ca.crl"))).isFalse();
+    caNamed("Fleet CA 2");
+
+    Instant move = NOW.plus(Duration.ofDays(4)).plusSeconds(60);
+    CliResult moved = hostpki(move, "apply", "-f", "ca.yaml");
+
+    assertThat(moved.out()).contains("the previous CA signs its last CRL (empty), valid until its notAfter, as"
+        + " ca-previous.crl");
+    assertThat(crl("ca.crl").isSignedBy(cert("ca.crt"))).isTrue();
+    RevocationList last = crl("ca-previous.crl");
+    assertThat(last.isSignedBy(oldCa)).isTrue();
+    assertThat(last.facts().revoked()).isEmpty();
+    assertThat(last.facts().nextUpdate()).contains(oldCa.facts().notAfter());
+    assertThat(hostpki(move.plusSeconds(30), "plan", "-f", "ca.yaml").out()).contains("No changes");
+  }
+
   @Test
   void testReplaceCa_theNewCaGetsAnEmptyCrlAtOnce_theOldOneGoes() throws Exception {
     caNamed("Fleet CA");

@@ -129,4 +129,50 @@ class CompromisedKeySignTest {
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(dir.resolve("pki/.crl/compromised-keys")).doesNotExist();
   }
+
+  /**
+   * A request refused by ca.policy whose key is also a compromised one says both (ffleet17: only
+   * the policy was named, and an operator who widened it met the key's refusal next).
+   */
+  @Test
+  void testSign_aRefusalByPolicyAlsoSaysTheKeyIsCompromised() {
+    revoke("keyCompromise");
+    Tool.OPENSSL.command("req", "-new", "-key", "m1.key", "-out", "m1other.csr", "-subj", "/CN=m1.other.test",
+            "-addext", "subjectAltName=DNS:m1.other.test")
+        .in(dir).run().assertSucceeded();
+    String generation = generation();
+
+    CliResult again = hostpki(NOW.plusSeconds(120), "sign", "-f", "ca.yaml", "--csr", "m1other.csr");
+
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+    assertThat(again.err()).as(again.toString())
+        .startsWith("error: refused: dNSName m1.other.test is outside ca.policy.allowedDomains")
+        .contains("the request's key is also refused: the key of certificate " + serial + " (CN=m1.fleet.test),"
+            + " revoked for keyCompromise on 2026-11-27 08:01 UTC; a new request needs a new key too")
+        .doesNotContain("Exception");
+    assertThat(generation()).isEqualTo(generation);
+  }
+
+  /**
+   * A keyCompromise revoke names the key's other certificates that nothing ends yet, not one of a
+   * CA gone that that CA revoked before it left (ffleet17: the same-key note named it as one that
+   * "clients that trust that CA accept until it expires", though .crl/revoked lists it).
+   */
+  @Test
+  void testRevoke_theKeysCertificateThatItsGoneCaRevokedIsNotNamedAgain() throws Exception {
+    revoke("superseded");
+    String first = serial;
+    assertThat(hostpki(NOW.plusSeconds(120), "apply", "-f", "ca.yaml", "--replace", "ca").exitCode()).isZero();
+    CliResult sign = hostpki(NOW.plusSeconds(180), "sign", "-f", "ca.yaml", "--csr", "m1.csr", "-o", "m1-chain.pem");
+    assertThat(sign.exitCode()).as(sign.toString()).isZero();
+    serial = CertificateFacts.serialHex(
+        Pem.readCertificates(Files.readAllBytes(dir.resolve("m1-chain.pem"))).get(0).facts().serialNumber());
+    assertThat(serial).isNotEqualTo(first);
+
+    CliResult revoke =
+        hostpki(NOW.plusSeconds(240), "revoke", "-f", "ca.yaml", "--serial", serial, "--reason", "keyCompromise");
+
+    assertThat(revoke.exitCode()).as(revoke.toString()).isZero();
+    assertThat(revoke.toString()).doesNotContain(first).doesNotContain("has the same key");
+  }
 }
