@@ -958,8 +958,8 @@ def main():
         # and what went wrong after the store was written (a tidy-up, a hook's record, an ACME
         # order's warning), which hostpki prints on standard error alone, where Ansible never shows it
         result["warnings"] = plan_warnings(plan) + [terminal_text(n) for n in output.get("notices") or []]
-        # A rollback's hold that a person's run releases is a change (a real run says changed), though
-        # hostpki apply --check exits 0 for it: check mode predicts it here.
+        # A rollback's hold that a person's run releases is a change (a real run says changed);
+        # hostpki apply --check exits 2 for it, builds before 2026-12-08 exited 0: predicted here too.
         releases = isinstance(plan.get("hold"), dict) and not params["unattended"]
         result["changed"] = (rc == 2 or (rc == 0 and releases)) if module.check_mode else bool(output.get("changed"))
         if output.get("generation"):

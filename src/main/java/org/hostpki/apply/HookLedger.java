@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hostpki.json.JsonReader;
 import org.hostpki.json.RecordFormat;
+import org.hostpki.model.DateText;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HooksSpec;
 import org.hostpki.model.DesiredState;
@@ -342,6 +343,16 @@ public final class HookLedger {
     if (due.isEmpty()) {
       return Attempt.none();
     }
+    // Until the outcome replaces it, the record says this run is running them: a run killed
+    // mid-hook (kill -9, a power cut) leaves that as the reason they are still due, rather than
+    // the failure of an earlier attempt. Best effort: without it the record says what it said.
+    Map<String, PendingHook.Failure> running = new LinkedHashMap<>(failures);
+    due.forEach(h -> running.put(h.key(), new PendingHook.Failure(now, interrupted(now))));
+    try {
+      store.putRecord(generation, GenerationRecord.HOOKS_DONE, doneRecord(done, running));
+    } catch (HostpkiException e) {
+      // the record after the attempt fails alike and says so
+    }
     Hooks.Outcome outcome = hooks.run(desired, due, store.directory(), generation);
     try {
       store.putRecord(generation, GenerationRecord.HOOKS_DONE, doneRecord(outcome, now));
@@ -351,6 +362,12 @@ public final class HookLedger {
               + (outcome.succeeded().isEmpty() ? "them" : "the ones that succeeded") + " again");
     }
     return new Attempt(due, outcome);
+  }
+
+  /** Why a hook is still due when the run that started it at {@code at} never recorded its end. */
+  static String interrupted(Instant at) {
+    return "the run that started it at " + DateText.of(at) + " recorded no end: that run was killed"
+        + " (or the machine stopped) while the hook ran, or it is still running it";
   }
 
   /** The hold record a rollback writes into the generation it activates. */

@@ -337,6 +337,19 @@ public final class HostpkiCommand implements Runnable {
    */
   private static String usageMessage(CommandLine.ParameterException ex, List<String> args) {
     String message = ex.getMessage();
+    List<String> unknown = ex instanceof CommandLine.MissingParameterException
+        ? unknownOptionsOf(ex.getCommandLine(), args)
+        : List.of();
+    if (!unknown.isEmpty()) {
+      // picocli says what is missing before what it could not place: 'inspect --\e[2J' said
+      // "missing required parameter: 'FILE'" (found in the hostile-input trial, thostile17). The
+      // unknown option is what is wrong, and may be the file meant.
+      boolean positional = ex instanceof CommandLine.MissingParameterException m
+          && m.getMissing().stream().anyMatch(CommandLine.Model.ArgSpec::isPositional);
+      return unknownOptions(unknown)
+          + (positional ? "; a file whose name starts with '-' goes after --, as in 'hostpki "
+              + ex.getCommandLine().getCommandName() + " -- -name'" : "");
+    }
     if (ex instanceof CommandLine.MissingParameterException m
         && m.getMissing().stream().anyMatch(a -> a.isPositional() && "WHAT".equals(a.paramLabel()))
         && ex.getCommandLine().getCommandSpec().userObject() instanceof ExportCommand export) {
@@ -400,6 +413,41 @@ public final class HostpkiCommand implements Runnable {
       message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
     return message;
+  }
+
+  /**
+   * The words on the line for {@code command} (after its name, before a {@code --}) that look like
+   * options it does not have: what picocli would have called unknown, had nothing been missing.
+   * An option's value is skipped; {@code -ojson} is {@code -o} with its value.
+   */
+  private static List<String> unknownOptionsOf(CommandLine command, List<String> args) {
+    List<String> line = options(args);
+    if (command.getParent() != null) {
+      int at = line.indexOf(command.getCommandName());
+      line = at < 0 ? List.of() : line.subList(at + 1, line.size());
+    }
+    CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+    List<String> unknown = new ArrayList<>();
+    for (int i = 0; i < line.size(); i++) {
+      String word = line.get(i);
+      if (!word.startsWith("-") || word.length() == 1 || word.matches("-[0-9.]+")) {
+        continue;
+      }
+      String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+      CommandLine.Model.OptionSpec option = spec.findOption(name);
+      if (option == null && !word.startsWith("--") && word.length() > 2) {
+        option = spec.findOption(word.substring(0, 2)); // -ojson: -o json
+        if (option != null) {
+          continue;
+        }
+      }
+      if (option == null) {
+        unknown.add(word);
+      } else if (!word.contains("=") && option.arity().min() > 0) {
+        i++; // its value
+      }
+    }
+    return unknown;
   }
 
   /**

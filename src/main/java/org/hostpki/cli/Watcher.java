@@ -187,6 +187,13 @@ final class Watcher {
   private Optional<Flap> flap = Optional.empty();
   private Optional<Churn> churn = Optional.empty();
   private Optional<String> lastError = Optional.empty();
+  /** When the error that stands (the last observation's) was first logged. */
+  private Optional<Instant> errorSince = Optional.empty();
+  /**
+   * The store's generation at the last observation: a drift that goes while the store moved to
+   * another generation was applied by another run (a timer's apply, a person's), and is said so.
+   */
+  private Optional<String> generationSeen = Optional.empty();
   private List<String> loggedWaits = new ArrayList<>();
   private final MetricsRecorder metrics = new MetricsRecorder(w -> log("warning", w));
   private Optional<RollbackHold> hold = Optional.empty();
@@ -322,9 +329,16 @@ final class Watcher {
 
   /** One observation: plan, and apply when the drift is due. */
   void observe() {
+    // the error of the last observation, which stands while observations fail
+    Optional<Instant> standing = lastError.isPresent() ? errorSince : Optional.empty();
     try {
       if (planAndMaybeApply()) {
+        // An error stood since an earlier observation (a clock behind, a host name refused, a
+        // desired state that did not load): one line when it no longer does. Found in the watch
+        // trial (twatch17): watch logged the error, then nothing when it cleared.
+        standing.ifPresent(at -> log("error cleared", "the error logged at " + time(at) + " no longer occurs"));
         lastError = Optional.empty();
+        errorSince = Optional.empty();
       }
     } catch (HostpkiException e) {
       error(e.getMessage());
@@ -364,6 +378,8 @@ final class Watcher {
     Instant now = observedAt(observation.now());
     Plan plan = observation.plan();
     requireStoreNotGone(state, observation, now);
+    Optional<String> generationBefore = generationSeen;
+    generationSeen = observation.store().snapshot().generation();
     forgetSettledHooks(plan);
     if (plan.isRefused()) {
       // Apply would refuse it (a clock that is behind, a chain that cannot be imported): said
@@ -412,8 +428,12 @@ final class Watcher {
         if (flap.isPresent()) {
           flap = Optional.of(new Flap(flap.get().since(), now, flap.get().reported(), flap.get().returns()));
         } else {
+          boolean written = generationBefore.isPresent() && !generationBefore.equals(generationSeen);
           log(now, "drift gone", plan.isEmpty()
-              ? "the store matches the desired state again; nothing applied"
+              ? (written
+                  ? "another run (a timer's apply, a person's) applied it meanwhile: the store is at generation "
+                      + generationSeen.orElse("(none)") + " and matches the desired state; nothing applied here"
+                  : "the store matches the desired state again; nothing applied")
               : "the store is held by a rollback; nothing applied");
           lastGone = Optional.of(now);
         }
@@ -873,6 +893,7 @@ final class Watcher {
   private void error(String message, String key) {
     if (lastError.filter(key::equals).isEmpty()) {
       log("error", message.replace('\n', ' '));
+      errorSince = Optional.of(clock.instant());
     }
     lastError = Optional.of(key);
   }

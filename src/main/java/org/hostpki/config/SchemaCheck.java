@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.hostpki.json.JsonReader;
 import tools.jackson.databind.JsonNode;
@@ -94,6 +95,7 @@ final class SchemaCheck {
         wrongType.add(error.getInstanceLocation().toString());
       }
     }
+    Set<Position> flatLists = new HashSet<>();
     for (Error error : errors) {
       // A failed oneOf reports each branch's own errors too; its own message says it all.
       if (error.getEvaluationPath().toString().contains("/oneOf/")) {
@@ -116,6 +118,14 @@ final class SchemaCheck {
       }
       // A value that is not a mapping fails "one of these keys" too; its type is what is wrong.
       if ("oneOf".equals(error.getKeyword()) && !error.getInstanceNode().isObject()) {
+        continue;
+      }
+      // A list of commands written as one command's words: one message for the list.
+      Optional<SchemaMessages.Located> flat = messages.flatCommand(error);
+      if (flat.isPresent()) {
+        if (flatLists.add(flat.get().at())) {
+          problems.error(flat.get().at(), flat.get().message());
+        }
         continue;
       }
       SchemaMessages.Located located = messages.translate(error);

@@ -186,6 +186,46 @@ final class SchemaMessages {
     }
   }
 
+  /**
+   * A list of commands written as one command's words ({@code beforeChange: [/bin/sleep, "25"]}):
+   * each word fails as "not a list of arguments", and the advice for each ({@code [/bin/sleep]},
+   * {@code [25]}) would make two commands of one. One message for the list instead, with the list
+   * to write. Only when no word holds a blank: {@code [systemctl reload nginx, other]} is two
+   * commands written as text, which each word's own advice splits right.
+   *
+   * @return the message, at the list, for a type error of such a list's item
+   */
+  Optional<Located> flatCommand(Error error) {
+    int count = error.getInstanceLocation().getNameCount();
+    if (!"type".equals(error.getKeyword()) || !schemaLocation(error).equals("/$defs/argv/type") || count == 0
+        || !(error.getInstanceLocation().getElement(count - 1) instanceof Integer)) {
+      return Optional.empty();
+    }
+    List<Object> segments = new ArrayList<>();
+    for (int i = 0; i < count - 1; i++) {
+      segments.add(error.getInstanceLocation().getElement(i));
+    }
+    if (!(root.find(segments).orElse(null) instanceof YamlNode.Sequence list)) {
+      return Optional.empty();
+    }
+    List<String> words = new ArrayList<>();
+    for (YamlNode item : list.items()) {
+      if (!(item instanceof YamlNode.Scalar s) || s.kind() == YamlNode.Scalar.Kind.NULL || s.text().isEmpty()
+          || !s.text().equals(s.text().strip()) || s.text().chars().anyMatch(Character::isWhitespace)) {
+        return Optional.empty();
+      }
+      // a word YAML would not read as text (25, true, a text with ':' or quotes) is quoted
+      words.add(s.kind() == YamlNode.Scalar.Kind.STRING && s.text().matches("[A-Za-z_./-][A-Za-z0-9_./=+@%-]*")
+          && !s.text().matches("(?i)true|false|yes|no|on|off|null|~|\\.inf|\\.nan")
+              ? s.text()
+              : '"' + s.text().replace("\\", "\\\\").replace("\"", "\\\"") + '"');
+    }
+    return Optional.of(new Located(
+        list.position(),
+        list.displayName() + " must be a list of commands, each a list of arguments, not the words of one"
+            + " command; write [[" + String.join(", ", words) + "]] (one command) or one list per command"));
+  }
+
   /** Whether a key looks like one someone meant (letters, digits, '_', '-', '.' and blanks), so may be repeated. */
   static boolean keyLike(String key) {
     return key.matches(KEY_LIKE);

@@ -63,12 +63,7 @@ public final class Attributes {
             .with("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"))
             .with("not_after", c.notAfter())
             .with("sha256", c.fingerprint());
-    if (!c.dnsNames().isEmpty()) {
-      a = a.with("dns_names", c.dnsNames());
-    }
-    if (!c.ipAddresses().isEmpty()) {
-      a = a.with("ip_addresses", IpAddresses.format(c.ipAddresses()));
-    }
+    a = a.withNames(c.dnsNames(), IpAddresses.format(c.ipAddresses()));
     if (c.nameConstraints().isPresent()) {
       a = a.with("name_constraints", c.nameConstraints().get().toString());
     }
@@ -79,9 +74,25 @@ public final class Attributes {
   public static Attributes of(CsrFacts c) {
     return none()
         .with("subject", c.subjectDn())
-        .with("dns_names", c.dnsNames())
-        .with("ip_addresses", IpAddresses.format(c.ipAddresses()))
+        .withNames(c.dnsNames(), IpAddresses.format(c.ipAddresses()))
         .with("public_key_sha256", c.publicKey().publicKeyFingerprint());
+  }
+
+  /**
+   * The DNS names and IP addresses, each list only when it holds any: a certificate, a request and
+   * what apply will make show names alike, so a plan's {@code before} and {@code after} differ only
+   * where the names do (an {@code after} with {@code ip_addresses: []} beside a {@code before}
+   * without the key showed as an empty added line in a diff).
+   */
+  Attributes withNames(List<String> dnsNames, List<String> ipAddresses) {
+    Attributes a = this;
+    if (!dnsNames.isEmpty()) {
+      a = a.with("dns_names", dnsNames);
+    }
+    if (!ipAddresses.isEmpty()) {
+      a = a.with("ip_addresses", ipAddresses);
+    }
+    return a;
   }
 
   public Attributes with(String name, String text) {

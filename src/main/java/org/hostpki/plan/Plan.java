@@ -93,16 +93,19 @@ public record Plan(
   }
 
   /**
-   * Whether an apply would do anything — change the store, run pending hooks or try again a
-   * trust.install target that cannot be read now: what {@code plan --detailed-exitcode} and {@code
-   * apply --check} exit 2 for. Such a target is work left like a pending hook: the real apply
-   * exits 3 while it stays unreadable, and a check that said "nothing to do" would hide it.
+   * Whether an apply would do anything — change the store, run pending hooks, release a
+   * rollback's hold or try again a trust.install target that cannot be read now: what {@code plan
+   * --detailed-exitcode} and {@code apply --check} exit 2 for. Such a target is work left like a
+   * pending hook: the real apply exits 3 while it stays unreadable, and a check that said "nothing
+   * to do" would hide it. A person's apply releases a hold even with nothing else to change (it
+   * reports that as a change), so its check says so too.
    *
    * @param unattended for an unattended run, which leaves a held store as it is
    */
   public boolean hasWork(boolean unattended) {
     boolean changesApply = !isEmpty() && !(unattended && hold.isPresent());
-    return changesApply || hasPendingHooks() || installUnreadable();
+    boolean releasesHold = !unattended && hold.isPresent();
+    return changesApply || releasesHold || hasPendingHooks() || installUnreadable();
   }
 
   /** Whether a trust.install target cannot be read: apply leaves it as it is and exits 3. */

@@ -35,8 +35,7 @@ final class PlanWords {
   static Attributes nameAttributes(ServerNames names) {
     return Attributes.none()
         .with("subject", names.subject().toString())
-        .with("dns_names", names.dnsNames())
-        .with("ip_addresses", IpAddresses.format(names.ipAddresses()));
+        .withNames(names.dnsNames(), IpAddresses.format(names.ipAddresses()));
   }
 
   /** A certificate as a reason quotes it: {@code sha256 3F:9A:0C:1D… CN=ldap}. */

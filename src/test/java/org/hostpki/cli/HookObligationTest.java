@@ -266,6 +266,10 @@ class HookObligationTest {
     String first = twoGenerations();
     hostpki("rollback", "-f", "host.yaml");
     writeDesired("192.0.2.10", ""); // the desired state follows the rollback
+    // nothing to change but the hold a person's apply releases: a check says a change is pending
+    assertThat(hostpki("apply", "-f", "host.yaml", "--check").exitCode()).isEqualTo(2);
+    assertThat(hostpki("plan", "-f", "host.yaml", "--detailed-exitcode").exitCode()).isEqualTo(2);
+    assertThat(hostpki("apply", "-f", "host.yaml", "--unattended", "--check").exitCode()).isZero();
 
     CliResult person = hostpki("apply", "-f", "host.yaml");
 
@@ -348,6 +352,30 @@ class HookObligationTest {
         ProcessHandle.of(hook).ifPresent(ProcessHandle::destroyForcibly);
       }
     }
+  }
+
+  /**
+   * A run killed while its hook runs (kill -9: nothing of it runs after) leaves the record as it
+   * was while the hook ran: that is what the hook copies here. The next plan (a restarted watch's
+   * "hooks pending" line) says that run recorded no end, not the earlier attempt's failure.
+   */
+  @Test
+  void testHookRecord_whileTheHookRunsSaysARunStartedIt_notTheEarlierFailure() throws Exception {
+    writeDesired("192.0.2.10", "");
+    Files.writeString(dir.resolve("host.yaml"), Files.readString(dir.resolve("host.yaml")).replace(
+        "test -e ok", "cp pki/..data/.hooks-done.json while-running.json 2>/dev/null; test -e ok"));
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isEqualTo(3); // failed: exited with 1
+    later(Duration.ofMinutes(5));
+    hookSucceeds();
+    assertThat(hostpki("apply", "-f", "host.yaml").exitCode()).isZero();
+    Path record = store.resolve("..data").resolve(".hooks-done.json");
+    Files.delete(record);
+    Files.copy(dir.resolve("while-running.json"), record); // as a kill -9 mid-hook left it
+
+    assertThat(hostpki("plan", "-f", "host.yaml").out()).contains(
+        "! hooks pending since 2026-11-27 08:00 UTC: the run that started it at 2026-11-27 08:05 UTC"
+            + " recorded no end: that run was killed (or the machine stopped) while the hook ran, or it"
+            + " is still running it");
   }
 
   /** Whether the process runs: not gone, and not a zombie no one has reaped yet. */

@@ -67,6 +67,27 @@ class UsageErrorTest {
   }
 
   /**
+   * Found in the hostile-input trial (thostile17): picocli reports a missing argument before an
+   * unknown option, so 'inspect $'--\e[2J'' said "missing required parameter: 'FILE'". The
+   * unknown option is named (escaped), in every command, with or without what it needs.
+   */
+  @Test
+  void testUnknownOptionWithoutTheArgumentsTheCommandNeeds_isNamedNotTheMissingArgument() {
+    CliResult inspect = hostpki("inspect", "--\u001b[2J");
+    assertThat(inspect.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(inspect.err().lines().findFirst().orElseThrow()).isEqualTo(
+        "error: unknown option: '--\\x1b[2J'; a file whose name starts with '-' goes after --, as in"
+            + " 'hostpki inspect -- -name'");
+    for (String command : COMMANDS) {
+      CliResult run = hostpki(command, "--frobnicate");
+      assertThat(run.exitCode()).as(command).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err()).as(command).startsWith("error: unknown option: '--frobnicate'");
+    }
+    // an option's value, and a word after --, are no options
+    assertThat(hostpki("inspect", "--password-env", "-X").err()).contains("missing required parameter: 'FILE'");
+  }
+
+  /**
    * Found by a trial: 'apply --output json --bogus' printed nothing on standard output, where every
    * other failure under --output json prints the error document; a script reading it found no
    * JSON. Every command that takes --output prints it for a usage error too, with exit 64.

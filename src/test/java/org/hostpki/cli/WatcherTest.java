@@ -583,7 +583,9 @@ class WatcherTest {
 
     watcher(sleeper).run();
 
-    assertThat(events()).containsExactly("08:00:00 started", "08:00:00 drift seen", "08:00:00 error", "08:00:30 applied", "08:00:30 stopped");
+    assertThat(events()).containsExactly(
+        "08:00:00 started", "08:00:00 drift seen", "08:00:00 error", "08:00:30 applied", "08:00:30 error cleared",
+        "08:00:30 stopped");
     assertThat(log.toString()).contains("test holder");
   }
 
@@ -607,8 +609,48 @@ class WatcherTest {
             "08:00:00 error",
             "08:01:00 drift seen",
             "08:01:00 applied",
+            "08:01:00 error cleared",
             "08:01:00 stopped");
-    assertThat(log.toString()).contains("error: host.yaml:3:5: error: something is wrong");
+    assertThat(log.toString()).contains("error: host.yaml:3:5: error: something is wrong")
+        .contains("08:01:00Z error cleared: the error logged at 2026-11-27T08:00:00Z no longer occurs\n");
+  }
+
+  /** Found in the watch trial (twatch17): a clock behind was logged, and nothing when it was right again. */
+  @Test
+  void testRun_anErrorThatClears_isSaidOnceWhenItClears() throws IOException {
+    applyNow();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> clock.advance(Duration.ofDays(-1))) // 08:00:30 a day behind
+            .then(() -> {}) // 08:01:00 still: not logged again
+            .then(() -> clock.advance(Duration.ofDays(1))) // 08:01:30 right again
+            .then(() -> {}); // 08:02:00 nothing more to say
+
+    watcher(sleeper).run();
+
+    assertThat(events()).containsExactly(
+        "08:00:00 started", "08:00:30 error", "08:01:30 error cleared", "08:02:00 stopped");
+    assertThat(log.toString()).contains("error cleared: the error logged at 2026-11-26T08:00:30Z no longer occurs\n");
+  }
+
+  /**
+   * Found in the watch trial (twatch17): the timer's apply took the drift watch was debouncing, and
+   * watch said the store matched again as if the drift had gone by itself.
+   */
+  @Test
+  void testRun_aDriftAnotherRunAppliedDuringTheDebounce_saysAnotherRunAppliedIt() throws IOException {
+    applyNow();
+    ScriptedSleeper sleeper =
+        new ScriptedSleeper(clock)
+            .then(() -> identity = identity("192.0.2.99")) // 08:00:30 drift seen
+            .then(this::applyNow); // 08:01:00 the timer applied it
+
+    watcher(sleeper).run();
+
+    assertThat(events()).containsExactly("08:00:00 started", "08:00:30 drift seen", "08:01:00 drift gone", "08:01:00 stopped");
+    String generation = Files.readSymbolicLink(dir.resolve("pki/..data")).toString();
+    assertThat(log.toString()).contains("08:01:00Z drift gone: another run (a timer's apply, a person's) applied it"
+        + " meanwhile: the store is at generation " + generation + " and matches the desired state; nothing applied here\n");
   }
 
   /**
@@ -631,7 +673,9 @@ class WatcherTest {
     watcher(() -> sources.remove().get(), sleeper).run();
 
     assertThat(events())
-        .containsExactly("08:00:00 started", "08:00:00 error", "08:01:00 drift seen", "08:01:00 applied", "08:01:00 stopped");
+        .containsExactly(
+            "08:00:00 started", "08:00:00 error", "08:01:00 drift seen", "08:01:00 applied", "08:01:00 error cleared",
+            "08:01:00 stopped");
     assertThat(log.toString()).contains("/var/lib/hostpki/pki/..2026_12_08_00_03_08.146449391.partial/server-fullchain.crt");
   }
 
@@ -1350,8 +1394,8 @@ class WatcherTest {
 
     assertThat(events())
         .containsExactly(
-            "08:00:00 started", "08:00:30 error", "08:02:30 error", "08:03:00 reload", "08:03:00 drift seen",
-            "08:03:00 applied", "08:03:00 stopped");
+            "08:00:00 started", "08:00:30 error", "08:02:00 error cleared", "08:02:30 error", "08:03:00 reload",
+            "08:03:00 drift seen", "08:03:00 applied", "08:03:00 error cleared", "08:03:00 stopped");
     assertThat(log.toString())
         .contains("08:00:30Z error: the store " + store + " has no generation now, but this watch saw it at generation ..")
         .contains(" with the CA 'CN=portal hostpki CA' (sha256 " + caFingerprint + "), seen 2026-11-27T08:00:00Z (an unmounted"

@@ -95,6 +95,27 @@ class PlanJsonTest {
     assertThat(never.get("hooks_pending").get(0).get("last_error").isNull()).isTrue();
     assertThat(validJson(converged).get("hold").isNull()).isTrue();
     assertThat(validJson(converged).get("changes_pending").asBoolean()).isFalse();
+    assertThat(validJson(converged.withRecords(List.of(), Optional.of(hold))).get("changes_pending").asBoolean())
+        .as("a hold alone: a person's apply releases it").isTrue();
+  }
+
+  /**
+   * Found in the Ansible trial (tansible17): a host without addresses had a plan whose after held
+   * {@code ip_addresses: []} where its before had no such key, and --diff showed an empty added line.
+   */
+  @Test
+  void testRender_beforeAndAfterLeaveOutAnEmptyListOfNamesAlike() {
+    var d = Fixtures.desired();
+    HostIdentity noAddress = host("portal", "example.com");
+    Plan plan = planner.plan(
+        Fixtures.input(d, host("portal2", "example.com"), Fixtures.converged(d, noAddress).observed(), NOW));
+
+    JsonNode server = validJson(plan).get("changes").get(0);
+
+    assertThat(server.get("address").asString()).isEqualTo("server");
+    assertThat(server.get("before").has("ip_addresses")).as(server.toString()).isFalse();
+    assertThat(server.get("after").has("ip_addresses")).as(server.toString()).isFalse();
+    assertThat(server.get("after").get("dns_names").toString()).contains("portal2.example.com");
   }
 
   @Test
