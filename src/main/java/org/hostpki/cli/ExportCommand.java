@@ -12,7 +12,7 @@ import org.hostpki.model.CrlUrl;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
@@ -146,9 +146,9 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
    * which words it takes.
    */
   static String missingWhat(String file) {
-    String named = file == null ? "" : " " + file; // escaped where usage errors are printed
-    return "missing WHAT: say what to export, one of " + WHATS + " (hostpki export" + named
-        + " ca-cert)";
+    // escaped where usage errors are printed
+    Object[] words = file == null ? new Object[] {"export", "ca-cert"} : new Object[] {"export", file, "ca-cert"};
+    return "missing WHAT: say what to export, one of " + WHATS + " (" + ShellCommand.hostpki(words) + ")";
   }
 
   /** Whether an argument that is no WHAT names a desired-state file: an existing file, or *.yaml. */
@@ -222,8 +222,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       err().println(
           "note: the server certificate is re-issued when the host's names or addresses change, at"
               + " renewal and when the CA changes: a client that trusts this certificate itself"
-              + " refuses the server from then on; have clients trust its CA instead (hostpki export"
-              + " ca-cert -f " + ShellWord.of(String.valueOf(file)) + ")");
+              + " refuses the server from then on; have clients trust its CA instead ("
+              + ShellCommand.hostpki("export", "ca-cert", "-f", file) + ")");
     }
     if (what == What.TRUST_BUNDLE) {
       ExportNotes.notAnchoringTheServer(directory, content).ifPresent(err()::println);
@@ -232,8 +232,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       // A browser given only ca.crt now refuses the server once it moves to the new CA.
       err().println(
           "note: a CA rotation is under way: the server moves to the new CA at the end of the"
-              + " overlap; have clients trust it too now: hostpki export ca-next-cert -f "
-              + file + " -o FILE");
+              + " overlap; have clients trust it too now: "
+              + ShellCommand.hostpki("export", "ca-next-cert", "-f", file) + " -o FILE");
     }
     if (output.json()) {
       outputFile.ifPresent(f -> f.write(result));
@@ -342,11 +342,11 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     if (what == What.CRL) {
       return crlDeclared
           ? ": with ca.crl declared, hostpki apply writes it as soon as the CA exists (empty until"
-              + " a revoke); run 'hostpki apply -f " + file + "'"
+              + " a revoke); run '" + ShellCommand.hostpki("apply", "-f", file) + "'"
           : ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"
               + " store's CA yet (with ca.crl declared, apply writes an empty one from the start)";
     }
-    return "; run 'hostpki apply -f " + file + "' first";
+    return "; run '" + ShellCommand.hostpki("apply", "-f", file) + "' first";
   }
 
   private String form() {

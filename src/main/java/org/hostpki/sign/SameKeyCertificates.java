@@ -10,7 +10,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.RevokedCertificate;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 
@@ -49,9 +49,9 @@ final class SameKeyCertificates {
           + ", valid until " + DateText.of(other.facts().notAfter()) + ", " + other.fileName()
           + ") has the same key and is not revoked: whoever holds the leaked key can still use it";
       out.add(other.certificate().isSignedBy(ca)
-          ? named + "; revoke it too: hostpki revoke -f "
-              + TerminalText.escape(ShellWord.of(caHost.source().toString()))
-              + " --serial " + other.serial() + " --reason keyCompromise"
+          ? named + "; revoke it too: "
+              + TerminalText.escape(ShellCommand.hostpki(
+                  "revoke", "-f", caHost.source(), "--serial", other.serial(), "--reason", "keyCompromise"))
           : named + " (its CA signs for this store no more, and its CRL can no longer be written: clients"
               + " that trust that CA accept it until it expires; take that CA out of their trust)");
     }
