@@ -39,22 +39,7 @@ class PastedCommandTest {
   }
 
   private Path desired(String folder) throws IOException {
-    Path file = Files.createDirectories(dir.resolve(folder)).resolve("host.yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "apiVersion: hostpki/v1",
-            "store:",
-            "  path: pki",
-            "  password: {env: HOSTPKI_PASSWORD}",
-            "host:",
-            "  detect: false",
-            "  hostname: portal",
-            "  domain: example.com",
-            "  addresses: [192.0.2.10]",
-            ""));
-    return file;
+    return ExternalSetup.write(Files.createDirectories(dir.resolve(folder)), "192.0.2.10", null);
   }
 
   private CliResult hostpki(String... args) {
