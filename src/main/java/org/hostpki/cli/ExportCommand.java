@@ -237,6 +237,7 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     }
     if (output.json()) {
       outputFile.ifPresent(f -> f.write(result));
+      outputFile.flatMap(f -> nameNote(f.path())).ifPresent(err()::println);
       out().print(document);
       out().flush();
       return ExitCodes.OK;
@@ -261,8 +262,31 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     } else {
       outputFile.get().write(result);
       err().println("Wrote " + what.word + " to " + outputFile.get().path() + " (" + form() + ")");
+      nameNote(outputFile.get().path()).ifPresent(err()::println);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * A note when the name written says the other form: DER in a {@code .pem} file, PEM in a {@code
+   * .der}, {@code .p7b} or {@code .p7c} one. Tools and people go by the name (Windows opens a .p7b
+   * as PKCS#7, a web server's pem option expects text), so the file would be misread; the name is
+   * the user's choice, so a note, not a refusal. {@code .crt}, {@code .cer}, {@code .crl} and
+   * {@code .csr} are used for both forms and get none.
+   */
+  private Optional<String> nameNote(Path file) {
+    String name = String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT);
+    if (der && name.endsWith(".pem")) {
+      return Optional.of(
+          "note: " + file + " holds " + form() + " (binary), but a .pem name says PEM text: name it ."
+              + (chainLike() ? "p7b" : "der") + ", or export without --der for PEM");
+    }
+    if (!der && (name.endsWith(".der") || name.endsWith(".p7b") || name.endsWith(".p7c"))) {
+      return Optional.of(
+          "note: " + file + " holds PEM text, but a " + name.substring(name.lastIndexOf('.'))
+              + " name says DER (binary): export with --der for that, or name it .pem");
+    }
+    return Optional.empty();
   }
 
   private static byte[] concat(byte[] first, byte[] second) {
